@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up everything datamill needs on a fresh Debian machine: system packages and a virtualenv.
+#   scripts/setup.sh          runtime only (demo)
+#   scripts/setup.sh --dev    plus test dependencies and PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DEV=0; [ "${1:-}" = "--dev" ] && DEV=1
+
+need_apt=()
+command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+dpkg -s libsndfile1 >/dev/null 2>&1 || need_apt+=(libsndfile1)
+if [ "$DEV" = 1 ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+fi
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+stamp=.venv/.datamill-setup-$DEV
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  if [ "$DEV" = 1 ]; then
+    # lhotse (the Kaldi-dir reader in the tests) needs torch: take the CPU build, not CUDA.
+    .venv/bin/pip install -q "torch==2.13.0" 2>/dev/null || .venv/bin/pip install -q torch --index-url https://download.pytorch.org/whl/cpu
+    .venv/bin/pip install -q -e ".[dev]"
+  else
+    .venv/bin/pip install -q -e .
+  fi
+  touch "$stamp"
+fi
+echo "setup: ready (.venv)"

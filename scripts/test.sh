@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command: set up and run the whole test suite, on SQLite and on a throw-away PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PGDIR=$(mktemp -d /tmp/datamill-pg.XXXXXX)
+PGPORT=${DATAMILL_TEST_PG_PORT:-55432}
+RUNAS=()
+if [ "$(id -u)" = 0 ]; then chown postgres "$PGDIR"; RUNAS=(runuser -u postgres --); fi
+"${RUNAS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
+"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
+  -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+cleanup() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PGDIR"; }
+trap cleanup EXIT
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres datamill_test
+export DATAMILL_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/datamill_test"
+
+set +e
+.venv/bin/python -m pytest -n 2 "$@"
+rc=$?
+set -e
+[ "$rc" = 5 ] && { echo "no tests collected"; exit 0; }
+exit "$rc"

@@ -1,0 +1,1 @@
+"""Model assistance: pre-annotation with models that ship inside installed packages."""

@@ -1,0 +1,1 @@
+"""The ``datamill`` command line: ``datamill <domain> <verb>``, thin over the services."""

@@ -1,0 +1,137 @@
+"""``datamill data``: import raw data, run the automatic checks, pre-annotate, list items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar
+
+app = typer.Typer(help="Raw data: import, automatic checks, pre-annotation.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _count_rows(source: Path) -> int | None:
+    from datamill.production.importing import AUDIO_SUFFIXES
+
+    if source.is_dir():
+        return sum(1 for p in source.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
+    if source.is_file():
+        with source.open("rb") as fh:
+            n = sum(1 for _ in fh)
+        return max(0, n - (1 if source.suffix.lower() == ".csv" else 0))
+    return None
+
+
+@app.command("import")
+@handle_errors
+def import_cmd(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    source: Annotated[Path, typer.Argument(help="Folder of audio, or a .csv/.jsonl manifest.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Import audio (re-running skips what is already in; an interrupted import resumes)."""
+    from datamill.production.importing import import_source
+    from datamill.production.projects import find_project
+
+    rt = get_runtime()
+    with rt.session() as s:
+        p = find_project(s, project)
+        with progress_bar("importing", _count_rows(source)) as advance:
+            report = import_source(s, rt.blobs, p.id, source, progress=advance)
+
+    def render(r: Any) -> None:
+        out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, {r.rejected} rejected")
+        if r.rejections:
+            t = Table("rejected", "reason", title="Import report")
+            for rej in r.rejections:
+                t.add_row(rej["source"], rej["reason"])
+            out.print(t)
+
+    emit(report, as_json, render)
+
+
+@app.command("check")
+@handle_errors
+def check_cmd(
+    project: str,
+    recheck: Annotated[bool, typer.Option(help="Re-check items already checked.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the automatic checks; failing items are set aside for re-collection."""
+    from datamill.production.checking import run_checks
+    from datamill.production.projects import find_project, project_stats
+
+    rt = get_runtime()
+    with rt.session() as s:
+        p = find_project(s, project)
+        todo = project_stats(s, p.id)["by_status"].get("imported", 0)
+        with progress_bar("checking", todo or None) as advance:
+            summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers, progress=advance)
+
+    def render(v: Any) -> None:
+        out.print(f"{v.checked} checked: {v.passed} passed, {v.rejected} set aside for re-collection")
+        if v.rejections:
+            t = Table("item", "reasons", title="Set aside")
+            for r in v.rejections:
+                t.add_row(r["item"], "\n".join(r["reasons"]))
+            out.print(t)
+
+    emit(summary, as_json, render)
+
+
+@app.command("preannotate")
+@handle_errors
+def preannotate_cmd(
+    project: str,
+    engine: Annotated[str | None, typer.Option(help="Pre-annotator name (default: the modality's).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pre-annotate every item that passed its checks with a packaged ASR model."""
+    from datamill.assist.runner import preannotate_project
+    from datamill.production.projects import find_project, project_stats
+
+    rt = get_runtime()
+    with rt.session() as s:
+        p = find_project(s, project)
+        todo = project_stats(s, p.id)["by_status"].get("passed", 0)
+        with progress_bar("pre-annotating", todo or None) as advance:
+            result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers, progress=advance)
+    emit(result, as_json, lambda r: out.print(f"pre-annotated {r['items']} items with {r['model']}"))
+
+
+@app.command("items")
+@handle_errors
+def items_cmd(
+    project: str,
+    status: Annotated[str | None, typer.Option(help="Only items in this status.")] = None,
+    limit: int = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List items with their status and, for rejected ones, the reasons."""
+    from sqlalchemy import select
+
+    from datamill.production.models import Item
+    from datamill.production.projects import find_project
+    from datamill.production.schemas import ItemOut
+
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        q = select(Item).where(Item.project_id == p.id).order_by(Item.id).limit(limit)
+        if status:
+            q = q.where(Item.status == status)
+        rows = [ItemOut.model_validate(i) for i in s.scalars(q)]
+
+    def render(items: list[Any]) -> None:
+        t = Table("id", "utterance", "status", "ms", "speaker", "reasons")
+        for i in items:
+            t.add_row(str(i.id), i.external_id, i.status, str(i.duration_ms or ""), i.speaker_id or "",
+                      "; ".join(i.reject_reasons))
+        out.print(t)
+
+    emit(rows, as_json, render)

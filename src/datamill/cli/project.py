@@ -1,0 +1,81 @@
+"""``datamill project``: create from a spec, list, show, add members."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+
+app = typer.Typer(help="Projects: create from a dataset spec, list, show, members.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.command("create")
+@handle_errors
+def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON).")], as_json: JsonOpt = False) -> None:
+    """Create a project from a dataset spec file."""
+    import yaml
+
+    from datamill.production.projects import create_project
+    from datamill.production.spec import load_spec
+
+    load_spec(spec)  # precise errors before anything is written
+    with get_runtime().session() as s:
+        project = create_project(s, yaml.safe_load(spec.read_text(encoding="utf-8")))
+    emit(project, as_json, lambda p: out.print(f"created project {p.id} [bold]{p.name}[/bold] ({p.modality}, {p.project_type})"))
+
+
+@app.command("list")
+@handle_errors
+def list_(as_json: JsonOpt = False) -> None:
+    """List projects."""
+    from datamill.production.projects import list_projects
+
+    with get_runtime().session() as s:
+        projects = list_projects(s)
+
+    def render(rows: list[Any]) -> None:
+        t = Table("id", "name", "modality", "language", "type", "status")
+        for p in rows:
+            t.add_row(str(p.id), p.name, p.modality, p.language, p.project_type, p.status)
+        out.print(t)
+
+    emit(projects, as_json, render)
+
+
+@app.command("show")
+@handle_errors
+def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as_json: JsonOpt = False) -> None:
+    """Show a project's item counts by status and total audio."""
+    from datamill.production.projects import find_project, project_stats
+
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        stats = project_stats(s, p.id)
+
+    def render(v: dict[str, Any]) -> None:
+        out.print(f"[bold]{p.name}[/bold] (id {p.id}) {p.modality} {p.language} {p.project_type}")
+        t = Table("status", "items")
+        for k, n in sorted(v["by_status"].items()):
+            t.add_row(k, str(n))
+        out.print(t)
+        out.print(f"{v['items']} items, {v['duration_ms'] / 3_600_000:.3f} h of audio")
+
+    emit(stats, as_json, render)
+
+
+@app.command("add-member")
+@handle_errors
+def add_member_cmd(project: str, username: str) -> None:
+    """Add a user to a project (required before they can work on it)."""
+    from datamill.compliance.users import add_member, get_user
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        add_member(s, p.id, get_user(s, username), actor_id=None)
+    out.print(f"{username} is a member of {p.name}")

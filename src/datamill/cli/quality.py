@@ -1,0 +1,78 @@
+"""``datamill qc``: batches and sampling inspection."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+
+app = typer.Typer(help="Batches and sampling inspection.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the inspector.")]
+
+
+def _render_inspection(v: Any) -> None:
+    p = v.plan
+    out.print(
+        f"inspection {v.id} of batch {v.batch_id}: lot {p['lot_size']}, level {p['level']}, AQL {p['aql']} "
+        f"→ code {p['code_letter']}, sample {p['sample_size']}, Ac {p['accept']} Re {p['reject']}"
+    )
+    if v.verdict:
+        colour = "green" if v.verdict == "accepted" else "red"
+        out.print(f"[{colour}]{v.verdict}[/{colour}] {v.scores}")
+        for r in v.reasons:
+            out.print(f"  - {r}")
+    t = Table("item", "utterance", "delivered", "inspector")
+    for smp in v.sample:
+        t.add_row(str(smp["item_id"]), smp["external_id"], smp["delivered_text"], smp["corrected_text"] or "")
+    out.print(t)
+
+
+@app.command("batch")
+@handle_errors
+def batch_cmd(project: str, limit: int | None = None, as_json: JsonOpt = False) -> None:
+    """Group reviewed items into a batch for inspection."""
+    from datamill.production.inspection import create_batch
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        b = create_batch(s, find_project(s, project).id, limit=limit)
+    emit(b, as_json, lambda v: out.print(f"batch {v.id} ({v.name}) with {v.items} items"))
+
+
+@app.command("inspect")
+@handle_errors
+def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Start (or show) the sampling inspection of a batch: draws the sample."""
+    from datamill.compliance.users import get_user
+    from datamill.production.inspection import start_inspection
+
+    with get_runtime().session() as s:
+        v = start_inspection(s, batch_id, get_user(s, user))
+    emit(v, as_json, _render_inspection)
+
+
+@app.command("correct")
+@handle_errors
+def correct_cmd(inspection_id: int, item_id: int, text: str) -> None:
+    """Record the inspector's transcript of one sampled item."""
+    from datamill.production.inspection import record_correction
+
+    with get_runtime().session() as s:
+        record_correction(s, inspection_id, item_id, text)
+    out.print(f"recorded inspector transcript for item {item_id}")
+
+
+@app.command("complete")
+@handle_errors
+def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Score the sample and accept or reject the batch."""
+    from datamill.compliance.users import get_user
+    from datamill.production.inspection import complete_inspection
+
+    with get_runtime().session() as s:
+        v = complete_inspection(s, inspection_id, get_user(s, user))
+    emit(v, as_json, _render_inspection)

@@ -1,0 +1,156 @@
+"""``datamill work``: packages, assignment, claiming, submitting and reviewing tasks.
+
+Commands that act for a person take ``--as USERNAME`` (the CLI runs on the server as an operator).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.core.errors import InvalidInput
+
+app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
+
+
+@app.command("package")
+@handle_errors
+def package_cmd(project: str, stage: str = "annotate", as_json: JsonOpt = False) -> None:
+    """Create work packages of the spec's package size for a stage."""
+    from datamill.production.projects import find_project
+    from datamill.production.tasks import create_packages
+
+    with get_runtime().session() as s:
+        made = create_packages(s, find_project(s, project).id, stage)
+    emit(made, as_json, lambda m: out.print(f"created {len(m)} {stage} packages"))
+
+
+@app.command("packages")
+@handle_errors
+def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
+    """List work packages."""
+    from datamill.production.projects import find_project
+    from datamill.production.tasks import list_packages
+
+    with get_runtime().session() as s:
+        rows = list_packages(s, find_project(s, project).id)
+
+    def render(pk: list[Any]) -> None:
+        t = Table("id", "name", "stage", "assignee", "status")
+        for p in pk:
+            t.add_row(str(p.id), p.name, p.stage, str(p.assignee_id or "-"), p.status)
+        out.print(t)
+
+    emit(rows, as_json, render)
+
+
+@app.command("assign")
+@handle_errors
+def assign_cmd(package_id: int, username: str) -> None:
+    """Assign a work package to a person."""
+    from datamill.compliance.users import get_user
+    from datamill.production.tasks import assign_package
+
+    with get_runtime().session() as s:
+        pkg = assign_package(s, package_id, get_user(s, username))
+    out.print(f"package {pkg.name} assigned to {username}")
+
+
+@app.command("next")
+@handle_errors
+def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonOpt = False) -> None:
+    """Claim the next task (or show the one you already hold)."""
+    from datamill.compliance.users import get_user
+    from datamill.production.projects import find_project
+    from datamill.production.tasks import claim_next_task
+
+    with get_runtime().session() as s:
+        task = claim_next_task(s, get_user(s, user), find_project(s, project).id, stage)
+    if task is None:
+        out.print("no task left for you at this stage")
+        raise typer.Exit(0)
+
+    def render(t: Any) -> None:
+        out.print(f"task {t.id} ({t.stage}) item {t.external_id}, {t.duration_ms} ms, version {t.current_version}")
+        if t.return_reason:
+            out.print(f"[yellow]returned:[/yellow] {t.return_reason}")
+        if t.prompt:
+            out.print(f"prompt: {t.prompt}")
+        if t.current:
+            out.print(f"current ({t.current.kind}{', ' + t.current.model if t.current.model else ''}): {t.current.text}")
+
+    emit(task, as_json, render)
+
+
+def _segments(segments_file: Path | None, text: str | None, duration_ms: int | None) -> list[Any]:
+    from datamill.production.schemas import SegmentIn
+
+    if segments_file is not None:
+        try:
+            data = json.loads(segments_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise InvalidInput(f"cannot read segments from {segments_file}: {err}") from err
+        return [SegmentIn.model_validate(d) for d in data]
+    if text is None:
+        raise InvalidInput("give --segments FILE (JSON list) or --text TEXT")
+    return [SegmentIn(start_ms=0, end_ms=duration_ms or 0, text=text)]
+
+
+@app.command("submit")
+@handle_errors
+def submit_cmd(
+    task_id: int,
+    user: AsUser,
+    base_version: Annotated[int, typer.Option(help="The version your edit starts from.")],
+    segments: Annotated[Path | None, typer.Option(help="JSON list of segments.")] = None,
+    text: Annotated[str | None, typer.Option(help="One segment spanning the whole audio.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit a transcript for a task you hold."""
+    from datamill.compliance.users import get_user
+    from datamill.production.annotating import submit_annotation
+    from datamill.production.tasks import get_task, task_view
+
+    with get_runtime().session() as s:
+        view = task_view(s, get_task(s, task_id))
+        ann = submit_annotation(
+            s, get_user(s, user), task_id, _segments(segments, text, view.duration_ms),
+            base_version=base_version,
+        )
+    emit(ann, as_json, lambda a: out.print(f"saved version {a.version} of item {a.item_id}"))
+
+
+@app.command("review")
+@handle_errors
+def review_cmd(
+    task_id: int,
+    user: AsUser,
+    verdict: Annotated[str, typer.Argument(help="accept, edit or reject")],
+    reason: str | None = None,
+    base_version: int | None = None,
+    text: str | None = None,
+    segments: Path | None = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept, edit or reject (with a reason) a review task you hold."""
+    from datamill.compliance.users import get_user
+    from datamill.production.annotating import review_task
+    from datamill.production.tasks import get_task, task_view
+
+    if verdict not in ("accept", "edit", "reject"):
+        raise InvalidInput(f"verdict must be accept, edit or reject, not {verdict!r}")
+    v: Literal["accept", "edit", "reject"] = verdict  # type: ignore[assignment]
+    with get_runtime().session() as s:
+        segs = None
+        if v == "edit":
+            segs = _segments(segments, text, task_view(s, get_task(s, task_id)).duration_ms)
+        result = review_task(s, get_user(s, user), task_id, v, reason=reason, segments=segs,
+                             base_version=base_version)
+    emit(result, as_json, lambda r: out.print(f"{r['verdict']}: item {r['item_id']} is now {r['item_status']}"))

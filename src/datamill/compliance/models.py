@@ -1,0 +1,67 @@
+"""Users, API tokens and audit records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datamill.core.clock import utcnow
+from datamill.db.base import Base
+
+__all__ = ["ApiToken", "AuditRecord", "User"]
+
+
+class User(Base):
+    """A person who signs in. ``role`` is the global role; project membership is separate.
+
+    ``vendor_id`` is reserved for the workforce domain (a vendor's worker sees only its packages).
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    vendor_id: Mapped[int | None] = mapped_column(default=None)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token; only its sha256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AuditRecord(Base):
+    """Append-only, hash-chained record of a state change that matters.
+
+    ``record_hash`` = sha256(prev_hash + canonical JSON of the record); editing or deleting a row
+    breaks the chain, which ``verify_audit_chain`` detects.
+    """
+
+    __tablename__ = "audit_records"
+    __table_args__ = (Index("ix_audit_records_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(default=None)
+    project_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    record_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -1,0 +1,1 @@
+"""Kernel: errors, registries, clocks. Imports nothing else from datamill."""

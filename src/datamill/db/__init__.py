@@ -1,0 +1,1 @@
+"""Database: declarative base, engine/session factory, Alembic migrations."""

@@ -1,0 +1,29 @@
+"""Alembic environment: uses datamill's engine factory so SQLite pragmas apply."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from datamill.db import models_all  # noqa: F401 - populate metadata
+from datamill.db.base import Base
+from datamill.db.session import make_engine
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=url.startswith("sqlite"),
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+run_migrations_online()

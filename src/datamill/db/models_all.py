@@ -1,0 +1,8 @@
+"""Import every domain's models so ``Base.metadata`` is complete (Alembic, create_all)."""
+
+from __future__ import annotations
+
+import datamill.compliance.models
+import datamill.production.models  # noqa: F401
+
+__all__: list[str] = []

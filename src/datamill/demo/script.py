@@ -1,0 +1,142 @@
+"""The demo's scripted people: annotators, a reviewer and an inspector working the loop.
+
+The annotators correct the model's pre-annotation to what was actually said (the prompt); one
+makes a slip on purpose so the reviewer has something to reject and return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from datamill.compliance.users import add_member, create_user, get_user
+from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.delivery import deliver_batch, record_acceptance
+from datamill.production.inspection import (
+    complete_inspection,
+    create_batch,
+    record_correction,
+    start_inspection,
+)
+from datamill.production.models import Item
+from datamill.production.projects import create_project
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import assign_package, claim_next_task, create_packages
+from datamill.runtime import Runtime
+
+__all__ = ["DEMO_SPEC", "DEMO_USERS", "DemoResult", "run_loop", "setup_people_and_project"]
+
+DEMO_USERS = [
+    ("admin", "admin"), ("pm", "project_manager"), ("alice", "annotator"), ("bob", "annotator"),
+    ("rita", "reviewer"), ("ivan", "inspector"),
+]
+DEMO_PASSWORD = "datamill-demo"  # noqa: S105 - documented demo credential
+DEMO_SPEC = Path(__file__).with_name("demo_spec.yaml")
+
+
+@dataclass
+class DemoResult:
+    project_id: int
+    steps: list[str] = field(default_factory=list)
+    delivery_path: str | None = None
+    inspection: dict[str, Any] | None = None
+
+
+def setup_people_and_project(rt: Runtime) -> int:
+    with rt.session() as s:
+        for name, role in DEMO_USERS:
+            create_user(s, name, DEMO_PASSWORD, role)
+        project = create_project(s, yaml.safe_load(DEMO_SPEC.read_text(encoding="utf-8")))
+        for name, _ in DEMO_USERS[1:]:
+            add_member(s, project.id, get_user(s, name), actor_id=None)
+        return project.id
+
+
+def _work_annotations(rt: Runtime, project_id: int, result: DemoResult) -> None:
+    annotators = ["alice", "bob"]
+    slipped = False
+    done = 0
+    while True:
+        progressed = False
+        for name in annotators:
+            with rt.session() as s:
+                user = get_user(s, name)
+                task = claim_next_task(s, user, project_id, "annotate")
+                if task is None:
+                    continue
+                text = task.prompt or (task.current.text if task.current else "")
+                if name == "bob" and not slipped:
+                    text = text.replace("the", "a", 1)  # a slip the reviewer will catch
+                    slipped = True
+                seg = [SegmentIn(start_ms=0, end_ms=task.duration_ms or 0, text=text.lower())]
+                submit_annotation(s, user, task.id, seg, base_version=task.current_version,
+                                  time_spent_ms=15000)
+                done += 1
+                progressed = True
+        if not progressed:
+            break
+    result.steps.append(f"annotators submitted {done} transcripts")
+
+
+def _work_reviews(rt: Runtime, project_id: int, result: DemoResult) -> int:
+    rejected = accepted = 0
+    while True:
+        with rt.session() as s:
+            rita = get_user(s, "rita")
+            task = claim_next_task(s, rita, project_id, "review")
+            if task is None:
+                break
+            current = task.current.text if task.current else ""
+            if task.prompt and current != task.prompt.lower():
+                review_task(s, rita, task.id, "reject", reason=f"transcript differs from what was said: {task.prompt!r}")
+                rejected += 1
+            else:
+                review_task(s, rita, task.id, "accept")
+                accepted += 1
+    result.steps.append(f"reviewer accepted {accepted}, rejected {rejected}")
+    return rejected
+
+
+def run_loop(rt: Runtime, project_id: int, out_dir: Path) -> DemoResult:
+    """Package, annotate, review (with one rework), inspect, deliver, record acceptance."""
+    result = DemoResult(project_id=project_id)
+    with rt.session() as s:
+        pkgs = create_packages(s, project_id, "annotate")
+        for i, pkg in enumerate(pkgs):
+            assign_package(s, pkg.id, get_user(s, ["alice", "bob"][i % 2]))
+        create_packages(s, project_id, "review")
+    result.steps.append(f"{len(pkgs)} annotation packages assigned to alice and bob")
+    for _ in range(3):  # rejected work comes back to its annotator, then is reviewed again
+        _work_annotations(rt, project_id, result)
+        if _work_reviews(rt, project_id, result) == 0:
+            break
+    with rt.session() as s:
+        batch = create_batch(s, project_id)
+        ivan = get_user(s, "ivan")
+        insp = start_inspection(s, batch.id, ivan)
+        for smp in insp.sample:
+            item = s.get(Item, smp["item_id"])
+            record_correction(s, insp.id, smp["item_id"], (item.prompt or "").lower() if item else "")
+        done = complete_inspection(s, insp.id, ivan)
+        result.inspection = {"plan": done.plan, "scores": done.scores, "verdict": done.verdict}
+        result.steps.append(
+            f"batch {batch.name}: sampled {done.plan['sample_size']} of {done.plan['lot_size']}, "
+            f"verdict {done.verdict}, character accuracy {done.scores['character_accuracy']:.3f}"
+        )
+    if done.verdict != "accepted":
+        return result
+    with rt.session() as s:
+        delivery = deliver_batch(s, rt.blobs, batch.id, out_dir)
+        record_acceptance(
+            s, delivery.id, accepted_duration_ms=int(delivery.datasheet["duration_ms"]),
+            accepted_utterances=delivery.delivered_utterances, note="demo customer accepts all",
+        )
+        result.delivery_path = delivery.path
+        result.steps.append(
+            f"delivered {delivery.delivered_utterances} utterances ({delivery.delivered_hours:.4f} h); "
+            "customer acceptance recorded"
+        )
+    return result

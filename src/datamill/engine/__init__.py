@@ -1,0 +1,1 @@
+"""Batch execution of pure item jobs: a local process pool by default."""

@@ -1,0 +1,1 @@
+"""Modality plugins: each registers under the ``datamill.modalities`` entry-point group."""

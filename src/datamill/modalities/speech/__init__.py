@@ -1,0 +1,1 @@
+"""Speech recognition (ASR) modality: checks, alignment, pre-annotation, exports."""

@@ -1,0 +1,489 @@
+"""Probe and automatic checks for collected ASR audio.
+
+Every file is read once (soundfile, float32). Multi-channel audio is mixed down to mono for
+the level measurements; the format check still sees the real channel count.
+
+Measurement methods (all documented here so that thresholds in a spec mean something):
+
+* **Frames.** The signal, with its DC offset (mean) removed, is cut into 20 ms frames with a
+  reshape; a shorter last frame is kept. Frame energy is the mean square, in dB re. full scale
+  (so a full-scale sine frame reads -3 dB). Energies are floored at ``-120`` dB so silence and
+  digital zero stay finite.
+* **SNR** (``snr_db``). Noise is the 10th percentile of the frame energies, signal the 90th
+  percentile; ``snr_db`` is their difference. This needs some pauses (at least 10 % of the
+  file) to see the noise floor; a recording with no pause at all reads low.
+* **Level** (``rms_dbfs``). RMS of the whole DC-free signal, in dBFS (a full-scale sine reads
+  -3 dBFS). ``peak_dbfs`` is the largest absolute sample, in dBFS.
+* **Clipping** (``clipping_ratio``). Share of samples whose magnitude is at or above
+  ``0.999`` of full scale; for 8-bit files the largest positive code (127/128) also counts.
+* **Silence** (``leading_silence_ms``, ``trailing_silence_ms``). Energy voice-activity
+  detection: a frame is active when its energy is above ``noise + 25 %`` of the range from
+  the noise floor (10th percentile) to the loudest frame, and never below 50 dB under the
+  loudest frame. Speech starts at the first run of at least two active frames (40 ms, so a
+  lone click is ignored) and ends after the last such run. When the file has less than 6 dB
+  of dynamics there is no structure to find: every frame above -60 dBFS then counts as
+  active, so a silent file is all silence and a steady tone has none.
+* **DC offset** (``dc_offset``). Mean sample value of the mixed-down signal (signed; the check
+  compares its magnitude).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import soundfile as sf
+
+from datamill.core.errors import InvalidInput, NotFound
+from datamill.modalities.base import CheckOutcome
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from datamill.modalities.speech.schema import SpeechAsrRequirements
+
+__all__ = [
+    "AudioDecodeError",
+    "AudioProbe",
+    "measure_audio",
+    "probe_audio",
+    "run_audio_checks",
+]
+
+FRAME_MS: Final = 20
+"""Length of one analysis frame."""
+CLIP_LEVEL: Final = 0.999
+"""Magnitude (share of full scale) at or above which a sample counts as clipped."""
+ENERGY_FLOOR_DB: Final = -120.0
+"""Floor for every level in dB, so that digital silence gives finite numbers."""
+NOISE_PERCENTILE: Final = 10.0
+SIGNAL_PERCENTILE: Final = 90.0
+VAD_RANGE_SHARE: Final = 0.25
+VAD_MAX_BELOW_PEAK_DB: Final = 50.0
+VAD_MIN_DYNAMICS_DB: Final = 6.0
+VAD_ABSOLUTE_DBFS: Final = -60.0
+VAD_MIN_RUN_FRAMES: Final = 2
+
+_ENERGY_FLOOR: Final = 10.0 ** (ENERGY_FLOOR_DB / 10.0)
+_AMPLITUDE_FLOOR: Final = 10.0 ** (ENERGY_FLOOR_DB / 20.0)
+_BLOCK_FRAMES: Final = 1 << 20
+
+_BIT_DEPTHS: Final[dict[str, int]] = {
+    "PCM_S8": 8,
+    "PCM_U8": 8,
+    "PCM_16": 16,
+    "PCM_24": 24,
+    "PCM_32": 32,
+    "FLOAT": 32,
+    "DOUBLE": 64,
+    "ULAW": 8,
+    "ALAW": 8,
+}
+
+
+class AudioDecodeError(InvalidInput):
+    """The file cannot be decoded as audio (empty, not audio, truncated or corrupt)."""
+
+    code = "audio_not_decodable"
+
+
+@dataclass(frozen=True)
+class AudioProbe:
+    """What the container says about a file, checked against what could actually be read.
+
+    ``bit_depth`` is None for compressed subtypes without one (MP3, Vorbis, Opus ...);
+    ``FLOAT`` counts as 32 and ``DOUBLE`` as 64. ``frames`` is per channel.
+    """
+
+    sample_rate_hz: int
+    channels: int
+    bit_depth: int | None
+    subtype: str
+    format: str
+    frames: int
+    duration_ms: int
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _wav_data_truncation(path: Path, file_size: int) -> str | None:
+    """Return a reason when a RIFF/WAVE header promises more data than the file holds.
+
+    libsndfile silently shortens such files, so the header is walked here. RF64 and streamed
+    WAVs (data size 0 or 0xFFFFFFFF) are not judged.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[8:12] != b"WAVE" or head[:4] not in (b"RIFF", b"RIFX"):
+            return None
+        order: Any = "little" if head[:4] == b"RIFF" else "big"
+        pos = 12
+        for _ in range(1024):
+            fh.seek(pos)
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return None
+            size = int.from_bytes(chunk[4:8], order)
+            pos += 8
+            if chunk[:4] == b"data":
+                available = file_size - pos
+                if size not in (0, 0xFFFFFFFF) and size > available:
+                    return (
+                        f"file is truncated: the WAV header declares {size} bytes of audio "
+                        f"but only {available} are present"
+                    )
+                return None
+            pos += size + (size & 1)
+    return None
+
+
+def _bit_depth(subtype: str) -> int | None:
+    return _BIT_DEPTHS.get(subtype)
+
+
+def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float32] | None]:
+    """Open ``path`` once, validate it and optionally return its samples (frames x channels)."""
+    try:
+        file_size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise NotFound(f"audio file not found: {path}", path=str(path)) from exc
+    if file_size == 0:
+        raise AudioDecodeError("file is empty (0 bytes)", path=str(path))
+    truncation = _wav_data_truncation(path, file_size)
+    if truncation is not None:
+        raise AudioDecodeError(truncation, path=str(path))
+    data: NDArray[np.float32] | None = None
+    try:
+        with sf.SoundFile(path) as f:
+            declared = int(f.frames)
+            if keep_data:
+                data = f.read(dtype="float32", always_2d=True)
+                read = int(data.shape[0])
+            else:
+                read = sum(b.shape[0] for b in f.blocks(_BLOCK_FRAMES, dtype="float32"))
+            probe = AudioProbe(
+                sample_rate_hz=int(f.samplerate),
+                channels=int(f.channels),
+                bit_depth=_bit_depth(str(f.subtype)),
+                subtype=str(f.subtype),
+                format=str(f.format),
+                frames=read,
+                duration_ms=round(read * 1000 / f.samplerate) if f.samplerate else 0,
+            )
+    except sf.LibsndfileError as exc:
+        raise AudioDecodeError(
+            f"file is not decodable audio: {exc.error_string}", path=str(path)
+        ) from exc
+    except (sf.SoundFileError, RuntimeError) as exc:
+        raise AudioDecodeError(f"file is not decodable audio: {exc}", path=str(path)) from exc
+    if read < declared:
+        raise AudioDecodeError(
+            f"file is truncated or corrupt: header declares {declared} frames, "
+            f"only {read} could be decoded",
+            path=str(path),
+        )
+    if read == 0:
+        raise AudioDecodeError("file contains no audio samples", path=str(path))
+    return probe, data
+
+
+def probe_audio(path: Path) -> AudioProbe:
+    """Describe an audio file after checking that all of it decodes.
+
+    Args:
+        path: The audio file.
+
+    Returns:
+        Sample rate, channels, bit depth, container and duration of the decodable audio.
+
+    Raises:
+        AudioDecodeError: The file is empty, not audio, truncated or corrupt, or has no samples.
+        NotFound: ``path`` does not exist.
+    """
+    probe, _ = _load(Path(path), keep_data=False)
+    return probe
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _db(power: float) -> float:
+    """Power ratio to dB, floored at ``ENERGY_FLOOR_DB``."""
+    return 10.0 * math.log10(max(power, _ENERGY_FLOOR))
+
+
+def _as_mono_float(data: NDArray[Any]) -> NDArray[np.float32]:
+    x = np.asarray(data)
+    if np.issubdtype(x.dtype, np.integer):
+        full_scale = float(2 ** (np.iinfo(x.dtype).bits - 1))
+        x = x.astype(np.float32) / np.float32(full_scale)
+    if x.ndim == 2:
+        x = x[:, 0] if x.shape[1] == 1 else x.mean(axis=1, dtype=np.float32)
+    elif x.ndim != 1:
+        raise InvalidInput(f"audio must be 1-D or (frames, channels), got shape {x.shape}")
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def _frame_energies(x: NDArray[np.float32], frame_len: int) -> NDArray[np.float64]:
+    """Mean square per frame (last frame may be shorter)."""
+    n_full = x.size // frame_len
+    full = x[: n_full * frame_len].reshape(n_full, frame_len)
+    energies = np.einsum("ij,ij->i", full, full, dtype=np.float64) / frame_len
+    rest = x[n_full * frame_len :]
+    if rest.size:
+        energies = np.append(energies, float(np.dot(rest, rest)) / rest.size)
+    return energies
+
+
+def _active_span(
+    energies_db: NDArray[np.float64], noise_db: float
+) -> tuple[int, int] | None:
+    """First and last active frame index (inclusive), or None when nothing is active."""
+    loudest_db = float(energies_db.max())
+    if loudest_db - noise_db < VAD_MIN_DYNAMICS_DB:
+        threshold_db = VAD_ABSOLUTE_DBFS
+    else:
+        threshold_db = max(
+            noise_db + VAD_RANGE_SHARE * (loudest_db - noise_db),
+            loudest_db - VAD_MAX_BELOW_PEAK_DB,
+        )
+    active = energies_db > threshold_db
+    if active.size >= VAD_MIN_RUN_FRAMES:
+        runs = active[:-1] & active[1:]
+        idx = np.flatnonzero(runs)
+        if idx.size == 0:
+            return None
+        return int(idx[0]), int(idx[-1]) + 1
+    idx = np.flatnonzero(active)
+    return (int(idx[0]), int(idx[-1])) if idx.size else None
+
+
+def measure_audio(
+    data: NDArray[Any], sample_rate_hz: int, *, clip_level: float = CLIP_LEVEL
+) -> dict[str, float]:
+    """Measure level, noise, clipping, silences and DC offset of decoded audio.
+
+    The methods are described in this module's docstring.
+
+    Args:
+        data: Samples, 1-D or (frames, channels). Floating samples are on the [-1, 1] scale;
+            integer samples are scaled by their type's full scale. Channels are averaged.
+        sample_rate_hz: Sample rate of ``data``.
+        clip_level: Magnitude at or above which a sample counts as clipped.
+
+    Returns:
+        ``clipping_ratio`` (0..1), ``rms_dbfs``, ``peak_dbfs``, ``snr_db``,
+        ``leading_silence_ms``, ``trailing_silence_ms`` and ``dc_offset``.
+
+    Raises:
+        InvalidInput: ``sample_rate_hz`` is not positive or ``data`` has more than 2 axes.
+
+    Examples:
+        >>> import numpy as np
+        >>> m = measure_audio(np.zeros(16000, dtype=np.float32), 16000)
+        >>> m["leading_silence_ms"], m["clipping_ratio"], m["rms_dbfs"]
+        (1000.0, 0.0, -120.0)
+    """
+    if sample_rate_hz <= 0:
+        raise InvalidInput(f"sample rate must be positive, got {sample_rate_hz} Hz")
+    x = _as_mono_float(data)
+    n = int(x.size)
+    if n == 0:
+        return {
+            "clipping_ratio": 0.0,
+            "rms_dbfs": ENERGY_FLOOR_DB,
+            "peak_dbfs": ENERGY_FLOOR_DB,
+            "snr_db": 0.0,
+            "leading_silence_ms": 0.0,
+            "trailing_silence_ms": 0.0,
+            "dc_offset": 0.0,
+        }
+    magnitude = np.abs(x)
+    peak = float(magnitude.max())
+    clipped = int(np.count_nonzero(magnitude >= clip_level))
+    dc = float(x.mean(dtype=np.float64))
+    centred = x - np.float32(dc)
+
+    frame_len = max(1, round(sample_rate_hz * FRAME_MS / 1000))
+    energies = _frame_energies(centred, frame_len)
+    energies_db = 10.0 * np.log10(np.maximum(energies, _ENERGY_FLOOR))
+    noise_db, signal_db = (
+        float(v) for v in np.percentile(energies_db, [NOISE_PERCENTILE, SIGNAL_PERCENTILE])
+    )
+    frame_sizes = np.full(energies.size, frame_len, dtype=np.float64)
+    frame_sizes[-1] = n - frame_len * (energies.size - 1)
+    mean_square = float(np.dot(energies, frame_sizes)) / n
+
+    span = _active_span(energies_db, noise_db)
+    if span is None:
+        lead_samples = trail_samples = n
+    else:
+        lead_samples = span[0] * frame_len
+        trail_samples = max(0, n - min(n, (span[1] + 1) * frame_len))
+    ms_per_sample = 1000.0 / sample_rate_hz
+    return {
+        "clipping_ratio": clipped / n,
+        "rms_dbfs": _db(mean_square),
+        "peak_dbfs": 20.0 * math.log10(max(peak, _AMPLITUDE_FLOOR)),
+        "snr_db": signal_db - noise_db,
+        "leading_silence_ms": lead_samples * ms_per_sample,
+        "trailing_silence_ms": trail_samples * ms_per_sample,
+        "dc_offset": dc,
+    }
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def _format_outcome(probe: AudioProbe, req: SpeechAsrRequirements) -> CheckOutcome:
+    want = req.audio
+    problems: list[str] = []
+    if probe.sample_rate_hz != want.sample_rate_hz:
+        problems.append(
+            f"sample rate {probe.sample_rate_hz} Hz, spec requires {want.sample_rate_hz} Hz"
+        )
+    if probe.bit_depth != want.bit_depth:
+        got = f"{probe.bit_depth}-bit" if probe.bit_depth else f"no fixed bit depth ({probe.subtype})"
+        problems.append(f"bit depth {got}, spec requires {want.bit_depth}-bit")
+    if probe.channels != want.channels:
+        problems.append(f"{probe.channels} channels, spec requires {want.channels}")
+    return CheckOutcome(
+        name="format",
+        passed=not problems,
+        value=float(probe.sample_rate_hz),
+        reason="; ".join(problems) or None,
+        extra={
+            "sample_rate_hz": probe.sample_rate_hz,
+            "bit_depth": probe.bit_depth,
+            "channels": probe.channels,
+            "subtype": probe.subtype,
+            "format": probe.format,
+        },
+    )
+
+
+def _range_outcome(
+    name: str, label: str, value: float, low: float, high: float, unit: str
+) -> CheckOutcome:
+    if value < low:
+        reason: str | None = f"{label} {value:.0f} {unit}, spec requires at least {low:.0f} {unit}"
+    elif value > high:
+        reason = f"{label} {value:.0f} {unit}, spec allows at most {high:.0f} {unit}"
+    else:
+        reason = None
+    return CheckOutcome(name=name, passed=reason is None, value=value, reason=reason)
+
+
+def _clip_level(bit_depth: int | None) -> float:
+    if bit_depth is not None and bit_depth <= 16:
+        top = (2 ** (bit_depth - 1) - 1) / 2 ** (bit_depth - 1)
+        return min(CLIP_LEVEL, top)
+    return CLIP_LEVEL
+
+
+def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[CheckOutcome]:
+    clip = m["clipping_ratio"]
+    rms = m["rms_dbfs"]
+    snr = m["snr_db"]
+    dc = m["dc_offset"]
+    return [
+        CheckOutcome(
+            name="clipping",
+            passed=clip <= req.max_clipping_ratio,
+            value=clip,
+            reason=None
+            if clip <= req.max_clipping_ratio
+            else f"{clip:.2%} of samples are clipped, spec allows {req.max_clipping_ratio:.2%}",
+            extra={"peak_dbfs": m["peak_dbfs"]},
+        ),
+        CheckOutcome(
+            name="level",
+            passed=rms >= req.min_rms_dbfs,
+            value=rms,
+            reason=None
+            if rms >= req.min_rms_dbfs
+            else f"level {rms:.1f} dBFS RMS is too quiet, spec requires at least "
+            f"{req.min_rms_dbfs:.1f} dBFS",
+        ),
+        CheckOutcome(
+            name="snr",
+            passed=snr >= req.min_snr_db,
+            value=snr,
+            reason=None
+            if snr >= req.min_snr_db
+            else f"estimated SNR {snr:.1f} dB, spec requires at least {req.min_snr_db:.1f} dB",
+        ),
+        _range_outcome(
+            "leading_silence",
+            "leading silence",
+            m["leading_silence_ms"],
+            req.min_leading_silence_ms,
+            req.max_leading_silence_ms,
+            "ms",
+        ),
+        _range_outcome(
+            "trailing_silence",
+            "trailing silence",
+            m["trailing_silence_ms"],
+            req.min_trailing_silence_ms,
+            req.max_trailing_silence_ms,
+            "ms",
+        ),
+        CheckOutcome(
+            name="dc_offset",
+            passed=abs(dc) <= req.max_dc_offset,
+            value=dc,
+            reason=None
+            if abs(dc) <= req.max_dc_offset
+            else f"DC offset {dc:+.3f} of full scale, spec allows at most {req.max_dc_offset:.3f}",
+        ),
+    ]
+
+
+def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcome]:
+    """Run every automatic audio check on one file.
+
+    Bad audio never raises: an undecodable file gives a single failed ``decodable`` outcome.
+    Otherwise the outcomes are, in order, ``decodable``, ``format``, ``duration``,
+    ``clipping``, ``level``, ``snr``, ``leading_silence``, ``trailing_silence`` and
+    ``dc_offset``, each with its measured ``value``.
+
+    Args:
+        path: The audio file.
+        req: The project's ASR requirements (thresholds).
+
+    Returns:
+        One outcome per check.
+
+    Raises:
+        NotFound: ``path`` does not exist.
+    """
+    try:
+        probe, data = _load(Path(path), keep_data=True)
+    except AudioDecodeError as exc:
+        return [CheckOutcome(name="decodable", passed=False, value=0.0, reason=exc.message)]
+    assert data is not None  # noqa: S101 - keep_data=True always returns samples
+    measured = measure_audio(data, probe.sample_rate_hz, clip_level=_clip_level(probe.bit_depth))
+    outcomes = [
+        CheckOutcome(
+            name="decodable",
+            passed=True,
+            value=1.0,
+            extra={"subtype": probe.subtype, "format": probe.format, "frames": probe.frames},
+        ),
+        _format_outcome(probe, req),
+        _range_outcome(
+            "duration",
+            "duration",
+            float(probe.duration_ms),
+            req.min_duration_ms,
+            req.max_duration_ms,
+            "ms",
+        ),
+    ]
+    outcomes.extend(_signal_outcomes(measured, req))
+    return outcomes

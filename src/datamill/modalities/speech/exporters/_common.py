@@ -1,0 +1,111 @@
+"""Validation and formatting shared by the speech exporters (internal)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from datamill.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from datamill.modalities.base import ExportItem, Segment
+
+__all__ = ["UniqueIds", "check_id", "check_segment", "clean_text", "ms_to_seconds"]
+
+# Ids become Kaldi keys and file names: no whitespace, control characters or path separators.
+_BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+
+
+def check_id(value: str, *, field: str, utterance_id: str) -> str:
+    """Return ``value`` if it can serve as a Kaldi key and a file name.
+
+    Args:
+        value: The id to check.
+        field: The item field it came from (named in the error).
+        utterance_id: The utterance it belongs to (named in the error).
+
+    Returns:
+        ``value`` unchanged.
+
+    Raises:
+        InvalidInput: The id is empty, ``.``/``..``, or holds whitespace, control
+            characters or path separators.
+    """
+    if not value or value in {".", ".."} or _BAD_ID.search(value):
+        raise InvalidInput(
+            f"{field} {value!r} of utterance {utterance_id!r} is empty or contains "
+            "whitespace, control characters or path separators",
+            utterance_id=utterance_id,
+            field=field,
+            value=value,
+        )
+    return value
+
+
+class UniqueIds:
+    """Remembers utterance ids seen so far; a repeat is an error.
+
+    Only the id strings are kept, never the items, so memory stays small.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def add(self, utterance_id: str) -> None:
+        """Record ``utterance_id``.
+
+        Raises:
+            InvalidInput: The id was already exported.
+        """
+        if utterance_id in self._seen:
+            raise InvalidInput(
+                f"duplicate utterance id {utterance_id!r}",
+                utterance_id=utterance_id,
+                field="utterance_id",
+            )
+        self._seen.add(utterance_id)
+
+
+def check_segment(item: ExportItem, index: int, segment: Segment) -> Segment:
+    """Return ``segment`` if its times are usable (``0 <= start_ms < end_ms``).
+
+    Raises:
+        InvalidInput: The segment starts before zero or does not end after it starts.
+    """
+    if segment.start_ms < 0 or segment.end_ms <= segment.start_ms:
+        raise InvalidInput(
+            f"segment {index} of utterance {item.utterance_id!r} has invalid times "
+            f"[{segment.start_ms}, {segment.end_ms}) ms",
+            utterance_id=item.utterance_id,
+            field=f"segments[{index}]",
+        )
+    return segment
+
+
+def clean_text(text: str) -> str:
+    r"""Collapse runs of whitespace (newlines included) to single spaces and strip.
+
+    Noise symbols such as ``[noise]`` are ordinary tokens and are kept as they are.
+
+    Examples:
+        >>> clean_text("  hello\n [noise]  world ")
+        'hello [noise] world'
+    """
+    return " ".join(text.split())
+
+
+def ms_to_seconds(ms: int) -> str:
+    """Format integer milliseconds as seconds with exactly three decimals, without float error.
+
+    Examples:
+        >>> ms_to_seconds(1234)
+        '1.234'
+        >>> ms_to_seconds(50)
+        '0.050'
+    """
+    sign = "-" if ms < 0 else ""
+    whole, frac = divmod(abs(ms), 1000)
+    return f"{sign}{whole}.{frac:03d}"

@@ -1,0 +1,184 @@
+"""Hugging Face ``datasets`` exporter: ``data.jsonl`` and ``data.parquet`` with the same rows.
+
+One row per item, columns in this order:
+
+======================  =======================================================================
+``id``                  utterance id (string)
+``audio``               absolute path of the audio file (string; audio is not copied)
+``text``                the transcript: non-empty segment texts joined by spaces
+``segments``            list of ``{start_ms, end_ms, text, speaker, noise, confidence}``
+``speaker_id``          string
+``gender``              string or null
+``age``                 int64 or null
+``accent``              string or null
+``language``            string
+``duration_s``          float64, seconds
+``sample_rate``         int64, Hz
+``sha256``              sha256 of the audio file
+======================  =======================================================================
+
+Both files load with ``datasets.load_dataset("json", data_files=...)`` and
+``datasets.load_dataset("parquet", data_files=...)``; ``audio`` can be cast to
+``datasets.Audio()`` by the consumer.
+
+The JSON loader infers column types from the first chunk it reads (10 MB by default); when
+optional fields (``gender``, ``age``, segment ``confidence`` ...) are null throughout that chunk
+and set later, inference fails. Pass the exact types with :func:`hf_features`::
+
+    load_dataset("json", data_files="data.jsonl", features=hf_features())
+
+Parquet files carry :data:`SCHEMA` themselves and need nothing extra.
+
+The export streams: JSON lines are written one by one and
+Parquet row groups are flushed every ``batch_rows`` rows through ``pyarrow.parquet.ParquetWriter``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import ExportItem, ExportManifest
+
+from ._checksums import checksum_files
+from ._common import UniqueIds, check_segment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    import datasets
+
+__all__ = [
+    "JSONL_FILE",
+    "PARQUET_FILE",
+    "SCHEMA",
+    "SEGMENT_TYPE",
+    "HuggingFaceExporter",
+    "hf_features",
+    "item_to_row",
+]
+
+JSONL_FILE: Final = "data.jsonl"
+PARQUET_FILE: Final = "data.parquet"
+
+SEGMENT_TYPE: Final = pa.struct(
+    [
+        pa.field("start_ms", pa.int64()),
+        pa.field("end_ms", pa.int64()),
+        pa.field("text", pa.string()),
+        pa.field("speaker", pa.string()),
+        pa.field("noise", pa.list_(pa.string())),
+        pa.field("confidence", pa.float64()),
+    ]
+)
+
+SCHEMA: Final = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("audio", pa.string(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("segments", pa.list_(SEGMENT_TYPE)),
+        pa.field("speaker_id", pa.string(), nullable=False),
+        pa.field("gender", pa.string()),
+        pa.field("age", pa.int64()),
+        pa.field("accent", pa.string()),
+        pa.field("language", pa.string(), nullable=False),
+        pa.field("duration_s", pa.float64(), nullable=False),
+        pa.field("sample_rate", pa.int64(), nullable=False),
+        pa.field("sha256", pa.string(), nullable=False),
+    ]
+)
+
+
+def hf_features() -> datasets.Features:
+    """Return :data:`SCHEMA` as ``datasets.Features``, for loading ``data.jsonl`` reliably.
+
+    ``datasets`` is imported here, not at module level: it is an optional dependency.
+
+    Returns:
+        Features with the exact column types of both exported files.
+    """
+    import datasets  # optional dependency: imported on use
+
+    return datasets.Features.from_arrow_schema(SCHEMA)
+
+
+def item_to_row(item: ExportItem) -> dict[str, Any]:
+    """Convert one item to a row of :data:`SCHEMA` (plain JSON-serialisable values).
+
+    Raises:
+        InvalidInput: A segment has invalid times.
+    """
+    segments = [
+        check_segment(item, index, segment).to_dict() for index, segment in enumerate(item.segments)
+    ]
+    return {
+        "id": item.utterance_id,
+        "audio": str(item.audio_path.resolve()),
+        "text": item.text,
+        "segments": segments,
+        "speaker_id": item.speaker_id,
+        "gender": item.gender,
+        "age": item.age,
+        "accent": item.accent,
+        "language": item.language,
+        "duration_s": item.duration_ms / 1000,
+        "sample_rate": item.sample_rate_hz,
+        "sha256": item.sha256,
+    }
+
+
+class HuggingFaceExporter:
+    """Write delivered utterances as JSON Lines and Parquet for ``datasets`` (see module docs).
+
+    Args:
+        batch_rows: Rows per Parquet record batch (and row group); bounds memory use.
+    """
+
+    name: ClassVar[str] = "hf"
+
+    def __init__(self, *, batch_rows: int = 5_000) -> None:
+        if batch_rows < 1:
+            raise InvalidInput("batch_rows must be at least 1", field="batch_rows")
+        self._batch_rows = batch_rows
+
+    def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest:
+        """Export ``items`` to ``out_dir/data.jsonl`` and ``out_dir/data.parquet``.
+
+        Args:
+            items: Utterances to export; consumed once.
+            out_dir: Output folder, created if missing.
+
+        Returns:
+            The manifest: both files with their sha256, and the number of rows.
+
+        Raises:
+            InvalidInput: Duplicate utterance id or a segment with invalid times.
+        """
+        out_dir.mkdir(parents=True, exist_ok=True)
+        seen = UniqueIds()
+        batch: list[dict[str, Any]] = []
+        with (
+            (out_dir / JSONL_FILE).open("w", encoding="utf-8", newline="\n") as jsonl,
+            pq.ParquetWriter(out_dir / PARQUET_FILE, SCHEMA) as parquet,
+        ):
+            for item in items:
+                seen.add(item.utterance_id)
+                row = item_to_row(item)
+                jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+                batch.append(row)
+                if len(batch) >= self._batch_rows:
+                    parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=SCHEMA))
+                    batch = []
+            if batch:
+                parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=SCHEMA))
+        return ExportManifest(
+            format=self.name,
+            files=checksum_files(out_dir, [JSONL_FILE, PARQUET_FILE]),
+            items=len(seen),
+        )

@@ -1,0 +1,233 @@
+"""Kaldi data directory exporter.
+
+Layout written to ``out_dir`` (every file sorted in C-locale byte order, as Kaldi requires)::
+
+    wav.scp      <recording-id> <absolute audio path>
+    segments     <utt-id> <recording-id> <start s> <end s>
+    text         <utt-id> <transcript>
+    utt2spk      <utt-id> <speaker-id>
+    spk2utt      <speaker-id> <utt-id> <utt-id> ...
+    utt2lang     <utt-id> <language>
+    reco2dur     <recording-id> <duration s>
+    spk2gender   <speaker-id> m|f      (only when every exported speaker has a known gender)
+
+Ids: recording id ``<speaker_id>-<utterance_id>``; one Kaldi utterance per non-empty
+:class:`~datamill.modalities.base.Segment`, with id ``<speaker_id>-<utterance_id>-<index:03d>``
+where ``index`` is the segment's position in ``ExportItem.segments``. The speaker prefix keeps
+``utt2spk`` and ``spk2utt`` consistently sorted. Times are written with three decimals.
+Segments whose text is empty are skipped; noise symbols stay in the transcript as written.
+
+The export streams: lines go to sorted runs on disk (at most ``run_lines`` lines in memory per
+file) that are merged at the end, so memory does not grow with the number of items.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import tempfile
+from contextlib import ExitStack
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import ExportItem, ExportManifest
+
+from ._checksums import checksum_files
+from ._common import UniqueIds, check_id, check_segment, clean_text, ms_to_seconds
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+__all__ = ["KaldiExporter"]
+
+_log = logging.getLogger(__name__)
+
+# Files built from sorted line runs. spk2utt is built from "spk utt" lines grouped by speaker.
+_SORTED_FILES: Final = ("wav.scp", "segments", "text", "utt2spk", "utt2lang", "reco2dur")
+_SPK_UTT: Final = "spk2utt"
+_GENDERS: Final[dict[str, str]] = {
+    "m": "m",
+    "male": "m",
+    "man": "m",
+    "f": "f",
+    "female": "f",
+    "woman": "f",
+}
+
+
+class _ExternalSorter:
+    r"""Sorts text lines with bounded memory: sorted runs on disk, merged lazily.
+
+    Lines must not contain characters below ``"\\n"`` so that the newline-terminated order is
+    the plain code-point (= UTF-8 byte, C-locale) order.
+    """
+
+    def __init__(self, tmp_dir: Path, stem: str, run_lines: int) -> None:
+        self._tmp_dir = tmp_dir
+        self._stem = stem
+        self._run_lines = run_lines
+        self._buffer: list[str] = []
+        self._runs: list[Path] = []
+
+    def add(self, line: str) -> None:
+        self._buffer.append(line + "\n")
+        if len(self._buffer) >= self._run_lines:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._buffer.sort()
+        run = self._tmp_dir / f"{self._stem}.{len(self._runs)}.run"
+        with run.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(self._buffer)
+        self._runs.append(run)
+        self._buffer = []
+
+    def lines(self) -> Iterator[str]:
+        """Yield every added line (newline-terminated) in sorted order."""
+        if not self._runs:
+            self._buffer.sort()
+            yield from self._buffer
+            return
+        if self._buffer:
+            self._flush()
+        with ExitStack() as stack:
+            handles = [
+                stack.enter_context(run.open(encoding="utf-8", newline="\n")) for run in self._runs
+            ]
+            yield from heapq.merge(*handles)
+
+
+def _normalise_gender(gender: str | None) -> str | None:
+    if gender is None:
+        return None
+    return _GENDERS.get(gender.strip().lower())
+
+
+class KaldiExporter:
+    """Write delivered utterances as a Kaldi data directory (see the module docstring).
+
+    Args:
+        run_lines: Lines per file kept in memory before a sorted run is spilled to disk.
+    """
+
+    name: ClassVar[str] = "kaldi"
+
+    def __init__(self, *, run_lines: int = 200_000) -> None:
+        if run_lines < 1:
+            raise InvalidInput("run_lines must be at least 1", field="run_lines")
+        self._run_lines = run_lines
+
+    def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest:
+        """Export ``items`` into the Kaldi data directory ``out_dir`` (created if missing).
+
+        Args:
+            items: Utterances to export; consumed once.
+            out_dir: Output folder.
+
+        Returns:
+            The manifest: every written file with its sha256, and the number of items read.
+
+        Raises:
+            InvalidInput: Duplicate utterance id, an id unusable as a Kaldi key, or a segment
+                with invalid times.
+        """
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written: list[str] = []
+        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".kaldi-tmp-") as tmp:
+            sorters = {
+                fname: _ExternalSorter(Path(tmp), fname, self._run_lines)
+                for fname in (*_SORTED_FILES, _SPK_UTT)
+            }
+            genders: dict[str, str | None] = {}
+            count = self._collect(items, sorters, genders)
+            for fname in _SORTED_FILES:
+                with (out_dir / fname).open("w", encoding="utf-8", newline="\n") as fh:
+                    fh.writelines(sorters[fname].lines())
+                written.append(fname)
+            self._write_spk2utt(sorters[_SPK_UTT], out_dir / _SPK_UTT)
+            written.append(_SPK_UTT)
+        if self._write_spk2gender(genders, out_dir / "spk2gender"):
+            written.append("spk2gender")
+        return ExportManifest(
+            format=self.name, files=checksum_files(out_dir, sorted(written)), items=count
+        )
+
+    def _collect(
+        self,
+        items: Iterable[ExportItem],
+        sorters: dict[str, _ExternalSorter],
+        genders: dict[str, str | None],
+    ) -> int:
+        utterance_ids = UniqueIds()
+        recording_ids = UniqueIds()
+        count = 0
+        for item in items:
+            utterance_ids.add(item.utterance_id)
+            check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
+            spk = check_id(item.speaker_id, field="speaker_id", utterance_id=item.utterance_id)
+            rec = f"{spk}-{item.utterance_id}"
+            recording_ids.add(rec)
+            language = check_id(item.language, field="language", utterance_id=item.utterance_id)
+            sorters["wav.scp"].add(f"{rec} {item.audio_path.resolve()}")
+            sorters["reco2dur"].add(f"{rec} {ms_to_seconds(item.duration_ms)}")
+            wrote_segment = False
+            for index, segment in enumerate(item.segments):
+                check_segment(item, index, segment)
+                text = clean_text(segment.text)
+                if not text:
+                    continue
+                utt = f"{rec}-{index:03d}"
+                start, end = ms_to_seconds(segment.start_ms), ms_to_seconds(segment.end_ms)
+                sorters["segments"].add(f"{utt} {rec} {start} {end}")
+                sorters["text"].add(f"{utt} {text}")
+                sorters["utt2spk"].add(f"{utt} {spk}")
+                sorters["utt2lang"].add(f"{utt} {language}")
+                sorters[_SPK_UTT].add(f"{spk} {utt}")
+                wrote_segment = True
+            if wrote_segment:
+                self._note_gender(genders, spk, item)
+            count += 1
+        return count
+
+    @staticmethod
+    def _note_gender(genders: dict[str, str | None], speaker: str, item: ExportItem) -> None:
+        gender = _normalise_gender(item.gender)
+        known = genders.get(speaker)
+        if speaker not in genders or known is None:
+            genders[speaker] = gender
+        elif gender is not None and gender != known:
+            raise InvalidInput(
+                f"speaker {speaker!r} has conflicting genders {known!r} and {gender!r} "
+                f"(utterance {item.utterance_id!r})",
+                utterance_id=item.utterance_id,
+                field="gender",
+            )
+
+    @staticmethod
+    def _write_spk2utt(sorter: _ExternalSorter, path: Path) -> None:
+        pairs = (line.rstrip("\n").split(" ", 1) for line in sorter.lines())
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            for speaker, group in groupby(pairs, key=lambda pair: pair[0]):
+                fh.write(f"{speaker} {' '.join(utt for _, utt in group)}\n")
+
+    @staticmethod
+    def _write_spk2gender(genders: dict[str, str | None], path: Path) -> bool:
+        """Write spk2gender when every speaker's gender is known; otherwise leave it out.
+
+        Kaldi's ``validate_data_dir.sh`` and lhotse both expect the file to cover every speaker.
+        """
+        unknown = sorted(spk for spk, gender in genders.items() if gender is None)
+        if unknown or not genders:
+            path.unlink(missing_ok=True)
+            if unknown:
+                _log.info(
+                    "spk2gender left out: %d speaker(s) without m/f gender, e.g. %s",
+                    len(unknown),
+                    unknown[0],
+                )
+            return False
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(f"{spk} {gender}\n" for spk, gender in sorted(genders.items()))
+        return True

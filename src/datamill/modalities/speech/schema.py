@@ -1,0 +1,62 @@
+"""The speech.asr part of a dataset spec (``requirements:``) and its validation rules."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["AudioFormat", "SpeechAsrRequirements"]
+
+DEFAULT_NOISE_SYMBOLS = ("[noise]", "[laughter]", "[cough]", "[unintelligible]")
+
+
+class AudioFormat(BaseModel):
+    """Required format of every collected file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sample_rate_hz: int = Field(16000, ge=8000, le=192000)
+    bit_depth: Literal[8, 16, 24, 32] = 16
+    channels: int = Field(1, ge=1, le=32)
+
+
+class SpeechAsrRequirements(BaseModel):
+    """Collection and labelling rules for read or spontaneous ASR speech.
+
+    Thresholds have no business defaults (domain brief §4.6); the defaults here are the demo's
+    and every project may override them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    audio: AudioFormat = AudioFormat()
+    min_duration_ms: int = Field(500, ge=0)
+    max_duration_ms: int = Field(30000, gt=0)
+    min_snr_db: float = 15.0
+    max_clipping_ratio: float = Field(0.001, ge=0, le=1)
+    min_rms_dbfs: float = -45.0
+    max_dc_offset: float = Field(0.05, ge=0, le=1)
+    min_leading_silence_ms: int = Field(0, ge=0)
+    max_leading_silence_ms: int = Field(2000, ge=0)
+    min_trailing_silence_ms: int = Field(0, ge=0)
+    max_trailing_silence_ms: int = Field(2000, ge=0)
+    noise_symbols: tuple[str, ...] = DEFAULT_NOISE_SYMBOLS
+    allow_overlapping_segments: bool = False
+    read_speech: bool = True
+    min_alignment_score: float | None = Field(
+        None, description="Audio-text consistency gate; None uses the calibrated default."
+    )
+
+    @model_validator(mode="after")
+    def _bounds_are_ordered(self) -> SpeechAsrRequirements:
+        if self.min_duration_ms >= self.max_duration_ms:
+            raise ValueError("min_duration_ms must be below max_duration_ms")
+        if self.min_leading_silence_ms > self.max_leading_silence_ms:
+            raise ValueError("min_leading_silence_ms must not exceed max_leading_silence_ms")
+        if self.min_trailing_silence_ms > self.max_trailing_silence_ms:
+            raise ValueError("min_trailing_silence_ms must not exceed max_trailing_silence_ms")
+        for sym in self.noise_symbols:
+            if not (sym.startswith("[") and sym.endswith("]") and len(sym) > 2):
+                raise ValueError(f"noise symbol {sym!r} must look like [name]")
+        return self

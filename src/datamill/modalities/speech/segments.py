@@ -1,0 +1,40 @@
+"""Validation of submitted transcript segments against the spec."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from datamill.modalities.base import Segment
+from datamill.modalities.speech.schema import SpeechAsrRequirements
+
+__all__ = ["validate_segments"]
+
+_BRACKETED = re.compile(r"\[[^\]\s]*\]")
+
+
+def validate_segments(
+    segments: Sequence[Segment], duration_ms: int, req: SpeechAsrRequirements
+) -> list[str]:
+    """Every problem with ``segments``, as sentences naming the segment (empty list = valid)."""
+    problems: list[str] = []
+    allowed = set(req.noise_symbols)
+    for i, seg in enumerate(segments, start=1):
+        where = f"segment {i} ({seg.start_ms}-{seg.end_ms} ms)"
+        if seg.start_ms < 0 or seg.end_ms > duration_ms:
+            problems.append(f"{where} lies outside the audio (0-{duration_ms} ms)")
+        if seg.end_ms <= seg.start_ms:
+            problems.append(f"{where} ends before it starts")
+        unknown = sorted({s for s in _BRACKETED.findall(seg.text) if s not in allowed})
+        unknown += sorted({s for s in seg.noise if s not in allowed})
+        if unknown:
+            problems.append(
+                f"{where} uses unknown noise symbols {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
+    if not req.allow_overlapping_segments:
+        ordered = sorted(enumerate(segments, start=1), key=lambda p: p[1].start_ms)
+        for (ia, a), (ib, b) in zip(ordered, ordered[1:], strict=False):
+            if b.start_ms < a.end_ms:
+                problems.append(f"segments {ia} and {ib} overlap ({b.start_ms} < {a.end_ms} ms)")
+    return problems

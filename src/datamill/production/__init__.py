@@ -1,0 +1,1 @@
+"""The production loop: specs, projects, items, tasks, packages, annotations, batches, delivery."""

@@ -1,0 +1,222 @@
+"""Submitting annotations and reviewing them.
+
+Each submission is a new immutable version; the item's pointer moves with a conditional UPDATE
+on ``current_version``, so a stale version can never overwrite a newer one (the loser gets a
+Conflict that names both versions, and nothing is written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.modalities.base import Segment
+from datamill.modalities.registry import get_modality
+from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
+from datamill.production.schemas import AnnotationOut, SegmentIn
+from datamill.production.tasks import ensure_holds, get_task
+
+__all__ = [
+    "list_annotations",
+    "return_to_annotators",
+    "review_task",
+    "submit_annotation",
+    "write_version",
+]
+
+
+def _validated(
+    session: Session, item: Item, segments: Sequence[SegmentIn]
+) -> list[dict[str, object]]:
+    project = session.get(Project, item.project_id)
+    if project is None:
+        raise NotFound(f"item {item.id} has no project")
+    plugin = get_modality(project.modality)
+    req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
+    segs = [
+        Segment(s.start_ms, s.end_ms, s.text.strip(), s.speaker, tuple(s.noise)) for s in segments
+    ]
+    problems = plugin.validate_segments(segs, item.duration_ms or 0, req)
+    if problems:
+        raise InvalidInput("; ".join(problems), item=item.external_id)
+    return [s.to_dict() for s in segs]
+
+
+def write_version(
+    session: Session,
+    item: Item,
+    *,
+    base_version: int,
+    segments: list[dict[str, object]],
+    stage: str,
+    kind: str,
+    author_id: int | None,
+    task_id: int | None = None,
+    time_spent_ms: int | None = None,
+) -> Annotation:
+    """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale."""
+    new_version = base_version + 1
+    moved = session.execute(
+        update(Item)
+        .where(Item.id == item.id, Item.current_version == base_version)
+        .values(current_version=new_version)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(item)
+        raise Conflict(
+            f"item {item.external_id} is at version {item.current_version}, your edit is based on "
+            f"version {base_version}; reload and apply your changes again",
+            item=item.external_id, current_version=item.current_version,
+        )
+    pre = session.scalars(
+        select(Annotation.id).where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
+        .order_by(Annotation.version.desc()).limit(1)
+    ).first()
+    ann = Annotation(
+        item_id=item.id, version=new_version, parent_id=item.current_annotation_id,
+        task_id=task_id, stage=stage, kind=kind, author_id=author_id, preannotation_id=pre,
+        segments=segments, text=" ".join(str(s["text"]) for s in segments if s["text"]).strip(),
+        time_spent_ms=time_spent_ms,
+    )
+    session.add(ann)
+    session.flush()
+    session.execute(update(Item).where(Item.id == item.id).values(current_annotation_id=ann.id))
+    session.refresh(item)
+    return ann
+
+
+def submit_annotation(
+    session: Session,
+    user: User,
+    task_id: int,
+    segments: Sequence[SegmentIn],
+    *,
+    base_version: int,
+    time_spent_ms: int | None = None,
+) -> AnnotationOut:
+    """An annotator submits the transcript of a task they hold."""
+    task = get_task(session, task_id)
+    if task.stage != "annotate":
+        raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
+    hold = ensure_holds(session, user.id, task)
+    item = session.get(Item, task.item_id)
+    if item is None:
+        raise NotFound(f"task {task_id} refers to a missing item")
+    clean = _validated(session, item, segments)
+    if task.overlap > 1:
+        base_version = item.current_version  # parallel first passes each keep their own version
+    ann = write_version(
+        session, item, base_version=base_version, segments=clean, stage="annotate",
+        kind="annotation", author_id=user.id, task_id=task.id, time_spent_ms=time_spent_ms,
+    )
+    hold.status = "submitted"
+    hold.submitted_at = utcnow()
+    task.submissions += 1
+    if task.submissions >= task.overlap:
+        task.status = "done"
+        _advance(session, item)
+    session.flush()
+    return AnnotationOut.model_validate(ann)
+
+
+def _advance(session: Session, item: Item) -> None:
+    """Open the review task, or mark the item reviewed when the project has no review stage."""
+    review = session.scalars(
+        select(Task).where(Task.item_id == item.id, Task.stage == "review")
+    ).first()
+    if review is None:
+        item.status = "reviewed"
+        return
+    review.status = "open"
+    item.status = "in_review"
+
+
+def return_to_annotators(session: Session, item: Item, reason: str) -> None:
+    """Send an item's annotate task back to whoever did it, with the reason."""
+    task = session.scalars(select(Task).where(Task.item_id == item.id, Task.stage == "annotate")).first()
+    if task is None:
+        return
+    task.status = "open"
+    task.submissions = 0
+    session.execute(
+        update(TaskAssignment)
+        .where(TaskAssignment.task_id == task.id)
+        .values(status="returned", return_reason=reason)
+    )
+    review = session.scalars(select(Task).where(Task.item_id == item.id, Task.stage == "review")).first()
+    if review is not None:
+        review.status = "waiting"
+        review.active_claims = 0
+        review.submissions = 0
+        for hold in session.scalars(select(TaskAssignment).where(TaskAssignment.task_id == review.id)):
+            session.delete(hold)  # a hold, not a record: the Review rows keep the history
+    item.status = "rework"
+
+
+def review_task(
+    session: Session,
+    reviewer: User,
+    task_id: int,
+    verdict: Literal["accept", "edit", "reject"],
+    *,
+    reason: str | None = None,
+    segments: Sequence[SegmentIn] | None = None,
+    base_version: int | None = None,
+    time_spent_ms: int | None = None,
+) -> dict[str, object]:
+    """Accept, edit (a new version, then accept) or reject (back to the annotator) an item."""
+    task = get_task(session, task_id)
+    if task.stage != "review":
+        raise InvalidInput(f"task {task_id} is an {task.stage} task, not a review task")
+    hold = ensure_holds(session, reviewer.id, task)
+    item = session.get(Item, task.item_id)
+    if item is None:
+        raise NotFound(f"task {task_id} refers to a missing item")
+    annotation_id = item.current_annotation_id
+    if verdict == "edit":
+        if segments is None or base_version is None:
+            raise InvalidInput("an edit needs segments and the base_version it starts from")
+        ann = write_version(
+            session, item, base_version=base_version, segments=_validated(session, item, segments),
+            stage="review", kind="review_edit", author_id=reviewer.id, task_id=task.id,
+            time_spent_ms=time_spent_ms,
+        )
+        annotation_id = ann.id
+    elif verdict == "reject":
+        if not reason or not reason.strip():
+            raise InvalidInput("a rejection needs a reason the annotator can act on")
+    elif verdict != "accept":
+        raise InvalidInput(f"unknown verdict {verdict!r}; use accept, edit or reject")
+    session.add(
+        Review(task_id=task.id, item_id=item.id, reviewer_id=reviewer.id, verdict=verdict,
+               reason=reason, annotation_id=annotation_id)
+    )
+    if verdict == "reject":
+        return_to_annotators(session, item, f"review: {reason}")
+    else:
+        hold.status = "submitted"
+        hold.submitted_at = utcnow()
+        task.status = "done"
+        task.submissions += 1
+        item.status = "reviewed"
+    record_audit(
+        session, actor_id=reviewer.id, action=f"review.{verdict}", object_type="item",
+        object_id=item.id, project_id=item.project_id, data={"reason": reason},
+    )
+    session.flush()
+    return {"task_id": task.id, "item_id": item.id, "verdict": verdict, "item_status": item.status}
+
+
+def list_annotations(session: Session, item_id: int) -> list[AnnotationOut]:
+    """Every version of an item's annotation, oldest first."""
+    rows = session.scalars(
+        select(Annotation).where(Annotation.item_id == item_id).order_by(Annotation.version)
+    )
+    return [AnnotationOut.model_validate(a) for a in rows]

@@ -1,0 +1,106 @@
+"""The ingestion gate: run the modality's automatic checks on every imported item.
+
+Every measured value is stored per item; an item that fails any check is set aside
+(``status = "rejected"``) with readable reasons for re-collection and never reaches annotation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.engine.local import LocalExecutor
+from datamill.modalities.base import CheckOutcome
+from datamill.modalities.registry import get_modality
+from datamill.production.models import CheckResult, Item, Project
+from datamill.production.schemas import CheckSummary
+from datamill.storage.blobstore import BlobStore
+
+__all__ = ["check_job", "run_checks"]
+
+_CHUNK = 200
+
+
+def check_job(args: tuple[int, str, str, dict[str, Any], str | None]) -> tuple[int, list[CheckOutcome]]:
+    """Pure job: (item id, audio path, modality, requirements, prompt) → outcomes."""
+    item_id, path, modality, requirements, prompt = args
+    plugin = get_modality(modality)
+    req = plugin.requirements_model.model_validate(requirements)
+    return item_id, list(plugin.run_checks(Path(path), req, prompt))
+
+
+def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool:
+    session.execute(delete(CheckResult).where(CheckResult.item_id == item.id))
+    for o in outcomes:
+        session.add(
+            CheckResult(
+                item_id=item.id, name=o.name, passed=o.passed, value=o.value, reason=o.reason,
+                extra=dict(o.extra),
+            )
+        )
+    failed = [f"{o.name}: {o.reason or 'failed'}" for o in outcomes if not o.passed]
+    item.reject_reasons = failed
+    item.status = "rejected" if failed else "passed"
+    return not failed
+
+
+def run_checks(
+    session: Session,
+    blobs: BlobStore,
+    project_id: int,
+    *,
+    recheck: bool = False,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CheckSummary:
+    """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project."""
+    project = session.get(Project, project_id)
+    if project is None:
+        from datamill.core.errors import NotFound
+
+        raise NotFound(f"no project with id {project_id}")
+    statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
+    items = {
+        i.id: i
+        for i in session.scalars(
+            select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
+        )
+    }
+    requirements = project.spec.get("requirements", {})
+    args = [
+        (i.id, str(blobs.local_path(i.sha256)), project.modality, requirements, i.prompt)
+        for i in items.values()
+    ]
+    executor = LocalExecutor(workers if len(args) > 8 else 1)  # noqa: PLR2004 - pool start costs
+    by_check: dict[str, int] = {}
+    rejections: list[dict[str, Any]] = []
+    passed = done = 0
+    for item_id, outcomes in executor.map(check_job, args):
+        item = items[item_id]
+        if _store(session, item, outcomes):
+            passed += 1
+        else:
+            rejections.append({"item": item.external_id, "reasons": item.reject_reasons})
+            for o in outcomes:
+                if not o.passed:
+                    by_check[o.name] = by_check.get(o.name, 0) + 1
+        done += 1
+        if progress:
+            progress(1)
+        if done % _CHUNK == 0:
+            session.commit()
+    record_audit(
+        session, actor_id=None, action="items.checked", object_type="project",
+        object_id=project_id, project_id=project_id,
+        data={"checked": done, "passed": passed, "rejected": done - passed},
+    )
+    session.commit()
+    return CheckSummary(
+        checked=done, passed=passed, rejected=done - passed, by_check=by_check,
+        rejections=rejections,
+    )

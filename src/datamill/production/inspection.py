@@ -1,0 +1,221 @@
+"""Batches and sampling inspection (ISO 2859-1 style single sampling, normal inspection).
+
+The inspector's corrected transcripts of the sampled items are scored against the delivered ones
+with the modality's metric; a batch below the spec's thresholds, or with more defective
+utterances than the plan's acceptance number, is rejected and all its items go back for rework.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.modalities.registry import get_modality
+from datamill.production.annotating import return_to_annotators
+from datamill.production.models import (
+    Annotation,
+    Batch,
+    BatchItem,
+    Inspection,
+    InspectionSample,
+    Item,
+    Project,
+)
+from datamill.production.schemas import BatchOut, InspectionOut
+from datamill.qc.sampling import accept_lot, draw_sample, single_sampling_plan
+
+__all__ = [
+    "complete_inspection",
+    "create_batch",
+    "get_inspection",
+    "list_batches",
+    "record_correction",
+    "start_inspection",
+]
+
+
+def _batch_out(session: Session, batch: Batch) -> BatchOut:
+    n = len(session.scalars(select(BatchItem.id).where(BatchItem.batch_id == batch.id)).all())
+    return BatchOut(id=batch.id, project_id=batch.project_id, name=batch.name, status=batch.status, items=n)
+
+
+def create_batch(
+    session: Session, project_id: int, *, limit: int | None = None, actor_id: int | None = None
+) -> BatchOut:
+    """Group reviewed items (not yet in a live batch) into a new batch."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"no project with id {project_id}")
+    limit = limit or int(project.spec.get("batch_size", 200))
+    items = session.scalars(
+        select(Item).where(Item.project_id == project_id, Item.status == "reviewed")
+        .order_by(Item.id).limit(limit)
+    ).all()
+    if not items:
+        raise Conflict("no reviewed items are waiting for a batch", project_id=project_id)
+    count = len(session.scalars(select(Batch.id).where(Batch.project_id == project_id)).all())
+    batch = Batch(project_id=project_id, name=f"batch-{count + 1:03d}")
+    session.add(batch)
+    session.flush()
+    for item in items:
+        if item.current_annotation_id is None:
+            continue
+        session.add(BatchItem(batch_id=batch.id, item_id=item.id, annotation_id=item.current_annotation_id))
+        item.status = "batched"
+    record_audit(
+        session, actor_id=actor_id, action="batch.created", object_type="batch", object_id=batch.id,
+        project_id=project_id, data={"items": len(items)},
+    )
+    session.flush()
+    return _batch_out(session, batch)
+
+
+def list_batches(session: Session, project_id: int) -> list[BatchOut]:
+    rows = session.scalars(select(Batch).where(Batch.project_id == project_id).order_by(Batch.id))
+    return [_batch_out(session, b) for b in rows]
+
+
+def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
+    rows = session.execute(
+        select(InspectionSample, Item.external_id, Item.sha256, Item.duration_ms)
+        .join(Item, Item.id == InspectionSample.item_id)
+        .where(InspectionSample.inspection_id == insp.id)
+        .order_by(InspectionSample.id)
+    ).all()
+    sample = [
+        {"item_id": s.item_id, "external_id": ext, "sha256": sha, "duration_ms": dur,
+         "delivered_text": s.delivered_text, "corrected_text": s.corrected_text}
+        for s, ext, sha, dur in rows
+    ]
+    return InspectionOut(
+        id=insp.id, batch_id=insp.batch_id, status=insp.status, verdict=insp.verdict,
+        plan=insp.plan, scores=insp.scores, reasons=insp.reasons, sample=sample,
+    )
+
+
+def start_inspection(session: Session, batch_id: int, inspector: User) -> InspectionOut:
+    """Draw the sample for a batch by its sampling plan (idempotent while one is open)."""
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch with id {batch_id}")
+    open_insp = session.scalars(
+        select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "open")
+    ).first()
+    if open_insp is not None:
+        return _inspection_out(session, open_insp)
+    if batch.status != "open":
+        raise Conflict(f"batch {batch.name} is {batch.status}; only open batches are inspected")
+    project = session.get(Project, batch.project_id)
+    if project is None:
+        raise NotFound("batch without project")
+    sampling = project.spec.get("sampling", {})
+    members = session.execute(
+        select(BatchItem.item_id, Annotation.text)
+        .join(Annotation, Annotation.id == BatchItem.annotation_id)
+        .where(BatchItem.batch_id == batch_id).order_by(BatchItem.item_id)
+    ).all()
+    plan = single_sampling_plan(
+        len(members), sampling.get("inspection_level", "II"), float(sampling.get("aql", 2.5))
+    )
+    chosen = draw_sample(list(members), plan, seed=int(sampling.get("seed", 0)) + batch_id)
+    insp = Inspection(batch_id=batch_id, inspector_id=inspector.id, plan=plan.to_dict())
+    session.add(insp)
+    session.flush()
+    for item_id, text in chosen:
+        session.add(InspectionSample(inspection_id=insp.id, item_id=item_id, delivered_text=text))
+    batch.status = "inspecting"
+    session.flush()
+    return _inspection_out(session, insp)
+
+
+def get_inspection(session: Session, inspection_id: int) -> InspectionOut:
+    insp = session.get(Inspection, inspection_id)
+    if insp is None:
+        raise NotFound(f"no inspection with id {inspection_id}")
+    return _inspection_out(session, insp)
+
+
+def record_correction(
+    session: Session, inspection_id: int, item_id: int, corrected_text: str
+) -> None:
+    """The inspector's own transcript of one sampled item (the reference it is scored against)."""
+    sample = session.scalars(
+        select(InspectionSample).where(
+            InspectionSample.inspection_id == inspection_id, InspectionSample.item_id == item_id
+        )
+    ).first()
+    if sample is None:
+        raise NotFound(f"item {item_id} is not in the sample of inspection {inspection_id}")
+    insp = session.get(Inspection, inspection_id)
+    if insp is None or insp.status != "open":
+        raise Conflict(f"inspection {inspection_id} is already completed")
+    sample.corrected_text = corrected_text
+    session.flush()
+
+
+def complete_inspection(session: Session, inspection_id: int, inspector: User) -> InspectionOut:
+    """Score the sample and accept or reject the batch."""
+    insp = session.get(Inspection, inspection_id)
+    if insp is None:
+        raise NotFound(f"no inspection with id {inspection_id}")
+    if insp.status != "open":
+        raise Conflict(f"inspection {inspection_id} is already completed")
+    samples = session.scalars(
+        select(InspectionSample).where(InspectionSample.inspection_id == inspection_id)
+    ).all()
+    missing = [s.item_id for s in samples if s.corrected_text is None]
+    if missing:
+        raise InvalidInput(
+            f"{len(missing)} sampled items have no inspector transcript yet (items {missing[:10]})"
+        )
+    batch = session.get(Batch, insp.batch_id)
+    project = session.get(Project, batch.project_id) if batch else None
+    if batch is None or project is None:
+        raise NotFound("inspection without batch or project")
+    plugin = get_modality(project.modality)
+    refs = [s.corrected_text or "" for s in samples]
+    hyps = [s.delivered_text for s in samples]
+    scores = dict(plugin.score(refs, hyps))
+    defects = sum(1 for r, h in zip(refs, hyps, strict=True) if plugin.is_defective(r, h))
+    scores["defective_utterances"] = defects
+    plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
+    acceptance = project.spec.get("acceptance", {})
+    reasons: list[str] = []
+    for metric in ("character_accuracy", "sentence_accuracy"):
+        need = float(acceptance.get(metric, 0))
+        if scores[metric] < need:
+            reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")
+    if not accept_lot(plan, defects):
+        reasons.append(
+            f"{defects} defective utterances in a sample of {plan.sample_size} "
+            f"(acceptance number {plan.accept})"
+        )
+    insp.scores = scores
+    insp.reasons = reasons
+    insp.verdict = "rejected" if reasons else "accepted"
+    insp.status = "completed"
+    insp.completed_at = utcnow()
+    insp.inspector_id = inspector.id
+    batch.status = insp.verdict
+    members = session.scalars(
+        select(Item).where(exists().where(BatchItem.item_id == Item.id, BatchItem.batch_id == batch.id))
+    ).all()
+    for item in members:
+        if reasons:
+            return_to_annotators(session, item, f"{batch.name} rejected: {'; '.join(reasons)}")
+        else:
+            item.status = "accepted"
+    record_audit(
+        session, actor_id=inspector.id, action=f"batch.{insp.verdict}", object_type="batch",
+        object_id=batch.id, project_id=project.id, data={"scores": scores, "reasons": reasons},
+    )
+    session.flush()
+    return _inspection_out(session, insp)
+
+

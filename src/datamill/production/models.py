@@ -1,0 +1,316 @@
+"""Tables of the production loop.
+
+Annotations are immutable versions; ``Item.current_annotation_id`` points at the current one.
+Every item belongs to one project and carries the data owner (``customer`` for custom and
+processing-only work, ``company`` for product development) so the catalog's IP wall can check it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datamill.core.clock import utcnow
+from datamill.db.base import Base
+
+__all__ = [
+    "Annotation",
+    "Batch",
+    "BatchItem",
+    "CheckResult",
+    "Delivery",
+    "DomainEvent",
+    "ImportRejection",
+    "ImportRun",
+    "Inspection",
+    "InspectionSample",
+    "Item",
+    "Project",
+    "ProjectMember",
+    "Review",
+    "Task",
+    "TaskAssignment",
+    "WorkPackage",
+]
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    modality: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(35))
+    project_type: Mapped[str] = mapped_column(String(32))
+    data_owner: Mapped[str] = mapped_column(String(16))
+    spec: Mapped[dict[str, Any]] = mapped_column()
+    spec_version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectMember(Base):
+    __tablename__ = "project_members"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImportRun(Base):
+    """One import of a folder or manifest; ``report`` holds counts, rejections are rows."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    total: Mapped[int] = mapped_column(default=0)
+    imported: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ImportRejection(Base):
+    __tablename__ = "import_rejections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Item(Base):
+    """One unit of data (an utterance). Bytes live in the blob store under ``sha256``."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("project_id", "external_id"),
+        Index("ix_items_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(24), default="imported")
+    owner: Mapped[str] = mapped_column(String(16))
+    duration_ms: Mapped[int | None] = mapped_column(default=None)
+    sample_rate_hz: Mapped[int | None] = mapped_column(default=None)
+    channels: Mapped[int | None] = mapped_column(default=None)
+    bit_depth: Mapped[int | None] = mapped_column(default=None)
+    speaker_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    gender: Mapped[str | None] = mapped_column(String(16), default=None)
+    age: Mapped[int | None] = mapped_column(default=None)
+    accent: Mapped[str | None] = mapped_column(String(100), default=None)
+    device: Mapped[str | None] = mapped_column(String(100), default=None)
+    environment: Mapped[str | None] = mapped_column(String(100), default=None)
+    prompt: Mapped[str | None] = mapped_column(Text, default=None)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reject_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    current_annotation_id: Mapped[int | None] = mapped_column(default=None)
+    current_version: Mapped[int] = mapped_column(default=0)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CheckResult(Base):
+    """One automatic check's measured value and verdict for one item (latest run wins)."""
+
+    __tablename__ = "check_results"
+    __table_args__ = (UniqueConstraint("item_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    passed: Mapped[bool] = mapped_column()
+    value: Mapped[float | None] = mapped_column(default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkPackage(Base):
+    """A bundle of tasks of one stage handed to one person (or, later, one vendor)."""
+
+    __tablename__ = "work_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    vendor_id: Mapped[int | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Task(Base):
+    """One piece of work on one item at one stage.
+
+    ``active_claims`` counts people holding or having submitted it; a claim is the conditional
+    update ``active_claims < overlap``, which is atomic on SQLite and PostgreSQL alike.
+    Status: ``waiting`` (earlier stage not done) → ``open`` → ``done``.
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("item_id", "stage"),
+        Index("ix_tasks_package_status", "package_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    stage: Mapped[str] = mapped_column(String(32))
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("work_packages.id"), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    overlap: Mapped[int] = mapped_column(default=1)
+    active_claims: Mapped[int] = mapped_column(default=0)
+    submissions: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaskAssignment(Base):
+    """A person's hold on a task: claimed → submitted; returned when a reviewer rejects."""
+
+    __tablename__ = "task_assignments"
+    __table_args__ = (UniqueConstraint("task_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    return_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Annotation(Base):
+    """An immutable version of an item's labels. Never updated, never deleted."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id"), default=None)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), default=None)
+    stage: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    model: Mapped[str | None] = mapped_column(String(100), default=None)
+    preannotation_id: Mapped[int | None] = mapped_column(default=None)
+    segments: Mapped[list[Any]] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    time_spent_ms: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    annotation_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Batch(Base):
+    """Reviewed items grouped for sampling inspection and delivery."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BatchItem(Base):
+    __tablename__ = "batch_items"
+    __table_args__ = (UniqueConstraint("batch_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id"))
+
+
+class Inspection(Base):
+    """Sampling inspection of a batch under an ISO 2859-1 style single sampling plan."""
+
+    __tablename__ = "inspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    plan: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    verdict: Mapped[str | None] = mapped_column(String(16), default=None)
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class InspectionSample(Base):
+    __tablename__ = "inspection_samples"
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    delivered_text: Mapped[str] = mapped_column(Text, default="")
+    corrected_text: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Delivery(Base):
+    """An exported, checksummed package of an accepted batch, and the customer's acceptance."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    formats: Mapped[list[Any]] = mapped_column(default=list)
+    manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    datasheet: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="delivered")
+    delivered_hours: Mapped[float] = mapped_column(default=0.0)
+    delivered_utterances: Mapped[int] = mapped_column(default=0)
+    accepted_duration_ms: Mapped[int | None] = mapped_column(default=None)
+    accepted_utterances: Mapped[int | None] = mapped_column(default=None)
+    acceptance_note: Mapped[str | None] = mapped_column(Text, default=None)
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DomainEvent(Base):
+    """An outbox of events other domains react to (e.g. ``delivery.accepted`` → ledger)."""
+
+    __tablename__ = "domain_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    project_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

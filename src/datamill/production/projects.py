@@ -1,0 +1,101 @@
+"""Creating and reading projects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, NotFound
+from datamill.production.models import Item, Project
+from datamill.production.schemas import ProjectOut
+from datamill.production.spec import DatasetSpec, parse_spec
+
+__all__ = [
+    "create_project",
+    "find_project",
+    "get_project",
+    "list_projects",
+    "project_requirements",
+    "project_spec",
+    "project_stats",
+]
+
+
+def create_project(session: Session, spec_data: Any, actor_id: int | None = None) -> ProjectOut:
+    """Validate a spec and create its project; the project type is fixed from here on."""
+    spec, _ = parse_spec(spec_data)
+    project = Project(
+        name=spec.name,
+        modality=spec.modality,
+        language=spec.language,
+        project_type=spec.project_type,
+        data_owner=spec.data_owner,
+        spec=spec.model_dump(mode="json"),
+        created_by=actor_id,
+    )
+    session.add(project)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"a project named {spec.name!r} already exists", name=spec.name) from err
+    record_audit(
+        session, actor_id=actor_id, action="project.created", object_type="project",
+        object_id=project.id, project_id=project.id,
+        data={"name": spec.name, "project_type": spec.project_type},
+    )
+    return ProjectOut.model_validate(project)
+
+
+def _row(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    return project
+
+
+def get_project(session: Session, project_id: int) -> ProjectOut:
+    return ProjectOut.model_validate(_row(session, project_id))
+
+
+def find_project(session: Session, ref: str | int) -> ProjectOut:
+    """A project by id or by name (what people type at the prompt)."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return get_project(session, int(ref))
+    row = session.scalars(select(Project).where(Project.name == ref)).first()
+    if row is None:
+        raise NotFound(f"no project named {ref!r}", name=ref)
+    return ProjectOut.model_validate(row)
+
+
+def list_projects(session: Session, ids: set[int] | None = None) -> list[ProjectOut]:
+    q = select(Project).order_by(Project.id)
+    if ids is not None:
+        q = q.where(Project.id.in_(ids))
+    return [ProjectOut.model_validate(p) for p in session.scalars(q)]
+
+
+def project_spec(session: Session, project_id: int) -> tuple[DatasetSpec, BaseModel]:
+    return parse_spec(_row(session, project_id).spec)
+
+
+def project_requirements(session: Session, project_id: int) -> BaseModel:
+    return project_spec(session, project_id)[1]
+
+
+def project_stats(session: Session, project_id: int) -> dict[str, Any]:
+    """Item counts by status and total audio duration, for dashboards and the CLI."""
+    _row(session, project_id)
+    rows = session.execute(
+        select(Item.status, func.count(), func.coalesce(func.sum(Item.duration_ms), 0))
+        .where(Item.project_id == project_id)
+        .group_by(Item.status)
+    ).all()
+    by_status = {status: int(n) for status, n, _ in rows}
+    total_ms = sum(int(ms) for _, _, ms in rows)
+    return {"items": sum(by_status.values()), "by_status": by_status, "duration_ms": total_ms}

@@ -1,0 +1,155 @@
+"""Pydantic views of production objects returned across face boundaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "AnnotationOut",
+    "BatchOut",
+    "CheckSummary",
+    "DeliveryOut",
+    "ImportReport",
+    "InspectionOut",
+    "ItemOut",
+    "PackageOut",
+    "ProjectOut",
+    "SegmentIn",
+    "TaskOut",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ProjectOut(_Out):
+    id: int
+    name: str
+    modality: str
+    language: str
+    project_type: str
+    data_owner: str
+    status: str
+    spec: dict[str, Any]
+    created_at: datetime
+
+
+class ItemOut(_Out):
+    id: int
+    project_id: int
+    external_id: str
+    sha256: str
+    status: str
+    duration_ms: int | None
+    sample_rate_hz: int | None
+    speaker_id: str | None
+    gender: str | None
+    prompt: str | None
+    reject_reasons: list[Any]
+    current_version: int
+
+
+class ImportReport(BaseModel):
+    import_run_id: int
+    source: str
+    total: int
+    imported: int
+    duplicates: int
+    rejected: int
+    rejections: list[dict[str, str]]
+
+
+class CheckSummary(BaseModel):
+    checked: int
+    passed: int
+    rejected: int
+    by_check: dict[str, int]
+    rejections: list[dict[str, Any]]
+
+
+class SegmentIn(BaseModel):
+    """A transcript segment as submitted by an annotator (times in integer ms)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start_ms: int
+    end_ms: int
+    text: str = ""
+    speaker: str | None = None
+    noise: list[str] = []
+
+
+class AnnotationOut(_Out):
+    id: int
+    item_id: int
+    version: int
+    parent_id: int | None
+    stage: str
+    kind: str
+    author_id: int | None
+    model: str | None
+    segments: list[Any]
+    text: str
+    time_spent_ms: int | None
+    created_at: datetime
+
+
+class TaskOut(BaseModel):
+    id: int
+    project_id: int
+    item_id: int
+    external_id: str
+    stage: str
+    status: str
+    package_id: int | None
+    duration_ms: int | None
+    prompt: str | None
+    current_version: int
+    current: AnnotationOut | None
+    return_reason: str | None = None
+
+
+class PackageOut(_Out):
+    id: int
+    project_id: int
+    stage: str
+    name: str
+    assignee_id: int | None
+    status: str
+
+
+class BatchOut(BaseModel):
+    id: int
+    project_id: int
+    name: str
+    status: str
+    items: int
+
+
+class InspectionOut(BaseModel):
+    id: int
+    batch_id: int
+    status: str
+    verdict: str | None
+    plan: dict[str, Any]
+    scores: dict[str, Any]
+    reasons: list[Any]
+    sample: list[dict[str, Any]]
+
+
+class DeliveryOut(_Out):
+    id: int
+    batch_id: int
+    project_id: int
+    path: str
+    formats: list[Any]
+    status: str
+    delivered_hours: float
+    delivered_utterances: int
+    accepted_duration_ms: int | None
+    accepted_utterances: int | None
+    datasheet: dict[str, Any]

@@ -1,0 +1,144 @@
+"""The dataset spec: what a project must produce, validated with precise error paths.
+
+A spec is data only (YAML or JSON). The modality-specific part lives under ``requirements``
+and is validated by the modality plugin's ``requirements_model``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from datamill.core.errors import InvalidInput
+
+__all__ = [
+    "AcceptanceCriteria",
+    "DatasetSpec",
+    "SamplingSpec",
+    "load_spec",
+    "parse_spec",
+]
+
+SPEC_SCHEMA_VERSION = 1
+ProjectType = Literal["custom_service", "product_development", "processing_only"]
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class SamplingSpec(BaseModel):
+    """ISO 2859-1 single sampling, normal inspection."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    inspection_level: Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"] = "II"
+    aql: float = Field(2.5, gt=0)
+    seed: int = 0
+
+
+class AcceptanceCriteria(BaseModel):
+    """Batch-level thresholds; metric names are fixed, values are project settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    character_accuracy: float = Field(0.97, ge=0, le=1)
+    sentence_accuracy: float = Field(0.90, ge=0, le=1)
+
+
+class DatasetSpec(BaseModel):
+    """A project's dataset spec (schema version 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1, max_length=200)
+    modality: str
+    language: str
+    project_type: ProjectType
+    description: str = ""
+    stages: tuple[str, ...] = ("annotate", "review")
+    overlap: int = Field(1, ge=1, le=10)
+    package_size: int = Field(20, ge=1, le=10000)
+    batch_size: int = Field(200, ge=1)
+    sampling: SamplingSpec = SamplingSpec()
+    acceptance: AcceptanceCriteria = AcceptanceCriteria()
+    requirements: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("language")
+    @classmethod
+    def _bcp47(cls, value: str) -> str:
+        if not _BCP47.match(value):
+            raise ValueError(f"{value!r} is not a BCP-47 language tag (e.g. en-US, zh-CN)")
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or value[0] != "annotate":
+            raise ValueError("stages must start with 'annotate'")
+        allowed = {"annotate", "review"}
+        unknown = [s for s in value if s not in allowed]
+        if unknown or len(set(value)) != len(value):
+            raise ValueError(f"stages must be distinct and among {sorted(allowed)}; got {list(value)}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_modality(self) -> DatasetSpec:
+        from datamill.modalities.registry import modality_names
+
+        if self.modality not in modality_names():
+            raise ValueError(
+                f"unknown modality {self.modality!r}; available: {', '.join(modality_names())}"
+            )
+        return self
+
+    @property
+    def data_owner(self) -> str:
+        return "company" if self.project_type == "product_development" else "customer"
+
+
+def _format_errors(err: ValidationError, prefix: tuple[str | int, ...] = ()) -> str:
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in (*prefix, *e["loc"])) or "(spec)"
+        lines.append(f"{loc}: {e['msg']}")
+    return "; ".join(lines)
+
+
+def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
+    """Validate a spec mapping; returns the spec and its typed modality requirements.
+
+    Raises:
+        InvalidInput: naming every offending key as a dotted path, e.g.
+            ``requirements.audio.sample_rate_hz: Input should be greater than or equal to 8000``.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("a dataset spec must be a mapping of keys to values")
+    try:
+        spec = DatasetSpec.model_validate(data)
+    except ValidationError as err:
+        raise InvalidInput(f"invalid dataset spec: {_format_errors(err)}") from err
+    from datamill.modalities.registry import get_modality
+
+    plugin = get_modality(spec.modality)
+    try:
+        requirements = plugin.requirements_model.model_validate(spec.requirements)
+    except ValidationError as err:
+        msg = _format_errors(err, ("requirements",))
+        raise InvalidInput(f"invalid dataset spec: {msg}") from err
+    return spec, requirements
+
+
+def load_spec(path: Path) -> tuple[DatasetSpec, BaseModel]:
+    """Read a YAML or JSON spec file and validate it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidInput(f"cannot read spec {path}: {err}") from err
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise InvalidInput(f"spec {path} is not valid YAML/JSON: {err}") from err
+    return parse_spec(data)

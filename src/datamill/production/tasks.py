@@ -1,0 +1,249 @@
+"""Work packages, assignment and the atomic claim of the next task.
+
+A claim is one conditional UPDATE (``active_claims < overlap``), so no task is ever held by more
+people than the spec's overlap allows, however many claims race (SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.production.models import (
+    Annotation,
+    Item,
+    Project,
+    Task,
+    TaskAssignment,
+    WorkPackage,
+)
+from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
+
+__all__ = [
+    "assign_package",
+    "claim_next_task",
+    "create_packages",
+    "ensure_holds",
+    "get_task",
+    "list_packages",
+    "list_tasks_for_user",
+    "task_view",
+]
+
+_READY = ("passed", "preannotated")
+
+
+def _ensure_tasks(session: Session, project: Project) -> int:
+    """Create one task per stage for every ready item that has none yet."""
+    stages: list[str] = list(project.spec.get("stages", ["annotate"]))
+    overlap = int(project.spec.get("overlap", 1))
+    has_task = exists().where(Task.item_id == Item.id)
+    ready = session.scalars(
+        select(Item.id).where(
+            Item.project_id == project.id, Item.status.in_(_READY), ~has_task
+        ).order_by(Item.id)
+    ).all()
+    for item_id in ready:
+        for stage in stages:
+            session.add(
+                Task(
+                    project_id=project.id, item_id=item_id, stage=stage,
+                    status="open" if stage == stages[0] else "waiting",
+                    overlap=overlap if stage == stages[0] else 1,
+                )
+            )
+    session.flush()
+    return len(ready)
+
+
+def create_packages(
+    session: Session, project_id: int, stage: str = "annotate", *, actor_id: int | None = None
+) -> list[PackageOut]:
+    """Group unpackaged tasks of ``stage`` into packages of the spec's ``package_size``."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"no project with id {project_id}")
+    if stage not in project.spec.get("stages", []):
+        raise InvalidInput(
+            f"stage {stage!r} is not in this project's stages {project.spec.get('stages')}"
+        )
+    _ensure_tasks(session, project)
+    size = int(project.spec.get("package_size", 20))
+    loose = session.scalars(
+        select(Task.id).where(
+            Task.project_id == project_id, Task.stage == stage, Task.package_id.is_(None)
+        ).order_by(Task.id)
+    ).all()
+    count = session.scalar(
+        select(WorkPackage.id).where(WorkPackage.project_id == project_id).order_by(
+            WorkPackage.id.desc()
+        ).limit(1)
+    ) or 0
+    made: list[PackageOut] = []
+    for start in range(0, len(loose), size):
+        pkg = WorkPackage(project_id=project_id, stage=stage, name=f"{stage}-{count + 1 + start // size:04d}")
+        session.add(pkg)
+        session.flush()
+        session.execute(
+            update(Task).where(Task.id.in_(loose[start : start + size])).values(package_id=pkg.id)
+        )
+        made.append(PackageOut.model_validate(pkg))
+    if made:
+        record_audit(
+            session, actor_id=actor_id, action="packages.created", object_type="project",
+            object_id=project_id, project_id=project_id,
+            data={"stage": stage, "packages": len(made), "tasks": len(loose)},
+        )
+    session.flush()
+    return made
+
+
+def list_packages(session: Session, project_id: int) -> list[PackageOut]:
+    rows = session.scalars(
+        select(WorkPackage).where(WorkPackage.project_id == project_id).order_by(WorkPackage.id)
+    )
+    return [PackageOut.model_validate(p) for p in rows]
+
+
+def assign_package(
+    session: Session, package_id: int, user: User, *, actor_id: int | None = None
+) -> PackageOut:
+    """Hand a package to one person; only its assignee (and the open pool) can claim from it."""
+    pkg = session.get(WorkPackage, package_id)
+    if pkg is None:
+        raise NotFound(f"no work package with id {package_id}")
+    needed = {"annotate": "annotator", "review": "reviewer"}[pkg.stage]
+    if user.role not in (needed, "admin"):
+        raise InvalidInput(
+            f"{user.username!r} is a {user.role}; a {pkg.stage} package needs a {needed}"
+        )
+    pkg.assignee_id = user.id
+    pkg.status = "assigned"
+    record_audit(
+        session, actor_id=actor_id, action="package.assigned", object_type="work_package",
+        object_id=pkg.id, project_id=pkg.project_id, data={"user": user.username},
+    )
+    session.flush()
+    return PackageOut.model_validate(pkg)
+
+
+def _held(session: Session, user_id: int, project_id: int, stage: str) -> Task | None:
+    return session.scalars(
+        select(Task)
+        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(
+            TaskAssignment.user_id == user_id,
+            TaskAssignment.status.in_(("claimed", "returned")),
+            Task.project_id == project_id,
+            Task.stage == stage,
+            Task.status == "open",
+        )
+        .order_by(TaskAssignment.status.desc(), Task.id)  # returned work first
+        .limit(1)
+    ).first()
+
+
+def claim_next_task(session: Session, user: User, project_id: int, stage: str) -> TaskOut | None:
+    """Give ``user`` the task they hold, or atomically claim the next open one.
+
+    Candidates come from packages assigned to the user, then from unassigned packages (the pool).
+    Returns None when nothing is left.
+    """
+    held = _held(session, user.id, project_id, stage)
+    if held is not None:
+        return task_view(session, held, user.id)
+    mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
+    candidates = select(Task.id).join(WorkPackage, WorkPackage.id == Task.package_id).where(
+        Task.project_id == project_id,
+        Task.stage == stage,
+        Task.status == "open",
+        Task.active_claims < Task.overlap,
+        or_(WorkPackage.assignee_id == user.id, WorkPackage.assignee_id.is_(None)),
+        ~mine,
+    ).order_by((WorkPackage.assignee_id == user.id).desc(), Task.id).limit(16)
+    for task_id in session.scalars(candidates).all():
+        won = session.execute(
+            update(Task)
+            .where(and_(Task.id == task_id, Task.active_claims < Task.overlap, Task.status == "open"))
+            .values(active_claims=Task.active_claims + 1)
+        )
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # someone else got it first; try the next candidate
+        try:
+            with session.begin_nested():
+                session.add(TaskAssignment(task_id=task_id, user_id=user.id))
+        except IntegrityError:
+            continue
+        session.flush()
+        task = session.get(Task, task_id)
+        if task is None:
+            continue
+        return task_view(session, task, user.id)
+    return None
+
+
+def get_task(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"no task with id {task_id}", task_id=task_id)
+    return task
+
+
+def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskOut:
+    item = session.get(Item, task.item_id)
+    if item is None:
+        raise NotFound(f"task {task.id} refers to a missing item")
+    current = session.get(Annotation, item.current_annotation_id) if item.current_annotation_id else None
+    reason = None
+    if user_id is not None:
+        reason = session.scalar(
+            select(TaskAssignment.return_reason).where(
+                TaskAssignment.task_id == task.id, TaskAssignment.user_id == user_id
+            )
+        )
+    return TaskOut(
+        id=task.id, project_id=task.project_id, item_id=item.id, external_id=item.external_id,
+        stage=task.stage, status=task.status, package_id=task.package_id,
+        duration_ms=item.duration_ms, prompt=item.prompt, current_version=item.current_version,
+        current=AnnotationOut.model_validate(current) if current else None, return_reason=reason,
+    )
+
+
+def list_tasks_for_user(session: Session, user: User, project_id: int) -> list[dict[str, Any]]:
+    """Tasks the user holds (an annotator sees only these)."""
+    rows = session.execute(
+        select(Task, TaskAssignment.status)
+        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(TaskAssignment.user_id == user.id, Task.project_id == project_id)
+        .order_by(Task.id)
+    ).all()
+    return [
+        {"task_id": t.id, "item_id": t.item_id, "stage": t.stage, "task_status": t.status,
+         "assignment": status}
+        for t, status in rows
+    ]
+
+
+def ensure_holds(session: Session, user_id: int, task: Task) -> TaskAssignment:
+    """The user's live hold on the task, or Conflict/Forbidden-style errors naming the problem."""
+    from datamill.core.errors import Forbidden
+
+    hold = session.scalars(
+        select(TaskAssignment).where(
+            TaskAssignment.task_id == task.id, TaskAssignment.user_id == user_id
+        )
+    ).first()
+    if hold is None:
+        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id)
+    if hold.status not in ("claimed", "returned") or task.status != "open":
+        raise Conflict(
+            f"task {task.id} is already {hold.status if hold.status == 'submitted' else task.status}",
+            task_id=task.id,
+        )
+    return hold

@@ -1,0 +1,55 @@
+"""The running system's handles: settings, database engine, session factory, blob store.
+
+Built explicitly by each face (CLI command, API app factory, test fixture); nothing at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from datamill.config import Settings, get_settings
+from datamill.db.session import make_engine, make_session_factory, session_scope
+from datamill.storage.blobstore import BlobStore
+
+__all__ = ["Runtime"]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, migrate: bool = True) -> Runtime:
+        settings = settings or get_settings()
+        url = settings.resolved_database_url()
+        if url.startswith("sqlite:///"):
+            from pathlib import Path
+
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            from datamill.db.migrate import upgrade_database
+
+            upgrade_database(url)
+        engine = make_engine(url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=make_session_factory(engine),
+            blobs=BlobStore(settings.resolved_storage_url()),
+        )
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.sessions) as s:
+            yield s
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Public helpers for tests and plugin authors: real media made on the spot."""

@@ -1,0 +1,73 @@
+"""Plain English prompt sentences for read-speech demos, tests and benchmarks.
+
+Every sentence has 6 to 15 words, uses everyday vocabulary that the CMU pronouncing
+dictionary knows, and avoids digits and proper names, so that espeak-ng renders it
+cleanly and pocketsphinx can align it without out-of-vocabulary words.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SENTENCES"]
+
+SENTENCES: tuple[str, ...] = (
+    "The quick brown fox jumps over the lazy dog near the river bank.",
+    "Please remember to bring your umbrella because it will rain tomorrow.",
+    "She opened the window to let some fresh air into the kitchen.",
+    "Our train was delayed by almost an hour this morning.",
+    "The children played football in the park until it got dark.",
+    "He forgot his keys and had to wait outside for his sister.",
+    "A cup of hot tea is the best way to start the day.",
+    "The library closes early on weekends during the summer holidays.",
+    "We need to buy milk, bread and eggs before the shop closes.",
+    "My grandmother grows tomatoes and beans in her small garden.",
+    "The meeting has been moved to the large room on the second floor.",
+    "Turn left at the bank and walk straight for five minutes.",
+    "The old bridge was closed for repairs after the heavy storm.",
+    "Could you please speak a little more slowly?",
+    "The doctor told him to drink more water and get more sleep.",
+    "Every evening the fishermen return to the harbour with their catch.",
+    "I would like a table for two near the window, please.",
+    "The price of petrol has gone up again this month.",
+    "She painted the bedroom walls a soft shade of green.",
+    "The pilot announced that we would land twenty minutes early.",
+    "Students must hand in their essays by the end of next week.",
+    "The cat slept all afternoon in a warm patch of sunlight.",
+    "They walked along the beach and collected shells in a bucket.",
+    "Nobody expected the small team to win the national championship.",
+    "The museum has a new exhibition about ancient ships and sailors.",
+    "Please switch off your phone before the film begins.",
+    "He cooked a simple dinner of rice, vegetables and fried fish.",
+    "The wind blew the leaves across the empty playground.",
+    "Our neighbours are having a party on Saturday night.",
+    "The engineer checked every cable before turning on the power.",
+    "Mountains covered in snow could be seen from the hotel balcony.",
+    "The baby finally fell asleep after a long and noisy evening.",
+    "Reading a good book is a wonderful way to relax.",
+    "The farmer woke up before sunrise to feed the animals.",
+    "Thank you for waiting, the next customer may come forward.",
+    "The river flooded the fields after a week of constant rain.",
+    "We watched the stars from the roof of our house.",
+    "The teacher wrote the answer on the board in large letters.",
+    "Fresh bread from the bakery smells wonderful in the morning.",
+    "The company plans to open three new offices next year.",
+    "He carefully folded the letter and put it in his pocket.",
+    "A loud noise from the street woke everyone in the building.",
+    "The bus stops right in front of the post office.",
+    "Her brother is learning to play the guitar and the piano.",
+    "The garden looks beautiful when all the roses are in bloom.",
+    "Please fill in this form and sign it at the bottom.",
+    "The storm knocked down several trees along the main road.",
+    "We spent the whole weekend cleaning out the garage.",
+    "The little boy asked his father why the sky is blue.",
+    "Most shops in the village close at six in the evening.",
+    "The waiter brought us two glasses of cold orange juice.",
+    "She always takes the stairs instead of the lift.",
+    "The scientists spent years studying the behaviour of whales.",
+    "Keep your ticket until you leave the station.",
+    "The new road will make the journey to the city much shorter.",
+    "After lunch we went for a walk through the quiet forest.",
+    "The computer stopped working just before I saved my work.",
+    "Birds were singing loudly in the tall trees behind the school.",
+    "It is important to wash your hands before eating.",
+    "The concert was cancelled because the singer had a sore throat.",
+)
