@@ -37,7 +37,9 @@ N_PARTIAL = 15
 
 def _partial_prompt(sentence: str, rng: random.Random, k: int) -> str:
     words = sentence.rstrip(".?!").split()
-    pool = sorted({w for s in SENTENCES for w in normalise_prompt(s)} - set(normalise_prompt(sentence)))
+    pool = sorted(
+        {w for s in SENTENCES for w in normalise_prompt(s)} - set(normalise_prompt(sentence))
+    )
     for idx in rng.sample(range(len(words)), k):
         words[idx] = rng.choice(pool)
     return " ".join(words)
@@ -88,10 +90,16 @@ def main() -> int:
             audio.append(synthesize(SENTENCES[i], Path(tmp) / f"s{i:02d}.wav", voice=voice, seed=i))
         print(f"synthesised {N_GOOD} files in {time.perf_counter() - t0:.1f} s")
 
-        pairs: list[tuple[str, Path, str]] = [("good", audio[i], SENTENCES[i]) for i in range(N_GOOD)]
+        pairs: list[tuple[str, Path, str]] = [
+            ("good", audio[i], SENTENCES[i]) for i in range(N_GOOD)
+        ]
         pairs += [("swapped", audio[i], SENTENCES[N_GOOD + i]) for i in range(N_SWAPPED)]
         pairs += [
-            (f"partial-{2 + i % 3}", audio[N_SWAPPED + i], _partial_prompt(SENTENCES[N_SWAPPED + i], rng, 2 + i % 3))
+            (
+                f"partial-{2 + i % 3}",
+                audio[N_SWAPPED + i],
+                _partial_prompt(SENTENCES[N_SWAPPED + i], rng, 2 + i % 3),
+            )
             for i in range(N_PARTIAL)
         ]
 
@@ -134,13 +142,17 @@ def main() -> int:
     print("alignment score (higher = match)")
     print(_describe("good", [r.alignment_score for r in good]))
     print(_describe("swapped", [r.alignment_score for k, r, _ in results if k == "swapped"]))
-    print(_describe("partial", [r.alignment_score for k, r, _ in results if k.startswith("partial")]))
+    print(
+        _describe("partial", [r.alignment_score for k, r, _ in results if k.startswith("partial")])
+    )
     print("decoder WER (lower = match)")
     print(_describe("good", [r.decode_wer for r in good]))
     print(_describe("swapped", [r.decode_wer for k, r, _ in results if k == "swapped"]))
     print(_describe("partial", [r.decode_wer for k, r, _ in results if k.startswith("partial")]))
-    print(f"alignment failures: good {sum(r.aligned_words == 0 for r in good)}, "
-          f"mismatched {sum(r.aligned_words == 0 for r in bad)}")
+    print(
+        f"alignment failures: good {sum(r.aligned_words == 0 for r in good)}, "
+        f"mismatched {sum(r.aligned_words == 0 for r in bad)}"
+    )
 
     gs = [r.alignment_score for r in good]
     bs = [r.alignment_score for r in bad]
@@ -149,9 +161,13 @@ def main() -> int:
     bw = [r.decode_wer for r in bad]
     t_wer = _best_threshold(gw, bw, higher_is_good=False)
     print()
-    print(f"alignment score: best threshold {t_align:.3f}: {_rates(gs, bs, t_align, higher_is_good=True)}")
-    print(f"alignment score: DEFAULT_MIN_ALIGNMENT_SCORE {DEFAULT_MIN_ALIGNMENT_SCORE:.3f}: "
-          f"{_rates(gs, bs, DEFAULT_MIN_ALIGNMENT_SCORE, higher_is_good=True)}")
+    print(
+        f"alignment score: best threshold {t_align:.3f}: {_rates(gs, bs, t_align, higher_is_good=True)}"
+    )
+    print(
+        f"alignment score: DEFAULT_MIN_ALIGNMENT_SCORE {DEFAULT_MIN_ALIGNMENT_SCORE:.3f}: "
+        f"{_rates(gs, bs, DEFAULT_MIN_ALIGNMENT_SCORE, higher_is_good=True)}"
+    )
     for kind in ("swapped", "partial-2", "partial-3", "partial-4"):
         sub = [r.alignment_score for k, r, _ in results if k == kind]
         rej = sum(s < DEFAULT_MIN_ALIGNMENT_SCORE for s in sub) / len(sub)
@@ -159,15 +175,22 @@ def main() -> int:
     print(f"decoder WER: best threshold {t_wer:.3f}: {_rates(gw, bw, t_wer, higher_is_good=False)}")
     print()
     print(f"audio duration per file: mean {statistics.mean(durations_s):.2f} s")
-    print(f"forced alignment per file: mean {statistics.mean(align_s):.3f} s, max {max(align_s):.3f} s")
-    print(f"free decoding per file:    mean {statistics.mean(decode_s):.3f} s, max {max(decode_s):.3f} s")
+    print(
+        f"forced alignment per file: mean {statistics.mean(align_s):.3f} s, max {max(align_s):.3f} s"
+    )
+    print(
+        f"free decoding per file:    mean {statistics.mean(decode_s):.3f} s, max {max(decode_s):.3f} s"
+    )
     print(f"check_consistency per file: mean {statistics.mean(t for _, _, t in results):.3f} s")
     print(f"preannotator per file:     mean {statistics.mean(pre_s):.3f} s")
     print(f"preannotator corpus WER on the {N_GOOD} matched files: {jiwer.wer(refs, hyps):.3f}")
-    print(f"preannotator per-voice WER: " + ", ".join(
-        f"{VOICES[v][0]}={jiwer.wer(refs[v::len(VOICES)], hyps[v::len(VOICES)]):.2f}"
-        for v in range(len(VOICES))
-    ))
+    print(
+        "preannotator per-voice WER: "
+        + ", ".join(
+            f"{VOICES[v][0]}={jiwer.wer(refs[v :: len(VOICES)], hyps[v :: len(VOICES)]):.2f}"
+            for v in range(len(VOICES))
+        )
+    )
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, case, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -166,7 +166,7 @@ def claim_next_task(session: Session, user: User, project_id: int, stage: str) -
         Task.active_claims < Task.overlap,
         or_(WorkPackage.assignee_id == user.id, WorkPackage.assignee_id.is_(None)),
         ~mine,
-    ).order_by((WorkPackage.assignee_id == user.id).desc(), Task.id).limit(16)
+    ).order_by(case((WorkPackage.assignee_id == user.id, 0), else_=1), Task.id).limit(16)
     for task_id in session.scalars(candidates).all():
         won = session.execute(
             update(Task)

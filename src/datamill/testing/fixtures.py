@@ -21,15 +21,40 @@ __all__ = ["make_runtime", "pg_url", "reset_postgres"]
 
 _template: dict[str, Path] = {}
 _pg_ready: set[str] = set()
+_migrated: set[str] = set()
+
+
+def _scratch_dir() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="datamill-pg-blobs-")
 
 
 def pg_url() -> str | None:
-    return os.environ.get("DATAMILL_TEST_PG_URL") or None
+    """The test PostgreSQL URL; under pytest-xdist each worker gets its own database."""
+    base = os.environ.get("DATAMILL_TEST_PG_URL") or None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if base is None or not worker:
+        return base
+    url = f"{base}_{worker}"
+    if url not in _pg_ready:
+        import psycopg
+
+        server, _, dbname = base.rpartition("/")
+        with psycopg.connect(base, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (f"{dbname}_{worker}",)
+            ).fetchone()
+            if not found:
+                conn.execute(f'CREATE DATABASE "{dbname}_{worker}"')
+    return url
 
 
 def reset_postgres(url: str) -> None:
     """Migrate once per process, then empty every table between tests (fast, ids restart)."""
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url="/tmp/unused"), migrate=url not in _pg_ready)  # noqa: S108
+    fresh = url not in _migrated
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=_scratch_dir()), migrate=fresh)
+    _migrated.add(url)
     _pg_ready.add(url)
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with rt.engine.begin() as conn:

@@ -228,15 +228,37 @@ def _as_mono_float(data: NDArray[Any]) -> NDArray[np.float32]:
     return np.ascontiguousarray(x, dtype=np.float32)
 
 
-def _frame_energies(x: NDArray[np.float32], frame_len: int) -> NDArray[np.float64]:
-    """Mean square per frame (last frame may be shorter)."""
+def _mean(x: NDArray[np.float32], frame_len: int) -> float:
+    """Mean of ``x``: per-frame sums by BLAS (fast, float32), then added in float64."""
     n_full = x.size // frame_len
     full = x[: n_full * frame_len].reshape(n_full, frame_len)
-    energies = np.einsum("ij,ij->i", full, full, dtype=np.float64) / frame_len
+    total = float(full.dot(np.ones(frame_len, dtype=np.float32)).sum(dtype=np.float64))
+    total += float(x[n_full * frame_len :].sum(dtype=np.float64))
+    return total / x.size
+
+
+def _frame_energies(x: NDArray[np.float32], frame_len: int) -> NDArray[np.float64]:
+    """Mean square per frame (the last frame may be shorter)."""
+    n_full = x.size // frame_len
+    full = x[: n_full * frame_len].reshape(n_full, frame_len)
+    energies = np.einsum("ij,ij->i", full, full).astype(np.float64) / frame_len
     rest = x[n_full * frame_len :]
     if rest.size:
         energies = np.append(energies, float(np.dot(rest, rest)) / rest.size)
     return energies
+
+
+def _percentiles(values: NDArray[np.float64], *qs: float) -> list[float]:
+    """Percentiles with linear interpolation (numpy's default), via one small sort."""
+    ordered = np.sort(values)
+    last = ordered.size - 1
+    out: list[float] = []
+    for q in qs:
+        pos = q / 100.0 * last
+        lo = int(pos)
+        hi = min(lo + 1, last)
+        out.append(float(ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)))
+    return out
 
 
 def _active_span(
@@ -302,18 +324,18 @@ def measure_audio(
             "trailing_silence_ms": 0.0,
             "dc_offset": 0.0,
         }
-    magnitude = np.abs(x)
-    peak = float(magnitude.max())
-    clipped = int(np.count_nonzero(magnitude >= clip_level))
-    dc = float(x.mean(dtype=np.float64))
-    centred = x - np.float32(dc)
-
+    peak = max(float(x.max()), -float(x.min()))
+    clipped = (
+        int(np.count_nonzero(x >= clip_level) + np.count_nonzero(x <= -clip_level))
+        if peak >= clip_level
+        else 0
+    )
     frame_len = max(1, round(sample_rate_hz * FRAME_MS / 1000))
+    dc = _mean(x, frame_len)
+    centred = x - np.float32(dc) if dc else x
     energies = _frame_energies(centred, frame_len)
     energies_db = 10.0 * np.log10(np.maximum(energies, _ENERGY_FLOOR))
-    noise_db, signal_db = (
-        float(v) for v in np.percentile(energies_db, [NOISE_PERCENTILE, SIGNAL_PERCENTILE])
-    )
+    noise_db, signal_db = _percentiles(energies_db, NOISE_PERCENTILE, SIGNAL_PERCENTILE)
     frame_sizes = np.full(energies.size, frame_len, dtype=np.float64)
     frame_sizes[-1] = n - frame_len * (energies.size - 1)
     mean_square = float(np.dot(energies, frame_sizes)) / n

@@ -122,7 +122,7 @@ def read_pcm16(audio_path: Path) -> bytes:
     Raises:
         InvalidInput: The file cannot be read or holds no samples.
     """
-    import soundfile as sf  # noqa: PLC0415 - keep module import light
+    import soundfile as sf
 
     try:
         data, sr = sf.read(audio_path, dtype="float32", always_2d=True)
@@ -155,7 +155,7 @@ def new_decoder(**options: Any) -> Any:
         InvalidInput: pocketsphinx is not installed (install the ``asr`` extra).
     """
     try:
-        import pocketsphinx  # noqa: PLC0415 - optional, heavy dependency
+        import pocketsphinx
     except ImportError as err:  # pragma: no cover - depends on the install
         raise InvalidInput(
             "pocketsphinx is not installed; install datamill with the 'asr' extra",

@@ -1,0 +1,207 @@
+"""Packages, atomic claims, immutable versions, conflicts and review."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from datamill.compliance.models import User
+from datamill.compliance.users import get_user
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.production.annotating import list_annotations, review_task, submit_annotation
+from datamill.production.models import Annotation, Item, TaskAssignment
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import assign_package, claim_next_task, create_packages
+from datamill.runtime import Runtime
+from tests.unit.production.helpers import ready_project
+
+
+def _seg(text: str, start: int = 0, end: int = 1000, **kw: object) -> SegmentIn:
+    return SegmentIn(start_ms=start, end_ms=end, text=text, **kw)  # type: ignore[arg-type]
+
+
+def _user(rt: Runtime, name: str) -> User:
+    with rt.session() as s:
+        return get_user(s, name)
+
+
+def test_packages_and_assignment(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4)
+    with runtime.session() as s:
+        pkgs = create_packages(s, pid, "annotate")
+        assert [len(p.name) > 0 for p in pkgs] == [True, True]  # 4 items / package_size 2
+        assert create_packages(s, pid, "annotate") == []  # nothing left to package
+        with pytest.raises(InvalidInput, match="needs a annotator"):
+            assign_package(s, pkgs[0].id, users["rev"])
+        assign_package(s, pkgs[0].id, users["ann1"])
+    with runtime.session() as s:
+        t1 = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert t1 is not None and t1.package_id == pkgs[0].id
+        # asking again returns the task already held, not a second one
+        again = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert again is not None and again.id == t1.id
+        # ann2 cannot take from ann1's package, only from the pool
+        t2 = claim_next_task(s, users["ann2"], pid, "annotate")
+        assert t2 is not None and t2.package_id == pkgs[1].id
+
+
+def test_concurrent_claims_never_exceed_overlap(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4, overlap=2, package_size=4)
+    from datamill.compliance.users import add_member, create_user
+
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+        workers = [create_user(s, f"w{i}", "password1", "annotator") for i in range(10)]
+        for w in workers:
+            add_member(s, pid, w, actor_id=None)
+    got: list[int | None] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(workers))
+
+    def claim(w: User) -> None:
+        try:
+            barrier.wait()
+            with runtime.session() as s:
+                t = claim_next_task(s, w, pid, "annotate")
+                got.append(t.id if t else None)
+        except BaseException as err:  # noqa: BLE001 - collected and re-raised by the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=claim, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    claimed = [g for g in got if g is not None]
+    assert len(claimed) == 8  # 4 tasks × overlap 2
+    assert got.count(None) == 2
+    assert all(claimed.count(t) == 2 for t in set(claimed))
+    with runtime.session() as s:
+        assert s.scalar(select(func.count()).select_from(TaskAssignment)) == 8
+
+
+def test_submit_versions_conflicts_and_holds(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4)
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+        task = claim_next_task(s, users["ann1"], pid, "annotate")
+    assert task is not None and task.current_version == 0
+    dur = task.duration_ms or 0
+    # someone who does not hold the task
+    with pytest.raises(Forbidden, match="do not hold"), runtime.session() as s:
+        submit_annotation(s, users["ann2"], task.id, [_seg("hi")], base_version=0)
+    # segments outside the audio / overlapping / unknown noise symbols
+    bad = [
+        ([_seg("a", 0, dur + 500)], "outside the audio"),
+        ([_seg("a", 0, 800), _seg("b", 500, 900)], "overlap"),
+        ([_seg("a [burp]", 0, 500)], "unknown noise symbols"),
+        ([_seg("a", 600, 500)], "ends before it starts"),
+    ]
+    for segs, msg in bad:
+        with pytest.raises(InvalidInput, match=msg), runtime.session() as s:
+            submit_annotation(s, users["ann1"], task.id, segs, base_version=0)
+    # a stale version loses and writes nothing
+    with pytest.raises(Conflict, match="version"), runtime.session() as s:
+        submit_annotation(s, users["ann1"], task.id, [_seg("x")], base_version=7)
+    with runtime.session() as s:
+        assert s.scalar(select(func.count()).select_from(Annotation)) == 0
+        ann = submit_annotation(
+            s, users["ann1"], task.id,
+            [_seg("hello [noise]", 0, 900, speaker="s1"), _seg("world", 900, dur)],
+            base_version=0, time_spent_ms=4000,
+        )
+    assert ann.version == 1 and ann.text == "hello [noise] world" and ann.author_id == users["ann1"].id
+    with pytest.raises(Conflict, match="already submitted"), runtime.session() as s:
+        submit_annotation(s, users["ann1"], task.id, [_seg("again")], base_version=1)
+
+
+def test_two_holders_submitting_at_once(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> None:
+    """Overlap 2: both annotators hold the task; concurrent submits never corrupt versions."""
+    pid = ready_project(runtime, users, tmp_path, 4, overlap=2, package_size=4)
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+        t1 = claim_next_task(s, users["ann1"], pid, "annotate")
+        t2 = claim_next_task(s, users["ann2"], pid, "annotate")
+    assert t1 is not None and t2 is not None and t1.id == t2.id
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def submit(u: User) -> None:
+        barrier.wait()
+        try:
+            with runtime.session() as s:
+                submit_annotation(s, u, t1.id, [_seg(u.username, 0, 500)], base_version=0)
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=submit, args=(u,)) for u in (users["ann1"], users["ann2"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert "ok" in outcomes
+    with runtime.session() as s:
+        versions = [a.version for a in list_annotations(s, t1.item_id)]
+        item = s.get(Item, t1.item_id)
+        assert item is not None
+        assert versions == sorted(set(versions))  # no duplicate versions
+        assert item.current_version == max(versions)
+
+
+def test_review_accept_edit_reject_returns_to_annotator(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4, package_size=4)
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    done: list[int] = []
+    for _ in range(3):
+        with runtime.session() as s:
+            t = claim_next_task(s, users["ann1"], pid, "annotate")
+            assert t is not None
+            submit_annotation(s, users["ann1"], t.id, [_seg("text", 0, 500)], base_version=t.current_version)
+            done.append(t.item_id)
+    # the reviewer cannot review before claiming; annotators cannot review
+    with runtime.session() as s:
+        r1 = claim_next_task(s, users["rev"], pid, "review")
+        assert r1 is not None
+        review_task(s, users["rev"], r1.id, "accept")
+    with runtime.session() as s:
+        r2 = claim_next_task(s, users["rev"], pid, "review")
+        assert r2 is not None
+        review_task(s, users["rev"], r2.id, "edit", segments=[_seg("better text", 0, 500)],
+                    base_version=r2.current_version)
+    with runtime.session() as s:
+        r3 = claim_next_task(s, users["rev"], pid, "review")
+        assert r3 is not None
+        with pytest.raises(InvalidInput, match="reason"):
+            review_task(s, users["rev"], r3.id, "reject")
+    with runtime.session() as s:
+        review_task(s, users["rev"], r3.id, "reject", reason="misheard the second word")
+    with runtime.session() as s:
+        statuses = {i.id: i.status for i in s.scalars(select(Item).where(Item.project_id == pid))}
+        edited = list_annotations(s, r2.item_id)
+    assert statuses[r1.item_id] == "reviewed" and statuses[r2.item_id] == "reviewed"
+    assert statuses[r3.item_id] == "rework"
+    assert [a.kind for a in edited] == ["annotation", "review_edit"]
+    assert edited[-1].text == "better text" and edited[0].text == "text"  # old version kept
+    # the rejected task comes back to ann1 first, with the reason
+    with runtime.session() as s:
+        back = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert back is not None and back.item_id == r3.item_id
+        assert back.return_reason == "review: misheard the second word"
+        submit_annotation(s, users["ann1"], back.id, [_seg("fixed", 0, 500)], base_version=back.current_version)
+    with runtime.session() as s:
+        again = claim_next_task(s, users["rev"], pid, "review")
+        assert again is not None and again.item_id == r3.item_id
+        review_task(s, users["rev"], again.id, "accept")
