@@ -216,16 +216,26 @@ def _db(power: float) -> float:
     return 10.0 * math.log10(max(power, _ENERGY_FLOOR))
 
 
-def _as_mono_float(data: NDArray[Any]) -> NDArray[np.float32]:
+def _as_mono_float(data: NDArray[Any]) -> tuple[NDArray[np.float32], bool]:
+    """Mono float32 samples, and whether they are a new array (safe to modify in place)."""
     x = np.asarray(data)
+    fresh = False
     if np.issubdtype(x.dtype, np.integer):
         full_scale = float(2 ** (np.iinfo(x.dtype).bits - 1))
         x = x.astype(np.float32) / np.float32(full_scale)
+        fresh = True
     if x.ndim == 2:
-        x = x[:, 0] if x.shape[1] == 1 else x.mean(axis=1, dtype=np.float32)
+        if x.shape[1] == 1:
+            x = x[:, 0]
+        else:
+            x = x.mean(axis=1, dtype=np.float32)
+            fresh = True
     elif x.ndim != 1:
         raise InvalidInput(f"audio must be 1-D or (frames, channels), got shape {x.shape}")
-    return np.ascontiguousarray(x, dtype=np.float32)
+    if x.dtype != np.float32 or not x.flags.c_contiguous:
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        fresh = True
+    return x, fresh
 
 
 def _mean(x: NDArray[np.float32], frame_len: int) -> float:
@@ -312,7 +322,14 @@ def measure_audio(
     """
     if sample_rate_hz <= 0:
         raise InvalidInput(f"sample rate must be positive, got {sample_rate_hz} Hz")
-    x = _as_mono_float(data)
+    x, fresh = _as_mono_float(data)
+    return _measure(x, sample_rate_hz, clip_level, in_place=fresh)
+
+
+def _measure(
+    x: NDArray[np.float32], sample_rate_hz: int, clip_level: float, *, in_place: bool
+) -> dict[str, float]:
+    """``measure_audio`` on mono float32; ``in_place`` lets it remove the DC inside ``x``."""
     n = int(x.size)
     if n == 0:
         return {
@@ -332,7 +349,10 @@ def measure_audio(
     )
     frame_len = max(1, round(sample_rate_hz * FRAME_MS / 1000))
     dc = _mean(x, frame_len)
-    centred = x - np.float32(dc) if dc else x
+    if in_place:
+        centred = np.subtract(x, np.float32(dc), out=x)
+    else:
+        centred = x - np.float32(dc)
     energies = _frame_energies(centred, frame_len)
     energies_db = 10.0 * np.log10(np.maximum(energies, _ENERGY_FLOOR))
     noise_db, signal_db = _percentiles(energies_db, NOISE_PERCENTILE, SIGNAL_PERCENTILE)
@@ -489,7 +509,10 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
     except AudioDecodeError as exc:
         return [CheckOutcome(name="decodable", passed=False, value=0.0, reason=exc.message)]
     assert data is not None  # noqa: S101 - keep_data=True always returns samples
-    measured = measure_audio(data, probe.sample_rate_hz, clip_level=_clip_level(probe.bit_depth))
+    samples, _ = _as_mono_float(data)  # our own buffer: measuring may modify it
+    measured = _measure(
+        samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True
+    )
     outcomes = [
         CheckOutcome(
             name="decodable",
