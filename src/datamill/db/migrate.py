@@ -1,4 +1,8 @@
-"""Alembic, driven from code: ``upgrade_database(url)`` brings any database to head."""
+"""Alembic, driven from code: ``upgrade_database(url)`` brings any database to all heads.
+
+Each business domain keeps its own migration branch (``branch_labels``) rooted on the core
+schema revision ``0001``, so domains evolve independently; upgrading goes to every head.
+"""
 
 from __future__ import annotations
 
@@ -20,4 +24,4 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datamill.compliance.models
-import datamill.production.models  # noqa: F401
+import datamill.ledger.models
+import datamill.production.models
+import datamill.workforce.models  # noqa: F401
 
 __all__: list[str] = []

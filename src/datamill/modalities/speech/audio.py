@@ -70,6 +70,12 @@ VAD_MIN_RUN_FRAMES: Final = 2
 _ENERGY_FLOOR: Final = 10.0 ** (ENERGY_FLOOR_DB / 10.0)
 _AMPLITUDE_FLOOR: Final = 10.0 ** (ENERGY_FLOOR_DB / 20.0)
 _BLOCK_FRAMES: Final = 1 << 20
+_RIFF_HEADER_BYTES: Final = 12
+_CHUNK_HEADER_BYTES: Final = 8
+_MAX_WAV_CHUNKS: Final = 1024
+_MULTICHANNEL_NDIM: Final = 2
+_MAX_INTEGER_BITS: Final = 16
+"""Integer depths up to this one have a largest positive code noticeably below 0.999."""
 
 _BIT_DEPTHS: Final[dict[str, int]] = {
     "PCM_S8": 8,
@@ -117,18 +123,22 @@ def _wav_data_truncation(path: Path, file_size: int) -> str | None:
     WAVs (data size 0 or 0xFFFFFFFF) are not judged.
     """
     with path.open("rb") as fh:
-        head = fh.read(12)
-        if len(head) < 12 or head[8:12] != b"WAVE" or head[:4] not in (b"RIFF", b"RIFX"):
+        head = fh.read(_RIFF_HEADER_BYTES)
+        if (
+            len(head) < _RIFF_HEADER_BYTES
+            or head[8:12] != b"WAVE"
+            or head[:4] not in (b"RIFF", b"RIFX")
+        ):
             return None
         order: Any = "little" if head[:4] == b"RIFF" else "big"
-        pos = 12
-        for _ in range(1024):
+        pos = _RIFF_HEADER_BYTES
+        for _ in range(_MAX_WAV_CHUNKS):
             fh.seek(pos)
-            chunk = fh.read(8)
-            if len(chunk) < 8:
+            chunk = fh.read(_CHUNK_HEADER_BYTES)
+            if len(chunk) < _CHUNK_HEADER_BYTES:
                 return None
             size = int.from_bytes(chunk[4:8], order)
-            pos += 8
+            pos += _CHUNK_HEADER_BYTES
             if chunk[:4] == b"data":
                 available = file_size - pos
                 if size not in (0, 0xFFFFFFFF) and size > available:
@@ -145,8 +155,12 @@ def _bit_depth(subtype: str) -> int | None:
     return _BIT_DEPTHS.get(subtype)
 
 
-def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float32] | None]:
-    """Open ``path`` once, validate it and optionally return its samples (frames x channels)."""
+def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float32]]:
+    """Open ``path`` once, validate it and return its samples (frames x channels).
+
+    With ``keep_data`` False the file is still decoded in blocks (to find corrupt data) but
+    the samples returned are an empty array.
+    """
     try:
         file_size = path.stat().st_size
     except FileNotFoundError as exc:
@@ -156,7 +170,7 @@ def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float3
     truncation = _wav_data_truncation(path, file_size)
     if truncation is not None:
         raise AudioDecodeError(truncation, path=str(path))
-    data: NDArray[np.float32] | None = None
+    data: NDArray[np.float32] = np.empty((0, 0), dtype=np.float32)
     try:
         with sf.SoundFile(path) as f:
             declared = int(f.frames)
@@ -224,7 +238,7 @@ def _as_mono_float(data: NDArray[Any]) -> tuple[NDArray[np.float32], bool]:
         full_scale = float(2 ** (np.iinfo(x.dtype).bits - 1))
         x = x.astype(np.float32) / np.float32(full_scale)
         fresh = True
-    if x.ndim == 2:
+    if x.ndim == _MULTICHANNEL_NDIM:
         if x.shape[1] == 1:
             x = x[:, 0]
         else:
@@ -271,9 +285,7 @@ def _percentiles(values: NDArray[np.float64], *qs: float) -> list[float]:
     return out
 
 
-def _active_span(
-    energies_db: NDArray[np.float64], noise_db: float
-) -> tuple[int, int] | None:
+def _active_span(energies_db: NDArray[np.float64], noise_db: float) -> tuple[int, int] | None:
     """First and last active frame index (inclusive), or None when nothing is active."""
     loudest_db = float(energies_db.max())
     if loudest_db - noise_db < VAD_MIN_DYNAMICS_DB:
@@ -349,16 +361,13 @@ def _measure(
     )
     frame_len = max(1, round(sample_rate_hz * FRAME_MS / 1000))
     dc = _mean(x, frame_len)
-    if in_place:
-        centred = np.subtract(x, np.float32(dc), out=x)
-    else:
-        centred = x - np.float32(dc)
+    centred = np.subtract(x, np.float32(dc), out=x) if in_place else x - np.float32(dc)
     energies = _frame_energies(centred, frame_len)
     energies_db = 10.0 * np.log10(np.maximum(energies, _ENERGY_FLOOR))
     noise_db, signal_db = _percentiles(energies_db, NOISE_PERCENTILE, SIGNAL_PERCENTILE)
-    frame_sizes = np.full(energies.size, frame_len, dtype=np.float64)
-    frame_sizes[-1] = n - frame_len * (energies.size - 1)
-    mean_square = float(np.dot(energies, frame_sizes)) / n
+    last_len = n - frame_len * (energies.size - 1)
+    sum_sq = float(energies.sum()) * frame_len - float(energies[-1]) * (frame_len - last_len)
+    mean_square = max(sum_sq, 0.0) / n
 
     span = _active_span(energies_db, noise_db)
     if span is None:
@@ -389,7 +398,9 @@ def _format_outcome(probe: AudioProbe, req: SpeechAsrRequirements) -> CheckOutco
             f"sample rate {probe.sample_rate_hz} Hz, spec requires {want.sample_rate_hz} Hz"
         )
     if probe.bit_depth != want.bit_depth:
-        got = f"{probe.bit_depth}-bit" if probe.bit_depth else f"no fixed bit depth ({probe.subtype})"
+        got = (
+            f"{probe.bit_depth}-bit" if probe.bit_depth else f"no fixed bit depth ({probe.subtype})"
+        )
         problems.append(f"bit depth {got}, spec requires {want.bit_depth}-bit")
     if probe.channels != want.channels:
         problems.append(f"{probe.channels} channels, spec requires {want.channels}")
@@ -408,20 +419,20 @@ def _format_outcome(probe: AudioProbe, req: SpeechAsrRequirements) -> CheckOutco
     )
 
 
-def _range_outcome(
-    name: str, label: str, value: float, low: float, high: float, unit: str
-) -> CheckOutcome:
-    if value < low:
-        reason: str | None = f"{label} {value:.0f} {unit}, spec requires at least {low:.0f} {unit}"
-    elif value > high:
-        reason = f"{label} {value:.0f} {unit}, spec allows at most {high:.0f} {unit}"
+def _range_outcome_ms(name: str, value_ms: float, low_ms: float, high_ms: float) -> CheckOutcome:
+    """Outcome of ``low_ms <= value_ms <= high_ms``; the check name, spaced, leads the reason."""
+    label = name.replace("_", " ")
+    if value_ms < low_ms:
+        reason: str | None = f"{label} {value_ms:.0f} ms, spec requires at least {low_ms:.0f} ms"
+    elif value_ms > high_ms:
+        reason = f"{label} {value_ms:.0f} ms, spec allows at most {high_ms:.0f} ms"
     else:
         reason = None
-    return CheckOutcome(name=name, passed=reason is None, value=value, reason=reason)
+    return CheckOutcome(name=name, passed=reason is None, value=value_ms, reason=reason)
 
 
 def _clip_level(bit_depth: int | None) -> float:
-    if bit_depth is not None and bit_depth <= 16:
+    if bit_depth is not None and bit_depth <= _MAX_INTEGER_BITS:
         top = (2 ** (bit_depth - 1) - 1) / 2 ** (bit_depth - 1)
         return min(CLIP_LEVEL, top)
     return CLIP_LEVEL
@@ -459,21 +470,17 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             if snr >= req.min_snr_db
             else f"estimated SNR {snr:.1f} dB, spec requires at least {req.min_snr_db:.1f} dB",
         ),
-        _range_outcome(
+        _range_outcome_ms(
             "leading_silence",
-            "leading silence",
             m["leading_silence_ms"],
             req.min_leading_silence_ms,
             req.max_leading_silence_ms,
-            "ms",
         ),
-        _range_outcome(
+        _range_outcome_ms(
             "trailing_silence",
-            "trailing silence",
             m["trailing_silence_ms"],
             req.min_trailing_silence_ms,
             req.max_trailing_silence_ms,
-            "ms",
         ),
         CheckOutcome(
             name="dc_offset",
@@ -508,11 +515,8 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
         probe, data = _load(Path(path), keep_data=True)
     except AudioDecodeError as exc:
         return [CheckOutcome(name="decodable", passed=False, value=0.0, reason=exc.message)]
-    assert data is not None  # noqa: S101 - keep_data=True always returns samples
     samples, _ = _as_mono_float(data)  # our own buffer: measuring may modify it
-    measured = _measure(
-        samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True
-    )
+    measured = _measure(samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True)
     outcomes = [
         CheckOutcome(
             name="decodable",
@@ -521,13 +525,8 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
             extra={"subtype": probe.subtype, "format": probe.format, "frames": probe.frames},
         ),
         _format_outcome(probe, req),
-        _range_outcome(
-            "duration",
-            "duration",
-            float(probe.duration_ms),
-            req.min_duration_ms,
-            req.max_duration_ms,
-            "ms",
+        _range_outcome_ms(
+            "duration", float(probe.duration_ms), req.min_duration_ms, req.max_duration_ms
         ),
     ]
     outcomes.extend(_signal_outcomes(measured, req))

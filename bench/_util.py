@@ -1,0 +1,115 @@
+"""Small helpers shared by the benchmark scripts (not part of datamill).
+
+Every benchmark works in a temporary folder (removed at the end unless ``--keep``), on a real
+SQLite file database (or a real PostgreSQL server when one is given) and real files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from datamill.config import Settings
+from datamill.runtime import Runtime
+
+console = Console(highlight=False, width=130)
+
+
+def base_parser(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--workdir", type=Path, default=None, help="use this folder (implies --keep)")
+    return parser
+
+
+@contextmanager
+def workdir(args: argparse.Namespace, prefix: str) -> Iterator[Path]:
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        yield args.workdir.resolve()
+        return
+    path = Path(tempfile.mkdtemp(prefix=f"datamill-bench-{prefix}-"))
+    try:
+        yield path
+    finally:
+        if args.keep:
+            console.print(f"[dim]kept {path}[/dim]")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def sqlite_runtime(root: Path) -> Runtime:
+    """A migrated SQLite file database and a local blob folder under ``root``."""
+    settings = Settings(
+        database_url=f"sqlite:///{root / 'datamill.db'}", storage_url=str(root / "blobs"), home=root
+    )
+    return Runtime.from_settings(settings, migrate=True)
+
+
+def asr_spec(name: str = "bench-asr", **overrides: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "name": name,
+        "modality": "speech.asr",
+        "language": "en-US",
+        "project_type": "custom_service",
+        "stages": ["annotate", "review"],
+        "package_size": 20,
+        "requirements": {"read_speech": False, "min_duration_ms": 100},
+    }
+    spec.update(overrides)
+    return spec
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __enter__(self) -> Timer:
+        self._t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self._t0
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    t = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        t.add_column(col, justify="left" if i == 0 else "right")
+    for row in rows:
+        t.add_row(*[_fmt(c) for c in row])
+    console.print(t)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        if abs(value) >= 1:
+            return f"{value:.2f}"
+        return f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,147 @@
+"""Small read queries and access rules the routers need that the services do not offer yet.
+
+These resolve the project an addressed object belongs to (so that membership can be checked)
+and page through items. They belong in ``production`` (``items.py``) and ``compliance``
+(``members``) eventually; they live here, private, until then.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action, Role, allowed
+from datamill.compliance.users import is_member, require
+from datamill.core.errors import Forbidden, NotFound
+from datamill.production.models import (
+    Batch,
+    Delivery,
+    Inspection,
+    Item,
+    ProjectMember,
+    Task,
+    TaskAssignment,
+    WorkPackage,
+)
+from datamill.production.schemas import ItemOut
+
+__all__ = [
+    "batch_project",
+    "delivery_project",
+    "inspection_project",
+    "item_row",
+    "list_items",
+    "list_members",
+    "member_project_ids",
+    "package_row",
+    "require_item_view",
+    "require_task_view",
+]
+
+_STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW}
+
+
+def package_row(session: Session, package_id: int) -> WorkPackage:
+    pkg = session.get(WorkPackage, package_id)
+    if pkg is None:
+        raise NotFound(f"no work package with id {package_id}", package_id=package_id)
+    return pkg
+
+
+def batch_project(session: Session, batch_id: int) -> int:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch with id {batch_id}", batch_id=batch_id)
+    return batch.project_id
+
+
+def inspection_project(session: Session, inspection_id: int) -> int:
+    insp = session.get(Inspection, inspection_id)
+    if insp is None:
+        raise NotFound(f"no inspection with id {inspection_id}", inspection_id=inspection_id)
+    return batch_project(session, insp.batch_id)
+
+
+def delivery_project(session: Session, delivery_id: int) -> int:
+    d = session.get(Delivery, delivery_id)
+    if d is None:
+        raise NotFound(f"no delivery with id {delivery_id}", delivery_id=delivery_id)
+    return d.project_id
+
+
+def item_row(session: Session, project_id: int, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if item is None or item.project_id != project_id:
+        raise NotFound(f"no item {item_id} in project {project_id}", item_id=item_id)
+    return item
+
+
+def list_items(
+    session: Session, project_id: int, *, status: str | None, limit: int, offset: int
+) -> tuple[list[ItemOut], int]:
+    where = [Item.project_id == project_id]
+    if status is not None:
+        where.append(Item.status == status)
+    total = session.scalar(select(func.count()).select_from(Item).where(*where)) or 0
+    rows = session.scalars(select(Item).where(*where).order_by(Item.id).limit(limit).offset(offset))
+    return [ItemOut.model_validate(r) for r in rows], int(total)
+
+
+def member_project_ids(session: Session, user: User) -> set[int] | None:
+    """Projects the user may list: all (None) for an admin, else those they are a member of."""
+    if user.role == Role.ADMIN:
+        return None
+    return set(
+        session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id))
+    )
+
+
+def list_members(session: Session, project_id: int) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .join(ProjectMember, ProjectMember.user_id == User.id)
+            .where(ProjectMember.project_id == project_id)
+            .order_by(User.username)
+        )
+    )
+
+
+def _holds_task(session: Session, user_id: int, task_id: int) -> bool:
+    return (
+        session.scalar(
+            select(TaskAssignment.id).where(
+                TaskAssignment.task_id == task_id, TaskAssignment.user_id == user_id
+            ).limit(1)
+        )
+        is not None
+    )
+
+
+def require_task_view(session: Session, user: User, task: Task) -> None:
+    """Whoever holds the task (with the stage's role), or anyone who may view the project."""
+    if _holds_task(session, user.id, task.id):
+        require(session, user, _STAGE_ACTION.get(task.stage, Action.VIEW_PROJECT), task.project_id)
+        return
+    if not allowed(user.role, Action.VIEW_PROJECT):
+        raise Forbidden(f"you do not hold task {task.id}", task_id=task.id)
+    require(session, user, Action.VIEW_PROJECT, task.project_id)
+
+
+def require_item_view(session: Session, user: User, item: Item) -> None:
+    """Project viewers, or a member holding any task on the item (to play its audio)."""
+    if allowed(user.role, Action.VIEW_PROJECT):
+        require(session, user, Action.VIEW_PROJECT, item.project_id)
+        return
+    holds = session.scalar(
+        select(
+            exists().where(
+                TaskAssignment.user_id == user.id,
+                TaskAssignment.task_id == Task.id,
+                Task.item_id == item.id,
+            )
+        )
+    )
+    if not holds or not is_member(session, item.project_id, user.id):
+        raise Forbidden(f"you hold no task on item {item.id}", item_id=item.id)

@@ -1,0 +1,91 @@
+"""Request dependencies: the runtime, one session per request, the caller, and permissions.
+
+``SessionDep`` is a unit of work: committed when the endpoint returns, rolled back when it
+raises, and closed **before** the response is sent (``scope="function"``), so a client never sees
+a success that was not committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require, user_for_token
+from datamill.core.errors import InvalidInput, Unauthorized
+from datamill.runtime import Runtime
+
+__all__ = [
+    "CurrentUser",
+    "Require",
+    "RuntimeDep",
+    "SessionDep",
+    "get_current_user",
+    "get_runtime",
+    "get_session",
+]
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if runtime is None:  # lifespan not run yet (or failed): nothing to serve with
+        raise RuntimeError("the datamill runtime is not started")
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    with runtime.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token")
+
+
+def get_current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user behind ``Authorization: Bearer <token>``; 401 problem when missing or invalid."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+    return user_for_token(session, credentials.credentials)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+class Require:
+    """Dependency: the caller's role must allow ``action``.
+
+    On routes with a ``{project_id}`` path parameter it also checks that the project exists (404)
+    and that the caller is a member (403). Routes addressing a task, batch, inspection or
+    delivery repeat the membership check in the handler once the project is known
+    (``require(session, user, action, project_id)``).
+    """
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def __call__(self, request: Request, session: SessionDep, user: CurrentUser) -> User:
+        raw = request.path_params.get("project_id")
+        project_id: int | None = None
+        if raw is not None:
+            from datamill.production.projects import get_project
+
+            try:
+                project_id = int(raw)
+            except ValueError as err:  # path validation normally catches this first
+                raise InvalidInput(f"project id {raw!r} is not a number", field="project_id") from err
+            get_project(session, project_id)  # NotFound → 404 before membership → 403
+        require(session, user, self.action, project_id)
+        return user

@@ -1,0 +1,149 @@
+"""RFC 9457 problem details for every error the API returns.
+
+Every problem carries a stable ``code`` and an ``error_id`` that is also written to the log, so a
+user can quote it and an operator can find the matching log line. Tracebacks never reach clients.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from datamill.core.errors import DatamillError
+
+__all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "install_problem_handlers", "problem_response"]
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://datamill.dev/problems/"
+_RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code", "error_id"})
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_requests",
+}
+
+log = logging.getLogger("datamill.api")
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _safe(value: Any) -> Any:
+    try:
+        return jsonable_encoder(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    error_id: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response; ``extra`` members never override the standard ones."""
+    body: dict[str, Any] = {
+        k: _safe(v) for k, v in (extra or {}).items() if k not in _RESERVED
+    }
+    body.update(
+        type=PROBLEM_BASE + code,
+        title=_title(status),
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        code=code,
+        error_id=error_id or uuid.uuid4().hex,
+    )
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {})
+    )
+
+
+async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
+    exc = cast("DatamillError", exc)
+    error_id = uuid.uuid4().hex
+    log.info(
+        "problem %s %s on %s %s: %s", error_id, exc.code, request.method, request.url.path,
+        exc.message,
+    )
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None  # noqa: PLR2004
+    return problem_response(
+        request, status=exc.status, code=exc.code, detail=exc.message, error_id=error_id,
+        extra=exc.details, headers=headers,
+    )
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    exc = cast("RequestValidationError", exc)
+    errors = [
+        {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg", "")),
+         "type": str(e.get("type", ""))}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    error_id = uuid.uuid4().hex
+    log.info("problem %s invalid_input on %s %s: %s", error_id, request.method, request.url.path,
+             detail)
+    return problem_response(
+        request, status=422, code="invalid_input", detail=detail, error_id=error_id,
+        extra={"errors": errors},
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    exc = cast("StarletteHTTPException", exc)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
+    return problem_response(
+        request, status=exc.status_code, code=code, detail=detail,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    error_id = uuid.uuid4().hex
+    log.error(
+        "internal error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc
+    )
+    return problem_response(
+        request, status=500, code="internal_error",
+        detail=f"an unexpected error occurred; quote error id {error_id} when reporting it",
+        error_id=error_id,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map DatamillError, validation errors, HTTP errors and anything else to problems."""
+    app.add_exception_handler(DatamillError, _datamill_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,6 @@
+"""Quality control: acceptance sampling (ISO 2859-1 plans) and transcript accuracy metrics.
+
+Submodules are imported explicitly (``from datamill.qc.sampling import single_sampling_plan``,
+``from datamill.qc.metrics import score_transcripts``); importing this package imports nothing
+else, so ``import datamill.qc`` stays free of third-party dependencies.
+"""

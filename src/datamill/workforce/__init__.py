@@ -1,0 +1,1 @@
+"""The workforce domain."""

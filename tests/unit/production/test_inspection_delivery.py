@@ -1,0 +1,130 @@
+"""Batches, sampling inspection verdicts, rework, delivery packages and customer acceptance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from datamill.compliance.audit import verify_audit_chain
+from datamill.compliance.models import AuditRecord, User
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.delivery import deliver_batch, record_acceptance
+from datamill.production.inspection import (
+    complete_inspection,
+    create_batch,
+    record_correction,
+    start_inspection,
+)
+from datamill.production.models import DomainEvent, Item
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import claim_next_task, create_packages
+from datamill.runtime import Runtime
+from tests.unit.production.helpers import ready_project
+
+
+def _annotate_and_review(rt: Runtime, users: dict[str, User], pid: int) -> None:
+    with rt.session() as s:
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    while True:
+        with rt.session() as s:
+            t = claim_next_task(s, users["ann1"], pid, "annotate")
+            if t is None:
+                break
+            text = (t.prompt or "").lower().rstrip(".")
+            submit_annotation(s, users["ann1"], t.id,
+                              [SegmentIn(start_ms=0, end_ms=t.duration_ms or 0, text=text)],
+                              base_version=t.current_version)
+    while True:
+        with rt.session() as s:
+            r = claim_next_task(s, users["rev"], pid, "review")
+            if r is None:
+                break
+            review_task(s, users["rev"], r.id, "accept")
+
+
+def _inspect(rt: Runtime, users: dict[str, User], batch_id: int, wrong: bool) -> dict[str, object]:
+    with rt.session() as s:
+        insp = start_inspection(s, batch_id, users["insp"])
+        assert insp.plan["sample_size"] == len(insp.sample)
+        with pytest.raises(InvalidInput, match="no inspector transcript"):
+            complete_inspection(s, insp.id, users["insp"])
+    with rt.session() as s:
+        for smp in insp.sample:
+            item = s.get(Item, smp["item_id"])
+            assert item is not None
+            truth = (item.prompt or "").lower().rstrip(".")
+            record_correction(s, insp.id, smp["item_id"], "completely different words" if wrong else truth)
+        done = complete_inspection(s, insp.id, users["insp"])
+    return done.model_dump()
+
+
+def test_rejected_batch_goes_back_for_rework(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4)
+    _annotate_and_review(runtime, users, pid)
+    with runtime.session() as s:
+        batch = create_batch(s, pid)
+    assert batch.items == 4
+    result = _inspect(runtime, users, batch.id, wrong=True)
+    assert result["verdict"] == "rejected"
+    assert any("character accuracy" in r for r in result["reasons"])  # type: ignore[union-attr]
+    with runtime.session() as s:
+        statuses = {i.status for i in s.scalars(select(Item).where(Item.project_id == pid))}
+        assert statuses == {"rework"}
+        back = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert back is not None and back.return_reason and "batch-001 rejected" in back.return_reason
+        with pytest.raises(Conflict, match="only accepted batches"):
+            deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out")
+
+
+def test_accepted_batch_is_delivered_and_accepted(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4)
+    _annotate_and_review(runtime, users, pid)
+    with runtime.session() as s:
+        batch = create_batch(s, pid)
+    result = _inspect(runtime, users, batch.id, wrong=False)
+    assert result["verdict"] == "accepted", result
+    assert result["scores"]["character_accuracy"] == 1.0  # type: ignore[index]
+    with runtime.session() as s:
+        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out")
+    root = Path(d.path)
+    assert not root.with_name(root.name + ".partial").exists()
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert {"kaldi/wav.scp", "kaldi/text", "hf/data.parquet", "datasheet.json"} <= set(manifest["files"])
+    for rel, digest in manifest["files"].items():
+        assert hashlib.sha256((root / rel).read_bytes()).hexdigest() == digest, rel
+    sheet = json.loads((root / "datasheet.json").read_text())
+    assert sheet["utterances"] == 4 and sheet["speakers"] >= 1
+    assert sheet["inspection"]["verdict"] == "accepted"
+    assert "snr" in sheet["checks"]
+    wav_scp = (root / "kaldi" / "wav.scp").read_text()
+    assert str(root / "audio") in wav_scp  # the package is self-contained
+    with runtime.session() as s:
+        with pytest.raises(InvalidInput, match="exceed"):
+            record_acceptance(s, d.id, accepted_duration_ms=1, accepted_utterances=5)
+    with runtime.session() as s:
+        acc = record_acceptance(s, d.id, accepted_duration_ms=sheet["duration_ms"], accepted_utterances=4)
+        assert acc.status == "accepted"
+        event = s.scalars(select(DomainEvent).where(DomainEvent.type == "delivery.accepted")).one()
+        assert event.payload["accepted_utterances"] == 4
+        with pytest.raises(Conflict, match="already accepted"):
+            record_acceptance(s, d.id, accepted_duration_ms=1, accepted_utterances=1)
+
+
+def test_audit_chain_detects_tampering(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> None:
+    ready_project(runtime, users, tmp_path, 4)
+    with runtime.session() as s:
+        assert verify_audit_chain(s) is None
+        actions = [r.action for r in s.scalars(select(AuditRecord).order_by(AuditRecord.id))]
+        assert {"user.created", "project.created", "items.imported", "items.checked"} <= set(actions)
+        rec = s.scalars(select(AuditRecord).where(AuditRecord.action == "project.created")).one()
+        rec.data = {"name": "forged"}
+    with runtime.session() as s:
+        assert verify_audit_chain(s) == rec.id

@@ -1,0 +1,16 @@
+"""The Alembic migrations build exactly the schema the models declare (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from datamill.db import models_all  # noqa: F401
+from datamill.db.base import Base
+from datamill.runtime import Runtime
+
+
+def test_migrations_match_models(runtime: Runtime) -> None:
+    with runtime.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
