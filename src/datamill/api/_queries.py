@@ -37,6 +37,8 @@ __all__ = [
     "package_row",
     "require_item_view",
     "require_task_view",
+    "require_worker",
+    "stage_action",
 ]
 
 _STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW}
@@ -145,3 +147,16 @@ def require_item_view(session: Session, user: User, item: Item) -> None:
     )
     if not holds or not is_member(session, item.project_id, user.id):
         raise Forbidden(f"you hold no task on item {item.id}", item_id=item.id)
+
+
+def require_worker(session: Session, user: User, project_id: int) -> None:
+    """Any member with a working role (annotate, review or view) on the project."""
+    for action in (Action.ANNOTATE, Action.REVIEW, Action.VIEW_PROJECT):
+        if allowed(user.role, action):
+            require(session, user, action, project_id)
+            return
+    raise Forbidden(f"role {user.role!r} does no work on projects")
+
+
+def stage_action(stage: str) -> Action:
+    return _STAGE_ACTION[stage]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
 
 __all__ = ["Base", "UTCDateTime"]
 
@@ -18,7 +19,23 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-UTCDateTime = DateTime(timezone=True)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite returns naive values otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use datamill.core.clock.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -26,5 +43,5 @@ class Base(DeclarativeBase):
     type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 - SQLAlchemy API
         dict[str, Any]: JSON,
         list[Any]: JSON,
-        datetime: UTCDateTime,
+        datetime: UTCDateTime(),
     }

@@ -23,7 +23,6 @@ BAD_FILES = {
     "bad_truncated": "not decodable (rejected at import)",
     "bad_notaudio": "not audio (rejected at import)",
 }
-_ACCENTS = {"en-us": "US", "en-gb": "GB"}
 
 
 def make_demo_corpus(
@@ -42,7 +41,7 @@ def make_demo_corpus(
             synthesize(text, path, voice=voice, seed=i)
         rows.append({
             "id": f"{spk}_{i:04d}", "path": f"audio/{path.name}", "speaker_id": spk,
-            "gender": gender, "age": str(20 + (i * 7) % 45), "accent": _ACCENTS[voice[:5]],
+            "gender": gender, "age": str(20 + (i * 7) % 45), "accent": "US" if voice.startswith("en-us") else "GB",
             "device": "espeak-ng", "environment": "studio", "prompt": text,
         })
         if progress:

@@ -51,10 +51,14 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _iter_export_items(
-    session: Session, blobs: BlobStore, batch_id: int, audio_dir: Path, language: str,
-    stats: dict[str, Any], progress: Callable[[int], None] | None,
+    session: Session, blobs: BlobStore, batch_id: int, audio_dir: Path, final_audio_dir: Path,
+    language: str, stats: dict[str, Any], progress: Callable[[int], None] | None,
 ) -> Iterator[ExportItem]:
-    """Stream the batch's items (server-side cursor), copying audio and collecting stats."""
+    """Stream the batch's items (server-side cursor), copying audio and collecting stats.
+
+    Audio is written into the staging folder but exporters are given its final path, so the
+    package's references are valid once the staging folder is renamed into place.
+    """
     q = (
         select(Item, Annotation.segments)
         .join(BatchItem, BatchItem.item_id == Item.id)
@@ -79,7 +83,8 @@ def _iter_export_items(
         if progress:
             progress(1)
         yield ExportItem(
-            utterance_id=item.external_id.replace("/", "_"), audio_path=audio.resolve(),
+            utterance_id=item.external_id.replace("/", "_"),
+            audio_path=final_audio_dir / audio.name,
             sha256=item.sha256, duration_ms=item.duration_ms or 0,
             sample_rate_hz=item.sample_rate_hz or 0, channels=item.channels or 1,
             language=language, speaker_id=speaker,
@@ -137,7 +142,8 @@ def deliver_batch(
     for i, fmt in enumerate(formats):
         exporter = exporters.get(fmt)()
         items = _iter_export_items(
-            session, blobs, batch_id, audio_dir, project.language, stats if i == 0 else _new_stats(),
+            session, blobs, batch_id, audio_dir, out_dir / "audio", project.language,
+            stats if i == 0 else _new_stats(),
             progress if i == 0 else None,
         )
         manifest = exporter.export(items, staging / fmt)

@@ -34,20 +34,22 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import cache
-from typing import Any, Final, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, get_args
 
 from datamill.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "AQL_VALUES",
     "INSPECTION_LEVELS",
     "InspectionLevel",
     "SamplingPlan",
-    "acceptance_probability",
     "accept_lot",
+    "acceptance_probability",
     "draw_sample",
     "single_sampling_plan",
 ]
@@ -221,6 +223,7 @@ class SamplingPlan:
     plan_code_letter: str = ""
 
     def __post_init__(self) -> None:
+        """Default ``plan_code_letter`` to ``code_letter``."""
         if not self.plan_code_letter:
             object.__setattr__(self, "plan_code_letter", self.code_letter)
 
@@ -429,9 +432,9 @@ def draw_sample(ids: Sequence[T], plan: SamplingPlan, seed: int) -> list[T]:
         InvalidInput: ``len(ids)`` differs from the plan's lot size.
 
     Examples:
-        >>> plan = single_sampling_plan(10, "II", 6.5)
-        >>> len(draw_sample(list(range(10)), plan, seed=7))
-        3
+        >>> plan = single_sampling_plan(100, "II", 2.5)
+        >>> len(draw_sample(list(range(100)), plan, seed=7))
+        20
     """
     population = list(ids)
     if len(population) != plan.lot_size:
@@ -442,5 +445,5 @@ def draw_sample(ids: Sequence[T], plan: SamplingPlan, seed: int) -> list[T]:
             actual=len(population),
         )
     # Sampling for inspection, not cryptography: a seeded PRNG is what we want.
-    rng = random.Random(seed)  # noqa: S311
+    rng = random.Random(seed)
     return rng.sample(population, plan.sample_size)

@@ -27,8 +27,8 @@ __all__ = [
 VOICES: tuple[tuple[str, str], ...] = (
     ("en-us+m3", "male"),
     ("en-us+f3", "female"),
-    ("en-gb+m1", "male"),
-    ("en-gb+f2", "female"),
+    ("en+m1", "male"),
+    ("en+f2", "female"),
     ("en-us+m5", "male"),
     ("en-us+f4", "female"),
 )

@@ -1,0 +1,80 @@
+"""The app factory and ``serve()`` (what ``datamill serve`` runs).
+
+``create_app(runtime)`` serves an existing runtime (tests, embedding); ``create_app()`` builds
+``Runtime.from_settings()`` at startup and disposes of it at shutdown. Outside ``env == "dev"``
+the app refuses to start with the default secret key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from datamill.api.problem import install_problem_handlers
+from datamill.config import Settings, get_settings
+from datamill.runtime import Runtime
+
+__all__ = ["API_PREFIX", "check_settings", "create_app", "serve"]
+
+API_PREFIX = "/api/v1"
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse insecure defaults outside development."""
+    default_secret = Settings.model_fields["secret_key"].default
+    if settings.env != "dev" and settings.secret_key == default_secret:
+        raise RuntimeError(
+            f"DATAMILL_SECRET_KEY is the built-in development secret but DATAMILL_ENV is "
+            f"{settings.env!r}; set a secret of your own (e.g. `python -c \"import secrets; "
+            f"print(secrets.token_urlsafe(48))\"`)"
+        )
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """The HTTP API over ``runtime`` (or over one built from the settings at startup)."""
+    from datamill import __version__
+    from datamill.api.routers import ROUTERS
+
+    if runtime is not None:
+        check_settings(runtime.settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if runtime is not None:
+            yield
+            return
+        settings = get_settings()
+        check_settings(settings)
+        built = await run_in_threadpool(Runtime.from_settings, settings)
+        app.state.runtime = built
+        try:
+            yield
+        finally:
+            app.state.runtime = None
+            built.close()
+
+    app = FastAPI(
+        title="datamill",
+        version=__version__,
+        description="AI training data factory: import, check, annotate, review, inspect, deliver.",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the API with uvicorn (loopback by default)."""
+    import uvicorn
+
+    check_settings(get_settings())  # fail before binding the port
+    uvicorn.run(create_app(), host=host, port=port, proxy_headers=False)

@@ -1,0 +1,16 @@
+"""One router module per domain; ``ROUTERS`` is what the app factory mounts under /api/v1."""
+
+from __future__ import annotations
+
+from datamill.api.routers import auth, delivery, projects, quality, users, work
+
+__all__ = ["ROUTERS"]
+
+ROUTERS = (
+    auth.router,
+    users.router,
+    projects.router,
+    work.router,
+    quality.router,
+    delivery.router,
+)

@@ -1,0 +1,69 @@
+"""Deliveries of accepted batches and the customer's acceptance report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, status
+from pydantic import BaseModel, Field
+
+from datamill.api import _queries as q
+from datamill.api.deps import Require, RuntimeDep, SessionDep
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.production.delivery import deliver_batch, get_delivery, record_acceptance
+from datamill.production.schemas import DeliveryOut
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["delivery"])
+
+Deliverer = Annotated[User, Depends(Require(Action.DELIVER))]
+
+
+class DeliveryCreate(BaseModel):
+    formats: list[str] | None = Field(
+        None, description="Export formats (e.g. kaldi, textgrid, hf); default: all the modality's"
+    )
+
+
+class AcceptanceReport(BaseModel):
+    accepted_duration_ms: int = Field(ge=0)
+    accepted_utterances: int = Field(ge=0)
+    note: str | None = Field(None, max_length=5000)
+
+
+@router.post("/batches/{batch_id}/deliveries", status_code=status.HTTP_201_CREATED)
+def deliver_endpoint(
+    batch_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user: Deliverer,
+    body: Annotated[DeliveryCreate | None, Body()] = None,
+) -> DeliveryOut:
+    """Export an accepted batch with a sha256 manifest and a datasheet (synchronously)."""
+    require(session, user, Action.DELIVER, q.batch_project(session, batch_id))
+    out_root = (runtime.settings.home / "deliveries").resolve()
+    return deliver_batch(
+        session, runtime.blobs, batch_id, out_root, formats=body.formats if body else None,
+        actor_id=user.id,
+    )
+
+
+@router.get("/deliveries/{delivery_id}")
+def get_delivery_endpoint(delivery_id: int, session: SessionDep, user: Deliverer) -> DeliveryOut:
+    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    return get_delivery(session, delivery_id)
+
+
+@router.post("/deliveries/{delivery_id}/acceptance")
+def acceptance_endpoint(
+    delivery_id: int, body: AcceptanceReport, session: SessionDep, user: Deliverer
+) -> DeliveryOut:
+    """Record the customer's acceptance by volume (hours and utterances)."""
+    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    return record_acceptance(
+        session, delivery_id, accepted_duration_ms=body.accepted_duration_ms,
+        accepted_utterances=body.accepted_utterances, note=body.note, actor_id=user.id,
+    )

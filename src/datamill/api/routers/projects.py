@@ -1,0 +1,205 @@
+"""``/projects``: projects, members, imports, checks, pre-annotation, items and their audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, status
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from datamill.api import _queries as q
+from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
+from datamill.api.pagination import Page, PageDep
+from datamill.api.schemas import UserOut
+from datamill.assist.runner import preannotate_project
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import add_member, get_user
+from datamill.core.errors import InvalidInput
+from datamill.production.annotating import list_annotations
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.projects import create_project, get_project, list_projects, project_stats
+from datamill.production.schemas import (
+    AnnotationOut,
+    CheckSummary,
+    ImportReport,
+    ItemOut,
+    ProjectOut,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+Creator = Annotated[User, Depends(Require(Action.CREATE_PROJECT))]
+Manager = Annotated[User, Depends(Require(Action.MANAGE_PROJECT))]
+Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
+
+_AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
+
+
+class MemberAdd(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+
+
+class ImportRequest(BaseModel):
+    path: str = Field(
+        min_length=1,
+        description="Absolute server-side path of a folder of audio files or a .csv/.jsonl manifest",
+    )
+
+
+class ChecksRequest(BaseModel):
+    recheck: bool = False
+
+
+class PreannotateRequest(BaseModel):
+    engine: str | None = Field(None, description="A registered pre-annotator; default: the modality's")
+
+
+class PreannotateOut(BaseModel):
+    items: int
+    model: str
+
+
+class ProjectStats(BaseModel):
+    items: int
+    by_status: dict[str, int]
+    duration_ms: int
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_project_endpoint(
+    spec: Annotated[dict[str, Any], Body(description="A dataset spec (schema version 1)")],
+    session: SessionDep,
+    user: Creator,
+) -> ProjectOut:
+    """Create a project from a dataset spec; the creator becomes a member."""
+    project = create_project(session, spec, actor_id=user.id)
+    add_member(session, project.id, user, actor_id=user.id)
+    return project
+
+
+@router.get("")
+def list_projects_endpoint(session: SessionDep, user: CurrentUser, page: PageDep) -> Page[ProjectOut]:
+    """Projects the caller is a member of (every project for an admin)."""
+    return page.slice(list_projects(session, q.member_project_ids(session, user)))
+
+
+@router.get("/{project_id}")
+def get_project_endpoint(project_id: int, session: SessionDep, _user: Viewer) -> ProjectOut:
+    return get_project(session, project_id)
+
+
+@router.get("/{project_id}/stats")
+def project_stats_endpoint(project_id: int, session: SessionDep, _user: Viewer) -> ProjectStats:
+    """Item counts by status and total audio duration."""
+    return ProjectStats.model_validate(project_stats(session, project_id))
+
+
+@router.get("/{project_id}/members")
+def list_members_endpoint(
+    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+) -> Page[UserOut]:
+    return page.slice([UserOut.model_validate(u) for u in q.list_members(session, project_id)])
+
+
+@router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED)
+def add_member_endpoint(
+    project_id: int, body: MemberAdd, session: SessionDep, user: Manager
+) -> UserOut:
+    """Add a user to the project (required before they can work on it)."""
+    member = get_user(session, body.username)
+    add_member(session, project_id, member, actor_id=user.id)
+    return UserOut.model_validate(member)
+
+
+@router.post("/{project_id}/imports", status_code=status.HTTP_201_CREATED)
+def import_endpoint(
+    project_id: int, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
+) -> ImportReport:
+    """Import a server-side folder or manifest (runs to completion within the request)."""
+    source = Path(body.path)
+    if not source.is_absolute():
+        raise InvalidInput("the import path must be absolute (a path on the server)", field="path")
+    return import_source(session, runtime.blobs, project_id, source, actor_id=user.id)
+
+
+@router.post("/{project_id}/checks")
+def checks_endpoint(
+    project_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    _user: Manager,
+    body: Annotated[ChecksRequest | None, Body()] = None,
+) -> CheckSummary:
+    """Run the modality's automatic checks on imported items (synchronously)."""
+    recheck = body.recheck if body else False
+    return run_checks(session, runtime.blobs, project_id, recheck=recheck, workers=1)
+
+
+@router.post("/{project_id}/preannotate")
+def preannotate_endpoint(
+    project_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    _user: Manager,
+    body: Annotated[PreannotateRequest | None, Body()] = None,
+) -> PreannotateOut:
+    """Pre-annotate every item that passed its checks (synchronously)."""
+    result = preannotate_project(
+        session, runtime.blobs, project_id, engine=body.engine if body else None, workers=1
+    )
+    return PreannotateOut.model_validate(result)
+
+
+@router.get("/{project_id}/items")
+def list_items_endpoint(
+    project_id: int,
+    session: SessionDep,
+    _user: Viewer,
+    page: PageDep,
+    status_: Annotated[str | None, Query(alias="status", max_length=24)] = None,
+) -> Page[ItemOut]:
+    """Items, oldest first, optionally only those with one ``status``."""
+    rows, total = q.list_items(
+        session, project_id, status=status_, limit=page.limit, offset=page.offset
+    )
+    return Page[ItemOut](items=rows, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{project_id}/items/{item_id}")
+def get_item_endpoint(project_id: int, item_id: int, session: SessionDep, _user: Viewer) -> ItemOut:
+    return ItemOut.model_validate(q.item_row(session, project_id, item_id))
+
+
+@router.get("/{project_id}/items/{item_id}/annotations")
+def item_annotations_endpoint(
+    project_id: int, item_id: int, session: SessionDep, _user: Viewer
+) -> list[AnnotationOut]:
+    """Every version of the item's annotation, oldest first."""
+    q.item_row(session, project_id, item_id)
+    return list_annotations(session, item_id)
+
+
+@router.get(
+    "/{project_id}/items/{item_id}/audio",
+    response_class=FileResponse,
+    responses={200: {"content": {"audio/wav": {}}, "description": "The item's audio"}},
+)
+def item_audio_endpoint(
+    project_id: int, item_id: int, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+) -> FileResponse:
+    """Stream the item's audio (project viewers, or whoever holds a task on the item)."""
+    item = q.item_row(session, project_id, item_id)
+    q.require_item_view(session, user, item)
+    suffix = Path(item.filename or "").suffix.lower()
+    return FileResponse(
+        runtime.blobs.local_path(item.sha256),
+        media_type=_AUDIO_TYPES.get(suffix, "audio/wav"),
+        filename=f"{item.external_id.replace('/', '_')}{suffix or '.wav'}",
+        content_disposition_type="inline",
+    )

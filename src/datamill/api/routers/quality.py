@@ -1,0 +1,92 @@
+"""Batches and sampling inspection (ISO 2859-1 single sampling)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, status
+from pydantic import BaseModel, Field
+
+from datamill.api import _queries as q
+from datamill.api.deps import Require, SessionDep
+from datamill.api.pagination import Page, PageDep
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.production.inspection import (
+    complete_inspection,
+    create_batch,
+    get_inspection,
+    list_batches,
+    record_correction,
+    start_inspection,
+)
+from datamill.production.schemas import BatchOut, InspectionOut
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["quality"])
+
+Manager = Annotated[User, Depends(Require(Action.MANAGE_PROJECT))]
+Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
+Inspector = Annotated[User, Depends(Require(Action.INSPECT))]
+
+
+class BatchCreate(BaseModel):
+    limit: int | None = Field(None, ge=1, description="At most this many items (default: spec batch_size)")
+
+
+class Correction(BaseModel):
+    corrected_text: str = Field(max_length=100_000, description="The inspector's own transcript")
+
+
+@router.post("/projects/{project_id}/batches", status_code=status.HTTP_201_CREATED)
+def create_batch_endpoint(
+    project_id: int,
+    session: SessionDep,
+    user: Manager,
+    body: Annotated[BatchCreate | None, Body()] = None,
+) -> BatchOut:
+    """Group reviewed items into a new batch for inspection (409 when none are waiting)."""
+    return create_batch(session, project_id, limit=body.limit if body else None, actor_id=user.id)
+
+
+@router.get("/projects/{project_id}/batches")
+def list_batches_endpoint(
+    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+) -> Page[BatchOut]:
+    return page.slice(list_batches(session, project_id))
+
+
+@router.post("/batches/{batch_id}/inspections", status_code=status.HTTP_201_CREATED)
+def start_inspection_endpoint(batch_id: int, session: SessionDep, user: Inspector) -> InspectionOut:
+    """Draw the batch's sample by its plan (returns the open inspection if there is one)."""
+    require(session, user, Action.INSPECT, q.batch_project(session, batch_id))
+    return start_inspection(session, batch_id, user)
+
+
+@router.get("/inspections/{inspection_id}")
+def get_inspection_endpoint(
+    inspection_id: int, session: SessionDep, user: Viewer
+) -> InspectionOut:
+    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
+    return get_inspection(session, inspection_id)
+
+
+@router.put("/inspections/{inspection_id}/samples/{item_id}")
+def record_correction_endpoint(
+    inspection_id: int, item_id: int, body: Correction, session: SessionDep, user: Inspector
+) -> InspectionOut:
+    """Record the inspector's transcript of one sampled item."""
+    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
+    record_correction(session, inspection_id, item_id, body.corrected_text)
+    return get_inspection(session, inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/complete")
+def complete_inspection_endpoint(
+    inspection_id: int, session: SessionDep, user: Inspector
+) -> InspectionOut:
+    """Score the sample and accept or reject the batch (rejected items go back for rework)."""
+    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
+    return complete_inspection(session, inspection_id, user)

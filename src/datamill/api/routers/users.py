@@ -1,0 +1,42 @@
+"""``/users`` and ``/me``: accounts (admins create them) and the caller's own profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel, Field
+
+from datamill.api.deps import CurrentUser, Require, SessionDep
+from datamill.api.schemas import UserOut
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action, Role
+from datamill.compliance.users import create_user
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["users"])
+UserAdmin = Annotated[User, Depends(Require(Action.MANAGE_USERS))]
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=1, max_length=1024)
+    role: Role
+    display_name: str = Field("", max_length=200)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user_endpoint(body: UserCreate, session: SessionDep, admin: UserAdmin) -> UserOut:
+    """Create an account with a global role (admin only)."""
+    user = create_user(
+        session, body.username, body.password, body.role.value,
+        display_name=body.display_name, actor_id=admin.id,
+    )
+    return UserOut.model_validate(user)
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserOut:
+    """The signed-in user."""
+    return UserOut.model_validate(user)

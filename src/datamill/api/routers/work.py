@@ -1,0 +1,173 @@
+"""Work packages, claiming the next task, submitting annotations and reviews."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import BaseModel, Field
+
+from datamill.api import _queries as q
+from datamill.api.deps import CurrentUser, Require, SessionDep
+from datamill.api.pagination import Page, PageDep
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import get_user, is_member, require
+from datamill.core.errors import InvalidInput
+from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.projects import get_project
+from datamill.production.schemas import AnnotationOut, PackageOut, SegmentIn, TaskOut
+from datamill.production.tasks import (
+    assign_package,
+    claim_next_task,
+    create_packages,
+    get_task,
+    list_packages,
+    list_tasks_for_user,
+    task_view,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["work"])
+
+Manager = Annotated[User, Depends(Require(Action.MANAGE_PROJECT))]
+Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
+Annotator = Annotated[User, Depends(Require(Action.ANNOTATE))]
+Reviewer = Annotated[User, Depends(Require(Action.REVIEW))]
+Stage = Literal["annotate", "review"]
+
+
+class PackagesCreate(BaseModel):
+    stage: Stage = "annotate"
+
+
+class PackageAssign(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+
+
+class MyTaskOut(BaseModel):
+    task_id: int
+    item_id: int
+    stage: str
+    task_status: str
+    assignment: str
+
+
+class AnnotationSubmit(BaseModel):
+    segments: list[SegmentIn]
+    base_version: int = Field(ge=0, description="The item version this edit starts from")
+    time_spent_ms: int | None = Field(None, ge=0)
+
+
+class ReviewSubmit(BaseModel):
+    verdict: Literal["accept", "edit", "reject"]
+    reason: str | None = Field(None, max_length=2000)
+    segments: list[SegmentIn] | None = None
+    base_version: int | None = Field(None, ge=0)
+    time_spent_ms: int | None = Field(None, ge=0)
+
+
+class ReviewOut(BaseModel):
+    task_id: int
+    item_id: int
+    verdict: str
+    item_status: str
+
+
+@router.post("/projects/{project_id}/packages", status_code=status.HTTP_201_CREATED)
+def create_packages_endpoint(
+    project_id: int, session: SessionDep, user: Manager, body: PackagesCreate | None = None
+) -> list[PackageOut]:
+    """Group ready, unpackaged tasks of a stage into packages of the spec's size."""
+    stage = body.stage if body else "annotate"
+    return create_packages(session, project_id, stage, actor_id=user.id)
+
+
+@router.get("/projects/{project_id}/packages")
+def list_packages_endpoint(
+    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+) -> Page[PackageOut]:
+    return page.slice(list_packages(session, project_id))
+
+
+@router.post("/packages/{package_id}/assign")
+def assign_package_endpoint(
+    package_id: int, body: PackageAssign, session: SessionDep, user: Manager
+) -> PackageOut:
+    """Hand a package to one member; only they (and the open pool) can claim from it."""
+    pkg = q.package_row(session, package_id)
+    require(session, user, Action.MANAGE_PROJECT, pkg.project_id)
+    assignee = get_user(session, body.username)
+    if assignee.role != "admin" and not is_member(session, pkg.project_id, assignee.id):
+        raise InvalidInput(
+            f"{assignee.username!r} is not a member of project {pkg.project_id}; add them first",
+            field="username",
+        )
+    return assign_package(session, package_id, assignee, actor_id=user.id)
+
+
+@router.post(
+    "/projects/{project_id}/tasks/next",
+    response_model=TaskOut,
+    responses={204: {"description": "No task is left for you in this stage"}},
+)
+def next_task_endpoint(
+    project_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    stage: Annotated[Stage, Query()] = "annotate",
+) -> Any:
+    """The task you hold, or atomically claim the next open one (204 when none is left)."""
+    get_project(session, project_id)
+    require(session, user, q.stage_action(stage), project_id)
+    task = claim_next_task(session, user, project_id, stage)
+    if task is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return task
+
+
+@router.get("/projects/{project_id}/tasks/mine")
+def my_tasks_endpoint(
+    project_id: int, session: SessionDep, user: CurrentUser, page: PageDep
+) -> Page[MyTaskOut]:
+    """Tasks you hold or held in this project."""
+    get_project(session, project_id)
+    q.require_worker(session, user, project_id)
+    rows = [MyTaskOut.model_validate(r) for r in list_tasks_for_user(session, user, project_id)]
+    return page.slice(rows)
+
+
+@router.get("/tasks/{task_id}")
+def get_task_endpoint(task_id: int, session: SessionDep, user: CurrentUser) -> TaskOut:
+    """A task with its item's current annotation (its holder, or project viewers)."""
+    task = get_task(session, task_id)
+    q.require_task_view(session, user, task)
+    return task_view(session, task, user.id)
+
+
+@router.post("/tasks/{task_id}/annotations", status_code=status.HTTP_201_CREATED)
+def submit_annotation_endpoint(
+    task_id: int, body: AnnotationSubmit, session: SessionDep, user: Annotator
+) -> AnnotationOut:
+    """Submit the transcript of a task you hold, based on ``base_version`` (409 if stale)."""
+    task = get_task(session, task_id)
+    require(session, user, Action.ANNOTATE, task.project_id)
+    return submit_annotation(
+        session, user, task_id, body.segments, base_version=body.base_version,
+        time_spent_ms=body.time_spent_ms,
+    )
+
+
+@router.post("/tasks/{task_id}/review")
+def review_endpoint(
+    task_id: int, body: ReviewSubmit, session: SessionDep, user: Reviewer
+) -> ReviewOut:
+    """Accept, edit (new version, then accept) or reject (back to the annotator, with a reason)."""
+    task = get_task(session, task_id)
+    require(session, user, Action.REVIEW, task.project_id)
+    result = review_task(
+        session, user, task_id, body.verdict, reason=body.reason, segments=body.segments,
+        base_version=body.base_version, time_spent_ms=body.time_spent_ms,
+    )
+    return ReviewOut.model_validate(result)
