@@ -113,9 +113,9 @@ def list_members(session: Session, project_id: int) -> list[User]:
 def _holds_task(session: Session, user_id: int, task_id: int) -> bool:
     return (
         session.scalar(
-            select(TaskAssignment.id).where(
-                TaskAssignment.task_id == task_id, TaskAssignment.user_id == user_id
-            ).limit(1)
+            select(TaskAssignment.id)
+            .where(TaskAssignment.task_id == task_id, TaskAssignment.user_id == user_id)
+            .limit(1)
         )
         is not None
     )

@@ -28,8 +28,8 @@ def check_settings(settings: Settings) -> None:
     if settings.env != "dev" and settings.secret_key == default_secret:
         raise RuntimeError(
             f"DATAMILL_SECRET_KEY is the built-in development secret but DATAMILL_ENV is "
-            f"{settings.env!r}; set a secret of your own (e.g. `python -c \"import secrets; "
-            f"print(secrets.token_urlsafe(48))\"`)"
+            f'{settings.env!r}; set a secret of your own (e.g. `python -c "import secrets; '
+            f'print(secrets.token_urlsafe(48))"`)'
         )
 
 

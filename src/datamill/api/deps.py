@@ -85,7 +85,9 @@ class Require:
             try:
                 project_id = int(raw)
             except ValueError as err:  # path validation normally catches this first
-                raise InvalidInput(f"project id {raw!r} is not a number", field="project_id") from err
+                raise InvalidInput(
+                    f"project id {raw!r} is not a number", field="project_id"
+                ) from err
             get_project(session, project_id)  # NotFound → 404 before membership → 403
         require(session, user, self.action, project_id)
         return user

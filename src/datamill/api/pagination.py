@@ -31,8 +31,10 @@ class PageParams:
     def slice(self, rows: Sequence[T]) -> Page[T]:
         """Paginate a list a service returned whole (small lists: packages, batches ...)."""
         return Page[T](
-            items=list(rows[self.offset : self.offset + self.limit]), total=len(rows),
-            limit=self.limit, offset=self.offset,
+            items=list(rows[self.offset : self.offset + self.limit]),
+            total=len(rows),
+            limit=self.limit,
+            offset=self.offset,
         )
 
 

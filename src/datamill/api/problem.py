@@ -67,9 +67,7 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """A problem+json response; ``extra`` members never override the standard ones."""
-    body: dict[str, Any] = {
-        k: _safe(v) for k, v in (extra or {}).items() if k not in _RESERVED
-    }
+    body: dict[str, Any] = {k: _safe(v) for k, v in (extra or {}).items() if k not in _RESERVED}
     body.update(
         type=PROBLEM_BASE + code,
         title=_title(status),
@@ -88,13 +86,22 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
     exc = cast("DatamillError", exc)
     error_id = uuid.uuid4().hex
     log.info(
-        "problem %s %s on %s %s: %s", error_id, exc.code, request.method, request.url.path,
+        "problem %s %s on %s %s: %s",
+        error_id,
+        exc.code,
+        request.method,
+        request.url.path,
         exc.message,
     )
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None  # noqa: PLR2004
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     return problem_response(
-        request, status=exc.status, code=exc.code, detail=exc.message, error_id=error_id,
-        extra=exc.details, headers=headers,
+        request,
+        status=exc.status,
+        code=exc.code,
+        detail=exc.message,
+        error_id=error_id,
+        extra=exc.details,
+        headers=headers,
     )
 
 
@@ -105,16 +112,24 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     exc = cast("RequestValidationError", exc)
     errors = [
-        {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg", "")),
-         "type": str(e.get("type", ""))}
+        {
+            "field": _field_path(e.get("loc", ())),
+            "message": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
         for e in exc.errors()
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
     error_id = uuid.uuid4().hex
-    log.info("problem %s invalid_input on %s %s: %s", error_id, request.method, request.url.path,
-             detail)
+    log.info(
+        "problem %s invalid_input on %s %s: %s", error_id, request.method, request.url.path, detail
+    )
     return problem_response(
-        request, status=422, code="invalid_input", detail=detail, error_id=error_id,
+        request,
+        status=422,
+        code="invalid_input",
+        detail=detail,
+        error_id=error_id,
         extra={"errors": errors},
     )
 
@@ -124,7 +139,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
     return problem_response(
-        request, status=exc.status_code, code=code, detail=detail,
+        request,
+        status=exc.status_code,
+        code=code,
+        detail=detail,
         headers=getattr(exc, "headers", None),
     )
 
@@ -135,7 +153,9 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         "internal error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc
     )
     return problem_response(
-        request, status=500, code="internal_error",
+        request,
+        status=500,
+        code="internal_error",
         detail=f"an unexpected error occurred; quote error id {error_id} when reporting it",
         error_id=error_id,
     )

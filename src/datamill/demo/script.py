@@ -43,6 +43,7 @@ class DemoResult:
     steps: list[str] = field(default_factory=list)
     delivery_path: str | None = None
     inspection: dict[str, Any] | None = None
+    slipped: bool = False
 
 
 def setup_people_and_project(rt: Runtime) -> int:
@@ -57,7 +58,6 @@ def setup_people_and_project(rt: Runtime) -> int:
 
 def _work_annotations(rt: Runtime, project_id: int, result: DemoResult) -> None:
     annotators = ["alice", "bob"]
-    slipped = False
     done = 0
     while True:
         progressed = False
@@ -68,9 +68,9 @@ def _work_annotations(rt: Runtime, project_id: int, result: DemoResult) -> None:
                 if task is None:
                     continue
                 text = task.prompt or (task.current.text if task.current else "")
-                if name == "bob" and not slipped:
+                if name == "bob" and not result.slipped:
                     text = text.replace("the", "a", 1)  # a slip the reviewer will catch
-                    slipped = True
+                    result.slipped = True
                 seg = [SegmentIn(start_ms=0, end_ms=task.duration_ms or 0, text=text.lower())]
                 submit_annotation(s, user, task.id, seg, base_version=task.current_version,
                                   time_spent_ms=15000)

@@ -339,3 +339,11 @@ def test_draw_sample_is_a_reproducible_subset(
     assert sample == draw_sample(ids, plan, seed)
     assert len(sample) == len(set(sample)) == plan.sample_size
     assert set(sample) <= set(ids)
+
+
+def test_error_lists_exactly_the_table_columns() -> None:
+    with pytest.raises(InvalidInput) as info:
+        single_sampling_plan(1000, "II", 0.3)
+    valid = info.value.details["valid"]
+    assert [float(label) for label in valid] == list(AQL_VALUES)
+    assert len(valid) == 26

@@ -46,7 +46,11 @@ def deliver_endpoint(
     require(session, user, Action.DELIVER, q.batch_project(session, batch_id))
     out_root = (runtime.settings.home / "deliveries").resolve()
     return deliver_batch(
-        session, runtime.blobs, batch_id, out_root, formats=body.formats if body else None,
+        session,
+        runtime.blobs,
+        batch_id,
+        out_root,
+        formats=body.formats if body else None,
         actor_id=user.id,
     )
 
@@ -64,6 +68,10 @@ def acceptance_endpoint(
     """Record the customer's acceptance by volume (hours and utterances)."""
     require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
     return record_acceptance(
-        session, delivery_id, accepted_duration_ms=body.accepted_duration_ms,
-        accepted_utterances=body.accepted_utterances, note=body.note, actor_id=user.id,
+        session,
+        delivery_id,
+        accepted_duration_ms=body.accepted_duration_ms,
+        accepted_utterances=body.accepted_utterances,
+        note=body.note,
+        actor_id=user.id,
     )

@@ -57,7 +57,9 @@ class ChecksRequest(BaseModel):
 
 
 class PreannotateRequest(BaseModel):
-    engine: str | None = Field(None, description="A registered pre-annotator; default: the modality's")
+    engine: str | None = Field(
+        None, description="A registered pre-annotator; default: the modality's"
+    )
 
 
 class PreannotateOut(BaseModel):
@@ -84,7 +86,9 @@ def create_project_endpoint(
 
 
 @router.get("")
-def list_projects_endpoint(session: SessionDep, user: CurrentUser, page: PageDep) -> Page[ProjectOut]:
+def list_projects_endpoint(
+    session: SessionDep, user: CurrentUser, page: PageDep
+) -> Page[ProjectOut]:
     """Projects the caller is a member of (every project for an admin)."""
     return page.slice(list_projects(session, q.member_project_ids(session, user)))
 

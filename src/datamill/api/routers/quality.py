@@ -33,7 +33,9 @@ Inspector = Annotated[User, Depends(Require(Action.INSPECT))]
 
 
 class BatchCreate(BaseModel):
-    limit: int | None = Field(None, ge=1, description="At most this many items (default: spec batch_size)")
+    limit: int | None = Field(
+        None, ge=1, description="At most this many items (default: spec batch_size)"
+    )
 
 
 class Correction(BaseModel):
@@ -66,9 +68,7 @@ def start_inspection_endpoint(batch_id: int, session: SessionDep, user: Inspecto
 
 
 @router.get("/inspections/{inspection_id}")
-def get_inspection_endpoint(
-    inspection_id: int, session: SessionDep, user: Viewer
-) -> InspectionOut:
+def get_inspection_endpoint(inspection_id: int, session: SessionDep, user: Viewer) -> InspectionOut:
     require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
     return get_inspection(session, inspection_id)
 

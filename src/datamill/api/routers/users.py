@@ -30,8 +30,12 @@ class UserCreate(BaseModel):
 def create_user_endpoint(body: UserCreate, session: SessionDep, admin: UserAdmin) -> UserOut:
     """Create an account with a global role (admin only)."""
     user = create_user(
-        session, body.username, body.password, body.role.value,
-        display_name=body.display_name, actor_id=admin.id,
+        session,
+        body.username,
+        body.password,
+        body.role.value,
+        display_name=body.display_name,
+        actor_id=admin.id,
     )
     return UserOut.model_validate(user)
 

@@ -154,7 +154,11 @@ def submit_annotation_endpoint(
     task = get_task(session, task_id)
     require(session, user, Action.ANNOTATE, task.project_id)
     return submit_annotation(
-        session, user, task_id, body.segments, base_version=body.base_version,
+        session,
+        user,
+        task_id,
+        body.segments,
+        base_version=body.base_version,
         time_spent_ms=body.time_spent_ms,
     )
 
@@ -167,7 +171,13 @@ def review_endpoint(
     task = get_task(session, task_id)
     require(session, user, Action.REVIEW, task.project_id)
     result = review_task(
-        session, user, task_id, body.verdict, reason=body.reason, segments=body.segments,
-        base_version=body.base_version, time_spent_ms=body.time_spent_ms,
+        session,
+        user,
+        task_id,
+        body.verdict,
+        reason=body.reason,
+        segments=body.segments,
+        base_version=body.base_version,
+        time_spent_ms=body.time_spent_ms,
     )
     return ReviewOut.model_validate(result)
