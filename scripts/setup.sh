@@ -11,6 +11,7 @@ command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 dpkg -s libsndfile1 >/dev/null 2>&1 || need_apt+=(libsndfile1)
 if [ "$DEV" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests (Playwright)
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     storage_url: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
+    import_root: Path | None = Field(
+        default=None,
+        description="Server folder the HTTP import endpoint may read from (None: any, dev only)",
+    )
     env: str = "dev"
     secret_key: str = "dev-only-secret"  # noqa: S105 - refused outside dev by api.app
 

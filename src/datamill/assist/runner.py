@@ -20,7 +20,7 @@ from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.models import Annotation, Item, Project
 from datamill.storage.blobstore import BlobStore
 
-__all__ = ["preannotate_job", "preannotate_project"]
+__all__ = ["preannotate_job", "preannotate_project", "preannotation_accuracy"]
 
 _engines: dict[str, Any] = {}
 
@@ -81,3 +81,24 @@ def preannotate_project(
     )
     session.commit()
     return {"items": len(args), "model": model}
+
+
+def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:
+    """Score the model's pre-annotations against the read prompts (read speech only).
+
+    Returns corpus WER and character accuracy of the ``preannotation`` versions: what the model
+    saves annotators, measured rather than assumed.
+    """
+    from datamill.qc.metrics import score_transcripts
+
+    rows = session.execute(
+        select(Item.prompt, Annotation.text)
+        .join(Annotation, Annotation.item_id == Item.id)
+        .where(Item.project_id == project_id, Annotation.kind == "preannotation",
+               Item.prompt.is_not(None))
+    ).all()
+    if not rows:
+        return {"items": 0}
+    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows])
+    return {"items": len(rows), "word_error_rate": score.word_error_rate,
+            "character_accuracy": score.character_accuracy}

@@ -59,7 +59,7 @@ def demo_cmd(
     from datamill.production.checking import run_checks
     from datamill.production.importing import import_source
     from datamill.production.projects import project_stats
-    from datamill.assist.runner import preannotate_project
+    from datamill.assist.runner import preannotate_project, preannotation_accuracy
 
     settings = get_settings()
     if fresh:
@@ -85,6 +85,11 @@ def demo_cmd(
         with progress_bar("pre-annotating (pocketsphinx)", summary.passed) as advance:
             pre = preannotate_project(s, rt.blobs, project_id, progress=advance)
     out.print(f"pre-annotated {pre['items']} items with {pre['model']}")
+    with rt.session() as s:
+        acc = preannotation_accuracy(s, project_id)
+    if acc["items"]:
+        out.print(f"pre-annotation vs prompts: WER {acc['word_error_rate']:.3f}, "
+                  f"character accuracy {acc['character_accuracy']:.3f} over {acc['items']} items")
     if not full:
         from datamill.production.tasks import create_packages
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
-from datamill.core.errors import DatamillError, InvalidInput
+from datamill.core.errors import DatamillError, InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
 from datamill.production.models import ImportRejection, ImportRun, Item, Project
 from datamill.production.schemas import ImportReport
@@ -195,7 +195,7 @@ def import_source(  # noqa: C901, PLR0912, PLR0915 - one linear pass with explic
     """Import a folder or manifest into a project; returns the report (also stored)."""
     project = session.get(Project, project_id)
     if project is None:
-        raise InvalidInput(f"no project with id {project_id}")
+        raise NotFound(f"no project with id {project_id}", project_id=project_id)
     plugin = get_modality(project.modality)
     rows = iter_source_rows(source)  # validates the source before anything is written
     run = ImportRun(project_id=project_id, source=str(source))

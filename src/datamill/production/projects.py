@@ -44,6 +44,10 @@ def create_project(session: Session, spec_data: Any, actor_id: int | None = None
     except IntegrityError as err:
         session.rollback()
         raise Conflict(f"a project named {spec.name!r} already exists", name=spec.name) from err
+    if actor_id is not None:  # the creator manages what they created
+        from datamill.production.models import ProjectMember
+
+        session.add(ProjectMember(project_id=project.id, user_id=actor_id))
     record_audit(
         session, actor_id=actor_id, action="project.created", object_type="project",
         object_id=project.id, project_id=project.id,

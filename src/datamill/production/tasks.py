@@ -19,6 +19,7 @@ from datamill.production.models import (
     Annotation,
     Item,
     Project,
+    ProjectMember,
     Task,
     TaskAssignment,
     WorkPackage,
@@ -123,6 +124,12 @@ def assign_package(
         raise InvalidInput(
             f"{user.username!r} is a {user.role}; a {pkg.stage} package needs a {needed}"
         )
+    if user.role != "admin" and not session.scalars(
+        select(ProjectMember.id).where(
+            ProjectMember.project_id == pkg.project_id, ProjectMember.user_id == user.id
+        )
+    ).first():
+        raise InvalidInput(f"{user.username!r} is not a member of this project; add them first")
     pkg.assignee_id = user.id
     pkg.status = "assigned"
     record_audit(
@@ -152,14 +159,15 @@ def _held(session: Session, user_id: int, project_id: int, stage: str) -> Task |
 def claim_next_task(session: Session, user: User, project_id: int, stage: str) -> TaskOut | None:
     """Give ``user`` the task they hold, or atomically claim the next open one.
 
-    Candidates come from packages assigned to the user, then from unassigned packages (the pool).
+    Candidates come from packages assigned to the user, then from unassigned packages and tasks
+    not yet packaged (the pool).
     Returns None when nothing is left.
     """
     held = _held(session, user.id, project_id, stage)
     if held is not None:
         return task_view(session, held, user.id)
     mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
-    candidates = select(Task.id).join(WorkPackage, WorkPackage.id == Task.package_id).where(
+    candidates = select(Task.id).outerjoin(WorkPackage, WorkPackage.id == Task.package_id).where(
         Task.project_id == project_id,
         Task.stage == stage,
         Task.status == "open",

@@ -440,3 +440,22 @@ def test_full_flow(client: TestClient) -> None:
     assert r.json()["status"] == "accepted" and r.json()["accepted_utterances"] == 3
     stats = client.get(f"{API}/projects/{pid}/stats", headers=pm).json()
     assert stats["by_status"] == {"accepted": 3}
+
+
+def test_app_builds_its_runtime_at_startup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datamill.config import get_settings
+
+    monkeypatch.setenv("DATAMILL_HOME", str(tmp_path / "home"))
+    for var in ("DATAMILL_DATABASE_URL", "DATAMILL_STORAGE_URL", "DATAMILL_SECRET_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as c:
+            _problem(c.get(f"{API}/me"), 401, "unauthorized")
+        assert (tmp_path / "home" / "datamill.db").is_file()
+        monkeypatch.setenv("DATAMILL_ENV", "production")
+        get_settings.cache_clear()
+        with pytest.raises(RuntimeError, match="DATAMILL_SECRET_KEY"), TestClient(create_app()):
+            pass
+    finally:
+        get_settings.cache_clear()

@@ -80,9 +80,7 @@ def create_project_endpoint(
     user: Creator,
 ) -> ProjectOut:
     """Create a project from a dataset spec; the creator becomes a member."""
-    project = create_project(session, spec, actor_id=user.id)
-    add_member(session, project.id, user, actor_id=user.id)
-    return project
+    return create_project(session, spec, actor_id=user.id)
 
 
 @router.get("")
@@ -129,6 +127,11 @@ def import_endpoint(
     source = Path(body.path)
     if not source.is_absolute():
         raise InvalidInput("the import path must be absolute (a path on the server)", field="path")
+    root = runtime.settings.import_root
+    if root is None and runtime.settings.env != "dev":
+        raise InvalidInput("set DATAMILL_IMPORT_ROOT to allow imports over HTTP", field="path")
+    if root is not None and not source.resolve().is_relative_to(root.resolve()):
+        raise InvalidInput(f"imports must come from inside {root}", field="path")
     return import_source(session, runtime.blobs, project_id, source, actor_id=user.id)
 
 
