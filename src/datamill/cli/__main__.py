@@ -1,0 +1,5 @@
+"""``python -m datamill.cli``."""
+
+from datamill.cli.main import app
+
+app()

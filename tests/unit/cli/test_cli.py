@@ -1,0 +1,69 @@
+"""The CLI as a person uses it: real ``datamill`` processes over a temporary home."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.unit.production.helpers import spec, speech_folder
+
+DATAMILL = [sys.executable, "-m", "datamill.cli"]
+
+
+def run(home: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATAMILL_HOME": str(home), "COLUMNS": "200"}
+    proc = subprocess.run([*DATAMILL, *args], capture_output=True, text=True, env=env, timeout=300)  # noqa: S603
+    if ok:
+        assert proc.returncode == 0, proc.stderr + proc.stdout
+    return proc
+
+
+def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec(name="cli-asr")), encoding="utf-8")
+    created = json.loads(run(home, "project", "create", str(spec_file), "--json").stdout)
+    assert created["name"] == "cli-asr" and created["data_owner"] == "customer"
+
+    report = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
+    assert report["imported"] == 4
+    again = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
+    assert again["duplicates"] == 4 and again["imported"] == 0
+
+    checked = json.loads(run(home, "data", "check", "cli-asr", "--workers", "1", "--json").stdout)
+    assert checked["passed"] == 4
+
+    shown = json.loads(run(home, "project", "show", "cli-asr", "--json").stdout)
+    assert shown["by_status"] == {"passed": 4}
+
+    # errors: one line, a distinct exit code, nothing written
+    bad_spec = tmp_path / "bad.yaml"
+    bad_spec.write_text(yaml.safe_dump(spec(name="x", overlap=0)), encoding="utf-8")
+    proc = run(home, "project", "create", str(bad_spec), ok=False)
+    assert proc.returncode == 2 and "overlap" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run(home, "project", "show", "nope", ok=False)
+    assert proc.returncode == 3 and "no project named 'nope'" in proc.stderr
+    listed = json.loads(run(home, "project", "list", "--json").stdout)
+    assert [p["name"] for p in listed] == ["cli-asr"]
+
+
+@pytest.mark.slow
+def test_import_time_budget(tmp_path: Path) -> None:
+    """``import datamill`` stays light (STYLE: nothing heavy happens at import)."""
+    code = "import time; t=time.perf_counter(); import datamill; print(time.perf_counter()-t)"
+    secs = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                                check=True).stdout)
+    assert secs < 0.15
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import datamill.cli.main"],  # noqa: S603
+                          capture_output=True, text=True, check=True)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()}
+    assert "datamill.cli.main" in loaded
+    heavy = [m for m in ("torch", "pocketsphinx", "pyarrow", "sqlalchemy.orm", "fastapi") if m in loaded]
+    assert heavy == [], heavy
