@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.core.errors import NotFound
 from datamill.engine.local import LocalExecutor
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
@@ -61,8 +62,6 @@ def run_checks(
     """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project."""
     project = session.get(Project, project_id)
     if project is None:
-        from datamill.core.errors import NotFound
-
         raise NotFound(f"no project with id {project_id}")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
     items = {

@@ -173,7 +173,7 @@ def _prepare(row: SourceRow, plugin: Any) -> tuple[str, dict[str, Any]] | str:
     if path is None:
         return row.error or "no file"
     if not path.is_file():
-        return f"file {row.where if row.path is None else path.name} does not exist"
+        return f"file {path.name} does not exist"
     if path.stat().st_size == 0:
         return "file is empty (0 bytes)"
     try:

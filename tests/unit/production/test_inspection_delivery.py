@@ -106,6 +106,7 @@ def test_accepted_batch_is_delivered_and_accepted(
     assert "snr" in sheet["checks"]
     wav_scp = (root / "kaldi" / "wav.scp").read_text()
     assert str(root / "audio") in wav_scp  # the package is self-contained
+    _read_back_with_real_tools(root)
     with runtime.session() as s:
         with pytest.raises(InvalidInput, match="exceed"):
             record_acceptance(s, d.id, accepted_duration_ms=1, accepted_utterances=5)
@@ -128,3 +129,22 @@ def test_audit_chain_detects_tampering(runtime: Runtime, users: dict[str, User],
         rec.data = {"name": "forged"}
     with runtime.session() as s:
         assert verify_audit_chain(s) == rec.id
+
+
+def _read_back_with_real_tools(root: Path) -> None:
+    """The delivered package opens in lhotse, praatio and Hugging Face datasets."""
+    import datasets
+    from lhotse.kaldi import load_kaldi_data_dir
+    from praatio import textgrid
+
+    recordings, supervisions, _ = load_kaldi_data_dir(root / "kaldi", sampling_rate=16000)
+    assert len(recordings) == 4 and supervisions is not None and len(supervisions) == 4
+    for sup in supervisions:
+        assert sup.text and sup.duration > 1.0
+        assert recordings[sup.recording_id].duration >= sup.duration
+    grids = sorted((root / "textgrid").glob("*.TextGrid"))
+    assert len(grids) == 4
+    tg = textgrid.openTextgrid(str(grids[0]), includeEmptyIntervals=False)
+    assert tg.getTier("transcript").entries[0].label
+    ds = datasets.load_dataset("parquet", data_files=str(root / "hf" / "data.parquet"), split="train")
+    assert ds.num_rows == 4 and all(Path(a).exists() for a in ds["audio"])

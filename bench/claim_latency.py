@@ -1,0 +1,332 @@
+"""Claim-next-task latency over HTTP with 32 concurrent annotators, SQLite and PostgreSQL.
+
+Prepares a database (a SQLite file; PostgreSQL too when ``--pg-url`` or
+``DATAMILL_BENCH_PG_URL`` names a server, or ``--start-pg`` starts a throw-away local cluster
+the way ``scripts/test.sh`` does): 32 annotators who are project members, each with an API
+token, and a project whose ``--tasks`` items (status ``passed``, bulk-inserted; one shared real
+WAV blob) are grouped into annotate packages in the open pool by ``create_packages``.
+
+Then serves ``create_app(runtime)`` with uvicorn (one process, as ``datamill serve`` does) in a
+subprocess on 127.0.0.1 and a free port, and runs ``--clients`` threads, each with its own
+keep-alive ``httpx.Client``, each repeating::
+
+    POST /api/v1/projects/{id}/tasks/next?stage=annotate      (timed)
+    POST /api/v1/tasks/{tid}/annotations                      (not timed; base_version from task)
+
+until ``--claims`` claims are done. Reports p50/p95/p99/max of the claim call and the claim
+throughput per backend side by side, against the target p99 < 25 ms. The clients share the
+2-core machine with the server, so client-side time (GIL, scheduling) is part of the numbers.
+Every claimed task id must be distinct (no task handed out twice); the script checks it.
+
+A PostgreSQL server for ``--pg-url`` (what ``--start-pg`` does)::
+
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); D=$(mktemp -d)
+    chown postgres $D   # when running as root; prefix the next two with runuser -u postgres --
+    $PGBIN/initdb -D $D/data -U postgres --auth=trust -E UTF8
+    $PGBIN/pg_ctl -D $D/data -l $D/log -w -o "-p 55433 -k $D -c listen_addresses=127.0.0.1" start
+    export DATAMILL_BENCH_PG_URL=postgresql://postgres@127.0.0.1:55433/postgres
+
+(the script creates and drops its own database ``datamill_bench_<pid>`` on that server).
+
+Run: ``.venv/bin/python bench/claim_latency.py --start-pg`` (or ``--pg-url ...``; SQLite only
+without either).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import soundfile as sf
+from sqlalchemy import insert
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _util import Timer, asr_spec, base_parser, console, table, workdir  # noqa: E402
+
+from datamill.compliance.users import add_member, create_token, create_user  # noqa: E402
+from datamill.config import Settings  # noqa: E402
+from datamill.production.models import Item  # noqa: E402
+from datamill.production.projects import create_project  # noqa: E402
+from datamill.production.tasks import create_packages  # noqa: E402
+from datamill.runtime import Runtime  # noqa: E402
+
+TARGET_P99_MS = 25.0
+PREFIX = "/api/v1"
+
+
+# ----------------------------------------------------------------------------- preparation
+
+
+def prepare(rt: Runtime, root: Path, n_tasks: int, n_users: int) -> tuple[int, list[str]]:
+    """Project, annotators with tokens, items in 'passed' state, annotate packages in the pool."""
+    with rt.session() as s:
+        pid = create_project(s, asr_spec("bench-claims")).id
+        tokens = []
+        for u in range(n_users):
+            user = create_user(s, f"ann{u:02d}", "password1", "annotator")
+            add_member(s, pid, user, actor_id=None)
+            tokens.append(create_token(s, user, "bench"))
+    wav = root / "one.wav"
+    t = np.arange(24000) / 16000
+    sf.write(wav, (0.2 * np.sin(2 * np.pi * 300 * t)).astype(np.float32), 16000, subtype="PCM_16")
+    digest = rt.blobs.put_file(wav)
+    now = datetime.now(UTC)
+    rows = [
+        {"project_id": pid, "external_id": f"utt{i:06d}", "sha256": digest, "filename": "one.wav",
+         "size_bytes": wav.stat().st_size, "status": "passed", "owner": "customer",
+         "duration_ms": 1500, "sample_rate_hz": 16000, "channels": 1, "bit_depth": 16,
+         "speaker_id": f"spk{i % 50:02d}", "prompt": "the quick brown fox", "meta": {},
+         "reject_reasons": [], "current_version": 0, "created_at": now}
+        for i in range(n_tasks)
+    ]
+    with rt.engine.begin() as conn:
+        conn.execute(insert(Item), rows)
+    with rt.session() as s:
+        create_packages(s, pid, "annotate")
+    return pid, tokens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_child(db_url: str, blobs: str, port: int) -> None:
+    """Child process: uvicorn serving create_app(runtime) on 127.0.0.1:port."""
+    import uvicorn
+
+    from datamill.api.app import create_app
+
+    rt = Runtime.from_settings(Settings(database_url=db_url, storage_url=blobs), migrate=False)
+    uvicorn.run(create_app(rt), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+@contextlib.contextmanager
+def server(db_url: str, blobs: str, log: Path) -> Iterator[str]:
+    port = free_port()
+    with log.open("w") as fh:
+        proc = subprocess.Popen(  # noqa: S603 - this script, fixed argv
+            [sys.executable, __file__, "--serve", db_url, blobs, str(port)],
+            stdout=fh, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}{PREFIX}/openapi.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def load(base: str, pid: int, tokens: list[str], n_claims: int, warmup: int) -> dict[str, Any]:
+    lock = threading.Lock()
+    tickets = {"left": n_claims + warmup}
+    lat_ms: list[float] = []
+    claimed: list[int] = []
+    errors: list[str] = []
+    empty = [0]
+    seq = [0]
+
+    def take() -> int | None:
+        with lock:
+            if tickets["left"] <= 0:
+                return None
+            tickets["left"] -= 1
+            seq[0] += 1
+            return seq[0]
+
+    def worker(token: str) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+            while (n := take()) is not None:
+                t0 = time.perf_counter()
+                r = client.post(f"{PREFIX}/projects/{pid}/tasks/next", params={"stage": "annotate"})
+                ms = (time.perf_counter() - t0) * 1000
+                if r.status_code == 204:
+                    with lock:
+                        empty[0] += 1
+                    return
+                if r.status_code != 200:
+                    with lock:
+                        errors.append(f"claim {r.status_code}: {r.text[:200]}")
+                    return
+                task = r.json()
+                with lock:
+                    if n > warmup:
+                        lat_ms.append(ms)
+                    claimed.append(task["id"])
+                body = {
+                    "segments": [{"start_ms": 0, "end_ms": task["duration_ms"], "text": "the quick brown fox"}],
+                    "base_version": task["current_version"],
+                    "time_spent_ms": 1000,
+                }
+                s = client.post(f"{PREFIX}/tasks/{task['id']}/annotations", json=body)
+                if s.status_code != 201:
+                    with lock:
+                        errors.append(f"submit {s.status_code}: {s.text[:200]}")
+                    return
+
+    threads = [threading.Thread(target=worker, args=(tok,)) for tok in tokens]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    a = np.array(lat_ms) if lat_ms else np.array([float("nan")])
+    return {
+        "claims": len(claimed), "timed": len(lat_ms), "wall_s": wall, "throughput": len(claimed) / wall,
+        "p50": float(np.percentile(a, 50)), "p95": float(np.percentile(a, 95)),
+        "p99": float(np.percentile(a, 99)), "max": float(a.max()), "mean": float(a.mean()),
+        "distinct": len(set(claimed)) == len(claimed), "errors": errors, "empty": empty[0],
+    }
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+@contextlib.contextmanager
+def local_postgres() -> Iterator[str]:
+    """A throw-away cluster like scripts/test.sh starts (trust auth, fsync off, loopback)."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not bins:
+        raise RuntimeError("no PostgreSQL server binaries under /usr/lib/postgresql")
+    pgbin = bins[-1]
+    tmp = Path(tempfile.mkdtemp(prefix="datamill-bench-pg-"))
+    runas = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    if runas:
+        shutil.chown(tmp, "postgres")
+    port = free_port()
+    subprocess.run([*runas, str(pgbin / "initdb"), "-D", str(tmp / "data"), "-U", "postgres",  # noqa: S603
+                    "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
+    subprocess.run([*runas, str(pgbin / "pg_ctl"), "-D", str(tmp / "data"), "-l", str(tmp / "log"),  # noqa: S603
+                    "-w", "-o", f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+                    "-c max_connections=200", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*runas, str(pgbin / "pg_ctl"), "-D", str(tmp / "data"), "-m", "immediate",  # noqa: S603
+                        "stop"], check=False, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    import psycopg
+
+    head, _, _ = server_url.rpartition("/")
+    name = f"datamill_bench_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{head}/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any]:
+    blobs = str(root / f"blobs-{label}")
+    rt = Runtime.from_settings(Settings(database_url=db_url, storage_url=blobs, home=root), migrate=True)
+    with Timer() as prep:
+        pid, tokens = prepare(rt, root, args.tasks, args.clients)
+    rt.close()
+    console.print(f"{label}: prepared {args.tasks:,} tasks and {len(tokens)} annotators in {prep.seconds:.1f} s")
+    with server(db_url, blobs, root / f"server-{label}.log") as base:
+        res = load(base, pid, tokens, args.claims, args.warmup)
+    if res["errors"]:
+        console.print(f"[red]{label}: {len(res['errors'])} errors, first: {res['errors'][0]}[/red]")
+    if not res["distinct"]:
+        console.print(f"[red]{label}: a task was handed out twice[/red]")
+    return res
+
+
+def main() -> int:
+    parser = base_parser(__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=3000, help="annotate tasks in the pool")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent annotators")
+    parser.add_argument("--claims", type=int, default=1500, help="timed claims per backend")
+    parser.add_argument("--warmup", type=int, default=32, help="untimed first claims per backend")
+    parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
+                        help="PostgreSQL server URL (a scratch database is created on it)")
+    parser.add_argument("--start-pg", action="store_true", help="start a throw-away local cluster")
+    parser.add_argument("--serve", nargs=3, help=__import__("argparse").SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve_child(args.serve[0], args.serve[1], int(args.serve[2]))
+        return 0
+    if args.claims + args.warmup > args.tasks:
+        parser.error("--tasks must be at least --claims + --warmup")
+    results: dict[str, dict[str, Any]] = {}
+    with workdir(args, "claims") as root, contextlib.ExitStack() as stack:
+        results["SQLite"] = run_backend("sqlite", f"sqlite:///{root / 'claims.db'}", root, args)
+        pg_server = args.pg_url
+        if pg_server is None and args.start_pg:
+            pg_server = stack.enter_context(local_postgres())
+        if pg_server:
+            db = stack.enter_context(scratch_database(pg_server))
+            results["PostgreSQL"] = run_backend("postgresql", db, root, args)
+    names = list(results)
+    rows = []
+    for key, label, unit in [("timed", "timed claims", ""), ("p50", "p50", " ms"), ("p95", "p95", " ms"),
+                             ("p99", "p99", " ms"), ("max", "max", " ms"), ("mean", "mean", " ms"),
+                             ("throughput", "claims/s (with submits)", ""), ("wall_s", "wall seconds", "")]:
+        rows.append([label + unit, *[results[n][key] for n in names]])
+    rows.append(["p99 / target 25 ms", *[results[n]["p99"] / TARGET_P99_MS for n in names]])
+    rows.append(["errors", *[len(results[n]["errors"]) for n in names]])
+    rows.append(["every claim a distinct task", *[str(results[n]["distinct"]) for n in names]])
+    table(f"POST tasks/next latency, {args.clients} clients, {args.tasks:,} tasks in packages "
+          f"(warm-up {args.warmup} claims not timed)", ["", *names], rows)
+    if "PostgreSQL" not in results:
+        console.print("PostgreSQL: not measured (no --pg-url, DATAMILL_BENCH_PG_URL or --start-pg)")
+    console.print("Label Studio 1.23: not measured (installing and provisioning it is out of this "
+                  "benchmark's time budget; see bench/README.md)")
+    verdicts = ", ".join(
+        f"{n} p50 {r['p50']:.1f} / p99 {r['p99']:.1f} ms ({'meets' if r['p99'] < TARGET_P99_MS else 'MISSES'} "
+        f"p99 < {TARGET_P99_MS:.0f} ms), {r['throughput']:.0f} claims/s"
+        for n, r in results.items()
+    )
+    console.print(f"SUMMARY claim_latency clients={args.clients} claims={args.claims}: {verdicts}")
+    bad = any(r["errors"] or not r["distinct"] for r in results.values())
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
