@@ -36,7 +36,7 @@ def check_settings(settings: Settings) -> None:
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The HTTP API over ``runtime`` (or over one built from the settings at startup)."""
     from datamill import __version__
-    from datamill.api.routers import ROUTERS
+    from datamill.api.routers import DOMAIN_ROUTERS, ROUTERS
 
     if runtime is not None:
         check_settings(runtime.settings)
@@ -69,6 +69,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    for router in DOMAIN_ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli import data, delivery, project, quality, user, work
+from datamill.cli import data, delivery, ledger, project, quality, user, work
 from datamill.cli._common import console, get_runtime, handle_errors, out, progress_bar
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(work.app, name="work")
 app.add_typer(quality.app, name="qc")
 app.add_typer(delivery.app, name="delivery")
 app.add_typer(user.app, name="user")
+app.add_typer(ledger.app, name="ledger")
 
 
 @app.command("serve")

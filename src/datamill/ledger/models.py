@@ -1,5 +1,250 @@
-"""Tables of the ledger domain (filled in by its issue)."""
+"""Tables of the ledger domain: customer → contract → performance order → project (1:1) →
+budget, costs, acceptances, recognitions, impairments.
+
+Money is ``Decimal`` stored as integer cents (:class:`datamill.ledger._types.Scaled`); volumes
+and unit prices keep 4 decimal places, ratios 6. Business dates are ``date`` (the period a
+figure belongs to), audit timestamps are UTC ``datetime``. Journal lines are never stored: they
+are derived from these rows, so no figure is typed by hand.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datamill.core.clock import utcnow
+from datamill.db.base import Base
+from datamill.ledger._types import Money, Scaled
+
+__all__ = [
+    "LedgerAcceptance",
+    "LedgerApproval",
+    "LedgerApprover",
+    "LedgerBudget",
+    "LedgerBudgetLine",
+    "LedgerContract",
+    "LedgerCost",
+    "LedgerCustomer",
+    "LedgerImpairment",
+    "LedgerOrder",
+    "LedgerProject",
+    "LedgerRecognition",
+]
+
+
+class LedgerCustomer(Base):
+    """A customer; ``country`` (ISO 3166 alpha-2) is the registered location → domestic/overseas."""
+
+    __tablename__ = "ledger_customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    customer_type: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str] = mapped_column(String(2))
+    credit_grade: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerContract(Base):
+    __tablename__ = "ledger_contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("ledger_customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str] = mapped_column(String(3))
+    signed_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="signed")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerOrder(Base):
+    """A performance order: one obligation. ``amount`` excludes VAT, in the contract currency;
+    ``amount_cny`` = amount × ``fx_rate`` (spot rate on the contract date) drives the books."""
+
+    __tablename__ = "ledger_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("ledger_contracts.id"), index=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    business_line: Mapped[str] = mapped_column(String(32))
+    offering: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    fx_rate: Mapped[Decimal] = mapped_column(Scaled(6))
+    amount_cny: Mapped[Decimal] = mapped_column(Money())
+    vat_rate: Mapped[Decimal] = mapped_column(Scaled(4))
+    total_volume: Mapped[Decimal] = mapped_column(Scaled(4))
+    volume_unit: Mapped[str] = mapped_column(String(16))
+    acceptance_type: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    final_accepted_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerProject(Base):
+    """A production project's own accounts. Type is copied from production once and never
+    changes; ``order_id`` is unique (one order → one project), empty for product development."""
+
+    __tablename__ = "ledger_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_orders.id"), unique=True, default=None
+    )
+    project_type: Mapped[str] = mapped_column(String(32))
+    is_major: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default="budgeting")
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerApprover(Base):
+    """A user's approval role in the ledger (dept_manager, vp, finance_reviewer, …)."""
+
+    __tablename__ = "ledger_approvers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    approval_role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerBudget(Base):
+    """One version of a project's budget: draft → submitted → approved / rejected.
+
+    The latest approved version is the project's estimated total cost."""
+
+    __tablename__ = "ledger_budgets"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    total: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    required_levels: Mapped[int] = mapped_column(default=3)
+    level_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LedgerBudgetLine(Base):
+    """quantity × unit_price = amount, one line per (stage, category)."""
+
+    __tablename__ = "ledger_budget_lines"
+    __table_args__ = (UniqueConstraint("budget_id", "stage", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("ledger_budgets.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(Scaled(4))
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price: Mapped[Decimal] = mapped_column(Scaled(4))
+    amount: Mapped[Decimal] = mapped_column(Money())
+
+
+class LedgerApproval(Base):
+    """One level's decision on a budget (``subject_type='budget'``) or an over-budget cost."""
+
+    __tablename__ = "ledger_approvals"
+    __table_args__ = (UniqueConstraint("subject_type", "subject_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column()
+    level: Mapped[int] = mapped_column()
+    approval_role: Mapped[str] = mapped_column(String(32))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerCost(Base):
+    """A cost booked to one project and stage. ``source_ref`` is unique (idempotent postings:
+    an expense claim number, a settlement sheet, an hour-points month, a depreciation run)."""
+
+    __tablename__ = "ledger_costs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    source_ref: Mapped[str] = mapped_column(String(200), unique=True)
+    supplier: Mapped[str | None] = mapped_column(String(200), default=None)
+    quantity: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    unit_price: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    incurred_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24), default="posted")
+    over_budget: Mapped[bool] = mapped_column(default=False)
+    over_budget_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+    posted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerAcceptance(Base):
+    """Accepted volume (in the order's unit) from one ``delivery.accepted`` event or report."""
+
+    __tablename__ = "ledger_acceptances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("ledger_orders.id"), index=True)
+    domain_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("domain_events.id"), unique=True, default=None
+    )
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), default=None)
+    volume: Mapped[Decimal] = mapped_column(Scaled(4))
+    accepted_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerRecognition(Base):
+    """Revenue recognised and cost carried from WIP to main-business cost, on one date."""
+
+    __tablename__ = "ledger_recognitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_orders.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_projects.id"), index=True, default=None
+    )
+    recognised_on: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(String(32))
+    revenue: Mapped[Decimal] = mapped_column(Money())
+    cost: Mapped[Decimal] = mapped_column(Money())
+    completion: Mapped[Decimal] = mapped_column(Scaled(6))
+    acceptance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_acceptances.id"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerImpairment(Base):
+    """One period-end impairment test: NRV e = c − b − d; provision f = max(a − e, 0)."""
+
+    __tablename__ = "ledger_impairments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"), index=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    wip: Mapped[Decimal] = mapped_column(Money())
+    contract_amount: Mapped[Decimal] = mapped_column(Money())
+    cost_to_complete: Mapped[Decimal] = mapped_column(Money())
+    taxes: Mapped[Decimal] = mapped_column(Money())
+    nrv: Mapped[Decimal] = mapped_column(Money())
+    provision: Mapped[Decimal] = mapped_column(Money())
+    change: Mapped[Decimal] = mapped_column(Money())
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, case, exists, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -167,32 +166,43 @@ def claim_next_task(session: Session, user: User, project_id: int, stage: str) -
     if held is not None:
         return task_view(session, held, user.id)
     mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
-    candidates = select(Task.id).outerjoin(WorkPackage, WorkPackage.id == Task.package_id).where(
-        Task.project_id == project_id,
-        Task.stage == stage,
-        Task.status == "open",
-        Task.active_claims < Task.overlap,
-        or_(WorkPackage.assignee_id == user.id, WorkPackage.assignee_id.is_(None)),
-        ~mine,
-    ).order_by(case((WorkPackage.assignee_id == user.id, 0), else_=1), Task.id).limit(16)
-    for task_id in session.scalars(candidates).all():
+    candidate = (
+        select(Task.id)
+        .outerjoin(WorkPackage, WorkPackage.id == Task.package_id)
+        .where(
+            Task.project_id == project_id,
+            Task.stage == stage,
+            Task.status == "open",
+            Task.active_claims < Task.overlap,
+            or_(WorkPackage.assignee_id == user.id, WorkPackage.assignee_id.is_(None)),
+            ~mine,
+        )
+        .order_by(case((WorkPackage.assignee_id == user.id, 0), else_=1), Task.id)
+        .limit(1)
+    )
+    # PostgreSQL: first skip rows other claimers are locking (no waiting); when that finds
+    # nothing, wait on the locked rows, which may still have room under the overlap.
+    # SQLite ignores FOR UPDATE; its writers are serialised (see db/session.py).
+    fast = candidate.with_for_update(of=Task, skip_locked=True)
+    patient = candidate.with_for_update(of=Task)
+
+    def next_id() -> int | None:
+        found = session.scalars(fast).first()
+        return found if found is not None else session.scalars(patient).first()
+
+    while (task_id := next_id()) is not None:
         won = session.execute(
             update(Task)
             .where(and_(Task.id == task_id, Task.active_claims < Task.overlap, Task.status == "open"))
             .values(active_claims=Task.active_claims + 1)
         )
         if won.rowcount != 1:  # type: ignore[attr-defined]
-            continue  # someone else got it first; try the next candidate
-        try:
-            with session.begin_nested():
-                session.add(TaskAssignment(task_id=task_id, user_id=user.id))
-        except IntegrityError:
-            continue
+            continue  # taken between our read and write; look again with a fresh query
+        session.add(TaskAssignment(task_id=task_id, user_id=user.id))
         session.flush()
         task = session.get(Task, task_id)
-        if task is None:
-            continue
-        return task_view(session, task, user.id)
+        if task is not None:
+            return task_view(session, task, user.id)
     return None
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datamill.api.routers import auth, delivery, projects, quality, users, work
+from datamill.api.routers import auth, delivery, ledger, projects, quality, users, work
 
-__all__ = ["ROUTERS"]
+__all__ = ["DOMAIN_ROUTERS", "ROUTERS"]
 
 ROUTERS = (
     auth.router,
@@ -14,3 +14,6 @@ ROUTERS = (
     quality.router,
     delivery.router,
 )
+
+# Business-domain routers carry their own /api/v1 prefix.
+DOMAIN_ROUTERS = (ledger.router,)

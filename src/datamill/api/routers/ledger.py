@@ -1,0 +1,226 @@
+"""The ledger over HTTP: customers, contracts, orders, projects, budgets, costs, recognition,
+final accounts, reports and the journal export. Writes need the admin or project-manager role;
+approvals are further checked by the service against the caller's ledger approval role."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from datamill.api.deps import CurrentUser, SessionDep
+from datamill.compliance.models import User
+from datamill.core.errors import Forbidden
+from datamill.ledger import budgets, costs, orders, projects, recognition, reports
+from datamill.ledger.journal import export_journal_csv
+from datamill.ledger.schemas import (
+    AcceptanceRunOut,
+    BudgetLineIn,
+    BudgetOut,
+    BudgetVsActualOut,
+    ContractOut,
+    CostOut,
+    CustomerOut,
+    MarginRow,
+    MonthRow,
+    OrderOut,
+    ProjectOut,
+    WipRow,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["ledger"])
+_WRITERS = {"admin", "project_manager"}
+
+
+def _ledger_user(user: CurrentUser) -> User:
+    if user.role not in _WRITERS:
+        raise Forbidden(f"role {user.role} cannot work in the ledger (admin or project_manager)")
+    return user
+
+
+LedgerUser = Annotated[User, Depends(_ledger_user)]
+
+
+class CustomerIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    customer_type: str
+    country: str
+    credit_grade: str = "3"
+
+
+class ContractIn(BaseModel):
+    number: str = Field(min_length=1, max_length=64)
+    customer_id: int
+    kind: str = "custom"
+    currency: str = "CNY"
+    signed_on: date
+
+
+class OrderIn(BaseModel):
+    number: str = Field(min_length=1, max_length=64)
+    business_line: str
+    offering: str
+    amount: Decimal
+    currency: str
+    total_volume: Decimal
+    volume_unit: str = "hours"
+    acceptance_type: int
+    fx_rate: Decimal | None = None
+    vat_rate: Decimal = Decimal("0.06")
+
+
+class ProjectIn(BaseModel):
+    production_project_id: int
+    order_id: int | None = None
+    is_major: bool = False
+
+
+class ApprovalIn(BaseModel):
+    decision: str = "approve"
+    reason: str = ""
+
+
+class CostIn(BaseModel):
+    stage: str
+    category: str
+    amount: Decimal
+    source_ref: str = Field(min_length=1, max_length=200)
+    incurred_on: date
+    supplier: str | None = None
+    over_budget_reason: str | None = None
+
+
+class CloseIn(BaseModel):
+    closed_on: date
+
+
+@router.post("/ledger/customers", status_code=status.HTTP_201_CREATED)
+def create_customer_endpoint(body: CustomerIn, session: SessionDep, user: LedgerUser) -> CustomerOut:
+    return orders.create_customer(session, body.name, customer_type=body.customer_type,
+                                  country=body.country, credit_grade=body.credit_grade,
+                                  actor_id=user.id)
+
+
+@router.get("/ledger/customers")
+def list_customers_endpoint(session: SessionDep, user: LedgerUser) -> list[CustomerOut]:
+    return orders.list_customers(session)
+
+
+@router.post("/ledger/contracts", status_code=status.HTTP_201_CREATED)
+def create_contract_endpoint(body: ContractIn, session: SessionDep, user: LedgerUser) -> ContractOut:
+    return orders.create_contract(session, body.number, customer_id=body.customer_id,
+                                  kind=body.kind, currency=body.currency,
+                                  signed_on=body.signed_on, actor_id=user.id)
+
+
+@router.post("/ledger/contracts/{contract_id}/orders", status_code=status.HTTP_201_CREATED)
+def create_order_endpoint(
+    contract_id: int, body: OrderIn, session: SessionDep, user: LedgerUser
+) -> OrderOut:
+    return orders.create_order(
+        session, contract_id, body.number, business_line=body.business_line,
+        offering=body.offering, amount=body.amount, currency=body.currency,
+        total_volume=body.total_volume, volume_unit=body.volume_unit,
+        acceptance_type=body.acceptance_type, fx_rate=body.fx_rate, vat_rate=body.vat_rate,
+        actor_id=user.id)
+
+
+@router.post("/ledger/projects", status_code=status.HTTP_201_CREATED)
+def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser) -> ProjectOut:
+    return projects.open_ledger_project(session, body.production_project_id,
+                                        order_id=body.order_id, is_major=body.is_major,
+                                        actor_id=user.id)
+
+
+@router.post("/ledger/projects/{project_id}/budgets", status_code=status.HTTP_201_CREATED)
+def create_budget_endpoint(
+    project_id: int, body: list[BudgetLineIn], session: SessionDep, user: LedgerUser
+) -> BudgetOut:
+    return budgets.create_budget(session, project_id, body, actor_id=user.id)
+
+
+@router.post("/ledger/budgets/{budget_id}/submit")
+def submit_budget_endpoint(budget_id: int, session: SessionDep, user: LedgerUser) -> BudgetOut:
+    return budgets.submit_budget(session, budget_id, actor_id=user.id)
+
+
+@router.post("/ledger/budgets/{budget_id}/approvals")
+def approve_budget_endpoint(
+    budget_id: int, body: ApprovalIn, session: SessionDep, user: CurrentUser
+) -> BudgetOut:
+    """Sign the next level as the caller (their ledger approval role must match the level)."""
+    return budgets.approve_budget(session, budget_id, user.id, decision=body.decision,
+                                  reason=body.reason)
+
+
+@router.post("/ledger/projects/{project_id}/costs", status_code=status.HTTP_201_CREATED)
+def post_cost_endpoint(
+    project_id: int, body: CostIn, session: SessionDep, user: LedgerUser
+) -> CostOut:
+    return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
+                           body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
+                           over_budget_reason=body.over_budget_reason, actor_id=user.id)
+
+
+@router.post("/ledger/costs/{cost_id}/approvals")
+def approve_cost_endpoint(
+    cost_id: int, body: ApprovalIn, session: SessionDep, user: CurrentUser
+) -> CostOut:
+    return costs.approve_over_budget_cost(session, cost_id, user.id, decision=body.decision,
+                                          reason=body.reason)
+
+
+@router.post("/ledger/recognition/run")
+def run_recognition_endpoint(session: SessionDep, user: LedgerUser) -> AcceptanceRunOut:
+    return recognition.process_acceptance_events(session, actor_id=user.id)
+
+
+@router.post("/ledger/projects/{project_id}/close")
+def close_project_endpoint(
+    project_id: int, body: CloseIn, session: SessionDep, user: LedgerUser
+) -> ProjectOut:
+    return recognition.close_project(session, project_id, body.closed_on, actor_id=user.id)
+
+
+@router.get("/ledger/projects/{project_id}/budget-vs-actual")
+def budget_vs_actual_endpoint(
+    project_id: int, session: SessionDep, user: LedgerUser
+) -> BudgetVsActualOut:
+    return reports.budget_vs_actual(session, project_id)
+
+
+DateFrom = Annotated[date, Query(alias="from")]
+DateTo = Annotated[date, Query(alias="to")]
+
+
+@router.get("/ledger/reports/margin")
+def margin_endpoint(
+    session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
+) -> list[MarginRow]:
+    return reports.margin_report(session, date_from, date_to)
+
+
+@router.get("/ledger/reports/wip")
+def wip_endpoint(
+    session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
+) -> list[WipRow]:
+    return reports.wip_rollforward(session, date_from, date_to)
+
+
+@router.get("/ledger/reports/monthly/{year}")
+def monthly_endpoint(year: int, session: SessionDep, user: LedgerUser) -> list[MonthRow]:
+    return reports.monthly_summary(session, year)
+
+
+@router.get("/ledger/journal.csv", response_class=PlainTextResponse)
+def journal_endpoint(
+    session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
+) -> Any:
+    return PlainTextResponse(export_journal_csv(session, date_from, date_to),
+                             media_type="text/csv")

@@ -1,0 +1,246 @@
+"""``datamill ledger``: customers, contracts, orders, budgets, costs, recognition, reports.
+
+Thin over ``datamill.ledger`` services; money arguments are decimal strings (never floats).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.core.clock import utcnow
+from datamill.core.errors import InvalidInput
+
+app = typer.Typer(help="Contracts, orders, budgets, costs, revenue, WIP and finance export.",
+                  no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str | None, typer.Option("--as", help="Username of the person acting.")]
+
+
+def _dec(value: str, field: str) -> Decimal:
+    try:
+        return Decimal(value)
+    except InvalidOperation as err:
+        raise InvalidInput(f"{field} {value!r} is not a decimal number", field=field) from err
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD)") from err
+
+
+def _actor(s: Any, username: str | None) -> int | None:
+    if username is None:
+        return None
+    from datamill.compliance.users import get_user
+
+    return int(get_user(s, username).id)
+
+
+@app.command("customer-add")
+@handle_errors
+def customer_add(name: str, customer_type: str, country: str, credit_grade: str = "3",
+                 as_json: JsonOpt = False) -> None:
+    """Register a customer (country: ISO alpha-2 of the registered location)."""
+    from datamill.ledger.orders import create_customer
+
+    with get_runtime().session() as s:
+        c = create_customer(s, name, customer_type=customer_type, country=country,
+                            credit_grade=credit_grade)
+    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name}"))
+
+
+@app.command("contract-add")
+@handle_errors
+def contract_add(number: str, customer_id: int, kind: str = "custom", currency: str = "CNY",
+                 signed_on: str = "", as_json: JsonOpt = False) -> None:
+    """Record a signed contract."""
+    from datamill.ledger.orders import create_contract
+
+    with get_runtime().session() as s:
+        c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
+                            signed_on=_day(signed_on) if signed_on else utcnow().date())
+    emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))
+
+
+@app.command("order-add")
+@handle_errors
+def order_add(  # noqa: PLR0913
+    contract_id: int, number: str, business_line: str, offering: str, amount: str,
+    total_volume: str, volume_unit: str = "hours", acceptance_type: int = 1,
+    currency: str = "CNY", fx_rate: str | None = None, vat_rate: str = "0.06",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a performance order (amount excl. VAT, in the contract currency)."""
+    from datamill.ledger.orders import create_order
+
+    with get_runtime().session() as s:
+        o = create_order(s, contract_id, number, business_line=business_line, offering=offering,
+                         amount=_dec(amount, "amount"), currency=currency,
+                         total_volume=_dec(total_volume, "total_volume"),
+                         volume_unit=volume_unit, acceptance_type=acceptance_type,
+                         fx_rate=_dec(fx_rate, "fx_rate") if fx_rate else None,
+                         vat_rate=_dec(vat_rate, "vat_rate"))
+    emit(o, as_json, lambda o: out.print(f"order {o.id} {o.number}: {o.amount_cny} CNY"))
+
+
+@app.command("project-open")
+@handle_errors
+def project_open(production_project: str, order_id: int | None = None, major: bool = False,
+                 as_json: JsonOpt = False) -> None:
+    """Open the ledger accounts of a production project (by id or name) for its order."""
+    from datamill.ledger.projects import open_ledger_project
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        p = open_ledger_project(s, find_project(s, production_project).id, order_id=order_id,
+                                is_major=major)
+    emit(p, as_json, lambda p: out.print(f"ledger project {p.id} ({p.project_type})"))
+
+
+@app.command("approver")
+@handle_errors
+def approver_cmd(username: str, approval_role: str) -> None:
+    """Give a user a ledger approval role (dept_manager, vp, finance_reviewer, …)."""
+    from datamill.compliance.users import get_user
+    from datamill.ledger.budgets import register_approver
+
+    with get_runtime().session() as s:
+        register_approver(s, get_user(s, username).id, approval_role)
+    out.print(f"{username} approves as {approval_role}")
+
+
+@app.command("budget-create")
+@handle_errors
+def budget_create(project_id: int, lines_file: Path, user: AsUser = None,
+                  as_json: JsonOpt = False) -> None:
+    """Create a draft budget from a JSON list of lines (stage, category, quantity, unit_price)."""
+    from datamill.ledger.budgets import create_budget
+
+    try:
+        lines = json.loads(lines_file.read_text(encoding="utf-8"), parse_float=Decimal)
+    except (OSError, json.JSONDecodeError) as err:
+        raise InvalidInput(f"cannot read budget lines from {lines_file}: {err}") from err
+    with get_runtime().session() as s:
+        b = create_budget(s, project_id, lines, actor_id=_actor(s, user))
+    emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version}: {b.total}"))
+
+
+@app.command("budget-submit")
+@handle_errors
+def budget_submit(budget_id: int, as_json: JsonOpt = False) -> None:
+    """Submit a draft budget for approval."""
+    from datamill.ledger.budgets import submit_budget
+
+    with get_runtime().session() as s:
+        b = submit_budget(s, budget_id)
+    emit(b, as_json, lambda b: out.print(f"budget {b.id} needs {b.required_levels} levels; "
+                                          f"next: {b.next_role}"))
+
+
+@app.command("budget-approve")
+@handle_errors
+def budget_approve(budget_id: int, user: Annotated[str, typer.Option("--as")],
+                   reject: bool = False, reason: str = "", as_json: JsonOpt = False) -> None:
+    """Sign the next approval level of a budget."""
+    from datamill.compliance.users import get_user
+    from datamill.ledger.budgets import approve_budget
+
+    with get_runtime().session() as s:
+        b = approve_budget(s, budget_id, get_user(s, user).id,
+                           decision="reject" if reject else "approve", reason=reason)
+    emit(b, as_json, lambda b: out.print(f"budget {b.id} {b.status}"))
+
+
+@app.command("cost-post")
+@handle_errors
+def cost_post(project_id: int, stage: str, category: str, amount: str, source_ref: str,
+              incurred_on: str, supplier: str | None = None, over_budget_reason: str | None = None,
+              as_json: JsonOpt = False) -> None:
+    """Book a cost to a project stage (checked against its budget line)."""
+    from datamill.ledger.costs import post_cost
+
+    with get_runtime().session() as s:
+        c = post_cost(s, project_id, stage, category, _dec(amount, "amount"), source_ref,
+                      incurred_on=_day(incurred_on), supplier=supplier,
+                      over_budget_reason=over_budget_reason)
+    emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
+
+
+@app.command("recognise")
+@handle_errors
+def recognise_cmd(as_json: JsonOpt = False) -> None:
+    """Process new delivery acceptances into revenue and carried cost."""
+    from datamill.ledger.recognition import process_acceptance_events
+
+    with get_runtime().session() as s:
+        r = process_acceptance_events(s)
+    emit(r, as_json, lambda r: out.print(f"{r.acceptances} acceptances, "
+                                          f"{len(r.recognitions)} recognitions"))
+
+
+@app.command("close")
+@handle_errors
+def close_cmd(project_id: int, closed_on: str, as_json: JsonOpt = False) -> None:
+    """Final accounts: carry remaining WIP and lock the project."""
+    from datamill.ledger.recognition import close_project
+
+    with get_runtime().session() as s:
+        p = close_project(s, project_id, _day(closed_on))
+    emit(p, as_json, lambda p: out.print(f"project {p.id} closed on {p.closed_on}"))
+
+
+@app.command("quote")
+@handle_errors
+def quote_cmd(budget_id: int, margin: str, vat_rate: str = "0.06", as_json: JsonOpt = False) -> None:
+    """Cost-plus price from a budget and a guidance margin."""
+    from datamill.ledger.quotes import quote_from_budget
+
+    with get_runtime().session() as s:
+        q = quote_from_budget(s, budget_id, _dec(margin, "margin"), vat_rate=_dec(vat_rate, "vat"))
+    emit(q, as_json, lambda q: out.print(f"price {q.price_excl_vat} + VAT {q.vat} = "
+                                          f"{q.price_incl_vat}"))
+
+
+@app.command("report")
+@handle_errors
+def report_cmd(kind: str, date_from: str, date_to: str) -> None:
+    """JSON report: margin, wip, units (per audio hour) or monthly (year of date_from)."""
+    from datamill.ledger import reports
+
+    start, end = _day(date_from), _day(date_to)
+    with get_runtime().session() as s:
+        if kind == "margin":
+            data: Any = reports.margin_report(s, start, end)
+        elif kind == "wip":
+            data = reports.wip_rollforward(s, start, end)
+        elif kind == "units":
+            data = reports.unit_economics(s, start, end)
+        elif kind == "monthly":
+            data = reports.monthly_summary(s, start.year)
+        else:
+            raise InvalidInput(f"unknown report {kind!r}; available: margin, wip, units, monthly")
+    emit(data, True)
+
+
+@app.command("journal")
+@handle_errors
+def journal_cmd(date_from: str, date_to: str, output: Path,
+                accounts: Annotated[Path | None, typer.Option(help="key,code,name CSV")] = None,
+                ) -> None:
+    """Export the double-entry journal as CSV."""
+    from datamill.ledger.journal import export_journal_csv, load_account_map
+
+    mapping = load_account_map(accounts) if accounts else None
+    with get_runtime().session() as s:
+        text = export_journal_csv(s, _day(date_from), _day(date_to), mapping)
+    output.write_text(text, encoding="utf-8")
+    out.print(f"wrote {text.count(chr(10)) - 1} journal lines to {output}")

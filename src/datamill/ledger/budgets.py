@@ -1,0 +1,268 @@
+"""Budgets before work: per-stage lines, approval chain of 3, 4 or 5 levels, approvers.
+
+Level roles: 1 dept_manager → 2 vp → 3 finance_reviewer (standard); + 4 finance_manager when the
+budget or order is large or the budgeted margin abnormal; + 5 cfo for major projects
+(thresholds in :class:`LedgerSettings`). Levels are signed strictly in order, each by its role.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.ledger._types import to_cents, to_decimal
+from datamill.ledger.models import (
+    LedgerApproval,
+    LedgerApprover,
+    LedgerBudget,
+    LedgerBudgetLine,
+    LedgerOrder,
+)
+from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.schemas import BudgetLineIn, BudgetLineOut, BudgetOut
+from datamill.ledger.settings import (
+    APPROVAL_ROLES,
+    BUDGET_LEVEL_ROLES,
+    COST_CATEGORIES,
+    LedgerSettings,
+)
+
+__all__ = [
+    "annotation_hours",
+    "approval_role_of",
+    "approve_budget",
+    "budgeted_margin",
+    "collection_quantity",
+    "create_budget",
+    "get_budget",
+    "record_approval",
+    "register_approver",
+    "submit_budget",
+]
+
+
+def collection_quantity(deliverable: Decimal | str, loss_rate: Decimal | str) -> Decimal:
+    """Collect what is sold plus reasonable loss: 1,000 h at 10 % loss → 1,100 h.
+
+    >>> collection_quantity("1000", "0.10")
+    Decimal('1100.0000')
+    """
+    return to_decimal(Decimal(deliverable) * (1 + Decimal(loss_rate)), 4)
+
+
+def annotation_hours(collection_volume: Decimal | str, output_ratio: Decimal | str) -> Decimal:
+    """Annotation hours = collection volume × annotation-output ratio (标产比).
+
+    >>> annotation_hours("1100", "3")
+    Decimal('3300.0000')
+    """
+    return to_decimal(Decimal(collection_volume) * Decimal(output_ratio), 4)
+
+
+def budgeted_margin(order_amount: Decimal, budget_total: Decimal) -> Decimal:
+    """(order amount excl. VAT − budget) / order amount excl. VAT, to 6 places."""
+    return to_decimal((order_amount - budget_total) / order_amount, 6)
+
+
+def register_approver(
+    session: Session, user_id: int, approval_role: str, *, actor_id: int | None = None
+) -> None:
+    """Give a user a ledger approval role (one per user; re-registering replaces it)."""
+    if approval_role not in APPROVAL_ROLES:
+        raise InvalidInput(f"unknown approval role {approval_role!r}; available: "
+                           f"{', '.join(APPROVAL_ROLES)}", field="approval_role")
+    if session.get(User, user_id) is None:
+        raise NotFound(f"no user with id {user_id}", user_id=user_id)
+    row = session.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user_id)).first()
+    if row is None:
+        session.add(LedgerApprover(user_id=user_id, approval_role=approval_role))
+    else:
+        row.approval_role = approval_role
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.approver.registered",
+                 object_type="user", object_id=user_id, data={"approval_role": approval_role})
+
+
+def approval_role_of(session: Session, user_id: int) -> str | None:
+    row = session.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user_id)).first()
+    return row.approval_role if row else None
+
+
+def _budget_row(session: Session, budget_id: int) -> LedgerBudget:
+    row = session.get(LedgerBudget, budget_id)
+    if row is None:
+        raise NotFound(f"no budget with id {budget_id}", budget_id=budget_id)
+    return row
+
+
+def _order_amount(session: Session, budget: LedgerBudget) -> Decimal | None:
+    project = ledger_project_row(session, budget.project_id)
+    if project.order_id is None:
+        return None
+    order = session.get(LedgerOrder, project.order_id)
+    return order.amount_cny if order else None
+
+
+def _approved_levels(session: Session, subject_type: str, subject_id: int) -> int:
+    return int(session.scalar(
+        select(func.count()).select_from(LedgerApproval).where(
+            LedgerApproval.subject_type == subject_type, LedgerApproval.subject_id == subject_id,
+            LedgerApproval.decision == "approve")) or 0)
+
+
+def get_budget(session: Session, budget_id: int) -> BudgetOut:
+    b = _budget_row(session, budget_id)
+    lines = session.scalars(
+        select(LedgerBudgetLine).where(LedgerBudgetLine.budget_id == b.id)
+        .order_by(LedgerBudgetLine.id))
+    done = _approved_levels(session, "budget", b.id)
+    amount = _order_amount(session, b)
+    return BudgetOut(
+        id=b.id, project_id=b.project_id, version=b.version, status=b.status, total=b.total,
+        required_levels=b.required_levels, level_reasons=list(b.level_reasons),
+        approved_levels=done,
+        next_role=BUDGET_LEVEL_ROLES[done + 1] if b.status == "submitted" else None,
+        budgeted_margin=budgeted_margin(amount, b.total) if amount else None,
+        lines=[BudgetLineOut.model_validate(x) for x in lines],
+    )
+
+
+def create_budget(
+    session: Session, project_id: int, lines: list[BudgetLineIn] | list[dict[str, Any]],
+    *, actor_id: int | None = None,
+) -> BudgetOut:
+    """A new draft budget version: one line per (stage, category), amount = quantity × price."""
+    project = ledger_project_row(session, project_id)
+    if project.status == "closed":
+        raise Conflict(f"project {project_id} is closed; its budget is frozen")
+    open_version = session.scalars(select(LedgerBudget).where(
+        LedgerBudget.project_id == project_id,
+        LedgerBudget.status.in_(("draft", "submitted")))).first()
+    if open_version is not None:
+        raise Conflict(f"budget v{open_version.version} of project {project_id} is still "
+                       f"{open_version.status}; decide it before starting another version")
+    parsed = [BudgetLineIn.model_validate(x) for x in lines]
+    seen: set[tuple[str, str]] = set()
+    for ln in parsed:
+        if ln.category not in COST_CATEGORIES:
+            raise InvalidInput(f"unknown cost category {ln.category!r}; available: "
+                               f"{', '.join(COST_CATEGORIES)}", field="category")
+        if (ln.stage, ln.category) in seen:
+            raise InvalidInput(f"two lines for stage {ln.stage!r} / {ln.category}: one line "
+                               "per stage and category", field="lines")
+        seen.add((ln.stage, ln.category))
+    version = int(session.scalar(select(func.max(LedgerBudget.version))
+                                 .where(LedgerBudget.project_id == project_id)) or 0) + 1
+    budget = LedgerBudget(project_id=project_id, version=version, created_by=actor_id)
+    session.add(budget)
+    session.flush()
+    total = Decimal(0)
+    for ln in parsed:
+        qty, price = to_decimal(ln.quantity, 4), to_decimal(ln.unit_price, 4)
+        amount = to_cents(qty * price)
+        total += amount
+        session.add(LedgerBudgetLine(budget_id=budget.id, stage=ln.stage, category=ln.category,
+                                     description=ln.description, quantity=qty, unit=ln.unit,
+                                     unit_price=price, amount=amount))
+    budget.total = total
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.budget.created",
+                 object_type="ledger_budget", object_id=budget.id,
+                 data={"project_id": project_id, "version": version, "total": str(total)})
+    return get_budget(session, budget.id)
+
+
+def _required_levels(
+    session: Session, budget: LedgerBudget, settings: LedgerSettings
+) -> tuple[int, list[str]]:
+    reasons: list[str] = []
+    project = ledger_project_row(session, budget.project_id)
+    if project.is_major or budget.total >= settings.major_budget_cny:
+        reasons.append("major project → level 5 (CFO)")
+        return 5, reasons
+    amount = _order_amount(session, budget)
+    if budget.total >= settings.large_budget_cny:
+        reasons.append(f"budget {budget.total} ≥ {settings.large_budget_cny}")
+    if amount is not None:
+        if amount >= settings.large_order_cny:
+            reasons.append(f"order {amount} ≥ {settings.large_order_cny}")
+        margin = budgeted_margin(amount, budget.total)
+        if not settings.margin_low <= margin <= settings.margin_high:
+            reasons.append(f"budgeted margin {margin} outside "
+                           f"[{settings.margin_low}, {settings.margin_high}]")
+    return (4 if reasons else 3), reasons
+
+
+def submit_budget(
+    session: Session, budget_id: int, *, settings: LedgerSettings | None = None,
+    actor_id: int | None = None,
+) -> BudgetOut:
+    """Send a draft for approval; fixes how many levels it needs and why."""
+    b = _budget_row(session, budget_id)
+    if b.status != "draft":
+        raise Conflict(f"budget {budget_id} is {b.status}; only a draft can be submitted")
+    b.required_levels, b.level_reasons = _required_levels(session, b, settings or LedgerSettings())
+    b.status = "submitted"
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.budget.submitted",
+                 object_type="ledger_budget", object_id=b.id,
+                 data={"required_levels": b.required_levels, "reasons": b.level_reasons})
+    return get_budget(session, b.id)
+
+
+def record_approval(
+    session: Session, subject_type: str, subject_id: int, level_roles: dict[int, str],
+    required: int, approver_id: int, decision: str, reason: str,
+) -> tuple[int, bool]:
+    """Check and record the next level's decision; returns (level, chain complete)."""
+    if decision not in ("approve", "reject"):
+        raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
+                           field="decision")
+    level = _approved_levels(session, subject_type, subject_id) + 1
+    needed = level_roles[level]
+    role = approval_role_of(session, approver_id)
+    if role != needed:
+        user = session.get(User, approver_id)
+        who = user.username if user else f"user {approver_id}"
+        raise Forbidden(
+            f"{subject_type} {subject_id} awaits level {level} of {required} ({needed}); "
+            f"{who} is {role or 'not a ledger approver'}: approvals go in order, each by its role",
+            level=level, needed_role=needed)
+    if decision == "reject" and not reason:
+        raise InvalidInput("a rejection needs a reason", field="reason")
+    session.add(LedgerApproval(subject_type=subject_type, subject_id=subject_id, level=level,
+                               approval_role=role, approver_id=approver_id, decision=decision,
+                               reason=reason))
+    session.flush()
+    return level, decision == "approve" and level == required
+
+
+def approve_budget(
+    session: Session, budget_id: int, approver_id: int, *, decision: str = "approve",
+    reason: str = "",
+) -> BudgetOut:
+    """Sign the next level. The last level approves the budget and starts execution."""
+    b = _budget_row(session, budget_id)
+    if b.status != "submitted":
+        raise Conflict(f"budget {budget_id} is {b.status}; only a submitted budget is approved")
+    level, complete = record_approval(session, "budget", b.id, BUDGET_LEVEL_ROLES,
+                                      b.required_levels, approver_id, decision, reason)
+    if decision == "reject":
+        b.status, b.decided_at = "rejected", utcnow()
+    elif complete:
+        b.status, b.decided_at = "approved", utcnow()
+        project = ledger_project_row(session, b.project_id)
+        if project.status == "budgeting":
+            project.status = "executing"
+    session.flush()
+    record_audit(session, actor_id=approver_id, action=f"ledger.budget.{decision}",
+                 object_type="ledger_budget", object_id=b.id,
+                 data={"level": level, "status": b.status, "reason": reason})
+    return get_budget(session, b.id)

@@ -1,0 +1,179 @@
+"""Costs: one generic posting service, expense claims and depreciation on top of it.
+
+``post_cost(session, project_id, stage, category, amount, source_ref, ...)`` is the entry point
+other domains use (workforce settlement sheets and hour points call it; the ledger never imports
+them). It is idempotent on ``source_ref``: posting the same reference twice is refused with a
+Conflict, so a retried job cannot book twice. Every posting is checked against the approved
+budget line for its (stage, category): spending beyond the line needs a reason and its own
+approval (VP in charge, then the finance head) and stays out of the books until approved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.ledger._balances import approved_budget
+from datamill.ledger._types import to_cents, to_decimal
+from datamill.ledger.budgets import record_approval
+from datamill.ledger.models import LedgerBudgetLine, LedgerCost
+from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.schemas import CostOut
+from datamill.ledger.settings import COST_CATEGORIES, OVER_BUDGET_LEVEL_ROLES
+
+__all__ = [
+    "approve_over_budget_cost",
+    "depreciation_amount",
+    "list_costs",
+    "post_cost",
+    "post_depreciation",
+    "submit_expense_claim",
+]
+
+
+def _committed(session: Session, project_id: int, stage: str, category: str) -> Decimal:
+    """Posted + awaiting-approval spend on one budget line."""
+    total = session.scalar(select(func.sum(LedgerCost.amount)).where(
+        LedgerCost.project_id == project_id, LedgerCost.stage == stage,
+        LedgerCost.category == category,
+        LedgerCost.status.in_(("posted", "pending_approval"))))
+    return Decimal(0) if total is None else Decimal(total)
+
+
+def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
+    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str,
+    source_ref: str, *, incurred_on: date, currency: str = "CNY", supplier: str | None = None,
+    quantity: Decimal | str | None = None, unit_price: Decimal | str | None = None,
+    description: str = "", over_budget_reason: str | None = None, actor_id: int | None = None,
+) -> CostOut:
+    """Book a cost to one project and stage (refused on a closed or unbudgeted project).
+
+    Returns the cost with ``status`` ``posted``, or ``pending_approval`` when it exceeds the
+    budget line (then ``over_budget_reason`` is required; see :func:`approve_over_budget_cost`).
+    """
+    project = ledger_project_row(session, project_id)
+    if project.status == "closed":
+        raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
+                       "it accepts no more costs", project_id=project_id)
+    if currency.upper() != "CNY":
+        raise InvalidInput(f"costs are booked in CNY, not {currency}; convert at the spot rate "
+                           "of the transaction date first", field="currency")
+    if category not in COST_CATEGORIES:
+        raise InvalidInput(f"unknown cost category {category!r}; available: "
+                           f"{', '.join(COST_CATEGORIES)}", field="category")
+    amt = to_cents(amount)
+    if amt <= 0:
+        raise InvalidInput(f"cost amount must be positive, not {amt}", field="amount")
+    budget = approved_budget(session, project_id)
+    if budget is None:
+        raise Conflict(f"project {project_id} has no approved budget: budget first, spend later",
+                       project_id=project_id)
+    line = session.scalars(select(LedgerBudgetLine).where(
+        LedgerBudgetLine.budget_id == budget.id, LedgerBudgetLine.stage == stage,
+        LedgerBudgetLine.category == category)).first()
+    limit = line.amount if line else Decimal(0)
+    committed = _committed(session, project_id, stage, category)
+    over = committed + amt > limit
+    if over and not over_budget_reason:
+        raise InvalidInput(
+            f"{amt} on {stage}/{category} brings spend to {committed + amt}, over the budget "
+            f"line of {limit}: give over_budget_reason; it then awaits VP + finance-head approval",
+            field="over_budget_reason", budget_line=str(limit), committed=str(committed))
+    row = LedgerCost(
+        project_id=project_id, stage=stage, category=category, amount=amt,
+        source_ref=source_ref, supplier=supplier,
+        quantity=None if quantity is None else to_decimal(quantity, 4),
+        unit_price=None if unit_price is None else to_decimal(unit_price, 4),
+        incurred_on=incurred_on, status="pending_approval" if over else "posted",
+        over_budget=over, over_budget_reason=over_budget_reason if over else None,
+        description=description, posted_by=actor_id,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
+                       source_ref=source_ref) from err
+    record_audit(session, actor_id=actor_id, action="ledger.cost.posted", object_type="ledger_cost",
+                 object_id=row.id, project_id=project.production_project_id,
+                 data={"amount": str(amt), "stage": stage, "category": category,
+                       "status": row.status, "source_ref": source_ref})
+    return CostOut.model_validate(row)
+
+
+def submit_expense_claim(
+    session: Session, project_id: int, *, stage: str, supplier: str, quantity: Decimal | str,
+    unit_price: Decimal | str, claim_no: str, incurred_on: date,
+    over_budget_reason: str | None = None, actor_id: int | None = None,
+) -> CostOut:
+    """A data-service claim: project, stage, supplier, quantity × unit price."""
+    if not supplier:
+        raise InvalidInput("a data-service claim names its supplier", field="supplier")
+    qty, price = to_decimal(quantity, 4), to_decimal(unit_price, 4)
+    return post_cost(session, project_id, stage, "data_service", to_cents(qty * price),
+                     f"claim:{claim_no}", incurred_on=incurred_on, supplier=supplier,
+                     quantity=qty, unit_price=price, over_budget_reason=over_budget_reason,
+                     actor_id=actor_id)
+
+
+def depreciation_amount(days_used: int, annual_depreciation: Decimal | str) -> Decimal:
+    """Days used / 365 × annual depreciation, to the cent.
+
+    >>> depreciation_amount(30, "36500")
+    Decimal('3000.00')
+    """
+    if not 0 < days_used <= 366:
+        raise InvalidInput(f"days used must be 1..366, not {days_used}", field="days_used")
+    return to_cents(Decimal(days_used) * Decimal(annual_depreciation) / 365)
+
+
+def post_depreciation(
+    session: Session, project_id: int, *, asset: str, days_used: int,
+    annual_depreciation: Decimal | str, period_end: date, stage: str = "equipment",
+    over_budget_reason: str | None = None, actor_id: int | None = None,
+) -> CostOut:
+    """Book one asset's monthly depreciation share (source_ref: asset + period, so once only)."""
+    amount = depreciation_amount(days_used, annual_depreciation)
+    return post_cost(session, project_id, stage, "equipment", amount,
+                     f"depreciation:{asset}:{period_end.isoformat()}", incurred_on=period_end,
+                     quantity=Decimal(days_used), unit_price=None,
+                     description=f"{asset}: {days_used} days / 365 × {annual_depreciation}",
+                     over_budget_reason=over_budget_reason, actor_id=actor_id)
+
+
+def approve_over_budget_cost(
+    session: Session, cost_id: int, approver_id: int, *, decision: str = "approve",
+    reason: str = "",
+) -> CostOut:
+    """VP in charge, then finance head. Approved → posted; rejected → never booked."""
+    row = session.get(LedgerCost, cost_id)
+    if row is None:
+        raise NotFound(f"no cost with id {cost_id}", cost_id=cost_id)
+    if row.status != "pending_approval":
+        raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval")
+    if ledger_project_row(session, row.project_id).status == "closed":
+        raise Conflict(f"project {row.project_id} is closed; it accepts no more costs")
+    level, complete = record_approval(session, "cost", row.id, OVER_BUDGET_LEVEL_ROLES,
+                                      len(OVER_BUDGET_LEVEL_ROLES), approver_id, decision, reason)
+    if decision == "reject":
+        row.status = "rejected"
+    elif complete:
+        row.status = "posted"
+    session.flush()
+    record_audit(session, actor_id=approver_id, action=f"ledger.cost.over_budget_{decision}",
+                 object_type="ledger_cost", object_id=row.id,
+                 data={"level": level, "status": row.status, "reason": reason})
+    return CostOut.model_validate(row)
+
+
+def list_costs(session: Session, project_id: int) -> list[CostOut]:
+    rows = session.scalars(select(LedgerCost).where(LedgerCost.project_id == project_id)
+                           .order_by(LedgerCost.incurred_on, LedgerCost.id))
+    return [CostOut.model_validate(r) for r in rows]

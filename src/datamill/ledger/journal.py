@@ -1,0 +1,132 @@
+"""The finance export: double-entry journal lines derived from ledger rows, never typed.
+
+Account codes come from a mapping of posting keys → (code, name); :data:`DEFAULT_ACCOUNTS`
+follows the Chinese chart of accounts and a CSV file (``key,code,name``) can override any key.
+
+Postings:
+
+* cost on a custom / processing-only project: Dr ``wip`` / Cr the category's credit account;
+  on a product-development project: Dr ``rd_expense`` / Cr the same;
+* recognition: Dr ``receivable`` / Cr ``revenue_custom`` or ``revenue_licence``; and
+  Dr ``cogs`` / Cr ``wip`` for the cost carried (sides swap for a negative true-up);
+* impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides).
+
+VAT is not journalised here (amounts exclude VAT).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.core.errors import InvalidInput
+from datamill.ledger._balances import WIP_TYPES
+from datamill.ledger.models import LedgerCost, LedgerImpairment, LedgerProject, LedgerRecognition
+from datamill.ledger.schemas import JournalLine
+
+__all__ = ["DEFAULT_ACCOUNTS", "export_journal_csv", "journal_lines", "load_account_map"]
+
+DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
+    "receivable": ("1122", "Accounts receivable"),
+    "revenue_custom": ("6001.01", "Main business revenue - custom service"),
+    "revenue_licence": ("6001.02", "Main business revenue - dataset licence"),
+    "cogs": ("6401", "Main business cost"),
+    "wip": ("5001", "Production cost (WIP)"),
+    "rd_expense": ("5301", "R&D expenditure (expensed)"),
+    "credit_data_service": ("2202", "Accounts payable - data services"),
+    "credit_labour": ("2211", "Employee benefits payable"),
+    "credit_equipment": ("1602", "Accumulated depreciation"),
+    "credit_other": ("2241", "Other payables"),
+    "impairment_loss": ("6701", "Asset impairment loss"),
+    "wip_provision": ("1471", "Inventory impairment provision"),
+}
+CSV_FIELDS = ["entry", "date", "account", "account_name", "debit", "credit", "project_id",
+              "order_id", "memo"]
+ZERO = Decimal(0)
+
+
+def load_account_map(path: Path) -> dict[str, tuple[str, str]]:
+    """Read a ``key,code,name`` CSV over the defaults; unknown keys are refused."""
+    accounts = dict(DEFAULT_ACCOUNTS)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            for n, row in enumerate(csv.DictReader(fh), start=2):
+                key = (row.get("key") or "").strip()
+                if key not in DEFAULT_ACCOUNTS:
+                    raise InvalidInput(f"{path}:{n}: unknown posting key {key!r}; available: "
+                                       f"{', '.join(DEFAULT_ACCOUNTS)}", field="key")
+                code = (row.get("code") or "").strip()
+                if not code:
+                    raise InvalidInput(f"{path}:{n}: empty account code for {key}", field="code")
+                accounts[key] = (code, (row.get("name") or "").strip() or accounts[key][1])
+    except OSError as err:
+        raise InvalidInput(f"cannot read account mapping {path}: {err}") from err
+    return accounts
+
+
+def _pair(
+    out: list[JournalLine], accounts: dict[str, tuple[str, str]], entry: str, on: date,
+    debit_key: str, credit_key: str, amount: Decimal, project_id: int | None,
+    order_id: int | None, memo: str,
+) -> None:
+    if amount == 0:
+        return
+    if amount < 0:
+        debit_key, credit_key, amount = credit_key, debit_key, -amount
+    for key, dr, cr in ((debit_key, amount, ZERO), (credit_key, ZERO, amount)):
+        code, name = accounts[key]
+        out.append(JournalLine(entry=entry, date=on, account=code, account_name=name, debit=dr,
+                               credit=cr, project_id=project_id, order_id=order_id, memo=memo))
+
+
+def journal_lines(
+    session: Session, date_from: date, date_to: date,
+    accounts: dict[str, tuple[str, str]] | None = None,
+) -> list[JournalLine]:
+    """Every posting dated within ``[date_from, date_to]``, ordered by date then entry."""
+    acc = accounts or DEFAULT_ACCOUNTS
+    out: list[JournalLine] = []
+    types = {pid: ptype for pid, ptype in session.execute(
+        select(LedgerProject.id, LedgerProject.project_type))}
+    for c in session.scalars(select(LedgerCost).where(
+            LedgerCost.status == "posted", LedgerCost.incurred_on >= date_from,
+            LedgerCost.incurred_on <= date_to)):
+        debit = "wip" if types[c.project_id] in WIP_TYPES else "rd_expense"
+        _pair(out, acc, f"C{c.id}", c.incurred_on, debit, f"credit_{c.category}", c.amount,
+              c.project_id, None, f"{c.stage}/{c.category} {c.source_ref}")
+    for r in session.scalars(select(LedgerRecognition).where(
+            LedgerRecognition.recognised_on >= date_from,
+            LedgerRecognition.recognised_on <= date_to)):
+        rev_key = "revenue_licence" if r.basis == "licence" else "revenue_custom"
+        _pair(out, acc, f"R{r.id}", r.recognised_on, "receivable", rev_key, r.revenue,
+              r.project_id, r.order_id, f"revenue {r.basis} completion {r.completion}")
+        _pair(out, acc, f"R{r.id}", r.recognised_on, "cogs", "wip", r.cost, r.project_id,
+              r.order_id, f"cost carried {r.basis}")
+    for i in session.scalars(select(LedgerImpairment).where(
+            LedgerImpairment.period_end >= date_from, LedgerImpairment.period_end <= date_to)):
+        _pair(out, acc, f"I{i.id}", i.period_end, "impairment_loss", "wip_provision", i.change,
+              i.project_id, None, f"impairment test: provision {i.provision}")
+    out.sort(key=lambda ln: (ln.date, ln.entry[0], int(ln.entry[1:])))  # stable: pairs stay
+    return out
+
+
+def export_journal_csv(
+    session: Session, date_from: date, date_to: date,
+    accounts: dict[str, tuple[str, str]] | None = None,
+) -> str:
+    """The journal as CSV text (amounts with two decimals)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for ln in journal_lines(session, date_from, date_to, accounts):
+        row = ln.model_dump()
+        row["date"] = ln.date.isoformat()
+        row["debit"], row["credit"] = f"{ln.debit:.2f}", f"{ln.credit:.2f}"
+        writer.writerow(row)
+    return buf.getvalue()

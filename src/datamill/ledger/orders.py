@@ -1,0 +1,160 @@
+"""Customers, contracts and performance orders (the order is the unit of future revenue)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.ledger._types import to_cents, to_decimal
+from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder
+from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
+from datamill.ledger.settings import (
+    BUSINESS_LINES,
+    CONTRACT_KINDS,
+    CREDIT_GRADES,
+    CUSTOMER_TYPES,
+    OFFERINGS,
+    VOLUME_UNITS,
+)
+
+__all__ = [
+    "create_contract",
+    "create_customer",
+    "create_order",
+    "get_order",
+    "list_customers",
+    "list_orders",
+    "order_row",
+]
+
+
+def _one_of(value: str, allowed: tuple[str, ...], field: str) -> None:
+    if value not in allowed:
+        raise InvalidInput(
+            f"unknown {field} {value!r}; available: {', '.join(allowed)}", field=field
+        )
+
+
+def _flush_unique(session: Session, what: str, key: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"{what} {key!r} already exists", key=key) from err
+
+
+def create_customer(
+    session: Session, name: str, *, customer_type: str, country: str, credit_grade: str = "3",
+    actor_id: int | None = None,
+) -> CustomerOut:
+    """Register a customer; ``country`` (ISO alpha-2, registered location) decides domestic/overseas."""
+    _one_of(customer_type, CUSTOMER_TYPES, "customer_type")
+    _one_of(credit_grade, CREDIT_GRADES, "credit_grade")
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput(f"country {country!r} must be an ISO 3166 alpha-2 code", field="country")
+    row = LedgerCustomer(name=name, customer_type=customer_type, country=country.upper(),
+                         credit_grade=credit_grade)
+    session.add(row)
+    _flush_unique(session, "customer", name)
+    record_audit(session, actor_id=actor_id, action="ledger.customer.created",
+                 object_type="ledger_customer", object_id=row.id, data={"name": name})
+    return CustomerOut.model_validate(row)
+
+
+def list_customers(session: Session) -> list[CustomerOut]:
+    rows = session.scalars(select(LedgerCustomer).order_by(LedgerCustomer.id))
+    return [CustomerOut.model_validate(r) for r in rows]
+
+
+def create_contract(
+    session: Session, number: str, *, customer_id: int, kind: str, currency: str = "CNY",
+    signed_on: date, actor_id: int | None = None,
+) -> ContractOut:
+    """Record a signed contract (price-reasonableness and signing approvals happen upstream)."""
+    if session.get(LedgerCustomer, customer_id) is None:
+        raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
+    _one_of(kind, CONTRACT_KINDS, "kind")
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidInput(f"currency {currency!r} must be an ISO 4217 code", field="currency")
+    row = LedgerContract(number=number, customer_id=customer_id, kind=kind,
+                         currency=currency.upper(), signed_on=signed_on)
+    session.add(row)
+    _flush_unique(session, "contract", number)
+    record_audit(session, actor_id=actor_id, action="ledger.contract.created",
+                 object_type="ledger_contract", object_id=row.id,
+                 data={"number": number, "currency": row.currency})
+    return ContractOut.model_validate(row)
+
+
+def create_order(
+    session: Session, contract_id: int, number: str, *, business_line: str, offering: str,
+    amount: Decimal | str, currency: str, total_volume: Decimal | str, volume_unit: str,
+    acceptance_type: int, fx_rate: Decimal | str | None = None, vat_rate: Decimal | str = "0.06",
+    actor_id: int | None = None,
+) -> OrderOut:
+    """Split one obligation off a contract. ``amount`` excludes VAT, in the contract currency.
+
+    A foreign-currency order needs ``fx_rate`` (CNY per unit, spot rate on the contract date).
+    """
+    contract = session.get(LedgerContract, contract_id)
+    if contract is None:
+        raise NotFound(f"no contract with id {contract_id}", contract_id=contract_id)
+    _one_of(business_line, BUSINESS_LINES, "business_line")
+    _one_of(offering, OFFERINGS, "offering")
+    _one_of(volume_unit, VOLUME_UNITS, "volume_unit")
+    if acceptance_type not in (1, 2, 3):
+        raise InvalidInput(f"acceptance type must be 1, 2 or 3, not {acceptance_type}",
+                           field="acceptance_type")
+    if currency.upper() != contract.currency:
+        raise InvalidInput(
+            f"order currency {currency.upper()} does not match contract {contract.number}'s "
+            f"currency {contract.currency}; an order must match its contract", field="currency",
+        )
+    amt, vol = to_cents(amount), to_decimal(total_volume, 4)
+    if amt <= 0 or vol <= 0:
+        raise InvalidInput("order amount and total volume must be positive", field="amount")
+    if contract.currency == "CNY":
+        rate = Decimal(1)
+    elif fx_rate is None:
+        raise InvalidInput(f"a {contract.currency} order needs fx_rate (CNY per "
+                           f"{contract.currency} on the contract date)", field="fx_rate")
+    else:
+        rate = to_decimal(fx_rate, 6)
+    row = LedgerOrder(
+        contract_id=contract_id, number=number, business_line=business_line, offering=offering,
+        currency=contract.currency, amount=amt, fx_rate=rate, amount_cny=to_cents(amt * rate),
+        vat_rate=to_decimal(vat_rate, 4), total_volume=vol, volume_unit=volume_unit,
+        acceptance_type=acceptance_type,
+    )
+    session.add(row)
+    _flush_unique(session, "order", number)
+    record_audit(session, actor_id=actor_id, action="ledger.order.created",
+                 object_type="ledger_order", object_id=row.id,
+                 data={"number": number, "amount": str(amt), "currency": row.currency,
+                       "acceptance_type": acceptance_type})
+    return OrderOut.model_validate(row)
+
+
+def order_row(session: Session, order_id: int) -> LedgerOrder:
+    row = session.get(LedgerOrder, order_id)
+    if row is None:
+        raise NotFound(f"no performance order with id {order_id}", order_id=order_id)
+    return row
+
+
+def get_order(session: Session, order_id: int) -> OrderOut:
+    return OrderOut.model_validate(order_row(session, order_id))
+
+
+def list_orders(session: Session, **filters: Any) -> list[OrderOut]:
+    q = select(LedgerOrder).order_by(LedgerOrder.id)
+    for key, value in filters.items():
+        q = q.where(getattr(LedgerOrder, key) == value)
+    return [OrderOut.model_validate(r) for r in session.scalars(q)]

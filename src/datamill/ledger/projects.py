@@ -1,0 +1,98 @@
+"""Ledger projects: one per performance order (1:1), type fixed at creation, own accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.ledger.models import LedgerProject
+from datamill.ledger.orders import order_row
+from datamill.ledger.schemas import ProjectOut
+from datamill.production.models import Project
+
+__all__ = [
+    "change_project_type",
+    "get_ledger_project",
+    "ledger_project_row",
+    "list_ledger_projects",
+    "open_ledger_project",
+]
+
+
+def open_ledger_project(
+    session: Session, production_project_id: int, *, order_id: int | None = None,
+    is_major: bool = False, actor_id: int | None = None,
+) -> ProjectOut:
+    """Open the accounts of a production project, matched to its order.
+
+    The type is copied from the production project (fixed by its spec). Custom and
+    processing-only projects need a custom-service order; product development has none.
+    """
+    prod = session.get(Project, production_project_id)
+    if prod is None:
+        raise NotFound(f"no production project with id {production_project_id}",
+                       project_id=production_project_id)
+    existing = session.scalars(
+        select(LedgerProject).where(LedgerProject.production_project_id == production_project_id)
+    ).first()
+    if existing is not None:
+        raise Conflict(f"production project {prod.name!r} already has ledger project "
+                       f"{existing.id}", ledger_project_id=existing.id)
+    if prod.project_type == "product_development":
+        if order_id is not None:
+            raise InvalidInput(
+                f"project {prod.name!r} is product development (R&D expense): it has no "
+                "performance order; licence orders are recognised with recognise_licence",
+                field="order_id")
+    else:
+        if order_id is None:
+            raise InvalidInput(f"project {prod.name!r} is {prod.project_type}: give the "
+                               "performance order it fulfils", field="order_id")
+        order = order_row(session, order_id)
+        if order.offering != "custom":
+            raise InvalidInput(f"order {order.number} is a {order.offering} order; a "
+                               f"{prod.project_type} project fulfils a custom order",
+                               field="order_id")
+        taken = session.scalars(
+            select(LedgerProject).where(LedgerProject.order_id == order_id)
+        ).first()
+        if taken is not None:
+            raise Conflict(f"order {order.number} already has project {taken.id}; one "
+                           "performance order → exactly one project", order_id=order_id)
+    row = LedgerProject(production_project_id=production_project_id, order_id=order_id,
+                        project_type=prod.project_type, is_major=is_major)
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.project.opened",
+                 object_type="ledger_project", object_id=row.id, project_id=prod.id,
+                 data={"order_id": order_id, "project_type": row.project_type})
+    return ProjectOut.model_validate(row)
+
+
+def ledger_project_row(session: Session, project_id: int) -> LedgerProject:
+    row = session.get(LedgerProject, project_id)
+    if row is None:
+        raise NotFound(f"no ledger project with id {project_id}", project_id=project_id)
+    return row
+
+
+def get_ledger_project(session: Session, project_id: int) -> ProjectOut:
+    return ProjectOut.model_validate(ledger_project_row(session, project_id))
+
+
+def list_ledger_projects(session: Session) -> list[ProjectOut]:
+    rows = session.scalars(select(LedgerProject).order_by(LedgerProject.id))
+    return [ProjectOut.model_validate(r) for r in rows]
+
+
+def change_project_type(session: Session, project_id: int, new_type: str) -> ProjectOut:
+    """Always refused for a different type: the type is chosen once, at set-up (§6.2)."""
+    row = ledger_project_row(session, project_id)
+    if new_type != row.project_type:
+        raise Conflict(
+            f"project {project_id} is {row.project_type}; a project's type is fixed at "
+            f"creation and cannot become {new_type}. Open a separate project instead",
+            project_id=project_id)
+    return ProjectOut.model_validate(row)

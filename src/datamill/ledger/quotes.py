@@ -1,0 +1,41 @@
+"""Cost-plus quotes (成本加成): estimated cost from a draft budget + a guidance gross margin."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy.orm import Session
+
+from datamill.core.errors import InvalidInput, NotFound
+from datamill.ledger._types import to_cents
+from datamill.ledger.models import LedgerBudget
+from datamill.ledger.schemas import QuoteOut
+
+__all__ = ["cost_plus_price", "quote_from_budget"]
+
+
+def cost_plus_price(cost: Decimal, guidance_margin: Decimal) -> Decimal:
+    """The price excl. VAT whose gross margin on ``cost`` is ``guidance_margin``.
+
+    >>> cost_plus_price(Decimal("60000"), Decimal("0.40"))
+    Decimal('100000.00')
+    """
+    if not Decimal(0) <= guidance_margin < Decimal(1):
+        raise InvalidInput(f"guidance margin must be in [0, 1), not {guidance_margin}",
+                           field="guidance_margin")
+    return (cost / (1 - guidance_margin)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def quote_from_budget(
+    session: Session, budget_id: int, guidance_margin: Decimal | str,
+    *, vat_rate: Decimal | str = "0.06",
+) -> QuoteOut:
+    """Quote from any budget version (usually a draft, before the contract is signed)."""
+    budget = session.get(LedgerBudget, budget_id)
+    if budget is None:
+        raise NotFound(f"no budget with id {budget_id}", budget_id=budget_id)
+    margin, rate = Decimal(guidance_margin), Decimal(vat_rate)
+    price = cost_plus_price(budget.total, margin)
+    vat = to_cents(price * rate)
+    return QuoteOut(estimated_cost=budget.total, guidance_margin=margin, price_excl_vat=price,
+                    vat_rate=rate, vat=vat, price_incl_vat=price + vat)

@@ -1,0 +1,300 @@
+"""Revenue and cost recognition from customer acceptance, and final accounts.
+
+Driven by production's ``delivery.accepted`` domain events (accepted duration / utterances):
+
+* types 1 and 2 recognise 100 % of the order at final acceptance (the accepted volume reaches
+  the order's total, or :func:`record_final_acceptance`), carrying the WIP incurred so far;
+* type 3 recognises, per accepted batch, completion × estimated total revenue − revenue already
+  recognised (completion = accepted volume / total volume) and carries estimated total cost
+  (the approved budget) × completion − cost already carried;
+* catalog licences are recognised at delivery + the buyer's acceptance (:func:`recognise_licence`).
+
+Invoices never create revenue. Until recognition, custom costs sit in WIP; at final accounts
+(:func:`close_project`) what is left in WIP is carried (the true-up of estimate vs actual).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.ledger._balances import (
+    WIP_TYPES,
+    accepted_volume,
+    approved_budget,
+    carried_cost,
+    provision_balance,
+    recognised_revenue,
+    wip_balance,
+)
+from datamill.ledger._types import to_cents, to_decimal
+from datamill.ledger.models import (
+    LedgerAcceptance,
+    LedgerCost,
+    LedgerImpairment,
+    LedgerOrder,
+    LedgerProject,
+    LedgerRecognition,
+)
+from datamill.ledger.orders import order_row
+from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.schemas import AcceptanceRunOut, ProjectOut, RecognitionOut
+from datamill.production.models import Delivery, DomainEvent
+
+__all__ = [
+    "Type3Step",
+    "close_project",
+    "list_recognitions",
+    "process_acceptance_events",
+    "recognise_licence",
+    "record_final_acceptance",
+    "type3_step",
+]
+
+MS_PER_HOUR = Decimal(3_600_000)
+
+
+class Type3Step(NamedTuple):
+    completion: Decimal
+    revenue: Decimal
+    cost: Decimal
+
+
+def type3_step(
+    *, total_revenue: Decimal, estimated_total_cost: Decimal, total_volume: Decimal,
+    accepted_volume: Decimal, revenue_so_far: Decimal, cost_so_far: Decimal,
+) -> Type3Step:
+    """One period's percentage-of-completion recognition (cumulative amounts rounded to cents).
+
+    >>> type3_step(total_revenue=Decimal(1000), estimated_total_cost=Decimal(600),
+    ...            total_volume=Decimal(10), accepted_volume=Decimal(4),
+    ...            revenue_so_far=Decimal(0), cost_so_far=Decimal(0))
+    Type3Step(completion=Decimal('0.400000'), revenue=Decimal('400.00'), cost=Decimal('240.00'))
+    """
+    if total_volume <= 0:
+        raise InvalidInput("total volume must be positive", field="total_volume")
+    if not 0 <= accepted_volume <= total_volume:
+        raise InvalidInput(f"accepted volume {accepted_volume} outside 0..{total_volume}",
+                           field="accepted_volume")
+    share = accepted_volume / total_volume
+    revenue = to_cents(total_revenue * accepted_volume / total_volume) - revenue_so_far
+    cost = to_cents(estimated_total_cost * accepted_volume / total_volume) - cost_so_far
+    return Type3Step(to_decimal(share, 6), revenue, cost)
+
+
+def _event_volume(order: LedgerOrder, payload: dict[str, object]) -> Decimal:
+    if order.volume_unit == "hours":
+        return to_decimal(Decimal(int(str(payload.get("accepted_duration_ms", 0)))) / MS_PER_HOUR, 4)
+    if order.volume_unit == "utterances":
+        return Decimal(int(str(payload.get("accepted_utterances", 0))))
+    return Decimal(1)  # databases: one accepted delivery is one database
+
+
+def _recognise_final(
+    session: Session, order: LedgerOrder, project: LedgerProject, on: date,
+    acceptance_id: int | None,
+) -> LedgerRecognition:
+    rec = LedgerRecognition(
+        order_id=order.id, project_id=project.id, recognised_on=on, basis="final_acceptance",
+        revenue=order.amount_cny - recognised_revenue(session, order.id),
+        cost=wip_balance(session, project, upto=on), completion=Decimal(1),
+        acceptance_id=acceptance_id,
+    )
+    order.status, order.final_accepted_on = "accepted", on
+    session.add(rec)
+    session.flush()
+    return rec
+
+
+def _apply_acceptance(
+    session: Session, order: LedgerOrder, project: LedgerProject, acc: LedgerAcceptance,
+) -> LedgerRecognition | None:
+    cum = accepted_volume(session, order.id)
+    if order.acceptance_type in (1, 2):
+        if cum == order.total_volume:
+            return _recognise_final(session, order, project, acc.accepted_on, acc.id)
+        return None
+    budget = approved_budget(session, project.id)
+    if budget is None:
+        raise Conflict(f"project {project.id} has no approved budget: type-3 recognition needs "
+                       "the estimated total cost", project_id=project.id)
+    step = type3_step(
+        total_revenue=order.amount_cny, estimated_total_cost=budget.total,
+        total_volume=order.total_volume, accepted_volume=cum,
+        revenue_so_far=recognised_revenue(session, order.id),
+        cost_so_far=carried_cost(session, project.id))
+    rec = LedgerRecognition(order_id=order.id, project_id=project.id,
+                            recognised_on=acc.accepted_on, basis="batch_acceptance",
+                            revenue=step.revenue, cost=step.cost, completion=step.completion,
+                            acceptance_id=acc.id)
+    if cum == order.total_volume:
+        order.status, order.final_accepted_on = "accepted", acc.accepted_on
+    session.add(rec)
+    session.flush()
+    return rec
+
+
+def _add_acceptance(
+    session: Session, order: LedgerOrder, volume: Decimal, on: date, *,
+    event_id: int | None = None, delivery_id: int | None = None,
+) -> LedgerAcceptance:
+    if order.status != "open":
+        raise Conflict(f"order {order.number} is already {order.status}; it accepts no more "
+                       "volume", order_id=order.id)
+    cum = accepted_volume(session, order.id)
+    if cum + volume > order.total_volume:
+        raise InvalidInput(
+            f"accepting {volume} {order.volume_unit} brings order {order.number} to "
+            f"{cum + volume}, above its total volume {order.total_volume}; correct the "
+            "acceptance report or amend the order", order_id=order.id, event_id=event_id)
+    acc = LedgerAcceptance(order_id=order.id, domain_event_id=event_id, delivery_id=delivery_id,
+                           volume=volume, accepted_on=on)
+    session.add(acc)
+    session.flush()
+    return acc
+
+
+def process_acceptance_events(session: Session, *, actor_id: int | None = None) -> AcceptanceRunOut:
+    """Consume new ``delivery.accepted`` events of projects with ledger accounts (idempotent).
+
+    One bad event (e.g. more volume than the order holds) refuses the whole run: nothing is
+    recorded, and the error names the event and order.
+    """
+    done = select(LedgerAcceptance.domain_event_id).where(
+        LedgerAcceptance.domain_event_id.is_not(None))
+    events = session.scalars(select(DomainEvent).where(
+        DomainEvent.type == "delivery.accepted", DomainEvent.id.not_in(done))
+        .order_by(DomainEvent.id)).all()
+    made: list[RecognitionOut] = []
+    count = 0
+    for ev in events:
+        project = session.scalars(select(LedgerProject).where(
+            LedgerProject.production_project_id == ev.project_id)).first()
+        if project is None or project.order_id is None:
+            continue  # no accounts (yet): picked up once the project is opened in the ledger
+        order = order_row(session, project.order_id)
+        delivery_id = ev.payload.get("delivery_id")
+        delivery = session.get(Delivery, delivery_id) if delivery_id else None
+        stamp = delivery.accepted_at if delivery and delivery.accepted_at else ev.created_at
+        acc = _add_acceptance(session, order, _event_volume(order, ev.payload), stamp.date(),
+                              event_id=ev.id, delivery_id=delivery.id if delivery else None)
+        count += 1
+        rec = _apply_acceptance(session, order, project, acc)
+        record_audit(session, actor_id=actor_id, action="ledger.acceptance.recorded",
+                     object_type="ledger_order", object_id=order.id,
+                     project_id=project.production_project_id,
+                     data={"event_id": ev.id, "volume": str(acc.volume),
+                           "revenue": str(rec.revenue) if rec else "0",
+                           "cost": str(rec.cost) if rec else "0"})
+        if rec is not None:
+            made.append(RecognitionOut.model_validate(rec))
+    return AcceptanceRunOut(acceptances=count, recognitions=made)
+
+
+def record_final_acceptance(
+    session: Session, order_id: int, accepted_on: date, *, actor_id: int | None = None
+) -> RecognitionOut:
+    """The customer's final acceptance report of a type 1/2 order (100 % recognised)."""
+    order = order_row(session, order_id)
+    if order.acceptance_type == 3:
+        raise InvalidInput(f"order {order.number} is type 3: it is recognised batch by batch "
+                           "from accepted volume", field="acceptance_type")
+    if order.offering != "custom":
+        raise InvalidInput(f"order {order.number} is a licence: use recognise_licence")
+    if order.status != "open":
+        raise Conflict(f"order {order.number} is already {order.status}")
+    project = session.scalars(select(LedgerProject).where(
+        LedgerProject.order_id == order_id)).first()
+    if project is None:
+        raise Conflict(f"order {order.number} has no project: costs and WIP live on a project")
+    rec = _recognise_final(session, order, project, accepted_on, None)
+    record_audit(session, actor_id=actor_id, action="ledger.order.final_acceptance",
+                 object_type="ledger_order", object_id=order.id,
+                 data={"revenue": str(rec.revenue), "cost": str(rec.cost)})
+    return RecognitionOut.model_validate(rec)
+
+
+def recognise_licence(
+    session: Session, order_id: int, *, delivered_on: date, accepted_on: date,
+    actor_id: int | None = None,
+) -> RecognitionOut:
+    """A catalog licence: revenue at a point in time, on delivery + the buyer's acceptance.
+
+    Its development was expensed as R&D, so no cost is carried."""
+    order = order_row(session, order_id)
+    if order.offering != "product_licence":
+        raise InvalidInput(f"order {order.number} is {order.offering}, not a product licence")
+    if order.status != "open":
+        raise Conflict(f"licence order {order.number} is already {order.status}")
+    if accepted_on < delivered_on:
+        raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")
+    rec = LedgerRecognition(order_id=order.id, recognised_on=accepted_on, basis="licence",
+                            revenue=order.amount_cny, cost=Decimal(0), completion=Decimal(1))
+    order.status, order.final_accepted_on = "accepted", accepted_on
+    session.add(rec)
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.licence.recognised",
+                 object_type="ledger_order", object_id=order.id,
+                 data={"revenue": str(rec.revenue), "delivered_on": delivered_on.isoformat()})
+    return RecognitionOut.model_validate(rec)
+
+
+def close_project(
+    session: Session, project_id: int, closed_on: date, *, actor_id: int | None = None
+) -> ProjectOut:
+    """Final accounts: every expense in, the order accepted; carry what is left in WIP, release
+    any impairment provision, and lock the project against further costs."""
+    project = ledger_project_row(session, project_id)
+    if project.status == "closed":
+        raise Conflict(f"project {project_id} was closed on {project.closed_on}")
+    pending = session.scalars(select(LedgerCost.id).where(
+        LedgerCost.project_id == project_id, LedgerCost.status == "pending_approval")).all()
+    if pending:
+        raise Conflict(f"costs {pending} of project {project_id} still await over-budget "
+                       "approval: every expense must be in before final accounts")
+    later = session.scalars(select(LedgerCost.id).where(
+        LedgerCost.project_id == project_id, LedgerCost.status == "posted",
+        LedgerCost.incurred_on > closed_on)).all()
+    if later:
+        raise InvalidInput(f"costs {later} are dated after {closed_on}; close on or after "
+                           "the last cost's date", field="closed_on")
+    order = session.get(LedgerOrder, project.order_id) if project.order_id else None
+    if project.project_type in WIP_TYPES:
+        if order is None or order.status != "accepted":
+            raise Conflict(f"order of project {project_id} is not finally accepted; final "
+                           "accounts follow the customer's acceptance")
+        rest = wip_balance(session, project, upto=closed_on)
+        if rest:
+            session.add(LedgerRecognition(
+                order_id=order.id, project_id=project.id, recognised_on=closed_on,
+                basis="final_accounts", revenue=Decimal(0), cost=rest, completion=Decimal(1)))
+        provided = provision_balance(session, project.id)
+        if provided:
+            session.add(LedgerImpairment(
+                project_id=project.id, period_end=closed_on, wip=Decimal(0),
+                contract_amount=Decimal(0), cost_to_complete=Decimal(0), taxes=Decimal(0),
+                nrv=Decimal(0), provision=Decimal(0), change=-provided,
+                reason="released at final accounts", created_by=actor_id))
+    if order is not None:
+        order.status = "closed"
+    project.status, project.closed_on = "closed", closed_on
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.project.closed",
+                 object_type="ledger_project", object_id=project.id,
+                 project_id=project.production_project_id, data={"closed_on": closed_on.isoformat()})
+    return ProjectOut.model_validate(project)
+
+
+def list_recognitions(session: Session, order_id: int | None = None) -> list[RecognitionOut]:
+    q = select(LedgerRecognition).order_by(LedgerRecognition.recognised_on, LedgerRecognition.id)
+    if order_id is not None:
+        if session.get(LedgerOrder, order_id) is None:
+            raise NotFound(f"no performance order with id {order_id}")
+        q = q.where(LedgerRecognition.order_id == order_id)
+    return [RecognitionOut.model_validate(r) for r in session.scalars(q)]

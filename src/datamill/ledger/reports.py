@@ -1,0 +1,176 @@
+"""Reports computed from the same rows the journal is derived from (so they reconcile).
+
+Date ranges are inclusive: ``date_from <= d <= date_to``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.ledger._balances import (
+    WIP_TYPES,
+    approved_budget,
+    carried_cost,
+    incurred_cost,
+    wip_balance,
+)
+from datamill.ledger._types import to_decimal
+from datamill.ledger.models import (
+    LedgerAcceptance,
+    LedgerBudgetLine,
+    LedgerContract,
+    LedgerCost,
+    LedgerCustomer,
+    LedgerOrder,
+    LedgerProject,
+    LedgerRecognition,
+)
+from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.schemas import (
+    BudgetVsActualLine,
+    BudgetVsActualOut,
+    MarginRow,
+    MonthRow,
+    UnitEconomicsRow,
+    WipRow,
+)
+from datamill.ledger.settings import LedgerSettings
+
+__all__ = [
+    "budget_vs_actual",
+    "margin_report",
+    "monthly_summary",
+    "unit_economics",
+    "wip_rollforward",
+]
+
+ZERO = Decimal(0)
+
+
+def _pct(num: Decimal, den: Decimal) -> Decimal | None:
+    return to_decimal(num / den, 6) if den else None
+
+
+def margin_report(
+    session: Session, date_from: date, date_to: date, *, settings: LedgerSettings | None = None
+) -> list[MarginRow]:
+    """Revenue, cost and gross margin by line × offering × domestic/overseas × customer type."""
+    home = (settings or LedgerSettings()).home_country
+    rows = session.execute(
+        select(LedgerOrder.business_line, LedgerOrder.offering, LedgerCustomer.country,
+               LedgerCustomer.customer_type, func.sum(LedgerRecognition.revenue),
+               func.sum(LedgerRecognition.cost))
+        .join(LedgerOrder, LedgerOrder.id == LedgerRecognition.order_id)
+        .join(LedgerContract, LedgerContract.id == LedgerOrder.contract_id)
+        .join(LedgerCustomer, LedgerCustomer.id == LedgerContract.customer_id)
+        .where(LedgerRecognition.recognised_on >= date_from,
+               LedgerRecognition.recognised_on <= date_to)
+        .group_by(LedgerOrder.business_line, LedgerOrder.offering, LedgerCustomer.country,
+                  LedgerCustomer.customer_type)
+    ).all()
+    acc: dict[tuple[str, str, str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for line, offering, country, ctype, revenue, cost in rows:
+        key = (line, offering, "domestic" if country == home else "overseas", ctype)
+        acc[key][0] += Decimal(revenue or 0)
+        acc[key][1] += Decimal(cost or 0)
+    return [
+        MarginRow(business_line=k[0], offering=k[1], region=k[2], customer_type=k[3],
+                  revenue=rev, cost=cost, margin=rev - cost, margin_pct=_pct(rev - cost, rev))
+        for k, (rev, cost) in sorted(acc.items())
+    ]
+
+
+def unit_economics(session: Session, date_from: date, date_to: date) -> list[UnitEconomicsRow]:
+    """Price and cost per accepted audio hour, per order measured in hours."""
+    out: list[UnitEconomicsRow] = []
+    for order in session.scalars(select(LedgerOrder).where(LedgerOrder.volume_unit == "hours")
+                                 .order_by(LedgerOrder.id)):
+        hours = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
+            LedgerAcceptance.order_id == order.id, LedgerAcceptance.accepted_on >= date_from,
+            LedgerAcceptance.accepted_on <= date_to)) or 0)
+        rev, cost = session.execute(
+            select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
+            .where(LedgerRecognition.order_id == order.id,
+                   LedgerRecognition.recognised_on >= date_from,
+                   LedgerRecognition.recognised_on <= date_to)).one()
+        rev, cost = Decimal(rev or 0), Decimal(cost or 0)
+        if not hours and not rev and not cost:
+            continue
+        out.append(UnitEconomicsRow(
+            order_id=order.id, order_number=order.number, accepted_hours=hours, revenue=rev,
+            cost=cost, price_per_hour=to_decimal(rev / hours, 2) if hours else None,
+            cost_per_hour=to_decimal(cost / hours, 2) if hours else None))
+    return out
+
+
+def wip_rollforward(session: Session, date_from: date, date_to: date) -> list[WipRow]:
+    """Per custom project: opening + incurred − carried = closing, and spend vs estimate."""
+    before = date_from - timedelta(days=1)
+    out: list[WipRow] = []
+    for p in session.scalars(select(LedgerProject).where(
+            LedgerProject.project_type.in_(WIP_TYPES)).order_by(LedgerProject.id)):
+        opening = wip_balance(session, p, upto=before)
+        incurred = incurred_cost(session, p.id, after=before, upto=date_to)
+        carried = carried_cost(session, p.id, after=before, upto=date_to)
+        budget = approved_budget(session, p.id)
+        est = budget.total if budget else None
+        spent = incurred_cost(session, p.id, upto=date_to)
+        out.append(WipRow(project_id=p.id, opening=opening, incurred=incurred, carried=carried,
+                          closing=opening + incurred - carried, estimated_total_cost=est,
+                          spent_pct=_pct(spent, est) if est else None))
+    return out
+
+
+def _month_end(year: int, month: int) -> date:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def monthly_summary(session: Session, year: int) -> list[MonthRow]:
+    """Revenue, carried cost, margin, R&D expense and closing WIP for each month of ``year``."""
+    rd_ids = session.scalars(select(LedgerProject.id).where(
+        LedgerProject.project_type.not_in(WIP_TYPES))).all()
+    wip_projects = session.scalars(select(LedgerProject).where(
+        LedgerProject.project_type.in_(WIP_TYPES))).all()
+    out: list[MonthRow] = []
+    for m in range(1, 13):
+        start, end = date(year, m, 1), _month_end(year, m)
+        rev, cost = session.execute(
+            select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
+            .where(LedgerRecognition.recognised_on >= start,
+                   LedgerRecognition.recognised_on <= end)).one()
+        rd = session.scalar(select(func.sum(LedgerCost.amount)).where(
+            LedgerCost.project_id.in_(rd_ids), LedgerCost.status == "posted",
+            LedgerCost.incurred_on >= start, LedgerCost.incurred_on <= end)) if rd_ids else None
+        rev, cost = Decimal(rev or 0), Decimal(cost or 0)
+        wip = sum((wip_balance(session, p, upto=end) for p in wip_projects), ZERO)
+        out.append(MonthRow(month=f"{year}-{m:02d}", revenue=rev, cost=cost, margin=rev - cost,
+                            rd_expense=Decimal(rd or 0), wip_closing=wip))
+    return out
+
+
+def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
+    """Approved budget lines against posted spend, per (stage, category)."""
+    ledger_project_row(session, project_id)
+    budget = approved_budget(session, project_id)
+    lines: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    if budget is not None:
+        for ln in session.scalars(select(LedgerBudgetLine).where(
+                LedgerBudgetLine.budget_id == budget.id)):
+            lines[(ln.stage, ln.category)][0] += ln.amount
+    for stage, category, amount in session.execute(
+            select(LedgerCost.stage, LedgerCost.category, func.sum(LedgerCost.amount))
+            .where(LedgerCost.project_id == project_id, LedgerCost.status == "posted")
+            .group_by(LedgerCost.stage, LedgerCost.category)):
+        lines[(stage, category)][1] += Decimal(amount or 0)
+    rows = [BudgetVsActualLine(stage=s, category=c, budget=b, actual=a, variance=b - a)
+            for (s, c), (b, a) in sorted(lines.items())]
+    total_b = budget.total if budget else ZERO
+    total_a = sum((r.actual for r in rows), ZERO)
+    return BudgetVsActualOut(project_id=project_id, budget_total=total_b, actual_total=total_a,
+                             spent_pct=_pct(total_a, total_b), lines=rows)

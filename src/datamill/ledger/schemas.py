@@ -1,0 +1,241 @@
+"""Pydantic views of ledger objects returned across face boundaries (Decimal money)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AcceptanceRunOut",
+    "BudgetIn",
+    "BudgetLineIn",
+    "BudgetLineOut",
+    "BudgetOut",
+    "BudgetVsActualLine",
+    "BudgetVsActualOut",
+    "ContractOut",
+    "CostOut",
+    "CustomerOut",
+    "ImpairmentOut",
+    "JournalLine",
+    "MarginRow",
+    "MonthRow",
+    "OrderOut",
+    "ProjectOut",
+    "QuoteOut",
+    "RecognitionOut",
+    "UnitEconomicsRow",
+    "WipRow",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CustomerOut(_Out):
+    id: int
+    name: str
+    customer_type: str
+    country: str
+    credit_grade: str
+
+
+class ContractOut(_Out):
+    id: int
+    number: str
+    customer_id: int
+    kind: str
+    currency: str
+    signed_on: date
+    status: str
+
+
+class OrderOut(_Out):
+    id: int
+    contract_id: int
+    number: str
+    business_line: str
+    offering: str
+    currency: str
+    amount: Decimal
+    fx_rate: Decimal
+    amount_cny: Decimal
+    vat_rate: Decimal
+    total_volume: Decimal
+    volume_unit: str
+    acceptance_type: int
+    status: str
+    final_accepted_on: date | None
+
+
+class ProjectOut(_Out):
+    id: int
+    production_project_id: int
+    order_id: int | None
+    project_type: str
+    is_major: bool
+    status: str
+    closed_on: date | None
+
+
+class BudgetLineIn(BaseModel):
+    """One stage's line: ``quantity`` × ``unit_price`` (use the helpers for collection/annotation)."""
+
+    stage: str = Field(min_length=1, max_length=32)
+    category: str
+    quantity: Decimal = Field(ge=0)
+    unit: str = Field("hours", max_length=16)
+    unit_price: Decimal = Field(ge=0)
+    description: str = ""
+
+
+class BudgetIn(BaseModel):
+    lines: list[BudgetLineIn] = Field(min_length=1)
+
+
+class BudgetLineOut(_Out):
+    id: int
+    stage: str
+    category: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+    description: str
+
+
+class BudgetOut(BaseModel):
+    id: int
+    project_id: int
+    version: int
+    status: str
+    total: Decimal
+    required_levels: int
+    level_reasons: list[str]
+    approved_levels: int
+    next_role: str | None
+    budgeted_margin: Decimal | None
+    lines: list[BudgetLineOut]
+
+
+class CostOut(_Out):
+    id: int
+    project_id: int
+    stage: str
+    category: str
+    amount: Decimal
+    source_ref: str
+    supplier: str | None
+    incurred_on: date
+    status: str
+    over_budget: bool
+
+
+class RecognitionOut(_Out):
+    id: int
+    order_id: int | None
+    project_id: int | None
+    recognised_on: date
+    basis: str
+    revenue: Decimal
+    cost: Decimal
+    completion: Decimal
+
+
+class AcceptanceRunOut(BaseModel):
+    acceptances: int
+    recognitions: list[RecognitionOut]
+
+
+class ImpairmentOut(_Out):
+    id: int
+    project_id: int
+    period_end: date
+    wip: Decimal
+    contract_amount: Decimal
+    cost_to_complete: Decimal
+    taxes: Decimal
+    nrv: Decimal
+    provision: Decimal
+    change: Decimal
+    reason: str
+
+
+class QuoteOut(BaseModel):
+    estimated_cost: Decimal
+    guidance_margin: Decimal
+    price_excl_vat: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    price_incl_vat: Decimal
+
+
+class MarginRow(BaseModel):
+    business_line: str
+    offering: str
+    region: str
+    customer_type: str
+    revenue: Decimal
+    cost: Decimal
+    margin: Decimal
+    margin_pct: Decimal | None
+
+
+class UnitEconomicsRow(BaseModel):
+    order_id: int
+    order_number: str
+    accepted_hours: Decimal
+    revenue: Decimal
+    cost: Decimal
+    price_per_hour: Decimal | None
+    cost_per_hour: Decimal | None
+
+
+class WipRow(BaseModel):
+    project_id: int
+    opening: Decimal
+    incurred: Decimal
+    carried: Decimal
+    closing: Decimal
+    estimated_total_cost: Decimal | None
+    spent_pct: Decimal | None
+
+
+class MonthRow(BaseModel):
+    month: str
+    revenue: Decimal
+    cost: Decimal
+    margin: Decimal
+    rd_expense: Decimal
+    wip_closing: Decimal
+
+
+class BudgetVsActualLine(BaseModel):
+    stage: str
+    category: str
+    budget: Decimal
+    actual: Decimal
+    variance: Decimal
+
+
+class BudgetVsActualOut(BaseModel):
+    project_id: int
+    budget_total: Decimal
+    actual_total: Decimal
+    spent_pct: Decimal | None
+    lines: list[BudgetVsActualLine]
+
+
+class JournalLine(BaseModel):
+    entry: str
+    date: date
+    account: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+    project_id: int | None
+    order_id: int | None
+    memo: str

@@ -1,0 +1,86 @@
+"""Building blocks for ledger tests: approvers, production projects, accepted deliveries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from datamill.compliance.users import create_user
+from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
+from datamill.ledger.projects import open_ledger_project
+from datamill.ledger.schemas import BudgetOut
+from datamill.production.delivery import record_acceptance
+from datamill.production.models import Batch, Delivery
+from datamill.production.projects import create_project
+
+ROLES = ["dept_manager", "vp", "finance_reviewer", "finance_manager", "cfo", "finance_head"]
+
+
+def make_approvers(s: Session) -> dict[str, int]:
+    """One user per ledger approval role; returns role → user id."""
+    ids = {}
+    for role in ROLES:
+        u = create_user(s, f"ap-{role}", "password1", "project_manager")
+        register_approver(s, u.id, role)
+        ids[role] = u.id
+    return ids
+
+
+def production_project(s: Session, name: str, project_type: str = "custom_service") -> int:
+    spec: dict[str, Any] = {
+        "name": name, "modality": "speech.asr", "language": "zh-CN",
+        "project_type": project_type, "stages": ["annotate", "review"],
+        "sampling": {"aql": 2.5}, "requirements": {},
+    }
+    return create_project(s, spec).id
+
+
+def ledger_project(
+    s: Session, name: str, order_id: int | None, project_type: str = "custom_service",
+    **kw: Any,
+) -> tuple[int, int]:
+    """(production project id, ledger project id)."""
+    pid = production_project(s, name, project_type)
+    return pid, open_ledger_project(s, pid, order_id=order_id, **kw).id
+
+
+def approved_budget(
+    s: Session, project_id: int, lines: list[dict[str, Any]], approvers: dict[str, int]
+) -> BudgetOut:
+    b = create_budget(s, project_id, lines)
+    b = submit_budget(s, b.id)
+    while b.status == "submitted":
+        assert b.next_role is not None
+        b = approve_budget(s, b.id, approvers[b.next_role])
+    assert b.status == "approved"
+    return b
+
+
+def line(stage: str, category: str, quantity: str, unit_price: str, unit: str = "hours") -> dict[str, Any]:
+    return {"stage": stage, "category": category, "quantity": Decimal(quantity),
+            "unit_price": Decimal(unit_price), "unit": unit}
+
+
+def accept_delivery(
+    s: Session, monkeypatch: pytest.MonkeyPatch, production_project_id: int, hours: str,
+    on: date,
+) -> int:
+    """A delivered batch that the customer accepts on ``on`` (via production's own service)."""
+    batch = Batch(project_id=production_project_id, name=f"batch-{on.isoformat()}",
+                  status="delivered")
+    s.add(batch)
+    s.flush()
+    ms = int(Decimal(hours) * 3_600_000)
+    d = Delivery(batch_id=batch.id, project_id=production_project_id, path="/tmp/pkg",  # noqa: S108
+                 datasheet={"duration_ms": ms}, delivered_hours=float(hours),
+                 delivered_utterances=100)
+    s.add(d)
+    s.flush()
+    stamp = datetime(on.year, on.month, on.day, 10, tzinfo=UTC)
+    monkeypatch.setattr("datamill.production.delivery.utcnow", lambda: stamp)
+    record_acceptance(s, d.id, accepted_duration_ms=ms, accepted_utterances=100)
+    return d.id
