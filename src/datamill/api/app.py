@@ -71,6 +71,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     for router in DOMAIN_ROUTERS:
         app.include_router(router)
+    from datamill.web.routes import mount_web
+
+    mount_web(app)
     return app
 
 

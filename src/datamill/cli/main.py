@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli import data, delivery, ledger, project, quality, user, work
+from datamill.cli import data, delivery, ledger, project, quality, user, work, workforce
 from datamill.cli._common import console, get_runtime, handle_errors, out, progress_bar
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(quality.app, name="qc")
 app.add_typer(delivery.app, name="delivery")
 app.add_typer(user.app, name="user")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(workforce.app, name="workforce")
 
 
 @app.command("serve")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datamill.compliance.models
 import datamill.ledger.models
 import datamill.production.models
+import datamill.web.models
 import datamill.workforce.models  # noqa: F401
 
 __all__: list[str] = []

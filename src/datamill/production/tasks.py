@@ -6,6 +6,7 @@ people than the spec's overlap allows, however many claims race (SQLite and Post
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, case, exists, or_, select, update
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.registry import Registry
 from datamill.production.models import (
     Annotation,
     Item,
@@ -27,6 +29,7 @@ from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 
 __all__ = [
     "assign_package",
+    "check_claim_guards",
     "claim_next_task",
     "create_packages",
     "ensure_holds",
@@ -37,6 +40,18 @@ __all__ = [
 ]
 
 _READY = ("passed", "preannotated")
+ClaimGuard = Callable[[Session, User, int, str], None]
+_guards = Registry[ClaimGuard]("datamill.claim_guards")
+
+
+def check_claim_guards(session: Session, user: User, project_id: int, stage: str) -> None:
+    """Run every registered claim guard (e.g. workforce's qualification gate); each may refuse.
+
+    Guards come from the ``datamill.claim_guards`` entry-point group, so production never
+    imports the domains that police who may work.
+    """
+    for name in _guards.names():
+        _guards.get(name)(session, user, project_id, stage)
 
 
 def _ensure_tasks(session: Session, project: Project) -> int:
@@ -129,6 +144,7 @@ def assign_package(
         )
     ).first():
         raise InvalidInput(f"{user.username!r} is not a member of this project; add them first")
+    check_claim_guards(session, user, pkg.project_id, pkg.stage)
     pkg.assignee_id = user.id
     pkg.status = "assigned"
     record_audit(
@@ -165,6 +181,7 @@ def claim_next_task(session: Session, user: User, project_id: int, stage: str) -
     held = _held(session, user.id, project_id, stage)
     if held is not None:
         return task_view(session, held, user.id)
+    check_claim_guards(session, user, project_id, stage)
     mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
     candidate = (
         select(Task.id)

@@ -1,5 +1,318 @@
-"""Tables of the workforce domain (filled in by its issue)."""
+"""Tables of the workforce domain: vendors, workers, qualification, prices, settlement, points.
+
+Money is ``Decimal`` in Python and stored exactly as a scaled integer (``ScaledDecimal``):
+amounts in fen (scale 2), unit prices, quantities and rates in 1/10,000 (scale 4). Nothing is
+ever a float. Every table is prefixed ``wf_`` so the domain never collides with another one.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Dialect, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from datamill.core.clock import utcnow
+from datamill.db.base import Base
+
+__all__ = [
+    "GoldenTask",
+    "Grade",
+    "HourPoints",
+    "PackageHandoff",
+    "PriceEntry",
+    "QualificationAttempt",
+    "QualificationTest",
+    "ScaledDecimal",
+    "SettlementLine",
+    "SettlementSheet",
+    "SettlementUnit",
+    "Vendor",
+    "VendorEvaluation",
+    "Worker",
+    "WorkingMonth",
+]
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """An exact Decimal stored as an integer of ``10**-scale`` units (fen for scale 2)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int = 2) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.scale)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(int(value)).scaleb(-self.scale)
+
+
+def _money() -> Any:
+    return mapped_column(ScaledDecimal(2), default=Decimal("0.00"))
+
+
+class Vendor(Base):
+    """A supplier: company, overseas studio or individual (个人供应商) + framework agreement.
+
+    ``qualified`` is its place on the qualified-supplier list (合格供应商名录); only qualified
+    vendors get packages or settlement sheets. ``fee_rate`` is the management fee share.
+    """
+
+    __tablename__ = "wf_vendors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    licence_no: Mapped[str | None] = mapped_column(String(64), default=None)
+    contact: Mapped[str | None] = mapped_column(String(200), default=None)
+    agreement_no: Mapped[str | None] = mapped_column(String(64), default=None)
+    agreement_signed_on: Mapped[date | None] = mapped_column(default=None)
+    fee_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
+    settlement_cycle: Mapped[str] = mapped_column(String(16), default="weekly")
+    qualified: Mapped[bool] = mapped_column(default=False)
+    qualified_at: Mapped[datetime | None] = mapped_column(default=None)
+    qualification_note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Grade(Base):
+    """An in-house grade (级别) and the price of one hour point at that grade."""
+
+    __tablename__ = "wf_grades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    point_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+
+
+class Worker(Base):
+    """A person who works: in-house (``vendor_id`` None, with a grade) or a vendor's worker.
+
+    Skills are lists: BCP-47 ``languages``, ``modalities`` (e.g. ``speech.asr``), ``domains``
+    (medical, finance ...), ``devices``. ``is_manager`` marks a vendor's manager, who sees and
+    distributes only their own vendor's people and packages.
+    """
+
+    __tablename__ = "wf_workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    vendor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wf_vendors.id"), index=True, default=None
+    )
+    is_manager: Mapped[bool] = mapped_column(default=False)
+    grade_id: Mapped[int | None] = mapped_column(ForeignKey("wf_grades.id"), default=None)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    modalities: Mapped[list[Any]] = mapped_column(default=list)
+    domains: Mapped[list[Any]] = mapped_column(default=list)
+    devices: Mapped[list[Any]] = mapped_column(default=list)
+    identity_verified_at: Mapped[datetime | None] = mapped_column(default=None)
+    identity_ref: Mapped[str | None] = mapped_column(String(64), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QualificationTest(Base):
+    """A project's qualification test (培训考核): golden tasks and a pass threshold on a metric."""
+
+    __tablename__ = "wf_qualification_tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
+    metric: Mapped[str] = mapped_column(String(40))
+    pass_threshold: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GoldenTask(Base):
+    """One item of the project with its known answer (never shown to the person tested)."""
+
+    __tablename__ = "wf_golden_tasks"
+    __table_args__ = (UniqueConstraint("test_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    reference_text: Mapped[str] = mapped_column(Text)
+
+
+class QualificationAttempt(Base):
+    __tablename__ = "wf_qualification_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
+    score: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    passed: Mapped[bool] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PackageHandoff(Base):
+    """A work package handed to a vendor (its manager then distributes it to their workers)."""
+
+    __tablename__ = "wf_package_handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("work_packages.id"), unique=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("wf_vendors.id"), index=True)
+    handed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    handed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PriceEntry(Base):
+    """One version of a unit price (业务采购价格体系); rows are appended, never updated.
+
+    Key: half-year (``2024H1``) × vendor (None = the general price) × stage × modality ×
+    language group; ``unit`` says what is counted (``hour`` of audio, ``item``). The effective
+    price of a key is its latest row. ``flagged`` marks a price more than 10% off its reference
+    (the previous half-year's general price, or for a vendor price the general one), which must
+    carry a written ``reason``.
+    """
+
+    __tablename__ = "wf_prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    half_year: Mapped[str] = mapped_column(String(6), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("wf_vendors.id"), default=None)
+    stage: Mapped[str] = mapped_column(String(32))
+    modality: Mapped[str] = mapped_column(String(32))
+    language_group: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    reference_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
+    deviation: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SettlementSheet(Base):
+    """An acceptance-settlement sheet (验收结算单) of one vendor for one period.
+
+    ``draft`` → ``vendor_confirmed`` → ``confirmed`` (both sides; immutable from here) →
+    ``settled`` (paid). A correction is a new sheet (``kind="correction"``) that names the one it
+    corrects. ``period_key`` (``weekly:2024-05-06``) is unique per vendor for regular sheets.
+    """
+
+    __tablename__ = "wf_settlement_sheets"
+    __table_args__ = (UniqueConstraint("vendor_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("wf_vendors.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="regular")
+    corrects_sheet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wf_settlement_sheets.id"), default=None
+    )
+    cycle: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date] = mapped_column()
+    period_end: Mapped[date] = mapped_column()
+    period_key: Mapped[str | None] = mapped_column(String(40), default=None)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    amount: Mapped[Decimal] = _money()
+    fee_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
+    fee: Mapped[Decimal] = _money()
+    gross: Mapped[Decimal] = _money()
+    tax_withheld: Mapped[Decimal] = _money()
+    net_payable: Mapped[Decimal] = _money()
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    vendor_confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    vendor_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    settled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    settled_at: Mapped[datetime | None] = mapped_column(default=None)
+    payment_ref: Mapped[str | None] = mapped_column(String(100), default=None)
+
+
+class SettlementLine(Base):
+    """Accepted volume of one worker × project × stage at one unit price (or an adjustment)."""
+
+    __tablename__ = "wf_settlement_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_sheets.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), default=None)
+    stage: Mapped[str | None] = mapped_column(String(32), default=None)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("wf_workers.id"), default=None)
+    unit: Mapped[str] = mapped_column(String(16))
+    items: Mapped[int] = mapped_column(default=0)
+    duration_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    amount: Mapped[Decimal] = _money()
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class SettlementUnit(Base):
+    """One accepted item-stage-person that a sheet pays for; unique, so nothing is paid twice."""
+
+    __tablename__ = "wf_settlement_units"
+    __table_args__ = (UniqueConstraint("item_id", "stage", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_sheets.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_lines.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    stage: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+
+
+class WorkingMonth(Base):
+    """The number of working days of a month when it differs from Monday–Friday (holidays)."""
+
+    __tablename__ = "wf_working_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    working_days: Mapped[int] = mapped_column()
+
+
+class HourPoints(Base):
+    """Hour points (工时积分) one in-house person books to one project in one month."""
+
+    __tablename__ = "wf_hour_points"
+    __table_args__ = (UniqueConstraint("worker_id", "project_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    points: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    point_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    cost: Mapped[Decimal] = _money()
+    booked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VendorEvaluation(Base):
+    """The yearly evaluation of a vendor, computed from data (recomputing replaces it)."""
+
+    __tablename__ = "wf_vendor_evaluations"
+    __table_args__ = (UniqueConstraint("vendor_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("wf_vendors.id"))
+    year: Mapped[int] = mapped_column()
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    score: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    rating: Mapped[str] = mapped_column(String(8))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

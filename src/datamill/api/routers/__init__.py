@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from datamill.api.routers import auth, delivery, ledger, projects, quality, users, work
+from datamill.api.routers import (
+    auth,
+    delivery,
+    ledger,
+    projects,
+    quality,
+    users,
+    work,
+    workforce,
+)
 
 __all__ = ["DOMAIN_ROUTERS", "ROUTERS"]
 
@@ -16,4 +25,4 @@ ROUTERS = (
 )
 
 # Business-domain routers carry their own /api/v1 prefix.
-DOMAIN_ROUTERS = (ledger.router,)
+DOMAIN_ROUTERS = (ledger.router, workforce.router)

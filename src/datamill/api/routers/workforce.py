@@ -1,0 +1,320 @@
+"""Workforce: vendors, workers, qualification, assignment, prices, settlement sheets, points.
+
+Authorisation lives in the workforce services (the vendor wall): a vendor manager reaching
+another vendor's data gets 403 and nothing changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+
+from datamill.api.app import API_PREFIX
+from datamill.api.deps import CurrentUser, SessionDep
+from datamill.compliance.users import get_user
+from datamill.production.schemas import PackageOut
+from datamill.workforce import (
+    assignment,
+    hour_points,
+    performance,
+    pricing,
+    qualification,
+    settlement,
+    vendors,
+)
+from datamill.workforce.schemas import (
+    AttemptOut,
+    EvaluationOut,
+    HourPointsOut,
+    PriceOut,
+    QualificationTestOut,
+    SettlementSheetOut,
+    VendorOut,
+    WorkerDashboard,
+    WorkerOut,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(prefix=API_PREFIX, tags=["workforce"])
+Money = str  # money travels as a decimal string, never a JSON float
+
+
+class VendorCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["company", "studio", "individual"]
+    fee_rate: Money = "0"
+    settlement_cycle: Literal["weekly", "half_monthly", "monthly"] = "weekly"
+    licence_no: str | None = None
+    agreement_no: str | None = None
+    agreement_signed_on: date | None = None
+
+
+class Qualify(BaseModel):
+    qualified: bool
+    note: str = Field(min_length=1)
+
+
+class WorkerCreate(BaseModel):
+    username: str
+    vendor_id: int | None = None
+    is_manager: bool = False
+    grade: str | None = None
+    languages: list[str] = []
+    modalities: list[str] = []
+    domains: list[str] = []
+    devices: list[str] = []
+
+
+class IdentityCheck(BaseModel):
+    document_ref: str
+
+
+class TestDefine(BaseModel):
+    golden: dict[int, str]
+    pass_threshold: Money
+    metric: str = "character_accuracy"
+
+
+class Answers(BaseModel):
+    answers: dict[int, str]
+
+
+class Handoff(BaseModel):
+    vendor_id: int
+
+
+class Assign(BaseModel):
+    worker_id: int
+
+
+class PriceSet(BaseModel):
+    half_year: str
+    stage: str
+    modality: str
+    language_group: str
+    unit: str
+    unit_price: Money
+    vendor_id: int | None = None
+    reason: str | None = None
+
+
+class SheetCreate(BaseModel):
+    vendor_id: int
+    period_start: date
+
+
+class Settle(BaseModel):
+    method: str = "bank_transfer"
+    reference: str
+
+
+class Correction(BaseModel):
+    amount: Money
+    reason: str
+
+
+class PointsBook(BaseModel):
+    worker_id: int
+    project_id: int
+    month: str
+    points: Money
+
+
+@router.post("/vendors", status_code=status.HTTP_201_CREATED)
+def create_vendor_endpoint(body: VendorCreate, session: SessionDep, user: CurrentUser) -> VendorOut:
+    return vendors.create_vendor(session, user, **body.model_dump())
+
+
+@router.get("/vendors")
+def list_vendors_endpoint(session: SessionDep, user: CurrentUser) -> list[VendorOut]:
+    return vendors.list_vendors(session, user)
+
+
+@router.get("/vendors/{vendor_id}")
+def get_vendor_endpoint(vendor_id: int, session: SessionDep, user: CurrentUser) -> VendorOut:
+    return vendors.get_vendor(session, user, vendor_id)
+
+
+@router.post("/vendors/{vendor_id}/qualification")
+def qualify_vendor_endpoint(
+    vendor_id: int, body: Qualify, session: SessionDep, user: CurrentUser
+) -> VendorOut:
+    return vendors.set_vendor_qualified(session, user, vendor_id, body.qualified, body.note)
+
+
+@router.get("/vendors/{vendor_id}/workers")
+def vendor_workers_endpoint(
+    vendor_id: int, session: SessionDep, user: CurrentUser
+) -> list[WorkerOut]:
+    return vendors.list_workers(session, user, vendor_id)
+
+
+@router.get("/vendors/{vendor_id}/packages")
+def vendor_packages_endpoint(
+    vendor_id: int, session: SessionDep, user: CurrentUser
+) -> list[PackageOut]:
+    return assignment.list_vendor_packages(session, user, vendor_id)
+
+
+@router.post("/vendors/{vendor_id}/evaluations/{year}")
+def evaluate_vendor_endpoint(
+    vendor_id: int, year: int, session: SessionDep, user: CurrentUser
+) -> EvaluationOut:
+    return performance.evaluate_vendor(session, user, vendor_id, year)
+
+
+@router.post("/workers", status_code=status.HTTP_201_CREATED)
+def register_worker_endpoint(
+    body: WorkerCreate, session: SessionDep, user: CurrentUser
+) -> WorkerOut:
+    data = body.model_dump()
+    person = get_user(session, data.pop("username"))
+    return vendors.register_worker(session, user, person, **data)
+
+
+@router.get("/workers")
+def list_workers_endpoint(session: SessionDep, user: CurrentUser) -> list[WorkerOut]:
+    """All workers (business) or your own vendor's (a vendor manager)."""
+    return vendors.list_workers(session, user)
+
+
+@router.post("/workers/{worker_id}/identity")
+def identity_endpoint(
+    worker_id: int, body: IdentityCheck, session: SessionDep, user: CurrentUser
+) -> WorkerOut:
+    return vendors.verify_identity(session, user, worker_id, body.document_ref)
+
+
+@router.get("/workers/{worker_id}/dashboard")
+def dashboard_endpoint(worker_id: int, session: SessionDep, user: CurrentUser) -> WorkerDashboard:
+    return performance.worker_dashboard(session, user, worker_id)
+
+
+@router.put("/projects/{project_id}/qualification-test", status_code=status.HTTP_201_CREATED)
+def define_test_endpoint(
+    project_id: int, body: TestDefine, session: SessionDep, user: CurrentUser
+) -> QualificationTestOut:
+    return qualification.define_qualification_test(
+        session,
+        user,
+        project_id,
+        body.golden,
+        pass_threshold=body.pass_threshold,
+        metric=body.metric,
+    )
+
+
+@router.get("/projects/{project_id}/qualification-test", response_model=QualificationTestOut)
+def get_test_endpoint(project_id: int, session: SessionDep, _user: CurrentUser) -> object:
+    test = qualification.get_qualification_test(session, project_id)
+    return test if test is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/projects/{project_id}/qualification-test/attempts", status_code=status.HTTP_201_CREATED
+)
+def attempt_endpoint(
+    project_id: int, body: Answers, session: SessionDep, user: CurrentUser
+) -> AttemptOut:
+    return qualification.take_qualification_test(session, user, project_id, body.answers)
+
+
+@router.post("/packages/{package_id}/vendor")
+def handoff_endpoint(
+    package_id: int, body: Handoff, session: SessionDep, user: CurrentUser
+) -> PackageOut:
+    return assignment.hand_package_to_vendor(session, user, package_id, body.vendor_id)
+
+
+@router.post("/packages/{package_id}/worker")
+def assign_endpoint(
+    package_id: int, body: Assign, session: SessionDep, user: CurrentUser
+) -> PackageOut:
+    """Assign to a worker: vendor wall, skills and qualification are checked (409: unqualified)."""
+    return assignment.assign_package_to_worker(session, user, package_id, body.worker_id)
+
+
+@router.post("/prices", status_code=status.HTTP_201_CREATED)
+def set_price_endpoint(body: PriceSet, session: SessionDep, user: CurrentUser) -> PriceOut:
+    return pricing.set_price(session, user, **body.model_dump())
+
+
+@router.get("/prices")
+def list_prices_endpoint(
+    session: SessionDep, user: CurrentUser, half_year: str | None = None, flagged: bool = False
+) -> list[PriceOut]:
+    return pricing.list_prices(session, user, half_year, flagged_only=flagged)
+
+
+@router.post("/settlements", status_code=status.HTTP_201_CREATED)
+def create_sheet_endpoint(
+    body: SheetCreate, session: SessionDep, user: CurrentUser
+) -> SettlementSheetOut:
+    return settlement.create_settlement_sheet(session, user, body.vendor_id, body.period_start)
+
+
+@router.get("/settlements")
+def list_sheets_endpoint(
+    session: SessionDep, user: CurrentUser, vendor_id: int | None = None
+) -> list[SettlementSheetOut]:
+    return settlement.list_sheets(session, user, vendor_id)
+
+
+@router.get("/settlements/{sheet_id}")
+def get_sheet_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -> SettlementSheetOut:
+    return settlement.get_sheet(session, user, sheet_id)
+
+
+@router.get("/settlements/{sheet_id}/csv")
+def sheet_csv_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    return Response(
+        settlement.sheet_csv(session, user, sheet_id), media_type="text/csv; charset=utf-8"
+    )
+
+
+@router.get("/settlements/{sheet_id}/html")
+def sheet_html_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    return Response(
+        settlement.sheet_html(session, user, sheet_id), media_type="text/html; charset=utf-8"
+    )
+
+
+@router.post("/settlements/{sheet_id}/vendor-confirmation")
+def vendor_confirm_endpoint(
+    sheet_id: int, session: SessionDep, user: CurrentUser
+) -> SettlementSheetOut:
+    return settlement.confirm_sheet_by_vendor(session, user, sheet_id)
+
+
+@router.post("/settlements/{sheet_id}/confirmation")
+def business_confirm_endpoint(
+    sheet_id: int, session: SessionDep, user: CurrentUser
+) -> SettlementSheetOut:
+    return settlement.confirm_sheet_by_business(session, user, sheet_id)
+
+
+@router.post("/settlements/{sheet_id}/settle")
+def settle_endpoint(
+    sheet_id: int, body: Settle, session: SessionDep, user: CurrentUser
+) -> SettlementSheetOut:
+    return settlement.settle_sheet(
+        session, user, sheet_id, method=body.method, reference=body.reference
+    )
+
+
+@router.post("/settlements/{sheet_id}/corrections", status_code=status.HTTP_201_CREATED)
+def correction_endpoint(
+    sheet_id: int, body: Correction, session: SessionDep, user: CurrentUser
+) -> SettlementSheetOut:
+    return settlement.create_correction_sheet(session, user, sheet_id, body.amount, body.reason)
+
+
+@router.put("/hour-points")
+def book_points_endpoint(body: PointsBook, session: SessionDep, user: CurrentUser) -> HourPointsOut:
+    return hour_points.book_points(
+        session, user, body.worker_id, body.project_id, body.month, body.points
+    )

@@ -1,0 +1,267 @@
+"""``datamill workforce``: vendors, workers, qualification, prices, settlement sheets, hour points.
+
+Commands act for a person given with ``--as USERNAME`` (the CLI runs on the server as an operator);
+the workforce services apply the same rules as the API (business side vs. vendor manager).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+
+app = typer.Typer(
+    help="Vendors, workers, qualification, prices, settlement and hour points.",
+    no_args_is_help=True,
+)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
+
+
+def _actor(s: Any, username: str) -> Any:
+    from datamill.compliance.users import get_user
+
+    return get_user(s, username)
+
+
+@app.command("vendor-add")
+@handle_errors
+def vendor_add(
+    name: str,
+    kind: str,
+    actor: AsUser,
+    fee_rate: str = "0.08",
+    cycle: str = "weekly",
+    agreement: Annotated[str | None, typer.Option(help="Framework agreement number")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a vendor (company, studio or individual) with its framework agreement."""
+    from datamill.workforce.vendors import create_vendor
+
+    with get_runtime().session() as s:
+        v = create_vendor(
+            s,
+            _actor(s, actor),
+            name=name,
+            kind=kind,
+            fee_rate=fee_rate,
+            settlement_cycle=cycle,
+            agreement_no=agreement,
+        )
+    emit(v, as_json, lambda v: out.print(f"vendor {v.id} {v.name!r} added (not yet qualified)"))
+
+
+@app.command("vendor-qualify")
+@handle_errors
+def vendor_qualify(vendor_id: int, note: str, actor: AsUser, revoke: bool = False) -> None:
+    """Put a vendor on (or, with --revoke, take it off) the qualified-supplier list."""
+    from datamill.workforce.vendors import set_vendor_qualified
+
+    with get_runtime().session() as s:
+        v = set_vendor_qualified(s, _actor(s, actor), vendor_id, not revoke, note)
+    out.print(f"vendor {v.name!r} qualified: {v.qualified}")
+
+
+@app.command("vendors")
+@handle_errors
+def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
+    """List vendors (a vendor manager sees only their own)."""
+    from datamill.workforce.vendors import list_vendors
+
+    with get_runtime().session() as s:
+        rows = list_vendors(s, _actor(s, actor))
+
+    def render(rows: list[Any]) -> None:
+        t = Table("id", "name", "kind", "fee", "cycle", "qualified")
+        for v in rows:
+            t.add_row(
+                str(v.id), v.name, v.kind, str(v.fee_rate), v.settlement_cycle, str(v.qualified)
+            )
+        out.print(t)
+
+    emit(rows, as_json, render)
+
+
+@app.command("worker-add")
+@handle_errors
+def worker_add(
+    username: str,
+    actor: AsUser,
+    vendor: int | None = None,
+    manager: bool = False,
+    grade: str | None = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--language", help="BCP-47, repeatable")
+    ] = None,
+    modality: Annotated[list[str] | None, typer.Option("--modality", help="repeatable")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a user as an in-house worker (with --grade) or a vendor's worker (--vendor)."""
+    from datamill.workforce.vendors import register_worker
+
+    with get_runtime().session() as s:
+        w = register_worker(
+            s,
+            _actor(s, actor),
+            _actor(s, username),
+            vendor_id=vendor,
+            is_manager=manager,
+            grade=grade,
+            languages=language,
+            modalities=modality,
+        )
+    emit(w, as_json, lambda w: out.print(f"worker {w.id} ({w.username}) registered"))
+
+
+@app.command("identity")
+@handle_errors
+def identity_cmd(worker_id: int, document_ref: str, actor: AsUser) -> None:
+    """Record a completed identity check (a masked reference only, e.g. 'ID ****1234')."""
+    from datamill.workforce.vendors import verify_identity
+
+    with get_runtime().session() as s:
+        w = verify_identity(s, _actor(s, actor), worker_id, document_ref)
+    out.print(f"identity of {w.username} verified")
+
+
+@app.command("grade-add")
+@handle_errors
+def grade_add(name: str, point_rate: str, actor: AsUser) -> None:
+    """Add an in-house grade with the price of one hour point."""
+    from datamill.workforce.vendors import create_grade
+
+    with get_runtime().session() as s:
+        create_grade(s, _actor(s, actor), name, point_rate)
+    out.print(f"grade {name} at {point_rate} per point")
+
+
+@app.command("price-set")
+@handle_errors
+def price_set(
+    half_year: str,
+    stage: str,
+    modality: str,
+    language_group: str,
+    unit: str,
+    unit_price: str,
+    actor: AsUser,
+    vendor: int | None = None,
+    reason: str | None = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Append a unit price version; more than 10% off its reference needs --reason."""
+    from datamill.workforce.pricing import set_price
+
+    with get_runtime().session() as s:
+        p = set_price(
+            s,
+            _actor(s, actor),
+            half_year=half_year,
+            stage=stage,
+            modality=modality,
+            language_group=language_group,
+            unit=unit,
+            unit_price=unit_price,
+            vendor_id=vendor,
+            reason=reason,
+        )
+    emit(
+        p,
+        as_json,
+        lambda p: out.print(f"price {p.unit_price}/{p.unit}" + (" [FLAGGED]" if p.flagged else "")),
+    )
+
+
+@app.command("hand")
+@handle_errors
+def hand_cmd(package_id: int, vendor_id: int, actor: AsUser) -> None:
+    """Hand a work package to a qualified vendor."""
+    from datamill.workforce.assignment import hand_package_to_vendor
+
+    with get_runtime().session() as s:
+        p = hand_package_to_vendor(s, _actor(s, actor), package_id, vendor_id)
+    out.print(f"package {p.name} handed to vendor {vendor_id}")
+
+
+@app.command("assign")
+@handle_errors
+def assign_cmd(package_id: int, worker_id: int, actor: AsUser) -> None:
+    """Assign a package to a worker (vendor wall, skills and qualification checked)."""
+    from datamill.workforce.assignment import assign_package_to_worker
+
+    with get_runtime().session() as s:
+        p = assign_package_to_worker(s, _actor(s, actor), package_id, worker_id)
+    out.print(f"package {p.name} assigned")
+
+
+@app.command("sheet-create")
+@handle_errors
+def sheet_create(
+    vendor_id: int, period_start: str, actor: AsUser, as_json: JsonOpt = False
+) -> None:
+    """Draw up a vendor's acceptance-settlement sheet for the period starting PERIOD_START."""
+    from datamill.workforce.settlement import create_settlement_sheet
+
+    with get_runtime().session() as s:
+        sheet = create_settlement_sheet(
+            s, _actor(s, actor), vendor_id, date.fromisoformat(period_start)
+        )
+    emit(
+        sheet,
+        as_json,
+        lambda x: out.print(
+            f"sheet {x.number}: amount {x.amount} + fee {x.fee} "
+            f"= {x.gross}; net payable {x.net_payable}"
+        ),
+    )
+
+
+@app.command("sheet-confirm")
+@handle_errors
+def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False) -> None:
+    """Confirm a sheet: --vendor-side by the vendor's manager first, then by the business."""
+    from datamill.workforce.settlement import confirm_sheet_by_business, confirm_sheet_by_vendor
+
+    with get_runtime().session() as s:
+        fn = confirm_sheet_by_vendor if vendor_side else confirm_sheet_by_business
+        sheet = fn(s, _actor(s, actor), sheet_id)
+    out.print(f"sheet {sheet.number} is {sheet.status}")
+
+
+@app.command("sheet-settle")
+@handle_errors
+def sheet_settle(sheet_id: int, reference: str, actor: AsUser) -> None:
+    """Record the bank transfer that paid a confirmed sheet."""
+    from datamill.workforce.settlement import settle_sheet
+
+    with get_runtime().session() as s:
+        sheet = settle_sheet(s, _actor(s, actor), sheet_id, reference=reference)
+    out.print(f"sheet {sheet.number} settled")
+
+
+@app.command("sheet-export")
+@handle_errors
+def sheet_export(sheet_id: int, dest: Path, actor: AsUser) -> None:
+    """Write a sheet as CSV (dest ending .csv) or printable HTML (anything else)."""
+    from datamill.workforce.settlement import sheet_csv, sheet_html
+
+    with get_runtime().session() as s:
+        fn = sheet_csv if dest.suffix.lower() == ".csv" else sheet_html
+        dest.write_text(fn(s, _actor(s, actor), sheet_id), encoding="utf-8")
+    out.print(f"wrote {dest}")
+
+
+@app.command("points")
+@handle_errors
+def points_cmd(worker_id: int, project_id: int, month: str, points: str, actor: AsUser) -> None:
+    """Book an in-house person's hour points on a project for a month (cap: 8 × working days)."""
+    from datamill.workforce.hour_points import book_points
+
+    with get_runtime().session() as s:
+        row = book_points(s, _actor(s, actor), worker_id, project_id, month, points)
+    out.print(f"{row.points} points × {row.point_rate} = {row.cost}")

@@ -1,0 +1,190 @@
+"""Read queries the pages need that the services do not offer (dashboard figures, home lists).
+
+Reads only; every write goes through ``datamill.production``. Candidates to move into
+``production`` (a ``reporting.py``) once a second face needs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.production.models import (
+    Annotation,
+    Batch,
+    BatchItem,
+    CheckResult,
+    Delivery,
+    Inspection,
+    Item,
+    Task,
+    TaskAssignment,
+)
+
+__all__ = [
+    "STAGE_ORDER",
+    "batches_for_inspection",
+    "check_failures",
+    "dashboard",
+    "deliveries",
+    "inspection_by_batch",
+    "live_scores",
+    "open_task_counts",
+    "progress_by_status",
+    "throughput",
+    "worst_files",
+]
+
+STAGE_ORDER = (
+    "imported", "rejected", "passed", "preannotated", "in_review", "rework", "reviewed",
+    "batched", "accepted", "delivered",
+)
+_WORK_KINDS = ("annotation", "review_edit")
+
+
+def _hours(ms: Any) -> float:
+    return round(int(ms or 0) / 3_600_000, 4)
+
+
+def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Item.status, func.count(), func.coalesce(func.sum(Item.duration_ms), 0))
+        .where(Item.project_id == project_id)
+        .group_by(Item.status)
+    ).all()
+    found = {s: (int(n), _hours(ms)) for s, n, ms in rows}
+    order = [s for s in STAGE_ORDER if s in found] + sorted(set(found) - set(STAGE_ORDER))
+    return [{"status": s, "items": found[s][0], "hours": found[s][1]} for s in order]
+
+
+def throughput(session: Session, project_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Submitted transcripts (annotations and review edits) per UTC day and per worker."""
+    rows = session.execute(
+        select(Annotation.created_at, User.username, Item.duration_ms)
+        .join(Item, Item.id == Annotation.item_id)
+        .join(User, User.id == Annotation.author_id)
+        .where(Item.project_id == project_id, Annotation.kind.in_(_WORK_KINDS))
+    ).all()
+    days: dict[str, list[float]] = {}
+    workers: dict[str, list[float]] = {}
+    for created_at, username, ms in rows:
+        for key, acc in ((created_at.date().isoformat(), days), (username, workers)):
+            entry = acc.setdefault(key, [0, 0.0])
+            entry[0] += 1
+            entry[1] += int(ms or 0) / 3_600_000
+    return {
+        "per_day": [{"day": d, "items": int(v[0]), "hours": round(v[1], 4)} for d, v in sorted(days.items())],
+        "per_worker": [
+            {"worker": w, "items": int(v[0]), "hours": round(v[1], 4)}
+            for w, v in sorted(workers.items(), key=lambda kv: -kv[1][0])
+        ],
+    }
+
+
+def check_failures(session: Session, project_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(CheckResult.name, func.count())
+        .join(Item, Item.id == CheckResult.item_id)
+        .where(Item.project_id == project_id, CheckResult.passed.is_(False))
+        .group_by(CheckResult.name)
+        .order_by(func.count().desc(), CheckResult.name)
+    ).all()
+    return [{"check": name, "items": int(n)} for name, n in rows]
+
+
+def worst_files(session: Session, project_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    """Items failing the most automatic checks, with their reasons."""
+    failed = func.count(CheckResult.id)
+    rows = session.execute(
+        select(Item, failed)
+        .join(CheckResult, CheckResult.item_id == Item.id)
+        .where(Item.project_id == project_id, CheckResult.passed.is_(False))
+        .group_by(Item.id)
+        .order_by(failed.desc(), Item.id)
+        .limit(limit)
+    ).all()
+    return [
+        {"item_id": item.id, "external_id": item.external_id, "failed": int(n),
+         "reasons": list(item.reject_reasons or []), "duration_ms": item.duration_ms}
+        for item, n in rows
+    ]
+
+
+def inspection_by_batch(session: Session, project_id: int) -> list[dict[str, Any]]:
+    batches = session.scalars(
+        select(Batch).where(Batch.project_id == project_id).order_by(Batch.id)
+    ).all()
+    out = []
+    for b in batches:
+        insp = session.scalars(
+            select(Inspection).where(Inspection.batch_id == b.id).order_by(Inspection.id.desc())
+        ).first()
+        n = session.scalar(select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == b.id))
+        out.append({
+            "batch_id": b.id, "name": b.name, "status": b.status, "items": int(n or 0),
+            "inspection_id": insp.id if insp else None,
+            "sample_size": (insp.plan or {}).get("sample_size") if insp else None,
+            "verdict": insp.verdict if insp else None,
+            "scores": dict(insp.scores or {}) if insp else {},
+            "reasons": list(insp.reasons or []) if insp else [],
+        })
+    return out
+
+
+def deliveries(session: Session, project_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Delivery).where(Delivery.project_id == project_id).order_by(Delivery.id)
+    ).all()
+    return [
+        {"id": d.id, "batch_id": d.batch_id, "status": d.status, "formats": list(d.formats),
+         "delivered_hours": d.delivered_hours, "delivered_utterances": d.delivered_utterances,
+         "accepted_hours": _hours(d.accepted_duration_ms) if d.accepted_duration_ms is not None else None,
+         "accepted_utterances": d.accepted_utterances, "note": d.acceptance_note}
+        for d in rows
+    ]
+
+
+def dashboard(session: Session, project_id: int) -> dict[str, Any]:
+    return {
+        "progress": progress_by_status(session, project_id),
+        "throughput": throughput(session, project_id),
+        "check_failures": check_failures(session, project_id),
+        "worst_files": worst_files(session, project_id),
+        "batches": inspection_by_batch(session, project_id),
+        "deliveries": deliveries(session, project_id),
+    }
+
+
+def batches_for_inspection(session: Session, project_id: int) -> list[dict[str, Any]]:
+    """Batches an inspector can open: open ones, those being inspected, and finished ones."""
+    return inspection_by_batch(session, project_id)
+
+
+def open_task_counts(session: Session, project_id: int, user: User) -> dict[str, int]:
+    rows = session.execute(
+        select(Task.stage, func.count())
+        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(
+            Task.project_id == project_id, TaskAssignment.user_id == user.id,
+            TaskAssignment.status.in_(("claimed", "returned")), Task.status == "open",
+        )
+        .group_by(Task.stage)
+    ).all()
+    return {stage: int(n) for stage, n in rows}
+
+
+def live_scores(corrected: list[tuple[str, str]], plugin: Any) -> dict[str, Any]:
+    """Scores over the samples corrected so far (reference = inspector, hypothesis = delivered)."""
+    if not corrected:
+        return {"scored": 0}
+    refs = [r for r, _ in corrected]
+    hyps = [h for _, h in corrected]
+    scores = {k: float(v) for k, v in plugin.score(refs, hyps).items()}
+    scores["defective_utterances"] = sum(
+        1 for r, h in corrected if plugin.is_defective(r, h)
+    )
+    scores["scored"] = len(corrected)
+    return scores

@@ -1,0 +1,24 @@
+"""The web face's routers and ``mount_web(app)``, which the app factory calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from datamill.web.routes import media, pages, quality, work
+
+__all__ = ["ROUTERS", "mount_web"]
+
+ROUTERS = (
+    pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
+)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def mount_web(app: FastAPI) -> None:
+    """Add the pages, their JSON endpoints and ``/static`` to ``app``."""
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

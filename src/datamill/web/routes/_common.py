@@ -1,0 +1,105 @@
+"""Shared pieces of the web routers: templates, the signed-in user, HTML errors, CSP."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from datamill.api.deps import RuntimeDep, SessionDep
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action, allowed
+from datamill.core.errors import DatamillError
+from datamill.web.auth import NotSignedIn, WebSession, check_csrf, read_session, session_user
+from datamill.web.i18n import t
+
+__all__ = [
+    "CSP",
+    "HtmlRoute",
+    "SignedIn",
+    "WebUser",
+    "render",
+    "require_csrf",
+    "templates",
+]
+
+log = logging.getLogger("datamill.web")
+_HERE = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=str(_HERE / "templates"))
+templates.env.globals["t"] = t
+templates.env.globals["allowed"] = allowed
+templates.env.globals["Action"] = Action
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+class SignedIn:
+    """The user and CSRF token behind the session cookie."""
+
+    def __init__(self, user: User, ws: WebSession) -> None:
+        self.user = user
+        self.csrf = ws.csrf
+
+
+def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> SignedIn:
+    ws = read_session(request, runtime.settings)
+    user = session_user(session, ws)
+    assert ws is not None  # session_user raised otherwise
+    return SignedIn(user, ws)
+
+
+WebUser = Annotated[SignedIn, Depends(_signed_in)]
+
+
+def require_csrf(request: Request, me: SignedIn, form_token: str | None = None) -> None:
+    check_csrf(me.csrf, form_token or request.headers.get("x-csrf-token"))
+
+
+def render(
+    request: Request, name: str, me: SignedIn | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    context.update(me=me, user=me.user if me else None, csrf=me.csrf if me else "")
+    resp = templates.TemplateResponse(request, name, context, status_code=status_code)
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "same-origin"
+    return resp
+
+
+class HtmlRoute(APIRoute):
+    """Pages answer errors with HTML (and a sign-in redirect), not problem+json."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotSignedIn:
+                target = request.url.path
+                if request.url.query:
+                    target += "?" + request.url.query
+                nxt = quote(target if request.method == "GET" else "/", safe="/")
+                return RedirectResponse(f"/login?next={nxt}", status_code=303)
+            except DatamillError as exc:
+                error_id = uuid.uuid4().hex
+                log.info("page problem %s %s on %s: %s", error_id, exc.code, request.url.path,
+                         exc.message)
+                return render(
+                    request, "error.html", None, status_code=exc.status, status=exc.status,
+                    message=exc.message, error_id=error_id,
+                )
+
+        return route

@@ -1,0 +1,52 @@
+"""Audio (with HTTP range requests) and server-computed waveform peaks for the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+
+from datamill.api import _queries as api_q
+from datamill.api.deps import RuntimeDep, SessionDep
+from datamill.core.errors import NotFound
+from datamill.production.models import Item
+from datamill.web.peaks import peaks_for
+from datamill.web.routes._common import WebUser
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/web/api", include_in_schema=False)
+_AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
+
+
+def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound(f"no item with id {item_id}", item_id=item_id)
+    api_q.require_item_view(session, me.user, item)
+    return item
+
+
+@router.get("/items/{item_id}/audio")
+def item_audio(item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser) -> FileResponse:
+    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files)."""
+    item = _item(session, me, item_id)
+    suffix = Path(item.filename or "").suffix.lower()
+    resp = FileResponse(
+        runtime.blobs.local_path(item.sha256), media_type=_AUDIO_TYPES.get(suffix, "audio/wav"),
+        content_disposition_type="inline",
+    )
+    resp.headers["Cache-Control"] = "private, max-age=3600"
+    return resp
+
+
+@router.get("/items/{item_id}/peaks")
+async def item_peaks(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> dict[str, object]:
+    """Per-bucket min/max of the audio (int8), read in blocks so long files never load whole."""
+    item = _item(session, me, item_id)
+    path = runtime.blobs.local_path(item.sha256)
+    return await run_in_threadpool(peaks_for, path, item.sha256)

@@ -1,0 +1,90 @@
+"""The inspector's page: the batch sample, corrections with live scores, and the verdict."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from datamill.api import _queries as api_q
+from datamill.api.deps import SessionDep
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.modalities.registry import get_modality
+from datamill.production.inspection import (
+    complete_inspection,
+    get_inspection,
+    record_correction,
+    start_inspection,
+)
+from datamill.production.models import Project
+from datamill.web import _queries as wq
+from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+
+__all__ = ["api_router", "router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+api_router = APIRouter(prefix="/web/api", include_in_schema=False)
+
+
+class CorrectionIn(BaseModel):
+    corrected_text: str = Field(max_length=100_000)
+
+
+def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
+    insp = get_inspection(session, inspection_id)
+    project = session.get(Project, api_q.inspection_project(session, inspection_id))
+    done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
+            if s["corrected_text"] is not None]
+    return wq.live_scores(done, get_modality(project.modality))
+
+
+@router.post("/batches/{batch_id}/inspect")
+def open_inspection(
+    request: Request, batch_id: int, session: SessionDep, me: WebUser,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    require(session, me.user, Action.INSPECT, api_q.batch_project(session, batch_id))
+    insp = start_inspection(session, batch_id, me.user)
+    return RedirectResponse(f"/inspections/{insp.id}", status_code=303)
+
+
+@router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
+def inspection_page(
+    request: Request, inspection_id: int, session: SessionDep, me: WebUser
+) -> Response:
+    project_id = api_q.inspection_project(session, inspection_id)
+    require(session, me.user, Action.VIEW_PROJECT, project_id)
+    insp = get_inspection(session, inspection_id)
+    project = session.get(Project, project_id)
+    return render(
+        request, "inspection.html", me, insp=insp, project_id=project_id,
+        can_inspect=me.user.role in ("inspector", "admin"),
+        acceptance=project.spec.get("acceptance", {}), scores=_scores(session, inspection_id),
+    )
+
+
+@api_router.put("/inspections/{inspection_id}/samples/{item_id}")
+def save_correction(
+    request: Request, inspection_id: int, item_id: int, body: CorrectionIn,
+    session: SessionDep, me: WebUser,
+) -> dict[str, Any]:
+    """Record one corrected transcript; returns the scores over the samples corrected so far."""
+    require_csrf(request, me)
+    require(session, me.user, Action.INSPECT, api_q.inspection_project(session, inspection_id))
+    record_correction(session, inspection_id, item_id, body.corrected_text)
+    return {"scores": _scores(session, inspection_id)}
+
+
+@router.post("/inspections/{inspection_id}/complete")
+def complete(
+    request: Request, inspection_id: int, session: SessionDep, me: WebUser,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    require(session, me.user, Action.INSPECT, api_q.inspection_project(session, inspection_id))
+    complete_inspection(session, inspection_id, me.user)
+    return RedirectResponse(f"/inspections/{inspection_id}", status_code=303)

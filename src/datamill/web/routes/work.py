@@ -1,0 +1,214 @@
+"""The annotator workbench (page, autosaved drafts, submit) and the reviewer's page."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select
+
+from datamill.api import _queries as api_q
+from datamill.api.deps import SessionDep
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.core.clock import utcnow
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import Segment
+from datamill.modalities.registry import get_modality
+from datamill.production.annotating import list_annotations, review_task, submit_annotation
+from datamill.production.models import Project
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import claim_next_task, ensure_holds, get_task, task_view
+from datamill.web.diff import word_diff
+from datamill.web.models import Draft
+from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+
+__all__ = ["api_router", "router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+api_router = APIRouter(prefix="/web/api", include_in_schema=False)
+
+REJECT_REASONS = ("wrong_words", "noise", "segmentation", "speaker", "guidelines", "other")
+_SEGMENT_REF = re.compile(r"segments? (\d+)(?: and (\d+))?")
+
+
+class DraftIn(BaseModel):
+    segments: list[SegmentIn] = Field(max_length=5000)
+    base_version: int = Field(ge=0)
+    time_spent_ms: int = Field(0, ge=0)
+    revision: int = Field(ge=0)
+
+
+class SubmitIn(BaseModel):
+    segments: list[SegmentIn] = Field(max_length=5000)
+    base_version: int = Field(ge=0)
+    time_spent_ms: int | None = Field(None, ge=0)
+
+
+def _spec_of(session: Any, project_id: int) -> tuple[Project, Any, Any]:
+    project = session.get(Project, project_id)
+    plugin = get_modality(project.modality)
+    req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
+    return project, plugin, req
+
+
+def _own_task(session: Any, me: WebUser, task_id: int, stage: str) -> Any:
+    """The task, if ``me`` holds it at ``stage`` (403 otherwise, even for project viewers)."""
+    task = get_task(session, task_id)
+    api_q.require_task_view(session, me.user, task)
+    if task.stage != stage:
+        raise InvalidInput(f"task {task_id} is a {task.stage} task")
+    ensure_holds(session, me.user.id, task)
+    return task
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
+    task = get_task(session, task_id)
+    if task.stage == "review":
+        return RedirectResponse(f"/review/{task_id}", status_code=303)
+    _own_task(session, me, task_id, "annotate")
+    view = task_view(session, task, me.user.id)
+    _project, _plugin, req = _spec_of(session, task.project_id)
+    draft = session.scalars(
+        select(Draft).where(Draft.task_id == task.id, Draft.user_id == me.user.id)
+    ).first()
+    start = view.current.segments if view.current else []
+    data: dict[str, Any] = {
+        "task_id": task.id, "project_id": task.project_id, "item_id": view.item_id,
+        "user_id": me.user.id, "duration_ms": view.duration_ms or 0,
+        "base_version": view.current_version, "segments": start,
+        "noise_symbols": list(getattr(req, "noise_symbols", ())),
+        "draft": None,
+    }
+    if draft is not None and draft.base_version == view.current_version:
+        data["draft"] = {"segments": draft.segments, "revision": draft.revision,
+                         "time_spent_ms": draft.time_spent_ms}
+    return render(request, "workbench.html", me, task=view, data=data)
+
+
+def _draft_row(session: Any, task_id: int, user_id: int) -> Draft | None:
+    return session.scalars(
+        select(Draft).where(Draft.task_id == task_id, Draft.user_id == user_id)
+    ).first()
+
+
+@api_router.put("/tasks/{task_id}/draft")
+def save_draft(
+    request: Request, task_id: int, body: DraftIn, session: SessionDep, me: WebUser
+) -> dict[str, Any]:
+    """Upsert the workbench draft; an older revision (another tab) never overwrites a newer one."""
+    require_csrf(request, me)
+    _own_task(session, me, task_id, "annotate")
+    row = _draft_row(session, task_id, me.user.id)
+    segments = [s.model_dump() for s in body.segments]
+    if row is None:
+        row = Draft(task_id=task_id, user_id=me.user.id, base_version=body.base_version,
+                    segments=segments, time_spent_ms=body.time_spent_ms, revision=body.revision)
+        session.add(row)
+    elif body.revision >= row.revision:
+        row.segments, row.base_version = segments, body.base_version
+        row.time_spent_ms, row.revision, row.updated_at = body.time_spent_ms, body.revision, utcnow()
+    session.flush()
+    return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
+
+
+def _segment_errors(problems: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for msg in problems:
+        m = _SEGMENT_REF.search(msg)
+        refs = [int(g) - 1 for g in (m.groups() if m else ()) if g]
+        out.append({"segments": refs, "message": msg})
+    return out
+
+
+@api_router.post("/tasks/{task_id}/submit")
+def submit(
+    request: Request, task_id: int, body: SubmitIn, session: SessionDep, me: WebUser
+) -> Response:
+    """Validate against the spec (errors per segment), submit, and claim the next task."""
+    require_csrf(request, me)
+    task = _own_task(session, me, task_id, "annotate")
+    require(session, me.user, Action.ANNOTATE, task.project_id)
+    view = task_view(session, task)
+    _project, plugin, req = _spec_of(session, task.project_id)
+    segs = [Segment(s.start_ms, s.end_ms, s.text.strip(), s.speaker, tuple(s.noise))
+            for s in body.segments]
+    problems = plugin.validate_segments(segs, view.duration_ms or 0, req)
+    if problems:
+        return JSONResponse(
+            {"detail": "; ".join(problems), "errors": _segment_errors(problems)}, status_code=422
+        )
+    submit_annotation(session, me.user, task_id, body.segments, base_version=body.base_version,
+                      time_spent_ms=body.time_spent_ms)
+    session.execute(delete(Draft).where(Draft.task_id == task_id, Draft.user_id == me.user.id))
+    nxt = claim_next_task(session, me.user, task.project_id, "annotate")
+    return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
+
+
+def _review_context(session: Any, task: Any) -> dict[str, Any]:
+    versions = list_annotations(session, task.item_id)
+    current = versions[-1] if versions else None
+    pre = next((a for a in reversed(versions) if a.kind == "preannotation"), None)
+    work = [a for a in versions if a.kind == "annotation"]
+    previous = work[-2] if len(work) >= 2 else None  # noqa: PLR2004
+    text = current.text if current else ""
+    return {
+        "current": current,
+        "pre": pre,
+        "previous": previous,
+        "diff_pre": word_diff(pre.text, text) if pre else None,
+        "diff_prev": word_diff(previous.text, text) if previous else None,
+        "reasons": REJECT_REASONS,
+    }
+
+
+@router.get("/review/{task_id}", response_class=HTMLResponse)
+def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
+    task = _own_task(session, me, task_id, "review")
+    view = task_view(session, task, me.user.id)
+    return render(request, "review.html", me, task=view, **_review_context(session, task))
+
+
+@router.post("/review/{task_id}")
+def review_submit(
+    request: Request, task_id: int, session: SessionDep, me: WebUser,
+    verdict: Annotated[Literal["accept", "edit", "reject"], Form()],
+    csrf_token: Annotated[str, Form()] = "",
+    reason_code: Annotated[str, Form()] = "",
+    reason_text: Annotated[str, Form(max_length=2000)] = "",
+    base_version: Annotated[int | None, Form()] = None,
+    seg: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    task = _own_task(session, me, task_id, "review")
+    require(session, me.user, Action.REVIEW, task.project_id)
+    reason = None
+    segments = None
+    if verdict == "reject":
+        if reason_code not in REJECT_REASONS:
+            raise InvalidInput("choose a reason from the list", field="reason_code")
+        from datamill.web.i18n import t
+
+        reason = t(f"rv.reason.{reason_code}") + (f": {reason_text.strip()}" if reason_text.strip() else "")
+    elif verdict == "edit":
+        view = task_view(session, task)
+        old = view.current.segments if view.current else []
+        texts = seg or []
+        if len(texts) != len(old):
+            raise InvalidInput("the edit does not match the annotation's segments; reload")
+        segments = [
+            SegmentIn(start_ms=int(s["start_ms"]), end_ms=int(s["end_ms"]), text=text,
+                      speaker=s.get("speaker"), noise=list(s.get("noise") or []))
+            for s, text in zip(old, texts, strict=True)
+        ]
+    review_task(session, me.user, task_id, verdict, reason=reason, segments=segments,
+                base_version=base_version)
+    nxt = claim_next_task(session, me.user, task.project_id, "review")
+    target = f"/review/{nxt.id}" if nxt else f"/?empty={task.project_id}"
+    return RedirectResponse(target, status_code=303)
+
+

@@ -1,0 +1,467 @@
+// The speech.asr annotator workbench: waveform with segments, keyboard first, autosaved.
+import WaveSurfer from './vendor/wavesurfer/wavesurfer.esm.js';
+import RegionsPlugin from './vendor/wavesurfer/regions.esm.js';
+import TimelinePlugin from './vendor/wavesurfer/timeline.esm.js';
+import { fmtDuration, fmtMs, readJSON, sendJSON } from './common.js';
+
+const data = readJSON('task-data');
+const S = readJSON('strings');
+const KEY = `datamill:draft:${data.user_id}:${data.task_id}`;
+const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
+const NUDGE_MS = 100;
+let lastTick = performance.now();
+
+const state = {
+  segments: [],
+  active: 0,
+  revision: 0,
+  confirmed: 0,
+  timeSpent: 0,
+  loop: false,
+  zoom: 0,
+};
+
+// ---------- start state: server draft, local unconfirmed draft, or the current version ----------
+function loadLocal() {
+  try { return JSON.parse(localStorage.getItem(KEY) || 'null'); } catch (_) { return null; }
+}
+const local = loadLocal();
+const server = data.draft;
+let pushLocal = false;
+if (local && local.base_version === data.base_version && local.pending
+    && local.revision >= (server ? server.revision : 0)) {
+  state.segments = local.segments; state.revision = local.revision;
+  state.timeSpent = local.time_spent_ms || 0; pushLocal = true;
+} else if (server) {
+  state.segments = server.segments; state.revision = server.revision;
+  state.confirmed = server.revision; state.timeSpent = server.time_spent_ms || 0;
+} else {
+  state.segments = data.segments.map((s) => ({
+    start_ms: s.start_ms, end_ms: s.end_ms, text: s.text || '', speaker: s.speaker || null,
+    noise: s.noise || [],
+  }));
+}
+if (state.segments.length === 0 && data.duration_ms > 0) {
+  state.segments = [{ start_ms: 0, end_ms: data.duration_ms, text: '', speaker: null, noise: [] }];
+}
+
+// ---------- waveform ----------
+const regions = RegionsPlugin.create();
+let ws = null;
+const list = document.getElementById('segments');
+const rowTpl = document.getElementById('segment-row');
+
+function regionColor(i) {
+  return i === state.active ? 'rgba(37, 99, 235, 0.28)' : 'rgba(100, 116, 139, 0.16)';
+}
+
+function regionLabel(i) {
+  const el = document.createElement('span');
+  el.className = 'region-label';
+  el.textContent = String(i + 1);
+  return el;
+}
+
+function syncRegions() {
+  if (!ws) return;
+  regions.clearRegions();
+  state.segments.forEach((s, i) => {
+    regions.addRegion({
+      id: `seg-${i}`, start: s.start_ms / 1000, end: s.end_ms / 1000, color: regionColor(i),
+      content: regionLabel(i), drag: true, resize: true,
+    });
+  });
+}
+
+function regionAt(i) { return regions.getRegions().find((r) => r.id === `seg-${i}`); }
+
+function paintActive() {
+  regions.getRegions().forEach((r) => {
+    const i = Number(r.id.slice(4));
+    r.setOptions({ color: regionColor(i) });
+  });
+  list.querySelectorAll('.segment').forEach((li, i) => li.classList.toggle('active', i === state.active));
+}
+
+// ---------- the segment list ----------
+function renderList(focus = true) {
+  list.replaceChildren();
+  state.segments.forEach((s, i) => {
+    const li = rowTpl.content.firstElementChild.cloneNode(true);
+    li.dataset.index = String(i);
+    li.querySelector('.seg-num').textContent = `#${i + 1}`;
+    li.querySelector('.seg-times').textContent = `${fmtMs(s.start_ms)} – ${fmtMs(s.end_ms)}`;
+    const text = li.querySelector('.seg-text');
+    text.value = s.text;
+    text.addEventListener('input', () => { state.segments[i].text = text.value; changed(); });
+    text.addEventListener('focus', () => { if (state.active !== i) { state.active = i; paintActive(); } });
+    const spk = li.querySelector('.seg-speaker');
+    spk.value = s.speaker || '';
+    spk.addEventListener('input', () => { state.segments[i].speaker = spk.value.trim() || null; changed(); });
+    spk.addEventListener('focus', () => { if (state.active !== i) { state.active = i; paintActive(); } });
+    list.appendChild(li);
+  });
+  paintActive();
+  if (focus) focusText();
+}
+
+function focusText() {
+  const input = list.querySelector(`.segment[data-index="${state.active}"] .seg-text`);
+  if (input) input.focus();
+}
+
+function structural() {
+  state.segments.sort((a, b) => a.start_ms - b.start_ms);
+  state.active = Math.max(0, Math.min(state.active, state.segments.length - 1));
+  syncRegions();
+  renderList();
+  changed();
+}
+
+function updateTimes(i) {
+  const li = list.querySelector(`.segment[data-index="${i}"] .seg-times`);
+  const s = state.segments[i];
+  if (li) li.textContent = `${fmtMs(s.start_ms)} – ${fmtMs(s.end_ms)}`;
+}
+
+// ---------- editing actions ----------
+const cursorMs = () => (ws ? Math.round(ws.getCurrentTime() * 1000) : 0);
+
+const actions = {
+  play: () => ws && ws.playPause(),
+  'play-segment': () => { const r = regionAt(state.active); if (r) r.play(true); },
+  loop: () => { state.loop = !state.loop; document.getElementById('loop').checked = state.loop; },
+  'zoom-in': () => setZoom(state.zoom ? state.zoom * 1.6 : 120),
+  'zoom-out': () => setZoom(state.zoom / 1.6 < 20 ? 0 : state.zoom / 1.6),
+  faster: () => stepSpeed(1),
+  slower: () => stepSpeed(-1),
+  back: () => ws && ws.setTime(Math.max(0, ws.getCurrentTime() - 1)),
+  forward: () => ws && ws.setTime(Math.min(ws.getDuration(), ws.getCurrentTime() + 1)),
+  next: () => select(state.active + 1),
+  prev: () => select(state.active - 1),
+  add: addSegment,
+  split: splitSegment,
+  merge: mergeSegment,
+  delete: deleteSegment,
+  speaker: () => {
+    const el = list.querySelector(`.segment[data-index="${state.active}"] .seg-speaker`);
+    if (el) el.focus();
+  },
+  help: toggleHelp,
+  'help-close': () => toggleHelp(false),
+  submit,
+};
+
+function select(i) {
+  if (i < 0 || i >= state.segments.length) return;
+  state.active = i;
+  paintActive();
+  focusText();
+  const s = state.segments[i];
+  if (ws) ws.setTime(s.start_ms / 1000);
+}
+
+function setZoom(pxPerSec) {
+  state.zoom = pxPerSec;
+  if (ws) ws.zoom(pxPerSec);
+}
+
+function stepSpeed(dir) {
+  const sel = document.getElementById('speed');
+  const at = SPEEDS.indexOf(Number(sel.value));
+  const next = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, at + dir))];
+  sel.value = String(next);
+  if (ws) ws.setPlaybackRate(next, true);
+}
+
+function nudge(edge, delta) {
+  const s = state.segments[state.active];
+  if (!s) return;
+  const prev = state.segments[state.active - 1];
+  const next = state.segments[state.active + 1];
+  if (edge === 'start') {
+    s.start_ms = Math.max(prev ? prev.end_ms : 0, Math.min(s.end_ms - 10, s.start_ms + delta));
+  } else {
+    s.end_ms = Math.min(next ? next.start_ms : data.duration_ms, Math.max(s.start_ms + 10, s.end_ms + delta));
+  }
+  const r = regionAt(state.active);
+  if (r) r.setOptions({ start: s.start_ms / 1000, end: s.end_ms / 1000 });
+  updateTimes(state.active);
+  changed();
+}
+
+function addSegment() {
+  const t = cursorMs();
+  if (state.segments.some((s) => t >= s.start_ms && t < s.end_ms)) {
+    // inside a segment: a new one after the current one, in the gap that follows it
+    const cur = state.segments[state.active];
+    const nxt = state.segments[state.active + 1];
+    const start = cur.end_ms;
+    const end = Math.min(nxt ? nxt.start_ms : data.duration_ms, start + 2000);
+    if (end - start < 50) return;
+    state.segments.push({ start_ms: start, end_ms: end, text: '', speaker: cur.speaker, noise: [] });
+    state.active = state.active + 1;
+  } else {
+    const after = state.segments.find((s) => s.start_ms > t);
+    const end = Math.min(after ? after.start_ms : data.duration_ms, t + 2000);
+    if (end - t < 50) return;
+    state.segments.push({ start_ms: t, end_ms: end, text: '', speaker: null, noise: [] });
+    state.segments.sort((a, b) => a.start_ms - b.start_ms);
+    state.active = state.segments.findIndex((s) => s.start_ms === t);
+  }
+  structural();
+}
+
+function splitSegment() {
+  const i = state.active;
+  const s = state.segments[i];
+  if (!s) return;
+  let at = cursorMs();
+  if (at <= s.start_ms + 10 || at >= s.end_ms - 10) at = Math.round((s.start_ms + s.end_ms) / 2);
+  const input = list.querySelector(`.segment[data-index="${i}"] .seg-text`);
+  let caret = s.text.length;
+  if (input && document.activeElement === input) caret = input.selectionStart ?? caret;
+  const left = s.text.slice(0, caret).trim();
+  const right = s.text.slice(caret).trim();
+  state.segments.splice(i, 1,
+    { ...s, end_ms: at, text: left },
+    { ...s, start_ms: at, text: right, noise: [] });
+  state.active = i + 1;
+  structural();
+}
+
+function mergeSegment() {
+  const i = state.active;
+  const a = state.segments[i];
+  const b = state.segments[i + 1];
+  if (!a || !b) return;
+  state.segments.splice(i, 2, {
+    start_ms: Math.min(a.start_ms, b.start_ms), end_ms: Math.max(a.end_ms, b.end_ms),
+    text: [a.text, b.text].filter((x) => x.trim()).join(' '), speaker: a.speaker || b.speaker,
+    noise: [...new Set([...(a.noise || []), ...(b.noise || [])])],
+  });
+  structural();
+}
+
+function deleteSegment() {
+  if (state.segments.length <= 1) return;
+  state.segments.splice(state.active, 1);
+  state.active = Math.max(0, state.active - 1);
+  structural();
+}
+
+function insertNoise(n) {
+  const sym = data.noise_symbols[n];
+  if (!sym) return;
+  const i = state.active;
+  const input = list.querySelector(`.segment[data-index="${i}"] .seg-text`);
+  if (!input) return;
+  const focused = document.activeElement === input;
+  const start = focused ? input.selectionStart : input.value.length;
+  const end = focused ? input.selectionEnd : input.value.length;
+  const before = input.value.slice(0, start);
+  const after = input.value.slice(end);
+  const pad = before && !before.endsWith(' ') ? ' ' : '';
+  const tail = after && !after.startsWith(' ') ? ' ' : '';
+  input.value = `${before}${pad}${sym}${tail}${after}`;
+  const caret = (before + pad + sym + tail).length;
+  input.focus();
+  input.setSelectionRange(caret, caret);
+  state.segments[i].text = input.value;
+  changed();
+}
+
+// ---------- help ----------
+const help = document.getElementById('help');
+let helpReturn = null;
+function toggleHelp(show) {
+  const open = show === undefined ? help.hidden : show;
+  if (open) { helpReturn = document.activeElement; help.hidden = false; help.querySelector('button').focus(); }
+  else { help.hidden = true; if (helpReturn) helpReturn.focus(); }
+}
+
+// ---------- keyboard ----------
+function inField(e) {
+  const tag = e.target && e.target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+}
+
+const ALT_KEYS = {
+  KeyK: 'play', KeyP: 'play-segment', KeyO: 'loop', KeyJ: 'back', KeyL: 'forward',
+  ArrowDown: 'next', ArrowUp: 'prev', KeyN: 'add', KeyS: 'split', KeyM: 'merge', KeyX: 'delete',
+  KeyR: 'speaker', Equal: 'zoom-in', Minus: 'zoom-out', Comma: 'slower', Period: 'faster',
+};
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !help.hidden) { e.preventDefault(); toggleHelp(false); return; }
+  if (e.key === 'F1' || (e.ctrlKey && e.code === 'Slash') || (e.key === '?' && !inField(e))) {
+    e.preventDefault(); toggleHelp(); return;
+  }
+  if (e.ctrlKey && e.key === 'Enter') { e.preventDefault(); submit(); return; }
+  if (e.ctrlKey && e.code === 'Space') { e.preventDefault(); actions.play(); return; }
+  if (e.code === 'Space' && !inField(e) && e.target.tagName !== 'BUTTON') { e.preventDefault(); actions.play(); return; }
+  if (!e.altKey || e.ctrlKey || e.metaKey) return;
+  if (/^Digit[1-9]$/.test(e.code)) { e.preventDefault(); insertNoise(Number(e.code.slice(5)) - 1); return; }
+  if (e.code === 'BracketLeft' || e.code === 'BracketRight') {
+    e.preventDefault();
+    nudge(e.shiftKey ? 'end' : 'start', e.code === 'BracketLeft' ? -NUDGE_MS : NUDGE_MS);
+    return;
+  }
+  const action = ALT_KEYS[e.code];
+  if (action) { e.preventDefault(); actions[action](); }
+});
+
+document.querySelectorAll('[data-action]').forEach((b) => {
+  b.addEventListener('click', () => actions[b.dataset.action]());
+});
+document.querySelectorAll('.noise-btn').forEach((b, n) => {
+  b.addEventListener('mousedown', (e) => e.preventDefault()); // keep the caret in the transcript
+  b.addEventListener('click', () => insertNoise(n));
+});
+document.getElementById('loop').addEventListener('change', (e) => { state.loop = e.target.checked; });
+document.getElementById('speed').addEventListener('change', (e) => {
+  if (ws) ws.setPlaybackRate(Number(e.target.value), true);
+});
+
+// ---------- autosave: local first, then the server; retried until it confirms ----------
+const statusEl = document.getElementById('save-status');
+let saveTimer = null;
+let inFlight = false;
+
+function setStatus(kind) { statusEl.dataset.state = kind; statusEl.textContent = S[kind]; }
+
+function draftBody() {
+  return {
+    segments: state.segments, base_version: data.base_version,
+    time_spent_ms: Math.round(tick()), revision: state.revision,
+  };
+}
+
+function writeLocal(pending) {
+  try { localStorage.setItem(KEY, JSON.stringify({ ...draftBody(), pending })); } catch (_) { /* full */ }
+}
+
+function changed() {
+  state.revision += 1;
+  writeLocal(true);
+  setStatus('saving');
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(pushDraft, 500);
+}
+
+async function pushDraft() {
+  if (inFlight) { saveTimer = setTimeout(pushDraft, 300); return; }
+  if (state.confirmed >= state.revision) return;
+  inFlight = true;
+  const body = draftBody();
+  try {
+    const r = await sendJSON('PUT', `/web/api/tasks/${data.task_id}/draft`, body);
+    if (r.ok) {
+      state.confirmed = Math.max(state.confirmed, body.revision);
+      if (state.confirmed >= state.revision) { writeLocal(false); setStatus('saved'); }
+    } else if (r.status === 401 || r.status === 403 || r.status === 409) {
+      setStatus('error');
+      inFlight = false;
+      return;
+    } else {
+      setStatus('local');
+    }
+  } catch (_) {
+    setStatus('local');
+  }
+  inFlight = false;
+  if (state.confirmed < state.revision) saveTimer = setTimeout(pushDraft, 2000);
+}
+window.addEventListener('online', () => pushDraft());
+
+// ---------- time on task: counted only while the page has focus ----------
+const timeEl = document.getElementById('time-spent');
+function tick() {
+  const now = performance.now();
+  if (document.hasFocus() && document.visibilityState === 'visible') state.timeSpent += now - lastTick;
+  lastTick = now;
+  return state.timeSpent;
+}
+setInterval(() => { timeEl.textContent = fmtDuration(tick()); }, 1000);
+window.addEventListener('blur', tick);
+window.addEventListener('focus', () => { lastTick = performance.now(); });
+
+// ---------- submit ----------
+const formError = document.getElementById('form-error');
+let submitting = false;
+async function submit() {
+  if (submitting) return;
+  submitting = true;
+  list.querySelectorAll('.segment').forEach((li) => {
+    li.classList.remove('invalid');
+    const box = li.querySelector('.seg-error'); box.hidden = true; box.textContent = '';
+  });
+  formError.hidden = true;
+  try {
+    const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/submit`, {
+      segments: state.segments, base_version: data.base_version,
+      time_spent_ms: Math.round(tick()),
+    });
+    if (r.ok) {
+      localStorage.removeItem(KEY);
+      window.location.assign(r.data.next_url);
+      return;
+    }
+    formError.textContent = (r.data && r.data.detail) || `HTTP ${r.status}`;
+    formError.hidden = false;
+    for (const err of (r.data && r.data.errors) || []) {
+      for (const i of err.segments) {
+        const li = list.querySelector(`.segment[data-index="${i}"]`);
+        if (!li) continue;
+        li.classList.add('invalid');
+        const box = li.querySelector('.seg-error');
+        box.textContent = box.textContent ? `${box.textContent} ${err.message}` : err.message;
+        box.hidden = false;
+      }
+    }
+    if (r.data && r.data.errors) formError.textContent = `${S.errors} ${formError.textContent}`;
+  } catch (e) {
+    formError.textContent = String(e); formError.hidden = false;
+  } finally {
+    submitting = false;
+  }
+}
+
+// ---------- boot ----------
+renderList();
+if (pushLocal) { setStatus('saving'); pushDraft(); }
+
+(async () => {
+  const resp = await fetch(`/web/api/items/${data.item_id}/peaks`, { credentials: 'same-origin' });
+  const pk = await resp.json();
+  const peaks = Float32Array.from(pk.peaks, (v) => v / 127);
+  ws = WaveSurfer.create({
+    container: '#waveform', height: 128, waveColor: '#64748b', progressColor: '#1d4ed8',
+    cursorColor: '#dc2626', url: `/web/api/items/${data.item_id}/audio`, peaks: [peaks],
+    duration: pk.duration_s, normalize: true, interact: true,
+    plugins: [regions, TimelinePlugin.create({ container: '#timeline' })],
+  });
+  ws.on('ready', () => {
+    syncRegions();
+    paintActive();
+    document.body.dataset.wbReady = '1';
+  });
+  regions.on('region-updated', (r) => {
+    const i = Number(r.id.slice(4));
+    const s = state.segments[i];
+    s.start_ms = Math.max(0, Math.round(r.start * 1000));
+    s.end_ms = Math.min(data.duration_ms, Math.round(r.end * 1000));
+    state.active = i;
+    const sorted = state.segments.every((x, k, a) => k === 0 || a[k - 1].start_ms <= x.start_ms);
+    if (sorted) { updateTimes(i); paintActive(); changed(); } else { structural(); }
+  });
+  regions.on('region-clicked', (r, e) => {
+    e.stopPropagation();
+    state.active = Number(r.id.slice(4));
+    paintActive();
+    focusText();
+  });
+  regions.on('region-out', (r) => {
+    if (state.loop && r.id === `seg-${state.active}`) r.play();
+  });
+})();

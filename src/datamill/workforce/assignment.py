@@ -1,0 +1,299 @@
+"""Assignment policy: packages to vendors, then to qualified, skilled, least-loaded workers.
+
+Production keeps the mechanics (``production.tasks.assign_package``); workforce decides *who*:
+the worker must be active, belong to a qualified vendor (or be in-house), speak the project's
+language, list its modality, and have passed the project's qualification test. A vendor manager
+distributes only packages handed to their own vendor, and only to their own workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
+from datamill.production.schemas import PackageOut, TaskOut
+from datamill.production.tasks import assign_package, claim_next_task
+from datamill.workforce.models import PackageHandoff, Vendor, Worker
+from datamill.workforce.policies import (
+    is_business,
+    managed_vendor_id,
+    require_business,
+    require_vendor_scope,
+)
+from datamill.workforce.qualification import best_attempt, is_qualified
+from datamill.workforce.vendors import get_worker, worker_for_user
+
+__all__ = [
+    "Candidate",
+    "assign_package_to_worker",
+    "claim_next_task_for_worker",
+    "eligibility_problems",
+    "hand_package_to_vendor",
+    "list_vendor_packages",
+    "rank_workers",
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    worker_id: int
+    username: str
+    eligible: bool
+    problems: tuple[str, ...]
+    load: int
+    quality: Decimal
+
+
+def _package(session: Session, package_id: int) -> WorkPackage:
+    pkg = session.get(WorkPackage, package_id)
+    if pkg is None:
+        raise NotFound(f"no work package with id {package_id}", package_id=package_id)
+    return pkg
+
+
+def _language_ok(worker_langs: list[str], need: str) -> bool:
+    need_l = need.lower()
+    primary = need_l.split("-")[0]
+    return any(lang.lower() == need_l or lang.lower() == primary for lang in worker_langs)
+
+
+def eligibility_problems(session: Session, worker: Worker, project: Project) -> list[str]:
+    """Why this worker may not get this project's work (empty: eligible)."""
+    problems: list[str] = []
+    if not worker.active:
+        problems.append("the worker is inactive")
+    if worker.vendor_id is not None:
+        vendor = session.get(Vendor, worker.vendor_id)
+        if vendor is None or not vendor.qualified:
+            problems.append(f"vendor {worker.vendor_id} is not on the qualified-supplier list")
+    if not _language_ok(worker.languages, project.language):
+        problems.append(
+            f"works in {worker.languages or 'no listed languages'}; "
+            f"the project needs {project.language}"
+        )
+    if (
+        worker.modalities
+        and project.modality not in worker.modalities
+        and project.modality.split(".")[0] not in worker.modalities
+    ):
+        problems.append(f"lists modalities {worker.modalities}; the project is {project.modality}")
+    if not is_qualified(session, worker, project.id):
+        best = best_attempt(session, worker, project.id)
+        tried = f"best score {best.score}" if best else "no attempt yet"
+        problems.append(f"has not passed the qualification test of project {project.id} ({tried})")
+    return problems
+
+
+def _load(session: Session, user_id: int) -> int:
+    """Open tasks the person holds plus open tasks in packages assigned to them."""
+    held = (
+        session.scalar(
+            select(func.count())
+            .select_from(TaskAssignment)
+            .join(Task, Task.id == TaskAssignment.task_id)
+            .where(
+                TaskAssignment.user_id == user_id,
+                TaskAssignment.status.in_(("claimed", "returned")),
+                Task.status == "open",
+            )
+        )
+        or 0
+    )
+    queued = (
+        session.scalar(
+            select(func.count())
+            .select_from(Task)
+            .join(WorkPackage, WorkPackage.id == Task.package_id)
+            .where(
+                WorkPackage.assignee_id == user_id, Task.status == "open", Task.active_claims == 0
+            )
+        )
+        or 0
+    )
+    return int(held) + int(queued)
+
+
+def _quality(session: Session, user_id: int) -> Decimal:
+    """Share of the person's submitted tasks never returned for rework (1 with no history)."""
+    rows = (
+        session.execute(
+            select(TaskAssignment.return_reason).where(
+                TaskAssignment.user_id == user_id, TaskAssignment.status != "claimed"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not rows:
+        return Decimal(1)
+    clean = sum(1 for r in rows if r is None)
+    return (Decimal(clean) / Decimal(len(rows))).quantize(Decimal("0.0001"))
+
+
+def rank_workers(session: Session, actor: User, package_id: int) -> list[Candidate]:
+    """Candidates for a package, eligible first, then by quality (high) and load (low)."""
+    pkg = _package(session, package_id)
+    project = session.get(Project, pkg.project_id)
+    if project is None:
+        raise NotFound("package without project")
+    handoff = session.scalars(
+        select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)
+    ).first()
+    q = select(Worker).where(Worker.is_manager.is_(False))
+    if handoff is not None:
+        require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}")
+        q = q.where(Worker.vendor_id == handoff.vendor_id)
+    else:
+        require_business(actor, "rank workers for a package not handed to a vendor")
+    out = []
+    for w in session.scalars(q.order_by(Worker.id)):
+        user = session.get(User, w.user_id)
+        problems = tuple(eligibility_problems(session, w, project))
+        out.append(
+            Candidate(
+                w.id,
+                user.username if user else "?",
+                not problems,
+                problems,
+                _load(session, w.user_id),
+                _quality(session, w.user_id),
+            )
+        )
+    return sorted(out, key=lambda c: (not c.eligible, -c.quality, c.load, c.worker_id))
+
+
+def hand_package_to_vendor(
+    session: Session, actor: User, package_id: int, vendor_id: int
+) -> PackageOut:
+    """The business hands a package to a qualified vendor, whose manager then distributes it."""
+    require_business(actor, "hand packages to vendors")
+    pkg = _package(session, package_id)
+    vendor = session.get(Vendor, vendor_id)
+    if vendor is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    if not vendor.qualified:
+        raise Conflict(
+            f"vendor {vendor.name!r} is not on the qualified-supplier list; qualify it first"
+        )
+    if session.scalars(select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)).first():
+        raise Conflict(f"package {pkg.name} was already handed to a vendor")
+    if pkg.assignee_id is not None:
+        raise Conflict(f"package {pkg.name} is already assigned to a person")
+    session.add(PackageHandoff(package_id=pkg.id, vendor_id=vendor.id, handed_by=actor.id))
+    pkg.vendor_id = vendor.id
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="package.handed_to_vendor",
+        object_type="work_package",
+        object_id=pkg.id,
+        project_id=pkg.project_id,
+        data={"vendor_id": vendor.id},
+    )
+    session.flush()
+    return PackageOut.model_validate(pkg)
+
+
+def list_vendor_packages(
+    session: Session, actor: User, vendor_id: int | None = None
+) -> list[PackageOut]:
+    """Packages handed to a vendor (a vendor manager: their own vendor only)."""
+    if vendor_id is None and not is_business(actor):
+        vendor_id = managed_vendor_id(session, actor)
+    require_vendor_scope(session, actor, vendor_id, f"the packages of vendor {vendor_id}")
+    rows = session.scalars(
+        select(WorkPackage)
+        .join(PackageHandoff, PackageHandoff.package_id == WorkPackage.id)
+        .where(PackageHandoff.vendor_id == vendor_id)
+        .order_by(WorkPackage.id)
+    )
+    return [PackageOut.model_validate(p) for p in rows]
+
+
+def assign_package_to_worker(
+    session: Session, actor: User, package_id: int, worker_id: int
+) -> PackageOut:
+    """Assign a package to a worker after the vendor wall, skill and qualification checks."""
+    pkg = _package(session, package_id)
+    handoff = session.scalars(
+        select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)
+    ).first()
+    worker = get_worker(session, worker_id)
+    if handoff is not None:
+        require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}")
+        require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
+        if worker.vendor_id != handoff.vendor_id:
+            raise InvalidInput(
+                f"package {pkg.name} belongs to vendor {handoff.vendor_id}; "
+                f"worker {worker_id} does not"
+            )
+    else:
+        require_business(actor, f"assign package {package_id}, which is not handed to your vendor")
+        if worker.vendor_id is not None:
+            raise InvalidInput(f"hand package {pkg.name} to vendor {worker.vendor_id} first")
+    project = session.get(Project, pkg.project_id)
+    user = session.get(User, worker.user_id)
+    if project is None or user is None:
+        raise NotFound("package without project or worker without user")
+    problems = eligibility_problems(session, worker, project)
+    if problems:
+        raise Conflict(
+            f"{user.username!r} cannot be assigned package {pkg.name}: " + "; ".join(problems),
+            worker_id=worker.id,
+        )
+    add_member(session, project.id, user, actor_id=actor.id)
+    return assign_package(session, pkg.id, user, actor_id=actor.id)
+
+
+def claim_next_task_for_worker(
+    session: Session, user: User, project_id: int, stage: str
+) -> TaskOut | None:
+    """``claim_next_task`` behind the qualification gate (for pool claims of registered workers)."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"no project with id {project_id}")
+    worker = worker_for_user(session, user.id)
+    problems = eligibility_problems(session, worker, project)
+    if problems:
+        raise Conflict(
+            f"{user.username!r} may not take work in project {project_id}: " + "; ".join(problems)
+        )
+    return claim_next_task(session, user, project_id, stage)
+
+
+def qualification_guard(session: Session, user: User, project_id: int, stage: str) -> None:
+    """Production's claim guard (entry point ``datamill.claim_guards``): the qualification gate.
+
+    It gates production labelling (the ``annotate`` stage); review and inspection stay with
+    in-house QC staff, who are not gated here. A registered worker gets a project's tasks only
+    while eligible (qualified vendor, skills, passed test). Someone not registered as a worker
+    is refused only where the project has a qualification test: nobody labels it untested.
+    """
+    from datamill.core.errors import Forbidden
+    from datamill.workforce.qualification import has_qualification_test
+
+    project = session.get(Project, project_id)
+    if project is None or stage != "annotate":
+        return
+    worker = session.scalars(select(Worker).where(Worker.user_id == user.id)).first()
+    if worker is None:
+        if has_qualification_test(session, project_id):
+            raise Forbidden(
+                f"{user.username!r} must be registered as a worker and pass the qualification "
+                f"test of project {project_id} before taking its {stage} tasks"
+            )
+        return
+    problems = eligibility_problems(session, worker, project)
+    if problems:
+        raise Forbidden(
+            f"{user.username!r} may not take {stage} work in project {project_id}: "
+            + "; ".join(problems)
+        )

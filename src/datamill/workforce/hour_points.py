@@ -1,0 +1,171 @@
+"""In-house hour points (工时积分制): points per person × project × month, priced by grade.
+
+A person's points in a month across all projects are capped at 8 × working days (Monday–Friday
+unless ``set_working_days`` records the month's real count, e.g. after public holidays).
+Project labour cost = points × the point rate of the person's grade, fixed when booked.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.production.models import Project
+from datamill.workforce.models import Grade, HourPoints, WorkingMonth
+from datamill.workforce.policies import require_business
+from datamill.workforce.schemas import HourPointsOut
+from datamill.workforce.vendors import get_worker, to_decimal
+
+__all__ = [
+    "POINTS_PER_DAY",
+    "book_points",
+    "monthly_cap",
+    "project_labour_cost",
+    "set_working_days",
+    "working_days",
+]
+
+POINTS_PER_DAY = 8
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _parse_month(month: str) -> tuple[int, int]:
+    m = _MONTH.match(month)
+    if m is None:
+        raise InvalidInput(f"month {month!r} must look like 2024-05", field="month")
+    return int(m.group(1)), int(m.group(2))
+
+
+def working_days(session: Session, month: str) -> int:
+    year, mon = _parse_month(month)
+    row = session.scalars(select(WorkingMonth).where(WorkingMonth.month == month)).first()
+    if row is not None:
+        return row.working_days
+    return sum(
+        1
+        for day in range(1, calendar.monthrange(year, mon)[1] + 1)
+        if calendar.weekday(year, mon, day) < 5
+    )
+
+
+def set_working_days(session: Session, actor: User, month: str, days: int) -> int:
+    require_business(actor, "set working days")
+    year, mon = _parse_month(month)
+    if not 0 <= days <= calendar.monthrange(year, mon)[1]:
+        raise InvalidInput(f"{month} cannot have {days} working days", field="days")
+    row = session.scalars(select(WorkingMonth).where(WorkingMonth.month == month)).first()
+    if row is None:
+        session.add(WorkingMonth(month=month, working_days=days))
+    else:
+        row.working_days = days
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="calendar.working_days",
+        object_type="calendar",
+        data={"month": month, "days": days},
+    )
+    session.flush()
+    return days
+
+
+def monthly_cap(session: Session, month: str) -> Decimal:
+    return Decimal(POINTS_PER_DAY * working_days(session, month))
+
+
+def book_points(
+    session: Session, actor: User, worker_id: int, project_id: int, month: str, points: object
+) -> HourPointsOut:
+    """Set a person's points on a project for a month (replacing earlier points for that key)."""
+    require_business(actor, "book hour points")
+    cap = monthly_cap(session, month)
+    pts = to_decimal(points, "points")
+    if pts < 0 or pts != pts.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            f"points {pts} must be non-negative with at most 2 decimals", field="points"
+        )
+    worker = get_worker(session, worker_id)
+    if worker.vendor_id is not None:
+        raise InvalidInput("hour points are for in-house staff; vendor work is settled by volume")
+    if worker.grade_id is None:
+        raise Conflict(
+            f"worker {worker_id} has no grade, so their points have no price; set a grade first"
+        )
+    if session.get(Project, project_id) is None:
+        raise NotFound(f"no project with id {project_id}")
+    grade = session.get(Grade, worker.grade_id)
+    if grade is None:
+        raise NotFound("the worker's grade is missing")
+    row = session.scalars(
+        select(HourPoints).where(
+            HourPoints.worker_id == worker_id,
+            HourPoints.project_id == project_id,
+            HourPoints.month == month,
+        )
+    ).first()
+    others = sum(
+        (
+            r
+            for r in session.scalars(
+                select(HourPoints.points).where(
+                    HourPoints.worker_id == worker_id,
+                    HourPoints.month == month,
+                    HourPoints.project_id != project_id,
+                )
+            )
+        ),
+        Decimal(0),
+    )
+    if others + pts > cap:
+        raise InvalidInput(
+            f"{others + pts} points in {month} exceed the cap of {cap} "
+            f"(8 × {working_days(session, month)} "
+            f"working days); {others} are already booked to other projects",
+            field="points",
+        )
+    cost = (pts * grade.point_rate).quantize(Decimal("0.01"))
+    if row is None:
+        row = HourPoints(
+            worker_id=worker_id,
+            project_id=project_id,
+            month=month,
+            points=pts,
+            point_rate=grade.point_rate,
+            cost=cost,
+            booked_by=actor.id,
+        )
+        session.add(row)
+    else:
+        row.points, row.point_rate, row.cost = pts, grade.point_rate, cost
+        row.booked_by, row.updated_at = actor.id, utcnow()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="hour_points.booked",
+        object_type="worker",
+        object_id=worker_id,
+        project_id=project_id,
+        data={"month": month, "points": str(pts), "cost": str(cost)},
+    )
+    session.flush()
+    return HourPointsOut.model_validate(row)
+
+
+def project_labour_cost(
+    session: Session, actor: User, project_id: int, month: str | None = None
+) -> Decimal:
+    """Booked points × grade rate for a project (one month, or all months)."""
+    require_business(actor, "read labour cost")
+    q = select(HourPoints.cost).where(HourPoints.project_id == project_id)
+    if month is not None:
+        _parse_month(month)
+        q = q.where(HourPoints.month == month)
+    return sum(session.scalars(q), Decimal("0.00"))

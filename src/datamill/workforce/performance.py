@@ -1,0 +1,216 @@
+"""Numbers computed from production data: worker dashboards and the yearly vendor evaluation.
+
+Yearly evaluation (合格供应商年度评价) from three measures, each in [0, 1]:
+
+- **response speed**: median hours from handing a package to the vendor to its first claimed
+  task; ≤ 24 h scores 1, ≥ 168 h scores 0, linear between;
+- **volume**: the vendor's accepted hours on sheets of that year, relative to the largest
+  vendor's that year;
+- **quality**: share of the vendor's submitted tasks never returned for rework.
+
+score = 0.3 × speed + 0.3 × volume + 0.4 × quality; rating A ≥ 0.85, B ≥ 0.70, C ≥ 0.50, else D.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import NotFound
+from datamill.production.models import Item, Task, TaskAssignment
+from datamill.workforce.models import (
+    HourPoints,
+    PackageHandoff,
+    QualificationAttempt,
+    QualificationTest,
+    SettlementLine,
+    SettlementSheet,
+    Vendor,
+    VendorEvaluation,
+    Worker,
+)
+from datamill.workforce.policies import require_business, require_vendor_scope
+from datamill.workforce.schemas import EvaluationOut, WorkerDashboard
+from datamill.workforce.vendors import get_worker
+
+__all__ = ["evaluate_vendor", "worker_dashboard"]
+
+_Q = Decimal("0.0001")
+_MS_PER_HOUR = Decimal(3_600_000)
+_PAID = ("confirmed", "settled")
+
+
+def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDashboard:
+    """Throughput, rework, accuracy on qualification tests and earnings of one worker."""
+    worker = get_worker(session, worker_id)
+    if actor.id != worker.user_id:
+        require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
+    user = session.get(User, worker.user_id)
+    rows = session.execute(
+        select(
+            TaskAssignment.status,
+            TaskAssignment.return_reason,
+            Task.stage,
+            Item.duration_ms,
+            Item.status,
+        )
+        .join(Task, Task.id == TaskAssignment.task_id)
+        .join(Item, Item.id == Task.item_id)
+        .where(TaskAssignment.user_id == worker.user_id)
+    ).all()
+    submitted = [r for r in rows if r[0] == "submitted"]
+    returned = sum(1 for r in rows if r[1] is not None)
+    worked = sum(1 for r in rows if r[0] != "claimed")
+    hours = Decimal(sum(r[3] or 0 for r in submitted if r[2] == "annotate")) / _MS_PER_HOUR
+    scores: dict[str, Decimal] = {}
+    for project_id, score in session.execute(
+        select(QualificationTest.project_id, QualificationAttempt.score)
+        .join(QualificationTest, QualificationTest.id == QualificationAttempt.test_id)
+        .where(QualificationAttempt.worker_id == worker.id)
+    ).all():
+        key = str(project_id)
+        scores[key] = max(scores.get(key, Decimal(0)), score)
+    if worker.vendor_id is None:
+        earnings = sum(
+            session.scalars(select(HourPoints.cost).where(HourPoints.worker_id == worker.id)),
+            Decimal("0.00"),
+        )
+    else:
+        earnings = sum(
+            session.scalars(
+                select(SettlementLine.amount)
+                .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+                .where(SettlementLine.worker_id == worker.id, SettlementSheet.status.in_(_PAID))
+            ),
+            Decimal("0.00"),
+        )
+    return WorkerDashboard(
+        worker_id=worker.id,
+        username=user.username if user else "?",
+        submitted_tasks=len(submitted),
+        annotated_hours=hours.quantize(_Q, rounding=ROUND_HALF_UP),
+        returned_tasks=returned,
+        rework_rate=(Decimal(returned) / worked).quantize(_Q) if worked else Decimal(0),
+        accepted_items=sum(1 for r in submitted if r[4] == "accepted"),
+        qualification_scores=scores,
+        earnings=earnings,
+    )
+
+
+def _accepted_ms(session: Session, year: int) -> dict[int, int]:
+    rows = session.execute(
+        select(SettlementSheet.vendor_id, func.coalesce(func.sum(SettlementLine.duration_ms), 0))
+        .join(SettlementLine, SettlementLine.sheet_id == SettlementSheet.id)
+        .where(
+            SettlementSheet.kind == "regular",
+            SettlementSheet.status.in_(_PAID),
+            SettlementSheet.period_start >= datetime(year, 1, 1, tzinfo=UTC).date(),
+            SettlementSheet.period_start < datetime(year + 1, 1, 1, tzinfo=UTC).date(),
+        )
+        .group_by(SettlementSheet.vendor_id)
+    ).all()
+    return {int(v): int(ms) for v, ms in rows}
+
+
+def _response_hours(session: Session, vendor_id: int, year: int) -> list[Decimal]:
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    rows = session.execute(
+        select(PackageHandoff.handed_at, func.min(TaskAssignment.claimed_at))
+        .join(Task, Task.package_id == PackageHandoff.package_id)
+        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(
+            PackageHandoff.vendor_id == vendor_id,
+            PackageHandoff.handed_at >= start,
+            PackageHandoff.handed_at < end,
+        )
+        .group_by(PackageHandoff.id, PackageHandoff.handed_at)
+    ).all()
+    out = []
+    for handed, first in rows:
+        if first is None:
+            continue
+        if isinstance(first, str):  # SQLite's aggregate can come back as text
+            first = datetime.fromisoformat(first)
+        if first.tzinfo is None:
+            first = first.replace(tzinfo=UTC)
+        out.append(Decimal((first - handed).total_seconds()) / 3600)
+    return out
+
+
+def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) -> EvaluationOut:
+    """Compute (and store, replacing any earlier one) the vendor's evaluation for ``year``."""
+    require_business(actor, "evaluate vendors")
+    if session.get(Vendor, vendor_id) is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    hours = _response_hours(session, vendor_id, year)
+    med = Decimal(median(hours)) if hours else None
+    speed = Decimal(0) if med is None else min(Decimal(1), max(Decimal(0), (168 - med) / 144))
+    volumes = _accepted_ms(session, year)
+    mine = volumes.get(vendor_id, 0)
+    top = max(volumes.values(), default=0)
+    volume = Decimal(mine) / top if top else Decimal(0)
+    flags = (
+        session.execute(
+            select(TaskAssignment.return_reason)
+            .join(Worker, Worker.user_id == TaskAssignment.user_id)
+            .where(
+                Worker.vendor_id == vendor_id,
+                TaskAssignment.status != "claimed",
+                TaskAssignment.claimed_at >= datetime(year, 1, 1, tzinfo=UTC),
+                TaskAssignment.claimed_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    quality = Decimal(sum(1 for f in flags if f is None)) / len(flags) if flags else Decimal(0)
+    score = (Decimal("0.3") * speed + Decimal("0.3") * volume + Decimal("0.4") * quality).quantize(
+        _Q
+    )
+    rating = (
+        "A"
+        if score >= Decimal("0.85")
+        else "B"
+        if score >= Decimal("0.7")
+        else "C"
+        if score >= Decimal("0.5")
+        else "D"
+    )
+    metrics = {
+        "median_response_hours": None if med is None else str(med.quantize(Decimal("0.01"))),
+        "packages_measured": len(hours),
+        "accepted_hours": str((Decimal(mine) / _MS_PER_HOUR).quantize(_Q)),
+        "tasks_measured": len(flags),
+        "speed": str(speed.quantize(_Q)),
+        "volume": str(volume.quantize(_Q)),
+        "quality": str(quality.quantize(_Q)),
+    }
+    row = session.scalars(
+        select(VendorEvaluation).where(
+            VendorEvaluation.vendor_id == vendor_id, VendorEvaluation.year == year
+        )
+    ).first()
+    if row is None:
+        row = VendorEvaluation(
+            vendor_id=vendor_id, year=year, metrics=metrics, score=score, rating=rating
+        )
+        session.add(row)
+    else:
+        row.metrics, row.score, row.rating, row.computed_at = metrics, score, rating, utcnow()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="vendor.evaluated",
+        object_type="vendor",
+        object_id=vendor_id,
+        data={"year": year, "score": str(score), "rating": rating},
+    )
+    session.flush()
+    return EvaluationOut.model_validate(row)

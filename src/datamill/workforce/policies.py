@@ -1,0 +1,60 @@
+"""Who may do what in the workforce domain, and the vendor wall.
+
+The business side (``admin``, ``project_manager``: procurement and project management) runs the
+supplier list, prices, qualification and settlement. A vendor manager (a worker with
+``is_manager``) sees and acts on **only** their own vendor's people, packages and sheets; any
+attempt to reach another vendor's data is refused with Forbidden and changes nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.core.errors import Forbidden
+from datamill.workforce.models import Worker
+
+__all__ = [
+    "BUSINESS_ROLES",
+    "is_business",
+    "managed_vendor_id",
+    "require_business",
+    "require_vendor_scope",
+]
+
+BUSINESS_ROLES = frozenset({"admin", "project_manager"})
+
+
+def is_business(user: User) -> bool:
+    return user.role in BUSINESS_ROLES
+
+
+def managed_vendor_id(session: Session, user: User) -> int | None:
+    """The vendor this user manages, or None."""
+    return session.scalar(
+        select(Worker.vendor_id).where(
+            Worker.user_id == user.id, Worker.is_manager.is_(True), Worker.active.is_(True)
+        )
+    )
+
+
+def require_business(user: User, what: str) -> None:
+    if not is_business(user):
+        raise Forbidden(
+            f"only procurement or a project manager may {what}; {user.username!r} is a {user.role}"
+        )
+
+
+def require_vendor_scope(session: Session, user: User, vendor_id: int | None, what: str) -> None:
+    """The business may act on any vendor; a vendor manager only on their own."""
+    if is_business(user):
+        return
+    mine = managed_vendor_id(session, user)
+    if mine is None:
+        raise Forbidden(f"{user.username!r} manages no vendor and may not {what}")
+    if vendor_id != mine:
+        raise Forbidden(
+            f"{user.username!r} manages vendor {mine}; {what} belongs to "
+            f"{'in-house staff' if vendor_id is None else f'vendor {vendor_id}'} and is not visible"
+        )

@@ -1,0 +1,181 @@
+"""The purchase price system (业务采购价格体系): unit prices versioned per half-year.
+
+A key is half-year × vendor (None = general) × stage × modality × language group. Setting a
+price appends a row; the latest row of a key is effective, so the history stays. A price more
+than 10% away from its reference — the previous half-year's general price, or, for a
+vendor-specific price, this half-year's general price — must carry a written reason and is
+flagged for procurement's file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput, NotFound
+from datamill.workforce.models import PriceEntry, Vendor
+from datamill.workforce.policies import require_business
+from datamill.workforce.schemas import PriceOut
+from datamill.workforce.vendors import to_decimal
+
+__all__ = [
+    "DEVIATION_LIMIT",
+    "UNITS",
+    "effective_price",
+    "half_year_of",
+    "language_group",
+    "list_prices",
+    "set_price",
+]
+
+DEVIATION_LIMIT = Decimal("0.10")
+UNITS = ("hour", "item")
+_HALF = re.compile(r"^(\d{4})H([12])$")
+_MINORITY = frozenset({"ug", "bo", "ii", "za", "mn", "kk", "ky"})
+
+
+def half_year_of(day: date) -> str:
+    return f"{day.year}H{1 if day.month <= 6 else 2}"
+
+
+def _previous_half(half: str) -> str:
+    m = _HALF.match(half)
+    if m is None:
+        raise InvalidInput(f"half-year {half!r} must look like 2024H1 or 2024H2", field="half_year")
+    year, part = int(m.group(1)), int(m.group(2))
+    return f"{year}H1" if part == 2 else f"{year - 1}H2"
+
+
+def language_group(language: str) -> str:
+    """The price system's language group of a BCP-47 tag: chinese, minority or foreign.
+
+    Chinese (Mandarin and its dialects: ``zh``, ``cmn``, ``yue``, ``wuu`` ...) is commoditised;
+    China's minority languages and foreign languages earn more.
+    """
+    primary = language.split("-")[0].lower()
+    if primary in {"zh", "cmn", "yue", "wuu", "nan", "hak", "gan", "hsn", "cjy"}:
+        return "chinese"
+    if primary in _MINORITY:
+        return "minority"
+    return "foreign"
+
+
+def _current(
+    session: Session, half: str, vendor_id: int | None, stage: str, modality: str, group: str
+) -> PriceEntry | None:
+    q = select(PriceEntry).where(
+        PriceEntry.half_year == half,
+        PriceEntry.stage == stage,
+        PriceEntry.modality == modality,
+        PriceEntry.language_group == group,
+        PriceEntry.vendor_id.is_(None) if vendor_id is None else PriceEntry.vendor_id == vendor_id,
+    )
+    return session.scalars(q.order_by(PriceEntry.id.desc())).first()
+
+
+def effective_price(
+    session: Session, day: date, vendor_id: int | None, stage: str, modality: str, group: str
+) -> PriceEntry | None:
+    """The vendor's own price for the half-year of ``day``, else the general one (or None)."""
+    half = half_year_of(day)
+    if vendor_id is not None:
+        own = _current(session, half, vendor_id, stage, modality, group)
+        if own is not None:
+            return own
+    return _current(session, half, None, stage, modality, group)
+
+
+def set_price(
+    session: Session,
+    actor: User,
+    *,
+    half_year: str,
+    stage: str,
+    modality: str,
+    language_group: str,
+    unit: str,
+    unit_price: object,
+    vendor_id: int | None = None,
+    reason: str | None = None,
+) -> PriceOut:
+    """Append a price version; >10% off its reference needs ``reason`` and is flagged."""
+    require_business(actor, "set purchase prices")
+    prev_half = _previous_half(half_year)
+    if unit not in UNITS:
+        raise InvalidInput(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}", field="unit")
+    if language_group not in ("chinese", "minority", "foreign"):
+        raise InvalidInput(
+            "language group must be chinese, minority or foreign", field="language_group"
+        )
+    price = to_decimal(unit_price, "unit_price")
+    if price <= 0 or price != price.quantize(Decimal("0.0001")):
+        raise InvalidInput(
+            f"unit price {price} must be positive with at most 4 decimals", field="unit_price"
+        )
+    if vendor_id is not None and session.get(Vendor, vendor_id) is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    if vendor_id is None:
+        ref_row = _current(session, prev_half, None, stage, modality, language_group)
+        ref_what = f"the {prev_half} general price"
+    else:
+        ref_row = _current(session, half_year, None, stage, modality, language_group)
+        ref_what = f"the {half_year} general price"
+    ref = ref_row.unit_price if ref_row else None
+    deviation = ((price - ref) / ref).quantize(Decimal("0.0001")) if ref else None
+    flagged = deviation is not None and abs(deviation) > DEVIATION_LIMIT
+    if flagged and not (reason and reason.strip()):
+        raise InvalidInput(
+            f"unit price {price} is {deviation:+.2%} off {ref_what} {ref}; more than 10% needs a "
+            "written reason (competitor quotes, interviews, mock postings ...)",
+            field="reason",
+        )
+    row = PriceEntry(
+        half_year=half_year,
+        vendor_id=vendor_id,
+        stage=stage,
+        modality=modality,
+        language_group=language_group,
+        unit=unit,
+        unit_price=price,
+        reference_price=ref,
+        deviation=deviation,
+        flagged=flagged,
+        reason=(reason or "").strip() or None,
+        created_by=actor.id,
+    )
+    session.add(row)
+    session.flush()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="price.set",
+        object_type="price",
+        object_id=row.id,
+        data={
+            "key": [half_year, vendor_id, stage, modality, language_group],
+            "unit": unit,
+            "unit_price": str(price),
+            "flagged": flagged,
+            "reason": row.reason,
+        },
+    )
+    return PriceOut.model_validate(row)
+
+
+def list_prices(
+    session: Session, actor: User, half_year: str | None = None, *, flagged_only: bool = False
+) -> list[PriceOut]:
+    """Every price version (history included), oldest first; procurement's view only."""
+    require_business(actor, "read the price system")
+    q = select(PriceEntry).order_by(PriceEntry.id)
+    if half_year:
+        q = q.where(PriceEntry.half_year == half_year)
+    if flagged_only:
+        q = q.where(PriceEntry.flagged.is_(True))
+    return [PriceOut.model_validate(p) for p in session.scalars(q)]

@@ -1,0 +1,151 @@
+"""Pydantic views of workforce objects returned across face boundaries (money as Decimal)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "AttemptOut",
+    "EvaluationOut",
+    "HourPointsOut",
+    "PriceOut",
+    "QualificationTestOut",
+    "SettlementLineOut",
+    "SettlementSheetOut",
+    "VendorOut",
+    "WorkerDashboard",
+    "WorkerOut",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class VendorOut(_Out):
+    id: int
+    name: str
+    kind: str
+    licence_no: str | None
+    agreement_no: str | None
+    agreement_signed_on: date | None
+    fee_rate: Decimal
+    settlement_cycle: str
+    qualified: bool
+    qualified_at: datetime | None
+    qualification_note: str | None
+
+
+class WorkerOut(_Out):
+    id: int
+    user_id: int
+    username: str
+    vendor_id: int | None
+    is_manager: bool
+    grade: str | None
+    languages: list[str]
+    modalities: list[str]
+    domains: list[str]
+    devices: list[str]
+    identity_verified: bool
+    active: bool
+
+
+class QualificationTestOut(BaseModel):
+    project_id: int
+    metric: str
+    pass_threshold: Decimal
+    golden_item_ids: list[int]
+
+
+class AttemptOut(_Out):
+    id: int
+    worker_id: int
+    score: Decimal
+    scores: dict[str, Any]
+    passed: bool
+    created_at: datetime
+
+
+class PriceOut(_Out):
+    id: int
+    half_year: str
+    vendor_id: int | None
+    stage: str
+    modality: str
+    language_group: str
+    unit: str
+    unit_price: Decimal
+    reference_price: Decimal | None
+    deviation: Decimal | None
+    flagged: bool
+    reason: str | None
+
+
+class SettlementLineOut(_Out):
+    project_id: int | None
+    stage: str | None
+    worker_id: int | None
+    unit: str
+    items: int
+    duration_ms: int
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    description: str
+
+
+class SettlementSheetOut(_Out):
+    id: int
+    number: str
+    vendor_id: int
+    kind: str
+    corrects_sheet_id: int | None
+    cycle: str
+    period_start: date
+    period_end: date
+    status: str
+    amount: Decimal
+    fee_rate: Decimal
+    fee: Decimal
+    gross: Decimal
+    tax_withheld: Decimal
+    net_payable: Decimal
+    note: str | None
+    vendor_confirmed_at: datetime | None
+    confirmed_at: datetime | None
+    settled_at: datetime | None
+    lines: list[SettlementLineOut] = []
+
+
+class HourPointsOut(_Out):
+    worker_id: int
+    project_id: int
+    month: str
+    points: Decimal
+    point_rate: Decimal
+    cost: Decimal
+
+
+class EvaluationOut(_Out):
+    vendor_id: int
+    year: int
+    metrics: dict[str, Any]
+    score: Decimal
+    rating: str
+
+
+class WorkerDashboard(BaseModel):
+    worker_id: int
+    username: str
+    submitted_tasks: int
+    annotated_hours: Decimal
+    returned_tasks: int
+    rework_rate: Decimal
+    accepted_items: int
+    qualification_scores: dict[str, Decimal]
+    earnings: Decimal

@@ -1,0 +1,600 @@
+"""Acceptance-settlement sheets (验收结算单): accepted volume × unit price + management fee.
+
+What is paid: for each item of an **accepted** batch (inspection verdict ``accepted``) whose
+inspection completed inside the period, each of the vendor's workers whose task at a stage is
+``submitted`` earns that item once at that stage. Items rejected in review or inspection and not
+reworked never reach an accepted batch, so they never appear; a reworked item is paid once, when
+its later batch is accepted. ``SettlementUnit`` is unique per item × stage × person, so nothing
+is paid twice, even under concurrent sheet creation.
+
+Rounding: each line's amount is rounded half-up to the fen (0.01 CNY) once, from the exact
+volume (hours = duration_ms / 3,600,000); the fee is rounded half-up on the sheet amount.
+Periods are calendar days in China time (UTC+8, no daylight saving), end exclusive.
+Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.production.models import (
+    Batch,
+    BatchItem,
+    Inspection,
+    Item,
+    Project,
+    Task,
+    TaskAssignment,
+)
+from datamill.workforce.models import (
+    SettlementLine,
+    SettlementSheet,
+    SettlementUnit,
+    Vendor,
+    Worker,
+)
+from datamill.workforce.policies import (
+    is_business,
+    managed_vendor_id,
+    require_business,
+    require_vendor_scope,
+)
+from datamill.workforce.pricing import effective_price, language_group
+from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
+from datamill.workforce.vendors import to_decimal
+
+__all__ = [
+    "BUSINESS_TZ",
+    "confirm_sheet_by_business",
+    "confirm_sheet_by_vendor",
+    "create_correction_sheet",
+    "create_settlement_sheet",
+    "get_sheet",
+    "list_sheets",
+    "period_bounds",
+    "settle_sheet",
+    "sheet_csv",
+    "sheet_html",
+    "withholding_tax",
+]
+
+BUSINESS_TZ = timezone(timedelta(hours=8))
+CENT = Decimal("0.01")
+_MS_PER_HOUR = Decimal(3_600_000)
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def withholding_tax(gross: Decimal) -> Decimal:
+    """Individual income tax withheld on one labour-remuneration payment (劳务报酬, 预扣预缴).
+
+    Up to 4,000: (gross − 800) × 20%; above: gross × 80% is taxable; taxable over 20,000 is
+    taxed 30% − 2,000 and over 50,000 40% − 7,000.
+    """
+    if gross <= 0:
+        return Decimal("0.00")
+    taxable = max(gross - 800, Decimal(0)) if gross <= 4000 else gross * Decimal("0.8")
+    if taxable <= 20000:
+        tax = taxable * Decimal("0.2")
+    elif taxable <= 50000:
+        tax = taxable * Decimal("0.3") - 2000
+    else:
+        tax = taxable * Decimal("0.4") - 7000
+    return _cents(tax)
+
+
+def period_bounds(cycle: str, start: date) -> date:
+    """The (exclusive) end of the period starting on ``start``; refuses a misaligned start."""
+    if cycle == "weekly":
+        if start.weekday() != 0:
+            monday = start - timedelta(days=start.weekday())
+            raise InvalidInput(
+                f"a weekly period starts on a Monday; did you mean {monday}?", field="period_start"
+            )
+        return start + timedelta(days=7)
+    next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if cycle == "monthly":
+        if start.day != 1:
+            raise InvalidInput(
+                f"a monthly period starts on the 1st; did you mean {start.replace(day=1)}?",
+                field="period_start",
+            )
+        return next_month
+    if cycle == "half_monthly":
+        if start.day not in (1, 16):
+            raise InvalidInput(
+                "a half-monthly period starts on the 1st or the 16th", field="period_start"
+            )
+        return start.replace(day=16) if start.day == 1 else next_month
+    raise InvalidInput(f"unknown settlement cycle {cycle!r}")
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
+
+
+def _sheet(session: Session, sheet_id: int) -> SettlementSheet:
+    sheet = session.get(SettlementSheet, sheet_id)
+    if sheet is None:
+        raise NotFound(f"no settlement sheet with id {sheet_id}", sheet_id=sheet_id)
+    return sheet
+
+
+def _out(session: Session, sheet: SettlementSheet) -> SettlementSheetOut:
+    lines = session.scalars(
+        select(SettlementLine)
+        .where(SettlementLine.sheet_id == sheet.id)
+        .order_by(SettlementLine.id)
+    ).all()
+    out = SettlementSheetOut.model_validate(sheet)
+    out.lines = [SettlementLineOut.model_validate(line) for line in lines]
+    return out
+
+
+def _accepted_units(
+    session: Session, vendor_id: int, start: date, end: date
+) -> list[tuple[int, int, int, str, int, int, int]]:
+    """(item, project, duration_ms, stage, user, worker, batch) accepted in the period, unpaid."""
+    accepted = (
+        select(Inspection.batch_id, func.max(Inspection.completed_at).label("at"))
+        .where(Inspection.status == "completed", Inspection.verdict == "accepted")
+        .group_by(Inspection.batch_id)
+        .subquery()
+    )
+    paid = exists().where(
+        SettlementUnit.item_id == Item.id,
+        SettlementUnit.stage == Task.stage,
+        SettlementUnit.user_id == TaskAssignment.user_id,
+    )
+    q = (
+        select(
+            Item.id,
+            Item.project_id,
+            Item.duration_ms,
+            Task.stage,
+            TaskAssignment.user_id,
+            Worker.id,
+            BatchItem.batch_id,
+        )
+        .join(BatchItem, BatchItem.item_id == Item.id)
+        .join(Batch, Batch.id == BatchItem.batch_id)
+        .join(accepted, accepted.c.batch_id == Batch.id)
+        .join(Task, Task.item_id == Item.id)
+        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .join(Worker, Worker.user_id == TaskAssignment.user_id)
+        .where(
+            Batch.status.in_(("accepted", "delivered")),
+            Item.status == "accepted",
+            TaskAssignment.status == "submitted",
+            Worker.vendor_id == vendor_id,
+            accepted.c.at >= _utc(start),
+            accepted.c.at < _utc(end),
+            ~paid,
+        )
+        .order_by(Item.id, Task.stage, TaskAssignment.user_id)
+    )
+    return [(a, b, c or 0, d, e, f, g) for a, b, c, d, e, f, g in session.execute(q).all()]
+
+
+def _totals(
+    sheet: SettlementSheet, vendor: Vendor, amount: Decimal, tax_base: Decimal = Decimal(0)
+) -> None:
+    sheet.amount = amount
+    sheet.fee_rate = vendor.fee_rate
+    sheet.fee = _cents(amount * vendor.fee_rate)
+    sheet.gross = sheet.amount + sheet.fee
+    if vendor.kind == "individual":
+        sheet.tax_withheld = withholding_tax(tax_base + sheet.gross) - withholding_tax(tax_base)
+    else:
+        sheet.tax_withheld = Decimal("0.00")
+    sheet.net_payable = sheet.gross - sheet.tax_withheld
+
+
+def create_settlement_sheet(
+    session: Session, actor: User, vendor_id: int, period_start: date
+) -> SettlementSheetOut:
+    """Draw up the vendor's sheet for the period that starts on ``period_start``."""
+    require_business(actor, "draw up settlement sheets")
+    vendor = session.get(Vendor, vendor_id)
+    if vendor is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    end = period_bounds(vendor.settlement_cycle, period_start)
+    key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
+    existing = session.scalars(
+        select(SettlementSheet).where(
+            SettlementSheet.vendor_id == vendor_id, SettlementSheet.period_key == key
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"vendor {vendor.name!r} already has sheet {existing.number} ({existing.status}) "
+            f"for {period_start}–{end}; corrections go on a correction sheet"
+        )
+    units = _accepted_units(session, vendor_id, period_start, end)
+    if not units:
+        raise Conflict(
+            f"nothing accepted and unpaid for vendor {vendor.name!r} in {period_start}–{end}"
+        )
+    groups: dict[tuple[int, str, int], list[tuple[int, int, int, str, int, int, int]]] = (
+        defaultdict(list)
+    )
+    for u in units:
+        groups[(u[1], u[3], u[5])].append(u)
+    if vendor.kind == "individual":
+        workers = {wid: session.get(Worker, wid) for _, _, wid in groups}
+        unchecked = sorted(
+            (session.get(User, w.user_id) or User(username=str(wid))).username
+            for wid, w in workers.items()
+            if w is not None and w.identity_verified_at is None
+        )
+        if unchecked:
+            raise Conflict(
+                f"individual supplier {vendor.name!r}: {unchecked} have no identity check; "
+                "verify identity before they can be paid"
+            )
+    sheet = SettlementSheet(
+        number=f"WF-{vendor.id:04d}-{period_start:%Y%m%d}",
+        vendor_id=vendor.id,
+        kind="regular",
+        cycle=vendor.settlement_cycle,
+        period_start=period_start,
+        period_end=end,
+        period_key=key,
+        created_by=actor.id,
+    )
+    session.add(sheet)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        raise Conflict(
+            f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
+        ) from err
+    total = Decimal("0.00")
+    for (project_id, stage, worker_id), rows in sorted(groups.items()):
+        project = session.get(Project, project_id)
+        if project is None:
+            raise NotFound(f"project {project_id} is missing")
+        group = language_group(project.language)
+        price = effective_price(session, period_start, vendor.id, stage, project.modality, group)
+        if price is None:
+            raise InvalidInput(
+                f"no unit price for {stage} × {project.modality} × {group} in the half-year of "
+                f"{period_start}; set one in the price system first"
+            )
+        ms = sum(r[2] for r in rows)
+        if price.unit == "hour":
+            quantity = (Decimal(ms) / _MS_PER_HOUR).quantize(
+                Decimal("0.0001"), rounding=ROUND_HALF_UP
+            )
+            amount = _cents(price.unit_price * Decimal(ms) / _MS_PER_HOUR)
+        else:
+            quantity = Decimal(len(rows))
+            amount = _cents(price.unit_price * quantity)
+        line = SettlementLine(
+            sheet_id=sheet.id,
+            project_id=project_id,
+            stage=stage,
+            worker_id=worker_id,
+            unit=price.unit,
+            items=len(rows),
+            duration_ms=ms,
+            quantity=quantity,
+            unit_price=price.unit_price,
+            amount=amount,
+            description=f"{project.name} {stage}",
+        )
+        session.add(line)
+        session.flush()
+        for item_id, _, _, st, user_id, _, batch_id in rows:
+            session.add(
+                SettlementUnit(
+                    sheet_id=sheet.id,
+                    line_id=line.id,
+                    item_id=item_id,
+                    stage=st,
+                    user_id=user_id,
+                    batch_id=batch_id,
+                )
+            )
+        total += amount
+    _totals(sheet, vendor, total)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        raise Conflict(
+            "some of this work was just put on another sheet; draw the sheet up again"
+        ) from err
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="settlement.created",
+        object_type="settlement_sheet",
+        object_id=sheet.id,
+        data={
+            "number": sheet.number,
+            "amount": str(sheet.amount),
+            "gross": str(sheet.gross),
+            "units": len(units),
+        },
+    )
+    return _out(session, sheet)
+
+
+def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
+    sheet = _sheet(session, sheet_id)
+    require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
+    return _out(session, sheet)
+
+
+def list_sheets(
+    session: Session, actor: User, vendor_id: int | None = None
+) -> list[SettlementSheetOut]:
+    if vendor_id is None and not is_business(actor):
+        vendor_id = managed_vendor_id(session, actor)
+        require_vendor_scope(session, actor, vendor_id, "settlement sheets")
+    elif vendor_id is not None:
+        require_vendor_scope(
+            session, actor, vendor_id, f"the settlement sheets of vendor {vendor_id}"
+        )
+    q = select(SettlementSheet).order_by(SettlementSheet.id)
+    if vendor_id is not None:
+        q = q.where(SettlementSheet.vendor_id == vendor_id)
+    return [_out(session, s) for s in session.scalars(q)]
+
+
+def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
+    """The vendor's manager confirms the sheet first."""
+    sheet = _sheet(session, sheet_id)
+    if managed_vendor_id(session, actor) != sheet.vendor_id:
+        raise Forbidden(
+            f"only the manager of vendor {sheet.vendor_id} may confirm sheet {sheet.number} "
+            "on the vendor's side"
+        )
+    if sheet.status != "draft":
+        raise Conflict(f"sheet {sheet.number} is {sheet.status}; the vendor confirms a draft only")
+    sheet.status = "vendor_confirmed"
+    sheet.vendor_confirmed_by = actor.id
+    sheet.vendor_confirmed_at = utcnow()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="settlement.vendor_confirmed",
+        object_type="settlement_sheet",
+        object_id=sheet.id,
+        data={"number": sheet.number},
+    )
+    session.flush()
+    return _out(session, sheet)
+
+
+def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
+    """The business confirms after the vendor; the sheet is immutable from here on."""
+    require_business(actor, "confirm settlement sheets")
+    sheet = _sheet(session, sheet_id)
+    if sheet.status == "draft":
+        raise Conflict(
+            f"vendor has not confirmed sheet {sheet.number} yet; the vendor confirms first"
+        )
+    if sheet.status != "vendor_confirmed":
+        raise Conflict(f"sheet {sheet.number} is already {sheet.status}")
+    sheet.status = "confirmed"
+    sheet.confirmed_by = actor.id
+    sheet.confirmed_at = utcnow()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="settlement.confirmed",
+        object_type="settlement_sheet",
+        object_id=sheet.id,
+        data={"number": sheet.number, "net_payable": str(sheet.net_payable)},
+    )
+    session.flush()
+    return _out(session, sheet)
+
+
+def settle_sheet(
+    session: Session,
+    actor: User,
+    sheet_id: int,
+    *,
+    method: str = "bank_transfer",
+    reference: str = "",
+) -> SettlementSheetOut:
+    """Record payment of a sheet confirmed by both sides (bank transfer only, never cash)."""
+    require_business(actor, "settle sheets")
+    sheet = _sheet(session, sheet_id)
+    if sheet.status == "settled":
+        raise Conflict(f"sheet {sheet.number} was already settled on {sheet.settled_at:%Y-%m-%d}")
+    if sheet.status != "confirmed":
+        raise Conflict(
+            f"sheet {sheet.number} is {sheet.status}; only a sheet confirmed by the vendor "
+            "and the business can be settled"
+        )
+    if method != "bank_transfer":
+        raise InvalidInput(
+            f"payment method {method!r} is not allowed; vendors are paid by bank transfer"
+        )
+    if not reference.strip():
+        raise InvalidInput("give the bank transfer reference", field="reference")
+    sheet.status = "settled"
+    sheet.settled_by = actor.id
+    sheet.settled_at = utcnow()
+    sheet.payment_ref = reference.strip()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="settlement.settled",
+        object_type="settlement_sheet",
+        object_id=sheet.id,
+        data={
+            "number": sheet.number,
+            "net_payable": str(sheet.net_payable),
+            "reference": sheet.payment_ref,
+        },
+    )
+    session.flush()
+    return _out(session, sheet)
+
+
+def create_correction_sheet(
+    session: Session, actor: User, sheet_id: int, amount: object, reason: str
+) -> SettlementSheetOut:
+    """Correct a confirmed sheet with a new draft sheet carrying one adjustment line (±)."""
+    require_business(actor, "correct settlement sheets")
+    original = _sheet(session, sheet_id)
+    if original.status not in ("confirmed", "settled"):
+        raise Conflict(
+            f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"
+        )
+    delta = to_decimal(amount, "amount")
+    if delta == 0 or delta != _cents(delta):
+        raise InvalidInput(
+            "a correction is a non-zero amount in fen (two decimals)", field="amount"
+        )
+    if not reason.strip():
+        raise InvalidInput("a correction needs a written reason", field="reason")
+    vendor = session.get(Vendor, original.vendor_id)
+    if vendor is None:
+        raise NotFound("sheet without vendor")
+    n = (
+        session.scalar(
+            select(func.count())
+            .select_from(SettlementSheet)
+            .where(SettlementSheet.corrects_sheet_id == original.id)
+        )
+        or 0
+    )
+    sheet = SettlementSheet(
+        number=f"{original.number}-C{n + 1}",
+        vendor_id=vendor.id,
+        kind="correction",
+        corrects_sheet_id=original.id,
+        cycle=original.cycle,
+        period_start=original.period_start,
+        period_end=original.period_end,
+        note=reason.strip(),
+        created_by=actor.id,
+    )
+    session.add(sheet)
+    session.flush()
+    session.add(
+        SettlementLine(
+            sheet_id=sheet.id,
+            unit="adjustment",
+            quantity=Decimal(1),
+            unit_price=delta,
+            amount=delta,
+            description=f"correction of {original.number}: {reason.strip()}",
+        )
+    )
+    _totals(sheet, vendor, delta, tax_base=original.gross)
+    session.flush()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="settlement.correction_created",
+        object_type="settlement_sheet",
+        object_id=sheet.id,
+        data={"corrects": original.number, "amount": str(delta), "reason": reason.strip()},
+    )
+    return _out(session, sheet)
+
+
+_CSV_FIELDS = (
+    "project_id",
+    "stage",
+    "worker_id",
+    "unit",
+    "items",
+    "duration_ms",
+    "quantity",
+    "unit_price",
+    "amount",
+    "description",
+)
+
+
+def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
+    """The sheet as CSV: one row per line, then the totals."""
+    sheet = get_sheet(session, actor, sheet_id)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "sheet",
+            sheet.number,
+            "vendor",
+            sheet.vendor_id,
+            "period",
+            f"{sheet.period_start}..{sheet.period_end}",
+            "status",
+            sheet.status,
+        ]
+    )
+    w.writerow(_CSV_FIELDS)
+    for line in sheet.lines:
+        w.writerow(["" if getattr(line, f) is None else getattr(line, f) for f in _CSV_FIELDS])
+    for label in ("amount", "fee", "gross", "tax_withheld", "net_payable"):
+        w.writerow(["total", label, getattr(sheet, label)])
+    return buf.getvalue()
+
+
+def sheet_html(session: Session, actor: User, sheet_id: int) -> str:
+    """A printable, self-contained HTML sheet with signature boxes for both sides."""
+    sheet = get_sheet(session, actor, sheet_id)
+    vendor = session.get(Vendor, sheet.vendor_id)
+    e = html.escape
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{e(str(getattr(ln, f) if getattr(ln, f) is not None else ''))}</td>"
+            for f in _CSV_FIELDS
+        )
+        + "</tr>"
+        for ln in sheet.lines
+    )
+    totals = "".join(
+        f"<tr><th>{e(label)}</th><td>{e(str(getattr(sheet, key)))}</td></tr>"
+        for label, key in (
+            ("Amount (accepted volume × unit price)", "amount"),
+            (f"Management fee ({sheet.fee_rate})", "fee"),
+            ("Gross", "gross"),
+            ("Income tax withheld", "tax_withheld"),
+            ("Net payable (CNY)", "net_payable"),
+        )
+    )
+    head = "".join(f"<th>{e(f)}</th>" for f in _CSV_FIELDS)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{e(sheet.number)}</title><style>body{{font-family:sans-serif}}"
+        "table{border-collapse:collapse}td,th{border:1px solid #444;padding:4px}"
+        "@media print{.noprint{display:none}}</style></head><body>"
+        f"<h1>Acceptance-settlement sheet 验收结算单 {e(sheet.number)}</h1>"
+        f"<p>Vendor: {e(vendor.name if vendor else str(sheet.vendor_id))} · "
+        f"Period: {sheet.period_start} – "
+        f"{sheet.period_end} (end exclusive, {e(sheet.cycle)}) · Status: {e(sheet.status)}</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table><h2>Totals</h2>"
+        f"<table>{totals}</table>"
+        f"<p>Vendor confirmed: {sheet.vendor_confirmed_at or '—'} · Business confirmed: "
+        f"{sheet.confirmed_at or '—'}</p>"
+        "<table><tr><th>Vendor signature</th><th>Business signature</th></tr>"
+        "<tr><td style='height:4em;width:20em'></td><td style='width:20em'></td></tr></table>"
+        "</body></html>"
+    )

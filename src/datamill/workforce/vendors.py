@@ -1,0 +1,329 @@
+"""The supplier list, framework agreements, workers with skills, identity checks and grades."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.workforce.models import Grade, Vendor, Worker
+from datamill.workforce.policies import (
+    is_business,
+    managed_vendor_id,
+    require_business,
+    require_vendor_scope,
+)
+from datamill.workforce.schemas import VendorOut, WorkerOut
+
+__all__ = [
+    "CYCLES",
+    "FEE_RANGE",
+    "VENDOR_KINDS",
+    "create_grade",
+    "create_vendor",
+    "get_vendor",
+    "get_worker",
+    "list_vendors",
+    "list_workers",
+    "register_worker",
+    "set_vendor_qualified",
+    "to_decimal",
+    "verify_identity",
+    "worker_for_user",
+    "worker_out",
+]
+
+VENDOR_KINDS = ("company", "studio", "individual")
+CYCLES = ("weekly", "half_monthly", "monthly")
+FEE_RANGE = (Decimal("0.06"), Decimal("0.115"))
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$")
+
+
+def to_decimal(value: object, field: str) -> Decimal:
+    """A Decimal from user input (str/int/Decimal); floats are refused (binary error)."""
+    if isinstance(value, float):
+        raise InvalidInput(
+            f"{field} must be given as a string or Decimal, not a float", field=field
+        )
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as err:
+        raise InvalidInput(f"{field} {value!r} is not a number", field=field) from err
+
+
+def create_vendor(
+    session: Session,
+    actor: User,
+    *,
+    name: str,
+    kind: str,
+    fee_rate: object = "0",
+    settlement_cycle: str = "weekly",
+    licence_no: str | None = None,
+    agreement_no: str | None = None,
+    agreement_signed_on: date | None = None,
+    contact: str | None = None,
+) -> VendorOut:
+    """Add a supplier with its framework agreement (not yet on the qualified list)."""
+    require_business(actor, "add vendors")
+    if kind not in VENDOR_KINDS:
+        raise InvalidInput(
+            f"unknown vendor kind {kind!r}; use one of {', '.join(VENDOR_KINDS)}", field="kind"
+        )
+    if settlement_cycle not in CYCLES:
+        raise InvalidInput(
+            f"unknown settlement cycle {settlement_cycle!r}; use one of {', '.join(CYCLES)}",
+            field="settlement_cycle",
+        )
+    rate = to_decimal(fee_rate, "fee_rate")
+    low, high = FEE_RANGE
+    if kind == "individual":
+        if not Decimal(0) <= rate <= high:
+            raise InvalidInput(f"fee rate {rate} must be between 0 and {high}", field="fee_rate")
+    elif not low <= rate <= high:
+        raise InvalidInput(
+            f"management fee rate {rate} is outside the agreed range {low}–{high} (6–11.5%)",
+            field="fee_rate",
+        )
+    vendor = Vendor(
+        name=name,
+        kind=kind,
+        fee_rate=rate,
+        settlement_cycle=settlement_cycle,
+        licence_no=licence_no,
+        agreement_no=agreement_no,
+        agreement_signed_on=agreement_signed_on,
+        contact=contact,
+    )
+    session.add(vendor)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        raise Conflict(f"a vendor named {name!r} already exists", name=name) from err
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="vendor.created",
+        object_type="vendor",
+        object_id=vendor.id,
+        data={"name": name, "kind": kind, "fee_rate": str(rate)},
+    )
+    return VendorOut.model_validate(vendor)
+
+
+def _vendor(session: Session, vendor_id: int) -> Vendor:
+    vendor = session.get(Vendor, vendor_id)
+    if vendor is None:
+        raise NotFound(f"no vendor with id {vendor_id}", vendor_id=vendor_id)
+    return vendor
+
+
+def get_vendor(session: Session, actor: User, vendor_id: int) -> VendorOut:
+    vendor = _vendor(session, vendor_id)
+    require_vendor_scope(session, actor, vendor.id, f"vendor {vendor_id}")
+    return VendorOut.model_validate(vendor)
+
+
+def list_vendors(session: Session, actor: User) -> list[VendorOut]:
+    """All vendors for the business; a vendor manager sees only their own."""
+    q = select(Vendor).order_by(Vendor.id)
+    if not is_business(actor):
+        mine = managed_vendor_id(session, actor)
+        require_vendor_scope(session, actor, mine, "the vendor list")
+        q = q.where(Vendor.id == mine)
+    return [VendorOut.model_validate(v) for v in session.scalars(q)]
+
+
+def set_vendor_qualified(
+    session: Session, actor: User, vendor_id: int, qualified: bool, note: str
+) -> VendorOut:
+    """Put a vendor on (or take it off) the qualified-supplier list, with the assessment note."""
+    require_business(actor, "change the qualified-supplier list")
+    if not note.strip():
+        raise InvalidInput("say why (licence, services, after-sales, price level)", field="note")
+    vendor = _vendor(session, vendor_id)
+    if qualified and not vendor.agreement_no:
+        raise Conflict(f"vendor {vendor.name!r} has no framework agreement on file yet")
+    vendor.qualified = qualified
+    vendor.qualified_at = utcnow() if qualified else None
+    vendor.qualification_note = note
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="vendor.qualified" if qualified else "vendor.disqualified",
+        object_type="vendor",
+        object_id=vendor.id,
+        data={"note": note},
+    )
+    session.flush()
+    return VendorOut.model_validate(vendor)
+
+
+def create_grade(session: Session, actor: User, name: str, point_rate: object) -> Grade:
+    """An in-house grade and the price of one hour point."""
+    require_business(actor, "set grades")
+    rate = to_decimal(point_rate, "point_rate")
+    if rate <= 0:
+        raise InvalidInput("a point rate must be positive", field="point_rate")
+    grade = Grade(name=name, point_rate=rate)
+    session.add(grade)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        raise Conflict(f"grade {name!r} already exists") from err
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="grade.created",
+        object_type="grade",
+        object_id=grade.id,
+        data={"name": name, "point_rate": str(rate)},
+    )
+    return grade
+
+
+def _clean_list(values: list[str] | None) -> list[str]:
+    return sorted({v.strip() for v in values or [] if v.strip()})
+
+
+def register_worker(
+    session: Session,
+    actor: User,
+    user: User,
+    *,
+    vendor_id: int | None = None,
+    is_manager: bool = False,
+    grade: str | None = None,
+    languages: list[str] | None = None,
+    modalities: list[str] | None = None,
+    domains: list[str] | None = None,
+    devices: list[str] | None = None,
+) -> WorkerOut:
+    """Record a person as in-house (``vendor_id`` None, with a grade) or as a vendor's worker."""
+    require_business(actor, "register workers")
+    langs = _clean_list(languages)
+    bad = [lang for lang in langs if not _BCP47.match(lang)]
+    if bad:
+        raise InvalidInput(
+            f"not BCP-47 language tags: {bad} (e.g. en-US, zh-CN, yue-HK)", field="languages"
+        )
+    grade_id = None
+    if vendor_id is not None:
+        _vendor(session, vendor_id)
+        if grade is not None:
+            raise InvalidInput("grades are for in-house staff; vendor workers are paid by volume")
+    else:
+        if is_manager:
+            raise InvalidInput(
+                "only a vendor's worker can be that vendor's manager", field="is_manager"
+            )
+        if grade is not None:
+            row = session.scalars(select(Grade).where(Grade.name == grade)).first()
+            if row is None:
+                raise NotFound(f"no grade named {grade!r}; create it first", field="grade")
+            grade_id = row.id
+    worker = Worker(
+        user_id=user.id,
+        vendor_id=vendor_id,
+        is_manager=is_manager,
+        grade_id=grade_id,
+        languages=langs,
+        modalities=_clean_list(modalities),
+        domains=_clean_list(domains),
+        devices=_clean_list(devices),
+    )
+    session.add(worker)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        raise Conflict(f"{user.username!r} is already registered as a worker") from err
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="worker.registered",
+        object_type="worker",
+        object_id=worker.id,
+        data={"user": user.username, "vendor_id": vendor_id, "manager": is_manager},
+    )
+    return worker_out(session, worker)
+
+
+def worker_out(session: Session, worker: Worker) -> WorkerOut:
+    user = session.get(User, worker.user_id)
+    grade = session.get(Grade, worker.grade_id) if worker.grade_id else None
+    return WorkerOut(
+        id=worker.id,
+        user_id=worker.user_id,
+        username=user.username if user else "?",
+        vendor_id=worker.vendor_id,
+        is_manager=worker.is_manager,
+        grade=grade.name if grade else None,
+        languages=worker.languages,
+        modalities=worker.modalities,
+        domains=worker.domains,
+        devices=worker.devices,
+        identity_verified=worker.identity_verified_at is not None,
+        active=worker.active,
+    )
+
+
+def get_worker(session: Session, worker_id: int) -> Worker:
+    worker = session.get(Worker, worker_id)
+    if worker is None:
+        raise NotFound(f"no worker with id {worker_id}", worker_id=worker_id)
+    return worker
+
+
+def worker_for_user(session: Session, user_id: int) -> Worker:
+    worker = session.scalars(select(Worker).where(Worker.user_id == user_id)).first()
+    if worker is None:
+        raise NotFound(f"user {user_id} is not registered as a worker; register them first")
+    return worker
+
+
+def list_workers(session: Session, actor: User, vendor_id: int | None = None) -> list[WorkerOut]:
+    """Workers of one vendor (or all, for the business); a vendor manager only sees their own."""
+    q = select(Worker).order_by(Worker.id)
+    if not is_business(actor):
+        vendor_id = managed_vendor_id(session, actor) if vendor_id is None else vendor_id
+        require_vendor_scope(session, actor, vendor_id, f"the workers of vendor {vendor_id}")
+    if vendor_id is not None:
+        _vendor(session, vendor_id)
+        q = q.where(Worker.vendor_id == vendor_id)
+    return [worker_out(session, w) for w in session.scalars(q)]
+
+
+def verify_identity(session: Session, actor: User, worker_id: int, document_ref: str) -> WorkerOut:
+    """Record a completed identity check; only a masked reference (``ID ****1234``) is kept."""
+    require_business(actor, "verify identities")
+    ref = document_ref.strip()
+    if len(ref) < 4:
+        raise InvalidInput("give the checked document's masked reference, e.g. 'ID ****1234'")
+    if re.search(r"\d{6,}", ref):
+        raise InvalidInput(
+            "store only a masked reference (at most 5 digits in a row), never the full number"
+        )
+    worker = get_worker(session, worker_id)
+    worker.identity_verified_at = utcnow()
+    worker.identity_ref = ref
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="worker.identity_verified",
+        object_type="worker",
+        object_id=worker.id,
+        data={"ref": ref},
+    )
+    session.flush()
+    return worker_out(session, worker)

@@ -1,0 +1,186 @@
+"""A real datamill server (uvicorn, SQLite) and Debian's Chromium driven by Playwright.
+
+Never runs ``playwright install``: the browser is ``/usr/bin/chromium``. Screenshots of every
+page under test go to ``test-output/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member, create_user
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Annotation, Item
+from datamill.production.projects import create_project
+from datamill.production.tasks import create_packages
+from datamill.runtime import Runtime
+from datamill.testing.fixtures import make_runtime
+from datamill.testing.sentences import SENTENCES
+from datamill.testing.synth import espeak_available, synthesize
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PASSWORD = "password1"  # noqa: S105 - test credential
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+ROLES = [("admin", "admin"), ("pm", "project_manager"), ("ann1", "annotator"),
+         ("ann2", "annotator"), ("rev", "reviewer"), ("insp", "inspector")]
+_names = count(1)
+
+
+@dataclass
+class Site:
+    """The running server, its runtime, and the people in it."""
+
+    url: str
+    rt: Runtime
+    users: dict[str, User]
+    folder: Path
+    projects: list[int] = field(default_factory=list)
+
+    def project(self, n: int = 2, *, pre: bool = True, bad: bool = False, **spec: Any) -> int:
+        """A fresh project with everyone in it: ``n`` checked utterances, pre-annotated with a
+        model that drops the last word, packaged for annotation and review."""
+        folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-"))
+        for i in range(n):
+            for ext in ("wav", "txt"):
+                shutil.copyfile(self.folder / f"utt{i:03d}.{ext}", folder / f"utt{i:03d}.{ext}")
+        if bad:
+            import soundfile as sf
+
+            sf.write(folder / "silent.wav", np.zeros(16000 * 2, dtype=np.float32), 16000,
+                     subtype="PCM_16")
+        body = {
+            "name": f"e2e-{next(_names)}", "modality": "speech.asr", "language": "en-US",
+            "project_type": "custom_service", "stages": ["annotate", "review"],
+            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
+            "requirements": {"read_speech": False},
+        }
+        body.update(spec)
+        with self.rt.session() as s:
+            p = create_project(s, body)
+            for u in self.users.values():
+                add_member(s, p.id, u, actor_id=None)
+        with self.rt.session() as s:
+            import_source(s, self.rt.blobs, p.id, folder)
+        with self.rt.session() as s:
+            run_checks(s, self.rt.blobs, p.id, workers=1)
+        if pre:
+            with self.rt.session() as s:
+                for item in s.query(Item).filter_by(project_id=p.id, status="passed"):
+                    words = (item.prompt or "").lower().rstrip(".").split()
+                    text = " ".join(words[:-1])  # the "model" misses the last word
+                    ann = Annotation(
+                        item_id=item.id, version=1, stage="preannotate", kind="preannotation",
+                        model="test-model", text=text,
+                        segments=[{"start_ms": 0, "end_ms": item.duration_ms, "text": text,
+                                   "speaker": None, "noise": []}],
+                    )
+                    s.add(ann)
+                    s.flush()
+                    item.current_annotation_id, item.current_version = ann.id, 1
+                    item.status = "preannotated"
+        with self.rt.session() as s:
+            create_packages(s, p.id, "annotate")
+            create_packages(s, p.id, "review")
+        self.projects.append(p.id)
+        return p.id
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if not espeak_available():
+        pytest.skip("espeak-ng is not installed")
+    import uvicorn
+
+    from datamill.api.app import create_app
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    rt = make_runtime(tmp, "sqlite")
+    with rt.session() as s:
+        users = {name: create_user(s, name, PASSWORD, role) for name, role in ROLES}
+        for u in users.values():
+            s.expunge(u)
+    folder = tmp / "speech"
+    folder.mkdir()
+    for i in range(4):
+        synthesize(SENTENCES[i], folder / f"utt{i:03d}.wav", seed=i)
+        (folder / f"utt{i:03d}.txt").write_text(SENTENCES[i], encoding="utf-8")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(rt), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield Site(url=f"http://127.0.0.1:{port}", rt=rt, users=users, folder=folder)
+    server.should_exit = True
+    thread.join(timeout=10)
+    rt.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser: Any, site: Site) -> Iterator[Any]:
+    ctx = browser.new_context(base_url=site.url, viewport={"width": 1400, "height": 900})
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(context: Any, username: str) -> Any:
+    """A new page signed in as ``username`` (by keyboard), on their home page."""
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs  # an XSS would show up here
+    page.goto("/login")
+    page.focus("input[name=username]")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: not u.endswith("/login") and "/login?" not in u)
+    return page
