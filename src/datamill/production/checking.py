@@ -35,6 +35,15 @@ def check_job(args: tuple[int, str, str, dict[str, Any], str | None]) -> tuple[i
     return item_id, list(plugin.run_checks(Path(path), req, prompt))
 
 
+def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
+    """Starting worker processes costs ~1 s (measured: bench/checks_throughput.py), about
+    2,000 files of audio-only checks; a pool pays off for heavy checks (the modality says) or
+    for big batches."""
+    plugin = get_modality(modality)
+    heavy = bool(getattr(plugin, "checks_are_heavy", lambda _r: True)(requirements))
+    return n > (8 if heavy else 20_000)
+
+
 def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool:
     session.execute(delete(CheckResult).where(CheckResult.item_id == item.id))
     for o in outcomes:
@@ -75,7 +84,7 @@ def run_checks(
         (i.id, str(blobs.local_path(i.sha256)), project.modality, requirements, i.prompt)
         for i in items.values()
     ]
-    executor = LocalExecutor(workers if len(args) > 8 else 1)  # noqa: PLR2004 - pool start costs
+    executor = LocalExecutor(workers if _worth_a_pool(project.modality, requirements, len(args)) else 1)
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = 0

@@ -167,8 +167,8 @@ def iter_source_rows(source: Path) -> Iterator[SourceRow]:
     )
 
 
-def _prepare(row: SourceRow, plugin: Any) -> tuple[str, dict[str, Any]] | str:
-    """Hash and probe one file: (sha256, probe) or a rejection reason."""
+def _hash(row: SourceRow) -> str | tuple[str]:
+    """The file's sha256 (as a 1-tuple), or a rejection reason."""
     path = row.path
     if path is None:
         return row.error or "no file"
@@ -176,11 +176,15 @@ def _prepare(row: SourceRow, plugin: Any) -> tuple[str, dict[str, Any]] | str:
         return f"file {path.name} does not exist"
     if path.stat().st_size == 0:
         return "file is empty (0 bytes)"
+    return (sha256_file(path),)
+
+
+def _probe(path: Path, plugin: Any) -> dict[str, Any] | str:
+    """The modality's probe of a new file (full decode), or a rejection reason."""
     try:
-        probe = dict(plugin.probe(path))
+        return dict(plugin.probe(path))
     except DatamillError as err:
         return err.message
-    return sha256_file(path), probe
 
 
 def import_source(  # noqa: C901, PLR0912, PLR0915 - one linear pass with explicit outcomes
@@ -228,11 +232,11 @@ def import_source(  # noqa: C901, PLR0912, PLR0915 - one linear pass with explic
                 reject(row.where, f"duplicate utterance id {ext_id!r} (first seen at {seen[ext_id]})")
                 continue
             seen[ext_id] = row.where
-            prepared = _prepare(row, plugin)
-            if isinstance(prepared, str):
-                reject(row.where, prepared)
+            hashed = _hash(row)
+            if isinstance(hashed, str):
+                reject(row.where, hashed)
                 continue
-            digest, probe = prepared
+            (digest,) = hashed
             if ext_id in existing:
                 if existing[ext_id] == digest:
                     run.duplicates += 1
@@ -242,7 +246,11 @@ def import_source(  # noqa: C901, PLR0912, PLR0915 - one linear pass with explic
                         f"utterance id {ext_id!r} already exists in the project with other audio",
                     )
                 continue
-            if row.path is None:  # narrowed by _prepare; keeps type checkers content
+            if row.path is None:  # narrowed by _hash; keeps type checkers content
+                continue
+            probe = _probe(row.path, plugin)
+            if isinstance(probe, str):
+                reject(row.where, probe)
                 continue
             blobs.put_file(row.path, digest)
             session.add(

@@ -33,6 +33,7 @@ class BlobStore:
         self.root = root.rstrip("/")
         self.fs, self._base = fsspec.core.url_to_fs(self.root)
         self.fs.makedirs(self._base, exist_ok=True)
+        self._made: set[str] = set()  # fan-out folders known to exist (saves a syscall per blob)
 
     def _key(self, digest: str) -> str:
         return f"{self._base}/sha256/{digest[:2]}/{digest[2:4]}/{digest}"
@@ -46,7 +47,10 @@ class BlobStore:
         key = self._key(digest)
         if self.fs.exists(key):
             return digest
-        self.fs.makedirs(key.rsplit("/", 1)[0], exist_ok=True)
+        folder = key.rsplit("/", 1)[0]
+        if folder not in self._made:
+            self.fs.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
         tmp = f"{key}.tmp-{uuid.uuid4().hex}"
         self.fs.put_file(str(path), tmp)
         self.fs.mv(tmp, key)
