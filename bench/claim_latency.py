@@ -37,6 +37,7 @@ without either).
 from __future__ import annotations
 
 import contextlib
+import random
 import os
 import shutil
 import socket
@@ -152,7 +153,10 @@ def server(db_url: str, blobs: str, log: Path) -> Iterator[str]:
 # ----------------------------------------------------------------------------- load
 
 
-def load(base: str, pid: int, tokens: list[str], n_claims: int, warmup: int) -> dict[str, Any]:
+def load(
+    base: str, pid: int, tokens: list[str], n_claims: int, warmup: int, think_ms: float = 0.0
+) -> dict[str, Any]:
+    """32 closed-loop clients; ``think_ms`` > 0 paces each like a person working the task."""
     lock = threading.Lock()
     tickets = {"left": n_claims + warmup}
     lat_ms: list[float] = []
@@ -170,6 +174,7 @@ def load(base: str, pid: int, tokens: list[str], n_claims: int, warmup: int) -> 
             return seq[0]
 
     def worker(token: str) -> None:
+        pacing = random.Random(token)
         headers = {"Authorization": f"Bearer {token}"}
         misses = 0
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
@@ -206,6 +211,8 @@ def load(base: str, pid: int, tokens: list[str], n_claims: int, warmup: int) -> 
                     with lock:
                         errors.append(f"submit {s.status_code}: {s.text[:200]}")
                     return
+                if think_ms:
+                    time.sleep(pacing.uniform(0.5, 1.5) * think_ms / 1000)
 
     threads = [threading.Thread(target=worker, args=(tok,)) for tok in tokens]
     t0 = time.perf_counter()
@@ -278,7 +285,7 @@ def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any
     rt.close()
     console.print(f"{label}: prepared {args.tasks:,} tasks and {len(tokens)} annotators in {prep.seconds:.1f} s")
     with server(db_url, blobs, root / f"server-{label}.log") as base:
-        res = load(base, pid, tokens, args.claims, args.warmup)
+        res = load(base, pid, tokens, args.claims, args.warmup, args.think_ms)
     if res["errors"]:
         console.print(f"[red]{label}: {len(res['errors'])} errors, first: {res['errors'][0]}[/red]")
     if not res["distinct"]:
@@ -292,6 +299,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32, help="concurrent annotators")
     parser.add_argument("--claims", type=int, default=1500, help="timed claims per backend")
     parser.add_argument("--warmup", type=int, default=32, help="untimed first claims per backend")
+    parser.add_argument("--think-ms", type=float, default=0.0,
+                        help="mean pause after each submit (0: saturate the server)")
     parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
                         help="PostgreSQL server URL (a scratch database is created on it)")
     parser.add_argument("--start-pg", action="store_true", help="start a throw-away local cluster")

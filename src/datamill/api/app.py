@@ -77,9 +77,18 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the API with uvicorn (loopback by default)."""
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the API with uvicorn (loopback by default).
+
+    ``workers`` > 1 starts that many processes (each builds its runtime at startup); worth it on
+    PostgreSQL. On SQLite, processes queue on the database's own lock instead of datamill's
+    in-process one.
+    """
     import uvicorn
 
     check_settings(get_settings())  # fail before binding the port
+    if workers > 1:
+        uvicorn.run("datamill.api.app:create_app", factory=True, host=host, port=port,
+                    workers=workers, proxy_headers=False)
+        return
     uvicorn.run(create_app(), host=host, port=port, proxy_headers=False)

@@ -27,11 +27,15 @@ app.add_typer(workforce.app, name="workforce")
 
 
 @app.command("serve")
-def serve_cmd(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve_cmd(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (PostgreSQL: one per core).")] = 1,
+) -> None:
     """Run the HTTP API (and web UI) on loopback."""
     from datamill.api.app import serve
 
-    serve(host=host, port=port)
+    serve(host=host, port=port, workers=workers)
 
 
 @app.command("db-upgrade")
