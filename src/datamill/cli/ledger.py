@@ -244,3 +244,56 @@ def journal_cmd(date_from: str, date_to: str, output: Path,
         text = export_journal_csv(s, _day(date_from), _day(date_to), mapping)
     output.write_text(text, encoding="utf-8")
     out.print(f"wrote {text.count(chr(10)) - 1} journal lines to {output}")
+
+
+@app.command("sync")
+@handle_errors
+def sync_cmd(user: AsUser = None, as_json: JsonOpt = False) -> None:
+    """Process every pending event: workforce costs first, then customer acceptances."""
+    from datamill.ledger.events import sync_ledger
+
+    with get_runtime().session() as s:
+        r = sync_ledger(s, actor_id=_actor(s, user))
+
+    def show(r: Any) -> None:
+        out.print(f"{len(r.costs.booked)} costs booked, {r.costs.skipped} skipped, "
+                  f"{r.acceptances.acceptances if r.acceptances else 0} acceptances, "
+                  f"{len(r.acceptances.recognitions) if r.acceptances else 0} recognitions")
+        if r.acceptance_problem:
+            out.print(f"acceptances left pending: {r.acceptance_problem}")
+        for p in r.problems:
+            out.print(f"pending event {p.event_id} ({p.event_type}): {p.reason}")
+
+    emit(r, as_json, show)
+
+
+@app.command("event-problems")
+@handle_errors
+def event_problems_cmd(as_json: JsonOpt = False) -> None:
+    """Events the ledger could not book yet, with the reason (they stay pending)."""
+    from datamill.ledger.events import list_event_problems
+
+    with get_runtime().session() as s:
+        rows = list_event_problems(s)
+
+    def show(rows: Any) -> None:
+        for p in rows:
+            out.print(f"event {p.event_id} {p.event_type} project {p.project_id} "
+                      f"{p.amount or ''}: {p.reason}")
+        if not rows:
+            out.print("no pending problems")
+
+    emit(rows, as_json, show)
+
+
+@app.command("event-book")
+@handle_errors
+def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Option()],
+                   user: AsUser = None, as_json: JsonOpt = False) -> None:
+    """Book a pending over-budget cost event with its reason (then it awaits approval)."""
+    from datamill.ledger.events import book_cost_event
+
+    with get_runtime().session() as s:
+        c = book_cost_event(s, event_id, over_budget_reason=over_budget_reason,
+                            actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))

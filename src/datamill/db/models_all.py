@@ -6,6 +6,7 @@ import datamill.compliance.models
 import datamill.ledger.models
 import datamill.production.models
 import datamill.web.models
+import datamill.workforce.golden
 import datamill.workforce.models  # noqa: F401
 
 __all__: list[str] = []

@@ -29,6 +29,7 @@ __all__ = [
     "LedgerContract",
     "LedgerCost",
     "LedgerCustomer",
+    "LedgerEventReceipt",
     "LedgerImpairment",
     "LedgerOrder",
     "LedgerProject",
@@ -248,3 +249,24 @@ class LedgerImpairment(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerEventReceipt(Base):
+    """What the ledger made of one cost-carrying domain event (or why it could not book it).
+
+    ``status``: ``booked`` (``cost_id`` set), ``skipped`` (nothing to book, e.g. superseded
+    hour points) or ``problem`` (left pending; ``reason`` says why, retried on every sync).
+    Events without a receipt are pending; a ``problem`` receipt is pending with a reason.
+    """
+
+    __tablename__ = "ledger_event_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain_event_id: Mapped[int] = mapped_column(ForeignKey("domain_events.id"), unique=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    cost_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_costs.id"), default=None)
+    attempts: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,8 +16,10 @@ __all__ = [
     "BudgetVsActualLine",
     "BudgetVsActualOut",
     "ContractOut",
+    "CostEventRunOut",
     "CostOut",
     "CustomerOut",
+    "EventProblemOut",
     "ImpairmentOut",
     "JournalLine",
     "MarginRow",
@@ -26,6 +28,7 @@ __all__ = [
     "ProjectOut",
     "QuoteOut",
     "RecognitionOut",
+    "SyncOut",
     "UnitEconomicsRow",
     "WipRow",
 ]
@@ -239,3 +242,31 @@ class JournalLine(BaseModel):
     project_id: int | None
     order_id: int | None
     memo: str
+
+
+class EventProblemOut(BaseModel):
+    """A domain event the ledger could not book yet: it stays pending and is retried."""
+
+    event_id: int
+    event_type: str
+    project_id: int | None
+    source_ref: str | None
+    amount: Decimal | None
+    reason: str
+    attempts: int
+    created_at: datetime
+
+
+class CostEventRunOut(BaseModel):
+    booked: list[CostOut]
+    skipped: int
+    problems: list[EventProblemOut]
+
+
+class SyncOut(BaseModel):
+    """One ``datamill ledger sync``: cost events first (WIP), then customer acceptances."""
+
+    costs: CostEventRunOut
+    acceptances: AcceptanceRunOut | None
+    acceptance_problem: str | None
+    problems: list[EventProblemOut]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
@@ -22,6 +22,7 @@ from datamill.production.models import (
     Item,
     Task,
     TaskAssignment,
+    WorkPackage,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "inspection_by_batch",
     "live_scores",
     "open_task_counts",
+    "package_panel",
     "progress_by_status",
     "throughput",
     "worst_files",
@@ -188,3 +190,42 @@ def live_scores(corrected: list[tuple[str, str]], plugin: Any) -> dict[str, Any]
     )
     scores["scored"] = len(corrected)
     return scores
+
+
+PANEL_STAGES = {"annotate": ("annotator", "admin"), "review": ("reviewer", "admin")}
+PANEL_ROWS = 200
+
+
+def package_panel(session: Session, project: Any, members: list[User]) -> dict[str, Any]:
+    """The PM's package panel: stages that take packages, the unfinished packages (first
+    ``PANEL_ROWS``) with task counts and assignee, and who may take each stage."""
+    done = func.coalesce(func.sum(case((Task.status == "done", 1), else_=0)), 0)
+    tasks = func.count(Task.id)
+    rows = session.execute(
+        select(WorkPackage, tasks, done, User.username)
+        .outerjoin(Task, Task.package_id == WorkPackage.id)
+        .outerjoin(User, User.id == WorkPackage.assignee_id)
+        .where(WorkPackage.project_id == project.id)
+        .group_by(WorkPackage.id, User.username)
+        .having(done < tasks)
+        .order_by(WorkPackage.id)
+        .limit(PANEL_ROWS + 1)
+    ).all()
+    total = session.scalar(
+        select(func.count()).select_from(WorkPackage).where(WorkPackage.project_id == project.id)
+    )
+    return {
+        "stages": [s for s in project.spec.get("stages", []) if s in PANEL_STAGES],
+        "packages": [
+            {"id": p.id, "name": p.name, "stage": p.stage, "status": p.status,
+             "assignee_id": p.assignee_id, "assignee": name, "tasks": int(n), "done": int(d)}
+            for p, n, d, name in rows[:PANEL_ROWS]
+        ],
+        "more": len(rows) > PANEL_ROWS,
+        "total": int(total or 0),
+        "workers": {
+            stage: [{"id": u.id, "username": u.username, "role": u.role} for u in members
+                    if u.role in roles and u.is_active]
+            for stage, roles in PANEL_STAGES.items()
+        },
+    }

@@ -1,12 +1,28 @@
 """The web UI's strings: one catalogue per language, looked up by key (``t`` in templates).
 
-Add a language by adding a dict with the same keys (``tests/e2e/test_i18n.py`` checks that
-every key a template or script uses exists in ``en``).
+Add a language by adding a dict with the same keys in its own module (``i18n_zh.py`` holds
+``zh-CN``). ``tests/e2e/test_catalogue.py`` checks that every key a template uses exists in ``en``;
+``tests/e2e/test_i18n.py`` that every ``en`` key has a ``zh-CN`` entry, except keys in the marked
+workforce / ledger blocks at the end of ``EN``, which fall back to English until translated.
+Any key missing from a catalogue falls back to ``en`` at runtime. The page language comes from
+the ``lang`` cookie, else the ``Accept-Language`` header (``negotiate``).
 """
 
 from __future__ import annotations
 
-__all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "t"]
+from collections.abc import Callable
+
+from datamill.web.i18n_zh import ZH_CN
+
+__all__ = [
+    "CATALOGUES",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGE_NAMES",
+    "LANG_COOKIE",
+    "negotiate",
+    "t",
+    "translator",
+]
 
 DEFAULT_LANGUAGE = "en"
 
@@ -15,6 +31,11 @@ EN: dict[str, str] = {
     "nav.home": "Home",
     "nav.signout": "Sign out",
     "nav.signed_in_as": "Signed in as",
+    "nav.suppliers": "Suppliers",
+    "nav.sheets": "Settlement sheets",
+    "nav.finance": "Finance",
+    "nav.earnings": "My earnings",
+    "db.finance_link": "Project accounts",
     "login.title": "Sign in",
     "login.username": "Username",
     "login.password": "Password",
@@ -138,11 +159,229 @@ EN: dict[str, str] = {
     "db.inspections": "Inspection results per batch",
     "db.deliveries": "Deliveries and acceptance",
     "db.none": "Nothing yet.",
+    # --- workforce pages (web/routes/workforce.py, templates/workforce_*.html) ---
+    "wf.nav.vendors": "Suppliers",
+    "wf.nav.sheets": "Settlement sheets",
+    "wf.nav.workforce": "My vendor",
+    "wf.nav.my_earnings": "My earnings",
+    "wf.refused": "Refused",
+    "wf.ok.distributed": "The package was distributed.",
+    "wf.ok.vendor_confirmed": "You confirmed the sheet on the vendor's side.",
+    "wf.ok.confirmed": "The sheet is confirmed by both sides.",
+    "wf.ok.evaluated": "The yearly evaluation was computed.",
+    "wf.yes": "yes",
+    "wf.no": "no",
+    "wf.active": "active",
+    "wf.inactive": "inactive",
+    "wf.manager": "manager",
+    "wf.unassigned": "not distributed",
+    "wf.correction": "correction",
+    "wf.col.kind": "Kind",
+    "wf.col.cycle": "Settlement cycle",
+    "wf.col.qualified": "Qualified",
+    "wf.col.fee_rate": "Management fee",
+    "wf.col.package": "Package",
+    "wf.col.stage": "Stage",
+    "wf.col.assignee": "Distributed to",
+    "wf.col.progress": "Progress",
+    "wf.col.identity": "Identity checked",
+    "wf.col.sheet": "Sheet",
+    "wf.col.vendor": "Vendor",
+    "wf.col.period": "Period",
+    "wf.col.amount": "Amount",
+    "wf.col.fee": "Fee",
+    "wf.col.tax": "Tax withheld",
+    "wf.col.net": "Net payable (CNY)",
+    "wf.col.year": "Year",
+    "wf.vendor.title": "Vendor",
+    "wf.vendor.packages": "Packages handed to the vendor",
+    "wf.vendor.no_packages": "No packages have been handed to this vendor yet.",
+    "wf.vendor.distribute": "Distribute a package",
+    "wf.vendor.distribute_button": "Distribute",
+    "wf.vendor.workers": "Workers",
+    "wf.sheets.title": "Acceptance-settlement sheets",
+    "wf.sheets.print": "Printable",
+    "wf.sheets.csv": "CSV",
+    "wf.sheets.vendor_confirm": "Confirm (vendor side)",
+    "wf.sheets.confirm": "Confirm (business side)",
+    "wf.status.draft": "draft",
+    "wf.status.vendor_confirmed": "confirmed by vendor",
+    "wf.status.confirmed": "confirmed by both sides",
+    "wf.status.settled": "paid",
+    "wf.vendors.title": "Qualified-supplier list",
+    "wf.vendors.show": "Show",
+    "wf.eval.speed": "Response speed",
+    "wf.eval.volume": "Volume",
+    "wf.eval.quality": "Quality",
+    "wf.eval.score": "Score",
+    "wf.eval.rating": "Rating",
+    "wf.eval.none": "Not evaluated for this year.",
+    "wf.eval.compute": "Evaluate",
+    "wf.worker.title": "My earnings",
+    "wf.worker.dashboard": "Worker dashboard",
+    "wf.worker.figures": "Figures to date",
+    "wf.worker.submitted": "Tasks submitted",
+    "wf.worker.hours": "Hours annotated",
+    "wf.worker.accepted_items": "Items accepted",
+    "wf.worker.rework_rate": "Rework rate",
+    "wf.worker.qualification": "Qualification scores",
+    "wf.worker.golden": "Accuracy on check items",
+    "wf.worker.golden_answered": "answered",
+    "wf.worker.earnings": "Earnings to date (CNY)",
+    "wf.worker.earnings_chart": "Earnings per period",
+    # --- end workforce pages ---
+    "db.back": "Back to the dashboard",
+    "nav.language": "Language",
+    "rv.rework": "Resubmitted after a rejection",
+    "rv.rejected_for": "Rejected before",
+    "rv.version": "Version",
+    "rv.edit_hint": "Correct the text of each segment, then save: your edit becomes a new version and the item is accepted.",
+    "pm.title": "Work packages",
+    "pm.create": "Create packages",
+    "pm.stage": "Stage",
+    "pm.stage.annotate": "Annotation",
+    "pm.stage.review": "Review",
+    "pm.created": "New packages",
+    "pm.nothing": "No unpackaged tasks are left in that stage.",
+    "pm.package": "Package",
+    "pm.tasks": "Tasks",
+    "pm.done": "Done",
+    "pm.assignee": "Assignee",
+    "pm.pool": "Open pool",
+    "pm.assign": "Assign",
+    "pm.assigned": "Package assigned",
+    "pm.no_workers": "No member of this project can take this stage.",
+    "pm.failed": "Not done",
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
+LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文"}  # each in its own language
+LANG_COOKIE = "lang"
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The string for ``key``; falls back to English, then shows the key itself (never raises)."""
     return CATALOGUES.get(lang, EN).get(key) or EN.get(key) or key
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """``t`` bound to one language (what the templates get as ``t``)."""
+    return lambda key: t(key, lang)
+
+
+def _match(tag: str) -> str | None:
+    """The catalogue for one language tag: exact (case-insensitive), else by primary subtag."""
+    tag = tag.strip().replace("_", "-").lower()
+    if not tag:
+        return None
+    for code in CATALOGUES:
+        if code.lower() == tag:
+            return code
+    primary = tag.split("-", 1)[0]
+    if primary == "zh":
+        return "zh-CN"  # the only Chinese catalogue (simplified); better than English for zh-*
+    return next((c for c in CATALOGUES if c.split("-", 1)[0].lower() == primary), None)
+
+
+def negotiate(accept_language: str | None, cookie: str | None = None) -> str:
+    """The page language: the ``lang`` cookie if it names a catalogue, else the best
+    ``Accept-Language`` entry by q-value (ties keep header order), else English."""
+    if cookie and (code := _match(cookie)):
+        return code
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and tag.strip() != "*":
+            ranked.append((-q, i, tag))
+    for _q, _i, tag in sorted(ranked):
+        if code := _match(tag):
+            return code
+    return DEFAULT_LANGUAGE
+
+
+# --- ledger / finance pages (web/routes/ledger.py, templates/ledger_*.html, static/ledger.js) ---
+# Appended as one block so parallel work on other pages does not collide.
+EN.update({
+    "fin.overview_title": "Finance overview",
+    "fin.project_title": "Project finance",
+    "fin.project_type": "Project type",
+    "fin.your_role": "Your approval role",
+    "fin.order": "Performance order",
+    "fin.order_number": "Order",
+    "fin.customer": "Customer",
+    "fin.customer_type": "Customer type",
+    "fin.region": "Domestic / overseas",
+    "fin.business_line": "Business line",
+    "fin.offering": "Offering",
+    "fin.amount_excl_vat": "Amount excl. VAT",
+    "fin.vat_rate": "VAT rate",
+    "fin.acceptance_type": "Acceptance type",
+    "fin.volume": "Accepted / total volume",
+    "fin.no_order": "Product development: no performance order; spend is R&D expense.",
+    "fin.revenue_margin": "Recognised revenue and margin",
+    "fin.revenue": "Revenue",
+    "fin.cost": "Cost",
+    "fin.margin": "Margin",
+    "fin.budgeted_margin": "Budgeted margin",
+    "fin.recognitions": "Recognitions",
+    "fin.date": "Date",
+    "fin.basis": "Basis",
+    "fin.completion": "Completion",
+    "fin.budget": "Budget",
+    "fin.no_budget": "No budget yet: budget first, spend later.",
+    "fin.total": "Total",
+    "fin.levels": "Approval levels signed",
+    "fin.next_role": "Next to sign",
+    "fin.stage": "Stage",
+    "fin.category": "Category",
+    "fin.quantity": "Quantity",
+    "fin.unit_price": "Unit price",
+    "fin.amount": "Amount",
+    "fin.approvals": "Approvals",
+    "fin.no_approvals": "No level signed yet.",
+    "fin.level": "Level",
+    "fin.role": "Role",
+    "fin.approver": "Approver",
+    "fin.decision": "Decision",
+    "fin.sign_level": "Your signature for level",
+    "fin.reason": "Reason (required to reject)",
+    "fin.approve": "Approve",
+    "fin.reject": "Reject",
+    "fin.awaits": "Awaiting the signature of",
+    "fin.signed_approve": "Your approval is recorded.",
+    "fin.signed_reject": "Your rejection is recorded.",
+    "fin.budget_vs_actual": "Budget vs actual",
+    "fin.actual": "Actual",
+    "fin.variance": "Variance",
+    "fin.spent": "spent",
+    "fin.wip": "Work in progress roll-forward",
+    "fin.month": "Month",
+    "fin.opening": "Opening",
+    "fin.incurred": "Incurred",
+    "fin.carried": "Carried to cost",
+    "fin.closing": "Closing",
+    "fin.wip_closing": "WIP closing",
+    "fin.rd_expense": "R&D expense",
+    "fin.costs": "Costs booked",
+    "fin.supplier": "Supplier",
+    "fin.source": "Source",
+    "fin.journal_csv": "Download the journal (CSV)",
+    "fin.sync": "Book pending events",
+    "fin.synced": "Costs booked from pending events",
+    "fin.margin_by_segment": "Margin by line × offering × domestic/overseas × customer type",
+    "fin.monthly": "Revenue and cost by month",
+    "fin.projects": "Projects with accounts",
+    "fin.pending_events": "Events waiting to be booked",
+    "fin.no_pending": "Every event is booked.",
+    "fin.event": "Event",
+    "fin.attempts": "Tries",
+})
+# --- end ledger / finance pages ---

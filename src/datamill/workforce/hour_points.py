@@ -18,7 +18,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.production.models import Project
+from datamill.production.models import DomainEvent, Project
 from datamill.workforce.models import Grade, HourPoints, WorkingMonth
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import HourPointsOut
@@ -146,6 +146,11 @@ def book_points(
     else:
         row.points, row.point_rate, row.cost = pts, grade.point_rate, cost
         row.booked_by, row.updated_at = actor.id, utcnow()
+    person = session.get(User, worker.user_id)
+    session.add(DomainEvent(type="hour_points.booked", project_id=project_id, payload={
+        "source_ref": f"hour_points:{project_id}:{worker_id}:{month}", "worker_id": worker_id,
+        "person": person.username if person else str(worker_id), "month": month,
+        "points": str(pts), "cost": str(cost), "currency": "CNY"}))
     record_audit(
         session,
         actor_id=actor.id,

@@ -33,6 +33,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.production.models import (
     Batch,
     BatchItem,
+    DomainEvent,
     Inspection,
     Item,
     Project,
@@ -384,6 +385,26 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
     return _out(session, sheet)
 
 
+def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
+    """Tell the ledger: one ``settlement.confirmed`` event per project × stage (fee pro rata)."""
+    groups: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for ln in session.scalars(select(SettlementLine).where(
+            SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
+        groups[(int(ln.project_id or 0), ln.stage or "")] += ln.amount
+    fees = {k: _cents(v * sheet.fee_rate) for k, v in groups.items()}
+    if fees:  # rounding remainder on the last line, so the events add up to amount + fee
+        fees[max(fees)] += sheet.fee - sum(fees.values())
+    vendor = session.get(Vendor, sheet.vendor_id)
+    for (project_id, stage), amount in sorted(groups.items()):
+        session.add(DomainEvent(type="settlement.confirmed", project_id=project_id, payload={
+            "source_ref": f"settlement:{sheet.number}:{project_id}:{stage}",
+            "sheet_id": sheet.id, "sheet_number": sheet.number, "stage": stage,
+            "amount": str(amount + fees[(project_id, stage)]), "fee": str(fees[(project_id, stage)]),
+            "currency": "CNY", "vendor_id": sheet.vendor_id,
+            "supplier": vendor.name if vendor else str(sheet.vendor_id),
+            "incurred_on": (sheet.period_end - timedelta(days=1)).isoformat()}))
+
+
 def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
     """The business confirms after the vendor; the sheet is immutable from here on."""
     require_business(actor, "confirm settlement sheets")
@@ -397,6 +418,7 @@ def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> S
     sheet.status = "confirmed"
     sheet.confirmed_by = actor.id
     sheet.confirmed_at = utcnow()
+    _record_cost_events(session, sheet)
     record_audit(
         session,
         actor_id=actor.id,

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden
-from datamill.ledger import budgets, costs, orders, projects, recognition, reports
+from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.schemas import (
     AcceptanceRunOut,
@@ -25,10 +25,12 @@ from datamill.ledger.schemas import (
     ContractOut,
     CostOut,
     CustomerOut,
+    EventProblemOut,
     MarginRow,
     MonthRow,
     OrderOut,
     ProjectOut,
+    SyncOut,
     WipRow,
 )
 
@@ -94,6 +96,10 @@ class CostIn(BaseModel):
     incurred_on: date
     supplier: str | None = None
     over_budget_reason: str | None = None
+
+
+class EventBookIn(BaseModel):
+    over_budget_reason: str = Field(min_length=1)
 
 
 class CloseIn(BaseModel):
@@ -179,6 +185,27 @@ def approve_cost_endpoint(
 @router.post("/ledger/recognition/run")
 def run_recognition_endpoint(session: SessionDep, user: LedgerUser) -> AcceptanceRunOut:
     return recognition.process_acceptance_events(session, actor_id=user.id)
+
+
+@router.post("/ledger/sync")
+def sync_endpoint(session: SessionDep, user: LedgerUser) -> SyncOut:
+    """Process every pending event: workforce costs, then customer acceptances (never refused:
+    what cannot be booked stays pending and is listed in ``problems``)."""
+    return events.sync_ledger(session, actor_id=user.id)
+
+
+@router.get("/ledger/events/problems")
+def event_problems_endpoint(session: SessionDep, user: LedgerUser) -> list[EventProblemOut]:
+    return events.list_event_problems(session)
+
+
+@router.post("/ledger/events/{event_id}/book", status_code=status.HTTP_201_CREATED)
+def book_event_endpoint(
+    event_id: int, body: EventBookIn, session: SessionDep, user: LedgerUser
+) -> CostOut:
+    """Book a pending over-budget cost event with its reason (it then awaits approval)."""
+    return events.book_cost_event(session, event_id, over_budget_reason=body.over_budget_reason,
+                                  actor_id=user.id)
 
 
 @router.post("/ledger/projects/{project_id}/close")

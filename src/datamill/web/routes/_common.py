@@ -19,13 +19,14 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, read_session, session_user
-from datamill.web.i18n import t
+from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 
 __all__ = [
     "CSP",
     "HtmlRoute",
     "SignedIn",
     "WebUser",
+    "page_language",
     "render",
     "require_csrf",
     "templates",
@@ -37,6 +38,7 @@ templates = Jinja2Templates(directory=str(_HERE / "templates"))
 templates.env.globals["t"] = t
 templates.env.globals["allowed"] = allowed
 templates.env.globals["Action"] = Action
+templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -67,11 +69,19 @@ def require_csrf(request: Request, me: SignedIn, form_token: str | None = None) 
     check_csrf(me.csrf, form_token or request.headers.get("x-csrf-token"))
 
 
+def page_language(request: Request) -> str:
+    """The ``lang`` cookie's language, else the best ``Accept-Language`` match, else English."""
+    return negotiate(request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE))
+
+
 def render(
     request: Request, name: str, me: SignedIn | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    context.update(me=me, user=me.user if me else None, csrf=me.csrf if me else "")
+    lang = page_language(request)
+    context.update(me=me, user=me.user if me else None, csrf=me.csrf if me else "",
+                   lang=lang, t=translator(lang))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
+    resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = CSP
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"

@@ -11,15 +11,23 @@ from sqlalchemy import func, select
 
 from datamill.api import _queries as api_q
 from datamill.api.deps import RuntimeDep, SessionDep
-from datamill.compliance.roles import Action, Role
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import authenticate, require
-from datamill.core.errors import InvalidInput, Unauthorized
-from datamill.production.models import Task
+from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
+from datamill.production.models import Task, WorkPackage
 from datamill.production.projects import get_project, list_projects
-from datamill.production.tasks import claim_next_task, list_tasks_for_user, task_view
+from datamill.production.tasks import (
+    assign_package,
+    claim_next_task,
+    create_packages,
+    list_tasks_for_user,
+    task_view,
+)
 from datamill.web import _queries as wq
 from datamill.web.auth import LOGIN_CSRF_COOKIE, check_csrf, clear_session, start_session
-from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+from datamill.web.i18n import CATALOGUES, LANG_COOKIE
+from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 
 __all__ = ["router"]
 
@@ -60,6 +68,16 @@ def login_submit(
         return RedirectResponse(f"/login?failed=1&next={_safe_next(next)}", status_code=303)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     start_session(resp, runtime.settings, user)
+    return resp
+
+
+@router.get("/lang/{code}")
+def choose_language(code: str, next: str = "/") -> Response:  # noqa: A002
+    """Remember a language choice in the ``lang`` cookie (it beats ``Accept-Language``)."""
+    if code not in CATALOGUES:
+        raise InvalidInput(f"no catalogue for language {code!r}")
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return resp
 
 
@@ -139,9 +157,72 @@ def _task_url(task_id: int, stage: str) -> str:
     return f"/review/{task_id}" if stage == "review" else f"/tasks/{task_id}"
 
 
-@router.get("/projects/{project_id}", response_class=HTMLResponse)
-def dashboard(request: Request, project_id: int, session: SessionDep, me: WebUser) -> Response:
+def _dashboard(
+    request: Request, session: Any, me: SignedIn, project_id: int, status_code: int = 200,
+    **panel: Any,
+) -> HTMLResponse:
     project = get_project(session, project_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
-    return render(request, "dashboard.html", me, project=project,
-                  data=wq.dashboard(session, project_id))
+    pm = None
+    if allowed(me.user.role, Action.MANAGE_PROJECT):
+        pm = wq.package_panel(session, project, api_q.list_members(session, project_id))
+    return render(request, "dashboard.html", me, status_code=status_code, project=project,
+                  data=wq.dashboard(session, project_id), pm=pm, **panel)
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+def dashboard(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    made: int | None = None, assigned: int | None = None,
+) -> Response:
+    return _dashboard(request, session, me, project_id, made=made, assigned=assigned)
+
+
+def _panel_error(
+    request: Request, session: Any, me: SignedIn, project_id: int, exc: DatamillError
+) -> HTMLResponse:
+    """The dashboard again, the panel showing why the PM's action was refused (nothing kept)."""
+    session.rollback()
+    return _dashboard(request, session, me, project_id, status_code=exc.status,
+                      pm_error=exc.message)
+
+
+@router.post("/projects/{project_id}/packages")
+def create_packages_form(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    stage: Annotated[str, Form(max_length=32)] = "annotate",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The PM groups a stage's unpackaged tasks into packages (``create_packages``)."""
+    require_csrf(request, me, csrf_token)
+    get_project(session, project_id)
+    require(session, me.user, Action.MANAGE_PROJECT, project_id)
+    try:
+        made = create_packages(session, project_id, stage, actor_id=me.user.id)
+    except DatamillError as exc:
+        return _panel_error(request, session, me, project_id, exc)
+    return RedirectResponse(f"/projects/{project_id}?made={len(made)}#packages", status_code=303)
+
+
+@router.post("/packages/{package_id}/assign")
+def assign_package_form(
+    request: Request, package_id: int, session: SessionDep, me: WebUser,
+    user_id: Annotated[int, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The PM hands a package to one member (``assign_package``)."""
+    require_csrf(request, me, csrf_token)
+    pkg = session.get(WorkPackage, package_id)
+    if pkg is None:
+        raise NotFound(f"no work package with id {package_id}")
+    project_id = pkg.project_id
+    require(session, me.user, Action.MANAGE_PROJECT, project_id)
+    try:
+        assignee = session.get(User, user_id)
+        if assignee is None:
+            raise InvalidInput(f"no user with id {user_id}", field="user_id")
+        assign_package(session, package_id, assignee, actor_id=me.user.id)
+    except DatamillError as exc:
+        return _panel_error(request, session, me, project_id, exc)
+    return RedirectResponse(f"/projects/{project_id}?assigned={package_id}#packages",
+                            status_code=303)

@@ -19,18 +19,20 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import Segment
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
-from datamill.production.models import Project
+from datamill.production.models import Project, Review
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import claim_next_task, ensure_holds, get_task, task_view
 from datamill.web.diff import word_diff
+from datamill.web.i18n import t
 from datamill.web.models import Draft
-from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
 
 __all__ = ["api_router", "router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 api_router = APIRouter(prefix="/web/api", include_in_schema=False)
 
+_WORK_KINDS = ("annotation", "review_edit")
 REJECT_REASONS = ("wrong_words", "noise", "segmentation", "speaker", "guidelines", "other")
 _SEGMENT_REF = re.compile(r"segments? (\d+)(?: and (\d+))?")
 
@@ -150,16 +152,23 @@ def submit(
 
 
 def _review_context(session: Any, task: Any) -> dict[str, Any]:
+    """The current version, the diffs against the pre-annotation and (in rework) against the
+    version that was rejected, and the reason it was rejected."""
     versions = list_annotations(session, task.item_id)
     current = versions[-1] if versions else None
     pre = next((a for a in reversed(versions) if a.kind == "preannotation"), None)
-    work = [a for a in versions if a.kind == "annotation"]
-    previous = work[-2] if len(work) >= 2 else None  # noqa: PLR2004
+    work = [a for a in versions if a.kind in _WORK_KINDS]
+    previous = work[-2] if len(work) >= 2 and current is work[-1] else None  # noqa: PLR2004
+    last_reject = session.scalars(
+        select(Review).where(Review.item_id == task.item_id, Review.verdict == "reject")
+        .order_by(Review.id.desc()).limit(1)
+    ).first()
     text = current.text if current else ""
     return {
         "current": current,
         "pre": pre,
         "previous": previous,
+        "last_reject": last_reject,
         "diff_pre": word_diff(pre.text, text) if pre else None,
         "diff_prev": word_diff(previous.text, text) if previous else None,
         "reasons": REJECT_REASONS,
@@ -191,9 +200,9 @@ def review_submit(
     if verdict == "reject":
         if reason_code not in REJECT_REASONS:
             raise InvalidInput("choose a reason from the list", field="reason_code")
-        from datamill.web.i18n import t
-
-        reason = t(f"rv.reason.{reason_code}") + (f": {reason_text.strip()}" if reason_text.strip() else "")
+        # in the reviewer's language: the annotator reads it, and works in the same team
+        label = t(f"rv.reason.{reason_code}", page_language(request))
+        reason = label + (f": {reason_text.strip()}" if reason_text.strip() else "")
     elif verdict == "edit":
         view = task_view(session, task)
         old = view.current.segments if view.current else []

@@ -1,0 +1,351 @@
+"""Costs from other domains' recorded events, and one sync over every pending ledger event.
+
+Workforce records, in production's ``domain_events`` outbox (the ledger never imports it):
+
+* ``settlement.confirmed``: one per confirmed sheet × project × stage; ``amount`` is accepted
+  volume × unit price plus the vendor's management fee share, with ``supplier``, ``stage``,
+  ``incurred_on`` (the period's last day) and ``source_ref`` ``settlement:<sheet>:<project>:<stage>``;
+* ``hour_points.booked``: one per booking of a person's points on a project for a month;
+  ``cost`` is the cost of **all** their points there that month (a re-booking replaces it).
+
+:func:`process_cost_events` books them through :func:`~datamill.ledger.costs.post_cost`:
+
+* idempotently: the event's ``source_ref`` becomes the cost's unique ``source_ref`` and each
+  event gets one :class:`LedgerEventReceipt`, so a second run books nothing twice;
+* settlement → ``data_service`` on the stage's budget line (a production stage ``annotate`` or
+  ``collect`` also matches a line named ``annotation`` / ``collection``);
+* hour points → ``labour`` on the budget's labour line (``staff`` when there is none or several),
+  dated the month's last day; a re-booking books only the increase, and an older event for the
+  same person × project × month is superseded by the newer one;
+* what cannot be booked (no ledger project, closed project, no approved budget, over the budget
+  line) is never lost and never stops the run: the event stays pending with a ``problem``
+  receipt saying why (:func:`list_event_problems`) and is retried on every run.
+  :func:`book_cost_event` books an over-budget one with a reason; it then awaits the VP +
+  finance-head approval like every over-budget cost.
+
+:func:`sync_ledger` runs everything pending: cost events first (so WIP is complete), then the
+customer acceptances (``delivery.accepted`` → revenue and carried cost).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
+from datamill.ledger._balances import approved_budget
+from datamill.ledger._types import to_cents
+from datamill.ledger.costs import post_cost
+from datamill.ledger.models import (
+    LedgerAcceptance,
+    LedgerBudgetLine,
+    LedgerCost,
+    LedgerEventReceipt,
+    LedgerProject,
+)
+from datamill.ledger.recognition import process_acceptance_events
+from datamill.ledger.schemas import (
+    AcceptanceRunOut,
+    CostEventRunOut,
+    CostOut,
+    EventProblemOut,
+    SyncOut,
+)
+from datamill.production.models import DomainEvent
+
+__all__ = [
+    "COST_EVENT_TYPES",
+    "STAGE_ALIASES",
+    "book_cost_event",
+    "list_event_problems",
+    "process_cost_events",
+    "sync_ledger",
+]
+
+SETTLEMENT = "settlement.confirmed"
+HOUR_POINTS = "hour_points.booked"
+ACCEPTED = "delivery.accepted"
+COST_EVENT_TYPES = (SETTLEMENT, HOUR_POINTS)
+#: production stage → the budget-line stage a PM usually writes for it.
+STAGE_ALIASES = {
+    "collect": "collection", "record": "collection", "annotate": "annotation",
+    "transcribe": "annotation", "review": "annotation", "inspect": "inspection",
+}
+LABOUR_STAGE = "staff"
+_LIVE = ("posted", "pending_approval")
+
+_Outcome = tuple[str, LedgerCost | None, str]  # (booked | skipped, cost, why)
+
+
+def _text(payload: dict[str, Any], key: str) -> str:
+    value = payload.get(key)
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"event payload lacks {key!r}", field=key)
+    return value
+
+
+def _money(payload: dict[str, Any], key: str) -> Decimal:
+    raw = payload.get(key)
+    if not isinstance(raw, str | int):
+        raise InvalidInput(f"event {key} {raw!r} is not a decimal string", field=key)
+    try:
+        return to_cents(str(raw))
+    except InvalidOperation as err:
+        raise InvalidInput(f"event {key} {raw!r} is not a decimal string", field=key) from err
+
+
+def _ledger_project(session: Session, ev: DomainEvent) -> LedgerProject:
+    row = None
+    if ev.project_id is not None:
+        row = session.scalars(select(LedgerProject).where(
+            LedgerProject.production_project_id == ev.project_id)).first()
+    if row is None:
+        raise Conflict(f"production project {ev.project_id} has no ledger project: open its "
+                       "accounts (datamill ledger project-open) and sync again",
+                       project_id=ev.project_id)
+    return row
+
+
+def _line_stages(session: Session, project: LedgerProject, category: str) -> list[str]:
+    budget = approved_budget(session, project.id)
+    if budget is None:
+        return []
+    return list(session.scalars(select(LedgerBudgetLine.stage).where(
+        LedgerBudgetLine.budget_id == budget.id, LedgerBudgetLine.category == category)))
+
+
+def _budget_stage(session: Session, project: LedgerProject, stage: str) -> str:
+    names = _line_stages(session, project, "data_service")
+    if stage not in names and STAGE_ALIASES.get(stage) in names:
+        return STAGE_ALIASES[stage]
+    return stage
+
+
+def _cost_by_ref(session: Session, ref: str) -> LedgerCost | None:
+    return session.scalars(select(LedgerCost).where(LedgerCost.source_ref == ref)).first()
+
+
+def _book_settlement(
+    session: Session, ev: DomainEvent, project: LedgerProject, reason: str | None,
+    actor_id: int | None,
+) -> _Outcome:
+    p = ev.payload or {}
+    ref = _text(p, "source_ref")
+    found = _cost_by_ref(session, ref)
+    if found is not None:
+        return "booked", found, ""
+    stage = _text(p, "stage")
+    try:
+        on = date.fromisoformat(_text(p, "incurred_on"))
+    except ValueError as err:
+        raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
+    out = post_cost(session, project.id, _budget_stage(session, project, stage), "data_service",
+                    _money(p, "amount"), ref, incurred_on=on,
+                    currency=str(p.get("currency") or "CNY"),
+                    supplier=str(p.get("supplier") or "") or None,
+                    description=f"settlement sheet {p.get('sheet_number', '')} · {stage}",
+                    over_budget_reason=reason, actor_id=actor_id)
+    return "booked", session.get(LedgerCost, out.id), ""
+
+
+def _superseded_by(session: Session, ev: DomainEvent, key: str) -> int | None:
+    later = session.scalars(select(DomainEvent).where(
+        DomainEvent.type == HOUR_POINTS, DomainEvent.project_id == ev.project_id,
+        DomainEvent.id > ev.id).order_by(DomainEvent.id.desc()))
+    return next((x.id for x in later if (x.payload or {}).get("source_ref") == key), None)
+
+
+def _points(payload: dict[str, Any]) -> Decimal | None:
+    try:
+        value = Decimal(str(payload.get("points")))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+def _month_end(month: str) -> date:
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        return date(year, mon, calendar.monthrange(year, mon)[1])
+    except ValueError as err:
+        raise InvalidInput(f"event month {month!r} is not YYYY-MM", field="month") from err
+
+
+def _book_hour_points(
+    session: Session, ev: DomainEvent, project: LedgerProject, reason: str | None,
+    actor_id: int | None,
+) -> _Outcome:
+    p = ev.payload or {}
+    key = _text(p, "source_ref")
+    newer = _superseded_by(session, ev, key)
+    if newer is not None:
+        return "skipped", None, f"superseded by event {newer} (a later booking of the same points)"
+    ref = f"{key}#{ev.id}"
+    found = _cost_by_ref(session, ref)
+    if found is not None:
+        return "booked", found, ""
+    cost, month = _money(p, "cost"), _text(p, "month")
+    booked = Decimal(session.scalar(select(func.sum(LedgerCost.amount)).where(
+        LedgerCost.source_ref.startswith(f"{key}#", autoescape=True),
+        LedgerCost.status.in_(_LIVE))) or 0)
+    delta = cost - booked
+    if delta == 0:
+        return "skipped", None, "this cost is already booked"
+    person = p.get("person", p.get("worker_id"))
+    if delta < 0:
+        raise Conflict(f"{person}'s points on this project in {month} were cut: {booked} is "
+                       f"booked, the new cost is {cost}; a reduction needs a correction entry")
+    stages = _line_stages(session, project, "labour")
+    stage = stages[0] if len(stages) == 1 else LABOUR_STAGE
+    out = post_cost(session, project.id, stage, "labour", delta, ref,
+                    incurred_on=_month_end(month), currency=str(p.get("currency") or "CNY"),
+                    quantity=_points(p) if booked == 0 else None,
+                    description=f"hour points {person} {month}", over_budget_reason=reason,
+                    actor_id=actor_id)
+    return "booked", session.get(LedgerCost, out.id), ""
+
+
+def _book(
+    session: Session, ev: DomainEvent, reason: str | None, actor_id: int | None
+) -> _Outcome:
+    project = _ledger_project(session, ev)
+    if ev.type == SETTLEMENT:
+        return _book_settlement(session, ev, project, reason, actor_id)
+    return _book_hour_points(session, ev, project, reason, actor_id)
+
+
+def _receipt(
+    session: Session, ev: DomainEvent, status: str, reason: str, cost: LedgerCost | None = None
+) -> None:
+    row = session.scalars(select(LedgerEventReceipt).where(
+        LedgerEventReceipt.domain_event_id == ev.id)).first()
+    if row is None:
+        session.add(LedgerEventReceipt(domain_event_id=ev.id, event_type=ev.type, status=status,
+                                       reason=reason, cost_id=cost.id if cost else None))
+    else:
+        row.status, row.reason, row.cost_id = status, reason, cost.id if cost else None
+        row.attempts += 1
+        row.updated_at = utcnow()
+    session.flush()
+
+
+def process_cost_events(session: Session, *, actor_id: int | None = None) -> CostEventRunOut:
+    """Book every pending ``settlement.confirmed`` / ``hour_points.booked`` event (idempotent).
+
+    One event that cannot be booked is left pending with its reason; the others go through.
+    """
+    done = select(LedgerEventReceipt.domain_event_id).where(
+        LedgerEventReceipt.status.in_(("booked", "skipped")))
+    events = session.scalars(select(DomainEvent).where(
+        DomainEvent.type.in_(COST_EVENT_TYPES), DomainEvent.id.not_in(done))
+        .order_by(DomainEvent.id)).all()
+    booked: list[CostOut] = []
+    skipped = 0
+    for ev in events:
+        try:
+            with session.begin_nested():
+                status, cost, why = _book(session, ev, None, actor_id)
+        except DatamillError as err:
+            _receipt(session, ev, "problem", err.message)
+            continue
+        _receipt(session, ev, status, why, cost)
+        if cost is not None:
+            booked.append(CostOut.model_validate(cost))
+        else:
+            skipped += 1
+    return CostEventRunOut(booked=booked, skipped=skipped, problems=list_event_problems(session))
+
+
+def book_cost_event(
+    session: Session, event_id: int, *, over_budget_reason: str, actor_id: int | None = None
+) -> CostOut:
+    """Book one pending cost event that is over its budget line, with the reason for it.
+
+    The cost then awaits the VP + finance-head approval (``approve_over_budget_cost``)."""
+    ev = session.get(DomainEvent, event_id)
+    if ev is None or ev.type not in COST_EVENT_TYPES:
+        raise NotFound(f"no cost event with id {event_id}", event_id=event_id)
+    if not over_budget_reason.strip():
+        raise InvalidInput("give the reason for spending over the budget",
+                           field="over_budget_reason")
+    receipt = session.scalars(select(LedgerEventReceipt).where(
+        LedgerEventReceipt.domain_event_id == event_id)).first()
+    if receipt is not None and receipt.status != "problem":
+        raise Conflict(f"event {event_id} is already {receipt.status}"
+                       + (f" as cost {receipt.cost_id}" if receipt.cost_id else ""))
+    with session.begin_nested():
+        status, cost, why = _book(session, ev, over_budget_reason.strip(), actor_id)
+    if cost is None:
+        raise Conflict(f"nothing to book for event {event_id}: {why}")
+    _receipt(session, ev, status, why, cost)
+    return CostOut.model_validate(cost)
+
+
+def _event_amount(ev: DomainEvent) -> Decimal | None:
+    raw = (ev.payload or {}).get("amount" if ev.type == SETTLEMENT else "cost")
+    try:
+        return to_cents(str(raw)) if isinstance(raw, str | int) else None
+    except InvalidOperation:
+        return None
+
+
+def list_event_problems(session: Session) -> list[EventProblemOut]:
+    """Events the ledger could not take yet, with why: cost events with a ``problem`` receipt,
+    and customer acceptances waiting for the project's ledger accounts (or refused)."""
+    out: list[EventProblemOut] = []
+    for receipt, ev in session.execute(
+            select(LedgerEventReceipt, DomainEvent)
+            .join(DomainEvent, DomainEvent.id == LedgerEventReceipt.domain_event_id)
+            .where(LedgerEventReceipt.status == "problem").order_by(DomainEvent.id)):
+        out.append(EventProblemOut(
+            event_id=ev.id, event_type=ev.type, project_id=ev.project_id,
+            source_ref=(ev.payload or {}).get("source_ref"),
+            amount=_event_amount(ev) if ev.type in COST_EVENT_TYPES else None,
+            reason=receipt.reason, attempts=receipt.attempts, created_at=ev.created_at))
+    accepted = select(LedgerAcceptance.domain_event_id).where(
+        LedgerAcceptance.domain_event_id.is_not(None))
+    noted = select(LedgerEventReceipt.domain_event_id)
+    opened = select(LedgerProject.production_project_id).where(LedgerProject.order_id.is_not(None))
+    for ev in session.scalars(select(DomainEvent).where(
+            DomainEvent.type == ACCEPTED, DomainEvent.id.not_in(accepted),
+            DomainEvent.id.not_in(noted),
+            or_(DomainEvent.project_id.is_(None), DomainEvent.project_id.not_in(opened)))
+            .order_by(DomainEvent.id)):
+        out.append(EventProblemOut(
+            event_id=ev.id, event_type=ev.type, project_id=ev.project_id, source_ref=None,
+            amount=None, attempts=0, created_at=ev.created_at,
+            reason=f"production project {ev.project_id} has no ledger project with a "
+                   "performance order: revenue waits until its accounts are opened"))
+    out.sort(key=lambda x: x.event_id)
+    return out
+
+
+def sync_ledger(session: Session, *, actor_id: int | None = None) -> SyncOut:
+    """Process every pending event the ledger consumes: costs first, then acceptances.
+
+    Never refuses the run: a refused acceptance run (e.g. more volume than the order holds) is
+    reported in ``acceptance_problem`` (and against its event) and left pending."""
+    costs = process_cost_events(session, actor_id=actor_id)
+    acceptances: AcceptanceRunOut | None = None
+    problem: str | None = None
+    try:
+        with session.begin_nested():
+            acceptances = process_acceptance_events(session, actor_id=actor_id)
+    except DatamillError as err:
+        problem = err.message
+        ev = session.get(DomainEvent, err.details.get("event_id") or 0)
+        if ev is not None:
+            _receipt(session, ev, "problem", err.message)
+    else:
+        session.execute(delete(LedgerEventReceipt).where(
+            LedgerEventReceipt.event_type == ACCEPTED,
+            LedgerEventReceipt.domain_event_id.in_(select(LedgerAcceptance.domain_event_id))))
+        session.flush()
+    return SyncOut(costs=costs, acceptances=acceptances, acceptance_problem=problem,
+                   problems=list_event_problems(session))

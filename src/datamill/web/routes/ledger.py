@@ -1,0 +1,136 @@
+"""Finance pages: a project's accounts (order, budget + approvals, budget vs actual, WIP,
+revenue and margin) and the year's overview (margin by segment, months, journal CSV, pending
+events). Readers: admins, project managers and anyone holding a ledger approval role; budget
+levels are signed by the holder of the next level's role (checked again by the service).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from datamill.api.deps import SessionDep
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Forbidden, InvalidInput
+from datamill.ledger.budgets import approval_role_of, approve_budget
+from datamill.ledger.events import sync_ledger
+from datamill.ledger.finance import can_sign, finance_overview, project_finance
+from datamill.ledger.journal import export_journal_csv
+from datamill.ledger.projects import ledger_project_row
+from datamill.web.i18n import t
+from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+_FINANCE_ROLES = frozenset({"admin", "project_manager"})
+Year = Annotated[int | None, Query(ge=1990, le=2200)]
+
+
+def _require_finance(session: Session, user: User) -> str | None:
+    """The user's ledger approval role (or None); refuses people outside finance and PMs."""
+    role = approval_role_of(session, user.id)
+    if user.role not in _FINANCE_ROLES and role is None:
+        raise Forbidden(f"{user.username!r} is a {user.role}: finance pages are for project "
+                        "managers, admins and ledger approvers")
+    return role
+
+
+def _year(year: int | None) -> int:
+    return year or utcnow().date().year
+
+
+def _labels(request: Request) -> dict[str, str]:
+    """Chart legends in the page's language."""
+    lang = page_language(request)
+    keys = ("budget", "actual", "revenue", "cost", "margin", "rd_expense", "wip_closing")
+    return {k: t(f"fin.{k}", lang) for k in keys}
+
+
+@router.get("/finance", response_class=HTMLResponse)
+def overview_page(
+    request: Request, session: SessionDep, me: WebUser, year: Year = None,
+    synced: int | None = None,
+) -> Response:
+    role = _require_finance(session, me.user)
+    data = finance_overview(session, _year(year))
+    chart: dict[str, Any] = {
+        "labels": _labels(request),
+        "margin": [{"label": f"{m.business_line} · {m.offering} · {m.region} · {m.customer_type}",
+                    "revenue": str(m.revenue), "cost": str(m.cost), "margin": str(m.margin)}
+                   for m in data.margin],
+        "monthly": [{"month": m.month, "revenue": str(m.revenue), "cost": str(m.cost),
+                     "margin": str(m.margin)} for m in data.monthly],
+    }
+    return render(request, "ledger_overview.html", me, data=data, chart=chart,
+                  approval_role=role, synced=synced)
+
+
+@router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
+def project_page(
+    request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
+    signed: str | None = None,
+) -> Response:
+    role = _require_finance(session, me.user)
+    data = project_finance(session, project_id, _year(year))
+    bva = data.budget_vs_actual
+    chart: dict[str, Any] = {
+        "labels": _labels(request),
+        "lines": [{"label": f"{ln.stage} · {ln.category}", "budget": str(ln.budget),
+                   "actual": str(ln.actual)} for ln in bva.lines],
+        "wip": [{"month": w.month, "closing": str(w.closing)} for w in data.wip],
+    }
+    return render(request, "ledger_project.html", me, data=data, chart=chart, year=_year(year),
+                  approval_role=role, can_sign=can_sign(session, me.user.id, data.budget),
+                  signed=signed)
+
+
+@router.post("/finance/budgets/{budget_id}/decision")
+def budget_decision(
+    request: Request, budget_id: int, session: SessionDep, me: WebUser,
+    decision: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    year: Annotated[int | None, Form(ge=1990, le=2200)] = None,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Sign (approve or reject) the budget's next level as the signed-in approver."""
+    require_csrf(request, me, csrf_token)
+    _require_finance(session, me.user)
+    budget = approve_budget(session, budget_id, me.user.id, decision=decision,
+                            reason=reason.strip())
+    project = ledger_project_row(session, budget.project_id)
+    return RedirectResponse(
+        f"/projects/{project.production_project_id}/finance?year={_year(year)}&signed={decision}",
+        status_code=303)
+
+
+@router.post("/finance/sync")
+def sync(
+    request: Request, session: SessionDep, me: WebUser, csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Book every pending event (workforce costs, then acceptances) and show what is left."""
+    require_csrf(request, me, csrf_token)
+    _require_finance(session, me.user)
+    run = sync_ledger(session, actor_id=me.user.id)
+    return RedirectResponse(f"/finance?synced={len(run.costs.booked)}", status_code=303)
+
+
+@router.get("/finance/journal.csv")
+def journal_csv(
+    session: SessionDep, me: WebUser,
+    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+) -> Response:
+    """The double-entry journal of ``[from, to]`` as a CSV download."""
+    _require_finance(session, me.user)
+    if date_to < date_from:
+        raise InvalidInput("the journal period ends before it starts", field="to")
+    text = export_journal_csv(session, date_from, date_to)
+    name = f"journal-{date_from.isoformat()}-{date_to.isoformat()}.csv"
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,338 @@
+"""Workforce pages: the vendor manager's page, a worker's earnings, the business side's lists.
+
+Every read and write goes through the workforce services, which hold the vendor wall: a vendor
+manager reaching another vendor's vendor, workers, packages or sheets gets the 403 page. A
+refused distribution (unqualified worker, wrong skills) is shown on the page as a message and
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from datamill.api.deps import SessionDep
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.production.models import Project, Task
+from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.workforce import assignment, performance, settlement, vendors
+from datamill.workforce.models import (
+    HourPoints,
+    SettlementLine,
+    SettlementSheet,
+    Vendor,
+    VendorEvaluation,
+)
+from datamill.workforce.policies import is_business, managed_vendor_id, require_business
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/workforce", route_class=HtmlRoute, include_in_schema=False)
+
+_PAID = ("confirmed", "settled")
+# ?ok=... on a redirect names the i18n key of the success message (never free text)
+_OK = {
+    "distributed": "wf.ok.distributed",
+    "vendor_confirmed": "wf.ok.vendor_confirmed",
+    "confirmed": "wf.ok.confirmed",
+    "evaluated": "wf.ok.evaluated",
+}
+
+
+# --- reads the pages need that the services do not offer -------------------------------------
+
+
+def _package_rows(session: Session, packages: list[Any]) -> list[dict[str, Any]]:
+    """Progress per package: tasks done / all tasks, plus who it is assigned to."""
+    ids = [p.id for p in packages]
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    if ids:
+        for pkg_id, status, n in session.execute(
+            select(Task.package_id, Task.status, func.count())
+            .where(Task.package_id.in_(ids))
+            .group_by(Task.package_id, Task.status)
+        ).all():
+            if pkg_id is not None:
+                counts[int(pkg_id)][str(status)] = int(n)
+    names = _usernames(session, {p.assignee_id for p in packages if p.assignee_id})
+    projects = {
+        pid: name
+        for pid, name in session.execute(
+            select(Project.id, Project.name).where(
+                Project.id.in_({p.project_id for p in packages})
+            )
+        ).all()
+    }
+    out = []
+    for p in packages:
+        c = counts[p.id]
+        total = sum(c.values())
+        done = c.get("done", 0)
+        out.append({
+            "id": p.id, "name": p.name, "stage": p.stage, "status": p.status,
+            "project": projects.get(p.project_id, str(p.project_id)),
+            "assignee": names.get(p.assignee_id) if p.assignee_id else None,
+            "total": total, "done": done,
+            "percent": round(100 * done / total) if total else 0,
+        })
+    return out
+
+
+def _usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
+
+
+def _vendor_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Vendor.id, Vendor.name)).all())
+
+
+def _evaluations(session: Session, year: int) -> dict[int, VendorEvaluation]:
+    rows = session.scalars(select(VendorEvaluation).where(VendorEvaluation.year == year))
+    return {e.vendor_id: e for e in rows}
+
+
+def _earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list[dict[str, Any]]:
+    """Earnings per settlement period (vendor workers) or per month (in-house hour points)."""
+    rows: Sequence[Row[Any]]
+    if in_house:
+        rows = session.execute(
+            select(HourPoints.month, HourPoints.cost).where(HourPoints.worker_id == worker_id)
+        ).all()
+    else:
+        rows = session.execute(
+            select(SettlementSheet.period_start, SettlementLine.amount)
+            .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+            .where(SettlementLine.worker_id == worker_id, SettlementSheet.status.in_(_PAID))
+        ).all()
+    sums: dict[str, Decimal] = {}
+    for period, amount in rows:
+        key = period.isoformat() if isinstance(period, date) else str(period)
+        sums[key] = sums.get(key, Decimal("0.00")) + amount
+    return [{"period": k, "amount": str(v)} for k, v in sorted(sums.items())]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _refusable(session: Session, call: Callable[[], object]) -> str | None:
+    """Run a write in a savepoint; a refusal (not a 403) comes back as its message, undone."""
+    try:
+        with session.begin_nested():
+            call()
+    except Forbidden:
+        raise
+    except (Conflict, InvalidInput, NotFound) as exc:
+        return exc.message
+    return None
+
+
+def _render(
+    request: Request, session: Session, me: SignedIn, name: str, status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """``render`` plus the vendor this person manages (for the section's links)."""
+    return render(request, name, me, status_code=status_code,
+                  manages=managed_vendor_id(session, me.user), **context)
+
+
+def _redirect(url: str, ok: str) -> Response:
+    return RedirectResponse(f"{url}?ok={ok}", status_code=303)
+
+
+# --- entry ------------------------------------------------------------------------------------
+
+
+@router.get("", response_class=HTMLResponse)
+def workforce_home(session: SessionDep, me: WebUser) -> Response:
+    """Send each person to their workforce page: business lists, vendor page or earnings."""
+    if is_business(me.user):
+        return RedirectResponse("/workforce/vendors", status_code=303)
+    mine = managed_vendor_id(session, me.user)
+    if mine is not None:
+        return RedirectResponse(f"/workforce/vendors/{mine}", status_code=303)
+    return RedirectResponse("/workforce/me", status_code=303)
+
+
+# --- vendor manager ---------------------------------------------------------------------------
+
+
+def _vendor_page(
+    request: Request, session: Session, me: SignedIn, vendor_id: int,
+    *, error: str | None = None, ok: str | None = None, status_code: int = 200,
+) -> Response:
+    vendor = vendors.get_vendor(session, me.user, vendor_id)  # the vendor wall: 403 here
+    packages = assignment.list_vendor_packages(session, me.user, vendor_id)
+    people = vendors.list_workers(session, me.user, vendor_id)
+    sheets = settlement.list_sheets(session, me.user, vendor_id)
+    return _render(
+        request, session, me, "workforce_vendor.html", status_code=status_code, vendor=vendor,
+        packages=_package_rows(session, packages), workers=people,
+        distributable=[w for w in people if not w.is_manager and w.active],
+        sheets=sheets, is_manager=managed_vendor_id(session, me.user) == vendor_id,
+        business=is_business(me.user), error=error, ok=_OK.get(ok or ""),
+    )
+
+
+@router.get("/vendors/{vendor_id}", response_class=HTMLResponse)
+def vendor_page(
+    request: Request, vendor_id: int, session: SessionDep, me: WebUser, ok: str | None = None
+) -> Response:
+    return _vendor_page(request, session, me, vendor_id, ok=ok)
+
+
+@router.post("/vendors/{vendor_id}/distribute", response_class=HTMLResponse)
+def distribute(
+    request: Request,
+    vendor_id: int,
+    session: SessionDep,
+    me: WebUser,
+    package_id: Annotated[int, Form()],
+    worker_id: Annotated[int, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Hand one of the vendor's packages to one of its workers (vendor wall + qualification)."""
+    require_csrf(request, me, csrf_token)
+    vendors.get_vendor(session, me.user, vendor_id)  # the wall, before anything else
+    refused = _refusable(
+        session,
+        lambda: assignment.assign_package_to_worker(session, me.user, package_id, worker_id),
+    )
+    if refused is not None:
+        return _vendor_page(request, session, me, vendor_id, error=refused, status_code=409)
+    return _redirect(f"/workforce/vendors/{vendor_id}", "distributed")
+
+
+@router.post("/sheets/{sheet_id}/vendor-confirm")
+def vendor_confirm(
+    request: Request, sheet_id: int, session: SessionDep, me: WebUser,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    sheet = settlement.get_sheet(session, me.user, sheet_id)  # 403 for another vendor's sheet
+    refused = _refusable(session, lambda: settlement.confirm_sheet_by_vendor(session, me.user,
+                                                                             sheet_id))
+    if refused is not None:
+        return _vendor_page(request, session, me, sheet.vendor_id, error=refused,
+                            status_code=409)
+    return _redirect(f"/workforce/vendors/{sheet.vendor_id}", "vendor_confirmed")
+
+
+@router.get("/sheets/{sheet_id}/print", response_class=HTMLResponse)
+def sheet_print(sheet_id: int, session: SessionDep, me: WebUser) -> Response:
+    """The printable sheet (self-contained HTML with signature boxes)."""
+    body = settlement.sheet_html(session, me.user, sheet_id)
+    return HTMLResponse(body, headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/sheets/{sheet_id}/csv")
+def sheet_csv(sheet_id: int, session: SessionDep, me: WebUser) -> Response:
+    sheet = settlement.get_sheet(session, me.user, sheet_id)
+    return Response(
+        settlement.sheet_csv(session, me.user, sheet_id), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{sheet.number}.csv"'},
+    )
+
+
+# --- workers ----------------------------------------------------------------------------------
+
+
+def _worker_page(request: Request, session: Session, me: SignedIn, worker_id: int) -> Response:
+    board = performance.worker_dashboard(session, me.user, worker_id)  # vendor wall inside
+    worker = vendors.get_worker(session, worker_id)
+    golden = _golden_accuracy(session, me.user, worker_id)
+    return _render(
+        request, session, me, "workforce_worker.html", board=board, own=worker.user_id == me.user.id,
+        vendor_id=worker.vendor_id, golden=golden,
+        chart={"periods": _earnings_by_period(session, worker_id, worker.vendor_id is None)},
+    )
+
+
+def _golden_accuracy(session: Session, actor: User, worker_id: int) -> Any:
+    try:
+        from datamill.workforce.golden import golden_accuracy
+    except ImportError:  # pragma: no cover - golden mixing is optional
+        return None
+    return golden_accuracy(session, actor, worker_id)
+
+
+@router.get("/me", response_class=HTMLResponse)
+def my_earnings(request: Request, session: SessionDep, me: WebUser) -> Response:
+    """'My earnings': the signed-in worker's own dashboard."""
+    worker = vendors.worker_for_user(session, me.user.id)
+    return _worker_page(request, session, me, worker.id)
+
+
+@router.get("/workers/{worker_id}", response_class=HTMLResponse)
+def worker_page(request: Request, worker_id: int, session: SessionDep, me: WebUser) -> Response:
+    return _worker_page(request, session, me, worker_id)
+
+
+# --- business side ----------------------------------------------------------------------------
+
+
+@router.get("/vendors", response_class=HTMLResponse)
+def vendors_page(
+    request: Request, session: SessionDep, me: WebUser, year: int | None = None,
+    ok: str | None = None,
+) -> Response:
+    """The supplier list: qualified status and the yearly evaluation's numbers."""
+    require_business(me.user, "see the supplier list")
+    year = year or utcnow().year
+    return _render(
+        request, session, me, "workforce_vendors.html", vendors=vendors.list_vendors(session, me.user),
+        evaluations=_evaluations(session, year), year=year, ok=_OK.get(ok or ""),
+    )
+
+
+@router.post("/vendors/{vendor_id}/evaluate")
+def evaluate(
+    request: Request, vendor_id: int, session: SessionDep, me: WebUser,
+    year: Annotated[int, Form()], csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    performance.evaluate_vendor(session, me.user, vendor_id, year)
+    return RedirectResponse(f"/workforce/vendors?year={year}&ok=evaluated", status_code=303)
+
+
+@router.get("/sheets", response_class=HTMLResponse)
+def sheets_page(
+    request: Request, session: SessionDep, me: WebUser, ok: str | None = None
+) -> Response:
+    require_business(me.user, "see every vendor's settlement sheets")
+    return _sheets(request, session, me, ok=ok)
+
+
+def _sheets(
+    request: Request, session: Session, me: SignedIn, *, ok: str | None = None,
+    error: str | None = None, status_code: int = 200,
+) -> Response:
+    return _render(
+        request, session, me, "workforce_sheets.html", status_code=status_code,
+        sheets=settlement.list_sheets(session, me.user), names=_vendor_names(session),
+        business_confirm=True, ok=_OK.get(ok or ""), error=error,
+    )
+
+
+@router.post("/sheets/{sheet_id}/confirm")
+def business_confirm(
+    request: Request, sheet_id: int, session: SessionDep, me: WebUser,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    require_business(me.user, "confirm settlement sheets")
+    refused = _refusable(session, lambda: settlement.confirm_sheet_by_business(session, me.user,
+                                                                               sheet_id))
+    if refused is not None:
+        return _sheets(request, session, me, error=refused, status_code=409)
+    return _redirect("/workforce/sheets", "confirmed")

@@ -1,0 +1,36 @@
+// Finance charts (Chart.js UMD, loaded before this module as window.Chart).
+import { readJSON } from './common.js';
+
+const d = readJSON('ledger-data');
+const Chart = window.Chart;
+const num = (s) => Number.parseFloat(s);
+const COLOURS = { budget: '#94a3b8', actual: '#2563eb', revenue: '#16a34a', cost: '#dc2626', margin: '#f59e0b', wip_closing: '#7c3aed' };
+
+function chart(id, type, labels, series, extra = {}) {
+  const canvas = document.getElementById(id);
+  if (!canvas) return;
+  const datasets = series.map(([key, values, kind]) => ({
+    label: d.labels[key] || key, data: values.map(num), backgroundColor: COLOURS[key],
+    borderColor: COLOURS[key], type: kind || type,
+  }));
+  new Chart(canvas, { type, data: { labels, datasets }, options: { animation: false, ...extra } });
+  canvas.dataset.rendered = String(labels.length);
+}
+
+if (d.lines) {
+  chart('chart-bva', 'bar', d.lines.map((l) => l.label),
+    [['budget', d.lines.map((l) => l.budget)], ['actual', d.lines.map((l) => l.actual)]]);
+}
+if (d.wip) {
+  chart('chart-wip', 'line', d.wip.map((w) => w.month), [['wip_closing', d.wip.map((w) => w.closing)]]);
+}
+if (d.margin) {
+  chart('chart-margin', 'bar', d.margin.map((m) => m.label), [
+    ['revenue', d.margin.map((m) => m.revenue)], ['cost', d.margin.map((m) => m.cost)],
+    ['margin', d.margin.map((m) => m.margin)]]);
+}
+if (d.monthly) {
+  chart('chart-monthly', 'bar', d.monthly.map((m) => m.month), [
+    ['revenue', d.monthly.map((m) => m.revenue)], ['cost', d.monthly.map((m) => m.cost)],
+    ['margin', d.monthly.map((m) => m.margin), 'line']]);
+}

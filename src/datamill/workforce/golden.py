@@ -1,0 +1,341 @@
+"""Golden items mixed into production (暗标/金标抽检): silent, continuous accuracy checks.
+
+A project with a qualification test already has golden tasks: its own items with known answers.
+Once the business sets a **golden rate** for the project, each ``annotate`` claim a registered
+worker makes through :func:`claim_with_golden` is, with that probability, a *probe*: one of the
+project's golden items the worker has never seen (never probed, never worked in production),
+served in the same shape as a production task. The worker's answer goes to
+:func:`submit_golden_answer`, is scored against the known answer with the test's metric (the
+project modality's ``score``), and is never written into production: the golden item's
+annotation, status and the settlement are untouched, and the worker is not told the score.
+:func:`golden_accuracy` is the worker's running accuracy (mean score over answered probes).
+
+Production is used only through its public service functions (``check_claim_guards``,
+``claim_next_task``); a probe is workforce's own row. Serving probes *inside* the production
+claim (so every face gets them without calling this module) needs a production hook; see the
+note in the report that came with this module.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, exists, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.db.base import Base
+from datamill.modalities.registry import get_modality
+from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
+from datamill.production.schemas import TaskOut
+from datamill.production.tasks import check_claim_guards, claim_next_task
+from datamill.workforce.models import GoldenTask, QualificationTest, ScaledDecimal, Worker
+from datamill.workforce.policies import require_business, require_vendor_scope
+from datamill.workforce.vendors import get_worker, to_decimal
+
+__all__ = [
+    "MAX_GOLDEN_RATE",
+    "GoldenAccuracy",
+    "GoldenMix",
+    "GoldenProbe",
+    "MixedClaim",
+    "ProbeOut",
+    "claim_with_golden",
+    "golden_accuracy",
+    "golden_rate",
+    "set_golden_rate",
+    "submit_golden_answer",
+]
+
+MAX_GOLDEN_RATE = Decimal("0.5")  # above this the "production" stream is mostly checks
+_Q = Decimal("0.0001")
+_STAGE = "annotate"
+
+
+class GoldenMix(Base):
+    """A project's golden rate: the chance that one annotate claim is served a golden probe."""
+
+    __tablename__ = "wf_golden_mix"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
+    rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GoldenProbe(Base):
+    """One golden item served to one worker inside their production stream, and their answer.
+
+    Unique per golden task × worker: nobody sees the same check item twice.
+    """
+
+    __tablename__ = "wf_golden_probes"
+    __table_args__ = (UniqueConstraint("golden_task_id", "worker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    golden_task_id: Mapped[int] = mapped_column(ForeignKey("wf_golden_tasks.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    metric: Mapped[str] = mapped_column(String(40))
+    served_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    answer_text: Mapped[str | None] = mapped_column(Text, default=None)
+    score: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
+
+
+@dataclass(frozen=True)
+class ProbeOut:
+    """A probe as the worker's face sees it: the shape of a production task, no answer."""
+
+    probe_id: int
+    project_id: int
+    item_id: int
+    external_id: str
+    stage: str
+    duration_ms: int | None
+    prompt: str | None
+    segments: list[dict[str, Any]]  # the model's pre-annotation when there is one, else empty
+
+
+@dataclass(frozen=True)
+class MixedClaim:
+    """What one claim gave: a production task, a golden probe, or nothing (exactly one set)."""
+
+    task: TaskOut | None = None
+    probe: ProbeOut | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.task is None and self.probe is None
+
+
+@dataclass(frozen=True)
+class GoldenAccuracy:
+    worker_id: int
+    answered: int
+    accuracy: Decimal | None  # mean score over answered probes; None before the first
+    by_project: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Random(Protocol):
+    def random(self) -> float: ...
+
+
+_system_random = random.SystemRandom()
+
+
+def _project(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    return project
+
+
+def _test(session: Session, project_id: int) -> QualificationTest | None:
+    return session.scalars(
+        select(QualificationTest).where(QualificationTest.project_id == project_id)
+    ).first()
+
+
+def set_golden_rate(
+    session: Session, actor: User, project_id: int, rate: object
+) -> Decimal:
+    """Set the share of a project's annotate claims that are golden probes (0 turns it off)."""
+    require_business(actor, "set golden rates")
+    _project(session, project_id)
+    value = to_decimal(rate, "rate").quantize(_Q, rounding=ROUND_HALF_UP)
+    if not Decimal(0) <= value <= MAX_GOLDEN_RATE:
+        raise InvalidInput(
+            f"golden rate {value} must be between 0 and {MAX_GOLDEN_RATE}", field="rate"
+        )
+    if value > 0 and _test(session, project_id) is None:
+        raise Conflict(
+            f"project {project_id} has no qualification test, so no golden items to mix in; "
+            "define the test first"
+        )
+    row = session.scalars(select(GoldenMix).where(GoldenMix.project_id == project_id)).first()
+    if row is None:
+        session.add(GoldenMix(project_id=project_id, rate=value, set_by=actor.id))
+    else:
+        row.rate, row.set_by, row.set_at = value, actor.id, utcnow()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="golden.rate_set",
+        object_type="project",
+        object_id=project_id,
+        project_id=project_id,
+        data={"rate": str(value)},
+    )
+    session.flush()
+    return value
+
+
+def golden_rate(session: Session, project_id: int) -> Decimal:
+    rate = session.scalar(select(GoldenMix.rate).where(GoldenMix.project_id == project_id))
+    return rate if rate is not None else Decimal(0)
+
+
+def _probe_out(session: Session, probe: GoldenProbe) -> ProbeOut:
+    item = session.get(Item, probe.item_id)
+    if item is None:
+        raise NotFound(f"golden item {probe.item_id} is missing")
+    pre = session.scalars(
+        select(Annotation)
+        .where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
+        .order_by(Annotation.version.desc())
+        .limit(1)
+    ).first()
+    # never the item's current annotation: for a golden item that is (close to) the answer
+    return ProbeOut(
+        probe_id=probe.id,
+        project_id=probe.project_id,
+        item_id=item.id,
+        external_id=item.external_id,
+        stage=_STAGE,
+        duration_ms=item.duration_ms,
+        prompt=item.prompt,
+        segments=list(pre.segments) if pre else [],
+    )
+
+
+def _open_probe(session: Session, worker_id: int, project_id: int) -> GoldenProbe | None:
+    return session.scalars(
+        select(GoldenProbe)
+        .where(
+            GoldenProbe.worker_id == worker_id,
+            GoldenProbe.project_id == project_id,
+            GoldenProbe.answered_at.is_(None),
+        )
+        .order_by(GoldenProbe.id)
+        .limit(1)
+    ).first()
+
+
+def _fresh_golden(
+    session: Session, test: QualificationTest, worker: Worker
+) -> GoldenTask | None:
+    """A golden task this worker has never been probed with nor worked on in production."""
+    probed = exists().where(
+        GoldenProbe.golden_task_id == GoldenTask.id, GoldenProbe.worker_id == worker.id
+    )
+    worked = exists().where(
+        Task.item_id == GoldenTask.item_id,
+        TaskAssignment.task_id == Task.id,
+        TaskAssignment.user_id == worker.user_id,
+    )
+    return session.scalars(
+        select(GoldenTask)
+        .where(GoldenTask.test_id == test.id, ~probed, ~worked)
+        .order_by(GoldenTask.id)
+        .limit(1)
+    ).first()
+
+
+def claim_with_golden(
+    session: Session,
+    user: User,
+    project_id: int,
+    stage: str,
+    *,
+    rng: _Random | None = None,
+) -> MixedClaim:
+    """The next piece of work: an open probe first, else a new probe at the project's golden
+    rate, else production's ``claim_next_task``.
+
+    Only registered workers at the ``annotate`` stage are probed, and only after production's
+    claim guards (the qualification gate) let them work at all. When every golden item has
+    been served to this worker, claims are plain production claims again.
+    """
+    worker = session.scalars(select(Worker).where(Worker.user_id == user.id)).first()
+    if stage != _STAGE or worker is None:
+        return MixedClaim(task=claim_next_task(session, user, project_id, stage))
+    held = _open_probe(session, worker.id, project_id)
+    if held is not None:
+        return MixedClaim(probe=_probe_out(session, held))
+    rate = golden_rate(session, project_id)
+    test = _test(session, project_id)
+    if rate > 0 and test is not None and (rng or _system_random).random() < float(rate):
+        check_claim_guards(session, user, project_id, stage)
+        golden = _fresh_golden(session, test, worker)
+        if golden is not None:
+            probe = GoldenProbe(
+                golden_task_id=golden.id,
+                project_id=project_id,
+                worker_id=worker.id,
+                item_id=golden.item_id,
+                metric=test.metric,
+            )
+            session.add(probe)
+            session.flush()
+            return MixedClaim(probe=_probe_out(session, probe))
+    return MixedClaim(task=claim_next_task(session, user, project_id, stage))
+
+
+def submit_golden_answer(session: Session, user: User, probe_id: int, text: str) -> None:
+    """Record and score the worker's answer to a probe (the worker is not told the score)."""
+    probe = session.get(GoldenProbe, probe_id)
+    if probe is None:
+        raise NotFound(f"no task {probe_id}")
+    worker = get_worker(session, probe.worker_id)
+    if worker.user_id != user.id:
+        raise Forbidden(f"{user.username!r} does not hold this task")
+    if probe.answered_at is not None:
+        raise Conflict("this task is already submitted")
+    golden = session.get(GoldenTask, probe.golden_task_id)
+    project = _project(session, probe.project_id)
+    if golden is None:
+        raise NotFound("the golden task behind this probe is gone")
+    answer = text.strip()
+    scores = get_modality(project.modality).score([golden.reference_text], [answer])
+    score = Decimal(str(scores[probe.metric])).quantize(_Q, rounding=ROUND_HALF_UP)
+    probe.answer_text, probe.score, probe.answered_at = answer, score, utcnow()
+    record_audit(
+        session,
+        actor_id=user.id,
+        action="golden.answered",
+        object_type="worker",
+        object_id=worker.id,
+        project_id=probe.project_id,
+        data={"probe": probe.id, "metric": probe.metric, "score": str(score)},
+    )
+    session.flush()
+
+
+def golden_accuracy(session: Session, actor: User, worker_id: int) -> GoldenAccuracy:
+    """A worker's running accuracy on golden probes, overall and per project.
+
+    The worker sees their own; a vendor manager their vendor's workers; the business everyone.
+    """
+    worker = get_worker(session, worker_id)
+    if actor.id != worker.user_id:
+        require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
+    rows = session.execute(
+        select(GoldenProbe.project_id, GoldenProbe.score).where(
+            GoldenProbe.worker_id == worker.id, GoldenProbe.score.is_not(None)
+        )
+    ).all()
+    per: dict[str, list[Decimal]] = {}
+    for project_id, score in rows:
+        if score is not None:
+            per.setdefault(str(project_id), []).append(score)
+
+    def mean(values: list[Decimal]) -> Decimal:
+        return (sum(values, Decimal(0)) / len(values)).quantize(_Q, rounding=ROUND_HALF_UP)
+
+    everything = [s for values in per.values() for s in values]
+    return GoldenAccuracy(
+        worker_id=worker.id,
+        answered=len(everything),
+        accuracy=mean(everything) if everything else None,
+        by_project={k: {"answered": len(v), "accuracy": mean(v)} for k, v in sorted(per.items())},
+    )
