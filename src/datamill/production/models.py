@@ -150,7 +150,9 @@ class WorkPackage(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     stage: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), default=None, index=True
+    )
     vendor_id: Mapped[int | None] = mapped_column(default=None)
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -168,6 +170,7 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("item_id", "stage"),
         Index("ix_tasks_package_status", "package_id", "status"),
+        Index("ix_tasks_claim", "project_id", "stage", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
