@@ -43,6 +43,15 @@ ROLES = [("admin", "admin"), ("pm", "project_manager"), ("ann1", "annotator"),
          ("ann2", "annotator"), ("rev", "reviewer"), ("insp", "inspector")]
 _names = count(1)
 
+def _missing(what: str) -> None:
+    """Skip on a developer machine without the tool; fail in CI, where setup must provide it."""
+    import os
+
+    if os.environ.get("CI"):
+        pytest.fail(what)
+    pytest.skip(what)
+
+
 
 @dataclass
 class Site:
@@ -113,7 +122,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not espeak_available():
-        pytest.skip("espeak-ng is not installed")
+        _missing("espeak-ng is not installed; scripts/setup.sh installs it")
     import uvicorn
 
     from datamill.api.app import create_app
@@ -148,7 +157,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed")
+        _missing("/usr/bin/chromium is not installed; scripts/setup.sh --dev installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

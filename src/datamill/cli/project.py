@@ -18,14 +18,12 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 @handle_errors
 def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON).")], as_json: JsonOpt = False) -> None:
     """Create a project from a dataset spec file."""
-    import yaml
-
     from datamill.production.projects import create_project
-    from datamill.production.spec import load_spec
+    from datamill.production.spec import read_spec_file
 
-    load_spec(spec)  # precise errors before anything is written
+    data = read_spec_file(spec)
     with get_runtime().session() as s:
-        project = create_project(s, yaml.safe_load(spec.read_text(encoding="utf-8")))
+        project = create_project(s, data)  # validates; nothing is written on a bad spec
     emit(project, as_json, lambda p: out.print(f"created project {p.id} [bold]{p.name}[/bold] ({p.modality}, {p.project_type})"))
 
 

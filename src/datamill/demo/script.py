@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from datamill.compliance.users import add_member, create_user, get_user
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.delivery import deliver_batch, record_acceptance
@@ -24,6 +22,7 @@ from datamill.production.inspection import (
 from datamill.production.models import Item
 from datamill.production.projects import create_project
 from datamill.production.schemas import SegmentIn
+from datamill.production.spec import read_spec_file
 from datamill.production.tasks import assign_package, claim_next_task, create_packages
 from datamill.runtime import Runtime
 
@@ -50,7 +49,7 @@ def setup_people_and_project(rt: Runtime) -> int:
     with rt.session() as s:
         for name, role in DEMO_USERS:
             create_user(s, name, DEMO_PASSWORD, role)
-        project = create_project(s, yaml.safe_load(DEMO_SPEC.read_text(encoding="utf-8")))
+        project = create_project(s, read_spec_file(DEMO_SPEC))
         for name, _ in DEMO_USERS[1:]:
             add_member(s, project.id, get_user(s, name), actor_id=None)
         return project.id

@@ -21,6 +21,7 @@ __all__ = [
     "SamplingSpec",
     "load_spec",
     "parse_spec",
+    "read_spec_file",
 ]
 
 SPEC_SCHEMA_VERSION = 1
@@ -131,14 +132,18 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
     return spec, requirements
 
 
-def load_spec(path: Path) -> tuple[DatasetSpec, BaseModel]:
-    """Read a YAML or JSON spec file and validate it."""
+def read_spec_file(path: Path) -> Any:
+    """The raw mapping in a YAML or JSON spec file (not yet validated)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InvalidInput(f"cannot read spec {path}: {err}") from err
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise InvalidInput(f"spec {path} is not valid YAML/JSON: {err}") from err
-    return parse_spec(data)
+
+
+def load_spec(path: Path) -> tuple[DatasetSpec, BaseModel]:
+    """Read a YAML or JSON spec file and validate it."""
+    return parse_spec(read_spec_file(path))
