@@ -47,11 +47,8 @@ class SourceRow:
 
 
 def _inside(root: Path, candidate: Path) -> bool:
-    try:
-        candidate.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    """Whether ``candidate`` (symlinks and ``..`` resolved) lies under ``root`` (resolved)."""
+    return candidate.resolve().is_relative_to(root)
 
 
 def _row_from_mapping(root: Path, where: str, rec: dict[str, Any]) -> SourceRow:
@@ -92,7 +89,7 @@ def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
 
 
 def _manifest_rows(manifest: Path) -> Iterator[SourceRow]:
-    root = manifest.parent
+    root = manifest.parent.resolve()
     if manifest.suffix.lower() == ".jsonl":
         for lineno, text, error in _decoded_lines(manifest):
             where = f"{manifest.name}:{lineno}"
@@ -139,6 +136,7 @@ def _manifest_rows(manifest: Path) -> Iterator[SourceRow]:
 
 
 def _folder_rows(folder: Path) -> Iterator[SourceRow]:
+    folder = folder.resolve()
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
         if path.is_symlink() and not _inside(folder, path):
             yield SourceRow(where=str(path), error="symbolic link points outside the import folder")
