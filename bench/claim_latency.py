@@ -37,8 +37,8 @@ without either).
 from __future__ import annotations
 
 import contextlib
-import random
 import os
+import random
 import shutil
 import socket
 import subprocess

@@ -17,6 +17,8 @@ trap cleanup EXIT
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres datamill_test
 export DATAMILL_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/datamill_test"
 
+.venv/bin/ruff check src tests bench   # lint (rules in pyproject.toml)
+
 set +e
 .venv/bin/python -m pytest -n 2 "$@"
 rc=$?

@@ -59,13 +59,13 @@ def demo_cmd(
     With ``--full`` the scripted annotators, reviewer and inspector take it to an accepted
     delivery, and the export's location is printed.
     """
+    from datamill.assist.runner import preannotate_project, preannotation_accuracy
     from datamill.config import get_settings
     from datamill.demo.corpus import BAD_FILES, make_demo_corpus
     from datamill.demo.script import DEMO_PASSWORD, run_loop, setup_people_and_project
     from datamill.production.checking import run_checks
     from datamill.production.importing import import_source
     from datamill.production.projects import project_stats
-    from datamill.assist.runner import preannotate_project, preannotation_accuracy
 
     settings = get_settings()
     if fresh:

@@ -6,7 +6,7 @@ from typing import Any
 
 from datamill.core.registry import Registry
 
-__all__ = ["exporters", "get_modality", "modality_names", "modalities", "preannotators"]
+__all__ = ["exporters", "get_modality", "modalities", "modality_names", "preannotators"]
 
 modalities: Registry[type[Any]] = Registry("datamill.modalities")
 exporters: Registry[type[Any]] = Registry("datamill.exporters")

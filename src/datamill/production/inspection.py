@@ -7,7 +7,6 @@ utterances than the plan's acceptance number, is rejected and all its items go b
 
 from __future__ import annotations
 
-
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 

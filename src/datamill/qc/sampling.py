@@ -445,5 +445,5 @@ def draw_sample(ids: Sequence[T], plan: SamplingPlan, seed: int) -> list[T]:
             actual=len(population),
         )
     # Sampling for inspection, not cryptography: a seeded PRNG is what we want.
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible sampling, not secrets
     return rng.sample(population, plan.sample_size)

@@ -40,7 +40,7 @@ def pg_url() -> str | None:
     if url not in _pg_ready:
         import psycopg
 
-        server, _, dbname = base.rpartition("/")
+        _server, _, dbname = base.rpartition("/")
         with psycopg.connect(base, autocommit=True) as conn:
             found = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (f"{dbname}_{worker}",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -34,7 +35,7 @@ def validate_segments(
             )
     if not req.allow_overlapping_segments:
         ordered = sorted(enumerate(segments, start=1), key=lambda p: p[1].start_ms)
-        for (ia, a), (ib, b) in zip(ordered, ordered[1:], strict=False):
+        for (ia, a), (ib, b) in itertools.pairwise(ordered):
             if b.start_ms < a.end_ms:
                 problems.append(f"segments {ia} and {ib} overlap ({b.start_ms} < {a.end_ms} ms)")
     return problems

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "w0002"
 down_revision = "w0001"
 branch_labels = None
