@@ -229,7 +229,10 @@ def claim_next_task(session: Session, user: User, project_id: int, stage: str) -
                 return found
         return None
 
-    while (task_id := next_id()) is not None:
+    for _ in range(100):  # bounded: under the row locks above a lost race is rare
+        task_id = next_id()
+        if task_id is None:
+            return None
         won = session.execute(
             update(Task)
             .where(and_(Task.id == task_id, Task.active_claims < Task.overlap, Task.status == "open"))
@@ -242,7 +245,7 @@ def claim_next_task(session: Session, user: User, project_id: int, stage: str) -
         task = session.get(Task, task_id)
         if task is not None:
             return task_view(session, task, user.id)
-    return None
+    raise Conflict("the task queue is too contended right now; ask again", project_id=project_id)
 
 
 def get_task(session: Session, task_id: int) -> Task:
