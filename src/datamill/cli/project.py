@@ -10,7 +10,7 @@ from rich.table import Table
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
 
-app = typer.Typer(help="Projects: create from a dataset spec, list, show, members.", no_args_is_help=True)
+app = typer.Typer(help="Projects: create from a dataset spec, list, show, add-member.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 

@@ -22,7 +22,12 @@ def _render_inspection(v: Any) -> None:
     )
     if v.verdict:
         colour = "green" if v.verdict == "accepted" else "red"
-        out.print(f"[{colour}]{v.verdict}[/{colour}] {v.scores}")
+        sc = v.scores
+        out.print(
+            f"[{colour}]{v.verdict}[/{colour}]: character accuracy {sc['character_accuracy']:.4f}, "
+            f"sentence accuracy {sc['sentence_accuracy']:.4f}, "
+            f"{sc['defective_utterances']} defective of {p['sample_size']}"
+        )
         for r in v.reasons:
             out.print(f"  - {r}")
     t = Table("item", "utterance", "delivered", "inspector")

@@ -67,12 +67,15 @@ def assign_cmd(package_id: int, username: str) -> None:
 @handle_errors
 def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonOpt = False) -> None:
     """Claim the next task (or show the one you already hold)."""
-    from datamill.compliance.users import get_user
+    from datamill.compliance.roles import Action
+    from datamill.compliance.users import get_user, require
     from datamill.production.projects import find_project
     from datamill.production.tasks import claim_next_task
 
     with get_runtime().session() as s:
-        task = claim_next_task(s, get_user(s, user), find_project(s, project).id, stage)
+        person, project_id = get_user(s, user), find_project(s, project).id
+        require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
+        task = claim_next_task(s, person, project_id, stage)
     if task is None:
         out.print("no task left for you at this stage")
         raise typer.Exit(0)
@@ -150,7 +153,9 @@ def review_cmd(
     with get_runtime().session() as s:
         segs = None
         if v == "edit":
-            segs = _segments(segments, text, task_view(s, get_task(s, task_id)).duration_ms)
+            view = task_view(s, get_task(s, task_id))
+            segs = _segments(segments, text, view.duration_ms)
+            base_version = view.current_version if base_version is None else base_version
         result = review_task(s, get_user(s, user), task_id, v, reason=reason, segments=segs,
                              base_version=base_version)
     emit(result, as_json, lambda r: out.print(f"{r['verdict']}: item {r['item_id']} is now {r['item_status']}"))

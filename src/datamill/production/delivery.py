@@ -120,7 +120,14 @@ def deliver_batch(
     batch = session.get(Batch, batch_id)
     if batch is None:
         raise NotFound(f"no batch with id {batch_id}")
-    if batch.status not in ("accepted", "delivered"):
+    if batch.status == "delivered":
+        earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
+        raise Conflict(
+            f"batch {batch.name} was already delivered (delivery {earlier}); its package is the "
+            "record the customer accepts, so it is not exported twice",
+            delivery_id=earlier,
+        )
+    if batch.status != "accepted":
         raise Conflict(f"batch {batch.name} is {batch.status}; only accepted batches are delivered")
     project = session.get(Project, batch.project_id)
     if project is None:

@@ -94,6 +94,8 @@ def test_accepted_batch_is_delivered_and_accepted(
     assert result["scores"]["character_accuracy"] == 1.0  # type: ignore[index]
     with runtime.session() as s:
         d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out")
+    with pytest.raises(Conflict, match="already delivered"), runtime.session() as s:
+        deliver_batch(s, runtime.blobs, batch.id, tmp_path / "again")  # never delivered twice
     root = Path(d.path)
     assert not root.with_name(root.name + ".partial").exists()
     manifest = json.loads((root / "manifest.json").read_text())
