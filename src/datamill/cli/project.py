@@ -53,7 +53,7 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        stats = project_stats(s, p.id)
+        stats = {"project": p.model_dump(mode="json"), **project_stats(s, p.id)}
 
     def render(v: dict[str, Any]) -> None:
         out.print(f"[bold]{p.name}[/bold] (id {p.id}) {p.modality} {p.language} {p.project_type}")

@@ -36,16 +36,20 @@ def package_cmd(project: str, stage: str = "annotate", as_json: JsonOpt = False)
 @handle_errors
 def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
     """List work packages."""
+    from sqlalchemy import select
+
+    from datamill.compliance.models import User
     from datamill.production.projects import find_project
     from datamill.production.tasks import list_packages
 
     with get_runtime().session() as s:
         rows = list_packages(s, find_project(s, project).id)
+        names = dict(s.execute(select(User.id, User.username)).all())
 
     def render(pk: list[Any]) -> None:
         t = Table("id", "name", "stage", "assignee", "status")
         for p in pk:
-            t.add_row(str(p.id), p.name, p.stage, str(p.assignee_id or "-"), p.status)
+            t.add_row(str(p.id), p.name, p.stage, names.get(p.assignee_id, "-"), p.status)
         out.print(t)
 
     emit(rows, as_json, render)

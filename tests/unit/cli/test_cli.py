@@ -40,7 +40,7 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
     assert checked["passed"] == 4
 
     shown = json.loads(run(home, "project", "show", "cli-asr", "--json").stdout)
-    assert shown["by_status"] == {"passed": 4}
+    assert shown["by_status"] == {"passed": 4} and shown["project"]["name"] == "cli-asr"
 
     # errors: one line, a distinct exit code, nothing written
     bad_spec = tmp_path / "bad.yaml"
