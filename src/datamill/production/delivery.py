@@ -80,6 +80,8 @@ def _iter_export_items(
             stats["gender"][item.gender or "unknown"] += 1
             stats["age"][_age_band(item.age)] += 1
             stats["accent"][item.accent or "unknown"] += 1
+        stats["device"][item.device or "unknown"] += 1
+        stats["environment"][item.environment or "unknown"] += 1
         if progress:
             progress(1)
         yield ExportItem(
@@ -169,6 +171,14 @@ def deliver_batch(
         "checks": _check_summary(session, batch_id),
         "inspection": {"plan": insp.plan, "scores": insp.scores, "verdict": insp.verdict}
         if insp else None,
+        "description": project.spec.get("description", ""),
+        "project_type": project.project_type,
+        "rights": _rights(project.data_owner),
+        "collection": {"devices": dict(stats["device"]),
+                       "environments": dict(stats["environment"])},
+        "annotation": _annotation_process(session, project, batch_id),
+        "units": {"duration_ms": "milliseconds", "hours": "hours of audio",
+                  "age_bands": "speakers per band", "gender": "speakers"},
         "formats": formats, "created_at": utcnow().isoformat(),
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
@@ -193,9 +203,35 @@ def deliver_batch(
     return DeliveryOut.model_validate(delivery)
 
 
+def _rights(data_owner: str) -> str:
+    if data_owner == "customer":
+        return ("custom service: the delivered data belongs to the customer once accepted and never "
+                "enters a catalog dataset")
+    return "product development: owned by the company and licensed per catalog licence"
+
+
+def _annotation_process(session: Session, project: Project, batch_id: int) -> dict[str, Any]:
+    """How the labels were made: stages, overlap, rules and the models that pre-labelled."""
+    models = sorted(
+        m for m in session.scalars(
+            select(Annotation.model).distinct()
+            .join(BatchItem, BatchItem.item_id == Annotation.item_id)
+            .where(BatchItem.batch_id == batch_id, Annotation.model.is_not(None))
+        ) if m
+    )
+    spec = project.spec
+    return {
+        "stages": spec.get("stages"), "overlap": spec.get("overlap"),
+        "noise_symbols": spec.get("requirements", {}).get("noise_symbols"),
+        "preannotation_models": models, "acceptance_thresholds": spec.get("acceptance"),
+        "sampling": spec.get("sampling"),
+    }
+
+
 def _new_stats() -> dict[str, Any]:
     return {"audio": {}, "duration_ms": 0, "utterances": 0, "speakers": set(),
-            "gender": Counter(), "age": Counter(), "accent": Counter()}
+            "gender": Counter(), "age": Counter(), "accent": Counter(), "device": Counter(),
+            "environment": Counter()}
 
 
 def get_delivery(session: Session, delivery_id: int) -> DeliveryOut:
