@@ -7,16 +7,17 @@ Conflict that names both versions, and nothing is written).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.registry import Registry
 from datamill.modalities.base import Segment
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
@@ -25,11 +26,23 @@ from datamill.production.tasks import ensure_holds, get_task
 
 __all__ = [
     "list_annotations",
+    "notify_submission",
     "return_to_annotators",
     "review_task",
     "submit_annotation",
     "write_version",
 ]
+
+
+SubmissionListener = Callable[[Session, Task, Annotation], None]
+_listeners = Registry[SubmissionListener]("datamill.submission_listeners")
+
+
+def notify_submission(session: Session, task: Task, annotation: Annotation) -> None:
+    """Tell every ``datamill.submission_listeners`` plugin (e.g. golden scoring) about a
+    submitted check task's annotation."""
+    for name in _listeners.names():
+        _listeners.get(name)(session, task, annotation)
 
 
 def _validated(
@@ -61,8 +74,13 @@ def write_version(
     task_id: int | None = None,
     time_spent_ms: int | None = None,
 ) -> Annotation:
-    """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale."""
-    new_version = base_version + 1
+    """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale.
+
+    Check answers (kind ``check``) take version numbers without moving the pointer, so the new
+    version skips past any of them.
+    """
+    top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
+    new_version = max(base_version, top or 0) + 1
     moved = session.execute(
         update(Item)
         .where(Item.id == item.id, Item.current_version == base_version)
@@ -110,6 +128,8 @@ def submit_annotation(
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
     clean = _validated(session, item, segments)
+    if task.kind == "check":
+        return _submit_check(session, user, task, hold, item, clean, time_spent_ms)
     if task.overlap > 1:
         base_version = item.current_version  # parallel first passes each keep their own version
     ann = write_version(
@@ -126,10 +146,43 @@ def submit_annotation(
     return AnnotationOut.model_validate(ann)
 
 
+def _submit_check(
+    session: Session,
+    user: User,
+    task: Task,
+    hold: TaskAssignment,
+    item: Item,
+    segments: list[dict[str, object]],
+    time_spent_ms: int | None,
+) -> AnnotationOut:
+    """A check task's answer: its own version, kind ``check``; the item's pointer, version and
+    status stay where they are, the task stays open for others, listeners score it."""
+    top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
+    pre = session.scalars(
+        select(Annotation.id).where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
+        .order_by(Annotation.version.desc()).limit(1)
+    ).first()
+    ann = Annotation(
+        item_id=item.id, version=(top or 0) + 1, parent_id=None, task_id=task.id,
+        stage=task.stage, kind="check", author_id=user.id, preannotation_id=pre,
+        segments=segments, text=" ".join(str(s["text"]) for s in segments if s["text"]).strip(),
+        time_spent_ms=time_spent_ms,
+    )
+    session.add(ann)
+    hold.status = "submitted"
+    hold.submitted_at = utcnow()
+    task.submissions += 1
+    session.flush()
+    notify_submission(session, task, ann)
+    session.flush()
+    # Mixing is silent: the worker's response looks like any submission's.
+    return AnnotationOut.model_validate(ann).model_copy(update={"kind": "annotation"})
+
+
 def _advance(session: Session, item: Item) -> None:
     """Open the review task, or mark the item reviewed when the project has no review stage."""
     review = session.scalars(
-        select(Task).where(Task.item_id == item.id, Task.stage == "review")
+        select(Task).where(Task.item_id == item.id, Task.stage == "review", Task.kind == "work")
     ).first()
     if review is None:
         item.status = "reviewed"
@@ -140,7 +193,9 @@ def _advance(session: Session, item: Item) -> None:
 
 def return_to_annotators(session: Session, item: Item, reason: str) -> None:
     """Send an item's annotate task back to whoever did it, with the reason."""
-    task = session.scalars(select(Task).where(Task.item_id == item.id, Task.stage == "annotate")).first()
+    task = session.scalars(
+        select(Task).where(Task.item_id == item.id, Task.stage == "annotate", Task.kind == "work")
+    ).first()
     if task is None:
         return
     task.status = "open"
@@ -150,7 +205,9 @@ def return_to_annotators(session: Session, item: Item, reason: str) -> None:
         .where(TaskAssignment.task_id == task.id)
         .values(status="returned", return_reason=reason)
     )
-    review = session.scalars(select(Task).where(Task.item_id == item.id, Task.stage == "review")).first()
+    review = session.scalars(
+        select(Task).where(Task.item_id == item.id, Task.stage == "review", Task.kind == "work")
+    ).first()
     if review is not None:
         review.status = "waiting"
         review.active_claims = 0

@@ -164,11 +164,13 @@ class Task(Base):
     ``active_claims`` counts people holding or having submitted it; a claim is the conditional
     update ``active_claims < overlap``, which is atomic on SQLite and PostgreSQL alike.
     Status: ``waiting`` (earlier stage not done) → ``open`` → ``done``.
+    Kind: ``work`` (production) or ``check`` (a known-answer item mixed into someone's claims by
+    a ``datamill.claim_mixers`` plugin; never claimed as normal work, never moves the item).
     """
 
     __tablename__ = "tasks"
     __table_args__ = (
-        UniqueConstraint("item_id", "stage"),
+        UniqueConstraint("item_id", "stage", "kind"),
         Index("ix_tasks_package_status", "package_id", "status"),
         Index("ix_tasks_claim", "project_id", "stage", "status", "id"),
     )
@@ -177,6 +179,7 @@ class Task(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     stage: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default="work", server_default="work")
     package_id: Mapped[int | None] = mapped_column(ForeignKey("work_packages.id"), default=None)
     status: Mapped[str] = mapped_column(String(16), default="waiting")
     overlap: Mapped[int] = mapped_column(default=1)

@@ -36,12 +36,16 @@ __all__ = [
     "get_task",
     "list_packages",
     "list_tasks_for_user",
+    "mixed_item",
     "task_view",
 ]
 
 _READY = ("passed", "preannotated")
 ClaimGuard = Callable[[Session, User, int, str], None]
 _guards = Registry[ClaimGuard]("datamill.claim_guards")
+ClaimMixer = Callable[[Session, User, int, str], int | None]
+_mixers = Registry[ClaimMixer]("datamill.claim_mixers")
+CHECK_OVERLAP = 1000  # a check task is answered by many people, each once
 
 
 def check_claim_guards(session: Session, user: User, project_id: int, stage: str) -> None:
@@ -52,6 +56,53 @@ def check_claim_guards(session: Session, user: User, project_id: int, stage: str
     """
     for name in _guards.names():
         _guards.get(name)(session, user, project_id, stage)
+
+
+def mixed_item(session: Session, user: User, project_id: int, stage: str) -> int | None:
+    """The item id the first registered claim mixer wants to slip into this claim, or None.
+
+    Mixers come from the ``datamill.claim_mixers`` entry-point group (e.g. workforce's golden
+    items); production serves the item as a ``check`` task that looks like any other task.
+    """
+    for name in _mixers.names():
+        item_id = _mixers.get(name)(session, user, project_id, stage)
+        if item_id is not None:
+            return item_id
+    return None
+
+
+def _claim_check(
+    session: Session, user: User, project_id: int, stage: str, item_id: int
+) -> TaskOut | None:
+    """Claim (creating it on first use) the check task of ``item_id`` for ``user``."""
+    task = session.scalars(
+        select(Task).where(Task.item_id == item_id, Task.stage == stage, Task.kind == "check")
+    ).first()
+    if task is None:
+        task = Task(
+            project_id=project_id, item_id=item_id, stage=stage, kind="check", status="open",
+            overlap=CHECK_OVERLAP, package_id=None,
+        )
+        session.add(task)
+        session.flush()
+    already = session.scalar(
+        select(TaskAssignment.id).where(
+            TaskAssignment.task_id == task.id, TaskAssignment.user_id == user.id
+        )
+    )
+    if already is not None:
+        return None  # a mixer must not serve the same check twice; fall back to normal work
+    won = session.execute(
+        update(Task)
+        .where(and_(Task.id == task.id, Task.active_claims < Task.overlap))
+        .values(active_claims=Task.active_claims + 1)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.add(TaskAssignment(task_id=task.id, user_id=user.id))
+    session.flush()
+    session.refresh(task)
+    return task_view(session, task, user.id)
 
 
 def _ensure_tasks(session: Session, project: Project) -> int:
@@ -92,7 +143,8 @@ def create_packages(
     size = int(project.spec.get("package_size", 20))
     loose = session.scalars(
         select(Task.id).where(
-            Task.project_id == project_id, Task.stage == stage, Task.package_id.is_(None)
+            Task.project_id == project_id, Task.stage == stage, Task.package_id.is_(None),
+            Task.kind == "work",
         ).order_by(Task.id)
     ).all()
     count = session.scalar(
@@ -171,19 +223,29 @@ def _held(session: Session, user_id: int, project_id: int, stage: str) -> Task |
     ).first()
 
 
-def claim_next_task(session: Session, user: User, project_id: int, stage: str) -> TaskOut | None:
+def claim_next_task(
+    session: Session, user: User, project_id: int, stage: str, *, mix: bool = True
+) -> TaskOut | None:
     """Give ``user`` the task they hold, or atomically claim the next open one.
 
-    Candidates come from packages assigned to the user, then from unassigned packages and tasks
-    not yet packaged (the pool).
-    Returns None when nothing is left.
+    After the claim guards, registered claim mixers may slip a check item in (served as a
+    ``check`` task of the same shape; ``mix=False`` skips them). Otherwise candidates come from
+    packages assigned to the user, then from unassigned packages and tasks not yet packaged
+    (the pool). Returns None when nothing is left.
     """
     held = _held(session, user.id, project_id, stage)
     if held is not None:
         return task_view(session, held, user.id)
     check_claim_guards(session, user, project_id, stage)
+    if mix:
+        item_id = mixed_item(session, user, project_id, stage)
+        if item_id is not None:
+            check = _claim_check(session, user, project_id, stage, item_id)
+            if check is not None:
+                return check
     mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
     claimable = (
+        Task.kind == "work",
         Task.project_id == project_id,
         Task.stage == stage,
         Task.status == "open",
@@ -259,7 +321,22 @@ def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskO
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task.id} refers to a missing item")
-    current = session.get(Annotation, item.current_annotation_id) if item.current_annotation_id else None
+    if task.kind == "check":
+        # never the item's current annotation (for a check item that is the answer): the
+        # model's pre-annotation when there is one, at the version the worker would see
+        current = session.scalars(
+            select(Annotation)
+            .where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
+            .order_by(Annotation.version.desc())
+            .limit(1)
+        ).first()
+        version = current.version if current is not None else 0
+    else:
+        current = (
+            session.get(Annotation, item.current_annotation_id)
+            if item.current_annotation_id else None
+        )
+        version = item.current_version
     reason = None
     if user_id is not None:
         reason = session.scalar(
@@ -270,7 +347,7 @@ def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskO
     return TaskOut(
         id=task.id, project_id=task.project_id, item_id=item.id, external_id=item.external_id,
         stage=task.stage, status=task.status, package_id=task.package_id,
-        duration_ms=item.duration_ms, prompt=item.prompt, current_version=item.current_version,
+        duration_ms=item.duration_ms, prompt=item.prompt, current_version=version,
         current=AnnotationOut.model_validate(current) if current else None, return_reason=reason,
     )
 

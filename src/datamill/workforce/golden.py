@@ -10,10 +10,12 @@ project modality's ``score``), and is never written into production: the golden 
 annotation, status and the settlement are untouched, and the worker is not told the score.
 :func:`golden_accuracy` is the worker's running accuracy (mean score over answered probes).
 
-Production is used only through its public service functions (``check_claim_guards``,
-``claim_next_task``); a probe is workforce's own row. Serving probes *inside* the production
-claim (so every face gets them without calling this module) needs a production hook; see the
-note in the report that came with this module.
+Inside production: :func:`golden_mixer` is a ``datamill.claim_mixers`` plugin, so every face's
+ordinary ``claim_next_task`` serves probes as production ``check`` tasks (same shape as any
+task; the answer becomes a ``check`` annotation that never moves the item), and
+:func:`golden_listener` (a ``datamill.submission_listeners`` plugin) scores that answer into
+the same probe row. :func:`claim_with_golden` / :func:`submit_golden_answer` remain as the
+out-of-production path; it claims production work with the mixers switched off.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, exists, select
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, exists, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from datamill.compliance.audit import record_audit
@@ -49,6 +51,8 @@ __all__ = [
     "ProbeOut",
     "claim_with_golden",
     "golden_accuracy",
+    "golden_listener",
+    "golden_mixer",
     "golden_rate",
     "set_golden_rate",
     "submit_golden_answer",
@@ -258,7 +262,7 @@ def claim_with_golden(
     """
     worker = session.scalars(select(Worker).where(Worker.user_id == user.id)).first()
     if stage != _STAGE or worker is None:
-        return MixedClaim(task=claim_next_task(session, user, project_id, stage))
+        return MixedClaim(task=claim_next_task(session, user, project_id, stage, mix=False))
     held = _open_probe(session, worker.id, project_id)
     if held is not None:
         return MixedClaim(probe=_probe_out(session, held))
@@ -278,7 +282,84 @@ def claim_with_golden(
             session.add(probe)
             session.flush()
             return MixedClaim(probe=_probe_out(session, probe))
-    return MixedClaim(task=claim_next_task(session, user, project_id, stage))
+    return MixedClaim(task=claim_next_task(session, user, project_id, stage, mix=False))
+
+
+def golden_mixer(session: Session, user: User, project_id: int, stage: str) -> int | None:
+    """``datamill.claim_mixers`` plugin: the golden item to serve in this production claim.
+
+    Only ``annotate`` claims of registered workers, at the project's golden rate. The draw is
+    ``random.Random`` seeded from (user id, how many tasks the user has claimed so far): the
+    same history gives the same stream (reproducible), yet it moves with every claim. The
+    probe row is written here (served); :func:`golden_listener` scores the answer.
+    """
+    if stage != _STAGE:
+        return None
+    worker = session.scalars(select(Worker).where(Worker.user_id == user.id)).first()
+    if worker is None:
+        return None
+    rate = golden_rate(session, project_id)
+    test = _test(session, project_id) if rate > 0 else None
+    if test is None:
+        return None
+    claimed = session.scalar(
+        select(func.count()).select_from(TaskAssignment).where(TaskAssignment.user_id == user.id)
+    ) or 0
+    rng = random.Random(f"golden:{user.id}:{claimed}")  # noqa: S311 - sampling, not security
+    if rng.random() >= float(rate):
+        return None
+    golden = _fresh_golden(session, test, worker)
+    if golden is None:
+        return None
+    session.add(
+        GoldenProbe(
+            golden_task_id=golden.id, project_id=project_id, worker_id=worker.id,
+            item_id=golden.item_id, metric=test.metric,
+        )
+    )
+    session.flush()
+    return golden.item_id
+
+
+def golden_listener(session: Session, task: Task, annotation: Annotation) -> None:
+    """``datamill.submission_listeners`` plugin: score a check answer to a golden probe."""
+    if task.kind != "check" or annotation.author_id is None:
+        return
+    probe = session.scalars(
+        select(GoldenProbe)
+        .join(Worker, Worker.id == GoldenProbe.worker_id)
+        .where(
+            GoldenProbe.item_id == task.item_id,
+            Worker.user_id == annotation.author_id,
+            GoldenProbe.answered_at.is_(None),
+        )
+        .order_by(GoldenProbe.id)
+        .limit(1)
+    ).first()
+    if probe is None:
+        return  # a check task some other mixer served
+    _score(session, probe, annotation.author_id, annotation.text)
+
+
+def _score(session: Session, probe: GoldenProbe, user_id: int, text: str) -> None:
+    golden = session.get(GoldenTask, probe.golden_task_id)
+    project = _project(session, probe.project_id)
+    if golden is None:
+        raise NotFound("the golden task behind this probe is gone")
+    answer = text.strip()
+    scores = get_modality(project.modality).score([golden.reference_text], [answer])
+    score = Decimal(str(scores[probe.metric])).quantize(_Q, rounding=ROUND_HALF_UP)
+    probe.answer_text, probe.score, probe.answered_at = answer, score, utcnow()
+    record_audit(
+        session,
+        actor_id=user_id,
+        action="golden.answered",
+        object_type="worker",
+        object_id=probe.worker_id,
+        project_id=probe.project_id,
+        data={"probe": probe.id, "metric": probe.metric, "score": str(score)},
+    )
+    session.flush()
 
 
 def submit_golden_answer(session: Session, user: User, probe_id: int, text: str) -> None:
@@ -291,24 +372,7 @@ def submit_golden_answer(session: Session, user: User, probe_id: int, text: str)
         raise Forbidden(f"{user.username!r} does not hold this task")
     if probe.answered_at is not None:
         raise Conflict("this task is already submitted")
-    golden = session.get(GoldenTask, probe.golden_task_id)
-    project = _project(session, probe.project_id)
-    if golden is None:
-        raise NotFound("the golden task behind this probe is gone")
-    answer = text.strip()
-    scores = get_modality(project.modality).score([golden.reference_text], [answer])
-    score = Decimal(str(scores[probe.metric])).quantize(_Q, rounding=ROUND_HALF_UP)
-    probe.answer_text, probe.score, probe.answered_at = answer, score, utcnow()
-    record_audit(
-        session,
-        actor_id=user.id,
-        action="golden.answered",
-        object_type="worker",
-        object_id=worker.id,
-        project_id=probe.project_id,
-        data={"probe": probe.id, "metric": probe.metric, "score": str(score)},
-    )
-    session.flush()
+    _score(session, probe, user.id, text)
 
 
 def golden_accuracy(session: Session, actor: User, worker_id: int) -> GoldenAccuracy:

@@ -175,7 +175,7 @@ def _accepted_units(
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Batch, Batch.id == BatchItem.batch_id)
         .join(accepted, accepted.c.batch_id == Batch.id)
-        .join(Task, Task.item_id == Item.id)
+        .join(Task, (Task.item_id == Item.id) & (Task.kind == "work"))  # checks are not paid
         .join(TaskAssignment, TaskAssignment.task_id == Task.id)
         .join(Worker, Worker.user_id == TaskAssignment.user_id)
         .where(

@@ -247,3 +247,50 @@ def test_accuracy_is_behind_the_vendor_wall(
             golden_accuracy(s, _user(s, "mgr-b"), world["w1"])
         with pytest.raises(Forbidden):
             golden_accuracy(s, _user(s, "w2"), world["w1"])
+
+
+def test_production_claims_mix_in_golden_probes_and_score_them(
+    runtime: Runtime, users: dict[str, User], world: dict[str, Any]
+) -> None:
+    """Through production's own claim and submit (what web, API and CLI call): at rate 0.5 the
+    worker's stream mixes golden check tasks among normal ones (seeded by user and claim
+    count, so the run is reproducible), answers are scored, production is untouched."""
+    from datamill.production.annotating import submit_annotation
+    from datamill.production.schemas import SegmentIn
+    from datamill.production.tasks import claim_next_task
+
+    pid, items = world["project"], world["items"]
+    with runtime.session() as s:
+        set_golden_rate(s, users["admin"], pid, "0.5")
+    served: list[int] = []
+    for _ in range(12):
+        with runtime.session() as s:
+            w1 = _user(s, "w1")
+            task = claim_next_task(s, w1, pid, "annotate")
+            if task is None:
+                break
+            served.append(task.item_id)
+            if task.item_id in items[:2]:
+                assert task.current is None and task.current_version == 0
+                assert ANSWERS[0] not in repr(task) and ANSWERS[1] not in repr(task)
+                text = ANSWERS[items.index(task.item_id)]
+            else:
+                text = "some production work"
+            seg = SegmentIn(start_ms=0, end_ms=1500, text=text)  # type: ignore[call-arg]
+            submit_annotation(s, w1, task.id, [seg], base_version=task.current_version)
+    probes = [i for i in served if i in items[:2]]
+    assert probes, served  # the seeded draw gave w1 at least one golden item
+    assert sorted(i for i in served if i not in items[:2]) == items[2:]
+    assert len(probes) == len(set(probes))  # never the same golden item twice
+    with runtime.session() as s:
+        acc = golden_accuracy(s, _user(s, "w1"), world["w1"])
+        assert acc.answered == len(probes) and acc.accuracy == Decimal("1.0000")
+        assert acc.by_project[str(pid)]["answered"] == len(probes)
+        for k in (0, 1):
+            item = s.get_one(Item, items[k])
+            assert item.current_version == 1 and item.status == "reviewed"
+            assert item.current_annotation_id == s.scalar(
+                select(Annotation.id).where(Annotation.item_id == items[k],
+                                            Annotation.version == 1))
+        checks = s.scalars(select(Annotation).where(Annotation.kind == "check")).all()
+        assert sorted(a.item_id for a in checks) == sorted(probes)
