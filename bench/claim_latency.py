@@ -40,7 +40,6 @@ import contextlib
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,7 +56,18 @@ import soundfile as sf
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import Timer, asr_spec, base_parser, console, migrated_runtime, table, workdir  # noqa: E402
+from _util import (  # noqa: E402
+    Timer,
+    asr_spec,
+    base_parser,
+    console,
+    free_port,
+    http_server,
+    migrated_runtime,
+    serve_child,
+    table,
+    workdir,
+)
 
 from datamill.compliance.users import add_member, create_token, create_user  # noqa: E402
 from datamill.config import Settings  # noqa: E402
@@ -103,54 +113,6 @@ def prepare(rt: Runtime, root: Path, n_tasks: int, n_users: int) -> tuple[int, l
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
     return pid, tokens
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve_child(db_url: str, blobs: str, port: int) -> None:
-    """Child process: uvicorn serving create_app(runtime) on 127.0.0.1:port."""
-    import uvicorn
-
-    from datamill.api.app import create_app
-
-    rt = Runtime.from_settings(Settings(database_url=db_url, storage_url=blobs), migrate=False)
-    uvicorn.run(create_app(rt), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-@contextlib.contextmanager
-def server(db_url: str, blobs: str, log: Path) -> Iterator[str]:
-    port = free_port()
-    with log.open("w") as fh:
-        proc = subprocess.Popen(  # noqa: S603 - this script, fixed argv
-            [sys.executable, __file__, "--serve", db_url, blobs, str(port)],
-            stdout=fh, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}{PREFIX}/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in 60 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # ----------------------------------------------------------------------------- load
@@ -287,7 +249,7 @@ def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any
         pid, tokens = prepare(rt, root, args.tasks, args.clients)
     rt.close()
     console.print(f"{label}: prepared {args.tasks:,} tasks and {len(tokens)} annotators in {prep.seconds:.1f} s")
-    with server(db_url, blobs, root / f"server-{label}.log") as base:
+    with http_server(__file__, db_url, blobs, root / f"server-{label}.log") as base:
         res = load(base, pid, tokens, args.claims, args.warmup, args.think_ms)
     if res["errors"]:
         console.print(f"[red]{label}: {len(res['errors'])} errors, first: {res['errors'][0]}[/red]")

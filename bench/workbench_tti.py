@@ -25,13 +25,9 @@ Run: ``.venv/bin/python bench/workbench_tti.py`` (``--loads 5 --long-s 600 --pea
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,10 +38,19 @@ import soundfile as sf
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import asr_spec, base_parser, console, cores, sqlite_runtime, table, workdir  # noqa: E402
+from _util import (  # noqa: E402
+    asr_spec,
+    base_parser,
+    console,
+    cores,
+    http_server,
+    serve_child,
+    sqlite_runtime,
+    table,
+    workdir,
+)
 
 from datamill.compliance.users import add_member, create_user  # noqa: E402
-from datamill.config import Settings  # noqa: E402
 from datamill.production.models import Item  # noqa: E402
 from datamill.production.projects import create_project  # noqa: E402
 from datamill.production.tasks import claim_next_task, create_packages  # noqa: E402
@@ -116,52 +121,6 @@ def claim(rt: Runtime, pid: int, username: str) -> int:
 
 
 # ----------------------------------------------------------------------------- server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve_child(db_url: str, blobs: str, port: int) -> None:
-    """Child process: uvicorn serving create_app(runtime) on 127.0.0.1:port."""
-    import uvicorn
-
-    from datamill.api.app import create_app
-
-    rt = Runtime.from_settings(Settings(database_url=db_url, storage_url=blobs), migrate=False)
-    uvicorn.run(create_app(rt), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-@contextlib.contextmanager
-def server(db_url: str, blobs: str, log: Path) -> Iterator[str]:
-    port = free_port()
-    with log.open("w") as fh:
-        proc = subprocess.Popen(  # noqa: S603 - this script, fixed argv
-            [sys.executable, __file__, "--serve", db_url, blobs, str(port)],
-            stdout=fh, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in 60 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # ----------------------------------------------------------------------------- measurements
@@ -271,7 +230,7 @@ def main() -> None:
         db_url, blobs = str(rt.engine.url), str(root / "home" / "blobs")
         rt.close()
 
-        with server(db_url, blobs, root / "server.log") as base, sync_playwright() as pw:
+        with http_server(__file__, db_url, blobs, root / "server.log") as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                          args=CHROMIUM_ARGS)
             state = sign_in(browser, base, "ann")

@@ -6,6 +6,7 @@ page under test go to ``test-output/screenshots/``.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import tempfile
@@ -113,6 +114,27 @@ class Site:
         return p.id
 
 
+@contextlib.contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port in a daemon thread; yields its URL."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,7 +145,6 @@ def _free_port() -> int:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not espeak_available():
         _missing("espeak-ng is not installed; scripts/setup.sh installs it")
-    import uvicorn
 
     from datamill.api.app import create_app
 
@@ -138,19 +159,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     for i in range(4):
         synthesize(SENTENCES[i], folder / f"utt{i:03d}.wav", seed=i)
         (folder / f"utt{i:03d}.txt").write_text(SENTENCES[i], encoding="utf-8")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(rt), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield Site(url=f"http://127.0.0.1:{port}", rt=rt, users=users, folder=folder)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(rt)) as url:
+        yield Site(url=url, rt=rt, users=users, folder=folder)
     rt.close()
 
 

@@ -10,8 +10,6 @@ does not mount it yet.
 from __future__ import annotations
 
 import csv
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -26,7 +24,7 @@ from datamill.ledger.events import sync_ledger
 from datamill.testing.fixtures import make_runtime
 from datamill.workforce.hour_points import book_points
 from datamill.workforce.vendors import create_grade, create_vendor, register_worker
-from tests.e2e.conftest import PASSWORD, Site, _free_port, shot, sign_in
+from tests.e2e.conftest import PASSWORD, Site, serve_in_thread, shot, sign_in
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
@@ -72,7 +70,6 @@ def _script(site: Site) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def fin_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    import uvicorn
 
     from datamill.api.app import create_app
 
@@ -82,21 +79,10 @@ def fin_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                  [("admin", "admin"), ("pm", "project_manager"), ("ann1", "annotator")]}
         for u in users.values():
             s.expunge(u)
-    app = create_app(rt)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    site = Site(url=f"http://127.0.0.1:{port}", rt=rt, users=users, folder=Path())
-    site.ids = _script(site)  # type: ignore[attr-defined]
-    yield site
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(rt)) as url:
+        site = Site(url=url, rt=rt, users=users, folder=Path())
+        site.ids = _script(site)  # type: ignore[attr-defined]
+        yield site
     rt.close()
 
 

@@ -8,8 +8,6 @@ rows, so the pages can be tested without running a whole week of production).
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +27,7 @@ from datamill.workforce.golden import claim_with_golden, set_golden_rate, submit
 from datamill.workforce.models import SettlementLine, SettlementSheet
 from datamill.workforce.qualification import define_qualification_test, take_qualification_test
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
-from tests.e2e.conftest import PASSWORD, _free_port, shot, sign_in
+from tests.e2e.conftest import PASSWORD, serve_in_thread, shot, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -152,23 +150,11 @@ def _golden(rt: Any) -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    import uvicorn
 
     rt = make_runtime(tmp_path_factory.mktemp("wf-e2e"), "sqlite")
     ids = _build(rt)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(_app(rt), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield World(url=f"http://127.0.0.1:{port}", rt=rt, ids=ids)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(_app(rt)) as url:
+        yield World(url=url, rt=rt, ids=ids)
     rt.close()
 
 
