@@ -32,6 +32,7 @@ from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import espeak_available, synthesize
+from tests._tools import require_tool
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,15 +44,6 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 ROLES = [("admin", "admin"), ("pm", "project_manager"), ("ann1", "annotator"),
          ("ann2", "annotator"), ("rev", "reviewer"), ("insp", "inspector")]
 _names = count(1)
-
-def _missing(what: str) -> None:
-    """Skip on a developer machine without the tool; fail in CI, where setup must provide it."""
-    import os
-
-    if os.environ.get("CI"):
-        pytest.fail(what)
-    pytest.skip(what)
-
 
 
 @dataclass
@@ -144,7 +136,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not espeak_available():
-        _missing("espeak-ng is not installed; scripts/setup.sh installs it")
+        require_tool("espeak-ng is not installed; scripts/setup.sh installs it")
 
     from datamill.api.app import create_app
 
@@ -167,7 +159,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        _missing("/usr/bin/chromium is not installed; scripts/setup.sh --dev installs it")
+        require_tool("/usr/bin/chromium is not installed; scripts/setup.sh --dev installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

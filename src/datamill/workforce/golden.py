@@ -35,11 +35,12 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.base import Base
 from datamill.modalities.registry import get_modality
-from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
+from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import TaskOut
 from datamill.production.tasks import check_claim_guards, claim_next_task
 from datamill.workforce.models import GoldenTask, QualificationTest, ScaledDecimal, Worker
 from datamill.workforce.policies import require_business, require_vendor_scope
+from datamill.workforce.qualification import _project, _test  # one lookup, shared
 from datamill.workforce.vendors import get_worker, to_decimal
 
 __all__ = [
@@ -135,19 +136,6 @@ class _Random(Protocol):
 
 
 _system_random = random.SystemRandom()
-
-
-def _project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
-    return project
-
-
-def _test(session: Session, project_id: int) -> QualificationTest | None:
-    return session.scalars(
-        select(QualificationTest).where(QualificationTest.project_id == project_id)
-    ).first()
 
 
 def set_golden_rate(

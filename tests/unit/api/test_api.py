@@ -17,19 +17,11 @@ from datamill.config import Settings
 from datamill.runtime import Runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import espeak_available, synthesize
+from tests._tools import require_tool
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
 _SPEECH: dict[str, Path] = {}
-
-def _missing(what: str) -> None:
-    """Skip on a developer machine without the tool; fail in CI, where setup must provide it."""
-    import os
-
-    if os.environ.get("CI"):
-        pytest.fail(what)
-    pytest.skip(what)
-
 
 
 def _spec(name: str = "api-asr") -> dict[str, Any]:
@@ -49,7 +41,7 @@ def _speech_folder(n: int = 3) -> Path:
     """``n`` espeak-ng utterances with sidecar prompts, synthesised once per process."""
     if "folder" not in _SPEECH:
         if not espeak_available():
-            _missing("espeak-ng is not installed; scripts/setup.sh installs it")
+            require_tool("espeak-ng is not installed; scripts/setup.sh installs it")
         folder = Path(tempfile.mkdtemp(prefix="datamill-api-speech-"))
         for i in range(n):
             synthesize(SENTENCES[i], folder / f"utt{i:03d}.wav", seed=i)
