@@ -26,8 +26,9 @@ stamp=.venv/.datamill-setup-$DEV
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   if [ "$DEV" = 1 ]; then
-    # lhotse (the Kaldi-dir reader in the tests) needs torch: take the CPU build, not CUDA.
-    .venv/bin/pip install -q "torch==2.13.0" 2>/dev/null || .venv/bin/pip install -q torch --index-url https://download.pytorch.org/whl/cpu
+    # lhotse (the Kaldi-dir reader in the tests) needs torch: the CPU build this machine's
+    # configured package sources provide (pip's own configuration; no index named here).
+    .venv/bin/pip install -q "torch==2.13.0"
     .venv/bin/pip install -q -e ".[dev]"
   else
     .venv/bin/pip install -q -e .
