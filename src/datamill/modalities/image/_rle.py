@@ -1,0 +1,87 @@
+"""COCO run-length encodings without pycocotools (internal).
+
+COCO masks are run lengths over the pixels in **column-major** order, starting with a
+background run. The compressed string form is pycocotools' LEB128-like encoding where each
+count from the third on is stored as a difference to the count two places before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["rle_area", "rle_bbox", "rle_counts", "rle_string"]
+
+
+def rle_counts(counts: str | Sequence[int]) -> list[int]:
+    """Run lengths of a compressed string or a plain list (returned as a list).
+
+    Raises:
+        ValueError: The string is not a valid compressed RLE.
+
+    Examples:
+        >>> rle_counts(rle_string([3, 2, 10, 1]))
+        [3, 2, 10, 1]
+    """
+    if not isinstance(counts, str):
+        return [int(c) for c in counts]
+    out: list[int] = []
+    pos = 0
+    while pos < len(counts):
+        value = shift = 0
+        more = True
+        while more:
+            if pos >= len(counts):
+                raise ValueError("compressed RLE ends inside a count")
+            c = ord(counts[pos]) - 48
+            if not 0 <= c < 64:
+                raise ValueError(f"invalid character {counts[pos]!r} in compressed RLE")
+            value |= (c & 0x1F) << (5 * shift)
+            more = bool(c & 0x20)
+            pos += 1
+            shift += 1
+            if not more and c & 0x10:
+                value |= -1 << (5 * shift)
+        if len(out) > 2:
+            value += out[-2]
+        out.append(value)
+    return out
+
+
+def rle_string(counts: Sequence[int]) -> str:
+    """Compress run lengths to pycocotools' string form."""
+    chars: list[str] = []
+    for i, count in enumerate(counts):
+        value = count - counts[i - 2] if i > 2 else count
+        more = True
+        while more:
+            c = value & 0x1F
+            value >>= 5
+            more = value != -1 if c & 0x10 else value != 0
+            if more:
+                c |= 0x20
+            chars.append(chr(c + 48))
+    return "".join(chars)
+
+
+def rle_area(counts: Sequence[int]) -> int:
+    """Foreground pixels (the odd-position runs)."""
+    return sum(counts[1::2])
+
+
+def rle_bbox(counts: Sequence[int], height: int) -> tuple[int, int, int, int]:
+    """``(x, y, w, h)`` of the foreground, as pycocotools' ``toBbox``; zeros when empty."""
+    xmin = ymin = None
+    xmax = ymax = -1
+    pos = 0
+    for i, run in enumerate(counts):
+        if i % 2 == 1 and run > 0:
+            first, last = pos, pos + run - 1
+            c0, c1 = first // height, last // height
+            r0, r1 = (first % height, last % height) if c0 == c1 else (0, height - 1)
+            xmin = c0 if xmin is None else min(xmin, c0)
+            ymin = r0 if ymin is None else min(ymin, r0)
+            xmax, ymax = max(xmax, c1), max(ymax, r1)
+        pos += run
+    if xmin is None or ymin is None:
+        return (0, 0, 0, 0)
+    return (xmin, ymin, xmax - xmin + 1, ymax - ymin + 1)

@@ -1,0 +1,453 @@
+"""Probe and automatic checks for collected images.
+
+Every file is decoded once (Pillow); every measurement is made on its 8-bit **luminance**
+(ITU-R 601 luma, Pillow's ``convert("L")``), so colour, greyscale, CMYK, 16-bit and paletted
+files are measured alike. Thresholds come from :class:`ImageRequirements`, whose fields are all
+required: there are no business defaults for what a project accepts.
+
+Measurement methods (documented so that thresholds in a spec mean something):
+
+* **Decoding and bombs.** The header is read first; when ``width * height`` exceeds
+  ``max_pixels`` the file is refused *before* its pixels are decoded (a small PNG can declare
+  gigapixels). Pillow's own limit (``Image.MAX_IMAGE_PIXELS``; twice it raises) still applies; it is
+  never changed here (no global state). Truncated or corrupt files fail ``decodable`` with a
+  reason; they never raise out of :func:`run_image_checks`.
+* **Modes.** ``I;16*`` and ``I`` (16-bit greyscale) are scaled from 0..65535 to 0..255 (Pillow's
+  ``convert("L")`` would clip them); ``CMYK`` goes through Pillow's plain CMYK->RGB (no ICC
+  profile); paletted images through their palette; alpha is ignored.
+* **Orientation.** The EXIF orientation tag (1..8; missing or invalid reads 1) is reported by
+  ``exif_orientation``. ``width``/``height`` (and aspect ratio and resolution) are those of the
+  image as displayed, i.e. swapped for orientations 5..8; the perceptual hash is taken of the
+  displayed image. Sharpness and exposure do not depend on orientation.
+* **Sharpness** (``sharpness``). Variance of the 3x3 Laplacian (OpenCV, kernel
+  ``[[0,1,0],[1,-4,1],[0,1,0]]``, reflected border) of the full-resolution luminance. It grows
+  with detail and falls with blur; it is not scale-free, so a threshold is per resolution class.
+* **Exposure.** ``overexposed_fraction`` is the share of pixels with luminance >=
+  :data:`OVEREXPOSED_LEVEL` (250), ``underexposed_fraction`` the share <= :data:`UNDEREXPOSED_LEVEL`
+  (5); ``mean_luminance`` is the mean, 0..255.
+* **Perceptual hash** (``phash``). imagehash's DCT hash (64 bits, 16 hex digits) of the displayed
+  luminance shrunk to 32x32 by area averaging. The Hamming distance between two hashes counts
+  the differing bits (0 = same picture, > ~20 unrelated). Compare only hashes made here.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+import zlib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from datamill.modalities.base import CheckOutcome
+from datamill.modalities.image.errors import ImageDecodeError
+from datamill.modalities.image.schema import ImageItemAttributes
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from PIL import Image
+
+__all__ = [
+    "OVEREXPOSED_LEVEL",
+    "UNDEREXPOSED_LEVEL",
+    "ImageMeasurement",
+    "ImageRequirements",
+    "check_measurement",
+    "hamming_distance",
+    "measure_image",
+    "near_duplicate_outcome",
+    "nearest_hash",
+    "probe_image",
+    "run_image_checks",
+]
+
+OVEREXPOSED_LEVEL: Final = 250
+"""Luminance (0..255) at or above which a pixel counts as blown out."""
+UNDEREXPOSED_LEVEL: Final = 5
+"""Luminance (0..255) at or below which a pixel counts as crushed to black."""
+
+_EXIF_ORIENTATION: Final = 0x0112
+_EXIF_MAKE: Final = 0x010F
+_EXIF_MODEL: Final = 0x0110
+_HASH_SIDE: Final = 32
+_SWAPPING_ORIENTATIONS: Final = frozenset({5, 6, 7, 8})
+# Everything Pillow raises for unreadable, truncated or corrupt data (no blind except).
+_DECODE_ERRORS: Final = (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error,
+                         IndexError, TypeError)
+
+
+class ImageRequirements(BaseModel):
+    """What a project accepts as a collected image. Every threshold is required.
+
+    Attributes:
+        allowed_formats: Pillow format names (``JPEG``, ``PNG``, ``WEBP``, ``TIFF`` ...);
+            compared case-insensitively.
+        max_pixels: Decompression-bomb guard: files declaring more than ``width * height``
+            pixels are refused without decoding.
+        min_width: Minimum displayed width in pixels.
+        min_height: Minimum displayed height in pixels.
+        min_aspect_ratio: Minimum displayed ``width / height``.
+        max_aspect_ratio: Maximum displayed ``width / height``.
+        min_sharpness: Minimum variance of the Laplacian (see the module docstring).
+        max_overexposed_fraction: Maximum share of pixels with luminance >= 250.
+        max_underexposed_fraction: Maximum share of pixels with luminance <= 5.
+        min_mean_luminance: Minimum mean luminance, 0..255.
+        max_mean_luminance: Maximum mean luminance, 0..255.
+        max_duplicate_distance: An image whose perceptual hash lies within this Hamming distance
+            (bits, 0..64) of an already accepted image's is a near-duplicate.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allowed_formats: tuple[str, ...] = Field(min_length=1)
+    max_pixels: int = Field(gt=0)
+    min_width: int = Field(ge=1)
+    min_height: int = Field(ge=1)
+    min_aspect_ratio: float = Field(gt=0)
+    max_aspect_ratio: float = Field(gt=0)
+    min_sharpness: float = Field(ge=0)
+    max_overexposed_fraction: float = Field(ge=0, le=1)
+    max_underexposed_fraction: float = Field(ge=0, le=1)
+    min_mean_luminance: float = Field(ge=0, le=255)
+    max_mean_luminance: float = Field(ge=0, le=255)
+    max_duplicate_distance: int = Field(ge=0, le=64)
+
+    @model_validator(mode="after")
+    def _ranges_are_ordered(self) -> ImageRequirements:
+        if self.min_aspect_ratio > self.max_aspect_ratio:
+            raise ValueError("min_aspect_ratio must not exceed max_aspect_ratio")
+        if self.min_mean_luminance > self.max_mean_luminance:
+            raise ValueError("min_mean_luminance must not exceed max_mean_luminance")
+        return self
+
+
+@dataclass(frozen=True)
+class ImageMeasurement:
+    """Everything measured on one decoded image (see the module docstring for the methods)."""
+
+    format: str
+    mode: str
+    width: int
+    height: int
+    exif_orientation: int
+    sharpness: float
+    overexposed_fraction: float
+    underexposed_fraction: float
+    mean_luminance: float
+    phash: str
+    device: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the measurement as a JSON-ready dict."""
+        return asdict(self)
+
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def _open(path: Path, max_pixels: int) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():  # our own limit applies; Pillow's warning is noise
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+    except FileNotFoundError as err:
+        raise ImageDecodeError(f"{path.name}: file not found", file=str(path)) from err
+    except UnidentifiedImageError as err:
+        raise ImageDecodeError(
+            f"{path.name}: not an image format Pillow can read", file=str(path)
+        ) from err
+    except Image.DecompressionBombError as err:
+        raise ImageDecodeError(
+            f"{path.name}: refused as a decompression bomb ({err})", file=str(path)
+        ) from err
+    except _DECODE_ERRORS as err:
+        raise ImageDecodeError(f"{path.name}: unreadable header ({err})", file=str(path)) from err
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise ImageDecodeError(
+            f"{path.name}: declares {width}x{height} = {width * height} pixels, above the limit "
+            f"of {max_pixels} (decompression-bomb guard); not decoded",
+            file=str(path),
+            width=width,
+            height=height,
+        )
+    try:
+        image.load()
+    except _DECODE_ERRORS as err:
+        image.close()
+        raise ImageDecodeError(
+            f"{path.name}: cannot decode {image.format or 'image'} data ({err})", file=str(path)
+        ) from err
+    return image
+
+
+def _luminance(image: Image.Image) -> NDArray[np.uint8]:
+    import numpy as np
+
+    mode = image.mode
+    if mode.startswith("I;16") or mode == "I":
+        wide = np.asarray(image).astype(np.uint32)
+        return ((np.minimum(wide, 65535) * 255 + 32767) // 65535).astype(np.uint8)
+    if mode == "L":
+        gray = image
+    elif mode in {"RGB", "RGBA", "LA", "1", "F"}:
+        gray = image.convert("L")
+    elif mode in {"P", "PA"}:
+        gray = image.convert("RGBA").convert("L")
+    else:  # CMYK, YCbCr, LAB, HSV ...: through RGB
+        gray = image.convert("RGB").convert("L")
+    return np.asarray(gray, dtype=np.uint8)
+
+
+def _orientation(image: Image.Image) -> int:
+    value = image.getexif().get(_EXIF_ORIENTATION, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _device(image: Image.Image) -> str | None:
+    exif = image.getexif()
+    parts = [str(exif.get(tag, "")).strip("\x00 ") for tag in (_EXIF_MAKE, _EXIF_MODEL)]
+    text = " ".join(part for part in parts if part)
+    return text or None
+
+
+def _phash(gray: NDArray[np.uint8], orientation: int) -> str:
+    import cv2
+    import imagehash
+    from PIL import Image
+
+    small = Image.fromarray(
+        cv2.resize(gray, (_HASH_SIDE, _HASH_SIDE), interpolation=cv2.INTER_AREA)
+    )
+    transpose = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
+    if transpose is not None:
+        small = small.transpose(transpose)
+    return str(imagehash.phash(small))
+
+
+def measure_image(path: Path, *, max_pixels: int) -> ImageMeasurement:
+    """Decode ``path`` once and measure it.
+
+    Args:
+        path: The image file.
+        max_pixels: Refuse files declaring more pixels than this, before decoding.
+
+    Returns:
+        The :class:`ImageMeasurement`.
+
+    Raises:
+        ImageDecodeError: Missing, unreadable, truncated or corrupt file, or a bomb.
+    """
+    import cv2
+    import numpy as np
+
+    image = _open(Path(path), max_pixels)
+    try:
+        fmt, mode = image.format or "UNKNOWN", image.mode
+        orientation = _orientation(image)
+        device = _device(image)
+        stored_width, stored_height = image.size
+        gray = _luminance(image)
+    finally:
+        image.close()
+    laplacian = cv2.Laplacian(gray, cv2.CV_16S)
+    _, std = cv2.meanStdDev(laplacian)
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    pixels = float(gray.size)
+    swapped = orientation in _SWAPPING_ORIENTATIONS
+    return ImageMeasurement(
+        format=fmt,
+        mode=mode,
+        width=stored_height if swapped else stored_width,
+        height=stored_width if swapped else stored_height,
+        exif_orientation=orientation,
+        sharpness=float(std[0][0]) ** 2,
+        overexposed_fraction=float(hist[OVEREXPOSED_LEVEL:].sum()) / pixels,
+        underexposed_fraction=float(hist[: UNDEREXPOSED_LEVEL + 1].sum()) / pixels,
+        mean_luminance=float(np.dot(hist, np.arange(256))) / pixels,
+        phash=_phash(gray, orientation),
+        device=device,
+    )
+
+
+def probe_image(
+    path: Path, *, max_pixels: int, device: str | None = None, scene: str | None = None
+) -> ImageItemAttributes:
+    """Measure ``path`` and return its item attributes.
+
+    Args:
+        path: The image file.
+        max_pixels: Decompression-bomb guard (see :func:`measure_image`).
+        device: Capture device from the collection brief; falls back to EXIF make and model.
+        scene: Scene from the collection brief.
+
+    Raises:
+        ImageDecodeError: The file cannot be decoded.
+    """
+    m = measure_image(path, max_pixels=max_pixels)
+    return ImageItemAttributes(
+        width=m.width,
+        height=m.height,
+        format=m.format,
+        mode=m.mode,
+        device=device or m.device,
+        scene=scene,
+        exif_orientation_applied=m.exif_orientation != 1,
+        phash=m.phash,
+    )
+
+
+# ----------------------------------------------------------------------------- duplicates
+
+
+def hamming_distance(a: str, b: str) -> int:
+    """Number of differing bits between two hex perceptual hashes of equal length.
+
+    Examples:
+        >>> hamming_distance("ff00000000000000", "0f00000000000001")
+        5
+    """
+    if len(a) != len(b):
+        raise ValueError(f"hashes differ in length: {len(a)} and {len(b)} hex digits")
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def nearest_hash(phash: str, seen: Iterable[str]) -> tuple[int, int] | None:
+    """Return ``(distance, index)`` of the already-seen hash nearest to ``phash``.
+
+    Args:
+        phash: The new image's hash (16 hex digits).
+        seen: Hashes of images already accepted, in any order (consumed once).
+
+    Returns:
+        The smallest Hamming distance and the position of that hash in ``seen`` (the first on
+        ties), or None when ``seen`` is empty.
+    """
+    target = int(phash, 16)
+    best: tuple[int, int] | None = None
+    for index, other in enumerate(seen):
+        distance = (target ^ int(other, 16)).bit_count()
+        if best is None or distance < best[0]:
+            best = (distance, index)
+            if distance == 0:
+                break
+    return best
+
+
+def near_duplicate_outcome(
+    phash: str, seen: Iterable[str], requirements: ImageRequirements
+) -> CheckOutcome:
+    """The ``near_duplicate`` check: fails when a seen hash is within ``max_duplicate_distance``.
+
+    ``value`` is the nearest distance in bits (None when nothing was seen yet).
+    """
+    nearest = nearest_hash(phash, seen)
+    if nearest is None:
+        return CheckOutcome("near_duplicate", True, None, extra={"phash": phash})
+    distance, index = nearest
+    passed = distance > requirements.max_duplicate_distance
+    reason = None if passed else (
+        f"near-duplicate of an already accepted image (perceptual hash distance {distance} bits, "
+        f"limit {requirements.max_duplicate_distance})"
+    )
+    return CheckOutcome(
+        "near_duplicate", passed, float(distance), reason,
+        extra={"phash": phash, "nearest_index": index},
+    )
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _range_outcome(name: str, value: float, low: float | None, high: float | None,
+                   what: str, fmt: str = ".3g") -> CheckOutcome:
+    if low is not None and value < low:
+        return CheckOutcome(name, False, value, f"{what} {value:{fmt}} is below the minimum {low:{fmt}}")
+    if high is not None and value > high:
+        return CheckOutcome(name, False, value, f"{what} {value:{fmt}} is above the maximum {high:{fmt}}")
+    return CheckOutcome(name, True, value)
+
+
+def check_measurement(
+    m: ImageMeasurement, requirements: ImageRequirements, seen_hashes: Iterable[str] | None = None
+) -> list[CheckOutcome]:
+    """Apply ``requirements`` to a measurement (pure; no decoding).
+
+    Returns outcomes named ``decodable``, ``format``, ``resolution``, ``aspect_ratio``,
+    ``sharpness``, ``overexposure``, ``underexposure``, ``mean_luminance``,
+    ``exif_orientation`` (always passes; reports the tag) and, when ``seen_hashes`` is given,
+    ``near_duplicate``.
+    """
+    r = requirements
+    allowed = {f.upper() for f in r.allowed_formats}
+    fmt_ok = m.format.upper() in allowed
+    resolution_ok = m.width >= r.min_width and m.height >= r.min_height
+    outcomes = [
+        CheckOutcome("decodable", True, float(m.width * m.height), extra={"mode": m.mode}),
+        CheckOutcome(
+            "format", fmt_ok, None,
+            None if fmt_ok else f"format {m.format} is not allowed ({', '.join(sorted(allowed))})",
+            extra={"format": m.format},
+        ),
+        CheckOutcome(
+            "resolution", resolution_ok, float(min(m.width, m.height)),
+            None if resolution_ok else (
+                f"{m.width}x{m.height} is below the minimum {r.min_width}x{r.min_height}"
+            ),
+            extra={"width": m.width, "height": m.height},
+        ),
+        _range_outcome("aspect_ratio", m.width / m.height, r.min_aspect_ratio,
+                       r.max_aspect_ratio, "aspect ratio (width/height)"),
+        _range_outcome("sharpness", m.sharpness, r.min_sharpness, None,
+                       "sharpness (variance of the Laplacian)", ".1f"),
+        _range_outcome("overexposure", m.overexposed_fraction, None,
+                       r.max_overexposed_fraction, "share of blown-out pixels"),
+        _range_outcome("underexposure", m.underexposed_fraction, None,
+                       r.max_underexposed_fraction, "share of black-crushed pixels"),
+        _range_outcome("mean_luminance", m.mean_luminance, r.min_mean_luminance,
+                       r.max_mean_luminance, "mean luminance", ".1f"),
+        CheckOutcome(
+            "exif_orientation", True, float(m.exif_orientation),
+            extra={"applied": m.exif_orientation != 1},
+        ),
+    ]
+    if seen_hashes is not None:
+        outcomes.append(near_duplicate_outcome(m.phash, seen_hashes, r))
+    return outcomes
+
+
+def run_image_checks(
+    path: Path, requirements: ImageRequirements, seen_hashes: Iterable[str] | None = None
+) -> list[CheckOutcome]:
+    """Decode ``path`` once and run every check; never raises for a bad file.
+
+    Args:
+        path: The image file.
+        requirements: The project's thresholds.
+        seen_hashes: Perceptual hashes of already accepted images; None skips ``near_duplicate``.
+
+    Returns:
+        The outcomes of :func:`check_measurement`, or a single failing ``decodable`` outcome
+        whose reason says why the file could not be decoded (missing, not an image, truncated,
+        corrupt, or above ``max_pixels``).
+    """
+    try:
+        measurement = measure_image(path, max_pixels=requirements.max_pixels)
+    except ImageDecodeError as err:
+        return [CheckOutcome("decodable", False, None, err.message, extra=dict(err.details))]
+    return check_measurement(measurement, requirements, seen_hashes)

@@ -1,0 +1,23 @@
+"""Errors of the image modality, each with a stable ``code``."""
+
+from __future__ import annotations
+
+from datamill.core.errors import InvalidInput
+
+__all__ = ["AnnotationFileError", "ImageDecodeError"]
+
+
+class ImageDecodeError(InvalidInput):
+    """The file cannot be decoded as an image (not an image, truncated, corrupt or a bomb)."""
+
+    code = "image_not_decodable"
+
+
+class AnnotationFileError(InvalidInput):
+    """A pre-labelled annotation file (COCO, YOLO, Pascal VOC) is malformed or inconsistent.
+
+    ``details`` always carries ``file`` and, where known, ``line`` (YOLO), ``index`` (COCO
+    annotation position) or ``object`` (VOC object position).
+    """
+
+    code = "annotation_file_invalid"

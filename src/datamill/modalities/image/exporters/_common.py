@@ -1,0 +1,131 @@
+"""Helpers shared by the image exporters (internal): ids, copies, checksums, policies."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from datamill.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from datamill.modalities.image.item import ImageExportItem
+    from datamill.modalities.image.schema import ImageLabelSchema
+
+__all__ = [
+    "LabelIds",
+    "OnUnsupported",
+    "UniqueIds",
+    "copy_with_sha256",
+    "image_file_name",
+    "num",
+    "sha256_file",
+    "unsupported",
+]
+
+OnUnsupported = Literal["error", "skip"]
+_CHUNK: Final = 1 << 20
+_BAD_ID: Final = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of ``path``, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_with_sha256(src: Path, dst: Path) -> str:
+    """Copy ``src`` to ``dst`` (parents created) and return the sha256 of the bytes copied."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        while chunk := fin.read(_CHUNK):
+            digest.update(chunk)
+            fout.write(chunk)
+    shutil.copymode(src, dst)
+    return digest.hexdigest()
+
+
+class UniqueIds:
+    """Checks item ids (usable as file names, not repeated); keeps only the id strings."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def add(self, item_id: str) -> str:
+        """Record ``item_id`` and return it.
+
+        Raises:
+            InvalidInput: The id is empty, ``.``/``..``, holds whitespace, control characters or
+                path separators, or was already exported.
+        """
+        if not item_id or item_id in {".", ".."} or _BAD_ID.search(item_id):
+            raise InvalidInput(
+                f"item id {item_id!r} is empty or contains whitespace, control characters or "
+                "path separators", item_id=item_id, field="id",
+            )
+        if item_id in self._seen:
+            raise InvalidInput(f"duplicate item id {item_id!r}", item_id=item_id, field="id")
+        self._seen.add(item_id)
+        return item_id
+
+
+def image_file_name(item: ImageExportItem) -> str:
+    """``<id><suffix>``: the name an exporter gives a copied image."""
+    return f"{item.id}{item.image_path.suffix.lower()}"
+
+
+class LabelIds:
+    """Stable label -> index mapping: the schema's order when given, else first appearance.
+
+    With a schema, a label outside it is an error (the format's class list is fixed up front).
+    """
+
+    def __init__(self, schema: ImageLabelSchema | None, start: int) -> None:
+        self._fixed = schema is not None
+        self._start = start
+        self.ids: dict[str, int] = {}
+        if schema is not None:
+            for label in schema.labels:
+                self.ids[label.name] = start + len(self.ids)
+
+    def get(self, label: str, item: ImageExportItem, index: int) -> int:
+        """Return the index of ``label``, assigning the next one on first use (no schema)."""
+        found = self.ids.get(label)
+        if found is not None:
+            return found
+        if self._fixed:
+            raise InvalidInput(
+                f"item {item.id!r} objects[{index}]: label {label!r} is not in the label schema",
+                item_id=item.id, field=f"objects[{index}].label",
+            )
+        self.ids[label] = self._start + len(self.ids)
+        return self.ids[label]
+
+
+def unsupported(item: ImageExportItem, index: int, obj: Any, fmt: str,
+                policy: OnUnsupported) -> None:
+    """Raise for an object ``fmt`` cannot hold, unless ``policy`` is ``skip``."""
+    if policy == "error":
+        raise InvalidInput(
+            f"item {item.id!r} objects[{index}]: {fmt} cannot represent a {obj.kind} object "
+            "(export with on_unsupported='skip' to leave such objects out)",
+            item_id=item.id, field=f"objects[{index}]", kind=obj.kind,
+        )
+
+
+def num(value: float) -> int | float:
+    """A coordinate for text formats: an int when integral, else rounded to 6 decimals.
+
+    Examples:
+        >>> num(3.0), num(2.5), num(1 / 3)
+        (3, 2.5, 0.333333)
+    """
+    rounded = round(float(value), 6)
+    return int(rounded) if rounded.is_integer() else rounded

@@ -1,0 +1,208 @@
+"""COCO exporter: one ``annotations.json`` (instances format), images optionally copied.
+
+Layout::
+
+    annotations.json        {"info", "licenses", "images", "annotations", "categories"}
+    images/<id><suffix>     only with ``copy_images=True``
+
+Mapping (coordinates in pixels, ``bbox`` = ``[x, y, w, h]``):
+
+=============  ===========================================================================
+Box            ``bbox``; ``segmentation`` ``[]``; ``area`` ``w * h``
+RotatedBox     ``segmentation`` = the 4 corners; ``bbox`` their bounds; ``rotation`` (degrees)
+               and ``datamill_rotated_box`` ``[cx, cy, w, h, angle_deg]`` so it reads back
+Polygon        ``segmentation`` ``[[x1, y1, x2, y2, ...]]``; ``area`` by the shoelace formula
+Mask           ``segmentation`` = the RLE (``size``, ``counts``) as given; ``area``/``bbox``
+               from the runs
+Keypoints      ``keypoints`` ``[x, y, v, ...]``, ``num_keypoints``, ``skeleton`` (its name);
+               ``bbox`` bounds the labelled points; the category carries ``keypoints`` names
+               and 1-based ``skeleton`` edges when a label schema is given
+TextLine       as a polygon, plus ``text`` (the transcription)
+Polyline       not representable (error, or skipped with ``on_unsupported="skip"``)
+=============  ===========================================================================
+
+Every annotation has ``iscrowd`` 0 and ``attributes`` (the object's attributes). Image records
+add ``datamill_id``, ``sha256`` and ``classes`` (image-level classes). Category ids start at 1,
+in label-schema order when a schema is given, else in order of first appearance. Image and
+annotation ids are 1-based positions.
+
+Streaming: image records go straight to the file, annotation records to a temporary file beside
+it, appended once the items are exhausted; only the category table stays in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.image._rle import rle_area, rle_bbox, rle_counts
+from datamill.modalities.image.exporters._common import (
+    LabelIds,
+    OnUnsupported,
+    UniqueIds,
+    copy_with_sha256,
+    image_file_name,
+    sha256_file,
+    unsupported,
+)
+from datamill.modalities.image.schema import (
+    Box,
+    Keypoints,
+    Mask,
+    Polygon,
+    RotatedBox,
+    TextLine,
+    rotated_box_corners,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from datamill.modalities.image.item import ImageExportItem
+    from datamill.modalities.image.schema import ImageLabelSchema
+
+__all__ = ["ANNOTATIONS_FILE", "CocoExporter"]
+
+ANNOTATIONS_FILE: Final = "annotations.json"
+_PARTIAL: Final = ".annotations.partial"
+
+
+def _dumps(record: Any) -> str:
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    twice_area = sum(
+        xs[i] * ys[(i + 1) % len(xs)] - xs[(i + 1) % len(xs)] * ys[i] for i in range(len(xs))
+    )
+    return {
+        "segmentation": [[c for p in points for c in p]],
+        "bbox": [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)],
+        "area": abs(twice_area) / 2,
+    }
+
+
+def _object_record(obj: Any) -> dict[str, Any] | None:
+    """The kind-specific fields of one annotation record; None when COCO cannot hold it."""
+    if isinstance(obj, Box):
+        return {"bbox": [obj.x, obj.y, obj.w, obj.h], "area": obj.w * obj.h, "segmentation": []}
+    if isinstance(obj, RotatedBox):
+        record = _polygon_record(rotated_box_corners(obj))
+        record["rotation"] = obj.angle_deg
+        record["datamill_rotated_box"] = [obj.cx, obj.cy, obj.w, obj.h, obj.angle_deg]
+        return record
+    if isinstance(obj, Polygon):
+        return _polygon_record(obj.points)
+    if isinstance(obj, TextLine):
+        record = _polygon_record(obj.points)
+        record["text"] = obj.transcription
+        return record
+    if isinstance(obj, Mask):
+        counts = rle_counts(obj.rle.counts)
+        segmentation = {"size": list(obj.rle.size), "counts": (
+            obj.rle.counts if isinstance(obj.rle.counts, str) else list(obj.rle.counts))}
+        return {"segmentation": segmentation, "area": rle_area(counts),
+                "bbox": list(rle_bbox(counts, obj.rle.size[0]))}
+    if isinstance(obj, Keypoints):
+        labelled = [p for p in obj.points if p.visibility > 0]
+        xs = [p.x for p in labelled] or [0.0]
+        ys = [p.y for p in labelled] or [0.0]
+        bbox = [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+        return {
+            "keypoints": [v for p in obj.points for v in (p.x, p.y, p.visibility)],
+            "num_keypoints": len(labelled),
+            "skeleton": obj.skeleton,
+            "bbox": bbox,
+            "area": bbox[2] * bbox[3],
+            "segmentation": [],
+        }
+    return None
+
+
+class CocoExporter:
+    """Writes COCO instances JSON (see the module docstring).
+
+    Args:
+        label_schema: Fixes category ids and order, and adds keypoint names and skeleton edges.
+            Without it categories are numbered in order of first appearance.
+        copy_images: Copy images to ``images/`` (``file_name`` = ``images/<id><suffix>``);
+            otherwise ``file_name`` is the image's absolute path.
+        on_unsupported: ``error`` (default) or ``skip`` objects COCO cannot hold (polylines).
+    """
+
+    name: ClassVar[str] = "coco"
+
+    def __init__(self, label_schema: ImageLabelSchema | None = None, *,
+                 copy_images: bool = False, on_unsupported: OnUnsupported = "error") -> None:
+        self.label_schema = label_schema
+        self.copy_images = copy_images
+        self.on_unsupported: OnUnsupported = on_unsupported
+
+    def export(self, items: Iterable[ImageExportItem], out_dir: Path) -> ExportManifest:
+        """Write ``annotations.json`` (and images) under ``out_dir``; see the class docstring."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+        ids = UniqueIds()
+        labels = LabelIds(self.label_schema, start=1)
+        partial = out_dir / _PARTIAL
+        count = annotation_id = 0
+        try:
+            with (out_dir / ANNOTATIONS_FILE).open("w", encoding="utf-8") as out, \
+                    partial.open("w", encoding="utf-8") as anns:
+                out.write('{"info":{"description":"datamill export","version":"1.0"},'
+                          '"licenses":[],"images":[')
+                for item in items:
+                    ids.add(item.id)
+                    count += 1
+                    file_name = self._image(item, out_dir, files)
+                    out.write(("\n" if count == 1 else ",\n") + _dumps({
+                        "id": count, "file_name": file_name, "width": item.width,
+                        "height": item.height, "datamill_id": item.id, "sha256": item.sha256,
+                        "classes": list(item.annotation.classes),
+                    }))
+                    for index, obj in enumerate(item.annotation.objects):
+                        record = _object_record(obj)
+                        if record is None:
+                            unsupported(item, index, obj, "COCO", self.on_unsupported)
+                            continue
+                        annotation_id += 1
+                        record.update(id=annotation_id, image_id=count, iscrowd=0,
+                                      category_id=labels.get(obj.label, item, index),
+                                      attributes=obj.attributes)
+                        anns.write(("\n" if annotation_id == 1 else ",\n") + _dumps(record))
+                out.write('\n],"annotations":[')
+                anns.close()
+                with partial.open(encoding="utf-8") as fin:
+                    shutil.copyfileobj(fin, out)
+                out.write('\n],"categories":[')
+                out.write(",".join("\n" + _dumps(c) for c in self._categories(labels)))
+                out.write("\n]}\n")
+        finally:
+            partial.unlink(missing_ok=True)
+        files[ANNOTATIONS_FILE] = sha256_file(out_dir / ANNOTATIONS_FILE)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)
+
+    def _image(self, item: ImageExportItem, out_dir: Path, files: dict[str, str]) -> str:
+        if not self.copy_images:
+            return str(Path(item.image_path).resolve())
+        rel = f"images/{image_file_name(item)}"
+        files[rel] = copy_with_sha256(Path(item.image_path), out_dir / rel)
+        return rel
+
+    def _categories(self, labels: LabelIds) -> list[dict[str, Any]]:
+        categories = []
+        for label, category_id in sorted(labels.ids.items(), key=lambda kv: kv[1]):
+            category: dict[str, Any] = {"id": category_id, "name": label, "supercategory": ""}
+            spec = self.label_schema.label(label) if self.label_schema else None
+            skeleton = (self.label_schema.skeleton(spec.skeleton)
+                        if self.label_schema and spec and spec.skeleton else None)
+            if skeleton is not None:
+                category["keypoints"] = list(skeleton.keypoints)
+                category["skeleton"] = [[a + 1, b + 1] for a, b in skeleton.edges]
+            categories.append(category)
+        return categories

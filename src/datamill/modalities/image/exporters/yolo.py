@@ -1,0 +1,116 @@
+"""YOLO (Ultralytics) exporter: ``images/``, ``labels/`` (one ``.txt`` per image), ``data.yaml``.
+
+Layout::
+
+    data.yaml               path: ., train: images, val: images, nc, names (list, class order)
+    images/<id><suffix>     copies of the images (the format finds labels through them)
+    labels/<id>.txt         one line per object; empty for an image without objects
+
+Lines hold the 0-based class index and coordinates **normalised** by the image width and height
+(6 decimals):
+
+* ``task="detect"``: a :class:`~.schema.Box` is ``class cx cy w h``.
+* ``task="segment"``: a :class:`~.schema.Polygon` is ``class x1 y1 x2 y2 ...``; a box becomes
+  its 4 corners.
+
+Any other object kind is unsupported (error, or skipped with ``on_unsupported="skip"``).
+Image-level classes have no place in YOLO and are not written. Class indices follow the label
+schema when given, else the order of first appearance.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+
+import yaml
+
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.image.exporters._common import (
+    LabelIds,
+    OnUnsupported,
+    UniqueIds,
+    copy_with_sha256,
+    image_file_name,
+    sha256_file,
+    unsupported,
+)
+from datamill.modalities.image.schema import Box, Polygon
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from datamill.modalities.image.item import ImageExportItem
+    from datamill.modalities.image.schema import ImageLabelSchema
+
+__all__ = ["DATA_YAML", "YoloExporter"]
+
+DATA_YAML: Final = "data.yaml"
+
+
+def _values(obj: Any, width: int, height: int, task: str) -> list[float] | None:
+    if task == "detect":
+        if not isinstance(obj, Box):
+            return None
+        values = [(obj.x + obj.w / 2) / width, (obj.y + obj.h / 2) / height,
+                  obj.w / width, obj.h / height]
+    elif isinstance(obj, Box):
+        corners = [(obj.x, obj.y), (obj.x + obj.w, obj.y), (obj.x + obj.w, obj.y + obj.h),
+                   (obj.x, obj.y + obj.h)]
+        values = [v for x, y in corners for v in (x / width, y / height)]
+    elif isinstance(obj, Polygon):
+        values = [v for x, y in obj.points for v in (x / width, y / height)]
+    else:
+        return None
+    return values
+
+
+class YoloExporter:
+    """Writes a YOLO dataset (see the module docstring).
+
+    Args:
+        label_schema: Fixes class indices (schema order); otherwise first appearance.
+        task: ``detect`` (boxes) or ``segment`` (polygons; boxes as 4-corner polygons).
+        on_unsupported: ``error`` (default) or ``skip`` objects the task cannot hold.
+    """
+
+    name: ClassVar[str] = "yolo"
+
+    def __init__(self, label_schema: ImageLabelSchema | None = None, *,
+                 task: Literal["detect", "segment"] = "detect",
+                 on_unsupported: OnUnsupported = "error") -> None:
+        self.label_schema = label_schema
+        self.task = task
+        self.on_unsupported: OnUnsupported = on_unsupported
+
+    def export(self, items: Iterable[ImageExportItem], out_dir: Path) -> ExportManifest:
+        """Write images, labels and ``data.yaml`` under ``out_dir``."""
+        (out_dir / "labels").mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+        ids = UniqueIds()
+        labels = LabelIds(self.label_schema, start=0)
+        count = 0
+        for item in items:
+            ids.add(item.id)
+            count += 1
+            image_rel = f"images/{image_file_name(item)}"
+            files[image_rel] = copy_with_sha256(Path(item.image_path), out_dir / image_rel)
+            lines = []
+            for index, obj in enumerate(item.annotation.objects):
+                values = _values(obj, item.width, item.height, self.task)
+                if values is None:
+                    unsupported(item, index, obj, f"YOLO {self.task}", self.on_unsupported)
+                    continue
+                class_id = labels.get(obj.label, item, index)
+                lines.append(" ".join([str(class_id), *(f"{v:.6f}" for v in values)]))
+            label_rel = f"labels/{item.id}.txt"
+            (out_dir / label_rel).write_text("".join(f"{line}\n" for line in lines),
+                                             encoding="utf-8")
+            files[label_rel] = sha256_file(out_dir / label_rel)
+        names = [name for name, _ in sorted(labels.ids.items(), key=lambda kv: kv[1])]
+        data = {"path": ".", "train": "images", "val": "images", "nc": len(names),
+                "names": names}
+        (out_dir / DATA_YAML).write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        files[DATA_YAML] = sha256_file(out_dir / DATA_YAML)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)

@@ -1,0 +1,379 @@
+"""The QC scorer for image work: object position, keypoint and OCR accuracy.
+
+All scores compare a **reference** (the inspector's or gold annotation) with a **hypothesis**
+(the work under inspection), image by image, and sum the counts over images before dividing, so
+they do not depend on the order of images or of objects within an image. Every score lies in
+[0, 1], and an annotation scored against itself gets exactly 1.0.
+
+Matching (per image, per score): reference and hypothesis objects are paired one-to-one by
+maximum-weight bipartite matching (scipy's Hungarian ``linear_sum_assignment``). Only pairs with
+the **same label** and similarity at or above the threshold may pair; among such matchings the
+one with the most pairs wins, ties broken by the largest total similarity (for OCR lines, IoU
+plus text similarity). The number of pairs is therefore the size of a maximum matching, which is
+unique and symmetric in the two sides.
+
+* **Region accuracy** (:func:`score_regions`): regions are :class:`~.schema.Box`,
+  :class:`~.schema.RotatedBox` and :class:`~.schema.Polygon` objects; similarity is IoU (area of
+  intersection over union; shapely for anything not axis-aligned). ``accuracy = matched /
+  max(reference, hypothesis)`` summed over images (1.0 when both sides are empty). Symmetric.
+* **Keypoint accuracy** (:func:`score_keypoints`): similarity is COCO's object keypoint
+  similarity, ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
+  labelled in the reference (visibility > 0), with ``s^2`` the area of the reference's labelled
+  keypoints' bounding box (at least 1 pixel^2) and ``k_i = 2 sigma_i``. A hypothesis keypoint
+  with visibility 0 counts as missing (contributes 0). ``accuracy`` = sum of matched OKS /
+  max(reference, hypothesis) instances. Not symmetric: the reference defines the scale and
+  which keypoints count.
+* **OCR accuracy** (:func:`score_text_lines`): lines (:class:`~.schema.TextLine`) pair by
+  polygon IoU. Transcriptions are compared after Unicode NFC and whitespace collapsing only
+  (case and punctuation matter in OCR). An unpaired reference line counts as deleted, an
+  unpaired hypothesis line as inserted. ``character_accuracy = max(0, 1 - edits /
+  reference_characters)`` with Levenshtein edits (rapidfuzz); not symmetric (the reference
+  length divides). ``line_accuracy`` = exactly transcribed pairs / max(reference, hypothesis)
+  lines; symmetric.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.image.schema import (
+    Box,
+    ImageAnnotation,
+    Keypoints,
+    Polygon,
+    RotatedBox,
+    TextLine,
+    rotated_box_corners,
+)
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "KeypointScore",
+    "RegionScore",
+    "TextLineScore",
+    "box_iou",
+    "normalize_ocr_text",
+    "score_keypoints",
+    "score_regions",
+    "score_text_lines",
+]
+
+T = TypeVar("T")
+Region = Box | RotatedBox | Polygon
+
+
+@dataclass(frozen=True)
+class RegionScore:
+    """Object-position accuracy; ``mean_iou`` is over matched pairs (1.0 when none)."""
+
+    accuracy: float
+    matched: int
+    reference: int
+    hypothesis: int
+    mean_iou: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the score as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class KeypointScore:
+    """Keypoint accuracy (sum of matched OKS / max instance count)."""
+
+    accuracy: float
+    matched: int
+    reference: int
+    hypothesis: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the score as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TextLineScore:
+    """OCR accuracy over text lines."""
+
+    character_accuracy: float
+    line_accuracy: float
+    matched: int
+    reference: int
+    hypothesis: int
+    character_errors: int
+    reference_characters: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the score as a JSON-ready dict."""
+        return asdict(self)
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def _match(
+    refs: Sequence[T], hyps: Sequence[T], similarity: Callable[[T, T], float], threshold: float,
+    tie_break: Callable[[T, T], float] | None = None,
+) -> list[tuple[int, int, float]]:
+    """Maximum-cardinality, then maximum-similarity one-to-one matching (same label only)."""
+    if not refs or not hyps:
+        return []
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    sims = np.zeros((len(refs), len(hyps)))
+    weights = np.zeros((len(refs), len(hyps)))
+    big = 4.0 * (min(len(refs), len(hyps)) + 1)  # any extra pair outweighs all similarity
+    for i, ref in enumerate(refs):
+        for j, hyp in enumerate(hyps):
+            if ref.label != hyp.label:  # type: ignore[attr-defined]
+                continue
+            sim = similarity(ref, hyp)
+            if sim >= threshold and sim > 0:
+                sims[i, j] = sim
+                weights[i, j] = big + sim + (tie_break(ref, hyp) if tie_break else 0.0)
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    return [(int(i), int(j), float(sims[i, j])) for i, j in zip(rows, cols, strict=True)
+            if weights[i, j] > 0]
+
+
+def _check_pairs(reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
+                 threshold: float) -> None:
+    if len(reference) != len(hypothesis):
+        raise InvalidInput(
+            f"got {len(reference)} reference but {len(hypothesis)} hypothesis annotations",
+            field="hypothesis",
+        )
+    if not 0 < threshold <= 1:
+        raise InvalidInput(f"threshold must be in (0, 1], got {threshold}", field="threshold")
+
+
+# ----------------------------------------------------------------------------- regions
+
+
+def box_iou(a: Box, b: Box) -> float:
+    """IoU of two axis-aligned boxes.
+
+    Examples:
+        >>> box_iou(Box(label="a", x=0, y=0, w=2, h=2), Box(label="a", x=1, y=0, w=2, h=2))
+        0.3333333333333333
+    """
+    iw = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+    ih = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    if iw <= 0 or ih <= 0:
+        return 0.0
+    inter = iw * ih
+    return inter / (a.w * a.h + b.w * b.h - inter)
+
+
+def _geometry(obj: Region | TextLine) -> BaseGeometry:
+    from shapely.geometry import Polygon as ShapelyPolygon
+    from shapely.geometry import box as shapely_box
+
+    if isinstance(obj, Box):
+        return shapely_box(obj.x, obj.y, obj.x + obj.w, obj.y + obj.h)
+    if isinstance(obj, RotatedBox):
+        return ShapelyPolygon(rotated_box_corners(obj))
+    ring = ShapelyPolygon(obj.points)
+    return ring if ring.is_valid else ring.buffer(0)  # repair self-intersections for scoring
+
+
+def _region_iou(a: Region | TextLine, b: Region | TextLine) -> float:
+    if isinstance(a, Box) and isinstance(b, Box):
+        return box_iou(a, b)
+    ga, gb = _geometry(a), _geometry(b)
+    union = ga.union(gb).area
+    return float(ga.intersection(gb).area / union) if union > 0 else 0.0
+
+
+def score_regions(
+    reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
+    *, iou_threshold: float,
+) -> RegionScore:
+    """Score box, rotated-box and polygon positions (see the module docstring).
+
+    Args:
+        reference: Reference annotations, one per image.
+        hypothesis: Annotations under inspection, aligned with ``reference``.
+        iou_threshold: Minimum IoU for a pair to count, in (0, 1] (0.5 is COCO's loosest).
+
+    Raises:
+        InvalidInput: Sequences of different length, or a threshold outside (0, 1].
+
+    Examples:
+        >>> ref = ImageAnnotation(objects=[Box(label="car", x=0, y=0, w=10, h=10)])
+        >>> hyp = ImageAnnotation(objects=[Box(label="car", x=1, y=0, w=10, h=10),
+        ...                                Box(label="car", x=50, y=50, w=5, h=5)])
+        >>> s = score_regions([ref], [hyp], iou_threshold=0.5)
+        >>> s.matched, s.reference, s.hypothesis, s.accuracy
+        (1, 1, 2, 0.5)
+    """
+    _check_pairs(reference, hypothesis, iou_threshold)
+    matched = n_ref = n_hyp = 0
+    iou_sum = 0.0
+    for ref_ann, hyp_ann in zip(reference, hypothesis, strict=True):
+        refs = [o for o in ref_ann.objects if isinstance(o, Box | RotatedBox | Polygon)]
+        hyps = [o for o in hyp_ann.objects if isinstance(o, Box | RotatedBox | Polygon)]
+        pairs = _match(refs, hyps, _region_iou, iou_threshold)
+        matched += len(pairs)
+        iou_sum += sum(iou for _, _, iou in pairs)
+        n_ref += len(refs)
+        n_hyp += len(hyps)
+    denominator = max(n_ref, n_hyp)
+    return RegionScore(
+        accuracy=matched / denominator if denominator else 1.0,
+        matched=matched,
+        reference=n_ref,
+        hypothesis=n_hyp,
+        mean_iou=min(1.0, iou_sum / matched) if matched else 1.0,
+    )
+
+
+# ----------------------------------------------------------------------------- keypoints
+
+
+def _oks(ref: Keypoints, hyp: Keypoints, sigmas: Sequence[float]) -> float:
+    labelled = [(i, p) for i, p in enumerate(ref.points) if p.visibility > 0]
+    if not labelled:
+        return 1.0 if all(p.visibility == 0 for p in hyp.points) else 0.0
+    if len(hyp.points) != len(ref.points) or ref.skeleton != hyp.skeleton:
+        return 0.0
+    xs = [p.x for _, p in labelled]
+    ys = [p.y for _, p in labelled]
+    area = max((max(xs) - min(xs)) * (max(ys) - min(ys)), 1.0)
+    total = 0.0
+    for i, p in labelled:
+        q = hyp.points[i]
+        if q.visibility == 0:
+            continue
+        k = 2.0 * sigmas[i]
+        total += math.exp(-((p.x - q.x) ** 2 + (p.y - q.y) ** 2) / (2.0 * area * k * k))
+    return total / len(labelled)
+
+
+def score_keypoints(
+    reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
+    *, sigmas: Mapping[str, Sequence[float]], oks_threshold: float,
+) -> KeypointScore:
+    """Score keypoint instances by OKS (see the module docstring).
+
+    Args:
+        reference: Reference annotations, one per image.
+        hypothesis: Annotations under inspection, aligned with ``reference``.
+        sigmas: Per skeleton name, one falloff constant per keypoint (COCO person: 0.025 for
+            eyes ... 0.107 for hips). Larger sigma tolerates larger offsets.
+        oks_threshold: Minimum OKS for two instances to pair, in (0, 1].
+
+    Raises:
+        InvalidInput: Lengths differ, a bad threshold, or a skeleton without matching sigmas.
+    """
+    _check_pairs(reference, hypothesis, oks_threshold)
+    matched = n_ref = n_hyp = 0
+    oks_sum = 0.0
+    for ref_ann, hyp_ann in zip(reference, hypothesis, strict=True):
+        refs = [o for o in ref_ann.objects if isinstance(o, Keypoints)]
+        hyps = [o for o in hyp_ann.objects if isinstance(o, Keypoints)]
+        for obj in refs:
+            skeleton_sigmas = sigmas.get(obj.skeleton)
+            if skeleton_sigmas is None or len(skeleton_sigmas) != len(obj.points):
+                raise InvalidInput(
+                    f"sigmas for skeleton {obj.skeleton!r} are missing or do not have "
+                    f"{len(obj.points)} values",
+                    field="sigmas",
+                )
+
+        def similarity(ref: Keypoints, hyp: Keypoints) -> float:
+            return _oks(ref, hyp, sigmas[ref.skeleton])
+
+        pairs = _match(refs, hyps, similarity, oks_threshold)
+        matched += len(pairs)
+        oks_sum += sum(oks for _, _, oks in pairs)
+        n_ref += len(refs)
+        n_hyp += len(hyps)
+    denominator = max(n_ref, n_hyp)
+    return KeypointScore(
+        accuracy=min(1.0, oks_sum / denominator) if denominator else 1.0,
+        matched=matched,
+        reference=n_ref,
+        hypothesis=n_hyp,
+    )
+
+
+# ----------------------------------------------------------------------------- OCR
+
+
+def normalize_ocr_text(text: str) -> str:
+    """Unicode NFC and whitespace collapsed to single spaces; case and punctuation kept.
+
+    Examples:
+        >>> normalize_ocr_text("  Total:\\n 12,50 EUR ")
+        'Total: 12,50 EUR'
+    """
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def score_text_lines(
+    reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
+    *, iou_threshold: float,
+) -> TextLineScore:
+    """Score OCR text lines: detection pairing by IoU, then transcription edits.
+
+    Args:
+        reference: Reference annotations, one per image.
+        hypothesis: Annotations under inspection, aligned with ``reference``.
+        iou_threshold: Minimum polygon IoU for two lines to pair, in (0, 1].
+
+    Raises:
+        InvalidInput: Sequences of different length, or a threshold outside (0, 1].
+
+    Examples:
+        >>> line = TextLine(points=((0, 0), (40, 0), (40, 10), (0, 10)), transcription="Hello")
+        >>> typo = line.model_copy(update={"transcription": "Hallo"})
+        >>> s = score_text_lines([ImageAnnotation(objects=[line])],
+        ...                      [ImageAnnotation(objects=[typo])], iou_threshold=0.5)
+        >>> s.character_accuracy, s.line_accuracy, s.character_errors
+        (0.8, 0.0, 1)
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    _check_pairs(reference, hypothesis, iou_threshold)
+    matched = exact = n_ref = n_hyp = edits = ref_chars = 0
+
+    def text_similarity(ref: TextLine, hyp: TextLine) -> float:
+        return float(Levenshtein.normalized_similarity(
+            normalize_ocr_text(ref.transcription), normalize_ocr_text(hyp.transcription)))
+
+    for ref_ann, hyp_ann in zip(reference, hypothesis, strict=True):
+        refs = [o for o in ref_ann.objects if isinstance(o, TextLine)]
+        hyps = [o for o in hyp_ann.objects if isinstance(o, TextLine)]
+        ref_texts = [normalize_ocr_text(o.transcription) for o in refs]
+        hyp_texts = [normalize_ocr_text(o.transcription) for o in hyps]
+        pairs = _match(refs, hyps, _region_iou, iou_threshold, tie_break=text_similarity)
+        paired_refs = {i for i, _, _ in pairs}
+        paired_hyps = {j for _, j, _ in pairs}
+        for i, j, _ in pairs:
+            edits += Levenshtein.distance(ref_texts[i], hyp_texts[j])
+            exact += ref_texts[i] == hyp_texts[j]
+        edits += sum(len(t) for i, t in enumerate(ref_texts) if i not in paired_refs)
+        edits += sum(len(t) for j, t in enumerate(hyp_texts) if j not in paired_hyps)
+        ref_chars += sum(len(t) for t in ref_texts)
+        matched += len(pairs)
+        n_ref += len(refs)
+        n_hyp += len(hyps)
+    lines = max(n_ref, n_hyp)
+    return TextLineScore(
+        character_accuracy=max(0.0, 1.0 - edits / max(ref_chars, 1)),
+        line_accuracy=exact / lines if lines else 1.0,
+        matched=matched,
+        reference=n_ref,
+        hypothesis=n_hyp,
+        character_errors=edits,
+        reference_characters=ref_chars,
+    )

@@ -1,0 +1,453 @@
+"""Image items, annotations and label schemas (pydantic), and the annotation validator.
+
+Coordinates are **pixels** as floats, origin at the top-left corner of the top-left pixel, x to
+the right and y **down**, measured on the image as displayed, i.e. after its EXIF orientation
+has been applied. A pixel-aligned box covering pixel columns 0..9 is ``x=0, w=10``.
+
+* :class:`Box`: axis-aligned, ``x, y`` top-left corner, ``w, h`` size (both > 0).
+* :class:`RotatedBox`: centre ``cx, cy``, size ``w, h`` and ``angle_deg``: rotation about the
+  centre, positive **clockwise** on screen (the rotation matrix applied in y-down coordinates).
+* :class:`Polygon`: a closed ring of at least 3 points, not self-intersecting.
+* :class:`Polyline`: an open chain of at least 2 points (lane lines, wires, edges).
+* :class:`Keypoints`: points of a named skeleton, in skeleton order; ``visibility`` follows COCO:
+  0 not labelled (``x``, ``y`` ignored), 1 labelled but occluded, 2 labelled and visible.
+* :class:`Mask`: a COCO run-length encoding (column-major; ``counts`` compressed string or
+  list of run lengths starting with background).
+* :class:`TextLine`: an OCR line, a polygon (usually 4 points, clockwise from top-left) and its
+  ``transcription``.
+
+Every object has a ``label`` and a free ``attributes`` dict; an :class:`ImageAnnotation` holds
+the objects and image-level ``classes``. Serialised records carry ``type`` and
+``schema_version``; objects carry ``kind`` (the discriminator).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, ClassVar, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "VOLUME_UNIT",
+    "AttributeSpec",
+    "Box",
+    "CocoRle",
+    "ImageAnnotation",
+    "ImageItemAttributes",
+    "ImageLabelSchema",
+    "ImageObject",
+    "Keypoint",
+    "Keypoints",
+    "LabelSpec",
+    "Mask",
+    "ObjectKind",
+    "Polygon",
+    "Polyline",
+    "RotatedBox",
+    "Skeleton",
+    "TextLine",
+    "rotated_box_corners",
+    "validate_annotation",
+]
+
+VOLUME_UNIT: Final = "images"
+"""What one item counts as when a project measures its volume."""
+
+ObjectKind = Literal["box", "rotated_box", "polygon", "polyline", "keypoints", "mask", "text_line"]
+Point = tuple[float, float]
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class ImageItemAttributes(BaseModel):
+    """What the loop stores about one collected image (item ``attributes``).
+
+    ``width``/``height`` are the displayed size (after EXIF orientation). ``format`` is Pillow's
+    format name (``JPEG``, ``PNG`` ...), ``mode`` Pillow's mode of the stored pixels (``RGB``,
+    ``CMYK``, ``I;16`` ...). ``device`` and ``scene`` come from the collection brief (``device``
+    falls back to EXIF make and model). ``exif_orientation_applied`` is True when the file's
+    EXIF orientation tag was not 1, i.e. width/height and annotations refer to the rotated image.
+    ``phash`` is the 64-bit perceptual hash as 16 hex digits (imagehash's ``str()``).
+    """
+
+    model_config = _FROZEN
+    volume_unit: ClassVar[str] = VOLUME_UNIT
+
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    format: str
+    mode: str
+    device: str | None = None
+    scene: str | None = None
+    exif_orientation_applied: bool = False
+    phash: str | None = Field(default=None, pattern=r"^[0-9a-f]{16}$")
+
+    @property
+    def volume(self) -> int:
+        """One image is one unit of volume."""
+        return 1
+
+
+class _ObjectBase(BaseModel):
+    model_config = _FROZEN
+
+    label: str = Field(min_length=1)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class Box(_ObjectBase):
+    """Axis-aligned box: top-left ``x, y`` and size ``w, h`` in pixels."""
+
+    kind: Literal["box"] = "box"
+    x: float
+    y: float
+    w: float = Field(gt=0)
+    h: float = Field(gt=0)
+
+
+class RotatedBox(_ObjectBase):
+    """Box rotated by ``angle_deg`` (clockwise on screen) about its centre ``cx, cy``."""
+
+    kind: Literal["rotated_box"] = "rotated_box"
+    cx: float
+    cy: float
+    w: float = Field(gt=0)
+    h: float = Field(gt=0)
+    angle_deg: float = Field(ge=-360, le=360)
+
+
+class Polygon(_ObjectBase):
+    """Closed ring of at least 3 points (the first point is not repeated at the end)."""
+
+    kind: Literal["polygon"] = "polygon"
+    points: tuple[Point, ...] = Field(min_length=3)
+
+
+class Polyline(_ObjectBase):
+    """Open chain of at least 2 points."""
+
+    kind: Literal["polyline"] = "polyline"
+    points: tuple[Point, ...] = Field(min_length=2)
+
+
+class Keypoint(BaseModel):
+    """One keypoint; ``visibility`` 0 = not labelled, 1 = occluded, 2 = visible (COCO)."""
+
+    model_config = _FROZEN
+
+    x: float
+    y: float
+    visibility: Literal[0, 1, 2] = 2
+
+
+class Keypoints(_ObjectBase):
+    """The points of one instance of the skeleton ``skeleton``, in skeleton order."""
+
+    kind: Literal["keypoints"] = "keypoints"
+    skeleton: str = Field(min_length=1)
+    points: tuple[Keypoint, ...] = Field(min_length=1)
+
+
+class CocoRle(BaseModel):
+    """COCO run-length encoding: ``size`` is ``(height, width)``; runs are column-major."""
+
+    model_config = _FROZEN
+
+    size: tuple[int, int]
+    counts: str | tuple[int, ...]
+
+
+class Mask(_ObjectBase):
+    """Pixel mask as COCO RLE."""
+
+    kind: Literal["mask"] = "mask"
+    rle: CocoRle
+
+
+class TextLine(_ObjectBase):
+    """An OCR text line: its polygon (>= 3 points, usually 4) and its transcription."""
+
+    kind: Literal["text_line"] = "text_line"
+    label: str = Field(default="text", min_length=1)
+    points: tuple[Point, ...] = Field(min_length=3)
+    transcription: str
+
+
+ImageObject = Annotated[
+    Box | RotatedBox | Polygon | Polyline | Keypoints | Mask | TextLine,
+    Field(discriminator="kind"),
+]
+
+
+class ImageAnnotation(BaseModel):
+    """All objects and image-level classes of one image."""
+
+    model_config = _FROZEN
+
+    type: Literal["image_annotation"] = "image_annotation"
+    schema_version: Literal[1] = 1
+    objects: tuple[ImageObject, ...] = ()
+    classes: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------------------------- label schema
+
+
+class AttributeSpec(BaseModel):
+    """One attribute a label's objects may (or must) carry."""
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    type: Literal["text", "number", "boolean", "select"]
+    values: tuple[str, ...] = ()
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _select_has_values(self) -> AttributeSpec:
+        if self.type == "select" and not self.values:
+            raise ValueError(f"select attribute {self.name!r} needs values")
+        return self
+
+
+class LabelSpec(BaseModel):
+    """One object class: which kinds of object it may be drawn as, and its attributes.
+
+    ``skeleton`` names the skeleton a ``keypoints`` object of this label must use;
+    ``transcription_required`` makes an empty ``text_line`` transcription an error.
+    """
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    kinds: tuple[ObjectKind, ...] = Field(min_length=1)
+    attributes: tuple[AttributeSpec, ...] = ()
+    skeleton: str | None = None
+    transcription_required: bool = True
+
+
+class Skeleton(BaseModel):
+    """Named keypoints and the edges between them (0-based indices into ``keypoints``)."""
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    keypoints: tuple[str, ...] = Field(min_length=1)
+    edges: tuple[tuple[int, int], ...] = ()
+
+    @model_validator(mode="after")
+    def _edges_in_range(self) -> Skeleton:
+        count = len(self.keypoints)
+        for i, (a, b) in enumerate(self.edges):
+            if not (0 <= a < count and 0 <= b < count) or a == b:
+                raise ValueError(f"skeleton {self.name!r} edge {i} ({a}, {b}) is not valid")
+        return self
+
+
+class ImageLabelSchema(BaseModel):
+    """The classes a project annotates: object labels, skeletons and image-level classes."""
+
+    model_config = _FROZEN
+
+    type: Literal["image_label_schema"] = "image_label_schema"
+    schema_version: Literal[1] = 1
+    labels: tuple[LabelSpec, ...] = ()
+    skeletons: tuple[Skeleton, ...] = ()
+    image_classes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ImageLabelSchema:
+        for what, names in (
+            ("label", [label.name for label in self.labels]),
+            ("skeleton", [s.name for s in self.skeletons]),
+            ("image class", list(self.image_classes)),
+        ):
+            if len(set(names)) != len(names):
+                raise ValueError(f"duplicate {what} names")
+        skeletons = {s.name for s in self.skeletons}
+        for label in self.labels:
+            if "keypoints" in label.kinds and label.skeleton is None:
+                raise ValueError(f"label {label.name!r} allows keypoints but names no skeleton")
+            if label.skeleton is not None and label.skeleton not in skeletons:
+                raise ValueError(f"label {label.name!r} names unknown skeleton {label.skeleton!r}")
+        return self
+
+    def label(self, name: str) -> LabelSpec | None:
+        """Return the label called ``name``, or None."""
+        return next((label for label in self.labels if label.name == name), None)
+
+    def skeleton(self, name: str) -> Skeleton | None:
+        """Return the skeleton called ``name``, or None."""
+        return next((s for s in self.skeletons if s.name == name), None)
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def rotated_box_corners(box: RotatedBox) -> list[Point]:
+    """Return the 4 corners of ``box``: top-left, top-right, bottom-right, bottom-left (unrotated).
+
+    Examples:
+        >>> [(round(x, 6), round(y, 6)) for x, y in rotated_box_corners(
+        ...     RotatedBox(label="a", cx=5, cy=5, w=4, h=2, angle_deg=90))]
+        [(6.0, 3.0), (6.0, 7.0), (4.0, 7.0), (4.0, 3.0)]
+    """
+    theta = math.radians(box.angle_deg)
+    cos, sin = math.cos(theta), math.sin(theta)
+    corners = []
+    for dx, dy in ((-box.w / 2, -box.h / 2), (box.w / 2, -box.h / 2),
+                   (box.w / 2, box.h / 2), (-box.w / 2, box.h / 2)):
+        corners.append((box.cx + dx * cos - dy * sin, box.cy + dx * sin + dy * cos))
+    return corners
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _points_outside(points: Any, width: int, height: int) -> str | None:
+    for j, (x, y) in enumerate(points):
+        if not (0 <= x <= width and 0 <= y <= height):
+            return f"point {j} ({_fmt(x)}, {_fmt(y)}) lies outside the {width}x{height} image"
+    return None
+
+
+def _check_geometry(obj: Any, width: int, height: int) -> list[str]:
+    """Geometry problems of one object, as ``field: message`` strings."""
+    if isinstance(obj, Box):
+        problems = []
+        if obj.x < 0 or obj.y < 0:
+            problems.append(f"x/y: top-left ({_fmt(obj.x)}, {_fmt(obj.y)}) is outside the image")
+        if obj.x + obj.w > width:
+            problems.append(f"w: right edge x+w={_fmt(obj.x + obj.w)} exceeds image width {width}")
+        if obj.y + obj.h > height:
+            problems.append(
+                f"h: bottom edge y+h={_fmt(obj.y + obj.h)} exceeds image height {height}"
+            )
+        return problems
+    if isinstance(obj, RotatedBox):
+        outside = _points_outside(rotated_box_corners(obj), width, height)
+        return [f"corners: {outside.replace('point', 'corner')}"] if outside else []
+    if isinstance(obj, Keypoints):
+        labelled = [(p.x, p.y) if p.visibility else (0.0, 0.0) for p in obj.points]
+        outside = _points_outside(labelled, width, height)
+        return [f"points: {outside.replace('point', 'keypoint')}"] if outside else []
+    if isinstance(obj, Mask):
+        if tuple(obj.rle.size) != (height, width):
+            return [f"rle.size: {list(obj.rle.size)} does not match the image [{height}, {width}]"]
+        return []
+    problems = []
+    outside = _points_outside(obj.points, width, height)
+    if outside:
+        problems.append(f"points: {outside}")
+    if isinstance(obj, Polygon | TextLine):
+        problems.extend(_polygon_problems(obj.points))
+    return problems
+
+
+def _polygon_problems(points: tuple[Point, ...]) -> list[str]:
+    from shapely.geometry import Polygon as ShapelyPolygon
+    from shapely.validation import explain_validity
+
+    ring = ShapelyPolygon(points)
+    if ring.area == 0:
+        return ["points: polygon has zero area (all points on one line)"]
+    if not ring.is_valid:
+        return [f"points: polygon is self-intersecting ({explain_validity(ring)})"]
+    return []
+
+
+def _check_attributes(obj: Any, spec: LabelSpec) -> list[str]:
+    problems = []
+    known = {a.name: a for a in spec.attributes}
+    for name in obj.attributes:
+        if name not in known:
+            problems.append(f"attributes.{name}: unknown attribute for label {spec.name!r}")
+    for attr in spec.attributes:
+        value = obj.attributes.get(attr.name)
+        if value is None:
+            if attr.required:
+                problems.append(f"attributes.{attr.name}: required attribute is missing")
+            continue
+        ok = {
+            "text": isinstance(value, str),
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+            "select": isinstance(value, str) and value in attr.values,
+        }[attr.type]
+        if not ok:
+            expected = f"one of {list(attr.values)}" if attr.type == "select" else attr.type
+            problems.append(f"attributes.{attr.name}: {value!r} is not {expected}")
+    return problems
+
+
+def _check_object(obj: Any, schema: ImageLabelSchema, width: int, height: int) -> list[str]:
+    spec = schema.label(obj.label)
+    if spec is None:
+        known = ", ".join(label.name for label in schema.labels) or "none"
+        return [f"label: unknown class {obj.label!r} (known: {known})"]
+    problems = []
+    if obj.kind not in spec.kinds:
+        problems.append(
+            f"kind: label {obj.label!r} may not be drawn as {obj.kind} "
+            f"(allowed: {', '.join(spec.kinds)})"
+        )
+    problems.extend(_check_geometry(obj, width, height))
+    problems.extend(_check_attributes(obj, spec))
+    if isinstance(obj, Keypoints):
+        problems.extend(_check_keypoints(obj, spec, schema))
+    if isinstance(obj, TextLine) and spec.transcription_required and not obj.transcription.strip():
+        problems.append(f"transcription: empty transcription (required for label {obj.label!r})")
+    return problems
+
+
+def _check_keypoints(obj: Keypoints, spec: LabelSpec, schema: ImageLabelSchema) -> list[str]:
+    if spec.skeleton is not None and obj.skeleton != spec.skeleton:
+        return [f"skeleton: {obj.skeleton!r} but label {obj.label!r} uses {spec.skeleton!r}"]
+    skeleton = schema.skeleton(obj.skeleton)
+    if skeleton is None:
+        return [f"skeleton: unknown skeleton {obj.skeleton!r}"]
+    if len(obj.points) != len(skeleton.keypoints):
+        return [
+            f"points: {len(obj.points)} keypoints but skeleton {skeleton.name!r} has "
+            f"{len(skeleton.keypoints)} ({', '.join(skeleton.keypoints)})"
+        ]
+    return []
+
+
+def validate_annotation(
+    annotation: ImageAnnotation, schema: ImageLabelSchema, width: int, height: int
+) -> list[str]:
+    """Check ``annotation`` against ``schema`` on a ``width`` x ``height`` image.
+
+    Structural rules (box sizes > 0, polygons with >= 3 points ...) are enforced by the pydantic
+    models themselves; this adds the rules that need the schema or the image size. Points on the
+    image border (``x == width``) are inside.
+
+    Args:
+        annotation: The annotation to check.
+        schema: The project's label schema.
+        width: Displayed image width in pixels.
+        height: Displayed image height in pixels.
+
+    Returns:
+        One message per problem, each starting with the field path, e.g.
+        ``objects[2].label: unknown class 'truck' (known: car, person)``; empty when valid.
+
+    Examples:
+        >>> schema = ImageLabelSchema(labels=[LabelSpec(name="car", kinds=("box",))])
+        >>> ann = ImageAnnotation(objects=[Box(label="car", x=90, y=0, w=20, h=10)])
+        >>> validate_annotation(ann, schema, 100, 100)
+        ['objects[0].w: right edge x+w=110 exceeds image width 100']
+    """
+    messages = []
+    for index, cls in enumerate(annotation.classes):
+        if cls not in schema.image_classes:
+            known = ", ".join(schema.image_classes) or "none"
+            messages.append(f"classes[{index}]: unknown image class {cls!r} (known: {known})")
+    for index, obj in enumerate(annotation.objects):
+        messages.extend(
+            f"objects[{index}].{problem}" for problem in _check_object(obj, schema, width, height)
+        )
+    return messages
