@@ -1,0 +1,42 @@
+"""Helpers shared by the image importers (internal)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from datamill.modalities.image.errors import AnnotationFileError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["IMAGE_SUFFIXES", "displayed_size", "read_head"]
+
+IMAGE_SUFFIXES: Final = frozenset(
+    {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
+)
+_SWAPPING: Final = frozenset({5, 6, 7, 8})
+
+
+def read_head(path: Path, size: int = 65536) -> str:
+    """The first ``size`` bytes of ``path`` as text (undecodable bytes replaced)."""
+    with path.open("rb") as fh:
+        return fh.read(size).decode("utf-8", errors="replace")
+
+
+def displayed_size(path: Path) -> tuple[int, int]:
+    """``(width, height)`` of the image as displayed (EXIF orientation applied); header only.
+
+    Raises:
+        AnnotationFileError: The image is missing or unreadable.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            orientation = image.getexif().get(0x0112, 1)
+    except (OSError, UnidentifiedImageError, ValueError) as err:
+        raise AnnotationFileError(
+            f"{path}: cannot read the image size ({err})", file=str(path)
+        ) from err
+    return (height, width) if orientation in _SWAPPING else (width, height)

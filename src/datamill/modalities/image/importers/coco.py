@@ -1,0 +1,155 @@
+"""COCO importer: instances JSON (boxes, polygons, RLE masks, keypoints) to image annotations.
+
+The JSON is read whole (the format is one document), checked, then images are yielded one by
+one in file order. Checks raise :class:`~datamill.modalities.image.errors.AnnotationFileError`
+naming the file and ``annotations[i]``: an ``image_id`` or ``category_id`` that no image or
+category has, a missing or non-positive ``bbox``, or an object the schema refuses.
+
+Each annotation becomes, first match wins: a :class:`~.schema.RotatedBox` when it carries
+``datamill_rotated_box``; a :class:`~.schema.TextLine` when it carries ``text``; a
+:class:`~.schema.Keypoints` when it has ``keypoints`` (skeleton = its ``skeleton`` or the
+category name); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; one
+:class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list; else a
+:class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
+when present. Image paths are ``file_name`` below ``image_root`` (default: the JSON's folder);
+absolute ``file_name`` values are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from pydantic import ValidationError
+
+from datamill.modalities.image.errors import AnnotationFileError
+from datamill.modalities.image.importers._common import read_head
+from datamill.modalities.image.schema import (
+    Box,
+    CocoRle,
+    ImageAnnotation,
+    Keypoint,
+    Keypoints,
+    Mask,
+    Polygon,
+    RotatedBox,
+    TextLine,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["CocoImporter"]
+
+_CANDIDATES: Final = ("annotations.json", "instances_default.json")
+_MIN_RING: Final = 6  # 3 points
+
+
+def _pairs(flat: list[float]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(flat[i]), float(flat[i + 1])) for i in range(0, len(flat) - 1, 2))
+
+
+def _objects(ann: dict[str, Any], label: str) -> list[Any]:
+    attributes = ann.get("attributes") or {}
+    if not isinstance(attributes, dict):
+        raise TypeError("attributes must be an object")
+    common: dict[str, Any] = {"label": label, "attributes": attributes}
+    segmentation = ann.get("segmentation")
+    if "datamill_rotated_box" in ann:
+        cx, cy, w, h, angle = ann["datamill_rotated_box"]
+        return [RotatedBox(cx=cx, cy=cy, w=w, h=h, angle_deg=angle, **common)]
+    if "text" in ann:
+        return [TextLine(points=_pairs(segmentation[0]), transcription=str(ann["text"]),
+                         **common)]
+    if ann.get("keypoints"):
+        flat = ann["keypoints"]
+        points = tuple(Keypoint(x=flat[i], y=flat[i + 1], visibility=int(flat[i + 2]))
+                       for i in range(0, len(flat) - 2, 3))
+        return [Keypoints(skeleton=str(ann.get("skeleton") or label), points=points, **common)]
+    if isinstance(segmentation, dict):
+        counts = segmentation["counts"]
+        return [Mask(rle=CocoRle(size=tuple(segmentation["size"]),
+                                 counts=counts if isinstance(counts, str) else tuple(counts)),
+                     **common)]
+    if isinstance(segmentation, list) and segmentation:
+        return [Polygon(points=_pairs(ring), **common) for ring in segmentation
+                if len(ring) >= _MIN_RING]
+    x, y, w, h = ann["bbox"]
+    return [Box(x=x, y=y, w=w, h=h, **common)]
+
+
+class CocoImporter:
+    """Reads COCO instances JSON (see the module docstring)."""
+
+    name: ClassVar[str] = "coco"
+
+    def _json_file(self, path: Path) -> Path | None:
+        if path.is_file():
+            return path if path.suffix.lower() == ".json" else None
+        for folder in (path, path / "annotations"):
+            for name in _CANDIDATES:
+                if (folder / name).is_file():
+                    return folder / name
+        return None
+
+    def detect(self, path: Path) -> float:
+        """1.0 when the JSON's head names images, annotations and categories; 0.0 otherwise."""
+        found = self._json_file(Path(path))
+        if found is None:
+            return 0.0
+        head = read_head(found)
+        keys = sum(f'"{key}"' in head for key in ("images", "annotations", "categories"))
+        return {3: 1.0, 2: 0.6}.get(keys, 0.0)
+
+    def iter_items(
+        self, path: Path, image_root: Path | None = None
+    ) -> Iterator[tuple[Path, ImageAnnotation]]:
+        """Yield ``(image path, annotation)`` per COCO image, in file order.
+
+        Raises:
+            AnnotationFileError: Not JSON, no COCO layout, dangling ids or invalid objects.
+        """
+        file = self._json_file(Path(path))
+        if file is None:
+            raise AnnotationFileError(f"{path}: no COCO annotations JSON found", file=str(path))
+        root = image_root or file.parent
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise AnnotationFileError(f"{file}: not valid JSON ({err})", file=str(file)) from err
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(key), list) for key in ("images", "annotations", "categories")
+        ):
+            raise AnnotationFileError(
+                f"{file}: needs lists 'images', 'annotations' and 'categories'", file=str(file))
+        categories = {c.get("id"): str(c.get("name")) for c in data["categories"]}
+        image_ids = {img.get("id") for img in data["images"]}
+        by_image: dict[Any, list[Any]] = defaultdict(list)
+        for index, ann in enumerate(data["annotations"]):
+            where = f"{file}: annotations[{index}] (id {ann.get('id')})"
+            if ann.get("image_id") not in image_ids:
+                raise AnnotationFileError(
+                    f"{where} refers to image id {ann.get('image_id')!r}, which is not in images",
+                    file=str(file), index=index)
+            label = categories.get(ann.get("category_id"))
+            if label is None:
+                raise AnnotationFileError(
+                    f"{where} refers to category id {ann.get('category_id')!r}, which is not in "
+                    "categories", file=str(file), index=index)
+            try:
+                by_image[ann["image_id"]].extend(_objects(ann, label))
+            except (ValidationError, KeyError, TypeError, ValueError, IndexError) as err:
+                raise AnnotationFileError(f"{where} is not a valid object: {err}",
+                                          file=str(file), index=index) from err
+        for position, image in enumerate(data["images"]):
+            file_name = image.get("file_name")
+            if not isinstance(file_name, str) or not file_name:
+                raise AnnotationFileError(f"{file}: images[{position}] has no file_name",
+                                          file=str(file), index=position)
+            image_path = Path(file_name) if Path(file_name).is_absolute() else root / file_name
+            yield image_path, ImageAnnotation(
+                objects=tuple(by_image.pop(image.get("id"), ())),
+                classes=tuple(image.get("classes") or ()),
+            )

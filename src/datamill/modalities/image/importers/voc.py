@@ -1,0 +1,118 @@
+"""Pascal VOC importer: ``Annotations/*.xml`` to image annotations (boxes).
+
+Files are read in name order, one at a time. Coordinates are VOC's 1-based inclusive pixel
+indices: ``x = xmin - 1``, ``y = ymin - 1``, ``w = xmax - xmin + 1``, ``h = ymax - ymin + 1``
+(the inverse of the exporter). ``pose`` other than ``Unspecified`` and the flags ``truncated``,
+``difficult`` and ``occluded`` when ``1`` become attributes (a ``0`` flag is the same as none),
+as do CVAT-style ``<attributes><attribute><name/><value/>`` entries (as text).
+
+The image path is ``JPEGImages/<filename>`` when that file exists, else ``<filename>`` next to
+the folder. Malformed XML (with its line and column), a root other than ``<annotation>``, or an
+object without ``name`` or a numeric ``bndbox`` raises
+:class:`~datamill.modalities.image.errors.AnnotationFileError` naming the file and object.
+
+XML is parsed with the standard library; its expat parser does not fetch external entities and
+refuses entity-expansion bombs.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+
+from datamill.modalities.image.errors import AnnotationFileError
+from datamill.modalities.image.importers._common import read_head
+from datamill.modalities.image.schema import Box, ImageAnnotation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["VocImporter"]
+
+_FLAGS = ("truncated", "difficult", "occluded")
+
+
+def _text(element: ET.Element, tag: str) -> str | None:
+    found = element.find(tag)
+    return found.text.strip() if found is not None and found.text is not None else None
+
+
+def _attributes(obj: ET.Element) -> dict[str, Any]:
+    attributes: dict[str, Any] = {}
+    pose = _text(obj, "pose")
+    if pose and pose != "Unspecified":
+        attributes["pose"] = pose
+    for flag in _FLAGS:
+        if _text(obj, flag) == "1":
+            attributes[flag] = True
+    for attribute in obj.findall("attributes/attribute"):
+        name = _text(attribute, "name")
+        if name:
+            attributes[name] = _text(attribute, "value") or ""
+    return attributes
+
+
+def _box(obj: ET.Element, where: str) -> Box:
+    label = _text(obj, "name")
+    if not label:
+        raise ValueError(f"{where} has no <name>")
+    corners = {}
+    for tag in ("xmin", "ymin", "xmax", "ymax"):
+        text = _text(obj, f"bndbox/{tag}")
+        try:
+            corners[tag] = float(text) if text is not None else math.nan
+        except ValueError:
+            corners[tag] = math.nan
+        if not math.isfinite(corners[tag]):
+            raise ValueError(f"{where} ({label!r}): bndbox/{tag} is missing or not a number")
+    try:
+        return Box(label=label, x=corners["xmin"] - 1, y=corners["ymin"] - 1,
+                   w=corners["xmax"] - corners["xmin"] + 1,
+                   h=corners["ymax"] - corners["ymin"] + 1, attributes=_attributes(obj))
+    except ValidationError as err:
+        raise ValueError(f"{where} ({label!r}): xmax/ymax must not be below xmin/ymin") from err
+
+
+class VocImporter:
+    """Reads Pascal VOC XML (see the module docstring)."""
+
+    name: ClassVar[str] = "voc"
+
+    def detect(self, path: Path) -> float:
+        """0.9 when ``Annotations/`` holds an XML file whose head has ``<annotation``."""
+        folder = Path(path) / "Annotations"
+        first = next(folder.glob("*.xml"), None) if folder.is_dir() else None
+        return 0.9 if first is not None and "<annotation" in read_head(first, 4096) else 0.0
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, ImageAnnotation]]:
+        """Yield ``(image path, annotation)`` per XML file, in name order.
+
+        Raises:
+            AnnotationFileError: Malformed XML or objects (see the module docstring).
+        """
+        root_dir = Path(path)
+        for file in sorted((root_dir / "Annotations").glob("*.xml")):
+            try:
+                root = ET.parse(file).getroot()  # noqa: S314 - expat: no external entities
+            except ET.ParseError as err:
+                line, column = err.position
+                raise AnnotationFileError(
+                    f"{file}: malformed XML at line {line}, column {column} ({err})",
+                    file=str(file), line=line) from err
+            if root.tag != "annotation":
+                raise AnnotationFileError(f"{file}: root element is <{root.tag}>, not "
+                                          "<annotation>", file=str(file))
+            objects = []
+            for index, obj in enumerate(root.findall("object")):
+                try:
+                    objects.append(_box(obj, f"{file}: object {index}"))
+                except ValueError as err:
+                    raise AnnotationFileError(str(err), file=str(file), object=index) from err
+            filename = _text(root, "filename") or f"{file.stem}.jpg"
+            image = root_dir / "JPEGImages" / filename
+            yield (image if image.exists() else root_dir / filename), ImageAnnotation(
+                objects=tuple(objects))

@@ -1,0 +1,135 @@
+"""YOLO importer: ``data.yaml`` + ``images/`` + ``labels/*.txt`` to image annotations.
+
+``names`` in ``data.yaml`` is a list or a mapping from class index to name. Images are those
+under the ``train`` folder of ``data.yaml`` (default ``images``), in name order; the labels of
+``images/a.jpg`` are ``labels/a.txt`` (missing file: no objects). Image sizes are read from the
+image headers (displayed size, EXIF orientation applied) to turn normalised coordinates into
+pixels.
+
+Each non-blank line is ``class cx cy w h`` (a :class:`~.schema.Box`) or ``class x1 y1 x2 y2 ...``
+with at least 3 points (a :class:`~.schema.Polygon`). Any other field count, a class index that
+is not an integer or not in ``names``, a coordinate that is not a number or is outside [0, 1],
+or a non-positive width or height raises
+:class:`~datamill.modalities.image.errors.AnnotationFileError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import yaml
+
+from datamill.modalities.image.errors import AnnotationFileError
+from datamill.modalities.image.importers._common import IMAGE_SUFFIXES, displayed_size
+from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["YoloImporter"]
+
+_YAML_NAMES: Final = ("data.yaml", "dataset.yaml")
+_BOX_FIELDS: Final = 5
+_MIN_POLYGON_FIELDS: Final = 7
+
+
+def _names(data: Any, file: Path) -> list[str]:
+    names = data.get("names") if isinstance(data, dict) else None
+    if isinstance(names, list):
+        return [str(n) for n in names]
+    if isinstance(names, dict) and all(isinstance(k, int) for k in names):
+        if sorted(names) != list(range(len(names))):
+            raise AnnotationFileError(f"{file}: names keys must be 0..{len(names) - 1}",
+                                      file=str(file))
+        return [str(names[k]) for k in range(len(names))]
+    raise AnnotationFileError(f"{file}: 'names' must be a list or an index -> name mapping",
+                              file=str(file))
+
+
+def _parse_line(fields: list[str], names: list[str], where: str,
+                size: tuple[int, int]) -> Box | Polygon:
+    count = len(fields)
+    if count != _BOX_FIELDS and (count < _MIN_POLYGON_FIELDS or count % 2 == 0):
+        raise ValueError(
+            f"{where}: expected 5 fields (class cx cy w h) or an odd count of at least 7 "
+            f"(class x1 y1 x2 y2 x3 y3 ...), got {count}")
+    try:
+        class_id = int(fields[0])
+    except ValueError:
+        raise ValueError(f"{where}: class index {fields[0]!r} is not an integer") from None
+    if not 0 <= class_id < len(names):
+        raise ValueError(f"{where}: class index {class_id} is not in names (0..{len(names) - 1})")
+    values = []
+    for position, text in enumerate(fields[1:], start=2):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{where}: field {position} {text!r} is not a number") from None
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise ValueError(f"{where}: field {position} = {text} is outside [0, 1] "
+                             "(coordinates are normalised by the image size)")
+        values.append(value)
+    width, height = size
+    if count == _BOX_FIELDS:
+        cx, cy, w, h = values
+        if w <= 0 or h <= 0:
+            raise ValueError(f"{where}: box width and height must be > 0")
+        return Box(label=names[class_id], x=(cx - w / 2) * width, y=(cy - h / 2) * height,
+                   w=w * width, h=h * height)
+    points = tuple((values[i] * width, values[i + 1] * height) for i in range(0, len(values), 2))
+    return Polygon(label=names[class_id], points=points)
+
+
+class YoloImporter:
+    """Reads a YOLO detection or segmentation dataset (see the module docstring)."""
+
+    name: ClassVar[str] = "yolo"
+
+    def _yaml(self, path: Path) -> Path | None:
+        return next((path / n for n in _YAML_NAMES if (path / n).is_file()), None)
+
+    def detect(self, path: Path) -> float:
+        """0.9 with ``data.yaml`` and a ``labels/`` folder, 0.4 with ``labels/*.txt`` only."""
+        path = Path(path)
+        if not path.is_dir() or not (path / "labels").is_dir():
+            return 0.0
+        if self._yaml(path) is not None:
+            return 0.9
+        return 0.4 if next((path / "labels").glob("*.txt"), None) is not None else 0.0
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, ImageAnnotation]]:
+        """Yield ``(image path, annotation)`` per image, in name order.
+
+        Raises:
+            AnnotationFileError: No ``data.yaml``, bad ``names``, or a malformed label line.
+        """
+        path = Path(path)
+        yaml_file = self._yaml(path)
+        if yaml_file is None:
+            raise AnnotationFileError(f"{path}: no data.yaml", file=str(path))
+        try:
+            data = yaml.safe_load(yaml_file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as err:
+            raise AnnotationFileError(f"{yaml_file}: not valid YAML ({err})",
+                                      file=str(yaml_file)) from err
+        names = _names(data, yaml_file)
+        images_dir = path / str(data.get("train") or "images")
+        for image in sorted(p for p in images_dir.iterdir()
+                            if p.suffix.lower() in IMAGE_SUFFIXES):
+            label_file = path / "labels" / f"{image.stem}.txt"
+            objects: list[Box | Polygon] = []
+            if label_file.is_file():
+                size = displayed_size(image)
+                text = label_file.read_text(encoding="utf-8")
+                for number, line in enumerate(text.splitlines(), start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        objects.append(_parse_line(line.split(), names,
+                                                   f"{label_file} line {number}", size))
+                    except ValueError as err:
+                        raise AnnotationFileError(str(err), file=str(label_file),
+                                                  line=number) from err
+            yield image, ImageAnnotation(objects=tuple(objects))
