@@ -351,7 +351,7 @@ def _polygon_problems(points: tuple[Point, ...]) -> list[str]:
     from shapely.validation import explain_validity
 
     ring = ShapelyPolygon(points)
-    if ring.area == 0:
+    if ring.convex_hull.area == 0:
         return ["points: polygon has zero area (all points on one line)"]
     if not ring.is_valid:
         return [f"points: polygon is self-intersecting ({explain_validity(ring)})"]
