@@ -19,7 +19,7 @@ unique and symmetric in the two sides.
 * **Keypoint accuracy** (:func:`score_keypoints`): similarity is COCO's object keypoint
   similarity, ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
   labelled in the reference (visibility > 0), with ``s^2`` the area of the reference's labelled
-  keypoints' bounding box (at least 1 pixel^2) and ``k_i = 2 sigma_i``. A hypothesis keypoint
+  keypoints' bounding box (each side at least 1 pixel) and ``k_i = 2 sigma_i``. A hypothesis keypoint
   with visibility 0 counts as missing (contributes 0). ``accuracy`` = sum of matched OKS /
   max(reference, hypothesis) instances. Not symmetric: the reference defines the scale and
   which keypoints count.
@@ -247,7 +247,7 @@ def _oks(ref: Keypoints, hyp: Keypoints, sigmas: Sequence[float]) -> float:
         return 0.0
     xs = [p.x for _, p in labelled]
     ys = [p.y for _, p in labelled]
-    area = max((max(xs) - min(xs)) * (max(ys) - min(ys)), 1.0)
+    area = max(max(xs) - min(xs), 1.0) * max(max(ys) - min(ys), 1.0)
     total = 0.0
     for i, p in labelled:
         q = hyp.points[i]
