@@ -336,6 +336,14 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[str]:
     if isinstance(obj, Mask):
         if tuple(obj.rle.size) != (height, width):
             return [f"rle.size: {list(obj.rle.size)} does not match the image [{height}, {width}]"]
+        from datamill.modalities.image._rle import rle_counts
+
+        try:
+            covered = sum(rle_counts(obj.rle.counts))
+        except ValueError as err:
+            return [f"rle.counts: {err}"]
+        if covered != width * height:
+            return [f"rle.counts: runs cover {covered} pixels, the image has {width * height}"]
         return []
     problems = []
     outside = _points_outside(obj.points, width, height)

@@ -15,7 +15,8 @@ Polygon        ``segmentation`` ``[[x1, y1, x2, y2, ...]]``; ``area`` by the sho
 Mask           ``segmentation`` = the RLE (``size``, ``counts``) as given; ``area``/``bbox``
                from the runs
 Keypoints      ``keypoints`` ``[x, y, v, ...]``, ``num_keypoints``, ``skeleton`` (its name);
-               ``bbox`` bounds the labelled points; the category carries ``keypoints`` names
+               ``bbox`` bounds the labelled points (each side at least 1 pixel, so that
+               evaluation can match it); the category carries ``keypoints`` names
                and 1-based ``skeleton`` edges when a label schema is given
 TextLine       as a polygon, plus ``text`` (the transcription)
 Polyline       not representable (error, or skipped with ``on_unsupported="skip"``)
@@ -112,7 +113,7 @@ def _object_record(obj: Any) -> dict[str, Any] | None:
         labelled = [p for p in obj.points if p.visibility > 0]
         xs = [p.x for p in labelled] or [0.0]
         ys = [p.y for p in labelled] or [0.0]
-        bbox = [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+        bbox = [min(xs), min(ys), max(max(xs) - min(xs), 1.0), max(max(ys) - min(ys), 1.0)]
         return {
             "keypoints": [v for p in obj.points for v in (p.x, p.y, p.visibility)],
             "num_keypoints": len(labelled),

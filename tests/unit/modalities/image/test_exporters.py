@@ -1,0 +1,249 @@
+"""Image exporters: golden output, the ecosystem's readers, manifests, streaming, errors.
+
+Golden files live in ``tests/golden/image/<format>/`` and are compared after normalisation
+(image sha256 values replaced by ``<sha256:ID>``; COCO JSON re-dumped with sorted keys and
+floats rounded to 6 decimals). Update them
+with::
+
+    DATAMILL_UPDATE_GOLDEN=1 python -m pytest tests/unit/modalities/image/test_exporters.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tracemalloc
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.image.exporters._common import sha256_file
+from datamill.modalities.image.exporters.coco import CocoExporter
+from datamill.modalities.image.exporters.paddleocr import (
+    PaddleOcrDetExporter,
+    PaddleOcrRecExporter,
+)
+from datamill.modalities.image.exporters.voc import VocExporter
+from datamill.modalities.image.exporters.yolo import YoloExporter
+from datamill.modalities.image.item import ImageExportItem
+from datamill.modalities.image.schema import Box, ImageAnnotation, Polyline
+from tests.unit.modalities.image._cases import SCHEMA, three_items
+
+GOLDEN = Path(__file__).resolve().parents[3] / "golden" / "image"
+UPDATE_GOLDEN = os.environ.get("DATAMILL_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def items(tmp_path: Path) -> list[ImageExportItem]:
+    return three_items(tmp_path / "src")
+
+
+def _normalise(text: str, items: list[ImageExportItem]) -> str:
+    for item in items:
+        text = text.replace(item.sha256, f"<sha256:{item.id}>")
+    return text
+
+
+def _compare_golden(fmt: str, rel: str, actual: str) -> None:
+    golden = GOLDEN / fmt / rel
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.is_file(), f"missing golden file {golden}; run with DATAMILL_UPDATE_GOLDEN=1"
+    assert actual == golden.read_text(encoding="utf-8"), f"{fmt}/{rel} differs from golden"
+
+
+def _check_manifest(manifest, out_dir: Path, fmt: str, count: int) -> None:
+    assert manifest.format == fmt and manifest.items == count
+    on_disk = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+    assert set(manifest.files) == on_disk
+    for rel, digest in manifest.files.items():
+        assert sha256_file(out_dir / rel) == digest, rel
+
+
+# ----------------------------------------------------------------------------- COCO
+
+
+def test_coco_golden_and_pycocotools(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    out = tmp_path / "coco"
+    manifest = CocoExporter(SCHEMA, copy_images=True, on_unsupported="skip").export(items, out)
+    _check_manifest(manifest, out, "coco", 3)
+    data = json.loads((out / "annotations.json").read_text(encoding="utf-8"),
+                      parse_float=lambda text: round(float(text), 6))  # libm last-digit noise
+    _compare_golden("coco", "annotations.json",
+                    _normalise(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False),
+                               items) + "\n")
+
+    coco = COCO(str(out / "annotations.json"))
+    assert len(coco.getImgIds()) == 3
+    assert [c["name"] for c in coco.loadCats(coco.getCatIds())] == [
+        "car", "person", "lane", "road", "text"]
+    assert coco.loadCats([2])[0]["keypoints"] == ["head", "hip", "foot"]
+    assert coco.loadCats([2])[0]["skeleton"] == [[1, 2], [2, 3]]
+    mask_ann = next(a for a in coco.dataset["annotations"] if a["category_id"] == 4)
+    assert int(coco.annToMask(mask_ann).sum()) == mask_ann["area"] == 30
+    from pycocotools import mask as mask_utils
+    assert list(mask_utils.toBbox(coco.annToRLE(mask_ann))) == mask_ann["bbox"]
+
+    results = [{"image_id": a["image_id"], "category_id": a["category_id"], "bbox": a["bbox"],
+                "score": 1.0} for a in coco.dataset["annotations"]]
+    evaluator = COCOeval(coco, coco.loadRes(results), "bbox")
+    evaluator.evaluate()
+    evaluator.accumulate()
+    evaluator.summarize()
+    assert evaluator.stats[0] == pytest.approx(1.0)
+
+
+def test_coco_polyline_is_an_error_by_default(tmp_path: Path,
+                                              items: list[ImageExportItem]) -> None:
+    with pytest.raises(InvalidInput, match=r"item 'street-001' objects\[4\]: COCO cannot "
+                                           r"represent a polyline object"):
+        CocoExporter(SCHEMA).export(items, tmp_path / "coco")
+    assert not (tmp_path / "coco" / ".annotations.partial").exists()
+
+
+def test_coco_streams_a_generator(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    base = items[0]
+    boxes = tuple(Box(label=f"c{i % 3}", x=i % 50, y=1, w=5, h=5) for i in range(10))
+
+    def generate(n: int) -> Iterator[ImageExportItem]:
+        for i in range(n):
+            yield ImageExportItem(id=f"img{i}", image_path=base.image_path, sha256=base.sha256,
+                                  width=64, height=48, annotation=ImageAnnotation(objects=boxes))
+
+    tracemalloc.start()
+    manifest = CocoExporter().export(generate(2000), tmp_path / "big")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert manifest.items == 2000
+    data = json.loads((tmp_path / "big" / "annotations.json").read_text(encoding="utf-8"))
+    assert len(data["annotations"]) == 20_000
+    assert [c["name"] for c in data["categories"]] == ["c0", "c1", "c2"]
+    assert peak < 5 * 2**20, f"peak {peak} bytes: the export is not streaming"
+
+
+# ----------------------------------------------------------------------------- YOLO
+
+
+def test_yolo_golden_and_supervision(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    import supervision as sv
+
+    out = tmp_path / "yolo"
+    manifest = YoloExporter(SCHEMA, on_unsupported="skip").export(items, out)
+    _check_manifest(manifest, out, "yolo", 3)
+    for rel in ("data.yaml", "labels/street-001.txt", "labels/portrait-002.txt",
+                "labels/receipt-003.txt"):
+        _compare_golden("yolo", rel, (out / rel).read_text(encoding="utf-8"))
+
+    dataset = sv.DetectionDataset.from_yolo(
+        images_directory_path=str(out / "images"), annotations_directory_path=str(out / "labels"),
+        data_yaml_path=str(out / "data.yaml"))
+    assert dataset.classes == ["car", "person", "lane", "road", "text"]
+    by_name = {Path(path).stem: det for path, _, det in dataset}
+    street = by_name["street-001"]
+    assert street.class_id.tolist() == [0, 1]
+    np.testing.assert_allclose(street.xyxy, [[2, 10.5, 22, 22.75], [40, 5, 48, 35]], atol=1e-3)
+    assert len(by_name["receipt-003"]) == 0
+
+
+def test_yolo_segment_writes_polygons(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    out = tmp_path / "yolo"
+    YoloExporter(SCHEMA, task="segment", on_unsupported="skip").export(items, out)
+    lines = (out / "labels" / "street-001.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[2] == "0 0.468750 0.625000 0.781250 0.625000 0.781250 0.833333 0.468750 0.875000"
+    assert len(lines[0].split()) == 9  # a box as 4 corners
+
+
+# ----------------------------------------------------------------------------- Pascal VOC
+
+
+def test_voc_golden_elementtree_and_supervision(tmp_path: Path,
+                                                items: list[ImageExportItem]) -> None:
+    import supervision as sv
+
+    out = tmp_path / "voc"
+    manifest = VocExporter(copy_images=True, on_unsupported="skip").export(items, out)
+    _check_manifest(manifest, out, "voc", 3)
+    for rel in ("Annotations/street-001.xml", "Annotations/portrait-002.xml",
+                "Annotations/receipt-003.xml", "ImageSets/Main/default.txt"):
+        _compare_golden("voc", rel, (out / rel).read_text(encoding="utf-8"))
+
+    root = ET.parse(out / "Annotations" / "street-001.xml").getroot()
+    assert root.findtext("filename") == "street-001.jpg"
+    assert (root.findtext("size/width"), root.findtext("size/height")) == ("64", "48")
+    objects = root.findall("object")
+    assert [o.findtext("name") for o in objects] == ["car", "person"]
+    box = [float(objects[0].findtext(f"bndbox/{t}")) for t in ("xmin", "ymin", "xmax", "ymax")]
+    assert box == [3, 11.5, 22, 22.75]
+    assert objects[1].findtext("difficult") == "1"
+    assert objects[0].findtext("attributes/attribute/value") == "red"
+
+    dataset = sv.DetectionDataset.from_pascal_voc(
+        images_directory_path=str(out / "JPEGImages"),
+        annotations_directory_path=str(out / "Annotations"))
+    by_name = {Path(path).stem: det for path, _, det in dataset}
+    np.testing.assert_allclose(by_name["street-001"].xyxy,
+                               [[2, 10.5, 22, 22.75], [40, 5, 48, 35]], atol=1e-3)
+
+
+# ----------------------------------------------------------------------------- PaddleOCR
+
+
+def test_paddleocr_det_and_rec(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    det_out, rec_out = tmp_path / "det", tmp_path / "rec"
+    det = PaddleOcrDetExporter(on_unsupported="skip").export(items, det_out)
+    _check_manifest(det, det_out, "paddleocr_det", 3)
+    _compare_golden("paddleocr", "Label.txt", (det_out / "Label.txt").read_text(encoding="utf-8"))
+    path, entries = (det_out / "Label.txt").read_text(encoding="utf-8").splitlines()[2].split("\t")
+    assert path == "images/receipt-003.png"
+    assert [e["transcription"] for e in json.loads(entries)] == ["Total 12,50", "Merci ü", "###"]
+
+    receipt = [items[2]]
+    rec = PaddleOcrRecExporter().export(receipt, rec_out)
+    _check_manifest(rec, rec_out, "paddleocr_rec", 1)
+    _compare_golden("paddleocr", "rec_gt.txt",
+                    (rec_out / "rec_gt.txt").read_text(encoding="utf-8"))
+    with Image.open(rec_out / "crop_img" / "receipt-003_crop_0.png") as crop:
+        assert crop.size == (56, 12)
+    with Image.open(items[2].image_path) as original:
+        expected = np.asarray(original.convert("RGB"))[4:16, 4:60]
+    with Image.open(rec_out / "crop_img" / "receipt-003_crop_0.png") as crop:
+        assert np.abs(np.asarray(crop).astype(int) - expected.astype(int)).mean() < 1.0
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize("exporter", [CocoExporter(), YoloExporter(), VocExporter(),
+                                      PaddleOcrDetExporter()], ids=lambda e: e.name)
+def test_duplicate_and_unsafe_ids(tmp_path: Path, items: list[ImageExportItem], exporter) -> None:
+    plain = ImageExportItem(id="a", image_path=items[0].image_path, sha256=items[0].sha256,
+                            width=64, height=48, annotation=ImageAnnotation())
+    with pytest.raises(InvalidInput, match="duplicate item id 'a'"):
+        exporter.export([plain, plain], tmp_path / "dup")
+    bad = ImageExportItem(id="../x", image_path=items[0].image_path, sha256=items[0].sha256,
+                          width=64, height=48, annotation=ImageAnnotation())
+    with pytest.raises(InvalidInput, match="path separators"):
+        exporter.export([bad], tmp_path / "bad")
+
+
+def test_label_outside_schema_and_unsupported_kind(tmp_path: Path,
+                                                   items: list[ImageExportItem]) -> None:
+    item = ImageExportItem(id="x", image_path=items[0].image_path, sha256=items[0].sha256,
+                           width=64, height=48, annotation=ImageAnnotation(
+                               objects=(Box(label="tree", x=0, y=0, w=1, h=1),)))
+    with pytest.raises(InvalidInput, match=r"objects\[0\]: label 'tree' is not in the label"):
+        YoloExporter(SCHEMA).export([item], tmp_path / "y")
+    line = ImageExportItem(id="x", image_path=items[0].image_path, sha256=items[0].sha256,
+                           width=64, height=48, annotation=ImageAnnotation(
+                               objects=(Polyline(label="lane", points=((0, 0), (1, 1))),)))
+    with pytest.raises(InvalidInput, match="Pascal VOC cannot represent a polyline"):
+        VocExporter().export([line], tmp_path / "v")
