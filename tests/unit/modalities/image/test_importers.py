@@ -1,0 +1,209 @@
+"""Image importers: detect, export -> import round trips, errors naming file and row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from datamill.modalities.image.errors import AnnotationFileError
+from datamill.modalities.image.exporters.coco import CocoExporter
+from datamill.modalities.image.exporters.voc import VocExporter
+from datamill.modalities.image.exporters.yolo import YoloExporter
+from datamill.modalities.image.importers.coco import CocoImporter
+from datamill.modalities.image.importers.voc import VocImporter
+from datamill.modalities.image.importers.yolo import YoloImporter
+from datamill.modalities.image.item import ImageExportItem
+from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon, Polyline
+from tests.unit.modalities.image._cases import SCHEMA, three_items
+
+
+@pytest.fixture
+def items(tmp_path: Path) -> list[ImageExportItem]:
+    return three_items(tmp_path / "src")
+
+
+def _without_polylines(ann: ImageAnnotation) -> ImageAnnotation:
+    return ann.model_copy(update={"objects": tuple(o for o in ann.objects
+                                                   if not isinstance(o, Polyline))})
+
+
+def _boxes(ann: ImageAnnotation, kinds=(Box,)) -> ImageAnnotation:
+    return ImageAnnotation(objects=tuple(o for o in ann.objects if isinstance(o, kinds)))
+
+
+def _assert_close(actual: ImageAnnotation, expected: ImageAnnotation, tol: float = 1e-3) -> None:
+    assert len(actual.objects) == len(expected.objects)
+    for got, want in zip(actual.objects, expected.objects, strict=True):
+        assert (got.kind, got.label) == (want.kind, want.label)
+        g, w = got.model_dump(), want.model_dump()
+        if isinstance(want, Box):
+            assert [g[k] for k in "xywh"] == pytest.approx([w[k] for k in "xywh"], abs=tol)
+        else:
+            assert [c for p in g["points"] for c in p] == pytest.approx(
+                [c for p in w["points"] for c in p], abs=tol)
+
+
+def test_detect_each_format_and_only_its_own(tmp_path: Path,
+                                             items: list[ImageExportItem]) -> None:
+    CocoExporter(SCHEMA, copy_images=True, on_unsupported="skip").export(items, tmp_path / "c")
+    YoloExporter(SCHEMA, on_unsupported="skip").export(items, tmp_path / "y")
+    VocExporter(copy_images=True, on_unsupported="skip").export(items, tmp_path / "v")
+    importers = [CocoImporter(), YoloImporter(), VocImporter()]
+    scores = {(imp.name, folder): imp.detect(tmp_path / folder)
+              for imp in importers for folder in "cyv"}
+    assert scores == {
+        ("coco", "c"): 1.0, ("coco", "y"): 0.0, ("coco", "v"): 0.0,
+        ("yolo", "c"): 0.0, ("yolo", "y"): 0.9, ("yolo", "v"): 0.0,
+        ("voc", "c"): 0.0, ("voc", "y"): 0.0, ("voc", "v"): 0.9,
+    }
+    assert CocoImporter().detect(tmp_path / "c" / "annotations.json") == 1.0
+    assert CocoImporter().detect(tmp_path / "missing") == 0.0
+
+
+def test_coco_round_trip_is_exact(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    CocoExporter(SCHEMA, copy_images=True, on_unsupported="skip").export(items, tmp_path / "c")
+    imported = list(CocoImporter().iter_items(tmp_path / "c"))
+    assert [p.name for p, _ in imported] == ["street-001.jpg", "portrait-002.png",
+                                             "receipt-003.png"]
+    assert all(p.is_file() for p, _ in imported)
+    assert [ann for _, ann in imported] == [_without_polylines(i.annotation) for i in items]
+
+
+def test_yolo_round_trip(tmp_path: Path, items: list[ImageExportItem]) -> None:
+    YoloExporter(SCHEMA, on_unsupported="skip").export(items, tmp_path / "y")
+    imported = dict((p.stem, ann) for p, ann in YoloImporter().iter_items(tmp_path / "y"))
+    for item in items:
+        expected = _boxes(item.annotation).model_copy(update={"objects": tuple(
+            o.model_copy(update={"attributes": {}}) for o in _boxes(item.annotation).objects)})
+        _assert_close(imported[item.id], expected)
+    YoloExporter(SCHEMA, task="segment", on_unsupported="skip").export(items, tmp_path / "s")
+    street = dict((p.stem, a) for p, a in YoloImporter().iter_items(tmp_path / "s"))["street-001"]
+    assert [o.kind for o in street.objects] == ["polygon"] * 3
+    _assert_close(ImageAnnotation(objects=(street.objects[2],)),
+                  _boxes(items[0].annotation, (Polygon,)))
+
+
+def test_voc_round_trip_keeps_boxes_and_attributes(tmp_path: Path,
+                                                   items: list[ImageExportItem]) -> None:
+    VocExporter(copy_images=True, on_unsupported="skip").export(items, tmp_path / "v")
+    imported = dict((p.stem, (p, ann)) for p, ann in VocImporter().iter_items(tmp_path / "v"))
+    for item in items:
+        path, ann = imported[item.id]
+        assert path == tmp_path / "v" / "JPEGImages" / f"{item.id}{item.image_path.suffix}"
+        assert ann == _boxes(item.annotation)
+
+
+# ----------------------------------------------------------------------------- COCO errors
+
+
+def _coco(tmp_path: Path, **overrides) -> Path:
+    data = {"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+            "categories": [{"id": 1, "name": "car"}],
+            "annotations": [{"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 2, 2]}]}
+    data.update(overrides)
+    path = tmp_path / "annotations.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("annotation", "message"),
+    [
+        ({"id": 7, "image_id": 9, "category_id": 1, "bbox": [0, 0, 2, 2]},
+         r"annotations\[0\] \(id 7\) refers to image id 9, which is not in images"),
+        ({"id": 7, "image_id": 1, "category_id": 5, "bbox": [0, 0, 2, 2]},
+         r"annotations\[0\] \(id 7\) refers to category id 5, which is not in categories"),
+        ({"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 0, 2]},
+         r"annotations\[0\] \(id 7\) is not a valid object"),
+        ({"id": 7, "image_id": 1, "category_id": 1},
+         r"annotations\[0\] \(id 7\) is not a valid object: 'bbox'"),
+    ],
+    ids=["dangling-image", "dangling-category", "zero-width", "no-bbox"],
+)
+def test_coco_errors_name_file_and_annotation(tmp_path: Path, annotation: dict,
+                                              message: str) -> None:
+    path = _coco(tmp_path, annotations=[annotation])
+    with pytest.raises(AnnotationFileError, match=message) as err:
+        list(CocoImporter().iter_items(path))
+    assert err.value.details == {"file": str(path), "index": 0}
+    assert str(err.value).startswith(str(path))
+
+
+def test_coco_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.json"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(AnnotationFileError, match="not valid JSON"):
+        list(CocoImporter().iter_items(tmp_path))
+
+
+# ----------------------------------------------------------------------------- YOLO errors
+
+
+def _yolo(tmp_path: Path, line: str) -> Path:
+    image = three_items(tmp_path / "src")[0].image_path
+    YoloExporter(SCHEMA).export([ImageExportItem(id="a", image_path=image, sha256="0" * 64,
+                                                 width=64, height=48,
+                                                 annotation=ImageAnnotation())], tmp_path / "y")
+    (tmp_path / "y" / "labels" / "a.txt").write_text(f"0 0.5 0.5 0.1 0.1\n\n{line}\n",
+                                                     encoding="utf-8")
+    return tmp_path / "y"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("0 0.5 0.5 0.1", "expected 5 fields (class cx cy w h) or an odd count of at least 7 "
+                          "(class x1 y1 x2 y2 x3 y3 ...), got 4"),
+        ("0 0.5 0.5 0.1 0.1 0.9", "got 6"),
+        ("0 0.5 1.5 0.1 0.1", "field 3 = 1.5 is outside [0, 1]"),
+        ("0 0.5 0.5 -0.1 0.1", "field 4 = -0.1 is outside [0, 1]"),
+        ("9 0.5 0.5 0.1 0.1", "class index 9 is not in names (0..4)"),
+        ("car 0.5 0.5 0.1 0.1", "class index 'car' is not an integer"),
+        ("0 0.5 0.5 x 0.1", "field 4 'x' is not a number"),
+        ("0 0.5 0.5 0 0.1", "box width and height must be > 0"),
+    ],
+    ids=["4-fields", "6-fields", "y-range", "negative-w", "class-range", "class-text", "nan",
+         "zero-w"],
+)
+def test_yolo_errors_name_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    root = _yolo(tmp_path, line)
+    with pytest.raises(AnnotationFileError) as err:
+        list(YoloImporter().iter_items(root))
+    label_file = root / "labels" / "a.txt"
+    assert str(err.value).startswith(f"{label_file} line 3: ")
+    assert message in str(err.value)
+    assert err.value.details == {"file": str(label_file), "line": 3}
+
+
+# ----------------------------------------------------------------------------- VOC errors
+
+
+@pytest.mark.parametrize(
+    ("xml", "message", "details"),
+    [
+        ("<annotation><object><name>car</name>", "malformed XML at line 1, column 36",
+         {"line": 1}),
+        ("<doc/>", "root element is <doc>, not <annotation>", {}),
+        ("<annotation><object><name>car</name><bndbox><xmin>1</xmin><ymin>1</ymin>"
+         "<xmax>5</xmax></bndbox></object></annotation>",
+         "object 0 ('car'): bndbox/ymax is missing or not a number", {"object": 0}),
+        ("<annotation><object><bndbox/></object></annotation>", "object 0 has no <name>",
+         {"object": 0}),
+        ("<annotation><object><name>car</name><bndbox><xmin>9</xmin><ymin>1</ymin>"
+         "<xmax>5</xmax><ymax>5</ymax></bndbox></object></annotation>",
+         "object 0 ('car'): xmax/ymax must not be below xmin/ymin", {"object": 0}),
+    ],
+    ids=["malformed", "wrong-root", "missing-coordinate", "no-name", "reversed"],
+)
+def test_voc_errors_name_file_and_object(tmp_path: Path, xml: str, message: str,
+                                         details: dict) -> None:
+    (tmp_path / "Annotations").mkdir()
+    file = tmp_path / "Annotations" / "a.xml"
+    file.write_text(xml, encoding="utf-8")
+    with pytest.raises(AnnotationFileError) as err:
+        list(VocImporter().iter_items(tmp_path))
+    assert message in str(err.value)
+    assert str(err.value).startswith(str(file))
+    assert err.value.details == {"file": str(file), **details}
