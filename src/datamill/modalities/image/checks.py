@@ -1,7 +1,8 @@
 """Probe and automatic checks for collected images.
 
 Every file is decoded once (Pillow); every measurement is made on its 8-bit **luminance**
-(ITU-R 601 luma, Pillow's ``convert("L")``), so colour, greyscale, CMYK, 16-bit and paletted
+(ITU-R 601 luma: Pillow's ``convert("L")``, or for RGB JPEGs the decoder's own Y channel,
+which skips colour conversion), so colour, greyscale, CMYK, 16-bit and paletted
 files are measured alike. Thresholds come from :class:`ImageRequirements`, whose fields are all
 required: there are no business defaults for what a project accepts.
 
@@ -26,7 +27,7 @@ Measurement methods (documented so that thresholds in a spec mean something):
   :data:`OVEREXPOSED_LEVEL` (250), ``underexposed_fraction`` the share <= :data:`UNDEREXPOSED_LEVEL`
   (5); ``mean_luminance`` is the mean, 0..255.
 * **Perceptual hash** (``phash``). imagehash's DCT hash (64 bits, 16 hex digits) of the displayed
-  luminance shrunk to 32x32 by area averaging. The Hamming distance between two hashes counts
+  luminance shrunk to 32x32 by box (area) averaging. The Hamming distance between two hashes counts
   the differing bits (0 = same picture, > ~20 unrelated). Compare only hashes made here.
 """
 
@@ -149,7 +150,12 @@ class ImageMeasurement:
 # ----------------------------------------------------------------------------- decoding
 
 
-def _open(path: Path, max_pixels: int) -> Image.Image:
+def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
+    """Open, guard against bombs and decode; returns the image and the mode of the stored pixels.
+
+    An RGB JPEG is decoded straight to luminance (libjpeg's own Y channel, a draft request that
+    skips colour conversion but decodes every scan): every check measures luminance only.
+    """
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -178,6 +184,9 @@ def _open(path: Path, max_pixels: int) -> Image.Image:
             width=width,
             height=height,
         )
+    mode = image.mode
+    if image.format == "JPEG" and mode == "RGB":
+        image.draft("L", image.size)
     try:
         image.load()
     except _DECODE_ERRORS as err:
@@ -185,16 +194,18 @@ def _open(path: Path, max_pixels: int) -> Image.Image:
         raise ImageDecodeError(
             f"{path.name}: cannot decode {image.format or 'image'} data ({err})", file=str(path)
         ) from err
-    return image
+    return image, mode
 
 
-def _luminance(image: Image.Image) -> NDArray[np.uint8]:
+def _luminance(image: Image.Image) -> Image.Image:
     import numpy as np
+    from PIL import Image
 
     mode = image.mode
     if mode.startswith("I;16") or mode == "I":
         wide = np.asarray(image).astype(np.uint32)
-        return ((np.minimum(wide, 65535) * 255 + 32767) // 65535).astype(np.uint8)
+        scaled = ((np.minimum(wide, 65535) * 255 + 32767) // 65535).astype(np.uint8)
+        return Image.fromarray(scaled, "L")
     if mode == "L":
         gray = image
     elif mode in {"RGB", "RGBA", "LA", "1", "F"}:
@@ -203,7 +214,7 @@ def _luminance(image: Image.Image) -> NDArray[np.uint8]:
         gray = image.convert("RGBA").convert("L")
     else:  # CMYK, YCbCr, LAB, HSV ...: through RGB
         gray = image.convert("RGB").convert("L")
-    return np.asarray(gray, dtype=np.uint8)
+    return gray
 
 
 def _orientation(image: Image.Image) -> int:
@@ -218,14 +229,12 @@ def _device(image: Image.Image) -> str | None:
     return text or None
 
 
-def _phash(gray: NDArray[np.uint8], orientation: int) -> str:
-    import cv2
+def _phash(gray: Image.Image, orientation: int) -> str:
     import imagehash
     from PIL import Image
 
-    small = Image.fromarray(
-        cv2.resize(gray, (_HASH_SIDE, _HASH_SIDE), interpolation=cv2.INTER_AREA)
-    )
+    # box (area) averaging; reducing_gap first shrinks by an integer factor, which is fast
+    small = gray.resize((_HASH_SIDE, _HASH_SIDE), Image.Resampling.BOX, reducing_gap=2.0)
     transpose = {
         2: Image.Transpose.FLIP_LEFT_RIGHT,
         3: Image.Transpose.ROTATE_180,
@@ -256,13 +265,15 @@ def measure_image(path: Path, *, max_pixels: int) -> ImageMeasurement:
     import cv2
     import numpy as np
 
-    image = _open(Path(path), max_pixels)
+    image, mode = _open(Path(path), max_pixels)
     try:
-        fmt, mode = image.format or "UNKNOWN", image.mode
+        fmt = image.format or "UNKNOWN"
         orientation = _orientation(image)
         device = _device(image)
         stored_width, stored_height = image.size
-        gray = _luminance(image)
+        gray_image = _luminance(image)
+        gray: NDArray[np.uint8] = np.asarray(gray_image, dtype=np.uint8)
+        phash = _phash(gray_image, orientation)
     finally:
         image.close()
     laplacian = cv2.Laplacian(gray, cv2.CV_16S)
@@ -280,7 +291,7 @@ def measure_image(path: Path, *, max_pixels: int) -> ImageMeasurement:
         overexposed_fraction=float(hist[OVEREXPOSED_LEVEL:].sum()) / pixels,
         underexposed_fraction=float(hist[: UNDEREXPOSED_LEVEL + 1].sum()) / pixels,
         mean_luminance=float(np.dot(hist, np.arange(256))) / pixels,
-        phash=_phash(gray, orientation),
+        phash=phash,
         device=device,
     )
 

@@ -71,8 +71,17 @@ ANNOTATIONS_FILE: Final = "annotations.json"
 _PARTIAL: Final = ".annotations.partial"
 
 
-def _dumps(record: Any) -> str:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# One encoder (json.dumps with options builds one per call); keys keep insertion order, which
+# is fixed, so the output is deterministic without the cost of sorting.
+_dumps: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int) -> str:
+    """The annotation record of a box, formatted directly (the hot path of large exports)."""
+    attributes = _dumps(box.attributes) if box.attributes else "{}"
+    return (f'{{"id":{annotation_id},"image_id":{image_id},"category_id":{category_id},'
+            f'"iscrowd":0,"bbox":[{box.x!r},{box.y!r},{box.w!r},{box.h!r}],'
+            f'"area":{box.w * box.h!r},"segmentation":[],"attributes":{attributes}}}')
 
 
 def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
@@ -167,14 +176,19 @@ class CocoExporter:
                         "classes": list(item.annotation.classes),
                     }))
                     for index, obj in enumerate(item.annotation.objects):
+                        if type(obj) is Box:
+                            annotation_id += 1
+                            anns.write(("\n" if annotation_id == 1 else ",\n") + _box_json(
+                                obj, annotation_id, count, labels.get(obj.label, item, index)))
+                            continue
                         record = _object_record(obj)
                         if record is None:
                             unsupported(item, index, obj, "COCO", self.on_unsupported)
                             continue
                         annotation_id += 1
-                        record.update(id=annotation_id, image_id=count, iscrowd=0,
-                                      category_id=labels.get(obj.label, item, index),
-                                      attributes=obj.attributes)
+                        record = {"id": annotation_id, "image_id": count,
+                                  "category_id": labels.get(obj.label, item, index),
+                                  "iscrowd": 0, **record, "attributes": obj.attributes}
                         anns.write(("\n" if annotation_id == 1 else ",\n") + _dumps(record))
                 out.write('\n],"annotations":[')
                 anns.close()
@@ -190,7 +204,7 @@ class CocoExporter:
 
     def _image(self, item: ImageExportItem, out_dir: Path, files: dict[str, str]) -> str:
         if not self.copy_images:
-            return str(Path(item.image_path).resolve())
+            return str(Path(item.image_path).absolute())
         rel = f"images/{image_file_name(item)}"
         files[rel] = copy_with_sha256(Path(item.image_path), out_dir / rel)
         return rel
