@@ -247,3 +247,31 @@ def test_label_outside_schema_and_unsupported_kind(tmp_path: Path,
                                objects=(Polyline(label="lane", points=((0, 0), (1, 1))),)))
     with pytest.raises(InvalidInput, match="Pascal VOC cannot represent a polyline"):
         VocExporter().export([line], tmp_path / "v")
+
+
+def test_paddleocr_rec_tall_and_non_quad_lines(tmp_path: Path,
+                                               items: list[ImageExportItem]) -> None:
+    from datamill.modalities.image.schema import TextLine
+
+    receipt = items[2]
+    item = ImageExportItem(
+        id="r", image_path=receipt.image_path, sha256=receipt.sha256, width=80, height=40,
+        annotation=ImageAnnotation(objects=(
+            TextLine(points=((10, 2), (20, 2), (20, 38), (10, 38)), transcription="tall"),
+            TextLine(points=((30, 10), (50, 10), (60, 15), (50, 20), (30, 20), (25, 15)),
+                     transcription="hexagon"),
+            TextLine(points=((0, 0), (5, 0), (5, 5), (0, 5)), transcription="skip",
+                     attributes={"illegible": True}),
+        )))
+    manifest = PaddleOcrRecExporter().export([item], tmp_path / "rec")
+    assert sorted(manifest.files) == ["crop_img/r_crop_0.png", "crop_img/r_crop_1.png",
+                                      "rec_gt.txt"]
+    with Image.open(tmp_path / "rec" / "crop_img" / "r_crop_0.png") as crop:
+        assert crop.size == (36, 10)  # turned: at least 1.5 times taller than wide
+    with Image.open(tmp_path / "rec" / "crop_img" / "r_crop_1.png") as crop:
+        assert crop.size == (35, 10)  # the minimum-area rectangle of the hexagon
+    bad = ImageExportItem(id="b", image_path=receipt.image_path, sha256=receipt.sha256,
+                          width=80, height=40, annotation=ImageAnnotation(objects=(
+                              TextLine(points=((0, 0), (9, 0), (9, 9)), transcription="a\tb"),)))
+    with pytest.raises(InvalidInput, match=r"item 'b' objects\[0\]: transcription holds a tab"):
+        PaddleOcrRecExporter().export([bad], tmp_path / "bad")
