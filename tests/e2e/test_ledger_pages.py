@@ -126,7 +126,7 @@ def test_pm_sees_the_project_accounts_and_charts(fin_site: Site, ctx: Any) -> No
     shot(page, "ledger-project-pm")
     other = sign_in(ctx, "ann1")  # annotators do not see the books
     other.goto(f"/projects/{pa}/finance")
-    assert "the ledger is for" in other.locator("[data-testid=error-message]").inner_text()
+    assert "the ledger is for admins" in other.locator("[data-testid=error-message]").inner_text()
 
 
 def test_approver_signs_a_budget_level_on_the_page(fin_site: Site, ctx: Any) -> None:

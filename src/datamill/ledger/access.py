@@ -25,8 +25,8 @@ def require_ledger_access(session: Session, user: User) -> str | None:
         raise Forbidden(f"{user.username!r} is deactivated")
     role = approval_role_of(session, user.id)
     if role is None and not allowed(user.role, Action.LEDGER):
-        raise Forbidden(f"{user.username!r} is a {user.role}: the ledger is for project "
-                        "managers, admins and ledger approvers")
+        raise Forbidden(f"{user.username!r} has role {user.role} and no ledger approval "
+                        "role: the ledger is for admins, project managers and ledger approvers")
     return role
 
 
