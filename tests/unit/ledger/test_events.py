@@ -221,7 +221,7 @@ def test_sync_over_the_api_and_the_cli(
                          json={"over_budget_reason": "x"})
         assert refused.status_code == 409 and "no ledger project" in refused.text
     monkeypatch.setattr(_common, "_runtime", [runtime])
-    out = CliRunner().invoke(cli_app, ["sync"])
+    out = CliRunner().invoke(cli_app, ["sync", "--as", "pm"])
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())  # rich wraps long lines
     assert "0 costs booked" in text and "has no ledger project" in text
