@@ -21,6 +21,7 @@ import pytest
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import create_budget, submit_budget
 from datamill.ledger.events import sync_ledger
+from datamill.ledger.recognition import close_project
 from datamill.testing.fixtures import make_runtime
 from datamill.workforce.hour_points import book_points
 from datamill.workforce.vendors import create_grade, create_vendor, register_worker
@@ -59,8 +60,9 @@ def _script(site: Site) -> dict[str, int]:
         orphan = production_project(s, "fin-no-accounts")
         book_points(s, admin, worker.id, orphan, "2018-03", "8")  # waits: no ledger project
         sync_ledger(s)
-        accept_delivery(s, mp, pa, "10", date(YEAR, 4, 2))  # type 1: 100 % at acceptance
+        accept_delivery(s, mp, pa, "10", date(YEAR, 4, 2))  # type 1: acceptance report …
         sync_ledger(s)
+        close_project(s, la, date(YEAR, 4, 2))  # … + final accounts: 100 % recognised
         pb, lb = ledger_project(s, "fin-speech-b", custom_order(s, "O-B", "60000", "5"))
         b = create_budget(s, lb, [line("annotation", "data_service", "500", "30")])
         submit_budget(s, b.id)
@@ -124,7 +126,7 @@ def test_pm_sees_the_project_accounts_and_charts(fin_site: Site, ctx: Any) -> No
     shot(page, "ledger-project-pm")
     other = sign_in(ctx, "ann1")  # annotators do not see the books
     other.goto(f"/projects/{pa}/finance")
-    assert "finance pages are for" in other.locator("[data-testid=error-message]").inner_text()
+    assert "the ledger is for admins" in other.locator("[data-testid=error-message]").inner_text()
 
 
 def test_approver_signs_a_budget_level_on_the_page(fin_site: Site, ctx: Any) -> None:

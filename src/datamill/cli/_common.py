@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from datamill.core.errors import DatamillError
@@ -48,7 +49,8 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
             if get_settings().env == "debug":
                 raise
-            console.print(f"[red]error[/red] ({err.code}): {err.message}", highlight=False)
+            console.print(f"[red]error[/red] ({err.code}): {escape(err.message)}",
+                          highlight=False, soft_wrap=True)  # one line, however long
             raise typer.Exit(EXIT_CODES.get(err.code, 1)) from None
 
     return wrapper

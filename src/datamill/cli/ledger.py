@@ -1,6 +1,9 @@
 """``datamill ledger``: customers, contracts, orders, budgets, costs, recognition, reports.
 
 Thin over ``datamill.ledger`` services; money arguments are decimal strings (never floats).
+Every write acts for a person named with ``--as USERNAME`` (the CLI runs on the server as an
+operator): checked by the same ``require_ledger_access`` as the API and the web pages, and
+audited under that person like an API call.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
 from datamill.core.clock import utcnow
@@ -20,7 +24,7 @@ from datamill.core.errors import InvalidInput
 app = typer.Typer(help="Contracts, orders, budgets, costs, revenue, WIP and finance export.",
                   no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsUser = Annotated[str | None, typer.Option("--as", help="Username of the person acting.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting (required).")]
 
 
 def _dec(value: str, field: str) -> Decimal:
@@ -37,45 +41,45 @@ def _day(value: str) -> date:
         raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD)") from err
 
 
-def _actor(s: Any, username: str | None) -> int | None:
-    if username is None:
-        return None
-    from datamill.compliance.users import get_user
+def _actor(s: Any, username: str) -> int:
+    """The acting person's id, once they pass the ledger's access check (as in the API)."""
+    from datamill.ledger.access import acting_ledger_user
 
-    return int(get_user(s, username).id)
+    return int(acting_ledger_user(s, username).id)
 
 
 @app.command("customer-add")
 @handle_errors
-def customer_add(name: str, customer_type: str, country: str, credit_grade: str = "3",
-                 as_json: JsonOpt = False) -> None:
+def customer_add(name: str, customer_type: str, country: str, user: AsUser,
+                 credit_grade: str = "3", as_json: JsonOpt = False) -> None:
     """Register a customer (country: ISO alpha-2 of the registered location)."""
     from datamill.ledger.orders import create_customer
 
     with get_runtime().session() as s:
         c = create_customer(s, name, customer_type=customer_type, country=country,
-                            credit_grade=credit_grade)
-    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name}"))
+                            credit_grade=credit_grade, actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"customer {c.id} {escape(c.name)}"))
 
 
 @app.command("contract-add")
 @handle_errors
-def contract_add(number: str, customer_id: int, kind: str = "custom", currency: str = "CNY",
-                 signed_on: str = "", as_json: JsonOpt = False) -> None:
+def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custom",
+                 currency: str = "CNY", signed_on: str = "", as_json: JsonOpt = False) -> None:
     """Record a signed contract."""
     from datamill.ledger.orders import create_contract
 
     with get_runtime().session() as s:
         c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
-                            signed_on=_day(signed_on) if signed_on else utcnow().date())
-    emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))
+                            signed_on=_day(signed_on) if signed_on else utcnow().date(),
+                            actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"contract {c.id} {escape(c.number)} ({c.currency})"))
 
 
 @app.command("order-add")
 @handle_errors
 def order_add(  # noqa: PLR0913
     contract_id: int, number: str, business_line: str, offering: str, amount: str,
-    total_volume: str, volume_unit: str = "hours", acceptance_type: int = 1,
+    total_volume: str, user: AsUser, volume_unit: str = "hours", acceptance_type: int = 1,
     currency: str = "CNY", fx_rate: str | None = None, vat_rate: str = "0.06",
     as_json: JsonOpt = False,
 ) -> None:
@@ -88,39 +92,43 @@ def order_add(  # noqa: PLR0913
                          total_volume=_dec(total_volume, "total_volume"),
                          volume_unit=volume_unit, acceptance_type=acceptance_type,
                          fx_rate=_dec(fx_rate, "fx_rate") if fx_rate else None,
-                         vat_rate=_dec(vat_rate, "vat_rate"))
-    emit(o, as_json, lambda o: out.print(f"order {o.id} {o.number}: {o.amount_cny} CNY"))
+                         vat_rate=_dec(vat_rate, "vat_rate"), actor_id=_actor(s, user))
+    emit(o, as_json, lambda o: out.print(f"order {o.id} {escape(o.number)}: {o.amount_cny} CNY"))
 
 
 @app.command("project-open")
 @handle_errors
-def project_open(production_project: str, order_id: int | None = None, major: bool = False,
-                 as_json: JsonOpt = False) -> None:
+def project_open(production_project: str, user: AsUser, order_id: int | None = None,
+                 major: bool = False, as_json: JsonOpt = False) -> None:
     """Open the ledger accounts of a production project (by id or name) for its order."""
     from datamill.ledger.projects import open_ledger_project
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
+        actor_id = _actor(s, user)
         p = open_ledger_project(s, find_project(s, production_project).id, order_id=order_id,
-                                is_major=major)
+                                is_major=major, actor_id=actor_id)
     emit(p, as_json, lambda p: out.print(f"ledger project {p.id} ({p.project_type})"))
 
 
 @app.command("approver")
 @handle_errors
-def approver_cmd(username: str, approval_role: str) -> None:
-    """Give a user a ledger approval role (dept_manager, vp, finance_reviewer, …)."""
-    from datamill.compliance.users import get_user
+def approver_cmd(username: str, approval_role: str, user: AsUser) -> None:
+    """Give a user a ledger approval role (dept_manager, vp, finance_reviewer, …); admins only."""
+    from datamill.compliance.roles import Action
+    from datamill.compliance.users import get_user, require
     from datamill.ledger.budgets import register_approver
 
     with get_runtime().session() as s:
-        register_approver(s, get_user(s, username).id, approval_role)
-    out.print(f"{username} approves as {approval_role}")
+        actor = get_user(s, user)
+        require(s, actor, Action.MANAGE_USERS)  # granting an approval role opens the books
+        register_approver(s, get_user(s, username).id, approval_role, actor_id=actor.id)
+    out.print(f"{escape(username)} approves as {escape(approval_role)}")
 
 
 @app.command("budget-create")
 @handle_errors
-def budget_create(project_id: int, lines_file: Path, user: AsUser = None,
+def budget_create(project_id: int, lines_file: Path, user: AsUser,
                   as_json: JsonOpt = False) -> None:
     """Create a draft budget from a JSON list of lines (stage, category, quantity, unit_price)."""
     from datamill.ledger.budgets import create_budget
@@ -136,26 +144,25 @@ def budget_create(project_id: int, lines_file: Path, user: AsUser = None,
 
 @app.command("budget-submit")
 @handle_errors
-def budget_submit(budget_id: int, as_json: JsonOpt = False) -> None:
+def budget_submit(budget_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """Submit a draft budget for approval."""
     from datamill.ledger.budgets import submit_budget
 
     with get_runtime().session() as s:
-        b = submit_budget(s, budget_id)
+        b = submit_budget(s, budget_id, actor_id=_actor(s, user))
     emit(b, as_json, lambda b: out.print(f"budget {b.id} needs {b.required_levels} levels; "
                                           f"next: {b.next_role}"))
 
 
 @app.command("budget-approve")
 @handle_errors
-def budget_approve(budget_id: int, user: Annotated[str, typer.Option("--as")],
-                   reject: bool = False, reason: str = "", as_json: JsonOpt = False) -> None:
-    """Sign the next approval level of a budget."""
-    from datamill.compliance.users import get_user
+def budget_approve(budget_id: int, user: AsUser, reject: bool = False, reason: str = "",
+                   as_json: JsonOpt = False) -> None:
+    """Sign the next approval level of a budget (as the holder of that level's role)."""
     from datamill.ledger.budgets import approve_budget
 
     with get_runtime().session() as s:
-        b = approve_budget(s, budget_id, get_user(s, user).id,
+        b = approve_budget(s, budget_id, _actor(s, user),
                            decision="reject" if reject else "approve", reason=reason)
     emit(b, as_json, lambda b: out.print(f"budget {b.id} {b.status}"))
 
@@ -163,38 +170,39 @@ def budget_approve(budget_id: int, user: Annotated[str, typer.Option("--as")],
 @app.command("cost-post")
 @handle_errors
 def cost_post(project_id: int, stage: str, category: str, amount: str, source_ref: str,
-              incurred_on: str, supplier: str | None = None, over_budget_reason: str | None = None,
-              as_json: JsonOpt = False) -> None:
+              incurred_on: str, user: AsUser, supplier: str | None = None,
+              over_budget_reason: str | None = None, as_json: JsonOpt = False) -> None:
     """Book a cost to a project stage (checked against its budget line)."""
     from datamill.ledger.costs import post_cost
 
     with get_runtime().session() as s:
         c = post_cost(s, project_id, stage, category, _dec(amount, "amount"), source_ref,
                       incurred_on=_day(incurred_on), supplier=supplier,
-                      over_budget_reason=over_budget_reason)
+                      over_budget_reason=over_budget_reason, actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
 
 
 @app.command("recognise")
 @handle_errors
-def recognise_cmd(as_json: JsonOpt = False) -> None:
+def recognise_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     """Process new delivery acceptances into revenue and carried cost."""
     from datamill.ledger.recognition import process_acceptance_events
 
     with get_runtime().session() as s:
-        r = process_acceptance_events(s)
+        r = process_acceptance_events(s, actor_id=_actor(s, user))
     emit(r, as_json, lambda r: out.print(f"{r.acceptances} acceptances, "
                                           f"{len(r.recognitions)} recognitions"))
 
 
 @app.command("close")
 @handle_errors
-def close_cmd(project_id: int, closed_on: str, as_json: JsonOpt = False) -> None:
-    """Final accounts: carry remaining WIP and lock the project."""
+def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Final accounts: lock the project; recognise a type 1/2 order once it is also accepted,
+    carry a type-3 project's remaining WIP."""
     from datamill.ledger.recognition import close_project
 
     with get_runtime().session() as s:
-        p = close_project(s, project_id, _day(closed_on))
+        p = close_project(s, project_id, _day(closed_on), actor_id=_actor(s, user))
     emit(p, as_json, lambda p: out.print(f"project {p.id} closed on {p.closed_on}"))
 
 
@@ -248,7 +256,7 @@ def journal_cmd(date_from: str, date_to: str, output: Path,
 
 @app.command("sync")
 @handle_errors
-def sync_cmd(user: AsUser = None, as_json: JsonOpt = False) -> None:
+def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     """Process every pending event: workforce costs first, then customer acceptances."""
     from datamill.ledger.events import sync_ledger
 
@@ -260,9 +268,9 @@ def sync_cmd(user: AsUser = None, as_json: JsonOpt = False) -> None:
                   f"{r.acceptances.acceptances if r.acceptances else 0} acceptances, "
                   f"{len(r.acceptances.recognitions) if r.acceptances else 0} recognitions")
         if r.acceptance_problem:
-            out.print(f"acceptances left pending: {r.acceptance_problem}")
+            out.print(f"acceptances left pending: {escape(r.acceptance_problem)}")
         for p in r.problems:
-            out.print(f"pending event {p.event_id} ({p.event_type}): {p.reason}")
+            out.print(f"pending event {p.event_id} ({p.event_type}): {escape(p.reason)}")
 
     emit(r, as_json, show)
 
@@ -279,7 +287,7 @@ def event_problems_cmd(as_json: JsonOpt = False) -> None:
     def show(rows: Any) -> None:
         for p in rows:
             out.print(f"event {p.event_id} {p.event_type} project {p.project_id} "
-                      f"{p.amount or ''}: {p.reason}")
+                      f"{p.amount or ''}: {escape(p.reason)}")
         if not rows:
             out.print("no pending problems")
 
@@ -289,7 +297,7 @@ def event_problems_cmd(as_json: JsonOpt = False) -> None:
 @app.command("event-book")
 @handle_errors
 def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Option()],
-                   user: AsUser = None, as_json: JsonOpt = False) -> None:
+                   user: AsUser, as_json: JsonOpt = False) -> None:
     """Book a pending over-budget cost event with its reason (then it awaits approval)."""
     from datamill.ledger.events import book_cost_event
 

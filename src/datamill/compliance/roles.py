@@ -24,13 +24,15 @@ class Action(StrEnum):
     REVIEW = "review"
     INSPECT = "inspect"
     DELIVER = "deliver"
+    LEDGER = "ledger"  # the books: orders, budgets, costs, recognition (ledger approvers too)
 
 
 _ALL = frozenset(Action)
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: _ALL,
     Role.PROJECT_MANAGER: frozenset(
-        {Action.CREATE_PROJECT, Action.MANAGE_PROJECT, Action.VIEW_PROJECT, Action.DELIVER}
+        {Action.CREATE_PROJECT, Action.MANAGE_PROJECT, Action.VIEW_PROJECT, Action.DELIVER,
+         Action.LEDGER}
     ),
     Role.ANNOTATOR: frozenset({Action.ANNOTATE}),
     Role.REVIEWER: frozenset({Action.REVIEW}),

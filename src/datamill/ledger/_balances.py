@@ -70,8 +70,11 @@ def wip_balance(session: Session, project: LedgerProject, upto: date | None = No
     )
 
 
-def recognised_revenue(session: Session, order_id: int) -> Decimal:
+def recognised_revenue(session: Session, order_id: int, upto: date | None = None) -> Decimal:
+    """Revenue recognised on the order (only what was recognised on or before ``upto``)."""
     q = select(func.sum(LedgerRecognition.revenue)).where(LedgerRecognition.order_id == order_id)
+    if upto is not None:
+        q = q.where(LedgerRecognition.recognised_on <= upto)
     return _d(session.scalar(q))
 
 

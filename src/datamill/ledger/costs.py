@@ -58,6 +58,10 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     budget line (then ``over_budget_reason`` is required; see :func:`approve_over_budget_cost`).
     """
     project = ledger_project_row(session, project_id)
+    # duplicates first: a retried posting is "already booked", whatever else changed since
+    if session.scalar(select(LedgerCost.id).where(LedgerCost.source_ref == source_ref)) is not None:
+        raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
+                       source_ref=source_ref)
     if project.status == "closed":
         raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
                        "it accepts no more costs", project_id=project_id)

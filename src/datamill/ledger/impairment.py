@@ -1,8 +1,16 @@
 """Period-end impairment test of a custom project's WIP (存货跌价准备).
 
-NRV e = c − b − d and provision f = a − e when positive, where a = WIP balance, c = contract
-amount excluding VAT still to be recognised (the whole order until recognition starts), b = cost
-to complete (estimated total − incurred, or the PM's figure with its reasoning), d = taxes.
+NRV e = c − b − d and provision f = a − e when positive, all taken **at the period end**:
+
+* a = WIP balance at the period end (costs incurred − cost carried, both dated on or before it);
+* c = the order amount excluding VAT (``amount_cny``) less the revenue recognised to date, i.e.
+  recognised on or before the period end (the whole order until recognition starts). Revenue
+  recognised after the period end belongs to a later period and never reduces c, so a test run
+  late for an earlier period end gives the same figure as one run on the day;
+* b = cost to complete (estimated total − incurred by the period end, or the PM's figure with
+  its reasoning);
+* d = taxes.
+
 Each test moves the provision to its new target; a reversal can never exceed what was provided
 (the target is never negative).
 """
@@ -50,14 +58,18 @@ def run_impairment_test(
     cost_to_complete: Decimal | str | None = None, taxes: Decimal | str = "0", reason: str = "",
     actor_id: int | None = None,
 ) -> ImpairmentOut:
-    """Test one project at a period end and book the change in its provision."""
+    """Test one project at a period end and book the change in its provision.
+
+    c is the order amount excluding VAT less the revenue recognised to date at ``period_end``
+    (recognitions dated after it do not count); a and b are likewise cut off at ``period_end``.
+    """
     project = ledger_project_row(session, project_id)
     if project.project_type not in WIP_TYPES:
         raise InvalidInput(f"project {project_id} is {project.project_type}: its spend is "
                            "expensed, there is no WIP to test")
-    if project.status == "closed":
-        raise Conflict(f"project {project_id} is closed; its WIP has been carried")
     order = session.get(LedgerOrder, project.order_id)
+    if project.status == "closed" and (order is None or order.status == "closed"):
+        raise Conflict(f"project {project_id} is closed; its WIP has been carried")
     budget = approved_budget(session, project_id)
     if order is None or budget is None:
         raise Conflict(f"project {project_id} needs an order and an approved budget")
@@ -70,7 +82,7 @@ def run_impairment_test(
                                field="reason")
         to_complete = to_cents(cost_to_complete)
     a = wip_balance(session, project, upto=period_end)
-    c = order.amount_cny - recognised_revenue(session, order.id)
+    c = order.amount_cny - recognised_revenue(session, order.id, upto=period_end)
     d = to_cents(taxes)
     nrv, target = impairment_provision(a, c, to_complete, d)
     change = target - provision_balance(session, project_id)

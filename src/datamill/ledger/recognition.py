@@ -2,15 +2,20 @@
 
 Driven by production's ``delivery.accepted`` domain events (accepted duration / utterances):
 
-* types 1 and 2 recognise 100 % of the order at final acceptance (the accepted volume reaches
-  the order's total, or :func:`record_final_acceptance`), carrying the WIP incurred so far;
+* types 1 and 2 recognise 100 % of the order on the acceptance report **and** completed final
+  accounts (§6.5): final acceptance (the accepted volume reaches the order's total, or
+  :func:`record_final_acceptance`) and final accounts (:func:`close_project`) may come in either
+  order; whichever comes second recognises the revenue and carries the whole WIP, dated the later
+  of the two dates (once only: the order then moves on to ``closed``);
 * type 3 recognises, per accepted batch, completion × estimated total revenue − revenue already
   recognised (completion = accepted volume / total volume) and carries estimated total cost
   (the approved budget) × completion − cost already carried;
 * catalog licences are recognised at delivery + the buyer's acceptance (:func:`recognise_licence`).
 
-Invoices never create revenue. Until recognition, custom costs sit in WIP; at final accounts
-(:func:`close_project`) what is left in WIP is carried (the true-up of estimate vs actual).
+Invoices never create revenue. Until recognition, custom costs sit in WIP; at final accounts of a
+type-3 order (:func:`close_project`) what is left in WIP is carried (the true-up of estimate vs
+actual). Final accounts lock the project against further costs and mark the production project's
+accounts closed, so the workforce refuses to book more work on it.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from datamill.ledger.orders import order_row
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import AcceptanceRunOut, ProjectOut, RecognitionOut
 from datamill.production.models import Delivery, DomainEvent
+from datamill.production.projects import close_project_accounts
 
 __all__ = [
     "Type3Step",
@@ -96,20 +102,56 @@ def _event_volume(order: LedgerOrder, payload: dict[str, object]) -> Decimal:
     return Decimal(1)  # databases: one accepted delivery is one database
 
 
+def _release_provision(
+    session: Session, project: LedgerProject, on: date, actor_id: int | None
+) -> None:
+    """The WIP is fully carried: release any impairment provision left on it."""
+    provided = provision_balance(session, project.id)
+    if provided:
+        session.add(LedgerImpairment(
+            project_id=project.id, period_end=on, wip=Decimal(0),
+            contract_amount=Decimal(0), cost_to_complete=Decimal(0), taxes=Decimal(0),
+            nrv=Decimal(0), provision=Decimal(0), change=-provided,
+            reason="released at final accounts", created_by=actor_id))
+
+
 def _recognise_final(
-    session: Session, order: LedgerOrder, project: LedgerProject, on: date,
-    acceptance_id: int | None,
-) -> LedgerRecognition:
+    session: Session, order: LedgerOrder, project: LedgerProject, acceptance_id: int | None,
+    actor_id: int | None = None,
+) -> LedgerRecognition | None:
+    """Types 1/2: recognise 100 % once both the final acceptance and final accounts exist.
+
+    Dated the later of the two; carries the whole WIP at that date; idempotent (None when one
+    of the two is still missing or the order was already recognised)."""
+    if order.final_accepted_on is None or project.status != "closed" or project.closed_on is None:
+        return None
+    done = session.scalar(select(LedgerRecognition.id).where(
+        LedgerRecognition.order_id == order.id, LedgerRecognition.basis == "final_acceptance"))
+    if done is not None:
+        return None
+    on = max(order.final_accepted_on, project.closed_on)
     rec = LedgerRecognition(
         order_id=order.id, project_id=project.id, recognised_on=on, basis="final_acceptance",
         revenue=order.amount_cny - recognised_revenue(session, order.id),
         cost=wip_balance(session, project, upto=on), completion=Decimal(1),
         acceptance_id=acceptance_id,
     )
-    order.status, order.final_accepted_on = "accepted", on
     session.add(rec)
+    _release_provision(session, project, on, actor_id)
+    order.status = "closed"
     session.flush()
     return rec
+
+
+def _final_acceptance(
+    session: Session, order: LedgerOrder, project: LedgerProject, on: date,
+    acceptance_id: int | None, actor_id: int | None = None,
+) -> LedgerRecognition | None:
+    """Types 1/2: the customer's final acceptance report; recognised now if final accounts are
+    already complete, else at final accounts."""
+    order.status, order.final_accepted_on = "accepted", on
+    session.flush()
+    return _recognise_final(session, order, project, acceptance_id, actor_id)
 
 
 def _apply_acceptance(
@@ -118,7 +160,7 @@ def _apply_acceptance(
     cum = accepted_volume(session, order.id)
     if order.acceptance_type in (1, 2):
         if cum == order.total_volume:
-            return _recognise_final(session, order, project, acc.accepted_on, acc.id)
+            return _final_acceptance(session, order, project, acc.accepted_on, acc.id)
         return None
     budget = approved_budget(session, project.id)
     if budget is None:
@@ -199,8 +241,11 @@ def process_acceptance_events(session: Session, *, actor_id: int | None = None) 
 
 def record_final_acceptance(
     session: Session, order_id: int, accepted_on: date, *, actor_id: int | None = None
-) -> RecognitionOut:
-    """The customer's final acceptance report of a type 1/2 order (100 % recognised)."""
+) -> RecognitionOut | None:
+    """The customer's final acceptance report of a type 1/2 order.
+
+    100 % is recognised once final accounts are complete too: the recognition is returned when
+    they already are, else None (it follows at :func:`close_project`)."""
     order = order_row(session, order_id)
     if order.acceptance_type == 3:
         raise InvalidInput(f"order {order.number} is type 3: it is recognised batch by batch "
@@ -213,11 +258,14 @@ def record_final_acceptance(
         LedgerProject.order_id == order_id)).first()
     if project is None:
         raise Conflict(f"order {order.number} has no project: costs and WIP live on a project")
-    rec = _recognise_final(session, order, project, accepted_on, None)
+    rec = _final_acceptance(session, order, project, accepted_on, None, actor_id)
     record_audit(session, actor_id=actor_id, action="ledger.order.final_acceptance",
                  object_type="ledger_order", object_id=order.id,
-                 data={"revenue": str(rec.revenue), "cost": str(rec.cost)})
-    return RecognitionOut.model_validate(rec)
+                 project_id=project.production_project_id,
+                 data={"accepted_on": accepted_on.isoformat(),
+                       "revenue": str(rec.revenue) if rec else "0",
+                       "cost": str(rec.cost) if rec else "0"})
+    return RecognitionOut.model_validate(rec) if rec else None
 
 
 def recognise_licence(
@@ -248,8 +296,14 @@ def recognise_licence(
 def close_project(
     session: Session, project_id: int, closed_on: date, *, actor_id: int | None = None
 ) -> ProjectOut:
-    """Final accounts: every expense in, the order accepted; carry what is left in WIP, release
-    any impairment provision, and lock the project against further costs."""
+    """Final accounts: every expense in; lock the project against further costs.
+
+    * type 1/2 orders: if the final acceptance report is in, recognise 100 % now (dated the
+      later of acceptance and ``closed_on``), carrying the whole WIP; otherwise the project is
+      locked and the recognition follows the acceptance;
+    * type 3 orders: all volume must be accepted; what is left in WIP is carried (the true-up);
+    * a carried WIP releases any impairment provision.
+    The production project's accounts are marked closed (the workforce books no more work)."""
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
         raise Conflict(f"project {project_id} was closed on {project.closed_on}")
@@ -265,25 +319,29 @@ def close_project(
         raise InvalidInput(f"costs {later} are dated after {closed_on}; close on or after "
                            "the last cost's date", field="closed_on")
     order = session.get(LedgerOrder, project.order_id) if project.order_id else None
-    if project.project_type in WIP_TYPES:
-        if order is None or order.status != "accepted":
-            raise Conflict(f"order of project {project_id} is not finally accepted; final "
-                           "accounts follow the customer's acceptance")
-        rest = wip_balance(session, project, upto=closed_on)
-        if rest:
-            session.add(LedgerRecognition(
-                order_id=order.id, project_id=project.id, recognised_on=closed_on,
-                basis="final_accounts", revenue=Decimal(0), cost=rest, completion=Decimal(1)))
-        provided = provision_balance(session, project.id)
-        if provided:
-            session.add(LedgerImpairment(
-                project_id=project.id, period_end=closed_on, wip=Decimal(0),
-                contract_amount=Decimal(0), cost_to_complete=Decimal(0), taxes=Decimal(0),
-                nrv=Decimal(0), provision=Decimal(0), change=-provided,
-                reason="released at final accounts", created_by=actor_id))
-    if order is not None:
-        order.status = "closed"
+    wip = project.project_type in WIP_TYPES
+    if wip and order is None:
+        raise Conflict(f"project {project_id} has no performance order")
+    if wip and order is not None and order.acceptance_type == 3 and order.status != "accepted":
+        raise Conflict(f"order of project {project_id} is not finally accepted; final accounts "
+                       "of a type-3 order follow the last batch's acceptance")
     project.status, project.closed_on = "closed", closed_on
+    if wip and order is not None:
+        if order.acceptance_type in (1, 2):
+            _recognise_final(session, order, project, None, actor_id)
+        else:
+            rest = wip_balance(session, project, upto=closed_on)
+            if rest:
+                session.add(LedgerRecognition(
+                    order_id=order.id, project_id=project.id, recognised_on=closed_on,
+                    basis="final_accounts", revenue=Decimal(0), cost=rest,
+                    completion=Decimal(1)))
+            _release_provision(session, project, closed_on, actor_id)
+            order.status = "closed"
+    elif order is not None:
+        order.status = "closed"
+    close_project_accounts(session, project.production_project_id, closed_on,
+                           actor_id=actor_id)
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.project.closed",
                  object_type="ledger_project", object_id=project.id,

@@ -7,10 +7,10 @@ processing-only work, ``company`` for product development) so the catalog's IP w
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
@@ -49,6 +49,10 @@ class Project(Base):
     spec: Mapped[dict[str, Any]] = mapped_column()
     spec_version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    #: final accounts (决算) done: the project accepts no more cost-bearing work (hour points,
+    #: settlement lines). Set by the ledger through
+    #: :func:`datamill.production.projects.close_project_accounts`.
+    accounts_closed_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,6 +17,8 @@ from datamill.production.schemas import ProjectOut
 from datamill.production.spec import DatasetSpec, parse_spec
 
 __all__ = [
+    "accounts_closed_on",
+    "close_project_accounts",
     "create_project",
     "find_project",
     "get_project",
@@ -23,6 +26,7 @@ __all__ = [
     "project_requirements",
     "project_spec",
     "project_stats",
+    "require_accounts_open",
 ]
 
 
@@ -103,3 +107,33 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
     by_status = {status: int(n) for status, n, _ in rows}
     total_ms = sum(int(ms) for _, _, ms in rows)
     return {"items": sum(by_status.values()), "by_status": by_status, "duration_ms": total_ms}
+
+
+def close_project_accounts(
+    session: Session, project_id: int, closed_on: date, *, actor_id: int | None = None
+) -> None:
+    """Mark the project's accounts closed (final accounts 决算, done by the ledger).
+
+    From then on the project accepts no more cost-bearing work: hour points and settlement
+    lines for it are refused at the source (:func:`require_accounts_open`)."""
+    project = _row(session, project_id)
+    project.accounts_closed_on = closed_on
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="project.accounts_closed",
+                 object_type="project", object_id=project.id, project_id=project.id,
+                 data={"closed_on": closed_on.isoformat()})
+
+
+def accounts_closed_on(session: Session, project_id: int) -> date | None:
+    """The day the project's final accounts closed it, or None while its accounts are open."""
+    return _row(session, project_id).accounts_closed_on
+
+
+def require_accounts_open(session: Session, project_id: int, what: str) -> None:
+    """Refuse ``what`` (e.g. "hour points") on a project whose accounts are closed."""
+    project = _row(session, project_id)
+    if project.accounts_closed_on is not None:
+        raise Conflict(
+            f"project {project.name!r} (id {project.id}) has its accounts closed (final "
+            f"accounts on {project.accounts_closed_on.isoformat()}): it accepts no more {what}",
+            project_id=project.id)

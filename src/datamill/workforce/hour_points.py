@@ -19,6 +19,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.production.models import DomainEvent, Project
+from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import Grade, HourPoints, WorkingMonth
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import HourPointsOut
@@ -101,6 +102,7 @@ def book_points(
         )
     if session.get(Project, project_id) is None:
         raise NotFound(f"no project with id {project_id}")
+    require_accounts_open(session, project_id, "hour points")
     grade = session.get(Grade, worker.grade_id)
     if grade is None:
         raise NotFound("the worker's grade is missing")

@@ -52,7 +52,7 @@ def require_vendor_scope(session: Session, user: User, vendor_id: int | None, wh
         return
     mine = managed_vendor_id(session, user)
     if mine is None:
-        raise Forbidden(f"{user.username!r} manages no vendor and may not {what}")
+        raise Forbidden(f"{user.username!r} manages no vendor and may not see or act on {what}")
     if vendor_id != mine:
         raise Forbidden(
             f"{user.username!r} manages vendor {mine}; {what} belongs to "

@@ -40,6 +40,7 @@ from datamill.production.models import (
     Task,
     TaskAssignment,
 )
+from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import (
     SettlementLine,
     SettlementSheet,
@@ -206,6 +207,17 @@ def _totals(
     sheet.net_payable = sheet.gross - sheet.tax_withheld
 
 
+def _require_projects_open(session: Session, project_ids: set[int]) -> None:
+    """Settlement lines become ledger costs: refuse any for a project whose accounts closed."""
+    for project_id in sorted(project_ids):
+        require_accounts_open(session, project_id, "settlement lines")
+
+
+def _sheet_projects(session: Session, sheet: SettlementSheet) -> set[int]:
+    return {int(p) for p in session.scalars(select(SettlementLine.project_id).where(
+        SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None)))}
+
+
 def create_settlement_sheet(
     session: Session, actor: User, vendor_id: int, period_start: date
 ) -> SettlementSheetOut:
@@ -231,6 +243,7 @@ def create_settlement_sheet(
         raise Conflict(
             f"nothing accepted and unpaid for vendor {vendor.name!r} in {period_start}–{end}"
         )
+    _require_projects_open(session, {u[1] for u in units})
     groups: dict[tuple[int, str, int], list[tuple[int, int, int, str, int, int, int]]] = (
         defaultdict(list)
     )
@@ -370,6 +383,7 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
         )
     if sheet.status != "draft":
         raise Conflict(f"sheet {sheet.number} is {sheet.status}; the vendor confirms a draft only")
+    _require_projects_open(session, _sheet_projects(session, sheet))
     sheet.status = "vendor_confirmed"
     sheet.vendor_confirmed_by = actor.id
     sheet.vendor_confirmed_at = utcnow()
@@ -415,6 +429,7 @@ def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> S
         )
     if sheet.status != "vendor_confirmed":
         raise Conflict(f"sheet {sheet.number} is already {sheet.status}")
+    _require_projects_open(session, _sheet_projects(session, sheet))
     sheet.status = "confirmed"
     sheet.confirmed_by = actor.id
     sheet.confirmed_at = utcnow()

@@ -24,6 +24,7 @@ from datamill.ledger.projects import change_project_type, open_ledger_project
 from datamill.ledger.quotes import quote_from_budget
 from datamill.ledger.recognition import (
     close_project,
+    list_recognitions,
     process_acceptance_events,
     record_final_acceptance,
 )
@@ -137,9 +138,10 @@ def test_costs_over_budget_closed_project_and_acceptance_limits(
         assert approve_over_budget_cost(s, over.id, ap["finance_head"]).status == "posted"
         close_project(s, lp, date(2018, 4, 30))
         recs = s.scalars(select(LedgerRecognition).order_by(LedgerRecognition.id)).all()
-        assert [(r.basis, r.revenue, r.cost) for r in recs] == [
-            ("final_acceptance", D(100000), D(45000)),  # WIP at acceptance (pending cost out)
-            ("final_accounts", D(0), D(10000)),  # approved over-budget cost carried at closing
+        assert [(r.basis, r.revenue, r.cost, r.recognised_on) for r in recs] == [
+            # type 1: acceptance report + final accounts, so recognised at closing with the
+            # whole WIP (the approved over-budget cost included)
+            ("final_acceptance", D(100000), D(55000), date(2018, 4, 30)),
         ]
         with pytest.raises(Conflict, match="is closed"):
             post_cost(s, lp, "collection", "data_service", D(1), "late", incurred_on=ON)
@@ -155,7 +157,7 @@ def test_costs_over_budget_closed_project_and_acceptance_limits(
         process_acceptance_events(s)
     with runtime.session() as s:  # refused run changed nothing
         assert s.scalar(select(func.count()).select_from(LedgerAcceptance)) == before
-        assert s.scalar(select(func.count()).select_from(LedgerRecognition)) == 2  # first project only
+        assert s.scalar(select(func.count()).select_from(LedgerRecognition)) == 1  # first project only
 
 
 def _approvers(s):  # type: ignore[no-untyped-def]
@@ -200,8 +202,11 @@ def test_quote_depreciation_and_final_acceptance_below_total(
         for role in ("dept_manager", "vp", "finance_reviewer"):
             approve_budget(s, draft.id, ap[role])
         post_cost(s, lp, "collection", "data_service", D(1000), "a", incurred_on=ON)
-        rec = record_final_acceptance(s, oid, date(2018, 4, 1))
-        assert (rec.revenue, rec.cost) == (D(100000), D(1000))
+        # type 2: the acceptance report alone recognises nothing; final accounts complete it
+        assert record_final_acceptance(s, oid, date(2018, 4, 1)) is None
         with pytest.raises(Conflict, match="already accepted"):
             record_final_acceptance(s, oid, date(2018, 4, 2))
+        close_project(s, lp, date(2018, 4, 1))
+        assert [(r.revenue, r.cost) for r in list_recognitions(s, oid)] == [
+            (D(100000), D(1000))]
         assert s.scalar(select(func.count()).select_from(LedgerCost)) == 1

@@ -20,6 +20,7 @@ from datamill.ledger.events import book_cost_event, list_event_problems, sync_le
 from datamill.ledger.models import LedgerCost, LedgerEventReceipt, LedgerProject
 from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.projects import open_ledger_project
+from datamill.ledger.recognition import close_project, list_recognitions
 from datamill.production.models import DomainEvent
 from datamill.runtime import Runtime
 from datamill.workforce.hour_points import book_points
@@ -131,8 +132,10 @@ def test_sheet_and_points_become_costs_exactly_once(
         # the customer accepts: the sync books costs first, so WIP carried includes them all
         accept_delivery(s, monkeypatch, sc["pp"], "10", date(2018, 4, 2))
         run = sync_ledger(s)
-        assert run.acceptances is not None
-        assert [(r.revenue, r.cost) for r in run.acceptances.recognitions] == [
+        assert run.acceptances is not None and run.acceptances.acceptances == 1
+        assert run.acceptances.recognitions == []  # type 1: waits for final accounts
+        close_project(s, sc["lp"], date(2018, 4, 30))
+        assert [(r.revenue, r.cost) for r in list_recognitions(s)] == [
             (D("100000.00"), D("3336.54"))]
         assert sync_ledger(s).acceptances.recognitions == []  # type: ignore[union-attr]
 
@@ -218,7 +221,7 @@ def test_sync_over_the_api_and_the_cli(
                          json={"over_budget_reason": "x"})
         assert refused.status_code == 409 and "no ledger project" in refused.text
     monkeypatch.setattr(_common, "_runtime", [runtime])
-    out = CliRunner().invoke(cli_app, ["sync"])
+    out = CliRunner().invoke(cli_app, ["sync", "--as", "pm"])
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())  # rich wraps long lines
     assert "0 costs booked" in text and "has no ledger project" in text

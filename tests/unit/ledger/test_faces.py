@@ -85,7 +85,9 @@ def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
         assert c.post(f"{API}/ledger/recognition/run", headers=pm).json()["acceptances"] == 0
 
 
-def test_cli_flow(runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_flow(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from datamill.cli import _common
     from datamill.cli.ledger import app
 
@@ -99,21 +101,22 @@ def test_cli_flow(runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert r.exit_code == 0, r.output
         return r.output
 
-    ok("customer-add", "Cust", "ai_company", "US")
-    ok("contract-add", "K9", "1", "--currency", "USD", "--signed-on", "2018-01-01")
+    ok("customer-add", "Cust", "ai_company", "US", "--as", "pm")
+    ok("contract-add", "K9", "1", "--currency", "USD", "--signed-on", "2018-01-01",
+       "--as", "pm")
     r = cli.invoke(app, ["order-add", "1", "O9", "speech", "custom", "1000", "5",
-                         "--currency", "USD"])
+                         "--currency", "USD", "--as", "pm"])
     assert r.exit_code == 2 and "needs fx_rate" in r.output
     assert "6500.00 CNY" in ok("order-add", "1", "O9", "speech", "custom", "1000", "5",
-                               "--currency", "USD", "--fx-rate", "6.5")
-    ok("project-open", "cli-ledger", "--order-id", "1")
+                               "--currency", "USD", "--fx-rate", "6.5", "--as", "pm")
+    ok("project-open", "cli-ledger", "--order-id", "1", "--as", "pm")
     lines = tmp_path / "lines.json"
     lines.write_text('[{"stage": "collection", "category": "data_service", '
                      '"quantity": 10, "unit_price": 250.5}]')
-    assert "2505.00" in ok("budget-create", "1", str(lines))
+    assert "2505.00" in ok("budget-create", "1", str(lines), "--as", "pm")
     assert "$" not in ok("quote", "1", "0.4")
     r = cli.invoke(app, ["cost-post", "1", "collection", "data_service", "10", "x",
-                         date(2018, 1, 2).isoformat()])
+                         date(2018, 1, 2).isoformat(), "--as", "pm"])
     assert r.exit_code == 4 and "budget first" in r.output
     out = tmp_path / "j.csv"
     ok("journal", "2018-01-01", "2018-12-31", str(out))

@@ -1,6 +1,7 @@
 """The ledger over HTTP: customers, contracts, orders, projects, budgets, costs, recognition,
-final accounts, reports and the journal export. Writes need the admin or project-manager role;
-approvals are further checked by the service against the caller's ledger approval role."""
+final accounts, reports and the journal export. Callers pass ``require_ledger_access`` (admins,
+project managers, ledger approvers); approvals are further checked by the service against the
+caller's ledger approval role."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.compliance.models import User
-from datamill.core.errors import Forbidden
 from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
+from datamill.ledger.access import require_ledger_access
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.schemas import (
     AcceptanceRunOut,
@@ -37,12 +38,10 @@ from datamill.ledger.schemas import (
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
-_WRITERS = {"admin", "project_manager"}
 
 
-def _ledger_user(user: CurrentUser) -> User:
-    if user.role not in _WRITERS:
-        raise Forbidden(f"role {user.role} cannot work in the ledger (admin or project_manager)")
+def _ledger_user(user: CurrentUser, session: SessionDep) -> User:
+    require_ledger_access(session, user)  # the same check as the web pages and the CLI
     return user
 
 

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from datamill.api.deps import SessionDep
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput
-from datamill.ledger.budgets import approval_role_of, approve_budget
+from datamill.core.errors import InvalidInput
+from datamill.ledger.access import require_ledger_access
+from datamill.ledger.budgets import approve_budget
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, project_finance
 from datamill.ledger.journal import export_journal_csv
@@ -28,17 +29,12 @@ from datamill.web.routes._common import HtmlRoute, WebUser, page_language, rende
 __all__ = ["router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
-_FINANCE_ROLES = frozenset({"admin", "project_manager"})
 Year = Annotated[int | None, Query(ge=1990, le=2200)]
 
 
 def _require_finance(session: Session, user: User) -> str | None:
-    """The user's ledger approval role (or None); refuses people outside finance and PMs."""
-    role = approval_role_of(session, user.id)
-    if user.role not in _FINANCE_ROLES and role is None:
-        raise Forbidden(f"{user.username!r} is a {user.role}: finance pages are for project "
-                        "managers, admins and ledger approvers")
-    return role
+    """The user's ledger approval role (or None); the same check as the API and the CLI."""
+    return require_ledger_access(session, user)
 
 
 def _year(year: int | None) -> int:
