@@ -24,6 +24,7 @@ __all__ = [
     "HEARTBEAT_S",
     "STALE_AFTER",
     "claim_import_run",
+    "ensure_resumable",
     "get_import_run",
     "list_import_runs",
     "mark_interrupted_imports",
@@ -95,14 +96,33 @@ def get_import_run(session: Session, run_id: int) -> ImportRun:
     return run
 
 
-def claim_import_run(session: Session, run: ImportRun) -> None:
-    """Take over an interrupted run for this process (atomically: one resumer wins).
+def ensure_resumable(session: Session, run: ImportRun) -> None:
+    """Raise unless ``run`` is interrupted (a dead ``running`` run is marked so first).
 
     Raises:
         Conflict: The run is still running, or already finished.
     """
     if run.status == "running":
         mark_interrupted_imports(session, run.project_id)
+    if run.status == "finished":
+        raise Conflict(
+            f"import {run.id} already finished; import the source again to add new files",
+            import_run_id=run.id,
+        )
+    if run.status != "interrupted":
+        raise Conflict(
+            f"import {run.id} is still running (process {run.pid} on {run.host})",
+            import_run_id=run.id,
+        )
+
+
+def claim_import_run(session: Session, run: ImportRun) -> None:
+    """Take over an interrupted run for this process (atomically: one resumer wins).
+
+    Raises:
+        Conflict: The run is still running, or already finished.
+    """
+    ensure_resumable(session, run)
     host, pid = this_process()
     claimed = session.execute(
         update(ImportRun)
@@ -110,15 +130,7 @@ def claim_import_run(session: Session, run: ImportRun) -> None:
         .values(status="running", host=host, pid=pid, heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    if claimed != 1:
-        session.refresh(run)
-        if run.status == "finished":
-            raise Conflict(
-                f"import {run.id} already finished; import the source again to add new files",
-                import_run_id=run.id,
-            )
-        raise Conflict(
-            f"import {run.id} is still running (process {run.pid} on {run.host})",
-            import_run_id=run.id,
-        )
     session.refresh(run)
+    if claimed != 1:
+        ensure_resumable(session, run)
+        raise Conflict(f"import {run.id} was taken over by another process", import_run_id=run.id)

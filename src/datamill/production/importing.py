@@ -32,6 +32,7 @@ from datamill.production._import_rows import (
 from datamill.production.import_runs import (
     HEARTBEAT_S,
     claim_import_run,
+    ensure_resumable,
     get_import_run,
     mark_interrupted_imports,
     this_process,
@@ -140,6 +141,7 @@ def resume_import(
 ) -> ImportReport:
     """Resume an interrupted import run from its recorded source (files already in are kept)."""
     run = get_import_run(session, run_id)
+    ensure_resumable(session, run)
     return import_source(
         session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
         actor_id=actor_id, progress=progress,
