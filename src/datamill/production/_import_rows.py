@@ -160,7 +160,7 @@ class ManifestRow(BaseModel):
 
     @model_validator(mode="after")
     def _id_fits(self) -> ManifestRow:
-        if self.id is None and len(self.external_id) > MAX_ID_CHARS:
+        if self.id is None and len(self.path) > MAX_ID_CHARS and len(self.external_id) > MAX_ID_CHARS:
             raise _error(
                 f"the utterance id taken from the path is longer than {MAX_ID_CHARS} characters;"
                 " give the row a shorter 'id'"
@@ -169,6 +169,7 @@ class ManifestRow(BaseModel):
 
     @property
     def external_id(self) -> str:
+        """``id``, or the path without its suffix."""
         return self.id or Path(self.path).with_suffix("").as_posix()
 
     def meta(self) -> dict[str, Any]:
@@ -196,27 +197,46 @@ class SourceRow:
     error: str | None = None
 
 
-def confine(root: Path, candidate: Path, what: str) -> Path | str:
+def _realpath(full: str, dirs: dict[str, str] | None) -> str:
+    """``os.path.realpath``; with ``dirs``, resolved folders are remembered (one ``lstat`` a file)."""
+    parent, name = os.path.split(full)
+    if dirs is None or name in ("", ".", "..") or os.path.islink(full):
+        return os.path.realpath(full)
+    real_parent = dirs.get(parent)
+    if real_parent is None:
+        real_parent = dirs[parent] = os.path.realpath(parent)
+    return os.path.join(real_parent, name)
+
+
+def _under(root: str, path: str) -> bool:
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+def confine(
+    root: Path, candidate: Path, what: str, dirs: dict[str, str] | None = None
+) -> Path | str:
     """``candidate`` resolved (symlinks and ``..``), or why it may not be opened.
 
     Args:
         root: The resolved import folder.
         candidate: The path as named (relative paths are taken from ``root``).
         what: How to name it in the reason (``"path 'a.wav'"``, ``"prompt file a.txt"``).
+        dirs: A cache of resolved folders, kept for the length of one import.
     """
-    full = candidate if candidate.is_absolute() else root / candidate
+    base = os.fspath(root)
+    full = os.path.join(base, os.fspath(candidate))  # an absolute candidate replaces base
     try:
-        real = Path(os.path.realpath(full))
+        real = _realpath(full, dirs)
     except (OSError, ValueError) as err:
-        return f"{what} cannot be resolved ({err})"
-    if real.is_relative_to(root):
-        return real
-    if Path(os.path.normpath(full)).is_relative_to(root):
+        return f"{what} cannot be resolved ({printable(str(err), 200)})"
+    if _under(base, real):
+        return Path(real)
+    if _under(base, os.path.normpath(full)):
         return f"{what} is a symbolic link that points outside the import folder"
     return f"{what} escapes the import folder"
 
 
-def _row(root: Path, where: str, rec: dict[str, Any]) -> SourceRow:
+def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> SourceRow:
     try:
         valid = ManifestRow.model_validate(rec)
     except ValidationError as err:
@@ -224,7 +244,7 @@ def _row(root: Path, where: str, rec: dict[str, Any]) -> SourceRow:
     rel = Path(valid.path)
     if rel.is_absolute():
         return SourceRow(where=where, error=f"path {_shown(valid.path)} escapes the import folder")
-    real = confine(root, rel, f"path {_shown(valid.path)}")
+    real = confine(root, rel, f"path {_shown(valid.path)}", dirs)
     if isinstance(real, str):
         return SourceRow(where=where, error=real)
     return SourceRow(
@@ -251,6 +271,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
 
 
 def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
+    dirs: dict[str, str] = {}
     for lineno, text, error in _lines(manifest):
         where = f"{name}:{lineno}"
         if error:
@@ -269,11 +290,12 @@ def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         if not isinstance(rec, dict):
             yield SourceRow(where=where, error="each JSONL line must be an object")
             continue
-        yield _row(root, where, rec)
+        yield _row(root, where, rec, dirs)
 
 
 def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     header: list[str] | None = None
+    dirs: dict[str, str] = {}
     for lineno, text, error in _lines(manifest):
         where = f"{name}:{lineno}"
         if error:
@@ -299,16 +321,16 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         if len(cells) != len(header):
             yield SourceRow(where=where, error=f"row has {len(cells)} cells, the header has {len(header)}")
             continue
-        yield _row(root, where, dict(zip(header, cells, strict=True)))
+        yield _row(root, where, dict(zip(header, cells, strict=True)), dirs)
 
 
-def _prompt(root: Path, wav: Path) -> str | None:
+def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
     """The sidecar ``.txt`` beside ``wav`` (``None`` if there is none); raises ValueError."""
     sidecar = wav.with_suffix(".txt")
     if not os.path.lexists(sidecar):
         return None
     what = f"prompt file {printable(sidecar.name, 100)}"
-    real = confine(root, sidecar, what)
+    real = confine(root, sidecar, what, dirs)
     if isinstance(real, str):
         raise ValueError(real)
     if not real.is_file():
@@ -322,19 +344,20 @@ def _prompt(root: Path, wav: Path) -> str | None:
 
 
 def _folder_rows(root: Path) -> Iterator[SourceRow]:
+    dirs: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
         rel = path.relative_to(root)
         where = printable(rel.as_posix())
-        real = confine(root, path, "file")
+        real = confine(root, path, "file", dirs)
         if isinstance(real, str):
             yield SourceRow(where=where, error=real)
             continue
         try:
-            prompt = _prompt(root, path)
+            prompt = _prompt(root, path, dirs)
         except (OSError, ValueError) as err:
             yield SourceRow(where=where, error=str(err))
             continue
-        row = _row(root, where, {"path": rel.as_posix(), "prompt": prompt})
+        row = _row(root, where, {"path": rel.as_posix(), "prompt": prompt}, dirs)
         if row.error and row.error.startswith("prompt: "):
             row.error = f"prompt file {printable(path.with_suffix('.txt').name, 100)}: {row.error[8:]}"
         yield row
