@@ -150,3 +150,10 @@ def test_stale_heartbeat_and_live_owner(runtime: Runtime, tmp_path: Path) -> Non
         assert statuses == {ids[0]: "interrupted", ids[1]: "running", ids[2]: "running"}
         with pytest.raises(Conflict, match="still running"):
             resume_import(s, runtime.blobs, ids[2])
+        # the same source again while its import runs (alive) is refused, not run twice
+        live = ImportRun(project_id=pid, source=str(tmp_path), host=os.uname().nodename, pid=os.getpid(),
+                         heartbeat_at=utcnow())
+        s.add(live)
+        s.flush()
+        with pytest.raises(Conflict, match="still running"):
+            import_source(s, runtime.blobs, pid, tmp_path)

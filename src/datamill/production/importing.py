@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
-from datamill.core.errors import DatamillError, InvalidInput, NotFound
+from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
 from datamill.production._import_rows import (
     AUDIO_SUFFIXES,
@@ -113,10 +113,16 @@ def _start_run(
         run = session.scalars(
             select(ImportRun)
             .where(ImportRun.project_id == project_id, ImportRun.source == where,
-                   ImportRun.status == "interrupted")
+                   ImportRun.status.in_(("interrupted", "running")))
             .order_by(ImportRun.id.desc())
             .limit(1)
         ).first()
+        if run is not None and run.status == "running":
+            raise Conflict(
+                f"import {run.id} of this source is still running (process {run.pid} on"
+                f" {run.host}); wait for it, or resume it once it is interrupted",
+                import_run_id=run.id,
+            )
     if run is not None:
         claim_import_run(session, run)
         session.execute(delete(ImportRejection).where(ImportRejection.import_run_id == run.id))
