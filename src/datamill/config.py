@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 200 * 1024 * 1024
     import_root: Path | None = Field(
         default=None,
-        description="Server folder the HTTP import endpoint may read from (None: any, dev only)",
+        description="Server folder the HTTP import endpoint reads from (default: <home>/imports)",
     )
     env: str = "dev"
     secret_key: str = "dev-only-secret"  # noqa: S105 - refused outside dev by api.app
@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'datamill.db').resolve()}"
+
+    def resolved_import_root(self) -> Path:
+        """The only folder the API imports from; paths given to it are relative to it."""
+        return (self.import_root or self.home / "imports").resolve()
 
     def resolved_storage_url(self) -> str:
         if self.storage_url:

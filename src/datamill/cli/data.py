@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar
@@ -17,41 +18,89 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 def _count_rows(source: Path) -> int | None:
     from datamill.production.importing import AUDIO_SUFFIXES
 
-    if source.is_dir():
-        return sum(1 for p in source.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
-    if source.is_file():
-        with source.open("rb") as fh:
-            n = sum(1 for _ in fh)
-        return max(0, n - (1 if source.suffix.lower() == ".csv" else 0))
+    try:
+        if source.is_dir():
+            return sum(1 for p in source.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
+        if source.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
+            with source.open("rb") as fh:
+                n = sum(1 for _ in fh)
+            return max(0, n - (1 if source.suffix.lower() == ".csv" else 0))
+    except OSError:
+        return None  # the import itself reports why the source is unreadable
     return None
 
 
 @app.command("import")
 @handle_errors
 def import_cmd(
-    project: Annotated[str, typer.Argument(help="Project id or name.")],
-    source: Annotated[Path, typer.Argument(help="Folder of audio, or a .csv/.jsonl manifest.")],
+    project: Annotated[str | None, typer.Argument(help="Project id or name.")] = None,
+    source: Annotated[
+        Path | None, typer.Argument(help="Folder of audio, or a .csv/.jsonl manifest.")
+    ] = None,
+    resume: Annotated[
+        int | None, typer.Option("--resume", help="Resume the interrupted import with this id.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import audio (re-running skips what is already in; an interrupted import resumes)."""
-    from datamill.production.importing import import_source
+    """Import audio (re-running skips what is already in; an interrupted import resumes).
+
+    Symbolic links that point outside the named folder are never followed (reported per file).
+    """
+    from datamill.core.errors import InvalidInput
+    from datamill.production.import_runs import get_import_run
+    from datamill.production.importing import import_source, resume_import
     from datamill.production.projects import find_project
 
     rt = get_runtime()
     with rt.session() as s:
-        p = find_project(s, project)
-        with progress_bar("importing", _count_rows(source)) as advance:
-            report = import_source(s, rt.blobs, p.id, source, progress=advance)
+        if resume is not None:
+            run = get_import_run(s, resume)
+            if project is not None and find_project(s, project).id != run.project_id:
+                raise InvalidInput(f"import {resume} belongs to another project", import_run_id=resume)
+            with progress_bar("resuming import", _count_rows(Path(run.source))) as advance:
+                report = resume_import(s, rt.blobs, resume, progress=advance)
+        else:
+            if project is None or source is None:
+                raise InvalidInput("give a project and a source, or --resume <import id>")
+            p = find_project(s, project)
+            with progress_bar("importing", _count_rows(source)) as advance:
+                report = import_source(s, rt.blobs, p.id, source, progress=advance)
 
     def render(r: Any) -> None:
-        out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, {r.rejected} rejected")
+        out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "
+                  f"{r.rejected} rejected (import {r.import_run_id})")
         if r.rejections:
             t = Table("rejected", "reason", title="Import report")
             for rej in r.rejections:
-                t.add_row(rej["source"], rej["reason"])
+                t.add_row(escape(rej["source"]), escape(rej["reason"]))
             out.print(t)
 
     emit(report, as_json, render)
+
+
+@app.command("imports")
+@handle_errors
+def imports_cmd(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """List a project's imports; runs whose process died are marked interrupted (resumable)."""
+    from datamill.production.import_runs import list_import_runs
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        runs = list_import_runs(s, find_project(s, project).id)
+
+    def render(items: list[Any]) -> None:
+        t = Table("id", "status", "source", "total", "imported", "present", "rejected", "started")
+        for r in items:
+            t.add_row(str(r.id), r.status, escape(r.source), str(r.total), str(r.imported),
+                      str(r.duplicates), str(r.rejected), r.started_at.strftime("%Y-%m-%d %H:%M"))
+        out.print(t)
+        if any(r.status == "interrupted" for r in items):
+            out.print("resume with: datamill data import --resume <id>")
+
+    emit(runs, as_json, render)
 
 
 @app.command("check")

@@ -1,168 +1,79 @@
 """Importing raw data: a folder of audio files or a CSV/JSONL manifest with metadata.
 
-Blobs are content addressed (sha256), so re-importing is a no-op; rows are committed in chunks,
-so an interrupted import resumes where it stopped when run again. Every rejected file or row is
-listed in the import report with a reason a person can act on.
+Blobs are content addressed (sha256), so re-importing is a no-op; rows are committed in chunks
+(and at least every ``HEARTBEAT_S`` seconds), so an interrupted import resumes where it stopped:
+run it again, or resume it by id. Every rejected file or row is listed in the import report
+with a reason a person can act on; a bad row never aborts the import. Nothing outside the
+import folder is ever read (see :mod:`datamill.production._import_rows`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
-from datamill.core.errors import DatamillError, InvalidInput, NotFound
+from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
+from datamill.production._import_rows import (
+    AUDIO_SUFFIXES,
+    MAX_PATH_CHARS,
+    SourceRow,
+    iter_source_rows,
+    printable,
+)
+from datamill.production.import_runs import (
+    HEARTBEAT_S,
+    claim_import_run,
+    ensure_resumable,
+    get_import_run,
+    mark_interrupted_imports,
+    this_process,
+)
 from datamill.production.models import ImportRejection, ImportRun, Item, Project
 from datamill.production.schemas import ImportReport
 from datamill.storage.blobstore import BlobStore, sha256_file
 
-__all__ = ["AUDIO_SUFFIXES", "import_source", "iter_source_rows"]
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "import_source",
+    "iter_source_rows",
+    "resolve_import_path",
+    "resume_import",
+]
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
-_META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment")
 _CHUNK = 500
 Progress = Callable[[int], None]
 
 
-@dataclass
-class SourceRow:
-    """One candidate item: where its audio is, and its metadata (or why it is unusable)."""
+def resolve_import_path(root: Path, given: str) -> Path:
+    """A path named by a remote client, taken relative to the import root and kept inside it.
 
-    where: str
-    path: Path | None = None
-    external_id: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    prompt: str | None = None
-    error: str | None = None
-
-
-def _inside(root: Path, candidate: Path) -> bool:
-    """Whether ``candidate`` (symlinks and ``..`` resolved) lies under ``root`` (resolved)."""
-    return candidate.resolve().is_relative_to(root)
-
-
-def _row_from_mapping(root: Path, where: str, rec: dict[str, Any]) -> SourceRow:
-    raw_path = rec.get("path") or rec.get("audio") or rec.get("audio_path")
-    if not raw_path:
-        return SourceRow(where=where, error="row has no 'path' (or 'audio') column")
-    rel = Path(str(raw_path))
-    full = rel if rel.is_absolute() else root / rel
-    if rel.is_absolute() or not _inside(root, full):
-        return SourceRow(where=where, error=f"path {raw_path!r} escapes the import folder {root}")
-    ext_id = str(rec.get("id") or rec.get("utterance_id") or rel.with_suffix("").as_posix())
-    meta: dict[str, Any] = {}
-    for key in _META_KEYS:
-        value = rec.get(key)
-        if value not in (None, ""):
-            meta[key] = value
-    if "region" in rec and "accent" not in meta and rec["region"]:
-        meta["accent"] = rec["region"]
-    if "age" in meta:
-        try:
-            meta["age"] = int(meta["age"])
-        except (TypeError, ValueError):
-            return SourceRow(where=where, error=f"age {meta['age']!r} is not a whole number")
-    prompt = rec.get("prompt") or rec.get("text")
-    return SourceRow(
-        where=where, path=full, external_id=ext_id, meta=meta, prompt=str(prompt) if prompt else None
-    )
-
-
-def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
-    """(line number, text, error) per line; a line that is not UTF-8 yields an error."""
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8"), None
-            except UnicodeDecodeError as err:
-                yield lineno, None, f"line is not UTF-8 ({err.reason} at byte {err.start})"
-
-
-def _manifest_rows(manifest: Path) -> Iterator[SourceRow]:
-    root = manifest.parent.resolve()
-    if manifest.suffix.lower() == ".jsonl":
-        for lineno, text, error in _decoded_lines(manifest):
-            where = f"{manifest.name}:{lineno}"
-            if error:
-                yield SourceRow(where=where, error=error)
-                continue
-            if text is None or not text.strip():
-                continue
-            try:
-                rec = json.loads(text)
-            except json.JSONDecodeError as err:
-                yield SourceRow(where=where, error=f"malformed JSON: {err.msg} at column {err.colno}")
-                continue
-            if not isinstance(rec, dict):
-                yield SourceRow(where=where, error="each JSONL line must be an object")
-                continue
-            yield _row_from_mapping(root, where, rec)
-        return
-    header: list[str] | None = None
-    for lineno, text, error in _decoded_lines(manifest):
-        where = f"{manifest.name}:{lineno}"
-        if error:
-            if header is None:
-                raise InvalidInput(f"manifest header is not UTF-8: {error}", path=str(manifest))
-            yield SourceRow(where=where, error=error)
-            continue
-        if text is None or not text.strip():
-            continue
-        cells = next(csv.reader(io.StringIO(text)))
-        if header is None:
-            header = [c.strip().lower() for c in cells]
-            if not {"path", "audio", "audio_path"} & set(header):
-                raise InvalidInput(
-                    f"manifest {manifest.name} needs a 'path' column; found {', '.join(header)}",
-                    path=str(manifest),
-                )
-            continue
-        if len(cells) != len(header):
-            yield SourceRow(
-                where=where, error=f"row has {len(cells)} cells, the header has {len(header)}"
-            )
-            continue
-        yield _row_from_mapping(root, where, dict(zip(header, cells, strict=True)))
-
-
-def _folder_rows(folder: Path) -> Iterator[SourceRow]:
-    folder = folder.resolve()
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
-        if path.is_symlink() and not _inside(folder, path):
-            yield SourceRow(where=str(path), error="symbolic link points outside the import folder")
-            continue
-        rel = path.relative_to(folder)
-        row = SourceRow(where=rel.as_posix(), path=path, external_id=rel.with_suffix("").as_posix())
-        sidecar = path.with_suffix(".txt")
-        if sidecar.exists():
-            try:
-                row.prompt = sidecar.read_text(encoding="utf-8").strip() or None
-            except UnicodeDecodeError as err:
-                row.error = f"prompt file {sidecar.name} is not UTF-8 (byte {err.start})"
-        yield row
-
-
-def iter_source_rows(source: Path) -> Iterator[SourceRow]:
-    """Rows from a folder, or from a ``.csv`` / ``.jsonl`` manifest."""
-    if source.is_dir():
-        return _folder_rows(source)
-    if source.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
-        return _manifest_rows(source)
-    if not source.exists():
-        raise InvalidInput(f"{source} does not exist", path=str(source))
-    raise InvalidInput(
-        f"{source} is neither a folder nor a .csv/.jsonl manifest", path=str(source)
-    )
+    Raises:
+        InvalidInput: (field ``path``) it is empty, too long, has NUL, or resolves outside
+            ``root`` (``..``, an absolute path elsewhere, a symbolic link out).
+    """
+    if not given or len(given) > MAX_PATH_CHARS or "\x00" in given:
+        raise InvalidInput(
+            f"the import path must be 1 to {MAX_PATH_CHARS} characters without NUL", field="path"
+        )
+    base = Path(os.path.realpath(root))
+    candidate = Path(given)
+    candidate = candidate if candidate.is_absolute() else base / candidate
+    if not Path(os.path.realpath(candidate)).is_relative_to(base):
+        raise InvalidInput(
+            "imports must come from inside the import root (DATAMILL_IMPORT_ROOT); give a path"
+            " relative to it",
+            field="path",
+        )
+    return candidate
 
 
 def _hash(row: SourceRow) -> str | tuple[str]:
@@ -170,8 +81,10 @@ def _hash(row: SourceRow) -> str | tuple[str]:
     path = row.path
     if path is None:
         return row.error or "no file"
+    if not path.exists():
+        return f"file {printable(row.filename, 200)} does not exist"
     if not path.is_file():
-        return f"file {path.name} does not exist"
+        return f"{printable(row.filename, 200)} is not a regular file"
     if path.stat().st_size == 0:
         return "file is empty (0 bytes)"
     return (sha256_file(path),)
@@ -185,112 +98,190 @@ def _probe(path: Path, plugin: Any) -> dict[str, Any] | str:
         return err.message
 
 
-def import_source(  # noqa: C901, PLR0912, PLR0915 - one linear pass with explicit outcomes
+def _start_run(
+    session: Session, project_id: int, source: Path, resume: int | None
+) -> tuple[ImportRun, bool]:
+    """A new run (committed, owned by this process), or the interrupted run taken over."""
+    mark_interrupted_imports(session, project_id)
+    where = printable(os.path.abspath(source))
+    run: ImportRun | None = None
+    if resume is not None:
+        run = get_import_run(session, resume)
+        if run.project_id != project_id:
+            raise InvalidInput(f"import {resume} belongs to another project", import_run_id=resume)
+    else:  # running the same import again resumes the latest interrupted run of it
+        run = session.scalars(
+            select(ImportRun)
+            .where(ImportRun.project_id == project_id, ImportRun.source == where,
+                   ImportRun.status.in_(("interrupted", "running")))
+            .order_by(ImportRun.id.desc())
+            .limit(1)
+        ).first()
+        if run is not None and run.status == "running":
+            raise Conflict(
+                f"import {run.id} of this source is still running (process {run.pid} on"
+                f" {run.host}); wait for it, or resume it once it is interrupted",
+                import_run_id=run.id,
+            )
+    if run is not None:
+        claim_import_run(session, run)
+        session.execute(delete(ImportRejection).where(ImportRejection.import_run_id == run.id))
+        run.total = run.imported = run.duplicates = run.rejected = 0
+        session.commit()
+        return run, True
+    host, pid = this_process()
+    run = ImportRun(project_id=project_id, source=where, host=host, pid=pid, heartbeat_at=utcnow())
+    session.add(run)
+    session.commit()
+    return run, False
+
+
+def resume_import(
+    session: Session,
+    blobs: BlobStore,
+    run_id: int,
+    *,
+    root: Path | None = None,
+    actor_id: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Resume an interrupted import run from its recorded source (files already in are kept)."""
+    run = get_import_run(session, run_id)
+    ensure_resumable(session, run)
+    return import_source(
+        session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
+        actor_id=actor_id, progress=progress,
+    )
+
+
+def import_source(  # noqa: PLR0913 - keyword-only options
     session: Session,
     blobs: BlobStore,
     project_id: int,
     source: Path,
     *,
+    root: Path | None = None,
+    resume: int | None = None,
     actor_id: int | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a folder or manifest into a project; returns the report (also stored)."""
+    """Import a folder or manifest into a project; returns the report (also stored).
+
+    Args:
+        session: The database session (committed in chunks).
+        blobs: Where the audio goes.
+        project_id: The project.
+        source: A folder of audio, or a ``.csv``/``.jsonl`` manifest.
+        root: A folder ``source`` must lie in (the API's import root); nothing is ever read
+            from outside ``source`` (a folder) or the manifest's folder either way.
+        resume: The id of an interrupted run to resume (by default the latest interrupted run
+            of the same source is resumed).
+        actor_id: Who imports (audit).
+        progress: Called with 1 per row.
+    """
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound(f"no project with id {project_id}", project_id=project_id)
     plugin = get_modality(project.modality)
-    rows = iter_source_rows(source)  # validates the source before anything is written
-    run = ImportRun(project_id=project_id, source=str(source))
-    session.add(run)
-    session.flush()
-    existing = dict(
-        session.execute(
-            select(Item.external_id, Item.sha256).where(Item.project_id == project_id)
+    rows = iter_source_rows(source, root)  # validates the source before anything is written
+    run, resumed = _start_run(session, project_id, source, resume)
+    existing = {
+        ext: (sha, run_id)
+        for ext, sha, run_id in session.execute(
+            select(Item.external_id, Item.sha256, Item.import_run_id).where(
+                Item.project_id == project_id
+            )
         ).all()
-    )
+    }
     seen: dict[str, str] = {}
     rejections: list[dict[str, str]] = []
     pending = 0
+    last_commit = time.monotonic()
 
     def reject(where: str, reason: str) -> None:
-        rejections.append({"source": where, "reason": reason})
-        session.add(ImportRejection(import_run_id=run.id, source=where, reason=reason))
+        entry = {"source": printable(where), "reason": printable(reason)}
+        rejections.append(entry)
+        session.add(ImportRejection(import_run_id=run.id, **entry))
         run.rejected += 1
+
+    def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
+        if row.error:
+            reject(row.where, row.error)
+            return
+        ext_id = row.external_id or row.where
+        if ext_id in seen:
+            reject(row.where, f"duplicate utterance id {ext_id!r} (first seen at {seen[ext_id]})")
+            return
+        seen[ext_id] = row.where
+        try:
+            hashed = _hash(row)
+        except OSError as err:
+            hashed = f"file cannot be read ({err.strerror or err})"
+        if isinstance(hashed, str):
+            reject(row.where, hashed)
+            return
+        (digest,) = hashed
+        if ext_id in existing:
+            known, by_run = existing[ext_id]
+            if known != digest:
+                reject(row.where, f"utterance id {ext_id!r} already exists in the project with other audio")
+            elif by_run == run.id:  # this run got it in before it was interrupted
+                run.imported += 1
+            else:
+                run.duplicates += 1
+            return
+        if row.path is None:  # narrowed by _hash; keeps type checkers content
+            return
+        probe = _probe(row.path, plugin)
+        if isinstance(probe, str):
+            reject(row.where, probe)
+            return
+        try:
+            blobs.put_file(row.path, digest)
+            size = row.path.stat().st_size
+        except OSError as err:
+            reject(row.where, f"file cannot be read ({err.strerror or err})")
+            return
+        session.add(
+            Item(
+                project_id=project_id, external_id=ext_id, sha256=digest,
+                filename=row.filename or row.path.name, size_bytes=size,
+                owner=project.data_owner, prompt=row.prompt, import_run_id=run.id,
+                duration_ms=probe.get("duration_ms"), sample_rate_hz=probe.get("sample_rate_hz"),
+                channels=probe.get("channels"), bit_depth=probe.get("bit_depth"), **row.meta,
+            )
+        )
+        existing[ext_id] = (digest, run.id)
+        run.imported += 1
 
     try:
         for row in rows:
             run.total += 1
             if progress:
                 progress(1)
-            if row.error:
-                reject(row.where, row.error)
-                continue
-            ext_id = row.external_id or row.where
-            if ext_id in seen:
-                reject(row.where, f"duplicate utterance id {ext_id!r} (first seen at {seen[ext_id]})")
-                continue
-            seen[ext_id] = row.where
-            hashed = _hash(row)
-            if isinstance(hashed, str):
-                reject(row.where, hashed)
-                continue
-            (digest,) = hashed
-            if ext_id in existing:
-                if existing[ext_id] == digest:
-                    run.duplicates += 1
-                else:
-                    reject(
-                        row.where,
-                        f"utterance id {ext_id!r} already exists in the project with other audio",
-                    )
-                continue
-            if row.path is None:  # narrowed by _hash; keeps type checkers content
-                continue
-            probe = _probe(row.path, plugin)
-            if isinstance(probe, str):
-                reject(row.where, probe)
-                continue
-            blobs.put_file(row.path, digest)
-            session.add(
-                Item(
-                    project_id=project_id,
-                    external_id=ext_id,
-                    sha256=digest,
-                    filename=row.path.name,
-                    size_bytes=row.path.stat().st_size,
-                    owner=project.data_owner,
-                    prompt=row.prompt,
-                    import_run_id=run.id,
-                    duration_ms=probe.get("duration_ms"),
-                    sample_rate_hz=probe.get("sample_rate_hz"),
-                    channels=probe.get("channels"),
-                    bit_depth=probe.get("bit_depth"),
-                    **row.meta,
-                )
-            )
-            existing[ext_id] = digest
-            run.imported += 1
+            handle(row)
             pending += 1
-            if pending >= _CHUNK:
+            if pending >= _CHUNK or time.monotonic() - last_commit >= HEARTBEAT_S:
+                run.heartbeat_at = utcnow()
                 session.commit()  # resumable: committed items are skipped next time
-                pending = 0
+                pending, last_commit = 0, time.monotonic()
     except BaseException:
         session.rollback()
         run.status = "interrupted"
-        session.add(run)
         session.commit()
         raise
     run.status = "finished"
-    run.finished_at = utcnow()
+    run.finished_at = run.heartbeat_at = utcnow()
     record_audit(
         session, actor_id=actor_id, action="items.imported", object_type="import_run",
         object_id=run.id, project_id=project_id,
-        data={"imported": run.imported, "rejected": run.rejected, "duplicates": run.duplicates},
+        data={"imported": run.imported, "rejected": run.rejected, "duplicates": run.duplicates,
+              "resumed": resumed},
     )
     session.commit()
     return ImportReport(
         import_run_id=run.id,
-        source=str(source),
+        source=run.source,
         total=run.total,
         imported=run.imported,
         duplicates=run.duplicates,

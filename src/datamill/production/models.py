@@ -68,7 +68,13 @@ class ProjectMember(Base):
 
 
 class ImportRun(Base):
-    """One import of a folder or manifest; ``report`` holds counts, rejections are rows."""
+    """One import of a folder or manifest; counts here, rejections are rows.
+
+    ``status`` is ``running``, ``finished`` or ``interrupted`` (resumable). A running import
+    records the process that owns it (``host``, ``pid``) and beats ``heartbeat_at`` at every
+    commit, so a run whose process is gone (or whose heartbeat is stale) can be marked
+    interrupted.
+    """
 
     __tablename__ = "import_runs"
 
@@ -82,6 +88,9 @@ class ImportRun(Base):
     rejected: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    host: Mapped[str | None] = mapped_column(String(255), default=None)
+    pid: Mapped[int | None] = mapped_column(default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ImportRejection(Base):

@@ -13,6 +13,7 @@ __all__ = [
     "CheckSummary",
     "DeliveryOut",
     "ImportReport",
+    "ImportRunOut",
     "InspectionOut",
     "ItemOut",
     "PackageOut",
@@ -61,6 +62,24 @@ class ImportReport(BaseModel):
     duplicates: int
     rejected: int
     rejections: list[dict[str, str]]
+
+
+class ImportRunOut(_Out):
+    """One import run; ``status`` is ``running``, ``finished`` or ``interrupted`` (resumable)."""
+
+    id: int
+    project_id: int
+    source: str
+    status: str
+    total: int
+    imported: int
+    duplicates: int
+    rejected: int
+    started_at: datetime
+    finished_at: datetime | None
+    heartbeat_at: datetime | None
+    host: str | None
+    pid: int | None
 
 
 class CheckSummary(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,7 +199,7 @@ def test_openapi_and_default_secret(runtime: Runtime) -> None:
     create_app(ok)
 
 
-def test_full_flow(client: TestClient) -> None:
+def test_full_flow(client: TestClient, runtime: Runtime) -> None:
     h = {name: _login(client, name) for name in ("admin", "pm", "ann1", "ann2", "rev", "insp")}
     pm, ann1, ann2, rev, insp = h["pm"], h["ann1"], h["ann2"], h["rev"], h["insp"]
 
@@ -211,7 +212,8 @@ def test_full_flow(client: TestClient) -> None:
     members = client.get(f"{API}/projects/{pid}/members", headers=pm).json()
     assert members["total"] == 5
 
-    # import + checks
+    # import + checks (from the server's import root, relative paths)
+    shutil.copytree(_speech_folder(), runtime.settings.resolved_import_root() / "speech")
     _problem(
         client.post(f"{API}/projects/{pid}/imports", json={"path": "relative/dir"}, headers=pm),
         422,
@@ -219,13 +221,13 @@ def test_full_flow(client: TestClient) -> None:
     )
     _problem(
         client.post(
-            f"{API}/projects/{pid}/imports", json={"path": str(_speech_folder())}, headers=ann1
+            f"{API}/projects/{pid}/imports", json={"path": "speech"}, headers=ann1
         ),
         403,
         "forbidden",
     )
     r = client.post(
-        f"{API}/projects/{pid}/imports", json={"path": str(_speech_folder())}, headers=pm
+        f"{API}/projects/{pid}/imports", json={"path": "speech"}, headers=pm
     )
     assert r.status_code == 201, r.text
     assert (r.json()["imported"], r.json()["rejected"]) == (3, 0)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from datamill.core.errors import InvalidInput
 from datamill.production.importing import import_source
-from datamill.production.models import ImportRejection, Item
+from datamill.production.models import ImportRejection, ImportRun, Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from tests.unit.production.helpers import spec, speech_folder
@@ -158,8 +158,12 @@ def test_interrupted_import_resumes(runtime: Runtime, tmp_path: Path) -> None:
     assert _items(runtime, pid) == 2
     with runtime.session() as s:
         report = import_source(s, runtime.blobs, pid, folder)
-    assert (report.imported, report.duplicates) == (2, 2)
+    # running it again resumes the interrupted run: one run, all four files, none twice
+    assert (report.total, report.imported, report.duplicates) == (4, 4, 0)
     assert _items(runtime, pid) == 4
+    with runtime.session() as s:
+        runs = s.scalars(select(ImportRun).where(ImportRun.project_id == pid)).all()
+        assert [(r.id, r.status) for r in runs] == [(report.import_run_id, "finished")]
 
 
 def test_bad_sources(runtime: Runtime, tmp_path: Path) -> None:

@@ -17,10 +17,9 @@ from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
-from datamill.core.errors import InvalidInput
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
-from datamill.production.importing import import_source
+from datamill.production.importing import import_source, resolve_import_path
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
 from datamill.production.schemas import (
     AnnotationOut,
@@ -48,7 +47,9 @@ class MemberAdd(BaseModel):
 class ImportRequest(BaseModel):
     path: str = Field(
         min_length=1,
-        description="Absolute server-side path of a folder of audio files or a .csv/.jsonl manifest",
+        max_length=1024,
+        description="Folder of audio files or .csv/.jsonl manifest, relative to the server's"
+        " import root (DATAMILL_IMPORT_ROOT)",
     )
 
 
@@ -123,16 +124,14 @@ def add_member_endpoint(
 def import_endpoint(
     project_id: int, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
 ) -> ImportReport:
-    """Import a server-side folder or manifest (runs to completion within the request)."""
-    source = Path(body.path)
-    if not source.is_absolute():
-        raise InvalidInput("the import path must be absolute (a path on the server)", field="path")
-    root = runtime.settings.import_root
-    if root is None and runtime.settings.env != "dev":
-        raise InvalidInput("set DATAMILL_IMPORT_ROOT to allow imports over HTTP", field="path")
-    if root is not None and not source.resolve().is_relative_to(root.resolve()):
-        raise InvalidInput(f"imports must come from inside {root}", field="path")
-    return import_source(session, runtime.blobs, project_id, source, actor_id=user.id)
+    """Import a folder or manifest under the server's import root (DATAMILL_IMPORT_ROOT).
+
+    ``path`` is relative to the import root and must resolve inside it; symbolic links out of
+    the folder are rejected per file. Runs to completion within the request.
+    """
+    root = runtime.settings.resolved_import_root()
+    source = resolve_import_path(root, body.path)
+    return import_source(session, runtime.blobs, project_id, source, root=root, actor_id=user.id)
 
 
 @router.post("/{project_id}/checks")

@@ -1,0 +1,393 @@
+"""The rows of an import: where each candidate file is, its metadata, or why it is unusable.
+
+Everything that comes from outside (manifest cells, JSON values, file names, prompt files) is
+validated here, once, by :class:`ManifestRow`; a bad value becomes a row rejection that names
+the row and the field, never an exception. Every file the import opens (manifest, audio,
+prompt ``.txt``) is resolved (symlinks and ``..``) and must lie inside the import folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from datamill.core.errors import InvalidInput
+
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "ManifestRow",
+    "SourceRow",
+    "confine",
+    "iter_source_rows",
+    "printable",
+]
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+MAX_PATH_CHARS = 1024
+MAX_ID_CHARS = 200  # items.external_id
+MAX_PROMPT_CHARS = 65_536
+MAX_PROMPT_BYTES = 4 * MAX_PROMPT_CHARS
+MAX_LINE_BYTES = 1024 * 1024
+MAX_AGE = 150
+_ALIASES = {
+    "path": ("path", "audio", "audio_path"),
+    "id": ("id", "utterance_id"),
+    "accent": ("accent", "region"),
+    "prompt": ("prompt", "text"),
+}
+_META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment")
+
+
+def printable(text: str, limit: int = 2000) -> str:
+    """``text`` safe to store and print: undecodable bytes as ``\\xNN``, no NUL, bounded."""
+    safe = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    safe = safe.replace("\x00", "\\x00")
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
+def _shown(value: Any) -> str:
+    return printable(repr(value), 60)
+
+
+def _error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("datamill_row", message)
+
+
+def _text(value: Any, limit: int) -> str | None:
+    """One scalar metadata value as text; objects, lists, NUL and non-finite numbers refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _error("must be text or a number, not true/false")
+    if isinstance(value, int):
+        value = str(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _error("must be a finite number")
+        value = str(value)
+    elif isinstance(value, dict):
+        raise _error("must be a single value (text or a number), not an object")
+    elif isinstance(value, list):
+        raise _error("must be a single value (text or a number), not a list")
+    elif not isinstance(value, str):
+        raise _error("must be text or a number")
+    if "\x00" in value:
+        raise _error("contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise _error("is not valid Unicode (lone surrogate)") from err
+    if len(value) > limit:
+        raise _error(f"is longer than {limit} characters ({len(value)})")
+    return value or None
+
+
+def _bounded(limit: int) -> BeforeValidator:
+    return BeforeValidator(lambda v: _text(v, limit))
+
+
+def _age(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    whole: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        whole = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        whole = int(value)
+    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:  # noqa: PLR2004
+        whole = int(value.strip())
+    if whole is None or not 0 <= whole <= MAX_AGE:
+        raise _error(f"{_shown(value)} is not a whole number from 0 to {MAX_AGE}")
+    return whole
+
+
+def _rel_path(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _error("must be text (a path relative to the manifest's folder)")
+    text = _text(value, MAX_PATH_CHARS)
+    if text is None:
+        raise _error("is empty")
+    if Path(text).name in ("", ".", ".."):
+        raise _error(f"{_shown(text)} does not name a file")
+    return text
+
+
+class ManifestRow(BaseModel):
+    """One manifest row (or folder entry) after validation; unknown columns are ignored.
+
+    ``path`` is relative to the manifest's folder, at most 1024 characters, without NUL and not
+    ``.`` or ``..``; metadata values are single values (text or finite numbers) within the
+    database's column lengths; ``age`` is a whole number from 0 to 150.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    path: Annotated[str, BeforeValidator(_rel_path)]
+    id: Annotated[str | None, _bounded(MAX_ID_CHARS)] = None
+    speaker_id: Annotated[str | None, _bounded(100)] = None
+    gender: Annotated[str | None, _bounded(16)] = None
+    age: Annotated[int | None, BeforeValidator(_age)] = None
+    accent: Annotated[str | None, _bounded(100)] = None
+    device: Annotated[str | None, _bounded(100)] = None
+    environment: Annotated[str | None, _bounded(100)] = None
+    prompt: Annotated[str | None, _bounded(MAX_PROMPT_CHARS)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data: Any) -> Any:
+        """``audio``/``audio_path``, ``utterance_id``, ``region`` and ``text`` are aliases."""
+        if not isinstance(data, dict):
+            raise _error("must be an object")
+        picked = {k: v for k, v in data.items() if isinstance(k, str) and k not in _ALIASES}
+        for target, names in _ALIASES.items():
+            for name in names:
+                if data.get(name) not in (None, ""):
+                    picked[target] = data[name]
+                    break
+        if "path" not in picked:
+            raise _error("row has no 'path' (or 'audio') column")
+        return picked
+
+    @model_validator(mode="after")
+    def _id_fits(self) -> ManifestRow:
+        if self.id is None and len(self.path) > MAX_ID_CHARS and len(self.external_id) > MAX_ID_CHARS:
+            raise _error(
+                f"the utterance id taken from the path is longer than {MAX_ID_CHARS} characters;"
+                " give the row a shorter 'id'"
+            )
+        return self
+
+    @property
+    def external_id(self) -> str:
+        """``id``, or the path without its suffix."""
+        return self.id or Path(self.path).with_suffix("").as_posix()
+
+    def meta(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in _META_KEYS if getattr(self, k) is not None}
+
+
+def _reason(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors(include_url=False):
+        loc = ".".join(str(x) for x in e["loc"])
+        parts.append(f"{loc}: {e['msg']}" if loc else e["msg"])
+    return "; ".join(parts)
+
+
+@dataclass
+class SourceRow:
+    """One candidate item: its resolved file, its metadata, or why it is unusable."""
+
+    where: str
+    path: Path | None = None
+    filename: str = ""
+    external_id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    prompt: str | None = None
+    error: str | None = None
+
+
+def _realpath(full: str, dirs: dict[str, str] | None) -> str:
+    """``os.path.realpath``; with ``dirs``, resolved folders are remembered (one ``lstat`` a file)."""
+    parent, name = os.path.split(full)
+    if dirs is None or name in ("", ".", "..") or os.path.islink(full):
+        return os.path.realpath(full)
+    real_parent = dirs.get(parent)
+    if real_parent is None:
+        real_parent = dirs[parent] = os.path.realpath(parent)
+    return os.path.join(real_parent, name)
+
+
+def _under(root: str, path: str) -> bool:
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+def confine(
+    root: Path, candidate: Path, what: str, dirs: dict[str, str] | None = None
+) -> Path | str:
+    """``candidate`` resolved (symlinks and ``..``), or why it may not be opened.
+
+    Args:
+        root: The resolved import folder.
+        candidate: The path as named (relative paths are taken from ``root``).
+        what: How to name it in the reason (``"path 'a.wav'"``, ``"prompt file a.txt"``).
+        dirs: A cache of resolved folders, kept for the length of one import.
+    """
+    base = os.fspath(root)
+    full = os.path.join(base, os.fspath(candidate))  # an absolute candidate replaces base
+    try:
+        real = _realpath(full, dirs)
+    except (OSError, ValueError) as err:
+        return f"{what} cannot be resolved ({printable(str(err), 200)})"
+    if _under(base, real):
+        return Path(real)
+    if _under(base, os.path.normpath(full)):
+        return f"{what} is a symbolic link that points outside the import folder"
+    return f"{what} escapes the import folder"
+
+
+def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> SourceRow:
+    try:
+        valid = ManifestRow.model_validate(rec)
+    except ValidationError as err:
+        return SourceRow(where=where, error=_reason(err))
+    rel = Path(valid.path)
+    if rel.is_absolute():
+        return SourceRow(where=where, error=f"path {_shown(valid.path)} escapes the import folder")
+    real = confine(root, rel, f"path {_shown(valid.path)}", dirs)
+    if isinstance(real, str):
+        return SourceRow(where=where, error=real)
+    return SourceRow(
+        where=where, path=real, filename=rel.name, external_id=valid.external_id,
+        meta=valid.meta(), prompt=valid.prompt,
+    )
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text, error) per line; undecodable or over-long lines yield an error."""
+    with path.open("rb") as fh:
+        lineno = 0
+        while raw := fh.readline(MAX_LINE_BYTES + 1):
+            lineno += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := fh.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
+                yield lineno, None, f"line is longer than {MAX_LINE_BYTES} bytes"
+                continue
+            try:
+                yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8"), None
+            except UnicodeDecodeError as err:
+                yield lineno, None, f"line is not UTF-8 ({err.reason} at byte {err.start})"
+
+
+def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
+    dirs: dict[str, str] = {}
+    for lineno, text, error in _lines(manifest):
+        where = f"{name}:{lineno}"
+        if error:
+            yield SourceRow(where=where, error=error)
+            continue
+        if text is None or not text.strip():
+            continue
+        try:
+            rec = json.loads(text)
+        except json.JSONDecodeError as err:
+            yield SourceRow(where=where, error=f"malformed JSON: {err.msg} at column {err.colno}")
+            continue
+        except (ValueError, RecursionError) as err:  # 4300+ digit numbers, deep nesting
+            yield SourceRow(where=where, error=f"malformed JSON: {printable(str(err), 200)}")
+            continue
+        if not isinstance(rec, dict):
+            yield SourceRow(where=where, error="each JSONL line must be an object")
+            continue
+        yield _row(root, where, rec, dirs)
+
+
+def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
+    header: list[str] | None = None
+    dirs: dict[str, str] = {}
+    for lineno, text, error in _lines(manifest):
+        where = f"{name}:{lineno}"
+        if error:
+            if header is None:
+                raise InvalidInput(f"manifest header is unreadable: {error}", path=name)
+            yield SourceRow(where=where, error=error)
+            continue
+        if text is None or not text.strip():
+            continue
+        try:
+            cells = next(csv.reader(io.StringIO(text)))
+        except csv.Error as err:
+            if header is None:
+                raise InvalidInput(f"manifest header is not CSV: {err}", path=name) from err
+            yield SourceRow(where=where, error=f"malformed CSV: {err}")
+            continue
+        if header is None:
+            header = [c.strip().lower() for c in cells]
+            if not {"path", "audio", "audio_path"} & set(header):
+                found = printable(", ".join(header), 200)
+                raise InvalidInput(f"manifest {name} needs a 'path' column; found {found}", path=name)
+            continue
+        if len(cells) != len(header):
+            yield SourceRow(where=where, error=f"row has {len(cells)} cells, the header has {len(header)}")
+            continue
+        yield _row(root, where, dict(zip(header, cells, strict=True)), dirs)
+
+
+def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
+    """The sidecar ``.txt`` beside ``wav`` (``None`` if there is none); raises ValueError."""
+    sidecar = wav.with_suffix(".txt")
+    if not os.path.lexists(sidecar):
+        return None
+    what = f"prompt file {printable(sidecar.name, 100)}"
+    real = confine(root, sidecar, what, dirs)
+    if isinstance(real, str):
+        raise ValueError(real)
+    if not real.is_file():
+        raise ValueError(f"{what} is not a regular file")
+    if real.stat().st_size > MAX_PROMPT_BYTES:
+        raise ValueError(f"{what} is larger than {MAX_PROMPT_BYTES} bytes")
+    try:
+        return real.read_bytes().decode("utf-8").strip() or None
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{what} is not UTF-8 (byte {err.start})") from err
+
+
+def _folder_rows(root: Path) -> Iterator[SourceRow]:
+    dirs: dict[str, str] = {}
+    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
+        rel = path.relative_to(root)
+        where = printable(rel.as_posix())
+        real = confine(root, path, "file", dirs)
+        if isinstance(real, str):
+            yield SourceRow(where=where, error=real)
+            continue
+        try:
+            prompt = _prompt(root, path, dirs)
+        except (OSError, ValueError) as err:
+            yield SourceRow(where=where, error=str(err))
+            continue
+        row = _row(root, where, {"path": rel.as_posix(), "prompt": prompt}, dirs)
+        if row.error and row.error.startswith("prompt: "):
+            row.error = f"prompt file {printable(path.with_suffix('.txt').name, 100)}: {row.error[8:]}"
+        yield row
+
+
+def iter_source_rows(source: Path, root: Path | None = None) -> Iterator[SourceRow]:
+    """Rows from a folder, or from a ``.csv`` / ``.jsonl`` manifest.
+
+    Args:
+        source: The folder or manifest.
+        root: The folder nothing may be read from outside of; by default ``source`` itself
+            (a folder) or the manifest's folder. ``source`` must resolve inside it.
+
+    Raises:
+        InvalidInput: ``source`` does not exist, is not a folder or manifest, or lies outside
+            ``root``; or a CSV manifest has no usable header.
+    """
+    if not os.path.lexists(source):
+        raise InvalidInput(f"{source} does not exist", path=str(source))
+    named = source if source.is_dir() else source.parent
+    limit = Path(os.path.realpath(root if root is not None else named))
+    real = confine(limit, source, str(source))
+    if isinstance(real, str):
+        raise InvalidInput(real, path=str(source))
+    if real.is_dir():
+        return _folder_rows(real)
+    if real.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
+        folder = Path(os.path.realpath(source.parent))  # rows are relative to the manifest
+        if not folder.is_relative_to(limit):
+            raise InvalidInput(f"{source} lies outside the import folder", path=str(source))
+        reader = _jsonl_rows if source.suffix.lower() == ".jsonl" else _csv_rows
+        return reader(folder, real, printable(source.name, 200))
+    raise InvalidInput(f"{source} is neither a folder nor a .csv/.jsonl manifest", path=str(source))

@@ -1,0 +1,159 @@
+"""Issue 8, defect 7: a killed import is marked interrupted and resumes without duplicates."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict
+from datamill.production.import_runs import list_import_runs, mark_interrupted_imports
+from datamill.production.importing import import_source, resume_import
+from datamill.production.models import ImportRun, Item
+from datamill.runtime import Runtime
+from tests.known_issues._import_case import item_count, project, tones
+
+FILES = 12
+
+# A real import in its own process, slowed down (a commit after every file, 0.2 s per file) so
+# that the test can kill it half-way.
+_DRIVER = """
+import sys, time
+from pathlib import Path
+import datamill.production.importing as importing
+from datamill.config import Settings
+from datamill.runtime import Runtime
+
+importing._CHUNK = 1
+rt = Runtime.from_settings(Settings(), migrate=False)
+with rt.session() as s:
+    importing.import_source(s, rt.blobs, int(sys.argv[1]), Path(sys.argv[2]),
+                            progress=lambda _n: time.sleep(0.2))
+"""
+
+
+def _env(rt: Runtime, home: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATAMILL_HOME": str(home),
+        "DATAMILL_DATABASE_URL": rt.settings.resolved_database_url(),
+        "DATAMILL_STORAGE_URL": rt.settings.resolved_storage_url(),
+        "COLUMNS": "200",
+    }
+
+
+def _kill_mid_import(rt: Runtime, tmp_path: Path, pid: int, folder: Path) -> int:
+    """Start the import in a subprocess, SIGKILL it once some files are in; the run's id."""
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", _DRIVER, str(pid), str(folder)],
+        env=_env(rt, tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while item_count(rt, pid) < 3:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the import made no progress"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    with rt.session() as s:
+        run = s.scalars(select(ImportRun).where(ImportRun.project_id == pid)).one()
+        # the killed process could not clean up: without detection this stays "running" forever
+        assert (run.status, run.pid) == ("running", proc.pid)
+        assert run.heartbeat_at is not None
+        return run.id
+
+
+def _assert_complete(rt: Runtime, pid: int) -> None:
+    with rt.session() as s:
+        ids = s.scalars(select(Item.external_id).where(Item.project_id == pid)).all()
+        runs = s.scalar(select(func.count()).select_from(ImportRun).where(ImportRun.project_id == pid))
+    assert sorted(ids) == [f"utt{i:03d}" for i in range(FILES)]  # every file, none twice
+    assert runs == 1
+
+
+def _cli(rt: Runtime, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "datamill.cli", *args], env=_env(rt, home),
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return proc
+
+
+def test_killed_import_is_listed_interrupted_and_resumes_by_id(runtime: Runtime, tmp_path: Path) -> None:
+    folder = tmp_path / "audio"
+    tones(folder, FILES)
+    pid = project(runtime, name="killed")
+    run_id = _kill_mid_import(runtime, tmp_path, pid, folder)
+    already = item_count(runtime, pid)
+    assert 3 <= already < FILES
+
+    listed = json.loads(_cli(runtime, tmp_path, "data", "imports", "killed", "--json").stdout)
+    assert [(r["id"], r["status"]) for r in listed] == [(run_id, "interrupted")]
+    human = _cli(runtime, tmp_path, "data", "imports", "killed").stdout
+    assert "interrupted" in human and "--resume" in human
+
+    report = json.loads(_cli(runtime, tmp_path, "data", "import", "--resume", str(run_id), "--json").stdout)
+    assert report["import_run_id"] == run_id
+    assert (report["total"], report["imported"], report["duplicates"], report["rejected"]) == (FILES, FILES, 0, 0)
+    _assert_complete(runtime, pid)
+    with runtime.session() as s:
+        assert s.get(ImportRun, run_id).status == "finished"  # type: ignore[union-attr]
+        with pytest.raises(Conflict, match="already finished"):
+            resume_import(s, runtime.blobs, run_id)
+
+
+def test_killed_import_resumes_when_run_again(runtime: Runtime, tmp_path: Path) -> None:
+    folder = tmp_path / "audio"
+    tones(folder, FILES)
+    pid = project(runtime, name="killed-again")
+    run_id = _kill_mid_import(runtime, tmp_path, pid, folder)
+    with runtime.session() as s:  # the same import, started again: detects the dead run, resumes it
+        report = import_source(s, runtime.blobs, pid, folder)
+    assert report.import_run_id == run_id
+    assert (report.total, report.imported, report.duplicates) == (FILES, FILES, 0)
+    _assert_complete(runtime, pid)
+    with runtime.session() as s:  # and a later import of it is a no-op in a new run
+        again = import_source(s, runtime.blobs, pid, folder)
+    assert (again.imported, again.duplicates) == (0, FILES) and again.import_run_id != run_id
+
+
+def test_stale_heartbeat_and_live_owner(runtime: Runtime, tmp_path: Path) -> None:
+    pid = project(runtime, name="stale")
+    now = utcnow()
+    with runtime.session() as s:
+        elsewhere_stale = ImportRun(project_id=pid, source="/a", host="other-host", pid=1,
+                                    started_at=now - timedelta(hours=1), heartbeat_at=now - timedelta(minutes=11))
+        elsewhere_fresh = ImportRun(project_id=pid, source="/b", host="other-host", pid=1,
+                                    heartbeat_at=now - timedelta(minutes=1))
+        here_alive = ImportRun(project_id=pid, source="/c", host=os.uname().nodename, pid=os.getpid(),
+                               heartbeat_at=now)
+        s.add_all([elsewhere_stale, elsewhere_fresh, here_alive])
+        s.flush()
+        ids = (elsewhere_stale.id, elsewhere_fresh.id, here_alive.id)
+    with runtime.session() as s:
+        assert mark_interrupted_imports(s, pid) == [ids[0]]
+    with runtime.session() as s:
+        statuses = {r.id: r.status for r in list_import_runs(s, pid)}
+        assert statuses == {ids[0]: "interrupted", ids[1]: "running", ids[2]: "running"}
+        with pytest.raises(Conflict, match="still running"):
+            resume_import(s, runtime.blobs, ids[2])
+        # the same source again while its import runs (alive) is refused, not run twice
+        live = ImportRun(project_id=pid, source=str(tmp_path), host=os.uname().nodename, pid=os.getpid(),
+                         heartbeat_at=utcnow())
+        s.add(live)
+        s.flush()
+        with pytest.raises(Conflict, match="still running"):
+            import_source(s, runtime.blobs, pid, tmp_path)
