@@ -11,8 +11,6 @@ import contextlib
 import os
 import resource
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,7 @@ from rich.table import Table
 
 from datamill.config import Settings
 from datamill.runtime import Runtime
+from datamill.testing.server import free_port, server_process
 
 console = Console(highlight=False, width=130)
 
@@ -141,12 +140,6 @@ def cores() -> int:
 # ----------------------------------------------------------------------------- HTTP server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve_child(db_url: str, blobs: str, port: int) -> None:
     """Child process: uvicorn serving create_app(runtime) on 127.0.0.1:port."""
     import uvicorn
@@ -160,31 +153,7 @@ def serve_child(db_url: str, blobs: str, port: int) -> None:
 @contextlib.contextmanager
 def http_server(script: str, db_url: str, blobs: str, log: Path) -> Iterator[str]:
     """Run ``script --serve DB BLOBS PORT`` (which calls :func:`serve_child`); yield its URL."""
-    import httpx
-
     port = free_port()
-    with log.open("w") as fh:
-        proc = subprocess.Popen(  # noqa: S603 - a bench script, fixed argv
-            [sys.executable, script, "--serve", db_url, blobs, str(port)],
-            stdout=fh, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in 60 s")
-            time.sleep(0.2)
+    argv = [sys.executable, script, "--serve", db_url, blobs, str(port)]
+    with server_process(argv, port, log) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -31,6 +30,7 @@ from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime
 from datamill.testing.sentences import SENTENCES
+from datamill.testing.server import free_port
 from datamill.testing.synth import espeak_available, synthesize
 from tests._tools import require_tool
 
@@ -111,7 +111,7 @@ def serve_in_thread(app: Any) -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free loopback port in a daemon thread; yields its URL."""
     import uvicorn
 
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -125,12 +125,6 @@ def serve_in_thread(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

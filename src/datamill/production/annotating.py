@@ -3,6 +3,17 @@
 Each submission is a new immutable version; the item's pointer moves with a conditional UPDATE
 on ``current_version``, so a stale version can never overwrite a newer one (the loser gets a
 Conflict that names both versions, and nothing is written).
+
+Concurrency (several server processes on PostgreSQL): nothing is read, changed in Python and
+written back. A hold moves claimed → submitted with one conditional UPDATE whose row count
+decides who submitted (of two racing submits of one hold exactly one wins, the other gets a
+Conflict and writes nothing); a task's counter moves with ``submissions = submissions + 1 ...
+RETURNING``, so concurrent submitters of an overlapping task never lose a count, and exactly
+one of them sees the count reach the overlap and moves the task on. Writers of an item's
+versions first lock the item's row (``FOR UPDATE``), so they take version numbers one after the
+other. Locks are taken in one order: the hold, the item, then the task. SQLite serialises every
+transaction (``BEGIN IMMEDIATE``, see ``db/session.py``), where the same statements are simply
+atomic.
 """
 
 from __future__ import annotations
@@ -62,6 +73,55 @@ def _validated(
     return [s.to_dict() for s in segs]
 
 
+def _lock_item(session: Session, item: Item) -> int:
+    """Lock the item's row (PostgreSQL; SQLite's writers are serialised) and return its current
+    version as committed now, so writers of its versions go one after the other and each sees
+    the last one's version."""
+    session.flush()
+    version = session.scalar(
+        select(Item.current_version).where(Item.id == item.id).with_for_update()
+    )
+    return int(version or 0)
+
+
+def _take_hold(session: Session, task: Task, hold: TaskAssignment) -> None:
+    """held → submitted as one conditional UPDATE: of racing submits of one hold, exactly one
+    wins; the others get a Conflict (and their transaction writes nothing)."""
+    won = session.execute(
+        update(TaskAssignment)
+        .where(TaskAssignment.id == hold.id, TaskAssignment.status.in_(("claimed", "returned")))
+        .values(status="submitted", submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
+    session.expire(hold)
+
+
+def _count_submission(session: Session, task: Task, *, open_only: bool = True) -> tuple[int, int]:
+    """``submissions = submissions + 1`` in the database; returns (submissions, overlap) after it."""
+    query = update(Task).where(Task.id == task.id)
+    if open_only:
+        query = query.where(Task.status == "open")
+    row = session.execute(
+        query.values(submissions=Task.submissions + 1)
+        .returning(Task.submissions, Task.overlap)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
+    session.expire(task)
+    return int(row[0]), int(row[1])
+
+
+def _close_task(session: Session, task: Task) -> None:
+    session.execute(
+        update(Task).where(Task.id == task.id).values(status="done")
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(task)
+
+
 def write_version(
     session: Session,
     item: Item,
@@ -79,6 +139,7 @@ def write_version(
     Check answers (kind ``check``) take version numbers without moving the pointer, so the new
     version skips past any of them.
     """
+    _lock_item(session, item)
     top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
     new_version = max(base_version, top or 0) + 1
     moved = session.execute(
@@ -128,19 +189,18 @@ def submit_annotation(
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
     clean = _validated(session, item, segments)
+    _take_hold(session, task, hold)
     if task.kind == "check":
-        return _submit_check(session, user, task, hold, item, clean, time_spent_ms)
+        return _submit_check(session, user, task, item, clean, time_spent_ms)
     if task.overlap > 1:
-        base_version = item.current_version  # parallel first passes each keep their own version
+        base_version = _lock_item(session, item)  # parallel first passes each keep their own
     ann = write_version(
         session, item, base_version=base_version, segments=clean, stage="annotate",
         kind="annotation", author_id=user.id, task_id=task.id, time_spent_ms=time_spent_ms,
     )
-    hold.status = "submitted"
-    hold.submitted_at = utcnow()
-    task.submissions += 1
-    if task.submissions >= task.overlap:
-        task.status = "done"
+    submissions, overlap = _count_submission(session, task)
+    if submissions >= overlap:  # exactly one submitter sees the count reach the overlap
+        _close_task(session, task)
         _advance(session, item)
     session.flush()
     return AnnotationOut.model_validate(ann)
@@ -150,13 +210,13 @@ def _submit_check(
     session: Session,
     user: User,
     task: Task,
-    hold: TaskAssignment,
     item: Item,
     segments: list[dict[str, object]],
     time_spent_ms: int | None,
 ) -> AnnotationOut:
     """A check task's answer: its own version, kind ``check``; the item's pointer, version and
     status stay where they are, the task stays open for others, listeners score it."""
+    _lock_item(session, item)
     top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
     pre = session.scalars(
         select(Annotation.id).where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
@@ -169,10 +229,8 @@ def _submit_check(
         time_spent_ms=time_spent_ms,
     )
     session.add(ann)
-    hold.status = "submitted"
-    hold.submitted_at = utcnow()
-    task.submissions += 1
     session.flush()
+    _count_submission(session, task, open_only=False)
     notify_submission(session, task, ann)
     session.flush()
     # Mixing is silent: the worker's response looks like any submission's.
@@ -236,6 +294,13 @@ def review_task(
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
+    if verdict not in ("accept", "edit", "reject"):
+        raise InvalidInput(f"unknown verdict {verdict!r}; use accept, edit or reject")
+    if verdict == "reject" and (not reason or not reason.strip()):
+        raise InvalidInput("a rejection needs a reason the annotator can act on")
+    if verdict == "edit" and (segments is None or base_version is None):
+        raise InvalidInput("an edit needs segments and the base_version it starts from")
+    _take_hold(session, task, hold)  # a second, racing verdict on the same hold gets a Conflict
     annotation_id = item.current_annotation_id
     if verdict == "edit":
         if segments is None or base_version is None:
@@ -246,11 +311,6 @@ def review_task(
             time_spent_ms=time_spent_ms,
         )
         annotation_id = ann.id
-    elif verdict == "reject":
-        if not reason or not reason.strip():
-            raise InvalidInput("a rejection needs a reason the annotator can act on")
-    elif verdict != "accept":
-        raise InvalidInput(f"unknown verdict {verdict!r}; use accept, edit or reject")
     session.add(
         Review(task_id=task.id, item_id=item.id, reviewer_id=reviewer.id, verdict=verdict,
                reason=reason, annotation_id=annotation_id)
@@ -258,10 +318,8 @@ def review_task(
     if verdict == "reject":
         return_to_annotators(session, item, f"review: {reason}")
     else:
-        hold.status = "submitted"
-        hold.submitted_at = utcnow()
-        task.status = "done"
-        task.submissions += 1
+        _count_submission(session, task)
+        _close_task(session, task)
         item.status = "reviewed"
     record_audit(
         session, actor_id=reviewer.id, action=f"review.{verdict}", object_type="item",

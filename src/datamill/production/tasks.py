@@ -2,6 +2,14 @@
 
 A claim is one conditional UPDATE (``active_claims < overlap``), so no task is ever held by more
 people than the spec's overlap allows, however many claims race (SQLite and PostgreSQL alike).
+
+Who may claim what (the vendor wall): a package handed to a vendor (``work_packages.vendor_id``)
+is claimed only by that vendor's people, first by its assignee, then, while unassigned, by any
+of them; in-house people (no vendor) never claim a vendor's package, and work not handed to a
+vendor (unassigned packages, unpackaged tasks) is the open pool of in-house people only. A
+vendor's worker with nothing handed to their vendor gets no work (None), never the open pool.
+Which vendor a person works for comes from the ``datamill.claim_scopes`` entry points (the
+workforce domain), so production never imports the domains that know it.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ __all__ = [
     "assign_package",
     "check_claim_guards",
     "claim_next_task",
+    "claimer_vendor",
     "create_packages",
     "ensure_holds",
     "get_task",
@@ -45,6 +54,8 @@ ClaimGuard = Callable[[Session, User, int, str], None]
 _guards = Registry[ClaimGuard]("datamill.claim_guards")
 ClaimMixer = Callable[[Session, User, int, str], int | None]
 _mixers = Registry[ClaimMixer]("datamill.claim_mixers")
+ClaimScope = Callable[[Session, User], int | None]
+_scopes = Registry[ClaimScope]("datamill.claim_scopes")
 CHECK_OVERLAP = 1000  # a check task is answered by many people, each once
 
 
@@ -56,6 +67,24 @@ def check_claim_guards(session: Session, user: User, project_id: int, stage: str
     """
     for name in _guards.names():
         _guards.get(name)(session, user, project_id, stage)
+
+
+def claimer_vendor(session: Session, user: User) -> int | None:
+    """The vendor whose packages ``user`` works on (None: in-house, or no scope plugin knows them).
+
+    Scopes come from the ``datamill.claim_scopes`` entry-point group (e.g. workforce's worker
+    register); the first one that names a vendor wins.
+    """
+    for name in _scopes.names():
+        vendor_id = _scopes.get(name)(session, user)
+        if vendor_id is not None:
+            return vendor_id
+    return None
+
+
+def _same_vendor(vendor_id: int | None) -> Any:
+    """SQL: the package is handed to ``vendor_id`` (or, for None, to no vendor at all)."""
+    return WorkPackage.vendor_id.is_(None) if vendor_id is None else WorkPackage.vendor_id == vendor_id
 
 
 def mixed_item(session: Session, user: User, project_id: int, stage: str) -> int | None:
@@ -196,6 +225,17 @@ def assign_package(
         )
     ).first():
         raise InvalidInput(f"{user.username!r} is not a member of this project; add them first")
+    vendor_id = claimer_vendor(session, user)
+    if pkg.vendor_id != vendor_id:
+        if pkg.vendor_id is None:
+            raise InvalidInput(
+                f"{user.username!r} works for vendor {vendor_id}; hand package {pkg.name} to "
+                "that vendor first"
+            )
+        raise InvalidInput(
+            f"package {pkg.name} is handed to vendor {pkg.vendor_id}; {user.username!r} is not "
+            "one of its workers"
+        )
     check_claim_guards(session, user, pkg.project_id, pkg.stage)
     pkg.assignee_id = user.id
     pkg.status = "assigned"
@@ -230,8 +270,10 @@ def claim_next_task(
 
     After the claim guards, registered claim mixers may slip a check item in (served as a
     ``check`` task of the same shape; ``mix=False`` skips them). Otherwise candidates come from
-    packages assigned to the user, then from unassigned packages and tasks not yet packaged
-    (the pool). Returns None when nothing is left.
+    packages assigned to the user, then from the user's pool: for a vendor's worker the
+    unassigned packages handed to their vendor, for in-house people the unassigned packages
+    handed to no vendor and tasks not yet packaged (see the module's vendor wall). Returns None
+    when nothing is left.
     """
     held = _held(session, user.id, project_id, stage)
     if held is not None:
@@ -255,12 +297,14 @@ def claim_next_task(
     # Two plain queries in id order (index ix_tasks_claim) instead of one sorted by "mine
     # first": each stops at its first row instead of sorting every open task (25 ms → <1 ms on
     # PostgreSQL with 3,000 open tasks).
+    vendor_id = claimer_vendor(session, user)
     my_packages = session.scalars(
         select(WorkPackage.id).where(
             WorkPackage.assignee_id == user.id,
             WorkPackage.project_id == project_id,
             WorkPackage.stage == stage,
             WorkPackage.status != "done",
+            _same_vendor(vendor_id),  # an assignment never crosses the vendor wall
         )
     ).all()
     assigned = (
@@ -269,13 +313,22 @@ def claim_next_task(
         .order_by(Task.id)
         .limit(1)
     )
-    pool = (
-        select(Task.id)
-        .outerjoin(WorkPackage, WorkPackage.id == Task.package_id)
-        .where(*claimable, WorkPackage.assignee_id.is_(None))
-        .order_by(Task.id)
-        .limit(1)
-    )
+    if vendor_id is None:  # in-house: unassigned packages of no vendor, and unpackaged tasks
+        pool = (
+            select(Task.id)
+            .outerjoin(WorkPackage, WorkPackage.id == Task.package_id)
+            .where(*claimable, WorkPackage.assignee_id.is_(None), WorkPackage.vendor_id.is_(None))
+            .order_by(Task.id)
+            .limit(1)
+        )
+    else:  # a vendor's worker: only the unassigned packages handed to their vendor
+        pool = (
+            select(Task.id)
+            .join(WorkPackage, WorkPackage.id == Task.package_id)
+            .where(*claimable, WorkPackage.assignee_id.is_(None), WorkPackage.vendor_id == vendor_id)
+            .order_by(Task.id)
+            .limit(1)
+        )
     # PostgreSQL: first skip rows other claimers are locking (no waiting); when that finds
     # nothing, wait on the locked rows, which may still have room under the overlap.
     # SQLite ignores FOR UPDATE; its writers are serialised (see db/session.py).

@@ -297,3 +297,13 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
             f"{user.username!r} may not take {stage} work in project {project_id}: "
             + "; ".join(problems)
         )
+
+
+def vendor_scope(session: Session, user: User) -> int | None:
+    """Production's claim scope (entry point ``datamill.claim_scopes``): the vendor a person
+    works for, whose handed-off packages are the only ones they may claim.
+
+    None for in-house workers and for people not registered as workers: they claim only work
+    not handed to a vendor.
+    """
+    return session.scalar(select(Worker.vendor_id).where(Worker.user_id == user.id))

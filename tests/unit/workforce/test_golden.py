@@ -7,13 +7,21 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
-from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
+from datamill.production.models import (
+    Annotation,
+    Item,
+    Project,
+    Task,
+    TaskAssignment,
+    WorkPackage,
+)
 from datamill.runtime import Runtime
+from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.golden import (
     GoldenProbe,
     claim_with_golden,
@@ -88,6 +96,12 @@ def world(runtime: Runtime, users: dict[str, User]) -> Iterator[dict[str, Any]]:
             mgr = create_user(s, f"mgr-{tag}", "password1", "annotator")
             register_worker(s, admin, mgr, vendor_id=v.id, is_manager=True)
             out[f"vendor_{tag}"] = v.id
+        # vendor a's people work only on what is handed to vendor a: the whole project
+        pkg = WorkPackage(project_id=pid, stage="annotate", name="annotate-0001")
+        s.add(pkg)
+        s.flush()
+        s.execute(update(Task).where(Task.project_id == pid).values(package_id=pkg.id))
+        hand_package_to_vendor(s, admin, pkg.id, out["vendor_a"])
         for name in ("w1", "w2"):
             person = create_user(s, name, "password1", "annotator")
             w = register_worker(s, admin, person, vendor_id=out["vendor_a"],
