@@ -17,15 +17,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("wf_qualification_tests", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("revision", sa.Integer(), nullable=False,
-                                      server_default=sa.text("1")))
-    with op.batch_alter_table("wf_golden_tasks", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("retired", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-    with op.batch_alter_table("wf_qualification_attempts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("test_revision", sa.Integer(), nullable=False,
-                                      server_default=sa.text("1")))
+    # plain ADD COLUMN (no batch table copy): on SQLite a copy would have to drop tables that
+    # golden tasks, probes and attempts reference
+    op.add_column("wf_qualification_tests", sa.Column(
+        "revision", sa.Integer(), nullable=False, server_default=sa.text("1")))
+    op.add_column("wf_golden_tasks", sa.Column(
+        "retired", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("wf_qualification_attempts", sa.Column(
+        "test_revision", sa.Integer(), nullable=False, server_default=sa.text("1")))
 
 
 def downgrade() -> None:
