@@ -87,6 +87,8 @@ def asr_spec(name: str = "bench-asr", **overrides: Any) -> dict[str, Any]:
         "project_type": "custom_service",
         "stages": ["annotate", "review"],
         "package_size": 20,
+        "sampling": {"inspection_level": "II", "aql": 2.5},
+        "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
         "requirements": {"read_speech": False, "min_duration_ms": 100},
     }
     spec.update(overrides)

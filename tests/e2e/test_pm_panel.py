@@ -34,6 +34,8 @@ def _unpackaged_project(site: Site, n: int = 2) -> int:
             "name": f"e2e-pm-{folder.name}", "modality": "speech.asr", "language": "en-US",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 1, "requirements": {"read_speech": False},
+            "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
         })
         for u in site.users.values():
             add_member(s, p.id, u, actor_id=None)

@@ -1,31 +1,100 @@
-"""Shared CLI plumbing: the runtime, one-line errors with exit codes, JSON output, progress."""
+"""Shared CLI plumbing: the runtime, errors with exit codes, JSON output, progress.
+
+Exit codes (every command; documented in ``datamill --help``):
+
+====  ==========================================================================
+0     done
+1     unexpected failure (a bug: the traceback goes to stderr)
+2     invalid input (bad arguments, bad spec, bad file; also command-line usage errors)
+3     not found (unknown project, id or user)
+4     conflict (stale version, wrong state, already exists)
+5     unauthorized
+6     forbidden (role or project membership does not allow it)
+10    nothing to do (e.g. ``work next``: no task left at this stage) — stop looping
+====  ==========================================================================
+
+With ``--json`` a command prints JSON on stdout in every case: its result on success,
+``{"task": null, "reason": "..."}``-style objects when there is nothing to do, and
+``{"error": {"code": "...", "message": "...", ...}}`` on failure.
+
+Text is never read as rich markup (``[noise]`` prints as ``[noise]``): both consoles have
+markup off; colour goes through ``style=`` or :func:`styled`. Use :func:`esc` for any text put
+into a rich markup string elsewhere (progress labels, ``Text.from_markup``).
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError
 
-__all__ = ["EXIT_CODES", "console", "emit", "get_runtime", "handle_errors", "progress_bar"]
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_HELP",
+    "EXIT_NOTHING_TO_DO",
+    "JsonAwareGroup",
+    "NothingToDo",
+    "console",
+    "emit",
+    "esc",
+    "get_runtime",
+    "handle_errors",
+    "progress_bar",
+    "styled",
+]
 
-console = Console(stderr=True)
-out = Console()
-EXIT_CODES = {"invalid_input": 2, "not_found": 3, "conflict": 4, "unauthorized": 5, "forbidden": 6}
+# markup off: data (utterances, reasons, names) is printed literally, brackets and all
+console = Console(stderr=True, markup=False)
+out = Console(markup=False)
+EXIT_CODES = {"invalid_input": 2, "usage": 2, "not_found": 3, "conflict": 4, "unauthorized": 5,
+              "forbidden": 6}
+EXIT_NOTHING_TO_DO = 10
+EXIT_HELP = (
+    "Exit codes: 0 done; 1 unexpected failure; 2 invalid input or usage; 3 not found; "
+    "4 conflict; 5 unauthorized; 6 forbidden; 10 nothing to do (e.g. no task left: stop looping). "
+    "With --json, stdout is JSON in every case; failures print "
+    '{"error": {"code": ..., "message": ...}}.'
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 _runtime: list[Any] = []
+
+
+def esc(text: object) -> str:
+    """``text`` escaped for a rich markup string (``[noise]`` stays ``[noise]``)."""
+    return escape(str(text))
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A rich ``Text`` from plain strings and ``(text, style)`` pairs; nothing is markup."""
+    return Text.assemble(*parts)
+
+
+class NothingToDo(Exception):  # noqa: N818 - not an error: an outcome with its own exit code
+    """Raised inside a command when there is nothing to do (exit 10, not an error).
+
+    ``payload`` is the JSON printed with ``--json`` (``reason`` is added), e.g.
+    ``NothingToDo("no task left", task=None)`` prints ``{"task": null, "reason": "no task left"}``.
+    """
+
+    def __init__(self, message: str, **payload: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.payload = payload
 
 
 def get_runtime() -> Any:
@@ -37,39 +106,121 @@ def get_runtime() -> Any:
     return _runtime[0]
 
 
+def _json_requested(kwargs: dict[str, Any]) -> bool:
+    return bool(kwargs.get("as_json"))
+
+
+def _write_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(_plain(value), indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def error_payload(code: str, message: str, **details: Any) -> dict[str, Any]:
+    """The JSON a failing ``--json`` command prints."""
+    return {"error": {"code": code, "message": message, **details}}
+
+
+def _fail(code: str, message: str, as_json: bool, details: dict[str, Any]) -> typer.Exit:
+    if as_json:
+        _write_json(error_payload(code, message, **details))
+    else:
+        console.print(styled(("error", "red"), f" ({code}): {message}"), highlight=False,
+                      soft_wrap=True)  # one line, however long
+    return typer.Exit(EXIT_CODES.get(code, 1))
+
+
+def _validation_message(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or '(input)'}: {e['msg']}" for e in err.errors()
+    )
+
+
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Print a DatamillError as one line and exit with its code (``DATAMILL_DEBUG=1``: raise)."""
+    """Map outcomes to exit codes (see the module doc); ``DATAMILL_ENV=debug`` re-raises.
+
+    A DatamillError prints one line on stderr (or, with ``--json``, an error object on
+    stdout); :class:`NothingToDo` prints its message (or JSON) and exits 10.
+    """
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        as_json = _json_requested(kwargs)
         try:
             return fn(*args, **kwargs)
+        except NothingToDo as nothing:
+            if as_json:
+                _write_json({**nothing.payload, "reason": nothing.message})
+            else:
+                out.print(nothing.message, highlight=False)
+            raise typer.Exit(EXIT_NOTHING_TO_DO) from None
         except DatamillError as err:
-            from datamill.config import get_settings
-
-            if get_settings().env == "debug":
+            if _debug():
                 raise
-            console.print(f"[red]error[/red] ({err.code}): {escape(err.message)}",
-                          highlight=False, soft_wrap=True)  # one line, however long
-            raise typer.Exit(EXIT_CODES.get(err.code, 1)) from None
+            raise _fail(err.code, err.message, as_json, dict(err.details)) from None
+        except ValidationError as err:
+            if _debug():
+                raise
+            raise _fail("invalid_input", _validation_message(err), as_json, {}) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as err:
+            if as_json:  # a bug: stdout still parses, the traceback goes to stderr
+                _write_json(error_payload("internal", f"{type(err).__name__}: {err}"))
+            raise
 
     return wrapper
+
+
+def _debug() -> bool:
+    from datamill.config import get_settings
+
+    return get_settings().env == "debug"
+
+
+class JsonAwareGroup(TyperGroup):
+    """The root command group: with ``--json`` on the line, usage errors are JSON too."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode or "--json" not in argv:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(argv, prog_name, complete_var, False, **extra)
+        except typer.TyperException as err:  # click's UsageError and friends
+            fmt = getattr(err, "format_message", None)
+            _write_json(error_payload("usage", fmt() if callable(fmt) else str(err)))
+            sys.exit(int(getattr(err, "exit_code", 2)))
+        except typer.Abort:
+            _write_json(error_payload("aborted", "aborted"))
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return _plain(asdict(value))
     return value
 
 
 def emit(value: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:
     """Print ``value`` as JSON (``--json``) or with a human renderer."""
     if as_json or render is None:
-        sys.stdout.write(json.dumps(_plain(value), indent=2, default=str) + "\n")
+        _write_json(value)
     else:
         render(value)
 
@@ -81,5 +232,5 @@ def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False, disable=not console.is_terminal and total is None,
     ) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(esc(label), total=total)
         yield lambda n: bar.advance(task, n)

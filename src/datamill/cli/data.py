@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar
@@ -72,7 +71,7 @@ def import_cmd(
         if r.rejections:
             t = Table("rejected", "reason", title="Import report")
             for rej in r.rejections:
-                t.add_row(escape(rej["source"]), escape(rej["reason"]))
+                t.add_row(str(rej["source"]), str(rej["reason"]))
             out.print(t)
 
     emit(report, as_json, render)
@@ -94,7 +93,7 @@ def imports_cmd(
     def render(items: list[Any]) -> None:
         t = Table("id", "status", "source", "total", "imported", "present", "rejected", "started")
         for r in items:
-            t.add_row(str(r.id), r.status, escape(r.source), str(r.total), str(r.imported),
+            t.add_row(str(r.id), r.status, str(r.source), str(r.total), str(r.imported),
                       str(r.duplicates), str(r.rejected), r.started_at.strftime("%Y-%m-%d %H:%M"))
         out.print(t)
         if any(r.status == "interrupted" for r in items):

@@ -9,11 +9,22 @@ from typing import Annotated
 import typer
 
 from datamill.cli import data, delivery, ledger, project, quality, user, work, workforce
-from datamill.cli._common import console, get_runtime, handle_errors, out, progress_bar
+from datamill.cli._common import (
+    EXIT_HELP,
+    JsonAwareGroup,
+    console,
+    get_runtime,
+    handle_errors,
+    out,
+    progress_bar,
+    styled,
+)
 
 app = typer.Typer(
     name="datamill",
     help="datamill: design, collect, annotate, inspect and deliver AI training data.",
+    epilog=EXIT_HELP,
+    cls=JsonAwareGroup,
     no_args_is_help=True,
 )
 app.add_typer(project.app, name="project")
@@ -113,7 +124,7 @@ def demo_cmd(
         stats = project_stats(s, project_id)
     out.print(f"project demo-asr-en: {stats['by_status']}")
     if result.delivery_path:
-        out.print(f"[bold green]delivery written to[/bold green] {result.delivery_path}")
+        out.print(styled(("delivery written to", "bold green"), f" {result.delivery_path}"))
     else:
-        console.print("[red]the batch was not accepted; see the inspection above[/red]")
+        console.print("the batch was not accepted; see the inspection above", style="red")
         raise typer.Exit(1)

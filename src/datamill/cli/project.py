@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
 
 app = typer.Typer(help="Projects: create from a dataset spec, list, show, add-member.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -24,7 +24,8 @@ def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON
     data = read_spec_file(spec)
     with get_runtime().session() as s:
         project = create_project(s, data)  # validates; nothing is written on a bad spec
-    emit(project, as_json, lambda p: out.print(f"created project {p.id} [bold]{p.name}[/bold] ({p.modality}, {p.project_type})"))
+    emit(project, as_json, lambda p: out.print(styled(
+        f"created project {p.id} ", (p.name, "bold"), f" ({p.modality}, {p.project_type})")))
 
 
 @app.command("list")
@@ -56,7 +57,7 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         stats = {"project": p.model_dump(mode="json"), **project_stats(s, p.id)}
 
     def render(v: dict[str, Any]) -> None:
-        out.print(f"[bold]{p.name}[/bold] (id {p.id}) {p.modality} {p.language} {p.project_type}")
+        out.print(styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} {p.project_type}"))
         t = Table("status", "items")
         for k, n in sorted(v["by_status"].items()):
             t.add_row(k, str(n))

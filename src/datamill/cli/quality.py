@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
 
 app = typer.Typer(help="Batches and sampling inspection.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -23,11 +23,11 @@ def _render_inspection(v: Any) -> None:
     if v.verdict:
         colour = "green" if v.verdict == "accepted" else "red"
         sc = v.scores
-        out.print(
-            f"[{colour}]{v.verdict}[/{colour}]: character accuracy {sc['character_accuracy']:.4f}, "
+        out.print(styled(
+            (v.verdict, colour), f": character accuracy {sc['character_accuracy']:.4f}, "
             f"sentence accuracy {sc['sentence_accuracy']:.4f}, "
             f"{sc['defective_utterances']} defective of {p['sample_size']}"
-        )
+        ))
         for r in v.reasons:
             out.print(f"  - {r}")
     t = Table("item", "utterance", "delivered", "inspector")

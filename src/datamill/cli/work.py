@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import NothingToDo, emit, get_runtime, handle_errors, out, styled
 from datamill.core.errors import InvalidInput
 
 app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
@@ -70,7 +70,10 @@ def assign_cmd(package_id: int, username: str) -> None:
 @app.command("next")
 @handle_errors
 def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonOpt = False) -> None:
-    """Claim the next task (or show the one you already hold)."""
+    """Claim the next task (or show the one you already hold).
+
+    Exit 10 when no task is left at this stage (with --json: {"task": null, "reason": ...}).
+    """
     from datamill.compliance.roles import Action
     from datamill.compliance.users import get_user, require
     from datamill.production.projects import find_project
@@ -80,14 +83,13 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         person, project_id = get_user(s, user), find_project(s, project).id
         require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
         task = claim_next_task(s, person, project_id, stage)
-    if task is None:
-        out.print("no task left for you at this stage")
-        raise typer.Exit(0)
+    if task is None:  # exit 10: scripts looping over ``work next`` stop here
+        raise NothingToDo("no task left for you at this stage", task=None)
 
     def render(t: Any) -> None:
         out.print(f"task {t.id} ({t.stage}) item {t.external_id}, {t.duration_ms} ms, version {t.current_version}")
         if t.return_reason:
-            out.print(f"[yellow]returned:[/yellow] {t.return_reason}")
+            out.print(styled(("returned:", "yellow"), f" {t.return_reason}"))
         if t.prompt:
             out.print(f"prompt: {t.prompt}")
         if t.current:

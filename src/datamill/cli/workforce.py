@@ -265,3 +265,155 @@ def points_cmd(worker_id: int, project_id: int, month: str, points: str, actor: 
     with get_runtime().session() as s:
         row = book_points(s, _actor(s, actor), worker_id, project_id, month, points)
     out.print(f"{row.points} points × {row.point_rate} = {row.cost}")
+
+
+# --- golden items and qualification (the PM's controls) -------------------------------------
+
+qualification_app = typer.Typer(
+    help="A project's qualification test: define or revise it, show it, require it.",
+    no_args_is_help=True,
+)
+app.add_typer(qualification_app, name="qualification")
+
+
+def _project_id(s: Any, project: str) -> int:
+    from datamill.production.projects import find_project
+
+    return int(find_project(s, project).id)
+
+
+def _show_test(t: Any) -> None:
+    if t is None:
+        out.print("no qualification test yet")
+        return
+    out.print(
+        f"qualification test of project {t.project_id} (revision {t.revision}): {t.metric} "
+        f">= {t.pass_threshold}, {len(t.golden_item_ids)} golden items; "
+        f"required: {'yes' if t.required else 'no'}"
+    )
+
+
+@app.command("golden-rate")
+@handle_errors
+def golden_rate_cmd(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    rate: Annotated[str | None, typer.Argument(help="New rate 0-0.5 (omit to show).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or set the share of annotate claims served as silent golden checks."""
+    from datamill.workforce.golden import golden_rate, set_golden_rate
+    from datamill.workforce.qualification import require_project_manager
+
+    with get_runtime().session() as s:
+        pid, who = _project_id(s, project), _actor(s, actor)
+        if rate is None:
+            require_project_manager(s, who, pid, "see golden rates")
+            value = golden_rate(s, pid)
+        else:
+            value = set_golden_rate(s, who, pid, rate)
+    emit({"project_id": pid, "golden_rate": str(value)}, as_json,
+         lambda v: out.print(f"golden rate of project {pid}: {v['golden_rate']}"))
+
+
+@qualification_app.command("set")
+@handle_errors
+def qualification_set(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    golden: Annotated[Path, typer.Option(
+        help="JSON object: item id or utterance name -> known answer.")],
+    threshold: Annotated[str, typer.Option(help="Pass threshold in (0, 1], e.g. 0.95.")],
+    actor: AsUser,
+    metric: str = "character_accuracy",
+    as_json: JsonOpt = False,
+) -> None:
+    """Define the qualification test, or revise it (its owner or an admin)."""
+    import json
+
+    from datamill.core.errors import InvalidInput
+    from datamill.workforce.qualification import (
+        define_qualification_test,
+        golden_answers_by_reference,
+    )
+
+    try:
+        answers = json.loads(golden.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidInput(f"cannot read golden answers from {golden}: {err}") from err
+    if not isinstance(answers, dict) or not all(isinstance(v, str) for v in answers.values()):
+        raise InvalidInput(f"{golden} must hold a JSON object of answers (strings)")
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        by_id = golden_answers_by_reference(s, pid, answers)
+        t = define_qualification_test(s, _actor(s, actor), pid, by_id, pass_threshold=threshold,
+                                      metric=metric)
+    emit(t, as_json, _show_test)
+
+
+@qualification_app.command("show")
+@handle_errors
+def qualification_show(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the test (golden item ids, never the answers) and whether it is required."""
+    from datamill.workforce.qualification import (
+        get_qualification_test,
+        qualification_required,
+        require_project_manager,
+    )
+
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        require_project_manager(s, _actor(s, actor), pid, "see qualification tests")
+        t = get_qualification_test(s, pid)
+        required = qualification_required(s, pid)
+    if t is None:
+        emit({"project_id": pid, "test": None, "required": required}, as_json,
+             lambda v: out.print(f"no qualification test yet; required: {'yes' if required else 'no'}"))
+        return
+    emit(t, as_json, _show_test)
+
+
+@qualification_app.command("require")
+@handle_errors
+def qualification_require(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    off: Annotated[bool, typer.Option("--off", help="Stop requiring it.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Require a passed qualification test before anyone takes the project's annotate tasks."""
+    from datamill.workforce.qualification import set_qualification_required
+
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        required = set_qualification_required(s, _actor(s, actor), pid, not off)
+    emit({"project_id": pid, "required": required}, as_json,
+         lambda v: out.print(f"project {pid} requires qualification: {'yes' if required else 'no'}"))
+
+
+@app.command("accuracy")
+@handle_errors
+def accuracy_cmd(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Each worker's running accuracy on golden checks and qualification standing."""
+    from datamill.workforce.golden import project_accuracy
+
+    with get_runtime().session() as s:
+        rows = project_accuracy(s, _actor(s, actor), _project_id(s, project))
+
+    def render(rows: list[Any]) -> None:
+        t = Table("worker", "user", "vendor", "golden answered", "accuracy", "qualification")
+        for r in rows:
+            qual = "passed" if r.qualified else ("failed" if r.qualification_score is not None else "-")
+            score = f" ({r.qualification_score})" if r.qualification_score is not None else ""
+            t.add_row(str(r.worker_id), r.username, r.vendor or "in-house", str(r.answered),
+                      "-" if r.accuracy is None else str(r.accuracy), qual + score)
+        out.print(t)
+
+    emit(rows, as_json, render)

@@ -7,6 +7,8 @@ utterances than the plan's acceptance number, is rejected and all its items go b
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -36,6 +38,20 @@ __all__ = [
     "record_correction",
     "start_inspection",
 ]
+
+
+def _setting(project: Project, *path: str) -> Any:
+    """A threshold from the project's stored spec; a missing one is an error, never a default."""
+    value: Any = project.spec
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            where = ".".join(path)
+            raise InvalidInput(
+                f"project {project.name!r} has no {where} in its spec; thresholds are project "
+                "settings with no defaults", field=where, project_id=project.id,
+            )
+        value = value[key]
+    return value
 
 
 def _batch_out(session: Session, batch: Batch) -> BatchOut:
@@ -112,14 +128,15 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
     project = session.get(Project, batch.project_id)
     if project is None:
         raise NotFound("batch without project")
-    sampling = project.spec.get("sampling", {})
+    sampling = _setting(project, "sampling")
     members = session.execute(
         select(BatchItem.item_id, Annotation.text)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
         .where(BatchItem.batch_id == batch_id).order_by(BatchItem.item_id)
     ).all()
     plan = single_sampling_plan(
-        len(members), sampling.get("inspection_level", "II"), float(sampling.get("aql", 2.5))
+        len(members), _setting(project, "sampling", "inspection_level"),
+        float(_setting(project, "sampling", "aql")),
     )
     chosen = draw_sample(list(members), plan, seed=int(sampling.get("seed", 0)) + batch_id)
     insp = Inspection(batch_id=batch_id, inspector_id=inspector.id, plan=plan.to_dict())
@@ -183,10 +200,9 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     defects = sum(1 for r, h in zip(refs, hyps, strict=True) if plugin.is_defective(r, h))
     scores["defective_utterances"] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
-    acceptance = project.spec.get("acceptance", {})
     reasons: list[str] = []
     for metric in ("character_accuracy", "sentence_accuracy"):
-        need = float(acceptance.get(metric, 0))
+        need = float(_setting(project, "acceptance", metric))
         if scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")
     if not accept_lot(plan, defects):

@@ -30,26 +30,36 @@ _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class SamplingSpec(BaseModel):
-    """ISO 2859-1 single sampling, normal inspection."""
+    """ISO 2859-1 single sampling, normal inspection.
+
+    The inspection level and the AQL are agreed per project: there are no defaults.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    inspection_level: Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"] = "II"
-    aql: float = Field(2.5, gt=0)
+    inspection_level: Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"]
+    aql: float = Field(gt=0)
     seed: int = 0
 
 
 class AcceptanceCriteria(BaseModel):
-    """Batch-level thresholds; metric names are fixed, values are project settings."""
+    """Batch-level thresholds; metric names are fixed, values are project settings (required,
+    no defaults: a batch is judged only against thresholds someone set)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    character_accuracy: float = Field(0.97, ge=0, le=1)
-    sentence_accuracy: float = Field(0.90, ge=0, le=1)
+    character_accuracy: float = Field(ge=0, le=1)
+    sentence_accuracy: float = Field(ge=0, le=1)
 
 
 class DatasetSpec(BaseModel):
-    """A project's dataset spec (schema version 1)."""
+    """A project's dataset spec (schema version 1).
+
+    ``sampling`` (inspection level, AQL) and ``acceptance`` (character and sentence accuracy)
+    are required: thresholds are project settings with no defaults. With
+    ``qualification_required`` nobody takes the project's annotate tasks before passing its
+    qualification test (and nobody at all until the test is defined).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,8 +73,9 @@ class DatasetSpec(BaseModel):
     overlap: int = Field(1, ge=1, le=10)
     package_size: int = Field(20, ge=1, le=10000)
     batch_size: int = Field(200, ge=1)
-    sampling: SamplingSpec = SamplingSpec()
-    acceptance: AcceptanceCriteria = AcceptanceCriteria()
+    sampling: SamplingSpec
+    acceptance: AcceptanceCriteria
+    qualification_required: bool = False
     requirements: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("language")
@@ -104,7 +115,8 @@ def _format_errors(err: ValidationError, prefix: tuple[str | int, ...] = ()) -> 
     lines = []
     for e in err.errors():
         loc = ".".join(str(p) for p in (*prefix, *e["loc"])) or "(spec)"
-        lines.append(f"{loc}: {e['msg']}")
+        msg = "required (a project setting with no default)" if e["type"] == "missing" else e["msg"]
+        lines.append(f"{loc}: {msg}")
     return "; ".join(lines)
 
 

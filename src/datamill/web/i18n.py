@@ -385,3 +385,37 @@ EN.update({
     "fin.attempts": "Tries",
 })
 # --- end ledger / finance pages ---
+
+# --- golden items and qualification page (web/routes/golden.py, templates/workforce_golden.html) ---
+EN.update({
+    "gq.title": "Golden items and qualification",
+    "gq.link": "Golden items and qualification",
+    "gq.rate": "Golden rate",
+    "gq.rate_help": "Share of annotate claims served as silent golden checks (0 turns it off; needs a qualification test).",
+    "gq.save": "Save",
+    "gq.required": "Qualification required",
+    "gq.required_help": "Nobody takes this project's annotate tasks before passing its qualification test.",
+    "gq.test": "Qualification test",
+    "gq.revision": "Revision",
+    "gq.golden_items": "golden items",
+    "gq.no_test": "No qualification test yet.",
+    "gq.answers": "Golden answers",
+    "gq.answers_help": "One per line: utterance name (or item id) = known answer. Revising replaces the whole set.",
+    "gq.threshold": "Pass threshold",
+    "gq.metric": "Metric",
+    "gq.define": "Define the test",
+    "gq.revise": "Revise the test",
+    "gq.accuracy": "Workers' running accuracy",
+    "gq.col.worker": "Worker",
+    "gq.col.answered": "Golden checks answered",
+    "gq.col.accuracy": "Running accuracy",
+    "gq.col.last": "Last answered",
+    "gq.col.qualification": "Qualification",
+    "gq.in_house": "in-house",
+    "gq.passed": "passed",
+    "gq.failed": "not passed",
+    "gq.ok.rate": "The golden rate is saved.",
+    "gq.ok.test": "The qualification test is saved.",
+    "gq.ok.required": "The qualification setting is saved.",
+})
+# --- end golden items and qualification page ---

@@ -39,8 +39,14 @@ from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import TaskOut
 from datamill.production.tasks import check_claim_guards, claim_next_task
 from datamill.workforce.models import GoldenTask, QualificationTest, ScaledDecimal, Worker
-from datamill.workforce.policies import require_business, require_vendor_scope
-from datamill.workforce.qualification import _project, _test  # one lookup, shared
+from datamill.workforce.policies import require_vendor_scope
+from datamill.workforce.qualification import (  # one lookup, shared
+    _project,
+    _test,
+    best_attempt,
+    require_project_manager,
+)
+from datamill.workforce.schemas import WorkerAccuracyOut
 from datamill.workforce.vendors import get_worker, to_decimal
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "golden_listener",
     "golden_mixer",
     "golden_rate",
+    "project_accuracy",
     "set_golden_rate",
     "submit_golden_answer",
 ]
@@ -142,7 +149,7 @@ def set_golden_rate(
     session: Session, actor: User, project_id: int, rate: object
 ) -> Decimal:
     """Set the share of a project's annotate claims that are golden probes (0 turns it off)."""
-    require_business(actor, "set golden rates")
+    require_project_manager(session, actor, project_id, "set golden rates")
     _project(session, project_id)
     value = to_decimal(rate, "rate").quantize(_Q, rounding=ROUND_HALF_UP)
     if not Decimal(0) <= value <= MAX_GOLDEN_RATE:
@@ -227,7 +234,7 @@ def _fresh_golden(
     )
     return session.scalars(
         select(GoldenTask)
-        .where(GoldenTask.test_id == test.id, ~probed, ~worked)
+        .where(GoldenTask.test_id == test.id, GoldenTask.retired.is_(False), ~probed, ~worked)
         .order_by(GoldenTask.id)
         .limit(1)
     ).first()
@@ -391,3 +398,48 @@ def golden_accuracy(session: Session, actor: User, worker_id: int) -> GoldenAccu
         accuracy=mean(everything) if everything else None,
         by_project={k: {"answered": len(v), "accuracy": mean(v)} for k, v in sorted(per.items())},
     )
+
+
+def project_accuracy(session: Session, actor: User, project_id: int) -> list[WorkerAccuracyOut]:
+    """Every worker with golden answers or qualification attempts in a project, or a member of
+    it: running accuracy on golden probes and qualification standing (the PM's table)."""
+    from datamill.production.models import ProjectMember
+    from datamill.workforce.models import QualificationAttempt, Vendor
+
+    require_project_manager(session, actor, project_id, "see workers' golden accuracy")
+    _project(session, project_id)
+    probes = session.execute(
+        select(GoldenProbe.worker_id, GoldenProbe.score, GoldenProbe.answered_at).where(
+            GoldenProbe.project_id == project_id, GoldenProbe.score.is_not(None)
+        )
+    ).all()
+    attempted = select(QualificationAttempt.worker_id).join(
+        QualificationTest, QualificationTest.id == QualificationAttempt.test_id
+    ).where(QualificationTest.project_id == project_id)
+    members = select(Worker.id).join(ProjectMember, ProjectMember.user_id == Worker.user_id).where(
+        ProjectMember.project_id == project_id
+    )
+    ids = {w for w, _, _ in probes} | set(session.scalars(attempted)) | set(
+        session.scalars(members)
+    )
+    workers = session.execute(
+        select(Worker, User.username).join(User, User.id == Worker.user_id)
+        .where(Worker.id.in_(ids)).order_by(User.username)
+    ).all()
+    vendors = dict(session.execute(select(Vendor.id, Vendor.name)).tuples().all())
+    rows = []
+    for worker, username in workers:
+        mine = [(score, at) for w, score, at in probes if w == worker.id and score is not None]
+        best = best_attempt(session, worker, project_id)
+        rows.append(WorkerAccuracyOut(
+            worker_id=worker.id,
+            username=username,
+            vendor=vendors.get(worker.vendor_id) if worker.vendor_id is not None else None,
+            answered=len(mine),
+            accuracy=(sum((s for s, _ in mine), Decimal(0)) / len(mine)).quantize(
+                _Q, rounding=ROUND_HALF_UP) if mine else None,
+            last_answered_at=max((at for _, at in mine if at is not None), default=None),
+            qualification_score=best.score if best else None,
+            qualified=bool(best and best.passed),
+        ))
+    return rows

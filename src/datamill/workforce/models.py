@@ -135,6 +135,7 @@ class QualificationTest(Base):
     pass_threshold: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revision: Mapped[int] = mapped_column(default=1)  # +1 each time its owner revises it
 
 
 class GoldenTask(Base):
@@ -147,6 +148,7 @@ class GoldenTask(Base):
     test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     reference_text: Mapped[str] = mapped_column(Text)
+    retired: Mapped[bool] = mapped_column(default=False)  # dropped by a revision (probes keep it)
 
 
 class QualificationAttempt(Base):
@@ -158,6 +160,7 @@ class QualificationAttempt(Base):
     score: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     passed: Mapped[bool] = mapped_column()
+    test_revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "SettlementLineOut",
     "SettlementSheetOut",
     "VendorOut",
+    "WorkerAccuracyOut",
     "WorkerDashboard",
     "WorkerOut",
 ]
@@ -60,6 +61,22 @@ class QualificationTestOut(BaseModel):
     metric: str
     pass_threshold: Decimal
     golden_item_ids: list[int]
+    revision: int = 1
+    created_by: int | None = None
+    required: bool = False  # the project's ``qualification_required`` setting
+
+
+class WorkerAccuracyOut(BaseModel):
+    """One worker's standing in a project: running golden accuracy and qualification."""
+
+    worker_id: int
+    username: str
+    vendor: str | None  # None: in-house
+    answered: int  # golden probes answered in this project
+    accuracy: Decimal | None  # mean probe score; None before the first answer
+    last_answered_at: datetime | None
+    qualification_score: Decimal | None  # best attempt
+    qualified: bool
 
 
 class AttemptOut(_Out):

@@ -34,7 +34,8 @@ def production_project(s: Session, name: str, project_type: str = "custom_servic
     spec: dict[str, Any] = {
         "name": name, "modality": "speech.asr", "language": "zh-CN",
         "project_type": project_type, "stages": ["annotate", "review"],
-        "sampling": {"aql": 2.5}, "requirements": {},
+        "sampling": {"inspection_level": "II", "aql": 2.5},
+        "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9}, "requirements": {},
     }
     return create_project(s, spec).id
 

@@ -26,6 +26,7 @@ def spec(**overrides: Any) -> dict[str, Any]:
         "stages": ["annotate", "review"],
         "package_size": 2,
         "sampling": {"inspection_level": "II", "aql": 2.5},
+        "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
         "requirements": {"read_speech": False},
     }
     base.update(overrides)

@@ -196,9 +196,10 @@ def dashboard_endpoint(worker_id: int, session: SessionDep, user: CurrentUser) -
 
 @router.put("/projects/{project_id}/qualification-test", status_code=status.HTTP_201_CREATED)
 def define_test_endpoint(
-    project_id: int, body: TestDefine, session: SessionDep, user: CurrentUser
+    project_id: int, body: TestDefine, session: SessionDep, user: CurrentUser, response: Response
 ) -> QualificationTestOut:
-    return qualification.define_qualification_test(
+    """Define the test (201) or, as its owner or an admin, revise it (200)."""
+    test = qualification.define_qualification_test(
         session,
         user,
         project_id,
@@ -206,6 +207,9 @@ def define_test_endpoint(
         pass_threshold=body.pass_threshold,
         metric=body.metric,
     )
+    if test.revision > 1:
+        response.status_code = status.HTTP_200_OK
+    return test
 
 
 @router.get("/projects/{project_id}/qualification-test", response_model=QualificationTestOut)

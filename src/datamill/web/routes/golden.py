@@ -1,0 +1,128 @@
+"""The PM's golden-items and qualification page for one project.
+
+Golden rate (share of annotate claims served as silent checks), the qualification test's
+definition and revisions (answers keyed by utterance name or item id, one per line), whether the
+project requires qualification, and each worker's running accuracy. Every write goes through the
+workforce services, which check the role and project membership (403 page) and refuse bad input
+(shown on the page, nothing written).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from datamill.api.deps import SessionDep
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.production.projects import get_project
+from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.workforce import golden, qualification
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/workforce/projects", route_class=HtmlRoute, include_in_schema=False)
+_OK = {"rate": "gq.ok.rate", "test": "gq.ok.test", "required": "gq.ok.required"}
+
+
+def _page(
+    request: Request, session: Session, me: SignedIn, project_id: int, *,
+    ok: str | None = None, error: str | None = None, status_code: int = 200,
+    answers: str | None = None,
+) -> Response:
+    qualification.require_project_manager(session, me.user, project_id,
+                                           "manage golden items and qualification")
+    test = qualification.get_qualification_test(session, project_id)
+    return render(
+        request, "workforce_golden.html", me, status_code=status_code,
+        project=get_project(session, project_id),
+        rate=golden.golden_rate(session, project_id), test=test,
+        required=qualification.qualification_required(session, project_id),
+        rows=golden.project_accuracy(session, me.user, project_id),
+        max_rate=golden.MAX_GOLDEN_RATE, answers=answers or "",
+        ok=_OK.get(ok or ""), error=error,
+    )
+
+
+def _refused(session: Session, call: object) -> str | None:
+    try:
+        with session.begin_nested():
+            call()  # type: ignore[operator]
+    except Forbidden:
+        raise
+    except (Conflict, InvalidInput, NotFound) as exc:
+        return exc.message
+    return None
+
+
+def _done(project_id: int, ok: str) -> Response:
+    return RedirectResponse(f"/workforce/projects/{project_id}/golden?ok={ok}", status_code=303)
+
+
+@router.get("/{project_id}/golden", response_class=HTMLResponse)
+def golden_page(
+    request: Request, project_id: int, session: SessionDep, me: WebUser, ok: str | None = None
+) -> Response:
+    return _page(request, session, me, project_id, ok=ok)
+
+
+@router.post("/{project_id}/golden/rate", response_class=HTMLResponse)
+def set_rate(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    rate: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    refused = _refused(session, lambda: golden.set_golden_rate(session, me.user, project_id, rate))
+    if refused is not None:
+        return _page(request, session, me, project_id, error=refused, status_code=409)
+    return _done(project_id, "rate")
+
+
+def _parse_answers(text: str) -> dict[str, str]:
+    """One ``reference<TAB or =>answer`` per line (reference: utterance name or item id)."""
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        sep = "\t" if "\t" in line else "="
+        ref, found, answer = line.partition(sep)
+        if not found or not ref.strip() or not answer.strip():
+            raise InvalidInput(f"line {n}: write 'utterance = answer'", field="answers")
+        out[ref.strip()] = answer.strip()
+    return out
+
+
+@router.post("/{project_id}/golden/test", response_class=HTMLResponse)
+def set_test(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    answers: Annotated[str, Form()], threshold: Annotated[str, Form()],
+    metric: Annotated[str, Form()] = "character_accuracy",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+
+    def define() -> None:
+        by_id = qualification.golden_answers_by_reference(
+            session, project_id, _parse_answers(answers)
+        )
+        qualification.define_qualification_test(
+            session, me.user, project_id, by_id, pass_threshold=threshold, metric=metric
+        )
+
+    refused = _refused(session, define)
+    if refused is not None:
+        return _page(request, session, me, project_id, error=refused, status_code=409,
+                     answers=answers)
+    return _done(project_id, "test")
+
+
+@router.post("/{project_id}/golden/required", response_class=HTMLResponse)
+def set_required(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    required: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    qualification.set_qualification_required(session, me.user, project_id, required == "on")
+    return _done(project_id, "required")
