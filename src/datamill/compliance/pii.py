@@ -1,0 +1,440 @@
+"""Personal information in text: find it, then mask (脱敏) or tag it.
+
+Kinds found, each validated beyond its shape to keep look-alikes (order numbers, timestamps)
+out:
+
+* ``id_card`` — mainland resident identity numbers: 18 characters whose region starts with a
+  province code, whose birth date is a real date between 1900 and today, and whose last
+  character is the GB 11643-1999 check digit (0-9 or X). The old 15-digit form (no check digit)
+  is reported only right after an identity keyword (身份证, ID ...).
+* ``phone`` — mainland mobile numbers ``1[3-9]x xxxx xxxx``, optionally after ``+86``/``0086``/
+  ``86`` and with spaces or dashes between the 3-4-4 groups.
+* ``email`` — ``local@domain.tld``.
+* ``bank_card`` — 13 to 19 digits (optionally in groups split by single spaces or dashes) that
+  pass the Luhn check and start with a card network's issuer prefix (UnionPay 62, Visa 4,
+  Mastercard 51-55/2221-2720, Amex 34/37, JCB 35, Discover 6011/644-649/65, Diners 30/36/38/39),
+  unless an order/tracking keyword stands right before them.
+* ``address`` — Chinese addresses as a chain of administrative and street parts (省 市 区 县 镇
+  街道, 路 街 大道 巷 胡同 弄, 小区 大厦 ..., then numbers 号 栋 单元 室 ...) that reaches street
+  level; and simple English street addresses (``221B Baker Street``, ``12 Main St., Apt 4``).
+
+Numbers never start or end inside a longer run of ASCII letters or digits, so ``DD2023...`` and
+a 20-digit number are not cut into pieces. Full-width digits, letters and ``＠＋－`` are read as
+their ASCII forms (offsets still point into the original text). Where candidates overlap, the
+order email > id_card > bank_card > phone > address decides, then the longer span.
+
+Masking keeps a few characters (``110101********1234``, ``138****5678``, ``j***@example.com``,
+``6222 **** **** 1234``, ``北京市朝阳区*********``) and is idempotent; ``style="tag"`` replaces a
+span by ``[ID]``, ``[PHONE]``, ``[EMAIL]``, ``[BANK_CARD]`` or ``[ADDRESS]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from datamill.core.errors import InvalidInput
+
+__all__ = [
+    "KINDS",
+    "TAGS",
+    "PiiSpan",
+    "find_pii",
+    "id_check_digit",
+    "is_valid_bank_card",
+    "is_valid_mobile",
+    "is_valid_resident_id",
+    "luhn_valid",
+    "mask_span",
+    "mask_text",
+]
+
+KINDS: tuple[str, ...] = ("email", "id_card", "bank_card", "phone", "address")
+TAGS: dict[str, str] = {
+    "id_card": "[ID]",
+    "phone": "[PHONE]",
+    "email": "[EMAIL]",
+    "bank_card": "[BANK_CARD]",
+    "address": "[ADDRESS]",
+}
+_PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True, order=True)
+class PiiSpan:
+    """``text[start:end]`` is personal information of ``kind``."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+# -- normalisation ---------------------------------------------------------------------------
+
+_FULLWIDTH = {0xFF10 + i: ord("0") + i for i in range(10)}
+_FULLWIDTH.update({0xFF21 + i: ord("A") + i for i in range(26)})
+_FULLWIDTH.update({0xFF41 + i: ord("a") + i for i in range(26)})
+_FULLWIDTH.update({0xFF20: ord("@"), 0xFF0B: ord("+"), 0xFF0D: ord("-"), 0xFF0E: ord("."),
+                   0xFF3F: ord("_"), 0x3000: ord(" "), 0x2010: ord("-"), 0x2011: ord("-"),
+                   0x2012: ord("-"), 0x2013: ord("-"), 0x00A0: ord(" ")})
+
+
+def _fold(text: str) -> str:
+    """One-to-one character folding (same length, so offsets carry over)."""
+    return text.translate(_FULLWIDTH)
+
+
+# -- validators ------------------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+# first two digits of mainland, Hong Kong/Macao/Taiwan resident ID region codes
+_PROVINCES = frozenset(str(n) for n in (
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+))
+
+
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits of a resident ID."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise InvalidInput("a resident ID body is exactly 17 ASCII digits")
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def _plausible_birth(yyyymmdd: str, today: dt.date | None = None) -> bool:
+    try:
+        born = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    today = today or dt.datetime.now(dt.UTC).date()
+    return dt.date(1900, 1, 1) <= born <= today
+
+
+def is_valid_resident_id(value: str, *, allow_legacy: bool = False) -> bool:
+    """An 18-character resident ID with a known region, a real birth date and its check digit
+    (or, with ``allow_legacy``, a 15-digit one with a known region and a real 19YY date)."""
+    v = _fold(value).upper()
+    if len(v) == 18 and v[:17].isascii() and v[:17].isdigit():
+        return (v[:2] in _PROVINCES and _plausible_birth(v[6:14])
+                and id_check_digit(v[:17]) == v[17])
+    if allow_legacy and len(v) == 15 and v.isascii() and v.isdigit():
+        return v[:2] in _PROVINCES and _plausible_birth("19" + v[6:12])
+    return False
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check over a string of ASCII digits."""
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return False
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _issuer_ok(d: str) -> bool:
+    n = len(d)
+    p2, p3, p4 = int(d[:2]), int(d[:3]), int(d[:4])
+    return (
+        (d.startswith("62") and 16 <= n <= 19)
+        or (d[0] == "4" and n in (13, 16, 19))
+        or ((51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16)
+        or (p2 in (34, 37) and n == 15)
+        or (3528 <= p4 <= 3589 and 16 <= n <= 19)
+        or ((p4 == 6011 or 644 <= p3 <= 649 or p2 == 65) and 16 <= n <= 19)
+        or (p2 in (30, 36, 38, 39) and 14 <= n <= 19)
+    )
+
+
+def is_valid_bank_card(value: str) -> bool:
+    """13-19 digits (spaces and dashes ignored) with a card issuer prefix and a Luhn check."""
+    d = re.sub(r"[ \-]", "", _fold(value))
+    return 13 <= len(d) <= 19 and d.isascii() and d.isdigit() and _issuer_ok(d) and luhn_valid(d)
+
+
+def is_valid_mobile(value: str) -> bool:
+    """A mainland mobile number (``+86``/``0086``/``86`` prefix, spaces and dashes allowed)."""
+    d = re.sub(r"[ \-()+]", "", _fold(value))
+    for prefix in ("0086", "86"):
+        if len(d) == 11 + len(prefix) and d.startswith(prefix):
+            d = d[len(prefix):]
+    return len(d) == 11 and d.isascii() and d.isdigit() and d[0] == "1" and d[1] in "3456789"
+
+
+# -- patterns --------------------------------------------------------------------------------
+
+_NB = r"(?<![0-9A-Za-z])"  # no ASCII letter or digit before
+_NA = r"(?![0-9A-Za-z])"  # ... or after
+_ID_RE = re.compile(_NB + r"\d{17}[\dXx]" + _NA)
+_ID15_RE = re.compile(_NB + r"\d{15}" + _NA)
+_ID_KEYWORDS = re.compile(r"(身份证|身份號|证件|證件|公民身份|id\s*(card|no|number)?|identity)",
+                          re.IGNORECASE)
+_SEP = r"[ \-]?"
+_PHONE_RE = re.compile(
+    r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?)?"
+    r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _NA + r"(?![ \-]\d)"
+)
+_CARD_RE = re.compile(_NB + r"(?<!\d[ \-])\d(?:[ \-]?\d){12,18}" + _NA + r"(?![ \-]\d)")
+_CARD_NEGATIVE = re.compile(
+    r"(订单|单号|运单|快递|流水|编号|发票|工单|批次|序列号|order|tracking|invoice|serial|"
+    r"waybill|batch|ticket)[^0-9A-Za-z]{0,6}$",
+    re.IGNORECASE,
+)
+_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,63})"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+)
+
+_HAN = r"[\u4e00-\u9fff]"
+_PROVINCE_NAMES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东",
+    "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏",
+    "宁夏", "新疆", "香港", "澳门",
+)
+_PROVINCE = (
+    "(?:" + "|".join(sorted(_PROVINCE_NAMES, key=len, reverse=True)) + ")"
+    r"(?:省|市|(?:壮族|回族|维吾尔)?自治区|特别行政区)?"
+)
+_NUM = r"(?<!\d)(?:\d{1,5}|[一二三四五六七八九十百零〇两]{1,5})"
+# one address part; names are short and lazy so that "朝阳区建国路" splits at 区
+_ADDR_PART = re.compile(
+    r"(?P<prov>" + _PROVINCE + r")"
+    r"|(?P<admin>" + _HAN + r"{1,8}?(?:自治州|自治县|地区|街道|省|州市|(?<![城超门都])市|州|盟"
+    r"|(?<![小社景园校厂矿营])区|县|旗|(?<!城)镇|(?<!城)乡))"
+    r"|(?P<street>" + _HAN + r"{1,8}?(?:大街|大道|胡同|路|(?<![逛上])街|(?<![知味频通难轨车赛])道|巷|弄))"
+    r"|(?P<estate>" + _HAN + r"{1,8}?(?:小区|花园|大厦|公寓|新村|家园|社区|苑|村))"
+    r"|(?P<num>" + _NUM + r"(?:-\d{1,5})?(?:号院|号楼|号|弄|栋|幢|座|单元|层|楼|室|户))"
+)
+# sentence words that end right before a place name ("寄到", "住在", "地址是")
+_LEAD_CUT = frozenset("在于到往至址是的住为从:：把将")
+# leading characters that belong to the sentence, not to the place name
+_LEAD_STOP = frozenset("我你他她它们住在于位到寄送往至收件地址家请将把从是的了居就这那")
+_EN_STREET_TYPES = (
+    r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Way|Place|Terrace|Parkway|Square|"
+    r"Highway|Close|Crescent)\b|(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Pkwy|Sq|Hwy)\b\.?"
+)
+_EN_ADDR_RE = re.compile(
+    r"(?<![0-9A-Za-z])\d{1,6}[A-Za-z]?\s+(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
+    r"(?:[A-Z][a-z]+\s+){1,4}(?:" + _EN_STREET_TYPES + r")"
+    r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Room)\.?\s*#?\s*[0-9A-Za-z]{1,6}\b)?"
+    r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?:,\s*[A-Z]{2}(?:\s+\d{5}(?:-\d{4})?)?)?)?"
+)
+
+
+# -- detection -------------------------------------------------------------------------------
+
+
+def _ids(folded: str) -> Iterable[tuple[str, int, int]]:
+    for m in _ID_RE.finditer(folded):
+        if is_valid_resident_id(m.group()):
+            yield "id_card", m.start(), m.end()
+    for m in _ID15_RE.finditer(folded):
+        if (is_valid_resident_id(m.group(), allow_legacy=True)
+                and _ID_KEYWORDS.search(folded[max(0, m.start() - 12):m.start()])):
+            yield "id_card", m.start(), m.end()
+
+
+def _phones(folded: str) -> Iterable[tuple[str, int, int]]:
+    for m in _PHONE_RE.finditer(folded):
+        if is_valid_mobile(m.group()):
+            yield "phone", m.start(), m.end()
+
+
+def _cards(folded: str) -> Iterable[tuple[str, int, int]]:
+    for m in _CARD_RE.finditer(folded):
+        text = m.group()
+        if not is_valid_bank_card(text):
+            continue
+        seps = set(re.findall(r"[ \-]", text))
+        if len(seps) > 1:  # "1234-5678 9012..." mixes separators: not a card as written
+            continue
+        if _CARD_NEGATIVE.search(folded[max(0, m.start() - 16):m.start()]):
+            continue
+        if len(text) == 18 and text[:2] in _PROVINCES and _plausible_birth(text[6:14]):
+            continue  # shaped like a resident ID (a mistyped one when the check fails)
+        yield "bank_card", m.start(), m.end()
+
+
+def _emails(folded: str) -> Iterable[tuple[str, int, int]]:
+    for m in _EMAIL_RE.finditer(folded):
+        yield "email", m.start(), m.end()
+
+
+def _trim_lead(text: str, start: int, end: int, name_end: int) -> int:
+    """Move ``start`` past sentence words before a place name.
+
+    ``text[start:end]`` is the first address part, ``text[start:name_end]`` its name.
+    """
+    part = text[start:end]
+    for name in _PROVINCE_NAMES:
+        i = part.find(name)
+        if i > 0:
+            return start + i
+    for i in range(name_end - 1, start - 1, -1):
+        if text[i] in _LEAD_CUT:
+            start = i + 1
+            break
+    while name_end - start > 2 and text[start] in _LEAD_STOP:
+        start += 1
+    return start
+
+
+_SUFFIX_LEN = re.compile(r"(自治州|自治县|地区|街道|州市|大街|大道|胡同|小区|花园|大厦|公寓|新村|家园|社区)$")
+
+
+def _name_end(text: str, start: int, end: int) -> int:
+    m = _SUFFIX_LEN.search(text, start, end)
+    return m.start() if m else end - 1
+
+
+def _address_parts(folded: str) -> list[tuple[str, int, int]]:
+    """Address parts in order of position."""
+    parts: list[tuple[str, int, int]] = []
+    for m in _ADDR_PART.finditer(folded):
+        kind = m.lastgroup or ""
+        parts.append(("admin" if kind == "prov" else kind, m.start(), m.end()))
+    return parts
+
+
+def _accept_chain(chain: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
+    """The address within a chain of adjacent parts, or None when it is not street-level."""
+    while chain and chain[0][0] == "num":  # "3号在朝阳路" -- the number is not part of it
+        chain = chain[1:]
+    while chain and chain[-1][0] == "admin":  # the address ends at its finest part
+        chain = chain[:-1]
+    kinds = [k for k, _, _ in chain]
+    if "num" in kinds and ("street" in kinds or "estate" in kinds):
+        return chain
+    if "street" in kinds and kinds.count("admin") >= 2:
+        return chain
+    return None
+
+
+def _zh_addresses(folded: str) -> Iterable[tuple[str, int, int]]:
+    chains: list[list[tuple[str, int, int]]] = []
+    for part in _address_parts(folded):
+        if chains and _adjacent(folded, chains[-1][-1][2], part[1]):
+            chains[-1].append(part)
+        else:
+            chains.append([part])
+    for chain in chains:
+        kept = _accept_chain(chain)
+        if kept:
+            _, s0, e0 = kept[0]
+            yield "address", _trim_lead(folded, s0, e0, _name_end(folded, s0, e0)), kept[-1][2]
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    return start == end or (start - end <= 1 and text[end:start] in (" ", ","))
+
+
+def _en_addresses(folded: str) -> Iterable[tuple[str, int, int]]:
+    for m in _EN_ADDR_RE.finditer(folded):
+        yield "address", m.start(), m.end()
+
+
+def find_pii(text: str, kinds: Iterable[str] | None = None) -> list[PiiSpan]:
+    """Non-overlapping PII spans in ``text``, sorted by position.
+
+    ``kinds`` filters the result; detection itself always considers every kind, so that, for
+    example, the phone-like local part of an email address is never reported as a phone.
+    """
+    wanted = _check_kinds(kinds)
+    folded = _fold(text)
+    candidates = [*_emails(folded), *_ids(folded), *_cards(folded), *_phones(folded),
+                  *_zh_addresses(folded), *_en_addresses(folded)]
+    candidates.sort(key=lambda c: (_PRIORITY[c[0]], -(c[2] - c[1]), c[1]))
+    taken: list[tuple[str, int, int]] = []
+    for kind, start, end in candidates:
+        if end > start and all(end <= s or start >= e for _, s, e in taken):
+            taken.append((kind, start, end))
+    taken.sort(key=lambda c: c[1])
+    return [PiiSpan(s, e, k, text[s:e]) for k, s, e in taken if k in wanted]
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
+    if kinds is None:
+        return frozenset(KINDS)
+    wanted = frozenset([kinds] if isinstance(kinds, str) else kinds)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise InvalidInput(f"unknown PII kind(s): {', '.join(sorted(unknown))}",
+                           known=list(KINDS))
+    return wanted
+
+
+# -- masking ---------------------------------------------------------------------------------
+
+
+def _mask_digits(text: str, keep_head: int, keep_tail: int) -> str:
+    """Replace digits by '*' except the first ``keep_head`` and last ``keep_tail`` digits."""
+    folded = _fold(text)
+    positions = [i for i, c in enumerate(folded) if c.isascii() and c.isalnum()]
+    hide = set(positions[keep_head:len(positions) - keep_tail])
+    return "".join("*" if i in hide else c for i, c in enumerate(text))
+
+
+def _mask_phone(text: str) -> str:
+    folded = _fold(text)
+    digits = [i for i, c in enumerate(folded) if c.isdigit()]
+    core = digits[-11:]
+    hide = set(core[3:7])
+    return "".join("*" if i in hide else c for i, c in enumerate(text))
+
+
+def _mask_email(text: str) -> str:
+    at = _fold(text).index("@")
+    return text[0] + "***" + text[at:]
+
+
+def _mask_address(text: str) -> str:
+    folded = _fold(text)
+    keep = 0
+    for kind, start, end in _address_parts(folded):
+        if kind != "admin" or start != keep:
+            break
+        keep = end
+    if keep == 0 and _EN_ADDR_RE.match(folded):
+        return "".join("*" if c.isalnum() else c for c in text)
+    return text[:keep] + "*" * (len(text) - keep)
+
+
+def mask_span(span: PiiSpan, style: Literal["mask", "tag"] = "mask") -> str:
+    """The replacement text for one span."""
+    if style == "tag":
+        return TAGS[span.kind]
+    if style != "mask":
+        raise InvalidInput(f"unknown masking style {style!r}: use 'mask' or 'tag'")
+    if span.kind == "id_card":
+        return _mask_digits(span.text, 6, 4)
+    if span.kind == "bank_card":
+        return _mask_digits(span.text, 4, 4)
+    if span.kind == "phone":
+        return _mask_phone(span.text)
+    if span.kind == "email":
+        return _mask_email(span.text)
+    return _mask_address(span.text)
+
+
+def mask_text(
+    text: str, kinds: Iterable[str] | None = None, style: Literal["mask", "tag"] = "mask"
+) -> str:
+    """``text`` with every PII span of ``kinds`` (default: all) masked or tagged."""
+    if style not in ("mask", "tag"):
+        raise InvalidInput(f"unknown masking style {style!r}: use 'mask' or 'tag'")
+    out: list[str] = []
+    pos = 0
+    for span in find_pii(text, kinds):
+        out.append(text[pos:span.start])
+        out.append(mask_span(span, style))
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out)
