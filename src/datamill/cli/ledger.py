@@ -57,7 +57,7 @@ def customer_add(name: str, customer_type: str, country: str, user: AsUser,
     with get_runtime().session() as s:
         c = create_customer(s, name, customer_type=customer_type, country=country,
                             credit_grade=credit_grade, actor_id=_actor(s, user))
-    emit(c, as_json, lambda c: out.print(f"customer {c.id} {str(c.name)}"))
+    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name}"))
 
 
 @app.command("contract-add")
@@ -71,7 +71,7 @@ def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custo
         c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
                             signed_on=_day(signed_on) if signed_on else utcnow().date(),
                             actor_id=_actor(s, user))
-    emit(c, as_json, lambda c: out.print(f"contract {c.id} {str(c.number)} ({c.currency})"))
+    emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))
 
 
 @app.command("order-add")
@@ -92,7 +92,7 @@ def order_add(  # noqa: PLR0913
                          volume_unit=volume_unit, acceptance_type=acceptance_type,
                          fx_rate=_dec(fx_rate, "fx_rate") if fx_rate else None,
                          vat_rate=_dec(vat_rate, "vat_rate"), actor_id=_actor(s, user))
-    emit(o, as_json, lambda o: out.print(f"order {o.id} {str(o.number)}: {o.amount_cny} CNY"))
+    emit(o, as_json, lambda o: out.print(f"order {o.id} {o.number}: {o.amount_cny} CNY"))
 
 
 @app.command("project-open")
@@ -122,7 +122,7 @@ def approver_cmd(username: str, approval_role: str, user: AsUser) -> None:
         actor = get_user(s, user)
         require(s, actor, Action.MANAGE_USERS)  # granting an approval role opens the books
         register_approver(s, get_user(s, username).id, approval_role, actor_id=actor.id)
-    out.print(f"{str(username)} approves as {str(approval_role)}")
+    out.print(f"{username} approves as {approval_role}")
 
 
 @app.command("budget-create")
@@ -267,9 +267,9 @@ def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
                   f"{r.acceptances.acceptances if r.acceptances else 0} acceptances, "
                   f"{len(r.acceptances.recognitions) if r.acceptances else 0} recognitions")
         if r.acceptance_problem:
-            out.print(f"acceptances left pending: {str(r.acceptance_problem)}")
+            out.print(f"acceptances left pending: {r.acceptance_problem}")
         for p in r.problems:
-            out.print(f"pending event {p.event_id} ({p.event_type}): {str(p.reason)}")
+            out.print(f"pending event {p.event_id} ({p.event_type}): {p.reason}")
 
     emit(r, as_json, show)
 
@@ -286,7 +286,7 @@ def event_problems_cmd(as_json: JsonOpt = False) -> None:
     def show(rows: Any) -> None:
         for p in rows:
             out.print(f"event {p.event_id} {p.event_type} project {p.project_id} "
-                      f"{p.amount or ''}: {str(p.reason)}")
+                      f"{p.amount or ''}: {p.reason}")
         if not rows:
             out.print("no pending problems")
 
