@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
 
 import pytest
 
@@ -12,3 +14,12 @@ def require_tool(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(what)
     pytest.skip(what)
+
+
+def require_module(name: str) -> ModuleType:
+    """Import ``name``; without it, skip on a developer machine and fail in CI."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as err:
+        require_tool(f"Python module {name} is not installed ({err})")
+        raise  # unreachable: require_tool always raises

@@ -19,9 +19,9 @@ from datamill.compliance.image_masking import (
     to_regions,
 )
 from datamill.core.errors import InvalidInput
+from tests._tools import require_module, require_tool
 
 STATUS = detector_status()
-needs_haar = pytest.mark.skipif(not STATUS["available"], reason=STATUS["reason"] or "no Haar")
 
 
 def noise_image(tmp_path: Path, name: str = "photo.png", shape: tuple[int, ...] = (120, 160, 3)
@@ -177,9 +177,10 @@ def test_detector_status_explains_itself() -> None:
     assert detector_status(cascade_dir="/nonexistent")["available"] == STATUS["available"]
 
 
-@needs_haar
 def test_face_recall_on_scikit_image_samples() -> None:
-    data = pytest.importorskip("skimage.data")
+    if not STATUS["available"]:
+        require_tool(f"OpenCV Haar detection unavailable: {STATUS['reason']}")
+    data = require_module("skimage.data")
     astronaut = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     faces = [r for r in detect_regions(astronaut) if r.label == "face"]
     assert any(160 <= r.x + r.w / 2 <= 290 and 50 <= r.y + r.h / 2 <= 180 for r in faces)

@@ -21,8 +21,13 @@ from datamill.modalities.speech.audio import (
 )
 from datamill.modalities.speech.schema import SpeechAsrRequirements
 from datamill.testing.synth import VOICES, espeak_available, make_clipped, make_silent, synthesize
+from tests._tools import require_tool
 
-pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed")
+
+@pytest.fixture(autouse=True)
+def _espeak() -> None:
+    if not espeak_available():
+        require_tool("espeak-ng is not installed (scripts/setup.sh installs it)")
 
 TEXT = "The quick brown fox jumps over the lazy dog near the river bank."
 CHECK_NAMES = [

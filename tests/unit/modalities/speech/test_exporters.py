@@ -30,6 +30,7 @@ from datamill.modalities.speech.exporters.hf import HuggingFaceExporter
 from datamill.modalities.speech.exporters.kaldi import KaldiExporter
 from datamill.modalities.speech.exporters.textgrid import TextGridExporter
 from datamill.testing.synth import make_tone
+from tests._tools import require_module
 
 GOLDEN = Path(__file__).resolve().parents[3] / "golden" / "speech"
 UPDATE_GOLDEN = os.environ.get("DATAMILL_UPDATE_GOLDEN") == "1"
@@ -199,7 +200,7 @@ def test_kaldi_skips_empty_text_and_keeps_noise(
 def test_kaldi_round_trip_through_lhotse(
     tmp_path: Path, basic_items: list[ExportItem], use_reco2dur: bool
 ) -> None:
-    lhotse_kaldi = pytest.importorskip("lhotse.kaldi")
+    lhotse_kaldi = require_module("lhotse.kaldi")
     out = tmp_path / "kaldi"
     KaldiExporter().export(basic_items, out)
     recordings, supervisions, _ = lhotse_kaldi.load_kaldi_data_dir(
@@ -237,7 +238,7 @@ def test_kaldi_unknown_gender_omits_spk2gender(tmp_path: Path, audio_dir: Path) 
     manifest = KaldiExporter().export(items, out)
     assert "spk2gender" not in manifest.files
     assert not (out / "spk2gender").exists()
-    lhotse_kaldi = pytest.importorskip("lhotse.kaldi")
+    lhotse_kaldi = require_module("lhotse.kaldi")
     _, supervisions, _ = lhotse_kaldi.load_kaldi_data_dir(out, sampling_rate=16000)
     assert supervisions is not None
     assert sorted(s.text for s in supervisions) == ["a", "b", "c"]
@@ -360,7 +361,7 @@ def test_hf_golden(tmp_path: Path, audio_dir: Path, basic_items: list[ExportItem
 def test_hf_round_trip_through_datasets(
     tmp_path: Path, basic_items: list[ExportItem], builder: str
 ) -> None:
-    datasets = pytest.importorskip("datasets")
+    datasets = require_module("datasets")
     out = tmp_path / "hf"
     HuggingFaceExporter(batch_rows=2).export(basic_items, out)
     data_file = out / ("data.jsonl" if builder == "json" else "data.parquet")
@@ -396,7 +397,7 @@ def test_hf_round_trip_through_datasets(
 
 def test_hf_json_loads_with_late_typed_optionals(tmp_path: Path, audio_dir: Path) -> None:
     """Nulls in the first JSON chunk, values later: hf_features() keeps the load working."""
-    datasets = pytest.importorskip("datasets")
+    datasets = require_module("datasets")
     from datamill.modalities.speech.exporters.hf import hf_features
 
     def items() -> Iterator[ExportItem]:

@@ -15,8 +15,13 @@ from datamill.modalities.speech.consistency import normalise_prompt
 from datamill.modalities.speech.preannotators import PocketsphinxPreannotator
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import espeak_available, synthesize
+from tests._tools import require_tool
 
-pytestmark = pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed")
+
+@pytest.fixture(autouse=True)
+def _espeak() -> None:
+    if not espeak_available():
+        require_tool("espeak-ng is not installed (scripts/setup.sh installs it)")
 
 # Two sentences the clearest espeak voice (en-us+m5) reads well; see bench/calibrate_consistency.py.
 CLEAR = (SENTENCES[4], SENTENCES[16])
