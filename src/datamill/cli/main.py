@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli import data, delivery, ledger, project, quality, user, work, workforce
+from datamill.cli import audit, data, delivery, ledger, project, quality, user, work, workforce
 from datamill.cli._common import console, get_runtime, handle_errors, out, progress_bar
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(delivery.app, name="delivery")
 app.add_typer(user.app, name="user")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(workforce.app, name="workforce")
+app.add_typer(audit.app, name="audit")
 
 
 @app.command("serve")
@@ -34,7 +35,13 @@ def serve_cmd(
 ) -> None:
     """Run the HTTP API (and web UI) on loopback."""
     from datamill.api.app import serve
+    from datamill.runtime import Runtime
 
+    rt = Runtime.from_settings()
+    try:
+        audit.warn_if_broken(rt)
+    finally:
+        rt.close()
     serve(host=host, port=port, workers=workers)
 
 
@@ -74,6 +81,7 @@ def demo_cmd(
     with progress_bar("synthesising speech (espeak-ng)", utterances) as advance:
         manifest = make_demo_corpus(workdir, utterances, progress=advance)
     rt = get_runtime()
+    audit.warn_if_broken(rt)
     project_id = setup_people_and_project(rt)
     with rt.session() as s:
         with progress_bar("importing", utterances + len(BAD_FILES)) as advance:

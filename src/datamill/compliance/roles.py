@@ -13,6 +13,7 @@ class Role(StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
     INSPECTOR = "inspector"
+    AUDITOR = "auditor"
 
 
 class Action(StrEnum):
@@ -24,6 +25,7 @@ class Action(StrEnum):
     REVIEW = "review"
     INSPECT = "inspect"
     DELIVER = "deliver"
+    VIEW_AUDIT = "view_audit"  # verify the audit trail, write checkpoints
 
 
 _ALL = frozenset(Action)
@@ -35,6 +37,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ANNOTATOR: frozenset({Action.ANNOTATE}),
     Role.REVIEWER: frozenset({Action.REVIEW}),
     Role.INSPECTOR: frozenset({Action.INSPECT, Action.VIEW_PROJECT}),
+    Role.AUDITOR: frozenset({Action.VIEW_AUDIT}),
 }
 
 
