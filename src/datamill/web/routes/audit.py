@@ -24,8 +24,7 @@ def audit_page(
 ) -> Response:
     require(session, me.user, Action.VIEW_AUDIT)
     report = verify_audit(session, runtime.settings)
-    return render(request, "audit.html", me, report=report.to_dict(), signed=bool(signed),
-                  status_code=200 if report.ok else 409)
+    return render(request, "audit.html", me, report=report.to_dict(), signed=bool(signed))
 
 
 @router.post("/audit/checkpoint")
