@@ -53,7 +53,7 @@ class SignedIn:
     def __init__(self, user: User, ws: WebSession) -> None:
         self.user = user
         self.csrf = ws.csrf
-        self.session = ws
+        self.web_session = ws
 
 
 def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> SignedIn:

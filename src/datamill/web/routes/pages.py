@@ -95,7 +95,7 @@ def logout(
     request: Request, session: SessionDep, me: WebUser, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    end_web_session(session, me.session)
+    end_web_session(session, me.web_session)
     resp = RedirectResponse("/login", status_code=303)
     clear_session(resp)
     return resp
