@@ -148,7 +148,8 @@ def serve_child(db_url: str, blobs: str, port: int) -> None:
 
     from datamill.api.app import create_app
 
-    rt = Runtime.from_settings(Settings(database_url=db_url, storage_url=blobs), migrate=False)
+    settings = Settings(database_url=db_url, storage_url=blobs, home=Path(blobs).parent)  # secrets
+    rt = Runtime.from_settings(settings, migrate=False)
     uvicorn.run(create_app(rt), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -108,7 +108,8 @@ def build(rt: Runtime, root: Path, n: int, k: int) -> int:
 
 def deliver_child(db: str, blobs: str, batch_id: int, out: str, formats: list[str]) -> None:
     """Child process: one delivery; prints a JSON line with seconds and peak RSS."""
-    rt = Runtime.from_settings(Settings(database_url=db, storage_url=blobs), migrate=False)
+    settings = Settings(database_url=db, storage_url=blobs, home=Path(blobs).parent)  # audit key
+    rt = Runtime.from_settings(settings, migrate=False)
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
     with rt.session() as s:

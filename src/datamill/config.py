@@ -28,7 +28,21 @@ class Settings(BaseSettings):
         description="Server folder the HTTP import endpoint reads from (default: <home>/imports)",
     )
     env: str = "dev"
-    secret_key: str = "dev-only-secret"  # noqa: S105 - refused outside dev by api.app
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs web session cookies. Unset: a random secret generated once into "
+        "``home/session_secret`` (0600). Known or short secrets are refused in every env.",
+    )
+    audit_key: str | None = Field(
+        default=None,
+        description="HMAC key anchoring the audit chain, kept outside the database. Unset: a "
+        "random key generated once into ``home/audit_key`` (0600).",
+    )
+    session_hours: int = Field(default=12, ge=1, description="Web session lifetime")
+    token_days: int = Field(default=30, ge=1, description="Default API token lifetime")
+    audit_checkpoint_every: int = Field(
+        default=100, ge=1, description="Write a signed audit checkpoint every N records"
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -42,7 +42,7 @@ class Runtime:
         return cls(
             settings=settings,
             engine=engine,
-            sessions=make_session_factory(engine),
+            sessions=make_session_factory(engine, info={"datamill.settings": settings}),
             blobs=BlobStore(settings.resolved_storage_url()),
         )
 

@@ -1,8 +1,9 @@
 """The app factory and ``serve()`` (what ``datamill serve`` runs).
 
 ``create_app(runtime)`` serves an existing runtime (tests, embedding); ``create_app()`` builds
-``Runtime.from_settings()`` at startup and disposes of it at shutdown. Outside ``env == "dev"``
-the app refuses to start with the default secret key.
+``Runtime.from_settings()`` at startup and disposes of it at shutdown. The app refuses to start
+with a known or short session secret (in every environment); with none configured it generates
+one into ``DATAMILL_HOME`` on first start (``compliance.keys``).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ API_PREFIX = "/api/v1"
 
 
 def check_settings(settings: Settings) -> None:
-    """Refuse insecure defaults outside development."""
-    default_secret = Settings.model_fields["secret_key"].default
-    if settings.env != "dev" and settings.secret_key == default_secret:
-        raise RuntimeError(
-            f"DATAMILL_SECRET_KEY is the built-in development secret but DATAMILL_ENV is "
-            f'{settings.env!r}; set a secret of your own (e.g. `python -c "import secrets; '
-            f'print(secrets.token_urlsafe(48))"`)'
-        )
+    """Refuse guessable secrets; create the session secret and audit key files if missing."""
+    from datamill.compliance.keys import WeakSecret, audit_key, session_secret
+
+    try:
+        session_secret(settings)
+        audit_key(settings)
+    except WeakSecret as err:
+        raise RuntimeError(err.message) from err
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli import data, delivery, ledger, project, quality, user, work, workforce
+from datamill.cli import audit, data, delivery, ledger, project, quality, user, work, workforce
 from datamill.cli._common import (
     EXIT_HELP,
     JsonAwareGroup,
@@ -35,6 +35,7 @@ app.add_typer(delivery.app, name="delivery")
 app.add_typer(user.app, name="user")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(workforce.app, name="workforce")
+app.add_typer(audit.app, name="audit")
 
 
 @app.command("serve")
@@ -45,7 +46,13 @@ def serve_cmd(
 ) -> None:
     """Run the HTTP API (and web UI) on loopback."""
     from datamill.api.app import serve
+    from datamill.runtime import Runtime
 
+    rt = Runtime.from_settings()
+    try:
+        audit.warn_if_broken(rt)
+    finally:
+        rt.close()
     serve(host=host, port=port, workers=workers)
 
 
@@ -85,6 +92,7 @@ def demo_cmd(
     with progress_bar("synthesising speech (espeak-ng)", utterances) as advance:
         manifest = make_demo_corpus(workdir, utterances, progress=advance)
     rt = get_runtime()
+    audit.warn_if_broken(rt)
     project_id = setup_people_and_project(rt)
     with rt.session() as s:
         with progress_bar("importing", utterances + len(BAD_FILES)) as advance:

@@ -1,4 +1,4 @@
-"""``datamill user``: create users and issue API tokens."""
+"""``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli._common import get_runtime, handle_errors, out
+from datamill.cli._common import emit, get_runtime, handle_errors, out
 
 app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 
@@ -15,7 +15,7 @@ app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 @handle_errors
 def create_cmd(
     username: str,
-    role: Annotated[str, typer.Option(help="admin, project_manager, annotator, reviewer, inspector")],
+    role: Annotated[str, typer.Option(help="admin, project_manager, annotator, reviewer, inspector, auditor")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create a user (password stored as an argon2 hash)."""
@@ -23,15 +23,101 @@ def create_cmd(
 
     with get_runtime().session() as s:
         create_user(s, username, password, role)
-    out.print(f"created {role} {username}")
+    out.print(f"created {role} {username}", highlight=False)
+
+
+def _revoke(username: str, which: str) -> list[int]:
+    from datamill.compliance.users import get_user, list_tokens, revoke_token
+    from datamill.core.errors import InvalidInput
+
+    with get_runtime().session() as s:
+        user = get_user(s, username)
+        if which == "all":
+            live = [int(str(t["id"])) for t in list_tokens(s, user) if t["active"]]
+            for token_id in live:
+                revoke_token(s, user, token_id=token_id)
+            return live
+        if which.startswith("dm_"):
+            return [revoke_token(s, user, token=which)]
+        if not which.isdigit():
+            raise InvalidInput(f"--revoke takes a token id, a token (dm_...) or 'all', not "
+                               f"{which!r}", field="revoke")
+        return [revoke_token(s, user, token_id=int(which))]
 
 
 @app.command("token")
 @handle_errors
-def token_cmd(username: str, name: str = "cli") -> None:
-    """Issue an API token for a user (shown once)."""
+def token_cmd(
+    username: str,
+    name: str = "cli",
+    expires_days: Annotated[int | None, typer.Option(
+        "--expires-days", help="Lifetime in days (default DATAMILL_TOKEN_DAYS, 30).")] = None,
+    revoke: Annotated[str | None, typer.Option(
+        "--revoke", help="Revoke instead: a token id (see `user tokens`), the token itself, "
+        "or 'all'.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Issue an API token for a user (shown once), or revoke tokens with ``--revoke``."""
     from datamill.compliance.users import create_token, get_user
 
+    if revoke is not None:
+        revoked = _revoke(username, revoke)
+        emit({"revoked": revoked}, as_json,
+             lambda r: out.print(f"revoked {len(r['revoked'])} token(s) of {username}",
+                                 highlight=False))
+        return
+    rt = get_runtime()
+    with rt.session() as s:
+        token = create_token(s, get_user(s, username), name,
+                             expires_days=expires_days or rt.settings.token_days)
+    emit({"token": token, "expires_days": expires_days or rt.settings.token_days}, as_json,
+         lambda r: out.print(r["token"], highlight=False))
+
+
+@app.command("tokens")
+@handle_errors
+def tokens_cmd(
+    username: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List a user's API tokens (ids, names, expiry; never the secrets)."""
+    from datamill.compliance.users import get_user, list_tokens
+
     with get_runtime().session() as s:
-        token = create_token(s, get_user(s, username), name)
-    out.print(token)
+        rows = list_tokens(s, get_user(s, username))
+
+    def render(rows: list[dict[str, object]]) -> None:
+        for r in rows:
+            state = "active" if r["active"] else ("revoked" if r["revoked_at"] else "expired")
+            out.print(f"{r['id']:>5}  {r['name']!s:<20} {state:<8} "
+                      f"expires {r['expires_at']}", highlight=False)
+
+    emit(rows, as_json, render)
+
+
+@app.command("password")
+@handle_errors
+def password_cmd(
+    username: str,
+    password: Annotated[str, typer.Option(prompt="New password", hide_input=True,
+                                          confirmation_prompt=True)],
+) -> None:
+    """Set a user's password; all their web sessions and API tokens are revoked."""
+    from datamill.compliance.users import get_user, set_password
+
+    with get_runtime().session() as s:
+        revoked = set_password(s, get_user(s, username), password)
+    out.print(f"password of {username} changed; revoked {revoked['sessions']} "
+              f"session(s) and {revoked['tokens']} token(s)", highlight=False)
+
+
+@app.command("deactivate")
+@handle_errors
+def deactivate_cmd(username: str) -> None:
+    """Block a user from signing in; all their web sessions and API tokens are revoked."""
+    from datamill.compliance.users import deactivate_user, get_user
+
+    with get_runtime().session() as s:
+        revoked = deactivate_user(s, get_user(s, username))
+    out.print(f"deactivated {username}; revoked {revoked['sessions']} session(s) and "
+              f"{revoked['tokens']} token(s)", highlight=False)

@@ -1,18 +1,58 @@
-"""The hash-chained audit trail: every change that touches money, ownership or quality."""
+"""The hash-chained audit trail: every change that touches money, ownership or quality.
+
+Three layers, checked by ``verify_audit``:
+
+1. **Chain.** ``record_hash`` = sha256(prev_hash + canonical JSON): editing or deleting a row
+   breaks it, unless every later hash is recomputed.
+2. **HMAC.** ``record_hmac`` = HMAC-SHA256(audit key, record_hash) with a key kept outside the
+   database (``DATAMILL_AUDIT_KEY`` or ``home/audit_key``): recomputing hashes after an edit
+   cannot recompute the HMACs.
+3. **Checkpoints.** Every ``audit_checkpoint_every`` records (and on ``datamill audit
+   checkpoint``) a signed (record id, record count, head hash) goes into ``audit_checkpoints``
+   and, after commit, into ``home/audit_checkpoint.json``. Deleting the last rows of the chain
+   is detected against the latest checkpoint; rows written after it are not covered yet.
+
+Rows written before the HMAC existed (``record_hmac == ""``) are adopted once ("trust on first
+use"): the first signed write, ``verify`` or ``checkpoint`` finds no checkpoint and no signed row,
+checks the plain chain, and writes a checkpoint at the last legacy row. A checkpoint pins the hash
+of every row it covers, so an unsigned row is valid only when a checkpoint covers it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.models import AuditRecord
+from datamill.compliance.keys import audit_key
+from datamill.compliance.models import AuditCheckpoint, AuditRecord
+from datamill.config import Settings
 from datamill.core.clock import utcnow
+from datamill.db.session import append_lock
 
-__all__ = ["record_audit", "verify_audit_chain"]
+__all__ = [
+    "CHECKPOINT_FILE",
+    "AuditReport",
+    "anchor_legacy_records",
+    "record_audit",
+    "verify_audit",
+    "verify_audit_chain",
+    "write_checkpoint",
+]
+
+CHECKPOINT_FILE = "audit_checkpoint.json"
+_LOCK_KEY = 0x64_6D_61_75  # "dmau": the advisory lock serialising audit appends (PostgreSQL)
+_SETTINGS_KEY = "datamill.settings"
+_PENDING_KEY = "datamill.audit_checkpoint_pending"
+MAX_PROBLEMS = 20
 
 
 def _digest(prev_hash: str, rec: AuditRecord) -> str:
@@ -32,6 +72,136 @@ def _digest(prev_hash: str, rec: AuditRecord) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+def _mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _record_mac(key: bytes, record_hash: str) -> str:
+    return _mac(key, f"record:{record_hash}")
+
+
+def _checkpoint_mac(key: bytes, record_id: int, count: int, head_hash: str) -> str:
+    return _mac(key, f"checkpoint:{record_id}:{count}:{head_hash}")
+
+
+def _settings(session: Session) -> Settings | None:
+    value = session.info.get(_SETTINGS_KEY)
+    return value if isinstance(value, Settings) else None
+
+
+# -- the checkpoint file (outside the database) ---------------------------------------------------
+
+
+def _file_path(settings: Settings) -> Path:
+    return settings.home / CHECKPOINT_FILE
+
+
+def _read_file(settings: Settings) -> dict[str, Any] | None:
+    path = _file_path(settings)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"invalid": True}
+    return data if isinstance(data, dict) else {"invalid": True}
+
+
+def _write_file(settings: Settings, payload: dict[str, Any]) -> None:
+    """Replace the file atomically, unless it already holds a later checkpoint."""
+    current = _read_file(settings)
+    if current and not current.get("invalid") and int(current.get("record_count", 0)) >= int(
+        payload["record_count"]
+    ):
+        return
+    path = _file_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh, sort_keys=True)
+    tmp.replace(path)
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    settings = _settings(session)
+    if pending and settings is not None:
+        _write_file(settings, pending)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def _mirror_after_commit(session: Session, payload: dict[str, Any]) -> None:
+    if not session.info.get("datamill.audit_listeners"):
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
+        session.info["datamill.audit_listeners"] = True
+    session.info[_PENDING_KEY] = payload
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+def _cp_payload(cp: AuditCheckpoint) -> dict[str, Any]:
+    return {"record_id": cp.record_id, "record_count": cp.record_count,
+            "head_hash": cp.head_hash, "hmac": cp.hmac, "at": cp.at.isoformat()}
+
+
+def _add_checkpoint(
+    session: Session, settings: Settings, key: bytes, head: AuditRecord
+) -> AuditCheckpoint:
+    count = int(session.scalar(
+        select(func.count()).select_from(AuditRecord).where(AuditRecord.id <= head.id)
+    ) or 0)
+    cp = AuditCheckpoint(
+        at=utcnow().replace(microsecond=0), record_id=head.id, record_count=count,
+        head_hash=head.record_hash, hmac=_checkpoint_mac(key, head.id, count, head.record_hash),
+    )
+    session.add(cp)
+    session.flush()
+    _mirror_after_commit(session, _cp_payload(cp))
+    return cp
+
+
+def _last_checkpoint_record(session: Session) -> int | None:
+    return session.scalar(select(func.max(AuditCheckpoint.record_id)))
+
+
+def anchor_legacy_records(session: Session, settings: Settings) -> AuditCheckpoint | None:
+    """Adopt rows written before the HMAC existed with one checkpoint (once; see module doc).
+
+    Nothing happens when a checkpoint (in the database or the file) or a signed row exists, or
+    when the plain chain is already broken (then ``verify_audit`` reports it).
+    """
+    if _last_checkpoint_record(session) is not None or _read_file(settings) is not None:
+        return None
+    if session.scalar(select(AuditRecord.id).where(AuditRecord.record_hmac != "").limit(1)):
+        return None
+    head = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
+    if head is None or verify_audit_chain(session) is not None:
+        return None
+    return _add_checkpoint(session, settings, audit_key(settings), head)
+
+
+def write_checkpoint(session: Session, settings: Settings) -> AuditCheckpoint | None:
+    """A signed checkpoint at the current head (None when the trail is empty)."""
+    append_lock(session, _LOCK_KEY)
+    anchor_legacy_records(session, settings)
+    head = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
+    if head is None:
+        return None
+    existing = session.scalars(
+        select(AuditCheckpoint).where(AuditCheckpoint.record_id == head.id).limit(1)
+    ).first()
+    if existing is not None:
+        _mirror_after_commit(session, _cp_payload(existing))
+        return existing
+    return _add_checkpoint(session, settings, audit_key(settings), head)
+
+
 def record_audit(
     session: Session,
     *,
@@ -43,7 +213,11 @@ def record_audit(
     data: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one audit record chained to the previous one (same transaction as the change)."""
+    append_lock(session, _LOCK_KEY)
+    settings = _settings(session)
     prev = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
+    if prev is not None and not prev.record_hmac and settings is not None:
+        anchor_legacy_records(session, settings)
     prev_hash = prev.record_hash if prev else ""
     rec = AuditRecord(
         at=utcnow().replace(microsecond=0),
@@ -56,16 +230,126 @@ def record_audit(
         prev_hash=prev_hash,
     )
     rec.record_hash = _digest(prev_hash, rec)
+    key = audit_key(settings) if settings is not None else None
+    if key is not None:
+        rec.record_hmac = _record_mac(key, rec.record_hash)
     session.add(rec)
     session.flush()
+    if key is not None and settings is not None:
+        last = _last_checkpoint_record(session) or 0
+        if rec.id - last >= settings.audit_checkpoint_every:
+            _add_checkpoint(session, settings, key, rec)
     return rec
 
 
+# -- checking ---------------------------------------------------------------------------------------
+
+
 def verify_audit_chain(session: Session) -> int | None:
-    """Return the id of the first record whose hash does not match, or None if intact."""
+    """Return the id of the first record whose plain hash does not match, or None if intact."""
     prev_hash = ""
     for rec in session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
         if rec.prev_hash != prev_hash or _digest(prev_hash, rec) != rec.record_hash:
             return rec.id
         prev_hash = rec.record_hash
     return None
+
+
+@dataclass
+class AuditReport:
+    """What ``verify_audit`` found; ``ok`` is False when any problem was found."""
+
+    records: int = 0
+    signed: int = 0
+    checkpoints: int = 0
+    latest_checkpoint: dict[str, Any] | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_record(self) -> int | None:
+        ids = [p["record_id"] for p in self.problems if p.get("record_id") is not None]
+        return min(ids) if ids else None
+
+    def add(self, problem: str, message: str, record_id: int | None = None) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append({"problem": problem, "record_id": record_id, "message": message})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "records": self.records, "signed": self.signed,
+                "checkpoints": self.checkpoints, "first_bad_record": self.first_bad_record,
+                "latest_checkpoint": self.latest_checkpoint, "problems": self.problems}
+
+
+def _valid_checkpoints(
+    session: Session, settings: Settings, key: bytes, report: AuditReport
+) -> list[dict[str, Any]]:
+    found = [_cp_payload(cp) for cp in session.scalars(select(AuditCheckpoint))]
+    report.checkpoints = len(found)
+    from_file = _read_file(settings)
+    if from_file is not None:
+        found.append({**from_file, "source": "file"})
+    valid = []
+    for cp in found:
+        try:
+            good = hmac.compare_digest(
+                str(cp["hmac"]),
+                _checkpoint_mac(key, int(cp["record_id"]), int(cp["record_count"]),
+                                str(cp["head_hash"])),
+            )
+        except (KeyError, TypeError, ValueError):
+            good = False
+        if not good:
+            where = "the checkpoint file" if cp.get("source") else f"checkpoint at #{cp.get('record_id')}"
+            report.add("bad_checkpoint", f"{where} has an invalid signature")
+            continue
+        valid.append(cp)
+    return valid
+
+
+def verify_audit(session: Session, settings: Settings) -> AuditReport:
+    """Check chain, HMACs and checkpoints; read-only apart from adopting legacy rows once."""
+    anchor_legacy_records(session, settings)
+    key = audit_key(settings)
+    report = AuditReport()
+    checkpoints = _valid_checkpoints(session, settings, key, report)
+    by_record: dict[int, list[dict[str, Any]]] = {}
+    for cp in checkpoints:
+        by_record.setdefault(int(cp["record_id"]), []).append(cp)
+    covered_to = max((int(cp["record_id"]) for cp in checkpoints), default=0)
+    seen: set[int] = set()
+    unsigned_after: int | None = None
+    prev_hash = ""
+    for rec in session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
+        report.records += 1
+        if rec.prev_hash != prev_hash or _digest(prev_hash, rec) != rec.record_hash:
+            report.add("chain_broken", f"record #{rec.id} was altered, or a record before it "
+                       "was deleted", rec.id)
+        if rec.record_hmac:
+            report.signed += 1
+            if not hmac.compare_digest(rec.record_hmac, _record_mac(key, rec.record_hash)):
+                report.add("bad_signature", f"record #{rec.id} has an invalid HMAC (altered and "
+                           "re-hashed, or signed with another audit key)", rec.id)
+        elif rec.id > covered_to and unsigned_after is None:
+            unsigned_after = rec.id
+        for cp in by_record.get(rec.id, []):
+            seen.add(rec.id)
+            if cp["head_hash"] != rec.record_hash or int(cp["record_count"]) != report.records:
+                report.add("checkpoint_mismatch", f"record #{rec.id} or a record before it was "
+                           f"altered or deleted (checkpoint: {cp['record_count']} records)", rec.id)
+        prev_hash = rec.record_hash
+    if unsigned_after is not None:
+        report.add("unsigned", f"record #{unsigned_after} is neither signed nor covered by a "
+                   "checkpoint", unsigned_after)
+    for rid in sorted(set(by_record) - seen):
+        count = max(int(cp["record_count"]) for cp in by_record[rid])
+        report.add("truncated", f"record #{rid} is missing: a signed checkpoint counted {count} "
+                   f"records up to it, {report.records} remain", rid)
+    latest = max(checkpoints, key=lambda cp: int(cp["record_count"]), default=None)
+    if latest is not None:
+        report.latest_checkpoint = {k: latest[k] for k in ("record_id", "record_count", "at")
+                                    if k in latest}
+    return report

@@ -1,4 +1,4 @@
-"""Users, API tokens and audit records."""
+"""Users, their web sessions and API tokens, audit records and signed audit checkpoints."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from datamill.core.clock import utcnow
 from datamill.db.base import Base
 
-__all__ = ["ApiToken", "AuditRecord", "User"]
+__all__ = ["ApiToken", "AuditCheckpoint", "AuditRecord", "User", "UserSession"]
 
 
 class User(Base):
@@ -42,14 +42,34 @@ class ApiToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class UserSession(Base):
+    """A signed-in browser: the cookie carries ``token`` signed; only its sha256 is stored.
+
+    Signing out deletes the row; a password change or deactivation deletes all of the user's rows,
+    so a copied cookie stops working at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
 
 
 class AuditRecord(Base):
     """Append-only, hash-chained record of a state change that matters.
 
     ``record_hash`` = sha256(prev_hash + canonical JSON of the record); editing or deleting a row
-    breaks the chain, which ``verify_audit_chain`` detects.
+    breaks the chain, which ``verify_audit_chain`` detects. ``record_hmac`` = HMAC-SHA256 of
+    ``record_hash`` under a key kept outside the database, so recomputing the plain hashes after an
+    edit is detected too ("" on rows written before the key existed; see ``audit``).
     """
 
     __tablename__ = "audit_records"
@@ -65,3 +85,18 @@ class AuditRecord(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     record_hash: Mapped[str] = mapped_column(String(64), default="")
+    record_hmac: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditCheckpoint(Base):
+    """A signed statement "the chain had ``count`` records, the last being ``record_id`` with
+    ``head_hash``" (HMAC under the audit key). Deleting covered records is detected against it."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    record_id: Mapped[int] = mapped_column(index=True)
+    record_count: Mapped[int] = mapped_column()
+    head_hash: Mapped[str] = mapped_column(String(64))
+    hmac: Mapped[str] = mapped_column(String(64))

@@ -13,6 +13,7 @@ class Role(StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
     INSPECTOR = "inspector"
+    AUDITOR = "auditor"
 
 
 class Action(StrEnum):
@@ -25,6 +26,7 @@ class Action(StrEnum):
     INSPECT = "inspect"
     DELIVER = "deliver"
     LEDGER = "ledger"  # the books: orders, budgets, costs, recognition (ledger approvers too)
+    VIEW_AUDIT = "view_audit"  # verify the audit trail, write checkpoints
 
 
 _ALL = frozenset(Action)
@@ -37,6 +39,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ANNOTATOR: frozenset({Action.ANNOTATE}),
     Role.REVIEWER: frozenset({Action.REVIEW}),
     Role.INSPECTOR: frozenset({Action.INSPECT, Action.VIEW_PROJECT}),
+    Role.AUDITOR: frozenset({Action.VIEW_AUDIT}),
 }
 
 

@@ -4,31 +4,52 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ApiToken, User
 from datamill.compliance.roles import Action, Role, allowed
+from datamill.compliance.sessions import revoke_user_sessions
+from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from datamill.production.models import ProjectMember
 
 __all__ = [
+    "DEFAULT_TOKEN_DAYS",
+    "MAX_TOKEN_DAYS",
     "add_member",
     "authenticate",
+    "change_password",
     "create_token",
     "create_user",
+    "deactivate_user",
     "get_user",
     "is_member",
+    "list_tokens",
     "require",
+    "revoke_credentials",
+    "revoke_token",
+    "set_password",
     "user_for_token",
 ]
 
 _hasher = PasswordHasher()
+DEFAULT_TOKEN_DAYS = 30
+MAX_TOKEN_DAYS = 3650
+MIN_PASSWORD_CHARS = 8
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidInput(
+            f"password must have at least {MIN_PASSWORD_CHARS} characters", field="password"
+        )
 
 
 def create_user(
@@ -44,8 +65,7 @@ def create_user(
         raise InvalidInput(
             f"unknown role {role!r}; available: {', '.join(r.value for r in Role)}", field="role"
         )
-    if len(password) < 8:
-        raise InvalidInput("password must have at least 8 characters", field="password")
+    _check_password(password)
     user = User(
         username=username,
         display_name=display_name or username,
@@ -87,24 +107,116 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, name: str = "") -> str:
-    """Issue a bearer token; the plain token is returned once and never stored."""
+def create_token(
+    session: Session, user: User, name: str = "", *, expires_days: int = DEFAULT_TOKEN_DAYS
+) -> str:
+    """Issue a bearer token valid for ``expires_days``; the plain token is returned once and
+    never stored (``list_tokens`` shows its id, name and expiry)."""
+    if not 1 <= expires_days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days, not {expires_days}",
+                           field="expires_days")
+    if not user.is_active:
+        raise Forbidden(f"{user.username!r} is deactivated")
     token = "dm_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name))
+    now = utcnow()
+    session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name,
+                         created_at=now, expires_at=now + timedelta(days=expires_days)))
     session.flush()
     return token
 
 
-def user_for_token(session: Session, token: str) -> User:
-    row = session.scalars(
-        select(ApiToken).where(
-            ApiToken.token_sha256 == _token_digest(token), ApiToken.revoked_at.is_(None)
-        )
+def _token_row(session: Session, token: str) -> ApiToken | None:
+    return session.scalars(
+        select(ApiToken).where(ApiToken.token_sha256 == _token_digest(token))
     ).first()
-    user = session.get(User, row.user_id) if row else None
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The user behind a live token; Unauthorized when unknown, revoked, expired or deactivated."""
+    row = _token_row(session, token)
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("invalid or revoked API token")
+    if row.expires_at <= utcnow():
+        raise Unauthorized("the API token has expired; sign in for a new one")
+    user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthorized("invalid or revoked API token")
     return user
+
+
+def list_tokens(session: Session, user: User) -> list[dict[str, object]]:
+    """The user's tokens (never the secrets): id, name, created, expires, revoked."""
+    rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                           .order_by(ApiToken.id))
+    now = utcnow()
+    return [{"id": r.id, "name": r.name, "created_at": r.created_at, "expires_at": r.expires_at,
+             "revoked_at": r.revoked_at,
+             "active": r.revoked_at is None and r.expires_at > now} for r in rows]
+
+
+def revoke_token(
+    session: Session,
+    user: User,
+    *,
+    token_id: int | None = None,
+    token: str | None = None,
+    actor_id: int | None = None,
+) -> int:
+    """Revoke one of ``user``'s tokens, by id or by its plain value; returns the token id."""
+    row = _token_row(session, token) if token else (
+        session.get(ApiToken, token_id) if token_id is not None else None
+    )
+    if row is None or row.user_id != user.id:
+        raise NotFound(f"{user.username!r} has no such token", token_id=token_id)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        record_audit(session, actor_id=actor_id, action="user.token_revoked", object_type="user",
+                     object_id=user.id, data={"token_id": row.id})
+    session.flush()
+    return row.id
+
+
+def revoke_credentials(session: Session, user: User) -> dict[str, int]:
+    """End every web session and revoke every live API token of ``user``."""
+    sessions = revoke_user_sessions(session, user.id)
+    result = session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    session.flush()
+    return {"sessions": sessions, "tokens": int(getattr(result, "rowcount", 0) or 0)}
+
+
+def set_password(
+    session: Session, user: User, new_password: str, *, actor_id: int | None = None
+) -> dict[str, int]:
+    """Give ``user`` a new password and revoke all their sessions and tokens (admin / CLI)."""
+    _check_password(new_password)
+    user.password_hash = _hasher.hash(new_password)
+    revoked = revoke_credentials(session, user)
+    record_audit(session, actor_id=actor_id, action="user.password_changed", object_type="user",
+                 object_id=user.id, data={"username": user.username, **revoked})
+    return revoked
+
+
+def change_password(
+    session: Session, user: User, old_password: str, new_password: str
+) -> dict[str, int]:
+    """A user changing their own password: the old one must match."""
+    try:
+        _hasher.verify(user.password_hash, old_password)
+    except VerificationError as err:
+        raise Unauthorized("the current password is wrong") from err
+    return set_password(session, user, new_password, actor_id=user.id)
+
+
+def deactivate_user(session: Session, user: User, *, actor_id: int | None = None) -> dict[str, int]:
+    """Block sign-in and revoke every session and token (reactivating restores none of them)."""
+    user.is_active = False
+    revoked = revoke_credentials(session, user)
+    record_audit(session, actor_id=actor_id, action="user.deactivated", object_type="user",
+                 object_id=user.id, data={"username": user.username, **revoked})
+    return revoked
 
 
 def add_member(session: Session, project_id: int, user: User, actor_id: int | None) -> None:

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session_factory", "session_scope"]
+__all__ = ["append_lock", "make_engine", "make_session_factory", "session_scope"]
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -70,8 +70,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, info: dict[str, Any] | None = None
+) -> sessionmaker[Session]:
+    """Sessions over ``engine``; ``info`` is copied into every session's ``Session.info``."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info or {})
+
+
+def append_lock(session: Session, key: int) -> None:
+    """Serialise appends to a chained table until the transaction ends.
+
+    SQLite transactions already start with ``BEGIN IMMEDIATE`` (one writer); PostgreSQL takes a
+    transaction-scoped advisory lock, so two writers never chain onto the same predecessor.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
 @contextmanager

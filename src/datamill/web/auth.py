@@ -1,4 +1,10 @@
-"""Browser sign-in: a signed session cookie (itsdangerous) carrying the user id and a CSRF token.
+"""Browser sign-in: a signed cookie (itsdangerous) pointing at a server-side session row.
+
+The cookie carries only an opaque session token, signed with the secret from
+``compliance.keys.session_secret`` (generated per installation; never a built-in default). The
+row (``compliance.sessions``) holds the user and the CSRF token; signing out, a password change
+or deactivation deletes it, so a copied cookie stops working. The cookie is ``Secure`` whenever
+the request came over HTTPS (and always outside ``env == "dev"``).
 
 The API keeps its bearer tokens; pages use the cookie. Every state-changing request from a page
 carries the session's CSRF token (a hidden ``csrf_token`` form field, or the ``X-CSRF-Token``
@@ -8,15 +14,17 @@ header for ``fetch``); the sign-in form itself is protected by a double-submit c
 from __future__ import annotations
 
 import hmac
-import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from datamill.compliance.keys import session_secret
 from datamill.compliance.models import User
+from datamill.compliance.sessions import end_session, lookup_session, open_session
 from datamill.config import Settings
 from datamill.core.errors import DatamillError, Forbidden
 
@@ -27,14 +35,15 @@ __all__ = [
     "WebSession",
     "check_csrf",
     "clear_session",
+    "end_web_session",
     "read_session",
+    "secure_cookies",
     "session_user",
     "start_session",
 ]
 
 SESSION_COOKIE = "datamill_session"
 LOGIN_CSRF_COOKIE = "datamill_login_csrf"
-MAX_AGE_S = 12 * 3600
 
 
 class NotSignedIn(DatamillError):
@@ -44,44 +53,64 @@ class NotSignedIn(DatamillError):
 
 @dataclass(frozen=True)
 class WebSession:
+    """A live session read from the cookie: its token, user id and CSRF token."""
+
+    token: str
     user_id: int
     csrf: str
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key, salt="datamill.web.session")
+    return URLSafeTimedSerializer(session_secret(settings), salt="datamill.web.session")
 
 
-def _secure(settings: Settings) -> bool:
-    return settings.env != "dev"
+def secure_cookies(request: Request, settings: Settings) -> bool:
+    """``Secure`` on HTTPS requests, and always outside development."""
+    return request.url.scheme == "https" or settings.env != "dev"
 
 
-def start_session(response: Response, settings: Settings, user: User) -> WebSession:
-    ws = WebSession(user_id=user.id, csrf=secrets.token_urlsafe(32))
-    token = _serializer(settings).dumps({"uid": ws.user_id, "csrf": ws.csrf})
+def start_session(
+    request: Request, response: Response, session: Session, settings: Settings, user: User
+) -> WebSession:
+    grant = open_session(session, user, timedelta(hours=settings.session_hours))
+    cookie = _serializer(settings).dumps({"sid": grant.token})
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=MAX_AGE_S, httponly=True, samesite="lax",
-        secure=_secure(settings), path="/",
+        SESSION_COOKIE, cookie, max_age=settings.session_hours * 3600, httponly=True,
+        samesite="lax", secure=secure_cookies(request, settings), path="/",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
-    return ws
+    return WebSession(token=grant.token, user_id=user.id, csrf=grant.csrf)
 
 
 def clear_session(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-def read_session(request: Request, settings: Settings) -> WebSession | None:
+def _cookie_token(request: Request, settings: Settings) -> str | None:
     raw = request.cookies.get(SESSION_COOKIE)
     if not raw:
         return None
     try:
-        data: Any = _serializer(settings).loads(raw, max_age=MAX_AGE_S)
+        data: Any = _serializer(settings).loads(raw, max_age=settings.session_hours * 3600)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("sid"), str) or not data["sid"]:
         return None
-    return WebSession(user_id=data["uid"], csrf=str(data.get("csrf", "")))
+    return str(data["sid"])
+
+
+def read_session(request: Request, session: Session, settings: Settings) -> WebSession | None:
+    """The live server-side session behind the cookie (None: absent, forged, ended, expired)."""
+    token = _cookie_token(request, settings)
+    grant = lookup_session(session, token) if token else None
+    if grant is None:
+        return None
+    return WebSession(token=grant.token, user_id=grant.user.id, csrf=grant.csrf)
+
+
+def end_web_session(session: Session, ws: WebSession) -> None:
+    """Sign out server-side: the cookie's session is deleted, wherever copies of it are."""
+    end_session(session, ws.token)
 
 
 def session_user(session: Session, ws: WebSession | None) -> User:

@@ -193,10 +193,15 @@ def test_unexpected_errors_hide_the_traceback(runtime: Runtime) -> None:
 def test_openapi_and_default_secret(runtime: Runtime) -> None:
     schema = create_app(runtime).openapi()
     assert f"{API}/tasks/{{task_id}}/annotations" in schema["paths"]
-    prod = dataclasses.replace(runtime, settings=Settings(env="production"))
-    with pytest.raises(RuntimeError, match="DATAMILL_SECRET_KEY"):
-        create_app(prod)
-    ok = dataclasses.replace(runtime, settings=Settings(env="production", secret_key="s3cret-" * 6))
+    home = runtime.settings.home
+    for env in ("production", "dev"):  # a known or short secret is refused in every environment
+        for weak in ("dev-only-secret", "", "short-secret"):
+            bad = dataclasses.replace(runtime, settings=Settings(env=env, home=home, secret_key=weak))
+            with pytest.raises(RuntimeError, match="DATAMILL_SECRET_KEY"):
+                create_app(bad)
+    ok = dataclasses.replace(
+        runtime, settings=Settings(env="production", home=home, secret_key="s3cret-Xy9" * 6)
+    )
     create_app(ok)
 
 
@@ -457,7 +462,15 @@ def test_app_builds_its_runtime_at_startup(tmp_path: Path, monkeypatch: pytest.M
         with TestClient(create_app()) as c:
             _problem(c.get(f"{API}/me"), 401, "unauthorized")
         assert (tmp_path / "home" / "datamill.db").is_file()
+        secret = tmp_path / "home" / "session_secret"
+        assert secret.stat().st_mode & 0o777 == 0o600  # generated on first start, kept
+        first = secret.read_text()
         monkeypatch.setenv("DATAMILL_ENV", "production")
+        get_settings.cache_clear()
+        with TestClient(create_app()) as c:
+            _problem(c.get(f"{API}/me"), 401, "unauthorized")
+        assert secret.read_text() == first
+        monkeypatch.setenv("DATAMILL_SECRET_KEY", "dev-only-secret")
         get_settings.cache_clear()
         with pytest.raises(RuntimeError, match="DATAMILL_SECRET_KEY"), TestClient(create_app()):
             pass

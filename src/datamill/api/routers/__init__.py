@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datamill.api.routers import (
+    audit,
     auth,
     delivery,
     ledger,
@@ -22,6 +23,7 @@ ROUTERS = (
     work.router,
     quality.router,
     delivery.router,
+    audit.router,
 )
 
 # Business-domain routers carry their own /api/v1 prefix.

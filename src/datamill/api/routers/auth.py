@@ -1,24 +1,38 @@
-"""``/auth``: exchange a username and password for a bearer token."""
+"""``/auth``: exchange a username and password for a bearer token; list and revoke tokens."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, Path, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import SessionDep
-from datamill.compliance.users import authenticate, create_token
+from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
+from datamill.compliance.users import (
+    MAX_TOKEN_DAYS,
+    authenticate,
+    create_token,
+    list_tokens,
+    revoke_token,
+)
+from datamill.core.errors import Unauthorized
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+_bearer = HTTPBearer(auto_error=False)
 
 
 class TokenRequest(BaseModel):
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1)
     name: str = Field("", max_length=100, description="A label for the token (device, script)")
+    expires_days: int | None = Field(
+        None, ge=1, le=MAX_TOKEN_DAYS,
+        description="Lifetime in days (default: the server's DATAMILL_TOKEN_DAYS, 30)",
+    )
 
 
 class TokenOut(BaseModel):
@@ -29,9 +43,45 @@ class TokenOut(BaseModel):
     role: str
 
 
+class TokenInfo(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    active: bool
+
+
 @router.post("/token", status_code=status.HTTP_201_CREATED)
-def issue_token(body: TokenRequest, session: SessionDep) -> TokenOut:
+def issue_token(body: TokenRequest, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
     """Check the password and issue an API token (shown once; only its hash is stored)."""
     user = authenticate(session, body.username, body.password)
-    token = create_token(session, user, body.name)
+    days = body.expires_days or runtime.settings.token_days
+    token = create_token(session, user, body.name, expires_days=days)
     return TokenOut(access_token=token, user_id=user.id, username=user.username, role=user.role)
+
+
+@router.get("/tokens")
+def my_tokens(session: SessionDep, user: CurrentUser) -> list[TokenInfo]:
+    """The caller's tokens (ids, names, expiry; never the secrets)."""
+    return [TokenInfo.model_validate(t) for t in list_tokens(session, user)]
+
+
+@router.delete("/token", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_current_token(
+    session: SessionDep,
+    user: CurrentUser,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Revoke the token this request was made with (sign out a script or device)."""
+    if credentials is None:  # CurrentUser already refused this; kept for the type checker
+        raise Unauthorized("missing bearer token")
+    revoke_token(session, user, token=credentials.credentials, actor_id=user.id)
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token_endpoint(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, user: CurrentUser
+) -> None:
+    """Revoke one of the caller's tokens by id (404 when it is not theirs)."""
+    revoke_token(session, user, token_id=token_id, actor_id=user.id)

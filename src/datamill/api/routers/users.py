@@ -11,7 +11,7 @@ from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.schemas import UserOut
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role
-from datamill.compliance.users import create_user
+from datamill.compliance.users import change_password, create_user
 
 __all__ = ["router"]
 
@@ -44,3 +44,15 @@ def create_user_endpoint(body: UserCreate, session: SessionDep, admin: UserAdmin
 def me(user: CurrentUser) -> UserOut:
     """The signed-in user."""
     return UserOut.model_validate(user)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_my_password(body: PasswordChange, session: SessionDep, user: CurrentUser) -> None:
+    """Change the caller's password (the old one must match). Every web session and API token of
+    the caller is revoked, this request's token included: sign in again afterwards."""
+    change_password(session, user, body.old_password, body.new_password)

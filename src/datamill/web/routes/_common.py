@@ -53,10 +53,11 @@ class SignedIn:
     def __init__(self, user: User, ws: WebSession) -> None:
         self.user = user
         self.csrf = ws.csrf
+        self.web_session = ws
 
 
 def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> SignedIn:
-    ws = read_session(request, runtime.settings)
+    ws = read_session(request, session, runtime.settings)
     user = session_user(session, ws)
     assert ws is not None  # session_user raised otherwise
     return SignedIn(user, ws)

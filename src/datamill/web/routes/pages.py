@@ -25,7 +25,14 @@ from datamill.production.tasks import (
     task_view,
 )
 from datamill.web import _queries as wq
-from datamill.web.auth import LOGIN_CSRF_COOKIE, check_csrf, clear_session, start_session
+from datamill.web.auth import (
+    LOGIN_CSRF_COOKIE,
+    check_csrf,
+    clear_session,
+    end_web_session,
+    secure_cookies,
+    start_session,
+)
 from datamill.web.i18n import CATALOGUES, LANG_COOKIE
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 
@@ -42,12 +49,14 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/", failed: bool = False) -> Response:  # noqa: A002
+def login_page(
+    request: Request, runtime: RuntimeDep, next: str = "/", failed: bool = False,  # noqa: A002
+) -> Response:
     token = secrets.token_urlsafe(32)
     resp = render(request, "login.html", None, next=_safe_next(next), failed=failed,
                   login_csrf=token)
     resp.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
-                    path="/")
+                    secure=secure_cookies(request, runtime.settings), path="/")
     return resp
 
 
@@ -67,7 +76,7 @@ def login_submit(
     except Unauthorized:
         return RedirectResponse(f"/login?failed=1&next={_safe_next(next)}", status_code=303)
     resp = RedirectResponse(_safe_next(next), status_code=303)
-    start_session(resp, runtime.settings, user)
+    start_session(request, resp, session, runtime.settings, user)
     return resp
 
 
@@ -82,8 +91,11 @@ def choose_language(code: str, next: str = "/") -> Response:  # noqa: A002
 
 
 @router.post("/logout")
-def logout(request: Request, me: WebUser, csrf_token: Annotated[str, Form()] = "") -> Response:
+def logout(
+    request: Request, session: SessionDep, me: WebUser, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
     require_csrf(request, me, csrf_token)
+    end_web_session(session, me.web_session)
     resp = RedirectResponse("/login", status_code=303)
     clear_session(resp)
     return resp

@@ -1,0 +1,95 @@
+"""Secrets kept outside the database: the session-cookie secret and the audit HMAC key.
+
+Each comes from its setting (``DATAMILL_SECRET_KEY``, ``DATAMILL_AUDIT_KEY``) or, when unset, from
+a file under ``DATAMILL_HOME`` that is generated on first use with mode 0600 and read back on
+every later start. The file is written to a temporary name and then hard-linked into place, so
+several server processes starting at once on one home all end up with the same secret (the
+first link wins; the others read it). Known, empty or short secrets are refused in every
+environment: there is no forgeable default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from datamill.config import Settings
+from datamill.core.errors import DatamillError
+
+__all__ = [
+    "AUDIT_KEY_FILE",
+    "MIN_SECRET_CHARS",
+    "SESSION_SECRET_FILE",
+    "WeakSecret",
+    "audit_key",
+    "read_or_create_secret",
+    "session_secret",
+]
+
+SESSION_SECRET_FILE = "session_secret"  # noqa: S105 - a file name
+AUDIT_KEY_FILE = "audit_key"
+MIN_SECRET_CHARS = 32
+_KNOWN_WEAK = frozenset({
+    "dev-only-secret", "secret", "changeme", "change-me", "password", "default", "dev", "test",
+})
+
+
+class WeakSecret(DatamillError):
+    """A configured or stored secret that anyone could guess."""
+
+    code = "weak_secret"
+    status = 500
+
+
+def _check_strength(value: str, origin: str) -> str:
+    value = value.strip()
+    if value.lower() in _KNOWN_WEAK or len(value) < MIN_SECRET_CHARS or len(set(value)) < 8:
+        raise WeakSecret(
+            f"{origin} is a known, empty or short secret (need {MIN_SECRET_CHARS}+ random "
+            'characters, e.g. `python -c "import secrets; print(secrets.token_urlsafe(48))"`)'
+        )
+    return value
+
+
+def read_or_create_secret(path: Path) -> str:
+    """The secret stored at ``path``, generated (0600, atomically) when the file is missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(secrets.token_urlsafe(48) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)  # atomic: fails if another process got there first
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise WeakSecret(f"{path} is readable by other users (mode {mode:o}); chmod 600 it")
+    return _check_strength(path.read_text(encoding="ascii"), str(path))
+
+
+@lru_cache(maxsize=32)
+def _from_file(path: Path) -> str:
+    return read_or_create_secret(path)
+
+
+def session_secret(settings: Settings) -> str:
+    """The secret that signs web session cookies."""
+    if settings.secret_key is not None:
+        return _check_strength(settings.secret_key, "DATAMILL_SECRET_KEY")
+    return _from_file((settings.home / SESSION_SECRET_FILE).resolve())
+
+
+def audit_key(settings: Settings) -> bytes:
+    """The HMAC key that anchors the audit chain (never stored in the database)."""
+    if settings.audit_key is not None:
+        return _check_strength(settings.audit_key, "DATAMILL_AUDIT_KEY").encode()
+    return _from_file((settings.home / AUDIT_KEY_FILE).resolve()).encode()
