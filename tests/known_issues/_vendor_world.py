@@ -41,7 +41,8 @@ def project(s: Session, n_items: int, package_size: int) -> int:
         name="vendor-wall", modality="speech.asr", language="en-US",
         project_type="custom_service", data_owner="customer",
         spec={"stages": ["annotate"], "package_size": package_size,
-              "sampling": {"inspection_level": "II", "aql": 2.5}},
+              "sampling": {"inspection_level": "II", "aql": 2.5},
+              "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9}},
     )
     s.add(p)
     s.flush()

@@ -123,7 +123,8 @@ def test_api_imports_only_under_the_import_root(client: TestClient, runtime: Run
     pid = client.post(f"{API}/projects", json={
         "name": "api-import-root", "modality": "speech.asr", "language": "en-US",
         "project_type": "custom_service", "stages": ["annotate"], "package_size": 2,
-        "sampling": {"aql": 2.5}, "requirements": {},
+        "sampling": {"inspection_level": "II", "aql": 2.5}, "requirements": {},
+        "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
     }, headers=pm).json()["id"]
 
     for path in (str(out), "/etc", "../outside", "escape", "batch1/../../outside", "a\x00b", "x" * 5000):
