@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
@@ -147,6 +148,26 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    """A write the database refused (a unique or reference rule): the request conflicts."""
+    error_id = uuid.uuid4().hex
+    log.info(
+        "problem %s conflict on %s %s: %s",
+        error_id,
+        request.method,
+        request.url.path,
+        getattr(exc, "orig", exc),
+    )
+    return problem_response(
+        request,
+        status=409,
+        code="conflict",
+        detail="the request conflicts with existing data (it would duplicate a record or refer "
+        "to one that does not exist)",
+        error_id=error_id,
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     error_id = uuid.uuid4().hex
     log.error(
@@ -162,8 +183,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Map DatamillError, validation errors, HTTP errors and anything else to problems."""
+    """Map DatamillError, validation errors, HTTP errors, database conflicts and anything else
+    to problems."""
     app.add_exception_handler(DatamillError, _datamill_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unexpected)

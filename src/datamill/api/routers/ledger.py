@@ -13,6 +13,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
+from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden
 from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
@@ -58,10 +59,10 @@ class CustomerIn(BaseModel):
 
 class ContractIn(BaseModel):
     number: str = Field(min_length=1, max_length=64)
-    customer_id: int
+    customer_id: IdRef
     kind: str = "custom"
     currency: str = "CNY"
-    signed_on: date
+    signed_on: Day
 
 
 class OrderIn(BaseModel):
@@ -78,8 +79,8 @@ class OrderIn(BaseModel):
 
 
 class ProjectIn(BaseModel):
-    production_project_id: int
-    order_id: int | None = None
+    production_project_id: IdRef
+    order_id: IdRef | None = None
     is_major: bool = False
 
 
@@ -93,7 +94,7 @@ class CostIn(BaseModel):
     category: str
     amount: Decimal
     source_ref: str = Field(min_length=1, max_length=200)
-    incurred_on: date
+    incurred_on: Day
     supplier: str | None = None
     over_budget_reason: str | None = None
 
@@ -103,7 +104,7 @@ class EventBookIn(BaseModel):
 
 
 class CloseIn(BaseModel):
-    closed_on: date
+    closed_on: Day
 
 
 @router.post("/ledger/customers", status_code=status.HTTP_201_CREATED)
@@ -127,7 +128,7 @@ def create_contract_endpoint(body: ContractIn, session: SessionDep, user: Ledger
 
 @router.post("/ledger/contracts/{contract_id}/orders", status_code=status.HTTP_201_CREATED)
 def create_order_endpoint(
-    contract_id: int, body: OrderIn, session: SessionDep, user: LedgerUser
+    contract_id: Id, body: OrderIn, session: SessionDep, user: LedgerUser
 ) -> OrderOut:
     return orders.create_order(
         session, contract_id, body.number, business_line=body.business_line,
@@ -146,19 +147,19 @@ def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser
 
 @router.post("/ledger/projects/{project_id}/budgets", status_code=status.HTTP_201_CREATED)
 def create_budget_endpoint(
-    project_id: int, body: list[BudgetLineIn], session: SessionDep, user: LedgerUser
+    project_id: Id, body: list[BudgetLineIn], session: SessionDep, user: LedgerUser
 ) -> BudgetOut:
     return budgets.create_budget(session, project_id, body, actor_id=user.id)
 
 
 @router.post("/ledger/budgets/{budget_id}/submit")
-def submit_budget_endpoint(budget_id: int, session: SessionDep, user: LedgerUser) -> BudgetOut:
+def submit_budget_endpoint(budget_id: Id, session: SessionDep, user: LedgerUser) -> BudgetOut:
     return budgets.submit_budget(session, budget_id, actor_id=user.id)
 
 
 @router.post("/ledger/budgets/{budget_id}/approvals")
 def approve_budget_endpoint(
-    budget_id: int, body: ApprovalIn, session: SessionDep, user: CurrentUser
+    budget_id: Id, body: ApprovalIn, session: SessionDep, user: CurrentUser
 ) -> BudgetOut:
     """Sign the next level as the caller (their ledger approval role must match the level)."""
     return budgets.approve_budget(session, budget_id, user.id, decision=body.decision,
@@ -167,7 +168,7 @@ def approve_budget_endpoint(
 
 @router.post("/ledger/projects/{project_id}/costs", status_code=status.HTTP_201_CREATED)
 def post_cost_endpoint(
-    project_id: int, body: CostIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: CostIn, session: SessionDep, user: LedgerUser
 ) -> CostOut:
     return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
                            body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
@@ -176,7 +177,7 @@ def post_cost_endpoint(
 
 @router.post("/ledger/costs/{cost_id}/approvals")
 def approve_cost_endpoint(
-    cost_id: int, body: ApprovalIn, session: SessionDep, user: CurrentUser
+    cost_id: Id, body: ApprovalIn, session: SessionDep, user: CurrentUser
 ) -> CostOut:
     return costs.approve_over_budget_cost(session, cost_id, user.id, decision=body.decision,
                                           reason=body.reason)
@@ -201,7 +202,7 @@ def event_problems_endpoint(session: SessionDep, user: LedgerUser) -> list[Event
 
 @router.post("/ledger/events/{event_id}/book", status_code=status.HTTP_201_CREATED)
 def book_event_endpoint(
-    event_id: int, body: EventBookIn, session: SessionDep, user: LedgerUser
+    event_id: Id, body: EventBookIn, session: SessionDep, user: LedgerUser
 ) -> CostOut:
     """Book a pending over-budget cost event with its reason (it then awaits approval)."""
     return events.book_cost_event(session, event_id, over_budget_reason=body.over_budget_reason,
@@ -210,20 +211,20 @@ def book_event_endpoint(
 
 @router.post("/ledger/projects/{project_id}/close")
 def close_project_endpoint(
-    project_id: int, body: CloseIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: CloseIn, session: SessionDep, user: LedgerUser
 ) -> ProjectOut:
     return recognition.close_project(session, project_id, body.closed_on, actor_id=user.id)
 
 
 @router.get("/ledger/projects/{project_id}/budget-vs-actual")
 def budget_vs_actual_endpoint(
-    project_id: int, session: SessionDep, user: LedgerUser
+    project_id: Id, session: SessionDep, user: LedgerUser
 ) -> BudgetVsActualOut:
     return reports.budget_vs_actual(session, project_id)
 
 
-DateFrom = Annotated[date, Query(alias="from")]
-DateTo = Annotated[date, Query(alias="to")]
+DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]
+DateTo = Annotated[date, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
 
 
 @router.get("/ledger/reports/margin")
@@ -241,7 +242,7 @@ def wip_endpoint(
 
 
 @router.get("/ledger/reports/monthly/{year}")
-def monthly_endpoint(year: int, session: SessionDep, user: LedgerUser) -> list[MonthRow]:
+def monthly_endpoint(year: Year, session: SessionDep, user: LedgerUser) -> list[MonthRow]:
     return reports.monthly_summary(session, year)
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
+from datamill.api.params import Id
 from datamill.api.schemas import UserOut
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import User
@@ -92,26 +93,26 @@ def list_projects_endpoint(
 
 
 @router.get("/{project_id}")
-def get_project_endpoint(project_id: int, session: SessionDep, _user: Viewer) -> ProjectOut:
+def get_project_endpoint(project_id: Id, session: SessionDep, _user: Viewer) -> ProjectOut:
     return get_project(session, project_id)
 
 
 @router.get("/{project_id}/stats")
-def project_stats_endpoint(project_id: int, session: SessionDep, _user: Viewer) -> ProjectStats:
+def project_stats_endpoint(project_id: Id, session: SessionDep, _user: Viewer) -> ProjectStats:
     """Item counts by status and total audio duration."""
     return ProjectStats.model_validate(project_stats(session, project_id))
 
 
 @router.get("/{project_id}/members")
 def list_members_endpoint(
-    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+    project_id: Id, session: SessionDep, _user: Viewer, page: PageDep
 ) -> Page[UserOut]:
     return page.slice([UserOut.model_validate(u) for u in q.list_members(session, project_id)])
 
 
 @router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED)
 def add_member_endpoint(
-    project_id: int, body: MemberAdd, session: SessionDep, user: Manager
+    project_id: Id, body: MemberAdd, session: SessionDep, user: Manager
 ) -> UserOut:
     """Add a user to the project (required before they can work on it)."""
     member = get_user(session, body.username)
@@ -121,7 +122,7 @@ def add_member_endpoint(
 
 @router.post("/{project_id}/imports", status_code=status.HTTP_201_CREATED)
 def import_endpoint(
-    project_id: int, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
+    project_id: Id, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
 ) -> ImportReport:
     """Import a server-side folder or manifest (runs to completion within the request)."""
     source = Path(body.path)
@@ -137,7 +138,7 @@ def import_endpoint(
 
 @router.post("/{project_id}/checks")
 def checks_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
     _user: Manager,
@@ -150,7 +151,7 @@ def checks_endpoint(
 
 @router.post("/{project_id}/preannotate")
 def preannotate_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
     _user: Manager,
@@ -165,7 +166,7 @@ def preannotate_endpoint(
 
 @router.get("/{project_id}/items")
 def list_items_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     _user: Viewer,
     page: PageDep,
@@ -179,13 +180,13 @@ def list_items_endpoint(
 
 
 @router.get("/{project_id}/items/{item_id}")
-def get_item_endpoint(project_id: int, item_id: int, session: SessionDep, _user: Viewer) -> ItemOut:
+def get_item_endpoint(project_id: Id, item_id: Id, session: SessionDep, _user: Viewer) -> ItemOut:
     return ItemOut.model_validate(q.item_row(session, project_id, item_id))
 
 
 @router.get("/{project_id}/items/{item_id}/annotations")
 def item_annotations_endpoint(
-    project_id: int, item_id: int, session: SessionDep, _user: Viewer
+    project_id: Id, item_id: Id, session: SessionDep, _user: Viewer
 ) -> list[AnnotationOut]:
     """Every version of the item's annotation, oldest first."""
     q.item_row(session, project_id, item_id)
@@ -198,7 +199,7 @@ def item_annotations_endpoint(
     responses={200: {"content": {"audio/wav": {}}, "description": "The item's audio"}},
 )
 def item_audio_endpoint(
-    project_id: int, item_id: int, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+    project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> FileResponse:
     """Stream the item's audio (project viewers, or whoever holds a task on the item)."""
     item = q.item_row(session, project_id, item_id)
