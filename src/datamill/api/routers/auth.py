@@ -8,6 +8,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import SessionDep
+from datamill.api.problem import problem_responses
 from datamill.compliance.users import authenticate, create_token
 
 __all__ = ["router"]
@@ -29,7 +30,7 @@ class TokenOut(BaseModel):
     role: str
 
 
-@router.post("/token", status_code=status.HTTP_201_CREATED)
+@router.post("/token", status_code=status.HTTP_201_CREATED, responses=problem_responses(401))
 def issue_token(body: TokenRequest, session: SessionDep) -> TokenOut:
     """Check the password and issue an API token (shown once; only its hash is stored)."""
     user = authenticate(session, body.username, body.password)

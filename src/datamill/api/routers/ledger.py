@@ -8,12 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
+from datamill.api.schemas import media_response
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden
 from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
@@ -246,7 +247,11 @@ def monthly_endpoint(year: Year, session: SessionDep, user: LedgerUser) -> list[
     return reports.monthly_summary(session, year)
 
 
-@router.get("/ledger/journal.csv", response_class=PlainTextResponse)
+@router.get(
+    "/ledger/journal.csv",
+    response_class=Response,
+    responses=media_response("The journal entries as CSV", "text/csv"),
+)
 def journal_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> Any:

@@ -13,7 +13,7 @@ from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id
-from datamill.api.schemas import UserOut
+from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
@@ -196,7 +196,7 @@ def item_annotations_endpoint(
 @router.get(
     "/{project_id}/items/{item_id}/audio",
     response_class=FileResponse,
-    responses={200: {"content": {"audio/wav": {}}, "description": "The item's audio"}},
+    responses=media_response("The item's audio", *sorted(set(_AUDIO_TYPES.values())), binary=True),
 )
 def item_audio_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser

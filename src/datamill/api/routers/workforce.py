@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_TEXT_CHARS, Day, Id, IdQuery, IdRef, Year
+from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
@@ -208,7 +209,11 @@ def define_test_endpoint(
     )
 
 
-@router.get("/projects/{project_id}/qualification-test", response_model=QualificationTestOut)
+@router.get(
+    "/projects/{project_id}/qualification-test",
+    response_model=QualificationTestOut,
+    responses={204: {"description": "The project has no qualification test"}},
+)
 def get_test_endpoint(project_id: Id, session: SessionDep, _user: CurrentUser) -> object:
     test = qualification.get_qualification_test(session, project_id)
     return test if test is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -269,14 +274,22 @@ def get_sheet_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> 
     return settlement.get_sheet(session, user, sheet_id)
 
 
-@router.get("/settlements/{sheet_id}/csv")
+@router.get(
+    "/settlements/{sheet_id}/csv",
+    response_class=Response,
+    responses=media_response("The sheet as CSV", "text/csv"),
+)
 def sheet_csv_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     return Response(
         settlement.sheet_csv(session, user, sheet_id), media_type="text/csv; charset=utf-8"
     )
 
 
-@router.get("/settlements/{sheet_id}/html")
+@router.get(
+    "/settlements/{sheet_id}/html",
+    response_class=Response,
+    responses=media_response("The sheet as a printable page", "text/html"),
+)
 def sheet_html_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     return Response(
         settlement.sheet_html(session, user, sheet_id), media_type="text/html; charset=utf-8"
