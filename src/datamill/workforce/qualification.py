@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.compliance.roles import Role
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.workforce.models import GoldenTask, QualificationAttempt, QualificationTest, Worker
-from datamill.workforce.policies import require_business
+from datamill.workforce.policies import require_project_business
 from datamill.workforce.schemas import AttemptOut, QualificationTestOut
 from datamill.workforce.vendors import to_decimal, worker_for_user
 
@@ -67,50 +68,102 @@ def define_qualification_test(
     pass_threshold: object,
     metric: str = "character_accuracy",
 ) -> QualificationTestOut:
-    """Define (once) the test: ``golden`` maps item ids of the project to their known answers."""
-    require_business(actor, "define qualification tests")
+    """Define the test, or revise it: ``golden`` maps item ids of the project to known answers.
+
+    Only the business side may, and only on a project they are a member of (admins anywhere).
+    A revision (by whoever defined the test, or an admin) replaces the metric, the threshold and
+    the golden answers; attempts already made keep their results. A golden item that was already
+    served as a production check cannot be dropped (its probes are scored against it).
+    """
     project = _project(session, project_id)
-    if _test(session, project_id) is not None:
-        raise Conflict(f"project {project_id} already has a qualification test")
+    require_project_business(session, actor, project_id, "define its qualification test")
+    existing = _test(session, project_id)
+    if existing is not None and actor.role != Role.ADMIN and existing.created_by != actor.id:
+        raise Forbidden(
+            f"the qualification test of project {project_id} was defined by someone else; "
+            "only they or an admin may revise it"
+        )
     threshold = to_decimal(pass_threshold, "pass_threshold")
     if not Decimal(0) < threshold <= Decimal(1):
         raise InvalidInput(f"pass threshold {threshold} must be in (0, 1]", field="pass_threshold")
-    if not golden:
-        raise InvalidInput("a qualification test needs at least one golden task", field="golden")
+    answers = _golden_answers(session, project, golden)
     plugin = get_modality(project.modality)
     known = set(plugin.score(["a"], ["a"]))
     if metric not in known:
         raise InvalidInput(
             f"unknown metric {metric!r}; {project.modality} offers {sorted(known)}", field="metric"
         )
+    if existing is None:
+        test = QualificationTest(
+            project_id=project_id, metric=metric, pass_threshold=threshold, created_by=actor.id
+        )
+        session.add(test)
+        session.flush()
+    else:
+        test = existing
+        test.metric, test.pass_threshold = metric, threshold
+    _replace_golden(session, test, answers)
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="qualification.defined" if existing is None else "qualification.revised",
+        object_type="project",
+        object_id=project_id,
+        project_id=project_id,
+        data={"metric": metric, "threshold": str(threshold), "golden": len(answers)},
+    )
+    session.flush()
+    return _test_out(session, test)
+
+
+def _golden_answers(session: Session, project: Project, golden: Mapping[int, str]) -> dict[int, str]:
+    if not golden:
+        raise InvalidInput("a qualification test needs at least one golden task", field="golden")
+    empty = sorted(item_id for item_id, text in golden.items() if not text.strip())
+    if empty:
+        raise InvalidInput(f"golden items {empty} have an empty answer", field="golden")
     found = set(
         session.scalars(
-            select(Item.id).where(Item.project_id == project_id, Item.id.in_(list(golden)))
+            select(Item.id).where(Item.project_id == project.id, Item.id.in_(list(golden)))
         ).all()
     )
     missing = sorted(set(golden) - found)
     if missing:
-        raise InvalidInput(f"items {missing} are not items of project {project_id}", field="golden")
-    test = QualificationTest(
-        project_id=project_id, metric=metric, pass_threshold=threshold, created_by=actor.id
+        raise InvalidInput(f"items {missing} are not items of project {project.id}", field="golden")
+    return {item_id: text.strip() for item_id, text in sorted(golden.items())}
+
+
+def _replace_golden(session: Session, test: QualificationTest, answers: Mapping[int, str]) -> None:
+    """Make the test's golden tasks exactly ``answers`` (updating texts in place)."""
+    from datamill.workforce.golden import GoldenProbe
+
+    current = {
+        g.item_id: g
+        for g in session.scalars(select(GoldenTask).where(GoldenTask.test_id == test.id)).all()
+    }
+    dropped = [g for item_id, g in current.items() if item_id not in answers]
+    probed = sorted(
+        session.scalars(
+            select(GoldenTask.item_id)
+            .join(GoldenProbe, GoldenProbe.golden_task_id == GoldenTask.id)
+            .where(GoldenTask.id.in_([g.id for g in dropped]))
+            .distinct()
+        ).all()
     )
-    session.add(test)
+    if probed:
+        raise Conflict(
+            f"golden items {probed} were already served to workers as checks; keep them in the "
+            "test (their answers may change)",
+            item_ids=probed,
+        )
+    for g in dropped:
+        session.delete(g)
+    for item_id, text in answers.items():
+        if item_id in current:
+            current[item_id].reference_text = text
+        else:
+            session.add(GoldenTask(test_id=test.id, item_id=item_id, reference_text=text))
     session.flush()
-    for item_id, text in sorted(golden.items()):
-        if not text.strip():
-            raise InvalidInput(f"golden item {item_id} has an empty answer", field="golden")
-        session.add(GoldenTask(test_id=test.id, item_id=item_id, reference_text=text.strip()))
-    record_audit(
-        session,
-        actor_id=actor.id,
-        action="qualification.defined",
-        object_type="project",
-        object_id=project_id,
-        project_id=project_id,
-        data={"metric": metric, "threshold": str(threshold), "golden": len(golden)},
-    )
-    session.flush()
-    return _test_out(session, test)
 
 
 def get_qualification_test(session: Session, project_id: int) -> QualificationTestOut | None:

@@ -11,11 +11,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from datamill.api.deps import CurrentUser, SessionDep
+from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
 from datamill.core.errors import Forbidden
 from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
 from datamill.ledger.journal import export_journal_csv
@@ -49,6 +52,16 @@ def _ledger_user(user: CurrentUser) -> User:
 
 
 LedgerUser = Annotated[User, Depends(_ledger_user)]
+
+
+def _production_project(session: Session, ledger_project_id: int) -> int:
+    return projects.ledger_project_row(session, ledger_project_id).production_project_id
+
+
+LedgerManager = Annotated[
+    User, Depends(Require(Action.MANAGE_PROJECT, project_of=_production_project))
+]
+"""A ledger writer who is a member of the production project behind ``{project_id}``."""
 
 
 class CustomerIn(BaseModel):
@@ -141,6 +154,7 @@ def create_order_endpoint(
 
 @router.post("/ledger/projects", status_code=status.HTTP_201_CREATED)
 def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser) -> ProjectOut:
+    require(session, user, Action.MANAGE_PROJECT, body.production_project_id)
     return projects.open_ledger_project(session, body.production_project_id,
                                         order_id=body.order_id, is_major=body.is_major,
                                         actor_id=user.id)
@@ -148,7 +162,7 @@ def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser
 
 @router.post("/ledger/projects/{project_id}/budgets", status_code=status.HTTP_201_CREATED)
 def create_budget_endpoint(
-    project_id: Id, body: list[BudgetLineIn], session: SessionDep, user: LedgerUser
+    project_id: Id, body: list[BudgetLineIn], session: SessionDep, user: LedgerManager
 ) -> BudgetOut:
     return budgets.create_budget(session, project_id, body, actor_id=user.id)
 
@@ -169,7 +183,7 @@ def approve_budget_endpoint(
 
 @router.post("/ledger/projects/{project_id}/costs", status_code=status.HTTP_201_CREATED)
 def post_cost_endpoint(
-    project_id: Id, body: CostIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: CostIn, session: SessionDep, user: LedgerManager
 ) -> CostOut:
     return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
                            body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
@@ -212,14 +226,14 @@ def book_event_endpoint(
 
 @router.post("/ledger/projects/{project_id}/close")
 def close_project_endpoint(
-    project_id: Id, body: CloseIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: CloseIn, session: SessionDep, user: LedgerManager
 ) -> ProjectOut:
     return recognition.close_project(session, project_id, body.closed_on, actor_id=user.id)
 
 
 @router.get("/ledger/projects/{project_id}/budget-vs-actual")
 def budget_vs_actual_endpoint(
-    project_id: Id, session: SessionDep, user: LedgerUser
+    project_id: Id, session: SessionDep, user: LedgerManager
 ) -> BudgetVsActualOut:
     return reports.budget_vs_actual(session, project_id)
 

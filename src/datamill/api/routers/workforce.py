@@ -195,10 +195,17 @@ def dashboard_endpoint(worker_id: Id, session: SessionDep, user: CurrentUser) ->
     return performance.worker_dashboard(session, user, worker_id)
 
 
-@router.put("/projects/{project_id}/qualification-test", status_code=status.HTTP_201_CREATED)
+@router.put(
+    "/projects/{project_id}/qualification-test",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": QualificationTestOut, "description": "The test was revised"}},
+)
 def define_test_endpoint(
-    project_id: Id, body: TestDefine, session: SessionDep, user: CurrentUser
+    project_id: Id, body: TestDefine, session: SessionDep, user: CurrentUser, response: Response
 ) -> QualificationTestOut:
+    """Define the project's test (201), or revise it (200; its author or an admin)."""
+    if qualification.has_qualification_test(session, project_id):
+        response.status_code = status.HTTP_200_OK
     return qualification.define_qualification_test(
         session,
         user,
