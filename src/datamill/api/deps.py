@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from datamill.api.params import MAX_ID
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require, user_for_token
@@ -93,6 +94,10 @@ class Require:
                 raise InvalidInput(
                     f"project id {raw!r} is not a number", field="project_id"
                 ) from err
+            if not 1 <= project_id <= MAX_ID:  # dependencies run before path validation
+                raise InvalidInput(
+                    f"project id {raw} is out of range: ids are 1..{MAX_ID}", field="project_id"
+                )
             if self.project_of is not None:
                 project_id = self.project_of(session, project_id)
             else:
