@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     storage_url: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_request_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        description="Largest request body the API and web accept (larger: 413)",
+    )
     import_root: Path | None = Field(
         default=None,
         description="Server folder the HTTP import endpoint reads from (default: <home>/imports)",

@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from datamill.api.problem import install_problem_handlers
+from datamill.api.body_limit import BodySizeLimitMiddleware
+from datamill.api.problem import document_problems, install_problem_handlers
 from datamill.config import Settings, get_settings
 from datamill.runtime import Runtime
 
@@ -68,6 +69,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
+    document_problems(app)
+    app.add_middleware(BodySizeLimitMiddleware)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in DOMAIN_ROUTERS:

@@ -7,13 +7,14 @@ a success that was not committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from datamill.api.params import MAX_ID
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require, user_for_token
@@ -68,13 +69,18 @@ class Require:
     """Dependency: the caller's role must allow ``action``.
 
     On routes with a ``{project_id}`` path parameter it also checks that the project exists (404)
-    and that the caller is a member (403). Routes addressing a task, batch, inspection or
-    delivery repeat the membership check in the handler once the project is known
+    and that the caller is a member (403). Where ``{project_id}`` names something else that
+    belongs to a production project (a ledger project), ``project_of(session, id)`` resolves it
+    (raising NotFound). Routes addressing a task, batch, inspection or delivery repeat the
+    membership check in the handler once the project is known
     (``require(session, user, action, project_id)``).
     """
 
-    def __init__(self, action: Action) -> None:
+    def __init__(
+        self, action: Action, project_of: Callable[[Session, int], int] | None = None
+    ) -> None:
         self.action = action
+        self.project_of = project_of
 
     def __call__(self, request: Request, session: SessionDep, user: CurrentUser) -> User:
         raw = request.path_params.get("project_id")
@@ -88,6 +94,13 @@ class Require:
                 raise InvalidInput(
                     f"project id {raw!r} is not a number", field="project_id"
                 ) from err
-            get_project(session, project_id)  # NotFound → 404 before membership → 403
+            if not 1 <= project_id <= MAX_ID:  # dependencies run before path validation
+                raise InvalidInput(
+                    f"project id {raw} is out of range: ids are 1..{MAX_ID}", field="project_id"
+                )
+            if self.project_of is not None:
+                project_id = self.project_of(session, project_id)
+            else:
+                get_project(session, project_id)  # NotFound → 404 before membership → 403
         require(session, user, self.action, project_id)
         return user

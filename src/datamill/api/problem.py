@@ -16,11 +16,19 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
 
-__all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "install_problem_handlers", "problem_response"]
+__all__ = [
+    "PROBLEM_BASE",
+    "PROBLEM_MEDIA_TYPE",
+    "document_problems",
+    "install_problem_handlers",
+    "problem_response",
+    "problem_responses",
+]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://datamill.dev/problems/"
@@ -40,6 +48,33 @@ _HTTP_CODES = {
 }
 
 log = logging.getLogger("datamill.api")
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem; further members carry details (e.g. ``errors``).",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string", "description": "A stable machine-readable code"},
+        "error_id": {"type": "string", "description": "Quoted in the server log"},
+    },
+    "required": ["type", "title", "status", "detail", "code", "error_id"],
+    "additionalProperties": True,
+}
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+_WHEN = {
+    401: "Missing, invalid or revoked credentials",
+    403: "Your role or project membership does not allow this",
+    404: "A referenced object does not exist",
+    409: "The request conflicts with the current state",
+    413: "The request body is too large",
+    422: "The request is invalid (path, query or body)",
+}
 
 
 def _title(status: int) -> str:
@@ -147,6 +182,26 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    """A write the database refused (a unique or reference rule): the request conflicts."""
+    error_id = uuid.uuid4().hex
+    log.info(
+        "problem %s conflict on %s %s: %s",
+        error_id,
+        request.method,
+        request.url.path,
+        getattr(exc, "orig", exc),
+    )
+    return problem_response(
+        request,
+        status=409,
+        code="conflict",
+        detail="the request conflicts with existing data (it would duplicate a record or refer "
+        "to one that does not exist)",
+        error_id=error_id,
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     error_id = uuid.uuid4().hex
     log.error(
@@ -161,9 +216,68 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entries documenting problem+json answers with these statuses."""
+    return {
+        status: {
+            "description": _WHEN.get(status, _title(status)),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}},
+        }
+        for status in statuses
+    }
+
+
+def _statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    """The problems an operation can answer, from its shape: auth, parameters, body, method."""
+    params = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    statuses = []
+    if operation.get("security"):
+        statuses += [401, 403]
+    if has_body or any(p.get("in") == "path" for p in params):
+        statuses.append(404)
+    if method in _WRITES:
+        statuses += [409, 413]
+    if params or has_body:
+        statuses.append(422)
+    return statuses
+
+
+def document_problems(app: FastAPI) -> None:
+    """Document in the OpenAPI schema the problem+json answers of every operation.
+
+    Added to each operation unless declared already: 401/403 when it needs a token, 404 when it
+    addresses objects, 409/413 for writes, 422 when it takes input (FastAPI's own 422 shape is
+    replaced: datamill answers validation errors with a problem too).
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = _PROBLEM_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                responses = operation.setdefault("responses", {})
+                for status, doc in problem_responses(*_statuses(method, operation)).items():
+                    content = responses.get(str(status), {}).get("content", {})
+                    if PROBLEM_MEDIA_TYPE not in content or "application/json" in content:
+                        responses[str(status)] = doc
+                operation["responses"] = dict(sorted(responses.items()))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Map DatamillError, validation errors, HTTP errors and anything else to problems."""
+    """Map DatamillError, validation errors, HTTP errors, database conflicts and anything else
+    to problems."""
     app.add_exception_handler(DatamillError, _datamill_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -26,6 +26,7 @@ from datamill.workforce.policies import (
     is_business,
     managed_vendor_id,
     require_business,
+    require_project_business,
     require_vendor_scope,
 )
 from datamill.workforce.qualification import best_attempt, is_qualified
@@ -174,8 +175,8 @@ def hand_package_to_vendor(
     session: Session, actor: User, package_id: int, vendor_id: int
 ) -> PackageOut:
     """The business hands a package to a qualified vendor, whose manager then distributes it."""
-    require_business(actor, "hand packages to vendors")
     pkg = _package(session, package_id)
+    require_project_business(session, actor, pkg.project_id, "hand its packages to vendors")
     vendor = session.get(Vendor, vendor_id)
     if vendor is None:
         raise NotFound(f"no vendor with id {vendor_id}")
@@ -236,7 +237,9 @@ def assign_package_to_worker(
                 f"worker {worker_id} does not"
             )
     else:
-        require_business(actor, f"assign package {package_id}, which is not handed to your vendor")
+        require_project_business(
+            session, actor, pkg.project_id, f"assign package {package_id} (not handed to a vendor)"
+        )
         if worker.vendor_id is not None:
             raise InvalidInput(f"hand package {pkg.name} to vendor {worker.vendor_id} first")
     project = session.get(Project, pkg.project_id)

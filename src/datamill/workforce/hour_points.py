@@ -21,7 +21,7 @@ from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import Grade, HourPoints, WorkingMonth
-from datamill.workforce.policies import require_business
+from datamill.workforce.policies import require_business, require_project_business
 from datamill.workforce.schemas import HourPointsOut
 from datamill.workforce.vendors import get_worker, to_decimal
 
@@ -102,6 +102,7 @@ def book_points(
         )
     if session.get(Project, project_id) is None:
         raise NotFound(f"no project with id {project_id}")
+    require_project_business(session, actor, project_id, "book hour points on it")
     require_accounts_open(session, project_id, "hour points")
     grade = session.get(Grade, worker.grade_id)
     if grade is None:

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.compliance.roles import Role
+from datamill.compliance.users import is_member
 from datamill.core.errors import Forbidden
 from datamill.workforce.models import Worker
 
@@ -20,6 +22,7 @@ __all__ = [
     "is_business",
     "managed_vendor_id",
     "require_business",
+    "require_project_business",
     "require_vendor_scope",
 ]
 
@@ -43,6 +46,15 @@ def require_business(user: User, what: str) -> None:
     if not is_business(user):
         raise Forbidden(
             f"only procurement or a project manager may {what}; {user.username!r} is a {user.role}"
+        )
+
+
+def require_project_business(session: Session, user: User, project_id: int, what: str) -> None:
+    """The business side, and (admins excepted) a member of the project it acts on."""
+    require_business(user, what)
+    if user.role != Role.ADMIN and not is_member(session, project_id, user.id):
+        raise Forbidden(
+            f"{user.username!r} is not a member of project {project_id} and may not {what}"
         )
 
 

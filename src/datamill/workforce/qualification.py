@@ -22,13 +22,11 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
-from datamill.compliance.users import require
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.workforce.models import GoldenTask, QualificationAttempt, QualificationTest, Worker
-from datamill.workforce.policies import require_business
+from datamill.workforce.policies import require_project_business
 from datamill.workforce.schemas import AttemptOut, QualificationTestOut
 from datamill.workforce.vendors import to_decimal, worker_for_user
 
@@ -81,9 +79,8 @@ def _test_out(session: Session, test: QualificationTest) -> QualificationTestOut
 
 
 def require_project_manager(session: Session, actor: User, project_id: int, what: str) -> None:
-    """The business side (admin, project manager), and a project manager only on their projects."""
-    require_business(actor, what)
-    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    """The business side, and (admins excepted) a member of the project (one rule: policies)."""
+    require_project_business(session, actor, project_id, what)
 
 
 def _required(project: Project) -> bool:

@@ -242,12 +242,15 @@ def register_worker(
         domains=_clean_list(domains),
         devices=_clean_list(devices),
     )
-    session.add(worker)
+    duplicate = f"{user.username!r} is already registered as a worker"
+    if session.scalar(select(Worker.id).where(Worker.user_id == user.id)) is not None:
+        raise Conflict(duplicate)
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # flushes what is pending first, so add inside it
+            session.add(worker)
             session.flush()
-    except IntegrityError as err:
-        raise Conflict(f"{user.username!r} is already registered as a worker") from err
+    except IntegrityError as err:  # a concurrent registration won the race
+        raise Conflict(duplicate) from err
     record_audit(
         session,
         actor_id=actor.id,

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from datamill.api.app import create_app
 from datamill.api.routers.ledger import router
 from datamill.compliance.models import User
+from datamill.compliance.users import add_member
 from datamill.runtime import Runtime
 from tests.unit.ledger.helpers import make_approvers, production_project
 
@@ -34,6 +35,7 @@ def _token(c: TestClient, username: str) -> dict[str, str]:
 def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
     with runtime.session() as s:
         pid = production_project(s, "api-ledger")
+        add_member(s, pid, users["pm"], None)  # ledger writes need project membership
         make_approvers(s)
     with _app(runtime) as c:
         pm = _token(c, "pm")

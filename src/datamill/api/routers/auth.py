@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
+from datamill.api.problem import problem_responses
 from datamill.compliance.users import (
     MAX_TOKEN_DAYS,
     authenticate,
@@ -52,7 +53,7 @@ class TokenInfo(BaseModel):
     active: bool
 
 
-@router.post("/token", status_code=status.HTTP_201_CREATED)
+@router.post("/token", status_code=status.HTTP_201_CREATED, responses=problem_responses(401))
 def issue_token(body: TokenRequest, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
     """Check the password and issue an API token (shown once; only its hash is stored)."""
     user = authenticate(session, body.username, body.password)

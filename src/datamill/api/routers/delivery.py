@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api import _queries as q
 from datamill.api.deps import Require, RuntimeDep, SessionDep
+from datamill.api.params import Id
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
@@ -36,7 +37,7 @@ class AcceptanceReport(BaseModel):
 
 @router.post("/batches/{batch_id}/deliveries", status_code=status.HTTP_201_CREATED)
 def deliver_endpoint(
-    batch_id: int,
+    batch_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
     user: Deliverer,
@@ -56,14 +57,14 @@ def deliver_endpoint(
 
 
 @router.get("/deliveries/{delivery_id}")
-def get_delivery_endpoint(delivery_id: int, session: SessionDep, user: Deliverer) -> DeliveryOut:
+def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Deliverer) -> DeliveryOut:
     require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
     return get_delivery(session, delivery_id)
 
 
 @router.post("/deliveries/{delivery_id}/acceptance")
 def acceptance_endpoint(
-    delivery_id: int, body: AcceptanceReport, session: SessionDep, user: Deliverer
+    delivery_id: Id, body: AcceptanceReport, session: SessionDep, user: Deliverer
 ) -> DeliveryOut:
     """Record the customer's acceptance by volume (hours and utterances)."""
     require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))

@@ -9,12 +9,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from datamill.api.deps import CurrentUser, SessionDep
+from datamill.api.deps import CurrentUser, Require, SessionDep
+from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
+from datamill.api.schemas import media_response
 from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
 from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
 from datamill.ledger.access import require_ledger_access
 from datamill.ledger.journal import export_journal_csv
@@ -48,6 +53,16 @@ def _ledger_user(user: CurrentUser, session: SessionDep) -> User:
 LedgerUser = Annotated[User, Depends(_ledger_user)]
 
 
+def _production_project(session: Session, ledger_project_id: int) -> int:
+    return projects.ledger_project_row(session, ledger_project_id).production_project_id
+
+
+LedgerManager = Annotated[
+    User, Depends(Require(Action.MANAGE_PROJECT, project_of=_production_project))
+]
+"""A ledger writer who is a member of the production project behind ``{project_id}``."""
+
+
 class CustomerIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     customer_type: str
@@ -57,10 +72,10 @@ class CustomerIn(BaseModel):
 
 class ContractIn(BaseModel):
     number: str = Field(min_length=1, max_length=64)
-    customer_id: int
+    customer_id: IdRef
     kind: str = "custom"
     currency: str = "CNY"
-    signed_on: date
+    signed_on: Day
 
 
 class OrderIn(BaseModel):
@@ -77,8 +92,8 @@ class OrderIn(BaseModel):
 
 
 class ProjectIn(BaseModel):
-    production_project_id: int
-    order_id: int | None = None
+    production_project_id: IdRef
+    order_id: IdRef | None = None
     is_major: bool = False
 
 
@@ -92,7 +107,7 @@ class CostIn(BaseModel):
     category: str
     amount: Decimal
     source_ref: str = Field(min_length=1, max_length=200)
-    incurred_on: date
+    incurred_on: Day
     supplier: str | None = None
     over_budget_reason: str | None = None
 
@@ -102,7 +117,7 @@ class EventBookIn(BaseModel):
 
 
 class CloseIn(BaseModel):
-    closed_on: date
+    closed_on: Day
 
 
 @router.post("/ledger/customers", status_code=status.HTTP_201_CREATED)
@@ -126,7 +141,7 @@ def create_contract_endpoint(body: ContractIn, session: SessionDep, user: Ledger
 
 @router.post("/ledger/contracts/{contract_id}/orders", status_code=status.HTTP_201_CREATED)
 def create_order_endpoint(
-    contract_id: int, body: OrderIn, session: SessionDep, user: LedgerUser
+    contract_id: Id, body: OrderIn, session: SessionDep, user: LedgerUser
 ) -> OrderOut:
     return orders.create_order(
         session, contract_id, body.number, business_line=body.business_line,
@@ -138,6 +153,7 @@ def create_order_endpoint(
 
 @router.post("/ledger/projects", status_code=status.HTTP_201_CREATED)
 def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser) -> ProjectOut:
+    require(session, user, Action.MANAGE_PROJECT, body.production_project_id)
     return projects.open_ledger_project(session, body.production_project_id,
                                         order_id=body.order_id, is_major=body.is_major,
                                         actor_id=user.id)
@@ -145,19 +161,19 @@ def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser
 
 @router.post("/ledger/projects/{project_id}/budgets", status_code=status.HTTP_201_CREATED)
 def create_budget_endpoint(
-    project_id: int, body: list[BudgetLineIn], session: SessionDep, user: LedgerUser
+    project_id: Id, body: list[BudgetLineIn], session: SessionDep, user: LedgerManager
 ) -> BudgetOut:
     return budgets.create_budget(session, project_id, body, actor_id=user.id)
 
 
 @router.post("/ledger/budgets/{budget_id}/submit")
-def submit_budget_endpoint(budget_id: int, session: SessionDep, user: LedgerUser) -> BudgetOut:
+def submit_budget_endpoint(budget_id: Id, session: SessionDep, user: LedgerUser) -> BudgetOut:
     return budgets.submit_budget(session, budget_id, actor_id=user.id)
 
 
 @router.post("/ledger/budgets/{budget_id}/approvals")
 def approve_budget_endpoint(
-    budget_id: int, body: ApprovalIn, session: SessionDep, user: CurrentUser
+    budget_id: Id, body: ApprovalIn, session: SessionDep, user: CurrentUser
 ) -> BudgetOut:
     """Sign the next level as the caller (their ledger approval role must match the level)."""
     return budgets.approve_budget(session, budget_id, user.id, decision=body.decision,
@@ -166,7 +182,7 @@ def approve_budget_endpoint(
 
 @router.post("/ledger/projects/{project_id}/costs", status_code=status.HTTP_201_CREATED)
 def post_cost_endpoint(
-    project_id: int, body: CostIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: CostIn, session: SessionDep, user: LedgerManager
 ) -> CostOut:
     return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
                            body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
@@ -175,7 +191,7 @@ def post_cost_endpoint(
 
 @router.post("/ledger/costs/{cost_id}/approvals")
 def approve_cost_endpoint(
-    cost_id: int, body: ApprovalIn, session: SessionDep, user: CurrentUser
+    cost_id: Id, body: ApprovalIn, session: SessionDep, user: CurrentUser
 ) -> CostOut:
     return costs.approve_over_budget_cost(session, cost_id, user.id, decision=body.decision,
                                           reason=body.reason)
@@ -200,7 +216,7 @@ def event_problems_endpoint(session: SessionDep, user: LedgerUser) -> list[Event
 
 @router.post("/ledger/events/{event_id}/book", status_code=status.HTTP_201_CREATED)
 def book_event_endpoint(
-    event_id: int, body: EventBookIn, session: SessionDep, user: LedgerUser
+    event_id: Id, body: EventBookIn, session: SessionDep, user: LedgerUser
 ) -> CostOut:
     """Book a pending over-budget cost event with its reason (it then awaits approval)."""
     return events.book_cost_event(session, event_id, over_budget_reason=body.over_budget_reason,
@@ -209,20 +225,20 @@ def book_event_endpoint(
 
 @router.post("/ledger/projects/{project_id}/close")
 def close_project_endpoint(
-    project_id: int, body: CloseIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: CloseIn, session: SessionDep, user: LedgerManager
 ) -> ProjectOut:
     return recognition.close_project(session, project_id, body.closed_on, actor_id=user.id)
 
 
 @router.get("/ledger/projects/{project_id}/budget-vs-actual")
 def budget_vs_actual_endpoint(
-    project_id: int, session: SessionDep, user: LedgerUser
+    project_id: Id, session: SessionDep, user: LedgerManager
 ) -> BudgetVsActualOut:
     return reports.budget_vs_actual(session, project_id)
 
 
-DateFrom = Annotated[date, Query(alias="from")]
-DateTo = Annotated[date, Query(alias="to")]
+DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]
+DateTo = Annotated[date, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
 
 
 @router.get("/ledger/reports/margin")
@@ -240,11 +256,15 @@ def wip_endpoint(
 
 
 @router.get("/ledger/reports/monthly/{year}")
-def monthly_endpoint(year: int, session: SessionDep, user: LedgerUser) -> list[MonthRow]:
+def monthly_endpoint(year: Year, session: SessionDep, user: LedgerUser) -> list[MonthRow]:
     return reports.monthly_summary(session, year)
 
 
-@router.get("/ledger/journal.csv", response_class=PlainTextResponse)
+@router.get(
+    "/ledger/journal.csv",
+    response_class=Response,
+    responses=media_response("The journal entries as CSV", "text/csv"),
+)
 def journal_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> Any:

@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.schemas import UserOut
+from datamill.api.params import Id
+from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
@@ -93,26 +94,26 @@ def list_projects_endpoint(
 
 
 @router.get("/{project_id}")
-def get_project_endpoint(project_id: int, session: SessionDep, _user: Viewer) -> ProjectOut:
+def get_project_endpoint(project_id: Id, session: SessionDep, _user: Viewer) -> ProjectOut:
     return get_project(session, project_id)
 
 
 @router.get("/{project_id}/stats")
-def project_stats_endpoint(project_id: int, session: SessionDep, _user: Viewer) -> ProjectStats:
+def project_stats_endpoint(project_id: Id, session: SessionDep, _user: Viewer) -> ProjectStats:
     """Item counts by status and total audio duration."""
     return ProjectStats.model_validate(project_stats(session, project_id))
 
 
 @router.get("/{project_id}/members")
 def list_members_endpoint(
-    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+    project_id: Id, session: SessionDep, _user: Viewer, page: PageDep
 ) -> Page[UserOut]:
     return page.slice([UserOut.model_validate(u) for u in q.list_members(session, project_id)])
 
 
 @router.post("/{project_id}/members", status_code=status.HTTP_201_CREATED)
 def add_member_endpoint(
-    project_id: int, body: MemberAdd, session: SessionDep, user: Manager
+    project_id: Id, body: MemberAdd, session: SessionDep, user: Manager
 ) -> UserOut:
     """Add a user to the project (required before they can work on it)."""
     member = get_user(session, body.username)
@@ -122,7 +123,7 @@ def add_member_endpoint(
 
 @router.post("/{project_id}/imports", status_code=status.HTTP_201_CREATED)
 def import_endpoint(
-    project_id: int, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
+    project_id: Id, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
 ) -> ImportReport:
     """Import a folder or manifest under the server's import root (DATAMILL_IMPORT_ROOT).
 
@@ -136,7 +137,7 @@ def import_endpoint(
 
 @router.post("/{project_id}/checks")
 def checks_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
     _user: Manager,
@@ -149,7 +150,7 @@ def checks_endpoint(
 
 @router.post("/{project_id}/preannotate")
 def preannotate_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
     _user: Manager,
@@ -164,7 +165,7 @@ def preannotate_endpoint(
 
 @router.get("/{project_id}/items")
 def list_items_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     _user: Viewer,
     page: PageDep,
@@ -178,13 +179,13 @@ def list_items_endpoint(
 
 
 @router.get("/{project_id}/items/{item_id}")
-def get_item_endpoint(project_id: int, item_id: int, session: SessionDep, _user: Viewer) -> ItemOut:
+def get_item_endpoint(project_id: Id, item_id: Id, session: SessionDep, _user: Viewer) -> ItemOut:
     return ItemOut.model_validate(q.item_row(session, project_id, item_id))
 
 
 @router.get("/{project_id}/items/{item_id}/annotations")
 def item_annotations_endpoint(
-    project_id: int, item_id: int, session: SessionDep, _user: Viewer
+    project_id: Id, item_id: Id, session: SessionDep, _user: Viewer
 ) -> list[AnnotationOut]:
     """Every version of the item's annotation, oldest first."""
     q.item_row(session, project_id, item_id)
@@ -194,10 +195,10 @@ def item_annotations_endpoint(
 @router.get(
     "/{project_id}/items/{item_id}/audio",
     response_class=FileResponse,
-    responses={200: {"content": {"audio/wav": {}}, "description": "The item's audio"}},
+    responses=media_response("The item's audio", *sorted(set(_AUDIO_TYPES.values())), binary=True),
 )
 def item_audio_endpoint(
-    project_id: int, item_id: int, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+    project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> FileResponse:
     """Stream the item's audio (project viewers, or whoever holds a task on the item)."""
     item = q.item_row(session, project_id, item_id)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from datamill.api import _queries as q
 from datamill.api.deps import Require, SessionDep
 from datamill.api.pagination import Page, PageDep
+from datamill.api.params import MAX_TEXT_CHARS, Id
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
@@ -39,12 +40,12 @@ class BatchCreate(BaseModel):
 
 
 class Correction(BaseModel):
-    corrected_text: str = Field(max_length=100_000, description="The inspector's own transcript")
+    corrected_text: str = Field(max_length=MAX_TEXT_CHARS, description="The inspector's own transcript")
 
 
 @router.post("/projects/{project_id}/batches", status_code=status.HTTP_201_CREATED)
 def create_batch_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     user: Manager,
     body: Annotated[BatchCreate | None, Body()] = None,
@@ -55,27 +56,27 @@ def create_batch_endpoint(
 
 @router.get("/projects/{project_id}/batches")
 def list_batches_endpoint(
-    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+    project_id: Id, session: SessionDep, _user: Viewer, page: PageDep
 ) -> Page[BatchOut]:
     return page.slice(list_batches(session, project_id))
 
 
 @router.post("/batches/{batch_id}/inspections", status_code=status.HTTP_201_CREATED)
-def start_inspection_endpoint(batch_id: int, session: SessionDep, user: Inspector) -> InspectionOut:
+def start_inspection_endpoint(batch_id: Id, session: SessionDep, user: Inspector) -> InspectionOut:
     """Draw the batch's sample by its plan (returns the open inspection if there is one)."""
     require(session, user, Action.INSPECT, q.batch_project(session, batch_id))
     return start_inspection(session, batch_id, user)
 
 
 @router.get("/inspections/{inspection_id}")
-def get_inspection_endpoint(inspection_id: int, session: SessionDep, user: Viewer) -> InspectionOut:
+def get_inspection_endpoint(inspection_id: Id, session: SessionDep, user: Viewer) -> InspectionOut:
     require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
     return get_inspection(session, inspection_id)
 
 
 @router.put("/inspections/{inspection_id}/samples/{item_id}")
 def record_correction_endpoint(
-    inspection_id: int, item_id: int, body: Correction, session: SessionDep, user: Inspector
+    inspection_id: Id, item_id: Id, body: Correction, session: SessionDep, user: Inspector
 ) -> InspectionOut:
     """Record the inspector's transcript of one sampled item."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
@@ -85,7 +86,7 @@ def record_correction_endpoint(
 
 @router.post("/inspections/{inspection_id}/complete")
 def complete_inspection_endpoint(
-    inspection_id: int, session: SessionDep, user: Inspector
+    inspection_id: Id, session: SessionDep, user: Inspector
 ) -> InspectionOut:
     """Score the sample and accept or reject the batch (rejected items go back for rework)."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))

@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field
 from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.pagination import Page, PageDep
+from datamill.api.params import Id, Transcript
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.projects import get_project
-from datamill.production.schemas import AnnotationOut, PackageOut, SegmentIn, TaskOut
+from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 from datamill.production.tasks import (
     assign_package,
     claim_next_task,
@@ -55,7 +56,7 @@ class MyTaskOut(BaseModel):
 
 
 class AnnotationSubmit(BaseModel):
-    segments: list[SegmentIn]
+    segments: Transcript
     base_version: int = Field(ge=0, description="The item version this edit starts from")
     time_spent_ms: int | None = Field(None, ge=0)
 
@@ -63,7 +64,7 @@ class AnnotationSubmit(BaseModel):
 class ReviewSubmit(BaseModel):
     verdict: Literal["accept", "edit", "reject"]
     reason: str | None = Field(None, max_length=2000)
-    segments: list[SegmentIn] | None = None
+    segments: Transcript | None = None
     base_version: int | None = Field(None, ge=0)
     time_spent_ms: int | None = Field(None, ge=0)
 
@@ -77,7 +78,7 @@ class ReviewOut(BaseModel):
 
 @router.post("/projects/{project_id}/packages", status_code=status.HTTP_201_CREATED)
 def create_packages_endpoint(
-    project_id: int, session: SessionDep, user: Manager, body: PackagesCreate | None = None
+    project_id: Id, session: SessionDep, user: Manager, body: PackagesCreate | None = None
 ) -> list[PackageOut]:
     """Group ready, unpackaged tasks of a stage into packages of the spec's size."""
     stage = body.stage if body else "annotate"
@@ -86,14 +87,14 @@ def create_packages_endpoint(
 
 @router.get("/projects/{project_id}/packages")
 def list_packages_endpoint(
-    project_id: int, session: SessionDep, _user: Viewer, page: PageDep
+    project_id: Id, session: SessionDep, _user: Viewer, page: PageDep
 ) -> Page[PackageOut]:
     return page.slice(list_packages(session, project_id))
 
 
 @router.post("/packages/{package_id}/assign")
 def assign_package_endpoint(
-    package_id: int, body: PackageAssign, session: SessionDep, user: Manager
+    package_id: Id, body: PackageAssign, session: SessionDep, user: Manager
 ) -> PackageOut:
     """Hand a package to one member; only they (and the open pool) can claim from it."""
     pkg = q.package_row(session, package_id)
@@ -113,7 +114,7 @@ def assign_package_endpoint(
     responses={204: {"description": "No task is left for you in this stage"}},
 )
 def next_task_endpoint(
-    project_id: int,
+    project_id: Id,
     session: SessionDep,
     user: CurrentUser,
     stage: Annotated[Stage, Query()] = "annotate",
@@ -129,7 +130,7 @@ def next_task_endpoint(
 
 @router.get("/projects/{project_id}/tasks/mine")
 def my_tasks_endpoint(
-    project_id: int, session: SessionDep, user: CurrentUser, page: PageDep
+    project_id: Id, session: SessionDep, user: CurrentUser, page: PageDep
 ) -> Page[MyTaskOut]:
     """Tasks you hold or held in this project."""
     get_project(session, project_id)
@@ -139,7 +140,7 @@ def my_tasks_endpoint(
 
 
 @router.get("/tasks/{task_id}")
-def get_task_endpoint(task_id: int, session: SessionDep, user: CurrentUser) -> TaskOut:
+def get_task_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> TaskOut:
     """A task with its item's current annotation (its holder, or project viewers)."""
     task = get_task(session, task_id)
     q.require_task_view(session, user, task)
@@ -148,7 +149,7 @@ def get_task_endpoint(task_id: int, session: SessionDep, user: CurrentUser) -> T
 
 @router.post("/tasks/{task_id}/annotations", status_code=status.HTTP_201_CREATED)
 def submit_annotation_endpoint(
-    task_id: int, body: AnnotationSubmit, session: SessionDep, user: Annotator
+    task_id: Id, body: AnnotationSubmit, session: SessionDep, user: Annotator
 ) -> AnnotationOut:
     """Submit the transcript of a task you hold, based on ``base_version`` (409 if stale)."""
     task = get_task(session, task_id)
@@ -165,7 +166,7 @@ def submit_annotation_endpoint(
 
 @router.post("/tasks/{task_id}/review")
 def review_endpoint(
-    task_id: int, body: ReviewSubmit, session: SessionDep, user: Reviewer
+    task_id: Id, body: ReviewSubmit, session: SessionDep, user: Reviewer
 ) -> ReviewOut:
     """Accept, edit (new version, then accept) or reject (back to the annotator, with a reason)."""
     task = get_task(session, task_id)

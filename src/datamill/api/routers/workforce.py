@@ -6,14 +6,15 @@ another vendor's data gets 403 and nothing changes.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, SessionDep
+from datamill.api.params import MAX_TEXT_CHARS, Day, Id, IdQuery, IdRef, Year
+from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
@@ -50,7 +51,7 @@ class VendorCreate(BaseModel):
     settlement_cycle: Literal["weekly", "half_monthly", "monthly"] = "weekly"
     licence_no: str | None = None
     agreement_no: str | None = None
-    agreement_signed_on: date | None = None
+    agreement_signed_on: Day | None = None
 
 
 class Qualify(BaseModel):
@@ -60,7 +61,7 @@ class Qualify(BaseModel):
 
 class WorkerCreate(BaseModel):
     username: str
-    vendor_id: int | None = None
+    vendor_id: IdRef | None = None
     is_manager: bool = False
     grade: str | None = None
     languages: list[str] = []
@@ -74,21 +75,21 @@ class IdentityCheck(BaseModel):
 
 
 class TestDefine(BaseModel):
-    golden: dict[int, str]
+    golden: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
     pass_threshold: Money
     metric: str = "character_accuracy"
 
 
 class Answers(BaseModel):
-    answers: dict[int, str]
+    answers: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
 
 
 class Handoff(BaseModel):
-    vendor_id: int
+    vendor_id: IdRef
 
 
 class Assign(BaseModel):
-    worker_id: int
+    worker_id: IdRef
 
 
 class PriceSet(BaseModel):
@@ -98,13 +99,13 @@ class PriceSet(BaseModel):
     language_group: str
     unit: str
     unit_price: Money
-    vendor_id: int | None = None
+    vendor_id: IdRef | None = None
     reason: str | None = None
 
 
 class SheetCreate(BaseModel):
-    vendor_id: int
-    period_start: date
+    vendor_id: IdRef
+    period_start: Day
 
 
 class Settle(BaseModel):
@@ -118,8 +119,8 @@ class Correction(BaseModel):
 
 
 class PointsBook(BaseModel):
-    worker_id: int
-    project_id: int
+    worker_id: IdRef
+    project_id: IdRef
     month: str
     points: Money
 
@@ -135,34 +136,34 @@ def list_vendors_endpoint(session: SessionDep, user: CurrentUser) -> list[Vendor
 
 
 @router.get("/vendors/{vendor_id}")
-def get_vendor_endpoint(vendor_id: int, session: SessionDep, user: CurrentUser) -> VendorOut:
+def get_vendor_endpoint(vendor_id: Id, session: SessionDep, user: CurrentUser) -> VendorOut:
     return vendors.get_vendor(session, user, vendor_id)
 
 
 @router.post("/vendors/{vendor_id}/qualification")
 def qualify_vendor_endpoint(
-    vendor_id: int, body: Qualify, session: SessionDep, user: CurrentUser
+    vendor_id: Id, body: Qualify, session: SessionDep, user: CurrentUser
 ) -> VendorOut:
     return vendors.set_vendor_qualified(session, user, vendor_id, body.qualified, body.note)
 
 
 @router.get("/vendors/{vendor_id}/workers")
 def vendor_workers_endpoint(
-    vendor_id: int, session: SessionDep, user: CurrentUser
+    vendor_id: Id, session: SessionDep, user: CurrentUser
 ) -> list[WorkerOut]:
     return vendors.list_workers(session, user, vendor_id)
 
 
 @router.get("/vendors/{vendor_id}/packages")
 def vendor_packages_endpoint(
-    vendor_id: int, session: SessionDep, user: CurrentUser
+    vendor_id: Id, session: SessionDep, user: CurrentUser
 ) -> list[PackageOut]:
     return assignment.list_vendor_packages(session, user, vendor_id)
 
 
 @router.post("/vendors/{vendor_id}/evaluations/{year}")
 def evaluate_vendor_endpoint(
-    vendor_id: int, year: int, session: SessionDep, user: CurrentUser
+    vendor_id: Id, year: Year, session: SessionDep, user: CurrentUser
 ) -> EvaluationOut:
     return performance.evaluate_vendor(session, user, vendor_id, year)
 
@@ -184,19 +185,23 @@ def list_workers_endpoint(session: SessionDep, user: CurrentUser) -> list[Worker
 
 @router.post("/workers/{worker_id}/identity")
 def identity_endpoint(
-    worker_id: int, body: IdentityCheck, session: SessionDep, user: CurrentUser
+    worker_id: Id, body: IdentityCheck, session: SessionDep, user: CurrentUser
 ) -> WorkerOut:
     return vendors.verify_identity(session, user, worker_id, body.document_ref)
 
 
 @router.get("/workers/{worker_id}/dashboard")
-def dashboard_endpoint(worker_id: int, session: SessionDep, user: CurrentUser) -> WorkerDashboard:
+def dashboard_endpoint(worker_id: Id, session: SessionDep, user: CurrentUser) -> WorkerDashboard:
     return performance.worker_dashboard(session, user, worker_id)
 
 
-@router.put("/projects/{project_id}/qualification-test", status_code=status.HTTP_201_CREATED)
+@router.put(
+    "/projects/{project_id}/qualification-test",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": QualificationTestOut, "description": "The test was revised"}},
+)
 def define_test_endpoint(
-    project_id: int, body: TestDefine, session: SessionDep, user: CurrentUser, response: Response
+    project_id: Id, body: TestDefine, session: SessionDep, user: CurrentUser, response: Response
 ) -> QualificationTestOut:
     """Define the test (201) or, as its owner or an admin, revise it (200)."""
     test = qualification.define_qualification_test(
@@ -212,8 +217,12 @@ def define_test_endpoint(
     return test
 
 
-@router.get("/projects/{project_id}/qualification-test", response_model=QualificationTestOut)
-def get_test_endpoint(project_id: int, session: SessionDep, _user: CurrentUser) -> object:
+@router.get(
+    "/projects/{project_id}/qualification-test",
+    response_model=QualificationTestOut,
+    responses={204: {"description": "The project has no qualification test"}},
+)
+def get_test_endpoint(project_id: Id, session: SessionDep, _user: CurrentUser) -> object:
     test = qualification.get_qualification_test(session, project_id)
     return test if test is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -222,21 +231,21 @@ def get_test_endpoint(project_id: int, session: SessionDep, _user: CurrentUser) 
     "/projects/{project_id}/qualification-test/attempts", status_code=status.HTTP_201_CREATED
 )
 def attempt_endpoint(
-    project_id: int, body: Answers, session: SessionDep, user: CurrentUser
+    project_id: Id, body: Answers, session: SessionDep, user: CurrentUser
 ) -> AttemptOut:
     return qualification.take_qualification_test(session, user, project_id, body.answers)
 
 
 @router.post("/packages/{package_id}/vendor")
 def handoff_endpoint(
-    package_id: int, body: Handoff, session: SessionDep, user: CurrentUser
+    package_id: Id, body: Handoff, session: SessionDep, user: CurrentUser
 ) -> PackageOut:
     return assignment.hand_package_to_vendor(session, user, package_id, body.vendor_id)
 
 
 @router.post("/packages/{package_id}/worker")
 def assign_endpoint(
-    package_id: int, body: Assign, session: SessionDep, user: CurrentUser
+    package_id: Id, body: Assign, session: SessionDep, user: CurrentUser
 ) -> PackageOut:
     """Assign to a worker: vendor wall, skills and qualification are checked (409: unqualified)."""
     return assignment.assign_package_to_worker(session, user, package_id, body.worker_id)
@@ -263,25 +272,33 @@ def create_sheet_endpoint(
 
 @router.get("/settlements")
 def list_sheets_endpoint(
-    session: SessionDep, user: CurrentUser, vendor_id: int | None = None
+    session: SessionDep, user: CurrentUser, vendor_id: IdQuery = None
 ) -> list[SettlementSheetOut]:
     return settlement.list_sheets(session, user, vendor_id)
 
 
 @router.get("/settlements/{sheet_id}")
-def get_sheet_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -> SettlementSheetOut:
+def get_sheet_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> SettlementSheetOut:
     return settlement.get_sheet(session, user, sheet_id)
 
 
-@router.get("/settlements/{sheet_id}/csv")
-def sheet_csv_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -> Response:
+@router.get(
+    "/settlements/{sheet_id}/csv",
+    response_class=Response,
+    responses=media_response("The sheet as CSV", "text/csv"),
+)
+def sheet_csv_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     return Response(
         settlement.sheet_csv(session, user, sheet_id), media_type="text/csv; charset=utf-8"
     )
 
 
-@router.get("/settlements/{sheet_id}/html")
-def sheet_html_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -> Response:
+@router.get(
+    "/settlements/{sheet_id}/html",
+    response_class=Response,
+    responses=media_response("The sheet as a printable page", "text/html"),
+)
+def sheet_html_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> Response:
     return Response(
         settlement.sheet_html(session, user, sheet_id), media_type="text/html; charset=utf-8"
     )
@@ -289,21 +306,21 @@ def sheet_html_endpoint(sheet_id: int, session: SessionDep, user: CurrentUser) -
 
 @router.post("/settlements/{sheet_id}/vendor-confirmation")
 def vendor_confirm_endpoint(
-    sheet_id: int, session: SessionDep, user: CurrentUser
+    sheet_id: Id, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
     return settlement.confirm_sheet_by_vendor(session, user, sheet_id)
 
 
 @router.post("/settlements/{sheet_id}/confirmation")
 def business_confirm_endpoint(
-    sheet_id: int, session: SessionDep, user: CurrentUser
+    sheet_id: Id, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
     return settlement.confirm_sheet_by_business(session, user, sheet_id)
 
 
 @router.post("/settlements/{sheet_id}/settle")
 def settle_endpoint(
-    sheet_id: int, body: Settle, session: SessionDep, user: CurrentUser
+    sheet_id: Id, body: Settle, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
     return settlement.settle_sheet(
         session, user, sheet_id, method=body.method, reference=body.reference
@@ -312,7 +329,7 @@ def settle_endpoint(
 
 @router.post("/settlements/{sheet_id}/corrections", status_code=status.HTTP_201_CREATED)
 def correction_endpoint(
-    sheet_id: int, body: Correction, session: SessionDep, user: CurrentUser
+    sheet_id: Id, body: Correction, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
     return settlement.create_correction_sheet(session, user, sheet_id, body.amount, body.reason)
 

@@ -1,0 +1,78 @@
+"""Refuse request bodies above ``Settings.max_request_bytes`` with a 413 problem.
+
+A declared ``Content-Length`` above the limit is refused before anything is read; a chunked body
+is read only up to the limit. Bodies within the limit are replayed to the app unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from datamill.api.problem import problem_response
+
+__all__ = ["BodySizeLimitMiddleware"]
+
+_NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+
+
+def _limit(scope: Scope) -> int:
+    runtime: Any = getattr(scope["app"].state, "runtime", None)
+    if runtime is None:
+        from datamill.config import get_settings
+
+        return get_settings().max_request_bytes
+    return int(runtime.settings.max_request_bytes)
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _NO_BODY:
+            await self.app(scope, receive, send)
+            return
+        limit = _limit(scope)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = problem_response(
+            Request(scope),
+            status=413,
+            code="payload_too_large",
+            detail=f"the request body is larger than the {limit:,} bytes this server accepts",
+            extra={"max_bytes": limit},
+        )
+        await response(scope, receive, send)

@@ -1,0 +1,80 @@
+"""Typed request parameters shared by every router: the API's input boundary in one place.
+
+Database ids are 64-bit signed integers, so an id outside ``1..2**63-1`` can never exist; it is
+refused with a 422 problem before any query runs (a driver would otherwise overflow: HTTP 500).
+Years and dates are bounded to what the calendar code handles; free text has a size limit.
+
+Use the ``Path`` aliases for path parameters, the ``*Ref`` aliases for ids inside bodies and
+query strings::
+
+    @router.get("/tasks/{task_id}")
+    def get_task(task_id: Id, ...): ...
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, Field
+
+from datamill.production.schemas import SegmentIn
+
+__all__ = [
+    "MAX_ID",
+    "MAX_SEGMENTS",
+    "MAX_TEXT_CHARS",
+    "MAX_YEAR",
+    "MIN_DAY",
+    "MIN_YEAR",
+    "Day",
+    "Id",
+    "IdQuery",
+    "IdRef",
+    "Transcript",
+    "Year",
+]
+
+MAX_ID = 2**63 - 1
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""Business calendar years: the ledger and settlement periods live well inside them."""
+MIN_DAY, MAX_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
+MAX_TEXT_CHARS = 100_000
+"""The most characters of transcript/annotation text one request may carry."""
+MAX_SEGMENTS = 10_000
+
+_ID_DOC = "A positive 64-bit id"
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description=_ID_DOC)]
+"""A path parameter naming a row by its id."""
+
+Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="A calendar year")]
+"""A path parameter naming a calendar year."""
+
+IdRef = Annotated[int, Field(ge=1, le=MAX_ID, description=_ID_DOC)]
+"""An id inside a request body."""
+
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC)]
+"""An optional id in the query string."""
+
+Day = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY)]
+"""A calendar date inside a request body (years 1900-2999)."""
+
+
+def _transcript_budget(segments: list[SegmentIn]) -> list[SegmentIn]:
+    chars = sum(len(s.text) for s in segments)
+    if chars > MAX_TEXT_CHARS:
+        raise ValueError(
+            f"the transcript has {chars:,} characters of text; at most {MAX_TEXT_CHARS:,} are "
+            "accepted per request (split the item)"
+        )
+    return segments
+
+
+Transcript = Annotated[
+    list[SegmentIn],
+    Field(max_length=MAX_SEGMENTS, description=f"At most {MAX_TEXT_CHARS:,} characters of text"),
+    AfterValidator(_transcript_budget),
+]
+"""Submitted transcript segments, bounded in count and in total text."""
