@@ -173,6 +173,15 @@ def load_display_image(image_path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -
             ) from err
 
 
+def _opencv_version() -> str:
+    for dist in ("opencv-python-headless", "opencv-contrib-python-headless", "opencv-python",
+                 "opencv-contrib-python"):
+        version = _version(dist)
+        if version != "unknown":
+            return version
+    return "unknown"
+
+
 def _clip_points(points: Any, width: int, height: int) -> tuple[tuple[float, float], ...] | None:
     """Round and clip a quadrilateral to the image; None when it degenerates to no area."""
     clipped = tuple((round(min(max(float(x), 0.0), width), 2), round(min(max(float(y), 0.0), height), 2))
@@ -451,23 +460,32 @@ class OpenCvFacePreannotator:
     Fast and dependency-free beyond OpenCV, but only for roughly frontal, upright faces; it
     has no confidence score. ``language`` is ignored.
 
+    The cascade file is the one the OpenCV 4 wheels ship (``cv2.data.haarcascades``). OpenCV 5
+    wheels ship neither the cascade files nor, outside the contrib build, the
+    ``CascadeClassifier``: with them, pass ``cascade_path`` (and install the contrib build) or
+    install ``opencv-python-headless>=4.8,<5``; otherwise construction raises
+    :class:`~.errors.PreannotatorUnavailable` saying so.
+
     Args:
         label: The label of the proposed boxes.
         scale_factor: Image pyramid step of ``detectMultiScale``.
         min_neighbors: Overlapping detections needed to keep one (higher: fewer false alarms).
         min_size: Smallest face side in pixels.
         max_pixels: Bomb guard for the input image.
+        cascade_path: A Haar cascade XML to use instead of OpenCV's bundled frontal-face one.
     """
 
     name: ClassVar[str] = "opencv-face"
     CASCADE: ClassVar[str] = "haarcascade_frontalface_default.xml"
 
     def __init__(self, *, label: str = "face", scale_factor: float = 1.1, min_neighbors: int = 5,
-                 min_size: int = 30, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
+                 min_size: int = 30, max_pixels: int = DEFAULT_MAX_PIXELS,
+                 cascade_path: Path | None = None) -> None:
         if not label.strip():
             raise InvalidInput("label must not be empty", field="label")
         require_python_packages(self.name, {"cv2": "opencv-python-headless"},
                                 "pip install 'datamill[vision]'")
+        self._cascade_path = Path(cascade_path) if cascade_path else self._bundled_cascade()
         self.label = label
         self._scale_factor = scale_factor
         self._min_neighbors = min_neighbors
@@ -475,20 +493,39 @@ class OpenCvFacePreannotator:
         self._max_pixels = max_pixels
         self._cascade: Any = None
         self._lock = threading.Lock()
-        self.model = f"opencv-{_version('opencv-python-headless')}/{self.CASCADE}"
+        self.model = f"opencv-{_opencv_version()}/{self._cascade_path.name}"
+
+    def _bundled_cascade(self) -> Path:
+        spec = importlib.util.find_spec("cv2")
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            path = Path(folder) / "data" / self.CASCADE
+            if path.is_file():
+                return path
+        raise PreannotatorUnavailable(
+            f"the installed OpenCV ({_opencv_version()}) does not ship {self.CASCADE}: OpenCV 5 "
+            "wheels dropped the Haar cascades; install 'opencv-python-headless>=4.8,<5' or pass "
+            "cascade_path",
+            preannotator=self.name, install="pip install 'opencv-python-headless>=4.8,<5'",
+        )
 
     def _get_cascade(self) -> Any:
         with self._lock:
             if self._cascade is None:
                 import cv2
 
-                path = Path(cv2.data.haarcascades) / self.CASCADE
-                cascade = cv2.CascadeClassifier(str(path))
+                classifier = getattr(cv2, "CascadeClassifier", None)
+                if classifier is None:
+                    raise PreannotatorUnavailable(
+                        f"OpenCV {cv2.__version__} has no CascadeClassifier (OpenCV 5 moved it to "
+                        "the contrib build): install 'opencv-python-headless>=4.8,<5'",
+                        preannotator=self.name,
+                        install="pip install 'opencv-python-headless>=4.8,<5'",
+                    )
+                cascade = classifier(str(self._cascade_path))
                 if cascade.empty():
                     raise PreannotatorUnavailable(
-                        f"OpenCV's cascade {path} is missing or unreadable; reinstall "
-                        "opencv-python-headless", preannotator=self.name,
-                        install="pip install 'datamill[vision]'",
+                        f"the cascade {self._cascade_path} is missing or not a cascade",
+                        preannotator=self.name, install="pip install 'datamill[vision]'",
                     )
                 self._cascade = cascade
             return self._cascade

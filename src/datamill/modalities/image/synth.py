@@ -177,16 +177,18 @@ def _chinese_line(rng: random.Random) -> str:
     return "".join(parts)
 
 
-def _background(rng: random.Random, width: int, height: int, wide: bool) -> Image.Image:
+def _background(rng: random.Random, width: int, height: int, wide: bool,
+                dark: bool = False) -> Image.Image:
     import numpy as np
     from PIL import Image
 
-    base = np.array([rng.randint(170, 255) for _ in range(3)], dtype=np.float32)
+    low, high = (10, 80) if dark else (170, 255)
+    base = np.array([rng.randint(low, high) for _ in range(3)], dtype=np.float32)
     kind = rng.choice(("flat", "gradient", "noise", "gradient" if wide else "flat"))
     if kind == "flat":
         pixels = np.broadcast_to(base, (height, width, 3)).copy()
     elif kind == "gradient":
-        other = np.array([rng.randint(150, 255) for _ in range(3)], dtype=np.float32)
+        other = np.array([rng.randint(low, high - 20) for _ in range(3)], dtype=np.float32)
         if rng.random() < 0.5:
             t = np.linspace(0.0, 1.0, width, dtype=np.float32)[None, :, None]
         else:
@@ -234,9 +236,10 @@ def render_ocr_scene(
     Args:
         seed: Everything (language when not given, texts, fonts, colours, angles) follows it.
         language: ``"en"`` or ``"zh"``; chosen from the seed when None.
-        variety: ``"standard"`` (one font per language, 26-40 px, up to 3 degrees, light blur
-            or noise) or ``"wide"`` (five Latin and two Chinese fonts, 20-48 px, up to 6
-            degrees, lower contrast, stronger blur, noise and JPEG artefacts).
+        variety: ``"standard"`` (one font per language, 26-40 px, dark text on a light
+            background, up to 3 degrees, light blur or noise) or ``"wide"`` (five Latin and two
+            Chinese fonts, 16-48 px, a fifth of the scenes light text on a dark background,
+            lower contrast, up to 8 degrees, stronger blur and noise, JPEG artefacts).
 
     Raises:
         InvalidInput: A bad language or variety, or a font is not installed.
@@ -251,20 +254,23 @@ def render_ocr_scene(
     rng = random.Random(f"ocr-{variety}-{seed}")  # noqa: S311 - reproducible scenes
     lang: Language = language or rng.choice(("en", "zh"))
     roles = (_WIDE_FONTS if wide else _STANDARD_FONTS)[lang]
+    dark = wide and rng.random() < 0.2
     layers = []
     for _ in range(rng.randint(1, 4)):
         text = _english_line(rng) if lang == "en" else _chinese_line(rng)
-        size = rng.randint(20, 48) if wide else rng.randint(26, 40)
-        ink = rng.randint(0, 110 if wide else 70)
+        size = rng.randint(16, 48) if wide else rng.randint(26, 40)
+        ink = rng.randint(0, 120 if wide else 70)
         colour = (ink, rng.randint(0, ink + 20), rng.randint(0, ink + 20))
-        max_angle = 6.0 if wide else 3.0
+        if dark:
+            colour = (255 - colour[0], 255 - colour[1], 255 - colour[2])
+        max_angle = 8.0 if wide else 3.0
         angle = round(rng.uniform(-max_angle, max_angle), 1) if rng.random() < 0.4 else 0.0
         layers.append((text, *_line_layer(text, _font(rng.choice(roles), size), colour, angle)))
     margin = rng.randint(16, 48)
     gap = rng.randint(10, 30)
     width = max(layer.width for _, layer, _ in layers) + 2 * margin + rng.randint(0, 120)
     height = sum(layer.height for _, layer, _ in layers) + gap * (len(layers) - 1) + 2 * margin
-    image = _background(rng, width, height, wide)
+    image = _background(rng, width, height, wide, dark)
     objects = []
     y = margin
     for text, layer, corners in layers:
@@ -276,12 +282,12 @@ def render_ocr_scene(
         y += layer.height + gap
     degrade = rng.random()
     if degrade < (0.3 if wide else 0.2):
-        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.6 if wide else 1.0)))
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 2.0 if wide else 1.0)))
     elif degrade < (0.55 if wide else 0.35):
-        image = _add_noise(image, rng, rng.uniform(6, 18 if wide else 10))
+        image = _add_noise(image, rng, rng.uniform(6, 24 if wide else 10))
     if wide and rng.random() < 0.3:
         buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=rng.randint(35, 70))
+        image.save(buffer, "JPEG", quality=rng.randint(25, 60))
         image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     return OcrScene(image=image, annotation=ImageAnnotation(objects=tuple(objects)),
                     language=lang, seed=seed)
