@@ -60,7 +60,8 @@ _FONTS: Final[dict[str, tuple[str, ...]]] = {
     "serif": ("DejaVuSerif.ttf", "LiberationSerif-Regular.ttf"),
     "mono": ("DejaVuSansMono.ttf", "LiberationMono-Regular.ttf"),
     "cjk": ("wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "wqy-microhei.ttc"),
-    "cjk-alt": ("wqy-microhei.ttc", "NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"),
+    "cjk-alt": ("wqy-microhei.ttc", "NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.ttc",
+                "wqy-zenhei.ttc"),
 }
 _STANDARD_FONTS: Final = {"en": ("sans",), "zh": ("cjk",)}
 _WIDE_FONTS: Final = {"en": ("sans", "sans-bold", "serif", "mono", "cjk"), "zh": ("cjk", "cjk-alt")}
