@@ -9,9 +9,15 @@ DEV=0; [ "${1:-}" = "--dev" ] && DEV=1
 need_apt=()
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 dpkg -s libsndfile1 >/dev/null 2>&1 || need_apt+=(libsndfile1)
+# image/OCR: Tesseract with English and Simplified Chinese, and a CJK font for rendered scenes
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+dpkg -s tesseract-ocr-chi-sim >/dev/null 2>&1 || need_apt+=(tesseract-ocr-chi-sim)
+dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need_apt+=(fonts-wqy-zenhei)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
 if [ "$DEV" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests (Playwright)
+  dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need_apt+=(fonts-wqy-microhei)  # OCR bench fonts
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

@@ -9,6 +9,10 @@ wire them in unchanged. Submodules and what they need:
 * :mod:`.metric`: the QC scorer (scipy, rapidfuzz).
 * :mod:`.exporters`: COCO, YOLO, Pascal VOC and PaddleOCR writers.
 * :mod:`.importers`: COCO, YOLO and Pascal VOC readers for pre-labelled data.
+* :mod:`.preannotators`: rapidocr (PP-OCR models inside its wheel; the ``ocr`` extra) and
+  Tesseract (a Debian program) text lines, OpenCV Haar-cascade face boxes.
+* :mod:`.synth`: rendered OCR and object scenes with exact ground truth, and bad files (Pillow;
+  Debian fonts), for tests, benchmarks and the demo.
 
 Heavy third-party libraries are imported by those submodules only; importing this package
 imports nothing but this docstring (the ``vision`` extra provides them).

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import DatamillError, InvalidInput
 
-__all__ = ["AnnotationFileError", "ImageDecodeError"]
+__all__ = ["AnnotationFileError", "ImageDecodeError", "PreannotatorUnavailable"]
 
 
 class ImageDecodeError(InvalidInput):
@@ -21,3 +21,13 @@ class AnnotationFileError(InvalidInput):
     """
 
     code = "annotation_file_invalid"
+
+
+class PreannotatorUnavailable(DatamillError):
+    """A pre-annotator's engine (a Python package, a program or its model data) is missing.
+
+    ``details`` carries ``preannotator`` and ``install`` (what to install).
+    """
+
+    code = "preannotator_unavailable"
+    status = 503

@@ -16,7 +16,9 @@ has been applied. A pixel-aligned box covering pixel columns 0..9 is ``x=0, w=10
 * :class:`TextLine`: an OCR line, a polygon (usually 4 points, clockwise from top-left) and its
   ``transcription``.
 
-Every object has a ``label`` and a free ``attributes`` dict; an :class:`ImageAnnotation` holds
+Every object has a ``label`` and a free ``attributes`` dict (the key
+:data:`PREANNOTATION_ATTRIBUTE` is reserved: a pre-annotator records its model and confidence
+there, and the label schema does not declare it); an :class:`ImageAnnotation` holds
 the objects and image-level ``classes``. Serialised records carry ``type`` and
 ``schema_version``; objects carry ``kind`` (the discriminator).
 """
@@ -29,6 +31,7 @@ from typing import Annotated, Any, ClassVar, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "PREANNOTATION_ATTRIBUTE",
     "VOLUME_UNIT",
     "AttributeSpec",
     "Box",
@@ -53,6 +56,13 @@ __all__ = [
 
 VOLUME_UNIT: Final = "images"
 """What one item counts as when a project measures its volume."""
+
+PREANNOTATION_ATTRIBUTE: Final = "preannotation"
+"""Reserved object attribute: ``{"model": ..., "confidence": ...}`` written by a pre-annotator.
+
+:func:`validate_annotation` accepts it on any label; annotators' edits keep it, so the loop can
+tell which objects a model proposed and with which model.
+"""
 
 ObjectKind = Literal["box", "rotated_box", "polygon", "polyline", "keypoints", "mask", "text_line"]
 Point = tuple[float, float]
@@ -370,7 +380,7 @@ def _check_attributes(obj: Any, spec: LabelSpec) -> list[str]:
     problems = []
     known = {a.name: a for a in spec.attributes}
     for name in obj.attributes:
-        if name not in known:
+        if name not in known and name != PREANNOTATION_ATTRIBUTE:
             problems.append(f"attributes.{name}: unknown attribute for label {spec.name!r}")
     for attr in spec.attributes:
         value = obj.attributes.get(attr.name)
