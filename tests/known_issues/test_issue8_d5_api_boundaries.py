@@ -155,7 +155,8 @@ def test_integrity_errors_are_409_problems(
     def duplicate(session: SessionDep) -> None:
         project = create_project(session, {
             "name": "dup", "modality": "speech.asr", "language": "en-US",
-            "project_type": "custom_service", "stages": ["annotate"], "sampling": {"aql": 2.5},
+            "project_type": "custom_service", "stages": ["annotate"], "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
             "requirements": {}})
         for _ in range(2):
             session.add(ProjectMember(project_id=project.id, user_id=users["ann1"].id))

@@ -148,9 +148,10 @@ class MasterKey:
         """A key given as standard or URL-safe base64 text (surrounding whitespace ignored)."""
         text = value.decode("ascii", "replace") if isinstance(value, bytes) else value
         text = "".join(text.split())
+        text += "=" * (-len(text) % 4)  # URL-safe keys often come without their padding
         try:
             if "-" in text or "_" in text:
-                raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+                raw = base64.urlsafe_b64decode(text)
             else:
                 raw = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError) as exc:
