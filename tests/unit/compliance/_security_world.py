@@ -27,10 +27,11 @@ def make_project(s: Session, name: str, members: list[User], items: list[dict[st
     for i, extra in enumerate(items):
         fields: dict[str, Any] = {
             "project_id": project.id, "external_id": f"{name}-{i}",
-            "sha256": f"{name}-{i}".encode().hex().ljust(64, "0")[:64],
+            "sha256": extra.get("sha256", f"{name}-{i}".encode().hex().ljust(64, "0")[:64]),
             "filename": extra.get("filename", f"{i}.wav"), "size_bytes": 100,
             "owner": "customer", "status": "passed",
-            _bag_field(): {k: v for k, v in extra.items() if k != "filename"},
+            _bag_field(): {k: v for k, v in extra.items()
+                          if k not in ("filename", "sha256")},
         }
         if hasattr(Item, "prompt") and "prompt" in extra:
             fields["prompt"] = extra["prompt"]
