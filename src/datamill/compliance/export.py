@@ -40,9 +40,8 @@ KINDS = ("self_assessment", "security_assessment")
 
 
 class ExportNotAssessed(Forbidden):
-    """A cross-border delivery without an approved export assessment."""
-
-    code = "export_not_assessed"
+    """A cross-border delivery without an approved export assessment (code ``forbidden``,
+    ``reason`` ``export_not_assessed``)."""
 
 
 def _country(value: str) -> str:
@@ -168,7 +167,7 @@ def check_delivery_allowed(session: Session, project_id: int) -> None:
         raise ExportNotAssessed(
             f"project {project_id} exports data abroad ({dest.destination if dest else '?'}): "
             f"delivery needs an approved export assessment, and {state}",
-            project_id=project_id,
+            project_id=project_id, reason="export_not_assessed",
         )
 
 

@@ -22,7 +22,10 @@ from datamill.compliance.crypto import (
     rotate_wrapped_keys,
     unwrap_data_key,
 )
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ProjectKey
+from datamill.compliance.users import require
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
@@ -73,10 +76,11 @@ def data_key(session: Session, master: MasterKey | KeyRing, scope: str = BLOB_SC
 
 
 def rotate_master_key(
-    session: Session, old: MasterKey | KeyRing, new: MasterKey, *, actor_id: int | None
+    session: Session, old: MasterKey | KeyRing, new: MasterKey, *, actor: User
 ) -> dict[str, Any]:
-    """Re-wrap every stored data key under ``new``. All keys unwrap first: one that does not
-    (wrong old key) raises before any row changes."""
+    """Re-wrap every stored data key under ``new`` (admins). All keys unwrap first: one that
+    does not (wrong old key) raises before any row changes."""
+    require(session, actor, Action.MANAGE_USERS)
     rows = list(session.scalars(select(ProjectKey).order_by(ProjectKey.id)).all())
     rewrapped = rotate_wrapped_keys([WrappedKey.from_text(r.wrapped) for r in rows], old, new)
     now = utcnow()
@@ -86,7 +90,7 @@ def rotate_master_key(
         row.rotated_at = now
     session.flush()
     result = {"rewrapped": len(rows), "master_key_id": new.key_id}
-    record_audit(session, actor_id=actor_id, action="security.master_key_rotated",
+    record_audit(session, actor_id=actor.id, action="security.master_key_rotated",
                  object_type="project_key", data=result)
     return result
 

@@ -9,8 +9,9 @@ import pytest
 
 from datamill.compliance.crypto import DecryptionError, MasterKey
 from datamill.compliance.keystore import key_status, rotate_master_key
-from datamill.compliance.models import AuditRecord
+from datamill.compliance.models import AuditRecord, User
 from datamill.config import Settings
+from datamill.core.errors import Forbidden
 from datamill.runtime import Runtime
 from datamill.storage.blobstore import BlobStore
 from datamill.storage.encrypted import EncryptingBlobStore, encrypting_if_configured
@@ -97,17 +98,20 @@ def test_legacy_plain_blob_served_only_when_its_hash_matches(runtime: Runtime,
         store.local_path(bad)
 
 
-def test_rotation_rewraps_keys_without_touching_data(runtime: Runtime, tmp_path: Path) -> None:
+def test_rotation_rewraps_keys_without_touching_data(runtime: Runtime, tmp_path: Path,
+                                                     users: dict[str, User]) -> None:
     old, new = MasterKey.generate(), MasterKey.generate()
     store = _store(runtime, tmp_path, old)
     assert isinstance(store, EncryptingBlobStore)
     digest = store.put_file(_file(tmp_path, b"survives rotation"))
     stored = store.read_raw(digest)
     with runtime.session() as s:
+        with pytest.raises(Forbidden):  # admins only
+            rotate_master_key(s, old, new, actor=s.get(User, users["pm"].id))
         with pytest.raises(DecryptionError):  # a wrong "old" key changes nothing
-            rotate_master_key(s, MasterKey.generate(), new, actor_id=None)
+            rotate_master_key(s, MasterKey.generate(), new, actor=s.get(User, users["admin"].id))
     with runtime.session() as s:
-        result = rotate_master_key(s, old, new, actor_id=None)
+        result = rotate_master_key(s, old, new, actor=s.get(User, users["admin"].id))
         assert result == {"rewrapped": 1, "master_key_id": new.key_id}
     after = _store(runtime, tmp_path / "n", new, via_file=True)
     assert isinstance(after, EncryptingBlobStore)

@@ -108,7 +108,7 @@ def test_cross_border_delivery_needs_an_approved_assessment(
     with runtime.session() as s:
         with pytest.raises(ExportNotAssessed, match="none is recorded") as err:
             check_delivery_allowed(s, pid)
-        assert err.value.status == 403 and err.value.code == "export_not_assessed"
+        assert err.value.status == 403 and err.value.details["reason"] == "export_not_assessed"
         with pytest.raises(Forbidden):  # assessments are the security office's (admin/auditor)
             record_assessment(s, _u(s, users, "pm"), pid, conclusion="approved")
         record_assessment(s, _u(s, users, "admin"), pid, conclusion="rejected", notes="no DPA")
