@@ -117,6 +117,17 @@ def rotate_cmd(
                                 f"{result['master_key_id']}; now configure the new key"))
 
 
+@app.command("purge-cache")
+@handle_errors
+def purge_cache_cmd(as_json: JsonOpt = False) -> None:
+    """Delete the decrypted copies the encrypting blob store keeps for local readers."""
+    from datamill.storage.encrypted import EncryptingBlobStore
+
+    blobs = get_runtime().blobs
+    n = blobs.purge_cache() if isinstance(blobs, EncryptingBlobStore) else 0
+    emit({"removed": n}, as_json, _line(f"{n} decrypted cop{'y' if n == 1 else 'ies'} removed"))
+
+
 # -- classification and clearance ---------------------------------------------------------------
 
 

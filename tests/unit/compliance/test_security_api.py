@@ -90,3 +90,21 @@ def test_security_endpoints(client: TestClient, runtime: Runtime,
     assert r.status_code == 403  # pm has the default (internal) clearance
     r = client.get(f"{API}/items/{items[0]}/original/prompt", headers=insp)
     assert r.status_code == 200 and "11010519491231002X" in r.json()["text"]
+
+
+def test_security_page(client: TestClient, runtime: Runtime, users: dict[str, User]) -> None:
+    from tests.known_issues._web import web_login
+
+    with runtime.session() as s:
+        pid, _ = make_project(s, "webs<ec>", [s.get(User, users["pm"].id)], [])
+    pm = _auth(client, "pm")
+    client.put(f"{API}/projects/{pid}/export", json={"cross_border": True, "destination": "DE"},
+               headers=pm)
+    web_login(client, "admin")
+    page = client.get("/security")
+    assert page.status_code == 200 and 'data-testid="security-projects"' in page.text
+    assert "webs&lt;ec&gt;" in page.text and "needs an approved export assessment" in page.text
+    page = client.get("/security", headers={"Accept-Language": "zh-CN"})
+    assert "出境至 DE" in page.text
+    web_login(client, "ann1")
+    assert client.get("/security").status_code == 403

@@ -84,3 +84,6 @@ def test_key_commands(runtime: Runtime, users: dict[str, User], tmp_path: Path,
         rt.settings.model_copy(update={"master_key": None, "master_key_file": new_file,
                                        "home": tmp_path / "h2"}), rt.sessions)
     assert after.local_path(digest).read_bytes() == b"payload"
+    assert _json(cli, "purge-cache") == {"removed": 0}
+    assert rt.blobs.local_path(digest).read_bytes() == b"payload"  # key unwrapped before rotation
+    assert _json(cli, "purge-cache") == {"removed": 1}
