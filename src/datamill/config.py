@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = Field(
         default=100, ge=1, description="Write a signed audit checkpoint every N records"
     )
+    master_key: str | None = Field(
+        default=None,
+        description="Base64 AES-256 master key wrapping the data keys (encryption at rest). "
+        "Set this or ``master_key_file``; with neither, blobs are stored unencrypted.",
+    )
+    master_key_file: Path | None = Field(
+        default=None, description="File holding the master key (32 raw bytes or base64 text)"
+    )
+    export_assessment_countries: str = Field(
+        default="*",
+        description="Comma-separated ISO alpha-2 destinations whose cross-border deliveries need "
+        "an approved export assessment ('*': every destination abroad); the export_rules table "
+        "adds to it",
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from datamill.config import Settings, get_settings
 from datamill.db.session import make_engine, make_session_factory, session_scope
 from datamill.storage.blobstore import BlobStore
+from datamill.storage.encrypted import encrypting_if_configured
 
 __all__ = ["Runtime"]
 
@@ -39,11 +40,13 @@ class Runtime:
 
             upgrade_database(url)
         engine = make_engine(url)
+        sessions = make_session_factory(engine, info={"datamill.settings": settings})
         return cls(
             settings=settings,
             engine=engine,
-            sessions=make_session_factory(engine, info={"datamill.settings": settings}),
-            blobs=BlobStore(settings.resolved_storage_url()),
+            sessions=sessions,
+            blobs=encrypting_if_configured(  # encryption at rest when a master key is set
+                BlobStore(settings.resolved_storage_url()), settings, sessions),
         )
 
     @contextmanager

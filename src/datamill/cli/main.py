@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli import audit, data, delivery, ledger, project, quality, user, work, workforce
+from datamill.cli import (
+    audit,
+    data,
+    delivery,
+    ledger,
+    project,
+    quality,
+    security,
+    user,
+    work,
+    workforce,
+)
 from datamill.cli._common import (
     EXIT_HELP,
     JsonAwareGroup,
@@ -36,6 +47,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(workforce.app, name="workforce")
 app.add_typer(audit.app, name="audit")
+app.add_typer(security.app, name="security")
 
 
 @app.command("serve")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datamill.compliance.models
+import datamill.compliance.security_models
 import datamill.ledger.models
 import datamill.production.models
 import datamill.web.models

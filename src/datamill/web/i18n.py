@@ -439,3 +439,27 @@ EN.update({
     "gq.ok.required": "The qualification setting is saved.",
 })
 # --- end golden items and qualification page ---
+
+# --- data-security page (web/routes/security.py, templates/security.html) ---
+EN.update({
+    "sec.title": "Data security",
+    "sec.col.project": "Project",
+    "sec.col.classification": "Classification",
+    "sec.col.export": "Export",
+    "sec.col.delivery": "Delivery",
+    "sec.col.surveying": "Surveying qualification",
+    "sec.col.consents": "Consents",
+    "sec.col.flags": "Withdrawn, delivered",
+    "sec.level.public": "public",
+    "sec.level.internal": "internal",
+    "sec.level.confidential": "confidential",
+    "sec.level.secret": "secret",
+    "sec.abroad": "abroad to",
+    "sec.domestic": "domestic",
+    "sec.allowed": "allowed",
+    "sec.blocked": "blocked: needs an approved export assessment",
+    "sec.required": "required",
+    "sec.none": "No projects yet.",
+    "sec.help": "Change these with `datamill security` or /api/v1/security; every change is audited.",
+})
+# --- end data-security page ---

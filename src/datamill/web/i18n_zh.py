@@ -217,3 +217,27 @@ ZH_CN: dict[str, str] = {
     "audit.checkpoint_done": "检查点已签署。",
     "audit.help": "每条记录都与前一条链接，并用保存在数据库之外的密钥签名；检查点记录当时的记录总数，因此删除最新记录也能被发现。",
 }
+
+# --- data-security page ---
+ZH_CN.update({
+    "sec.title": "数据安全",
+    "sec.col.project": "项目",
+    "sec.col.classification": "分级",
+    "sec.col.export": "出境",
+    "sec.col.delivery": "交付",
+    "sec.col.surveying": "测绘资质",
+    "sec.col.consents": "授权同意",
+    "sec.col.flags": "已撤回且已交付",
+    "sec.level.public": "公开",
+    "sec.level.internal": "内部",
+    "sec.level.confidential": "机密",
+    "sec.level.secret": "绝密",
+    "sec.abroad": "出境至",
+    "sec.domestic": "境内",
+    "sec.allowed": "允许",
+    "sec.blocked": "禁止：需要已通过的出境评估",
+    "sec.required": "需要",
+    "sec.none": "暂无项目。",
+    "sec.help": "使用 `datamill security` 或 /api/v1/security 修改；每次修改均记入审计日志。",
+})
+# --- end data-security page ---

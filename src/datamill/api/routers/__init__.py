@@ -9,6 +9,7 @@ from datamill.api.routers import (
     ledger,
     projects,
     quality,
+    security,
     users,
     work,
     workforce,
@@ -24,6 +25,7 @@ ROUTERS = (
     quality.router,
     delivery.router,
     audit.router,
+    security.router,
 )
 
 # Business-domain routers carry their own /api/v1 prefix.

@@ -1,0 +1,413 @@
+"""``datamill security``: the data-security office's commands.
+
+Encryption keys, classification and clearance, cross-border export, surveying qualification,
+subjects' consent and desensitization. Writes act for ``--as USERNAME`` and are checked by the
+same services as the API.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar, styled
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Data security: encryption keys, classification, export, consent, "
+                  "surveying, desensitization.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
+ProjectArg = Annotated[str, typer.Argument(help="Project id or name.")]
+
+
+def _actor(s: Any, username: str) -> Any:
+    from datamill.compliance.users import get_user
+
+    return get_user(s, username)
+
+
+def _pid(s: Any, project: str) -> int:
+    from datamill.production.projects import find_project
+
+    return int(find_project(s, project).id)
+
+
+def _line(text: str) -> Any:
+    return lambda _v: out.print(text, highlight=False)
+
+
+# -- keys -----------------------------------------------------------------------------------------
+
+
+@app.command("generate-master-key")
+@handle_errors
+def generate_master_key(
+    path: Annotated[Path, typer.Argument(help="New key file (written 0600; never overwritten).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a fresh random master key (base64) for DATAMILL_MASTER_KEY_FILE."""
+    from datamill.compliance.crypto import MasterKey
+    from datamill.core.errors import Conflict
+
+    if path.exists():
+        raise Conflict(f"{path} exists; a key file is never overwritten", path=str(path))
+    key = MasterKey.generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.to_base64() + "\n")
+    emit({"path": str(path), "master_key_id": key.key_id}, as_json,
+         _line(f"master key {key.key_id} written to {path}"))
+
+
+@app.command("keys")
+@handle_errors
+def keys_cmd(as_json: JsonOpt = False) -> None:
+    """The stored (wrapped) data keys and the master key that wraps each."""
+    from datamill.compliance.keystore import key_status, master_key_from_settings
+
+    rt = get_runtime()
+    with rt.session() as s:
+        rows = key_status(s)
+    master = master_key_from_settings(rt.settings)
+    result = {"encryption": master is not None,
+              "master_key_id": master.key_id if master else None, "keys": rows}
+
+    def render(r: dict[str, Any]) -> None:
+        state = (styled(("encryption at rest ON", "green"), f" (master key {r['master_key_id']})")
+                 if r["encryption"] else styled(("encryption at rest OFF", "yellow"),
+                                                 ": set DATAMILL_MASTER_KEY_FILE"))
+        out.print(state, highlight=False)
+        for k in r["keys"]:
+            out.print(f"  {k['scope']}: {k['key_id']} wrapped by {k['master_key_id']}",
+                      highlight=False)
+
+    emit(result, as_json, render)
+
+
+@app.command("rotate-master-key")
+@handle_errors
+def rotate_cmd(
+    new_key_file: Annotated[Path, typer.Option(help="File holding the new master key.")],
+    actor: AsUser,
+    old_key_file: Annotated[Path | None, typer.Option(
+        help="The current master key (default: the configured one).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-wrap every data key under a new master key (the data is not re-encrypted); then
+    point DATAMILL_MASTER_KEY_FILE at the new key."""
+    from datamill.compliance.crypto import MasterKey
+    from datamill.compliance.keystore import master_key_from_settings, rotate_master_key
+    from datamill.core.errors import InvalidInput
+
+    rt = get_runtime()
+    old = MasterKey.from_file(old_key_file) if old_key_file else master_key_from_settings(
+        rt.settings)
+    if old is None:
+        raise InvalidInput("no current master key: configure it or pass --old-key-file")
+    new = MasterKey.from_file(new_key_file)
+    with rt.session() as s:
+        result = rotate_master_key(s, old, new, actor=_actor(s, actor))
+    emit(result, as_json, _line(f"{result['rewrapped']} data key(s) re-wrapped under "
+                                f"{result['master_key_id']}; now configure the new key"))
+
+
+@app.command("purge-cache")
+@handle_errors
+def purge_cache_cmd(as_json: JsonOpt = False) -> None:
+    """Delete the decrypted copies the encrypting blob store keeps for local readers."""
+    from datamill.storage.encrypted import EncryptingBlobStore
+
+    blobs = get_runtime().blobs
+    n = blobs.purge_cache() if isinstance(blobs, EncryptingBlobStore) else 0
+    emit({"removed": n}, as_json, _line(f"{n} decrypted cop{'y' if n == 1 else 'ies'} removed"))
+
+
+# -- classification and clearance ---------------------------------------------------------------
+
+
+@app.command("classify")
+@handle_errors
+def classify_cmd(project: ProjectArg, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Set a project's sensitivity: public, internal, confidential or secret."""
+    from datamill.compliance.classification import set_classification
+
+    with get_runtime().session() as s:
+        r = set_classification(s, _actor(s, actor), _pid(s, project), level)
+    emit(r, as_json, _line(f"project {r['project_id']} classified {r['level']}"))
+
+
+@app.command("clearance")
+@handle_errors
+def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Set a person's clearance (admins)."""
+    from datamill.compliance.classification import set_clearance
+
+    with get_runtime().session() as s:
+        r = set_clearance(s, _actor(s, actor), _actor(s, username).id, level)
+    emit(r, as_json, _line(f"{r['username']} cleared for {r['level']}"))
+
+
+@app.command("status")
+@handle_errors
+def status_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
+    """A project's classification, export state, surveying flag and consent flags."""
+    from datamill.compliance.security_status import project_security
+
+    with get_runtime().session() as s:
+        r = project_security(s, _pid(s, project))
+
+    def render(r: dict[str, Any]) -> None:
+        ex = r["export"]
+        out.print(f"project {r['project_id']}: classified {r['classification']}; surveying "
+                  f"{'required' if r['surveying_required'] else 'not required'}", highlight=False)
+        where = f"abroad to {ex['destination']}" if ex["cross_border"] else "domestic"
+        verdict = ("allowed", "green") if ex["delivery_allowed"] else ("BLOCKED", "red")
+        out.print(styled(f"export: {where}; delivery ", verdict), highlight=False)
+        out.print(f"consents: {r['consents']}, open withdrawal flags: {r['open_flags']}",
+                  highlight=False)
+
+    emit(r, as_json, render)
+
+
+# -- cross-border export ------------------------------------------------------------------------
+
+
+@app.command("export-flag")
+@handle_errors
+def export_flag_cmd(
+    project: ProjectArg, actor: AsUser,
+    destination: Annotated[str | None, typer.Option(help="Customer's country (ISO alpha-2).")]
+    = None,
+    domestic: Annotated[bool, typer.Option("--domestic", help="Clear the flag.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Flag a project's deliveries as leaving the country (or --domestic)."""
+    from datamill.compliance.export import set_export
+
+    with get_runtime().session() as s:
+        r = set_export(s, _actor(s, actor), _pid(s, project), cross_border=not domestic,
+                       destination=destination)
+    emit(r, as_json, _line(f"project {r['project_id']}: "
+                           + (f"exports to {r['destination']}" if r["cross_border"]
+                              else "domestic")))
+
+
+@app.command("assess")
+@handle_errors
+def assess_cmd(
+    project: ProjectArg, actor: AsUser,
+    conclusion: Annotated[str, typer.Option(help="approved or rejected")],
+    notes: str = "",
+    kind: Annotated[str, typer.Option(help="self_assessment or security_assessment")]
+    = "self_assessment",
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an export risk assessment (admins and auditors)."""
+    from datamill.compliance.export import record_assessment
+
+    with get_runtime().session() as s:
+        r = record_assessment(s, _actor(s, actor), _pid(s, project), conclusion=conclusion,
+                              notes=notes, kind=kind)
+    emit(r, as_json, _line(f"assessment {r['id']} recorded: {r['conclusion']}"))
+
+
+@app.command("export-rule-add")
+@handle_errors
+def rule_add_cmd(country: str, actor: AsUser, note: str = "",
+                 requirement: str = "self_assessment", as_json: JsonOpt = False) -> None:
+    """List a destination ('*': all) whose exports need an approved assessment."""
+    from datamill.compliance.export import add_export_rule
+
+    with get_runtime().session() as s:
+        r = add_export_rule(s, _actor(s, actor), country, requirement=requirement, note=note)
+    emit(r, as_json, _line(f"exports to {r['country']} need a {r['requirement']}"))
+
+
+@app.command("export-rule-remove")
+@handle_errors
+def rule_remove_cmd(country: str, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Remove a destination rule."""
+    from datamill.compliance.export import remove_export_rule
+
+    with get_runtime().session() as s:
+        remove_export_rule(s, _actor(s, actor), country)
+    emit({"removed": country.upper()}, as_json, _line(f"rule {country.upper()} removed"))
+
+
+@app.command("export-rules")
+@handle_errors
+def rules_cmd(as_json: JsonOpt = False) -> None:
+    """Destinations that need an assessment (settings + rules table)."""
+    from datamill.compliance.export import list_export_rules
+
+    with get_runtime().session() as s:
+        r = list_export_rules(s)
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(f"configured: {r['configured']}", highlight=False)
+        for rule in r["rules"]:
+            out.print(f"  {rule['country']}: {rule['requirement']} {rule['note']}",
+                      highlight=False)
+
+    emit(r, as_json, render)
+
+
+# -- surveying qualification --------------------------------------------------------------------
+
+
+@app.command("surveying")
+@handle_errors
+def surveying_cmd(
+    project: ProjectArg, actor: AsUser,
+    required: Annotated[bool, typer.Option("--required/--not-required")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Flag a project as surveying-and-mapping data (only qualified people may handle it)."""
+    from datamill.compliance.surveying import set_surveying_required
+
+    with get_runtime().session() as s:
+        r = set_surveying_required(s, _actor(s, actor), _pid(s, project), required)
+    emit(r, as_json, _line(f"project {r['project_id']}: surveying qualification "
+                           f"{'required' if r['surveying_required'] else 'not required'}"))
+
+
+@app.command("surveying-grant")
+@handle_errors
+def grant_cmd(
+    actor: AsUser,
+    user: Annotated[str | None, typer.Option("--user", help="Username holding it.")] = None,
+    vendor: Annotated[int | None, typer.Option("--vendor", help="Vendor id holding it.")] = None,
+    grade: str = "B",
+    certificate: str = "",
+    valid_until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a surveying qualification of a person or a vendor (admins)."""
+    from datamill.compliance.surveying import grant_qualification
+
+    until = (datetime.combine(valid_until.date(), time.max, tzinfo=UTC)
+             if isinstance(valid_until, datetime | date) else None)
+    with get_runtime().session() as s:
+        uid = _actor(s, user).id if user else None
+        r = grant_qualification(s, _actor(s, actor), user_id=uid, vendor_id=vendor, grade=grade,
+                                certificate_no=certificate, valid_until=until)
+    emit(r, as_json, _line(f"surveying qualification {r['id']} (grade {r['grade']}) granted"))
+
+
+@app.command("surveying-revoke")
+@handle_errors
+def revoke_cmd(qualification_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Revoke a surveying qualification (admins)."""
+    from datamill.compliance.surveying import revoke_qualification
+
+    with get_runtime().session() as s:
+        r = revoke_qualification(s, _actor(s, actor), qualification_id)
+    emit(r, as_json, _line(f"surveying qualification {r['id']} revoked"))
+
+
+# -- consent ------------------------------------------------------------------------------------
+
+
+@app.command("consent-add")
+@handle_errors
+def consent_add_cmd(project: ProjectArg, subject: str, actor: AsUser,
+                    scope: str = "collection", as_json: JsonOpt = False) -> None:
+    """Record a data subject's consent (subject = the items' speaker/subject id)."""
+    from datamill.compliance.consent import record_consent
+
+    with get_runtime().session() as s:
+        r = record_consent(s, _actor(s, actor), _pid(s, project), subject, scope=scope)
+    emit(r, as_json, _line(f"consent {r['id']} of {r['subject_id']!r} ({r['scope']}) recorded"))
+
+
+@app.command("consent-withdraw")
+@handle_errors
+def consent_withdraw_cmd(
+    project: ProjectArg, subject: str, actor: AsUser,
+    scope: Annotated[str | None, typer.Option(help="One scope (default: all).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Withdraw consent: the subject's items leave undelivered batches; delivered ones are
+    flagged."""
+    from datamill.compliance.consent import withdraw_consent
+
+    with get_runtime().session() as s:
+        r = withdraw_consent(s, _actor(s, actor), _pid(s, project), subject, scope=scope)
+    emit(r, as_json, _line(
+        f"consent of {r['subject_id']!r} withdrawn: {r['items']} item(s), "
+        f"{len(r['removed_from_batches'])} removed from open batches, "
+        f"{len(r['flagged_delivered'])} delivered item(s) flagged"))
+
+
+@app.command("consents")
+@handle_errors
+def consents_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
+    """A project's consent records and withdrawal flags."""
+    from datamill.compliance.consent import list_consents, list_flags
+
+    with get_runtime().session() as s:
+        pid = _pid(s, project)
+        r = {"consents": list_consents(s, pid), "flags": list_flags(s, pid)}
+
+    def render(r: dict[str, Any]) -> None:
+        t = Table("id", "subject", "scope", "given", "withdrawn")
+        for c in r["consents"]:
+            t.add_row(str(c["id"]), c["subject_id"], c["scope"], str(c["given_at"])[:16],
+                      str(c["withdrawn_at"] or "")[:16])
+        out.print(t)
+        out.print(f"{len(r['flags'])} delivered item(s) flagged", highlight=False)
+
+    emit(r, as_json, render)
+
+
+# -- desensitization ----------------------------------------------------------------------------
+
+
+@app.command("desensitize")
+@handle_errors
+def desensitize_cmd(
+    project: ProjectArg, actor: AsUser,
+    detect: Annotated[bool, typer.Option("--detect/--no-detect",
+                                         help="Detect faces and plates in images.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write masked derivatives of every item's texts and images (originals kept)."""
+    from datamill.compliance.desensitize import desensitize_project
+    from datamill.production.models import Item
+
+    rt = get_runtime()
+    with rt.session() as s:
+        pid = _pid(s, project)
+        user = _actor(s, actor)
+        n = s.query(Item).filter(Item.project_id == pid).count()
+        with progress_bar("desensitizing", 2 * n) as advance:
+            r = desensitize_project(s, rt.blobs, pid, actor=user, detect=detect,
+                                    progress=advance)
+
+    def render(r: dict[str, Any]) -> None:
+        t, i = r["texts"], r["images"]
+        out.print(f"texts: {t['texts_written']} written, {t['texts_with_pii']} held PII "
+                  f"{t['kinds']}; images: {i['images_masked']} masked, {i['regions']} regions",
+                  highlight=False)
+        for w in i["warnings"]:
+            out.print(styled(("warning", "yellow"), f": {w}"), highlight=False)
+
+    emit(r, as_json, render)
+
+
+@app.command("original")
+@handle_errors
+def original_cmd(item_id: int, field: str, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Read an original prompt/transcript (cleared people only; audited)."""
+    from datamill.compliance.desensitize import read_original_text
+
+    with get_runtime().session() as s:
+        text = read_original_text(s, _actor(s, actor), item_id, field)
+    emit({"item_id": item_id, "field": field, "text": text}, as_json,
+         lambda r: out.print(r["text"] or "", highlight=False))

@@ -1,0 +1,120 @@
+"""Project sensitivity levels and people's clearance: who may see a project's originals.
+
+A project without a classification row is ``internal``; a person without a clearance row is
+cleared for ``internal``. A person may handle a project only when their clearance is at least
+the project's level (admins included: clearance is vetting, not a role).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.security_models import ProjectClassification, UserClearance
+from datamill.compliance.users import require
+from datamill.core.clock import utcnow
+from datamill.core.errors import Forbidden, InvalidInput, NotFound
+
+__all__ = [
+    "DEFAULT_LEVEL",
+    "LEVELS",
+    "clearance_guard",
+    "is_cleared",
+    "project_level",
+    "require_clearance",
+    "set_classification",
+    "set_clearance",
+    "user_clearance",
+]
+
+LEVELS = ("public", "internal", "confidential", "secret")
+DEFAULT_LEVEL = "internal"
+
+
+def _check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise InvalidInput(f"unknown sensitivity level {level!r}: use one of {', '.join(LEVELS)}",
+                           field="level")
+    return level
+
+
+def _project(session: Session, project_id: int) -> None:
+    from datamill.production.models import Project
+
+    if session.get(Project, project_id) is None:
+        raise NotFound(f"no project {project_id}", project_id=project_id)
+
+
+def project_level(session: Session, project_id: int) -> str:
+    row = session.get(ProjectClassification, project_id)
+    return row.level if row is not None else DEFAULT_LEVEL
+
+
+def user_clearance(session: Session, user_id: int) -> str:
+    row = session.get(UserClearance, user_id)
+    return row.level if row is not None else DEFAULT_LEVEL
+
+
+def set_classification(
+    session: Session, actor: User, project_id: int, level: str
+) -> dict[str, Any]:
+    """Classify a project (project managers of the project, admins)."""
+    _check_level(level)
+    _project(session, project_id)
+    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    row = session.get(ProjectClassification, project_id)
+    before = row.level if row is not None else None
+    if row is None:
+        row = ProjectClassification(project_id=project_id, level=level)
+        session.add(row)
+    row.level, row.set_by, row.set_at = level, actor.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.project_classified",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"level": level, "before": before})
+    return {"project_id": project_id, "level": level}
+
+
+def set_clearance(session: Session, actor: User, user_id: int, level: str) -> dict[str, Any]:
+    """Set a person's clearance (admins only: it is personnel vetting)."""
+    _check_level(level)
+    require(session, actor, Action.MANAGE_USERS)
+    target = session.get(User, user_id)
+    if target is None:
+        raise NotFound(f"no user {user_id}", user_id=user_id)
+    row = session.get(UserClearance, user_id)
+    before = row.level if row is not None else None
+    if row is None:
+        row = UserClearance(user_id=user_id, level=level)
+        session.add(row)
+    row.level, row.set_by, row.set_at = level, actor.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.clearance_set",
+                 object_type="user", object_id=user_id,
+                 data={"username": target.username, "level": level, "before": before})
+    return {"user_id": user_id, "username": target.username, "level": level}
+
+
+def is_cleared(session: Session, user: User, project_id: int) -> bool:
+    need = LEVELS.index(project_level(session, project_id))
+    return LEVELS.index(user_clearance(session, user.id)) >= need
+
+
+def require_clearance(session: Session, user: User, project_id: int) -> None:
+    """Forbidden unless ``user``'s clearance reaches the project's sensitivity level."""
+    if not is_cleared(session, user, project_id):
+        raise Forbidden(
+            f"{user.username!r} (clearance {user_clearance(session, user.id)!r}) may not handle "
+            f"project {project_id}, classified {project_level(session, project_id)!r}",
+            project_id=project_id,
+        )
+
+
+def clearance_guard(session: Session, user: User, project_id: int, stage: str) -> None:
+    """Claim guard (entry point ``datamill.claim_guards``): no task of a project above one's
+    clearance, at any stage."""
+    require_clearance(session, user, project_id)

@@ -1,0 +1,180 @@
+"""Data subjects' consent: records, and what a withdrawal does to the items of that subject.
+
+Items link to a subject by their speaker/subject id (``speaker_id``, or ``subject_id`` /
+``speaker_id`` in the item's attributes or meta). Withdrawing consent removes the subject's items
+from every batch not yet delivered and flags the delivered ones (``consent_flags``), so the
+customer can be told to delete them. Production's batching should skip
+:func:`withdrawn_item_ids`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.security_models import ConsentFlag, ConsentRecord
+from datamill.compliance.users import require
+from datamill.core.clock import utcnow
+from datamill.core.errors import InvalidInput, NotFound
+
+__all__ = [
+    "item_subject",
+    "list_consents",
+    "list_flags",
+    "record_consent",
+    "subject_item_ids",
+    "withdraw_consent",
+    "withdrawn_item_ids",
+]
+
+_SUBJECT_KEYS = ("subject_id", "speaker_id")
+
+
+def item_subject(item: Any) -> str | None:
+    """The subject an item was collected from (column, attributes or meta; read-only)."""
+    value = getattr(item, "speaker_id", None)
+    if value:
+        return str(value)
+    for bag in (getattr(item, "attributes", None), getattr(item, "meta", None)):
+        if isinstance(bag, dict):
+            for key in _SUBJECT_KEYS:
+                if bag.get(key):
+                    return str(bag[key])
+    return None
+
+
+def _project(session: Session, project_id: int) -> None:
+    from datamill.production.models import Project
+
+    if session.get(Project, project_id) is None:
+        raise NotFound(f"no project {project_id}", project_id=project_id)
+
+
+def _consent_dict(c: ConsentRecord) -> dict[str, Any]:
+    return {"id": c.id, "project_id": c.project_id, "subject_id": c.subject_id,
+            "scope": c.scope, "given_at": c.given_at, "withdrawn_at": c.withdrawn_at}
+
+
+def record_consent(
+    session: Session, actor: User, project_id: int, subject_id: str, *,
+    scope: str = "collection", given_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Record (or renew) a subject's consent for ``scope`` in a project."""
+    subject_id, scope = subject_id.strip(), scope.strip()
+    if not subject_id or len(subject_id) > 100 or not scope or len(scope) > 64:
+        raise InvalidInput("subject id (1-100 chars) and scope (1-64 chars) are required")
+    _project(session, project_id)
+    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    row = session.scalars(select(ConsentRecord).where(
+        ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
+        ConsentRecord.scope == scope)).first()
+    if row is None:
+        row = ConsentRecord(project_id=project_id, subject_id=subject_id, scope=scope)
+        session.add(row)
+    row.given_at, row.withdrawn_at = given_at or utcnow(), None
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.consent_given",
+                 object_type="consent", object_id=row.id, project_id=project_id,
+                 data={"subject_id": subject_id, "scope": scope})
+    return _consent_dict(row)
+
+
+def subject_item_ids(session: Session, project_id: int, subject_id: str) -> list[int]:
+    from datamill.production.models import Item
+
+    items = session.scalars(select(Item).where(Item.project_id == project_id)
+                            .order_by(Item.id)).all()
+    return [i.id for i in items if item_subject(i) == subject_id]
+
+
+def withdraw_consent(
+    session: Session, actor: User, project_id: int, subject_id: str, *,
+    scope: str | None = None,
+) -> dict[str, Any]:
+    """Withdraw consent (every scope unless one is named): the subject's items leave every
+    undelivered batch; delivered ones are flagged."""
+    from datamill.production.models import Batch, BatchItem, Delivery
+
+    _project(session, project_id)
+    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    q = select(ConsentRecord).where(ConsentRecord.project_id == project_id,
+                                    ConsentRecord.subject_id == subject_id)
+    if scope is not None:
+        q = q.where(ConsentRecord.scope == scope)
+    records = session.scalars(q).all()
+    if not records:
+        raise NotFound(f"no consent of subject {subject_id!r} in project {project_id}")
+    now = utcnow()
+    for rec in records:
+        rec.withdrawn_at = rec.withdrawn_at or now
+    items = subject_item_ids(session, project_id, subject_id)
+    removed: list[dict[str, int]] = []
+    flagged: list[dict[str, int | None]] = []
+    if items:
+        rows = session.execute(
+            select(BatchItem.id, BatchItem.batch_id, BatchItem.item_id, Batch.status)
+            .join(Batch, Batch.id == BatchItem.batch_id)
+            .where(BatchItem.item_id.in_(items), Batch.project_id == project_id)
+        ).all()
+        delivered = {b: d for b, d in session.execute(
+            select(Delivery.batch_id, Delivery.id).where(
+                Delivery.batch_id.in_({r.batch_id for r in rows} or {0}))).all()}
+        drop = [r.id for r in rows if r.batch_id not in delivered and r.status != "delivered"]
+        if drop:
+            session.execute(delete(BatchItem).where(BatchItem.id.in_(drop)))
+        removed = [{"batch_id": r.batch_id, "item_id": r.item_id} for r in rows
+                   if r.id in set(drop)]
+        known = set(session.scalars(select(ConsentFlag.item_id).where(
+            ConsentFlag.item_id.in_(items), ConsentFlag.resolved_at.is_(None))).all())
+        for r in rows:
+            if r.id in set(drop) or r.item_id in known:
+                continue
+            session.add(ConsentFlag(consent_id=records[0].id, item_id=r.item_id,
+                                    delivery_id=delivered.get(r.batch_id)))
+            known.add(r.item_id)
+            flagged.append({"item_id": r.item_id, "delivery_id": delivered.get(r.batch_id)})
+    session.flush()
+    result = {"project_id": project_id, "subject_id": subject_id,
+              "scopes": sorted(r.scope for r in records), "items": len(items),
+              "removed_from_batches": removed, "flagged_delivered": flagged}
+    record_audit(session, actor_id=actor.id, action="security.consent_withdrawn",
+                 object_type="consent", object_id=records[0].id, project_id=project_id,
+                 data={"subject_id": subject_id, "items": len(items),
+                       "removed": len(removed), "flagged": len(flagged)})
+    return result
+
+
+def withdrawn_item_ids(session: Session, project_id: int) -> set[int]:
+    """Items whose subject has withdrawn every consent in the project (never batch them)."""
+    rows = session.scalars(select(ConsentRecord).where(
+        ConsentRecord.project_id == project_id)).all()
+    by_subject: dict[str, bool] = {}
+    for r in rows:
+        by_subject[r.subject_id] = by_subject.get(r.subject_id, False) or r.withdrawn_at is None
+    gone = {s for s, active in by_subject.items() if not active}
+    if not gone:
+        return set()
+    from datamill.production.models import Item
+
+    items = session.scalars(select(Item).where(Item.project_id == project_id)).all()
+    return {i.id for i in items if item_subject(i) in gone}
+
+
+def list_consents(session: Session, project_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(ConsentRecord).where(ConsentRecord.project_id == project_id)
+                           .order_by(ConsentRecord.id))
+    return [_consent_dict(c) for c in rows]
+
+
+def list_flags(session: Session, project_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ConsentFlag).join(ConsentRecord, ConsentRecord.id == ConsentFlag.consent_id)
+        .where(ConsentRecord.project_id == project_id).order_by(ConsentFlag.id))
+    return [{"id": f.id, "item_id": f.item_id, "delivery_id": f.delivery_id,
+             "flagged_at": f.flagged_at, "resolved_at": f.resolved_at} for f in rows]

@@ -1,0 +1,206 @@
+"""Cross-border data export (数据出境): a per-project export flag, assessments, a delivery guard.
+
+A project flagged ``cross_border`` with a destination that the rules list (Settings
+``export_assessment_countries`` plus the ``export_rules`` table; ``*`` lists every destination)
+may not be delivered until the latest export assessment recorded for it concludes ``approved``.
+Production's delivery calls :func:`check_delivery_allowed` before it writes anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.security_models import ExportAssessment, ExportRule, ExportSetting
+from datamill.compliance.users import require
+from datamill.config import Settings
+from datamill.core.clock import utcnow
+from datamill.core.errors import Forbidden, InvalidInput, NotFound
+
+__all__ = [
+    "CONCLUSIONS",
+    "ExportNotAssessed",
+    "add_export_rule",
+    "assessment_required",
+    "check_delivery_allowed",
+    "export_status",
+    "list_export_rules",
+    "record_assessment",
+    "remove_export_rule",
+    "set_export",
+]
+
+CONCLUSIONS = ("approved", "rejected")
+KINDS = ("self_assessment", "security_assessment")
+
+
+class ExportNotAssessed(Forbidden):
+    """A cross-border delivery without an approved export assessment (code ``forbidden``,
+    ``reason`` ``export_not_assessed``)."""
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code != "*" and (len(code) != 2 or not code.isalpha() or not code.isascii()):
+        raise InvalidInput(f"{value!r} is not an ISO alpha-2 country code (or '*')",
+                           field="country")
+    return code
+
+
+def _settings(session: Session) -> Settings:
+    settings = session.info.get("datamill.settings")
+    return settings if isinstance(settings, Settings) else Settings()
+
+
+def _project(session: Session, project_id: int) -> None:
+    from datamill.production.models import Project
+
+    if session.get(Project, project_id) is None:
+        raise NotFound(f"no project {project_id}", project_id=project_id)
+
+
+def set_export(
+    session: Session, actor: User, project_id: int, *, cross_border: bool,
+    destination: str | None = None,
+) -> dict[str, Any]:
+    """Flag a project's deliveries as leaving the country (``destination``: the customer's)."""
+    _project(session, project_id)
+    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    dest = _country(destination) if destination else None
+    if dest == "*":
+        raise InvalidInput("a destination must be one country", field="destination")
+    if cross_border and dest is None:
+        raise InvalidInput("a cross-border project needs its destination country",
+                           field="destination")
+    row = session.get(ExportSetting, project_id)
+    if row is None:
+        row = ExportSetting(project_id=project_id)
+        session.add(row)
+    row.cross_border, row.destination = cross_border, dest
+    row.set_by, row.set_at = actor.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.export_flag_set",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"cross_border": cross_border, "destination": dest})
+    return export_status(session, project_id)
+
+
+def _rule_countries(session: Session) -> set[str]:
+    configured = {_country(c) for c in _settings(session).export_assessment_countries.split(",")
+                  if c.strip()}
+    return configured | set(session.scalars(select(ExportRule.country)).all())
+
+
+def assessment_required(session: Session, project_id: int) -> bool:
+    row = session.get(ExportSetting, project_id)
+    if row is None or not row.cross_border:
+        return False
+    rules = _rule_countries(session)
+    return "*" in rules or (row.destination or "") in rules
+
+
+def _latest(session: Session, project_id: int) -> ExportAssessment | None:
+    return session.scalars(
+        select(ExportAssessment).where(ExportAssessment.project_id == project_id)
+        .order_by(ExportAssessment.id.desc()).limit(1)
+    ).first()
+
+
+def record_assessment(
+    session: Session, actor: User, project_id: int, *, conclusion: str, notes: str = "",
+    kind: str = "self_assessment",
+) -> dict[str, Any]:
+    """Record an export risk assessment (the security office: admins and auditors)."""
+    if conclusion not in CONCLUSIONS:
+        raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}",
+                           field="conclusion")
+    if kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    _project(session, project_id)
+    require(session, actor, Action.VIEW_AUDIT)
+    row = ExportAssessment(project_id=project_id, kind=kind, conclusion=conclusion,
+                           notes=notes, assessed_by=actor.id)
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.export_assessed",
+                 object_type="export_assessment", object_id=row.id, project_id=project_id,
+                 data={"conclusion": conclusion, "kind": kind})
+    return _assessment_dict(row)
+
+
+def _assessment_dict(row: ExportAssessment) -> dict[str, Any]:
+    return {"id": row.id, "project_id": row.project_id, "kind": row.kind,
+            "conclusion": row.conclusion, "notes": row.notes, "assessed_by": row.assessed_by,
+            "assessed_at": row.assessed_at}
+
+
+def export_status(session: Session, project_id: int) -> dict[str, Any]:
+    _project(session, project_id)
+    row = session.get(ExportSetting, project_id)
+    latest = _latest(session, project_id)
+    required = assessment_required(session, project_id)
+    return {
+        "project_id": project_id,
+        "cross_border": bool(row and row.cross_border),
+        "destination": row.destination if row else None,
+        "assessment_required": required,
+        "latest_assessment": _assessment_dict(latest) if latest else None,
+        "delivery_allowed": not required or (latest is not None
+                                             and latest.conclusion == "approved"),
+    }
+
+
+def check_delivery_allowed(session: Session, project_id: int) -> None:
+    """Raise :class:`ExportNotAssessed` while a cross-border project lacks an approved
+    assessment (the latest one counts: a later rejection withdraws an approval)."""
+    if not assessment_required(session, project_id):
+        return
+    latest = _latest(session, project_id)
+    if latest is None or latest.conclusion != "approved":
+        dest = session.get(ExportSetting, project_id)
+        state = "none is recorded" if latest is None else f"the latest is {latest.conclusion!r}"
+        raise ExportNotAssessed(
+            f"project {project_id} exports data abroad ({dest.destination if dest else '?'}): "
+            f"delivery needs an approved export assessment, and {state}",
+            project_id=project_id, reason="export_not_assessed",
+        )
+
+
+def add_export_rule(session: Session, actor: User, country: str, *,
+                    requirement: str = "self_assessment", note: str = "") -> dict[str, Any]:
+    require(session, actor, Action.MANAGE_USERS)
+    code = _country(country)
+    if requirement not in KINDS:
+        raise InvalidInput(f"requirement must be one of {', '.join(KINDS)}", field="requirement")
+    row = session.get(ExportRule, code) or ExportRule(country=code)
+    row.requirement, row.note = requirement, note
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.export_rule_set",
+                 object_type="export_rule", data={"country": code, "requirement": requirement})
+    return {"country": code, "requirement": requirement, "note": note}
+
+
+def remove_export_rule(session: Session, actor: User, country: str) -> None:
+    require(session, actor, Action.MANAGE_USERS)
+    row = session.get(ExportRule, _country(country))
+    if row is None:
+        raise NotFound(f"no export rule for {country!r}")
+    session.delete(row)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.export_rule_removed",
+                 object_type="export_rule", data={"country": row.country})
+
+
+def list_export_rules(session: Session) -> dict[str, Any]:
+    rows = session.scalars(select(ExportRule).order_by(ExportRule.country)).all()
+    return {
+        "configured": _settings(session).export_assessment_countries,
+        "rules": [{"country": r.country, "requirement": r.requirement, "note": r.note}
+                  for r in rows],
+    }
