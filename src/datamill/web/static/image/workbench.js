@@ -7,6 +7,7 @@ import {
   bounds, fromLocal, hitObject, magicWand, maskCanvas, outline, rotatedCorners, toLocal,
 } from './geometry.js';
 import { translator } from './strings.js';
+import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { handlesOf, dragHandle, onKey } from './tools.js';
 
@@ -58,12 +59,9 @@ export class Workbench {
     this.autosaveMs = Number(d.autosaveMs || 1000);
     this.storageKey = `datamill:image-draft:${d.draftUrl || d.imageUrl}`;
     this.previous = parse(d.previousAnnotation, null);
-    this.img = new Image();
-    this.img.decoding = 'async';
-    this.imgReady = new Promise((resolve, reject) => {
-      this.img.onload = resolve; this.img.onerror = reject;
-    });
-    this.img.src = d.imageUrl;
+    const boot = bootImage(root);
+    this.img = boot.img;
+    this.imgReady = boot.decoded;
     let ann = parse(d.annotation, {}) || {};
     const local = parse(localStorage.getItem(this.storageKey), null);
     this.revision = 0;
@@ -92,17 +90,19 @@ export class Workbench {
   }
 
   async start() {
-    try {
-      await this.imgReady;
-    } catch (_) {
-      setStatus(this, `image failed to load: ${this.img.src}`);
-    }
+    // the side panel is built while the browser decodes the image off the main thread
+    const tm = { start: this.t0 };
+    this.refreshPanel();
+    this.resize();
+    tm.panel = performance.now();
+    if (!(await this.imgReady)) setStatus(this, `image failed to load: ${this.img.src}`);
+    tm.decoded = performance.now();
     this.W = this.img.naturalWidth || 1;
     this.H = this.img.naturalHeight || 1;
-    this.resize();
     this.fit();
     this.draw();
-    this.refreshPanel();
+    tm.drawn = performance.now();
+    window.__imageWorkbenchTimings = tm;
     if (this.restored) this.scheduleSave(false);
     window.__imageWorkbenchReady = performance.now();
     window.__imageWorkbenchMountMs = performance.now() - this.t0;
@@ -551,6 +551,7 @@ export class Workbench {
   }
 
   pointerDown(e) {
+    if (!this.W) return; // the image is not decoded yet
     const [px, py] = this.local(e);
     const [x, y] = this.toImage(px, py);
     if (document.activeElement && document.activeElement !== document.body) {
