@@ -25,7 +25,7 @@ WEB = Path(__file__).resolve().parents[3] / "src" / "datamill" / "web"
 SCHEMA: dict[str, Any] = {
     "type": "image_label_schema", "schema_version": 1,
     "labels": [
-        {"name": "car", "kinds": ["box", "rotated_box", "polygon"],
+        {"name": "car", "kinds": ["box", "rotated_box", "polygon", "mask"],
          "attributes": [{"name": "occluded", "type": "boolean"}]},
         {"name": "person", "kinds": ["box", "keypoints"], "skeleton": "person"},
         {"name": "lane", "kinds": ["polyline"]},

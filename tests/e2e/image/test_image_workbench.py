@@ -372,3 +372,51 @@ def test_500_objects_render_and_list(ctx: Any, harness: Harness) -> None:
     click(page, 15, 15)
     assert page.evaluate(f"() => {WB}.sel") is not None
     assert annotation(page)["objects"] == objs
+
+
+def test_zoom_and_pan(ctx: Any, harness: Harness) -> None:
+    page = open_wb(ctx, harness, "zoom")
+    s0 = page.evaluate(f"() => {WB}.view.s")
+    anchor = at(page, 400, 300)
+    page.mouse.move(*anchor)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(f"() => {WB}.view.s > {s0} * 1.5")
+    assert max(abs(a - b) for a, b in zip(at(page, 400, 300), anchor, strict=True)) < 1
+    page.keyboard.down(" ")  # space-drag pans
+    page.mouse.down()
+    page.mouse.move(anchor[0] + 100, anchor[1] + 50, steps=4)
+    page.mouse.up()
+    page.keyboard.up(" ")
+    moved = at(page, 400, 300)
+    assert abs(moved[0] - anchor[0] - 100) < 1 and abs(moved[1] - anchor[1] - 50) < 1
+    page.mouse.move(*moved)  # the middle button pans too
+    page.mouse.down(button="middle")
+    page.mouse.move(moved[0] - 100, moved[1] - 50, steps=4)
+    page.mouse.up(button="middle")
+    back = at(page, 400, 300)
+    assert abs(back[0] - anchor[0]) < 1 and abs(back[1] - anchor[1]) < 1
+    assert annotation(page)["objects"] == []  # nothing was drawn or moved
+    page.keyboard.press("f")
+    assert abs(page.evaluate(f"() => {WB}.view.s") - s0) < 1e-9
+    assert not page.errors
+
+
+def test_masks_are_drawn_selectable_and_kept(ctx: Any, harness: Harness) -> None:
+    import numpy as np
+    from pycocotools import mask as mask_utils
+
+    m = np.zeros((HEIGHT, WIDTH), dtype=np.uint8, order="F")
+    m[150:300, 200:400] = 1
+    rle = mask_utils.encode(m)
+    mask = {"kind": "mask", "label": "car", "attributes": {},
+            "rle": {"size": [HEIGHT, WIDTH], "counts": rle["counts"].decode()}}
+    page = open_wb(ctx, harness, "mask", annotation={"objects": [mask], "classes": ["day"]})
+    click(page, 100, 100)
+    assert page.evaluate(f"() => {WB}.sel") is None
+    click(page, 300, 200)
+    assert page.evaluate(f"() => {WB}.sel") is not None
+    assert page.get_by_test_id("image-wb-class-day").is_checked()
+    ann = ImageAnnotation.model_validate(annotation(page))
+    assert validate_annotation(ann, ImageLabelSchema.model_validate(SCHEMA), WIDTH, HEIGHT) == []
+    assert annotation(page)["objects"][0] == mask
+    assert not page.errors

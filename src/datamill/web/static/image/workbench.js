@@ -92,8 +92,8 @@ export class Workbench {
   async start() {
     // the side panel is built while the browser decodes the image off the main thread
     const tm = { start: this.t0 };
-    this.refreshPanel();
     this.resize();
+    this.refreshPanel();
     tm.panel = performance.now();
     if (!(await this.imgReady)) setStatus(this, `image failed to load: ${this.img.src}`);
     tm.decoded = performance.now();
