@@ -71,6 +71,7 @@ class Harness:
     folder: Path
     posts: list[dict[str, Any]] = field(default_factory=list)
     fail_next: int = 0
+    status: dict[str, int] = field(default_factory=dict)  # path -> the status to answer
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, name: str, **ctx: Any) -> str:
@@ -94,6 +95,10 @@ def _handler(harness: Harness, folder: Path) -> type[SimpleHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:  # quiet
             pass
 
+        def end_headers(self) -> None:  # pages are rewritten between loads: never cache
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with harness.lock:
@@ -103,8 +108,9 @@ def _handler(harness: Harness, folder: Path) -> type[SimpleHTTPRequestHandler]:
                 harness.posts.append({"path": self.path, "failed": failing,
                                       "csrf": self.headers.get("X-CSRF-Token"),
                                       "body": json.loads(body or b"null")})
-            reply = json.dumps({"title": "unavailable"} if failing else {"ok": True}).encode()
-            self.send_response(503 if failing else 200)
+                status = 503 if failing else harness.status.get(self.path, 200)
+            reply = json.dumps({"ok": True} if status == 200 else {"title": "refused"}).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()

@@ -420,3 +420,33 @@ def test_masks_are_drawn_selectable_and_kept(ctx: Any, harness: Harness) -> None
     assert validate_annotation(ann, ImageLabelSchema.model_validate(SCHEMA), WIDTH, HEIGHT) == []
     assert annotation(page)["objects"][0] == mask
     assert not page.errors
+
+
+def test_submit_conflict_is_reported(ctx: Any, harness: Harness) -> None:
+    harness.status["/submit/conflict"] = 409
+    page = open_wb(ctx, harness, "conflict")
+    page.keyboard.press("b")
+    drag(page, (100, 100), (200, 200))
+    page.get_by_test_id("image-wb-submit").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=image-wb-status]').textContent"
+        ".includes('version conflict')")
+    assert page.get_by_test_id("image-wb-submit").is_enabled()  # can retry after reloading
+    assert page.get_attribute("[data-image-workbench]", "data-submitted") is None
+    assert not page.errors
+
+
+def test_unsent_local_draft_vs_server_draft(ctx: Any, harness: Harness) -> None:
+    box = {"kind": "box", "label": "car", "attributes": {}, "x": 1, "y": 2, "w": 3, "h": 4}
+    line = {"kind": "polyline", "label": "lane", "attributes": {}, "points": [[1, 1], [9, 9]]}
+    page = open_wb(ctx, harness, "restore")
+    page.evaluate("(d) => localStorage.setItem('datamill:image-draft:/draft/restore', d)",
+                  json.dumps({"base_version": 3, "revision": 4, "pending": True,
+                              "annotation": {"objects": [box], "classes": []}}))
+    server = {"objects": [line], "classes": []}
+    for revision, expected in ((7, line), (2, box)):
+        page.goto(harness.page(f"restore{revision}", annotation=server, draft_revision=revision,
+                               draft_url="/draft/restore"))
+        page.wait_for_selector("[data-image-workbench][data-ready='1']")
+        assert annotation(page)["objects"] == [expected]
+    assert not page.errors

@@ -2,7 +2,6 @@
 // schema, a command history, drafts autosaved to localStorage and the server, and submit.
 // Mounts on every <div data-image-workbench data-image-url=... data-annotation='{json}'
 // data-label-schema='{json}' data-draft-url=... data-submit-url=... data-base-version=...>.
-import { csrfToken } from '../common.js';
 import {
   bounds, fromLocal, hitObject, magicWand, maskCanvas, outline, rotatedCorners, toLocal,
 } from './geometry.js';
@@ -10,6 +9,7 @@ import { translator } from './strings.js';
 import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { handlesOf, dragHandle, onKey } from './tools.js';
+import { flush, scheduleSave, submit } from './save.js';
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6',
   '#9a6324', '#469990', '#808000'];
@@ -64,8 +64,10 @@ export class Workbench {
     this.imgReady = boot.decoded;
     let ann = parse(d.annotation, {}) || {};
     const local = parse(localStorage.getItem(this.storageKey), null);
-    this.revision = 0;
-    if (local && local.pending && local.base_version === this.baseVersion) {
+    // the page's annotation may be the server's draft of revision data-draft-revision
+    this.revision = Number(d.draftRevision || 0);
+    if (local && local.pending && local.base_version === this.baseVersion
+        && local.revision >= this.revision) {
       ann = local.annotation; this.revision = local.revision; this.restored = true;
     }
     this.objects = (ann.objects || []).map((o) => ({ ...o, _id: nextId++ }));
@@ -95,7 +97,7 @@ export class Workbench {
     this.resize();
     this.refreshPanel();
     tm.panel = performance.now();
-    if (!(await this.imgReady)) setStatus(this, `image failed to load: ${this.img.src}`);
+    if (!(await this.imgReady)) setStatus(this, this.t('image.load_failed', { url: this.img.src }));
     tm.decoded = performance.now();
     this.W = this.img.naturalWidth || 1;
     this.H = this.img.naturalHeight || 1;
@@ -278,6 +280,8 @@ export class Workbench {
     const o = this.byId(this.sel);
     const spec = this.spec(name);
     if (o && spec && spec.kinds.includes(o.kind)) this.relabel(o._id, name);
+    const dr = this.draft;
+    if (dr && dr.kind !== 'keypoints' && spec && spec.kinds.includes(dr.kind)) dr.label = name;
     if (this.tool === 'keypoints' && (!this.draft || !this.draft.points.length)) {
       this.startKeypoints();
     }
@@ -682,77 +686,13 @@ export class Workbench {
     } else o.points = before.points.map(([x, y]) => [x + ddx, y + ddy]);
   }
 
-  // ------------------------------------------------------------ saving
+  // ------------------------------------------------------------ saving (save.js)
 
-  scheduleSave(bump) {
-    if (bump) this.revision += 1;
-    const body = { base_version: this.baseVersion, revision: this.revision,
-      annotation: this.annotation() };
-    try {
-      localStorage.setItem(this.storageKey, JSON.stringify({ ...body, pending: true }));
-    } catch (_) { /* storage full or disabled: the server copy still goes */ }
-    clearTimeout(this.saveTimer);
-    setStatus(this, this.t(this.draftUrl ? 'image.save.pending' : 'image.save.local'), null, 'save');
-    if (this.draftUrl) this.saveTimer = setTimeout(() => this.flush(), this.autosaveMs);
-  }
+  scheduleSave(bump) { scheduleSave(this, bump); }
 
-  async flush() {
-    if (!this.draftUrl || this.saving) return;
-    const revision = this.revision;
-    const body = { base_version: this.baseVersion, revision, annotation: this.annotation() };
-    this.saving = post(this.draftUrl, body);
-    let ok = false;
-    try { ok = (await this.saving).ok; } catch (_) { ok = false; }
-    this.saving = null;
-    if (ok) {
-      this.retries = 0;
-      if (revision === this.revision) {
-        localStorage.setItem(this.storageKey, JSON.stringify({ ...body, pending: false }));
-        setStatus(this, this.t('image.save.saved'), null, 'save');
-      } else this.flush();
-    } else {
-      this.retries += 1;
-      setStatus(this, this.t('image.save.offline'), null, 'save');
-      clearTimeout(this.saveTimer);
-      this.saveTimer = setTimeout(() => this.flush(), Math.min(30000, 500 * 2 ** this.retries));
-    }
-  }
+  flush() { return flush(this); }
 
-  async submit() {
-    const btn = this.root.querySelector('[data-testid="image-wb-submit"]');
-    if (this.draft) this.finishDraft();
-    btn.disabled = true;
-    try {
-      const r = await post(this.submitUrl, { base_version: this.baseVersion,
-        annotation: this.annotation() });
-      if (r.ok) {
-        clearTimeout(this.saveTimer);
-        localStorage.removeItem(this.storageKey);
-        setStatus(this, this.t('image.submit.ok'));
-        this.root.dataset.submitted = '1';
-        this.root.dispatchEvent(new CustomEvent('image-workbench:submitted', { bubbles: true,
-          detail: r.data }));
-        return;
-      }
-      const msg = r.status === 409 ? this.t('image.submit.conflict')
-        : this.t('image.submit.failed', { error: (r.data && (r.data.detail || r.data.title)) || r.status });
-      setStatus(this, msg);
-    } catch (err) {
-      setStatus(this, this.t('image.submit.failed', { error: String(err) }));
-    }
-    btn.disabled = false;
-  }
-}
-
-async function post(url, body) {
-  const resp = await fetch(url, {
-    method: 'POST', credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
-    body: JSON.stringify(body),
-  });
-  let data = null;
-  try { data = await resp.json(); } catch (_) { data = null; }
-  return { ok: resp.ok, status: resp.status, data };
+  submit() { return submit(this); }
 }
 
 export function mount(root) {
