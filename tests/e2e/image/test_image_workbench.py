@@ -450,3 +450,17 @@ def test_unsent_local_draft_vs_server_draft(ctx: Any, harness: Harness) -> None:
         page.wait_for_selector("[data-image-workbench][data-ready='1']")
         assert annotation(page)["objects"] == [expected]
     assert not page.errors
+
+
+def test_user_text_is_escaped(ctx: Any, harness: Harness) -> None:
+    nasty = "\"'></textarea><img src=x onerror=alert(1)>&amp;</div>"
+    line = {"kind": "text_line", "label": "text", "attributes": {}, "transcription": nasty,
+            "points": [[10, 10], [100, 10], [100, 40], [10, 40]]}
+    page = open_wb(ctx, harness, "escape", annotation={"objects": [line], "classes": []})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.get_by_test_id("image-wb-object-select-0").click()
+    assert page.get_by_test_id("image-wb-transcription").input_value() == nasty
+    assert page.locator("img").count() == 0 and not dialogs
+    assert annotation(page)["objects"] == [line]
+    assert not page.errors
