@@ -109,14 +109,14 @@ def write_site(root: Path, image: Path, objects: list[dict[str, Any]]) -> None:
 
     shutil.copytree(WEB / "static", root / "static", dirs_exist_ok=True)
     env = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=True)
-    fragment = env.get_template("image/workbench.html").render(
+    page = env.from_string(
+        "<!doctype html>{% from 'image/assets.html' import image_workbench_css, image_workbench_js %}"
+        '<html lang="en"><head><meta charset="utf-8"><title>bench</title>{{ image_workbench_css() }}'
+        "</head><body style=\"margin:0\">{% include 'image/workbench.html' %}{{ image_workbench_js() }}"
+        "</body></html>")
+    (root / "index.html").write_text(page.render(
         image_url=f"/{image.name}", annotation={"objects": objects, "classes": []},
-        label_schema=SCHEMA, draft_url="", submit_url="/submit", base_version=1)
-    (root / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>'
-        '<link rel="stylesheet" href="/static/image/image.css"></head><body style="margin:0">'
-        f'{fragment}<script type="module" src="/static/image/workbench.js"></script></body></html>',
-        encoding="utf-8")
+        label_schema=SCHEMA, draft_url="", submit_url="/submit", base_version=1), encoding="utf-8")
 
 
 class Quiet(SimpleHTTPRequestHandler):

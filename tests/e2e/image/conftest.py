@@ -52,16 +52,17 @@ def render_image(path: Path, width: int = WIDTH, height: int = HEIGHT) -> Path:
     return path
 
 
+PAGE = """<!doctype html>{% from 'image/assets.html' import image_workbench_css, image_workbench_js %}
+<html lang="{{ lang | default('en') }}"><head><meta charset="utf-8">
+<meta name="csrf-token" content="test-csrf"><title>image workbench harness</title>
+{{ image_workbench_css() }}</head>
+<body style="margin:0">{% include 'image/workbench.html' %}{{ image_workbench_js() }}</body></html>"""
+
+
 def render_page(folder: Path, name: str, **ctx: Any) -> str:
     """Write ``name``.html: the workbench fragment rendered with ``ctx`` in a bare page."""
     env = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=True)
-    fragment = env.get_template("image/workbench.html").render(**ctx)
-    html = f"""<!doctype html><html lang="{ctx.get('lang', 'en')}"><head><meta charset="utf-8">
-<meta name="csrf-token" content="test-csrf"><title>image workbench harness</title>
-<link rel="stylesheet" href="/static/image/image.css"></head>
-<body style="margin:0">{fragment}
-<script type="module" src="/static/image/workbench.js"></script></body></html>"""
-    (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    (folder / f"{name}.html").write_text(env.from_string(PAGE).render(**ctx), encoding="utf-8")
     return f"/{name}.html"
 
 
