@@ -464,3 +464,29 @@ def test_user_text_is_escaped(ctx: Any, harness: Harness) -> None:
     assert page.locator("img").count() == 0 and not dialogs
     assert annotation(page)["objects"] == [line]
     assert not page.errors
+
+
+def test_edit_boxes_by_corners_edges_and_rotation(ctx: Any, harness: Harness) -> None:
+    box = {"kind": "box", "label": "car", "attributes": {}, "x": 100, "y": 100, "w": 200, "h": 100}
+    rbox = {"kind": "rotated_box", "label": "car", "attributes": {}, "cx": 500, "cy": 400,
+            "w": 100, "h": 50, "angle_deg": 90}
+    page = open_wb(ctx, harness, "boxedit", annotation={"objects": [box, rbox], "classes": []})
+    e = tol(page)
+    click(page, 200, 150)
+    drag(page, (300, 150), (350, 150))  # right edge
+    b = annotation(page)["objects"][0]
+    assert (b["x"], b["y"], b["h"]) == (100, 100, 100) and abs(b["w"] - 250) <= e
+    drag(page, (100, 100), (80, 60))  # top-left corner
+    b = annotation(page)["objects"][0]
+    assert abs(b["x"] - 80) <= e and abs(b["y"] - 60) <= e
+    assert abs(b["x"] + b["w"] - 350) <= e and b["y"] + b["h"] == 200
+    drag(page, (80, 60), (400, 250))  # dragged past the opposite corner: the box flips, w, h > 0
+    b = annotation(page)["objects"][0]
+    assert abs(b["x"] - 350) <= e and b["y"] == 200 and b["w"] > 0 and b["h"] > 0
+    # rotated 90°: the local right edge (+w/2) lies below the centre
+    click(page, 500, 400)
+    drag(page, (500, 450), (500, 470))
+    r = annotation(page)["objects"][1]
+    assert r["angle_deg"] == 90 and abs(r["w"] - 120) <= 2 * e and r["h"] == 50
+    assert abs(r["cy"] - 410) <= e and abs(r["cx"] - 500) <= e
+    assert not page.errors
