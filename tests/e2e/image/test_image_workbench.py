@@ -313,6 +313,11 @@ def test_magic_wand_outlines_a_region(ctx: Any, harness: Harness) -> None:
     xs = [p[0] for p in obj["points"]]
     ys = [p[1] for p in obj["points"]]
     assert (min(xs), min(ys), max(xs), max(ys)) == RECT
+    click(page, 600, 420)  # the blue disc: a curved outline, still a valid polygon
+    disc = annotation(page)["objects"][1]
+    assert 8 <= len(disc["points"]) < 200
+    xs = [p[0] for p in disc["points"]]
+    assert abs(min(xs) - 0.65 * WIDTH) <= 2 and abs(max(xs) - 0.85 * WIDTH) <= 2
     assert validate_annotation(ImageAnnotation.model_validate(annotation(page)),
                                ImageLabelSchema.model_validate(SCHEMA), WIDTH, HEIGHT) == []
 

@@ -153,6 +153,13 @@ export function magicWand(data, w, h, sx, sy, tol) {
     }
   }
   if (count < 2) return null;
+  // regions touching themselves diagonally would trace a self-touching ring: fill one pixel
+  for (let y = 0; y < h - 1; y += 1) {
+    for (let x = 0, i = y * w; x < w - 1; x += 1, i += 1) {
+      const a = seen[i]; const b = seen[i + 1]; const c = seen[i + w]; const d = seen[i + w + 1];
+      if (a && d && !b && !c) seen[i + 1] = 1; else if (b && c && !a && !d) seen[i] = 1;
+    }
+  }
   return simplify(traceBoundary(seen, w, h, sx, sy), 1.0);
 }
 
