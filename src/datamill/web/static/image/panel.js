@@ -4,6 +4,9 @@
 const TOOLS = ['select', 'box', 'rotated_box', 'polygon', 'polyline', 'keypoints', 'text_line',
   'wand'];
 
+const LIST_FIRST = 60;
+const LIST_CHUNK = 150;
+
 export function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({
     '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
@@ -128,7 +131,18 @@ export function renderList(wb) {
       type="button" data-act="delete" data-testid="image-wb-object-delete-${i}"${l ? ' disabled' : ''}>${
   del}</button></li>`;
   });
-  wb.root.querySelector('[data-testid="image-wb-objects"]').innerHTML = rows.join('');
+  // the first rows at once, the rest in chunks after the frame (500 rows cost ~20 ms at once)
+  const ol = wb.root.querySelector('[data-testid="image-wb-objects"]');
+  const token = (wb.listToken || 0) + 1;
+  wb.listToken = token;
+  ol.innerHTML = rows.slice(0, LIST_FIRST).join('');
+  const more = () => {
+    if (wb.listToken !== token) return;
+    const n = ol.children.length;
+    ol.insertAdjacentHTML('beforeend', rows.slice(n, n + LIST_CHUNK).join(''));
+    if (n + LIST_CHUNK < rows.length) setTimeout(more, 0);
+  };
+  if (rows.length > LIST_FIRST) setTimeout(more, 0);
   wb.root.querySelector('[data-testid="image-wb-count"]').textContent = `(${wb.objects.length})`;
 }
 
