@@ -134,6 +134,10 @@ def start_harness(folder: Path) -> tuple[Harness, ThreadingHTTPServer]:
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     folder = tmp_path_factory.mktemp("image-wb")
     render_image(folder / "image.png")
+    from PIL import Image
+
+    with Image.open(folder / "image.png") as img:  # a half-size rendition for preview tests
+        img.resize((WIDTH // 2, HEIGHT // 2)).save(folder / "preview.png")
     h, server = start_harness(folder)
     yield h
     server.shutdown()

@@ -497,3 +497,21 @@ def test_edit_boxes_by_corners_edges_and_rotation(ctx: Any, harness: Harness) ->
     assert r["angle_deg"] == 90 and abs(r["w"] - 120) <= 2 * e and r["h"] == 50
     assert abs(r["cy"] - 410) <= e and abs(r["cx"] - 500) <= e
     assert not page.errors
+
+
+def test_preview_first_then_full_image(ctx: Any, harness: Harness) -> None:
+    page = open_wb(ctx, harness, "preview", preview_url="/preview.png", image_width=WIDTH,
+                   image_height=HEIGHT)
+    assert page.evaluate(f"() => [{WB}.W, {WB}.H]") == [WIDTH, HEIGHT]
+    page.wait_for_selector("[data-image-workbench][data-full-image='1']")
+    assert page.evaluate(f"() => {WB}.img.naturalWidth") == WIDTH
+    page.keyboard.press("b")
+    drag(page, (100, 100), (700, 500))  # full-size coordinates, whatever is on screen
+    box = annotation(page)["objects"][0]
+    e = tol(page)
+    assert abs(box["x"] + box["w"] - 700) <= 2 * e and abs(box["y"] + box["h"] - 500) <= 2 * e
+    page.keyboard.press("w")
+    click(page, 300, 220)  # the wand works on the full image too
+    xs = [p[0] for p in annotation(page)["objects"][1]["points"]]
+    assert (min(xs), max(xs)) == (RECT[0], RECT[2])
+    assert not page.errors

@@ -59,9 +59,7 @@ export class Workbench {
     this.autosaveMs = Number(d.autosaveMs || 1000);
     this.storageKey = `datamill:image-draft:${d.draftUrl || d.imageUrl}`;
     this.previous = parse(d.previousAnnotation, null);
-    const boot = bootImage(root);
-    this.img = boot.img;
-    this.imgReady = boot.decoded;
+    this.boot = bootImage(root);
     let ann = parse(d.annotation, {}) || {};
     const local = parse(localStorage.getItem(this.storageKey), null);
     // the page's annotation may be the server's draft of revision data-draft-revision
@@ -97,10 +95,29 @@ export class Workbench {
     this.resize();
     this.refreshPanel();
     tm.panel = performance.now();
-    if (!(await this.imgReady)) setStatus(this, this.t('image.load_failed', { url: this.img.src }));
+    const { preview, full } = this.boot;
+    const first = preview || full;
+    const ok = await first.decoded;
     tm.decoded = performance.now();
-    this.W = this.img.naturalWidth || 1;
-    this.H = this.img.naturalHeight || 1;
+    if (preview) {
+      this.W = Number(this.root.dataset.imageWidth);
+      this.H = Number(this.root.dataset.imageHeight);
+      this.img = ok ? preview.img : null;
+      full.decoded.then((done) => {
+        if (!done) return;
+        this.img = full.img;
+        this.wandData = null;
+        window.__imageWorkbenchFullImage = performance.now();
+        this.root.dataset.fullImage = '1';
+        this.requestDraw();
+      });
+    } else {
+      this.img = ok ? full.img : null;
+      this.W = ok ? full.img.naturalWidth : 1;
+      this.H = ok ? full.img.naturalHeight : 1;
+      if (ok) this.root.dataset.fullImage = '1';
+    }
+    if (!ok) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
     this.fit();
     this.draw();
     tm.drawn = performance.now();
@@ -355,7 +372,7 @@ export class Workbench {
       const c = document.createElement('canvas');
       c.width = Math.max(1, Math.round(this.W * f)); c.height = Math.max(1, Math.round(this.H * f));
       const cx = c.getContext('2d', { willReadFrequently: true });
-      cx.drawImage(this.img, 0, 0, c.width, c.height);
+      if (this.img) cx.drawImage(this.img, 0, 0, c.width, c.height);
       this.wandData = { f, w: c.width, h: c.height, data: cx.getImageData(0, 0, c.width, c.height).data };
     }
     const { f, w, h, data } = this.wandData;
@@ -417,7 +434,7 @@ export class Workbench {
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(dpr * v.s, 0, 0, dpr * v.s, dpr * v.tx, dpr * v.ty);
     ctx.imageSmoothingEnabled = v.s < 4;
-    if (this.img.complete && this.img.naturalWidth) ctx.drawImage(this.img, 0, 0);
+    if (this.img) ctx.drawImage(this.img, 0, 0, this.W, this.H);
     for (const o of this.objects) {
       if (o.kind !== 'mask' || this.hidden.has(o._id)) continue;
       const key = `${o._id}:${o.label}:${o._id === this.sel}`;
