@@ -515,3 +515,15 @@ def test_preview_first_then_full_image(ctx: Any, harness: Harness) -> None:
     xs = [p[0] for p in annotation(page)["objects"][1]["points"]]
     assert (min(xs), max(xs)) == (RECT[0], RECT[2])
     assert not page.errors
+
+
+def test_typing_then_leaving_keeps_the_draft(ctx: Any, harness: Harness) -> None:
+    page = open_wb(ctx, harness, "leave", autosave_ms=60_000)
+    page.keyboard.press("t")
+    drag(page, (100, 400), (500, 450))
+    page.keyboard.type("abc")
+    page.reload()  # at once: the coalesced localStorage write happens on pagehide
+    page.wait_for_selector("[data-image-workbench][data-ready='1']")
+    assert annotation(page)["objects"][0]["transcription"] == "abc"
+    assert harness.posted("/draft/leave") == []
+    assert not page.errors

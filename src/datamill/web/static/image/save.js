@@ -21,11 +21,18 @@ function body(wb) {
 
 // Keep the current state in localStorage (``pending`` until the server has it) and schedule a
 // POST to the draft URL; ``bump`` starts a new revision.
-export function scheduleSave(wb, bump) {
-  if (bump) wb.revision += 1;
+export function writeLocal(wb) {
+  clearTimeout(wb.localTimer);
+  wb.localTimer = 0;
   try {
     localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending: true }));
   } catch (_) { /* storage full or disabled: the server copy still goes */ }
+}
+
+export function scheduleSave(wb, bump) {
+  if (bump) wb.revision += 1;
+  // coalesced (typing a transcription saves per key); written at once when the page goes away
+  if (!wb.localTimer) wb.localTimer = setTimeout(() => writeLocal(wb), 150);
   clearTimeout(wb.saveTimer);
   setStatus(wb, wb.t(wb.draftUrl ? 'image.save.pending' : 'image.save.local'), null, 'save');
   if (wb.draftUrl) wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
@@ -42,6 +49,8 @@ export async function flush(wb) {
   if (ok) {
     wb.retries = 0;
     if (sent.revision === wb.revision) {
+      clearTimeout(wb.localTimer);
+      wb.localTimer = 0;
       localStorage.setItem(wb.storageKey, JSON.stringify({ ...sent, pending: false }));
       setStatus(wb, wb.t('image.save.saved'), null, 'save');
     } else flush(wb);
@@ -62,6 +71,7 @@ export async function submit(wb) {
     if (r.ok) {
       wb.submitted = true;
       clearTimeout(wb.saveTimer);
+      clearTimeout(wb.localTimer);
       localStorage.removeItem(wb.storageKey);
       setStatus(wb, wb.t('image.submit.ok'));
       setStatus(wb, '', null, 'save');

@@ -9,7 +9,7 @@ import { translator } from './strings.js';
 import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { handlesOf, dragHandle, onKey } from './tools.js';
-import { flush, scheduleSave, submit } from './save.js';
+import { flush, scheduleSave, submit, writeLocal } from './save.js';
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6',
   '#9a6324', '#469990', '#808000'];
@@ -113,8 +113,8 @@ export class Workbench {
       });
     } else {
       this.img = ok ? full.img : null;
-      this.W = ok ? full.img.naturalWidth : 1;
-      this.H = ok ? full.img.naturalHeight : 1;
+      this.W = ok ? full.img.naturalWidth : Number(this.root.dataset.imageWidth) || 1;
+      this.H = ok ? full.img.naturalHeight : Number(this.root.dataset.imageHeight) || 1;
       if (ok) this.root.dataset.fullImage = '1';
     }
     if (!ok) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
@@ -567,6 +567,7 @@ export class Workbench {
     window.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('keyup', this.onKeyUp);
     window.addEventListener('online', () => this.flush());
+    window.addEventListener('pagehide', () => { if (this.localTimer) writeLocal(this); });
     new ResizeObserver(() => { if (this.W) { this.resize(); this.requestDraw(); } })
       .observe(c.parentElement);
   }
