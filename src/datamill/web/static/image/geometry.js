@@ -1,0 +1,207 @@
+// Pure geometry for the image workbench: rotated boxes, hit tests, COCO RLE, magic wand.
+// Coordinates are image pixels, y down, rotation clockwise on screen (see schema.py).
+
+export function rotatedCorners(o) {
+  const t = (o.angle_deg * Math.PI) / 180;
+  const c = Math.cos(t);
+  const s = Math.sin(t);
+  return [[-o.w / 2, -o.h / 2], [o.w / 2, -o.h / 2], [o.w / 2, o.h / 2], [-o.w / 2, o.h / 2]]
+    .map(([dx, dy]) => [o.cx + dx * c - dy * s, o.cy + dx * s + dy * c]);
+}
+
+// The point (lx, ly) of a rotated box's local frame, in image coordinates, and back.
+export function fromLocal(o, lx, ly) {
+  const t = (o.angle_deg * Math.PI) / 180;
+  return [o.cx + lx * Math.cos(t) - ly * Math.sin(t), o.cy + lx * Math.sin(t) + ly * Math.cos(t)];
+}
+
+export function toLocal(o, x, y) {
+  const t = (o.angle_deg * Math.PI) / 180;
+  const dx = x - o.cx;
+  const dy = y - o.cy;
+  return [dx * Math.cos(t) + dy * Math.sin(t), -dx * Math.sin(t) + dy * Math.cos(t)];
+}
+
+export function boxPoints(o) {
+  return [[o.x, o.y], [o.x + o.w, o.y], [o.x + o.w, o.y + o.h], [o.x, o.y + o.h]];
+}
+
+// The outline of an object as a list of points (masks: none), and whether it is closed.
+export function outline(o) {
+  switch (o.kind) {
+    case 'box': return { pts: boxPoints(o), closed: true };
+    case 'rotated_box': return { pts: rotatedCorners(o), closed: true };
+    case 'polygon': case 'text_line': return { pts: o.points, closed: true };
+    case 'polyline': return { pts: o.points, closed: false };
+    default: return { pts: [], closed: false };
+  }
+}
+
+export function bounds(pts) {
+  let x0 = Infinity; let y0 = Infinity; let x1 = -Infinity; let y1 = -Infinity;
+  for (const [x, y] of pts) {
+    if (x < x0) x0 = x; if (y < y0) y0 = y; if (x > x1) x1 = x; if (y > y1) y1 = y;
+  }
+  return [x0, y0, x1, y1];
+}
+
+export function pointInPolygon(x, y, pts) {
+  let inside = false;
+  for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) {
+    const [xi, yi] = pts[i];
+    const [xj, yj] = pts[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+export function segmentDistance(x, y, [ax, ay], [bx, by]) {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len = dx * dx + dy * dy;
+  let t = len ? ((x - ax) * dx + (y - ay) * dy) / len : 0;
+  t = Math.max(0, Math.min(1, t));
+  return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
+}
+
+// Does the object contain the image point (x, y)? ``tol`` is in image pixels.
+export function hitObject(o, x, y, tol, maskAt) {
+  if (o.kind === 'keypoints') {
+    return o.points.some((p) => p.visibility && Math.hypot(p.x - x, p.y - y) <= tol * 1.5);
+  }
+  if (o.kind === 'mask') return maskAt ? maskAt(o, x, y) : false;
+  const { pts, closed } = outline(o);
+  if (closed && pointInPolygon(x, y, pts)) return true;
+  const n = closed ? pts.length : pts.length - 1;
+  for (let i = 0; i < n; i += 1) {
+    if (segmentDistance(x, y, pts[i], pts[(i + 1) % pts.length]) <= tol) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- COCO run-length encoding
+
+// COCO's compressed counts string (rleFrString) to a list of run lengths.
+export function rleCounts(counts) {
+  if (Array.isArray(counts)) return counts;
+  const out = [];
+  let p = 0;
+  while (p < counts.length) {
+    let x = 0;
+    let k = 0;
+    let more = 1;
+    while (more) {
+      const c = counts.charCodeAt(p) - 48;
+      x |= (c & 0x1f) << (5 * k);
+      more = c & 0x20;
+      p += 1; k += 1;
+      if (!more && (c & 0x10)) x |= -1 << (5 * k);
+    }
+    if (out.length > 2) x += out[out.length - 2];
+    out.push(x);
+  }
+  return out;
+}
+
+// A canvas the size of the image with the mask's pixels painted in ``rgba`` (0..255 each).
+export function maskCanvas(rle, rgba) {
+  const [h, w] = rle.size;
+  const canvas = document.createElement('canvas');
+  canvas.width = w; canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(w, h);
+  const px = new Uint32Array(img.data.buffer);
+  const colour = (rgba[3] << 24) | (rgba[2] << 16) | (rgba[1] << 8) | rgba[0];
+  let i = 0;
+  let on = false;
+  for (const run of rleCounts(rle.counts)) {
+    if (on) {
+      for (let k = i; k < i + run; k += 1) px[(k % h) * w + Math.floor(k / h)] = colour;
+    }
+    i += run; on = !on;
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+// ---------------------------------------------------------------- magic wand
+
+// Flood fill from (sx, sy) over pixels within ``tol`` (0..255, max channel difference) of the
+// seed colour, on an RGBA buffer of size w x h; returns the region's outer boundary as a
+// simplified polygon (buffer pixel corners), or null when the region is a single pixel.
+export function magicWand(data, w, h, sx, sy, tol) {
+  const seen = new Uint8Array(w * h);
+  const s = (sy * w + sx) * 4;
+  const [r0, g0, b0] = [data[s], data[s + 1], data[s + 2]];
+  const stack = [sy * w + sx];
+  seen[sy * w + sx] = 1;
+  let count = 0;
+  while (stack.length) {
+    const i = stack.pop();
+    count += 1;
+    const x = i % w;
+    const y = (i - x) / w;
+    const nbrs = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1,
+      y < h - 1 ? i + w : -1];
+    for (const j of nbrs) {
+      if (j < 0 || seen[j]) continue;
+      const q = j * 4;
+      if (Math.max(Math.abs(data[q] - r0), Math.abs(data[q + 1] - g0),
+        Math.abs(data[q + 2] - b0)) <= tol) {
+        seen[j] = 1; stack.push(j);
+      }
+    }
+  }
+  if (count < 2) return null;
+  // regions touching themselves diagonally would trace a self-touching ring: fill one pixel
+  for (let y = 0; y < h - 1; y += 1) {
+    for (let x = 0, i = y * w; x < w - 1; x += 1, i += 1) {
+      const a = seen[i]; const b = seen[i + 1]; const c = seen[i + w]; const d = seen[i + w + 1];
+      if (a && d && !b && !c) seen[i + 1] = 1; else if (b && c && !a && !d) seen[i] = 1;
+    }
+  }
+  return simplify(traceBoundary(seen, w, h, sx, sy), 1.0);
+}
+
+// Walk the outer boundary of the 4-connected region containing (sx, sy) along pixel edges.
+function traceBoundary(m, w, h, sx, sy) {
+  const inside = (x, y) => x >= 0 && y >= 0 && x < w && y < h && m[y * w + x] === 1;
+  let x = sx;
+  while (inside(x - 1, sy)) x -= 1; // leftmost pixel of the seed's row: its left edge is outer
+  // state: corner (cx, cy) and direction d (0 up, 1 right, 2 down, 3 left), region on the right
+  const start = [x, sy + 1, 0];
+  let [cx, cy, d] = start;
+  const pts = [];
+  const dx = [0, 1, 0, -1];
+  const dy = [-1, 0, 1, 0];
+  for (let guard = 0; guard < 4 * w * h + 8; guard += 1) {
+    pts.push([cx, cy]);
+    cx += dx[d]; cy += dy[d];
+    // pixels ahead-left and ahead-right of the corner we reached, for the direction d
+    const cell = (ddx, ddy) => inside(cx + ddx, cy + ddy);
+    const aheadLeft = [cell(-1, -1), cell(0, -1), cell(0, 0), cell(-1, 0)][d];
+    const aheadRight = [cell(0, -1), cell(0, 0), cell(-1, 0), cell(-1, -1)][d];
+    if (!aheadRight) d = (d + 1) % 4; else if (aheadLeft) d = (d + 3) % 4;
+    if (cx === start[0] && cy === start[1] && d === start[2]) break;
+  }
+  return pts;
+}
+
+// Douglas-Peucker on a closed ring.
+export function simplify(pts, eps) {
+  if (pts.length < 4) return pts;
+  const rec = (a, b, out) => {
+    let best = -1; let far = 0;
+    for (let i = a + 1; i < b; i += 1) {
+      const d = segmentDistance(pts[i][0], pts[i][1], pts[a], pts[b]);
+      if (d > far) { far = d; best = i; }
+    }
+    if (far > eps) { rec(a, best, out); rec(best, b, out); } else out.push(pts[a]);
+  };
+  const mid = Math.floor(pts.length / 2);
+  const out = [];
+  rec(0, mid, out);
+  rec(mid, pts.length - 1, out);
+  out.push(pts[pts.length - 1]);
+  return out.length >= 3 ? out : pts;
+}

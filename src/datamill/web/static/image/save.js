@@ -1,0 +1,90 @@
+// Drafts (localStorage at once, the server debounced, retried with backoff while offline) and
+// submit. Draft body: {base_version, revision, annotation}; submit body: {base_version,
+// annotation}. The server answers 409 when the item moved on since base_version.
+import { csrfToken } from '../common.js';
+import { setStatus } from './panel.js';
+
+async function post(url, body) {
+  const resp = await fetch(url, {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+    body: JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await resp.json(); } catch (_) { data = null; }
+  return { ok: resp.ok, status: resp.status, data };
+}
+
+function body(wb) {
+  return { base_version: wb.baseVersion, revision: wb.revision, annotation: wb.annotation() };
+}
+
+// Keep the current state in localStorage (``pending`` until the server has it) and schedule a
+// POST to the draft URL; ``bump`` starts a new revision.
+export function writeLocal(wb) {
+  clearTimeout(wb.localTimer);
+  wb.localTimer = 0;
+  try {
+    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending: true }));
+  } catch (_) { /* storage full or disabled: the server copy still goes */ }
+}
+
+export function scheduleSave(wb, bump) {
+  if (bump) wb.revision += 1;
+  // coalesced (typing a transcription saves per key); written at once when the page goes away
+  if (!wb.localTimer) wb.localTimer = setTimeout(() => writeLocal(wb), 150);
+  clearTimeout(wb.saveTimer);
+  setStatus(wb, wb.t(wb.draftUrl ? 'image.save.pending' : 'image.save.local'), null, 'save');
+  if (wb.draftUrl) wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
+}
+
+export async function flush(wb) {
+  if (!wb.draftUrl || wb.saving || wb.submitted) return;
+  const sent = body(wb);
+  wb.saving = true;
+  let ok = false;
+  try { ok = (await post(wb.draftUrl, sent)).ok; } catch (_) { ok = false; }
+  wb.saving = false;
+  if (wb.submitted) return;
+  if (ok) {
+    wb.retries = 0;
+    if (sent.revision === wb.revision) {
+      clearTimeout(wb.localTimer);
+      wb.localTimer = 0;
+      localStorage.setItem(wb.storageKey, JSON.stringify({ ...sent, pending: false }));
+      setStatus(wb, wb.t('image.save.saved'), null, 'save');
+    } else flush(wb);
+  } else {
+    wb.retries += 1;
+    setStatus(wb, wb.t('image.save.offline'), null, 'save');
+    clearTimeout(wb.saveTimer);
+    wb.saveTimer = setTimeout(() => flush(wb), Math.min(30000, 500 * 2 ** wb.retries));
+  }
+}
+
+export async function submit(wb) {
+  const btn = wb.root.querySelector('[data-testid="image-wb-submit"]');
+  if (wb.draft) wb.finishDraft();
+  btn.disabled = true;
+  try {
+    const r = await post(wb.submitUrl, { base_version: wb.baseVersion, annotation: wb.annotation() });
+    if (r.ok) {
+      wb.submitted = true;
+      clearTimeout(wb.saveTimer);
+      clearTimeout(wb.localTimer);
+      localStorage.removeItem(wb.storageKey);
+      setStatus(wb, wb.t('image.submit.ok'));
+      setStatus(wb, '', null, 'save');
+      wb.root.dataset.submitted = '1';
+      wb.root.dispatchEvent(new CustomEvent('image-workbench:submitted', { bubbles: true,
+        detail: r.data }));
+      return;
+    }
+    const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+    setStatus(wb, r.status === 409 ? wb.t('image.submit.conflict')
+      : wb.t('image.submit.failed', { error }));
+  } catch (err) {
+    setStatus(wb, wb.t('image.submit.failed', { error: String(err) }));
+  }
+  btn.disabled = false;
+}
