@@ -147,3 +147,18 @@ def test_import_root_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.delenv("DATAMILL_IMPORT_ROOT")
     assert Settings(home=tmp_path).resolved_import_root() == (tmp_path / "imports").resolve()
     assert os.fspath(Settings(home=tmp_path).resolved_import_root()).endswith("imports")
+
+
+def test_a_relative_manifest_path_is_taken_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo (and any operator) names ``data/manifest.csv`` relative to where it runs."""
+    from datamill.production._import_rows import iter_source_rows
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes(b"RIFF")
+    (folder / "manifest.csv").write_text("path,prompt\na.wav,hello\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    rows = list(iter_source_rows(Path("data/manifest.csv")))
+    assert [r.error for r in rows] == [None]

@@ -377,6 +377,7 @@ def iter_source_rows(source: Path, root: Path | None = None) -> Iterator[SourceR
     """
     if not os.path.lexists(source):
         raise InvalidInput(f"{source} does not exist", path=str(source))
+    source = Path(os.path.abspath(source))  # a relative source is taken from the working folder
     named = source if source.is_dir() else source.parent
     limit = Path(os.path.realpath(root if root is not None else named))
     real = confine(limit, source, str(source))
