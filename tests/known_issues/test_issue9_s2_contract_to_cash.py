@@ -3,8 +3,11 @@ without revenue, receivables and ECL, the auditor's trace, the period-end run.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -260,3 +263,47 @@ def test_period_close_is_idempotent_and_needs_a_reviewer(
         assert u.hours == D(25) and u.cost_per_hour == (u.cost / 25).quantize(D("0.01"))
         assert [r.line for r in line_margin(s, date(2018, 1, 1), date(2018, 12, 31))] == [
             "custom", "catalog", "services"]
+
+
+def test_cli_trace_and_period_close(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from datamill.cli import _common
+    from datamill.cli.main import app
+
+    with runtime.session() as s:
+        ap = make_approvers(s)
+        cust = create_customer(s, "cli-cust", customer_type="other", country="CN").id
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    cli = CliRunner()
+
+    def run(*args: str, code: int = 0) -> Any:
+        res = cli.invoke(app, ["ledger", *args, "--json"])
+        assert res.exit_code == code, res.output
+        return json.loads(res.stdout)
+
+    k = run("contract-draft", "K-CLI", str(cust), "1000", "--as", "ap-dept_manager")
+    assert k["status"] == "draft"
+    run("contract-approve", str(k["id"]), "price", "--as", "ap-finance_reviewer")
+    run("contract-approve", str(k["id"]), "signing", "--as", "ap-vp")
+    assert run("contract-sign", str(k["id"]), "--signed-on", "2018-01-02",
+               "--as", "ap-vp")["status"] == "signed"
+    err = run("order-add", str(k["id"]), "O-CLI", "speech", "custom", "1500", "10",
+              "--as", "ap-vp", code=2)
+    assert "remainder" in err["error"]
+    run("order-add", str(k["id"]), "O-CLI", "speech", "custom", "1000", "10", "--as", "ap-vp")
+    t = run("trace", "K-CLI", "--csv", str(tmp_path / "t.csv"))
+    assert t["contract"]["remainder"] == "0.00" and not t["complete"]
+    assert (tmp_path / "t.csv").read_text().startswith("kind,contract,order")
+    first = run("period-close", "2018-01", "--as", "ap-finance_reviewer",
+                "--output-dir", str(tmp_path / "pc"))
+    assert (tmp_path / "pc" / "period-close-2018-01.txt").read_text().startswith("Period close")
+    assert "pass rerun" in run("period-close", "2018-01", "--as", "ap-finance_reviewer",
+                               code=4)["error"]["message"]
+    again = run("period-close", "2018-01", "--rerun", "--as", "ap-finance_reviewer")
+    assert again["identical"] is True and again["digest"] == first["digest"]
+    run("period-confirm", "2018-01", "--as", "ap-finance_reviewer", code=6)
+    assert run("period-confirm", "2018-01", "--as", "ap-cfo")["status"] == "closed"
+    assert ap  # the approvers exist

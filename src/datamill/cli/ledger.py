@@ -304,3 +304,7 @@ def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Optio
         c = book_cost_event(s, event_id, over_budget_reason=over_budget_reason,
                             actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
+
+
+# contract-to-cash commands register themselves on this app
+from datamill.cli import ledger_c2c as _c2c  # noqa: E402, F401
