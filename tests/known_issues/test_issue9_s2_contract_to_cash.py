@@ -307,3 +307,55 @@ def test_cli_trace_and_period_close(
     run("period-confirm", "2018-01", "--as", "ap-finance_reviewer", code=6)
     assert run("period-confirm", "2018-01", "--as", "ap-cfo")["status"] == "closed"
     assert ap  # the approvers exist
+
+
+def test_api_contract_to_cash(runtime: Runtime) -> None:
+    from fastapi.testclient import TestClient
+
+    from datamill.api.app import create_app
+
+    with runtime.session() as s:
+        make_approvers(s)
+        cust = create_customer(s, "api-cust", customer_type="other", country="CN").id
+    api = "/api/v1/ledger"
+    with TestClient(create_app(runtime)) as c:
+        def auth(name: str) -> dict[str, str]:
+            r = c.post("/api/v1/auth/token", json={"username": name, "password": "password1"})
+            assert r.status_code == 201, r.text
+            return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+        dm, fr, vp = auth("ap-dept_manager"), auth("ap-finance_reviewer"), auth("ap-vp")
+        k = c.post(f"{api}/contracts/drafts", headers=dm,
+                   json={"number": "K-API", "customer_id": cust, "amount": "5000"}).json()
+        r = c.post(f"{api}/contracts/{k['id']}/approvals", headers=vp, json={"step": "price"})
+        assert r.status_code == 403
+        assert c.post(f"{api}/contracts/{k['id']}/approvals", headers=fr,
+                      json={"step": "price"}).json()["status"] == "price_approved"
+        c.post(f"{api}/contracts/{k['id']}/approvals", headers=vp, json={"step": "signing"})
+        r = c.post(f"{api}/contracts/{k['id']}/sign", headers=vp, json={"signed_on": "2018-01-03"})
+        assert r.json()["status"] == "signed"
+        order = {"number": "O-API", "business_line": "speech", "offering": "custom",
+                 "amount": "6000", "currency": "CNY", "total_volume": "5", "acceptance_type": 1}
+        r = c.post(f"{api}/contracts/{k['id']}/orders", headers=vp, json=order)
+        assert r.status_code == 422 and "remainder" in r.text
+        oid = c.post(f"{api}/contracts/{k['id']}/orders", headers=vp,
+                     json={**order, "amount": "5000"}).json()["id"]
+        r = c.post(f"{api}/orders/{oid}/invoices", headers=vp,
+                   json={"number": "INV-API", "issued_on": "2018-01-04", "amount": "1000"})
+        assert r.status_code == 201 and r.json()["vat"] == "60.00"
+        t = c.get(f"{api}/contracts/{k['id']}/trace", headers=vp).json()
+        assert t["orders"][0]["revenue"] == "0" and not t["complete"]
+        assert any("invoice ≠ revenue" in g for g in t["gaps"])
+        r = c.get(f"{api}/contracts/{k['id']}/trace.csv", headers=vp)
+        assert r.headers["content-type"].startswith("text/csv") and "INV-API" in r.text
+        first = c.post(f"{api}/periods/2018-01/close", headers=fr, json={})
+        assert first.status_code == 200, first.text
+        assert c.post(f"{api}/periods/2018-01/close", headers=fr, json={}).status_code == 409
+        again = c.post(f"{api}/periods/2018-01/close", headers=fr, json={"rerun": True}).json()
+        assert again["identical"] is True and again["digest"] == first.json()["digest"]
+        assert c.post(f"{api}/periods/2018-01/confirm", headers=fr).status_code == 403
+        assert c.post(f"{api}/periods/2018-01/confirm", headers=vp).json()["status"] == "closed"
+        r = c.get(f"{api}/reports/lines.csv?from=2018-01-01&to=2018-12-31", headers=vp)
+        assert r.text.startswith("line,revenue,cost,margin,margin_pct")
+        r = c.get(f"{api}/receivables?as_of=2018-02-01", headers=vp).json()
+        assert r[0]["invoiced"] == "1060.00" and r[0]["net"] == "0"

@@ -301,9 +301,10 @@ def receivables(session: Session, as_of: date) -> list[CustomerReceivableOut]:
         acc.received += received
         acc.receivable += max(due - received, ZERO)
         acc.advances += max(received - due, ZERO)
-        acc.invoiced += Decimal(session.scalar(select(
-            func.sum(LedgerInvoice.amount + LedgerInvoice.vat)).where(
-            LedgerInvoice.order_id == order.id, LedgerInvoice.issued_on <= as_of)) or 0)
+        amount, vat = session.execute(select(
+            func.sum(LedgerInvoice.amount), func.sum(LedgerInvoice.vat)).where(
+            LedgerInvoice.order_id == order.id, LedgerInvoice.issued_on <= as_of)).one()
+        acc.invoiced += Decimal(amount or 0) + Decimal(vat or 0)
         acc.items.extend(items)
     out: list[CustomerReceivableOut] = []
     for acc in per.values():

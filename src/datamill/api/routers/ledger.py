@@ -270,3 +270,7 @@ def journal_endpoint(
 ) -> Any:
     return PlainTextResponse(export_journal_csv(session, date_from, date_to),
                              media_type="text/csv")
+
+
+# contract-to-cash routes register themselves on this router
+from datamill.api.routers import ledger_c2c as _c2c  # noqa: E402, F401
