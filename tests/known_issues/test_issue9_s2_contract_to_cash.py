@@ -359,3 +359,30 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
         assert r.text.startswith("line,revenue,cost,margin,margin_pct")
         r = c.get(f"{api}/receivables?as_of=2018-02-01", headers=vp).json()
         assert r[0]["invoiced"] == "1060.00" and r[0]["net"] == "0"
+
+
+def test_web_trace_page_and_line_chart(runtime: Runtime) -> None:
+    from fastapi.testclient import TestClient
+
+    from datamill.api.app import create_app
+    from tests.known_issues._web import web_login
+
+    with runtime.session() as s:
+        ap = make_approvers(s)
+        k = _signed(s, ap, "K-<web>", "1000")
+        _order(s, k, "O-WEB", "1000")
+    with TestClient(create_app(runtime)) as c:
+        web_login(c, "ap-vp")
+        page = c.get("/finance?year=2018")
+        assert page.status_code == 200, page.text
+        assert 'id="chart-lines"' in page.text and "bylines" in page.text
+        assert f'href="/finance/contracts/{k}/trace"' in page.text
+        trace = c.get(f"/finance/contracts/{k}/trace")
+        assert trace.status_code == 200 and "O-WEB" in trace.text
+        assert "K-&lt;web&gt;" in trace.text and "K-<web>" not in trace.text
+        assert "order O-WEB has no project" in trace.text
+        csv_ = c.get(f"/finance/contracts/{k}/trace.csv")
+        assert csv_.headers["content-type"].startswith("text/csv")
+        assert csv_.text.splitlines()[1].startswith("contract,K-<web>")
+        lines = c.get("/finance/lines.csv?from=2018-01-01&to=2018-12-31")
+        assert lines.text.startswith("line,revenue")

@@ -52,6 +52,7 @@ __all__ = [
     "contract_detail",
     "contract_row",
     "draft_contract",
+    "list_contracts",
     "orders_total",
     "sign_contract",
 ]
@@ -280,3 +281,9 @@ def contract_detail(session: Session, contract_id: int) -> ContractDetailOut:
         orders=[OrderOut.model_validate(o) for o in orders], orders_total=split,
         remainder=None if row.amount is None else row.amount - split,
         approvals=approvals, changes=changes)
+
+
+def list_contracts(session: Session) -> list[ContractOut]:
+    """Every contract, newest first."""
+    return [ContractOut.model_validate(r) for r in session.scalars(
+        select(LedgerContract).order_by(LedgerContract.id.desc()))]
