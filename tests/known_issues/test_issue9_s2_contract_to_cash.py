@@ -30,6 +30,7 @@ from datamill.ledger.orders import create_customer, create_order
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.ledger.receivables import ecl_rate, issue_invoice, receivables, record_receipt
 from datamill.ledger.recognition import close_project, process_acceptance_events
+from datamill.ledger.reports import margin_report
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.runtime import Runtime
 from tests.unit.ledger.helpers import (
@@ -144,6 +145,9 @@ def test_cancellation_writes_wip_off_and_the_journal_balances(runtime: Runtime) 
         assert sum(x.debit for x in loss) == D(30000)
         prov = [x for x in lines if x.account == "1471"]
         assert sum(x.credit - x.debit for x in prov) == 0  # provision released
+        # a write-off is a non-operating loss, not cost of sales in the margin reports
+        assert margin_report(s, date(2018, 1, 1), date(2018, 12, 31)) == []
+        assert all(r.cost == 0 for r in line_margin(s, date(2018, 1, 1), date(2018, 12, 31)))
         with pytest.raises(Conflict, match="accepts no more costs"):
             submit_expense_claim(s, lp, stage="collection", supplier="V", quantity=D(1),
                                  unit_price=D(1), claim_no="x2", incurred_on=date(2018, 3, 20))

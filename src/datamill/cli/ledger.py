@@ -63,13 +63,16 @@ def customer_add(name: str, customer_type: str, country: str, user: AsUser,
 @app.command("contract-add")
 @handle_errors
 def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custom",
-                 currency: str = "CNY", signed_on: str = "", as_json: JsonOpt = False) -> None:
-    """Record a signed contract."""
+                 currency: str = "CNY", signed_on: str = "", amount: str | None = None,
+                 as_json: JsonOpt = False) -> None:
+    """Record a contract signed outside datamill (amount excl. VAT caps its orders); the
+    controlled path is contract-draft → contract-approve price/signing → contract-sign."""
     from datamill.ledger.orders import create_contract
 
     with get_runtime().session() as s:
         c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
                             signed_on=_day(signed_on) if signed_on else utcnow().date(),
+                            amount=_dec(amount, "amount") if amount else None,
                             actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))
 
