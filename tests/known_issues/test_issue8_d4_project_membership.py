@@ -33,7 +33,8 @@ SPEC = {
     "project_type": "product_development",  # a ledger project without an order
     "stages": ["annotate", "review"],
     "package_size": 2,
-    "sampling": {"aql": 2.5},
+    "sampling": {"inspection_level": "II", "aql": 2.5},
+    "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
     "requirements": {},
 }
 # A valid body for every project-scoped write, so that a refusal is about membership and not

@@ -20,7 +20,17 @@ from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
-from datamill.ledger import assets, contracts, line_reports, period_close, receivables, trace
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.ledger import (
+    assets,
+    contracts,
+    line_reports,
+    period_close,
+    projects,
+    receivables,
+    trace,
+)
 from datamill.ledger.schemas import ContractOut
 
 __all__: list[str] = []
@@ -188,7 +198,10 @@ def receivables_endpoint(
 
 @router.post("/ledger/assets", status_code=status.HTTP_201_CREATED)
 def asset_endpoint(body: AssetIn, session: SessionDep, user: LedgerUser) -> assets.AssetOut:
-    """Register a fixed asset in use on a ledger project (depreciated at each period close)."""
+    """Register a fixed asset in use on a ledger project (depreciated at each period close);
+    like other project writes, only by a member of the production project (or an admin)."""
+    require(session, user, Action.MANAGE_PROJECT,
+            projects.ledger_project_row(session, body.project_id).production_project_id)
     return assets.register_asset(session, body.code, name=body.name,
                                  annual_depreciation=body.annual_depreciation,
                                  project_id=body.project_id, in_use_from=body.in_use_from,
