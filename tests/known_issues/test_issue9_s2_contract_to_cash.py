@@ -321,6 +321,7 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
     with runtime.session() as s:
         make_approvers(s)
         cust = create_customer(s, "api-cust", customer_type="other", country="CN").id
+        _, rd = ledger_project(s, "api-rd", None, project_type="product_development")
     api = "/api/v1/ledger"
     with TestClient(create_app(runtime)) as c:
         def auth(name: str) -> dict[str, str]:
@@ -363,6 +364,10 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
         assert r.text.startswith("line,revenue,cost,margin,margin_pct")
         r = c.get(f"{api}/receivables?as_of=2018-02-01", headers=vp).json()
         assert r[0]["invoiced"] == "1060.00" and r[0]["net"] == "0"
+        asset = {"code": "MIC-1", "name": "studio mic", "annual_depreciation": "3650",
+                 "project_id": rd, "in_use_from": "2018-01-01"}
+        r = c.post(f"{api}/assets", headers=vp, json=asset)
+        assert r.status_code == 403  # not a member of the project
 
 
 def test_web_trace_page_and_line_chart(runtime: Runtime) -> None:
