@@ -304,6 +304,9 @@ def test_cli_trace_and_period_close(
     first = run("period-close", "2018-01", "--as", "ap-finance_reviewer",
                 "--output-dir", str(tmp_path / "pc"))
     assert (tmp_path / "pc" / "period-close-2018-01.txt").read_text().startswith("Period close")
+    assert "<pre>" in (tmp_path / "pc" / "period-close-2018-01.html").read_text()
+    saved = json.loads((tmp_path / "pc" / "period-close-2018-01.json").read_text())
+    assert saved["digest"] == first["digest"]
     assert "pass rerun" in run("period-close", "2018-01", "--as", "ap-finance_reviewer",
                                code=4)["error"]["message"]
     again = run("period-close", "2018-01", "--rerun", "--as", "ap-finance_reviewer")

@@ -216,12 +216,12 @@ def asset_add(code: str, name: str, annual_depreciation: str, project_id: int, i
 @handle_errors
 def period_close_cmd(
     period: str, user: AsUser, rerun: bool = False, as_json: JsonOpt = False,
-    output_dir: Annotated[Path | None, typer.Option(help="Write period-close-YYYY-MM.json "
-                                                         "and .txt here.")] = None,
+    output_dir: Annotated[Path | None, typer.Option(help="Write period-close-YYYY-MM.json, "
+                                                         ".txt and .html here.")] = None,
 ) -> None:
     """Month end: depreciation, impairment test, WIP roll-forward and reports (idempotent;
     a period already run needs --rerun, which must give the identical result)."""
-    from datamill.ledger.period_close import close_period, summary_text
+    from datamill.ledger.period_close import close_period, summary_html, summary_text
 
     with get_runtime().session() as s:
         r = close_period(s, period, actor_id=_actor(s, user), rerun=rerun)
@@ -231,6 +231,8 @@ def period_close_cmd(
             json.dumps(r.model_dump(mode="json"), indent=2, sort_keys=True), encoding="utf-8")
         (output_dir / f"period-close-{period}.txt").write_text(summary_text(r),
                                                                encoding="utf-8")
+        (output_dir / f"period-close-{period}.html").write_text(summary_html(r),
+                                                                encoding="utf-8")
     emit(r, as_json, lambda r: out.print(summary_text(r), end=""))
 
 

@@ -15,6 +15,7 @@ identical report. If the figures changed since (say, a back-dated cost) the re-r
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from datetime import date
 from typing import Any
@@ -43,7 +44,7 @@ from datamill.ledger.schemas import ImpairmentOut
 from datamill.production.models import DomainEvent
 
 __all__ = ["PeriodCloseOut", "close_period", "confirm_period", "get_period", "pending_workforce_events",
-           "summary_text"]
+           "summary_html", "summary_text"]
 
 
 class PeriodCloseOut(BaseModel):
@@ -214,3 +215,10 @@ def summary_text(out: PeriodCloseOut) -> str:
     lines += [f"  {c['customer']}: net {c['net']} (receivable {c['receivable']}, advances "
               f"{c['advances']}), ECL {c['ecl']}" for c in r.get("receivables", [])] or ["  none"]
     return "\n".join(lines) + "\n"
+
+
+def summary_html(out: PeriodCloseOut) -> str:
+    """The text summary as a small standalone HTML page (escaped)."""
+    title = html.escape(f"Period close {out.period}")
+    return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>"
+            f"<body><h1>{title}</h1><pre>{html.escape(summary_text(out))}</pre></body></html>\n")
