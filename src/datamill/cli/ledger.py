@@ -63,13 +63,16 @@ def customer_add(name: str, customer_type: str, country: str, user: AsUser,
 @app.command("contract-add")
 @handle_errors
 def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custom",
-                 currency: str = "CNY", signed_on: str = "", as_json: JsonOpt = False) -> None:
-    """Record a signed contract."""
+                 currency: str = "CNY", signed_on: str = "", amount: str | None = None,
+                 as_json: JsonOpt = False) -> None:
+    """Record a contract signed outside datamill (amount excl. VAT caps its orders); the
+    controlled path is contract-draft → contract-approve price/signing → contract-sign."""
     from datamill.ledger.orders import create_contract
 
     with get_runtime().session() as s:
         c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
                             signed_on=_day(signed_on) if signed_on else utcnow().date(),
+                            amount=_dec(amount, "amount") if amount else None,
                             actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))
 
@@ -304,3 +307,7 @@ def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Optio
         c = book_cost_event(s, event_id, over_budget_reason=over_budget_reason,
                             actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
+
+
+# contract-to-cash commands register themselves on this app
+from datamill.cli import ledger_c2c as _c2c  # noqa: E402, F401

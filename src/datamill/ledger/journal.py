@@ -9,6 +9,7 @@ Postings:
   on a product-development project: Dr ``rd_expense`` / Cr the same;
 * recognition: Dr ``receivable`` / Cr ``revenue_custom`` or ``revenue_licence``; and
   Dr ``cogs`` / Cr ``wip`` for the cost carried (sides swap for a negative true-up);
+* contract cancellation (recognition basis ``write_off``): Dr ``write_off_loss`` / Cr ``wip``;
 * impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides).
 
 VAT is not journalised here (amounts exclude VAT).
@@ -45,6 +46,7 @@ DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "credit_other": ("2241", "Other payables"),
     "impairment_loss": ("6701", "Asset impairment loss"),
     "wip_provision": ("1471", "Inventory impairment provision"),
+    "write_off_loss": ("6711", "Non-operating expenses - cancelled contract write-off"),
 }
 CSV_FIELDS = ["entry", "date", "account", "account_name", "debit", "credit", "project_id",
               "order_id", "memo"]
@@ -106,6 +108,10 @@ def journal_lines(
         rev_key = "revenue_licence" if r.basis == "licence" else "revenue_custom"
         _pair(out, acc, f"R{r.id}", r.recognised_on, "receivable", rev_key, r.revenue,
               r.project_id, r.order_id, f"revenue {r.basis} completion {r.completion}")
+        if r.basis == "write_off":
+            _pair(out, acc, f"R{r.id}", r.recognised_on, "write_off_loss", "wip", r.cost,
+                  r.project_id, r.order_id, "WIP written off: contract cancelled")
+            continue
         _pair(out, acc, f"R{r.id}", r.recognised_on, "cogs", "wip", r.cost, r.project_id,
               r.order_id, f"cost carried {r.basis}")
     for i in session.scalars(select(LedgerImpairment).where(

@@ -27,12 +27,17 @@ __all__ = [
     "LedgerBudget",
     "LedgerBudgetLine",
     "LedgerContract",
+    "LedgerContractChange",
     "LedgerCost",
     "LedgerCustomer",
     "LedgerEventReceipt",
+    "LedgerFixedAsset",
     "LedgerImpairment",
+    "LedgerInvoice",
     "LedgerOrder",
+    "LedgerPeriodClose",
     "LedgerProject",
+    "LedgerReceipt",
     "LedgerRecognition",
 ]
 
@@ -51,6 +56,11 @@ class LedgerCustomer(Base):
 
 
 class LedgerContract(Base):
+    """A customer contract: draft → price_approved → signing_approved → signed (→ cancelled).
+
+    ``amount`` (excluding VAT, in ``currency``) caps the sum of its orders; empty on contracts
+    recorded before amounts were kept (no cap). ``signed_on`` is empty until signed."""
+
     __tablename__ = "ledger_contracts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,8 +68,26 @@ class LedgerContract(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("ledger_customers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     currency: Mapped[str] = mapped_column(String(3))
-    signed_on: Mapped[date] = mapped_column(Date)
+    signed_on: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(16), default="signed")
+    amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    drafted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerContractChange(Base):
+    """An amendment (new amount, with its reason) or the cancellation of a contract."""
+
+    __tablename__ = "ledger_contract_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("ledger_contracts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    changed_on: Mapped[date] = mapped_column(Date)
+    old_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    new_amount: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -268,5 +296,75 @@ class LedgerEventReceipt(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     cost_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_costs.id"), default=None)
     attempts: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerInvoice(Base):
+    """A VAT invoice on an order. ``amount`` excludes VAT (CNY); it never creates revenue.
+
+    ``acceptance_id`` names the accepted delivery it bills; empty for an advance invoice."""
+
+    __tablename__ = "ledger_invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("ledger_orders.id"), index=True)
+    acceptance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_acceptances.id"), default=None
+    )
+    issued_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    vat: Mapped[Decimal] = mapped_column(Money())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerReceipt(Base):
+    """Cash received from the customer on an order (CNY, including VAT). Before acceptance it
+    is an advance; it is offset against what falls due at settlement (recognition)."""
+
+    __tablename__ = "ledger_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("ledger_orders.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_invoices.id"), default=None)
+    received_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerFixedAsset(Base):
+    """A fixed asset in use on one project; depreciated monthly by days used / 365 × annual."""
+
+    __tablename__ = "ledger_fixed_assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    annual_depreciation: Mapped[Decimal] = mapped_column(Money())
+    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32), default="equipment")
+    in_use_from: Mapped[date] = mapped_column(Date)
+    in_use_to: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerPeriodClose(Base):
+    """One month's period-end run: prepared by one person, confirmed by a second (reviewer)."""
+
+    __tablename__ = "ledger_period_closes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="prepared")
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    digest: Mapped[str] = mapped_column(String(64))
+    runs: Mapped[int] = mapped_column(default=1)
+    prepared_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

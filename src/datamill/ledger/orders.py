@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -75,21 +75,27 @@ def list_customers(session: Session) -> list[CustomerOut]:
 
 def create_contract(
     session: Session, number: str, *, customer_id: int, kind: str, currency: str = "CNY",
-    signed_on: date, actor_id: int | None = None,
+    signed_on: date | None, amount: Decimal | str | None = None, actor_id: int | None = None,
 ) -> ContractOut:
-    """Record a signed contract (price-reasonableness and signing approvals happen upstream)."""
+    """Record a signed contract whose approvals happened outside datamill (the controlled path
+    is :func:`datamill.ledger.contracts.draft_contract`). ``amount`` (excl. VAT) caps its
+    orders; without it the orders are not capped."""
     if session.get(LedgerCustomer, customer_id) is None:
         raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
     _one_of(kind, CONTRACT_KINDS, "kind")
     if len(currency) != 3 or not currency.isalpha():
         raise InvalidInput(f"currency {currency!r} must be an ISO 4217 code", field="currency")
+    amt = None if amount is None else to_cents(amount)
+    if amt is not None and amt <= 0:
+        raise InvalidInput("the contract amount must be positive", field="amount")
     row = LedgerContract(number=number, customer_id=customer_id, kind=kind,
-                         currency=currency.upper(), signed_on=signed_on)
+                         currency=currency.upper(), signed_on=signed_on, amount=amt)
     session.add(row)
     _flush_unique(session, "contract", number)
     record_audit(session, actor_id=actor_id, action="ledger.contract.created",
                  object_type="ledger_contract", object_id=row.id,
-                 data={"number": number, "currency": row.currency})
+                 data={"number": number, "currency": row.currency,
+                       "amount": None if amt is None else str(amt)})
     return ContractOut.model_validate(row)
 
 
@@ -106,6 +112,9 @@ def create_order(
     contract = session.get(LedgerContract, contract_id)
     if contract is None:
         raise NotFound(f"no contract with id {contract_id}", contract_id=contract_id)
+    if contract.status != "signed":
+        raise Conflict(f"contract {contract.number} is {contract.status}: orders are split off "
+                       "signed contracts only", contract_id=contract_id)
     _one_of(business_line, BUSINESS_LINES, "business_line")
     _one_of(offering, OFFERINGS, "offering")
     _one_of(volume_unit, VOLUME_UNITS, "volume_unit")
@@ -120,6 +129,15 @@ def create_order(
     amt, vol = to_cents(amount), to_decimal(total_volume, 4)
     if amt <= 0 or vol <= 0:
         raise InvalidInput("order amount and total volume must be positive", field="amount")
+    if contract.amount is not None:
+        split = Decimal(session.scalar(select(func.sum(LedgerOrder.amount)).where(
+            LedgerOrder.contract_id == contract_id)) or 0)
+        if split + amt > contract.amount:
+            raise InvalidInput(
+                f"order {number} ({amt} {contract.currency}) exceeds what is left of contract "
+                f"{contract.number}: {contract.amount} − {split} already in orders = "
+                f"{contract.amount - split}; amend the contract first", field="amount",
+                remainder=str(contract.amount - split))
     if contract.currency == "CNY":
         rate = Decimal(1)
     elif fx_rate is None:

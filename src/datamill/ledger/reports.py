@@ -69,7 +69,8 @@ def margin_report(
         .join(LedgerContract, LedgerContract.id == LedgerOrder.contract_id)
         .join(LedgerCustomer, LedgerCustomer.id == LedgerContract.customer_id)
         .where(LedgerRecognition.recognised_on >= date_from,
-               LedgerRecognition.recognised_on <= date_to)
+               LedgerRecognition.recognised_on <= date_to,
+               LedgerRecognition.basis != "write_off")  # a non-operating loss, not cost of sales
         .group_by(LedgerOrder.business_line, LedgerOrder.offering, LedgerCustomer.country,
                   LedgerCustomer.customer_type)
     ).all()
@@ -143,7 +144,8 @@ def monthly_summary(session: Session, year: int) -> list[MonthRow]:
         rev, cost = session.execute(
             select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
             .where(LedgerRecognition.recognised_on >= start,
-                   LedgerRecognition.recognised_on <= end)).one()
+                   LedgerRecognition.recognised_on <= end,
+                   LedgerRecognition.basis != "write_off")).one()
         rd = session.scalar(select(func.sum(LedgerCost.amount)).where(
             LedgerCost.project_id.in_(rd_ids), LedgerCost.status == "posted",
             LedgerCost.incurred_on >= start, LedgerCost.incurred_on <= end)) if rd_ids else None

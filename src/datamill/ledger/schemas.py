@@ -52,8 +52,9 @@ class ContractOut(_Out):
     customer_id: int
     kind: str
     currency: str
-    signed_on: date
+    signed_on: date | None
     status: str
+    amount: Decimal | None = None
 
 
 class OrderOut(_Out):

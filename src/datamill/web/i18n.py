@@ -406,6 +406,37 @@ EN.update({
 })
 # --- end ledger / finance pages ---
 
+# --- ledger contract to cash (web/routes/ledger.py: line margin, contracts, trace) ---
+EN.update({
+    "fin.margin_by_line": "Margin by line",
+    "fin.line": "Line",
+    "fin.line_custom": "Custom",
+    "fin.line_catalog": "Catalog",
+    "fin.line_services": "Services",
+    "fin.speech_cost_per_hour": "Speech cost per accepted hour",
+    "fin.price_per_hour": "price per hour",
+    "fin.lines_csv": "Download margin by line (CSV)",
+    "fin.contracts": "Contracts",
+    "fin.contract": "Contract",
+    "fin.trace": "Trace",
+    "fin.trace_title": "Audit trace",
+    "fin.trace_csv": "Download the trace (CSV)",
+    "fin.remainder": "Not yet in orders",
+    "fin.order": "Order",
+    "fin.deliveries": "Delivery notes",
+    "fin.acceptances": "Acceptances",
+    "fin.invoices": "Invoices",
+    "fin.receipts": "Payments",
+    "fin.recognitions": "Revenue recognised",
+    "fin.gaps": "Open links",
+    "fin.complete": "Complete: every link from contract to payment is there",
+    "fin.no_project": "no project",
+    "fin.volume": "Volume",
+    "fin.date": "Date",
+    "fin.vat": "VAT",
+})
+# --- end ledger contract to cash ---
+
 # --- golden items and qualification page (web/routes/golden.py, templates/workforce_golden.html) ---
 EN.update({
     "gq.title": "Golden items and qualification",

@@ -76,6 +76,8 @@ class ContractIn(BaseModel):
     kind: str = "custom"
     currency: str = "CNY"
     signed_on: Day
+    amount: Decimal | None = Field(default=None, gt=0, le=Decimal("1e12"),
+                                   description="Excl. VAT; caps the sum of its orders")
 
 
 class OrderIn(BaseModel):
@@ -136,7 +138,8 @@ def list_customers_endpoint(session: SessionDep, user: LedgerUser) -> list[Custo
 def create_contract_endpoint(body: ContractIn, session: SessionDep, user: LedgerUser) -> ContractOut:
     return orders.create_contract(session, body.number, customer_id=body.customer_id,
                                   kind=body.kind, currency=body.currency,
-                                  signed_on=body.signed_on, actor_id=user.id)
+                                  signed_on=body.signed_on, amount=body.amount,
+                                  actor_id=user.id)
 
 
 @router.post("/ledger/contracts/{contract_id}/orders", status_code=status.HTTP_201_CREATED)
@@ -270,3 +273,7 @@ def journal_endpoint(
 ) -> Any:
     return PlainTextResponse(export_journal_csv(session, date_from, date_to),
                              media_type="text/csv")
+
+
+# contract-to-cash routes register themselves on this router
+from datamill.api.routers import ledger_c2c as _c2c  # noqa: E402, F401

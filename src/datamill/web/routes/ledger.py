@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,10 +19,13 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.ledger.access import require_ledger_access
 from datamill.ledger.budgets import approve_budget
+from datamill.ledger.contracts import list_contracts
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, project_finance
 from datamill.ledger.journal import export_journal_csv
+from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.web.i18n import t
 from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
 
@@ -55,7 +58,12 @@ def overview_page(
 ) -> Response:
     role = _require_finance(session, me.user)
     data = finance_overview(session, _year(year))
+    start, end = date(data.year, 1, 1), date(data.year, 12, 31)
+    by_line = line_margin(session, start, end)
     chart: dict[str, Any] = {
+        "bylines": [{"label": t(f"fin.line_{r.line}", page_language(request)),
+                     "revenue": str(r.revenue), "cost": str(r.cost), "margin": str(r.margin)}
+                    for r in by_line],
         "labels": _labels(request),
         "margin": [{"label": f"{m.business_line} · {m.offering} · {m.region} · {m.customer_type}",
                     "revenue": str(m.revenue), "cost": str(m.cost), "margin": str(m.margin)}
@@ -64,7 +72,9 @@ def overview_page(
                      "margin": str(m.margin)} for m in data.monthly],
     }
     return render(request, "ledger_overview.html", me, data=data, chart=chart,
-                  approval_role=role, synced=synced)
+                  approval_role=role, synced=synced, by_line=by_line,
+                  speech=speech_cost_per_hour(session, start, end),
+                  contracts=list_contracts(session))
 
 
 @router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
@@ -130,3 +140,41 @@ def journal_csv(
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "X-Content-Type-Options": "nosniff"})
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/finance/lines.csv")
+def lines_csv(
+    session: SessionDep, me: WebUser,
+    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+) -> Response:
+    """Margin by line and the speech cost per hour as a CSV download."""
+    _require_finance(session, me.user)
+    if date_to < date_from:
+        raise InvalidInput("the period ends before it starts", field="to")
+    return _csv(line_report_csv(session, date_from, date_to),
+                f"lines-{date_from.isoformat()}-{date_to.isoformat()}.csv")
+
+
+@router.get("/finance/contracts/{contract_id}/trace", response_class=HTMLResponse)
+def trace_page(
+    request: Request, contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep, me: WebUser,
+) -> Response:
+    """The auditor's trace of one contract: order → project → delivery → acceptance →
+    invoice → payment, and the revenue recognised."""
+    _require_finance(session, me.user)
+    return render(request, "ledger_trace.html", me, data=contract_trace(session, contract_id))
+
+
+@router.get("/finance/contracts/{contract_id}/trace.csv")
+def trace_download(
+    contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, me: WebUser,
+) -> Response:
+    _require_finance(session, me.user)
+    return _csv(trace_csv(session, contract_id), f"trace-contract-{contract_id}.csv")

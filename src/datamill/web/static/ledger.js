@@ -34,3 +34,8 @@ if (d.monthly) {
     ['revenue', d.monthly.map((m) => m.revenue)], ['cost', d.monthly.map((m) => m.cost)],
     ['margin', d.monthly.map((m) => m.margin), 'line']]);
 }
+if (d.bylines) {
+  chart('chart-lines', 'bar', d.bylines.map((m) => m.label), [
+    ['revenue', d.bylines.map((m) => m.revenue)], ['cost', d.bylines.map((m) => m.cost)],
+    ['margin', d.bylines.map((m) => m.margin)]]);
+}

@@ -1,0 +1,250 @@
+"""Contract to cash over HTTP: contract approvals and changes, invoices, receipts,
+receivables, the auditor's trace, fixed assets, period-end runs and the line report.
+
+Routes are added to :data:`datamill.api.routers.ledger.router` (same prefix, same
+``require_ledger_access`` check); contract approvals are further checked against the caller's
+ledger approval role, and the period confirmation against who ran it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Path, Query, Response, status
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from datamill.api.deps import SessionDep
+from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
+from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
+from datamill.api.schemas import media_response
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.ledger import (
+    assets,
+    contracts,
+    line_reports,
+    period_close,
+    projects,
+    receivables,
+    trace,
+)
+from datamill.ledger.schemas import ContractOut
+
+__all__: list[str] = []
+
+Amount = Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), description="CNY or contract "
+                                                                          "currency, ≤ 10^12")]
+Number = Annotated[str, Field(min_length=1, max_length=64)]
+Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+Period = Annotated[str, Path(pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$",
+                             description="A month, YYYY-MM")]
+
+
+class ContractDraftIn(BaseModel):
+    number: Number
+    customer_id: IdRef
+    amount: Amount
+    kind: str = Field(default="custom", max_length=32)
+    currency: str = Field(default="CNY", max_length=3)
+
+
+class ContractApprovalIn(BaseModel):
+    step: str = Field(description="price or signing", max_length=16)
+    decision: str = Field(default="approve", max_length=16)
+    reason: str = Field(default="", max_length=4000)
+
+
+class SignIn(BaseModel):
+    signed_on: Day
+
+
+class AmendIn(BaseModel):
+    amount: Amount
+    reason: Reason
+    on: Day
+
+
+class CancelIn(BaseModel):
+    on: Day
+    reason: Reason
+
+
+class InvoiceIn(BaseModel):
+    number: Number
+    issued_on: Day
+    amount: Amount | None = None
+    acceptance_id: IdRef | None = None
+
+
+class ReceiptIn(BaseModel):
+    reference: Number
+    received_on: Day
+    amount: Amount
+    invoice_id: IdRef | None = None
+
+
+class AssetIn(BaseModel):
+    code: Number
+    name: str = Field(min_length=1, max_length=200)
+    annual_depreciation: Amount
+    project_id: IdRef
+    in_use_from: Day
+    in_use_to: Day | None = None
+    stage: str = Field(default="equipment", min_length=1, max_length=32)
+
+
+class PeriodRunIn(BaseModel):
+    rerun: bool = False
+
+
+class LineReportOut(BaseModel):
+    lines: list[line_reports.LineMarginRow]
+    speech: line_reports.SpeechUnitOut
+
+
+@router.post("/ledger/contracts/drafts", status_code=status.HTTP_201_CREATED)
+def draft_contract_endpoint(
+    body: ContractDraftIn, session: SessionDep, user: LedgerUser
+) -> ContractOut:
+    """Draft a contract; it needs a price-reasonableness and a signing approval, then signing."""
+    return contracts.draft_contract(session, body.number, customer_id=body.customer_id,
+                                    amount=body.amount, kind=body.kind, currency=body.currency,
+                                    actor_id=user.id)
+
+
+@router.get("/ledger/contracts/{contract_id}")
+def contract_endpoint(
+    contract_id: Id, session: SessionDep, user: LedgerUser
+) -> contracts.ContractDetailOut:
+    """The contract, its orders and the remainder under its amount, approvals and changes."""
+    return contracts.contract_detail(session, contract_id)
+
+
+@router.post("/ledger/contracts/{contract_id}/approvals")
+def approve_contract_endpoint(
+    contract_id: Id, body: ContractApprovalIn, session: SessionDep, user: LedgerUser
+) -> ContractOut:
+    return contracts.approve_contract(session, contract_id, user.id, body.step,
+                                      decision=body.decision, reason=body.reason)
+
+
+@router.post("/ledger/contracts/{contract_id}/sign")
+def sign_contract_endpoint(
+    contract_id: Id, body: SignIn, session: SessionDep, user: LedgerUser
+) -> ContractOut:
+    return contracts.sign_contract(session, contract_id, body.signed_on, actor_id=user.id)
+
+
+@router.post("/ledger/contracts/{contract_id}/amendments")
+def amend_contract_endpoint(
+    contract_id: Id, body: AmendIn, session: SessionDep, user: LedgerUser
+) -> ContractOut:
+    return contracts.amend_contract(session, contract_id, body.amount, reason=body.reason,
+                                    on=body.on, actor_id=user.id)
+
+
+@router.post("/ledger/contracts/{contract_id}/cancel")
+def cancel_contract_endpoint(
+    contract_id: Id, body: CancelIn, session: SessionDep, user: LedgerUser
+) -> ContractOut:
+    """Cancel: the unfinished projects' WIP is written off in full."""
+    return contracts.cancel_contract(session, contract_id, on=body.on, reason=body.reason,
+                                     actor_id=user.id)
+
+
+@router.get("/ledger/contracts/{contract_id}/trace")
+def trace_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> trace.TraceOut:
+    """The auditor's trace: order → project → delivery → acceptance → invoice → payment."""
+    return trace.contract_trace(session, contract_id)
+
+
+@router.get("/ledger/contracts/{contract_id}/trace.csv", response_class=Response,
+            responses=media_response("The trace, one row per link", "text/csv"))
+def trace_csv_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> Any:
+    return PlainTextResponse(trace.trace_csv(session, contract_id), media_type="text/csv")
+
+
+@router.post("/ledger/orders/{order_id}/invoices", status_code=status.HTTP_201_CREATED)
+def invoice_endpoint(
+    order_id: Id, body: InvoiceIn, session: SessionDep, user: LedgerUser
+) -> receivables.InvoiceOut:
+    """Invoice an order (never revenue by itself)."""
+    return receivables.issue_invoice(session, order_id, body.number, issued_on=body.issued_on,
+                                     amount=body.amount, acceptance_id=body.acceptance_id,
+                                     actor_id=user.id)
+
+
+@router.post("/ledger/orders/{order_id}/receipts", status_code=status.HTTP_201_CREATED)
+def receipt_endpoint(
+    order_id: Id, body: ReceiptIn, session: SessionDep, user: LedgerUser
+) -> receivables.ReceiptOut:
+    """Cash received on an order (incl. VAT); an advance until it falls due."""
+    return receivables.record_receipt(session, order_id, body.reference,
+                                      received_on=body.received_on, amount=body.amount,
+                                      invoice_id=body.invoice_id, actor_id=user.id)
+
+
+@router.get("/ledger/receivables")
+def receivables_endpoint(
+    session: SessionDep, user: LedgerUser,
+    as_of: Annotated[date, Query(ge=MIN_DAY, le=MAX_DAY)],
+) -> list[receivables.CustomerReceivableOut]:
+    """Receivables and advances net per customer, ageing and expected credit loss."""
+    return receivables.receivables(session, as_of)
+
+
+@router.post("/ledger/assets", status_code=status.HTTP_201_CREATED)
+def asset_endpoint(body: AssetIn, session: SessionDep, user: LedgerUser) -> assets.AssetOut:
+    """Register a fixed asset in use on a ledger project (depreciated at each period close);
+    like other project writes, only by a member of the production project (or an admin)."""
+    require(session, user, Action.MANAGE_PROJECT,
+            projects.ledger_project_row(session, body.project_id).production_project_id)
+    return assets.register_asset(session, body.code, name=body.name,
+                                 annual_depreciation=body.annual_depreciation,
+                                 project_id=body.project_id, in_use_from=body.in_use_from,
+                                 in_use_to=body.in_use_to, stage=body.stage, actor_id=user.id)
+
+
+@router.post("/ledger/periods/{period}/close")
+def close_period_endpoint(
+    period: Period, body: PeriodRunIn, session: SessionDep, user: LedgerUser
+) -> period_close.PeriodCloseOut:
+    """Month end: depreciation, impairment, WIP roll-forward, reports (409 when already run
+    unless ``rerun``)."""
+    return period_close.close_period(session, period, actor_id=user.id, rerun=body.rerun)
+
+
+@router.post("/ledger/periods/{period}/confirm")
+def confirm_period_endpoint(
+    period: Period, session: SessionDep, user: LedgerUser
+) -> period_close.PeriodCloseOut:
+    """The reviewer (not the person who ran it) confirms the period; it is then closed."""
+    return period_close.confirm_period(session, period, reviewer_id=user.id)
+
+
+@router.get("/ledger/periods/{period}")
+def period_endpoint(
+    period: Period, session: SessionDep, user: LedgerUser
+) -> period_close.PeriodCloseOut:
+    return period_close.get_period(session, period)
+
+
+@router.get("/ledger/reports/lines")
+def lines_endpoint(
+    session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
+) -> LineReportOut:
+    """Margin by line (custom / catalog / services) and the speech cost per hour."""
+    return LineReportOut(lines=line_reports.line_margin(session, date_from, date_to),
+                         speech=line_reports.speech_cost_per_hour(session, date_from, date_to))
+
+
+@router.get("/ledger/reports/lines.csv", response_class=Response,
+            responses=media_response("Margin by line and speech cost per hour", "text/csv"))
+def lines_csv_endpoint(
+    session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
+) -> Any:
+    return PlainTextResponse(line_reports.line_report_csv(session, date_from, date_to),
+                             media_type="text/csv")

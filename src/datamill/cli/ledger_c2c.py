@@ -1,0 +1,269 @@
+"""``datamill ledger`` contract-to-cash commands: contract approvals and changes, invoices,
+receipts, receivables, the auditor's trace, fixed assets and the period-end run.
+
+Registered on :data:`datamill.cli.ledger.app`; every write takes ``--as USERNAME`` and is checked
+and audited like the API.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, app
+from datamill.core.clock import utcnow
+
+__all__: list[str] = []
+
+
+@app.command("contract-draft")
+@handle_errors
+def contract_draft(number: str, customer_id: int, amount: str, user: AsUser,
+                   kind: str = "custom", currency: str = "CNY", as_json: JsonOpt = False) -> None:
+    """Draft a contract (amount excl. VAT); it then needs price and signing approvals."""
+    from datamill.ledger.contracts import draft_contract
+
+    with get_runtime().session() as s:
+        c = draft_contract(s, number, customer_id=customer_id, amount=_dec(amount, "amount"),
+                           kind=kind, currency=currency, actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} drafted"))
+
+
+@app.command("contract-approve")
+@handle_errors
+def contract_approve(contract_id: int, step: str, user: AsUser, reject: bool = False,
+                     reason: str = "", as_json: JsonOpt = False) -> None:
+    """Sign the contract's ``price`` (reasonableness) or ``signing`` approval."""
+    from datamill.ledger.contracts import approve_contract
+
+    with get_runtime().session() as s:
+        c = approve_contract(s, contract_id, _actor(s, user), step,
+                             decision="reject" if reject else "approve", reason=reason)
+    emit(c, as_json, lambda c: out.print(f"contract {c.number} {c.status}"))
+
+
+@app.command("contract-sign")
+@handle_errors
+def contract_sign(contract_id: int, user: AsUser, signed_on: str = "",
+                  as_json: JsonOpt = False) -> None:
+    """Record the signature of an approved contract."""
+    from datamill.ledger.contracts import sign_contract
+
+    with get_runtime().session() as s:
+        c = sign_contract(s, contract_id, _day(signed_on) if signed_on else utcnow().date(),
+                          actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"contract {c.number} signed on {c.signed_on}"))
+
+
+@app.command("contract-amend")
+@handle_errors
+def contract_amend(contract_id: int, amount: str, user: AsUser,
+                   reason: Annotated[str, typer.Option(help="Why the amount changes.")],
+                   on: str = "", as_json: JsonOpt = False) -> None:
+    """Change a signed contract's amount, with the reason."""
+    from datamill.ledger.contracts import amend_contract
+
+    with get_runtime().session() as s:
+        c = amend_contract(s, contract_id, _dec(amount, "amount"), reason=reason,
+                           on=_day(on) if on else utcnow().date(), actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"contract {c.number} amount {c.amount}"))
+
+
+@app.command("contract-cancel")
+@handle_errors
+def contract_cancel(contract_id: int, user: AsUser,
+                    reason: Annotated[str, typer.Option(help="Why it is cancelled.")],
+                    on: str = "", as_json: JsonOpt = False) -> None:
+    """Cancel a contract: its unfinished projects' WIP is written off in full."""
+    from datamill.ledger.contracts import cancel_contract
+
+    with get_runtime().session() as s:
+        c = cancel_contract(s, contract_id, on=_day(on) if on else utcnow().date(),
+                            reason=reason, actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(f"contract {c.number} cancelled"))
+
+
+@app.command("contract-show")
+@handle_errors
+def contract_show(contract_id: int, as_json: JsonOpt = False) -> None:
+    """A contract with its orders, the remainder, approvals and changes."""
+    from datamill.ledger.contracts import contract_detail
+
+    with get_runtime().session() as s:
+        d = contract_detail(s, contract_id)
+
+    def show(d: Any) -> None:
+        k = d.contract
+        out.print(f"contract {k.number} ({d.customer}) {k.status}: amount {k.amount} "
+                  f"{k.currency}, in orders {d.orders_total}, remainder {d.remainder}")
+        for o in d.orders:
+            out.print(f"  order {o.number}: {o.amount} {o.currency} ({o.status})")
+
+    emit(d, as_json, show)
+
+
+@app.command("invoice")
+@handle_errors
+def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
+                amount: str | None = None, acceptance_id: int | None = None,
+                as_json: JsonOpt = False) -> None:
+    """Invoice an order (amount excl. VAT; an accepted delivery's share by default).
+    An invoice never creates revenue."""
+    from datamill.ledger.receivables import issue_invoice
+
+    with get_runtime().session() as s:
+        i = issue_invoice(s, order_id, number, issued_on=_day(issued_on),
+                          amount=_dec(amount, "amount") if amount else None,
+                          acceptance_id=acceptance_id, actor_id=_actor(s, user))
+    emit(i, as_json, lambda i: out.print(f"invoice {i.number}: {i.amount} + VAT {i.vat}"))
+
+
+@app.command("receipt")
+@handle_errors
+def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, user: AsUser,
+                invoice_id: int | None = None, as_json: JsonOpt = False) -> None:
+    """Record cash received on an order (incl. VAT); before acceptance it is an advance."""
+    from datamill.ledger.receivables import record_receipt
+
+    with get_runtime().session() as s:
+        r = record_receipt(s, order_id, reference, received_on=_day(received_on),
+                           amount=_dec(amount, "amount"), invoice_id=invoice_id,
+                           actor_id=_actor(s, user))
+    emit(r, as_json, lambda r: out.print(f"receipt {r.reference}: {r.amount}"))
+
+
+@app.command("receivables")
+@handle_errors
+def receivables_cmd(as_of: str = "", as_json: JsonOpt = False) -> None:
+    """Receivables and advances net per customer, ageing and expected credit loss."""
+    from datamill.ledger.receivables import receivables
+
+    with get_runtime().session() as s:
+        rows = receivables(s, _day(as_of) if as_of else utcnow().date())
+
+    def show(rows: Any) -> None:
+        for c in rows:
+            out.print(f"{c.customer} (grade {c.credit_grade}): net {c.net}, receivable "
+                      f"{c.receivable}, advances {c.advances}, ECL {c.ecl}")
+        if not rows:
+            out.print("no customers")
+
+    emit(rows, as_json, show)
+
+
+@app.command("trace")
+@handle_errors
+def trace_cmd(contract: str, as_json: JsonOpt = False,
+              csv_out: Annotated[Path | None, typer.Option("--csv", help="Write CSV here.")] = None,
+              ) -> None:
+    """The auditor's trace of a contract (id or number): order → project → delivery →
+    acceptance → invoice → payment, with the revenue recognised."""
+    from sqlalchemy import select
+
+    from datamill.core.errors import NotFound
+    from datamill.ledger.models import LedgerContract
+    from datamill.ledger.trace import contract_trace, trace_csv
+
+    with get_runtime().session() as s:
+        cid = s.scalar(select(LedgerContract.id).where(LedgerContract.number == contract))
+        if cid is None and contract.isdigit():
+            cid = int(contract)
+        if cid is None:
+            raise NotFound(f"no contract {contract!r}", contract=contract)
+        t = contract_trace(s, cid)
+        text = trace_csv(s, cid) if csv_out else ""
+    if csv_out:
+        csv_out.write_text(text, encoding="utf-8")
+
+    def show(t: Any) -> None:
+        k = t.contract.contract
+        out.print(f"contract {k.number} ({t.contract.customer}) {k.status}, amount {k.amount}")
+        for o in t.orders:
+            p = o.project
+            out.print(f"  order {o.order.number} {o.order.amount_cny} CNY ({o.order.status}) → "
+                      f"project {p.production_project_id if p else '-'}: "
+                      f"{len(o.deliveries)} deliveries, {len(o.acceptances)} acceptances, "
+                      f"revenue {o.revenue}, invoiced {o.invoiced}, received {o.received}")
+        for g in t.gaps:
+            out.print(f"  gap: {g}")
+        out.print("complete" if t.complete else f"{len(t.gaps)} gaps")
+
+    emit(t, as_json, show)
+
+
+@app.command("asset-add")
+@handle_errors
+def asset_add(code: str, name: str, annual_depreciation: str, project_id: int, in_use_from: str,
+              user: AsUser, in_use_to: str = "", stage: str = "equipment",
+              as_json: JsonOpt = False) -> None:
+    """Register a fixed asset in use on a project (depreciated monthly at period close)."""
+    from datamill.ledger.assets import register_asset
+
+    with get_runtime().session() as s:
+        a = register_asset(s, code, name=name,
+                           annual_depreciation=_dec(annual_depreciation, "annual_depreciation"),
+                           project_id=project_id, in_use_from=_day(in_use_from),
+                           in_use_to=_day(in_use_to) if in_use_to else None, stage=stage,
+                           actor_id=_actor(s, user))
+    emit(a, as_json, lambda a: out.print(f"asset {a.code} on project {a.project_id}"))
+
+
+@app.command("period-close")
+@handle_errors
+def period_close_cmd(
+    period: str, user: AsUser, rerun: bool = False, as_json: JsonOpt = False,
+    output_dir: Annotated[Path | None, typer.Option(help="Write period-close-YYYY-MM.json, "
+                                                         ".txt and .html here.")] = None,
+) -> None:
+    """Month end: depreciation, impairment test, WIP roll-forward and reports (idempotent;
+    a period already run needs --rerun, which must give the identical result)."""
+    from datamill.ledger.period_close import close_period, summary_html, summary_text
+
+    with get_runtime().session() as s:
+        r = close_period(s, period, actor_id=_actor(s, user), rerun=rerun)
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        (output_dir / f"period-close-{period}.json").write_text(
+            json.dumps(r.model_dump(mode="json"), indent=2, sort_keys=True), encoding="utf-8")
+        (output_dir / f"period-close-{period}.txt").write_text(summary_text(r),
+                                                               encoding="utf-8")
+        (output_dir / f"period-close-{period}.html").write_text(summary_html(r),
+                                                                encoding="utf-8")
+    emit(r, as_json, lambda r: out.print(summary_text(r), end=""))
+
+
+@app.command("period-confirm")
+@handle_errors
+def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> None:
+    """The reviewer's step: a second person confirms a prepared period (it is then closed)."""
+    from datamill.ledger.period_close import confirm_period
+
+    with get_runtime().session() as s:
+        r = confirm_period(s, period, reviewer_id=_actor(s, user))
+    emit(r, as_json, lambda r: out.print(f"period {r.period} {r.status}"))
+
+
+@app.command("line-report")
+@handle_errors
+def line_report_cmd(date_from: str, date_to: str, as_json: JsonOpt = False,
+                    csv_out: Annotated[Path | None, typer.Option("--csv")] = None) -> None:
+    """Margin by line (custom / catalog / services) and the speech cost per hour."""
+    from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
+
+    start, end = _day(date_from), _day(date_to)
+    with get_runtime().session() as s:
+        data = {"lines": line_margin(s, start, end),
+                "speech": speech_cost_per_hour(s, start, end)}
+        if csv_out:
+            csv_out.write_text(line_report_csv(s, start, end), encoding="utf-8")
+
+    def show(d: Any) -> None:
+        for r in d["lines"]:
+            out.print(f"{r.line}: revenue {r.revenue} cost {r.cost} margin {r.margin}")
+        out.print(f"speech: {d['speech'].hours} h, cost per hour {d['speech'].cost_per_hour}")
+
+    emit(data, as_json, show)

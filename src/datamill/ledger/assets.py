@@ -1,0 +1,132 @@
+"""A small fixed-asset register: assets in use on a project, depreciated monthly (§6.4).
+
+Depreciation = days used in the month / 365 × annual depreciation, booked to the asset's
+project as an ``equipment`` cost dated the month end; its ``source_ref``
+(``depreciation:CODE:YYYY-MM-DD``) makes each month's charge once-only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.ledger._types import to_cents
+from datamill.ledger.costs import depreciation_amount, post_depreciation
+from datamill.ledger.models import LedgerCost, LedgerFixedAsset
+from datamill.ledger.projects import ledger_project_row
+
+__all__ = ["AssetOut", "DepreciationLine", "days_used", "depreciate_month", "register_asset"]
+
+
+class AssetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    annual_depreciation: Decimal
+    project_id: int
+    stage: str
+    in_use_from: date
+    in_use_to: date | None
+
+
+class DepreciationLine(BaseModel):
+    asset: str
+    project_id: int
+    days_used: int
+    amount: Decimal
+    cost_id: int | None
+    status: str
+
+
+def register_asset(
+    session: Session, code: str, *, name: str, annual_depreciation: Decimal | str,
+    project_id: int, in_use_from: date, in_use_to: date | None = None, stage: str = "equipment",
+    actor_id: int | None = None,
+) -> AssetOut:
+    """Put an asset to use on a project (booked there every month it is in use)."""
+    ledger_project_row(session, project_id)
+    annual = to_cents(annual_depreciation)
+    if annual <= 0:
+        raise InvalidInput("annual depreciation must be positive", field="annual_depreciation")
+    if in_use_to is not None and in_use_to < in_use_from:
+        raise InvalidInput("an asset leaves use after it starts", field="in_use_to")
+    row = LedgerFixedAsset(code=code, name=name, annual_depreciation=annual,
+                           project_id=project_id, stage=stage, in_use_from=in_use_from,
+                           in_use_to=in_use_to)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"asset {code!r} already exists", key=code) from err
+    record_audit(session, actor_id=actor_id, action="ledger.asset.registered",
+                 object_type="ledger_fixed_asset", object_id=row.id,
+                 data={"code": code, "annual_depreciation": str(annual),
+                       "project_id": project_id})
+    return AssetOut.model_validate(row)
+
+
+def days_used(asset: LedgerFixedAsset, start: date, end: date) -> int:
+    """Days of ``[start, end]`` the asset was in use."""
+    first = max(start, asset.in_use_from)
+    last = min(end, asset.in_use_to) if asset.in_use_to else end
+    return max((last - first).days + 1, 0)
+
+
+def depreciate_month(
+    session: Session, start: date, end: date, *, actor_id: int | None = None
+) -> list[DepreciationLine]:
+    """Book every asset's share of the month ``[start, end]`` (once; a re-run finds it booked).
+
+    An asset whose project is closed is skipped; a charge over the budget line awaits the
+    usual over-budget approval (reason: automatic monthly depreciation)."""
+    out: list[DepreciationLine] = []
+    for asset in session.scalars(select(LedgerFixedAsset).order_by(LedgerFixedAsset.id)):
+        days = days_used(asset, start, end)
+        if not days:
+            continue
+        ref = f"depreciation:{asset.code}:{end.isoformat()}"
+        done = session.scalars(select(LedgerCost).where(LedgerCost.source_ref == ref)).first()
+        if done is not None:
+            out.append(DepreciationLine(asset=asset.code, project_id=asset.project_id,
+                                        days_used=days, amount=done.amount, cost_id=done.id,
+                                        status=done.status))
+            continue
+        project = ledger_project_row(session, asset.project_id)
+        if project.status == "closed":
+            out.append(DepreciationLine(
+                asset=asset.code, project_id=asset.project_id, days_used=days,
+                amount=depreciation_amount(days, asset.annual_depreciation), cost_id=None,
+                status="project_closed"))
+            continue
+        cost = post_depreciation(
+            session, asset.project_id, asset=asset.code, days_used=days,
+            annual_depreciation=asset.annual_depreciation, period_end=end, stage=asset.stage,
+            over_budget_reason="automatic monthly depreciation of an asset in use",
+            actor_id=actor_id)
+        out.append(DepreciationLine(asset=asset.code, project_id=asset.project_id,
+                                    days_used=days, amount=cost.amount, cost_id=cost.id,
+                                    status=cost.status))
+    return out
+
+
+def month_bounds(period: str) -> tuple[date, date]:
+    """``YYYY-MM`` → (first day, last day)."""
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        start = date(year, month, 1)
+    except ValueError as err:
+        raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period") from err
+    if len(period) != 7:
+        raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period")
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return start, nxt - timedelta(days=1)

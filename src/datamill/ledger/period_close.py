@@ -1,0 +1,224 @@
+"""Period-end run (月结): one idempotent command per month.
+
+:func:`close_period` refuses while workforce cost events are pending (every expense must be in),
+then books the month's depreciation (fixed-asset register), runs the impairment test of every
+open custom project at the month end, and computes the WIP roll-forward, the margin reports and
+the receivables. The report (and its SHA-256 digest) is kept; the period is ``prepared`` until a
+second person confirms it (:func:`confirm_period`), then ``closed``.
+
+A period already run is refused unless ``rerun``: a re-run reuses what the first booked
+(depreciation by source reference, the impairment test at that period end), so it gives the
+identical report. If the figures changed since (say, a back-dated cost) the re-run of a
+``prepared`` period replaces the report; of a ``closed`` one it is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, NotFound
+from datamill.ledger._balances import WIP_TYPES, approved_budget
+from datamill.ledger.assets import depreciate_month, month_bounds
+from datamill.ledger.events import COST_EVENT_TYPES
+from datamill.ledger.impairment import run_impairment_test
+from datamill.ledger.line_reports import line_margin, speech_cost_per_hour
+from datamill.ledger.models import (
+    LedgerEventReceipt,
+    LedgerImpairment,
+    LedgerPeriodClose,
+    LedgerProject,
+)
+from datamill.ledger.receivables import receivables
+from datamill.ledger.reports import margin_report, wip_rollforward
+from datamill.ledger.schemas import ImpairmentOut
+from datamill.production.models import DomainEvent
+
+__all__ = ["PeriodCloseOut", "close_period", "confirm_period", "get_period", "pending_workforce_events",
+           "summary_html", "summary_text"]
+
+
+class PeriodCloseOut(BaseModel):
+    period: str
+    status: str
+    runs: int
+    digest: str
+    identical: bool | None
+    prepared_by: int | None
+    reviewed_by: int | None
+    report: dict[str, Any]
+
+
+def _out(row: LedgerPeriodClose, identical: bool | None = None) -> PeriodCloseOut:
+    return PeriodCloseOut(period=row.period, status=row.status, runs=row.runs, digest=row.digest,
+                          identical=identical, prepared_by=row.prepared_by,
+                          reviewed_by=row.reviewed_by, report=row.report)
+
+
+def pending_workforce_events(session: Session, upto: date | None = None) -> list[int]:
+    """Ids of settlement / hour-point events not booked (no receipt, or a problem receipt)."""
+    done = select(LedgerEventReceipt.domain_event_id).where(
+        LedgerEventReceipt.status.in_(("booked", "skipped")))
+    q = select(DomainEvent.id).where(DomainEvent.type.in_(COST_EVENT_TYPES),
+                                     DomainEvent.id.not_in(done))
+    ids = list(session.scalars(q.order_by(DomainEvent.id)))
+    if upto is None:
+        return ids
+    return [i for i in ids if (ev := session.get(DomainEvent, i)) is not None
+            and ev.created_at.date() <= upto]
+
+
+def _impairments(session: Session, end: date, actor_id: int | None) -> list[dict[str, Any]]:
+    out = []
+    for p in session.scalars(select(LedgerProject).where(
+            LedgerProject.project_type.in_(WIP_TYPES), LedgerProject.status != "closed",
+            LedgerProject.order_id.is_not(None)).order_by(LedgerProject.id)):
+        if approved_budget(session, p.id) is None:
+            continue
+        row = session.scalars(select(LedgerImpairment).where(
+            LedgerImpairment.project_id == p.id, LedgerImpairment.period_end == end)
+            .order_by(LedgerImpairment.id)).first()
+        if row is None:  # stored figures, read back: the same on every run
+            row = session.get(LedgerImpairment,
+                              run_impairment_test(session, p.id, end, actor_id=actor_id).id)
+            assert row is not None
+            session.refresh(row)
+        out.append(ImpairmentOut.model_validate(row).model_dump(
+            mode="json", exclude={"id", "created_at", "created_by"}))
+    return out
+
+
+def _report(session: Session, period: str, actor_id: int | None) -> dict[str, Any]:
+    start, end = month_bounds(period)
+    dep = depreciate_month(session, start, end, actor_id=actor_id)
+
+    def dump(rows: list[Any]) -> list[Any]:
+        return [r.model_dump(mode="json") for r in rows]
+
+    return {
+        "period": period, "from": start.isoformat(), "to": end.isoformat(),
+        "depreciation": dump(dep), "impairment": _impairments(session, end, actor_id),
+        "wip": dump(wip_rollforward(session, start, end)),
+        "margin": dump(margin_report(session, start, end)),
+        "line_margin": dump(line_margin(session, start, end)),
+        "speech_cost_per_hour": speech_cost_per_hour(session, start, end).model_dump(mode="json"),
+        "receivables": [r.model_dump(mode="json", exclude={"items"})
+                        for r in receivables(session, end)],
+    }
+
+
+def _digest(report: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()
+
+
+def close_period(
+    session: Session, period: str, *, actor_id: int | None = None, rerun: bool = False
+) -> PeriodCloseOut:
+    """Run the month end for ``period`` (``YYYY-MM``); see the module docstring."""
+    _, end = month_bounds(period)
+    row = session.scalars(select(LedgerPeriodClose).where(
+        LedgerPeriodClose.period == period)).first()
+    if row is not None and not rerun:
+        raise Conflict(f"period {period} was already run ({row.status}); pass rerun to run it "
+                       "again (it must give the identical result)", period=period)
+    pending = pending_workforce_events(session, upto=end)
+    if pending:
+        raise Conflict(f"workforce events {pending} are not booked yet: every expense must be "
+                       "in before the period closes (datamill ledger sync)", period=period)
+    report = _report(session, period, actor_id)
+    digest = _digest(report)
+    identical: bool | None = None
+    if row is None:
+        row = LedgerPeriodClose(period=period, status="prepared", report=report, digest=digest,
+                                prepared_by=actor_id)
+        session.add(row)
+    else:
+        identical = digest == row.digest
+        if not identical and row.status == "closed":
+            raise Conflict(f"period {period} is closed and its figures have changed since "
+                           "(a back-dated posting?): correct it in the open period",
+                           period=period, digest=digest, closed_digest=row.digest)
+        if not identical:
+            row.report, row.digest = report, digest
+        row.runs += 1
+        row.updated_at = utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.period.run",
+                 object_type="ledger_period_close", object_id=row.id,
+                 data={"period": period, "digest": digest, "rerun": rerun,
+                       "identical": identical})
+    return _out(row, identical)
+
+
+def confirm_period(session: Session, period: str, *, reviewer_id: int) -> PeriodCloseOut:
+    """The reviewer's step: a second person confirms the prepared period; it is then closed."""
+    row = session.scalars(select(LedgerPeriodClose).where(
+        LedgerPeriodClose.period == period)).first()
+    if row is None:
+        raise NotFound(f"period {period} has not been run", period=period)
+    if row.status != "prepared":
+        raise Conflict(f"period {period} is already {row.status}", period=period)
+    if row.prepared_by is not None and row.prepared_by == reviewer_id:
+        raise Forbidden(f"period {period} was run by this user: a second person reviews it")
+    _, end = month_bounds(period)
+    pending = pending_workforce_events(session, upto=end)
+    if pending:
+        raise Conflict(f"workforce events {pending} are still pending", period=period)
+    row.status, row.reviewed_by, row.reviewed_at = "closed", reviewer_id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=reviewer_id, action="ledger.period.confirmed",
+                 object_type="ledger_period_close", object_id=row.id,
+                 data={"period": period, "digest": row.digest})
+    return _out(row)
+
+
+def get_period(session: Session, period: str) -> PeriodCloseOut:
+    row = session.scalars(select(LedgerPeriodClose).where(
+        LedgerPeriodClose.period == period)).first()
+    if row is None:
+        raise NotFound(f"period {period} has not been run", period=period)
+    return _out(row)
+
+
+def summary_text(out: PeriodCloseOut) -> str:
+    """A plain-text summary of a period-close report."""
+    r = out.report
+    lines = [f"Period close {out.period} ({r.get('from')} .. {r.get('to')}): {out.status}, "
+             f"run {out.runs}x, digest {out.digest[:16]}"]
+    if out.identical is not None:
+        lines.append(f"re-run identical: {'yes' if out.identical else 'NO (report replaced)'}")
+    lines.append("Depreciation:")
+    lines += [f"  {d['asset']} project {d['project_id']}: {d['days_used']} days -> {d['amount']}"
+              f" ({d['status']})" for d in r.get("depreciation", [])] or ["  none"]
+    lines.append("Impairment:")
+    lines += [f"  project {i['project_id']}: WIP {i['wip']} NRV {i['nrv']} provision "
+              f"{i['provision']} (change {i['change']})" for i in r.get("impairment", [])] or ["  none"]
+    lines.append("WIP roll-forward (opening + incurred - carried = closing):")
+    lines += [f"  project {w['project_id']}: {w['opening']} + {w['incurred']} - {w['carried']}"
+              f" = {w['closing']}" for w in r.get("wip", [])] or ["  none"]
+    lines.append("Margin by line:")
+    lines += [f"  {m['line']}: revenue {m['revenue']} cost {m['cost']} margin {m['margin']}"
+              for m in r.get("line_margin", [])] or ["  none"]
+    cph = r.get("speech_cost_per_hour", {})
+    lines.append(f"Speech: {cph.get('hours')} accepted hours, cost per hour "
+                 f"{cph.get('cost_per_hour')}")
+    lines.append("Receivables (net per customer):")
+    lines += [f"  {c['customer']}: net {c['net']} (receivable {c['receivable']}, advances "
+              f"{c['advances']}), ECL {c['ecl']}" for c in r.get("receivables", [])] or ["  none"]
+    return "\n".join(lines) + "\n"
+
+
+def summary_html(out: PeriodCloseOut) -> str:
+    """The text summary as a small standalone HTML page (escaped)."""
+    title = html.escape(f"Period close {out.period}")
+    return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>"
+            f"<body><h1>{title}</h1><pre>{html.escape(summary_text(out))}</pre></body></html>\n")

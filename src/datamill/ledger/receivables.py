@@ -1,0 +1,320 @@
+"""Invoices, receipts, receivables net of advances, ageing and expected credit loss (§6.5, §6.7).
+
+* **Invoice ≠ revenue.** An invoice bills an accepted delivery (``acceptance_id``) or is an
+  advance invoice (none); it never recognises revenue. Invoiced but not accepted → no revenue.
+* What falls **due** is the revenue recognised (excl. VAT) plus the order's VAT, from the
+  recognition; receipts (cash incl. VAT) settle it oldest first. A receipt before anything is
+  due is an **advance**; it is offset at settlement. A customer's receivables and advances are
+  shown **net**.
+* The **credit period starts at acceptance** (the accepted batch, else the order's final
+  acceptance, else the recognition date) and lasts the customer grade's term.
+* **Ageing** of the open amount since acceptance: ≤1, 1–2, 2–3, >3 years. **Expected credit
+  loss**: not overdue 3 %, overdue ≤1 year 12 %, 1–2 years 50 %, >2 years 100 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.ledger._types import to_cents
+from datamill.ledger.models import (
+    LedgerAcceptance,
+    LedgerContract,
+    LedgerCustomer,
+    LedgerInvoice,
+    LedgerOrder,
+    LedgerReceipt,
+    LedgerRecognition,
+)
+from datamill.ledger.orders import order_row
+
+__all__ = [
+    "AGE_BUCKETS",
+    "CREDIT_TERMS",
+    "ECL_RATES",
+    "CustomerReceivableOut",
+    "InvoiceOut",
+    "ReceiptOut",
+    "ReceivableItem",
+    "due_date",
+    "ecl_rate",
+    "issue_invoice",
+    "list_invoices",
+    "list_receipts",
+    "receivables",
+    "record_receipt",
+]
+
+ZERO = Decimal(0)
+#: credit grade → (term, in working days?) (§6.7); grade 4 pays cash.
+CREDIT_TERMS: dict[str, tuple[int, bool]] = {
+    "special": (90, True), "1": (90, False), "2": (60, False), "3": (45, False), "4": (0, False),
+}
+#: (overdue days up to, rate); not overdue is 3 %.
+ECL_RATES: tuple[tuple[int | None, Decimal], ...] = (
+    (0, Decimal("0.03")), (365, Decimal("0.12")), (730, Decimal("0.50")), (None, Decimal("1.00")),
+)
+AGE_BUCKETS = ("0-1y", "1-2y", "2-3y", "over_3y")
+SIGNIFICANT = Decimal(1_000_000)
+
+
+class InvoiceOut(BaseModel):
+    id: int
+    number: str
+    order_id: int
+    acceptance_id: int | None
+    issued_on: date
+    amount: Decimal
+    vat: Decimal
+    total: Decimal
+
+
+class ReceiptOut(BaseModel):
+    id: int
+    reference: str
+    order_id: int
+    invoice_id: int | None
+    received_on: date
+    amount: Decimal
+
+
+class ReceivableItem(BaseModel):
+    """One recognition's amount still open at ``as_of``."""
+
+    order_number: str
+    recognised_on: date
+    credit_starts: date
+    due_on: date
+    due: Decimal
+    open: Decimal
+    age_bucket: str
+    overdue_days: int
+    ecl_rate: Decimal
+    ecl: Decimal
+
+
+class CustomerReceivableOut(BaseModel):
+    customer_id: int
+    customer: str
+    credit_grade: str
+    due: Decimal
+    received: Decimal
+    receivable: Decimal
+    advances: Decimal
+    net: Decimal
+    invoiced: Decimal
+    ageing: dict[str, Decimal]
+    ecl: Decimal
+    individually_significant: bool
+    items: list[ReceivableItem]
+
+
+def _invoice_out(row: LedgerInvoice) -> InvoiceOut:
+    return InvoiceOut(id=row.id, number=row.number, order_id=row.order_id,
+                      acceptance_id=row.acceptance_id, issued_on=row.issued_on,
+                      amount=row.amount, vat=row.vat, total=row.amount + row.vat)
+
+
+def _receipt_out(row: LedgerReceipt) -> ReceiptOut:
+    return ReceiptOut(id=row.id, reference=row.reference, order_id=row.order_id,
+                      invoice_id=row.invoice_id, received_on=row.received_on, amount=row.amount)
+
+
+def due_date(start: date, grade: str) -> date:
+    """The end of the credit period that starts at acceptance (working days skip weekends)."""
+    days, working = CREDIT_TERMS.get(grade, (0, False))
+    if not working:
+        return start + timedelta(days=days)
+    d, left = start, days
+    while left:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            left -= 1
+    return d
+
+
+def ecl_rate(overdue_days: int) -> Decimal:
+    """3 % not overdue; 12 % overdue up to a year; 50 % up to two; 100 % beyond."""
+    for upto, rate in ECL_RATES:
+        if upto is None or overdue_days <= upto:
+            return rate
+    return ECL_RATES[-1][1]  # pragma: no cover
+
+
+def _bucket(age_days: int) -> str:
+    for n, name in enumerate(AGE_BUCKETS[:-1], start=1):
+        if age_days <= 365 * n:
+            return name
+    return AGE_BUCKETS[-1]
+
+
+def issue_invoice(
+    session: Session, order_id: int, number: str, *, issued_on: date,
+    amount: Decimal | str | None = None, acceptance_id: int | None = None,
+    actor_id: int | None = None,
+) -> InvoiceOut:
+    """Invoice an order (amount excl. VAT, CNY). Billing an accepted delivery, the amount
+    defaults to its share of the order; the order is never invoiced above its amount."""
+    order = order_row(session, order_id)
+    if order.status == "cancelled":
+        raise Conflict(f"order {order.number} is cancelled", order_id=order_id)
+    acc = None
+    if acceptance_id is not None:
+        acc = session.get(LedgerAcceptance, acceptance_id)
+        if acc is None or acc.order_id != order.id:
+            raise InvalidInput(f"acceptance {acceptance_id} is not an acceptance of order "
+                               f"{order.number}", field="acceptance_id")
+        if issued_on < acc.accepted_on:
+            raise InvalidInput("an invoice for an accepted delivery is issued after the "
+                               "acceptance", field="issued_on")
+    if amount is None:
+        if acc is None:
+            raise InvalidInput("give the amount of an advance invoice", field="amount")
+        amt = to_cents(order.amount_cny * acc.volume / order.total_volume)
+    else:
+        amt = to_cents(amount)
+    if amt <= 0:
+        raise InvalidInput("the invoice amount must be positive", field="amount")
+    billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
+        LedgerInvoice.order_id == order.id)) or 0)
+    if billed + amt > order.amount_cny:
+        raise InvalidInput(f"invoicing {amt} brings order {order.number} to {billed + amt}, "
+                           f"above its amount {order.amount_cny}", field="amount",
+                           remainder=str(order.amount_cny - billed))
+    row = LedgerInvoice(number=number, order_id=order.id, acceptance_id=acceptance_id,
+                        issued_on=issued_on, amount=amt, vat=to_cents(amt * order.vat_rate),
+                        created_by=actor_id)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"invoice {number!r} already exists", key=number) from err
+    record_audit(session, actor_id=actor_id, action="ledger.invoice.issued",
+                 object_type="ledger_order", object_id=order.id,
+                 data={"number": number, "amount": str(amt), "vat": str(row.vat),
+                       "acceptance_id": acceptance_id})
+    return _invoice_out(row)
+
+
+def record_receipt(
+    session: Session, order_id: int, reference: str, *, received_on: date,
+    amount: Decimal | str, invoice_id: int | None = None, actor_id: int | None = None,
+) -> ReceiptOut:
+    """Cash from the customer on an order (CNY incl. VAT); before anything is due, an advance."""
+    order = order_row(session, order_id)
+    amt = to_cents(amount)
+    if amt <= 0:
+        raise InvalidInput("the amount received must be positive", field="amount")
+    if invoice_id is not None:
+        inv = session.get(LedgerInvoice, invoice_id)
+        if inv is None or inv.order_id != order.id:
+            raise InvalidInput(f"invoice {invoice_id} is not an invoice of order {order.number}",
+                               field="invoice_id")
+    row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=invoice_id,
+                        received_on=received_on, amount=amt, created_by=actor_id)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"receipt {reference!r} already exists", key=reference) from err
+    record_audit(session, actor_id=actor_id, action="ledger.receipt.recorded",
+                 object_type="ledger_order", object_id=order.id,
+                 data={"reference": reference, "amount": str(amt), "invoice_id": invoice_id})
+    return _receipt_out(row)
+
+
+def list_invoices(session: Session, order_id: int) -> list[InvoiceOut]:
+    return [_invoice_out(r) for r in session.scalars(select(LedgerInvoice).where(
+        LedgerInvoice.order_id == order_id).order_by(LedgerInvoice.issued_on, LedgerInvoice.id))]
+
+
+def list_receipts(session: Session, order_id: int) -> list[ReceiptOut]:
+    return [_receipt_out(r) for r in session.scalars(select(LedgerReceipt).where(
+        LedgerReceipt.order_id == order_id).order_by(LedgerReceipt.received_on, LedgerReceipt.id))]
+
+
+def _order_items(
+    session: Session, order: LedgerOrder, grade: str, as_of: date
+) -> tuple[Decimal, Decimal, list[ReceivableItem]]:
+    """(due, received, open items) of one order at ``as_of``; receipts settle oldest first."""
+    recs = session.scalars(select(LedgerRecognition).where(
+        LedgerRecognition.order_id == order.id, LedgerRecognition.recognised_on <= as_of,
+        LedgerRecognition.revenue != 0)
+        .order_by(LedgerRecognition.recognised_on, LedgerRecognition.id)).all()
+    received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(
+        LedgerReceipt.order_id == order.id, LedgerReceipt.received_on <= as_of)) or 0)
+    due_total, left, items = ZERO, received, []
+    for r in recs:
+        due = to_cents(r.revenue * (1 + order.vat_rate))
+        due_total += due
+        settled = min(max(left, ZERO), due)
+        left -= settled
+        open_ = due - settled
+        if open_ <= 0:
+            continue
+        acc = session.get(LedgerAcceptance, r.acceptance_id) if r.acceptance_id else None
+        start = acc.accepted_on if acc else (order.final_accepted_on or r.recognised_on)
+        due_on = due_date(start, grade)
+        overdue = max((as_of - due_on).days, 0)
+        rate = ecl_rate(overdue)
+        items.append(ReceivableItem(
+            order_number=order.number, recognised_on=r.recognised_on, credit_starts=start,
+            due_on=due_on, due=due, open=open_, age_bucket=_bucket((as_of - start).days),
+            overdue_days=overdue, ecl_rate=rate, ecl=to_cents(open_ * rate)))
+    return due_total, received, items
+
+
+@dataclass
+class _Acc:
+    cust: LedgerCustomer
+    due: Decimal = ZERO
+    received: Decimal = ZERO
+    receivable: Decimal = ZERO
+    advances: Decimal = ZERO
+    invoiced: Decimal = ZERO
+    items: list[ReceivableItem] = field(default_factory=list)
+
+
+def receivables(session: Session, as_of: date) -> list[CustomerReceivableOut]:
+    """Per customer: due, received, receivable and advances (and net), ageing and ECL."""
+    rows = session.execute(
+        select(LedgerOrder, LedgerCustomer)
+        .join(LedgerContract, LedgerContract.id == LedgerOrder.contract_id)
+        .join(LedgerCustomer, LedgerCustomer.id == LedgerContract.customer_id)
+        .order_by(LedgerCustomer.id, LedgerOrder.id)).tuples().all()
+    per: dict[int, _Acc] = {}
+    for order, cust in rows:
+        acc = per.setdefault(cust.id, _Acc(cust))
+        due, received, items = _order_items(session, order, cust.credit_grade, as_of)
+        acc.due += due
+        acc.received += received
+        acc.receivable += max(due - received, ZERO)
+        acc.advances += max(received - due, ZERO)
+        amount, vat = session.execute(select(
+            func.sum(LedgerInvoice.amount), func.sum(LedgerInvoice.vat)).where(
+            LedgerInvoice.order_id == order.id, LedgerInvoice.issued_on <= as_of)).one()
+        acc.invoiced += Decimal(amount or 0) + Decimal(vat or 0)
+        acc.items.extend(items)
+    out: list[CustomerReceivableOut] = []
+    for acc in per.values():
+        ageing = dict.fromkeys(AGE_BUCKETS, ZERO)
+        for it in acc.items:
+            ageing[it.age_bucket] += it.open
+        out.append(CustomerReceivableOut(
+            customer_id=acc.cust.id, customer=acc.cust.name, credit_grade=acc.cust.credit_grade,
+            due=acc.due, received=acc.received, receivable=acc.receivable,
+            advances=acc.advances, net=acc.due - acc.received, invoiced=acc.invoiced,
+            ageing=ageing, ecl=sum((it.ecl for it in acc.items), ZERO),
+            individually_significant=acc.receivable >= SIGNIFICANT, items=acc.items))
+    return out

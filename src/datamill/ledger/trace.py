@@ -1,0 +1,175 @@
+"""The auditor's trace: contract → order → project → delivery note → acceptance → invoice →
+payment, with the revenue recognised, in one read model (and one CSV).
+
+``gaps`` lists the links an auditor would chase (an order without a project, an acceptance
+without revenue or invoice, an invoice not yet paid); ``complete`` is true when there are none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.ledger.contracts import ContractDetailOut, contract_detail
+from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerProject, LedgerRecognition
+from datamill.ledger.receivables import InvoiceOut, ReceiptOut, list_invoices, list_receipts
+from datamill.ledger.schemas import OrderOut, RecognitionOut
+from datamill.production.models import Delivery, Project
+
+__all__ = ["TraceOut", "contract_trace", "trace_csv"]
+
+ZERO = Decimal(0)
+
+
+class TraceDelivery(BaseModel):
+    id: int
+    delivered_hours: float
+    status: str
+    accepted_at: date | None
+
+
+class TraceAcceptance(BaseModel):
+    id: int
+    delivery_id: int | None
+    volume: Decimal
+    accepted_on: date
+
+
+class TraceProject(BaseModel):
+    ledger_project_id: int
+    production_project_id: int
+    name: str
+    status: str
+
+
+class TraceOrder(BaseModel):
+    order: OrderOut
+    project: TraceProject | None
+    deliveries: list[TraceDelivery]
+    acceptances: list[TraceAcceptance]
+    invoices: list[InvoiceOut]
+    receipts: list[ReceiptOut]
+    recognitions: list[RecognitionOut]
+    revenue: Decimal
+    invoiced: Decimal
+    received: Decimal
+
+
+class TraceOut(BaseModel):
+    contract: ContractDetailOut
+    orders: list[TraceOrder]
+    gaps: list[str]
+    complete: bool
+
+
+def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> TraceOrder:
+    lp = session.scalars(select(LedgerProject).where(LedgerProject.order_id == order.id)).first()
+    project, deliveries = None, []
+    if lp is None:
+        gaps.append(f"order {order.number} has no project")
+    else:
+        prod = session.get(Project, lp.production_project_id)
+        project = TraceProject(ledger_project_id=lp.id, production_project_id=lp.production_project_id,
+                               name=prod.name if prod else "?", status=lp.status)
+        deliveries = [
+            TraceDelivery(id=d.id, delivered_hours=d.delivered_hours, status=d.status,
+                          accepted_at=d.accepted_at.date() if d.accepted_at else None)
+            for d in session.scalars(select(Delivery).where(
+                Delivery.project_id == lp.production_project_id).order_by(Delivery.id))]
+    accs = session.scalars(select(LedgerAcceptance).where(LedgerAcceptance.order_id == order.id)
+                           .order_by(LedgerAcceptance.accepted_on, LedgerAcceptance.id)).all()
+    recs = session.scalars(select(LedgerRecognition).where(LedgerRecognition.order_id == order.id)
+                           .order_by(LedgerRecognition.recognised_on, LedgerRecognition.id)).all()
+    invoices, receipts = list_invoices(session, order.id), list_receipts(session, order.id)
+    for d in deliveries:
+        if d.accepted_at is None:
+            gaps.append(f"delivery {d.id} of order {order.number} is not accepted yet")
+    live = order.status != "cancelled"
+    if live and not accs and order.offering == "custom":
+        gaps.append(f"order {order.number} has no accepted delivery yet")
+    if live and not recs:
+        gaps.append(f"order {order.number} has no revenue recognised yet"
+                    + (" (waiting for final accounts or the final acceptance)" if accs else ""))
+    billed = {i.acceptance_id for i in invoices}
+    for a in accs:
+        if a.id not in billed and not any(i.acceptance_id is None for i in invoices):
+            gaps.append(f"acceptance {a.id} of order {order.number} is not invoiced")
+    revenue = sum((r.revenue for r in recs), ZERO)
+    invoiced = sum((i.total for i in invoices), ZERO)
+    received = sum((r.amount for r in receipts), ZERO)
+    paid = {r.invoice_id for r in receipts}
+    if received < invoiced:
+        for i in invoices:
+            if i.id not in paid:
+                gaps.append(f"invoice {i.number} of order {order.number} is not paid")
+    if invoiced and not revenue:
+        gaps.append(f"order {order.number} is invoiced ({invoiced}) but has no revenue: "
+                    "invoice ≠ revenue until acceptance")
+    return TraceOrder(
+        order=OrderOut.model_validate(order), project=project, deliveries=deliveries,
+        acceptances=[TraceAcceptance(id=a.id, delivery_id=a.delivery_id, volume=a.volume,
+                                     accepted_on=a.accepted_on) for a in accs],
+        invoices=invoices, receipts=receipts,
+        recognitions=[RecognitionOut.model_validate(r) for r in recs],
+        revenue=revenue, invoiced=invoiced, received=received)
+
+
+def contract_trace(session: Session, contract_id: int) -> TraceOut:
+    """Everything hanging off one contract, in chain order, with the gaps an auditor chases."""
+    detail = contract_detail(session, contract_id)
+    gaps: list[str] = []
+    if not detail.orders:
+        gaps.append(f"contract {detail.contract.number} has no orders")
+    orders = [_order_trace(session, session.get(LedgerOrder, o.id), gaps)  # type: ignore[arg-type]
+              for o in detail.orders]
+    return TraceOut(contract=detail, orders=orders, gaps=gaps, complete=not gaps)
+
+
+CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
+              "receipt", "recognition", "date", "volume", "amount", "vat", "revenue", "cost",
+              "basis"]
+
+
+def trace_csv(session: Session, contract_id: int) -> str:
+    """The trace as CSV: one row per link, each naming its ancestors in the chain."""
+    t = contract_trace(session, contract_id)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n", restval="")
+    k = t.contract.contract
+    w.writeheader()
+    w.writerow({"kind": "contract", "contract": k.number, "date": k.signed_on or "",
+                "amount": "" if k.amount is None else f"{k.amount:.2f}"})
+    for o in t.orders:
+        base = {"contract": k.number, "order": o.order.number}
+        w.writerow({**base, "kind": "order", "amount": f"{o.order.amount_cny:.2f}",
+                    "volume": o.order.total_volume})
+        if o.project:
+            base["project"] = str(o.project.production_project_id)
+            w.writerow({**base, "kind": "project", "basis": o.project.status})
+        for d in o.deliveries:
+            w.writerow({**base, "kind": "delivery", "delivery": d.id,
+                        "date": d.accepted_at or "", "volume": d.delivered_hours})
+        for a in o.acceptances:
+            w.writerow({**base, "kind": "acceptance", "delivery": a.delivery_id or "",
+                        "acceptance": a.id, "date": a.accepted_on, "volume": a.volume})
+        for i in o.invoices:
+            w.writerow({**base, "kind": "invoice", "acceptance": i.acceptance_id or "",
+                        "invoice": i.number, "date": i.issued_on, "amount": f"{i.amount:.2f}",
+                        "vat": f"{i.vat:.2f}"})
+        numbers = {i.id: i.number for i in o.invoices}
+        for r in o.receipts:
+            w.writerow({**base, "kind": "receipt",
+                        "invoice": numbers.get(r.invoice_id, "") if r.invoice_id else "",
+                        "receipt": r.reference, "date": r.received_on,
+                        "amount": f"{r.amount:.2f}"})
+        for rec in o.recognitions:
+            w.writerow({**base, "kind": "recognition", "recognition": rec.id,
+                        "date": rec.recognised_on, "revenue": f"{rec.revenue:.2f}",
+                        "cost": f"{rec.cost:.2f}", "basis": rec.basis})
+    return buf.getvalue()
