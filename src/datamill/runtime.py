@@ -43,7 +43,7 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessions=make_session_factory(engine, info={"datamill.settings": settings}),
-            blobs=BlobStore(settings.resolved_storage_url()),
+            blobs=BlobStore.from_settings(settings),
         )
 
     @contextmanager
