@@ -8,6 +8,7 @@ from pathlib import Path
 from datamill.config import Settings
 from datamill.engine import LocalExecutor, item_seed, make_executor, run_batches
 from datamill.engine import local as local_engine
+from datamill.production.checking import check_job
 from datamill.runtime import Runtime
 from tests.unit.engine._project import (
     check_args,
@@ -68,7 +69,7 @@ def test_checks_job_on_a_pool_survives_a_killed_worker_and_lands_once(
 ) -> None:
     pid = speech_project(runtime)
     args = check_args(runtime, pid)
-    assert run_and_land(runtime, LocalExecutor(1), _inner, args) == len(args)
+    assert run_and_land(runtime, LocalExecutor(1), check_job, args) == len(args)
     reference = stored(runtime, pid)
     assert reference["_rows"] > 0
     assert reference["utt101"][0] == "rejected" and reference["utt000"][0] == "passed"
@@ -81,8 +82,3 @@ def test_checks_job_on_a_pool_survives_a_killed_worker_and_lands_once(
     assert Path(marker).exists()
     assert stored(runtime, pid) == reference
 
-
-def _inner(a: tuple) -> object:  # type: ignore[type-arg]
-    from datamill.production.checking import check_job
-
-    return check_job(a)
