@@ -62,6 +62,8 @@ class BlobStore:
         url = settings.resolved_storage_url()
         options: dict[str, Any] = {}
         if url.startswith(("s3://", "s3a://")):
+            # SigV4 presigned URLs: what S3 and its compatibles accept everywhere now
+            options["config_kwargs"] = {"signature_version": "s3v4"}
             client: dict[str, Any] = {}
             if settings.s3_endpoint_url:
                 client["endpoint_url"] = settings.s3_endpoint_url
@@ -87,7 +89,9 @@ class BlobStore:
     def exists(self, digest: str) -> bool:
         if self.local:
             return os.path.exists(self._key(digest))
-        return bool(self.fs.exists(self._key(digest), refresh=True))
+        key = self._key(digest)
+        self.fs.invalidate_cache(key)  # another writer may have stored it since we listed
+        return bool(self.fs.exists(key))
 
     def put_file(self, path: Path, digest: str | None = None) -> str:
         """Store a local file; returns its sha256. A no-op when the blob already exists."""
