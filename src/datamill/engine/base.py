@@ -86,10 +86,13 @@ def run_batches(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Run ``fn`` over ``items`` (tuples whose first element is the item id) in id-ordered
-    batches on ``executor``; ``land`` receives each batch's results in order. Returns the number
+    batches of at most ``batch_size`` on ``executor``; ``land`` receives each batch's results in order. Returns the number
     of items done."""
     ordered = sorted(items, key=lambda a: int(a[0]))
-    batches = [ordered[i : i + batch_size] for i in range(0, len(ordered), max(1, batch_size))]
+    # at least ~4 batches per worker, so a small job of heavy items still spreads out (results
+    # do not depend on the cut: seeds are per item)
+    size = max(1, min(batch_size, -(-len(ordered) // (max(1, executor.workers) * 4))))
+    batches = [ordered[i : i + size] for i in range(0, len(ordered), size)]
     done = 0
     tasks = [(fn, seed, b) for b in batches]
     for results in executor.map(run_seeded_batch, tasks, chunksize=1):
