@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from datamill.config import Settings
 from datamill.engine import LocalExecutor, item_seed, make_executor, run_batches
 from datamill.engine import local as local_engine
@@ -82,3 +84,23 @@ def test_checks_job_on_a_pool_survives_a_killed_worker_and_lands_once(
     assert Path(marker).exists()
     assert stored(runtime, pid) == reference
 
+
+
+@pytest.mark.slow
+def test_preannotation_runs_through_the_configured_engine(sqlite_runtime: Runtime) -> None:
+    from sqlalchemy import select
+
+    from datamill.assist.runner import preannotate_project
+    from datamill.production.checking import run_checks
+    from datamill.production.models import Item
+
+    rt = sqlite_runtime
+    pid = speech_project(rt)
+    with rt.session() as s:
+        assert run_checks(s, rt.blobs, pid, workers=1).passed == 6
+    with rt.session() as s:
+        out = preannotate_project(s, rt.blobs, pid, workers=2)
+    assert out["items"] == 6
+    with rt.session() as s:
+        statuses = {i.status for i in s.scalars(select(Item).where(Item.project_id == pid))}
+    assert statuses == {"preannotated", "rejected"}
