@@ -8,6 +8,13 @@ tasks per CPU are in flight, and results are yielded in input order.
 A worker process that dies mid-task (killed, out of memory, node lost) is survived: Ray
 re-executes the task (``max_retries``) — safe because jobs are pure and their results only land
 once, keyed by item id, in the driver.
+
+On a real cluster: install the same datamill (``pip install 'datamill[ray]'``, same version of
+Ray and Python) on every node; ``ray start --head`` on one, ``ray start --address=HEAD:6379`` on
+the others; give every node the blobs at the same path (a shared folder for
+``DATAMILL_STORAGE_URL``/``DATAMILL_HOME``) because jobs receive file paths; then run the
+datamill command on a cluster node with ``DATAMILL_ENGINE=ray DATAMILL_RAY_ADDRESS=auto``. Only
+the driver (the datamill process) talks to the database.
 """
 
 from __future__ import annotations

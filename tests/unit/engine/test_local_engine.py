@@ -104,3 +104,10 @@ def test_preannotation_runs_through_the_configured_engine(sqlite_runtime: Runtim
     with rt.session() as s:
         statuses = {i.status for i in s.scalars(select(Item).where(Item.project_id == pid))}
     assert statuses == {"preannotated", "rejected"}
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Settings(engine="spark")  # type: ignore[arg-type]
