@@ -111,3 +111,35 @@ def test_an_unknown_engine_is_refused() -> None:
 
     with pytest.raises(ValidationError):
         Settings(engine="spark")  # type: ignore[arg-type]
+
+
+def test_a_job_cut_off_mid_way_and_re_run_neither_duplicates_nor_loses(runtime: Runtime) -> None:
+    from datamill.engine import run_batches
+    from datamill.production.checking import _store
+    from datamill.production.models import Item
+
+    pid = speech_project(runtime)
+    args = check_args(runtime, pid)
+    landed: list[int] = []
+
+    def land(results: list) -> None:  # type: ignore[type-arg]
+        if len(landed) >= 3:  # noqa: PLR2004 - the "crash" after three items
+            raise KeyboardInterrupt
+        with runtime.session() as s:
+            for item_id, outcomes in results:
+                item = s.get(Item, item_id)
+                assert item is not None
+                _store(s, item, outcomes)
+                landed.append(item_id)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batches(LocalExecutor(1), check_job, args, land=land, batch_size=1, seed=7)
+    half = stored(runtime, pid)
+    assert sum(1 for k, v in half.items() if k != "_rows" and v[0] != "imported") == 3
+    # the re-run (everything again; results replace per item)
+    assert run_and_land(runtime, LocalExecutor(1), check_job, args) == len(args)
+    full = stored(runtime, pid)
+    assert all(v[0] in ("passed", "rejected") for k, v in full.items() if k != "_rows")
+    assert full["_rows"] == sum(len(v[1]) for k, v in full.items() if k != "_rows")
+    done_first = {k: v for k, v in half.items() if k != "_rows" and v[0] != "imported"}
+    assert {k: full[k] for k in done_first} == done_first
