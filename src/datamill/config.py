@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,34 @@ class Settings(BaseSettings):
         description="Comma-separated ISO alpha-2 destinations whose cross-border deliveries need "
         "an approved export assessment ('*': every destination abroad); the export_rules table "
         "adds to it",
+    )
+    engine: Literal["local", "ray"] = Field(
+        default="local",
+        description="Where batch jobs (checks, pre-annotation) run: a warm local process pool, "
+        "or Ray (``DATAMILL_RAY_ADDRESS``)",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster to join (``auto``, ``ray://head:10001``); unset: a local Ray",
+    )
+    engine_workers: int | None = Field(
+        default=None, ge=1, description="Worker processes / CPUs a batch job uses (default: all)"
+    )
+    ray_max_retries: int = Field(
+        default=3, ge=0, description="Times Ray re-runs a task whose worker died"
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint for an ``s3://`` storage_url"
+    )
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_region: str | None = None
+    s3_multipart_chunk_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=5 * 1024 * 1024,
+        description="Blobs larger than this upload to S3 in parts of this size",
+    )
+    signed_url_seconds: int = Field(
+        default=900, ge=1, description="Lifetime of signed media URLs handed to the workbench"
     )
 
     def resolved_database_url(self) -> str:

@@ -46,7 +46,7 @@ class Runtime:
             engine=engine,
             sessions=sessions,
             blobs=encrypting_if_configured(  # encryption at rest when a master key is set
-                BlobStore(settings.resolved_storage_url()), settings, sessions),
+                BlobStore.from_settings(settings), settings, sessions),
         )
 
     @contextmanager

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import NotFound
-from datamill.engine.local import LocalExecutor
+from datamill.engine import make_executor
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.models import Annotation, Item, Project
 from datamill.storage.blobstore import BlobStore
@@ -57,7 +57,8 @@ def preannotate_project(
         )
     }
     args = [(i.id, str(blobs.local_path(i.sha256)), engine, project.language) for i in items.values()]
-    executor = LocalExecutor(workers if len(args) > 8 else 1)  # noqa: PLR2004 - pool start costs
+    # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray
+    executor = make_executor(workers=workers)
     model = engine
     for n, (item_id, model, segments, text) in enumerate(executor.map(preannotate_job, args), 1):
         item = items[item_id]

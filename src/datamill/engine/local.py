@@ -1,35 +1,163 @@
-"""The local executor: a process pool over the machine's cores, results in input order.
+"""The local executor: a warm process pool over the machine's cores, results in input order.
 
-Jobs are pure module-level functions over picklable arguments, so the same job can later run on
-Ray or Dask with the same results.
+Jobs are pure module-level functions over picklable arguments, so the same job runs on Ray
+(:mod:`datamill.engine.ray`) with the same results.
+
+Starting spawn workers costs ~0.7 s, more than a small batch of light checks takes in one
+process, so two rules keep "more workers" from ever losing:
+
+* the pool stays warm: one pool per worker count lives for the process, reused by every job;
+* the choice is measured: the first items run in this process and are timed; the rest go to
+  the pool only when ``n × per-item time`` exceeds the pool's (measured) start cost plus the
+  parallel time, otherwise they run here too.
+
+A worker that dies (killed, out of memory) breaks the pool; the pool is replaced and the
+unfinished chunks are submitted again, up to ``max_retries`` times.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
-__all__ = ["LocalExecutor"]
+__all__ = ["LocalExecutor", "shutdown_pools"]
 
 A = TypeVar("A")
 R = TypeVar("R")
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_LOCK = threading.Lock()
+_START_COST_S: dict[int, float] = {}  # measured pool start (spawn + first import), per size
+_DEFAULT_START_COST_S = 0.7
+_PROBE = 2  # items timed in this process before choosing
+_IPC_S = 0.0005  # per-item pickling/transfer overhead, measured order of magnitude
+
+
+def _noop(_: int) -> int:
+    return 0
+
+
+def _run_chunk(task: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    fn, chunk = task
+    return [fn(a) for a in chunk]
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    with _LOCK:
+        pool = _POOLS.get(workers)
+        if pool is None:
+            t0 = time.perf_counter()
+            pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+            list(pool.map(_noop, range(workers)))  # start every worker now, and time it
+            _START_COST_S[workers] = time.perf_counter() - t0
+            _POOLS[workers] = pool
+        return pool
+
+
+def _drop_pool(workers: int) -> None:
+    with _LOCK:
+        pool = _POOLS.pop(workers, None)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def shutdown_pools() -> None:
+    """Stop every warm pool (at interpreter exit, or in tests)."""
+    with _LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for p in pools:
+        p.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_pools)
+
 
 class LocalExecutor:
-    """Map a job over arguments with ``workers`` processes (1 = in this process)."""
+    """Map a job over arguments with up to ``workers`` processes (1 = in this process)."""
 
     name = "local"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self, workers: int | None = None, *, max_retries: int = 2, choose: str = "measured"
+    ) -> None:
+        """``choose``: ``"measured"`` (default: probe, then pool only if it pays) or
+        ``"pool"`` (always the pool when ``workers`` > 1)."""
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.max_retries = max_retries
+        self.choose = choose
+        self.last_mode = "inline"  # "inline" or "pool": what the last map chose (for benches)
+
+    def close(self) -> None:
+        """Nothing to do: the warm pool outlives the executor (see :func:`shutdown_pools`)."""
+
+    def _pool_pays(self, n_left: int, per_item_s: float) -> bool:
+        if self.choose == "pool":
+            return True
+        warm = self.workers in _POOLS
+        start = 0.0 if warm else _START_COST_S.get(self.workers, _DEFAULT_START_COST_S)
+        serial = n_left * per_item_s
+        parallel = start + n_left * (per_item_s / self.workers + _IPC_S)
+        return parallel < serial
 
     def map(self, fn: Callable[[A], R], args: Iterable[A], chunksize: int = 4) -> Iterator[R]:
+        it = iter(args)
+        self.last_mode = "inline"
         if self.workers == 1:
-            yield from map(fn, args)
+            yield from map(fn, it)
             return
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
-            yield from pool.map(fn, args, chunksize=chunksize)
+        if self.choose == "pool":
+            self.last_mode = "pool"
+            yield from self._pooled(fn, list(it), max(1, chunksize))
+            return
+        timings = []
+        for a in it:
+            t0 = time.perf_counter()
+            r = fn(a)
+            timings.append(time.perf_counter() - t0)
+            yield r
+            if len(timings) >= _PROBE:
+                break
+        rest = list(it)
+        if not rest:
+            return
+        if not self._pool_pays(len(rest), min(timings)):
+            yield from map(fn, rest)
+            return
+        self.last_mode = "pool"
+        yield from self._pooled(fn, rest, max(1, chunksize))
+
+    def _pooled(self, fn: Callable[[A], R], rest: list[A], chunksize: int) -> Iterator[R]:
+        chunks = [rest[i : i + chunksize] for i in range(0, len(rest), chunksize)]
+        window = self.workers * 4
+        retries = 0
+        pending: deque[tuple[int, Future[list[Any]]]] = deque()
+        nxt = 0
+        while nxt < len(chunks) or pending:
+            pool = _pool(self.workers)
+            try:
+                while nxt < len(chunks) and len(pending) < window:
+                    pending.append((nxt, pool.submit(_run_chunk, (fn, chunks[nxt]))))
+                    nxt += 1
+                _idx, fut = pending[0]
+                result = fut.result()
+                pending.popleft()
+                yield from result
+            except BrokenProcessPool:
+                retries += 1
+                if retries > self.max_retries:
+                    raise
+                _drop_pool(self.workers)
+                # resubmit from the oldest unfinished chunk on a fresh pool
+                nxt = pending[0][0] if pending else nxt
+                pending.clear()

@@ -48,6 +48,9 @@ class EncryptingBlobStore(BlobStore):
         self.inner = inner
         self.root = inner.root
         self.fs, self._base = inner.fs, inner._base
+        self.local = inner.local
+        self.multipart_chunk_bytes = inner.multipart_chunk_bytes
+        self._cache_dir = inner._cache_dir
         self._made = inner._made
         self._key_or_loader = key
         self._dk: DataKey | None = key if isinstance(key, DataKey) else None
@@ -125,6 +128,16 @@ class EncryptingBlobStore(BlobStore):
             os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)
+
+    def size(self, digest: str) -> int:
+        """The plaintext size (the stored ciphertext is larger)."""
+        return self.local_path(digest).stat().st_size
+
+    def signed_url(
+        self, digest: str, expires_s: int = 900, *, content_type: str | None = None
+    ) -> str | None:
+        """Never a URL: the store holds ciphertext, so the app serves the decrypted copy."""
+        return None
 
     def open(self, digest: str) -> BinaryIO:
         """The plaintext, read from the decrypted copy."""

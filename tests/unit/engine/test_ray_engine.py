@@ -1,0 +1,68 @@
+"""The Ray executor on a local 2-CPU Ray cluster: the checks of a real speech project give the
+same results as the local engine, a worker SIGKILLed mid-job is survived, and landing twice
+leaves no duplicates."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from datamill.config import Settings
+from datamill.engine import LocalExecutor, make_executor
+from datamill.production.checking import check_job
+from datamill.runtime import Runtime
+from tests._tools import require_module
+from tests.unit.engine._project import (
+    check_args,
+    killing_check_job,
+    run_and_land,
+    speech_project,
+    stored,
+)
+
+pytestmark = pytest.mark.slow
+
+_ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def ray_executor() -> Iterator[object]:
+    require_module("ray")
+    old = os.environ.get("PYTHONPATH")
+    # Ray's workers import the test helpers (tests.unit.engine._project) like datamill itself
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), old) if p)
+    try:
+        ex = make_executor(Settings(engine="ray", ray_max_retries=3), workers=2)
+        assert ex.name == "ray" and ex.workers == 2
+        yield ex
+        ex.shutdown()  # type: ignore[attr-defined]
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
+def test_checks_on_ray_match_local_survive_a_killed_worker_and_land_once(
+    runtime: Runtime, ray_executor: LocalExecutor, tmp_path: Path
+) -> None:
+    pid = speech_project(runtime)
+    args = check_args(runtime, pid)
+    assert run_and_land(runtime, LocalExecutor(1), check_job, args) == len(args)
+    reference = stored(runtime, pid)
+    assert reference["utt101"][0] == "rejected" and reference["utt000"][0] == "passed"
+    assert reference["utt100"][0] == "rejected"  # clipped
+    # the same job on Ray lands exactly the same rows (and replaces, never appends)
+    assert run_and_land(runtime, ray_executor, check_job, args) == len(args)
+    assert stored(runtime, pid) == reference
+    # a Ray worker SIGKILLs itself on one item: Ray re-runs the task, nothing lost or doubled
+    marker = tmp_path / "killed"
+    victim = args[len(args) // 2][0]
+    wrapped = [(a[0], str(marker), victim, a) for a in args]
+    assert run_and_land(runtime, ray_executor, killing_check_job, wrapped) == len(args)
+    assert marker.exists() and int(marker.read_text()) != os.getpid()
+    assert stored(runtime, pid) == reference
+

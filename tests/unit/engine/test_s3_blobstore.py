@@ -1,0 +1,148 @@
+"""The blob store on S3-compatible object storage, against a real S3 API server (moto's server
+mode) on a free loopback port: multipart uploads, round trips by hash, idempotent re-puts,
+presigned GET URLs, and a speech project imported and checked with its blobs on S3."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from datamill.config import Settings
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Item
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from datamill.storage import BlobStore
+from tests._tools import require_module, require_tool
+from tests.unit.engine._project import speech_folder
+from tests.unit.production.helpers import spec
+
+_KEYS = {"s3_access_key_id": "datamill-test", "s3_secret_access_key": "datamill-test-secret",
+         "s3_region": "eu-west-1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    require_module("s3fs")
+    require_module("moto")
+    exe = shutil.which("moto_server", path=os.path.dirname(sys.executable))
+    if exe is None:
+        require_tool("moto_server (pip install 'moto[server]')")
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603 - our own venv's program, fixed arguments
+        [str(exe), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("moto_server did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _settings(endpoint: str, tmp: Path, bucket: str, **kw: object) -> Settings:
+    return Settings(home=tmp / "home", storage_url=f"s3://{bucket}/blobs",  # type: ignore[arg-type]
+                    s3_endpoint_url=endpoint, **_KEYS, **kw)
+
+
+def _store(endpoint: str, tmp: Path, bucket: str, **kw: object) -> BlobStore:
+    store = BlobStore.from_settings(_settings(endpoint, tmp, bucket, **kw))
+    if not store.fs.exists(bucket):
+        store.fs.mkdir(bucket)
+    return store
+
+
+def test_large_blob_goes_up_in_parts_and_comes_back_by_hash(s3_endpoint: str, tmp_path: Path) -> None:
+    store = _store(s3_endpoint, tmp_path, "multipart", s3_multipart_chunk_bytes=5 * 1024 * 1024)
+    big = tmp_path / "big.wav"
+    data = os.urandom(12 * 1024 * 1024 + 123)  # > 2 × 5 MiB: three parts
+    big.write_bytes(data)
+    digest = store.put_file(big)
+    assert digest == hashlib.sha256(data).hexdigest()
+    info = store.fs.info(store._key(digest), refresh=True)
+    assert str(info["ETag"]).strip('"').endswith("-3")  # S3's multipart ETag: md5-of-md5s-<parts>
+    with store.open(digest) as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == digest
+    local = store.local_path(digest)  # downloaded once into the content-addressed cache
+    assert local.is_file() and hashlib.sha256(local.read_bytes()).hexdigest() == digest
+    assert store.local_path(digest) == local
+    assert not list(local.parent.glob("*.tmp-*"))
+
+
+def test_re_put_is_a_no_op_so_an_interrupted_import_resumes(s3_endpoint: str, tmp_path: Path) -> None:
+    store = _store(s3_endpoint, tmp_path, "resume")
+    files = []
+    for i in range(4):
+        f = tmp_path / f"f{i}.bin"
+        f.write_bytes(os.urandom(1000 + i))
+        files.append(f)
+    first = [store.put_file(f) for f in files[:2]]  # "crash" after two blobs
+    stamps = {d: store.fs.info(store._key(d), refresh=True)["LastModified"] for d in first}
+    time.sleep(1.1)
+    again = [store.put_file(f) for f in files]  # the re-run
+    assert again[:2] == first and all(store.exists(d) for d in again)
+    for d in first:  # the blobs already there were not uploaded again
+        assert store.fs.info(store._key(d), refresh=True)["LastModified"] == stamps[d]
+
+
+def test_signed_url_streams_bytes_from_the_store(s3_endpoint: str, tmp_path: Path) -> None:
+    store = _store(s3_endpoint, tmp_path, "signed")
+    f = tmp_path / "a.wav"
+    f.write_bytes(b"RIFF" + os.urandom(5000))
+    digest = store.put_file(f)
+    url = store.signed_url(digest, 60, content_type="audio/wav")
+    assert url is not None and "X-Amz-Signature=" in url and "X-Amz-Expires=60" in url
+    resp = httpx.get(url)
+    assert resp.status_code == 200
+    assert resp.content == f.read_bytes()
+    assert resp.headers["content-type"] == "audio/wav"
+    local = BlobStore(str(tmp_path / "local"))
+    assert local.signed_url(local.put_file(f), 60) is None  # the app serves local files itself
+
+
+def test_a_project_imports_and_checks_with_its_blobs_on_s3(s3_endpoint: str, tmp_path: Path) -> None:
+    settings = _settings(s3_endpoint, tmp_path, "project")
+    _store(s3_endpoint, tmp_path, "project")
+    rt = Runtime.from_settings(settings)
+    try:
+        with rt.session() as s:
+            pid = create_project(s, spec(name="s3-asr")).id
+        with rt.session() as s:
+            report = import_source(s, rt.blobs, pid, speech_folder())
+            assert report.imported == 8  # type: ignore[attr-defined]
+        with rt.session() as s:
+            summary = run_checks(s, rt.blobs, pid, workers=1)
+        assert summary.checked == 8 and summary.rejected == 2
+        with rt.session() as s:
+            items = s.query(Item).filter(Item.project_id == pid).all()
+            assert all(rt.blobs.exists(i.sha256) for i in items)
+            assert rt.blobs.fs.ls("project/blobs/sha256")  # the bytes live in the bucket
+    finally:
+        rt.close()
