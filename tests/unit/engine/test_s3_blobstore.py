@@ -146,3 +146,40 @@ def test_a_project_imports_and_checks_with_its_blobs_on_s3(s3_endpoint: str, tmp
             assert rt.blobs.fs.ls("project/blobs/sha256")  # the bytes live in the bucket
     finally:
         rt.close()
+
+
+def test_workbench_audio_redirects_to_a_signed_url_on_s3(s3_endpoint: str, tmp_path: Path) -> None:
+    """The web workbench gets a 307 to the store (bytes never pass through the app), and the
+    pages' content-security policy lets media come from the store's origin."""
+    from fastapi.testclient import TestClient
+
+    from datamill.api.app import create_app
+    from datamill.compliance.users import create_user
+    from datamill.production.models import ProjectMember
+
+    settings = _settings(s3_endpoint, tmp_path, "media")
+    _store(s3_endpoint, tmp_path, "media")
+    rt = Runtime.from_settings(settings)
+    try:
+        with rt.session() as s:
+            admin = create_user(s, "admin", "password1", "admin")
+            pid = create_project(s, spec(name="s3-media")).id
+            s.add(ProjectMember(project_id=pid, user_id=admin.id))
+        with rt.session() as s:
+            import_source(s, rt.blobs, pid, speech_folder())
+        with rt.session() as s:
+            item_id = s.query(Item.id).filter(Item.project_id == pid).order_by(Item.id).first()[0]
+        client = TestClient(create_app(rt))
+        page = client.get("/login")
+        assert s3_endpoint in page.headers["content-security-policy"]
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        r = client.post("/login", data={"username": "admin", "password": "password1",
+                                        "csrf_token": token, "next": "/"}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        r = client.get(f"/web/api/items/{item_id}/audio", follow_redirects=False)
+        assert r.status_code == 307, r.text
+        assert r.headers["location"].startswith(s3_endpoint)
+        fetched = httpx.get(r.headers["location"], timeout=30)
+        assert fetched.status_code == 200 and fetched.content[:4] == b"RIFF"
+    finally:
+        rt.close()

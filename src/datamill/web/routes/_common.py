@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -26,6 +26,7 @@ __all__ = [
     "HtmlRoute",
     "SignedIn",
     "WebUser",
+    "page_csp",
     "page_language",
     "render",
     "require_csrf",
@@ -45,6 +46,22 @@ CSP = (
     "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def page_csp(request: Request) -> str:
+    """:data:`CSP`, letting media and images come from the object store when blobs live there
+    (the media routes then answer with a redirect to a signed URL)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    settings = getattr(runtime, "settings", None)
+    if settings is None or not str(settings.resolved_storage_url()).startswith(("s3://", "s3a://")):
+        return CSP
+    origin = "https:"
+    if settings.s3_endpoint_url:
+        parts = urlsplit(settings.s3_endpoint_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    return (CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+            .replace("media-src 'self' blob:", f"media-src 'self' blob: {origin}")
+            .replace("connect-src 'self'", f"connect-src 'self' {origin}"))
 
 
 class SignedIn:
@@ -83,7 +100,7 @@ def render(
                    lang=lang, t=translator(lang))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
-    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["Content-Security-Policy"] = page_csp(request)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"
     return resp

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from datamill.api import _queries as api_q
 from datamill.api.deps import RuntimeDep, SessionDep
@@ -29,13 +29,27 @@ def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
     return item
 
 
-@router.get("/items/{item_id}/audio")
-def item_audio(item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser) -> FileResponse:
-    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files)."""
+@router.get("/items/{item_id}/audio", response_model=None)
+def item_audio(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> FileResponse | RedirectResponse:
+    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files).
+
+    On object storage the browser is sent to a short-lived signed URL instead, so the bytes
+    never pass through the app (the store answers range requests itself).
+    """
     item = _item(session, me, item_id)
     suffix = Path(item.filename or "").suffix.lower()
+    media_type = _AUDIO_TYPES.get(suffix, "audio/wav")
+    url = runtime.blobs.signed_url(
+        item.sha256, runtime.settings.signed_url_seconds, content_type=media_type
+    )
+    if url is not None:
+        redirect = RedirectResponse(url, status_code=307)
+        redirect.headers["Cache-Control"] = "private, no-store"
+        return redirect
     resp = FileResponse(
-        runtime.blobs.local_path(item.sha256), media_type=_AUDIO_TYPES.get(suffix, "audio/wav"),
+        runtime.blobs.local_path(item.sha256), media_type=media_type,
         content_disposition_type="inline",
     )
     resp.headers["Cache-Control"] = "private, max-age=3600"
