@@ -8,7 +8,19 @@ from typing import Annotated
 
 import typer
 
-from datamill.cli import audit, data, delivery, ledger, project, quality, user, work, workforce
+from datamill.cli import (
+    audit,
+    data,
+    delivery,
+    ledger,
+    ledger_plan,
+    procurement,
+    project,
+    quality,
+    user,
+    work,
+    workforce,
+)
 from datamill.cli._common import (
     EXIT_HELP,
     JsonAwareGroup,
@@ -36,6 +48,8 @@ app.add_typer(user.app, name="user")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(workforce.app, name="workforce")
 app.add_typer(audit.app, name="audit")
+ledger.app.add_typer(ledger_plan.app, name="budget-plan")
+workforce.app.add_typer(procurement.app, name="procurement")
 
 
 @app.command("serve")
