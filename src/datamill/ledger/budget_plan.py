@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 _DEVIATION_LIMIT = Decimal("0.10")
+_MAX = Decimal("1000000000")  # volumes, ratios and prices stay far below this
+_MAX_TOTAL = Decimal("1000000000000")
 
 
 class PlanLineOut(BaseModel):
@@ -105,8 +107,9 @@ def _rate(value: Any, field: str, *, upper: Decimal | None = None) -> Decimal:
         d = Decimal(str(value))
     except ArithmeticError as err:
         raise InvalidInput(f"{field} {value!r} is not a number", field=field) from err
-    if not d.is_finite() or d < 0 or (upper is not None and d >= upper):
-        bound = f" and below {upper}" if upper is not None else ""
+    upper = _MAX if upper is None else upper
+    if not d.is_finite() or d < 0 or d >= upper:
+        bound = f" and below {upper:,}"
         raise InvalidInput(f"{field} {d} must be zero or more{bound}", field=field)
     return d
 
@@ -170,10 +173,14 @@ def plan_budget(
     if hours > 0:
         lines.append(_line(session, stage=labelling_stage, quantity=hours,
                            given=labelling_price, what="labelling", **common))
+    total = sum((ln.amount for ln in lines), Decimal(0))
+    if total > _MAX_TOTAL:
+        raise InvalidInput(f"the plan comes to {total:,}, beyond the {_MAX_TOTAL:,} a budget "
+                           "holds; check the volume, ratio and prices", field="deliverable")
     return PlanOut(
         project_id=project_id, deliverable=deliv, loss_rate=loss, output_ratio=ratio,
         collection_volume=collected, annotation_hours=hours, modality=project.modality,
-        language_group=group, total=sum((ln.amount for ln in lines), Decimal(0)), lines=lines)
+        language_group=group, total=total, lines=lines)
 
 
 def create_budget_from_plan(

@@ -55,6 +55,7 @@ from datamill.workforce.vendors import to_decimal
 __all__ = [
     "BUDGET_CHAIN",
     "KINDS",
+    "MAX_QUANTITY",
     "OVER_BUDGET_CHAIN",
     "REQUEST_CHAIN",
     "WORKFORCE_APPROVAL_ROLES",
@@ -79,11 +80,23 @@ _Q4 = Decimal("0.0001")
 _CENT = Decimal("0.01")
 
 
+#: the largest quantity or unit price accepted (amounts stay far inside a 64-bit fen count)
+MAX_QUANTITY = Decimal("1000000000")
+
+
 def _qty(value: object, field: str) -> Decimal:
     d = to_decimal(value, field)
-    if d <= 0 or d != d.quantize(_Q4):
-        raise InvalidInput(f"{field} {d} must be positive with at most 4 decimals", field=field)
+    if not d.is_finite() or d <= 0 or d > MAX_QUANTITY or d != d.quantize(_Q4):
+        raise InvalidInput(f"{field} {d} must be positive, at most {MAX_QUANTITY:,} and have at "
+                           "most 4 decimals", field=field)
     return d
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise InvalidInput(f"{field} must be 1 to {limit} characters", field=field)
+    return value
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -191,9 +204,7 @@ def create_procurement_budget(
 ) -> ProcurementBudgetOut:
     """Submit a department's annual budget: collection and labelling lines kept apart."""
     require_business(actor, "draw up the annual procurement budget")
-    department = department.strip()
-    if not department:
-        raise InvalidInput("department must not be empty", field="department")
+    department = _text(department, "department", 64)
     if session.scalar(select(ProcurementBudget.id).where(
             ProcurementBudget.year == year, ProcurementBudget.department == department)):
         raise Conflict(f"{department} already has a {year} procurement budget")
@@ -306,9 +317,10 @@ def create_request(
     on = on or utcnow().date()
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind")
-    department = department.strip()
-    if not department:
-        raise InvalidInput("department must not be empty", field="department")
+    department = _text(department, "department", 64)
+    for name, value in (("stage", stage), ("modality", modality),
+                        ("language_group", language_group), ("unit", unit)):
+        _text(value, name, 32)
     if vendor_id is not None and session.get(Vendor, vendor_id) is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     if project_id is not None:

@@ -29,7 +29,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.policies import require_business
-from datamill.workforce.procurement import approval_role
+from datamill.workforce.procurement import MAX_QUANTITY, approval_role
 from datamill.workforce.procurement_models import (
     FrameworkAgreement,
     PurchaseOrder,
@@ -68,8 +68,11 @@ def create_agreement(
     if session.get(Vendor, vendor_id) is None:
         raise NotFound(f"no vendor with id {vendor_id}")
     number = number.strip()
-    if not number:
-        raise InvalidInput("agreement number must not be empty", field="number")
+    if not number or len(number) > 64:
+        raise InvalidInput("agreement number must be 1 to 64 characters", field="number")
+    if not settlement_method.strip() or len(settlement_method) > 32:
+        raise InvalidInput("settlement method must be 1 to 32 characters",
+                           field="settlement_method")
     if valid_to < valid_from:
         raise InvalidInput(f"agreement period {valid_from}..{valid_to} ends before it starts",
                            field="valid_to")
@@ -81,7 +84,7 @@ def create_agreement(
         if missing:
             raise InvalidInput(f"price {i + 1} lacks {', '.join(missing)}", field="prices")
         price = to_decimal(p["unit_price"], "unit_price")
-        if price <= 0 or price != price.quantize(_Q4):
+        if not price.is_finite() or not 0 < price <= MAX_QUANTITY or price != price.quantize(_Q4):
             raise InvalidInput(f"price {i + 1}: unit price {price} must be positive with at "
                                "most 4 decimals", field="prices")
         clean.append({k: str(p[k]).strip() for k in _PRICE_KEYS[:-1]} | {"unit_price": str(price)})
@@ -183,7 +186,7 @@ def create_purchase_order(
     if session.get(Project, project_id) is None:
         raise NotFound(f"no project with id {project_id}")
     qty = to_decimal(quantity, "quantity")
-    if qty <= 0 or qty != qty.quantize(_Q4):
+    if not qty.is_finite() or not 0 < qty <= MAX_QUANTITY or qty != qty.quantize(_Q4):
         raise InvalidInput(f"quantity {qty} must be positive with at most 4 decimals",
                            field="quantity")
     ordered = Decimal(session.scalar(

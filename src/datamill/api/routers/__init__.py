@@ -7,6 +7,7 @@ from datamill.api.routers import (
     auth,
     delivery,
     ledger,
+    procurement,
     projects,
     quality,
     users,
@@ -27,4 +28,4 @@ ROUTERS = (
 )
 
 # Business-domain routers carry their own /api/v1 prefix.
-DOMAIN_ROUTERS = (ledger.router, workforce.router)
+DOMAIN_ROUTERS = (ledger.router, workforce.router, procurement.router)

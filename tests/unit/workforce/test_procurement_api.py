@@ -1,0 +1,94 @@
+"""Procurement and the budget plan over HTTP: the same rules, problem+json on refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.api.app import create_app
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.ledger.budgets import register_approver
+from datamill.runtime import Runtime
+from datamill.workforce.pricing import set_price
+from tests.unit.ledger.helpers import ledger_project
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+def _login(client: TestClient, username: str) -> dict[str, str]:
+    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_requests_budget_and_plan_over_http(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    with runtime.session() as s:
+        for role in ("dept_manager", "vp", "finance_reviewer"):
+            register_approver(s, create_user(s, role, "password1", "project_manager").id, role)
+        buyer = create_user(s, "buyer", "password1", "project_manager").id
+        for stage, price in (("collect", "200"), ("annotate", "21")):
+            set_price(s, users["admin"], half_year="2024H1", stage=stage,
+                      modality="speech.asr", language_group="chinese", unit="hour",
+                      unit_price=price)
+        _pid, lp = ledger_project(s, "api-plan", None, "product_development")
+    admin, pm = _login(client, "admin"), _login(client, "pm")
+    h = {r: _login(client, r) for r in ("dept_manager", "vp", "finance_reviewer", "buyer")}
+    assert client.post(f"{API}/procurement/approvers", json={"user_id": buyer},
+                       headers=pm).status_code == 403
+    assert client.post(f"{API}/procurement/approvers", json={"user_id": buyer},
+                       headers=admin).status_code == 204
+    r = client.post(f"{API}/procurement/budgets", headers=pm, json={
+        "year": 2024, "department": "speech", "collection_quantity": "1000",
+        "collection_price": "150", "labelling_quantity": "10000", "labelling_price": "21"})
+    assert r.status_code == 201, r.text
+    bid = r.json()["id"]
+    for who in ("dept_manager", "finance_reviewer"):
+        r = client.post(f"{API}/procurement/budgets/{bid}/decision", json={}, headers=h[who])
+        assert r.status_code == 200, r.text
+    assert r.json()["status"] == "approved"
+    body = {"department": "speech", "kind": "labelling", "stage": "annotate",
+            "modality": "speech.asr", "language_group": "chinese", "unit": "hour",
+            "quantity": "300", "unit_price": "24", "on": "2024-03-01"}
+    r = client.post(f"{API}/procurement/requests", json=body, headers=pm)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert "deviation reason" in r.json()["detail"]
+    r = client.post(f"{API}/procurement/requests", headers=pm,
+                    json=body | {"deviation_reason": "two competitor quotes at 24"})
+    assert r.status_code == 201, r.text
+    req = r.json()
+    assert req["flagged"] and req["deviation"] == "0.1429" and req["amount"] == "7200.00"
+    rid = req["id"]
+    r = client.post(f"{API}/procurement/requests/{rid}/decision", json={}, headers=h["buyer"])
+    assert r.status_code == 403 and "awaits level 1 of 3" in r.json()["detail"]
+    for who in ("dept_manager", "vp", "buyer"):
+        r = client.post(f"{API}/procurement/requests/{rid}/decision", json={}, headers=h[who])
+        assert r.status_code == 200, r.text
+    assert r.json()["status"] == "approved"
+    listed = client.get(f"{API}/procurement/requests?flagged=true", headers=pm).json()
+    assert [x["id"] for x in listed] == [rid]
+    assert client.get(f"{API}/procurement/requests", headers=_login(client, "ann1")
+                      ).status_code == 403
+
+    plan = {"deliverable": "300", "loss_rate": "0.05", "output_ratio": "1", "on": "2024-03-01"}
+    r = client.post(f"{API}/ledger/projects/{lp}/budget-plan", json=plan, headers=pm)
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == "69615.00"
+    assert [ln["quantity"] for ln in r.json()["lines"]] == ["315.0000", "315.0000"]
+    r = client.post(f"{API}/ledger/projects/{lp}/budget-plan/budget", json=plan, headers=pm)
+    assert r.status_code == 201 and r.json()["status"] == "draft"
+    r = client.get(f"{API}/ledger/projects/{lp}/plan-variance", headers=pm)
+    assert r.status_code == 200 and r.json()["budget_id"] is None  # not approved yet
+    r = client.post(f"{API}/ledger/projects/{lp}/budget-plan", json=plan | {"loss_rate": "NaN"},
+                    headers=pm)
+    assert r.status_code == 422
