@@ -439,3 +439,40 @@ EN.update({
     "gq.ok.required": "The qualification setting is saved.",
 })
 # --- end golden items and qualification page ---
+
+# --- procurement page (web/routes/procurement.py, templates/workforce_procurement.html) ---
+EN.update({
+    "pr.nav": "Procurement",
+    "pr.title": "Purchase requests",
+    "pr.help": "Each request is signed in order: dept. manager → VP in charge → procurement; a request over the annual budget also needs the finance head. A unit price more than 10% off the price system is flagged and must be explained.",
+    "pr.all": "all",
+    "pr.show": "Show",
+    "pr.flagged_only": "only >10% off the price system",
+    "pr.flag": ">10% off",
+    "pr.over_budget": "over the annual budget",
+    "pr.budgets": "Annual procurement budgets",
+    "pr.col.number": "Request",
+    "pr.col.kind": "Kind",
+    "pr.col.stage": "Stage",
+    "pr.col.quantity": "Quantity",
+    "pr.col.price": "Unit price",
+    "pr.col.amount": "Amount",
+    "pr.col.deviation": "Off the price system",
+    "pr.col.status": "Status",
+    "pr.col.chain": "Approvals",
+    "pr.col.year": "Year",
+    "pr.col.department": "Department",
+    "pr.kind.collection": "Collection",
+    "pr.kind.labelling": "Labelling",
+    "pr.status.draft": "draft",
+    "pr.status.submitted": "awaiting approval",
+    "pr.status.approved": "approved",
+    "pr.status.rejected": "rejected",
+    "pr.status.combined": "combined",
+    "pr.role.dept_manager": "dept. manager",
+    "pr.role.vp": "VP in charge",
+    "pr.role.finance_head": "finance head",
+    "pr.role.finance_reviewer": "Finance",
+    "pr.role.procurement": "procurement",
+})
+# --- end procurement page ---

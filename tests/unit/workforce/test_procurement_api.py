@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from datamill.compliance.users import create_user
 from datamill.ledger.budgets import register_approver
 from datamill.runtime import Runtime
 from datamill.workforce.pricing import set_price
+from tests.known_issues._web import web_login
 from tests.unit.ledger.helpers import ledger_project
 
 API = "/api/v1"
@@ -92,3 +94,32 @@ def test_requests_budget_and_plan_over_http(
     r = client.post(f"{API}/ledger/projects/{lp}/budget-plan", json=plan | {"loss_rate": "NaN"},
                     headers=pm)
     assert r.status_code == 422
+
+
+def test_the_procurement_page_lists_requests_with_their_approval_state(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    from datamill.workforce.procurement import create_request, decide_request
+
+    with runtime.session() as s:
+        dm = create_user(s, "dm", "password1", "project_manager")
+        register_approver(s, dm.id, "dept_manager")
+        set_price(s, users["admin"], half_year="2024H1", stage="annotate",
+                  modality="speech.asr", language_group="chinese", unit="hour",
+                  unit_price="21")
+        r = create_request(s, users["pm"], department="speech", kind="labelling",
+                           stage="annotate", modality="speech.asr", language_group="chinese",
+                           unit="hour", quantity="300", unit_price="25",
+                           deviation_reason="<b>quotes</b>", on=date(2024, 3, 1))
+        decide_request(s, dm, r.id)
+    web_login(client, "pm")
+    page = client.get("/workforce/procurement")
+    assert page.status_code == 200, page.text
+    row = page.text.split('data-request="PR-2024-00001"')[1].split("</tr>")[0]
+    assert "+19.05%" in row and 'data-testid="flagged"' in row
+    assert "&lt;b&gt;quotes&lt;/b&gt;" in row  # user text escaped
+    assert "dept. manager ✓" in row and "VP in charge …" in row and "over the annual budget" in row
+    zh = client.get("/workforce/procurement?lang=zh-CN")
+    assert zh.status_code == 200
+    web_login(client, "ann1")
+    assert client.get("/workforce/procurement").status_code == 403

@@ -7,13 +7,23 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from datamill.web.routes import audit, golden, ledger, media, pages, quality, work, workforce
+from datamill.web.routes import (
+    audit,
+    golden,
+    ledger,
+    media,
+    pages,
+    procurement,
+    quality,
+    work,
+    workforce,
+)
 
 __all__ = ["ROUTERS", "mount_web"]
 
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
-    workforce.router, golden.router, ledger.router, audit.router,
+    workforce.router, golden.router, ledger.router, audit.router, procurement.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
