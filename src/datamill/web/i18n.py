@@ -476,3 +476,17 @@ EN.update({
     "pr.role.procurement": "procurement",
 })
 # --- end procurement page ---
+
+# --- plan variance page (web/routes/budget_plan.py, templates/ledger_plan_variance.html) ---
+EN.update({
+    "pv.title": "Actual against plan",
+    "pv.help": "Per work stage: the approved budget's quantity and amount (planned from the deliverable volume, loss rate and annotation-output ratio at price-system prices) against the posted costs.",
+    "pv.planned": "Planned",
+    "pv.planned_qty": "Planned quantity",
+    "pv.actual_qty": "Actual quantity",
+    "pv.chart": "Planned and actual amount per stage",
+    "pv.status.within": "within plan",
+    "pv.status.over": "over plan",
+    "pv.status.unplanned": "not in the plan",
+})
+# --- end plan variance page ---

@@ -254,3 +254,17 @@ ZH_CN.update({
     "pr.role.procurement": "采购部",
 })
 # --- end procurement page ---
+
+# --- plan variance page (web/routes/budget_plan.py, templates/ledger_plan_variance.html) ---
+ZH_CN.update({
+    "pv.title": "实际与计划对比",
+    "pv.help": "按环节对比：已批准预算的数量和金额（由交付量、损耗率和标产比按采购价格体系价格计算）与已入账成本。",
+    "pv.planned": "计划",
+    "pv.planned_qty": "计划数量",
+    "pv.actual_qty": "实际数量",
+    "pv.chart": "各环节计划与实际金额",
+    "pv.status.within": "未超计划",
+    "pv.status.over": "超出计划",
+    "pv.status.unplanned": "不在计划内",
+})
+# --- end plan variance page ---

@@ -123,3 +123,36 @@ def test_the_procurement_page_lists_requests_with_their_approval_state(
     assert zh.status_code == 200
     web_login(client, "ann1")
     assert client.get("/workforce/procurement").status_code == 403
+
+
+def test_the_plan_variance_page_shows_each_stage_with_a_chart(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    from datamill.ledger.budget_plan import create_budget_from_plan
+    from datamill.ledger.budgets import approve_budget, submit_budget
+    from datamill.ledger.costs import post_cost
+    from tests.unit.ledger.helpers import make_approvers
+
+    with runtime.session() as s:
+        set_price(s, users["admin"], half_year="2024H1", stage="annotate",
+                  modality="speech.asr", language_group="chinese", unit="hour",
+                  unit_price="21")
+        approvers = make_approvers(s)
+        pid, lp = ledger_project(s, "variance-page", None, "product_development")
+        b = submit_budget(s, create_budget_from_plan(
+            s, lp, deliverable="300", loss_rate="0.05", output_ratio="1",
+            on=date(2024, 3, 1), collection_price="200").id)
+        while b.status == "submitted":
+            assert b.next_role is not None
+            b = approve_budget(s, b.id, approvers[b.next_role])
+        post_cost(s, lp, "annotate", "data_service", "3150.00", "sheet-1",
+                  incurred_on=date(2024, 3, 8), quantity="150", unit_price="21")
+    web_login(client, "pm")
+    page = client.get(f"/projects/{pid}/finance/plan-variance")
+    assert page.status_code == 200, page.text
+    row = page.text.split('data-stage="annotate"')[1].split("</tr>")[0]
+    assert "315" in row and "150" in row and "6,615.00" in row and "-3,465.00" in row
+    assert 'data-testid="variance-chart"' in page.text
+    assert "/finance/plan-variance" in client.get(f"/projects/{pid}/finance").text
+    web_login(client, "ann1")
+    assert client.get(f"/projects/{pid}/finance/plan-variance").status_code == 403
