@@ -92,6 +92,18 @@ def _qty(value: object, field: str) -> Decimal:
     return d
 
 
+#: the largest amount one budget line or request may come to
+MAX_AMOUNT = Decimal("1000000000000")
+
+
+def _amount(qty: Decimal, price: Decimal, field: str) -> Decimal:
+    amount = _cents(qty * price)
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(f"{field} comes to {amount:,}, beyond the {MAX_AMOUNT:,} one line "
+                           "may hold; check the quantity and the price", field=field)
+    return amount
+
+
 def _text(value: str, field: str, limit: int) -> str:
     value = value.strip()
     if not value or len(value) > limit:
@@ -214,8 +226,8 @@ def create_procurement_budget(
                                                                    "labelling_price")
     b = ProcurementBudget(
         year=year, department=department, collection_quantity=cq, collection_price=cp,
-        collection_amount=_cents(cq * cp), labelling_quantity=lq, labelling_price=lp,
-        labelling_amount=_cents(lq * lp), status="submitted", created_by=actor.id,
+        collection_amount=_amount(cq, cp, "collection_quantity"), labelling_quantity=lq, labelling_price=lp,
+        labelling_amount=_amount(lq, lp, "labelling_quantity"), status="submitted", created_by=actor.id,
     )
     session.add(b)
     session.flush()
@@ -349,7 +361,7 @@ def create_request(
             f"({ref.half_year}); more than 10% must be explained: give a deviation reason",
             field="deviation_reason", deviation=str(deviation),
         )
-    amount = _cents(qty * price)
+    amount = _amount(qty, price, "quantity")
     year = on.year
     room = budget_room(session, year, department, kind)
     over = room is None or amount > room
