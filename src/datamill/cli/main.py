@@ -13,6 +13,8 @@ from datamill.cli import (
     data,
     delivery,
     ledger,
+    ledger_plan,
+    procurement,
     project,
     quality,
     security,
@@ -48,6 +50,8 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(workforce.app, name="workforce")
 app.add_typer(audit.app, name="audit")
 app.add_typer(security.app, name="security")
+ledger.app.add_typer(ledger_plan.app, name="budget-plan")
+workforce.app.add_typer(procurement.app, name="procurement")
 
 
 @app.command("serve")

@@ -8,6 +8,7 @@ import datamill.ledger.models
 import datamill.production.models
 import datamill.web.models
 import datamill.workforce.golden
-import datamill.workforce.models  # noqa: F401
+import datamill.workforce.models
+import datamill.workforce.procurement_models  # noqa: F401
 
 __all__: list[str] = []

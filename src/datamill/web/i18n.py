@@ -494,3 +494,53 @@ EN.update({
     "sec.help": "Change these with `datamill security` or /api/v1/security; every change is audited.",
 })
 # --- end data-security page ---
+# --- procurement page (web/routes/procurement.py, templates/workforce_procurement.html) ---
+EN.update({
+    "pr.nav": "Procurement",
+    "pr.title": "Purchase requests",
+    "pr.help": "Each request is signed in order: dept. manager → VP in charge → procurement; a request over the annual budget also needs the finance head. A unit price more than 10% off the price system is flagged and must be explained.",
+    "pr.all": "all",
+    "pr.show": "Show",
+    "pr.flagged_only": "only >10% off the price system",
+    "pr.flag": ">10% off",
+    "pr.over_budget": "over the annual budget",
+    "pr.budgets": "Annual procurement budgets",
+    "pr.col.number": "Request",
+    "pr.col.kind": "Kind",
+    "pr.col.stage": "Stage",
+    "pr.col.quantity": "Quantity",
+    "pr.col.price": "Unit price",
+    "pr.col.amount": "Amount",
+    "pr.col.deviation": "Off the price system",
+    "pr.col.status": "Status",
+    "pr.col.chain": "Approvals",
+    "pr.col.year": "Year",
+    "pr.col.department": "Department",
+    "pr.kind.collection": "Collection",
+    "pr.kind.labelling": "Labelling",
+    "pr.status.draft": "draft",
+    "pr.status.submitted": "awaiting approval",
+    "pr.status.approved": "approved",
+    "pr.status.rejected": "rejected",
+    "pr.status.combined": "combined",
+    "pr.role.dept_manager": "dept. manager",
+    "pr.role.vp": "VP in charge",
+    "pr.role.finance_head": "finance head",
+    "pr.role.finance_reviewer": "Finance",
+    "pr.role.procurement": "procurement",
+})
+# --- end procurement page ---
+
+# --- plan variance page (web/routes/budget_plan.py, templates/ledger_plan_variance.html) ---
+EN.update({
+    "pv.title": "Actual against plan",
+    "pv.help": "Per work stage: the approved budget's quantity and amount (planned from the deliverable volume, loss rate and annotation-output ratio at price-system prices) against the posted costs.",
+    "pv.planned": "Planned",
+    "pv.planned_qty": "Planned quantity",
+    "pv.actual_qty": "Actual quantity",
+    "pv.chart": "Planned and actual amount per stage",
+    "pv.status.within": "within plan",
+    "pv.status.over": "over plan",
+    "pv.status.unplanned": "not in the plan",
+})
+# --- end plan variance page ---

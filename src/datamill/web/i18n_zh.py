@@ -241,3 +241,53 @@ ZH_CN.update({
     "sec.help": "使用 `datamill security` 或 /api/v1/security 修改；每次修改均记入审计日志。",
 })
 # --- end data-security page ---
+# --- procurement page (web/routes/procurement.py, templates/workforce_procurement.html) ---
+ZH_CN.update({
+    "pr.nav": "采购",
+    "pr.title": "业务采购申请单",
+    "pr.help": "每张申请单按顺序审批：部门经理 → 分管副总 → 采购部；超出年度预算的申请还需财务负责人审批。单价偏离采购价格体系超过 10% 的申请会被标记，并须说明原因。",
+    "pr.all": "全部",
+    "pr.show": "显示",
+    "pr.flagged_only": "仅显示偏离价格体系超过 10% 的",
+    "pr.flag": "偏离 >10%",
+    "pr.over_budget": "超出年度预算",
+    "pr.budgets": "年度采购预算",
+    "pr.col.number": "申请单",
+    "pr.col.kind": "类别",
+    "pr.col.stage": "环节",
+    "pr.col.quantity": "数量",
+    "pr.col.price": "单价",
+    "pr.col.amount": "金额",
+    "pr.col.deviation": "偏离价格体系",
+    "pr.col.status": "状态",
+    "pr.col.chain": "审批",
+    "pr.col.year": "年度",
+    "pr.col.department": "部门",
+    "pr.kind.collection": "采集",
+    "pr.kind.labelling": "标注",
+    "pr.status.draft": "草稿",
+    "pr.status.submitted": "待审批",
+    "pr.status.approved": "已批准",
+    "pr.status.rejected": "已驳回",
+    "pr.status.combined": "已合并",
+    "pr.role.dept_manager": "部门经理",
+    "pr.role.vp": "分管副总",
+    "pr.role.finance_head": "财务负责人",
+    "pr.role.finance_reviewer": "财务",
+    "pr.role.procurement": "采购部",
+})
+# --- end procurement page ---
+
+# --- plan variance page (web/routes/budget_plan.py, templates/ledger_plan_variance.html) ---
+ZH_CN.update({
+    "pv.title": "实际与计划对比",
+    "pv.help": "按环节对比：已批准预算的数量和金额（由交付量、损耗率和标产比按采购价格体系价格计算）与已入账成本。",
+    "pv.planned": "计划",
+    "pv.planned_qty": "计划数量",
+    "pv.actual_qty": "实际数量",
+    "pv.chart": "各环节计划与实际金额",
+    "pv.status.within": "未超计划",
+    "pv.status.over": "超出计划",
+    "pv.status.unplanned": "不在计划内",
+})
+# --- end plan variance page ---

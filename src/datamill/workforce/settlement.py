@@ -55,6 +55,7 @@ from datamill.workforce.policies import (
     require_vendor_scope,
 )
 from datamill.workforce.pricing import effective_price, language_group
+from datamill.workforce.purchase_orders import enforce_sheet_volume
 from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
 from datamill.workforce.vendors import to_decimal
 
@@ -430,6 +431,7 @@ def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> S
     if sheet.status != "vendor_confirmed":
         raise Conflict(f"sheet {sheet.number} is already {sheet.status}")
     _require_projects_open(session, _sheet_projects(session, sheet))
+    enforce_sheet_volume(session, sheet)  # volume matching against the purchase orders
     sheet.status = "confirmed"
     sheet.confirmed_by = actor.id
     sheet.confirmed_at = utcnow()

@@ -7,6 +7,7 @@ from datamill.api.routers import (
     auth,
     delivery,
     ledger,
+    procurement,
     projects,
     quality,
     security,
@@ -29,4 +30,4 @@ ROUTERS = (
 )
 
 # Business-domain routers carry their own /api/v1 prefix.
-DOMAIN_ROUTERS = (ledger.router, workforce.router)
+DOMAIN_ROUTERS = (ledger.router, workforce.router, procurement.router)

@@ -1,0 +1,117 @@
+"""``datamill ledger budget-plan``: budget lines from the production plan and plan variance.
+
+Collection volume = deliverable × (1 + loss rate); annotation hours = collection volume ×
+annotation-output ratio (标产比); prices from the workforce price system (see
+:mod:`datamill.ledger.budget_plan`). Every command acts for ``--as USERNAME`` and passes the
+ledger's access check, as in the API.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.core.errors import InvalidInput
+
+app = typer.Typer(help="Budgets from planned volume, loss rate and annotation-output ratio; "
+                       "variance of actual vs plan per stage.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting (required).")]
+Deliverable = Annotated[str, typer.Option(help="Deliverable volume in hours")]
+Loss = Annotated[str, typer.Option(help="Loss rate, e.g. 0.05 (plan = deliverable × (1+loss))")]
+Ratio = Annotated[str, typer.Option(help="Annotation-output ratio: work hours per data hour")]
+On = Annotated[str | None, typer.Option(help="Price date YYYY-MM-DD (default today)")]
+
+
+def _actor(s: Any, username: str) -> int:
+    from datamill.ledger.access import acting_ledger_user
+
+    return int(acting_ledger_user(s, username).id)
+
+
+def _plan_args(deliverable: str, loss: str, ratio: str, on: str | None, collection_stage: str,
+               labelling_stage: str, vendor: int | None, collection_price: str | None,
+               labelling_price: str | None) -> dict[str, Any]:
+    from datamill.core.clock import utcnow
+
+    try:
+        day = date.fromisoformat(on) if on else utcnow().date()
+    except ValueError as err:
+        raise InvalidInput(f"--on {on!r} is not a date (YYYY-MM-DD)", field="on") from err
+    return {"deliverable": deliverable, "loss_rate": loss, "output_ratio": ratio, "on": day,
+            "collection_stage": collection_stage, "labelling_stage": labelling_stage,
+            "vendor_id": vendor, "collection_price": collection_price,
+            "labelling_price": labelling_price}
+
+
+def _render_plan(p: Any) -> None:
+    out.print(f"collection {p.collection_volume} h (deliverable {p.deliverable} × (1 + "
+              f"{p.loss_rate})); annotation {p.annotation_hours} h (× {p.output_ratio})")
+    t = Table("stage", "quantity", "unit price", "amount", "price from", "deviation")
+    for ln in p.lines:
+        dev = "" if ln.deviation is None else f"{ln.deviation:+.2%}"
+        t.add_row(ln.stage, f"{ln.quantity} {ln.unit}", str(ln.unit_price), str(ln.amount),
+                  ln.price_source, styled((dev, "bold red")) if ln.flagged else dev)
+    out.print(t)
+    out.print(f"total {p.total}")
+
+
+@app.command("show")
+@handle_errors
+def show(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, ratio: Ratio,
+         on: On = None, collection_stage: str = "collect", labelling_stage: str = "annotate",
+         vendor: int | None = None, collection_price: str | None = None,
+         labelling_price: str | None = None, as_json: JsonOpt = False) -> None:
+    """Compute the budget lines of a plan (nothing is saved)."""
+    from datamill.ledger.budget_plan import plan_budget
+
+    args = _plan_args(deliverable, loss, ratio, on, collection_stage, labelling_stage, vendor,
+                      collection_price, labelling_price)
+    with get_runtime().session() as s:
+        _actor(s, user)
+        p = plan_budget(s, project_id, **args)
+    emit(p, as_json, _render_plan)
+
+
+@app.command("create")
+@handle_errors
+def create(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, ratio: Ratio,
+           on: On = None, collection_stage: str = "collect", labelling_stage: str = "annotate",
+           vendor: int | None = None, collection_price: str | None = None,
+           labelling_price: str | None = None, as_json: JsonOpt = False) -> None:
+    """Create a draft budget version from the plan (then submit it as usual)."""
+    from datamill.ledger.budget_plan import create_budget_from_plan
+
+    args = _plan_args(deliverable, loss, ratio, on, collection_stage, labelling_stage, vendor,
+                      collection_price, labelling_price)
+    with get_runtime().session() as s:
+        b = create_budget_from_plan(s, project_id, actor_id=_actor(s, user), **args)
+    emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version} (draft): {b.total}"))
+
+
+@app.command("variance")
+@handle_errors
+def variance(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Actual against the approved budget, per stage (quantity and amount)."""
+    from datamill.ledger.budget_plan import plan_variance
+
+    with get_runtime().session() as s:
+        _actor(s, user)
+        v = plan_variance(s, project_id)
+
+    def render(v: Any) -> None:
+        t = Table("stage", "planned qty", "actual qty", "planned", "actual", "variance", "%",
+                  "status")
+        for x in v.stages:
+            pct = "" if x.variance_pct is None else f"{x.variance_pct:+.2%}"
+            st = styled((x.status, "bold red")) if x.status != "within" else x.status
+            t.add_row(x.stage, str(x.planned_quantity), str(x.actual_quantity),
+                      str(x.planned_amount), str(x.actual_amount), str(x.variance), pct, st)
+        out.print(t)
+        out.print(f"planned {v.planned_total}, actual {v.actual_total}")
+
+    emit(v, as_json, render)

@@ -1,0 +1,44 @@
+"""The PM's plan-variance page: per stage, planned against actual quantity and amount, with a
+server-drawn bar chart (no script). Readers pass the ledger's access check, like the other
+finance pages; ``project_id`` is the production project, as on ``/projects/{id}/finance``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from datamill.api.deps import SessionDep
+from datamill.core.errors import NotFound
+from datamill.ledger.access import require_ledger_access
+from datamill.ledger.budget_plan import plan_variance
+from datamill.ledger.models import LedgerProject
+from datamill.web.routes._common import HtmlRoute, WebUser, render
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+_BAR = 320  # px of the longest bar
+
+
+@router.get("/projects/{project_id}/finance/plan-variance", response_class=HTMLResponse)
+def plan_variance_page(
+    request: Request, project_id: int, session: SessionDep, me: WebUser
+) -> Response:
+    require_ledger_access(session, me.user)
+    lp = session.scalar(select(LedgerProject.id).where(
+        LedgerProject.production_project_id == project_id))
+    if lp is None:
+        raise NotFound(f"project {project_id} has no ledger accounts yet")
+    v = plan_variance(session, lp)
+    top = max([Decimal(1)] + [max(s.planned_amount, s.actual_amount) for s in v.stages])
+    bars: list[dict[str, Any]] = [
+        {"stage": s.stage, "planned": int(s.planned_amount / top * _BAR),
+         "actual": int(s.actual_amount / top * _BAR), "over": s.status != "within"}
+        for s in v.stages]
+    return render(request, "ledger_plan_variance.html", me, v=v, bars=bars,
+                  project_id=project_id, width=_BAR + 160)

@@ -1,0 +1,487 @@
+"""Procurement controls (§5.2): the annual budget and purchase requests with their approvals.
+
+* **Annual procurement budget** per year and department: collection quantity × price and
+  labelling quantity × price listed separately; approved by the dept. manager, then Finance
+  (``dept_manager`` → ``finance_reviewer``).
+* **Purchase request** (业务采购申请单): one kind (collection or labelling), stage, modality,
+  language group, quantity and unit price. Approved in **3 levels, strictly in order**:
+  ``dept_manager`` → ``vp`` → ``procurement``. A request that takes its kind's committed
+  spend for the year past the approved annual budget (or has no approved budget) is **over
+  budget** and also needs the finance head: ``dept_manager`` → ``vp`` → ``finance_head`` →
+  ``procurement`` (the VP in charge is already in the chain).
+* **Price deviation:** the unit price is compared with the current price system
+  (:func:`datamill.workforce.pricing.effective_price`); more than 10% off flags the request
+  and needs a written reason. Without a given price the price system's is used.
+* **Similar requests may be combined** before anyone signed them: same year, department, kind,
+  stage, modality, language group, unit and unit price; the originals become ``combined``.
+
+Approval roles: ``dept_manager``, ``vp``, ``finance_reviewer`` and ``finance_head`` are the
+ledger's approval roles (read from ``ledger_approvers``, never written here); ``procurement`` is
+a workforce role held in ``wf_procurement_approvers``. Nobody signs their own request. Every
+step is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.roles import Role
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.ledger.budgets import approval_role_of
+from datamill.workforce.models import Vendor
+from datamill.workforce.policies import require_business
+from datamill.workforce.pricing import DEVIATION_LIMIT, effective_price, half_year_of
+from datamill.workforce.procurement_models import (
+    ProcurementApproval,
+    ProcurementApprover,
+    ProcurementBudget,
+    PurchaseOrder,
+    PurchaseRequest,
+)
+from datamill.workforce.procurement_schemas import (
+    ApprovalOut,
+    ProcurementBudgetOut,
+    PurchaseRequestOut,
+)
+from datamill.workforce.vendors import to_decimal
+
+__all__ = [
+    "BUDGET_CHAIN",
+    "KINDS",
+    "MAX_QUANTITY",
+    "OVER_BUDGET_CHAIN",
+    "REQUEST_CHAIN",
+    "WORKFORCE_APPROVAL_ROLES",
+    "approval_role",
+    "combine_requests",
+    "create_procurement_budget",
+    "create_request",
+    "decide_budget",
+    "decide_request",
+    "get_request",
+    "list_budgets",
+    "list_requests",
+    "register_procurement_approver",
+]
+
+KINDS = ("collection", "labelling")
+WORKFORCE_APPROVAL_ROLES = ("procurement",)
+BUDGET_CHAIN = ("dept_manager", "finance_reviewer")
+REQUEST_CHAIN = ("dept_manager", "vp", "procurement")
+OVER_BUDGET_CHAIN = ("dept_manager", "vp", "finance_head", "procurement")
+_Q4 = Decimal("0.0001")
+_CENT = Decimal("0.01")
+
+
+#: the largest quantity or unit price accepted (amounts stay far inside a 64-bit fen count)
+MAX_QUANTITY = Decimal("1000000000")
+
+
+def _qty(value: object, field: str) -> Decimal:
+    d = to_decimal(value, field)
+    if not d.is_finite() or d <= 0 or d > MAX_QUANTITY or d != d.quantize(_Q4):
+        raise InvalidInput(f"{field} {d} must be positive, at most {MAX_QUANTITY:,} and have at "
+                           "most 4 decimals", field=field)
+    return d
+
+
+#: the largest amount one budget line or request may come to
+MAX_AMOUNT = Decimal("1000000000000")
+
+
+def _amount(qty: Decimal, price: Decimal, field: str) -> Decimal:
+    amount = _cents(qty * price)
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(f"{field} comes to {amount:,}, beyond the {MAX_AMOUNT:,} one line "
+                           "may hold; check the quantity and the price", field=field)
+    return amount
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise InvalidInput(f"{field} must be 1 to {limit} characters", field=field)
+    return value
+
+
+def _cents(value: Decimal) -> Decimal:
+    from decimal import ROUND_HALF_UP
+
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def approval_role(session: Session, user: User) -> str | None:
+    """The user's procurement approval role: a workforce role, else their ledger role."""
+    own = session.scalar(
+        select(ProcurementApprover.approval_role).where(ProcurementApprover.user_id == user.id)
+    )
+    return own or approval_role_of(session, user.id)
+
+
+def register_procurement_approver(
+    session: Session, actor: User, user_id: int, role: str = "procurement"
+) -> None:
+    """Give a user the workforce ``procurement`` approval role (admins only)."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden(f"only an admin may register approvers; {actor.username!r} is not one")
+    if role not in WORKFORCE_APPROVAL_ROLES:
+        raise InvalidInput(
+            f"unknown procurement role {role!r}; use one of {', '.join(WORKFORCE_APPROVAL_ROLES)}"
+            " (dept_manager, vp, finance roles are ledger approval roles)",
+            field="role",
+        )
+    if session.get(User, user_id) is None:
+        raise NotFound(f"no user with id {user_id}")
+    row = session.scalar(select(ProcurementApprover).where(ProcurementApprover.user_id == user_id))
+    if row is None:
+        session.add(ProcurementApprover(user_id=user_id, approval_role=role))
+    else:
+        row.approval_role = role
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="procurement.approver.registered",
+                 object_type="user", object_id=user_id, data={"approval_role": role})
+
+
+def _approvals(session: Session, subject_type: str, subject_id: int) -> list[ProcurementApproval]:
+    return list(session.scalars(
+        select(ProcurementApproval).where(
+            ProcurementApproval.subject_type == subject_type,
+            ProcurementApproval.subject_id == subject_id,
+        ).order_by(ProcurementApproval.level)
+    ))
+
+
+def _sign(
+    session: Session, actor: User, subject_type: str, subject_id: int, label: str,
+    chain: tuple[str, ...] | list[str], decision: str, reason: str,
+    requester_id: int | None,
+) -> tuple[int, bool]:
+    """Record the next level's decision; (level, chain complete). Strictly in order, by role."""
+    if decision not in ("approve", "reject"):
+        raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
+                           field="decision")
+    done = [a for a in _approvals(session, subject_type, subject_id) if a.decision == "approve"]
+    level = len(done) + 1
+    needed = chain[level - 1]
+    role = approval_role(session, actor)
+    if role != needed:
+        raise Forbidden(
+            f"{label} awaits level {level} of {len(chain)} ({needed}); {actor.username!r} is "
+            f"{role or 'no procurement approver'}: the levels are "
+            f"{' → '.join(chain)}, signed in that order, each by its role",
+            level=level, needed_role=needed,
+        )
+    if requester_id is not None and requester_id == actor.id:
+        raise Forbidden(f"{actor.username!r} raised {label} and may not approve it")
+    if decision == "reject" and not reason.strip():
+        raise InvalidInput("a rejection needs a reason", field="reason")
+    session.add(ProcurementApproval(
+        subject_type=subject_type, subject_id=subject_id, level=level, approval_role=role,
+        approver_id=actor.id, decision=decision, reason=reason.strip(),
+    ))
+    session.flush()
+    return level, decision == "approve" and level == len(chain)
+
+
+def _next_role(session: Session, subject_type: str, row_id: int, chain: list[str]) -> str | None:
+    done = sum(1 for a in _approvals(session, subject_type, row_id) if a.decision == "approve")
+    return chain[done] if done < len(chain) else None
+
+
+# -- annual budget -------------------------------------------------------------------------
+
+
+def _budget_out(session: Session, b: ProcurementBudget) -> ProcurementBudgetOut:
+    out = ProcurementBudgetOut.model_validate(b)
+    out.chain = list(BUDGET_CHAIN)
+    out.approvals = [ApprovalOut.model_validate(a) for a in _approvals(session, "budget", b.id)]
+    out.next_role = (
+        _next_role(session, "budget", b.id, list(BUDGET_CHAIN)) if b.status == "submitted"
+        else None
+    )
+    return out
+
+
+def create_procurement_budget(
+    session: Session, actor: User, *, year: int, department: str,
+    collection_quantity: object, collection_price: object,
+    labelling_quantity: object, labelling_price: object,
+) -> ProcurementBudgetOut:
+    """Submit a department's annual budget: collection and labelling lines kept apart."""
+    require_business(actor, "draw up the annual procurement budget")
+    department = _text(department, "department", 64)
+    if session.scalar(select(ProcurementBudget.id).where(
+            ProcurementBudget.year == year, ProcurementBudget.department == department)):
+        raise Conflict(f"{department} already has a {year} procurement budget")
+    cq, cp = _qty(collection_quantity, "collection_quantity"), _qty(collection_price,
+                                                                      "collection_price")
+    lq, lp = _qty(labelling_quantity, "labelling_quantity"), _qty(labelling_price,
+                                                                   "labelling_price")
+    b = ProcurementBudget(
+        year=year, department=department, collection_quantity=cq, collection_price=cp,
+        collection_amount=_amount(cq, cp, "collection_quantity"), labelling_quantity=lq, labelling_price=lp,
+        labelling_amount=_amount(lq, lp, "labelling_quantity"), status="submitted", created_by=actor.id,
+    )
+    session.add(b)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="procurement.budget.submitted",
+                 object_type="procurement_budget", object_id=b.id,
+                 data={"year": year, "department": department,
+                       "collection": str(b.collection_amount),
+                       "labelling": str(b.labelling_amount)})
+    return _budget_out(session, b)
+
+
+def decide_budget(
+    session: Session, actor: User, budget_id: int, decision: str = "approve", reason: str = ""
+) -> ProcurementBudgetOut:
+    """Dept. manager, then Finance (finance_reviewer) sign; a rejection ends it."""
+    b = session.get(ProcurementBudget, budget_id)
+    if b is None:
+        raise NotFound(f"no procurement budget with id {budget_id}")
+    if b.status != "submitted":
+        raise Conflict(f"procurement budget {budget_id} is {b.status}; nothing to sign")
+    level, complete = _sign(session, actor, "budget", b.id,
+                            f"the {b.year} budget of {b.department}", BUDGET_CHAIN, decision,
+                            reason, None)
+    if decision == "reject":
+        b.status, b.decided_at = "rejected", utcnow()
+    elif complete:
+        b.status, b.decided_at = "approved", utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor.id, action=f"procurement.budget.{decision}",
+                 object_type="procurement_budget", object_id=b.id,
+                 data={"level": level, "status": b.status, "reason": reason})
+    return _budget_out(session, b)
+
+
+def list_budgets(session: Session, actor: User, year: int | None = None
+                 ) -> list[ProcurementBudgetOut]:
+    _require_reader(session, actor)
+    q = select(ProcurementBudget).order_by(ProcurementBudget.year, ProcurementBudget.department)
+    if year is not None:
+        q = q.where(ProcurementBudget.year == year)
+    return [_budget_out(session, b) for b in session.scalars(q)]
+
+
+def _require_reader(session: Session, actor: User) -> None:
+    if approval_role(session, actor) is None:
+        require_business(actor, "read procurement")
+
+
+# -- purchase requests ---------------------------------------------------------------------
+
+
+def _committed(session: Session, year: int, department: str, kind: str) -> Decimal:
+    return Decimal(session.scalar(
+        select(func.coalesce(func.sum(PurchaseRequest.amount), 0)).where(
+            PurchaseRequest.year == year, PurchaseRequest.department == department,
+            PurchaseRequest.kind == kind,
+            PurchaseRequest.status.in_(("submitted", "approved")),
+        )
+    ) or 0)
+
+
+def budget_room(session: Session, year: int, department: str, kind: str) -> Decimal | None:
+    """What the approved annual budget of ``kind`` still allows (None: no approved budget)."""
+    b = session.scalar(select(ProcurementBudget).where(
+        ProcurementBudget.year == year, ProcurementBudget.department == department,
+        ProcurementBudget.status == "approved"))
+    if b is None:
+        return None
+    cap = b.collection_amount if kind == "collection" else b.labelling_amount
+    return cap - _committed(session, year, department, kind)
+
+
+def _request_out(session: Session, r: PurchaseRequest) -> PurchaseRequestOut:
+    out = PurchaseRequestOut.model_validate(r)
+    out.approvals = [ApprovalOut.model_validate(a) for a in _approvals(session, "request", r.id)]
+    out.next_role = (
+        _next_role(session, "request", r.id, list(r.chain)) if r.status == "submitted" else None
+    )
+    out.ordered_quantity = Decimal(session.scalar(
+        select(func.coalesce(func.sum(PurchaseOrder.quantity), 0))
+        .where(PurchaseOrder.request_id == r.id)) or 0)
+    return out
+
+
+def _number(session: Session, year: int) -> str:
+    n = int(session.scalar(select(func.count()).select_from(PurchaseRequest)
+                           .where(PurchaseRequest.year == year)) or 0) + 1
+    return f"PR-{year}-{n:05d}"
+
+
+def create_request(
+    session: Session, actor: User, *, department: str, kind: str, stage: str, modality: str,
+    language_group: str, unit: str, quantity: object, unit_price: object | None = None,
+    on: date | None = None, project_id: int | None = None, vendor_id: int | None = None,
+    deviation_reason: str | None = None, note: str = "",
+) -> PurchaseRequestOut:
+    """Raise a purchase request; flags a price >10% off the price system (reason required)."""
+    require_business(actor, "raise purchase requests")
+    on = on or utcnow().date()
+    if kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind")
+    department = _text(department, "department", 64)
+    for name, value in (("stage", stage), ("modality", modality),
+                        ("language_group", language_group), ("unit", unit)):
+        _text(value, name, 32)
+    if vendor_id is not None and session.get(Vendor, vendor_id) is None:
+        raise NotFound(f"no vendor with id {vendor_id}")
+    if project_id is not None:
+        from datamill.production.models import Project
+
+        if session.get(Project, project_id) is None:
+            raise NotFound(f"no project with id {project_id}")
+    qty = _qty(quantity, "quantity")
+    ref = effective_price(session, on, vendor_id, stage, modality, language_group)
+    if ref is None:
+        raise InvalidInput(
+            f"the price system has no {half_year_of(on)} price for {stage} × {modality} × "
+            f"{language_group}; procurement sets one before requests are raised",
+            field="unit_price",
+        )
+    if ref.unit != unit:
+        raise InvalidInput(f"the price system counts {stage} in {ref.unit}, not {unit}",
+                           field="unit")
+    price = ref.unit_price if unit_price is None else _qty(unit_price, "unit_price")
+    deviation = ((price - ref.unit_price) / ref.unit_price).quantize(_Q4)
+    flagged = abs(deviation) > DEVIATION_LIMIT
+    reason = (deviation_reason or "").strip() or None
+    if flagged and reason is None:
+        raise InvalidInput(
+            f"unit price {price} is {deviation:+.2%} off the price system's {ref.unit_price} "
+            f"({ref.half_year}); more than 10% must be explained: give a deviation reason",
+            field="deviation_reason", deviation=str(deviation),
+        )
+    amount = _amount(qty, price, "quantity")
+    year = on.year
+    room = budget_room(session, year, department, kind)
+    over = room is None or amount > room
+    r = PurchaseRequest(
+        number=_number(session, year), year=year, department=department, kind=kind,
+        project_id=project_id, vendor_id=vendor_id, stage=stage, modality=modality,
+        language_group=language_group, unit=unit, quantity=qty, unit_price=price, amount=amount,
+        reference_price=ref.unit_price, deviation=deviation, flagged=flagged,
+        deviation_reason=reason if flagged else None, over_budget=over,
+        chain=list(OVER_BUDGET_CHAIN if over else REQUEST_CHAIN), status="submitted",
+        note=note, created_by=actor.id,
+    )
+    session.add(r)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="procurement.request.submitted",
+                 object_type="purchase_request", object_id=r.id, project_id=project_id,
+                 data={"number": r.number, "amount": str(amount), "flagged": flagged,
+                       "deviation": str(deviation), "reason": r.deviation_reason,
+                       "over_budget": over,
+                       "budget_room": None if room is None else str(room)})
+    return _request_out(session, r)
+
+
+def _request(session: Session, request_id: int) -> PurchaseRequest:
+    r = session.get(PurchaseRequest, request_id)
+    if r is None:
+        raise NotFound(f"no purchase request with id {request_id}")
+    return r
+
+
+def get_request(session: Session, actor: User, request_id: int) -> PurchaseRequestOut:
+    _require_reader(session, actor)
+    return _request_out(session, _request(session, request_id))
+
+
+def list_requests(
+    session: Session, actor: User, *, status: str | None = None, flagged_only: bool = False
+) -> list[PurchaseRequestOut]:
+    _require_reader(session, actor)
+    q = select(PurchaseRequest).order_by(PurchaseRequest.id)
+    if status:
+        q = q.where(PurchaseRequest.status == status)
+    if flagged_only:
+        q = q.where(PurchaseRequest.flagged.is_(True))
+    return [_request_out(session, r) for r in session.scalars(q)]
+
+
+def decide_request(
+    session: Session, actor: User, request_id: int, decision: str = "approve", reason: str = ""
+) -> PurchaseRequestOut:
+    """Sign the next level of a request (dept. manager → VP → [finance head] → procurement)."""
+    r = _request(session, request_id)
+    if r.status != "submitted":
+        raise Conflict(f"purchase request {r.number} is {r.status}; nothing to sign")
+    level, complete = _sign(session, actor, "request", r.id, f"purchase request {r.number}",
+                            list(r.chain), decision, reason, r.created_by)
+    if decision == "reject":
+        r.status, r.decided_at = "rejected", utcnow()
+    elif complete:
+        r.status, r.decided_at = "approved", utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor.id, action=f"procurement.request.{decision}",
+                 object_type="purchase_request", object_id=r.id, project_id=r.project_id,
+                 data={"number": r.number, "level": level, "status": r.status,
+                       "reason": reason})
+    return _request_out(session, r)
+
+
+_SIMILAR = ("year", "department", "kind", "stage", "modality", "language_group", "unit",
+            "unit_price")
+
+
+def combine_requests(
+    session: Session, actor: User, request_ids: list[int], note: str = ""
+) -> PurchaseRequestOut:
+    """Merge similar, not yet signed requests into one; the originals become ``combined``."""
+    require_business(actor, "combine purchase requests")
+    ids = sorted(set(request_ids))
+    if len(ids) < 2:
+        raise InvalidInput("combine at least two requests", field="request_ids")
+    rows = [_request(session, i) for i in ids]
+    for r in rows:
+        if r.status != "submitted" or _approvals(session, "request", r.id):
+            raise Conflict(f"purchase request {r.number} is {r.status} or already signed; "
+                           "only unsigned submitted requests may be combined")
+    first = rows[0]
+    for r in rows[1:]:
+        differ = [f for f in _SIMILAR if getattr(r, f) != getattr(first, f)]
+        if differ:
+            raise InvalidInput(f"{r.number} and {first.number} differ in {', '.join(differ)}; "
+                               "only similar requests may be combined", field="request_ids")
+    for r in rows:
+        r.status = "combined"
+    session.flush()
+    qty = sum((r.quantity for r in rows), Decimal(0))
+    amount = _cents(qty * first.unit_price)
+    room = budget_room(session, first.year, first.department, first.kind)
+    over = room is None or amount > room
+    projects = {r.project_id for r in rows}
+    vendors = {r.vendor_id for r in rows}
+    reasons = [f"{r.number}: {r.deviation_reason}" for r in rows if r.deviation_reason]
+    merged = PurchaseRequest(
+        number=_number(session, first.year), year=first.year, department=first.department,
+        kind=first.kind, project_id=projects.pop() if len(projects) == 1 else None,
+        vendor_id=vendors.pop() if len(vendors) == 1 else None, stage=first.stage,
+        modality=first.modality, language_group=first.language_group, unit=first.unit,
+        quantity=qty, unit_price=first.unit_price, amount=amount,
+        reference_price=first.reference_price, deviation=first.deviation,
+        flagged=any(r.flagged for r in rows), deviation_reason="; ".join(reasons) or None,
+        over_budget=over, chain=list(OVER_BUDGET_CHAIN if over else REQUEST_CHAIN),
+        status="submitted",
+        note=note or "combined " + ", ".join(r.number for r in rows), created_by=actor.id,
+    )
+    session.add(merged)
+    session.flush()
+    for r in rows:
+        r.combined_into_id = merged.id
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="procurement.request.combined",
+                 object_type="purchase_request", object_id=merged.id,
+                 data={"number": merged.number, "from": [r.number for r in rows],
+                       "amount": str(amount), "over_budget": over})
+    return _request_out(session, merged)
