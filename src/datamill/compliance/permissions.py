@@ -41,6 +41,7 @@ __all__ = [
     "authorize",
     "check",
     "hats",
+    "matrix_markdown",
     "matrix_rows",
     "role_scope",
 ]
@@ -101,6 +102,20 @@ def matrix_rows() -> list[dict[str, str]]:
          "kind": "read" if a in READ_ACTIONS else "write"}
         for r in Role for a in Action
     ]
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table: a row per role, a column per action, the scope in each
+    cell (``–`` for none)."""
+    head = "| role | " + " | ".join(a.value for a in Action) + " |"
+    rule = "|" + "---|" * (len(Action) + 1)
+    rows = [
+        f"| {r.value} | "
+        + " | ".join(s.value if (s := role_scope(r, a)) is not Scope.NONE else "–" for a in Action)
+        + " |"
+        for r in Role
+    ]
+    return "\n".join([head, rule, *rows])
 
 
 class _NotGiven:
