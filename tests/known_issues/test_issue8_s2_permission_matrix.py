@@ -295,3 +295,25 @@ def test_vendor_manager_reads_only_their_vendor(
     r = client.post(f"{API}/vendors", json={"name": "x", "kind": "studio", "fee_rate": "0.1"},
                     headers=me)
     assert r.status_code == 403
+
+
+def test_auditor_web_pages_read_and_refuse_writes(
+    client: TestClient, world: dict[str, int], runtime: Runtime
+) -> None:
+    """The web faces the same matrix: the auditor opens every domain's pages and is refused a
+    write (the audit checkpoint, a settlement confirmation)."""
+    from tests.known_issues._web import csrf_of, web_login
+
+    web_login(client, "aud")
+    pid, vid, wid = world["project"], world["vendor"], world["worker"]
+    for path in ("/", f"/projects/{pid}", "/audit", "/finance", f"/projects/{pid}/finance",
+                 "/workforce", "/workforce/vendors", f"/workforce/vendors/{vid}",
+                 "/workforce/sheets", f"/workforce/workers/{wid}"):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    assert "/audit/checkpoint" not in client.get("/audit").text  # no button for a reader
+    before = _audit_rows(runtime)
+    csrf = csrf_of(client)
+    r = client.post("/audit/checkpoint", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 403
+    assert _audit_rows(runtime) == before
