@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from datamill.compliance.models import User
 
 __all__ = [
+    "HATS",
     "MATRIX",
     "NOT_GIVEN",
     "Refusal",
@@ -126,18 +127,37 @@ class _NotGiven:
 NOT_GIVEN: Final = _NotGiven()
 
 
+def _wears(session: Session, user: User, hat: Role) -> bool:
+    if hat is Role.VENDOR_MANAGER:
+        return _managed_vendor(session, user) is not None
+    from datamill.ledger.budgets import approval_role_of
+
+    return approval_role_of(session, user.id) is not None
+
+
+#: roles a user may wear because of a record: a vendor's manager, a ledger approver
+HATS: Final = (Role.VENDOR_MANAGER, Role.FINANCE)
+
+
 def hats(session: Session | None, user: User) -> list[Role]:
     """The user's base role, then the roles their records give them (vendor manager, finance)."""
     out = [Role(user.role)] if user.role in {r.value for r in Role} else []
-    if session is None:
-        return out
-    if _managed_vendor(session, user) is not None:
-        out.append(Role.VENDOR_MANAGER)
-    from datamill.ledger.budgets import approval_role_of
-
-    if approval_role_of(session, user.id) is not None:
-        out.append(Role.FINANCE)
+    if session is not None:
+        out += [h for h in HATS if _wears(session, user, h)]
     return out
+
+
+def _scope(session: Session | None, user: User, action: Action) -> Scope:
+    """The widest scope over the base role and the hats; records are read only when a hat
+    would widen the base role's scope."""
+    scope = role_scope(user.role, action)
+    if session is None:
+        return scope
+    for hat in HATS:
+        wider = role_scope(hat, action)
+        if _RANK[wider] > _RANK[scope] and _wears(session, user, hat):
+            scope = wider
+    return scope
 
 
 def _managed_vendor(session: Session, user: User) -> int | None:
@@ -180,9 +200,7 @@ def check(
     words = action.value.replace("_", " ")
     if not user.is_active:
         return Refusal("inactive", f"{user.username!r} is deactivated")
-    worn = hats(session, user)
-    scope = max((role_scope(r, action) for r in worn), key=_RANK.__getitem__,
-                default=Scope.NONE)
+    scope = _scope(session, user, action)
     if scope is Scope.NONE:
         return Refusal("role", f"role {user.role!r} may not {words}")
     if scope is Scope.ANY:

@@ -32,8 +32,8 @@ def require_ledger_access(session: Session, user: User, *, write: bool = True) -
         if refusal.reason == "role":
             raise Forbidden(
                 f"{user.username!r} has role {user.role} and no ledger approval role: the "
-                f"ledger is {'written' if write else 'read'} by admins, project managers, "
-                "finance and ledger approvers" + ("" if write else " (and auditors)")
+                "ledger is for admins, project managers, finance and ledger approvers"
+                + ("" if write else " (auditors may read it)")
             )
         raise Forbidden(refusal.message)
     return approval_role_of(session, user.id)
