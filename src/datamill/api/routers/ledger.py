@@ -59,7 +59,7 @@ def _production_project(session: Session, ledger_project_id: int) -> int:
 
 
 LedgerManager = Annotated[
-    User, Depends(Require(Action.MANAGE_PROJECT, project_of=_production_project))
+    User, Depends(Require(Action.LEDGER, Action.MANAGE_PROJECT, project_of=_production_project))
 ]
 """A ledger writer who is a member of the production project behind ``{project_id}``."""
 LedgerViewer = Annotated[
