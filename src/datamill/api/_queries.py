@@ -11,7 +11,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action, Role, allowed
+from datamill.compliance.permissions import Scope, role_scope
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import is_member, require
 from datamill.core.errors import Forbidden, NotFound
 from datamill.production.models import (
@@ -91,8 +92,9 @@ def list_items(
 
 
 def member_project_ids(session: Session, user: User) -> set[int] | None:
-    """Projects the user may list: all (None) for an admin, else those they are a member of."""
-    if user.role == Role.ADMIN:
+    """Projects the user may list: all (None) when the matrix lets them view any project (admins,
+    auditors, …), else those they are a member of."""
+    if role_scope(user.role, Action.VIEW_PROJECT) is Scope.ANY:
         return None
     return set(
         session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id))

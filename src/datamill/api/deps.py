@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from datamill.api.params import MAX_ID
 from datamill.compliance.models import User
+from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
-from datamill.compliance.users import require, user_for_token
+from datamill.compliance.users import user_for_token
 from datamill.core.errors import InvalidInput, Unauthorized
 from datamill.runtime import Runtime
 
@@ -66,7 +67,8 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 class Require:
-    """Dependency: the caller's role must allow ``action``.
+    """Dependency: the permission matrix must let the caller do ``action`` (and each of
+    ``also``), via :func:`datamill.compliance.permissions.authorize`.
 
     On routes with a ``{project_id}`` path parameter it also checks that the project exists (404)
     and that the caller is a member (403). Where ``{project_id}`` names something else that
@@ -77,9 +79,11 @@ class Require:
     """
 
     def __init__(
-        self, action: Action, project_of: Callable[[Session, int], int] | None = None
+        self, action: Action, *also: Action,
+        project_of: Callable[[Session, int], int] | None = None,
     ) -> None:
         self.action = action
+        self.actions = (action, *also)  # every one must be allowed
         self.project_of = project_of
 
     def __call__(self, request: Request, session: SessionDep, user: CurrentUser) -> User:
@@ -102,5 +106,6 @@ class Require:
                 project_id = self.project_of(session, project_id)
             else:
                 get_project(session, project_id)  # NotFound → 404 before membership → 403
-        require(session, user, self.action, project_id)
+        for action in self.actions:
+            authorize(session, user, action, project_id=project_id)
         return user

@@ -7,6 +7,9 @@ from typing import Annotated
 import typer
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.compliance.roles import Role
+
+ROLE_HELP = ", ".join(r.value for r in Role) + " (see `datamill user roles`)"
 
 app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 
@@ -15,7 +18,7 @@ app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 @handle_errors
 def create_cmd(
     username: str,
-    role: Annotated[str, typer.Option(help="admin, project_manager, annotator, reviewer, inspector, auditor")],
+    role: Annotated[str, typer.Option(help=ROLE_HELP)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create a user (password stored as an argon2 hash)."""
@@ -24,6 +27,33 @@ def create_cmd(
     with get_runtime().session() as s:
         create_user(s, username, password, role)
     out.print(f"created {role} {username}", highlight=False)
+
+
+@app.command("roles")
+@handle_errors
+def roles_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")] = False,
+) -> None:
+    """The permission matrix: what each role may do, and where (any, member, own)."""
+    from datamill.compliance.permissions import Scope, matrix_markdown, matrix_rows
+    from datamill.compliance.roles import Action
+
+    rows = matrix_rows()
+    value = {
+        "scopes": {
+            Scope.ANY.value: "everywhere",
+            Scope.MEMBER.value: "on projects the user is a member of",
+            Scope.OWN.value: "on the user's own vendor or own records",
+        },
+        "roles": [r.value for r in Role],
+        "actions": [{"action": a.value, "kind": next(r["kind"] for r in rows
+                                                      if r["action"] == a.value)}
+                    for a in Action],
+        "matrix": {r.value: {c["action"]: c["scope"] for c in rows if c["role"] == r.value
+                             and c["scope"] != Scope.NONE.value} for r in Role},
+    }
+    emit(value, as_json, lambda _v: out.print(matrix_markdown(), highlight=False,
+                                              soft_wrap=True))
 
 
 def _revoke(username: str, which: str) -> list[int]:

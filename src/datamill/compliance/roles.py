@@ -1,19 +1,29 @@
-"""Roles and what each may do: the permission matrix as data."""
+"""Roles and actions. What each role may do, and where, is the matrix in
+:mod:`datamill.compliance.permissions`; :func:`allowed` asks it whether a role may ever do an
+action (in some scope)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["PERMISSIONS", "Action", "Role", "allowed"]
+__all__ = ["READ_ACTIONS", "Action", "Role", "allowed"]
 
 
 class Role(StrEnum):
     ADMIN = "admin"
     PROJECT_MANAGER = "project_manager"
+    CORPUS_DESIGNER = "corpus_designer"
+    COLLECTION_COORDINATOR = "collection_coordinator"
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
     INSPECTOR = "inspector"
+    VENDOR_MANAGER = "vendor_manager"
+    VENDOR_WORKER = "vendor_worker"
+    PROCUREMENT = "procurement"
+    FINANCE = "finance"
+    DATA_SECURITY_OFFICER = "data_security_officer"
     AUDITOR = "auditor"
+    CUSTOMER = "customer"
 
 
 class Action(StrEnum):
@@ -25,26 +35,25 @@ class Action(StrEnum):
     REVIEW = "review"
     INSPECT = "inspect"
     DELIVER = "deliver"
-    LEDGER = "ledger"  # the books: orders, budgets, costs, recognition (ledger approvers too)
-    VIEW_AUDIT = "view_audit"  # verify the audit trail, write checkpoints
+    LEDGER = "ledger"  # write the books: orders, budgets, costs, recognition
+    VIEW_LEDGER = "view_ledger"  # read the books and their reports
+    MANAGE_WORKFORCE = "manage_workforce"  # procurement: suppliers, prices, settlement
+    MANAGE_VENDOR = "manage_vendor"  # a vendor's own people, packages and sheets
+    VIEW_WORKFORCE = "view_workforce"
+    MANAGE_DATA_SECURITY = "manage_data_security"  # encryption, consent, export flags
+    SIGN_AUDIT = "sign_audit"  # write signed audit checkpoints
+    VIEW_AUDIT = "view_audit"  # verify the audit trail
 
 
-_ALL = frozenset(Action)
-PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.ADMIN: _ALL,
-    Role.PROJECT_MANAGER: frozenset(
-        {Action.CREATE_PROJECT, Action.MANAGE_PROJECT, Action.VIEW_PROJECT, Action.DELIVER,
-         Action.LEDGER}
-    ),
-    Role.ANNOTATOR: frozenset({Action.ANNOTATE}),
-    Role.REVIEWER: frozenset({Action.REVIEW}),
-    Role.INSPECTOR: frozenset({Action.INSPECT, Action.VIEW_PROJECT}),
-    Role.AUDITOR: frozenset({Action.VIEW_AUDIT}),
-}
+#: Actions that change nothing; the auditor holds exactly these.
+READ_ACTIONS = frozenset(
+    {Action.VIEW_PROJECT, Action.VIEW_LEDGER, Action.VIEW_WORKFORCE, Action.VIEW_AUDIT}
+)
 
 
 def allowed(role: str, action: Action) -> bool:
-    try:
-        return action in PERMISSIONS[Role(role)]
-    except ValueError:
-        return False
+    """Whether the matrix lets ``role`` do ``action`` in any scope (membership aside)."""
+    from datamill.compliance.permissions import Scope, role_scope
+
+    return role_scope(role, action) is not Scope.NONE
+

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ApiToken, User
-from datamill.compliance.roles import Action, Role, allowed
+from datamill.compliance.roles import Action, Role
 from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -246,13 +246,9 @@ def is_member(session: Session, project_id: int, user_id: int) -> bool:
 
 
 def require(session: Session, user: User, action: Action, project_id: int | None = None) -> None:
-    """Raise Forbidden unless the user's role allows ``action`` (and, for a project, membership).
+    """Raise Forbidden unless the permission matrix lets the user do ``action`` (on a project:
+    in their scope, i.e. as a member unless their role's scope is ``any``). Delegates to
+    :func:`datamill.compliance.permissions.authorize`."""
+    from datamill.compliance.permissions import authorize
 
-    Admins pass everywhere; everyone else must be a member of the project they act on.
-    """
-    if not allowed(user.role, action):
-        raise Forbidden(f"role {user.role!r} may not {action.value.replace('_', ' ')}")
-    if project_id is not None and user.role != Role.ADMIN and not is_member(
-        session, project_id, user.id
-    ):
-        raise Forbidden(f"{user.username!r} is not a member of project {project_id}")
+    authorize(session, user, action, project_id=project_id)

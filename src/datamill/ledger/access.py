@@ -1,9 +1,11 @@
 """Who may work in the ledger: the one check the API, the web pages and the CLI all use.
 
-A person may read and write the books when their role allows :attr:`Action.LEDGER` (admins and
-project managers, per the permission matrix) or when they hold a ledger approval role (finance
-staff: dept_manager, vp, finance_reviewer, …), whatever their base role. Budget levels and
-over-budget costs are further checked by the services against the caller's approval role.
+It is the permission matrix (:mod:`datamill.compliance.permissions`): writing the books needs
+:attr:`Action.LEDGER` (admins, project managers, finance), reading them
+:attr:`Action.VIEW_LEDGER` (those, and auditors). A holder of a ledger approval role
+(dept_manager, vp, finance_reviewer, …) wears the ``finance`` hat whatever their base role.
+Budget levels and over-budget costs are further checked by the services against the caller's
+approval role.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action, allowed
+from datamill.compliance.permissions import check
+from datamill.compliance.roles import Action
 from datamill.compliance.users import get_user
 from datamill.core.errors import Forbidden
 from datamill.ledger.budgets import approval_role_of
@@ -19,15 +22,21 @@ from datamill.ledger.budgets import approval_role_of
 __all__ = ["acting_ledger_user", "require_ledger_access"]
 
 
-def require_ledger_access(session: Session, user: User) -> str | None:
-    """Refuse anyone outside finance and project management; return their approval role."""
-    if not user.is_active:
-        raise Forbidden(f"{user.username!r} is deactivated")
-    role = approval_role_of(session, user.id)
-    if role is None and not allowed(user.role, Action.LEDGER):
-        raise Forbidden(f"{user.username!r} has role {user.role} and no ledger approval "
-                        "role: the ledger is for admins, project managers and ledger approvers")
-    return role
+def require_ledger_access(session: Session, user: User, *, write: bool = True) -> str | None:
+    """Refuse anyone the matrix keeps out of the books; return their approval role.
+
+    ``write=False`` asks only to read (auditors may read, never write).
+    """
+    refusal = check(session, user, Action.LEDGER if write else Action.VIEW_LEDGER)
+    if refusal is not None:
+        if refusal.reason == "role":
+            raise Forbidden(
+                f"{user.username!r} has role {user.role} and no ledger approval role: the "
+                "ledger is for admins, project managers, finance and ledger approvers"
+                + ("" if write else " (auditors may read it)")
+            )
+        raise Forbidden(refusal.message)
+    return approval_role_of(session, user.id)
 
 
 def acting_ledger_user(session: Session, username: str) -> User:

@@ -153,7 +153,7 @@ def rank_workers(session: Session, actor: User, package_id: int) -> list[Candida
         require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}")
         q = q.where(Worker.vendor_id == handoff.vendor_id)
     else:
-        require_business(actor, "rank workers for a package not handed to a vendor")
+        require_business(actor, "rank workers for a package not handed to a vendor", read=True)
     out = []
     for w in session.scalars(q.order_by(Worker.id)):
         user = session.get(User, w.user_id)
@@ -229,8 +229,8 @@ def assign_package_to_worker(
     ).first()
     worker = get_worker(session, worker_id)
     if handoff is not None:
-        require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}")
-        require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
+        require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}", write=True)
+        require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}", write=True)
         if worker.vendor_id != handoff.vendor_id:
             raise InvalidInput(
                 f"package {pkg.name} belongs to vendor {handoff.vendor_id}; "

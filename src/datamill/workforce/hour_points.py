@@ -171,7 +171,7 @@ def project_labour_cost(
     session: Session, actor: User, project_id: int, month: str | None = None
 ) -> Decimal:
     """Booked points × grade rate for a project (one month, or all months)."""
-    require_business(actor, "read labour cost")
+    require_business(actor, "read labour cost", read=True)
     q = select(HourPoints.cost).where(HourPoints.project_id == project_id)
     if month is not None:
         _parse_month(month)

@@ -1,9 +1,12 @@
-"""Who may do what in the workforce domain, and the vendor wall.
+"""Who may do what in the workforce domain, and the vendor wall: the permission matrix
+(:mod:`datamill.compliance.permissions`) applied to workforce.
 
-The business side (``admin``, ``project_manager``: procurement and project management) runs the
-supplier list, prices, qualification and settlement. A vendor manager (a worker with
-``is_manager``) sees and acts on **only** their own vendor's people, packages and sheets; any
-attempt to reach another vendor's data is refused with Forbidden and changes nothing.
+The business side (roles with :attr:`Action.MANAGE_WORKFORCE`: admins, project managers,
+procurement) runs the supplier list, prices, qualification and settlement; those who may view
+every vendor (:attr:`Action.VIEW_WORKFORCE` in scope ``any``, auditors too) see it all. A vendor
+manager (a worker with ``is_manager``, or the ``vendor_manager`` role) sees and acts on **only**
+their own vendor's people, packages and sheets; any attempt to reach another vendor's data is
+refused with Forbidden and changes nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.compliance.roles import Role
-from datamill.compliance.users import is_member
+from datamill.compliance.permissions import Scope, check, role_scope
+from datamill.compliance.roles import Action, Role
 from datamill.core.errors import Forbidden
 from datamill.workforce.models import Worker
 
@@ -26,11 +29,15 @@ __all__ = [
     "require_vendor_scope",
 ]
 
-BUSINESS_ROLES = frozenset({"admin", "project_manager"})
+#: roles that may write on the business side (derived from the matrix)
+BUSINESS_ROLES = frozenset(
+    r.value for r in Role if role_scope(r, Action.MANAGE_WORKFORCE) is not Scope.NONE
+)
 
 
 def is_business(user: User) -> bool:
-    return user.role in BUSINESS_ROLES
+    """Whether the user sees every vendor (the business side, and auditors)."""
+    return user.is_active and role_scope(user.role, Action.VIEW_WORKFORCE) is Scope.ANY
 
 
 def managed_vendor_id(session: Session, user: User) -> int | None:
@@ -42,31 +49,44 @@ def managed_vendor_id(session: Session, user: User) -> int | None:
     )
 
 
-def require_business(user: User, what: str) -> None:
-    if not is_business(user):
+def require_business(user: User, what: str, *, read: bool = False) -> None:
+    """The business side may ``what``; with ``read=True`` whoever may view every vendor."""
+    if read:
+        if not is_business(user):
+            raise Forbidden(f"only procurement, a project manager or an auditor may {what}; "
+                            f"{user.username!r} is a {user.role}")
+        return
+    if check(None, user, Action.MANAGE_WORKFORCE) is not None:
         raise Forbidden(
             f"only procurement or a project manager may {what}; {user.username!r} is a {user.role}"
         )
 
 
 def require_project_business(session: Session, user: User, project_id: int, what: str) -> None:
-    """The business side, and (admins excepted) a member of the project it acts on."""
+    """The business side, and (scope ``member``) a member of the project it acts on."""
     require_business(user, what)
-    if user.role != Role.ADMIN and not is_member(session, project_id, user.id):
+    refusal = check(session, user, Action.MANAGE_WORKFORCE, project_id=project_id)
+    if refusal is not None:
         raise Forbidden(
             f"{user.username!r} is not a member of project {project_id} and may not {what}"
         )
 
 
-def require_vendor_scope(session: Session, user: User, vendor_id: int | None, what: str) -> None:
-    """The business may act on any vendor; a vendor manager only on their own."""
-    if is_business(user):
+def require_vendor_scope(
+    session: Session, user: User, vendor_id: int | None, what: str, *, write: bool = False
+) -> None:
+    """Those who see every vendor may read any vendor's data; the business may act on any; a
+    vendor manager only on their own vendor."""
+    action = Action.MANAGE_VENDOR if write else Action.VIEW_WORKFORCE
+    if write and check(None, user, Action.MANAGE_WORKFORCE) is None:
+        return  # the business side acts on every vendor
+    refusal = check(session, user, action, vendor_id=vendor_id)
+    if refusal is None:
         return
     mine = managed_vendor_id(session, user)
     if mine is None:
         raise Forbidden(f"{user.username!r} manages no vendor and may not see or act on {what}")
-    if vendor_id != mine:
-        raise Forbidden(
-            f"{user.username!r} manages vendor {mine}; {what} belongs to "
-            f"{'in-house staff' if vendor_id is None else f'vendor {vendor_id}'} and is not visible"
-        )
+    raise Forbidden(
+        f"{user.username!r} manages vendor {mine}; {what} belongs to "
+        f"{'in-house staff' if vendor_id is None else f'vendor {vendor_id}'} and is not visible"
+    )

@@ -172,7 +172,7 @@ def list_prices(
     session: Session, actor: User, half_year: str | None = None, *, flagged_only: bool = False
 ) -> list[PriceOut]:
     """Every price version (history included), oldest first; procurement's view only."""
-    require_business(actor, "read the price system")
+    require_business(actor, "read the price system", read=True)
     q = select(PriceEntry).order_by(PriceEntry.id)
     if half_year:
         q = q.where(PriceEntry.half_year == half_year)

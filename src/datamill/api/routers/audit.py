@@ -1,4 +1,4 @@
-"""``/audit``: verify the audit trail and write a signed checkpoint (admins and auditors)."""
+"""``/audit``: verify the audit trail and write a signed checkpoint (verify: admins, auditors, data-security officers; sign: admins and data-security officers)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[User, Depends(Require(Action.VIEW_AUDIT))]
+Signer = Annotated[User, Depends(Require(Action.SIGN_AUDIT))]
 
 
 @router.get("/verify")
@@ -25,7 +26,7 @@ def verify_endpoint(session: SessionDep, runtime: RuntimeDep, user: Auditor) -> 
 
 
 @router.post("/checkpoint")
-def checkpoint_endpoint(session: SessionDep, runtime: RuntimeDep, user: Auditor) -> dict[str, Any]:
+def checkpoint_endpoint(session: SessionDep, runtime: RuntimeDep, user: Signer) -> dict[str, Any]:
     """Sign the current head of the chain (record id, count, hash), so that deleting any record
     up to it is detected."""
     cp = write_checkpoint(session, runtime.settings)

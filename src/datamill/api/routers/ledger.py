@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -45,8 +45,9 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 
 
-def _ledger_user(user: CurrentUser, session: SessionDep) -> User:
-    require_ledger_access(session, user)  # the same check as the web pages and the CLI
+def _ledger_user(request: Request, user: CurrentUser, session: SessionDep) -> User:
+    # the same check as the web pages and the CLI; reading needs only VIEW_LEDGER
+    require_ledger_access(session, user, write=request.method not in ("GET", "HEAD"))
     return user
 
 
@@ -58,9 +59,14 @@ def _production_project(session: Session, ledger_project_id: int) -> int:
 
 
 LedgerManager = Annotated[
-    User, Depends(Require(Action.MANAGE_PROJECT, project_of=_production_project))
+    User, Depends(Require(Action.LEDGER, Action.MANAGE_PROJECT, project_of=_production_project))
 ]
 """A ledger writer who is a member of the production project behind ``{project_id}``."""
+LedgerViewer = Annotated[
+    User,
+    Depends(Require(Action.VIEW_LEDGER, Action.VIEW_PROJECT, project_of=_production_project)),
+]
+"""A ledger reader who may view the production project behind ``{project_id}``."""
 
 
 class CustomerIn(BaseModel):
@@ -235,7 +241,7 @@ def close_project_endpoint(
 
 @router.get("/ledger/projects/{project_id}/budget-vs-actual")
 def budget_vs_actual_endpoint(
-    project_id: Id, session: SessionDep, user: LedgerManager
+    project_id: Id, session: SessionDep, user: LedgerViewer
 ) -> BudgetVsActualOut:
     return reports.budget_vs_actual(session, project_id)
 

@@ -33,6 +33,6 @@ def audit_checkpoint(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    require(session, me.user, Action.VIEW_AUDIT)
+    require(session, me.user, Action.SIGN_AUDIT)
     write_checkpoint(session, runtime.settings)
     return RedirectResponse("/audit?signed=1", status_code=303)

@@ -35,9 +35,9 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 Year = Annotated[int | None, Query(ge=1990, le=2200)]
 
 
-def _require_finance(session: Session, user: User) -> str | None:
+def _require_finance(session: Session, user: User, *, write: bool = True) -> str | None:
     """The user's ledger approval role (or None); the same check as the API and the CLI."""
-    return require_ledger_access(session, user)
+    return require_ledger_access(session, user, write=write)
 
 
 def _year(year: int | None) -> int:
@@ -56,7 +56,7 @@ def overview_page(
     request: Request, session: SessionDep, me: WebUser, year: Year = None,
     synced: int | None = None,
 ) -> Response:
-    role = _require_finance(session, me.user)
+    role = _require_finance(session, me.user, write=False)
     data = finance_overview(session, _year(year))
     start, end = date(data.year, 1, 1), date(data.year, 12, 31)
     by_line = line_margin(session, start, end)
@@ -82,7 +82,7 @@ def project_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
     signed: str | None = None,
 ) -> Response:
-    role = _require_finance(session, me.user)
+    role = _require_finance(session, me.user, write=False)
     data = project_finance(session, project_id, _year(year))
     bva = data.budget_vs_actual
     chart: dict[str, Any] = {
@@ -132,7 +132,7 @@ def journal_csv(
     date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
 ) -> Response:
     """The double-entry journal of ``[from, to]`` as a CSV download."""
-    _require_finance(session, me.user)
+    _require_finance(session, me.user, write=False)
     if date_to < date_from:
         raise InvalidInput("the journal period ends before it starts", field="to")
     text = export_journal_csv(session, date_from, date_to)

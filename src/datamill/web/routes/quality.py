@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api import _queries as api_q
 from datamill.api.deps import SessionDep
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.modalities.registry import get_modality
 from datamill.production.inspection import (
@@ -62,7 +62,7 @@ def inspection_page(
     project = session.get(Project, project_id)
     return render(
         request, "inspection.html", me, insp=insp, project_id=project_id,
-        can_inspect=me.user.role in ("inspector", "admin"),
+        can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=_scores(session, inspection_id),
     )
 

@@ -287,7 +287,7 @@ def vendors_page(
     ok: str | None = None,
 ) -> Response:
     """The supplier list: qualified status and the yearly evaluation's numbers."""
-    require_business(me.user, "see the supplier list")
+    require_business(me.user, "see the supplier list", read=True)
     year = year or utcnow().year
     return _render(
         request, session, me, "workforce_vendors.html", vendors=vendors.list_vendors(session, me.user),
@@ -309,7 +309,7 @@ def evaluate(
 def sheets_page(
     request: Request, session: SessionDep, me: WebUser, ok: str | None = None
 ) -> Response:
-    require_business(me.user, "see every vendor's settlement sheets")
+    require_business(me.user, "see every vendor's settlement sheets", read=True)
     return _sheets(request, session, me, ok=ok)
 
 

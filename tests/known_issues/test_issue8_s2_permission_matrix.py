@@ -1,0 +1,319 @@
+"""Issue 8 §2: one permission model, as data, enforced the same way through the REST API.
+
+* For every role, a representative read and write per domain (production, workforce, ledger,
+  audit) answers 2xx or 403 exactly as the matrix says.
+* The auditor reads everything (GETs across domains answer 200 without project membership) and
+  writes nothing: every write route in the OpenAPI schema answers 403/404 and nothing changes
+  (the audit trail, which records every write, does not grow). Only the auditor's own
+  credentials (sign in/out, password) are exempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from datamill.api.app import create_app
+from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.permissions import Scope, role_scope
+from datamill.compliance.roles import Action, Role
+from datamill.compliance.users import add_member, create_user
+from datamill.ledger.projects import open_ledger_project
+from datamill.production.models import Item
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+
+API = "/api/v1"
+WRITES = {"post", "put", "patch", "delete"}
+SPEC = {
+    "name": "matrix",
+    "modality": "speech.asr",
+    "language": "en-US",
+    "project_type": "product_development",
+    "stages": ["annotate", "review"],
+    "package_size": 2,
+    "sampling": {"inspection_level": "II", "aql": 2.5},
+    "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
+    "requirements": {},
+}
+#: the caller's own credentials: not a write on anyone's data
+SELF_SERVICE = {
+    ("post", "/auth/token"), ("delete", "/auth/token"), ("delete", "/auth/tokens/{token_id}"),
+    ("post", "/me/password"),
+}
+# A well-formed body for every write (so that a refusal is about permission, not input). A new
+# write route must be added here: the test fails until it is.
+BODIES: dict[tuple[str, str], Any] = {
+    ("post", "/users"): {"username": "newbie", "password": "password1", "role": "annotator"},
+    ("post", "/projects"): {**SPEC, "name": "by-auditor"},
+    ("post", "/projects/{project_id}/members"): {"username": "aud"},
+    ("post", "/projects/{project_id}/imports"): {"path": "/nonexistent"},
+    ("post", "/projects/{project_id}/checks"): {"recheck": False},
+    ("post", "/projects/{project_id}/preannotate"): {},
+    ("post", "/projects/{project_id}/packages"): {"stage": "annotate"},
+    ("post", "/packages/{package_id}/assign"): {"username": "aud"},
+    ("post", "/projects/{project_id}/tasks/next"): None,
+    ("post", "/tasks/{task_id}/annotations"): {"segments": [], "base_version": 0},
+    ("post", "/tasks/{task_id}/review"): {"verdict": "pass"},
+    ("post", "/projects/{project_id}/batches"): {},
+    ("post", "/batches/{batch_id}/inspections"): None,
+    ("put", "/inspections/{inspection_id}/samples/{item_id}"): {"corrected_text": "x"},
+    ("post", "/inspections/{inspection_id}/complete"): None,
+    ("post", "/batches/{batch_id}/deliveries"): {},
+    ("post", "/deliveries/{delivery_id}/acceptance"): {
+        "accepted_duration_ms": 1, "accepted_utterances": 1,
+    },
+    ("post", "/audit/checkpoint"): None,
+    ("post", "/ledger/customers"): {"name": "c", "customer_type": "other", "country": "CN"},
+    ("post", "/ledger/contracts"): {"number": "K-1", "customer_id": 1, "signed_on": "2024-01-02"},
+    ("post", "/ledger/contracts/{contract_id}/orders"): {
+        "number": "O-1", "business_line": "data_service", "offering": "custom", "amount": "10",
+        "currency": "CNY", "total_volume": "1", "acceptance_type": 1,
+    },
+    ("post", "/ledger/projects"): {"production_project_id": "{project}"},
+    ("post", "/ledger/projects/{project_id}/budgets"): [],
+    ("post", "/ledger/budgets/{budget_id}/submit"): None,
+    ("post", "/ledger/budgets/{budget_id}/approvals"): {},
+    ("post", "/ledger/projects/{project_id}/costs"): {
+        "stage": "annotate", "category": "labour", "amount": "10", "source_ref": "r1",
+        "incurred_on": "2024-01-02",
+    },
+    ("post", "/ledger/costs/{cost_id}/approvals"): {},
+    ("post", "/ledger/recognition/run"): None,
+    ("post", "/ledger/sync"): None,
+    ("post", "/ledger/events/{event_id}/book"): {"over_budget_reason": "x"},
+    ("post", "/ledger/projects/{project_id}/close"): {"closed_on": "2024-01-02"},
+    ("post", "/vendors"): {"name": "by-auditor", "kind": "studio", "fee_rate": "0.1"},
+    ("post", "/vendors/{vendor_id}/qualification"): {"qualified": False, "note": "x"},
+    ("post", "/vendors/{vendor_id}/evaluations/{year}"): None,
+    ("post", "/workers"): {"username": "aud"},
+    ("post", "/workers/{worker_id}/identity"): {"document_ref": "x"},
+    ("put", "/projects/{project_id}/qualification-test"): {
+        "golden": {"{item}": "hello"}, "pass_threshold": "0.5",
+    },
+    ("post", "/projects/{project_id}/qualification-test/attempts"): {"answers": {"{item}": "x"}},
+    ("post", "/packages/{package_id}/vendor"): {"vendor_id": "{vendor}"},
+    ("post", "/packages/{package_id}/worker"): {"worker_id": "{worker}"},
+    ("post", "/prices"): {
+        "half_year": "2024H1", "stage": "annotate", "modality": "speech.asr",
+        "language_group": "en", "unit": "hour", "unit_price": "1",
+    },
+    ("post", "/settlements"): {"vendor_id": "{vendor}", "period_start": "2024-05-06"},
+    ("post", "/settlements/{sheet_id}/vendor-confirmation"): None,
+    ("post", "/settlements/{sheet_id}/confirmation"): None,
+    ("post", "/settlements/{sheet_id}/settle"): {"reference": "x"},
+    ("post", "/settlements/{sheet_id}/corrections"): {"amount": "1", "reason": "x"},
+    ("put", "/hour-points"): {
+        "worker_id": "{worker}", "project_id": "{project}", "month": "2024-05", "points": "1",
+    },
+}
+#: path ids with no object behind them in the world (id 1 is used)
+PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
+                "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id")
+#: writes on something the world does not have (no qualification test is defined)
+ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts")}
+#: GETs the auditor must be able to read although they are a member of nothing
+READS = [
+    "/projects", "/projects/{project}", "/projects/{project}/stats",
+    "/projects/{project}/members", "/projects/{project}/items", "/projects/{project}/packages",
+    "/projects/{project}/batches", "/projects/{project}/items/{item}",
+    "/audit/verify",
+    "/ledger/customers", "/ledger/events/problems", "/ledger/projects/{ledger}/budget-vs-actual",
+    "/ledger/reports/margin?from=2024-01-01&to=2024-12-31",
+    "/ledger/reports/wip?from=2024-01-01&to=2024-12-31", "/ledger/reports/monthly/2024",
+    "/ledger/journal.csv?from=2024-01-01&to=2024-12-31",
+    "/vendors", "/vendors/{vendor}", "/vendors/{vendor}/workers", "/vendors/{vendor}/packages",
+    "/workers", "/workers/{worker}/dashboard", "/prices", "/settlements",
+]
+
+
+@pytest.fixture
+def world(runtime: Runtime) -> dict[str, int]:
+    """A project with one item and a ledger project, a vendor with a worker, and one user per
+    role (``u-<role>``, a member of the project) plus an auditor ``aud`` who is a member of
+    nothing."""
+    with runtime.session() as s:
+        users = {r: create_user(s, f"u-{r.value}", "password1", r.value) for r in Role}
+        admin = users[Role.ADMIN]
+        project = create_project(s, SPEC, actor_id=admin.id)
+        for u in users.values():
+            add_member(s, project.id, u, None)
+        item = Item(project_id=project.id, external_id="u1", sha256="0" * 64, filename="u1.wav",
+                    size_bytes=1, status="ready", owner="customer")
+        s.add(item)
+        s.flush()
+        ledger = open_ledger_project(s, project.id)
+        vendor = create_vendor(s, admin, name="acme", kind="studio", fee_rate="0.1",
+                               agreement_no="FA-1")
+        set_vendor_qualified(s, admin, vendor.id, True, "assessed")
+        wkr = create_user(s, "wkr", "password1", "annotator")
+        worker = register_worker(s, admin, wkr, vendor_id=vendor.id, languages=["en-US"])
+        create_user(s, "aud", "password1", "auditor")
+        return {"project": project.id, "item": item.id, "ledger": ledger.id,
+                "vendor": vendor.id, "worker": worker.id}
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+def _login(client: TestClient, username: str) -> dict[str, str]:
+    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _fill(value: Any, w: dict[str, int]) -> Any:
+    if isinstance(value, dict):
+        return {_fill(k, w): _fill(v, w) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, w) for v in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        key = value[1:-1]
+        if key in w:
+            return w[key] if key != "item" else str(w[key])
+    return value
+
+
+def _url(path: str, w: dict[str, int]) -> str:
+    for name, key in (("project_id", "project"), ("item_id", "item"), ("vendor_id", "vendor"),
+                      ("worker_id", "worker")):
+        path = path.replace("{" + name + "}", str(w[key]))
+    for name in ("project", "item", "ledger", "vendor", "worker"):
+        path = path.replace("{" + name + "}", str(w[name]))
+    path = path.replace("{year}", "2024")
+    for param in PLACEHOLDERS:
+        path = path.replace("{" + param + "}", "1")
+    return API + path
+
+
+def _writes(client: TestClient) -> list[tuple[str, str]]:
+    schema = client.get(f"{API}/openapi.json").json()
+    return sorted(
+        (method, path.removeprefix(API))
+        for path, item in schema["paths"].items() for method in item if method in WRITES
+    )
+
+
+def _audit_rows(runtime: Runtime) -> int:
+    with runtime.session() as s:
+        return int(s.scalar(select(func.count()).select_from(AuditRecord)) or 0)
+
+
+def test_auditor_reads_everything(client: TestClient, world: dict[str, int]) -> None:
+    aud = _login(client, "aud")
+    for path in READS:
+        r = client.get(_url(path, world), headers=aud)
+        assert r.status_code == 200, (path, r.status_code, r.text)
+    listed = client.get(f"{API}/projects", headers=aud).json()
+    rows = listed["items"] if isinstance(listed, dict) else listed
+    assert [p["id"] for p in rows] == [world["project"]]  # a member of nothing, sees it all
+
+
+def test_auditor_writes_nothing(
+    client: TestClient, world: dict[str, int], runtime: Runtime
+) -> None:
+    routes = [r for r in _writes(client) if r not in SELF_SERVICE]
+    assert set(routes) == set(BODIES), "add a well-formed body for each new write to BODIES"
+    aud = _login(client, "aud")
+    before = _audit_rows(runtime)
+    wrong = []
+    for method, path in routes:
+        body = _fill(BODIES[(method, path)], world)
+        r = client.request(method.upper(), _url(path, world), json=body, headers=aud)
+        # on objects that exist the refusal must be 403; on placeholders 404 is fine too
+        real = (method, path) not in ABSENT and not any("{" + p + "}" in path
+                                                         for p in PLACEHOLDERS)
+        if r.status_code not in ((403,) if real else (403, 404)):
+            wrong.append((method, path, r.status_code, r.text[:300]))
+        assert r.headers["content-type"].startswith("application/problem+json")
+    assert not wrong, wrong
+    assert _audit_rows(runtime) == before, "an auditor's request changed something"
+
+
+def _expect(role: Role, action: Action) -> int:
+    """200/201 where the role holds ``action`` in scope ``any`` or ``member`` (every user is a
+    member of the project); 403 where it holds none, or only ``own`` (these users manage no
+    vendor)."""
+    return 403 if role_scope(role, action) in (Scope.NONE, Scope.OWN) else 200
+
+
+def test_each_role_per_domain(client: TestClient, world: dict[str, int]) -> None:
+    """Every role: one read and one write per domain, as the matrix says."""
+    for role in Role:
+        _role_cells(client, world, role)
+
+
+def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
+    me = _login(client, f"u-{role.value}")
+    pid = world["project"]
+    tag = role.value
+    cells = [
+        # (method, path, body, action)
+        ("get", f"/projects/{pid}", None, Action.VIEW_PROJECT),
+        ("post", f"/projects/{pid}/members", {"username": "aud"}, Action.MANAGE_PROJECT),
+        ("get", "/vendors", None, Action.VIEW_WORKFORCE),
+        ("post", "/vendors", {"name": f"v-{tag}", "kind": "studio", "fee_rate": "0.1"},
+         Action.MANAGE_WORKFORCE),
+        ("get", "/ledger/customers", None, Action.VIEW_LEDGER),
+        ("post", "/ledger/customers",
+         {"name": f"c-{tag}", "customer_type": "other", "country": "CN"}, Action.LEDGER),
+        ("get", "/audit/verify", None, Action.VIEW_AUDIT),
+        ("post", "/audit/checkpoint", None, Action.SIGN_AUDIT),
+    ]
+    for method, path, body, action in cells:
+        r = client.request(method.upper(), API + path, json=body, headers=me)
+        expected = _expect(role, action)
+        got = 200 if r.status_code in (200, 201) else r.status_code
+        assert got == expected, (role.value, method, path, r.status_code, r.text)
+
+
+def test_vendor_manager_reads_only_their_vendor(
+    client: TestClient, world: dict[str, int], runtime: Runtime
+) -> None:
+    """``own`` scope through the API: a vendor_manager-role user registered as acme's manager
+    sees acme, not the vendor list of everyone."""
+    with runtime.session() as s:
+        admin = s.scalars(select(User).where(User.username == "u-admin")).one()
+        boss = s.scalars(select(User).where(User.username == "u-vendor_manager")).one()
+        register_worker(s, admin, boss, vendor_id=world["vendor"], is_manager=True)
+        other = create_vendor(s, admin, name="other", kind="studio", fee_rate="0.1",
+                              agreement_no="FA-2")
+    me = _login(client, "u-vendor_manager")
+    assert client.get(f"{API}/vendors/{world['vendor']}", headers=me).status_code == 200
+    assert client.get(f"{API}/vendors/{other.id}", headers=me).status_code == 403
+    listed = client.get(f"{API}/vendors", headers=me)
+    assert listed.status_code == 200
+    assert [v["id"] for v in listed.json()] == [world["vendor"]]
+    r = client.post(f"{API}/vendors", json={"name": "x", "kind": "studio", "fee_rate": "0.1"},
+                    headers=me)
+    assert r.status_code == 403
+
+
+def test_auditor_web_pages_read_and_refuse_writes(
+    client: TestClient, world: dict[str, int], runtime: Runtime
+) -> None:
+    """The web faces the same matrix: the auditor opens every domain's pages and is refused a
+    write (the audit checkpoint, a settlement confirmation)."""
+    from tests.known_issues._web import csrf_of, web_login
+
+    web_login(client, "aud")
+    pid, vid, wid = world["project"], world["vendor"], world["worker"]
+    for path in ("/", f"/projects/{pid}", "/audit", "/finance", f"/projects/{pid}/finance",
+                 "/workforce", "/workforce/vendors", f"/workforce/vendors/{vid}",
+                 "/workforce/sheets", f"/workforce/workers/{wid}"):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    assert "/audit/checkpoint" not in client.get("/audit").text  # no button for a reader
+    before = _audit_rows(runtime)
+    csrf = csrf_of(client)
+    r = client.post("/audit/checkpoint", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 403
+    assert _audit_rows(runtime) == before
