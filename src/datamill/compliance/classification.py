@@ -82,7 +82,7 @@ def set_classification(
 def set_clearance(session: Session, actor: User, user_id: int, level: str) -> dict[str, Any]:
     """Set a person's clearance (admins only: it is personnel vetting)."""
     _check_level(level)
-    require(session, actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     target = session.get(User, user_id)
     if target is None:
         raise NotFound(f"no user {user_id}", user_id=user_id)

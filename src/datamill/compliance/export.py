@@ -122,7 +122,7 @@ def record_assessment(
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
     _project(session, project_id)
-    require(session, actor, Action.VIEW_AUDIT)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     row = ExportAssessment(project_id=project_id, kind=kind, conclusion=conclusion,
                            notes=notes, assessed_by=actor.id)
     session.add(row)
@@ -173,7 +173,7 @@ def check_delivery_allowed(session: Session, project_id: int) -> None:
 
 def add_export_rule(session: Session, actor: User, country: str, *,
                     requirement: str = "self_assessment", note: str = "") -> dict[str, Any]:
-    require(session, actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     code = _country(country)
     if requirement not in KINDS:
         raise InvalidInput(f"requirement must be one of {', '.join(KINDS)}", field="requirement")
@@ -187,7 +187,7 @@ def add_export_rule(session: Session, actor: User, country: str, *,
 
 
 def remove_export_rule(session: Session, actor: User, country: str) -> None:
-    require(session, actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     row = session.get(ExportRule, _country(country))
     if row is None:
         raise NotFound(f"no export rule for {country!r}")

@@ -68,7 +68,7 @@ def grant_qualification(
     grade: str = "B", certificate_no: str = "", valid_until: datetime | None = None,
 ) -> dict[str, Any]:
     """Record a qualification held by a person or by a vendor (admins)."""
-    require(session, actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     if (user_id is None) == (vendor_id is None):
         raise InvalidInput("a qualification belongs to exactly one of a user or a vendor")
     if user_id is not None and session.get(User, user_id) is None:
@@ -91,7 +91,7 @@ def grant_qualification(
 
 
 def revoke_qualification(session: Session, actor: User, qualification_id: int) -> dict[str, Any]:
-    require(session, actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     q = session.get(SurveyingQualification, qualification_id)
     if q is None:
         raise NotFound(f"no surveying qualification {qualification_id}")

@@ -109,7 +109,7 @@ def test_cross_border_delivery_needs_an_approved_assessment(
         with pytest.raises(ExportNotAssessed, match="none is recorded") as err:
             check_delivery_allowed(s, pid)
         assert err.value.status == 403 and err.value.details["reason"] == "export_not_assessed"
-        with pytest.raises(Forbidden):  # assessments are the security office's (admin/auditor)
+        with pytest.raises(Forbidden):  # assessments are the data-security office's (admin, data_security_officer)
             record_assessment(s, _u(s, users, "pm"), pid, conclusion="approved")
         record_assessment(s, _u(s, users, "admin"), pid, conclusion="rejected", notes="no DPA")
     with runtime.session() as s:
