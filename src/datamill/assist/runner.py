@@ -25,13 +25,14 @@ __all__ = ["preannotate_job", "preannotate_project", "preannotation_accuracy"]
 _engines: dict[str, Any] = {}
 
 
-def preannotate_job(args: tuple[int, str, str, str]) -> tuple[int, str, list[dict[str, Any]], str]:
-    """Pure job: (item id, audio path, engine name, language) → (id, model, segments, text)."""
-    item_id, path, engine, language = args
+def preannotate_job(args: tuple[int, str, str, str, str]) -> tuple[int, str, Any, str]:
+    """Pure job: (item id, media path, engine name, language, modality) → (id, model,
+    payload, text): the engine's ``predict`` turned into an annotation by the modality."""
+    item_id, path, engine, language, modality = args
     if engine not in _engines:  # one model instance per worker process
         _engines[engine] = preannotators.get(engine)()
-    pre = _engines[engine].transcribe(Path(path), language)
-    return item_id, pre.model, [s.to_dict() for s in pre.segments], pre.text
+    doc = get_modality(modality).from_prediction(_engines[engine].predict(Path(path), language))
+    return item_id, doc.model or engine, doc.payload, doc.text
 
 
 def preannotate_project(
@@ -56,7 +57,10 @@ def preannotate_project(
             select(Item).where(Item.project_id == project_id, Item.status == "passed")
         )
     }
-    args = [(i.id, str(blobs.local_path(i.sha256)), engine, project.language) for i in items.values()]
+    args = [
+        (i.id, str(blobs.local_path(i.sha256)), engine, project.language, project.modality)
+        for i in items.values()
+    ]
     executor = LocalExecutor(workers if len(args) > 8 else 1)  # noqa: PLR2004 - pool start costs
     model = engine
     for n, (item_id, model, segments, text) in enumerate(executor.map(preannotate_job, args), 1):

@@ -97,13 +97,13 @@ def list_batches(session: Session, project_id: int) -> list[BatchOut]:
 
 def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
     rows = session.execute(
-        select(InspectionSample, Item.external_id, Item.sha256, Item.duration_ms)
+        select(InspectionSample, Item.external_id, Item.sha256, Item.volume)
         .join(Item, Item.id == InspectionSample.item_id)
         .where(InspectionSample.inspection_id == insp.id)
         .order_by(InspectionSample.id)
     ).all()
     sample = [
-        {"item_id": s.item_id, "external_id": ext, "sha256": sha, "duration_ms": dur,
+        {"item_id": s.item_id, "external_id": ext, "sha256": sha, "volume": dur,
          "delivered_text": s.delivered_text, "corrected_text": s.corrected_text}
         for s, ext, sha, dur in rows
     ]
