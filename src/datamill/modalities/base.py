@@ -10,7 +10,8 @@ stores what they return (attributes, a JSON annotation payload, check outcomes).
 Plugin kinds and their entry-point groups:
 
 * ``datamill.modalities`` — :class:`ModalityPlugin` classes;
-* ``datamill.importers`` — :class:`Importer` classes (``detect()`` a labelled source);
+* ``datamill.importers`` — :class:`Importer` classes (``detect()`` a labelled source, then
+  ``iter_items()``);
 * ``datamill.preannotators`` — :class:`Preannotator` classes (``predict(path, language)``);
 * ``datamill.exporters`` — :class:`Exporter` classes (``export(items, out_dir)``).
 
@@ -33,7 +34,6 @@ __all__ = [
     "DatasheetStatistics",
     "ExportManifest",
     "Exporter",
-    "ImportedRecord",
     "Importer",
     "ItemRecord",
     "ModalityPlugin",
@@ -63,7 +63,12 @@ class CheckOutcome:
 
 @dataclass(frozen=True)
 class ItemRecord:
-    """What a modality sees of a stored item: generic fields, its attributes, its media file."""
+    """What a modality sees of a stored item: generic fields, its attributes, its media file.
+
+    In a delivery ``path`` is where the media file will be once the package is in place (for
+    references written into an export) and ``source`` where it can be read now; elsewhere both
+    are the same file.
+    """
 
     external_id: str
     sha256: str
@@ -72,6 +77,11 @@ class ItemRecord:
     attributes: Mapping[str, Any]
     language: str
     prompt: str | None = None
+    source: Path | None = None
+
+    @property
+    def readable(self) -> Path:
+        return self.source or self.path
 
 
 @dataclass(frozen=True)
@@ -91,16 +101,6 @@ class ExportManifest:
     format: str
     files: Mapping[str, str]
     items: int
-
-
-@dataclass(frozen=True)
-class ImportedRecord:
-    """One item an :class:`Importer` found in a labelled source: the media file and, when the
-    source carries labels, their annotation payload (already in the modality's schema)."""
-
-    external_id: str
-    path: Path
-    annotation: JsonValue | None = None
 
 
 @runtime_checkable
@@ -123,26 +123,33 @@ class Preannotator(Protocol[P_co]):
 
 
 @runtime_checkable
-class Importer(Protocol):
-    """Reads a labelled source (a COCO file, a VOC folder ...) of its modality."""
+class Importer(Protocol[P_co]):
+    """Reads a labelled source (a COCO file, a VOC folder ...) of its modality.
+
+    ``detect`` is a confidence in [0, 1] that ``path`` holds the importer's format, reading as
+    little as possible; ``iter_items`` yields (media file, annotation) one item at a time.
+    """
 
     name: ClassVar[str]
 
-    def detect(self, path: Path) -> bool: ...
+    def detect(self, path: Path) -> float: ...
 
-    def read(self, path: Path) -> Iterator[ImportedRecord]: ...
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, P_co]]: ...
 
 
 class DatasheetStatistics(Protocol):
     """Collects a delivered batch's statistics one item at a time (constant memory)."""
 
-    def add(self, item: ItemRecord) -> None: ...
+    def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
 
     def result(self) -> dict[str, Any]: ...
 
 
 class ModalityPlugin(Protocol):
     """What the production loop asks of a modality.
+
+    Inspection: ``score`` returns at least every metric in ``acceptance_metrics`` (the spec's
+    ``acceptance`` sets a required threshold for each); ``is_defective`` decides per item.
 
     Volume: ``volume(attributes)`` is an integer in ``volume_base_unit`` (speech: milliseconds
     of audio; image: images); ``volume_per_unit`` base units make one ``volume_unit`` (speech:
@@ -158,6 +165,7 @@ class ModalityPlugin(Protocol):
     volume_per_unit: ClassVar[int]
     media_suffixes: ClassVar[tuple[str, ...]]
     media_folder: ClassVar[str]
+    acceptance_metrics: ClassVar[tuple[str, ...]]
 
     # -- import
     def describe(
@@ -189,7 +197,15 @@ class ModalityPlugin(Protocol):
 
     def from_prediction(self, prediction: object) -> AnnotationDoc: ...
 
-    # -- quality
+    # -- quality (sampling inspection compares texts: the delivered and the inspector's)
+    def inspection_text(self, payload: JsonValue, text: str) -> str:
+        """The form of a delivered annotation an inspector corrects and ``score`` compares."""
+        ...
+
+    def normalize_correction(self, corrected: str) -> str:
+        """The inspector's correction checked and in canonical form (InvalidInput if unusable)."""
+        ...
+
     def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]: ...
 
     def is_defective(self, reference: str, hypothesis: str) -> bool: ...

@@ -20,7 +20,7 @@ __all__ = [
 modalities: Registry[type[ModalityPlugin]] = Registry("datamill.modalities")
 exporters: Registry[type[Exporter[Any]]] = Registry("datamill.exporters")
 preannotators: Registry[type[Preannotator[object]]] = Registry("datamill.preannotators")
-importers: Registry[type[Importer]] = Registry("datamill.importers")
+importers: Registry[type[Importer[object]]] = Registry("datamill.importers")
 _instances: dict[str, ModalityPlugin] = {}
 
 

@@ -74,12 +74,12 @@ def _stream(
         record = ItemRecord(
             external_id=item.external_id, sha256=item.sha256, filename=item.filename,
             path=final_media_dir / name, attributes=item.attributes or {}, language=language,
-            prompt=item.prompt,
+            prompt=item.prompt, source=staged,
         )
         if media is not None:
             media[f"{folder}/{name}"] = item.sha256
         if statistics is not None:
-            statistics.add(record)
+            statistics.add(record, payload)
         if progress:
             progress(1)
         yield plugin.export_item(record, payload)

@@ -32,6 +32,7 @@ class SpeechAsrPlugin:
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
     media_folder: ClassVar[str] = "audio"
+    acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
@@ -127,6 +128,12 @@ class SpeechAsrPlugin:
         return AnnotationDoc([s.to_dict() for s in prediction.segments], prediction.text,
                              prediction.model)
 
+    def inspection_text(self, payload: Any, text: str) -> str:
+        return text
+
+    def normalize_correction(self, corrected: str) -> str:
+        return corrected
+
     def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
         from datamill.qc.metrics import score_transcripts
 
@@ -179,7 +186,7 @@ class SpeechStatistics:
             k: Counter() for k in ("gender", "age", "accent", "device", "environment")
         }
 
-    def add(self, item: ItemRecord) -> None:
+    def add(self, item: ItemRecord, payload: Any) -> None:
         a = item.attributes
         self.duration_ms += int(a.get("duration_ms") or 0)
         self.utterances += 1
