@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.core.errors import InvalidInput
 from datamill.modalities.image.importers.coco import CocoImporter
+from datamill.modalities.image.metric import score_text_lines
 from datamill.modalities.image.schema import Box, ImageAnnotation
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
@@ -79,6 +81,21 @@ def test_image_project_runs_the_whole_loop(
         summary = run_checks(s, runtime.blobs, p.id, workers=1)
     assert (summary.passed, summary.rejected) == (6, 1)  # bad/tiny.png is too small
     assert summary.rejections[0]["item"] == "bad/tiny"
+    with runtime.session() as s:  # OCR pre-annotation: the model's text lines become version 1
+        pre = preannotate_project(s, runtime.blobs, p.id, engine="rapidocr", workers=1)
+    assert pre["items"] == 6
+    with runtime.session() as s:
+        suggested = {
+            ext: ImageAnnotation.model_validate(payload) for ext, payload, kind in s.execute(
+                select(Item.external_id, Annotation.payload, Annotation.kind)
+                .join(Annotation, Annotation.id == Item.current_annotation_id)
+                .where(Item.project_id == p.id))
+            if kind == "preannotation"
+        }
+    assert len(suggested) == 6
+    ocr = score_text_lines([truth["ocr0"], truth["ocr1"]],
+                           [suggested["ocr0"], suggested["ocr1"]], iou_threshold=0.3)
+    assert ocr.character_accuracy > 0.8, ocr
 
     with runtime.session() as s:  # the label schema is enforced on submission
         create_packages(s, p.id, "annotate")
