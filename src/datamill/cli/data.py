@@ -180,12 +180,15 @@ def items_cmd(
         if status:
             q = q.where(Item.status == status)
         rows = [ItemOut.model_validate(i) for i in s.scalars(q)]
+    from datamill.modalities.registry import get_modality
+
+    plugin = get_modality(p.modality)
 
     def render(items: list[Any]) -> None:
         t = Table("id", "item", "status", "volume", "attributes", "reasons")
         for i in items:
-            shown = ", ".join(f"{k}={v}" for k, v in sorted(i.attributes.items())
-                              if k in ("duration_ms", "speaker_id", "width", "height"))
+            shown = ", ".join(f"{k}={v}" for k, v in plugin.summary(i.attributes).items()
+                              if v is not None)
             t.add_row(str(i.id), i.external_id, i.status, str(i.volume or ""), shown,
                       "; ".join(i.reject_reasons))
         out.print(t)

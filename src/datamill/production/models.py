@@ -230,7 +230,8 @@ class Annotation(Base):
     stage: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    model: Mapped[str | None] = mapped_column(String(100), default=None)
+    #: the pre-annotating model's full identity (engine, versions, weights), often long
+    model: Mapped[str | None] = mapped_column(Text, default=None)
     preannotation_id: Mapped[int | None] = mapped_column(default=None)
     #: the annotation payload, validated by the modality (speech: a list of segments; image:
     #: an ``ImageAnnotation`` document). The column keeps its historical name; ``payload`` is

@@ -1,4 +1,5 @@
-"""items: modality attributes (JSON) and a generic volume instead of audio columns
+"""items: modality attributes (JSON) and a generic volume instead of audio columns;
+annotations.model as text (a model's identity is often longer than 100 characters)
 
 Revision ID: m0001
 Revises: i0001
@@ -73,9 +74,16 @@ def upgrade() -> None:
         batch.alter_column("attributes", existing_type=sa.JSON(), nullable=False)
         for name in _NAMES:
             batch.drop_column(name)
+    with op.batch_alter_table("annotations") as batch:
+        batch.alter_column("model", existing_type=sa.String(length=100), type_=sa.Text(),
+                           existing_nullable=True)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("annotations") as batch:  # longer names are cut to fit
+        batch.alter_column("model", existing_type=sa.Text(), type_=sa.String(length=100),
+                           existing_nullable=True,
+                           postgresql_using="substring(model from 1 for 100)")
     with op.batch_alter_table("items") as batch:
         for name, type_ in _MOVED:
             batch.add_column(sa.Column(name, type_, nullable=True))
