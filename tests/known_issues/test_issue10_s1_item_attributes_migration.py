@@ -55,6 +55,9 @@ def test_speech_columns_move_into_attributes(backend: str, tmp_path: Path) -> No
             "INSERT INTO items (id, project_id, external_id, sha256, filename, size_bytes, owner, "
             "status, meta, reject_reasons, current_version, created_at) VALUES (2, 1, 'u2', 'h2', "
             "'u2.wav', 10, 'customer', 'imported', '{}', '[]', 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text(  # a row pointing at the item: items is altered in place, not rebuilt
+            "INSERT INTO check_results (id, item_id, name, passed, value, extra, checked_at) "
+            "VALUES (1, 1, 'snr', true, 31.5, '{}', CURRENT_TIMESTAMP)"))
     engine.dispose()
     command.upgrade(cfg, "heads")
     engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
@@ -68,6 +71,13 @@ def test_speech_columns_move_into_attributes(backend: str, tmp_path: Path) -> No
     }
     assert (rows[0][2], rows[0][3]) == (2345, "hello")
     assert _attributes(rows[1][1]) == {} and rows[1][2] is None
+    with engine.begin() as conn:  # a new row without attributes gets an empty object
+        conn.execute(text(
+            "INSERT INTO items (id, project_id, external_id, sha256, filename, size_bytes, owner, "
+            "status, meta, reject_reasons, current_version, created_at) VALUES (3, 1, 'u3', 'h3', "
+            "'u3.wav', 10, 'customer', 'imported', '{}', '[]', 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("DELETE FROM items WHERE id = 3"))
+        assert conn.execute(text("SELECT count(*) FROM check_results")).scalar() == 1
     engine.dispose()
     command.downgrade(cfg, "i0001")
     engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)

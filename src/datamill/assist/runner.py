@@ -6,6 +6,7 @@ model's name; annotators then only check and correct it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.models import Annotation, Item, Project
 from datamill.storage.blobstore import BlobStore
 
-__all__ = ["preannotate_job", "preannotate_project", "preannotation_accuracy"]
+__all__ = ["model_label", "preannotate_job", "preannotate_project", "preannotation_accuracy"]
 
 _engines: dict[str, Any] = {}
 
@@ -32,7 +33,16 @@ def preannotate_job(args: tuple[int, str, str, str, str]) -> tuple[int, str, Any
     if engine not in _engines:  # one model instance per worker process
         _engines[engine] = preannotators.get(engine)()
     doc = get_modality(modality).from_prediction(_engines[engine].predict(Path(path), language))
-    return item_id, doc.model or engine, doc.payload, doc.text
+    return item_id, model_label(doc.model or engine), doc.payload, doc.text
+
+
+def model_label(name: str, limit: int = 100) -> str:
+    """The model's name as stored on annotations (at most ``limit`` characters): a longer
+    identity (engine, versions and weight files) keeps its head and a digest of the whole."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    return f"{name[: limit - 14]}…#{digest}"
 
 
 def preannotate_project(

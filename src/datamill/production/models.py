@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from datamill.core.clock import utcnow
@@ -125,7 +135,7 @@ class Item(Base):
     owner: Mapped[str] = mapped_column(String(16))
     #: the modality's item attributes (validated by the plugin's ``item_model``), e.g. duration,
     #: sample rate and speaker for speech; width, height and format for images.
-    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
     #: the item's volume in the modality's base unit (``plugin.volume_base_unit``: milliseconds
     #: of audio for speech, images for image); ledger and settlement price by it.
     volume: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -230,8 +240,8 @@ class Annotation(Base):
     stage: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    #: the pre-annotating model's full identity (engine, versions, weights), often long
-    model: Mapped[str | None] = mapped_column(Text, default=None)
+    #: the pre-annotating model (see ``datamill.assist.runner.model_label`` for long names)
+    model: Mapped[str | None] = mapped_column(String(100), default=None)
     preannotation_id: Mapped[int | None] = mapped_column(default=None)
     #: the annotation payload, validated by the modality (speech: a list of segments; image:
     #: an ``ImageAnnotation`` document). The column keeps its historical name; ``payload`` is

@@ -1,5 +1,4 @@
-"""items: modality attributes (JSON) and a generic volume instead of audio columns;
-annotations.model as text (a model's identity is often longer than 100 characters)
+"""items: modality attributes (JSON) and a generic volume instead of audio columns
 
 Revision ID: m0001
 Revises: i0001
@@ -8,6 +7,10 @@ Existing rows keep every value: ``duration_ms``, ``sample_rate_hz``, ``channels`
 ``bit_depth``, ``speaker_id``, ``gender``, ``age``, ``accent``, ``device`` and ``environment``
 move into ``attributes`` (keys with no value are left out), and ``volume`` is the duration in
 milliseconds (speech's base unit of volume). Downgrading moves them back.
+
+On SQLite the columns are added and dropped in place (``ALTER TABLE ... DROP COLUMN``, SQLite
+3.35+) rather than by rebuilding ``items``: a rebuild drops the table, which foreign-key
+enforcement refuses while other tables' rows point at items.
 """
 from __future__ import annotations
 
@@ -38,6 +41,20 @@ _NAMES = [name for name, _ in _MOVED]
 _CHUNK = 1000
 
 
+def _items() -> sa.TableClause:
+    return sa.table(
+        "items", sa.column("id", sa.Integer()), sa.column("attributes", sa.JSON()),
+        sa.column("volume", sa.BigInteger()), *(sa.column(n, t) for n, t in _MOVED),
+    )
+
+
+def _drop(name: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f'ALTER TABLE items DROP COLUMN "{name}"')
+    else:
+        op.drop_column("items", name)
+
+
 def _attrs(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return dict(json.loads(value))
@@ -45,14 +62,11 @@ def _attrs(value: Any) -> dict[str, Any]:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("items") as batch:
-        batch.add_column(sa.Column("attributes", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("volume", sa.BigInteger(), nullable=True))
+    op.add_column("items", sa.Column("attributes", sa.JSON(), nullable=False,
+                                     server_default=sa.text("'{}'")))
+    op.add_column("items", sa.Column("volume", sa.BigInteger(), nullable=True))
     conn = op.get_bind()
-    items = sa.table(
-        "items", sa.column("id", sa.Integer()), sa.column("attributes", sa.JSON()),
-        sa.column("volume", sa.BigInteger()), *(sa.column(n, t) for n, t in _MOVED),
-    )
+    items = _items()
     last = 0
     while True:
         rows = conn.execute(
@@ -69,33 +83,18 @@ def upgrade() -> None:
                 .values(attributes=attributes, volume=values["duration_ms"])
             )
         last = rows[-1][0]
-    conn.execute(items.update().where(items.c.attributes.is_(None)).values(attributes={}))
-    with op.batch_alter_table("items") as batch:
-        batch.alter_column("attributes", existing_type=sa.JSON(), nullable=False)
-        for name in _NAMES:
-            batch.drop_column(name)
-    with op.batch_alter_table("annotations") as batch:
-        batch.alter_column("model", existing_type=sa.String(length=100), type_=sa.Text(),
-                           existing_nullable=True)
+    for name in _NAMES:
+        _drop(name)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("annotations") as batch:  # longer names are cut to fit
-        batch.alter_column("model", existing_type=sa.Text(), type_=sa.String(length=100),
-                           existing_nullable=True,
-                           postgresql_using="substring(model from 1 for 100)")
-    with op.batch_alter_table("items") as batch:
-        for name, type_ in _MOVED:
-            batch.add_column(sa.Column(name, type_, nullable=True))
+    for name, type_ in _MOVED:
+        op.add_column("items", sa.Column(name, type_, nullable=True))
     conn = op.get_bind()
-    items = sa.table(
-        "items", sa.column("id", sa.Integer()), sa.column("attributes", sa.JSON()),
-        sa.column("volume", sa.BigInteger()), *(sa.column(n, t) for n, t in _MOVED),
-    )
+    items = _items()
     for item_id, attributes in conn.execute(sa.select(items.c.id, items.c.attributes)).all():
         attrs = _attrs(attributes)
         values = {n: attrs.get(n) for n in _NAMES}
         conn.execute(items.update().where(items.c.id == item_id).values(**values))
-    with op.batch_alter_table("items") as batch:
-        batch.drop_column("volume")
-        batch.drop_column("attributes")
+    _drop("volume")
+    _drop("attributes")
