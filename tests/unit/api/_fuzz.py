@@ -26,7 +26,8 @@ SPEC = {
     "project_type": "custom_service",
     "stages": ["annotate", "review"],
     "package_size": 2,
-    "sampling": {"aql": 2.5},
+    "sampling": {"inspection_level": "II", "aql": 2.5},
+    "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
     "requirements": {},
 }
 
