@@ -100,8 +100,10 @@ def prepare(rt: Runtime, root: Path, n_tasks: int, n_users: int) -> tuple[int, l
     rows = [
         {"project_id": pid, "external_id": f"utt{i:06d}", "sha256": digest, "filename": "one.wav",
          "size_bytes": wav.stat().st_size, "status": "passed", "owner": "customer",
-         "duration_ms": 1500, "sample_rate_hz": 16000, "channels": 1, "bit_depth": 16,
-         "speaker_id": f"spk{i % 50:02d}", "prompt": "the quick brown fox", "meta": {},
+         "volume": 1500, "attributes": {"duration_ms": 1500, "sample_rate_hz": 16000,
+                                        "channels": 1, "bit_depth": 16,
+                                        "speaker_id": f"spk{i % 50:02d}"},
+         "prompt": "the quick brown fox", "meta": {},
          "reject_reasons": [], "current_version": 0, "created_at": now}
         for i in range(n_tasks)
     ]

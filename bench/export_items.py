@@ -80,10 +80,12 @@ def build(rt: Runtime, root: Path, n: int, k: int) -> int:
             items.append({
                 "id": i, "project_id": project.id, "external_id": f"spk{spk:03d}/utt{i:07d}",
                 "sha256": b["sha256"], "filename": f"utt{i:07d}.wav", "size_bytes": b["size_bytes"],
-                "status": "reviewed", "owner": "customer", "duration_ms": b["duration_ms"],
-                "sample_rate_hz": b["sample_rate_hz"], "channels": b["channels"],
-                "bit_depth": b["bit_depth"], "speaker_id": f"spk{spk:03d}",
-                "gender": genders[spk % 2], "age": 18 + spk % 60, "accent": "us", "prompt": text,
+                "status": "reviewed", "owner": "customer", "volume": b["duration_ms"],
+                "attributes": {"duration_ms": b["duration_ms"], "sample_rate_hz": b["sample_rate_hz"],
+                               "channels": b["channels"], "bit_depth": b["bit_depth"],
+                               "speaker_id": f"spk{spk:03d}", "gender": genders[spk % 2],
+                               "age": 18 + spk % 60, "accent": "us"},
+                "prompt": text,
                 "meta": {}, "reject_reasons": [], "current_annotation_id": i, "current_version": 1,
                 "created_at": now,
             })

@@ -92,7 +92,7 @@ class Site:
                     ann = Annotation(
                         item_id=item.id, version=1, stage="preannotate", kind="preannotation",
                         model="test-model", text=text,
-                        segments=[{"start_ms": 0, "end_ms": item.duration_ms, "text": text,
+                        segments=[{"start_ms": 0, "end_ms": item.attributes["duration_ms"], "text": text,
                                    "speaker": None, "noise": []}],
                     )
                     s.add(ann)

@@ -45,7 +45,8 @@ def _build(rt: Any) -> int:
         for i in range(4):
             item = Item(project_id=project.id, external_id=f"g{i}", sha256=f"{i:064d}",
                         filename=f"g{i}.wav", size_bytes=1000, owner="customer",
-                        status="reviewed" if i < 3 else "passed", duration_ms=2000)
+                        status="reviewed" if i < 3 else "passed", volume=2000,
+                        attributes={"duration_ms": 2000})
             s.add(item)
             s.flush()
             s.add(Task(project_id=project.id, item_id=item.id, stage="annotate",

@@ -68,7 +68,7 @@ def test_reviewer_edits_a_segment_and_accepts(site: Site, context: Any) -> None:
         assert item.status == "reviewed" and item.current_version == 3
         current = s.get(Annotation, item.current_annotation_id)
         assert current.kind == "review_edit" and current.author_id == site.users["rev"].id
-        assert current.segments[0]["end_ms"] == item.duration_ms  # the boundaries are kept
+        assert current.segments[0]["end_ms"] == item.attributes["duration_ms"]  # the boundaries are kept
         review = s.scalars(select(Review).where(Review.item_id == item_id)).one()
         assert review.verdict == "edit" and review.annotation_id == current.id
         assert s.get(Task, task_id).status == "done"

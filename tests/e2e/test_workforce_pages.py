@@ -75,7 +75,7 @@ def _build(rt: Any) -> dict[str, int]:
         s.flush()
         items = [Item(project_id=project.id, external_id=f"utt{i}", sha256=f"{i:064d}",
                       filename=f"utt{i}.wav", size_bytes=1000, owner="customer",
-                      status="passed", duration_ms=2000) for i in range(6)]
+                      status="passed", volume=2000, attributes={"duration_ms": 2000}) for i in range(6)]
         s.add_all(items)
         s.flush()
         pkgs = []
@@ -134,7 +134,7 @@ def _golden(rt: Any) -> None:
         s.flush()
         items = [Item(project_id=project.id, external_id=f"gold{i}", sha256=f"g{i:063d}",
                       filename=f"g{i}.wav", size_bytes=1000, owner="customer",
-                      status="reviewed", duration_ms=2000) for i in range(2)]
+                      status="reviewed", volume=2000, attributes={"duration_ms": 2000}) for i in range(2)]
         s.add_all(items)
         s.flush()
         golden = {items[0].id: "one two three four", items[1].id: "five six seven eight"}

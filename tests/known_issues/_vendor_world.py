@@ -49,7 +49,7 @@ def project(s: Session, n_items: int, package_size: int) -> int:
     s.add_all(
         Item(project_id=p.id, external_id=f"u{i:03d}", sha256=f"{i}".rjust(64, "0"),
              filename=f"u{i:03d}.wav", size_bytes=1, owner="customer", status="passed",
-             duration_ms=1500)
+             volume=1500, attributes={"duration_ms": 1500})
         for i in range(n_items)
     )
     s.flush()

@@ -66,7 +66,7 @@ def _prepare(rt: Runtime) -> int:
         s.add_all(
             Item(project_id=p.id, external_id=f"u{i:04d}", sha256=f"{i}".rjust(64, "0"),
                  filename=f"u{i:04d}.wav", size_bytes=1, owner="customer", status="passed",
-                 duration_ms=1500)
+                 volume=1500, attributes={"duration_ms": 1500})
             for i in range(ITEMS)
         )
         s.flush()

@@ -6,6 +6,7 @@ model's name; annotators then only check and correct it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,18 +21,28 @@ from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.models import Annotation, Item, Project
 from datamill.storage.blobstore import BlobStore
 
-__all__ = ["preannotate_job", "preannotate_project", "preannotation_accuracy"]
+__all__ = ["model_label", "preannotate_job", "preannotate_project", "preannotation_accuracy"]
 
 _engines: dict[str, Any] = {}
 
 
-def preannotate_job(args: tuple[int, str, str, str]) -> tuple[int, str, list[dict[str, Any]], str]:
-    """Pure job: (item id, audio path, engine name, language) → (id, model, segments, text)."""
-    item_id, path, engine, language = args
+def preannotate_job(args: tuple[int, str, str, str, str]) -> tuple[int, str, Any, str]:
+    """Pure job: (item id, media path, engine name, language, modality) → (id, model,
+    payload, text): the engine's ``predict`` turned into an annotation by the modality."""
+    item_id, path, engine, language, modality = args
     if engine not in _engines:  # one model instance per worker process
         _engines[engine] = preannotators.get(engine)()
-    pre = _engines[engine].transcribe(Path(path), language)
-    return item_id, pre.model, [s.to_dict() for s in pre.segments], pre.text
+    doc = get_modality(modality).from_prediction(_engines[engine].predict(Path(path), language))
+    return item_id, model_label(doc.model or engine), doc.payload, doc.text
+
+
+def model_label(name: str, limit: int = 100) -> str:
+    """The model's name as stored on annotations (at most ``limit`` characters): a longer
+    identity (engine, versions and weight files) keeps its head and a digest of the whole."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    return f"{name[: limit - 14]}…#{digest}"
 
 
 def preannotate_project(
@@ -56,7 +67,10 @@ def preannotate_project(
             select(Item).where(Item.project_id == project_id, Item.status == "passed")
         )
     }
-    args = [(i.id, str(blobs.local_path(i.sha256)), engine, project.language) for i in items.values()]
+    args = [
+        (i.id, str(blobs.local_path(i.sha256)), engine, project.language, project.modality)
+        for i in items.values()
+    ]
     # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray
     executor = make_executor(workers=workers)
     model = engine

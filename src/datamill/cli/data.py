@@ -14,12 +14,17 @@ app = typer.Typer(help="Raw data: import, automatic checks, pre-annotation.", no
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _count_rows(source: Path) -> int | None:
-    from datamill.production.importing import AUDIO_SUFFIXES
+def _suffixes(session: Any, project_id: int) -> tuple[str, ...]:
+    from datamill.modalities.registry import get_modality
+    from datamill.production.projects import get_project
 
+    return get_modality(get_project(session, project_id).modality).media_suffixes
+
+
+def _count_rows(source: Path, suffixes: tuple[str, ...]) -> int | None:
     try:
         if source.is_dir():
-            return sum(1 for p in source.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
+            return sum(1 for p in source.rglob("*") if p.suffix.lower() in suffixes)
         if source.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
             with source.open("rb") as fh:
                 n = sum(1 for _ in fh)
@@ -56,13 +61,14 @@ def import_cmd(
             run = get_import_run(s, resume)
             if project is not None and find_project(s, project).id != run.project_id:
                 raise InvalidInput(f"import {resume} belongs to another project", import_run_id=resume)
-            with progress_bar("resuming import", _count_rows(Path(run.source))) as advance:
+            suffixes = _suffixes(s, run.project_id)
+            with progress_bar("resuming import", _count_rows(Path(run.source), suffixes)) as advance:
                 report = resume_import(s, rt.blobs, resume, progress=advance)
         else:
             if project is None or source is None:
                 raise InvalidInput("give a project and a source, or --resume <import id>")
             p = find_project(s, project)
-            with progress_bar("importing", _count_rows(source)) as advance:
+            with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
                 report = import_source(s, rt.blobs, p.id, source, progress=advance)
 
     def render(r: Any) -> None:
@@ -174,11 +180,16 @@ def items_cmd(
         if status:
             q = q.where(Item.status == status)
         rows = [ItemOut.model_validate(i) for i in s.scalars(q)]
+    from datamill.modalities.registry import get_modality
+
+    plugin = get_modality(p.modality)
 
     def render(items: list[Any]) -> None:
-        t = Table("id", "utterance", "status", "ms", "speaker", "reasons")
+        t = Table("id", "item", "status", "volume", "attributes", "reasons")
         for i in items:
-            t.add_row(str(i.id), i.external_id, i.status, str(i.duration_ms or ""), i.speaker_id or "",
+            shown = ", ".join(f"{k}={v}" for k, v in plugin.summary(i.attributes).items()
+                              if v is not None)
+            t.add_row(str(i.id), i.external_id, i.status, str(i.volume or ""), shown,
                       "; ".join(i.reject_reasons))
         out.print(t)
 

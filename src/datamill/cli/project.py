@@ -62,7 +62,7 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         for k, n in sorted(v["by_status"].items()):
             t.add_row(k, str(n))
         out.print(t)
-        out.print(f"{v['items']} items, {v['duration_ms'] / 3_600_000:.3f} h of audio")
+        out.print(f"{v['items']} items, {v['volume'] / v['volume_per_unit']:.3f} {v['volume_unit']}")
 
     emit(stats, as_json, render)
 

@@ -98,7 +98,11 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
     emit(task, as_json, render)
 
 
-def _segments(segments_file: Path | None, text: str | None, duration_ms: int | None) -> list[Any]:
+def _segments(segments_file: Path | None, text: str | None, duration_ms: int | None) -> Any:
+    """The payload to submit: a JSON list of segments (speech) or, for other modalities, a
+    JSON annotation document (an object, e.g. an ImageAnnotation) that the modality checks."""
+    from pydantic import ValidationError
+
     from datamill.production.schemas import SegmentIn
 
     if segments_file is not None:
@@ -106,7 +110,14 @@ def _segments(segments_file: Path | None, text: str | None, duration_ms: int | N
             data = json.loads(segments_file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             raise InvalidInput(f"cannot read segments from {segments_file}: {err}") from err
-        return [SegmentIn.model_validate(d) for d in data]
+        if isinstance(data, dict):
+            return data
+        if not isinstance(data, list):
+            raise InvalidInput(f"{segments_file} holds neither a segment list nor a document")
+        try:
+            return [SegmentIn.model_validate(d) for d in data]
+        except ValidationError as err:
+            raise InvalidInput(f"{segments_file}: {err.errors()[0]['msg']}") from err
     if text is None:
         raise InvalidInput("give --segments FILE (JSON list) or --text TEXT")
     return [SegmentIn(start_ms=0, end_ms=duration_ms or 0, text=text)]
@@ -118,7 +129,8 @@ def submit_cmd(
     task_id: int,
     user: AsUser,
     base_version: Annotated[int, typer.Option(help="The version your edit starts from.")],
-    segments: Annotated[Path | None, typer.Option(help="JSON list of segments.")] = None,
+    segments: Annotated[Path | None, typer.Option(
+        help="JSON list of segments (speech) or an annotation document (image).")] = None,
     text: Annotated[str | None, typer.Option(help="One segment spanning the whole audio.")] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -1,55 +1,49 @@
-"""Plugin contracts and the plain value objects shared by the loop and the modalities.
+"""The modality contract: what the production loop asks of every modality, and nothing more.
 
-Modalities depend only on this module and ``datamill.core``; they never see the database.
+The loop (import, checks, pre-annotation, annotation, review, inspection, delivery) is written
+against these protocols only; a modality (``speech.asr``, ``image`` ...) is a
+``datamill.modalities`` entry point implementing :class:`ModalityPlugin`. Modalities depend only
+on this module and ``datamill.core``; they never see the database: the loop hands them an
+:class:`ItemRecord` (a stored item's generic fields, its ``attributes`` and the media file) and
+stores what they return (attributes, a JSON annotation payload, check outcomes).
+
+Plugin kinds and their entry-point groups:
+
+* ``datamill.modalities`` — :class:`ModalityPlugin` classes;
+* ``datamill.importers`` — :class:`Importer` classes (``detect()`` a labelled source, then
+  ``iter_items()``);
+* ``datamill.preannotators`` — :class:`Preannotator` classes (``predict(path, language)``);
+* ``datamill.exporters`` — :class:`Exporter` classes (``export(items, out_dir)``).
+
+Speech's own value objects (``Segment``, word timings, the speech export item) live in
+:mod:`datamill.modalities.speech.types`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
 __all__ = [
+    "AnnotationDoc",
     "CheckOutcome",
-    "ExportItem",
+    "DatasheetStatistics",
     "ExportManifest",
     "Exporter",
+    "Importer",
+    "ItemRecord",
     "ModalityPlugin",
-    "PreAnnotation",
     "Preannotator",
-    "Segment",
 ]
 
+E_contra = TypeVar("E_contra", contravariant=True)
+P_co = TypeVar("P_co", covariant=True)
 
-@dataclass(frozen=True)
-class Segment:
-    """One transcribed stretch of audio. Times are half-open integer milliseconds."""
-
-    start_ms: int
-    end_ms: int
-    text: str
-    speaker: str | None = None
-    noise: tuple[str, ...] = ()
-    confidence: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["noise"] = list(self.noise)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Segment:
-        return cls(
-            start_ms=int(d["start_ms"]),
-            end_ms=int(d["end_ms"]),
-            text=str(d.get("text", "")),
-            speaker=d.get("speaker"),
-            noise=tuple(d.get("noise") or ()),
-            confidence=d.get("confidence"),
-        )
+JsonValue = Any  # what json.dumps accepts; the annotation payload is stored as JSON
 
 
 @dataclass(frozen=True)
@@ -68,40 +62,36 @@ class CheckOutcome:
 
 
 @dataclass(frozen=True)
-class PreAnnotation:
-    """A model's suggestion for an item: segments (with word timings in ``words``) and the model."""
+class ItemRecord:
+    """What a modality sees of a stored item: generic fields, its attributes, its media file.
 
-    model: str
-    segments: tuple[Segment, ...]
-    words: tuple[Segment, ...] = ()
+    In a delivery ``path`` is where the media file will be once the package is in place (for
+    references written into an export) and ``source`` where it can be read now; elsewhere both
+    are the same file.
+    """
+
+    external_id: str
+    sha256: str
+    filename: str
+    path: Path
+    attributes: Mapping[str, Any]
+    language: str
+    prompt: str | None = None
+    source: Path | None = None
 
     @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segments if s.text).strip()
+    def readable(self) -> Path:
+        return self.source or self.path
 
 
 @dataclass(frozen=True)
-class ExportItem:
-    """What an exporter needs to know about one delivered utterance (no DB objects)."""
+class AnnotationDoc:
+    """An annotation as the loop stores it: the JSON ``payload``, a flat ``text`` (what
+    transcript-style scoring and search read) and, for a model's suggestion, the ``model``."""
 
-    utterance_id: str
-    audio_path: Path
-    sha256: str
-    duration_ms: int
-    sample_rate_hz: int
-    channels: int
-    language: str
-    speaker_id: str
-    segments: tuple[Segment, ...]
-    gender: str | None = None
-    age: int | None = None
-    accent: str | None = None
-    device: str | None = None
-    environment: str | None = None
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segments if s.text).strip()
+    payload: JsonValue
+    text: str = ""
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,35 +104,117 @@ class ExportManifest:
 
 
 @runtime_checkable
-class Exporter(Protocol):
+class Exporter(Protocol[E_contra]):
+    """Writes delivered items (the modality's export items) into ``out_dir``."""
+
     name: ClassVar[str]
 
-    def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest: ...
+    def export(self, items: Iterable[E_contra], out_dir: Path) -> ExportManifest: ...
 
 
 @runtime_checkable
-class Preannotator(Protocol):
+class Preannotator(Protocol[P_co]):
+    """A model that suggests an annotation for one media file (the modality turns the
+    prediction into an :class:`AnnotationDoc` with ``ModalityPlugin.from_prediction``)."""
+
     name: ClassVar[str]
 
-    def transcribe(self, audio_path: Path, language: str) -> PreAnnotation: ...
+    def predict(self, path: Path, language: str) -> P_co: ...
+
+
+@runtime_checkable
+class Importer(Protocol[P_co]):
+    """Reads a labelled source (a COCO file, a VOC folder ...) of its modality.
+
+    ``detect`` is a confidence in [0, 1] that ``path`` holds the importer's format, reading as
+    little as possible; ``iter_items`` yields (media file, annotation) one item at a time.
+    """
+
+    name: ClassVar[str]
+
+    def detect(self, path: Path) -> float: ...
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, P_co]]: ...
+
+
+class DatasheetStatistics(Protocol):
+    """Collects a delivered batch's statistics one item at a time (constant memory)."""
+
+    def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
+
+    def result(self) -> dict[str, Any]: ...
 
 
 class ModalityPlugin(Protocol):
-    """What the production loop asks of a modality."""
+    """What the production loop asks of a modality.
+
+    Inspection: ``score`` returns at least every metric in ``acceptance_metrics`` (the spec's
+    ``acceptance`` sets a required threshold for each); ``is_defective`` decides per item.
+
+    Volume: ``volume(attributes)`` is an integer in ``volume_base_unit`` (speech: milliseconds
+    of audio; image: images); ``volume_per_unit`` base units make one ``volume_unit`` (speech:
+    3,600,000 per hour; image: 1 per image), the unit prices and deliveries are counted in.
+    """
 
     name: ClassVar[str]
     requirements_model: ClassVar[type[BaseModel]]
+    item_model: ClassVar[type[BaseModel]]
+    default_preannotator: ClassVar[str]
+    volume_unit: ClassVar[str]
+    volume_base_unit: ClassVar[str]
+    volume_per_unit: ClassVar[int]
+    media_suffixes: ClassVar[tuple[str, ...]]
+    media_folder: ClassVar[str]
+    acceptance_metrics: ClassVar[tuple[str, ...]]
 
-    def probe(self, path: Path) -> Mapping[str, Any]: ...
+    # -- import
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        """The item attributes of a new file (an ``item_model``); raises a DatamillError
+        whose message is the rejection reason when the file is unusable."""
+        ...
 
+    def volume(self, attributes: Mapping[str, Any]) -> int: ...
+
+    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        """The few attributes a person is shown about an item (lists, task views)."""
+        ...
+
+    # -- checks
     def run_checks(
         self, path: Path, requirements: BaseModel, prompt: str | None
     ) -> Sequence[CheckOutcome]: ...
 
-    def validate_segments(
-        self, segments: Sequence[Segment], duration_ms: int, requirements: BaseModel
-    ) -> list[str]: ...
+    def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool: ...
+
+    # -- annotation
+    def validate_annotation(
+        self, payload: JsonValue, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> AnnotationDoc:
+        """The clean payload, or InvalidInput naming every problem."""
+        ...
+
+    def from_prediction(self, prediction: object) -> AnnotationDoc: ...
+
+    # -- quality (sampling inspection compares texts: the delivered and the inspector's)
+    def inspection_text(self, payload: JsonValue, text: str) -> str:
+        """The form of a delivered annotation an inspector corrects and ``score`` compares."""
+        ...
+
+    def normalize_correction(self, corrected: str) -> str:
+        """The inspector's correction checked and in canonical form (InvalidInput if unusable)."""
+        ...
 
     def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]: ...
 
+    def is_defective(self, reference: str, hypothesis: str) -> bool: ...
+
+    # -- delivery
     def exporter_names(self) -> list[str]: ...
+
+    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]: ...
+
+    def export_item(self, item: ItemRecord, payload: JsonValue) -> object: ...
+
+    def statistics(self) -> DatasheetStatistics: ...

@@ -1,24 +1,34 @@
-"""The modality registry (entry-point group ``datamill.modalities``)."""
+"""The modality registries (entry-point groups ``datamill.modalities``, ``datamill.exporters``,
+``datamill.preannotators``, ``datamill.importers``), typed by the contract they hold."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from datamill.core.registry import Registry
+from datamill.modalities.base import Exporter, Importer, ModalityPlugin, Preannotator
 
-__all__ = ["exporters", "get_modality", "modalities", "modality_names", "preannotators"]
+__all__ = [
+    "exporters",
+    "get_modality",
+    "importers",
+    "modalities",
+    "modality_names",
+    "preannotators",
+]
 
-modalities: Registry[type[Any]] = Registry("datamill.modalities")
-exporters: Registry[type[Any]] = Registry("datamill.exporters")
-preannotators: Registry[type[Any]] = Registry("datamill.preannotators")
-_instances: dict[str, Any] = {}
+modalities: Registry[type[ModalityPlugin]] = Registry("datamill.modalities")
+exporters: Registry[type[Exporter[Any]]] = Registry("datamill.exporters")
+preannotators: Registry[type[Preannotator[object]]] = Registry("datamill.preannotators")
+importers: Registry[type[Importer[object]]] = Registry("datamill.importers")
+_instances: dict[str, ModalityPlugin] = {}
 
 
 def modality_names() -> list[str]:
     return modalities.names()
 
 
-def get_modality(name: str) -> Any:
+def get_modality(name: str) -> ModalityPlugin:
     """The (cached) plugin instance for a modality name."""
     if name not in _instances:
         _instances[name] = modalities.get(name)()

@@ -40,7 +40,7 @@ MAX_PROMPT_BYTES = 4 * MAX_PROMPT_CHARS
 MAX_LINE_BYTES = 1024 * 1024
 MAX_AGE = 150
 _ALIASES = {
-    "path": ("path", "audio", "audio_path"),
+    "path": ("path", "audio", "audio_path", "image", "image_path", "file"),
     "id": ("id", "utterance_id"),
     "accent": ("accent", "region"),
     "prompt": ("prompt", "text"),
@@ -155,7 +155,7 @@ class ManifestRow(BaseModel):
                     picked[target] = data[name]
                     break
         if "path" not in picked:
-            raise _error("row has no 'path' (or 'audio') column")
+            raise _error("row has no 'path' (or 'audio', 'image') column")
         return picked
 
     @model_validator(mode="after")
@@ -343,9 +343,9 @@ def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
         raise ValueError(f"{what} is not UTF-8 (byte {err.start})") from err
 
 
-def _folder_rows(root: Path) -> Iterator[SourceRow]:
+def _folder_rows(root: Path, suffixes: tuple[str, ...]) -> Iterator[SourceRow]:
     dirs: dict[str, str] = {}
-    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
+    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in suffixes):
         rel = path.relative_to(root)
         where = printable(rel.as_posix())
         real = confine(root, path, "file", dirs)
@@ -363,11 +363,15 @@ def _folder_rows(root: Path) -> Iterator[SourceRow]:
         yield row
 
 
-def iter_source_rows(source: Path, root: Path | None = None) -> Iterator[SourceRow]:
+def iter_source_rows(
+    source: Path, root: Path | None = None, suffixes: tuple[str, ...] = AUDIO_SUFFIXES
+) -> Iterator[SourceRow]:
     """Rows from a folder, or from a ``.csv`` / ``.jsonl`` manifest.
 
     Args:
         source: The folder or manifest.
+        suffixes: The media files a folder import picks up (the modality's
+            ``media_suffixes``, lowercase with the dot).
         root: The folder nothing may be read from outside of; by default ``source`` itself
             (a folder) or the manifest's folder. ``source`` must resolve inside it.
 
@@ -384,7 +388,7 @@ def iter_source_rows(source: Path, root: Path | None = None) -> Iterator[SourceR
     if isinstance(real, str):
         raise InvalidInput(real, path=str(source))
     if real.is_dir():
-        return _folder_rows(real)
+        return _folder_rows(real, suffixes)
     if real.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
         folder = Path(os.path.realpath(source.parent))  # rows are relative to the manifest
         if not folder.is_relative_to(limit):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
-from datamill.modalities.base import Segment
+from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.schemas import AnnotationOut, SegmentIn
@@ -56,21 +57,21 @@ def notify_submission(session: Session, task: Task, annotation: Annotation) -> N
         _listeners.get(name)(session, task, annotation)
 
 
-def _validated(
-    session: Session, item: Item, segments: Sequence[SegmentIn]
-) -> list[dict[str, object]]:
+def _validated(session: Session, item: Item, payload: object) -> AnnotationDoc:
+    """The modality's clean version of a submitted payload (InvalidInput naming every problem)."""
     project = session.get(Project, item.project_id)
     if project is None:
         raise NotFound(f"item {item.id} has no project")
     plugin = get_modality(project.modality)
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
-    segs = [
-        Segment(s.start_ms, s.end_ms, s.text.strip(), s.speaker, tuple(s.noise)) for s in segments
-    ]
-    problems = plugin.validate_segments(segs, item.duration_ms or 0, req)
-    if problems:
-        raise InvalidInput("; ".join(problems), item=item.external_id)
-    return [s.to_dict() for s in segs]
+    if isinstance(payload, list | tuple):
+        payload = [p.model_dump() if isinstance(p, BaseModel) else p for p in payload]
+    elif isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json")
+    try:
+        return plugin.validate_annotation(payload, item.attributes or {}, req)
+    except InvalidInput as err:
+        raise InvalidInput(err.message, item=item.external_id) from err
 
 
 def _lock_item(session: Session, item: Item) -> int:
@@ -127,18 +128,24 @@ def write_version(
     item: Item,
     *,
     base_version: int,
-    segments: list[dict[str, object]],
+    segments: object,
     stage: str,
     kind: str,
     author_id: int | None,
     task_id: int | None = None,
     time_spent_ms: int | None = None,
+    text: str | None = None,
 ) -> Annotation:
     """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale.
 
     Check answers (kind ``check``) take version numbers without moving the pointer, so the new
-    version skips past any of them.
+    version skips past any of them. ``segments`` is the annotation payload (an
+    :class:`AnnotationDoc` from the modality, or a speech segment list with ``text`` derived).
     """
+    if isinstance(segments, AnnotationDoc):
+        text, segments = segments.text, segments.payload
+    elif text is None:
+        text = _segment_text(segments)
     _lock_item(session, item)
     top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
     new_version = max(base_version, top or 0) + 1
@@ -161,7 +168,7 @@ def write_version(
     ann = Annotation(
         item_id=item.id, version=new_version, parent_id=item.current_annotation_id,
         task_id=task_id, stage=stage, kind=kind, author_id=author_id, preannotation_id=pre,
-        segments=segments, text=" ".join(str(s["text"]) for s in segments if s["text"]).strip(),
+        segments=segments, text=text,
         time_spent_ms=time_spent_ms,
     )
     session.add(ann)
@@ -175,12 +182,13 @@ def submit_annotation(
     session: Session,
     user: User,
     task_id: int,
-    segments: Sequence[SegmentIn],
+    segments: Sequence[SegmentIn] | object,
     *,
     base_version: int,
     time_spent_ms: int | None = None,
 ) -> AnnotationOut:
-    """An annotator submits the transcript of a task they hold."""
+    """An annotator submits the annotation of a task they hold: ``segments`` is the modality's
+    payload (speech: segments; image: an ``ImageAnnotation`` document), validated by it."""
     task = get_task(session, task_id)
     if task.stage != "annotate":
         raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
@@ -211,7 +219,7 @@ def _submit_check(
     user: User,
     task: Task,
     item: Item,
-    segments: list[dict[str, object]],
+    doc: AnnotationDoc,
     time_spent_ms: int | None,
 ) -> AnnotationOut:
     """A check task's answer: its own version, kind ``check``; the item's pointer, version and
@@ -225,7 +233,7 @@ def _submit_check(
     ann = Annotation(
         item_id=item.id, version=(top or 0) + 1, parent_id=None, task_id=task.id,
         stage=task.stage, kind="check", author_id=user.id, preannotation_id=pre,
-        segments=segments, text=" ".join(str(s["text"]) for s in segments if s["text"]).strip(),
+        segments=doc.payload, text=doc.text,
         time_spent_ms=time_spent_ms,
     )
     session.add(ann)
@@ -235,6 +243,12 @@ def _submit_check(
     session.flush()
     # Mixing is silent: the worker's response looks like any submission's.
     return AnnotationOut.model_validate(ann).model_copy(update={"kind": "annotation"})
+
+
+def _segment_text(segments: object) -> str:
+    if not isinstance(segments, list):
+        return ""
+    return " ".join(str(s["text"]) for s in segments if isinstance(s, dict) and s.get("text")).strip()
 
 
 def _advance(session: Session, item: Item) -> None:
@@ -282,7 +296,7 @@ def review_task(
     verdict: Literal["accept", "edit", "reject"],
     *,
     reason: str | None = None,
-    segments: Sequence[SegmentIn] | None = None,
+    segments: Sequence[SegmentIn] | object | None = None,
     base_version: int | None = None,
     time_spent_ms: int | None = None,
 ) -> dict[str, object]:

@@ -1,12 +1,16 @@
 """Delivering an accepted batch: exports + manifest of sha256 checksums + datasheet, then the
-customer's acceptance by volume (which the ledger and workforce react to via a domain event)."""
+customer's acceptance by volume (which the ledger and workforce react to via a domain event).
+
+The streamer is modality-neutral: a server-side cursor over the batch's items feeds the
+modality's ``export_item`` (an :class:`ItemRecord` and the annotation payload in, the
+exporter's item out) into each exporter; the modality's statistics fill the datasheet.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +21,8 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.modalities.base import ExportItem, Segment
-from datamill.modalities.registry import exporters, get_modality
+from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
+from datamill.modalities.registry import get_modality
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -36,13 +40,6 @@ from datamill.storage.blobstore import BlobStore, sha256_file
 __all__ = ["deliver_batch", "get_delivery", "record_acceptance"]
 
 
-def _age_band(age: int | None) -> str:
-    if age is None:
-        return "unknown"
-    low = (age // 10) * 10
-    return f"{low}-{low + 9}"
-
-
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
@@ -50,49 +47,42 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def _iter_export_items(
-    session: Session, blobs: BlobStore, batch_id: int, audio_dir: Path, final_audio_dir: Path,
-    language: str, stats: dict[str, Any], progress: Callable[[int], None] | None,
-) -> Iterator[ExportItem]:
-    """Stream the batch's items (server-side cursor), copying audio and collecting stats.
+def _stream(
+    session: Session, blobs: BlobStore, batch_id: int, plugin: ModalityPlugin, language: str,
+    media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
+    media: dict[str, str] | None, progress: Callable[[int], None] | None,
+) -> Iterator[object]:
+    """Cursor → plugin → exporter: the batch's items one at a time (server-side cursor).
 
-    Audio is written into the staging folder but exporters are given its final path, so the
-    package's references are valid once the staging folder is renamed into place.
+    Media files are written into the staging folder but exporters are given their final path,
+    so the package's references are valid once the staging folder is renamed into place.
     """
     q = (
-        select(Item, Annotation.segments)
+        select(Item, Annotation.payload)
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
         .where(BatchItem.batch_id == batch_id)
         .order_by(Item.id)
         .execution_options(yield_per=1000)
     )
-    for item, segments in session.execute(q):
-        audio = audio_dir / f"{item.sha256}{Path(item.filename).suffix or '.wav'}"
-        if not audio.exists():
-            _link_or_copy(blobs.local_path(item.sha256), audio)
-        stats["audio"][f"audio/{audio.name}"] = item.sha256
-        stats["duration_ms"] += item.duration_ms or 0
-        stats["utterances"] += 1
-        speaker = item.speaker_id or "unknown"
-        if speaker not in stats["speakers"]:
-            stats["speakers"].add(speaker)
-            stats["gender"][item.gender or "unknown"] += 1
-            stats["age"][_age_band(item.age)] += 1
-            stats["accent"][item.accent or "unknown"] += 1
-        stats["device"][item.device or "unknown"] += 1
-        stats["environment"][item.environment or "unknown"] += 1
+    folder = plugin.media_folder
+    for item, payload in session.execute(q):
+        name = f"{item.sha256}{Path(item.filename).suffix.lower() or '.bin'}"
+        staged = media_dir / name
+        if not staged.exists():
+            _link_or_copy(blobs.local_path(item.sha256), staged)
+        record = ItemRecord(
+            external_id=item.external_id, sha256=item.sha256, filename=item.filename,
+            path=final_media_dir / name, attributes=item.attributes or {}, language=language,
+            prompt=item.prompt, source=staged,
+        )
+        if media is not None:
+            media[f"{folder}/{name}"] = item.sha256
+        if statistics is not None:
+            statistics.add(record, payload)
         if progress:
             progress(1)
-        yield ExportItem(
-            utterance_id=item.external_id.replace("/", "_"),
-            audio_path=final_audio_dir / audio.name,
-            sha256=item.sha256, duration_ms=item.duration_ms or 0,
-            sample_rate_hz=item.sample_rate_hz or 0, channels=item.channels or 1,
-            language=language, speaker_id=speaker,
-            segments=tuple(Segment.from_dict(s) for s in segments), gender=item.gender,
-            age=item.age, accent=item.accent, device=item.device, environment=item.environment,
-        )
+        yield plugin.export_item(record, payload)
 
 
 def _check_summary(session: Session, batch_id: int) -> dict[str, Any]:
@@ -144,41 +134,49 @@ def deliver_batch(
     out_dir = (out_root / f"project-{project.id}" / batch.name).resolve()
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
-    audio_dir = staging / "audio"
-    audio_dir.mkdir(parents=True)
+    media_dir = staging / plugin.media_folder
+    media_dir.mkdir(parents=True)
     files: dict[str, str] = {}
-    stats = _new_stats()
+    media: dict[str, str] = {}
+    statistics = plugin.statistics()
+    requirements = dict(project.spec.get("requirements", {}))
     for i, fmt in enumerate(formats):
-        exporter = exporters.get(fmt)()
-        items = _iter_export_items(
-            session, blobs, batch_id, audio_dir, out_dir / "audio", project.language,
-            stats if i == 0 else _new_stats(),
-            progress if i == 0 else None,
+        exporter = plugin.make_exporter(fmt, requirements)
+        first = i == 0
+        items = _stream(
+            session, blobs, batch_id, plugin, project.language, media_dir,
+            out_dir / plugin.media_folder, statistics if first else None,
+            media if first else None, progress if first else None,
         )
         manifest = exporter.export(items, staging / fmt)
         files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
-    files.update(stats["audio"])
+    files.update(media)
     insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
         .order_by(Inspection.id.desc())
     ).first()
+    stats = statistics.result()
+    volume = int(session.scalar(
+        select(func.coalesce(func.sum(Item.volume), 0))
+        .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id)
+    ) or 0)
+    count = int(session.scalar(
+        select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
+    ) or 0)
     datasheet = {
+        **stats,
         "project": project.name, "batch": batch.name, "modality": project.modality,
-        "language": project.language, "hours": round(stats["duration_ms"] / 3_600_000, 4),
-        "duration_ms": stats["duration_ms"], "utterances": stats["utterances"],
-        "speakers": len(stats["speakers"]), "gender": dict(stats["gender"]),
-        "age_bands": dict(stats["age"]), "accent": dict(stats["accent"]),
+        "language": project.language, "items": count,
+        "volume": {"amount": volume, "base_unit": plugin.volume_base_unit,
+                   "unit": plugin.volume_unit, "per_unit": plugin.volume_per_unit,
+                   "in_units": round(volume / plugin.volume_per_unit, 4)},
         "checks": _check_summary(session, batch_id),
         "inspection": {"plan": insp.plan, "scores": insp.scores, "verdict": insp.verdict}
         if insp else None,
         "description": project.spec.get("description", ""),
         "project_type": project.project_type,
         "rights": _rights(project.data_owner),
-        "collection": {"devices": dict(stats["device"]),
-                       "environments": dict(stats["environment"])},
         "annotation": _annotation_process(session, project, batch_id),
-        "units": {"duration_ms": "milliseconds", "hours": "hours of audio",
-                  "age_bands": "speakers per band", "gender": "speakers"},
         "formats": formats, "created_at": utcnow().isoformat(),
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
@@ -190,7 +188,7 @@ def deliver_batch(
     delivery = Delivery(
         batch_id=batch.id, project_id=project.id, path=str(out_dir), formats=formats,
         manifest={"files": len(files)}, datasheet=datasheet,
-        delivered_hours=datasheet["hours"], delivered_utterances=stats["utterances"],
+        delivered_hours=datasheet["volume"]["in_units"], delivered_utterances=count,
     )
     session.add(delivery)
     batch.status = "delivered"
@@ -198,7 +196,7 @@ def deliver_batch(
     record_audit(
         session, actor_id=actor_id, action="delivery.created", object_type="delivery",
         object_id=delivery.id, project_id=project.id,
-        data={"path": str(out_dir), "hours": datasheet["hours"], "utterances": stats["utterances"]},
+        data={"path": str(out_dir), "volume": volume, "items": count},
     )
     return DeliveryOut.model_validate(delivery)
 
@@ -226,12 +224,6 @@ def _annotation_process(session: Session, project: Project, batch_id: int) -> di
         "preannotation_models": models, "acceptance_thresholds": spec.get("acceptance"),
         "sampling": spec.get("sampling"),
     }
-
-
-def _new_stats() -> dict[str, Any]:
-    return {"audio": {}, "duration_ms": 0, "utterances": 0, "speakers": set(),
-            "gender": Counter(), "age": Counter(), "accent": Counter(), "device": Counter(),
-            "environment": Counter()}
 
 
 def get_delivery(session: Session, delivery_id: int) -> DeliveryOut:
@@ -262,7 +254,7 @@ def record_acceptance(
         raise InvalidInput(
             f"accepted utterances {accepted_utterances} exceed the {d.delivered_utterances} delivered"
         )
-    delivered_ms = int(d.datasheet.get("duration_ms", 0))
+    delivered_ms = _delivered_volume(d.datasheet)
     if accepted_duration_ms > delivered_ms:
         raise InvalidInput(
             f"accepted duration {accepted_duration_ms} ms exceeds the {delivered_ms} ms delivered"
@@ -281,3 +273,10 @@ def record_acceptance(
     )
     session.flush()
     return DeliveryOut.model_validate(d)
+
+
+def _delivered_volume(datasheet: dict[str, Any]) -> int:
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return int(volume.get("amount", 0))
+    return int(datasheet.get("duration_ms", 0))

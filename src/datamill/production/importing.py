@@ -1,4 +1,5 @@
-"""Importing raw data: a folder of audio files or a CSV/JSONL manifest with metadata.
+"""Importing raw data: a folder of media files (the modality's suffixes) or a CSV/JSONL
+manifest with metadata; the modality describes each new file (its item ``attributes``).
 
 Blobs are content addressed (sha256), so re-importing is a no-op; rows are committed in chunks
 (and at least every ``HEARTBEAT_S`` seconds), so an interrupted import resumes where it stopped:
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
+from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._import_rows import (
     AUDIO_SUFFIXES,
@@ -90,10 +92,12 @@ def _hash(row: SourceRow) -> str | tuple[str]:
     return (sha256_file(path),)
 
 
-def _probe(path: Path, plugin: Any) -> dict[str, Any] | str:
-    """The modality's probe of a new file (full decode), or a rejection reason."""
+def _describe(
+    path: Path, plugin: ModalityPlugin, meta: dict[str, Any], requirements: dict[str, Any]
+) -> dict[str, Any] | str:
+    """The modality's attributes of a new file (full decode), or a rejection reason."""
     try:
-        return dict(plugin.probe(path))
+        return plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
     except DatamillError as err:
         return err.message
 
@@ -183,7 +187,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     if project is None:
         raise NotFound(f"no project with id {project_id}", project_id=project_id)
     plugin = get_modality(project.modality)
-    rows = iter_source_rows(source, root)  # validates the source before anything is written
+    requirements = dict(project.spec.get("requirements", {}))
+    rows = iter_source_rows(source, root, plugin.media_suffixes)  # validates the source before anything is written
     run, resumed = _start_run(session, project_id, source, resume)
     existing = {
         ext: (sha, run_id)
@@ -224,7 +229,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         if ext_id in existing:
             known, by_run = existing[ext_id]
             if known != digest:
-                reject(row.where, f"utterance id {ext_id!r} already exists in the project with other audio")
+                reject(row.where, f"item {ext_id!r} already exists in the project with other"
+                                  f" {plugin.media_folder}")
             elif by_run == run.id:  # this run got it in before it was interrupted
                 run.imported += 1
             else:
@@ -232,9 +238,9 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return
         if row.path is None:  # narrowed by _hash; keeps type checkers content
             return
-        probe = _probe(row.path, plugin)
-        if isinstance(probe, str):
-            reject(row.where, probe)
+        attributes = _describe(row.path, plugin, row.meta, requirements)
+        if isinstance(attributes, str):
+            reject(row.where, attributes)
             return
         try:
             blobs.put_file(row.path, digest)
@@ -247,8 +253,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                 project_id=project_id, external_id=ext_id, sha256=digest,
                 filename=row.filename or row.path.name, size_bytes=size,
                 owner=project.data_owner, prompt=row.prompt, import_run_id=run.id,
-                duration_ms=probe.get("duration_ms"), sample_rate_hz=probe.get("sample_rate_hz"),
-                channels=probe.get("channels"), bit_depth=probe.get("bit_depth"), **row.meta,
+                attributes=attributes, volume=plugin.volume(attributes),
             )
         )
         existing[ext_id] = (digest, run.id)

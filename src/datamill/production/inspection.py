@@ -97,13 +97,13 @@ def list_batches(session: Session, project_id: int) -> list[BatchOut]:
 
 def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
     rows = session.execute(
-        select(InspectionSample, Item.external_id, Item.sha256, Item.duration_ms)
+        select(InspectionSample, Item.external_id, Item.sha256, Item.volume)
         .join(Item, Item.id == InspectionSample.item_id)
         .where(InspectionSample.inspection_id == insp.id)
         .order_by(InspectionSample.id)
     ).all()
     sample = [
-        {"item_id": s.item_id, "external_id": ext, "sha256": sha, "duration_ms": dur,
+        {"item_id": s.item_id, "external_id": ext, "sha256": sha, "volume": dur,
          "delivered_text": s.delivered_text, "corrected_text": s.corrected_text}
         for s, ext, sha, dur in rows
     ]
@@ -129,8 +129,9 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
     if project is None:
         raise NotFound("batch without project")
     sampling = _setting(project, "sampling")
+    plugin = get_modality(project.modality)
     members = session.execute(
-        select(BatchItem.item_id, Annotation.text)
+        select(BatchItem.item_id, Annotation.payload, Annotation.text)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
         .where(BatchItem.batch_id == batch_id).order_by(BatchItem.item_id)
     ).all()
@@ -138,7 +139,10 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
         len(members), _setting(project, "sampling", "inspection_level"),
         float(_setting(project, "sampling", "aql")),
     )
-    chosen = draw_sample(list(members), plan, seed=int(sampling.get("seed", 0)) + batch_id)
+    chosen = draw_sample(
+        [(item_id, plugin.inspection_text(payload, text)) for item_id, payload, text in members],
+        plan, seed=int(sampling.get("seed", 0)) + batch_id,
+    )
     insp = Inspection(batch_id=batch_id, inspector_id=inspector.id, plan=plan.to_dict())
     session.add(insp)
     session.flush()
@@ -159,7 +163,8 @@ def get_inspection(session: Session, inspection_id: int) -> InspectionOut:
 def record_correction(
     session: Session, inspection_id: int, item_id: int, corrected_text: str
 ) -> None:
-    """The inspector's own transcript of one sampled item (the reference it is scored against)."""
+    """The inspector's own version of one sampled item (the reference it is scored against):
+    a transcript for speech, an annotation document (JSON) for images; the modality checks it."""
     sample = session.scalars(
         select(InspectionSample).where(
             InspectionSample.inspection_id == inspection_id, InspectionSample.item_id == item_id
@@ -170,7 +175,11 @@ def record_correction(
     insp = session.get(Inspection, inspection_id)
     if insp is None or insp.status != "open":
         raise Conflict(f"inspection {inspection_id} is already completed")
-    sample.corrected_text = corrected_text
+    batch = session.get(Batch, insp.batch_id)
+    project = session.get(Project, batch.project_id) if batch else None
+    if project is None:
+        raise NotFound("inspection without batch or project")
+    sample.corrected_text = get_modality(project.modality).normalize_correction(corrected_text)
     session.flush()
 
 
@@ -201,13 +210,13 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     scores["defective_utterances"] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
     reasons: list[str] = []
-    for metric in ("character_accuracy", "sentence_accuracy"):
+    for metric in plugin.acceptance_metrics:
         need = float(_setting(project, "acceptance", metric))
         if scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")
     if not accept_lot(plan, defects):
         reasons.append(
-            f"{defects} defective utterances in a sample of {plan.sample_size} "
+            f"{defects} defective items in a sample of {plan.sample_size} "
             f"(acceptance number {plan.accept})"
         )
     insp.scores = scores

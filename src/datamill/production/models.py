@@ -10,8 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from datamill.core.clock import utcnow
 from datamill.db.base import Base
@@ -103,7 +113,11 @@ class ImportRejection(Base):
 
 
 class Item(Base):
-    """One unit of data (an utterance). Bytes live in the blob store under ``sha256``."""
+    """One unit of data (an utterance, an image ...). Bytes live in the blob store under ``sha256``.
+
+    Only generic columns live here; what a modality knows about an item is in ``attributes``
+    (see :mod:`datamill.modalities.base`), and ``volume`` is the figure the money is counted in.
+    """
 
     __tablename__ = "items"
     __table_args__ = (
@@ -119,16 +133,12 @@ class Item(Base):
     size_bytes: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(String(24), default="imported")
     owner: Mapped[str] = mapped_column(String(16))
-    duration_ms: Mapped[int | None] = mapped_column(default=None)
-    sample_rate_hz: Mapped[int | None] = mapped_column(default=None)
-    channels: Mapped[int | None] = mapped_column(default=None)
-    bit_depth: Mapped[int | None] = mapped_column(default=None)
-    speaker_id: Mapped[str | None] = mapped_column(String(100), default=None)
-    gender: Mapped[str | None] = mapped_column(String(16), default=None)
-    age: Mapped[int | None] = mapped_column(default=None)
-    accent: Mapped[str | None] = mapped_column(String(100), default=None)
-    device: Mapped[str | None] = mapped_column(String(100), default=None)
-    environment: Mapped[str | None] = mapped_column(String(100), default=None)
+    #: the modality's item attributes (validated by the plugin's ``item_model``), e.g. duration,
+    #: sample rate and speaker for speech; width, height and format for images.
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
+    #: the item's volume in the modality's base unit (``plugin.volume_base_unit``: milliseconds
+    #: of audio for speech, images for image); ledger and settlement price by it.
+    volume: Mapped[int | None] = mapped_column(BigInteger, default=None)
     prompt: Mapped[str | None] = mapped_column(Text, default=None)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reject_reasons: Mapped[list[Any]] = mapped_column(default=list)
@@ -230,10 +240,15 @@ class Annotation(Base):
     stage: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    #: the pre-annotating model (see ``datamill.assist.runner.model_label`` for long names)
     model: Mapped[str | None] = mapped_column(String(100), default=None)
     preannotation_id: Mapped[int | None] = mapped_column(default=None)
-    segments: Mapped[list[Any]] = mapped_column()
+    #: the annotation payload, validated by the modality (speech: a list of segments; image:
+    #: an ``ImageAnnotation`` document). The column keeps its historical name; ``payload`` is
+    #: the modality-neutral name for it.
+    segments: Mapped[Any] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(Text, default="")
+    payload = synonym("segments")
     time_spent_ms: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

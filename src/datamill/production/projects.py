@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, NotFound
+from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.production.schemas import ProjectOut
 from datamill.production.spec import DatasetSpec, parse_spec
@@ -97,16 +98,26 @@ def project_requirements(session: Session, project_id: int) -> BaseModel:
 
 
 def project_stats(session: Session, project_id: int) -> dict[str, Any]:
-    """Item counts by status and total audio duration, for dashboards and the CLI."""
-    _row(session, project_id)
+    """Item counts by status and the total volume (in the modality's base unit, e.g.
+    milliseconds of audio; speech projects also get it as ``duration_ms``), for dashboards and
+    the CLI."""
+    project = _row(session, project_id)
     rows = session.execute(
-        select(Item.status, func.count(), func.coalesce(func.sum(Item.duration_ms), 0))
+        select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
         .where(Item.project_id == project_id)
         .group_by(Item.status)
     ).all()
     by_status = {status: int(n) for status, n, _ in rows}
-    total_ms = sum(int(ms) for _, _, ms in rows)
-    return {"items": sum(by_status.values()), "by_status": by_status, "duration_ms": total_ms}
+    total = sum(int(v) for _, _, v in rows)
+    plugin = get_modality(project.modality)
+    stats: dict[str, Any] = {
+        "items": sum(by_status.values()), "by_status": by_status, "volume": total,
+        "volume_base_unit": plugin.volume_base_unit, "volume_unit": plugin.volume_unit,
+        "volume_per_unit": plugin.volume_per_unit,
+    }
+    if plugin.volume_base_unit == "milliseconds":
+        stats["duration_ms"] = total
+    return stats
 
 
 def close_project_accounts(

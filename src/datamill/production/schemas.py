@@ -45,10 +45,8 @@ class ItemOut(_Out):
     external_id: str
     sha256: str
     status: str
-    duration_ms: int | None
-    sample_rate_hz: int | None
-    speaker_id: str | None
-    gender: str | None
+    attributes: dict[str, Any]
+    volume: int | None
     prompt: str | None
     reject_reasons: list[Any]
     current_version: int
@@ -111,7 +109,7 @@ class AnnotationOut(_Out):
     kind: str
     author_id: int | None
     model: str | None
-    segments: list[Any]
+    segments: Any  # the modality's payload (speech: a list of segments)
     text: str
     time_spent_ms: int | None
     created_at: datetime
@@ -125,7 +123,8 @@ class TaskOut(BaseModel):
     stage: str
     status: str
     package_id: int | None
-    duration_ms: int | None
+    duration_ms: int | None  # speech items' duration (None for other modalities)
+    attributes: dict[str, Any] = {}
     prompt: str | None
     current_version: int
     current: AnnotationOut | None

@@ -43,13 +43,26 @@ class SamplingSpec(BaseModel):
 
 
 class AcceptanceCriteria(BaseModel):
-    """Batch-level thresholds; metric names are fixed, values are project settings (required,
-    no defaults: a batch is judged only against thresholds someone set)."""
+    """Batch-level thresholds: one value in [0, 1] for each metric the modality scores an
+    inspection by (``acceptance_metrics``: speech's ``character_accuracy`` and
+    ``sentence_accuracy``; image's ``region_accuracy`` and ``character_accuracy``). Every one
+    is required, with no defaults: a batch is judged only against thresholds someone set."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
 
-    character_accuracy: float = Field(ge=0, le=1)
-    sentence_accuracy: float = Field(ge=0, le=1)
+    character_accuracy: float | None = Field(None, ge=0, le=1)
+    sentence_accuracy: float | None = Field(None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _fractions(self) -> AcceptanceCriteria:
+        for name, value in (self.model_extra or {}).items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ValueError(f"{name} must be a number from 0 to 1")
+        return self
+
+    def thresholds(self) -> dict[str, float]:
+        """Every threshold set, by metric name."""
+        return {k: float(v) for k, v in self.model_dump().items() if v is not None}
 
 
 class DatasetSpec(BaseModel):
@@ -136,6 +149,14 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(spec.modality)
+    metrics = plugin.acceptance_metrics
+    given = spec.acceptance.thresholds()
+    problems = [f"acceptance.{m}: required (a project setting with no default)"
+                for m in metrics if m not in given]
+    problems += [f"acceptance.{m}: not a metric of modality {spec.modality} (it scores by"
+                 f" {', '.join(metrics)})" for m in given if m not in metrics]
+    if problems:
+        raise InvalidInput(f"invalid dataset spec: {'; '.join(problems)}")
     try:
         requirements = plugin.requirements_model.model_validate(spec.requirements)
     except ValidationError as err:

@@ -400,7 +400,8 @@ def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskO
     return TaskOut(
         id=task.id, project_id=task.project_id, item_id=item.id, external_id=item.external_id,
         stage=task.stage, status=task.status, package_id=task.package_id,
-        duration_ms=item.duration_ms, prompt=item.prompt, current_version=version,
+        duration_ms=(item.attributes or {}).get("duration_ms"), attributes=item.attributes or {},
+        prompt=item.prompt, current_version=version,
         current=AnnotationOut.model_validate(current) if current else None, return_reason=reason,
     )
 

@@ -53,7 +53,7 @@ def _hours(ms: Any) -> float:
 
 def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(Item.status, func.count(), func.coalesce(func.sum(Item.duration_ms), 0))
+        select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
         .where(Item.project_id == project_id)
         .group_by(Item.status)
     ).all()
@@ -65,7 +65,7 @@ def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]
 def throughput(session: Session, project_id: int) -> dict[str, list[dict[str, Any]]]:
     """Submitted transcripts (annotations and review edits) per UTC day and per worker."""
     rows = session.execute(
-        select(Annotation.created_at, User.username, Item.duration_ms)
+        select(Annotation.created_at, User.username, Item.volume)
         .join(Item, Item.id == Annotation.item_id)
         .join(User, User.id == Annotation.author_id)
         .where(Item.project_id == project_id, Annotation.kind.in_(_WORK_KINDS))
@@ -110,7 +110,7 @@ def worst_files(session: Session, project_id: int, limit: int = 10) -> list[dict
     ).all()
     return [
         {"item_id": item.id, "external_id": item.external_id, "failed": int(n),
-         "reasons": list(item.reject_reasons or []), "duration_ms": item.duration_ms}
+         "reasons": list(item.reject_reasons or []), "duration_ms": (item.attributes or {}).get("duration_ms")}
         for item, n in rows
     ]
 

@@ -201,7 +201,7 @@ def _probe_out(session: Session, probe: GoldenProbe) -> ProbeOut:
         item_id=item.id,
         external_id=item.external_id,
         stage=_STAGE,
-        duration_ms=item.duration_ms,
+        duration_ms=(item.attributes or {}).get("duration_ms"),
         prompt=item.prompt,
         segments=list(pre.segments) if pre else [],
     )

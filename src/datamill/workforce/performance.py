@@ -58,7 +58,7 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
             TaskAssignment.status,
             TaskAssignment.return_reason,
             Task.stage,
-            Item.duration_ms,
+            Item.volume,
             Item.status,
         )
         .join(Task, Task.id == TaskAssignment.task_id)

@@ -168,7 +168,7 @@ def _accepted_units(
         select(
             Item.id,
             Item.project_id,
-            Item.duration_ms,
+            Item.volume,
             Task.stage,
             TaskAssignment.user_id,
             Worker.id,

@@ -41,7 +41,8 @@ def test_folder_import_is_content_addressed_and_idempotent(runtime: Runtime, tmp
         assert item is not None
         assert item.prompt and item.prompt[0].isupper()
         assert runtime.blobs.exists(item.sha256)
-        assert item.sample_rate_hz == 16000 and (item.duration_ms or 0) > 1000
+        assert item.attributes["sample_rate_hz"] == 16000 and item.attributes["duration_ms"] > 1000
+        assert item.volume == item.attributes["duration_ms"]  # speech's volume: milliseconds
 
 
 def _manifest_case(tmp_path: Path) -> Path:
@@ -98,7 +99,9 @@ def test_manifest_rejections_each_have_a_reason(runtime: Runtime, tmp_path: Path
     item_meta = {}
     with runtime.session() as s:
         for it in s.scalars(select(Item).where(Item.project_id == pid)):
-            item_meta[it.external_id] = (it.speaker_id, it.gender, it.age, it.accent, it.prompt)
+            a = it.attributes
+            item_meta[it.external_id] = (a.get("speaker_id"), a.get("gender"), a.get("age"),
+                                         a.get("accent"), it.prompt)
     assert item_meta["u0"] == ("s1", "female", 31, "US", "hello there")
 
 

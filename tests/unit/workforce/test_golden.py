@@ -55,7 +55,7 @@ def _project(s: Any, name: str, n: int) -> tuple[int, list[int]]:
     items = [
         Item(project_id=project.id, external_id=f"{name}-{i}",
              sha256=f"{name}-{i}".ljust(64, "0"), filename=f"{i}.wav", size_bytes=100,
-             owner="customer", status="passed", duration_ms=1500, prompt=f"prompt {i}")
+             owner="customer", status="passed", volume=1500, attributes={"duration_ms": 1500}, prompt=f"prompt {i}")
         for i in range(n)
     ]
     s.add_all(items)

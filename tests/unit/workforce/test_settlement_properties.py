@@ -101,7 +101,7 @@ def _build(
             filename="x.wav",
             size_bytes=1,
             owner="customer",
-            duration_ms=ms,
+            volume=ms, attributes={"duration_ms": ms},
             status="accepted" if outcome in PAID else "rework",
         )
         s.add(item)

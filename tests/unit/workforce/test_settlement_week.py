@@ -79,7 +79,7 @@ def test_scripted_week_settles_to_the_cent(
         items = s.scalars(select(Item).where(Item.project_id == pid).order_by(Item.id)).all()
         ids = [i.id for i in items]
         for item, ms in zip(items, DURATIONS, strict=True):
-            item.duration_ms = ms
+            item.volume, item.attributes = ms, {**item.attributes, "duration_ms": ms}
         golden = {ids[0]: _text(s, ids[0])}
         vendor = create_vendor(
             s, admin, name="Acme Data", kind="company", fee_rate="0.08", agreement_no="FA-2024-01"

@@ -72,7 +72,11 @@ class PreannotateOut(BaseModel):
 class ProjectStats(BaseModel):
     items: int
     by_status: dict[str, int]
-    duration_ms: int
+    volume: int
+    volume_base_unit: str
+    volume_unit: str
+    volume_per_unit: int
+    duration_ms: int | None = None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -40,7 +40,7 @@ class BatchCreate(BaseModel):
 
 
 class Correction(BaseModel):
-    corrected_text: str = Field(max_length=MAX_TEXT_CHARS, description="The inspector's own transcript")
+    corrected_text: str = Field(max_length=MAX_TEXT_CHARS, description="The inspector's own transcript (image projects: the corrected annotation document as JSON text)")
 
 
 @router.post("/projects/{project_id}/batches", status_code=status.HTTP_201_CREATED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, SessionDep
@@ -55,18 +55,38 @@ class MyTaskOut(BaseModel):
     assignment: str
 
 
+_DOCUMENT = ("The annotation document of a non-speech modality, e.g. an ImageAnnotation"
+             " (validated against the project's label schema)")
+
+
 class AnnotationSubmit(BaseModel):
-    segments: Transcript
+    segments: Transcript | None = Field(None, description="Speech: the transcript segments")
+    annotation: dict[str, Any] | None = Field(None, description=_DOCUMENT)
     base_version: int = Field(ge=0, description="The item version this edit starts from")
     time_spent_ms: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_payload(self) -> AnnotationSubmit:
+        if (self.segments is None) == (self.annotation is None):
+            raise ValueError("give either segments (speech) or annotation (other modalities)")
+        return self
+
+    @property
+    def payload(self) -> object:
+        return self.segments if self.segments is not None else self.annotation
 
 
 class ReviewSubmit(BaseModel):
     verdict: Literal["accept", "edit", "reject"]
     reason: str | None = Field(None, max_length=2000)
     segments: Transcript | None = None
+    annotation: dict[str, Any] | None = Field(None, description=_DOCUMENT)
     base_version: int | None = Field(None, ge=0)
     time_spent_ms: int | None = Field(None, ge=0)
+
+    @property
+    def payload(self) -> object:
+        return self.segments if self.segments is not None else self.annotation
 
 
 class ReviewOut(BaseModel):
@@ -158,7 +178,7 @@ def submit_annotation_endpoint(
         session,
         user,
         task_id,
-        body.segments,
+        body.payload,
         base_version=body.base_version,
         time_spent_ms=body.time_spent_ms,
     )
@@ -177,7 +197,7 @@ def review_endpoint(
         task_id,
         body.verdict,
         reason=body.reason,
-        segments=body.segments,
+        segments=body.payload,
         base_version=body.base_version,
         time_spent_ms=body.time_spent_ms,
     )

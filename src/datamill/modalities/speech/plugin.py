@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from datamill.modalities.base import CheckOutcome, Segment
-from datamill.modalities.speech.schema import SpeechAsrRequirements
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
+from datamill.modalities.speech.types import PreAnnotation, Segment, SpeechExportItem
 
-__all__ = ["SpeechAsrPlugin"]
+__all__ = ["SpeechAsrPlugin", "SpeechStatistics"]
+
+MS_PER_HOUR = 3_600_000
+_SEGMENT_KEYS = ("start_ms", "end_ms", "text", "speaker", "noise")
 
 
 class SpeechAsrPlugin:
@@ -19,8 +25,14 @@ class SpeechAsrPlugin:
 
     name: ClassVar[str] = "speech.asr"
     requirements_model: ClassVar[type[BaseModel]] = SpeechAsrRequirements
+    item_model: ClassVar[type[BaseModel]] = SpeechItemAttributes
     default_preannotator: ClassVar[str] = "pocketsphinx"
     volume_unit: ClassVar[str] = "hours"
+    volume_base_unit: ClassVar[str] = "milliseconds"
+    volume_per_unit: ClassVar[int] = MS_PER_HOUR
+    media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
+    media_folder: ClassVar[str] = "audio"
+    acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
@@ -32,6 +44,23 @@ class SpeechAsrPlugin:
             "channels": p.channels,
             "bit_depth": p.bit_depth,
         }
+
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        """The probe's figures plus the manifest's collection metadata."""
+        known = {k: v for k, v in meta.items() if k in SpeechItemAttributes.model_fields}
+        try:
+            return SpeechItemAttributes.model_validate({**known, **self.probe(path)})
+        except ValidationError as err:
+            raise InvalidInput(f"item attributes: {err.errors()[0]['msg']}") from err
+
+    def volume(self, attributes: Mapping[str, Any]) -> int:
+        return int(attributes.get("duration_ms") or 0)
+
+    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: attributes.get(k) for k in ("duration_ms", "sample_rate_hz", "speaker_id",
+                                               "gender")}
 
     def run_checks(
         self, path: Path, requirements: BaseModel, prompt: str | None
@@ -68,6 +97,43 @@ class SpeechAsrPlugin:
 
         return validate_segments(segments, duration_ms, _req(requirements))
 
+    def validate_annotation(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> AnnotationDoc:
+        """``payload`` is a list of segment objects (``start_ms``, ``end_ms``, ``text``,
+        ``speaker``, ``noise``); texts are stripped."""
+        if not isinstance(payload, list):
+            raise InvalidInput("a speech annotation is a list of segments")
+        segs: list[Segment] = []
+        for i, s in enumerate(payload):
+            d = s.model_dump() if isinstance(s, BaseModel) else s
+            if not isinstance(d, Mapping):
+                raise InvalidInput(f"segments[{i}]: must be an object")
+            try:
+                segs.append(Segment(int(d["start_ms"]), int(d["end_ms"]),
+                                    str(d.get("text") or "").strip(), d.get("speaker"),
+                                    tuple(d.get("noise") or ())))
+            except (KeyError, TypeError, ValueError) as err:
+                raise InvalidInput(f"segments[{i}]: needs whole start_ms and end_ms") from err
+        problems = self.validate_segments(segs, int(attributes.get("duration_ms") or 0),
+                                          requirements)
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        clean = [s.to_dict() for s in segs]
+        return AnnotationDoc(clean, _text(clean))
+
+    def from_prediction(self, prediction: object) -> AnnotationDoc:
+        if not isinstance(prediction, PreAnnotation):
+            raise TypeError(f"a speech pre-annotator returned {type(prediction).__name__}")
+        return AnnotationDoc([s.to_dict() for s in prediction.segments], prediction.text,
+                             prediction.model)
+
+    def inspection_text(self, payload: Any, text: str) -> str:
+        return text
+
+    def normalize_correction(self, corrected: str) -> str:
+        return corrected
+
     def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
         from datamill.qc.metrics import score_transcripts
 
@@ -86,6 +152,74 @@ class SpeechAsrPlugin:
 
     def exporter_names(self) -> list[str]:
         return ["kaldi", "textgrid", "hf"]
+
+    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
+        from datamill.modalities.registry import exporters
+
+        exporter: Exporter[Any] = exporters.get(name)()
+        return exporter
+
+    def export_item(self, item: ItemRecord, payload: Any) -> SpeechExportItem:
+        a = item.attributes
+        return SpeechExportItem(
+            utterance_id=item.external_id.replace("/", "_"), audio_path=item.path,
+            sha256=item.sha256, duration_ms=int(a.get("duration_ms") or 0),
+            sample_rate_hz=int(a.get("sample_rate_hz") or 0), channels=int(a.get("channels") or 1),
+            language=item.language, speaker_id=a.get("speaker_id") or "unknown",
+            segments=tuple(Segment.from_dict(s) for s in payload or ()), gender=a.get("gender"),
+            age=a.get("age"), accent=a.get("accent"), device=a.get("device"),
+            environment=a.get("environment"),
+        )
+
+    def statistics(self) -> SpeechStatistics:
+        return SpeechStatistics()
+
+
+class SpeechStatistics:
+    """Hours, utterances, speakers and their demographics, devices and environments."""
+
+    def __init__(self) -> None:
+        self.duration_ms = 0
+        self.utterances = 0
+        self.speakers: set[str] = set()
+        self.counts: dict[str, Counter[str]] = {
+            k: Counter() for k in ("gender", "age", "accent", "device", "environment")
+        }
+
+    def add(self, item: ItemRecord, payload: Any) -> None:
+        a = item.attributes
+        self.duration_ms += int(a.get("duration_ms") or 0)
+        self.utterances += 1
+        speaker = a.get("speaker_id") or "unknown"
+        if speaker not in self.speakers:
+            self.speakers.add(speaker)
+            self.counts["gender"][a.get("gender") or "unknown"] += 1
+            self.counts["age"][_age_band(a.get("age"))] += 1
+            self.counts["accent"][a.get("accent") or "unknown"] += 1
+        self.counts["device"][a.get("device") or "unknown"] += 1
+        self.counts["environment"][a.get("environment") or "unknown"] += 1
+
+    def result(self) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "hours": round(self.duration_ms / MS_PER_HOUR, 4), "duration_ms": self.duration_ms,
+            "utterances": self.utterances, "speakers": len(self.speakers),
+            "gender": dict(c["gender"]), "age_bands": dict(c["age"]), "accent": dict(c["accent"]),
+            "collection": {"devices": dict(c["device"]), "environments": dict(c["environment"])},
+            "units": {"duration_ms": "milliseconds", "hours": "hours of audio",
+                      "age_bands": "speakers per band", "gender": "speakers"},
+        }
+
+
+def _age_band(age: int | None) -> str:
+    if age is None:
+        return "unknown"
+    low = (age // 10) * 10
+    return f"{low}-{low + 9}"
+
+
+def _text(segments: list[dict[str, Any]]) -> str:
+    return " ".join(str(s["text"]) for s in segments if s["text"]).strip()
 
 
 def _req(requirements: BaseModel) -> SpeechAsrRequirements:

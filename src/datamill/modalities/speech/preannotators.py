@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import PreAnnotation, Segment
+from datamill.modalities.speech.types import PreAnnotation, Segment
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -188,6 +188,10 @@ class PocketsphinxPreannotator:
         if self._decoder is None:
             self._decoder = new_decoder()
         return self._decoder
+
+    def predict(self, path: Path, language: str) -> PreAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`)."""
+        return self.transcribe(path, language)
 
     def transcribe(self, audio_path: Path, language: str) -> PreAnnotation:
         """Transcribe one recording.

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["AudioFormat", "SpeechAsrRequirements"]
+__all__ = ["AudioFormat", "SpeechAsrRequirements", "SpeechItemAttributes"]
 
 DEFAULT_NOISE_SYMBOLS = ("[noise]", "[laughter]", "[cough]", "[unintelligible]")
 
@@ -60,3 +60,21 @@ class SpeechAsrRequirements(BaseModel):
             if not (sym.startswith("[") and sym.endswith("]") and len(sym) > 2):
                 raise ValueError(f"noise symbol {sym!r} must look like [name]")
         return self
+
+
+class SpeechItemAttributes(BaseModel):
+    """What the loop stores about one recording (item ``attributes``): the probe's format
+    figures and the collection metadata of the manifest. Keys without a value are omitted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    duration_ms: int | None = Field(None, ge=0)
+    sample_rate_hz: int | None = Field(None, ge=0)
+    channels: int | None = Field(None, ge=0)
+    bit_depth: int | None = Field(None, ge=0)
+    speaker_id: str | None = Field(None, max_length=100)
+    gender: str | None = Field(None, max_length=16)
+    age: int | None = Field(None, ge=0, le=150)
+    accent: str | None = Field(None, max_length=100)
+    device: str | None = Field(None, max_length=100)
+    environment: str | None = Field(None, max_length=100)

@@ -6,8 +6,8 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from datamill.modalities.base import Segment
 from datamill.modalities.speech.schema import SpeechAsrRequirements
+from datamill.modalities.speech.types import Segment
 
 __all__ = ["validate_segments"]
 

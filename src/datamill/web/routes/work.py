@@ -16,8 +16,8 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import Segment
 from datamill.modalities.registry import get_modality
+from datamill.modalities.speech.types import Segment
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
 from datamill.production.models import Project, Review
 from datamill.production.schemas import SegmentIn

@@ -25,10 +25,11 @@ from pathlib import Path
 import pytest
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import Exporter, ExportItem, ExportManifest, Segment
+from datamill.modalities.base import Exporter, ExportManifest
 from datamill.modalities.speech.exporters.hf import HuggingFaceExporter
 from datamill.modalities.speech.exporters.kaldi import KaldiExporter
 from datamill.modalities.speech.exporters.textgrid import TextGridExporter
+from datamill.modalities.speech.types import ExportItem, Segment
 from datamill.testing.synth import make_tone
 from tests._tools import require_module
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from datamill.core.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from datamill.modalities.base import ExportItem, Segment
+    from datamill.modalities.speech.types import ExportItem, Segment
 
 __all__ = ["UniqueIds", "check_id", "check_segment", "clean_text", "ms_to_seconds"]
 

@@ -42,7 +42,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import ExportItem, ExportManifest
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
 from ._common import UniqueIds, check_segment

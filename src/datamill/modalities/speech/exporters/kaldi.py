@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Final
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import ExportItem, ExportManifest
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
 from ._common import UniqueIds, check_id, check_segment, clean_text, ms_to_seconds

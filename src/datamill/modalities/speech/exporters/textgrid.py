@@ -21,7 +21,8 @@ from praatio import textgrid as tgio
 from praatio.utilities.constants import Interval
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import ExportItem, ExportManifest, Segment
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.speech.types import ExportItem, Segment
 
 from ._checksums import sha256_file
 from ._common import UniqueIds, check_id, check_segment, clean_text

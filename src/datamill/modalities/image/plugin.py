@@ -1,0 +1,268 @@
+"""The ``image`` modality plugin: collected images, object and OCR annotations.
+
+Built from the image building blocks (:mod:`.checks`, :mod:`.schema`, :mod:`.metric`,
+:mod:`.exporters`, :mod:`.importers`, :mod:`.preannotators`); the production loop reaches it only
+through :class:`datamill.modalities.base.ModalityPlugin`.
+
+Spec ``requirements`` (every threshold required)::
+
+    requirements:
+      image: {allowed_formats: [JPEG, PNG], max_pixels: 40000000, min_width: 64, ...}
+      labels: {labels: [{name: text, kinds: [text_line]}, {name: face, kinds: [box]}]}
+      iou_threshold: 0.5          # pairs objects when scoring an inspection
+
+Inspection compares annotation documents: the delivered one (canonical JSON) against the
+inspector's corrected one; ``region_accuracy`` is box/polygon position accuracy (pairs with
+IoU >= ``iou_threshold``), ``character_accuracy`` is OCR character accuracy over text lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.image.checks import ImageRequirements
+from datamill.modalities.image.item import ImageExportItem
+from datamill.modalities.image.schema import (
+    PREANNOTATION_ATTRIBUTE,
+    ImageAnnotation,
+    ImageItemAttributes,
+    ImageLabelSchema,
+    TextLine,
+    validate_annotation,
+)
+
+__all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
+
+_BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+_EXPORTERS = ("coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec")
+
+
+class ImageAnnotationRequirements(BaseModel):
+    """The ``requirements`` of an image project: image thresholds, the label schema and the
+    IoU at which an inspector's object and the delivered one count as the same."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image: ImageRequirements
+    labels: ImageLabelSchema
+    iou_threshold: float = Field(gt=0, le=1)
+
+
+def _req(requirements: BaseModel | Mapping[str, Any]) -> ImageAnnotationRequirements:
+    if isinstance(requirements, ImageAnnotationRequirements):
+        return requirements
+    if isinstance(requirements, BaseModel):
+        requirements = requirements.model_dump()
+    return ImageAnnotationRequirements.model_validate(requirements)
+
+
+def _messages(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in err.errors(include_url=False)
+    )
+
+
+def _parse(payload: Any) -> ImageAnnotation:
+    if isinstance(payload, ImageAnnotation):
+        return payload
+    try:
+        return ImageAnnotation.model_validate(payload)
+    except ValidationError as err:
+        raise InvalidInput(f"not an image annotation: {_messages(err)}") from err
+
+
+def _ocr_text(annotation: ImageAnnotation) -> str:
+    return " ".join(o.transcription for o in annotation.objects
+                    if isinstance(o, TextLine) and o.transcription).strip()
+
+
+def _canonical(annotation: ImageAnnotation) -> str:
+    return json.dumps(annotation.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def _from_text(text: str) -> ImageAnnotation:
+    try:
+        data = json.loads(text) if text else {}
+    except json.JSONDecodeError as err:
+        raise InvalidInput(f"an image correction is an annotation document (JSON): {err}") from err
+    return _parse(data)
+
+
+class ImagePlugin:
+    """Images with objects (boxes, polygons, keypoints, masks) and OCR text lines."""
+
+    name: ClassVar[str] = "image"
+    requirements_model: ClassVar[type[BaseModel]] = ImageAnnotationRequirements
+    item_model: ClassVar[type[BaseModel]] = ImageItemAttributes
+    default_preannotator: ClassVar[str] = "rapidocr"
+    volume_unit: ClassVar[str] = "images"
+    volume_base_unit: ClassVar[str] = "images"
+    volume_per_unit: ClassVar[int] = 1
+    media_suffixes: ClassVar[tuple[str, ...]] = (".jpg", ".jpeg", ".png", ".webp", ".tif",
+                                                 ".tiff", ".bmp")
+    media_folder: ClassVar[str] = "images"
+    acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
+
+    # -- import
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        from datamill.modalities.image.checks import probe_image
+
+        req = _req(requirements)
+        return probe_image(path, max_pixels=req.image.max_pixels, device=meta.get("device"),
+                           scene=meta.get("environment") or meta.get("scene"))
+
+    def volume(self, attributes: Mapping[str, Any]) -> int:
+        return 1
+
+    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: attributes.get(k) for k in ("width", "height", "format")}
+
+    # -- checks
+    def run_checks(
+        self, path: Path, requirements: BaseModel, prompt: str | None
+    ) -> Sequence[CheckOutcome]:
+        """Decodability, format, size, aspect ratio, sharpness and exposure (the near-duplicate
+        check needs the project's accepted hashes and is not run per item here)."""
+        from datamill.modalities.image.checks import run_image_checks
+
+        return run_image_checks(path, _req(requirements).image)
+
+    def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
+        """A full decode plus Laplacian: tens of milliseconds a photo."""
+        return True
+
+    # -- annotation
+    def validate_annotation(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> AnnotationDoc:
+        annotation = _parse(payload)
+        width, height = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
+        problems = validate_annotation(annotation, _req(requirements).labels, width, height)
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        return AnnotationDoc(annotation.model_dump(mode="json"), _ocr_text(annotation))
+
+    def from_prediction(self, prediction: object) -> AnnotationDoc:
+        if not isinstance(prediction, ImageAnnotation):
+            raise InvalidInput(
+                f"this pre-annotator does not label images (it returned {type(prediction).__name__})"
+            )
+        models = [o.attributes.get(PREANNOTATION_ATTRIBUTE, {}).get("model")
+                  for o in prediction.objects]
+        model = next((m for m in models if m), None)
+        return AnnotationDoc(prediction.model_dump(mode="json"), _ocr_text(prediction), model)
+
+    # -- quality
+    def inspection_text(self, payload: Any, text: str) -> str:
+        return _canonical(_parse(payload or {}))
+
+    def normalize_correction(self, corrected: str) -> str:
+        return _canonical(_from_text(corrected))
+
+    iou_threshold: ClassVar[float] = 0.5
+
+    def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
+        from datamill.modalities.image.metric import score_regions, score_text_lines
+
+        refs = [_from_text(t) for t in reference]
+        hyps = [_from_text(t) for t in hypothesis]
+        regions = score_regions(refs, hyps, iou_threshold=self.iou_threshold)
+        lines = score_text_lines(refs, hyps, iou_threshold=self.iou_threshold)
+        return {
+            "region_accuracy": regions.accuracy, "mean_iou": regions.mean_iou,
+            "character_accuracy": lines.character_accuracy, "line_accuracy": lines.line_accuracy,
+        }
+
+    def is_defective(self, reference: str, hypothesis: str) -> bool:
+        """An image is a defect when an object is missed or misplaced, a text line differs, or
+        its image-level classes differ."""
+        ref, hyp = _from_text(reference), _from_text(hypothesis)
+        s = self.score([reference], [hypothesis])  # parses again; inspections sample few items
+        return (s["region_accuracy"] < 1 or s["line_accuracy"] < 1
+                or set(ref.classes) != set(hyp.classes))
+
+    # -- delivery
+    def exporter_names(self) -> list[str]:
+        return list(_EXPORTERS)
+
+    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
+        """Every format holds its own copy of the images (references inside a package are
+        relative); formats that cannot hold an object kind (VOC and polygons, PaddleOCR and
+        boxes) leave it out rather than fail the delivery."""
+        from datamill.modalities.registry import exporters
+
+        cls: Any = exporters.get(name)
+        labels = _req(requirements).labels
+        if name == "coco":
+            made: Exporter[Any] = cls(labels, copy_images=True, on_unsupported="skip")
+        elif name == "yolo":
+            made = cls(labels, on_unsupported="skip")
+        elif name in ("voc", "paddleocr_det"):
+            made = cls(copy_images=True, on_unsupported="skip")
+        else:
+            made = cls(on_unsupported="skip")
+        return made
+
+    def export_item(self, item: ItemRecord, payload: Any) -> ImageExportItem:
+        a = item.attributes
+        return ImageExportItem(
+            id=_BAD_ID.sub("_", item.external_id), image_path=item.readable, sha256=item.sha256,
+            width=int(a.get("width") or 0), height=int(a.get("height") or 0),
+            annotation=_parse(payload or {}),
+        )
+
+    def statistics(self) -> ImageStatistics:
+        return ImageStatistics()
+
+
+class ImageStatistics:
+    """Images, objects per label and kind, image classes, formats, sizes, devices, scenes."""
+
+    def __init__(self) -> None:
+        self.images = 0
+        self.counts: dict[str, Counter[str]] = {
+            k: Counter() for k in ("labels", "kinds", "classes", "formats", "devices", "scenes")
+        }
+        self.objects = 0
+        self.pixels: list[int] = []
+
+    def add(self, item: ItemRecord, payload: Any) -> None:
+        a = item.attributes
+        for obj in _parse(payload or {}).objects:
+            self.objects += 1
+            self.counts["labels"][obj.label] += 1
+            self.counts["kinds"][obj.kind] += 1
+        for cls in _parse(payload or {}).classes:
+            self.counts["classes"][cls] += 1
+        self.images += 1
+        self.counts["formats"][str(a.get("format") or "unknown")] += 1
+        self.counts["devices"][str(a.get("device") or "unknown")] += 1
+        self.counts["scenes"][str(a.get("scene") or "unknown")] += 1
+        w, h = int(a.get("width") or 0), int(a.get("height") or 0)
+        self.pixels = [min(self.pixels[0], w * h), max(self.pixels[1], w * h)] if self.pixels \
+            else [w * h, w * h]
+
+    def result(self) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "images": self.images, "objects": self.objects, "labels": dict(c["labels"]),
+            "object_kinds": dict(c["kinds"]), "image_classes": dict(c["classes"]),
+            "formats": dict(c["formats"]),
+            "pixels": {"min": self.pixels[0], "max": self.pixels[1]} if self.pixels else None,
+            "collection": {"devices": dict(c["devices"]), "scenes": dict(c["scenes"])},
+            "units": {"images": "images", "objects": "annotated objects",
+                      "labels": "objects per label"},
+        }

@@ -1,0 +1,89 @@
+"""Speech value objects: segments with word timings, model suggestions, the export item."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+__all__ = ["ExportItem", "PreAnnotation", "Segment", "SpeechExportItem", "Transcriber"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One transcribed stretch of audio. Times are half-open integer milliseconds."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    speaker: str | None = None
+    noise: tuple[str, ...] = ()
+    confidence: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["noise"] = list(self.noise)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Segment:
+        return cls(
+            start_ms=int(d["start_ms"]),
+            end_ms=int(d["end_ms"]),
+            text=str(d.get("text", "")),
+            speaker=d.get("speaker"),
+            noise=tuple(d.get("noise") or ()),
+            confidence=d.get("confidence"),
+        )
+
+
+@dataclass(frozen=True)
+class PreAnnotation:
+    """A model's suggestion for an item: segments (with word timings in ``words``) and the model."""
+
+    model: str
+    segments: tuple[Segment, ...]
+    words: tuple[Segment, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments if s.text).strip()
+
+
+@dataclass(frozen=True)
+class SpeechExportItem:
+    """What a speech exporter needs to know about one delivered utterance (no DB objects)."""
+
+    utterance_id: str
+    audio_path: Path
+    sha256: str
+    duration_ms: int
+    sample_rate_hz: int
+    channels: int
+    language: str
+    speaker_id: str
+    segments: tuple[Segment, ...]
+    gender: str | None = None
+    age: int | None = None
+    accent: str | None = None
+    device: str | None = None
+    environment: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments if s.text).strip()
+
+
+ExportItem = SpeechExportItem  # the name the speech exporters have always used
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """A speech pre-annotator: audio in, segments out (``predict`` is the generic name)."""
+
+    name: ClassVar[str]
+
+    def transcribe(self, audio_path: Path, language: str) -> PreAnnotation: ...
+
+    def predict(self, path: Path, language: str) -> PreAnnotation: ...

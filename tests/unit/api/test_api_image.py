@@ -1,0 +1,131 @@
+"""Issue 10 §1: an ``image`` project through the REST API, on the same endpoints as speech:
+import, checks, pre-annotation (OpenCV faces), ImageAnnotation submissions (422 problems when
+they break the label schema), review, batch, inspection, delivery and acceptance."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.api.app import create_app
+from datamill.compliance.models import User
+from datamill.runtime import Runtime
+from tests.unit.production.image_helpers import image_folder, image_spec
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+def _login(client: TestClient, username: str) -> dict[str, str]:
+    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _ok(r: Any, code: int = 200) -> Any:
+    assert r.status_code == code, r.text
+    return r.json()
+
+
+def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> None:
+    h = {name: _login(client, name) for name in ("pm", "ann1", "rev", "insp")}
+    pm, ann1, rev, insp = h["pm"], h["ann1"], h["rev"], h["insp"]
+    truth = image_folder(runtime.settings.resolved_import_root() / "photos")
+    bad_acceptance = image_spec(name="bad", acceptance={"character_accuracy": 0.9})
+    problem = client.post(f"{API}/projects", json=bad_acceptance, headers=pm)
+    assert problem.status_code == 422
+    assert "acceptance.region_accuracy: required" in problem.json()["detail"]
+    pid = _ok(client.post(f"{API}/projects", json=image_spec(), headers=pm), 201)["id"]
+    for name in ("ann1", "rev", "insp"):
+        _ok(client.post(f"{API}/projects/{pid}/members", json={"username": name}, headers=pm), 201)
+
+    report = _ok(client.post(f"{API}/projects/{pid}/imports", json={"path": "photos"}, headers=pm),
+                 201)
+    assert (report["imported"], report["rejected"]) == (7, 1)
+    checks = _ok(client.post(f"{API}/projects/{pid}/checks", headers=pm))
+    assert (checks["passed"], checks["rejected"]) == (6, 1)
+    items = _ok(client.get(f"{API}/projects/{pid}/items", params={"status": "passed"}, headers=pm))
+    assert {i["volume"] for i in items["items"]} == {1}
+    assert all(i["attributes"]["width"] > 0 for i in items["items"])
+    pre = _ok(client.post(f"{API}/projects/{pid}/preannotate", json={"engine": "opencv-face"},
+                          headers=pm))
+    assert pre["items"] == 6
+
+    _ok(client.post(f"{API}/projects/{pid}/packages", json={"stage": "annotate"}, headers=pm), 201)
+    _ok(client.post(f"{API}/projects/{pid}/packages", json={"stage": "review"}, headers=pm), 201)
+    for n in range(6):
+        task = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},
+                               headers=ann1))
+        assert task["current"]["kind"] == "preannotation"
+        assert task["current"]["segments"]["type"] == "image_annotation"
+        body = {"annotation": truth[task["external_id"]].model_dump(mode="json"),
+                "base_version": task["current_version"]}
+        if n == 0:
+            wrong = {**body, "annotation": {"objects": [
+                {"kind": "box", "label": "truck", "x": 0, "y": 0, "w": 5, "h": 5}]}}
+            r = client.post(f"{API}/tasks/{task['id']}/annotations", json=wrong, headers=ann1)
+            assert r.status_code == 422 and "unknown class 'truck'" in r.json()["detail"]
+            both = {**body, "segments": []}
+            r = client.post(f"{API}/tasks/{task['id']}/annotations", json=both, headers=ann1)
+            assert r.status_code == 422
+        _ok(client.post(f"{API}/tasks/{task['id']}/annotations", json=body, headers=ann1), 201)
+    for _ in range(6):
+        rt = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "review"},
+                             headers=rev))
+        _ok(client.post(f"{API}/tasks/{rt['id']}/review", json={"verdict": "accept"}, headers=rev))
+
+    batch = _ok(client.post(f"{API}/projects/{pid}/batches", headers=pm), 201)
+    inspection = _ok(client.post(f"{API}/batches/{batch['id']}/inspections", headers=insp), 201)
+    for s in inspection["sample"]:
+        moved = json.loads(s["delivered_text"])
+        for obj in moved["objects"]:  # every box shrunk far off, every line misread
+            if obj["kind"] == "box":
+                obj["x"], obj["w"] = obj["x"] / 4, max(1.0, obj["w"] / 4)
+            else:
+                obj["transcription"] = "zz"
+        _ok(client.put(f"{API}/inspections/{inspection['id']}/samples/{s['item_id']}",
+                       json={"corrected_text": json.dumps(moved)}, headers=insp))
+    done = _ok(client.post(f"{API}/inspections/{inspection['id']}/complete", headers=insp))
+    assert "region_accuracy" in done["scores"] and "mean_iou" in done["scores"]
+    assert done["verdict"] == "rejected" and done["scores"]["defective_utterances"] >= 1
+    # rework: the annotators resubmit, the reviewer accepts, a fair inspection accepts
+    for _ in range(6):
+        task = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},
+                               headers=ann1))
+        body = {"annotation": truth[task["external_id"]].model_dump(mode="json"),
+                "base_version": task["current_version"]}
+        _ok(client.post(f"{API}/tasks/{task['id']}/annotations", json=body, headers=ann1), 201)
+    for _ in range(6):
+        rt = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "review"},
+                             headers=rev))
+        _ok(client.post(f"{API}/tasks/{rt['id']}/review", json={"verdict": "accept"}, headers=rev))
+    batch = _ok(client.post(f"{API}/projects/{pid}/batches", headers=pm), 201)
+    inspection = _ok(client.post(f"{API}/batches/{batch['id']}/inspections", headers=insp), 201)
+    for s in inspection["sample"]:
+        _ok(client.put(f"{API}/inspections/{inspection['id']}/samples/{s['item_id']}",
+                       json={"corrected_text": s["delivered_text"]}, headers=insp))
+    done = _ok(client.post(f"{API}/inspections/{inspection['id']}/complete", headers=insp))
+    assert done["verdict"] == "accepted", done["reasons"]
+
+    delivery = _ok(client.post(f"{API}/batches/{batch['id']}/deliveries",
+                               json={"formats": ["coco", "yolo", "paddleocr_det"]}, headers=pm),
+                   201)
+    root = Path(delivery["path"])
+    assert (root / "coco" / "annotations.json").is_file()
+    assert (root / "yolo" / "data.yaml").is_file() or any((root / "yolo").iterdir())
+    assert delivery["delivered_utterances"] == 6
+    assert delivery["datasheet"]["volume"]["unit"] == "images"
+    _ok(client.post(f"{API}/deliveries/{delivery['id']}/acceptance",
+                    json={"accepted_duration_ms": 6, "accepted_utterances": 6}, headers=pm))
+    stats = _ok(client.get(f"{API}/projects/{pid}/stats", headers=pm))
+    assert (stats["volume"], stats["volume_unit"], stats["duration_ms"]) == (7, "images", None)
