@@ -24,6 +24,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput, NotFound
 
 __all__ = [
+    "batch_exclusion",
     "item_subject",
     "list_consents",
     "list_flags",
@@ -178,3 +179,8 @@ def list_flags(session: Session, project_id: int) -> list[dict[str, Any]]:
         .where(ConsentRecord.project_id == project_id).order_by(ConsentFlag.id))
     return [{"id": f.id, "item_id": f.item_id, "delivery_id": f.delivery_id,
              "flagged_at": f.flagged_at, "resolved_at": f.resolved_at} for f in rows]
+
+
+def batch_exclusion(session: Session, project_id: int) -> set[int]:
+    """The ``datamill.batch_exclusions`` entry point: items never to be batched again."""
+    return withdrawn_item_ids(session, project_id)

@@ -28,6 +28,7 @@ __all__ = [
     "add_export_rule",
     "assessment_required",
     "check_delivery_allowed",
+    "delivery_guard",
     "export_status",
     "list_export_rules",
     "record_assessment",
@@ -115,7 +116,7 @@ def record_assessment(
     session: Session, actor: User, project_id: int, *, conclusion: str, notes: str = "",
     kind: str = "self_assessment",
 ) -> dict[str, Any]:
-    """Record an export risk assessment (the security office: admins and auditors)."""
+    """Record an export risk assessment (the data-security office: admins, data-security officers)."""
     if conclusion not in CONCLUSIONS:
         raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}",
                            field="conclusion")
@@ -204,3 +205,8 @@ def list_export_rules(session: Session) -> dict[str, Any]:
         "rules": [{"country": r.country, "requirement": r.requirement, "note": r.note}
                   for r in rows],
     }
+
+
+def delivery_guard(session: Session, project_id: int) -> None:
+    """The ``datamill.delivery_guards`` entry point: production calls it before every delivery."""
+    check_delivery_allowed(session, project_id)

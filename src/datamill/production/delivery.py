@@ -23,6 +23,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
+from datamill.production.hooks import check_delivery_guards
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -124,6 +125,7 @@ def deliver_batch(
     project = session.get(Project, batch.project_id)
     if project is None:
         raise NotFound("batch without project")
+    check_delivery_guards(session, project.id)  # e.g. cross-border export assessment
     plugin = get_modality(project.modality)
     formats = formats or plugin.exporter_names()
     unknown = [f for f in formats if f not in plugin.exporter_names()]

@@ -18,6 +18,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import return_to_annotators
+from datamill.production.hooks import batch_exclusions
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -67,10 +68,11 @@ def create_batch(
     if project is None:
         raise NotFound(f"no project with id {project_id}")
     limit = limit or int(project.spec.get("batch_size", 200))
-    items = session.scalars(
-        select(Item).where(Item.project_id == project_id, Item.status == "reviewed")
-        .order_by(Item.id).limit(limit)
-    ).all()
+    query = select(Item).where(Item.project_id == project_id, Item.status == "reviewed")
+    excluded = batch_exclusions(session, project_id)  # e.g. subjects who withdrew consent
+    if excluded:
+        query = query.where(Item.id.not_in(sorted(excluded)))
+    items = session.scalars(query.order_by(Item.id).limit(limit)).all()
     if not items:
         raise Conflict("no reviewed items are waiting for a batch", project_id=project_id)
     count = len(session.scalars(select(Batch.id).where(Batch.project_id == project_id)).all())

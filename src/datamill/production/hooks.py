@@ -1,0 +1,36 @@
+"""Hooks other domains plug into the loop through entry points, so production never imports them.
+
+- ``datamill.delivery_guards``: ``guard(session, project_id)`` raises to stop a delivery (e.g.
+  compliance's cross-border export assessment).
+- ``datamill.batch_exclusions``: ``exclude(session, project_id) -> set[int]`` names items that
+  must not be batched (e.g. items whose subject withdrew consent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from datamill.core.registry import Registry
+
+__all__ = ["BatchExclusion", "DeliveryGuard", "batch_exclusions", "check_delivery_guards"]
+
+DeliveryGuard = Callable[[Session, int], None]
+BatchExclusion = Callable[[Session, int], set[int]]
+_delivery_guards = Registry[DeliveryGuard]("datamill.delivery_guards")
+_batch_exclusions = Registry[BatchExclusion]("datamill.batch_exclusions")
+
+
+def check_delivery_guards(session: Session, project_id: int) -> None:
+    """Run every registered delivery guard; each may refuse with a DatamillError."""
+    for name in _delivery_guards.names():
+        _delivery_guards.get(name)(session, project_id)
+
+
+def batch_exclusions(session: Session, project_id: int) -> set[int]:
+    """Item ids that no registered plugin allows into a batch."""
+    excluded: set[int] = set()
+    for name in _batch_exclusions.names():
+        excluded |= _batch_exclusions.get(name)(session, project_id)
+    return excluded
