@@ -111,10 +111,72 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/hour-points"): {
         "worker_id": "{worker}", "project_id": "{project}", "month": "2024-05", "points": "1",
     },
+    # data security
+    ("put", "/security/projects/{project_id}/classification"): {"level": "secret"},
+    ("put", "/security/users/{user_id}/clearance"): {"level": "secret"},
+    ("put", "/security/projects/{project_id}/export"): {"cross_border": True, "destination": "DE"},
+    ("post", "/security/projects/{project_id}/export-assessments"): {"conclusion": "approved"},
+    ("put", "/security/export-rules/{country}"): {"requirement": "security_assessment"},
+    ("delete", "/security/export-rules/{country}"): None,
+    ("put", "/security/projects/{project_id}/surveying"): {"required": True},
+    ("post", "/security/surveying-qualifications"): {"vendor_id": "{vendor}", "grade": "A"},
+    ("post", "/security/surveying-qualifications/{qualification_id}/revoke"): None,
+    ("post", "/security/projects/{project_id}/consents"): {"subject_id": "s1"},
+    ("post", "/security/projects/{project_id}/consents/withdraw"): {"subject_id": "s1"},
+    ("post", "/security/projects/{project_id}/desensitize"): {"detect": True},
+    # contract to cash
+    ("post", "/ledger/contracts/drafts"): {"number": "K-2", "customer_id": 1, "amount": "10"},
+    ("post", "/ledger/contracts/{contract_id}/approvals"): {"step": "sales"},
+    ("post", "/ledger/contracts/{contract_id}/sign"): {"signed_on": "2024-01-02"},
+    ("post", "/ledger/contracts/{contract_id}/amendments"): {
+        "amount": "20", "reason": "x", "on": "2024-01-03",
+    },
+    ("post", "/ledger/contracts/{contract_id}/cancel"): {"on": "2024-01-03", "reason": "x"},
+    ("post", "/ledger/orders/{order_id}/invoices"): {"number": "I-1", "issued_on": "2024-01-03"},
+    ("post", "/ledger/orders/{order_id}/receipts"): {
+        "reference": "R-1", "received_on": "2024-01-03", "amount": "10",
+    },
+    ("post", "/ledger/assets"): {
+        "code": "A-1", "name": "rig", "annual_depreciation": "12", "project_id": "{ledger}",
+        "in_use_from": "2024-01-01",
+    },
+    ("post", "/ledger/periods/{period}/close"): {"rerun": False},
+    ("post", "/ledger/periods/{period}/confirm"): None,
+    # procurement
+    ("post", "/procurement/approvers"): {"user_id": "{user}"},
+    ("post", "/procurement/budgets"): {
+        "year": 2024, "department": "d", "collection_quantity": "1", "collection_price": "1",
+        "labelling_quantity": "1", "labelling_price": "1",
+    },
+    ("post", "/procurement/budgets/{budget_id}/decision"): {"decision": "approve"},
+    ("post", "/procurement/requests"): {
+        "department": "d", "kind": "labelling", "stage": "annotate", "modality": "speech.asr",
+        "language_group": "en", "unit": "hour", "quantity": "1",
+    },
+    ("post", "/procurement/requests/combination"): {"request_ids": [1, 2]},
+    ("post", "/procurement/requests/{request_id}/decision"): {"decision": "approve"},
+    ("post", "/procurement/agreements"): {
+        "vendor_id": "{vendor}", "number": "FA-9", "valid_from": "2024-01-01",
+        "valid_to": "2024-12-31", "prices": [{
+            "stage": "annotate", "modality": "speech.asr", "language_group": "en",
+            "unit": "hour", "unit_price": "1",
+        }],
+    },
+    ("post", "/procurement/agreements/{agreement_id}/approval"): None,
+    ("post", "/procurement/orders"): {
+        "request_id": 1, "vendor_id": "{vendor}", "project_id": "{project}", "quantity": "1",
+    },
+    ("post", "/ledger/projects/{project_id}/budget-plan"): {
+        "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
+    },
+    ("post", "/ledger/projects/{project_id}/budget-plan/budget"): {
+        "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
+    },
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
-                "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id")
+                "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
+                "qualification_id", "order_id", "agreement_id", "request_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts")}
 #: GETs the auditor must be able to read although they are a member of nothing
@@ -127,6 +189,7 @@ READS = [
     "/ledger/reports/margin?from=2024-01-01&to=2024-12-31",
     "/ledger/reports/wip?from=2024-01-01&to=2024-12-31", "/ledger/reports/monthly/2024",
     "/ledger/journal.csv?from=2024-01-01&to=2024-12-31",
+    "/security/projects/{project}", "/security/export-rules",
     "/vendors", "/vendors/{vendor}", "/vendors/{vendor}/workers", "/vendors/{vendor}/packages",
     "/workers", "/workers/{worker}/dashboard", "/prices", "/settlements",
 ]
@@ -155,7 +218,7 @@ def world(runtime: Runtime) -> dict[str, int]:
         worker = register_worker(s, admin, wkr, vendor_id=vendor.id, languages=["en-US"])
         create_user(s, "aud", "password1", "auditor")
         return {"project": project.id, "item": item.id, "ledger": ledger.id,
-                "vendor": vendor.id, "worker": worker.id}
+                "vendor": vendor.id, "worker": worker.id, "user": wkr.id}
 
 
 @pytest.fixture
@@ -184,11 +247,12 @@ def _fill(value: Any, w: dict[str, int]) -> Any:
 
 def _url(path: str, w: dict[str, int]) -> str:
     for name, key in (("project_id", "project"), ("item_id", "item"), ("vendor_id", "vendor"),
-                      ("worker_id", "worker")):
+                      ("worker_id", "worker"), ("user_id", "user")):
         path = path.replace("{" + name + "}", str(w[key]))
     for name in ("project", "item", "ledger", "vendor", "worker"):
         path = path.replace("{" + name + "}", str(w[name]))
-    path = path.replace("{year}", "2024")
+    path = path.replace("{year}", "2024").replace("{period}", "2024-05")
+    path = path.replace("{country}", "DE")
     for param in PLACEHOLDERS:
         path = path.replace("{" + param + "}", "1")
     return API + path
@@ -267,6 +331,8 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
          {"name": f"c-{tag}", "customer_type": "other", "country": "CN"}, Action.LEDGER),
         ("get", "/audit/verify", None, Action.VIEW_AUDIT),
         ("post", "/audit/checkpoint", None, Action.SIGN_AUDIT),
+        ("put", "/security/export-rules/DE", {"requirement": "security_assessment"},
+         Action.MANAGE_DATA_SECURITY),
     ]
     for method, path, body, action in cells:
         r = client.request(method.upper(), API + path, json=body, headers=me)
