@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import NotFound
-from datamill.engine.local import LocalExecutor
+from datamill.engine.base import make_executor
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
 from datamill.production.models import CheckResult, Item, Project
@@ -84,7 +84,11 @@ def run_checks(
         (i.id, str(blobs.local_path(i.sha256)), project.modality, requirements, i.prompt)
         for i in items.values()
     ]
-    executor = LocalExecutor(workers if _worth_a_pool(project.modality, requirements, len(args)) else 1)
+    # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
+    executor = make_executor(
+        session.info.get("datamill.settings"),
+        workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
+    )
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = 0

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
+from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.production.models import (
@@ -214,10 +215,11 @@ def assign_package(
     pkg = session.get(WorkPackage, package_id)
     if pkg is None:
         raise NotFound(f"no work package with id {package_id}")
-    needed = {"annotate": "annotator", "review": "reviewer"}[pkg.stage]
-    if user.role not in (needed, "admin"):
+    action = {"annotate": Action.ANNOTATE, "review": Action.REVIEW}[pkg.stage]
+    if not allowed(user.role, action):  # the permission matrix (vendor workers annotate too)
         raise InvalidInput(
-            f"{user.username!r} is a {user.role}; a {pkg.stage} package needs a {needed}"
+            f"{user.username!r} is a {user.role}; package {pkg.name} ({pkg.stage}) needs someone whose "
+            f"role may {action.value}"
         )
     if user.role != "admin" and not session.scalars(
         select(ProjectMember.id).where(

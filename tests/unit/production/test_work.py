@@ -34,7 +34,7 @@ def test_packages_and_assignment(runtime: Runtime, users: dict[str, User], tmp_p
         pkgs = create_packages(s, pid, "annotate")
         assert [len(p.name) > 0 for p in pkgs] == [True, True]  # 4 items / package_size 2
         assert create_packages(s, pid, "annotate") == []  # nothing left to package
-        with pytest.raises(InvalidInput, match="needs a annotator"):
+        with pytest.raises(InvalidInput, match="needs someone whose role may annotate"):
             assign_package(s, pkgs[0].id, users["rev"])
         assign_package(s, pkgs[0].id, users["ann1"])
     with runtime.session() as s:
