@@ -22,7 +22,7 @@ from datamill.ledger.contracts import (
     draft_contract,
     sign_contract,
 )
-from datamill.ledger.costs import depreciation_amount, submit_expense_claim
+from datamill.ledger.costs import depreciation_amount, post_cost, submit_expense_claim
 from datamill.ledger.journal import journal_lines
 from datamill.ledger.line_reports import line_margin, speech_cost_per_hour
 from datamill.ledger.models import LedgerCost, LedgerImpairment, LedgerRecognition
@@ -208,6 +208,9 @@ def test_trace_is_complete_from_contract_to_payment(
         approved_budget(s, lp, [line("collection", "data_service", "100", "300")], ap)
         submit_expense_claim(s, lp, stage="collection", supplier="V", quantity=D(50),
                              unit_price=D(300), claim_no="t1", incurred_on=date(2018, 2, 1))
+        # a vendor's acceptance-settlement sheet, as the workforce event books it
+        post_cost(s, lp, "collection", "data_service", "3000", f"settlement:WS-T:{pp}:collection",
+                  incurred_on=date(2018, 2, 8), supplier="V", quantity="10")
         assert not contract_trace(s, k).complete
         accept_delivery(s, monkeypatch, pp, "10", date(2018, 3, 1))
         process_acceptance_events(s)
@@ -225,9 +228,11 @@ def test_trace_is_complete_from_contract_to_payment(
         assert o.project is not None and o.project.production_project_id == pp
         assert len(o.deliveries) == 1 and o.acceptances[0].delivery_id == o.deliveries[0].id
         assert o.revenue == D(50000) and o.invoiced == D(53000) and o.received == D(53000)
+        [settled] = o.settlements  # the cost side: what the vendors were paid
+        assert settled.amount == D(3000) and settled.supplier == "V"
         kinds = [row.split(",")[0] for row in trace_csv(s, k).splitlines()[1:]]
         assert kinds == ["contract", "order", "project", "delivery", "acceptance", "invoice",
-                         "receipt", "recognition"]
+                         "receipt", "recognition", "settlement"]
 
 
 def test_period_close_is_idempotent_and_needs_a_reviewer(

@@ -1,5 +1,6 @@
 """The auditor's trace: contract → order → project → delivery note → acceptance → invoice →
-payment, with the revenue recognised, in one read model (and one CSV).
+payment, with the revenue recognised and the vendors' settlement sheets booked to the project,
+in one read model (and one CSV).
 
 ``gaps`` lists the links an auditor would chase (an order without a project, an acceptance
 without revenue or invoice, an invoice not yet paid); ``complete`` is true when there are none.
@@ -17,7 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
-from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerProject, LedgerRecognition
+from datamill.ledger.models import (
+    LedgerAcceptance,
+    LedgerCost,
+    LedgerOrder,
+    LedgerProject,
+    LedgerRecognition,
+)
 from datamill.ledger.receivables import InvoiceOut, ReceiptOut, list_invoices, list_receipts
 from datamill.ledger.schemas import OrderOut, RecognitionOut
 from datamill.production.models import Delivery, Project
@@ -48,6 +55,18 @@ class TraceProject(BaseModel):
     status: str
 
 
+class TraceSettlement(BaseModel):
+    """A vendor's acceptance-settlement sheet booked to the project (its cost side)."""
+
+    cost_id: int
+    source_ref: str
+    stage: str
+    supplier: str | None
+    quantity: Decimal | None
+    amount: Decimal
+    incurred_on: date
+
+
 class TraceOrder(BaseModel):
     order: OrderOut
     project: TraceProject | None
@@ -56,6 +75,7 @@ class TraceOrder(BaseModel):
     invoices: list[InvoiceOut]
     receipts: list[ReceiptOut]
     recognitions: list[RecognitionOut]
+    settlements: list[TraceSettlement]
     revenue: Decimal
     invoiced: Decimal
     received: Decimal
@@ -87,6 +107,12 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> Trace
     recs = session.scalars(select(LedgerRecognition).where(LedgerRecognition.order_id == order.id)
                            .order_by(LedgerRecognition.recognised_on, LedgerRecognition.id)).all()
     invoices, receipts = list_invoices(session, order.id), list_receipts(session, order.id)
+    settlements = [] if lp is None else [
+        TraceSettlement(cost_id=c.id, source_ref=c.source_ref, stage=c.stage, supplier=c.supplier,
+                        quantity=c.quantity, amount=c.amount, incurred_on=c.incurred_on)
+        for c in session.scalars(select(LedgerCost).where(
+            LedgerCost.project_id == lp.id, LedgerCost.source_ref.startswith("settlement:"))
+            .order_by(LedgerCost.incurred_on, LedgerCost.id))]
     for d in deliveries:
         if d.accepted_at is None:
             gaps.append(f"delivery {d.id} of order {order.number} is not accepted yet")
@@ -117,7 +143,7 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> Trace
                                      accepted_on=a.accepted_on) for a in accs],
         invoices=invoices, receipts=receipts,
         recognitions=[RecognitionOut.model_validate(r) for r in recs],
-        revenue=revenue, invoiced=invoiced, received=received)
+        settlements=settlements, revenue=revenue, invoiced=invoiced, received=received)
 
 
 def contract_trace(session: Session, contract_id: int) -> TraceOut:
@@ -132,7 +158,8 @@ def contract_trace(session: Session, contract_id: int) -> TraceOut:
 
 
 CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
-              "receipt", "recognition", "date", "volume", "amount", "vat", "revenue", "cost",
+              "receipt", "recognition", "settlement", "date", "volume", "amount", "vat",
+              "revenue", "cost",
               "basis"]
 
 
@@ -172,4 +199,9 @@ def trace_csv(session: Session, contract_id: int) -> str:
             w.writerow({**base, "kind": "recognition", "recognition": rec.id,
                         "date": rec.recognised_on, "revenue": f"{rec.revenue:.2f}",
                         "cost": f"{rec.cost:.2f}", "basis": rec.basis})
+        for st in o.settlements:
+            w.writerow({**base, "kind": "settlement", "settlement": st.source_ref,
+                        "date": st.incurred_on, "amount": f"{st.amount:.2f}",
+                        "volume": "" if st.quantity is None else st.quantity,
+                        "basis": f"{st.stage} · {st.supplier or ''}"})
     return buf.getvalue()
