@@ -154,6 +154,9 @@ class ModalityPlugin(Protocol):
     Volume: ``volume(attributes)`` is an integer in ``volume_base_unit`` (speech: milliseconds
     of audio; image: images); ``volume_per_unit`` base units make one ``volume_unit`` (speech:
     3,600,000 per hour; image: 1 per image), the unit prices and deliveries are counted in.
+
+    Web: ``workbench_template`` names the annotator's workbench page (a template of
+    ``datamill/web/templates``); the web UI mounts it for the modality's tasks.
     """
 
     name: ClassVar[str]
@@ -166,6 +169,7 @@ class ModalityPlugin(Protocol):
     media_suffixes: ClassVar[tuple[str, ...]]
     media_folder: ClassVar[str]
     acceptance_metrics: ClassVar[tuple[str, ...]]
+    workbench_template: ClassVar[str]
 
     # -- import
     def describe(

@@ -99,7 +99,7 @@ class ModalityConformance:
         plugin = self.plugin
         for attr in ("requirements_model", "item_model", "default_preannotator", "volume_unit",
                      "volume_base_unit", "volume_per_unit", "media_suffixes", "media_folder",
-                     "acceptance_metrics"):
+                     "acceptance_metrics", "workbench_template"):
             assert getattr(plugin, attr, None) not in (None, ""), attr
         assert plugin.volume_per_unit >= 1
         assert all(s.startswith(".") and s == s.lower() for s in plugin.media_suffixes)

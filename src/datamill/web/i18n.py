@@ -80,6 +80,7 @@ EN: dict[str, str] = {
     "action.inspect": "Inspect",
     "action.dashboard": "Dashboard",
     "wb.title": "Transcribe",
+    "wb.image_title": "Annotate the image",
     "wb.returned": "Returned to you",
     "wb.play": "Play/pause",
     "wb.play_segment": "Play segment",

@@ -67,6 +67,7 @@ ZH_CN: dict[str, str] = {
     "action.inspect": "质检",
     "action.dashboard": "项目看板",
     "wb.title": "转写标注",
+    "wb.image_title": "图像标注",
     "wb.returned": "已退回返工",
     "wb.play": "播放/暂停",
     "wb.play_segment": "播放当前分段",

@@ -181,5 +181,10 @@ def test_workbench_audio_redirects_to_a_signed_url_on_s3(s3_endpoint: str, tmp_p
         assert r.headers["location"].startswith(s3_endpoint)
         fetched = httpx.get(r.headers["location"], timeout=30)
         assert fetched.status_code == 200 and fetched.content[:4] == b"RIFF"
+        # the modality-neutral media route (image workbenches) redirects the same way
+        r = client.get(f"/web/api/items/{item_id}/media", follow_redirects=False)
+        assert r.status_code == 307 and r.headers["location"].startswith(s3_endpoint)
+        fetched = httpx.get(r.headers["location"], timeout=30)
+        assert fetched.status_code == 200 and fetched.content[:4] == b"RIFF"
     finally:
         rt.close()

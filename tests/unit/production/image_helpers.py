@@ -52,3 +52,30 @@ def image_folder(folder: Path) -> dict[str, ImageAnnotation]:
     for name in ("good", "blurred", "dark", "duplicate", "near_duplicate"):
         bad[name].unlink()
     return truth
+
+
+def make_image_project(rt: Any, users: dict[str, Any], folder: Path, n: int = 2) -> int:
+    """A checked image project of ``n`` rendered object scenes (PNG), everyone in it, packaged
+    for annotation and review (no pre-annotation); returns its id."""
+    from datamill.compliance.users import add_member
+    from datamill.production.checking import run_checks
+    from datamill.production.importing import import_source
+    from datamill.production.projects import create_project
+    from datamill.production.tasks import create_packages
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        render_object_scene(i, objects=2).save(folder / f"scene{i}.png")
+    with rt.session() as s:
+        p = create_project(s, image_spec(name=f"image-{folder.name}", package_size=10))
+        for u in users.values():
+            add_member(s, p.id, u, actor_id=None)
+        pid = p.id
+    with rt.session() as s:
+        import_source(s, rt.blobs, pid, folder)
+    with rt.session() as s:
+        run_checks(s, rt.blobs, pid, workers=1)
+    with rt.session() as s:
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    return pid

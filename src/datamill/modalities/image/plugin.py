@@ -113,6 +113,7 @@ class ImagePlugin:
                                                  ".tiff", ".bmp")
     media_folder: ClassVar[str] = "images"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
+    workbench_template: ClassVar[str] = "image/task.html"
 
     # -- import
     def describe(

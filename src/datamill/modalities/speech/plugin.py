@@ -33,6 +33,7 @@ class SpeechAsrPlugin:
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
     media_folder: ClassVar[str] = "audio"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
+    workbench_template: ClassVar[str] = "workbench.html"
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio

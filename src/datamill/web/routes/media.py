@@ -1,7 +1,9 @@
-"""Audio (with HTTP range requests) and server-computed waveform peaks for the pages."""
+"""Item media (audio with HTTP range requests, images, any blob) and server-computed waveform
+peaks for the pages."""
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -15,7 +17,7 @@ from datamill.production.models import Item
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser
 
-__all__ = ["router"]
+__all__ = ["media_type_of", "router"]
 
 router = APIRouter(prefix="/web/api", include_in_schema=False)
 _AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
@@ -29,18 +31,9 @@ def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
     return item
 
 
-@router.get("/items/{item_id}/audio", response_model=None)
-def item_audio(
-    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
-) -> FileResponse | RedirectResponse:
-    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files).
-
-    On object storage the browser is sent to a short-lived signed URL instead, so the bytes
-    never pass through the app (the store answers range requests itself).
-    """
-    item = _item(session, me, item_id)
-    suffix = Path(item.filename or "").suffix.lower()
-    media_type = _AUDIO_TYPES.get(suffix, "audio/wav")
+def _serve(runtime: RuntimeDep, item: Item, media_type: str) -> FileResponse | RedirectResponse:
+    """The item's blob; on object storage a redirect to a short-lived signed URL instead, so
+    the bytes never pass through the app (the store answers range requests itself)."""
     url = runtime.blobs.signed_url(
         item.sha256, runtime.settings.signed_url_seconds, content_type=media_type
     )
@@ -54,6 +47,38 @@ def item_audio(
     )
     resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp
+
+
+@router.get("/items/{item_id}/audio", response_model=None)
+def item_audio(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> FileResponse | RedirectResponse:
+    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files)."""
+    item = _item(session, me, item_id)
+    suffix = Path(item.filename or "").suffix.lower()
+    return _serve(runtime, item, _AUDIO_TYPES.get(suffix, "audio/wav"))
+
+
+def media_type_of(filename: str | None) -> str:
+    """The content type of an item's file, from its name (``application/octet-stream`` when
+    unknown, so a browser never sniffs it into something it runs)."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in _AUDIO_TYPES:
+        return _AUDIO_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(f"x{suffix}", strict=False)
+    if guessed is None or guessed.startswith(("text/html", "application/xhtml", "image/svg")):
+        return "application/octet-stream"
+    return guessed
+
+
+@router.get("/items/{item_id}/media", response_model=None)
+def item_media(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> FileResponse | RedirectResponse:
+    """The item's media file, whatever its modality (an image, an audio file), with the
+    content type its file name gives."""
+    item = _item(session, me, item_id)
+    return _serve(runtime, item, media_type_of(item.filename))
 
 
 @router.get("/items/{item_id}/peaks")

@@ -69,27 +69,36 @@ def _own_task(session: Any, me: WebUser, task_id: int, stage: str) -> Any:
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
 def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
+    """The annotator's workbench: the page the task's modality names (``workbench_template``)."""
     task = get_task(session, task_id)
     if task.stage == "review":
         return RedirectResponse(f"/review/{task_id}", status_code=303)
     _own_task(session, me, task_id, "annotate")
     view = task_view(session, task, me.user.id)
-    _project, _plugin, req = _spec_of(session, task.project_id)
+    _project, plugin, req = _spec_of(session, task.project_id)
     draft = session.scalars(
         select(Draft).where(Draft.task_id == task.id, Draft.user_id == me.user.id)
     ).first()
-    start = view.current.segments if view.current else []
+    start = view.current.segments if view.current else None
     data: dict[str, Any] = {
         "task_id": task.id, "project_id": task.project_id, "item_id": view.item_id,
         "user_id": me.user.id, "duration_ms": view.duration_ms or 0,
-        "base_version": view.current_version, "segments": start,
+        "base_version": view.current_version, "segments": start if start is not None else [],
         "noise_symbols": list(getattr(req, "noise_symbols", ())),
         "draft": None,
     }
     if draft is not None and draft.base_version == view.current_version:
         data["draft"] = {"segments": draft.segments, "revision": draft.revision,
                          "time_spent_ms": draft.time_spent_ms}
-    return render(request, "workbench.html", me, task=view, data=data)
+    # modality-neutral context for document workbenches: the payload to start from (the
+    # server's draft when there is one), the spec's requirements and the page's endpoints
+    payload = data["draft"]["segments"] if data["draft"] else start
+    urls = {"media_url": f"/web/api/items/{view.item_id}/media",
+            "draft_url": f"/web/api/tasks/{task.id}/annotation/draft",
+            "submit_url": f"/web/api/tasks/{task.id}/annotation"}
+    return render(request, plugin.workbench_template, me, task=view, data=data, payload=payload,
+                  requirements=req.model_dump(mode="json"),
+                  draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
 
 
 def _draft_row(session: Any, task_id: int, user_id: int) -> Draft | None:
@@ -145,6 +154,59 @@ def submit(
             {"detail": "; ".join(problems), "errors": _segment_errors(problems)}, status_code=422
         )
     submit_annotation(session, me.user, task_id, body.segments, base_version=body.base_version,
+                      time_spent_ms=body.time_spent_ms)
+    session.execute(delete(Draft).where(Draft.task_id == task_id, Draft.user_id == me.user.id))
+    nxt = claim_next_task(session, me.user, task.project_id, "annotate")
+    return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
+
+
+class DocumentDraftIn(BaseModel):
+    """A document workbench's draft (image and other non-speech modalities)."""
+
+    annotation: dict[str, Any]
+    base_version: int = Field(ge=0)
+    revision: int = Field(ge=0)
+    time_spent_ms: int = Field(0, ge=0)
+
+
+class DocumentSubmitIn(BaseModel):
+    annotation: dict[str, Any]
+    base_version: int = Field(ge=0)
+    time_spent_ms: int | None = Field(None, ge=0)
+
+
+@api_router.post("/tasks/{task_id}/annotation/draft")
+def save_document_draft(
+    request: Request, task_id: int, body: DocumentDraftIn, session: SessionDep, me: WebUser
+) -> dict[str, Any]:
+    """Upsert a document workbench's draft (kept as sent; checked only on submit); an older
+    revision never overwrites a newer one."""
+    require_csrf(request, me)
+    _own_task(session, me, task_id, "annotate")
+    row = _draft_row(session, task_id, me.user.id)
+    if row is None:
+        row = Draft(task_id=task_id, user_id=me.user.id, base_version=body.base_version,
+                    segments=body.annotation, time_spent_ms=body.time_spent_ms,
+                    revision=body.revision)
+        session.add(row)
+    elif body.revision >= row.revision:
+        row.segments, row.base_version = body.annotation, body.base_version  # type: ignore[assignment]
+        row.time_spent_ms, row.revision, row.updated_at = body.time_spent_ms, body.revision, utcnow()
+    session.flush()
+    return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
+
+
+@api_router.post("/tasks/{task_id}/annotation")
+def submit_document(
+    request: Request, task_id: int, body: DocumentSubmitIn, session: SessionDep, me: WebUser
+) -> Response:
+    """Submit a document workbench's annotation through the same service as the REST API
+    (validated by the modality against the spec: 422; a stale ``base_version``: 409), then
+    claim the next task."""
+    require_csrf(request, me)
+    task = _own_task(session, me, task_id, "annotate")
+    require(session, me.user, Action.ANNOTATE, task.project_id)
+    submit_annotation(session, me.user, task_id, body.annotation, base_version=body.base_version,
                       time_spent_ms=body.time_spent_ms)
     session.execute(delete(Draft).where(Draft.task_id == task_id, Draft.user_id == me.user.id))
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
