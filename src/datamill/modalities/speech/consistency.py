@@ -145,8 +145,10 @@ class PocketsphinxAligner:
     """Forced alignment and free decoding on one lazily created PocketSphinx decoder.
 
     The decoder computes all senones every frame (``compallsen``) so that acoustic scores
-    of different searches share one reference and can be subtracted. Calls are serialised
-    with a lock: a decoder is not thread-safe. Use one instance per worker process.
+    of different searches share one reference and can be subtracted. Its front end is
+    rebuilt before every utterance, so a result depends only on the audio and the prompt,
+    never on what the instance decoded before (local pool and Ray workers agree). Calls are
+    serialised with a lock: a decoder is not thread-safe. Use one instance per worker process.
     """
 
     def __init__(self) -> None:
@@ -185,6 +187,12 @@ class PocketsphinxAligner:
 
     @staticmethod
     def _run(decoder: Any, pcm: bytes) -> list[_Span] | None:
+        # The front end carries state from one utterance to the next (the noise-removal
+        # estimate and the cepstral-mean prior), so the same audio would score differently
+        # depending on what this decoder saw before. Rebuilding the front end from the
+        # unchanged config (about 0.1 ms; the acoustic model is kept) makes every
+        # utterance start from the state of a freshly created decoder.
+        decoder.reinit_feat()
         decoder.start_utt()
         decoder.process_raw(pcm, full_utt=True)
         decoder.end_utt()
