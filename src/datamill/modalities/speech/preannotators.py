@@ -213,6 +213,9 @@ class PocketsphinxPreannotator:
         pcm = read_pcm16(audio_path)
         with self._lock:
             decoder = self._get_decoder()
+            # Fresh front end (noise estimate, cepstral mean): the transcript must not depend
+            # on what this decoder transcribed before.
+            decoder.reinit_feat()
             decoder.start_utt()
             decoder.process_raw(pcm, full_utt=True)
             decoder.end_utt()
