@@ -37,6 +37,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
+from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError
@@ -161,6 +162,11 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if _debug():
                 raise
             raise _fail("invalid_input", _validation_message(err), as_json, {}) from None
+        except (OverflowError, DataError) as err:  # an id or number beyond what the database holds
+            if _debug():
+                raise
+            raise _fail("invalid_input", "a number is out of range (ids are 1 to 2^63-1): "
+                        f"{str(err).splitlines()[0][:200]}", as_json, {}) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as err:

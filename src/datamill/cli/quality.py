@@ -22,15 +22,16 @@ def _render_inspection(v: Any) -> None:
     )
     if v.verdict:
         colour = "green" if v.verdict == "accepted" else "red"
-        sc = v.scores
-        out.print(styled(
-            (v.verdict, colour), f": character accuracy {sc['character_accuracy']:.4f}, "
-            f"sentence accuracy {sc['sentence_accuracy']:.4f}, "
-            f"{sc['defective_utterances']} defective of {p['sample_size']}"
-        ))
+        # the modality's own metrics (speech: character/sentence accuracy; image: region...)
+        scores = ", ".join(
+            f"{name.replace('_', ' ')} {value:.4f}" if isinstance(value, float) else
+            f"{name.replace('_', ' ')} {value}"
+            for name, value in sorted(v.scores.items())
+        )
+        out.print(styled((v.verdict, colour), f": {scores} (sample of {p['sample_size']})"))
         for r in v.reasons:
             out.print(f"  - {r}")
-    t = Table("item", "utterance", "delivered", "inspector")
+    t = Table("item", "external id", "delivered", "inspector")
     for smp in v.sample:
         t.add_row(str(smp["item_id"]), smp["external_id"], smp["delivered_text"], smp["corrected_text"] or "")
     out.print(t)

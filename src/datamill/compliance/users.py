@@ -45,11 +45,24 @@ MAX_TOKEN_DAYS = 3650
 MIN_PASSWORD_CHARS = 8
 
 
+# The most guessed 8+-character passwords; a full breached-password list would need a download.
+_GUESSED = frozenset({
+    "password", "12345678", "123456789", "1234567890", "qwertyui", "qwerty123", "11111111",
+    "00000000", "87654321", "abcdefgh", "iloveyou", "datamill", "letmein1", "admin123",
+})
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(
             f"password must have at least {MIN_PASSWORD_CHARS} characters", field="password"
         )
+    if len(set(password.strip())) < 2:  # noqa: PLR2004 - blanks or one repeated character
+        raise InvalidInput("password must not be blank or one repeated character",
+                           field="password")
+    if password.lower() in _GUESSED:
+        raise InvalidInput("that password is among the most guessed; choose another",
+                           field="password")
 
 
 def create_user(

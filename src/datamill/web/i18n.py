@@ -410,6 +410,7 @@ EN.update({
 # --- ledger contract to cash (web/routes/ledger.py: line margin, contracts, trace) ---
 EN.update({
     "fin.margin_by_line": "Margin by line",
+    "error.out_of_range": "Nothing has that number: ids run from 1 to 9223372036854775807.",
     "fin.line": "Line",
     "fin.line_custom": "Custom",
     "fin.line_catalog": "Catalog",

@@ -290,5 +290,6 @@ ZH_CN.update({
     "pv.status.within": "未超计划",
     "pv.status.over": "超出计划",
     "pv.status.unplanned": "不在计划内",
+    "error.out_of_range": "没有该编号的对象：编号范围为 1 至 9223372036854775807。",
 })
 # --- end plan variance page ---

@@ -13,6 +13,7 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 
 from datamill.api.deps import RuntimeDep, SessionDep
 from datamill.compliance.models import User
@@ -128,6 +129,11 @@ class HtmlRoute(APIRoute):
                 return render(
                     request, "error.html", None, status_code=exc.status, status=exc.status,
                     message=exc.message, error_id=error_id,
+                )
+            except (OverflowError, DataError):  # an id beyond what the database holds
+                return render(
+                    request, "error.html", None, status_code=404, status=404,
+                    message=t("error.out_of_range", page_language(request)), error_id=uuid.uuid4().hex,
                 )
 
         return route
