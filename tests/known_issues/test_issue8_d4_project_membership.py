@@ -61,6 +61,19 @@ BODIES: dict[tuple[str, str], Any] = {
         "incurred_on": "2024-01-02",
     },
     ("post", "/ledger/projects/{project_id}/close"): {"closed_on": "2024-01-02"},
+    ("put", "/security/projects/{project_id}/classification"): {"level": "secret"},
+    ("put", "/security/projects/{project_id}/export"): {"cross_border": True, "destination": "DE"},
+    ("post", "/security/projects/{project_id}/export-assessments"): {"conclusion": "approved"},
+    ("put", "/security/projects/{project_id}/surveying"): {"required": True},
+    ("post", "/security/projects/{project_id}/consents"): {"subject_id": "s1"},
+    ("post", "/security/projects/{project_id}/consents/withdraw"): {"subject_id": "s1"},
+    ("post", "/security/projects/{project_id}/desensitize"): {"detect": True},
+    ("post", "/ledger/projects/{project_id}/budget-plan"): {
+        "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
+    },
+    ("post", "/ledger/projects/{project_id}/budget-plan/budget"): {
+        "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
+    },
 }
 
 

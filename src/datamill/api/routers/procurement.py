@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import Day, Id, IdQuery, IdRef
-from datamill.compliance.models import User
+
+# the ledger's rules: a ledger writer/reader on the production project behind {project_id}
+from datamill.api.routers.ledger import LedgerManager, LedgerViewer
 from datamill.ledger import budget_plan
-from datamill.ledger.access import require_ledger_access
 from datamill.ledger.schemas import BudgetOut
 from datamill.workforce import procurement, purchase_orders
 from datamill.workforce.procurement_schemas import (
@@ -209,16 +210,10 @@ def sheet_volume(sheet_id: Id, session: SessionDep, user: CurrentUser) -> list[V
     return purchase_orders.check_sheet_volume(session, user, sheet_id)
 
 
-def _ledger_user(user: CurrentUser, session: SessionDep) -> User:
-    require_ledger_access(session, user)
-    return user
-
-
-LedgerUser = Annotated[User, Depends(_ledger_user)]
 
 
 @router.post("/ledger/projects/{project_id}/budget-plan")
-def plan_budget(project_id: Id, body: PlanIn, session: SessionDep, user: LedgerUser
+def plan_budget(project_id: Id, body: PlanIn, session: SessionDep, user: LedgerManager
                 ) -> budget_plan.PlanOut:
     """Budget lines of a plan (nothing is saved): collection = deliverable × (1 + loss),
     annotation hours = collection × annotation-output ratio, prices from the price system."""
@@ -228,14 +223,14 @@ def plan_budget(project_id: Id, body: PlanIn, session: SessionDep, user: LedgerU
 @router.post("/ledger/projects/{project_id}/budget-plan/budget",
              status_code=status.HTTP_201_CREATED)
 def create_budget_from_plan(project_id: Id, body: PlanIn, session: SessionDep,
-                            user: LedgerUser) -> BudgetOut:
+                            user: LedgerManager) -> BudgetOut:
     """A draft budget version from the plan."""
     return budget_plan.create_budget_from_plan(session, project_id, actor_id=user.id,
                                                **body.model_dump())
 
 
 @router.get("/ledger/projects/{project_id}/plan-variance")
-def plan_variance(project_id: Id, session: SessionDep, user: LedgerUser
+def plan_variance(project_id: Id, session: SessionDep, user: LedgerViewer
                   ) -> budget_plan.VarianceOut:
     """Actual against the approved budget, per stage (quantity and amount)."""
     return budget_plan.plan_variance(session, project_id)
