@@ -12,6 +12,7 @@ from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import register_approver
+from datamill.production.models import ProjectMember
 from datamill.runtime import Runtime
 from datamill.workforce.pricing import set_price
 from tests.known_issues._web import web_login
@@ -43,7 +44,8 @@ def test_requests_budget_and_plan_over_http(
             set_price(s, users["admin"], half_year="2024H1", stage=stage,
                       modality="speech.asr", language_group="chinese", unit="hour",
                       unit_price=price)
-        _pid, lp = ledger_project(s, "api-plan", None, "product_development")
+        pid, lp = ledger_project(s, "api-plan", None, "product_development")
+        s.add(ProjectMember(project_id=pid, user_id=users["pm"].id))  # PMs plan their projects
     admin, pm = _login(client, "admin"), _login(client, "pm")
     h = {r: _login(client, r) for r in ("dept_manager", "vp", "finance_reviewer", "buyer")}
     assert client.post(f"{API}/procurement/approvers", json={"user_id": buyer},
