@@ -82,7 +82,8 @@ def test_pm_creates_and_assigns_packages(site: Site, context: Any) -> None:
     row = page.locator("[data-testid=pkg-annotate-0002]")
     assert row.locator("[data-testid=assignee] option:not([disabled])").all_inner_texts() == [
         "admin", "ann1", "ann2"]
-    review_row = page.locator("[data-testid=pkg-review-0003]")
+    review_name = next(n for n, stage, *_ in _packages(site, pid) if stage == "review")
+    review_row = page.locator(f"[data-testid=pkg-{review_name}]")
     assert review_row.locator("[data-testid=assignee] option:not([disabled])").all_inner_texts(
     ) == ["admin", "rev"]
 
