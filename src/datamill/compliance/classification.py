@@ -66,6 +66,11 @@ def set_classification(
     _check_level(level)
     _project(session, project_id)
     require(session, actor, Action.MANAGE_PROJECT, project_id)
+    own = user_clearance(session, actor.id)
+    if actor.role != "admin" and LEVELS.index(level) > LEVELS.index(own):
+        raise Forbidden(  # one could not see the project afterwards: vetting comes first
+            f"{actor.username!r} (clearance {own!r}) may not classify a project {level!r}; "
+            "ask the data-security office for clearance first", project_id=project_id)
     row = session.get(ProjectClassification, project_id)
     before = row.level if row is not None else None
     if row is None:

@@ -234,8 +234,17 @@ def authorize(
     vendor_id: int | _NotGiven | None = NOT_GIVEN,
     owner_id: int | None = None,
 ) -> None:
-    """Raise :class:`Forbidden` unless the matrix lets ``user`` do ``action`` in this scope."""
+    """Raise :class:`Forbidden` unless the matrix lets ``user`` do ``action`` in this scope.
+
+    On a project, the user's clearance must also reach the project's classification (only
+    cleared people see or handle classified data). Admins are exempt so that a classification
+    can always be changed; they still meet the clearance claim guard when they take work.
+    """
     refusal = check(session, user, action, project_id=project_id, vendor_id=vendor_id,
                     owner_id=owner_id)
     if refusal is not None:
         raise Forbidden(refusal.message)
+    if session is not None and project_id is not None and user.role != Role.ADMIN:
+        from datamill.compliance.classification import require_clearance
+
+        require_clearance(session, user, project_id)

@@ -42,6 +42,12 @@ def test_security_endpoints(client: TestClient, runtime: Runtime,
     assert r.status_code == 422
     r = client.put(f"{API}/projects/{pid}/classification", json={"level": "confidential"},
                    headers=pm)
+    assert r.status_code == 403  # above the PM's own clearance: they would lock themselves out
+    r = client.put(f"{API}/users/{users['pm'].id}/clearance", json={"level": "confidential"},
+                   headers=admin)
+    assert r.status_code == 200
+    r = client.put(f"{API}/projects/{pid}/classification", json={"level": "confidential"},
+                   headers=pm)
     assert r.status_code == 200 and r.json()["level"] == "confidential"
     r = client.put(f"{API}/users/{users['insp'].id}/clearance", json={"level": "secret"},
                    headers=admin)
@@ -86,8 +92,8 @@ def test_security_endpoints(client: TestClient, runtime: Runtime,
     insp = _auth(client, "insp")
     masked = client.get(f"{API}/items/{items[0]}/masked", headers=insp).json()
     assert "11010519491231002X" not in masked["texts"]["prompt"]["masked"]
-    r = client.get(f"{API}/items/{items[0]}/original/prompt", headers=pm)
-    assert r.status_code == 403  # pm has the default (internal) clearance
+    r = client.get(f"{API}/items/{items[0]}/original/prompt", headers=ann)
+    assert r.status_code == 403  # ann1 has the default (internal) clearance
     r = client.get(f"{API}/items/{items[0]}/original/prompt", headers=insp)
     assert r.status_code == 200 and "11010519491231002X" in r.json()["text"]
 

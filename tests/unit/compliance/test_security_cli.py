@@ -32,12 +32,14 @@ def test_security_commands(runtime: Runtime, users: dict[str, User], tmp_path: P
         _pid, items = make_project(s, "clisec", members, [
             {"subject_id": "s1", "prompt": "tel 13812345678"}])
     cli = CliRunner()
-    assert _json(cli, "classify", "clisec", "secret", "--as", "pm")["level"] == "secret"
+    assert _json(cli, "classify", "clisec", "secret", "--as", "pm", code=6)[
+        "error"]["code"] == "forbidden"  # above the PM's own clearance
     err = _json(cli, "classify", "clisec", "top", "--as", "pm", code=2)
     assert err["error"]["code"] == "invalid_input"
     assert _json(cli, "clearance", "ann1", "confidential", "--as", "ann1", code=6)[
         "error"]["code"] == "forbidden"
     assert _json(cli, "clearance", "pm", "secret", "--as", "admin")["level"] == "secret"
+    assert _json(cli, "classify", "clisec", "secret", "--as", "pm")["level"] == "secret"
     _json(cli, "export-flag", "clisec", "--destination", "JP", "--as", "pm")
     status = _json(cli, "status", "clisec")
     assert status["classification"] == "secret"

@@ -30,12 +30,14 @@ from datamill.compliance.export import (
     set_export,
 )
 from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.roles import Action
 from datamill.compliance.surveying import (
     grant_qualification,
     revoke_qualification,
     set_surveying_required,
     surveying_guard,
 )
+from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.production.models import Annotation, Batch, BatchItem, Delivery
@@ -74,9 +76,14 @@ def test_clearance_gates_classified_projects(runtime: Runtime, users: dict[str, 
         require_clearance(s, _u(s, users, "ann1"), pid)  # internal/internal by default
         with pytest.raises(Forbidden):  # an annotator may not classify
             set_classification(s, _u(s, users, "ann1"), pid, "secret")
+        with pytest.raises(Forbidden, match="clearance"):  # vetting first, or they lock out
+            set_classification(s, _u(s, users, "pm"), pid, "confidential")
+        set_clearance(s, _u(s, users, "admin"), users["pm"].id, "confidential")
         set_classification(s, _u(s, users, "pm"), pid, "confidential")
     with runtime.session() as s:
         ann = _u(s, users, "ann1")
+        with pytest.raises(Forbidden, match="confidential"):  # every project action, not claims
+            require(s, ann, Action.ANNOTATE, pid)
         with pytest.raises(Forbidden, match="confidential"):
             require_clearance(s, ann, pid)
         with pytest.raises(Forbidden):  # the claim guard refuses too, through production
@@ -90,7 +97,7 @@ def test_clearance_gates_classified_projects(runtime: Runtime, users: dict[str, 
         assert is_cleared(s, _u(s, users, "ann1"), pid)
         check_claim_guards(s, _u(s, users, "ann1"), pid, "annotate")
         assert _audits(s, "security.project_classified") == 1
-        assert _audits(s, "security.clearance_set") == 1
+        assert _audits(s, "security.clearance_set") == 2
 
 
 # -- cross-border export ------------------------------------------------------------------------
