@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from datamill.db.migrate import alembic_config
 from datamill.testing.fixtures import pg_url
+from tests._tools import require_tool
 
 _SCHEMA = "mig_m0001"
 
@@ -21,7 +22,7 @@ def _url(backend: str, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'm.db'}"
     url = pg_url()
     if url is None:
-        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL)")
+        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:  # a private schema: the shared test database stays as it is
         conn.execute(text(f"DROP SCHEMA IF EXISTS {_SCHEMA} CASCADE; CREATE SCHEMA {_SCHEMA}"))

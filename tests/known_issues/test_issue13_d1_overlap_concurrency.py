@@ -36,6 +36,7 @@ from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
 from datamill.testing.server import free_port, server_process
+from tests._tools import require_tool
 
 ITEMS = 150
 CLIENTS = 12
@@ -188,7 +189,7 @@ def test_overlap_2_under_two_server_processes_loses_nothing(
     backend: str, tmp_path: Path
 ) -> None:
     if backend == "postgresql" and pg_url() is None:
-        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
     rt = make_runtime(tmp_path, backend)
     url = rt.settings.database_url
     pid = _prepare(rt)

@@ -18,6 +18,7 @@ from datamill.config import Settings
 from datamill.db.migrate import alembic_config, upgrade_database
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import pg_url
+from tests._tools import require_tool
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -27,7 +28,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     base = pg_url()
     if base is None:
-        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL)")
+        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
     import psycopg
 
     server, _, name = base.rpartition("/")

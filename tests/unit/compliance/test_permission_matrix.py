@@ -33,6 +33,7 @@ from datamill.production.models import Project
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+from tests._tools import require_tool
 
 CELLS = [(Role(r["role"]), Action(r["action"]), Scope(r["scope"])) for r in matrix_rows()]
 
@@ -52,7 +53,7 @@ def world(
     """One user per role; projects ``mine`` (all members) and ``theirs``; vendors ``ours``
     (managed by the vendor_manager) and ``other``. Yields a live session."""
     if request.param == "postgresql" and pg_url() is None:
-        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
     rt: Runtime = make_runtime(Path(tmp_path_factory.mktemp("matrix")), request.param)
     s = rt.sessions()
     users = {r: create_user(s, f"u-{r.value}", "password1", r.value) for r in Role}
