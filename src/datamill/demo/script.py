@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user, get_user
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.delivery import deliver_batch, record_acceptance
@@ -26,7 +29,9 @@ from datamill.production.spec import read_spec_file
 from datamill.production.tasks import assign_package, claim_next_task, create_packages
 from datamill.runtime import Runtime
 
-__all__ = ["DEMO_SPEC", "DEMO_USERS", "DemoResult", "run_loop", "setup_people_and_project"]
+__all__ = [
+    "DEMO_SPEC", "DEMO_USERS", "DemoResult", "ensure_demo_users", "run_loop", "setup_people_and_project",
+]
 
 DEMO_USERS = [
     ("admin", "admin"), ("pm", "project_manager"), ("alice", "annotator"), ("bob", "annotator"),
@@ -45,10 +50,17 @@ class DemoResult:
     slipped: bool = False
 
 
-def setup_people_and_project(rt: Runtime) -> int:
+def ensure_demo_users(rt: Runtime) -> None:
+    """The demo's people (``DEMO_USERS``, password ``DEMO_PASSWORD``); existing ones are kept."""
     with rt.session() as s:
         for name, role in DEMO_USERS:
-            create_user(s, name, DEMO_PASSWORD, role)
+            if s.scalar(select(User.id).where(User.username == name)) is None:
+                create_user(s, name, DEMO_PASSWORD, role)
+
+
+def setup_people_and_project(rt: Runtime) -> int:
+    ensure_demo_users(rt)
+    with rt.session() as s:
         project = create_project(s, read_spec_file(DEMO_SPEC))
         for name, _ in DEMO_USERS[1:]:
             add_member(s, project.id, get_user(s, name), actor_id=None)
