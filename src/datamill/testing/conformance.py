@@ -58,6 +58,8 @@ class ModalityConformance:
     #: peak Python memory the streaming export may use
     stream_peak_bytes: ClassVar[int] = 64 * 1024 * 1024
     language: ClassVar[str] = "en-US"
+    #: bytes that are not a media file of the modality (text: bytes that are not UTF-8)
+    not_media: ClassVar[bytes] = b"this is not a media file at all\n" * 8
 
     # -- what a modality's test class provides
     def sample(self, folder: Path) -> list[Sample]:
@@ -116,7 +118,7 @@ class ModalityConformance:
 
     def test_describe_refuses_a_file_that_is_not_media(self, tmp_path: Path) -> None:
         junk = tmp_path / f"junk{self.plugin.media_suffixes[0]}"
-        junk.write_bytes(b"this is not a media file at all\n" * 8)
+        junk.write_bytes(self.not_media)
         with pytest.raises(InvalidInput):
             self.plugin.describe(junk, {}, self.requirements())
 

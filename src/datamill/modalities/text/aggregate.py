@@ -1,0 +1,122 @@
+"""Aggregation of several annotators' text annotations (overlap > 1), per AGG_CONTRACT.
+
+Units (categorical answers): ``class`` (single-label), ``label:<class>`` -> ``yes``/``no`` for
+every class offered in a multi-label task, ``sentiment``, and ``relation:<head>|<tail>`` ->
+label, where a span is named by its offsets ``start:end``. NER spans are not units; they are
+merged: a span is kept when more than half of the annotators drew one with the same label and
+character IoU >= 0.5, with the most common offsets of its group (ties: the earliest). Tokens
+and free-text attributes come from the first payload.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.text.schema import Relation, Span, TextAnnotation
+
+__all__ = ["MATCH_IOU", "aggregation_units", "merge_aggregate", "span_iou"]
+
+MATCH_IOU: Final = 0.5
+
+
+def _parse(payload: Any) -> TextAnnotation:
+    try:
+        return TextAnnotation.model_validate(payload)
+    except ValidationError as err:
+        raise InvalidInput(f"not a text annotation: {err.error_count()} problems") from err
+
+
+def _key(span: Span) -> str:
+    return f"{span.start}:{span.end}"
+
+
+def span_iou(a: Span, b: Span) -> float:
+    """Character IoU of two spans."""
+    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
+    return inter / (max(a.end, b.end) - min(a.start, b.start))
+
+
+def aggregation_units(payload: Any) -> dict[str, str]:
+    ann = _parse(payload)
+    units: dict[str, str] = {}
+    if ann.offered:
+        units.update({f"label:{c}": "yes" if c in ann.classes else "no" for c in ann.offered})
+    elif ann.classes:
+        units["class"] = ann.classes[0]
+    if ann.sentiment is not None:
+        units["sentiment"] = ann.sentiment
+    by_id = {s.id: s for s in ann.spans if s.id}
+    for r in ann.relations:
+        head, tail = by_id.get(r.head), by_id.get(r.tail)
+        if head is not None and tail is not None:
+            units[f"relation:{_key(head)}|{_key(tail)}"] = r.label
+    return units
+
+
+def _merge_spans(anns: Sequence[TextAnnotation]) -> list[tuple[Span, int]]:
+    """Majority spans with their support (number of annotators)."""
+    need = len(anns) // 2 + 1
+    pool = [(i, s) for i, a in enumerate(anns) for s in a.spans]
+    used: set[int] = set()
+    kept: list[tuple[Span, int]] = []
+    for n, (who, seed) in enumerate(pool):
+        if n in used:
+            continue
+        group = {who: (n, seed)}
+        for m, (other, s) in enumerate(pool):
+            if m in used or m == n or other in group or s.label != seed.label:
+                continue
+            if span_iou(seed, s) >= MATCH_IOU:
+                group[other] = (m, s)
+        if len(group) < need:
+            continue
+        used.update(m for m, _ in group.values())
+        counts = Counter((s.start, s.end) for _, s in group.values())
+        (start, end), _ = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        kept.append((Span(start=start, end=end, label=seed.label), len(group)))
+    return kept
+
+
+def _nested(ann: TextAnnotation) -> bool:
+    spans = sorted(ann.spans, key=lambda s: (s.start, s.end))
+    return any(b.start < a.end for a, b in itertools.pairwise(spans))
+
+
+def merge_aggregate(payloads: Sequence[Any], decided: Mapping[str, str]) -> dict[str, Any]:
+    """The aggregated annotation (see the module docstring)."""
+    if not payloads:
+        raise InvalidInput("nothing to aggregate: the item has no annotation")
+    anns = [_parse(p) for p in payloads]
+    first = anns[0]
+    merged = _merge_spans(anns)
+    if not any(_nested(a) for a in anns):  # nobody nests: keep the better-supported of overlaps
+        merged.sort(key=lambda p: (-p[1], p[0].start))
+        flat: list[tuple[Span, int]] = []
+        for span, support in merged:
+            if all(span.end <= s.start or span.start >= s.end for s, _ in flat):
+                flat.append((span, support))
+        merged = flat
+    spans = sorted((s for s, _ in merged), key=lambda s: (s.start, s.end, s.label))
+    relations = [(k[len("relation:"):].split("|"), v) for k, v in decided.items()
+                 if k.startswith("relation:")]
+    if relations:
+        spans = [s.model_copy(update={"id": f"m{i}"}) for i, s in enumerate(spans)]
+    by_key = {_key(s): s.id for s in spans}
+    offered = next((a.offered for a in anns if a.offered), ())
+    if offered:
+        classes = tuple(c for c in offered if decided.get(f"label:{c}") == "yes")
+    else:
+        classes = (decided["class"],) if decided.get("class") else ()
+    out = TextAnnotation(
+        classes=classes, offered=offered, sentiment=decided.get("sentiment"),
+        spans=tuple(spans), tokens=first.tokens, attributes=first.attributes,
+        relations=tuple(Relation(head=str(by_key[h]), tail=str(by_key[t]), label=label)
+                        for (h, t), label in relations if h in by_key and t in by_key),
+    )
+    return out.model_dump(mode="json")

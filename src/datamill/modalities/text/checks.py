@@ -1,0 +1,176 @@
+"""Automatic checks on text items, and the collection checks (duplicates) across a project.
+
+Per item (:func:`run_text_checks`; each stores its measured value):
+
+* ``encoding``: strict UTF-8 (a BOM is allowed and noted); undecodable text fails with the byte
+  offset of the first bad byte;
+* ``normalized``: code points that NFKC/width normalisation would change (fails when
+  ``require_normalized``);
+* ``control_chars``: control characters (not newline/tab/CR) and bidi overrides;
+* ``emoji``: emoji code points (fails when ``allow_emoji`` is false);
+* ``length``: code points, within ``min_chars``..``max_chars``;
+* ``language``: lingua's best language among the spec's ``languages`` plus a few common ones
+  (models ship inside the lingua wheel), with its confidence as the value;
+* ``personal_data``: spans found by :func:`datamill.compliance.pii.find_pii` (flagged with their
+  kinds and offsets; fails only when ``pii: reject``).
+
+Across the items of a check run and those already accepted in the project
+(:class:`DuplicateIndex`): ``duplicate`` (same text after normalisation and whitespace folding)
+and ``near_duplicate`` (datasketch MinHash over character n-grams, LSH at
+``near_duplicate_jaccard``). The first item seen keeps its place; later copies fail, naming it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, Final
+
+from datamill.modalities.base import CheckOutcome
+from datamill.modalities.text.errors import TextDecodeError
+from datamill.modalities.text.schema import TextChecksRequirements
+from datamill.modalities.text.textio import count_control, count_emoji, decode_text, normalize_text
+
+__all__ = ["EXTRA_LANGUAGES", "DuplicateIndex", "detect_language", "run_text_checks"]
+
+EXTRA_LANGUAGES: Final = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru")
+"""Languages the detector always knows besides the spec's, so a wrong language is named."""
+_NUM_PERM: Final = 128
+_SPACES: Final = re.compile(r"\s+")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _detector(languages: tuple[str, ...]) -> Any:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    known = []
+    for code in sorted(set(languages) | set(EXTRA_LANGUAGES)):
+        iso = getattr(IsoCode639_1, code.split("-")[0].upper(), None)
+        if iso is not None:
+            known.append(Language.from_iso_code_639_1(iso))
+    return LanguageDetectorBuilder.from_languages(*known).build()
+
+
+def detect_language(text: str, languages: Iterable[str]) -> tuple[str | None, float]:
+    """(ISO 639-1 code, confidence) of lingua's best guess, or (None, 0) for no letters."""
+    with _lock:
+        detector = _detector(tuple(sorted({c.split("-")[0].lower() for c in languages})))
+    values = detector.compute_language_confidence_values(text)
+    if not values or values[0].value <= 0:
+        return None, 0.0
+    return values[0].language.iso_code_639_1.name.lower(), float(values[0].value)
+
+
+def _language(text: str, req: TextChecksRequirements) -> CheckOutcome:
+    wanted = {c.split("-")[0].lower() for c in req.languages}
+    code, confidence = detect_language(text, wanted)
+    extra = {"language": code}
+    if code is None:
+        return CheckOutcome("language", False, 0.0, "no language could be identified", extra)
+    if code not in wanted:
+        return CheckOutcome("language", False, confidence,
+                            f"text is in {code}, not in {', '.join(sorted(wanted))}", extra)
+    if confidence < req.min_language_confidence:
+        return CheckOutcome("language", False, confidence,
+                            f"language {code} identified with confidence {confidence:.2f} <"
+                            f" {req.min_language_confidence}", extra)
+    return CheckOutcome("language", True, confidence, None, extra)
+
+
+def _pii(text: str, req: TextChecksRequirements) -> CheckOutcome:
+    from datamill.compliance.pii import find_pii
+
+    found = find_pii(text)
+    kinds = sorted({p.kind for p in found})
+    extra = {"kinds": kinds, "spans": [[p.start, p.end, p.kind] for p in found[:50]]}
+    if found and req.pii == "reject":
+        return CheckOutcome("personal_data", False, float(len(found)),
+                            f"personal data found ({', '.join(kinds)})", extra)
+    return CheckOutcome("personal_data", True, float(len(found)), None, extra)
+
+
+def run_text_checks(raw: bytes, where: str, req: TextChecksRequirements) -> list[CheckOutcome]:
+    """Every per-item check on a file's bytes (see the module docstring)."""
+    try:
+        text, bom = decode_text(raw, where)
+    except TextDecodeError as err:
+        return [CheckOutcome("encoding", False, float(err.details["byte"]), err.message)]
+    out = [CheckOutcome("encoding", True, 0.0, None, {"bom": bom})]
+    changed = sum(1 for a, b in zip(text, normalize_text(text), strict=False) if a != b) + abs(
+        len(text) - len(normalize_text(text)))
+    out.append(CheckOutcome(
+        "normalized", not (changed and req.require_normalized), float(changed),
+        f"{changed} characters change under NFKC/width normalisation" if changed else None))
+    control = count_control(text)
+    out.append(CheckOutcome(
+        "control_chars", control <= req.max_control_chars, float(control),
+        f"{control} control characters (at most {req.max_control_chars})"
+        if control > req.max_control_chars else None))
+    emoji = count_emoji(text)
+    out.append(CheckOutcome("emoji", req.allow_emoji or not emoji, float(emoji),
+                            None if req.allow_emoji or not emoji else f"{emoji} emoji"))
+    n = len(text)
+    out.append(CheckOutcome(
+        "length", req.min_chars <= n <= req.max_chars, float(n),
+        None if req.min_chars <= n <= req.max_chars
+        else f"{n} characters, outside {req.min_chars}..{req.max_chars}"))
+    if text.strip():
+        out.append(_language(text[:2000], req))
+    out.append(_pii(text, req))
+    return out
+
+
+def _fold(text: str) -> str:
+    return _SPACES.sub(" ", normalize_text(text)).strip().lower()
+
+
+class DuplicateIndex:
+    """Exact and near-duplicate detection over one check run (plus the texts it is seeded
+    with): a sha256 of the folded text, and a datasketch MinHash LSH index."""
+
+    def __init__(self, threshold: float, ngram: int = 3) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold, self.ngram = threshold, ngram
+        self._exact: dict[str, str] = {}
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
+        self._hashes: dict[str, Any] = {}
+
+    def _minhash(self, folded: str) -> Any:
+        from datasketch import MinHash
+
+        m = MinHash(num_perm=_NUM_PERM, seed=1)
+        grams = {folded[i:i + self.ngram] for i in range(max(1, len(folded) - self.ngram + 1))}
+        m.update_batch([g.encode("utf-8") for g in grams])
+        return m
+
+    def add(self, key: str, text: str) -> list[CheckOutcome]:
+        """Index ``text`` as ``key``; returns its ``duplicate`` and ``near_duplicate``
+        outcomes against everything added before."""
+        folded = _fold(text)
+        digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()
+        first = self._exact.get(digest)
+        if first is not None:
+            return [CheckOutcome("duplicate", False, 1.0, f"same text as {first}",
+                                 {"of": first}),
+                    CheckOutcome("near_duplicate", False, 1.0, f"same text as {first}",
+                                 {"of": first})]
+        self._exact[digest] = key
+        m = self._minhash(folded)
+        best, near = 0.0, None
+        for other in self._lsh.query(m):
+            j = float(m.jaccard(self._hashes[other]))
+            if j > best:
+                best, near = j, other
+        self._lsh.insert(key, m)
+        self._hashes[key] = m
+        dup = CheckOutcome("duplicate", True, 0.0)
+        if near is not None and best >= self.threshold:
+            return [dup, CheckOutcome("near_duplicate", False, best,
+                                      f"near-duplicate of {near} (Jaccard {best:.2f})",
+                                      {"of": near})]
+        return [dup, CheckOutcome("near_duplicate", True, best)]

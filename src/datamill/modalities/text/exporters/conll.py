@@ -1,0 +1,53 @@
+"""CoNLL-2003 with IOB2 tags: ``ner.conll`` plus ``index.jsonl``.
+
+``ner.conll`` has the four CoNLL-2003 columns ``word POS chunk NER`` (POS ``_`` when the item
+has no segmentation, chunk always ``O``), one blank-line separated block per item, each
+preceded by ``-DOCSTART- -X- -X- O``. NER tags are IOB2 (``B-PER I-PER O``); nested spans keep
+the outer one. Words are the item's segmentation, or tokens (every CJK character alone, runs
+of letters/digits) split at span boundaries. ``index.jsonl`` has, per block, the item ``id``,
+its exact ``text`` and the word ``offsets`` (code points), so the importer restores character
+spans and ids exactly; whitespace inside a word is written as ``_``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.text.exporters._common import flat_spans, iob2, sha256_file, token_offsets
+from datamill.modalities.text.item import TextExportItem
+
+__all__ = ["ConllExporter"]
+
+_SPACE = re.compile(r"\s")
+
+
+class ConllExporter:
+    """Writes ``ner.conll`` (CoNLL-2003, IOB2) and ``index.jsonl``."""
+
+    name: ClassVar[str] = "conll"
+
+    def export(self, items: Iterable[TextExportItem], out_dir: Path) -> ExportManifest:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        conll, index = out_dir / "ner.conll", out_dir / "index.jsonl"
+        n = 0
+        with conll.open("w", encoding="utf-8", newline="\n") as fc, \
+                index.open("w", encoding="utf-8", newline="\n") as fi:
+            for item in items:
+                tokens = token_offsets(item)
+                tags = iob2(tokens, flat_spans(item.annotation.spans))
+                fc.write("-DOCSTART- -X- -X- O\n\n")
+                for (start, end, pos), tag in zip(tokens, tags, strict=True):
+                    word = _SPACE.sub("_", item.text[start:end])
+                    fc.write(f"{word} {pos or '_'} O {tag}\n")
+                fc.write("\n")
+                fi.write(json.dumps({"id": item.id, "text": item.text,
+                                     "offsets": [[a, b] for a, b, _ in tokens]},
+                                    ensure_ascii=False) + "\n")
+                n += 1
+        return ExportManifest(format=self.name, items=n, files={
+            "ner.conll": sha256_file(conll), "index.jsonl": sha256_file(index)})

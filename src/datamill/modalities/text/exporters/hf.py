@@ -1,0 +1,95 @@
+"""JSONL and Parquet for HF ``datasets`` (``load_dataset("json"/"parquet", data_files=...)``).
+
+One row per item: ``id``, ``text``, ``language``, ``tokens`` (words, see
+:func:`._common.token_offsets`), ``ner_tags`` (IOB2 strings), ``pos_tags``, ``spans`` (list of
+``{start, end, label}``, code points), ``classes``, ``sentiment`` and ``annotation`` (the full
+annotation document as a JSON string, so nothing is lost). Parquet has an explicit Arrow schema
+and row groups of 1,000 rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar, Final
+
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.text.exporters._common import flat_spans, iob2, sha256_file, token_offsets
+from datamill.modalities.text.item import TextExportItem
+
+__all__ = ["TextJsonlExporter", "TextParquetExporter", "row_of"]
+
+_GROUP: Final = 1000
+
+
+def row_of(item: TextExportItem) -> dict[str, Any]:
+    ann = item.annotation
+    tokens = token_offsets(item)
+    return {
+        "id": item.id, "text": item.text, "language": item.language,
+        "tokens": [item.text[a:b] for a, b, _ in tokens],
+        "ner_tags": iob2(tokens, flat_spans(ann.spans)),
+        "pos_tags": [p or "_" for _, _, p in tokens],
+        "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in ann.spans],
+        "classes": list(ann.classes), "sentiment": ann.sentiment,
+        "annotation": json.dumps(ann.model_dump(mode="json"), ensure_ascii=False,
+                                 sort_keys=True),
+    }
+
+
+class TextJsonlExporter:
+    """``data.jsonl``, one row per item."""
+
+    name: ClassVar[str] = "text_jsonl"
+
+    def export(self, items: Iterable[TextExportItem], out_dir: Path) -> ExportManifest:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / "data.jsonl"
+        n = 0
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            for item in items:
+                fh.write(json.dumps(row_of(item), ensure_ascii=False) + "\n")
+                n += 1
+        return ExportManifest(format=self.name, items=n, files={"data.jsonl": sha256_file(path)})
+
+
+def _groups(items: Iterable[TextExportItem]) -> Iterator[list[dict[str, Any]]]:
+    group: list[dict[str, Any]] = []
+    for item in items:
+        group.append(row_of(item))
+        if len(group) >= _GROUP:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+class TextParquetExporter:
+    """``data.parquet`` with an explicit schema (the same columns as the JSONL)."""
+
+    name: ClassVar[str] = "text_parquet"
+
+    def export(self, items: Iterable[TextExportItem], out_dir: Path) -> ExportManifest:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / "data.parquet"
+        strings = pa.list_(pa.string())
+        schema = pa.schema([
+            ("id", pa.string()), ("text", pa.string()), ("language", pa.string()),
+            ("tokens", strings), ("ner_tags", strings), ("pos_tags", strings),
+            ("spans", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()),
+                                          ("label", pa.string())]))),
+            ("classes", strings), ("sentiment", pa.string()), ("annotation", pa.string()),
+        ])
+        n = 0
+        with pq.ParquetWriter(path, schema) as writer:
+            for group in _groups(items):
+                writer.write_table(pa.Table.from_pylist(group, schema=schema))
+                n += len(group)
+            if n == 0:
+                writer.write_table(schema.empty_table())
+        return ExportManifest(format=self.name, items=n,
+                              files={"data.parquet": sha256_file(path)})

@@ -1,0 +1,50 @@
+"""Shared by the text importers: where texts go, ids, tokens back to text."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from datamill.modalities.text.errors import TextSourceError
+from datamill.modalities.text.textio import decode_text
+
+__all__ = ["MediaWriter", "join_tokens", "read_source"]
+
+_BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def read_source(path: Path) -> str:
+    """A source file's text (strict UTF-8, BOM dropped; the error names file and byte)."""
+    return decode_text(path.read_bytes(), path.name)[0]
+
+
+def join_tokens(words: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Text and word offsets from words without spacing information: a space between two
+    words unless either side is CJK (Chinese text has no spaces between words)."""
+    text, offsets = "", []
+    for w in words:
+        if text and not (_CJK.match(text[-1]) or _CJK.match(w[0])):
+            text += " "
+        offsets.append((len(text), len(text) + len(w)))
+        text += w
+    return text, offsets
+
+
+class MediaWriter:
+    """Writes each item's text as ``<id>.txt`` into one folder."""
+
+    def __init__(self, media_dir: Path | None) -> None:
+        self.folder = media_dir or Path(tempfile.mkdtemp(prefix="datamill-text-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.seen: set[str] = set()
+
+    def write(self, item_id: str, text: str, where: str) -> Path:
+        safe = _BAD_ID.sub("_", item_id)[:200] or "item"
+        if safe in self.seen:
+            raise TextSourceError(f"{where}: item id {item_id!r} is used twice", file=where)
+        self.seen.add(safe)
+        path = self.folder / f"{safe}.txt"
+        path.write_text(text, encoding="utf-8", newline="")
+        return path

@@ -1,0 +1,56 @@
+"""datamill's text JSONL (``data.jsonl`` of the ``text_jsonl`` exporter): ``id``, ``text`` and
+``annotation`` (the annotation document, a JSON string or object) per line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import ValidationError
+
+from datamill.modalities.text.errors import TextSourceError
+from datamill.modalities.text.importers._common import MediaWriter, read_source
+from datamill.modalities.text.schema import TextAnnotation
+
+__all__ = ["TextJsonlImporter"]
+
+
+def _file(path: Path) -> Path:
+    return path / "data.jsonl" if path.is_dir() else path
+
+
+class TextJsonlImporter:
+    """Rows with ``id``, ``text`` and ``annotation``."""
+
+    name: ClassVar[str] = "text_jsonl"
+
+    def __init__(self, media_dir: Path | None = None) -> None:
+        self.media_dir = media_dir
+
+    def detect(self, path: Path) -> float:
+        found = _file(path)
+        if not found.is_file() or found.suffix.lower() != ".jsonl":
+            return 0.0
+        head = found.read_bytes()[:4096].decode("utf-8", "ignore").split("\n", 1)[0]
+        return 0.9 if '"annotation"' in head and '"text"' in head else 0.0
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation]]:
+        found = _file(path)
+        rows = []
+        for n, line in enumerate(read_source(found).splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{found.name}:{n}"
+            try:
+                row = json.loads(line)
+                ann = row["annotation"]
+                ann = TextAnnotation.model_validate(json.loads(ann) if isinstance(ann, str) else ann)
+                rows.append((str(row["id"]), str(row["text"]), ann, where))
+            except (json.JSONDecodeError, KeyError, TypeError, ValidationError) as err:
+                raise TextSourceError(f"{where}: not a text JSONL row ({err})", file=found.name,
+                                      line=n) from err
+        media = MediaWriter(self.media_dir)
+        for item_id, text, ann, where in rows:
+            yield media.write(item_id, text, where), ann

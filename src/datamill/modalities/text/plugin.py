@@ -1,0 +1,290 @@
+"""The ``text`` modality plugin (NLP): documents or lines, classification, NER, segmentation.
+
+Built from :mod:`.schema`, :mod:`.checks`, :mod:`.metric`, :mod:`.aggregate`,
+:mod:`.exporters`, :mod:`.importers` and :mod:`.preannotators`; the loop reaches it only through
+:class:`datamill.modalities.base.ModalityPlugin`.
+
+An item's media file is a UTF-8 ``.txt`` file (one document or one line of a corpus;
+:func:`datamill.modalities.text.sources.prepare_text_source` turns TXT/CSV/JSONL/Parquet corpora
+into such files plus a manifest). **Volume** is counted in characters (Unicode code points) and
+sold per 1,000 characters (``volume_unit`` ``kchars``).
+
+Spec ``requirements``::
+
+    requirements:
+      text: {min_chars: 2, max_chars: 500, languages: [zh, en], min_language_confidence: 0.5,
+             max_control_chars: 0, near_duplicate_jaccard: 0.8, pii: flag}
+      labels: {tasks: [ner], entity_labels: [PER, LOC, ORG]}
+      gazetteer: {LOC: [北京, Paris]}       # optional, for the pre-annotators
+      item_unit: line
+
+Acceptance metrics: ``span_f1``, ``token_accuracy`` and ``label_accuracy`` (see
+:mod:`.metric`; a metric a project's tasks do not use scores 1). Inspection compares canonical
+annotation JSON, like images: inspectors submit the corrected annotation document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationError
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.text import aggregate
+from datamill.modalities.text.item import TextExportItem
+from datamill.modalities.text.schema import (
+    PREANNOTATION_ATTRIBUTE,
+    TEXT_IN_ATTRIBUTES_MAX,
+    TextAnnotation,
+    TextItemAttributes,
+    TextRequirements,
+    validate_annotation,
+)
+from datamill.modalities.text.textio import read_text
+
+__all__ = ["TextPlugin", "TextStatistics"]
+
+_BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+_EXPORTERS = ("conll", "text_jsonl", "text_parquet", "spacy_docbin")
+
+
+def _req(requirements: BaseModel | Mapping[str, Any]) -> TextRequirements:
+    if isinstance(requirements, TextRequirements):
+        return requirements
+    if isinstance(requirements, BaseModel):
+        requirements = requirements.model_dump()
+    return TextRequirements.model_validate(requirements)
+
+
+def _messages(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in err.errors(include_url=False)
+    )
+
+
+def parse_annotation(payload: Any) -> TextAnnotation:
+    """A payload as a :class:`TextAnnotation` (InvalidInput naming every problem)."""
+    if isinstance(payload, TextAnnotation):
+        return payload
+    try:
+        return TextAnnotation.model_validate(payload)
+    except ValidationError as err:
+        raise InvalidInput(f"not a text annotation: {_messages(err)}") from err
+
+
+def _canonical(ann: TextAnnotation) -> str:
+    return json.dumps(ann.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def _from_text(text: str) -> TextAnnotation:
+    try:
+        data = json.loads(text) if text else {}
+    except json.JSONDecodeError as err:
+        raise InvalidInput(f"a text correction is an annotation document (JSON): {err}") from err
+    return parse_annotation(data)
+
+
+def _flat(ann: TextAnnotation, text: str | None) -> str:
+    """What search and lists show: labels and entity texts."""
+    parts = list(ann.classes) + ([ann.sentiment] if ann.sentiment else [])
+    if text is not None:
+        parts += [f"{text[s.start:s.end]}/{s.label}" for s in ann.spans]
+    return " ".join(parts)[:2000]
+
+
+class TextPlugin:
+    """Text items (documents or lines) with classification, NER, segmentation/POS,
+    sentiment, relations and free-text attributes."""
+
+    name: ClassVar[str] = "text"
+    requirements_model: ClassVar[type[BaseModel]] = TextRequirements
+    item_model: ClassVar[type[BaseModel]] = TextItemAttributes
+    default_preannotator: ClassVar[str] = "jieba"
+    volume_unit: ClassVar[str] = "kchars"
+    volume_base_unit: ClassVar[str] = "characters"
+    volume_per_unit: ClassVar[int] = 1000
+    media_suffixes: ClassVar[tuple[str, ...]] = (".txt",)
+    media_folder: ClassVar[str] = "texts"
+    acceptance_metrics: ClassVar[tuple[str, ...]] = ("span_f1", "token_accuracy",
+                                                     "label_accuracy")
+    workbench_template: ClassVar[str] = "text/task.html"
+
+    # -- import
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        """Refuses a file that is not UTF-8 (naming the byte), empty, or holding NUL."""
+        text, bom = read_text(path)
+        if not text.strip():
+            raise InvalidInput(f"{path.name} holds no text", file=path.name)
+        if "\x00" in text:
+            raise InvalidInput(f"{path.name} holds a NUL character at {text.index(chr(0))}",
+                               file=path.name)
+        return TextItemAttributes(
+            chars=len(text), lines=text.count("\n") + (not text.endswith("\n")),
+            bytes=path.stat().st_size, bom=bom,
+            text=text if len(text) <= TEXT_IN_ATTRIBUTES_MAX else None,
+        )
+
+    def volume(self, attributes: Mapping[str, Any]) -> int:
+        return int(attributes.get("chars") or 0)
+
+    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        text = attributes.get("text") or ""
+        return {"chars": attributes.get("chars"), "preview": text[:80]}
+
+    # -- checks
+    def run_checks(
+        self, path: Path, requirements: BaseModel, prompt: str | None
+    ) -> Sequence[CheckOutcome]:
+        """Encoding, normalisation, control characters, emoji, length, language and personal
+        data (duplicates are :meth:`collection_checks`)."""
+        from datamill.modalities.text.checks import run_text_checks
+
+        return run_text_checks(path.read_bytes(), path.name, _req(requirements).text)
+
+    def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
+        """Language identification loads lingua's models once per process (seconds); a pool
+        only pays for big batches."""
+        return False
+
+    def collection_checks(
+        self, requirements: Mapping[str, Any], checked: Sequence[tuple[str, Path]],
+        accepted: Sequence[tuple[str, Path]],
+    ) -> dict[str, list[CheckOutcome]]:
+        """``duplicate`` and ``near_duplicate`` of each checked item against the project's
+        accepted items and the checked items before it (MinHash LSH state of this run)."""
+        from datamill.modalities.text.checks import DuplicateIndex
+        from datamill.modalities.text.errors import TextDecodeError
+
+        req = _req(requirements).text
+        index = DuplicateIndex(req.near_duplicate_jaccard, req.near_duplicate_ngram)
+        for ext, path in accepted:
+            try:
+                index.add(ext, read_text(path)[0])
+            except (OSError, TextDecodeError):
+                continue
+        out: dict[str, list[CheckOutcome]] = {}
+        for ext, path in checked:
+            try:
+                out[ext] = index.add(ext, read_text(path)[0])
+            except (OSError, TextDecodeError):
+                continue  # the encoding check already fails it
+        return out
+
+    # -- annotation
+    def validate_annotation(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> AnnotationDoc:
+        ann = parse_annotation(payload)
+        labels = _req(requirements).labels
+        if "multi_label" in labels.tasks:
+            ann = ann.model_copy(update={"offered": labels.classes})
+        elif ann.offered:
+            ann = ann.model_copy(update={"offered": ()})
+        text = attributes.get("text")
+        problems = validate_annotation(ann, labels, text, int(attributes.get("chars") or 0))
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann, text))
+
+    def from_prediction(self, prediction: object) -> AnnotationDoc:
+        if not isinstance(prediction, TextAnnotation):
+            raise InvalidInput(
+                f"this pre-annotator does not label text (it returned {type(prediction).__name__})"
+            )
+        models = [s.attributes.get(PREANNOTATION_ATTRIBUTE, {}).get("model")
+                  for s in prediction.spans]
+        model = next((m for m in models if m), None)
+        return AnnotationDoc(prediction.model_dump(mode="json"), _flat(prediction, None), model)
+
+    # -- aggregation (AGG_CONTRACT)
+    def aggregation_units(self, payload: Any) -> dict[str, str]:
+        return aggregate.aggregation_units(payload)
+
+    def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
+        return aggregate.merge_aggregate(payloads, decided)
+
+    # -- quality
+    def inspection_text(self, payload: Any, text: str) -> str:
+        return _canonical(parse_annotation(payload or {}))
+
+    def normalize_correction(self, corrected: str) -> str:
+        return _canonical(_from_text(corrected))
+
+    def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
+        from datamill.modalities.text.metric import score_annotations
+
+        return score_annotations([_from_text(t) for t in reference],
+                                 [_from_text(t) for t in hypothesis]).as_dict()
+
+    def is_defective(self, reference: str, hypothesis: str) -> bool:
+        """A text is a defect when any span, word, class, sentiment or relation differs."""
+        ref, hyp = _from_text(reference), _from_text(hypothesis)
+
+        def key(a: TextAnnotation) -> Any:
+            return ({(s.start, s.end, s.label) for s in a.spans},
+                    {(t.start, t.end, t.pos) for t in a.tokens}, set(a.classes), a.sentiment,
+                    {(r.label,) for r in a.relations}, a.attributes)
+
+        return key(ref) != key(hyp)
+
+    # -- delivery
+    def exporter_names(self) -> list[str]:
+        return list(_EXPORTERS)
+
+    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
+        from datamill.modalities.registry import exporters
+
+        if name not in _EXPORTERS:
+            raise InvalidInput(f"not a text format: {name!r}; available: {', '.join(_EXPORTERS)}")
+        made: Exporter[Any] = exporters.get(name)()
+        return made
+
+    def export_item(self, item: ItemRecord, payload: Any) -> TextExportItem:
+        text = item.attributes.get("text")
+        if text is None:
+            text = read_text(item.readable)[0]
+        return TextExportItem(id=_BAD_ID.sub("_", item.external_id), text=text,
+                              sha256=item.sha256, language=item.language,
+                              annotation=parse_annotation(payload or {}))
+
+    def statistics(self) -> TextStatistics:
+        return TextStatistics()
+
+
+class TextStatistics:
+    """Items, characters, spans per label, classes, sentiments, words."""
+
+    def __init__(self) -> None:
+        self.items = self.chars = self.words = 0
+        self.counts: dict[str, Counter[str]] = {k: Counter() for k in
+                                                ("labels", "classes", "sentiments", "relations")}
+
+    def add(self, item: ItemRecord, payload: Any) -> None:
+        ann = parse_annotation(payload or {})
+        self.items += 1
+        self.chars += int(item.attributes.get("chars") or 0)
+        self.words += len(ann.tokens)
+        self.counts["labels"].update(s.label for s in ann.spans)
+        self.counts["classes"].update(ann.classes)
+        self.counts["sentiments"].update([ann.sentiment] if ann.sentiment else [])
+        self.counts["relations"].update(r.label for r in ann.relations)
+
+    def result(self) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "texts": self.items, "characters": self.chars, "words": self.words,
+            "entities": sum(c["labels"].values()), "labels": dict(c["labels"]),
+            "classes": dict(c["classes"]), "sentiments": dict(c["sentiments"]),
+            "relations": dict(c["relations"]),
+            "units": {"characters": "Unicode code points", "labels": "entity spans per label"},
+        }

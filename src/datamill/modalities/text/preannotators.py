@@ -1,0 +1,140 @@
+"""Text pre-annotators: jieba (Chinese words, POS and entity candidates) and a gazetteer.
+
+* :class:`JiebaPreannotator` (``jieba``): ``jieba.posseg`` segments Chinese into words with
+  ICTCLAS-style POS tags using the dictionary inside the jieba package (nothing is downloaded);
+  words tagged ``nr``/``nrfg``/``nrt`` become ``PER`` candidates, ``ns`` ``LOC`` and ``nt``
+  ``ORG``. Gazetteer matches (below), when the project has a gazetteer, take precedence.
+* :class:`GazetteerPreannotator` (``gazetteer``): exact phrase matches from the spec's
+  ``requirements.gazetteer`` (label -> phrases), any language; longest match first, whole
+  words only for alphabetic phrases.
+
+Each proposed span records its model in ``attributes.preannotation.model``. Both take the
+project's requirements through ``configure(requirements)`` (the pre-annotation runner calls it),
+and then propose only what the project's tasks and labels admit.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import Any, ClassVar, Final
+
+from datamill.modalities.text.schema import (
+    PREANNOTATION_ATTRIBUTE,
+    Span,
+    TextAnnotation,
+    TextRequirements,
+    Token,
+)
+from datamill.modalities.text.textio import read_text
+
+__all__ = ["JIEBA_ENTITY_TAGS", "GazetteerPreannotator", "JiebaPreannotator", "gazetteer_spans"]
+
+JIEBA_ENTITY_TAGS: Final = {"nr": "PER", "nrfg": "PER", "nrt": "PER", "ns": "LOC", "nt": "ORG"}
+_jieba_lock = threading.Lock()
+
+
+def _mark(model: str) -> dict[str, Any]:
+    return {PREANNOTATION_ATTRIBUTE: {"model": model}}
+
+
+def gazetteer_spans(text: str, gazetteer: dict[str, tuple[str, ...]]) -> list[Span]:
+    """Non-overlapping gazetteer matches, longest phrase first."""
+    phrases = sorted(((p, label) for label, ps in gazetteer.items() for p in ps if p),
+                     key=lambda pl: -len(pl[0]))
+    taken: list[Span] = []
+    for phrase, label in phrases:
+        word = phrase[0].isascii() and phrase[0].isalnum()
+        pattern = re.escape(phrase)
+        if word:
+            pattern = rf"(?<![\w]){pattern}(?![\w])"
+        for m in re.finditer(pattern, text):
+            if all(m.end() <= s.start or m.start() >= s.end for s in taken):
+                taken.append(Span(start=m.start(), end=m.end(), label=label,
+                                  attributes=_mark("gazetteer")))
+    return sorted(taken, key=lambda s: s.start)
+
+
+class _Configurable:
+    requirements: TextRequirements | None = None
+
+    def configure(self, requirements: dict[str, Any]) -> Any:
+        made = type(self)()
+        made.requirements = TextRequirements.model_validate(requirements)
+        return made
+
+    def _allowed(self, spans: list[Span], tokens: list[Token]) -> TextAnnotation:
+        req = self.requirements
+        if req is None:
+            return TextAnnotation(spans=tuple(spans), tokens=tuple(tokens))
+        tasks = set(req.labels.tasks)
+        spans = [s for s in spans if "ner" in tasks and s.label in req.labels.entity_labels]
+        if "segmentation" not in tasks:
+            tokens = []
+        elif req.labels.pos_tags is not None:
+            tokens = [t if t.pos in req.labels.pos_tags else t.model_copy(update={"pos": None})
+                      for t in tokens]
+        return TextAnnotation(spans=tuple(spans), tokens=tuple(tokens))
+
+
+class GazetteerPreannotator(_Configurable):
+    """Phrase matches from the project's gazetteer (see the module docstring)."""
+
+    name: ClassVar[str] = "gazetteer"
+    model: str = "gazetteer"
+
+    def predict(self, path: Path, language: str) -> TextAnnotation:
+        text, _ = read_text(path)
+        gazetteer = self.requirements.gazetteer if self.requirements else {}
+        return self._allowed(gazetteer_spans(text, gazetteer), [])
+
+
+class JiebaPreannotator(_Configurable):
+    """jieba word segmentation, POS tags and entity candidates (see the module docstring)."""
+
+    name: ClassVar[str] = "jieba"
+
+    def __init__(self) -> None:
+        try:
+            self.model = f"jieba-{metadata.version('jieba')}/posseg"
+        except metadata.PackageNotFoundError:
+            self.model = "jieba/posseg"
+
+    def analyse(self, text: str) -> tuple[list[Token], list[Span]]:
+        """(words with POS, entity candidates) of ``text``."""
+        import logging
+
+        import jieba
+        import jieba.posseg
+
+        with _jieba_lock:
+            jieba.setLogLevel(logging.WARNING)
+            pairs = list(jieba.posseg.cut(text))
+        tokens: list[Token] = []
+        spans: list[Span] = []
+        at = 0
+        for pair in pairs:
+            word, flag = pair.word, pair.flag
+            start = text.find(word, at)
+            if start < 0:
+                continue
+            at = start + len(word)
+            if not word.strip():
+                continue
+            tokens.append(Token(start=start, end=at, pos=flag))
+            if flag in JIEBA_ENTITY_TAGS:
+                spans.append(Span(start=start, end=at, label=JIEBA_ENTITY_TAGS[flag],
+                                  attributes=_mark(self.model)))
+        return tokens, spans
+
+    def predict(self, path: Path, language: str) -> TextAnnotation:
+        text, _ = read_text(path)
+        tokens, spans = self.analyse(text)
+        if self.requirements is not None and self.requirements.gazetteer:
+            gaz = gazetteer_spans(text, self.requirements.gazetteer)
+            spans = gaz + [s for s in spans
+                           if all(s.end <= g.start or s.start >= g.end for g in gaz)]
+            spans.sort(key=lambda s: s.start)
+        return self._allowed(spans, tokens)

@@ -1,0 +1,300 @@
+"""Text items, the label schema, annotations (pydantic) and the annotation validator.
+
+**Offsets are Python ``str`` indices: Unicode code points, half-open ``[start, end)``**, into the
+item's text as stored (UTF-8 without BOM). They are not UTF-16 units (what JavaScript's
+``String.length`` counts) nor bytes: "😀" is one code point. A span whose ``text`` is given must
+equal ``text[start:end]``, so a client that counted UTF-16 units is caught. A span boundary
+between a UTF-16 high and low surrogate (text that holds surrogate code points) is refused.
+
+A :class:`TextAnnotation` holds whatever the project's tasks need (``labels.tasks``):
+
+* ``classification`` (``classes``, one) or ``multi_label`` (``classes``, any number);
+* ``ner`` (``spans``; overlapping spans refused unless ``labels.allow_nested``);
+* ``segmentation`` (``tokens``: consecutive words covering the non-space text, each with an
+  optional ``pos`` tag from ``labels.pos_tags``);
+* ``sentiment`` (``sentiment``, one of ``labels.sentiments``);
+* ``relations`` (``relations`` between span ids, labels from ``labels.relation_labels``);
+* free-text ``attributes`` named by ``labels.attribute_names`` (any task).
+
+For multi-label classification the validator records the choices the annotator was offered
+(``offered``: the schema's classes), so each class is a yes/no answer on its own (aggregation).
+
+Each span's ``attributes`` may hold the reserved key :data:`PREANNOTATION_ATTRIBUTE`
+(``{"model": ...}``), written by pre-annotators. Serialised annotations carry ``type`` and
+``schema_version``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "PREANNOTATION_ATTRIBUTE",
+    "TEXT_IN_ATTRIBUTES_MAX",
+    "Relation",
+    "Span",
+    "TextAnnotation",
+    "TextChecksRequirements",
+    "TextItemAttributes",
+    "TextLabelSchema",
+    "TextRequirements",
+    "Token",
+    "validate_annotation",
+]
+
+PREANNOTATION_ATTRIBUTE: Final = "preannotation"
+TaskKind = Literal["classification", "multi_label", "ner", "segmentation", "sentiment",
+                   "relations"]
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+TEXT_IN_ATTRIBUTES_MAX: Final = 20_000
+"""Texts up to this many code points are kept in the item attributes too (the workbench and the
+annotation validator read them there); longer documents only by their file."""
+
+
+class TextItemAttributes(BaseModel):
+    """What the loop stores about one text item: ``chars`` (code points, the volume),
+    ``lines``, ``bytes`` of the UTF-8 file, whether it had a BOM, and the ``text`` itself when
+    it has at most :data:`TEXT_IN_ATTRIBUTES_MAX` code points."""
+
+    model_config = _FROZEN
+
+    chars: int = Field(ge=0)
+    lines: int = Field(ge=0)
+    bytes: int = Field(ge=0)
+    bom: bool = False
+    text: str | None = None
+
+
+class TextChecksRequirements(BaseModel):
+    """Check thresholds (all required: project settings with no defaults, except options).
+
+    Attributes:
+        min_chars / max_chars: Length bounds in code points.
+        languages: Language codes the text must be in (ISO 639-1: ``zh``, ``en`` ...).
+        min_language_confidence: Lingua's confidence in the detected language, 0..1.
+        max_control_chars: Control characters (not newline/tab) and bidi overrides allowed.
+        require_normalized: Refuse text that NFKC/width normalisation would change.
+        allow_emoji: False refuses text with emoji (``prepare_text_source`` can remove them).
+        pii: ``flag`` records personal data found (the check passes), ``reject`` refuses it.
+        near_duplicate_jaccard: MinHash Jaccard at which two texts are near-duplicates.
+        near_duplicate_ngram: Character n-gram size of the MinHash shingles.
+    """
+
+    model_config = _FROZEN
+
+    min_chars: int = Field(ge=0)
+    max_chars: int = Field(gt=0)
+    languages: tuple[str, ...] = Field(min_length=1)
+    min_language_confidence: float = Field(ge=0, le=1)
+    max_control_chars: int = Field(ge=0)
+    require_normalized: bool = True
+    allow_emoji: bool = True
+    pii: Literal["flag", "reject"] = "flag"
+    near_duplicate_jaccard: float = Field(gt=0, le=1)
+    near_duplicate_ngram: int = Field(default=3, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TextChecksRequirements:
+        if self.min_chars > self.max_chars:
+            raise ValueError("min_chars is greater than max_chars")
+        return self
+
+
+class TextLabelSchema(BaseModel):
+    """The project's tasks and label sets (see the module docstring)."""
+
+    model_config = _FROZEN
+
+    tasks: tuple[TaskKind, ...] = Field(min_length=1)
+    classes: tuple[str, ...] = ()
+    entity_labels: tuple[str, ...] = ()
+    allow_nested: bool = False
+    pos_tags: tuple[str, ...] | None = None
+    sentiments: tuple[str, ...] = ("negative", "neutral", "positive")
+    relation_labels: tuple[str, ...] = ()
+    attribute_names: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _labels_for_tasks(self) -> TextLabelSchema:
+        needs = {"classification": self.classes, "multi_label": self.classes,
+                 "ner": self.entity_labels, "relations": self.relation_labels}
+        missing = [t for t in self.tasks if t in needs and not needs[t]]
+        if missing:
+            raise ValueError(f"tasks {', '.join(missing)} need their label lists")
+        if {"classification", "multi_label"} <= set(self.tasks):
+            raise ValueError("classification and multi_label exclude each other")
+        if "relations" in self.tasks and "ner" not in self.tasks:
+            raise ValueError("relations need the ner task (they link spans)")
+        return self
+
+
+class TextRequirements(BaseModel):
+    """A text project's ``requirements``: check thresholds, the label schema, an optional
+    gazetteer (label -> phrases) for the gazetteer pre-annotator, and whether a source line or
+    a whole document is one item."""
+
+    model_config = _FROZEN
+
+    text: TextChecksRequirements
+    labels: TextLabelSchema
+    gazetteer: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    item_unit: Literal["document", "line"] = "line"
+
+
+class Span(BaseModel):
+    """``text[start:end]`` (code points) is an entity of ``label``."""
+
+    model_config = _FROZEN
+
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    label: str = Field(min_length=1, max_length=100)
+    id: str | None = Field(default=None, min_length=1, max_length=64)
+    text: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _order(self) -> Span:
+        if self.end <= self.start:
+            raise ValueError(f"span end {self.end} is not after its start {self.start}")
+        return self
+
+
+class Token(BaseModel):
+    """One word of a segmentation, with an optional part-of-speech tag."""
+
+    model_config = _FROZEN
+
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    pos: str | None = Field(default=None, max_length=32)
+
+
+class Relation(BaseModel):
+    """A directed relation ``head -> tail`` between two spans (their ids)."""
+
+    model_config = _FROZEN
+
+    head: str
+    tail: str
+    label: str = Field(min_length=1, max_length=100)
+
+
+class TextAnnotation(BaseModel):
+    """One item's annotation (see the module docstring)."""
+
+    model_config = _FROZEN
+
+    type: Literal["text_annotation"] = "text_annotation"
+    schema_version: Literal[1] = 1
+    classes: tuple[str, ...] = ()
+    offered: tuple[str, ...] = ()
+    sentiment: str | None = None
+    spans: tuple[Span, ...] = ()
+    tokens: tuple[Token, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+
+def _splits_surrogate(text: str, i: int) -> bool:
+    return 0 < i < len(text) and "\ud800" <= text[i - 1] <= "\udbff" and \
+        "\udc00" <= text[i] <= "\udfff"
+
+
+def _span_problems(  # noqa: C901 - one message per rule
+    ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int
+) -> list[str]:
+    problems: list[str] = []
+    ids: set[str] = set()
+    for n, s in enumerate(ann.spans):
+        where = f"spans[{n}]"
+        if s.label not in labels.entity_labels:
+            problems.append(f"{where}.label: unknown label {s.label!r} (the schema has"
+                            f" {', '.join(labels.entity_labels)})")
+        if s.end > length:
+            problems.append(f"{where}: [{s.start}, {s.end}) lies outside the text"
+                            f" ({length} characters)")
+            continue
+        if text is None:
+            pass
+        elif _splits_surrogate(text, s.start) or _splits_surrogate(text, s.end):
+            problems.append(f"{where}: [{s.start}, {s.end}) splits a surrogate pair")
+        if text is not None and s.text is not None and text[s.start:s.end] != s.text:
+            problems.append(f"{where}.text {s.text!r} is not the text at [{s.start}, {s.end})"
+                            f" ({text[s.start:s.end]!r}); offsets are code points (Python str"
+                            " indices), not UTF-16 units or bytes")
+        if s.id is not None:
+            if s.id in ids:
+                problems.append(f"{where}.id {s.id!r} is used twice")
+            ids.add(s.id)
+    if not labels.allow_nested:
+        ordered = sorted(enumerate(ann.spans), key=lambda p: (p[1].start, p[1].end))
+        for (i, a), (j, b) in itertools.pairwise(ordered):
+            if b.start < a.end:
+                problems.append(f"spans[{i}] and spans[{j}] overlap; this project does not"
+                                " allow nested spans")
+    for n, r in enumerate(ann.relations):
+        if r.label not in labels.relation_labels:
+            problems.append(f"relations[{n}].label: unknown label {r.label!r}")
+        for end in ("head", "tail"):
+            if getattr(r, end) not in ids:
+                problems.append(f"relations[{n}].{end}: no span with id {getattr(r, end)!r}")
+    return problems
+
+
+def _token_problems(
+    ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int
+) -> list[str]:
+    problems: list[str] = []
+    prev = 0
+    for n, t in enumerate(ann.tokens):
+        if t.end <= t.start or t.end > length:
+            problems.append(f"tokens[{n}]: [{t.start}, {t.end}) is empty or outside the text")
+            continue
+        if t.start < prev:
+            problems.append(f"tokens[{n}] starts before the previous token ends")
+        elif text is not None and text[prev:t.start].strip():
+            problems.append(f"tokens[{n}]: the text before it ({text[prev:t.start]!r}) is in no"
+                            " token")
+        prev = t.end
+        if labels.pos_tags is not None and t.pos is not None and t.pos not in labels.pos_tags:
+            problems.append(f"tokens[{n}].pos: unknown tag {t.pos!r}")
+    if ann.tokens and text is not None and text[prev:].strip():
+        problems.append("the text after the last token is in no token")
+    return problems
+
+
+def validate_annotation(
+    ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int | None = None
+) -> list[str]:
+    """Every problem of ``ann`` against the label schema and the item's ``text`` (empty when
+    valid). Without the text (a long document) only ``length`` bounds the offsets."""
+    length = len(text) if text is not None else int(length or 0)
+    tasks = set(labels.tasks)
+    problems: list[str] = []
+    used = {"classification": bool(ann.classes), "ner": bool(ann.spans),
+            "segmentation": bool(ann.tokens), "sentiment": ann.sentiment is not None,
+            "relations": bool(ann.relations)}
+    allowed = {"classification": bool(tasks & {"classification", "multi_label"})}
+    for part, present in used.items():
+        if present and not allowed.get(part, part in tasks):
+            problems.append(f"{part}: not a task of this project ({', '.join(labels.tasks)})")
+    if "classification" in tasks and len(ann.classes) > 1:
+        problems.append(f"classes: single-label classification takes one class, got"
+                        f" {len(ann.classes)}")
+    if len(set(ann.classes)) != len(ann.classes):
+        problems.append("classes: a class is given twice")
+    problems += [f"classes: unknown class {c!r}" for c in ann.classes if c not in labels.classes]
+    if ann.sentiment is not None and ann.sentiment not in labels.sentiments:
+        problems.append(f"sentiment: unknown value {ann.sentiment!r} (one of"
+                        f" {', '.join(labels.sentiments)})")
+    problems += [f"attributes.{k}: not an attribute of this project" for k in ann.attributes
+                 if k not in labels.attribute_names]
+    problems += _span_problems(ann, labels, text, length)
+    problems += _token_problems(ann, labels, text, length)
+    return problems

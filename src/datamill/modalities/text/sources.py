@@ -1,0 +1,204 @@
+"""Turning a text corpus into what the loop imports: one UTF-8 ``.txt`` file per item plus a
+``manifest.jsonl`` (``{"path": "texts/<id>.txt", "id": <id>}`` per item).
+
+Sources: ``.txt`` (each non-empty line an item, or the whole file), ``.csv`` (a header with a
+text column and optionally an id column), ``.jsonl`` (objects with those keys) and
+``.parquet``. Ids default to ``<file stem>-<line or row number>``.
+
+Everything is validated while writing into a hidden folder beside ``out_dir``, which is
+renamed into place only when the whole source is good: a bad source raises
+:class:`~.errors.TextSourceError` or :class:`~.errors.TextDecodeError` naming the file and the
+line/row (and, for bad bytes, the byte offset in the file), and leaves nothing behind. A UTF-8
+byte-order mark at the start of a file (or of a line, where files were concatenated) is
+dropped. Optional cleaning: NFKC/width normalisation and emoji removal (see :mod:`.textio`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from datamill.modalities.text.errors import TextDecodeError, TextSourceError
+from datamill.modalities.text.textio import normalize_text, remove_emoji
+
+__all__ = ["PreparedSource", "prepare_text_source"]
+
+_BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+MAX_ITEM_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class PreparedSource:
+    manifest: Path
+    items: int
+
+
+@dataclass(frozen=True)
+class _Options:
+    unit: Literal["line", "document"]
+    text_field: str
+    id_field: str
+    max_chars: int
+
+
+def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, raw line) with a bounded read (a 10 MB line is refused
+    without holding it)."""
+    offset = 0
+    with path.open("rb") as fh:
+        n = 0
+        while raw := fh.readline(max_bytes + 1):
+            n += 1
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                raise TextSourceError(
+                    f"{path.name}:{n}: the line is longer than {max_bytes} bytes (the limit of"
+                    " one item); split it or raise max_chars", file=path.name, line=n)
+            yield n, offset, raw
+            offset += len(raw)
+
+
+def _decode(raw: bytes, path: Path, line: int, offset: int) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise TextDecodeError(
+            f"{path.name}:{line}: not UTF-8 ({err.reason} at byte {offset + err.start} of the"
+            f" file); convert the file to UTF-8 (mixed encodings are refused)",
+            file=path.name, line=line, byte=offset + err.start) from err
+    return text.removeprefix("\ufeff")
+
+
+def _txt(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
+    if opt.unit == "document":
+        parts = [_decode(raw, path, n, off) for n, off, raw in _lines(path, opt.max_chars * 4)]
+        yield path.stem, "".join(parts), path.name
+        return
+    for n, off, raw in _lines(path, opt.max_chars * 4):
+        text = _decode(raw, path, n, off).rstrip("\r\n")
+        if text.strip():
+            yield f"{path.stem}-{n:06d}", text, f"{path.name}:{n}"
+
+
+def _record(rec: Any, where: str, default_id: str, opt: _Options) -> tuple[str, str, str]:
+    if not isinstance(rec, dict):
+        raise TextSourceError(f"{where}: a row must be an object", file=where)
+    text = rec.get(opt.text_field)
+    if not isinstance(text, str):
+        raise TextSourceError(f"{where}: no text in column {opt.text_field!r}", file=where)
+    item_id = rec.get(opt.id_field)
+    return (str(item_id) if item_id not in (None, "") else default_id), text, where
+
+
+def _jsonl(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
+    for n, off, raw in _lines(path, opt.max_chars * 8):
+        line = _decode(raw, path, n, off)
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise TextSourceError(f"{path.name}:{n}: malformed JSON ({err.msg})", file=path.name,
+                                  line=n) from err
+        yield _record(rec, f"{path.name}:{n}", f"{path.stem}-{n:06d}", opt)
+
+
+def _csv(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
+    header: list[str] | None = None
+    for n, off, raw in _lines(path, opt.max_chars * 4):
+        line = _decode(raw, path, n, off)
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader(io.StringIO(line)))
+        except csv.Error as err:
+            raise TextSourceError(f"{path.name}:{n}: malformed CSV ({err})", file=path.name,
+                                  line=n) from err
+        if header is None:
+            header = [c.strip() for c in cells]
+            if opt.text_field not in header:
+                raise TextSourceError(f"{path.name}: no {opt.text_field!r} column in the header"
+                                      f" ({', '.join(header)})", file=path.name, line=n)
+            continue
+        if len(cells) != len(header):
+            raise TextSourceError(f"{path.name}:{n}: {len(cells)} cells, the header has"
+                                  f" {len(header)} (one text per line; quote newlines away)",
+                                  file=path.name, line=n)
+        yield _record(dict(zip(header, cells, strict=True)), f"{path.name}:{n}",
+                      f"{path.stem}-{n:06d}", opt)
+
+
+def _parquet(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, ValueError) as err:
+        raise TextSourceError(f"{path.name}: not a Parquet file ({err})", file=path.name) from err
+    if opt.text_field not in pf.schema_arrow.names:
+        raise TextSourceError(f"{path.name}: no {opt.text_field!r} column", file=path.name)
+    row = 0
+    for batch in pf.iter_batches(batch_size=1000):
+        for rec in batch.to_pylist():
+            row += 1
+            yield _record(rec, f"{path.name} row {row}", f"{path.stem}-{row:06d}", opt)
+
+
+_READERS = {".txt": _txt, ".jsonl": _jsonl, ".csv": _csv, ".parquet": _parquet}
+
+
+def prepare_text_source(  # noqa: PLR0913 - keyword-only options
+    source: Path, out_dir: Path, *, unit: Literal["line", "document"] = "line",
+    text_field: str = "text", id_field: str = "id", normalize: bool = False,
+    fullwidth_punctuation: bool = True, drop_emoji: bool = False,
+    max_chars: int = MAX_ITEM_CHARS,
+) -> PreparedSource:
+    """Write ``out_dir/texts/<id>.txt`` and ``out_dir/manifest.jsonl`` from ``source`` (a file
+    or a folder of such files, in name order); see the module docstring."""
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() in _READERS) \
+        if source.is_dir() else [source]
+    if not files or any(p.suffix.lower() not in _READERS for p in files):
+        raise TextSourceError(f"{source}: not a .txt/.csv/.jsonl/.parquet source",
+                              file=str(source))
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise TextSourceError(f"{out_dir} exists and is not empty", file=str(out_dir))
+    opt = _Options(unit, text_field, id_field, max_chars)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".prepare-", dir=out_dir.parent))
+    seen: dict[str, str] = {}
+    try:
+        (staging / "texts").mkdir()
+        with (staging / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
+            for path in files:
+                for item_id, raw_text, where in _READERS[path.suffix.lower()](path, opt):
+                    text = normalize_text(raw_text, fullwidth_punctuation=fullwidth_punctuation) \
+                        if normalize else raw_text
+                    text = remove_emoji(text) if drop_emoji else text
+                    if len(text) > max_chars:
+                        raise TextSourceError(f"{where}: {len(text)} characters, more than"
+                                              f" {max_chars}", file=path.name)
+                    if not text.strip():
+                        raise TextSourceError(f"{where}: empty text", file=path.name)
+                    safe = _BAD_ID.sub("_", item_id)[:200]
+                    if safe in seen:
+                        raise TextSourceError(f"{where}: item id {item_id!r} is used twice (first"
+                                              f" at {seen[safe]})", file=path.name)
+                    seen[safe] = where
+                    (staging / "texts" / f"{safe}.txt").write_text(text, encoding="utf-8",
+                                                                   newline="")
+                    manifest.write(json.dumps({"path": f"texts/{safe}.txt", "id": item_id},
+                                              ensure_ascii=False) + "\n")
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return PreparedSource(manifest=out_dir / "manifest.jsonl", items=len(seen))

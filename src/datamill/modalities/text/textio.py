@@ -1,0 +1,121 @@
+"""Reading, cleaning and tokenising text.
+
+Offsets everywhere are Python ``str`` indices (Unicode code points), never UTF-16 units or
+bytes. A UTF-8 byte-order mark at the very start of a file is not part of the text.
+
+Normalisation (:func:`normalize_text`) is Unicode NFKC, which also turns full-width ASCII
+letters and digits (``Ａ１``) into half-width and half-width katakana into full-width. Chinese
+full-width punctuation (``，！？：；（）``) is kept full-width by default, because NFKC would
+turn it into ASCII punctuation a Chinese corpus does not want; ``fullwidth_punctuation=False``
+converts it too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Final
+
+from datamill.modalities.text.errors import TextDecodeError
+
+__all__ = [
+    "BOM",
+    "count_control",
+    "count_emoji",
+    "decode_text",
+    "normalize_text",
+    "read_text",
+    "remove_emoji",
+    "tokenize",
+]
+
+BOM: Final = b"\xef\xbb\xbf"
+
+_KEEP_FULLWIDTH: Final = frozenset(
+    chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21), *range(0xFF3B, 0xFF41),
+                     *range(0xFF5B, 0xFF66))
+)
+_EMOJI: Final = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\u2b00-\u2bff"
+    "\ufe0f\u200d\U000e0020-\U000e007f]"
+)
+_ALLOWED_CONTROL: Final = frozenset("\n\t\r")
+_BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# a run of word characters that are not CJK ideographs, kana or hangul; anything else alone
+_TOKEN: Final = re.compile(
+    r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f]+"
+    r"|\S"
+)
+
+
+def decode_text(raw: bytes, where: str) -> tuple[str, bool]:
+    """``raw`` as text and whether it started with a BOM; raises :class:`TextDecodeError`
+    naming ``where`` and the byte offset of the first byte that is not UTF-8."""
+    bom = raw.startswith(BOM)
+    try:
+        text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        offset = err.start + (3 if bom else 0)
+        raise TextDecodeError(
+            f"{where} is not UTF-8 text: {err.reason} at byte {offset}"
+            f" (bytes {raw[offset:offset + 4].hex(' ')})",
+            file=where, byte=offset,
+        ) from err
+    return text, bom
+
+
+def read_text(path: Path, where: str | None = None) -> tuple[str, bool]:
+    """A UTF-8 file's text (without BOM) and whether it had one (see :func:`decode_text`)."""
+    return decode_text(path.read_bytes(), where or path.name)
+
+
+def normalize_text(text: str, *, fullwidth_punctuation: bool = True) -> str:
+    """NFKC (full-width letters/digits to half-width); Chinese full-width punctuation is
+    kept when ``fullwidth_punctuation`` (see the module docstring)."""
+    if not fullwidth_punctuation:
+        return unicodedata.normalize("NFKC", text)
+    if not any(c in _KEEP_FULLWIDTH for c in text):
+        return unicodedata.normalize("NFKC", text)
+    parts: list[str] = []
+    run: list[str] = []
+    for c in text:
+        if c in _KEEP_FULLWIDTH:
+            parts.append(unicodedata.normalize("NFKC", "".join(run)))
+            parts.append(c)
+            run = []
+        else:
+            run.append(c)
+    parts.append(unicodedata.normalize("NFKC", "".join(run)))
+    return "".join(parts)
+
+
+def count_control(text: str) -> int:
+    """Control characters other than newline, tab and carriage return, plus bidi overrides."""
+    return sum(1 for c in text if (unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROL)
+               or c in _BIDI)
+
+
+def count_emoji(text: str) -> int:
+    """Emoji code points (pictographs, dingbats, flags, and their joiners/selectors)."""
+    return len(_EMOJI.findall(text))
+
+
+def remove_emoji(text: str) -> str:
+    return _EMOJI.sub("", text)
+
+
+def tokenize(text: str, boundaries: set[int] | None = None) -> list[tuple[int, int]]:
+    """Token offsets: runs of letters/digits (Latin, Cyrillic ...) are one token, every CJK
+    character and every other non-space character is a token of its own. A token is split at
+    each offset in ``boundaries`` (span starts and ends), so spans are whole tokens."""
+    cuts = sorted(boundaries or ())
+    out: list[tuple[int, int]] = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.start(), m.end()
+        for cut in cuts:
+            if start < cut < end:
+                out.append((start, cut))
+                start = cut
+        out.append((start, end))
+    return out
