@@ -7,6 +7,7 @@ model's name; annotators then only check and correct it.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,28 @@ __all__ = ["model_label", "preannotate_job", "preannotate_project", "preannotati
 _engines: dict[str, Any] = {}
 
 
-def preannotate_job(args: tuple[int, str, str, str, str]) -> tuple[int, str, Any, str]:
-    """Pure job: (item id, media path, engine name, language, modality) → (id, model,
-    payload, text): the engine's ``predict`` turned into an annotation by the modality."""
-    item_id, path, engine, language, modality = args
-    if engine not in _engines:  # one model instance per worker process
+def _engine(engine: str, requirements: dict[str, Any] | None) -> Any:
+    """One model instance per worker process (and per project requirements for an engine with
+    the optional ``configure(requirements)``, e.g. a gazetteer taken from the spec)."""
+    if engine not in _engines:
         _engines[engine] = preannotators.get(engine)()
-    doc = get_modality(modality).from_prediction(_engines[engine].predict(Path(path), language))
+    base = _engines[engine]
+    if requirements is None or not hasattr(base, "configure"):
+        return base
+    key = f"{engine}#{json.dumps(requirements, sort_keys=True, default=str)}"
+    if key not in _engines:
+        _engines[key] = base.configure(requirements)
+    return _engines[key]
+
+
+def preannotate_job(args: tuple[Any, ...]) -> tuple[int, str, Any, str]:
+    """Pure job: (item id, media path, engine name, language, modality[, requirements]) →
+    (id, model, payload, text): the engine's ``predict`` turned into an annotation by the
+    modality."""
+    item_id, path, engine, language, modality = args[:5]
+    requirements = args[5] if len(args) > 5 else None  # noqa: PLR2004 - optional 6th field
+    predicted = _engine(engine, requirements).predict(Path(path), language)
+    doc = get_modality(modality).from_prediction(predicted)
     return item_id, model_label(doc.model or engine), doc.payload, doc.text
 
 
@@ -67,8 +83,10 @@ def preannotate_project(
             select(Item).where(Item.project_id == project_id, Item.status == "passed")
         )
     }
+    requirements = dict(project.spec.get("requirements", {}))
     args = [
-        (i.id, str(blobs.local_path(i.sha256)), engine, project.language, project.modality)
+        (i.id, str(blobs.local_path(i.sha256)), engine, project.language, project.modality,
+         requirements)
         for i in items.values()
     ]
     # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray

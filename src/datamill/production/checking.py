@@ -35,6 +35,29 @@ def check_job(args: tuple[int, str, str, dict[str, Any], str | None]) -> tuple[i
     return item_id, list(plugin.run_checks(Path(path), req, prompt))
 
 
+def _collection_outcomes(
+    session: Session, blobs: BlobStore, project: Project, items: dict[int, Item]
+) -> dict[int, list[CheckOutcome]]:
+    """Checks across items (duplicates), for a modality that has them: the optional
+    ``collection_checks(requirements, checked, accepted)`` (duck-typed), given (external id,
+    media path) of the items being checked and of those the project already passed."""
+    collect = getattr(get_modality(project.modality), "collection_checks", None)
+    if collect is None:
+        return {}
+    accepted = session.execute(
+        select(Item.external_id, Item.sha256).where(
+            Item.project_id == project.id, Item.status.not_in(("imported", "rejected")),
+            Item.id.not_in(list(items)) if items else Item.id.is_not(None))
+        .order_by(Item.id)
+    ).all()
+    checked = [(i.external_id, blobs.local_path(i.sha256)) for i in
+               sorted(items.values(), key=lambda i: i.id)]
+    found = collect(project.spec.get("requirements", {}), checked,
+                    [(ext, blobs.local_path(sha)) for ext, sha in accepted])
+    by_ext = {i.external_id: i.id for i in items.values()}
+    return {by_ext[ext]: list(outcomes) for ext, outcomes in found.items() if ext in by_ext}
+
+
 def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
     """Starting worker processes costs ~1 s (measured: bench/checks_throughput.py), about
     2,000 files of audio-only checks; a pool pays off for heavy checks (the modality says) or
@@ -89,11 +112,13 @@ def run_checks(
         session.info.get("datamill.settings"),
         workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
     )
+    across = _collection_outcomes(session, blobs, project, items)
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = 0
     for item_id, outcomes in executor.map(check_job, args):
         item = items[item_id]
+        outcomes = [*outcomes, *across.get(item_id, ())]
         if _store(session, item, outcomes):
             passed += 1
         else:
