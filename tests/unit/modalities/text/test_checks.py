@@ -1,0 +1,71 @@
+"""Issue 14 §1: text checks (values stored, thresholds from the spec) and duplicates."""
+
+from __future__ import annotations
+
+from datamill.modalities.text.checks import DuplicateIndex, run_text_checks
+from datamill.modalities.text.schema import TextChecksRequirements
+from datamill.modalities.text.textio import normalize_text, tokenize
+from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+
+REQ = TextChecksRequirements.model_validate(TEXT_REQUIREMENTS["text"])
+
+
+def _by_name(raw: bytes, req: TextChecksRequirements = REQ) -> dict[str, object]:
+    return {o.name: o for o in run_text_checks(raw, "a.txt", req)}
+
+
+def test_good_chinese_and_english_pass() -> None:
+    for text in ("张伟在北京的清华大学工作。", "Marie Curie moved to Paris in 1891."):
+        out = _by_name(text.encode())
+        assert all(o.passed for o in out.values()), out  # type: ignore[attr-defined]
+
+
+def test_undecodable_text_names_the_byte() -> None:
+    out = _by_name("北京".encode() + b"\xff\xfe abc")
+    enc = out["encoding"]
+    assert not enc.passed and enc.value == 6.0 and "at byte 6" in enc.reason  # type: ignore[attr-defined]
+
+
+def test_values_are_measured() -> None:
+    out = _by_name("Ｈｅｌｌｏ，ｗｏｒｌｄ\x07 and some more English words here 😀".encode())
+    assert out["normalized"].value == 10 and not out["normalized"].passed  # type: ignore[attr-defined]
+    assert out["control_chars"].value == 1 and not out["control_chars"].passed  # type: ignore[attr-defined]
+    assert out["emoji"].value == 1 and out["emoji"].passed  # type: ignore[attr-defined]
+    strict = REQ.model_copy(update={"allow_emoji": False})
+    assert not _by_name("Hello there my friend 😀".encode(), strict)["emoji"].passed  # type: ignore[attr-defined]
+
+
+def test_length_language_and_personal_data() -> None:
+    long = ("abc " * 100).encode()
+    assert not _by_name(long)["length"].passed  # type: ignore[attr-defined]
+    wrong = _by_name("Das ist ein sehr schönes Haus am See.".encode())["language"]
+    assert not wrong.passed and "text is in de" in wrong.reason  # type: ignore[attr-defined]
+    pii = _by_name("请联系张先生，手机13812345678。".encode())["personal_data"]
+    assert pii.passed and pii.value == 1 and pii.extra["kinds"] == ["phone"]  # type: ignore[attr-defined]
+    reject = REQ.model_copy(update={"pii": "reject"})
+    assert not _by_name("请联系张先生，手机13812345678。".encode(), reject)["personal_data"].passed  # type: ignore[attr-defined]
+
+
+def test_normalisation_keeps_chinese_punctuation() -> None:
+    assert normalize_text("ＡＢＣ１２３，你好！") == "ABC123，你好！"
+    assert normalize_text("ＡＢＣ，你好！", fullwidth_punctuation=False) == "ABC,你好!"
+
+
+def test_tokenize_splits_cjk_and_at_span_boundaries() -> None:
+    text = "张伟在Paris工作。"
+    assert [text[a:b] for a, b in tokenize(text)] == ["张", "伟", "在", "Paris", "工", "作", "。"]
+    text = "NewYork-City"
+    assert [text[a:b] for a, b in tokenize(text, {3})] == ["New", "York", "-", "City"]
+
+
+def test_exact_and_near_duplicates() -> None:
+    index = DuplicateIndex(threshold=0.7)
+    base = "The quick brown fox jumps over the lazy dog near the river bank today."
+    assert all(o.passed for o in index.add("a", base))
+    exact = index.add("b", "  the quick brown fox jumps over the LAZY dog near the river bank today. ")
+    assert not exact[0].passed and exact[0].extra["of"] == "a"
+    near = index.add("c", base.replace("today", "again"))
+    assert near[0].passed and not near[1].passed and near[1].extra["of"] == "a"
+    assert near[1].value >= 0.7  # type: ignore[operator]
+    other = index.add("d", "Completely different sentence about cooking rice with vegetables.")
+    assert all(o.passed for o in other)

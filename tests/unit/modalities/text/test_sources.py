@@ -1,0 +1,79 @@
+"""Issue 14 bad input: text sources that are not UTF-8, mixed encodings, a BOM, a 10 MB line,
+duplicate ids — clear errors naming the file and row, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from datamill.modalities.text.errors import TextDecodeError, TextSourceError
+from datamill.modalities.text.sources import prepare_text_source
+
+
+def _nothing_written(out: Path) -> None:
+    assert not out.exists()
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".prepare-")]
+
+
+def test_txt_lines_with_bom_become_items(tmp_path: Path) -> None:
+    src = tmp_path / "corpus.txt"
+    src.write_bytes(b"\xef\xbb\xbf" + "第一行。\n\nSecond line.\r\n第三行\n".encode())
+    got = prepare_text_source(src, tmp_path / "out")
+    rows = [json.loads(x) for x in got.manifest.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["corpus-000001", "corpus-000003", "corpus-000004"]
+    assert (tmp_path / "out" / rows[0]["path"]).read_text(encoding="utf-8") == "第一行。"
+    assert (tmp_path / "out" / rows[1]["path"]).read_text(encoding="utf-8") == "Second line."
+
+
+def test_not_utf8_names_file_line_and_byte(tmp_path: Path) -> None:
+    src = tmp_path / "gbk.txt"
+    src.write_bytes("北京".encode("gbk") + b"\n")
+    with pytest.raises(TextDecodeError, match=r"gbk.txt:1: not UTF-8 .* at byte 0") as err:
+        prepare_text_source(src, tmp_path / "out")
+    assert err.value.details == {"file": "gbk.txt", "line": 1, "byte": 0}
+    _nothing_written(tmp_path / "out")
+
+
+def test_mixed_encoding_is_refused_whole(tmp_path: Path) -> None:
+    src = tmp_path / "mixed.txt"
+    src.write_bytes("好的一行\n".encode() + "坏的一行\n".encode("gb18030") + b"ok\n")
+    with pytest.raises(TextDecodeError, match=r"mixed.txt:2: .* at byte 13 of the file"):
+        prepare_text_source(src, tmp_path / "out")
+    _nothing_written(tmp_path / "out")
+
+
+def test_a_10_mb_single_line_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    src = tmp_path / "huge.txt"
+    src.write_bytes(b"ok line\n" + b"a" * (10 * 1024 * 1024) + b"\n")
+    with pytest.raises(TextSourceError, match=r"huge.txt:2: the line is longer than"):
+        prepare_text_source(src, tmp_path / "out")
+    _nothing_written(tmp_path / "out")
+
+
+def test_csv_jsonl_parquet_sources(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "a.csv").write_text('id,text\nc1,"Hello, world"\nc2,你好\n', encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "j1", "text": "Ｆｕｌｌ　ｗｉｄｔｈ，好"}\n',
+                                      encoding="utf-8")
+    pq.write_table(pa.table({"id": ["p1"], "text": ["来自 Parquet 😀"]}), tmp_path / "c.parquet")
+    got = prepare_text_source(tmp_path, tmp_path.parent / "out", normalize=True, drop_emoji=True)
+    rows = {r["id"]: r for r in map(json.loads, got.manifest.read_text().splitlines())}
+    assert set(rows) == {"c1", "c2", "j1", "p1"}
+    read = {k: (tmp_path.parent / "out" / r["path"]).read_text(encoding="utf-8")
+            for k, r in rows.items()}
+    assert read["j1"] == "Full width，好" and read["p1"] == "来自 Parquet "
+
+
+def test_bad_rows_and_duplicate_ids_name_the_row(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("id,text\nc1,one\nc1,two\n", encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"x.csv:3: item id 'c1' is used twice"):
+        prepare_text_source(tmp_path / "x.csv", tmp_path / "out")
+    _nothing_written(tmp_path / "out")
+    (tmp_path / "y.jsonl").write_text('{"text": "fine"}\n{"txt": "no"}\n', encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"y.jsonl:2: no text in column 'text'"):
+        prepare_text_source(tmp_path / "y.jsonl", tmp_path / "out")
+    _nothing_written(tmp_path / "out")
