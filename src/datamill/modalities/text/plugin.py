@@ -201,9 +201,9 @@ class TextPlugin:
             raise InvalidInput(
                 f"this pre-annotator does not label text (it returned {type(prediction).__name__})"
             )
-        models = [s.attributes.get(PREANNOTATION_ATTRIBUTE, {}).get("model")
-                  for s in prediction.spans]
-        model = next((m for m in models if m), None)
+        models = {s.attributes.get(PREANNOTATION_ATTRIBUTE, {}).get("model")
+                  for s in prediction.spans} - {None}
+        model = "+".join(sorted(models)) or None  # every model that proposed a span
         return AnnotationDoc(prediction.model_dump(mode="json"), _flat(prediction, None), model)
 
     # -- aggregation (AGG_CONTRACT)
