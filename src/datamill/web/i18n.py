@@ -546,3 +546,22 @@ EN.update({
     "pv.status.unplanned": "not in the plan",
 })
 # --- end plan variance page ---
+
+# --- text workbench (templates/text/task.html, templates/text/review.html, static/text/) ---
+EN.update({
+    "tx.title": "Annotate the text",
+    "tx.hint": "Select text, then press a label's number key (or click the label). Ctrl+Enter submits.",
+    "tx.entities": "Entity labels",
+    "tx.spans": "Spans",
+    "tx.classes": "Classes",
+    "tx.sentiment": "Sentiment",
+    "tx.submit": "Submit",
+    "tx.saved": "Draft saved",
+    "tx.saving": "Saving…",
+    "tx.offline": "Not saved yet (offline); retrying",
+    "tx.failed": "Submit failed",
+    "tx.conflict": "This item changed since you opened it; reload the page",
+    "tx.select_first": "Select some text first",
+    "tx.delete": "Delete this span",
+})
+# --- end text workbench ---

@@ -293,3 +293,22 @@ ZH_CN.update({
     "error.out_of_range": "没有该编号的对象：编号范围为 1 至 9223372036854775807。",
 })
 # --- end plan variance page ---
+
+# --- text workbench ---
+ZH_CN.update({
+    "tx.title": "文本标注",
+    "tx.hint": "选中文本后按标签的数字键（或点击标签）。Ctrl+Enter 提交。",
+    "tx.entities": "实体标签",
+    "tx.spans": "已标注片段",
+    "tx.classes": "类别",
+    "tx.sentiment": "情感",
+    "tx.submit": "提交",
+    "tx.saved": "草稿已保存",
+    "tx.saving": "正在保存…",
+    "tx.offline": "尚未保存（离线），正在重试",
+    "tx.failed": "提交失败",
+    "tx.conflict": "打开后该条目已被修改，请刷新页面",
+    "tx.select_first": "请先选中文本",
+    "tx.delete": "删除该片段",
+})
+# --- end text workbench ---

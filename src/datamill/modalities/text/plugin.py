@@ -116,6 +116,7 @@ class TextPlugin:
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("span_f1", "token_accuracy",
                                                      "label_accuracy")
     workbench_template: ClassVar[str] = "text/task.html"
+    review_template: ClassVar[str] = "text/review.html"
 
     # -- import
     def describe(

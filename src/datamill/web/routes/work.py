@@ -241,7 +241,10 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
 def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
     task = _own_task(session, me, task_id, "review")
     view = task_view(session, task, me.user.id)
-    return render(request, "review.html", me, task=view, **_review_context(session, task))
+    # a modality may name its own review page (optional ``review_template``)
+    template = getattr(_spec_of(session, task.project_id)[1], "review_template", None)
+    return render(request, template or "review.html", me, task=view,
+                  **_review_context(session, task))
 
 
 @router.post("/review/{task_id}")

@@ -1,0 +1,277 @@
+// The text workbench: select text, press a label's number key (or click it) to make a span;
+// relabel or delete spans in the list; classes and sentiment as choices. Offsets are code
+// points (Python str indices): the text is shown one code point per element, so a selection
+// maps to code points, never to UTF-16 units. Drafts go to localStorage at once and to the
+// server debounced; Ctrl+Enter submits.
+import { csrfToken } from '../common.js';
+
+const root = document.querySelector('[data-text-workbench]');
+
+function parse(value, fallback) {
+  try { return JSON.parse(value); } catch (_) { return fallback; }
+}
+
+async function post(url, body) {
+  const resp = await fetch(url, {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+    body: JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await resp.json(); } catch (_) { data = null; }
+  return { ok: resp.ok, status: resp.status, data };
+}
+
+class TextWorkbench {
+  constructor(el, text) {
+    const d = el.dataset;
+    this.el = el;
+    this.chars = Array.from(text);  // code points
+    this.schema = parse(d.labels, {});
+    this.strings = parse(d.strings, {});
+    this.tasks = new Set(this.schema.tasks || []);
+    const start = parse(d.annotation, {}) || {};
+    this.keep = {};  // parts this workbench does not edit, kept as they came (tasks allowing)
+    if (this.tasks.has('segmentation') && start.tokens) this.keep.tokens = start.tokens;
+    if (this.tasks.has('relations') && start.relations) this.keep.relations = start.relations;
+    if (start.attributes) this.keep.attributes = start.attributes;
+    this.spans = this.tasks.has('ner') ? (start.spans || []).map((s) => ({ ...s })) : [];
+    this.classes = new Set(start.classes || []);
+    this.sentiment = start.sentiment || null;
+    this.baseVersion = Number(d.baseVersion || 0);
+    this.revision = Number(d.draftRevision || 0);
+    this.draftUrl = d.draftUrl;
+    this.submitUrl = d.submitUrl;
+    this.storageKey = `datamill-text-draft:${this.submitUrl}`;
+    this.selection = null;
+    this.build();
+    this.render();
+  }
+
+  annotation() {
+    const out = { type: 'text_annotation', schema_version: 1, ...this.keep };
+    out.spans = this.spans.map((s) => ({ ...s }));
+    out.classes = [...this.classes];
+    if (this.sentiment) out.sentiment = this.sentiment;
+    return out;
+  }
+
+  build() {
+    this.textEl = this.el.querySelector('.tx-text');
+    const labels = this.el.querySelector('.tx-labels');
+    (this.schema.entity_labels || []).forEach((label, i) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.testid = `text-wb-label-${label}`;
+      b.className = `ent ent-${i % 6}`;
+      b.innerHTML = i < 9 ? `<kbd>${i + 1}</kbd> ` : '';
+      b.append(label);
+      b.addEventListener('mousedown', (ev) => ev.preventDefault());  // keep the selection
+      b.addEventListener('click', () => this.addSpan(label));
+      labels.append(b);
+    });
+    if (!this.tasks.has('ner')) this.el.querySelector('[data-part=labels]').hidden = true;
+    const multi = this.tasks.has('multi_label');
+    if (multi || this.tasks.has('classification')) {
+      const box = this.el.querySelector('.tx-classes');
+      box.parentElement.hidden = false;
+      for (const c of this.schema.classes || []) {
+        const lab = document.createElement('label');
+        const inp = document.createElement('input');
+        inp.type = multi ? 'checkbox' : 'radio';
+        inp.name = 'tx-class';
+        inp.value = c;
+        inp.dataset.testid = `text-wb-class-${c}`;
+        inp.checked = this.classes.has(c);
+        inp.addEventListener('change', () => {
+          if (!multi) this.classes.clear();
+          if (inp.checked) this.classes.add(c); else this.classes.delete(c);
+          this.changed();
+        });
+        lab.append(inp, ` ${c} `);
+        box.append(lab);
+      }
+    }
+    if (this.tasks.has('sentiment')) {
+      const box = this.el.querySelector('.tx-sentiment');
+      box.parentElement.hidden = false;
+      for (const v of this.schema.sentiments || []) {
+        const lab = document.createElement('label');
+        const inp = document.createElement('input');
+        inp.type = 'radio';
+        inp.name = 'tx-sentiment';
+        inp.value = v;
+        inp.dataset.testid = `text-wb-sentiment-${v}`;
+        inp.checked = this.sentiment === v;
+        inp.addEventListener('change', () => { this.sentiment = v; this.changed(); });
+        lab.append(inp, ` ${v} `);
+        box.append(lab);
+      }
+    }
+    document.addEventListener('selectionchange', () => this.readSelection());
+    document.addEventListener('keydown', (ev) => this.key(ev));
+    this.el.querySelector('[data-testid=text-wb-submit]').addEventListener('click', () => this.submit());
+  }
+
+  labelIndex(label) {
+    return Math.max(0, (this.schema.entity_labels || []).indexOf(label));
+  }
+
+  render() {
+    const owner = new Array(this.chars.length).fill(null);
+    const ordered = [...this.spans].sort((a, b) => a.start - b.start || b.end - a.end);
+    for (const s of ordered) for (let i = s.start; i < s.end && i < owner.length; i += 1) owner[i] = s;
+    this.textEl.replaceChildren();
+    this.chars.forEach((c, i) => {
+      const span = document.createElement('span');
+      span.dataset.i = String(i);
+      span.textContent = c;
+      if (owner[i]) {
+        span.className = `ent ent-${this.labelIndex(owner[i].label) % 6}`;
+        span.title = owner[i].label;
+      }
+      this.textEl.append(span);
+    });
+    const list = this.el.querySelector('.tx-spans');
+    list.replaceChildren();
+    this.spans.forEach((s, n) => {
+      const li = document.createElement('li');
+      li.dataset.testid = `text-wb-span-${n}`;
+      const sel = document.createElement('select');
+      for (const label of this.schema.entity_labels || []) {
+        const o = document.createElement('option');
+        o.value = label;
+        o.textContent = label;
+        o.selected = label === s.label;
+        sel.append(o);
+      }
+      sel.addEventListener('change', () => { s.label = sel.value; this.changed(); });
+      const del = document.createElement('button');
+      del.type = 'button';
+      del.textContent = '×';
+      del.title = this.strings.delete || 'delete';
+      del.dataset.testid = `text-wb-delete-${n}`;
+      del.addEventListener('click', () => { this.spans.splice(n, 1); this.changed(); });
+      li.append(`${this.chars.slice(s.start, s.end).join('')} `, sel, ' ', del);
+      list.append(li);
+    });
+  }
+
+  readSelection() {
+    const sel = document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+    const range = sel.getRangeAt(0);
+    const at = (node) => {
+      const el = node.nodeType === 1 ? node : node.parentElement;
+      const hit = el && el.closest('[data-i]');
+      return hit && this.textEl.contains(hit) ? Number(hit.dataset.i) : null;
+    };
+    let a = at(range.startContainer);
+    let b = at(range.endContainer);
+    if (a === null || b === null) return;
+    // an end at offset 0 of a character's text node does not include that character
+    if (range.endOffset === 0 && range.endContainer.nodeType === 3 && b > a) b -= 1;
+    while (a <= b && /\s/.test(this.chars[a])) a += 1;
+    while (b >= a && /\s/.test(this.chars[b])) b -= 1;
+    this.selection = a <= b ? { start: a, end: b + 1 } : null;
+  }
+
+  select(start, end) {  // for keyboard users and tests: code-point offsets
+    this.selection = { start, end };
+  }
+
+  addSpan(label) {
+    if (!this.selection) { this.status(this.strings.select_first || 'select text first'); return; }
+    const { start, end } = this.selection;
+    if (!this.schema.allow_nested) {
+      this.spans = this.spans.filter((s) => s.end <= start || s.start >= end);
+    }
+    this.spans.push({ start, end, label, text: this.chars.slice(start, end).join('') });
+    this.spans.sort((x, y) => x.start - y.start || x.end - y.end);
+    this.selection = null;
+    const sel = document.getSelection();
+    if (sel) sel.removeAllRanges();
+    this.changed();
+  }
+
+  key(ev) {
+    if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLTextAreaElement) return;
+    if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); this.submit(); return; }
+    const n = Number(ev.key);
+    const labels = this.schema.entity_labels || [];
+    if (n >= 1 && n <= 9 && n <= labels.length && this.tasks.has('ner')) {
+      ev.preventDefault();
+      this.addSpan(labels[n - 1]);
+    } else if ((ev.key === 'Delete' || ev.key === 'Backspace') && this.spans.length) {
+      if (this.selection) {  // delete the spans under the selection
+        const { start, end } = this.selection;
+        this.spans = this.spans.filter((s) => s.end <= start || s.start >= end);
+        ev.preventDefault();
+        this.changed();
+      }
+    }
+  }
+
+  status(text) {
+    this.el.querySelector('.tx-status').textContent = text;
+  }
+
+  changed() {
+    this.revision += 1;
+    this.render();
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify({ revision: this.revision,
+        annotation: this.annotation() }));
+    } catch (_) { /* storage disabled: the server copy still goes */ }
+    this.status(this.strings.saving || '…');
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.flush(), 600);
+  }
+
+  async flush() {
+    if (this.submitted) return;
+    const sent = { base_version: this.baseVersion, revision: this.revision,
+      annotation: this.annotation() };
+    let ok = false;
+    try { ok = (await post(this.draftUrl, sent)).ok; } catch (_) { ok = false; }
+    if (this.submitted) return;
+    if (ok) {
+      this.saved = sent.revision;
+      this.status(this.strings.saved || 'saved');
+    } else {
+      this.status(this.strings.offline || 'offline');
+      this.saveTimer = setTimeout(() => this.flush(), 3000);
+    }
+  }
+
+  async submit() {
+    const btn = this.el.querySelector('[data-testid=text-wb-submit]');
+    btn.disabled = true;
+    clearTimeout(this.saveTimer);
+    const r = await post(this.submitUrl, { base_version: this.baseVersion,
+      annotation: this.annotation() });
+    if (r.ok) {
+      this.submitted = true;
+      localStorage.removeItem(this.storageKey);
+      const next = r.data && r.data.next_url;
+      if (typeof next === 'string' && next.startsWith('/')) window.location.assign(next);
+      return;
+    }
+    const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+    this.status(r.status === 409 ? this.strings.conflict : `${this.strings.failed || 'failed'}: ${error}`);
+    btn.disabled = false;
+  }
+}
+
+async function boot() {
+  if (!root) return;
+  let text = parse(root.dataset.text, '') || '';
+  if (!text) {  // a long document: its text is not in the item attributes
+    const resp = await fetch(root.dataset.mediaUrl, { credentials: 'same-origin' });
+    text = (await resp.text()).replace(/^\uFEFF/, '');
+  }
+  root.__workbench = new TextWorkbench(root, text);
+  root.dataset.ready = '1';
+}
+
+boot();
