@@ -327,7 +327,7 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
 def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
     """The sidecar ``.txt`` beside ``wav`` (``None`` if there is none); raises ValueError."""
     sidecar = wav.with_suffix(".txt")
-    if not os.path.lexists(sidecar):
+    if sidecar == wav or not os.path.lexists(sidecar):  # a text item is not its own prompt
         return None
     what = f"prompt file {printable(sidecar.name, 100)}"
     real = confine(root, sidecar, what, dirs)
