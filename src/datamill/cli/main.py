@@ -18,6 +18,7 @@ from datamill.cli import (
     project,
     quality,
     security,
+    text,
     user,
     work,
     workforce,
@@ -50,6 +51,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(workforce.app, name="workforce")
 app.add_typer(audit.app, name="audit")
 app.add_typer(security.app, name="security")
+app.add_typer(text.app, name="text")
 ledger.app.add_typer(ledger_plan.app, name="budget-plan")
 workforce.app.add_typer(procurement.app, name="procurement")
 

@@ -1,0 +1,39 @@
+"""Issue 14 §1: ``datamill text prepare`` then ``data import`` into a text project, by CLI;
+a bad source is one JSON error naming the file, line and byte, and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.unit.cli.test_cli import run
+from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+
+
+def test_prepare_and_import_a_csv_corpus(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    src = tmp_path / "corpus.csv"
+    src.write_text('id,text\na1,张伟在北京工作。\na2,"Marie Curie moved to Paris."\n',
+                   encoding="utf-8")
+    got = json.loads(run(home, "text", "prepare", str(src), str(tmp_path / "prep"), "--json").stdout)
+    assert got["items"] == 2
+    spec = {"name": "cli-text", "modality": "text", "language": "zh-CN",
+            "project_type": "custom_service", "stages": ["annotate", "review"],
+            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "requirements": TEXT_REQUIREMENTS}
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--json")
+    report = json.loads(run(home, "data", "import", "cli-text", got["manifest"], "--json").stdout)
+    assert report["imported"] == 2
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("好的\n".encode() + "坏的\n".encode("gbk"))
+    proc = run(home, "text", "prepare", str(bad), str(tmp_path / "nothing"), "--json", ok=False)
+    assert proc.returncode != 0
+    error = json.loads(proc.stdout)["error"]
+    assert error["code"] == "text_not_decodable"
+    assert (error["file"], error["line"], error["byte"]) == ("bad.txt", 2, 7)
+    assert not (tmp_path / "nothing").exists()
