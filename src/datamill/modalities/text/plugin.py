@@ -231,10 +231,12 @@ class TextPlugin:
         """A text is a defect when any span, word, class, sentiment or relation differs."""
         ref, hyp = _from_text(reference), _from_text(hypothesis)
 
-        def key(a: TextAnnotation) -> Any:
+        def key(a: TextAnnotation) -> tuple[object, ...]:
+            where = {s.id: (s.start, s.end) for s in a.spans if s.id}
             return ({(s.start, s.end, s.label) for s in a.spans},
                     {(t.start, t.end, t.pos) for t in a.tokens}, set(a.classes), a.sentiment,
-                    {(r.label,) for r in a.relations}, a.attributes)
+                    {(where.get(r.head), where.get(r.tail), r.label) for r in a.relations},
+                    a.attributes)
 
         return key(ref) != key(hyp)
 

@@ -2,7 +2,8 @@
 ``DocBin().from_disk(path).get_docs(spacy.blank(lang).vocab)``.
 
 Each document has the item's words (its segmentation, or tokens split at span boundaries) with
-``spaces`` that reproduce the text exactly, ``doc.ents`` (non-nested spans), every span in
+``spaces`` that reproduce the text exactly (a span that ends inside a word of the
+segmentation is widened to whole words), ``doc.ents`` (non-nested spans), every span in
 ``doc.spans["sc"]`` (nesting kept), POS tags in ``token.tag_``, classes in ``doc.cats`` (1.0)
 and the item id and sentiment in ``doc.user_data``.
 """
@@ -17,6 +18,7 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ExportManifest
 from datamill.modalities.text.exporters._common import flat_spans, sha256_file, token_offsets
 from datamill.modalities.text.item import TextExportItem
+from datamill.modalities.text.schema import Span
 
 __all__ = ["SpacyDocBinExporter", "to_doc"]
 
@@ -51,8 +53,17 @@ def to_doc(vocab: Any, item: TextExportItem) -> Any:
         if tok.idx in tags:
             tok.tag_ = tags[tok.idx]
     ann = item.annotation
-    doc.ents = [doc.char_span(s.start, s.end, label=s.label) for s in flat_spans(ann.spans)]
-    doc.spans["sc"] = [doc.char_span(s.start, s.end, label=s.label) for s in ann.spans]
+
+    def span(s: Span) -> Any:
+        made = doc.char_span(s.start, s.end, label=s.label) or doc.char_span(
+            s.start, s.end, label=s.label, alignment_mode="expand")  # a span inside a word
+        if made is None:
+            raise InvalidInput(f"item {item.id}: span [{s.start}, {s.end}) does not fall on word"
+                               " boundaries")
+        return made
+
+    doc.ents = [span(s) for s in flat_spans(ann.spans)]
+    doc.spans["sc"] = [span(s) for s in ann.spans]
     doc.cats = {c: 1.0 for c in ann.classes}
     doc.user_data["id"] = item.id
     if ann.sentiment:
