@@ -25,7 +25,7 @@ def test_jieba_words_pos_and_entities(tmp_path: Path) -> None:
     assert ann.tokens == () and {s.label for s in ann.spans} <= {"PER", "LOC", "ORG"}
     assert ann.spans[0].attributes["preannotation"]["model"].startswith("jieba-")
     doc = get_modality("text").from_prediction(ann)
-    assert doc.model is not None and doc.model.startswith("jieba-")
+    assert doc.model is not None and "jieba-" in doc.model  # every model that proposed a span
 
 
 def test_gazetteer_any_language(tmp_path: Path) -> None:
