@@ -242,7 +242,8 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
     task = _own_task(session, me, task_id, "review")
     view = task_view(session, task, me.user.id)
     # a modality may name its own review page (optional ``review_template``)
-    template = getattr(_spec_of(session, task.project_id)[1], "review_template", None)
+    project = session.get(Project, task.project_id)
+    template = getattr(get_modality(project.modality), "review_template", None)
     return render(request, template or "review.html", me, task=view,
                   **_review_context(session, task))
 
