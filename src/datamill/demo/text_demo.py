@@ -54,7 +54,6 @@ NER_SPEC: dict[str, Any] = {
                  "near_duplicate_jaccard": 0.9, "pii": "flag"},
         "labels": {"tasks": ["ner"], "entity_labels": ["PER", "LOC", "ORG"]},
         "gazetteer": {k: list(v) for k, v in GAZETTEER.items()},
-        "item_unit": "line",
     },
 }
 

@@ -16,7 +16,6 @@ Spec ``requirements``::
              max_control_chars: 0, near_duplicate_jaccard: 0.8, pii: flag}
       labels: {tasks: [ner], entity_labels: [PER, LOC, ORG]}
       gazetteer: {LOC: [北京, Paris]}       # optional, for the pre-annotators
-      item_unit: line
 
 Acceptance metrics: ``span_f1``, ``token_accuracy`` and ``label_accuracy`` (see
 :mod:`.metric`; a metric a project's tasks do not use scores 1). Inspection compares canonical

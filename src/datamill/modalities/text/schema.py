@@ -134,16 +134,16 @@ class TextLabelSchema(BaseModel):
 
 
 class TextRequirements(BaseModel):
-    """A text project's ``requirements``: check thresholds, the label schema, an optional
-    gazetteer (label -> phrases) for the gazetteer pre-annotator, and whether a source line or
-    a whole document is one item."""
+    """A text project's ``requirements``: check thresholds, the label schema and an optional
+    gazetteer (label -> phrases) for the pre-annotators. Whether a corpus line or a whole
+    document is one item is decided when the corpus is prepared (``datamill text prepare
+    --unit``)."""
 
     model_config = _FROZEN
 
     text: TextChecksRequirements
     labels: TextLabelSchema
     gazetteer: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    item_unit: Literal["document", "line"] = "line"
 
 
 class Span(BaseModel):
