@@ -81,6 +81,19 @@ def test_annotator_marks_a_span_and_submits(site: Site, context: Any) -> None:
     page.keyboard.press("2")
     spans = page.evaluate(f"() => {WB}.annotation().spans")
     assert [(s["start"], s["end"], s["label"], s["text"]) for s in spans] == [(4, 6, "LOC", "北京")]
+    # a second span by clicking its label, relabelled in the list, then deleted
+    a, b = _char(page, 1), _char(page, 2)
+    page.mouse.move(a["x"] + 1, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(b["x"] + b["width"] - 1, b["y"] + b["height"] / 2, steps=5)
+    page.mouse.up()
+    page.get_by_test_id("text-wb-label-ORG").click()
+    page.locator("[data-testid=text-wb-span-0] select").select_option("PER")
+    spans = page.evaluate(f"() => {WB}.annotation().spans")
+    assert [(s["start"], s["end"], s["label"]) for s in spans] == [(1, 3, "PER"), (4, 6, "LOC")]
+    page.get_by_test_id("text-wb-delete-0").click()
+    spans = page.evaluate(f"() => {WB}.annotation().spans")
+    assert [(s["start"], s["end"], s["label"]) for s in spans] == [(4, 6, "LOC")]
     shot(page, "text-task-workbench")
     for _ in range(50):  # the autosaved draft reaches the server
         with site.rt.session() as s:
