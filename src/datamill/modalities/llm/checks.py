@@ -99,7 +99,7 @@ def _detector(codes: tuple[str, ...]) -> Any:
 
     wanted = set(codes) | {"en", "zh", "ja", "ko", "fr", "de", "es", "ru", "ar", "pt", "it"}
     langs = [lang for lang in Language.all() if lang.iso_code_639_1.name.lower() in wanted]
-    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+    return LanguageDetectorBuilder.from_languages(*langs).build()
 
 
 def detect_language(text: str, allowed: Sequence[str]) -> str | None:

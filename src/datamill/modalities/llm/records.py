@@ -175,15 +175,16 @@ def canonical_record(record: LlmRecord) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _decode(data: bytes, where: str) -> Any:
-    if data.startswith(b"\xef\xbb\xbf"):
+def _decode(data: bytes, where: str, *, bom_ok: bool = True) -> Any:
+    if bom_ok and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte-order mark at the start is tolerated
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InvalidInput(f"{where}: not UTF-8 ({err.reason} at byte {err.start})") from err
     if text.startswith("\ufeff"):
-        raise InvalidInput(f"{where}: a second byte-order mark; remove it")
+        raise InvalidInput(f"{where}: a byte-order mark is allowed only at the start of the"
+                           " file; remove it")
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
@@ -260,7 +261,7 @@ def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, 
         if not raw.strip():
             continue
         try:
-            yield where, _decode(raw, f"line {lineno}")
+            yield where, _decode(raw, f"line {lineno}", bom_ok=False)
         except InvalidInput as err:
             yield where, err
 
