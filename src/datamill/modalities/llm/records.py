@@ -188,8 +188,8 @@ def _decode(data: bytes, where: str, *, bom_ok: bool = True) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise InvalidInput(f"{where}: malformed JSON: {err.msg} at line {err.lineno} column"
-                           f" {err.colno}") from err
+        at = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
+        raise InvalidInput(f"{where}: malformed JSON: {err.msg} at {at}") from err
     except (ValueError, RecursionError) as err:
         raise InvalidInput(f"{where}: malformed JSON: {str(err)[:200]}") from err
 
@@ -261,7 +261,7 @@ def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, 
         if not raw.strip():
             continue
         try:
-            yield where, _decode(raw, f"line {lineno}", bom_ok=False)
+            yield where, _decode(raw.rstrip(b"\r\n"), f"line {lineno}", bom_ok=False)
         except InvalidInput as err:
             yield where, err
 
