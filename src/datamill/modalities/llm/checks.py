@@ -9,7 +9,7 @@ Every threshold comes from the spec (``requirements.record``); none has a defaul
       min_responses: 2              # candidate responses per record
       max_responses: 4
       languages: [en, zh]           # ISO 639-1 codes a turn may be in ([] = any)
-      min_language_chars: 12        # shorter turns are not language-checked (too little text)
+      min_language_chars: 12        # turns with fewer letters are not language-checked
       banned_words: [...]           # case-insensitive; whole words for Latin script
 
 Checks (each value stored per item): ``decodable`` (1 = a valid record), ``empty_turns``
@@ -38,6 +38,7 @@ __all__ = [
     "TextUnit",
     "banned_hits",
     "detect_language",
+    "letters",
     "role_order_problem",
     "run_record_checks",
     "unit_problems",
@@ -102,10 +103,18 @@ def _detector(codes: tuple[str, ...]) -> Any:
     return LanguageDetectorBuilder.from_languages(*langs).build()
 
 
+def letters(text: str) -> int:
+    """How many letters ``text`` has (digits, spaces and punctuation say nothing of language)."""
+    return sum(1 for c in text if c.isalpha())
+
+
 def detect_language(text: str, allowed: Sequence[str]) -> str | None:
-    """The ISO 639-1 code lingua detects for ``text`` (None when it cannot tell)."""
-    lang = _detector(tuple(sorted(allowed))).detect_language_of(text)
-    return lang.iso_code_639_1.name.lower() if lang is not None else None
+    """The ISO 639-1 code lingua detects for ``text`` with confidence of at least 0.5 (None
+    when it cannot tell)."""
+    values = _detector(tuple(sorted(allowed))).compute_language_confidence_values(text)
+    if not values or values[0].value < 0.5:  # noqa: PLR2004
+        return None
+    return str(values[0].language.iso_code_639_1.name.lower())
 
 
 @lru_cache(maxsize=8)
@@ -162,7 +171,7 @@ def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list
             problems.append(f"{u.label} repeats {seen[key]}")
         elif key:
             seen[key] = u.label
-        if req.languages and n >= req.min_language_chars:
+        if req.languages and letters(u.text) >= req.min_language_chars:
             lang = detect_language(u.text, req.languages)
             if lang is not None and lang not in req.languages:
                 problems.append(f"{u.label} is in {lang}; allowed: {', '.join(req.languages)}")
@@ -216,7 +225,7 @@ def run_record_checks(path: Path, req: LlmRecordRequirements) -> list[CheckOutco
         f"{k} responses; the spec wants {req.min_responses} to {req.max_responses}"]
     out.append(_outcome("responses", k, count))
     if req.languages:
-        checked = [u for u in units if len(u.text.strip()) >= req.min_language_chars]
+        checked = [u for u in units if letters(u.text) >= req.min_language_chars]
         wrong = []
         for u in checked:
             lang = detect_language(u.text, req.languages)
