@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.plugin import LlmPlugin
@@ -88,3 +90,32 @@ def test_scores_per_task_type() -> None:
     t = PLUGIN.score(_texts(sft, sft), _texts(sft, edited))
     assert t["turn_acceptance"] == 0.75 and t["agreement"] == 0.75
     assert PLUGIN.score([], [])["agreement"] == 1.0
+
+
+@given(st.permutations(["a", "b", "c", "d", "e"]).map(lambda p: p[: 2 + len(p) % 4]),
+       st.integers(1, 5), st.randoms(use_true_random=False))
+def test_ranking_invariants(order: list[str], copies: int, rnd: Any) -> None:
+    """k·(k−1)/2 sorted pairs agreeing with the order; a unanimous merge gives the order back
+    whatever the payloads' order; a ranking agrees with itself fully."""
+    payload = _rank(*order)
+    units = PLUGIN.pairwise_units(payload)
+    assert len(units) == len(order) * (len(order) - 1) // 2
+    for left, right, outcome in units:
+        assert left < right
+        winner = left if outcome == "left" else right
+        assert order.index(winner) < order.index(right if winner == left else left)
+    payloads = [payload] * copies
+    rnd.shuffle(payloads)
+    assert PLUGIN.merge_aggregate(payloads, {})["ranking"] == order
+    assert PLUGIN.score(_texts(payload), _texts(payload))["pair_agreement"] == 1.0
+
+
+@given(st.lists(st.sampled_from(["a", "b", "tie"]), min_size=1, max_size=7))
+def test_pairwise_majority_is_order_free_when_strict(choices: list[str]) -> None:
+    counts = {c: choices.count(c) for c in set(choices)}
+    top = max(counts.values())
+    winners = [c for c, n in counts.items() if n == top]
+    payloads = [_pair(c) for c in choices]
+    merged = [PLUGIN.merge_aggregate(p, {})["choice"] for p in (payloads, payloads[::-1])]
+    if len(winners) == 1:
+        assert merged == [winners[0], winners[0]]
