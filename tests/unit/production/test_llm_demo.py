@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from datamill.api.app import create_app
 from datamill.demo.llm_corpus import PAIRS, better_of
 from datamill.demo.llm_demo import run_llm_demo
-from datamill.production.models import Delivery, Item, Project
+from datamill.production.models import Batch, Delivery, Inspection, Item, Project
 from datamill.runtime import Runtime
+from tests.known_issues._web import web_login
 
 
 def test_llm_demo_reaches_an_accepted_delivery(runtime: Runtime, tmp_path: Path) -> None:
@@ -40,7 +43,14 @@ def test_llm_demo_reaches_an_accepted_delivery(runtime: Runtime, tmp_path: Path)
         pid = s.scalar(select(Project.id).where(Project.name == "demo-llm-pref"))
         assert s.scalar(select(func.count()).select_from(Item).where(Item.project_id == pid)) == 32
         assert s.scalar(select(Delivery.status).where(Delivery.project_id == pid)) == "accepted"
+        insp_id = s.scalar(select(Inspection.id).join(Batch, Batch.id == Inspection.batch_id)
+                           .where(Batch.project_id == pid))
     assert better_of("en02") == "b"
+    with TestClient(create_app(runtime)) as client:  # the inspection page shows agreement
+        web_login(client, "ivan", "datamill-demo")
+        page = client.get(f"/inspections/{insp_id}")
+    assert page.status_code == 200
+    assert '<dd data-score="agreement">1.0000</dd>' in page.text
 
 
 def test_llm_demo_without_full_stops_at_packages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
