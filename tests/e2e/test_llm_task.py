@@ -87,6 +87,10 @@ def test_pairwise_choice_by_keyboard_and_submit(site: Site, context: Any) -> Non
         page.wait_for_timeout(100)
     else:
         pytest.fail("the draft never reached the server")
+    page.reload()  # the draft comes back
+    page.wait_for_selector("[data-llm-workbench][data-ready='1']")
+    assert page.evaluate(f"() => {WB}.state.choice") == "a"
+    assert page.get_by_test_id("llm-reason").input_value() == "response 1 answers correctly"
     page.get_by_test_id("llm-submit").click()
     page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{first}"))
     page.wait_for_selector("[data-llm-workbench][data-ready='1']")

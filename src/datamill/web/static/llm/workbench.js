@@ -39,6 +39,15 @@ class LlmWorkbench {
     this.revision = Number(d.draftRevision || 0);
     this.storageKey = `datamill-llm-draft-${d.taskId}`;
     this.start = JSON.parse(d.annotation || '{}');
+    // a newer draft kept in this browser (the server had not got it yet) wins over the server's
+    try {
+      const kept = JSON.parse(localStorage.getItem(this.storageKey) || 'null');
+      if (kept && kept.base_version === this.baseVersion && kept.revision > this.revision && kept.annotation) {
+        this.start = kept.annotation;
+        this.revision = kept.revision;
+        this.pendingLocal = true;
+      }
+    } catch (_) { /* storage disabled */ }
     this.timer = 0;
     this.submitted = false;
     root.__workbench = this;
@@ -69,6 +78,7 @@ class LlmWorkbench {
     }
     this.render();
     this.root.dataset.ready = '1';
+    if (this.pendingLocal) this.flush();
   }
 
   annotation() {
@@ -82,7 +92,10 @@ class LlmWorkbench {
 
   changed() {
     this.revision += 1;
-    try { localStorage.setItem(this.storageKey, JSON.stringify({ revision: this.revision, annotation: this.annotation() })); } catch (_) { /* full */ }
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify({ base_version: this.baseVersion,
+        revision: this.revision, annotation: this.annotation() }));
+    } catch (_) { /* full */ }
     this.status(this.t('llm.saving'));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), 800);
