@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.schema import (
@@ -83,7 +83,8 @@ def _merge_pairwise(docs: list[PairwiseAnnotation], decided: Mapping[str, str]) 
     if choice not in ("tie", first.a, first.b):
         raise InvalidInput(f"decided choice {choice!r} is not a response of this item")
     source = next((d for d, a in zip(docs, answers, strict=True) if a == choice), first)
-    letter = "tie" if choice == "tie" else ("a" if choice == first.a else "b")
+    letter: Literal["a", "b", "tie"] = "tie" if choice == "tie" else (
+        "a" if choice == first.a else "b")
     return PairwiseAnnotation(a=first.a, b=first.b, choice=letter,
                               reason=source.reason).model_dump(mode="json")
 

@@ -51,6 +51,7 @@ from datamill.modalities.llm.exporters import LlmExportItem
 from datamill.modalities.llm.records import (
     LlmItemAttributes,
     LlmRecord,
+    Turn,
     describe_record,
     is_record_source,
     read_record,
@@ -59,7 +60,6 @@ from datamill.modalities.llm.records import (
 from datamill.modalities.llm.schema import (
     LlmRequirements,
     SftAnnotation,
-    Turn,
     annotation_text,
     parse_annotation,
     validate_llm_annotation,
@@ -164,7 +164,7 @@ class LlmPlugin:
             raise InvalidInput(f"record {prediction.id} has {len(prediction.responses)} responses:"
                                " preference and rubric work starts without a pre-annotation")
         turns = list(prediction.messages)
-        turns += [Turn(role="assistant", content=r.content) for r in prediction.responses]
+        turns += [Turn(role="assistant", content=r.content, reasoning=None) for r in prediction.responses]
         doc = SftAnnotation(turns=tuple(turns))
         return AnnotationDoc(doc.model_dump(mode="json", exclude_none=True),
                              annotation_text(doc), "llm-record")

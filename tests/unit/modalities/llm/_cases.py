@@ -40,7 +40,7 @@ def spec(task: str = "pairwise", **overrides: Any) -> dict[str, Any]:
     return base
 
 
-PAIR_RECORDS = [
+PAIR_RECORDS: list[dict[str, Any]] = [
     {"id": "p1", "messages": [{"role": "user", "content": "What is the capital of France?"}],
      "responses": [{"id": "a", "content": "The capital of France is Paris."},
                    {"id": "b", "content": "I think it might be Lyon, not sure."}]},

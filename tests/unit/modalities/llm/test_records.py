@@ -42,7 +42,7 @@ def test_good_lines_are_written_and_bad_lines_named(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "records.jsonl", PAIR_RECORDS,
                       raw_lines={2: '{"id": "broken", "prompt": "hi"', 4: "[1, 2]"})
     out = _split(src, tmp_path / "out")
-    refused = {w: r for w, n, r in out if n is None}
+    refused = {w: r or "" for w, n, r in out if n is None}
     assert set(refused) == {"records.jsonl:2", "records.jsonl:4"}
     assert "malformed JSON" in refused["records.jsonl:2"] and "line 2" in refused["records.jsonl:2"]
     assert "a record is a JSON object" in refused["records.jsonl:4"]
@@ -66,7 +66,7 @@ def test_duplicates_and_oversized_records_are_refused(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "r.jsonl", [PAIR_RECORDS[0], PAIR_RECORDS[0], same_content, huge,
                                              PAIR_RECORDS[1]])
     out = _split(src, tmp_path / "out")
-    reasons = [r for _, n, r in out if n is None]
+    reasons = [r or "" for _, n, r in out if n is None]
     assert "duplicate record id 'p1' (first at r.jsonl:1)" in reasons[0]
     assert "same turns and responses as 'p1'" in reasons[1]
     assert "larger than 20000 bytes" in reasons[2]
