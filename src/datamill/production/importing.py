@@ -11,8 +11,9 @@ import folder is ever read (see :mod:`datamill.production._import_rows`).
 from __future__ import annotations
 
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from datamill.production._import_rows import (
     AUDIO_SUFFIXES,
     MAX_PATH_CHARS,
     SourceRow,
+    confine,
     iter_source_rows,
     printable,
 )
@@ -100,6 +102,41 @@ def _describe(
         return plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
     except DatamillError as err:
         return err.message
+
+
+def _split_rows(
+    plugin: ModalityPlugin, source: Path, root: Path | None, requirements: dict[str, Any]
+) -> Iterator[SourceRow] | None:
+    """The rows of a source the modality splits into media files itself (a JSONL of LLM
+    records: one file a record), or None. The optional plugin method ``split_source(source,
+    out_dir, requirements)`` returns None (import ``source`` as it is) or yields ``(where, file
+    name in out_dir, None)`` / ``(where, None, rejection reason)`` in source order; the files
+    live in a temporary folder until the import has stored them."""
+    split = getattr(plugin, "split_source", None)
+    if split is None or not os.path.isfile(source):
+        return None
+    source = Path(os.path.abspath(source))
+    real = confine(Path(os.path.realpath(root if root is not None else source.parent)), source,
+                   str(source))
+    if isinstance(real, str):
+        raise InvalidInput(real, path=str(source))
+    staging = tempfile.TemporaryDirectory(prefix="datamill-split-")
+    parts = split(real, Path(staging.name), requirements)
+    if parts is None:
+        staging.cleanup()
+        return None
+
+    def rows() -> Iterator[SourceRow]:
+        with staging:
+            for where, name, reason in parts:
+                if name is None:
+                    yield SourceRow(where=where, error=reason or "refused")
+                else:
+                    path = Path(staging.name) / name
+                    yield SourceRow(where=where, path=path, filename=name,
+                                    external_id=Path(name).stem)
+
+    return rows()
 
 
 def _start_run(
@@ -188,7 +225,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         raise NotFound(f"no project with id {project_id}", project_id=project_id)
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
-    rows = iter_source_rows(source, root, plugin.media_suffixes)  # validates the source before anything is written
+    rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(
+        source, root, plugin.media_suffixes)  # validates the source before anything is written
     run, resumed = _start_run(session, project_id, source, resume)
     existing = {
         ext: (sha, run_id)

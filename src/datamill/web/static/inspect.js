@@ -7,7 +7,7 @@ function showScores(sc) {
   for (const el of document.querySelectorAll('[data-score]')) {
     const v = sc[el.dataset.score];
     if (v === undefined) continue;
-    el.textContent = el.dataset.score.endsWith('accuracy') ? Number(v).toFixed(4) : String(v);
+    el.textContent = (el.dataset.score.endsWith('accuracy') || el.dataset.score === 'agreement') ? Number(v).toFixed(4) : String(v);
   }
 }
 

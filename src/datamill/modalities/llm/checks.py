@@ -1,0 +1,240 @@
+"""Automatic checks on LLM records, and the per-turn rules SFT submissions are held to.
+
+Every threshold comes from the spec (``requirements.record``); none has a default::
+
+    record:
+      max_record_bytes: 200000      # larger records are refused at import
+      min_turn_chars: 1             # a turn or response shorter than this is "empty"
+      max_turn_chars: 8000
+      min_responses: 2              # candidate responses per record
+      max_responses: 4
+      languages: [en, zh]           # ISO 639-1 codes a turn may be in ([] = any)
+      min_language_chars: 12        # turns with fewer letters are not language-checked
+      banned_words: [...]           # case-insensitive; whole words for Latin script
+
+Checks (each value stored per item): ``decodable`` (1 = a valid record), ``empty_turns``
+(count), ``turn_length`` (longest turn or response, characters), ``role_order`` (1-based index of
+the first turn out of order, 0 = fine), ``duplicate_turns`` (count of turns or responses that
+repeat an earlier one), ``responses`` (count), ``language`` (turns in an allowed language, as a
+fraction of those checked) and ``banned_content`` (matches).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import CheckOutcome
+from datamill.modalities.llm.records import MAX_RECORD_BYTES, LlmRecord, read_record
+
+__all__ = [
+    "LlmRecordRequirements",
+    "TextUnit",
+    "banned_hits",
+    "detect_language",
+    "letters",
+    "role_order_problem",
+    "run_record_checks",
+    "unit_problems",
+]
+
+_SPACE = re.compile(r"\s+")
+
+
+class LlmRecordRequirements(BaseModel):
+    """The spec's record thresholds (see the module docstring); all required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_record_bytes: int = Field(ge=64, le=MAX_RECORD_BYTES)
+    min_turn_chars: int = Field(ge=0)
+    max_turn_chars: int = Field(ge=1)
+    min_responses: int = Field(ge=0, le=32)
+    max_responses: int = Field(ge=0, le=32)
+    languages: tuple[str, ...]
+    min_language_chars: int = Field(ge=1)
+    banned_words: tuple[str, ...] = Field(max_length=10_000)
+
+    @field_validator("languages")
+    @classmethod
+    def _iso(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from lingua import Language
+
+        known = {lang.iso_code_639_1.name.lower() for lang in Language.all()}
+        bad = [v for v in value if v.lower() not in known]
+        if bad:
+            raise ValueError(f"unknown ISO 639-1 code(s): {', '.join(bad)}")
+        return tuple(v.lower() for v in value)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> LlmRecordRequirements:
+        if self.min_turn_chars > self.max_turn_chars:
+            raise ValueError("min_turn_chars is larger than max_turn_chars")
+        if self.min_responses > self.max_responses:
+            raise ValueError("min_responses is larger than max_responses")
+        return self
+
+
+class TextUnit(BaseModel):
+    """A turn or response as the per-text rules see it: where it is and what it says."""
+
+    label: str  # "turn 3 (assistant)", "response b"
+    role: str
+    text: str
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+@lru_cache(maxsize=8)
+def _detector(codes: tuple[str, ...]) -> Any:
+    """A lingua detector over the allowed languages plus common distractors (models in the wheel)."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    wanted = set(codes) | {"en", "zh", "ja", "ko", "fr", "de", "es", "ru", "ar", "pt", "it"}
+    langs = [lang for lang in Language.all() if lang.iso_code_639_1.name.lower() in wanted]
+    return LanguageDetectorBuilder.from_languages(*langs).build()
+
+
+def letters(text: str) -> int:
+    """How many letters ``text`` has (digits, spaces and punctuation say nothing of language)."""
+    return sum(1 for c in text if c.isalpha())
+
+
+def detect_language(text: str, allowed: Sequence[str]) -> str | None:
+    """The ISO 639-1 code lingua detects for ``text`` with confidence of at least 0.5 (None
+    when it cannot tell)."""
+    values = _detector(tuple(sorted(allowed))).compute_language_confidence_values(text)
+    if not values or values[0].value < 0.5:  # noqa: PLR2004
+        return None
+    return str(values[0].language.iso_code_639_1.name.lower())
+
+
+@lru_cache(maxsize=8)
+def _banned_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = []
+    for w in words:
+        w = w.strip()
+        if not w:
+            continue
+        esc = re.escape(w.casefold())
+        parts.append(rf"(?<!\w){esc}(?!\w)" if w.isascii() else esc)
+    return re.compile("|".join(parts)) if parts else None
+
+
+def banned_hits(text: str, words: Sequence[str]) -> list[str]:
+    """The banned words found in ``text`` (case-insensitive; whole words for ASCII ones)."""
+    pattern = _banned_pattern(tuple(words))
+    return [] if pattern is None else [m.group(0) for m in pattern.finditer(text.casefold())]
+
+
+def role_order_problem(roles: Sequence[str], *, ends_with: str | None) -> tuple[int, str] | None:
+    """(1-based turn index, reason) of the first turn out of order, or None.
+
+    The order is: an optional ``system`` turn first, then ``user`` and ``assistant`` turns
+    alternating from ``user``; ``ends_with`` is the role the last turn must have (``user`` for a
+    prompt whose responses follow, ``assistant`` for an SFT conversation)."""
+    start = 1 if roles and roles[0] == "system" else 0
+    if start == len(roles):
+        return (len(roles), "a conversation needs a user turn after the system turn")
+    for i, role in enumerate(roles[start:], start):
+        want = "user" if (i - start) % 2 == 0 else "assistant"
+        if role != want:
+            return (i + 1, f"turn {i + 1} is {role}, expected {want} (roles alternate user,"
+                           " assistant after an optional first system turn)")
+    if ends_with is not None and roles[-1] != ends_with:
+        return (len(roles), f"the last turn is {roles[-1]}; it must be {ends_with}")
+    return None
+
+
+def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list[str]:
+    """Every per-text problem: empty, too long, duplicate, wrong language, banned words."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for u in units:
+        n = len(u.text.strip())
+        if n == 0 or n < req.min_turn_chars:
+            problems.append(f"{u.label} is empty" if n == 0 else
+                            f"{u.label} has {n} characters; the minimum is {req.min_turn_chars}")
+        if len(u.text) > req.max_turn_chars:
+            problems.append(f"{u.label} has {len(u.text)} characters; the maximum is"
+                            f" {req.max_turn_chars}")
+        key = _norm(u.text)
+        if key and key in seen:
+            problems.append(f"{u.label} repeats {seen[key]}")
+        elif key:
+            seen[key] = u.label
+        if req.languages and letters(u.text) >= req.min_language_chars:
+            lang = detect_language(u.text, req.languages)
+            if lang is not None and lang not in req.languages:
+                problems.append(f"{u.label} is in {lang}; allowed: {', '.join(req.languages)}")
+        hits = banned_hits(u.text, req.banned_words)
+        if hits:
+            problems.append(f"{u.label} contains banned content: {', '.join(sorted(set(hits)))}")
+    return problems
+
+
+def record_units(record: LlmRecord) -> list[TextUnit]:
+    units = [TextUnit(label=f"turn {i + 1} ({t.role})", role=t.role, text=t.content)
+             for i, t in enumerate(record.messages)]
+    units += [TextUnit(label=f"response {r.id}", role="assistant", text=r.content)
+              for r in record.responses]
+    return units
+
+
+def _outcome(name: str, value: float, failures: list[str]) -> CheckOutcome:
+    return CheckOutcome(name, not failures, float(value),
+                        "; ".join(failures[:5]) + (" …" if len(failures) > 5 else "") or None)  # noqa: PLR2004
+
+
+def run_record_checks(path: Path, req: LlmRecordRequirements) -> list[CheckOutcome]:  # noqa: C901
+    """Every check on one record file (see the module docstring)."""
+    try:
+        record = read_record(path, req.max_record_bytes)
+    except InvalidInput as err:
+        return [CheckOutcome("decodable", False, 0.0, err.message)]
+    out = [CheckOutcome("decodable", True, 1.0)]
+    units = record_units(record)
+    empty = [f"{u.label} is empty" for u in units if len(u.text.strip()) < max(req.min_turn_chars, 1)]
+    out.append(_outcome("empty_turns", len(empty), empty))
+    longest = max((len(u.text) for u in units), default=0)
+    too_long = [f"{u.label} has {len(u.text)} characters; the maximum is {req.max_turn_chars}"
+                for u in units if len(u.text) > req.max_turn_chars]
+    out.append(_outcome("turn_length", longest, too_long))
+    ends = "user" if record.responses else None
+    order = role_order_problem([t.role for t in record.messages], ends_with=ends)
+    out.append(_outcome("role_order", order[0] if order else 0, [order[1]] if order else []))
+    seen: dict[str, str] = {}
+    dups = []
+    for u in units:
+        key = _norm(u.text)
+        if key and key in seen:
+            dups.append(f"{u.label} repeats {seen[key]}")
+        elif key:
+            seen[key] = u.label
+    out.append(_outcome("duplicate_turns", len(dups), dups))
+    k = len(record.responses)
+    count = [] if req.min_responses <= k <= req.max_responses else [
+        f"{k} responses; the spec wants {req.min_responses} to {req.max_responses}"]
+    out.append(_outcome("responses", k, count))
+    if req.languages:
+        checked = [u for u in units if letters(u.text) >= req.min_language_chars]
+        wrong = []
+        for u in checked:
+            lang = detect_language(u.text, req.languages)
+            if lang is not None and lang not in req.languages:
+                wrong.append(f"{u.label} is in {lang}; allowed: {', '.join(req.languages)}")
+        share = 1.0 if not checked else (len(checked) - len(wrong)) / len(checked)
+        out.append(_outcome("language", share, wrong))
+    hits = [(u.label, banned_hits(u.text, req.banned_words)) for u in units]
+    found = [f"{label} contains banned content: {', '.join(sorted(set(h)))}"
+             for label, h in hits if h]
+    out.append(_outcome("banned_content", sum(len(h) for _, h in hits), found))
+    return out

@@ -1,0 +1,206 @@
+"""Deliveries of LLM data, each streamed item by item and readable by HF ``datasets``.
+
+* ``llm_messages`` → ``messages.jsonl``: one ``{"messages": [{"role", "content"}, ...]}`` a
+  line, TRL's *conversational language-modeling* format: an SFT conversation as written, a
+  preference item as its prompt plus the preferred response (ties are left out).
+* ``llm_dpo`` → ``dpo.jsonl``: TRL's *conversational preference* format, ``{"prompt": [messages],
+  "chosen": [{"role": "assistant", ...}], "rejected": [...]}``; a pairwise choice is one row
+  (ties left out), a ranking of k responses its k·(k−1)/2 pairs.
+* ``llm_ranked`` → ``ranked.jsonl``: ``{"id", "prompt", "responses": [{"id", "content",
+  "rank"}], "reason"}`` with rank 1 the best (a tie shares the rank).
+* ``llm_rubric`` → ``rubric.parquet``: one row an item; ``id``, ``prompt`` (the last user turn),
+  ``response``, a column per criterion (int64 Likert, bool pass/fail) and ``comment``.
+
+Items of another task type than a format holds are skipped (a project has one task type).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.llm.records import LlmRecord
+from datamill.modalities.llm.schema import (
+    PairwiseAnnotation,
+    RankingAnnotation,
+    RubricAnnotation,
+    RubricSpec,
+    SftAnnotation,
+)
+
+__all__ = [
+    "DpoExporter",
+    "LlmExportItem",
+    "MessagesExporter",
+    "RankedExporter",
+    "RubricTableExporter",
+]
+
+
+@dataclass(frozen=True)
+class LlmExportItem:
+    """One delivered record and its current annotation."""
+
+    id: str
+    record: LlmRecord
+    annotation: SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _dump(row: Any) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _order(doc: PairwiseAnnotation | RankingAnnotation) -> list[list[str]]:
+    """Responses grouped best first (a tie is one group)."""
+    if isinstance(doc, RankingAnnotation):
+        return [[i] for i in doc.ranking]
+    if doc.choice == "tie":
+        return [[doc.a, doc.b]]
+    return [[doc.a], [doc.b]] if doc.choice == "a" else [[doc.b], [doc.a]]
+
+
+class _JsonlExporter:
+    name: ClassVar[str]
+    file_name: ClassVar[str]
+
+    def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def export(self, items: Iterable[LlmExportItem], out_dir: Path) -> ExportManifest:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / self.file_name
+        count = 0
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            for item in items:
+                count += 1
+                for row in self.rows(item):
+                    fh.write(_dump(row))
+        return ExportManifest(self.name, {self.file_name: _sha256(path)}, count)
+
+
+class MessagesExporter(_JsonlExporter):
+    """Chat ``messages`` JSONL (TRL conversational language modeling)."""
+
+    name: ClassVar[str] = "llm_messages"
+    file_name: ClassVar[str] = "messages.jsonl"
+
+    def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
+        doc = item.annotation
+        if isinstance(doc, SftAnnotation):
+            yield {"messages": [{"role": t.role, "content": t.content} for t in doc.turns]}
+        elif isinstance(doc, PairwiseAnnotation | RankingAnnotation):
+            best = _order(doc)[0]
+            if len(best) == 1:
+                reply = item.record.response(best[0]).content
+                yield {"messages": [*item.record.prompt_messages(),
+                                    {"role": "assistant", "content": reply}]}
+
+
+class DpoExporter(_JsonlExporter):
+    """``prompt``/``chosen``/``rejected`` JSONL (TRL conversational preference)."""
+
+    name: ClassVar[str] = "llm_dpo"
+    file_name: ClassVar[str] = "dpo.jsonl"
+
+    def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
+        doc = item.annotation
+        if not isinstance(doc, PairwiseAnnotation | RankingAnnotation):
+            return
+        groups = _order(doc)
+        prompt = item.record.prompt_messages()
+        for i, better in enumerate(groups):
+            for worse in groups[i + 1:]:
+                for c in better:
+                    for r in worse:
+                        yield {
+                            "prompt": prompt,
+                            "chosen": [{"role": "assistant",
+                                        "content": item.record.response(c).content}],
+                            "rejected": [{"role": "assistant",
+                                          "content": item.record.response(r).content}],
+                        }
+
+
+class RankedExporter(_JsonlExporter):
+    """Ranked response lists, one JSON line an item."""
+
+    name: ClassVar[str] = "llm_ranked"
+    file_name: ClassVar[str] = "ranked.jsonl"
+
+    def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
+        doc = item.annotation
+        if not isinstance(doc, PairwiseAnnotation | RankingAnnotation):
+            return
+        responses, rank = [], 1
+        for group in _order(doc):
+            for rid in group:
+                responses.append({"id": rid, "content": item.record.response(rid).content,
+                                  "rank": rank})
+            rank += len(group)
+        yield {"id": item.id, "prompt": item.record.prompt_messages(), "responses": responses,
+               "reason": doc.reason}
+
+
+class RubricTableExporter:
+    """Rubric scores as a Parquet table (row groups of 1,000 rows; pyarrow)."""
+
+    name: ClassVar[str] = "llm_rubric"
+    file_name: ClassVar[str] = "rubric.parquet"
+    chunk: ClassVar[int] = 1000
+
+    def __init__(self, rubric: RubricSpec | None = None) -> None:
+        self.rubric = rubric
+
+    def _schema(self) -> Any:
+        import pyarrow as pa
+
+        fields = [pa.field("id", pa.string()), pa.field("prompt", pa.string()),
+                  pa.field("response", pa.string())]
+        for c in self.rubric.criteria if self.rubric else ():
+            fields.append(pa.field(c.name, pa.int64() if c.kind == "likert" else pa.bool_()))
+        fields.append(pa.field("comment", pa.string()))
+        return pa.schema(fields)
+
+    def _row(self, item: LlmExportItem, doc: RubricAnnotation) -> dict[str, Any]:
+        users = [t.content for t in item.record.messages if t.role == "user"]
+        row: dict[str, Any] = {
+            "id": item.id, "prompt": users[-1] if users else "",
+            "response": item.record.responses[0].content if item.record.responses else "",
+            "comment": doc.comment,
+        }
+        for c in self.rubric.criteria if self.rubric else ():
+            row[c.name] = doc.scores.get(c.name) if c.kind == "likert" else doc.checks.get(c.name)
+        return row
+
+    def export(self, items: Iterable[LlmExportItem], out_dir: Path) -> ExportManifest:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / self.file_name
+        schema = self._schema()
+        count = 0
+        rows: list[dict[str, Any]] = []
+        with pq.ParquetWriter(path, schema) as writer:
+            for item in items:
+                count += 1
+                if isinstance(item.annotation, RubricAnnotation):
+                    rows.append(self._row(item, item.annotation))
+                if len(rows) >= self.chunk:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                    rows = []
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+        return ExportManifest(self.name, {self.file_name: _sha256(path)}, count)

@@ -1,0 +1,247 @@
+"""The ``llm`` modality plugin: SFT conversations, response preferences and rubric evaluations.
+
+Built from :mod:`.records`, :mod:`.checks`, :mod:`.schema`, :mod:`.metric`, :mod:`.aggregate`
+and :mod:`.exporters`; the loop reaches it only through the modality contract.
+
+Spec ``requirements`` (every threshold required)::
+
+    requirements:
+      task: pairwise                 # sft | pairwise | ranking | rubric
+      min_reason_chars: 10           # reasons (preference) and comments (rubric)
+      require_reasoning: false       # SFT: chain of thought required on assistant turns
+      record: {max_record_bytes: 200000, min_turn_chars: 1, max_turn_chars: 8000,
+               min_responses: 2, max_responses: 2, languages: [en, zh],
+               min_language_chars: 12, banned_words: [...]}
+      rubric: {likert_min: 1, likert_max: 5,          # task rubric only
+               criteria: [{name: helpfulness, kind: likert}, {name: safe, kind: pass_fail}]}
+    acceptance: {agreement: 0.9}
+
+**Import.** A JSONL file (one record a line), a JSON file (a record or a list) or a folder of
+``.json`` records; :meth:`LlmPlugin.split_source` writes each record as a canonical
+``<id>.json`` media file and names refused lines (``records.jsonl:7: malformed JSON ...``) in
+the import report; a refused line leaves nothing behind.
+
+**Volume.** One item is one dialogue (a record); deliveries and prices count dialogues. Tokens
+depend on a tokenizer the customer chooses later and characters mean different work in Chinese
+and English, so neither is the sold unit; the item's ``characters`` attribute is kept for
+estimates.
+
+**QC.** Inspectors correct the delivered document (canonical JSON); ``agreement`` is pair
+agreement (preference), rubric agreement within ±1 (rubric) or turn acceptance (SFT) — see
+:mod:`.metric`.
+
+**Aggregation** (overlap > 1): ``aggregation_units``, ``pairwise_units`` and
+``merge_aggregate`` per the aggregation contract — see :mod:`.aggregate`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationError
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.llm import aggregate
+from datamill.modalities.llm.exporters import LlmExportItem
+from datamill.modalities.llm.records import (
+    LlmItemAttributes,
+    LlmRecord,
+    Turn,
+    describe_record,
+    is_record_source,
+    read_record,
+    split_records,
+)
+from datamill.modalities.llm.schema import (
+    LlmRequirements,
+    SftAnnotation,
+    annotation_text,
+    parse_annotation,
+    validate_llm_annotation,
+)
+
+__all__ = ["LlmPlugin", "LlmStatistics"]
+
+_EXPORTERS = ("llm_messages", "llm_dpo", "llm_ranked", "llm_rubric")
+
+
+def _req(requirements: BaseModel | Mapping[str, Any]) -> LlmRequirements:
+    if isinstance(requirements, LlmRequirements):
+        return requirements
+    if isinstance(requirements, BaseModel):
+        requirements = requirements.model_dump()
+    try:
+        return LlmRequirements.model_validate(requirements)
+    except ValidationError as err:
+        raise InvalidInput(f"invalid llm requirements: {err.errors(include_url=False)[0]['msg']}") from err
+
+
+def _canonical(payload: Any) -> str:
+    doc = parse_annotation(payload)
+    return json.dumps(doc.model_dump(mode="json", exclude_none=True), sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _from_text(text: str) -> Any:
+    try:
+        data = json.loads(text) if text else None
+    except json.JSONDecodeError as err:
+        raise InvalidInput(f"an LLM correction is an annotation document (JSON): {err}") from err
+    return parse_annotation(data)
+
+
+class LlmPlugin:
+    """LLM data: conversations to write or correct, responses to compare, rank or score."""
+
+    name: ClassVar[str] = "llm"
+    requirements_model: ClassVar[type[BaseModel]] = LlmRequirements
+    item_model: ClassVar[type[BaseModel]] = LlmItemAttributes
+    default_preannotator: ClassVar[str] = "llm-record"
+    volume_unit: ClassVar[str] = "dialogues"
+    volume_base_unit: ClassVar[str] = "dialogues"
+    volume_per_unit: ClassVar[int] = 1
+    media_suffixes: ClassVar[tuple[str, ...]] = (".json",)
+    media_folder: ClassVar[str] = "records"
+    acceptance_metrics: ClassVar[tuple[str, ...]] = ("agreement",)
+    workbench_template: ClassVar[str] = "llm/task.html"
+
+    # -- import
+    def split_source(
+        self, source: Path, out_dir: Path, requirements: Mapping[str, Any]
+    ) -> Iterator[tuple[str, str | None, str | None]] | None:
+        """A JSONL/JSON source as record files in ``out_dir`` (None: import ``source`` as it
+        is). Yields ``(where, file name, None)`` or ``(where, None, reason)`` in source order."""
+        if not is_record_source(source):
+            return None
+        limit = int(dict(requirements.get("record") or {}).get("max_record_bytes") or 0)
+        return split_records(source, out_dir, limit) if limit else split_records(source, out_dir)
+
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        limit = int(dict(requirements.get("record") or {}).get("max_record_bytes") or 0)
+        record = read_record(path, limit) if limit else read_record(path)
+        return describe_record(record)
+
+    def volume(self, attributes: Mapping[str, Any]) -> int:
+        return 1
+
+    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: attributes.get(k) for k in ("turns", "responses", "characters")}
+
+    # -- checks
+    def run_checks(
+        self, path: Path, requirements: BaseModel, prompt: str | None
+    ) -> Sequence[CheckOutcome]:
+        from datamill.modalities.llm.checks import run_record_checks
+
+        return run_record_checks(path, _req(requirements).record)
+
+    def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
+        """JSON parsing and lingua on a few turns: light, best run in one process (lingua's
+        models load once)."""
+        return False
+
+    # -- annotation
+    def validate_annotation(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> AnnotationDoc:
+        doc = validate_llm_annotation(payload, attributes, _req(requirements))
+        return AnnotationDoc(doc.model_dump(mode="json", exclude_none=True), annotation_text(doc))
+
+    def from_prediction(self, prediction: object) -> AnnotationDoc:
+        """The ``llm-record`` pre-annotator's record as the SFT starting point: its turns, and
+        its single response (if any) as the last assistant turn."""
+        if not isinstance(prediction, LlmRecord):
+            raise InvalidInput(f"this pre-annotator does not read LLM records (it returned"
+                               f" {type(prediction).__name__})")
+        if len(prediction.responses) > 1:
+            raise InvalidInput(f"record {prediction.id} has {len(prediction.responses)} responses:"
+                               " preference and rubric work starts without a pre-annotation")
+        turns = list(prediction.messages)
+        turns += [Turn(role="assistant", content=r.content, reasoning=None) for r in prediction.responses]
+        doc = SftAnnotation(turns=tuple(turns))
+        return AnnotationDoc(doc.model_dump(mode="json", exclude_none=True),
+                             annotation_text(doc), "llm-record")
+
+    # -- aggregation (the wave-3 contract)
+    def aggregation_units(self, payload: Any) -> dict[str, str]:
+        return aggregate.aggregation_units(payload)
+
+    def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
+        return aggregate.pairwise_units(payload)
+
+    def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
+        return aggregate.merge_aggregate(payloads, decided)
+
+    # -- quality
+    def inspection_text(self, payload: Any, text: str) -> str:
+        return _canonical(payload)
+
+    def normalize_correction(self, corrected: str) -> str:
+        return _canonical(_from_text(corrected))
+
+    def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
+        from datamill.modalities.llm.metric import score_documents
+
+        return score_documents([_from_text(t) for t in reference],
+                               [_from_text(t) for t in hypothesis])
+
+    def is_defective(self, reference: str, hypothesis: str) -> bool:
+        from datamill.modalities.llm.metric import compare
+
+        return compare(_from_text(reference), _from_text(hypothesis)).defective
+
+    # -- delivery
+    def exporter_names(self) -> list[str]:
+        return list(_EXPORTERS)
+
+    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
+        from datamill.modalities.registry import exporters
+
+        cls: Any = exporters.get(name)
+        if name == "llm_rubric":
+            made: Exporter[Any] = cls(_req(requirements).rubric)
+        else:
+            made = cls()
+        return made
+
+    def export_item(self, item: ItemRecord, payload: Any) -> LlmExportItem:
+        return LlmExportItem(id=item.external_id, record=read_record(item.readable),
+                             annotation=parse_annotation(payload))
+
+    def statistics(self) -> LlmStatistics:
+        return LlmStatistics()
+
+
+class LlmStatistics:
+    """Dialogues, turns, responses, characters, annotation types and preference outcomes."""
+
+    def __init__(self) -> None:
+        self.dialogues = self.turns = self.responses = self.characters = 0
+        self.types: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+
+    def add(self, item: ItemRecord, payload: Any) -> None:
+        a = item.attributes
+        self.dialogues += 1
+        self.turns += int(a.get("turns") or 0)
+        self.responses += int(a.get("responses") or 0)
+        self.characters += int(a.get("characters") or 0)
+        doc = parse_annotation(payload)
+        self.types[doc.type] += 1
+        for _, _, outcome in aggregate.pairwise_units(doc):
+            self.outcomes["tie" if outcome == "tie" else "decided"] += 1
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "dialogues": self.dialogues, "turns": self.turns, "responses": self.responses,
+            "characters": self.characters, "annotation_types": dict(self.types),
+            "preference_pairs": dict(self.outcomes),
+            "units": {"dialogues": "records (items)", "characters": "Unicode code points"},
+        }

@@ -1,0 +1,311 @@
+"""The LLM item record, its canonical ``.json`` file, and the splitter imports go through.
+
+An item is one record: a prompt or conversation (``system`` / ``user`` / ``assistant`` turns) and,
+for preference and evaluation work, the candidate responses, each with a stable id. Sources are a
+JSONL file (one record a line), a JSON file (one record or a list of them) or a folder of
+``.json`` record files. Accepted input shapes (normalised to :class:`LlmRecord`)::
+
+    {"id": "p1", "messages": [{"role": "user", "content": "..."}],
+     "responses": [{"id": "a", "content": "..."}, {"id": "b", "content": "..."}]}
+    {"id": "p2", "prompt": "...", "system": "...", "responses": ["...", "..."]}   # ids r1, r2
+    {"id": "c3", "messages": [... a whole conversation ending with an assistant turn ...]}
+
+``conversation`` is an alias of ``messages``; a record without ``id`` gets ``rec-`` plus the
+first 12 hex digits of its content's sha256 (stable across re-imports).
+
+**Why a canonical file per record.** The loop imports files: it hashes them into the blob
+store, describes them and streams them to checks, workbenches and exporters. The splitter
+(:func:`split_records`) therefore writes each record as ``<id>.json`` (sorted keys, UTF-8, one
+line), so a record is a media file like an image: content-addressed, re-import idempotent, and
+served to the workbench by the loop's media route unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from datamill.core.errors import InvalidInput
+
+__all__ = [
+    "ID_PATTERN",
+    "MAX_RECORD_BYTES",
+    "LlmItemAttributes",
+    "LlmRecord",
+    "Response",
+    "Turn",
+    "canonical_record",
+    "describe_record",
+    "parse_record",
+    "read_record",
+    "split_records",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+MAX_RECORD_BYTES = 8 * 1024 * 1024  # hard ceiling whatever the spec says
+MAX_TURNS = 500
+MAX_RESPONSES = 32
+Role = Literal["system", "user", "assistant"]
+_ID = re.compile(ID_PATTERN)
+
+
+class Turn(BaseModel):
+    """One turn of a conversation; ``reasoning`` is an assistant turn's chain of thought."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Role
+    content: str = Field(max_length=1_000_000)
+    reasoning: str | None = Field(None, max_length=1_000_000)
+
+
+class Response(BaseModel):
+    """A candidate response with its stable id (unique within the record)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    content: str = Field(max_length=1_000_000)
+    model: str | None = Field(None, max_length=200)
+
+
+class LlmRecord(BaseModel):
+    """An item's record (schema version 1): conversation turns and candidate responses."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["llm_record"] = "llm_record"
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=ID_PATTERN)
+    messages: tuple[Turn, ...] = Field(min_length=1, max_length=MAX_TURNS)
+    responses: tuple[Response, ...] = Field((), max_length=MAX_RESPONSES)
+    meta: dict[str, str] = Field(default_factory=dict, max_length=50)
+
+    @field_validator("responses")
+    @classmethod
+    def _unique_ids(cls, value: tuple[Response, ...]) -> tuple[Response, ...]:
+        ids = [r.id for r in value]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"response ids must be unique; repeated: {', '.join(dup)}")
+        return value
+
+    def prompt_messages(self) -> list[dict[str, str]]:
+        """The conversation as ``{"role", "content"}`` messages (chain of thought left out)."""
+        return [{"role": t.role, "content": t.content} for t in self.messages]
+
+    def response(self, response_id: str) -> Response:
+        for r in self.responses:
+            if r.id == response_id:
+                return r
+        raise InvalidInput(f"record {self.id} has no response {response_id!r}")
+
+
+class LlmItemAttributes(BaseModel):
+    """What the loop stores about an item: counts for lists, response ids for validators."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_type: Literal["llm_record"] = "llm_record"
+    turns: int = Field(ge=1)
+    responses: int = Field(ge=0)
+    response_ids: list[str] = Field(default_factory=list)
+    characters: int = Field(ge=0)
+    last_role: Role
+    has_system: bool = False
+
+
+def _messages(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in err.errors(include_url=False)
+    )
+
+
+def _content_id(data: Mapping[str, Any]) -> str:
+    body = json.dumps({k: data.get(k) for k in ("messages", "responses")}, sort_keys=True,
+                      ensure_ascii=False)
+    return "rec-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+
+
+def _normalise(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's input shape (aliases, bare strings) as :class:`LlmRecord` fields."""
+    data = {k: v for k, v in raw.items() if k not in ("prompt", "system", "conversation")}
+    messages = raw.get("messages", raw.get("conversation"))
+    if messages is None and "prompt" in raw:
+        messages = [{"role": "user", "content": raw["prompt"]}]
+    if messages is None:
+        raise InvalidInput("record needs 'messages' (or 'conversation' or 'prompt')")
+    if isinstance(raw.get("system"), str) and isinstance(messages, list):
+        messages = [{"role": "system", "content": raw["system"]}, *messages]
+    data["messages"] = messages
+    responses = raw.get("responses", [])
+    if isinstance(responses, list):
+        data["responses"] = [{"id": f"r{i + 1}", "content": r} if isinstance(r, str) else r
+                             for i, r in enumerate(responses)]
+    if "id" not in data or data["id"] in (None, ""):
+        data["id"] = _content_id(data)
+    elif isinstance(data["id"], int) and not isinstance(data["id"], bool):
+        data["id"] = str(data["id"])
+    return data
+
+
+def parse_record(raw: Any) -> LlmRecord:
+    """A decoded JSON value as a record, or InvalidInput naming every problem."""
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"a record is a JSON object, not {type(raw).__name__}")
+    if raw.get("type", "llm_record") != "llm_record":
+        raise InvalidInput(f"not an LLM record (type {str(raw.get('type'))[:40]!r})")
+    try:
+        return LlmRecord.model_validate(_normalise(raw))
+    except ValidationError as err:
+        raise InvalidInput(f"not a valid LLM record: {_messages(err)}") from err
+
+
+def canonical_record(record: LlmRecord) -> bytes:
+    """The record file's bytes: sorted keys, UTF-8, one line, a trailing newline."""
+    body = record.model_dump(mode="json", exclude_none=True)
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def _decode(data: bytes, where: str, *, bom_ok: bool = True) -> Any:
+    if bom_ok and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte-order mark at the start is tolerated
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InvalidInput(f"{where}: not UTF-8 ({err.reason} at byte {err.start})") from err
+    if text.startswith("\ufeff"):
+        raise InvalidInput(f"{where}: a byte-order mark is allowed only at the start of the"
+                           " file; remove it")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        at = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
+        raise InvalidInput(f"{where}: malformed JSON: {err.msg} at {at}") from err
+    except (ValueError, RecursionError) as err:
+        raise InvalidInput(f"{where}: malformed JSON: {str(err)[:200]}") from err
+
+
+def read_record(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LlmRecord:
+    """The record in a ``.json`` file (InvalidInput if unreadable, too large or invalid)."""
+    size = path.stat().st_size
+    limit = min(max_bytes, MAX_RECORD_BYTES)
+    if size > limit:
+        raise InvalidInput(f"record is {size} bytes; the limit is {limit}")
+    return parse_record(_decode(path.read_bytes(), "record"))
+
+
+def describe_record(record: LlmRecord) -> LlmItemAttributes:
+    chars = sum(len(t.content) for t in record.messages) + sum(len(r.content)
+                                                               for r in record.responses)
+    return LlmItemAttributes(
+        turns=len(record.messages), responses=len(record.responses),
+        response_ids=[r.id for r in record.responses], characters=chars,
+        last_role=record.messages[-1].role, has_system=record.messages[0].role == "system",
+    )
+
+
+# -- the splitter ------------------------------------------------------------------------------
+
+Split = tuple[str, str | None, str | None]  # (where, file name written, rejection reason)
+
+
+def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; an over-long line yields None (and is skipped, not read)."""
+    with path.open("rb") as fh:
+        lineno = 0
+        while raw := fh.readline(max_bytes + 2):
+            lineno += 1
+            if len(raw) > max_bytes + 1 or (len(raw) > max_bytes and not raw.endswith(b"\n")):
+                while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield lineno, None
+                continue
+            yield lineno, raw
+
+
+def _json_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, Any]]:
+    """(where, decoded record or InvalidInput) for a ``.json`` file: one record or a list."""
+    if path.stat().st_size > max_bytes * 1000:
+        yield name, InvalidInput(f"{name}: file is larger than {max_bytes * 1000} bytes;"
+                                 " split it into JSONL")
+        return
+    try:
+        value = _decode(path.read_bytes(), name)
+    except InvalidInput as err:
+        yield name, err
+        return
+    if isinstance(value, list):
+        for i, rec in enumerate(value):
+            yield f"{name}[{i}]", rec
+    else:
+        yield name, value
+
+
+def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, Any]]:
+    for lineno, raw in _lines(path, max_bytes):
+        where = f"{name}:{lineno}"
+        if raw is None:
+            yield where, InvalidInput(f"line {lineno}: record is larger than {max_bytes} bytes")
+            continue
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            yield where, _decode(raw.rstrip(b"\r\n"), f"line {lineno}", bom_ok=False)
+        except InvalidInput as err:
+            yield where, err
+
+
+def split_records(source: Path, out_dir: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Split]:
+    """Validate a JSONL/JSON source record by record and write each good one as ``<id>.json``.
+
+    Yields, in source order, ``(where, file name, None)`` for a record written to ``out_dir``
+    and ``(where, None, reason)`` for one refused; ``where`` is ``name:line`` (JSONL) or
+    ``name[index]`` (a JSON list). A refused record writes nothing: malformed JSON, not UTF-8,
+    a byte-order mark other than at the file's start, a record over ``max_bytes``, missing or
+    invalid fields, a repeated id or a repeated record (same turns and responses).
+    """
+    limit = min(max_bytes, MAX_RECORD_BYTES)
+    name = source.name
+    reader = _jsonl_values if source.suffix.lower() == ".jsonl" else _json_values
+    ids: dict[str, str] = {}
+    contents: dict[str, str] = {}
+    for where, value in reader(source, limit, name):
+        if isinstance(value, InvalidInput):
+            yield where, None, value.message
+            continue
+        try:
+            record = parse_record(value)
+        except InvalidInput as err:
+            yield where, None, err.message
+            continue
+        if record.id in ids:
+            yield where, None, f"duplicate record id {record.id!r} (first at {ids[record.id]})"
+            continue
+        body = canonical_record(record)
+        digest = hashlib.sha256(canonical_record(record.model_copy(update={"id": "_"}))).hexdigest()
+        if digest in contents:
+            yield where, None, f"duplicate record: same turns and responses as {contents[digest]}"
+            continue
+        if len(body) > limit:
+            yield where, None, f"record is {len(body)} bytes; the limit is {limit}"
+            continue
+        ids[record.id], contents[digest] = where, f"{record.id!r} ({where})"
+        file_name = f"{record.id}.json"
+        (out_dir / file_name).write_bytes(body)
+        yield where, file_name, None
+
+
+def is_record_source(source: Path) -> bool:
+    """A JSONL/JSON file of records (a folder is imported file by file as it is)."""
+    return source.is_file() and source.suffix.lower() in (".jsonl", ".json")

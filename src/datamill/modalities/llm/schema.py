@@ -1,0 +1,270 @@
+"""The LLM annotation documents, the task part of the spec, and their validators.
+
+The spec's ``requirements.task`` chooses what annotators produce (one document type a project):
+
+* ``sft`` → :class:`SftAnnotation` (``llm_sft``): the written or corrected conversation, each
+  assistant turn with an optional ``reasoning`` (chain of thought); per-turn checks on submit.
+* ``pairwise`` → :class:`PairwiseAnnotation` (``llm_pairwise``): response ``a`` or ``b`` is better,
+  or ``tie``, with a required ``reason``.
+* ``ranking`` → :class:`RankingAnnotation` (``llm_ranking``): every response id exactly once,
+  best first, with a required ``reason``.
+* ``rubric`` → :class:`RubricAnnotation` (``llm_rubric``): a Likert score per ``likert`` criterion
+  (range from the spec), pass/fail per ``pass_fail`` criterion, and a ``comment``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.llm.checks import (
+    LlmRecordRequirements,
+    TextUnit,
+    role_order_problem,
+    unit_problems,
+)
+from datamill.modalities.llm.records import ID_PATTERN, Turn
+
+__all__ = [
+    "Criterion",
+    "LlmAnnotation",
+    "LlmRequirements",
+    "PairwiseAnnotation",
+    "RankingAnnotation",
+    "RubricAnnotation",
+    "RubricSpec",
+    "SftAnnotation",
+    "annotation_text",
+    "parse_annotation",
+    "validate_llm_annotation",
+]
+
+TaskType = Literal["sft", "pairwise", "ranking", "rubric"]
+_DOC_OF_TASK = {"sft": "llm_sft", "pairwise": "llm_pairwise", "ranking": "llm_ranking",
+                "rubric": "llm_rubric"}
+ResponseId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class Criterion(BaseModel):
+    """A rubric criterion: a Likert score or a pass/fail judgement."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    kind: Literal["likert", "pass_fail"]
+    description: str = Field("", max_length=2000)
+
+
+class RubricSpec(BaseModel):
+    """The rubric: criteria and the Likert range (both from the spec)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=50)
+    likert_min: int = Field(ge=0, le=10)
+    likert_max: int = Field(ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RubricSpec:
+        if self.likert_min >= self.likert_max:
+            raise ValueError("likert_min must be below likert_max")
+        names = [c.name for c in self.criteria]
+        if len(set(names)) != len(names):
+            raise ValueError("criterion names must be unique")
+        return self
+
+    def names(self, kind: str) -> list[str]:
+        return [c.name for c in self.criteria if c.kind == kind]
+
+
+class LlmRequirements(BaseModel):
+    """The ``requirements`` of an ``llm`` project (every threshold required).
+
+    ``min_reason_chars`` is the shortest reason (preference) or comment (rubric) accepted;
+    ``require_reasoning`` makes the chain-of-thought field of every SFT assistant turn required.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    task: TaskType
+    record: LlmRecordRequirements
+    min_reason_chars: int = Field(ge=0, le=2000)
+    require_reasoning: bool = False
+    rubric: RubricSpec | None = None
+
+    @model_validator(mode="after")
+    def _rubric_when_needed(self) -> LlmRequirements:
+        if self.task == "rubric" and self.rubric is None:
+            raise ValueError("task rubric needs a 'rubric' (criteria, likert_min, likert_max)")
+        if self.task == "pairwise" and self.record.max_responses != 2:  # noqa: PLR2004
+            raise ValueError("task pairwise compares two responses: record.max_responses must be 2")
+        return self
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1] = 1
+
+
+class SftAnnotation(_Doc):
+    type: Literal["llm_sft"] = "llm_sft"
+    turns: tuple[Turn, ...] = Field(min_length=1, max_length=500)
+
+
+class PairwiseAnnotation(_Doc):
+    type: Literal["llm_pairwise"] = "llm_pairwise"
+    a: ResponseId
+    b: ResponseId
+    choice: Literal["a", "b", "tie"]
+    reason: str = Field(max_length=5000)
+
+
+class RankingAnnotation(_Doc):
+    type: Literal["llm_ranking"] = "llm_ranking"
+    ranking: tuple[ResponseId, ...] = Field(min_length=2, max_length=32)
+    reason: str = Field(max_length=5000)
+
+
+class RubricAnnotation(_Doc):
+    type: Literal["llm_rubric"] = "llm_rubric"
+    scores: dict[str, int] = Field(default_factory=dict, max_length=50)
+    checks: dict[str, bool] = Field(default_factory=dict, max_length=50)
+    comment: str = Field(max_length=5000)
+
+
+LlmAnnotation = Annotated[
+    SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation,
+    Field(discriminator="type"),
+]
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(LlmAnnotation)
+
+
+def _messages(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in err.errors(include_url=False)
+    )
+
+
+def parse_annotation(payload: Any) -> SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation:
+    """The payload as an annotation document, or InvalidInput."""
+    if isinstance(payload, SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation):
+        return payload
+    if not isinstance(payload, dict) or payload.get("type") not in _DOC_OF_TASK.values():
+        raise InvalidInput("not an LLM annotation: a JSON object whose type is one of "
+                           + ", ".join(sorted(_DOC_OF_TASK.values())))
+    try:
+        doc: Any = _ADAPTER.validate_python(payload)
+    except ValidationError as err:
+        raise InvalidInput(f"not an LLM annotation: {_messages(err)}") from err
+    return doc  # type: ignore[no-any-return]
+
+
+def annotation_text(doc: Any) -> str:
+    """A one-paragraph rendering of a document (search, the review page, diffs)."""
+    if isinstance(doc, SftAnnotation):
+        return "\n".join(f"{t.role}: {t.content}" for t in doc.turns)
+    if isinstance(doc, PairwiseAnnotation):
+        head = (f"tie: {doc.a} = {doc.b}" if doc.choice == "tie" else
+                f"preferred {doc.a if doc.choice == 'a' else doc.b} over"
+                f" {doc.b if doc.choice == 'a' else doc.a}")
+        return f"{head} — {doc.reason}"
+    if isinstance(doc, RankingAnnotation):
+        return f"{' > '.join(doc.ranking)} — {doc.reason}"
+    parts = [f"{k} {v}" for k, v in sorted(doc.scores.items())]
+    parts += [f"{k} {'pass' if v else 'fail'}" for k, v in sorted(doc.checks.items())]
+    return f"{', '.join(parts)} — {doc.comment}"
+
+
+def _sft_problems(doc: SftAnnotation, req: LlmRequirements) -> list[str]:
+    problems = []
+    order = role_order_problem([t.role for t in doc.turns], ends_with="assistant")
+    if order:
+        problems.append(order[1])
+    for i, t in enumerate(doc.turns):
+        if t.reasoning is not None and t.role != "assistant":
+            problems.append(f"turn {i + 1} ({t.role}): only assistant turns have reasoning")
+        if req.require_reasoning and t.role == "assistant" and not (t.reasoning or "").strip():
+            problems.append(f"turn {i + 1} (assistant): reasoning is required")
+    units = [TextUnit(label=f"turn {i + 1} ({t.role})", role=t.role, text=t.content)
+             for i, t in enumerate(doc.turns)]
+    return problems + unit_problems(units, req.record)
+
+
+def _ids_problems(named: tuple[str, ...], ids: list[str], what: str) -> list[str]:
+    problems = []
+    twice = sorted({i for i in named if named.count(i) > 1})
+    if twice:
+        problems.append(f"{what} names {', '.join(twice)} more than once")
+    unknown = [i for i in dict.fromkeys(named) if i not in ids]
+    if unknown:
+        problems.append(f"{what} names unknown response(s) {', '.join(unknown)}"
+                        f" (the item's are {', '.join(ids)})")
+    omitted = [i for i in ids if i not in named]
+    if omitted:
+        problems.append(f"{what} omits response(s) {', '.join(omitted)}")
+    return problems
+
+
+def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[str]:
+    problems = []
+    for kind, given in (("likert", doc.scores), ("pass_fail", doc.checks)):
+        want = rubric.names(kind)
+        field = "scores" if kind == "likert" else "checks"
+        missing = [n for n in want if n not in given]
+        extra = [n for n in given if n not in want]
+        if missing:
+            problems.append(f"{field}: missing criteria {', '.join(missing)}")
+        if extra:
+            problems.append(f"{field}: not {kind} criteria of the rubric: {', '.join(extra)}")
+    for name, value in doc.scores.items():
+        if not rubric.likert_min <= value <= rubric.likert_max:
+            problems.append(f"scores.{name}: {value} is outside {rubric.likert_min}..{rubric.likert_max}")
+    return problems
+
+
+def validate_llm_annotation(
+    payload: Any, attributes: Mapping[str, Any], req: LlmRequirements
+) -> SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation:
+    """The payload checked against the spec's task and the item; InvalidInput names every problem."""
+    doc = parse_annotation(payload)
+    want = _DOC_OF_TASK[req.task]
+    if doc.type != want:
+        raise InvalidInput(f"this project's task is {req.task}: submit a {want} document,"
+                           f" not {doc.type}")
+    ids = [str(i) for i in attributes.get("response_ids") or []]
+    problems: list[str] = []
+    if isinstance(doc, SftAnnotation):
+        problems = _sft_problems(doc, req)
+    elif isinstance(doc, PairwiseAnnotation):
+        if doc.a == doc.b:
+            problems.append("a and b must be two different responses")
+        elif ids:
+            problems += _ids_problems((doc.a, doc.b), ids, "the comparison")
+    elif isinstance(doc, RankingAnnotation):
+        if ids:
+            problems += _ids_problems(doc.ranking, ids, "the ranking")
+        elif len(set(doc.ranking)) != len(doc.ranking):
+            problems.append("the ranking names a response more than once")
+    elif req.rubric is not None:
+        problems = _rubric_problems(doc, req.rubric)
+    if isinstance(doc, PairwiseAnnotation | RankingAnnotation):
+        if len(doc.reason.strip()) < max(req.min_reason_chars, 1):
+            problems.append(f"a reason of at least {max(req.min_reason_chars, 1)} characters is"
+                            " required")
+    elif isinstance(doc, RubricAnnotation) and len(doc.comment.strip()) < max(req.min_reason_chars, 1):
+        problems.append(f"a comment of at least {max(req.min_reason_chars, 1)} characters is required")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    return doc

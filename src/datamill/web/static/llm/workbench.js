@@ -1,0 +1,292 @@
+// The LLM workbench (templates/llm/task.html): fetches the item's record from the media route and
+// shows, by the spec's task, a conversation editor (sft), a side-by-side comparison with keyboard
+// choice 1 / 2 / = (pairwise), a ranking form (ranking) or a rubric form (rubric). Drafts go to
+// localStorage at once and to the server debounced (body {base_version, revision, annotation});
+// submit posts {base_version, annotation} and opens the next task the server names.
+import { csrfToken } from '../common.js';
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null) node.setAttribute(k, v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+async function post(url, body) {
+  const resp = await fetch(url, {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+    body: JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await resp.json(); } catch (_) { data = null; }
+  return { ok: resp.ok, status: resp.status, data };
+}
+
+class LlmWorkbench {
+  constructor(root) {
+    const d = root.dataset;
+    this.root = root;
+    this.req = JSON.parse(d.requirements);
+    this.s = JSON.parse(d.strings);
+    this.draftUrl = d.draftUrl;
+    this.submitUrl = d.submitUrl;
+    this.baseVersion = Number(d.baseVersion || 0);
+    this.revision = Number(d.draftRevision || 0);
+    this.storageKey = `datamill-llm-draft-${d.taskId}`;
+    this.start = JSON.parse(d.annotation || '{}');
+    // a newer draft kept in this browser (the server had not got it yet) wins over the server's
+    try {
+      const kept = JSON.parse(localStorage.getItem(this.storageKey) || 'null');
+      if (kept && kept.base_version === this.baseVersion && kept.revision > this.revision && kept.annotation) {
+        this.start = kept.annotation;
+        this.revision = kept.revision;
+        this.pendingLocal = true;
+      }
+    } catch (_) { /* storage disabled */ }
+    this.timer = 0;
+    this.submitted = false;
+    root.__workbench = this;
+  }
+
+  t(key) { return this.s[key] || key; }
+
+  async load(recordUrl) {
+    const resp = await fetch(recordUrl, { credentials: 'same-origin' });
+    this.record = JSON.parse(await resp.text());
+    const ids = (this.record.responses || []).map((r) => r.id);
+    const task = this.req.task;
+    const start = this.start && this.start.type ? this.start : null;
+    if (task === 'sft') {
+      const turns = start ? start.turns : [...this.record.messages,
+        ...(this.record.responses || []).slice(0, 1).map((r) => ({ role: 'assistant', content: r.content }))];
+      this.state = { type: 'llm_sft', turns: turns.map((x) => ({ ...x })) };
+    } else if (task === 'pairwise') {
+      this.state = start || { type: 'llm_pairwise', a: ids[0], b: ids[1], choice: null, reason: '' };
+    } else if (task === 'ranking') {
+      this.state = start || { type: 'llm_ranking', ranking: ids, reason: '' };
+    } else {
+      const scores = {}; const checks = {};
+      for (const c of this.req.rubric.criteria) {
+        if (c.kind === 'likert') scores[c.name] = null; else checks[c.name] = null;
+      }
+      this.state = start || { type: 'llm_rubric', scores, checks, comment: '' };
+    }
+    this.render();
+    this.root.dataset.ready = '1';
+    if (this.pendingLocal) this.flush();
+  }
+
+  annotation() {
+    const a = JSON.parse(JSON.stringify(this.state));
+    if (a.type === 'llm_sft') {
+      a.turns = a.turns.map((x) => (x.role === 'assistant' && x.reasoning
+        ? { role: x.role, content: x.content, reasoning: x.reasoning } : { role: x.role, content: x.content }));
+    }
+    return a;
+  }
+
+  changed() {
+    this.revision += 1;
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify({ base_version: this.baseVersion,
+        revision: this.revision, annotation: this.annotation() }));
+    } catch (_) { /* full */ }
+    this.status(this.t('llm.saving'));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), 800);
+  }
+
+  async flush() {
+    if (this.submitted) return;
+    const rev = this.revision;
+    let r = { ok: false };
+    try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev, annotation: this.annotation() }); } catch (_) { /* offline */ }
+    if (this.submitted) return;
+    if (r.ok) { this.root.dataset.savedRevision = String(rev); this.status(this.t('llm.saved')); } else {
+      this.status(this.t('llm.offline'));
+      this.timer = setTimeout(() => this.flush(), 3000);
+    }
+  }
+
+  status(text, error = false) {
+    const s = this.root.querySelector('[data-testid=llm-status]');
+    if (s) { s.textContent = text; s.classList.toggle('error', error); }
+  }
+
+  async submit() {
+    const btn = this.root.querySelector('[data-testid=llm-submit]');
+    btn.disabled = true;
+    clearTimeout(this.timer);
+    try {
+      const r = await post(this.submitUrl, { base_version: this.baseVersion, annotation: this.annotation() });
+      if (r.ok) {
+        this.submitted = true;
+        localStorage.removeItem(this.storageKey);
+        this.root.dataset.submitted = '1';
+        const next = r.data && r.data.next_url;
+        if (typeof next === 'string' && next.startsWith('/')) window.location.assign(next);
+        return;
+      }
+      const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+      this.status(r.status === 409 ? this.t('llm.conflict') : `${this.t('llm.failed')}: ${error}`, true);
+    } catch (err) {
+      this.status(`${this.t('llm.failed')}: ${err}`, true);
+    }
+    btn.disabled = false;
+  }
+
+  promptView() {
+    const box = el('section', { class: 'card llm-prompt', 'data-testid': 'llm-prompt' },
+      el('h2', { text: this.t('llm.prompt') }));
+    for (const m of this.record.messages) {
+      box.append(el('div', { class: 'turn' }, el('span', { class: 'role', text: m.role }), m.content));
+    }
+    return box;
+  }
+
+  reasonField(key) {
+    const value = key === 'comment' ? this.state.comment : this.state.reason;
+    const area = el('textarea', { rows: 3, maxlength: 5000, 'data-testid': 'llm-reason', required: 'required',
+      oninput: (ev) => { this.state[key] = ev.target.value; this.changed(); } });
+    area.value = value || '';
+    return el('label', { class: 'llm-reason' }, this.t(key === 'comment' ? 'llm.comment' : 'llm.reason'), area);
+  }
+
+  render() {
+    const r = this.root;
+    r.replaceChildren();
+    const task = this.req.task;
+    if (task !== 'sft') r.append(this.promptView());
+    if (task === 'sft') r.append(this.sftView());
+    else if (task === 'pairwise') r.append(this.pairView());
+    else if (task === 'ranking') r.append(this.rankView());
+    else r.append(this.rubricView());
+    r.append(el('div', { class: 'llm-actions' },
+      el('button', { class: 'primary', 'data-testid': 'llm-submit', text: this.t('llm.submit'), onclick: () => this.submit() }),
+      el('span', { class: 'llm-status', 'data-testid': 'llm-status', role: 'status' })));
+  }
+
+  // -- pairwise: side by side, keys 1 / 2 / =
+  pairView() {
+    const st = this.state;
+    const resp = (id) => (this.record.responses || []).find((x) => x.id === id) || { content: '' };
+    const wrap = el('section', { class: 'card' });
+    const grid = el('div', { class: `llm-compare${st.choice === 'tie' ? ' tie' : ''}`, 'data-testid': 'llm-compare' });
+    [['a', '1'], ['b', '2']].forEach(([side, key]) => {
+      grid.append(el('div', { class: `resp${st.choice === side ? ' chosen' : ''}`, 'data-testid': `llm-resp-${side}` },
+        el('h3', { text: `${this.t('llm.response')} ${key}` }), resp(st[side]).content));
+    });
+    const choose = (c) => { this.state.choice = c; this.changed(); this.render(); };
+    const btn = (c, label) => el('button', { type: 'button', 'aria-pressed': String(st.choice === c),
+      'data-testid': `llm-choose-${c}`, text: label, onclick: () => choose(c) });
+    wrap.append(grid, el('div', { class: 'llm-choices' },
+      el('span', { class: 'muted', text: this.t('llm.choose_hint') }),
+      btn('a', `1 · ${this.t('llm.better')}`), btn('tie', `= · ${this.t('llm.tie')}`), btn('b', `2 · ${this.t('llm.better')}`),
+      el('span', { 'data-testid': 'llm-choice', text: st.choice ? `${this.t('llm.choice_is')}: ${st.choice}` : '' })),
+    this.reasonField('reason'));
+    return wrap;
+  }
+
+  key(ev) {
+    if (this.req.task !== 'pairwise' || this.submitted) return;
+    const tag = (ev.target && ev.target.tagName) || '';
+    if (tag === 'TEXTAREA' || tag === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); this.submit(); }
+      return;
+    }
+    const map = { 1: 'a', 2: 'b', '=': 'tie' };
+    if (map[ev.key]) {
+      ev.preventDefault();
+      this.state.choice = map[ev.key];
+      this.changed();
+      this.render();
+    }
+  }
+
+  // -- ranking: order with up / down
+  rankView() {
+    const st = this.state;
+    const list = el('ol', { class: 'llm-rank', 'data-testid': 'llm-ranking' });
+    st.ranking.forEach((id, i) => {
+      const resp = (this.record.responses || []).find((x) => x.id === id) || { content: '' };
+      const move = (d) => { const j = i + d; if (j < 0 || j >= st.ranking.length) return;
+        [st.ranking[i], st.ranking[j]] = [st.ranking[j], st.ranking[i]]; this.changed(); this.render(); };
+      list.append(el('li', { 'data-testid': `llm-rank-${id}` },
+        el('button', { type: 'button', text: '↑', title: this.t('llm.up'), onclick: () => move(-1) }),
+        el('button', { type: 'button', text: '↓', title: this.t('llm.down'), onclick: () => move(1) }),
+        el('span', { class: 'content' }, `${id}: ${resp.content}`)));
+    });
+    return el('section', { class: 'card' }, el('p', { class: 'muted', text: this.t('llm.rank_hint') }), list,
+      this.reasonField('reason'));
+  }
+
+  // -- rubric: Likert radios and pass / fail per criterion
+  rubricView() {
+    const { rubric } = this.req;
+    const st = this.state;
+    const first = (this.record.responses || [])[0];
+    const table = el('table', { 'data-testid': 'llm-rubric' });
+    for (const c of rubric.criteria) {
+      const cell = el('td');
+      const values = c.kind === 'likert'
+        ? Array.from({ length: rubric.likert_max - rubric.likert_min + 1 }, (_, k) => rubric.likert_min + k)
+        : [true, false];
+      for (const v of values) {
+        const current = c.kind === 'likert' ? st.scores[c.name] : st.checks[c.name];
+        const input = el('input', { type: 'radio', name: `c-${c.name}`, 'data-testid': `llm-${c.name}-${v}`,
+          onchange: () => { if (c.kind === 'likert') st.scores[c.name] = v; else st.checks[c.name] = v; this.changed(); } });
+        input.checked = current === v;
+        cell.append(el('label', {}, input, c.kind === 'likert' ? String(v) : this.t(v ? 'llm.pass' : 'llm.fail')));
+      }
+      table.append(el('tr', {}, el('th', { text: c.name, title: c.description || '' }), cell));
+    }
+    return el('section', { class: 'card llm-rubric' },
+      first ? el('div', { class: 'resp' }, el('h3', { text: this.t('llm.response') }), first.content) : null,
+      table, this.reasonField('comment'));
+  }
+
+  // -- sft: edit turns, add / remove, chain of thought on assistant turns
+  sftView() {
+    const st = this.state;
+    const box = el('section', { class: 'card', 'data-testid': 'llm-conversation' });
+    st.turns.forEach((turn, i) => {
+      const role = el('select', { 'data-testid': `llm-role-${i}`,
+        onchange: (ev) => { turn.role = ev.target.value; this.changed(); this.render(); } });
+      for (const r of ['system', 'user', 'assistant']) {
+        const o = el('option', { value: r, text: r }); o.selected = turn.role === r; role.append(o);
+      }
+      const content = el('textarea', { rows: 3, 'data-testid': `llm-content-${i}`,
+        oninput: (ev) => { turn.content = ev.target.value; this.changed(); } });
+      content.value = turn.content || '';
+      const item = el('div', { class: 'llm-turn' },
+        el('div', {}, el('strong', { text: `${this.t('llm.turn')} ${i + 1}` }), ' ', role, ' ',
+          el('button', { type: 'button', 'data-testid': `llm-remove-${i}`, text: this.t('llm.remove_turn'),
+            onclick: () => { st.turns.splice(i, 1); this.changed(); this.render(); } })),
+        content);
+      if (turn.role === 'assistant') {
+        const cot = el('textarea', { rows: 2, 'data-testid': `llm-reasoning-${i}`,
+          oninput: (ev) => { turn.reasoning = ev.target.value; this.changed(); } });
+        cot.value = turn.reasoning || '';
+        item.append(el('label', {}, this.t('llm.reasoning'), cot));
+      }
+      box.append(item);
+    });
+    box.append(el('button', { type: 'button', 'data-testid': 'llm-add-turn', text: this.t('llm.add_turn'),
+      onclick: () => { const last = st.turns[st.turns.length - 1];
+        st.turns.push({ role: last && last.role === 'user' ? 'assistant' : 'user', content: '' });
+        this.changed(); this.render(); } }));
+    return box;
+  }
+}
+
+for (const root of document.querySelectorAll('[data-llm-workbench]')) {
+  const wb = new LlmWorkbench(root);
+  document.addEventListener('keydown', (ev) => wb.key(ev));
+  window.addEventListener('pagehide', () => { if (!wb.submitted && wb.timer) wb.flush(); });
+  wb.load(root.dataset.recordUrl);
+}

@@ -1,0 +1,118 @@
+"""Issue 14 §2 web: the conversation editor (edit a turn, chain of thought, add and remove a
+turn), the ranking form and the rubric form submit documents the modality accepts."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from datamill.compliance.users import add_member
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Annotation, Task
+from datamill.production.projects import create_project
+from datamill.production.tasks import claim_next_task, create_packages
+from tests.e2e.conftest import Site, shot, sign_in
+from tests.unit.modalities.llm._cases import spec
+
+pytestmark = pytest.mark.slow
+
+RECORDS = {
+    "sft": {"id": "s1", "messages": [{"role": "user", "content": "What is the capital of Italy?"},
+                                     {"role": "assistant", "content": "Milan."}]},
+    "ranking": {"id": "k1", "prompt": "Name a prime number.",
+                "responses": [{"id": "a", "content": "9"}, {"id": "b", "content": "7"},
+                              {"id": "c", "content": "2"}]},
+    "rubric": {"id": "e1", "prompt": "Explain DNS in one sentence.",
+               "responses": ["DNS maps domain names to IP addresses."]},
+}
+
+
+def _task(site: Site, task: str) -> int:
+    folder = Path(tempfile.mkdtemp(prefix=f"datamill-e2e-llm-{task}-"))
+    src = folder / "records.jsonl"
+    src.write_text(json.dumps(RECORDS[task]) + "\n", encoding="utf-8")
+    with site.rt.session() as s:
+        p = create_project(s, spec(task, name=f"e2e-llm-{task}-{folder.name[-6:]}"))
+        for u in site.users.values():
+            add_member(s, p.id, u, actor_id=None)
+    with site.rt.session() as s:
+        import_source(s, site.rt.blobs, p.id, src)
+    with site.rt.session() as s:
+        run_checks(s, site.rt.blobs, p.id, workers=1)
+    with site.rt.session() as s:
+        create_packages(s, p.id, "annotate")
+        t = claim_next_task(s, site.users["ann2"], p.id, "annotate")
+        assert t is not None
+        return t.id
+
+
+def _submitted(site: Site, task_id: int) -> Any:
+    with site.rt.session() as s:
+        task = s.get(Task, task_id)
+        assert task is not None
+        ann = s.scalars(select(Annotation).where(Annotation.item_id == task.item_id)
+                        .order_by(Annotation.version.desc())).first()
+        assert ann is not None and ann.kind == "annotation"
+        return ann.segments
+
+
+def _open(context: Any, task_id: int) -> Any:
+    page = sign_in(context, "ann2")
+    page.goto(f"/tasks/{task_id}")
+    page.wait_for_selector("[data-llm-workbench][data-ready='1']")
+    return page
+
+
+def _submit(page: Any, task_id: int) -> None:
+    page.get_by_test_id("llm-submit").click()
+    page.wait_for_url(lambda u: not re.search(rf"/tasks/{task_id}$", u))
+
+
+def test_conversation_editor(site: Site, context: Any) -> None:
+    tid = _task(site, "sft")
+    page = _open(context, tid)
+    page.get_by_test_id("llm-content-1").fill("Rome is the capital of Italy.")
+    page.get_by_test_id("llm-reasoning-1").fill("Italy's capital city is Rome")
+    page.get_by_test_id("llm-add-turn").click()
+    assert page.get_by_test_id("llm-role-2").input_value() == "user"
+    page.get_by_test_id("llm-remove-2").click()
+    assert page.get_by_test_id("llm-content-2").count() == 0
+    shot(page, "llm-sft-editor")
+    _submit(page, tid)
+    assert _submitted(site, tid)["turns"] == [
+        {"role": "user", "content": "What is the capital of Italy?"},
+        {"role": "assistant", "content": "Rome is the capital of Italy.",
+         "reasoning": "Italy's capital city is Rome"}]
+
+
+def test_ranking_form(site: Site, context: Any) -> None:
+    tid = _task(site, "ranking")
+    page = _open(context, tid)
+    page.get_by_test_id("llm-rank-c").get_by_role("button", name="↑").click()
+    page.get_by_test_id("llm-rank-c").get_by_role("button", name="↑").click()
+    page.get_by_test_id("llm-rank-a").get_by_role("button", name="↓").click()
+    page.get_by_test_id("llm-reason").fill("2 and 7 are prime, 9 is not")
+    shot(page, "llm-ranking-form")
+    _submit(page, tid)
+    got = _submitted(site, tid)
+    assert got["ranking"] == ["c", "b", "a"] and got["reason"] == "2 and 7 are prime, 9 is not"
+
+
+def test_rubric_form(site: Site, context: Any) -> None:
+    tid = _task(site, "rubric")
+    page = _open(context, tid)
+    page.get_by_test_id("llm-helpfulness-4").check()
+    page.get_by_test_id("llm-accuracy-5").check()
+    page.get_by_test_id("llm-safe-true").check()
+    page.get_by_test_id("llm-reason").fill("correct and short")
+    shot(page, "llm-rubric-form")
+    _submit(page, tid)
+    got = _submitted(site, tid)
+    assert got["scores"] == {"helpfulness": 4, "accuracy": 5} and got["checks"] == {"safe": True}

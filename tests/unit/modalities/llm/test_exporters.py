@@ -1,0 +1,123 @@
+"""Issue 14 §2 exports: read back by HF ``datasets``, checked against TRL's documented columns
+(conversational language modeling: ``messages``; conversational preference: ``prompt``,
+``chosen``, ``rejected``, each a list of ``{"role", "content"}`` messages), golden DPO file.
+
+Golden files live in ``tests/golden/llm/<format>/``; ``DATAMILL_UPDATE_GOLDEN=1`` rewrites them
+(review the diff)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datamill.modalities.llm.exporters import (
+    DpoExporter,
+    LlmExportItem,
+    MessagesExporter,
+    RankedExporter,
+    RubricTableExporter,
+)
+from datamill.modalities.llm.records import parse_record
+from datamill.modalities.llm.schema import RubricSpec, parse_annotation
+from tests.unit.modalities.llm._cases import PAIR_RECORDS, RUBRIC
+
+GOLDEN = Path(__file__).resolve().parents[3] / "golden" / "llm"
+RANK_RECORD = {"id": "k1", "prompt": "Name a prime number.",
+               "responses": [{"id": "a", "content": "7"}, {"id": "b", "content": "9"},
+                             {"id": "c", "content": "2 is the smallest prime."}]}
+
+
+def _items() -> list[LlmExportItem]:
+    choices = ["a", "b", "tie"]
+    out = [LlmExportItem(r["id"], parse_record(r), parse_annotation(
+        {"type": "llm_pairwise", "a": parse_record(r).responses[0].id,
+         "b": parse_record(r).responses[1].id, "choice": c, "reason": "see guideline 3"}))
+        for r, c in zip(PAIR_RECORDS, choices, strict=True)]
+    out.append(LlmExportItem("k1", parse_record(RANK_RECORD), parse_annotation(
+        {"type": "llm_ranking", "ranking": ["c", "a", "b"], "reason": "c explains"})))
+    sft = parse_record({"id": "s1", "messages": [{"role": "user", "content": "Hi"},
+                                                 {"role": "assistant", "content": "Hello!"}]})
+    out.append(LlmExportItem("s1", sft, parse_annotation({"type": "llm_sft", "turns": [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello! How can I help?", "reasoning": "greet back"}]})))
+    return out
+
+
+def _load(path: Path) -> Any:
+    datasets = pytest.importorskip("datasets")
+    kind = "parquet" if path.suffix == ".parquet" else "json"
+    return datasets.load_dataset(kind, data_files=str(path), split="train",
+                                 cache_dir=str(path.parent / ".hf-cache"))
+
+
+def _is_messages(feature: Any) -> bool:
+    """A TRL conversational column: a list of {content: string, role: string}."""
+    from datasets import Value
+
+    inner = getattr(feature, "feature", None)
+    if inner is None and isinstance(feature, list) and feature:
+        inner = feature[0]
+    return isinstance(inner, dict) and set(inner) == {"role", "content"} \
+        and all(isinstance(inner[k], Value) and inner[k].dtype == "string" for k in inner)
+
+
+def test_dpo_golden_and_trl_preference_columns(tmp_path: Path) -> None:
+    manifest = DpoExporter().export(iter(_items()), tmp_path / "dpo")
+    assert manifest.items == 5
+    actual = (tmp_path / "dpo" / "dpo.jsonl").read_text(encoding="utf-8")
+    golden = GOLDEN / "dpo" / "dpo.jsonl"
+    if os.environ.get("DATAMILL_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8"), "dpo.jsonl differs from golden"
+    ds = _load(tmp_path / "dpo" / "dpo.jsonl")
+    # p1 (a over b) and p2 (b over a) one row each, p3 is a tie (left out), k1 ranks 3 → 3 pairs
+    assert ds.num_rows == 5
+    assert set(ds.column_names) == {"prompt", "chosen", "rejected"}
+    assert all(_is_messages(ds.features[c]) for c in ("prompt", "chosen", "rejected"))
+    row = ds[1]
+    assert row["prompt"] == [{"role": "user", "content": "用一句话解释什么是光合作用。"}]
+    assert row["chosen"] == [{"role": "assistant", "content": "光合作用就是植物晚上睡觉。"}]
+    assert [r["chosen"][0]["content"] for r in ds][2:] == ["2 is the smallest prime.",
+                                                           "2 is the smallest prime.", "7"]
+
+
+def test_messages_are_trl_conversational_language_modeling(tmp_path: Path) -> None:
+    MessagesExporter().export(iter(_items()), tmp_path / "m")
+    ds = _load(tmp_path / "m" / "messages.jsonl")
+    assert ds.column_names == ["messages"] and _is_messages(ds.features["messages"])
+    assert ds.num_rows == 4  # the tie has no preferred answer
+    assert ds[0]["messages"][-1] == {"role": "assistant",
+                                     "content": "The capital of France is Paris."}
+    assert ds[3]["messages"] == [{"role": "user", "content": "Hi"},
+                                 {"role": "assistant", "content": "Hello! How can I help?"}]
+    roles = {m["role"] for r in ds for m in r["messages"]}
+    assert roles <= {"system", "user", "assistant"}
+
+
+def test_ranked_lists_and_rubric_table(tmp_path: Path) -> None:
+    RankedExporter().export(iter(_items()), tmp_path / "r")
+    ds = _load(tmp_path / "r" / "ranked.jsonl")
+    assert ds.num_rows == 4
+    k1 = ds[3]
+    assert [(r["id"], r["rank"]) for r in k1["responses"]] == [("c", 1), ("a", 2), ("b", 3)]
+    tie = ds[2]
+    assert [r["rank"] for r in tie["responses"]] == [1, 1]
+    rubric = RubricSpec.model_validate(RUBRIC)
+    rec = parse_record({"id": "e1", "prompt": "Explain DNS.", "responses": ["It maps names."]})
+    item = LlmExportItem("e1", rec, parse_annotation({
+        "type": "llm_rubric", "scores": {"helpfulness": 3, "accuracy": 4},
+        "checks": {"safe": True}, "comment": "short"}))
+    m = RubricTableExporter(rubric).export(iter([item, *_items()]), tmp_path / "t")
+    assert m.items == 6
+    table = _load(tmp_path / "t" / "rubric.parquet")
+    assert table.column_names == ["id", "prompt", "response", "helpfulness", "accuracy", "safe",
+                                  "comment"]
+    assert table.features["helpfulness"].dtype == "int64" and table.features["safe"].dtype == "bool"
+    assert table[0] == {"id": "e1", "prompt": "Explain DNS.", "response": "It maps names.",
+                        "helpfulness": 3, "accuracy": 4, "safe": True, "comment": "short"}
+    assert json.loads((tmp_path / "r" / "ranked.jsonl").read_text().splitlines()[0])["id"] == "p1"

@@ -1,0 +1,98 @@
+"""Issue 14 §2 bad input: the record splitter names each refused line and writes nothing for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.llm.records import (
+    canonical_record,
+    describe_record,
+    parse_record,
+    read_record,
+    split_records,
+)
+from tests.unit.modalities.llm._cases import PAIR_RECORDS, write_jsonl
+
+
+def _split(source: Path, out: Path, limit: int = 20_000) -> list[tuple[str, str | None, str | None]]:
+    out.mkdir(exist_ok=True)
+    return list(split_records(source, out, limit))
+
+
+def test_shapes_normalise_to_one_canonical_record() -> None:
+    rec = parse_record(PAIR_RECORDS[1])  # prompt + bare string responses
+    assert [t.role for t in rec.messages] == ["user"]
+    assert [r.id for r in rec.responses] == ["r1", "r2"]
+    sys = parse_record(PAIR_RECORDS[2])
+    assert [t.role for t in sys.messages] == ["system", "user"]
+    again = parse_record(json.loads(canonical_record(rec)))
+    assert again == rec
+    no_id = parse_record({"prompt": "hello there", "responses": ["a", "b"]})
+    assert no_id.id.startswith("rec-") and no_id.id == parse_record(
+        {"prompt": "hello there", "responses": ["a", "b"]}).id  # stable
+    attrs = describe_record(rec)
+    assert (attrs.turns, attrs.responses, attrs.response_ids) == (1, 2, ["r1", "r2"])
+
+
+def test_good_lines_are_written_and_bad_lines_named(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "records.jsonl", PAIR_RECORDS,
+                      raw_lines={2: '{"id": "broken", "prompt": "hi"', 4: "[1, 2]"})
+    out = _split(src, tmp_path / "out")
+    refused = {w: r or "" for w, n, r in out if n is None}
+    assert set(refused) == {"records.jsonl:2", "records.jsonl:4"}
+    assert "malformed JSON" in refused["records.jsonl:2"] and "line 2" in refused["records.jsonl:2"]
+    assert "a record is a JSON object" in refused["records.jsonl:4"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p1.json", "p2.json", "p3.json"]
+    assert read_record(tmp_path / "out" / "p1.json").id == "p1"
+
+
+def test_a_leading_bom_is_tolerated_a_later_one_refused(tmp_path: Path) -> None:
+    src = tmp_path / "bom.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in PAIR_RECORDS]
+    src.write_bytes(b"\xef\xbb\xbf" + lines[0].encode() + b"\n" + b"\xef\xbb\xbf"
+                    + lines[1].encode() + b"\n")
+    out = _split(src, tmp_path / "out")
+    assert out[0] == ("bom.jsonl:1", "p1.json", None)
+    assert out[1][1] is None and "byte-order mark" in (out[1][2] or "")
+
+
+def test_duplicates_and_oversized_records_are_refused(tmp_path: Path) -> None:
+    same_content = {**PAIR_RECORDS[0], "id": "p1-copy"}
+    huge = {"id": "huge", "prompt": "x" * 30_000, "responses": ["a", "b"]}
+    src = write_jsonl(tmp_path / "r.jsonl", [PAIR_RECORDS[0], PAIR_RECORDS[0], same_content, huge,
+                                             PAIR_RECORDS[1]])
+    out = _split(src, tmp_path / "out")
+    reasons = [r or "" for _, n, r in out if n is None]
+    assert "duplicate record id 'p1' (first at r.jsonl:1)" in reasons[0]
+    assert "same turns and responses as 'p1'" in reasons[1]
+    assert "larger than 20000 bytes" in reasons[2]
+    assert [n for _, n, _ in out if n] == ["p1.json", "p2.json"]
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ({"id": "x", "responses": ["a"]}, "needs 'messages'"),
+    ({"id": "x", "messages": [{"role": "robot", "content": "hi"}]}, "messages.0.role"),
+    ({"id": "x", "messages": []}, "messages"),
+    ({"id": "bad id!", "prompt": "hi"}, "id: String should match"),
+    ({"id": "x", "prompt": "hi", "responses": [{"id": "a", "content": "1"},
+                                                {"id": "a", "content": "2"}]}, "repeated: a"),
+    ({"id": "x", "prompt": "hi", "type": "image_annotation"}, "not an LLM record"),
+])
+def test_invalid_records_name_the_field(record: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_record(record)
+
+
+def test_a_json_file_of_records_and_a_json_that_is_not_json(tmp_path: Path) -> None:
+    src = tmp_path / "many.json"
+    src.write_text(json.dumps(PAIR_RECORDS[:2]), encoding="utf-8")
+    out = _split(src, tmp_path / "a")
+    assert [(w, n) for w, n, _ in out] == [("many.json[0]", "p1.json"), ("many.json[1]", "p2.json")]
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\x80\x81 not utf8")
+    (where, name, reason), = _split(bad, tmp_path / "b")
+    assert name is None and "not UTF-8" in (reason or "") and where == "bad.json"

@@ -1,0 +1,128 @@
+"""Issue 14 §2: per-task annotation validators and the automatic record checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.llm.plugin import LlmPlugin
+from datamill.modalities.llm.records import canonical_record, parse_record
+from datamill.modalities.llm.schema import LlmRequirements
+from tests.unit.modalities.llm._cases import requirements
+
+PLUGIN = LlmPlugin()
+RANK_ATTRS = {"response_ids": ["a", "b", "c"]}
+
+
+def _valid(task: str, payload: Any, attributes: dict[str, Any] | None = None) -> Any:
+    req = LlmRequirements.model_validate(requirements(task))
+    return PLUGIN.validate_annotation(payload, attributes or RANK_ATTRS, req)
+
+
+def _sft(*turns: tuple[str, str], **extra: Any) -> dict[str, Any]:
+    return {"type": "llm_sft", "turns": [{"role": r, "content": c, **extra} if r == "assistant"
+                                          else {"role": r, "content": c} for r, c in turns]}
+
+
+def test_ranking_must_name_every_response_once() -> None:
+    ok = _valid("ranking", {"type": "llm_ranking", "ranking": ["b", "a", "c"],
+                            "reason": "b answers the question"})
+    assert ok.text == "b > a > c — b answers the question"
+    with pytest.raises(InvalidInput, match="omits response\\(s\\) c"):
+        _valid("ranking", {"type": "llm_ranking", "ranking": ["b", "a"], "reason": "b is best"})
+    with pytest.raises(InvalidInput, match="names a more than once"):
+        _valid("ranking", {"type": "llm_ranking", "ranking": ["a", "b", "a"], "reason": "a twice"})
+    with pytest.raises(InvalidInput, match="unknown response\\(s\\) z"):
+        _valid("ranking", {"type": "llm_ranking", "ranking": ["a", "b", "z"], "reason": "zzzzz"})
+    with pytest.raises(InvalidInput, match="reason of at least 5"):
+        _valid("ranking", {"type": "llm_ranking", "ranking": ["a", "b", "c"], "reason": " "})
+
+
+def test_pairwise_choice_and_task_type() -> None:
+    attrs = {"response_ids": ["a", "b"]}
+    doc = _valid("pairwise", {"type": "llm_pairwise", "a": "a", "b": "b", "choice": "tie",
+                              "reason": "both are equally good"}, attrs)
+    assert doc.text.startswith("tie: a = b")
+    with pytest.raises(InvalidInput, match="choice"):
+        _valid("pairwise", {"type": "llm_pairwise", "a": "a", "b": "b", "choice": "c",
+                            "reason": "whatever"}, attrs)
+    with pytest.raises(InvalidInput, match="task is pairwise: submit a llm_pairwise"):
+        _valid("pairwise", {"type": "llm_ranking", "ranking": ["a", "b"], "reason": "fine ok"},
+               attrs)
+
+
+def test_sft_turns_are_checked_on_submit() -> None:
+    good = _sft(("system", "Be brief."), ("user", "What is 2+2?"), ("assistant", "4"),
+                reasoning="2 plus 2 is 4")
+    assert _valid("sft", good, {}).payload["turns"][2]["reasoning"] == "2 plus 2 is 4"
+    cases = {
+        "is empty": _sft(("user", "hi there"), ("assistant", "  ")),
+        "turn 2 is user, expected assistant": _sft(("user", "hello"), ("user", "hello again"),
+                                                    ("assistant", "hi")),
+        "repeats turn 2": _sft(("user", "hello"), ("assistant", "hi"), ("user", "again?"),
+                               ("assistant", "hi")),
+        "the last turn is user": _sft(("user", "hello"), ("assistant", "hi"), ("user", "bye")),
+        "banned content: idiot": _sft(("user", "hello"), ("assistant", "you idiot")),
+        "is in fr": _sft(("user", "hello"),
+                         ("assistant", "Je ne sais pas du tout ce que vous voulez dire par là.")),
+        "maximum is 2000": _sft(("user", "hello"), ("assistant", "y" * 2001)),
+    }
+    for message, payload in cases.items():
+        with pytest.raises(InvalidInput, match=message):
+            _valid("sft", payload, {})
+    with pytest.raises(InvalidInput, match="only assistant turns have reasoning"):
+        _valid("sft", {"type": "llm_sft", "turns": [
+            {"role": "user", "content": "hi", "reasoning": "x"},
+            {"role": "assistant", "content": "hello"}]}, {})
+
+
+def test_rubric_needs_every_criterion_in_range() -> None:
+    good = {"type": "llm_rubric", "scores": {"helpfulness": 4, "accuracy": 5},
+            "checks": {"safe": True}, "comment": "accurate and safe"}
+    assert "helpfulness 4" in _valid("rubric", good).text
+    with pytest.raises(InvalidInput, match=r"outside 1\.\.5"):
+        _valid("rubric", {**good, "scores": {"helpfulness": 6, "accuracy": 5}})
+    with pytest.raises(InvalidInput, match="missing criteria safe"):
+        _valid("rubric", {**good, "checks": {}})
+    with pytest.raises(ValueError, match="needs a 'rubric'"):
+        LlmRequirements.model_validate({**requirements("rubric"), "rubric": None})
+
+
+def _checks(tmp_path: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    path = tmp_path / "r.json"
+    path.write_bytes(canonical_record(parse_record(raw)))
+    req = LlmRequirements.model_validate(requirements("pairwise"))
+    return {o.name: o for o in PLUGIN.run_checks(path, req, None)}
+
+
+def test_record_checks_store_values_and_reasons(tmp_path: Path) -> None:
+    good = _checks(tmp_path, {"id": "g", "prompt": "What is the capital of France?",
+                              "responses": ["Paris is the capital of France.", "It is Lyon."]})
+    assert all(o.passed for o in good.values()), {k: o.reason for k, o in good.items()}
+    assert good["turn_length"].value == len("Paris is the capital of France.")
+    assert good["language"].value == 1.0
+    bad = _checks(tmp_path, {"id": "b", "messages": [
+        {"role": "assistant", "content": "Hello, how can I help you today?"},
+        {"role": "user", "content": "Hello, how can I help you today?"}],
+        "responses": ["", "你这个傻瓜"]})
+    assert not bad["empty_turns"].passed and bad["empty_turns"].value == 1
+    assert not bad["role_order"].passed and bad["role_order"].value == 1
+    assert not bad["duplicate_turns"].passed and "repeats turn 1" in (bad["duplicate_turns"].reason or "")
+    assert not bad["banned_content"].passed and bad["banned_content"].value == 1
+    broken = tmp_path / "x.json"
+    broken.write_text("{not json", encoding="utf-8")
+    req = LlmRequirements.model_validate(requirements("pairwise"))
+    (only,) = PLUGIN.run_checks(broken, req, None)
+    assert (only.name, only.passed) == ("decodable", False) and "malformed JSON" in (only.reason or "")
+
+
+def test_inspection_text_round_trips_and_refuses_garbage() -> None:
+    payload = {"type": "llm_pairwise", "a": "a", "b": "b", "choice": "b", "reason": "b better"}
+    text = PLUGIN.inspection_text(payload, "")
+    assert json.loads(PLUGIN.normalize_correction(text)) == {**payload, "schema_version": 1}
+    with pytest.raises(InvalidInput, match="annotation document"):
+        PLUGIN.normalize_correction("not json")
