@@ -28,7 +28,13 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
     home = tmp_path / "home"
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text(yaml.safe_dump(spec(name="cli-asr")), encoding="utf-8")
-    created = json.loads(run(home, "project", "create", str(spec_file), "--json").stdout)
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    proc = run(home, "project", "create", str(spec_file), "--json", ok=False)
+    assert proc.returncode == 2 and "--as" in proc.stdout + proc.stderr  # who acts is required
+    proc = run(home, "project", "create", str(spec_file), "--as", "nobody", "--json", ok=False)
+    assert proc.returncode == 3
+    created = json.loads(run(home, "project", "create", str(spec_file), "--as", "root",
+                             "--json").stdout)
     assert created["name"] == "cli-asr" and created["data_owner"] == "customer"
 
     report = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
@@ -45,7 +51,7 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
     # errors: one line, a distinct exit code, nothing written
     bad_spec = tmp_path / "bad.yaml"
     bad_spec.write_text(yaml.safe_dump(spec(name="x", overlap=0)), encoding="utf-8")
-    proc = run(home, "project", "create", str(bad_spec), ok=False)
+    proc = run(home, "project", "create", str(bad_spec), "--as", "root", ok=False)
     assert proc.returncode == 2 and "overlap" in proc.stderr
     assert "Traceback" not in proc.stderr
     proc = run(home, "project", "show", "nope", ok=False)
