@@ -37,12 +37,15 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
                              "--json").stdout)
     assert created["name"] == "cli-asr" and created["data_owner"] == "customer"
 
-    report = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
+    report = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--as", "root",
+                         "--json").stdout)
     assert report["imported"] == 4
-    again = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
+    again = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--as", "root",
+                         "--json").stdout)
     assert again["duplicates"] == 4 and again["imported"] == 0
 
-    checked = json.loads(run(home, "data", "check", "cli-asr", "--workers", "1", "--json").stdout)
+    checked = json.loads(run(home, "data", "check", "cli-asr", "--workers", "1", "--as", "root",
+                          "--json").stdout)
     assert checked["passed"] == 4
 
     shown = json.loads(run(home, "project", "show", "cli-asr", "--json").stdout)
