@@ -43,7 +43,8 @@ def test_hour_points_and_sheets_refused_after_final_accounts(
     with runtime.session() as s:
         ap = make_approvers(s)
         pp, lp = ledger_project(s, "d4-closed", custom_order(s, "O-D4"))
-        approved_budget(s, lp, [line("annotation", "data_service", "100", "30")], ap)
+        approved_budget(s, lp, [line("annotation", "data_service", "100", "30"),
+                                line("staff", "labour", "1", "5000", "lot")], ap)
         create_grade(s, admin, "G3", "25")
         worker = register_worker(s, admin, users["ann1"], grade="G3")
         book_points(s, admin, worker.id, pp, "2018-03", "8")  # accounts open: fine
