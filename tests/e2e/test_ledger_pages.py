@@ -21,7 +21,6 @@ import pytest
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import create_budget, submit_budget
 from datamill.ledger.events import sync_ledger
-from datamill.ledger.recognition import close_project
 from datamill.testing.fixtures import make_runtime
 from datamill.workforce.hour_points import book_points
 from datamill.workforce.vendors import create_grade, create_vendor, register_worker
@@ -29,6 +28,7 @@ from tests.e2e.conftest import PASSWORD, Site, serve_in_thread, shot, sign_in
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
+    close_reviewed,
     ledger_project,
     line,
     make_approvers,
@@ -62,7 +62,7 @@ def _script(site: Site) -> dict[str, int]:
         sync_ledger(s)
         accept_delivery(s, mp, pa, "10", date(YEAR, 4, 2))  # type 1: acceptance report …
         sync_ledger(s)
-        close_project(s, la, date(YEAR, 4, 2))  # … + final accounts: 100 % recognised
+        close_reviewed(s, la, date(YEAR, 4, 2), ap)  # … + final accounts: 100 % recognised
         pb, lb = ledger_project(s, "fin-speech-b", custom_order(s, "O-B", "60000", "5"))
         b = create_budget(s, lb, [line("annotation", "data_service", "500", "30")])
         submit_budget(s, b.id)

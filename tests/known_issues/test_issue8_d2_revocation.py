@@ -148,36 +148,41 @@ def test_cli_token_expiry_revoke_and_password(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert _cli(home, "user", "create", "carol", "--role", "annotator",
                 "--password", "password1").returncode == 0
-    made = _cli(home, "user", "token", "carol", "--expires-days", "2", "--json")
+    made = _cli(home, "user", "token", "carol", "--as", "carol", "--expires-days", "2",
+                "--json")
     assert made.returncode == 0, made.stderr
     first = json.loads(made.stdout)
     assert first["token"].startswith("dm_") and first["expires_days"] == 2
-    second = json.loads(_cli(home, "user", "token", "carol", "--name", "ci", "--json").stdout)
+    second = json.loads(_cli(home, "user", "token", "carol", "--as", "carol", "--name", "ci",
+                             "--json").stdout)
     listed = json.loads(_cli(home, "user", "tokens", "carol", "--json").stdout)
     assert [t["name"] for t in listed] == ["cli", "ci"]
 
     rt = Runtime.from_settings(Settings(home=home))
     try:
-        r = _cli(home, "user", "token", "carol", "--revoke", first["token"], "--json")
+        r = _cli(home, "user", "token", "carol", "--as", "carol", "--revoke", first["token"],
+                 "--json")
         assert json.loads(r.stdout) == {"revoked": [listed[0]["id"]]}
         with rt.session() as s, pytest.raises(Unauthorized):
             user_for_token(s, first["token"])
-        r = _cli(home, "user", "token", "carol", "--revoke", "nonsense")
+        r = _cli(home, "user", "token", "carol", "--as", "carol", "--revoke", "nonsense")
         assert r.returncode == 2 and "--revoke" in r.stderr
 
         # password from a hidden prompt (typed twice) revokes everything
-        r = _cli(home, "user", "password", "carol", stdin="brand-new-pass\nbrand-new-pass\n")
+        r = _cli(home, "user", "password", "carol", "--as", "carol",
+                 stdin="brand-new-pass\nbrand-new-pass\n")
         assert r.returncode == 0, r.stderr
         assert "revoked 0 session(s) and 1 token(s)" in r.stdout
         with rt.session() as s:
             with pytest.raises(Unauthorized):
                 user_for_token(s, second["token"])
-        third = json.loads(_cli(home, "user", "token", "carol", "--json").stdout)["token"]
-        r = _cli(home, "user", "token", "carol", "--revoke", "all", "--json")
+        third = json.loads(_cli(home, "user", "token", "carol", "--as", "carol",
+                                "--json").stdout)["token"]
+        r = _cli(home, "user", "token", "carol", "--as", "carol", "--revoke", "all", "--json")
         assert len(json.loads(r.stdout)["revoked"]) == 1
         with rt.session() as s, pytest.raises(Unauthorized):
             user_for_token(s, third)
-        r = _cli(home, "user", "password", "carol", "--password", "short")
+        r = _cli(home, "user", "password", "carol", "--as", "carol", "--password", "short")
         assert r.returncode == 2 and "at least 8" in r.stderr
     finally:
         rt.close()

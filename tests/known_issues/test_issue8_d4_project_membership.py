@@ -61,6 +61,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "incurred_on": "2024-01-02",
     },
     ("post", "/ledger/projects/{project_id}/close"): {"closed_on": "2024-01-02"},
+    ("post", "/ledger/projects/{project_id}/final-review"): {"note": "checked"},
     ("put", "/security/projects/{project_id}/classification"): {"level": "secret"},
     ("put", "/security/projects/{project_id}/export"): {"cross_border": True, "destination": "DE"},
     ("post", "/security/projects/{project_id}/export-assessments"): {"conclusion": "approved"},

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from datamill.compliance.users import create_user
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict
 from datamill.production.import_runs import list_import_runs, mark_interrupted_imports
@@ -105,7 +106,10 @@ def test_killed_import_is_listed_interrupted_and_resumes_by_id(runtime: Runtime,
     human = _cli(runtime, tmp_path, "data", "imports", "killed").stdout
     assert "interrupted" in human and "--resume" in human
 
-    report = json.loads(_cli(runtime, tmp_path, "data", "import", "--resume", str(run_id), "--json").stdout)
+    with runtime.session() as s:  # the CLI's writes act for a person (checked like the API)
+        create_user(s, "root", "password1", "admin")
+    report = json.loads(_cli(runtime, tmp_path, "data", "import", "--resume", str(run_id),
+                             "--as", "root", "--json").stdout)
     assert report["import_run_id"] == run_id
     assert (report["total"], report["imported"], report["duplicates"], report["rejected"]) == (FILES, FILES, 0, 0)
     _assert_complete(runtime, pid)

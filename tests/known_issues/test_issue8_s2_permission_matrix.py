@@ -88,6 +88,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/ledger/sync"): None,
     ("post", "/ledger/events/{event_id}/book"): {"over_budget_reason": "x"},
     ("post", "/ledger/projects/{project_id}/close"): {"closed_on": "2024-01-02"},
+    ("post", "/ledger/projects/{project_id}/final-review"): {"note": "checked"},
     ("post", "/vendors"): {"name": "by-auditor", "kind": "studio", "fee_rate": "0.1"},
     ("post", "/vendors/{vendor_id}/qualification"): {"qualified": False, "note": "x"},
     ("post", "/vendors/{vendor_id}/evaluations/{year}"): None,

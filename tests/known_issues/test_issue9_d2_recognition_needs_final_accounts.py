@@ -13,7 +13,6 @@ from datamill.ledger.costs import post_cost
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.recognition import (
-    close_project,
     list_recognitions,
     process_acceptance_events,
     record_final_acceptance,
@@ -22,6 +21,7 @@ from datamill.runtime import Runtime
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
+    close_reviewed,
     ledger_project,
     line,
     make_approvers,
@@ -57,7 +57,7 @@ def test_type1_acceptance_then_final_accounts(
         assert run.acceptances == 1 and run.recognitions == []  # no final accounts yet
         assert _recs(s, oid) == []
         post_cost(s, lp, "collection", "data_service", D(2000), "c2", incurred_on=date(2018, 3, 20))
-        close_project(s, lp, date(2018, 3, 31))  # second of the two: recognises now
+        close_reviewed(s, lp, date(2018, 3, 31), ap)  # second of the two: recognises now
         assert _recs(s, oid) == [("final_acceptance", D(100000), D(32000), date(2018, 3, 31))]
         assert sync_ledger(s).acceptances.recognitions == []  # type: ignore[union-attr]
         assert len(_recs(s, oid)) == 1
@@ -74,7 +74,7 @@ def test_type2_final_accounts_then_acceptance(
         post_cost(s, lp, "collection", "data_service", D(40000), "c1", incurred_on=date(2018, 4, 1))
         accept_delivery(s, monkeypatch, pp, "6", date(2018, 4, 10))
         assert process_acceptance_events(s).recognitions == []  # batch 1 of 2
-        close_project(s, lp, date(2018, 4, 30))  # final accounts before the final acceptance
+        close_reviewed(s, lp, date(2018, 4, 30), ap)  # final accounts before the final acceptance
         assert _recs(s, oid) == []
         with pytest.raises(Conflict, match="is closed"):  # locked: no more expense
             post_cost(s, lp, "collection", "data_service", D(1), "late",
@@ -96,7 +96,7 @@ def test_record_final_acceptance_after_final_accounts(runtime: Runtime) -> None:
         _, lp = ledger_project(s, "t1r", oid)
         approved_budget(s, lp, [line("collection", "data_service", "10", "5000")], ap)
         post_cost(s, lp, "collection", "data_service", D(500), "c1", incurred_on=date(2018, 6, 1))
-        close_project(s, lp, date(2018, 6, 30))
+        close_reviewed(s, lp, date(2018, 6, 30), ap)
         rec = record_final_acceptance(s, oid, date(2018, 7, 2))
         assert rec is not None and (rec.revenue, rec.cost, rec.recognised_on) == (
             D(100000), D(500), date(2018, 7, 2))

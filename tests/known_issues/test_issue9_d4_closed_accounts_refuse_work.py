@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict
-from datamill.ledger.recognition import close_project
+from datamill.ledger.events import sync_ledger
 from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import accounts_closed_on, close_project_accounts
 from datamill.runtime import Runtime
@@ -19,7 +19,13 @@ from datamill.workforce.hour_points import book_points
 from datamill.workforce.models import SettlementSheet
 from datamill.workforce.settlement import create_settlement_sheet
 from datamill.workforce.vendors import create_grade, create_vendor, register_worker
-from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
+from tests.unit.ledger.helpers import (
+    approved_budget,
+    close_reviewed,
+    ledger_project,
+    line,
+    make_approvers,
+)
 from tests.unit.ledger.test_events import confirmed_sheet, custom_order
 from tests.unit.workforce.test_settlement_properties import _build
 
@@ -37,11 +43,13 @@ def test_hour_points_and_sheets_refused_after_final_accounts(
     with runtime.session() as s:
         ap = make_approvers(s)
         pp, lp = ledger_project(s, "d4-closed", custom_order(s, "O-D4"))
-        approved_budget(s, lp, [line("annotation", "data_service", "100", "30")], ap)
+        approved_budget(s, lp, [line("annotation", "data_service", "100", "30"),
+                                line("staff", "labour", "1", "5000", "lot")], ap)
         create_grade(s, admin, "G3", "25")
         worker = register_worker(s, admin, users["ann1"], grade="G3")
         book_points(s, admin, worker.id, pp, "2018-03", "8")  # accounts open: fine
-        close_project(s, lp, date(2018, 3, 31))
+        sync_ledger(s)  # final accounts refuse to close while events are pending
+        close_reviewed(s, lp, date(2018, 3, 31), ap)
         assert accounts_closed_on(s, pp) == date(2018, 3, 31)
         before = _events(s)
         with pytest.raises(Conflict, match=CLOSED + ": it accepts no more hour points"):

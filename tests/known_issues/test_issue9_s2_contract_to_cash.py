@@ -29,13 +29,14 @@ from datamill.ledger.models import LedgerCost, LedgerImpairment, LedgerRecogniti
 from datamill.ledger.orders import create_customer, create_order
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.ledger.receivables import ecl_rate, issue_invoice, receivables, record_receipt
-from datamill.ledger.recognition import close_project, process_acceptance_events
+from datamill.ledger.recognition import process_acceptance_events
 from datamill.ledger.reports import margin_report
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.runtime import Runtime
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
+    close_reviewed,
     ledger_project,
     line,
     make_approvers,
@@ -214,7 +215,7 @@ def test_trace_is_complete_from_contract_to_payment(
         assert not contract_trace(s, k).complete
         accept_delivery(s, monkeypatch, pp, "10", date(2018, 3, 1))
         process_acceptance_events(s)
-        close_project(s, lp, date(2018, 3, 5))
+        close_reviewed(s, lp, date(2018, 3, 5), ap)
         [acc] = contract_trace(s, k).orders[0].acceptances
         inv = issue_invoice(s, oid, "INV-T", issued_on=date(2018, 3, 6), acceptance_id=acc.id)
         assert inv.amount == D(50000) and inv.vat == D(3000)

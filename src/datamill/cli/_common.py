@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -46,13 +46,17 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_HELP",
     "EXIT_NOTHING_TO_DO",
+    "AsUser",
     "JsonAwareGroup",
+    "JsonOpt",
     "NothingToDo",
+    "acting_user",
     "console",
     "emit",
     "esc",
     "get_runtime",
     "handle_errors",
+    "owning_project",
     "progress_bar",
     "styled",
 ]
@@ -73,6 +77,51 @@ EXIT_HELP = (
 P = ParamSpec("P")
 R = TypeVar("R")
 _runtime: list[Any] = []
+
+
+#: the person a write acts for; required, and checked like an API caller (see acting_user)
+AsUser = Annotated[str, typer.Option(
+    "--as", help="Username of the person acting (required); checked like an API caller.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def acting_user(session: Any, username: str, action: Any = None, *,
+                project_id: int | None = None) -> Any:
+    """The user a CLI write acts for (``--as NAME``): they must exist and, given ``action``,
+    be allowed it by :func:`datamill.compliance.permissions.authorize` (on ``project_id``:
+    membership and clearance), exactly as the API checks its caller."""
+    from datamill.compliance.permissions import authorize
+    from datamill.compliance.users import get_user
+    from datamill.core.errors import Forbidden
+
+    user = get_user(session, username)
+    if not user.is_active:
+        raise Forbidden(f"{username!r} is deactivated")
+    if action is not None:
+        authorize(session, user, action, project_id=project_id)
+    return user
+
+
+def owning_project(session: Any, *, batch_id: int | None = None,
+                   inspection_id: int | None = None, delivery_id: int | None = None) -> int:
+    """The production project a batch, inspection or delivery belongs to (NotFound if none)."""
+    from datamill.core.errors import NotFound
+    from datamill.production.models import Batch, Delivery, Inspection
+
+    if inspection_id is not None:
+        insp = session.get(Inspection, inspection_id)
+        if insp is None:
+            raise NotFound(f"no inspection with id {inspection_id}", inspection_id=inspection_id)
+        batch_id = insp.batch_id
+    if delivery_id is not None:
+        d = session.get(Delivery, delivery_id)
+        if d is None:
+            raise NotFound(f"no delivery with id {delivery_id}", delivery_id=delivery_id)
+        return int(d.project_id)
+    batch = session.get(Batch, batch_id) if batch_id is not None else None
+    if batch is None:
+        raise NotFound(f"no batch with id {batch_id}", batch_id=batch_id)
+    return int(batch.project_id)
 
 
 def esc(text: object) -> str:

@@ -1,4 +1,7 @@
-"""``datamill data``: import raw data, run the automatic checks, pre-annotate, list items."""
+"""``datamill data``: import raw data, run the automatic checks, pre-annotate, list items.
+
+Writes (import, check, preannotate) act for ``--as USERNAME``, checked like the API's
+(``manage_project`` on a project the person is a member of)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar
+from datamill.cli._common import (
+    AsUser,
+    acting_user,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    progress_bar,
+)
+from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Raw data: import, automatic checks, pre-annotation.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -44,6 +56,8 @@ def import_cmd(
     resume: Annotated[
         int | None, typer.Option("--resume", help="Resume the interrupted import with this id.")
     ] = None,
+    *,
+    user: AsUser,
     as_json: JsonOpt = False,
 ) -> None:
     """Import audio (re-running skips what is already in; an interrupted import resumes).
@@ -61,15 +75,18 @@ def import_cmd(
             run = get_import_run(s, resume)
             if project is not None and find_project(s, project).id != run.project_id:
                 raise InvalidInput(f"import {resume} belongs to another project", import_run_id=resume)
+            actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=run.project_id)
             suffixes = _suffixes(s, run.project_id)
             with progress_bar("resuming import", _count_rows(Path(run.source), suffixes)) as advance:
-                report = resume_import(s, rt.blobs, resume, progress=advance)
+                report = resume_import(s, rt.blobs, resume, progress=advance, actor_id=actor.id)
         else:
             if project is None or source is None:
                 raise InvalidInput("give a project and a source, or --resume <import id>")
             p = find_project(s, project)
+            actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
             with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
-                report = import_source(s, rt.blobs, p.id, source, progress=advance)
+                report = import_source(s, rt.blobs, p.id, source, progress=advance,
+                                       actor_id=actor.id)
 
     def render(r: Any) -> None:
         out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "
@@ -112,6 +129,7 @@ def imports_cmd(
 @handle_errors
 def check_cmd(
     project: str,
+    user: AsUser,
     recheck: Annotated[bool, typer.Option(help="Re-check items already checked.")] = False,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
     as_json: JsonOpt = False,
@@ -123,6 +141,7 @@ def check_cmd(
     rt = get_runtime()
     with rt.session() as s:
         p = find_project(s, project)
+        acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
         todo = project_stats(s, p.id)["by_status"].get("imported", 0)
         with progress_bar("checking", todo or None) as advance:
             summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers, progress=advance)
@@ -142,6 +161,7 @@ def check_cmd(
 @handle_errors
 def preannotate_cmd(
     project: str,
+    user: AsUser,
     engine: Annotated[str | None, typer.Option(help="Pre-annotator name (default: the modality's).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
     as_json: JsonOpt = False,
@@ -153,6 +173,7 @@ def preannotate_cmd(
     rt = get_runtime()
     with rt.session() as s:
         p = find_project(s, project)
+        acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
         todo = project_stats(s, p.id)["by_status"].get("passed", 0)
         with progress_bar("pre-annotating", todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers, progress=advance)

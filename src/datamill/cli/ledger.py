@@ -196,6 +196,20 @@ def recognise_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
                                           f"{len(r.recognitions)} recognitions"))
 
 
+@app.command("review-final")
+@handle_errors
+def review_final_cmd(project_id: int, user: AsUser, note: str = "",
+                     as_json: JsonOpt = False) -> None:
+    """The finance reviewer checks a project before its final accounts (refused while its
+    domain events are pending); the close then needs this review, by another person."""
+    from datamill.ledger.final_accounts import review_final_accounts
+
+    with get_runtime().session() as s:
+        r = review_final_accounts(s, project_id, reviewer_id=_actor(s, user), note=note)
+    emit(r, as_json, lambda r: out.print(f"final accounts of project {r.project_id} reviewed "
+                                          f"by user {r.reviewer_id} ({r.reviewer_role})"))
+
+
 @app.command("close")
 @handle_errors
 def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = False) -> None:

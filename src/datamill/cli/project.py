@@ -1,4 +1,6 @@
-"""``datamill project``: create from a spec, list, show, add members."""
+"""``datamill project``: create from a spec, list, show, add members.
+
+Writes act for ``--as USERNAME`` and are checked and audited like the API's."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out, styled
+from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Projects: create from a dataset spec, list, show, add-member.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -16,14 +19,16 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 @app.command("create")
 @handle_errors
-def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON).")], as_json: JsonOpt = False) -> None:
-    """Create a project from a dataset spec file."""
+def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON).")],
+           user: AsUser, as_json: JsonOpt = False) -> None:
+    """Create a project from a dataset spec file (the creator becomes a member)."""
     from datamill.production.projects import create_project
     from datamill.production.spec import read_spec_file
 
     data = read_spec_file(spec)
     with get_runtime().session() as s:
-        project = create_project(s, data)  # validates; nothing is written on a bad spec
+        actor = acting_user(s, user, Action.CREATE_PROJECT)
+        project = create_project(s, data, actor_id=actor.id)  # nothing written on a bad spec
     emit(project, as_json, lambda p: out.print(styled(
         f"created project {p.id} ", (p.name, "bold"), f" ({p.modality}, {p.project_type})")))
 
@@ -69,12 +74,14 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
 
 @app.command("add-member")
 @handle_errors
-def add_member_cmd(project: str, username: str) -> None:
+def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Add a user to a project (required before they can work on it)."""
     from datamill.compliance.users import add_member, get_user
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        add_member(s, p.id, get_user(s, username), actor_id=None)
-    out.print(f"{username} is a member of {p.name}")
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        add_member(s, p.id, get_user(s, username), actor_id=actor.id)
+    emit({"project": p.name, "username": username}, as_json,
+         lambda v: out.print(f"{v['username']} is a member of {v['project']}"))

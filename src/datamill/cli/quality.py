@@ -1,4 +1,6 @@
-"""``datamill qc``: batches and sampling inspection."""
+"""``datamill qc``: batches and sampling inspection.
+
+Writes act for ``--as USERNAME`` and are checked and audited like the API's."""
 
 from __future__ import annotations
 
@@ -7,11 +9,26 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.cli._common import (
+    AsUser,
+    acting_user,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    owning_project,
+    styled,
+)
+from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Batches and sampling inspection.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsUser = Annotated[str, typer.Option("--as", help="Username of the inspector.")]
+
+
+def _inspector(s: Any, username: str, *, batch_id: int | None = None,
+               inspection_id: int | None = None) -> Any:
+    project = owning_project(s, batch_id=batch_id, inspection_id=inspection_id)
+    return acting_user(s, username, Action.INSPECT, project_id=project)
 
 
 def _render_inspection(v: Any) -> None:
@@ -39,13 +56,16 @@ def _render_inspection(v: Any) -> None:
 
 @app.command("batch")
 @handle_errors
-def batch_cmd(project: str, limit: int | None = None, as_json: JsonOpt = False) -> None:
+def batch_cmd(project: str, user: AsUser, limit: int | None = None,
+              as_json: JsonOpt = False) -> None:
     """Group reviewed items into a batch for inspection."""
     from datamill.production.inspection import create_batch
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
-        b = create_batch(s, find_project(s, project).id, limit=limit)
+        pid = find_project(s, project).id
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        b = create_batch(s, pid, limit=limit, actor_id=actor.id)
     emit(b, as_json, lambda v: out.print(f"batch {v.id} ({v.name}) with {v.items} items"))
 
 
@@ -53,32 +73,34 @@ def batch_cmd(project: str, limit: int | None = None, as_json: JsonOpt = False) 
 @handle_errors
 def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """Start (or show) the sampling inspection of a batch: draws the sample."""
-    from datamill.compliance.users import get_user
     from datamill.production.inspection import start_inspection
 
     with get_runtime().session() as s:
-        v = start_inspection(s, batch_id, get_user(s, user))
+        v = start_inspection(s, batch_id, _inspector(s, user, batch_id=batch_id))
     emit(v, as_json, _render_inspection)
 
 
 @app.command("correct")
 @handle_errors
-def correct_cmd(inspection_id: int, item_id: int, text: str) -> None:
+def correct_cmd(inspection_id: int, item_id: int, text: str, user: AsUser,
+                as_json: JsonOpt = False) -> None:
     """Record the inspector's transcript of one sampled item."""
     from datamill.production.inspection import record_correction
 
     with get_runtime().session() as s:
+        _inspector(s, user, inspection_id=inspection_id)
         record_correction(s, inspection_id, item_id, text)
-    out.print(f"recorded inspector transcript for item {item_id}")
+    emit({"inspection_id": inspection_id, "item_id": item_id}, as_json,
+         lambda v: out.print(f"recorded inspector transcript for item {v['item_id']}"))
 
 
 @app.command("complete")
 @handle_errors
 def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """Score the sample and accept or reject the batch."""
-    from datamill.compliance.users import get_user
     from datamill.production.inspection import complete_inspection
 
     with get_runtime().session() as s:
-        v = complete_inspection(s, inspection_id, get_user(s, user))
+        v = complete_inspection(s, inspection_id,
+                                _inspector(s, user, inspection_id=inspection_id))
     emit(v, as_json, _render_inspection)

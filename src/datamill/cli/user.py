@@ -1,17 +1,36 @@
-"""``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation."""
+"""``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation.
+
+Writes act for ``--as USERNAME``, checked like the API: creating and deactivating users needs
+``manage_users`` (admins); a token or a password is one's own or an admin's business. Until the
+first admin exists, ``user create`` runs as the server's operator without ``--as`` (bootstrap).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
-from datamill.compliance.roles import Role
+from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out
+from datamill.compliance.roles import Action, Role
 
 ROLE_HELP = ", ".join(r.value for r in Role) + " (see `datamill user roles`)"
 
 app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+OptionalAs = Annotated[str | None, typer.Option(
+    "--as", help="Username of the admin acting (needed once an admin exists).")]
+
+
+def _self_or_admin(s: Any, actor_name: str, target: Any, what: str) -> Any:
+    """The acting user, who must be ``target`` themself or may manage users."""
+    from datamill.compliance.permissions import check
+    from datamill.core.errors import Forbidden
+
+    actor = acting_user(s, actor_name)
+    if actor.id != target.id and check(s, actor, Action.MANAGE_USERS) is not None:
+        raise Forbidden(f"{actor.username!r} may not {what} of {target.username!r}: only their "
+                        "own, or an admin")
+    return actor
 
 
 @app.command("create")
@@ -20,12 +39,24 @@ def create_cmd(
     username: str,
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    user: OptionalAs = None,
 ) -> None:
     """Create a user (password stored as an argon2 hash)."""
+    from sqlalchemy import select
+
+    from datamill.compliance.models import User
     from datamill.compliance.users import create_user
+    from datamill.core.errors import InvalidInput
 
     with get_runtime().session() as s:
-        create_user(s, username, password, role)
+        actor_id = None
+        if user is not None:
+            actor_id = acting_user(s, user, Action.MANAGE_USERS).id
+        elif s.scalars(select(User.id).where(User.role == Role.ADMIN.value,
+                                             User.is_active.is_(True))).first() is not None:
+            raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
+                               field="as")
+        create_user(s, username, password, role, actor_id=actor_id)
     out.print(f"created {role} {username}", highlight=False)
 
 
@@ -56,29 +87,31 @@ def roles_cmd(
                                               soft_wrap=True))
 
 
-def _revoke(username: str, which: str) -> list[int]:
+def _revoke(username: str, which: str, actor_name: str) -> list[int]:
     from datamill.compliance.users import get_user, list_tokens, revoke_token
     from datamill.core.errors import InvalidInput
 
     with get_runtime().session() as s:
         user = get_user(s, username)
+        actor = _self_or_admin(s, actor_name, user, "revoke the tokens")
         if which == "all":
             live = [int(str(t["id"])) for t in list_tokens(s, user) if t["active"]]
             for token_id in live:
-                revoke_token(s, user, token_id=token_id)
+                revoke_token(s, user, token_id=token_id, actor_id=actor.id)
             return live
         if which.startswith("dm_"):
-            return [revoke_token(s, user, token=which)]
+            return [revoke_token(s, user, token=which, actor_id=actor.id)]
         if not which.isdigit():
             raise InvalidInput(f"--revoke takes a token id, a token (dm_...) or 'all', not "
                                f"{which!r}", field="revoke")
-        return [revoke_token(s, user, token_id=int(which))]
+        return [revoke_token(s, user, token_id=int(which), actor_id=actor.id)]
 
 
 @app.command("token")
 @handle_errors
 def token_cmd(
     username: str,
+    user: AsUser,
     name: str = "cli",
     expires_days: Annotated[int | None, typer.Option(
         "--expires-days", help="Lifetime in days (default DATAMILL_TOKEN_DAYS, 30).")] = None,
@@ -91,15 +124,17 @@ def token_cmd(
     from datamill.compliance.users import create_token, get_user
 
     if revoke is not None:
-        revoked = _revoke(username, revoke)
+        revoked = _revoke(username, revoke, user)
         emit({"revoked": revoked}, as_json,
              lambda r: out.print(f"revoked {len(r['revoked'])} token(s) of {username}",
                                  highlight=False))
         return
     rt = get_runtime()
     with rt.session() as s:
-        token = create_token(s, get_user(s, username), name,
-                             expires_days=expires_days or rt.settings.token_days)
+        target = get_user(s, username)
+        actor = _self_or_admin(s, user, target, "issue a token")
+        token = create_token(s, target, name, expires_days=expires_days or rt.settings.token_days,
+                             actor_id=actor.id)
     emit({"token": token, "expires_days": expires_days or rt.settings.token_days}, as_json,
          lambda r: out.print(r["token"], highlight=False))
 
@@ -129,6 +164,7 @@ def tokens_cmd(
 @handle_errors
 def password_cmd(
     username: str,
+    user: AsUser,
     password: Annotated[str, typer.Option(prompt="New password", hide_input=True,
                                           confirmation_prompt=True)],
 ) -> None:
@@ -136,18 +172,21 @@ def password_cmd(
     from datamill.compliance.users import get_user, set_password
 
     with get_runtime().session() as s:
-        revoked = set_password(s, get_user(s, username), password)
+        target = get_user(s, username)
+        actor = _self_or_admin(s, user, target, "set the password")
+        revoked = set_password(s, target, password, actor_id=actor.id)
     out.print(f"password of {username} changed; revoked {revoked['sessions']} "
               f"session(s) and {revoked['tokens']} token(s)", highlight=False)
 
 
 @app.command("deactivate")
 @handle_errors
-def deactivate_cmd(username: str) -> None:
+def deactivate_cmd(username: str, user: AsUser) -> None:
     """Block a user from signing in; all their web sessions and API tokens are revoked."""
     from datamill.compliance.users import deactivate_user, get_user
 
     with get_runtime().session() as s:
-        revoked = deactivate_user(s, get_user(s, username))
+        actor = acting_user(s, user, Action.MANAGE_USERS)
+        revoked = deactivate_user(s, get_user(s, username), actor_id=actor.id)
     out.print(f"deactivated {username}; revoked {revoked['sessions']} session(s) and "
               f"{revoked['tokens']} token(s)", highlight=False)

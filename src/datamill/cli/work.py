@@ -12,7 +12,16 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from datamill.cli._common import NothingToDo, emit, get_runtime, handle_errors, out, styled
+from datamill.cli._common import (
+    NothingToDo,
+    acting_user,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    styled,
+)
+from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
 
 app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
@@ -22,13 +31,16 @@ AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting
 
 @app.command("package")
 @handle_errors
-def package_cmd(project: str, stage: str = "annotate", as_json: JsonOpt = False) -> None:
+def package_cmd(project: str, user: AsUser, stage: str = "annotate",
+                as_json: JsonOpt = False) -> None:
     """Create work packages of the spec's package size for a stage."""
     from datamill.production.projects import find_project
     from datamill.production.tasks import create_packages
 
     with get_runtime().session() as s:
-        made = create_packages(s, find_project(s, project).id, stage)
+        pid = find_project(s, project).id
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        made = create_packages(s, pid, stage, actor_id=actor.id)
     emit(made, as_json, lambda m: out.print(f"created {len(m)} {stage} packages"))
 
 
@@ -57,14 +69,21 @@ def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
 
 @app.command("assign")
 @handle_errors
-def assign_cmd(package_id: int, username: str) -> None:
+def assign_cmd(package_id: int, username: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Assign a work package to a person."""
     from datamill.compliance.users import get_user
+    from datamill.core.errors import NotFound
+    from datamill.production.models import WorkPackage
     from datamill.production.tasks import assign_package
 
     with get_runtime().session() as s:
-        pkg = assign_package(s, package_id, get_user(s, username))
-    out.print(f"package {pkg.name} assigned to {username}")
+        row = s.get(WorkPackage, package_id)
+        if row is None:
+            raise NotFound(f"no work package with id {package_id}", package_id=package_id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=row.project_id)
+        pkg = assign_package(s, package_id, get_user(s, username), actor_id=actor.id)
+    emit({"package": pkg.name, "username": username}, as_json,
+         lambda v: out.print(f"package {v['package']} assigned to {v['username']}"))
 
 
 @app.command("next")

@@ -121,10 +121,12 @@ def _token_digest(token: str) -> str:
 
 
 def create_token(
-    session: Session, user: User, name: str = "", *, expires_days: int = DEFAULT_TOKEN_DAYS
+    session: Session, user: User, name: str = "", *, expires_days: int = DEFAULT_TOKEN_DAYS,
+    actor_id: int | None = None,
 ) -> str:
     """Issue a bearer token valid for ``expires_days``; the plain token is returned once and
-    never stored (``list_tokens`` shows its id, name and expiry)."""
+    never stored (``list_tokens`` shows its id, name and expiry). The issue is audited, with
+    ``actor_id`` (default: the user, who signed in for it) — never the secret."""
     if not 1 <= expires_days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days, not {expires_days}",
                            field="expires_days")
@@ -132,9 +134,13 @@ def create_token(
         raise Forbidden(f"{user.username!r} is deactivated")
     token = "dm_" + secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name,
-                         created_at=now, expires_at=now + timedelta(days=expires_days)))
+    row = ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name,
+                   created_at=now, expires_at=now + timedelta(days=expires_days))
+    session.add(row)
     session.flush()
+    record_audit(session, actor_id=user.id if actor_id is None else actor_id,
+                 action="user.token.issued", object_type="user", object_id=user.id,
+                 data={"token_id": row.id, "name": name, "expires_days": expires_days})
     return token
 
 

@@ -10,9 +10,16 @@ Postings:
 * recognition: Dr ``receivable`` / Cr ``revenue_custom`` or ``revenue_licence``; and
   Dr ``cogs`` / Cr ``wip`` for the cost carried (sides swap for a negative true-up);
 * contract cancellation (recognition basis ``write_off``): Dr ``write_off_loss`` / Cr ``wip``;
-* impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides).
+* impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides);
+* customer receipt (cash incl. VAT): Dr ``bank`` / Cr ``receivable`` for the part excluding VAT
+  and Dr ``bank`` / Cr ``vat_output`` for the order's VAT on it, so a fully paid recognition
+  leaves no receivable (a receipt before anything is due leaves a credit balance: an advance);
+* vendor payment (a settled settlement sheet, from workforce's ``settlement.paid`` event):
+  Dr ``credit_data_service`` / Cr ``bank`` for the net paid and Dr ``credit_data_service`` /
+  Cr ``tax_withheld`` for the income tax withheld, clearing the payable its costs booked.
 
-VAT is not journalised here (amounts exclude VAT).
+Revenue and cost exclude VAT; VAT is journalised on receipt (the simplified cash view) only.
+Every entry balances, so :func:`trial_balance` sums debits and credits per account.
 """
 
 from __future__ import annotations
@@ -23,15 +30,29 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import InvalidInput
 from datamill.ledger._balances import WIP_TYPES
-from datamill.ledger.models import LedgerCost, LedgerImpairment, LedgerProject, LedgerRecognition
+from datamill.ledger._types import to_cents
+from datamill.ledger.models import (
+    LedgerCost,
+    LedgerImpairment,
+    LedgerOrder,
+    LedgerProject,
+    LedgerReceipt,
+    LedgerRecognition,
+)
 from datamill.ledger.schemas import JournalLine
+from datamill.production.models import DomainEvent
 
-__all__ = ["DEFAULT_ACCOUNTS", "export_journal_csv", "journal_lines", "load_account_map"]
+__all__ = ["DEFAULT_ACCOUNTS", "VENDOR_PAID", "TrialRow", "account_balance",
+           "export_journal_csv", "journal_lines", "load_account_map", "trial_balance"]
+
+#: the workforce's event for a settled (paid) settlement sheet
+VENDOR_PAID = "settlement.paid"
 
 DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "receivable": ("1122", "Accounts receivable"),
@@ -47,6 +68,9 @@ DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "impairment_loss": ("6701", "Asset impairment loss"),
     "wip_provision": ("1471", "Inventory impairment provision"),
     "write_off_loss": ("6711", "Non-operating expenses - cancelled contract write-off"),
+    "bank": ("1002", "Bank deposits"),
+    "vat_output": ("2221.01", "Taxes payable - VAT output"),
+    "tax_withheld": ("2221.13", "Taxes payable - individual income tax withheld"),
 }
 CSV_FIELDS = ["entry", "date", "account", "account_name", "debit", "credit", "project_id",
               "order_id", "memo"]
@@ -118,8 +142,64 @@ def journal_lines(
             LedgerImpairment.period_end >= date_from, LedgerImpairment.period_end <= date_to)):
         _pair(out, acc, f"I{i.id}", i.period_end, "impairment_loss", "wip_provision", i.change,
               i.project_id, None, f"impairment test: provision {i.provision}")
+    _payments(session, date_from, date_to, acc, out)
     out.sort(key=lambda ln: (ln.date, ln.entry[0], int(ln.entry[1:])))  # stable: pairs stay
     return out
+
+
+def _payments(
+    session: Session, date_from: date, date_to: date, acc: dict[str, tuple[str, str]],
+    out: list[JournalLine],
+) -> None:
+    """Customer receipts (``P``) and vendor payments (``V``) in ``[date_from, date_to]``."""
+    for rc, order in session.execute(select(LedgerReceipt, LedgerOrder).join(
+            LedgerOrder, LedgerOrder.id == LedgerReceipt.order_id).where(
+            LedgerReceipt.received_on >= date_from, LedgerReceipt.received_on <= date_to)):
+        net = to_cents(rc.amount / (1 + order.vat_rate))
+        memo = f"receipt {rc.reference} order {order.number}"
+        _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "receivable", net, None, order.id,
+              memo)
+        _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "vat_output", rc.amount - net,
+              None, order.id, memo + " (VAT)")
+    for ev in session.scalars(select(DomainEvent).where(DomainEvent.type == VENDOR_PAID)
+                              .order_by(DomainEvent.id)):
+        p = ev.payload or {}
+        try:
+            on = date.fromisoformat(str(p.get("paid_on")))
+            net, withheld = Decimal(str(p["net_payable"])), Decimal(str(p["tax_withheld"]))
+        except (KeyError, ValueError, ArithmeticError):
+            continue  # a malformed event is not money; the sheet itself stays the record
+        if not date_from <= on <= date_to:
+            continue
+        memo = f"vendor payment sheet {p.get('sheet_number', '')} ref {p.get('reference', '')}"
+        _pair(out, acc, f"V{ev.id}", on, "credit_data_service", "bank", net, None, None, memo)
+        _pair(out, acc, f"V{ev.id}", on, "credit_data_service", "tax_withheld", withheld, None,
+              None, memo + " (tax withheld)")
+
+
+class TrialRow(BaseModel):
+    account: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal  # debit − credit
+
+
+def trial_balance(lines: list[JournalLine]) -> list[TrialRow]:
+    """Debits and credits per account (sorted by code); the totals of a sound journal agree."""
+    per: dict[str, TrialRow] = {}
+    for ln in lines:
+        row = per.setdefault(ln.account, TrialRow(account=ln.account, account_name=ln.account_name,
+                                                  debit=ZERO, credit=ZERO, balance=ZERO))
+        row.debit += ln.debit
+        row.credit += ln.credit
+        row.balance = row.debit - row.credit
+    return [per[k] for k in sorted(per)]
+
+
+def account_balance(lines: list[JournalLine], account: str) -> Decimal:
+    """Debit − credit of one account code over ``lines``."""
+    return sum((ln.debit - ln.credit for ln in lines if ln.account == account), ZERO)
 
 
 def export_journal_csv(

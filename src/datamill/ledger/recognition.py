@@ -39,6 +39,7 @@ from datamill.ledger._balances import (
     wip_balance,
 )
 from datamill.ledger._types import to_cents, to_decimal
+from datamill.ledger.final_accounts import require_final_review
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerCost,
@@ -298,6 +299,10 @@ def close_project(
 ) -> ProjectOut:
     """Final accounts: every expense in; lock the project against further costs.
 
+    Needs the reviewer's check first (:func:`~datamill.ledger.final_accounts.
+    review_final_accounts`, by a person other than ``actor_id``); refused while the
+    project's domain events are pending or costs await over-budget approval.
+
     * type 1/2 orders: if the final acceptance report is in, recognise 100 % now (dated the
       later of acceptance and ``closed_on``), carrying the whole WIP; otherwise the project is
       locked and the recognition follows the acceptance;
@@ -307,11 +312,7 @@ def close_project(
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
         raise Conflict(f"project {project_id} was closed on {project.closed_on}")
-    pending = session.scalars(select(LedgerCost.id).where(
-        LedgerCost.project_id == project_id, LedgerCost.status == "pending_approval")).all()
-    if pending:
-        raise Conflict(f"costs {pending} of project {project_id} still await over-budget "
-                       "approval: every expense must be in before final accounts")
+    review = require_final_review(session, project, actor_id)  # reviewed, nothing pending
     later = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id == project_id, LedgerCost.status == "posted",
         LedgerCost.incurred_on > closed_on)).all()
@@ -345,7 +346,8 @@ def close_project(
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.project.closed",
                  object_type="ledger_project", object_id=project.id,
-                 project_id=project.production_project_id, data={"closed_on": closed_on.isoformat()})
+                 project_id=project.production_project_id,
+                 data={"closed_on": closed_on.isoformat(), "reviewed_by": review.reviewer_id})
     return ProjectOut.model_validate(project)
 
 

@@ -210,6 +210,9 @@ def submit_annotation(
     if submissions >= overlap:  # exactly one submitter sees the count reach the overlap
         _close_task(session, task)
         _advance(session, item)
+    record_audit(session, actor_id=user.id, action="annotation.submitted", object_type="item",
+                 object_id=item.id, project_id=item.project_id,
+                 data={"task_id": task.id, "version": ann.version})
     session.flush()
     return AnnotationOut.model_validate(ann)
 

@@ -606,3 +606,20 @@ EN.update({
     "llm.loading": "Loading the record…",
 })
 # --- end llm workbench ---
+# --- workforce reports on the finance dashboard (web/routes/ledger.py) ---
+EN.update({
+    "fin.output_ratio": "Annotation-output ratio",
+    "fin.output_ratio_help": "Hours of annotation work per unit of data achieved, per project "
+                             "and stage (the budget uses the pre-start self-test's ratio).",
+    "fin.output_ratio_csv": "Download the annotation-output ratio (CSV)",
+    "fin.throughput": "Vendor throughput",
+    "fin.throughput_csv": "Download vendor throughput (CSV)",
+    "fin.vendor": "Vendor",
+    "fin.people": "People",
+    "fin.volume": "Volume",
+    "fin.work_hours": "Work hours",
+    "fin.ratio": "Work hours per unit",
+    "fin.per_work_hour": "Volume per work hour",
+    "fin.accepted_volume": "Accepted volume",
+})
+# --- end workforce reports ---

@@ -353,3 +353,20 @@ ZH_CN.update({
     "llm.loading": "正在加载记录…",
 })
 # --- end llm workbench ---
+# --- workforce reports on the finance dashboard (web/routes/ledger.py) ---
+ZH_CN.update({
+    "fin.output_ratio": "标产比",
+    "fin.output_ratio_help": "各项目、各环节实际达到的标产比：每单位数据所用的标注工时（预算使用开工前自测的标产比）。",
+    "fin.output_ratio_csv": "下载标产比（CSV）",
+    "fin.throughput": "供应商产能",
+    "fin.throughput_csv": "下载供应商产能（CSV）",
+    "fin.vendor": "供应商",
+    "fin.stage": "环节",
+    "fin.people": "人数",
+    "fin.volume": "数据量",
+    "fin.work_hours": "工时",
+    "fin.ratio": "每单位工时",
+    "fin.per_work_hour": "每工时数据量",
+    "fin.accepted_volume": "验收合格量",
+})
+# --- end workforce reports ---

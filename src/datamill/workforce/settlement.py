@@ -455,8 +455,12 @@ def settle_sheet(
     *,
     method: str = "bank_transfer",
     reference: str = "",
+    paid_on: date | None = None,
 ) -> SettlementSheetOut:
-    """Record payment of a sheet confirmed by both sides (bank transfer only, never cash)."""
+    """Record payment of a sheet confirmed by both sides (bank transfer only, never cash).
+
+    A ``settlement.paid`` event tells the ledger, which journals the payment (the payable its
+    costs booked is cleared: net to the bank, the income tax withheld to taxes payable)."""
     require_business(actor, "settle sheets")
     sheet = _sheet(session, sheet_id)
     if sheet.status == "settled":
@@ -476,6 +480,11 @@ def settle_sheet(
     sheet.settled_by = actor.id
     sheet.settled_at = utcnow()
     sheet.payment_ref = reference.strip()
+    session.add(DomainEvent(type="settlement.paid", project_id=None, payload={
+        "sheet_id": sheet.id, "sheet_number": sheet.number, "vendor_id": sheet.vendor_id,
+        "gross": str(sheet.gross), "tax_withheld": str(sheet.tax_withheld),
+        "net_payable": str(sheet.net_payable), "reference": sheet.payment_ref,
+        "paid_on": (paid_on or sheet.settled_at.date()).isoformat()}))
     record_audit(
         session,
         actor_id=actor.id,

@@ -28,15 +28,24 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
     home = tmp_path / "home"
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text(yaml.safe_dump(spec(name="cli-asr")), encoding="utf-8")
-    created = json.loads(run(home, "project", "create", str(spec_file), "--json").stdout)
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    proc = run(home, "project", "create", str(spec_file), "--json", ok=False)
+    assert proc.returncode == 2 and "--as" in proc.stdout + proc.stderr  # who acts is required
+    proc = run(home, "project", "create", str(spec_file), "--as", "nobody", "--json", ok=False)
+    assert proc.returncode == 3
+    created = json.loads(run(home, "project", "create", str(spec_file), "--as", "root",
+                             "--json").stdout)
     assert created["name"] == "cli-asr" and created["data_owner"] == "customer"
 
-    report = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
+    report = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--as", "root",
+                         "--json").stdout)
     assert report["imported"] == 4
-    again = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--json").stdout)
+    again = json.loads(run(home, "data", "import", "cli-asr", str(speech_folder(tmp_path, 4)), "--as", "root",
+                         "--json").stdout)
     assert again["duplicates"] == 4 and again["imported"] == 0
 
-    checked = json.loads(run(home, "data", "check", "cli-asr", "--workers", "1", "--json").stdout)
+    checked = json.loads(run(home, "data", "check", "cli-asr", "--workers", "1", "--as", "root",
+                          "--json").stdout)
     assert checked["passed"] == 4
 
     shown = json.loads(run(home, "project", "show", "cli-asr", "--json").stdout)
@@ -45,7 +54,7 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
     # errors: one line, a distinct exit code, nothing written
     bad_spec = tmp_path / "bad.yaml"
     bad_spec.write_text(yaml.safe_dump(spec(name="x", overlap=0)), encoding="utf-8")
-    proc = run(home, "project", "create", str(bad_spec), ok=False)
+    proc = run(home, "project", "create", str(bad_spec), "--as", "root", ok=False)
     assert proc.returncode == 2 and "overlap" in proc.stderr
     assert "Traceback" not in proc.stderr
     proc = run(home, "project", "show", "nope", ok=False)

@@ -85,3 +85,15 @@ def accept_delivery(
     monkeypatch.setattr("datamill.production.delivery.utcnow", lambda: stamp)
     record_acceptance(s, d.id, accepted_duration_ms=ms, accepted_utterances=100)
     return d.id
+
+
+def close_reviewed(
+    s: Session, project_id: int, on: date, approvers: dict[str, int],
+    actor_id: int | None = None,
+) -> Any:
+    """Final accounts as the business does them: the finance reviewer checks, then the close."""
+    from datamill.ledger.final_accounts import review_final_accounts
+    from datamill.ledger.recognition import close_project
+
+    review_final_accounts(s, project_id, reviewer_id=approvers["finance_reviewer"])
+    return close_project(s, project_id, on, actor_id=actor_id)

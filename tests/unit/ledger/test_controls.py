@@ -16,6 +16,7 @@ from datamill.ledger.costs import (
     post_cost,
     submit_expense_claim,
 )
+from datamill.ledger.final_accounts import review_final_accounts
 from datamill.ledger.impairment import run_impairment_test
 from datamill.ledger.journal import journal_lines
 from datamill.ledger.models import LedgerAcceptance, LedgerCost, LedgerRecognition
@@ -23,7 +24,6 @@ from datamill.ledger.orders import create_contract, create_customer, create_orde
 from datamill.ledger.projects import change_project_type, open_ledger_project
 from datamill.ledger.quotes import quote_from_budget
 from datamill.ledger.recognition import (
-    close_project,
     list_recognitions,
     process_acceptance_events,
     record_final_acceptance,
@@ -32,6 +32,7 @@ from datamill.runtime import Runtime
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
+    close_reviewed,
     ledger_project,
     line,
     make_approvers,
@@ -134,9 +135,9 @@ def test_costs_over_budget_closed_project_and_acceptance_limits(
         accept_delivery(s, monkeypatch, pp, "100", date(2018, 4, 2))
         with pytest.raises(Conflict, match="still await over-budget approval"):
             process_acceptance_events(s)
-            close_project(s, lp, date(2018, 4, 30))
+            review_final_accounts(s, lp, reviewer_id=ap["finance_reviewer"])
         assert approve_over_budget_cost(s, over.id, ap["finance_head"]).status == "posted"
-        close_project(s, lp, date(2018, 4, 30))
+        close_reviewed(s, lp, date(2018, 4, 30), ap)
         recs = s.scalars(select(LedgerRecognition).order_by(LedgerRecognition.id)).all()
         assert [(r.basis, r.revenue, r.cost, r.recognised_on) for r in recs] == [
             # type 1: acceptance report + final accounts, so recognised at closing with the
@@ -206,7 +207,7 @@ def test_quote_depreciation_and_final_acceptance_below_total(
         assert record_final_acceptance(s, oid, date(2018, 4, 1)) is None
         with pytest.raises(Conflict, match="already accepted"):
             record_final_acceptance(s, oid, date(2018, 4, 2))
-        close_project(s, lp, date(2018, 4, 1))
+        close_reviewed(s, lp, date(2018, 4, 1), ap)
         assert [(r.revenue, r.cost) for r in list_recognitions(s, oid)] == [
             (D(100000), D(1000))]
         assert s.scalar(select(func.count()).select_from(LedgerCost)) == 1

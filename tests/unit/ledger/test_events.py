@@ -20,7 +20,7 @@ from datamill.ledger.events import book_cost_event, list_event_problems, sync_le
 from datamill.ledger.models import LedgerCost, LedgerEventReceipt, LedgerProject
 from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.projects import open_ledger_project
-from datamill.ledger.recognition import close_project, list_recognitions
+from datamill.ledger.recognition import list_recognitions
 from datamill.production.models import DomainEvent
 from datamill.runtime import Runtime
 from datamill.workforce.hour_points import book_points
@@ -30,6 +30,7 @@ from datamill.workforce.vendors import create_grade, create_vendor, register_wor
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
+    close_reviewed,
     ledger_project,
     line,
     make_approvers,
@@ -134,7 +135,7 @@ def test_sheet_and_points_become_costs_exactly_once(
         run = sync_ledger(s)
         assert run.acceptances is not None and run.acceptances.acceptances == 1
         assert run.acceptances.recognitions == []  # type 1: waits for final accounts
-        close_project(s, sc["lp"], date(2018, 4, 30))
+        close_reviewed(s, sc["lp"], date(2018, 4, 30), sc["ap"])
         assert [(r.revenue, r.cost) for r in list_recognitions(s)] == [
             (D("100000.00"), D("3336.54"))]
         assert sync_ledger(s).acceptances.recognitions == []  # type: ignore[union-attr]

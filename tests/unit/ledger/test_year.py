@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from datamill.ledger.costs import post_cost, post_depreciation, submit_expense_claim
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, export_journal_csv, journal_lines
 from datamill.ledger.orders import create_contract, create_customer, create_order
-from datamill.ledger.recognition import close_project, process_acceptance_events, recognise_licence
+from datamill.ledger.recognition import process_acceptance_events, recognise_licence
 from datamill.ledger.reports import (
     budget_vs_actual,
     margin_report,
@@ -27,6 +27,7 @@ from datamill.runtime import Runtime
 from tests.unit.ledger.helpers import (
     accept_delivery,
     approved_budget,
+    close_reviewed,
     ledger_project,
     line,
     make_approvers,
@@ -102,7 +103,7 @@ def _script_year(s: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     accept_delivery(s, monkeypatch, pp1, "200", date(2018, 3, 15))     # P1 final: 100,000
     run()
     claim(p3, "annotation", "1500", "21", "c7", date(2018, 3, 31))      # 31,500
-    close_project(s, p1, date(2018, 3, 31))
+    close_reviewed(s, p1, date(2018, 3, 31), ap)
     claim(p2, "annotation", "300", "21", "c8", date(2018, 4, 12))       # 6,300
     post_depreciation(s, p2, asset="studio-mics", days_used=30, annual_depreciation=D("36500"),
                       period_end=date(2018, 4, 30))                        # 3,000
@@ -114,7 +115,7 @@ def _script_year(s: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     run()
     accept_delivery(s, monkeypatch, pp2, "40", date(2018, 6, 5))       # final: 130,000 / 49,300
     run()
-    close_project(s, p2, date(2018, 6, 30))
+    close_reviewed(s, p2, date(2018, 6, 30), ap)
     accept_delivery(s, monkeypatch, pp3, "150", date(2018, 7, 15))     # 70 %: 90,000 / 66,000
     run()
     recognise_licence(s, l1, delivered_on=date(2018, 8, 1), accepted_on=date(2018, 8, 10))
@@ -122,7 +123,7 @@ def _script_year(s: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     run()
     post_cost(s, p3, "staff", "labour", D("2000"), "points:p3:2018-10",
               incurred_on=date(2018, 10, 20))                              # 2,000
-    close_project(s, p3, date(2018, 10, 31))  # true-up: incurred 201,500 − carried 220,000
+    close_reviewed(s, p3, date(2018, 10, 31), ap)  # true-up: incurred 201,500 − carried 220,000
     recognise_licence(s, l2, delivered_on=date(2018, 11, 20), accepted_on=date(2018, 12, 5))
     return {"p1": p1, "p2": p2, "p3": p3, "rd": rd}
 

@@ -20,8 +20,18 @@ from datamill.api.schemas import media_response
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.ledger import budgets, costs, events, orders, projects, recognition, reports
+from datamill.ledger import (
+    budgets,
+    costs,
+    events,
+    final_accounts,
+    orders,
+    projects,
+    recognition,
+    reports,
+)
 from datamill.ledger.access import require_ledger_access
+from datamill.ledger.final_accounts import FinalReviewOut
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.schemas import (
     AcceptanceRunOut,
@@ -230,6 +240,19 @@ def book_event_endpoint(
     """Book a pending over-budget cost event with its reason (it then awaits approval)."""
     return events.book_cost_event(session, event_id, over_budget_reason=body.over_budget_reason,
                                   actor_id=user.id)
+
+
+class FinalReviewIn(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/ledger/projects/{project_id}/final-review", status_code=status.HTTP_201_CREATED)
+def final_review_endpoint(
+    project_id: Id, body: FinalReviewIn, session: SessionDep, user: LedgerUser
+) -> FinalReviewOut:
+    """The finance reviewer's check before final accounts (nothing pending; who reviewed)."""
+    return final_accounts.review_final_accounts(session, project_id, reviewer_id=user.id,
+                                                note=body.note)
 
 
 @router.post("/ledger/projects/{project_id}/close")

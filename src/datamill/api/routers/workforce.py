@@ -6,14 +6,15 @@ another vendor's data gets 403 and nothing changes.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, SessionDep
-from datamill.api.params import MAX_TEXT_CHARS, Day, Id, IdQuery, IdRef, Year
+from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
 from datamill.production.schemas import PackageOut
@@ -24,6 +25,7 @@ from datamill.workforce import (
     pricing,
     qualification,
     settlement,
+    throughput,
     vendors,
 )
 from datamill.workforce.schemas import (
@@ -339,3 +341,29 @@ def book_points_endpoint(body: PointsBook, session: SessionDep, user: CurrentUse
     return hour_points.book_points(
         session, user, body.worker_id, body.project_id, body.month, body.points
     )
+
+
+FromDay = Annotated[date | None, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]
+ToDay = Annotated[date | None, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
+
+
+@router.get("/reports/output-ratio")
+def output_ratio_endpoint(
+    session: SessionDep, user: CurrentUser, project_id: IdQuery = None,
+    date_from: FromDay = None, date_to: ToDay = None,
+) -> list[throughput.OutputRatioRow]:
+    """Annotation-output ratio achieved (hours of work per unit of data), per project and stage."""
+    throughput.report_scope(session, user)
+    return throughput.output_ratio_report(session, project_id=project_id, date_from=date_from,
+                                          date_to=date_to)
+
+
+@router.get("/reports/vendor-throughput")
+def vendor_throughput_endpoint(
+    session: SessionDep, user: CurrentUser, project_id: IdQuery = None,
+    date_from: FromDay = None, date_to: ToDay = None,
+) -> list[throughput.VendorThroughputRow]:
+    """Vendor throughput per vendor, project and stage (a vendor manager: their own vendor)."""
+    vendor = throughput.report_scope(session, user, vendor_only=True)
+    return throughput.vendor_throughput(session, project_id=project_id, vendor_id=vendor,
+                                        date_from=date_from, date_to=date_to)

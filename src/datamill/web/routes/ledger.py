@@ -28,6 +28,13 @@ from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.web.i18n import t
 from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
+from datamill.workforce.throughput import (
+    OutputRatioRow,
+    VendorThroughputRow,
+    output_ratio_report,
+    report_csv,
+    vendor_throughput,
+)
 
 __all__ = ["router"]
 
@@ -71,8 +78,18 @@ def overview_page(
         "monthly": [{"month": m.month, "revenue": str(m.revenue), "cost": str(m.cost),
                      "margin": str(m.margin)} for m in data.monthly],
     }
+    ratios = output_ratio_report(session, date_from=start, date_to=end)
+    flows = vendor_throughput(session, date_from=start, date_to=end)
+    chart["ratio"] = [{"label": f"{r.project} · {r.stage}", "value": str(r.ratio or 0)}
+                      for r in ratios]
+    chart["throughput"] = [{"label": f"{r.vendor} · {r.project} · {r.stage}",
+                            "value": str(r.per_work_hour or 0),
+                            "accepted": str(r.accepted_volume)} for r in flows]
+    lang = page_language(request)
+    chart["labels"].update({k: t(f"fin.{k}", lang) for k in ("ratio", "per_work_hour",
+                                                               "accepted_volume")})
     return render(request, "ledger_overview.html", me, data=data, chart=chart,
-                  approval_role=role, synced=synced, by_line=by_line,
+                  approval_role=role, synced=synced, by_line=by_line, ratios=ratios, flows=flows,
                   speech=speech_cost_per_hour(session, start, end),
                   contracts=list_contracts(session))
 
@@ -159,6 +176,30 @@ def lines_csv(
         raise InvalidInput("the period ends before it starts", field="to")
     return _csv(line_report_csv(session, date_from, date_to),
                 f"lines-{date_from.isoformat()}-{date_to.isoformat()}.csv")
+
+
+@router.get("/finance/output-ratio.csv")
+def output_ratio_csv(
+    session: SessionDep, me: WebUser,
+    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+) -> Response:
+    """The annotation-output ratio achieved per project and stage as a CSV download."""
+    _require_finance(session, me.user, write=False)
+    rows = output_ratio_report(session, date_from=date_from, date_to=date_to)
+    return _csv(report_csv(rows, OutputRatioRow),
+                f"output-ratio-{date_from.isoformat()}-{date_to.isoformat()}.csv")
+
+
+@router.get("/finance/throughput.csv")
+def throughput_csv(
+    session: SessionDep, me: WebUser,
+    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+) -> Response:
+    """Vendor throughput per vendor, project and stage as a CSV download."""
+    _require_finance(session, me.user, write=False)
+    rows = vendor_throughput(session, date_from=date_from, date_to=date_to)
+    return _csv(report_csv(rows, VendorThroughputRow),
+                f"throughput-{date_from.isoformat()}-{date_to.isoformat()}.csv")
 
 
 @router.get("/finance/contracts/{contract_id}/trace", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ import { readJSON } from './common.js';
 const d = readJSON('ledger-data');
 const Chart = window.Chart;
 const num = (s) => Number.parseFloat(s);
-const COLOURS = { budget: '#94a3b8', actual: '#2563eb', revenue: '#16a34a', cost: '#dc2626', margin: '#f59e0b', wip_closing: '#7c3aed' };
+const COLOURS = { ratio: '#0891b2', per_work_hour: '#2563eb', accepted_volume: '#16a34a', budget: '#94a3b8', actual: '#2563eb', revenue: '#16a34a', cost: '#dc2626', margin: '#f59e0b', wip_closing: '#7c3aed' };
 
 function chart(id, type, labels, series, extra = {}) {
   const canvas = document.getElementById(id);
@@ -38,4 +38,12 @@ if (d.bylines) {
   chart('chart-lines', 'bar', d.bylines.map((m) => m.label), [
     ['revenue', d.bylines.map((m) => m.revenue)], ['cost', d.bylines.map((m) => m.cost)],
     ['margin', d.bylines.map((m) => m.margin)]]);
+}
+if (d.ratio) {
+  chart('chart-ratio', 'bar', d.ratio.map((r) => r.label), [['ratio', d.ratio.map((r) => r.value)]]);
+}
+if (d.throughput) {
+  chart('chart-throughput', 'bar', d.throughput.map((r) => r.label), [
+    ['per_work_hour', d.throughput.map((r) => r.value)],
+    ['accepted_volume', d.throughput.map((r) => r.accepted)]]);
 }

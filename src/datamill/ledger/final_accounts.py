@@ -1,0 +1,137 @@
+"""The final-accounts review (决算审核): a reviewer checks before a project's accounts close.
+
+§6.6: before final accounts every expense must be entered and reimbursed, and a reviewer checks.
+:func:`review_final_accounts` is that step. It refuses while
+
+* workforce cost events of the project (settlement sheets, hour points) are not booked,
+* customer acceptances of the project (``delivery.accepted``) are not yet processed, or
+* costs still await over-budget approval,
+
+and records who reviewed (a ledger approval row ``final_accounts``, level 1, plus an audit
+record). :func:`~datamill.ledger.recognition.close_project` then requires that review, by a
+person other than the one who closes, and checks the pending events again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, Forbidden
+from datamill.ledger.budgets import approval_role_of
+from datamill.ledger.models import (
+    LedgerAcceptance,
+    LedgerApproval,
+    LedgerCost,
+    LedgerEventReceipt,
+    LedgerProject,
+)
+from datamill.ledger.projects import ledger_project_row
+from datamill.production.models import DomainEvent
+
+__all__ = ["REVIEWER_ROLES", "FinalReviewOut", "final_review", "pending_project_events",
+           "require_final_review", "review_final_accounts"]
+
+SUBJECT = "final_accounts"
+#: workforce cost events (the same as :data:`datamill.ledger.events.COST_EVENT_TYPES`, which
+#: imports the recognition that imports this module)
+COST_EVENT_TYPES = ("settlement.confirmed", "hour_points.booked")
+#: ledger approval roles that may review final accounts
+REVIEWER_ROLES = ("finance_reviewer", "finance_manager", "finance_head", "cfo")
+
+
+class FinalReviewOut(BaseModel):
+    project_id: int
+    reviewer_id: int
+    reviewer_role: str
+    note: str
+    reviewed_at: datetime
+
+
+def pending_project_events(session: Session, project: LedgerProject) -> list[int]:
+    """Ids of the project's domain events the ledger has not booked yet (oldest first)."""
+    pp = project.production_project_id
+    done = select(LedgerEventReceipt.domain_event_id).where(
+        LedgerEventReceipt.status.in_(("booked", "skipped")))
+    costs = select(DomainEvent.id).where(
+        DomainEvent.project_id == pp, DomainEvent.type.in_(COST_EVENT_TYPES),
+        DomainEvent.id.not_in(done))
+    accepted = select(LedgerAcceptance.domain_event_id).where(
+        LedgerAcceptance.domain_event_id.is_not(None))
+    acceptances = select(DomainEvent.id).where(
+        DomainEvent.project_id == pp, DomainEvent.type == "delivery.accepted",
+        DomainEvent.id.not_in(accepted))
+    ids = set(session.scalars(costs)) | set(session.scalars(acceptances))
+    return sorted(ids)
+
+
+def _refuse_open_items(session: Session, project: LedgerProject) -> None:
+    pending = pending_project_events(session, project)
+    if pending:
+        raise Conflict(f"domain events {pending} of project {project.id} are not booked yet: "
+                       "every expense and acceptance must be in before final accounts "
+                       "(datamill ledger sync)", project_id=project.id, events=pending)
+    waiting = session.scalars(select(LedgerCost.id).where(
+        LedgerCost.project_id == project.id, LedgerCost.status == "pending_approval")).all()
+    if waiting:
+        raise Conflict(f"costs {list(waiting)} of project {project.id} still await over-budget "
+                       "approval: every expense must be in before final accounts",
+                       project_id=project.id)
+
+
+def final_review(session: Session, project_id: int) -> FinalReviewOut | None:
+    """The recorded review of a project's final accounts, if any."""
+    row = session.scalars(select(LedgerApproval).where(
+        LedgerApproval.subject_type == SUBJECT, LedgerApproval.subject_id == project_id)).first()
+    if row is None:
+        return None
+    return FinalReviewOut(project_id=project_id, reviewer_id=row.approver_id,
+                          reviewer_role=row.approval_role, note=row.reason,
+                          reviewed_at=row.created_at)
+
+
+def review_final_accounts(
+    session: Session, project_id: int, *, reviewer_id: int, note: str = ""
+) -> FinalReviewOut:
+    """The reviewer's check before final accounts (see the module docstring)."""
+    project = ledger_project_row(session, project_id)
+    if project.status == "closed":
+        raise Conflict(f"project {project_id} was closed on {project.closed_on}")
+    role = approval_role_of(session, reviewer_id)
+    if role not in REVIEWER_ROLES:
+        raise Forbidden(f"final accounts are reviewed by finance ({', '.join(REVIEWER_ROLES)}); "
+                        f"user {reviewer_id} holds {role or 'no ledger approval role'}")
+    if final_review(session, project_id) is not None:
+        raise Conflict(f"the final accounts of project {project_id} were already reviewed")
+    _refuse_open_items(session, project)
+    session.add(LedgerApproval(subject_type=SUBJECT, subject_id=project.id, level=1,
+                               approval_role=role, approver_id=reviewer_id, decision="approve",
+                               reason=note.strip()))
+    session.flush()
+    record_audit(session, actor_id=reviewer_id, action="ledger.final_accounts.reviewed",
+                 object_type="ledger_project", object_id=project.id,
+                 project_id=project.production_project_id,
+                 data={"role": role, "note": note.strip()})
+    out = final_review(session, project.id)
+    assert out is not None
+    return out
+
+
+def require_final_review(
+    session: Session, project: LedgerProject, actor_id: int | None
+) -> FinalReviewOut:
+    """Refuse to close without a review by another person, or with events pending."""
+    review = final_review(session, project.id)
+    if review is None:
+        raise Conflict(f"the final accounts of project {project.id} have not been reviewed: a "
+                       "finance reviewer checks them first (datamill ledger review-final)",
+                       project_id=project.id)
+    if actor_id is not None and review.reviewer_id == actor_id:
+        raise Forbidden(f"the final accounts of project {project.id} were reviewed by this "
+                        "user: a second person closes them")
+    _refuse_open_items(session, project)
+    return review
