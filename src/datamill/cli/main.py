@@ -10,6 +10,7 @@ import typer
 
 from datamill.cli import (
     audit,
+    catalog,
     data,
     delivery,
     ledger,
@@ -52,6 +53,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(security.app, name="security")
 ledger.app.add_typer(ledger_plan.app, name="budget-plan")
 workforce.app.add_typer(procurement.app, name="procurement")
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(catalog.retention_app, name="retention")
 
 
 @app.command("serve")
