@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session, aliased
 from datamill.compliance.security_models import MaskedBlob
 from datamill.production.models import Annotation, Item, Project
 
-__all__ = ["CUSTOMER_TYPES", "ORIGIN_KEYS", "Violation", "item_owner", "wall_violations"]
+__all__ = ["CUSTOMER_TYPES", "ORIGIN_KEYS", "Violation", "customer_bytes", "item_owner",
+           "wall_violations"]
 
 #: project types whose data is the customer's
 CUSTOMER_TYPES = ("custom_service", "processing_only")
@@ -92,6 +93,13 @@ def _customer_shas(session: Session, shas: set[str]) -> dict[str, str]:
             found.setdefault(original, f"masked:the original of a masked customer item of "
                                        f"project {pname!r}")
     return found
+
+
+def customer_bytes(session: Session, shas: set[str]) -> dict[str, str]:
+    """Which of ``shas`` are customer data (an item of a customer project, a masked derivative
+    of one or its original), with why: third-party files are checked with this too, so a
+    customer's file registered as a "bought" dataset is refused as well."""
+    return {sha: why.partition(":")[2] for sha, why in _customer_shas(session, shas).items()}
 
 
 def _origins(meta: dict[str, Any] | None) -> tuple[list[int], list[str]]:

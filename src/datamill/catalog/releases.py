@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import dataset_row
-from datamill.catalog.ipwall import wall_violations
+from datamill.catalog.ipwall import Violation, customer_bytes, wall_violations
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -210,10 +210,13 @@ def build_release(
         raise Conflict(f"catalog dataset {ds.name!r} is retired")
     files, rights = _collect(session, ds)
     violations = wall_violations(session, [f["item_id"] for f in files if f["item_id"]])
+    bought = {f["sha256"]: f for f in files if f["tp_id"]}
+    violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")
+                   for sha, why in customer_bytes(session, set(bought)).items()]
     if violations:
         listed = "; ".join(f"item {v.item_id} ({v.external_id}): {v.reason}"
                            for v in violations[:10])
-        raise Conflict(f"IP wall: {len({v.item_id for v in violations})} item(s) are customer "
+        raise Conflict(f"IP wall: {len({(v.item_id, v.external_id) for v in violations})} file(s) are customer "
                        f"data or derived from it and never enter a catalog dataset: {listed}",
                        violations=[v.as_dict() for v in violations[:200]])
     if not files:

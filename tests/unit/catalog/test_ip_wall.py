@@ -155,3 +155,29 @@ def test_a_build_with_a_customer_owned_item_names_it(world: dict[str, Any]) -> N
         datasets.add_source(s, pm, ds.id, batch_id=bid)
     with rt.session() as s, pytest.raises(Conflict, match=r"own1\.wav.*owned by 'customer'"):
         releases.build_release(s, rt.blobs, pm, ds.id, root / "rel")
+
+
+def test_a_customer_file_registered_as_bought_data_is_refused(world: dict[str, Any]) -> None:
+    """Laundering through the third-party door: the bytes are still the customer's."""
+    rt, root, pm = world["rt"], world["root"], world["who"]["pm"]
+    cust = _customer_world(rt, root, "tp")
+    folder = root / "bought"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes(cust["original"])
+    (folder / "b.wav").write_bytes(tone_wav(777))
+    with rt.session() as s:
+        tp = datasets.register_third_party(s, rt.blobs, pm, name="bought", supplier="X",
+                                           contract_ref="TP-1", folder=folder,
+                                           sublicensable=True, permanent=True,
+                                           consent_basis="warranted")
+        no_rights = datasets.register_third_party(s, rt.blobs, pm, name="no-rights",
+                                                  supplier="Y", contract_ref="TP-2",
+                                                  folder=folder, sublicensable=False,
+                                                  permanent=True, consent_basis="")
+        ds = datasets.create_dataset(s, pm, name="wall-tp", title="t", modality="speech.asr",
+                                     languages=["zh-CN"])
+        with pytest.raises(Conflict, match="no recorded sub-licensing rights"):
+            datasets.add_source(s, pm, ds.id, third_party_id=no_rights.id)
+        datasets.add_source(s, pm, ds.id, third_party_id=tp.id)
+    with rt.session() as s, pytest.raises(Conflict, match=r"bought/a\.wav.*third-party file"):
+        releases.build_release(s, rt.blobs, pm, ds.id, root / "rel")

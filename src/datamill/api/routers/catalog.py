@@ -216,6 +216,14 @@ def verify_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> V
     return releases.verify_release(session, release_id)
 
 
+@router.get("/releases/{release_id}/listing")
+def listing_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """The public data-exchange listing of a release (the fields an exchange asks for)."""
+    from datamill.catalog.listing import listing
+
+    return listing(session, user, release_id)
+
+
 @router.get("/releases/{release_id}/samples/{index}", response_class=FileResponse,
             responses=media_response("A sample file", "audio/wav", "image/png", "image/jpeg",
                                      "application/octet-stream", "application/json",
