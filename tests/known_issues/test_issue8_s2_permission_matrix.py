@@ -173,11 +173,28 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/ledger/projects/{project_id}/budget-plan/budget"): {
         "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
     },
+    # catalog (issue 11)
+    ("post", "/catalog/datasets"): {"name": "by-auditor", "title": "t", "modality": "speech.asr",
+                                    "languages": ["zh-CN"]},
+    ("patch", "/catalog/datasets/{dataset_id}"): {"price": "1"},
+    ("post", "/catalog/datasets/{dataset_id}/sources"): {"batch_id": 1},
+    ("post", "/catalog/datasets/{dataset_id}/releases"): None,
+    ("post", "/catalog/licences"): {
+        "dataset_id": 1, "customer_id": 1, "number": "240105/ABC", "price": "1",
+        "territory": "PRC", "term": "1 year", "usage_scope": "x", "acceptance_criteria": "x"},
+    ("post", "/catalog/licences/{licence_id}/links"): {},
+    ("post", "/catalog/licences/{licence_id}/acceptance"): {},
+    ("post", "/catalog/customer-accounts"): {"username": "aud", "customer_id": 1},
+    ("post", "/catalog/retention/holds"): {"project_id": "{project}", "reason": "dispute"},
+    ("post", "/catalog/retention/holds/{hold_id}/release"): None,
+    ("put", "/catalog/retention/contracts/{contract_id}"): {"months": 6},
+    ("post", "/catalog/retention/runs"): {"dry_run": False},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
-                "qualification_id", "order_id", "agreement_id", "request_id")
+                "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
+                "licence_id", "hold_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts")}
 #: GETs the auditor must be able to read although they are a member of nothing

@@ -10,6 +10,7 @@ import typer
 
 from datamill.cli import (
     audit,
+    catalog,
     data,
     delivery,
     ledger,
@@ -54,6 +55,8 @@ app.add_typer(security.app, name="security")
 app.add_typer(text.app, name="text")
 ledger.app.add_typer(ledger_plan.app, name="budget-plan")
 workforce.app.add_typer(procurement.app, name="procurement")
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(catalog.retention_app, name="retention")
 
 
 @app.command("serve")

@@ -24,6 +24,7 @@ class Role(StrEnum):
     DATA_SECURITY_OFFICER = "data_security_officer"
     AUDITOR = "auditor"
     CUSTOMER = "customer"
+    SALES = "sales"
 
 
 class Action(StrEnum):
@@ -43,11 +44,15 @@ class Action(StrEnum):
     MANAGE_DATA_SECURITY = "manage_data_security"  # encryption, consent, export flags
     SIGN_AUDIT = "sign_audit"  # write signed audit checkpoints
     VIEW_AUDIT = "view_audit"  # verify the audit trail
+    MANAGE_CATALOG = "manage_catalog"  # catalog datasets, sources, releases, retention holds
+    SELL_CATALOG = "sell_catalog"  # licences, transfer links, prices, customer accounts
+    VIEW_CATALOG = "view_catalog"  # browse entries (``own``: listed ones and own licences)
 
 
 #: Actions that change nothing; the auditor holds exactly these.
 READ_ACTIONS = frozenset(
-    {Action.VIEW_PROJECT, Action.VIEW_LEDGER, Action.VIEW_WORKFORCE, Action.VIEW_AUDIT}
+    {Action.VIEW_PROJECT, Action.VIEW_LEDGER, Action.VIEW_WORKFORCE, Action.VIEW_AUDIT,
+     Action.VIEW_CATALOG}
 )
 
 

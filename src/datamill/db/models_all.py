@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datamill.catalog.models
 import datamill.compliance.models
 import datamill.compliance.security_models
 import datamill.ledger.models

@@ -24,7 +24,8 @@ Workforce records, in production's ``domain_events`` outbox (the ledger never im
   finance-head approval like every over-budget cost.
 
 :func:`sync_ledger` runs everything pending: cost events first (so WIP is complete), then the
-customer acceptances (``delivery.accepted`` → revenue and carried cost).
+customer acceptances (``delivery.accepted`` → revenue and carried cost) and accepted catalog
+licences (``licence.accepted`` → revenue, :mod:`datamill.ledger.licence_events`).
 """
 
 from __future__ import annotations
@@ -332,6 +333,9 @@ def sync_ledger(session: Session, *, actor_id: int | None = None) -> SyncOut:
     Never refuses the run: a refused acceptance run (e.g. more volume than the order holds) is
     reported in ``acceptance_problem`` (and against its event) and left pending."""
     costs = process_cost_events(session, actor_id=actor_id)
+    from datamill.ledger.licence_events import process_licence_events
+
+    process_licence_events(session, actor_id=actor_id)  # catalog licences: point-in-time revenue
     acceptances: AcceptanceRunOut | None = None
     problem: str | None = None
     try:

@@ -116,6 +116,15 @@ class BlobStore:
         os.replace(tmp, key)
         return digest
 
+    def delete(self, digest: str) -> bool:
+        """Remove a blob (retention of custom backups); False when it was not there."""
+        if not self.exists(digest):
+            return False
+        self.fs.rm(self._key(digest))
+        if not self.local and self._cache_dir is not None:
+            (self._cache_dir / digest[:2] / digest).unlink(missing_ok=True)
+        return True
+
     def open(self, digest: str) -> BinaryIO:
         fh: BinaryIO = self.fs.open(self._key(digest), "rb")
         return fh

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datamill.api.routers import (
     audit,
     auth,
+    catalog,
     delivery,
     ledger,
     procurement,
@@ -30,4 +31,4 @@ ROUTERS = (
 )
 
 # Business-domain routers carry their own /api/v1 prefix.
-DOMAIN_ROUTERS = (ledger.router, workforce.router, procurement.router)
+DOMAIN_ROUTERS = (ledger.router, workforce.router, procurement.router, catalog.router)

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from datamill.web.routes import (
     audit,
     budget_plan,
+    catalog,
     golden,
     ledger,
     media,
@@ -26,7 +27,7 @@ __all__ = ["ROUTERS", "mount_web"]
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
-    procurement.router, budget_plan.router,
+    procurement.router, budget_plan.router, catalog.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -1,0 +1,343 @@
+"""The catalog over HTTP: datasets (search, entry, pipeline), sources, releases (datasheet,
+samples, verification), licences, transfer links and downloads, the per-dataset report, and
+retention (holds, runs, certificates). The services decide who may do what (403 otherwise); a
+customer sees listed entries and its own licences. The download is authorised by its signed
+link, not by a token.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, status
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from datamill.api.app import API_PREFIX
+from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
+from datamill.api.params import Day, Id, IdQuery, IdRef
+from datamill.api.problem import problem_responses
+from datamill.api.schemas import media_response
+from datamill.catalog import datasets, licences, releases, retention
+from datamill.catalog.access import link_customer_user
+from datamill.catalog.schemas import (
+    DatasetOut,
+    DatasetReportOut,
+    DeletionOut,
+    DownloadOut,
+    HoldOut,
+    LicenceOut,
+    PipelineOut,
+    ReleaseOut,
+    RetentionRunOut,
+    SourceOut,
+    TransferLinkOut,
+    VerifyOut,
+)
+from datamill.compliance.users import get_user
+
+__all__ = ["router"]
+
+router = APIRouter(prefix=f"{API_PREFIX}/catalog", tags=["catalog"])
+Num = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\d{1,14}(\.\d{1,2})?$",
+                           description="A decimal string")]
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=5000)]
+Lang = Annotated[str, Field(min_length=2, max_length=35)]
+
+
+class DatasetCreate(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    title: Short
+    modality: Annotated[str, Field(min_length=1, max_length=32)]
+    languages: list[Lang] = Field(min_length=1, max_length=50)
+    scenario: Annotated[str, Field(max_length=64)] = ""
+    description: Text = ""
+    planned_hours: Num | None = None
+    budget: Num | None = None
+    market_survey: Text = ""
+    price: Num | None = None
+    price_low: Num | None = None
+    price_high: Num | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=3)] = "CNY"
+    copyright_no: Annotated[str, Field(max_length=64)] | None = None
+    devices: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list,
+                                                                  max_length=50)
+    listed: bool = True
+
+
+class DatasetUpdate(BaseModel):
+    title: Short | None = None
+    scenario: Annotated[str, Field(max_length=64)] | None = None
+    description: Text | None = None
+    planned_hours: Num | None = None
+    budget: Num | None = None
+    market_survey: Text | None = None
+    price: Num | None = None
+    price_low: Num | None = None
+    price_high: Num | None = None
+    copyright_no: Annotated[str, Field(max_length=64)] | None = None
+    listed: bool | None = None
+
+
+class SourceAdd(BaseModel):
+    batch_id: IdRef | None = None
+    third_party_id: IdRef | None = None
+
+
+class LicenceCreate(BaseModel):
+    dataset_id: IdRef
+    customer_id: IdRef
+    number: Annotated[str, Field(min_length=1, max_length=16, description="YYMMDD/ABC")]
+    price: Num
+    territory: Short
+    term: Short
+    usage_scope: Text
+    acceptance_criteria: Text
+    release_id: IdRef | None = None
+    issued_on: Day | None = None
+    band_reason: Text | None = None
+
+
+class LinkCreate(BaseModel):
+    hours: int = Field(72, ge=1, le=24 * 90)
+    max_downloads: int = Field(3, ge=1, le=100)
+
+
+class Acceptance(BaseModel):
+    accepted_on: Day | None = None
+    note: Text = ""
+
+
+class CustomerLink(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=100)]
+    customer_id: IdRef
+
+
+class HoldCreate(BaseModel):
+    project_id: IdRef
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    item_id: IdRef | None = None
+
+
+class RetentionRun(BaseModel):
+    today: Day | None = None
+    dry_run: bool = False
+
+
+class RetentionPeriod(BaseModel):
+    months: int = Field(ge=0, le=1200)
+
+
+_SAMPLE_TYPES = {".wav": "audio/wav", ".png": "image/png", ".jpg": "image/jpeg",
+                 ".jpeg": "image/jpeg", ".json": "application/json"}
+
+
+def _root(runtime: Any) -> Any:
+    return (runtime.settings.home / "catalog").resolve()
+
+
+@router.get("/datasets")
+def search_endpoint(
+    session: SessionDep, user: CurrentUser,
+    modality: Annotated[str | None, Query(max_length=32)] = None,
+    language: Annotated[str | None, Query(max_length=35)] = None,
+    scenario: Annotated[str | None, Query(max_length=64)] = None,
+    min_hours: Annotated[float | None, Query(ge=0, le=1e9)] = None,
+    price_band: Literal["low", "mid", "high"] | None = None,
+    status_: Annotated[Literal["in_development", "released", "retired"] | None,
+                       Query(alias="status")] = None,
+    text: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[DatasetOut]:
+    """Search and browse (a customer sees listed, released entries, without prices)."""
+    return datasets.search_datasets(session, user, modality=modality, language=language,
+                                    scenario=scenario, min_hours=min_hours,
+                                    price_band=price_band, status=status_, text=text)
+
+
+@router.post("/datasets", status_code=status.HTTP_201_CREATED)
+def create_endpoint(body: DatasetCreate, session: SessionDep, user: CurrentUser) -> DatasetOut:
+    """Register a dataset in development, with its entry fields."""
+    return datasets.create_dataset(session, user, **body.model_dump())
+
+
+@router.get("/datasets/{dataset_id}")
+def get_endpoint(dataset_id: Id, session: SessionDep, user: CurrentUser) -> DatasetOut:
+    return datasets.get_dataset(session, user, dataset_id)
+
+
+@router.patch("/datasets/{dataset_id}")
+def update_endpoint(dataset_id: Id, body: DatasetUpdate, session: SessionDep,
+                    user: CurrentUser) -> DatasetOut:
+    """Change an entry's metadata or price (audited)."""
+    return datasets.update_dataset(session, user, dataset_id, **body.model_dump())
+
+
+@router.get("/datasets/{dataset_id}/sources")
+def sources_endpoint(dataset_id: Id, session: SessionDep, user: CurrentUser) -> list[SourceOut]:
+    return datasets.list_sources(session, user, dataset_id)
+
+
+@router.post("/datasets/{dataset_id}/sources", status_code=status.HTTP_201_CREATED)
+def add_source_endpoint(dataset_id: Id, body: SourceAdd, session: SessionDep,
+                        user: CurrentUser) -> SourceOut:
+    """Add an accepted product-development batch or a sub-licensable third-party dataset."""
+    return datasets.add_source(session, user, dataset_id, batch_id=body.batch_id,
+                               third_party_id=body.third_party_id)
+
+
+@router.post("/datasets/{dataset_id}/releases", status_code=status.HTTP_201_CREATED)
+def release_endpoint(dataset_id: Id, session: SessionDep, runtime: RuntimeDep,
+                     user: CurrentUser) -> ReleaseOut:
+    """Build the next release (409 naming the items when any is customer data)."""
+    return releases.build_release(session, runtime.blobs, user, dataset_id, _root(runtime))
+
+
+@router.get("/datasets/{dataset_id}/releases")
+def releases_endpoint(dataset_id: Id, session: SessionDep, user: CurrentUser) -> list[ReleaseOut]:
+    return releases.list_releases(session, user, dataset_id)
+
+
+@router.get("/releases/{release_id}")
+def get_release_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> ReleaseOut:
+    return releases.get_release(session, user, release_id)
+
+
+@router.get("/releases/{release_id}/datasheet")
+def datasheet_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """The datasheet generated from the release's items."""
+    return releases.datasheet(session, user, release_id)
+
+
+@router.get("/releases/{release_id}/verify")
+def verify_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> VerifyOut:
+    """Re-hash the release against its manifest."""
+    releases.get_release(session, user, release_id)
+    return releases.verify_release(session, release_id)
+
+
+@router.get("/releases/{release_id}/listing")
+def listing_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """The public data-exchange listing of a release (the fields an exchange asks for)."""
+    from datamill.catalog.listing import listing
+
+    return listing(session, user, release_id)
+
+
+@router.get("/releases/{release_id}/samples/{index}", response_class=FileResponse,
+            responses=media_response("A sample file", "audio/wav", "image/png", "image/jpeg",
+                                     "application/octet-stream", "application/json",
+                                     binary=True))
+def sample_endpoint(
+    release_id: Id, index: Annotated[int, Path(ge=0, le=100)], session: SessionDep,
+    user: CurrentUser,
+) -> FileResponse:
+    """Listen to / look at one of the release's sample files."""
+    path = releases.sample_path(session, user, release_id, index)
+    return FileResponse(path, media_type=_SAMPLE_TYPES.get(path.suffix.lower(),
+                                                           "application/octet-stream"),
+                        content_disposition_type="inline")
+
+
+@router.get("/licences")
+def licences_endpoint(session: SessionDep, user: CurrentUser,
+                      dataset_id: IdQuery = None) -> list[LicenceOut]:
+    """Licences (a customer sees its own)."""
+    return licences.list_licences(session, user, dataset_id)
+
+
+@router.post("/licences", status_code=status.HTTP_201_CREATED)
+def create_licence_endpoint(body: LicenceCreate, session: SessionDep,
+                            user: CurrentUser) -> LicenceOut:
+    """License a released dataset to a customer (number YYMMDD/ABC, unique)."""
+    return licences.create_licence(session, user, **body.model_dump())
+
+
+@router.get("/licences/{licence_id}")
+def get_licence_endpoint(licence_id: Id, session: SessionDep, user: CurrentUser) -> LicenceOut:
+    return licences.get_licence(session, user, licence_id)
+
+
+@router.post("/licences/{licence_id}/links", status_code=status.HTTP_201_CREATED)
+def link_endpoint(licence_id: Id, body: LinkCreate, session: SessionDep, runtime: RuntimeDep,
+                  user: CurrentUser) -> TransferLinkOut:
+    """Package the release and issue an expiring, signed, download-counted link."""
+    return licences.issue_transfer_link(session, runtime.settings, user, licence_id,
+                                        _root(runtime), hours=body.hours,
+                                        max_downloads=body.max_downloads)
+
+
+@router.post("/licences/{licence_id}/acceptance")
+def accept_endpoint(licence_id: Id, body: Acceptance, session: SessionDep,
+                    user: CurrentUser) -> LicenceOut:
+    """The buyer's acceptance; the ledger recognises the revenue at its next sync."""
+    return licences.accept_licence(session, user, licence_id, accepted_on=body.accepted_on,
+                                   note=body.note)
+
+
+@router.get("/transfers/{link_id}/download", response_class=FileResponse,
+            responses={**media_response("The packaged release (tar)", "application/x-tar",
+                                        binary=True), **problem_responses(403, 409)})
+def download_endpoint(
+    link_id: Id, session: SessionDep, runtime: RuntimeDep,
+    expires: Annotated[int, Query(ge=0, le=2**40)],
+    signature: Annotated[str, Query(min_length=1, max_length=128)],
+) -> FileResponse:
+    """Download through a transfer link (signed, unexpired, within its count; audited)."""
+    got: DownloadOut = licences.download(session, runtime.settings, link_id, expires=expires,
+                                         signature=signature)
+    return FileResponse(got.path, media_type="application/x-tar",
+                        filename=got.path.rsplit("/", 1)[-1],
+                        headers={"X-Content-SHA256": got.sha256})
+
+
+@router.get("/report")
+def report_endpoint(session: SessionDep, user: CurrentUser) -> list[DatasetReportOut]:
+    """Per dataset: licences, revenue, development cost, margin."""
+    return licences.dataset_report(session, user)
+
+
+@router.get("/pipeline")
+def pipeline_endpoint(session: SessionDep, user: CurrentUser) -> PipelineOut:
+    """New datasets per year and datasets in development."""
+    return datasets.pipeline_counts(session, user)
+
+
+@router.post("/customer-accounts", status_code=status.HTTP_201_CREATED)
+def customer_account_endpoint(body: CustomerLink, session: SessionDep,
+                              user: CurrentUser) -> dict[str, int]:
+    """Let a customer-role user see a ledger customer's licences."""
+    return link_customer_user(session, user, get_user(session, body.username), body.customer_id)
+
+
+@router.post("/retention/holds", status_code=status.HTTP_201_CREATED)
+def hold_endpoint(body: HoldCreate, session: SessionDep, user: CurrentUser) -> HoldOut:
+    """Put a project (or one item) under a dispute / legal hold."""
+    return retention.set_hold(session, user, body.project_id, body.reason, item_id=body.item_id)
+
+
+@router.post("/retention/holds/{hold_id}/release")
+def release_hold_endpoint(hold_id: Id, session: SessionDep, user: CurrentUser) -> HoldOut:
+    return retention.release_hold(session, user, hold_id)
+
+
+@router.put("/retention/contracts/{contract_id}")
+def period_endpoint(contract_id: Id, body: RetentionPeriod, session: SessionDep,
+                    user: CurrentUser) -> dict[str, int]:
+    """A contract's backup retention period in months (default 6)."""
+    return retention.set_retention_months(session, user, contract_id, body.months)
+
+
+@router.post("/retention/runs")
+def retention_run_endpoint(body: RetentionRun, session: SessionDep, runtime: RuntimeDep,
+                           user: CurrentUser) -> RetentionRunOut:
+    """Delete custom backups past their period, approved by the caller (certificates logged)."""
+    return retention.run_retention(session, runtime.blobs, user, today=body.today,
+                                   dry_run=body.dry_run)
+
+
+@router.get("/retention/certificates")
+def certificates_endpoint(session: SessionDep, user: CurrentUser,
+                          project_id: IdQuery = None) -> list[DeletionOut]:
+    return retention.list_deletions(session, user, project_id)
+

@@ -1,0 +1,66 @@
+"""Who sees what in the catalog, from the permission matrix (``view_catalog``):
+
+* scope ``any`` (sales, PMs, finance, auditors, …): every entry, with prices and bands, every
+  licence;
+* scope ``own`` (the customer role): listed, released entries only, without prices, and the
+  licences of the customer the user acts for (:class:`CatalogCustomerAccount`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.catalog.models import CatalogCustomerAccount
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.permissions import authorize, check
+from datamill.compliance.roles import Action, Role
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+
+__all__ = ["Viewer", "link_customer_user", "viewer"]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    everything: bool
+    customer_id: int | None
+
+    @property
+    def sees_prices(self) -> bool:
+        return self.everything
+
+
+def viewer(session: Session, user: User) -> Viewer:
+    """The caller's view of the catalog (403 when the matrix gives none)."""
+    authorize(session, user, Action.VIEW_CATALOG)
+    # scope ``any`` passes a check outside any vendor; scope ``own`` does not
+    everything = check(session, user, Action.VIEW_CATALOG, vendor_id=None) is None
+    customer = session.scalar(select(CatalogCustomerAccount.customer_id).where(
+        CatalogCustomerAccount.user_id == user.id))
+    return Viewer(user.id, everything, customer)
+
+
+def link_customer_user(
+    session: Session, actor: User, user: User, customer_id: int
+) -> dict[str, int]:
+    """Let a customer-role user see the licences of ledger customer ``customer_id``."""
+    from datamill.ledger.models import LedgerCustomer
+
+    authorize(session, actor, Action.SELL_CATALOG)
+    if user.role != Role.CUSTOMER:
+        raise InvalidInput(f"{user.username!r} has role {user.role!r}, not customer",
+                           field="username")
+    if session.get(LedgerCustomer, customer_id) is None:
+        raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
+    if session.scalar(select(CatalogCustomerAccount.id).where(
+            CatalogCustomerAccount.user_id == user.id)) is not None:
+        raise Conflict(f"{user.username!r} already acts for a customer")
+    session.add(CatalogCustomerAccount(user_id=user.id, customer_id=customer_id))
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="catalog.customer_account.linked",
+                 object_type="user", object_id=user.id, data={"customer_id": customer_id})
+    return {"user_id": user.id, "customer_id": customer_id}

@@ -1,0 +1,345 @@
+"""Catalog datasets: the development pipeline (in development → released), their sources
+(accepted batches of product-development projects, third-party datasets with sub-licensing
+rights), search and browse, and the yearly counts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.catalog.access import Viewer, viewer
+from datamill.catalog.models import (
+    CatalogDataset,
+    CatalogRelease,
+    CatalogSource,
+    ThirdPartyDataset,
+    ThirdPartyFile,
+)
+from datamill.catalog.schemas import DatasetOut, PipelineOut, SourceOut, ThirdPartyOut
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.permissions import authorize
+from datamill.compliance.roles import Action
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.production.models import Batch, Project
+from datamill.storage.blobstore import BlobStore, sha256_file
+
+__all__ = [
+    "PRICE_BANDS",
+    "add_source",
+    "create_dataset",
+    "dataset_out",
+    "dataset_row",
+    "get_dataset",
+    "list_sources",
+    "pipeline_counts",
+    "register_third_party",
+    "search_datasets",
+    "update_dataset",
+]
+
+#: BCP-47: language[-script][-region][-variant…] (the shape, not the registry)
+_BCP47 = re.compile(
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*(-x(-[a-zA-Z0-9]{1,8})+)?$")
+#: price bands (CNY, by standard price): what the browse filter offers
+PRICE_BANDS = {"low": (Decimal(0), Decimal(100_000)),
+               "mid": (Decimal(100_000), Decimal(500_000)),
+               "high": (Decimal(500_000), None)}
+_UPDATABLE = ("title", "scenario", "description", "planned_hours", "budget", "market_survey",
+              "price", "price_low", "price_high", "copyright_no", "devices", "listed", "languages")
+
+
+def _money(value: Any, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        out = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation as err:
+        raise InvalidInput(f"{field} {value!r} is not a decimal", field=field) from err
+    if not out.is_finite() or out < 0 or out >= Decimal(10) ** 14:
+        raise InvalidInput(f"{field} must be between 0 and 10^14", field=field)
+    return out
+
+
+def _languages(values: list[str]) -> list[str]:
+    bad = [v for v in values if not isinstance(v, str) or not _BCP47.match(v)]
+    if bad or not values:
+        raise InvalidInput(f"languages must be BCP-47 tags (e.g. zh-CN, yue-HK); bad: {bad}",
+                           field="languages")
+    return list(dict.fromkeys(values))
+
+
+def _check_band(row: CatalogDataset) -> None:
+    lo, hi, price = row.price_low, row.price_high, row.price
+    if lo is not None and hi is not None and lo > hi:
+        raise InvalidInput(f"price band {lo}..{hi} is empty", field="price_low")
+    if price is not None and ((lo is not None and price < lo) or (hi is not None and price > hi)):
+        raise InvalidInput(f"standard price {price} lies outside its band {lo}..{hi}",
+                           field="price")
+
+
+def band_name(price: Decimal | None) -> str | None:
+    if price is None:
+        return None
+    for name, (lo, hi) in PRICE_BANDS.items():
+        if price >= lo and (hi is None or price < hi):
+            return name
+    return None
+
+
+def dataset_row(session: Session, dataset_id: int) -> CatalogDataset:
+    row = session.get(CatalogDataset, dataset_id)
+    if row is None:
+        raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
+    return row
+
+
+def dataset_out(session: Session, row: CatalogDataset, view: Viewer | None = None) -> DatasetOut:
+    rel = session.scalars(select(CatalogRelease).where(CatalogRelease.dataset_id == row.id)
+                          .order_by(CatalogRelease.version.desc())).first()
+    entry = rel.entry if rel else {}
+    out = DatasetOut(
+        id=row.id, name=row.name, title=row.title, modality=row.modality,
+        languages=list(row.languages or []), scenario=row.scenario, description=row.description,
+        status=row.status, planned_hours=row.planned_hours, budget=row.budget,
+        market_survey=row.market_survey, price=row.price, price_low=row.price_low,
+        price_high=row.price_high, price_band=band_name(row.price), currency=row.currency,
+        copyright_no=row.copyright_no, devices=list(row.devices or []), listed=row.listed,
+        created_at=row.created_at, released_at=row.released_at,
+        latest_release=rel.id if rel else None, hours=entry.get("hours"),
+        items=entry.get("items"), speakers=entry.get("speakers"))
+    if view is not None and not view.sees_prices:
+        out = out.model_copy(update={"price": None, "price_low": None, "price_high": None,
+                                     "price_band": None, "budget": None, "market_survey": ""})
+    return out
+
+
+def create_dataset(
+    session: Session, user: User, *, name: str, title: str, modality: str, languages: list[str],
+    scenario: str = "", description: str = "", planned_hours: Any = None, budget: Any = None,
+    market_survey: str = "", price: Any = None, price_low: Any = None, price_high: Any = None,
+    currency: str = "CNY", copyright_no: str | None = None, devices: list[str] | None = None,
+    listed: bool = True,
+) -> DatasetOut:
+    """A new catalog dataset, in development (with its planned hours, budget, market survey)."""
+    authorize(session, user, Action.MANAGE_CATALOG)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", name or ""):
+        raise InvalidInput("name: letters, digits, '.', '_' or '-' (1-120)", field="name")
+    if not title.strip():
+        raise InvalidInput("a dataset needs a title", field="title")
+    if not re.fullmatch(r"[a-z0-9._-]{1,32}", modality or ""):
+        raise InvalidInput(f"modality {modality!r} is not a modality name", field="modality")
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidInput(f"currency {currency!r} must be an ISO 4217 code", field="currency")
+    row = CatalogDataset(
+        name=name, title=title.strip(), modality=modality, languages=_languages(languages),
+        scenario=scenario, description=description,
+        planned_hours=_money(planned_hours, "planned_hours"), budget=_money(budget, "budget"),
+        market_survey=market_survey, price=_money(price, "price"),
+        price_low=_money(price_low, "price_low"), price_high=_money(price_high, "price_high"),
+        currency=currency.upper(), copyright_no=copyright_no or None, devices=list(devices or []),
+        listed=listed, created_by=user.id)
+    _check_band(row)
+    if session.scalar(select(CatalogDataset.id).where(CatalogDataset.name == name)) is not None:
+        raise Conflict(f"catalog dataset {name!r} already exists", name=name)
+    session.add(row)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        raise Conflict(f"catalog dataset {name!r} already exists", name=name) from err
+    record_audit(session, actor_id=user.id, action="catalog.dataset.created",
+                 object_type="catalog_dataset", object_id=row.id,
+                 data={"name": name, "modality": modality})
+    return dataset_out(session, row)
+
+
+def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any) -> DatasetOut:
+    """Change an entry's metadata (a price change is audited); releases stay as released."""
+    row = dataset_row(session, dataset_id)
+    fields = {k: v for k, v in changes.items() if v is not None}
+    unknown = sorted(set(fields) - set(_UPDATABLE))
+    if unknown:
+        raise InvalidInput(f"cannot change {unknown}; changeable: {', '.join(_UPDATABLE)}")
+    money = {"price", "price_low", "price_high", "planned_hours", "budget"}
+    authorize(session, user, Action.SELL_CATALOG if money & set(fields) - {"planned_hours", "budget"}
+              else Action.MANAGE_CATALOG)
+    before = {k: str(getattr(row, k)) for k in fields}
+    for key, value in fields.items():
+        if key in money:
+            value = _money(value, key)
+        elif key == "languages":
+            value = _languages(value)
+        setattr(row, key, value)
+    _check_band(row)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.dataset.updated",
+                 object_type="catalog_dataset", object_id=row.id,
+                 data={"before": before, "after": {k: str(getattr(row, k)) for k in fields}})
+    return dataset_out(session, row)
+
+
+def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
+    view = viewer(session, user)
+    row = dataset_row(session, dataset_id)
+    if not view.everything and not (row.listed and row.status == "released"):
+        raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
+    return dataset_out(session, row, view)
+
+
+def search_datasets(
+    session: Session, user: User, *, modality: str | None = None, language: str | None = None,
+    scenario: str | None = None, min_hours: float | None = None, price_band: str | None = None,
+    status: str | None = None, text: str | None = None,
+) -> list[DatasetOut]:
+    """Browse the catalog; a customer sees listed, released entries only (and no prices)."""
+    view = viewer(session, user)
+    if price_band is not None and price_band not in PRICE_BANDS:
+        raise InvalidInput(f"price band {price_band!r}; available: {', '.join(PRICE_BANDS)}",
+                           field="price_band")
+    if price_band is not None and not view.sees_prices:
+        raise InvalidInput("prices are not shown to customers", field="price_band")
+    q = select(CatalogDataset).order_by(CatalogDataset.name)
+    if not view.everything:
+        q = q.where(CatalogDataset.listed.is_(True), CatalogDataset.status == "released")
+    if modality:
+        q = q.where(CatalogDataset.modality.startswith(modality, autoescape=True))
+    if scenario:
+        q = q.where(func.lower(CatalogDataset.scenario) == scenario.lower())
+    if status:
+        q = q.where(CatalogDataset.status == status)
+    out: list[DatasetOut] = []
+    for row in session.scalars(q):
+        langs = [str(x).lower() for x in row.languages or []]
+        if language and not any(x == language.lower() or x.startswith(language.lower() + "-")
+                                for x in langs):
+            continue
+        if text and text.lower() not in f"{row.name} {row.title} {row.description}".lower():
+            continue
+        item = dataset_out(session, row, view)
+        if min_hours is not None and (item.hours or 0) < min_hours:
+            continue
+        if price_band is not None and band_name(row.price) != price_band:
+            continue
+        out.append(item)
+    return out
+
+
+def register_third_party(
+    session: Session, blobs: BlobStore, user: User, *, name: str, supplier: str,
+    contract_ref: str, folder: Path, sublicensable: bool, permanent: bool,
+    consent_basis: str, cost: Any = 0,
+) -> ThirdPartyOut:
+    """Record a bought dataset and its rights; its files go into the blob store by hash."""
+    authorize(session, user, Action.MANAGE_CATALOG)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder", field="folder")
+    if session.scalar(select(ThirdPartyDataset.id).where(ThirdPartyDataset.name == name)):
+        raise Conflict(f"third-party dataset {name!r} already exists", name=name)
+    row = ThirdPartyDataset(name=name, supplier=supplier, contract_ref=contract_ref,
+                            sublicensable=sublicensable, permanent=permanent,
+                            consent_basis=consent_basis, cost=_money(cost, "cost") or Decimal(0),
+                            created_by=user.id)
+    session.add(row)
+    session.flush()
+    count = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        digest = sha256_file(path)
+        blobs.put_file(path, digest)
+        session.add(ThirdPartyFile(third_party_id=row.id, filename=path.relative_to(folder).as_posix(),
+                                   sha256=digest, size_bytes=path.stat().st_size))
+        count += 1
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.third_party.registered",
+                 object_type="catalog_third_party", object_id=row.id,
+                 data={"name": name, "files": count, "sublicensable": sublicensable,
+                       "permanent": permanent, "contract_ref": contract_ref})
+    return ThirdPartyOut.model_validate(row).model_copy(update={"files": count})
+
+
+def add_source(
+    session: Session, user: User, dataset_id: int, *, batch_id: int | None = None,
+    third_party_id: int | None = None,
+) -> SourceOut:
+    """Add an accepted batch of a product-development project, or a third-party dataset with
+    sub-licensing rights, to what the dataset is built from."""
+    authorize(session, user, Action.MANAGE_CATALOG)
+    ds = dataset_row(session, dataset_id)
+    if (batch_id is None) == (third_party_id is None):
+        raise InvalidInput("give exactly one of batch_id and third_party_id")
+    if batch_id is not None:
+        batch = session.get(Batch, batch_id)
+        if batch is None:
+            raise NotFound(f"no batch with id {batch_id}", batch_id=batch_id)
+        project = session.get(Project, batch.project_id)
+        assert project is not None
+        if project.project_type != "product_development":
+            raise Conflict(f"batch {batch.name} belongs to {project.project_type} project "
+                           f"{project.name!r}: custom-delivered data belongs to the customer and "
+                           "never enters a catalog dataset", batch_id=batch_id)
+        if batch.status not in ("accepted", "delivered"):
+            raise Conflict(f"batch {batch.name} is {batch.status}: only batches accepted at "
+                           "inspection enter the catalog", batch_id=batch_id)
+        if project.modality.split(".")[0] != ds.modality.split(".")[0]:
+            raise InvalidInput(f"batch {batch.name} is {project.modality}, the dataset "
+                               f"{ds.modality}", field="batch_id")
+        src = CatalogSource(dataset_id=ds.id, kind="batch", batch_id=batch_id, added_by=user.id)
+    else:
+        tp = session.get(ThirdPartyDataset, third_party_id)
+        if tp is None:
+            raise NotFound(f"no third-party dataset with id {third_party_id}")
+        if not tp.sublicensable:
+            raise Conflict(f"third-party dataset {tp.name!r} has no recorded sub-licensing "
+                           "rights: it cannot be licensed on", third_party_id=third_party_id)
+        src = CatalogSource(dataset_id=ds.id, kind="third_party", third_party_id=tp.id,
+                            added_by=user.id)
+    dup = next((x.id for x in session.scalars(select(CatalogSource).where(
+        CatalogSource.dataset_id == ds.id))
+        if (x.batch_id, x.third_party_id) == (batch_id, third_party_id)), None)
+    if dup is not None:
+        raise Conflict("this source is already part of the dataset", source_id=dup)
+    session.add(src)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.source.added",
+                 object_type="catalog_dataset", object_id=ds.id,
+                 data={"kind": src.kind, "batch_id": batch_id, "third_party_id": third_party_id})
+    return SourceOut.model_validate(src)
+
+
+def list_sources(session: Session, user: User, dataset_id: int) -> list[SourceOut]:
+    authorize(session, user, Action.MANAGE_CATALOG)
+    dataset_row(session, dataset_id)
+    return [SourceOut.model_validate(s) for s in session.scalars(
+        select(CatalogSource).where(CatalogSource.dataset_id == dataset_id)
+        .order_by(CatalogSource.id))]
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def pipeline_counts(session: Session, user: User) -> PipelineOut:
+    """New releases per year (a dataset counts in the year of its first release) and datasets
+    in development at each year's end."""
+    viewer(session, user)
+    rows = session.execute(select(CatalogDataset.created_at, CatalogDataset.released_at)).all()
+    years = sorted({c.year for c, _ in rows} | {r.year for _, r in rows if r})
+    out = []
+    for y in years:
+        end = datetime(y, 12, 31, 23, 59, 59, tzinfo=UTC)
+        new = sum(1 for _, r in rows if r and r.year == y)
+        dev = sum(1 for c, r in rows if _utc(c) <= end and (r is None or _utc(r) > end))
+        out.append({"year": y, "new": new, "in_development": dev})
+    return PipelineOut(years=out, in_development=sum(1 for _, r in rows if r is None),
+                       released=sum(1 for _, r in rows if r is not None))

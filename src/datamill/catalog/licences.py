@@ -1,0 +1,381 @@
+"""Licences (授权): a dataset release licensed to a customer, numbered ``YYMMDD/ABC``.
+
+* :func:`create_licence` needs a released dataset with an intact release; it opens the ledger's
+  product-licence contract and order (the revenue is recognised on it);
+* :func:`issue_transfer_link` packages the release (a tar with the manifest's checksums and a
+  ``SHA256SUMS``) behind an expiring, HMAC-signed, download-counted link;
+* :func:`download` checks signature, expiry and count atomically, re-verifies the release and
+  the package, and audits every download; the first one delivers the licence;
+* :func:`accept_licence` records the buyer's acceptance and emits ``licence.accepted``, which
+  the ledger's sync recognises as revenue (point in time, no carried cost: development was R&D
+  expense);
+* :func:`dataset_report`: licences, revenue, development cost and margin per dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import tarfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from datamill.catalog.access import viewer
+from datamill.catalog.datasets import _money, dataset_row
+from datamill.catalog.models import (
+    CatalogDataset,
+    CatalogLicence,
+    CatalogRelease,
+    CatalogSource,
+    ThirdPartyDataset,
+    TransferLink,
+)
+from datamill.catalog.releases import release_row, require_intact
+from datamill.catalog.schemas import DatasetReportOut, DownloadOut, LicenceOut, TransferLinkOut
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.permissions import authorize, check
+from datamill.compliance.roles import Action
+from datamill.config import Settings
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.production.models import Batch, DomainEvent
+from datamill.storage.blobstore import sha256_file
+
+__all__ = [
+    "LICENCE_ACCEPTED",
+    "accept_licence",
+    "create_licence",
+    "dataset_report",
+    "download",
+    "get_licence",
+    "issue_transfer_link",
+    "link_params",
+    "list_licences",
+]
+
+LICENCE_ACCEPTED = "licence.accepted"
+_NUMBER = re.compile(r"^(\d{2})(\d{2})(\d{2})/([A-Z]{3})$")
+_LINE = {"speech": "speech", "tts": "speech", "image": "vision", "video": "vision",
+         "pointcloud": "vision"}
+
+
+def _check_number(number: str) -> None:
+    m = _NUMBER.match(number or "")
+    if m is None:
+        raise InvalidInput(f"licence number {number!r} must be YYMMDD/ABC (date, three capital "
+                           "letters)", field="number")
+    try:
+        date(2000 + int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as err:
+        raise InvalidInput(f"licence number {number!r} does not start with a real date",
+                           field="number") from err
+
+
+def _out(row: CatalogLicence) -> LicenceOut:
+    return LicenceOut.model_validate(row)
+
+
+def _licence_row(session: Session, licence_id: int) -> CatalogLicence:
+    row = session.get(CatalogLicence, licence_id)
+    if row is None:
+        raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
+    return row
+
+
+def create_licence(
+    session: Session, user: User, *, dataset_id: int, customer_id: int, number: str,
+    price: Any, territory: str, term: str, usage_scope: str, acceptance_criteria: str,
+    release_id: int | None = None, issued_on: date | None = None, currency: str = "CNY",
+    fx_rate: Any = None, band_reason: str | None = None,
+) -> LicenceOut:
+    """License a released dataset to a customer (one dataset, many customers)."""
+    from datamill.ledger.models import LedgerCustomer
+    from datamill.ledger.orders import create_contract, create_order
+
+    authorize(session, user, Action.SELL_CATALOG)
+    _check_number(number)
+    for field, text in (("territory", territory), ("term", term), ("usage_scope", usage_scope),
+                        ("acceptance_criteria", acceptance_criteria)):
+        if not (text or "").strip():
+            raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field)
+    if session.scalar(select(CatalogLicence.id).where(CatalogLicence.number == number)):
+        raise Conflict(f"licence number {number} is already used", number=number)
+    ds = dataset_row(session, dataset_id)
+    latest = session.scalars(select(CatalogRelease).where(CatalogRelease.dataset_id == ds.id)
+                             .order_by(CatalogRelease.version.desc())).first()
+    if ds.status != "released" or latest is None:
+        raise Conflict(f"catalog dataset {ds.name!r} is {ds.status.replace('_', ' ')}: only a "
+                       "released dataset is licensed", dataset_id=ds.id)
+    rel = latest if release_id is None else release_row(session, release_id)
+    if rel.dataset_id != ds.id:
+        raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
+    require_intact(session, rel.id)
+    if session.get(LedgerCustomer, customer_id) is None:
+        raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
+    amount = _money(price, "price")
+    if amount is None or amount <= 0:
+        raise InvalidInput("a licence has a positive price", field="price")
+    lo, hi = ds.price_low, ds.price_high
+    outside = (lo is not None and amount < lo) or (hi is not None and amount > hi)
+    if outside and not (band_reason or "").strip():
+        raise InvalidInput(f"price {amount} lies outside the dataset's band {lo}..{hi}: quotes "
+                           "stay in the band unless a reason is recorded", field="band_reason")
+    issued = issued_on or utcnow().date()
+    ref = f"LIC-{number}"
+    contract = create_contract(session, ref, customer_id=customer_id, kind="licence",
+                               currency=currency, signed_on=issued, amount=amount,
+                               actor_id=user.id)
+    order = create_order(session, contract.id, ref,
+                         business_line=_LINE.get(ds.modality.split(".")[0], "language"),
+                         offering="product_licence", amount=amount, currency=currency,
+                         total_volume=1, volume_unit="licences", acceptance_type=1,
+                         fx_rate=fx_rate, vat_rate="0.16", actor_id=user.id)
+    row = CatalogLicence(number=number, dataset_id=ds.id, release_id=rel.id,
+                         customer_id=customer_id, order_id=order.id, price=amount,
+                         currency=currency.upper(), territory=territory.strip(), term=term.strip(),
+                         usage_scope=usage_scope.strip(),
+                         acceptance_criteria=acceptance_criteria.strip(),
+                         band_reason=(band_reason or "").strip() or None, issued_on=issued,
+                         created_by=user.id)
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.licence.issued",
+                 object_type="catalog_licence", object_id=row.id,
+                 data={"number": number, "dataset": ds.name, "release": rel.manifest_sha256,
+                       "customer_id": customer_id, "price": str(amount), "order_id": order.id})
+    return _out(row)
+
+
+def list_licences(session: Session, user: User, dataset_id: int | None = None) -> list[LicenceOut]:
+    """Every licence (staff), or the caller's customer's own (customer role)."""
+    view = viewer(session, user)
+    q = select(CatalogLicence).order_by(CatalogLicence.id)
+    if dataset_id is not None:
+        q = q.where(CatalogLicence.dataset_id == dataset_id)
+    if not view.everything:
+        if view.customer_id is None:
+            return []
+        q = q.where(CatalogLicence.customer_id == view.customer_id)
+    return [_out(r) for r in session.scalars(q)]
+
+
+def get_licence(session: Session, user: User, licence_id: int) -> LicenceOut:
+    view = viewer(session, user)
+    row = _licence_row(session, licence_id)
+    if not view.everything and row.customer_id != view.customer_id:
+        raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
+    return _out(row)
+
+
+def _key(settings: Settings) -> bytes:
+    from datamill.compliance.keys import session_secret
+
+    return hmac.new(session_secret(settings).encode(), b"datamill catalog transfer link",
+                    hashlib.sha256).digest()
+
+
+def _signature(settings: Settings, link_id: int, licence_id: int, expires: int) -> str:
+    msg = f"{link_id}:{licence_id}:{expires}".encode()
+    return hmac.new(_key(settings), msg, hashlib.sha256).hexdigest()
+
+
+def _package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int) -> Path:
+    folder = Path(root) / "transfers" / f"licence-{licence_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{ds.name}-v{rel.version}-{rel.manifest_sha256[:12]}.tar"
+    partial = target.with_name(target.name + ".partial")
+    src = Path(rel.path)
+    import json
+
+    files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(files.items()))
+    sums_path = folder / "SHA256SUMS"
+    sums_path.write_text(sums, encoding="utf-8")
+    with tarfile.open(partial, "w") as tar:
+        top = target.stem
+        for name in [*sorted(files), "manifest.json"]:
+            tar.add(src / name, arcname=f"{top}/{name}", recursive=False)
+        tar.add(sums_path, arcname=f"{top}/SHA256SUMS", recursive=False)
+    partial.replace(target)
+    sums_path.unlink()
+    return target
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def issue_transfer_link(
+    session: Session, settings: Settings, user: User, licence_id: int, root: Path, *,
+    hours: int = 72, max_downloads: int = 3,
+) -> TransferLinkOut:
+    """Package the licensed release and issue its expiring, signed, download-counted link."""
+    authorize(session, user, Action.SELL_CATALOG)
+    lic = _licence_row(session, licence_id)
+    if not 1 <= hours <= 24 * 90:
+        raise InvalidInput("a link lives 1 hour to 90 days", field="hours")
+    if not 1 <= max_downloads <= 100:
+        raise InvalidInput("a link allows 1 to 100 downloads", field="max_downloads")
+    rel = require_intact(session, lic.release_id)
+    ds = dataset_row(session, lic.dataset_id)
+    path = _package(rel, ds, root, lic.id)
+    link = TransferLink(licence_id=lic.id, package_path=str(path),
+                        package_sha256=sha256_file(path),
+                        expires_at=utcnow() + timedelta(hours=hours),
+                        max_downloads=max_downloads, created_by=user.id)
+    session.add(link)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.transfer_link.issued",
+                 object_type="catalog_transfer_link", object_id=link.id,
+                 data={"licence": lic.number, "package_sha256": link.package_sha256,
+                       "expires_at": link.expires_at.isoformat(), "max_downloads": max_downloads})
+    return _link_out(settings, link)
+
+
+def _link_out(settings: Settings, link: TransferLink) -> TransferLinkOut:
+    expires = int(_as_utc(link.expires_at).timestamp())
+    sig = _signature(settings, link.id, link.licence_id, expires)
+    return TransferLinkOut(
+        id=link.id, licence_id=link.licence_id,
+        url=f"/api/v1/catalog/transfers/{link.id}/download?expires={expires}&signature={sig}",
+        expires_at=link.expires_at, max_downloads=link.max_downloads, downloads=link.downloads,
+        package_sha256=link.package_sha256)
+
+
+def link_params(url: str) -> tuple[int, int, str]:
+    """``(link_id, expires, signature)`` from a transfer link's URL."""
+    parts = urlsplit(url)
+    m = re.search(r"/transfers/(\d+)/download$", parts.path)
+    qs = parse_qs(parts.query)
+    try:
+        return int(m[1]) if m else 0, int(qs["expires"][0]), qs["signature"][0]
+    except (KeyError, ValueError, IndexError) as err:
+        raise InvalidInput("not a transfer link") from err
+
+
+def download(
+    session: Session, settings: Settings, link_id: int, *, expires: int, signature: str,
+    actor_id: int | None = None,
+) -> DownloadOut:
+    """One download through a transfer link: signed, unexpired, within its count; audited."""
+    link = session.get(TransferLink, link_id)
+    if link is None:
+        raise NotFound(f"no transfer link with id {link_id}", link_id=link_id)
+    real = int(_as_utc(link.expires_at).timestamp())
+    if expires != real or not hmac.compare_digest(
+            _signature(settings, link.id, link.licence_id, real), signature or ""):
+        raise Forbidden("the transfer link's signature does not match")
+    now = utcnow()
+    if link.revoked:
+        raise Forbidden(f"transfer link {link_id} was revoked")
+    if _as_utc(link.expires_at) <= now:
+        raise Forbidden(f"transfer link {link_id} expired at {link.expires_at:%Y-%m-%d %H:%M} "
+                        "UTC; ask for a new one", link_id=link_id)
+    if link.downloads >= link.max_downloads:
+        raise Forbidden(f"transfer link {link_id} was used {link.downloads} of "
+                        f"{link.max_downloads} times; ask for a new one", link_id=link_id)
+    lic = _licence_row(session, link.licence_id)
+    require_intact(session, lic.release_id)
+    path = Path(link.package_path)
+    if not path.is_file() or sha256_file(path) != link.package_sha256:
+        raise Conflict(f"the package of transfer link {link_id} changed or is missing",
+                       link_id=link_id)
+    done = session.execute(
+        update(TransferLink).where(TransferLink.id == link.id,
+                                   TransferLink.downloads < TransferLink.max_downloads)
+        .values(downloads=TransferLink.downloads + 1).execution_options(synchronize_session=False))
+    if getattr(done, "rowcount", 1) != 1:
+        raise Forbidden(f"transfer link {link_id} has no downloads left", link_id=link_id)
+    session.refresh(link)
+    if lic.delivered_on is None:
+        lic.delivered_on, lic.status = now.date(), "delivered"
+    record_audit(session, actor_id=actor_id, action="catalog.transfer.download",
+                 object_type="catalog_transfer_link", object_id=link.id,
+                 data={"licence": lic.number, "download": link.downloads,
+                       "of": link.max_downloads, "package_sha256": link.package_sha256})
+    session.flush()
+    return DownloadOut(link_id=link.id, licence_id=lic.id, path=str(path),
+                       sha256=link.package_sha256, downloads=link.downloads,
+                       max_downloads=link.max_downloads)
+
+
+def accept_licence(
+    session: Session, user: User, licence_id: int, *, accepted_on: date | None = None,
+    note: str = "",
+) -> LicenceOut:
+    """The buyer's acceptance report: revenue reaches the ledger through ``licence.accepted``."""
+    lic = _licence_row(session, licence_id)
+    if check(session, user, Action.SELL_CATALOG) is not None:
+        view = viewer(session, user)  # a customer accepts their own licence
+        if view.everything or view.customer_id != lic.customer_id:
+            raise Forbidden(f"{user.username!r} may not accept licence {lic.number}")
+    if lic.status == "accepted":
+        raise Conflict(f"licence {lic.number} was already accepted on {lic.accepted_on}")
+    if lic.delivered_on is None:
+        raise Conflict(f"licence {lic.number} is not delivered yet: acceptance follows the "
+                       "download of its transfer link")
+    on = accepted_on or utcnow().date()
+    if on < lic.delivered_on:
+        raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")
+    lic.status, lic.accepted_on = "accepted", on
+    payload = {"licence_id": lic.id, "number": lic.number, "order_id": lic.order_id,
+               "dataset_id": lic.dataset_id, "price": str(lic.price),
+               "delivered_on": lic.delivered_on.isoformat(), "accepted_on": on.isoformat(),
+               "note": note}
+    session.add(DomainEvent(type=LICENCE_ACCEPTED, project_id=None, payload=payload))
+    record_audit(session, actor_id=user.id, action="catalog.licence.accepted",
+                 object_type="catalog_licence", object_id=lic.id, data=payload)
+    session.flush()
+    return _out(lic)
+
+
+def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:
+    from datamill.ledger.models import LedgerCost, LedgerProject
+
+    projects = {pid for pid in session.scalars(
+        select(Batch.project_id).join(CatalogSource, CatalogSource.batch_id == Batch.id)
+        .where(CatalogSource.dataset_id == ds.id))}
+    cost = Decimal(0)
+    if projects:
+        cost += Decimal(session.scalar(
+            select(func.sum(LedgerCost.amount)).join(
+                LedgerProject, LedgerProject.id == LedgerCost.project_id)
+            .where(LedgerProject.production_project_id.in_(projects),
+                   LedgerCost.status == "posted")) or 0)
+    cost += Decimal(session.scalar(
+        select(func.sum(ThirdPartyDataset.cost)).join(
+            CatalogSource, CatalogSource.third_party_id == ThirdPartyDataset.id)
+        .where(CatalogSource.dataset_id == ds.id)) or 0)
+    return cost.quantize(Decimal("0.01"))
+
+
+def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
+    """Per dataset: licences, accepted ones, revenue recognised in the ledger, development cost
+    (its source projects' booked costs + bought datasets) and margin."""
+    from datamill.ledger.recognition import list_recognitions
+
+    if check(session, user, Action.VIEW_LEDGER) is not None:
+        authorize(session, user, Action.SELL_CATALOG)
+    out = []
+    for ds in session.scalars(select(CatalogDataset).order_by(CatalogDataset.name)):
+        lics = list(session.scalars(select(CatalogLicence).where(
+            CatalogLicence.dataset_id == ds.id)))
+        revenue = sum((r.revenue for lic in lics if lic.order_id
+                       for r in list_recognitions(session, lic.order_id)), Decimal(0))
+        cost = _development_cost(session, ds)
+        margin = revenue - cost
+        out.append(DatasetReportOut(
+            dataset_id=ds.id, name=ds.name, licences=len(lics),
+            accepted=sum(1 for x in lics if x.status == "accepted"),
+            revenue=Decimal(revenue).quantize(Decimal("0.01")), development_cost=cost,
+            margin=margin.quantize(Decimal("0.01")),
+            margin_pct=(margin / revenue * 100).quantize(Decimal("0.1")) if revenue else None))
+    return out

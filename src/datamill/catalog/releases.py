@@ -1,0 +1,373 @@
+"""Catalog releases: named, versioned, immutable, content-addressed.
+
+A release packages every item of the dataset's sources (accepted batches of product-development
+projects, files of sub-licensable third-party datasets) behind the IP wall
+(:mod:`datamill.catalog.ipwall`) into ``<root>/<dataset>/v<version>/``::
+
+    data/<sha256><suffix>   the files, by content
+    labels.jsonl            per file: its source, owner, attributes and current labels
+    samples/                a few files to listen to / look at
+    datasheet.json          generated from the items: distributions, checks, inspections
+    entry.json              the catalog entry (modality, languages, volume, speakers, devices, …)
+    provenance.json         rights and origin of every source, consent basis
+    manifest.json           {"files": {path: sha256}} — its sha256 names the release
+
+Nothing in the package depends on when or by whom it was built, so the same content gives the
+same manifest hash and is refused as a duplicate of the release that has it. A release whose
+files no longer match its manifest is reported by :func:`verify_release` and refused for
+licensing and download by :func:`require_intact`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.catalog.access import viewer
+from datamill.catalog.datasets import dataset_row
+from datamill.catalog.ipwall import Violation, customer_bytes, wall_violations
+from datamill.catalog.models import (
+    CatalogDataset,
+    CatalogRelease,
+    CatalogReleaseFile,
+    CatalogSource,
+    ThirdPartyDataset,
+    ThirdPartyFile,
+)
+from datamill.catalog.schemas import ReleaseOut, VerifyOut
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.permissions import authorize
+from datamill.compliance.roles import Action
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.production.models import (
+    Annotation,
+    Batch,
+    BatchItem,
+    CheckResult,
+    Inspection,
+    Item,
+    Project,
+)
+from datamill.storage.blobstore import BlobStore, sha256_file
+
+__all__ = [
+    "DISTRIBUTION_KEYS",
+    "build_release",
+    "get_release",
+    "list_releases",
+    "manifest_digest",
+    "release_row",
+    "require_intact",
+    "sample_path",
+    "verify_release",
+]
+
+DISTRIBUTION_KEYS = ("speaker_id", "gender", "age", "accent", "native_place", "device",
+                     "environment", "emotion", "scene")
+SAMPLES = 3
+MS_PER_HOUR = 3_600_000
+
+
+def manifest_digest(files: dict[str, str]) -> str:
+    """The release's name: sha256 of the manifest's canonical JSON."""
+    doc = json.dumps({"files": dict(sorted(files.items()))}, sort_keys=True,
+                     separators=(",", ":"))
+    return hashlib.sha256(doc.encode()).hexdigest()
+
+
+def _plugin_units(modality: str) -> tuple[str, str, int]:
+    try:
+        from datamill.modalities.registry import get_modality
+
+        p = get_modality(modality)
+        return p.volume_unit, p.volume_base_unit, int(p.volume_per_unit)
+    except Exception:  # a modality the loop has no plugin for (e.g. a bought TTS set)
+        if modality.startswith(("speech", "tts")):
+            return "hours", "milliseconds", MS_PER_HOUR
+        return "items", "items", 1
+
+
+def _collect(session: Session, dataset: CatalogDataset) -> tuple[list[dict[str, Any]],
+                                                                  list[dict[str, Any]]]:
+    """Every file of every source (with labels and provenance), and the sources' rights."""
+    files: list[dict[str, Any]] = []
+    rights: list[dict[str, Any]] = []
+    sources = list(session.scalars(select(CatalogSource).where(
+        CatalogSource.dataset_id == dataset.id).order_by(CatalogSource.id)))
+    if not sources:
+        raise Conflict(f"catalog dataset {dataset.name!r} has no sources: add accepted batches "
+                       "or third-party datasets first", dataset_id=dataset.id)
+    for src in sources:
+        if src.kind == "batch":
+            batch = session.get(Batch, src.batch_id)
+            assert batch is not None
+            project = session.get(Project, batch.project_id)
+            assert project is not None
+            if batch.status not in ("accepted", "delivered"):
+                raise Conflict(f"batch {batch.name} is {batch.status}: only accepted batches "
+                               "enter a release", batch_id=batch.id)
+            insp = session.scalars(select(Inspection).where(
+                Inspection.batch_id == batch.id, Inspection.status == "completed")
+                .order_by(Inspection.id.desc())).first()
+            rights.append({
+                "kind": "batch", "project": project.name, "project_type": project.project_type,
+                "batch": batch.name, "owner": "company", "rights": "developed in-house as a "
+                "product-development project: owned by the company, licensed per licence",
+                "consent_basis": (project.spec or {}).get("consent_basis",
+                                                          "subjects' consent for commercial "
+                                                          "licensing recorded at collection"),
+                "inspection": {"verdict": insp.verdict, "scores": insp.scores} if insp else None,
+            })
+            for item, payload in session.execute(
+                    select(Item, Annotation.payload)
+                    .join(BatchItem, BatchItem.item_id == Item.id)
+                    .join(Annotation, Annotation.id == BatchItem.annotation_id)
+                    .where(BatchItem.batch_id == batch.id).order_by(Item.id)):
+                files.append({"sha256": item.sha256, "filename": item.filename,
+                              "item_id": item.id, "tp_id": None, "owner": item.owner,
+                              "attributes": item.attributes or {}, "volume": item.volume,
+                              "labels": payload, "text": item.prompt,
+                              "source": f"{project.name}/{batch.name}/{item.external_id}"})
+        else:
+            tp = session.get(ThirdPartyDataset, src.third_party_id)
+            assert tp is not None
+            if not tp.sublicensable:
+                raise Conflict(f"third-party dataset {tp.name!r} has no sub-licensing rights")
+            rights.append({"kind": "third_party", "name": tp.name, "supplier": tp.supplier,
+                           "contract_ref": tp.contract_ref, "owner": "third_party",
+                           "rights": "bought with " + ("permanent " if tp.permanent else "")
+                           + "use and sub-licensing rights", "consent_basis": tp.consent_basis})
+            for f in session.scalars(select(ThirdPartyFile).where(
+                    ThirdPartyFile.third_party_id == tp.id).order_by(ThirdPartyFile.id)):
+                files.append({"sha256": f.sha256, "filename": f.filename, "item_id": None,
+                              "tp_id": f.id, "owner": "third_party",
+                              "attributes": f.attributes or {}, "volume": f.volume,
+                              "labels": None, "text": None, "source": f"{tp.name}/{f.filename}"})
+    return files, rights
+
+
+def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, Any]],
+               rights: list[dict[str, Any]]) -> dict[str, Any]:
+    unit, base, per = _plugin_units(dataset.modality)
+    volume = sum(int(f["volume"] or 0) for f in files)
+    dist: dict[str, Counter[str]] = {k: Counter() for k in DISTRIBUTION_KEYS}
+    for f in files:
+        for k in DISTRIBUTION_KEYS:
+            v = f["attributes"].get(k)
+            if v not in (None, ""):
+                dist[k][str(v)] += 1
+    item_ids = [f["item_id"] for f in files if f["item_id"]]
+    checks: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(item_ids), 500):
+        for name, passed, n in session.execute(
+                select(CheckResult.name, CheckResult.passed, func.count())
+                .where(CheckResult.item_id.in_(item_ids[i:i + 500]))
+                .group_by(CheckResult.name, CheckResult.passed)):
+            c = checks.setdefault(name, {"passed": 0, "failed": 0})
+            c["passed" if passed else "failed"] += int(n)
+    return {
+        "dataset": dataset.name, "modality": dataset.modality, "languages": dataset.languages,
+        "scenario": dataset.scenario, "items": len(files),
+        "volume": {"amount": volume, "base_unit": base, "unit": unit,
+                   "in_units": round(volume / per, 4) if per else volume},
+        "speakers": len(dist["speaker_id"]),
+        "distributions": {k: dict(sorted(v.items())) for k, v in dist.items() if v},
+        "checks": dict(sorted(checks.items())),
+        "inspections": [r["inspection"] for r in rights if r.get("inspection")],
+        "owners": dict(Counter(f["owner"] for f in files)),
+    }
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _write_json(path: Path, doc: Any) -> None:
+    path.write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str),
+                    encoding="utf-8")
+
+
+def build_release(
+    session: Session, blobs: BlobStore, user: User, dataset_id: int, root: Path,
+) -> ReleaseOut:
+    """Build the dataset's next release; refuses customer data (naming each item and why)."""
+    authorize(session, user, Action.MANAGE_CATALOG)
+    ds = dataset_row(session, dataset_id)
+    if ds.status == "retired":
+        raise Conflict(f"catalog dataset {ds.name!r} is retired")
+    files, rights = _collect(session, ds)
+    violations = wall_violations(session, [f["item_id"] for f in files if f["item_id"]])
+    bought = {f["sha256"]: f for f in files if f["tp_id"]}
+    violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")
+                   for sha, why in customer_bytes(session, set(bought)).items()]
+    if violations:
+        listed = "; ".join(f"item {v.item_id} ({v.external_id}): {v.reason}"
+                           for v in violations[:10])
+        raise Conflict(f"IP wall: {len({(v.item_id, v.external_id) for v in violations})} file(s) are customer "
+                       f"data or derived from it and never enter a catalog dataset: {listed}",
+                       violations=[v.as_dict() for v in violations[:200]])
+    if not files:
+        raise Conflict(f"catalog dataset {ds.name!r} has no files to release")
+    version = int(session.scalar(select(func.max(CatalogRelease.version)).where(
+        CatalogRelease.dataset_id == ds.id)) or 0) + 1
+    out_dir = (Path(root) / ds.name / f"v{version}").resolve()
+    staging = out_dir.with_name(out_dir.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "data").mkdir(parents=True)
+    (staging / "samples").mkdir()
+    manifest: dict[str, str] = {}
+    labels: list[str] = []
+    seen: set[str] = set()
+    samples: list[str] = []
+    for f in files:
+        name = f"data/{f['sha256']}{Path(f['filename']).suffix.lower() or '.bin'}"
+        f["path"] = name
+        if name not in seen:
+            if not blobs.exists(f["sha256"]):
+                raise Conflict(f"the bytes of {f['source']} are missing from the blob store")
+            _link_or_copy(blobs.local_path(f["sha256"]), staging / name)
+            manifest[name] = f["sha256"]
+            seen.add(name)
+            if len(samples) < SAMPLES:
+                sample = f"samples/{Path(name).name}"
+                shutil.copyfile(staging / name, staging / sample)
+                manifest[sample] = f["sha256"]
+                samples.append(sample)
+        labels.append(json.dumps({"file": name, "sha256": f["sha256"], "source": f["source"],
+                                  "owner": f["owner"], "attributes": f["attributes"],
+                                  "text": f["text"], "labels": f["labels"]},
+                                 sort_keys=True, ensure_ascii=False, default=str))
+    (staging / "labels.jsonl").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    sheet = _datasheet(session, ds, files, rights)
+    devices = sorted(set(ds.devices or []) | set(sheet["distributions"].get("device", {})))
+    entry = {
+        "name": ds.name, "title": ds.title, "modality": ds.modality,
+        "languages": ds.languages, "scenario": ds.scenario, "description": ds.description,
+        "items": sheet["items"], "volume": sheet["volume"],
+        "hours": sheet["volume"]["in_units"] if sheet["volume"]["unit"] == "hours" else None,
+        "speakers": sheet["speakers"] or None, "devices": devices,
+        "copyright_no": ds.copyright_no, "samples": samples,
+    }
+    _write_json(staging / "datasheet.json", sheet)
+    _write_json(staging / "entry.json", entry)
+    _write_json(staging / "provenance.json", {"sources": rights})
+    for extra in ("labels.jsonl", "datasheet.json", "entry.json", "provenance.json"):
+        manifest[extra] = sha256_file(staging / extra)
+    digest = manifest_digest(manifest)
+    same = session.scalars(select(CatalogRelease).where(
+        CatalogRelease.manifest_sha256 == digest)).first()
+    if same is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise Conflict(f"nothing changed: this content is release v{same.version} "
+                       f"({digest[:12]}) already", release_id=same.id)
+    _write_json(staging / "manifest.json", {"files": dict(sorted(manifest.items()))})
+    shutil.rmtree(out_dir, ignore_errors=True)
+    staging.rename(out_dir)
+    rel = CatalogRelease(dataset_id=ds.id, version=version, manifest_sha256=digest,
+                         path=str(out_dir), entry=entry, datasheet=sheet, items=len(files),
+                         volume=int(sheet["volume"]["amount"]), created_by=user.id)
+    session.add(rel)
+    session.flush()
+    for f in files:
+        session.add(CatalogReleaseFile(release_id=rel.id, sha256=f["sha256"], path=f["path"],
+                                       item_id=f["item_id"], third_party_file_id=f["tp_id"],
+                                       owner=f["owner"]))
+    if ds.status != "released":
+        ds.status, ds.released_at = "released", utcnow()
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.release.built",
+                 object_type="catalog_release", object_id=rel.id,
+                 data={"dataset": ds.name, "version": version, "manifest_sha256": digest,
+                       "items": len(files)})
+    return ReleaseOut.model_validate(rel)
+
+
+def release_row(session: Session, release_id: int) -> CatalogRelease:
+    rel = session.get(CatalogRelease, release_id)
+    if rel is None:
+        raise NotFound(f"no catalog release with id {release_id}", release_id=release_id)
+    return rel
+
+
+def verify_release(session: Session, release_id: int) -> VerifyOut:
+    """Re-hash every file of the release against its manifest (and the manifest itself)."""
+    rel = release_row(session, release_id)
+    root = Path(rel.path)
+    problems: list[str] = []
+    try:
+        files = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return VerifyOut(release_id=rel.id, manifest_sha256=rel.manifest_sha256, intact=False,
+                         files=0, problems=["manifest.json is missing or unreadable"])
+    if not isinstance(files, dict) or manifest_digest(files) != rel.manifest_sha256:
+        problems.append("manifest.json does not hash to the release's name")
+        files = files if isinstance(files, dict) else {}
+    for name, digest in sorted(files.items()):
+        path = root / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"{name}: content changed")
+    present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    problems += [f"{x}: not in the manifest" for x in sorted(present - set(files) - {"manifest.json"})]
+    return VerifyOut(release_id=rel.id, manifest_sha256=rel.manifest_sha256,
+                     intact=not problems, files=len(files), problems=problems)
+
+
+def require_intact(session: Session, release_id: int) -> CatalogRelease:
+    """The release, or Conflict when its files no longer match its manifest."""
+    report = verify_release(session, release_id)
+    if not report.intact:
+        rel = release_row(session, release_id)
+        raise Conflict(f"release {rel.manifest_sha256[:12]} no longer matches its manifest "
+                       f"({'; '.join(report.problems[:5])}): it is not delivered; rebuild it",
+                       release_id=release_id, problems=report.problems[:50])
+    return release_row(session, release_id)
+
+
+def list_releases(session: Session, user: User, dataset_id: int) -> list[ReleaseOut]:
+    view = viewer(session, user)
+    ds = dataset_row(session, dataset_id)
+    if not view.everything and not (ds.listed and ds.status == "released"):
+        raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
+    return [ReleaseOut.model_validate(r) for r in session.scalars(
+        select(CatalogRelease).where(CatalogRelease.dataset_id == dataset_id)
+        .order_by(CatalogRelease.version))]
+
+
+def get_release(session: Session, user: User, release_id: int) -> ReleaseOut:
+    rel = release_row(session, release_id)
+    list_releases(session, user, rel.dataset_id)  # visibility
+    return ReleaseOut.model_validate(rel)
+
+
+def datasheet(session: Session, user: User, release_id: int) -> dict[str, Any]:
+    rel = release_row(session, release_id)
+    list_releases(session, user, rel.dataset_id)
+    return dict(rel.datasheet)
+
+
+def sample_path(session: Session, user: User, release_id: int, index: int) -> Path:
+    """The ``index``-th sample file of a release (for listening / looking)."""
+    rel = release_row(session, release_id)
+    list_releases(session, user, rel.dataset_id)
+    samples = list(rel.entry.get("samples") or [])
+    if not 0 <= index < len(samples):
+        raise NotFound(f"release {rel.id} has {len(samples)} samples", release_id=rel.id)
+    path = Path(rel.path) / samples[index]
+    if not path.is_file():
+        raise InvalidInput(f"sample {samples[index]} is missing from the release folder")
+    return path

@@ -1,0 +1,181 @@
+"""What the catalog's services return (the API serialises these; the CLI prints them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "DatasetOut",
+    "DatasetReportOut",
+    "DeletionOut",
+    "DownloadOut",
+    "HoldOut",
+    "LicenceOut",
+    "PipelineOut",
+    "ReleaseOut",
+    "RetentionRunOut",
+    "SourceOut",
+    "ThirdPartyOut",
+    "TransferLinkOut",
+    "VerifyOut",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class DatasetOut(_Out):
+    id: int
+    name: str
+    title: str
+    modality: str
+    languages: list[str]
+    scenario: str
+    description: str
+    status: str
+    planned_hours: Decimal | None = None
+    budget: Decimal | None = None
+    market_survey: str = ""
+    #: prices and bands are shown to sales and staff only (None for a customer)
+    price: Decimal | None = None
+    price_low: Decimal | None = None
+    price_high: Decimal | None = None
+    price_band: str | None = None
+    currency: str
+    copyright_no: str | None = None
+    devices: list[str]
+    listed: bool
+    created_at: datetime
+    released_at: datetime | None = None
+    latest_release: int | None = None
+    hours: float | None = None
+    items: int | None = None
+    speakers: int | None = None
+
+
+class SourceOut(_Out):
+    id: int
+    dataset_id: int
+    kind: str
+    batch_id: int | None = None
+    third_party_id: int | None = None
+
+
+class ThirdPartyOut(_Out):
+    id: int
+    name: str
+    supplier: str
+    contract_ref: str
+    permanent: bool
+    sublicensable: bool
+    consent_basis: str
+    cost: Decimal
+    files: int = 0
+
+
+class ReleaseOut(_Out):
+    id: int
+    dataset_id: int
+    version: int
+    manifest_sha256: str
+    path: str
+    items: int
+    volume: int
+    entry: dict[str, Any]
+    created_at: datetime
+
+
+class VerifyOut(BaseModel):
+    release_id: int
+    manifest_sha256: str
+    intact: bool
+    files: int
+    problems: list[str]
+
+
+class LicenceOut(_Out):
+    id: int
+    number: str
+    dataset_id: int
+    release_id: int
+    customer_id: int
+    order_id: int | None = None
+    price: Decimal
+    currency: str
+    territory: str
+    term: str
+    usage_scope: str
+    acceptance_criteria: str
+    band_reason: str | None = None
+    status: str
+    issued_on: date
+    delivered_on: date | None = None
+    accepted_on: date | None = None
+
+
+class TransferLinkOut(BaseModel):
+    id: int
+    licence_id: int
+    url: str
+    expires_at: datetime
+    max_downloads: int
+    downloads: int
+    package_sha256: str
+
+
+class DownloadOut(BaseModel):
+    link_id: int
+    licence_id: int
+    path: str
+    sha256: str
+    downloads: int
+    max_downloads: int
+
+
+class DatasetReportOut(BaseModel):
+    dataset_id: int
+    name: str
+    licences: int
+    accepted: int
+    revenue: Decimal
+    development_cost: Decimal
+    margin: Decimal
+    margin_pct: Decimal | None
+
+
+class PipelineOut(BaseModel):
+    #: year → new releases that year, and datasets in development at its end
+    years: list[dict[str, int]]
+    in_development: int
+    released: int
+
+
+class HoldOut(_Out):
+    id: int
+    project_id: int
+    item_id: int | None = None
+    reason: str
+    active: bool
+
+
+class DeletionOut(_Out):
+    id: int
+    project_id: int
+    kind: str
+    what: str
+    sha256: str
+    size_bytes: int
+    reason: str
+    approved_by: int
+    deleted_at: datetime
+
+
+class RetentionRunOut(BaseModel):
+    deleted: list[DeletionOut]
+    kept: list[dict[str, Any]]
+    dry_run: bool

@@ -1,0 +1,416 @@
+"""``datamill catalog``: owned datasets, releases, licences and transfer links; ``datamill
+retention``: deleting custom-project backups after the contract period.
+
+Every command acts for ``--as USERNAME`` and is checked by the same services as the API.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.core.errors import InvalidInput
+
+__all__ = ["app", "retention_app"]
+
+app = typer.Typer(help="Catalog datasets: releases, licences, transfer links, reports.",
+                  no_args_is_help=True)
+retention_app = typer.Typer(help="Retention of custom-project backups (deletion certificates).",
+                            no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
+Root = Annotated[Path | None, typer.Option("--out", help="Release/transfer folder "
+                                           "(default: <home>/catalog).")]
+
+
+def _user(s: Any, username: str) -> Any:
+    from datamill.compliance.users import get_user
+
+    return get_user(s, username)
+
+
+def _root(rt: Any, root: Path | None) -> Path:
+    return (root or rt.settings.home / "catalog").resolve()
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD)") from err
+
+
+def _line(text: str) -> Any:
+    return lambda _v: out.print(text, highlight=False)
+
+
+def _datasets(rows: list[Any]) -> None:
+    for d in rows:
+        price = f" {d.price} {d.currency} [{d.price_low}..{d.price_high}]" if d.price else ""
+        hours = f" {d.hours:.2f} h" if d.hours else ""
+        out.print(f"{d.id:>4} {d.name} · {d.modality} · {','.join(d.languages)} · "
+                  f"{d.scenario or '-'} · {d.status}{hours}{price}", highlight=False)
+
+
+@app.command("create")
+@handle_errors
+def create_cmd(
+    name: str, user: AsUser,
+    title: Annotated[str, typer.Option(help="Entry title.")],
+    modality: Annotated[str, typer.Option(help="e.g. speech.asr, speech.tts, image.")],
+    language: Annotated[list[str], typer.Option(help="BCP-47 tag (repeat).")],
+    scenario: str = "", description: str = "", price: str | None = None,
+    price_low: str | None = None, price_high: str | None = None,
+    copyright_no: Annotated[str | None, typer.Option("--copyright")] = None,
+    device: Annotated[list[str] | None, typer.Option(help="Recording device (repeat).")] = None,
+    planned_hours: str | None = None, budget: str | None = None,
+    survey: Annotated[str, typer.Option(help="Market-survey note.")] = "",
+    unlisted: bool = False, as_json: JsonOpt = False,
+) -> None:
+    """Register a catalog dataset (in development) with its entry fields."""
+    from datamill.catalog.datasets import create_dataset
+
+    with get_runtime().session() as s:
+        d = create_dataset(s, _user(s, user), name=name, title=title, modality=modality,
+                           languages=language, scenario=scenario, description=description,
+                           price=price, price_low=price_low, price_high=price_high,
+                           copyright_no=copyright_no, devices=device, planned_hours=planned_hours,
+                           budget=budget, market_survey=survey, listed=not unlisted)
+    emit(d, as_json, lambda d: out.print(f"dataset {d.id} {d.name} ({d.status})", highlight=False))
+
+
+@app.command("update")
+@handle_errors
+def update_cmd(
+    dataset_id: int, user: AsUser, price: str | None = None, price_low: str | None = None,
+    price_high: str | None = None, title: str | None = None, scenario: str | None = None,
+    listed: Annotated[bool | None, typer.Option("--listed/--unlisted")] = None,
+    survey: str | None = None, as_json: JsonOpt = False,
+) -> None:
+    """Change an entry's price, band, title, scenario, listing or survey note (audited)."""
+    from datamill.catalog.datasets import update_dataset
+
+    with get_runtime().session() as s:
+        d = update_dataset(s, _user(s, user), dataset_id, price=price, price_low=price_low,
+                           price_high=price_high, title=title, scenario=scenario, listed=listed,
+                           market_survey=survey)
+    emit(d, as_json, _line(f"dataset {dataset_id} updated"))
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(
+    user: AsUser, modality: str | None = None, language: str | None = None,
+    scenario: str | None = None, min_hours: float | None = None,
+    price_band: Annotated[str | None, typer.Option(help="low, mid or high.")] = None,
+    status: str | None = None, text: str | None = None, as_json: JsonOpt = False,
+) -> None:
+    """Search and browse the catalog (a customer sees listed entries only, without prices)."""
+    from datamill.catalog.datasets import search_datasets
+
+    with get_runtime().session() as s:
+        rows = search_datasets(s, _user(s, user), modality=modality, language=language,
+                               scenario=scenario, min_hours=min_hours, price_band=price_band,
+                               status=status, text=text)
+    emit(rows, as_json, _datasets)
+
+
+@app.command("show")
+@handle_errors
+def show_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """One catalog entry."""
+    from datamill.catalog.datasets import get_dataset
+
+    with get_runtime().session() as s:
+        d = get_dataset(s, _user(s, user), dataset_id)
+    emit(d, as_json, lambda d: _datasets([d]))
+
+
+@app.command("third-party-add")
+@handle_errors
+def third_party_cmd(
+    name: str, folder: Path, user: AsUser,
+    supplier: Annotated[str, typer.Option()], contract_ref: Annotated[str, typer.Option()],
+    sublicensable: Annotated[bool, typer.Option("--sublicensable/--no-sublicensable")] = False,
+    permanent: bool = False, consent: str = "", cost: str = "0", as_json: JsonOpt = False,
+) -> None:
+    """Record a bought dataset with its rights (only sub-licensable ones enter a release)."""
+    from datamill.catalog.datasets import register_third_party
+
+    rt = get_runtime()
+    with rt.session() as s:
+        t = register_third_party(s, rt.blobs, _user(s, user), name=name, supplier=supplier,
+                                 contract_ref=contract_ref, folder=folder,
+                                 sublicensable=sublicensable, permanent=permanent,
+                                 consent_basis=consent, cost=cost)
+    emit(t, as_json, _line(f"third-party dataset {t.id} {t.name}: {t.files} files"))
+
+
+@app.command("source-add")
+@handle_errors
+def source_add_cmd(
+    dataset_id: int, user: AsUser, batch: int | None = None,
+    third_party: int | None = None, as_json: JsonOpt = False,
+) -> None:
+    """Build the dataset from an accepted product-development batch or a third-party dataset."""
+    from datamill.catalog.datasets import add_source
+
+    with get_runtime().session() as s:
+        src = add_source(s, _user(s, user), dataset_id, batch_id=batch, third_party_id=third_party)
+    emit(src, as_json, _line(f"source {src.id} ({src.kind}) added to dataset {dataset_id}"))
+
+
+@app.command("release")
+@handle_errors
+def release_cmd(dataset_id: int, user: AsUser, root: Root = None, as_json: JsonOpt = False) -> None:
+    """Build the next immutable release (refused if any item is customer data)."""
+    from datamill.catalog.releases import build_release
+
+    rt = get_runtime()
+    with rt.session() as s:
+        r = build_release(s, rt.blobs, _user(s, user), dataset_id, _root(rt, root))
+    emit(r, as_json, _line(f"release {r.id}: v{r.version} {r.manifest_sha256} ({r.items} files)"
+                           f" → {r.path}"))
+
+
+@app.command("releases")
+@handle_errors
+def releases_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """A dataset's releases."""
+    from datamill.catalog.releases import list_releases
+
+    with get_runtime().session() as s:
+        rows = list_releases(s, _user(s, user), dataset_id)
+    emit(rows, as_json, lambda rows: [out.print(
+        f"{r.id:>4} v{r.version} {r.manifest_sha256[:16]} {r.items} files", highlight=False)
+        for r in rows])
+
+
+@app.command("verify")
+@handle_errors
+def verify_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Re-hash a release against its manifest (exit 4 when it no longer matches)."""
+    from datamill.catalog.releases import get_release, verify_release
+    from datamill.core.errors import Conflict
+
+    with get_runtime().session() as s:
+        get_release(s, _user(s, user), release_id)
+        report = verify_release(s, release_id)
+    emit(report, as_json, lambda r: out.print(
+        f"release {r.release_id}: {'intact' if r.intact else 'TAMPERED'} ({r.files} files)"
+        + "".join(f"\n  {p}" for p in r.problems), highlight=False))
+    if not report.intact:
+        if as_json:
+            raise typer.Exit(4)
+        raise Conflict(f"release {release_id} no longer matches its manifest")
+
+
+@app.command("datasheet")
+@handle_errors
+def datasheet_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """The datasheet generated from a release's items."""
+    import json
+
+    from datamill.catalog.releases import datasheet
+
+    with get_runtime().session() as s:
+        sheet = datasheet(s, _user(s, user), release_id)
+    emit(sheet, as_json, lambda v: out.print(json.dumps(v, indent=2, ensure_ascii=False),
+                                             highlight=False))
+
+
+@app.command("licence-add")
+@handle_errors
+def licence_add_cmd(
+    dataset_id: int, customer_id: int, number: str, user: AsUser,
+    price: Annotated[str, typer.Option()], territory: Annotated[str, typer.Option()],
+    term: Annotated[str, typer.Option()], usage: Annotated[str, typer.Option()],
+    criteria: Annotated[str, typer.Option(help="Acceptance criteria.")],
+    release: int | None = None, issued_on: str | None = None, band_reason: str | None = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """License a released dataset to a customer (number YYMMDD/ABC)."""
+    from datamill.catalog.licences import create_licence
+
+    with get_runtime().session() as s:
+        lic = create_licence(s, _user(s, user), dataset_id=dataset_id, customer_id=customer_id,
+                             number=number, price=price, territory=territory, term=term,
+                             usage_scope=usage, acceptance_criteria=criteria, release_id=release,
+                             issued_on=_day(issued_on), band_reason=band_reason)
+    emit(lic, as_json, _line(f"licence {lic.id} {lic.number}: {lic.price} {lic.currency}"))
+
+
+@app.command("licences")
+@handle_errors
+def licences_cmd(user: AsUser, dataset: int | None = None, as_json: JsonOpt = False) -> None:
+    """Licences (a customer sees its own)."""
+    from datamill.catalog.licences import list_licences
+
+    with get_runtime().session() as s:
+        rows = list_licences(s, _user(s, user), dataset)
+    emit(rows, as_json, lambda rows: [out.print(
+        f"{x.id:>4} {x.number} dataset {x.dataset_id} customer {x.customer_id} {x.price} "
+        f"{x.currency} {x.status}", highlight=False) for x in rows])
+
+
+@app.command("link")
+@handle_errors
+def link_cmd(
+    licence_id: int, user: AsUser, root: Root = None, hours: int = 72, max_downloads: int = 3,
+    as_json: JsonOpt = False,
+) -> None:
+    """Package the licensed release and issue an expiring, signed, download-counted link."""
+    from datamill.catalog.licences import issue_transfer_link
+
+    rt = get_runtime()
+    with rt.session() as s:
+        link = issue_transfer_link(s, rt.settings, _user(s, user), licence_id, _root(rt, root),
+                                   hours=hours, max_downloads=max_downloads)
+    emit(link, as_json, _line(f"{link.url}  (expires {link.expires_at:%Y-%m-%d %H:%M} UTC, "
+                              f"{link.max_downloads} downloads)"))
+
+
+@app.command("download")
+@handle_errors
+def download_cmd(url: str, as_json: JsonOpt = False) -> None:
+    """Fetch through a transfer link (as the customer would): prints the package's path."""
+    from datamill.catalog.licences import download, link_params
+
+    rt = get_runtime()
+    link_id, expires, signature = link_params(url)
+    with rt.session() as s:
+        got = download(s, rt.settings, link_id, expires=expires, signature=signature)
+    emit(got, as_json, _line(f"{got.path} (sha256 {got.sha256}, download {got.downloads} of "
+                             f"{got.max_downloads})"))
+
+
+@app.command("accept")
+@handle_errors
+def accept_cmd(licence_id: int, user: AsUser, on: str | None = None, note: str = "",
+               as_json: JsonOpt = False) -> None:
+    """Record the buyer's acceptance (revenue follows at the next ``ledger sync``)."""
+    from datamill.catalog.licences import accept_licence
+
+    with get_runtime().session() as s:
+        lic = accept_licence(s, _user(s, user), licence_id, accepted_on=_day(on), note=note)
+    emit(lic, as_json, _line(f"licence {lic.number} accepted on {lic.accepted_on}"))
+
+
+@app.command("customer-link")
+@handle_errors
+def customer_link_cmd(username: str, customer_id: int, user: AsUser,
+                      as_json: JsonOpt = False) -> None:
+    """Let a customer-role user see ledger customer CUSTOMER_ID's licences."""
+    from datamill.catalog.access import link_customer_user
+
+    with get_runtime().session() as s:
+        res = link_customer_user(s, _user(s, user), _user(s, username), customer_id)
+    emit(res, as_json, _line(f"{username} acts for customer {customer_id}"))
+
+
+@app.command("report")
+@handle_errors
+def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
+    """Per dataset: licences, revenue, development cost, margin."""
+    from datamill.catalog.licences import dataset_report
+
+    with get_runtime().session() as s:
+        rows = dataset_report(s, _user(s, user))
+    emit(rows, as_json, lambda rows: [out.print(
+        f"{r.name}: {r.licences} licences ({r.accepted} accepted), revenue {r.revenue}, "
+        f"cost {r.development_cost}, margin {r.margin}", highlight=False) for r in rows])
+
+
+@app.command("pipeline")
+@handle_errors
+def pipeline_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
+    """New datasets per year and datasets in development."""
+    from datamill.catalog.datasets import pipeline_counts
+
+    with get_runtime().session() as s:
+        p = pipeline_counts(s, _user(s, user))
+    emit(p, as_json, lambda p: [out.print(
+        f"{y['year']}: {y['new']} new, {y['in_development']} in development", highlight=False)
+        for y in p.years])
+
+
+@app.command("listing")
+@handle_errors
+def listing_cmd(release_id: int, user: AsUser, path: Path, as_json: JsonOpt = False) -> None:
+    """Write a public data-exchange listing file for a release."""
+    from datamill.catalog.listing import write_listing
+
+    with get_runtime().session() as s:
+        res = write_listing(s, _user(s, user), release_id, path)
+    emit(res, as_json, _line(f"listing written to {path}"))
+
+
+@retention_app.command("run")
+@handle_errors
+def retention_run_cmd(
+    user: Annotated[str, typer.Option("--as", "--approved-by",
+                                      help="The approving backup admin / security officer.")],
+    today: str | None = None, dry_run: bool = False, as_json: JsonOpt = False,
+) -> None:
+    """Delete custom-project backups past their retention period (certificates logged)."""
+    from datamill.catalog.retention import run_retention
+
+    rt = get_runtime()
+    with rt.session() as s:
+        res = run_retention(s, rt.blobs, _user(s, user), today=_day(today), dry_run=dry_run)
+    emit(res, as_json, lambda r: [out.print(
+        f"{'would delete' if r.dry_run else 'deleted'} {d.kind} {d.what} sha256 {d.sha256}",
+        highlight=False) for d in r.deleted] or out.print("nothing to delete"))
+
+
+@retention_app.command("hold")
+@handle_errors
+def hold_cmd(project_id: int, user: AsUser, reason: Annotated[str, typer.Option()],
+             item: int | None = None, as_json: JsonOpt = False) -> None:
+    """Put a project (or one item) under a dispute / legal hold."""
+    from datamill.catalog.retention import set_hold
+
+    with get_runtime().session() as s:
+        h = set_hold(s, _user(s, user), project_id, reason, item_id=item)
+    emit(h, as_json, _line(f"hold {h.id} on project {h.project_id}"))
+
+
+@retention_app.command("release-hold")
+@handle_errors
+def release_hold_cmd(hold_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Lift a hold."""
+    from datamill.catalog.retention import release_hold
+
+    with get_runtime().session() as s:
+        h = release_hold(s, _user(s, user), hold_id)
+    emit(h, as_json, _line(f"hold {h.id} released"))
+
+
+@retention_app.command("period")
+@handle_errors
+def period_cmd(contract_id: int, months: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Set a contract's backup retention period in months (default 6)."""
+    from datamill.catalog.retention import set_retention_months
+
+    with get_runtime().session() as s:
+        res = set_retention_months(s, _user(s, user), contract_id, months)
+    emit(res, as_json, _line(f"contract {contract_id}: backups kept {months} months"))
+
+
+@retention_app.command("certificates")
+@handle_errors
+def certificates_cmd(user: AsUser, project: int | None = None, as_json: JsonOpt = False) -> None:
+    """Deletion certificates."""
+    from datamill.catalog.retention import list_deletions
+
+    with get_runtime().session() as s:
+        rows = list_deletions(s, _user(s, user), project)
+    emit(rows, as_json, lambda rows: [out.print(
+        f"{d.id} {d.deleted_at:%Y-%m-%d} project {d.project_id} {d.kind} {d.what} {d.sha256} "
+        f"approved by {d.approved_by}: {d.reason}", highlight=False) for d in rows])

@@ -1,0 +1,233 @@
+"""The catalog part of the demo: a handful of owned datasets, released, one licensed to three
+customers, the revenue in the ledger.
+
+Data is synthesised small (tones for speech, flat images, JSON dialogues); the metadata is
+realistic (§7 and §9 of the domain brief). :func:`seed_product_batch` is also what the catalog
+tests use to make an accepted batch of a product-development (or custom) project.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+import wave
+import zlib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from datamill.core.clock import utcnow
+from datamill.production.models import Annotation, Batch, BatchItem, Item, Project
+from datamill.runtime import Runtime
+
+__all__ = ["run_catalog_demo", "seed_product_batch", "tiny_png", "tone_wav"]
+
+_TYPES = {"product_development": "company", "custom_service": "customer",
+          "processing_only": "customer"}
+
+
+def tone_wav(freq: float, ms: int = 400, rate: int = 16000) -> bytes:
+    """A short mono 16-bit sine tone."""
+    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate)))
+                      for i in range(rate * ms // 1000))
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return buf.getvalue()
+
+
+def tiny_png(rgb: tuple[int, int, int], size: int = 8) -> bytes:
+    """A flat-colour PNG."""
+    raw = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def seed_product_batch(
+    session: Session, rt: Runtime, project_name: str, files: list[dict[str, Any]], *,
+    modality: str = "speech.asr", language: str = "zh-CN",
+    project_type: str = "product_development", batch_status: str = "accepted",
+    workdir: Path | None = None,
+) -> tuple[int, int]:
+    """A project (created when missing) with one inspected batch of ``files``.
+
+    Each file is ``{"name", "data": bytes, "attributes": {...}, "volume": int, "text": str,
+    "meta": {...}}``. Returns ``(project_id, batch_id)``."""
+    from sqlalchemy import select
+
+    project = session.scalars(select(Project).where(Project.name == project_name)).first()
+    if project is None:
+        project = Project(name=project_name, modality=modality, language=language,
+                          project_type=project_type, data_owner=_TYPES[project_type],
+                          spec={"description": project_name})
+        session.add(project)
+        session.flush()
+    folder = Path(workdir or rt.settings.home) / "catalog-seed" / project_name
+    folder.mkdir(parents=True, exist_ok=True)
+    batch = Batch(project_id=project.id, name=f"batch-{project.id}-{len(files)}-"
+                  f"{abs(hash(tuple(f['name'] for f in files))) % 10**6}", status=batch_status)
+    session.add(batch)
+    session.flush()
+    for f in files:
+        path = folder / f["name"]
+        path.write_bytes(f["data"])
+        digest = rt.blobs.put_file(path)
+        item = Item(project_id=project.id, external_id=f"{batch.id}-{f['name']}", sha256=digest,
+                    filename=f["name"], size_bytes=len(f["data"]), status="accepted",
+                    owner=f.get("owner", _TYPES[project.project_type]),
+                    attributes=f.get("attributes", {}), volume=f.get("volume"),
+                    prompt=f.get("text"), meta=f.get("meta", {}))
+        session.add(item)
+        session.flush()
+        ann = Annotation(item_id=item.id, version=1, stage="annotate", kind="annotation",
+                         segments=f.get("labels", [{"start_ms": 0, "end_ms": f.get("volume") or 0,
+                                                    "text": f.get("text", "")}]),
+                         text=f.get("text", ""), parent_id=f.get("parent_annotation_id"))
+        session.add(ann)
+        session.flush()
+        item.current_annotation_id, item.current_version = ann.id, 1
+        session.add(BatchItem(batch_id=batch.id, item_id=item.id, annotation_id=ann.id))
+    session.flush()
+    return project.id, batch.id
+
+
+def _speech_files(prefix: str, n: int, base: float, attrs: dict[str, Any],
+                  texts: list[str]) -> list[dict[str, Any]]:
+    genders = ["female", "male"]
+    return [{"name": f"{prefix}{i:03d}.wav", "data": tone_wav(base + 20 * i), "volume": 400,
+             "text": texts[i % len(texts)],
+             "attributes": {"duration_ms": 400, "sample_rate_hz": 16000,
+                            "speaker_id": f"{prefix}spk{i % 3:02d}", "gender": genders[i % 2],
+                            "age": ["18-30", "31-45", "46-60"][i % 3], **attrs}}
+            for i in range(n)]
+
+
+def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
+    """Register, release and license catalog datasets; returns the lines to show."""
+    from datamill.catalog import datasets, licences, releases
+    from datamill.compliance.users import create_user, get_user
+    from datamill.core.errors import NotFound
+    from datamill.ledger.events import sync_ledger
+    from datamill.ledger.orders import create_customer
+
+    lines: list[str] = []
+    root = Path(workdir) / "catalog"
+    with rt.session() as s:
+        for name, role in (("catalog-pm", "project_manager"), ("catalog-sales", "sales")):
+            try:
+                get_user(s, name)
+            except NotFound:
+                create_user(s, name, "catalog-demo-pw", role)
+    specs: list[dict[str, Any]] = [
+        {"name": "zh-CN-farfield-tv-asr", "title": "Mandarin far-field TV speech (ASR)",
+         "modality": "speech.asr", "languages": ["zh-CN"], "scenario": "smart home",
+         "price": "380000", "band": ("300000", "450000"), "copyright": "2019SR0123456",
+         "devices": ["TV array mic", "phone"], "planned": "2000", "budget": "1600000",
+         "files": _speech_files("tv", 6, 220, {"device": "TV array mic", "environment": "living room, 3 m",
+                                                "accent": "Beijing"},
+                                ["打开电视", "换到中央一台", "音量调大一点"])},
+        {"name": "yue-HK-dialect-speech", "title": "Cantonese and Sichuanese dialect speech",
+         "modality": "speech.asr", "languages": ["yue-HK", "zh-CN-x-sichuan"],
+         "scenario": "human-machine interaction", "price": "260000", "band": ("200000", "320000"),
+         "copyright": "2020SR0456789", "devices": ["phone"], "planned": "500", "budget": "700000",
+         "files": _speech_files("dl", 4, 300, {"device": "phone", "environment": "quiet room",
+                                                "accent": "Guangzhou"}, ["你好", "今日天气点样"])},
+        {"name": "zh-CN-multi-emotion-tts", "title": "Mandarin multi-emotion TTS voice set",
+         "modality": "speech.tts", "languages": ["zh-CN"], "scenario": "voice assistant",
+         "price": "990000", "band": ("800000", "1200000"), "copyright": "2021SR0789012",
+         "devices": ["studio condenser mic"], "planned": "30", "budget": "900000",
+         "files": [{**f, "attributes": {**f["attributes"], "emotion": e}} for f, e in zip(
+             _speech_files("tts", 4, 400, {"device": "studio condenser mic",
+                                            "environment": "studio"}, ["欢迎回家"]),
+             ["happy", "sad", "angry", "neutral"], strict=True)]},
+        {"name": "in-cabin-oms-images", "title": "In-cabin occupant monitoring images",
+         "modality": "image", "languages": ["und"], "scenario": "driving", "price": "150000",
+         "band": ("100000", "200000"), "copyright": "2022SR0345678", "devices": ["IR camera"],
+         "planned": None, "budget": "400000",
+         "files": [{"name": f"cabin{i:03d}.png", "data": tiny_png((40 * i, 80, 120)), "volume": 1,
+                    "text": "", "labels": {"boxes": []},
+                    "attributes": {"width": 8, "height": 8, "device": "IR camera",
+                                   "scene": ["day", "night"][i % 2]}} for i in range(4)]},
+    ]
+    with rt.session() as s:
+        pm = get_user(s, "catalog-pm")
+        for spec in specs:
+            ds = datasets.create_dataset(
+                s, pm, name=spec["name"], title=spec["title"], modality=spec["modality"],
+                languages=spec["languages"], scenario=spec["scenario"], price=spec["price"],
+                price_low=spec["band"][0], price_high=spec["band"][1],
+                copyright_no=spec["copyright"], devices=spec["devices"],
+                planned_hours=spec["planned"], budget=spec["budget"],
+                market_survey="surveyed demand from 12 customers; 3 competitors' prices")
+            _, batch_id = seed_product_batch(
+                s, rt, f"catalog-{spec['name']}", spec["files"],
+                modality="image" if spec["modality"] == "image" else "speech.asr",
+                language=spec["languages"][0], workdir=Path(workdir))
+            datasets.add_source(s, pm, ds.id, batch_id=batch_id)
+            rel = releases.build_release(s, rt.blobs, pm, ds.id, root)
+            lines.append(f"released {spec['name']} v{rel.version} ({rel.items} files, "
+                         f"manifest {rel.manifest_sha256[:12]})")
+        # LLM dialogue: bought from a third party with sub-licensing rights
+        folder = Path(workdir) / "third-party-llm-dialogue"
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(3):
+            (folder / f"dialogue{i}.json").write_text(json.dumps(
+                {"turns": [{"role": "user", "text": f"问题 {i}"},
+                           {"role": "assistant", "text": f"回答 {i}"}]}, ensure_ascii=False))
+        tp = datasets.register_third_party(
+            s, rt.blobs, pm, name="llm-dialogue-zh-bought", supplier="Partner Data Co.",
+            contract_ref="TP-2023-017", folder=folder, sublicensable=True, permanent=True,
+            consent_basis="supplier warrants consent and sub-licensing", cost="400000")
+        llm = datasets.create_dataset(
+            s, pm, name="zh-CN-llm-dialogue", title="Chinese LLM multi-turn dialogue",
+            modality="text.dialogue", languages=["zh-CN"], scenario="finance",
+            price="120000", price_low="80000", price_high="160000", budget="400000")
+        datasets.add_source(s, pm, llm.id, third_party_id=tp.id)
+        rel = releases.build_release(s, rt.blobs, pm, llm.id, root)
+        lines.append(f"released zh-CN-llm-dialogue v{rel.version} from a bought dataset")
+        datasets.create_dataset(
+            s, pm, name="th-TH-read-speech", title="Thai read speech (in development)",
+            modality="speech.asr", languages=["th-TH"], scenario="human-machine interaction",
+            planned_hours="800", budget="1200000",
+            market_survey="three overseas customers asked for Thai; rare-language premium")
+    with rt.session() as s:
+        sales = get_user(s, "catalog-sales")
+        first = datasets.search_datasets(s, sales, text="far-field")[0]
+        issued = utcnow().date() - timedelta(days=10)
+        for i, (cust, ctype, country) in enumerate((
+                ("Big Tech Speech Lab", "big_tech", "CN"), ("Voice AI Startup", "ai_company", "CN"),
+                ("Overseas Research Institute", "research_institute", "SG"))):
+            customer = create_customer(s, cust, customer_type=ctype, country=country,
+                                       actor_id=sales.id)
+            number = f"{issued:%y%m%d}/{'ABC'[i]}{'XYZ'[i]}{'QRS'[i]}"
+            lic = licences.create_licence(
+                s, sales, dataset_id=first.id, customer_id=customer.id, number=number,
+                price=str(360000 + 10000 * i), territory="PRC" if country == "CN" else "worldwide",
+                term="perpetual", usage_scope="internal model training and evaluation",
+                acceptance_criteria="files match the manifest; CER sample ≥ 97%",
+                issued_on=issued)
+            link = licences.issue_transfer_link(s, rt.settings, sales, lic.id, root,
+                                                hours=72, max_downloads=3)
+            link_id, expires, signature = licences.link_params(link.url)
+            licences.download(s, rt.settings, link_id, expires=expires, signature=signature)
+            licences.accept_licence(s, sales, lic.id, accepted_on=utcnow().date())
+            lines.append(f"licence {number}: {cust} {lic.price} CNY, delivered by transfer "
+                         "link, accepted")
+        sync_ledger(s, actor_id=sales.id)
+        for r in licences.dataset_report(s, sales):
+            if r.licences:
+                lines.append(f"{r.name}: {r.licences} licences, revenue {r.revenue} CNY, "
+                             f"development cost {r.development_cost}, margin {r.margin}")
+    return lines

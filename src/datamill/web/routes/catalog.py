@@ -1,0 +1,78 @@
+"""The catalog pages: browse with filters (and the development pipeline chart), one entry with
+its datasheet and samples, licences. Customers see listed entries and their own licences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from datamill.api.deps import SessionDep
+from datamill.catalog import datasets, licences, releases
+from datamill.catalog.access import viewer
+from datamill.catalog.datasets import PRICE_BANDS
+from datamill.core.errors import InvalidInput
+from datamill.web.routes._common import HtmlRoute, WebUser, render
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+_TYPES = {".wav": "audio/wav", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+          ".json": "application/json"}
+
+
+def _float(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError as err:
+        raise InvalidInput(f"{value!r} is not a number") from err
+
+
+def _bars(years: list[dict[str, int]]) -> list[dict[str, Any]]:
+    top = max([1] + [max(y["new"], y["in_development"]) for y in years])
+    return [{**y, "new_w": round(300 * y["new"] / top), "dev_w": round(300 * y["in_development"]
+                                                                       / top)} for y in years]
+
+
+@router.get("/catalog", response_class=HTMLResponse)
+def catalog_page(
+    request: Request, session: SessionDep, me: WebUser, modality: str = "", language: str = "",
+    scenario: str = "", min_hours: str = "", price_band: str = "",
+) -> Response:
+    view = viewer(session, me.user)
+    rows = datasets.search_datasets(
+        session, me.user, modality=modality or None, language=language or None,
+        scenario=scenario or None, min_hours=_float(min_hours),
+        price_band=(price_band or None) if view.sees_prices else None)
+    pipeline = datasets.pipeline_counts(session, me.user) if view.everything else None
+    return render(request, "catalog.html", me, rows=rows, view=view, bands=list(PRICE_BANDS),
+                  filters={"modality": modality, "language": language, "scenario": scenario,
+                           "min_hours": min_hours, "price_band": price_band},
+                  pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
+                  licences=licences.list_licences(session, me.user))
+
+
+@router.get("/catalog/{dataset_id}", response_class=HTMLResponse)
+def dataset_page(request: Request, dataset_id: int, session: SessionDep, me: WebUser) -> Response:
+    view = viewer(session, me.user)
+    ds = datasets.get_dataset(session, me.user, dataset_id)
+    rels = releases.list_releases(session, me.user, dataset_id)
+    latest = rels[-1] if rels else None
+    sheet = releases.datasheet(session, me.user, latest.id) if latest else None
+    return render(request, "catalog_dataset.html", me, ds=ds, view=view, releases=rels,
+                  latest=latest, sheet=sheet,
+                  licences=licences.list_licences(session, me.user, dataset_id))
+
+
+@router.get("/catalog/releases/{release_id}/samples/{index}", response_model=None)
+def sample_file(release_id: int, index: int, session: SessionDep, me: WebUser) -> FileResponse:
+    """A release's sample, served like the workbench media (inline, typed by its name)."""
+    path = releases.sample_path(session, me.user, release_id, index)
+    resp = FileResponse(path, media_type=_TYPES.get(path.suffix.lower(),
+                                                    "application/octet-stream"),
+                        content_disposition_type="inline")
+    resp.headers["Cache-Control"] = "private, max-age=3600"
+    return resp

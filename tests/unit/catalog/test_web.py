@@ -1,0 +1,46 @@
+"""The catalog pages: staff see prices and the pipeline chart; a customer sees listed entries,
+no prices, and can listen to samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from datamill.api.app import create_app
+from datamill.catalog import datasets
+from datamill.catalog.access import link_customer_user
+from datamill.runtime import Runtime
+from tests.known_issues._web import web_login
+from tests.unit.catalog.helpers import customer, people, released
+
+
+def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who = people(rt)
+    ds_id, rel_id = released(rt, who, tmp_path)
+    cust = customer(rt)
+    with rt.session() as s:
+        datasets.create_dataset(s, who["pm"], name="thai-dev", title="Thai read speech",
+                                modality="speech.asr", languages=["th-TH"], planned_hours="800",
+                                budget="1200000", market_survey="three customers asked")
+        link_customer_user(s, who["sales"], who["cust"], cust)
+    with TestClient(create_app(rt)) as c:
+        web_login(c, "sales")
+        page = c.get("/catalog")
+        assert page.status_code == 200, page.text
+        assert 'href="/catalog"' in page.text and "300000.00" in page.text
+        assert 'data-testid="pipeline-chart"' in page.text and "Thai read speech" in page.text
+        one = c.get(f"/catalog/{ds_id}")
+        assert one.status_code == 200 and "2019SR0001" in one.text and "gender" in one.text
+        sample = c.get(f"/catalog/releases/{rel_id}/samples/0")
+        assert sample.status_code == 200 and sample.headers["content-type"] == "audio/wav"
+        filtered = c.get("/catalog?language=th&price_band=low")
+        assert "zh-asr title" not in filtered.text
+    with TestClient(create_app(rt)) as c:
+        web_login(c, "cust")
+        page = c.get("/catalog", headers={"Accept-Language": "zh-CN"})
+        assert page.status_code == 200
+        assert "300000.00" not in page.text and "Thai read speech" not in page.text
+        assert "zh-asr title" in page.text and "pipeline-chart" not in page.text
+        assert c.get(f"/catalog/releases/{rel_id}/samples/0").status_code == 200
