@@ -99,6 +99,11 @@ def _from_text(text: str) -> ImageAnnotation:
     return _parse(data)
 
 
+def _as_annotation(value: Any) -> ImageAnnotation:
+    """A payload, or its JSON text (inspections keep the canonical text), as an annotation."""
+    return _from_text(value) if isinstance(value, str) else _parse(value or {})
+
+
 class ImagePlugin:
     """Images with objects (boxes, polygons, keypoints, masks) and OCR text lines."""
 
@@ -114,6 +119,10 @@ class ImagePlugin:
     media_folder: ClassVar[str] = "images"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
     workbench_template: ClassVar[str] = "image/task.html"
+    review_template: ClassVar[str] = "image/review.html"
+    inspection_template: ClassVar[str] = "image/inspection.html"
+    review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_class", "geometry",
+                                                 "wrong_text", "guidelines", "other")
 
     # -- import
     def describe(
@@ -224,6 +233,15 @@ class ImagePlugin:
             width=int(a.get("width") or 0), height=int(a.get("height") or 0),
             annotation=_parse(payload or {}),
         )
+
+    # -- web
+    def compare(self, before: Any, after: Any) -> dict[str, Any]:
+        """Object-by-object differences of two annotation payloads (see :mod:`.compare`)."""
+        from datamill.modalities.image.compare import compare_annotations
+
+        a, b = _as_annotation(before), _as_annotation(after)
+        return {"before": a.model_dump(mode="json"), "after": b.model_dump(mode="json"),
+                **compare_annotations(a, b)}
 
     def statistics(self) -> ImageStatistics:
         return ImageStatistics()
