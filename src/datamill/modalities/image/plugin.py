@@ -145,10 +145,16 @@ class ImagePlugin:
         self, path: Path, requirements: BaseModel, prompt: str | None
     ) -> Sequence[CheckOutcome]:
         """Decodability, format, size, aspect ratio, sharpness and exposure (the near-duplicate
-        check needs the project's accepted hashes and is not run per item here)."""
+        check compares with the project's other items: :meth:`cross_checker`)."""
         from datamill.modalities.image.checks import run_image_checks
 
         return run_image_checks(path, _req(requirements).image)
+
+    def cross_checker(self, requirements: Mapping[str, Any] | BaseModel) -> Any:
+        """The project-wide ``near_duplicate`` check (see :mod:`.duplicates`)."""
+        from datamill.modalities.image.duplicates import NearDuplicateChecker
+
+        return NearDuplicateChecker(max_distance=_req(requirements).image.max_duplicate_distance)
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         """A full decode plus Laplacian: tens of milliseconds a photo."""
