@@ -165,8 +165,9 @@ class ModalityPlugin(Protocol):
     Optional loop hooks: ``cross_checker(requirements)`` returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that
     compare an item with the project's earlier items (e.g. near-duplicates); and
-    ``from_prediction(prediction, requirements=...)`` may map a pre-annotator's classes onto the
-    spec's labels (``AnnotationDoc.dropped`` counts predictions it had to leave out).
+    ``map_prediction(prediction, requirements)``, used instead of ``from_prediction`` when
+    present, maps a pre-annotator's classes onto the spec's labels (``AnnotationDoc.dropped``
+    counts, per predicted class, the predictions it had to leave out).
     """
 
     name: ClassVar[str]

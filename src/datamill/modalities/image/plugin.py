@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
@@ -55,6 +55,19 @@ class ImageAnnotationRequirements(BaseModel):
     image: ImageRequirements
     labels: ImageLabelSchema
     iou_threshold: float = Field(gt=0, le=1)
+    preannotation_labels: dict[str, str] | None = None
+    """A pre-annotator's class → the spec's label (e.g. ``{face: person_face, text: line}``).
+    Predictions of an unmapped class, or whose kind the label does not allow, are dropped and
+    counted; without a mapping, a class is kept only when the schema has a label of that name."""
+
+    @model_validator(mode="after")
+    def _mapped_to_known_labels(self) -> ImageAnnotationRequirements:
+        known = {label.name for label in self.labels.labels}
+        unknown = sorted(v for v in (self.preannotation_labels or {}).values() if v not in known)
+        if unknown:
+            raise ValueError(f"preannotation_labels maps to labels the schema lacks: "
+                             f"{', '.join(unknown)} (labels: {', '.join(sorted(known))})")
+        return self
 
 
 def _req(requirements: BaseModel | Mapping[str, Any]) -> ImageAnnotationRequirements:
@@ -180,6 +193,35 @@ class ImagePlugin:
                   for o in prediction.objects]
         model = next((m for m in models if m), None)
         return AnnotationDoc(prediction.model_dump(mode="json"), _ocr_text(prediction), model)
+
+    def map_prediction(
+        self, prediction: object, requirements: Mapping[str, Any] | BaseModel
+    ) -> AnnotationDoc:
+        """A prediction in the spec's terms: classes renamed by ``preannotation_labels``;
+        objects of an unmapped class or of a kind the label does not allow, and image classes
+        the schema lacks, are left out and counted in ``dropped`` (never stored as unknown
+        classes)."""
+        doc = self.from_prediction(prediction)  # refuses anything but an ImageAnnotation
+        if not isinstance(prediction, ImageAnnotation):
+            return doc
+        req = _req(requirements)
+        kinds = {label.name: set(label.kinds) for label in req.labels.labels}
+        mapping = req.preannotation_labels
+        kept: list[Any] = []
+        dropped: Counter[str] = Counter()
+        for obj in prediction.objects:
+            target = mapping.get(obj.label) if mapping is not None else obj.label
+            if target is None or obj.kind not in kinds.get(target, ()):
+                dropped[obj.label] += 1
+                continue
+            kept.append(obj if target == obj.label else obj.model_copy(update={"label": target}))
+        classes = [c for c in prediction.classes if c in req.labels.image_classes]
+        for c in prediction.classes:
+            if c not in req.labels.image_classes:
+                dropped[f"class:{c}"] += 1
+        mapped = prediction.model_copy(update={"objects": tuple(kept), "classes": tuple(classes)})
+        return AnnotationDoc(mapped.model_dump(mode="json"), _ocr_text(mapped), doc.model,
+                             dict(dropped))
 
     # -- quality
     def inspection_text(self, payload: Any, text: str) -> str:
