@@ -173,3 +173,35 @@ def test_image_inspection_page_draws_delivered_and_inspectors_versions(
         corrected = [x for x in get_inspection(s, insp_id).sample if x["item_id"] == first]
         assert json.loads(corrected[0]["corrected_text"])["objects"][0]["x"] == 30
         assert s.scalars(select(Item).where(Item.project_id == pid)).first() is not None
+
+
+def test_assist_endpoint_turns_a_box_into_a_polygon(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Any
+) -> None:
+    from datamill.testing.images import render_object_scene
+
+    pid = make_image_project(runtime, users, tmp_path / "scenes", n=1)
+    truth = render_object_scene(0, objects=2).annotation.objects[0]
+    with runtime.session() as s:
+        item_id = s.scalars(select(Item.id).where(Item.project_id == pid)).one()
+    box = {"x": truth.x - 6, "y": truth.y - 6, "w": truth.w + 12, "h": truth.h + 12}
+    url = f"/web/api/items/{item_id}/assist/grabcut"
+    csrf = _sign_in(client, "ann1")
+    r = client.post(url, json=box, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 403 and "no task" in r.text  # only for those holding the item
+    with runtime.session() as s:
+        t = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
+        task_id = t.id
+    assert client.post(url, json=box).status_code == 403  # no CSRF token
+    r = client.post(url, json=box, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "polygon" and len(r.json()["points"]) >= 3
+    xs = [p[0] for p in r.json()["points"]]
+    assert abs(min(xs) - truth.x) <= 3 and abs(max(xs) - (truth.x + truth.w)) <= 3
+    r = client.post(f"/web/api/items/{item_id}/assist/scissors", json=box,
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422
+    r = client.post(url, json={"x": 1}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422
+    task_page = client.get(f"/tasks/{task_id}").text
+    assert f'data-assist-url="{url}"' in task_page

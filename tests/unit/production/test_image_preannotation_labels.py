@@ -65,7 +65,7 @@ def test_unmapped_or_misfit_predictions_are_dropped_and_counted() -> None:
 
 def test_a_mapping_to_a_label_the_schema_lacks_is_refused() -> None:
     spec = image_spec(requirements=_req(preannotation_labels={"face": "vehicle"}))
-    with pytest.raises(InvalidInput, match="preannotation_labels.*vehicle"):
+    with pytest.raises(InvalidInput, match=r"preannotation_labels.*vehicle"):
         parse_spec(spec)
 
 

@@ -283,6 +283,22 @@ class ImagePlugin:
         )
 
     # -- web
+    assist_tools: ClassVar[tuple[str, ...]] = ("grabcut",)
+
+    def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+        """An assisted tool on one item's image: ``grabcut`` takes a box ``{x, y, w, h}``
+        (and optionally ``iterations``) and returns ``{"kind": "polygon", "points"}``."""
+        from datamill.modalities.image.assist import GrabCutIn, grabcut_polygon
+
+        if tool not in self.assist_tools:
+            raise InvalidInput(f"unknown assisted tool {tool!r}; available: "
+                               f"{', '.join(self.assist_tools)}", field="tool")
+        try:
+            box = GrabCutIn.model_validate(params)
+        except ValidationError as err:
+            raise InvalidInput(f"grabcut: {_messages(err)}", field="box") from err
+        return {"kind": "polygon", "points": grabcut_polygon(path, box)}
+
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
         """Object-by-object differences of two annotation payloads (see :mod:`.compare`)."""
         from datamill.modalities.image.compare import compare_annotations
