@@ -28,7 +28,7 @@ _CHUNK = 200
 
 
 def check_job(args: tuple[int, str, str, dict[str, Any], str | None]) -> tuple[int, list[CheckOutcome]]:
-    """Pure job: (item id, audio path, modality, requirements, prompt) → outcomes."""
+    """Pure job: (item id, media path, modality, requirements, prompt) → outcomes."""
     item_id, path, modality, requirements, prompt = args
     plugin = get_modality(modality)
     req = plugin.requirements_model.model_validate(requirements)

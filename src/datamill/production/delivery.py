@@ -283,7 +283,7 @@ def record_acceptance(
     # the ledger reads the first two keys (their names predate other modalities)
     payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": volume,
                "accepted_utterances": items, "accepted_volume": volume, "accepted_items": items,
-               "volume_base_unit": unit}
+               "volume_base_unit": unit, **_unit_of(d.datasheet)}
     session.add(DomainEvent(type="delivery.accepted", project_id=d.project_id, payload=payload))
     record_audit(
         session, actor_id=actor_id, action="delivery.accepted", object_type="delivery",
@@ -291,6 +291,14 @@ def record_acceptance(
     )
     session.flush()
     return DeliveryOut.model_validate(d)
+
+
+def _unit_of(datasheet: dict[str, Any]) -> dict[str, Any]:
+    """The delivery's volume unit and base units per unit (from its datasheet)."""
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return {"volume_unit": volume.get("unit"), "volume_per_unit": volume.get("per_unit")}
+    return {"volume_unit": "hours", "volume_per_unit": 3_600_000}
 
 
 def _base_unit(datasheet: dict[str, Any]) -> str:

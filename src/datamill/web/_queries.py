@@ -189,7 +189,7 @@ def live_scores(corrected: list[tuple[str, str]], plugin: Any) -> dict[str, Any]
     refs = [r for r, _ in corrected]
     hyps = [h for _, h in corrected]
     scores = {k: float(v) for k, v in plugin.score(refs, hyps).items()}
-    scores["defective_utterances"] = sum(
+    scores["defective_items"] = scores["defective_utterances"] = sum(
         1 for r, h in corrected if plugin.is_defective(r, h)
     )
     scores["scored"] = len(corrected)
