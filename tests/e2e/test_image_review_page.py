@@ -89,6 +89,7 @@ def test_reviewer_sees_both_versions_and_corrects_with_grabcut(site: Site, conte
     page.get_by_test_id("review-edit").locator("summary").click()
     page.wait_for_selector("[data-image-workbench][data-ready='1']")
     page.get_by_test_id("image-wb-tool-grabcut").click()
+    page.evaluate("document.querySelector('[data-image-workbench]').scrollIntoView({block: 'start'})")
     second = scene.annotation.objects[1]
     page.mouse.move(*_at(page, second.x - 8, second.y - 8))
     page.mouse.down()
