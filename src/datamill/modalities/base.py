@@ -160,7 +160,9 @@ class ModalityPlugin(Protocol):
     ``datamill/web/templates``); the web UI mounts it for the modality's tasks. Optional:
     ``review_template`` and ``inspection_template`` name the reviewer's and the inspector's
     pages (default: the speech-style ``review.html`` and ``inspection.html``), and
-    ``compare(before, after)`` describes the differences of two annotation payloads for them.
+    ``compare(before, after)`` describes the differences of two annotation payloads for them;
+    ``assist_tools`` names server-side helpers of the editor that ``assist(tool, path, params)``
+    runs on one item's media (the image modality's ``grabcut``: box → polygon).
 
     Optional loop hooks: ``cross_checker(requirements)`` returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that
