@@ -41,15 +41,19 @@ def _engine(engine: str, requirements: dict[str, Any] | None) -> Any:
     return _engines[key]
 
 
-def preannotate_job(args: tuple[Any, ...]) -> tuple[int, str, Any, str]:
-    """Pure job: (item id, media path, engine name, language, modality[, requirements]) →
-    (id, model, payload, text): the engine's ``predict`` turned into an annotation by the
-    modality."""
-    item_id, path, engine, language, modality = args[:5]
-    requirements = args[5] if len(args) > 5 else None  # noqa: PLR2004 - optional 6th field
-    predicted = _engine(engine, requirements).predict(Path(path), language)
-    doc = get_modality(modality).from_prediction(predicted)
-    return item_id, model_label(doc.model or engine), doc.payload, doc.text
+def preannotate_job(
+    args: tuple[int, str, str, str, str, dict[str, Any]],
+) -> tuple[int, str, Any, str, dict[str, int]]:
+    """Pure job: (item id, media path, engine name, language, modality, requirements) → (id,
+    model, payload, text, dropped): the engine's ``predict`` turned into an annotation by the
+    modality, in the spec's labels where the modality maps them (``map_prediction``; what it
+    had to leave out is counted per predicted class in ``dropped``)."""
+    item_id, path, engine, language, modality, requirements = args
+    plugin = get_modality(modality)
+    prediction = _engine(engine, requirements).predict(Path(path), language)
+    convert = getattr(plugin, "map_prediction", None)
+    doc = convert(prediction, requirements) if convert else plugin.from_prediction(prediction)
+    return item_id, model_label(doc.model or engine), doc.payload, doc.text, dict(doc.dropped)
 
 
 def model_label(name: str, limit: int = 100) -> str:
@@ -70,7 +74,8 @@ def preannotate_project(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Pre-annotate the project's passed items; returns counts and the model used."""
+    """Pre-annotate the project's passed items; returns counts, the model used and, per
+    predicted class, how many predictions the spec's labels had no place for (``dropped``)."""
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound(f"no project with id {project_id}")
@@ -89,11 +94,16 @@ def preannotate_project(
          requirements)
         for i in items.values()
     ]
+    dropped: dict[str, int] = {}
     # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray
     executor = make_executor(workers=workers)
     model = engine
-    for n, (item_id, model, segments, text) in enumerate(executor.map(preannotate_job, args), 1):
+    for n, (item_id, model, segments, text, left_out) in enumerate(
+        executor.map(preannotate_job, args), 1
+    ):
         item = items[item_id]
+        for cls, count in left_out.items():
+            dropped[cls] = dropped.get(cls, 0) + count
         ann = Annotation(
             item_id=item.id, version=item.current_version + 1,
             parent_id=item.current_annotation_id, stage="preannotate", kind="preannotation",
@@ -110,10 +120,10 @@ def preannotate_project(
             session.commit()
     record_audit(
         session, actor_id=None, action="items.preannotated", object_type="project",
-        object_id=project_id, project_id=project_id, data={"items": len(args), "model": model},
+        object_id=project_id, project_id=project_id, data={"items": len(args), "model": model, "dropped": dropped},
     )
     session.commit()
-    return {"items": len(args), "model": model}
+    return {"items": len(args), "model": model, "dropped": dropped}
 
 
 def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:

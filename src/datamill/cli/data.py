@@ -177,7 +177,11 @@ def preannotate_cmd(
         todo = project_stats(s, p.id)["by_status"].get("passed", 0)
         with progress_bar("pre-annotating", todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers, progress=advance)
-    emit(result, as_json, lambda r: out.print(f"pre-annotated {r['items']} items with {r['model']}"))
+    emit(result, as_json, lambda r: out.print(
+        f"pre-annotated {r['items']} items with {r['model']}" + (
+            "; left out (no label for them in the spec): "
+            + ", ".join(f"{k} × {v}" for k, v in sorted(r["dropped"].items()))
+            if r.get("dropped") else "")))
 
 
 @app.command("items")

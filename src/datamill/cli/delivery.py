@@ -31,7 +31,7 @@ def create_cmd(
     batch_id: int,
     user: AsUser,
     out_dir: Annotated[Path, typer.Option("--out", help="Where delivery packages go.")] = Path("deliveries"),
-    fmt: Annotated[list[str] | None, typer.Option("--format", help="kaldi, textgrid, hf (default: all).")] = None,
+    fmt: Annotated[list[str] | None, typer.Option("--format", help="Export format, repeatable (default: all the modality's).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export an accepted batch with a sha256 manifest and a datasheet."""
@@ -43,7 +43,12 @@ def create_cmd(
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
                           actor_id=actor.id)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id}: {v.delivered_utterances} utterances, {v.delivered_hours:.4f} h → {v.path}"))
+        f"delivery {v.id}: {v.delivered_items} items, {_amount(v.delivered_volume)} "
+        f"{v.volume_unit} → {v.path}"))
+
+
+def _amount(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 @app.command("accept")
@@ -51,18 +56,23 @@ def create_cmd(
 def accept_cmd(
     delivery_id: int,
     user: AsUser,
-    utterances: Annotated[int, typer.Option(help="Accepted utterances.")],
-    duration_ms: Annotated[int, typer.Option(help="Accepted duration in ms.")],
+    items: Annotated[int | None, typer.Option(
+        "--items", "--utterances", help="Accepted items (--utterances: the older name).")] = None,
+    volume: Annotated[int | None, typer.Option(
+        "--volume", "--duration-ms",
+        help="Accepted volume in the modality's base unit: milliseconds of audio, images "
+             "(--duration-ms: the older name). Images: defaults to --items.")] = None,
     note: str | None = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record the customer's acceptance report by accepted volume."""
+    """Record the customer's acceptance report by accepted items and volume."""
     from datamill.production.delivery import record_acceptance
 
     with get_runtime().session() as s:
         actor = acting_user(s, user, Action.DELIVER,
                             project_id=owning_project(s, delivery_id=delivery_id))
-        d = record_acceptance(s, delivery_id, accepted_duration_ms=duration_ms,
-                              accepted_utterances=utterances, note=note, actor_id=actor.id)
+        d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
+                              note=note, actor_id=actor.id)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id} accepted: {v.accepted_utterances} utterances, {v.accepted_duration_ms} ms"))
+        f"delivery {v.id} accepted: {v.accepted_items} items, {_amount(v.accepted_volume)} "
+        f"{v.volume_unit}"))

@@ -1,6 +1,7 @@
 """Finance-dashboard reports: margin by line (custom / catalog / services) and the cost per
-accepted hour of speech, from the recognitions (a cancelled contract's write-off is a
-non-operating loss, not cost of sales, so it is left out of both).
+accepted unit of volume of each business line and unit (speech: hours; vision: images; …), from
+the recognitions (a cancelled contract's write-off is a non-operating loss, not cost of sales,
+so it is left out of both). ``speech_cost_per_hour`` is the speech-hours row of that table.
 
 Lines: a ``product_licence`` order is **catalog**; an ``application_service`` order is
 **services**; every other custom order is **custom**.
@@ -24,10 +25,13 @@ __all__ = [
     "LINES",
     "LineMarginRow",
     "SpeechUnitOut",
+    "UnitCostOut",
     "line_margin",
     "line_of",
     "line_report_csv",
     "speech_cost_per_hour",
+    "unit_cost",
+    "unit_costs",
 ]
 
 LINES = ("custom", "catalog", "services")
@@ -77,11 +81,25 @@ def line_margin(session: Session, date_from: date, date_to: date) -> list[LineMa
             for name, (r, c) in acc.items()]
 
 
-def speech_cost_per_hour(session: Session, date_from: date, date_to: date) -> SpeechUnitOut:
-    """Speech orders measured in hours: cost carried / hours accepted in the range."""
-    ids = select(LedgerOrder.id).where(LedgerOrder.business_line == "speech",
-                                       LedgerOrder.volume_unit == "hours")
-    hours = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
+class UnitCostOut(BaseModel):
+    """Cost and price per accepted unit of one business line's orders measured in one unit."""
+
+    business_line: str
+    volume_unit: str
+    volume: Decimal
+    revenue: Decimal
+    cost: Decimal
+    price_per_unit: Decimal | None
+    cost_per_unit: Decimal | None
+
+
+def unit_cost(session: Session, date_from: date, date_to: date, *, business_line: str,
+              volume_unit: str) -> UnitCostOut:
+    """Orders of ``business_line`` measured in ``volume_unit``: cost carried / volume accepted
+    in the range (and revenue / volume)."""
+    ids = select(LedgerOrder.id).where(LedgerOrder.business_line == business_line,
+                                       LedgerOrder.volume_unit == volume_unit)
+    volume = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
         LedgerAcceptance.order_id.in_(ids), LedgerAcceptance.accepted_on >= date_from,
         LedgerAcceptance.accepted_on <= date_to)) or 0)
     rev, cost = session.execute(
@@ -90,13 +108,31 @@ def speech_cost_per_hour(session: Session, date_from: date, date_to: date) -> Sp
             LedgerRecognition.recognised_on >= date_from,
             LedgerRecognition.recognised_on <= date_to)).one()
     rev, cost = Decimal(rev or 0), Decimal(cost or 0)
-    return SpeechUnitOut(hours=hours, revenue=rev, cost=cost,
-                         price_per_hour=to_decimal(rev / hours, 2) if hours else None,
-                         cost_per_hour=to_decimal(cost / hours, 2) if hours else None)
+    return UnitCostOut(business_line=business_line, volume_unit=volume_unit, volume=volume,
+                       revenue=rev, cost=cost,
+                       price_per_unit=to_decimal(rev / volume, 2) if volume else None,
+                       cost_per_unit=to_decimal(cost / volume, 2) if volume else None)
+
+
+def unit_costs(session: Session, date_from: date, date_to: date) -> list[UnitCostOut]:
+    """``unit_cost`` of every (business line, volume unit) pair that has orders."""
+    pairs = session.execute(
+        select(LedgerOrder.business_line, LedgerOrder.volume_unit).distinct()
+        .order_by(LedgerOrder.business_line, LedgerOrder.volume_unit)).all()
+    return [unit_cost(session, date_from, date_to, business_line=line, volume_unit=unit)
+            for line, unit in pairs]
+
+
+def speech_cost_per_hour(session: Session, date_from: date, date_to: date) -> SpeechUnitOut:
+    """Speech orders measured in hours: cost carried / hours accepted in the range."""
+    u = unit_cost(session, date_from, date_to, business_line="speech", volume_unit="hours")
+    return SpeechUnitOut(hours=u.volume, revenue=u.revenue, cost=u.cost,
+                         price_per_hour=u.price_per_unit, cost_per_hour=u.cost_per_unit)
 
 
 def line_report_csv(session: Session, date_from: date, date_to: date) -> str:
-    """Margin by line, then the speech cost per hour, as CSV."""
+    """Margin by line, then the speech cost per hour, then the cost per unit of every line
+    and unit, as CSV."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["line", "revenue", "cost", "margin", "margin_pct"])
@@ -109,4 +145,11 @@ def line_report_csv(session: Session, date_from: date, date_to: date) -> str:
     w.writerow([u.hours, f"{u.revenue:.2f}", f"{u.cost:.2f}",
                 "" if u.price_per_hour is None else u.price_per_hour,
                 "" if u.cost_per_hour is None else u.cost_per_hour])
+    w.writerow([])
+    w.writerow(["business_line", "volume_unit", "volume", "revenue", "cost", "price_per_unit",
+                "cost_per_unit"])
+    for c in unit_costs(session, date_from, date_to):
+        w.writerow([c.business_line, c.volume_unit, c.volume, f"{c.revenue:.2f}",
+                    f"{c.cost:.2f}", "" if c.price_per_unit is None else c.price_per_unit,
+                    "" if c.cost_per_unit is None else c.cost_per_unit])
     return buf.getvalue()

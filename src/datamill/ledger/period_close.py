@@ -31,7 +31,7 @@ from datamill.ledger._balances import WIP_TYPES, approved_budget
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES
 from datamill.ledger.impairment import run_impairment_test
-from datamill.ledger.line_reports import line_margin, speech_cost_per_hour
+from datamill.ledger.line_reports import line_margin, speech_cost_per_hour, unit_costs
 from datamill.ledger.models import (
     LedgerEventReceipt,
     LedgerImpairment,
@@ -111,6 +111,7 @@ def _report(session: Session, period: str, actor_id: int | None) -> dict[str, An
         "margin": dump(margin_report(session, start, end)),
         "line_margin": dump(line_margin(session, start, end)),
         "speech_cost_per_hour": speech_cost_per_hour(session, start, end).model_dump(mode="json"),
+        "unit_costs": dump(unit_costs(session, start, end)),
         "receivables": [r.model_dump(mode="json", exclude={"items"})
                         for r in receivables(session, end)],
     }
@@ -208,9 +209,14 @@ def summary_text(out: PeriodCloseOut) -> str:
     lines.append("Margin by line:")
     lines += [f"  {m['line']}: revenue {m['revenue']} cost {m['cost']} margin {m['margin']}"
               for m in r.get("line_margin", [])] or ["  none"]
-    cph = r.get("speech_cost_per_hour", {})
-    lines.append(f"Speech: {cph.get('hours')} accepted hours, cost per hour "
-                 f"{cph.get('cost_per_hour')}")
+    lines.append("Cost per accepted unit (business line, unit):")
+    lines += [f"  {u['business_line']}: {u['volume']} {u['volume_unit']} accepted, cost per unit "
+              f"{u['cost_per_unit']}, price per unit {u['price_per_unit']}"
+              for u in r.get("unit_costs", [])] or ["  none"]
+    if "unit_costs" not in r:  # a report closed before unit costs were kept
+        cph = r.get("speech_cost_per_hour", {})
+        lines.append(f"  speech: {cph.get('hours')} hours accepted, cost per unit "
+                     f"{cph.get('cost_per_hour')}")
     lines.append("Receivables (net per customer):")
     lines += [f"  {c['customer']}: net {c['net']} (receivable {c['receivable']}, advances "
               f"{c['advances']}), ECL {c['ecl']}" for c in r.get("receivables", [])] or ["  none"]

@@ -96,10 +96,17 @@ def type3_step(
 
 
 def _event_volume(order: LedgerOrder, payload: dict[str, object]) -> Decimal:
+    """The accepted volume of one ``delivery.accepted`` event in the order's unit: items for
+    ``items``/``utterances``; the modality's volume when the delivery's unit is the order's
+    (``images``, ``hours``); hours from milliseconds for events that predate the unit."""
+    if order.volume_unit in ("items", "utterances"):
+        return Decimal(int(str(payload.get("accepted_items", payload.get("accepted_utterances", 0)))))
+    per_unit = int(str(payload.get("volume_per_unit") or 0))
+    if payload.get("volume_unit") == order.volume_unit and per_unit > 0:
+        volume = Decimal(int(str(payload.get("accepted_volume", 0))))
+        return to_decimal(volume / per_unit, 4)
     if order.volume_unit == "hours":
         return to_decimal(Decimal(int(str(payload.get("accepted_duration_ms", 0)))) / MS_PER_HOUR, 4)
-    if order.volume_unit == "utterances":
-        return Decimal(int(str(payload.get("accepted_utterances", 0))))
     return Decimal(1)  # databases: one accepted delivery is one database
 
 

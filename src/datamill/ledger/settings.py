@@ -28,7 +28,10 @@ OFFERINGS = ("custom", "product_licence")
 CUSTOMER_TYPES = ("big_tech", "ai_company", "research_institute", "other")
 CREDIT_GRADES = ("special", "1", "2", "3", "4")
 COST_CATEGORIES = ("data_service", "labour", "equipment", "other")
-VOLUME_UNITS = ("hours", "utterances", "databases", "licences")
+#: what an order's accepted volume is counted in: ``hours`` (a modality's volume in hours:
+#: speech), ``items`` (accepted items of any modality; ``utterances`` is its speech name),
+#: ``images`` (the image modality's unit), ``databases`` / ``licences`` (one per delivery)
+VOLUME_UNITS = ("hours", "utterances", "items", "images", "databases", "licences")
 CONTRACT_KINDS = ("custom", "licence", "technical_service")
 
 #: approval level → the ledger approval role that signs it (domain §6.3).

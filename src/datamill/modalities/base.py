@@ -92,6 +92,7 @@ class AnnotationDoc:
     payload: JsonValue
     text: str = ""
     model: str | None = None
+    dropped: Mapping[str, int] = field(default_factory=dict)  # predicted class → left out
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,19 @@ class ModalityPlugin(Protocol):
     3,600,000 per hour; image: 1 per image), the unit prices and deliveries are counted in.
 
     Web: ``workbench_template`` names the annotator's workbench page (a template of
-    ``datamill/web/templates``); the web UI mounts it for the modality's tasks.
+    ``datamill/web/templates``); the web UI mounts it for the modality's tasks. Optional:
+    ``review_template`` and ``inspection_template`` name the reviewer's and the inspector's
+    pages (default: the speech-style ``review.html`` and ``inspection.html``), and
+    ``compare(before, after)`` describes the differences of two annotation payloads for them;
+    ``assist_tools`` names server-side helpers of the editor that ``assist(tool, path, params)``
+    runs on one item's media (the image modality's ``grabcut``: box → polygon).
+
+    Optional loop hooks: ``cross_checker(requirements)`` returns an object with
+    ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that
+    compare an item with the project's earlier items (e.g. near-duplicates); and
+    ``map_prediction(prediction, requirements)``, used instead of ``from_prediction`` when
+    present, maps a pre-annotator's classes onto the spec's labels (``AnnotationDoc.dropped``
+    counts, per predicted class, the predictions it had to leave out).
     """
 
     name: ClassVar[str]

@@ -28,7 +28,7 @@ _CHUNK = 200
 
 
 def check_job(args: tuple[int, str, str, dict[str, Any], str | None]) -> tuple[int, list[CheckOutcome]]:
-    """Pure job: (item id, audio path, modality, requirements, prompt) → outcomes."""
+    """Pure job: (item id, media path, modality, requirements, prompt) → outcomes."""
     item_id, path, modality, requirements, prompt = args
     plugin = get_modality(modality)
     req = plugin.requirements_model.model_validate(requirements)
@@ -82,6 +82,26 @@ def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool:
     return not failed
 
 
+def _cross_checker(
+    session: Session, project: Project, requirements: dict[str, Any], checking: dict[int, Item]
+) -> Any:
+    """The modality's checks across items (``cross_checker``, e.g. near-duplicates), primed
+    with every other item of the project that passed its checks; None when it has none."""
+    make = getattr(get_modality(project.modality), "cross_checker", None)
+    if make is None:
+        return None
+    checker = make(requirements)
+    rows = session.execute(
+        select(Item.id, Item.external_id, Item.attributes)
+        .where(Item.project_id == project.id, Item.status.not_in(["imported", "rejected"]))
+        .order_by(Item.id)
+    )
+    for item_id, external_id, attributes in rows:
+        if item_id not in checking:
+            checker.add(external_id, attributes or {})
+    return checker
+
+
 def run_checks(
     session: Session,
     blobs: BlobStore,
@@ -105,8 +125,9 @@ def run_checks(
     requirements = project.spec.get("requirements", {})
     args = [
         (i.id, str(blobs.local_path(i.sha256)), project.modality, requirements, i.prompt)
-        for i in items.values()
+        for i in sorted(items.values(), key=lambda i: i.id)
     ]
+    checker = _cross_checker(session, project, requirements, items)
     # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
     executor = make_executor(
         session.info.get("datamill.settings"),
@@ -119,8 +140,12 @@ def run_checks(
     for item_id, outcomes in executor.map(check_job, args):
         item = items[item_id]
         outcomes = [*outcomes, *across.get(item_id, ())]
+        if checker is not None:
+            outcomes = [*outcomes, *checker.check(item.attributes or {})]
         if _store(session, item, outcomes):
             passed += 1
+            if checker is not None:
+                checker.add(item.external_id, item.attributes or {})
         else:
             rejections.append({"item": item.external_id, "reasons": item.reject_reasons})
             for o in outcomes:

@@ -239,35 +239,51 @@ def record_acceptance(
     session: Session,
     delivery_id: int,
     *,
-    accepted_duration_ms: int,
-    accepted_utterances: int,
+    accepted_items: int | None = None,
+    accepted_volume: int | None = None,
+    accepted_duration_ms: int | None = None,
+    accepted_utterances: int | None = None,
     note: str | None = None,
     actor_id: int | None = None,
 ) -> DeliveryOut:
-    """Record the customer's acceptance report: the accepted volume (hours and utterances)."""
+    """Record the customer's acceptance report: the accepted items and volume.
+
+    ``accepted_volume`` is in the modality's base unit (speech: milliseconds; image: images);
+    ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
+    every delivered item counts one base unit (images), the volume defaults to the items.
+    """
     d = session.get(Delivery, delivery_id)
     if d is None:
         raise NotFound(f"no delivery with id {delivery_id}")
+    items = accepted_items if accepted_items is not None else accepted_utterances
+    volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
+    delivered = _delivered_volume(d.datasheet)
+    unit = _base_unit(d.datasheet)
+    if volume is None and items is not None and delivered == d.delivered_utterances:
+        volume = items
+    if items is None or volume is None:
+        raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
     if d.status == "accepted":
         raise Conflict(f"delivery {delivery_id} was already accepted on {d.accepted_at}")
-    if accepted_utterances < 0 or accepted_duration_ms < 0:
+    if items < 0 or volume < 0:
         raise InvalidInput("accepted volume cannot be negative")
-    if accepted_utterances > d.delivered_utterances:
+    if items > d.delivered_utterances:
         raise InvalidInput(
-            f"accepted utterances {accepted_utterances} exceed the {d.delivered_utterances} delivered"
+            f"accepted items {items} exceed the {d.delivered_utterances} delivered"
         )
-    delivered_ms = _delivered_volume(d.datasheet)
-    if accepted_duration_ms > delivered_ms:
+    if volume > delivered:
         raise InvalidInput(
-            f"accepted duration {accepted_duration_ms} ms exceeds the {delivered_ms} ms delivered"
+            f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered"
         )
     d.status = "accepted"
-    d.accepted_duration_ms = accepted_duration_ms
-    d.accepted_utterances = accepted_utterances
+    d.accepted_duration_ms = volume
+    d.accepted_utterances = items
     d.acceptance_note = note
     d.accepted_at = utcnow()
-    payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": accepted_duration_ms,
-               "accepted_utterances": accepted_utterances}
+    # the ledger reads the first two keys (their names predate other modalities)
+    payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": volume,
+               "accepted_utterances": items, "accepted_volume": volume, "accepted_items": items,
+               "volume_base_unit": unit, **_unit_of(d.datasheet)}
     session.add(DomainEvent(type="delivery.accepted", project_id=d.project_id, payload=payload))
     record_audit(
         session, actor_id=actor_id, action="delivery.accepted", object_type="delivery",
@@ -275,6 +291,21 @@ def record_acceptance(
     )
     session.flush()
     return DeliveryOut.model_validate(d)
+
+
+def _unit_of(datasheet: dict[str, Any]) -> dict[str, Any]:
+    """The delivery's volume unit and base units per unit (from its datasheet)."""
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return {"volume_unit": volume.get("unit"), "volume_per_unit": volume.get("per_unit")}
+    return {"volume_unit": "hours", "volume_per_unit": 3_600_000}
+
+
+def _base_unit(datasheet: dict[str, Any]) -> str:
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return str(volume.get("base_unit") or "")
+    return "milliseconds"
 
 
 def _delivered_volume(datasheet: dict[str, Any]) -> int:

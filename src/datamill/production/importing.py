@@ -210,9 +210,9 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     Args:
         session: The database session (committed in chunks).
-        blobs: Where the audio goes.
+        blobs: Where the media files go.
         project_id: The project.
-        source: A folder of audio, or a ``.csv``/``.jsonl`` manifest.
+        source: A folder of the modality's media files, or a ``.csv``/``.jsonl`` manifest.
         root: A folder ``source`` must lie in (the API's import root); nothing is ever read
             from outside ``source`` (a folder) or the manifest's folder either way.
         resume: The id of an interrupted run to resume (by default the latest interrupted run
@@ -253,7 +253,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return
         ext_id = row.external_id or row.where
         if ext_id in seen:
-            reject(row.where, f"duplicate utterance id {ext_id!r} (first seen at {seen[ext_id]})")
+            reject(row.where, f"duplicate item id {ext_id!r} (first seen at {seen[ext_id]})")
             return
         seen[ext_id] = row.where
         try:

@@ -1,8 +1,10 @@
 """Batches and sampling inspection (ISO 2859-1 style single sampling, normal inspection).
 
-The inspector's corrected transcripts of the sampled items are scored against the delivered ones
-with the modality's metric; a batch below the spec's thresholds, or with more defective
-utterances than the plan's acceptance number, is rejected and all its items go back for rework.
+The inspector's corrections of the sampled items (a transcript, an annotation document: the
+modality's inspection text) are scored against the delivered ones with the modality's metric; a
+batch below the spec's thresholds, or with more defective items than the plan's acceptance
+number, is rejected and all its items go back for rework. ``defective_items`` counts them
+(``defective_utterances`` is its older name, kept for readers of stored scores).
 """
 
 from __future__ import annotations
@@ -198,7 +200,7 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     missing = [s.item_id for s in samples if s.corrected_text is None]
     if missing:
         raise InvalidInput(
-            f"{len(missing)} sampled items have no inspector transcript yet (items {missing[:10]})"
+            f"{len(missing)} sampled items have no inspector correction yet (items {missing[:10]})"
         )
     batch = session.get(Batch, insp.batch_id)
     project = session.get(Project, batch.project_id) if batch else None
@@ -209,6 +211,7 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     hyps = [s.delivered_text for s in samples]
     scores = dict(plugin.score(refs, hyps))
     defects = sum(1 for r, h in zip(refs, hyps, strict=True) if plugin.is_defective(r, h))
+    scores["defective_items"] = defects
     scores["defective_utterances"] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
     reasons: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 __all__ = [
     "AnnotationOut",
@@ -160,6 +160,11 @@ class InspectionOut(BaseModel):
 
 
 class DeliveryOut(_Out):
+    """A delivery. The stored columns keep their first (speech) names: ``delivered_utterances``
+    and ``accepted_utterances`` count items, ``delivered_hours`` is the delivered volume in the
+    modality's unit, ``accepted_duration_ms`` the accepted volume in its base unit. The
+    computed fields say the same in the modality's words (``volume_unit``: hours, images…)."""
+
     id: int
     batch_id: int
     project_id: int
@@ -171,3 +176,45 @@ class DeliveryOut(_Out):
     accepted_duration_ms: int | None
     accepted_utterances: int | None
     datasheet: dict[str, Any]
+
+    def _volume(self) -> dict[str, Any]:
+        v = self.datasheet.get("volume")
+        if isinstance(v, dict):
+            return v
+        return {"unit": "hours", "base_unit": "milliseconds", "per_unit": 3_600_000}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def volume_unit(self) -> str:
+        """The unit volumes are counted in (the modality's ``volume_unit``)."""
+        return str(self._volume().get("unit", "hours"))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def volume_base_unit(self) -> str:
+        return str(self._volume().get("base_unit", "milliseconds"))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def delivered_items(self) -> int:
+        return self.delivered_utterances
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def delivered_volume(self) -> float:
+        """Delivered volume in ``volume_unit``."""
+        return self.delivered_hours
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accepted_items(self) -> int | None:
+        return self.accepted_utterances
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accepted_volume(self) -> float | None:
+        """Accepted volume in ``volume_unit`` (None until accepted)."""
+        if self.accepted_duration_ms is None:
+            return None
+        per_unit = int(self._volume().get("per_unit") or 1)
+        return round(self.accepted_duration_ms / per_unit, 4)

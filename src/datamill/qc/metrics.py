@@ -1,11 +1,12 @@
-"""Transcript accuracy metrics for inspecting speech-transcription work.
+"""Transcript accuracy metrics for inspecting transcription work (any text compared with a
+reference text: an utterance's transcript, an OCR line, a sentence).
 
 Both sides are normalised with :func:`normalize_transcript` before scoring, so case, Unicode
 compatibility forms, punctuation, spacing and bracketed noise tags (``[noise]``, ``<unk>``,
 ``{breath}``) do not count as errors.
 
-Definitions (all corpus-level, i.e. summed over utterances before dividing, so the scores do
-not depend on the order of the utterance pairs):
+Definitions (all corpus-level, i.e. summed over the scored texts before dividing, so the scores
+do not depend on the order of the (reference, hypothesis) pairs):
 
 * **Character errors** are the substitutions, deletions and insertions of a character-level
   alignment (jiwer) between the normalised reference and hypothesis. Characters include the
@@ -14,7 +15,7 @@ not depend on the order of the utterance pairs):
   ``1 - CER`` clamped at 0 (CER exceeds 1 when a hypothesis inserts more characters than
   the references hold).
 * **word_error_rate** = word-level (S + D + I) / reference words (not clamped).
-* **sentence_accuracy** = share of utterances whose normalised hypothesis equals the normalised
+* **sentence_accuracy** = share of texts whose normalised hypothesis equals the normalised
   reference.
 * An **empty reference** (after normalisation) is scored explicitly: an empty hypothesis is
   correct; otherwise every hypothesis character (word) is an insertion. When the whole corpus
@@ -111,9 +112,10 @@ class TranscriptScore:
 
     Attributes:
         character_accuracy: ``max(0, 1 - CER)``, corpus-level, spaces between words included.
-        sentence_accuracy: Share of utterances transcribed exactly (after normalisation).
-        utterances: Number of utterance pairs scored.
-        utterances_with_error: Utterances whose normalised hypothesis differs from the reference.
+        sentence_accuracy: Share of texts transcribed exactly (after normalisation).
+        utterances: Number of (reference, hypothesis) pairs scored (the name is historical:
+            a pair is one item's text, an utterance in speech).
+        utterances_with_error: Pairs whose normalised hypothesis differs from the reference.
         character_errors: Character substitutions + deletions + insertions, summed.
         reference_characters: Characters of the normalised references, spaces included.
         word_error_rate: Corpus-level WER (may exceed 1 with many insertions).
@@ -153,7 +155,7 @@ def score_transcripts(references: Sequence[str], hypotheses: Sequence[str]) -> T
     """Score hypotheses against references (see the module docstring for the definitions).
 
     Args:
-        references: Reference (gold) transcripts, one per utterance.
+        references: Reference (gold) transcripts, one per item.
         hypotheses: Transcripts under inspection, aligned with ``references``.
 
     Returns:

@@ -24,6 +24,7 @@ from datamill.production.models import (
     TaskAssignment,
     WorkPackage,
 )
+from datamill.production.schemas import DeliveryOut
 
 __all__ = [
     "STAGE_ORDER",
@@ -140,13 +141,16 @@ def deliveries(session: Session, project_id: int) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(Delivery).where(Delivery.project_id == project_id).order_by(Delivery.id)
     ).all()
-    return [
-        {"id": d.id, "batch_id": d.batch_id, "status": d.status, "formats": list(d.formats),
-         "delivered_hours": d.delivered_hours, "delivered_utterances": d.delivered_utterances,
-         "accepted_hours": _hours(d.accepted_duration_ms) if d.accepted_duration_ms is not None else None,
-         "accepted_utterances": d.accepted_utterances, "note": d.acceptance_note}
-        for d in rows
-    ]
+    out = []
+    for d in rows:
+        v = DeliveryOut.model_validate(d)  # volumes in the modality's unit
+        out.append(
+            {"id": d.id, "batch_id": d.batch_id, "status": d.status, "formats": list(d.formats),
+             "delivered_items": v.delivered_items, "delivered_volume": v.delivered_volume,
+             "accepted_items": v.accepted_items, "accepted_volume": v.accepted_volume,
+             "volume_unit": v.volume_unit, "note": d.acceptance_note}
+        )
+    return out
 
 
 def dashboard(session: Session, project_id: int) -> dict[str, Any]:
@@ -185,7 +189,7 @@ def live_scores(corrected: list[tuple[str, str]], plugin: Any) -> dict[str, Any]
     refs = [r for r, _ in corrected]
     hyps = [h for _, h in corrected]
     scores = {k: float(v) for k, v in plugin.score(refs, hyps).items()}
-    scores["defective_utterances"] = sum(
+    scores["defective_items"] = scores["defective_utterances"] = sum(
         1 for r, h in corrected if plugin.is_defective(r, h)
     )
     scores["scored"] = len(corrected)

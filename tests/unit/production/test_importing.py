@@ -82,7 +82,7 @@ def test_manifest_rejections_each_have_a_reason(runtime: Runtime, tmp_path: Path
         report = import_source(s, runtime.blobs, pid, manifest)
     reasons = {r["source"].split(":")[1]: r["reason"] for r in report.rejections}
     assert report.imported == 2
-    assert "duplicate utterance id 'u0'" in reasons["4"]
+    assert "duplicate item id 'u0'" in reasons["4"]
     assert "does not exist" in reasons["5"]
     assert "escapes the import folder" in reasons["6"]
     assert "escapes the import folder" in reasons["7"]

@@ -52,7 +52,7 @@ def _inspect(rt: Runtime, users: dict[str, User], batch_id: int, wrong: bool) ->
     with rt.session() as s:
         insp = start_inspection(s, batch_id, users["insp"])
         assert insp.plan["sample_size"] == len(insp.sample)
-        with pytest.raises(InvalidInput, match="no inspector transcript"):
+        with pytest.raises(InvalidInput, match="no inspector correction"):
             complete_inspection(s, insp.id, users["insp"])
     with rt.session() as s:
         for smp in insp.sample:

@@ -30,8 +30,14 @@ class DeliveryCreate(BaseModel):
 
 
 class AcceptanceReport(BaseModel):
-    accepted_duration_ms: int = Field(ge=0)
-    accepted_utterances: int = Field(ge=0)
+    accepted_items: int | None = Field(None, ge=0, description="Accepted items.")
+    accepted_volume: int | None = Field(
+        None, ge=0, description="Accepted volume in the modality's base unit (speech: "
+        "milliseconds; image: images; default for images: accepted_items).")
+    accepted_duration_ms: int | None = Field(
+        None, ge=0, description="Older name of accepted_volume (speech).")
+    accepted_utterances: int | None = Field(
+        None, ge=0, description="Older name of accepted_items (speech).")
     note: str | None = Field(None, max_length=5000)
 
 
@@ -66,11 +72,13 @@ def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Deliverer)
 def acceptance_endpoint(
     delivery_id: Id, body: AcceptanceReport, session: SessionDep, user: Deliverer
 ) -> DeliveryOut:
-    """Record the customer's acceptance by volume (hours and utterances)."""
+    """Record the customer's acceptance by volume: items and volume in the modality's unit."""
     require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
     return record_acceptance(
         session,
         delivery_id,
+        accepted_items=body.accepted_items,
+        accepted_volume=body.accepted_volume,
         accepted_duration_ms=body.accepted_duration_ms,
         accepted_utterances=body.accepted_utterances,
         note=body.note,

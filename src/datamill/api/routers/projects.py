@@ -67,6 +67,7 @@ class PreannotateRequest(BaseModel):
 class PreannotateOut(BaseModel):
     items: int
     model: str
+    dropped: dict[str, int] = {}
 
 
 class ProjectStats(BaseModel):

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
@@ -55,6 +55,19 @@ class ImageAnnotationRequirements(BaseModel):
     image: ImageRequirements
     labels: ImageLabelSchema
     iou_threshold: float = Field(gt=0, le=1)
+    preannotation_labels: dict[str, str] | None = None
+    """A pre-annotator's class → the spec's label (e.g. ``{face: person_face, text: line}``).
+    Predictions of an unmapped class, or whose kind the label does not allow, are dropped and
+    counted; without a mapping, a class is kept only when the schema has a label of that name."""
+
+    @model_validator(mode="after")
+    def _mapped_to_known_labels(self) -> ImageAnnotationRequirements:
+        known = {label.name for label in self.labels.labels}
+        unknown = sorted(v for v in (self.preannotation_labels or {}).values() if v not in known)
+        if unknown:
+            raise ValueError(f"preannotation_labels maps to labels the schema lacks: "
+                             f"{', '.join(unknown)} (labels: {', '.join(sorted(known))})")
+        return self
 
 
 def _req(requirements: BaseModel | Mapping[str, Any]) -> ImageAnnotationRequirements:
@@ -99,6 +112,11 @@ def _from_text(text: str) -> ImageAnnotation:
     return _parse(data)
 
 
+def _as_annotation(value: Any) -> ImageAnnotation:
+    """A payload, or its JSON text (inspections keep the canonical text), as an annotation."""
+    return _from_text(value) if isinstance(value, str) else _parse(value or {})
+
+
 class ImagePlugin:
     """Images with objects (boxes, polygons, keypoints, masks) and OCR text lines."""
 
@@ -114,6 +132,10 @@ class ImagePlugin:
     media_folder: ClassVar[str] = "images"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
     workbench_template: ClassVar[str] = "image/task.html"
+    review_template: ClassVar[str] = "image/review.html"
+    inspection_template: ClassVar[str] = "image/inspection.html"
+    review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_class", "geometry",
+                                                 "wrong_text", "guidelines", "other")
 
     # -- import
     def describe(
@@ -136,10 +158,16 @@ class ImagePlugin:
         self, path: Path, requirements: BaseModel, prompt: str | None
     ) -> Sequence[CheckOutcome]:
         """Decodability, format, size, aspect ratio, sharpness and exposure (the near-duplicate
-        check needs the project's accepted hashes and is not run per item here)."""
+        check compares with the project's other items: :meth:`cross_checker`)."""
         from datamill.modalities.image.checks import run_image_checks
 
         return run_image_checks(path, _req(requirements).image)
+
+    def cross_checker(self, requirements: Mapping[str, Any] | BaseModel) -> Any:
+        """The project-wide ``near_duplicate`` check (see :mod:`.duplicates`)."""
+        from datamill.modalities.image.duplicates import NearDuplicateChecker
+
+        return NearDuplicateChecker(max_distance=_req(requirements).image.max_duplicate_distance)
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         """A full decode plus Laplacian: tens of milliseconds a photo."""
@@ -165,6 +193,35 @@ class ImagePlugin:
                   for o in prediction.objects]
         model = next((m for m in models if m), None)
         return AnnotationDoc(prediction.model_dump(mode="json"), _ocr_text(prediction), model)
+
+    def map_prediction(
+        self, prediction: object, requirements: Mapping[str, Any] | BaseModel
+    ) -> AnnotationDoc:
+        """A prediction in the spec's terms: classes renamed by ``preannotation_labels``;
+        objects of an unmapped class or of a kind the label does not allow, and image classes
+        the schema lacks, are left out and counted in ``dropped`` (never stored as unknown
+        classes)."""
+        doc = self.from_prediction(prediction)  # refuses anything but an ImageAnnotation
+        if not isinstance(prediction, ImageAnnotation):
+            return doc
+        req = _req(requirements)
+        kinds = {label.name: set(label.kinds) for label in req.labels.labels}
+        mapping = req.preannotation_labels
+        kept: list[Any] = []
+        dropped: Counter[str] = Counter()
+        for obj in prediction.objects:
+            target = mapping.get(obj.label) if mapping is not None else obj.label
+            if target is None or obj.kind not in kinds.get(target, ()):
+                dropped[obj.label] += 1
+                continue
+            kept.append(obj if target == obj.label else obj.model_copy(update={"label": target}))
+        classes = [c for c in prediction.classes if c in req.labels.image_classes]
+        for c in prediction.classes:
+            if c not in req.labels.image_classes:
+                dropped[f"class:{c}"] += 1
+        mapped = prediction.model_copy(update={"objects": tuple(kept), "classes": tuple(classes)})
+        return AnnotationDoc(mapped.model_dump(mode="json"), _ocr_text(mapped), doc.model,
+                             dict(dropped))
 
     # -- quality
     def inspection_text(self, payload: Any, text: str) -> str:
@@ -224,6 +281,31 @@ class ImagePlugin:
             width=int(a.get("width") or 0), height=int(a.get("height") or 0),
             annotation=_parse(payload or {}),
         )
+
+    # -- web
+    assist_tools: ClassVar[tuple[str, ...]] = ("grabcut",)
+
+    def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+        """An assisted tool on one item's image: ``grabcut`` takes a box ``{x, y, w, h}``
+        (and optionally ``iterations``) and returns ``{"kind": "polygon", "points"}``."""
+        from datamill.modalities.image.assist import GrabCutIn, grabcut_polygon
+
+        if tool not in self.assist_tools:
+            raise InvalidInput(f"unknown assisted tool {tool!r}; available: "
+                               f"{', '.join(self.assist_tools)}", field="tool")
+        try:
+            box = GrabCutIn.model_validate(params)
+        except ValidationError as err:
+            raise InvalidInput(f"grabcut: {_messages(err)}", field="box") from err
+        return {"kind": "polygon", "points": grabcut_polygon(path, box)}
+
+    def compare(self, before: Any, after: Any) -> dict[str, Any]:
+        """Object-by-object differences of two annotation payloads (see :mod:`.compare`)."""
+        from datamill.modalities.image.compare import compare_annotations
+
+        a, b = _as_annotation(before), _as_annotation(after)
+        return {"before": a.model_dump(mode="json"), "after": b.model_dump(mode="json"),
+                **compare_annotations(a, b)}
 
     def statistics(self) -> ImageStatistics:
         return ImageStatistics()

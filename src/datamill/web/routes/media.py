@@ -1,21 +1,24 @@
-"""Item media (audio with HTTP range requests, images, any blob) and server-computed waveform
-peaks for the pages."""
+"""Item media (audio with HTTP range requests, images, any blob), server-computed waveform
+peaks for the pages, and the modality's assisted tools over an item (e.g. box → polygon)."""
 
 from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse
 
 from datamill.api import _queries as api_q
 from datamill.api.deps import RuntimeDep, SessionDep
-from datamill.core.errors import NotFound
-from datamill.production.models import Item
+from datamill.compliance.roles import Action, allowed
+from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.modalities.registry import get_modality
+from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
-from datamill.web.routes._common import WebUser
+from datamill.web.routes._common import WebUser, require_csrf
 
 __all__ = ["media_type_of", "router"]
 
@@ -89,3 +92,23 @@ async def item_peaks(
     item = _item(session, me, item_id)
     path = runtime.blobs.local_path(item.sha256)
     return await run_in_threadpool(peaks_for, path, item.sha256)
+
+
+@router.post("/items/{item_id}/assist/{tool}")
+async def item_assist(
+    request: Request, item_id: int, tool: str, session: SessionDep, runtime: RuntimeDep,
+    me: WebUser, params: dict[str, Any] = Body(...),  # noqa: B008 - FastAPI's idiom
+) -> dict[str, Any]:
+    """An assisted tool of the item's modality (``assist_tools``; the image modality's
+    ``grabcut`` turns a box into a polygon), for people who annotate, review or inspect."""
+    require_csrf(request, me)
+    item = _item(session, me, item_id)
+    if not any(allowed(me.user.role, a) for a in (Action.ANNOTATE, Action.REVIEW, Action.INSPECT)):
+        raise Forbidden("assisted tools are for annotators, reviewers and inspectors")
+    project = session.get(Project, item.project_id)
+    plugin = get_modality(project.modality)
+    if tool not in getattr(plugin, "assist_tools", ()):
+        raise InvalidInput(f"the {project.modality} modality has no assisted tool {tool!r}",
+                           field="tool")
+    path = runtime.blobs.local_path(item.sha256)
+    return await run_in_threadpool(plugin.assist, tool, path, params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -12,6 +13,7 @@ from datamill.api import _queries as api_q
 from datamill.api.deps import SessionDep
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
+from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.registry import get_modality
 from datamill.production.inspection import (
     complete_inspection,
@@ -29,8 +31,11 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 api_router = APIRouter(prefix="/web/api", include_in_schema=False)
 
 
+_MAX_CORRECTION = 100_000
+
+
 class CorrectionIn(BaseModel):
-    corrected_text: str = Field(max_length=100_000)
+    corrected_text: str = Field(max_length=_MAX_CORRECTION)
 
 
 def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
@@ -52,19 +57,61 @@ def open_inspection(
     return RedirectResponse(f"/inspections/{insp.id}", status_code=303)
 
 
+def _comparisons(plugin: Any, sample: list[dict[str, Any]]) -> dict[int, Any]:
+    """Per sampled item, the delivered version against the inspector's (the delivered one
+    while uncorrected), for modalities whose pages draw annotations (``compare``)."""
+    compare = getattr(plugin, "compare", None)
+    if compare is None:
+        return {}
+    return {s["item_id"]: compare(s["delivered_text"], s["corrected_text"]
+                                  if s["corrected_text"] is not None else s["delivered_text"])
+            for s in sample}
+
+
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
 def inspection_page(
-    request: Request, inspection_id: int, session: SessionDep, me: WebUser
+    request: Request, inspection_id: int, session: SessionDep, me: WebUser,
+    sample: int | None = None,
 ) -> Response:
+    """The inspector's page: the one the project's modality names (``inspection_template``);
+    ``?sample=ITEM`` asks it for one sampled item's correction editor."""
     project_id = api_q.inspection_project(session, inspection_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     insp = get_inspection(session, inspection_id)
     project = session.get(Project, project_id)
+    plugin = get_modality(project.modality)
+    req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
+    focus = next((s for s in insp.sample if s["item_id"] == sample), None)
+    if sample is not None and focus is None:
+        raise NotFound(f"item {sample} is not in the sample of inspection {inspection_id}")
     return render(
-        request, "inspection.html", me, insp=insp, project_id=project_id,
-        can_inspect=allowed(me.user.role, Action.INSPECT),
+        request, getattr(plugin, "inspection_template", "inspection.html"), me, insp=insp,
+        project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=_scores(session, inspection_id),
+        comparisons=_comparisons(plugin, insp.sample), focus=focus,
+        requirements=req.model_dump(mode="json"),
     )
+
+
+class DocumentCorrectionIn(BaseModel):
+    annotation: dict[str, Any]
+    base_version: int = Field(0, ge=0)
+
+
+@api_router.post("/inspections/{inspection_id}/samples/{item_id}/annotation")
+def save_document_correction(
+    request: Request, inspection_id: int, item_id: int, body: DocumentCorrectionIn,
+    session: SessionDep, me: WebUser,
+) -> dict[str, Any]:
+    """The inspector's corrected annotation from a document workbench (checked by the
+    modality: 422); answers the scores so far and the inspection page's URL."""
+    require_csrf(request, me)
+    require(session, me.user, Action.INSPECT, api_q.inspection_project(session, inspection_id))
+    text = json.dumps(body.annotation, ensure_ascii=False)
+    if len(text) > _MAX_CORRECTION:
+        raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
+    record_correction(session, inspection_id, item_id, text)
+    return {"scores": _scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 
 @api_router.put("/inspections/{inspection_id}/samples/{item_id}")

@@ -237,15 +237,57 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
     }
 
 
+def _document_review_context(
+    session: Any, task: Any, plugin: Any, req: Any, ctx: dict[str, Any]
+) -> dict[str, Any]:
+    """For modalities whose pages draw annotations (``compare``): the version the reviewer
+    judges, the one it is compared with (the rejected one in rework, else the model's), their
+    differences, the media and the edit endpoint."""
+    current, baseline = ctx["current"], ctx["previous"] or ctx["pre"]
+    compare = getattr(plugin, "compare", None)
+    return {
+        "payload": current.segments if current else None,
+        "baseline": baseline,
+        "comparison": compare(baseline.segments if baseline else None,
+                              current.segments if current else None) if compare else None,
+        "requirements": req.model_dump(mode="json"),
+        "media_url": f"/web/api/items/{task.item_id}/media",
+        "edit_url": f"/web/api/review/{task.id}/annotation",
+    }
+
+
 @router.get("/review/{task_id}", response_class=HTMLResponse)
 def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
+    """The reviewer's page: the one the task's modality names (``review_template``)."""
     task = _own_task(session, me, task_id, "review")
     view = task_view(session, task, me.user.id)
-    # a modality may name its own review page (optional ``review_template``)
-    project = session.get(Project, task.project_id)
-    template = getattr(get_modality(project.modality), "review_template", None)
-    return render(request, template or "review.html", me, task=view,
-                  **_review_context(session, task))
+    _project, plugin, req = _spec_of(session, task.project_id)
+    ctx = _review_context(session, task)
+    ctx.update(_document_review_context(session, task, plugin, req, ctx))
+    ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
+    return render(request, getattr(plugin, "review_template", "review.html"), me, task=view, **ctx)
+
+
+class DocumentReviewEditIn(BaseModel):
+    annotation: dict[str, Any]
+    base_version: int = Field(ge=0)
+    time_spent_ms: int | None = Field(None, ge=0)
+
+
+@api_router.post("/review/{task_id}/annotation")
+def review_edit_document(
+    request: Request, task_id: int, body: DocumentReviewEditIn, session: SessionDep, me: WebUser
+) -> Response:
+    """The reviewer's corrected annotation from a document workbench: a new version, then the
+    item is accepted (422 when the modality refuses it, 409 when stale); answers the next
+    review task's URL."""
+    require_csrf(request, me)
+    task = _own_task(session, me, task_id, "review")
+    require(session, me.user, Action.REVIEW, task.project_id)
+    review_task(session, me.user, task_id, "edit", segments=body.annotation,
+                base_version=body.base_version, time_spent_ms=body.time_spent_ms)
+    nxt = claim_next_task(session, me.user, task.project_id, "review")
+    return JSONResponse({"next_url": f"/review/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
 
 @router.post("/review/{task_id}")
@@ -264,7 +306,8 @@ def review_submit(
     reason = None
     segments = None
     if verdict == "reject":
-        if reason_code not in REJECT_REASONS:
+        plugin = get_modality(session.get(Project, task.project_id).modality)
+        if reason_code not in getattr(plugin, "review_reasons", REJECT_REASONS):
             raise InvalidInput("choose a reason from the list", field="reason_code")
         # in the reviewer's language: the annotator reads it, and works in the same team
         label = t(f"rv.reason.{reason_code}", page_language(request))

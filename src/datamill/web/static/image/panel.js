@@ -2,7 +2,7 @@
 // list) and the shortcut help overlay. Every control carries a data-testid.
 
 const TOOLS = ['select', 'box', 'rotated_box', 'polygon', 'polyline', 'keypoints', 'text_line',
-  'wand'];
+  'wand', 'grabcut'];
 
 const LIST_FIRST = 60;
 const LIST_CHUNK = 150;
@@ -14,9 +14,11 @@ export function esc(text) {
 }
 
 function allowedTools(wb) {
-  if (!wb.labels.length) return TOOLS;
+  const tools = wb.assistUrl ? TOOLS : TOOLS.filter((t) => t !== 'grabcut');
+  if (!wb.labels.length) return tools;
   const kinds = new Set(wb.labels.flatMap((l) => l.kinds));
-  return TOOLS.filter((t) => t === 'select' || kinds.has(t) || (t === 'wand' && kinds.has('polygon')));
+  return tools.filter((t) => t === 'select' || kinds.has(t)
+    || ((t === 'wand' || t === 'grabcut') && kinds.has('polygon')));
 }
 
 export function buildLayout(wb) {

@@ -3,7 +3,7 @@ import { fromLocal, toLocal } from './geometry.js';
 import { toggleHelp } from './panel.js';
 
 const TOOL_KEYS = { v: 'select', b: 'box', r: 'rotated_box', p: 'polygon', l: 'polyline',
-  k: 'keypoints', t: 'text_line', w: 'wand' };
+  k: 'keypoints', t: 'text_line', w: 'wand', g: 'grabcut' };
 const SIDES = [[-1, -1], [0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0]];
 
 // Handles of ``o`` in image coordinates: {type, x, y, ...}.

@@ -10,6 +10,7 @@ import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { handlesOf, dragHandle, onKey } from './tools.js';
 import { flush, scheduleSave, submit, writeLocal } from './save.js';
+import { grabcut } from './assist.js';
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6',
   '#9a6324', '#469990', '#808000'];
@@ -55,6 +56,7 @@ export class Workbench {
     this.skeletons = this.schema.skeletons || [];
     this.draftUrl = d.draftUrl || '';
     this.submitUrl = d.submitUrl || '';
+    this.assistUrl = d.assistUrl || '';
     this.baseVersion = Number(d.baseVersion || 0);
     this.autosaveMs = Number(d.autosaveMs || 1000);
     this.storageKey = `datamill:image-draft:${d.draftUrl || d.imageUrl}`;
@@ -606,7 +608,7 @@ export class Workbench {
     }
     const cx = this.clampX(x);
     const cy = this.clampY(y);
-    if (tool === 'box' || tool === 'rotated_box') {
+    if (tool === 'box' || tool === 'rotated_box' || tool === 'grabcut') {
       this.drag = { type: 'create', kind: tool, x0: cx, y0: cy, x1: cx, y1: cy };
     } else if (tool === 'polygon' || tool === 'polyline' || tool === 'text_line') {
       const dr = this.draft;
@@ -672,7 +674,8 @@ export class Workbench {
       if (w >= 1 && h >= 1) {
         const kind = d.kind || 'text_line';
         const label = this.labelFor(kind);
-        if (kind === 'box') this.add({ kind, label, attributes: {}, x: x0, y: y0, w, h });
+        if (kind === 'grabcut') grabcut(this, { x: x0, y: y0, w, h });
+        else if (kind === 'box') this.add({ kind, label, attributes: {}, x: x0, y: y0, w, h });
         else if (kind === 'rotated_box') {
           this.add({ kind, label, attributes: {}, cx: x0 + w / 2, cy: y0 + h / 2, w, h, angle_deg: 0 });
         } else {
