@@ -59,22 +59,22 @@ def test_image_delivery_speaks_images(
     cli: CliRunner, runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
     batch_id = _accepted_image_batch(runtime, users, tmp_path / "scenes")
-    r = cli.invoke(app, ["delivery", "create", str(batch_id), "--out", str(tmp_path / "out"),
+    r = cli.invoke(app, ["delivery", "create", str(batch_id), "--as", "admin", "--out", str(tmp_path / "out"),
                          "--format", "coco"])
     assert r.exit_code == 0, r.output
     assert "2 items, 2 images" in r.stdout
     assert "utterances" not in r.stdout and " h " not in r.stdout
     delivery_id = r.stdout.split()[1].rstrip(":")
 
-    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--utterances", "3", "--json"])
+    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--as", "admin", "--utterances", "3", "--json"])
     assert r.exit_code == 2 and "accepted items 3 exceed the 2 delivered" in r.stdout
-    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--items", "2", "--volume", "5"])
+    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--as", "admin", "--items", "2", "--volume", "5"])
     assert r.exit_code == 2 and "5 images exceeds the 2 images delivered" in r.stderr + r.stdout
-    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--items", "2"])  # volume = items
+    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--as", "admin", "--items", "2"])  # volume = items
     assert r.exit_code == 0, r.output
     assert f"delivery {delivery_id} accepted: 2 items, 2 images" in r.stdout
     assert "None" not in r.stdout and " ms" not in r.stdout
-    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--utterances", "2",
+    r = cli.invoke(app, ["delivery", "accept", delivery_id, "--as", "admin", "--utterances", "2",
                          "--duration-ms", "2", "--json"])
     assert r.exit_code == 4  # already accepted; the speech names still parse
     doc = json.loads(r.stdout)
@@ -85,12 +85,12 @@ def test_delivery_json_carries_the_unit(
     cli: CliRunner, runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
     batch_id = _accepted_image_batch(runtime, users, tmp_path / "scenes")
-    r = cli.invoke(app, ["delivery", "create", str(batch_id), "--out", str(tmp_path / "out"),
+    r = cli.invoke(app, ["delivery", "create", str(batch_id), "--as", "admin", "--out", str(tmp_path / "out"),
                          "--format", "yolo", "--json"])
     made = json.loads(r.stdout)
     assert (made["volume_unit"], made["delivered_items"], made["delivered_volume"]) == (
         "images", 2, 2.0)
-    r = cli.invoke(app, ["delivery", "accept", str(made["id"]), "--utterances", "1",
+    r = cli.invoke(app, ["delivery", "accept", str(made["id"]), "--as", "admin", "--utterances", "1",
                          "--duration-ms", "1", "--json"])
     doc = json.loads(r.stdout)
     assert (doc["accepted_items"], doc["accepted_volume"], doc["volume_unit"]) == (1, 1.0,

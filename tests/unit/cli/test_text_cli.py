@@ -25,8 +25,10 @@ def test_prepare_and_import_a_csv_corpus(tmp_path: Path) -> None:
             "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
             "requirements": TEXT_REQUIREMENTS}
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--json")
-    report = json.loads(run(home, "data", "import", "cli-text", got["manifest"], "--json").stdout)
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--as", "root", "--json")
+    report = json.loads(run(home, "data", "import", "cli-text", got["manifest"], "--as", "root",
+                            "--json").stdout)
     assert report["imported"] == 2
 
     bad = tmp_path / "bad.txt"
