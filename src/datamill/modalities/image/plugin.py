@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.image.aggregation import ImageAggregationMixin
 from datamill.modalities.image.checks import ImageRequirements
 from datamill.modalities.image.item import ImageExportItem
 from datamill.modalities.image.schema import (
@@ -99,7 +100,7 @@ def _from_text(text: str) -> ImageAnnotation:
     return _parse(data)
 
 
-class ImagePlugin:
+class ImagePlugin(ImageAggregationMixin):
     """Images with objects (boxes, polygons, keypoints, masks) and OCR text lines."""
 
     name: ClassVar[str] = "image"
