@@ -171,3 +171,40 @@ def test_an_item_with_one_answer_is_skipped_with_a_reason(
     assert "only one answer" in report.skipped[0]["reason"]
     with runtime.session() as s, pytest.raises(InvalidInput, match="available"):
         aggregate_project(s, pid, method="median")
+
+
+def test_aggregate_and_agreement_through_the_api(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from datamill.api.app import create_app
+
+    pid, ann = _project(runtime, users, tmp_path / "api", n=2)
+    for who, classes in zip(ann[:3], (("street", "park"), ("street", "park"), ("street", "road")),
+                            strict=True):
+        for cls in classes:
+            _submit(runtime, who, pid, _answer(cls))
+    with TestClient(create_app(runtime)) as client:
+        tokens = {}
+        for name in ("pm", "ann1"):
+            r = client.post("/api/v1/auth/token", json={"username": name, "password": "password1"})
+            tokens[name] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        r = client.post(f"/api/v1/projects/{pid}/aggregate", json={"method": "glad"},
+                        headers=tokens["pm"])
+        assert r.status_code == 200, r.text
+        assert (r.json()["method"], r.json()["aggregated"]) == ("glad", 2)
+        again = client.post(f"/api/v1/projects/{pid}/aggregate", json={"method": "glad"},
+                            headers=tokens["pm"]).json()
+        assert (again["aggregated"], again["unchanged"]) == (0, 2)
+        assert client.post(f"/api/v1/projects/{pid}/aggregate", json={},
+                           headers=tokens["ann1"]).status_code == 403
+        r = client.get(f"/api/v1/projects/{pid}/agreement", headers=tokens["pm"])
+        assert r.status_code == 200, r.text
+        body = r.json()
+    # item 1: all say street; item 2: park, park, road
+    assert (body["units"], body["annotators"], body["level"]) == (2, 3, "nominal")
+    assert body["cohen_kappa"] is None and body["fleiss_kappa"] is not None
+    assert 0 < body["krippendorff_alpha"] < 1
+    per = {a["username"]: a["agreement"] for a in body["per_annotator"]}
+    assert per == {"ann1": 1.0, "ann2": 1.0, "ann3": 0.5}
