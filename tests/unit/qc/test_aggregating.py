@@ -202,6 +202,15 @@ def test_aggregate_and_agreement_through_the_api(
         r = client.get(f"/api/v1/projects/{pid}/agreement", headers=tokens["pm"])
         assert r.status_code == 200, r.text
         body = r.json()
+        page = client.get("/login")  # the dashboard shows the same figures, in zh-CN too
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"username": "pm", "password": "password1",
+                                    "csrf_token": csrf, "next": "/"}, follow_redirects=False)
+        html = client.get(f"/projects/{pid}").text
+        assert 'data-testid="agreement"' in html and "Krippendorff" in html
+        assert "ann3" in html and "50.0%" in html
+        client.cookies.set("lang", "zh-CN")
+        assert "标注员一致性" in client.get(f"/projects/{pid}").text
     # item 1: all say street; item 2: park, park, road
     assert (body["units"], body["annotators"], body["level"]) == (2, 3, "nominal")
     assert body["cohen_kappa"] is None and body["fleiss_kappa"] is not None
