@@ -10,6 +10,7 @@ skipped with a reason.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,8 @@ def test_aggregate_and_agreement_through_the_api(
     assert 0 < body["krippendorff_alpha"] < 1
     per = {a["username"]: a["agreement"] for a in body["per_annotator"]}
     assert per == {"ann1": 1.0, "ann2": 1.0, "ann3": 0.5}
+    from datamill.workforce.assignment import worker_quality
+
+    with runtime.session() as s:  # the workforce ranking sees it: no rework, half agreement
+        assert worker_quality(s, ann[2].id) == Decimal("0.75")
+        assert worker_quality(s, ann[0].id) == Decimal(1)
