@@ -150,36 +150,38 @@ def majority_vote(
                      label_names)
 
 
-def _ds_m_step(t: np.ndarray, w: np.ndarray, lab: np.ndarray, probas: np.ndarray,
-               n_workers: int, n_labels: int) -> np.ndarray:
-    """errors[w, l, k] = P(worker w answers l | true label k), as crowd-kit estimates it."""
+def _ds_m_step(cell: np.ndarray, t: np.ndarray, probas: np.ndarray, observed: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """errors[c, k] = P(worker w answers l | true label k) for the cell c = (w, l), as crowd-kit
+    estimates it; also the unnormalised sums (the ELBO reuses them)."""
+    n_cells, n_workers = observed.size, observed.shape[0]
     n_classes = probas.shape[1]
-    cell = w * n_labels + lab
-    errors = np.empty((n_workers * n_labels, n_classes))
+    raw = np.empty((n_cells, n_classes))
     for k in range(n_classes):
-        errors[:, k] = np.bincount(cell, weights=probas[t, k], minlength=n_workers * n_labels)
-    errors = errors.reshape(n_workers, n_labels, n_classes)
-    observed = np.zeros((n_workers, n_labels), dtype=bool)
-    observed[w, lab] = True
-    errors = np.where(observed[:, :, None], np.clip(errors, _EPS, None), 0.0)
-    return errors / errors.sum(axis=1, keepdims=True)
+        raw[:, k] = np.bincount(cell, weights=probas[t, k], minlength=n_cells)
+    errors = np.where(observed.reshape(-1, 1), np.clip(raw, _EPS, None), 0.0)
+    errors = errors.reshape(n_workers, -1, n_classes)
+    errors = errors / errors.sum(axis=1, keepdims=True)
+    return errors.reshape(n_cells, n_classes), raw
 
 
-def _ds_e_step(t: np.ndarray, w: np.ndarray, lab: np.ndarray, priors: np.ndarray,
-               errors: np.ndarray, n_tasks: int) -> np.ndarray:
-    log_err = np.log2(np.clip(errors, _EPS, None))[w, lab]  # rows × classes
+def _ds_e_step(cell: np.ndarray, t: np.ndarray, priors: np.ndarray, errors: np.ndarray,
+               n_tasks: int) -> np.ndarray:
+    log_err = np.log2(np.clip(errors, _EPS, None))
     loglik = np.empty((n_tasks, priors.shape[0]))
     for k in range(priors.shape[0]):
-        loglik[:, k] = np.bincount(t, weights=log_err[:, k], minlength=n_tasks)
+        loglik[:, k] = np.bincount(t, weights=log_err[cell, k], minlength=n_tasks)
     loglik += np.log2(np.clip(priors, _EPS, None))
     scaled = np.exp2(loglik - loglik.max(axis=1, keepdims=True))
     return scaled / scaled.sum(axis=1, keepdims=True)
 
 
-def _ds_elbo(t: np.ndarray, w: np.ndarray, lab: np.ndarray, probas: np.ndarray,
-             priors: np.ndarray, errors: np.ndarray) -> float:
-    joint = np.log(np.clip(errors, _EPS, None))[w, lab] + np.log(np.clip(priors, _EPS, None))
-    expectation = float((probas[t] * joint).sum())
+def _ds_elbo(raw: np.ndarray, probas: np.ndarray, priors: np.ndarray, errors: np.ndarray
+             ) -> float:
+    """crowd-kit's evidence lower bound: sum over answers of probas · (log error + log prior),
+    summed per (worker, label) cell from the M-step's sums, plus the posteriors' entropy."""
+    joint = np.log(np.clip(errors, _EPS, None)) + np.log(np.clip(priors, _EPS, None))
+    expectation = float((raw * joint).sum())
     clipped = np.clip(probas, _EPS, None)
     return expectation - float((np.log(clipped) * clipped).sum())
 
@@ -191,20 +193,24 @@ def dawid_skene(
     """Dawid–Skene EM; confidence is the decided label's posterior probability."""
     t, w, lab, task_names, worker_names, label_names = _codes(tasks, workers, labels)
     n_tasks, n_workers, n_labels = len(task_names), len(worker_names), len(label_names)
+    cell = w * n_labels + lab
+    observed = np.zeros((n_workers, n_labels), dtype=bool)
+    observed[w, lab] = True
     counts = _counts(t, lab, n_tasks, n_labels)
     probas = counts / counts.sum(axis=1, keepdims=True)
     priors = probas.mean(axis=0)
-    errors = _ds_m_step(t, w, lab, probas, n_workers, n_labels)
+    errors, _raw = _ds_m_step(cell, t, probas, observed)
     loss = -np.inf
     for _ in range(n_iter):
-        probas = _ds_e_step(t, w, lab, priors, errors, n_tasks)
+        probas = _ds_e_step(cell, t, priors, errors, n_tasks)
         priors = probas.mean(axis=0)
-        errors = _ds_m_step(t, w, lab, probas, n_workers, n_labels)
-        new_loss = _ds_elbo(t, w, lab, probas, priors, errors) / len(t)
+        errors, raw = _ds_m_step(cell, t, probas, observed)
+        new_loss = _ds_elbo(raw, probas, priors, errors) / len(t)
         if new_loss - loss < tol:
             break
         loss = new_loss
-    diag = errors[:, np.arange(n_labels), np.arange(n_labels)]  # P(answer k | true k)
+    per_worker = errors.reshape(n_workers, n_labels, n_labels)
+    diag = per_worker[:, np.arange(n_labels), np.arange(n_labels)]  # P(answer k | true k)
     skills = {worker_names[i]: float((diag[i] * priors).sum()) for i in range(n_workers)}
     return _decision("dawid_skene", probas, task_names, label_names, skills)
 
