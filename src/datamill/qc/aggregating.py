@@ -228,11 +228,20 @@ def aggregate_project(
         )
     report = AggregationReport(project_id=project_id, method=method)
     answers = latest_answers(session, project_id)
+    open_tasks = dict(session.execute(
+        select(Task.item_id, Task.overlap).where(
+            Task.project_id == project_id, Task.stage == "annotate", Task.kind == "work",
+            Task.status != "done")
+    ).tuples().all())
     rows: list[tuple[int, int, str, str]] = []
     for item_id, by_author in sorted(answers.items()):
         if len(by_author) < 2:
             report.skipped.append({"item_id": item_id, "reason": "only one answer: nothing to "
                                    "aggregate (overlap 1, or the other answers are not in yet)"})
+            continue
+        if item_id in open_tasks:
+            report.skipped.append({"item_id": item_id, "reason": f"still being annotated "
+                                   f"({len(by_author)} of {open_tasks[item_id]} answers in)"})
             continue
         rows += [(a, item_id, k, v) for a, k, v in answer_units(plugin, by_author)]
     labels, conf = _decide_all(method, rows) if rows else ({}, {})

@@ -172,6 +172,11 @@ def test_an_item_with_one_answer_is_skipped_with_a_reason(
     assert "only one answer" in report.skipped[0]["reason"]
     with runtime.session() as s, pytest.raises(InvalidInput, match="available"):
         aggregate_project(s, pid, method="median")
+    _submit(runtime, ann[1], pid, _answer("road"))
+    with runtime.session() as s:  # two of three: not aggregated before the last answer
+        report = aggregate_project(s, pid, method="majority_vote")
+        assert report.aggregated == 0 and "2 of 3 answers" in report.skipped[0]["reason"]
+        assert s.get(Item, item_id).current_version == 2  # type: ignore[union-attr]
 
 
 def test_aggregate_and_agreement_through_the_api(
@@ -223,3 +228,31 @@ def test_aggregate_and_agreement_through_the_api(
     with runtime.session() as s:  # the workforce ranking sees it: no rework, half agreement
         assert worker_quality(s, ann[2].id) == Decimal("0.75")
         assert worker_quality(s, ann[0].id) == Decimal(1)
+
+
+def test_a_batch_run_routes_low_confidence_items_waiting_for_review(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid, ann = _project(runtime, users, tmp_path / "batchlow", n=1)
+    for who, cls in zip(ann[:3], ("street", "street", "road"), strict=True):
+        item_id = _submit(runtime, who, pid, _answer(cls))
+    with runtime.session() as s:
+        from datamill.production.models import Project
+
+        project = s.get(Project, pid)
+        assert project is not None and s.get(Item, item_id).status == "in_review"  # type: ignore[union-attr]
+        project.spec = {**project.spec, "aggregation": {"method": "majority_vote",
+                                                        "min_confidence": 0.8}}
+    with runtime.session() as s:
+        report = aggregate_project(s, pid)
+        assert report.routed == [item_id] and report.unchanged == 1
+    with runtime.session() as s:
+        tasks = {t.stage: t for t in s.scalars(select(Task).where(Task.item_id == item_id))}
+        assert (tasks["annotate"].status, tasks["annotate"].overlap) == ("open", 4)
+        assert tasks["review"].status == "waiting"
+        assert claim_next_task(s, users["rev"], pid, "review") is None
+    _submit(runtime, ann[3], pid, _answer("street"))
+    with runtime.session() as s:
+        assert s.get(Item, item_id).status == "in_review"  # type: ignore[union-attr]
+        report = aggregate_project(s, pid)
+        assert report.routed == [] and report.unchanged == 1  # once only
