@@ -100,7 +100,7 @@ class DatasetSpec(BaseModel):
     description: str = ""
     stages: tuple[str, ...] = ("annotate", "review")
     overlap: int = Field(1, ge=1, le=10)
-    aggregation: AggregationSpec = Field(default_factory=AggregationSpec)
+    aggregation: AggregationSpec = AggregationSpec.model_validate({})
     package_size: int = Field(20, ge=1, le=10000)
     batch_size: int = Field(200, ge=1)
     sampling: SamplingSpec

@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -71,7 +71,8 @@ def krippendorff_alpha(rows: Sequence[Row], level: str | None = None) -> float |
     ci = {c: i for i, c in enumerate(coders)}
     for unit, coder, label in rows:
         matrix[ci[coder], ui[unit]] = code[label]
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level))
+    measure: Literal["nominal", "ordinal"] = "ordinal" if level == "ordinal" else "nominal"
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=measure))
 
 
 def cohen_kappa(rows: Sequence[Row]) -> float | None:

@@ -118,5 +118,5 @@ def annotator_agreement(session: Session, user_id: int) -> float | None:
         for unit, author, label in rows:
             if author == user_id:
                 total += 1
-                hits += int(decided.get(unit) == label)  # type: ignore[arg-type]
+                hits += int(decided.get(unit) == label)  # type: ignore[call-overload]
     return hits / total if total else None

@@ -168,3 +168,17 @@ def test_region_merging_keeps_what_most_annotators_drew() -> None:
     assert spans == [{"label": "PER", "start": 0, "end": 5}]
     assert merge_spans([[{"label": "PER", "start": 0, "end": 2}],
                         [{"label": "PER", "start": 1, "end": 9}]]) == []  # IoU 1/9
+
+
+def test_the_spec_names_the_method_and_threshold() -> None:
+    from datamill.production.spec import parse_spec
+    from tests.unit.production.image_helpers import image_spec
+
+    spec, _ = parse_spec(image_spec(overlap=3))
+    assert (spec.aggregation.method, spec.aggregation.min_confidence) == ("majority_vote", 0.0)
+    spec, _ = parse_spec(image_spec(aggregation={"method": "glad", "min_confidence": 0.7}))
+    assert spec.aggregation.method == "glad"
+    with pytest.raises(InvalidInput, match=r"aggregation\.method"):
+        parse_spec(image_spec(aggregation={"method": "median"}))
+    with pytest.raises(InvalidInput, match=r"aggregation\.min_confidence"):
+        parse_spec(image_spec(aggregation={"min_confidence": 1.5}))
