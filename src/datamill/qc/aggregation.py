@@ -257,16 +257,21 @@ def bradley_terry(
     bad = sorted({o for o in outcomes if o not in ("left", "right", "tie")})
     if bad:
         raise InvalidInput(f"unknown pairwise outcome(s) {bad}; use left, right or tie")
-    left_a, right_a, out_a = (np.asarray(v, dtype=object) for v in (lefts, rights, outcomes))
+    # Response ids go to crowd-kit as integer codes: it sorts them (np.unique) to build its win
+    # matrix, which on strings is most of its time (1.1 s of 1.3 s for 50,000 pairs here).
+    names, coded = _factorize([*map(str, lefts), *map(str, rights)])
+    left_a, right_a = coded[: len(lefts)], coded[len(lefts):]
+    out_a = np.asarray(outcomes, dtype=object)
     who = np.asarray(list(workers) if workers is not None else range(len(lefts)), dtype=object)
     tie = out_a == "tie"  # a tie is half a win each way: one row for each side
     idx = np.concatenate([np.arange(len(out_a)), np.flatnonzero(tie)])
-    winner = np.where(out_a == "right", right_a, left_a)
-    winner = np.concatenate([winner, right_a[tie]])
+    winner = np.concatenate([np.where(out_a == "right", right_a, left_a), right_a[tie]])
     frame = pd.DataFrame({"worker": who[idx], "left": left_a[idx], "right": right_a[idx],
                           "label": winner})
     model = _crowdkit().BradleyTerry(n_iter=n_iter, tol=tol).fit(frame)
-    return PairwiseDecision("bradley_terry", {str(k): float(v) for k, v in model.scores_.items()})
+    return PairwiseDecision(
+        "bradley_terry", {str(names[int(k)]): float(v) for k, v in model.scores_.items()}
+    )
 
 
 def decide(
