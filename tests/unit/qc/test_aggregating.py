@@ -156,6 +156,14 @@ def test_dawid_skene_through_the_cli_is_idempotent(
         rows = list(aggs)
         assert len(rows) == 3 and {r.segments["classes"][0] for r in rows} == {"street"}
         assert all(r.confidence is not None and 0.5 < r.confidence <= 1 for r in rows)
+    agreement = runner.invoke(app, ["quality", "agreement", str(pid), "--json"], env=env)
+    figures = json.loads(agreement.output)
+    assert (figures["units"], figures["annotators"], figures["fleiss_kappa"] is not None) == (
+        3, 3, True)
+    assert {a["username"]: a["agreement"] for a in figures["per_annotator"]} == {
+        "ann1": 1.0, "ann2": 1.0, "ann3": 0.0}  # measured against the Dawid-Skene aggregate
+    missing = runner.invoke(app, ["quality", "agreement", "nope", "--json"], env=env)
+    assert missing.exit_code != 0 and json.loads(missing.output)["error"]["code"]
     bad = runner.invoke(app, [*args[:3], "--method", "nope", "--as", "admin", "--json"], env=env)
     assert bad.exit_code != 0 and "available" in json.loads(bad.output)["error"]["message"]
 
