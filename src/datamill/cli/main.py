@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from datamill.cli import (
+    aggregate,
     audit,
     catalog,
     data,
@@ -46,6 +47,7 @@ app.add_typer(project.app, name="project")
 app.add_typer(data.app, name="data")
 app.add_typer(work.app, name="work")
 app.add_typer(quality.app, name="qc")
+app.add_typer(aggregate.app, name="quality")
 app.add_typer(delivery.app, name="delivery")
 app.add_typer(user.app, name="user")
 app.add_typer(ledger.app, name="ledger")

@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel
 
 __all__ = [
+    "Aggregatable",
     "AnnotationDoc",
     "CheckOutcome",
     "DatasheetStatistics",
@@ -144,6 +145,46 @@ class DatasheetStatistics(Protocol):
     def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
 
     def result(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class Aggregatable(Protocol):
+    """OPTIONAL: a modality whose answers can be aggregated when a spec sets ``overlap > 1``.
+
+    The loop checks ``isinstance(plugin, Aggregatable)`` (all three methods present); a modality
+    without them keeps every parallel answer as its own version and the last one is current.
+    The engine (:mod:`datamill.qc.aggregating`) calls ``aggregation_units`` and
+    ``pairwise_units`` on every submitted answer of an item, runs the spec's
+    ``aggregation.method`` and stores ``merge_aggregate(payloads, decided)`` as the item's
+    current version of kind ``aggregate`` (with the method and a per-item confidence). Region
+    answers (spans, boxes) are merged with :mod:`datamill.qc.regions`.
+    """
+
+    def aggregation_units(self, payload: JsonValue) -> dict[str, str]:
+        """The payload's categorical answers as question key -> label.
+
+        Keys are identical for the same question across annotators of one item: e.g.
+        ``"class"`` (single-label), ``"label:sports"`` -> ``"yes"``/``"no"`` (multi-label, one
+        key per label of the schema), ``"sentiment"``, ``"rubric:helpfulness"`` -> ``"4"``.
+        Region-like answers are not units (``merge_aggregate`` merges them). ``{}`` when the
+        payload has no categorical answer."""
+        ...
+
+    def pairwise_units(self, payload: JsonValue) -> list[tuple[str, str, str]]:
+        """Pairwise preferences as ``(left_id, right_id, outcome)``, outcome in ``left``,
+        ``right``, ``tie``; a k-way ranking expands to its k*(k-1)/2 pairs. ``[]`` if none.
+        The engine decides each pair under the key ``pair:<left_id>|<right_id>``."""
+        ...
+
+    def merge_aggregate(
+        self, payloads: Sequence[JsonValue], decided: Mapping[str, str]
+    ) -> JsonValue:
+        """The item's aggregated payload, valid under the modality's annotation schema: the
+        ``decided`` answers (unit key -> winning label; pairs under ``pair:<left>|<right>``)
+        applied, region answers merged across ``payloads`` (kept when more than half of the
+        annotators drew a matching one, IoU >= 0.5, median geometry), free text from the
+        first payload."""
+        ...
 
 
 class ModalityPlugin(Protocol):

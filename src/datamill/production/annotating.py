@@ -208,6 +208,12 @@ def submit_annotation(
     )
     submissions, overlap = _count_submission(session, task)
     if submissions >= overlap:  # exactly one submitter sees the count reach the overlap
+        if overlap > 1:
+            from datamill.qc.aggregating import aggregate_on_close  # noqa: PLC0415 - cycle
+
+            if not aggregate_on_close(session, item, task):
+                session.flush()  # low confidence: one more annotator, the task stays open
+                return AnnotationOut.model_validate(ann)
         _close_task(session, task)
         _advance(session, item)
     record_audit(session, actor_id=user.id, action="annotation.submitted", object_type="item",

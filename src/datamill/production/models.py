@@ -251,6 +251,10 @@ class Annotation(Base):
     payload = synonym("segments")
     time_spent_ms: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: kind ``aggregate`` only: the method that combined the overlapping answers
+    #: (majority_vote, dawid_skene, glad, bradley_terry) and the item's confidence in [0, 1]
+    aggregation_method: Mapped[str | None] = mapped_column(String(32), default=None)
+    confidence: Mapped[float | None] = mapped_column(default=None)
 
 
 class Review(Base):

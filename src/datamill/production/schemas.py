@@ -113,6 +113,8 @@ class AnnotationOut(_Out):
     text: str
     time_spent_ms: int | None
     created_at: datetime
+    aggregation_method: str | None = None  # kind "aggregate": the method and its confidence
+    confidence: float | None = None
 
 
 class TaskOut(BaseModel):

@@ -17,6 +17,7 @@ from datamill.core.errors import InvalidInput
 
 __all__ = [
     "AcceptanceCriteria",
+    "AggregationSpec",
     "DatasetSpec",
     "SamplingSpec",
     "load_spec",
@@ -65,6 +66,21 @@ class AcceptanceCriteria(BaseModel):
         return {k: float(v) for k, v in self.model_dump().items() if v is not None}
 
 
+class AggregationSpec(BaseModel):
+    """How overlapping answers (``overlap > 1``) become the item's result.
+
+    ``method``: ``majority_vote`` (per item, as soon as its last answer arrives), or a
+    dataset-level ``dawid_skene`` / ``glad`` (categorical) / ``bradley_terry`` (pairwise) run
+    by ``datamill quality aggregate`` (items get a majority vote until then). Items whose
+    confidence falls below ``min_confidence`` go to one extra annotator (0 turns this off).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Literal["majority_vote", "dawid_skene", "glad", "bradley_terry"] = "majority_vote"
+    min_confidence: float = Field(0.0, ge=0, le=1)
+
+
 class DatasetSpec(BaseModel):
     """A project's dataset spec (schema version 1).
 
@@ -84,6 +100,7 @@ class DatasetSpec(BaseModel):
     description: str = ""
     stages: tuple[str, ...] = ("annotate", "review")
     overlap: int = Field(1, ge=1, le=10)
+    aggregation: AggregationSpec = AggregationSpec.model_validate({})
     package_size: int = Field(20, ge=1, le=10000)
     batch_size: int = Field(200, ge=1)
     sampling: SamplingSpec

@@ -1,4 +1,6 @@
-"""Quality control: acceptance sampling (ISO 2859-1 plans) and transcript accuracy metrics.
+"""Quality control: acceptance sampling (ISO 2859-1 plans), transcript accuracy metrics, and
+the aggregation of overlapping answers with agreement figures (``aggregation`` estimators,
+``regions`` merging, ``aggregating`` service, ``agreement`` figures, ``agreement_report``).
 
 Submodules are imported explicitly (``from datamill.qc.sampling import single_sampling_plan``,
 ``from datamill.qc.metrics import score_transcripts``); importing this package imports nothing

@@ -164,6 +164,15 @@ def dashboard(session: Session, project_id: int) -> dict[str, Any]:
     }
 
 
+def agreement_panel(session: Session, project_id: int, overlap: int) -> dict[str, Any] | None:
+    """The project's agreement figures for its dashboard (None when the spec has no overlap)."""
+    if overlap < 2:
+        return None
+    from datamill.qc.agreement_report import project_agreement
+
+    return project_agreement(session, project_id)
+
+
 def batches_for_inspection(session: Session, project_id: int) -> list[dict[str, Any]]:
     """Batches an inspector can open: open ones, those being inspected, and finished ones."""
     return inspection_by_batch(session, project_id)

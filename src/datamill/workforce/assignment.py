@@ -40,6 +40,7 @@ __all__ = [
     "hand_package_to_vendor",
     "list_vendor_packages",
     "rank_workers",
+    "worker_quality",
 ]
 
 
@@ -123,7 +124,11 @@ def _load(session: Session, user_id: int) -> int:
 
 
 def _quality(session: Session, user_id: int) -> Decimal:
-    """Share of the person's submitted tasks never returned for rework (1 with no history)."""
+    """Share of the person's submitted tasks never returned for rework (1 with no history),
+    averaged with their agreement with the aggregate on overlapped items where they have any
+    (``datamill.qc.agreement_report.annotator_agreement``)."""
+    from datamill.qc.agreement_report import annotator_agreement
+
     rows = (
         session.execute(
             select(TaskAssignment.return_reason).where(
@@ -133,10 +138,15 @@ def _quality(session: Session, user_id: int) -> Decimal:
         .scalars()
         .all()
     )
-    if not rows:
-        return Decimal(1)
-    clean = sum(1 for r in rows if r is None)
-    return (Decimal(clean) / Decimal(len(rows))).quantize(Decimal("0.0001"))
+    clean = Decimal(1) if not rows else (
+        Decimal(sum(1 for r in rows if r is None)) / Decimal(len(rows)))
+    agreement = annotator_agreement(session, user_id)
+    if agreement is not None:
+        clean = (clean + Decimal(str(round(agreement, 4)))) / 2
+    return clean.quantize(Decimal("0.0001"))
+
+
+worker_quality = _quality  # the input the ranking sorts by, for reports and tests
 
 
 def rank_workers(session: Session, actor: User, package_id: int) -> list[Candidate]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, Depends, Query, status
 from pydantic import BaseModel, Field
 
 from datamill.api import _queries as q
 from datamill.api.deps import Require, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.params import MAX_TEXT_CHARS, Id
+from datamill.api.params import MAX_ID, MAX_TEXT_CHARS, Id
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
@@ -91,3 +91,86 @@ def complete_inspection_endpoint(
     """Score the sample and accept or reject the batch (rejected items go back for rework)."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
     return complete_inspection(session, inspection_id, user)
+
+
+# ----------------------------------------------------------------- aggregation and agreement
+
+
+class AggregateRequest(BaseModel):
+    method: Literal["majority_vote", "dawid_skene", "glad", "bradley_terry"] | None = Field(
+        None, description="Default: the spec's aggregation.method"
+    )
+
+
+class SkippedItem(BaseModel):
+    item_id: int
+    reason: str
+
+
+class AggregationReportOut(BaseModel):
+    project_id: int
+    method: str
+    aggregated: int = Field(description="Items given a new aggregate version")
+    unchanged: int = Field(description="Items whose current aggregate was already this one")
+    routed: list[int] = Field(description="Items sent to one extra annotator (low confidence)")
+    skipped: list[SkippedItem]
+    confidence: dict[str, float | None] = Field(description="Per item id")
+
+
+class AgreementFigures(BaseModel):
+    units: int
+    annotators: int
+    answers: int
+    level: str = Field(description="nominal, or ordinal when every label is a number")
+    krippendorff_alpha: float | None
+    cohen_kappa: float | None = Field(description="Exactly two annotators; else null")
+    fleiss_kappa: float | None = Field(description="Same number of answers per unit; else null")
+
+
+class AnnotatorAgreement(BaseModel):
+    user_id: int
+    username: str
+    answers: int
+    agreement: float = Field(description="Share of answers equal to the item's aggregate")
+
+
+class BatchAgreement(AgreementFigures):
+    batch_id: int
+    name: str
+
+
+class AgreementOut(AgreementFigures):
+    project_id: int
+    batch_id: int | None
+    modality: str
+    per_annotator: list[AnnotatorAgreement]
+    batches: list[BatchAgreement] | None = None
+
+
+@router.post("/projects/{project_id}/aggregate")
+def aggregate_endpoint(
+    project_id: Id,
+    session: SessionDep,
+    user: Manager,
+    body: Annotated[AggregateRequest | None, Body()] = None,
+) -> AggregationReportOut:
+    """Re-aggregate every overlapped item (idempotent: re-running writes no new versions)."""
+    from datamill.qc.aggregating import aggregate_project
+
+    report = aggregate_project(
+        session, project_id, method=body.method if body else None, actor_id=user.id
+    )
+    return AggregationReportOut.model_validate(report.to_dict())
+
+
+@router.get("/projects/{project_id}/agreement")
+def agreement_endpoint(
+    project_id: Id,
+    session: SessionDep,
+    _user: Viewer,
+    batch_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> AgreementOut:
+    """Krippendorff's alpha, Cohen's/Fleiss' kappa, per annotator and per batch."""
+    from datamill.qc.agreement_report import project_agreement
+
+    return AgreementOut.model_validate(project_agreement(session, project_id, batch_id=batch_id))

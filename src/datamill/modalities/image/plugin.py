@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.image.aggregation import ImageAggregationMixin
 from datamill.modalities.image.checks import ImageRequirements
 from datamill.modalities.image.item import ImageExportItem
 from datamill.modalities.image.schema import (
@@ -117,7 +118,7 @@ def _as_annotation(value: Any) -> ImageAnnotation:
     return _from_text(value) if isinstance(value, str) else _parse(value or {})
 
 
-class ImagePlugin:
+class ImagePlugin(ImageAggregationMixin):
     """Images with objects (boxes, polygons, keypoints, masks) and OCR text lines."""
 
     name: ClassVar[str] = "image"

@@ -178,8 +178,9 @@ def _dashboard(
     pm = None
     if allowed(me.user.role, Action.MANAGE_PROJECT):
         pm = wq.package_panel(session, project, api_q.list_members(session, project_id))
+    agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
-                  data=wq.dashboard(session, project_id), pm=pm, **panel)
+                  data=wq.dashboard(session, project_id), pm=pm, agreement=agreement, **panel)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)

@@ -1,0 +1,76 @@
+"""``datamill quality``: aggregating overlapping answers and inter-annotator agreement."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+
+app = typer.Typer(help="Aggregation of overlapping answers and agreement.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting (required).")]
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+@app.command("aggregate")
+@handle_errors
+def aggregate_cmd(
+    project: str,
+    user: AsUser,
+    method: Annotated[str | None, typer.Option(
+        help="majority_vote, dawid_skene, glad or bradley_terry (default: the spec's)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-aggregate every overlapped item of a project (idempotent)."""
+    from datamill.compliance.roles import Action
+    from datamill.compliance.users import get_user, require
+    from datamill.production.projects import find_project
+    from datamill.qc.aggregating import aggregate_project
+
+    with get_runtime().session() as s:
+        pid = find_project(s, project).id
+        actor = get_user(s, user)
+        require(s, actor, Action.MANAGE_PROJECT, pid)
+        report = aggregate_project(s, pid, method=method, actor_id=actor.id).to_dict()
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(f"{r['method']}: {r['aggregated']} items aggregated, {r['unchanged']} unchanged, "
+                  f"{len(r['routed'])} routed to an extra annotator, {len(r['skipped'])} skipped")
+        for skip in r["skipped"]:
+            out.print(f"  - item {skip['item_id']}: {skip['reason']}")
+
+    emit(report, as_json, render)
+
+
+@app.command("agreement")
+@handle_errors
+def agreement_cmd(
+    project: str,
+    batch: Annotated[int | None, typer.Option(help="Only this batch's items.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Krippendorff's alpha, Cohen's/Fleiss' kappa and per-annotator agreement."""
+    from datamill.production.projects import find_project
+    from datamill.qc.agreement_report import project_agreement
+
+    with get_runtime().session() as s:
+        report = project_agreement(s, find_project(s, project).id, batch_id=batch)
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(
+            f"{r['units']} units, {r['annotators']} annotators ({r['level']}): "
+            f"Krippendorff's alpha {_fmt(r['krippendorff_alpha'])}, Cohen's kappa "
+            f"{_fmt(r['cohen_kappa'])}, Fleiss' kappa {_fmt(r['fleiss_kappa'])}"
+        )
+        t = Table("annotator", "answers", "agreement with the aggregate")
+        for a in r["per_annotator"]:
+            t.add_row(a["username"], str(a["answers"]), _fmt(a["agreement"]))
+        out.print(t)
+
+    emit(report, as_json, render)

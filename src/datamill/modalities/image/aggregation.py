@@ -1,0 +1,116 @@
+"""Aggregating several annotators' answers on one image (the optional ``Aggregatable`` methods).
+
+* **Units** (categorical, voted by the engine's method): the image-level classes, as one answer
+  under the key ``classes`` (the sorted set joined by ``|``; single-class projects get the
+  class itself), present only when the annotator gave any class.
+* **Regions** (merged here): boxes by box IoU, rotated boxes, polygons and text lines by
+  polygon IoU (same class, IoU >= 0.5), kept when more than half of the annotators drew one.
+  Boxes take the median ``x, y, w, h``; other shapes take the cluster's medoid (the member with
+  the highest mean IoU to the others). Per-object attributes and OCR transcriptions are decided
+  by majority inside each kept cluster (ties: the medoid's / the median box's value).
+* Polylines, keypoints and masks have no overlap rule here yet: the first payload's are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from datamill.modalities.image.metric import _region_iou
+from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon, RotatedBox, TextLine
+from datamill.qc.regions import merge_boxes
+
+__all__ = ["ImageAggregationMixin"]
+
+_MERGED = (Box, RotatedBox, Polygon, TextLine)
+
+
+def _doc(payload: Any) -> ImageAnnotation:
+    if isinstance(payload, ImageAnnotation):
+        return payload
+    return ImageAnnotation.model_validate(payload)
+
+
+def _majority(values: Sequence[Any], default: Any) -> Any:
+    """Most common value (JSON-compared); ``default`` unless it is strictly the most common."""
+    counts = Counter(json.dumps(v, sort_keys=True) for v in values)
+    best, n = counts.most_common(1)[0]
+    if counts[json.dumps(default, sort_keys=True)] == n:
+        return default
+    return json.loads(best)
+
+
+def _vote_attributes(chosen: dict[str, Any], members: Sequence[Mapping[str, Any]]) -> None:
+    names = sorted({k for m in members for k in (m.get("attributes") or {})})
+    attrs = {}
+    for name in names:
+        values = [(m.get("attributes") or {}).get(name) for m in members]
+        value = _majority(values, (chosen.get("attributes") or {}).get(name))
+        if value is not None:
+            attrs[name] = value
+    chosen["attributes"] = attrs
+    if "transcription" in chosen:
+        chosen["transcription"] = _majority([m.get("transcription") for m in members],
+                                            chosen["transcription"])
+
+
+def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rotated boxes, polygons and text lines: clusters by polygon IoU, majority, medoid."""
+    clusters: list[list[tuple[int, Any]]] = []
+    for who, objects in enumerate(per_annotator):
+        for obj in objects:
+            for cluster in clusters:
+                first = cluster[0][1]
+                if (first.kind == obj.kind and first.label == obj.label
+                        and all(w != who for w, _ in cluster) and _region_iou(first, obj) >= 0.5):
+                    cluster.append((who, obj))
+                    break
+            else:
+                clusters.append([(who, obj)])
+    kept = []
+    for cluster in clusters:
+        if len(cluster) <= len(per_annotator) / 2:
+            continue
+        members = [o for _, o in cluster]
+        medoid = max(members, key=lambda o: sum(_region_iou(o, m) for m in members))
+        chosen = medoid.model_dump(mode="json")
+        _vote_attributes(chosen, [m.model_dump(mode="json") for m in members])
+        kept.append(chosen)
+    return kept
+
+
+class ImageAggregationMixin:
+    """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for :class:`ImagePlugin`."""
+
+    def aggregation_units(self, payload: Any) -> dict[str, str]:
+        classes = sorted(set(_doc(payload).classes))
+        return {"classes": "|".join(classes)} if classes else {}
+
+    def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
+        return []
+
+    def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
+        docs = [_doc(p) for p in payloads]
+        if not docs:
+            return ImageAnnotation().model_dump(mode="json")
+        boxes = [[o.model_dump(mode="json") for o in d.objects if isinstance(o, Box)]
+                 for d in docs]
+        merged_boxes = []
+        for box in merge_boxes(boxes):
+            members = [b for bs in boxes for b in bs if b["label"] == box["label"]
+                       and _region_iou(Box.model_validate(b), Box.model_validate(box)) >= 0.5]
+            _vote_attributes(box, members or [box])
+            merged_boxes.append(box)
+        shapes = _merge_shapes([[o for o in d.objects if isinstance(o, _MERGED)
+                                 and not isinstance(o, Box)] for d in docs])
+        others = [o.model_dump(mode="json") for o in docs[0].objects
+                  if not isinstance(o, _MERGED)]
+        chosen = decided.get("classes")
+        classes = [c for c in chosen.split("|") if c] if chosen is not None else list(
+            docs[0].classes)
+        merged = ImageAnnotation.model_validate(
+            {"objects": [*merged_boxes, *shapes, *others], "classes": classes}
+        )
+        return merged.model_dump(mode="json")

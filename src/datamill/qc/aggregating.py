@@ -1,0 +1,314 @@
+"""Aggregating the overlapping answers of a project's items (the service behind ``aggregate``).
+
+With ``overlap > 1`` every annotator's submission stays its own version (kind ``annotation``);
+the item's result is an extra version of kind ``aggregate`` written by the engine, with the
+method and a per-item confidence in ``aggregation_method`` / ``confidence``:
+
+* **Per item, at once** (:func:`aggregate_on_close`): when the last parallel submission of an
+  item arrives (the submitter whose count reaches the overlap), majority vote over its answers
+  (pairs: over each pair's outcomes); confidence = the weakest winning share among the item's
+  questions (None when it has only region answers). Items below the spec's
+  ``aggregation.min_confidence`` go to one extra annotator: the annotate task's overlap grows by
+  one and stays open (claims keep ``active_claims < overlap``), so the item reaches review after
+  the extra answer, re-aggregated, whatever its confidence then.
+* **Per project, in a batch** (:func:`aggregate_project`): the dataset-level methods (Dawid–Skene,
+  GLAD, Bradley–Terry need every item) re-aggregate every overlapped item. Idempotent: an item
+  whose current aggregate already has the same method, payload and confidence gets no new
+  version. Items whose current version is a reviewer's edit are skipped with that reason.
+
+Each annotator counts once per item: their latest submitted version (a rework resubmission
+replaces the earlier one). Modalities without the optional ``Aggregatable`` methods keep the
+old behaviour (the last submission is current).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import InvalidInput, NotFound
+from datamill.modalities.base import Aggregatable, AnnotationDoc
+from datamill.modalities.registry import get_modality
+from datamill.production.annotating import write_version
+from datamill.production.models import Annotation, Item, Project, Task
+from datamill.qc.aggregation import CATEGORICAL_METHODS, METHODS, bradley_terry, decide
+
+__all__ = [
+    "AggregationReport",
+    "aggregate_on_close",
+    "aggregate_project",
+    "answer_units",
+    "latest_answers",
+    "project_plugin",
+]
+
+_ROUND = 6  # confidences are compared at this precision for idempotence
+
+
+@dataclass
+class AggregationReport:
+    """What a project-level run did: items re-aggregated, unchanged, routed and skipped."""
+
+    project_id: int
+    method: str
+    aggregated: int = 0
+    unchanged: int = 0
+    routed: list[int] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    confidence: dict[int, float | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "project_id": self.project_id, "method": self.method, "aggregated": self.aggregated,
+            "unchanged": self.unchanged, "routed": self.routed, "skipped": self.skipped,
+            "confidence": {str(k): v for k, v in self.confidence.items()},
+        }
+
+
+def project_plugin(session: Session, project_id: int) -> tuple[Project, Any]:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    return project, get_modality(project.modality)
+
+
+def _settings(project: Project) -> tuple[str, float, int]:
+    agg = dict(project.spec.get("aggregation") or {})
+    return (str(agg.get("method", "majority_vote")), float(agg.get("min_confidence", 0.0)),
+            int(project.spec.get("overlap", 1)))
+
+
+def latest_answers(
+    session: Session, project_id: int, item_ids: Sequence[int] | None = None
+) -> dict[int, dict[int, Annotation]]:
+    """item id -> author id -> that author's latest first-pass answer (kind ``annotation``)."""
+    query = (
+        select(Annotation).join(Item, Item.id == Annotation.item_id)
+        .where(Item.project_id == project_id, Annotation.kind == "annotation",
+               Annotation.stage == "annotate", Annotation.author_id.is_not(None))
+        .order_by(Annotation.item_id, Annotation.version)
+    )
+    if item_ids is not None:
+        query = query.where(Annotation.item_id.in_(item_ids))
+    out: dict[int, dict[int, Annotation]] = defaultdict(dict)
+    for ann in session.scalars(query):
+        out[ann.item_id][int(ann.author_id or 0)] = ann  # later versions replace earlier ones
+    return dict(out)
+
+
+def answer_units(plugin: Any, answers: Mapping[int, Annotation]) -> list[tuple[int, str, str]]:
+    """(author, question key, label) for every categorical answer and every pair outcome."""
+    rows: list[tuple[int, str, str]] = []
+    for author, ann in answers.items():
+        rows += [(author, k, str(v)) for k, v in plugin.aggregation_units(ann.segments).items()]
+        rows += [(author, f"pair:{left}|{right}", out)
+                 for left, right, out in plugin.pairwise_units(ann.segments)]
+    return rows
+
+
+def _majority(rows: Sequence[tuple[int, str, str]]) -> tuple[dict[str, str], float | None]:
+    """Per-item majority vote: decided label per key, the weakest winning share."""
+    by_key: dict[str, Counter[str]] = defaultdict(Counter)
+    for _author, key, label in rows:
+        by_key[key][label] += 1
+    decided: dict[str, str] = {}
+    shares: list[float] = []
+    for key, counts in by_key.items():
+        top = max(counts.values())
+        decided[key] = min(label for label, n in counts.items() if n == top)  # as the engine
+        shares.append(top / sum(counts.values()))
+    return decided, (min(shares) if shares else None)
+
+
+def _store(
+    session: Session, item: Item, plugin: Any, project: Project, answers: Mapping[int, Annotation],
+    decided: Mapping[str, str], confidence: float | None, method: str, task_id: int | None,
+) -> Annotation | None:
+    """Write the aggregate version unless the current one already is exactly it."""
+    ordered = [answers[a] for a in sorted(answers, key=lambda a: answers[a].version)]
+    merged = plugin.merge_aggregate([a.segments for a in ordered], dict(decided))
+    req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
+    doc: AnnotationDoc = plugin.validate_annotation(merged, item.attributes or {}, req)
+    conf = None if confidence is None else round(float(confidence), _ROUND)
+    current = session.get(Annotation, item.current_annotation_id) if item.current_annotation_id \
+        else None
+    if (current is not None and current.kind == "aggregate" and current.aggregation_method == method
+            and current.segments == doc.payload and current.confidence == conf):
+        return None
+    ann = write_version(
+        session, item, base_version=item.current_version, segments=doc, stage="annotate",
+        kind="aggregate", author_id=None, task_id=task_id,
+    )
+    ann.aggregation_method = method
+    ann.confidence = conf
+    session.flush()
+    return ann
+
+
+def _route(session: Session, task_id: int, spec_overlap: int) -> bool:
+    """One extra annotator for a low-confidence item: overlap + 1 on its annotate task, once."""
+    moved = session.execute(
+        update(Task).where(Task.id == task_id, Task.overlap <= spec_overlap)
+        .values(overlap=Task.overlap + 1, status="open")
+        .execution_options(synchronize_session=False)
+    )
+    return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
+    """Called by the submitter whose answer completes an overlapped item: write the majority-vote
+    aggregate; returns False when the item was routed to one extra annotator instead of moving on
+    to review, True otherwise (also when the modality has nothing to aggregate)."""
+    project, plugin = project_plugin(session, item.project_id)
+    if not isinstance(plugin, Aggregatable):
+        return True
+    answers = latest_answers(session, project.id, [item.id]).get(item.id, {})
+    if len(answers) < 2:
+        return True  # one answer: nothing to aggregate, it stays current
+    decided, confidence = _majority(answer_units(plugin, answers))
+    _store(session, item, plugin, project, answers, decided, confidence, "majority_vote", task.id)
+    _method, min_confidence, spec_overlap = _settings(project)
+    if confidence is not None and confidence < min_confidence and _route(
+        session, task.id, spec_overlap
+    ):
+        record_audit(
+            session, actor_id=None, action="aggregate.routed", object_type="item",
+            object_id=item.id, project_id=project.id,
+            data={"confidence": confidence, "min_confidence": min_confidence},
+        )
+        return False
+    return True
+
+
+def _decide_all(
+    method: str, rows: Sequence[tuple[int, int, str, str]]
+) -> tuple[dict[tuple[int, str], str], dict[tuple[int, str], float]]:
+    """(item, key) -> decided label and confidence over the whole project."""
+    categorical = [r for r in rows if not r[2].startswith("pair:")]
+    pairs = [r for r in rows if r[2].startswith("pair:")]
+    labels: dict[tuple[int, str], str] = {}
+    conf: dict[tuple[int, str], float] = {}
+    cat_method = method if method in CATEGORICAL_METHODS else "majority_vote"
+    for chunk, how in ((categorical, cat_method), (pairs, None)):
+        if not chunk:
+            continue
+        if how is None and method == "bradley_terry":
+            ids = [r[2][5:].split("|", 1) for r in chunk]
+            fit = bradley_terry([i[0] for i in ids], [i[1] for i in ids], [r[3] for r in chunk],
+                                [r[0] for r in chunk])
+            for (_w, item, key, _label), (left, right) in zip(chunk, ids, strict=True):
+                labels[(item, key)], conf[(item, key)] = fit.outcome(left, right)
+            continue
+        result = decide(how or cat_method, [(r[1], r[2]) for r in chunk], [r[0] for r in chunk],
+                        [r[3] for r in chunk])
+        for task_key, label in result.labels.items():
+            labels[task_key] = label  # type: ignore[index]
+            conf[task_key] = result.confidence[task_key]  # type: ignore[index]
+    return labels, conf
+
+
+def aggregate_project(
+    session: Session, project_id: int, *, method: str | None = None, actor_id: int | None = None
+) -> AggregationReport:
+    """Re-aggregate every overlapped item of a project with ``method`` (default: the spec's)."""
+    project, plugin = project_plugin(session, project_id)
+    spec_method, min_confidence, spec_overlap = _settings(project)
+    method = method or spec_method
+    if method not in METHODS:
+        raise InvalidInput(f"unknown aggregation method {method!r}; available: {', '.join(METHODS)}")
+    if not isinstance(plugin, Aggregatable):
+        raise InvalidInput(
+            f"modality {project.modality!r} has no categorical or pairwise answers to aggregate"
+        )
+    report = AggregationReport(project_id=project_id, method=method)
+    answers = latest_answers(session, project_id)
+    open_tasks = dict(session.execute(
+        select(Task.item_id, Task.overlap).where(
+            Task.project_id == project_id, Task.stage == "annotate", Task.kind == "work",
+            Task.status != "done")
+    ).tuples().all())
+    rows: list[tuple[int, int, str, str]] = []
+    for item_id, by_author in sorted(answers.items()):
+        if len(by_author) < 2:
+            report.skipped.append({"item_id": item_id, "reason": "only one answer: nothing to "
+                                   "aggregate (overlap 1, or the other answers are not in yet)"})
+            continue
+        if item_id in open_tasks:
+            report.skipped.append({"item_id": item_id, "reason": f"still being annotated "
+                                   f"({len(by_author)} of {open_tasks[item_id]} answers in)"})
+            continue
+        rows += [(a, item_id, k, v) for a, k, v in answer_units(plugin, by_author)]
+    labels, conf = _decide_all(method, rows) if rows else ({}, {})
+    per_item: dict[int, dict[str, str]] = defaultdict(dict)
+    per_conf: dict[int, list[float]] = defaultdict(list)
+    for (item_id, key), label in labels.items():
+        per_item[item_id][key] = label
+        per_conf[item_id].append(conf[(item_id, key)])
+    skipped = {s["item_id"] for s in report.skipped}
+    for item_id, by_author in sorted(answers.items()):
+        if item_id in skipped:
+            continue
+        _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
+                       min(per_conf[item_id]) if per_conf[item_id] else None,
+                       min_confidence, spec_overlap)
+    record_audit(
+        session, actor_id=actor_id, action="aggregate.project", object_type="project",
+        object_id=project_id, project_id=project_id,
+        data={k: v for k, v in report.to_dict().items() if k != "confidence"},
+    )
+    session.flush()
+    return report
+
+
+def _aggregate_one(
+    session: Session, project: Project, plugin: Any, report: AggregationReport, item_id: int,
+    by_author: Mapping[int, Annotation], decided: Mapping[str, str], confidence: float | None,
+    min_confidence: float, spec_overlap: int,
+) -> None:
+    item = session.get(Item, item_id)
+    if item is None:
+        return
+    current = session.get(Annotation, item.current_annotation_id) if item.current_annotation_id \
+        else None
+    if current is not None and current.kind not in ("annotation", "aggregate"):
+        report.skipped.append({"item_id": item_id, "reason": f"its current version is a "
+                               f"{current.kind.replace('_', ' ')}; not overwritten"})
+        return
+    task = session.scalars(
+        select(Task).where(Task.item_id == item_id, Task.stage == "annotate", Task.kind == "work")
+    ).first()
+    report.confidence[item_id] = confidence
+    stored = _store(session, item, plugin, project, by_author, decided, confidence,
+                    report.method, task.id if task else None)
+    if stored is None:
+        report.unchanged += 1
+    else:
+        report.aggregated += 1
+    if (confidence is not None and confidence < min_confidence and task is not None
+            and item.status == "in_review" and _reopen_for_extra(session, item, task, spec_overlap)):
+        report.routed.append(item_id)
+
+
+def _reopen_for_extra(session: Session, item: Item, task: Task, spec_overlap: int) -> bool:
+    """Batch routing: only an item waiting for review (nobody holds its review) goes back."""
+    review = session.scalars(
+        select(Task).where(Task.item_id == item.id, Task.stage == "review", Task.kind == "work")
+    ).first()
+    if review is not None and (review.active_claims or review.status != "open"):
+        return False
+    if not _route(session, task.id, spec_overlap):
+        return False
+    if review is not None:
+        review.status = "waiting"
+    item.status = "rework"
+    record_audit(
+        session, actor_id=None, action="aggregate.routed", object_type="item", object_id=item.id,
+        project_id=item.project_id, data={"batch": True},
+    )
+    return True

@@ -1,0 +1,122 @@
+"""Agreement of a project's overlapping answers: per project, per batch and per annotator.
+
+Units are the modality's categorical answers (``aggregation_units``) and pair outcomes
+(``pairwise_units``) of every item with at least two annotators, each annotator's latest first
+pass counting once. Per annotator, agreement is the share of their answers equal to the item's
+decision: the units of the item's current ``aggregate`` version where there is one (so a
+Dawid–Skene run counts), else the majority of the item's answers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput, NotFound
+from datamill.modalities.base import Aggregatable
+from datamill.production.models import Annotation, Batch, BatchItem, Item
+from datamill.qc.aggregating import answer_units, latest_answers, project_plugin
+from datamill.qc.agreement import Row, summary
+
+__all__ = ["annotator_agreement", "project_agreement"]
+
+
+def _rows(session: Session, project_id: int, item_ids: list[int] | None
+          ) -> tuple[list[Row], dict[tuple[int, str], str]]:
+    """(unit, annotator, label) rows and the decided label of every unit."""
+    _project, plugin = project_plugin(session, project_id)
+    if not isinstance(plugin, Aggregatable):
+        return [], {}
+    rows: list[Row] = []
+    decided: dict[tuple[int, str], str] = {}
+    answers = latest_answers(session, project_id, item_ids)
+    currents = dict(session.execute(
+        select(Item.id, Annotation).join(Annotation, Annotation.id == Item.current_annotation_id)
+        .where(Item.id.in_(list(answers)), Annotation.kind == "aggregate")
+    ).tuples().all()) if answers else {}
+    for item_id, by_author in answers.items():
+        if len(by_author) < 2:
+            continue
+        item_rows = [((item_id, k), a, v) for a, k, v in answer_units(plugin, by_author)]
+        rows += item_rows
+        agg = currents.get(item_id)
+        if agg is not None:
+            for key, label in plugin.aggregation_units(agg.segments).items():
+                decided[(item_id, key)] = str(label)
+            for left, right, out in plugin.pairwise_units(agg.segments):
+                decided[(item_id, f"pair:{left}|{right}")] = out
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for (_i, key), _a, label in item_rows:
+            votes[key][label] += 1
+        for key, counts in votes.items():
+            top = max(counts.values())
+            decided.setdefault((item_id, key), min(lb for lb, n in counts.items() if n == top))
+    return rows, decided
+
+
+def _per_annotator(session: Session, rows: list[Row], decided: dict[tuple[int, str], str]
+                   ) -> list[dict[str, Any]]:
+    hits: Counter[int] = Counter()
+    total: Counter[int] = Counter()
+    for unit, author, label in rows:
+        total[int(author)] += 1  # type: ignore[call-overload]
+        hits[int(author)] += int(decided.get(unit) == label)  # type: ignore[arg-type,call-overload]
+    names = dict(session.execute(
+        select(User.id, User.username).where(User.id.in_(list(total)))
+    ).tuples().all()) if total else {}
+    return [
+        {"user_id": uid, "username": names.get(uid, str(uid)), "answers": total[uid],
+         "agreement": hits[uid] / total[uid]}
+        for uid in sorted(total, key=lambda u: (-hits[u] / total[u], u))
+    ]
+
+
+def project_agreement(
+    session: Session, project_id: int, *, batch_id: int | None = None
+) -> dict[str, Any]:
+    """Krippendorff's α, Cohen's/Fleiss' κ where they apply, per annotator and per batch."""
+    project, _plugin = project_plugin(session, project_id)
+    item_ids: list[int] | None = None
+    if batch_id is not None:
+        batch = session.get(Batch, batch_id)
+        if batch is None or batch.project_id != project_id:
+            raise NotFound(f"project {project_id} has no batch {batch_id}", batch_id=batch_id)
+        item_ids = list(session.scalars(select(BatchItem.item_id).where(
+            BatchItem.batch_id == batch_id)))
+    rows, decided = _rows(session, project_id, item_ids)
+    out: dict[str, Any] = {"project_id": project_id, "batch_id": batch_id,
+                           "modality": project.modality, **summary(rows),
+                           "per_annotator": _per_annotator(session, rows, decided)}
+    if batch_id is None:
+        batches = []
+        for b in session.scalars(select(Batch).where(Batch.project_id == project_id)
+                                 .order_by(Batch.id)):
+            ids = set(session.scalars(select(BatchItem.item_id).where(BatchItem.batch_id == b.id)))
+            in_batch = [r for r in rows if r[0][0] in ids]  # type: ignore[index]
+            batches.append({"batch_id": b.id, "name": b.name, **summary(in_batch)})
+        out["batches"] = batches
+    return out
+
+
+def annotator_agreement(session: Session, user_id: int) -> float | None:
+    """One person's agreement with the aggregate over every project they answered overlapped
+    items in (None when they have none): an input to the workforce's quality ranking."""
+    project_ids = list(session.scalars(
+        select(Item.project_id).join(Annotation, Annotation.item_id == Item.id)
+        .where(Annotation.author_id == user_id, Annotation.kind == "annotation").distinct()
+    ))
+    hits = total = 0
+    for pid in project_ids:
+        try:
+            rows, decided = _rows(session, pid, None)
+        except InvalidInput:
+            continue
+        for unit, author, label in rows:
+            if author == user_id:
+                total += 1
+                hits += int(decided.get(unit) == label)  # type: ignore[call-overload]
+    return hits / total if total else None

@@ -1,0 +1,45 @@
+"""The image plugin's optional Aggregatable methods (issue 14 §3): image classes as a unit,
+boxes merged by IoU majority with median geometry, polygons/text lines by their medoid,
+per-object attributes and transcriptions voted inside each kept cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datamill.modalities.base import Aggregatable
+from datamill.modalities.image.plugin import ImagePlugin
+from datamill.modalities.image.schema import ImageAnnotation
+
+SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10]]
+
+
+def _poly(dx: float, text: str) -> dict[str, Any]:
+    return {"kind": "text_line", "label": "text", "transcription": text,
+            "points": [[x + dx, y] for x, y in SQUARE]}
+
+
+def test_image_plugin_is_aggregatable_and_merges_by_majority() -> None:
+    plugin = ImagePlugin()
+    assert isinstance(plugin, Aggregatable)
+    a = {"classes": ["road", "street"], "objects": [
+        {"kind": "box", "label": "car", "x": 10, "y": 10, "w": 50, "h": 30,
+         "attributes": {"color": "red"}}, _poly(0, "EXIT")]}
+    b = {"classes": ["street", "road"], "objects": [
+        {"kind": "box", "label": "car", "x": 14, "y": 10, "w": 50, "h": 30,
+         "attributes": {"color": "blue"}}, _poly(1, "EXIT"),
+        {"kind": "box", "label": "person", "x": 200, "y": 10, "w": 10, "h": 30}]}
+    c = {"classes": ["park"], "objects": [
+        {"kind": "box", "label": "car", "x": 12, "y": 12, "w": 52, "h": 30,
+         "attributes": {"color": "blue"}}, _poly(2, "EX1T")]}
+    assert plugin.aggregation_units(a) == plugin.aggregation_units(b) == {"classes": "road|street"}
+    assert plugin.aggregation_units({"objects": []}) == {}
+    assert plugin.pairwise_units(a) == []
+    merged = ImageAnnotation.model_validate(
+        plugin.merge_aggregate([a, b, c], {"classes": "road|street"}))
+    assert merged.classes == ("road", "street")
+    boxes = [o for o in merged.objects if o.kind == "box"]
+    assert [(o.label, o.x, o.y, o.w, o.attributes) for o in boxes] == [  # type: ignore[union-attr]
+        ("car", 12.0, 10.0, 50.0, {"color": "blue"})]  # median geometry, majority attribute
+    lines = [o for o in merged.objects if o.kind == "text_line"]
+    assert len(lines) == 1 and lines[0].transcription == "EXIT"  # type: ignore[union-attr]
+    assert lines[0].points[0] == (1.0, 0.0)  # the medoid: the middle annotator's polygon
