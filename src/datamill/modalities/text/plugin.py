@@ -210,6 +210,9 @@ class TextPlugin:
     def aggregation_units(self, payload: Any) -> dict[str, str]:
         return aggregate.aggregation_units(payload)
 
+    def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
+        return []  # text tasks have no pairwise preferences
+
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         return aggregate.merge_aggregate(payloads, decided)
 
