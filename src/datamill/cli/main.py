@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,6 +35,9 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
+
+if TYPE_CHECKING:
+    from datamill.runtime import Runtime
 
 app = typer.Typer(
     name="datamill",
@@ -93,29 +96,61 @@ def demo_cmd(
     full: Annotated[bool, typer.Option("--full", help="Run scripted people through to an accepted delivery.")] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Delete the demo's database and blobs first.")] = False,
     utterances: Annotated[int, typer.Option(help="Good recordings to synthesise.")] = 36,
-    workdir: Annotated[Path, typer.Option(help="Where the demo's raw audio and deliveries go.")] = Path("demo-data"),
+    workdir: Annotated[Path, typer.Option(help="Where the demo's raw data and deliveries go.")] = Path("demo-data"),
+    modalities: Annotated[str, typer.Option(
+        "--modalities", help="Comma-separated projects to build: speech, image, text, llm.")] = "speech,image,text,llm",
+    business: Annotated[bool, typer.Option(
+        "--business/--no-business", help="With --full: the catalog and the money story too.")] = True,
 ) -> None:
-    """Build a real ASR project from espeak-ng speech: import, check, pre-annotate, package.
+    """Build real projects: ASR from espeak-ng speech, rendered images, NER sentences and LLM
+    preference pairs; each is imported, checked, pre-annotated and packaged.
 
-    With ``--full`` the scripted annotators, reviewer and inspector take it to an accepted
-    delivery, and the export's location is printed.
+    With ``--full`` the scripted annotators, reviewers and inspectors take each to an accepted
+    delivery (locations printed), then the catalog licenses datasets and the money story runs
+    from contract to period close.
     """
-    from datamill.assist.runner import preannotate_project, preannotation_accuracy
     from datamill.config import get_settings
-    from datamill.demo.corpus import BAD_FILES, make_demo_corpus
-    from datamill.demo.script import DEMO_PASSWORD, run_loop, setup_people_and_project
-    from datamill.production.checking import run_checks
-    from datamill.production.importing import import_source
-    from datamill.production.projects import project_stats
+    from datamill.demo.more import run_catalog_and_money, run_extra_projects
+    from datamill.demo.script import DEMO_PASSWORD
 
+    chosen = {m.strip() for m in modalities.split(",") if m.strip()}
+    unknown = chosen - {"speech", "image", "text", "llm"}
+    if unknown:
+        raise typer.BadParameter(f"unknown demo project(s): {', '.join(sorted(unknown))}",
+                                 param_hint="--modalities")
     settings = get_settings()
     if fresh:
         shutil.rmtree(settings.home, ignore_errors=True)
         shutil.rmtree(workdir / "deliveries", ignore_errors=True)
-    with progress_bar("synthesising speech (espeak-ng)", utterances) as advance:
-        manifest = make_demo_corpus(workdir, utterances, progress=advance)
     rt = get_runtime()
     audit.warn_if_broken(rt)
+    speech_id = _speech_demo(rt, workdir, utterances, full=full) if "speech" in chosen else None
+    results = run_extra_projects(rt, workdir.resolve(), full=full, modalities=chosen, say=out.print)
+    for slug, result in results:
+        if full and result.delivery_path:
+            out.print(styled((f"{slug}: delivery written to", "bold green"), f" {result.delivery_path}"))
+        elif full:
+            console.print(f"{slug}: the batch was not accepted; see the inspection above", style="red")
+            raise typer.Exit(1)
+    if full and business:
+        run_catalog_and_money(rt, workdir.resolve(), speech_id, out.print)
+    if not full:
+        out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
+                  "rita (reviewer), ivan (inspector).")
+        out.print("Next: datamill work next demo-asr-en --as alice   or   datamill serve")
+
+
+def _speech_demo(rt: Runtime, workdir: Path, utterances: int, *, full: bool) -> int:
+    """The ASR project (demo-asr-en); with ``full`` through to an accepted delivery."""
+    from datamill.assist.runner import preannotate_project, preannotation_accuracy
+    from datamill.demo.corpus import BAD_FILES, make_demo_corpus
+    from datamill.demo.script import run_loop, setup_people_and_project
+    from datamill.production.checking import run_checks
+    from datamill.production.importing import import_source
+    from datamill.production.projects import project_stats
+
+    with progress_bar("synthesising speech (espeak-ng)", utterances) as advance:
+        manifest = make_demo_corpus(workdir, utterances, progress=advance)
     project_id = setup_people_and_project(rt)
     with rt.session() as s:
         with progress_bar("importing", utterances + len(BAD_FILES)) as advance:
@@ -144,10 +179,8 @@ def demo_cmd(
         with rt.session() as s:
             pkgs = create_packages(s, project_id, "annotate")
             create_packages(s, project_id, "review")
-        out.print(f"{len(pkgs)} annotation packages are ready. Users (password {DEMO_PASSWORD!r}): "
-                  "admin, pm, alice, bob (annotators), rita (reviewer), ivan (inspector).")
-        out.print("Next: datamill work next demo-asr-en --as alice   or   datamill serve")
-        return
+        out.print(f"demo-asr-en: {len(pkgs)} annotation packages are ready.")
+        return project_id
     result = run_loop(rt, project_id, (workdir / "deliveries").resolve())
     for step in result.steps:
         out.print(f"• {step}")
@@ -155,7 +188,7 @@ def demo_cmd(
         stats = project_stats(s, project_id)
     out.print(f"project demo-asr-en: {stats['by_status']}")
     if result.delivery_path:
-        out.print(styled(("delivery written to", "bold green"), f" {result.delivery_path}"))
-    else:
-        console.print("the batch was not accepted; see the inspection above", style="red")
-        raise typer.Exit(1)
+        out.print(styled(("demo-asr-en: delivery written to", "bold green"), f" {result.delivery_path}"))
+        return project_id
+    console.print("the batch was not accepted; see the inspection above", style="red")
+    raise typer.Exit(1)

@@ -136,6 +136,15 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
                   language_group="foreign", unit="hour", unit_price=str(LABEL_EN))
         set_price(s, admin, half_year=half, stage="annotate", modality="speech.asr",
                   language_group="chinese", unit="hour", unit_price=str(LABEL_ZH))
+        # the demo's other projects are settled too: per image, per 1,000 characters, per dialogue
+        for modality, group, unit, price in (("image", "foreign", "item", "0.80"),
+                                             ("text", "foreign", "volume", "12.00"),
+                                             ("text", "chinese", "volume", "9.50"),
+                                             ("llm", "foreign", "item", "6.00"),
+                                             ("llm", "chinese", "item", "5.00")):
+            for stage in ("annotate", "review"):
+                set_price(s, admin, half_year=half, stage=stage, modality=modality,
+                          language_group=group, unit=unit, unit_price=price)
         vendor = create_vendor(s, admin, name="Huayu Data Services", kind="company",
                                fee_rate="0.08", agreement_no=f"FA-{today.year}-07")
         set_vendor_qualified(s, admin, vendor.id, True,

@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 DEVIATION_LIMIT = Decimal("0.10")
-UNITS = ("hour", "item")
+#: "hour": per hour of audio; "item": per item; "volume": per the modality's volume unit
+#: (e.g. 1,000 characters of text)
+UNITS = ("hour", "item", "volume")
 _HALF = re.compile(r"^(\d{4})H([12])$")
 _MINORITY = frozenset({"ug", "bo", "ii", "za", "mn", "kk", "ky"})
 

@@ -30,6 +30,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.modalities.registry import get_modality
 from datamill.production.models import (
     Batch,
     BatchItem,
@@ -298,6 +299,10 @@ def create_settlement_sheet(
                 Decimal("0.0001"), rounding=ROUND_HALF_UP
             )
             amount = _cents(price.unit_price * Decimal(ms) / _MS_PER_HOUR)
+        elif price.unit == "volume":  # the modality's unit, e.g. 1,000 characters of text
+            per = Decimal(get_modality(project.modality).volume_per_unit)
+            quantity = (Decimal(ms) / per).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            amount = _cents(price.unit_price * Decimal(ms) / per)
         else:
             quantity = Decimal(len(rows))
             amount = _cents(price.unit_price * quantity)
