@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from datamill.api.deps import SessionDep
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.roles import Action
 from datamill.compliance.security_status import project_security
 from datamill.compliance.users import require
@@ -23,6 +24,8 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 @router.get("/security", response_class=HTMLResponse)
 def security_page(request: Request, session: SessionDep, me: WebUser) -> Response:
     require(session, me.user, Action.VIEW_AUDIT)
-    projects = session.scalars(select(Project).order_by(Project.id)).all()
+    hidden = hidden_project_ids(session, me.user)
+    projects = [p for p in session.scalars(select(Project).order_by(Project.id))
+                if p.id not in hidden]
     rows = [{"name": p.name, **project_security(session, p.id)} for p in projects]
     return render(request, "security.html", me, rows=rows)
