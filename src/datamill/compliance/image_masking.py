@@ -204,6 +204,8 @@ def detect_regions(
         jobs.append(("face", _cascades(FACE_CASCADES, cascade_dir)))
     if plates:
         jobs.append(("plate", _cascades(PLATE_CASCADES, cascade_dir)))
+    if plates:
+        from datamill.compliance.plate_finder import find_plates, looks_like_plate
     for label, cascades in jobs:
         for i, clf in enumerate(cascades):
             mirrored = label == "face" and i == 1  # the profile cascade knows one side only
@@ -214,10 +216,10 @@ def detect_regions(
                                              minSize=(min_size, min_size))
                 for x, y, w, h in np.asarray(boxes).reshape(-1, 4).tolist():
                     x = width - x - w if flip else x
+                    if label == "plate" and not looks_like_plate(gray, (x, y, w, h)):
+                        continue  # the plate cascades fire on much that is not a plate
                     found.append(Region(int(x), int(y), int(w), int(h), label, "haar"))
     if plates:  # the cascades know Russian plates only: colour/edge/character finder too
-        from datamill.compliance.plate_finder import find_plates
-
         found += [Region(x, y, w, h, "plate", "contour")
                   for x, y, w, h in find_plates(image, min_width=max(2 * min_size, 40))]
     return _nms(found)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import cv2
 import numpy as np
 
-__all__ = ["find_plates"]
+__all__ = ["find_plates", "looks_like_plate"]
 
 _HSV_RANGES = (  # (lower, upper) in OpenCV's HSV (H 0..179)
     ((95, 90, 50), (130, 255, 255)),   # blue
@@ -173,7 +173,7 @@ def find_plates(image: np.ndarray, *, min_width: int = 40) -> list[tuple[int, in
         # a text-line candidate covers the characters only: grow it to the plate around them
         # (US plates are about twice as high as their character row)
         rw, rh = rect[1]
-        grown = (rw * 1.15, rh * 1.9) if rw >= rh else (rw * 1.9, rh * 1.15)
+        grown = (rw * 1.2, rh * 2.2) if rw >= rh else (rw * 2.2, rh * 1.2)
         pts = cv2.boxPoints((rect[0], grown, rect[2]))
         x, y, w, h = cv2.boundingRect(pts.astype(np.float32))
         x0, y0 = max(0, x), max(0, y)
@@ -181,3 +181,11 @@ def find_plates(image: np.ndarray, *, min_width: int = 40) -> list[tuple[int, in
         if x1 > x0 and y1 > y0:
             found.append((int(x0), int(y0), int(x1 - x0), int(y1 - y0)))
     return _dedupe(found)
+
+
+def looks_like_plate(gray: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Does the axis-aligned ``box`` of a gray image hold a row of characters (the check every
+    candidate passes; used on the Haar cascades' plate boxes too)?"""
+    x, y, w, h = box
+    crop = _straighten(gray, ((x + w / 2, y + h / 2), (float(w), float(h)), 0.0), grow=0.0)
+    return crop is not None and _character_row(crop)
