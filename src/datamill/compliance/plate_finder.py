@@ -91,7 +91,7 @@ def _straighten(gray: np.ndarray, rect: tuple, grow: float = 0.12) -> np.ndarray
         angle += 180
     w, h = w * (1 + grow), h * (1 + 2 * grow)
     out_h = 48
-    out_w = max(16, int(round(out_h * w / max(h, 1))))
+    out_w = max(16, round(out_h * w / max(h, 1)))
     if out_w > 48 * 9:
         return None
     m = cv2.getRotationMatrix2D((cx, cy), angle, out_h / h)
@@ -111,7 +111,7 @@ def _character_row(crop: np.ndarray) -> bool:
         n, _lab, stats, cents = cv2.connectedComponentsWithStats(bw, connectivity=8)
         chars = []
         for i in range(1, n):
-            x, y, cw, ch, area = stats[i]
+            x, _y, cw, ch, area = stats[i]
             if not (0.3 * h <= ch <= 0.92 * h and 1 <= cw <= 0.25 * w):
                 continue
             if ch < cw * 0.8 or area < 0.12 * cw * ch or x == 0 or x + cw >= w:

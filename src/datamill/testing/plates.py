@@ -243,7 +243,7 @@ def generate_plate_scenes(seed: int, n: int, split: Split = "heldout", *,
     latin_fonts, cjk_fonts = fonts_for(split)
     if not latin_fonts or not cjk_fonts:
         raise RuntimeError(f"fonts for the {split!r} plate set are missing (DejaVu, WenQuanYi)")
-    rng = random.Random(seed + _SEED_OFFSET[split] + (0 if plates else 1))
+    rng = random.Random(seed + _SEED_OFFSET[split] + (0 if plates else 1))  # noqa: S311 - test data
     nrng = np.random.default_rng(seed + _SEED_OFFSET[split] + (0 if plates else 1))
     held = split == "heldout"
     out = []
