@@ -147,3 +147,35 @@ def test_cli_project_list_and_show_hide_classified(
     shown = cli.invoke(project_app, ["show", SECRET, "--as", "pm", "--json"])
     assert shown.exit_code != 0 and json.loads(shown.stdout)["error"]["code"] == "forbidden"
     assert cli.invoke(project_app, ["show", SECRET, "--as", "admin", "--json"]).exit_code == 0
+
+
+def test_vendor_page_hides_packages_of_classified_projects(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    from datamill.production.models import Project
+    from datamill.workforce.assignment import hand_package_to_vendor
+    from datamill.workforce.vendors import register_worker
+    from tests.known_issues._vendor_world import packages, project, vendor
+
+    with runtime.session() as s:
+        admin = s.get(User, users["admin"].id)
+        secret = project(s, 2, 1)
+        s.get(Project, secret).name = SECRET  # type: ignore[union-attr]
+        s.flush()
+        open_ = project(s, 2, 1)
+        s.get(Project, open_).name = OPEN  # type: ignore[union-attr]
+        s.flush()
+        vid = vendor(s, admin, "v-g2")  # type: ignore[arg-type]
+        vm = create_user(s, "vm", "password1", "vendor_manager")
+        register_worker(s, admin, vm, vendor_id=vid, is_manager=True, languages=["en-US"])  # type: ignore[arg-type]
+        for pid in (secret, open_):
+            hand_package_to_vendor(s, admin, packages(s, pid)[0].id, vid)  # type: ignore[arg-type]
+        set_classification(s, admin, secret, "confidential")  # type: ignore[arg-type]
+    with TestClient(create_app(runtime)) as c:
+        web_login(c, "vm")
+        page = c.get(f"/workforce/vendors/{vid}")
+        assert page.status_code == 200, page.text
+        assert OPEN in page.text and SECRET not in page.text
+    with TestClient(create_app(runtime)) as c:
+        web_login(c, "admin")
+        assert SECRET in c.get(f"/workforce/vendors/{vid}").text
