@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.classification import visible_project_ids
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
@@ -93,12 +94,13 @@ def list_items(
 
 def member_project_ids(session: Session, user: User) -> set[int] | None:
     """Projects the user may list: all (None) when the matrix lets them view any project (admins,
-    auditors, …), else those they are a member of."""
+    auditors, …), else those they are a member of; never one classified above their clearance
+    (admins excepted)."""
     if role_scope(user.role, Action.VIEW_PROJECT) is Scope.ANY:
-        return None
-    return set(
+        return visible_project_ids(session, user)
+    return visible_project_ids(session, user, set(
         session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id))
-    )
+    ))
 
 
 def list_members(session: Session, project_id: int) -> list[User]:

@@ -15,6 +15,15 @@ from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Projects: create from a dataset spec, list, show, add-member.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ViewerOpt = Annotated[str | None, typer.Option(
+    "--as", help="Username of the person looking (their clearance decides which classified "
+    "projects are shown; unnamed: the default clearance).")]
+
+
+def _viewer(s: Any, username: str | None) -> Any:
+    from datamill.compliance.users import get_user
+
+    return get_user(s, username) if username else None
 
 
 @app.command("create")
@@ -35,12 +44,13 @@ def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON
 
 @app.command("list")
 @handle_errors
-def list_(as_json: JsonOpt = False) -> None:
-    """List projects."""
+def list_(as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
+    """List projects (never those classified above the viewer's clearance)."""
+    from datamill.compliance.classification import visible_project_ids
     from datamill.production.projects import list_projects
 
     with get_runtime().session() as s:
-        projects = list_projects(s)
+        projects = list_projects(s, visible_project_ids(s, _viewer(s, as_user)))
 
     def render(rows: list[Any]) -> None:
         t = Table("id", "name", "modality", "language", "type", "status")
@@ -53,12 +63,15 @@ def list_(as_json: JsonOpt = False) -> None:
 
 @app.command("show")
 @handle_errors
-def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as_json: JsonOpt = False) -> None:
+def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as_json: JsonOpt = False,
+         as_user: ViewerOpt = None) -> None:
     """Show a project's item counts by status and total audio."""
+    from datamill.compliance.classification import require_visible
     from datamill.production.projects import find_project, project_stats
 
     with get_runtime().session() as s:
         p = find_project(s, project)
+        require_visible(s, _viewer(s, as_user), p.id)
         stats = {"project": p.model_dump(mode="json"), **project_stats(s, p.id)}
 
     def render(v: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -23,12 +24,15 @@ __all__ = [
     "DEFAULT_LEVEL",
     "LEVELS",
     "clearance_guard",
+    "hidden_project_ids",
     "is_cleared",
     "project_level",
     "require_clearance",
+    "require_visible",
     "set_classification",
     "set_clearance",
     "user_clearance",
+    "visible_project_ids",
 ]
 
 LEVELS = ("public", "internal", "confidential", "secret")
@@ -123,3 +127,42 @@ def clearance_guard(session: Session, user: User, project_id: int, stage: str) -
     """Claim guard (entry point ``datamill.claim_guards``): no task of a project above one's
     clearance, at any stage."""
     require_clearance(session, user, project_id)
+
+
+def hidden_project_ids(session: Session, user: User | None) -> set[int]:
+    """Projects classified above ``user``'s clearance: no list may name them to that user.
+
+    Admins see every project (as :func:`~datamill.compliance.permissions.authorize` lets them
+    act on every one); ``user=None`` is an unnamed viewer (a CLI listing without ``--as``) with
+    the default clearance.
+    """
+    if user is not None and user.role == "admin":
+        return set()
+    own = LEVELS.index(user_clearance(session, user.id) if user is not None else DEFAULT_LEVEL)
+    above = LEVELS[own + 1:]
+    if not above:
+        return set()
+    return set(session.scalars(
+        select(ProjectClassification.project_id).where(ProjectClassification.level.in_(above))))
+
+
+def visible_project_ids(session: Session, user: User | None,
+                        ids: set[int] | None = None) -> set[int] | None:
+    """``ids`` (None: every project) less the projects hidden from ``user``; None still means
+    every project when nothing is hidden."""
+    hidden = hidden_project_ids(session, user)
+    if not hidden:
+        return ids
+    if ids is None:
+        from datamill.production.models import Project
+
+        ids = set(session.scalars(select(Project.id)))
+    return ids - hidden
+
+
+def require_visible(session: Session, user: User | None, project_id: int) -> None:
+    """Forbidden when the project is hidden from ``user`` (see :func:`hidden_project_ids`):
+    for views that are not project-scoped actions (finance pages, listings by id)."""
+    if project_id in hidden_project_ids(session, user):
+        who = repr(user.username) if user is not None else "an unnamed viewer"
+        raise Forbidden(f"{who} is not cleared for project {project_id}", project_id=project_id)

@@ -4,7 +4,9 @@ Regions come from two places, and a call may use both:
 
 * **given regions** — boxes from annotations or a reviewer (``(x, y, w, h)`` tuples, COCO-style
   ``[x, y, w, h]`` lists, ``{"x", "y", "w", "h"}`` dicts or :class:`Region`); always masked;
-* **detection** with OpenCV's Haar cascades (frontal and profile faces; Russian-style plates).
+* **detection** with OpenCV's Haar cascades (frontal and profile faces; Russian-style plates)
+  plus :func:`datamill.compliance.plate_finder.find_plates` (colour, edges and a row of
+  character-like contours: Chinese blue/yellow/green plates, EU, US and other Latin plates).
   The cascades are found in ``cv2.data.haarcascades`` or in a ``cascade_dir`` the caller names.
   OpenCV 5 builds have neither the ``CascadeClassifier`` class nor the cascade files: there
   :func:`detector_status` says so, detection returns no regions and :class:`MaskResult` carries a
@@ -37,6 +39,7 @@ __all__ = [
     "MaskResult",
     "Region",
     "detect_regions",
+    "detected_mask_regions",
     "detector_status",
     "mask_array",
     "mask_image_file",
@@ -189,8 +192,8 @@ def detect_regions(
     cascade_dir: str | os.PathLike[str] | None = None, min_size: int = 20,
     min_neighbors: int = 5, scale_factor: float = 1.1,
 ) -> list[Region]:
-    """Faces and plates found by the Haar cascades (an empty list where detection is
-    unavailable; see :func:`detector_status`)."""
+    """Faces and plates found by the Haar cascades and the plate finder (faces: an empty list
+    where the cascades are unavailable; see :func:`detector_status`)."""
     if image.ndim not in (2, 3) or image.size == 0:
         raise InvalidInput("an image is a non-empty 2-D (gray) or 3-D (colour) array")
     gray = _gray(image)
@@ -201,6 +204,8 @@ def detect_regions(
         jobs.append(("face", _cascades(FACE_CASCADES, cascade_dir)))
     if plates:
         jobs.append(("plate", _cascades(PLATE_CASCADES, cascade_dir)))
+    if plates:
+        from datamill.compliance.plate_finder import find_plates, looks_like_plate
     for label, cascades in jobs:
         for i, clf in enumerate(cascades):
             mirrored = label == "face" and i == 1  # the profile cascade knows one side only
@@ -211,8 +216,25 @@ def detect_regions(
                                              minSize=(min_size, min_size))
                 for x, y, w, h in np.asarray(boxes).reshape(-1, 4).tolist():
                     x = width - x - w if flip else x
+                    if label == "plate" and not looks_like_plate(gray, (x, y, w, h)):
+                        continue  # the plate cascades fire on much that is not a plate
                     found.append(Region(int(x), int(y), int(w), int(h), label, "haar"))
+    if plates:  # the cascades know Russian plates only: colour/edge/character finder too
+        found += [Region(x, y, w, h, "plate", "contour")
+                  for x, y, w, h in find_plates(image, min_width=max(2 * min_size, 40))]
     return _nms(found)
+
+
+def detected_mask_regions(
+    image: np.ndarray, *, faces: bool = True, plates: bool = True, padding: float = 0.1,
+    cascade_dir: str | os.PathLike[str] | None = None,
+) -> list[Region]:
+    """What :func:`mask_image_file` masks of its own accord: detected regions grown by
+    ``padding`` and clipped to the image (the path recall is measured on)."""
+    height, width = image.shape[:2]
+    grown = (r.pad(padding).clip(width, height)
+             for r in detect_regions(image, faces=faces, plates=plates, cascade_dir=cascade_dir))
+    return [r for r in grown if r is not None]
 
 
 # -- masking ---------------------------------------------------------------------------------
@@ -295,8 +317,8 @@ def mask_image_file(
         status = detector_status(cascade_dir)
         if status["available"]:
             detection = "haar"
-            found = detect_regions(image, faces=faces, plates=plates, cascade_dir=cascade_dir)
-            chosen += [r.pad(padding) for r in found]
+            chosen += detected_mask_regions(image, faces=faces, plates=plates, padding=padding,
+                                            cascade_dir=cascade_dir)
         else:
             detection = "unavailable"
             warnings.append(f"automatic detection skipped: {status['reason']}")

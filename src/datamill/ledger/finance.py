@@ -6,6 +6,7 @@ on a page reconciles with the CSV export.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -193,10 +194,12 @@ def can_sign(session: Session, user_id: int, budget: BudgetOut | None) -> bool:
 
 
 def finance_overview(
-    session: Session, year: int, *, settings: LedgerSettings | None = None
+    session: Session, year: int, *, settings: LedgerSettings | None = None,
+    hidden: AbstractSet[int] = frozenset(),
 ) -> FinanceOverviewOut:
-    """The year's margin by line × offering × region × customer type, months, projects, and
-    the events still waiting to be booked."""
+    """The year's margin by line × offering × region × customer type, months, projects (less
+    those in ``hidden``: classified above the reader's clearance), and the events still waiting
+    to be booked."""
     margin = margin_report(session, date(year, 1, 1), date(year, 12, 31), settings=settings)
     monthly = monthly_summary(session, year)
     revenue = sum((m.revenue for m in monthly), ZERO)
@@ -210,6 +213,7 @@ def finance_overview(
             .join(Project, Project.id == LedgerProject.production_project_id)
             .outerjoin(LedgerOrder, LedgerOrder.id == LedgerProject.order_id)
             .order_by(LedgerProject.id))
+        if p.id not in hidden
     ]
     return FinanceOverviewOut(year=year, margin=margin, monthly=monthly, revenue=revenue,
                               cost=cost, margin_total=revenue - cost, projects=projects,

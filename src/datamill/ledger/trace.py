@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 
@@ -88,7 +89,11 @@ class TraceOut(BaseModel):
     complete: bool
 
 
-def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> TraceOrder:
+CLASSIFIED = "(classified)"
+
+
+def _order_trace(session: Session, order: LedgerOrder, gaps: list[str],
+                 hidden: AbstractSet[int] = frozenset()) -> TraceOrder:
     lp = session.scalars(select(LedgerProject).where(LedgerProject.order_id == order.id)).first()
     project, deliveries = None, []
     if lp is None:
@@ -96,7 +101,8 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> Trace
     else:
         prod = session.get(Project, lp.production_project_id)
         project = TraceProject(ledger_project_id=lp.id, production_project_id=lp.production_project_id,
-                               name=prod.name if prod else "?", status=lp.status)
+                               name=(CLASSIFIED if lp.production_project_id in hidden
+                                     else prod.name if prod else "?"), status=lp.status)
         deliveries = [
             TraceDelivery(id=d.id, delivered_hours=d.delivered_hours, status=d.status,
                           accepted_at=d.accepted_at.date() if d.accepted_at else None)
@@ -146,13 +152,16 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> Trace
         settlements=settlements, revenue=revenue, invoiced=invoiced, received=received)
 
 
-def contract_trace(session: Session, contract_id: int) -> TraceOut:
-    """Everything hanging off one contract, in chain order, with the gaps an auditor chases."""
+def contract_trace(session: Session, contract_id: int,
+                   hidden: AbstractSet[int] = frozenset()) -> TraceOut:
+    """Everything hanging off one contract, in chain order, with the gaps an auditor chases.
+
+    Projects in ``hidden`` (classified above the reader's clearance) appear by id only."""
     detail = contract_detail(session, contract_id)
     gaps: list[str] = []
     if not detail.orders:
         gaps.append(f"contract {detail.contract.number} has no orders")
-    orders = [_order_trace(session, session.get(LedgerOrder, o.id), gaps)  # type: ignore[arg-type]
+    orders = [_order_trace(session, session.get(LedgerOrder, o.id), gaps, hidden)  # type: ignore[arg-type]
               for o in detail.orders]
     return TraceOut(contract=detail, orders=orders, gaps=gaps, complete=not gaps)
 

@@ -20,6 +20,7 @@ from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.ledger import (
@@ -158,7 +159,7 @@ def cancel_contract_endpoint(
 @router.get("/ledger/contracts/{contract_id}/trace")
 def trace_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> trace.TraceOut:
     """The auditor's trace: order → project → delivery → acceptance → invoice → payment."""
-    return trace.contract_trace(session, contract_id)
+    return trace.contract_trace(session, contract_id, hidden_project_ids(session, user))
 
 
 @router.get("/ledger/contracts/{contract_id}/trace.csv", response_class=Response,

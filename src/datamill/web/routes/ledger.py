@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from datamill.api.deps import SessionDep
+from datamill.compliance.classification import hidden_project_ids, require_visible
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
@@ -64,7 +65,7 @@ def overview_page(
     synced: int | None = None,
 ) -> Response:
     role = _require_finance(session, me.user, write=False)
-    data = finance_overview(session, _year(year))
+    data = finance_overview(session, _year(year), hidden=hidden_project_ids(session, me.user))
     start, end = date(data.year, 1, 1), date(data.year, 12, 31)
     by_line = line_margin(session, start, end)
     chart: dict[str, Any] = {
@@ -100,6 +101,7 @@ def project_page(
     signed: str | None = None,
 ) -> Response:
     role = _require_finance(session, me.user, write=False)
+    require_visible(session, me.user, project_id)
     data = project_finance(session, project_id, _year(year))
     bva = data.budget_vs_actual
     chart: dict[str, Any] = {
@@ -210,7 +212,8 @@ def trace_page(
     """The auditor's trace of one contract: order → project → delivery → acceptance →
     invoice → payment, and the revenue recognised."""
     _require_finance(session, me.user)
-    return render(request, "ledger_trace.html", me, data=contract_trace(session, contract_id))
+    return render(request, "ledger_trace.html", me, data=contract_trace(
+        session, contract_id, hidden_project_ids(session, me.user)))
 
 
 @router.get("/finance/contracts/{contract_id}/trace.csv")

@@ -9,6 +9,7 @@ writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from datamill.api.deps import SessionDep
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -51,8 +53,11 @@ _OK = {
 # --- reads the pages need that the services do not offer -------------------------------------
 
 
-def _package_rows(session: Session, packages: list[Any]) -> list[dict[str, Any]]:
-    """Progress per package: tasks done / all tasks, plus who it is assigned to."""
+def _package_rows(session: Session, packages: list[Any],
+                  hidden: AbstractSet[int] = frozenset()) -> list[dict[str, Any]]:
+    """Progress per package: tasks done / all tasks, plus who it is assigned to (none of a
+    project in ``hidden``: classified above the viewer's clearance)."""
+    packages = [p for p in packages if p.project_id not in hidden]
     ids = [p.id for p in packages]
     counts: dict[int, dict[str, int]] = {i: {} for i in ids}
     if ids:
@@ -177,7 +182,8 @@ def _vendor_page(
     sheets = settlement.list_sheets(session, me.user, vendor_id)
     return _render(
         request, session, me, "workforce_vendor.html", status_code=status_code, vendor=vendor,
-        packages=_package_rows(session, packages), workers=people,
+        packages=_package_rows(session, packages, hidden_project_ids(session, me.user)),
+        workers=people,
         distributable=[w for w in people if not w.is_manager and w.active],
         sheets=sheets, is_manager=managed_vendor_id(session, me.user) == vendor_id,
         business=is_business(me.user), error=error, ok=_OK.get(ok or ""),
