@@ -110,7 +110,7 @@ def demo_cmd(
     from contract to period close.
     """
     from datamill.config import get_settings
-    from datamill.demo.more import run_catalog_and_money, run_extra_projects
+    from datamill.demo.more import run_catalog, run_extra_projects, run_money
     from datamill.demo.script import DEMO_PASSWORD
 
     chosen = {m.strip() for m in modalities.split(",") if m.strip()}
@@ -125,6 +125,8 @@ def demo_cmd(
     rt = get_runtime()
     audit.warn_if_broken(rt)
     speech_id = _speech_demo(rt, workdir, utterances, full=full) if "speech" in chosen else None
+    if full and business:
+        run_money(rt, speech_id, out.print)
     results = run_extra_projects(rt, workdir.resolve(), full=full, modalities=chosen, say=out.print)
     for slug, result in results:
         if full and result.delivery_path:
@@ -133,7 +135,7 @@ def demo_cmd(
             console.print(f"{slug}: the batch was not accepted; see the inspection above", style="red")
             raise typer.Exit(1)
     if full and business:
-        run_catalog_and_money(rt, workdir.resolve(), speech_id, out.print)
+        run_catalog(rt, workdir.resolve(), out.print)
     if not full:
         out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
                   "rita (reviewer), ivan (inspector).")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from datamill.compliance.users import get_user
-from datamill.demo.script import DemoResult
+from datamill.demo.script import DemoResult, give_package
 from datamill.modalities.image.schema import ImageAnnotation
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.delivery import deliver_batch, record_acceptance
@@ -18,7 +18,7 @@ from datamill.production.inspection import (
     start_inspection,
 )
 from datamill.production.models import Item
-from datamill.production.tasks import assign_package, claim_next_task, create_packages
+from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 
 __all__ = ["work_the_image_loop"]
@@ -77,7 +77,7 @@ def work_the_image_loop(rt: Runtime, project_id: int, truth: dict[str, ImageAnno
     with rt.session() as s:
         pkgs = create_packages(s, project_id, "annotate")
         for i, pkg in enumerate(pkgs):
-            assign_package(s, pkg.id, get_user(s, ["alice", "bob"][i % 2]))
+            give_package(s, pkg.id, ["alice", "bob"][i % 2])
         create_packages(s, project_id, "review")
     result.steps.append(f"{len(pkgs)} annotation packages assigned to alice and bob")
     state = {"slipped": False}

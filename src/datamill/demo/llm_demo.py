@@ -16,7 +16,7 @@ from typing import Any
 
 from datamill.compliance.users import add_member, get_user
 from datamill.demo.llm_corpus import PAIRS, better_of, write_demo_records
-from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users
+from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users, give_package
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.delivery import deliver_batch, record_acceptance
@@ -29,7 +29,7 @@ from datamill.production.inspection import (
 )
 from datamill.production.models import Item
 from datamill.production.projects import create_project
-from datamill.production.tasks import assign_package, claim_next_task, create_packages
+from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 
 __all__ = ["LLM_DEMO_SPEC", "run_llm_demo"]
@@ -149,7 +149,7 @@ def run_llm_demo(rt: Runtime, workdir: Path, *, full: bool) -> DemoResult:
     with rt.session() as s:
         pkgs = create_packages(s, pid, "annotate")
         for i, pkg in enumerate(pkgs):
-            assign_package(s, pkg.id, get_user(s, ["alice", "bob"][i % 2]))
+            give_package(s, pkg.id, ["alice", "bob"][i % 2])
         create_packages(s, pid, "review")
     result.steps.append(f"{len(pkgs)} preference packages assigned to alice and bob"
                         f" ({len(PAIRS)} prompts, 2 responses each)")

@@ -237,9 +237,10 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         mgr = _person(s, "huayu-lead", "annotator")
         register_worker(s, admin, mgr, vendor_id=vendor.id, is_manager=True,
                         languages=["en-US"])
-        for name in ("alice", "bob"):  # the demo's annotators work for the vendor
+        for name in ("alice", "bob"):  # the demo's annotators work for the vendor (every project)
             register_worker(s, admin, get_user(s, name), vendor_id=vendor.id,
-                            languages=["en-US"], modalities=["speech.asr"])
+                            languages=["en-US", "zh-CN"],
+                            modalities=["speech.asr", "image", "text", "llm"])
         monday = today - timedelta(days=today.weekday())
         sheet = create_settlement_sheet(s, admin, vendor.id, monday)
         confirm_sheet_by_vendor(s, mgr, sheet.id)

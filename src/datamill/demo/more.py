@@ -11,7 +11,7 @@ from pathlib import Path
 from datamill.demo.script import DemoResult
 from datamill.runtime import Runtime
 
-__all__ = ["EXTRA_PROJECTS", "run_catalog_and_money", "run_extra_projects"]
+__all__ = ["EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_money"]
 
 #: (modality shown to people, slug, module, function) of the demo's further projects
 EXTRA_PROJECTS: tuple[tuple[str, str, str, str], ...] = (
@@ -38,17 +38,20 @@ def run_extra_projects(
     return done
 
 
-def run_catalog_and_money(
-    rt: Runtime, workdir: Path, speech_project_id: int | None, say: Callable[[str], None]
-) -> None:
-    """The catalog (datasets released and licensed to three customers) and the §9 money story
-    over the delivered speech project."""
-    from datamill.demo.catalog_demo import run_catalog_demo
+def run_money(rt: Runtime, speech_project_id: int | None, say: Callable[[str], None]) -> None:
+    """The §9 money story over the delivered speech project (run before the other projects,
+    so the month it closes holds only the work its contract pays for)."""
     from datamill.demo.money_demo import run_money_demo
+
+    say("— money (contract, orders, procurement, settlement, invoice, payment, period close) —")
+    for line in run_money_demo(rt, speech_project_id):
+        say(f"• {line}")
+
+
+def run_catalog(rt: Runtime, workdir: Path, say: Callable[[str], None]) -> None:
+    """The catalog: datasets released and licensed to three customers, revenue in the ledger."""
+    from datamill.demo.catalog_demo import run_catalog_demo
 
     say("— catalog —")
     for line in run_catalog_demo(rt, workdir):
-        say(f"• {line}")
-    say("— money (contract, orders, procurement, settlement, invoice, payment, period close) —")
-    for line in run_money_demo(rt, speech_project_id):
         say(f"• {line}")

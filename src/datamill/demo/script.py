@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user, get_user
@@ -30,7 +31,7 @@ from datamill.production.tasks import assign_package, claim_next_task, create_pa
 from datamill.runtime import Runtime
 
 __all__ = [
-    "DEMO_SPEC", "DEMO_USERS", "DemoResult", "ensure_demo_users", "run_loop", "setup_people_and_project",
+    "DEMO_SPEC", "DEMO_USERS", "DemoResult", "ensure_demo_users", "give_package", "run_loop", "setup_people_and_project",
 ]
 
 DEMO_USERS = [
@@ -56,6 +57,18 @@ def ensure_demo_users(rt: Runtime) -> None:
         for name, role in DEMO_USERS:
             if s.scalar(select(User.id).where(User.username == name)) is None:
                 create_user(s, name, DEMO_PASSWORD, role)
+
+
+def give_package(session: Session, package_id: int, username: str) -> None:
+    """Assign a package to a demo person; when they work for a vendor (the money story makes
+    alice and bob a vendor's workers), the project manager hands it to that vendor first."""
+    from datamill.workforce.assignment import hand_package_to_vendor, vendor_scope
+
+    user = get_user(session, username)
+    vendor_id = vendor_scope(session, user)
+    if vendor_id is not None:
+        hand_package_to_vendor(session, get_user(session, "pm"), package_id, vendor_id)
+    assign_package(session, package_id, user)
 
 
 def setup_people_and_project(rt: Runtime) -> int:
@@ -117,7 +130,7 @@ def run_loop(rt: Runtime, project_id: int, out_dir: Path) -> DemoResult:
     with rt.session() as s:
         pkgs = create_packages(s, project_id, "annotate")
         for i, pkg in enumerate(pkgs):
-            assign_package(s, pkg.id, get_user(s, ["alice", "bob"][i % 2]))
+            give_package(s, pkg.id, ["alice", "bob"][i % 2])
         create_packages(s, project_id, "review")
     result.steps.append(f"{len(pkgs)} annotation packages assigned to alice and bob")
     for _ in range(3):  # rejected work comes back to its annotator, then is reviewed again

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.users import add_member, get_user
-from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users
+from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users, give_package
 from datamill.demo.text_corpus import BAD_LINES, GAZETTEER, MARKED, gold_sentences
 from datamill.modalities.registry import get_modality
 from datamill.modalities.text.metric import score_annotations
@@ -36,7 +36,7 @@ from datamill.production.inspection import (
 )
 from datamill.production.models import Annotation, Item
 from datamill.production.projects import create_project
-from datamill.production.tasks import assign_package, claim_next_task, create_packages
+from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 
 __all__ = ["NER_SPEC", "preannotation_scores", "run_text_demo"]
@@ -187,7 +187,7 @@ def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
     with rt.session() as s:
         pkgs = create_packages(s, result.project_id, "annotate")
         for i, pkg in enumerate(pkgs):
-            assign_package(s, pkg.id, get_user(s, ["alice", "bob"][i % 2]))
+            give_package(s, pkg.id, ["alice", "bob"][i % 2])
         create_packages(s, result.project_id, "review")
     result.steps.append(f"{len(pkgs)} annotation packages assigned to alice and bob")
 
