@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse
 
-from datamill.api import _queries as api_q
-from datamill.api.deps import RuntimeDep, SessionDep
+from datamill.compliance import access
 from datamill.core.errors import NotFound
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.models import Item
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser
@@ -27,7 +27,7 @@ def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
     item = session.get(Item, item_id)
     if item is None:
         raise NotFound(f"no item with id {item_id}", item_id=item_id)
-    api_q.require_item_view(session, me.user, item)
+    access.require_item_view(session, me.user, item)
     return item
 
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from datamill.api.deps import SessionDep
 from datamill.compliance.roles import Action
 from datamill.compliance.security_status import project_security
 from datamill.compliance.users import require
+from datamill.http_deps import SessionDep
 from datamill.production.models import Project
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 

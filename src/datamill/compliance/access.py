@@ -1,8 +1,6 @@
-"""Small read queries and access rules the routers need that the services do not offer yet.
-
-These resolve the project an addressed object belongs to (so that membership can be checked)
-and page through items. They belong in ``production`` (``items.py``) and ``compliance``
-(``members``) eventually; they live here, private, until then.
+"""Who may see what, and the lookups that answer it: the project an addressed package, batch,
+inspection, delivery or item belongs to (so membership can be checked), a member's projects, and
+the view rules for tasks and items. Shared by the API and the web face (neither imports the other).
 """
 
 from __future__ import annotations
