@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse
 
 from datamill.compliance import access
-from datamill.core.errors import NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.models import Item
 from datamill.web.peaks import peaks_for
@@ -24,9 +24,7 @@ _AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 
 
 def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
-    item = session.get(Item, item_id)
-    if item is None:
-        raise NotFound(f"no item with id {item_id}", item_id=item_id)
+    item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
     access.require_item_view(session, me.user, item)
     return item
 

@@ -13,7 +13,8 @@ from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import authenticate, require
-from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
+from datamill.core.errors import DatamillError, InvalidInput, Unauthorized
+from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.models import Task, WorkPackage
 from datamill.production.projects import get_project, list_projects
@@ -224,9 +225,7 @@ def assign_package_form(
 ) -> Response:
     """The PM hands a package to one member (``assign_package``)."""
     require_csrf(request, me, csrf_token)
-    pkg = session.get(WorkPackage, package_id)
-    if pkg is None:
-        raise NotFound(f"no work package with id {package_id}")
+    pkg = get_or_raise(session, WorkPackage, package_id, "work package")
     project_id = pkg.project_id
     require(session, me.user, Action.MANAGE_PROJECT, project_id)
     try:
