@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_TEXT_CHARS
-from datamill.compliance.models import User
-from datamill.production.models import Project, ProjectMember
+from datamill.compliance.models import ProjectMember, User
+from datamill.production.models import Project
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app

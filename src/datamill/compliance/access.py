@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import is_member, require
@@ -19,7 +19,6 @@ from datamill.production.models import (
     Delivery,
     Inspection,
     Item,
-    ProjectMember,
     Task,
     TaskAssignment,
     WorkPackage,

@@ -51,7 +51,7 @@ def create_project(session: Session, spec_data: Any, actor_id: int | None = None
         session.rollback()
         raise Conflict(f"a project named {spec.name!r} already exists", name=spec.name) from err
     if actor_id is not None:  # the creator manages what they created
-        from datamill.production.models import ProjectMember
+        from datamill.compliance.models import ProjectMember
 
         session.add(ProjectMember(project_id=project.id, user_id=actor_id))
     record_audit(

@@ -21,20 +21,12 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.db.lookup import get_or_raise
-from datamill.production.models import (
-    Annotation,
-    Item,
-    Project,
-    ProjectMember,
-    Task,
-    TaskAssignment,
-    WorkPackage,
-)
+from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 
 __all__ = [

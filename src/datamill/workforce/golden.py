@@ -404,7 +404,7 @@ def golden_accuracy(session: Session, actor: User, worker_id: int) -> GoldenAccu
 def project_accuracy(session: Session, actor: User, project_id: int) -> list[WorkerAccuracyOut]:
     """Every worker with golden answers or qualification attempts in a project, or a member of
     it: running accuracy on golden probes and qualification standing (the PM's table)."""
-    from datamill.production.models import ProjectMember
+    from datamill.compliance.models import ProjectMember
     from datamill.workforce.models import QualificationAttempt, Vendor
 
     require_project_manager(session, actor, project_id, "see workers' golden accuracy")
