@@ -128,7 +128,7 @@ def claim_import_run(session: Session, run: ImportRun) -> None:
         .where(ImportRun.id == run.id, ImportRun.status == "interrupted")
         .values(status="running", host=host, pid=pid, heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     session.refresh(run)
     if claimed != 1:
         ensure_resumable(session, run)

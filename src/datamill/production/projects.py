@@ -107,7 +107,7 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
         .group_by(Item.status)
     ).all()
     by_status = {status: int(n) for status, n, _ in rows}
-    total = sum(int(v) for _, _, v in rows)
+    total = sum(int(v or 0) for _, _, v in rows)
     plugin = get_modality(project.modality)
     stats: dict[str, Any] = {
         "items": sum(by_status.values()), "by_status": by_status, "volume": total,
