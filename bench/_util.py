@@ -59,6 +59,7 @@ def migrated_runtime(settings: Settings) -> Runtime:
         return Runtime.from_settings(settings, migrate=True)
     except Exception as err:  # noqa: BLE001 - reported, then worked around
         import datamill.db.models_all  # noqa: F401 - complete metadata
+
         from datamill.db.base import Base
 
         console.print(
@@ -146,7 +147,7 @@ def serve_child(db_url: str, blobs: str, port: int) -> None:
     """Child process: uvicorn serving create_app(runtime) on 127.0.0.1:port."""
     import uvicorn
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     settings = Settings(database_url=db_url, storage_url=blobs, home=Path(blobs).parent)  # secrets
     rt = Runtime.from_settings(settings, migrate=False)

@@ -18,6 +18,8 @@ trap cleanup EXIT
 export DATAMILL_TEST_PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/datamill_test"
 
 .venv/bin/ruff check src tests bench   # lint (rules in pyproject.toml)
+.venv/bin/lint-imports                 # architecture contracts (.importlinter)
+.venv/bin/mypy                         # mypy --strict over src/ ([tool.mypy] in pyproject.toml)
 
 set +e
 .venv/bin/python -m pytest -n 2 "$@"

@@ -132,7 +132,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not espeak_available():
         require_tool("espeak-ng is not installed; scripts/setup.sh installs it")
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     tmp = tmp_path_factory.mktemp("e2e")
     rt = make_runtime(tmp, "sqlite")

@@ -65,7 +65,7 @@ class _Always:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     rt = make_runtime(tmp_path_factory.mktemp("golden-e2e"), "sqlite")
     pid = _build(rt)

@@ -73,7 +73,7 @@ def _script(site: Site) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def fin_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     rt = make_runtime(tmp_path_factory.mktemp("e2e-ledger"), "sqlite")
     with rt.session() as s:

@@ -40,7 +40,7 @@ class World:
 
 
 def _app(rt: Any) -> Any:
-    from datamill.api.app import create_app
+    from datamill.server import create_app
     return create_app(rt)
 
 

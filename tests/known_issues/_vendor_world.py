@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.production.annotating import submit_annotation
 from datamill.production.inspection import (
     complete_inspection,
@@ -16,7 +16,7 @@ from datamill.production.inspection import (
     record_correction,
     start_inspection,
 )
-from datamill.production.models import Inspection, Item, Project, ProjectMember, Task, WorkPackage
+from datamill.production.models import Inspection, Item, Project, Task, WorkPackage
 from datamill.production.schemas import PackageOut, SegmentIn, TaskOut
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.workforce.pricing import set_price

@@ -21,17 +21,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.users import create_user
 from datamill.config import Settings
-from datamill.production.models import (
-    Annotation,
-    Item,
-    Project,
-    ProjectMember,
-    Task,
-    TaskAssignment,
-)
+from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
 from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url

@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 
-from datamill.api.app import create_app
 from datamill.compliance.keys import (
     SESSION_SECRET_FILE,
     WeakSecret,
@@ -26,6 +25,7 @@ from datamill.compliance.models import User
 from datamill.config import Settings
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import signed_in, web_login
 from tests.unit.production.helpers import spec
 

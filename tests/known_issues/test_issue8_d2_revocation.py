@@ -18,7 +18,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from datamill.api.app import create_app
 from datamill.compliance.models import ApiToken, User
 from datamill.compliance.users import (
     create_token,
@@ -31,6 +30,7 @@ from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Unauthorized
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import csrf_of, signed_in, web_login
 
 API = "/api/v1"

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.config import Settings
 from datamill.core.errors import InvalidInput
 from datamill.production.importing import import_source
 from datamill.production.models import Item
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._import_case import API, item_count, project, tones, write_jsonl
 
 SECRET = "top secret: the root password is hunter2"

@@ -15,13 +15,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.ledger.projects import open_ledger_project
 from datamill.production.models import Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.workforce.models import GoldenTask, QualificationTest
 
 API = "/api/v1"

@@ -14,13 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from datamill.api.app import create_app
 from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_TEXT_CHARS
-from datamill.compliance.models import User
-from datamill.production.models import Project, ProjectMember
+from datamill.compliance.models import ProjectMember, User
+from datamill.production.models import Project
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
+from datamill.server import create_app
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"

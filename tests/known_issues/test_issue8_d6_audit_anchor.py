@@ -19,7 +19,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from datamill.api.app import create_app
 from datamill.cli.audit import warn_if_broken
 from datamill.compliance.audit import (
     CHECKPOINT_FILE,
@@ -33,6 +32,7 @@ from datamill.compliance.keys import AUDIT_KEY_FILE
 from datamill.compliance.models import AuditCheckpoint, AuditRecord, User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import web_login
 
 API = "/api/v1"

@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from datamill.api.app import create_app
 from datamill.cli import _common
 from datamill.cli.project import app as project_app
 from datamill.compliance.classification import set_classification, set_clearance
@@ -25,6 +24,7 @@ from datamill.compliance.users import add_member, create_user
 from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
 from datamill.ledger.orders import create_customer, create_order
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import web_login
 from tests.unit.ledger.helpers import ledger_project, make_approvers, production_project
 

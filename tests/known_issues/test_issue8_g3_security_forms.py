@@ -13,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from datamill.api.app import create_app
 from datamill.compliance import classification, export, surveying
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.security_models import ConsentRecord
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import csrf_of, web_login
 from tests.unit.compliance._security_world import make_project
 

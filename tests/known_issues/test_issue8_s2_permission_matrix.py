@@ -17,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from datamill.api.app import create_app
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, Role
@@ -26,6 +25,7 @@ from datamill.ledger.projects import open_ledger_project
 from datamill.production.models import Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 
 API = "/api/v1"

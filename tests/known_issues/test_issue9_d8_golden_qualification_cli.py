@@ -139,7 +139,7 @@ def test_api_put_revises_the_test_for_its_owner(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     pid, items = world["project"], world["items"]
     url = f"/api/v1/projects/{pid}/qualification-test"

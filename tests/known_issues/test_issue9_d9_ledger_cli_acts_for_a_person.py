@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from datamill.api.app import create_app
 from datamill.api.routers.ledger import router
 from datamill.cli import _common
 from datamill.cli.ledger import app
@@ -18,6 +17,7 @@ from datamill.compliance.users import create_user, get_user
 from datamill.ledger.budgets import register_approver
 from datamill.ledger.models import LedgerCustomer
 from datamill.runtime import Runtime
+from datamill.server import create_app
 
 API = "/api/v1"
 CUSTOMER = ["customer-add", "Acme CN", "big_tech", "CN"]

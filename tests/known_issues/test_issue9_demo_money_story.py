@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from datamill.core.money import to_cents
 from datamill.demo.money_demo import EN_PRICE, run_money_demo
 from datamill.demo.script import run_loop, setup_people_and_project
-from datamill.ledger._types import to_cents
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, account_balance, journal_lines, trial_balance
 from datamill.ledger.models import LedgerOrder, LedgerPeriodClose, LedgerProject, LedgerRecognition
 from datamill.production.checking import run_checks

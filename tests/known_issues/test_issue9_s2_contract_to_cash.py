@@ -325,7 +325,7 @@ def test_cli_trace_and_period_close(
 def test_api_contract_to_cash(runtime: Runtime) -> None:
     from fastapi.testclient import TestClient
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     with runtime.session() as s:
         make_approvers(s)
@@ -382,7 +382,7 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
 def test_web_trace_page_and_line_chart(runtime: Runtime) -> None:
     from fastapi.testclient import TestClient
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
     from tests.known_issues._web import web_login
 
     with runtime.session() as s:

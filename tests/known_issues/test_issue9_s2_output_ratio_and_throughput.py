@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from datamill.api.app import create_app
 from datamill.cli import _common
 from datamill.cli.workforce import app as wf_app
 from datamill.compliance.models import User
@@ -21,6 +20,7 @@ from datamill.compliance.users import create_user, get_user
 from datamill.core.errors import Forbidden
 from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.workforce.throughput import output_ratio_report, report_scope, vendor_throughput
 from datamill.workforce.vendors import create_vendor, register_worker
 from tests.known_issues._web import web_login

@@ -8,11 +8,11 @@ import json
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from datamill.api.app import create_app
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import User
 from datamill.runtime import Runtime
+from datamill.server import create_app
 
 TOO_BIG = "99999999999999999999"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from datamill.db import models_all  # noqa: F401
-from datamill.db.base import Base
+from datamill.db.base import Base, load_models
 from datamill.runtime import Runtime
 
 
 def test_migrations_match_models(runtime: Runtime) -> None:
+    load_models()
     with runtime.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []

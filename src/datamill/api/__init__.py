@@ -1,12 +1,7 @@
-"""The HTTP face: a FastAPI app over the service layer (``create_app``), under ``/api/v1``.
+"""The HTTP face: FastAPI routers over the service layer, under ``/api/v1``
+(``app.install_api``; the app itself is built by :mod:`datamill.server`).
 
 Routers only translate HTTP to service calls and back; every rule lives in the services.
 Errors are RFC 9457 problem details (``problem.py``); authentication is a bearer token
 (``deps.py``).
 """
-
-from __future__ import annotations
-
-from datamill.api.app import create_app, serve
-
-__all__ = ["create_app", "serve"]

@@ -1,13 +1,9 @@
-"""Request dependencies: the runtime, one session per request, the caller, and permissions.
-
-``SessionDep`` is a unit of work: committed when the endpoint returns, rolled back when it
-raises, and closed **before** the response is sent (``scope="function"``), so a client never sees
-a success that was not committed.
-"""
+"""API request dependencies: the caller behind a bearer token, and permissions (the runtime and
+the per-request session come from :mod:`datamill.http_deps`, shared with the web face)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,7 +16,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.compliance.users import user_for_token
 from datamill.core.errors import InvalidInput, Unauthorized
-from datamill.runtime import Runtime
+from datamill.http_deps import RuntimeDep, SessionDep, get_runtime, get_session
 
 __all__ = [
     "CurrentUser",
@@ -32,23 +28,6 @@ __all__ = [
     "get_session",
 ]
 
-
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
-    if runtime is None:  # lifespan not run yet (or failed): nothing to serve with
-        raise RuntimeError("the datamill runtime is not started")
-    return runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    with runtime.session() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token")
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.engine import make_executor
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.models import Annotation, Item, Project
@@ -76,9 +76,7 @@ def preannotate_project(
 ) -> dict[str, Any]:
     """Pre-annotate the project's passed items; returns counts, the model used and, per
     predicted class, how many predictions the spec's labels had no place for (``dropped``)."""
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}")
+    project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
     preannotators.get(engine)  # unknown engine → error listing the available ones

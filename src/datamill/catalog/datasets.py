@@ -29,6 +29,7 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import Batch, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
 
@@ -98,9 +99,7 @@ def band_name(price: Decimal | None) -> str | None:
 
 
 def dataset_row(session: Session, dataset_id: int) -> CatalogDataset:
-    row = session.get(CatalogDataset, dataset_id)
-    if row is None:
-        raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
+    row = get_or_raise(session, CatalogDataset, dataset_id, "catalog dataset", dataset_id=dataset_id)
     return row
 
 
@@ -279,9 +278,7 @@ def add_source(
     if (batch_id is None) == (third_party_id is None):
         raise InvalidInput("give exactly one of batch_id and third_party_id")
     if batch_id is not None:
-        batch = session.get(Batch, batch_id)
-        if batch is None:
-            raise NotFound(f"no batch with id {batch_id}", batch_id=batch_id)
+        batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
         project = session.get(Project, batch.project_id)
         assert project is not None
         if project.project_type != "product_development":
@@ -296,9 +293,7 @@ def add_source(
                                f"{ds.modality}", field="batch_id")
         src = CatalogSource(dataset_id=ds.id, kind="batch", batch_id=batch_id, added_by=user.id)
     else:
-        tp = session.get(ThirdPartyDataset, third_party_id)
-        if tp is None:
-            raise NotFound(f"no third-party dataset with id {third_party_id}")
+        tp = get_or_raise(session, ThirdPartyDataset, third_party_id, "third-party dataset")
         if not tp.sublicensable:
             raise Conflict(f"third-party dataset {tp.name!r} has no recorded sub-licensing "
                            "rights: it cannot be licensed on", third_party_id=third_party_id)

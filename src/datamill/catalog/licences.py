@@ -46,6 +46,7 @@ from datamill.compliance.roles import Action
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import Batch, DomainEvent
 from datamill.storage.blobstore import sha256_file
 
@@ -84,9 +85,7 @@ def _out(row: CatalogLicence) -> LicenceOut:
 
 
 def _licence_row(session: Session, licence_id: int) -> CatalogLicence:
-    row = session.get(CatalogLicence, licence_id)
-    if row is None:
-        raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
+    row = get_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     return row
 
 
@@ -266,9 +265,7 @@ def download(
     actor_id: int | None = None,
 ) -> DownloadOut:
     """One download through a transfer link: signed, unexpired, within its count; audited."""
-    link = session.get(TransferLink, link_id)
-    if link is None:
-        raise NotFound(f"no transfer link with id {link_id}", link_id=link_id)
+    link = get_or_raise(session, TransferLink, link_id, "transfer link", link_id=link_id)
     real = int(_as_utc(link.expires_at).timestamp())
     if expires != real or not hmac.compare_digest(
             _signature(settings, link.id, link.licence_id, real), signature or ""):

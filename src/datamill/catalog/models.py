@@ -14,8 +14,8 @@ from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
+from datamill.core.money import Money
 from datamill.db.base import Base
-from datamill.ledger._types import Money
 
 __all__ = [
     "CatalogCustomerAccount",

@@ -49,6 +49,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -296,9 +297,7 @@ def build_release(
 
 
 def release_row(session: Session, release_id: int) -> CatalogRelease:
-    rel = session.get(CatalogRelease, release_id)
-    if rel is None:
-        raise NotFound(f"no catalog release with id {release_id}", release_id=release_id)
+    rel = get_or_raise(session, CatalogRelease, release_id, "catalog release", release_id=release_id)
     return rel
 
 

@@ -40,6 +40,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import Delivery, Item, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
 
@@ -100,9 +101,7 @@ def set_hold(session: Session, user: User, project_id: int, reason: str,
 
 def release_hold(session: Session, user: User, hold_id: int) -> HoldOut:
     authorize(session, user, Action.MANAGE_DATA_SECURITY)
-    row = session.get(RetentionHold, hold_id)
-    if row is None:
-        raise NotFound(f"no hold with id {hold_id}", hold_id=hold_id)
+    row = get_or_raise(session, RetentionHold, hold_id, "hold", hold_id=hold_id)
     if not row.active:
         raise Conflict(f"hold {hold_id} was already released")
     row.active, row.released_at = False, utcnow()

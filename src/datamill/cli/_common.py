@@ -41,6 +41,7 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError
+from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "EXIT_CODES",
@@ -109,14 +110,10 @@ def owning_project(session: Any, *, batch_id: int | None = None,
     from datamill.production.models import Batch, Delivery, Inspection
 
     if inspection_id is not None:
-        insp = session.get(Inspection, inspection_id)
-        if insp is None:
-            raise NotFound(f"no inspection with id {inspection_id}", inspection_id=inspection_id)
+        insp = get_or_raise(session, Inspection, inspection_id, "inspection", inspection_id=inspection_id)
         batch_id = insp.batch_id
     if delivery_id is not None:
-        d = session.get(Delivery, delivery_id)
-        if d is None:
-            raise NotFound(f"no delivery with id {delivery_id}", delivery_id=delivery_id)
+        d = get_or_raise(session, Delivery, delivery_id, "delivery", delivery_id=delivery_id)
         return int(d.project_id)
     batch = session.get(Batch, batch_id) if batch_id is not None else None
     if batch is None:

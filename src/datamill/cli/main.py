@@ -71,8 +71,8 @@ def serve_cmd(
     workers: Annotated[int, typer.Option(help="Server processes (PostgreSQL: one per core).")] = 1,
 ) -> None:
     """Run the HTTP API (and web UI) on loopback."""
-    from datamill.api.app import serve
     from datamill.runtime import Runtime
+    from datamill.server import serve
 
     rt = Runtime.from_settings()
     try:

@@ -23,6 +23,7 @@ from datamill.cli._common import (
 )
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
+from datamill.db.lookup import get_or_raise
 
 app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -72,14 +73,11 @@ def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
 def assign_cmd(package_id: int, username: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Assign a work package to a person."""
     from datamill.compliance.users import get_user
-    from datamill.core.errors import NotFound
     from datamill.production.models import WorkPackage
     from datamill.production.tasks import assign_package
 
     with get_runtime().session() as s:
-        row = s.get(WorkPackage, package_id)
-        if row is None:
-            raise NotFound(f"no work package with id {package_id}", package_id=package_id)
+        row = get_or_raise(s, WorkPackage, package_id, "work package", package_id=package_id)
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=row.project_id)
         pkg = assign_package(s, package_id, get_user(s, username), actor_id=actor.id)
     emit({"package": pkg.name, "username": username}, as_json,

@@ -183,7 +183,7 @@ def _gray(image: np.ndarray) -> np.ndarray:
     else:
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if gray.dtype != np.uint8:
-        gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)  # type: ignore[call-overload]
     return cv2.equalizeHist(gray)
 
 

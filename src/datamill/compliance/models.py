@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
 from datamill.db.base import Base
 
-__all__ = ["ApiToken", "AuditCheckpoint", "AuditRecord", "User", "UserSession"]
+__all__ = [
+    "ApiToken", "AuditCheckpoint", "AuditRecord", "ProjectMember", "User", "UserSession",
+]
 
 
 class User(Base):
@@ -100,3 +102,15 @@ class AuditCheckpoint(Base):
     record_count: Mapped[int] = mapped_column()
     head_hash: Mapped[str] = mapped_column(String(64))
     hmac: Mapped[str] = mapped_column(String(64))
+
+
+class ProjectMember(Base):
+    """A person's membership of a production project (who may work on, see or manage it)."""
+
+    __tablename__ = "project_members"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)

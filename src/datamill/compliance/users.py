@@ -13,12 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.models import ApiToken, User
+from datamill.compliance.models import ApiToken, ProjectMember, User
 from datamill.compliance.roles import Action, Role
 from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from datamill.production.models import ProjectMember
 
 __all__ = [
     "DEFAULT_TOKEN_DAYS",

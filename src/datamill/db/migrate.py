@@ -1,24 +1,42 @@
 """Alembic, driven from code: ``upgrade_database(url)`` brings any database to all heads.
 
-Each business domain keeps its own migration branch (``branch_labels``) rooted on the core
-schema revision ``0001``, so domains evolve independently; upgrading goes to every head.
+Each domain keeps its own migration branch (``branch_labels``) rooted on the core schema
+revision ``0001`` in a ``migrations`` package beside its models, named in the
+``datamill.migrations`` entry-point group (``db`` names no domain); domains evolve independently
+and upgrading goes to every head.
 """
 
 from __future__ import annotations
 
+import os
+from importlib.metadata import entry_points
+from importlib.util import find_spec
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
-__all__ = ["alembic_config", "upgrade_database"]
+__all__ = ["alembic_config", "upgrade_database", "version_locations"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def version_locations() -> list[str]:
+    """The folders of every ``datamill.migrations`` entry point (a package of revisions)."""
+    out = []
+    for ep in sorted(entry_points(group="datamill.migrations"), key=lambda e: e.name):
+        spec = find_spec(ep.value)
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError(f"migration package {ep.value!r} ({ep.name}) is not installed")
+        out.append(str(Path(next(iter(spec.submodule_search_locations)))))
+    return out
 
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(version_locations()))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

@@ -47,7 +47,7 @@ def make_demo_corpus(
         if progress:
             progress(1)
     base = audio / "spk01_0000.wav"
-    extra = [
+    extra: list[tuple[str, Callable[[Path], object], str]] = [
         ("bad_clipped", lambda p: make_clipped(base, p), SENTENCES[0]),
         ("bad_silent", lambda p: make_silent(p), SENTENCES[1]),
         ("bad_8khz", lambda p: synthesize(SENTENCES[2], p, sample_rate_hz=8000), SENTENCES[2]),

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user, get_user
 from datamill.core.clock import utcnow
-from datamill.ledger._types import to_cents, to_decimal
+from datamill.core.money import to_cents, to_decimal
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
 from datamill.ledger.events import sync_ledger

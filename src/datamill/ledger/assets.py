@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.ledger._types import to_cents
+from datamill.core.money import to_cents
 from datamill.ledger.costs import depreciation_amount, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset
 from datamill.ledger.projects import ledger_project_row

@@ -31,8 +31,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import InvalidInput
+from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import approved_budget
-from datamill.ledger._types import to_cents, to_decimal
 from datamill.ledger.budgets import annotation_hours, collection_quantity, create_budget
 from datamill.ledger.models import LedgerBudgetLine, LedgerCost
 from datamill.ledger.projects import ledger_project_row

@@ -17,7 +17,8 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from datamill.ledger._types import to_cents, to_decimal
+from datamill.core.money import to_cents, to_decimal
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import (
     LedgerApproval,
     LedgerApprover,
@@ -96,9 +97,7 @@ def approval_role_of(session: Session, user_id: int) -> str | None:
 
 
 def _budget_row(session: Session, budget_id: int) -> LedgerBudget:
-    row = session.get(LedgerBudget, budget_id)
-    if row is None:
-        raise NotFound(f"no budget with id {budget_id}", budget_id=budget_id)
+    row = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
     return row
 
 

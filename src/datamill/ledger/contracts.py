@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
-from datamill.ledger._types import to_cents
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import (
     LedgerApproval,
@@ -92,9 +93,7 @@ class ContractDetailOut(BaseModel):
 
 
 def contract_row(session: Session, contract_id: int) -> LedgerContract:
-    row = session.get(LedgerContract, contract_id)
-    if row is None:
-        raise NotFound(f"no contract with id {contract_id}", contract_id=contract_id)
+    row = get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
     return row
 
 

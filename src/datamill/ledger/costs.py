@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.money import to_cents, to_decimal
+from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import approved_budget
-from datamill.ledger._types import to_cents, to_decimal
 from datamill.ledger.budgets import record_approval
 from datamill.ledger.models import LedgerBudgetLine, LedgerCost
 from datamill.ledger.projects import ledger_project_row
@@ -157,9 +158,7 @@ def approve_over_budget_cost(
     reason: str = "",
 ) -> CostOut:
     """VP in charge, then finance head. Approved → posted; rejected → never booked."""
-    row = session.get(LedgerCost, cost_id)
-    if row is None:
-        raise NotFound(f"no cost with id {cost_id}", cost_id=cost_id)
+    row = get_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)
     if row.status != "pending_approval":
         raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval")
     if ledger_project_row(session, row.project_id).status == "closed":

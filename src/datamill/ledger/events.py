@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session
 
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
+from datamill.core.money import to_cents
 from datamill.ledger._balances import approved_budget
-from datamill.ledger._types import to_cents
 from datamill.ledger.costs import post_cost
 from datamill.ledger.models import (
     LedgerAcceptance,

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.errors import NotFound
+from datamill.core.money import to_decimal
 from datamill.ledger._balances import accepted_volume, carried_cost, incurred_cost, wip_balance
-from datamill.ledger._types import to_decimal
 from datamill.ledger.budgets import approval_role_of, get_budget
 from datamill.ledger.costs import list_costs
 from datamill.ledger.events import list_event_problems

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.money import to_cents
 from datamill.ledger._balances import (
     WIP_TYPES,
     approved_budget,
@@ -33,7 +34,6 @@ from datamill.ledger._balances import (
     recognised_revenue,
     wip_balance,
 )
-from datamill.ledger._types import to_cents
 from datamill.ledger.models import LedgerImpairment, LedgerOrder
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import ImpairmentOut

@@ -35,8 +35,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import InvalidInput
+from datamill.core.money import to_cents
 from datamill.ledger._balances import WIP_TYPES
-from datamill.ledger._types import to_cents
 from datamill.ledger.models import (
     LedgerCost,
     LedgerImpairment,

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from datamill.ledger._types import to_decimal
+from datamill.core.money import to_decimal
 from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerRecognition
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Tables of the ledger domain: customer → contract → performance order → project (1:1) →
 budget, costs, acceptances, recognitions, impairments.
 
-Money is ``Decimal`` stored as integer cents (:class:`datamill.ledger._types.Scaled`); volumes
+Money is ``Decimal`` stored as integer cents (:class:`datamill.core.money.Scaled`); volumes
 and unit prices keep 4 decimal places, ratios 6. Business dates are ``date`` (the period a
 figure belongs to), audit timestamps are UTC ``datetime``. Journal lines are never stored: they
 are derived from these rows, so no figure is typed by hand.
@@ -17,8 +17,8 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
+from datamill.core.money import Money, Scaled
 from datamill.db.base import Base
-from datamill.ledger._types import Money, Scaled
 
 __all__ = [
     "LedgerAcceptance",

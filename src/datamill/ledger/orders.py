@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.ledger._types import to_cents, to_decimal
+from datamill.core.money import to_cents, to_decimal
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
 from datamill.ledger.settings import (
@@ -109,9 +110,7 @@ def create_order(
 
     A foreign-currency order needs ``fx_rate`` (CNY per unit, spot rate on the contract date).
     """
-    contract = session.get(LedgerContract, contract_id)
-    if contract is None:
-        raise NotFound(f"no contract with id {contract_id}", contract_id=contract_id)
+    contract = get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
     if contract.status != "signed":
         raise Conflict(f"contract {contract.number} is {contract.status}: orders are split off "
                        "signed contracts only", contract_id=contract_id)
@@ -161,9 +160,7 @@ def create_order(
 
 
 def order_row(session: Session, order_id: int) -> LedgerOrder:
-    row = session.get(LedgerOrder, order_id)
-    if row is None:
-        raise NotFound(f"no performance order with id {order_id}", order_id=order_id)
+    row = get_or_raise(session, LedgerOrder, order_id, "performance order", order_id=order_id)
     return row
 
 

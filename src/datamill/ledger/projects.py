@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import LedgerProject
 from datamill.ledger.orders import order_row
 from datamill.ledger.schemas import ProjectOut
@@ -72,9 +73,7 @@ def open_ledger_project(
 
 
 def ledger_project_row(session: Session, project_id: int) -> LedgerProject:
-    row = session.get(LedgerProject, project_id)
-    if row is None:
-        raise NotFound(f"no ledger project with id {project_id}", project_id=project_id)
+    row = get_or_raise(session, LedgerProject, project_id, "ledger project", project_id=project_id)
     return row
 
 

@@ -6,8 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
-from datamill.core.errors import InvalidInput, NotFound
-from datamill.ledger._types import to_cents
+from datamill.core.errors import InvalidInput
+from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import LedgerBudget
 from datamill.ledger.schemas import QuoteOut
 
@@ -31,9 +32,7 @@ def quote_from_budget(
     *, vat_rate: Decimal | str = "0.06",
 ) -> QuoteOut:
     """Quote from any budget version (usually a draft, before the contract is signed)."""
-    budget = session.get(LedgerBudget, budget_id)
-    if budget is None:
-        raise NotFound(f"no budget with id {budget_id}", budget_id=budget_id)
+    budget = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
     margin, rate = Decimal(guidance_margin), Decimal(vat_rate)
     price = cost_plus_price(budget.total, margin)
     vat = to_cents(price * rate)

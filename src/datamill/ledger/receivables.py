@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.ledger._types import to_cents
+from datamill.core.money import to_cents
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerContract,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import (
     WIP_TYPES,
     accepted_volume,
@@ -38,7 +39,6 @@ from datamill.ledger._balances import (
     recognised_revenue,
     wip_balance,
 )
-from datamill.ledger._types import to_cents, to_decimal
 from datamill.ledger.final_accounts import require_final_review
 from datamill.ledger.models import (
     LedgerAcceptance,

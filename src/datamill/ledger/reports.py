@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.core.money import to_decimal
 from datamill.ledger._balances import (
     WIP_TYPES,
     approved_budget,
@@ -19,7 +20,6 @@ from datamill.ledger._balances import (
     incurred_cost,
     wip_balance,
 )
-from datamill.ledger._types import to_decimal
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerBudgetLine,

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.engine.base import make_executor
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
@@ -112,9 +112,7 @@ def run_checks(
     progress: Callable[[int], None] | None = None,
 ) -> CheckSummary:
     """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project."""
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}")
+    project = get_or_raise(session, Project, project_id, "project")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
     items = {
         i.id: i

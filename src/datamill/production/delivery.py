@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production.hooks import check_delivery_guards
@@ -110,9 +111,7 @@ def deliver_batch(
     progress: Callable[[int], None] | None = None,
 ) -> DeliveryOut:
     """Export an accepted batch into ``out_root/<project>/<batch>/`` and record the delivery."""
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"no batch with id {batch_id}")
+    batch = get_or_raise(session, Batch, batch_id, "batch")
     if batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
         raise Conflict(
@@ -229,9 +228,7 @@ def _annotation_process(session: Session, project: Project, batch_id: int) -> di
 
 
 def get_delivery(session: Session, delivery_id: int) -> DeliveryOut:
-    d = session.get(Delivery, delivery_id)
-    if d is None:
-        raise NotFound(f"no delivery with id {delivery_id}")
+    d = get_or_raise(session, Delivery, delivery_id, "delivery")
     return DeliveryOut.model_validate(d)
 
 
@@ -252,9 +249,7 @@ def record_acceptance(
     ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
     every delivered item counts one base unit (images), the volume defaults to the items.
     """
-    d = session.get(Delivery, delivery_id)
-    if d is None:
-        raise NotFound(f"no delivery with id {delivery_id}")
+    d = get_or_raise(session, Delivery, delivery_id, "delivery")
     items = accepted_items if accepted_items is not None else accepted_utterances
     volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
     delivered = _delivered_volume(d.datasheet)

@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, NotFound
+from datamill.core.errors import Conflict
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import ImportRun
 from datamill.production.schemas import ImportRunOut
 
@@ -90,9 +91,7 @@ def list_import_runs(session: Session, project_id: int) -> list[ImportRunOut]:
 
 
 def get_import_run(session: Session, run_id: int) -> ImportRun:
-    run = session.get(ImportRun, run_id)
-    if run is None:
-        raise NotFound(f"no import run with id {run_id}", import_run_id=run_id)
+    run = get_or_raise(session, ImportRun, run_id, "import run", import_run_id=run_id)
     return run
 
 
@@ -129,7 +128,7 @@ def claim_import_run(session: Session, run: ImportRun) -> None:
         .where(ImportRun.id == run.id, ImportRun.status == "interrupted")
         .values(status="running", host=host, pid=pid, heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     session.refresh(run)
     if claimed != 1:
         ensure_resumable(session, run)

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
+from datamill.core.errors import Conflict, DatamillError, InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._import_rows import (
@@ -220,9 +221,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         actor_id: Who imports (audit).
         progress: Called with 1 per row.
     """
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(

@@ -18,6 +18,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import return_to_annotators
 from datamill.production.hooks import batch_exclusions
@@ -66,9 +67,7 @@ def create_batch(
     session: Session, project_id: int, *, limit: int | None = None, actor_id: int | None = None
 ) -> BatchOut:
     """Group reviewed items (not yet in a live batch) into a new batch."""
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}")
+    project = get_or_raise(session, Project, project_id, "project")
     limit = limit or int(project.spec.get("batch_size", 200))
     query = select(Item).where(Item.project_id == project_id, Item.status == "reviewed")
     excluded = batch_exclusions(session, project_id)  # e.g. subjects who withdrew consent
@@ -119,9 +118,7 @@ def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
 
 def start_inspection(session: Session, batch_id: int, inspector: User) -> InspectionOut:
     """Draw the sample for a batch by its sampling plan (idempotent while one is open)."""
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"no batch with id {batch_id}")
+    batch = get_or_raise(session, Batch, batch_id, "batch")
     open_insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "open")
     ).first()
@@ -158,9 +155,7 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
 
 
 def get_inspection(session: Session, inspection_id: int) -> InspectionOut:
-    insp = session.get(Inspection, inspection_id)
-    if insp is None:
-        raise NotFound(f"no inspection with id {inspection_id}")
+    insp = get_or_raise(session, Inspection, inspection_id, "inspection")
     return _inspection_out(session, insp)
 
 
@@ -189,9 +184,7 @@ def record_correction(
 
 def complete_inspection(session: Session, inspection_id: int, inspector: User) -> InspectionOut:
     """Score the sample and accept or reject the batch."""
-    insp = session.get(Inspection, inspection_id)
-    if insp is None:
-        raise NotFound(f"no inspection with id {inspection_id}")
+    insp = get_or_raise(session, Inspection, inspection_id, "inspection")
     if insp.status != "open":
         raise Conflict(f"inspection {inspection_id} is already completed")
     samples = session.scalars(

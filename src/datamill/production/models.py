@@ -39,7 +39,6 @@ __all__ = [
     "InspectionSample",
     "Item",
     "Project",
-    "ProjectMember",
     "Review",
     "Task",
     "TaskAssignment",
@@ -65,16 +64,6 @@ class Project(Base):
     accounts_closed_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ProjectMember(Base):
-    __tablename__ = "project_members"
-    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ImportRun(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.production.schemas import ProjectOut
@@ -50,7 +51,7 @@ def create_project(session: Session, spec_data: Any, actor_id: int | None = None
         session.rollback()
         raise Conflict(f"a project named {spec.name!r} already exists", name=spec.name) from err
     if actor_id is not None:  # the creator manages what they created
-        from datamill.production.models import ProjectMember
+        from datamill.compliance.models import ProjectMember
 
         session.add(ProjectMember(project_id=project.id, user_id=actor_id))
     record_audit(
@@ -62,9 +63,7 @@ def create_project(session: Session, spec_data: Any, actor_id: int | None = None
 
 
 def _row(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     return project
 
 
@@ -108,7 +107,7 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
         .group_by(Item.status)
     ).all()
     by_status = {status: int(n) for status, n, _ in rows}
-    total = sum(int(v) for _, _, v in rows)
+    total = sum(int(v or 0) for _, _, v in rows)
     plugin = get_modality(project.modality)
     stats: dict[str, Any] = {
         "items": sum(by_status.values()), "by_status": by_status, "volume": total,

@@ -21,19 +21,12 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
-from datamill.production.models import (
-    Annotation,
-    Item,
-    Project,
-    ProjectMember,
-    Task,
-    TaskAssignment,
-    WorkPackage,
-)
+from datamill.db.lookup import get_or_raise
+from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 
 __all__ = [
@@ -162,9 +155,7 @@ def create_packages(
     session: Session, project_id: int, stage: str = "annotate", *, actor_id: int | None = None
 ) -> list[PackageOut]:
     """Group unpackaged tasks of ``stage`` into packages of the spec's ``package_size``."""
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}")
+    project = get_or_raise(session, Project, project_id, "project")
     if stage not in project.spec.get("stages", []):
         raise InvalidInput(
             f"stage {stage!r} is not in this project's stages {project.spec.get('stages')}"
@@ -212,9 +203,7 @@ def assign_package(
     session: Session, package_id: int, user: User, *, actor_id: int | None = None
 ) -> PackageOut:
     """Hand a package to one person; only its assignee (and the open pool) can claim from it."""
-    pkg = session.get(WorkPackage, package_id)
-    if pkg is None:
-        raise NotFound(f"no work package with id {package_id}")
+    pkg = get_or_raise(session, WorkPackage, package_id, "work package")
     action = {"annotate": Action.ANNOTATE, "review": Action.REVIEW}[pkg.stage]
     if not allowed(user.role, action):  # the permission matrix (vendor workers annotate too)
         raise InvalidInput(
@@ -366,9 +355,7 @@ def claim_next_task(
 
 
 def get_task(session: Session, task_id: int) -> Task:
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"no task with id {task_id}", task_id=task_id)
+    task = get_or_raise(session, Task, task_id, "task", task_id=task_id)
     return task
 
 

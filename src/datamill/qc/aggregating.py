@@ -32,7 +32,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.errors import InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import Aggregatable, AnnotationDoc
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import write_version
@@ -72,9 +73,7 @@ class AggregationReport:
 
 
 def project_plugin(session: Session, project_id: int) -> tuple[Project, Any]:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     return project, get_modality(project.modality)
 
 

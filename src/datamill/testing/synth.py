@@ -45,7 +45,8 @@ def _resample(data: np.ndarray, src_hz: int, dst_hz: int) -> np.ndarray:
     n_out = round(len(data) * dst_hz / src_hz)
     x_old = np.linspace(0.0, 1.0, num=len(data), endpoint=False)
     x_new = np.linspace(0.0, 1.0, num=n_out, endpoint=False)
-    return np.interp(x_new, x_old, data).astype(np.float32)
+    out: np.ndarray = np.interp(x_new, x_old, data).astype(np.float32)
+    return out
 
 
 def synthesize(

@@ -18,6 +18,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import PackageOut, TaskOut
 from datamill.production.tasks import assign_package, claim_next_task
@@ -55,9 +56,7 @@ class Candidate:
 
 
 def _package(session: Session, package_id: int) -> WorkPackage:
-    pkg = session.get(WorkPackage, package_id)
-    if pkg is None:
-        raise NotFound(f"no work package with id {package_id}", package_id=package_id)
+    pkg = get_or_raise(session, WorkPackage, package_id, "work package", package_id=package_id)
     return pkg
 
 
@@ -187,9 +186,7 @@ def hand_package_to_vendor(
     """The business hands a package to a qualified vendor, whose manager then distributes it."""
     pkg = _package(session, package_id)
     require_project_business(session, actor, pkg.project_id, "hand its packages to vendors")
-    vendor = session.get(Vendor, vendor_id)
-    if vendor is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
         raise Conflict(
             f"vendor {vendor.name!r} is not on the qualified-supplier list; qualify it first"
@@ -270,9 +267,7 @@ def claim_next_task_for_worker(
     session: Session, user: User, project_id: int, stage: str
 ) -> TaskOut | None:
     """``claim_next_task`` behind the qualification gate (for pool claims of registered workers)."""
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}")
+    project = get_or_raise(session, Project, project_id, "project")
     worker = worker_for_user(session, user.id)
     problems = eligibility_problems(session, worker, project)
     if problems:

@@ -33,12 +33,13 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.money import Scaled
 from datamill.db.base import Base
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import TaskOut
 from datamill.production.tasks import check_claim_guards, claim_next_task
-from datamill.workforce.models import GoldenTask, QualificationTest, ScaledDecimal, Worker
+from datamill.workforce.models import GoldenTask, QualificationTest, Worker
 from datamill.workforce.policies import require_vendor_scope
 from datamill.workforce.qualification import (  # one lookup, shared
     _project,
@@ -78,7 +79,7 @@ class GoldenMix(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
-    rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    rate: Mapped[Decimal] = mapped_column(Scaled(4))
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -101,7 +102,7 @@ class GoldenProbe(Base):
     served_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     answer_text: Mapped[str | None] = mapped_column(Text, default=None)
-    score: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
+    score: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
 
 
 @dataclass(frozen=True)
@@ -403,7 +404,7 @@ def golden_accuracy(session: Session, actor: User, worker_id: int) -> GoldenAccu
 def project_accuracy(session: Session, actor: User, project_id: int) -> list[WorkerAccuracyOut]:
     """Every worker with golden answers or qualification attempts in a project, or a member of
     it: running accuracy on golden probes and qualification standing (the PM's table)."""
-    from datamill.production.models import ProjectMember
+    from datamill.compliance.models import ProjectMember
     from datamill.workforce.models import QualificationAttempt, Vendor
 
     require_project_manager(session, actor, project_id, "see workers' golden accuracy")

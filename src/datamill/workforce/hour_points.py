@@ -18,6 +18,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.money import to_cents
 from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import Grade, HourPoints, WorkingMonth
@@ -134,7 +135,7 @@ def book_points(
             f"working days); {others} are already booked to other projects",
             field="points",
         )
-    cost = (pts * grade.point_rate).quantize(Decimal("0.01"))
+    cost = to_cents(pts * grade.point_rate)
     if row is None:
         row = HourPoints(
             worker_id=worker_id,

@@ -1,6 +1,6 @@
 """Tables of the workforce domain: vendors, workers, qualification, prices, settlement, points.
 
-Money is ``Decimal`` in Python and stored exactly as a scaled integer (``ScaledDecimal``):
+Money is ``Decimal`` in Python and stored exactly as a scaled integer (``datamill.core.money.Scaled``):
 amounts in fen (scale 2), unit prices, quantities and rates in 1/10,000 (scale 4). Nothing is
 ever a float. Every table is prefixed ``wf_`` so the domain never collides with another one.
 """
@@ -11,11 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Dialect, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from datamill.core.clock import utcnow
+from datamill.core.money import Scaled
 from datamill.db.base import Base
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "PriceEntry",
     "QualificationAttempt",
     "QualificationTest",
-    "ScaledDecimal",
     "SettlementLine",
     "SettlementSheet",
     "SettlementUnit",
@@ -37,30 +36,8 @@ __all__ = [
 ]
 
 
-class ScaledDecimal(TypeDecorator[Decimal]):
-    """An exact Decimal stored as an integer of ``10**-scale`` units (fen for scale 2)."""
-
-    impl = BigInteger
-    cache_ok = True
-
-    def __init__(self, scale: int = 2) -> None:
-        super().__init__()
-        self.scale = scale
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        scaled = Decimal(value).scaleb(self.scale)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than {self.scale} decimal places")
-        return int(scaled)
-
-    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(int(value)).scaleb(-self.scale)
-
-
 def _money() -> Any:
-    return mapped_column(ScaledDecimal(2), default=Decimal("0.00"))
+    return mapped_column(Scaled(2), default=Decimal("0.00"))
 
 
 class Vendor(Base):
@@ -79,7 +56,7 @@ class Vendor(Base):
     contact: Mapped[str | None] = mapped_column(String(200), default=None)
     agreement_no: Mapped[str | None] = mapped_column(String(64), default=None)
     agreement_signed_on: Mapped[date | None] = mapped_column(default=None)
-    fee_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
+    fee_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"))
     settlement_cycle: Mapped[str] = mapped_column(String(16), default="weekly")
     qualified: Mapped[bool] = mapped_column(default=False)
     qualified_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -94,7 +71,7 @@ class Grade(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True)
-    point_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    point_rate: Mapped[Decimal] = mapped_column(Scaled(2))
 
 
 class Worker(Base):
@@ -132,7 +109,7 @@ class QualificationTest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
     metric: Mapped[str] = mapped_column(String(40))
-    pass_threshold: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    pass_threshold: Mapped[Decimal] = mapped_column(Scaled(4))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revision: Mapped[int] = mapped_column(default=1)  # +1 each time its owner revises it
@@ -157,7 +134,7 @@ class QualificationAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
-    score: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    score: Mapped[Decimal] = mapped_column(Scaled(4))
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     passed: Mapped[bool] = mapped_column()
     test_revision: Mapped[int] = mapped_column(default=1)
@@ -195,9 +172,9 @@ class PriceEntry(Base):
     modality: Mapped[str] = mapped_column(String(32))
     language_group: Mapped[str] = mapped_column(String(32))
     unit: Mapped[str] = mapped_column(String(16))
-    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    reference_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
-    deviation: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
+    unit_price: Mapped[Decimal] = mapped_column(Scaled(4))
+    reference_price: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    deviation: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
     flagged: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
@@ -228,7 +205,7 @@ class SettlementSheet(Base):
     period_key: Mapped[str | None] = mapped_column(String(40), default=None)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     amount: Mapped[Decimal] = _money()
-    fee_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
+    fee_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"))
     fee: Mapped[Decimal] = _money()
     gross: Mapped[Decimal] = _money()
     tax_withheld: Mapped[Decimal] = _money()
@@ -258,8 +235,8 @@ class SettlementLine(Base):
     unit: Mapped[str] = mapped_column(String(16))
     items: Mapped[int] = mapped_column(default=0)
     duration_ms: Mapped[int] = mapped_column(BigInteger, default=0)
-    quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    quantity: Mapped[Decimal] = mapped_column(Scaled(4))
+    unit_price: Mapped[Decimal] = mapped_column(Scaled(4))
     amount: Mapped[Decimal] = _money()
     description: Mapped[str] = mapped_column(Text, default="")
 
@@ -299,8 +276,8 @@ class HourPoints(Base):
     worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     month: Mapped[str] = mapped_column(String(7))
-    points: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
-    point_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    points: Mapped[Decimal] = mapped_column(Scaled(2))
+    point_rate: Mapped[Decimal] = mapped_column(Scaled(2))
     cost: Mapped[Decimal] = _money()
     booked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -316,6 +293,6 @@ class VendorEvaluation(Base):
     vendor_id: Mapped[int] = mapped_column(ForeignKey("wf_vendors.id"))
     year: Mapped[int] = mapped_column()
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    score: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    score: Mapped[Decimal] = mapped_column(Scaled(4))
     rating: Mapped[str] = mapped_column(String(8))
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -34,6 +34,8 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Role
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approval_role_of
 from datamill.workforce.models import Vendor
 from datamill.workforce.policies import require_business
@@ -77,7 +79,6 @@ BUDGET_CHAIN = ("dept_manager", "finance_reviewer")
 REQUEST_CHAIN = ("dept_manager", "vp", "procurement")
 OVER_BUDGET_CHAIN = ("dept_manager", "vp", "finance_head", "procurement")
 _Q4 = Decimal("0.0001")
-_CENT = Decimal("0.01")
 
 
 #: the largest quantity or unit price accepted (amounts stay far inside a 64-bit fen count)
@@ -97,7 +98,7 @@ MAX_AMOUNT = Decimal("1000000000000")
 
 
 def _amount(qty: Decimal, price: Decimal, field: str) -> Decimal:
-    amount = _cents(qty * price)
+    amount = to_cents(qty * price)
     if amount > MAX_AMOUNT:
         raise InvalidInput(f"{field} comes to {amount:,}, beyond the {MAX_AMOUNT:,} one line "
                            "may hold; check the quantity and the price", field=field)
@@ -111,10 +112,6 @@ def _text(value: str, field: str, limit: int) -> str:
     return value
 
 
-def _cents(value: Decimal) -> Decimal:
-    from decimal import ROUND_HALF_UP
-
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def approval_role(session: Session, user: User) -> str | None:
@@ -243,9 +240,7 @@ def decide_budget(
     session: Session, actor: User, budget_id: int, decision: str = "approve", reason: str = ""
 ) -> ProcurementBudgetOut:
     """Dept. manager, then Finance (finance_reviewer) sign; a rejection ends it."""
-    b = session.get(ProcurementBudget, budget_id)
-    if b is None:
-        raise NotFound(f"no procurement budget with id {budget_id}")
+    b = get_or_raise(session, ProcurementBudget, budget_id, "procurement budget")
     if b.status != "submitted":
         raise Conflict(f"procurement budget {budget_id} is {b.status}; nothing to sign")
     level, complete = _sign(session, actor, "budget", b.id,
@@ -386,9 +381,7 @@ def create_request(
 
 
 def _request(session: Session, request_id: int) -> PurchaseRequest:
-    r = session.get(PurchaseRequest, request_id)
-    if r is None:
-        raise NotFound(f"no purchase request with id {request_id}")
+    r = get_or_raise(session, PurchaseRequest, request_id, "purchase request")
     return r
 
 
@@ -457,7 +450,7 @@ def combine_requests(
         r.status = "combined"
     session.flush()
     qty = sum((r.quantity for r in rows), Decimal(0))
-    amount = _cents(qty * first.unit_price)
+    amount = to_cents(qty * first.unit_price)
     room = budget_room(session, first.year, first.department, first.kind)
     over = room is None or amount > room
     projects = {r.project_id for r in rows}

@@ -1,6 +1,6 @@
 """Tables of procurement (§5.2): annual budget, purchase requests, approvals, agreements, POs.
 
-Money and quantities are exact (``ScaledDecimal``): amounts in fen, unit prices, quantities and
+Money and quantities are exact (``datamill.core.money.Scaled``): amounts in fen, unit prices, quantities and
 rates in 1/10,000. Tables are prefixed ``wf_`` like the rest of the workforce domain.
 """
 
@@ -14,8 +14,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
+from datamill.core.money import Scaled
 from datamill.db.base import Base
-from datamill.workforce.models import ScaledDecimal
 
 __all__ = [
     "FrameworkAgreement",
@@ -52,12 +52,12 @@ class ProcurementBudget(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column()
     department: Mapped[str] = mapped_column(String(64))
-    collection_quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    collection_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    collection_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
-    labelling_quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    labelling_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    labelling_amount: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    collection_quantity: Mapped[Decimal] = mapped_column(Scaled(4))
+    collection_price: Mapped[Decimal] = mapped_column(Scaled(4))
+    collection_amount: Mapped[Decimal] = mapped_column(Scaled(2))
+    labelling_quantity: Mapped[Decimal] = mapped_column(Scaled(4))
+    labelling_price: Mapped[Decimal] = mapped_column(Scaled(4))
+    labelling_amount: Mapped[Decimal] = mapped_column(Scaled(2))
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -85,11 +85,11 @@ class PurchaseRequest(Base):
     modality: Mapped[str] = mapped_column(String(32))
     language_group: Mapped[str] = mapped_column(String(32))
     unit: Mapped[str] = mapped_column(String(16))
-    quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    amount: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
-    reference_price: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
-    deviation: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), default=None)
+    quantity: Mapped[Decimal] = mapped_column(Scaled(4))
+    unit_price: Mapped[Decimal] = mapped_column(Scaled(4))
+    amount: Mapped[Decimal] = mapped_column(Scaled(2))
+    reference_price: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    deviation: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
     flagged: Mapped[bool] = mapped_column(default=False)
     deviation_reason: Mapped[str | None] = mapped_column(Text, default=None)
     over_budget: Mapped[bool] = mapped_column(default=False)
@@ -156,9 +156,9 @@ class PurchaseOrder(Base):
     )
     stage: Mapped[str] = mapped_column(String(32))
     unit: Mapped[str] = mapped_column(String(16))
-    quantity: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    amount: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    quantity: Mapped[Decimal] = mapped_column(Scaled(4))
+    unit_price: Mapped[Decimal] = mapped_column(Scaled(4))
+    amount: Mapped[Decimal] = mapped_column(Scaled(2))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -27,6 +27,8 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.procurement import MAX_QUANTITY, approval_role
@@ -102,9 +104,7 @@ def create_agreement(
 
 def approve_agreement(session: Session, actor: User, agreement_id: int) -> AgreementOut:
     """Approved once, by procurement; a second approval is refused."""
-    row = session.get(FrameworkAgreement, agreement_id)
-    if row is None:
-        raise NotFound(f"no framework agreement with id {agreement_id}")
+    row = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
     if row.status == "approved":
         raise Conflict(f"framework agreement {row.number} was already approved; "
                        "an agreement is approved once")
@@ -164,15 +164,11 @@ def create_purchase_order(
     """Order from a qualified vendor against an approved request (within its quantity)."""
     require_business(actor, "place purchase orders")
     on = on or utcnow().date()
-    req = session.get(PurchaseRequest, request_id)
-    if req is None:
-        raise NotFound(f"no purchase request with id {request_id}")
+    req = get_or_raise(session, PurchaseRequest, request_id, "purchase request")
     if req.status != "approved":
         raise Conflict(f"purchase request {req.number} is {req.status}; orders are placed only "
                        "against an approved request (dept. manager → VP → procurement)")
-    vendor = session.get(Vendor, vendor_id)
-    if vendor is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
         raise Conflict(f"vendor {vendor.name!r} is not on the qualified-supplier list")
     if req.vendor_id is not None and req.vendor_id != vendor_id:
@@ -196,9 +192,7 @@ def create_purchase_order(
         raise Conflict(f"request {req.number} approved {req.quantity} {req.unit}; {ordered} are "
                        f"already ordered, so {qty} more would exceed it")
     if agreement_id is not None:
-        ag = session.get(FrameworkAgreement, agreement_id)
-        if ag is None:
-            raise NotFound(f"no framework agreement with id {agreement_id}")
+        ag = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
         if ag.vendor_id != vendor_id or ag.status != "approved":
             raise Conflict(f"framework agreement {ag.number} is not an approved agreement of "
                            f"vendor {vendor_id}")
@@ -210,7 +204,7 @@ def create_purchase_order(
         number=f"PO-{on.year}-{n:05d}", vendor_id=vendor_id, project_id=project_id,
         request_id=req.id, agreement_id=agreement_id, stage=req.stage, unit=req.unit,
         quantity=qty, unit_price=req.unit_price,
-        amount=(qty * req.unit_price).quantize(Decimal("0.01")), created_by=actor.id,
+        amount=to_cents(qty * req.unit_price), created_by=actor.id,
     )
     session.add(po)
     session.flush()
@@ -273,9 +267,7 @@ def _volume(session: Session, sheet: SettlementSheet) -> list[VolumeLineOut]:
 def check_sheet_volume(session: Session, actor: User, sheet_id: int) -> list[VolumeLineOut]:
     """Each project × stage of a settlement sheet against the vendor's purchase orders."""
     require_business(actor, "match settlement volume against purchase orders")
-    sheet = session.get(SettlementSheet, sheet_id)
-    if sheet is None:
-        raise NotFound(f"no settlement sheet with id {sheet_id}")
+    sheet = get_or_raise(session, SettlementSheet, sheet_id, "settlement sheet")
     return _volume(session, sheet)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.workforce.models import GoldenTask, QualificationAttempt, QualificationTest, Worker
@@ -45,9 +46,7 @@ __all__ = [
 
 
 def _project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     return project
 
 

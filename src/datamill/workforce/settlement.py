@@ -30,6 +30,8 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import (
     Batch,
@@ -76,12 +78,9 @@ __all__ = [
 ]
 
 BUSINESS_TZ = timezone(timedelta(hours=8))
-CENT = Decimal("0.01")
 _MS_PER_HOUR = Decimal(3_600_000)
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def withholding_tax(gross: Decimal) -> Decimal:
@@ -99,7 +98,7 @@ def withholding_tax(gross: Decimal) -> Decimal:
         tax = taxable * Decimal("0.3") - 2000
     else:
         tax = taxable * Decimal("0.4") - 7000
-    return _cents(tax)
+    return to_cents(tax)
 
 
 def period_bounds(cycle: str, start: date) -> date:
@@ -133,9 +132,7 @@ def _utc(day: date) -> datetime:
 
 
 def _sheet(session: Session, sheet_id: int) -> SettlementSheet:
-    sheet = session.get(SettlementSheet, sheet_id)
-    if sheet is None:
-        raise NotFound(f"no settlement sheet with id {sheet_id}", sheet_id=sheet_id)
+    sheet = get_or_raise(session, SettlementSheet, sheet_id, "settlement sheet", sheet_id=sheet_id)
     return sheet
 
 
@@ -200,7 +197,7 @@ def _totals(
 ) -> None:
     sheet.amount = amount
     sheet.fee_rate = vendor.fee_rate
-    sheet.fee = _cents(amount * vendor.fee_rate)
+    sheet.fee = to_cents(amount * vendor.fee_rate)
     sheet.gross = sheet.amount + sheet.fee
     if vendor.kind == "individual":
         sheet.tax_withheld = withholding_tax(tax_base + sheet.gross) - withholding_tax(tax_base)
@@ -225,9 +222,7 @@ def create_settlement_sheet(
 ) -> SettlementSheetOut:
     """Draw up the vendor's sheet for the period that starts on ``period_start``."""
     require_business(actor, "draw up settlement sheets")
-    vendor = session.get(Vendor, vendor_id)
-    if vendor is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     end = period_bounds(vendor.settlement_cycle, period_start)
     key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
     existing = session.scalars(
@@ -298,14 +293,14 @@ def create_settlement_sheet(
             quantity = (Decimal(ms) / _MS_PER_HOUR).quantize(
                 Decimal("0.0001"), rounding=ROUND_HALF_UP
             )
-            amount = _cents(price.unit_price * Decimal(ms) / _MS_PER_HOUR)
+            amount = to_cents(price.unit_price * Decimal(ms) / _MS_PER_HOUR)
         elif price.unit == "volume":  # the modality's unit, e.g. 1,000 characters of text
             per = Decimal(get_modality(project.modality).volume_per_unit)
             quantity = (Decimal(ms) / per).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-            amount = _cents(price.unit_price * Decimal(ms) / per)
+            amount = to_cents(price.unit_price * Decimal(ms) / per)
         else:
             quantity = Decimal(len(rows))
-            amount = _cents(price.unit_price * quantity)
+            amount = to_cents(price.unit_price * quantity)
         line = SettlementLine(
             sheet_id=sheet.id,
             project_id=project_id,
@@ -411,7 +406,7 @@ def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
     for ln in session.scalars(select(SettlementLine).where(
             SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
         groups[(int(ln.project_id or 0), ln.stage or "")] += ln.amount
-    fees = {k: _cents(v * sheet.fee_rate) for k, v in groups.items()}
+    fees = {k: to_cents(v * sheet.fee_rate) for k, v in groups.items()}
     if fees:  # rounding remainder on the last line, so the events add up to amount + fee
         fees[max(fees)] += sheet.fee - sum(fees.values())
     vendor = session.get(Vendor, sheet.vendor_id)
@@ -517,7 +512,7 @@ def create_correction_sheet(
             f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"
         )
     delta = to_decimal(amount, "amount")
-    if delta == 0 or delta != _cents(delta):
+    if delta == 0 or delta != to_cents(delta):
         raise InvalidInput(
             "a correction is a non-zero amount in fen (two decimals)", field="amount"
         )

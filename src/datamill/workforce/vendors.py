@@ -14,6 +14,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
     is_business,
@@ -121,9 +122,7 @@ def create_vendor(
 
 
 def _vendor(session: Session, vendor_id: int) -> Vendor:
-    vendor = session.get(Vendor, vendor_id)
-    if vendor is None:
-        raise NotFound(f"no vendor with id {vendor_id}", vendor_id=vendor_id)
+    vendor = get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
     return vendor
 
 
@@ -282,9 +281,7 @@ def worker_out(session: Session, worker: Worker) -> WorkerOut:
 
 
 def get_worker(session: Session, worker_id: int) -> Worker:
-    worker = session.get(Worker, worker_id)
-    if worker is None:
-        raise NotFound(f"no worker with id {worker_id}", worker_id=worker_id)
+    worker = get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
     return worker
 
 

@@ -41,9 +41,9 @@ class Seeded:
 
 def seeded_app(tmp: Path) -> Seeded:
     """A migrated SQLite runtime with an admin token, a PM, a project and a vendor."""
-    from datamill.api.app import create_app
     from datamill.compliance.users import create_token, create_user
     from datamill.production.projects import create_project
+    from datamill.server import create_app
     from datamill.testing.fixtures import make_runtime
     from datamill.workforce.vendors import create_vendor
 

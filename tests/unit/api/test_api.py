@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.config import Settings
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import espeak_available, synthesize
 from tests._tools import require_tool

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.unit.production.image_helpers import image_folder, image_spec
 
 API = "/api/v1"

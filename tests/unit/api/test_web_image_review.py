@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import submit_annotation
@@ -23,6 +22,7 @@ from datamill.production.inspection import create_batch, get_inspection, start_i
 from datamill.production.models import Annotation, Item
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.unit.api.test_web_image_workbench import _sign_in
 from tests.unit.production.image_helpers import make_image_project
 

@@ -14,13 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.modalities.image.schema import ImageAnnotation, ImageLabelSchema, validate_annotation
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.web.models import Draft
 from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, make_image_project
 

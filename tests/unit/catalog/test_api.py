@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.api.app import create_app
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.unit.catalog.helpers import customer, people, speech_files
 
 API = "/api/v1/catalog"

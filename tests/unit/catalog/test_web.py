@@ -7,10 +7,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from datamill.api.app import create_app
 from datamill.catalog import datasets
 from datamill.catalog.access import link_customer_user
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import web_login
 from tests.unit.catalog.helpers import customer, people, released
 

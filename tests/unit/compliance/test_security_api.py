@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.api.app import create_app
 from datamill.compliance.models import User
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.unit.compliance._security_world import make_project
 
 API = "/api/v1/security"

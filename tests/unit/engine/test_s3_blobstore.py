@@ -153,9 +153,9 @@ def test_workbench_audio_redirects_to_a_signed_url_on_s3(s3_endpoint: str, tmp_p
     pages' content-security policy lets media come from the store's origin."""
     from fastapi.testclient import TestClient
 
-    from datamill.api.app import create_app
+    from datamill.compliance.models import ProjectMember
     from datamill.compliance.users import create_user
-    from datamill.production.models import ProjectMember
+    from datamill.server import create_app
 
     settings = _settings(s3_endpoint, tmp_path, "media")
     _store(s3_endpoint, tmp_path, "media")

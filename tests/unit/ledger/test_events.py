@@ -196,10 +196,10 @@ def test_sync_over_the_api_and_the_cli(
     from fastapi.testclient import TestClient
     from typer.testing import CliRunner
 
-    from datamill.api.app import create_app
     from datamill.api.routers.ledger import router
     from datamill.cli import _common
     from datamill.cli.ledger import app as cli_app
+    from datamill.server import create_app
 
     with runtime.session() as s:
         sc = _scene(s, users)

@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from datamill.api.app import create_app
 from datamill.api.routers.ledger import router
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.unit.ledger.helpers import make_approvers, production_project
 
 API = "/api/v1"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datamill.ledger._types import Scaled
+from datamill.core.money import Scaled
 from datamill.ledger.recognition import type3_step
 
 cents = st.integers(min_value=1, max_value=10**11).map(lambda c: Decimal(c) / 100)

@@ -10,11 +10,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from datamill.api.app import create_app
 from datamill.demo.llm_corpus import PAIRS, better_of
 from datamill.demo.llm_demo import run_llm_demo
 from datamill.production.models import Batch, Delivery, Inspection, Item, Project
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.known_issues._web import web_login
 
 

@@ -192,7 +192,7 @@ def test_aggregate_and_agreement_through_the_api(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from datamill.api.app import create_app
+    from datamill.server import create_app
 
     pid, ann = _project(runtime, users, tmp_path / "api", n=2)
     for who, classes in zip(ann[:3], (("street", "park"), ("street", "park"), ("street", "road")),

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from datamill.api.app import create_app
 from datamill.api.routers.workforce import router
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.production.models import Project, WorkPackage
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.workforce.hour_points import (
     book_points,
     monthly_cap,

@@ -8,12 +8,11 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.api.app import create_app
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import register_approver
-from datamill.production.models import ProjectMember
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from datamill.workforce.pricing import set_price
 from tests.known_issues._web import web_login
 from tests.unit.ledger.helpers import ledger_project

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, status
 from pydantic import BaseModel, Field
 
-from datamill.api import _queries as q
 from datamill.api.deps import Require, RuntimeDep, SessionDep
 from datamill.api.params import Id
+from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Body, Depends, Query, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id
 from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
+from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user

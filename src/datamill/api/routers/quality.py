@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Query, status
 from pydantic import BaseModel, Field
 
-from datamill.api import _queries as q
 from datamill.api.deps import Require, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import MAX_ID, MAX_TEXT_CHARS, Id
+from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require

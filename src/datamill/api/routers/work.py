@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field, model_validator
 
-from datamill.api import _queries as q
 from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id, Transcript
+from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import get_user, is_member, require

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from datamill.db import models_all  # noqa: F401 - populate metadata
-from datamill.db.base import Base
+from datamill.db.base import Base, load_models
 from datamill.db.session import make_engine
 
 config = context.config
+load_models()
 target_metadata = Base.metadata
 
 

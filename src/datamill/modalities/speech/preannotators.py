@@ -139,7 +139,8 @@ def read_pcm16(audio_path: Path) -> bytes:
         x_new = np.arange(n_out, dtype=np.float64) / DECODER_SAMPLE_RATE_HZ
         mono = np.interp(x_new, x_old, mono)
     pcm = np.clip(np.rint(mono * 32767.0), -32768, 32767).astype("<i2")
-    return pcm.tobytes()
+    raw: bytes = pcm.tobytes()
+    return raw
 
 
 def new_decoder(**options: Any) -> Any:

@@ -15,10 +15,10 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
 
-from datamill.api.deps import RuntimeDep, SessionDep
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, read_session, session_user
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from datamill.api.deps import RuntimeDep, SessionDep
 from datamill.compliance.audit import verify_audit, write_checkpoint
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["router"]

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from datamill.api.deps import SessionDep
 from datamill.core.errors import NotFound
+from datamill.http_deps import SessionDep
 from datamill.ledger.access import require_ledger_access
 from datamill.ledger.budget_plan import plan_variance
 from datamill.ledger.models import LedgerProject

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from datamill.api.deps import SessionDep
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import PRICE_BANDS
 from datamill.core.errors import InvalidInput
+from datamill.http_deps import SessionDep
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
 __all__ = ["router"]

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.api.deps import SessionDep
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.http_deps import SessionDep
 from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 from datamill.workforce import golden, qualification

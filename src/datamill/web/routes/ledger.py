@@ -13,11 +13,11 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.api.deps import SessionDep
 from datamill.compliance.classification import hidden_project_ids, require_visible
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
+from datamill.http_deps import SessionDep
 from datamill.ledger.access import require_ledger_access
 from datamill.ledger.budgets import approve_budget
 from datamill.ledger.contracts import list_contracts

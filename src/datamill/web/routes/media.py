@@ -11,10 +11,11 @@ from fastapi import APIRouter, Body, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse
 
-from datamill.api import _queries as api_q
-from datamill.api.deps import RuntimeDep, SessionDep
+from datamill.compliance import access
 from datamill.compliance.roles import Action, allowed
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Forbidden, InvalidInput
+from datamill.db.lookup import get_or_raise
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
@@ -27,10 +28,8 @@ _AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 
 
 def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
-    item = session.get(Item, item_id)
-    if item is None:
-        raise NotFound(f"no item with id {item_id}", item_id=item_id)
-    api_q.require_item_view(session, me.user, item)
+    item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    access.require_item_view(session, me.user, item)
     return item
 
 

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from datamill.api import _queries as api_q
-from datamill.api.deps import RuntimeDep, SessionDep
+from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import authenticate, require
-from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
+from datamill.core.errors import DatamillError, InvalidInput, Unauthorized
+from datamill.db.lookup import get_or_raise
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.models import Task, WorkPackage
 from datamill.production.projects import get_project, list_projects
 from datamill.production.tasks import (
@@ -102,7 +103,7 @@ def logout(
 
 
 def _projects(session: Any, user: Any) -> list[Any]:
-    return list_projects(session, api_q.member_project_ids(session, user))
+    return list_projects(session, access.member_project_ids(session, user))
 
 
 def _review_waiting(session: Any, project_id: int) -> int:
@@ -158,7 +159,7 @@ def next_task(
     if stage not in ("annotate", "review"):
         raise InvalidInput(f"unknown stage {stage!r}")
     get_project(session, project_id)
-    require(session, me.user, api_q.stage_action(stage), project_id)
+    require(session, me.user, access.stage_action(stage), project_id)
     task = claim_next_task(session, me.user, project_id, stage)
     if task is None:
         return RedirectResponse(f"/?empty={project_id}", status_code=303)
@@ -177,7 +178,7 @@ def _dashboard(
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     pm = None
     if allowed(me.user.role, Action.MANAGE_PROJECT):
-        pm = wq.package_panel(session, project, api_q.list_members(session, project_id))
+        pm = wq.package_panel(session, project, access.list_members(session, project_id))
     agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
                   data=wq.dashboard(session, project_id), pm=pm, agreement=agreement, **panel)
@@ -225,9 +226,7 @@ def assign_package_form(
 ) -> Response:
     """The PM hands a package to one member (``assign_package``)."""
     require_csrf(request, me, csrf_token)
-    pkg = session.get(WorkPackage, package_id)
-    if pkg is None:
-        raise NotFound(f"no work package with id {package_id}")
+    pkg = get_or_raise(session, WorkPackage, package_id, "work package")
     project_id = pkg.project_id
     require(session, me.user, Action.MANAGE_PROJECT, project_id)
     try:

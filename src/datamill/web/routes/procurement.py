@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from datamill.api.deps import SessionDep
+from datamill.http_deps import SessionDep
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 from datamill.workforce import procurement
 

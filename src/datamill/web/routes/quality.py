@@ -9,11 +9,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from datamill.api import _queries as api_q
-from datamill.api.deps import SessionDep
+from datamill.compliance import access
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput, NotFound
+from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.inspection import (
     complete_inspection,
@@ -40,7 +40,7 @@ class CorrectionIn(BaseModel):
 
 def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
     insp = get_inspection(session, inspection_id)
-    project = session.get(Project, api_q.inspection_project(session, inspection_id))
+    project = session.get(Project, access.inspection_project(session, inspection_id))
     done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
             if s["corrected_text"] is not None]
     return wq.live_scores(done, get_modality(project.modality))
@@ -52,7 +52,7 @@ def open_inspection(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    require(session, me.user, Action.INSPECT, api_q.batch_project(session, batch_id))
+    require(session, me.user, Action.INSPECT, access.batch_project(session, batch_id))
     insp = start_inspection(session, batch_id, me.user)
     return RedirectResponse(f"/inspections/{insp.id}", status_code=303)
 
@@ -75,7 +75,7 @@ def inspection_page(
 ) -> Response:
     """The inspector's page: the one the project's modality names (``inspection_template``);
     ``?sample=ITEM`` asks it for one sampled item's correction editor."""
-    project_id = api_q.inspection_project(session, inspection_id)
+    project_id = access.inspection_project(session, inspection_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     insp = get_inspection(session, inspection_id)
     project = session.get(Project, project_id)
@@ -106,7 +106,7 @@ def save_document_correction(
     """The inspector's corrected annotation from a document workbench (checked by the
     modality: 422); answers the scores so far and the inspection page's URL."""
     require_csrf(request, me)
-    require(session, me.user, Action.INSPECT, api_q.inspection_project(session, inspection_id))
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
     text = json.dumps(body.annotation, ensure_ascii=False)
     if len(text) > _MAX_CORRECTION:
         raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
@@ -121,7 +121,7 @@ def save_correction(
 ) -> dict[str, Any]:
     """Record one corrected transcript; returns the scores over the samples corrected so far."""
     require_csrf(request, me)
-    require(session, me.user, Action.INSPECT, api_q.inspection_project(session, inspection_id))
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
     record_correction(session, inspection_id, item_id, body.corrected_text)
     return {"scores": _scores(session, inspection_id)}
 
@@ -132,6 +132,6 @@ def complete(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    require(session, me.user, Action.INSPECT, api_q.inspection_project(session, inspection_id))
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
     complete_inspection(session, inspection_id, me.user)
     return RedirectResponse(f"/inspections/{inspection_id}", status_code=303)

@@ -21,9 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datamill.api import _queries as api_q
-from datamill.api.deps import RuntimeDep, SessionDep
-from datamill.compliance import classification, consent, export, surveying
+from datamill.compliance import access, classification, consent, export, surveying
 from datamill.compliance.classification import LEVELS
 from datamill.compliance.keystore import key_status, master_key_from_settings
 from datamill.compliance.models import User
@@ -31,6 +29,7 @@ from datamill.compliance.roles import Action, allowed
 from datamill.compliance.security_status import project_security
 from datamill.compliance.users import get_user
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.projects import list_projects
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 
@@ -61,7 +60,7 @@ def _keys(session: Session, runtime: Any) -> dict[str, Any]:
 def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
           status_code: int = 200, error: str | None = None, ok: str | None = None) -> Response:
     _require_page(me.user)
-    projects = list_projects(session, api_q.member_project_ids(session, me.user))
+    projects = list_projects(session, access.member_project_ids(session, me.user))
     rows = [{"name": p.name, **project_security(session, p.id)} for p in projects]
     office = allowed(me.user.role, Action.MANAGE_DATA_SECURITY)
     people = (session.scalars(select(User).where(User.is_active.is_(True))

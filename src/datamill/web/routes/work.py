@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
-from datamill.api import _queries as api_q
-from datamill.api.deps import SessionDep
+from datamill.compliance import access
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
+from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
@@ -60,7 +60,7 @@ def _spec_of(session: Any, project_id: int) -> tuple[Project, Any, Any]:
 def _own_task(session: Any, me: WebUser, task_id: int, stage: str) -> Any:
     """The task, if ``me`` holds it at ``stage`` (403 otherwise, even for project viewers)."""
     task = get_task(session, task_id)
-    api_q.require_task_view(session, me.user, task)
+    access.require_task_view(session, me.user, task)
     if task.stage != stage:
         raise InvalidInput(f"task {task_id} is a {task.stage} task")
     ensure_holds(session, me.user.id, task)

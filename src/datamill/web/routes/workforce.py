@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from datamill.api.deps import SessionDep
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.http_deps import SessionDep
 from datamill.production.models import Project, Task
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 from datamill.workforce import assignment, performance, settlement, vendors

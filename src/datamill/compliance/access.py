@@ -1,8 +1,6 @@
-"""Small read queries and access rules the routers need that the services do not offer yet.
-
-These resolve the project an addressed object belongs to (so that membership can be checked)
-and page through items. They belong in ``production`` (``items.py``) and ``compliance``
-(``members``) eventually; they live here, private, until then.
+"""Who may see what, and the lookups that answer it: the project an addressed package, batch,
+inspection, delivery or item belongs to (so membership can be checked), a member's projects, and
+the view rules for tasks and items. Shared by the API and the web face (neither imports the other).
 """
 
 from __future__ import annotations
@@ -11,17 +9,17 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.classification import visible_project_ids
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import is_member, require
 from datamill.core.errors import Forbidden, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import (
     Batch,
     Delivery,
     Inspection,
     Item,
-    ProjectMember,
     Task,
     TaskAssignment,
     WorkPackage,
@@ -47,30 +45,22 @@ _STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW}
 
 
 def package_row(session: Session, package_id: int) -> WorkPackage:
-    pkg = session.get(WorkPackage, package_id)
-    if pkg is None:
-        raise NotFound(f"no work package with id {package_id}", package_id=package_id)
+    pkg = get_or_raise(session, WorkPackage, package_id, "work package", package_id=package_id)
     return pkg
 
 
 def batch_project(session: Session, batch_id: int) -> int:
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"no batch with id {batch_id}", batch_id=batch_id)
+    batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
     return batch.project_id
 
 
 def inspection_project(session: Session, inspection_id: int) -> int:
-    insp = session.get(Inspection, inspection_id)
-    if insp is None:
-        raise NotFound(f"no inspection with id {inspection_id}", inspection_id=inspection_id)
+    insp = get_or_raise(session, Inspection, inspection_id, "inspection", inspection_id=inspection_id)
     return batch_project(session, insp.batch_id)
 
 
 def delivery_project(session: Session, delivery_id: int) -> int:
-    d = session.get(Delivery, delivery_id)
-    if d is None:
-        raise NotFound(f"no delivery with id {delivery_id}", delivery_id=delivery_id)
+    d = get_or_raise(session, Delivery, delivery_id, "delivery", delivery_id=delivery_id)
     return d.project_id
 
 

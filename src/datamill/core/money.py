@@ -1,4 +1,7 @@
-"""Exact decimals in the database: money as integer cents, quantities as scaled integers.
+"""The one money type and the one rounding rule: exact decimals, half-up.
+
+Money is a ``Decimal`` rounded half-up to cents (``to_cents``); quantities, prices and rates keep
+more places (``to_decimal(value, 4)``). In the database:
 
 SQLite has no exact decimal type (SQLAlchemy goes through float), so every amount is stored as a
 ``BIGINT`` of minor units and summed exactly in SQL on both backends; Python sees ``Decimal``.
