@@ -37,7 +37,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/pip install -q "torch==2.13.0"
     .venv/bin/pip install -q -e ".[dev]"
   else
-    .venv/bin/pip install -q -e .
+    # the demo's image (Pillow/OpenCV, PP-OCR in rapidocr's wheel) and text (jieba, lingua) projects
+    .venv/bin/pip install -q -e ".[vision,ocr,text]"
   fi
   touch "$stamp"
 fi
