@@ -160,3 +160,19 @@ def http_server(script: str, db_url: str, blobs: str, log: Path) -> Iterator[str
     argv = [sys.executable, script, "--serve", db_url, blobs, str(port)]
     with server_process(argv, port, log) as base:
         yield base
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    import psycopg
+
+    head, _, _ = server_url.rpartition("/")
+    name = f"datamill_bench_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{head}/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

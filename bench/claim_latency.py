@@ -64,6 +64,7 @@ from _util import (  # noqa: E402
     free_port,
     http_server,
     migrated_runtime,
+    scratch_database,
     serve_child,
     table,
     workdir,
@@ -223,22 +224,6 @@ def local_postgres() -> Iterator[str]:
         subprocess.run([*runas, str(pgbin / "pg_ctl"), "-D", str(tmp / "data"), "-m", "immediate",  # noqa: S603
                         "stop"], check=False, capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    head, _, _ = server_url.rpartition("/")
-    name = f"datamill_bench_{os.getpid()}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{head}/{name}"
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # ----------------------------------------------------------------------------- main

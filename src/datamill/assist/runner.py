@@ -18,6 +18,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import NotFound
 from datamill.engine import make_executor
 from datamill.modalities.registry import get_modality, preannotators
+from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project
 from datamill.storage.blobstore import BlobStore
 
@@ -68,7 +69,7 @@ def preannotate_project(
         )
     }
     args = [
-        (i.id, str(blobs.local_path(i.sha256)), engine, project.language, project.modality)
+        (i.id, str(item_path(blobs, i)), engine, project.language, project.modality)
         for i in items.values()
     ]
     # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray

@@ -24,6 +24,7 @@ from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production.hooks import check_delivery_guards
+from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -71,7 +72,7 @@ def _stream(
         name = f"{item.sha256}{Path(item.filename).suffix.lower() or '.bin'}"
         staged = media_dir / name
         if not staged.exists():
-            _link_or_copy(blobs.local_path(item.sha256), staged)
+            _link_or_copy(item_path(blobs, item), staged)
         record = ItemRecord(
             external_id=item.external_id, sha256=item.sha256, filename=item.filename,
             path=final_media_dir / name, attributes=item.attributes or {}, language=language,

@@ -146,6 +146,10 @@ class Item(Base):
     current_version: Mapped[int] = mapped_column(default=0)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: registered in place: where the bytes are (a local path or an fsspec URL), nothing copied
+    #: into the blob store; ``sha256`` stays empty and ``attributes`` unprobed until the check
+    #: stage reads the file (see :func:`datamill.production.media.item_path`).
+    source_uri: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class CheckResult(Base):

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from datamill.api import _queries as api_q
 from datamill.api.deps import RuntimeDep, SessionDep
 from datamill.core.errors import NotFound
+from datamill.production.media import item_path
 from datamill.production.models import Item
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser
@@ -34,7 +35,7 @@ def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
 def _serve(runtime: RuntimeDep, item: Item, media_type: str) -> FileResponse | RedirectResponse:
     """The item's blob; on object storage a redirect to a short-lived signed URL instead, so
     the bytes never pass through the app (the store answers range requests itself)."""
-    url = runtime.blobs.signed_url(
+    url = None if item.source_uri else runtime.blobs.signed_url(
         item.sha256, runtime.settings.signed_url_seconds, content_type=media_type
     )
     if url is not None:
@@ -42,7 +43,7 @@ def _serve(runtime: RuntimeDep, item: Item, media_type: str) -> FileResponse | R
         redirect.headers["Cache-Control"] = "private, no-store"
         return redirect
     resp = FileResponse(
-        runtime.blobs.local_path(item.sha256), media_type=media_type,
+        item_path(runtime.blobs, item), media_type=media_type,
         content_disposition_type="inline",
     )
     resp.headers["Cache-Control"] = "private, max-age=3600"
@@ -87,5 +88,5 @@ async def item_peaks(
 ) -> dict[str, object]:
     """Per-bucket min/max of the audio (int8), read in blocks so long files never load whole."""
     item = _item(session, me, item_id)
-    path = runtime.blobs.local_path(item.sha256)
-    return await run_in_threadpool(peaks_for, path, item.sha256)
+    path = item_path(runtime.blobs, item)
+    return await run_in_threadpool(peaks_for, path, item.sha256 or str(item.source_uri))
