@@ -59,20 +59,27 @@ def _stream(
     Media files are written into the staging folder but exporters are given their final path,
     so the package's references are valid once the staging folder is renamed into place.
     """
+    # plain rows of the columns needed, never ORM objects (no identity map, no change
+    # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL
     q = (
-        select(Item, Annotation.payload)
+        select(Item.id, Item.external_id, Item.sha256, Item.filename, Item.attributes,
+               Item.prompt, Item.source_uri, Annotation.payload)
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
         .where(BatchItem.batch_id == batch_id)
         .order_by(Item.id)
-        .execution_options(yield_per=1000)
+        .execution_options(yield_per=1000, stream_results=True)
     )
     folder = plugin.media_folder
-    for item, payload in session.execute(q):
+    staged_names: set[str] = set()  # media shared by several items is linked once
+    for item in session.execute(q):
+        payload = item.payload
         name = f"{item.sha256}{Path(item.filename).suffix.lower() or '.bin'}"
         staged = media_dir / name
-        if not staged.exists():
-            _link_or_copy(item_path(blobs, item), staged)
+        if name not in staged_names:
+            if not staged.exists():
+                _link_or_copy(item_path(blobs, item), staged)
+            staged_names.add(name)
         record = ItemRecord(
             external_id=item.external_id, sha256=item.sha256, filename=item.filename,
             path=final_media_dir / name, attributes=item.attributes or {}, language=language,
