@@ -58,10 +58,10 @@ def make_blobs(rt: Runtime, folder: Path, k: int) -> list[dict[str, object]]:
     return out
 
 
-def build(rt: Runtime, root: Path, n: int, k: int) -> int:
-    """Bulk-insert the accepted batch; returns the batch id."""
+def build(rt: Runtime, root: Path, n: int, k: int, first_id: int = 1) -> int:
+    """Bulk-insert the accepted batch (ids from ``first_id``); returns the batch id."""
     with rt.session() as s:
-        project = create_project(s, asr_spec("bench-export"))
+        project = create_project(s, asr_spec(f"bench-export-{first_id}"))
     blobs = make_blobs(rt, root / "wav", k)
     now = datetime.now(UTC)
     genders = ("female", "male")
@@ -71,7 +71,7 @@ def build(rt: Runtime, root: Path, n: int, k: int) -> int:
                                  created_at=now)
         ).inserted_primary_key[0]
     for start in range(0, n, CHUNK):
-        ids = range(start + 1, min(n, start + CHUNK) + 1)
+        ids = range(first_id + start, first_id + min(n, start + CHUNK))
         items, anns, links = [], [], []
         for i in ids:
             b = blobs[i % k]
