@@ -38,6 +38,8 @@ from datamill.runtime import Runtime  # noqa: E402
 from datamill.testing.sentences import SENTENCES  # noqa: E402
 
 CHUNK = 5_000
+GOAL_S = 5.0  # issue 13 §2: 100k utterances per format
+LABEL_STUDIO_S = 116.0  # its 100k JSON export on this machine (issue 13)
 SR = 16000
 
 
@@ -168,6 +170,16 @@ def main() -> int:
             ["formats", "utterances", "seconds", "utterances/s", "RSS at start MiB", "peak RSS MiB"],
             rows,
         )
+        for k, v in results.items():
+            if "+" in k:
+                continue
+            per_100k = v["seconds"] * 100_000 / args.n
+            console.print(
+                f"GOAL export {k}: {per_100k:.1f} s per 100k utterances (goal ≤ {GOAL_S:.0f} s: "
+                f"{'meets' if per_100k <= GOAL_S else 'MISSES'}, ratio {per_100k / GOAL_S:.2f} of "
+                f"the goal); vs Label Studio's {LABEL_STUDIO_S:.0f} s JSON export: "
+                f"{LABEL_STUDIO_S / per_100k:.1f}× (issue 13, not measured in this run)"
+            )
         per = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in results.items())
         peak = max(v["peak_rss_mb"] for v in results.values())
         console.print(f"SUMMARY export_items n={args.n}: {per}; peak RSS {peak:.0f} MiB")
