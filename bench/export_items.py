@@ -118,7 +118,8 @@ def deliver_child(db: str, blobs: str, batch_id: int, out: str, formats: list[st
     t0 = time.perf_counter()
     with rt.session() as s:
         d = deliver_batch(s, rt.blobs, batch_id, Path(out), formats=formats)
-    secs = time.perf_counter() - t0
+        secs = time.perf_counter() - t0
+        s.rollback()  # a batch is delivered once: each run exports the same batch afresh
     rt.close()
     print(json.dumps({"seconds": secs, "utterances": d.delivered_utterances, "hours": d.delivered_hours,
                       "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb()}))
