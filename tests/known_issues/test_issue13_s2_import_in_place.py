@@ -7,18 +7,21 @@ import that stops half-way leaves no half-written chunk behind.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import fsspec
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from datamill.production.checking import run_checks
-from datamill.production.importing import import_source
+from datamill.production.importing import import_source, resume_import
 from datamill.production.media import item_path
 from datamill.production.models import ImportRun, Item
 from datamill.runtime import Runtime
-from tests.unit.production.helpers import speech_folder
+from tests.unit.cli.test_cli import run
+from tests.unit.production.helpers import spec, speech_folder
 from tests.unit.production.test_importing import _manifest_case, _project
 
 
@@ -116,9 +119,27 @@ def test_an_interrupted_in_place_import_leaves_no_half_chunk(
         import_source(s, runtime.blobs, pid, folder, in_place=True, progress=boom)
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 0
-        assert s.scalars(select(ImportRun.status)).one() == "interrupted"
-    with runtime.session() as s:
-        report = import_source(s, runtime.blobs, pid, folder, in_place=True)
+        run = s.scalars(select(ImportRun)).one()
+        assert run.status == "interrupted" and run.id is not None
+    with runtime.session() as s:  # resumed by id: in place again (the run keeps its options)
+        report = resume_import(s, runtime.blobs, run.id)
     assert report.imported == 4
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 4
+        assert s.scalar(select(func.count()).select_from(Item).where(Item.source_uri.is_(None))) == 0
+    assert _blob_files(runtime) == 0
+
+
+def test_cli_imports_in_place(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec(name="cli-in-place")), encoding="utf-8")
+    run(home, "project", "create", str(spec_file), "--json")
+    folder = speech_folder(tmp_path, 3)
+    report = json.loads(run(home, "data", "import", "cli-in-place", str(folder), "--in-place",
+                            "--json").stdout)
+    assert report["imported"] == 3
+    assert not list((home / "blobs").rglob("*.wav")) if (home / "blobs").exists() else True
+    checked = json.loads(run(home, "data", "check", "cli-in-place", "--workers", "1",
+                             "--json").stdout)
+    assert checked["passed"] == 3

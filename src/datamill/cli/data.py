@@ -44,6 +44,14 @@ def import_cmd(
     resume: Annotated[
         int | None, typer.Option("--resume", help="Resume the interrupted import with this id.")
     ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Register the files where they are (nothing copied; "
+                           "the check stage hashes and probes them).")
+    ] = False,
+    url_root: Annotated[
+        list[str] | None, typer.Option("--url-root", help="With --in-place: an fsspec URL prefix "
+                                       "(s3://bucket/raw/) manifest rows may name files under.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import audio (re-running skips what is already in; an interrupted import resumes).
@@ -69,7 +77,8 @@ def import_cmd(
                 raise InvalidInput("give a project and a source, or --resume <import id>")
             p = find_project(s, project)
             with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
-                report = import_source(s, rt.blobs, p.id, source, progress=advance)
+                report = import_source(s, rt.blobs, p.id, source, progress=advance,
+                                       in_place=in_place, url_roots=tuple(url_root or ()))
 
     def render(r: Any) -> None:
         out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "

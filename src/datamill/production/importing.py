@@ -123,7 +123,8 @@ def _describe(
 
 
 def _start_run(
-    session: Session, project_id: int, source: Path, resume: int | None
+    session: Session, project_id: int, source: Path, resume: int | None,
+    options: dict[str, Any] | None,
 ) -> tuple[ImportRun, bool]:
     """A new run (committed, owned by this process), or the interrupted run taken over."""
     mark_interrupted_imports(session, project_id)
@@ -151,10 +152,12 @@ def _start_run(
         claim_import_run(session, run)
         session.execute(delete(ImportRejection).where(ImportRejection.import_run_id == run.id))
         run.total = run.imported = run.duplicates = run.rejected = 0
+        run.options = options
         session.commit()
         return run, True
     host, pid = this_process()
-    run = ImportRun(project_id=project_id, source=where, host=host, pid=pid, heartbeat_at=utcnow())
+    run = ImportRun(project_id=project_id, source=where, host=host, pid=pid, heartbeat_at=utcnow(),
+                    options=options)
     session.add(run)
     session.commit()
     return run, False
@@ -172,9 +175,11 @@ def resume_import(
     """Resume an interrupted import run from its recorded source (files already in are kept)."""
     run = get_import_run(session, run_id)
     ensure_resumable(session, run)
+    options = run.options or {}  # an in-place run resumes in place, with the same URL roots
     return import_source(
         session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
-        actor_id=actor_id, progress=progress,
+        actor_id=actor_id, progress=progress, in_place=bool(options.get("in_place")),
+        url_roots=tuple(options.get("url_roots") or ()),
     )
 
 
@@ -218,7 +223,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     rows = iter_source_rows(source, root, plugin.media_suffixes)  # validates the source before anything is written
-    run, resumed = _start_run(session, project_id, source, resume)
+    options = {"in_place": True, "url_roots": list(url_roots)} if in_place else None
+    run, resumed = _start_run(session, project_id, source, resume, options)
     existing = {
         ext: (sha, run_id, uri)
         for ext, sha, run_id, uri in session.execute(

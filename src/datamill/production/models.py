@@ -101,6 +101,9 @@ class ImportRun(Base):
     host: Mapped[str | None] = mapped_column(String(255), default=None)
     pid: Mapped[int | None] = mapped_column(default=None)
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: how the run imports, kept so a resume does the same: ``{"in_place": true,
+    #: "url_roots": [...]}`` for register-in-place; None for a copy import
+    options: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class ImportRejection(Base):
