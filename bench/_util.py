@@ -155,9 +155,38 @@ def serve_child(db_url: str, blobs: str, port: int) -> None:
 
 
 @contextlib.contextmanager
-def http_server(script: str, db_url: str, blobs: str, log: Path) -> Iterator[str]:
-    """Run ``script --serve DB BLOBS PORT`` (which calls :func:`serve_child`); yield its URL."""
+def http_server(
+    script: str, db_url: str, blobs: str, log: Path, workers: int = 1
+) -> Iterator[str]:
+    """Run ``script --serve DB BLOBS PORT`` (which calls :func:`serve_child`); yield its URL.
+
+    With ``workers`` > 1: ``datamill serve --workers N`` (uvicorn's worker processes), as a
+    team server runs it.
+    """
     port = free_port()
-    argv = [sys.executable, script, "--serve", db_url, blobs, str(port)]
-    with server_process(argv, port, log) as base:
+    if workers <= 1:
+        argv = [sys.executable, script, "--serve", db_url, blobs, str(port)]
+        env = None
+    else:
+        argv = [sys.executable, "-m", "datamill.cli", "serve", "--port", str(port),
+                "--workers", str(workers)]
+        env = {"DATAMILL_DATABASE_URL": db_url, "DATAMILL_STORAGE_URL": blobs,
+               "DATAMILL_HOME": str(Path(blobs).parent)}
+    with server_process(argv, port, log, env=env, timeout_s=240) as base:
         yield base
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    import psycopg
+
+    head, _, _ = server_url.rpartition("/")
+    name = f"datamill_bench_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{head}/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -193,7 +193,8 @@ def test_overlap_2_under_two_server_processes_loses_nothing(
            "DATAMILL_HOME": str(tmp_path)}
     tally = Tally()
     started = time.monotonic()
-    with server_process(argv, port, tmp_path / "server.log", env=env) as base:
+    # two workers start slowly on a loaded 2-core machine (70 s seen): a generous start limit
+    with server_process(argv, port, tmp_path / "server.log", env=env, timeout_s=240) as base:
         threads = [
             threading.Thread(target=_annotator, args=(base, f"ann{i:02d}", pid, tally))
             for i in range(CLIENTS)

@@ -19,6 +19,7 @@ from datamill.compliance.audit import record_audit
 from datamill.db.lookup import get_or_raise
 from datamill.engine import make_executor
 from datamill.modalities.registry import get_modality, preannotators
+from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project
 from datamill.storage.blobstore import BlobStore
 
@@ -88,7 +89,7 @@ def preannotate_project(
     }
     requirements = dict(project.spec.get("requirements", {}))
     args = [
-        (i.id, str(blobs.local_path(i.sha256)), engine, project.language, project.modality,
+        (i.id, str(item_path(blobs, i)), engine, project.language, project.modality,
          requirements)
         for i in items.values()
     ]

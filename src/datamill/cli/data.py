@@ -58,6 +58,14 @@ def import_cmd(
     ] = None,
     *,
     user: AsUser,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Register the files where they are (nothing copied; "
+                           "the check stage hashes and probes them).")
+    ] = False,
+    url_root: Annotated[
+        list[str] | None, typer.Option("--url-root", help="With --in-place: an fsspec URL prefix "
+                                       "(s3://bucket/raw/) manifest rows may name files under.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import audio (re-running skips what is already in; an interrupted import resumes).
@@ -86,7 +94,8 @@ def import_cmd(
             actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
             with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
                 report = import_source(s, rt.blobs, p.id, source, progress=advance,
-                                       actor_id=actor.id)
+                                       actor_id=actor.id, in_place=in_place,
+                                       url_roots=tuple(url_root or ()))
 
     def render(r: Any) -> None:
         out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "

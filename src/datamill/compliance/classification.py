@@ -19,6 +19,7 @@ from datamill.compliance.security_models import ProjectClassification, UserClear
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.db.memo import get_row
 
 __all__ = [
     "DEFAULT_LEVEL",
@@ -54,12 +55,12 @@ def _project(session: Session, project_id: int) -> None:
 
 
 def project_level(session: Session, project_id: int) -> str:
-    row = session.get(ProjectClassification, project_id)
+    row = get_row(session, ProjectClassification, project_id)  # asked twice by a claim
     return row.level if row is not None else DEFAULT_LEVEL
 
 
 def user_clearance(session: Session, user_id: int) -> str:
-    row = session.get(UserClearance, user_id)
+    row = get_row(session, UserClearance, user_id)
     return row.level if row is not None else DEFAULT_LEVEL
 
 

@@ -27,6 +27,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import MaskedBlob, MaskedText
 from datamill.compliance.users import require
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.production.media import item_path
 from datamill.storage.blobstore import BlobStore
 
 __all__ = [
@@ -132,7 +133,7 @@ def desensitize_item_images(
         for item in items:
             if (item.id, item.sha256) not in done:
                 dst = Path(tmp) / f"{item.id}{Path(item.filename).suffix.lower()}"
-                result = mask_image_file(blobs.local_path(item.sha256), dst, detect=detect)
+                result = mask_image_file(item_path(blobs, item), dst, detect=detect)
                 digest = blobs.put_file(dst)
                 session.add(MaskedBlob(item_id=item.id, sha256_original=item.sha256,
                                        sha256_masked=digest,

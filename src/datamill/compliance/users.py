@@ -151,12 +151,19 @@ def _token_row(session: Session, token: str) -> ApiToken | None:
 
 def user_for_token(session: Session, token: str) -> User:
     """The user behind a live token; Unauthorized when unknown, revoked, expired or deactivated."""
-    row = _token_row(session, token)
+    # one query for token and user (every API request pays it); nothing is cached across
+    # requests, so revoking a token or deactivating a user takes effect on the next request
+    found = session.execute(
+        select(ApiToken, User)
+        .outerjoin(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_sha256 == _token_digest(token))
+        .limit(1)
+    ).first()
+    row, user = found if found is not None else (None, None)
     if row is None or row.revoked_at is not None:
         raise Unauthorized("invalid or revoked API token")
     if row.expires_at <= utcnow():
         raise Unauthorized("the API token has expired; sign in for a new one")
-    user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthorized("invalid or revoked API token")
     return user

@@ -4,13 +4,16 @@ This module is the one adapter for driver quirks. On SQLite every transaction st
 ``BEGIN IMMEDIATE`` so that two writers never deadlock upgrading a read lock ("database is
 locked"). Inside one process, transactions also queue on a lock of our own before ``BEGIN``:
 SQLite's busy handler polls with sleeps of up to 100 ms, which under 32 concurrent requests
-turned into multi-second tails, while a lock hands over in microseconds. Other processes (a CLI
-next to the server) still meet at ``busy_timeout``.
+turned into multi-second tails, while a lock hands over in microseconds. Between processes (two
+server workers, a CLI next to the server) an ``flock`` on a file beside the database does the
+same; ``busy_timeout`` stays as the last resort.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +22,58 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = ["append_lock", "make_engine", "make_session_factory", "session_scope"]
+
+
+class _ProcessLock:
+    """An exclusive ``flock`` on ``<database>-writer.lock``: SQLite writers of several processes
+    (``datamill serve --workers 2``, a CLI beside the server) hand over through the kernel
+    instead of SQLite's busy handler, which sleeps up to 100 ms between polls. A no-op for an
+    in-memory database or where ``fcntl`` is missing; the lock dies with its process.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self.path = (
+            None if fcntl is None or not database or database == ":memory:"
+            or database.startswith("file:") else f"{database}-writer.lock"
+        )
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _handle(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self, timeout: float) -> bool:
+        if self.path is None or fcntl is None:
+            return True
+        try:
+            fd = self._handle()
+        except OSError:  # a read-only folder: fall back to SQLite's own busy handler
+            self.path = None
+            return True
+        deadline = time.monotonic() + timeout
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def release(self) -> None:
+        if self.path is not None and fcntl is not None and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -35,14 +89,19 @@ def _sqlite_setup(engine: Engine) -> None:
 
     writer = threading.Lock()
     held: dict[int, bool] = {}
+    between = _ProcessLock(engine.url.database)
 
     def _release(conn: Any) -> None:
         if held.pop(id(conn), False):
+            between.release()
             writer.release()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if not writer.acquire(timeout=60):
+            raise OperationalError("BEGIN", {}, Exception("database is busy for over 60 s"))
+        if not between.acquire(timeout=60):
+            writer.release()
             raise OperationalError("BEGIN", {}, Exception("database is busy for over 60 s"))
         held[id(conn)] = True
         try:

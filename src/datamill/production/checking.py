@@ -14,25 +14,55 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.core.errors import DatamillError
 from datamill.db.lookup import get_or_raise
 from datamill.engine.base import make_executor
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
+from datamill.production.media import item_path
 from datamill.production.models import CheckResult, Item, Project
 from datamill.production.schemas import CheckSummary
-from datamill.storage.blobstore import BlobStore
+from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = ["check_job", "run_checks"]
 
 _CHUNK = 200
 
 
-def check_job(args: tuple[int, str, str, dict[str, Any], str | None]) -> tuple[int, list[CheckOutcome]]:
-    """Pure job: (item id, media path, modality, requirements, prompt) → outcomes."""
-    item_id, path, modality, requirements, prompt = args
+def check_job(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Pure job: (item id, audio path, modality, requirements, prompt) → (item id, outcomes).
+
+    With a sixth element (the manifest's metadata of an item registered in place, not yet
+    probed) the job also reads what import skipped: → (item id, outcomes, probe), where probe
+    is ``{"sha256", "size_bytes", "attributes", "volume"}`` or ``{"error": reason}``.
+    """
+    item_id, path, modality, requirements, prompt = args[:5]
     plugin = get_modality(modality)
     req = plugin.requirements_model.model_validate(requirements)
-    return item_id, list(plugin.run_checks(Path(path), req, prompt))
+    if len(args) < 6:
+        return item_id, list(plugin.run_checks(Path(path), req, prompt))
+    probe = _probe(plugin, Path(path), args[5], requirements)
+    if "error" in probe:
+        failed = CheckOutcome(name="readable", passed=False, value=None, reason=probe["error"])
+        return item_id, [failed], probe
+    return item_id, list(plugin.run_checks(Path(path), req, prompt)), probe
+
+
+def _probe(
+    plugin: Any, path: Path, meta: dict[str, Any], requirements: dict[str, Any]
+) -> dict[str, Any]:
+    """Hash and describe a file registered in place (what a copying import does up front)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return {"error": "file is missing, not a regular file, or empty"}
+        digest = sha256_file(path)
+        attributes = plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
+    except DatamillError as err:
+        return {"error": err.message}
+    except OSError as err:
+        return {"error": f"file cannot be read ({err.strerror or err})"}
+    return {"sha256": digest, "size_bytes": path.stat().st_size, "attributes": attributes,
+            "volume": plugin.volume(attributes)}
 
 
 def _collection_outcomes(
@@ -50,7 +80,7 @@ def _collection_outcomes(
             Item.id.not_in(list(items)) if items else Item.id.is_not(None))
         .order_by(Item.id)
     ).all()
-    checked = [(i.external_id, blobs.local_path(i.sha256)) for i in
+    checked = [(i.external_id, item_path(blobs, i)) for i in
                sorted(items.values(), key=lambda i: i.id)]
     found = collect(project.spec.get("requirements", {}), checked,
                     [(ext, blobs.local_path(sha)) for ext, sha in accepted])
@@ -121,10 +151,14 @@ def run_checks(
         )
     }
     requirements = project.spec.get("requirements", {})
-    args = [
-        (i.id, str(blobs.local_path(i.sha256)), project.modality, requirements, i.prompt)
-        for i in sorted(items.values(), key=lambda i: i.id)
-    ]
+    args: list[tuple[Any, ...]] = []
+    for i in sorted(items.values(), key=lambda i: i.id):  # id order: cross-item checks rely on it
+        try:
+            path = str(item_path(blobs, i))
+        except OSError as err:  # a registered-in-place object that cannot be fetched
+            path = f"{i.source_uri}#unreadable:{err}"
+        job = (i.id, path, project.modality, requirements, i.prompt)
+        args.append((*job, dict(i.attributes or {})) if i.source_uri and not i.sha256 else job)
     checker = _cross_checker(session, project, requirements, items)
     # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
     executor = make_executor(
@@ -135,8 +169,12 @@ def run_checks(
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = 0
-    for item_id, outcomes in executor.map(check_job, args):
+    for item_id, outcomes, *probed in executor.map(check_job, args):
         item = items[item_id]
+        if probed and "error" not in probed[0]:
+            probe = probed[0]
+            item.sha256, item.size_bytes = probe["sha256"], probe["size_bytes"]
+            item.attributes, item.volume = probe["attributes"], probe["volume"]
         outcomes = [*outcomes, *across.get(item_id, ())]
         if checker is not None:
             outcomes = [*outcomes, *checker.check(item.attributes or {})]

@@ -11,6 +11,7 @@ import folder is ever read (see :mod:`datamill.production._import_rows`).
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
+from datamill.production._bulk import insert_rows
 from datamill.production._import_rows import (
     AUDIO_SUFFIXES,
     MAX_PATH_CHARS,
@@ -55,6 +57,7 @@ __all__ = [
 ]
 
 _CHUNK = 500
+_CHUNK_IN_PLACE = 5000  # rows per commit when nothing is copied (bulk insert per chunk)
 Progress = Callable[[int], None]
 
 
@@ -93,6 +96,23 @@ def _hash(row: SourceRow) -> str | tuple[str]:
     if path.stat().st_size == 0:
         return "file is empty (0 bytes)"
     return (sha256_file(path),)
+
+
+def _stat(row: SourceRow) -> int | str:
+    """The size of a file registered in place, or a rejection reason (one ``stat``)."""
+    if row.path is None:
+        return row.error or "no file"
+    try:
+        st = row.path.stat()
+    except FileNotFoundError:
+        return f"file {printable(row.filename, 200)} does not exist"
+    except OSError as err:
+        return f"file cannot be read ({err.strerror or err})"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{printable(row.filename, 200)} is not a regular file"
+    if st.st_size == 0:
+        return "file is empty (0 bytes)"
+    return st.st_size
 
 
 def _describe(
@@ -141,7 +161,8 @@ def _split_rows(
 
 
 def _start_run(
-    session: Session, project_id: int, source: Path, resume: int | None
+    session: Session, project_id: int, source: Path, resume: int | None,
+    options: dict[str, Any] | None,
 ) -> tuple[ImportRun, bool]:
     """A new run (committed, owned by this process), or the interrupted run taken over."""
     mark_interrupted_imports(session, project_id)
@@ -169,10 +190,12 @@ def _start_run(
         claim_import_run(session, run)
         session.execute(delete(ImportRejection).where(ImportRejection.import_run_id == run.id))
         run.total = run.imported = run.duplicates = run.rejected = 0
+        run.options = options
         session.commit()
         return run, True
     host, pid = this_process()
-    run = ImportRun(project_id=project_id, source=where, host=host, pid=pid, heartbeat_at=utcnow())
+    run = ImportRun(project_id=project_id, source=where, host=host, pid=pid, heartbeat_at=utcnow(),
+                    options=options)
     session.add(run)
     session.commit()
     return run, False
@@ -190,9 +213,11 @@ def resume_import(
     """Resume an interrupted import run from its recorded source (files already in are kept)."""
     run = get_import_run(session, run_id)
     ensure_resumable(session, run)
+    options = run.options or {}  # an in-place run resumes in place, with the same URL roots
     return import_source(
         session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
-        actor_id=actor_id, progress=progress,
+        actor_id=actor_id, progress=progress, in_place=bool(options.get("in_place")),
+        url_roots=tuple(options.get("url_roots") or ()),
     )
 
 
@@ -206,6 +231,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     resume: int | None = None,
     actor_id: int | None = None,
     progress: Progress | None = None,
+    in_place: bool = False,
+    url_roots: tuple[str, ...] = (),
 ) -> ImportReport:
     """Import a folder or manifest into a project; returns the report (also stored).
 
@@ -220,31 +247,91 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             of the same source is resumed).
         actor_id: Who imports (audit).
         progress: Called with 1 per row.
+        in_place: Register the files where they are instead of copying them into the blob
+            store (``items.source_uri``); hashing and probing move to the check stage, which
+            reads every file anyway. Each file must still exist, be a regular non-empty file
+            and lie inside the import folder.
+        url_roots: For ``in_place``: fsspec URL prefixes (``s3://bucket/raw/``) a manifest
+            row may name files under; any other URL row is rejected as outside the import
+            root. Copy imports take no URLs.
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
+    if in_place and hasattr(plugin, "split_source"):
+        raise InvalidInput(f"{project.modality} files are split into items at import; they cannot "
+                           "be registered in place (import without --in-place)")
     rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(
         source, root, plugin.media_suffixes)  # validates the source before anything is written
-    run, resumed = _start_run(session, project_id, source, resume)
+    options = {"in_place": True, "url_roots": list(url_roots)} if in_place else None
+    run, resumed = _start_run(session, project_id, source, resume, options)
     existing = {
-        ext: (sha, run_id)
-        for ext, sha, run_id in session.execute(
-            select(Item.external_id, Item.sha256, Item.import_run_id).where(
+        ext: (sha, run_id, uri)
+        for ext, sha, run_id, uri in session.execute(
+            select(Item.external_id, Item.sha256, Item.import_run_id, Item.source_uri).where(
                 Item.project_id == project_id
             )
         ).all()
     }
     seen: dict[str, str] = {}
     rejections: list[dict[str, str]] = []
+    new_rows: list[dict[str, Any]] = []
     pending = 0
     last_commit = time.monotonic()
+    chunk = _CHUNK_IN_PLACE if in_place else _CHUNK
+    # counted here, written to the run at each commit (an ORM attribute set per row is slow)
+    tally = {"total": 0, "imported": 0, "duplicates": 0, "rejected": 0}
+
+    def settle() -> None:
+        for key, value in tally.items():
+            setattr(run, key, value)
+
+    now = utcnow()
 
     def reject(where: str, reason: str) -> None:
         entry = {"source": printable(where), "reason": printable(reason)}
         rejections.append(entry)
         session.add(ImportRejection(import_run_id=run.id, **entry))
-        run.rejected += 1
+        tally["rejected"] += 1
+
+    def known_item(ext_id: str, row: SourceRow, digest: str, uri: str | None) -> None:
+        """A row whose id the project already has: a duplicate, or a conflict."""
+        known, by_run, known_uri = existing[ext_id]
+        same = known_uri == uri if uri is not None else known == digest
+        if not same:
+            reject(row.where, f"item {ext_id!r} already exists in the project with other"
+                              f" {plugin.media_folder}")
+        elif by_run == run.id:  # this run got it in before it was interrupted
+            tally["imported"] += 1
+        else:
+            tally["duplicates"] += 1
+
+    def register(row: SourceRow, ext_id: str) -> None:
+        """In place: the file is named, stat'ed (exists, regular, not empty), not read."""
+        if row.uri is not None:
+            if not any(row.uri.startswith(r.rstrip("/") + "/") for r in url_roots):
+                reject(row.where, f"URL {printable(row.uri, 200)} is outside the import root")
+                return
+            uri, size = row.uri, 0
+        else:
+            reason = _stat(row)
+            if isinstance(reason, str):
+                reject(row.where, reason)
+                return
+            uri, size = str(row.path), reason
+        if ext_id in existing:
+            known_item(ext_id, row, "", uri)
+            return
+        new_rows.append({
+            "project_id": project_id, "external_id": ext_id, "sha256": "",
+            "filename": row.filename or Path(uri).name, "size_bytes": size,
+            "status": "imported", "owner": project.data_owner, "prompt": row.prompt,
+            "import_run_id": run.id, "attributes": dict(row.meta), "volume": None,
+            "meta": {}, "reject_reasons": [], "current_version": 0, "created_at": now,
+            "source_uri": uri,
+        })
+        existing[ext_id] = ("", run.id, uri)
+        tally["imported"] += 1
 
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
         if row.error:
@@ -255,6 +342,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             reject(row.where, f"duplicate item id {ext_id!r} (first seen at {seen[ext_id]})")
             return
         seen[ext_id] = row.where
+        if in_place:
+            register(row, ext_id)
+            return
+        if row.uri is not None:
+            reject(row.where, "a URL is registered in place only (import with in_place)")
+            return
         try:
             hashed = _hash(row)
         except OSError as err:
@@ -264,14 +357,14 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return
         (digest,) = hashed
         if ext_id in existing:
-            known, by_run = existing[ext_id]
+            known, by_run, _uri = existing[ext_id]
             if known != digest:
                 reject(row.where, f"item {ext_id!r} already exists in the project with other"
                                   f" {plugin.media_folder}")
             elif by_run == run.id:  # this run got it in before it was interrupted
-                run.imported += 1
+                tally["imported"] += 1
             else:
-                run.duplicates += 1
+                tally["duplicates"] += 1
             return
         if row.path is None:  # narrowed by _hash; keeps type checkers content
             return
@@ -285,28 +378,33 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         except OSError as err:
             reject(row.where, f"file cannot be read ({err.strerror or err})")
             return
-        session.add(
-            Item(
-                project_id=project_id, external_id=ext_id, sha256=digest,
-                filename=row.filename or row.path.name, size_bytes=size,
-                owner=project.data_owner, prompt=row.prompt, import_run_id=run.id,
-                attributes=attributes, volume=plugin.volume(attributes),
-            )
-        )
-        existing[ext_id] = (digest, run.id)
-        run.imported += 1
+        new_rows.append({
+            "project_id": project_id, "external_id": ext_id, "sha256": digest,
+            "filename": row.filename or row.path.name, "size_bytes": size,
+            "status": "imported", "owner": project.data_owner, "prompt": row.prompt,
+            "import_run_id": run.id, "attributes": attributes,
+            "volume": plugin.volume(attributes), "meta": {}, "reject_reasons": [],
+            "current_version": 0, "created_at": now, "source_uri": None,
+        })
+        existing[ext_id] = (digest, run.id, None)
+        tally["imported"] += 1
 
     try:
         for row in rows:
-            run.total += 1
+            tally["total"] += 1
             if progress:
                 progress(1)
             handle(row)
             pending += 1
-            if pending >= _CHUNK or time.monotonic() - last_commit >= HEARTBEAT_S:
+            if pending >= chunk or time.monotonic() - last_commit >= HEARTBEAT_S:
+                insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+                new_rows.clear()
+                settle()
                 run.heartbeat_at = utcnow()
                 session.commit()  # resumable: committed items are skipped next time
                 pending, last_commit = 0, time.monotonic()
+        insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+        settle()
     except BaseException:
         session.rollback()
         run.status = "interrupted"

@@ -90,6 +90,9 @@ class ImportRun(Base):
     host: Mapped[str | None] = mapped_column(String(255), default=None)
     pid: Mapped[int | None] = mapped_column(default=None)
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: how the run imports, kept so a resume does the same: ``{"in_place": true,
+    #: "url_roots": [...]}`` for register-in-place; None for a copy import
+    options: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class ImportRejection(Base):
@@ -135,6 +138,10 @@ class Item(Base):
     current_version: Mapped[int] = mapped_column(default=0)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: registered in place: where the bytes are (a local path or an fsspec URL), nothing copied
+    #: into the blob store; ``sha256`` stays empty and ``attributes`` unprobed until the check
+    #: stage reads the file (see :func:`datamill.production.media.item_path`).
+    source_uri: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class CheckResult(Base):

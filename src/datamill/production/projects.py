@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.memo import get_row
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.production.schemas import ProjectOut
@@ -63,7 +63,9 @@ def create_project(session: Session, spec_data: Any, actor_id: int | None = None
 
 
 def _row(session: Session, project_id: int) -> Project:
-    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    project = get_row(session, Project, project_id)  # kept for the request's later reads
+    if project is None:
+        raise NotFound(f"no project with id {project_id}", project_id=project_id)
     return project
 
 

@@ -349,8 +349,8 @@ def claim_next_task(
         session.add(TaskAssignment(task_id=task_id, user_id=user.id))
         session.flush()
         task = session.get(Task, task_id)
-        if task is not None:
-            return task_view(session, task, user.id)
+        if task is not None:  # a fresh hold has no return reason: no need to look it up
+            return task_view(session, task)
     raise Conflict("the task queue is too contended right now; ask again", project_id=project_id)
 
 

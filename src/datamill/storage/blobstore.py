@@ -129,6 +129,11 @@ class BlobStore:
         fh: BinaryIO = self.fs.open(self._key(digest), "rb")
         return fh
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where remote bytes are fetched to for local reading."""
+        return self._cache_dir or Path(tempfile.gettempdir()) / "datamill-blob-cache"
+
     def local_path(self, digest: str) -> Path:
         """A local filesystem path for the blob.
 
@@ -137,8 +142,7 @@ class BlobStore:
         """
         if self.local:
             return Path(self._key(digest))
-        cache = self._cache_dir or Path(tempfile.gettempdir()) / "datamill-blob-cache"
-        target = cache / digest[:2] / digest
+        target = self.cache_dir / digest[:2] / digest
         if target.exists():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)

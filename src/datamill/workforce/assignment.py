@@ -19,6 +19,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.db.memo import get_row
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import PackageOut, TaskOut
 from datamill.production.tasks import assign_package, claim_next_task
@@ -31,7 +32,7 @@ from datamill.workforce.policies import (
     require_vendor_scope,
 )
 from datamill.workforce.qualification import best_attempt, is_qualified
-from datamill.workforce.vendors import get_worker, worker_for_user
+from datamill.workforce.vendors import find_worker_of_user, get_worker, worker_for_user
 
 __all__ = [
     "Candidate",
@@ -288,10 +289,12 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
     from datamill.core.errors import Forbidden
     from datamill.workforce.qualification import has_qualification_test
 
-    project = session.get(Project, project_id)
-    if project is None or stage != "annotate":
+    if stage != "annotate":
         return
-    worker = session.scalars(select(Worker).where(Worker.user_id == user.id)).first()
+    project = get_row(session, Project, project_id)
+    if project is None:
+        return
+    worker = find_worker_of_user(session, user.id)
     if worker is None:
         if has_qualification_test(session, project_id):
             raise Forbidden(
@@ -314,4 +317,5 @@ def vendor_scope(session: Session, user: User) -> int | None:
     None for in-house workers and for people not registered as workers: they claim only work
     not handed to a vendor.
     """
-    return session.scalar(select(Worker.vendor_id).where(Worker.user_id == user.id))
+    worker = find_worker_of_user(session, user.id)
+    return worker.vendor_id if worker is not None else None

@@ -48,7 +48,7 @@ from datamill.workforce.qualification import (  # one lookup, shared
     require_project_manager,
 )
 from datamill.workforce.schemas import WorkerAccuracyOut
-from datamill.workforce.vendors import get_worker, to_decimal
+from datamill.workforce.vendors import find_worker_of_user, get_worker, to_decimal
 
 __all__ = [
     "MAX_GOLDEN_RATE",
@@ -291,7 +291,7 @@ def golden_mixer(session: Session, user: User, project_id: int, stage: str) -> i
     """
     if stage != _STAGE:
         return None
-    worker = session.scalars(select(Worker).where(Worker.user_id == user.id)).first()
+    worker = find_worker_of_user(session, user.id)
     if worker is None:
         return None
     rate = golden_rate(session, project_id)

@@ -15,6 +15,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.db.memo import remember
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
     is_business,
@@ -30,6 +31,7 @@ __all__ = [
     "VENDOR_KINDS",
     "create_grade",
     "create_vendor",
+    "find_worker_of_user",
     "get_vendor",
     "get_worker",
     "list_vendors",
@@ -285,8 +287,16 @@ def get_worker(session: Session, worker_id: int) -> Worker:
     return worker
 
 
+def find_worker_of_user(session: Session, user_id: int) -> Worker | None:
+    """The worker record of a user, or None; asked once per transaction (claim hooks share it)."""
+    return remember(
+        session, ("worker_of_user", user_id),
+        lambda: session.scalars(select(Worker).where(Worker.user_id == user_id)).first(),
+    )
+
+
 def worker_for_user(session: Session, user_id: int) -> Worker:
-    worker = session.scalars(select(Worker).where(Worker.user_id == user_id)).first()
+    worker = find_worker_of_user(session, user_id)
     if worker is None:
         raise NotFound(f"user {user_id} is not registered as a worker; register them first")
     return worker

@@ -21,6 +21,7 @@ from datamill.compliance.users import add_member, get_user
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source, resolve_import_path
+from datamill.production.media import item_path
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
 from datamill.production.schemas import (
     AnnotationOut,
@@ -210,7 +211,7 @@ def item_audio_endpoint(
     q.require_item_view(session, user, item)
     suffix = Path(item.filename or "").suffix.lower()
     return FileResponse(
-        runtime.blobs.local_path(item.sha256),
+        item_path(runtime.blobs, item),
         media_type=_AUDIO_TYPES.get(suffix, "audio/wav"),
         filename=f"{item.external_id.replace('/', '_')}{suffix or '.wav'}",
         content_disposition_type="inline",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -22,9 +22,9 @@ class Segment:
     confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["noise"] = list(self.noise)
-        return d
+        # by hand: dataclasses.asdict deep-copies every field (a third of an hf export's time)
+        return {"start_ms": self.start_ms, "end_ms": self.end_ms, "text": self.text,
+                "speaker": self.speaker, "noise": list(self.noise), "confidence": self.confidence}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Segment:

@@ -17,6 +17,7 @@ from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
+from datamill.production.media import item_path
 from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser, require_csrf
@@ -36,7 +37,7 @@ def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
 def _serve(runtime: RuntimeDep, item: Item, media_type: str) -> FileResponse | RedirectResponse:
     """The item's blob; on object storage a redirect to a short-lived signed URL instead, so
     the bytes never pass through the app (the store answers range requests itself)."""
-    url = runtime.blobs.signed_url(
+    url = None if item.source_uri else runtime.blobs.signed_url(
         item.sha256, runtime.settings.signed_url_seconds, content_type=media_type
     )
     if url is not None:
@@ -44,7 +45,7 @@ def _serve(runtime: RuntimeDep, item: Item, media_type: str) -> FileResponse | R
         redirect.headers["Cache-Control"] = "private, no-store"
         return redirect
     resp = FileResponse(
-        runtime.blobs.local_path(item.sha256), media_type=media_type,
+        item_path(runtime.blobs, item), media_type=media_type,
         content_disposition_type="inline",
     )
     resp.headers["Cache-Control"] = "private, max-age=3600"
@@ -89,8 +90,8 @@ async def item_peaks(
 ) -> dict[str, object]:
     """Per-bucket min/max of the audio (int8), read in blocks so long files never load whole."""
     item = _item(session, me, item_id)
-    path = runtime.blobs.local_path(item.sha256)
-    return await run_in_threadpool(peaks_for, path, item.sha256)
+    path = item_path(runtime.blobs, item)
+    return await run_in_threadpool(peaks_for, path, item.sha256 or str(item.source_uri))
 
 
 @router.post("/items/{item_id}/assist/{tool}")
@@ -109,5 +110,5 @@ async def item_assist(
     if tool not in getattr(plugin, "assist_tools", ()):
         raise InvalidInput(f"the {project.modality} modality has no assisted tool {tool!r}",
                            field="tool")
-    path = runtime.blobs.local_path(item.sha256)
+    path = item_path(runtime.blobs, item)
     return await run_in_threadpool(plugin.assist, tool, path, params)

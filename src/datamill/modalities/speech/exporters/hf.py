@@ -46,7 +46,7 @@ from datamill.modalities.base import ExportManifest
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
-from ._common import UniqueIds, check_segment
+from ._common import UniqueIds, check_segment, resolved
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -109,8 +109,10 @@ def hf_features() -> datasets.Features:
     return datasets.Features.from_arrow_schema(SCHEMA)
 
 
-def item_to_row(item: ExportItem) -> dict[str, Any]:
+def item_to_row(item: ExportItem, folders: dict[str, str] | None = None) -> dict[str, Any]:
     """Convert one item to a row of :data:`SCHEMA` (plain JSON-serialisable values).
+
+    ``folders`` caches resolved folders across the rows of one export.
 
     Raises:
         InvalidInput: A segment has invalid times.
@@ -120,7 +122,7 @@ def item_to_row(item: ExportItem) -> dict[str, Any]:
     ]
     return {
         "id": item.utterance_id,
-        "audio": str(item.audio_path.resolve()),
+        "audio": resolved(item.audio_path, {} if folders is None else folders),
         "text": item.text,
         "segments": segments,
         "speaker_id": item.speaker_id,
@@ -164,13 +166,14 @@ class HuggingFaceExporter:
         out_dir.mkdir(parents=True, exist_ok=True)
         seen = UniqueIds()
         batch: list[dict[str, Any]] = []
+        folders: dict[str, str] = {}
         with (
             (out_dir / JSONL_FILE).open("w", encoding="utf-8", newline="\n") as jsonl,
             pq.ParquetWriter(out_dir / PARQUET_FILE, SCHEMA) as parquet,
         ):
             for item in items:
                 seen.add(item.utterance_id)
-                row = item_to_row(item)
+                row = item_to_row(item, folders)
                 jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
                 batch.append(row)
                 if len(batch) >= self._batch_rows:

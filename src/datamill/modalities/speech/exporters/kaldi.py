@@ -36,7 +36,7 @@ from datamill.modalities.base import ExportManifest
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
-from ._common import UniqueIds, check_id, check_segment, clean_text, ms_to_seconds
+from ._common import UniqueIds, check_id, check_segment, clean_text, ms_to_seconds, resolved
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -163,6 +163,7 @@ class KaldiExporter:
     ) -> int:
         utterance_ids = UniqueIds()
         recording_ids = UniqueIds()
+        folders: dict[str, str] = {}
         count = 0
         for item in items:
             utterance_ids.add(item.utterance_id)
@@ -171,7 +172,7 @@ class KaldiExporter:
             rec = f"{spk}-{item.utterance_id}"
             recording_ids.add(rec)
             language = check_id(item.language, field="language", utterance_id=item.utterance_id)
-            sorters["wav.scp"].add(f"{rec} {item.audio_path.resolve()}")
+            sorters["wav.scp"].add(f"{rec} {resolved(item.audio_path, folders)}")
             sorters["reco2dur"].add(f"{rec} {ms_to_seconds(item.duration_ms)}")
             wrote_segment = False
             for index, segment in enumerate(item.segments):

@@ -1,0 +1,56 @@
+"""Where an item's bytes are: the blob store (copied in) or the place it was registered from.
+
+An item imported with ``in_place=True`` keeps ``source_uri`` (a local path, or an fsspec URL
+such as ``s3://bucket/a.wav``) and is never copied into the store. Everything that reads an
+item's bytes (checks, pre-annotation, the workbench, exports, desensitization) asks
+:func:`item_path` for a local file: the blob store's file, the registered local file, or a
+remote object fetched once into the blob cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+import fsspec
+
+from datamill.storage.blobstore import BlobStore
+
+__all__ = ["in_place_path", "item_path"]
+
+
+class _HasBytes(Protocol):
+    sha256: str
+    source_uri: str | None
+
+
+def in_place_path(uri: str, cache_dir: Path) -> Path:
+    """A local file for a registered-in-place ``uri`` (remote objects are fetched once)."""
+    if "://" not in uri:
+        return Path(uri)
+    if uri.startswith("file://"):
+        return Path(uri.removeprefix("file://"))
+    cache = cache_dir / "in-place"
+    key = hashlib.sha256(uri.encode()).hexdigest()
+    target = cache / key[:2] / (key + Path(uri.rsplit("/", 1)[-1]).suffix)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
+    try:
+        fs, path = fsspec.core.url_to_fs(uri)
+        fs.get_file(path, str(tmp))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def item_path(blobs: BlobStore, item: _HasBytes) -> Path:
+    """A local file with the item's bytes (see the module docstring)."""
+    if item.source_uri:
+        return in_place_path(item.source_uri, blobs.cache_dir)
+    return blobs.local_path(item.sha256)
