@@ -180,7 +180,7 @@ def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
     with rt.session() as s:
         pre = preannotate_project(s, rt.blobs, result.project_id, engine="jieba", workers=1)
     scores = preannotation_scores(rt, result.project_id)
-    result.steps.append(f"pre-annotated {pre['items']} sentences with {pre['model']} + gazetteer:"
+    result.steps.append(f"pre-annotated {pre['items']} sentences with jieba + gazetteer:"
                         + "; ".join(f" {k} span F1 {v['span_f1']:.3f}, token accuracy"
                                     f" {v['token_accuracy']:.3f}" for k, v in scores.items()))
     result.inspection = {"preannotation": scores}
