@@ -293,6 +293,7 @@ def add_source(
                                f"{ds.modality}", field="batch_id")
         src = CatalogSource(dataset_id=ds.id, kind="batch", batch_id=batch_id, added_by=user.id)
     else:
+        assert third_party_id is not None  # exactly one of the two is given (checked above)
         tp = get_or_raise(session, ThirdPartyDataset, third_party_id, "third-party dataset")
         if not tp.sublicensable:
             raise Conflict(f"third-party dataset {tp.name!r} has no recorded sub-licensing "

@@ -135,7 +135,7 @@ def create_licence(
     order = create_order(session, contract.id, ref,
                          business_line=_LINE.get(ds.modality.split(".")[0], "language"),
                          offering="product_licence", amount=amount, currency=currency,
-                         total_volume=1, volume_unit="licences", acceptance_type=1,
+                         total_volume=Decimal(1), volume_unit="licences", acceptance_type=1,
                          fx_rate=fx_rate, vat_rate="0.16", actor_id=user.id)
     row = CatalogLicence(number=number, dataset_id=ds.id, release_id=rel.id,
                          customer_id=customer_id, order_id=order.id, price=amount,

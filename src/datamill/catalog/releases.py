@@ -366,7 +366,7 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
     samples = list(rel.entry.get("samples") or [])
     if not 0 <= index < len(samples):
         raise NotFound(f"release {rel.id} has {len(samples)} samples", release_id=rel.id)
-    path = Path(rel.path) / samples[index]
+    path: Path = Path(rel.path) / samples[index]
     if not path.is_file():
         raise InvalidInput(f"sample {samples[index]} is missing from the release folder")
     return path

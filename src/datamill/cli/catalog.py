@@ -187,9 +187,13 @@ def releases_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
 
     with get_runtime().session() as s:
         rows = list_releases(s, _user(s, user), dataset_id)
-    emit(rows, as_json, lambda rows: [out.print(
-        f"{r.id:>4} v{r.version} {r.manifest_sha256[:16]} {r.items} files", highlight=False)
-        for r in rows])
+
+    def show(rows: Any) -> None:
+        for r in rows:
+            out.print(f"{r.id:>4} v{r.version} {r.manifest_sha256[:16]} {r.items} files",
+                      highlight=False)
+
+    emit(rows, as_json, show)
 
 
 @app.command("verify")
@@ -254,9 +258,13 @@ def licences_cmd(user: AsUser, dataset: int | None = None, as_json: JsonOpt = Fa
 
     with get_runtime().session() as s:
         rows = list_licences(s, _user(s, user), dataset)
-    emit(rows, as_json, lambda rows: [out.print(
-        f"{x.id:>4} {x.number} dataset {x.dataset_id} customer {x.customer_id} {x.price} "
-        f"{x.currency} {x.status}", highlight=False) for x in rows])
+
+    def show(rows: Any) -> None:
+        for x in rows:
+            out.print(f"{x.id:>4} {x.number} dataset {x.dataset_id} customer {x.customer_id} "
+                      f"{x.price} {x.currency} {x.status}", highlight=False)
+
+    emit(rows, as_json, show)
 
 
 @app.command("link")
@@ -322,9 +330,14 @@ def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     with get_runtime().session() as s:
         rows = dataset_report(s, _user(s, user))
-    emit(rows, as_json, lambda rows: [out.print(
-        f"{r.name}: {r.licences} licences ({r.accepted} accepted), revenue {r.revenue}, "
-        f"cost {r.development_cost}, margin {r.margin}", highlight=False) for r in rows])
+
+    def show(rows: Any) -> None:
+        for r in rows:
+            out.print(f"{r.name}: {r.licences} licences ({r.accepted} accepted), "
+                      f"revenue {r.revenue}, cost {r.development_cost}, margin {r.margin}",
+                      highlight=False)
+
+    emit(rows, as_json, show)
 
 
 @app.command("pipeline")
@@ -335,9 +348,13 @@ def pipeline_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     with get_runtime().session() as s:
         p = pipeline_counts(s, _user(s, user))
-    emit(p, as_json, lambda p: [out.print(
-        f"{y['year']}: {y['new']} new, {y['in_development']} in development", highlight=False)
-        for y in p.years])
+
+    def show(p: Any) -> None:
+        for y in p.years:
+            out.print(f"{y['year']}: {y['new']} new, {y['in_development']} in development",
+                      highlight=False)
+
+    emit(p, as_json, show)
 
 
 @app.command("listing")
@@ -364,9 +381,15 @@ def retention_run_cmd(
     rt = get_runtime()
     with rt.session() as s:
         res = run_retention(s, rt.blobs, _user(s, user), today=_day(today), dry_run=dry_run)
-    emit(res, as_json, lambda r: [out.print(
-        f"{'would delete' if r.dry_run else 'deleted'} {d.kind} {d.what} sha256 {d.sha256}",
-        highlight=False) for d in r.deleted] or out.print("nothing to delete"))
+
+    def show(r: Any) -> None:
+        for d in r.deleted:
+            out.print(f"{'would delete' if r.dry_run else 'deleted'} {d.kind} {d.what} "
+                      f"sha256 {d.sha256}", highlight=False)
+        if not r.deleted:
+            out.print("nothing to delete")
+
+    emit(res, as_json, show)
 
 
 @retention_app.command("hold")
@@ -411,6 +434,10 @@ def certificates_cmd(user: AsUser, project: int | None = None, as_json: JsonOpt 
 
     with get_runtime().session() as s:
         rows = list_deletions(s, _user(s, user), project)
-    emit(rows, as_json, lambda rows: [out.print(
-        f"{d.id} {d.deleted_at:%Y-%m-%d} project {d.project_id} {d.kind} {d.what} {d.sha256} "
-        f"approved by {d.approved_by}: {d.reason}", highlight=False) for d in rows])
+
+    def show(rows: Any) -> None:
+        for d in rows:
+            out.print(f"{d.id} {d.deleted_at:%Y-%m-%d} project {d.project_id} {d.kind} {d.what} "
+                      f"{d.sha256} approved by {d.approved_by}: {d.reason}", highlight=False)
+
+    emit(rows, as_json, show)

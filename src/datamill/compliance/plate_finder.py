@@ -19,9 +19,13 @@ plate. The recall on a rendered held-out set is measured by ``bench/mask_recall.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from cv2.typing import RotatedRect
 
 __all__ = ["find_plates", "looks_like_plate"]
 
@@ -32,9 +36,9 @@ _HSV_RANGES = (  # (lower, upper) in OpenCV's HSV (H 0..179)
 )
 
 
-def _boxes_from_mask(mask: np.ndarray, min_area: float) -> list[tuple]:
+def _boxes_from_mask(mask: np.ndarray, min_area: float) -> list[RotatedRect]:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    out = []
+    out: list[RotatedRect] = []
     for c in contours:
         if cv2.contourArea(c) < min_area:
             continue
@@ -47,9 +51,9 @@ def _boxes_from_mask(mask: np.ndarray, min_area: float) -> list[tuple]:
     return out
 
 
-def _colour_candidates(bgr: np.ndarray) -> list[tuple]:
+def _colour_candidates(bgr: np.ndarray) -> list[RotatedRect]:
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    rects = []
+    rects: list[RotatedRect] = []
     for lo, hi in _HSV_RANGES:
         mask = cv2.inRange(hsv, np.array(lo, np.uint8), np.array(hi, np.uint8))
         for k in ((9, 3), (17, 5)):
@@ -59,8 +63,8 @@ def _colour_candidates(bgr: np.ndarray) -> list[tuple]:
     return rects
 
 
-def _stroke_candidates(gray: np.ndarray) -> list[tuple]:
-    rects = []
+def _stroke_candidates(gray: np.ndarray) -> list[RotatedRect]:
+    rects: list[RotatedRect] = []
     for scale in (1.0, 0.5):
         g = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
                                                  interpolation=cv2.INTER_AREA)
@@ -69,19 +73,19 @@ def _stroke_candidates(gray: np.ndarray) -> list[tuple]:
             for op in (cv2.MORPH_BLACKHAT, cv2.MORPH_TOPHAT):
                 hat = cv2.morphologyEx(g, op, kernel)
                 gx = np.abs(cv2.Sobel(hat, cv2.CV_32F, 1, 0, ksize=3))
-                gx = cv2.normalize(gx, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+                gx = cv2.normalize(gx, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)  # type: ignore[call-overload]
                 gx = cv2.GaussianBlur(gx, (5, 5), 0)
                 _, th = cv2.threshold(gx, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
                 close = cv2.getStructuringElement(cv2.MORPH_RECT, (ksize[0] + 4, max(3, ksize[1] - 2)))
                 th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, close)
-                th = cv2.erode(th, None, iterations=1)
-                th = cv2.dilate(th, None, iterations=2)
+                th = cv2.erode(th, None, iterations=1)  # type: ignore[call-overload]
+                th = cv2.dilate(th, None, iterations=2)  # type: ignore[call-overload]
                 for (cx, cy), (w, h), a in _boxes_from_mask(th, 150):
                     rects.append(((cx / scale, cy / scale), (w / scale, h / scale), a))
     return rects
 
 
-def _straighten(gray: np.ndarray, rect: tuple, grow: float = 0.12) -> np.ndarray | None:
+def _straighten(gray: np.ndarray, rect: RotatedRect, grow: float = 0.12) -> np.ndarray | None:
     (cx, cy), (w, h), angle = rect
     if w < h:
         w, h, angle = h, w, angle + 90
@@ -159,8 +163,8 @@ def find_plates(image: np.ndarray, *, min_width: int = 40) -> list[tuple[int, in
         bgr = image[:, :, :3] if image.shape[2] >= 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     if gray.dtype != np.uint8:
-        gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-        bgr = cv2.normalize(bgr, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)  # type: ignore[call-overload]
+        bgr = cv2.normalize(bgr, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)  # type: ignore[call-overload]
     height, width = gray.shape
     found = []
     for rect in _colour_candidates(bgr) + _stroke_candidates(gray):

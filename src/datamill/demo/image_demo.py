@@ -77,10 +77,10 @@ def render_image_demo(folder: Path) -> dict[str, ImageAnnotation]:
             scene.save(folder / f"{name}.png")
         truth[name] = scene.annotation
     for i in range(1, _OCR_SCENES + 1):
-        scene = render_ocr_scene(i, language="en")
+        sign = render_ocr_scene(i, language="en")
         (folder / "signs").mkdir(exist_ok=True)
-        scene.save(folder / f"signs/sign{i}.png")
-        truth[f"signs/sign{i}"] = _as_text(scene.annotation)
+        sign.save(folder / f"signs/sign{i}.png")
+        truth[f"signs/sign{i}"] = _as_text(sign.annotation)
     bad = write_bad_images(folder / "bad")  # good, blurred, tiny, dark, truncated, duplicates
     # the copies sort after their original, so the original is the one kept
     bad["duplicate"].rename(folder / "bad" / "good_copy.png")
@@ -112,7 +112,7 @@ def _setup(rt: Runtime) -> int:
 def _preannotate(rt: Runtime, project_id: int, result: DemoResult,
                  truth: dict[str, ImageAnnotation]) -> None:
     from datamill.assist.runner import preannotate_project
-    from datamill.modalities.image.preannotators import PreannotatorUnavailable
+    from datamill.modalities.image.errors import PreannotatorUnavailable
 
     for engine in ("rapidocr", "tesseract"):
         try:

@@ -35,6 +35,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import create_user, get_user
 from datamill.core.clock import utcnow
 from datamill.core.money import to_cents, to_decimal
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
 from datamill.ledger.events import sync_ledger
@@ -216,7 +217,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         requests.append(r_en)
         for r in requests:
             for role in ("dept_manager", "vp", "procurement"):
-                r = decide_request(s, s.get(User, ap[role]), r.id)
+                r = decide_request(s, get_or_raise(s, User, ap[role], "user"), r.id)
             say(f"purchase request {r.number}: {r.quantity} h × {r.unit_price} = {r.amount}, "
                 f"signed dept. manager → VP → procurement ({r.status})"
                 + (f"; FLAGGED {r.deviation:+.2%} off the price system: {r.deviation_reason}"

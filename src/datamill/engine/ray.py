@@ -78,7 +78,7 @@ class RayExecutor:
             opts.update(init_options or {})
             ray.init(**opts)
             self._started_here = True
-        cpus = int(ray.cluster_resources().get("CPU", 1))
+        cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
         self.workers = max(1, min(workers, cpus) if workers else cpus)
         self._task = ray.remote(_run_chunk).options(num_cpus=1, max_retries=max_retries)
 

@@ -173,7 +173,8 @@ def _ds_e_step(cell: np.ndarray, t: np.ndarray, priors: np.ndarray, errors: np.n
         loglik[:, k] = np.bincount(t, weights=log_err[cell, k], minlength=n_tasks)
     loglik += np.log2(np.clip(priors, _EPS, None))
     scaled = np.exp2(loglik - loglik.max(axis=1, keepdims=True))
-    return scaled / scaled.sum(axis=1, keepdims=True)
+    posterior: np.ndarray = scaled / scaled.sum(axis=1, keepdims=True)
+    return posterior
 
 
 def _ds_elbo(raw: np.ndarray, probas: np.ndarray, priors: np.ndarray, errors: np.ndarray

@@ -20,18 +20,21 @@ from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import Aggregatable
 from datamill.production.models import Annotation, Batch, BatchItem, Item
 from datamill.qc.aggregating import answer_units, latest_answers, project_plugin
-from datamill.qc.agreement import Row, summary
+from datamill.qc.agreement import summary
 
 __all__ = ["annotator_agreement", "project_agreement"]
 
+# the agreement rows of this module: ((item id, question key), author id, label)
+_UnitRow = tuple[tuple[int, str], int, str]
+
 
 def _rows(session: Session, project_id: int, item_ids: list[int] | None
-          ) -> tuple[list[Row], dict[tuple[int, str], str]]:
+          ) -> tuple[list[_UnitRow], dict[tuple[int, str], str]]:
     """(unit, annotator, label) rows and the decided label of every unit."""
     _project, plugin = project_plugin(session, project_id)
     if not isinstance(plugin, Aggregatable):
         return [], {}
-    rows: list[Row] = []
+    rows: list[_UnitRow] = []
     decided: dict[tuple[int, str], str] = {}
     answers = latest_answers(session, project_id, item_ids)
     currents = dict(session.execute(
@@ -58,13 +61,13 @@ def _rows(session: Session, project_id: int, item_ids: list[int] | None
     return rows, decided
 
 
-def _per_annotator(session: Session, rows: list[Row], decided: dict[tuple[int, str], str]
+def _per_annotator(session: Session, rows: list[_UnitRow], decided: dict[tuple[int, str], str]
                    ) -> list[dict[str, Any]]:
     hits: Counter[int] = Counter()
     total: Counter[int] = Counter()
     for unit, author, label in rows:
-        total[int(author)] += 1  # type: ignore[call-overload]
-        hits[int(author)] += int(decided.get(unit) == label)  # type: ignore[arg-type,call-overload]
+        total[int(author)] += 1
+        hits[int(author)] += int(decided.get(unit) == label)
     names = dict(session.execute(
         select(User.id, User.username).where(User.id.in_(list(total)))
     ).tuples().all()) if total else {}
@@ -96,7 +99,7 @@ def project_agreement(
         for b in session.scalars(select(Batch).where(Batch.project_id == project_id)
                                  .order_by(Batch.id)):
             ids = set(session.scalars(select(BatchItem.item_id).where(BatchItem.batch_id == b.id)))
-            in_batch = [r for r in rows if r[0][0] in ids]  # type: ignore[index]
+            in_batch = [r for r in rows if r[0][0] in ids]
             batches.append({"batch_id": b.id, "name": b.name, **summary(in_batch)})
         out["batches"] = batches
     return out
@@ -118,5 +121,5 @@ def annotator_agreement(session: Session, user_id: int) -> float | None:
         for unit, author, label in rows:
             if author == user_id:
                 total += 1
-                hits += int(decided.get(unit) == label)  # type: ignore[call-overload]
+                hits += int(decided.get(unit) == label)
     return hits / total if total else None

@@ -148,7 +148,8 @@ def _render_plate(style: str, text: str, latin: Path, cjk: Path, height: int,
     width_avail = w - left - pad * 2
     # measure at the nominal size, then shrink to fit
     def measure(sz: int) -> float:
-        return sum(_font(str(cjk if c in PROVINCES else latin), sz).getlength(c) for c in chars)
+        total: float = sum(_font(str(cjk if c in PROVINCES else latin), sz).getlength(c) for c in chars)
+        return total
     while size > 8 and measure(size) > width_avail * 0.95:
         size -= 2
     x = left + (width_avail - measure(size)) / 2
@@ -169,7 +170,7 @@ def _background(rng: random.Random, nrng: np.random.Generator, width: int, heigh
     t = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
     img = (c1 * (1 - t) + c2 * t) * np.ones((1, width, 1), np.float32)
     if kind in ("texture", "street"):
-        noise = nrng.normal(0, 1, (height // 4 + 1, width // 4 + 1, 3)).astype(np.float32)
+        noise: np.ndarray = nrng.normal(0, 1, (height // 4 + 1, width // 4 + 1, 3)).astype(np.float32)
         noise = cv2.resize(cv2.GaussianBlur(noise, (0, 0), rng.uniform(0.5, 3)),
                            (width, height))
         img += noise * rng.uniform(10, 40)
@@ -221,13 +222,13 @@ def _paste(img: np.ndarray, plate: np.ndarray, cx: float, cy: float, angle: floa
            skew: float) -> np.ndarray:
     """Warp ``plate`` into ``img`` centred at (cx, cy); returns the 4 corners."""
     h, w = plate.shape[:2]
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     a = np.deg2rad(angle)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
-    centred = src - np.float32([w / 2, h / 2])
-    centred[:, 0] *= 1 + skew * np.float32([-1, 1, 1, -1]) * (centred[:, 1] / h)
-    centred[:, 1] *= 1 + skew * np.float32([1, -1, -1, 1])
-    dst = (centred @ rot.T + np.float32([cx, cy])).astype(np.float32)
+    centred = src - np.array([w / 2, h / 2], np.float32)
+    centred[:, 0] *= 1 + skew * np.array([-1, 1, 1, -1], np.float32) * (centred[:, 1] / h)
+    centred[:, 1] *= 1 + skew * np.array([1, -1, -1, 1], np.float32)
+    dst: np.ndarray = (centred @ rot.T + np.array([cx, cy], np.float32)).astype(np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
     size = (img.shape[1], img.shape[0])
     warped = cv2.warpPerspective(plate, m, size, flags=cv2.INTER_LINEAR)
@@ -284,7 +285,9 @@ def generate_plate_scenes(seed: int, n: int, split: Split = "heldout", *,
         img = np.clip(img + nrng.normal(0, rng.uniform(0, 8), img.shape), 0, 255).astype(np.uint8)
         bgr = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
         ok, enc = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(45, 95)])
-        scene.image = cv2.imdecode(enc, cv2.IMREAD_COLOR) if ok else bgr
+        decoded = cv2.imdecode(enc, cv2.IMREAD_COLOR) if ok else bgr
+        assert decoded is not None  # a JPEG encoded just above decodes
+        scene.image = decoded
         out.append(scene)
     return out
 

@@ -214,7 +214,8 @@ def _require_projects_open(session: Session, project_ids: set[int]) -> None:
 
 def _sheet_projects(session: Session, sheet: SettlementSheet) -> set[int]:
     return {int(p) for p in session.scalars(select(SettlementLine.project_id).where(
-        SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None)))}
+        SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None)))
+        if p is not None}
 
 
 def create_settlement_sheet(

@@ -212,7 +212,8 @@ def _line_layer(
     pad = LINE_PADDING * (bottom - top)
     margin = math.ceil(pad) + 2
     width, height = right - left + 2 * margin, bottom - top + 2 * margin
-    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    # FreeTypeFont.getbbox gives whole pixels (typed as floats)
+    layer = Image.new("RGBA", (int(width), int(height)), (0, 0, 0, 0))
     ImageDraw.Draw(layer).text((margin - left, margin - top), text, font=font, fill=(*colour, 255))
     corners = [(margin - pad, margin - pad), (width - margin + pad, margin - pad),
                (width - margin + pad, height - margin + pad), (margin - pad, height - margin + pad)]
@@ -253,7 +254,7 @@ def render_ocr_scene(
         raise InvalidInput(f"unknown variety {variety!r}", field="variety")
     wide = variety == "wide"
     rng = random.Random(f"ocr-{variety}-{seed}")  # noqa: S311 - reproducible scenes
-    lang: Language = language or rng.choice(("en", "zh"))
+    lang: Language = language if language is not None else rng.choice(("en", "zh"))
     roles = (_WIDE_FONTS if wide else _STANDARD_FONTS)[lang]
     dark = wide and rng.random() < 0.2
     layers = []

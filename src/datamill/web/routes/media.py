@@ -4,8 +4,9 @@ peaks for the pages, and the modality's assisted tools over an item (e.g. box â†
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from fastapi import APIRouter, Body, Request
 from fastapi.concurrency import run_in_threadpool
@@ -25,6 +26,14 @@ from datamill.web.routes._common import WebUser, require_csrf
 __all__ = ["media_type_of", "router"]
 
 router = APIRouter(prefix="/web/api", include_in_schema=False)
+
+
+class _Assisting(Protocol):
+    """The optional ``assist`` hook of a modality that names ``assist_tools``."""
+
+    def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
 _AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 
 
@@ -105,10 +114,11 @@ async def item_assist(
     item = _item(session, me, item_id)
     if not any(allowed(me.user.role, a) for a in (Action.ANNOTATE, Action.REVIEW, Action.INSPECT)):
         raise Forbidden("assisted tools are for annotators, reviewers and inspectors")
-    project = session.get(Project, item.project_id)
+    project = get_or_raise(session, Project, item.project_id, "project")
     plugin = get_modality(project.modality)
     if tool not in getattr(plugin, "assist_tools", ()):
         raise InvalidInput(f"the {project.modality} modality has no assisted tool {tool!r}",
                            field="tool")
     path = item_path(runtime.blobs, item)
-    return await run_in_threadpool(plugin.assist, tool, path, params)
+    # a modality that names assist_tools has assist() (ModalityPlugin's optional hooks)
+    return await run_in_threadpool(cast("_Assisting", plugin).assist, tool, path, params)

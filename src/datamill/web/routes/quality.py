@@ -13,6 +13,7 @@ from datamill.compliance import access
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.inspection import (
@@ -78,7 +79,7 @@ def inspection_page(
     project_id = access.inspection_project(session, inspection_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     insp = get_inspection(session, inspection_id)
-    project = session.get(Project, project_id)
+    project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
     focus = next((s for s in insp.sample if s["item_id"] == sample), None)

@@ -15,6 +15,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
@@ -93,7 +94,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     # modality-neutral context for document workbenches: the payload to start from (the
     # server's draft when there is one), the spec's requirements and the page's endpoints
     payload = data["draft"]["segments"] if data["draft"] else start
-    urls = {"media_url": f"/web/api/items/{view.item_id}/media",
+    urls: dict[str, Any] = {"media_url": f"/web/api/items/{view.item_id}/media",
             "draft_url": f"/web/api/tasks/{task.id}/annotation/draft",
             "submit_url": f"/web/api/tasks/{task.id}/annotation"}
     return render(request, plugin.workbench_template, me, task=view, data=data, payload=payload,
@@ -102,9 +103,10 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
 
 
 def _draft_row(session: Any, task_id: int, user_id: int) -> Draft | None:
-    return session.scalars(
+    row: Draft | None = session.scalars(
         select(Draft).where(Draft.task_id == task_id, Draft.user_id == user_id)
     ).first()
+    return row
 
 
 @api_router.put("/tasks/{task_id}/draft")
@@ -306,7 +308,8 @@ def review_submit(
     reason = None
     segments = None
     if verdict == "reject":
-        plugin = get_modality(session.get(Project, task.project_id).modality)
+        project = get_or_raise(session, Project, task.project_id, "project")
+        plugin = get_modality(project.modality)
         if reason_code not in getattr(plugin, "review_reasons", REJECT_REASONS):
             raise InvalidInput("choose a reason from the list", field="reason_code")
         # in the reviewer's language: the annotator reads it, and works in the same team

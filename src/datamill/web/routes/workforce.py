@@ -109,7 +109,7 @@ def _evaluations(session: Session, year: int) -> dict[int, VendorEvaluation]:
 
 def _earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list[dict[str, Any]]:
     """Earnings per settlement period (vendor workers) or per month (in-house hour points)."""
-    rows: Sequence[Row[Any]]
+    rows: Sequence[Row[Any, Any]]
     if in_house:
         rows = session.execute(
             select(HourPoints.month, HourPoints.cost).where(HourPoints.worker_id == worker_id)

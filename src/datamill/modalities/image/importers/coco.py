@@ -56,7 +56,7 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     if not isinstance(attributes, dict):
         raise TypeError("attributes must be an object")
     common: dict[str, Any] = {"label": label, "attributes": attributes}
-    segmentation = ann.get("segmentation")
+    segmentation: Any = ann.get("segmentation")
     if "datamill_rotated_box" in ann:
         cx, cy, w, h, angle = ann["datamill_rotated_box"]
         return [RotatedBox(cx=cx, cy=cy, w=w, h=h, angle_deg=angle, **common)]
