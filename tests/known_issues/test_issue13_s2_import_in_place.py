@@ -39,7 +39,7 @@ def test_in_place_import_rejects_bad_rows_copies_nothing_and_checks_probe(
     reasons = {r["source"].split(":")[1]: r["reason"] for r in report.rejections}
     # u0, u1 and the two undecodable files (u7, u8): their bytes are read by the checks
     assert report.imported == 4
-    assert "duplicate utterance id 'u0'" in reasons["4"]
+    assert "duplicate item id 'u0'" in reasons["4"]
     assert "does not exist" in reasons["5"]
     assert "escapes the import folder" in reasons["6"]  # outside the import root: refused
     assert "escapes the import folder" in reasons["7"]
@@ -134,12 +134,13 @@ def test_cli_imports_in_place(tmp_path: Path) -> None:
     home = tmp_path / "home"
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text(yaml.safe_dump(spec(name="cli-in-place")), encoding="utf-8")
-    run(home, "project", "create", str(spec_file), "--json")
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    run(home, "project", "create", str(spec_file), "--as", "root", "--json")
     folder = speech_folder(tmp_path, 3)
     report = json.loads(run(home, "data", "import", "cli-in-place", str(folder), "--in-place",
-                            "--json").stdout)
+                            "--as", "root", "--json").stdout)
     assert report["imported"] == 3
     assert not list((home / "blobs").rglob("*.wav")) if (home / "blobs").exists() else True
     checked = json.loads(run(home, "data", "check", "cli-in-place", "--workers", "1",
-                             "--json").stdout)
+                             "--as", "root", "--json").stdout)
     assert checked["passed"] == 3

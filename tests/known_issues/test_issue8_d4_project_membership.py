@@ -45,6 +45,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/projects/{project_id}/checks"): {"recheck": False},
     ("post", "/projects/{project_id}/preannotate"): {},
     ("post", "/projects/{project_id}/packages"): {"stage": "annotate"},
+    ("post", "/projects/{project_id}/aggregate"): {"method": "majority_vote"},
     ("post", "/projects/{project_id}/tasks/next"): None,
     ("post", "/projects/{project_id}/batches"): {},
     ("put", "/projects/{project_id}/qualification-test"): {

@@ -56,6 +56,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/projects/{project_id}/checks"): {"recheck": False},
     ("post", "/projects/{project_id}/preannotate"): {},
     ("post", "/projects/{project_id}/packages"): {"stage": "annotate"},
+    ("post", "/projects/{project_id}/aggregate"): {"method": "majority_vote"},
     ("post", "/packages/{package_id}/assign"): {"username": "aud"},
     ("post", "/projects/{project_id}/tasks/next"): None,
     ("post", "/tasks/{task_id}/annotations"): {"segments": [], "base_version": 0},

@@ -167,13 +167,25 @@ def error_payload(code: str, message: str, **details: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **details}}
 
 
-def _fail(code: str, message: str, as_json: bool, details: dict[str, Any]) -> typer.Exit:
+def _exit_code(err: DatamillError) -> int:
+    """The exit code of an error: its own code's, else that of the nearest base class with one
+    (a plugin's ``text_not_decodable`` is an ``invalid_input``, exit 2)."""
+    for cls in type(err).__mro__:
+        code = getattr(cls, "code", None)
+        if isinstance(code, str) and code in EXIT_CODES:
+            return EXIT_CODES[code]
+    return 1
+
+
+def _fail(
+    code: str, message: str, as_json: bool, details: dict[str, Any], exit_code: int | None = None
+) -> typer.Exit:
     if as_json:
         _write_json(error_payload(code, message, **details))
     else:
         console.print(styled(("error", "red"), f" ({code}): {message}"), highlight=False,
                       soft_wrap=True)  # one line, however long
-    return typer.Exit(EXIT_CODES.get(code, 1))
+    return typer.Exit(exit_code if exit_code is not None else EXIT_CODES.get(code, 1))
 
 
 def _validation_message(err: ValidationError) -> str:
@@ -203,7 +215,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except DatamillError as err:
             if _debug():
                 raise
-            raise _fail(err.code, err.message, as_json, dict(err.details)) from None
+            raise _fail(err.code, err.message, as_json, dict(err.details), _exit_code(err)) from None
         except ValidationError as err:
             if _debug():
                 raise
