@@ -54,7 +54,12 @@ class EncryptingBlobStore(BlobStore):
         self._made = inner._made
         self._key_or_loader = key
         self._dk: DataKey | None = key if isinstance(key, DataKey) else None
-        self.cache_dir = Path(cache_dir)
+        self._plain_cache = Path(cache_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where decrypted copies are kept for readers that need a file path (0700)."""
+        return self._plain_cache
 
     @property
     def data_key(self) -> DataKey:
