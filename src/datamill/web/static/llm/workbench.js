@@ -103,6 +103,7 @@ class LlmWorkbench {
 
   async flush() {
     if (this.submitted) return;
+    if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const rev = this.revision;
     let r = { ok: false };
     try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev, annotation: this.annotation() }); } catch (_) { /* offline */ }

@@ -230,6 +230,7 @@ class TextWorkbench {
 
   async flush() {
     if (this.submitted) return;
+    if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const sent = { base_version: this.baseVersion, revision: this.revision,
       annotation: this.annotation() };
     let ok = false;
