@@ -96,7 +96,7 @@ class LlmWorkbench {
       localStorage.setItem(this.storageKey, JSON.stringify({ base_version: this.baseVersion,
         revision: this.revision, annotation: this.annotation() }));
     } catch (_) { /* full */ }
-    this.status(this.t('llm.saving'));
+    this.status(this.draftUrl ? this.t('llm.saving') : '');
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), 800);
   }

@@ -223,7 +223,7 @@ class TextWorkbench {
       localStorage.setItem(this.storageKey, JSON.stringify({ revision: this.revision,
         annotation: this.annotation() }));
     } catch (_) { /* storage disabled: the server copy still goes */ }
-    this.status(this.strings.saving || '…');
+    this.status(this.draftUrl ? (this.strings.saving || '…') : '');
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.flush(), 600);
   }
