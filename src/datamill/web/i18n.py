@@ -766,3 +766,32 @@ EN.update({
     "cat.releases": "Releases",
 })
 # --- end catalog pages ---
+
+# --- text and llm review / inspection (templates/text/*, templates/llm/*) ---
+EN.update({
+    "rv.reason.missing_spans": "Entities missing",
+    "rv.reason.wrong_label": "Entity label wrong",
+    "rv.reason.boundaries": "Span boundaries wrong",
+    "rv.reason.wrong_choice": "Wrong preference or order",
+    "rv.reason.weak_reason": "Reason missing or unconvincing",
+    "rv.reason.wrong_scores": "Rubric scores wrong",
+    "rv.reason.bad_turns": "Conversation turns wrong",
+    "cmp.status.relabelled": "Relabelled",
+    "cmp.span": "entity",
+    "cmp.class": "class",
+    "cmp.sentiment": "sentiment",
+    "cmp.text_edit_hint": "Correct the entities, classes or sentiment, then submit: your version becomes a new version and the item is accepted.",
+    "cmp.llm_edit_hint": "Correct the choice, ranking, scores or turns, then submit: your version becomes a new version and the item is accepted.",
+    "cmp.correct_item": "Correct this item",
+    "cmp.llm.type": "annotation",
+    "cmp.llm.choice": "preferred response",
+    "cmp.llm.reason": "reason",
+    "cmp.llm.ranking": "ranking",
+    "cmp.llm.rank": "rank of response",
+    "cmp.llm.score": "score",
+    "cmp.llm.check": "check",
+    "cmp.llm.comment": "comment",
+    "cmp.llm.turn": "turn",
+    "cmp.empty": "(none)",
+})
+# --- end text and llm review / inspection ---

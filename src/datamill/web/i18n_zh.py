@@ -513,3 +513,32 @@ ZH_CN.update({
     "cat.releases": "版本",
 })
 # --- end catalog pages ---
+
+# --- text and llm review / inspection (templates/text/*, templates/llm/*) ---
+ZH_CN.update({
+    "rv.reason.missing_spans": "实体缺失",
+    "rv.reason.wrong_label": "实体标签错误",
+    "rv.reason.boundaries": "实体边界错误",
+    "rv.reason.wrong_choice": "偏好或排序错误",
+    "rv.reason.weak_reason": "理由缺失或不充分",
+    "rv.reason.wrong_scores": "评分标准打分错误",
+    "rv.reason.bad_turns": "对话轮次有误",
+    "cmp.status.relabelled": "标签已改",
+    "cmp.span": "实体",
+    "cmp.class": "类别",
+    "cmp.sentiment": "情感",
+    "cmp.text_edit_hint": "修正实体、类别或情感后提交：你的版本将成为新版本，且该条目被通过。",
+    "cmp.llm_edit_hint": "修正选择、排序、评分或对话轮次后提交：你的版本将成为新版本，且该条目被通过。",
+    "cmp.correct_item": "修正此条目",
+    "cmp.llm.type": "标注",
+    "cmp.llm.choice": "更优回答",
+    "cmp.llm.reason": "理由",
+    "cmp.llm.ranking": "排序",
+    "cmp.llm.rank": "回答名次",
+    "cmp.llm.score": "评分",
+    "cmp.llm.check": "检查项",
+    "cmp.llm.comment": "评语",
+    "cmp.llm.turn": "轮次",
+    "cmp.empty": "（无）",
+})
+# --- end text and llm review / inspection ---

@@ -109,6 +109,10 @@ class LlmPlugin:
     media_folder: ClassVar[str] = "records"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("agreement",)
     workbench_template: ClassVar[str] = "llm/task.html"
+    review_template: ClassVar[str] = "llm/review.html"
+    inspection_template: ClassVar[str] = "llm/inspection.html"
+    review_reasons: ClassVar[tuple[str, ...]] = ("wrong_choice", "weak_reason", "wrong_scores",
+                                                 "bad_turns", "guidelines", "other")
 
     # -- import
     def split_source(
@@ -180,6 +184,12 @@ class LlmPlugin:
         return aggregate.merge_aggregate(payloads, decided)
 
     # -- quality
+    def compare(self, before: Any, after: Any) -> dict[str, Any]:
+        """Choice, ranking, rubric and turn differences (see :mod:`.compare`)."""
+        from datamill.modalities.llm.compare import compare_llm
+
+        return compare_llm(before, after)
+
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(payload)
 

@@ -116,6 +116,9 @@ class TextPlugin:
                                                      "label_accuracy")
     workbench_template: ClassVar[str] = "text/task.html"
     review_template: ClassVar[str] = "text/review.html"
+    inspection_template: ClassVar[str] = "text/inspection.html"
+    review_reasons: ClassVar[tuple[str, ...]] = ("missing_spans", "wrong_label", "boundaries",
+                                                 "wrong_class", "guidelines", "other")
 
     # -- import
     def describe(
@@ -217,6 +220,12 @@ class TextPlugin:
         return aggregate.merge_aggregate(payloads, decided)
 
     # -- quality
+    def compare(self, before: Any, after: Any) -> dict[str, Any]:
+        """Spans added, removed or relabelled, classes and sentiment (see :mod:`.compare`)."""
+        from datamill.modalities.text.compare import compare_text
+
+        return compare_text(before, after)
+
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(parse_annotation(payload or {}))
 

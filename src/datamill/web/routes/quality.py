@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from datamill.compliance import access
 from datamill.compliance.roles import Action, allowed
@@ -22,7 +23,7 @@ from datamill.production.inspection import (
     record_correction,
     start_inspection,
 )
-from datamill.production.models import Project
+from datamill.production.models import Item, Project
 from datamill.web import _queries as wq
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
@@ -85,8 +86,12 @@ def inspection_page(
     focus = next((s for s in insp.sample if s["item_id"] == sample), None)
     if sample is not None and focus is None:
         raise NotFound(f"item {sample} is not in the sample of inspection {inspection_id}")
+    ids = [s["item_id"] for s in insp.sample]
+    texts = {i.id: str((i.attributes or {}).get("text") or "")  # text items keep short texts
+             for i in session.scalars(select(Item).where(Item.id.in_(ids)))} if ids else {}
     return render(
         request, getattr(plugin, "inspection_template", "inspection.html"), me, insp=insp,
+        texts=texts,
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=_scores(session, inspection_id),
         comparisons=_comparisons(plugin, insp.sample), focus=focus,

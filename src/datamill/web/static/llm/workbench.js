@@ -96,13 +96,14 @@ class LlmWorkbench {
       localStorage.setItem(this.storageKey, JSON.stringify({ base_version: this.baseVersion,
         revision: this.revision, annotation: this.annotation() }));
     } catch (_) { /* full */ }
-    this.status(this.t('llm.saving'));
+    this.status(this.draftUrl ? this.t('llm.saving') : '');
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), 800);
   }
 
   async flush() {
     if (this.submitted) return;
+    if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const rev = this.revision;
     let r = { ok: false };
     try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev, annotation: this.annotation() }); } catch (_) { /* offline */ }

@@ -223,13 +223,14 @@ class TextWorkbench {
       localStorage.setItem(this.storageKey, JSON.stringify({ revision: this.revision,
         annotation: this.annotation() }));
     } catch (_) { /* storage disabled: the server copy still goes */ }
-    this.status(this.strings.saving || '…');
+    this.status(this.draftUrl ? (this.strings.saving || '…') : '');
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.flush(), 600);
   }
 
   async flush() {
     if (this.submitted) return;
+    if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const sent = { base_version: this.baseVersion, revision: this.revision,
       annotation: this.annotation() };
     let ok = false;
