@@ -117,6 +117,26 @@ def rotate_cmd(
                                 f"{result['master_key_id']}; now configure the new key"))
 
 
+@app.command("encrypt-existing")
+@handle_errors
+def encrypt_existing_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Encrypt the blobs stored before the master key was set (idempotent; re-run to resume)."""
+    from datamill.cli._common import console
+    from datamill.compliance.at_rest import encrypt_existing
+
+    rt = get_runtime()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 200 == 0:
+            console.print(f"{done}/{total} blobs checked", highlight=False)
+
+    with rt.session() as s:
+        result = encrypt_existing(s, rt.blobs, actor=_actor(s, actor), progress=progress)
+    emit(result, as_json, _line(
+        f"{result['encrypted']} blob(s) encrypted, {result['already_encrypted']} already "
+        f"encrypted, {len(result['mismatched'])} left plaintext (content does not match name)"))
+
+
 @app.command("purge-cache")
 @handle_errors
 def purge_cache_cmd(as_json: JsonOpt = False) -> None:
