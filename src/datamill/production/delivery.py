@@ -28,7 +28,7 @@ from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
-from datamill.production.hooks import check_delivery_guards
+from datamill.production.hooks import check_delivery_guards, check_handler
 from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
@@ -151,6 +151,7 @@ def deliver_batch(
     if project is None:
         raise NotFound("batch without project")
     check_delivery_guards(session, project.id)  # e.g. cross-border export assessment
+    check_handler(session, actor_id, project.id, "export")  # surveying, clearance
     plugin = get_modality(project.modality)
     formats = formats or plugin.exporter_names()
     unknown = [f for f in formats if f not in plugin.exporter_names()]

@@ -36,6 +36,7 @@ from datamill.production._import_rows import (
     iter_source_rows,
     printable,
 )
+from datamill.production.hooks import check_handler
 from datamill.production.import_runs import (
     HEARTBEAT_S,
     claim_import_run,
@@ -256,6 +257,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             root. Copy imports take no URLs.
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    check_handler(session, actor_id, project_id, "collection")  # surveying, clearance
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     if in_place and hasattr(plugin, "split_source"):
