@@ -137,6 +137,29 @@ def encrypt_existing_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
         f"encrypted, {len(result['mismatched'])} left plaintext (content does not match name)"))
 
 
+@app.command("decrypt-export")
+@handle_errors
+def decrypt_export_cmd(
+    package: Annotated[Path, typer.Argument(help="The encrypted delivery package folder.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="New (or empty) folder to extract to.")],
+    actor: AsUser,
+    key_file: Annotated[Path | None, typer.Option(
+        help="The master key (default: the configured one).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decrypt an encrypted delivery package and check every file against its manifest."""
+    from datamill.compliance.crypto import MasterKey
+    from datamill.compliance.export_crypto import decrypt_export
+    from datamill.compliance.keystore import master_key_from_settings
+
+    rt = get_runtime()
+    master = MasterKey.from_file(key_file) if key_file else master_key_from_settings(rt.settings)
+    with rt.session() as s:
+        result = decrypt_export(s, master, package, out_dir, actor=_actor(s, actor))
+    emit(result, as_json, _line(f"{result['files']} file(s) decrypted to {result['out']} and "
+                                "checked against manifest.json"))
+
+
 @app.command("purge-cache")
 @handle_errors
 def purge_cache_cmd(as_json: JsonOpt = False) -> None:
