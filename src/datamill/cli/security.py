@@ -185,6 +185,17 @@ def classify_cmd(project: ProjectArg, level: str, actor: AsUser, as_json: JsonOp
     emit(r, as_json, _line(f"project {r['project_id']} classified {r['level']}"))
 
 
+@app.command("classify-item")
+@handle_errors
+def classify_item_cmd(item_id: int, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Classify one item above the rest of its project (at most the project's level)."""
+    from datamill.compliance.item_sensitivity import set_item_level
+
+    with get_runtime().session() as s:
+        result = set_item_level(s, _actor(s, actor), item_id, level)
+    emit(result, as_json, _line(f"item {item_id} classified {result['level']}"))
+
+
 @app.command("clearance")
 @handle_errors
 def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:

@@ -285,6 +285,11 @@ def claim_next_task(
         Task.active_claims < Task.overlap,
         ~mine,
     )
+    from datamill.compliance.item_sensitivity import hidden_item_ids
+
+    hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
+    if hidden:
+        claimable = (*claimable, Task.item_id.not_in(hidden))
     # Two plain queries in id order (index ix_tasks_claim) instead of one sorted by "mine
     # first": each stops at its first row instead of sorting every open task (25 ms → <1 ms on
     # PostgreSQL with 3,000 open tasks).

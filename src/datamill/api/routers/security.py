@@ -106,6 +106,15 @@ def classify_endpoint(project_id: Id, body: LevelIn, session: SessionDep,
     return classification.set_classification(session, user, project_id, body.level)
 
 
+@router.put("/items/{item_id}/classification")
+def classify_item_endpoint(item_id: Id, body: LevelIn, session: SessionDep,
+                           user: CurrentUser) -> dict[str, Any]:
+    """Classify one item above the rest of its project (the data-security office)."""
+    from datamill.compliance.item_sensitivity import set_item_level
+
+    return set_item_level(session, user, item_id, body.level)
+
+
 @router.put("/users/{user_id}/clearance")
 def clearance_endpoint(user_id: Id, body: LevelIn, session: SessionDep,
                        user: CurrentUser) -> dict[str, Any]:
