@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
@@ -277,7 +278,7 @@ def claim_next_task(
             if check is not None:
                 return check
     mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
-    claimable = (
+    claimable: tuple[ColumnElement[bool], ...] = (
         Task.kind == "work",
         Task.project_id == project_id,
         Task.stage == stage,
