@@ -75,3 +75,37 @@ def test_items_above_ones_clearance_are_never_claimed(
     with runtime.session() as s:
         t = claim_next_task(s, users["ann2"], pid, "annotate")
         assert t is not None and t.item_id in items[:2]
+
+
+def test_manifest_column_classifies_items_at_import(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    import shutil
+
+    from datamill.compliance.item_sensitivity import hidden_item_ids
+    from datamill.production.importing import import_source
+    from datamill.production.projects import create_project
+    from tests.unit.production.helpers import spec, speech_folder
+
+    folder = tmp_path / "m"
+    shutil.copytree(speech_folder(tmp_path, 3), folder)
+    wavs = sorted(p.name for p in folder.glob("*.wav"))
+    levels = ["secret", "", "public"]
+    (folder / "manifest.csv").write_text("path,id,sensitivity\n" + "".join(
+        f"{w},u{i},{lvl}\n" for i, (w, lvl) in enumerate(zip(wavs, levels, strict=True))
+    ) + f"{wavs[0]},bad,top\n")
+    with runtime.session() as s:
+        pid = create_project(s, spec()).id
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, folder / "manifest.csv",
+                               actor_id=users["admin"].id)
+    assert report.imported == 3 and report.rejected == 1  # "top" is no level
+    assert "sensitivity" in report.rejections[0]["reason"]
+    with runtime.session() as s:
+        ids = dict(s.execute(select(Item.external_id, Item.id).where(Item.project_id == pid)
+                             ).tuples().all())
+        assert item_level(s, ids["u0"], pid) == "secret"
+        assert item_level(s, ids["u1"], pid) == "internal"  # blank: the project's level
+        assert item_level(s, ids["u2"], pid) == "internal"  # never below the project
+        assert hidden_item_ids(s, s.get(User, users["ann1"].id), pid) == {ids["u0"]}
+        assert "sensitivity" not in s.get(Item, ids["u0"]).attributes

@@ -26,7 +26,7 @@ from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
 
-__all__ = ["hidden_item_ids", "item_level", "require_item_cleared", "set_item_level"]
+__all__ = ["classify_imported", "hidden_item_ids", "item_level", "require_item_cleared", "set_item_level"]
 
 
 def item_level(session: Session, item_id: int, project_id: int) -> str:
@@ -65,6 +65,34 @@ def set_item_level(session: Session, actor: User, item_id: int, level: str) -> d
                  object_type="item", object_id=item_id, project_id=item.project_id,
                  data={"level": level, "before": before})
     return {"item_id": item_id, "project_id": item.project_id, "level": level}
+
+
+def classify_imported(
+    session: Session, project_id: int, levels: dict[str, str], *, actor_id: int | None
+) -> int:
+    """Record the ``sensitivity`` column of imported manifest rows (external id -> level); the
+    importer calls it after each inserted chunk. Levels not above the project's change nothing
+    and are not stored. Returns how many items were classified."""
+    from datamill.production.models import Item
+
+    floor = LEVELS.index(project_level(session, project_id))
+    above = {ext: lvl for ext, lvl in levels.items() if LEVELS.index(lvl) > floor}
+    if not above:
+        return 0
+    rows = session.execute(select(Item.id, Item.external_id).where(
+        Item.project_id == project_id, Item.external_id.in_(list(above)))).all()
+    for item_id, ext in rows:
+        row = session.get(ItemClassification, item_id)
+        if row is None:
+            session.add(ItemClassification(item_id=item_id, project_id=project_id,
+                                           level=above[ext], set_by=actor_id))
+        else:
+            row.level, row.set_by, row.set_at = above[ext], actor_id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="security.items_classified_at_import",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"items": len(rows), "levels": sorted(set(above.values()))})
+    return len(rows)
 
 
 def hidden_item_ids(session: Session, user: User, project_id: int) -> set[int]:
