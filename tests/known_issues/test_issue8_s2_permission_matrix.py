@@ -126,6 +126,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/security/projects/{project_id}/consents"): {"subject_id": "s1"},
     ("post", "/security/projects/{project_id}/consents/withdraw"): {"subject_id": "s1"},
     ("post", "/security/projects/{project_id}/desensitize"): {"detect": True},
+    ("post", "/security/encrypt-existing"): None,
+    ("put", "/security/items/{item_id}/classification"): {"level": "secret"},
     # contract to cash
     ("post", "/ledger/contracts/drafts"): {"number": "K-2", "customer_id": 1, "amount": "10"},
     ("post", "/ledger/contracts/{contract_id}/approvals"): {"step": "sales"},

@@ -32,6 +32,9 @@ def create_cmd(
     user: AsUser,
     out_dir: Annotated[Path, typer.Option("--out", help="Where delivery packages go.")] = Path("deliveries"),
     fmt: Annotated[list[str] | None, typer.Option("--format", help="Export format, repeatable (default: all the modality's).")] = None,
+    encrypt: Annotated[bool | None, typer.Option(
+        "--encrypt/--no-encrypt", help="Write one encrypted archive (default: when a master "
+        "key is configured); decrypt with `datamill security decrypt-export`.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export an accepted batch with a sha256 manifest and a datasheet."""
@@ -41,7 +44,7 @@ def create_cmd(
     with rt.session() as s, progress_bar("exporting", None) as advance:
         actor = acting_user(s, user, Action.DELIVER, project_id=owning_project(s, batch_id=batch_id))
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
-                          actor_id=actor.id)
+                          actor_id=actor.id, encrypt=encrypt)
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id}: {v.delivered_items} items, {_amount(v.delivered_volume)} "
         f"{v.volume_unit} → {v.path}"))

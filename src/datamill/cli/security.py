@@ -117,6 +117,49 @@ def rotate_cmd(
                                 f"{result['master_key_id']}; now configure the new key"))
 
 
+@app.command("encrypt-existing")
+@handle_errors
+def encrypt_existing_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Encrypt the blobs stored before the master key was set (idempotent; re-run to resume)."""
+    from datamill.cli._common import console
+    from datamill.compliance.at_rest import encrypt_existing
+
+    rt = get_runtime()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 200 == 0:
+            console.print(f"{done}/{total} blobs checked", highlight=False)
+
+    with rt.session() as s:
+        result = encrypt_existing(s, rt.blobs, actor=_actor(s, actor), progress=progress)
+    emit(result, as_json, _line(
+        f"{result['encrypted']} blob(s) encrypted, {result['already_encrypted']} already "
+        f"encrypted, {len(result['mismatched'])} left plaintext (content does not match name)"))
+
+
+@app.command("decrypt-export")
+@handle_errors
+def decrypt_export_cmd(
+    package: Annotated[Path, typer.Argument(help="The encrypted delivery package folder.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="New (or empty) folder to extract to.")],
+    actor: AsUser,
+    key_file: Annotated[Path | None, typer.Option(
+        help="The master key (default: the configured one).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decrypt an encrypted delivery package and check every file against its manifest."""
+    from datamill.compliance.crypto import MasterKey
+    from datamill.compliance.export_crypto import decrypt_export
+    from datamill.compliance.keystore import master_key_from_settings
+
+    rt = get_runtime()
+    master = MasterKey.from_file(key_file) if key_file else master_key_from_settings(rt.settings)
+    with rt.session() as s:
+        result = decrypt_export(s, master, package, out_dir, actor=_actor(s, actor))
+    emit(result, as_json, _line(f"{result['files']} file(s) decrypted to {result['out']} and "
+                                "checked against manifest.json"))
+
+
 @app.command("purge-cache")
 @handle_errors
 def purge_cache_cmd(as_json: JsonOpt = False) -> None:
@@ -140,6 +183,17 @@ def classify_cmd(project: ProjectArg, level: str, actor: AsUser, as_json: JsonOp
     with get_runtime().session() as s:
         r = set_classification(s, _actor(s, actor), _pid(s, project), level)
     emit(r, as_json, _line(f"project {r['project_id']} classified {r['level']}"))
+
+
+@app.command("classify-item")
+@handle_errors
+def classify_item_cmd(item_id: int, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Classify one item above the rest of its project (at most the project's level)."""
+    from datamill.compliance.item_sensitivity import set_item_level
+
+    with get_runtime().session() as s:
+        result = set_item_level(s, _actor(s, actor), item_id, level)
+    emit(result, as_json, _line(f"item {item_id} classified {result['level']}"))
 
 
 @app.command("clearance")

@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.classification import visible_project_ids
+from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
@@ -116,7 +117,9 @@ def _holds_task(session: Session, user_id: int, task_id: int) -> bool:
 
 
 def require_task_view(session: Session, user: User, task: Task) -> None:
-    """Whoever holds the task (with the stage's role), or anyone who may view the project."""
+    """Whoever holds the task (with the stage's role), or anyone who may view the project;
+    never someone below the item's sensitivity level."""
+    require_item_cleared(session, user, task.item_id)
     if _holds_task(session, user.id, task.id):
         require(session, user, _STAGE_ACTION.get(task.stage, Action.VIEW_PROJECT), task.project_id)
         return
@@ -126,7 +129,9 @@ def require_task_view(session: Session, user: User, task: Task) -> None:
 
 
 def require_item_view(session: Session, user: User, item: Item) -> None:
-    """Project viewers, or a member holding any task on the item (to play its audio)."""
+    """Project viewers, or a member holding any task on the item (to play its audio); never
+    someone below the item's sensitivity level."""
+    require_item_cleared(session, user, item.id)
     if allowed(user.role, Action.VIEW_PROJECT):
         require(session, user, Action.VIEW_PROJECT, item.project_id)
         return

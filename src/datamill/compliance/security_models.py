@@ -22,6 +22,7 @@ __all__ = [
     "ExportAssessment",
     "ExportRule",
     "ExportSetting",
+    "ItemClassification",
     "MaskedBlob",
     "MaskedText",
     "ProjectClassification",
@@ -52,6 +53,18 @@ class ProjectClassification(Base):
     __tablename__ = "project_classification"
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ItemClassification(Base):
+    """An item more sensitive than the rest of its project (never above the project's level)."""
+
+    __tablename__ = "item_classification"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     level: Mapped[str] = mapped_column(String(16))
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -122,6 +122,10 @@ def _rel_path(value: Any) -> str:
     return text
 
 
+def _blank_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
 class ManifestRow(BaseModel):
     """One manifest row (or folder entry) after validation; unknown columns are ignored.
 
@@ -141,6 +145,9 @@ class ManifestRow(BaseModel):
     device: Annotated[str | None, _bounded(100)] = None
     environment: Annotated[str | None, _bounded(100)] = None
     prompt: Annotated[str | None, _bounded(MAX_PROMPT_CHARS)] = None
+    #: the item's sensitivity level, when above its project's (compliance.item_sensitivity)
+    sensitivity: Annotated[Literal["public", "internal", "confidential", "secret"] | None,
+                           BeforeValidator(_blank_none)] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -195,6 +202,7 @@ class SourceRow:
     meta: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
     error: str | None = None
+    sensitivity: str | None = None
     #: the row named an fsspec URL (``s3://…``) instead of a path: only an in-place import
     #: under an allowed URL root takes it (see ``import_source``)
     uri: str | None = None
@@ -248,6 +256,7 @@ def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> S
         return SourceRow(
             where=where, uri=valid.path, filename=valid.path.rsplit("/", 1)[-1],
             external_id=valid.external_id, meta=valid.meta(), prompt=valid.prompt,
+            sensitivity=valid.sensitivity,
         )
     rel = valid.path  # plain string operations: this runs once per row of 100k-row manifests
     if os.path.isabs(rel):
@@ -257,7 +266,7 @@ def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> S
         return SourceRow(where=where, error=real)
     return SourceRow(
         where=where, path=real, filename=Path(rel).name, external_id=valid.external_id,
-        meta=valid.meta(), prompt=valid.prompt,
+        meta=valid.meta(), prompt=valid.prompt, sensitivity=valid.sensitivity,
     )
 
 

@@ -28,7 +28,7 @@ from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
-from datamill.production.hooks import check_delivery_guards
+from datamill.production.hooks import check_delivery_guards, check_handler
 from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
@@ -135,8 +135,13 @@ def deliver_batch(
     formats: list[str] | None = None,
     actor_id: int | None = None,
     progress: Callable[[int], None] | None = None,
+    encrypt: bool | None = None,
 ) -> DeliveryOut:
-    """Export an accepted batch into ``out_root/<project>/<batch>/`` and record the delivery."""
+    """Export an accepted batch into ``out_root/<project>/<batch>/`` and record the delivery.
+
+    ``encrypt`` (default: whenever a master key is configured) writes the package as one
+    encrypted archive (``compliance.export_crypto``; ``datamill security decrypt-export``).
+    """
     batch = get_or_raise(session, Batch, batch_id, "batch")
     if batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
@@ -151,6 +156,10 @@ def deliver_batch(
     if project is None:
         raise NotFound("batch without project")
     check_delivery_guards(session, project.id)  # e.g. cross-border export assessment
+    check_handler(session, actor_id, project.id, "export")  # surveying, clearance
+    if encrypt and getattr(blobs, "master", None) is None:
+        raise InvalidInput("an encrypted delivery needs a master key: set "
+                           "DATAMILL_MASTER_KEY_FILE (see `datamill security generate-master-key`)")
     plugin = get_modality(project.modality)
     formats = formats or plugin.exporter_names()
     unknown = [f for f in formats if f not in plugin.exporter_names()]
@@ -214,6 +223,12 @@ def deliver_batch(
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")
     manifest_doc = {"batch": batch.name, "files": dict(sorted(files.items()))}
     (staging / "manifest.json").write_text(json.dumps(manifest_doc, indent=2))
+    master = getattr(blobs, "master", None)  # set when encryption at rest is on
+    if encrypt if encrypt is not None else master is not None:
+        from datamill.compliance.export_crypto import encrypt_package
+
+        info = encrypt_package(session, master, project.id, batch.name, staging)
+        datasheet["encryption"] = {k: info[k] for k in ("archive", "scope", "key_id", "sha256")}
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.rename(out_dir)  # the package appears whole or not at all
     delivery = Delivery(

@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from datamill.core.registry import Registry
 
-__all__ = ["BatchExclusion", "DeliveryGuard", "batch_exclusions", "check_delivery_guards"]
+__all__ = [
+    "BatchExclusion",
+    "DeliveryGuard",
+    "batch_exclusions",
+    "check_delivery_guards",
+    "check_handler",
+]
 
 DeliveryGuard = Callable[[Session, int], None]
 BatchExclusion = Callable[[Session, int], set[int]]
@@ -26,6 +32,21 @@ def check_delivery_guards(session: Session, project_id: int) -> None:
     """Run every registered delivery guard; each may refuse with a DatamillError."""
     for name in _delivery_guards.names():
         _delivery_guards.get(name)(session, project_id)
+
+
+def check_handler(session: Session, actor_id: int | None, project_id: int, stage: str) -> None:
+    """The person importing (``stage="collection"``) or delivering (``"export"``) must pass the
+    same claim guards as someone taking a task of the project: surveying qualification and
+    clearance (``datamill.claim_guards``). ``actor_id=None`` (a system run, the demo) is not
+    checked: the CLI and API always name the person."""
+    if actor_id is None:
+        return
+    from datamill.compliance.models import User
+    from datamill.production.tasks import check_claim_guards
+
+    user = session.get(User, actor_id)
+    if user is not None:
+        check_claim_guards(session, user, project_id, stage)
 
 
 def batch_exclusions(session: Session, project_id: int) -> set[int]:

@@ -36,6 +36,7 @@ from datamill.production._import_rows import (
     iter_source_rows,
     printable,
 )
+from datamill.production.hooks import check_handler
 from datamill.production.import_runs import (
     HEARTBEAT_S,
     claim_import_run,
@@ -256,6 +257,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             root. Copy imports take no URLs.
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    check_handler(session, actor_id, project_id, "collection")  # surveying, clearance
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     if in_place and hasattr(plugin, "split_source"):
@@ -287,6 +289,15 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             setattr(run, key, value)
 
     now = utcnow()
+    levels: dict[str, str] = {}  # external id -> sensitivity from the manifest
+
+    def classify() -> None:
+        """Record the manifest's item sensitivity levels of the rows just inserted."""
+        if levels:
+            from datamill.compliance.item_sensitivity import classify_imported
+
+            classify_imported(session, project_id, dict(levels), actor_id=actor_id)
+            levels.clear()
 
     def reject(where: str, reason: str) -> None:
         entry = {"source": printable(where), "reason": printable(reason)}
@@ -331,6 +342,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             "source_uri": uri,
         })
         existing[ext_id] = ("", run.id, uri)
+        if row.sensitivity:
+            levels[ext_id] = row.sensitivity
         tally["imported"] += 1
 
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
@@ -387,6 +400,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             "current_version": 0, "created_at": now, "source_uri": None,
         })
         existing[ext_id] = (digest, run.id, None)
+        if row.sensitivity:
+            levels[ext_id] = row.sensitivity
         tally["imported"] += 1
 
     try:
@@ -399,11 +414,13 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             if pending >= chunk or time.monotonic() - last_commit >= HEARTBEAT_S:
                 insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
                 new_rows.clear()
+                classify()
                 settle()
                 run.heartbeat_at = utcnow()
                 session.commit()  # resumable: committed items are skipped next time
                 pending, last_commit = 0, time.monotonic()
         insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+        classify()
         settle()
     except BaseException:
         session.rollback()

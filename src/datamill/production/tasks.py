@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
@@ -277,7 +278,7 @@ def claim_next_task(
             if check is not None:
                 return check
     mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
-    claimable = (
+    claimable: tuple[ColumnElement[bool], ...] = (
         Task.kind == "work",
         Task.project_id == project_id,
         Task.stage == stage,
@@ -285,6 +286,11 @@ def claim_next_task(
         Task.active_claims < Task.overlap,
         ~mine,
     )
+    from datamill.compliance.item_sensitivity import hidden_item_ids
+
+    hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
+    if hidden:
+        claimable = (*claimable, Task.item_id.not_in(hidden))
     # Two plain queries in id order (index ix_tasks_claim) instead of one sorted by "mine
     # first": each stops at its first row instead of sorting every open task (25 ms → <1 ms on
     # PostgreSQL with 3,000 open tasks).

@@ -25,7 +25,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from datamill.compliance.crypto import DataKey, DecryptionError, decrypt_file, encrypt_file
+from datamill.compliance.crypto import (
+    DataKey,
+    DecryptionError,
+    MasterKey,
+    decrypt_file,
+    encrypt_file,
+    stream_key_id,
+)
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 if TYPE_CHECKING:
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["EncryptingBlobStore", "encrypting_if_configured"]
 
 _STREAM_MAGIC = b"DMS1"
+_HEX = frozenset("0123456789abcdef")
 
 
 class EncryptingBlobStore(BlobStore):
@@ -55,10 +63,22 @@ class EncryptingBlobStore(BlobStore):
         self._key_or_loader = key
         self._dk: DataKey | None = key if isinstance(key, DataKey) else None
         self._plain_cache = Path(cache_dir)
+        self.master: MasterKey | None = None  # set by encrypting_if_configured
+
+    def load_key(self, session: Session) -> DataKey:
+        """The data key, read (or created) in the caller's transaction: for services that hold
+        a session already (on SQLite a second writer would wait for it)."""
+        if self._dk is None:
+            from datamill.compliance.keystore import BLOB_SCOPE, data_key
+
+            if self.master is None:
+                return self.data_key
+            self._dk = data_key(session, self.master, BLOB_SCOPE)
+        return self._dk
 
     @property
     def cache_dir(self) -> Path:
-        """Where decrypted copies are kept for readers that need a file path (0700)."""
+        """The private (0700) folder of decrypted copies."""
         return self._plain_cache
 
     @property
@@ -153,6 +173,60 @@ class EncryptingBlobStore(BlobStore):
         with self.inner.open(digest) as fh:
             return fh.read()
 
+    def digests(self) -> list[str]:
+        """Every stored blob's name (sha256), sorted; temporary names are skipped."""
+        base = f"{self._base}/sha256"
+        if self.local:
+            root = Path(base)
+            names = [p.name for p in root.glob("*/*")] if root.exists() else []
+        else:
+            names = [str(k).rsplit("/", 1)[-1] for k in self.fs.find(base)]
+        return sorted(n for n in names if len(n) == 64 and all(c in _HEX for c in n))
+
+    def encrypt_in_place(self, digest: str) -> str:
+        """Encrypt one blob stored before encryption was switched on.
+
+        Returns ``"encrypted"``, ``"already"`` (stored encrypted under this data key) or
+        ``"mismatch"`` (plaintext that does not hash to its name: left untouched). A blob
+        encrypted under another data key raises ``DecryptionError``. The ciphertext is
+        decrypted and compared before it replaces the plaintext, in one atomic rename, so an
+        interrupted run leaves every blob readable and a re-run carries on.
+        """
+        if self._is_encrypted(digest):
+            with self.inner.open(digest) as fh:
+                key_id = stream_key_id(fh)
+            if key_id != self.data_key.key_id:
+                raise DecryptionError(
+                    "blob is encrypted under another data key (wrong master key or database?)",
+                    sha256=digest, key_id=key_id)
+            return "already"
+        work = Path(tempfile.mkdtemp(prefix=".encx-", dir=self._tmp_dir()))
+        try:
+            plain, enc, check = work / "plain", work / "enc", work / "check"
+            h = hashlib.sha256()
+            with self.inner.open(digest) as fin, plain.open("wb") as fout:
+                for chunk in iter(lambda: fin.read(1 << 20), b""):
+                    h.update(chunk)
+                    fout.write(chunk)
+            if h.hexdigest() != digest:
+                return "mismatch"
+            encrypt_file(self.data_key, plain, enc, context=digest)
+            decrypt_file(self.data_key, enc, check, context=digest)
+            if sha256_file(check) != digest:  # pragma: no cover - AES-GCM authenticated it
+                raise DecryptionError("encryption round trip failed", sha256=digest)
+            key = self.inner._key(digest)
+            if self.local:
+                tmp = f"{key}.tmp-enc"
+                shutil.copyfile(enc, tmp)
+                os.replace(tmp, key)
+            else:
+                self.fs.put_file(str(enc), key)
+                if self.inner._cache_dir is not None:
+                    (self.inner._cache_dir / digest[:2] / digest).unlink(missing_ok=True)
+            return "encrypted"
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
     def purge_cache(self) -> int:
         """Delete every decrypted copy; returns how many files were removed."""
         n = 0
@@ -189,4 +263,6 @@ def encrypting_if_configured(
             with session_scope(sessions) as s:
                 return data_key(s, master, BLOB_SCOPE)
 
-    return EncryptingBlobStore(blobs, load, settings.home.resolve() / "plain-cache")
+    store = EncryptingBlobStore(blobs, load, settings.home.resolve() / "plain-cache")
+    store.master = master
+    return store

@@ -27,6 +27,10 @@ class DeliveryCreate(BaseModel):
     formats: list[str] | None = Field(
         None, description="Export formats (e.g. kaldi, textgrid, hf); default: all the modality's"
     )
+    encrypt: bool | None = Field(
+        None, description="Write the package as one encrypted archive (needs a master key); "
+        "default: encrypted whenever a master key is configured"
+    )
 
 
 class AcceptanceReport(BaseModel):
@@ -59,6 +63,7 @@ def deliver_endpoint(
         out_root,
         formats=body.formats if body else None,
         actor_id=user.id,
+        encrypt=body.encrypt if body else None,
     )
 
 

@@ -3,7 +3,8 @@
 Classification and clearance, cross-border export and its assessments, surveying
 qualification, subjects' consent, desensitization and cleared reads of originals. Every rule
 is enforced in the compliance services (roles, membership, clearance) and every change audited;
-these handlers only translate. Master-key rotation is CLI-only (key files live on the server).
+these handlers only translate. Master-key rotation is CLI-only (key files live on the server);
+encrypting the blobs stored before the key was set is on both.
 """
 
 from __future__ import annotations
@@ -105,6 +106,15 @@ def classify_endpoint(project_id: Id, body: LevelIn, session: SessionDep,
     return classification.set_classification(session, user, project_id, body.level)
 
 
+@router.put("/items/{item_id}/classification")
+def classify_item_endpoint(item_id: Id, body: LevelIn, session: SessionDep,
+                           user: CurrentUser) -> dict[str, Any]:
+    """Classify one item above the rest of its project (the data-security office)."""
+    from datamill.compliance.item_sensitivity import set_item_level
+
+    return set_item_level(session, user, item_id, body.level)
+
+
 @router.put("/users/{user_id}/clearance")
 def clearance_endpoint(user_id: Id, body: LevelIn, session: SessionDep,
                        user: CurrentUser) -> dict[str, Any]:
@@ -193,6 +203,18 @@ def withdraw_endpoint(project_id: Id, body: WithdrawIn, session: SessionDep,
     """The subject's items leave every undelivered batch; delivered ones are flagged."""
     return consent.withdraw_consent(session, user, project_id, body.subject_id,
                                     scope=body.scope)
+
+
+# -- encryption at rest -------------------------------------------------------------------------
+
+
+@router.post("/encrypt-existing")
+def encrypt_existing_endpoint(session: SessionDep, runtime: RuntimeDep,
+                              user: CurrentUser) -> dict[str, Any]:
+    """Encrypt the blobs stored before the master key was set (admins; idempotent)."""
+    from datamill.compliance.at_rest import encrypt_existing
+
+    return encrypt_existing(session, runtime.blobs, actor=user)
 
 
 # -- desensitization ----------------------------------------------------------------------------

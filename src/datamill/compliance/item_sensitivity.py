@@ -1,0 +1,115 @@
+"""Item-level sensitivity: single items classified above the rest of their project.
+
+An item without a row has its project's level; an item's effective level is the higher of its
+own and its project's (classifying an item never lowers its protection). The data-security
+office (``MANAGE_DATA_SECURITY``) classifies items. Items may be classified *above* their project
+— that is the point: a project's clearance gate (``classification.clearance_guard``) already
+keeps everyone below the project's level out of the whole project, so an item at or below the
+project's level could hide nothing from anyone. People whose clearance is below an item's
+level never claim it (the claim skips it: :func:`hidden_item_ids`), and reads of it are
+refused (:func:`require_item_cleared`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import LEVELS, _check_level, project_level, user_clearance
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.security_models import ItemClassification
+from datamill.compliance.users import require
+from datamill.core.clock import utcnow
+from datamill.core.errors import Forbidden, InvalidInput, NotFound
+
+__all__ = ["classify_imported", "hidden_item_ids", "item_level", "require_item_cleared", "set_item_level"]
+
+
+def item_level(session: Session, item_id: int, project_id: int) -> str:
+    """The item's effective level: the higher of its own and its project's."""
+    row = session.get(ItemClassification, item_id)
+    own = project_level(session, project_id)
+    if row is None:
+        return own
+    return max(row.level, own, key=LEVELS.index)
+
+
+def set_item_level(session: Session, actor: User, item_id: int, level: str) -> dict[str, Any]:
+    """Classify one item (the data-security office). A level below the project's is refused:
+    it would not lower the item's protection and would only mislead."""
+    from datamill.production.models import Item
+
+    _check_level(level)
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound(f"no item {item_id}", item_id=item_id)
+    floor = project_level(session, item.project_id)
+    if LEVELS.index(level) < LEVELS.index(floor):
+        raise InvalidInput(
+            f"item {item_id} cannot be {level!r}: its project {item.project_id} is classified "
+            f"{floor!r}, and an item is never less protected than its project",
+            field="level", item_id=item_id)
+    row = session.get(ItemClassification, item_id)
+    before = row.level if row is not None else None
+    if row is None:
+        row = ItemClassification(item_id=item_id, project_id=item.project_id, level=level)
+        session.add(row)
+    row.level, row.set_by, row.set_at = level, actor.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="security.item_classified",
+                 object_type="item", object_id=item_id, project_id=item.project_id,
+                 data={"level": level, "before": before})
+    return {"item_id": item_id, "project_id": item.project_id, "level": level}
+
+
+def classify_imported(
+    session: Session, project_id: int, levels: dict[str, str], *, actor_id: int | None
+) -> int:
+    """Record the ``sensitivity`` column of imported manifest rows (external id -> level); the
+    importer calls it after each inserted chunk. Levels not above the project's change nothing
+    and are not stored. Returns how many items were classified."""
+    from datamill.production.models import Item
+
+    floor = LEVELS.index(project_level(session, project_id))
+    above = {ext: lvl for ext, lvl in levels.items() if LEVELS.index(lvl) > floor}
+    if not above:
+        return 0
+    rows = session.execute(select(Item.id, Item.external_id).where(
+        Item.project_id == project_id, Item.external_id.in_(list(above)))).all()
+    for item_id, ext in rows:
+        row = session.get(ItemClassification, item_id)
+        if row is None:
+            session.add(ItemClassification(item_id=item_id, project_id=project_id,
+                                           level=above[ext], set_by=actor_id))
+        else:
+            row.level, row.set_by, row.set_at = above[ext], actor_id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="security.items_classified_at_import",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"items": len(rows), "levels": sorted(set(above.values()))})
+    return len(rows)
+
+
+def hidden_item_ids(session: Session, user: User, project_id: int) -> set[int]:
+    """Items of the project classified above ``user``'s clearance (admins included)."""
+    above = LEVELS[LEVELS.index(user_clearance(session, user.id)) + 1:]
+    if not above:
+        return set()
+    return set(session.scalars(select(ItemClassification.item_id).where(
+        ItemClassification.project_id == project_id, ItemClassification.level.in_(above))))
+
+
+def require_item_cleared(session: Session, user: User, item_id: int) -> None:
+    """Forbidden when ``item_id`` is classified above ``user``'s clearance."""
+    row = session.get(ItemClassification, item_id)
+    if row is None:
+        return
+    own = user_clearance(session, user.id)
+    if LEVELS.index(row.level) > LEVELS.index(own):
+        raise Forbidden(f"{user.username!r} (clearance {own!r}) is not cleared for item "
+                        f"{item_id}, classified {row.level!r}", item_id=item_id)
