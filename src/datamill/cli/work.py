@@ -49,15 +49,13 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
 @handle_errors
 def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
     """List work packages."""
-    from sqlalchemy import select
-
-    from datamill.compliance.models import User
+    from datamill.compliance.users import usernames
     from datamill.production.projects import find_project
     from datamill.production.tasks import list_packages
 
     with get_runtime().session() as s:
         rows = list_packages(s, find_project(s, project).id)
-        names = dict(s.execute(select(User.id, User.username)).all())
+        names = usernames(s)
 
     def render(pk: list[Any]) -> None:
         t = Table("id", "name", "stage", "assignee", "status")

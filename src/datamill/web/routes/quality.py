@@ -16,6 +16,7 @@ from datamill.core.errors import InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
+from datamill.production import dashboard as wq
 from datamill.production.inspection import (
     complete_inspection,
     get_inspection,
@@ -23,7 +24,7 @@ from datamill.production.inspection import (
     start_inspection,
 )
 from datamill.production.models import Project
-from datamill.web import _queries as wq
+from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["api_router", "router"]
@@ -41,7 +42,7 @@ class CorrectionIn(BaseModel):
 
 def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
     insp = get_inspection(session, inspection_id)
-    project = session.get(Project, access.inspection_project(session, inspection_id))
+    project = get_project(session, access.inspection_project(session, inspection_id))
     done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
             if s["corrected_text"] is not None]
     return wq.live_scores(done, get_modality(project.modality))

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
@@ -17,10 +16,11 @@ from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
-from datamill.production import drafts
+from datamill.production import dashboard, drafts
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
-from datamill.production.models import Project, Review
-from datamill.production.schemas import SegmentIn
+from datamill.production.models import Project
+from datamill.production.projects import get_project
+from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.tasks import claim_next_task, get_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t
@@ -49,8 +49,8 @@ class SubmitIn(BaseModel):
     time_spent_ms: int | None = Field(None, ge=0)
 
 
-def _spec_of(session: Any, project_id: int) -> tuple[Project, Any, Any]:
-    project = session.get(Project, project_id)
+def _spec_of(session: Any, project_id: int) -> tuple[ProjectOut, Any, Any]:
+    project = get_project(session, project_id)
     plugin = get_modality(project.modality)
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
     return project, plugin, req
@@ -188,10 +188,7 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
     pre = next((a for a in reversed(versions) if a.kind == "preannotation"), None)
     work = [a for a in versions if a.kind in _WORK_KINDS]
     previous = work[-2] if len(work) >= 2 and current is work[-1] else None  # noqa: PLR2004
-    last_reject = session.scalars(
-        select(Review).where(Review.item_id == task.item_id, Review.verdict == "reject")
-        .order_by(Review.id.desc()).limit(1)
-    ).first()
+    last_reject = dashboard.last_rejection(session, task.item_id)
     text = current.text if current else ""
     return {
         "current": current,
