@@ -41,7 +41,6 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError
-from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "EXIT_CODES",
@@ -107,6 +106,7 @@ def owning_project(session: Any, *, batch_id: int | None = None,
                    inspection_id: int | None = None, delivery_id: int | None = None) -> int:
     """The production project a batch, inspection or delivery belongs to (NotFound if none)."""
     from datamill.core.errors import NotFound
+    from datamill.db.lookup import get_or_raise
     from datamill.production.models import Batch, Delivery, Inspection
 
     if inspection_id is not None:
