@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from datamill.modalities.image.schema import ImageAnnotation, ImageLabelSchema, validate_annotation
-from datamill.production.models import Annotation, Item, Task
-from datamill.web.models import Draft
+from datamill.production.models import Annotation, Draft, Item, Task
 from tests.e2e.conftest import Site, shot, sign_in
 from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, make_image_project
 

@@ -17,10 +17,9 @@ from sqlalchemy import select
 from datamill.compliance.users import add_member
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
-from datamill.production.models import Annotation, Task
+from datamill.production.models import Annotation, Draft, Task
 from datamill.production.projects import create_project
 from datamill.production.tasks import create_packages
-from datamill.web.models import Draft
 from tests.e2e.conftest import Site, shot, sign_in
 from tests.unit.modalities.llm._cases import PAIR_RECORDS, spec
 

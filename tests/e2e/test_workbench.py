@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from datamill.compliance.users import get_user
-from datamill.production.models import Annotation, Task, TaskAssignment
+from datamill.production.models import Annotation, Draft, Task, TaskAssignment
 from datamill.production.tasks import claim_next_task
-from datamill.web.models import Draft
 from tests.e2e.conftest import Site, shot, sign_in
 
 pytestmark = pytest.mark.slow

@@ -60,6 +60,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/packages/{package_id}/assign"): {"username": "aud"},
     ("post", "/projects/{project_id}/tasks/next"): None,
     ("post", "/tasks/{task_id}/annotations"): {"segments": [], "base_version": 0},
+    ("put", "/tasks/{task_id}/draft"): {"payload": [], "base_version": 0, "revision": 1},
+    ("delete", "/tasks/{task_id}/draft"): None,
     ("post", "/tasks/{task_id}/review"): {"verdict": "pass"},
     ("post", "/projects/{project_id}/batches"): {},
     ("post", "/batches/{batch_id}/inspections"): None,

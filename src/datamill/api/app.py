@@ -17,12 +17,10 @@ API_PREFIX = "/api/v1"
 
 def install_api(app: FastAPI) -> None:
     """Add the API's error handlers, body-size limit and routers to ``app``."""
-    from datamill.api.routers import DOMAIN_ROUTERS, ROUTERS
+    from datamill.api.routers import ROUTERS
 
     install_problem_handlers(app)
     document_problems(app)
     app.add_middleware(BodySizeLimitMiddleware)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
-    for router in DOMAIN_ROUTERS:
-        app.include_router(router)

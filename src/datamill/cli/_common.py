@@ -41,7 +41,6 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError
-from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "EXIT_CODES",
@@ -107,6 +106,7 @@ def owning_project(session: Any, *, batch_id: int | None = None,
                    inspection_id: int | None = None, delivery_id: int | None = None) -> int:
     """The production project a batch, inspection or delivery belongs to (NotFound if none)."""
     from datamill.core.errors import NotFound
+    from datamill.db.lookup import get_or_raise
     from datamill.production.models import Batch, Delivery, Inspection
 
     if inspection_id is not None:
@@ -115,10 +115,9 @@ def owning_project(session: Any, *, batch_id: int | None = None,
     if delivery_id is not None:
         d = get_or_raise(session, Delivery, delivery_id, "delivery", delivery_id=delivery_id)
         return int(d.project_id)
-    batch = session.get(Batch, batch_id) if batch_id is not None else None
-    if batch is None:
-        raise NotFound(f"no batch with id {batch_id}", batch_id=batch_id)
-    return int(batch.project_id)
+    if batch_id is None:
+        raise NotFound("no batch given", batch_id=batch_id)
+    return int(get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id).project_id)
 
 
 def esc(text: object) -> str:

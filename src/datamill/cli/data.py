@@ -202,18 +202,12 @@ def items_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """List items with their status and, for rejected ones, the reasons."""
-    from sqlalchemy import select
-
-    from datamill.production.models import Item
+    from datamill.compliance.access import list_items
     from datamill.production.projects import find_project
-    from datamill.production.schemas import ItemOut
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        q = select(Item).where(Item.project_id == p.id).order_by(Item.id).limit(limit)
-        if status:
-            q = q.where(Item.status == status)
-        rows = [ItemOut.model_validate(i) for i in s.scalars(q)]
+        rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0)
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)

@@ -162,16 +162,11 @@ def trace_cmd(contract: str, as_json: JsonOpt = False,
               ) -> None:
     """The auditor's trace of a contract (id or number): order → project → delivery →
     acceptance → invoice → payment, with the revenue recognised."""
-    from sqlalchemy import select
-
     from datamill.core.errors import NotFound
-    from datamill.ledger.models import LedgerContract
-    from datamill.ledger.trace import contract_trace, trace_csv
+    from datamill.ledger.trace import contract_id, contract_trace, trace_csv
 
     with get_runtime().session() as s:
-        cid = s.scalar(select(LedgerContract.id).where(LedgerContract.number == contract))
-        if cid is None and contract.isdigit():
-            cid = int(contract)
+        cid = contract_id(s, contract)
         if cid is None:
             raise NotFound(f"no contract {contract!r}", contract=contract)
         t = contract_trace(s, cid)

@@ -42,18 +42,14 @@ def create_cmd(
     user: OptionalAs = None,
 ) -> None:
     """Create a user (password stored as an argon2 hash)."""
-    from sqlalchemy import select
-
-    from datamill.compliance.models import User
-    from datamill.compliance.users import create_user
+    from datamill.compliance.users import active_admin_exists, create_user
     from datamill.core.errors import InvalidInput
 
     with get_runtime().session() as s:
         actor_id = None
         if user is not None:
             actor_id = acting_user(s, user, Action.MANAGE_USERS).id
-        elif s.scalars(select(User.id).where(User.role == Role.ADMIN.value,
-                                             User.is_active.is_(True))).first() is not None:
+        elif active_admin_exists(s):
             raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
                                field="as")
         create_user(s, username, password, role, actor_id=actor_id)

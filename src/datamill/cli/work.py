@@ -23,7 +23,6 @@ from datamill.cli._common import (
 )
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
-from datamill.db.lookup import get_or_raise
 
 app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -49,15 +48,13 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
 @handle_errors
 def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
     """List work packages."""
-    from sqlalchemy import select
-
-    from datamill.compliance.models import User
+    from datamill.compliance.users import usernames
     from datamill.production.projects import find_project
     from datamill.production.tasks import list_packages
 
     with get_runtime().session() as s:
         rows = list_packages(s, find_project(s, project).id)
-        names = dict(s.execute(select(User.id, User.username)).all())
+        names = usernames(s)
 
     def render(pk: list[Any]) -> None:
         t = Table("id", "name", "stage", "assignee", "status")
@@ -73,6 +70,7 @@ def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
 def assign_cmd(package_id: int, username: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Assign a work package to a person."""
     from datamill.compliance.users import get_user
+    from datamill.db.lookup import get_or_raise
     from datamill.production.models import WorkPackage
     from datamill.production.tasks import assign_package
 

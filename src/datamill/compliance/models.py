@@ -12,7 +12,8 @@ from datamill.core.clock import utcnow
 from datamill.db.base import Base
 
 __all__ = [
-    "ApiToken", "AuditCheckpoint", "AuditRecord", "ProjectMember", "User", "UserSession",
+    "ApiToken", "AuditCheckpoint", "AuditRecord", "LedgerApprover", "ProjectMember", "User",
+    "UserSession",
 ]
 
 
@@ -114,3 +115,17 @@ class ProjectMember(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerApprover(Base):
+    """A user's approval role (dept_manager, vp, finance_reviewer, …): the ledger's approval
+    chains and procurement read it, and it makes its holder wear the ``finance`` hat. Kept in
+    compliance (beside the users) so ledger and workforce need not import each other; the
+    table keeps its name and its ledger migration."""
+
+    __tablename__ = "ledger_approvers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    approval_role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

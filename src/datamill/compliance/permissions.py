@@ -21,8 +21,11 @@ The auditor holds every read action (``VIEW_*``) in scope ``any`` and no write a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Final
 
 from datamill.compliance.roles import READ_ACTIONS, Action, Role
@@ -133,7 +136,7 @@ NOT_GIVEN: Final = _NotGiven()
 def _wears(session: Session, user: User, hat: Role) -> bool:
     if hat is Role.VENDOR_MANAGER:
         return _managed_vendor(session, user) is not None
-    from datamill.ledger.budgets import approval_role_of
+    from datamill.compliance.approvers import approval_role_of
 
     return approval_role_of(session, user.id) is not None
 
@@ -163,16 +166,21 @@ def _scope(session: Session | None, user: User, action: Action) -> Scope:
     return scope
 
 
+@cache
+def _vendor_manager_rule() -> Callable[[Session, User], int | None] | None:
+    """The rule naming the vendor a user manages: the ``vendor_manager`` entry point of the
+    ``datamill.record_roles`` group (the workforce domain's ``managed_vendor_id``), so that
+    compliance imports no business domain."""
+    found = [ep for ep in entry_points(group="datamill.record_roles") if ep.name == "vendor_manager"]
+    if not found:
+        return None
+    rule: Callable[[Session, User], int | None] = found[0].load()
+    return rule
+
+
 def _managed_vendor(session: Session, user: User) -> int | None:
-    from sqlalchemy import select
-
-    from datamill.workforce.models import Worker
-
-    return session.scalar(
-        select(Worker.vendor_id).where(
-            Worker.user_id == user.id, Worker.is_manager.is_(True), Worker.active.is_(True)
-        )
-    )
+    rule = _vendor_manager_rule()
+    return rule(session, user) if rule is not None else None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Un
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
     "MAX_TOKEN_DAYS",
+    "active_admin_exists",
+    "active_users",
     "add_member",
     "authenticate",
     "change_password",
@@ -36,6 +38,7 @@ __all__ = [
     "revoke_token",
     "set_password",
     "user_for_token",
+    "usernames",
 ]
 
 _hasher = PasswordHasher()
@@ -277,3 +280,26 @@ def require(session: Session, user: User, action: Action, project_id: int | None
     from datamill.compliance.permissions import authorize
 
     authorize(session, user, action, project_id=project_id)
+
+
+def active_users(session: Session) -> list[User]:
+    """Every active account, by username (for pickers of people)."""
+    return list(session.scalars(
+        select(User).where(User.is_active.is_(True)).order_by(User.username)
+    ).all())
+
+
+def usernames(session: Session, user_ids: set[int] | None = None) -> dict[int, str]:
+    """Username by user id (of ``user_ids``, or of everyone)."""
+    q = select(User.id, User.username)
+    if user_ids is not None:
+        if not user_ids:
+            return {}
+        q = q.where(User.id.in_(user_ids))
+    return {int(i): str(n) for i, n in session.execute(q).all()}
+
+
+def active_admin_exists(session: Session) -> bool:
+    """Whether an active admin exists (the first admin may be created without ``--as``)."""
+    return session.scalars(select(User.id).where(
+        User.role == Role.ADMIN.value, User.is_active.is_(True))).first() is not None

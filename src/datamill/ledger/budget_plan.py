@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -114,13 +116,38 @@ def _rate(value: Any, field: str, *, upper: Decimal | None = None) -> Decimal:
     return d
 
 
+class _PriceEntry(Protocol):
+    id: int
+    half_year: str
+    unit: str
+    unit_price: Decimal
+
+
+class PriceSystem(Protocol):
+    """What the plan reads from the price system (the workforce domain's ``pricing`` module,
+    found through the ``datamill.price_system`` entry point so the ledger imports no workforce
+    module)."""
+
+    def effective_price(self, session: Session, day: date, vendor_id: int | None, stage: str,
+                        modality: str, group: str) -> _PriceEntry | None: ...
+
+    def language_group(self, language: str) -> str: ...
+
+
+@cache
+def _price_system() -> PriceSystem:
+    found = [ep for ep in entry_points(group="datamill.price_system") if ep.name == "pricing"]
+    if not found:
+        raise InvalidInput("no price system is installed (entry point datamill.price_system)")
+    system: PriceSystem = found[0].load()
+    return system
+
+
 def _line(
     session: Session, *, on: date, vendor_id: int | None, stage: str, modality: str,
     group: str, quantity: Decimal, given: Any, what: str,
 ) -> PlanLineOut:
-    from datamill.workforce.pricing import effective_price  # the price system (read only)
-
-    entry = effective_price(session, on, vendor_id, stage, modality, group)
+    entry = _price_system().effective_price(session, on, vendor_id, stage, modality, group)
     system = entry.unit_price if entry is not None and entry.unit == "hour" else None
     if given is None:
         if entry is None:
@@ -153,7 +180,6 @@ def plan_budget(
     """Budget lines from planned volume: collection = deliverable × (1 + loss), labelling =
     collection × annotation-output ratio, each at the price system's price."""
     from datamill.production.models import Project
-    from datamill.workforce.pricing import language_group
 
     lp = ledger_project_row(session, project_id)
     project = session.get(Project, lp.production_project_id)
@@ -165,7 +191,7 @@ def plan_budget(
     ratio = _rate(output_ratio, "output_ratio")
     collected = collection_quantity(deliv, loss)
     hours = annotation_hours(collected, ratio)
-    group = language_group(project.language)
+    group = _price_system().language_group(project.language)
     common: dict[str, Any] = {"on": on, "vendor_id": vendor_id, "modality": project.modality,
                               "group": group}
     lines = [_line(session, stage=collection_stage, quantity=collected, given=collection_price,

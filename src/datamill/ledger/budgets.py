@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -91,9 +92,6 @@ def register_approver(
                  object_type="user", object_id=user_id, data={"approval_role": approval_role})
 
 
-def approval_role_of(session: Session, user_id: int) -> str | None:
-    row = session.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user_id)).first()
-    return row.approval_role if row else None
 
 
 def _budget_row(session: Session, budget_id: int) -> LedgerBudget:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from datamill.compliance.models import LedgerApprover  # the table moved (issue 10 §2)
 from datamill.core.clock import utcnow
 from datamill.core.money import Money, Scaled
 from datamill.db.base import Base
@@ -130,17 +131,6 @@ class LedgerProject(Base):
     is_major: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default="budgeting")
     closed_on: Mapped[date | None] = mapped_column(Date, default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class LedgerApprover(Base):
-    """A user's approval role in the ledger (dept_manager, vp, finance_reviewer, …)."""
-
-    __tablename__ = "ledger_approvers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    approval_role: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

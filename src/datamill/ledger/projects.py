@@ -16,6 +16,7 @@ from datamill.production.models import Project
 __all__ = [
     "change_project_type",
     "get_ledger_project",
+    "ledger_project_id_for",
     "ledger_project_row",
     "list_ledger_projects",
     "open_ledger_project",
@@ -95,3 +96,10 @@ def change_project_type(session: Session, project_id: int, new_type: str) -> Pro
             f"creation and cannot become {new_type}. Open a separate project instead",
             project_id=project_id)
     return ProjectOut.model_validate(row)
+
+
+def ledger_project_id_for(session: Session, production_project_id: int) -> int | None:
+    """The id of a production project's ledger accounts (None when not opened yet)."""
+    lp = session.scalar(select(LedgerProject.id).where(
+        LedgerProject.production_project_id == production_project_id))
+    return int(lp) if lp is not None else None

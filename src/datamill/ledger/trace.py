@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
 from datamill.ledger.models import (
     LedgerAcceptance,
+    LedgerContract,
     LedgerCost,
     LedgerOrder,
     LedgerProject,
@@ -30,7 +31,7 @@ from datamill.ledger.receivables import InvoiceOut, ReceiptOut, list_invoices, l
 from datamill.ledger.schemas import OrderOut, RecognitionOut
 from datamill.production.models import Delivery, Project
 
-__all__ = ["TraceOut", "contract_trace", "trace_csv"]
+__all__ = ["TraceOut", "contract_id", "contract_trace", "trace_csv"]
 
 ZERO = Decimal(0)
 
@@ -214,3 +215,11 @@ def trace_csv(session: Session, contract_id: int) -> str:
                         "volume": "" if st.quantity is None else st.quantity,
                         "basis": f"{st.stage} · {st.supplier or ''}"})
     return buf.getvalue()
+
+
+def contract_id(session: Session, ref: str) -> int | None:
+    """A contract's id from its number, or from a numeric id given as text (None if neither)."""
+    cid = session.scalar(select(LedgerContract.id).where(LedgerContract.number == ref))
+    if cid is None and ref.isdigit():
+        return int(ref)
+    return int(cid) if cid is not None else None

@@ -32,6 +32,7 @@ from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality
+from datamill.production.drafts import discard_draft
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.schemas import AnnotationOut, SegmentIn
 from datamill.production.tasks import ensure_holds, get_task
@@ -198,6 +199,7 @@ def submit_annotation(
         raise NotFound(f"task {task_id} refers to a missing item")
     clean = _validated(session, item, segments)
     _take_hold(session, task, hold)
+    discard_draft(session, task.id, user.id)
     if task.kind == "check":
         return _submit_check(session, user, task, item, clean, time_spent_ms)
     if task.overlap > 1:

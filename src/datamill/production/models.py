@@ -33,6 +33,7 @@ __all__ = [
     "CheckResult",
     "Delivery",
     "DomainEvent",
+    "Draft",
     "ImportRejection",
     "ImportRun",
     "Inspection",
@@ -348,3 +349,20 @@ class DomainEvent(Base):
     project_id: Mapped[int | None] = mapped_column(default=None, index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Draft(Base):
+    """A person's unsubmitted work on a task (workbench autosave, ``/api/v1/tasks/{id}/draft``);
+    deleted when the annotation is submitted. The table keeps its first name (``web_drafts``)."""
+
+    __tablename__ = "web_drafts"
+    __table_args__ = (UniqueConstraint("task_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    base_version: Mapped[int] = mapped_column()
+    segments: Mapped[Any] = mapped_column(JSON)
+    time_spent_ms: Mapped[int] = mapped_column(default=0)
+    revision: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

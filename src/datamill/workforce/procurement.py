@@ -29,6 +29,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.roles import Role
@@ -36,7 +37,6 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
-from datamill.ledger.budgets import approval_role_of
 from datamill.workforce.models import Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.pricing import DEVIATION_LIMIT, effective_price, half_year_of

@@ -17,11 +17,10 @@ from sqlalchemy import select
 from datamill.compliance.models import User
 from datamill.modalities.image.schema import ImageAnnotation, ImageLabelSchema, validate_annotation
 from datamill.modalities.registry import get_modality
-from datamill.production.models import Annotation
+from datamill.production.models import Annotation, Draft
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from datamill.web.models import Draft
 from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, make_image_project
 
 

@@ -1,4 +1,8 @@
-"""One router module per domain; ``ROUTERS`` is what the app factory mounts under /api/v1."""
+"""One router module per domain; ``ROUTERS`` is what the app factory mounts under /api/v1.
+
+Every router declares its own prefix relative to /api/v1 (or none) and never imports
+:mod:`datamill.api.app`; :func:`datamill.api.app.install_api` mounts them all one way.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from datamill.api.routers import (
     workforce,
 )
 
-__all__ = ["DOMAIN_ROUTERS", "ROUTERS"]
+__all__ = ["ROUTERS"]
 
 ROUTERS = (
     auth.router,
@@ -28,7 +32,8 @@ ROUTERS = (
     delivery.router,
     audit.router,
     security.router,
+    ledger.router,
+    workforce.router,
+    procurement.router,
+    catalog.router,
 )
-
-# Business-domain routers carry their own /api/v1 prefix.
-DOMAIN_ROUTERS = (ledger.router, workforce.router, procurement.router, catalog.router)

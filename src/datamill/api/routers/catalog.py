@@ -13,7 +13,6 @@ from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import Day, Id, IdQuery, IdRef
 from datamill.api.problem import problem_responses
@@ -38,7 +37,7 @@ from datamill.compliance.users import get_user
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=f"{API_PREFIX}/catalog", tags=["catalog"])
+router = APIRouter(prefix="/catalog", tags=["catalog"])
 Num = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\d{1,14}(\.\d{1,2})?$",
                            description="A decimal string")]
 Short = Annotated[str, Field(min_length=1, max_length=200)]

@@ -52,7 +52,7 @@ from datamill.ledger.schemas import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["ledger"])
+router = APIRouter(tags=["ledger"])
 
 
 def _ledger_user(request: Request, user: CurrentUser, session: SessionDep) -> User:

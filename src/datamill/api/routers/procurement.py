@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import Day, Id, IdQuery, IdRef
 
@@ -32,7 +31,7 @@ from datamill.workforce.procurement_schemas import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=API_PREFIX, tags=["procurement"])
+router = APIRouter(tags=["procurement"])
 Num = Annotated[str, Field(min_length=1, max_length=40, description="A decimal string")]
 Short = Annotated[str, Field(min_length=1, max_length=32)]
 Reason = Annotated[str, Field(max_length=2000)]

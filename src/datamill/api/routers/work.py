@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -15,6 +16,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput
+from datamill.production import drafts
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.projects import get_project
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
@@ -165,6 +167,57 @@ def get_task_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> Ta
     task = get_task(session, task_id)
     q.require_task_view(session, user, task)
     return task_view(session, task, user.id)
+
+
+class DraftPut(BaseModel):
+    payload: list[Any] | dict[str, Any] = Field(
+        description="Unchecked work in progress: speech segments, or a modality's document")
+    base_version: int = Field(ge=0, description="The item version this work starts from")
+    revision: int = Field(ge=0, description="The client's save counter; older never wins")
+    time_spent_ms: int = Field(0, ge=0)
+
+
+class DraftOut(BaseModel):
+    task_id: int
+    payload: list[Any] | dict[str, Any]
+    base_version: int
+    revision: int
+    time_spent_ms: int
+    saved_at: datetime
+
+
+def _draft_out(row: Any) -> DraftOut:
+    return DraftOut(task_id=row.task_id, payload=row.segments, base_version=row.base_version,
+                    revision=row.revision, time_spent_ms=row.time_spent_ms,
+                    saved_at=row.updated_at)
+
+
+@router.get("/tasks/{task_id}/draft")
+def get_draft_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> DraftOut:
+    """Your own draft of a task (404 when you have none); compare its ``base_version`` with the
+    task's current version before resuming from it."""
+    return _draft_out(drafts.load_draft(session, user, task_id))
+
+
+@router.put("/tasks/{task_id}/draft")
+def put_draft_endpoint(
+    task_id: Id, body: DraftPut, session: SessionDep, user: Annotator
+) -> DraftOut:
+    """Save your draft of a task you hold (kept as sent; checked on submit, which discards it).
+    An older ``revision`` never overwrites a newer one: the answer is the stored draft."""
+    task = get_task(session, task_id)
+    require(session, user, Action.ANNOTATE, task.project_id)
+    return _draft_out(drafts.save_draft(
+        session, user, task_id, body.payload, base_version=body.base_version,
+        revision=body.revision, time_spent_ms=body.time_spent_ms))
+
+
+@router.delete("/tasks/{task_id}/draft", status_code=status.HTTP_204_NO_CONTENT)
+def delete_draft_endpoint(task_id: Id, session: SessionDep, user: Annotator) -> Response:
+    """Throw your draft of a task away (no error when there is none)."""
+    require(session, user, Action.ANNOTATE, get_task(session, task_id).project_id)
+    drafts.discard_own_draft(session, user, task_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/tasks/{task_id}/annotations", status_code=status.HTTP_201_CREATED)

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from datamill.api.app import API_PREFIX
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
 from datamill.api.schemas import media_response
@@ -42,7 +41,7 @@ from datamill.workforce.schemas import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=API_PREFIX, tags=["workforce"])
+router = APIRouter(tags=["workforce"])
 Money = str  # money travels as a decimal string, never a JSON float
 
 

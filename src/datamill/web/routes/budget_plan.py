@@ -10,13 +10,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from datamill.core.errors import NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import require_ledger_access
 from datamill.ledger.budget_plan import plan_variance
-from datamill.ledger.models import LedgerProject
+from datamill.ledger.projects import ledger_project_id_for
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
 __all__ = ["router"]
@@ -30,8 +29,7 @@ def plan_variance_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser
 ) -> Response:
     require_ledger_access(session, me.user)
-    lp = session.scalar(select(LedgerProject.id).where(
-        LedgerProject.production_project_id == project_id))
+    lp = ledger_project_id_for(session, project_id)
     if lp is None:
         raise NotFound(f"project {project_id} has no ledger accounts yet")
     v = plan_variance(session, lp)

@@ -7,25 +7,25 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import authenticate, require
-from datamill.core.errors import DatamillError, InvalidInput, Unauthorized
+from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.production.models import Task, WorkPackage
+from datamill.production import dashboard as wq
+from datamill.production.models import WorkPackage
 from datamill.production.projects import get_project, list_projects
 from datamill.production.tasks import (
     assign_package,
     claim_next_task,
     create_packages,
+    get_task,
     list_tasks_for_user,
     task_view,
 )
-from datamill.web import _queries as wq
 from datamill.web.auth import (
     LOGIN_CSRF_COOKIE,
     check_csrf,
@@ -106,15 +106,6 @@ def _projects(session: Any, user: Any) -> list[Any]:
     return list_projects(session, access.member_project_ids(session, user))
 
 
-def _review_waiting(session: Any, project_id: int) -> int:
-    return int(session.scalar(
-        select(func.count()).select_from(Task).where(
-            Task.project_id == project_id, Task.stage == "review", Task.status == "open",
-            Task.active_claims < Task.overlap,
-        )
-    ) or 0)
-
-
 def _work_rows(session: Any, me: WebUser, stage: str) -> list[dict[str, Any]]:
     out = []
     for p in _projects(session, me.user):
@@ -122,10 +113,10 @@ def _work_rows(session: Any, me: WebUser, stage: str) -> list[dict[str, Any]]:
         for row in list_tasks_for_user(session, me.user, p.id):
             if row["stage"] != stage:
                 continue
-            view = task_view(session, session.get(Task, row["task_id"]), me.user.id)
+            view = task_view(session, get_task(session, row["task_id"]), me.user.id)
             tasks.append({**row, "external_id": view.external_id, "reason": view.return_reason})
         out.append({"project": p, "tasks": tasks,
-                    "waiting": _review_waiting(session, p.id) if stage == "review" else None})
+                    "waiting": wq.review_waiting(session, p.id) if stage == "review" else None})
     return out
 
 
@@ -230,9 +221,10 @@ def assign_package_form(
     project_id = pkg.project_id
     require(session, me.user, Action.MANAGE_PROJECT, project_id)
     try:
-        assignee = session.get(User, user_id)
-        if assignee is None:
-            raise InvalidInput(f"no user with id {user_id}", field="user_id")
+        try:
+            assignee = get_or_raise(session, User, user_id, "user")
+        except NotFound:
+            raise InvalidInput(f"no user with id {user_id}", field="user_id") from None
         assign_package(session, package_id, assignee, actor_id=me.user.id)
     except DatamillError as exc:
         return _panel_error(request, session, me, project_id, exc)

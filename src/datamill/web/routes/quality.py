@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from datamill.compliance import access
 from datamill.compliance.roles import Action, allowed
@@ -17,14 +16,15 @@ from datamill.core.errors import InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
+from datamill.production import dashboard as wq
 from datamill.production.inspection import (
     complete_inspection,
     get_inspection,
     record_correction,
     start_inspection,
 )
-from datamill.production.models import Item, Project
-from datamill.web import _queries as wq
+from datamill.production.models import Project
+from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["api_router", "router"]
@@ -42,7 +42,7 @@ class CorrectionIn(BaseModel):
 
 def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
     insp = get_inspection(session, inspection_id)
-    project = session.get(Project, access.inspection_project(session, inspection_id))
+    project = get_project(session, access.inspection_project(session, inspection_id))
     done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
             if s["corrected_text"] is not None]
     return wq.live_scores(done, get_modality(project.modality))
@@ -87,8 +87,7 @@ def inspection_page(
     if sample is not None and focus is None:
         raise NotFound(f"item {sample} is not in the sample of inspection {inspection_id}")
     ids = [s["item_id"] for s in insp.sample]
-    texts = {i.id: str((i.attributes or {}).get("text") or "")  # text items keep short texts
-             for i in session.scalars(select(Item).where(Item.id.in_(ids)))} if ids else {}
+    texts = wq.sample_texts(session, ids)  # text items keep short texts
     return render(
         request, getattr(plugin, "inspection_template", "inspection.html"), me, insp=insp,
         texts=texts,

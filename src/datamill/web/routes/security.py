@@ -18,7 +18,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance import access, classification, consent, export, surveying
@@ -27,7 +26,7 @@ from datamill.compliance.keystore import key_status, master_key_from_settings
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.security_status import project_security
-from datamill.compliance.users import get_user
+from datamill.compliance.users import active_users, get_user
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.projects import list_projects
@@ -63,8 +62,7 @@ def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
     projects = list_projects(session, access.member_project_ids(session, me.user))
     rows = [{"name": p.name, **project_security(session, p.id)} for p in projects]
     office = allowed(me.user.role, Action.MANAGE_DATA_SECURITY)
-    people = (session.scalars(select(User).where(User.is_active.is_(True))
-                              .order_by(User.username)).all() if office else [])
+    people = active_users(session) if office else []
     return render(
         request, "security.html", me, status_code=status_code, rows=rows, error=error, ok=ok,
         levels=LEVELS, kinds=_KINDS, office=office, people=people,

@@ -8,24 +8,22 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, select
 
-from datamill.compliance import access
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
+from datamill.production import dashboard, drafts
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
-from datamill.production.models import Project, Review
-from datamill.production.schemas import SegmentIn
-from datamill.production.tasks import claim_next_task, ensure_holds, get_task, task_view
+from datamill.production.models import Project
+from datamill.production.projects import get_project
+from datamill.production.schemas import ProjectOut, SegmentIn
+from datamill.production.tasks import claim_next_task, get_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t
-from datamill.web.models import Draft
 from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
 
 __all__ = ["api_router", "router"]
@@ -51,8 +49,8 @@ class SubmitIn(BaseModel):
     time_spent_ms: int | None = Field(None, ge=0)
 
 
-def _spec_of(session: Any, project_id: int) -> tuple[Project, Any, Any]:
-    project = session.get(Project, project_id)
+def _spec_of(session: Any, project_id: int) -> tuple[ProjectOut, Any, Any]:
+    project = get_project(session, project_id)
     plugin = get_modality(project.modality)
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
     return project, plugin, req
@@ -60,12 +58,7 @@ def _spec_of(session: Any, project_id: int) -> tuple[Project, Any, Any]:
 
 def _own_task(session: Any, me: WebUser, task_id: int, stage: str) -> Any:
     """The task, if ``me`` holds it at ``stage`` (403 otherwise, even for project viewers)."""
-    task = get_task(session, task_id)
-    access.require_task_view(session, me.user, task)
-    if task.stage != stage:
-        raise InvalidInput(f"task {task_id} is a {task.stage} task")
-    ensure_holds(session, me.user.id, task)
-    return task
+    return drafts.held_task(session, me.user, task_id, stage)
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
@@ -77,9 +70,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     _own_task(session, me, task_id, "annotate")
     view = task_view(session, task, me.user.id)
     _project, plugin, req = _spec_of(session, task.project_id)
-    draft = session.scalars(
-        select(Draft).where(Draft.task_id == task.id, Draft.user_id == me.user.id)
-    ).first()
+    draft = drafts.draft_for(session, task.id, me.user.id)
     start = view.current.segments if view.current else None
     data: dict[str, Any] = {
         "task_id": task.id, "project_id": task.project_id, "item_id": view.item_id,
@@ -102,30 +93,15 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
                   draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
 
 
-def _draft_row(session: Any, task_id: int, user_id: int) -> Draft | None:
-    row: Draft | None = session.scalars(
-        select(Draft).where(Draft.task_id == task_id, Draft.user_id == user_id)
-    ).first()
-    return row
-
-
 @api_router.put("/tasks/{task_id}/draft")
 def save_draft(
     request: Request, task_id: int, body: DraftIn, session: SessionDep, me: WebUser
 ) -> dict[str, Any]:
     """Upsert the workbench draft; an older revision (another tab) never overwrites a newer one."""
     require_csrf(request, me)
-    _own_task(session, me, task_id, "annotate")
-    row = _draft_row(session, task_id, me.user.id)
-    segments = [s.model_dump() for s in body.segments]
-    if row is None:
-        row = Draft(task_id=task_id, user_id=me.user.id, base_version=body.base_version,
-                    segments=segments, time_spent_ms=body.time_spent_ms, revision=body.revision)
-        session.add(row)
-    elif body.revision >= row.revision:
-        row.segments, row.base_version = segments, body.base_version
-        row.time_spent_ms, row.revision, row.updated_at = body.time_spent_ms, body.revision, utcnow()
-    session.flush()
+    row = drafts.save_draft(session, me.user, task_id, [s.model_dump() for s in body.segments],
+                     base_version=body.base_version, revision=body.revision,
+                     time_spent_ms=body.time_spent_ms)
     return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
 
 
@@ -157,7 +133,6 @@ def submit(
         )
     submit_annotation(session, me.user, task_id, body.segments, base_version=body.base_version,
                       time_spent_ms=body.time_spent_ms)
-    session.execute(delete(Draft).where(Draft.task_id == task_id, Draft.user_id == me.user.id))
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
@@ -184,17 +159,8 @@ def save_document_draft(
     """Upsert a document workbench's draft (kept as sent; checked only on submit); an older
     revision never overwrites a newer one."""
     require_csrf(request, me)
-    _own_task(session, me, task_id, "annotate")
-    row = _draft_row(session, task_id, me.user.id)
-    if row is None:
-        row = Draft(task_id=task_id, user_id=me.user.id, base_version=body.base_version,
-                    segments=body.annotation, time_spent_ms=body.time_spent_ms,
-                    revision=body.revision)
-        session.add(row)
-    elif body.revision >= row.revision:
-        row.segments, row.base_version = body.annotation, body.base_version  # type: ignore[assignment]
-        row.time_spent_ms, row.revision, row.updated_at = body.time_spent_ms, body.revision, utcnow()
-    session.flush()
+    row = drafts.save_draft(session, me.user, task_id, body.annotation, base_version=body.base_version,
+                     revision=body.revision, time_spent_ms=body.time_spent_ms)
     return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
 
 
@@ -210,7 +176,6 @@ def submit_document(
     require(session, me.user, Action.ANNOTATE, task.project_id)
     submit_annotation(session, me.user, task_id, body.annotation, base_version=body.base_version,
                       time_spent_ms=body.time_spent_ms)
-    session.execute(delete(Draft).where(Draft.task_id == task_id, Draft.user_id == me.user.id))
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
@@ -223,10 +188,7 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
     pre = next((a for a in reversed(versions) if a.kind == "preannotation"), None)
     work = [a for a in versions if a.kind in _WORK_KINDS]
     previous = work[-2] if len(work) >= 2 and current is work[-1] else None  # noqa: PLR2004
-    last_reject = session.scalars(
-        select(Review).where(Review.item_id == task.item_id, Review.verdict == "reject")
-        .order_by(Review.id.desc()).limit(1)
-    ).first()
+    last_reject = dashboard.last_rejection(session, task.item_id)
     text = current.text if current else ""
     return {
         "current": current,

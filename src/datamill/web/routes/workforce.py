@@ -8,15 +8,11 @@ writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
-from datetime import date
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.classification import hidden_project_ids
@@ -24,23 +20,14 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
-from datamill.production.models import Project, Task
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
-from datamill.workforce import assignment, performance, settlement, vendors
-from datamill.workforce.models import (
-    HourPoints,
-    SettlementLine,
-    SettlementSheet,
-    Vendor,
-    VendorEvaluation,
-)
+from datamill.workforce import assignment, performance, settlement, vendors, views
 from datamill.workforce.policies import is_business, managed_vendor_id, require_business
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/workforce", route_class=HtmlRoute, include_in_schema=False)
 
-_PAID = ("confirmed", "settled")
 # ?ok=... on a redirect names the i18n key of the success message (never free text)
 _OK = {
     "distributed": "wf.ok.distributed",
@@ -48,83 +35,6 @@ _OK = {
     "confirmed": "wf.ok.confirmed",
     "evaluated": "wf.ok.evaluated",
 }
-
-
-# --- reads the pages need that the services do not offer -------------------------------------
-
-
-def _package_rows(session: Session, packages: list[Any],
-                  hidden: AbstractSet[int] = frozenset()) -> list[dict[str, Any]]:
-    """Progress per package: tasks done / all tasks, plus who it is assigned to (none of a
-    project in ``hidden``: classified above the viewer's clearance)."""
-    packages = [p for p in packages if p.project_id not in hidden]
-    ids = [p.id for p in packages]
-    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
-    if ids:
-        for pkg_id, status, n in session.execute(
-            select(Task.package_id, Task.status, func.count())
-            .where(Task.package_id.in_(ids))
-            .group_by(Task.package_id, Task.status)
-        ).all():
-            if pkg_id is not None:
-                counts[int(pkg_id)][str(status)] = int(n)
-    names = _usernames(session, {p.assignee_id for p in packages if p.assignee_id})
-    projects = {
-        pid: name
-        for pid, name in session.execute(
-            select(Project.id, Project.name).where(
-                Project.id.in_({p.project_id for p in packages})
-            )
-        ).all()
-    }
-    out = []
-    for p in packages:
-        c = counts[p.id]
-        total = sum(c.values())
-        done = c.get("done", 0)
-        out.append({
-            "id": p.id, "name": p.name, "stage": p.stage, "status": p.status,
-            "project": projects.get(p.project_id, str(p.project_id)),
-            "assignee": names.get(p.assignee_id) if p.assignee_id else None,
-            "total": total, "done": done,
-            "percent": round(100 * done / total) if total else 0,
-        })
-    return out
-
-
-def _usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
-
-
-def _vendor_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Vendor.id, Vendor.name)).all())
-
-
-def _evaluations(session: Session, year: int) -> dict[int, VendorEvaluation]:
-    rows = session.scalars(select(VendorEvaluation).where(VendorEvaluation.year == year))
-    return {e.vendor_id: e for e in rows}
-
-
-def _earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list[dict[str, Any]]:
-    """Earnings per settlement period (vendor workers) or per month (in-house hour points)."""
-    rows: Sequence[Row[Any, Any]]
-    if in_house:
-        rows = session.execute(
-            select(HourPoints.month, HourPoints.cost).where(HourPoints.worker_id == worker_id)
-        ).all()
-    else:
-        rows = session.execute(
-            select(SettlementSheet.period_start, SettlementLine.amount)
-            .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
-            .where(SettlementLine.worker_id == worker_id, SettlementSheet.status.in_(_PAID))
-        ).all()
-    sums: dict[str, Decimal] = {}
-    for period, amount in rows:
-        key = period.isoformat() if isinstance(period, date) else str(period)
-        sums[key] = sums.get(key, Decimal("0.00")) + amount
-    return [{"period": k, "amount": str(v)} for k, v in sorted(sums.items())]
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -182,7 +92,7 @@ def _vendor_page(
     sheets = settlement.list_sheets(session, me.user, vendor_id)
     return _render(
         request, session, me, "workforce_vendor.html", status_code=status_code, vendor=vendor,
-        packages=_package_rows(session, packages, hidden_project_ids(session, me.user)),
+        packages=views.package_rows(session, packages, hidden_project_ids(session, me.user)),
         workers=people,
         distributable=[w for w in people if not w.is_manager and w.active],
         sheets=sheets, is_manager=managed_vendor_id(session, me.user) == vendor_id,
@@ -260,7 +170,7 @@ def _worker_page(request: Request, session: Session, me: SignedIn, worker_id: in
     return _render(
         request, session, me, "workforce_worker.html", board=board, own=worker.user_id == me.user.id,
         vendor_id=worker.vendor_id, golden=golden,
-        chart={"periods": _earnings_by_period(session, worker_id, worker.vendor_id is None)},
+        chart={"periods": views.earnings_by_period(session, worker_id, worker.vendor_id is None)},
     )
 
 
@@ -297,7 +207,7 @@ def vendors_page(
     year = year or utcnow().year
     return _render(
         request, session, me, "workforce_vendors.html", vendors=vendors.list_vendors(session, me.user),
-        evaluations=_evaluations(session, year), year=year, ok=_OK.get(ok or ""),
+        evaluations=views.evaluations_by_vendor(session, year), year=year, ok=_OK.get(ok or ""),
     )
 
 
@@ -325,7 +235,7 @@ def _sheets(
 ) -> Response:
     return _render(
         request, session, me, "workforce_sheets.html", status_code=status_code,
-        sheets=settlement.list_sheets(session, me.user), names=_vendor_names(session),
+        sheets=settlement.list_sheets(session, me.user), names=views.vendor_names(session),
         business_confirm=True, ok=_OK.get(ok or ""), error=error,
     )
 

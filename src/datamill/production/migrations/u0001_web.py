@@ -1,4 +1,4 @@
-"""web: workbench drafts
+"""web_drafts: workbench drafts (now the production domain's Draft; revision id and branch kept)
 
 Revision ID: u0001
 Revises: 0001

@@ -1,7 +1,6 @@
-"""Read queries the pages need that the services do not offer (dashboard figures, home lists).
-
-Reads only; every write goes through ``datamill.production``. Candidates to move into
-``production`` (a ``reporting.py``) once a second face needs them.
+"""Read models of the project pages (dashboard figures, inspection lists, the package panel):
+queries the faces show, kept in the production domain so the web (and any other face) only
+translates. Reads only; every write goes through the production services.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from datamill.production.models import (
     Delivery,
     Inspection,
     Item,
+    Review,
     Task,
     TaskAssignment,
     WorkPackage,
@@ -28,15 +28,18 @@ from datamill.production.schemas import DeliveryOut
 
 __all__ = [
     "STAGE_ORDER",
+    "sample_texts",
     "batches_for_inspection",
     "check_failures",
     "dashboard",
     "deliveries",
     "inspection_by_batch",
+    "last_rejection",
     "live_scores",
     "open_task_counts",
     "package_panel",
     "progress_by_status",
+    "review_waiting",
     "throughput",
     "worst_files",
 ]
@@ -242,3 +245,30 @@ def package_panel(session: Session, project: Any, members: list[User]) -> dict[s
             for stage, roles in PANEL_STAGES.items()
         },
     }
+
+
+def review_waiting(session: Session, project_id: int) -> int:
+    """Open review tasks of the project that still take a reviewer."""
+    return int(session.scalar(
+        select(func.count()).select_from(Task).where(
+            Task.project_id == project_id, Task.stage == "review", Task.status == "open",
+            Task.active_claims < Task.overlap,
+        )
+    ) or 0)
+
+
+def last_rejection(session: Session, item_id: int) -> Review | None:
+    """The item's latest rejecting review (its reason goes back to the annotator)."""
+    row: Review | None = session.scalars(
+        select(Review).where(Review.item_id == item_id, Review.verdict == "reject")
+        .order_by(Review.id.desc()).limit(1)
+    ).first()
+    return row
+
+
+def sample_texts(session: Session, item_ids: list[int]) -> dict[int, str]:
+    """The short texts text items keep in their attributes, by item id (inspection pages)."""
+    if not item_ids:
+        return {}
+    rows = session.execute(select(Item.id, Item.attributes).where(Item.id.in_(item_ids)))
+    return {item_id: str((attributes or {}).get("text") or "") for item_id, attributes in rows}

@@ -1,0 +1,85 @@
+"""A person's unsubmitted work on a task: saved as they go (the workbench's autosave and
+``/api/v1/tasks/{id}/draft``), loaded when they come back, discarded when they submit.
+
+A draft is kept as sent (the modality checks the payload on submit). Saves carry a
+``revision`` chosen by the client: an older revision (another tab) never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance import access
+from datamill.compliance.models import User
+from datamill.core.clock import utcnow
+from datamill.core.errors import InvalidInput, NotFound
+from datamill.production.models import Draft, Task
+from datamill.production.tasks import ensure_holds, get_task
+
+__all__ = [
+    "discard_draft", "discard_own_draft", "draft_for", "held_task", "load_draft", "save_draft",
+]
+
+
+def held_task(session: Session, user: User, task_id: int, stage: str = "annotate") -> Task:
+    """The task, if ``user`` holds it at ``stage`` (403 otherwise, even for project viewers)."""
+    task = get_task(session, task_id)
+    access.require_task_view(session, user, task)
+    if task.stage != stage:
+        raise InvalidInput(f"task {task_id} is a {task.stage} task")
+    ensure_holds(session, user.id, task)
+    return task
+
+
+def draft_for(session: Session, task_id: int, user_id: int) -> Draft | None:
+    """The user's draft of the task, if any (no access check: for callers that made one)."""
+    row: Draft | None = session.scalars(
+        select(Draft).where(Draft.task_id == task_id, Draft.user_id == user_id)
+    ).first()
+    return row
+
+
+def save_draft(
+    session: Session, user: User, task_id: int, payload: Any, *,
+    base_version: int, revision: int, time_spent_ms: int = 0,
+) -> Draft:
+    """Upsert the user's draft of a task they hold; answers the stored draft (whose revision is
+    newer than ``revision`` when the save lost to another tab)."""
+    held_task(session, user, task_id)
+    row = draft_for(session, task_id, user.id)
+    if row is None:
+        row = Draft(task_id=task_id, user_id=user.id, base_version=base_version,
+                    segments=payload, time_spent_ms=time_spent_ms, revision=revision,
+                    updated_at=utcnow())
+        session.add(row)
+    elif revision >= row.revision:
+        row.segments, row.base_version = payload, base_version
+        row.time_spent_ms, row.revision, row.updated_at = time_spent_ms, revision, utcnow()
+    session.flush()
+    return row
+
+
+def load_draft(session: Session, user: User, task_id: int) -> Draft:
+    """The user's own draft of a task they may see (404 when there is none)."""
+    access.require_task_view(session, user, get_task(session, task_id))
+    row = draft_for(session, task_id, user.id)
+    if row is None:
+        raise NotFound(f"no draft of task {task_id}", task_id=task_id)
+    return row
+
+
+def discard_draft(session: Session, task_id: int, user_id: int) -> bool:
+    """Delete the user's draft of the task (on submit, or when they throw it away)."""
+    result = session.execute(
+        delete(Draft).where(Draft.task_id == task_id, Draft.user_id == user_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def discard_own_draft(session: Session, user: User, task_id: int) -> bool:
+    """The user throws their draft of a task they may see away (True when there was one)."""
+    access.require_task_view(session, user, get_task(session, task_id))
+    return discard_draft(session, task_id, user.id)

@@ -1,1 +1,0 @@
-"""Alembic revisions of the web domain (a version location; see datamill.db.migrate)."""

@@ -1,0 +1,106 @@
+"""Read models of the workforce pages: package progress, names, evaluations and a worker's
+earnings per period. Reads only (the faces translate them); callers have made the access checks
+(the vendor wall lives in the services that list the rows passed in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.production.models import Project, Task
+from datamill.workforce.models import (
+    HourPoints,
+    SettlementLine,
+    SettlementSheet,
+    Vendor,
+    VendorEvaluation,
+)
+
+__all__ = [
+    "PAID_STATUSES", "earnings_by_period", "evaluations_by_vendor", "package_rows", "usernames",
+    "vendor_names",
+]
+
+# settlement sheets whose lines count as a worker's earnings
+PAID_STATUSES = ("confirmed", "settled")
+
+def package_rows(session: Session, packages: list[Any],
+                  hidden: AbstractSet[int] = frozenset()) -> list[dict[str, Any]]:
+    """Progress per package: tasks done / all tasks, plus who it is assigned to (none of a
+    project in ``hidden``: classified above the viewer's clearance)."""
+    packages = [p for p in packages if p.project_id not in hidden]
+    ids = [p.id for p in packages]
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    if ids:
+        for pkg_id, status, n in session.execute(
+            select(Task.package_id, Task.status, func.count())
+            .where(Task.package_id.in_(ids))
+            .group_by(Task.package_id, Task.status)
+        ).all():
+            if pkg_id is not None:
+                counts[int(pkg_id)][str(status)] = int(n)
+    names = usernames(session, {p.assignee_id for p in packages if p.assignee_id})
+    projects = {
+        pid: name
+        for pid, name in session.execute(
+            select(Project.id, Project.name).where(
+                Project.id.in_({p.project_id for p in packages})
+            )
+        ).all()
+    }
+    out = []
+    for p in packages:
+        c = counts[p.id]
+        total = sum(c.values())
+        done = c.get("done", 0)
+        out.append({
+            "id": p.id, "name": p.name, "stage": p.stage, "status": p.status,
+            "project": projects.get(p.project_id, str(p.project_id)),
+            "assignee": names.get(p.assignee_id) if p.assignee_id else None,
+            "total": total, "done": done,
+            "percent": round(100 * done / total) if total else 0,
+        })
+    return out
+
+
+def usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
+
+
+def vendor_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Vendor.id, Vendor.name)).all())
+
+
+def evaluations_by_vendor(session: Session, year: int) -> dict[int, VendorEvaluation]:
+    rows = session.scalars(select(VendorEvaluation).where(VendorEvaluation.year == year))
+    return {e.vendor_id: e for e in rows}
+
+
+def earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list[dict[str, Any]]:
+    """Earnings per settlement period (vendor workers) or per month (in-house hour points)."""
+    rows: Sequence[Row[Any, Any]]
+    if in_house:
+        rows = session.execute(
+            select(HourPoints.month, HourPoints.cost).where(HourPoints.worker_id == worker_id)
+        ).all()
+    else:
+        rows = session.execute(
+            select(SettlementSheet.period_start, SettlementLine.amount)
+            .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+            .where(SettlementLine.worker_id == worker_id, SettlementSheet.status.in_(PAID_STATUSES))
+        ).all()
+    sums: dict[str, Decimal] = {}
+    for period, amount in rows:
+        key = period.isoformat() if isinstance(period, date) else str(period)
+        sums[key] = sums.get(key, Decimal("0.00")) + amount
+    return [{"period": k, "amount": str(v)} for k, v in sorted(sums.items())]

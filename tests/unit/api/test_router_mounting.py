@@ -1,0 +1,26 @@
+"""Issue 10 §2: every API router mounts one way: it declares a prefix relative to /api/v1 (or
+none) and ``install_api`` mounts all of them under ``API_PREFIX``."""
+
+from __future__ import annotations
+
+from datamill.api.app import API_PREFIX
+from datamill.api.routers import ROUTERS
+from datamill.server import create_app
+
+
+def test_no_router_carries_the_api_prefix() -> None:
+    for router in ROUTERS:
+        assert not router.prefix.startswith("/api"), router.prefix
+        for route in router.routes:
+            assert not getattr(route, "path", "").startswith("/api/"), route
+
+
+def test_every_api_path_is_under_the_prefix_once() -> None:
+    paths = list(create_app().openapi()["paths"])
+    assert paths
+    for path in paths:
+        assert path.startswith(f"{API_PREFIX}/"), path
+        assert not path.startswith(f"{API_PREFIX}{API_PREFIX}"), path
+    for known in ("/api/v1/ledger/projects/{project_id}/budgets", "/api/v1/catalog/datasets",
+                  "/api/v1/tasks/{task_id}/draft", "/api/v1/projects"):
+        assert known in paths, known
