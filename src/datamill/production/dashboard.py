@@ -28,7 +28,6 @@ from datamill.production.schemas import DeliveryOut
 
 __all__ = [
     "STAGE_ORDER",
-    "sample_texts",
     "batches_for_inspection",
     "check_failures",
     "dashboard",
@@ -40,6 +39,7 @@ __all__ = [
     "package_panel",
     "progress_by_status",
     "review_waiting",
+    "sample_texts",
     "throughput",
     "worst_files",
 ]
