@@ -29,7 +29,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         if col.name not in names and col.default is not None and not col.primary_key:
             names.append(col.name)
     defaults = {
-        c.name: c.default.arg for c in table.columns  # type: ignore[union-attr]
+        c.name: c.default.arg for c in table.columns  # type: ignore[attr-defined]
         if c.name in names and c.default is not None and not c.primary_key
     }
     json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
