@@ -26,7 +26,14 @@ from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
 
-__all__ = ["classify_imported", "hidden_item_ids", "item_level", "require_item_cleared", "set_item_level"]
+__all__ = [
+    "classify_imported",
+    "classified_items",
+    "hidden_item_ids",
+    "item_level",
+    "require_item_cleared",
+    "set_item_level",
+]
 
 
 def item_level(session: Session, item_id: int, project_id: int) -> str:
@@ -113,3 +120,25 @@ def require_item_cleared(session: Session, user: User, item_id: int) -> None:
     if LEVELS.index(row.level) > LEVELS.index(own):
         raise Forbidden(f"{user.username!r} (clearance {own!r}) is not cleared for item "
                         f"{item_id}, classified {row.level!r}", item_id=item_id)
+
+
+def classified_items(session: Session, project_ids: list[int] | None,
+                     *, limit: int = 500) -> list[dict[str, Any]]:
+    """The items classified above their project, in the given projects (``None``: all), newest
+    first: item id and external id, project, level, who classified it (username, ``None`` for
+    an import without an actor) and when. For the data-security page."""
+    from datamill.compliance.models import User as Person
+    from datamill.production.models import Item
+
+    query = (select(ItemClassification, Item.external_id, Person.username)
+             .join(Item, Item.id == ItemClassification.item_id)
+             .outerjoin(Person, Person.id == ItemClassification.set_by)
+             .order_by(ItemClassification.set_at.desc(), ItemClassification.item_id.desc())
+             .limit(limit))
+    if project_ids is not None:
+        if not project_ids:
+            return []
+        query = query.where(ItemClassification.project_id.in_(project_ids))
+    return [{"item_id": row.item_id, "external_id": ext, "project_id": row.project_id,
+             "level": row.level, "set_by": who, "set_at": row.set_at}
+            for row, ext, who in session.execute(query).all()]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_zh import ZH_CN
 
 __all__ = [
@@ -795,3 +796,4 @@ EN.update({
     "cmp.empty": "(none)",
 })
 # --- end text and llm review / inspection ---
+EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms

@@ -3,7 +3,9 @@ consent flags, and the forms the security office and project managers use to cha
 
 The forms mirror ``/api/v1/security``: classify a project, set a person's clearance, flag a
 project's export and record its risk assessment, add or remove an export rule, require the
-surveying qualification and grant or revoke one, record or withdraw a subject's consent. Each
+surveying qualification and grant or revoke one, record or withdraw a subject's consent,
+classify one item above its project (``security classify-item``) and, for admins, encrypt the
+blobs stored before a master key was set (``security encrypt-existing``). Each
 posts with the page's CSRF token; the compliance services decide who may (``authorize()``:
 roles, membership, clearance) and audit every change. Master-key rotation stays on the command
 line (``datamill security rotate-master-key``): the key files live on the server; the page shows
@@ -20,7 +22,8 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.compliance import access, classification, consent, export, surveying
+from datamill.compliance import access, classification, consent, export, item_sensitivity, surveying
+from datamill.compliance.at_rest import encrypt_existing
 from datamill.compliance.classification import LEVELS
 from datamill.compliance.keystore import key_status, master_key_from_settings
 from datamill.compliance.models import User
@@ -57,7 +60,8 @@ def _keys(session: Session, runtime: Any) -> dict[str, Any]:
 
 
 def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
-          status_code: int = 200, error: str | None = None, ok: str | None = None) -> Response:
+          status_code: int = 200, error: str | None = None, ok: str | None = None,
+          summary: dict[str, Any] | None = None) -> Response:
     _require_page(me.user)
     projects = list_projects(session, access.member_project_ids(session, me.user))
     rows = [{"name": p.name, **project_security(session, p.id)} for p in projects]
@@ -72,6 +76,9 @@ def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
         qualifications=surveying.list_qualifications(session) if office else [],
         names={u.id: u.username for u in people},
         keys=_keys(session, runtime) if office else None,
+        items=item_sensitivity.classified_items(session, [p.id for p in projects]),
+        project_names={p.id: p.name for p in projects},
+        admin=allowed(me.user.role, Action.MANAGE_USERS), summary=summary,
     )
 
 
@@ -82,7 +89,7 @@ def security_page(request: Request, session: SessionDep, runtime: RuntimeDep, me
 
 
 _OK = ("classified", "clearance", "export", "assessed", "rule", "rule_removed", "surveying",
-       "granted", "revoked", "consent", "withdrawn")
+       "granted", "revoked", "consent", "withdrawn", "item_classified")
 
 
 def _act(request: Request, session: Session, runtime: Any, me: SignedIn, csrf: str,
@@ -201,3 +208,26 @@ def withdraw_form(request: Request, session: SessionDep, runtime: RuntimeDep, me
     return _act(request, session, runtime, me, csrf_token, lambda: consent.withdraw_consent(
         session, me.user, project_id, subject_id, scope=scope.strip() or None), "withdrawn",
         subject_id, scope)
+
+
+@router.post("/security/items")
+def classify_item_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+                       item_id: FormId, level: Annotated[str, Form(max_length=16)],
+                       csrf_token: Csrf = "") -> Response:
+    return _act(request, session, runtime, me, csrf_token, lambda: item_sensitivity.set_item_level(
+        session, me.user, item_id, level), "item_classified")
+
+
+@router.post("/security/encrypt-existing")
+def encrypt_existing_form(request: Request, session: SessionDep, runtime: RuntimeDep,
+                          me: WebUser, csrf_token: Csrf = "") -> Response:
+    """Encrypt the plaintext blobs (admins; the service decides and audits), then show the page
+    with the run's summary: encrypted, already encrypted, content not matching its name."""
+    require_csrf(request, me, csrf_token)
+    _require_page(me.user)
+    try:
+        result = encrypt_existing(session, runtime.blobs, actor=me.user)
+    except DatamillError as exc:
+        session.rollback()
+        return _page(request, session, runtime, me, status_code=exc.status, error=exc.message)
+    return _page(request, session, runtime, me, ok="encrypted", summary=result)
