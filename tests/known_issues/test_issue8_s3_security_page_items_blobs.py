@@ -31,7 +31,7 @@ from tests.unit.compliance._security_world import make_project
 def world(runtime: Runtime, users: dict[str, User]) -> dict[str, int]:
     with runtime.session() as s:
         create_user(s, "dso", "password1", "data_security_officer")
-        members = [s.get(User, users[n].id) for n in ("pm", "ann1")]
+        members = [s.get_one(User, users[n].id) for n in ("pm", "ann1")]
         pid, items = make_project(s, "itemforms", members, [{"subject_id": "s1"}, {}])
     return {"pid": pid, "item": items[0]}
 
@@ -42,7 +42,7 @@ def _audits(runtime: Runtime, action: str) -> int:
                             .where(AuditRecord.action == action)) or 0)
 
 
-def _post(client: TestClient, path: str, data: dict, *, token: str | None) -> object:
+def _post(client: TestClient, path: str, data: dict[str, object], *, token: str | None) -> object:
     body = dict(data)
     if token is not None:
         body["csrf_token"] = token

@@ -27,8 +27,8 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
 
 __all__ = [
-    "classify_imported",
     "classified_items",
+    "classify_imported",
     "hidden_item_ids",
     "item_level",
     "require_item_cleared",
