@@ -16,7 +16,6 @@ no absolute paths, no devices), and every file is checked against the package's
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tarfile
@@ -43,6 +42,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ProjectKey
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.hashing import sha256_file as _sha256
 
 __all__ = ["ARCHIVE", "decrypt_export", "encrypt_package", "export_scope"]
 
@@ -66,14 +66,6 @@ against manifest.json. A wrong key is an error, never garbage.
 
 def export_scope(project_id: int) -> str:
     return f"export:project:{project_id}"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def encrypt_package(

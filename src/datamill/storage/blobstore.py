@@ -13,7 +13,6 @@ object storage, so the browser fetches bytes from the store instead of through t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -24,20 +23,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from datamill.core.hashing import sha256_file
+
 if TYPE_CHECKING:
     from datamill.config import Settings
 
 __all__ = ["BlobStore", "sha256_file"]
-
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class BlobStore:

@@ -16,13 +16,14 @@ Items of another task type than a format holds are skipped (a project has one ta
 
 from __future__ import annotations
 
-import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from datamill.core.hashing import sha256_file as _sha256
 from datamill.modalities.base import ExportManifest
 from datamill.modalities.llm.records import LlmRecord
 from datamill.modalities.llm.schema import (
@@ -51,14 +52,6 @@ class LlmExportItem:
     annotation: SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _dump(row: Any) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -72,12 +65,14 @@ def _order(doc: PairwiseAnnotation | RankingAnnotation) -> list[list[str]]:
     return [[doc.a], [doc.b]] if doc.choice == "a" else [[doc.b], [doc.a]]
 
 
-class _JsonlExporter:
+class _JsonlExporter(ABC):
+    """One JSONL file; a subclass says which rows an item gives."""
+
     name: ClassVar[str]
     file_name: ClassVar[str]
 
-    def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
-        raise NotImplementedError
+    @abstractmethod
+    def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]: ...
 
     def export(self, items: Iterable[LlmExportItem], out_dir: Path) -> ExportManifest:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ import shutil
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from datamill.core.errors import InvalidInput
+from datamill.core.hashing import sha256_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,15 +30,6 @@ __all__ = [
 OnUnsupported = Literal["error", "skip"]
 _CHUNK: Final = 1 << 20
 _BAD_ID: Final = re.compile(r"[\s\x00-\x1f\x7f/\\]")
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of ``path``, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def copy_with_sha256(src: Path, dst: Path) -> str:

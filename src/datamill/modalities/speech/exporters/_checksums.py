@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
+
+from datamill.core.hashing import sha256_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
 __all__ = ["checksum_files", "sha256_file"]
-
-_CHUNK_BYTES = 1 << 20
-
-
-def sha256_file(path: Path, chunk_bytes: int = _CHUNK_BYTES) -> str:
-    """Return the hex sha256 of ``path``, read in chunks of ``chunk_bytes``.
-
-    Args:
-        path: File to hash.
-        chunk_bytes: Read size; memory use is bounded by it, whatever the file size.
-
-    Returns:
-        The lowercase hexadecimal digest.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(chunk_bytes):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def checksum_files(out_dir: Path, relative_paths: Iterable[str]) -> dict[str, str]:

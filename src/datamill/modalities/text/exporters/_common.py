@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from datamill.core.hashing import sha256_file
 from datamill.modalities.text.textio import tokenize
 
 if TYPE_CHECKING:
@@ -13,14 +12,6 @@ if TYPE_CHECKING:
     from datamill.modalities.text.schema import Span
 
 __all__ = ["flat_spans", "iob2", "sha256_file", "token_offsets"]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def flat_spans(spans: tuple[Span, ...]) -> list[Span]:
