@@ -168,9 +168,11 @@ def embed(left: str, value: str, right: str) -> tuple[str, int, int]:
 
 
 def _negative_context(text: str, start: int) -> bool:
+    # The detector skips numbers labelled as order/tracking/serial numbers, in either language.
     before = text[max(0, start - 16):start].lower()
     return any(k in before for k in ("order", "tracking", "invoice", "serial", "waybill",
-                                     "batch", "ticket"))
+                                     "batch", "ticket", "订单", "单号", "运单", "快递", "流水",
+                                     "编号", "发票", "工单", "批次", "序列号"))
 
 
 seeds = st.integers(0, 2**32 - 1)
