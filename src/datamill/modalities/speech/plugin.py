@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -13,6 +13,9 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
 from datamill.modalities.speech.types import PreAnnotation, Segment, SpeechExportItem
+
+if TYPE_CHECKING:
+    from datamill.qc.text_norm import Segmenter
 
 __all__ = ["SpeechAsrPlugin", "SpeechStatistics"]
 
@@ -135,21 +138,33 @@ class SpeechAsrPlugin:
     def normalize_correction(self, corrected: str) -> str:
         return corrected
 
-    def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
+    def score(
+        self, reference: Sequence[str], hypothesis: Sequence[str], *,
+        language: str | None = None, segmenter: Segmenter | None = None,
+    ) -> Mapping[str, float]:
+        """Corpus character accuracy, sentence accuracy and WER (``datamill.qc.metrics``).
+
+        Chinese and Japanese text is scored by characters (spaces and full-width punctuation
+        never count); ``language`` adds locale-aware case folding (Turkish ``İ``/``I``);
+        ``segmenter="jieba"`` makes the WER of Chinese one over jieba's words."""
         from datamill.qc.metrics import score_transcripts
 
-        s = score_transcripts(reference, hypothesis)
+        s = score_transcripts(reference, hypothesis, language=language, segmenter=segmenter)
         return {
             "character_accuracy": s.character_accuracy,
             "sentence_accuracy": s.sentence_accuracy,
             "word_error_rate": s.word_error_rate,
         }
 
-    def is_defective(self, reference: str, hypothesis: str) -> bool:
+    def is_defective(
+        self, reference: str, hypothesis: str, *, language: str | None = None
+    ) -> bool:
         """An utterance is a defect when its normalised transcript differs at all."""
         from datamill.qc.metrics import normalize_transcript
 
-        return normalize_transcript(reference) != normalize_transcript(hypothesis)
+        return normalize_transcript(reference, language=language) != normalize_transcript(
+            hypothesis, language=language
+        )
 
     def exporter_names(self) -> list[str]:
         return ["kaldi", "textgrid", "hf"]
