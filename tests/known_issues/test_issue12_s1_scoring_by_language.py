@@ -92,7 +92,7 @@ FULLWIDTH = [" ", "\u3000", "“", "”", "：", "！", "，", "。", "、", "�
 LANGUAGES = st.sampled_from([None, "zh-CN", "ja", "en", "tr", "az", "de"])
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40), LANGUAGES)
 def test_normalisation_is_idempotent(text: str, language: str | None) -> None:
     once = normalize_text(text, language=language)
@@ -100,14 +100,14 @@ def test_normalisation_is_idempotent(text: str, language: str | None) -> None:
     assert once == once.strip() and "  " not in once
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=5), LANGUAGES)
 def test_a_text_against_itself_is_perfect(texts: list[str], language: str | None) -> None:
     s = score_transcripts(texts, list(texts), language=language)
     assert (s.character_accuracy, s.sentence_accuracy, s.word_error_rate) == (1.0, 1.0, 0.0)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(CJK_TEXT, CJK_TEXT, st.data())
 def test_spaces_and_fullwidth_punctuation_never_change_a_cjk_score(
     reference: str, hypothesis: str, data: st.DataObject

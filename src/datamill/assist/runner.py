@@ -141,6 +141,7 @@ def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:
     ).all()
     if not rows:
         return {"items": 0}
-    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows])
+    language = session.scalar(select(Project.language).where(Project.id == project_id))
+    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows], language=language)
     return {"items": len(rows), "word_error_rate": score.word_error_rate,
             "character_accuracy": score.character_accuracy}

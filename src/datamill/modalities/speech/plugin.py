@@ -37,6 +37,7 @@ class SpeechAsrPlugin:
     media_folder: ClassVar[str] = "audio"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
     workbench_template: ClassVar[str] = "workbench.html"
+    scores_by_language: ClassVar[bool] = True
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
