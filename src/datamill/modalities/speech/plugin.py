@@ -92,7 +92,7 @@ class SpeechAsrPlugin:
         return outcomes
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
-        """Forced alignment (read speech) costs ~1.5 s of CPU a file; audio checks ~0.5 ms."""
+        """Forced alignment (read speech) costs ~1.5 s of CPU a file; audio checks a few ms."""
         return bool(SpeechAsrRequirements.model_validate(requirements).read_speech)
 
     def validate_segments(
