@@ -122,3 +122,12 @@ def test_spaces_and_fullwidth_punctuation_never_change_a_cjk_score(
     plain = score_transcripts([reference], [hypothesis])
     assert score_transcripts([sprinkle(reference)], [sprinkle(hypothesis)]) == plain
     assert score_transcripts([reference], [sprinkle(reference)]).sentence_accuracy == 1.0
+
+
+def test_score_in_tells_a_language_aware_plugin_the_language() -> None:
+    from datamill.modalities.base import is_defective_in, score_in
+
+    assert score_in(PLUGIN, ["ISPARTA"], ["ısparta"], "tr")["sentence_accuracy"] == 1.0
+    assert score_in(PLUGIN, ["ISPARTA"], ["ısparta"], "en")["sentence_accuracy"] == 0.0
+    assert is_defective_in(PLUGIN, "ISPARTA", "isparta", "tr-TR")
+    assert not is_defective_in(PLUGIN, "ISPARTA", "isparta", None)
