@@ -181,14 +181,18 @@ def word_tokens(normalized: str, *, segmenter: Segmenter | None = None) -> list[
         segmenter: ``"jieba"`` segments CJK runs into words (Chinese) instead of characters.
 
     Raises:
-        InvalidInput: An unknown segmenter.
+        InvalidInput: An unknown segmenter, or jieba is not installed (``text`` extra).
     """
     if segmenter is None:
         return _TOKEN.findall(normalized)
     if segmenter != "jieba":
         raise InvalidInput(f"unknown word segmenter {segmenter!r}; known: jieba",
                            field="segmenter")
-    import jieba  # imported on use: it loads a dictionary (~1 s)
+    try:
+        import jieba  # imported on use: it loads a dictionary (~1 s)
+    except ImportError as exc:  # pragma: no cover - jieba comes with the "text" extra
+        raise InvalidInput("the jieba segmenter needs the 'text' extra (jieba) installed",
+                           field="segmenter") from exc
 
     jieba.setLogLevel(60)
     out: list[str] = []
