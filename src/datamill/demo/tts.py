@@ -115,7 +115,7 @@ def _write_corpus(folder: Path, language: str, *, bad_takes: bool) -> Path:
 def _corrected(payload: dict[str, Any]) -> dict[str, Any]:
     """What the demo labeller changes: the first phone boundary 10 ms later (when the phones
     leave room), the first word's break to #2, and the tiers marked as checked by a person."""
-    out = json.loads(json.dumps(payload))
+    out: dict[str, Any] = json.loads(json.dumps(payload))
     phones = out.get("phones") or []
     if len(phones) >= 2 and phones[0]["end_ms"] + 10 < phones[1]["end_ms"]:  # noqa: PLR2004
         phones[0]["end_ms"] += 10
@@ -209,7 +209,8 @@ def build_tts_demo(runtime: Runtime, home: Path, *, zh: bool = True) -> dict[str
     its id, check counts, pre-alignment model, inspection verdict and scores, delivery path
     and the steps as sentences."""
     ensure_demo_users(runtime)
-    result = {"en": _run_project(runtime, home, "en-US", "demo-tts-en", bad_takes=True)}
+    result: dict[str, Any] = {
+        "en": _run_project(runtime, home, "en-US", "demo-tts-en", bad_takes=True)}
     if zh:
         result["zh"] = _run_project(runtime, home, "zh-CN", "demo-tts-zh", bad_takes=False)
     result["steps"] = [s for r in list(result.values()) for s in r["steps"]]
