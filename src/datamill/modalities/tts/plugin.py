@@ -63,7 +63,7 @@ class TtsPlugin:
     media_folder: ClassVar[str] = "audio"
     acceptance_metrics: ClassVar[tuple[str, ...]] = (
         "phone_accuracy", "boundary_accuracy", "prosody_accuracy")
-    workbench_template: ClassVar[str] = "tts_workbench.html"
+    workbench_template: ClassVar[str] = "tts/task.html"
 
     # -- import
     def describe(

@@ -1,0 +1,125 @@
+"""Issue 12 §2: the web UI mounts the multi-tier TTS workbench for a speech.tts task. An
+annotator sees waveform, spectrogram and the pre-aligned tiers, drags a phone boundary,
+relabels a phone, sets a prosody level with a number key and submits; the stored annotation
+holds every change."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from datamill.assist.runner import preannotate_project
+from datamill.compliance.users import add_member
+from datamill.demo.tts import tts_spec
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Annotation, Item, Task
+from datamill.production.projects import create_project
+from datamill.production.tasks import create_packages
+from datamill.testing.synth import synthesize
+from tests.e2e.conftest import Site, shot, sign_in
+
+pytestmark = pytest.mark.slow
+
+WB = "document.querySelector('[data-tts-workbench]').__workbench"
+PROMPT = "She sells sea shells."
+
+
+def _tts_project(site: Site) -> int:
+    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-tts-"))
+    synthesize(PROMPT, folder / "utt1.wav", voice="en-us+f3", sample_rate_hz=22050,
+               lead_ms=400, trail_ms=500, noise_dbfs=-80.0)
+    (folder / "m.jsonl").write_text(json.dumps({"path": "utt1.wav", "prompt": PROMPT,
+                                                "speaker_id": "voice1"}) + "\n")
+    spec = tts_spec("en-US", f"tts-{folder.name}")
+    with site.rt.session() as s:
+        p = create_project(s, spec)
+        for u in site.users.values():
+            add_member(s, p.id, u, actor_id=None)
+        pid = p.id
+    with site.rt.session() as s:
+        import_source(s, site.rt.blobs, pid, folder / "m.jsonl")
+    with site.rt.session() as s:
+        assert run_checks(s, site.rt.blobs, pid, workers=1).passed == 1
+    with site.rt.session() as s:
+        preannotate_project(s, site.rt.blobs, pid, engine="tts-align", workers=1)
+    with site.rt.session() as s:
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    return pid
+
+
+def test_annotator_moves_a_boundary_relabels_a_phone_and_submits(site: Site,
+                                                                 context: Any) -> None:
+    pid = _tts_project(site)
+    page = sign_in(context, "ann1")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.focus(f"[data-testid=next-{pid}]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    task_id = int(page.url.rsplit("/", 1)[1])
+    page.wait_for_selector("[data-tts-workbench][data-ready='1']")
+    page.wait_for_selector("[data-tts-workbench][data-audio='1']")
+    assert page.evaluate(f"() => {WB}.ann.source") == "pocketsphinx"
+    before = page.evaluate(f"() => {WB}.ann.phones.map(p => [p.label, p.start_ms, p.end_ms])")
+    assert [p[0] for p in before[:3]] == ["SH", "IY1", "S"]
+    # the waveform and spectrogram were drawn (not blank canvases)
+    lit = page.evaluate("""() => ['tts-wave', 'tts-spec'].map(id => {
+        const c = document.querySelector(`[data-testid=${id}]`);
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] > 60) n++;
+        return n; })""")
+    assert all(n > 100 for n in lit), lit
+    shot(page, "tts-workbench")
+    # drag the boundary between phones 1 and 2 (shared) half-way into phone 2
+    handle = page.locator("[data-testid=tts-bnd-phones-1-end]")
+    box = handle.bounding_box()
+    lane = page.locator("[data-testid=tts-lane-phones]").bounding_box()
+    assert box is not None and lane is not None
+    ms_per_px = site_duration(page) / lane["width"]
+    assert before[1][2] == before[2][1]
+    px = (before[2][2] - before[2][1]) / 2 / ms_per_px
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + px / 2, y, steps=4)
+    page.mouse.move(x + px, y, steps=4)
+    page.mouse.up()
+    moved = page.evaluate(f"() => {WB}.ann.phones.slice(1, 3).map(p => [p.start_ms, p.end_ms])")
+    assert moved[0][1] == moved[1][0]  # the shared boundary moved both phones
+    assert moved[1][1] == before[2][2]
+    assert abs(moved[0][1] - before[1][2] - px * ms_per_px) <= 2 * ms_per_px + 1
+    # relabel phone 0 (SH -> S) by clicking it and typing
+    page.click("[data-testid=tts-iv-phones-0]")
+    page.fill("[data-testid=tts-label-input]", "S")
+    page.keyboard.press("Enter")
+    # the first word's break becomes #3 (select the word, press 3)
+    page.click("[data-testid=tts-iv-words-0]")
+    page.keyboard.press("Escape")
+    page.keyboard.press("3")
+    assert page.locator("[data-testid=tts-pt-0]").inner_text() == "#3"
+    page.click("[data-testid=tts-submit]")
+    page.wait_for_url(lambda u: f"/tasks/{task_id}" not in u)
+    assert not errors, errors
+    assert not page.dialogs
+    with site.rt.session() as s:
+        task = s.get(Task, task_id)
+        item = s.get(Item, task.item_id)
+        ann = s.scalars(select(Annotation).where(Annotation.id == item.current_annotation_id)).one()
+        stored = ann.segments
+    assert ann.kind == "annotation" and stored["source"] == "manual"
+    assert stored["phones"][0]["label"] == "S"
+    assert [stored["phones"][1]["end_ms"], stored["phones"][2]["start_ms"]] == moved[0][1:] + [
+        moved[1][0]]
+    assert stored["prosody"][0]["label"] == "#3"
+
+
+def site_duration(page: Any) -> float:
+    return float(page.evaluate(f"() => {WB}.duration"))
