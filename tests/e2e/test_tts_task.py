@@ -17,11 +17,12 @@ from sqlalchemy import select
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.users import add_member
 from datamill.demo.tts import tts_spec
+from datamill.production.annotating import submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
 from datamill.production.models import Annotation, Item, Task
 from datamill.production.projects import create_project
-from datamill.production.tasks import create_packages
+from datamill.production.tasks import claim_next_task, create_packages
 from datamill.testing.synth import synthesize
 from tests.e2e.conftest import Site, shot, sign_in
 
@@ -123,3 +124,38 @@ def test_annotator_moves_a_boundary_relabels_a_phone_and_submits(site: Site,
 
 def site_duration(page: Any) -> float:
     return float(page.evaluate(f"() => {WB}.duration"))
+
+
+def test_reviewer_sees_the_tiers_and_corrects_a_label(site: Site, context: Any) -> None:
+    """The speech.tts review page: the comparison with the pre-alignment, the tiers in the
+    workbench; a correction there becomes a new version and the item is accepted."""
+    pid = _tts_project(site)
+    with site.rt.session() as s:
+        ann1 = site.users["ann1"]
+        task = claim_next_task(s, ann1, pid, "annotate")
+        assert task is not None and task.current is not None
+        payload = dict(task.current.segments)
+        submit_annotation(s, ann1, task.id, payload, base_version=task.current_version)
+    page = sign_in(context, "rev")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    with site.rt.session() as s:
+        review = claim_next_task(s, site.users["rev"], pid, "review")
+        assert review is not None
+        review_id = review.id
+    page.goto(f"/review/{review_id}")
+    page.wait_for_selector("[data-tts-workbench][data-ready='1']")
+    assert "1.000" in page.locator("[data-testid=tts-compare]").inner_text()
+    assert [o.strip() for o in page.locator("[data-testid=reason-code] option").all_inner_texts()
+            ][:3] == ["Boundaries misplaced", "Wrong phones", "Wrong prosody levels"]
+    page.click("[data-testid=tts-iv-words-1]")
+    page.fill("[data-testid=tts-label-input]", "sells!")
+    page.keyboard.press("Enter")
+    page.click("[data-testid=tts-submit]")
+    page.wait_for_url(lambda u: f"/review/{review_id}" not in u)
+    assert not errors, errors
+    with site.rt.session() as s:
+        item = s.get(Item, s.get(Task, review_id).item_id)
+        ann = s.get(Annotation, item.current_annotation_id)
+        assert ann.segments["words"][1]["label"] == "sells!"
+        assert item.status == "reviewed", item.status

@@ -31,4 +31,10 @@ EN_TTS: dict[str, str] = {
     "tts.submitting": "Submitting…",
     "tts.failed": "Not submitted",
     "tts.audio_failed": "The audio could not be decoded in this browser; the tiers still work.",
+    "tts.cmp.phone_accuracy": "phone accuracy",
+    "tts.cmp.boundary_shift": "mean boundary shift",
+    "tts.cmp.prosody_accuracy": "prosody accuracy",
+    "rv.reason.boundaries": "Boundaries misplaced",
+    "rv.reason.phones": "Wrong phones",
+    "rv.reason.prosody": "Wrong prosody levels",
 }

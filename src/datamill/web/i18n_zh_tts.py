@@ -31,4 +31,10 @@ ZH_CN_TTS: dict[str, str] = {
     "tts.submitting": "正在提交…",
     "tts.failed": "提交失败",
     "tts.audio_failed": "浏览器无法解码该音频；层级标注仍可使用。",
+    "tts.cmp.phone_accuracy": "音素正确率",
+    "tts.cmp.boundary_shift": "边界平均偏移",
+    "tts.cmp.prosody_accuracy": "韵律正确率",
+    "rv.reason.boundaries": "边界位置不准",
+    "rv.reason.phones": "音素错误",
+    "rv.reason.prosody": "韵律等级错误",
 }

@@ -64,6 +64,9 @@ class TtsPlugin:
     acceptance_metrics: ClassVar[tuple[str, ...]] = (
         "phone_accuracy", "boundary_accuracy", "prosody_accuracy")
     workbench_template: ClassVar[str] = "tts/task.html"
+    review_template: ClassVar[str] = "tts/review.html"
+    review_reasons: ClassVar[tuple[str, ...]] = ("boundaries", "phones", "prosody", "guidelines",
+                                                 "other")
 
     # -- import
     def describe(
