@@ -17,10 +17,11 @@ from sqlalchemy import select
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.users import add_member
 from datamill.demo.tts import tts_spec
-from datamill.production.annotating import submit_annotation
+from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
-from datamill.production.models import Annotation, Item, Task
+from datamill.production.inspection import create_batch, start_inspection
+from datamill.production.models import Annotation, InspectionSample, Item, Task
 from datamill.production.projects import create_project
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.testing.synth import synthesize
@@ -159,3 +160,41 @@ def test_reviewer_sees_the_tiers_and_corrects_a_label(site: Site, context: Any) 
         ann = s.get(Annotation, item.current_annotation_id)
         assert ann.segments["words"][1]["label"] == "sells!"
         assert item.status == "reviewed", item.status
+
+
+def test_inspector_corrects_a_sampled_item_in_the_workbench(site: Site, context: Any) -> None:
+    """The speech.tts inspection page lists the sample with its comparison; the correction
+    editor is the TTS workbench and its submit records the inspector's tiers."""
+    pid = _tts_project(site)
+    with site.rt.session() as s:
+        task = claim_next_task(s, site.users["ann1"], pid, "annotate")
+        assert task is not None and task.current is not None
+        submit_annotation(s, site.users["ann1"], task.id, dict(task.current.segments),
+                          base_version=task.current_version)
+    with site.rt.session() as s:
+        review = claim_next_task(s, site.users["rev"], pid, "review")
+        assert review is not None
+        review_task(s, site.users["rev"], review.id, "accept")
+    with site.rt.session() as s:
+        batch = create_batch(s, pid)
+        insp = start_inspection(s, batch.id, site.users["insp"])
+        item_id = insp.sample[0]["item_id"]
+    page = sign_in(context, "insp")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(f"/inspections/{insp.id}")
+    assert "1.000" in page.locator(f"[data-testid=compare-{item_id}]").inner_text()
+    page.click(f"[data-testid=correct-{item_id}]")
+    page.wait_for_selector("[data-tts-workbench][data-ready='1']")
+    page.click("[data-testid=tts-iv-phones-1]")
+    page.fill("[data-testid=tts-label-input]", "IH1")
+    page.keyboard.press("Enter")
+    page.click("[data-testid=tts-submit]")
+    page.wait_for_url(lambda u: "sample=" not in u)
+    page.wait_for_selector("[data-testid=corrected-mark]")
+    assert "0.9" in page.locator(f"[data-testid=compare-{item_id}]").inner_text()
+    assert not errors, errors
+    with site.rt.session() as s:
+        corrected = s.scalars(select(InspectionSample.corrected_text).where(
+            InspectionSample.inspection_id == insp.id)).one()
+    assert json.loads(corrected)["phones"][1]["label"] == "IH1"

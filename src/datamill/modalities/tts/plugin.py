@@ -65,6 +65,7 @@ class TtsPlugin:
         "phone_accuracy", "boundary_accuracy", "prosody_accuracy")
     workbench_template: ClassVar[str] = "tts/task.html"
     review_template: ClassVar[str] = "tts/review.html"
+    inspection_template: ClassVar[str] = "tts/inspection.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("boundaries", "phones", "prosody", "guidelines",
                                                  "other")
 
@@ -136,15 +137,23 @@ class TtsPlugin:
 
     # -- quality
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
-        """Phone accuracy, mean boundary shift (ms) and prosody accuracy of ``after``
-        against ``before``."""
-        a, b = parse_annotation(before or {"language": "en"}), parse_annotation(after)
+        """Phone accuracy, mean boundary shift (ms) and prosody accuracy of ``after`` against
+        ``before`` (payloads, or their inspection texts); ``before`` None is an empty tier
+        set."""
         from datamill.modalities.tts.metric import score_tiers
 
+        def parsed(value: Any) -> TtsAnnotation:
+            if isinstance(value, str):
+                return _from_text(value)
+            return parse_annotation(value)
+
+        b = parsed(after)
+        a = parsed(before) if before is not None else TtsAnnotation(language=b.language)
         s = score_tiers([a], [b])
         return {"phone_accuracy": s.phone_accuracy,
                 "boundary_deviation_mean_ms": s.boundary_deviation_mean_ms,
-                "prosody_accuracy": s.prosody_accuracy}
+                "prosody_accuracy": s.prosody_accuracy, "before": a.model_dump(mode="json"),
+                "after": b.model_dump(mode="json")}
 
     def inspection_text(self, payload: Any, text: str) -> str:
         return canonical(parse_annotation(payload))
