@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from datamill.core.errors import InvalidInput
 from datamill.modalities.speech.phones import Word, g2p
 from datamill.modalities.tts.schema import Interval, Point, TtsAnnotation, base_language
 
@@ -206,7 +205,8 @@ def _en_syllables(phones: list[str]) -> list[list[int]]:
 
 class TtsAligner:
     """The ``tts-align`` pre-annotator: PocketSphinx forced alignment for English, the even
-    spread for Mandarin. It needs the prompt: the loop passes it as ``prompt``."""
+    spread for Mandarin. It needs the prompt (the loop passes it as ``prompt``); an item
+    without one gets empty tiers."""
 
     name: ClassVar[str] = "tts-align"
     needs_prompt: ClassVar[bool] = True
@@ -216,9 +216,9 @@ class TtsAligner:
         self._lock = threading.Lock()
 
     def predict(self, path: Path, language: str, prompt: str | None = None) -> TtsPrediction:
-        if not prompt:
-            raise InvalidInput("TTS pre-alignment needs the item's prompt text")
         lang = base_language(language)
+        if not (prompt or "").strip():  # nothing to align: the labeller starts from empty tiers
+            return TtsPrediction(TtsAnnotation(language=lang, source="manual"), "no-prompt")
         if lang == "en":
             ann = self._align_en(path, prompt)
             if ann is not None:

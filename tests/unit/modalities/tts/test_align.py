@@ -61,3 +61,9 @@ def test_english_outside_the_dictionary_falls_back_to_the_spread(tmp_path: Path)
     assert pred.annotation.source == "proportional"
     assert [w.label for w in pred.annotation.words] == ["hello", "world"]
     parse_annotation(pred.annotation.model_dump())
+
+
+def test_an_item_without_a_prompt_gets_empty_tiers(tmp_path: Path) -> None:
+    wav = synthesize("hello world", tmp_path / "x.wav")
+    pred = preannotators.get("tts-align")().predict(wav, "en-US", prompt=None)
+    assert pred.model == "no-prompt" and pred.annotation.words == ()
