@@ -217,7 +217,7 @@ class TtsAligner:
 
     def predict(self, path: Path, language: str, prompt: str | None = None) -> TtsPrediction:
         lang = base_language(language)
-        if not (prompt or "").strip():  # nothing to align: the labeller starts from empty tiers
+        if prompt is None or not prompt.strip():  # nothing to align: the labeller starts from empty tiers
             return TtsPrediction(TtsAnnotation(language=lang, source="manual"), "no-prompt")
         if lang == "en":
             ann = self._align_en(path, prompt)
