@@ -20,6 +20,7 @@ import itertools
 import re
 import threading
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -214,6 +215,9 @@ class TtsAligner:
     def __init__(self) -> None:
         self._decoder: Any = None
         self._lock = threading.Lock()
+        #: how each English utterance got its phone boundaries: ``state`` (the second pass),
+        #: ``phone_words`` (phones aligned as words), ``even`` (shared within the word)
+        self.phone_methods: Counter[str] = Counter()
 
     def predict(self, path: Path, language: str, prompt: str | None = None) -> TtsPrediction:
         lang = base_language(language)
@@ -262,6 +266,7 @@ class TtsAligner:
             got = [[(p.name, p.start, p.duration) for p in w] for w in d.get_alignment()
                    if not w.name.startswith(("<", "["))]
             if [[p for p, _, _ in w] for w in got] == prons:
+                self.phone_methods["state"] += 1
                 return got
         except RuntimeError:
             pass
@@ -276,6 +281,7 @@ class TtsAligner:
             segs = []
         out: list[list[tuple[str, int, int]]] = []
         k = 0
+        self.phone_methods["phone_words" if len(segs) == len(flat) else "even"] += 1
         for (_, ws, we), pr in zip(words, prons, strict=True):
             mine = segs[k:k + len(pr)] if len(segs) == len(flat) else []
             k += len(pr)
