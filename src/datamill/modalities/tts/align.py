@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["TtsAligner", "TtsPrediction", "proportional_tiers"]
 
 _PS_FRAME_MS = 10
+_PCM_BYTES_PER_FRAME = 320  # 10 ms of 16 kHz 16-bit mono
+_TRIM_RETRY_FRAMES = (2, 4, 6)
 _INITIAL_SHARE = 0.3
 _COMMA = re.compile(r"[,，、;；:：]")
 _STOP = re.compile(r"[.。!！?？]")
@@ -255,21 +257,49 @@ class TtsAligner:
         d.process_raw(pcm, full_utt=True)
         d.end_utt()
 
-    def _phone_frames(self, d: Any, pcm: bytes, words: list[tuple[str, int, int]],
-                      prons: list[list[str]]) -> list[list[tuple[str, int, int]]]:
-        """Phones per word as (phone, first frame, frames): the state-level second pass;
-        when it finds no path, phones aligned as one-phone words and kept inside their word's
-        span; when that fails too, the word's span shared evenly."""
+    def _state_pass(self, d: Any, pcm: bytes,
+                    prons: list[list[str]]) -> list[list[tuple[str, int, int]]] | None:
+        """Phones per word from the state-level second pass over the word alignment just
+        made; None when it finds no path."""
         try:
             d.set_alignment()
             self._pass(d, pcm)
             got = [[(p.name, p.start, p.duration) for p in w] for w in d.get_alignment()
                    if not w.name.startswith(("<", "["))]
-            if [[p for p, _, _ in w] for w in got] == prons:
-                self.phone_methods["state"] += 1
-                return got
         except RuntimeError:
-            pass
+            return None
+        return got if [[p for p, _, _ in w] for w in got] == prons else None
+
+    def _state_with_retries(self, d: Any, pcm: bytes, text: str, first: int,
+                            prons: list[list[str]]) -> list[list[tuple[str, int, int]]] | None:
+        """The state pass; when PocketSphinx's word pass gave ``<s>`` a single frame (the state
+        pass then finds no path), again on the audio cut a few frames before the first word,
+        frames shifted back."""
+        got = self._state_pass(d, pcm, prons)
+        for back in _TRIM_RETRY_FRAMES:
+            if got is not None or first - back <= 0:
+                break
+            cut = first - back
+            part = pcm[cut * _PCM_BYTES_PER_FRAME:]
+            try:
+                d.set_align_text(text)
+                self._pass(d, part)
+            except RuntimeError:
+                continue
+            again = self._state_pass(d, part, prons)
+            if again is not None:
+                got = [[(p, a + cut, n) for p, a, n in w] for w in again]
+        return got
+
+    def _phone_frames(self, d: Any, pcm: bytes, words: list[tuple[str, int, int]],
+                      prons: list[list[str]], text: str) -> list[list[tuple[str, int, int]]]:
+        """Phones per word as (phone, first frame, frames): the state-level second pass;
+        when it finds no path, phones aligned as one-phone words and kept inside their word's
+        span; when that fails too, the word's span shared evenly."""
+        got = self._state_with_retries(d, pcm, text, words[0][1], prons)
+        if got is not None:
+            self.phone_methods["state"] += 1
+            return got
         flat = [p for pr in prons for p in pr]
         segs: list[tuple[str, int, int]] = []
         try:
@@ -302,14 +332,15 @@ class TtsAligner:
         with self._lock:
             d = self._decoder_ready()
             try:
-                d.set_align_text(" ".join(w.text for w in words))
+                text_words = " ".join(w.text for w in words)
+                d.set_align_text(text_words)
                 self._pass(d, pcm)
                 spans = [(s.word, s.start_frame, s.end_frame) for s in d.seg()
                          if not s.word.startswith(("<", "["))]
                 if len(spans) != len(words):
                     return None
                 prons = [str(d.lookup_word(w)).split() for w, _, _ in spans]
-                aligned = self._phone_frames(d, pcm, spans, prons)
+                aligned = self._phone_frames(d, pcm, spans, prons, text_words)
             except RuntimeError:
                 return None
             finally:
