@@ -85,3 +85,13 @@ def test_plugin_scores_inspection_texts_and_flags_defects() -> None:
     assert set(plugin.acceptance_metrics) <= set(scores)
     assert plugin.is_defective(ref, late) and not plugin.is_defective(ref, ref)
     assert not plugin.is_defective(ref, plugin.inspection_text(tiers(shift_ms=20), ""))
+
+
+def test_compare_takes_payloads_or_inspection_texts() -> None:
+    plugin = get_modality("speech.tts")
+    late = tiers(shift_ms=30)
+    by_payload = plugin.compare(tiers(), late)  # type: ignore[attr-defined]
+    by_text = plugin.compare(plugin.inspection_text(tiers(), ""),  # type: ignore[attr-defined]
+                             plugin.inspection_text(late, ""))
+    assert by_payload["boundary_deviation_mean_ms"] == by_text["boundary_deviation_mean_ms"] == 30
+    assert plugin.compare(None, late)["phone_accuracy"] == 0.0  # type: ignore[attr-defined]
