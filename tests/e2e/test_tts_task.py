@@ -152,6 +152,17 @@ def test_reviewer_sees_the_tiers_and_corrects_a_label(site: Site, context: Any) 
     page.click("[data-testid=tts-iv-words-1]")
     page.fill("[data-testid=tts-label-input]", "sells!")
     page.keyboard.press("Enter")
+    # split the last word in two, then delete its second half (that time becomes silence)
+    n = page.evaluate(f"() => {WB}.ann.words.length")
+    last = page.evaluate(f"() => {WB}.ann.words[{n} - 1]")
+    page.click(f"[data-testid=tts-iv-words-{n - 1}]")
+    page.click("[data-testid=tts-split]")
+    assert page.evaluate(f"() => {WB}.ann.words.length") == n + 1
+    page.click(f"[data-testid=tts-iv-words-{n}]")
+    page.click("[data-testid=tts-delete]")
+    words = page.evaluate(f"() => {WB}.ann.words")
+    assert len(words) == n
+    assert words[-1]["end_ms"] == int((last["start_ms"] + last["end_ms"]) / 2 + 0.5)  # JS round
     page.click("[data-testid=tts-submit]")
     page.wait_for_url(lambda u: f"/review/{review_id}" not in u)
     assert not errors, errors
@@ -159,6 +170,7 @@ def test_reviewer_sees_the_tiers_and_corrects_a_label(site: Site, context: Any) 
         item = s.get(Item, s.get(Task, review_id).item_id)
         ann = s.get(Annotation, item.current_annotation_id)
         assert ann.segments["words"][1]["label"] == "sells!"
+        assert ann.segments["words"][-1]["end_ms"] == words[-1]["end_ms"]
         assert item.status == "reviewed", item.status
 
 

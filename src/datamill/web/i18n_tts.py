@@ -37,4 +37,6 @@ EN_TTS: dict[str, str] = {
     "rv.reason.boundaries": "Boundaries misplaced",
     "rv.reason.phones": "Wrong phones",
     "rv.reason.prosody": "Wrong prosody levels",
+    "tts.split": "Split",
+    "tts.delete": "Delete",
 }

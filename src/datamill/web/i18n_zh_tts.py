@@ -37,4 +37,6 @@ ZH_CN_TTS: dict[str, str] = {
     "rv.reason.boundaries": "边界位置不准",
     "rv.reason.phones": "音素错误",
     "rv.reason.prosody": "韵律等级错误",
+    "tts.split": "拆分",
+    "tts.delete": "删除",
 }

@@ -273,7 +273,30 @@ class TtsWorkbench {
       if (['1', '2', '3', '4'].includes(ev.key)) { ev.preventDefault(); this.setLevel(Number(ev.key)); }
     });
     this.el.querySelector('[data-testid=tts-submit]').addEventListener('click', () => this.submit());
+    this.el.querySelector('[data-testid=tts-split]').addEventListener('click', () => this.split());
+    this.el.querySelector('[data-testid=tts-delete]').addEventListener('click', () => this.remove());
     this.el.querySelector('[data-testid=tts-play]').addEventListener('click', () => this.play());
+  }
+
+  // Split the selected interval in two at its middle (both keep the label).
+  split() {
+    const cur = this.current();
+    if (!cur || this.sel.tier === 'prosody' || cur.end_ms - cur.start_ms < 2) return;
+    const mid = Math.round((cur.start_ms + cur.end_ms) / 2);
+    const list = this.ann[this.sel.tier];
+    list.splice(this.sel.index + 1, 0, { start_ms: mid, end_ms: cur.end_ms, label: cur.label });
+    cur.end_ms = mid;
+    this.render();
+  }
+
+  // Delete the selected interval (its time becomes a gap, i.e. silence) or prosody mark.
+  remove() {
+    if (!this.current()) return;
+    (this.sel.tier === 'prosody' ? this.ann.prosody : this.ann[this.sel.tier]).splice(this.sel.index, 1);
+    this.sel = null;
+    this.input.value = '';
+    this.input.disabled = true;
+    this.render();
   }
 
   play() {
