@@ -9,7 +9,8 @@ EN_TTS: dict[str, str] = {
     "tts.hint": "Drag a boundary to move it (a shared boundary moves both intervals); click an "
                 "interval or a prosody mark to select it and type its label; keys 1-4 set the "
                 "prosodic boundary level (#1 word, #2 phrase, #3 intonation phrase, #4 "
-                "sentence) at the end of the selected interval; Ctrl+Enter submits.",
+                "sentence) at the end of the selected interval; Split halves the selected interval, Delete "
+                "removes it (its time becomes silence); Ctrl+Enter submits.",
     "tts.waveform": "Waveform",
     "tts.spectrogram": "Spectrogram",
     "tts.tier.words": "Words",

@@ -9,7 +9,7 @@ ZH_CN_TTS: dict[str, str] = {
     "tts.title": "TTS 标注",
     "tts.hint": "拖动边界即可移动（相邻区间共用的边界会一起移动）；点击区间或韵律标记将其选中并输入标签；"
                 "数字键 1-4 在所选区间末尾设置韵律边界等级（#1 韵律词、#2 韵律短语、#3 语调短语、#4 句末）；"
-                "Ctrl+Enter 提交。",
+                "“拆分”把所选区间一分为二，“删除”将其移除（该段时间视为静音）；Ctrl+Enter 提交。",
     "tts.waveform": "波形",
     "tts.spectrogram": "语谱图",
     "tts.tier.words": "词",
