@@ -30,6 +30,7 @@ __all__ = [
     "diphones",
     "g2p",
     "phone_set",
+    "split_syllable",
     "syllables",
 ]
 
@@ -130,6 +131,11 @@ def _split_syllable(syl: str) -> tuple[str, ...]:
     initial = get_initials(bare, strict=False)
     final = get_finals(bare, strict=False) or bare[len(initial):]
     return (initial, final + tone) if initial else (final + tone,)
+
+
+def split_syllable(syl: str) -> tuple[str, ...]:
+    """A tonal pinyin syllable as (initial, final+tone), or (final+tone,) with no initial."""
+    return _split_syllable(syl)
 
 
 def _g2p_zh(text: str) -> list[Word]:
