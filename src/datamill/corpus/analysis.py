@@ -207,8 +207,9 @@ def analyse(index: int, text: str, lang: str, filters: Filters) -> Analysis:
         a.reject("too_short", f"{length} {unit} < {lo}")
     if length > hi:
         a.reject("too_long", f"{length} {unit} > {hi}")
-    if not filters.allow_digits and _DIGIT.search(unicodedata.normalize("NFKC", text)):
-        a.reject("digits", "write numbers out in words")
+    digits = "".join(dict.fromkeys(_DIGIT.findall(unicodedata.normalize("NFKC", text))))
+    if digits and not filters.allow_digits:
+        a.reject("digits", digits)
     rare = _rare_chars(text, lang, filters.max_char_rank)
     if rare:
         a.reject("rare_char", " ".join(rare[:10]))
