@@ -83,7 +83,7 @@ def select_cmd(  # noqa: PLR0913 - one option per filter
     max_length: Annotated[int | None, typer.Option(
         help="Most words (en) / characters (zh); default 30 / 40.")] = None,
     max_char_rank: Annotated[int, typer.Option(
-        help="zh: reject characters beyond this frequency rank.")] = 3500,
+        help="zh: reject characters beyond this frequency rank.")] = 4500,
     near_duplicate: Annotated[float, typer.Option(
         help="Jaccard similarity at which a sentence is a near-duplicate (1 = exact only).")] = 0.8,
     allow_oov: Annotated[bool, typer.Option(help="Keep sentences with words the lexicon lacks.")] = False,

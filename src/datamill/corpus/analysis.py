@@ -55,7 +55,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 #: default (min, max) length: words for en, Han characters for zh
 LENGTH_DEFAULTS = {"en": (3, 30), "zh": (4, 40)}
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _EN_OK = re.compile(r"[A-Za-z\s.,;:!?'\"()\-–—’‘“”]")
@@ -71,7 +71,7 @@ class Filters:
 
     min_length: int | None = None
     max_length: int | None = None
-    max_char_rank: int = resources.COMMON_RANK
+    max_char_rank: int = resources.FILTER_RANK
     sensitive: tuple[str, ...] = ()
     allow_oov: bool = False
     allow_digits: bool = False
@@ -207,7 +207,7 @@ def analyse(index: int, text: str, lang: str, filters: Filters) -> Analysis:
         a.reject("too_short", f"{length} {unit} < {lo}")
     if length > hi:
         a.reject("too_long", f"{length} {unit} > {hi}")
-    digits = "".join(dict.fromkeys(_DIGIT.findall(unicodedata.normalize("NFKC", text))))
+    digits = " ".join(dict.fromkeys(_NUMBER.findall(unicodedata.normalize("NFKC", text))))
     if digits and not filters.allow_digits:
         a.reject("digits", digits)
     rare = _rare_chars(text, lang, filters.max_char_rank)

@@ -1,8 +1,11 @@
 """Lexical resources corpus design reads, all shipped inside installed packages (nothing downloads).
 
-- **Character frequency rank** (Mandarin): each character's frequency is the sum of the counts of
-  the words containing it in jieba's dictionary (``dict.txt``, about 349k words); rank 1 is the
-  most frequent. The top 2,500 stand in for the "2,500 common characters" list.
+- **Character frequency rank** (Mandarin): each character scores ``sum(ln(1 + count))`` over the
+  words of jieba's dictionary (``dict.txt``, about 349k words with counts) that contain it; rank 1
+  scores highest. The log keeps a few very frequent words from outweighing how widely a character
+  is used (plain count sums ranked 袜 and 柠檬 beyond 4,000, among 魑魅魍魉). The top 2,500 stand in
+  for the "2,500 common characters" list; the filter's default cut-off is ``FILTER_RANK``
+  (4,500: 袜, 柠檬, 踝 pass; 貔貅, 魍魉, 饕餮, 氤氲, 觊觎 do not).
 - **Readings** (Mandarin): pypinyin's per-character dictionary; a character with more than one
   reading is a polyphone (多音字).
 - **Target inventories**: the unit sets a designer aims to cover. English phones are the 39
@@ -13,6 +16,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import unicodedata
@@ -21,6 +25,7 @@ from functools import lru_cache
 __all__ = [
     "ARPABET",
     "COMMON_RANK",
+    "FILTER_RANK",
     "RARE_RANK",
     "char_rank",
     "inventory",
@@ -38,6 +43,8 @@ ARPABET = frozenset(
 COMMON_RANK = 3500
 #: characters ranked beyond this count as rare in readability (the 2,500 common characters)
 RARE_RANK = 2500
+#: the rare-character filter's default: characters ranked beyond this are rejected
+FILTER_RANK = 4500
 _lock = threading.Lock()
 
 
@@ -46,16 +53,16 @@ def _ranks() -> dict[str, int]:
     import jieba  # noqa: PLC0415 - a 349k-line dictionary, read on first Mandarin use
 
     path = os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
-    freq: dict[str, int] = {}
+    freq: dict[str, float] = {}
     with _lock, open(path, encoding="utf-8") as fh:
         for line in fh:
             parts = line.split(" ")
             if len(parts) < 2 or not parts[1].isdigit():
                 continue
-            count = int(parts[1])
-            for ch in parts[0]:
+            weight = math.log1p(int(parts[1]))
+            for ch in set(parts[0]):
                 if "\u3400" <= ch <= "\u9fff":
-                    freq[ch] = freq.get(ch, 0) + count
+                    freq[ch] = freq.get(ch, 0.0) + weight
     ordered = sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))
     return {ch: i + 1 for i, (ch, _) in enumerate(ordered)}
 

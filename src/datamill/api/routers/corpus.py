@@ -56,7 +56,7 @@ class SelectIn(BaseModel):
     sensitive: list[Word] = Field(default_factory=list, max_length=10_000)
     min_length: int | None = Field(default=None, ge=0, le=MAX_SENTENCE_CHARS)
     max_length: int | None = Field(default=None, ge=1, le=MAX_SENTENCE_CHARS)
-    max_char_rank: int = Field(default=3500, ge=1, le=100_000)
+    max_char_rank: int = Field(default=4500, ge=1, le=100_000)
     near_duplicate: float = Field(default=0.8, ge=0.1, le=1.0)
     allow_oov: bool = False
     allow_digits: bool = False

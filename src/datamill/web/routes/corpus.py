@@ -47,7 +47,7 @@ def _require(me: SignedIn) -> None:
 def _form_defaults() -> dict[str, Any]:
     return {"lang": "zh", "n": 100, "units": list(_DEFAULT_UNITS["zh"]), "weights": {},
             "pool_text": "", "sensitive": "", "min_length": "", "max_length": "",
-            "max_char_rank": 3500, "near_duplicate": 0.8, "allow_oov": False,
+            "max_char_rank": 4500, "near_duplicate": 0.8, "allow_oov": False,
             "allow_digits": False, "target": ""}
 
 
@@ -112,7 +112,7 @@ async def corpus_submit(  # noqa: PLR0913 - one field per form control
     sensitive: Annotated[str, Form(max_length=200_000)] = "",
     min_length: Annotated[str, Form(max_length=8)] = "",
     max_length: Annotated[str, Form(max_length=8)] = "",
-    max_char_rank: Annotated[int, Form(ge=1, le=100_000)] = 3500,
+    max_char_rank: Annotated[int, Form(ge=1, le=100_000)] = 4500,
     near_duplicate: Annotated[float, Form(ge=0.1, le=1.0)] = 0.8,
     allow_oov: Annotated[bool, Form()] = False,
     allow_digits: Annotated[bool, Form()] = False,
