@@ -31,10 +31,12 @@ __all__ = [
     "MAX_POOL",
     "MAX_SENTENCE_CHARS",
     "DesignOptions",
+    "analyse_pool",
     "design_corpus",
     "parse_units",
     "read_pool",
     "read_word_list",
+    "unit_problem",
     "write_outputs",
 ]
 
@@ -184,16 +186,12 @@ def _coverage(lang: str, kinds: list[str], eligible: list[Analysis], picked: lis
     return out
 
 
-def design_corpus(pool: Sequence[str], opts: DesignOptions,
-                  progress: Progress | None = None) -> dict[str, Any]:
-    """Select up to ``opts.n`` prompts from ``pool``; the report (JSON-ready) holds the chosen
-    sentences with their units, readability and the units each added, every rejected sentence
-    with its reasons, coverage per kind and the coverage curves (chosen vs random)."""
+def analyse_pool(pool: Sequence[str], opts: DesignOptions, progress: Progress | None = None
+                 ) -> tuple[list[Analysis], list[Analysis]]:
+    """Every sentence analysed and filtered (duplicates last, first occurrence kept); returns
+    (all, eligible)."""
     lang = _validate(pool, opts)
-    kinds = list(opts.units)
-    filters = opts.filters
-    sensitive = tuple(dict.fromkeys((*BUILTIN_SENSITIVE, *filters.sensitive)))
-    filters = Filters(**{**asdict(filters), "sensitive": sensitive})
+    filters = _with_builtin(opts.filters)
     analyses: list[Analysis] = []
     for i, text in enumerate(pool):
         analyses.append(analyse(i, unicodedata.normalize("NFC", text), lang, filters))
@@ -205,8 +203,30 @@ def design_corpus(pool: Sequence[str], opts: DesignOptions,
         other = passing[first]
         detail = f"line {other.index + 1}" + ("" if code == "duplicate" else f" (similarity {sim})")
         passing[pos].reject(code, detail)
-    eligible = [a for a in analyses if a.eligible]
-    problem, _names = _problem(eligible, kinds, opts)
+    return analyses, [a for a in analyses if a.eligible]
+
+
+def _with_builtin(filters: Filters) -> Filters:
+    sensitive = tuple(dict.fromkeys((*BUILTIN_SENSITIVE, *filters.sensitive)))
+    return Filters(**{**asdict(filters), "sensitive": sensitive})
+
+
+def unit_problem(eligible: list[Analysis], opts: DesignOptions) -> Problem:
+    """The selection problem over the eligible sentences: unit ids, weights, costs."""
+    return _problem(eligible, list(opts.units), opts)[0]
+
+
+def design_corpus(pool: Sequence[str], opts: DesignOptions,
+                  progress: Progress | None = None) -> dict[str, Any]:
+    """Select up to ``opts.n`` prompts from ``pool``; the report (JSON-ready) holds the chosen
+    sentences with their units, readability and the units each added, every rejected sentence
+    with its reasons, coverage per kind and the coverage curves (chosen vs random)."""
+    analyses, eligible = analyse_pool(pool, opts, progress)
+    lang = _lang(opts.lang)
+    kinds = list(opts.units)
+    filters = _with_builtin(opts.filters)
+    sensitive = filters.sensitive
+    problem = unit_problem(eligible, opts)
 
     def tick(done: int) -> None:
         if progress is not None:

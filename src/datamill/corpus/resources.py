@@ -85,6 +85,7 @@ def readings(ch: str) -> tuple[str, ...]:
     return tuple(r for r in raw.split(",") if r)
 
 
+@lru_cache(maxsize=65536)
 def is_polyphone(ch: str) -> bool:
     """Whether ``ch`` has more than one reading (tone included)."""
     return len(readings(ch)) > 1

@@ -123,6 +123,7 @@ def _zh_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)  # a few thousand tonal syllables exist
 def _split_syllable(syl: str) -> tuple[str, ...]:
     from pypinyin.style._utils import get_finals, get_initials  # noqa: PLC0415
 
