@@ -105,7 +105,9 @@ def main() -> None:
             same = "yes" if naive == lazy_small else "NO"
         table.add_row(f"{size:,}", f"{len(eligible):,}", f"{len(problem.weight):,}",
                       f"{t_analyse:.1f}", f"{t_lazy:.2f}", f"{t_lazy_small:.3f}", naive_s, same)
-        console.print(f"pool {size:,} done")
+        console.print(f"pool {size:,}: analyse {t_analyse:.1f}s, lazy N={args.n} {t_lazy:.2f}s, "
+                      f"lazy N={args.naive_n} {t_lazy_small:.3f}s, naive N={args.naive_n} "
+                      f"{naive_s}s, same picks: {same}")
     console.print(table)
 
 
