@@ -111,3 +111,25 @@ def test_api_errors_are_problems(client: TestClient) -> None:
     assert client.post(API, json={"lang": "en", "sentences": ["a b c"]}).status_code == 401
     assert client.post(API, headers=_login(client, "ann1"),
                        json={"lang": "en", "sentences": ["a b c"]}).status_code == 403
+
+
+def test_web_page_upload_weights_and_errors(client: TestClient) -> None:
+    from tests.unit.api.test_web_image_workbench import _sign_in
+
+    csrf = _sign_in(client, "pm")
+    page = client.get("/corpus")
+    assert page.status_code == 200 and 'data-testid="corpus-form"' in page.text
+    form = {"csrf_token": csrf, "lang": "zh", "n": "2", "units": ["syllable", "final"],
+            "w_final": "2.5", "sensitive": "银行\n"}
+    pool = ("\n".join(POOL_ZH)).encode("utf-8")
+    r = client.post("/corpus", data=form, files={"pool_file": ("pool.txt", pool, "text/plain")})
+    assert r.status_code == 200, r.text
+    assert r.text.count('class="coverage-chart"') == 2
+    assert 'data-code="sensitive"' in r.text and 'data-code="duplicate"' in r.text
+    assert 'name="w_final" value="2.5"' in r.text  # the form keeps what was asked
+    bad = client.post("/corpus", data=form, files={"pool_file": ("p.txt", b"\xff\xfe\x00", "text/plain")})
+    assert bad.status_code == 422 and 'data-testid="corpus-error"' in bad.text
+    empty = client.post("/corpus", data={**form, "pool_text": "\n \n"})
+    assert empty.status_code == 422 and "empty" in empty.text
+    no_csrf = client.post("/corpus", data={**form, "csrf_token": "nope", "pool_text": "x"})
+    assert no_csrf.status_code == 403
