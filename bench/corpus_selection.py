@@ -103,7 +103,9 @@ def main() -> None:
     args = parser.parse_args()
     units = args.units or ("syllable,diphone" if args.lang == "zh" else "phone,diphone")
     naive_sizes = {int(s) for s in args.naive_sizes.split(",") if s}
-    table = Table(title=f"corpus selection, {args.lang}, units {units}")
+    table = Table(title=f"corpus selection, {'synthetic' if args.synthetic else args.lang}, "
+                        f"units {units}")
+    summary: list[str] = []
     for col in ("pool", "eligible", "units", "analyse s", f"lazy N={args.n} s",
                 f"lazy N={args.naive_n} s", f"naive N={args.naive_n} s", "same picks"):
         table.add_column(col, justify="right")
@@ -134,10 +136,14 @@ def main() -> None:
             same = "yes" if naive == lazy_small else "NO"
         table.add_row(f"{size:,}", f"{eligible_count:,}", f"{len(problem.weight):,}",
                       f"{t_analyse:.1f}", f"{t_lazy:.2f}", f"{t_lazy_small:.3f}", naive_s, same)
+        summary.append(f"{size // 1000}k lazy N={args.n} {t_lazy:.2f}s naive/lazy N={args.naive_n} "
+                       + (f"{float(naive_s) / t_lazy_small:.1f}x" if naive_s != "-" else "-")
+                       + f" same={same}")
         console.print(f"pool {size:,}: analyse {t_analyse:.1f}s, lazy N={args.n} {t_lazy:.2f}s, "
                       f"lazy N={args.naive_n} {t_lazy_small:.3f}s, naive N={args.naive_n} "
                       f"{naive_s}s, same picks: {same}")
     console.print(table)
+    console.print("SUMMARY " + "; ".join(summary))
 
 
 if __name__ == "__main__":
