@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_tts import EN_TTS
 from datamill.web.i18n_zh import ZH_CN
@@ -799,3 +800,4 @@ EN.update({
 # --- end text and llm review / inspection ---
 EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms
 EN.update(EN_TTS)  # the speech.tts multi-tier workbench
+EN.update(EN_CORPUS)  # the corpus design page

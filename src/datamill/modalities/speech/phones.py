@@ -31,6 +31,7 @@ __all__ = [
     "g2p",
     "phone_inventory",
     "phone_set",
+    "split_syllable",
     "syllables",
 ]
 
@@ -146,6 +147,7 @@ def _zh_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)  # a few thousand tonal syllables exist
 def _split_syllable(syl: str) -> tuple[str, ...]:
     from pypinyin.style._utils import get_finals, get_initials  # noqa: PLC0415
 
@@ -154,6 +156,11 @@ def _split_syllable(syl: str) -> tuple[str, ...]:
     initial = get_initials(bare, strict=False)
     final = get_finals(bare, strict=False) or bare[len(initial):]
     return (initial, final + tone) if initial else (final + tone,)
+
+
+def split_syllable(syl: str) -> tuple[str, ...]:
+    """A tonal pinyin syllable as (initial, final+tone), or (final+tone,) with no initial."""
+    return _split_syllable(syl)
 
 
 def _g2p_zh(text: str) -> list[Word]:
