@@ -10,6 +10,7 @@ from datamill.api.routers import (
     audit,
     auth,
     catalog,
+    collect,
     delivery,
     ledger,
     procurement,
@@ -36,4 +37,5 @@ ROUTERS = (
     workforce.router,
     procurement.router,
     catalog.router,
+    collect.router,
 )
