@@ -22,9 +22,9 @@ from datamill.testing.synth import synthesize
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Site, shot
 
 
-def _project(site: Site) -> tuple[int, str]:
+def _project(site: Site, name: str = "e2e-collect") -> tuple[int, str]:
     body = {
-        "name": "e2e-collect", "modality": "speech.asr", "language": "en-US",
+        "name": name, "modality": "speech.asr", "language": "en-US",
         "project_type": "custom_service", "stages": ["annotate", "review"],
         "sampling": {"inspection_level": "II", "aql": 2.5},
         "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
@@ -100,3 +100,22 @@ def test_record_a_prompt_with_a_fake_microphone(browser: Any, site: Site, tmp_pa
     assert len(samples) > 16000 * 2  # about 3.5 s recorded
     rms_db = 20 * np.log10(np.sqrt(np.mean(samples ** 2)) + 1e-12)
     assert rms_db > -40, rms_db  # speech, not silence
+
+
+def test_dashboard_shows_quota_cells(context: Any, site: Site) -> None:
+    from datamill.collection import subject
+    from tests.e2e.conftest import sign_in
+
+    pid, token = _project(site, "e2e-collect-quotas")
+    with site.rt.session() as s:
+        subject.give_consent(s, token, "Enrolled Person", version=1)
+        subject.set_demographics(s, token, gender="female", age=40)
+    page = sign_in(context, "pm")
+    page.goto(f"/projects/{pid}")
+    cells = page.get_by_test_id("quota-cell")
+    assert cells.count() == 1
+    text = cells.first.inner_text()
+    assert "age_band=adult / gender=female" in text and "5 speakers" in text
+    assert "0 speakers\t1 speakers" in text  # none accepted, one enrolled
+    assert cells.first.get_attribute("data-full") == "0"
+    shot(page, "collect-dashboard-quotas")

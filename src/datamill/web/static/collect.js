@@ -44,19 +44,19 @@
     if (s.consent) {
       if (consentForm) consentForm.hidden = true;
       $("signed").hidden = false;
-      $("signed-by").textContent = s.consent.signature + " (" + S["col.version"] + " " + s.consent.version + ")";
+      $("signed-by").textContent = s.consent.signature + " (" + S["collect.version"] + " " + s.consent.version + ")";
     }
     $("demo-step").hidden = !s.consent || s.enrolled;
     $("record-step").hidden = !(s.consent && s.enrolled);
     $("closed").hidden = !s.closed;
-    $("closed").textContent = s.closed ? S["col.closed"] + " " + s.closed : "";
+    $("closed").textContent = s.closed ? S["collect.closed"] + " " + s.closed : "";
     const list = $("prompts");
     list.textContent = "";
     for (const p of s.prompts) {
       const li = document.createElement("li");
       li.dataset.state = p.state;
       li.dataset.testid = "prompt-" + p.position;
-      li.textContent = p.text + " — " + S["col.state." + p.state];
+      li.textContent = p.text + " — " + S["collect.state." + p.state];
       if (p.state === "rerecord" && p.reasons.length) li.textContent += " (" + p.reasons.join("; ") + ")";
       list.appendChild(li);
     }
@@ -67,7 +67,7 @@
       $("current").hidden = false;
       $("current-pos").textContent = current.position + " / " + s.total;
       $("current-text").textContent = current.text;
-      $("current-reasons").textContent = current.state === "rerecord" ? S["col.failed"] + " " + current.reasons.join("; ") : "";
+      $("current-reasons").textContent = current.state === "rerecord" ? S["collect.failed"] + " " + current.reasons.join("; ") : "";
     } else {
       $("current").hidden = true;
     }
@@ -75,7 +75,7 @@
   }
 
   async function load() {
-    try { render(await call("")); } catch (err) { say(S["col.error"] + " " + err.message, "error"); }
+    try { render(await call("")); } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
   }
 
   const consentForm = $("consent-form");
@@ -87,7 +87,7 @@
         render(await call("/consent", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ signature: fd.get("signature"), version: parseInt(consentForm.dataset.version, 10) }) }));
         say("");
-      } catch (err) { say(S["col.error"] + " " + err.message, "error"); }
+      } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
     });
   }
 
@@ -99,7 +99,7 @@
         body: JSON.stringify({ gender: fd.get("gender"), age: parseInt(fd.get("age"), 10),
           accent: fd.get("accent") || "", device: fd.get("device") || "" }) }));
       say("");
-    } catch (err) { say(S["col.error"] + " " + err.message, "error"); }
+    } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
   });
 
   async function startRecording() {
@@ -107,7 +107,7 @@
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1,
         echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-    } catch (err) { say(S["col.no_mic"] + " " + err.message, "error"); return; }
+    } catch (err) { say(S["collect.no_mic"] + " " + err.message, "error"); return; }
     const ctx = new (window.AudioContext || window.webkitAudioContext)();
     const source = ctx.createMediaStreamSource(stream);
     const analyser = ctx.createAnalyser();
@@ -216,19 +216,19 @@
     $("stop").disabled = true;
     const prompt = current;
     if (!prompt) { $("record").disabled = false; return; }
-    $("result").textContent = S["col.uploading"];
+    $("result").textContent = S["collect.uploading"];
     $("result").className = "muted";
     try {
       const samples = await resample(joined(r.chunks), rate, targetRate);
       const out = await call("/prompts/" + prompt.id + "/recording", { method: "POST",
         headers: { "Content-Type": "audio/wav" }, body: wav(samples, targetRate) });
-      $("result").textContent = out.passed ? S["col.passed"] : S["col.failed"] + " " + out.reasons.join("; ");
+      $("result").textContent = out.passed ? S["collect.passed"] : S["collect.failed"] + " " + out.reasons.join("; ");
       $("result").className = out.passed ? "ok" : "error";
       $("result").dataset.passed = out.passed ? "1" : "0";
       $("result").dataset.item = String(out.item_id);
       render(out.state);
     } catch (err) {
-      $("result").textContent = S["col.error"] + " " + err.message;
+      $("result").textContent = S["collect.error"] + " " + err.message;
       $("result").className = "error";
       $("result").dataset.passed = "error";
     }
