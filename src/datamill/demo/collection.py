@@ -40,7 +40,7 @@ CONSENT_TEXT = (
     "recordings leave every batch not yet delivered.\n\n"
     "本人同意为本项目的语音语料录音，录音及所填个人信息将被保存并交付客户；本人可随时撤回同意。"
 )
-SUBJECTS = (  # subject id, typed signature, demographics, espeak-ng voice
+SUBJECTS: tuple[tuple[str, str, dict[str, Any], str], ...] = (  # id, signature, demographics, voice
     ("spk-f-001", "Lin Mei", {"gender": "female", "age": 27, "accent": "north",
                               "device": "headset"}, "en-us+f3"),
     ("spk-m-001", "Wang Lei", {"gender": "male", "age": 34, "accent": "south",
@@ -92,7 +92,7 @@ def build_collection_demo(runtime: Runtime, home: Path) -> dict[str, Any]:
         text = staff.set_consent_text(s, pm, project.id, CONSENT_TEXT)
         staff.add_prompts(s, pm, project.id, list(PROMPTS))
         invites = {sid: staff.create_invite(s, pm, project.id, sid)
-                   for sid, *_ in (*SUBJECTS, ("spk-f-002",))}
+                   for sid in [*(row[0] for row in SUBJECTS), "spk-f-002"]}
         s.commit()
         project_id, project_name = project.id, project.name
     subjects = []
