@@ -102,3 +102,9 @@ def test_collect_api(client: TestClient, runtime, users, tmp_path: Path) -> None
     r = client.post(f"{API}/collect/invites/{invites[0]['id']}/revoke", headers=pm)
     assert r.json()["state"] == "revoked"
     assert client.get(f"{API}/collect/visit", headers=token).status_code == 401
+
+
+def test_collect_page_refuses_bad_tokens(client: TestClient, runtime, users) -> None:
+    r = client.get("/collect/not-a-real-token")
+    assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
+    assert "invalid invitation link" in r.text

@@ -204,3 +204,19 @@ def test_quota_cells_fill_and_close(runtime, users, tmp_path):
     assert men["full"]
     assert other["accepted"]["hours"] > 0.0005 and other["full"]
     assert 0 < other["accepted"]["hours"] < 0.01
+
+
+def test_withdrawn_consent_stops_uploads(runtime, users, tmp_path):
+    from datamill.compliance.consent import withdraw_consent
+
+    pid = collection_project(runtime, users)
+    token = invite(runtime, users, pid, "spk-w")
+    with runtime.session() as s:
+        subject.give_consent(s, token, "Will Draw", version=1)
+        state = subject.set_demographics(s, token, gender="male", age=30)
+        withdraw_consent(s, s.merge(users["pm"]), pid, "spk-w")
+        s.commit()
+        assert subject.collection_state(s, token)["consent"] is None
+        with pytest.raises(Forbidden, match="consent first"):
+            subject.upload_recording(s, runtime.blobs, token, state["prompts"][0]["id"],
+                                     speech(tmp_path, PROMPTS[0], "w.wav"))
