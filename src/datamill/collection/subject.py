@@ -328,7 +328,7 @@ def upload_recording(
         req.resolved_at = utcnow()
     session.commit()
     if item.status == "imported":
-        run_checks(session, blobs, project_id, workers=1)
+        run_checks(session, blobs, project_id, workers=1, only=[item.id])
     session.refresh(item)
     state = collection_state(session, token)
     session.commit()

@@ -220,3 +220,24 @@ def test_withdrawn_consent_stops_uploads(runtime, users, tmp_path):
         with pytest.raises(Forbidden, match="consent first"):
             subject.upload_recording(s, runtime.blobs, token, state["prompts"][0]["id"],
                                      speech(tmp_path, PROMPTS[0], "w.wav"))
+
+
+def test_upload_checks_only_its_own_item(runtime, users, tmp_path):
+    from datamill.production.importing import import_source
+
+    pid = collection_project(runtime, users)
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    speech(folder, PROMPTS[2], "pending.wav")
+    with runtime.session() as s:
+        import_source(s, runtime.blobs, pid, folder)
+    token = invite(runtime, users, pid, "spk-o")
+    with runtime.session() as s:
+        subject.give_consent(s, token, "Only Me", version=1)
+        state = subject.set_demographics(s, token, gender="male", age=30)
+        out = subject.upload_recording(s, runtime.blobs, token, state["prompts"][0]["id"],
+                                       speech(tmp_path, PROMPTS[0], "own.wav"))
+        assert out["passed"]
+        pending = s.scalars(select(Item).where(Item.project_id == pid,
+                                               Item.external_id == "pending")).one()
+        assert pending.status == "imported"  # the big import waits for its own check run
