@@ -797,5 +797,4 @@ EN.update({
     "cmp.empty": "(none)",
 })
 # --- end text and llm review / inspection ---
-EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms
-EN.update(EN_COLLECT)  # the collection page and the dashboard's quota table
+EN.update(EN_SECURITY | EN_COLLECT)  # data-security forms; collection page (i18n_collect)

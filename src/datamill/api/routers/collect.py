@@ -3,9 +3,10 @@
 Project managers (bearer token): speaker-quota progress, the prompt list, consent texts,
 invitation links, subjects, re-recording requests. Subjects (their invitation token in the
 ``X-Collect-Token`` header, no account): the page's state, consent, demographics, and one
-recording per prompt as a raw ``audio/wav`` body (16-bit PCM at the spec's sample rate). The
-rules (consent first, full quota cells, token scope/expiry/revocation) live in
-:mod:`datamill.collection`; these handlers only translate.
+recording per prompt as a raw body (16-bit PCM WAV at the spec's sample rate, sent as
+``audio/wav`` or ``application/octet-stream``). The rules (consent first, full quota cells,
+token scope/expiry/revocation) live in :mod:`datamill.collection`; these handlers only
+translate.
 """
 
 from __future__ import annotations
@@ -164,8 +165,9 @@ def demographics_endpoint(token: Token, body: DemographicsIn,
              responses=SUBJECT_PROBLEMS)
 def recording_endpoint(
     prompt_id: Id, token: Token, session: SessionDep, runtime: RuntimeDep,
-    audio: Annotated[bytes, Body(media_type="audio/wav",
-                                 description="16-bit PCM WAV at the spec's sample rate")],
+    audio: Annotated[bytes, Body(media_type="application/octet-stream",
+                                 description="16-bit PCM WAV at the spec's sample rate (sent"
+                                             " as audio/wav or application/octet-stream)")],
 ) -> dict[str, Any]:
     """Upload one recording of a prompt; it is imported and checked at once (403 before
     consent, 409 when the prompt is done or the subject's quota cell is full)."""
