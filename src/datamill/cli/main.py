@@ -12,6 +12,7 @@ from datamill.cli import (
     aggregate,
     audit,
     catalog,
+    collect,
     corpus,
     data,
     delivery,
@@ -64,6 +65,7 @@ workforce.app.add_typer(procurement.app, name="procurement")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(catalog.retention_app, name="retention")
 app.add_typer(corpus.app, name="corpus")
+app.add_typer(collect.app, name="collect")
 
 
 @app.command("serve")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from datamill.web.i18n_collect import EN_COLLECT
 from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_tts import EN_TTS
@@ -798,6 +799,4 @@ EN.update({
     "cmp.empty": "(none)",
 })
 # --- end text and llm review / inspection ---
-EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms
-EN.update(EN_TTS)  # the speech.tts multi-tier workbench
-EN.update(EN_CORPUS)  # the corpus design page
+EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT)  # area catalogues (i18n_<area>.py)

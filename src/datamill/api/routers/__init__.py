@@ -10,6 +10,7 @@ from datamill.api.routers import (
     audit,
     auth,
     catalog,
+    collect,
     corpus,
     delivery,
     ledger,
@@ -38,4 +39,5 @@ ROUTERS = (
     procurement.router,
     catalog.router,
     corpus.router,
+    collect.router,
 )

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
@@ -172,7 +173,8 @@ def _dashboard(
         pm = wq.package_panel(session, project, access.list_members(session, project_id))
     agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
-                  data=wq.dashboard(session, project_id), pm=pm, agreement=agreement, **panel)
+                  data=wq.dashboard(session, project_id), pm=pm, agreement=agreement,
+                  quotas=quota_progress(session, project_id), **panel)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
