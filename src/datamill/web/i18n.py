@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from datamill.web.i18n_security import EN_SECURITY
+from datamill.web.i18n_speech import EN_SPEECH
 from datamill.web.i18n_zh import ZH_CN
 
 __all__ = [
@@ -797,3 +798,4 @@ EN.update({
 })
 # --- end text and llm review / inspection ---
 EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms
+EN.update(EN_SPEECH)  # the speech workbench additions (issue 12 §4 B)

@@ -220,9 +220,11 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
     previous = work[-2] if len(work) >= 2 and current is work[-1] else None  # noqa: PLR2004
     last_reject = dashboard.last_rejection(session, task.item_id)
     text = current.text if current else ""
+    speakers = speech_work.list_speakers(session, task.project_id)
     return {
         "note": speech_work.latest_note(session, task.item_id),
-        "speakers": speech_work.list_speakers(session, task.project_id),
+        "speakers": speakers,
+        "speaker_colours": {sp.code: sp.colour for sp in speakers},
         "current": current,
         "pre": pre,
         "previous": previous,
