@@ -127,7 +127,10 @@ function setSpeaker(i, code) {
   changed();
 }
 
+let rendering = false;
 function timeEdited(i, li) {
+  // a row being replaced (undo/redo, a re-render) blurs its focused box: not an edit
+  if (rendering || !li.isConnected) return;
   const s = state.segments[i];
   const startIn = li.querySelector('.seg-start');
   const endIn = li.querySelector('.seg-end');
@@ -162,7 +165,8 @@ function timeEdited(i, li) {
 
 // ---------- the segment list ----------
 function renderList(focus = true) {
-  list.replaceChildren();
+  rendering = true;
+  try { list.replaceChildren(); } finally { rendering = false; }
   state.segments.forEach((s, i) => {
     const li = rowTpl.content.firstElementChild.cloneNode(true);
     li.dataset.index = String(i);
@@ -602,6 +606,7 @@ if (pushLocal) { setStatus('saving'); pushDraft(); }
   regions.on('region-updated', (r) => {
     const i = Number(r.id.slice(4));
     const s = state.segments[i];
+    if (!s || (Math.round(r.start * 1000) === s.start_ms && Math.round(r.end * 1000) === s.end_ms)) return;
     history.record();
     s.start_ms = Math.max(0, Math.round(r.start * 1000));
     s.end_ms = Math.min(data.duration_ms, Math.round(r.end * 1000));
