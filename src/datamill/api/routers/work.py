@@ -13,7 +13,7 @@ from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id, Transcript
 from datamill.compliance import access as q
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.production import drafts, speech_work
@@ -283,9 +283,14 @@ def _annotation_project(session: Any, annotation_id: int) -> int:
 
 @router.get("/projects/{project_id}/speakers")
 def list_speakers_endpoint(
-    project_id: Id, session: SessionDep, _user: Viewer
+    project_id: Id, session: SessionDep, user: CurrentUser
 ) -> list[speech_work.SpeakerOut]:
-    """The project's speaker list (empty: speakers are free text)."""
+    """The project's speaker list (empty: speakers are free text); for its viewers, annotators
+    and reviewers."""
+    get_project(session, project_id)
+    action = next((a for a in (Action.VIEW_PROJECT, Action.ANNOTATE, Action.REVIEW)
+                   if allowed(user.role, a)), Action.VIEW_PROJECT)
+    require(session, user, action, project_id)
     return speech_work.list_speakers(session, project_id)
 
 
