@@ -37,4 +37,7 @@ EN_SPEECH: dict[str, str] = {
     "sp.rv.play": "Play",
     "sp.rv.comment": "The annotator's comment",
     "sp.rv.item_flag": "The annotator flagged the whole item",
+    "sp.help.undo": "Undo the last split, merge, delete, time or text edit",
+    "sp.help.redo": "Redo",
+    "sp.help.speaker": "Set the segment's speaker (the project's list)",
 }

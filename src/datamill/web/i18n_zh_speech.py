@@ -36,4 +36,7 @@ ZH_CN_SPEECH: dict[str, str] = {
     "sp.rv.play": "播放",
     "sp.rv.comment": "标注员的备注",
     "sp.rv.item_flag": "标注员将整条音频标记为",
+    "sp.help.undo": "撤销上一次拆分、合并、删除、时间或文本修改",
+    "sp.help.redo": "重做",
+    "sp.help.speaker": "设置当前片段的说话人（项目列表）",
 }

@@ -10,12 +10,15 @@ function colour(v) {
   return [r, g, b];
 }
 
+const LUT = Array.from({ length: 256 }, (_, v) => colour(v));
+
 export async function showSpectrogram(canvas, itemId) {
   const t0 = performance.now();
   if (!canvas.dataset.loaded) {
     const resp = await fetch(`/web/api/items/${itemId}/spectrogram`, { credentials: 'same-origin' });
     if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
     const sp = await resp.json();
+    canvas.dataset.fetchMs = String(Math.round(performance.now() - t0));
     const bytes = Uint8Array.from(atob(sp.data), (c) => c.charCodeAt(0));
     canvas.width = sp.frames;
     canvas.height = sp.bins;
@@ -23,7 +26,7 @@ export async function showSpectrogram(canvas, itemId) {
     const img = ctx.createImageData(sp.frames, sp.bins);
     for (let f = 0; f < sp.frames; f += 1) {
       for (let b = 0; b < sp.bins; b += 1) {
-        const [r, g, bl] = colour(bytes[f * sp.bins + b]);
+        const [r, g, bl] = LUT[bytes[f * sp.bins + b]];
         const o = ((sp.bins - 1 - b) * sp.frames + f) * 4; // low frequencies at the bottom
         img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = bl; img.data[o + 3] = 255;
       }
