@@ -199,8 +199,18 @@ def test_review_page_shows_waveform_segments_and_note(site: Site, context: Any) 
     rev.click("[data-testid=rv-play-2]")
     assert rev.evaluate("document.body.dataset.rvPlaying") == "1"
     shot(rev, "review-waveform")
-    # the review-edit flow still works beside it
-    assert rev.locator("[data-testid=edit-seg-2]").count() == 1
+    # the review-edit flow still works beside it, and keeps the speakers and flags
+    rev.locator("[data-testid=edit-seg-2]").fill("corrected by the reviewer")
+    rev.click("[data-testid=edit]")
+    rev.wait_for_url(lambda u: "/review/" not in u or not u.endswith(str(task_id)))
+    with site.rt.session() as s:
+        item_id = s.get(Task, task_id).item_id
+        current = s.scalars(select(Annotation).where(Annotation.item_id == item_id)
+                            .order_by(Annotation.version.desc())).first()
+        assert current is not None and current.kind == "review_edit"
+        assert current.segments[0]["flag"] == "other_language"
+        assert current.segments[1]["speaker"] == "A"  # the split's right half was active
+        assert current.segments[1]["text"] == "corrected by the reviewer"
     assert not rev.dialogs
 
 

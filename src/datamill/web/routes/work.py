@@ -319,7 +319,8 @@ def review_submit(
             raise InvalidInput("the edit does not match the annotation's segments; reload")
         segments = [
             SegmentIn(start_ms=int(s["start_ms"]), end_ms=int(s["end_ms"]), text=text,
-                      speaker=s.get("speaker"), noise=list(s.get("noise") or []))
+                      speaker=s.get("speaker"), noise=list(s.get("noise") or []),
+                      flag=s.get("flag"))
             for s, text in zip(old, texts, strict=True)
         ]
     review_task(session, me.user, task_id, verdict, reason=reason, segments=segments,
