@@ -169,7 +169,13 @@ def test_spectrogram_and_gain(site: Site, context: Any) -> None:
     assert wave.get_attribute("data-gain") == "2.5"
     assert wave.get_attribute("data-gain-node") == "2.5"  # the Web Audio GainNode took it
     assert page.locator("[data-testid=gain-value]").inner_text() == "2.5×"
-    assert page.evaluate("() => document.getElementById('waveform') !== null")
+    # the comment and item flag survive a reload (kept in the browser until submitted)
+    page.locator("[data-testid=comment]").fill("kept across reloads")
+    page.locator("[data-testid=item-flag]").select_option("noise_only")
+    page.reload()
+    page.wait_for_selector("body[data-wb-ready='1']")
+    assert page.locator("[data-testid=comment]").input_value() == "kept across reloads"
+    assert page.locator("[data-testid=item-flag]").input_value() == "noise_only"
 
 
 def test_review_page_shows_waveform_segments_and_note(site: Site, context: Any) -> None:

@@ -264,7 +264,7 @@ async function skipTask() {
   const err = document.getElementById('skip-error');
   if (!reason) { err.textContent = S.skip_needs_reason; err.hidden = false; return; }
   const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/skip`, { reason });
-  if (r.ok) { localStorage.removeItem(KEY); window.location.assign(r.data.next_url); return; }
+  if (r.ok) { localStorage.removeItem(KEY); localStorage.removeItem(`${KEY}:extras`); window.location.assign(r.data.next_url); return; }
   err.textContent = (r.data && r.data.detail) || `HTTP ${r.status}`;
   err.hidden = false;
 }
@@ -455,6 +455,22 @@ document.querySelectorAll('.noise-btn').forEach((b, n) => {
 });
 document.getElementById('loop').addEventListener('change', (e) => { state.loop = e.target.checked; });
 
+// ---------- the comment and item flag: kept in this browser until submitted ----------
+const EXTRAS_KEY = `${KEY}:extras`;
+const commentEl = document.getElementById('comment');
+const itemFlagEl = document.getElementById('item-flag');
+try {
+  const saved = JSON.parse(localStorage.getItem(EXTRAS_KEY) || 'null');
+  if (saved) { commentEl.value = saved.comment || ''; itemFlagEl.value = saved.item_flag || ''; }
+} catch (_) { /* unreadable: start empty */ }
+function saveExtras() {
+  try {
+    localStorage.setItem(EXTRAS_KEY, JSON.stringify({ comment: commentEl.value, item_flag: itemFlagEl.value }));
+  } catch (_) { /* full */ }
+}
+commentEl.addEventListener('input', saveExtras);
+itemFlagEl.addEventListener('change', saveExtras);
+
 // ---------- spectrogram and gain ----------
 const specCanvas = document.getElementById('spectrogram');
 document.getElementById('spectrogram-toggle').addEventListener('change', async (e) => {
@@ -560,7 +576,7 @@ async function submit() {
       item_flag: document.getElementById('item-flag').value || null,
     });
     if (r.ok) {
-      localStorage.removeItem(KEY);
+      localStorage.removeItem(KEY); localStorage.removeItem(`${KEY}:extras`);
       window.location.assign(r.data.next_url);
       return;
     }
