@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
-from datamill.modalities.speech.types import PreAnnotation, Segment, SpeechExportItem
+from datamill.modalities.speech.types import PreAnnotation, Segment, SpeechExportItem, flag_tag
 
 if TYPE_CHECKING:
     from datamill.qc.text_norm import Segmenter
@@ -117,7 +118,7 @@ class SpeechAsrPlugin:
             try:
                 segs.append(Segment(int(d["start_ms"]), int(d["end_ms"]),
                                     str(d.get("text") or "").strip(), d.get("speaker"),
-                                    tuple(d.get("noise") or ())))
+                                    tuple(d.get("noise") or ()), flag=d.get("flag") or None))
             except (KeyError, TypeError, ValueError) as err:
                 raise InvalidInput(f"segments[{i}]: needs whole start_ms and end_ms") from err
         problems = self.validate_segments(segs, int(attributes.get("duration_ms") or 0),
@@ -183,7 +184,8 @@ class SpeechAsrPlugin:
             sha256=item.sha256, duration_ms=int(a.get("duration_ms") or 0),
             sample_rate_hz=int(a.get("sample_rate_hz") or 0), channels=int(a.get("channels") or 1),
             language=item.language, speaker_id=a.get("speaker_id") or "unknown",
-            segments=tuple(Segment.from_dict(s) for s in payload or ()), gender=a.get("gender"),
+            segments=tuple(_tagged(Segment.from_dict(s)) for s in payload or ()),
+            gender=a.get("gender"),
             age=a.get("age"), accent=a.get("accent"), device=a.get("device"),
             environment=a.get("environment"),
         )
@@ -226,6 +228,15 @@ class SpeechStatistics:
             "units": {"duration_ms": "milliseconds", "hours": "hours of audio",
                       "age_bands": "speakers per band", "gender": "speakers"},
         }
+
+
+def _tagged(seg: Segment) -> Segment:
+    """A flagged segment as exporters write it: the documented tag ``<flag:NAME>`` in front of
+    its transcript (so Kaldi, TextGrid and HF exports all carry it); the flag field itself is
+    folded into the text."""
+    if seg.flag is None:
+        return seg
+    return replace(seg, text=f"{flag_tag(seg.flag)} {seg.text}".strip(), flag=None)
 
 
 def _age_band(age: int | None) -> str:
