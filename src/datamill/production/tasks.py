@@ -133,7 +133,8 @@ def _ensure_tasks(session: Session, project: Project) -> int:
     """Create one task per stage for every ready item that has none yet."""
     stages: list[str] = list(project.spec.get("stages", ["annotate"]))
     overlap = int(project.spec.get("overlap", 1))
-    has_task = exists().where(Task.item_id == Item.id)
+    # a listen task (the prompt check's listener) is no work task of the project's stages
+    has_task = exists().where(Task.item_id == Item.id, Task.stage != "listen")
     ready = session.scalars(
         select(Item.id).where(
             Item.project_id == project.id, Item.status.in_(_READY), ~has_task
