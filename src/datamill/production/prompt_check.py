@@ -80,8 +80,6 @@ class LabelledClip(BaseModel):
 
 
 class CalibrationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     project_id: int
     reject_below: float
@@ -118,8 +116,12 @@ class ListenAnswerOut(BaseModel):
 
 def _calibration_out(session: Session, row: PromptCheckCalibration) -> CalibrationOut:
     who = session.get(User, row.created_by) if row.created_by else None
-    out = CalibrationOut.model_validate(row)
-    return out.model_copy(update={"created_by": who.username if who else None})
+    return CalibrationOut(
+        id=row.id, project_id=row.project_id, reject_below=row.reject_below,
+        pass_from=row.pass_from, n_good=row.n_good, n_bad=row.n_bad,
+        max_false_reject=row.max_false_reject, min_catch=row.min_catch, report=row.report,
+        created_by=who.username if who else None, created_at=row.created_at,
+    )
 
 
 def _speech_project(session: Session, project_id: int) -> Project:
