@@ -47,8 +47,8 @@ from datamill.production.tasks import claim_next_task, ensure_holds, get_task
 from datamill.storage.blobstore import BlobStore
 
 __all__ = [
-    "LISTEN_STAGE",
     "LISTENER_REJECT_REASON",
+    "LISTEN_STAGE",
     "CalibrationOut",
     "LabelledClip",
     "ListenAnswerOut",
@@ -58,6 +58,7 @@ __all__ = [
     "checking_requirements",
     "claim_listen_task",
     "list_calibrations",
+    "listen_task_view",
     "open_listen_task",
     "read_labels",
 ]
