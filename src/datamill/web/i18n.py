@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from datamill.web.i18n_listen import EN_LISTEN
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_zh import ZH_CN
 
@@ -797,3 +798,4 @@ EN.update({
 })
 # --- end text and llm review / inspection ---
 EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms
+EN.update(EN_LISTEN)  # the listener's page (prompt check)

@@ -14,6 +14,7 @@ from datamill.api.routers import (
     ledger,
     procurement,
     projects,
+    prompt_check,
     quality,
     security,
     users,
@@ -36,4 +37,5 @@ ROUTERS = (
     workforce.router,
     procurement.router,
     catalog.router,
+    prompt_check.router,
 )

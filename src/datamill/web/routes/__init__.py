@@ -13,6 +13,7 @@ from datamill.web.routes import (
     catalog,
     golden,
     ledger,
+    listen,
     media,
     pages,
     procurement,
@@ -27,7 +28,7 @@ __all__ = ["ROUTERS", "mount_web"]
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
-    procurement.router, budget_plan.router, catalog.router,
+    procurement.router, budget_plan.router, catalog.router, listen.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -1,0 +1,52 @@
+"""The listener's page: hear a clip the prompt check was unsure about, read its prompt, answer
+"reads the prompt" or "does not" (with an optional note). Services decide; this only translates.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.http_deps import SessionDep
+from datamill.production.projects import get_project
+from datamill.production.prompt_check import answer_listen_task, claim_listen_task
+from datamill.production.tasks import get_task
+from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+_DONE = {"passed": "listen.ok.passed", "rejected": "listen.ok.rejected"}
+
+
+@router.get("/projects/{project_id}/listen", response_class=HTMLResponse)
+def listen_page(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    done: str | None = None,
+) -> Response:
+    """The clip you hold, or the next one waiting for a listener."""
+    project = get_project(session, project_id)
+    require(session, me.user, Action.ANNOTATE, project_id)
+    task = claim_listen_task(session, me.user, project_id)
+    return render(request, "listen.html", me, project=project, task=task,
+                  done=_DONE.get(done or ""),
+                  media_url=f"/web/api/items/{task.item_id}/media" if task else None)
+
+
+@router.post("/listen/{task_id}", response_class=HTMLResponse)
+def listen_answer(
+    request: Request, task_id: int, session: SessionDep, me: WebUser,
+    answer: Annotated[str, Form()], note: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    task = get_task(session, task_id)
+    require(session, me.user, Action.ANNOTATE, task.project_id)
+    out = answer_listen_task(session, me.user, task_id, reads_prompt=answer == "reads",
+                             note=note or None)
+    return RedirectResponse(f"/projects/{task.project_id}/listen?done={out.item_status}",
+                            status_code=303)
