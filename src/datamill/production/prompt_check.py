@@ -182,7 +182,7 @@ def read_labels(path: Path) -> list[LabelledClip]:
             item=(row.get("item") or "").strip() or None,
             file=str((path.parent / file).resolve()) if file else None,
             prompt=(row.get("prompt") or "").strip() or None,
-            label=label,  # type: ignore[arg-type]
+            label=label,
         ))
     return clips
 
