@@ -70,16 +70,23 @@ __all__ = [
 
 Verdict = Literal["pass", "listen", "reject"]
 
-DEFAULT_REJECT_BELOW = -14.0
+DEFAULT_REJECT_BELOW = -16.0
 """``min_word_llr`` (nats/frame) below which a recording is rejected without a listener.
 
 From ``bench/prompt_check_voices.py`` (espeak-ng, 12 voices, light noise): clean clips' lowest
-word ratio lay between about -13 and -6; one-word substitutions and omissions mostly below -9,
-wholly different prompts mostly fail to align. A project calibrates its own pair.
+word ratio lay between about -16 and -6, so below -16 rejects almost no clean clip; one-word
+substitutions and omissions mostly lie between -20 and -9 and wholly different prompts mostly
+fail to align (rejected whatever the thresholds).
 """
 
-DEFAULT_PASS_FROM = -8.0
-"""``min_word_llr`` at or above which a recording passes without a listener."""
+DEFAULT_PASS_FROM = -16.0
+"""``min_word_llr`` at or above which a recording passes without a listener.
+
+Equal to :data:`DEFAULT_REJECT_BELOW`: without a calibration (or the spec's ``prompt_check``)
+nothing is sent to a listener, because a listener band costs paid listening on every project
+and only a calibration on the project's own speakers says how wide it must be (the bench's
+held-out voices needed most clean clips heard to catch 95 % of one-word errors).
+"""
 
 WORD_LLR_MIDPOINT = -8.0
 """Per-frame log-likelihood ratio (nats) at which a word's displayed score is 0.5."""
