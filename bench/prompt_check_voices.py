@@ -116,12 +116,13 @@ def build_and_score(per_voice: int, seed: int = 7) -> list[dict[str, Any]]:
     return rows
 
 
-def report(rows: list[dict[str, Any]], max_false_reject: float, min_catch: float
-           ) -> dict[str, Any]:
+def report(rows: list[dict[str, Any]], max_false_reject: float, min_catch: float,
+           reject_margin: float | None = None) -> dict[str, Any]:
     cal = [r for r in rows if r["split"] == "calibration"]
     samples = [(r["score"], "good" if r["kind"] == "clean" else "bad") for r in cal
                if r["kind"] in ("clean", "substitution", "omission")]
-    chosen = choose_thresholds(samples, max_false_reject=max_false_reject, min_catch=min_catch)
+    chosen = choose_thresholds(samples, max_false_reject=max_false_reject, min_catch=min_catch,
+                               reject_margin=reject_margin)
     r, p = chosen.reject_below, chosen.pass_from
     per_voice: list[dict[str, Any]] = []
     for voice, *_rest, split in VOICES:
@@ -167,8 +168,8 @@ def report(rows: list[dict[str, Any]], max_false_reject: float, min_catch: float
 
 def _print(rep: dict[str, Any]) -> None:
     t = rep["thresholds"]
-    print(f"thresholds from the calibration voices: reject below {t['reject_below']:.3f}, "
-          f"pass from {t['pass_from']:.3f}")
+    print(f"thresholds from the calibration voices: reject below {t['reject_below']:.3f} "
+          f"(margin {rep['calibration']['reject_margin']:.2f}), pass from {t['pass_from']:.3f}")
     print(f"{'voice':<22}{'split':<12}{'clean pass/listen/reject':>26}"
           f"{'subst caught':>14}{'omit caught':>13}{'wrong rej':>11}")
     for v in rep["per_voice"]:
@@ -194,6 +195,8 @@ def main() -> None:
     parser.add_argument("--per-voice", type=int, default=8, help="sentences per voice")
     parser.add_argument("--max-false-reject", type=float, default=0.01)
     parser.add_argument("--min-catch", type=float, default=0.95)
+    parser.add_argument("--reject-margin", type=float, default=None,
+                        help="nats/frame below the sample's fit (default automatic; 0 none)")
     parser.add_argument("--scores", type=Path, help="JSON file of raw scores to reuse/keep")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -203,7 +206,7 @@ def main() -> None:
         rows = build_and_score(args.per_voice)
         if args.scores:
             args.scores.write_text(json.dumps(rows))
-    rep = report(rows, args.max_false_reject, args.min_catch)
+    rep = report(rows, args.max_false_reject, args.min_catch, args.reject_margin)
     if args.json:
         json.dump(rep, sys.stdout, indent=2)
         print()

@@ -30,7 +30,8 @@ def _render_calibration(v: Any) -> None:
     out.print(
         f"calibration {v.id} of project {v.project_id} by {v.created_by or '-'} at "
         f"{v.created_at:%Y-%m-%d %H:%M} UTC: reject below {v.reject_below:.3f}, pass from "
-        f"{v.pass_from:.3f} (sample {v.n_good} good, {v.n_bad} bad)"
+        f"{v.pass_from:.3f} (sample {v.n_good} good, {v.n_bad} bad; reject margin "
+        f"{v.report['reject_margin']:.2f})"
     )
     r = v.report
     t = Table("label", "pass", "listen", "reject")
@@ -52,6 +53,8 @@ def calibrate_cmd(
     user: AsUser,
     max_false_reject: Annotated[float, typer.Option(help="Most good clips rejected")] = 0.01,
     min_catch: Annotated[float, typer.Option(help="Least bad clips stopped")] = 0.95,
+    reject_margin: Annotated[float | None, typer.Option(
+        help="Lower the reject threshold by this much (default: automatic; 0: none)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Calibrate the prompt check's thresholds from labelled clips and store the report."""
@@ -65,7 +68,7 @@ def calibrate_cmd(
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         v = calibrate_prompt_check(s, rt.blobs, actor, pid, clips,
                                    max_false_reject=max_false_reject, min_catch=min_catch,
-                                   folder=labels.parent)
+                                   reject_margin=reject_margin, folder=labels.parent)
     emit(v, as_json, _render_calibration)
 
 

@@ -222,11 +222,14 @@ def calibrate_prompt_check(
     *,
     max_false_reject: float = 0.01,
     min_catch: float = 0.95,
+    reject_margin: float | None = None,
     folder: Path | None = None,
 ) -> CalibrationOut:
     """Score every labelled clip, choose the thresholds and store the report (see module).
 
-    ``folder`` allows ``file`` clips (CLI; the API takes project items only).
+    ``folder`` allows ``file`` clips (CLI; the API takes project items only);
+    ``reject_margin`` (nats/frame) lowers the reject threshold below the sample's fit (None:
+    the automatic margin of :func:`choose_thresholds`, 0: none).
     """
     from datamill.modalities.speech.calibration import choose_thresholds
     from datamill.modalities.speech.consistency import check_consistency
@@ -244,7 +247,8 @@ def calibrate_prompt_check(
         samples.append((res.min_word_llr, clip.label))
         scored.append({"clip": clip.item or Path(clip.file or "").name, "label": clip.label,
                        "score": res.min_word_llr})
-    chosen = choose_thresholds(samples, max_false_reject=max_false_reject, min_catch=min_catch)
+    chosen = choose_thresholds(samples, max_false_reject=max_false_reject, min_catch=min_catch,
+                               reject_margin=reject_margin)
     report = {**chosen.as_dict(), "source": "items" if all(c.item for c in clips) else "files",
               "samples": scored}
     row = PromptCheckCalibration(

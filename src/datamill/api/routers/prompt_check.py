@@ -47,6 +47,9 @@ class CalibrationRequest(BaseModel):
                                     description="Most good clips the check may reject")
     min_catch: float = Field(0.95, gt=0.0, le=1.0,
                              description="Least bad clips rejected or sent to a listener")
+    reject_margin: float | None = Field(
+        None, ge=0.0, lt=1000.0,
+        description="Lower the reject threshold by this much (nats/frame); default automatic")
 
 
 class ListenAnswer(BaseModel):
@@ -67,7 +70,7 @@ def calibrate_endpoint(
     clips = [LabelledClip(item=c.item, label=c.label) for c in body.clips]
     return calibrate_prompt_check(session, runtime.blobs, user, project_id, clips,
                                   max_false_reject=body.max_false_reject,
-                                  min_catch=body.min_catch)
+                                  min_catch=body.min_catch, reject_margin=body.reject_margin)
 
 
 @router.get("/projects/{project_id}/prompt-check/calibrations")

@@ -4,9 +4,13 @@ Each sample is the lowest word ratio of one clip (``min_word_llr``, ``None`` whe
 did not align, which always rejects) and a label: ``good`` (the clip reads its prompt) or
 ``bad`` (it does not). :func:`choose_thresholds` picks
 
-* ``reject_below`` (r): as high as possible while at most ``max_false_reject`` of the good
-  clips score below it — the good clips' ``k``-th lowest score with
-  ``k = floor(max_false_reject * n_good)``;
+* ``reject_below`` (r): the good clips' ``k``-th lowest score with
+  ``k = floor(max_false_reject * n_good)`` (as high as the false-reject target allows on the
+  sample), lowered by a safety margin for speakers the sample did not hear: by default the
+  spread of the good clips' lower half (median minus that ``k``-th score), so a new accent
+  that shifts good clips down by as much is still sent to a listener, not rejected.
+  Lowering r costs no catch — clips between r and p go to a listener — only listening;
+  ``reject_margin=0`` fits the sample exactly;
 * ``pass_from`` (p): as low as possible while at least ``min_catch`` of the bad clips score
   below it (rejected or sent to a listener) — just above the bad clip at position
   ``m = floor((1 - min_catch) * n_bad)`` from the top — and never below r.
@@ -42,6 +46,7 @@ class Calibration:
     n_bad: int
     max_false_reject: float
     min_catch: float
+    reject_margin: float
     confusion: dict[str, dict[str, int]]
     false_reject_rate: float
     catch_rate: float
@@ -63,7 +68,8 @@ def confusion(
 
 
 def choose_thresholds(
-    samples: Sequence[Sample], *, max_false_reject: float = 0.01, min_catch: float = 0.95
+    samples: Sequence[Sample], *, max_false_reject: float = 0.01, min_catch: float = 0.95,
+    reject_margin: float | None = None,
 ) -> Calibration:
     """Thresholds meeting both targets on ``samples`` (see the module text).
 
@@ -73,6 +79,8 @@ def choose_thresholds(
     """
     if not 0.0 <= max_false_reject < 1.0 or not 0.0 < min_catch <= 1.0:
         raise InvalidInput("targets: max_false_reject in [0, 1), min_catch in (0, 1]")
+    if reject_margin is not None and not 0.0 <= reject_margin < 1000.0:
+        raise InvalidInput("reject_margin must be in [0, 1000)")
     for score, label in samples:
         if label not in ("good", "bad"):
             raise InvalidInput(f"sample label {label!r} is not 'good' or 'bad'")
@@ -89,6 +97,10 @@ def choose_thresholds(
     reject_below = good[k]
     if reject_below == -math.inf:  # good clips that did not align: nothing to set r on
         reject_below = min((g for g in good if g > -math.inf), default=0.0)
+    finite = [g for g in good if g > -math.inf]
+    if reject_margin is None:
+        reject_margin = max(0.0, finite[len(finite) // 2] - reject_below) if finite else 0.0
+    reject_below -= reject_margin
     m = math.floor((1.0 - min_catch) * len(bad) + 1e-9)
     top_allowed = bad[m]
     pass_from = -math.inf if top_allowed == -math.inf else math.nextafter(top_allowed, math.inf)
@@ -102,6 +114,7 @@ def choose_thresholds(
         n_bad=n_bad,
         max_false_reject=max_false_reject,
         min_catch=min_catch,
+        reject_margin=reject_margin,
         confusion=table,
         false_reject_rate=table["good"]["reject"] / n_good,
         catch_rate=(table["bad"]["reject"] + table["bad"]["listen"]) / n_bad,

@@ -31,13 +31,15 @@ def test_three_outcomes() -> None:
     bad=st.lists(st.one_of(_score, st.none()), min_size=1, max_size=120),
     max_false_reject=st.sampled_from([0.0, 0.01, 0.05, 0.1, 0.3]),
     min_catch=st.sampled_from([0.5, 0.8, 0.95, 0.99, 1.0]),
+    margin=st.sampled_from([None, 0.0, 0.5, 3.0]),
 )
 def test_chosen_thresholds_meet_both_targets_on_the_sample(
-    good: list[float], bad: list[float | None], max_false_reject: float, min_catch: float
+    good: list[float], bad: list[float | None], max_false_reject: float, min_catch: float,
+    margin: float | None,
 ) -> None:
     samples = [(g, "good") for g in good] + [(b, "bad") for b in bad]
     cal = choose_thresholds(samples, max_false_reject=max_false_reject,  # type: ignore[arg-type]
-                            min_catch=min_catch)
+                            min_catch=min_catch, reject_margin=margin)
     assert cal.reject_below <= cal.pass_from
     assert cal.false_reject_rate <= max_false_reject + 1e-12
     assert cal.catch_rate >= min_catch - 1e-12
@@ -45,18 +47,31 @@ def test_chosen_thresholds_meet_both_targets_on_the_sample(
     assert table == cal.confusion
     assert sum(table["good"].values()) == len(good) == cal.n_good
     assert sum(table["bad"].values()) == len(bad) == cal.n_bad
-    # r is as high as the false-reject target allows: raising it to the next good score
-    # would reject one good clip too many
+    assert cal.reject_margin >= 0.0
+    if margin == 0.0:
+        assert cal.reject_margin == 0.0
+    # without a margin r is as high as the false-reject target allows: raising it to the next
+    # good score would reject one good clip too many
     above = sorted(g for g in good if g > cal.reject_below)
-    if above:
+    if above and margin == 0.0:
         worse = confusion(samples, above[0], max(above[0], cal.pass_from))  # type: ignore[arg-type]
         assert worse["good"]["reject"] / len(good) > max_false_reject
+
+
+def test_default_margin_mirrors_the_good_clips_lower_half() -> None:
+    good = [-6.0, -7.0, -8.0, -9.0, -12.0]
+    samples = [(g, "good") for g in good] + [(-30.0, "bad")]
+    cal = choose_thresholds(samples, max_false_reject=0.0, min_catch=1.0)  # type: ignore[arg-type]
+    assert cal.reject_margin == 4.0  # median -8 minus the lowest good -12
+    assert cal.reject_below == -16.0
+    assert cal.confusion["bad"] == {"pass": 0, "listen": 0, "reject": 1}
 
 
 def test_separable_sample_needs_no_listener() -> None:
     samples = [(-5.0 - i * 0.1, "good") for i in range(50)] + [
         (-20.0 - i, "bad") for i in range(50)]
-    cal = choose_thresholds(samples, max_false_reject=0.0, min_catch=1.0)  # type: ignore[arg-type]
+    cal = choose_thresholds(samples, max_false_reject=0.0, min_catch=1.0,  # type: ignore[arg-type]
+                            reject_margin=0.0)
     assert cal.confusion["good"] == {"pass": 50, "listen": 0, "reject": 0}
     assert cal.confusion["bad"] == {"pass": 0, "listen": 0, "reject": 50}
     assert cal.good_listen_rate == 0.0
@@ -66,7 +81,8 @@ def test_overlap_sends_clips_to_a_listener() -> None:
     good = [-6.0, -7.0, -8.0, -9.0, -12.0]
     bad = [-10.0, -11.0, -13.0, -20.0, None]
     samples = [(g, "good") for g in good] + [(b, "bad") for b in bad]
-    cal = choose_thresholds(samples, max_false_reject=0.0, min_catch=1.0)  # type: ignore[arg-type]
+    cal = choose_thresholds(samples, max_false_reject=0.0, min_catch=1.0,  # type: ignore[arg-type]
+                            reject_margin=0.0)
     assert cal.reject_below == -12.0
     assert cal.pass_from == math.nextafter(-10.0, math.inf)
     assert cal.confusion["good"] == {"pass": 4, "listen": 1, "reject": 0}
