@@ -81,6 +81,9 @@ def test_listener_moves_items_on(runtime: Runtime, users: dict[str, User]) -> No
             "utt003": "listening", "utt004": "rejected"}
         tasks = s.scalars(select(Task).where(Task.project_id == pid)).all()
         assert {(t.stage, t.kind, t.status) for t in tasks} == {("listen", "work", "open")}
+        # listen tasks are packaged like other work (so a vendor's people can be handed them)
+        packages = create_packages(s, pid, "listen")
+        assert [p.stage for p in packages] == ["listen", "listen"]  # package_size 2
         # an annotator's claim never hands out listening items as annotation work
         ann1 = s.get(User, users["ann1"].id)
         assert ann1 is not None
