@@ -57,6 +57,7 @@ __all__ = [
     "calibrate_prompt_check",
     "checking_requirements",
     "claim_listen_task",
+    "held_listen_task",
     "list_calibrations",
     "listen_task_view",
     "open_listen_task",
@@ -304,6 +305,19 @@ def _listen_view(session: Session, task: Task) -> ListenTaskOut:
         doubtful_words=list((check.extra or {}).get("weak_words", [])) if check else [],
         status=task.status,
     )
+
+
+def held_listen_task(session: Session, user: User, project_id: int) -> ListenTaskOut | None:
+    """The open listen task ``user`` holds in the project, if any (claims nothing)."""
+    task = session.scalars(
+        select(Task).join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(TaskAssignment.user_id == user.id,
+               TaskAssignment.status.in_(("claimed", "returned")),
+               Task.project_id == project_id, Task.stage == LISTEN_STAGE,
+               Task.status == "open")
+        .order_by(Task.id).limit(1)
+    ).first()
+    return None if task is None else _listen_view(session, task)
 
 
 def claim_listen_task(session: Session, user: User, project_id: int) -> ListenTaskOut | None:

@@ -12,6 +12,7 @@ EN_LISTEN: dict[str, str] = {
     "listen.note": "Note (optional)",
     "listen.reads": "Reads the prompt",
     "listen.not": "Does not read the prompt",
+    "listen.next": "Listen to the next clip",
     "listen.none": "No clip is waiting for a listener.",
     "listen.ok.passed": "Thank you: the clip goes on to annotation.",
     "listen.ok.rejected": "Thank you: the clip is set aside.",

@@ -12,6 +12,7 @@ ZH_CN_LISTEN: dict[str, str] = {
     "listen.note": "备注（可选）",
     "listen.reads": "朗读的是提示文本",
     "listen.not": "朗读的不是提示文本",
+    "listen.next": "听下一条",
     "listen.none": "没有等待听音核验的音频。",
     "listen.ok.passed": "谢谢：该音频将进入标注。",
     "listen.ok.rejected": "谢谢：该音频已剔除。",

@@ -153,8 +153,14 @@ def test_web_listen_page(
     with runtime.session() as s:
         run_checks(s, runtime.blobs, pid, workers=1)
     _sign_in(client, "ann1")
-    page = client.get(f"/projects/{pid}/listen")
-    assert page.status_code == 200, page.text
+    first = client.get(f"/projects/{pid}/listen")
+    assert first.status_code == 200, first.text
+    assert 'data-testid="listen-task"' not in first.text  # a GET claims nothing
+    token = re.search(r'name="csrf_token" value="([^"]*)"', first.text).group(1)  # type: ignore[union-attr]
+    r = client.post(f"/projects/{pid}/listen/next", data={"csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    page = client.get(r.headers["location"])
     assert 'data-testid="listen-audio"' in page.text and 'data-testid="listen-prompt"' in page.text
     task_id = re.search(r'data-task="(\d+)"', page.text).group(1)  # type: ignore[union-attr]
     media = re.search(r'src="(/web/api/items/\d+/media)"', page.text).group(1)  # type: ignore[union-attr]
