@@ -12,9 +12,9 @@ Printed: per voice clean pass/listen/reject, defective caught (rejected or sent 
 listener) by kind, and CPU per clip (``time.process_time`` of reading + alignment, per 5 s
 of audio as well).
 
-Run (sampled, about 2-3 minutes on one core):
+Run (sampled, 8 sentences per voice, about a minute of CPU):
     nice -n 10 .venv/bin/python bench/prompt_check_voices.py
-Full size (26 sentences x 12 voices: 312 clean + 702 defective, about 6 minutes):
+Full size (26 sentences x 12 voices: 312 clean + 708 defective; about 3 minutes of CPU):
     nice -n 10 .venv/bin/python bench/prompt_check_voices.py --per-voice 26
 ``--json`` prints the report as JSON; ``--scores FILE`` keeps/reuses the raw scores.
 """
