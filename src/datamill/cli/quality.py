@@ -104,3 +104,12 @@ def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> 
         v = complete_inspection(s, inspection_id,
                                 _inspector(s, user, inspection_id=inspection_id))
     emit(v, as_json, _render_inspection)
+
+
+def _register_prompt_check() -> None:
+    from datamill.cli.prompt_check import register
+
+    register(app)
+
+
+_register_prompt_check()

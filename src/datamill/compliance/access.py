@@ -42,7 +42,7 @@ __all__ = [
     "stage_action",
 ]
 
-_STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW}
+_STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW, "listen": Action.ANNOTATE}
 
 
 def package_row(session: Session, package_id: int) -> WorkPackage:

@@ -97,7 +97,9 @@ def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
     return n > (8 if heavy else 20_000)
 
 
-def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool:
+def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool | None:
+    """Store the outcomes; True passed, False rejected, None parked for a listener (a check
+    said ``extra["verdict"] == "listen"``: see :mod:`datamill.production.prompt_check`)."""
     session.execute(delete(CheckResult).where(CheckResult.item_id == item.id))
     for o in outcomes:
         session.add(
@@ -109,6 +111,11 @@ def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool:
     failed = [f"{o.name}: {o.reason or 'failed'}" for o in outcomes if not o.passed]
     item.reject_reasons = failed
     item.status = "rejected" if failed else "passed"
+    if not failed and any((o.extra or {}).get("verdict") == "listen" for o in outcomes):
+        from datamill.production.prompt_check import open_listen_task
+
+        open_listen_task(session, item)
+        return None
     return not failed
 
 
@@ -150,7 +157,9 @@ def run_checks(
     if only is not None:
         query = query.where(Item.id.in_(list(only) or [0]))
     items = {i.id: i for i in session.scalars(query)}
-    requirements = project.spec.get("requirements", {})
+    from datamill.production.prompt_check import checking_requirements
+
+    requirements = checking_requirements(session, project, project.spec.get("requirements", {}))
     args: list[tuple[Any, ...]] = []
     for i in sorted(items.values(), key=lambda i: i.id):  # id order: cross-item checks rely on it
         try:
@@ -168,7 +177,7 @@ def run_checks(
     across = _collection_outcomes(session, blobs, project, items)
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
-    passed = done = 0
+    passed = done = listening = 0
     for item_id, outcomes, *probed in executor.map(check_job, args):
         item = items[item_id]
         if probed and "error" not in probed[0]:
@@ -178,7 +187,10 @@ def run_checks(
         outcomes = [*outcomes, *across.get(item_id, ())]
         if checker is not None:
             outcomes = [*outcomes, *checker.check(item.attributes or {})]
-        if _store(session, item, outcomes):
+        stored = _store(session, item, outcomes)
+        if stored is None:
+            listening += 1
+        elif stored:
             passed += 1
             if checker is not None:
                 checker.add(item.external_id, item.attributes or {})
@@ -195,10 +207,11 @@ def run_checks(
     record_audit(
         session, actor_id=None, action="items.checked", object_type="project",
         object_id=project_id, project_id=project_id,
-        data={"checked": done, "passed": passed, "rejected": done - passed},
+        data={"checked": done, "passed": passed, "rejected": done - passed - listening,
+              "listening": listening},
     )
     session.commit()
     return CheckSummary(
-        checked=done, passed=passed, rejected=done - passed, by_check=by_check,
-        rejections=rejections,
+        checked=done, passed=passed, rejected=done - passed - listening, by_check=by_check,
+        rejections=rejections, listening=listening,
     )

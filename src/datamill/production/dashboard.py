@@ -45,7 +45,8 @@ __all__ = [
 ]
 
 STAGE_ORDER = (
-    "imported", "rejected", "passed", "preannotated", "in_review", "rework", "reviewed",
+    "imported", "rejected", "listening", "passed", "preannotated", "in_review", "rework",
+    "reviewed",
     "batched", "accepted", "delivered",
 )
 _WORK_KINDS = ("annotation", "review_edit")

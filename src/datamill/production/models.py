@@ -42,6 +42,7 @@ __all__ = [
     "Item",
     "Project",
     "ProjectSpeaker",
+    "PromptCheckCalibration",
     "Review",
     "Task",
     "TaskAssignment",
@@ -396,4 +397,25 @@ class AnnotationNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     item_flag: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class PromptCheckCalibration(Base):
+    """A project's calibration of the read-speech prompt check (``datamill qc
+    calibrate-prompt-check``): the two thresholds chosen from a labelled sample, the targets,
+    the sample's size and confusion counts, who ran it and when. The newest row is in force."""
+
+    __tablename__ = "prompt_check_calibrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    reject_below: Mapped[float] = mapped_column()
+    pass_from: Mapped[float] = mapped_column()
+    n_good: Mapped[int] = mapped_column()
+    n_bad: Mapped[int] = mapped_column()
+    max_false_reject: Mapped[float] = mapped_column()
+    min_catch: Mapped[float] = mapped_column()
+    #: ``{"good": {"pass", "listen", "reject"}, "bad": {...}}`` counts on the sample, the
+    #: rates, the source and every sample's score
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -86,6 +86,8 @@ class CheckSummary(BaseModel):
     rejected: int
     by_check: dict[str, int]
     rejections: list[dict[str, Any]]
+    #: items parked for a listener (the prompt check was unsure): neither passed nor rejected
+    listening: int = 0
 
 
 class SegmentIn(BaseModel):

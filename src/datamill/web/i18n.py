@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from datamill.web.i18n_collect import EN_COLLECT
 from datamill.web.i18n_corpus import EN_CORPUS
+from datamill.web.i18n_listen import EN_LISTEN
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_speech import EN_SPEECH
 from datamill.web.i18n_tts import EN_TTS
@@ -800,4 +801,4 @@ EN.update({
     "cmp.empty": "(none)",
 })
 # --- end text and llm review / inspection ---
-EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH)  # area catalogues
+EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN)  # areas

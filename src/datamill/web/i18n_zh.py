@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
+from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
 from datamill.web.i18n_zh_tts import ZH_CN_TTS
@@ -548,4 +549,6 @@ ZH_CN.update({
     "cmp.empty": "（无）",
 })
 # --- end text and llm review / inspection ---
-ZH_CN.update(ZH_CN_SECURITY | ZH_CN_TTS | ZH_CN_CORPUS | ZH_CN_COLLECT | ZH_CN_SPEECH)
+ZH_CN.update(
+    ZH_CN_SECURITY | ZH_CN_TTS | ZH_CN_CORPUS | ZH_CN_COLLECT | ZH_CN_SPEECH | ZH_CN_LISTEN
+)

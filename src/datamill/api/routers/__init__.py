@@ -16,6 +16,7 @@ from datamill.api.routers import (
     ledger,
     procurement,
     projects,
+    prompt_check,
     quality,
     security,
     users,
@@ -40,4 +41,5 @@ ROUTERS = (
     catalog.router,
     corpus.router,
     collect.router,
+    prompt_check.router,
 )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["AudioFormat", "SpeechAsrRequirements", "SpeechItemAttributes"]
+__all__ = ["AudioFormat", "PromptCheck", "SpeechAsrRequirements", "SpeechItemAttributes"]
 
 DEFAULT_NOISE_SYMBOLS = ("[noise]", "[laughter]", "[cough]", "[unintelligible]")
 
@@ -19,6 +19,23 @@ class AudioFormat(BaseModel):
     sample_rate_hz: int = Field(16000, ge=8000, le=192000)
     bit_depth: Literal[8, 16, 24, 32] = 16
     channels: int = Field(1, ge=1, le=32)
+
+
+class PromptCheck(BaseModel):
+    """The read-speech prompt check's two thresholds on the lowest word ratio (nats/frame):
+    reject below ``reject_below``, pass from ``pass_from``, a listener in between. A stored
+    calibration of the project (``datamill qc calibrate-prompt-check``) overrides these."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reject_below: float
+    pass_from: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PromptCheck:
+        if self.reject_below > self.pass_from:
+            raise ValueError("prompt_check.reject_below must not exceed pass_from")
+        return self
 
 
 class SpeechAsrRequirements(BaseModel):
@@ -54,7 +71,11 @@ class SpeechAsrRequirements(BaseModel):
     allow_overlapping_segments: bool = False
     read_speech: bool = True
     min_alignment_score: float | None = Field(
-        None, description="Audio-text consistency gate; None uses the calibrated default."
+        None, description="Extra gate: reject when the mean alignment score is below this."
+    )
+    prompt_check: PromptCheck | None = Field(
+        None, description="Prompt-check thresholds; None uses the project's calibration or "
+        "the defaults."
     )
 
     @model_validator(mode="after")

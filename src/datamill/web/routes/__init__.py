@@ -15,6 +15,7 @@ from datamill.web.routes import (
     corpus,
     golden,
     ledger,
+    listen,
     media,
     pages,
     procurement,
@@ -30,6 +31,7 @@ ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
+    listen.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

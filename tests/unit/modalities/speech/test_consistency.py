@@ -8,7 +8,7 @@ import pytest
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.speech.consistency import (
-    DEFAULT_MIN_ALIGNMENT_SCORE,
+    DEFAULT_PASS_FROM,
     PocketsphinxAligner,
     check_consistency,
     normalise_prompt,
@@ -38,31 +38,56 @@ def wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_matching_prompt_passes(wav: Path, aligner: PocketsphinxAligner) -> None:
-    result = check_consistency(wav, PROMPT, aligner=aligner)
+    result = check_consistency(wav, PROMPT, aligner=aligner, decode=True)
     assert result.passed, result.reason
+    assert result.verdict == "pass"
     assert result.reason is None
-    assert result.alignment_score >= DEFAULT_MIN_ALIGNMENT_SCORE
+    assert result.min_word_llr is not None and result.min_word_llr >= DEFAULT_PASS_FROM
     assert 0.0 <= result.alignment_score <= 1.0
     assert result.aligned_words == result.prompt_words == len(normalise_prompt(PROMPT))
-    assert result.decode_wer < 0.5
+    assert result.decode_wer is not None and result.decode_wer < 0.5
     starts = [w.start_ms for w in result.words]
     assert starts == sorted(starts)
 
 
 def test_different_prompt_fails_with_reason(wav: Path, aligner: PocketsphinxAligner) -> None:
-    result = check_consistency(wav, SENTENCES[40], aligner=aligner)
+    result = check_consistency(wav, SENTENCES[40], aligner=aligner, decode=True)
     assert not result.passed
-    assert result.alignment_score < DEFAULT_MIN_ALIGNMENT_SCORE
+    assert result.verdict == "reject"
     assert result.reason is not None
     assert "prompt" in result.reason
-    assert result.decode_wer > 0.8
+    assert result.decode_wer is not None and result.decode_wer > 0.8
+
+
+def test_without_decode_no_wer(wav: Path, aligner: PocketsphinxAligner) -> None:
+    result = check_consistency(wav, PROMPT, aligner=aligner)
+    assert result.decode_wer is None and result.hypothesis == ""
+    assert result.verdict == "pass"
 
 
 def test_threshold_override_decides(wav: Path, aligner: PocketsphinxAligner) -> None:
-    result = check_consistency(wav, PROMPT, aligner=aligner, min_alignment_score=1.01)
-    assert not result.passed
-    assert result.reason is not None
-    assert "alignment score" in result.reason
+    lowest = check_consistency(wav, PROMPT, aligner=aligner).min_word_llr
+    assert lowest is not None
+    listen = check_consistency(wav, PROMPT, aligner=aligner, reject_below=lowest - 1,
+                               pass_from=lowest + 1)
+    assert listen.verdict == "listen" and not listen.passed
+    assert listen.reason is not None and "listener" in listen.reason
+    reject = check_consistency(wav, PROMPT, aligner=aligner, reject_below=lowest + 1,
+                               pass_from=lowest + 2)
+    assert reject.verdict == "reject"
+    assert reject.reason is not None and "lowest word ratio" in reject.reason
+
+
+def test_one_word_changed_is_not_passed(wav: Path, aligner: PocketsphinxAligner) -> None:
+    # "football" -> "umbrella": the speaker did not read the prompt's word
+    changed = PROMPT.replace("football", "umbrella")
+    result = check_consistency(wav, changed, aligner=aligner, reject_below=-16, pass_from=-8)
+    assert result.verdict in ("listen", "reject"), result
+
+
+def test_unordered_thresholds_are_invalid(wav: Path, aligner: PocketsphinxAligner) -> None:
+    with pytest.raises(InvalidInput):
+        check_consistency(wav, PROMPT, aligner=aligner, reject_below=-5, pass_from=-10)
 
 
 def test_empty_prompt_is_invalid(wav: Path, aligner: PocketsphinxAligner) -> None:
