@@ -397,6 +397,7 @@ class AnnotationNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     item_flag: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PromptCheckCalibration(Base):
