@@ -1,5 +1,5 @@
 """The README's main job, `datamill demo --fresh --full`, as a person runs it: every demo project
-(speech, images, NER text, LLM preferences) reaches an accepted delivery, then the money story
+(speech, images, NER text, LLM preferences, TTS; corpus design and browser collection) reaches an accepted delivery, then the money story
 closes its month and the catalog licenses a dataset; exit code 0."""
 
 from __future__ import annotations
@@ -27,10 +27,14 @@ def test_full_demo_reaches_every_delivery(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     out = proc.stdout
-    for slug in ("demo-asr-en", "demo-image", "demo-ner", "demo-llm-pref"):
+    for slug in ("demo-asr-en", "demo-image", "demo-ner", "demo-llm-pref", "demo-tts-en",
+                 "demo-tts-zh"):
         assert f"{slug}: delivery written to" in out, slug
     assert "period 20" in out and "closed" in out  # the money story's month end
     assert "licence " in out and "accepted" in out  # the catalog licensed a dataset
+    assert "5/5 recordings passed the checks" in out  # browser collection with consent
+    assert "is full: 1 of 1 speakers" in out  # a speaker quota cell closed
+    assert (tmp_path / "data" / "corpus" / "zh" / "report.html").is_file()  # corpus design
     deliveries = list((tmp_path / "data" / "deliveries").rglob("manifest*"))
     assert len(deliveries) >= 4  # noqa: PLR2004 - one per project
 

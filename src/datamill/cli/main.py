@@ -102,7 +102,10 @@ def demo_cmd(
     utterances: Annotated[int, typer.Option(help="Good recordings to synthesise.")] = 36,
     workdir: Annotated[Path, typer.Option(help="Where the demo's raw data and deliveries go.")] = Path("demo-data"),
     modalities: Annotated[str, typer.Option(
-        "--modalities", help="Comma-separated projects to build: speech, image, text, llm.")] = "speech,image,text,llm",
+        "--modalities",
+        help="Comma-separated projects to build: speech, image, text, llm; with --full also "
+             "collect (corpus design + browser collection) and tts.",
+    )] = "speech,image,text,llm,collect,tts",
     business: Annotated[bool, typer.Option(
         "--business/--no-business", help="With --full: the catalog and the money story too.")] = True,
 ) -> None:
@@ -114,11 +117,11 @@ def demo_cmd(
     from contract to period close.
     """
     from datamill.config import get_settings
-    from datamill.demo.more import run_catalog, run_extra_projects, run_money
+    from datamill.demo.more import run_catalog, run_extra_projects, run_money, run_speech_design
     from datamill.demo.script import DEMO_PASSWORD
 
     chosen = {m.strip() for m in modalities.split(",") if m.strip()}
-    unknown = chosen - {"speech", "image", "text", "llm"}
+    unknown = chosen - {"speech", "image", "text", "llm", "collect", "tts"}
     if unknown:
         raise typer.BadParameter(f"unknown demo project(s): {', '.join(sorted(unknown))}",
                                  param_hint="--modalities")
@@ -138,6 +141,13 @@ def demo_cmd(
         elif full:
             console.print(f"{slug}: the batch was not accepted; see the inspection above", style="red")
             raise typer.Exit(1)
+    if full:
+        for slug, path in run_speech_design(rt, workdir.resolve(), chosen, out.print).items():
+            if path is None:
+                console.print(f"{slug}: the batch was not accepted; see the inspection above",
+                              style="red")
+                raise typer.Exit(1)
+            out.print(styled((f"{slug}: delivery written to", "bold green"), f" {path}"))
     if full and business:
         run_catalog(rt, workdir.resolve(), out.print)
     if not full:

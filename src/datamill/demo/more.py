@@ -1,5 +1,5 @@
-"""The demo's projects beside the speech one: images, NER text and LLM preferences, then the
-catalog and the money story. Each part lives in its own module; this runs them in order and
+"""The demo's projects beside the speech one: images, NER text and LLM preferences, corpus
+design, browser collection and TTS, then the catalog and the money story. Each part lives in its own module; this runs them in order and
 hands back printable lines."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from pathlib import Path
 from datamill.demo.script import DemoResult
 from datamill.runtime import Runtime
 
-__all__ = ["EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_money"]
+__all__ = [
+    "EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_money", "run_speech_design",
+]
 
 #: (modality shown to people, slug, module, function) of the demo's further projects
 EXTRA_PROJECTS: tuple[tuple[str, str, str, str], ...] = (
@@ -55,3 +57,40 @@ def run_catalog(rt: Runtime, workdir: Path, say: Callable[[str], None]) -> None:
     say("— catalog —")
     for line in run_catalog_demo(rt, workdir):
         say(f"• {line}")
+
+
+def run_speech_design(rt: Runtime, workdir: Path, chosen: set[str],
+                      say: Callable[[str], None]) -> dict[str, str | None]:
+    """Speech beyond read-speech ASR: corpus design and browser collection with consent and
+    quotas (``collect``), and studio TTS data to delivery (``tts``). Returns each TTS
+    project's delivery path (None when its batch was not accepted)."""
+    deliveries: dict[str, str | None] = {}
+    if "collect" in chosen:
+        from datamill.demo.collection import build_collection_demo
+        from datamill.demo.corpus import design_demo_corpus
+
+        say("— corpus design (prompts chosen for phone/syllable coverage) —")
+        for lang, report in design_demo_corpus(workdir / "corpus").items():
+            cov = ", ".join(f"{kind} {c['covered']}/{c['available']} (random {c['random_covered']})"
+                            for kind, c in report["coverage"].items())
+            say(f"• {lang}: {len(report['chosen'])} of {report['pool']['sentences']} sentences "
+                f"chosen; {cov}; report {report['written'].get('report')}")
+        say("— demo-collect (consent, speaker quotas, recordings through the collection page) —")
+        col = build_collection_demo(rt, workdir)
+        for sub in col["subjects"]:
+            say(f"• subject {sub['subject_id']}: {sub['passed']}/{sub['recorded']} recordings "
+                f"passed the checks (invitation {sub['path']})")
+        if col["refused"]:
+            say(f"• a third subject was refused: {col['refused']}")
+    if "tts" in chosen:
+        from datamill.demo.tts import build_tts_demo
+
+        say("— demo-tts (studio recordings, phone/prosody tiers, TextGrid/MFA/ESPnet) —")
+        result = build_tts_demo(rt, workdir)
+        for step in result["steps"]:
+            say(f"• {step}")
+        for lang in ("en", "zh"):
+            if lang in result:
+                path = result[lang].get("delivery_path")
+                deliveries[f"demo-tts-{lang}"] = None if path is None else str(path)
+    return deliveries
