@@ -1,6 +1,7 @@
 """The README's main job, `datamill demo --fresh --full`, as a person runs it: every demo project
-(speech, images, NER text, LLM preferences, TTS; corpus design and browser collection) reaches an accepted delivery, then the money story
-closes its month and the catalog licenses a dataset; exit code 0."""
+(speech, images, NER text, LLM preferences, TTS) reaches an accepted delivery, corpus design and
+browser collection run, then the money story closes its month and the catalog licenses a
+dataset; exit code 0."""
 
 from __future__ import annotations
 
