@@ -144,7 +144,8 @@ export function renderList(wb) {
     ol.insertAdjacentHTML('beforeend', rows.slice(n, n + LIST_CHUNK).join(''));
     if (n + LIST_CHUNK < rows.length) setTimeout(more, 0);
   };
-  if (rows.length > LIST_FIRST) setTimeout(more, 0);
+  // after the first frame: chunks racing the image decode would only delay it
+  if (rows.length > LIST_FIRST) wb.whenReady(() => setTimeout(more, 0));
   wb.root.querySelector('[data-testid="image-wb-count"]').textContent = `(${wb.objects.length})`;
 }
 

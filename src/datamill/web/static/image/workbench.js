@@ -62,7 +62,10 @@ export class Workbench {
     this.storageKey = `datamill:image-draft:${d.draftUrl || d.imageUrl}`;
     this.previous = parse(d.previousAnnotation, null);
     this.boot = bootImage(root);
-    let ann = parse(d.annotation, {}) || {};
+    // the annotation: a JSON script inside the host (cheap for the HTML parser: no entities),
+    // else a data-annotation attribute
+    const inline = root.querySelector('script[data-annotation-json]');
+    let ann = parse(inline ? inline.textContent : d.annotation, {}) || {};
     const local = parse(localStorage.getItem(this.storageKey), null);
     // the page's annotation may be the server's draft of revision data-draft-revision
     this.revision = Number(d.draftRevision || 0);
@@ -83,6 +86,7 @@ export class Workbench {
     this.undoStack = [];
     this.redoStack = [];
     this.masks = new Map();
+    this.afterReady = [];
     this.saving = null;
     this.retries = 0;
     buildLayout(this);
@@ -92,28 +96,24 @@ export class Workbench {
   }
 
   async start() {
-    // the side panel is built while the browser decodes the image off the main thread
+    // The canvas is sized while the panel is still empty (the side panel has a fixed width, so
+    // its rows never change the stage: one cheap layout instead of one over 500 rows), and the
+    // panel is built while the browser decodes the image off the main thread.
     const tm = { start: this.t0 };
     this.resize();
     this.refreshPanel();
     tm.panel = performance.now();
-    const { preview, full } = this.boot;
-    const first = preview || full;
+    const { preview } = this.boot;
+    const first = preview || this.boot.full;
     const ok = await first.decoded;
     tm.decoded = performance.now();
     if (preview) {
       this.W = Number(this.root.dataset.imageWidth);
       this.H = Number(this.root.dataset.imageHeight);
       this.img = ok ? preview.img : null;
-      full.decoded.then((done) => {
-        if (!done) return;
-        this.img = full.img;
-        this.wandData = null;
-        window.__imageWorkbenchFullImage = performance.now();
-        this.root.dataset.fullImage = '1';
-        this.requestDraw();
-      });
+      this.previewScale = ok && preview.width ? preview.width / this.W : 0;
     } else {
+      const { full } = this.boot;
       this.img = ok ? full.img : null;
       this.W = ok ? full.img.naturalWidth : Number(this.root.dataset.imageWidth) || 1;
       this.H = ok ? full.img.naturalHeight : Number(this.root.dataset.imageHeight) || 1;
@@ -128,8 +128,39 @@ export class Workbench {
     window.__imageWorkbenchReady = performance.now();
     window.__imageWorkbenchMountMs = performance.now() - this.t0;
     performance.mark('image-workbench-ready');
+    this.ready = true;
+    for (const fn of this.afterReady.splice(0)) fn();
     this.root.dataset.ready = '1';
     this.root.dispatchEvent(new CustomEvent('image-workbench:ready', { bubbles: true }));
+    if (preview) {
+      // the full image when the browser is idle (or at once on a zoom past the preview)
+      const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+      idle(() => this.loadFull(), { timeout: 1500 });
+    }
+  }
+
+  // Swap the full-resolution image in once it is decoded (coordinates do not change: the
+  // preview was drawn at the full image's size).
+  loadFull() {
+    if (this.fullRequested) return;
+    this.fullRequested = true;
+    const full = this.boot.loadFull();
+    full.decoded.then((done) => {
+      if (!done) return;
+      const old = this.img;
+      this.img = full.img;
+      this.previewScale = 0;
+      this.wandData = null;
+      if (old && old.close) old.close();
+      window.__imageWorkbenchFullImage = performance.now();
+      this.root.dataset.fullImage = '1';
+      this.requestDraw();
+    });
+  }
+
+  // Run ``fn`` once the first frame is drawn (at once when it already is).
+  whenReady(fn) {
+    if (this.ready) fn(); else this.afterReady.push(fn);
   }
 
   // ------------------------------------------------------------ model helpers
@@ -408,6 +439,8 @@ export class Workbench {
     v.tx = px - ((px - v.tx) * s) / v.s;
     v.ty = py - ((py - v.ty) * s) / v.s;
     v.s = s;
+    // zoomed past the preview's resolution: the full image now
+    if (this.previewScale && s * (this.dpr || 1) > this.previewScale) this.loadFull();
     this.requestDraw();
   }
 
