@@ -133,7 +133,9 @@ export class Workbench {
     this.root.dataset.ready = '1';
     this.root.dispatchEvent(new CustomEvent('image-workbench:ready', { bubbles: true }));
     if (preview) {
-      // the full image when the browser is idle (or at once on a zoom past the preview)
+      // the full image when the browser is idle, or at once when the fitted view already
+      // shows more pixels than the preview has (e.g. a high-DPI screen) or on a zoom past it
+      if (this.previewScale && this.view.s * this.dpr > this.previewScale) this.loadFull();
       const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
       idle(() => this.loadFull(), { timeout: 1500 });
     }
