@@ -9,8 +9,12 @@ import { translator } from './strings.js';
 import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { handlesOf, dragHandle, onKey } from './tools.js';
-import { flush, scheduleSave, submit, writeLocal } from './save.js';
-import { grabcut } from './assist.js';
+
+// Saving (save.js, with common.js) and the assisted tool (assist.js) are not needed to show
+// the first frame: they load right after it, off the page's critical path.
+let saveModule = null;
+const loadSave = () => import('./save.js').then((m) => { saveModule = m; return m; });
+const loadAssist = () => import('./assist.js');
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6',
   '#9a6324', '#469990', '#808000'];
@@ -130,6 +134,8 @@ export class Workbench {
     performance.mark('image-workbench-ready');
     this.ready = true;
     for (const fn of this.afterReady.splice(0)) fn();
+    loadSave();
+    if (this.assistUrl) loadAssist();
     this.root.dataset.ready = '1';
     this.root.dispatchEvent(new CustomEvent('image-workbench:ready', { bubbles: true }));
     if (preview) {
@@ -604,7 +610,9 @@ export class Workbench {
     window.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('keyup', this.onKeyUp);
     window.addEventListener('online', () => this.flush());
-    window.addEventListener('pagehide', () => { if (this.localTimer) writeLocal(this); });
+    window.addEventListener('pagehide', () => {
+      if (this.localTimer && saveModule) saveModule.writeLocal(this);
+    });
     new ResizeObserver(() => { if (this.W) { this.resize(); this.requestDraw(); } })
       .observe(c.parentElement);
   }
@@ -709,7 +717,7 @@ export class Workbench {
       if (w >= 1 && h >= 1) {
         const kind = d.kind || 'text_line';
         const label = this.labelFor(kind);
-        if (kind === 'grabcut') grabcut(this, { x: x0, y: y0, w, h });
+        if (kind === 'grabcut') loadAssist().then((m) => m.grabcut(this, { x: x0, y: y0, w, h }));
         else if (kind === 'box') this.add({ kind, label, attributes: {}, x: x0, y: y0, w, h });
         else if (kind === 'rotated_box') {
           this.add({ kind, label, attributes: {}, cx: x0 + w / 2, cy: y0 + h / 2, w, h, angle_deg: 0 });
@@ -744,11 +752,14 @@ export class Workbench {
 
   // ------------------------------------------------------------ saving (save.js)
 
-  scheduleSave(bump) { scheduleSave(this, bump); }
+  scheduleSave(bump) {
+    if (saveModule) saveModule.scheduleSave(this, bump);
+    else loadSave().then((m) => m.scheduleSave(this, bump));
+  }
 
-  flush() { return flush(this); }
+  flush() { return loadSave().then((m) => m.flush(this)); }
 
-  submit() { return submit(this); }
+  submit() { return loadSave().then((m) => m.submit(this)); }
 }
 
 export function mount(root) {
