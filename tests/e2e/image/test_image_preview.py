@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from datamill.modalities.image.preview import cached_preview
 
 from .conftest import Harness
-from .test_image_workbench import WB, annotation, at, drag
+from .test_image_workbench import WB, annotation, at, drag, open_wb
 
 BIG_W, BIG_H = 2400, 1800
 RED = (1200, 900, 1500, 1100)  # a red rectangle on the big image: x0, y0, x1, y1
@@ -100,3 +100,13 @@ def test_preview_first_then_full_image_swapped_in_while_zoomed_keeps_coordinates
     assert abs(box["x"] - 1210) <= e and abs(box["y"] - 910) <= e
     assert abs(box["x"] + box["w"] - 1490) <= 2 * e and abs(box["y"] + box["h"] - 1090) <= 2 * e
     assert not page.errors
+
+
+def test_a_missing_preview_falls_back_to_the_full_image(ctx: Any, harness: Harness) -> None:
+    from .conftest import HEIGHT, WIDTH
+
+    page = open_wb(ctx, harness, "preview-missing", preview_url="/no-such-preview.jpg",
+                   image_width=WIDTH, image_height=HEIGHT)
+    page.wait_for_selector("[data-image-workbench][data-full-image='1']")
+    assert page.evaluate(f"() => [{WB}.W, {WB}.H, {WB}.img.naturalWidth]") == [WIDTH, HEIGHT, WIDTH]
+    assert page.get_by_test_id("image-wb-status").text_content() == ""

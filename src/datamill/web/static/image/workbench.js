@@ -123,7 +123,8 @@ export class Workbench {
       this.H = ok ? full.img.naturalHeight : Number(this.root.dataset.imageHeight) || 1;
       if (ok) this.root.dataset.fullImage = '1';
     }
-    if (!ok) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
+    // a preview that failed is no failure yet: the full image follows at once (loadFull)
+    if (!ok && !preview) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
     this.fit();
     this.draw();
     tm.drawn = performance.now();
@@ -141,7 +142,7 @@ export class Workbench {
     if (preview) {
       // the full image when the browser is idle, or at once when the fitted view already
       // shows more pixels than the preview has (e.g. a high-DPI screen) or on a zoom past it
-      if (this.previewScale && this.view.s * this.dpr > this.previewScale) this.loadFull();
+      if (!ok || (this.previewScale && this.view.s * this.dpr > this.previewScale)) this.loadFull();
       const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
       idle(() => this.loadFull(), { timeout: 1500 });
     }
@@ -154,7 +155,10 @@ export class Workbench {
     this.fullRequested = true;
     const full = this.boot.loadFull();
     full.decoded.then((done) => {
-      if (!done) return;
+      if (!done) {
+        setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
+        return;
+      }
       const old = this.img;
       this.img = full.img;
       this.previewScale = 0;
