@@ -17,8 +17,23 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User, UserSession
 from datamill.core.clock import utcnow
+from datamill.core.errors import Unauthorized
 
-__all__ = ["SessionGrant", "end_session", "lookup_session", "open_session", "revoke_user_sessions"]
+__all__ = [
+    "NotSignedIn",
+    "SessionGrant",
+    "end_session",
+    "lookup_session",
+    "open_session",
+    "revoke_user_sessions",
+    "signed_in",
+]
+
+
+class NotSignedIn(Unauthorized):
+    """No live session: none given, forged, signed out, expired, revoked or deactivated."""
+
+    code = "not_signed_in"
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,19 @@ def lookup_session(session: Session, token: str) -> SessionGrant | None:
     if user is None or not user.is_active:
         return None
     return SessionGrant(token=token, user=user, csrf=row.csrf)
+
+
+def signed_in(session: Session, token: str | None) -> SessionGrant:
+    """The active user (and CSRF token) behind a session ``token``, or :class:`NotSignedIn`.
+
+    The one place a face turns a session into a user: the session row must exist (signing out,
+    a password change and deactivation delete it) and not be expired, and the user must exist
+    and be active.
+    """
+    grant = lookup_session(session, token) if token else None
+    if grant is None:
+        raise NotSignedIn("sign in to continue")
+    return grant
 
 
 def end_session(session: Session, token: str) -> None:

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.keys import session_secret
 from datamill.compliance.models import User
-from datamill.compliance.sessions import end_session, lookup_session, open_session
+from datamill.compliance.sessions import NotSignedIn, end_session, lookup_session, open_session
+from datamill.compliance.sessions import signed_in as signed_in_grant
 from datamill.config import Settings
-from datamill.core.errors import DatamillError, Forbidden
+from datamill.core.errors import Forbidden
 
 __all__ = [
     "LOGIN_CSRF_COOKIE",
@@ -39,16 +40,12 @@ __all__ = [
     "read_session",
     "secure_cookies",
     "session_user",
+    "signed_in",
     "start_session",
 ]
 
 SESSION_COOKIE = "datamill_session"
 LOGIN_CSRF_COOKIE = "datamill_login_csrf"
-
-
-class NotSignedIn(DatamillError):
-    status = 401
-    code = "not_signed_in"
 
 
 @dataclass(frozen=True)
@@ -113,11 +110,16 @@ def end_web_session(session: Session, ws: WebSession) -> None:
     end_session(session, ws.token)
 
 
+def signed_in(request: Request, session: Session, settings: Settings) -> tuple[User, WebSession]:
+    """The active user and live session behind the cookie, or :class:`NotSignedIn`. The
+    compliance service (``compliance.sessions.signed_in``) decides; this only reads the cookie."""
+    grant = signed_in_grant(session, _cookie_token(request, settings))
+    return grant.user, WebSession(token=grant.token, user_id=grant.user.id, csrf=grant.csrf)
+
+
 def session_user(session: Session, ws: WebSession | None) -> User:
-    user = session.get(User, ws.user_id) if ws else None
-    if user is None or not user.is_active:
-        raise NotSignedIn("sign in to continue")
-    return user
+    """The active user of a session read earlier (:func:`read_session`), or :class:`NotSignedIn`."""
+    return signed_in_grant(session, ws.token if ws else None).user
 
 
 def check_csrf(expected: str, given: str | None) -> None:

@@ -5,6 +5,7 @@ document endpoints (CSRF-checked), through the same service as the REST API."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -44,6 +45,14 @@ def _attr(page: str, name: str) -> str:
     return html.unescape(re.search(rf'{name}="([^"]*)"', page).group(1))  # type: ignore[union-attr]
 
 
+def _annotation(page: str) -> Any:
+    """The workbench's starting annotation: a JSON script inside the workbench's host."""
+    m = re.search(r'<script type="application/json" data-annotation-json>(.*?)</script>', page,
+                  re.S)
+    assert m is not None, "no annotation JSON on the page"
+    return json.loads(m.group(1))
+
+
 def test_each_modality_names_its_workbench() -> None:
     assert get_modality("speech.asr").workbench_template == "workbench.html"
     assert get_modality("image").workbench_template == "image/task.html"
@@ -60,6 +69,7 @@ def test_image_task_through_the_web_workbench(
     page = client.get(f"/tasks/{task_id}")
     assert page.status_code == 200, page.text
     assert "data-image-workbench" in page.text and 'id="waveform"' not in page.text
+    assert "data-preview-url" not in page.text  # 640 px wide: the image itself is small
     assert _attr(page.text, "data-image-url") == f"/web/api/items/{item_id}/media"
     assert json.loads(_attr(page.text, "data-label-schema"))["labels"][0]["name"] == "car"
     draft_url, submit_url = _attr(page.text, "data-draft-url"), _attr(page.text, "data-submit-url")
@@ -76,7 +86,7 @@ def test_image_task_through_the_web_workbench(
                     headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200, r.text
     page = client.get(f"/tasks/{task_id}")  # the server's draft is what the page starts from
-    assert json.loads(_attr(page.text, "data-annotation"))["objects"][0]["x"] == 10
+    assert _annotation(page.text)["objects"][0]["x"] == 10
     assert _attr(page.text, "data-draft-revision") == "2"
 
     bad = {"objects": [{**box, "label": "truck"}], "classes": []}
@@ -96,3 +106,39 @@ def test_image_task_through_the_web_workbench(
         schema = ImageLabelSchema.model_validate(IMAGE_REQUIREMENTS["labels"])
         assert validate_annotation(saved, schema, 10_000, 10_000) == []
         assert s.scalars(select(Draft).where(Draft.task_id == task_id)).first() is None
+
+
+def test_large_image_task_page_offers_a_cached_preview(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Any
+) -> None:
+    """An image wider than the preview's long side: the page names a preview (and the full
+    size, for full-resolution coordinates); the preview route renders it once per blob."""
+    from PIL import Image
+
+    from datamill.modalities.image.synth import render_object_scene
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    render_object_scene(7, width=2400, height=1350, objects=3).save(folder / "big.png")
+    pid = make_image_project(runtime, users, folder, n=0)
+    _sign_in(client, "ann1")
+    with runtime.session() as s:
+        task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
+        task_id, item_id = task.id, task.item_id
+    page = client.get(f"/tasks/{task_id}")
+    assert page.status_code == 200, page.text
+    assert _attr(page.text, "data-preview-url") == f"/web/api/items/{item_id}/preview"
+    assert (_attr(page.text, "data-image-width"), _attr(page.text, "data-image-height")) == (
+        "2400", "1350")
+    assert f'rel="preload" as="fetch" href="/web/api/items/{item_id}/preview"' in page.text
+    first = client.get(f"/web/api/items/{item_id}/preview")
+    assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(first.content)) as img:
+        assert img.size == (1920, 1080)
+    cached = list((runtime.blobs.cache_dir / "derived").rglob("*.jpg"))
+    assert len(cached) == 1
+    stamp = cached[0].stat().st_mtime_ns
+    again = client.get(f"/web/api/items/{item_id}/preview")
+    assert again.content == first.content and cached[0].stat().st_mtime_ns == stamp
+    client.cookies.clear()
+    assert client.get(f"/web/api/items/{item_id}/preview").status_code == 401

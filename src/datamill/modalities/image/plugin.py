@@ -32,6 +32,7 @@ from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, Item
 from datamill.modalities.image.aggregation import ImageAggregationMixin
 from datamill.modalities.image.checks import ImageRequirements
 from datamill.modalities.image.item import ImageExportItem
+from datamill.modalities.image.preview import Preview
 from datamill.modalities.image.schema import (
     PREANNOTATION_ATTRIBUTE,
     ImageAnnotation,
@@ -299,6 +300,21 @@ class ImagePlugin(ImageAggregationMixin):
         except ValidationError as err:
             raise InvalidInput(f"grabcut: {_messages(err)}", field="box") from err
         return {"kind": "polygon", "points": grabcut_polygon(path, box)}
+
+    def preview_size(self, attributes: Mapping[str, Any]) -> tuple[int, int] | None:
+        """The full (displayed) image size when the workbench should show a preview rendition
+        first (the long side is above :data:`.preview.PREVIEW_MAX_SIDE`), else None."""
+        from datamill.modalities.image.preview import needs_preview
+
+        w, h = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
+        return (w, h) if needs_preview(w, h) else None
+
+    def preview(self, path: Path, sha256: str, cache_dir: Path) -> Preview:
+        """The image's preview rendition (about the workbench canvas's size), rendered once per
+        blob into ``cache_dir`` (see :mod:`.preview`); ImageDecodeError when not decodable."""
+        from datamill.modalities.image.preview import cached_preview
+
+        return cached_preview(path, sha256, cache_dir)
 
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
         """Object-by-object differences of two annotation payloads (see :mod:`.compare`)."""

@@ -19,7 +19,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.web.auth import NotSignedIn, WebSession, check_csrf, read_session, session_user
+from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 
 __all__ = [
@@ -75,9 +75,7 @@ class SignedIn:
 
 
 def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> SignedIn:
-    ws = read_session(request, session, runtime.settings)
-    user = session_user(session, ws)
-    assert ws is not None  # session_user raised otherwise
+    user, ws = signed_in(request, session, runtime.settings)
     return SignedIn(user, ws)
 
 

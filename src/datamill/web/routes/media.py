@@ -1,8 +1,10 @@
 """Item media (audio with HTTP range requests, images, any blob), server-computed waveform
-peaks for the pages, and the modality's assisted tools over an item (e.g. box → polygon)."""
+peaks for the pages, a modality's preview rendition of an item (the image workbench shows it
+first), and the modality's assisted tools over an item (e.g. box → polygon)."""
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,7 +26,7 @@ from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser, require_csrf
 from datamill.web.spectrogram import spectrogram_for
 
-__all__ = ["media_type_of", "router"]
+__all__ = ["media_type_of", "preview_context", "router"]
 
 router = APIRouter(prefix="/web/api", include_in_schema=False)
 
@@ -33,6 +35,26 @@ class _Assisting(Protocol):
     """The optional ``assist`` hook of a modality that names ``assist_tools``."""
 
     def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+class _Previewing(Protocol):
+    """The optional preview hooks of a modality (the image modality's: ``preview_size`` says
+    whether an item gains from one, ``preview`` renders it once per blob into a cache)."""
+
+    def preview_size(self, attributes: Mapping[str, Any]) -> tuple[int, int] | None: ...
+
+    def preview(self, path: Path, sha256: str, cache_dir: Path) -> Any: ...
+
+
+def preview_context(plugin: object, item_id: int, attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """What a workbench page needs to show the item's preview first: ``preview_url`` and the
+    full ``image_width``/``image_height`` (empty when the modality or the item has none)."""
+    sizer = getattr(plugin, "preview_size", None)
+    size = sizer(attributes) if sizer is not None and hasattr(plugin, "preview") else None
+    if size is None:
+        return {}
+    return {"preview_url": f"/web/api/items/{item_id}/preview", "image_width": size[0],
+            "image_height": size[1]}
 
 
 _AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
@@ -92,6 +114,27 @@ def item_media(
     content type its file name gives."""
     item = _item(session, me, item_id)
     return _serve(runtime, item, media_type_of(item.filename))
+
+
+@router.get("/items/{item_id}/preview", response_model=None)
+async def item_preview(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> FileResponse:
+    """The item's preview rendition (the image modality's: the picture at about the
+    workbench canvas's size), rendered on first request and cached per blob."""
+    item = _item(session, me, item_id)
+    project = get_or_raise(session, Project, item.project_id, "project")
+    plugin = get_modality(project.modality)
+    if not hasattr(plugin, "preview"):
+        raise InvalidInput(f"the {project.modality} modality has no preview rendition")
+    path = item_path(runtime.blobs, item)
+    digest = item.sha256 or hashlib.sha256(str(item.source_uri).encode()).hexdigest()
+    preview = await run_in_threadpool(cast("_Previewing", plugin).preview, path, digest,
+                                      runtime.blobs.cache_dir)
+    resp = FileResponse(preview.path, media_type=preview.media_type,
+                        content_disposition_type="inline")
+    resp.headers["Cache-Control"] = "private, max-age=3600"
+    return resp
 
 
 @router.get("/items/{item_id}/peaks")

@@ -25,6 +25,7 @@ from datamill.production.tasks import claim_next_task, get_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t
 from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
+from datamill.web.routes.media import preview_context
 
 __all__ = ["api_router", "router"]
 
@@ -96,7 +97,8 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     payload = data["draft"]["segments"] if data["draft"] else start
     urls: dict[str, Any] = {"media_url": f"/web/api/items/{view.item_id}/media",
             "draft_url": f"/web/api/tasks/{task.id}/annotation/draft",
-            "submit_url": f"/web/api/tasks/{task.id}/annotation"}
+            "submit_url": f"/web/api/tasks/{task.id}/annotation",
+            **preview_context(plugin, view.item_id, view.attributes)}
     return render(request, plugin.workbench_template, me, task=view, data=data, payload=payload,
                   requirements=req.model_dump(mode="json"),
                   draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
@@ -263,6 +265,7 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
     ctx = _review_context(session, task)
     ctx.update(_document_review_context(session, task, plugin, req, ctx))
     ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
+    ctx.update(preview_context(plugin, view.item_id, view.attributes))
     return render(request, getattr(plugin, "review_template", "review.html"), me, task=view, **ctx)
 
 

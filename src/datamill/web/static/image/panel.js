@@ -119,7 +119,7 @@ export function renderList(wb) {
   const hide = esc(t('image.hide')); const show = esc(t('image.show'));
   const lock = esc(t('image.lock')); const unlock = esc(t('image.unlock'));
   const del = esc(t('image.delete'));
-  const rows = wb.objects.map((o, i) => {
+  const row = (o, i) => {
     const h = wb.hidden.has(o._id);
     const l = wb.locked.has(o._id);
     const text = o.kind === 'text_line' && o.transcription ? ` “${esc(o.transcription.slice(0, 24))}”` : '';
@@ -132,19 +132,23 @@ export function renderList(wb) {
       data-testid="image-wb-object-lock-${i}" aria-pressed="${l}">${l ? unlock : lock}</button><button
       type="button" data-act="delete" data-testid="image-wb-object-delete-${i}"${l ? ' disabled' : ''}>${
   del}</button></li>`;
-  });
-  // the first rows at once, the rest in chunks after the frame (500 rows cost ~20 ms at once)
+  };
+  const objs = wb.objects.slice();
+  const rows = (from, to) => objs.slice(from, to).map((o, k) => row(o, from + k)).join('');
+  // the first rows at once (only their HTML is built), the rest in chunks after the first
+  // frame (500 rows cost ~20 ms at once)
   const ol = wb.root.querySelector('[data-testid="image-wb-objects"]');
   const token = (wb.listToken || 0) + 1;
   wb.listToken = token;
-  ol.innerHTML = rows.slice(0, LIST_FIRST).join('');
+  ol.innerHTML = rows(0, LIST_FIRST);
   const more = () => {
     if (wb.listToken !== token) return;
     const n = ol.children.length;
-    ol.insertAdjacentHTML('beforeend', rows.slice(n, n + LIST_CHUNK).join(''));
-    if (n + LIST_CHUNK < rows.length) setTimeout(more, 0);
+    ol.insertAdjacentHTML('beforeend', rows(n, n + LIST_CHUNK));
+    if (n + LIST_CHUNK < objs.length) setTimeout(more, 0);
   };
-  if (rows.length > LIST_FIRST) setTimeout(more, 0);
+  // after the first frame: chunks racing the image decode would only delay it
+  if (objs.length > LIST_FIRST) wb.whenReady(() => setTimeout(more, 0));
   wb.root.querySelector('[data-testid="image-wb-count"]').textContent = `(${wb.objects.length})`;
 }
 

@@ -9,8 +9,12 @@ import { translator } from './strings.js';
 import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { handlesOf, dragHandle, onKey } from './tools.js';
-import { flush, scheduleSave, submit, writeLocal } from './save.js';
-import { grabcut } from './assist.js';
+
+// Saving (save.js, with common.js) and the assisted tool (assist.js) are not needed to show
+// the first frame: they load right after it, off the page's critical path.
+let saveModule = null;
+const loadSave = () => import('./save.js').then((m) => { saveModule = m; return m; });
+const loadAssist = () => import('./assist.js');
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6',
   '#9a6324', '#469990', '#808000'];
@@ -62,7 +66,10 @@ export class Workbench {
     this.storageKey = `datamill:image-draft:${d.draftUrl || d.imageUrl}`;
     this.previous = parse(d.previousAnnotation, null);
     this.boot = bootImage(root);
-    let ann = parse(d.annotation, {}) || {};
+    // the annotation: a JSON script inside the host (cheap for the HTML parser: no entities),
+    // else a data-annotation attribute
+    const inline = root.querySelector('script[data-annotation-json]');
+    let ann = parse(inline ? inline.textContent : d.annotation, {}) || {};
     const local = parse(localStorage.getItem(this.storageKey), null);
     // the page's annotation may be the server's draft of revision data-draft-revision
     this.revision = Number(d.draftRevision || 0);
@@ -83,6 +90,7 @@ export class Workbench {
     this.undoStack = [];
     this.redoStack = [];
     this.masks = new Map();
+    this.afterReady = [];
     this.saving = null;
     this.retries = 0;
     buildLayout(this);
@@ -92,34 +100,31 @@ export class Workbench {
   }
 
   async start() {
-    // the side panel is built while the browser decodes the image off the main thread
+    // The canvas is sized while the panel is still empty (the side panel has a fixed width, so
+    // its rows never change the stage: one cheap layout instead of one over 500 rows), and the
+    // panel is built while the browser decodes the image off the main thread.
     const tm = { start: this.t0 };
     this.resize();
     this.refreshPanel();
     tm.panel = performance.now();
-    const { preview, full } = this.boot;
-    const first = preview || full;
+    const { preview } = this.boot;
+    const first = preview || this.boot.full;
     const ok = await first.decoded;
     tm.decoded = performance.now();
     if (preview) {
       this.W = Number(this.root.dataset.imageWidth);
       this.H = Number(this.root.dataset.imageHeight);
       this.img = ok ? preview.img : null;
-      full.decoded.then((done) => {
-        if (!done) return;
-        this.img = full.img;
-        this.wandData = null;
-        window.__imageWorkbenchFullImage = performance.now();
-        this.root.dataset.fullImage = '1';
-        this.requestDraw();
-      });
+      this.previewScale = ok && preview.width ? preview.width / this.W : 0;
     } else {
+      const { full } = this.boot;
       this.img = ok ? full.img : null;
       this.W = ok ? full.img.naturalWidth : Number(this.root.dataset.imageWidth) || 1;
       this.H = ok ? full.img.naturalHeight : Number(this.root.dataset.imageHeight) || 1;
       if (ok) this.root.dataset.fullImage = '1';
     }
-    if (!ok) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
+    // a preview that failed is no failure yet: the full image follows at once (loadFull)
+    if (!ok && !preview) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
     this.fit();
     this.draw();
     tm.drawn = performance.now();
@@ -128,8 +133,46 @@ export class Workbench {
     window.__imageWorkbenchReady = performance.now();
     window.__imageWorkbenchMountMs = performance.now() - this.t0;
     performance.mark('image-workbench-ready');
+    this.ready = true;
+    for (const fn of this.afterReady.splice(0)) fn();
+    loadSave();
+    if (this.assistUrl) loadAssist();
     this.root.dataset.ready = '1';
     this.root.dispatchEvent(new CustomEvent('image-workbench:ready', { bubbles: true }));
+    if (preview) {
+      // the full image when the browser is idle, or at once when the fitted view already
+      // shows more pixels than the preview has (e.g. a high-DPI screen) or on a zoom past it
+      if (!ok || (this.previewScale && this.view.s * this.dpr > this.previewScale)) this.loadFull();
+      const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+      idle(() => this.loadFull(), { timeout: 1500 });
+    }
+  }
+
+  // Swap the full-resolution image in once it is decoded (coordinates do not change: the
+  // preview was drawn at the full image's size).
+  loadFull() {
+    if (this.fullRequested) return;
+    this.fullRequested = true;
+    const full = this.boot.loadFull();
+    full.decoded.then((done) => {
+      if (!done) {
+        setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
+        return;
+      }
+      const old = this.img;
+      this.img = full.img;
+      this.previewScale = 0;
+      this.wandData = null;
+      if (old && old.close) old.close();
+      window.__imageWorkbenchFullImage = performance.now();
+      this.root.dataset.fullImage = '1';
+      this.requestDraw();
+    });
+  }
+
+  // Run ``fn`` once the first frame is drawn (at once when it already is).
+  whenReady(fn) {
+    if (this.ready) fn(); else this.afterReady.push(fn);
   }
 
   // ------------------------------------------------------------ model helpers
@@ -408,6 +451,8 @@ export class Workbench {
     v.tx = px - ((px - v.tx) * s) / v.s;
     v.ty = py - ((py - v.ty) * s) / v.s;
     v.s = s;
+    // zoomed past the preview's resolution: the full image now
+    if (this.previewScale && s * (this.dpr || 1) > this.previewScale) this.loadFull();
     this.requestDraw();
   }
 
@@ -569,7 +614,9 @@ export class Workbench {
     window.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('keyup', this.onKeyUp);
     window.addEventListener('online', () => this.flush());
-    window.addEventListener('pagehide', () => { if (this.localTimer) writeLocal(this); });
+    window.addEventListener('pagehide', () => {
+      if (this.localTimer && saveModule) saveModule.writeLocal(this);
+    });
     new ResizeObserver(() => { if (this.W) { this.resize(); this.requestDraw(); } })
       .observe(c.parentElement);
   }
@@ -674,7 +721,7 @@ export class Workbench {
       if (w >= 1 && h >= 1) {
         const kind = d.kind || 'text_line';
         const label = this.labelFor(kind);
-        if (kind === 'grabcut') grabcut(this, { x: x0, y: y0, w, h });
+        if (kind === 'grabcut') loadAssist().then((m) => m.grabcut(this, { x: x0, y: y0, w, h }));
         else if (kind === 'box') this.add({ kind, label, attributes: {}, x: x0, y: y0, w, h });
         else if (kind === 'rotated_box') {
           this.add({ kind, label, attributes: {}, cx: x0 + w / 2, cy: y0 + h / 2, w, h, angle_deg: 0 });
@@ -709,11 +756,14 @@ export class Workbench {
 
   // ------------------------------------------------------------ saving (save.js)
 
-  scheduleSave(bump) { scheduleSave(this, bump); }
+  scheduleSave(bump) {
+    if (saveModule) saveModule.scheduleSave(this, bump);
+    else loadSave().then((m) => m.scheduleSave(this, bump));
+  }
 
-  flush() { return flush(this); }
+  flush() { return loadSave().then((m) => m.flush(this)); }
 
-  submit() { return submit(this); }
+  submit() { return loadSave().then((m) => m.submit(this)); }
 }
 
 export function mount(root) {
