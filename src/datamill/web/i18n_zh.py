@@ -10,6 +10,8 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 
 from __future__ import annotations
 
+from datamill.web.i18n_zh_codes import ZH_CN_CODES
+from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 
 __all__ = ["ZH_CN"]
@@ -545,3 +547,5 @@ ZH_CN.update({
 })
 # --- end text and llm review / inspection ---
 ZH_CN.update(ZH_CN_SECURITY)  # the data-security page's item and encrypt-existing forms
+ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
+ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page

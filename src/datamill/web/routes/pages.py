@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from datamill.compliance import access
 from datamill.compliance.models import User
@@ -40,6 +41,7 @@ from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, re
 __all__ = ["router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,6 +49,13 @@ def _safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for ``/favicon.ico`` whatever the page links: the same SVG as ``/static``."""
+    return FileResponse(FAVICON, media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/login", response_class=HTMLResponse)
