@@ -120,6 +120,10 @@ def test_inspector_corrects_sees_scores_and_accepts_batch(site: Site, context: A
         "() => document.querySelector('[data-score=character_accuracy]').textContent !== '–'")
     assert float(char.inner_text()) < 1.0
     shot(page, "inspection-scoring")
+    # the inspector sees their correction against the delivered text
+    diff_box = first.locator("[data-testid=sample-diff]")
+    diff_box.wait_for(state="visible")
+    assert diff_box.locator("del, ins").count() >= 1
     first.locator(".corrected").fill(original)
     first.locator(".corrected").press("Control+Enter")
     page.wait_for_function(
@@ -129,6 +133,11 @@ def test_inspector_corrects_sees_scores_and_accepts_batch(site: Site, context: A
     page.wait_for_function(
         f"() => document.querySelector('[data-score=scored]').textContent === '{samples.count()}'")
     page.click("[data-testid=complete]")
+    # a confirmation step before the verdict is recorded: nothing is decided yet
+    page.wait_for_selector("[data-testid=confirm-step]")
+    assert page.locator("[data-testid=verdict]").count() == 0
+    shot(page, "inspection-confirm")
+    page.click("[data-testid=confirm-verdict]")
     page.wait_for_selector("[data-testid=verdict]")
     assert page.locator("[data-testid=verdict]").inner_text() == "accepted"
     assert page.locator("[data-score=character_accuracy]").inner_text() == "1.0000"

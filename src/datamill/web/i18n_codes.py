@@ -83,6 +83,7 @@ EN_CODES: dict[str, str] = {
     "wb.required_missing": "Fill in the required field before submitting",
     "rv.reason_choose": "Choose a reason…",
     "rv.reason_required": "Choose a reason before rejecting.",
+    "in.cancel": "Cancel",
     "in.confirm": "Confirm the verdict",
     "in.confirm_q": "Record this verdict for the batch? It cannot be changed afterwards.",
     "in.diff": "Correction vs delivered text",

@@ -68,6 +68,7 @@ ZH_CN_CODES: dict[str, str] = {
     "wb.required_missing": "提交前请填写必填项",
     "rv.reason_choose": "请选择原因…",
     "rv.reason_required": "驳回前请选择原因。",
+    "in.cancel": "取消",
     "in.confirm": "确认结论",
     "in.confirm_q": "确定为该批次记录此结论吗？记录后无法更改。",
     "in.diff": "修改稿与交付文本对比",
