@@ -16,6 +16,7 @@ from datamill.compliance.users import authenticate, require
 from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.ledger.projects import ledger_project_id_for
 from datamill.production import dashboard as wq
 from datamill.production.models import WorkPackage
 from datamill.production.projects import get_project, list_projects
@@ -181,7 +182,8 @@ def _dashboard(
         pm = wq.package_panel(session, project, access.list_members(session, project_id))
     agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
-                  data=wq.dashboard(session, project_id), pm=pm, agreement=agreement, **panel)
+                  data=wq.dashboard(session, project_id), pm=pm, agreement=agreement,
+                  has_accounts=ledger_project_id_for(session, project_id) is not None, **panel)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
