@@ -160,7 +160,7 @@ def test_dashboard_renders_its_charts(site: Site, context: Any) -> None:
     worst = page.locator("tr", has_text="silent")
     assert worst.count() == 1 and worst.locator("audio").count() == 1
     assert "built-in" not in page.locator("main").inner_text()
-    assert page.locator("tr", has_text="in_review").locator("td").nth(1).inner_text() == "2"
+    assert page.locator("tr", has_text="in review").locator("td").nth(1).inner_text() == "2"
     shot(page, "dashboard")
     # the worst file plays: its audio answers range requests with 206 Partial Content
     src = worst.locator("audio").get_attribute("src")

@@ -58,7 +58,30 @@ _ERROR_STATUSES = {
     "413": "Request too large", "422": "Invalid input", "500": "Internal error",
 }
 
+_MISC = {  # kind.code → English, for the codes the finance and workforce pages show
+    "stage.annotate": "annotation", "stage.annotation": "annotation", "stage.review": "review",
+    "stage.collection": "collection", "stage.staff": "staff", "stage.equipment": "equipment",
+    "stage.preannotate": "pre-annotation", "stage.inspection": "inspection",
+    "ptype.custom_service": "custom service", "ptype.product_development": "product development",
+    "ptype.processing_only": "processing only",
+    "ctype.big_tech": "big tech", "ctype.ai_company": "AI company",
+    "ctype.research_institute": "research institute", "ctype.other": "other",
+    "region.domestic": "domestic", "region.overseas": "overseas",
+    "category.data_service": "data service", "category.labour": "labour",
+    "category.equipment": "equipment", "category.other": "other",
+    "basis.batch_acceptance": "batch acceptance", "basis.final_acceptance": "final acceptance",
+    "basis.final_accounts": "final accounts", "basis.licence": "licence",
+    "basis.write_off": "write-off", "basis.completion": "completion",
+    "vkind.company": "company", "vkind.studio": "studio", "vkind.individual": "individual",
+    "ckind.custom": "custom", "ckind.licence": "licence",
+    "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
+    "bline.application_service": "application service",
+    "offering.custom": "custom", "offering.product_licence": "product licence",
+    "ckind.technical_service": "technical service",
+}
+
 EN_CODES: dict[str, str] = {
+    **_MISC,
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"role.{k}": v for k, v in _ROLES.items()},
     **{f"verdict.{k}": v for k, v in _VERDICTS.items()},

@@ -46,7 +46,30 @@ _ERROR_STATUSES = {
     "500": "服务器内部错误",
 }
 
+_MISC = {
+    "stage.annotate": "标注", "stage.annotation": "标注", "stage.review": "审核",
+    "stage.collection": "采集", "stage.staff": "人员", "stage.equipment": "设备",
+    "stage.preannotate": "预标注", "stage.inspection": "质检",
+    "ptype.custom_service": "定制服务", "ptype.product_development": "产品研发",
+    "ptype.processing_only": "仅加工",
+    "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
+    "ctype.research_institute": "科研机构", "ctype.other": "其他",
+    "region.domestic": "境内", "region.overseas": "境外",
+    "category.data_service": "数据服务", "category.labour": "人工",
+    "category.equipment": "设备", "category.other": "其他",
+    "basis.batch_acceptance": "批次验收", "basis.final_acceptance": "终验",
+    "basis.final_accounts": "决算", "basis.licence": "授权许可",
+    "basis.write_off": "核销", "basis.completion": "完工进度",
+    "vkind.company": "公司", "vkind.studio": "工作室", "vkind.individual": "个人",
+    "ckind.custom": "定制", "ckind.licence": "授权许可",
+    "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
+    "bline.application_service": "应用服务",
+    "offering.custom": "定制", "offering.product_licence": "产品授权",
+    "ckind.technical_service": "技术服务",
+}
+
 ZH_CN_CODES: dict[str, str] = {
+    **_MISC,
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"role.{k}": v for k, v in _ROLES.items()},
     **{f"verdict.{k}": v for k, v in _VERDICTS.items()},
