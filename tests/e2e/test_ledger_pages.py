@@ -163,7 +163,7 @@ def test_finance_downloads_a_balanced_journal(fin_site: Site, ctx: Any) -> None:
     rows = page.locator("[data-testid=margin-table] tbody tr")
     assert rows.count() == 1
     assert rows.nth(0).inner_text().split("\t")[:4] == ["speech", "custom", "domestic",
-                                                        "big_tech"]
+                                                        "big tech"]  # codes shown through the catalogue
     _charts_drawn(page, "chart-margin", "chart-monthly")
     problems = page.locator("[data-testid=problems]").inner_text()
     assert "hour_points.booked" in problems and "has no ledger project" in problems
