@@ -33,9 +33,10 @@ def test_unknown_page_is_an_html_404_with_navigation(runtime: Runtime) -> None:
     r = client.get("/projects/987654")
     assert r.status_code == 404 and 'data-testid="username">pm<' in r.text
     assert 'data-testid="error-message"' in r.text
-    # a malformed id in a page's path names no page
+    # a malformed id in a page's path: the same 422 as before, as a page
     r = client.get("/projects/abc")
-    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert 'data-testid="username">pm<' in r.text
     # a wrong method on a page
     r = client.put("/login")
     assert r.status_code == 405 and r.headers["content-type"].startswith("text/html")

@@ -44,13 +44,6 @@ def _http_message(request: Request, exc: Exception) -> str | None:
     return t("error.no_page", page_language(request)) if status == 404 else None  # noqa: PLR2004
 
 
-def _invalid_status(exc: Exception) -> int:
-    """A malformed path (``/tasks/abc``) names no page: 404; a malformed form or query: 422."""
-    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
-    in_path = any(tuple(e.get("loc", ()))[:1] == ("path",) for e in errors)
-    return 404 if in_path else 422  # noqa: PLR2004
-
-
 def install_page_errors(app: FastAPI) -> None:
     """Answer errors outside the API with HTML pages; call after the API's handlers are in."""
     handlers = app.exception_handlers
@@ -58,6 +51,6 @@ def install_page_errors(app: FastAPI) -> None:
         handlers.get(StarletteHTTPException), lambda e: getattr(e, "status_code", 500),
         _http_message))
     app.add_exception_handler(RequestValidationError, _wrap(
-        handlers.get(RequestValidationError), _invalid_status, _http_message))
+        handlers.get(RequestValidationError), lambda e: 422, lambda r, e: None))
     app.add_exception_handler(Exception, _wrap(
         handlers.get(Exception), lambda e: 500, lambda r, e: None))
