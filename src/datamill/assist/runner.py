@@ -43,15 +43,19 @@ def _engine(engine: str, requirements: dict[str, Any] | None) -> Any:
 
 
 def preannotate_job(
-    args: tuple[int, str, str, str, str, dict[str, Any]],
+    args: tuple[Any, ...],
 ) -> tuple[int, str, Any, str, dict[str, int]]:
-    """Pure job: (item id, media path, engine name, language, modality, requirements) → (id,
-    model, payload, text, dropped): the engine's ``predict`` turned into an annotation by the
-    modality, in the spec's labels where the modality maps them (``map_prediction``; what it
+    """Pure job: (item id, media path, engine name, language, modality, requirements, prompt)
+    → (id, model, payload, text, dropped): the engine's ``predict`` (given the item's prompt
+    when it declares ``needs_prompt``) turned into an annotation by the modality, in the spec's labels where the modality maps them (``map_prediction``; what it
     had to leave out is counted per predicted class in ``dropped``)."""
-    item_id, path, engine, language, modality, requirements = args
+    item_id, path, engine, language, modality, requirements, *rest = args
     plugin = get_modality(modality)
-    prediction = _engine(engine, requirements).predict(Path(path), language)
+    model = _engine(engine, requirements)
+    if getattr(model, "needs_prompt", False):  # e.g. forced alignment of the read prompt
+        prediction = model.predict(Path(path), language, prompt=rest[0] if rest else None)
+    else:
+        prediction = model.predict(Path(path), language)
     convert = getattr(plugin, "map_prediction", None)
     doc = convert(prediction, requirements) if convert else plugin.from_prediction(prediction)
     return item_id, model_label(doc.model or engine), doc.payload, doc.text, dict(doc.dropped)
@@ -90,7 +94,7 @@ def preannotate_project(
     requirements = dict(project.spec.get("requirements", {}))
     args = [
         (i.id, str(item_path(blobs, i)), engine, project.language, project.modality,
-         requirements)
+         requirements, i.prompt)
         for i in items.values()
     ]
     dropped: dict[str, int] = {}
@@ -141,6 +145,7 @@ def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:
     ).all()
     if not rows:
         return {"items": 0}
-    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows])
+    language = session.scalar(select(Project.language).where(Project.id == project_id))
+    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows], language=language)
     return {"items": len(rows), "word_error_rate": score.word_error_rate,
             "character_accuracy": score.character_accuracy}

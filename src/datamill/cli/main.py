@@ -12,6 +12,8 @@ from datamill.cli import (
     aggregate,
     audit,
     catalog,
+    collect,
+    corpus,
     data,
     delivery,
     ledger,
@@ -62,6 +64,8 @@ ledger.app.add_typer(ledger_plan.app, name="budget-plan")
 workforce.app.add_typer(procurement.app, name="procurement")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(catalog.retention_app, name="retention")
+app.add_typer(corpus.app, name="corpus")
+app.add_typer(collect.app, name="collect")
 
 
 @app.command("serve")

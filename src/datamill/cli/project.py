@@ -98,3 +98,8 @@ def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt =
         add_member(s, p.id, get_user(s, username), actor_id=actor.id)
     emit({"project": p.name, "username": username}, as_json,
          lambda v: out.print(f"{v['username']} is a member of {v['project']}"))
+
+
+from datamill.cli import project_speakers  # noqa: E402 - a sub-app of this one
+
+app.add_typer(project_speakers.app, name="speakers")

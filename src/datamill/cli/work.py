@@ -147,6 +147,9 @@ def submit_cmd(
     segments: Annotated[Path | None, typer.Option(
         help="JSON list of segments (speech) or an annotation document (image).")] = None,
     text: Annotated[str | None, typer.Option(help="One segment spanning the whole audio.")] = None,
+    comment: Annotated[str | None, typer.Option(help="A comment to the reviewer.")] = None,
+    item_flag: Annotated[str | None, typer.Option(
+        help="Cannot transcribe the item: unintelligible, noise_only, other_language, other.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Submit a transcript for a task you hold."""
@@ -158,9 +161,29 @@ def submit_cmd(
         view = task_view(s, get_task(s, task_id))
         ann = submit_annotation(
             s, get_user(s, user), task_id, _segments(segments, text, view.duration_ms),
-            base_version=base_version,
+            base_version=base_version, comment=comment, item_flag=item_flag,
         )
     emit(ann, as_json, lambda a: out.print(f"saved version {a.version} of item {a.item_id}"))
+
+
+@app.command("skip")
+@handle_errors
+def skip_cmd(
+    task_id: int,
+    user: AsUser,
+    reason: Annotated[str, typer.Option(help="Why you hand the task back.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Hand a task you hold back to the pool; it is never offered to you again."""
+    from datamill.compliance import access as q
+    from datamill.production.speech_work import skip_task
+    from datamill.production.tasks import get_task
+
+    with get_runtime().session() as s:
+        task = get_task(s, task_id)
+        actor = acting_user(s, user, q.stage_action(task.stage), project_id=task.project_id)
+        result = skip_task(s, actor, task_id, reason)
+    emit(result, as_json, lambda r: out.print(f"skipped task {r['task_id']}: {r['reason']}"))
 
 
 @app.command("review")

@@ -29,6 +29,7 @@ __all__ = [
     "list_consents",
     "list_flags",
     "record_consent",
+    "record_subject_consent",
     "subject_item_ids",
     "withdraw_consent",
     "withdrawn_item_ids",
@@ -72,6 +73,13 @@ def record_consent(
         raise InvalidInput("subject id (1-100 chars) and scope (1-64 chars) are required")
     _project(session, project_id)
     require(session, actor, Action.MANAGE_PROJECT, project_id)
+    return _give(session, project_id, subject_id, scope, given_at, actor_id=actor.id)
+
+
+def _give(
+    session: Session, project_id: int, subject_id: str, scope: str, given_at: datetime | None,
+    *, actor_id: int | None, via: str | None = None,
+) -> dict[str, Any]:
     row = session.scalars(select(ConsentRecord).where(
         ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
         ConsentRecord.scope == scope)).first()
@@ -80,10 +88,25 @@ def record_consent(
         session.add(row)
     row.given_at, row.withdrawn_at = given_at or utcnow(), None
     session.flush()
-    record_audit(session, actor_id=actor.id, action="security.consent_given",
-                 object_type="consent", object_id=row.id, project_id=project_id,
-                 data={"subject_id": subject_id, "scope": scope})
+    data = {"subject_id": subject_id, "scope": scope}
+    if via:
+        data["via"] = via
+    record_audit(session, actor_id=actor_id, action="security.consent_given",
+                 object_type="consent", object_id=row.id, project_id=project_id, data=data)
     return _consent_dict(row)
+
+
+def record_subject_consent(
+    session: Session, project_id: int, subject_id: str, *, scope: str = "collection",
+    via: str = "collection invitation",
+) -> dict[str, Any]:
+    """The subject gives consent themselves (no staff actor): the collection page, reached by
+    an invitation scoped to this subject and project, which the caller has verified."""
+    subject_id, scope = subject_id.strip(), scope.strip()
+    if not subject_id or len(subject_id) > 100 or not scope or len(scope) > 64:
+        raise InvalidInput("subject id (1-100 chars) and scope (1-64 chars) are required")
+    _project(session, project_id)
+    return _give(session, project_id, subject_id, scope, None, actor_id=None, via=via)
 
 
 def subject_item_ids(session: Session, project_id: int, subject_id: str) -> list[int]:

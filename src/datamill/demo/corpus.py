@@ -1,4 +1,5 @@
-"""Make the demo's raw data: read speech by several espeak-ng "speakers", plus bad files.
+"""Make the demo's raw data: read speech by several espeak-ng "speakers", plus bad files; and
+design a recording corpus from the bundled sentence pools (:func:`design_demo_corpus`).
 
 The bad files are deliberate: clipped, silent, wrong sample rate, a prompt that does not match
 its audio, a truncated file and a text file named ``.wav``, so the checks have something to catch.
@@ -9,11 +10,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import VOICES, make_clipped, make_silent, synthesize
 
-__all__ = ["BAD_FILES", "make_demo_corpus"]
+__all__ = ["BAD_FILES", "DESIGN_POOLS", "design_demo_corpus", "make_demo_corpus"]
 
 BAD_FILES = {
     "bad_clipped": "clipping",
@@ -69,3 +71,33 @@ def make_demo_corpus(
         writer.writeheader()
         writer.writerows(rows)
     return manifest
+
+
+#: the bundled pools (our own sentences, a few deliberately unfit: digits, repeats, rare
+#: characters, words the lexicon lacks) and what the demo covers in each language
+DESIGN_POOLS = {"en": ("corpus_pool_en.txt", "phone,diphone"),
+                "zh": ("corpus_pool_zh.txt", "syllable,initial,final,diphone")}
+
+
+def design_demo_corpus(out_dir: Path, n: int = 40) -> dict[str, Any]:
+    """Corpus design on the bundled pools: choose ``n`` prompts per language and write, under
+    ``out_dir/<lang>/``, ``chosen.txt``, ``chosen.json`` and ``report.html``. Returns the two
+    reports (``{"en": ..., "zh": ...}``, each with ``written``: the files)."""
+    from datamill.corpus.design import (
+        DesignOptions,
+        design_corpus,
+        parse_units,
+        read_pool,
+        write_outputs,
+    )
+
+    data = Path(__file__).resolve().parent / "data"
+    reports: dict[str, Any] = {}
+    for lang, (name, units) in DESIGN_POOLS.items():
+        pool = read_pool((data / name).read_text(encoding="utf-8"))
+        report = design_corpus(pool, DesignOptions(lang, n, parse_units(units, lang)))
+        folder = out_dir / lang
+        report["written"] = write_outputs(report, folder / "chosen.txt", folder / "chosen.json",
+                                          folder / "report.html")
+        reports[lang] = report
+    return reports

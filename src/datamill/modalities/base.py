@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -37,8 +37,11 @@ __all__ = [
     "Exporter",
     "Importer",
     "ItemRecord",
+    "LanguageAwareScoring",
     "ModalityPlugin",
     "Preannotator",
+    "is_defective_in",
+    "score_in",
 ]
 
 E_contra = TypeVar("E_contra", contravariant=True)
@@ -276,3 +279,39 @@ class ModalityPlugin(Protocol):
     def export_item(self, item: ItemRecord, payload: JsonValue) -> object: ...
 
     def statistics(self) -> DatasheetStatistics: ...
+
+
+class LanguageAwareScoring(Protocol):
+    """Optional: a plugin whose ``score``/``is_defective`` take the project's language (BCP-47)
+    says so with ``scores_by_language = True`` (speech: locale-aware case folding)."""
+
+    scores_by_language: ClassVar[bool]
+
+    def score(
+        self, reference: Sequence[str], hypothesis: Sequence[str], *, language: str | None = None
+    ) -> Mapping[str, float]: ...
+
+    def is_defective(
+        self, reference: str, hypothesis: str, *, language: str | None = None
+    ) -> bool: ...
+
+
+def score_in(
+    plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str],
+    language: str | None,
+) -> Mapping[str, float]:
+    """``plugin.score``, told the language when the plugin scores by language."""
+    if getattr(plugin, "scores_by_language", False):
+        return cast("LanguageAwareScoring", plugin).score(reference, hypothesis, language=language)
+    return plugin.score(reference, hypothesis)
+
+
+def is_defective_in(
+    plugin: ModalityPlugin, reference: str, hypothesis: str, language: str | None
+) -> bool:
+    """``plugin.is_defective``, told the language when the plugin scores by language."""
+    if getattr(plugin, "scores_by_language", False):
+        return cast("LanguageAwareScoring", plugin).is_defective(
+            reference, hypothesis, language=language
+        )
+    return plugin.is_defective(reference, hypothesis)

@@ -45,7 +45,7 @@ _ALIASES = {
     "accent": ("accent", "region"),
     "prompt": ("prompt", "text"),
 }
-_META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment")
+_META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "session_id")
 
 
 def printable(text: str, limit: int = 2000) -> str:
@@ -144,6 +144,8 @@ class ManifestRow(BaseModel):
     accent: Annotated[str | None, _bounded(100)] = None
     device: Annotated[str | None, _bounded(100)] = None
     environment: Annotated[str | None, _bounded(100)] = None
+    #: the recording session (TTS compares each item's level with its session's)
+    session_id: Annotated[str | None, _bounded(100)] = None
     prompt: Annotated[str | None, _bounded(MAX_PROMPT_CHARS)] = None
     #: the item's sensitivity level, when above its project's (compliance.item_sensitivity)
     sensitivity: Annotated[Literal["public", "internal", "confidential", "secret"] | None,

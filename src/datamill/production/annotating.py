@@ -35,6 +35,7 @@ from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.schemas import AnnotationOut, SegmentIn
+from datamill.production.speech_work import apply_item_flag, check_speaker_codes, record_note
 from datamill.production.tasks import ensure_holds, get_task
 
 __all__ = [
@@ -70,9 +71,11 @@ def _validated(session: Session, item: Item, payload: object) -> AnnotationDoc:
     elif isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     try:
-        return plugin.validate_annotation(payload, item.attributes or {}, req)
+        doc = plugin.validate_annotation(payload, item.attributes or {}, req)
+        check_speaker_codes(session, item.project_id, doc.payload)
     except InvalidInput as err:
         raise InvalidInput(err.message, item=item.external_id) from err
+    return doc
 
 
 def _lock_item(session: Session, item: Item) -> int:
@@ -187,9 +190,13 @@ def submit_annotation(
     *,
     base_version: int,
     time_spent_ms: int | None = None,
+    comment: str | None = None,
+    item_flag: str | None = None,
 ) -> AnnotationOut:
     """An annotator submits the annotation of a task they hold: ``segments`` is the modality's
-    payload (speech: segments; image: an ``ImageAnnotation`` document), validated by it."""
+    payload (speech: segments; image: an ``ImageAnnotation`` document), validated by it.
+    ``comment`` (to the reviewer) and ``item_flag`` (cannot transcribe the item; recorded on
+    every segment too) are stored as the submission's note."""
     task = get_task(session, task_id)
     if task.stage != "annotate":
         raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
@@ -197,7 +204,7 @@ def submit_annotation(
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
-    clean = _validated(session, item, segments)
+    clean = _validated(session, item, apply_item_flag(segments, item_flag))
     _take_hold(session, task, hold)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":
@@ -208,6 +215,7 @@ def submit_annotation(
         session, item, base_version=base_version, segments=clean, stage="annotate",
         kind="annotation", author_id=user.id, task_id=task.id, time_spent_ms=time_spent_ms,
     )
+    record_note(session, ann, author_id=user.id, comment=comment, item_flag=item_flag)
     submissions, overlap = _count_submission(session, task)
     if submissions >= overlap:  # exactly one submitter sees the count reach the overlap
         if overlap > 1:

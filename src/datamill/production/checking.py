@@ -6,7 +6,7 @@ Every measured value is stored per item; an item that fails any check is set asi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -140,16 +140,16 @@ def run_checks(
     recheck: bool = False,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    only: Collection[int] | None = None,
 ) -> CheckSummary:
-    """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project."""
+    """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project
+    (of those, only the items ``only`` names, when given: one collected recording)."""
     project = get_or_raise(session, Project, project_id, "project")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
-    items = {
-        i.id: i
-        for i in session.scalars(
-            select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
-        )
-    }
+    query = select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
+    if only is not None:
+        query = query.where(Item.id.in_(list(only) or [0]))
+    items = {i.id: i for i in session.scalars(query)}
     requirements = project.spec.get("requirements", {})
     args: list[tuple[Any, ...]] = []
     for i in sorted(items.values(), key=lambda i: i.id):  # id order: cross-item checks rely on it

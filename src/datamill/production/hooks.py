@@ -4,6 +4,8 @@
   compliance's cross-border export assessment).
 - ``datamill.batch_exclusions``: ``exclude(session, project_id) -> set[int]`` names items that
   must not be batched (e.g. items whose subject withdrew consent).
+- ``datamill.import_screens``: ``screen(session, project_id, import_run_id)`` looks at the items
+  an import just added and may flag them or set them aside (e.g. collection's speaker quotas).
 """
 
 from __future__ import annotations
@@ -17,15 +19,19 @@ from datamill.core.registry import Registry
 __all__ = [
     "BatchExclusion",
     "DeliveryGuard",
+    "ImportScreen",
     "batch_exclusions",
     "check_delivery_guards",
     "check_handler",
+    "screen_import",
 ]
 
 DeliveryGuard = Callable[[Session, int], None]
 BatchExclusion = Callable[[Session, int], set[int]]
 _delivery_guards = Registry[DeliveryGuard]("datamill.delivery_guards")
 _batch_exclusions = Registry[BatchExclusion]("datamill.batch_exclusions")
+ImportScreen = Callable[[Session, int, int], None]
+_import_screens = Registry[ImportScreen]("datamill.import_screens")
 
 
 def check_delivery_guards(session: Session, project_id: int) -> None:
@@ -55,3 +61,9 @@ def batch_exclusions(session: Session, project_id: int) -> set[int]:
     for name in _batch_exclusions.names():
         excluded |= _batch_exclusions.get(name)(session, project_id)
     return excluded
+
+
+def screen_import(session: Session, project_id: int, import_run_id: int) -> None:
+    """Run every registered import screen over the items import ``import_run_id`` added."""
+    for name in _import_screens.names():
+        _import_screens.get(name)(session, project_id, import_run_id)

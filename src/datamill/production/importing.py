@@ -36,7 +36,7 @@ from datamill.production._import_rows import (
     iter_source_rows,
     printable,
 )
-from datamill.production.hooks import check_handler
+from datamill.production.hooks import check_handler, screen_import
 from datamill.production.import_runs import (
     HEARTBEAT_S,
     claim_import_run,
@@ -427,6 +427,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         run.status = "interrupted"
         session.commit()
         raise
+    screen_import(session, project_id, run.id)  # e.g. speaker quotas of full cells
     run.status = "finished"
     run.finished_at = run.heartbeat_at = utcnow()
     record_audit(

@@ -19,6 +19,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.modalities.base import is_defective_in, score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import return_to_annotators
 from datamill.production.hooks import batch_exclusions
@@ -202,8 +203,11 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     plugin = get_modality(project.modality)
     refs = [s.corrected_text or "" for s in samples]
     hyps = [s.delivered_text for s in samples]
-    scores = dict(plugin.score(refs, hyps))
-    defects = sum(1 for r, h in zip(refs, hyps, strict=True) if plugin.is_defective(r, h))
+    scores = dict(score_in(plugin, refs, hyps, project.language))
+    defects = sum(
+        1 for r, h in zip(refs, hyps, strict=True)
+        if is_defective_in(plugin, r, h, project.language)
+    )
     scores["defective_items"] = defects
     scores["defective_utterances"] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])

@@ -28,6 +28,7 @@ from datamill.db.base import Base
 
 __all__ = [
     "Annotation",
+    "AnnotationNote",
     "Batch",
     "BatchItem",
     "CheckResult",
@@ -40,6 +41,7 @@ __all__ = [
     "InspectionSample",
     "Item",
     "Project",
+    "ProjectSpeaker",
     "Review",
     "Task",
     "TaskAssignment",
@@ -366,3 +368,32 @@ class Draft(Base):
     time_spent_ms: Mapped[int] = mapped_column(default=0)
     revision: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectSpeaker(Base):
+    """A speaker of a project's closed speaker list (speech): the code annotators pick, a
+    display name, a colour and a hotkey digit (1-9) in the workbench."""
+
+    __tablename__ = "project_speakers"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    colour: Mapped[str] = mapped_column(String(7))
+    hotkey: Mapped[int | None] = mapped_column(default=None)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class AnnotationNote(Base):
+    """What an annotator tells the reviewer with a submission: a free-text comment and the
+    item-level "cannot transcribe" flag (also recorded on every segment of the payload)."""
+
+    __tablename__ = "annotation_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id"), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    item_flag: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 __all__ = [
     "AnnotationOut",
@@ -98,6 +98,8 @@ class SegmentIn(BaseModel):
     text: str = ""
     speaker: str | None = None
     noise: list[str] = []
+    flag: str | None = Field(None, max_length=32, description="Cannot transcribe: unintelligible, "
+                             "noise_only, other_language or other")
 
 
 class AnnotationOut(_Out):

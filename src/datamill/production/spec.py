@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from datamill.core.errors import InvalidInput
+from datamill.production.collection_spec import CollectionSpec
 
 __all__ = [
     "AcceptanceCriteria",
@@ -107,6 +108,8 @@ class DatasetSpec(BaseModel):
     acceptance: AcceptanceCriteria
     qualification_required: bool = False
     requirements: dict[str, Any] = Field(default_factory=dict)
+    #: speaker quotas and collection rules (any modality; see production.collection_spec)
+    collection: CollectionSpec | None = None
 
     @field_validator("language")
     @classmethod

@@ -1,9 +1,11 @@
 """Transcript accuracy metrics for inspecting transcription work (any text compared with a
 reference text: an utterance's transcript, an OCR line, a sentence).
 
-Both sides are normalised with :func:`normalize_transcript` before scoring, so case, Unicode
-compatibility forms, punctuation, spacing and bracketed noise tags (``[noise]``, ``<unk>``,
-``{breath}``) do not count as errors.
+Both sides are normalised with :func:`normalize_transcript` (the rules of
+:mod:`datamill.qc.text_norm`) before scoring, so case (locale-aware with ``language``), Unicode
+compatibility forms, punctuation (CJK full-width punctuation too), spacing, spaces next to CJK
+characters and bracketed noise tags (``[noise]``, ``<unk>``, ``{breath}``) do not count as
+errors.
 
 Definitions (all corpus-level, i.e. summed over the scored texts before dividing, so the scores
 do not depend on the order of the (reference, hypothesis) pairs):
@@ -14,7 +16,11 @@ do not depend on the order of the (reference, hypothesis) pairs):
 * **character_accuracy** = ``max(0, 1 - character_errors / reference_characters)``, i.e.
   ``1 - CER`` clamped at 0 (CER exceeds 1 when a hypothesis inserts more characters than
   the references hold).
-* **word_error_rate** = word-level (S + D + I) / reference words (not clamped).
+* **word_error_rate** = word-level (S + D + I) / reference words (not clamped). Words are
+  :func:`datamill.qc.text_norm.word_tokens`: whitespace-separated words, but every CJK
+  character is a word of its own, so for Chinese and Japanese the default "WER" is the
+  character error rate over the ideographs (and kana); with ``segmenter="jieba"`` it is the
+  error rate over jieba's words.
 * **sentence_accuracy** = share of texts whose normalised hypothesis equals the normalised
   reference.
 * An **empty reference** (after normalisation) is scored explicitly: an empty hypothesis is
@@ -30,52 +36,35 @@ Examples:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidInput
+from datamill.qc.text_norm import Segmenter, normalize_text, word_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["TranscriptScore", "normalize_transcript", "score_transcripts"]
 
-# Bracketed annotation tags: [noise], [laughter], <unk>, <sil>, {breath} ...
-_TAG: Final = re.compile(r"\[[^\[\]]*\]|<[^<>]*>|\{[^{}]*\}")
-_WHITESPACE: Final = re.compile(r"\s+")
-# Typographic apostrophes folded to ASCII "'" before punctuation is stripped.
-_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+def normalize_transcript(
+    text: str, *, drop_symbols: bool = True, language: str | None = None
+) -> str:
+    """Normalise a transcript for comparison (:func:`datamill.qc.text_norm.normalize_text`).
 
-
-def _strip_punctuation(text: str) -> str:
-    """Replace Unicode punctuation (category P*) with spaces, keeping word-internal apostrophes."""
-    out: list[str] = []
-    last = len(text) - 1
-    for i, char in enumerate(text):
-        if char == "'" and 0 < i < last and text[i - 1].isalnum() and text[i + 1].isalnum():
-            out.append(char)
-        elif unicodedata.category(char).startswith("P"):
-            out.append(" ")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def normalize_transcript(text: str, *, drop_symbols: bool = True) -> str:
-    """Normalise a transcript for comparison.
-
-    Steps: Unicode NFKC, case folding, typographic apostrophes to ``'``, bracketed tags
-    (``[...]``, ``<...>``, ``{...}``) removed when ``drop_symbols`` (kept verbatim as tokens
-    otherwise), punctuation (Unicode category P*) replaced by spaces except apostrophes between
-    two letters or digits (``don't``), and whitespace collapsed to single spaces and stripped.
-    Symbols (category S*: ``$``, ``+``, ``€`` ...) are kept; note that ``%``, ``&``, ``#`` and
-    ``@`` are punctuation in Unicode and are stripped.
+    Steps: Unicode NFKC, case folding (Turkish/Azeri dotted and dotless i with ``language``
+    ``tr``/``az``), typographic apostrophes to ``'``, bracketed tags (``[...]``, ``<...>``,
+    ``{...}``) removed when ``drop_symbols`` (kept verbatim as tokens otherwise), punctuation
+    (Unicode category P*, CJK full-width punctuation included, and ``~``) replaced by spaces
+    except apostrophes between two letters or digits (``don't``), whitespace collapsed to
+    single spaces and stripped, and spaces next to CJK characters removed (``你 好`` is
+    ``你好``). Symbols (category S*: ``$``, ``+``, ``€`` ...) are kept; note that ``%``,
+    ``&``, ``#`` and ``@`` are punctuation in Unicode and are stripped.
 
     Args:
         text: The transcript.
         drop_symbols: Drop bracketed noise/annotation tags such as ``[noise]`` or ``<unk>``.
+        language: BCP-47 tag of the transcript's language (locale-aware case folding).
 
     Returns:
         The normalised transcript (``""`` when nothing is left).
@@ -89,21 +78,7 @@ def normalize_transcript(text: str, *, drop_symbols: bool = True) -> str:
         >>> normalize_transcript("Hi [laughter] there", drop_symbols=False)
         'hi [laughter] there'
     """
-    if not isinstance(text, str):
-        raise InvalidInput(
-            f"transcript must be a string, got {type(text).__name__}",
-            field="text",
-        )
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = folded.translate(_APOSTROPHES)
-    pieces: list[str] = []
-    position = 0
-    for match in _TAG.finditer(folded):
-        pieces.append(_strip_punctuation(folded[position : match.start()]))
-        pieces.append(" " if drop_symbols else f" {_WHITESPACE.sub(' ', match.group())} ")
-        position = match.end()
-    pieces.append(_strip_punctuation(folded[position:]))
-    return _WHITESPACE.sub(" ", "".join(pieces)).strip()
+    return normalize_text(text, language=language, drop_symbols=drop_symbols)
 
 
 @dataclass(frozen=True)
@@ -151,12 +126,22 @@ def _check_inputs(references: Sequence[str], hypotheses: Sequence[str]) -> None:
         raise InvalidInput("cannot score zero utterances", field="references")
 
 
-def score_transcripts(references: Sequence[str], hypotheses: Sequence[str]) -> TranscriptScore:
+def score_transcripts(
+    references: Sequence[str],
+    hypotheses: Sequence[str],
+    *,
+    language: str | None = None,
+    segmenter: Segmenter | None = None,
+) -> TranscriptScore:
     """Score hypotheses against references (see the module docstring for the definitions).
 
     Args:
         references: Reference (gold) transcripts, one per item.
         hypotheses: Transcripts under inspection, aligned with ``references``.
+        language: BCP-47 tag of the transcripts (locale-aware case folding). CJK text is
+            scored by characters whatever the language.
+        segmenter: ``"jieba"``: word-level metrics over jieba's words instead of CJK
+            characters (Chinese).
 
     Returns:
         The corpus-level :class:`TranscriptScore`.
@@ -175,25 +160,25 @@ def score_transcripts(references: Sequence[str], hypotheses: Sequence[str]) -> T
     import jiwer
 
     _check_inputs(references, hypotheses)
-    refs = [normalize_transcript(text) for text in references]
-    hyps = [normalize_transcript(text) for text in hypotheses]
+    refs = [normalize_transcript(text, language=language) for text in references]
+    hyps = [normalize_transcript(text, language=language) for text in hypotheses]
+    ref_words = [" ".join(word_tokens(t, segmenter=segmenter)) for t in refs]
+    hyp_words = [" ".join(word_tokens(t, segmenter=segmenter)) for t in hyps]
 
     utterances_with_error = sum(ref != hyp for ref, hyp in zip(refs, hyps, strict=True))
-    char_errors = word_errors = ref_chars = ref_words = 0
-    scored = [(ref, hyp) for ref, hyp in zip(refs, hyps, strict=True) if ref]
-    for ref, hyp in zip(refs, hyps, strict=True):
+    char_errors = word_errors = ref_chars = ref_word_count = 0
+    scored = [i for i, ref in enumerate(refs) if ref]
+    for ref, hyp, hyp_w in zip(refs, hyps, hyp_words, strict=True):
         if not ref:  # jiwer needs a non-empty reference: every hypothesis unit is an insertion
             char_errors += len(hyp)
-            word_errors += len(hyp.split())
+            word_errors += len(hyp_w.split())
     if scored:
-        scored_refs = [ref for ref, _ in scored]
-        scored_hyps = [hyp for _, hyp in scored]
-        chars = jiwer.process_characters(scored_refs, scored_hyps)
-        words = jiwer.process_words(scored_refs, scored_hyps)
+        chars = jiwer.process_characters([refs[i] for i in scored], [hyps[i] for i in scored])
+        words = jiwer.process_words([ref_words[i] for i in scored], [hyp_words[i] for i in scored])
         char_errors += chars.substitutions + chars.deletions + chars.insertions
         ref_chars = chars.hits + chars.substitutions + chars.deletions
         word_errors += words.substitutions + words.deletions + words.insertions
-        ref_words = words.hits + words.substitutions + words.deletions
+        ref_word_count = words.hits + words.substitutions + words.deletions
 
     count = len(refs)
     return TranscriptScore(
@@ -203,5 +188,5 @@ def score_transcripts(references: Sequence[str], hypotheses: Sequence[str]) -> T
         utterances_with_error=utterances_with_error,
         character_errors=char_errors,
         reference_characters=ref_chars,
-        word_error_rate=word_errors / max(ref_words, 1),
+        word_error_rate=word_errors / max(ref_word_count, 1),
     )

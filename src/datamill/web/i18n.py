@@ -13,8 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from datamill.web.i18n_codes import EN_CODES
+from datamill.web.i18n_collect import EN_COLLECT
+from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_pages import EN_PAGES
 from datamill.web.i18n_security import EN_SECURITY
+from datamill.web.i18n_speech import EN_SPEECH
+from datamill.web.i18n_tts import EN_TTS
 from datamill.web.i18n_zh import ZH_CN
 
 __all__ = [
@@ -373,4 +377,4 @@ def negotiate(accept_language: str | None, cookie: str | None = None) -> str:
 
 EN.update(EN_PAGES)  # finance, golden, security, procurement, text, llm, catalog pages
 EN.update(EN_CODES)  # statuses, roles, verdicts, error pages, earnings page
-EN.update(EN_SECURITY)  # the data-security page's item and encrypt-existing forms
+EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH)  # area catalogues

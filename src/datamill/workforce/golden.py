@@ -35,6 +35,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import Scaled
 from datamill.db.base import Base
+from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import TaskOut
@@ -343,7 +344,8 @@ def _score(session: Session, probe: GoldenProbe, user_id: int, text: str) -> Non
     if golden is None:
         raise NotFound("the golden task behind this probe is gone")
     answer = text.strip()
-    scores = get_modality(project.modality).score([golden.reference_text], [answer])
+    scores = score_in(get_modality(project.modality), [golden.reference_text], [answer],
+                      project.language)
     score = Decimal(str(scores[probe.metric])).quantize(_Q, rounding=ROUND_HALF_UP)
     probe.answer_text, probe.score, probe.answered_at = answer, score, utcnow()
     record_audit(

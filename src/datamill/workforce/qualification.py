@@ -24,6 +24,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.workforce.models import GoldenTask, QualificationAttempt, QualificationTest, Worker
@@ -245,9 +246,10 @@ def take_qualification_test(
             field="answers",
         )
     plugin = get_modality(project.modality)
-    scores = dict(
-        plugin.score([g.reference_text for g in golden], [answers[g.item_id] for g in golden])
-    )
+    scores = dict(score_in(
+        plugin, [g.reference_text for g in golden], [answers[g.item_id] for g in golden],
+        project.language,
+    ))
     score = Decimal(str(scores[test.metric])).quantize(Decimal("0.0001"))
     attempt = QualificationAttempt(
         test_id=test.id,

@@ -10,6 +10,8 @@ from datamill.api.routers import (
     audit,
     auth,
     catalog,
+    collect,
+    corpus,
     delivery,
     ledger,
     procurement,
@@ -36,4 +38,6 @@ ROUTERS = (
     workforce.router,
     procurement.router,
     catalog.router,
+    corpus.router,
+    collect.router,
 )

@@ -29,7 +29,9 @@ __all__ = [
     "Word",
     "diphones",
     "g2p",
+    "phone_inventory",
     "phone_set",
+    "split_syllable",
     "syllables",
 ]
 
@@ -39,6 +41,18 @@ _EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ARPA_VOWEL = re.compile(r"\d$")
 _lock = threading.Lock()
+
+ARPABET_VOWELS = ("AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY",
+                  "UH", "UW")
+ARPABET_CONSONANTS = ("B", "CH", "D", "DH", "F", "G", "HH", "JH", "K", "L", "M", "N", "NG", "P",
+                      "R", "S", "SH", "T", "TH", "V", "W", "Y", "Z", "ZH")
+PINYIN_INITIALS = ("b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh",
+                   "ch", "sh", "r", "z", "c", "s", "y", "w")
+"""Initials as :func:`g2p` splits them (``y``/``w`` count as initials: ``yu2`` → ``y v2``)."""
+PINYIN_FINALS = ("a", "ai", "an", "ang", "ao", "e", "ei", "en", "eng", "er", "i", "ia", "ian",
+                 "iang", "iao", "ie", "in", "ing", "iong", "iu", "o", "ong", "ou", "u", "ua",
+                 "uai", "uan", "uang", "ue", "ui", "un", "uo", "v", "ve", "m", "n", "ng", "ê")
+"""Finals (without tone) :func:`g2p` produces; ``m``/``n``/``ng`` are syllabic interjections."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,17 @@ def phone_set(lang: str) -> str:
             f"no phone set for language {lang!r}; supported: {', '.join(sorted(PHONE_SETS))}"
         )
     return PHONE_SETS[base]
+
+
+@lru_cache(maxsize=4)
+def phone_inventory(lang: str) -> frozenset[str]:
+    """Every phone label of ``lang``'s phone set: ARPAbet consonants and vowels with a stress
+    digit (``AH0``..``AH2``) for English; pinyin initials and tonal finals (tones 1-5) for
+    Mandarin. InvalidInput when the language has no phone set."""
+    name = phone_set(lang)
+    if name == "arpabet":
+        return frozenset(ARPABET_CONSONANTS) | {f"{v}{d}" for v in ARPABET_VOWELS for d in "012"}
+    return frozenset(PINYIN_INITIALS) | {f"{f}{t}" for f in PINYIN_FINALS for t in "12345"}
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +147,7 @@ def _zh_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)  # a few thousand tonal syllables exist
 def _split_syllable(syl: str) -> tuple[str, ...]:
     from pypinyin.style._utils import get_finals, get_initials  # noqa: PLC0415
 
@@ -130,6 +156,11 @@ def _split_syllable(syl: str) -> tuple[str, ...]:
     initial = get_initials(bare, strict=False)
     final = get_finals(bare, strict=False) or bare[len(initial):]
     return (initial, final + tone) if initial else (final + tone,)
+
+
+def split_syllable(syl: str) -> tuple[str, ...]:
+    """A tonal pinyin syllable as (initial, final+tone), or (final+tone,) with no initial."""
+    return _split_syllable(syl)
 
 
 def _g2p_zh(text: str) -> list[Word]:

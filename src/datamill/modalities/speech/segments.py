@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from datamill.modalities.speech.schema import SpeechAsrRequirements
-from datamill.modalities.speech.types import Segment
+from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
 
 __all__ = ["validate_segments"]
 
@@ -31,6 +31,9 @@ def validate_segments(
             problems.append(f"{where} ends before it starts")
         unknown = sorted({s for s in _BRACKETED.findall(seg.text) if s not in allowed})
         unknown += sorted({s for s in seg.noise if s not in allowed})
+        if seg.flag is not None and seg.flag not in SEGMENT_FLAGS:
+            problems.append(f"{where} has unknown flag {seg.flag!r}; "
+                            f"allowed: {', '.join(SEGMENT_FLAGS)}")
         if unknown:
             problems.append(
                 f"{where} uses unknown noise symbols {', '.join(unknown)}; "

@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-__all__ = ["ExportItem", "PreAnnotation", "Segment", "SpeechExportItem", "Transcriber"]
+__all__ = ["SEGMENT_FLAGS", "ExportItem", "PreAnnotation", "Segment", "SpeechExportItem", "Transcriber", "flag_tag"]
+
+
+# "Cannot transcribe" reasons a segment (or, on every segment, a whole item) may carry; exports
+# write a flagged segment's transcript with the tag ``<flag:NAME>`` in front (see ``flag_tag``).
+SEGMENT_FLAGS = ("unintelligible", "noise_only", "other_language", "other")
+
+
+def flag_tag(flag: str) -> str:
+    """The documented export tag of a "cannot transcribe" flag, e.g. ``<flag:unintelligible>``."""
+    return f"<flag:{flag}>"
 
 
 @dataclass(frozen=True)
@@ -20,11 +30,15 @@ class Segment:
     speaker: str | None = None
     noise: tuple[str, ...] = ()
     confidence: float | None = None
+    flag: str | None = None  # one of SEGMENT_FLAGS: the annotator could not transcribe it
 
     def to_dict(self) -> dict[str, Any]:
         # by hand: dataclasses.asdict deep-copies every field (a third of an hf export's time)
-        return {"start_ms": self.start_ms, "end_ms": self.end_ms, "text": self.text,
-                "speaker": self.speaker, "noise": list(self.noise), "confidence": self.confidence}
+        d = {"start_ms": self.start_ms, "end_ms": self.end_ms, "text": self.text,
+             "speaker": self.speaker, "noise": list(self.noise), "confidence": self.confidence}
+        if self.flag is not None:  # only when set: unflagged payloads keep their old shape
+            d["flag"] = self.flag
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Segment:
@@ -35,6 +49,7 @@ class Segment:
             speaker=d.get("speaker"),
             noise=tuple(d.get("noise") or ()),
             confidence=d.get("confidence"),
+            flag=d.get("flag"),
         )
 
 

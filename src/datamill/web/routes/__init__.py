@@ -11,6 +11,8 @@ from datamill.web.routes import (
     audit,
     budget_plan,
     catalog,
+    collect,
+    corpus,
     golden,
     ledger,
     media,
@@ -27,7 +29,7 @@ __all__ = ["ROUTERS", "mount_web"]
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
-    procurement.router, budget_plan.router, catalog.router,
+    procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

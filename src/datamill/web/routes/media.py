@@ -22,6 +22,7 @@ from datamill.production.media import item_path
 from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser, require_csrf
+from datamill.web.spectrogram import spectrogram_for
 
 __all__ = ["media_type_of", "router"]
 
@@ -101,6 +102,16 @@ async def item_peaks(
     item = _item(session, me, item_id)
     path = item_path(runtime.blobs, item)
     return await run_in_threadpool(peaks_for, path, item.sha256 or str(item.source_uri))
+
+
+@router.get("/items/{item_id}/spectrogram")
+async def item_spectrogram(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> dict[str, object]:
+    """A small dB spectrogram (uint8, base64) of the item's audio for the workbench's toggle."""
+    item = _item(session, me, item_id)
+    path = item_path(runtime.blobs, item)
+    return await run_in_threadpool(spectrogram_for, path, item.sha256 or str(item.source_uri))
 
 
 @router.post("/items/{item_id}/assist/{tool}")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
@@ -183,7 +184,8 @@ def _dashboard(
     agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
                   data=wq.dashboard(session, project_id), pm=pm, agreement=agreement,
-                  has_accounts=ledger_project_id_for(session, project_id) is not None, **panel)
+                  has_accounts=ledger_project_id_for(session, project_id) is not None,
+                  quotas=quota_progress(session, project_id), **panel)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)

@@ -15,8 +15,8 @@ from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
-from datamill.modalities.speech.types import Segment
-from datamill.production import dashboard, drafts
+from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
+from datamill.production import dashboard, drafts, speech_work
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
 from datamill.production.models import Project
 from datamill.production.projects import get_project
@@ -47,6 +47,12 @@ class SubmitIn(BaseModel):
     segments: list[SegmentIn] = Field(max_length=5000)
     base_version: int = Field(ge=0)
     time_spent_ms: int | None = Field(None, ge=0)
+    comment: str | None = Field(None, max_length=2000)
+    item_flag: str | None = Field(None, max_length=32)
+
+
+class SkipIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 def _spec_of(session: Any, project_id: int) -> tuple[ProjectOut, Any, Any]:
@@ -79,6 +85,9 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
         "noise_symbols": list(getattr(req, "noise_symbols", ())),
         "transcript_required": bool(getattr(req, "transcript_required", False)),
         "draft": None,
+        "speakers": [sp.model_dump() for sp in speech_work.list_speakers(session, task.project_id)],
+        "flags": list(SEGMENT_FLAGS),
+        "allow_overlap": bool(getattr(req, "allow_overlapping_segments", False)),
     }
     if draft is not None and draft.base_version == view.current_version:
         data["draft"] = {"segments": draft.segments, "revision": draft.revision,
@@ -125,17 +134,38 @@ def submit(
     require(session, me.user, Action.ANNOTATE, task.project_id)
     view = task_view(session, task)
     _project, plugin, req = _spec_of(session, task.project_id)
-    segs = [Segment(s.start_ms, s.end_ms, s.text.strip(), s.speaker, tuple(s.noise))
+    segs = [Segment(s.start_ms, s.end_ms, s.text.strip(), s.speaker, tuple(s.noise), flag=s.flag)
             for s in body.segments]
     problems = plugin.validate_segments(segs, view.duration_ms or 0, req)
+    try:
+        speech_work.check_speaker_codes(session, task.project_id, body.segments)
+    except InvalidInput as err:
+        problems.extend(err.message.split("; "))
     if problems:
         return JSONResponse(
             {"detail": "; ".join(problems), "errors": _segment_errors(problems)}, status_code=422
         )
     submit_annotation(session, me.user, task_id, body.segments, base_version=body.base_version,
-                      time_spent_ms=body.time_spent_ms)
+                      time_spent_ms=body.time_spent_ms, comment=body.comment,
+                      item_flag=body.item_flag or None)
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
+
+
+@api_router.post("/tasks/{task_id}/skip")
+def skip(
+    request: Request, task_id: int, body: SkipIn, session: SessionDep, me: WebUser
+) -> Response:
+    """Hand the task back to the pool with a reason (never offered to me again); answers the
+    next task's URL."""
+    require_csrf(request, me)
+    task = get_task(session, task_id)
+    require(session, me.user, Action.ANNOTATE if task.stage == "annotate" else Action.REVIEW,
+            task.project_id)
+    speech_work.skip_task(session, me.user, task_id, body.reason)
+    nxt = claim_next_task(session, me.user, task.project_id, task.stage)
+    prefix = "/tasks" if task.stage == "annotate" else "/review"
+    return JSONResponse({"next_url": f"{prefix}/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
 
 class DocumentDraftIn(BaseModel):
@@ -191,7 +221,11 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
     previous = work[-2] if len(work) >= 2 and current is work[-1] else None  # noqa: PLR2004
     last_reject = dashboard.last_rejection(session, task.item_id)
     text = current.text if current else ""
+    speakers = speech_work.list_speakers(session, task.project_id)
     return {
+        "note": speech_work.latest_note(session, task.item_id),
+        "speakers": speakers,
+        "speaker_colours": {sp.code: sp.colour for sp in speakers},
         "current": current,
         "pre": pre,
         "previous": previous,
@@ -286,7 +320,8 @@ def review_submit(
             raise InvalidInput("the edit does not match the annotation's segments; reload")
         segments = [
             SegmentIn(start_ms=int(s["start_ms"]), end_ms=int(s["end_ms"]), text=text,
-                      speaker=s.get("speaker"), noise=list(s.get("noise") or []))
+                      speaker=s.get("speaker"), noise=list(s.get("noise") or []),
+                      flag=s.get("flag"))
             for s, text in zip(old, texts, strict=True)
         ]
     review_task(session, me.user, task_id, verdict, reason=reason, segments=segments,

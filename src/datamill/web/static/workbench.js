@@ -3,12 +3,17 @@ import WaveSurfer from './vendor/wavesurfer/wavesurfer.esm.js';
 import RegionsPlugin from './vendor/wavesurfer/regions.esm.js';
 import TimelinePlugin from './vendor/wavesurfer/timeline.esm.js';
 import { fmtDuration, fmtMs, readJSON, sendJSON } from './common.js';
+import { checkTimes, fmtTime, parseTime } from './speech/times.js';
+import { History } from './speech/history.js';
+import { Gain, showSpectrogram } from './speech/audio.js';
 
 const data = readJSON('task-data');
 const S = readJSON('strings');
 const KEY = `datamill:draft:${data.user_id}:${data.task_id}`;
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 const NUDGE_MS = 100;
+const SPEAKERS = data.speakers || [];
+const SPEAKER_BY_CODE = Object.fromEntries(SPEAKERS.map((sp) => [sp.code, sp]));
 let lastTick = performance.now();
 
 const state = {
@@ -38,7 +43,7 @@ if (local && local.base_version === data.base_version && local.pending
 } else {
   state.segments = data.segments.map((s) => ({
     start_ms: s.start_ms, end_ms: s.end_ms, text: s.text || '', speaker: s.speaker || null,
-    noise: s.noise || [],
+    noise: s.noise || [], flag: s.flag || null,
   }));
 }
 if (state.segments.length === 0 && data.duration_ms > 0) {
@@ -51,8 +56,30 @@ let ws = null;
 const list = document.getElementById('segments');
 const rowTpl = document.getElementById('segment-row');
 
+function hexAlpha(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
 function regionColor(i) {
+  const s = state.segments[i];
+  const sp = s && s.speaker ? SPEAKER_BY_CODE[s.speaker] : null;
+  if (sp) return hexAlpha(sp.colour, i === state.active ? 0.42 : 0.2);
   return i === state.active ? 'rgba(37, 99, 235, 0.28)' : 'rgba(100, 116, 139, 0.16)';
+}
+
+// ---------- undo/redo ----------
+const copySegments = () => JSON.parse(JSON.stringify({ segments: state.segments, active: state.active }));
+const history = new History(copySegments, paintHistory);
+function paintHistory() {
+  document.querySelector('[data-action="undo"]').disabled = !history.canUndo;
+  document.querySelector('[data-action="redo"]').disabled = !history.canRedo;
+}
+function restore(snap) {
+  if (!snap) return;
+  state.segments = snap.segments;
+  state.active = snap.active;
+  structural();
 }
 
 function regionLabel(i) {
@@ -80,25 +107,95 @@ function paintActive() {
     const i = Number(r.id.slice(4));
     r.setOptions({ color: regionColor(i) });
   });
-  list.querySelectorAll('.segment').forEach((li, i) => li.classList.toggle('active', i === state.active));
+  list.querySelectorAll('.segment').forEach((li, i) => {
+    li.classList.toggle('active', i === state.active);
+    const s = state.segments[i];
+    const sp = s && s.speaker ? SPEAKER_BY_CODE[s.speaker] : null;
+    li.style.borderLeftColor = sp ? sp.colour : '';
+    li.dataset.speaker = (s && s.speaker) || '';
+  });
+}
+
+function setSpeaker(i, code) {
+  const s = state.segments[i];
+  if (!s || (s.speaker || null) === (code || null)) return;
+  history.record();
+  s.speaker = code || null;
+  const el = list.querySelector(`.segment[data-index="${i}"] .seg-speaker`);
+  if (el) el.value = s.speaker || '';
+  paintActive();
+  changed();
+}
+
+let rendering = false;
+function timeEdited(i, li) {
+  // a row being replaced (undo/redo, a re-render) blurs its focused box: not an edit
+  if (rendering || !li.isConnected) return;
+  const s = state.segments[i];
+  const startIn = li.querySelector('.seg-start');
+  const endIn = li.querySelector('.seg-end');
+  const box = li.querySelector('.seg-time-error');
+  const start = parseTime(startIn.value);
+  const end = parseTime(endIn.value);
+  const err = checkTimes(state.segments, i, start, end, data.duration_ms, data.allow_overlap);
+  startIn.setAttribute('aria-invalid', String(Boolean(err) && (start === null || err !== 'err_format')));
+  endIn.setAttribute('aria-invalid', String(Boolean(err)));
+  if (err) {
+    box.textContent = S[err].replace('{dur}', fmtTime(data.duration_ms));
+    box.hidden = false;
+    li.classList.add('time-invalid');
+    return;
+  }
+  box.hidden = true; box.textContent = '';
+  li.classList.remove('time-invalid');
+  startIn.removeAttribute('aria-invalid'); endIn.removeAttribute('aria-invalid');
+  if (start === s.start_ms && end === s.end_ms) { updateTimes(i); return; }
+  history.record();
+  s.start_ms = start; s.end_ms = end;
+  state.active = i;
+  const sorted = state.segments.every((x, k, a) => k === 0 || a[k - 1].start_ms <= x.start_ms);
+  if (sorted) {
+    const r = regionAt(i);
+    if (r) r.setOptions({ start: start / 1000, end: end / 1000 });
+    updateTimes(i); paintActive(); changed();
+  } else {
+    structural();
+  }
 }
 
 // ---------- the segment list ----------
 function renderList(focus = true) {
-  list.replaceChildren();
+  rendering = true;
+  try { list.replaceChildren(); } finally { rendering = false; }
   state.segments.forEach((s, i) => {
     const li = rowTpl.content.firstElementChild.cloneNode(true);
     li.dataset.index = String(i);
     li.querySelector('.seg-num').textContent = `#${i + 1}`;
     li.querySelector('.seg-times').textContent = `${fmtMs(s.start_ms)} – ${fmtMs(s.end_ms)}`;
+    const focusHere = () => { if (state.active !== i) { state.active = i; paintActive(); } };
+    for (const cls of ['.seg-start', '.seg-end']) {
+      const box = li.querySelector(cls);
+      box.value = fmtTime(cls === '.seg-start' ? s.start_ms : s.end_ms);
+      box.addEventListener('change', () => timeEdited(i, li));
+      box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); timeEdited(i, li); } });
+      box.addEventListener('focus', focusHere);
+    }
+    const flag = li.querySelector('.seg-flag');
+    flag.value = s.flag || '';
+    flag.addEventListener('change', () => { history.record(); state.segments[i].flag = flag.value || null; changed(); });
+    flag.addEventListener('focus', focusHere);
     const text = li.querySelector('.seg-text');
     text.value = s.text;
-    text.addEventListener('input', () => { state.segments[i].text = text.value; changed(); });
-    text.addEventListener('focus', () => { if (state.active !== i) { state.active = i; paintActive(); } });
+    text.addEventListener('input', () => { history.record(`text-${i}`); state.segments[i].text = text.value; changed(); });
+    text.addEventListener('focus', focusHere);
     const spk = li.querySelector('.seg-speaker');
     spk.value = s.speaker || '';
-    spk.addEventListener('input', () => { state.segments[i].speaker = spk.value.trim() || null; changed(); });
-    spk.addEventListener('focus', () => { if (state.active !== i) { state.active = i; paintActive(); } });
+    if (spk.tagName === 'SELECT') {
+      spk.addEventListener('change', () => setSpeaker(i, spk.value));
+    } else {
+      spk.addEventListener('input', () => { history.record(`speaker-${i}`); state.segments[i].speaker = spk.value.trim() || null; changed(); });
+    }
+    spk.addEventListener('focus', focusHere);
     list.appendChild(li);
   });
   paintActive();
@@ -119,9 +216,12 @@ function structural() {
 }
 
 function updateTimes(i) {
-  const li = list.querySelector(`.segment[data-index="${i}"] .seg-times`);
+  const li = list.querySelector(`.segment[data-index="${i}"]`);
   const s = state.segments[i];
-  if (li) li.textContent = `${fmtMs(s.start_ms)} – ${fmtMs(s.end_ms)}`;
+  if (!li || !s) return;
+  li.querySelector('.seg-times').textContent = `${fmtMs(s.start_ms)} – ${fmtMs(s.end_ms)}`;
+  li.querySelector('.seg-start').value = fmtTime(s.start_ms);
+  li.querySelector('.seg-end').value = fmtTime(s.end_ms);
 }
 
 // ---------- editing actions ----------
@@ -149,8 +249,25 @@ const actions = {
   },
   help: toggleHelp,
   'help-close': () => toggleHelp(false),
+  undo: () => restore(history.undo(copySegments())),
+  redo: () => restore(history.redo(copySegments())),
+  skip: () => { skipBox.hidden = false; document.getElementById('skip-reason').focus(); },
+  'skip-cancel': () => { skipBox.hidden = true; },
+  'skip-confirm': skipTask,
   submit,
 };
+
+// ---------- skip: back to the pool for others, with a reason ----------
+const skipBox = document.getElementById('skip-box');
+async function skipTask() {
+  const reason = document.getElementById('skip-reason').value.trim();
+  const err = document.getElementById('skip-error');
+  if (!reason) { err.textContent = S.skip_needs_reason; err.hidden = false; return; }
+  const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/skip`, { reason });
+  if (r.ok) { localStorage.removeItem(KEY); localStorage.removeItem(`${KEY}:extras`); window.location.assign(r.data.next_url); return; }
+  err.textContent = (r.data && r.data.detail) || `HTTP ${r.status}`;
+  err.hidden = false;
+}
 
 function select(i) {
   if (i < 0 || i >= state.segments.length) return;
@@ -177,6 +294,7 @@ function stepSpeed(dir) {
 function nudge(edge, delta) {
   const s = state.segments[state.active];
   if (!s) return;
+  history.record();
   const prev = state.segments[state.active - 1];
   const next = state.segments[state.active + 1];
   if (edge === 'start') {
@@ -199,13 +317,15 @@ function addSegment() {
     const start = cur.end_ms;
     const end = Math.min(nxt ? nxt.start_ms : data.duration_ms, start + 2000);
     if (end - start < 50) return;
-    state.segments.push({ start_ms: start, end_ms: end, text: '', speaker: cur.speaker, noise: [] });
+    history.record();
+    state.segments.push({ start_ms: start, end_ms: end, text: '', speaker: cur.speaker, noise: [], flag: null });
     state.active = state.active + 1;
   } else {
     const after = state.segments.find((s) => s.start_ms > t);
     const end = Math.min(after ? after.start_ms : data.duration_ms, t + 2000);
     if (end - t < 50) return;
-    state.segments.push({ start_ms: t, end_ms: end, text: '', speaker: null, noise: [] });
+    history.record();
+    state.segments.push({ start_ms: t, end_ms: end, text: '', speaker: null, noise: [], flag: null });
     state.segments.sort((a, b) => a.start_ms - b.start_ms);
     state.active = state.segments.findIndex((s) => s.start_ms === t);
   }
@@ -221,6 +341,7 @@ function splitSegment() {
   const input = list.querySelector(`.segment[data-index="${i}"] .seg-text`);
   let caret = s.text.length;
   if (input && document.activeElement === input) caret = input.selectionStart ?? caret;
+  history.record();
   const left = s.text.slice(0, caret).trim();
   const right = s.text.slice(caret).trim();
   state.segments.splice(i, 1,
@@ -235,16 +356,18 @@ function mergeSegment() {
   const a = state.segments[i];
   const b = state.segments[i + 1];
   if (!a || !b) return;
+  history.record();
   state.segments.splice(i, 2, {
     start_ms: Math.min(a.start_ms, b.start_ms), end_ms: Math.max(a.end_ms, b.end_ms),
     text: [a.text, b.text].filter((x) => x.trim()).join(' '), speaker: a.speaker || b.speaker,
-    noise: [...new Set([...(a.noise || []), ...(b.noise || [])])],
+    noise: [...new Set([...(a.noise || []), ...(b.noise || [])])], flag: a.flag || b.flag || null,
   });
   structural();
 }
 
 function deleteSegment() {
   if (state.segments.length <= 1) return;
+  history.record();
   state.segments.splice(state.active, 1);
   state.active = Math.max(0, state.active - 1);
   structural();
@@ -265,6 +388,7 @@ function insertNoise(n) {
   const tail = after && !after.startsWith(' ') ? ' ' : '';
   input.value = `${before}${pad}${sym}${tail}${after}`;
   const caret = (before + pad + sym + tail).length;
+  history.record();
   input.focus();
   input.setSelectionRange(caret, caret);
   state.segments[i].text = input.value;
@@ -298,6 +422,17 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault(); toggleHelp(); return;
   }
   if (e.ctrlKey && e.key === 'Enter') { e.preventDefault(); submit(); return; }
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.code === 'KeyZ' || e.code === 'KeyY')) {
+    e.preventDefault();
+    if (e.code === 'KeyY' || e.shiftKey) actions.redo(); else actions.undo();
+    return;
+  }
+  if (e.altKey && e.shiftKey && !e.ctrlKey && /^Digit[1-9]$/.test(e.code)) {
+    e.preventDefault();
+    const sp = SPEAKERS.find((x) => x.hotkey === Number(e.code.slice(5)));
+    if (sp) setSpeaker(state.active, sp.code);
+    return;
+  }
   if (e.ctrlKey && e.code === 'Space') { e.preventDefault(); actions.play(); return; }
   if (e.code === 'Space' && !inField(e) && e.target.tagName !== 'BUTTON') { e.preventDefault(); actions.play(); return; }
   if (!e.altKey || e.ctrlKey || e.metaKey) return;
@@ -319,6 +454,41 @@ document.querySelectorAll('.noise-btn').forEach((b, n) => {
   b.addEventListener('click', () => insertNoise(n));
 });
 document.getElementById('loop').addEventListener('change', (e) => { state.loop = e.target.checked; });
+
+// ---------- the comment and item flag: kept in this browser until submitted ----------
+const EXTRAS_KEY = `${KEY}:extras`;
+const commentEl = document.getElementById('comment');
+const itemFlagEl = document.getElementById('item-flag');
+try {
+  const saved = JSON.parse(localStorage.getItem(EXTRAS_KEY) || 'null');
+  if (saved) { commentEl.value = saved.comment || ''; itemFlagEl.value = saved.item_flag || ''; }
+} catch (_) { /* unreadable: start empty */ }
+function saveExtras() {
+  try {
+    localStorage.setItem(EXTRAS_KEY, JSON.stringify({ comment: commentEl.value, item_flag: itemFlagEl.value }));
+  } catch (_) { /* full */ }
+}
+commentEl.addEventListener('input', saveExtras);
+itemFlagEl.addEventListener('change', saveExtras);
+
+// ---------- spectrogram and gain ----------
+const specCanvas = document.getElementById('spectrogram');
+document.getElementById('spectrogram-toggle').addEventListener('change', async (e) => {
+  if (!e.target.checked) { specCanvas.hidden = true; return; }
+  try { await showSpectrogram(specCanvas, data.item_id); } catch (err) {
+    formError.textContent = String(err); formError.hidden = false;
+  }
+});
+const gain = new Gain();
+document.getElementById('gain').addEventListener('input', (e) => {
+  const v = Number(e.target.value);
+  gain.set(ws ? ws.getMediaElement() : null, v);
+  document.getElementById('gain-value').textContent = `${v.toFixed(1)}×`;
+  const wave = document.getElementById('waveform');
+  wave.dataset.gain = String(v);
+  if (gain.node) wave.dataset.gainNode = String(gain.node.gain.value);
+  if (ws) ws.setOptions({ barHeight: Math.max(0.05, v) });
+});
 document.getElementById('speed').addEventListener('change', (e) => {
   if (ws) ws.setPlaybackRate(Number(e.target.value), true);
 });
@@ -342,6 +512,7 @@ function writeLocal(pending) {
 }
 
 function changed() {
+  history.settle();
   state.revision += 1;
   writeLocal(true);
   setStatus('saving');
@@ -417,9 +588,11 @@ async function submit() {
     const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/submit`, {
       segments: state.segments, base_version: data.base_version,
       time_spent_ms: Math.round(tick()),
+      comment: document.getElementById('comment').value.trim() || null,
+      item_flag: document.getElementById('item-flag').value || null,
     });
     if (r.ok) {
-      localStorage.removeItem(KEY);
+      localStorage.removeItem(KEY); localStorage.removeItem(`${KEY}:extras`);
       window.location.assign(r.data.next_url);
       return;
     }
@@ -465,6 +638,8 @@ if (pushLocal) { setStatus('saving'); pushDraft(); }
   regions.on('region-updated', (r) => {
     const i = Number(r.id.slice(4));
     const s = state.segments[i];
+    if (!s || (Math.round(r.start * 1000) === s.start_ms && Math.round(r.end * 1000) === s.end_ms)) return;
+    history.record();
     s.start_ms = Math.max(0, Math.round(r.start * 1000));
     s.end_ms = Math.min(data.duration_ms, Math.round(r.end * 1000));
     state.active = i;

@@ -37,6 +37,7 @@ CHECK_NAMES = [
     "clipping",
     "level",
     "snr",
+    "hum",
     "leading_silence",
     "trailing_silence",
     "dc_offset",

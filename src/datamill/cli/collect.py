@@ -1,0 +1,202 @@
+"""``datamill collect``: collection from people — speaker quotas, prompts, consent texts,
+invitation links, subjects and re-recording requests. Writes act for ``--as USERNAME`` and are
+checked by the collection services, like the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out, styled
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Collection: speaker quotas, prompts, consent texts, invitation links, "
+                  "re-recording.", no_args_is_help=True)
+prompts_app = typer.Typer(help="The project's prompt list.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
+ProjectArg = Annotated[str, typer.Argument(help="Project id or name.")]
+
+
+def _pid(s: Any, project: str) -> int:
+    from datamill.production.projects import find_project
+
+    return int(find_project(s, project).id)
+
+
+def _read(path: Path) -> str:
+    from datamill.core.errors import InvalidInput
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidInput(f"cannot read {path}: {err}", path=str(path)) from err
+
+
+def _line(text: str) -> Any:
+    return lambda _v: out.print(text, highlight=False)
+
+
+@app.command("quotas")
+@handle_errors
+def quotas_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
+    """Progress of every speaker-quota cell: targets, accepted, in progress, full."""
+    from datamill.collection.quotas import quota_progress
+
+    with get_runtime().session() as s:
+        result = quota_progress(s, _pid(s, project))
+
+    def render(r: dict[str, Any]) -> None:
+        if not r["configured"]:
+            out.print("this project's spec has no collection section (no quotas)")
+            return
+        table = Table("cell", "target", "accepted", "in progress", "fill", "state")
+        for c in r["cells"]:
+            target = ", ".join(f"{v:g} {k}" for k, v in c["targets"].items() if v)
+            acc = ", ".join(f"{c['accepted'][k]:g} {k}" for k, v in c["targets"].items() if v)
+            prog = ", ".join(f"{c['in_progress'][k]:g} {k}" for k, v in c["targets"].items() if v)
+            state = styled(("full", "red")) if c["full"] else styled(("open", "green"))
+            table.add_row(c["label"], target, acc, prog, f"{c['fill']:.0%}", state)
+        out.print(table)
+
+    emit(result, as_json, render)
+
+
+@prompts_app.command("add")
+@handle_errors
+def prompts_add(
+    project: ProjectArg,
+    file: Annotated[Path, typer.Option("--file", help="UTF-8 text, one prompt a line.")],
+    as_user: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Append prompts from a file (blank lines and prompts already listed are skipped)."""
+    from datamill.collection.staff import add_prompts
+
+    lines = _read(file).splitlines()
+    with get_runtime().session() as s:
+        result = add_prompts(s, acting_user(s, as_user), _pid(s, project), lines)
+    emit(result, as_json, _line(f"{result['added']} prompts added, {result['skipped']} already"
+                                f" listed; {result['total']} in all"))
+
+
+@prompts_app.command("list")
+@handle_errors
+def prompts_list(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
+    """The prompt list in order."""
+    from datamill.collection.staff import list_prompts
+
+    with get_runtime().session() as s:
+        rows = list_prompts(s, acting_user(s, as_user), _pid(s, project))
+
+    def render(rs: list[dict[str, Any]]) -> None:
+        for r in rs:
+            out.print(f"{r['position']:>4}  {r['text']}", highlight=False)
+
+    emit(rows, as_json, render)
+
+
+@app.command("consent-text")
+@handle_errors
+def consent_text(
+    project: ProjectArg,
+    file: Annotated[Path, typer.Option("--file", help="The consent text (UTF-8).")],
+    as_user: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add the next version of the project's consent text."""
+    from datamill.collection.staff import set_consent_text
+
+    text = _read(file)
+    with get_runtime().session() as s:
+        result = set_consent_text(s, acting_user(s, as_user), _pid(s, project), text)
+    emit(result, as_json, _line(f"consent text version {result['version']} saved"))
+
+
+@app.command("invite")
+@handle_errors
+def invite_cmd(
+    project: ProjectArg,
+    subject: Annotated[str, typer.Argument(help="The subject's id (their speaker id).")],
+    as_user: AsUser,
+    days: Annotated[int | None, typer.Option(help="Days the link lives.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An invitation link for one subject (shown once: send it to them)."""
+    from datamill.collection.staff import create_invite
+
+    with get_runtime().session() as s:
+        result = create_invite(s, acting_user(s, as_user), _pid(s, project), subject, days=days)
+    emit(result, as_json, _line(f"invitation {result['id']} for {result['subject_id']}, until"
+                                f" {result['expires_at']:%Y-%m-%d %H:%M} UTC: {result['path']}"))
+
+
+@app.command("revoke")
+@handle_errors
+def revoke_cmd(
+    invite_id: Annotated[int, typer.Argument(help="Invitation id.", min=1)],
+    as_user: AsUser, as_json: JsonOpt = False,
+) -> None:
+    """Revoke an invitation link."""
+    from datamill.collection.staff import revoke_invite
+
+    with get_runtime().session() as s:
+        result = revoke_invite(s, acting_user(s, as_user), invite_id)
+    emit(result, as_json, _line(f"invitation {invite_id} revoked"))
+
+
+@app.command("invites")
+@handle_errors
+def invites_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
+    """Every invitation of the project and its state."""
+    from datamill.collection.staff import list_invites
+
+    with get_runtime().session() as s:
+        rows = list_invites(s, acting_user(s, as_user), _pid(s, project))
+
+    def render(rs: list[dict[str, Any]]) -> None:
+        for r in rs:
+            out.print(f"{r['id']:>4}  {r['subject_id']}  {r['state']}  until"
+                      f" {r['expires_at']:%Y-%m-%d}", highlight=False)
+
+    emit(rows, as_json, render)
+
+
+@app.command("subjects")
+@handle_errors
+def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
+    """Subjects: demographics, consent version signed, recordings, open re-record requests."""
+    from datamill.collection.staff import list_subjects
+
+    with get_runtime().session() as s:
+        rows = list_subjects(s, acting_user(s, as_user), _pid(s, project))
+
+    def render(rs: list[dict[str, Any]]) -> None:
+        for r in rs:
+            consent = f"consent v{r['consent_version']}" if r["consent_id"] else "no consent"
+            out.print(f"{r['subject_id']}  {consent}  {r['recordings']} recordings,"
+                      f" {r['open_rerecords']} to re-record", highlight=False)
+
+    emit(rows, as_json, render)
+
+
+@app.command("rerecord")
+@handle_errors
+def rerecord_cmd(
+    item_id: Annotated[int, typer.Argument(help="The collected item.", min=1)],
+    reason: Annotated[str, typer.Option("--reason", help="What is wrong with the recording.")],
+    as_user: AsUser,
+    source: Annotated[str, typer.Option(help="review, inspection or manual.")] = "review",
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask the subject to record an item's prompt again (shown on their collection page)."""
+    from datamill.collection.staff import request_rerecord
+
+    with get_runtime().session() as s:
+        result = request_rerecord(s, acting_user(s, as_user), item_id, reason, source=source)
+    emit(result, as_json, _line(f"re-record request {result['id']} for item {item_id}"))

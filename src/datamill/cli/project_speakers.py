@@ -1,0 +1,122 @@
+"""``datamill project speakers``: a project's closed speaker list (speech workbench).
+
+``list`` shows it; ``set`` replaces it from a JSON file; ``add`` and ``remove`` change one
+speaker. Writes act for ``--as USERNAME`` (who must be allowed to manage the project)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out
+from datamill.compliance.roles import Action
+from datamill.core.errors import InvalidInput
+
+__all__ = ["app"]
+
+app = typer.Typer(help="A project's speaker list: list, set, add, remove.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ProjectArg = Annotated[str, typer.Argument(help="Project id or name.")]
+
+
+def _render(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        out.print("no speaker list: speakers are free text")
+        return
+    t = Table("code", "name", "colour", "hotkey")
+    for r in rows:
+        t.add_row(r["code"], r["name"], r["colour"],
+                  f"Alt+Shift+{r['hotkey']}" if r["hotkey"] else "")
+    out.print(t)
+
+
+def _dump(rows: list[Any]) -> list[dict[str, Any]]:
+    return [r.model_dump() for r in rows]
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
+    """Show the project's speaker list."""
+    from datamill.production.projects import find_project
+    from datamill.production.speech_work import list_speakers
+
+    with get_runtime().session() as s:
+        rows = _dump(list_speakers(s, find_project(s, project).id))
+    emit(rows, as_json, _render)
+
+
+@app.command("set")
+@handle_errors
+def set_cmd(
+    project: ProjectArg,
+    user: AsUser,
+    file: Annotated[Path, typer.Argument(help="JSON list of {code, name, colour, hotkey}.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Replace the speaker list from a JSON file (an empty list removes it)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from datamill.production.projects import find_project
+    from datamill.production.speech_work import SpeakerIn, set_speakers
+
+    try:
+        speakers = TypeAdapter(list[SpeakerIn]).validate_json(file.read_bytes())
+    except (OSError, ValidationError, json.JSONDecodeError) as err:
+        raise InvalidInput(f"{file}: not a speaker list: {err}", field="file") from err
+    with get_runtime().session() as s:
+        pid = find_project(s, project).id
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        rows = _dump(set_speakers(s, actor, pid, speakers))
+    emit(rows, as_json, _render)
+
+
+@app.command("add")
+@handle_errors
+def add_cmd(
+    project: ProjectArg,
+    code: Annotated[str, typer.Argument(help="The code segments store.")],
+    user: AsUser,
+    name: Annotated[str, typer.Option(help="Display name (default: the code).")] = "",
+    colour: Annotated[str | None, typer.Option(help="#rrggbb (default: from a palette).")] = None,
+    hotkey: Annotated[int | None, typer.Option(help="Digit 1-9 (Alt+Shift+digit).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add one speaker to the list."""
+    from pydantic import ValidationError
+
+    from datamill.production.projects import find_project
+    from datamill.production.speech_work import SpeakerIn, add_speaker
+
+    try:
+        speaker = SpeakerIn(code=code, name=name, colour=colour, hotkey=hotkey)
+    except ValidationError as err:
+        raise InvalidInput(f"not a valid speaker: {err.errors()[0]['msg']}", field="code") from err
+    with get_runtime().session() as s:
+        pid = find_project(s, project).id
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        rows = _dump(add_speaker(s, actor, pid, speaker))
+    emit(rows, as_json, _render)
+
+
+@app.command("remove")
+@handle_errors
+def remove_cmd(
+    project: ProjectArg,
+    code: Annotated[str, typer.Argument(help="The speaker's code.")],
+    user: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take one speaker off the list (submitted segments keep their code)."""
+    from datamill.production.projects import find_project
+    from datamill.production.speech_work import remove_speaker
+
+    with get_runtime().session() as s:
+        pid = find_project(s, project).id
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        rows = _dump(remove_speaker(s, actor, pid, code))
+    emit(rows, as_json, _render)

@@ -1,0 +1,1 @@
+"""Alembic revisions of the collection domain (a version location; see datamill.db.migrate)."""

@@ -1,0 +1,124 @@
+"""Tables of the collection domain.
+
+A subject's consent is the compliance domain's :class:`ConsentRecord` (scope ``collection``);
+:class:`CollectionSubject` adds what the subject signed (the consent text's version, the typed
+name, when) and their demographics. Every recording links subject, prompt and item, so each item
+a subject produces traces back to the consent record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datamill.core.clock import utcnow
+from datamill.db.base import Base
+
+__all__ = [
+    "CollectionInvite",
+    "CollectionPrompt",
+    "CollectionSubject",
+    "ConsentText",
+    "Recording",
+    "RerecordRequest",
+]
+
+
+class ConsentText(Base):
+    """One version of a project's consent text (versions are never edited, only added)."""
+
+    __tablename__ = "collection_consent_texts"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CollectionSubject(Base):
+    """A person recorded for a project: demographics, and the consent they signed."""
+
+    __tablename__ = "collection_subjects"
+    __table_args__ = (UniqueConstraint("project_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(String(100))
+    demographics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"), default=None)
+    consent_text_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collection_consent_texts.id"), default=None)
+    signature: Mapped[str | None] = mapped_column(String(200), default=None)
+    signed_at: Mapped[datetime | None] = mapped_column(default=None)
+    enrolled_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CollectionInvite(Base):
+    """An invitation link: scoped to one subject of one project, expiring, revocable. Only the
+    token's sha256 is stored."""
+
+    __tablename__ = "collection_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CollectionPrompt(Base):
+    """One prompt of a project's prompt list; each subject records it once."""
+
+    __tablename__ = "collection_prompts"
+    __table_args__ = (UniqueConstraint("project_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Recording(Base):
+    """One upload of one prompt by one subject (attempts count up on re-recording)."""
+
+    __tablename__ = "collection_recordings"
+    __table_args__ = (UniqueConstraint("subject_row_id", "prompt_id", "attempt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"), index=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("collection_prompts.id"))
+    attempt: Mapped[int] = mapped_column(default=1)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), default=None, index=True)
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RerecordRequest(Base):
+    """A recording to do again: its item failed the checks, or review/inspection rejected it as
+    a recording problem. Open until the subject uploads a new attempt of the prompt."""
+
+    __tablename__ = "collection_rerecords"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"), index=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("collection_prompts.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), default=None)
+    source: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)

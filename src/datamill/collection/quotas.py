@@ -1,0 +1,251 @@
+"""Speaker quotas: progress per cell of the spec's ``collection.cells``, and the rule that a
+full cell takes no more speakers, recordings or imported items.
+
+A speaker's profile comes from the item's attributes (``speaker_id``, ``gender``, ``age`` → its
+age band, ``accent``/``region``, ``device``; a collected item carries its subject's
+demographics) and, for subjects enrolled on the collection page, from their demographics.
+Values compare case-insensitively. A speaker counts in every cell that matches.
+
+Counting, per cell:
+- **accepted**: items past the checks (any status but ``imported`` and ``rejected``): distinct
+  speakers, hours of audio (``duration_ms``), items;
+- **in progress**: items not yet checked, and enrolled subjects with no accepted item.
+
+With ``count_in_progress`` (the default) a cell's fill is accepted + in progress. A cell is
+*full for a speaker* when any target it sets is reached — except that the speakers target does
+not shut out a speaker the cell already counts (they may go on recording until hours or items
+are reached).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.db.lookup import get_or_raise
+from datamill.production.collection_spec import DIMENSIONS, CollectionSpec, QuotaCell
+from datamill.production.models import Item, Project
+
+__all__ = [
+    "Tally",
+    "cell_blocker",
+    "collection_spec",
+    "profile",
+    "quota_progress",
+    "screen_import",
+    "tallies",
+]
+
+_MS_PER_HOUR = 3_600_000
+_NOT_ACCEPTED = ("imported", "rejected")
+
+
+def collection_spec(project: Project) -> CollectionSpec | None:
+    """The project's ``collection`` section, or None when it has none."""
+    raw = (project.spec or {}).get("collection")
+    if not raw:
+        return None
+    try:
+        return CollectionSpec.model_validate(raw)
+    except ValidationError as err:  # a spec stored before a rule tightened
+        raise InvalidInput(f"project {project.id}: invalid collection spec: {err}") from err
+
+
+def _norm(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value).strip().casefold() or None
+
+
+def profile(spec: CollectionSpec, data: dict[str, Any]) -> dict[str, str | None]:
+    """The quota dimensions of a speaker (item attributes or a subject's demographics)."""
+    age = data.get("age")
+    band = data.get("age_band") or (spec.age_band(int(age)) if isinstance(age, int) else None)
+    accent = data.get("accent") or data.get("region")
+    return {"age_band": _norm(band), "gender": _norm(data.get("gender")),
+            "accent": _norm(accent), "device": _norm(data.get("device"))}
+
+
+def matches(cell: QuotaCell, prof: dict[str, str | None]) -> bool:
+    return all(prof.get(dim) == _norm(value) for dim, value in cell.dimensions().items())
+
+
+@dataclass
+class Tally:
+    """One cell's counts: speakers (ids), milliseconds and items, accepted and in progress."""
+
+    speakers: set[str] = field(default_factory=set)
+    ms: int = 0
+    items: int = 0
+    open_speakers: set[str] = field(default_factory=set)
+    open_ms: int = 0
+    open_items: int = 0
+
+    def add(self, speaker: str | None, ms: int, *, accepted: bool) -> None:
+        if accepted:
+            self.items += 1
+            self.ms += ms
+            if speaker:
+                self.speakers.add(speaker)
+        else:
+            self.open_items += 1
+            self.open_ms += ms
+            if speaker:
+                self.open_speakers.add(speaker)
+
+    def figures(self, in_progress: bool) -> tuple[int, float, int]:
+        """(speakers, hours, items) that count toward fullness."""
+        if not in_progress:
+            return len(self.speakers), self.ms / _MS_PER_HOUR, self.items
+        return (len(self.speakers | self.open_speakers), (self.ms + self.open_ms) / _MS_PER_HOUR,
+                self.items + self.open_items)
+
+
+def _blocked(cell: QuotaCell, tally: Tally, speaker: str | None, in_progress: bool) -> str | None:
+    """Why ``cell`` takes nothing more from ``speaker`` (None when it still does)."""
+    speakers, hours, items = tally.figures(in_progress)
+    known = speaker is not None and speaker in (
+        tally.speakers | (tally.open_speakers if in_progress else set()))
+    if cell.speakers is not None and speakers >= cell.speakers and not known:
+        return f"quota cell {cell.label} is full: {speakers} of {cell.speakers} speakers"
+    if cell.hours is not None and hours >= cell.hours:
+        return f"quota cell {cell.label} is full: {hours:.2f} of {cell.hours:g} hours"
+    if cell.items is not None and items >= cell.items:
+        return f"quota cell {cell.label} is full: {items} of {cell.items} items"
+    return None
+
+
+def _rows(session: Session, project_id: int, exclude_run: int | None = None) -> Iterable[Any]:
+    q = select(Item.id, Item.status, Item.attributes, Item.meta, Item.import_run_id).where(
+        Item.project_id == project_id)
+    rows = session.execute(q.order_by(Item.id)).all()
+    return [r for r in rows if exclude_run is None or r.import_run_id != exclude_run]
+
+
+def _enrolled(session: Session, project_id: int) -> list[tuple[str, dict[str, Any]]]:
+    from datamill.collection.models import CollectionSubject
+
+    return [(s.subject_id, dict(s.demographics or {})) for s in session.scalars(
+        select(CollectionSubject).where(CollectionSubject.project_id == project_id,
+                                        CollectionSubject.enrolled_at.is_not(None)))]
+
+
+def tallies(
+    session: Session, project: Project, spec: CollectionSpec, *, exclude_run: int | None = None,
+) -> list[Tally]:
+    """One :class:`Tally` per cell, over the project's items and enrolled subjects."""
+    out = [Tally() for _ in spec.cells]
+    for row in _rows(session, project.id, exclude_run):
+        attrs = dict(row.attributes or {})
+        if row.status == "rejected":
+            continue
+        prof = profile(spec, attrs)
+        speaker = attrs.get("speaker_id")
+        for cell, tally in zip(spec.cells, out, strict=True):
+            if matches(cell, prof):
+                tally.add(speaker, int(attrs.get("duration_ms") or 0),
+                          accepted=row.status not in _NOT_ACCEPTED)
+    for subject_id, demo in _enrolled(session, project.id):
+        prof = profile(spec, demo)
+        for cell, tally in zip(spec.cells, out, strict=True):
+            if matches(cell, prof) and subject_id not in tally.speakers:
+                tally.open_speakers.add(subject_id)
+    return out
+
+
+def cell_blocker(
+    session: Session, project: Project, speaker: str, demographics: dict[str, Any],
+) -> str | None:
+    """Why the speaker may not enrol or record now (a full cell, or no cell for them), else
+    None. Projects without quota cells never block."""
+    spec = collection_spec(project)
+    if spec is None or not spec.cells:
+        return None
+    prof = profile(spec, demographics)
+    found = False
+    for cell, tally in zip(spec.cells, tallies(session, project, spec), strict=True):
+        if not matches(cell, prof):
+            continue
+        found = True
+        reason = _blocked(cell, tally, speaker, spec.count_in_progress)
+        if reason:
+            return reason
+    if not found and not spec.allow_outside_cells:
+        shown = ", ".join(f"{k}={v}" for k, v in prof.items() if v) or "none given"
+        return f"no quota cell of this project takes speakers with {shown}"
+    return None
+
+
+def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
+    """Every cell's targets, accepted and in-progress counts, fill and whether it is full."""
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    spec = collection_spec(project)
+    if spec is None:
+        return {"project_id": project_id, "configured": False, "cells": [], "on_full": None,
+                "count_in_progress": None}
+    cells = []
+    for i, (cell, tally) in enumerate(zip(spec.cells, tallies(session, project, spec),
+                                          strict=True)):
+        speakers, hours, items = tally.figures(spec.count_in_progress)
+        targets = {"speakers": cell.speakers, "hours": cell.hours, "items": cell.items}
+        counted = {"speakers": speakers, "hours": round(hours, 4), "items": items}
+        fills = [counted[k] / v for k, v in targets.items() if v]
+        cells.append({
+            "index": i, "label": cell.label, "dimensions": cell.dimensions(), "targets": targets,
+            "accepted": {"speakers": len(tally.speakers),
+                         "hours": round(tally.ms / _MS_PER_HOUR, 4), "items": tally.items},
+            "in_progress": {"speakers": len(tally.open_speakers - tally.speakers),
+                            "hours": round(tally.open_ms / _MS_PER_HOUR, 4),
+                            "items": tally.open_items},
+            "counted": counted,
+            "fill": round(min(1.0, max(fills)) if fills else 0.0, 4),
+            "full": any(counted[k] >= v for k, v in targets.items() if v),
+        })
+    return {"project_id": project_id, "configured": True, "cells": cells,
+            "on_full": spec.on_full, "count_in_progress": spec.count_in_progress,
+            "dimensions": list(DIMENSIONS)}
+
+
+def screen_import(session: Session, project_id: int, import_run_id: int) -> None:
+    """The ``datamill.import_screens`` entry point: items of this import run whose speaker falls
+    in a full cell are flagged (``meta["quota"]``) or set aside (``rejected``), per
+    ``collection.on_full``; the reason names the cell and its count."""
+    project = session.get(Project, project_id)
+    spec = collection_spec(project) if project is not None else None
+    if project is None or spec is None or not spec.cells:
+        return
+    session.flush()
+    counts = tallies(session, project, spec, exclude_run=import_run_id)
+    new = session.scalars(select(Item).where(Item.project_id == project_id,
+                                             Item.import_run_id == import_run_id)
+                          .order_by(Item.id)).all()
+    for item in new:
+        if item.status == "rejected" or (item.meta or {}).get("quota"):
+            continue
+        attrs = dict(item.attributes or {})
+        prof, speaker = profile(spec, attrs), attrs.get("speaker_id")
+        hit = [(c, t) for c, t in zip(spec.cells, counts, strict=True) if matches(c, prof)]
+        reason = next((r for c, t in hit
+                       if (r := _blocked(c, t, speaker, spec.count_in_progress))), None)
+        if reason is None:
+            for _c, t in hit:
+                t.add(speaker, int(attrs.get("duration_ms") or 0),
+                      accepted=item.status not in _NOT_ACCEPTED)
+            continue
+        if spec.on_full == "set_aside":
+            item.status = "rejected"
+            item.reject_reasons = [*(item.reject_reasons or []), f"quota: {reason}"]
+        item.meta = {**(item.meta or {}), "quota": {"action": spec.on_full, "reason": reason}}
+    session.flush()
+
+
+def over_quota(blocker: str | None) -> None:
+    """Raise the Conflict a full cell means for a subject."""
+    if blocker:
+        raise Conflict(blocker)

@@ -1,0 +1,278 @@
+"""What project managers do for collection: consent texts, the prompt list, invitation links,
+subjects, and re-recording requests from review and inspection.
+
+Invitation tokens are 32 random bytes (URL-safe); only their sha256 is stored. A token is
+scoped to one subject of one project, expires (``collection.invite_days``, default 14) and can
+be revoked; the plain token is shown once, in the link ``/collect/<token>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.collection.models import (
+    CollectionInvite,
+    CollectionPrompt,
+    CollectionSubject,
+    ConsentText,
+    Recording,
+    RerecordRequest,
+)
+from datamill.collection.quotas import collection_spec
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.permissions import authorize
+from datamill.compliance.roles import Action
+from datamill.core.clock import utcnow
+from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
+from datamill.production.models import Item, Project
+
+__all__ = [
+    "INVITE_PATH",
+    "add_prompts",
+    "create_invite",
+    "latest_consent_text",
+    "list_consent_texts",
+    "list_invites",
+    "list_prompts",
+    "list_subjects",
+    "request_rerecord",
+    "revoke_invite",
+    "set_consent_text",
+    "token_digest",
+]
+
+INVITE_PATH = "/collect/"
+MAX_PROMPTS = 10_000
+MAX_PROMPT_CHARS = 2_000
+MAX_CONSENT_CHARS = 50_000
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _project(session: Session, actor: User, project_id: int, action: Action) -> Project:
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    authorize(session, actor, action, project_id=project_id)
+    return project
+
+
+def _clean(text: str, limit: int, what: str) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text or len(text) > limit or "\x00" in text:
+        raise InvalidInput(f"{what} must be 1 to {limit} characters without NUL", field=what)
+    return text
+
+
+def _text_dict(t: ConsentText) -> dict[str, Any]:
+    return {"id": t.id, "project_id": t.project_id, "version": t.version, "text": t.text,
+            "created_at": t.created_at}
+
+
+def set_consent_text(session: Session, actor: User, project_id: int, text: str) -> dict[str, Any]:
+    """Add the next version of the project's consent text (earlier versions stay, and the
+    subjects who signed them keep their record; new subjects sign the latest)."""
+    _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    body = _clean(text, MAX_CONSENT_CHARS, "text")
+    last = session.scalar(select(func.max(ConsentText.version))
+                          .where(ConsentText.project_id == project_id)) or 0
+    row = ConsentText(project_id=project_id, version=last + 1, text=body, created_by=actor.id)
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="collection.consent_text", object_type="project",
+                 object_id=project_id, project_id=project_id, data={"version": row.version})
+    return _text_dict(row)
+
+
+def latest_consent_text(session: Session, project_id: int) -> ConsentText | None:
+    return session.scalars(select(ConsentText).where(ConsentText.project_id == project_id)
+                           .order_by(ConsentText.version.desc()).limit(1)).first()
+
+
+def list_consent_texts(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
+    _project(session, actor, project_id, Action.VIEW_PROJECT)
+    return [_text_dict(t) for t in session.scalars(
+        select(ConsentText).where(ConsentText.project_id == project_id)
+        .order_by(ConsentText.version))]
+
+
+def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]) -> dict[str, Any]:
+    """Append prompts (one per line of a prompts file); blank lines and prompts the list has
+    already are skipped."""
+    _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    existing = {p.text: p for p in session.scalars(
+        select(CollectionPrompt).where(CollectionPrompt.project_id == project_id))}
+    position = max((p.position for p in existing.values()), default=0)
+    added, skipped = 0, 0
+    for raw in texts:
+        text = (raw or "").strip()
+        if not text:
+            continue
+        if len(text) > MAX_PROMPT_CHARS or "\x00" in text:
+            raise InvalidInput(f"a prompt must be at most {MAX_PROMPT_CHARS} characters without"
+                               " NUL", field="prompts")
+        if text in existing:
+            skipped += 1
+            continue
+        if len(existing) >= MAX_PROMPTS:
+            raise InvalidInput(f"a project holds at most {MAX_PROMPTS} prompts", field="prompts")
+        position += 1
+        row = CollectionPrompt(project_id=project_id, position=position, text=text)
+        session.add(row)
+        existing[text] = row
+        added += 1
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="collection.prompts_added",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"added": added, "skipped": skipped})
+    return {"project_id": project_id, "added": added, "skipped": skipped,
+            "total": len(existing)}
+
+
+def list_prompts(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
+    _project(session, actor, project_id, Action.VIEW_PROJECT)
+    return [{"id": p.id, "position": p.position, "text": p.text} for p in session.scalars(
+        select(CollectionPrompt).where(CollectionPrompt.project_id == project_id)
+        .order_by(CollectionPrompt.position))]
+
+
+def _subject_row(session: Session, project_id: int, subject_id: str) -> CollectionSubject:
+    row = session.scalars(select(CollectionSubject).where(
+        CollectionSubject.project_id == project_id,
+        CollectionSubject.subject_id == subject_id)).first()
+    if row is None:
+        row = CollectionSubject(project_id=project_id, subject_id=subject_id, demographics={})
+        session.add(row)
+        session.flush()
+    return row
+
+
+def create_invite(
+    session: Session, actor: User, project_id: int, subject_id: str, *, days: int | None = None,
+) -> dict[str, Any]:
+    """An invitation link for one subject (created on first invite). The token is returned
+    once; only its digest is stored."""
+    project = _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    subject_id = (subject_id or "").strip()
+    if not subject_id or len(subject_id) > 100 or not subject_id.isprintable():
+        raise InvalidInput("the subject id must be 1 to 100 printable characters",
+                           field="subject_id")
+    spec = collection_spec(project)
+    days = days if days is not None else (spec.invite_days if spec else 14)
+    if not 1 <= days <= 365:
+        raise InvalidInput("an invitation lives 1 to 365 days", field="days")
+    subject = _subject_row(session, project_id, subject_id)
+    token = secrets.token_urlsafe(32)
+    row = CollectionInvite(project_id=project_id, subject_row_id=subject.id,
+                           token_sha256=token_digest(token),
+                           expires_at=utcnow() + timedelta(days=days), created_by=actor.id)
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="collection.invited", object_type="invite",
+                 object_id=row.id, project_id=project_id, data={"subject_id": subject_id,
+                                                                "days": days})
+    return {"id": row.id, "project_id": project_id, "subject_id": subject_id, "token": token,
+            "path": f"{INVITE_PATH}{token}", "expires_at": row.expires_at}
+
+
+def _invite_dict(inv: CollectionInvite, subject_id: str) -> dict[str, Any]:
+    now = utcnow()
+    state = ("revoked" if inv.revoked_at else "expired" if inv.expires_at <= now else "active")
+    return {"id": inv.id, "project_id": inv.project_id, "subject_id": subject_id,
+            "expires_at": inv.expires_at, "revoked_at": inv.revoked_at, "state": state,
+            "last_used_at": inv.last_used_at}
+
+
+def revoke_invite(session: Session, actor: User, invite_id: int) -> dict[str, Any]:
+    inv = get_or_raise(session, CollectionInvite, invite_id, "invitation", invite_id=invite_id)
+    _project(session, actor, inv.project_id, Action.MANAGE_PROJECT)
+    inv.revoked_at = inv.revoked_at or utcnow()
+    subject = session.get(CollectionSubject, inv.subject_row_id)
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="collection.invite_revoked",
+                 object_type="invite", object_id=inv.id, project_id=inv.project_id)
+    return _invite_dict(inv, subject.subject_id if subject else "")
+
+
+def list_invites(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
+    _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    rows = session.execute(
+        select(CollectionInvite, CollectionSubject.subject_id)
+        .join(CollectionSubject, CollectionSubject.id == CollectionInvite.subject_row_id)
+        .where(CollectionInvite.project_id == project_id).order_by(CollectionInvite.id)).all()
+    return [_invite_dict(inv, sid) for inv, sid in rows]
+
+
+def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
+    """Every subject: demographics, consent (version, signed), recordings and open requests."""
+    _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    out = []
+    for s in session.scalars(select(CollectionSubject).where(
+            CollectionSubject.project_id == project_id).order_by(CollectionSubject.id)):
+        text = session.get(ConsentText, s.consent_text_id) if s.consent_text_id else None
+        recs = session.scalar(select(func.count()).select_from(Recording)
+                              .where(Recording.subject_row_id == s.id)) or 0
+        open_req = session.scalar(select(func.count()).select_from(RerecordRequest).where(
+            RerecordRequest.subject_row_id == s.id, RerecordRequest.resolved_at.is_(None))) or 0
+        out.append({"subject_id": s.subject_id, "demographics": dict(s.demographics or {}),
+                    "consent_id": s.consent_id, "consent_version": text.version if text else None,
+                    "signature": s.signature, "signed_at": s.signed_at,
+                    "enrolled_at": s.enrolled_at, "recordings": recs,
+                    "open_rerecords": open_req})
+    return out
+
+
+def request_rerecord(
+    session: Session, actor: User, item_id: int, reason: str, *, source: str = "review",
+) -> dict[str, Any]:
+    """Ask the subject who recorded ``item_id`` to record its prompt again (a recording problem
+    found in review or inspection). Reviewers, inspectors and project managers may."""
+    item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    if not any(_may(session, actor, a, item.project_id)
+               for a in (Action.MANAGE_PROJECT, Action.REVIEW, Action.INSPECT)):
+        raise Forbidden(f"role {actor.role!r} may not ask for re-recordings in this project")
+    if source not in ("review", "inspection", "manual"):
+        raise InvalidInput("source must be review, inspection or manual", field="source")
+    reason = _clean(reason, 2_000, "reason")
+    rec = session.scalars(select(Recording).where(Recording.item_id == item_id)).first()
+    if rec is None:
+        raise NotFound(f"item {item_id} was not recorded on the collection page", item_id=item_id)
+    row = open_request(session, rec, source, reason, requested_by=actor.id)
+    record_audit(session, actor_id=actor.id, action="collection.rerecord_requested",
+                 object_type="item", object_id=item_id, project_id=item.project_id,
+                 data={"source": source, "reason": reason})
+    return {"id": row.id, "item_id": item_id, "prompt_id": row.prompt_id, "source": row.source,
+            "reason": row.reason}
+
+
+def _may(session: Session, actor: User, action: Action, project_id: int) -> bool:
+    try:
+        authorize(session, actor, action, project_id=project_id)
+    except Forbidden:
+        return False
+    return True
+
+
+def open_request(
+    session: Session, rec: Recording, source: str, reason: str, *, requested_by: int | None,
+) -> RerecordRequest:
+    """The open re-record request of this recording's subject and prompt (made if none)."""
+    row = session.scalars(select(RerecordRequest).where(
+        RerecordRequest.subject_row_id == rec.subject_row_id,
+        RerecordRequest.prompt_id == rec.prompt_id, RerecordRequest.item_id == rec.item_id)
+    ).first()
+    if row is None:
+        row = RerecordRequest(project_id=rec.project_id, subject_row_id=rec.subject_row_id,
+                              prompt_id=rec.prompt_id, item_id=rec.item_id, source=source,
+                              reason=reason, requested_by=requested_by)
+        session.add(row)
+        session.flush()
+    return row

@@ -1,0 +1,338 @@
+"""What a subject does on the collection page, reached by their invitation token: read and sign
+the consent text, give demographics (checked against the quotas), record the prompts.
+
+Order is enforced here, not in the page: no demographics and no upload before consent (a
+Forbidden naming the step), no upload before demographics, no new prompt once the subject's
+quota cell is full (a Conflict naming the cell). An upload is a 16-bit PCM WAV; it becomes an
+item through the normal import (``import_source``, a one-row manifest carrying the subject's
+id and demographics), the automatic checks run at once, and a failed check opens a re-record
+request the page shows until the subject records the prompt again.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import wave
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.collection.models import (
+    CollectionInvite,
+    CollectionPrompt,
+    CollectionSubject,
+    ConsentText,
+    Recording,
+    RerecordRequest,
+)
+from datamill.collection.quotas import cell_blocker, collection_spec
+from datamill.collection.staff import latest_consent_text, open_request, token_digest
+from datamill.compliance.audit import record_audit
+from datamill.compliance.consent import record_subject_consent
+from datamill.compliance.security_models import ConsentRecord
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Item, Project, Review
+from datamill.storage.blobstore import BlobStore
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "Visit",
+    "collection_state",
+    "give_consent",
+    "set_demographics",
+    "sync_rerecords",
+    "upload_recording",
+    "visit",
+]
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_GENDERS = {"female", "male", "other"}
+_RECORDING_PROBLEM = re.compile(r"^\s*(recording|录音)\s*[:：]", re.IGNORECASE)
+
+
+class Visit:
+    """A verified invitation: its project and subject."""
+
+    def __init__(self, invite: CollectionInvite, subject: CollectionSubject, project: Project):
+        self.invite, self.subject, self.project = invite, subject, project
+
+
+def visit(session: Session, token: str) -> Visit:
+    """The invitation behind ``token``; Unauthorized when unknown, revoked or expired."""
+    if not token or len(token) > 200:
+        raise Unauthorized("invalid invitation link")
+    inv = session.scalars(select(CollectionInvite).where(
+        CollectionInvite.token_sha256 == token_digest(token))).first()
+    if inv is None:
+        raise Unauthorized("invalid invitation link")
+    if inv.revoked_at is not None:
+        raise Unauthorized("this invitation link was revoked; ask the project manager for a new"
+                           " one")
+    if inv.expires_at <= utcnow():
+        raise Unauthorized("this invitation link has expired; ask the project manager for a new"
+                           " one")
+    subject = session.get(CollectionSubject, inv.subject_row_id)
+    project = session.get(Project, inv.project_id)
+    if subject is None or project is None:
+        raise Unauthorized("invalid invitation link")
+    inv.last_used_at = utcnow()
+    return Visit(inv, subject, project)
+
+
+def _consent(session: Session, subject: CollectionSubject) -> ConsentRecord | None:
+    """The subject's live consent record (None if never given or withdrawn)."""
+    if subject.consent_id is None:
+        return None
+    rec = session.get(ConsentRecord, subject.consent_id)
+    return rec if rec is not None and rec.withdrawn_at is None else None
+
+
+def give_consent(session: Session, token: str, signature: str, version: int) -> dict[str, Any]:
+    """Sign the latest consent text with the typed name; stored with the time (no IP)."""
+    v = visit(session, token)
+    text = latest_consent_text(session, v.project.id)
+    if text is None:
+        raise Conflict("this project has no consent text yet; the project manager must write one")
+    if version != text.version:
+        raise Conflict(f"the consent text changed (now version {text.version}); read it again",
+                       version=text.version)
+    name = " ".join((signature or "").split())
+    if not 2 <= len(name) <= 200 or not name.isprintable():
+        raise InvalidInput("type your full name (2 to 200 characters) to sign", field="signature")
+    rec = record_subject_consent(session, v.project.id, v.subject.subject_id)
+    v.subject.consent_id, v.subject.consent_text_id = rec["id"], text.id
+    v.subject.signature, v.subject.signed_at = name, utcnow()
+    session.flush()
+    record_audit(session, actor_id=None, action="collection.consent_signed",
+                 object_type="consent", object_id=rec["id"], project_id=v.project.id,
+                 data={"subject_id": v.subject.subject_id, "version": text.version})
+    return collection_state(session, token)
+
+
+def _demographics(gender: str, age: int, accent: str, device: str) -> dict[str, Any]:
+    gender = (gender or "").strip().lower()
+    if gender not in _GENDERS:
+        raise InvalidInput("gender must be female, male or other", field="gender")
+    if not isinstance(age, int) or not 0 <= age <= 150:
+        raise InvalidInput("age must be a whole number from 0 to 150", field="age")
+    out: dict[str, Any] = {"gender": gender, "age": age}
+    for key, value in (("accent", accent), ("device", device)):
+        value = " ".join((value or "").split())
+        if len(value) > 100 or not value.isprintable():
+            raise InvalidInput(f"{key} must be at most 100 printable characters", field=key)
+        if value:
+            out[key] = value
+    return out
+
+
+def set_demographics(
+    session: Session, token: str, *, gender: str, age: int, accent: str = "", device: str = "",
+) -> dict[str, Any]:
+    """Record the subject's demographics and enrol them, unless their quota cell is full."""
+    v = visit(session, token)
+    if _consent(session, v.subject) is None:
+        raise Forbidden("give your consent first: sign the consent text before anything else")
+    demo = _demographics(gender, age, accent, device)
+    if v.subject.enrolled_at is not None and _recorded(session, v.subject) \
+            and demo != v.subject.demographics:
+        raise Conflict("your recordings carry the demographics you gave; ask the project"
+                       " manager to change them")
+    blocker = cell_blocker(session, v.project, v.subject.subject_id, demo) \
+        if v.subject.enrolled_at is None else None
+    if blocker:
+        raise Conflict(f"collection is closed for you: {blocker}")
+    v.subject.demographics = demo
+    v.subject.enrolled_at = v.subject.enrolled_at or utcnow()
+    session.flush()
+    return collection_state(session, token)
+
+
+def _recorded(session: Session, subject: CollectionSubject) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(Recording)
+                               .where(Recording.subject_row_id == subject.id)))
+
+
+def sync_rerecords(session: Session, project_id: int) -> int:
+    """Open a re-record request for each latest recording whose item the checks rejected, or
+    that review rejected with a reason starting ``recording:`` (a recording problem). Returns
+    how many it opened."""
+    latest = session.execute(
+        select(Recording, Item.status, Item.reject_reasons).join(Item, Item.id == Recording.item_id)
+        .where(Recording.project_id == project_id).order_by(Recording.attempt)).all()
+    last: dict[tuple[int, int], tuple[Recording, str, list[Any]]] = {}
+    for rec, status, reasons in latest:
+        last[(rec.subject_row_id, rec.prompt_id)] = (rec, status, list(reasons or []))
+    known = set(session.scalars(select(RerecordRequest.item_id).where(
+        RerecordRequest.project_id == project_id)))
+    opened = 0
+    for rec, status, reasons in last.values():
+        if rec.item_id in known:
+            continue
+        reason: str | None = None
+        source = "checks"
+        if status == "rejected":
+            reason = "; ".join(str(r) for r in reasons) or "the automatic checks failed"
+        else:
+            review = session.scalars(select(Review).where(Review.item_id == rec.item_id)
+                                     .order_by(Review.id.desc()).limit(1)).first()
+            if review is not None and review.verdict == "reject" and review.reason \
+                    and _RECORDING_PROBLEM.match(review.reason):
+                reason, source = review.reason, "review"
+        if reason:
+            open_request(session, rec, source, reason, requested_by=None)
+            opened += 1
+    return opened
+
+
+def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
+    prompts = session.scalars(select(CollectionPrompt).where(
+        CollectionPrompt.project_id == v.project.id).order_by(CollectionPrompt.position)).all()
+    recs = session.execute(
+        select(Recording, Item.status, Item.reject_reasons)
+        .outerjoin(Item, Item.id == Recording.item_id)
+        .where(Recording.subject_row_id == v.subject.id).order_by(Recording.attempt)).all()
+    latest = {r.prompt_id: (r, status, reasons) for r, status, reasons in recs}
+    open_req = {r.prompt_id: r for r in session.scalars(select(RerecordRequest).where(
+        RerecordRequest.subject_row_id == v.subject.id, RerecordRequest.resolved_at.is_(None)))}
+    rows = []
+    for p in prompts:
+        got = latest.get(p.id)
+        req = open_req.get(p.id)
+        if req is not None:
+            state, reasons = "rerecord", [req.reason]
+        elif got is None:
+            state, reasons = "todo", []
+        elif got[1] == "imported":
+            state, reasons = "checking", []
+        elif got[1] == "rejected":
+            state, reasons = "rerecord", list(got[2] or [])
+        else:
+            state, reasons = "done", []
+        rows.append({"id": p.id, "position": p.position, "text": p.text, "state": state,
+                     "reasons": reasons, "attempts": got[0].attempt if got else 0,
+                     "item_id": got[0].item_id if got else None})
+    return rows
+
+
+def collection_state(session: Session, token: str) -> dict[str, Any]:
+    """Everything the page shows: the consent text and whether it is signed, demographics,
+    each prompt's state (todo, checking, done, rerecord with reasons), and why collection is
+    closed for the subject, if it is."""
+    v = visit(session, token)
+    sync_rerecords(session, v.project.id)
+    text = latest_consent_text(session, v.project.id)
+    consent = _consent(session, v.subject)
+    signed = session.get(ConsentText, v.subject.consent_text_id) \
+        if v.subject.consent_text_id else None
+    prompts = _prompt_rows(session, v)
+    blocker = None
+    if v.subject.enrolled_at is not None and consent is not None:
+        blocker = cell_blocker(session, v.project, v.subject.subject_id,
+                               dict(v.subject.demographics or {}))
+    spec = collection_spec(v.project)
+    audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
+    session.flush()
+    return {
+        "project": {"id": v.project.id, "name": v.project.name, "language": v.project.language},
+        "subject_id": v.subject.subject_id,
+        "consent_text": ({"version": text.version, "text": text.text} if text else None),
+        "consent": ({"id": consent.id, "version": signed.version if signed else None,
+                     "signature": v.subject.signature, "signed_at": v.subject.signed_at}
+                    if consent is not None else None),
+        "demographics": dict(v.subject.demographics or {}) or None,
+        "enrolled": v.subject.enrolled_at is not None,
+        "age_bands": [b.model_dump() for b in spec.age_bands] if spec else [],
+        "sample_rate_hz": int(audio.get("sample_rate_hz") or 16000),
+        "prompts": prompts,
+        "done": sum(1 for p in prompts if p["state"] == "done"),
+        "total": len(prompts),
+        "closed": blocker,
+        "expires_at": v.invite.expires_at,
+    }
+
+
+def _check_wav(data: bytes, rate: int) -> None:
+    """A 16-bit PCM WAV at the spec's rate, non-empty (the checks measure the rest)."""
+    if not data or len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"a recording is 1 byte to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB",
+                           field="audio")
+    try:
+        with wave.open(io.BytesIO(data)) as w:
+            width, got, frames = w.getsampwidth(), w.getframerate(), w.getnframes()
+    except (wave.Error, EOFError) as err:
+        raise InvalidInput(f"the upload is not a PCM WAV file ({err})", field="audio") from err
+    if width != 2 or got != rate or frames == 0:
+        raise InvalidInput(f"a recording must be 16-bit PCM WAV at {rate} Hz with audio; got"
+                           f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio")
+
+
+def upload_recording(
+    session: Session, blobs: BlobStore, token: str, prompt_id: int, data: bytes,
+) -> dict[str, Any]:
+    """Import one recording of a prompt and check it at once; returns the prompt's new state
+    with the check's verdict and reasons."""
+    v = visit(session, token)
+    consent = _consent(session, v.subject)
+    if consent is None:
+        raise Forbidden("give your consent first: no recording is accepted before you sign the"
+                        " consent text")
+    if v.subject.enrolled_at is None:
+        raise Forbidden("give your demographics before recording")
+    prompt = session.get(CollectionPrompt, prompt_id)
+    if prompt is None or prompt.project_id != v.project.id:
+        raise NotFound(f"no prompt {prompt_id} in this project", prompt_id=prompt_id)
+    row = next(p for p in _prompt_rows(session, v) if p["id"] == prompt_id)
+    if row["state"] in ("done", "checking"):
+        raise Conflict("this prompt is recorded already; each prompt is recorded once")
+    if row["state"] == "todo":
+        blocker = cell_blocker(session, v.project, v.subject.subject_id,
+                               dict(v.subject.demographics or {}))
+        if blocker:
+            raise Conflict(f"collection is closed for you: {blocker}")
+    audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
+    _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
+    attempt = row["attempts"] + 1
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", v.subject.subject_id)[:60]
+    ext_id = f"col-{safe}-{v.subject.id}-p{prompt.position}-a{attempt}"
+    project_id, subject_row_id = v.project.id, v.subject.id
+    meta = {"path": f"{ext_id}.wav", "id": ext_id, "speaker_id": v.subject.subject_id,
+            "prompt": prompt.text, **dict(v.subject.demographics or {})}
+    session.commit()  # the import commits on its own
+    with tempfile.TemporaryDirectory(prefix="datamill-collect-") as tmp:
+        (Path(tmp) / f"{ext_id}.wav").write_bytes(data)
+        manifest = Path(tmp) / "manifest.jsonl"
+        manifest.write_text(json.dumps(meta) + "\n", encoding="utf-8")
+        report = import_source(session, blobs, project_id, manifest)
+    item = session.scalars(select(Item).where(Item.project_id == project_id,
+                                              Item.external_id == ext_id)).first()
+    if item is None:
+        reasons = [r.get("reason", "") for r in report.rejections] or ["import refused"]
+        raise InvalidInput(f"the recording was refused: {'; '.join(reasons)}", field="audio")
+    item.meta = {**(item.meta or {}), "consent_id": consent.id,
+                 "collection": {"subject_row_id": subject_row_id, "prompt_id": prompt_id,
+                                "attempt": attempt}}
+    session.add(Recording(project_id=project_id, subject_row_id=subject_row_id,
+                          prompt_id=prompt_id, attempt=attempt, item_id=item.id,
+                          consent_id=consent.id))
+    for req in session.scalars(select(RerecordRequest).where(
+            RerecordRequest.subject_row_id == subject_row_id,
+            RerecordRequest.prompt_id == prompt_id, RerecordRequest.resolved_at.is_(None))):
+        req.resolved_at = utcnow()
+    session.commit()
+    if item.status == "imported":
+        run_checks(session, blobs, project_id, workers=1, only=[item.id])
+    session.refresh(item)
+    state = collection_state(session, token)
+    session.commit()
+    return {"item_id": item.id, "attempt": attempt, "status": item.status,
+            "passed": item.status not in ("rejected", "imported"),
+            "reasons": list(item.reject_reasons or []),
+            "quota": (item.meta or {}).get("quota"), "state": state}

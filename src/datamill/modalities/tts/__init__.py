@@ -1,0 +1,1 @@
+"""The ``speech.tts`` modality: studio recordings of one voice reading a designed corpus."""

@@ -1,0 +1,203 @@
+"""The speech.tts spec part (``requirements:``), item attributes and the tier annotation.
+
+A TTS annotation is a set of time-aligned tiers, as in a Praat TextGrid: interval tiers
+``words``, ``syllables``, ``phones``, ``pos`` (part of speech, over words), ``stress`` (English
+syllables: cmudict digits ``0``/``1``/``2``), ``tones`` (Mandarin syllables: ``1``..``5``, 5 is
+neutral) and the point tier ``prosody`` (boundary levels ``#1`` prosodic word, ``#2`` prosodic
+phrase, ``#3`` intonation phrase, ``#4`` sentence end). Times are whole milliseconds; a gap
+between intervals is silence. Phones must be in the language's phone set
+(:func:`datamill.modalities.speech.phones.phone_inventory`: ARPAbet with stress digits for
+English, pinyin initials and tonal finals for Mandarin).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.speech.schema import AudioFormat
+
+__all__ = [
+    "INTERVAL_TIERS",
+    "PROSODY_LABELS",
+    "Interval",
+    "Point",
+    "TtsAnnotation",
+    "TtsItemAttributes",
+    "TtsRequirements",
+    "annotation_problems",
+    "parse_annotation",
+]
+
+INTERVAL_TIERS = ("words", "syllables", "phones", "pos", "stress", "tones")
+PROSODY_LABELS = ("#1", "#2", "#3", "#4")
+SILENCE_PHONES = frozenset({"sil", "sp"})
+_STRESS = frozenset({"0", "1", "2"})
+_TONES = frozenset({"1", "2", "3", "4", "5"})
+_MAX_POS = 16
+
+
+class TtsRequirements(BaseModel):
+    """Studio recording rules. Thresholds have no business defaults (domain brief §4.6): these
+    are the demo's and every project may override them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    audio: AudioFormat = AudioFormat(sample_rate_hz=48000, bit_depth=24, channels=1)
+    min_duration_ms: int = Field(500, ge=0)
+    max_duration_ms: int = Field(30000, gt=0)
+    max_clipping_ratio: float = Field(0.0, ge=0, le=1)
+    max_noise_floor_dbfs: float = Field(-60.0, description="Level of the pauses (studio quiet).")
+    max_reverb_ms: float = Field(
+        250.0, gt=0, description="Estimated reverberation time (RT60-like, see checks).")
+    max_level_deviation_db: float = Field(
+        3.0, gt=0, description="Active speech level vs the session's median.")
+    level_reference_min_items: int = Field(
+        3, ge=1, description="Earlier items of a session needed before levels are compared.")
+    max_leading_silence_ms: int = Field(2000, ge=0)
+    max_trailing_silence_ms: int = Field(2000, ge=0)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TtsRequirements:
+        if self.min_duration_ms >= self.max_duration_ms:
+            raise ValueError("min_duration_ms must be below max_duration_ms")
+        return self
+
+
+class TtsItemAttributes(BaseModel):
+    """What the loop stores about one studio recording: the probe's format figures, the
+    active speech level (for the cross-session level check) and collection metadata."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    duration_ms: int | None = Field(None, ge=0)
+    sample_rate_hz: int | None = Field(None, ge=0)
+    channels: int | None = Field(None, ge=0)
+    bit_depth: int | None = Field(None, ge=0)
+    speech_level_dbfs: float | None = None
+    speaker_id: str | None = Field(None, max_length=100)
+    session_id: str | None = Field(None, max_length=100)
+    style: str | None = Field(None, max_length=100)
+    gender: str | None = Field(None, max_length=16)
+    age: int | None = Field(None, ge=0, le=150)
+
+
+class Interval(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+    label: str = Field(max_length=200)
+
+
+class Point(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time_ms: int = Field(ge=0)
+    label: str = Field(max_length=8)
+
+
+class TtsAnnotation(BaseModel):
+    """The tiers of one utterance. ``source`` says who placed the boundaries: the forced
+    aligner (``pocketsphinx``), an even spread over the voiced audio for the labeller to
+    correct (``proportional``) or a person (``manual``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: Literal["en", "zh"]
+    source: Literal["pocketsphinx", "proportional", "manual"] = "manual"
+    words: tuple[Interval, ...] = ()
+    syllables: tuple[Interval, ...] = ()
+    phones: tuple[Interval, ...] = ()
+    pos: tuple[Interval, ...] = ()
+    stress: tuple[Interval, ...] = ()
+    tones: tuple[Interval, ...] = ()
+    prosody: tuple[Point, ...] = ()
+
+    def tier(self, name: str) -> tuple[Interval, ...]:
+        tier: tuple[Interval, ...] = getattr(self, name)
+        return tier
+
+    @property
+    def text(self) -> str:
+        sep = " " if self.language == "en" else ""
+        return sep.join(w.label for w in self.words)
+
+
+def base_language(language: str) -> Literal["en", "zh"]:
+    """``en``/``zh`` for a BCP-47 tag (``en-US``, ``zh-CN``, ``cmn``); InvalidInput otherwise."""
+    base = language.replace("_", "-").split("-")[0].lower()
+    if base == "en":
+        return "en"
+    if base in ("zh", "cmn"):
+        return "zh"
+    raise InvalidInput(f"speech.tts supports English and Mandarin, not {language!r}",
+                       field="language", value=language)
+
+
+def parse_annotation(payload: Any) -> TtsAnnotation:
+    """The payload as a :class:`TtsAnnotation` (InvalidInput naming the first problems)."""
+    if isinstance(payload, TtsAnnotation):
+        return payload
+    try:
+        return TtsAnnotation.model_validate(payload)
+    except ValidationError as err:
+        msgs = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()[:5]]
+        raise InvalidInput("invalid TTS annotation: " + "; ".join(msgs)) from err
+
+
+def _interval_problems(name: str, tier: tuple[Interval, ...], duration_ms: int) -> list[str]:
+    out: list[str] = []
+    for i, iv in enumerate(tier):
+        if iv.end_ms <= iv.start_ms:
+            out.append(f"{name}[{i}]: ends at {iv.end_ms} ms, not after its start {iv.start_ms}")
+        if duration_ms and iv.end_ms > duration_ms:
+            out.append(f"{name}[{i}]: ends at {iv.end_ms} ms, after the audio ({duration_ms} ms)")
+        if not iv.label.strip():
+            out.append(f"{name}[{i}]: empty label")
+    for i, (a, b) in enumerate(itertools.pairwise(tier), 1):
+        if b.start_ms < a.end_ms:
+            out.append(f"{name}[{i}]: starts at {b.start_ms} ms, before the previous interval "
+                       f"ends ({a.end_ms} ms)")
+    return out
+
+
+def _label_problems(ann: TtsAnnotation) -> list[str]:
+    from datamill.modalities.speech.phones import phone_inventory
+
+    out: list[str] = []
+    inventory = phone_inventory(ann.language)
+    out += [f"phones[{i}]: {p.label!r} is not in the {ann.language} phone set"
+            for i, p in enumerate(ann.phones)
+            if p.label not in inventory and p.label not in SILENCE_PHONES]
+    out += [f"stress[{i}]: {s.label!r} is not a stress level (0, 1, 2)"
+            for i, s in enumerate(ann.stress) if s.label not in _STRESS]
+    out += [f"tones[{i}]: {t.label!r} is not a tone (1-5)"
+            for i, t in enumerate(ann.tones) if t.label not in _TONES]
+    out += [f"pos[{i}]: {p.label!r} is longer than {_MAX_POS} characters"
+            for i, p in enumerate(ann.pos) if len(p.label) > _MAX_POS]
+    return out
+
+
+def annotation_problems(ann: TtsAnnotation, duration_ms: int) -> list[str]:
+    """Every problem of ``ann``: times (each interval ends after it starts, intervals of a
+    tier do not overlap and keep their order, nothing past the audio), labels (phones in the
+    language's phone set, stress 0-2, tones 1-5, prosody #1-#4) and prosody points (strictly
+    increasing, within the audio)."""
+    out: list[str] = []
+    for name in INTERVAL_TIERS:
+        out += _interval_problems(name, ann.tier(name), duration_ms)
+    out += _label_problems(ann)
+    for i, p in enumerate(ann.prosody):
+        if p.label not in PROSODY_LABELS:
+            out.append(f"prosody[{i}]: {p.label!r} is not a boundary level (#1-#4)")
+        if duration_ms and p.time_ms > duration_ms:
+            out.append(f"prosody[{i}]: at {p.time_ms} ms, after the audio ({duration_ms} ms)")
+    for i, (a, b) in enumerate(itertools.pairwise(ann.prosody), 1):
+        if b.time_ms <= a.time_ms:
+            out.append(f"prosody[{i}]: at {b.time_ms} ms, not after the previous point "
+                       f"({a.time_ms} ms)")
+    return out

@@ -1,0 +1,43 @@
+"""English strings of the speech workbench's speaker list, typed times, undo/redo, skip,
+"cannot transcribe" flags, comment to the reviewer, spectrogram and gain, and of the review
+page's waveform block; merged into ``i18n.EN``."""
+
+from __future__ import annotations
+
+__all__ = ["EN_SPEECH"]
+
+EN_SPEECH: dict[str, str] = {
+    "sp.speaker_none": "(none)",
+    "sp.speaker_keys": "Speakers (Alt+Shift+digit sets the segment's speaker)",
+    "sp.start": "Start",
+    "sp.end": "End",
+    "sp.time_hint": "seconds (1.250), m:ss.mmm (1:02.500) or milliseconds (1250ms)",
+    "sp.err.format": "Type seconds like 1.250, m:ss.mmm like 1:02.500 or milliseconds like 1250ms.",
+    "sp.err.order": "The end must come after the start.",
+    "sp.err.bounds": "The time lies outside the audio (0 to {dur}).",
+    "sp.err.overlap": "The segment would overlap its neighbour.",
+    "sp.undo": "Undo",
+    "sp.redo": "Redo",
+    "sp.skip": "Skip…",
+    "sp.skip_reason": "Why do you skip this item? (it goes to someone else)",
+    "sp.skip_confirm": "Skip the item",
+    "sp.skip_cancel": "Cancel",
+    "sp.skip_needs_reason": "Say why you skip the item.",
+    "sp.flag": "Cannot transcribe",
+    "sp.flag.none": "(transcribed)",
+    "sp.flag.unintelligible": "unintelligible",
+    "sp.flag.noise_only": "noise only",
+    "sp.flag.other_language": "other language",
+    "sp.flag.other": "other",
+    "sp.item_flag": "The whole item cannot be transcribed",
+    "sp.comment": "Comment to the reviewer",
+    "sp.spectrogram": "Spectrogram",
+    "sp.gain": "Gain",
+    "sp.rv.segments": "Segments",
+    "sp.rv.play": "Play",
+    "sp.rv.comment": "The annotator's comment",
+    "sp.rv.item_flag": "The annotator flagged the whole item",
+    "sp.help.undo": "Undo the last split, merge, delete, time or text edit",
+    "sp.help.redo": "Redo",
+    "sp.help.speaker": "Set the segment's speaker (the project's list)",
+}

@@ -1,0 +1,37 @@
+"""The subject's collection page, ``/collect/<token>``: no account, the invitation token is the
+key (scoped to one subject of one project, expiring, revocable; see
+:mod:`datamill.collection.staff`). The page verifies the token, then its script
+(``static/collect.js``) talks to ``/api/v1/collect/visit`` with the token in the
+``X-Collect-Token`` header: consent, demographics, and one recording per prompt, captured with
+Web Audio and uploaded as 16-bit PCM WAV at the spec's sample rate. Answers are never cached and
+the page sends no referrer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+
+from datamill.collection.subject import collection_state
+from datamill.http_deps import SessionDep
+from datamill.web.i18n import t
+from datamill.web.i18n_collect import JS_KEYS
+from datamill.web.routes._common import HtmlRoute, page_language, render
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+TokenPath = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("/collect/{token}", response_class=HTMLResponse)
+def collect_page(request: Request, token: TokenPath, session: SessionDep) -> HTMLResponse:
+    state = collection_state(session, token)  # Unauthorized (an error page) when not valid
+    session.commit()
+    lang = page_language(request)
+    strings = {k: t(k, lang) for k in JS_KEYS}
+    resp = render(request, "collect.html", None, state=state, token=token, strings=strings)
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp

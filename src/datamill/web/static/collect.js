@@ -1,0 +1,241 @@
+/* The subject's collection page: consent, demographics, then one recording per prompt.
+ *
+ * Capture: getUserMedia (echo cancellation, noise suppression and automatic gain off) into a
+ * Web Audio graph at the context's own rate (usually 48 kHz). An AnalyserNode drives the level
+ * meter (RMS in dBFS); a ScriptProcessorNode copies the samples (mono). On Stop the samples are
+ * resampled to the spec's rate with an OfflineAudioContext (the browser's band-limited
+ * resampler; a box-filter + linear fallback if that fails), clipped to [-1, 1], converted to
+ * 16-bit signed PCM and wrapped in a 44-byte RIFF/WAVE header. The WAV goes to
+ * /api/v1/collect/visit/prompts/<id>/recording as audio/wav with the invitation token in the
+ * X-Collect-Token header; the answer carries the automatic checks' verdict and reasons.
+ */
+(function () {
+  "use strict";
+  const root = document.getElementById("collect");
+  if (!root) return;
+  const token = root.dataset.token;
+  const targetRate = parseInt(root.dataset.rate, 10) || 16000;
+  const S = JSON.parse(document.getElementById("collect-strings").textContent);
+  const API = "/api/v1/collect/visit";
+  const $ = (id) => document.getElementById(id);
+  let state = null;
+  let current = null;
+  let rec = null;
+
+  async function call(path, options) {
+    const opts = options || {};
+    opts.headers = Object.assign({ "X-Collect-Token": token }, opts.headers || {});
+    const resp = await fetch(API + path, opts);
+    const body = await resp.json().catch(() => ({}));
+    if (!resp.ok) throw new Error(body.detail || resp.statusText);
+    return body;
+  }
+
+  function say(text, cls) {
+    const m = $("message");
+    m.textContent = text || "";
+    m.className = cls || "";
+  }
+
+  function render(s) {
+    state = s;
+    $("done").textContent = String(s.done);
+    const consentForm = $("consent-form");
+    if (s.consent) {
+      if (consentForm) consentForm.hidden = true;
+      $("signed").hidden = false;
+      $("signed-by").textContent = s.consent.signature + " (" + S["collect.version"] + " " + s.consent.version + ")";
+    }
+    $("demo-step").hidden = !s.consent || s.enrolled;
+    $("record-step").hidden = !(s.consent && s.enrolled);
+    $("closed").hidden = !s.closed;
+    $("closed").textContent = s.closed ? S["collect.closed"] + " " + s.closed : "";
+    const list = $("prompts");
+    list.textContent = "";
+    for (const p of s.prompts) {
+      const li = document.createElement("li");
+      li.dataset.state = p.state;
+      li.dataset.testid = "prompt-" + p.position;
+      li.textContent = p.text + " — " + S["collect.state." + p.state];
+      if (p.state === "rerecord" && p.reasons.length) li.textContent += " (" + p.reasons.join("; ") + ")";
+      list.appendChild(li);
+    }
+    const open = s.prompts.filter((p) => p.state === "rerecord" || (p.state === "todo" && !s.closed));
+    open.sort((a, b) => (a.state === "rerecord" ? 0 : 1) - (b.state === "rerecord" ? 0 : 1) || a.position - b.position);
+    current = open.length ? open[0] : null;
+    if (current) {
+      $("current").hidden = false;
+      $("current-pos").textContent = current.position + " / " + s.total;
+      $("current-text").textContent = current.text;
+      $("current-reasons").textContent = current.state === "rerecord" ? S["collect.failed"] + " " + current.reasons.join("; ") : "";
+    } else {
+      $("current").hidden = true;
+    }
+    $("all-done").hidden = !(s.total && s.done === s.total);
+  }
+
+  async function load() {
+    try { render(await call("")); } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
+  }
+
+  const consentForm = $("consent-form");
+  if (consentForm) {
+    consentForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const fd = new FormData(consentForm);
+      try {
+        render(await call("/consent", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ signature: fd.get("signature"), version: parseInt(consentForm.dataset.version, 10) }) }));
+        say("");
+      } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
+    });
+  }
+
+  $("demo-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(ev.target);
+    try {
+      render(await call("/demographics", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ gender: fd.get("gender"), age: parseInt(fd.get("age"), 10),
+          accent: fd.get("accent") || "", device: fd.get("device") || "" }) }));
+      say("");
+    } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
+  });
+
+  async function startRecording() {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1,
+        echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    } catch (err) { say(S["collect.no_mic"] + " " + err.message, "error"); return; }
+    const ctx = new (window.AudioContext || window.webkitAudioContext)();
+    const source = ctx.createMediaStreamSource(stream);
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    const proc = ctx.createScriptProcessor(4096, 1, 1);
+    const mute = ctx.createGain();
+    mute.gain.value = 0;
+    const chunks = [];
+    proc.onaudioprocess = (e) => { chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
+    source.connect(analyser);
+    source.connect(proc);
+    proc.connect(mute);
+    mute.connect(ctx.destination);
+    const buf = new Float32Array(analyser.fftSize);
+    let raf = 0;
+    const meter = () => {
+      analyser.getFloatTimeDomainData(buf);
+      let sum = 0;
+      for (let i = 0; i < buf.length; i++) sum += buf[i] * buf[i];
+      const db = Math.max(-60, 20 * Math.log10(Math.sqrt(sum / buf.length) + 1e-9));
+      $("level").value = db;
+      $("level-db").textContent = db.toFixed(0) + " dBFS";
+      raf = requestAnimationFrame(meter);
+    };
+    meter();
+    rec = { stream, ctx, proc, source, chunks, stopMeter: () => cancelAnimationFrame(raf) };
+    $("record").disabled = true;
+    $("stop").disabled = false;
+    $("result").textContent = "";
+  }
+
+  function joined(chunks) {
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    const out = new Float32Array(n);
+    let o = 0;
+    for (const c of chunks) { out.set(c, o); o += c.length; }
+    return out;
+  }
+
+  function fallbackResample(data, from, to) {
+    if (from === to) return data;
+    const ratio = from / to;
+    const n = Math.floor(data.length / ratio);
+    const out = new Float32Array(n);
+    const half = Math.max(0, Math.floor(ratio / 2));
+    for (let i = 0; i < n; i++) {
+      const pos = i * ratio;
+      if (ratio > 1) {  // box low-pass over the source samples the output sample spans
+        const a = Math.max(0, Math.floor(pos) - half), b = Math.min(data.length - 1, Math.floor(pos) + half);
+        let s = 0;
+        for (let j = a; j <= b; j++) s += data[j];
+        out[i] = s / (b - a + 1);
+      } else {
+        const j = Math.floor(pos), f = pos - j;
+        out[i] = data[j] * (1 - f) + (data[Math.min(j + 1, data.length - 1)] * f);
+      }
+    }
+    return out;
+  }
+
+  async function resample(data, from, to) {
+    if (from === to) return data;
+    try {
+      const frames = Math.max(1, Math.ceil(data.length * to / from));
+      const off = new OfflineAudioContext(1, frames, to);
+      const b = off.createBuffer(1, data.length, from);
+      b.copyToChannel(data, 0);
+      const src = off.createBufferSource();
+      src.buffer = b;
+      src.connect(off.destination);
+      src.start();
+      const rendered = await off.startRendering();
+      return rendered.getChannelData(0);
+    } catch (err) {
+      return fallbackResample(data, from, to);
+    }
+  }
+
+  function wav(samples, rate) {
+    const bytes = new ArrayBuffer(44 + samples.length * 2);
+    const v = new DataView(bytes);
+    const text = (o, s) => { for (let i = 0; i < s.length; i++) v.setUint8(o + i, s.charCodeAt(i)); };
+    text(0, "RIFF"); v.setUint32(4, 36 + samples.length * 2, true); text(8, "WAVE");
+    text(12, "fmt "); v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true);
+    v.setUint32(24, rate, true); v.setUint32(28, rate * 2, true); v.setUint16(32, 2, true);
+    v.setUint16(34, 16, true); text(36, "data"); v.setUint32(40, samples.length * 2, true);
+    for (let i = 0; i < samples.length; i++) {
+      const s = Math.max(-1, Math.min(1, samples[i]));
+      v.setInt16(44 + i * 2, s < 0 ? Math.round(s * 0x8000) : Math.round(s * 0x7fff), true);
+    }
+    return new Blob([bytes], { type: "audio/wav" });
+  }
+
+  async function stopRecording() {
+    if (!rec) return;
+    const r = rec;
+    rec = null;
+    r.stopMeter();
+    r.proc.onaudioprocess = null;
+    r.source.disconnect();
+    r.proc.disconnect();
+    r.stream.getTracks().forEach((tr) => tr.stop());
+    const rate = r.ctx.sampleRate;
+    await r.ctx.close();
+    $("stop").disabled = true;
+    const prompt = current;
+    if (!prompt) { $("record").disabled = false; return; }
+    $("result").textContent = S["collect.uploading"];
+    $("result").className = "muted";
+    try {
+      const samples = await resample(joined(r.chunks), rate, targetRate);
+      const out = await call("/prompts/" + prompt.id + "/recording", { method: "POST",
+        headers: { "Content-Type": "audio/wav" }, body: wav(samples, targetRate) });
+      $("result").textContent = out.passed ? S["collect.passed"] : S["collect.failed"] + " " + out.reasons.join("; ");
+      $("result").className = out.passed ? "ok" : "error";
+      $("result").dataset.passed = out.passed ? "1" : "0";
+      $("result").dataset.item = String(out.item_id);
+      render(out.state);
+    } catch (err) {
+      $("result").textContent = S["collect.error"] + " " + err.message;
+      $("result").className = "error";
+      $("result").dataset.passed = "error";
+    }
+    $("record").disabled = false;
+  }
+
+  $("record").addEventListener("click", startRecording);
+  $("stop").addEventListener("click", stopRecording);
+  load();
+})();

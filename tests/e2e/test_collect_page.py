@@ -1,0 +1,121 @@
+"""The collection page in Debian's Chromium with a fake microphone: the subject signs the
+consent text, gives demographics, records a prompt (Web Audio capture, resampled in the page
+from the device's rate to the spec's 16 kHz, 16-bit PCM WAV) and sees the check result; the
+stored item is a 16-bit WAV at 16 kHz with real audio in it."""
+
+from __future__ import annotations
+
+import wave
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from datamill.collection import staff
+from datamill.collection.models import Recording
+from datamill.compliance.users import add_member
+from datamill.production.media import item_path
+from datamill.production.models import Item
+from datamill.production.projects import create_project
+from datamill.testing.sentences import SENTENCES
+from datamill.testing.synth import synthesize
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Site, shot
+
+
+def _project(site: Site, name: str = "e2e-collect") -> tuple[int, str]:
+    body = {
+        "name": name, "modality": "speech.asr", "language": "en-US",
+        "project_type": "custom_service", "stages": ["annotate", "review"],
+        "sampling": {"inspection_level": "II", "aql": 2.5},
+        "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
+        "requirements": {"read_speech": False, "audio": {"sample_rate_hz": 16000}},
+        "collection": {"age_bands": [{"name": "adult", "min": 18, "max": 99}],
+                       "cells": [{"age_band": "adult", "gender": "female", "speakers": 5}]},
+    }
+    with site.rt.session() as s:
+        p = create_project(s, body)
+        for u in site.users.values():
+            add_member(s, p.id, u, actor_id=None)
+        pm = s.merge(site.users["pm"])
+        staff.set_consent_text(s, pm, p.id, "I agree that my voice is recorded.\n同意录音。")
+        staff.add_prompts(s, pm, p.id, SENTENCES[:2])
+        token = staff.create_invite(s, pm, p.id, "browser-subject")["token"]
+        return p.id, str(token)
+
+
+def test_record_a_prompt_with_a_fake_microphone(browser: Any, site: Site, tmp_path) -> None:
+    pid, token = _project(site)
+    fake = synthesize(SENTENCES[5], tmp_path / "fake-mic.wav", sample_rate_hz=48000,
+                      lead_ms=200, trail_ms=200)
+    b = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), headless=True,
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+              f"--use-file-for-fake-audio-capture={fake}", "--autoplay-policy=no-user-gesture-required"])
+    try:
+        ctx = b.new_context(base_url=site.url)
+        ctx.set_default_timeout(30_000)
+        page = ctx.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"/collect/{token}")
+        assert "同意录音" in page.get_by_test_id("consent-text").inner_text()
+        assert page.locator("#record-step").is_hidden()
+        page.fill("input[name=signature]", "Browser Subject")
+        page.check("input[name=agree]")
+        page.click("#consent-form button[type=submit]")
+        page.wait_for_selector("#demo-step", state="visible")
+        page.select_option("select[name=gender]", "female")
+        page.fill("input[name=age]", "31")
+        page.fill("input[name=device]", "fake mic")
+        page.click("#demo-form button[type=submit]")
+        page.wait_for_selector("#record-step", state="visible")
+        assert page.get_by_test_id("prompt-text").inner_text() == SENTENCES[0]
+        page.click("#record")
+        page.wait_for_timeout(3500)
+        level = float(page.locator("#level").evaluate("m => m.value"))
+        page.click("#stop")
+        page.wait_for_selector("#result[data-passed]")
+        shot(page, "collect-recorded")
+        result = page.get_by_test_id("result")
+        verdict = result.get_attribute("data-passed")
+        assert verdict in ("0", "1"), result.inner_text()
+        assert verdict == "1", result.inner_text()
+        assert page.locator("#done").inner_text() == "1"
+        assert page.get_by_test_id("prompt-text").inner_text() == SENTENCES[1]
+        assert level > -60  # the meter moved
+        assert not dialogs
+        ctx.close()
+    finally:
+        b.close()
+    with site.rt.session() as s:
+        rec = s.scalars(select(Recording).where(Recording.project_id == pid)).one()
+        item = s.get(Item, rec.item_id)
+        assert item.attributes["speaker_id"] == "browser-subject"
+        assert item.attributes["device"] == "fake mic"
+        path = item_path(site.rt.blobs, item)
+    with wave.open(str(path)) as w:
+        assert (w.getsampwidth(), w.getframerate(), w.getnchannels()) == (2, 16000, 1)
+        frames = w.readframes(w.getnframes())
+    samples = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768
+    assert len(samples) > 16000 * 2  # about 3.5 s recorded
+    rms_db = 20 * np.log10(np.sqrt(np.mean(samples ** 2)) + 1e-12)
+    assert rms_db > -40, rms_db  # speech, not silence
+
+
+def test_dashboard_shows_quota_cells(context: Any, site: Site) -> None:
+    from datamill.collection import subject
+    from tests.e2e.conftest import sign_in
+
+    pid, token = _project(site, "e2e-collect-quotas")
+    with site.rt.session() as s:
+        subject.give_consent(s, token, "Enrolled Person", version=1)
+        subject.set_demographics(s, token, gender="female", age=40)
+    page = sign_in(context, "pm")
+    page.goto(f"/projects/{pid}")
+    cells = page.get_by_test_id("quota-cell")
+    assert cells.count() == 1
+    text = cells.first.inner_text()
+    assert "age_band=adult / gender=female" in text and "5 speakers" in text
+    assert "0 speakers\t1 speakers" in text  # none accepted, one enrolled
+    assert cells.first.get_attribute("data-full") == "0"
+    shot(page, "collect-dashboard-quotas")

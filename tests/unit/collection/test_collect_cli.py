@@ -1,0 +1,49 @@
+"""``datamill collect``: prompts, consent text, invitations, quotas — every --json prints JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.unit.cli.test_cli import run
+
+from .helpers import collect_spec
+
+
+def test_collect_cli(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(collect_spec(name="cli-col")),
+                                        encoding="utf-8")
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--as", "root", "--json")
+    (tmp_path / "prompts.txt").write_text("one two three\n\nfour five six\none two three\n",
+                                          encoding="utf-8")
+    added = json.loads(run(home, "collect", "prompts", "add", "cli-col", "--file",
+                           str(tmp_path / "prompts.txt"), "--as", "root", "--json").stdout)
+    assert (added["added"], added["skipped"], added["total"]) == (2, 1, 2)
+    (tmp_path / "consent.txt").write_text("I agree.", encoding="utf-8")
+    text = json.loads(run(home, "collect", "consent-text", "cli-col", "--file",
+                          str(tmp_path / "consent.txt"), "--as", "root", "--json").stdout)
+    assert text["version"] == 1
+    inv = json.loads(run(home, "collect", "invite", "cli-col", "spk-1", "--as", "root",
+                         "--days", "3", "--json").stdout)
+    assert inv["path"].startswith("/collect/") and len(inv["token"]) >= 40
+    quotas = json.loads(run(home, "collect", "quotas", "cli-col", "--json").stdout)
+    assert quotas["configured"] and [c["label"] for c in quotas["cells"]][:2] == [
+        "young women", "young men"]
+    assert not any(c["full"] for c in quotas["cells"])
+    plain = run(home, "collect", "quotas", "cli-col").stdout
+    assert "young women" in plain and "open" in plain
+    revoked = json.loads(run(home, "collect", "revoke", str(inv["id"]), "--as", "root",
+                             "--json").stdout)
+    assert revoked["state"] == "revoked"
+    subjects = json.loads(run(home, "collect", "subjects", "cli-col", "--as", "root",
+                              "--json").stdout)
+    assert subjects[0]["subject_id"] == "spk-1" and subjects[0]["consent_id"] is None
+    bad = run(home, "collect", "rerecord", "999", "--reason", "hum", "--as", "root", "--json",
+              ok=False)
+    assert bad.returncode != 0 and json.loads(bad.stdout)["error"]["code"] == "not_found"
+    missing = run(home, "collect", "quotas", "nope", "--json", ok=False)
+    assert json.loads(missing.stdout)["error"]["code"] == "not_found"
