@@ -1,83 +1,44 @@
-"""The zh-CN catalogue is complete (except the marked workforce / ledger blocks, which may fall
-back to English for now), the language is negotiated, and pages render in Chinese."""
+"""The zh-CN catalogue is complete, the language is negotiated, and pages render in Chinese."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from datamill.web import i18n
 from datamill.web.i18n import EN, negotiate, t, translator
 from datamill.web.i18n_zh import ZH_CN
 from tests.e2e.conftest import PASSWORD, Site, shot
 
-I18N_SOURCE = Path(i18n.__file__)
-# English keys that may show in English on a Chinese page until they are translated: those in
-# the blocks other teams append at the end of EN, marked with a comment naming the block.
-FALLBACK_BLOCKS = ("workforce", "ledger")
-FALLBACK_PREFIXES = ("workforce.", "wf.", "ledger.", "fin.")
 NOT_TRANSLATED = {"app.name"}  # the product name stays as it is
 
 
-def _block_keys(source: str | None = None) -> dict[str, str]:
-    """``{key: block}`` for the English keys written inside a comment-marked workforce / ledger
-    block of ``i18n.py`` (in the ``EN`` literal or in an ``EN.update({...})`` after it).
-
-    A comment line naming a block opens it; a comment line with "end" and the block's name closes
-    it; other comments change nothing.
-    """
-    text = source if source is not None else I18N_SOURCE.read_text(encoding="utf-8")
-    found: dict[str, str] = {}
-    block: str | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            lower = stripped.lower()
-            named = next((b for b in FALLBACK_BLOCKS if b in lower), None)
-            if named is not None:
-                block = None if re.search(r"\bend\b", lower) else named
-            continue
-        m = re.match(r'\s*"([^"]+)"\s*:', line)
-        if m and block is not None:
-            found[m.group(1)] = block
-    return found
-
-
 def test_every_english_key_has_a_chinese_entry() -> None:
-    blocks = _block_keys()
+    """Every catalogue key (``i18n.py`` and every ``i18n_<area>.py`` merged into it) has a
+    zh-CN entry: nothing on a Chinese page falls back to English."""
     missing = sorted(set(EN) - set(ZH_CN))
-    may_fall_back = {k for k in missing if k in blocks or k.startswith(FALLBACK_PREFIXES)}
-    assert [k for k in missing if k not in may_fall_back] == [], (
-        "add these keys to src/datamill/web/i18n_zh.py")
-    for key in may_fall_back:  # ... and they do fall back to English, never to the bare key
-        assert t(key, "zh-CN") == EN[key]
+    assert missing == [], f"add these keys to src/datamill/web/i18n_zh*.py: {missing}"
     assert sorted(set(ZH_CN) - set(EN)) == [], "zh-CN keys that English does not have (typos?)"
 
 
-def test_marked_blocks_are_found() -> None:
-    source = """EN: dict[str, str] = {
-    "db.none": "Nothing yet.",
-    # --- workforce pages (team W) ---
-    "wk.vendors": "Vendors",
-    "wk.skills": "Skills",
-    # --- end workforce ---
-    "x.after": "After",
-    "y.after": "After",
-}
-CATALOGUES = {"en": EN}  # not a block
-# ===== ledger / finance =====
-# Appended as one block.
-EN.update({
-    "money.total": "Total",
-})
-# ===== end ledger =====
-OTHER = {"z": "z"}
-"""
-    assert _block_keys(source) == {"wk.vendors": "workforce", "wk.skills": "workforce",
-                                   "money.total": "ledger"}
+def test_the_area_catalogues_are_merged() -> None:
+    """Each ``i18n_<area>.py`` catalogue is in ``EN`` and its ``i18n_zh_<area>.py`` twin in
+    ``ZH_CN`` (a module written but not registered would otherwise go unnoticed)."""
+    import importlib
+    import pkgutil
+
+    import datamill.web as web
+
+    for info in pkgutil.iter_modules(web.__path__):
+        if not info.name.startswith("i18n_"):
+            continue
+        module = importlib.import_module(f"datamill.web.{info.name}")
+        for name in getattr(module, "__all__", []):
+            table = getattr(module, name)
+            if isinstance(table, dict) and name.startswith(("EN_", "ZH_CN_")):
+                target = ZH_CN if name.startswith("ZH_CN_") else EN
+                assert set(table) <= set(target), f"{info.name}.{name} is not merged"
 
 
 def test_chinese_entries_are_real_chinese_text() -> None:

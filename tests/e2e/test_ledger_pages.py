@@ -134,7 +134,7 @@ def test_approver_signs_a_budget_level_on_the_page(fin_site: Site, ctx: Any) -> 
     page = sign_in(ctx, "ap-vp")  # level 1 is not the VP's
     page.goto(f"/projects/{pb}/finance?year={YEAR}")
     assert page.locator("[data-testid=sign-form]").count() == 0
-    assert "dept_manager" in page.locator("[data-testid=awaits]").inner_text()
+    assert "department manager" in page.locator("[data-testid=awaits]").inner_text()
     page = sign_in(ctx, "ap-dept_manager")
     page.goto(f"/projects/{pb}/finance?year={YEAR}")
     # budgeted margin (60,000 − 15,000) / 60,000 = 75 % is abnormal → a 4th level (finance manager)
@@ -145,7 +145,7 @@ def test_approver_signs_a_budget_level_on_the_page(fin_site: Site, ctx: Any) -> 
     page.wait_for_selector("[data-testid=signed]")
     assert f"year={YEAR}" in page.url
     assert page.locator("[data-testid=levels]").inner_text() == "1 / 4"
-    assert page.locator("[data-testid=next-role]").inner_text() == "vp"
+    assert page.locator("[data-testid=next-role]").inner_text() == "vice president"
     assert "ap-dept_manager" in page.locator("[data-testid=approvals]").inner_text()
     assert page.locator("[data-testid=sign-form]").count() == 0
     shot(page, "ledger-budget-approved-level1")
@@ -163,7 +163,7 @@ def test_finance_downloads_a_balanced_journal(fin_site: Site, ctx: Any) -> None:
     rows = page.locator("[data-testid=margin-table] tbody tr")
     assert rows.count() == 1
     assert rows.nth(0).inner_text().split("\t")[:4] == ["speech", "custom", "domestic",
-                                                        "big_tech"]
+                                                        "big tech"]  # codes shown through the catalogue
     _charts_drawn(page, "chart-margin", "chart-monthly")
     problems = page.locator("[data-testid=problems]").inner_text()
     assert "hour_points.booked" in problems and "has no ledger project" in problems

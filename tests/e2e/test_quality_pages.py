@@ -79,7 +79,8 @@ def test_reviewer_rejects_and_annotator_sees_the_reason(site: Site, context: Any
     assert page.locator("[data-testid=current-text]").inner_text() == XSS_TEXT
     diff = page.locator("[data-testid=diff-pre]")
     assert diff.locator("ins").count() >= 1 and diff.locator("del").count() >= 1
-    assert page.locator("main script, main b").count() == 0  # escaped, not markup
+    # escaped, not markup (the JSON data blocks the page reads are not markup)
+    assert page.locator("main script:not([type='application/json']), main b").count() == 0
     shot(page, "review")
     page.select_option("[data-testid=reason-code]", "wrong_words")
     page.fill("[data-testid=reason-text]", XSS_REASON)
@@ -120,6 +121,10 @@ def test_inspector_corrects_sees_scores_and_accepts_batch(site: Site, context: A
         "() => document.querySelector('[data-score=character_accuracy]').textContent !== '–'")
     assert float(char.inner_text()) < 1.0
     shot(page, "inspection-scoring")
+    # the inspector sees their correction against the delivered text
+    diff_box = first.locator("[data-testid=sample-diff]")
+    diff_box.wait_for(state="visible")
+    assert diff_box.locator("del, ins").count() >= 1
     first.locator(".corrected").fill(original)
     first.locator(".corrected").press("Control+Enter")
     page.wait_for_function(
@@ -129,6 +134,11 @@ def test_inspector_corrects_sees_scores_and_accepts_batch(site: Site, context: A
     page.wait_for_function(
         f"() => document.querySelector('[data-score=scored]').textContent === '{samples.count()}'")
     page.click("[data-testid=complete]")
+    # a confirmation step before the verdict is recorded: nothing is decided yet
+    page.wait_for_selector("[data-testid=confirm-step]")
+    assert page.locator("[data-testid=verdict]").count() == 0
+    shot(page, "inspection-confirm")
+    page.click("[data-testid=confirm-verdict]")
     page.wait_for_selector("[data-testid=verdict]")
     assert page.locator("[data-testid=verdict]").inner_text() == "accepted"
     assert page.locator("[data-score=character_accuracy]").inner_text() == "1.0000"
@@ -151,7 +161,7 @@ def test_dashboard_renders_its_charts(site: Site, context: Any) -> None:
     worst = page.locator("tr", has_text="silent")
     assert worst.count() == 1 and worst.locator("audio").count() == 1
     assert "built-in" not in page.locator("main").inner_text()
-    assert page.locator("tr", has_text="in_review").locator("td").nth(1).inner_text() == "2"
+    assert page.locator("tr", has_text="in review").locator("td").nth(1).inner_text() == "2"
     shot(page, "dashboard")
     # the worst file plays: its audio answers range requests with 206 Partial Content
     src = worst.locator("audio").get_attribute("src")

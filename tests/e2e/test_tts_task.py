@@ -147,8 +147,10 @@ def test_reviewer_sees_the_tiers_and_corrects_a_label(site: Site, context: Any) 
     page.goto(f"/review/{review_id}")
     page.wait_for_selector("[data-tts-workbench][data-ready='1']")
     assert "1.000" in page.locator("[data-testid=tts-compare]").inner_text()
+    # the first choice is the empty prompt: the reviewer must pick a reason (issue 12 §4 A5)
     assert [o.strip() for o in page.locator("[data-testid=reason-code] option").all_inner_texts()
-            ][:3] == ["Boundaries misplaced", "Wrong phones", "Wrong prosody levels"]
+            ][:4] == ["Choose a reason…", "Boundaries misplaced", "Wrong phones",
+                      "Wrong prosody levels"]
     page.click("[data-testid=tts-iv-words-1]")
     page.fill("[data-testid=tts-label-input]", "sells!")
     page.keyboard.press("Enter")

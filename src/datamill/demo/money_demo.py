@@ -241,7 +241,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         for name in ("alice", "bob"):  # the demo's annotators work for the vendor (every project)
             register_worker(s, admin, get_user(s, name), vendor_id=vendor.id,
                             languages=["en-US", "zh-CN"],
-                            modalities=["speech.asr", "image", "text", "llm"])
+                            modalities=["speech.asr", "speech.tts", "image", "text", "llm"])
         monday = today - timedelta(days=today.weekday())
         sheet = create_settlement_sheet(s, admin, vendor.id, monday)
         confirm_sheet_by_vendor(s, mgr, sheet.id)

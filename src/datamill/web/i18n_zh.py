@@ -10,8 +10,10 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 
 from __future__ import annotations
 
+from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
+from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
@@ -548,7 +550,8 @@ ZH_CN.update({
     "cmp.llm.turn": "轮次",
     "cmp.empty": "（无）",
 })
-# --- end text and llm review / inspection ---
 ZH_CN.update(
     ZH_CN_SECURITY | ZH_CN_TTS | ZH_CN_CORPUS | ZH_CN_COLLECT | ZH_CN_SPEECH | ZH_CN_LISTEN
 )
+ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
+ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page

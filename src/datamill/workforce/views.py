@@ -104,3 +104,22 @@ def earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list
         key = period.isoformat() if isinstance(period, date) else str(period)
         sums[key] = sums.get(key, Decimal("0.00")) + amount
     return [{"period": k, "amount": str(v)} for k, v in sorted(sums.items())]
+
+
+def worker_settlement_lines(session: Session, worker_id: int) -> list[dict[str, Any]]:
+    """A worker's settlement lines, newest period first: the period, the project and stage, the
+    tasks (items) and accepted volume, the unit price and amount, and the sheet's status (what
+    the earnings page lists per settlement period)."""
+    rows = session.execute(
+        select(SettlementSheet.number, SettlementSheet.period_start, SettlementSheet.period_end,
+               SettlementSheet.status, Project.name, SettlementLine.stage, SettlementLine.items,
+               SettlementLine.quantity, SettlementLine.unit, SettlementLine.unit_price,
+               SettlementLine.amount)
+        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .outerjoin(Project, Project.id == SettlementLine.project_id)
+        .where(SettlementLine.worker_id == worker_id)
+        .order_by(SettlementSheet.period_start.desc(), SettlementLine.id)
+    ).all()
+    return [{"sheet": r[0], "period": f"{r[1].isoformat()} – {r[2].isoformat()}", "status": r[3],
+             "project": r[4] or "", "stage": r[5] or "", "items": r[6], "quantity": r[7],
+             "unit": r[8], "unit_price": r[9], "amount": r[10]} for r in rows]

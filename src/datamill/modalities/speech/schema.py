@@ -69,6 +69,9 @@ class SpeechAsrRequirements(BaseModel):
     max_trailing_silence_ms: int = Field(2000, ge=0)
     noise_symbols: tuple[str, ...] = DEFAULT_NOISE_SYMBOLS
     allow_overlapping_segments: bool = False
+    transcript_required: bool = Field(
+        True, description="A submitted annotation needs a transcript: some segment with text "
+        "(words or a noise symbol). Off only for projects where silence is a valid answer.")
     read_speech: bool = True
     min_alignment_score: float | None = Field(
         None, description="Extra gate: reject when the mean alignment score is below this."

@@ -19,6 +19,9 @@ def validate_segments(
 ) -> list[str]:
     """Every problem with ``segments``, as sentences naming the segment (empty list = valid)."""
     problems: list[str] = []
+    if req.transcript_required and not any(s.text.strip() or s.noise for s in segments):
+        problems.append("transcript: required, but empty (the spec's requirements."
+                        "transcript_required); type what is said, or a noise symbol")
     allowed = set(req.noise_symbols)
     for i, seg in enumerate(segments, start=1):
         where = f"segment {i} ({seg.start_ms}-{seg.end_ms} ms)"

@@ -284,6 +284,10 @@ def validate_annotation(
     for part, present in used.items():
         if present and not allowed.get(part, part in tasks):
             problems.append(f"{part}: not a task of this project ({', '.join(labels.tasks)})")
+    if tasks & {"classification", "multi_label"} and not ann.classes:
+        problems.append("classes: required, but no class is chosen")
+    if "sentiment" in tasks and ann.sentiment is None:
+        problems.append("sentiment: required, but none is chosen")
     if "classification" in tasks and len(ann.classes) > 1:
         problems.append(f"classes: single-label classification takes one class, got"
                         f" {len(ann.classes)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -24,14 +25,19 @@ from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, transla
 
 __all__ = [
     "CSP",
+    "JSON_PREFIXES",
     "HtmlRoute",
     "SignedIn",
+    "Viewer",
     "WebUser",
+    "code_label",
+    "error_page",
     "page_csp",
     "page_language",
     "render",
     "require_csrf",
     "templates",
+    "wants_html",
 ]
 
 log = logging.getLogger("datamill.web")
@@ -76,6 +82,7 @@ class SignedIn:
 
 def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> SignedIn:
     user, ws = signed_in(request, session, runtime.settings)
+    request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf)
     return SignedIn(user, ws)
 
 
@@ -91,18 +98,100 @@ def page_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE))
 
 
+def code_label(tr: Callable[[str], str]) -> Callable[[str, object], str]:
+    """``tc(kind, code)`` for templates: the catalogue's ``<kind>.<code>`` (a status, role,
+    verdict...) in the page's language, else the code itself; empty for None."""
+
+    def label(kind: str, code: object) -> str:
+        if code is None or code == "":
+            return ""
+        key = f"{kind}.{code}"
+        text = tr(key)
+        return str(code) if text == key else text
+
+    return label
+
+
 def render(
     request: Request, name: str, me: SignedIn | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     lang = page_language(request)
-    context.update(me=me, user=me.user if me else None, csrf=me.csrf if me else "",
-                   lang=lang, t=translator(lang))
+    tr = translator(lang)
+    context.update(me=me, user=me.user if me else context.get("user"),
+                   csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
+                   tc=code_label(tr))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = page_csp(request)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"
     return resp
+
+
+#: paths whose errors stay problem+json (the API and the pages' own JSON endpoints)
+JSON_PREFIXES = ("/api/", "/web/api/")
+
+
+def wants_html(request: Request) -> bool:
+    """Whether an error on this request is answered with the HTML error page: every path outside
+    the API and the pages' JSON endpoints, unless the client asks for JSON only."""
+    path = request.url.path
+    if path == "/api" or path.startswith(JSON_PREFIXES):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "json" not in accept
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the navigation needs of the signed-in person, kept on ``request.state`` when the
+    page's dependencies sign them in (their ORM row may be gone with a rolled-back session)."""
+
+    id: int
+    username: str
+    role: str
+    csrf: str
+
+
+def _viewer(request: Request) -> Viewer | None:
+    """The signed-in person for an error page's navigation.
+
+    A page that signed them in left a :class:`Viewer` on ``request.state``. A URL that matched
+    no route ran no dependency, so a session of its own may read the cookie; anywhere else the
+    failed request may still hold its session (SQLite's writer lock), so nobody is shown.
+    """
+    seen = getattr(request.state, "viewer", None)
+    if isinstance(seen, Viewer):
+        return seen
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None or "endpoint" in request.scope:
+        return None
+    try:
+        with runtime.session() as session:
+            user, ws = signed_in(request, session, runtime.settings)
+            return Viewer(user.id, user.username, user.role, ws.csrf)
+    except NotSignedIn:
+        return None
+    except Exception:  # noqa: BLE001 - an error page must render even when this fails
+        log.debug("no viewer for the error page on %s", request.url.path, exc_info=True)
+        return None
+
+
+def error_page(
+    request: Request, status: int, message: str | None = None, code: str | None = None
+) -> HTMLResponse:
+    """The HTML error page, inside ``base.html`` with the signed-in person's navigation.
+
+    Its heading says in the page's language what kind of error it is (``error.code.<code>``,
+    else ``error.status.<status>``); ``message`` is the service's own detail, shown below it.
+    """
+    lang = page_language(request)
+    heading = next((t(k, lang) for k in (f"error.code.{code}", f"error.status.{status}")
+                    if t(k, lang) != k), t("error.title", lang))
+    viewer = _viewer(request)
+    return render(request, "error.html", None, status_code=status, status=status,
+                  heading=heading, message=message, error_id=uuid.uuid4().hex,
+                  user=viewer, csrf=viewer.csrf if viewer else "")
 
 
 class HtmlRoute(APIRoute):
@@ -121,17 +210,10 @@ class HtmlRoute(APIRoute):
                 nxt = quote(target if request.method == "GET" else "/", safe="/")
                 return RedirectResponse(f"/login?next={nxt}", status_code=303)
             except DatamillError as exc:
-                error_id = uuid.uuid4().hex
-                log.info("page problem %s %s on %s: %s", error_id, exc.code, request.url.path,
-                         exc.message)
-                return render(
-                    request, "error.html", None, status_code=exc.status, status=exc.status,
-                    message=exc.message, error_id=error_id,
-                )
+                log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
+                return error_page(request, exc.status, exc.message, exc.code)
             except (OverflowError, DataError):  # an id beyond what the database holds
-                return render(
-                    request, "error.html", None, status_code=404, status=404,
-                    message=t("error.out_of_range", page_language(request)), error_id=uuid.uuid4().hex,
-                )
+                return error_page(request, 404, t("error.out_of_range", page_language(request)),
+                                  "not_found")
 
         return route

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
@@ -16,6 +17,7 @@ from datamill.compliance.users import authenticate, require
 from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.ledger.projects import ledger_project_id_for
 from datamill.production import dashboard as wq
 from datamill.production.models import WorkPackage
 from datamill.production.projects import get_project, list_projects
@@ -41,6 +43,7 @@ from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, re
 __all__ = ["router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,6 +51,13 @@ def _safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for ``/favicon.ico`` whatever the page links: the same SVG as ``/static``."""
+    return FileResponse(FAVICON, media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -174,6 +184,7 @@ def _dashboard(
     agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
                   data=wq.dashboard(session, project_id), pm=pm, agreement=agreement,
+                  has_accounts=ledger_project_id_for(session, project_id) is not None,
                   quotas=quota_progress(session, project_id), **panel)
 
 

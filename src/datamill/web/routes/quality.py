@@ -25,6 +25,7 @@ from datamill.production.inspection import (
 )
 from datamill.production.models import Project
 from datamill.production.projects import get_project
+from datamill.web.diff import word_diff
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["api_router", "router"]
@@ -70,10 +71,19 @@ def _comparisons(plugin: Any, sample: list[dict[str, Any]]) -> dict[int, Any]:
             for s in sample}
 
 
+def _text_diffs(plugin: Any, sample: list[dict[str, Any]]) -> dict[int, Any]:
+    """Per corrected sample, the word diff from the delivered text to the inspector's, for
+    modalities compared as text (those without ``compare``)."""
+    if getattr(plugin, "compare", None) is not None:
+        return {}
+    return {s["item_id"]: word_diff(s["delivered_text"] or "", s["corrected_text"])
+            for s in sample if s["corrected_text"] is not None}
+
+
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
 def inspection_page(
     request: Request, inspection_id: int, session: SessionDep, me: WebUser,
-    sample: int | None = None,
+    sample: int | None = None, confirm: int | None = None,
 ) -> Response:
     """The inspector's page: the one the project's modality names (``inspection_template``);
     ``?sample=ITEM`` asks it for one sampled item's correction editor."""
@@ -94,7 +104,8 @@ def inspection_page(
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=_scores(session, inspection_id),
         comparisons=_comparisons(plugin, insp.sample), focus=focus,
-        requirements=req.model_dump(mode="json"),
+        requirements=req.model_dump(mode="json"), diffs=_text_diffs(plugin, insp.sample),
+        confirm=bool(confirm) and insp.status == "open",
     )
 
 
@@ -128,15 +139,25 @@ def save_correction(
     require_csrf(request, me)
     require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
     record_correction(session, inspection_id, item_id, body.corrected_text)
-    return {"scores": _scores(session, inspection_id)}
+    insp = get_inspection(session, inspection_id)
+    delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
+    return {"scores": _scores(session, inspection_id),
+            "diff": word_diff(delivered or "", body.corrected_text)}
 
 
 @router.post("/inspections/{inspection_id}/complete")
 def complete(
     request: Request, inspection_id: int, session: SessionDep, me: WebUser,
     csrf_token: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
 ) -> Response:
+    """Record the verdict, once the inspector confirmed it: the first press of "complete"
+    shows the confirmation step (the page with ``?confirm=1``), which posts ``confirmed=1``."""
     require_csrf(request, me, csrf_token)
     require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
+    if confirmed != "1":
+        get_inspection(session, inspection_id)  # 404 before asking about a missing one
+        return RedirectResponse(f"/inspections/{inspection_id}?confirm=1#confirm",
+                                status_code=303)
     complete_inspection(session, inspection_id, me.user)
     return RedirectResponse(f"/inspections/{inspection_id}", status_code=303)

@@ -84,6 +84,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
         "user_id": me.user.id, "duration_ms": view.duration_ms or 0,
         "base_version": view.current_version, "segments": start if start is not None else [],
         "noise_symbols": list(getattr(req, "noise_symbols", ())),
+        "transcript_required": bool(getattr(req, "transcript_required", False)),
         "draft": None,
         "speakers": [sp.model_dump() for sp in speech_work.list_speakers(session, task.project_id)],
         "flags": list(SEGMENT_FLAGS),

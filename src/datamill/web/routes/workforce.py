@@ -170,6 +170,7 @@ def _worker_page(request: Request, session: Session, me: SignedIn, worker_id: in
     return _render(
         request, session, me, "workforce_worker.html", board=board, own=worker.user_id == me.user.id,
         vendor_id=worker.vendor_id, golden=golden,
+        lines=views.worker_settlement_lines(session, worker_id),
         chart={"periods": views.earnings_by_period(session, worker_id, worker.vendor_id is None)},
     )
 
@@ -184,8 +185,12 @@ def _golden_accuracy(session: Session, actor: User, worker_id: int) -> Any:
 
 @router.get("/me", response_class=HTMLResponse)
 def my_earnings(request: Request, session: SessionDep, me: WebUser) -> Response:
-    """'My earnings': the signed-in worker's own dashboard."""
-    worker = vendors.worker_for_user(session, me.user.id)
+    """'My earnings': the signed-in worker's own dashboard; someone not registered as a worker
+    (yet) gets the page saying so, never a 404."""
+    worker = vendors.find_worker_of_user(session, me.user.id)
+    if worker is None:
+        return _render(request, session, me, "workforce_worker.html", board=None, own=True,
+                       lines=[], chart={"periods": []}, golden=None, vendor_id=None)
     return _worker_page(request, session, me, worker.id)
 
 

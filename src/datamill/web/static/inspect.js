@@ -11,11 +11,28 @@ function showScores(sc) {
   }
 }
 
+// The correction against the delivered text, as the server's word diff (runs of equal /
+// delete / insert words), drawn like templates/_diff.html.
+function showDiff(li, runs) {
+  const box = li.querySelector('.sample-diff');
+  if (!box) return;
+  const p = document.createElement('p');
+  p.className = 'diff';
+  for (const [op, words] of runs) {
+    const el = document.createElement(op === 'equal' ? 'span' : op === 'delete' ? 'del' : 'ins');
+    el.textContent = words;
+    p.append(el, ' ');
+  }
+  box.querySelector('p.diff')?.remove();
+  box.append(p);
+  box.hidden = false;
+}
+
 async function save(li) {
   const text = li.querySelector('.corrected').value;
   const r = await sendJSON('PUT', `/web/api/inspections/${id}/samples/${li.dataset.item}`, { corrected_text: text });
   const mark = li.querySelector('.saved-mark');
-  if (r.ok) { mark.hidden = false; showScores(r.data.scores); } else { mark.hidden = true; alert((r.data && r.data.detail) || `HTTP ${r.status}`); }
+  if (r.ok) { mark.hidden = false; showScores(r.data.scores); showDiff(li, r.data.diff || []); } else { mark.hidden = true; alert((r.data && r.data.detail) || `HTTP ${r.status}`); }
 }
 
 for (const li of document.querySelectorAll('.sample')) {

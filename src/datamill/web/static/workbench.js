@@ -560,6 +560,21 @@ window.addEventListener('focus', () => { lastTick = performance.now(); });
 // ---------- submit ----------
 const formError = document.getElementById('form-error');
 let submitting = false;
+// The spec requires a transcript (requirements.transcript_required): warn before sending an
+// empty one, naming the field and focusing it (the server refuses it too).
+function missingTranscript() {
+  if (!data.transcript_required) return false;
+  if (state.segments.some((s) => (s.text || '').trim() || (s.noise || []).length)) return false;
+  formError.textContent = S.required;
+  formError.hidden = false;
+  const li = list.querySelector('.segment[data-index="0"]');
+  if (li) {
+    li.classList.add('invalid');
+    const box = li.querySelector('.seg-error'); box.textContent = S.required; box.hidden = false;
+    li.querySelector('.seg-text').focus();
+  }
+  return true;
+}
 async function submit() {
   if (submitting) return;
   submitting = true;
@@ -568,6 +583,7 @@ async function submit() {
     const box = li.querySelector('.seg-error'); box.hidden = true; box.textContent = '';
   });
   formError.hidden = true;
+  if (missingTranscript()) { submitting = false; return; }
   try {
     const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/submit`, {
       segments: state.segments, base_version: data.base_version,

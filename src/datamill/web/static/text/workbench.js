@@ -245,7 +245,23 @@ class TextWorkbench {
     }
   }
 
+  // The spec's required answers (a class for classification, a sentiment for sentiment):
+  // named before anything is sent (the server refuses them too). True when one is missing.
+  missingRequired() {
+    const missing = [];
+    if ((this.tasks.has('classification') || this.tasks.has('multi_label')) && !this.classes.size) missing.push('classes');
+    if (this.tasks.has('sentiment') && !this.sentiment) missing.push('sentiment');
+    if (!missing.length) return false;
+    this.status(`${this.strings.required || 'required'}: ${missing.map((m) => this.strings[m] || m).join(', ')}`);
+    const box = this.el.querySelector(`[data-part=${missing[0]}]`);
+    box.classList.add('invalid');
+    const first = box.querySelector('input');
+    if (first) first.focus();
+    return true;
+  }
+
   async submit() {
+    if (this.missingRequired()) return;
     const btn = this.el.querySelector('[data-testid=text-wb-submit]');
     btn.disabled = true;
     clearTimeout(this.saveTimer);

@@ -1,0 +1,56 @@
+"""HTML error pages for every path outside the API: unknown URLs, wrong methods, malformed
+path parameters and unexpected failures answer the ``error.html`` page (with the navigation)
+instead of problem+json. The API's paths (and the pages' own ``/web/api`` JSON endpoints) keep
+the handlers the API installed, which this module wraps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from datamill.web.routes._common import error_page, page_language, wants_html
+
+__all__ = ["install_page_errors"]
+
+log = logging.getLogger("datamill.web")
+Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+
+
+def _wrap(fallback: Handler | None, status_of: Callable[[Exception], int],
+          message_of: Callable[[Request, Exception], str | None]) -> Handler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        if fallback is not None and not wants_html(request):
+            answer = fallback(request, exc)
+            return await answer if isinstance(answer, Awaitable) else answer
+        status = status_of(exc)
+        if status >= 500:  # noqa: PLR2004 - server errors are logged with their traceback
+            log.error("page error on %s %s", request.method, request.url.path, exc_info=exc)
+        resp = error_page(request, status, message_of(request, exc))
+        if isinstance(exc, StarletteHTTPException) and exc.headers:
+            resp.headers.update(exc.headers)
+        return resp
+
+    return handle
+
+
+def _http_message(request: Request, exc: Exception) -> str | None:
+    from datamill.web.i18n import t
+
+    status = getattr(exc, "status_code", 500)
+    return t("error.no_page", page_language(request)) if status == 404 else None  # noqa: PLR2004
+
+
+def install_page_errors(app: FastAPI) -> None:
+    """Answer errors outside the API with HTML pages; call after the API's handlers are in."""
+    handlers = app.exception_handlers
+    app.add_exception_handler(StarletteHTTPException, _wrap(
+        handlers.get(StarletteHTTPException), lambda e: getattr(e, "status_code", 500),
+        _http_message))
+    app.add_exception_handler(RequestValidationError, _wrap(
+        handlers.get(RequestValidationError), lambda e: 422, lambda r, e: None))
+    app.add_exception_handler(Exception, _wrap(
+        handlers.get(Exception), lambda e: 500, lambda r, e: None))

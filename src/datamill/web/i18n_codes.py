@@ -1,0 +1,113 @@
+"""English strings for codes the pages show (statuses, verdicts, roles, error kinds) and for
+the error pages and the earnings page, merged into ``i18n.EN``.
+
+Templates show a code through ``tc(kind, value)`` (``web.routes._common.render``): the entry
+``<kind>.<value>`` in the page's language, else the code itself (an unknown code is never
+hidden). Add a code here and in ``i18n_zh_codes.py`` when a service starts using it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EN_CODES"]
+
+_STATUSES = {
+    "accepted": "accepted", "active": "active", "approved": "approved",
+    "assigned": "assigned", "batched": "batched", "booked": "booked",
+    "budgeting": "budgeting", "cancelled": "cancelled", "claimed": "claimed",
+    "closed": "closed", "combined": "combined", "completed": "completed",
+    "confirmed": "confirmed", "delivered": "delivered", "done": "done", "draft": "draft",
+    "executing": "executing", "failed": "failed", "finished": "finished",
+    "imported": "imported", "in_review": "in review", "inspecting": "being inspected",
+    "interrupted": "interrupted", "open": "open", "passed": "passed checks",
+    "pending_approval": "pending approval", "posted": "posted",
+    "preannotated": "pre-annotated", "prepared": "prepared", "problem": "problem",
+    "project_closed": "project closed", "rejected": "rejected", "released": "released",
+    "retired": "retired", "returned": "returned", "reviewed": "reviewed",
+    "rework": "rework", "running": "running", "settled": "settled", "signed": "signed",
+    "submitted": "submitted", "unplanned": "unplanned",
+    "vendor_confirmed": "confirmed by vendor", "waiting": "waiting",
+    "in_development": "in development", "pending": "pending", "skipped": "skipped",
+}
+_ROLES = {
+    "admin": "administrator", "project_manager": "project manager",
+    "corpus_designer": "corpus designer", "collection_coordinator": "collection coordinator",
+    "annotator": "annotator", "reviewer": "reviewer", "inspector": "inspector",
+    "vendor_manager": "vendor manager", "vendor_worker": "vendor worker",
+    "procurement": "procurement", "finance": "finance",
+    "data_security_officer": "data security officer", "auditor": "auditor",
+    "customer": "customer", "sales": "sales",
+    # ledger approval roles
+    "dept_manager": "department manager", "vp": "vice president",
+    "finance_reviewer": "finance reviewer", "finance_manager": "finance manager",
+    "cfo": "CFO", "finance_head": "head of finance",
+}
+_VERDICTS = {"accept": "accepted", "accepted": "accepted", "reject": "rejected",
+             "rejected": "rejected", "edit": "edited"}
+_ERROR_CODES = {
+    "not_found": "Not found", "forbidden": "Not allowed", "unauthorized": "Not signed in",
+    "not_signed_in": "Not signed in", "conflict": "Conflict", "invalid_input": "Invalid input",
+    "annotation_file_invalid": "Annotation file invalid",
+    "audio_not_decodable": "Audio not decodable", "image_not_decodable": "Image not decodable",
+    "text_not_decodable": "Text not decodable", "text_source_invalid": "Text source invalid",
+    "decryption_failed": "Decryption failed", "engine_unavailable": "Engine unavailable",
+    "preannotator_unavailable": "Pre-annotator unavailable", "weak_secret": "Weak secret",
+}
+_ERROR_STATUSES = {
+    "400": "Bad request", "401": "Not signed in", "403": "Not allowed",
+    "404": "Page not found", "405": "Method not allowed", "409": "Conflict",
+    "413": "Request too large", "422": "Invalid input", "500": "Internal error",
+}
+
+_MISC = {  # kind.code → English, for the codes the finance and workforce pages show
+    "stage.annotate": "annotation", "stage.annotation": "annotation", "stage.review": "review",
+    "stage.collection": "collection", "stage.staff": "staff", "stage.equipment": "equipment",
+    "stage.preannotate": "pre-annotation", "stage.inspection": "inspection",
+    "ptype.custom_service": "custom service", "ptype.product_development": "product development",
+    "ptype.processing_only": "processing only",
+    "ctype.big_tech": "big tech", "ctype.ai_company": "AI company",
+    "ctype.research_institute": "research institute", "ctype.other": "other",
+    "region.domestic": "domestic", "region.overseas": "overseas",
+    "category.data_service": "data service", "category.labour": "labour",
+    "category.equipment": "equipment", "category.other": "other",
+    "basis.batch_acceptance": "batch acceptance", "basis.final_acceptance": "final acceptance",
+    "basis.final_accounts": "final accounts", "basis.licence": "licence",
+    "basis.write_off": "write-off", "basis.completion": "completion",
+    "vkind.company": "company", "vkind.studio": "studio", "vkind.individual": "individual",
+    "ckind.custom": "custom", "ckind.licence": "licence",
+    "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
+    "bline.application_service": "application service",
+    "offering.custom": "custom", "offering.product_licence": "product licence",
+    "ckind.technical_service": "technical service",
+}
+
+EN_CODES: dict[str, str] = {
+    **_MISC,
+    **{f"status.{k}": v for k, v in _STATUSES.items()},
+    **{f"role.{k}": v for k, v in _ROLES.items()},
+    **{f"verdict.{k}": v for k, v in _VERDICTS.items()},
+    **{f"error.code.{k}": v for k, v in _ERROR_CODES.items()},
+    **{f"error.status.{k}": v for k, v in _ERROR_STATUSES.items()},
+    "error.id": "error id",
+    "error.no_page": "There is no page at this address.",
+    # the earnings page (web/routes/workforce.py: /workforce/me)
+    "wf.earn.not_worker": "You are not registered as a worker yet, so no earnings are recorded "
+                          "for you. Your project manager or vendor registers you.",
+    "wf.earn.lines": "Earnings per settlement period",
+    "wf.earn.none": "No settlement sheet pays you anything yet.",
+    "wf.earn.project": "Project",
+    "wf.earn.stage": "Stage",
+    "wf.earn.items": "Tasks",
+    "wf.earn.volume": "Accepted volume",
+    "wf.earn.unit_price": "Unit price",
+    "wf.earn.sheet_status": "Sheet status",
+    "db.no_accounts": "This project has no accounts yet.",
+    "db.finance_overview": "Finance overview",
+    # required annotation fields (every workbench)
+    "wb.required_missing": "Fill in the required field before submitting",
+    "rv.reason_choose": "Choose a reason…",
+    "rv.reason_required": "Choose a reason before rejecting.",
+    "in.cancel": "Cancel",
+    "in.confirm": "Confirm the verdict",
+    "in.confirm_q": "Record this verdict for the batch? It cannot be changed afterwards.",
+    "in.diff": "Correction vs delivered text",
+}

@@ -1,0 +1,98 @@
+"""zh-CN strings for the codes the pages show (statuses, verdicts, roles, error kinds), the
+error pages and the earnings page, merged into ``i18n_zh.ZH_CN`` (English: ``i18n_codes``)."""
+
+from __future__ import annotations
+
+__all__ = ["ZH_CN_CODES"]
+
+_STATUSES = {
+    "accepted": "已验收", "active": "进行中", "approved": "已批准", "assigned": "已分配",
+    "batched": "已组批", "booked": "已入账", "budgeting": "预算中", "cancelled": "已取消",
+    "claimed": "已领取", "closed": "已关闭", "combined": "已合并", "completed": "已完成",
+    "confirmed": "已确认", "delivered": "已交付", "done": "已完成", "draft": "草稿",
+    "executing": "执行中", "failed": "失败", "finished": "已结束", "imported": "已导入",
+    "in_review": "审核中", "inspecting": "质检中", "interrupted": "已中断", "open": "待处理",
+    "passed": "已通过检查", "pending_approval": "待审批", "posted": "已过账",
+    "preannotated": "已预标注", "prepared": "已准备", "problem": "有问题",
+    "project_closed": "项目已关闭", "rejected": "已驳回", "released": "已发布",
+    "retired": "已下架", "returned": "已退回", "reviewed": "已审核", "rework": "返工",
+    "running": "运行中", "settled": "已结算", "signed": "已签署", "submitted": "已提交",
+    "unplanned": "计划外", "vendor_confirmed": "供应商已确认", "waiting": "等待中",
+    "in_development": "开发中", "pending": "待处理", "skipped": "已跳过",
+}
+_ROLES = {
+    "admin": "管理员", "project_manager": "项目经理", "corpus_designer": "语料设计",
+    "collection_coordinator": "采集协调", "annotator": "标注员", "reviewer": "审核员",
+    "inspector": "质检员", "vendor_manager": "供应商负责人", "vendor_worker": "供应商人员",
+    "procurement": "采购", "finance": "财务", "data_security_officer": "数据安全官",
+    "auditor": "审计", "customer": "客户", "sales": "销售",
+    "dept_manager": "部门经理", "vp": "副总裁", "finance_reviewer": "财务审核",
+    "finance_manager": "财务经理", "cfo": "首席财务官", "finance_head": "财务负责人",
+}
+_VERDICTS = {"accept": "接收", "accepted": "接收", "reject": "拒收", "rejected": "拒收",
+             "edit": "已修改"}
+_ERROR_CODES = {
+    "not_found": "找不到", "forbidden": "无权操作", "unauthorized": "未登录",
+    "not_signed_in": "未登录", "conflict": "冲突", "invalid_input": "输入无效",
+    "annotation_file_invalid": "标注文件无效", "audio_not_decodable": "音频无法解码",
+    "image_not_decodable": "图像无法解码", "text_not_decodable": "文本无法解码",
+    "text_source_invalid": "文本来源无效", "decryption_failed": "解密失败",
+    "engine_unavailable": "引擎不可用", "preannotator_unavailable": "预标注模型不可用",
+    "weak_secret": "密钥强度不足",
+}
+_ERROR_STATUSES = {
+    "400": "请求有误", "401": "未登录", "403": "无权访问", "404": "找不到页面",
+    "405": "不支持该请求方法", "409": "冲突", "413": "请求过大", "422": "输入无效",
+    "500": "服务器内部错误",
+}
+
+_MISC = {
+    "stage.annotate": "标注", "stage.annotation": "标注", "stage.review": "审核",
+    "stage.collection": "采集", "stage.staff": "人员", "stage.equipment": "设备",
+    "stage.preannotate": "预标注", "stage.inspection": "质检",
+    "ptype.custom_service": "定制服务", "ptype.product_development": "产品研发",
+    "ptype.processing_only": "仅加工",
+    "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
+    "ctype.research_institute": "科研机构", "ctype.other": "其他",
+    "region.domestic": "境内", "region.overseas": "境外",
+    "category.data_service": "数据服务", "category.labour": "人工",
+    "category.equipment": "设备", "category.other": "其他",
+    "basis.batch_acceptance": "批次验收", "basis.final_acceptance": "终验",
+    "basis.final_accounts": "决算", "basis.licence": "授权许可",
+    "basis.write_off": "核销", "basis.completion": "完工进度",
+    "vkind.company": "公司", "vkind.studio": "工作室", "vkind.individual": "个人",
+    "ckind.custom": "定制", "ckind.licence": "授权许可",
+    "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
+    "bline.application_service": "应用服务",
+    "offering.custom": "定制", "offering.product_licence": "产品授权",
+    "ckind.technical_service": "技术服务",
+}
+
+ZH_CN_CODES: dict[str, str] = {
+    **_MISC,
+    **{f"status.{k}": v for k, v in _STATUSES.items()},
+    **{f"role.{k}": v for k, v in _ROLES.items()},
+    **{f"verdict.{k}": v for k, v in _VERDICTS.items()},
+    **{f"error.code.{k}": v for k, v in _ERROR_CODES.items()},
+    **{f"error.status.{k}": v for k, v in _ERROR_STATUSES.items()},
+    "error.id": "错误编号",
+    "error.no_page": "此地址没有页面。",
+    "wf.earn.not_worker": "您尚未登记为作业人员，因此没有收入记录。请由项目经理或供应商为您登记。",
+    "wf.earn.lines": "各结算期收入",
+    "wf.earn.none": "目前还没有结算单向您付款。",
+    "wf.earn.project": "项目",
+    "wf.earn.stage": "环节",
+    "wf.earn.items": "任务数",
+    "wf.earn.volume": "验收量",
+    "wf.earn.unit_price": "单价",
+    "wf.earn.sheet_status": "结算单状态",
+    "db.no_accounts": "该项目尚未建账。",
+    "db.finance_overview": "财务总览",
+    "wb.required_missing": "提交前请填写必填项",
+    "rv.reason_choose": "请选择原因…",
+    "rv.reason_required": "驳回前请选择原因。",
+    "in.cancel": "取消",
+    "in.confirm": "确认结论",
+    "in.confirm_q": "确定为该批次记录此结论吗？记录后无法更改。",
+    "in.diff": "修改稿与交付文本对比",
+}
