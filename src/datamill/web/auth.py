@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.keys import session_secret
 from datamill.compliance.models import User
-from datamill.compliance.sessions import NotSignedIn, end_session, lookup_session, open_session
+from datamill.compliance.sessions import NotSignedIn, end_session, open_session
 from datamill.compliance.sessions import signed_in as signed_in_grant
 from datamill.config import Settings
 from datamill.core.errors import Forbidden
@@ -37,9 +37,7 @@ __all__ = [
     "check_csrf",
     "clear_session",
     "end_web_session",
-    "read_session",
     "secure_cookies",
-    "session_user",
     "signed_in",
     "start_session",
 ]
@@ -96,15 +94,6 @@ def _cookie_token(request: Request, settings: Settings) -> str | None:
     return str(data["sid"])
 
 
-def read_session(request: Request, session: Session, settings: Settings) -> WebSession | None:
-    """The live server-side session behind the cookie (None: absent, forged, ended, expired)."""
-    token = _cookie_token(request, settings)
-    grant = lookup_session(session, token) if token else None
-    if grant is None:
-        return None
-    return WebSession(token=grant.token, user_id=grant.user.id, csrf=grant.csrf)
-
-
 def end_web_session(session: Session, ws: WebSession) -> None:
     """Sign out server-side: the cookie's session is deleted, wherever copies of it are."""
     end_session(session, ws.token)
@@ -115,11 +104,6 @@ def signed_in(request: Request, session: Session, settings: Settings) -> tuple[U
     compliance service (``compliance.sessions.signed_in``) decides; this only reads the cookie."""
     grant = signed_in_grant(session, _cookie_token(request, settings))
     return grant.user, WebSession(token=grant.token, user_id=grant.user.id, csrf=grant.csrf)
-
-
-def session_user(session: Session, ws: WebSession | None) -> User:
-    """The active user of a session read earlier (:func:`read_session`), or :class:`NotSignedIn`."""
-    return signed_in_grant(session, ws.token if ws else None).user
 
 
 def check_csrf(expected: str, given: str | None) -> None:
