@@ -113,11 +113,27 @@ def worst_files(session: Session, project_id: int, limit: int = 10) -> list[dict
         .order_by(failed.desc(), Item.id)
         .limit(limit)
     ).all()
-    return [
-        {"item_id": item.id, "external_id": item.external_id, "failed": int(n),
-         "reasons": list(item.reject_reasons or []), "duration_ms": (item.attributes or {}).get("duration_ms")}
-        for item, n in rows
-    ]
+    ids = [item.id for item, _n in rows]
+    checks: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        for c in session.scalars(
+            select(CheckResult)
+            .where(CheckResult.item_id.in_(ids), CheckResult.passed.is_(False))
+            .order_by(CheckResult.item_id, CheckResult.id)
+        ):
+            checks[c.item_id].append({"name": c.name, "value": c.value, "reason": c.reason})
+    out = []
+    for item, n in rows:
+        reasons = [str(r) for r in item.reject_reasons or []]
+        names = {c["name"] for c in checks[item.id]}
+        out.append({
+            "item_id": item.id, "external_id": item.external_id, "failed": int(n),
+            "reasons": reasons, "duration_ms": (item.attributes or {}).get("duration_ms"),
+            # the failed checks' names and values, for pages in other languages (additive)
+            "checks": checks[item.id],
+            "other_reasons": [r for r in reasons if r.partition(":")[0] not in names],
+        })
+    return out
 
 
 def inspection_by_batch(session: Session, project_id: int) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 
 from __future__ import annotations
 
+from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
 from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
@@ -552,6 +553,7 @@ ZH_CN.update({
 })
 ZH_CN.update(
     ZH_CN_SECURITY | ZH_CN_TTS | ZH_CN_CORPUS | ZH_CN_COLLECT | ZH_CN_SPEECH | ZH_CN_LISTEN
+    | ZH_CN_CHECKS
 )
 ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page

@@ -1,0 +1,67 @@
+"""Automatic-check and inspection outcomes in the page's language (display layer only).
+
+Services store English sentences (``Item.reject_reasons``, ``Inspection.reasons``) and each
+check's ``name`` and measured ``value``; pages in another language show the catalogue's
+``check.fail.<name>`` sentence formatted with the value (see :mod:`datamill.web.i18n_checks`)
+and keep the stored English as the element's title. English pages show the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["check_sentence", "inspection_reason"]
+
+#: ``production.inspection``: "<metric spaced> <score> < <need>" and the lot-defects sentence
+_METRIC_BELOW = re.compile(r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
+_DEFECTS = re.compile(
+    r"^(?P<defects>\d+) defective items in a sample of (?P<sample>\d+) "
+    r"\(acceptance number (?P<accept>\d+)\)$"
+)
+
+
+def _label(tr: Callable[[str], str], key: str, fallback: str) -> str:
+    text = tr(key)
+    return fallback if text == key else text
+
+
+def check_sentence(tr: Callable[[str], str], lang: str) -> Callable[[Mapping[str, Any]], str]:
+    """``tcheck(check)`` for templates: ``check`` has ``name``, ``value`` and ``reason``."""
+
+    def sentence(check: Mapping[str, Any]) -> str:
+        name = str(check.get("name") or "")
+        stored = f"{name}: {check.get('reason') or 'failed'}"
+        if lang == "en":
+            return stored
+        template = tr(f"check.fail.{name}")
+        if template != f"check.fail.{name}":
+            try:
+                return template.format(value=check.get("value"))
+            except (KeyError, IndexError, TypeError, ValueError):
+                pass  # no value stored for a sentence that needs one
+        return tr("check.failed").format(check=_label(tr, f"check.name.{name}", name))
+
+    return sentence
+
+
+def inspection_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str]:
+    """``treason(text)`` for templates: a stored inspection reason in the page's language,
+    for the shapes :mod:`datamill.production.inspection` writes; other text unchanged."""
+
+    def reason(text: object) -> str:
+        raw = str(text)
+        if lang == "en":
+            return raw
+        if m := _METRIC_BELOW.match(raw):
+            metric = m["metric"].replace(" ", "_")
+            return tr("insp.metric_below").format(
+                metric=_label(tr, f"insp.metric.{metric}", m["metric"]),
+                value=float(m["value"]), need=float(m["need"]))
+        if m := _DEFECTS.match(raw):
+            return tr("insp.defects_over").format(
+                defects=m["defects"], sample=m["sample"], accept=m["accept"])
+        return raw
+
+    return reason
