@@ -23,7 +23,7 @@ from datamill.production.importing import import_source
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from datamill.web.check_text import inspection_reason
+from datamill.web.check_text import inspection_reason, review_reason
 from datamill.web.i18n import translator
 from tests.known_issues._web import web_login
 from tests.unit.production.helpers import spec, speech_folder
@@ -81,3 +81,14 @@ def test_dashboard_check_reasons_in_chinese(
 def test_inspection_reasons_translated(stored: str, chinese: str) -> None:
     assert inspection_reason(translator("zh-CN"), "zh-CN")(stored) == chinese
     assert inspection_reason(translator("en"), "en")(stored) == stored
+
+
+def test_review_reason_label_in_the_page_language() -> None:
+    """A reject reason is stored as the reviewer's label (+ free text); an annotator reading
+    it in the other language sees the label in theirs, the free text unchanged."""
+    zh, en = review_reason(translator("zh-CN")), review_reason(translator("en"))
+    assert zh("Wrong or missing words: line 2") == "字词错误或遗漏: line 2"
+    assert zh("Wrong or missing words") == "字词错误或遗漏"
+    assert en(zh("Wrong or missing words: line 2")) == "Wrong or missing words: line 2"
+    assert en("Wrong or missing words") == "Wrong or missing words"
+    assert zh("listen to the end") == "listen to the end"

@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["check_sentence", "inspection_reason"]
+from datamill.web.i18n import CATALOGUES
+
+__all__ = ["check_sentence", "inspection_reason", "review_reason"]
 
 #: ``production.inspection``: "<metric spaced> <score> < <need>" and the lot-defects sentence
 _METRIC_BELOW = re.compile(r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
@@ -62,6 +64,23 @@ def inspection_reason(tr: Callable[[str], str], lang: str) -> Callable[[object],
         if m := _DEFECTS.match(raw):
             return tr("insp.defects_over").format(
                 defects=m["defects"], sample=m["sample"], accept=m["accept"])
+        return raw
+
+    return reason
+
+
+def review_reason(tr: Callable[[str], str]) -> Callable[[object], str]:
+    """``trev(text)`` for templates: a stored review reason (``<label>[: <free text>]``, the
+    label in the reviewer's page language, see ``web.routes.work``) with the label shown in this
+    page's language; free text and unknown reasons unchanged."""
+
+    def reason(text: object) -> str:
+        raw = "" if text is None else str(text)
+        head, sep, rest = raw.partition(": ")
+        for catalogue in CATALOGUES.values():
+            for key, label in catalogue.items():
+                if key.startswith("rv.reason.") and label == head:
+                    return tr(key) + sep + rest
         return raw
 
     return reason

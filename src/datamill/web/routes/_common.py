@@ -21,7 +21,7 @@ from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
-from datamill.web.check_text import check_sentence, inspection_reason
+from datamill.web.check_text import check_sentence, inspection_reason, review_reason
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 
 __all__ = [
@@ -121,7 +121,7 @@ def render(
     context.update(me=me, user=me.user if me else context.get("user"),
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
                    tc=code_label(tr), tcheck=check_sentence(tr, lang),
-                   treason=inspection_reason(tr, lang))
+                   treason=inspection_reason(tr, lang), trev=review_reason(tr))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = page_csp(request)
