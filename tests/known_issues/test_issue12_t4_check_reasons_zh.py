@@ -9,6 +9,7 @@ service's ``reasons`` field (the API) keeps its sentences beside the new ``check
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def test_dashboard_check_reasons_in_chinese(
     assert re.search(r'<span class="reason" data-check="snr" title="([^"]*)">', zh.text)
     titles = [html.unescape(t) for t in re.findall(r'data-check="snr" title="([^"]*)"', zh.text)]
     assert english in titles  # the stored English stays available as the title
+    data = re.search(r'id="dashboard-data">(.*?)</script>', zh.text, re.S)
+    assert data and json.loads(data.group(1))["names"]["checks"]["snr"] == "信噪比"  # chart labels
 
 
 @pytest.mark.parametrize(

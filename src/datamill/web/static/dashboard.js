@@ -14,7 +14,7 @@ function bars(id, labels, items, hours) {
   canvas.dataset.rendered = String(labels.length);
 }
 
-bars('chart-progress', d.progress.map((p) => p.status), d.progress.map((p) => p.items), d.progress.map((p) => p.hours));
+bars('chart-progress', d.progress.map((p) => d.names.statuses[p.status] || p.status), d.progress.map((p) => p.items), d.progress.map((p) => p.hours));
 bars('chart-day', d.throughput.per_day.map((p) => p.day), d.throughput.per_day.map((p) => p.items), d.throughput.per_day.map((p) => p.hours));
 bars('chart-worker', d.throughput.per_worker.map((p) => p.worker), d.throughput.per_worker.map((p) => p.items), d.throughput.per_worker.map((p) => p.hours));
-bars('chart-checks', d.checks.map((c) => c.check), d.checks.map((c) => c.items), null);
+bars('chart-checks', d.checks.map((c) => d.names.checks[c.check] || c.check), d.checks.map((c) => c.items), null);
