@@ -45,6 +45,9 @@ SPEC = {
 SELF_SERVICE = {
     ("post", "/auth/token"), ("delete", "/auth/token"), ("delete", "/auth/tokens/{token_id}"),
     ("post", "/me/password"),
+    # a collection subject's own invitation token (X-Collect-Token), no user credentials at all
+    ("post", "/collect/visit/consent"), ("post", "/collect/visit/demographics"),
+    ("post", "/collect/visit/prompts/{prompt_id}/recording"),
 }
 # A well-formed body for every write (so that a refusal is about permission, not input). A new
 # write route must be added here: the test fails until it is.
@@ -63,6 +66,19 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/tasks/{task_id}/draft"): {"payload": [], "base_version": 0, "revision": 1},
     ("delete", "/tasks/{task_id}/draft"): None,
     ("post", "/tasks/{task_id}/review"): {"verdict": "pass"},
+    ("post", "/tasks/{task_id}/skip"): {"reason": "cannot hear it"},
+    ("post", "/tasks/{task_id}/listen"): {"reads_prompt": True},
+    ("post", "/projects/{project_id}/listen/next"): None,
+    ("post", "/projects/{project_id}/prompt-check/calibrations"): {
+        "clips": [{"item": "a", "label": "good"}, {"item": "b", "label": "bad"}],
+    },
+    ("put", "/projects/{project_id}/speakers"): {"speakers": [{"code": "A"}]},
+    ("post", "/corpus/select"): {"lang": "en", "n": 1, "sentences": ["hello there"]},
+    ("post", "/collect/projects/{project_id}/consent-texts"): {"text": "I agree."},
+    ("post", "/collect/projects/{project_id}/invites"): {"subject_id": "s-1"},
+    ("post", "/collect/projects/{project_id}/prompts"): {"prompts": ["hello there"]},
+    ("post", "/collect/invites/{invite_id}/revoke"): None,
+    ("post", "/collect/items/{item_id}/rerecord"): {"reason": "recording: noisy"},
     ("post", "/projects/{project_id}/batches"): {},
     ("post", "/batches/{batch_id}/inspections"): None,
     ("put", "/inspections/{inspection_id}/samples/{item_id}"): {"corrected_text": "x"},
@@ -199,7 +215,7 @@ BODIES: dict[tuple[str, str], Any] = {
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
                 "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
-                "licence_id", "hold_id")
+                "licence_id", "hold_id", "invite_id", "prompt_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts")}
 #: GETs the auditor must be able to read although they are a member of nothing
