@@ -44,6 +44,7 @@ __all__ = [
     "return_to_annotators",
     "review_task",
     "submit_annotation",
+    "take_hold",
     "write_version",
 ]
 
@@ -89,7 +90,7 @@ def _lock_item(session: Session, item: Item) -> int:
     return int(version or 0)
 
 
-def _take_hold(session: Session, task: Task, hold: TaskAssignment) -> None:
+def take_hold(session: Session, task: Task, hold: TaskAssignment) -> None:
     """held → submitted as one conditional UPDATE: of racing submits of one hold, exactly one
     wins; the others get a Conflict (and their transaction writes nothing)."""
     won = session.execute(
@@ -205,7 +206,7 @@ def submit_annotation(
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
     clean = _validated(session, item, apply_item_flag(segments, item_flag))
-    _take_hold(session, task, hold)
+    take_hold(session, task, hold)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":
         return _submit_check(session, user, task, item, clean, time_spent_ms)
@@ -333,7 +334,7 @@ def review_task(
         raise InvalidInput("a rejection needs a reason the annotator can act on")
     if verdict == "edit" and (segments is None or base_version is None):
         raise InvalidInput("an edit needs segments and the base_version it starts from")
-    _take_hold(session, task, hold)  # a second, racing verdict on the same hold gets a Conflict
+    take_hold(session, task, hold)  # a second, racing verdict on the same hold gets a Conflict
     annotation_id = item.current_annotation_id
     if verdict == "edit":
         if segments is None or base_version is None:

@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.production.annotating import take_hold
 from datamill.production.media import item_path
 from datamill.production.models import (
     CheckResult,
@@ -349,16 +349,7 @@ def answer_listen_task(
     task = get_task(session, task_id)
     if task.stage != LISTEN_STAGE:
         raise InvalidInput(f"task {task_id} is a {task.stage} task, not a listen task")
-    hold = ensure_holds(session, user.id, task)
-    won = session.execute(
-        update(TaskAssignment)
-        .where(TaskAssignment.id == hold.id, TaskAssignment.status.in_(("claimed", "returned")))
-        .values(status="submitted", submitted_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"task {task.id} is already answered", task_id=task.id)
-    session.expire(hold)
+    take_hold(session, task, ensure_holds(session, user.id, task))
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
