@@ -8,6 +8,7 @@ and keep the stored English as the element's title. English pages show the store
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -37,12 +38,12 @@ def check_sentence(tr: Callable[[str], str], lang: str) -> Callable[[Mapping[str
         stored = f"{name}: {check.get('reason') or 'failed'}"
         if lang == "en":
             return stored
-        template = tr(f"check.fail.{name}")
-        if template != f"check.fail.{name}":
-            try:
-                return template.format(value=check.get("value"))
-            except (KeyError, IndexError, TypeError, ValueError):
-                pass  # no value stored for a sentence that needs one
+        template = _label(tr, f"check.fail.{name}", "")
+        value = check.get("value")
+        if template and value is not None:
+            with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
+                return template.format(value=value)  # a template may want a number
+        # no sentence for this check, or no value stored: "<check name> failed"
         return tr("check.failed").format(check=_label(tr, f"check.name.{name}", name))
 
     return sentence
