@@ -174,17 +174,13 @@ def main() -> int:
             ["run", "items", "seconds", "items/s", "ratio vs bare loop"], rows,
         )
         console.print(f"database file {db_mb:.1f} MiB; peak RSS {peak_rss_mb():.0f} MiB")
-        extra = ""
-        if args.n < TARGET_N:
-            extra = (
-                f"; EXTRAPOLATED to {TARGET_N:,} at these rates: import "
-                f"{TARGET_N / rate1:.0f} s, re-import {TARGET_N / rate2:.0f} s"
-            )
-        console.print(
-            f"SUMMARY import_items n={args.n}: import {rate1:,.0f} items/s "
-            f"(ratio {rate1 / bare_rate:.3f} of bare read+sha256 {bare_rate:,.0f} files/s), "
-            f"re-import {rate2:,.0f} items/s (ratio {rate2 / bare_rate:.3f}){extra}"
-        )
+        parts = [f"in place {r[0].split('(')[-1].rstrip(')')} {r[0].split(',')[1].split('(')[0].strip()}"
+                 f" {TARGET_N / r[3]:.2f} s per 100k" for r in placed]
+        if not args.skip_copy:
+            parts.append(f"copy import {rate1:,.0f} items/s (ratio {rate1 / bare_rate:.3f} of bare "
+                         f"read+sha256 {bare_rate:,.0f} files/s), re-import {rate2:,.0f} items/s")
+        scaled = f" (measured at n={args.n:,}, scaled to 100k)" if args.n < TARGET_N else ""
+        console.print(f"SUMMARY import_items n={args.n}: " + "; ".join(parts) + scaled)
     return 0
 
 

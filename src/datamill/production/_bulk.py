@@ -1,19 +1,22 @@
 """Bulk row inserts: ``COPY`` on PostgreSQL (psycopg), one executemany elsewhere (SQLite).
 
 Both run inside the session's transaction, so a chunk is committed (or rolled back) with the
-rest of the unit of work; nothing is half-inserted.
+rest of the unit of work; nothing is half-inserted. :func:`insert_rows` takes dicts;
+:class:`TupleInsert` takes tuples whose values are already in the database's form (constants
+converted once, JSON serialised once a row), for the 100k-row register-in-place import where
+SQLAlchemy's per-row, per-column bind processing was a fifth of the time.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Table, insert
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_rows"]
+__all__ = ["TupleInsert", "insert_rows"]
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -47,3 +50,66 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:  # type: ignore[union-attr]
         for row in rows:
             copy.write_row([value(row, n) for n in names])
+
+
+class TupleInsert:
+    """Rows of fixed columns inserted as tuples, in the session's transaction.
+
+    Values must be what the database driver takes: get a constant through :meth:`value` once
+    (a datetime becomes SQLite's text form, a dict JSON text) and serialise a varying JSON value
+    with :meth:`json`. On SQLite the tuples go to the driver's ``executemany``, on PostgreSQL
+    (psycopg) to ``COPY``; with any other driver they are bound through SQLAlchemy as usual.
+    """
+
+    def __init__(self, session: Session, table: Table, names: Sequence[str]) -> None:
+        self._session = session
+        self._table = table
+        self._names = list(names)
+        conn = session.connection()
+        self._dialect = conn.dialect
+        self._mode: Literal["sqlite", "copy", "generic"] = (
+            "sqlite" if conn.dialect.name == "sqlite" and conn.dialect.driver == "pysqlite"
+            else "copy" if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+            else "generic"
+        )
+        #: what SQLAlchemy's JSON type serialises with on this engine
+        self._dumps: Any = getattr(conn.dialect, "_json_serializer", None) or json.dumps
+
+    def _processor(self, name: str) -> Any:
+        return self._table.c[name].type._cached_bind_processor(self._dialect)  # noqa: SLF001
+
+    def value(self, name: str, value: Any) -> Any:
+        """``value`` for column ``name`` in the driver's form (call it once, not per row)."""
+        if self._mode == "generic" or value is None:
+            return value
+        col_type = self._table.c[name].type
+        if self._mode == "copy":
+            return json.dumps(value) if isinstance(col_type, JSON) else value
+        processor = self._processor(name)
+        return processor(value) if processor is not None else value
+
+    def json(self, value: Any) -> Any:
+        """A JSON column's value in the driver's form (one serialisation)."""
+        if self._mode == "generic" or value is None:
+            return value
+        return self._dumps(value)
+
+    def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert ``rows`` (tuples in the order of ``names``)."""
+        if not rows:
+            return
+        conn = self._session.connection()
+        # the table and column names come from the metadata, never from input (S608 below)
+        cols = ", ".join(f'"{n}"' for n in self._names)
+        if self._mode == "generic":
+            conn.execute(insert(self._table), [dict(zip(self._names, r, strict=True)) for r in rows])
+            return
+        raw = conn.connection.driver_connection
+        if self._mode == "sqlite":
+            marks = ", ".join("?" * len(self._names))
+            sql = f'INSERT INTO "{self._table.name}" ({cols}) VALUES ({marks})'  # noqa: S608
+            raw.executemany(sql, rows)  # type: ignore[union-attr]
+            return
+        with raw.cursor() as cur, cur.copy(f'COPY "{self._table.name}" ({cols}) FROM STDIN') as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)

@@ -27,7 +27,7 @@ from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
-from datamill.production._bulk import insert_rows
+from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._import_rows import (
     AUDIO_SUFFIXES,
     MAX_PATH_CHARS,
@@ -59,6 +59,11 @@ __all__ = [
 
 _CHUNK = 500
 _CHUNK_IN_PLACE = 5000  # rows per commit when nothing is copied (bulk insert per chunk)
+_PLACED_COLUMNS = (  # an in-place item row, in the order register() builds its tuple
+    "project_id", "external_id", "sha256", "filename", "size_bytes", "status", "owner", "prompt",
+    "import_run_id", "attributes", "volume", "meta", "reject_reasons", "current_annotation_id",
+    "current_version", "created_at", "source_uri",
+)
 Progress = Callable[[int], None]
 
 
@@ -87,7 +92,7 @@ def resolve_import_path(root: Path, given: str) -> Path:
 
 def _hash(row: SourceRow) -> str | tuple[str]:
     """The file's sha256 (as a 1-tuple), or a rejection reason."""
-    path = row.path
+    path = row.resolved()
     if path is None:
         return row.error or "no file"
     if not path.exists():
@@ -100,11 +105,12 @@ def _hash(row: SourceRow) -> str | tuple[str]:
 
 
 def _stat(row: SourceRow) -> int | str:
-    """The size of a file registered in place, or a rejection reason (one ``stat``)."""
-    if row.path is None:
+    """The size of a file registered in place, or a rejection reason (one ``stat``, none when
+    the row was confined with an ``lstat`` of a plain file)."""
+    if row.path is None and row.file is None:
         return row.error or "no file"
     try:
-        st = row.path.stat()
+        st = row.stat or os.stat(row.file or row.path)  # type: ignore[arg-type]
     except FileNotFoundError:
         return f"file {printable(row.filename, 200)} does not exist"
     except OSError as err:
@@ -290,6 +296,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     now = utcnow()
     levels: dict[str, str] = {}  # external id -> sensitivity from the manifest
+    # in place: rows go in as tuples with the constants converted once (see TupleInsert)
+    placed = TupleInsert(session, Item.__table__, _PLACED_COLUMNS)  # type: ignore[arg-type]
+    placed_rows: list[tuple[Any, ...]] = []
+    empty_json, no_reasons = placed.value("meta", {}), placed.value("reject_reasons", [])
+    created = placed.value("created_at", now)
+    owner, run_id = project.data_owner, run.id
 
     def classify() -> None:
         """Record the manifest's item sensitivity levels of the rows just inserted."""
@@ -329,18 +341,15 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             if isinstance(reason, str):
                 reject(row.where, reason)
                 return
-            uri, size = str(row.path), reason
+            uri, size = row.file or str(row.path), reason
         if ext_id in existing:
             known_item(ext_id, row, "", uri)
             return
-        new_rows.append({
-            "project_id": project_id, "external_id": ext_id, "sha256": "",
-            "filename": row.filename or Path(uri).name, "size_bytes": size,
-            "status": "imported", "owner": project.data_owner, "prompt": row.prompt,
-            "import_run_id": run.id, "attributes": dict(row.meta), "volume": None,
-            "meta": {}, "reject_reasons": [], "current_version": 0, "created_at": now,
-            "source_uri": uri,
-        })
+        placed_rows.append((
+            project_id, ext_id, "", row.filename or Path(uri).name, size, "imported", owner,
+            row.prompt, run_id, placed.json(row.meta), None, empty_json,
+            no_reasons, None, 0, created, uri,
+        ))
         existing[ext_id] = ("", run.id, uri)
         if row.sensitivity:
             levels[ext_id] = row.sensitivity
@@ -413,13 +422,16 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             pending += 1
             if pending >= chunk or time.monotonic() - last_commit >= HEARTBEAT_S:
                 insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+                placed.insert(placed_rows)
                 new_rows.clear()
+                placed_rows.clear()
                 classify()
                 settle()
                 run.heartbeat_at = utcnow()
                 session.commit()  # resumable: committed items are skipped next time
                 pending, last_commit = 0, time.monotonic()
         insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+        placed.insert(placed_rows)
         classify()
         settle()
     except BaseException:
