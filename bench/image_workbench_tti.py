@@ -139,6 +139,10 @@ def write_site(root: Path, image: Path, objects: list[dict[str, Any]],
 
 
 class Quiet(SimpleHTTPRequestHandler):
+    # keep-alive, as the app's server (uvicorn) speaks it: HTTP/1.0 would open a new
+    # connection for each of the page's nine requests
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, *args: Any) -> None:
         pass
 
