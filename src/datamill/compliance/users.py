@@ -18,6 +18,7 @@ from datamill.compliance.roles import Action, Role
 from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from datamill.db.memo import remember
 
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
@@ -263,14 +264,14 @@ def add_member(session: Session, project_id: int, user: User, actor_id: int | No
 
 
 def is_member(session: Session, project_id: int, user_id: int) -> bool:
-    return (
+    return remember(session, ("member", project_id, user_id), lambda: (
         session.scalars(
             select(ProjectMember.id).where(
                 ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
             )
         ).first()
         is not None
-    )
+    ))
 
 
 def require(session: Session, user: User, action: Action, project_id: int | None = None) -> None:

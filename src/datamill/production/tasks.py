@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -349,18 +349,18 @@ def claim_next_task(
         task_id = next_id()
         if task_id is None:
             return None
-        won = session.execute(
+        # the conditional UPDATE hands back the task it won (RETURNING): no second read
+        task = session.scalars(
             update(Task)
             .where(and_(Task.id == task_id, Task.active_claims < Task.overlap, Task.status == "open"))
             .values(active_claims=Task.active_claims + 1)
-        )
-        if won.rowcount != 1:  # type: ignore[attr-defined]
+            .returning(Task)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).first()
+        if task is None:
             continue  # taken between our read and write; look again with a fresh query
-        session.add(TaskAssignment(task_id=task_id, user_id=user.id))
-        session.flush()
-        task = session.get(Task, task_id)
-        if task is not None:  # a fresh hold has no return reason: no need to look it up
-            return task_view(session, task)
+        session.execute(insert(TaskAssignment).values(task_id=task_id, user_id=user.id))
+        return task_view(session, task)  # a fresh hold has no return reason to look up
     raise Conflict("the task queue is too contended right now; ask again", project_id=project_id)
 
 
