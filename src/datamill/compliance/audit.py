@@ -202,6 +202,13 @@ def write_checkpoint(session: Session, settings: Settings) -> AuditCheckpoint | 
     return _add_checkpoint(session, settings, audit_key(settings), head)
 
 
+_HEAD = (  # built once: the chain's head and the last checkpoint
+    select(AuditRecord.record_hash, AuditRecord.record_hmac,
+           select(func.max(AuditCheckpoint.record_id)).scalar_subquery())
+    .order_by(AuditRecord.id.desc()).limit(1)
+)
+
+
 def record_audit(
     session: Session,
     *,
@@ -217,11 +224,7 @@ def record_audit(
     settings = _settings(session)
     # the chain's head and the last checkpoint in one query (under the append lock: neither
     # can move before this transaction ends)
-    prev = session.execute(
-        select(AuditRecord.record_hash, AuditRecord.record_hmac,
-               select(func.max(AuditCheckpoint.record_id)).scalar_subquery())
-        .order_by(AuditRecord.id.desc()).limit(1)
-    ).first()
+    prev = session.execute(_HEAD).first()
     last: int | None = int(prev[2] or 0) if prev is not None else None
     if prev is not None and not prev.record_hmac and settings is not None:
         anchor_legacy_records(session, settings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -68,16 +68,22 @@ def user_clearance(session: Session, user_id: int) -> str:
     return level if level is not None else DEFAULT_LEVEL
 
 
+_ACCESS = select(  # built once: asked by every request on a project
+    select(ProjectMember.id).where(
+        ProjectMember.project_id == bindparam("p_project"),
+        ProjectMember.user_id == bindparam("p_user"),
+    ).limit(1).scalar_subquery(),
+    select(ProjectClassification.level).where(
+        ProjectClassification.project_id == bindparam("p_project")).scalar_subquery(),
+    select(UserClearance.level).where(
+        UserClearance.user_id == bindparam("p_user")).scalar_subquery(),
+)
+
+
 def read_project_access(session: Session, user_id: int, project_id: int) -> None:
     """Membership, the project's level and the person's clearance in one query, kept for the
     rest of the transaction (what ``authorize`` on a project asks next; see ``db.memo``)."""
-    member = select(ProjectMember.id).where(
-        ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
-    ).limit(1).scalar_subquery()
-    project = select(ProjectClassification.level).where(
-        ProjectClassification.project_id == project_id).scalar_subquery()
-    person = select(UserClearance.level).where(UserClearance.user_id == user_id).scalar_subquery()
-    row = session.execute(select(member, project, person)).one()
+    row = session.execute(_ACCESS, {"p_project": project_id, "p_user": user_id}).one()
     prime(session, ("member", project_id, user_id), row[0] is not None)
     prime(session, ("project_level", project_id), row[1])
     prime(session, ("user_clearance", user_id), row[2])

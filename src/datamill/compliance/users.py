@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -153,16 +153,20 @@ def _token_row(session: Session, token: str) -> ApiToken | None:
     ).first()
 
 
+# built once: every API request asks it
+_TOKEN_USER = (
+    select(ApiToken, User)
+    .outerjoin(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_sha256 == bindparam("digest"))
+    .limit(1)
+)
+
+
 def user_for_token(session: Session, token: str) -> User:
     """The user behind a live token; Unauthorized when unknown, revoked, expired or deactivated."""
     # one query for token and user (every API request pays it); nothing is cached across
     # requests, so revoking a token or deactivating a user takes effect on the next request
-    found = session.execute(
-        select(ApiToken, User)
-        .outerjoin(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_sha256 == _token_digest(token))
-        .limit(1)
-    ).first()
+    found = session.execute(_TOKEN_USER, {"digest": _token_digest(token)}).first()
     row, user = found if found is not None else (None, None)
     if row is None or row.revoked_at is not None:
         raise Unauthorized("invalid or revoked API token")

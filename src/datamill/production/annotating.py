@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -100,17 +100,18 @@ def _lock_item_for_write(session: Session, item: Item) -> None:
         _lock_item(session, item)
 
 
+_VERSIONS = select(  # built once
+    func.max(Annotation.version),
+    select(Annotation.id)
+    .where(Annotation.item_id == bindparam("p_item"), Annotation.kind == "preannotation")
+    .order_by(Annotation.version.desc()).limit(1).scalar_subquery(),
+).where(Annotation.item_id == bindparam("p_item"))
+
+
 def _versions(session: Session, item_id: int) -> tuple[int, int | None]:
     """The item's highest annotation version (0: none) and its newest pre-annotation's id, in one
     query (read under the item's lock)."""
-    pre = (
-        select(Annotation.id)
-        .where(Annotation.item_id == item_id, Annotation.kind == "preannotation")
-        .order_by(Annotation.version.desc()).limit(1).scalar_subquery()
-    )
-    row = session.execute(
-        select(func.max(Annotation.version), pre).where(Annotation.item_id == item_id)
-    ).one()
+    row = session.execute(_VERSIONS, {"p_item": item_id}).one()
     return int(row[0] or 0), (int(row[1]) if row[1] is not None else None)
 
 
