@@ -147,11 +147,15 @@ def serve_child(db_url: str, blobs: str, port: int) -> None:
     """Child process: uvicorn serving create_app(runtime) on 127.0.0.1:port."""
     import uvicorn
 
-    from datamill.server import create_app
+    from datamill import server
 
     settings = Settings(database_url=db_url, storage_url=blobs, home=Path(blobs).parent)  # secrets
     rt = Runtime.from_settings(settings, migrate=False)
-    uvicorn.run(create_app(rt), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    app = server.create_app(rt)
+    if hasattr(server, "settle_heap"):  # as `datamill serve` does once started (newer versions)
+        server.settle_heap()
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                http=getattr(server, "HTTP_PROTOCOL", "auto"))
 
 
 @contextlib.contextmanager

@@ -20,7 +20,8 @@ from datamill.runtime import Runtime
 __all__ = ["RuntimeDep", "SessionDep", "get_runtime", "get_session"]
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """The app's runtime (``async``: a plain attribute read needs no worker thread)."""
     runtime: Runtime | None = getattr(request.app.state, "runtime", None)
     if runtime is None:  # lifespan not run yet (or failed): nothing to serve with
         raise RuntimeError("the datamill runtime is not started")

@@ -202,6 +202,13 @@ def write_checkpoint(session: Session, settings: Settings) -> AuditCheckpoint | 
     return _add_checkpoint(session, settings, audit_key(settings), head)
 
 
+_HEAD = (  # built once: the chain's head and the last checkpoint
+    select(AuditRecord.record_hash, AuditRecord.record_hmac,
+           select(func.max(AuditCheckpoint.record_id)).scalar_subquery())
+    .order_by(AuditRecord.id.desc()).limit(1)
+)
+
+
 def record_audit(
     session: Session,
     *,
@@ -215,10 +222,14 @@ def record_audit(
     """Append one audit record chained to the previous one (same transaction as the change)."""
     append_lock(session, _LOCK_KEY)
     settings = _settings(session)
-    prev = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
+    # the chain's head and the last checkpoint in one query (under the append lock: neither
+    # can move before this transaction ends)
+    prev = session.execute(_HEAD).first()
+    last: int | None = int(prev[2] or 0) if prev is not None else None
     if prev is not None and not prev.record_hmac and settings is not None:
         anchor_legacy_records(session, settings)
-    prev_hash = prev.record_hash if prev else ""
+        last = None  # it may have written a checkpoint
+    prev_hash = prev.record_hash if prev is not None else ""
     rec = AuditRecord(
         at=utcnow().replace(microsecond=0),
         actor_id=actor_id,
@@ -236,7 +247,8 @@ def record_audit(
     session.add(rec)
     session.flush()
     if key is not None and settings is not None:
-        last = _last_checkpoint_record(session) or 0
+        if last is None:
+            last = _last_checkpoint_record(session) or 0
         if rec.id - last >= settings.audit_checkpoint_every:
             _add_checkpoint(session, settings, key, rec)
     return rec

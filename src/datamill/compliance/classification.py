@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ProjectClassification, UserClearance
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
-from datamill.db.memo import get_row
+from datamill.db.memo import prime, remember
 
 __all__ = [
     "DEFAULT_LEVEL",
@@ -28,6 +28,7 @@ __all__ = [
     "hidden_project_ids",
     "is_cleared",
     "project_level",
+    "read_project_access",
     "require_clearance",
     "require_visible",
     "set_classification",
@@ -55,13 +56,37 @@ def _project(session: Session, project_id: int) -> None:
 
 
 def project_level(session: Session, project_id: int) -> str:
-    row = get_row(session, ProjectClassification, project_id)  # asked twice by a claim
-    return row.level if row is not None else DEFAULT_LEVEL
+    level = remember(session, ("project_level", project_id), lambda: session.scalar(  # asked
+        select(ProjectClassification.level).where(  # twice by a claim
+            ProjectClassification.project_id == project_id)))
+    return level if level is not None else DEFAULT_LEVEL
 
 
 def user_clearance(session: Session, user_id: int) -> str:
-    row = get_row(session, UserClearance, user_id)
-    return row.level if row is not None else DEFAULT_LEVEL
+    level = remember(session, ("user_clearance", user_id), lambda: session.scalar(
+        select(UserClearance.level).where(UserClearance.user_id == user_id)))
+    return level if level is not None else DEFAULT_LEVEL
+
+
+_ACCESS = select(  # built once: asked by every request on a project
+    select(ProjectMember.id).where(
+        ProjectMember.project_id == bindparam("p_project"),
+        ProjectMember.user_id == bindparam("p_user"),
+    ).limit(1).scalar_subquery(),
+    select(ProjectClassification.level).where(
+        ProjectClassification.project_id == bindparam("p_project")).scalar_subquery(),
+    select(UserClearance.level).where(
+        UserClearance.user_id == bindparam("p_user")).scalar_subquery(),
+)
+
+
+def read_project_access(session: Session, user_id: int, project_id: int) -> None:
+    """Membership, the project's level and the person's clearance in one query, kept for the
+    rest of the transaction (what ``authorize`` on a project asks next; see ``db.memo``)."""
+    row = session.execute(_ACCESS, {"p_project": project_id, "p_user": user_id}).one()
+    prime(session, ("member", project_id, user_id), row[0] is not None)
+    prime(session, ("project_level", project_id), row[1])
+    prime(session, ("user_clearance", user_id), row[2])
 
 
 def set_classification(

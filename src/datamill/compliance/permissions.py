@@ -251,6 +251,10 @@ def authorize(
     cleared people see or handle classified data). Admins are exempt so that a classification
     can always be changed; they still meet the clearance claim guard when they take work.
     """
+    if session is not None and project_id is not None and user.role != Role.ADMIN:
+        from datamill.compliance.classification import read_project_access
+
+        read_project_access(session, user.id, project_id)  # one query for what comes next
     refusal = check(session, user, action, project_id=project_id, vendor_id=vendor_id,
                     owner_id=owner_id)
     if refusal is not None:

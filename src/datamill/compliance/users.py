@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from datamill.compliance.roles import Action, Role
 from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from datamill.db.memo import remember
 
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
@@ -152,16 +153,20 @@ def _token_row(session: Session, token: str) -> ApiToken | None:
     ).first()
 
 
+# built once: every API request asks it
+_TOKEN_USER = (
+    select(ApiToken, User)
+    .outerjoin(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_sha256 == bindparam("digest"))
+    .limit(1)
+)
+
+
 def user_for_token(session: Session, token: str) -> User:
     """The user behind a live token; Unauthorized when unknown, revoked, expired or deactivated."""
     # one query for token and user (every API request pays it); nothing is cached across
     # requests, so revoking a token or deactivating a user takes effect on the next request
-    found = session.execute(
-        select(ApiToken, User)
-        .outerjoin(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_sha256 == _token_digest(token))
-        .limit(1)
-    ).first()
+    found = session.execute(_TOKEN_USER, {"digest": _token_digest(token)}).first()
     row, user = found if found is not None else (None, None)
     if row is None or row.revoked_at is not None:
         raise Unauthorized("invalid or revoked API token")
@@ -263,14 +268,14 @@ def add_member(session: Session, project_id: int, user: User, actor_id: int | No
 
 
 def is_member(session: Session, project_id: int, user_id: int) -> bool:
-    return (
+    return remember(session, ("member", project_id, user_id), lambda: (
         session.scalars(
             select(ProjectMember.id).where(
                 ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
             )
         ).first()
         is not None
-    )
+    ))
 
 
 def require(session: Session, user: User, action: Action, project_id: int | None = None) -> None:

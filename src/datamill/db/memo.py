@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-__all__ = ["get_row", "remember"]
+__all__ = ["get_row", "prime", "remember"]
 
 T = TypeVar("T")
 _KEY = "datamill.memo"
@@ -31,6 +31,12 @@ def remember(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     value = compute()
     session.info.setdefault(_KEY, {})[key] = value  # compute() may have flushed and cleared it
     return value
+
+
+def prime(session: Session, key: Hashable, value: object) -> None:
+    """Store an answer :func:`remember` would compute for ``key`` (read by a combined query);
+    dropped like any other memo entry."""
+    session.info.setdefault(_KEY, {})[key] = value
 
 
 def get_row(session: Session, model: type[T], pk: Any) -> T | None:

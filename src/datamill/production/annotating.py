@@ -22,8 +22,9 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
@@ -90,6 +91,30 @@ def _lock_item(session: Session, item: Item) -> int:
     return int(version or 0)
 
 
+def _lock_item_for_write(session: Session, item: Item) -> None:
+    """:func:`_lock_item` where only the lock matters: on SQLite, whose writers are serialised
+    (``BEGIN IMMEDIATE``), there is nothing to lock, so only the flush is left."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.flush()
+    else:
+        _lock_item(session, item)
+
+
+_VERSIONS = select(  # built once
+    func.max(Annotation.version),
+    select(Annotation.id)
+    .where(Annotation.item_id == bindparam("p_item"), Annotation.kind == "preannotation")
+    .order_by(Annotation.version.desc()).limit(1).scalar_subquery(),
+).where(Annotation.item_id == bindparam("p_item"))
+
+
+def _versions(session: Session, item_id: int) -> tuple[int, int | None]:
+    """The item's highest annotation version (0: none) and its newest pre-annotation's id, in one
+    query (read under the item's lock)."""
+    row = session.execute(_VERSIONS, {"p_item": item_id}).one()
+    return int(row[0] or 0), (int(row[1]) if row[1] is not None else None)
+
+
 def take_hold(session: Session, task: Task, hold: TaskAssignment) -> None:
     """held → submitted as one conditional UPDATE: of racing submits of one hold, exactly one
     wins; the others get a Conflict (and their transaction writes nothing)."""
@@ -116,7 +141,9 @@ def _count_submission(session: Session, task: Task, *, open_only: bool = True) -
     ).first()
     if row is None:
         raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
-    session.expire(task)
+    # the row as written (no reload): the counter and overlap just read back
+    set_committed_value(task, "submissions", int(row[0]))
+    set_committed_value(task, "overlap", int(row[1]))
     return int(row[0]), int(row[1])
 
 
@@ -125,7 +152,7 @@ def _close_task(session: Session, task: Task) -> None:
         update(Task).where(Task.id == task.id).values(status="done")
         .execution_options(synchronize_session=False)
     )
-    session.expire(task)
+    set_committed_value(task, "status", "done")
 
 
 def write_version(
@@ -151,13 +178,14 @@ def write_version(
         text, segments = segments.text, segments.payload
     elif text is None:
         text = _segment_text(segments)
-    _lock_item(session, item)
-    top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
-    new_version = max(base_version, top or 0) + 1
+    _lock_item_for_write(session, item)
+    top, pre = _versions(session, item.id)
+    new_version = max(base_version, top) + 1
     moved = session.execute(
         update(Item)
         .where(Item.id == item.id, Item.current_version == base_version)
         .values(current_version=new_version)
+        .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(item)
@@ -166,10 +194,6 @@ def write_version(
             f"version {base_version}; reload and apply your changes again",
             item=item.external_id, current_version=item.current_version,
         )
-    pre = session.scalars(
-        select(Annotation.id).where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
-        .order_by(Annotation.version.desc()).limit(1)
-    ).first()
     ann = Annotation(
         item_id=item.id, version=new_version, parent_id=item.current_annotation_id,
         task_id=task_id, stage=stage, kind=kind, author_id=author_id, preannotation_id=pre,
@@ -178,8 +202,13 @@ def write_version(
     )
     session.add(ann)
     session.flush()
-    session.execute(update(Item).where(Item.id == item.id).values(current_annotation_id=ann.id))
-    session.refresh(item)
+    session.execute(
+        update(Item).where(Item.id == item.id).values(current_annotation_id=ann.id)
+        .execution_options(synchronize_session=False)
+    )
+    # the item's row as just written (the flush above left nothing pending on it): no reload
+    set_committed_value(item, "current_version", new_version)
+    set_committed_value(item, "current_annotation_id", ann.id)
     return ann
 
 
@@ -244,14 +273,10 @@ def _submit_check(
 ) -> AnnotationOut:
     """A check task's answer: its own version, kind ``check``; the item's pointer, version and
     status stay where they are, the task stays open for others, listeners score it."""
-    _lock_item(session, item)
-    top = session.scalar(select(func.max(Annotation.version)).where(Annotation.item_id == item.id))
-    pre = session.scalars(
-        select(Annotation.id).where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
-        .order_by(Annotation.version.desc()).limit(1)
-    ).first()
+    _lock_item_for_write(session, item)
+    top, pre = _versions(session, item.id)
     ann = Annotation(
-        item_id=item.id, version=(top or 0) + 1, parent_id=None, task_id=task.id,
+        item_id=item.id, version=top + 1, parent_id=None, task_id=task.id,
         stage=task.stage, kind="check", author_id=user.id, preannotation_id=pre,
         segments=doc.payload, text=doc.text,
         time_spent_ms=time_spent_ms,

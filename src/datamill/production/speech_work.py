@@ -184,9 +184,10 @@ def check_speaker_codes(session: Session, project_id: int, payload: object) -> N
     """InvalidInput naming every segment whose speaker is not on the project's list (no list,
     or a payload that is not a segment list: nothing to check)."""
     segs = _segment_dicts(payload)
-    if not segs:
-        return
-    codes = {r.code for r in _rows(session, project_id)}
+    if not segs or not any(d.get("speaker") for d in segs):
+        return  # no segment names a speaker: nothing to look up
+    codes = set(session.scalars(
+        select(ProjectSpeaker.code).where(ProjectSpeaker.project_id == project_id)))
     if not codes:
         return
     bad = [f"segment {i} has speaker {d['speaker']!r}, not on the project's list "

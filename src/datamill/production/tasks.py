@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -243,20 +243,36 @@ def assign_package(
     return PackageOut.model_validate(pkg)
 
 
+# built once (every claim asks it first): building a statement costs about as much as running it
+_HELD = (
+    select(Task)
+    .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+    .where(
+        TaskAssignment.user_id == bindparam("user_id"),
+        TaskAssignment.status.in_(("claimed", "returned")),
+        Task.project_id == bindparam("project_id"),
+        Task.stage == bindparam("stage"),
+        Task.status == "open",
+    )
+    .order_by(TaskAssignment.status.desc(), Task.id)  # returned work first
+    .limit(1)
+)
+
+
 def _held(session: Session, user_id: int, project_id: int, stage: str) -> Task | None:
     return session.scalars(
-        select(Task)
-        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
-        .where(
-            TaskAssignment.user_id == user_id,
-            TaskAssignment.status.in_(("claimed", "returned")),
-            Task.project_id == project_id,
-            Task.stage == stage,
-            Task.status == "open",
-        )
-        .order_by(TaskAssignment.status.desc(), Task.id)  # returned work first
-        .limit(1)
+        _HELD, {"user_id": user_id, "project_id": project_id, "stage": stage}
     ).first()
+
+
+_WIN = (  # built once: the conditional claim of one task, handing back the task it won
+    update(Task)
+    .where(and_(Task.id == bindparam("p_task"), Task.active_claims < Task.overlap,
+                Task.status == "open"))
+    .values(active_claims=Task.active_claims + 1)
+    .returning(Task)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
 
 
 def claim_next_task(
@@ -349,18 +365,12 @@ def claim_next_task(
         task_id = next_id()
         if task_id is None:
             return None
-        won = session.execute(
-            update(Task)
-            .where(and_(Task.id == task_id, Task.active_claims < Task.overlap, Task.status == "open"))
-            .values(active_claims=Task.active_claims + 1)
-        )
-        if won.rowcount != 1:  # type: ignore[attr-defined]
+        # the conditional UPDATE hands back the task it won (RETURNING): no second read
+        task = session.scalars(_WIN, {"p_task": task_id}).first()
+        if task is None:
             continue  # taken between our read and write; look again with a fresh query
-        session.add(TaskAssignment(task_id=task_id, user_id=user.id))
-        session.flush()
-        task = session.get(Task, task_id)
-        if task is not None:  # a fresh hold has no return reason: no need to look it up
-            return task_view(session, task)
+        session.execute(insert(TaskAssignment).values(task_id=task_id, user_id=user.id))
+        return task_view(session, task)  # a fresh hold has no return reason to look up
     raise Conflict("the task queue is too contended right now; ask again", project_id=project_id)
 
 
@@ -420,15 +430,16 @@ def list_tasks_for_user(session: Session, user: User, project_id: int) -> list[d
     ]
 
 
+_HOLD = select(TaskAssignment).where(  # built once
+    TaskAssignment.task_id == bindparam("p_task"), TaskAssignment.user_id == bindparam("p_user")
+)
+
+
 def ensure_holds(session: Session, user_id: int, task: Task) -> TaskAssignment:
     """The user's live hold on the task, or Conflict/Forbidden-style errors naming the problem."""
     from datamill.core.errors import Forbidden
 
-    hold = session.scalars(
-        select(TaskAssignment).where(
-            TaskAssignment.task_id == task.id, TaskAssignment.user_id == user_id
-        )
-    ).first()
+    hold = session.scalars(_HOLD, {"p_task": task.id, "p_user": user_id}).first()
     if hold is None:
         raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id)
     if hold.status not in ("claimed", "returned") or task.status != "open":
