@@ -16,10 +16,11 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -50,8 +51,33 @@ __all__ = ["deliver_batch", "get_delivery", "record_acceptance"]
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
+    except FileExistsError:
+        pass  # already staged
     except OSError:
         shutil.copyfile(src, dst)
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite hands over the text (decoded here, as ``json.loads`` would,
+    without SQLAlchemy's per-value processor); PostgreSQL's driver has already decoded it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        obj, end = _raw_decode(value)
+    except ValueError:
+        return json.loads(value)  # leading whitespace, or the error json.loads raises
+    return obj if end == len(value) else json.loads(value)
+
+
+def _suffix(filename: str) -> str:
+    """``Path(filename).suffix`` without building a path for a plain file name."""
+    if "/" in filename:
+        return Path(filename).suffix
+    i = filename.rfind(".")
+    return filename[i:] if 0 < i < len(filename) - 1 else ""
 
 
 def _stream(
@@ -64,11 +90,14 @@ def _stream(
     Media files are written into the staging folder but exporters are given their final path,
     so the package's references are valid once the staging folder is renamed into place.
     """
-    # plain rows of the columns needed, never ORM objects (no identity map, no change
-    # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL
+    # plain tuples of the columns needed, never ORM objects (no identity map, no change
+    # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL, on the
+    # session's connection (Core: no ORM result machinery). The JSON columns come as text
+    # on SQLite and are decoded by ``_json``.
     q = (
-        select(Item.id, Item.external_id, Item.sha256, Item.filename, Item.attributes,
-               Item.prompt, Item.source_uri, Annotation.payload)
+        select(Item.external_id, Item.sha256, Item.filename,
+               type_coerce(Item.attributes, String), Item.prompt, Item.source_uri,
+               type_coerce(Annotation.payload, String))
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
         .where(BatchItem.batch_id == batch_id)
@@ -76,27 +105,48 @@ def _stream(
         .execution_options(yield_per=1000, stream_results=True)
     )
     folder = plugin.media_folder
-    staged_names: set[str] = set()  # media shared by several items is linked once
-    for item in session.execute(q):
-        payload = item.payload
-        name = f"{item.sha256}{Path(item.filename).suffix.lower() or '.bin'}"
-        staged = media_dir / name
+    export_item = plugin.export_item
+    add_statistics = statistics.add if statistics is not None else None
+    # media shared by several items is linked once; the last few names' paths are reused
+    staged_names: set[str] = set()
+    paths: dict[str, tuple[Path, Path]] = {}
+    for external_id, sha256, filename, attributes, prompt, source_uri, payload in (
+        session.connection().execute(q)
+    ):
+        name = f"{sha256}{_suffix(filename).lower() or '.bin'}"
+        known = paths.get(name)
+        if known is None:
+            if len(paths) >= _PATH_CACHE:
+                paths.clear()
+            known = paths[name] = (media_dir / name, final_media_dir / name)
+        staged, final = known
         if name not in staged_names:
-            if not staged.exists():
-                _link_or_copy(item_path(blobs, item), staged)
+            _link_or_copy(item_path(blobs, _Media(sha256, source_uri)), staged)
             staged_names.add(name)
+        payload = _json(payload)
         record = ItemRecord(
-            external_id=item.external_id, sha256=item.sha256, filename=item.filename,
-            path=final_media_dir / name, attributes=item.attributes or {}, language=language,
-            prompt=item.prompt, source=staged,
+            external_id=external_id, sha256=sha256, filename=filename,
+            path=final, attributes=_json(attributes) or {}, language=language,
+            prompt=prompt, source=staged,
         )
         if media is not None:
-            media[f"{folder}/{name}"] = item.sha256
-        if statistics is not None:
-            statistics.add(record, payload)
+            media[f"{folder}/{name}"] = sha256
+        if add_statistics is not None:
+            add_statistics(record, payload)
         if progress:
             progress(1)
-        yield plugin.export_item(record, payload)
+        yield export_item(record, payload)
+
+
+_PATH_CACHE = 256  # media names whose staged and final paths are kept for reuse
+
+
+@dataclass(slots=True)
+class _Media:
+    """What ``item_path`` reads of an item."""
+
+    sha256: str
+    source_uri: str | None
 
 
 def _give_back_memory() -> None:

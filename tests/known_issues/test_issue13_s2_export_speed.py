@@ -1,0 +1,158 @@
+"""Issue 13 §2: faster exports, same bytes.
+
+* TextGrids are written from templates instead of praatio's objects: every file must be byte
+  for byte what praatio 6 saves (``long_textgrid``, blank spaces filled) and read back by it;
+* the delivery streamer decodes the JSON columns itself: the same values as ``json.loads``;
+* the hf exporter builds its Parquet record batches from columns: the same table as
+  ``RecordBatch.from_pylist`` over the rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.speech.exporters.textgrid import (
+    SPEAKER_TIER,
+    TRANSCRIPT_TIER,
+    TextGridExporter,
+    _labelled_segments,
+)
+from datamill.modalities.speech.types import ExportItem, Segment
+from datamill.production.delivery import _json, _suffix
+
+
+def _praatio_bytes(item: ExportItem, path: Path) -> bytes:
+    """The reference: the TextGrid as the exporter used to build and save it with praatio."""
+    from praatio import textgrid as tgio
+    from praatio.utilities.constants import Interval
+
+    from datamill.modalities.speech.exporters._common import clean_text
+
+    kept = _labelled_segments(item)
+    end_ms = max([item.duration_ms, *(segment.end_ms for segment, _ in kept)])
+    xmax = end_ms / 1000
+    transcript = [Interval(s.start_ms / 1000, s.end_ms / 1000, text) for s, text in kept]
+    speakers = [
+        Interval(s.start_ms / 1000, s.end_ms / 1000, clean_text(s.speaker or item.speaker_id))
+        for s, _ in kept
+    ]
+    grid = tgio.Textgrid(0.0, xmax)
+    grid.addTier(tgio.IntervalTier(TRANSCRIPT_TIER, transcript, 0.0, xmax), reportingMode="error")
+    grid.addTier(tgio.IntervalTier(SPEAKER_TIER, speakers, 0.0, xmax), reportingMode="error")
+    grid.save(str(path), format="long_textgrid", includeBlankSpaces=True, reportingMode="error")
+    return path.read_bytes()
+
+
+def _item(uid: str, duration_ms: int, segments: tuple[Segment, ...], speaker: str = "spk") -> ExportItem:
+    return ExportItem(
+        utterance_id=uid, audio_path=Path("/nonexistent/a.wav"), sha256="0" * 64,
+        duration_ms=duration_ms, sample_rate_hz=16000, channels=1, language="en",
+        speaker_id=speaker, segments=segments,
+    )
+
+
+def _cases() -> list[ExportItem]:
+    fixed = [
+        _item("no_segments", 1500, ()),
+        _item("empty_texts", 2000, (Segment(0, 500, ""), Segment(600, 900, "  \n "))),
+        _item("whole_seconds", 3000, (Segment(0, 1000, "a"), Segment(1000, 3000, "b"))),
+        _item("gaps", 2500, (Segment(100, 700, "x"), Segment(1200, 1300, "y"))),
+        _item("runs_past_duration", 1000, (Segment(200, 1750, "long"),)),
+        _item("zero_duration_with_segment", 0, (Segment(0, 10, "short"),)),
+        _item("unsorted", 1000, (Segment(500, 900, "b"), Segment(0, 400, "a"))),
+        _item("quotes", 900, (Segment(0, 900, 'she said "hi" ""'),), speaker='sp"k'),
+        _item("unicode", 1234, (Segment(1, 1233, "你好 wörld  <flag:other>  [noise]"),)),
+        _item("segment_speaker", 800, (Segment(0, 400, "a", speaker=" Bob  B "), Segment(400, 800, "b"))),
+        _item("blank_speaker", 800, (Segment(0, 400, "a", speaker="   "),)),
+        _item("float_edges", 100_001, (Segment(1, 3, "t"), Segment(7, 100_000, "u"))),
+        _item("hours", 36_000_123, (Segment(3_599_999, 35_999_999, "v"),)),
+        _item("one_ms", 1, (Segment(0, 1, "w"),)),
+    ]
+    rng = random.Random(13)
+    words = ["hello", "world", "[noise]", '"quoted"', "ünï", "<unk>", "  spaced  out ", ""]
+    for n in range(150):
+        t = rng.randrange(0, 300)
+        segs = []
+        for _ in range(rng.randrange(0, 6)):
+            start = t + rng.choice([0, 0, rng.randrange(1, 2000)])
+            end = start + rng.randrange(1, 3000)
+            segs.append(Segment(start, end, " ".join(rng.choices(words, k=rng.randrange(0, 4))),
+                                speaker=rng.choice([None, None, "s1", 'q"s'])))
+            t = end
+        rng.shuffle(segs)
+        duration = rng.choice([0, rng.randrange(1, t + 2), t + rng.randrange(0, 5000)])
+        if duration <= 0 and not any(s.text.strip() for s in segs):
+            duration = 1
+        segs_t = tuple(segs)
+        if any(s.text.strip() for s in segs_t) or duration > 0:
+            fixed.append(_item(f"rand{n:03d}", duration, segs_t, speaker=rng.choice(["spk", "s b"])))
+    return fixed
+
+
+def test_textgrid_files_are_praatios_bytes(tmp_path: Path) -> None:
+    from praatio import textgrid as tgio
+
+    items = _cases()
+    out = tmp_path / "tg"
+    manifest = TextGridExporter().export(items, out)
+    assert manifest.items == len(items)
+    ref = tmp_path / "ref.TextGrid"
+    for item in items:
+        rel = f"{item.utterance_id}.TextGrid"
+        data = (out / rel).read_bytes()
+        assert data == _praatio_bytes(item, ref), item.utterance_id
+        assert manifest.files[rel] == hashlib.sha256(data).hexdigest()
+        grid = tgio.openTextgrid(str(out / rel), includeEmptyIntervals=True)
+        assert grid.tierNames == (TRANSCRIPT_TIER, SPEAKER_TIER)
+
+
+def test_textgrid_replaces_an_existing_file(tmp_path: Path) -> None:
+    out = tmp_path / "tg"
+    out.mkdir()
+    (out / "u1.TextGrid").write_text("x" * 5000)  # longer than the new file: truncated
+    item = _item("u1", 1000, (Segment(0, 500, "a"),))
+    TextGridExporter().export([item], out)
+    assert (out / "u1.TextGrid").read_bytes() == _praatio_bytes(item, tmp_path / "ref.TextGrid")
+
+
+def test_textgrid_errors_unchanged(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no duration"):
+        TextGridExporter().export([_item("u0", 0, ())], tmp_path / "a")
+    with pytest.raises(InvalidInput, match="overlapping"):
+        TextGridExporter().export(
+            [_item("u1", 1000, (Segment(0, 600, "a"), Segment(500, 900, "b")))], tmp_path / "b"
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1}', " {\"a\": [1, 2]} ", '{"a": 1}\n', "null", "[]", '"s"', "3", '{"ü": "你"}'],
+)
+def test_json_columns_decode_as_json_loads(text: str) -> None:
+    assert _json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1} x', "{", ""])
+def test_json_columns_reject_what_json_loads_rejects(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        _json(text)
+
+
+def test_json_columns_pass_decoded_values_through() -> None:
+    value = {"a": 1}
+    assert _json(value) is value
+    assert _json(None) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["a.wav", "a.WAV", "a", "a.", ".wav", "..", ".", "", "a.b.flac", "d.x/a", "d/a.ogg",
+             "a.wav/", "d/.wav"],
+)
+def test_media_suffix_is_paths(name: str) -> None:
+    assert _suffix(name) == Path(name).suffix
