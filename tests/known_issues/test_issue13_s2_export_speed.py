@@ -156,3 +156,65 @@ def test_json_columns_pass_decoded_values_through() -> None:
 )
 def test_media_suffix_is_paths(name: str) -> None:
     assert _suffix(name) == Path(name).suffix
+
+
+def _hf_items(audio: Path) -> list[ExportItem]:
+    rng = random.Random(7)
+    texts = ["hello", 'say "x"', "back\\slash", "tab\there", "ünï 你好", "\u2028sep", "<flag:other> y", ""]
+    items = []
+    for n in range(40):
+        segs = tuple(
+            Segment(
+                10 * k, 10 * k + 5, rng.choice(texts), speaker=rng.choice([None, "s1", "ö"]),
+                noise=tuple(rng.sample(["[noise]", "[laugh]", "ü"], rng.randrange(0, 3))),
+                confidence=rng.choice([None, 0.5, 1.0, 0.1 + 0.2, 1e-7, float("nan")]),
+                flag=rng.choice([None, None, "other"]),
+            )
+            for k in range(rng.randrange(0, 4))
+        )
+        items.append(ExportItem(
+            utterance_id=f"u{n:03d}", audio_path=audio, sha256=f"{n:064x}",
+            duration_ms=rng.choice([0, 1, 999, 1000, 123_456]), sample_rate_hz=16000, channels=1,
+            language=rng.choice(["en", "zh-CN"]), speaker_id=rng.choice(["spk", "説"]),
+            segments=segs, gender=rng.choice([None, "female", "m"]),
+            age=rng.choice([None, 0, 34]), accent=rng.choice([None, "en-GB"]),
+        ))
+    return items
+
+
+def test_hf_files_are_the_row_dicts_bytes(tmp_path: Path) -> None:
+    """data.jsonl is ``json.dumps(item_to_row(item), ensure_ascii=False)`` per line and
+    data.parquet the file ``RecordBatch.from_pylist`` over those rows writes, byte for byte."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from datamill.modalities.speech.exporters.hf import SCHEMA, HuggingFaceExporter, item_to_row
+
+    audio = tmp_path / "audio" / "a.wav"
+    audio.parent.mkdir()
+    audio.write_bytes(b"RIFF")
+    items = _hf_items(audio)
+    out = tmp_path / "hf"
+    HuggingFaceExporter(batch_rows=16).export(items, out)
+    rows = [item_to_row(item) for item in items]
+    expected = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    assert (out / "data.jsonl").read_text(encoding="utf-8") == expected
+    ref = tmp_path / "ref.parquet"
+    with pq.ParquetWriter(ref, SCHEMA) as writer:
+        for start in range(0, len(rows), 16):
+            writer.write_batch(pa.RecordBatch.from_pylist(rows[start:start + 16], schema=SCHEMA))
+    assert (out / "data.parquet").read_bytes() == ref.read_bytes()
+
+
+def test_audio_paths_resolve_symlinks_when_the_folder_exists(tmp_path: Path) -> None:
+    from datamill.modalities.speech.exporters._common import resolved
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.wav").write_bytes(b"x")
+    (tmp_path / "link.wav").symlink_to(real / "a.wav")
+    folders: dict[str, tuple[str, bool]] = {}
+    assert resolved(tmp_path / "link.wav", folders) == str((real / "a.wav").resolve())
+    assert resolved(tmp_path / "missing" / "b.wav", folders) == str(
+        (tmp_path / "missing" / "b.wav").resolve()
+    )

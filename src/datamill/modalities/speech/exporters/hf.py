@@ -36,6 +36,7 @@ Parquet row groups are flushed every ``batch_rows`` rows through ``pyarrow.parqu
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import pyarrow as pa
@@ -43,7 +44,7 @@ import pyarrow.parquet as pq
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.speech.types import ExportItem
+from datamill.modalities.speech.types import ExportItem, Segment
 
 from ._checksums import checksum_files
 from ._common import UniqueIds, check_segment, resolved
@@ -109,7 +110,9 @@ def hf_features() -> datasets.Features:
     return datasets.Features.from_arrow_schema(SCHEMA)
 
 
-def item_to_row(item: ExportItem, folders: dict[str, str] | None = None) -> dict[str, Any]:
+def item_to_row(
+    item: ExportItem, folders: dict[str, tuple[str, bool]] | None = None
+) -> dict[str, Any]:
     """Convert one item to a row of :data:`SCHEMA` (plain JSON-serialisable values).
 
     ``folders`` caches resolved folders across the rows of one export.
@@ -136,6 +139,82 @@ def item_to_row(item: ExportItem, folders: dict[str, str] | None = None) -> dict
     }
 
 
+_ENCODE: Final = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(v, ensure_ascii=False)
+_INF: Final = float("inf")
+
+
+def _json(value: Any) -> str:
+    """``value`` as ``json.dumps(..., ensure_ascii=False)`` writes it inside a row: the common
+    scalar types directly, anything else through the encoder."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and -_INF < value < _INF:
+        return float.__repr__(value)
+    return _ENCODE(value)
+
+
+def _segment_json(segment: Segment) -> str:
+    """``json.dumps(segment.to_dict(), ensure_ascii=False)``, written directly."""
+    noise = ", ".join([_json(n) for n in segment.noise])
+    flag = "" if segment.flag is None else f', "flag": {_json(segment.flag)}'
+    return (
+        f'{{"start_ms": {_json(segment.start_ms)}, "end_ms": {_json(segment.end_ms)}, '
+        f'"text": {_json(segment.text)}, "speaker": {_json(segment.speaker)}, '
+        f'"noise": [{noise}], "confidence": {_json(segment.confidence)}{flag}}}'
+    )
+
+
+class _Columns:
+    """One Parquet record batch in the making: a list per column, the segments flattened into
+    their struct's child columns (no row dicts for Arrow to take apart again)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.values: list[list[Any]] = [[] for _ in SCHEMA.names]
+        self.segment_offsets = [0]
+        self.segment_fields: list[list[Any]] = [[] for _ in range(6)]
+        self.noise_offsets = [0]
+
+    def add(self, values: tuple[Any, ...], segments: tuple[Segment, ...]) -> None:
+        for column, value in zip(self.values, values, strict=True):
+            column.append(value)
+        starts, ends, texts, speakers, noise, confidences = self.segment_fields
+        for segment in segments:
+            starts.append(segment.start_ms)
+            ends.append(segment.end_ms)
+            texts.append(segment.text)
+            speakers.append(segment.speaker)
+            noise.extend(segment.noise)
+            self.noise_offsets.append(len(noise))
+            confidences.append(segment.confidence)
+        self.segment_offsets.append(len(starts))
+        self.rows += 1
+
+    def batch(self) -> pa.RecordBatch:
+        starts, ends, texts, speakers, noise, confidences = self.segment_fields
+        noise_lists = pa.ListArray.from_arrays(
+            pa.array(self.noise_offsets, pa.int32()), pa.array(noise, pa.string())
+        )
+        children = [
+            pa.array(starts, pa.int64()), pa.array(ends, pa.int64()), pa.array(texts, pa.string()),
+            pa.array(speakers, pa.string()), noise_lists, pa.array(confidences, pa.float64()),
+        ]
+        segments = pa.ListArray.from_arrays(
+            pa.array(self.segment_offsets, pa.int32()),
+            pa.StructArray.from_arrays(children, fields=list(SEGMENT_TYPE)),
+        )
+        arrays = [
+            segments if field.name == "segments" else pa.array(column, field.type)
+            for field, column in zip(SCHEMA, self.values, strict=True)
+        ]
+        return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
 class HuggingFaceExporter:
     """Write delivered utterances as JSON Lines and Parquet for ``datasets`` (see module docs).
 
@@ -153,6 +232,10 @@ class HuggingFaceExporter:
     def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest:
         """Export ``items`` to ``out_dir/data.jsonl`` and ``out_dir/data.parquet``.
 
+        Each row is what :func:`item_to_row` makes of the item; the JSON line is written
+        directly (the bytes ``json.dumps(row, ensure_ascii=False)`` gives) and the Parquet
+        batch is built from column lists.
+
         Args:
             items: Utterances to export; consumed once.
             out_dir: Output folder, created if missing.
@@ -165,24 +248,43 @@ class HuggingFaceExporter:
         """
         out_dir.mkdir(parents=True, exist_ok=True)
         seen = UniqueIds()
-        batch: list[dict[str, Any]] = []
-        folders: dict[str, str] = {}
+        folders: dict[str, tuple[str, bool]] = {}
+        columns = _Columns()
+        lines: list[str] = []
         with (
             (out_dir / JSONL_FILE).open("w", encoding="utf-8", newline="\n") as jsonl,
             pq.ParquetWriter(out_dir / PARQUET_FILE, SCHEMA) as parquet,
         ):
             for item in items:
                 seen.add(item.utterance_id)
-                row = item_to_row(item, folders)
-                jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
-                batch.append(row)
-                if len(batch) >= self._batch_rows:
-                    parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=SCHEMA))
-                    batch = []
-            if batch:
-                parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=SCHEMA))
+                segments = item.segments
+                for index, segment in enumerate(segments):
+                    check_segment(item, index, segment)
+                values = (
+                    item.utterance_id, resolved(item.audio_path, folders), item.text, None,
+                    item.speaker_id, item.gender, item.age, item.accent, item.language,
+                    item.duration_ms / 1000, item.sample_rate_hz, item.sha256,
+                )
+                segments_json = ", ".join([_segment_json(segment) for segment in segments])
+                lines.append(_ROW.format(*map(_json, values), segments=segments_json))
+                columns.add(values, segments)
+                if columns.rows >= self._batch_rows:
+                    jsonl.write("".join(lines))
+                    parquet.write_batch(columns.batch())
+                    lines, columns = [], _Columns()
+            if columns.rows:
+                jsonl.write("".join(lines))
+                parquet.write_batch(columns.batch())
         return ExportManifest(
             format=self.name,
             files=checksum_files(out_dir, [JSONL_FILE, PARQUET_FILE]),
             items=len(seen),
         )
+
+
+# One JSON line in item_to_row's key order; ``{3}`` (the segments' placeholder) is unused.
+_ROW: Final = (
+    '{{"id": {0}, "audio": {1}, "text": {2}, "segments": [{segments}], "speaker_id": {4}, '
+    '"gender": {5}, "age": {6}, "accent": {7}, "language": {8}, "duration_s": {9}, '
+    '"sample_rate": {10}, "sha256": {11}}}\n'
+)

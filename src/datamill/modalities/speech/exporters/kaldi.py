@@ -71,9 +71,17 @@ class _ExternalSorter:
         self._run_lines = run_lines
         self._buffer: list[str] = []
         self._runs: list[Path] = []
+        #: appends one newline-terminated line; call :meth:`spill_if_full` now and then
+        self.append = self._buffer.append
+
+    def __len__(self) -> int:
+        return len(self._buffer)
 
     def add(self, line: str) -> None:
-        self._buffer.append(line + "\n")
+        self.append(line + "\n")
+        self.spill_if_full()
+
+    def spill_if_full(self) -> None:
         if len(self._buffer) >= self._run_lines:
             self._flush()
 
@@ -83,7 +91,7 @@ class _ExternalSorter:
         with run.open("w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(self._buffer)
         self._runs.append(run)
-        self._buffer = []
+        self._buffer.clear()  # the same list: ``append`` stays bound to it
 
     def lines(self) -> Iterator[str]:
         """Yield every added line (newline-terminated) in sorted order."""
@@ -163,8 +171,14 @@ class KaldiExporter:
     ) -> int:
         utterance_ids = UniqueIds()
         recording_ids = UniqueIds()
-        folders: dict[str, str] = {}
+        folders: dict[str, tuple[str, bool]] = {}
         count = 0
+        # lines go straight onto the sorters' buffers (newline included); the buffers are
+        # spilled to disk between items once one of them holds ``run_lines`` lines
+        wav_scp, reco2dur = sorters["wav.scp"], sorters["reco2dur"]
+        segments_file, text_file = sorters["segments"], sorters["text"]
+        utt2spk, utt2lang, spk2utt = sorters["utt2spk"], sorters["utt2lang"], sorters[_SPK_UTT]
+        run_lines = self._run_lines
         for item in items:
             utterance_ids.add(item.utterance_id)
             check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
@@ -172,8 +186,8 @@ class KaldiExporter:
             rec = f"{spk}-{item.utterance_id}"
             recording_ids.add(rec)
             language = check_id(item.language, field="language", utterance_id=item.utterance_id)
-            sorters["wav.scp"].add(f"{rec} {resolved(item.audio_path, folders)}")
-            sorters["reco2dur"].add(f"{rec} {ms_to_seconds(item.duration_ms)}")
+            wav_scp.append(f"{rec} {resolved(item.audio_path, folders)}\n")
+            reco2dur.append(f"{rec} {ms_to_seconds(item.duration_ms)}\n")
             wrote_segment = False
             for index, segment in enumerate(item.segments):
                 check_segment(item, index, segment)
@@ -182,15 +196,18 @@ class KaldiExporter:
                     continue
                 utt = f"{rec}-{index:03d}"
                 start, end = ms_to_seconds(segment.start_ms), ms_to_seconds(segment.end_ms)
-                sorters["segments"].add(f"{utt} {rec} {start} {end}")
-                sorters["text"].add(f"{utt} {text}")
-                sorters["utt2spk"].add(f"{utt} {spk}")
-                sorters["utt2lang"].add(f"{utt} {language}")
-                sorters[_SPK_UTT].add(f"{spk} {utt}")
+                segments_file.append(f"{utt} {rec} {start} {end}\n")
+                text_file.append(f"{utt} {text}\n")
+                utt2spk.append(f"{utt} {spk}\n")
+                utt2lang.append(f"{utt} {language}\n")
+                spk2utt.append(f"{spk} {utt}\n")
                 wrote_segment = True
             if wrote_segment:
                 self._note_gender(genders, spk, item)
             count += 1
+            if len(wav_scp) >= run_lines or len(segments_file) >= run_lines:
+                for sorter in sorters.values():
+                    sorter.spill_if_full()
         return count
 
     @staticmethod
