@@ -152,7 +152,11 @@ class _Media:
 def _give_back_memory() -> None:
     """Return what a big export freed to the operating system, so a long-running server's RSS
     goes back down instead of creeping up export after export: Arrow's buffer pool (hf
-    exports) and the C heap's free pages (glibc ``malloc_trim``; a no-op elsewhere)."""
+    exports) and the C heap's free pages (glibc ``malloc_trim``; a no-op elsewhere).
+
+    Called after the whole delivery, once its manifest dictionaries, lines and batches are
+    garbage: trimming right after the exporters (as before) left the manifest's and the
+    datasheet's memory behind, about 1.5 MiB more after every 20,000-utterance export."""
     gc.collect()
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:
@@ -191,7 +195,29 @@ def deliver_batch(
 
     ``encrypt`` (default: whenever a master key is configured) writes the package as one
     encrypted archive (``compliance.export_crypto``; ``datamill security decrypt-export``).
+
+    Once the delivery is done (or failed) and everything it built is gone, the memory it freed
+    goes back to the operating system (``_give_back_memory``), so a long-running server's RSS
+    returns to its idle level instead of creeping up export after export.
     """
+    try:
+        return _deliver(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
+                        progress=progress, encrypt=encrypt)
+    finally:
+        _give_back_memory()
+
+
+def _deliver(
+    session: Session,
+    blobs: BlobStore,
+    batch_id: int,
+    out_root: Path,
+    *,
+    formats: list[str] | None,
+    actor_id: int | None,
+    progress: Callable[[int], None] | None,
+    encrypt: bool | None,
+) -> DeliveryOut:
     batch = get_or_raise(session, Batch, batch_id, "batch")
     if batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
@@ -226,20 +252,17 @@ def deliver_batch(
     media: dict[str, str] = {}
     statistics = plugin.statistics()
     requirements = dict(project.spec.get("requirements", {}))
-    try:
-        for i, fmt in enumerate(formats):
-            exporter = plugin.make_exporter(fmt, requirements)
-            first = i == 0
-            items = _stream(
-                session, blobs, batch_id, plugin, project.language, media_dir,
-                out_dir / plugin.media_folder, statistics if first else None,
-                media if first else None, progress if first else None,
-            )
-            manifest = exporter.export(items, staging / fmt)
-            files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
-            del items, exporter
-    finally:
-        _give_back_memory()
+    for i, fmt in enumerate(formats):
+        exporter = plugin.make_exporter(fmt, requirements)
+        first = i == 0
+        items = _stream(
+            session, blobs, batch_id, plugin, project.language, media_dir,
+            out_dir / plugin.media_folder, statistics if first else None,
+            media if first else None, progress if first else None,
+        )
+        manifest = exporter.export(items, staging / fmt)
+        files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
+        del items, exporter, manifest
     files.update(media)
     insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
