@@ -93,14 +93,17 @@ class _ExternalSorter:
         self._runs.append(run)
         self._buffer.clear()  # the same list: ``append`` stays bound to it
 
-    def lines(self) -> Iterator[str]:
-        """Yield every added line (newline-terminated) in sorted order."""
+    def lines(self) -> Iterable[str]:
+        """Every added line (newline-terminated) in sorted order: the sorted buffer itself when
+        nothing was spilled, else a lazy merge of the runs."""
         if not self._runs:
             self._buffer.sort()
-            yield from self._buffer
-            return
+            return self._buffer
         if self._buffer:
             self._flush()
+        return self._merged()
+
+    def _merged(self) -> Iterator[str]:
         with ExitStack() as stack:
             handles = [
                 stack.enter_context(run.open(encoding="utf-8", newline="\n")) for run in self._runs

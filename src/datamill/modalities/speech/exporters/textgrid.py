@@ -68,24 +68,8 @@ def _seconds(ms: int) -> str:
     return repr(value)
 
 
-_HEAD: Final = (
-    'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0 \nxmax = {xmax} \n'
-    "tiers? <exists> \nsize = 2 \nitem []: \n"
-)
-_TIER: Final = (
-    "    item [{number}]:\n"
-    '        class = "IntervalTier" \n'
-    '        name = "{name}" \n'
-    "        xmin = 0 \n"
-    "        xmax = {xmax} \n"
-    "        intervals: size = {size} \n"
-)
-_INTERVAL: Final = (
-    "        intervals [{number}]:\n"
-    "            xmin = {xmin} \n"
-    "            xmax = {xmax} \n"
-    '            text = "{text}" \n'
-)
+_HEAD: Final = 'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0 \nxmax = '
+_TIERS: Final = ' \ntiers? <exists> \nsize = 2 \nitem []: \n'
 
 
 def _render(item: ExportItem) -> str:
@@ -104,34 +88,44 @@ def _render(item: ExportItem) -> str:
             utterance_id=item.utterance_id,
             field="duration_ms",
         )
-    # (start, end, index into kept or -1 for a gap), in time order
-    spans: list[tuple[int, int, int]] = []
+    # each interval's text up to its label (the same in both tiers), and its two labels
+    heads: list[str] = []
+    transcript: list[str] = []
+    speakers: list[str] = []
     previous = 0
-    for index, (segment, _) in enumerate(kept):
-        if previous < segment.start_ms:
-            spans.append((previous, segment.start_ms, -1))
-        spans.append((segment.start_ms, segment.end_ms, index))
+    for segment, text in kept:
+        start = segment.start_ms
+        if previous < start:
+            heads.append(_interval(len(heads) + 1, previous, start))
+            transcript.append("")
+            speakers.append("")
+        heads.append(_interval(len(heads) + 1, start, segment.end_ms))
+        transcript.append(text.replace('"', '""'))
+        speakers.append(clean_text(segment.speaker or item.speaker_id).replace('"', '""'))
         previous = segment.end_ms
-    if previous < end_ms or not spans:
-        spans.append((previous, end_ms, -1))
+    if previous < end_ms or not heads:
+        heads.append(_interval(len(heads) + 1, previous, end_ms))
+        transcript.append("")
+        speakers.append("")
     xmax = _seconds(end_ms)
-    bounds = [(_seconds(start), _seconds(end)) for start, end, _ in spans]
-    transcript = [text.replace('"', '""') for _, text in kept]
-    speakers = [
-        clean_text(segment.speaker or item.speaker_id).replace('"', '""') for segment, _ in kept
-    ]
-    parts = [_HEAD.format(xmax=xmax)]
-    for number, (name, labels) in enumerate(
-        ((TRANSCRIPT_TIER, transcript), (SPEAKER_TIER, speakers)), start=1
-    ):
-        parts.append(_TIER.format(number=number, name=name, xmax=xmax, size=len(spans)))
-        parts.extend(
-            _INTERVAL.format(
-                number=k, xmin=lo, xmax=hi, text=labels[index] if index >= 0 else ""
-            )
-            for k, ((lo, hi), (_, _, index)) in enumerate(zip(bounds, spans, strict=True), start=1)
-        )
+    tier_tail = f' \n        xmin = 0 \n        xmax = {xmax} \n        intervals: size = {len(heads)} \n'
+    parts = [_HEAD, xmax, _TIERS]
+    for number, name, labels in ((1, TRANSCRIPT_TIER, transcript), (2, SPEAKER_TIER, speakers)):
+        parts.append(f'    item [{number}]:\n        class = "IntervalTier" \n        name = "{name}"')
+        parts.append(tier_tail)
+        for head, label in zip(heads, labels, strict=True):
+            parts.append(head)
+            parts.append(label)
+            parts.append('" \n')
     return "".join(parts)
+
+
+def _interval(number: int, start_ms: int, end_ms: int) -> str:
+    """An interval's lines up to the opening quote of its label."""
+    return (
+        f"        intervals [{number}]:\n            xmin = {_seconds(start_ms)} \n"
+        f'            xmax = {_seconds(end_ms)} \n            text = "'
+    )
 
 
 _CREATE: Final = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
