@@ -218,3 +218,18 @@ def test_audio_paths_resolve_symlinks_when_the_folder_exists(tmp_path: Path) -> 
     assert resolved(tmp_path / "missing" / "b.wav", folders) == str(
         (tmp_path / "missing" / "b.wav").resolve()
     )
+
+
+@pytest.mark.parametrize("run_lines", [6, 4, 1])
+def test_kaldi_spilled_runs_give_the_in_memory_files(tmp_path: Path, run_lines: int) -> None:
+    """One run holding every line is moved into place; several are merged: same files."""
+    from datamill.modalities.speech.exporters.kaldi import KaldiExporter
+
+    items = [
+        _item(f"u{n}", 1000, (Segment(0, 900, f"w{n}"),), speaker=f"s{(7 * n) % 3}")
+        for n in (5, 3, 0, 4, 1, 2)
+    ]
+    spilled = KaldiExporter(run_lines=run_lines).export(items, tmp_path / "spilled")
+    in_memory = KaldiExporter().export(items, tmp_path / "memory")
+    assert spilled.files == in_memory.files
+    assert sorted(p.name for p in (tmp_path / "spilled").iterdir()) == sorted(spilled.files)

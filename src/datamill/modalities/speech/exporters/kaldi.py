@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import tempfile
 from contextlib import ExitStack
 from itertools import groupby
@@ -103,6 +104,15 @@ class _ExternalSorter:
             self._flush()
         return self._merged()
 
+    def write_to(self, path: Path) -> None:
+        """Write every added line to ``path`` in sorted order. A single sorted run (all lines
+        spilled at once) is moved into place rather than merged line by line."""
+        if len(self._runs) == 1 and not self._buffer:
+            os.replace(self._runs.pop(), path)
+            return
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(self.lines())
+
     def _merged(self) -> Iterator[str]:
         with ExitStack() as stack:
             handles = [
@@ -155,8 +165,7 @@ class KaldiExporter:
             genders: dict[str, str | None] = {}
             count = self._collect(items, sorters, genders)
             for fname in _SORTED_FILES:
-                with (out_dir / fname).open("w", encoding="utf-8", newline="\n") as fh:
-                    fh.writelines(sorters[fname].lines())
+                sorters[fname].write_to(out_dir / fname)
                 written.append(fname)
             self._write_spk2utt(sorters[_SPK_UTT], out_dir / _SPK_UTT)
             written.append(_SPK_UTT)
