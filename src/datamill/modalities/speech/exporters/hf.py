@@ -35,11 +35,13 @@ Parquet row groups are flushed every ``batch_rows`` rows through ``pyarrow.parqu
 
 from __future__ import annotations
 
+import io
 import json
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Final
 
 import pyarrow as pa
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from datamill.core.errors import InvalidInput
@@ -169,50 +171,30 @@ def _segment_json(segment: Segment) -> str:
     )
 
 
-class _Columns:
-    """One Parquet record batch in the making: a list per column, the segments flattened into
-    their struct's child columns (no row dicts for Arrow to take apart again)."""
+_JSON_OPTIONS: Final = pa_json.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="error")
 
-    def __init__(self) -> None:
-        self.rows = 0
-        self.values: list[list[Any]] = [[] for _ in SCHEMA.names]
-        self.segment_offsets = [0]
-        self.segment_fields: list[list[Any]] = [[] for _ in range(6)]
-        self.noise_offsets = [0]
 
-    def add(self, values: tuple[Any, ...], segments: tuple[Segment, ...]) -> None:
-        for column, value in zip(self.values, values, strict=True):
-            column.append(value)
-        starts, ends, texts, speakers, noise, confidences = self.segment_fields
-        for segment in segments:
-            starts.append(segment.start_ms)
-            ends.append(segment.end_ms)
-            texts.append(segment.text)
-            speakers.append(segment.speaker)
-            noise.extend(segment.noise)
-            self.noise_offsets.append(len(noise))
-            confidences.append(segment.confidence)
-        self.segment_offsets.append(len(starts))
-        self.rows += 1
+def _record_batch(data: bytes, lines: list[str]) -> pa.RecordBatch:
+    """The Parquet record batch of one batch of JSON lines (``data``, their UTF-8 bytes).
 
-    def batch(self) -> pa.RecordBatch:
-        starts, ends, texts, speakers, noise, confidences = self.segment_fields
-        noise_lists = pa.ListArray.from_arrays(
-            pa.array(self.noise_offsets, pa.int32()), pa.array(noise, pa.string())
-        )
-        children = [
-            pa.array(starts, pa.int64()), pa.array(ends, pa.int64()), pa.array(texts, pa.string()),
-            pa.array(speakers, pa.string()), noise_lists, pa.array(confidences, pa.float64()),
-        ]
-        segments = pa.ListArray.from_arrays(
-            pa.array(self.segment_offsets, pa.int32()),
-            pa.StructArray.from_arrays(children, fields=list(SEGMENT_TYPE)),
-        )
-        arrays = [
-            segments if field.name == "segments" else pa.array(column, field.type)
-            for field, column in zip(SCHEMA, self.values, strict=True)
-        ]
-        return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+    Arrow's JSON reader parses them against :data:`SCHEMA` in C++ (no Python row or column
+    objects; no pandas import, which ``pa.array`` on Python lists triggers). It is stricter
+    than ``RecordBatch.from_pylist`` about odd values (an ``age`` of ``34.0``, a segment's
+    ``flag`` key, a null in a required column): whenever it refuses, the rows are decoded with
+    ``json.loads`` (exactly :func:`item_to_row`'s values: they are plain JSON values) and
+    converted as before, so the table, or the error, is what it always was.
+    """
+    try:
+        table = pa_json.read_json(
+            io.BytesIO(data),
+            read_options=pa_json.ReadOptions(block_size=len(data) + 1),
+            parse_options=_JSON_OPTIONS,
+        ).cast(SCHEMA)
+        if table.num_rows == len(lines):
+            return table.combine_chunks().to_batches()[0]
+    except (pa.ArrowException, ValueError):
+        pass
+    return pa.RecordBatch.from_pylist([json.loads(line) for line in lines], schema=SCHEMA)
 
 
 class HuggingFaceExporter:
@@ -233,8 +215,8 @@ class HuggingFaceExporter:
         """Export ``items`` to ``out_dir/data.jsonl`` and ``out_dir/data.parquet``.
 
         Each row is what :func:`item_to_row` makes of the item; the JSON line is written
-        directly (the bytes ``json.dumps(row, ensure_ascii=False)`` gives) and the Parquet
-        batch is built from column lists.
+        directly (the bytes ``json.dumps(row, ensure_ascii=False)`` gives) and every
+        ``batch_rows`` lines become one Parquet row group (see ``_record_batch``).
 
         Args:
             items: Utterances to export; consumed once.
@@ -249,10 +231,9 @@ class HuggingFaceExporter:
         out_dir.mkdir(parents=True, exist_ok=True)
         seen = UniqueIds()
         folders: dict[str, tuple[str, bool]] = {}
-        columns = _Columns()
         lines: list[str] = []
         with (
-            (out_dir / JSONL_FILE).open("w", encoding="utf-8", newline="\n") as jsonl,
+            (out_dir / JSONL_FILE).open("wb") as jsonl,
             pq.ParquetWriter(out_dir / PARQUET_FILE, SCHEMA) as parquet,
         ):
             for item in items:
@@ -267,19 +248,23 @@ class HuggingFaceExporter:
                 )
                 segments_json = ", ".join([_segment_json(segment) for segment in segments])
                 lines.append(_ROW.format(*map(_json, values), segments=segments_json))
-                columns.add(values, segments)
-                if columns.rows >= self._batch_rows:
-                    jsonl.write("".join(lines))
-                    parquet.write_batch(columns.batch())
-                    lines, columns = [], _Columns()
-            if columns.rows:
-                jsonl.write("".join(lines))
-                parquet.write_batch(columns.batch())
+                if len(lines) >= self._batch_rows:
+                    self._write(jsonl, parquet, lines)
+                    lines = []
+            if lines:
+                self._write(jsonl, parquet, lines)
         return ExportManifest(
             format=self.name,
             files=checksum_files(out_dir, [JSONL_FILE, PARQUET_FILE]),
             items=len(seen),
         )
+
+    @staticmethod
+    def _write(jsonl: BinaryIO, parquet: pq.ParquetWriter, lines: list[str]) -> None:
+        """One batch: its JSON lines in one write, then the same rows as a Parquet row group."""
+        data = "".join(lines).encode("utf-8")
+        jsonl.write(data)
+        parquet.write_batch(_record_batch(data, lines))
 
 
 # One JSON line in item_to_row's key order; ``{3}`` (the segments' placeholder) is unused.
