@@ -29,15 +29,16 @@ and set later, inference fails. Pass the exact types with :func:`hf_features`::
 
 Parquet files carry :data:`SCHEMA` themselves and need nothing extra.
 
-The export streams: JSON lines are written one by one and
-Parquet row groups are flushed every ``batch_rows`` rows through ``pyarrow.parquet.ParquetWriter``.
+The export streams: every ``batch_rows`` rows, their JSON lines are written in one go and
+Arrow's JSON reader turns the same lines into one Parquet row group
+(``pyarrow.parquet.ParquetWriter``), so no Python column lists or pandas are involved.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Final
 
 import pyarrow as pa
@@ -46,13 +47,13 @@ import pyarrow.parquet as pq
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.speech.types import ExportItem, Segment
+from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
 from ._common import UniqueIds, check_segment, resolved
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     import datasets
@@ -141,34 +142,22 @@ def item_to_row(
     }
 
 
-_ENCODE: Final = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(v, ensure_ascii=False)
-_INF: Final = float("inf")
-
-
-def _json(value: Any) -> str:
-    """``value`` as ``json.dumps(..., ensure_ascii=False)`` writes it inside a row: the common
-    scalar types directly, anything else through the encoder."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float and -_INF < value < _INF:
-        return float.__repr__(value)
-    return _ENCODE(value)
-
-
-def _segment_json(segment: Segment) -> str:
-    """``json.dumps(segment.to_dict(), ensure_ascii=False)``, written directly."""
-    noise = ", ".join([_json(n) for n in segment.noise])
-    flag = "" if segment.flag is None else f', "flag": {_json(segment.flag)}'
-    return (
-        f'{{"start_ms": {_json(segment.start_ms)}, "end_ms": {_json(segment.end_ms)}, '
-        f'"text": {_json(segment.text)}, "speaker": {_json(segment.speaker)}, '
-        f'"noise": [{noise}], "confidence": {_json(segment.confidence)}{flag}}}'
+def _row_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)`` with the C encoder made once, not per call
+    (``json.dumps`` builds an encoder object for every call that passes an option)."""
+    if c_make_encoder is None:  # no C accelerator: the plain encoder
+        return json.JSONEncoder(ensure_ascii=False).encode
+    options = json.JSONEncoder(ensure_ascii=False)
+    # the arguments JSONEncoder.iterencode passes, less the circular-reference markers (a row
+    # is a tree of plain values)
+    encode = c_make_encoder(
+        None, options.default, encode_basestring, None, options.key_separator,
+        options.item_separator, False, False, True,
     )
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode: Final = _row_encoder()
 
 
 _JSON_OPTIONS: Final = pa_json.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="error")
@@ -214,9 +203,9 @@ class HuggingFaceExporter:
     def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest:
         """Export ``items`` to ``out_dir/data.jsonl`` and ``out_dir/data.parquet``.
 
-        Each row is what :func:`item_to_row` makes of the item; the JSON line is written
-        directly (the bytes ``json.dumps(row, ensure_ascii=False)`` gives) and every
-        ``batch_rows`` lines become one Parquet row group (see ``_record_batch``).
+        Each row is what :func:`item_to_row` makes of the item, written as
+        ``json.dumps(row, ensure_ascii=False)`` writes it (one C encoder for the whole export);
+        every ``batch_rows`` lines become one Parquet row group (see ``_record_batch``).
 
         Args:
             items: Utterances to export; consumed once.
@@ -238,16 +227,7 @@ class HuggingFaceExporter:
         ):
             for item in items:
                 seen.add(item.utterance_id)
-                segments = item.segments
-                for index, segment in enumerate(segments):
-                    check_segment(item, index, segment)
-                values = (
-                    item.utterance_id, resolved(item.audio_path, folders), item.text, None,
-                    item.speaker_id, item.gender, item.age, item.accent, item.language,
-                    item.duration_ms / 1000, item.sample_rate_hz, item.sha256,
-                )
-                segments_json = ", ".join([_segment_json(segment) for segment in segments])
-                lines.append(_ROW.format(*map(_json, values), segments=segments_json))
+                lines.append(_encode(item_to_row(item, folders)) + "\n")
                 if len(lines) >= self._batch_rows:
                     self._write(jsonl, parquet, lines)
                     lines = []
@@ -265,11 +245,3 @@ class HuggingFaceExporter:
         data = "".join(lines).encode("utf-8")
         jsonl.write(data)
         parquet.write_batch(_record_batch(data, lines))
-
-
-# One JSON line in item_to_row's key order; ``{3}`` (the segments' placeholder) is unused.
-_ROW: Final = (
-    '{{"id": {0}, "audio": {1}, "text": {2}, "segments": [{segments}], "speaker_id": {4}, '
-    '"gender": {5}, "age": {6}, "accent": {7}, "language": {8}, "duration_s": {9}, '
-    '"sample_rate": {10}, "sha256": {11}}}\n'
-)
