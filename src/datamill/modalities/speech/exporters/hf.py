@@ -36,6 +36,7 @@ Arrow's JSON reader turns the same lines into one Parquet row group
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -224,6 +225,7 @@ class HuggingFaceExporter:
         seen = UniqueIds()
         folders: dict[str, tuple[str, bool]] = {}
         lines: list[str] = []
+        digest = hashlib.sha256()  # of data.jsonl, as it is written (not read back)
         with (
             (out_dir / JSONL_FILE).open("wb") as jsonl,
             pq.ParquetWriter(out_dir / PARQUET_FILE, SCHEMA) as parquet,
@@ -232,19 +234,22 @@ class HuggingFaceExporter:
                 seen.add(item.utterance_id)
                 lines.append(_encode(item_to_row(item, folders)) + "\n")
                 if len(lines) >= self._batch_rows:
-                    self._write(jsonl, parquet, lines)
+                    self._write(jsonl, digest, parquet, lines)
                     lines = []
             if lines:
-                self._write(jsonl, parquet, lines)
+                self._write(jsonl, digest, parquet, lines)
         return ExportManifest(
             format=self.name,
-            files=checksum_files(out_dir, [JSONL_FILE, PARQUET_FILE]),
+            files={JSONL_FILE: digest.hexdigest(), **checksum_files(out_dir, [PARQUET_FILE])},
             items=len(seen),
         )
 
     @staticmethod
-    def _write(jsonl: BinaryIO, parquet: pq.ParquetWriter, lines: list[str]) -> None:
+    def _write(
+        jsonl: BinaryIO, digest: hashlib._Hash, parquet: pq.ParquetWriter, lines: list[str]
+    ) -> None:
         """One batch: its JSON lines in one write, then the same rows as a Parquet row group."""
         data = "".join(lines).encode("utf-8")
         jsonl.write(data)
+        digest.update(data)
         parquet.write_batch(_record_batch(data, lines))
