@@ -233,3 +233,15 @@ def test_kaldi_spilled_runs_give_the_in_memory_files(tmp_path: Path, run_lines: 
     in_memory = KaldiExporter().export(items, tmp_path / "memory")
     assert spilled.files == in_memory.files
     assert sorted(p.name for p in (tmp_path / "spilled").iterdir()) == sorted(spilled.files)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [{}, {"b/x.TextGrid": "1" * 64, "a/ü 你.wav": "2" * 64, 'q"\\.txt': "3"}, {"only": "x"}],
+)
+def test_manifest_is_json_dumps_with_indent(files: dict[str, str]) -> None:
+    from datamill.production.delivery import _manifest_json
+
+    for batch in ("batch-0001", 'b"ä'):
+        expected = json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)
+        assert _manifest_json(batch, files) == expected

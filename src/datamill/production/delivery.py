@@ -17,6 +17,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,19 @@ def _give_back_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def _manifest_json(batch: str, files: dict[str, str]) -> str:
+    """``json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)``, written
+    with the C string encoder: ``json.dumps`` with an indent runs its pure-Python encoder, a
+    quarter of a second for the 100,000 entries of a TextGrid delivery."""
+    quote = encode_basestring_ascii
+    if not files:
+        return f'{{\n  "batch": {quote(batch)},\n  "files": {{}}\n}}'
+    entries = ",\n".join(
+        [f"    {quote(name)}: {quote(digest)}" for name, digest in sorted(files.items())]
+    )
+    return f'{{\n  "batch": {quote(batch)},\n  "files": {{\n{entries}\n  }}\n}}'
+
+
 def _check_summary(session: Session, batch_id: int) -> dict[str, Any]:
     rows = session.execute(
         select(CheckResult.name, func.count(), func.avg(CheckResult.value), func.min(CheckResult.value),
@@ -295,8 +309,7 @@ def _deliver(
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")
-    manifest_doc = {"batch": batch.name, "files": dict(sorted(files.items()))}
-    (staging / "manifest.json").write_text(json.dumps(manifest_doc, indent=2))
+    (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
     master = getattr(blobs, "master", None)  # set when encryption at rest is on
     if encrypt if encrypt is not None else master is not None:
         from datamill.compliance.export_crypto import encrypt_package
