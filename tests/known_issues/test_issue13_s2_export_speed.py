@@ -245,3 +245,30 @@ def test_manifest_is_json_dumps_with_indent(files: dict[str, str]) -> None:
     for batch in ("batch-0001", 'b"ä'):
         expected = json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)
         assert _manifest_json(batch, files) == expected
+
+
+def test_exports_load_neither_praatio_nor_pandas(tmp_path: Path) -> None:
+    """TextGrids no longer go through praatio's objects and hf's Parquet no longer through
+    ``pa.array`` on Python lists (which imports pandas): a fresh process exporting both loads
+    neither (about 0.6 s and 30 MiB saved per process; see bench/export_memory.py)."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from pathlib import Path
+from datamill.modalities.speech.exporters.hf import HuggingFaceExporter
+from datamill.modalities.speech.exporters.textgrid import TextGridExporter
+from datamill.modalities.speech.types import ExportItem, Segment
+items = [ExportItem(utterance_id=f"u{{i}}", audio_path=Path("/x/a.wav"), sha256="0" * 64,
+                    duration_ms=1000, sample_rate_hz=16000, channels=1, language="en",
+                    speaker_id="s", segments=(Segment(0, 500, "hi"),)) for i in range(50)]
+TextGridExporter().export(items, Path({str(tmp_path / 'tg')!r}))
+HuggingFaceExporter(batch_rows=20).export(items, Path({str(tmp_path / 'hf')!r}))
+print(sorted(m for m in ("praatio", "pandas") if m in sys.modules))
+"""
+    out = subprocess.run(  # noqa: S603 - this interpreter, fixed script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert len(list((tmp_path / "tg").iterdir())) == 50
