@@ -16,10 +16,12 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -50,8 +52,33 @@ __all__ = ["deliver_batch", "get_delivery", "record_acceptance"]
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
+    except FileExistsError:
+        pass  # already staged
     except OSError:
         shutil.copyfile(src, dst)
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite hands over the text (decoded here, as ``json.loads`` would,
+    without SQLAlchemy's per-value processor); PostgreSQL's driver has already decoded it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        obj, end = _raw_decode(value)
+    except ValueError:
+        return json.loads(value)  # leading whitespace, or the error json.loads raises
+    return obj if end == len(value) else json.loads(value)
+
+
+def _suffix(filename: str) -> str:
+    """``Path(filename).suffix`` without building a path for a plain file name."""
+    if "/" in filename:
+        return Path(filename).suffix
+    i = filename.rfind(".")
+    return filename[i:] if 0 < i < len(filename) - 1 else ""
 
 
 def _stream(
@@ -64,45 +91,74 @@ def _stream(
     Media files are written into the staging folder but exporters are given their final path,
     so the package's references are valid once the staging folder is renamed into place.
     """
-    # plain rows of the columns needed, never ORM objects (no identity map, no change
-    # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL
+    # plain tuples of the columns needed, never ORM objects (no identity map, no change
+    # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL, on the
+    # session's connection (Core: no ORM result machinery). The JSON columns come as text
+    # on SQLite and are decoded by ``_json``.
     q = (
-        select(Item.id, Item.external_id, Item.sha256, Item.filename, Item.attributes,
-               Item.prompt, Item.source_uri, Annotation.payload)
+        select(Item.external_id, Item.sha256, Item.filename,
+               type_coerce(Item.attributes, String), Item.prompt, Item.source_uri,
+               type_coerce(Annotation.payload, String))
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
         .where(BatchItem.batch_id == batch_id)
-        .order_by(Item.id)
+        # = items.id; read in the order of the (batch_id, item_id) unique index, no sort step
+        .order_by(BatchItem.item_id)
         .execution_options(yield_per=1000, stream_results=True)
     )
     folder = plugin.media_folder
-    staged_names: set[str] = set()  # media shared by several items is linked once
-    for item in session.execute(q):
-        payload = item.payload
-        name = f"{item.sha256}{Path(item.filename).suffix.lower() or '.bin'}"
-        staged = media_dir / name
+    export_item = plugin.export_item
+    add_statistics = statistics.add if statistics is not None else None
+    # media shared by several items is linked once; the last few names' paths are reused
+    staged_names: set[str] = set()
+    paths: dict[str, tuple[Path, Path]] = {}
+    for external_id, sha256, filename, attributes, prompt, source_uri, payload in (
+        session.connection().execute(q)
+    ):
+        name = f"{sha256}{_suffix(filename).lower() or '.bin'}"
+        known = paths.get(name)
+        if known is None:
+            if len(paths) >= _PATH_CACHE:
+                paths.clear()
+            known = paths[name] = (media_dir / name, final_media_dir / name)
+        staged, final = known
         if name not in staged_names:
-            if not staged.exists():
-                _link_or_copy(item_path(blobs, item), staged)
+            _link_or_copy(item_path(blobs, _Media(sha256, source_uri)), staged)
             staged_names.add(name)
+        payload = _json(payload)
         record = ItemRecord(
-            external_id=item.external_id, sha256=item.sha256, filename=item.filename,
-            path=final_media_dir / name, attributes=item.attributes or {}, language=language,
-            prompt=item.prompt, source=staged,
+            external_id=external_id, sha256=sha256, filename=filename,
+            path=final, attributes=_json(attributes) or {}, language=language,
+            prompt=prompt, source=staged,
         )
         if media is not None:
-            media[f"{folder}/{name}"] = item.sha256
-        if statistics is not None:
-            statistics.add(record, payload)
+            media[f"{folder}/{name}"] = sha256
+        if add_statistics is not None:
+            add_statistics(record, payload)
         if progress:
             progress(1)
-        yield plugin.export_item(record, payload)
+        yield export_item(record, payload)
+
+
+_PATH_CACHE = 256  # media names whose staged and final paths are kept for reuse
+
+
+@dataclass(slots=True)
+class _Media:
+    """What ``item_path`` reads of an item."""
+
+    sha256: str
+    source_uri: str | None
 
 
 def _give_back_memory() -> None:
     """Return what a big export freed to the operating system, so a long-running server's RSS
     goes back down instead of creeping up export after export: Arrow's buffer pool (hf
-    exports) and the C heap's free pages (glibc ``malloc_trim``; a no-op elsewhere)."""
+    exports) and the C heap's free pages (glibc ``malloc_trim``; a no-op elsewhere).
+
+    Called after the whole delivery, once its manifest dictionaries, lines and batches are
+    garbage: trimming right after the exporters (as before) left the manifest's and the
+    datasheet's memory behind, about 1.5 MiB more after every 20,000-utterance export."""
     gc.collect()
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:
@@ -111,6 +167,19 @@ def _give_back_memory() -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _manifest_json(batch: str, files: dict[str, str]) -> str:
+    """``json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)``, written
+    with the C string encoder: ``json.dumps`` with an indent runs its pure-Python encoder, a
+    quarter of a second for the 100,000 entries of a TextGrid delivery."""
+    quote = encode_basestring_ascii
+    if not files:
+        return f'{{\n  "batch": {quote(batch)},\n  "files": {{}}\n}}'
+    entries = ",\n".join(
+        [f"    {quote(name)}: {quote(digest)}" for name, digest in sorted(files.items())]
+    )
+    return f'{{\n  "batch": {quote(batch)},\n  "files": {{\n{entries}\n  }}\n}}'
 
 
 def _check_summary(session: Session, batch_id: int) -> dict[str, Any]:
@@ -141,7 +210,29 @@ def deliver_batch(
 
     ``encrypt`` (default: whenever a master key is configured) writes the package as one
     encrypted archive (``compliance.export_crypto``; ``datamill security decrypt-export``).
+
+    Once the delivery is done (or failed) and everything it built is gone, the memory it freed
+    goes back to the operating system (``_give_back_memory``), so a long-running server's RSS
+    returns to its idle level instead of creeping up export after export.
     """
+    try:
+        return _deliver(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
+                        progress=progress, encrypt=encrypt)
+    finally:
+        _give_back_memory()
+
+
+def _deliver(
+    session: Session,
+    blobs: BlobStore,
+    batch_id: int,
+    out_root: Path,
+    *,
+    formats: list[str] | None,
+    actor_id: int | None,
+    progress: Callable[[int], None] | None,
+    encrypt: bool | None,
+) -> DeliveryOut:
     batch = get_or_raise(session, Batch, batch_id, "batch")
     if batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
@@ -176,20 +267,17 @@ def deliver_batch(
     media: dict[str, str] = {}
     statistics = plugin.statistics()
     requirements = dict(project.spec.get("requirements", {}))
-    try:
-        for i, fmt in enumerate(formats):
-            exporter = plugin.make_exporter(fmt, requirements)
-            first = i == 0
-            items = _stream(
-                session, blobs, batch_id, plugin, project.language, media_dir,
-                out_dir / plugin.media_folder, statistics if first else None,
-                media if first else None, progress if first else None,
-            )
-            manifest = exporter.export(items, staging / fmt)
-            files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
-            del items, exporter
-    finally:
-        _give_back_memory()
+    for i, fmt in enumerate(formats):
+        exporter = plugin.make_exporter(fmt, requirements)
+        first = i == 0
+        items = _stream(
+            session, blobs, batch_id, plugin, project.language, media_dir,
+            out_dir / plugin.media_folder, statistics if first else None,
+            media if first else None, progress if first else None,
+        )
+        manifest = exporter.export(items, staging / fmt)
+        files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
+        del items, exporter, manifest
     files.update(media)
     insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
@@ -221,8 +309,7 @@ def deliver_batch(
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")
-    manifest_doc = {"batch": batch.name, "files": dict(sorted(files.items()))}
-    (staging / "manifest.json").write_text(json.dumps(manifest_doc, indent=2))
+    (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
     master = getattr(blobs, "master", None)  # set when encryption at rest is on
     if encrypt if encrypt is not None else master is not None:
         from datamill.compliance.export_crypto import encrypt_package

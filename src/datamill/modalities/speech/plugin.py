@@ -197,7 +197,7 @@ class SpeechAsrPlugin:
             sha256=item.sha256, duration_ms=int(a.get("duration_ms") or 0),
             sample_rate_hz=int(a.get("sample_rate_hz") or 0), channels=int(a.get("channels") or 1),
             language=item.language, speaker_id=a.get("speaker_id") or "unknown",
-            segments=tuple(_tagged(Segment.from_dict(s)) for s in payload or ()),
+            segments=tuple([_tagged(Segment.from_dict(s)) for s in payload or ()]),
             gender=a.get("gender"),
             age=a.get("age"), accent=a.get("accent"), device=a.get("device"),
             environment=a.get("environment"),

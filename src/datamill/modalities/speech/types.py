@@ -42,15 +42,9 @@ class Segment:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Segment:
-        return cls(
-            start_ms=int(d["start_ms"]),
-            end_ms=int(d["end_ms"]),
-            text=str(d.get("text", "")),
-            speaker=d.get("speaker"),
-            noise=tuple(d.get("noise") or ()),
-            confidence=d.get("confidence"),
-            flag=d.get("flag"),
-        )
+        get = d.get  # positional arguments: this runs once per segment of every export
+        return cls(int(d["start_ms"]), int(d["end_ms"]), str(get("text", "")), get("speaker"),
+                   tuple(get("noise") or ()), get("confidence"), get("flag"))
 
 
 @dataclass(frozen=True)

@@ -29,16 +29,21 @@ and set later, inference fails. Pass the exact types with :func:`hf_features`::
 
 Parquet files carry :data:`SCHEMA` themselves and need nothing extra.
 
-The export streams: JSON lines are written one by one and
-Parquet row groups are flushed every ``batch_rows`` rows through ``pyarrow.parquet.ParquetWriter``.
+The export streams: every ``batch_rows`` rows, their JSON lines are written in one go and
+Arrow's JSON reader turns the same lines into one Parquet row group
+(``pyarrow.parquet.ParquetWriter``), so no Python column lists or pandas are involved.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Final
 
 import pyarrow as pa
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from datamill.core.errors import InvalidInput
@@ -49,7 +54,7 @@ from ._checksums import checksum_files
 from ._common import UniqueIds, check_segment, resolved
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     import datasets
@@ -109,7 +114,9 @@ def hf_features() -> datasets.Features:
     return datasets.Features.from_arrow_schema(SCHEMA)
 
 
-def item_to_row(item: ExportItem, folders: dict[str, str] | None = None) -> dict[str, Any]:
+def item_to_row(
+    item: ExportItem, folders: dict[str, tuple[str, bool]] | None = None
+) -> dict[str, Any]:
     """Convert one item to a row of :data:`SCHEMA` (plain JSON-serialisable values).
 
     ``folders`` caches resolved folders across the rows of one export.
@@ -136,6 +143,53 @@ def item_to_row(item: ExportItem, folders: dict[str, str] | None = None) -> dict
     }
 
 
+def _row_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)`` with the C encoder made once, not per call
+    (``json.dumps`` builds an encoder object for every call that passes an option)."""
+    if c_make_encoder is None:  # no C accelerator: the plain encoder
+        return json.JSONEncoder(ensure_ascii=False).encode
+    options = json.JSONEncoder(ensure_ascii=False)
+    # the arguments JSONEncoder.iterencode passes, less the circular-reference markers (a row
+    # is a tree of plain values)
+    encode = c_make_encoder(
+        None, options.default, encode_basestring, None, options.key_separator,
+        options.item_separator, False, False, True,
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode: Final = _row_encoder()
+
+
+_JSON_OPTIONS: Final = pa_json.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="error")
+
+
+def _record_batch(data: bytes, lines: list[str]) -> pa.RecordBatch:
+    """The Parquet record batch of one batch of JSON lines (``data``, their UTF-8 bytes).
+
+    Arrow's JSON reader parses them against :data:`SCHEMA` in C++ (no Python row or column
+    objects; no pandas import, which ``pa.array`` on Python lists triggers). It is stricter
+    than ``RecordBatch.from_pylist`` about odd values (an ``age`` of ``34.0``, a segment's
+    ``flag`` key, a null in a required column): whenever it refuses, the rows are decoded with
+    ``json.loads`` (exactly :func:`item_to_row`'s values: they are plain JSON values) and
+    converted as before, so the table, or the error, is what it always was.
+    """
+    try:
+        table = pa_json.read_json(
+            io.BytesIO(data),
+            # one block, parsed on this thread: Arrow's worker threads would keep ~15 MiB of
+            # their allocator's pages after every big export (measured), this thread's go
+            # back with ``release_unused`` when the delivery ends
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
+            parse_options=_JSON_OPTIONS,
+        ).cast(SCHEMA)
+        if table.num_rows == len(lines):
+            return table.combine_chunks().to_batches()[0]
+    except (pa.ArrowException, ValueError):
+        pass
+    return pa.RecordBatch.from_pylist([json.loads(line) for line in lines], schema=SCHEMA)
+
+
 class HuggingFaceExporter:
     """Write delivered utterances as JSON Lines and Parquet for ``datasets`` (see module docs).
 
@@ -153,6 +207,10 @@ class HuggingFaceExporter:
     def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest:
         """Export ``items`` to ``out_dir/data.jsonl`` and ``out_dir/data.parquet``.
 
+        Each row is what :func:`item_to_row` makes of the item, written as
+        ``json.dumps(row, ensure_ascii=False)`` writes it (one C encoder for the whole export);
+        every ``batch_rows`` lines become one Parquet row group (see ``_record_batch``).
+
         Args:
             items: Utterances to export; consumed once.
             out_dir: Output folder, created if missing.
@@ -165,24 +223,33 @@ class HuggingFaceExporter:
         """
         out_dir.mkdir(parents=True, exist_ok=True)
         seen = UniqueIds()
-        batch: list[dict[str, Any]] = []
-        folders: dict[str, str] = {}
+        folders: dict[str, tuple[str, bool]] = {}
+        lines: list[str] = []
+        digest = hashlib.sha256()  # of data.jsonl, as it is written (not read back)
         with (
-            (out_dir / JSONL_FILE).open("w", encoding="utf-8", newline="\n") as jsonl,
+            (out_dir / JSONL_FILE).open("wb") as jsonl,
             pq.ParquetWriter(out_dir / PARQUET_FILE, SCHEMA) as parquet,
         ):
             for item in items:
                 seen.add(item.utterance_id)
-                row = item_to_row(item, folders)
-                jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
-                batch.append(row)
-                if len(batch) >= self._batch_rows:
-                    parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=SCHEMA))
-                    batch = []
-            if batch:
-                parquet.write_batch(pa.RecordBatch.from_pylist(batch, schema=SCHEMA))
+                lines.append(_encode(item_to_row(item, folders)) + "\n")
+                if len(lines) >= self._batch_rows:
+                    self._write(jsonl, digest, parquet, lines)
+                    lines = []
+            if lines:
+                self._write(jsonl, digest, parquet, lines)
         return ExportManifest(
             format=self.name,
-            files=checksum_files(out_dir, [JSONL_FILE, PARQUET_FILE]),
+            files={JSONL_FILE: digest.hexdigest(), **checksum_files(out_dir, [PARQUET_FILE])},
             items=len(seen),
         )
+
+    @staticmethod
+    def _write(
+        jsonl: BinaryIO, digest: hashlib._Hash, parquet: pq.ParquetWriter, lines: list[str]
+    ) -> None:
+        """One batch: its JSON lines in one write, then the same rows as a Parquet row group."""
+        data = "".join(lines).encode("utf-8")
+        jsonl.write(data)
+        digest.update(data)
+        parquet.write_batch(_record_batch(data, lines))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import tempfile
 from contextlib import ExitStack
 from itertools import groupby
@@ -71,9 +72,17 @@ class _ExternalSorter:
         self._run_lines = run_lines
         self._buffer: list[str] = []
         self._runs: list[Path] = []
+        #: appends one newline-terminated line; call :meth:`spill_if_full` now and then
+        self.append = self._buffer.append
+
+    def __len__(self) -> int:
+        return len(self._buffer)
 
     def add(self, line: str) -> None:
-        self._buffer.append(line + "\n")
+        self.append(line + "\n")
+        self.spill_if_full()
+
+    def spill_if_full(self) -> None:
         if len(self._buffer) >= self._run_lines:
             self._flush()
 
@@ -83,16 +92,28 @@ class _ExternalSorter:
         with run.open("w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(self._buffer)
         self._runs.append(run)
-        self._buffer = []
+        self._buffer.clear()  # the same list: ``append`` stays bound to it
 
-    def lines(self) -> Iterator[str]:
-        """Yield every added line (newline-terminated) in sorted order."""
+    def lines(self) -> Iterable[str]:
+        """Every added line (newline-terminated) in sorted order: the sorted buffer itself when
+        nothing was spilled, else a lazy merge of the runs."""
         if not self._runs:
             self._buffer.sort()
-            yield from self._buffer
-            return
+            return self._buffer
         if self._buffer:
             self._flush()
+        return self._merged()
+
+    def write_to(self, path: Path) -> None:
+        """Write every added line to ``path`` in sorted order. A single sorted run (all lines
+        spilled at once) is moved into place rather than merged line by line."""
+        if len(self._runs) == 1 and not self._buffer:
+            os.replace(self._runs.pop(), path)
+            return
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(self.lines())
+
+    def _merged(self) -> Iterator[str]:
         with ExitStack() as stack:
             handles = [
                 stack.enter_context(run.open(encoding="utf-8", newline="\n")) for run in self._runs
@@ -144,8 +165,7 @@ class KaldiExporter:
             genders: dict[str, str | None] = {}
             count = self._collect(items, sorters, genders)
             for fname in _SORTED_FILES:
-                with (out_dir / fname).open("w", encoding="utf-8", newline="\n") as fh:
-                    fh.writelines(sorters[fname].lines())
+                sorters[fname].write_to(out_dir / fname)
                 written.append(fname)
             self._write_spk2utt(sorters[_SPK_UTT], out_dir / _SPK_UTT)
             written.append(_SPK_UTT)
@@ -163,8 +183,14 @@ class KaldiExporter:
     ) -> int:
         utterance_ids = UniqueIds()
         recording_ids = UniqueIds()
-        folders: dict[str, str] = {}
+        folders: dict[str, tuple[str, bool]] = {}
         count = 0
+        # lines go straight onto the sorters' buffers (newline included); the buffers are
+        # spilled to disk between items once one of them holds ``run_lines`` lines
+        wav_scp, reco2dur = sorters["wav.scp"], sorters["reco2dur"]
+        segments_file, text_file = sorters["segments"], sorters["text"]
+        utt2spk, utt2lang, spk2utt = sorters["utt2spk"], sorters["utt2lang"], sorters[_SPK_UTT]
+        run_lines = self._run_lines
         for item in items:
             utterance_ids.add(item.utterance_id)
             check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
@@ -172,8 +198,8 @@ class KaldiExporter:
             rec = f"{spk}-{item.utterance_id}"
             recording_ids.add(rec)
             language = check_id(item.language, field="language", utterance_id=item.utterance_id)
-            sorters["wav.scp"].add(f"{rec} {resolved(item.audio_path, folders)}")
-            sorters["reco2dur"].add(f"{rec} {ms_to_seconds(item.duration_ms)}")
+            wav_scp.append(f"{rec} {resolved(item.audio_path, folders)}\n")
+            reco2dur.append(f"{rec} {ms_to_seconds(item.duration_ms)}\n")
             wrote_segment = False
             for index, segment in enumerate(item.segments):
                 check_segment(item, index, segment)
@@ -182,15 +208,18 @@ class KaldiExporter:
                     continue
                 utt = f"{rec}-{index:03d}"
                 start, end = ms_to_seconds(segment.start_ms), ms_to_seconds(segment.end_ms)
-                sorters["segments"].add(f"{utt} {rec} {start} {end}")
-                sorters["text"].add(f"{utt} {text}")
-                sorters["utt2spk"].add(f"{utt} {spk}")
-                sorters["utt2lang"].add(f"{utt} {language}")
-                sorters[_SPK_UTT].add(f"{spk} {utt}")
+                segments_file.append(f"{utt} {rec} {start} {end}\n")
+                text_file.append(f"{utt} {text}\n")
+                utt2spk.append(f"{utt} {spk}\n")
+                utt2lang.append(f"{utt} {language}\n")
+                spk2utt.append(f"{spk} {utt}\n")
                 wrote_segment = True
             if wrote_segment:
                 self._note_gender(genders, spk, item)
             count += 1
+            if len(wav_scp) >= run_lines or len(segments_file) >= run_lines:
+                for sorter in sorters.values():
+                    sorter.spill_if_full()
         return count
 
     @staticmethod

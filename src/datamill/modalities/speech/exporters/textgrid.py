@@ -9,22 +9,21 @@ if a segment runs past the stated duration) and holds two interval tiers:
   ``speaker_id`` when the segment names none.
 
 Gaps between segments are written as empty intervals, as Praat expects. Segments with empty
-text are skipped. Files are written with praatio in the "long" text format.
+text are skipped. Files are in Praat's "long" text format, byte for byte as praatio writes it
+(but without building praatio's objects: see ``_render``); praatio reads every one back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 from typing import TYPE_CHECKING, ClassVar, Final
-
-from praatio import textgrid as tgio
-from praatio.utilities.constants import Interval
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ExportManifest
 from datamill.modalities.speech.types import ExportItem, Segment
 
-from ._checksums import sha256_file
 from ._common import UniqueIds, check_id, check_segment, clean_text
 
 if TYPE_CHECKING:
@@ -57,7 +56,30 @@ def _labelled_segments(item: ExportItem) -> list[tuple[Segment, str]]:
     return kept
 
 
-def _build(item: ExportItem) -> tgio.Textgrid:
+def _seconds(ms: int) -> str:
+    """``ms`` as praatio writes the float ``ms / 1000`` (``my_math.numToStr``): whole seconds
+    as an integer, anything else as the float's shortest ``repr``."""
+    whole, frac = divmod(ms, 1000)
+    if not frac:
+        return str(whole)
+    value = ms / 1000
+    if abs(value - int(value)) <= 1e-14 * max(abs(value), abs(int(value))):
+        return str(int(value))  # praatio's "close to whole" rule (only for enormous times)
+    return repr(value)
+
+
+_HEAD: Final = 'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0 \nxmax = '
+_TIERS: Final = ' \ntiers? <exists> \nsize = 2 \nitem []: \n'
+
+
+def _render(item: ExportItem) -> str:
+    """The item's TextGrid in Praat's long text format, exactly as praatio 6 saves it
+    (``save(format="long_textgrid", includeBlankSpaces=True)``): the gaps before, between and
+    after the segments become empty intervals; labels have their double quotes doubled.
+
+    Written from templates rather than through praatio's objects: the same bytes at a fraction
+    of the cost (tests compare both on many cases and read every file back with praatio).
+    """
     kept = _labelled_segments(item)
     end_ms = max([item.duration_ms, *(segment.end_ms for segment, _ in kept)])
     if end_ms <= 0:
@@ -66,16 +88,62 @@ def _build(item: ExportItem) -> tgio.Textgrid:
             utterance_id=item.utterance_id,
             field="duration_ms",
         )
-    xmax = end_ms / 1000
-    transcript = [Interval(s.start_ms / 1000, s.end_ms / 1000, text) for s, text in kept]
-    speakers = [
-        Interval(s.start_ms / 1000, s.end_ms / 1000, clean_text(s.speaker or item.speaker_id))
-        for s, _ in kept
-    ]
-    grid = tgio.Textgrid(0.0, xmax)
-    grid.addTier(tgio.IntervalTier(TRANSCRIPT_TIER, transcript, 0.0, xmax), reportingMode="error")
-    grid.addTier(tgio.IntervalTier(SPEAKER_TIER, speakers, 0.0, xmax), reportingMode="error")
-    return grid
+    # each interval's text up to its label (the same in both tiers), and its two labels
+    heads: list[str] = []
+    transcript: list[str] = []
+    speakers: list[str] = []
+    previous = 0
+    for segment, text in kept:
+        start = segment.start_ms
+        if previous < start:
+            heads.append(_interval(len(heads) + 1, previous, start))
+            transcript.append("")
+            speakers.append("")
+        heads.append(_interval(len(heads) + 1, start, segment.end_ms))
+        transcript.append(text.replace('"', '""'))
+        speakers.append(clean_text(segment.speaker or item.speaker_id).replace('"', '""'))
+        previous = segment.end_ms
+    if previous < end_ms or not heads:
+        heads.append(_interval(len(heads) + 1, previous, end_ms))
+        transcript.append("")
+        speakers.append("")
+    xmax = _seconds(end_ms)
+    tier_tail = f' \n        xmin = 0 \n        xmax = {xmax} \n        intervals: size = {len(heads)} \n'
+    parts = [_HEAD, xmax, _TIERS]
+    for number, name, labels in ((1, TRANSCRIPT_TIER, transcript), (2, SPEAKER_TIER, speakers)):
+        parts.append(f'    item [{number}]:\n        class = "IntervalTier" \n        name = "{name}"')
+        parts.append(tier_tail)
+        for head, label in zip(heads, labels, strict=True):
+            parts.append(head)
+            parts.append(label)
+            parts.append('" \n')
+    return "".join(parts)
+
+
+def _interval(number: int, start_ms: int, end_ms: int) -> str:
+    """An interval's lines up to the opening quote of its label."""
+    return (
+        f"        intervals [{number}]:\n            xmin = {_seconds(start_ms)} \n"
+        f'            xmax = {_seconds(end_ms)} \n            text = "'
+    )
+
+
+_CREATE: Final = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write(name: str, data: bytes, folder: int | None, out_dir: Path) -> None:
+    """Create or replace ``out_dir/name`` with ``data``: three system calls, the name looked
+    up relative to the open folder ``folder`` where the platform allows."""
+    if folder is None:
+        fd = os.open(out_dir / name, _CREATE, 0o666)
+    else:
+        fd = os.open(name, _CREATE, 0o666, dir_fd=folder)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 class TextGridExporter:
@@ -100,16 +168,23 @@ class TextGridExporter:
         out_dir.mkdir(parents=True, exist_ok=True)
         seen = UniqueIds()
         files: dict[str, str] = {}
-        for item in items:
-            seen.add(item.utterance_id)
-            check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
-            rel = f"{item.utterance_id}.TextGrid"
-            path = out_dir / rel
-            _build(item).save(
-                str(path),
-                format="long_textgrid",
-                includeBlankSpaces=True,
-                reportingMode="error",
-            )
-            files[rel] = sha256_file(path)
+        folder = (
+            os.open(out_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            if os.open in os.supports_dir_fd
+            else None
+        )
+        try:
+            for item in items:
+                seen.add(item.utterance_id)
+                check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
+                rel = f"{item.utterance_id}.TextGrid"
+                text = _render(item)
+                if os.linesep != "\n":  # praatio writes in text mode
+                    text = text.replace("\n", os.linesep)
+                data = text.encode("utf-8")
+                _write(rel, data, folder, out_dir)
+                files[rel] = hashlib.sha256(data).hexdigest()  # what was written, not re-read
+        finally:
+            if folder is not None:
+                os.close(folder)
         return ExportManifest(format=self.name, files=files, items=len(seen))
