@@ -16,6 +16,8 @@ from typing import Any, Literal
 from sqlalchemy import JSON, Table, insert
 from sqlalchemy.orm import Session
 
+from datamill.core.jsontext import dumps_function
+
 __all__ = ["TupleInsert", "insert_rows"]
 
 
@@ -72,8 +74,9 @@ class TupleInsert:
             else "copy" if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
             else "generic"
         )
-        #: what SQLAlchemy's JSON type serialises with on this engine
-        self._dumps: Any = getattr(conn.dialect, "_json_serializer", None) or json.dumps
+        #: what SQLAlchemy's JSON type serialises with on this engine (json.dumps' text by
+        #: default, from one encoder made once: see datamill.core.jsontext)
+        self._dumps: Any = getattr(conn.dialect, "_json_serializer", None) or dumps_function()
 
     def _processor(self, name: str) -> Any:
         return self._table.c[name].type._cached_bind_processor(self._dialect)  # noqa: SLF001

@@ -39,7 +39,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Final
 
 import pyarrow as pa
@@ -47,6 +46,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import dumps_function
 from datamill.modalities.base import ExportManifest
 from datamill.modalities.speech.types import ExportItem
 
@@ -54,7 +54,7 @@ from ._checksums import checksum_files
 from ._common import UniqueIds, check_segment, resolved
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
     from pathlib import Path
 
     import datasets
@@ -143,22 +143,7 @@ def item_to_row(
     }
 
 
-def _row_encoder() -> Callable[[Any], str]:
-    """``json.dumps(value, ensure_ascii=False)`` with the C encoder made once, not per call
-    (``json.dumps`` builds an encoder object for every call that passes an option)."""
-    if c_make_encoder is None:  # no C accelerator: the plain encoder
-        return json.JSONEncoder(ensure_ascii=False).encode
-    options = json.JSONEncoder(ensure_ascii=False)
-    # the arguments JSONEncoder.iterencode passes, less the circular-reference markers (a row
-    # is a tree of plain values)
-    encode = c_make_encoder(
-        None, options.default, encode_basestring, None, options.key_separator,
-        options.item_separator, False, False, True,
-    )
-    return lambda value: "".join(encode(value, 0))
-
-
-_encode: Final = _row_encoder()
+_encode: Final = dumps_function(ensure_ascii=False)  # json.dumps' text, one encoder
 
 
 _JSON_OPTIONS: Final = pa_json.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="error")
