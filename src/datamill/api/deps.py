@@ -16,6 +16,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.compliance.users import user_for_token
 from datamill.core.errors import InvalidInput, Unauthorized
+from datamill.db.session import reads_first
 from datamill.http_deps import RuntimeDep, SessionDep, get_runtime, get_session
 
 __all__ = [
@@ -39,7 +40,8 @@ def get_current_user(
     """The user behind ``Authorization: Bearer <token>``; 401 problem when missing or invalid."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
-    return user_for_token(session, credentials.credentials)
+    with reads_first(session):  # on SQLite the token lookup takes no writer lock
+        return user_for_token(session, credentials.credentials)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -7,6 +7,12 @@ SQLite's busy handler polls with sleeps of up to 100 ms, which under 32 concurre
 turned into multi-second tails, while a lock hands over in microseconds. Between processes (two
 server workers, a CLI next to the server) an ``flock`` on a file beside the database does the
 same; ``busy_timeout`` stays as the last resort.
+
+A request's first reads (who is calling: the bearer-token lookup) need no writer lock:
+:func:`reads_first` runs them outside any write transaction (on SQLite in autocommit mode, each
+read its own snapshot, which WAL gives without blocking or being blocked by the writer), so the
+single writer lock is taken only by the statements that follow, not across the request's thread
+hops in between. Such a connection refuses any statement but a read.
 """
 
 from __future__ import annotations
@@ -27,7 +33,11 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["append_lock", "make_engine", "make_session_factory", "session_scope"]
+__all__ = ["append_lock", "make_engine", "make_session_factory", "reads_first", "session_scope"]
+
+#: Connection execution option: this transaction only reads, take no writer lock (SQLite)
+READS_ONLY = "datamill_reads_only"
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
 class _ProcessLock:
@@ -98,6 +108,8 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READS_ONLY):
+            return  # autocommit reads (see reads_first): no BEGIN, no writer lock
         if not writer.acquire(timeout=60):
             raise OperationalError("BEGIN", {}, Exception("database is busy for over 60 s"))
         if not between.acquire(timeout=60):
@@ -112,6 +124,16 @@ def _sqlite_setup(engine: Engine) -> None:
 
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _reads_only(conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        # a write outside BEGIN IMMEDIATE would skip our locks (and its atomicity): refuse it
+        if conn.get_execution_options().get(READS_ONLY) and not (
+            statement.lstrip()[:7].upper().startswith(_READS)
+        ):
+            raise OperationalError(
+                statement, {}, Exception("a write in a reads-only transaction (reads_first)")
+            )
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -144,6 +166,30 @@ def append_lock(session: Session, key: int) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+@contextmanager
+def reads_first(session: Session) -> Iterator[Session]:
+    """Run a request's first, read-only statements without the SQLite writer lock.
+
+    When ``session`` has no transaction yet and its database is SQLite, the block's statements
+    run in autocommit mode (no ``BEGIN IMMEDIATE``, no writer lock; each read sees the latest
+    commit, so a token revoked or a user deactivated a moment ago is refused), and the block
+    ends that read-only transaction: the session's next statement begins the usual
+    ``BEGIN IMMEDIATE`` transaction. Objects loaded in the block stay in the session (they are
+    not expired). Anything but a read inside the block raises. Elsewhere (PostgreSQL, a session
+    already in a transaction) the block simply runs in the session's transaction.
+    """
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        yield session
+        return
+    session.connection(execution_options={READS_ONLY: True})
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()  # nothing to write: ends the read-only transaction, hands back the connection
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field, model_validator
+from sqlalchemy.orm import Session
 
 from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.pagination import Page, PageDep
@@ -134,6 +135,18 @@ def assign_package_endpoint(
     return assign_package(session, package_id, assignee, actor_id=user.id)
 
 
+def _committed_json(session: Session, out: BaseModel, status_code: int) -> Response:
+    """``out`` as the JSON answer, committed here in the handler's thread (the claim and submit
+    hot path): on SQLite the writer lock is released before FastAPI's response-model pass and
+    the session dependency's exit, each a thread hop away (the dependency's commit then has
+    nothing left to do). ``out`` is already the route's response model, so the bytes are those
+    FastAPI would send (``by_alias``, as its serializer), without validating it a second time.
+    """
+    content = out.model_dump_json(by_alias=True)
+    session.commit()
+    return Response(content=content, media_type="application/json", status_code=status_code)
+
+
 @router.post(
     "/projects/{project_id}/tasks/next",
     response_model=TaskOut,
@@ -151,7 +164,7 @@ def next_task_endpoint(
     task = claim_next_task(session, user, project_id, stage)
     if task is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    return task
+    return _committed_json(session, task, status.HTTP_200_OK)
 
 
 @router.get("/projects/{project_id}/tasks/mine")
@@ -224,14 +237,17 @@ def delete_draft_endpoint(task_id: Id, session: SessionDep, user: Annotator) -> 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/tasks/{task_id}/annotations", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/tasks/{task_id}/annotations", status_code=status.HTTP_201_CREATED,
+    response_model=AnnotationOut,
+)
 def submit_annotation_endpoint(
     task_id: Id, body: AnnotationSubmit, session: SessionDep, user: Annotator
-) -> AnnotationOut:
+) -> Response:
     """Submit the transcript of a task you hold, based on ``base_version`` (409 if stale)."""
     task = get_task(session, task_id)
     require(session, user, Action.ANNOTATE, task.project_id)
-    return submit_annotation(
+    return _committed_json(session, submit_annotation(
         session,
         user,
         task_id,
@@ -240,7 +256,7 @@ def submit_annotation_endpoint(
         time_spent_ms=body.time_spent_ms,
         comment=body.comment,
         item_flag=body.item_flag,
-    )
+    ), status.HTTP_201_CREATED)
 
 
 class SkipIn(BaseModel):
