@@ -301,7 +301,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     placed_rows: list[tuple[Any, ...]] = []
     empty_json, no_reasons = placed.value("meta", {}), placed.value("reject_reasons", [])
     created = placed.value("created_at", now)
-    owner, run_id = project.data_owner, run.id
+    owner, run_id, to_json = project.data_owner, run.id, placed.json
 
     def classify() -> None:
         """Record the manifest's item sensitivity levels of the rows just inserted."""
@@ -337,20 +337,24 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                 return
             uri, size = row.uri, 0
         else:
-            reason = _stat(row)
-            if isinstance(reason, str):
-                reject(row.where, reason)
-                return
-            uri, size = row.file or str(row.path), reason
+            st = row.stat  # the lstat taken while confining: a plain file needs no other call
+            if st is not None and row.file is not None and stat.S_ISREG(st.st_mode) and st.st_size:
+                uri, size = row.file, st.st_size
+            else:
+                reason = _stat(row)
+                if isinstance(reason, str):
+                    reject(row.where, reason)
+                    return
+                uri, size = row.file or str(row.path), reason
         if ext_id in existing:
             known_item(ext_id, row, "", uri)
             return
         placed_rows.append((
             project_id, ext_id, "", row.filename or Path(uri).name, size, "imported", owner,
-            row.prompt, run_id, placed.json(row.meta), None, empty_json,
+            row.prompt, run_id, to_json(row.meta), None, empty_json,
             no_reasons, None, 0, created, uri,
         ))
-        existing[ext_id] = ("", run.id, uri)
+        existing[ext_id] = ("", run_id, uri)
         if row.sensitivity:
             levels[ext_id] = row.sensitivity
         tally["imported"] += 1
