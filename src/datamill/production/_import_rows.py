@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, mo
 from pydantic_core import PydanticCustomError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.filenames import suffix
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -316,9 +317,7 @@ def _plain_fields(rec: dict[str, Any]) -> _Fields | None:  # noqa: C901, PLR0911
     if path is None:
         return None
     if ext_id is None:
-        name = path[path.rfind("/") + 1:]
-        dot = name.rfind(".")  # pathlib's suffix rule (the name never starts with a dot here)
-        ext_id = path[: len(path) - len(name) + dot] if 0 < dot < len(name) - 1 else path
+        ext_id = path[: len(path) - len(suffix(path[path.rfind("/") + 1:]))]
         if len(ext_id) > MAX_ID_CHARS:
             return None
     return _Fields(path, ext_id, meta, prompt, sensitivity, simple=True)

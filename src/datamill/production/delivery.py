@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.filenames import suffix as _suffix
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
@@ -53,32 +54,15 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
     except FileExistsError:
-        pass  # already staged
+        return  # already staged (media shared by several items)
     except OSError:
         shutil.copyfile(src, dst)
 
 
-_raw_decode = json.JSONDecoder().raw_decode
-
-
 def _json(value: Any) -> Any:
-    """A JSON column's value: SQLite hands over the text (decoded here, as ``json.loads`` would,
-    without SQLAlchemy's per-value processor); PostgreSQL's driver has already decoded it."""
-    if not isinstance(value, str):
-        return value
-    try:
-        obj, end = _raw_decode(value)
-    except ValueError:
-        return json.loads(value)  # leading whitespace, or the error json.loads raises
-    return obj if end == len(value) else json.loads(value)
-
-
-def _suffix(filename: str) -> str:
-    """``Path(filename).suffix`` without building a path for a plain file name."""
-    if "/" in filename:
-        return Path(filename).suffix
-    i = filename.rfind(".")
-    return filename[i:] if 0 < i < len(filename) - 1 else ""
+    """A JSON column's value: SQLite hands over the text (decoded here, without SQLAlchemy's
+    per-value processor); PostgreSQL's driver has already decoded it."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _stream(

@@ -337,15 +337,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                 return
             uri, size = row.uri, 0
         else:
-            st = row.stat  # the lstat taken while confining: a plain file needs no other call
-            if st is not None and row.file is not None and stat.S_ISREG(st.st_mode) and st.st_size:
-                uri, size = row.file, st.st_size
-            else:
-                reason = _stat(row)
-                if isinstance(reason, str):
-                    reject(row.where, reason)
-                    return
-                uri, size = row.file or str(row.path), reason
+            reason = _stat(row)
+            if isinstance(reason, str):
+                reject(row.where, reason)
+                return
+            uri, size = row.file or str(row.path), reason
         if ext_id in existing:
             known_item(ext_id, row, "", uri)
             return
