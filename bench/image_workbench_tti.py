@@ -142,6 +142,9 @@ class Quiet(SimpleHTTPRequestHandler):
     # keep-alive, as the app's server (uvicorn) speaks it: HTTP/1.0 would open a new
     # connection for each of the page's nine requests
     protocol_version = "HTTP/1.1"
+    # and TCP_NODELAY, as the app sets on every connection (datamill.http_protocol): without it
+    # each response's body (written after its headers) waits for the delayed ACK, ~40 ms a file
+    disable_nagle_algorithm = True
 
     def log_message(self, *args: Any) -> None:
         pass
