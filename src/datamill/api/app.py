@@ -16,7 +16,8 @@ API_PREFIX = "/api/v1"
 
 
 def install_api(app: FastAPI) -> None:
-    """Add the API's error handlers, body-size limit and routers to ``app``."""
+    """Add the API's error handlers, body-size limit, routers and hot lane to ``app``."""
+    from datamill.api.hot_path import install_hot_path
     from datamill.api.routers import ROUTERS
 
     install_problem_handlers(app)
@@ -24,3 +25,4 @@ def install_api(app: FastAPI) -> None:
     app.add_middleware(BodySizeLimitMiddleware)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    install_hot_path(app, API_PREFIX)  # claim and submit in one worker-thread hop

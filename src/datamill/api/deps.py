@@ -68,7 +68,10 @@ class Require:
         self.project_of = project_of
 
     def __call__(self, request: Request, session: SessionDep, user: CurrentUser) -> User:
-        raw = request.path_params.get("project_id")
+        return self.check(session, user, request.path_params.get("project_id"))
+
+    def check(self, session: Session, user: User, raw: str | None) -> User:
+        """The check itself, for the route's ``{project_id}`` text ``raw`` (None: none)."""
         project_id: int | None = None
         if raw is not None:
             from datamill.production.projects import get_project
