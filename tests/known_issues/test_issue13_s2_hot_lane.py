@@ -48,6 +48,8 @@ def test_hot_lane_answers_as_the_fastapi_routes(runtime: Runtime) -> None:
         rev_token = create_token(s, reviewer, "t")
     hot_app = create_app(runtime)
     assert isinstance(hot_app.router.routes[0], HotRoute)
+    # the lane has no name: url_for still finds the routes behind it
+    assert hot_app.url_path_for("next_task_endpoint", project_id=7) == "/api/v1/projects/7/tasks/next"
     slow_app = _without_hot_lane(create_app(runtime))
     auth = {"Authorization": f"Bearer {token}"}
     with TestClient(hot_app) as hot, TestClient(slow_app) as slow:
