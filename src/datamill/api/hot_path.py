@@ -36,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
+from datamill.api.body_limit import replaying
 from datamill.api.deps import Require, get_current_user
 from datamill.api.params import MAX_ID
 from datamill.api.routers import work
@@ -103,7 +104,7 @@ class HotRoute(BaseRoute):
             body = await _read_body(receive)
         answer = _plan(scope, kind, raw_id, body)
         if answer is None:
-            await self.fallback({**scope, SLOW_LANE: True}, _replay(body, receive), send)
+            await self.fallback({**scope, SLOW_LANE: True}, replaying(body, receive), send)
             return
         runtime = scope["app"].state.runtime
         if runtime is None:
@@ -161,21 +162,6 @@ async def _read_body(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that gives ``body`` (already read from ``receive``) once, then passes on
-    to ``receive`` (which then waits for the client to go away)."""
-    sent = False
-
-    async def replay() -> Any:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 def install_hot_path(app: FastAPI, prefix: str) -> None:
