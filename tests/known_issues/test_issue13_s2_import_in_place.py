@@ -144,3 +144,23 @@ def test_cli_imports_in_place(tmp_path: Path) -> None:
     checked = json.loads(run(home, "data", "check", "cli-in-place", "--workers", "1",
                              "--as", "root", "--json").stdout)
     assert checked["passed"] == 3
+
+
+def test_in_place_rows_stream_into_the_copy_across_chunks(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL rows go into a COPY while the next rows are read: rejections and commits
+    # of a chunk every two rows must fall between COPYs, never inside one (SQLite: executemany)
+    import datamill.production.importing as importing
+
+    monkeypatch.setattr(importing, "_CHUNK_IN_PLACE", 2)
+    pid = _project(runtime)
+    manifest = _manifest_case(tmp_path)
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, manifest, in_place=True)
+    assert (report.imported, report.rejected) == (4, 8)  # as with one chunk (the test above)
+    with runtime.session() as s:
+        assert {i.external_id for i in s.scalars(select(Item).where(Item.project_id == pid))} == {
+            "u0", "u1", "u7", "u8"}
+        run = s.scalars(select(ImportRun)).one()
+        assert (run.status, run.imported, run.rejected) == ("finished", 4, 8)

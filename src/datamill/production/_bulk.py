@@ -9,6 +9,7 @@ SQLAlchemy's per-row, per-column bind processing was a fifth of the time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -77,6 +78,9 @@ class TupleInsert:
         #: what SQLAlchemy's JSON type serialises with on this engine (json.dumps' text by
         #: default, from one encoder made once: see datamill.core.jsontext)
         self._dumps: Any = getattr(conn.dialect, "_json_serializer", None) or dumps_function()
+        self._rows: list[tuple[Any, ...]] = []  # appended, not yet inserted (not PostgreSQL)
+        self._copy: Any = None  # the open COPY (PostgreSQL)
+        self._stack: contextlib.ExitStack | None = None
 
     def _processor(self, name: str) -> Any:
         return self._table.c[name].type._cached_bind_processor(self._dialect)  # noqa: SLF001
@@ -97,22 +101,67 @@ class TupleInsert:
             return value
         return self._dumps(value)
 
-    def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert ``rows`` (tuples in the order of ``names``)."""
-        if not rows:
+    def append(self, row: tuple[Any, ...]) -> None:
+        """Add one row (a tuple in the order of ``names``). On PostgreSQL it goes straight into
+        an open ``COPY``, so the server stores rows while the caller makes the next ones (on
+        another core); no other statement may run on the session until :meth:`flush`.
+        Elsewhere rows are buffered until :meth:`flush`."""
+        if self._copy is None:
+            if self._mode != "copy":
+                self._rows.append(row)
+                return
+            self._open_copy()
+        self._copy.write_row(row)
+
+    def flush(self) -> None:
+        """Insert what :meth:`append` took (PostgreSQL: end the ``COPY``, waiting for the
+        server); the session may run other statements again."""
+        if self._copy is not None:
+            stack, self._stack, self._copy = self._stack, None, None
+            if stack is not None:
+                stack.close()
             return
+        rows, self._rows = self._rows, []
+        if rows:
+            self._insert(rows)
+
+    def abort(self, error: BaseException) -> None:
+        """End an open ``COPY`` with ``error`` (the server discards it; the transaction must
+        then be rolled back) and drop buffered rows."""
+        self._rows = []
+        stack, self._stack, self._copy = self._stack, None, None
+        if stack is not None:
+            with contextlib.suppress(Exception):  # the caller rolls back and re-raises
+                stack.__exit__(type(error), error, error.__traceback__)
+
+    def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert ``rows`` (tuples in the order of ``names``) at once."""
+        for row in rows:
+            self.append(row)
+        self.flush()
+
+    def _columns(self) -> str:
+        # the table and column names come from the metadata, never from input
+        return ", ".join(f'"{n}"' for n in self._names)
+
+    def _open_copy(self) -> None:
+        raw: Any = self._session.connection().connection.driver_connection
+        stack = contextlib.ExitStack()
+        try:
+            cur = stack.enter_context(raw.cursor())
+            self._copy = stack.enter_context(
+                cur.copy(f'COPY "{self._table.name}" ({self._columns()}) FROM STDIN'))
+        except BaseException:
+            stack.close()
+            raise
+        self._stack = stack
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         conn = self._session.connection()
-        # the table and column names come from the metadata, never from input (S608 below)
-        cols = ", ".join(f'"{n}"' for n in self._names)
         if self._mode == "generic":
             conn.execute(insert(self._table), [dict(zip(self._names, r, strict=True)) for r in rows])
             return
-        raw = conn.connection.driver_connection
-        if self._mode == "sqlite":
-            marks = ", ".join("?" * len(self._names))
-            sql = f'INSERT INTO "{self._table.name}" ({cols}) VALUES ({marks})'  # noqa: S608
-            raw.executemany(sql, rows)  # type: ignore[union-attr]
-            return
-        with raw.cursor() as cur, cur.copy(f'COPY "{self._table.name}" ({cols}) FROM STDIN') as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(row)
+        raw: Any = conn.connection.driver_connection
+        marks = ", ".join("?" * len(self._names))
+        sql = f'INSERT INTO "{self._table.name}" ({self._columns()}) VALUES ({marks})'  # noqa: S608
+        raw.executemany(sql, rows)

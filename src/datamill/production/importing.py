@@ -297,8 +297,9 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     now = utcnow()
     levels: dict[str, str] = {}  # external id -> sensitivity from the manifest
     # in place: rows go in as tuples with the constants converted once (see TupleInsert)
+    # (on PostgreSQL straight into a COPY the server works on while the next rows are made:
+    # no statement may run on the session between placed.append and placed.flush)
     placed = TupleInsert(session, Item.__table__, _PLACED_COLUMNS)  # type: ignore[arg-type]
-    placed_rows: list[tuple[Any, ...]] = []
     empty_json, no_reasons = placed.value("meta", {}), placed.value("reject_reasons", [])
     created = placed.value("created_at", now)
     owner, run_id, to_json = project.data_owner, run.id, placed.json
@@ -314,7 +315,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     def reject(where: str, reason: str) -> None:
         entry = {"source": printable(where), "reason": printable(reason)}
         rejections.append(entry)
-        session.add(ImportRejection(import_run_id=run.id, **entry))
+        session.add(ImportRejection(import_run_id=run_id, **entry))
         tally["rejected"] += 1
 
     def known_item(ext_id: str, row: SourceRow, digest: str, uri: str | None) -> None:
@@ -324,7 +325,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         if not same:
             reject(row.where, f"item {ext_id!r} already exists in the project with other"
                               f" {plugin.media_folder}")
-        elif by_run == run.id:  # this run got it in before it was interrupted
+        elif by_run == run_id:  # this run got it in before it was interrupted
             tally["imported"] += 1
         else:
             tally["duplicates"] += 1
@@ -345,7 +346,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         if ext_id in existing:
             known_item(ext_id, row, "", uri)
             return
-        placed_rows.append((
+        placed.append((
             project_id, ext_id, "", row.filename or Path(uri).name, size, "imported", owner,
             row.prompt, run_id, to_json(row.meta), None, empty_json,
             no_reasons, None, 0, created, uri,
@@ -383,7 +384,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             if known != digest:
                 reject(row.where, f"item {ext_id!r} already exists in the project with other"
                                   f" {plugin.media_folder}")
-            elif by_run == run.id:  # this run got it in before it was interrupted
+            elif by_run == run_id:  # this run got it in before it was interrupted
                 tally["imported"] += 1
             else:
                 tally["duplicates"] += 1
@@ -404,11 +405,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             "project_id": project_id, "external_id": ext_id, "sha256": digest,
             "filename": row.filename or row.path.name, "size_bytes": size,
             "status": "imported", "owner": project.data_owner, "prompt": row.prompt,
-            "import_run_id": run.id, "attributes": attributes,
+            "import_run_id": run_id, "attributes": attributes,
             "volume": plugin.volume(attributes), "meta": {}, "reject_reasons": [],
             "current_version": 0, "created_at": now, "source_uri": None,
         })
-        existing[ext_id] = (digest, run.id, None)
+        existing[ext_id] = (digest, run_id, None)
         if row.sensitivity:
             levels[ext_id] = row.sensitivity
         tally["imported"] += 1
@@ -421,20 +422,20 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             handle(row)
             pending += 1
             if pending >= chunk or time.monotonic() - last_commit >= HEARTBEAT_S:
+                placed.flush()  # first: ends the COPY
                 insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
-                placed.insert(placed_rows)
                 new_rows.clear()
-                placed_rows.clear()
                 classify()
                 settle()
                 run.heartbeat_at = utcnow()
                 session.commit()  # resumable: committed items are skipped next time
                 pending, last_commit = 0, time.monotonic()
+        placed.flush()
         insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
-        placed.insert(placed_rows)
         classify()
         settle()
-    except BaseException:
+    except BaseException as err:
+        placed.abort(err)
         session.rollback()
         run.status = "interrupted"
         session.commit()
