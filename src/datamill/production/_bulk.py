@@ -134,12 +134,6 @@ class TupleInsert:
             with contextlib.suppress(Exception):  # the caller rolls back and re-raises
                 stack.__exit__(type(error), error, error.__traceback__)
 
-    def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert ``rows`` (tuples in the order of ``names``) at once."""
-        for row in rows:
-            self.append(row)
-        self.flush()
-
     def _columns(self) -> str:
         # the table and column names come from the metadata, never from input
         return ", ".join(f'"{n}"' for n in self._names)
