@@ -2,7 +2,7 @@
 
 FastAPI runs each synchronous dependency of a route in its own worker thread: a claim paid four
 thread hops (the session opened, the bearer token looked up, the endpoint, the session closed),
-a submit five, plus the dependency solver and a walk over every route: a quarter to a third of
+a submit five, plus the dependency solver and a walk over every route: a fifth to a third of
 the app's CPU for a claim + submit cycle on this project's 2-core machine (bench/README.md,
 "third round"). A floor of annotators does little but these two calls, so they get a lane of
 their own.
