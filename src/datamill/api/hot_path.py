@@ -30,15 +30,17 @@ from typing import Any, get_args
 
 from fastapi import FastAPI
 from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import URLPath
+from starlette.datastructures import Headers, URLPath
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 from datamill.api.body_limit import replaying
-from datamill.api.deps import Require, get_current_user
+from datamill.api.deps import Require, get_current_user, get_runtime
 from datamill.api.params import MAX_ID
 from datamill.api.routers import work
 
@@ -52,13 +54,10 @@ _ANNOTATOR: Require = get_args(work.Annotator)[1].dependency  # the submit route
 
 
 def _bearer(scope: Scope) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header (else None: the slow lane)."""
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            token = token.strip()
-            return token if scheme.lower() == "bearer" and token else None
-    return None
+    """The token of an ``Authorization: Bearer <token>`` header, read as FastAPI's
+    ``HTTPBearer`` reads it (else None: the slow lane)."""
+    scheme, token = get_authorization_scheme_param(Headers(scope=scope).get("authorization"))
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def _json_body(scope: Scope) -> bool:
@@ -107,9 +106,7 @@ class HotRoute(BaseRoute):
         if answer is None:
             await self.fallback({**scope, SLOW_LANE: True}, replaying(body, receive), send)
             return
-        runtime = scope["app"].state.runtime
-        if runtime is None:
-            raise RuntimeError("the datamill runtime is not started")
+        runtime = await get_runtime(Request(scope))
         response: Response = await run_in_threadpool(answer, runtime)
         await response(scope, receive, send)
 

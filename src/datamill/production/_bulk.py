@@ -79,7 +79,7 @@ class TupleInsert:
         #: default, from one encoder made once: see datamill.core.jsontext)
         self._dumps: Any = getattr(conn.dialect, "_json_serializer", None) or dumps_function()
         self._rows: list[tuple[Any, ...]] = []  # appended, not yet inserted (not PostgreSQL)
-        self._copy: Any = None  # the open COPY (PostgreSQL)
+        self._copy: Any = None  # the open COPY (PostgreSQL), closed with _stack
         self._stack: contextlib.ExitStack | None = None
 
     def _processor(self, name: str) -> Any:
@@ -106,20 +106,19 @@ class TupleInsert:
         an open ``COPY``, so the server stores rows while the caller makes the next ones (on
         another core); no other statement may run on the session until :meth:`flush`.
         Elsewhere rows are buffered until :meth:`flush`."""
-        if self._copy is None:
-            if self._mode != "copy":
-                self._rows.append(row)
-                return
+        if self._mode != "copy":
+            self._rows.append(row)
+            return
+        if self._stack is None:
             self._open_copy()
         self._copy.write_row(row)
 
     def flush(self) -> None:
         """Insert what :meth:`append` took (PostgreSQL: end the ``COPY``, waiting for the
         server); the session may run other statements again."""
-        if self._copy is not None:
+        if self._stack is not None:
             stack, self._stack, self._copy = self._stack, None, None
-            if stack is not None:
-                stack.close()
+            stack.close()
             return
         rows, self._rows = self._rows, []
         if rows:
