@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from datamill.compliance.users import get_user
-from datamill.production import speech_work
+from datamill.production import task_notes
 from datamill.production.models import Annotation, Task, TaskAssignment
+from datamill.production.speech import speakers as speaker_list
 from tests.e2e.conftest import Site, shot, sign_in
 
 pytestmark = pytest.mark.slow
@@ -32,9 +33,9 @@ def _count(page: Any) -> int:
 
 def _speakers(site: Site, pid: int) -> None:
     with site.rt.session() as s:
-        speech_work.set_speakers(s, get_user(s, "pm"), pid, [
-            speech_work.SpeakerIn(code="A", name="Agent", colour="#dc2626", hotkey=1),
-            speech_work.SpeakerIn(code="C", name="Caller", colour="#16a34a", hotkey=2),
+        speaker_list.set_speakers(s, get_user(s, "pm"), pid, [
+            speaker_list.SpeakerIn(code="A", name="Agent", colour="#dc2626", hotkey=1),
+            speaker_list.SpeakerIn(code="C", name="Caller", colour="#16a34a", hotkey=2),
         ])
 
 
@@ -124,7 +125,7 @@ def test_speaker_hotkeys_typed_times_undo_redo_and_submit(site: Site, context: A
         assert ann.segments[0]["text"] == "typed words"
         assert ann.segments[1]["flag"] == "unintelligible"
         assert ann.segments[0]["end_ms"] == round(float(split_at) * 1000)  # the undone edit
-        note = speech_work.note_for(s, ann.id)
+        note = task_notes.note_for(s, ann.id)
         assert note is not None and note.comment == "the second half is mumbled"
     assert not page.dialogs
 

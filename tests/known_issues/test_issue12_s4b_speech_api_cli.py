@@ -66,6 +66,9 @@ def test_speakers_skip_flags_and_comment_over_rest(
     r = client.post(f"{API}/tasks/{again['id']}/annotations", json=sub, headers=ann2)
     assert r.status_code == 422 and "not on the project's list" in r.text
     segs[0]["speaker"] = "C"
+    bad_flag = {**sub, "item_flag": "bogus"}  # the modality's flags, named in the answer
+    r = client.post(f"{API}/tasks/{again['id']}/annotations", json=bad_flag, headers=ann2)
+    assert r.status_code == 422 and "use one of unintelligible, noise_only" in r.text, r.text
     sub.update(comment="mostly a hum", item_flag="noise_only")
     r = client.post(f"{API}/tasks/{again['id']}/annotations", json=sub, headers=ann2)
     assert r.status_code == 201, r.text
@@ -75,9 +78,6 @@ def test_speakers_skip_flags_and_comment_over_rest(
     assert note.status_code == 200
     assert (note.json()["comment"], note.json()["item_flag"]) == ("mostly a hum", "noise_only")
     assert client.get(f"{API}/annotations/999999/note", headers=pm).status_code == 404
-    bad_flag = {**sub, "item_flag": "bogus"}
-    assert client.post(f"{API}/tasks/{again['id']}/annotations", json=bad_flag,
-                       headers=ann2).status_code == 422
 
 
 @pytest.mark.slow

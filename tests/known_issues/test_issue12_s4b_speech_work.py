@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
+from datamill.modalities.base import flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import flag_tag
-from datamill.production import speech_work
+from datamill.production import task_notes
 from datamill.production.annotating import list_annotations, submit_annotation
 from datamill.production.models import Item, TaskAssignment
 from datamill.production.schemas import SegmentIn
+from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from tests.unit.production.helpers import ready_project
@@ -35,18 +37,18 @@ def _project(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> int:
 def test_speaker_list_replaces_free_text(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> None:
     pid = _project(runtime, users, tmp_path)
     with runtime.session() as s:
-        assert speech_work.list_speakers(s, pid) == []
-        rows = speech_work.set_speakers(s, users["pm"], pid, [
-            speech_work.SpeakerIn(code="A", name="Agent"),
-            speech_work.SpeakerIn(code="C", name="Caller", colour="#FF0000", hotkey=5),
+        assert speaker_list.list_speakers(s, pid) == []
+        rows = speaker_list.set_speakers(s, users["pm"], pid, [
+            speaker_list.SpeakerIn(code="A", name="Agent"),
+            speaker_list.SpeakerIn(code="C", name="Caller", colour="#FF0000", hotkey=5),
         ])
         assert [(r.code, r.hotkey) for r in rows] == [("A", 1), ("C", 5)]
         assert rows[1].colour == "#ff0000" and rows[0].colour.startswith("#")
         with pytest.raises(InvalidInput, match="unique"):
-            speech_work.set_speakers(s, users["pm"], pid, [speech_work.SpeakerIn(code="A"),
-                                                          speech_work.SpeakerIn(code="A")])
-        speech_work.add_speaker(s, users["pm"], pid, speech_work.SpeakerIn(code="X"))
-        assert [r.code for r in speech_work.remove_speaker(s, users["pm"], pid, "X")] == ["A", "C"]
+            speaker_list.set_speakers(s, users["pm"], pid, [speaker_list.SpeakerIn(code="A"),
+                                                          speaker_list.SpeakerIn(code="A")])
+        speaker_list.add_speaker(s, users["pm"], pid, speaker_list.SpeakerIn(code="X"))
+        assert [r.code for r in speaker_list.remove_speaker(s, users["pm"], pid, "X")] == ["A", "C"]
     with runtime.session() as s:
         task = claim_next_task(s, users["ann1"], pid, "annotate")
         assert task is not None
@@ -68,8 +70,8 @@ def test_skip_frees_the_task_for_others_never_for_me(
         first = claim_next_task(s, users["ann1"], pid, "annotate")
         assert first is not None
         with pytest.raises(InvalidInput, match="why"):
-            speech_work.skip_task(s, users["ann1"], first.id, "  ")
-        out = speech_work.skip_task(s, users["ann1"], first.id, "other language")
+            task_notes.skip_task(s, users["ann1"], first.id, "  ")
+        out = task_notes.skip_task(s, users["ann1"], first.id, "other language")
         assert out["status"] == "skipped"
     with runtime.session() as s:
         nxt = claim_next_task(s, users["ann1"], pid, "annotate")
@@ -79,7 +81,7 @@ def test_skip_frees_the_task_for_others_never_for_me(
         hold = s.scalars(select(TaskAssignment).where(TaskAssignment.task_id == first.id,
                                                       TaskAssignment.user_id == users["ann1"].id)).one()
         assert (hold.status, hold.return_reason) == ("skipped", "other language")
-        assert speech_work.skipped_by(s, first.id) == [
+        assert task_notes.skipped_by(s, first.id) == [
             {"user_id": users["ann1"].id, "reason": "other language"}]
 
 
@@ -100,7 +102,7 @@ def test_flags_and_comment_are_stored_and_exported(
             [_seg(0, dur // 2, "hello"), _seg(dur // 2, dur, "", flag="unintelligible")],
             base_version=t1.current_version, comment="  second half is mumbled ")
         assert a1.segments[1]["flag"] == "unintelligible" and "flag" not in a1.segments[0]
-        note = speech_work.note_for(s, a1.id)
+        note = task_notes.note_for(s, a1.id)
         assert note is not None and note.comment == "second half is mumbled"
         assert note.item_flag is None
         t2 = claim_next_task(s, users["ann1"], pid, "annotate")
@@ -108,9 +110,11 @@ def test_flags_and_comment_are_stored_and_exported(
         a2 = submit_annotation(s, users["ann1"], t2.id, [_seg(0, t2.duration_ms or 1000, "x")],
                                base_version=t2.current_version, item_flag="other_language")
         assert all(seg["flag"] == "other_language" for seg in a2.segments)
-        assert speech_work.latest_note(s, t2.item_id).item_flag == "other_language"  # type: ignore[union-attr]
-        with pytest.raises(InvalidInput, match="unknown flag"):
-            speech_work.apply_item_flag([], "nope")
+        assert task_notes.latest_note(s, t2.item_id).item_flag == "other_language"  # type: ignore[union-attr]
+        with pytest.raises(InvalidInput, match="unknown item flag 'nope'; use one of unintell"):
+            flag_item_in(get_modality("speech.asr"), [], "nope")
+        with pytest.raises(InvalidInput, match="image items take no flags"):
+            flag_item_in(get_modality("image"), {"objects": []}, "noise_only")
         # exporters see the documented tag in front of a flagged segment's transcript
         plugin = get_modality("speech.asr")
         item = s.get(Item, t1.item_id)

@@ -43,7 +43,7 @@ def _dump(rows: list[Any]) -> list[dict[str, Any]]:
 def list_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
     """Show the project's speaker list."""
     from datamill.production.projects import find_project
-    from datamill.production.speech_work import list_speakers
+    from datamill.production.speech.speakers import list_speakers
 
     with get_runtime().session() as s:
         rows = _dump(list_speakers(s, find_project(s, project).id))
@@ -62,7 +62,7 @@ def set_cmd(
     from pydantic import TypeAdapter, ValidationError
 
     from datamill.production.projects import find_project
-    from datamill.production.speech_work import SpeakerIn, set_speakers
+    from datamill.production.speech.speakers import SpeakerIn, set_speakers
 
     try:
         speakers = TypeAdapter(list[SpeakerIn]).validate_json(file.read_bytes())
@@ -90,7 +90,7 @@ def add_cmd(
     from pydantic import ValidationError
 
     from datamill.production.projects import find_project
-    from datamill.production.speech_work import SpeakerIn, add_speaker
+    from datamill.production.speech.speakers import SpeakerIn, add_speaker
 
     try:
         speaker = SpeakerIn(code=code, name=name, colour=colour, hotkey=hotkey)
@@ -113,7 +113,7 @@ def remove_cmd(
 ) -> None:
     """Take one speaker off the list (submitted segments keep their code)."""
     from datamill.production.projects import find_project
-    from datamill.production.speech_work import remove_speaker
+    from datamill.production.speech.speakers import remove_speaker
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id

@@ -59,7 +59,7 @@ def calibrate_cmd(
 ) -> None:
     """Calibrate the prompt check's thresholds from labelled clips and store the report."""
     from datamill.production.projects import find_project
-    from datamill.production.prompt_check import calibrate_prompt_check, read_labels
+    from datamill.production.speech.prompt_check import calibrate_prompt_check, read_labels
 
     clips = read_labels(labels)
     rt = get_runtime()
@@ -75,7 +75,7 @@ def calibrate_cmd(
 def show_cmd(project: str, as_json: JsonOpt = False) -> None:
     """The project's prompt-check calibrations, newest (in force) first."""
     from datamill.production.projects import find_project
-    from datamill.production.prompt_check import list_calibrations
+    from datamill.production.speech.prompt_check import list_calibrations
 
     with get_runtime().session() as s:
         rows = list_calibrations(s, find_project(s, project).id)
@@ -99,7 +99,7 @@ def _render_task(v: Any) -> None:
 def listen_next_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Claim the next clip waiting for a listener (or the one you hold)."""
     from datamill.production.projects import find_project
-    from datamill.production.prompt_check import claim_listen_task
+    from datamill.production.speech.prompt_check import claim_listen_task
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
@@ -119,7 +119,7 @@ def listen_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a listen task you hold: the item passes on to annotation or is rejected."""
-    from datamill.production.prompt_check import answer_listen_task
+    from datamill.production.speech.prompt_check import answer_listen_task
     from datamill.production.tasks import get_task
 
     with get_runtime().session() as s:

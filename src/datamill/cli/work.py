@@ -176,7 +176,7 @@ def skip_cmd(
 ) -> None:
     """Hand a task you hold back to the pool; it is never offered to you again."""
     from datamill.compliance import access as q
-    from datamill.production.speech_work import skip_task
+    from datamill.production.task_notes import skip_task
     from datamill.production.tasks import get_task
 
     with get_runtime().session() as s:

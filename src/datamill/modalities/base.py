@@ -28,6 +28,8 @@ from typing import Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 
 from pydantic import BaseModel
 
+from datamill.core.errors import InvalidInput
+
 __all__ = [
     "Aggregatable",
     "AnnotationDoc",
@@ -36,10 +38,12 @@ __all__ = [
     "ExportManifest",
     "Exporter",
     "Importer",
+    "ItemFlagging",
     "ItemRecord",
     "LanguageAwareScoring",
     "ModalityPlugin",
     "Preannotator",
+    "flag_item_in",
     "is_defective_in",
     "score_in",
 ]
@@ -315,3 +319,25 @@ def is_defective_in(
             reference, hypothesis, language=language
         )
     return plugin.is_defective(reference, hypothesis)
+
+
+class ItemFlagging(Protocol):
+    """Optional: a plugin whose annotators may flag a whole item as one they cannot annotate
+    names the flags in ``item_flags`` (speech: ``unintelligible``, ``noise_only`` ...) and
+    records one on a payload with ``flag_payload`` (speech: on every segment)."""
+
+    item_flags: ClassVar[tuple[str, ...]]
+
+    def flag_payload(self, payload: JsonValue, flag: str) -> JsonValue: ...
+
+
+def flag_item_in(plugin: ModalityPlugin, payload: JsonValue, flag: str | None) -> JsonValue:
+    """``payload`` with the item flag ``flag`` recorded by the plugin (no flag: as it is);
+    InvalidInput when the modality has no such flag."""
+    if flag is None:
+        return payload
+    flags: tuple[str, ...] = getattr(plugin, "item_flags", ())
+    if flag not in flags:
+        allowed = f"use one of {', '.join(flags)}" if flags else f"{plugin.name} items take no flags"
+        raise InvalidInput(f"unknown item flag {flag!r}; {allowed}", field="item_flag")
+    return cast("ItemFlagging", plugin).flag_payload(payload, flag)

@@ -31,12 +31,13 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
-from datamill.modalities.base import AnnotationDoc
+from datamill.modalities.base import AnnotationDoc, flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
+from datamill.production.hooks import check_submission
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.schemas import AnnotationOut, SegmentIn
-from datamill.production.speech_work import apply_item_flag, check_speaker_codes, record_note
+from datamill.production.task_notes import record_note
 from datamill.production.tasks import ensure_holds, get_task
 
 __all__ = [
@@ -61,8 +62,12 @@ def notify_submission(session: Session, task: Task, annotation: Annotation) -> N
         _listeners.get(name)(session, task, annotation)
 
 
-def _validated(session: Session, item: Item, payload: object) -> AnnotationDoc:
-    """The modality's clean version of a submitted payload (InvalidInput naming every problem)."""
+def _validated(
+    session: Session, item: Item, payload: object, item_flag: str | None = None
+) -> AnnotationDoc:
+    """The modality's clean version of a submitted payload, with the item flag recorded on it,
+    that every ``datamill.submission_checks`` plugin accepts (InvalidInput naming every
+    problem)."""
     project = session.get(Project, item.project_id)
     if project is None:
         raise NotFound(f"item {item.id} has no project")
@@ -73,8 +78,9 @@ def _validated(session: Session, item: Item, payload: object) -> AnnotationDoc:
     elif isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     try:
+        payload = flag_item_in(plugin, payload, item_flag)
         doc = plugin.validate_annotation(payload, item.attributes or {}, req)
-        check_speaker_codes(session, item.project_id, doc.payload)
+        check_submission(session, item.project_id, doc.payload)
     except InvalidInput as err:
         raise InvalidInput(err.message, item=item.external_id) from err
     return doc
@@ -225,8 +231,9 @@ def submit_annotation(
 ) -> AnnotationOut:
     """An annotator submits the annotation of a task they hold: ``segments`` is the modality's
     payload (speech: segments; image: an ``ImageAnnotation`` document), validated by it.
-    ``comment`` (to the reviewer) and ``item_flag`` (cannot transcribe the item; recorded on
-    every segment too) are stored as the submission's note."""
+    ``comment`` (to the reviewer) and ``item_flag`` (cannot annotate the item: one of the
+    modality's ``item_flags``, recorded on the payload by it) are stored as the submission's
+    note."""
     task = get_task(session, task_id)
     if task.stage != "annotate":
         raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
@@ -234,7 +241,7 @@ def submit_annotation(
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
-    clean = _validated(session, item, apply_item_flag(segments, item_flag))
+    clean = _validated(session, item, segments, item_flag)
     take_hold(session, task, hold)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":

@@ -19,6 +19,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.engine.base import make_executor
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
+from datamill.production.hooks import check_requirements, park_for_verdict
 from datamill.production.media import item_path
 from datamill.production.models import CheckResult, Item, Project
 from datamill.production.schemas import CheckSummary
@@ -98,8 +99,9 @@ def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
 
 
 def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool | None:
-    """Store the outcomes; True passed, False rejected, None parked for a listener (a check
-    said ``extra["verdict"] == "listen"``: see :mod:`datamill.production.prompt_check`)."""
+    """Store the outcomes; True passed, False rejected, None parked for a person to decide (a
+    check gave a verdict a ``datamill.check_verdicts`` plugin handles, e.g. speech's
+    ``listen``: see :func:`datamill.production.hooks.park_for_verdict`)."""
     session.execute(delete(CheckResult).where(CheckResult.item_id == item.id))
     for o in outcomes:
         session.add(
@@ -111,10 +113,8 @@ def _store(session: Session, item: Item, outcomes: list[CheckOutcome]) -> bool |
     failed = [f"{o.name}: {o.reason or 'failed'}" for o in outcomes if not o.passed]
     item.reject_reasons = failed
     item.status = "rejected" if failed else "passed"
-    if not failed and any((o.extra or {}).get("verdict") == "listen" for o in outcomes):
-        from datamill.production.prompt_check import open_listen_task
-
-        open_listen_task(session, item)
+    if not failed and park_for_verdict(
+            session, item, [(o.extra or {}).get("verdict") for o in outcomes]):
         return None
     return not failed
 
@@ -157,9 +157,7 @@ def run_checks(
     if only is not None:
         query = query.where(Item.id.in_(list(only) or [0]))
     items = {i.id: i for i in session.scalars(query)}
-    from datamill.production.prompt_check import checking_requirements
-
-    requirements = checking_requirements(session, project, project.spec.get("requirements", {}))
+    requirements = check_requirements(session, project, project.spec.get("requirements", {}))
     args: list[tuple[Any, ...]] = []
     for i in sorted(items.values(), key=lambda i: i.id):  # id order: cross-item checks rely on it
         try:

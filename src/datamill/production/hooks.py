@@ -6,24 +6,43 @@
   must not be batched (e.g. items whose subject withdrew consent).
 - ``datamill.import_screens``: ``screen(session, project_id, import_run_id)`` looks at the items
   an import just added and may flag them or set them aside (e.g. collection's speaker quotas).
+- ``datamill.submission_checks``: ``check(session, project_id, payload)`` raises InvalidInput to
+  refuse a submitted annotation the modality already found valid (e.g. speech's closed speaker
+  list: every segment's speaker must be on it).
+- ``datamill.check_requirements``: ``adjust(session, project, requirements) -> requirements``
+  gives the requirements an item's checks run with (e.g. the read-speech prompt check's
+  calibrated thresholds over the spec's).
+- ``datamill.check_verdicts``: the entry point's name is a verdict a check may give in
+  ``extra["verdict"]``; ``park(session, item)`` holds a passed item back for a person to decide
+  (e.g. ``listen``: a listener hears a borderline recording). The handler opens the item's one
+  task at the stage of the verdict's name (see :func:`verdict_stages`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from datamill.core.registry import Registry
+from datamill.production.models import Item, Project
 
 __all__ = [
     "BatchExclusion",
+    "CheckRequirements",
+    "CheckVerdict",
     "DeliveryGuard",
     "ImportScreen",
+    "SubmissionCheck",
     "batch_exclusions",
     "check_delivery_guards",
     "check_handler",
+    "check_requirements",
+    "check_submission",
+    "park_for_verdict",
     "screen_import",
+    "verdict_stages",
 ]
 
 DeliveryGuard = Callable[[Session, int], None]
@@ -32,6 +51,12 @@ _delivery_guards = Registry[DeliveryGuard]("datamill.delivery_guards")
 _batch_exclusions = Registry[BatchExclusion]("datamill.batch_exclusions")
 ImportScreen = Callable[[Session, int, int], None]
 _import_screens = Registry[ImportScreen]("datamill.import_screens")
+SubmissionCheck = Callable[[Session, int, object], None]
+_submission_checks = Registry[SubmissionCheck]("datamill.submission_checks")
+CheckRequirements = Callable[[Session, Project, dict[str, Any]], dict[str, Any]]
+_check_requirements = Registry[CheckRequirements]("datamill.check_requirements")
+CheckVerdict = Callable[[Session, Item], object]
+_check_verdicts = Registry[CheckVerdict]("datamill.check_verdicts")
 
 
 def check_delivery_guards(session: Session, project_id: int) -> None:
@@ -67,3 +92,35 @@ def screen_import(session: Session, project_id: int, import_run_id: int) -> None
     """Run every registered import screen over the items import ``import_run_id`` added."""
     for name in _import_screens.names():
         _import_screens.get(name)(session, project_id, import_run_id)
+
+
+def check_submission(session: Session, project_id: int, payload: object) -> None:
+    """Run every registered submission check over a validated annotation payload."""
+    for name in _submission_checks.names():
+        _submission_checks.get(name)(session, project_id, payload)
+
+
+def check_requirements(
+    session: Session, project: Project, requirements: dict[str, Any]
+) -> dict[str, Any]:
+    """The requirements the project's checks run with, after every registered adjustment."""
+    for name in _check_requirements.names():
+        requirements = _check_requirements.get(name)(session, project, requirements)
+    return requirements
+
+
+def park_for_verdict(session: Session, item: Item, verdicts: Iterable[object]) -> bool:
+    """Hand a passed item to the handler of the first verdict a registered plugin knows
+    (``datamill.check_verdicts``); True when one took it (the item is parked, not passed)."""
+    known = set(_check_verdicts.names())
+    for verdict in verdicts:
+        if isinstance(verdict, str) and verdict in known:
+            _check_verdicts.get(verdict)(session, item)
+            return True
+    return False
+
+
+def verdict_stages() -> list[str]:
+    """The stages verdict plugins open tasks at (each named as its verdict, e.g. ``listen``):
+    not stages of a project's spec, never given by the claim of an annotation stage."""
+    return _check_verdicts.names()

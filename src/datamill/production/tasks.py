@@ -27,6 +27,7 @@ from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.db.lookup import get_or_raise
+from datamill.production.hooks import verdict_stages
 from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 
@@ -133,8 +134,8 @@ def _ensure_tasks(session: Session, project: Project) -> int:
     """Create one task per stage for every ready item that has none yet."""
     stages: list[str] = list(project.spec.get("stages", ["annotate"]))
     overlap = int(project.spec.get("overlap", 1))
-    # a listen task (the prompt check's listener) is no work task of the project's stages
-    has_task = exists().where(Task.item_id == Item.id, Task.stage != "listen")
+    # a verdict's task (e.g. the prompt check's listener) is no work task of the project's stages
+    has_task = exists().where(Task.item_id == Item.id, Task.stage.not_in(verdict_stages()))
     ready = session.scalars(
         select(Item.id).where(
             Item.project_id == project.id, Item.status.in_(_READY), ~has_task
@@ -158,9 +159,9 @@ def create_packages(
 ) -> list[PackageOut]:
     """Group unpackaged tasks of ``stage`` into packages of the spec's ``package_size``."""
     project = get_or_raise(session, Project, project_id, "project")
-    # "listen": the prompt check's listener tasks (production.prompt_check), packaged so a
+    # a verdict's tasks (e.g. the prompt check's listener, see production.hooks), packaged so a
     # vendor's people can take them like any other work
-    if stage not in project.spec.get("stages", []) and stage != "listen":
+    if stage not in project.spec.get("stages", []) and stage not in verdict_stages():
         raise InvalidInput(
             f"stage {stage!r} is not in this project's stages {project.spec.get('stages')}"
         )
@@ -208,8 +209,7 @@ def assign_package(
 ) -> PackageOut:
     """Hand a package to one person; only its assignee (and the open pool) can claim from it."""
     pkg = get_or_raise(session, WorkPackage, package_id, "work package")
-    action = {"annotate": Action.ANNOTATE, "review": Action.REVIEW,
-              "listen": Action.ANNOTATE}[pkg.stage]
+    action = Action.REVIEW if pkg.stage == "review" else Action.ANNOTATE  # the rest is work
     if not allowed(user.role, action):  # the permission matrix (vendor workers annotate too)
         raise InvalidInput(
             f"{user.username!r} is a {user.role}; package {pkg.name} ({pkg.stage}) needs someone whose "

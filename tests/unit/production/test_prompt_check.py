@@ -16,7 +16,7 @@ from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
 from datamill.production.models import CheckResult, Item, Task, TaskAssignment
 from datamill.production.projects import create_project
-from datamill.production.prompt_check import (
+from datamill.production.speech.prompt_check import (
     LISTENER_REJECT_REASON,
     LabelledClip,
     answer_listen_task,

@@ -13,7 +13,7 @@ from datamill.api.params import Id
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.production.prompt_check import (
+from datamill.production.speech.prompt_check import (
     MAX_SAMPLE,
     CalibrationOut,
     LabelledClip,

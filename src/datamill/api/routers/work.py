@@ -17,11 +17,12 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput, NotFound
-from datamill.production import drafts, speech_work
+from datamill.production import drafts, task_notes
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.models import Annotation, Item
 from datamill.production.projects import get_project
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
+from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import (
     assign_package,
     claim_next_task,
@@ -69,8 +70,10 @@ class AnnotationSubmit(BaseModel):
     base_version: int = Field(ge=0, description="The item version this edit starts from")
     time_spent_ms: int | None = Field(None, ge=0)
     comment: str | None = Field(None, max_length=2000, description="A comment to the reviewer")
-    item_flag: Literal["unintelligible", "noise_only", "other_language", "other"] | None = Field(
-        None, description="Cannot transcribe the item (speech: recorded on every segment too)")
+    item_flag: str | None = Field(
+        None, max_length=32, description="Cannot annotate the item: one of the modality's item "
+        "flags (speech: unintelligible, noise_only, other_language, other; recorded on every "
+        "segment too)")
 
     @model_validator(mode="after")
     def _one_payload(self) -> AnnotationSubmit:
@@ -274,16 +277,16 @@ def skip_task_endpoint(task_id: Id, body: SkipIn, session: SessionDep, user: Cur
     """Hand a task you hold back to the pool with a reason; it is never offered to you again."""
     task = get_task(session, task_id)
     require(session, user, q.stage_action(task.stage), task.project_id)
-    return SkipOut.model_validate(speech_work.skip_task(session, user, task_id, body.reason))
+    return SkipOut.model_validate(task_notes.skip_task(session, user, task_id, body.reason))
 
 
 @router.get("/annotations/{annotation_id}/note")
 def annotation_note_endpoint(
     annotation_id: Id, session: SessionDep, user: CurrentUser
-) -> speech_work.NoteOut:
+) -> task_notes.NoteOut:
     """The comment and item flag an annotator stored with a submission (404 when none)."""
     require(session, user, Action.VIEW_PROJECT, _annotation_project(session, annotation_id))
-    note = speech_work.note_for(session, annotation_id)
+    note = task_notes.note_for(session, annotation_id)
     if note is None:
         raise NotFound(f"annotation {annotation_id} has no note")
     return note
@@ -300,27 +303,27 @@ def _annotation_project(session: Any, annotation_id: int) -> int:
 @router.get("/projects/{project_id}/speakers")
 def list_speakers_endpoint(
     project_id: Id, session: SessionDep, user: CurrentUser
-) -> list[speech_work.SpeakerOut]:
+) -> list[speaker_list.SpeakerOut]:
     """The project's speaker list (empty: speakers are free text); for its viewers, annotators
     and reviewers."""
     get_project(session, project_id)
     action = next((a for a in (Action.VIEW_PROJECT, Action.ANNOTATE, Action.REVIEW)
                    if allowed(user.role, a)), Action.VIEW_PROJECT)
     require(session, user, action, project_id)
-    return speech_work.list_speakers(session, project_id)
+    return speaker_list.list_speakers(session, project_id)
 
 
 class SpeakersPut(BaseModel):
-    speakers: list[speech_work.SpeakerIn] = Field(max_length=speech_work.MAX_SPEAKERS)
+    speakers: list[speaker_list.SpeakerIn] = Field(max_length=speaker_list.MAX_SPEAKERS)
 
 
 @router.put("/projects/{project_id}/speakers")
 def set_speakers_endpoint(
     project_id: Id, body: SpeakersPut, session: SessionDep, user: Manager
-) -> list[speech_work.SpeakerOut]:
+) -> list[speaker_list.SpeakerOut]:
     """Replace the project's speaker list (an empty list turns speakers back into free text)."""
     require(session, user, Action.MANAGE_PROJECT, project_id)
-    return speech_work.set_speakers(session, user, project_id, body.speakers)
+    return speaker_list.set_speakers(session, user, project_id, body.speakers)
 
 
 @router.post("/tasks/{task_id}/review")

@@ -20,7 +20,7 @@ thresholds turn it into three outcomes (:func:`verdict_for`):
 
 The thresholds are per project: calibrated from a labelled sample
 (:mod:`datamill.modalities.speech.calibration`, stored by
-:mod:`datamill.production.prompt_check`), else the spec's ``prompt_check``, else
+:mod:`datamill.production.speech.prompt_check`), else the spec's ``prompt_check``, else
 :data:`DEFAULT_REJECT_BELOW` / :data:`DEFAULT_PASS_FROM`, which are equal: without a
 calibration nobody is asked to listen (two outcomes, as before).
 

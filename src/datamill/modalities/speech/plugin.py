@@ -13,7 +13,13 @@ from pydantic import BaseModel, ValidationError
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
-from datamill.modalities.speech.types import PreAnnotation, Segment, SpeechExportItem, flag_tag
+from datamill.modalities.speech.types import (
+    SEGMENT_FLAGS,
+    PreAnnotation,
+    Segment,
+    SpeechExportItem,
+    flag_tag,
+)
 
 if TYPE_CHECKING:
     from datamill.qc.text_norm import Segmenter
@@ -39,6 +45,7 @@ class SpeechAsrPlugin:
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
     workbench_template: ClassVar[str] = "workbench.html"
     scores_by_language: ClassVar[bool] = True
+    item_flags: ClassVar[tuple[str, ...]] = SEGMENT_FLAGS  # "cannot transcribe" the item
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
@@ -115,6 +122,14 @@ class SpeechAsrPlugin:
         from datamill.modalities.speech.segments import validate_segments
 
         return validate_segments(segments, duration_ms, _req(requirements))
+
+    def flag_payload(self, payload: Any, flag: str) -> Any:
+        """The item flag recorded on every segment (what is not a segment list is left for
+        ``validate_annotation`` to refuse)."""
+        if not isinstance(payload, list):
+            return payload
+        segs = [s.model_dump() if isinstance(s, BaseModel) else s for s in payload]
+        return [{**d, "flag": flag} if isinstance(d, Mapping) else d for d in segs]
 
     def validate_annotation(
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel

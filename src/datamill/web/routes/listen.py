@@ -13,7 +13,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.http_deps import SessionDep
 from datamill.production.projects import get_project
-from datamill.production.prompt_check import (
+from datamill.production.speech.prompt_check import (
     answer_listen_task,
     claim_listen_task,
     held_listen_task,

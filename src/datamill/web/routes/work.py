@@ -15,12 +15,14 @@ from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
-from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
-from datamill.production import dashboard, drafts, speech_work
+from datamill.modalities.speech.types import Segment
+from datamill.production import dashboard, drafts, task_notes
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
+from datamill.production.hooks import check_submission
 from datamill.production.models import Project
 from datamill.production.projects import get_project
 from datamill.production.schemas import ProjectOut, SegmentIn
+from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import claim_next_task, get_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t
@@ -86,8 +88,8 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
         "noise_symbols": list(getattr(req, "noise_symbols", ())),
         "transcript_required": bool(getattr(req, "transcript_required", False)),
         "draft": None,
-        "speakers": [sp.model_dump() for sp in speech_work.list_speakers(session, task.project_id)],
-        "flags": list(SEGMENT_FLAGS),
+        "speakers": [sp.model_dump() for sp in speaker_list.list_speakers(session, task.project_id)],
+        "flags": list(getattr(plugin, "item_flags", ())),
         "allow_overlap": bool(getattr(req, "allow_overlapping_segments", False)),
     }
     if draft is not None and draft.base_version == view.current_version:
@@ -140,7 +142,7 @@ def submit(
             for s in body.segments]
     problems = plugin.validate_segments(segs, view.duration_ms or 0, req)
     try:
-        speech_work.check_speaker_codes(session, task.project_id, body.segments)
+        check_submission(session, task.project_id, [s.model_dump() for s in body.segments])
     except InvalidInput as err:
         problems.extend(err.message.split("; "))
     if problems:
@@ -164,7 +166,7 @@ def skip(
     task = get_task(session, task_id)
     require(session, me.user, Action.ANNOTATE if task.stage == "annotate" else Action.REVIEW,
             task.project_id)
-    speech_work.skip_task(session, me.user, task_id, body.reason)
+    task_notes.skip_task(session, me.user, task_id, body.reason)
     nxt = claim_next_task(session, me.user, task.project_id, task.stage)
     prefix = "/tasks" if task.stage == "annotate" else "/review"
     return JSONResponse({"next_url": f"{prefix}/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
@@ -223,9 +225,9 @@ def _review_context(session: Any, task: Any) -> dict[str, Any]:
     previous = work[-2] if len(work) >= 2 and current is work[-1] else None  # noqa: PLR2004
     last_reject = dashboard.last_rejection(session, task.item_id)
     text = current.text if current else ""
-    speakers = speech_work.list_speakers(session, task.project_id)
+    speakers = speaker_list.list_speakers(session, task.project_id)
     return {
-        "note": speech_work.latest_note(session, task.item_id),
+        "note": task_notes.latest_note(session, task.item_id),
         "speakers": speakers,
         "speaker_colours": {sp.code: sp.colour for sp in speakers},
         "current": current,

@@ -1,65 +1,38 @@
-"""What the speech workbench needs beyond segments: a project's closed speaker list, skipping a
-task, the "cannot transcribe" flags and the annotator's comment to the reviewer.
-
-* **Speakers.** A project may keep a speaker list (code, name, colour, hotkey digit 1-9). When it
-  has one, every submitted segment's ``speaker`` must be one of its codes (or empty); without
-  one, speakers stay free text as before.
-* **Skip.** A worker hands a task they hold back with a reason: their hold becomes ``skipped``
-  (kept, with the reason, as the record), the task's claim is freed for others, and the claim
-  query never gives a task back to someone who already holds or held it.
-* **Flags.** A segment may carry ``flag`` (one of :data:`SEGMENT_FLAGS`); an item-level flag is
-  recorded on every segment of the payload and in the submission's note. Exporters write a
-  flagged segment's transcript with the tag ``<flag:NAME>`` in front (see the speech plugin).
-* **Notes.** A submission may carry a comment to the reviewer and the item flag
-  (:class:`~datamill.production.models.AnnotationNote`), shown on the review page.
+"""A speech project's closed speaker list: code, name, colour and hotkey digit (1-9) per
+speaker. When a project has one, every submitted segment's ``speaker`` must be one of its codes
+(or empty) -- :func:`check_speaker_codes` runs on every submission as a
+``datamill.submission_checks`` entry point, so the loop never names it; without a list, speakers
+stay free text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
-from datamill.modalities.speech.types import SEGMENT_FLAGS
-from datamill.production.drafts import discard_draft
-from datamill.production.models import (
-    Annotation,
-    AnnotationNote,
-    ProjectSpeaker,
-    Task,
-    TaskAssignment,
-)
+from datamill.production.models import ProjectSpeaker
 from datamill.production.projects import get_project
-from datamill.production.tasks import ensure_holds, get_task
 
 __all__ = [
-    "SEGMENT_FLAGS",
-    "NoteOut",
+    "MAX_SPEAKERS",
     "SpeakerIn",
     "SpeakerOut",
     "add_speaker",
-    "apply_item_flag",
     "check_speaker_codes",
-    "latest_note",
     "list_speakers",
-    "note_for",
-    "record_note",
     "remove_speaker",
     "set_speakers",
-    "skip_task",
-    "skipped_by",
 ]
 
 MAX_SPEAKERS = 200
-MAX_COMMENT_CHARS = 2000
 _PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777",
             "#65a30d", "#4b5563")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -83,14 +56,6 @@ class SpeakerOut(BaseModel):
     name: str
     colour: str
     hotkey: int | None
-
-
-class NoteOut(BaseModel):
-    annotation_id: int
-    author_id: int | None
-    comment: str | None
-    item_flag: str | None
-    created_at: datetime
 
 
 def _out(row: ProjectSpeaker) -> SpeakerOut:
@@ -195,86 +160,3 @@ def check_speaker_codes(session: Session, project_id: int, payload: object) -> N
            for i, d in enumerate(segs, start=1) if d.get("speaker") and d["speaker"] not in codes]
     if bad:
         raise InvalidInput("; ".join(bad), field="speaker")
-
-
-def apply_item_flag(payload: object, flag: str | None) -> object:
-    """The payload with the item-level flag recorded on every segment (speech segment lists;
-    other payloads are returned as they are)."""
-    if flag is None:
-        return payload
-    if flag not in SEGMENT_FLAGS:
-        raise InvalidInput(f"unknown flag {flag!r}; use one of {', '.join(SEGMENT_FLAGS)}",
-                           field="item_flag")
-    segs = _segment_dicts(payload)
-    if segs is None:
-        return payload
-    return [{**d, "flag": flag} for d in segs]
-
-
-def record_note(
-    session: Session, annotation: Annotation, *, author_id: int | None, comment: str | None,
-    item_flag: str | None,
-) -> NoteOut | None:
-    """Store the submission's comment and item flag (nothing when both are empty)."""
-    text = (comment or "").strip() or None
-    if text is not None and len(text) > MAX_COMMENT_CHARS:
-        raise InvalidInput(f"a comment has at most {MAX_COMMENT_CHARS} characters", field="comment")
-    if text is None and item_flag is None:
-        return None
-    row = AnnotationNote(annotation_id=annotation.id, item_id=annotation.item_id,
-                         author_id=author_id, comment=text, item_flag=item_flag)
-    session.add(row)
-    session.flush()
-    return NoteOut.model_validate(row, from_attributes=True)
-
-
-def note_for(session: Session, annotation_id: int) -> NoteOut | None:
-    """The note stored with an annotation version, if any."""
-    row = session.scalars(
-        select(AnnotationNote).where(AnnotationNote.annotation_id == annotation_id)
-    ).first()
-    return NoteOut.model_validate(row, from_attributes=True) if row else None
-
-
-def latest_note(session: Session, item_id: int) -> NoteOut | None:
-    """The newest note on any version of an item (what the reviewer should read)."""
-    row = session.scalars(
-        select(AnnotationNote).where(AnnotationNote.item_id == item_id)
-        .order_by(AnnotationNote.id.desc()).limit(1)
-    ).first()
-    return NoteOut.model_validate(row, from_attributes=True) if row else None
-
-
-def skip_task(session: Session, user: User, task_id: int, reason: str) -> dict[str, Any]:
-    """Hand a held task back to the pool with a reason; it is never offered to ``user`` again.
-    Their draft is discarded; the hold stays as the record (status ``skipped``)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("say why you skip the task", field="reason")
-    if len(reason) > MAX_COMMENT_CHARS:
-        raise InvalidInput(f"a reason has at most {MAX_COMMENT_CHARS} characters", field="reason")
-    task = get_task(session, task_id)
-    hold = ensure_holds(session, user.id, task)
-    hold.status = "skipped"
-    hold.return_reason = reason
-    session.execute(
-        update(Task).where(Task.id == task.id, Task.active_claims > 0)
-        .values(active_claims=Task.active_claims - 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.expire(task)
-    discard_draft(session, task.id, user.id)
-    record_audit(session, actor_id=user.id, action="task.skipped", object_type="task",
-                 object_id=task.id, project_id=task.project_id, data={"reason": reason})
-    session.flush()
-    return {"task_id": task.id, "status": "skipped", "reason": reason}
-
-
-def skipped_by(session: Session, task_id: int) -> list[dict[str, Any]]:
-    """Who skipped a task and why (oldest first)."""
-    rows = session.scalars(
-        select(TaskAssignment).where(TaskAssignment.task_id == task_id,
-                                     TaskAssignment.status == "skipped")
-        .order_by(TaskAssignment.id)
-    )
-    return [{"user_id": r.user_id, "reason": r.return_reason} for r in rows]

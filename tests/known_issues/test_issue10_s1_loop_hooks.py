@@ -1,0 +1,74 @@
+"""Issue 10 §1: the loop names no modality. Speech's production services (speaker list, the
+prompt check's calibration and listener) reach it only through production.hooks' entry points,
+the item flag is the modality's, and an import-linter contract covers every loop module."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+import pytest
+
+import datamill.production
+from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
+from datamill.production import hooks
+from datamill.production.annotating import submit_annotation
+from datamill.production.tasks import claim_next_task
+from datamill.runtime import Runtime
+from tests.unit.production.image_helpers import make_image_project
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_loop_module_is_bound_by_the_contract() -> None:
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / ".importlinter")
+    contract = cfg["importlinter:contract:loop-names-no-modality"]
+    sources = set(contract["source_modules"].split())
+    package = Path(datamill.production.__file__).parent
+    loop = {f"datamill.production.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
+    assert loop - sources == set(), "add new production modules to the contract"
+    assert "datamill.production.speech" in contract["forbidden_modules"].split()
+    assert "datamill.modalities.speech" in contract["forbidden_modules"].split()
+
+
+def test_speech_services_are_entry_points_of_the_hooks() -> None:
+    assert "speakers" in hooks._submission_checks.names()
+    assert "prompt_check" in hooks._check_requirements.names()
+    assert hooks.verdict_stages() == ["listen"]
+    assert hooks.park_for_verdict(None, None, [None, "pass", 3]) is False  # type: ignore[arg-type]
+
+
+def test_a_submission_check_refuses_for_every_modality(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """A plugin's submission check runs on an image submission as on speech: refused with its
+    message naming the item, nothing written; the item flag of a modality without flags is
+    refused too."""
+
+    def no_people(session: object, project_id: int, payload: object) -> None:
+        if any(o.get("label") == "person" for o in payload.get("objects", [])):  # type: ignore[attr-defined]
+            raise InvalidInput("this customer wants no people")
+
+    pid = make_image_project(runtime, users, tmp_path, n=1)
+    with runtime.session() as s:
+        task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")  # type: ignore[arg-type]
+        assert task is not None
+        task_id, version = task.id, task.current_version
+    doc = {"objects": [{"kind": "box", "label": "car", "x": 1, "y": 1, "w": 5, "h": 5}]}
+    hooks._submission_checks.register("test.no_people", no_people)
+    try:
+        with runtime.session() as s, pytest.raises(InvalidInput, match="no people"):
+            submit_annotation(s, s.get(User, users["ann1"].id), task_id,  # type: ignore[arg-type]
+                              {"objects": [{**doc["objects"][0], "label": "person"}]},
+                              base_version=version)
+    finally:
+        hooks._submission_checks._extra.pop("test.no_people")
+    with runtime.session() as s, pytest.raises(InvalidInput, match="image items take no flags"):
+        submit_annotation(s, s.get(User, users["ann1"].id), task_id, doc,  # type: ignore[arg-type]
+                          base_version=version, item_flag="noise_only")
+    with runtime.session() as s:
+        ann = submit_annotation(s, s.get(User, users["ann1"].id), task_id, doc,  # type: ignore[arg-type]
+                                base_version=version)
+        assert ann.version == version + 1
