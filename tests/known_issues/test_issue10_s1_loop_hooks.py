@@ -5,6 +5,7 @@ the item flag is the modality's, and an import-linter contract covers every loop
 from __future__ import annotations
 
 import configparser
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,24 @@ def test_a_submission_check_refuses_for_every_modality(
         ann = submit_annotation(s, s.get(User, users["ann1"].id), task_id, doc,  # type: ignore[arg-type]
                                 base_version=version)
         assert ann.version == version + 1
+
+
+def test_a_csv_manifest_may_name_its_files_in_an_image_column(tmp_path: Path) -> None:
+    """The CSV header check accepted only the audio names of the path column; an ``image``
+    column (an alias the JSON-lines reader took) now works in CSV too, and a folder import
+    needs the modality's suffixes instead of defaulting to audio."""
+    from datamill.production._import_rows import iter_source_rows
+    from datamill.testing.images import render_object_scene
+
+    render_object_scene(0, objects=2).save(tmp_path / "a.png")
+    (tmp_path / "m.csv").write_text("image,device\na.png,phone\n", encoding="utf-8")
+    rows = list(iter_source_rows(tmp_path / "m.csv"))
+    assert [(r.error, r.external_id, r.meta.get("device")) for r in rows] == [(None, "a", "phone")]
+    (tmp_path / "bad.csv").write_text("picture\na.png\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=re.escape(
+            "needs a 'path' column (or one of audio, audio_path, image, image_path, file); "
+            "found picture")):
+        list(iter_source_rows(tmp_path / "bad.csv"))
+    with pytest.raises(InvalidInput, match="needs the modality's media suffixes"):
+        list(iter_source_rows(tmp_path))
+    assert [r.external_id for r in iter_source_rows(tmp_path, suffixes=(".png",))] == ["a"]

@@ -27,7 +27,6 @@ from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 
 __all__ = [
-    "AUDIO_SUFFIXES",
     "ManifestRow",
     "SourceRow",
     "confine",
@@ -35,7 +34,6 @@ __all__ = [
     "printable",
 ]
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 MAX_PATH_CHARS = 1024
 MAX_ID_CHARS = 200  # items.external_id
 MAX_PROMPT_CHARS = 65_536
@@ -498,9 +496,10 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
             continue
         if header is None:
             header = [c.strip().lower() for c in cells]
-            if not {"path", "audio", "audio_path"} & set(header):
+            if not set(_ALIASES["path"]) & set(header):
                 found = printable(", ".join(header), 200)
-                raise InvalidInput(f"manifest {name} needs a 'path' column; found {found}", path=name)
+                raise InvalidInput(f"manifest {name} needs a 'path' column (or one of "
+                                   f"{', '.join(_ALIASES['path'][1:])}); found {found}", path=name)
             continue
         if len(cells) != len(header):
             yield SourceRow(where=where, error=f"row has {len(cells)} cells, the header has {len(header)}")
@@ -548,14 +547,14 @@ def _folder_rows(root: Path, suffixes: tuple[str, ...]) -> Iterator[SourceRow]:
 
 
 def iter_source_rows(
-    source: Path, root: Path | None = None, suffixes: tuple[str, ...] = AUDIO_SUFFIXES
+    source: Path, root: Path | None = None, suffixes: tuple[str, ...] = ()
 ) -> Iterator[SourceRow]:
     """Rows from a folder, or from a ``.csv`` / ``.jsonl`` manifest.
 
     Args:
         source: The folder or manifest.
         suffixes: The media files a folder import picks up (the modality's
-            ``media_suffixes``, lowercase with the dot).
+            ``media_suffixes``, lowercase with the dot); a folder needs them.
         root: The folder nothing may be read from outside of; by default ``source`` itself
             (a folder) or the manifest's folder. ``source`` must resolve inside it.
 
@@ -572,6 +571,9 @@ def iter_source_rows(
     if isinstance(real, str):
         raise InvalidInput(real, path=str(source))
     if real.is_dir():
+        if not suffixes:
+            raise InvalidInput("a folder import needs the modality's media suffixes",
+                               path=str(source))
         return _folder_rows(real, suffixes)
     if real.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
         folder = Path(os.path.realpath(source.parent))  # rows are relative to the manifest

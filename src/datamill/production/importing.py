@@ -29,7 +29,6 @@ from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._import_rows import (
-    AUDIO_SUFFIXES,
     MAX_PATH_CHARS,
     SourceRow,
     confine,
@@ -50,7 +49,6 @@ from datamill.production.schemas import ImportReport
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = [
-    "AUDIO_SUFFIXES",
     "import_source",
     "iter_source_rows",
     "resolve_import_path",
