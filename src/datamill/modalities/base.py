@@ -43,6 +43,7 @@ __all__ = [
     "LanguageAwareScoring",
     "ModalityPlugin",
     "Preannotator",
+    "RequirementAwareScoring",
     "flag_item_in",
     "is_defective_in",
     "score_in",
@@ -300,24 +301,56 @@ class LanguageAwareScoring(Protocol):
     ) -> bool: ...
 
 
+class RequirementAwareScoring(Protocol):
+    """Optional: a plugin whose ``score``/``is_defective`` take the project's requirements (the
+    spec's ``requirements`` mapping) says so with ``scores_by_requirements = True`` (image: the
+    IoU at which two objects are the same, keypoint falloffs, polyline tolerance)."""
+
+    scores_by_requirements: ClassVar[bool]
+
+    def score(
+        self, reference: Sequence[str], hypothesis: Sequence[str], *,
+        requirements: Mapping[str, Any] | None = None,
+    ) -> Mapping[str, float]: ...
+
+    def is_defective(
+        self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
+    ) -> bool: ...
+
+
+def _scoring_options(
+    plugin: ModalityPlugin, language: str | None, requirements: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The keyword arguments the plugin's scorer takes (see :class:`LanguageAwareScoring` and
+    :class:`RequirementAwareScoring`)."""
+    options: dict[str, Any] = {}
+    if getattr(plugin, "scores_by_language", False):
+        options["language"] = language
+    if getattr(plugin, "scores_by_requirements", False):
+        options["requirements"] = requirements
+    return options
+
+
 def score_in(
     plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str],
-    language: str | None,
+    language: str | None, requirements: Mapping[str, Any] | None = None,
 ) -> Mapping[str, float]:
-    """``plugin.score``, told the language when the plugin scores by language."""
-    if getattr(plugin, "scores_by_language", False):
-        return cast("LanguageAwareScoring", plugin).score(reference, hypothesis, language=language)
+    """``plugin.score``, told the project's language and requirements when it scores by them."""
+    options = _scoring_options(plugin, language, requirements)
+    if options:
+        return cast("Any", plugin).score(reference, hypothesis, **options)  # type: ignore[no-any-return]
     return plugin.score(reference, hypothesis)
 
 
 def is_defective_in(
-    plugin: ModalityPlugin, reference: str, hypothesis: str, language: str | None
+    plugin: ModalityPlugin, reference: str, hypothesis: str, language: str | None,
+    requirements: Mapping[str, Any] | None = None,
 ) -> bool:
-    """``plugin.is_defective``, told the language when the plugin scores by language."""
-    if getattr(plugin, "scores_by_language", False):
-        return cast("LanguageAwareScoring", plugin).is_defective(
-            reference, hypothesis, language=language
-        )
+    """``plugin.is_defective``, told the project's language and requirements when it scores by
+    them."""
+    options = _scoring_options(plugin, language, requirements)
+    if options:
+        return bool(cast("Any", plugin).is_defective(reference, hypothesis, **options))
     return plugin.is_defective(reference, hypothesis)
 
 

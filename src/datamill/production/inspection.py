@@ -203,10 +203,11 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     plugin = get_modality(project.modality)
     refs = [s.corrected_text or "" for s in samples]
     hyps = [s.delivered_text for s in samples]
-    scores = dict(score_in(plugin, refs, hyps, project.language))
+    requirements = project.spec.get("requirements", {})
+    scores = dict(score_in(plugin, refs, hyps, project.language, requirements))
     defects = sum(
         1 for r, h in zip(refs, hyps, strict=True)
-        if is_defective_in(plugin, r, h, project.language)
+        if is_defective_in(plugin, r, h, project.language, requirements)
     )
     scores["defective_items"] = defects
     scores["defective_utterances"] = defects

@@ -248,7 +248,7 @@ def take_qualification_test(
     plugin = get_modality(project.modality)
     scores = dict(score_in(
         plugin, [g.reference_text for g in golden], [answers[g.item_id] for g in golden],
-        project.language,
+        project.language, project.spec.get("requirements", {}),
     ))
     score = Decimal(str(scores[test.metric])).quantize(Decimal("0.0001"))
     attempt = QualificationAttempt(

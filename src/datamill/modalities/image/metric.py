@@ -23,6 +23,10 @@ unique and symmetric in the two sides.
   with visibility 0 counts as missing (contributes 0). ``accuracy`` = sum of matched OKS /
   max(reference, hypothesis) instances. Not symmetric: the reference defines the scale and
   which keypoints count.
+* **Polyline accuracy** (:func:`score_polylines`): lines (lane lines ...) are compared as bands:
+  each line is widened by ``tolerance_px`` on both sides (shapely ``buffer``) and the similarity
+  is the IoU of the two bands, so a line drawn within the tolerance of the reference pairs and
+  one beside it does not. ``accuracy = matched / max(reference, hypothesis)``. Symmetric.
 * **OCR accuracy** (:func:`score_text_lines`): lines (:class:`~.schema.TextLine`) pair by
   polygon IoU. Transcriptions are compared after Unicode NFC and whitespace collapsing only
   (case and punctuation matter in OCR). An unpaired reference line counts as deleted, an
@@ -46,6 +50,7 @@ from datamill.modalities.image.schema import (
     ImageAnnotation,
     Keypoints,
     Polygon,
+    Polyline,
     RotatedBox,
     TextLine,
     rotated_box_corners,
@@ -61,6 +66,7 @@ __all__ = [
     "box_iou",
     "normalize_ocr_text",
     "score_keypoints",
+    "score_polylines",
     "score_regions",
     "score_text_lines",
 ]
@@ -232,6 +238,62 @@ def score_regions(
         matched=matched,
         reference=n_ref,
         hypothesis=n_hyp,
+        mean_iou=min(1.0, iou_sum / matched) if matched else 1.0,
+    )
+
+
+# ----------------------------------------------------------------------------- polylines
+
+
+def score_polylines(
+    reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
+    *, iou_threshold: float, tolerance_px: float,
+) -> RegionScore:
+    """Score polylines as bands ``tolerance_px`` wide on each side (see the module docstring).
+
+    Raises:
+        InvalidInput: Sequences of different length, a threshold outside (0, 1] or a
+            tolerance that is not positive.
+
+    Examples:
+        >>> lane = Polyline(label="lane", points=((0, 0), (100, 0)))
+        >>> near = Polyline(label="lane", points=((0, 2), (100, 2)))
+        >>> far = Polyline(label="lane", points=((0, 40), (100, 40)))
+        >>> ref = ImageAnnotation(objects=[lane])
+        >>> score_polylines([ref], [ImageAnnotation(objects=[near])], iou_threshold=0.5,
+        ...                 tolerance_px=5).matched
+        1
+        >>> score_polylines([ref], [ImageAnnotation(objects=[far])], iou_threshold=0.5,
+        ...                 tolerance_px=5).accuracy
+        0.0
+    """
+    _check_pairs(reference, hypothesis, iou_threshold)
+    if not tolerance_px > 0:
+        raise InvalidInput(f"tolerance must be positive, got {tolerance_px}", field="tolerance_px")
+    from shapely.geometry import LineString
+
+    def band(line: Polyline) -> BaseGeometry:
+        return LineString(line.points).buffer(tolerance_px)  # round caps: a dot is a disc
+
+    def similarity(a: Polyline, b: Polyline) -> float:
+        ga, gb = band(a), band(b)
+        union = ga.union(gb).area
+        return float(ga.intersection(gb).area / union) if union > 0 else 0.0
+
+    matched = n_ref = n_hyp = 0
+    iou_sum = 0.0
+    for ref_ann, hyp_ann in zip(reference, hypothesis, strict=True):
+        refs = [o for o in ref_ann.objects if isinstance(o, Polyline)]
+        hyps = [o for o in hyp_ann.objects if isinstance(o, Polyline)]
+        pairs = _match(refs, hyps, similarity, iou_threshold)
+        matched += len(pairs)
+        iou_sum += sum(iou for _, _, iou in pairs)
+        n_ref += len(refs)
+        n_hyp += len(hyps)
+    denominator = max(n_ref, n_hyp)
+    return RegionScore(
+        accuracy=matched / denominator if denominator else 1.0, matched=matched,
+        reference=n_ref, hypothesis=n_hyp,
         mean_iou=min(1.0, iou_sum / matched) if matched else 1.0,
     )
 

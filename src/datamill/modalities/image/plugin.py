@@ -10,10 +10,15 @@ Spec ``requirements`` (every threshold required)::
       image: {allowed_formats: [JPEG, PNG], max_pixels: 40000000, min_width: 64, ...}
       labels: {labels: [{name: text, kinds: [text_line]}, {name: face, kinds: [box]}]}
       iou_threshold: 0.5          # pairs objects when scoring an inspection
+      oks_threshold: 0.5          # pairs keypoint instances (optional)
+      polyline_tolerance_px: 5    # how far a polyline may run from the reference's (optional)
 
 Inspection compares annotation documents: the delivered one (canonical JSON) against the
 inspector's corrected one; ``region_accuracy`` is box/polygon position accuracy (pairs with
-IoU >= ``iou_threshold``), ``character_accuracy`` is OCR character accuracy over text lines.
+IoU >= ``iou_threshold``), ``keypoint_accuracy`` OKS-weighted keypoint accuracy (instances pair
+at OKS >= ``oks_threshold``; falloffs from the skeleton's ``sigmas``), ``polyline_accuracy``
+the share of polylines paired within ``polyline_tolerance_px``, ``character_accuracy`` OCR
+character accuracy over text lines. An item is defective when any object fails to pair.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -34,13 +39,18 @@ from datamill.modalities.image.checks import ImageRequirements
 from datamill.modalities.image.item import ImageExportItem
 from datamill.modalities.image.preview import Preview
 from datamill.modalities.image.schema import (
+    DEFAULT_KEYPOINT_SIGMA,
     PREANNOTATION_ATTRIBUTE,
     ImageAnnotation,
     ImageItemAttributes,
     ImageLabelSchema,
+    Keypoints,
     TextLine,
     validate_annotation,
 )
+
+if TYPE_CHECKING:
+    from datamill.modalities.image.metric import KeypointScore, RegionScore, TextLineScore
 
 __all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
 
@@ -57,6 +67,10 @@ class ImageAnnotationRequirements(BaseModel):
     image: ImageRequirements
     labels: ImageLabelSchema
     iou_threshold: float = Field(gt=0, le=1)
+    oks_threshold: float = Field(0.5, gt=0, le=1)
+    """The OKS at which two keypoint instances count as the same (COCO's loosest AP is 0.5)."""
+    polyline_tolerance_px: float = Field(5.0, gt=0)
+    """How far (pixels, either side) a polyline may run from the reference's and still pair."""
     preannotation_labels: dict[str, str] | None = None
     """A pre-annotator's class → the spec's label (e.g. ``{face: person_face, text: line}``).
     Predictions of an unmapped class, or whose kind the label does not allow, are dropped and
@@ -78,6 +92,38 @@ def _req(requirements: BaseModel | Mapping[str, Any]) -> ImageAnnotationRequirem
     if isinstance(requirements, BaseModel):
         requirements = requirements.model_dump()
     return ImageAnnotationRequirements.model_validate(requirements)
+
+
+def _scores(
+    refs: list[ImageAnnotation], hyps: list[ImageAnnotation],
+    requirements: Mapping[str, Any] | None,
+) -> tuple[RegionScore, KeypointScore, RegionScore, TextLineScore]:
+    """Every image score at the project's thresholds (``iou_threshold``, ``oks_threshold``,
+    ``polyline_tolerance_px`` and the skeletons' ``sigmas``; defaults when the caller has no
+    project, e.g. a golden answer scored alone)."""
+    from datamill.modalities.image.metric import (
+        score_keypoints,
+        score_polylines,
+        score_regions,
+        score_text_lines,
+    )
+
+    req = dict(requirements or {})
+    iou = float(req.get("iou_threshold", 0.5))
+    schema = ImageLabelSchema.model_validate(req["labels"]) if req.get("labels") else None
+    declared = {sk.name: sk.sigmas for sk in schema.skeletons if sk.sigmas} if schema else {}
+    sigmas: dict[str, tuple[float, ...]] = {}
+    for obj in (o for ann in refs for o in ann.objects if isinstance(o, Keypoints)):
+        sigmas.setdefault(obj.skeleton, declared.get(obj.skeleton)
+                          or (DEFAULT_KEYPOINT_SIGMA,) * len(obj.points))
+    return (
+        score_regions(refs, hyps, iou_threshold=iou),
+        score_keypoints(refs, hyps, sigmas=sigmas,
+                        oks_threshold=float(req.get("oks_threshold", 0.5))),
+        score_polylines(refs, hyps, iou_threshold=iou,
+                        tolerance_px=float(req.get("polyline_tolerance_px", 5.0))),
+        score_text_lines(refs, hyps, iou_threshold=iou),
+    )
 
 
 def _messages(err: ValidationError) -> str:
@@ -232,27 +278,33 @@ class ImagePlugin(ImageAggregationMixin):
     def normalize_correction(self, corrected: str) -> str:
         return _canonical(_from_text(corrected))
 
-    iou_threshold: ClassVar[float] = 0.5
+    scores_by_requirements: ClassVar[bool] = True
 
-    def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
-        from datamill.modalities.image.metric import score_regions, score_text_lines
-
-        refs = [_from_text(t) for t in reference]
-        hyps = [_from_text(t) for t in hypothesis]
-        regions = score_regions(refs, hyps, iou_threshold=self.iou_threshold)
-        lines = score_text_lines(refs, hyps, iou_threshold=self.iou_threshold)
+    def score(
+        self, reference: Sequence[str], hypothesis: Sequence[str], *,
+        requirements: Mapping[str, Any] | None = None,
+    ) -> Mapping[str, float]:
+        """Region (box, rotated box, polygon), keypoint (OKS), polyline and OCR accuracy of the
+        delivered documents against the inspector's, paired at the spec's thresholds."""
+        regions, keypoints, polylines, lines = _scores(
+            [_from_text(t) for t in reference], [_from_text(t) for t in hypothesis], requirements)
         return {
             "region_accuracy": regions.accuracy, "mean_iou": regions.mean_iou,
+            "keypoint_accuracy": keypoints.accuracy, "polyline_accuracy": polylines.accuracy,
             "character_accuracy": lines.character_accuracy, "line_accuracy": lines.line_accuracy,
         }
 
-    def is_defective(self, reference: str, hypothesis: str) -> bool:
-        """An image is a defect when an object is missed or misplaced, a text line differs, or
-        its image-level classes differ."""
+    def is_defective(
+        self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
+    ) -> bool:
+        """An image is a defect when an object (region, keypoint instance or polyline) is
+        missed, extra or misplaced beyond the spec's thresholds, a text line differs, or its
+        image-level classes differ."""
         ref, hyp = _from_text(reference), _from_text(hypothesis)
-        s = self.score([reference], [hypothesis])  # parses again; inspections sample few items
-        return (s["region_accuracy"] < 1 or s["line_accuracy"] < 1
-                or set(ref.classes) != set(hyp.classes))
+        regions, keypoints, polylines, lines = _scores([ref], [hyp], requirements)
+        unpaired = any(s.matched < max(s.reference, s.hypothesis)
+                       for s in (regions, keypoints, polylines))
+        return unpaired or lines.line_accuracy < 1 or set(ref.classes) != set(hyp.classes)
 
     # -- delivery
     def exporter_names(self) -> list[str]:

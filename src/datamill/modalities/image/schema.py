@@ -31,6 +31,7 @@ from typing import Annotated, Any, ClassVar, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "DEFAULT_KEYPOINT_SIGMA",
     "PREANNOTATION_ATTRIBUTE",
     "VOLUME_UNIT",
     "AttributeSpec",
@@ -66,6 +67,8 @@ tell which objects a model proposed and with which model.
 
 ObjectKind = Literal["box", "rotated_box", "polygon", "polyline", "keypoints", "mask", "text_line"]
 Point = tuple[float, float]
+#: the OKS falloff of a keypoint whose skeleton names no sigmas (about COCO's mean for a body)
+DEFAULT_KEYPOINT_SIGMA = 0.07
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
@@ -245,10 +248,17 @@ class Skeleton(BaseModel):
     name: str = Field(min_length=1)
     keypoints: tuple[str, ...] = Field(min_length=1)
     edges: tuple[tuple[int, int], ...] = ()
+    #: OKS falloff per keypoint for inspection (COCO person: 0.025 for eyes ... 0.107 for
+    #: hips); without them every keypoint gets :data:`DEFAULT_KEYPOINT_SIGMA`.
+    sigmas: tuple[float, ...] | None = None
 
     @model_validator(mode="after")
     def _edges_in_range(self) -> Skeleton:
         count = len(self.keypoints)
+        if self.sigmas is not None and (
+                len(self.sigmas) != count or not all(0 < v <= 1 for v in self.sigmas)):
+            raise ValueError(f"skeleton {self.name!r} needs one sigma in (0, 1] per keypoint "
+                             f"({count}), got {len(self.sigmas)}")
         for i, (a, b) in enumerate(self.edges):
             if not (0 <= a < count and 0 <= b < count) or a == b:
                 raise ValueError(f"skeleton {self.name!r} edge {i} ({a}, {b}) is not valid")

@@ -46,7 +46,8 @@ def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
     project = get_project(session, access.inspection_project(session, inspection_id))
     done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
             if s["corrected_text"] is not None]
-    return wq.live_scores(done, get_modality(project.modality), project.language)
+    return wq.live_scores(done, get_modality(project.modality), project.language,
+                          project.spec.get("requirements", {}))
 
 
 @router.post("/batches/{batch_id}/inspect")
