@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
-_EXPORTERS = ("coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec")
+_EXPORTERS = ("coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec", "image_hf")
 
 
 class ImageAnnotationRequirements(BaseModel):
