@@ -85,6 +85,41 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
     emit(stats, as_json, render)
 
 
+@app.command("dashboard")
+@handle_errors
+def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or name.")],
+                  as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
+    """What the project's dashboard shows: progress by status, work per day and per worker,
+    check failures (volumes in the modality's unit)."""
+    from datamill.compliance.classification import require_visible
+    from datamill.production.dashboard import dashboard
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        require_visible(s, _viewer(s, as_user), p.id)
+        board = dashboard(s, p.id)
+
+    def render(v: dict[str, Any]) -> None:
+        unit = v["throughput"]["unit"]
+        t = Table("status", "items", unit, title=f"{p.name}: progress")
+        for row in v["progress"]:
+            t.add_row(row["status"], str(row["items"]), f"{row['volume']:.3f}")
+        out.print(t)
+        for key, title in (("per_day", "day"), ("per_worker", "worker")):
+            w = Table(title, "items", unit, title=f"submitted per {title}")
+            for row in v["throughput"][key]:
+                w.add_row(str(row["day" if key == "per_day" else "worker"]), str(row["items"]),
+                          f"{row['volume']:.3f}")
+            out.print(w)
+        c = Table("check", "items failing", title="check failures")
+        for row in v["check_failures"]:
+            c.add_row(row["check"], str(row["items"]))
+        out.print(c)
+
+    emit(board, as_json, render)
+
+
 @app.command("add-member")
 @handle_errors
 def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt = False) -> None:

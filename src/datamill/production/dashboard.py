@@ -11,6 +11,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.db.lookup import get_or_raise
+from datamill.modalities.registry import get_modality
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -19,6 +21,7 @@ from datamill.production.models import (
     Delivery,
     Inspection,
     Item,
+    Project,
     Review,
     Task,
     TaskAssignment,
@@ -52,40 +55,51 @@ STAGE_ORDER = (
 _WORK_KINDS = ("annotation", "review_edit")
 
 
-def _hours(ms: Any) -> float:
-    return round(int(ms or 0) / 3_600_000, 4)
+def _per_unit(session: Session, project_id: int) -> tuple[str, int]:
+    """The project's volume unit and how many base units make one (speech: hours, 3,600,000
+    ms; image: images, 1)."""
+    project = get_or_raise(session, Project, project_id, "project")
+    plugin = get_modality(project.modality)
+    return plugin.volume_unit, plugin.volume_per_unit
 
 
 def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]]:
+    """Items and their volume (in the modality's unit) per status, in the loop's order."""
+    unit, per_unit = _per_unit(session, project_id)
     rows = session.execute(
         select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
         .where(Item.project_id == project_id)
         .group_by(Item.status)
     ).all()
-    found = {s: (int(n), _hours(ms)) for s, n, ms in rows}
+    found = {s: (int(n), round(int(v or 0) / per_unit, 4)) for s, n, v in rows}
     order = [s for s in STAGE_ORDER if s in found] + sorted(set(found) - set(STAGE_ORDER))
-    return [{"status": s, "items": found[s][0], "hours": found[s][1]} for s in order]
+    return [{"status": s, "items": found[s][0], "volume": found[s][1], "unit": unit}
+            for s in order]
 
 
-def throughput(session: Session, project_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Submitted transcripts (annotations and review edits) per UTC day and per worker."""
+def throughput(session: Session, project_id: int) -> dict[str, Any]:
+    """Submitted work (annotations and review edits) per UTC day and per worker: items and
+    their volume in the modality's unit."""
+    unit, per_unit = _per_unit(session, project_id)
     rows = session.execute(
         select(Annotation.created_at, User.username, Item.volume)
         .join(Item, Item.id == Annotation.item_id)
         .join(User, User.id == Annotation.author_id)
         .where(Item.project_id == project_id, Annotation.kind.in_(_WORK_KINDS))
     ).all()
-    days: dict[str, list[float]] = {}
-    workers: dict[str, list[float]] = {}
-    for created_at, username, ms in rows:
+    days: dict[str, list[int]] = {}
+    workers: dict[str, list[int]] = {}
+    for created_at, username, volume in rows:
         for key, acc in ((created_at.date().isoformat(), days), (username, workers)):
-            entry = acc.setdefault(key, [0, 0.0])
+            entry = acc.setdefault(key, [0, 0])
             entry[0] += 1
-            entry[1] += int(ms or 0) / 3_600_000
+            entry[1] += int(volume or 0)
     return {
-        "per_day": [{"day": d, "items": int(v[0]), "hours": round(v[1], 4)} for d, v in sorted(days.items())],
+        "unit": unit,
+        "per_day": [{"day": d, "items": v[0], "volume": round(v[1] / per_unit, 4)}
+                    for d, v in sorted(days.items())],
         "per_worker": [
-            {"worker": w, "items": int(v[0]), "hours": round(v[1], 4)}
+            {"worker": w, "items": v[0], "volume": round(v[1] / per_unit, 4)}
             for w, v in sorted(workers.items(), key=lambda kv: -kv[1][0])
         ],
     }

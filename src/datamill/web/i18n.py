@@ -72,7 +72,7 @@ EN: dict[str, str] = {
     "col.language": "Language",
     "col.batch": "Batch",
     "col.items": "Items",
-    "col.hours": "Hours",
+    "col.volume": "Volume",
     "col.verdict": "Verdict",
     "col.sample": "Sample",
     "col.char_acc": "Character accuracy",

@@ -78,6 +78,8 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "bline.application_service": "application service",
     "offering.custom": "custom", "offering.product_licence": "product licence",
     "ckind.technical_service": "technical service",
+    "unit.hours": "hours", "unit.images": "images", "unit.kchars": "thousand characters",
+    "unit.dialogues": "dialogues",
 }
 
 EN_CODES: dict[str, str] = {

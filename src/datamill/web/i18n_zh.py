@@ -60,7 +60,7 @@ ZH_CN: dict[str, str] = {
     "col.language": "语种",
     "col.batch": "批次",
     "col.items": "条数",
-    "col.hours": "时长（小时）",
+    "col.volume": "数量",
     "col.verdict": "结论",
     "col.sample": "抽检样本",
     "col.char_acc": "字准确率",

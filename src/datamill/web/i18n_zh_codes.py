@@ -66,6 +66,7 @@ _MISC = {
     "bline.application_service": "应用服务",
     "offering.custom": "定制", "offering.product_licence": "产品授权",
     "ckind.technical_service": "技术服务",
+    "unit.hours": "小时", "unit.images": "张", "unit.kchars": "千字符", "unit.dialogues": "段对话",
 }
 
 ZH_CN_CODES: dict[str, str] = {

@@ -129,3 +129,31 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
                     json={"accepted_duration_ms": 6, "accepted_utterances": 6}, headers=pm))
     stats = _ok(client.get(f"{API}/projects/{pid}/stats", headers=pm))
     assert (stats["volume"], stats["volume_unit"], stats["duration_ms"]) == (7, "images", None)
+    # the dashboard counts images, not hours (an image once showed 0.000 "hours")
+    board = _ok(client.get(f"{API}/projects/{pid}/dashboard", headers=pm))
+    assert board["throughput"]["unit"] == "images"
+    assert sum(p["volume"] for p in board["progress"]) == 7.0
+    assert {p["unit"] for p in board["progress"]} == {"images"}
+    ann_row = next(w for w in board["throughput"]["per_worker"] if w["worker"] == "ann1")
+    assert ann_row["volume"] == ann_row["items"] > 0
+    assert client.get(f"{API}/projects/{pid}/dashboard").status_code == 401
+
+
+def test_project_dashboard_cli_speaks_the_modality_unit(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from datamill.cli import _common
+    from datamill.cli.main import app
+    from tests.unit.production.image_helpers import make_image_project
+
+    pid = make_image_project(runtime, users, tmp_path / "img", n=2)
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    res = CliRunner().invoke(app, ["project", "dashboard", str(pid), "--json", "--as", "pm"])
+    assert res.exit_code == 0, res.output
+    board = json.loads(res.output)
+    assert board["throughput"]["unit"] == "images"
+    assert sum(p["items"] for p in board["progress"]) == sum(p["volume"] for p in board["progress"])
+    text = CliRunner().invoke(app, ["project", "dashboard", str(pid), "--as", "pm"])
+    assert text.exit_code == 0 and "images" in text.output, text.output

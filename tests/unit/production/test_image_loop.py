@@ -135,7 +135,7 @@ def test_image_project_runs_the_whole_loop(
 
     with runtime.session() as s:
         d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out")
-    assert set(d.formats) == {"coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec"}
+    assert set(d.formats) == {"coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec", "image_hf"}
     root = Path(d.path)
     manifest = json.loads((root / "manifest.json").read_text())
     assert {"coco/annotations.json", "datasheet.json"} <= set(manifest["files"])

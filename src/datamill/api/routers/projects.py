@@ -20,6 +20,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
+from datamill.production.dashboard import dashboard
 from datamill.production.importing import import_source, resolve_import_path
 from datamill.production.media import item_path
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
@@ -102,6 +103,16 @@ def list_projects_endpoint(
 @router.get("/{project_id}")
 def get_project_endpoint(project_id: Id, session: SessionDep, _user: Viewer) -> ProjectOut:
     return get_project(session, project_id)
+
+
+@router.get("/{project_id}/dashboard")
+def project_dashboard_endpoint(
+    project_id: Id, session: SessionDep, _user: Viewer
+) -> dict[str, Any]:
+    """What the project's dashboard page shows: items and volume (in the modality's unit) by
+    status, submitted work per day and per worker, check failures, the worst files,
+    inspections by batch and deliveries."""
+    return dashboard(session, project_id)
 
 
 @router.get("/{project_id}/stats")

@@ -1,4 +1,5 @@
-"""Image exporters: COCO, YOLO, Pascal VOC and PaddleOCR (detection and recognition).
+"""Image exporters: COCO, YOLO, Pascal VOC, PaddleOCR (detection and recognition) and Hugging
+Face Parquet with the images embedded (``image_hf``).
 
 Each exporter is a plugin with a stable ``name: ClassVar[str]`` and one
 ``export(items, out_dir) -> ExportManifest`` method taking an ``Iterable`` of
