@@ -51,7 +51,8 @@ def _count_rows(source: Path, suffixes: tuple[str, ...]) -> int | None:
 def import_cmd(
     project: Annotated[str | None, typer.Argument(help="Project id or name.")] = None,
     source: Annotated[
-        Path | None, typer.Argument(help="Folder of audio, or a .csv/.jsonl manifest.")
+        Path | None, typer.Argument(help="Folder of the modality's media files, a .csv/.jsonl "
+                                    "manifest, or a pre-labelled source (with --format).")
     ] = None,
     resume: Annotated[
         int | None, typer.Option("--resume", help="Resume the interrupted import with this id.")
@@ -66,11 +67,17 @@ def import_cmd(
         list[str] | None, typer.Option("--url-root", help="With --in-place: an fsspec URL prefix "
                                        "(s3://bucket/raw/) manifest rows may name files under.")
     ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Import a pre-labelled source with its labels "
+                                 "(image: coco, yolo, voc; auto: detect). Nothing is imported "
+                                 "when any file or label is unusable.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import audio (re-running skips what is already in; an interrupted import resumes).
+    """Import media files (re-running skips what is already in; an interrupted import resumes).
 
     Symbolic links that point outside the named folder are never followed (reported per file).
+    With --format, the source's labels become each new item's first version.
     """
     from datamill.core.errors import InvalidInput
     from datamill.production.import_runs import get_import_run
@@ -92,14 +99,25 @@ def import_cmd(
                 raise InvalidInput("give a project and a source, or --resume <import id>")
             p = find_project(s, project)
             actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
-            with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
-                report = import_source(s, rt.blobs, p.id, source, progress=advance,
-                                       actor_id=actor.id, in_place=in_place,
-                                       url_roots=tuple(url_root or ()))
+            if fmt is not None:
+                if in_place:
+                    raise InvalidInput("a pre-labelled import copies its files; drop --in-place")
+                from datamill.production.labelled_import import import_labelled
+
+                with progress_bar("importing", None) as advance:
+                    report = import_labelled(s, rt.blobs, p.id, source, fmt=fmt,
+                                             progress=advance, actor_id=actor.id)
+            else:
+                with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
+                    report = import_source(s, rt.blobs, p.id, source, progress=advance,
+                                           actor_id=actor.id, in_place=in_place,
+                                           url_roots=tuple(url_root or ()))
 
     def render(r: Any) -> None:
         out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "
                   f"{r.rejected} rejected (import {r.import_run_id})")
+        if r.format:
+            out.print(f"{r.labelled} new items start from their {r.format} labels")
         if r.rejections:
             t = Table("rejected", "reason", title="Import report")
             for rej in r.rejections:

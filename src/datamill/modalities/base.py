@@ -213,6 +213,10 @@ class ModalityPlugin(Protocol):
     ``assist_tools`` names server-side helpers of the editor that ``assist(tool, path, params)``
     runs on one item's media (the image modality's ``grabcut``: box → polygon).
 
+    Pre-labelled import: ``importer_names`` (optional) names the ``datamill.importers`` whose
+    sources a project of the modality imports with their labels (image: COCO, YOLO, VOC); the
+    labels become each new item's first version (a pre-annotation).
+
     Optional loop hooks: ``cross_checker(requirements)`` returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that
     compare an item with the project's earlier items (e.g. near-duplicates); and

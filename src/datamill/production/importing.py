@@ -14,7 +14,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +219,12 @@ def resume_import(
     run = get_import_run(session, run_id)
     ensure_resumable(session, run)
     options = run.options or {}  # an in-place run resumes in place, with the same URL roots
+    if options.get("labelled"):  # a pre-labelled run reads its labels again
+        from datamill.production.labelled_import import import_labelled  # noqa: PLC0415 - cycle
+
+        return import_labelled(session, blobs, run.project_id, Path(run.source),
+                               fmt=str(options["labelled"]), root=root, resume=run_id,
+                               actor_id=actor_id, progress=progress)
     return import_source(
         session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
         actor_id=actor_id, progress=progress, in_place=bool(options.get("in_place")),
@@ -238,6 +244,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     progress: Progress | None = None,
     in_place: bool = False,
     url_roots: tuple[str, ...] = (),
+    rows: Iterable[SourceRow] | None = None,
+    labelled_format: str | None = None,
 ) -> ImportReport:
     """Import a folder or manifest into a project; returns the report (also stored).
 
@@ -259,6 +267,10 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         url_roots: For ``in_place``: fsspec URL prefixes (``s3://bucket/raw/``) a manifest
             row may name files under; any other URL row is rejected as outside the import
             root. Copy imports take no URLs.
+        rows: The source's rows as a pre-labelled import read and confined them
+            (:mod:`datamill.production.labelled_import`), instead of reading ``source``.
+        labelled_format: That import's format, recorded on the run so a resume reads the
+            labels again.
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     check_handler(session, actor_id, project_id, "collection")  # surveying, clearance
@@ -267,9 +279,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     if in_place and hasattr(plugin, "split_source"):
         raise InvalidInput(f"{project.modality} files are split into items at import; they cannot "
                            "be registered in place (import without --in-place)")
-    rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(
-        source, root, plugin.media_suffixes)  # validates the source before anything is written
-    options = {"in_place": True, "url_roots": list(url_roots)} if in_place else None
+    if rows is None:  # validates the source before anything is written
+        rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(
+            source, root, plugin.media_suffixes)
+    options: dict[str, Any] | None = (
+        {"in_place": True, "url_roots": list(url_roots)} if in_place
+        else {"labelled": labelled_format} if labelled_format else None)
     run, resumed = _start_run(session, project_id, source, resume, options)
     existing = {
         ext: (sha, run_id, uri)

@@ -60,6 +60,9 @@ class ImportReport(BaseModel):
     duplicates: int
     rejected: int
     rejections: list[dict[str, str]]
+    #: a pre-labelled import: its format and how many new items got their labels
+    format: str | None = None
+    labelled: int | None = None
 
 
 class ImportRunOut(_Out):

@@ -22,6 +22,7 @@ from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
 from datamill.production.importing import import_source, resolve_import_path
+from datamill.production.labelled_import import import_labelled
 from datamill.production.media import item_path
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
 from datamill.production.schemas import (
@@ -51,8 +52,13 @@ class ImportRequest(BaseModel):
     path: str = Field(
         min_length=1,
         max_length=1024,
-        description="Folder of audio files or .csv/.jsonl manifest, relative to the server's"
-        " import root (DATAMILL_IMPORT_ROOT)",
+        description="Folder of the modality's media files, a .csv/.jsonl manifest or a "
+        "pre-labelled source, relative to the server's import root (DATAMILL_IMPORT_ROOT)",
+    )
+    format: str | None = Field(
+        None, max_length=40, description="Import a pre-labelled source with its labels (image: "
+        "coco, yolo, voc; auto: detect): each new item starts from its labels. All or nothing: "
+        "any unusable file or label refuses the import (422 naming each)",
     )
 
 
@@ -149,6 +155,9 @@ def import_endpoint(
     """
     root = runtime.settings.resolved_import_root()
     source = resolve_import_path(root, body.path)
+    if body.format is not None:
+        return import_labelled(session, runtime.blobs, project_id, source, fmt=body.format,
+                               root=root, actor_id=user.id)
     return import_source(session, runtime.blobs, project_id, source, root=root, actor_id=user.id)
 
 

@@ -173,6 +173,7 @@ class ImagePlugin(ImageAggregationMixin):
     item_model: ClassVar[type[BaseModel]] = ImageItemAttributes
     default_preannotator: ClassVar[str] = "rapidocr"
     volume_unit: ClassVar[str] = "images"
+    importer_names: ClassVar[tuple[str, ...]] = ("coco", "yolo", "voc")  # pre-labelled sources
     volume_base_unit: ClassVar[str] = "images"
     volume_per_unit: ClassVar[int] = 1
     media_suffixes: ClassVar[tuple[str, ...]] = (".jpg", ".jpeg", ".png", ".webp", ".tif",

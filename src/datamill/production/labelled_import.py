@@ -1,0 +1,175 @@
+"""Pre-labelled import: a customer's data with its labels (COCO, YOLO, Pascal VOC ...).
+
+The project's modality names the formats it reads (``importer_names``, importers of the
+``datamill.importers`` entry-point group); ``fmt="auto"`` picks the one whose ``detect`` is
+most confident. Everything is read and checked before anything is written: every media file
+must lie inside the source's folder (symbolic links out of it, absolute or ``..`` names are
+refused, as for a manifest's rows), and every annotation must pass the modality's validation against the project's spec
+(labels, kinds, bounds). One bad file or annotation refuses the whole import with a message
+naming each problem (the first 20), and nothing is stored.
+
+The media files then go through the ordinary import (copy into the blob store, duplicates,
+rejections, resumable runs); each newly imported item gets its labels as version 1, a
+``preannotation`` whose model is ``import:<format>``, so annotators start from them, the
+pre-annotation accuracy report compares them with the final work, and the checks still run on
+every file. An item already annotated is never overwritten. Labels are held in memory until the
+media are in (one annotation document per item).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import DatamillError, InvalidInput
+from datamill.db.lookup import get_or_raise
+from datamill.modalities.base import AnnotationDoc
+from datamill.modalities.registry import get_modality, importers
+from datamill.production._import_rows import SourceRow, confine, printable
+from datamill.production.importing import Progress, import_source
+from datamill.production.models import Annotation, Item, Project
+from datamill.production.schemas import ImportReport
+from datamill.storage.blobstore import BlobStore
+
+__all__ = ["import_labelled", "labelled_formats"]
+
+_SHOWN = 20  # problems named in one refusal
+
+
+def labelled_formats(modality: str) -> tuple[str, ...]:
+    """The pre-labelled formats a modality reads (empty: none)."""
+    return tuple(getattr(get_modality(modality), "importer_names", ()))
+
+
+def _pick(names: tuple[str, ...], fmt: str, source: Path) -> Any:
+    if fmt != "auto":
+        if fmt not in names:
+            raise InvalidInput(f"unknown pre-labelled format {fmt!r}; this project reads "
+                               f"{', '.join(names)} (or auto)", field="format")
+        return importers.get(fmt)()
+    scored = sorted(((importers.get(n)().detect(source), n) for n in names), reverse=True)
+    confidence, name = scored[0]
+    if confidence < 0.5:
+        raise InvalidInput(f"{source.name} is in none of the formats this project reads "
+                           f"({', '.join(names)}); name one with --format", field="format")
+    return importers.get(name)()
+
+
+def _relative(message: str, limit: Path) -> str:
+    """``message`` with the import folder's absolute path left out."""
+    return message.replace(f"{limit}{os.sep}", "").replace(os.fspath(limit), ".")
+
+
+def _labelled_rows(
+    plugin: Any, importer: Any, source: Path, limit: Path, requirements: dict[str, Any]
+) -> list[tuple[SourceRow, AnnotationDoc]]:
+    """Every (media row, validated annotation) of the source; InvalidInput naming every
+    problem when any file or annotation is unusable (nothing has been written)."""
+    req = plugin.requirements_model.model_validate(requirements)
+    out: list[tuple[SourceRow, AnnotationDoc]] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    try:
+        pairs = list(importer.iter_items(source))
+    except DatamillError as err:  # named relative to the import folder (no server paths)
+        raise InvalidInput(f"{importer.name}: {_relative(err.message, limit)}",
+                           format=importer.name) from err
+    except (OSError, ValueError) as err:  # e.g. a data.yaml naming a folder that is not there
+        raise InvalidInput(f"{importer.name}: cannot read the source "
+                           f"({_relative(printable(str(err), 300), limit)})",
+                           format=importer.name) from err
+    for media, annotation in pairs:
+        name = _relative(printable(os.fspath(media), 200), limit)
+        real = confine(limit, media, f"image {name}")
+        if isinstance(real, str):
+            problems.append(real)
+            continue
+        if not real.is_file():
+            problems.append(f"{name}: no such file")
+            continue
+        external_id = Path(media).stem
+        if external_id in seen:
+            problems.append(f"{name}: a second file for item {external_id!r} "
+                            f"(first: {seen[external_id]})")
+            continue
+        seen[external_id] = name
+        payload = annotation.model_dump(mode="json") if isinstance(annotation, BaseModel) \
+            else annotation
+        try:
+            attributes = plugin.describe(real, {}, requirements).model_dump(mode="json")
+            doc = plugin.validate_annotation(payload, attributes, req)
+        except DatamillError as err:
+            problems.append(f"{name}: {err.message}")
+            continue
+        row = SourceRow(where=f"{importer.name}: {name}", path=real, filename=real.name,
+                        external_id=external_id)
+        out.append((row, doc))
+    if problems:
+        more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
+        raise InvalidInput(f"nothing imported: {len(problems)} problem(s) in the "
+                           f"{importer.name} source: " + "; ".join(problems[:_SHOWN]) + more,
+                           format=importer.name, problems=len(problems))
+    return out
+
+
+def import_labelled(  # noqa: PLR0913 - keyword-only options
+    session: Session,
+    blobs: BlobStore,
+    project_id: int,
+    source: Path,
+    *,
+    fmt: str = "auto",
+    root: Path | None = None,
+    resume: int | None = None,
+    actor_id: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a pre-labelled source into a project (see the module docstring); the report is
+    the import's, with ``labelled`` the number of items that got their labels."""
+    project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    names = labelled_formats(project.modality)
+    if not names:
+        raise InvalidInput(f"{project.modality} projects take no pre-labelled formats; import "
+                           "the media files alone", field="format")
+    if not os.path.lexists(source):
+        raise InvalidInput(f"{source} does not exist", path=str(source))
+    source = Path(os.path.abspath(source))
+    named = source if source.is_dir() else source.parent
+    real = confine(Path(os.path.realpath(root if root is not None else named)), source,
+                   str(source))
+    if isinstance(real, str):
+        raise InvalidInput(real, path=str(source))
+    importer = _pick(names, fmt, real)
+    plugin = get_modality(project.modality)
+    requirements = dict(project.spec.get("requirements", {}))
+    # media are read from the source's own folder only, as a manifest's rows are
+    folder = Path(os.path.realpath(real if real.is_dir() else real.parent))
+    labelled = _labelled_rows(plugin, importer, real, folder, requirements)
+    report = import_source(
+        session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
+        progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,
+    )
+    docs = {row.external_id: doc for row, doc in labelled}
+    fresh = session.scalars(
+        select(Item).where(Item.project_id == project_id, Item.current_version == 0,
+                           Item.external_id.in_(list(docs)))
+    ).all()
+    model = f"import:{importer.name}"
+    for item in fresh:
+        doc = docs[item.external_id]
+        ann = Annotation(item_id=item.id, version=1, parent_id=None, stage="preannotate",
+                         kind="preannotation", model=model, segments=doc.payload, text=doc.text)
+        session.add(ann)
+        session.flush()
+        item.current_annotation_id, item.current_version = ann.id, 1
+    record_audit(session, actor_id=actor_id, action="items.labels_imported",
+                 object_type="import_run", object_id=report.import_run_id,
+                 project_id=project_id, data={"format": importer.name, "items": len(fresh)})
+    session.commit()
+    return report.model_copy(update={"labelled": len(fresh), "format": importer.name})

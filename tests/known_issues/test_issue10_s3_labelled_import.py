@@ -1,0 +1,201 @@
+"""Issue 10 §3: pre-labelled COCO / YOLO / VOC sources are imported into a project with their
+labels (detected by the importers), all or nothing: the labels become each new item's first
+version, which the annotator starts from; a bad label, a file outside the folder or an unknown
+format refuses the whole import and stores nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.compliance.models import User
+from datamill.modalities.image.synth import render_object_scene
+from datamill.production.models import Annotation, ImportRun, Item
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.unit.production.image_helpers import image_spec
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+def _login(client: TestClient, username: str) -> dict[str, str]:
+    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _coco(folder: Path, n: int = 2, **change: Any) -> dict[str, list[dict[str, Any]]]:
+    """A COCO source of ``n`` rendered scenes; ``change`` edits the first annotation."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cats = {"car": 1, "person": 2}
+    doc: dict[str, list[dict[str, Any]]] = {
+        "images": [], "annotations": [],
+        "categories": [{"id": i, "name": n} for n, i in cats.items()]}
+    for i in range(n):
+        scene = render_object_scene(i, objects=2)
+        scene.save(folder / f"scene{i}.png")
+        doc["images"].append({"id": i + 1, "file_name": f"scene{i}.png", "width": 640,
+                              "height": 480})
+        for box in scene.annotation.objects:
+            doc["annotations"].append({
+                "id": len(doc["annotations"]) + 1, "image_id": i + 1,
+                "category_id": cats[box.label], "bbox": [box.x, box.y, box.w, box.h]})  # type: ignore[union-attr]
+    doc["annotations"][0].update(change)
+    (folder / "annotations.json").write_text(json.dumps(doc), encoding="utf-8")
+    return doc
+
+
+def _project(client: TestClient, pm: dict[str, str], name: str) -> int:
+    r = client.post(f"{API}/projects", json=image_spec(name=name), headers=pm)
+    assert r.status_code == 201, r.text
+    pid = int(r.json()["id"])
+    assert client.post(f"{API}/projects/{pid}/members", json={"username": "ann1"},
+                       headers=pm).status_code == 201
+    return pid
+
+
+def _counts(runtime: Runtime, pid: int) -> tuple[int, int]:
+    with runtime.session() as s:
+        items = s.scalar(select(func.count()).select_from(Item).where(Item.project_id == pid))
+        runs = s.scalar(select(func.count()).select_from(ImportRun)
+                        .where(ImportRun.project_id == pid))
+    return int(items or 0), int(runs or 0)
+
+
+def test_a_coco_source_arrives_with_its_labels_and_the_annotator_starts_from_them(
+    client: TestClient, runtime: Runtime
+) -> None:
+    pm, ann1 = _login(client, "pm"), _login(client, "ann1")
+    root = runtime.settings.resolved_import_root()
+    doc = _coco(root / "coco")
+    pid = _project(client, pm, "labelled")
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "coco", "format": "auto"},
+                    headers=pm)
+    assert r.status_code == 201, r.text
+    report = r.json()
+    assert (report["format"], report["imported"], report["labelled"]) == ("coco", 2, 2)
+    with runtime.session() as s:
+        pre = s.scalars(select(Annotation).join(Item).where(Item.project_id == pid)).all()
+        assert {(a.version, a.kind, a.model) for a in pre} == {(1, "preannotation", "import:coco")}
+    assert client.post(f"{API}/projects/{pid}/checks", headers=pm).json()["passed"] == 2
+    assert client.post(f"{API}/projects/{pid}/packages", json={"stage": "annotate"},
+                       headers=pm).status_code == 201
+    task = client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},
+                       headers=ann1).json()
+    assert task["current_version"] == 1
+    boxes = {(o["label"], o["x"], o["y"], o["w"], o["h"])
+             for o in task["current"]["segments"]["objects"]}
+    image_id = int(task["external_id"].removeprefix("scene")) + 1
+    assert boxes == {(cats, *a["bbox"]) for a in doc["annotations"] if a["image_id"] == image_id
+                     for cats in [("car", "person")[a["category_id"] - 1]]}
+    # the same source again: duplicates, nothing relabelled
+    again = client.post(f"{API}/projects/{pid}/imports", json={"path": "coco", "format": "coco"},
+                        headers=pm).json()
+    assert (again["imported"], again["duplicates"], again["labelled"]) == (0, 2, 0)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"category_id": 9}, "coco: annotations.json: annotations[0] (id 1) refers to category id 9"),
+    ({"bbox": [600, 400, 200, 200]}, "scene0.png: "),
+])
+def test_one_bad_label_refuses_the_whole_source(
+    client: TestClient, runtime: Runtime, change: dict[str, Any], message: str
+) -> None:
+    pm = _login(client, "pm")
+    _coco(runtime.settings.resolved_import_root() / "bad", **change)
+    pid = _project(client, pm, "bad-labels")
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "bad", "format": "auto"},
+                    headers=pm)
+    assert r.status_code == 422 and message in r.text, r.text
+    assert str(runtime.settings.resolved_import_root()) not in r.text  # no server paths
+    assert _counts(runtime, pid) == (0, 0)  # no item, no import run
+
+
+def test_a_file_outside_the_folder_or_an_unknown_format_is_refused(
+    client: TestClient, runtime: Runtime
+) -> None:
+    pm = _login(client, "pm")
+    root = runtime.settings.resolved_import_root()
+    root.mkdir(parents=True, exist_ok=True)
+    render_object_scene(7).save(root / "outside.png")
+    doc = _coco(root / "trick")
+    doc["images"][0]["file_name"] = "../outside.png"
+    (root / "trick" / "annotations.json").write_text(json.dumps(doc), encoding="utf-8")
+    pid = _project(client, pm, "trick")
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "trick", "format": "coco"},
+                    headers=pm)
+    assert r.status_code == 422 and "escapes the import folder" in r.text, r.text
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "trick", "format": "kitti"},
+                    headers=pm)
+    assert r.status_code == 422 and "reads coco, yolo, voc" in r.text, r.text
+    (root / "plain").mkdir()
+    render_object_scene(1).save(root / "plain" / "a.png")
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "plain", "format": "auto"},
+                    headers=pm)
+    assert r.status_code == 422 and "in none of the formats" in r.text, r.text
+    assert _counts(runtime, pid) == (0, 0)
+
+
+def test_a_yolo_folder_through_the_cli(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "yolo"
+    (src / "images").mkdir(parents=True)
+    (src / "labels").mkdir()
+    (src / "data.yaml").write_text(yaml.safe_dump({"names": ["car", "person"]}), "utf-8")
+    for i in range(3):
+        scene = render_object_scene(i, objects=2)
+        scene.save(src / "images" / f"y{i}.png")
+        lines = [f"{['car', 'person'].index(b.label)} {(b.x + b.w / 2) / 640} "  # type: ignore[union-attr]
+                 f"{(b.y + b.h / 2) / 480} {b.w / 640} {b.h / 480}"  # type: ignore[union-attr]
+                 for b in scene.annotation.objects]
+        (src / "labels" / f"y{i}.txt").write_text("\n".join(lines), "utf-8")
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    cli = CliRunner()
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(image_spec(name="yolo-cli")), "utf-8")
+    res = cli.invoke(app, ["project", "create", str(spec), "--as", "pm", "--json"])
+    assert res.exit_code == 0, res.output
+    pid = json.loads(res.output)["id"]
+    res = cli.invoke(app, ["data", "import", str(pid), str(src), "--format", "auto", "--as", "pm",
+                           "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert (report["format"], report["imported"], report["labelled"]) == ("yolo", 3, 3)
+    with runtime.session() as s:
+        first = s.scalars(select(Annotation).join(Item).where(
+            Item.project_id == pid, Item.external_id == "y0")).one()
+        got = sorted((o["label"], round(o["x"]), round(o["y"])) for o in first.segments["objects"])
+    want = sorted((b.label, b.x, b.y) for b in render_object_scene(0, objects=2).annotation.objects)  # type: ignore[union-attr]
+    assert got == want
+    res = cli.invoke(app, ["data", "import", str(pid), str(src), "--format", "yolo", "--in-place",
+                           "--as", "pm", "--json"])
+    assert res.exit_code != 0 and "drop --in-place" in res.output
+
+
+def test_a_speech_project_takes_no_labelled_format(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from datamill.core.errors import InvalidInput
+    from datamill.production.labelled_import import import_labelled
+    from tests.unit.production.helpers import ready_project
+
+    pid = ready_project(runtime, users, tmp_path, 1)
+    with runtime.session() as s, pytest.raises(InvalidInput, match="take no pre-labelled"):
+        import_labelled(s, runtime.blobs, pid, tmp_path)
