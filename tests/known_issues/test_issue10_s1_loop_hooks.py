@@ -94,3 +94,39 @@ def test_a_csv_manifest_may_name_its_files_in_an_image_column(tmp_path: Path) ->
     with pytest.raises(InvalidInput, match="needs the modality's media suffixes"):
         list(iter_source_rows(tmp_path))
     assert [r.external_id for r in iter_source_rows(tmp_path, suffixes=(".png",))] == ["a"]
+
+
+def test_an_image_folder_takes_no_prompt_sidecar_and_a_manifest_keeps_the_scene(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """A YOLO label file beside ``a.png`` became the item's prompt, and a manifest's ``scene``
+    column was dropped (only ``environment`` reached the image's attributes)."""
+    from sqlalchemy import select
+
+    from datamill.production.importing import import_source
+    from datamill.production.models import Item
+    from datamill.production.projects import create_project
+    from datamill.testing.images import render_object_scene
+    from tests.unit.production.image_helpers import image_spec
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    render_object_scene(0).save(folder / "a.png")
+    render_object_scene(1).save(folder / "b.png")
+    (folder / "a.txt").write_text("0 0.5 0.5 0.2 0.2\n", encoding="utf-8")
+    (folder / "m.csv").write_text("image,scene,device\nb.png,street,phone\n", encoding="utf-8")
+    with runtime.session() as s:
+        pid = create_project(s, image_spec(name="sidecars")).id
+    with runtime.session() as s:
+        assert import_source(s, runtime.blobs, pid, folder).imported == 2
+    with runtime.session() as s:
+        prompts = dict(s.execute(select(Item.external_id, Item.prompt)
+                                 .where(Item.project_id == pid)).tuples().all())
+    assert prompts == {"a": None, "b": None}
+    with runtime.session() as s:
+        pid2 = create_project(s, image_spec(name="scenes")).id
+    with runtime.session() as s:
+        assert import_source(s, runtime.blobs, pid2, folder / "m.csv").imported == 1
+    with runtime.session() as s:
+        item = s.scalars(select(Item).where(Item.project_id == pid2)).one()
+    assert (item.attributes["scene"], item.attributes["device"]) == ("street", "phone")

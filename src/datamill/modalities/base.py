@@ -215,7 +215,8 @@ class ModalityPlugin(Protocol):
 
     Pre-labelled import: ``importer_names`` (optional) names the ``datamill.importers`` whose
     sources a project of the modality imports with their labels (image: COCO, YOLO, VOC); the
-    labels become each new item's first version (a pre-annotation).
+    labels become each new item's first version (a pre-annotation). ``prompt_sidecars``
+    (optional, default True): a folder import takes a ``.txt`` beside a media file as its prompt.
 
     Optional loop hooks: ``cross_checker(requirements)`` returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that

@@ -46,11 +46,12 @@ _ALIASES = {
     "accent": ("accent", "region"),
     "prompt": ("prompt", "text"),
 }
-_META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "session_id")
+_META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",
+              "session_id")
 #: the length limit of each text field of a row (the database's column lengths)
 _LIMITS = {
     "id": MAX_ID_CHARS, "speaker_id": 100, "gender": 16, "accent": 100, "device": 100,
-    "environment": 100, "session_id": 100, "prompt": MAX_PROMPT_CHARS,
+    "environment": 100, "scene": 100, "session_id": 100, "prompt": MAX_PROMPT_CHARS,
 }
 _SENSITIVITY = ("public", "internal", "confidential", "secret")
 
@@ -151,6 +152,8 @@ class ManifestRow(BaseModel):
     accent: Annotated[str | None, _bounded(_LIMITS["accent"])] = None
     device: Annotated[str | None, _bounded(_LIMITS["device"])] = None
     environment: Annotated[str | None, _bounded(_LIMITS["environment"])] = None
+    #: what the picture shows (a collection brief's scene: street, office ...)
+    scene: Annotated[str | None, _bounded(_LIMITS["scene"])] = None
     #: the recording session (TTS compares each item's level with its session's)
     session_id: Annotated[str | None, _bounded(_LIMITS["session_id"])] = None
     prompt: Annotated[str | None, _bounded(_LIMITS["prompt"])] = None
@@ -526,7 +529,9 @@ def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
         raise ValueError(f"{what} is not UTF-8 (byte {err.start})") from err
 
 
-def _folder_rows(root: Path, suffixes: tuple[str, ...]) -> Iterator[SourceRow]:
+def _folder_rows(
+    root: Path, suffixes: tuple[str, ...], prompt_sidecars: bool = True
+) -> Iterator[SourceRow]:
     dirs: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in suffixes):
         rel = path.relative_to(root)
@@ -536,7 +541,7 @@ def _folder_rows(root: Path, suffixes: tuple[str, ...]) -> Iterator[SourceRow]:
             yield SourceRow(where=where, error=real)
             continue
         try:
-            prompt = _prompt(root, path, dirs)
+            prompt = _prompt(root, path, dirs) if prompt_sidecars else None
         except (OSError, ValueError) as err:
             yield SourceRow(where=where, error=str(err))
             continue
@@ -547,7 +552,8 @@ def _folder_rows(root: Path, suffixes: tuple[str, ...]) -> Iterator[SourceRow]:
 
 
 def iter_source_rows(
-    source: Path, root: Path | None = None, suffixes: tuple[str, ...] = ()
+    source: Path, root: Path | None = None, suffixes: tuple[str, ...] = (),
+    prompt_sidecars: bool = True,
 ) -> Iterator[SourceRow]:
     """Rows from a folder, or from a ``.csv`` / ``.jsonl`` manifest.
 
@@ -555,6 +561,9 @@ def iter_source_rows(
         source: The folder or manifest.
         suffixes: The media files a folder import picks up (the modality's
             ``media_suffixes``, lowercase with the dot); a folder needs them.
+        prompt_sidecars: In a folder, a ``.txt`` beside a media file is its prompt (speech:
+            the text read aloud); a modality whose ``.txt`` files are something else (image:
+            YOLO labels) says ``prompt_sidecars = False``.
         root: The folder nothing may be read from outside of; by default ``source`` itself
             (a folder) or the manifest's folder. ``source`` must resolve inside it.
 
@@ -574,7 +583,7 @@ def iter_source_rows(
         if not suffixes:
             raise InvalidInput("a folder import needs the modality's media suffixes",
                                path=str(source))
-        return _folder_rows(real, suffixes)
+        return _folder_rows(real, suffixes, prompt_sidecars)
     if real.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
         folder = Path(os.path.realpath(source.parent))  # rows are relative to the manifest
         if not folder.is_relative_to(limit):

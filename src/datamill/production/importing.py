@@ -281,7 +281,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                            "be registered in place (import without --in-place)")
     if rows is None:  # validates the source before anything is written
         rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(
-            source, root, plugin.media_suffixes)
+            source, root, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True))
     options: dict[str, Any] | None = (
         {"in_place": True, "url_roots": list(url_roots)} if in_place
         else {"labelled": labelled_format} if labelled_format else None)

@@ -178,6 +178,6 @@ def test_bad_sources(runtime: Runtime, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="neither a folder"), runtime.session() as s:
         import_source(s, runtime.blobs, pid, odd)
     no_path = tmp_path / "m.csv"
-    no_path.write_text("id,file\n1,a.wav\n")
+    no_path.write_text("id,name\n1,a.wav\n")
     with pytest.raises(InvalidInput, match="needs a 'path' column"), runtime.session() as s:
         import_source(s, runtime.blobs, pid, no_path)

@@ -174,6 +174,7 @@ class ImagePlugin(ImageAggregationMixin):
     default_preannotator: ClassVar[str] = "rapidocr"
     volume_unit: ClassVar[str] = "images"
     importer_names: ClassVar[tuple[str, ...]] = ("coco", "yolo", "voc")  # pre-labelled sources
+    prompt_sidecars: ClassVar[bool] = False  # a .txt beside an image is no prompt (YOLO labels)
     volume_base_unit: ClassVar[str] = "images"
     volume_per_unit: ClassVar[int] = 1
     media_suffixes: ClassVar[tuple[str, ...]] = (".jpg", ".jpeg", ".png", ".webp", ".tif",
@@ -194,7 +195,7 @@ class ImagePlugin(ImageAggregationMixin):
 
         req = _req(requirements)
         return probe_image(path, max_pixels=req.image.max_pixels, device=meta.get("device"),
-                           scene=meta.get("environment") or meta.get("scene"))
+                           scene=meta.get("scene") or meta.get("environment"))
 
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return 1
