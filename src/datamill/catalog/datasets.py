@@ -29,6 +29,7 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import Batch, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
@@ -64,7 +65,7 @@ def _money(value: Any, field: str) -> Decimal | None:
     if isinstance(value, float):
         value = str(value)
     try:
-        out = Decimal(str(value)).quantize(Decimal("0.01"))
+        out = to_cents(str(value))  # the house rounding rule: half-up to cents
     except InvalidOperation as err:
         raise InvalidInput(f"{field} {value!r} is not a decimal", field=field) from err
     if not out.is_finite() or out < 0 or out >= Decimal(10) ** 14:

@@ -46,6 +46,7 @@ from datamill.compliance.roles import Action
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import Batch, DomainEvent
 from datamill.storage.blobstore import sha256_file
@@ -351,7 +352,7 @@ def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:
         select(func.sum(ThirdPartyDataset.cost)).join(
             CatalogSource, CatalogSource.third_party_id == ThirdPartyDataset.id)
         .where(CatalogSource.dataset_id == ds.id)) or 0)
-    return cost.quantize(Decimal("0.01"))
+    return to_cents(cost)
 
 
 def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
@@ -372,7 +373,6 @@ def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
         out.append(DatasetReportOut(
             dataset_id=ds.id, name=ds.name, licences=len(lics),
             accepted=sum(1 for x in lics if x.status == "accepted"),
-            revenue=Decimal(revenue).quantize(Decimal("0.01")), development_cost=cost,
-            margin=margin.quantize(Decimal("0.01")),
-            margin_pct=(margin / revenue * 100).quantize(Decimal("0.1")) if revenue else None))
+            revenue=to_cents(revenue), development_cost=cost, margin=to_cents(margin),
+            margin_pct=to_decimal(margin / revenue * 100, 1) if revenue else None))
     return out
