@@ -57,8 +57,8 @@ class ImportRequest(BaseModel):
     )
     format: str | None = Field(
         None, max_length=40, description="Import a pre-labelled source with its labels (image: "
-        "coco, yolo, voc; auto: detect): each new item starts from its labels. All or nothing: "
-        "any unusable file or label refuses the import (422 naming each)",
+        "coco, yolo, voc; speech: kaldi; auto: detect): each new item starts from its labels. "
+        "All or nothing: any unusable file or label refuses the import (422 naming each)",
     )
 
 

@@ -46,6 +46,7 @@ class SpeechAsrPlugin:
     workbench_template: ClassVar[str] = "workbench.html"
     scores_by_language: ClassVar[bool] = True
     item_flags: ClassVar[tuple[str, ...]] = SEGMENT_FLAGS  # "cannot transcribe" the item
+    importer_names: ClassVar[tuple[str, ...]] = ("kaldi",)  # pre-labelled sources
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
