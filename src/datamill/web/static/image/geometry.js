@@ -103,6 +103,37 @@ export function rleCounts(counts) {
   return out;
 }
 
+// Fill ``buf`` (one byte a pixel, column-major: index x * h + y) with the mask of ``rle``.
+export function rleToBitmap(rle, buf) {
+  buf.fill(0);
+  let i = 0;
+  let on = false;
+  for (const run of rleCounts(rle.counts)) {
+    if (on) buf.fill(1, i, i + run);
+    i += run; on = !on;
+  }
+  return buf;
+}
+
+// COCO uncompressed RLE of a column-major 0/1 bitmap of ``w`` x ``h``: ``counts`` is the list
+// of run lengths starting with background (0 when the first pixel is set), ``size`` [h, w].
+export function bitmapToRle(buf, w, h) {
+  const n = buf.length;
+  const counts = [];
+  let pos = 0;
+  while (pos < n) {
+    let on = buf.indexOf(1, pos);
+    if (on < 0) on = n;
+    counts.push(on - pos);
+    if (on === n) break;
+    let off = buf.indexOf(0, on);
+    if (off < 0) off = n;
+    counts.push(off - on);
+    pos = off;
+  }
+  return { size: [h, w], counts: counts.length ? counts : [0] };
+}
+
 // A canvas the size of the image with the mask's pixels painted in ``rgba`` (0..255 each).
 export function maskCanvas(rle, rgba) {
   const [h, w] = rle.size;

@@ -1,8 +1,8 @@
 // The workbench's DOM: toolbar, side panel (status, image classes, selected object, object
 // list) and the shortcut help overlay. Every control carries a data-testid.
 
-const TOOLS = ['select', 'box', 'rotated_box', 'polygon', 'polyline', 'keypoints', 'text_line',
-  'wand', 'grabcut'];
+const TOOLS = ['select', 'box', 'rotated_box', 'polygon', 'polyline', 'keypoints', 'mask',
+  'text_line', 'wand', 'grabcut'];
 
 const LIST_FIRST = 60;
 const LIST_CHUNK = 150;
@@ -28,7 +28,7 @@ export function buildLayout(wb) {
     title="${esc(t(`image.tool.${tool}`))}">${esc(t(`image.tool.${tool}`))}</button>`).join('');
   const options = wb.labels.map((l, i) => `<option value="${esc(l.name)}">${i < 9 ? `${i + 1} ` : ''}${
     esc(l.name)}</option>`).join('');
-  const help = ['tools', 'labels', 'draw', 'keypoints', 'edit', 'object', 'history', 'view']
+  const help = ['tools', 'labels', 'draw', 'keypoints', 'mask', 'edit', 'object', 'history', 'view']
     .map((k) => `<li>${esc(t(`image.help.${k}`))}</li>`).join('');
   wb.root.classList.add('iwb');
   wb.root.innerHTML = `

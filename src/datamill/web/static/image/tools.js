@@ -1,9 +1,11 @@
 // Edit handles of the selected object, their drags, and the workbench's keyboard shortcuts.
 import { fromLocal, toLocal } from './geometry.js';
-import { toggleHelp } from './panel.js';
+import { setStatus, toggleHelp } from './panel.js';
 
 const TOOL_KEYS = { v: 'select', b: 'box', r: 'rotated_box', p: 'polygon', l: 'polyline',
-  k: 'keypoints', t: 'text_line', w: 'wand', g: 'grabcut' };
+  k: 'keypoints', m: 'mask', t: 'text_line', w: 'wand', g: 'grabcut' };
+// The mask brush's radius in image pixels: min, default, max; [ and ] step it by a quarter.
+export const BRUSH_RADIUS = [1, 12, 400];
 const SIDES = [[-1, -1], [0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0]];
 
 // Handles of ``o`` in image coordinates: {type, x, y, ...}.
@@ -94,6 +96,23 @@ export function dragHandle(wb, o, hd, alt) {
   return drag;
 }
 
+// A mask-brush drag: ``brush`` resolves to brush.js, which paints it; the pointer's points
+// queue up until then (brush.js loads when the tool is chosen, so this is rarely longer).
+export function paintDrag(wb, brush, erase, x, y) {
+  const d = { type: 'paint', erase, queue: [[x, y]] };
+  let m = null;
+  d.move = (mx, my) => (m ? m.extendStroke(wb, d, mx, my) : d.queue.push([mx, my]));
+  d.end = () => { if (m) m.endStroke(wb, d); else d.ended = true; };
+  brush.then((mod) => { m = mod; m.beginStroke(wb, d); });
+  return d;
+}
+
+function setBrushRadius(wb, r) {
+  wb.brushRadius = Math.min(BRUSH_RADIUS[2], Math.max(BRUSH_RADIUS[0], Math.round(r)));
+  setStatus(wb, wb.t('image.mask.radius', { r: wb.brushRadius }), 'image-wb-brush-radius');
+  wb.requestDraw();
+}
+
 function typing(target) {
   return target && (target.isContentEditable
     || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -101,6 +120,7 @@ function typing(target) {
 
 export function onKey(wb, e, down) {
   if (!wb.root.isConnected) return;
+  if (e.key === 'Shift' && wb.tool === 'mask') { wb.shiftDown = down; wb.requestDraw(); }
   if (!down) { if (e.key === ' ') wb.spaceDown = false; return; }
   if (typing(e.target)) {
     if (e.key === 'Escape') e.target.blur();
@@ -140,6 +160,9 @@ export function onKey(wb, e, down) {
   } else if (key.toLowerCase() === 'h' && sel) {
     if (wb.hidden.has(sel._id)) wb.hidden.delete(sel._id); else wb.hidden.add(sel._id);
     wb.refreshPanel(); wb.requestDraw();
+  } else if ((key === '[' || key === ']') && wb.tool === 'mask') {
+    const r = wb.brushRadius;
+    setBrushRadius(wb, key === ']' ? Math.max(r + 1, r * 1.25) : Math.min(r - 1, r / 1.25));
   } else if (key.toLowerCase() === 'f') wb.fit();
   else if (key === '+' || key === '=') wb.zoomAt(1.25, wb.cw / 2, wb.ch / 2);
   else if (key === '-') wb.zoomAt(0.8, wb.cw / 2, wb.ch / 2);

@@ -8,13 +8,16 @@ import {
 import { translator } from './strings.js';
 import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
-import { handlesOf, dragHandle, onKey } from './tools.js';
+import { BRUSH_RADIUS, handlesOf, dragHandle, onKey, paintDrag } from './tools.js';
 
 // Saving (save.js, with common.js) and the assisted tool (assist.js) are not needed to show
-// the first frame: they load right after it, off the page's critical path.
+// the first frame: they load right after it, off the page's critical path; the mask brush
+// (brush.js) loads when its tool is chosen.
 let saveModule = null;
 const loadSave = () => import('./save.js').then((m) => { saveModule = m; return m; });
 const loadAssist = () => import('./assist.js');
+let brushModule = null;
+const loadBrush = () => import('./brush.js').then((m) => { brushModule = m; return m; });
 
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6',
   '#9a6324', '#469990', '#808000'];
@@ -90,6 +93,7 @@ export class Workbench {
     this.undoStack = [];
     this.redoStack = [];
     this.masks = new Map();
+    this.brushRadius = BRUSH_RADIUS[1]; // the mask brush's, in image pixels
     this.afterReady = [];
     this.saving = null;
     this.retries = 0;
@@ -230,8 +234,8 @@ export class Workbench {
       } else {
         this.objects.splice(Math.min(ch.index, this.objects.length), 0, target);
       }
+      this.dropMaskImages(ch.id);
     }
-    this.masks.clear();
   }
 
   // Record a command whose changes are already applied.
@@ -329,9 +333,11 @@ export class Workbench {
       b.setAttribute('aria-pressed', String(b.dataset.tool === tool));
     }
     this.canvas.style.cursor = tool === 'select' ? 'default' : 'crosshair';
-    setStatus(this, ['polygon', 'polyline', 'text_line'].includes(tool)
-      ? this.t('image.drawing_hint') : '');
+    const hint = tool === 'mask' ? 'image.mask.hint' : 'image.drawing_hint';
+    setStatus(this, ['polygon', 'polyline', 'text_line', 'mask'].includes(tool)
+      ? this.t(hint, { r: this.brushRadius }) : '');
     if (tool === 'keypoints') this.startKeypoints();
+    if (tool === 'mask') loadBrush();
     this.requestDraw();
   }
 
@@ -484,14 +490,9 @@ export class Workbench {
     if (this.img) ctx.drawImage(this.img, 0, 0, this.W, this.H);
     for (const o of this.objects) {
       if (o.kind !== 'mask' || this.hidden.has(o._id)) continue;
-      const key = `${o._id}:${o.label}:${o._id === this.sel}`;
-      if (!this.masks.has(key)) {
-        const hex = this.colour(o.label);
-        const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-        this.masks.set(key, maskCanvas(o.rle, [...rgb, o._id === this.sel ? 150 : 90]));
-      }
-      ctx.drawImage(this.masks.get(key), 0, 0);
+      ctx.drawImage(this.maskImage(o), 0, 0);
     }
+    if (this.drag && this.drag.overlay) ctx.drawImage(this.drag.overlay, 0, 0); // a new mask
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.lineWidth = 1.5;
     for (const o of this.objects) {
@@ -499,6 +500,7 @@ export class Workbench {
       this.drawObject(o, o._id === this.sel);
     }
     if (this.draft) this.drawObject(this.draft, true, true);
+    if (this.tool === 'mask' && brushModule) brushModule.drawCursor(this, ctx);
     const sel = this.byId(this.sel);
     if (sel && !this.hidden.has(sel._id) && this.editable(sel)) {
       ctx.fillStyle = '#ffffff';
@@ -512,6 +514,20 @@ export class Workbench {
         ctx.fill(); ctx.stroke();
       }
     }
+  }
+
+  // The canvas a mask is drawn from (image-sized, cached per object, label and selection).
+  maskImage(o) {
+    const key = `${o._id}:${o.label}:${o._id === this.sel}`;
+    if (!this.masks.has(key)) {
+      const rgb = [1, 3, 5].map((i) => parseInt(this.colour(o.label).slice(i, i + 2), 16));
+      this.masks.set(key, maskCanvas(o.rle, [...rgb, o._id === this.sel ? 150 : 90]));
+    }
+    return this.masks.get(key);
+  }
+
+  dropMaskImages(id) {
+    for (const key of [...this.masks.keys()]) if (key.startsWith(`${id}:`)) this.masks.delete(key);
   }
 
   drawObject(o, selected, isDraft = false) {
@@ -562,10 +578,9 @@ export class Workbench {
 
   maskAt(o, x, y) {
     const [h, w] = o.rle.size;
-    const key = [...this.masks.keys()].find((k) => k.startsWith(`${o._id}:`));
-    const c = key && this.masks.get(key);
-    if (!c || x < 0 || y < 0 || x >= w || y >= h) return false;
-    return c.getContext('2d').getImageData(Math.floor(x), Math.floor(y), 1, 1).data[3] > 0;
+    if (x < 0 || y < 0 || x >= w || y >= h) return false;
+    const c = this.maskImage(o).getContext('2d');
+    return c.getImageData(Math.floor(x), Math.floor(y), 1, 1).data[3] > 0;
   }
 
   objectAt(x, y) {
@@ -606,6 +621,9 @@ export class Workbench {
     c.addEventListener('pointerdown', (e) => this.pointerDown(e));
     c.addEventListener('pointermove', (e) => this.pointerMove(e));
     c.addEventListener('pointerup', (e) => this.pointerUp(e));
+    c.addEventListener('pointerleave', () => {
+      if (this.tool === 'mask') { this.hover = null; this.requestDraw(); }
+    });
     c.addEventListener('dblclick', (e) => {
       if (this.draft && this.draft.kind !== 'keypoints') { e.preventDefault(); this.finishDraft(); }
     });
@@ -676,6 +694,8 @@ export class Workbench {
       if (this.draft) this.placeKeypoint(x, y, e.shiftKey ? 1 : 2);
     } else if (tool === 'wand') {
       this.wand(cx, cy);
+    } else if (tool === 'mask') {
+      this.drag = paintDrag(this, loadBrush(), e.shiftKey, x, y);
     }
   }
 
@@ -683,7 +703,7 @@ export class Workbench {
     const [px, py] = this.local(e);
     const [x, y] = this.toImage(px, py);
     const d = this.drag;
-    if (this.draft) { this.hover = [px, py]; this.requestDraw(); }
+    if (this.draft || this.tool === 'mask') { this.hover = [px, py]; this.requestDraw(); }
     if (!d) {
       if (this.tool === 'select') this.canvas.style.cursor = this.handleAt(px, py) ? 'move' : 'default';
       return;
@@ -710,7 +730,8 @@ export class Workbench {
     this.drag = null;
     if (!d) return;
     if (this.canvas.hasPointerCapture(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
-    if (d.type === 'maybe-quad') {
+    if (d.type === 'paint') d.end();
+    else if (d.type === 'maybe-quad') {
       this.draft = { kind: 'text_line', label: this.labelFor('text_line'), attributes: {},
         points: [[d.x0, d.y0]] };
     } else if (d.type === 'create') {
