@@ -57,9 +57,9 @@ def main() -> None:
         for engine_name in args.engines.split(","):
             engine = (RapidOcrPreannotator(threads=args.threads) if engine_name == "rapidocr"
                       else TesseractPreannotator())
-            engine.predict(paths[0], scenes[0].language)  # load models outside the timing
+            engine.predict_file(paths[0], scenes[0].language)  # load models outside the timing
             started = time.perf_counter()
-            hyps: list[ImageAnnotation] = [engine.predict(p, s.language)
+            hyps: list[ImageAnnotation] = [engine.predict_file(p, s.language)
                                            for p, s in zip(paths, scenes, strict=True)]
             seconds = time.perf_counter() - started
             entry: dict[str, Any] = {"model": engine.model, "seconds_per_image": seconds / len(paths)}

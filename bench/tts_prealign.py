@@ -43,7 +43,7 @@ def main() -> None:
             wav = synthesize(text, folder / f"u{i}.wav", voice="en-us+f3", sample_rate_hz=22050,
                              seed=i)
             t0 = time.perf_counter()
-            pred = aligner.predict(wav, "en-US", prompt=text)
+            pred = aligner.predict_file(wav, "en-US", prompt=text)
             align_s.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             spread = proportional_tiers(wav, text, "en")

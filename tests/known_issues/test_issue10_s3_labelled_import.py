@@ -189,13 +189,16 @@ def test_a_yolo_folder_through_the_cli(
     assert res.exit_code != 0 and "drop --in-place" in res.output
 
 
-def test_a_speech_project_takes_no_labelled_format(
+def test_a_source_in_none_of_the_project_formats_is_refused(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
+    """A speech project reads Kaldi directories only; a modality with no importer (text here)
+    says it takes no pre-labelled format."""
     from datamill.core.errors import InvalidInput
-    from datamill.production.labelled_import import import_labelled
+    from datamill.production.labelled_import import import_labelled, labelled_formats
     from tests.unit.production.helpers import ready_project
 
-    pid = ready_project(runtime, users, tmp_path, 1)
-    with runtime.session() as s, pytest.raises(InvalidInput, match="take no pre-labelled"):
+    assert labelled_formats("text") == ()
+    pid = ready_project(runtime, users, tmp_path / "speech", 1)
+    with runtime.session() as s, pytest.raises(InvalidInput, match=r"formats this project reads \(kaldi\)"):
         import_labelled(s, runtime.blobs, pid, tmp_path)

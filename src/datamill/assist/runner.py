@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.db.lookup import get_or_raise
 from datamill.engine import make_executor
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project
@@ -45,17 +45,15 @@ def _engine(engine: str, requirements: dict[str, Any] | None) -> Any:
 def preannotate_job(
     args: tuple[Any, ...],
 ) -> tuple[int, str, Any, str, dict[str, int]]:
-    """Pure job: (item id, media path, engine name, language, modality, requirements, prompt)
-    → (id, model, payload, text, dropped): the engine's ``predict`` (given the item's prompt
-    when it declares ``needs_prompt``) turned into an annotation by the modality, in the spec's labels where the modality maps them (``map_prediction``; what it
-    had to leave out is counted per predicted class in ``dropped``)."""
-    item_id, path, engine, language, modality, requirements, *rest = args
+    """Pure job: (item id, the item as the modality sees it, engine name, modality,
+    requirements) → (id, model, payload, text, dropped): the engine's ``predict(item)`` turned
+    into an annotation by the modality, in the spec's labels where the modality maps them
+    (``map_prediction``; what it had to leave out is counted per predicted class in
+    ``dropped``)."""
+    item_id, record, engine, modality, requirements = args
     plugin = get_modality(modality)
     model = _engine(engine, requirements)
-    if getattr(model, "needs_prompt", False):  # e.g. forced alignment of the read prompt
-        prediction = model.predict(Path(path), language, prompt=rest[0] if rest else None)
-    else:
-        prediction = model.predict(Path(path), language)
+    prediction = model.predict(record)
     convert = getattr(plugin, "map_prediction", None)
     doc = convert(prediction, requirements) if convert else plugin.from_prediction(prediction)
     return item_id, model_label(doc.model or engine), doc.payload, doc.text, dict(doc.dropped)
@@ -92,11 +90,13 @@ def preannotate_project(
         )
     }
     requirements = dict(project.spec.get("requirements", {}))
-    args = [
-        (i.id, str(item_path(blobs, i)), engine, project.language, project.modality,
-         requirements, i.prompt)
-        for i in items.values()
-    ]
+    args = []
+    for i in items.values():
+        path = item_path(blobs, i)
+        record = ItemRecord(external_id=i.external_id, sha256=i.sha256 or "", filename=i.filename,
+                            path=path, attributes=dict(i.attributes or {}),
+                            language=project.language, prompt=i.prompt)
+        args.append((i.id, record, engine, project.modality, requirements))
     dropped: dict[str, int] = {}
     # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray
     executor = make_executor(workers=workers)

@@ -124,12 +124,14 @@ class Exporter(Protocol[E_contra]):
 
 @runtime_checkable
 class Preannotator(Protocol[P_co]):
-    """A model that suggests an annotation for one media file (the modality turns the
-    prediction into an :class:`AnnotationDoc` with ``ModalityPlugin.from_prediction``)."""
+    """A model that suggests an annotation for one item (the modality turns the prediction
+    into an :class:`AnnotationDoc` with ``ModalityPlugin.from_prediction``). It reads what it
+    needs of the item: the media file (``item.readable``), the project's ``language``, the
+    ``prompt`` (e.g. TTS forced alignment) and the ``attributes``."""
 
     name: ClassVar[str]
 
-    def predict(self, path: Path, language: str) -> P_co: ...
+    def predict(self, item: ItemRecord) -> P_co: ...
 
 
 @runtime_checkable

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, runtime_checkable
 
 from datamill.core.errors import InvalidInput
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.image.errors import ImageDecodeError, PreannotatorUnavailable
 from datamill.modalities.image.schema import (
     PREANNOTATION_ATTRIBUTE,
@@ -78,7 +79,9 @@ class ImagePreannotator(Protocol):
     name: ClassVar[str]
     model: str
 
-    def predict(self, image_path: Path, language: str) -> ImageAnnotation: ...
+    def predict(self, item: ItemRecord) -> ImageAnnotation: ...
+
+    def predict_file(self, image_path: Path, language: str) -> ImageAnnotation: ...
 
 
 def normalise_ocr_language(language: str) -> str:
@@ -280,7 +283,12 @@ class RapidOcrPreannotator:
                 self._engine = RapidOCR(params=params)
             return self._engine
 
-    def predict(self, image_path: Path, language: str) -> ImageAnnotation:
+    def predict(self, item: ItemRecord) -> ImageAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file."""
+        return self.predict_file(item.readable, item.language)
+
+    def predict_file(self, image_path: Path, language: str) -> ImageAnnotation:
         """Detect and read the text lines of one image.
 
         Raises:
@@ -423,7 +431,12 @@ class TesseractPreannotator:
         out = self._run(["--list-langs"]).stdout.decode(errors="replace").splitlines()
         return {line.strip() for line in out[1:] if line.strip()}
 
-    def predict(self, image_path: Path, language: str) -> ImageAnnotation:
+    def predict(self, item: ItemRecord) -> ImageAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file."""
+        return self.predict_file(item.readable, item.language)
+
+    def predict_file(self, image_path: Path, language: str) -> ImageAnnotation:
         """Read the text lines of one image.
 
         Raises:
@@ -542,7 +555,12 @@ class OpenCvFacePreannotator:
                 self._cascade = cascade
             return self._cascade
 
-    def predict(self, image_path: Path, language: str = "") -> ImageAnnotation:
+    def predict(self, item: ItemRecord) -> ImageAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file."""
+        return self.predict_file(item.readable, item.language)
+
+    def predict_file(self, image_path: Path, language: str = "") -> ImageAnnotation:
         """Propose one box per detected face (``language`` is ignored).
 
         Raises:

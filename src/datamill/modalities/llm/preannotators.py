@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.llm.records import LlmRecord, read_record
 
 __all__ = ["LlmRecordPreannotator"]
@@ -18,5 +19,10 @@ __all__ = ["LlmRecordPreannotator"]
 class LlmRecordPreannotator:
     name: ClassVar[str] = "llm-record"
 
-    def predict(self, path: Path, language: str) -> LlmRecord:
+    def predict(self, item: ItemRecord) -> LlmRecord:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file."""
+        return self.predict_file(item.readable, item.language)
+
+    def predict_file(self, path: Path, language: str) -> LlmRecord:
         return read_record(path)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from datamill.core.errors import InvalidInput
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.speech.types import PreAnnotation, Segment
 
 if TYPE_CHECKING:
@@ -190,9 +191,10 @@ class PocketsphinxPreannotator:
             self._decoder = new_decoder()
         return self._decoder
 
-    def predict(self, path: Path, language: str) -> PreAnnotation:
-        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`)."""
-        return self.transcribe(path, language)
+    def predict(self, item: ItemRecord) -> PreAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's recording transcribed in the project's language."""
+        return self.transcribe(item.readable, item.language)
 
     def transcribe(self, audio_path: Path, language: str) -> PreAnnotation:
         """Transcribe one recording.

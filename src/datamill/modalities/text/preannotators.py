@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.text.schema import (
     PREANNOTATION_ATTRIBUTE,
     Span,
@@ -85,7 +86,12 @@ class GazetteerPreannotator(_Configurable):
     name: ClassVar[str] = "gazetteer"
     model: str = "gazetteer"
 
-    def predict(self, path: Path, language: str) -> TextAnnotation:
+    def predict(self, item: ItemRecord) -> TextAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file."""
+        return self.predict_file(item.readable, item.language)
+
+    def predict_file(self, path: Path, language: str) -> TextAnnotation:
         text, _ = read_text(path)
         gazetteer = self.requirements.gazetteer if self.requirements else {}
         return self._allowed(gazetteer_spans(text, gazetteer), [])
@@ -129,7 +135,12 @@ class JiebaPreannotator(_Configurable):
                                   attributes=_mark(self.model)))
         return tokens, spans
 
-    def predict(self, path: Path, language: str) -> TextAnnotation:
+    def predict(self, item: ItemRecord) -> TextAnnotation:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file."""
+        return self.predict_file(item.readable, item.language)
+
+    def predict_file(self, path: Path, language: str) -> TextAnnotation:
         text, _ = read_text(path)
         tokens, spans = self.analyse(text)
         if self.requirements is not None and self.requirements.gazetteer:

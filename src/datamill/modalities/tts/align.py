@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.speech.phones import Word, g2p
 from datamill.modalities.tts.schema import Interval, Point, TtsAnnotation, base_language
 
@@ -212,7 +213,6 @@ class TtsAligner:
     without one gets empty tiers."""
 
     name: ClassVar[str] = "tts-align"
-    needs_prompt: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self._decoder: Any = None
@@ -221,7 +221,12 @@ class TtsAligner:
         #: ``phone_words`` (phones aligned as words), ``even`` (shared within the word)
         self.phone_methods: Counter[str] = Counter()
 
-    def predict(self, path: Path, language: str, prompt: str | None = None) -> TtsPrediction:
+    def predict(self, item: ItemRecord) -> TtsPrediction:
+        """The generic pre-annotator call (:class:`datamill.modalities.base.Preannotator`):
+        the item's media file, aligned with its prompt."""
+        return self.predict_file(item.readable, item.language, item.prompt)
+
+    def predict_file(self, path: Path, language: str, prompt: str | None = None) -> TtsPrediction:
         lang = base_language(language)
         if prompt is None or not prompt.strip():  # nothing to align: the labeller starts from empty tiers
             return TtsPrediction(TtsAnnotation(language=lang, source="manual"), "no-prompt")

@@ -69,7 +69,7 @@ def tesseract() -> TesseractPreannotator:
 
 def _check_proposals(engine: ImagePreannotator, scenes: list[tuple[OcrScene, Path]],
                      minimum: dict[str, float]) -> None:
-    hyps = [engine.predict(path, scene.language) for scene, path in scenes]
+    hyps = [engine.predict_file(path, scene.language) for scene, path in scenes]
     for (scene, _), hyp in zip(scenes, hyps, strict=True):
         assert validate_annotation(hyp, SCHEMA, *scene.image.size) == []
         for line in hyp.objects:
@@ -109,14 +109,14 @@ def test_rapidocr_blank_image_and_exif_orientation(
 ) -> None:
     blank = tmp_path / "blank.png"
     Image.new("RGB", (320, 200), "white").save(blank)
-    assert rapidocr.predict(blank, "en") == ImageAnnotation()
+    assert rapidocr.predict_file(blank, "en") == ImageAnnotation()
     # Stored rotated, tagged to be shown upright: coordinates refer to the upright image.
     scene, _ = scenes[0]
     stored = tmp_path / "rotated.jpg"
     exif = Image.Exif()
     exif[0x0112] = 6  # displayed = stored rotated 90 degrees clockwise
     scene.image.transpose(Image.Transpose.ROTATE_90).save(stored, quality=95, exif=exif)
-    hyp = rapidocr.predict(stored, scene.language)
+    hyp = rapidocr.predict_file(stored, scene.language)
     score = score_text_lines([scene.annotation], [hyp], iou_threshold=0.5)
     assert score.matched == score.reference and score.character_accuracy >= 0.9
 
@@ -220,9 +220,9 @@ def test_face_preannotator_blank_and_rendered(
         "haarcascade_frontalface_default.xml")
     blank = tmp_path / "blank.png"
     Image.new("RGB", (400, 300), (128, 128, 128)).save(blank)
-    assert faces.predict(blank, "") == ImageAnnotation()
+    assert faces.predict_file(blank, "") == ImageAnnotation()
     scene, path = scenes[0]
-    found = faces.predict(path, "en")
+    found = faces.predict_file(path, "en")
     assert validate_annotation(found, SCHEMA, *scene.image.size) == []
 
 
@@ -241,7 +241,7 @@ def test_face_preannotator_finds_a_real_face(tmp_path: Path) -> None:
     faces = _face_preannotator(label="person_face")
     assert faces is not None, "OpenCV with Haar cascades is a dev dependency (opencv<5)"
     width, height = load_display_image(photo).size
-    found = faces.predict(photo, "")
+    found = faces.predict_file(photo, "")
     assert len(found.objects) == 1
     box = found.objects[0]
     assert isinstance(box, Box) and box.label == "person_face"
@@ -268,4 +268,4 @@ def test_no_network_is_attempted(rapidocr: RapidOcrPreannotator,
     monkeypatch.setattr(socket.socket, "connect", refuse)
     fresh = RapidOcrPreannotator(threads=1)  # loads its models from the wheel, offline
     scene, path = scenes[1]
-    assert fresh.predict(path, scene.language).objects
+    assert fresh.predict_file(path, scene.language).objects

@@ -21,7 +21,7 @@ def test_jieba_words_pos_and_entities(tmp_path: Path) -> None:
     assert ["张伟在北京工作。"[t.start:t.end] for t in tokens] == ["张伟", "在", "北京", "工作", "。"]
     assert {(s.start, s.end, s.label) for s in spans} == {(0, 2, "PER"), (3, 5, "LOC")}
     configured = raw.configure(TEXT_REQUIREMENTS)  # ner only: no tokens, schema labels only
-    ann = configured.predict(path, "zh-CN")
+    ann = configured.predict_file(path, "zh-CN")
     assert ann.tokens == () and {s.label for s in ann.spans} <= {"PER", "LOC", "ORG"}
     assert ann.spans[0].attributes["preannotation"]["model"].startswith("jieba-")
     doc = get_modality("text").from_prediction(ann)
@@ -35,5 +35,5 @@ def test_gazetteer_any_language(tmp_path: Path) -> None:
                                                           (31, 35, "ORG")]
     path = tmp_path / "b.txt"
     path.write_text("Paris 北京", encoding="utf-8")
-    ann = GazetteerPreannotator().configure(TEXT_REQUIREMENTS).predict(path, "en")
+    ann = GazetteerPreannotator().configure(TEXT_REQUIREMENTS).predict_file(path, "en")
     assert [s.label for s in ann.spans] == ["LOC", "LOC"]

@@ -21,7 +21,7 @@ def _espeak() -> None:
 
 def test_english_is_force_aligned_to_phones(tmp_path: Path) -> None:
     wav = synthesize("The quick brown fox, jumps over the lazy dog.", tmp_path / "en.wav")
-    pred = preannotators.get("tts-align")().predict(wav, "en-US", prompt=(
+    pred = preannotators.get("tts-align")().predict_file(wav, "en-US", prompt=(
         "The quick brown fox, jumps over the lazy dog."))
     assert isinstance(pred, TtsPrediction) and pred.model.startswith("pocketsphinx")
     ann = pred.annotation
@@ -42,7 +42,7 @@ def test_english_is_force_aligned_to_phones(tmp_path: Path) -> None:
 def test_mandarin_is_spread_over_voiced_audio_and_marked(tmp_path: Path) -> None:
     text = "你好，我们一起去北京。"
     wav = synthesize(text, tmp_path / "zh.wav", voice="cmn")
-    pred = preannotators.get("tts-align")().predict(wav, "zh-CN", prompt=text)
+    pred = preannotators.get("tts-align")().predict_file(wav, "zh-CN", prompt=text)
     ann = pred.annotation
     assert ann.source == "proportional" and pred.model == "proportional"
     assert [s.label for s in ann.syllables] == ["ni3", "hao3", "wo3", "men5", "yi4", "qi3",
@@ -57,7 +57,7 @@ def test_mandarin_is_spread_over_voiced_audio_and_marked(tmp_path: Path) -> None
 
 def test_english_outside_the_dictionary_falls_back_to_the_spread(tmp_path: Path) -> None:
     wav = synthesize("hello world", tmp_path / "x.wav")
-    pred = preannotators.get("tts-align")().predict(wav, "en", prompt="hello zzyzxq world")
+    pred = preannotators.get("tts-align")().predict_file(wav, "en", prompt="hello zzyzxq world")
     assert pred.annotation.source == "proportional"
     assert [w.label for w in pred.annotation.words] == ["hello", "world"]
     parse_annotation(pred.annotation.model_dump())
@@ -65,5 +65,20 @@ def test_english_outside_the_dictionary_falls_back_to_the_spread(tmp_path: Path)
 
 def test_an_item_without_a_prompt_gets_empty_tiers(tmp_path: Path) -> None:
     wav = synthesize("hello world", tmp_path / "x.wav")
-    pred = preannotators.get("tts-align")().predict(wav, "en-US", prompt=None)
+    pred = preannotators.get("tts-align")().predict_file(wav, "en-US", prompt=None)
     assert pred.model == "no-prompt" and pred.annotation.words == ()
+
+
+def test_the_aligner_reads_the_prompt_and_language_from_the_item(tmp_path: Path) -> None:
+    """The pre-annotator contract is ``predict(item)``: the TTS aligner takes the item's
+    prompt and language from it (the runner no longer passes a prompt beside the path)."""
+    from datamill.modalities.base import ItemRecord
+
+    wav = synthesize("hello world", tmp_path / "x.wav")
+    item = ItemRecord(external_id="x", sha256="", filename="x.wav", path=wav, attributes={},
+                      language="en-US", prompt="hello world")
+    aligner = preannotators.get("tts-align")()
+    assert [w.label for w in aligner.predict(item).annotation.words] == ["hello", "world"]
+    silent = ItemRecord(external_id="y", sha256="", filename="x.wav", path=wav, attributes={},
+                        language="en-US", prompt=None)
+    assert aligner.predict(silent).model == "no-prompt"
