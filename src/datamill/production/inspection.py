@@ -39,6 +39,7 @@ __all__ = [
     "complete_inspection",
     "create_batch",
     "get_inspection",
+    "inspection_scores",
     "list_batches",
     "record_correction",
     "start_inspection",
@@ -158,6 +159,21 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
 def get_inspection(session: Session, inspection_id: int) -> InspectionOut:
     insp = get_or_raise(session, Inspection, inspection_id, "inspection")
     return _inspection_out(session, insp)
+
+
+def inspection_scores(session: Session, inspection_id: int) -> dict[str, Any]:
+    """The scores over the samples corrected so far (reference = the inspector's, hypothesis =
+    the delivered) and the defects among them, at the project's thresholds: what the inspection
+    page shows as the inspector works (``scored`` = corrected samples)."""
+    from datamill.production.dashboard import live_scores  # noqa: PLC0415 - read model
+
+    insp = get_inspection(session, inspection_id)
+    batch = get_or_raise(session, Batch, insp.batch_id, "batch")
+    project = get_or_raise(session, Project, batch.project_id, "project")
+    done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
+            if s["corrected_text"] is not None]
+    return live_scores(done, get_modality(project.modality), project.language,
+                       project.spec.get("requirements", {}))
 
 
 def record_correction(

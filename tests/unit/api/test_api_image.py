@@ -95,9 +95,14 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
                 obj["transcription"] = "zz"
         _ok(client.put(f"{API}/inspections/{inspection['id']}/samples/{s['item_id']}",
                        json={"corrected_text": json.dumps(moved)}, headers=insp))
+    live = _ok(client.get(f"{API}/inspections/{inspection['id']}/scores", headers=pm))
     done = _ok(client.post(f"{API}/inspections/{inspection['id']}/complete", headers=insp))
     assert "region_accuracy" in done["scores"] and "mean_iou" in done["scores"]
     assert done["verdict"] == "rejected" and done["scores"]["defective_utterances"] >= 1
+    # the live scores the inspection page shows are the API's too, and agree with the verdict
+    assert live["scored"] == len(inspection["sample"])
+    assert live["region_accuracy"] == done["scores"]["region_accuracy"]
+    assert live["defective_items"] == done["scores"]["defective_items"]
     # rework: the annotators resubmit, the reviewer accepts, a fair inspection accepts
     for _ in range(6):
         task = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},

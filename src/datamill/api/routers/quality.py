@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, status
 from pydantic import BaseModel, Field
@@ -18,6 +18,7 @@ from datamill.production.inspection import (
     complete_inspection,
     create_batch,
     get_inspection,
+    inspection_scores,
     list_batches,
     record_correction,
     start_inspection,
@@ -72,6 +73,16 @@ def start_inspection_endpoint(batch_id: Id, session: SessionDep, user: Inspector
 def get_inspection_endpoint(inspection_id: Id, session: SessionDep, user: Viewer) -> InspectionOut:
     require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
     return get_inspection(session, inspection_id)
+
+
+@router.get("/inspections/{inspection_id}/scores")
+def inspection_scores_endpoint(
+    inspection_id: Id, session: SessionDep, user: Viewer
+) -> dict[str, Any]:
+    """The live scores over the samples corrected so far (what the inspection page shows):
+    the modality's metrics, ``defective_items`` and ``scored``."""
+    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
+    return inspection_scores(session, inspection_id)
 
 
 @router.put("/inspections/{inspection_id}/samples/{item_id}")

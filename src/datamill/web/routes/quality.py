@@ -20,11 +20,11 @@ from datamill.production import dashboard as wq
 from datamill.production.inspection import (
     complete_inspection,
     get_inspection,
+    inspection_scores,
     record_correction,
     start_inspection,
 )
 from datamill.production.models import Project
-from datamill.production.projects import get_project
 from datamill.web.diff import word_diff
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
@@ -42,12 +42,7 @@ class CorrectionIn(BaseModel):
 
 
 def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
-    insp = get_inspection(session, inspection_id)
-    project = get_project(session, access.inspection_project(session, inspection_id))
-    done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
-            if s["corrected_text"] is not None]
-    return wq.live_scores(done, get_modality(project.modality), project.language,
-                          project.spec.get("requirements", {}))
+    return inspection_scores(session, inspection_id)
 
 
 @router.post("/batches/{batch_id}/inspect")
