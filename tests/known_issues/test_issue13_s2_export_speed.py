@@ -95,9 +95,13 @@ def _cases() -> list[ExportItem]:
     return fixed
 
 
-def test_textgrid_files_are_praatios_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("inline", [2000, 0], ids=["written-here", "written-by-the-child"])
+def test_textgrid_files_are_praatios_bytes(
+    tmp_path: Path, inline: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from praatio import textgrid as tgio
 
+    monkeypatch.setattr(TextGridExporter, "inline_files", inline)
     items = _cases()
     out = tmp_path / "tg"
     manifest = TextGridExporter().export(items, out)
