@@ -18,7 +18,8 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action, Role
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.db.lookup import get_or_raise
 
 __all__ = ["Viewer", "link_customer_user", "viewer"]
 
@@ -54,8 +55,7 @@ def link_customer_user(
     if user.role != Role.CUSTOMER:
         raise InvalidInput(f"{user.username!r} has role {user.role!r}, not customer",
                            field="username")
-    if session.get(LedgerCustomer, customer_id) is None:
-        raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
+    get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     if session.scalar(select(CatalogCustomerAccount.id).where(
             CatalogCustomerAccount.user_id == user.id)) is not None:
         raise Conflict(f"{user.username!r} already acts for a customer")

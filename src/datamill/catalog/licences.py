@@ -118,8 +118,7 @@ def create_licence(
     if rel.dataset_id != ds.id:
         raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
     require_intact(session, rel.id)
-    if session.get(LedgerCustomer, customer_id) is None:
-        raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
+    get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _money(price, "price")
     if amount is None or amount <= 0:
         raise InvalidInput("a licence has a positive price", field="price")

@@ -61,8 +61,7 @@ def set_retention_months(session: Session, user: User, contract_id: int, months:
     from datamill.ledger.models import LedgerContract
 
     authorize(session, user, Action.MANAGE_DATA_SECURITY)
-    if session.get(LedgerContract, contract_id) is None:
-        raise NotFound(f"no contract with id {contract_id}", contract_id=contract_id)
+    get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
     if not 0 <= months <= 1200:
         raise InvalidInput("retention is 0 to 1200 months", field="months")
     row = session.scalars(select(RetentionSetting).where(
@@ -81,8 +80,7 @@ def set_hold(session: Session, user: User, project_id: int, reason: str,
              item_id: int | None = None) -> HoldOut:
     """A dispute / legal hold on a project (or one of its items)."""
     authorize(session, user, Action.MANAGE_DATA_SECURITY)
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
     if item_id is not None:
         item = session.get(Item, item_id)
         if item is None or item.project_id != project_id:

@@ -18,7 +18,8 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ProjectClassification, UserClearance
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Forbidden, InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.db.memo import prime, remember
 
 __all__ = [
@@ -51,8 +52,7 @@ def _check_level(level: str) -> str:
 def _project(session: Session, project_id: int) -> None:
     from datamill.production.models import Project
 
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project {project_id}", project_id=project_id)
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
 
 
 def project_level(session: Session, project_id: int) -> str:
@@ -118,9 +118,7 @@ def set_clearance(session: Session, actor: User, user_id: int, level: str) -> di
     """Set a person's clearance (admins only: it is personnel vetting)."""
     _check_level(level)
     require(session, actor, Action.MANAGE_DATA_SECURITY)
-    target = session.get(User, user_id)
-    if target is None:
-        raise NotFound(f"no user {user_id}", user_id=user_id)
+    target = get_or_raise(session, User, user_id, "user", user_id=user_id)
     row = session.get(UserClearance, user_id)
     before = row.level if row is not None else None
     if row is None:

@@ -22,6 +22,7 @@ from datamill.compliance.security_models import ConsentFlag, ConsentRecord
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "batch_exclusion",
@@ -54,8 +55,7 @@ def item_subject(item: Any) -> str | None:
 def _project(session: Session, project_id: int) -> None:
     from datamill.production.models import Project
 
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project {project_id}", project_id=project_id)
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
 
 
 def _consent_dict(c: ConsentRecord) -> dict[str, Any]:

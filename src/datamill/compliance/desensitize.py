@@ -26,7 +26,8 @@ from datamill.compliance.pii import find_pii, mask_text
 from datamill.compliance.roles import Action
 from datamill.compliance.security_models import MaskedBlob, MaskedText
 from datamill.compliance.users import require
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Forbidden, InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.production.media import item_path
 from datamill.storage.blobstore import BlobStore
 
@@ -56,8 +57,7 @@ def desensitize_text(text: str) -> tuple[str, list[str]]:
 def _items(session: Session, project_id: int) -> list[Any]:
     from datamill.production.models import Item, Project
 
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project {project_id}", project_id=project_id)
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
     return list(session.scalars(select(Item).where(Item.project_id == project_id)
                                 .order_by(Item.id)).all())
 
@@ -167,10 +167,7 @@ def desensitize_project(
 def _item(session: Session, item_id: int) -> Any:
     from datamill.production.models import Item
 
-    item = session.get(Item, item_id)
-    if item is None:
-        raise NotFound(f"no item {item_id}", item_id=item_id)
-    return item
+    return get_or_raise(session, Item, item_id, "item", item_id=item_id)
 
 
 def masked_view(session: Session, user: User, item_id: int) -> dict[str, Any]:

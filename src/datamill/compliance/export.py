@@ -21,6 +21,7 @@ from datamill.compliance.users import require
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "CONCLUSIONS",
@@ -61,8 +62,7 @@ def _settings(session: Session) -> Settings:
 def _project(session: Session, project_id: int) -> None:
     from datamill.production.models import Project
 
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project {project_id}", project_id=project_id)
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
 
 
 def set_export(

@@ -24,7 +24,8 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ItemClassification
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Forbidden, InvalidInput
+from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "classified_items",
@@ -52,9 +53,7 @@ def set_item_level(session: Session, actor: User, item_id: int, level: str) -> d
 
     _check_level(level)
     require(session, actor, Action.MANAGE_DATA_SECURITY)
-    item = session.get(Item, item_id)
-    if item is None:
-        raise NotFound(f"no item {item_id}", item_id=item_id)
+    item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
     floor = project_level(session, item.project_id)
     if LEVELS.index(level) < LEVELS.index(floor):
         raise InvalidInput(

@@ -19,7 +19,8 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import SurveyingQualification, SurveyingRequirement
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Forbidden, InvalidInput
+from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "grant_qualification",
@@ -42,8 +43,7 @@ def set_surveying_required(
 ) -> dict[str, Any]:
     from datamill.production.models import Project
 
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project {project_id}", project_id=project_id)
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
     require(session, actor, Action.MANAGE_PROJECT, project_id)
     row = session.get(SurveyingRequirement, project_id)
     if row is None:
@@ -71,13 +71,12 @@ def grant_qualification(
     require(session, actor, Action.MANAGE_DATA_SECURITY)
     if (user_id is None) == (vendor_id is None):
         raise InvalidInput("a qualification belongs to exactly one of a user or a vendor")
-    if user_id is not None and session.get(User, user_id) is None:
-        raise NotFound(f"no user {user_id}", user_id=user_id)
+    if user_id is not None:
+        get_or_raise(session, User, user_id, "user", user_id=user_id)
     if vendor_id is not None:
         from datamill.workforce.models import Vendor
 
-        if session.get(Vendor, vendor_id) is None:
-            raise NotFound(f"no vendor {vendor_id}", vendor_id=vendor_id)
+        get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
     if grade not in ("A", "B"):
         raise InvalidInput("grade must be A (甲级) or B (乙级)", field="grade")
     q = SurveyingQualification(user_id=user_id, vendor_id=vendor_id, grade=grade,
@@ -92,9 +91,7 @@ def grant_qualification(
 
 def revoke_qualification(session: Session, actor: User, qualification_id: int) -> dict[str, Any]:
     require(session, actor, Action.MANAGE_DATA_SECURITY)
-    q = session.get(SurveyingQualification, qualification_id)
-    if q is None:
-        raise NotFound(f"no surveying qualification {qualification_id}")
+    q = get_or_raise(session, SurveyingQualification, qualification_id, "surveying qualification")
     if q.revoked_at is None:
         q.revoked_at = utcnow()
         session.flush()

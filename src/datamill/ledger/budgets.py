@@ -17,7 +17,7 @@ from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import (
@@ -80,8 +80,7 @@ def register_approver(
     if approval_role not in APPROVAL_ROLES:
         raise InvalidInput(f"unknown approval role {approval_role!r}; available: "
                            f"{', '.join(APPROVAL_ROLES)}", field="approval_role")
-    if session.get(User, user_id) is None:
-        raise NotFound(f"no user with id {user_id}", user_id=user_id)
+    get_or_raise(session, User, user_id, "user", user_id=user_id)
     row = session.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user_id)).first()
     if row is None:
         session.add(LedgerApprover(user_id=user_id, approval_role=approval_role))

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder
@@ -81,8 +81,7 @@ def create_contract(
     """Record a signed contract whose approvals happened outside datamill (the controlled path
     is :func:`datamill.ledger.contracts.draft_contract`). ``amount`` (excl. VAT) caps its
     orders; without it the orders are not capped."""
-    if session.get(LedgerCustomer, customer_id) is None:
-        raise NotFound(f"no customer with id {customer_id}", customer_id=customer_id)
+    get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     _one_of(kind, CONTRACT_KINDS, "kind")
     if len(currency) != 3 or not currency.isalpha():
         raise InvalidInput(f"currency {currency!r} must be an ISO 4217 code", field="currency")

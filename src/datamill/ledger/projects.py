@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import LedgerProject
 from datamill.ledger.orders import order_row
@@ -32,10 +32,8 @@ def open_ledger_project(
     The type is copied from the production project (fixed by its spec). Custom and
     processing-only projects need a custom-service order; product development has none.
     """
-    prod = session.get(Project, production_project_id)
-    if prod is None:
-        raise NotFound(f"no production project with id {production_project_id}",
-                       project_id=production_project_id)
+    prod = get_or_raise(session, Project, production_project_id, "production project",
+                        project_id=production_project_id)
     existing = session.scalars(
         select(LedgerProject).where(LedgerProject.production_project_id == production_project_id)
     ).first()

@@ -28,8 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents, to_decimal
+from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import (
     WIP_TYPES,
     accepted_volume,
@@ -361,7 +362,6 @@ def close_project(
 def list_recognitions(session: Session, order_id: int | None = None) -> list[RecognitionOut]:
     q = select(LedgerRecognition).order_by(LedgerRecognition.recognised_on, LedgerRecognition.id)
     if order_id is not None:
-        if session.get(LedgerOrder, order_id) is None:
-            raise NotFound(f"no performance order with id {order_id}")
+        get_or_raise(session, LedgerOrder, order_id, "performance order")
         q = q.where(LedgerRecognition.order_id == order_id)
     return [RecognitionOut.model_validate(r) for r in session.scalars(q)]

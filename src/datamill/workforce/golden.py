@@ -35,6 +35,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import Scaled
 from datamill.db.base import Base
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Task, TaskAssignment
@@ -362,9 +363,7 @@ def _score(session: Session, probe: GoldenProbe, user_id: int, text: str) -> Non
 
 def submit_golden_answer(session: Session, user: User, probe_id: int, text: str) -> None:
     """Record and score the worker's answer to a probe (the worker is not told the score)."""
-    probe = session.get(GoldenProbe, probe_id)
-    if probe is None:
-        raise NotFound(f"no task {probe_id}")
+    probe = get_or_raise(session, GoldenProbe, probe_id, "task")  # a probe is a task to the worker
     worker = get_worker(session, probe.worker_id)
     if worker.user_id != user.id:
         raise Forbidden(f"{user.username!r} does not hold this task")

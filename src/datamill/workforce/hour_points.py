@@ -19,6 +19,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import Grade, HourPoints, WorkingMonth
@@ -101,8 +102,7 @@ def book_points(
         raise Conflict(
             f"worker {worker_id} has no grade, so their points have no price; set a grade first"
         )
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project with id {project_id}")
+    get_or_raise(session, Project, project_id, "project")
     require_project_business(session, actor, project_id, "book hour points on it")
     require_accounts_open(session, project_id, "hour points")
     grade = session.get(Grade, worker.grade_id)

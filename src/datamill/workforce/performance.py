@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import Item, Task, TaskAssignment
 from datamill.workforce.models import (
     HourPoints,
@@ -147,8 +147,7 @@ def _response_hours(session: Session, vendor_id: int, year: int) -> list[Decimal
 def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) -> EvaluationOut:
     """Compute (and store, replacing any earlier one) the vendor's evaluation for ``year``."""
     require_business(actor, "evaluate vendors")
-    if session.get(Vendor, vendor_id) is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    get_or_raise(session, Vendor, vendor_id, "vendor")
     hours = _response_hours(session, vendor_id, year)
     med = Decimal(median(hours)) if hours else None
     speed = Decimal(0) if med is None else min(Decimal(1), max(Decimal(0), (168 - med) / 144))

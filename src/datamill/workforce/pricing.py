@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.errors import InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import PriceEntry, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import PriceOut
@@ -120,8 +121,8 @@ def set_price(
         raise InvalidInput(
             f"unit price {price} must be positive with at most 4 decimals", field="unit_price"
         )
-    if vendor_id is not None and session.get(Vendor, vendor_id) is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    if vendor_id is not None:
+        get_or_raise(session, Vendor, vendor_id, "vendor")
     if vendor_id is None:
         ref_row = _current(session, prev_half, None, stage, modality, language_group)
         ref_what = f"the {prev_half} general price"

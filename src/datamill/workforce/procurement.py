@@ -34,7 +34,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.roles import Role
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import Vendor
@@ -134,8 +134,7 @@ def register_procurement_approver(
             " (dept_manager, vp, finance roles are ledger approval roles)",
             field="role",
         )
-    if session.get(User, user_id) is None:
-        raise NotFound(f"no user with id {user_id}")
+    get_or_raise(session, User, user_id, "user")
     row = session.scalar(select(ProcurementApprover).where(ProcurementApprover.user_id == user_id))
     if row is None:
         session.add(ProcurementApprover(user_id=user_id, approval_role=role))
@@ -328,13 +327,12 @@ def create_request(
     for name, value in (("stage", stage), ("modality", modality),
                         ("language_group", language_group), ("unit", unit)):
         _text(value, name, 32)
-    if vendor_id is not None and session.get(Vendor, vendor_id) is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    if vendor_id is not None:
+        get_or_raise(session, Vendor, vendor_id, "vendor")
     if project_id is not None:
         from datamill.production.models import Project
 
-        if session.get(Project, project_id) is None:
-            raise NotFound(f"no project with id {project_id}")
+        get_or_raise(session, Project, project_id, "project")
     qty = _qty(quantity, "quantity")
     ref = effective_price(session, on, vendor_id, stage, modality, language_group)
     if ref is None:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
@@ -67,8 +67,7 @@ def create_agreement(
 ) -> AgreementOut:
     """Record a vendor's framework agreement (draft until procurement approves it)."""
     require_business(actor, "record framework agreements")
-    if session.get(Vendor, vendor_id) is None:
-        raise NotFound(f"no vendor with id {vendor_id}")
+    get_or_raise(session, Vendor, vendor_id, "vendor")
     number = number.strip()
     if not number or len(number) > 64:
         raise InvalidInput("agreement number must be 1 to 64 characters", field="number")
@@ -179,8 +178,7 @@ def create_purchase_order(
                            f"not {project_id}", field="project_id")
     from datamill.production.models import Project
 
-    if session.get(Project, project_id) is None:
-        raise NotFound(f"no project with id {project_id}")
+    get_or_raise(session, Project, project_id, "project")
     qty = to_decimal(quantity, "quantity")
     if not qty.is_finite() or not 0 < qty <= MAX_QUANTITY or qty != qty.quantize(_Q4):
         raise InvalidInput(f"quantity {qty} must be positive with at most 4 decimals",

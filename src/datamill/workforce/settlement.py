@@ -279,9 +279,7 @@ def create_settlement_sheet(
         ) from err
     total = Decimal("0.00")
     for (project_id, stage, worker_id), rows in sorted(groups.items()):
-        project = session.get(Project, project_id)
-        if project is None:
-            raise NotFound(f"project {project_id} is missing")
+        project = get_or_raise(session, Project, project_id, "project")
         group = language_group(project.language)
         price = effective_price(session, period_start, vendor.id, stage, project.modality, group)
         if price is None:

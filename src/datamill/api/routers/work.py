@@ -17,6 +17,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.production import drafts, task_notes
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.models import Annotation, Item
@@ -292,12 +293,11 @@ def annotation_note_endpoint(
     return note
 
 
-def _annotation_project(session: Any, annotation_id: int) -> int:
-    ann = session.get(Annotation, annotation_id)
-    item = session.get(Item, ann.item_id) if ann else None
-    if item is None:
-        raise NotFound(f"annotation {annotation_id} does not exist")
-    return int(item.project_id)
+def _annotation_project(session: Session, annotation_id: int) -> int:
+    ann = get_or_raise(session, Annotation, annotation_id, "annotation",
+                       annotation_id=annotation_id)
+    item = get_or_raise(session, Item, ann.item_id, "item", annotation_id=annotation_id)
+    return item.project_id
 
 
 @router.get("/projects/{project_id}/speakers")
