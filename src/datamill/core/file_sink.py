@@ -15,19 +15,22 @@ every file's sha256; a child that fails (disk full, a name that is a folder ...)
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import struct
 import subprocess
 import sys
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 __all__ = ["FileSink"]
 
 _CREATE: Final = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 _HEADER: Final = struct.Struct("<II")  # name length, data length
 _FLUSH_BYTES: Final = 1 << 18
+_PIPE_BYTES: Final = 1 << 20
 
 #: The child: read frames from stdin, create each file under argv[1], print NUL-separated
 #: name and sha256 pairs once stdin ends. Written for ``python -I -c`` (stdlib only).
@@ -91,6 +94,7 @@ class FileSink:
                 [sys.executable, "-I", "-c", _CHILD, os.fspath(self.out_dir)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             )
+            _widen(self._child.stdin)
         encoded = name.encode("utf-8")
         self._buffer += _HEADER.pack(len(encoded), len(data))
         self._buffer += encoded
@@ -163,6 +167,15 @@ class FileSink:
     def __exit__(self, *exc: object) -> None:
         if exc[0] is not None:
             self.abort()
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Give the pipe room for several flushes (Linux ``F_SETPIPE_SZ``; 64 KiB by default), so
+    the exporter seldom waits for the child to take a flush."""
+    if pipe is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return
+    with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 def _children_allowed() -> bool:
