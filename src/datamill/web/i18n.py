@@ -271,7 +271,7 @@ EN: dict[str, str] = {
     "wf.worker.dashboard": "Worker dashboard",
     "wf.worker.figures": "Figures to date",
     "wf.worker.submitted": "Tasks submitted",
-    "wf.worker.hours": "Hours annotated",
+    "wf.worker.volume": "Annotated",
     "wf.worker.accepted_items": "Items accepted",
     "wf.worker.rework_rate": "Rework rate",
     "wf.worker.qualification": "Qualification scores",

@@ -67,7 +67,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "wf.worker.dashboard": "人员看板",
     "wf.worker.figures": "累计数据",
     "wf.worker.submitted": "已提交任务",
-    "wf.worker.hours": "已标注时长（小时）",
+    "wf.worker.volume": "已标注量",
     "wf.worker.accepted_items": "已验收条目",
     "wf.worker.rework_rate": "返工率",
     "wf.worker.qualification": "资格考核得分",

@@ -4,8 +4,9 @@ Yearly evaluation (合格供应商年度评价) from three measures, each in [0,
 
 - **response speed**: median hours from handing a package to the vendor to its first claimed
   task; ≤ 24 h scores 1, ≥ 168 h scores 0, linear between;
-- **volume**: the vendor's accepted hours on sheets of that year, relative to the largest
-  vendor's that year;
+- **volume**: the vendor's accepted work on settled sheets of that year, valued at its settled
+  amount (the one measure that adds up across modalities: hours of speech, images, thousands
+  of characters ...), relative to the largest vendor's that year;
 - **quality**: share of the vendor's submitted tasks never returned for rework.
 
 score = 0.3 × speed + 0.3 × volume + 0.4 × quality; rating A ≥ 0.85, B ≥ 0.70, C ≥ 0.50, else D.
@@ -13,6 +14,7 @@ score = 0.3 × speed + 0.3 × volume + 0.4 × quality; rating A ≥ 0.85, B ≥ 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
@@ -24,7 +26,8 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.db.lookup import get_or_raise
-from datamill.production.models import Item, Task, TaskAssignment
+from datamill.modalities.registry import get_modality
+from datamill.production.models import Item, Project, Task, TaskAssignment
 from datamill.workforce.models import (
     HourPoints,
     PackageHandoff,
@@ -43,7 +46,6 @@ from datamill.workforce.vendors import get_worker
 __all__ = ["evaluate_vendor", "worker_dashboard"]
 
 _Q = Decimal("0.0001")
-_MS_PER_HOUR = Decimal(3_600_000)
 _PAID = ("confirmed", "settled")
 
 
@@ -60,15 +62,18 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
             Task.stage,
             Item.volume,
             Item.status,
+            Project.modality,
         )
         .join(Task, Task.id == TaskAssignment.task_id)
         .join(Item, Item.id == Task.item_id)
+        .join(Project, Project.id == Task.project_id)
         .where(TaskAssignment.user_id == worker.user_id)
     ).all()
     submitted = [r for r in rows if r[0] == "submitted"]
     returned = sum(1 for r in rows if r[1] is not None)
     worked = sum(1 for r in rows if r[0] != "claimed")
-    hours = Decimal(sum(r[3] or 0 for r in submitted if r[2] == "annotate")) / _MS_PER_HOUR
+    annotated = _in_units((r[5], r[3] or 0) for r in submitted if r[2] == "annotate")
+    hours = annotated.get("hours", Decimal(0))
     scores: dict[str, Decimal] = {}
     for project_id, score in session.execute(
         select(QualificationTest.project_id, QualificationAttempt.score)
@@ -96,6 +101,7 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
         username=user.username if user else "?",
         submitted_tasks=len(submitted),
         annotated_hours=hours.quantize(_Q, rounding=ROUND_HALF_UP),
+        annotated_volume={u: v.quantize(_Q, rounding=ROUND_HALF_UP) for u, v in annotated.items()},
         returned_tasks=returned,
         rework_rate=(Decimal(returned) / worked).quantize(_Q) if worked else Decimal(0),
         accepted_items=sum(1 for r in submitted if r[4] == "accepted"),
@@ -104,19 +110,42 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
     )
 
 
-def _accepted_ms(session: Session, year: int) -> dict[int, int]:
+def _in_units(volumes: Iterable[tuple[str, int]]) -> dict[str, Decimal]:
+    """(modality, volume in its base unit) pairs added up per volume unit (``hours``,
+    ``images`` ...): figures of different modalities are never added together."""
+    out: dict[str, Decimal] = {}
+    for modality, volume in volumes:
+        plugin = get_modality(modality)
+        unit = plugin.volume_unit
+        out[unit] = out.get(unit, Decimal(0)) + Decimal(volume) / plugin.volume_per_unit
+    return out
+
+
+def _accepted(session: Session, year: int) -> dict[int, tuple[Decimal, dict[str, Decimal]]]:
+    """Per vendor: the settled amount of its regular sheets of ``year`` and the accepted
+    volume per unit."""
     rows = session.execute(
-        select(SettlementSheet.vendor_id, func.coalesce(func.sum(SettlementLine.duration_ms), 0))
+        select(SettlementSheet.vendor_id, Project.modality,
+               func.coalesce(func.sum(SettlementLine.amount), 0),
+               func.coalesce(func.sum(SettlementLine.duration_ms), 0))
         .join(SettlementLine, SettlementLine.sheet_id == SettlementSheet.id)
+        .outerjoin(Project, Project.id == SettlementLine.project_id)
         .where(
             SettlementSheet.kind == "regular",
             SettlementSheet.status.in_(_PAID),
             SettlementSheet.period_start >= datetime(year, 1, 1, tzinfo=UTC).date(),
             SettlementSheet.period_start < datetime(year + 1, 1, 1, tzinfo=UTC).date(),
         )
-        .group_by(SettlementSheet.vendor_id)
+        .group_by(SettlementSheet.vendor_id, Project.modality)
     ).all()
-    return {int(v): int(ms) for v, ms in rows}
+    out: dict[int, tuple[Decimal, dict[str, Decimal]]] = {}
+    for vendor_id, modality, amount, volume in rows:
+        total, units = out.get(int(vendor_id), (Decimal(0), {}))
+        if modality is not None:  # a line of no project (a fee, an adjustment) has no volume
+            for unit, value in _in_units([(modality, int(volume))]).items():
+                units[unit] = units.get(unit, Decimal(0)) + value
+        out[int(vendor_id)] = (total + Decimal(amount), units)
+    return out
 
 
 def _response_hours(session: Session, vendor_id: int, year: int) -> list[Decimal]:
@@ -151,10 +180,10 @@ def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) ->
     hours = _response_hours(session, vendor_id, year)
     med = Decimal(median(hours)) if hours else None
     speed = Decimal(0) if med is None else min(Decimal(1), max(Decimal(0), (168 - med) / 144))
-    volumes = _accepted_ms(session, year)
-    mine = volumes.get(vendor_id, 0)
-    top = max(volumes.values(), default=0)
-    volume = Decimal(mine) / top if top else Decimal(0)
+    accepted = _accepted(session, year)
+    mine, units = accepted.get(vendor_id, (Decimal(0), {}))
+    top = max((amount for amount, _ in accepted.values()), default=Decimal(0))
+    volume = mine / top if top > 0 else Decimal(0)
     flags = (
         session.execute(
             select(TaskAssignment.return_reason)
@@ -185,7 +214,9 @@ def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) ->
     metrics = {
         "median_response_hours": None if med is None else str(med.quantize(Decimal("0.01"))),
         "packages_measured": len(hours),
-        "accepted_hours": str((Decimal(mine) / _MS_PER_HOUR).quantize(_Q)),
+        "accepted_hours": str(units.get("hours", Decimal(0)).quantize(_Q)),
+        "accepted_volume": {u: str(v.quantize(_Q)) for u, v in sorted(units.items())},
+        "accepted_amount": str(mine.quantize(Decimal("0.01"))),
         "tasks_measured": len(flags),
         "speed": str(speed.quantize(_Q)),
         "volume": str(volume.quantize(_Q)),

@@ -160,7 +160,9 @@ class WorkerDashboard(BaseModel):
     worker_id: int
     username: str
     submitted_tasks: int
-    annotated_hours: Decimal
+    annotated_hours: Decimal  # of modalities counted in hours (speech, TTS)
+    #: annotated volume per unit (``hours``, ``images``, ``kchars`` ...), never added across
+    annotated_volume: dict[str, Decimal] = {}
     returned_tasks: int
     rework_rate: Decimal
     accepted_items: int

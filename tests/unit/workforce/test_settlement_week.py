@@ -236,8 +236,11 @@ def test_scripted_week_settles_to_the_cent(
             and dash.returned_tasks == 2
             and dash.accepted_items == 2
         )
+        assert set(dash.annotated_volume) <= {"hours"}  # speech only: never images + hours
         ev = evaluate_vendor(s, admin, vendor.id, 2024)
         assert ev.metrics["accepted_hours"] == "1.8429"
+        assert ev.metrics["accepted_volume"] == {"hours": "1.8429"}
+        assert Decimal(ev.metrics["accepted_amount"]) > 0 and ev.metrics["volume"] == "1.0000"
         actions = set(s.scalars(select(AuditRecord.action)))
     assert {
         "settlement.created",
