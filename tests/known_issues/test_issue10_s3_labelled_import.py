@@ -202,3 +202,74 @@ def test_a_source_in_none_of_the_project_formats_is_refused(
     pid = ready_project(runtime, users, tmp_path / "speech", 1)
     with runtime.session() as s, pytest.raises(InvalidInput, match=r"formats this project reads \(kaldi\)"):
         import_labelled(s, runtime.blobs, pid, tmp_path)
+
+
+def test_labels_never_land_on_another_file_with_the_same_id(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """A project already holds an unannotated ``scene0`` (another picture); a COCO source
+    brings its own ``scene0.png``: that row is rejected as a conflict and the old picture
+    keeps no labels (they were written onto it before)."""
+    pm = _login(client, "pm")
+    root = runtime.settings.resolved_import_root()
+    (root / "old").mkdir(parents=True)
+    render_object_scene(42).save(root / "old" / "scene0.png")
+    pid = _project(client, pm, "same-id")
+    assert client.post(f"{API}/projects/{pid}/imports", json={"path": "old"},
+                       headers=pm).json()["imported"] == 1
+    _coco(root / "coco")
+    report = client.post(f"{API}/projects/{pid}/imports", json={"path": "coco", "format": "coco"},
+                         headers=pm).json()
+    assert (report["imported"], report["rejected"], report["labelled"]) == (1, 1, 1)
+    with runtime.session() as s:
+        versions = dict(s.execute(select(Item.external_id, Item.current_version)
+                                  .where(Item.project_id == pid)).tuples().all())
+    assert versions == {"scene0": 0, "scene1": 1}
+
+
+def test_importers_read_nothing_outside_the_source(
+    client: TestClient, runtime: Runtime
+) -> None:
+    pm = _login(client, "pm")
+    root = runtime.settings.resolved_import_root()
+    (root / "elsewhere").mkdir(parents=True)
+    render_object_scene(3).save(root / "elsewhere" / "secret.png")
+    src = root / "yolo"
+    (src / "labels").mkdir(parents=True)
+    (src / "data.yaml").write_text(yaml.safe_dump({"names": ["car"], "train": "../elsewhere"}),
+                                   "utf-8")
+    (src / "labels" / "secret.txt").write_text("0 0.5 0.5 0.1 0.1\n", "utf-8")
+    pid = _project(client, pm, "outside")
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "yolo", "format": "yolo"},
+                    headers=pm)
+    assert r.status_code == 422 and "lies outside the source folder" in r.text, r.text
+    assert "secret.png" not in r.text and str(root) not in r.text
+    assert _counts(runtime, pid) == (0, 0)
+
+
+def test_a_cvat_coco_export_finds_its_images_beside_the_annotations_folder(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """CVAT writes ``annotations/instances_default.json`` with images in the folder above (or
+    ``images/``); the file names are looked up there."""
+    pm = _login(client, "pm")
+    root = runtime.settings.resolved_import_root()
+    doc = _coco(root / "cvat" / "images")
+    (root / "cvat" / "images" / "annotations.json").unlink()
+    (root / "cvat" / "annotations").mkdir()
+    (root / "cvat" / "annotations" / "instances_default.json").write_text(json.dumps(doc), "utf-8")
+    pid = _project(client, pm, "cvat")
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "cvat", "format": "auto"},
+                    headers=pm)
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["labelled"]) == ("coco", 2)
+
+
+def test_a_verdict_nobody_handles_is_an_error_not_a_pass() -> None:
+    from datamill.core.errors import DatamillError
+    from datamill.production.hooks import park_for_verdict
+
+    item = Item(external_id="u1")
+    assert park_for_verdict(None, item, [None, "pass", "reject"]) is False  # type: ignore[arg-type]
+    with pytest.raises(DatamillError, match=r"verdict 'second-opinion'.*reinstall"):
+        park_for_verdict(None, item, ["second-opinion"])  # type: ignore[arg-type]

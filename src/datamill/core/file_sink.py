@@ -90,10 +90,15 @@ class FileSink:
             self._write_here(name, data)
             return
         if self._child is None:
-            self._child = subprocess.Popen(  # noqa: S603 - this interpreter, fixed program
-                [sys.executable, "-I", "-c", _CHILD, os.fspath(self.out_dir)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            )
+            try:
+                self._child = subprocess.Popen(  # noqa: S603 - this interpreter, fixed program
+                    [sys.executable, "-I", "-c", _CHILD, os.fspath(self.out_dir)],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                )
+            except OSError:  # no interpreter to start (embedded), no process to spare
+                self.inline = sys.maxsize
+                self._write_here(name, data)
+                return
             _widen(self._child.stdin)
         encoded = name.encode("utf-8")
         self._buffer += _HEADER.pack(len(encoded), len(data))

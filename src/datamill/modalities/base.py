@@ -139,14 +139,19 @@ class Importer(Protocol[P_co]):
     """Reads a labelled source (a COCO file, a VOC folder ...) of its modality.
 
     ``detect`` is a confidence in [0, 1] that ``path`` holds the importer's format, reading as
-    little as possible; ``iter_items`` yields (media file, annotation) one item at a time.
+    little as possible; ``iter_items`` yields (media file, annotation) one item at a time, or
+    (media file, annotation, item id) where the format names its items (Kaldi's recording ids;
+    otherwise the item id is the media file's name without its suffix). An importer reads
+    nothing outside ``path``.
     """
 
     name: ClassVar[str]
 
     def detect(self, path: Path) -> float: ...
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, P_co]]: ...
+    def iter_items(
+        self, path: Path
+    ) -> Iterator[tuple[Path, P_co]] | Iterator[tuple[Path, P_co, str]]: ...
 
 
 class DatasheetStatistics(Protocol):

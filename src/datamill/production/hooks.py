@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from datamill.core.errors import DatamillError
 from datamill.core.registry import Registry
 from datamill.production.models import Item, Project
 
@@ -111,12 +112,19 @@ def check_requirements(
 
 def park_for_verdict(session: Session, item: Item, verdicts: Iterable[object]) -> bool:
     """Hand a passed item to the handler of the first verdict a registered plugin knows
-    (``datamill.check_verdicts``); True when one took it (the item is parked, not passed)."""
+    (``datamill.check_verdicts``); True when one took it (the item is parked, not passed).
+    ``pass``, ``reject`` and no verdict are the checks' own; any other verdict without a
+    handler (an install whose entry points are stale) is an error, never a silent pass."""
     known = set(_check_verdicts.names())
     for verdict in verdicts:
         if isinstance(verdict, str) and verdict in known:
             _check_verdicts.get(verdict)(session, item)
             return True
+        if verdict not in (None, "", "pass", "reject"):
+            raise DatamillError(
+                f"a check of item {item.external_id!r} gave the verdict {verdict!r}, which no "
+                "datamill.check_verdicts plugin handles; reinstall datamill (pip install -e .) "
+                "so its entry points are registered")
     return False
 
 

@@ -35,11 +35,12 @@ from datamill.production._import_rows import SourceRow, confine, printable
 from datamill.production.importing import Progress, import_source
 from datamill.production.models import Annotation, Item, Project
 from datamill.production.schemas import ImportReport
-from datamill.storage.blobstore import BlobStore
+from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = ["import_labelled", "labelled_formats"]
 
 _SHOWN = 20  # problems named in one refusal
+_CHUNK = 1000  # item ids per lookup
 
 
 def labelled_formats(modality: str) -> tuple[str, ...]:
@@ -84,7 +85,7 @@ def _labelled_rows(
         raise InvalidInput(f"{importer.name}: cannot read the source "
                            f"({_relative(printable(str(err), 300), limit)})",
                            format=importer.name) from err
-    for media, annotation in pairs:
+    for media, annotation, *named in pairs:
         name = _relative(printable(os.fspath(media), 200), limit)
         real = confine(limit, media, f"image {name}")
         if isinstance(real, str):
@@ -93,7 +94,7 @@ def _labelled_rows(
         if not real.is_file():
             problems.append(f"{name}: no such file")
             continue
-        external_id = Path(media).stem
+        external_id = str(named[0]) if named else Path(media).stem
         if external_id in seen:
             problems.append(f"{name}: a second file for item {external_id!r} "
                             f"(first: {seen[external_id]})")
@@ -116,6 +117,41 @@ def _labelled_rows(
                            f"{importer.name} source: " + "; ".join(problems[:_SHOWN]) + more,
                            format=importer.name, problems=len(problems))
     return out
+
+
+def _attach(
+    session: Session, project_id: int, run_id: int,
+    labelled: list[tuple[SourceRow, AnnotationDoc]], model: str,
+) -> int:
+    """Give each unannotated item of the source its labels as version 1; the number labelled.
+
+    An item gets them when this run imported it, or (an earlier run of the same source stopped
+    between its files and its labels) when it holds exactly the source's file: never the labels
+    of one file on another item that happens to share its id. Items are looked up a chunk of
+    ids at a time (a database takes a bounded number of parameters per statement) and each
+    chunk is committed."""
+    docs = {row.external_id: (row, doc) for row, doc in labelled}
+    ids = list(docs)
+    done = 0
+    for start in range(0, len(ids), _CHUNK):
+        items = session.scalars(
+            select(Item).where(Item.project_id == project_id, Item.current_version == 0,
+                               Item.external_id.in_(ids[start:start + _CHUNK]))
+        ).all()
+        for item in items:
+            row, doc = docs[item.external_id]
+            if item.import_run_id != run_id and (
+                    row.path is None or item.sha256 != sha256_file(row.path)):
+                continue
+            ann = Annotation(item_id=item.id, version=1, parent_id=None, stage="preannotate",
+                             kind="preannotation", model=model, segments=doc.payload,
+                             text=doc.text)
+            session.add(ann)
+            session.flush()
+            item.current_annotation_id, item.current_version = ann.id, 1
+            done += 1
+        session.commit()
+    return done
 
 
 def import_labelled(  # noqa: PLR0913 - keyword-only options
@@ -155,21 +191,10 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
         progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,
     )
-    docs = {row.external_id: doc for row, doc in labelled}
-    fresh = session.scalars(
-        select(Item).where(Item.project_id == project_id, Item.current_version == 0,
-                           Item.external_id.in_(list(docs)))
-    ).all()
-    model = f"import:{importer.name}"
-    for item in fresh:
-        doc = docs[item.external_id]
-        ann = Annotation(item_id=item.id, version=1, parent_id=None, stage="preannotate",
-                         kind="preannotation", model=model, segments=doc.payload, text=doc.text)
-        session.add(ann)
-        session.flush()
-        item.current_annotation_id, item.current_version = ann.id, 1
+    labelled_items = _attach(session, project_id, report.import_run_id, labelled,
+                             f"import:{importer.name}")
     record_audit(session, actor_id=actor_id, action="items.labels_imported",
                  object_type="import_run", object_id=report.import_run_id,
-                 project_id=project_id, data={"format": importer.name, "items": len(fresh)})
+                 project_id=project_id, data={"format": importer.name, "items": labelled_items})
     session.commit()
-    return report.model_copy(update={"labelled": len(fresh), "format": importer.name})
+    return report.model_copy(update={"labelled": labelled_items, "format": importer.name})

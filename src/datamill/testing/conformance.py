@@ -145,7 +145,7 @@ class ModalityConformance:
             assert manifest.items == len(records)
             importer = importers.get(importer_name)()
             assert importer.detect(out) > 0.5, (exporter_name, importer_name)
-            back = {path.stem: ann for path, ann in importer.iter_items(out)}
+            back = {got[0].stem: got[1] for got in importer.iter_items(out)}
             assert len(back) == len(records)
             for record, payload in records:
                 got = back[record.external_id]

@@ -58,3 +58,12 @@ def test_inline_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         sink.write("a.txt", b"a")
         assert sink._child is None  # noqa: SLF001 - the switch under test
         assert sink.close() == {"a.txt": hashlib.sha256(b"a").hexdigest()}
+
+
+def test_no_child_to_start_writes_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-such-python"))
+    with FileSink(tmp_path, inline=0) as sink:
+        sink.write("a.txt", b"a")
+        sink.write("b.txt", b"b")
+        assert sink.close() == {n: hashlib.sha256(n[0].encode()).hexdigest()
+                                for n in ("a.txt", "b.txt")}

@@ -19,7 +19,8 @@ unique and symmetric in the two sides.
 * **Keypoint accuracy** (:func:`score_keypoints`): similarity is COCO's object keypoint
   similarity, ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
   labelled in the reference (visibility > 0), with ``s^2`` the area of the reference's labelled
-  keypoints' bounding box (each side at least 1 pixel) and ``k_i = 2 sigma_i``. A hypothesis keypoint
+  keypoints' bounding box (each side at least 32 pixels, COCO's small-object size, so an
+  instance of one point or of points in a line has a scale) and ``k_i = 2 sigma_i``. A hypothesis keypoint
   with visibility 0 counts as missing (contributes 0). ``accuracy`` = sum of matched OKS /
   max(reference, hypothesis) instances. Not symmetric: the reference defines the scale and
   which keypoints count.
@@ -72,6 +73,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_MIN_KEYPOINT_SIDE = 32.0
 Region = Box | RotatedBox | Polygon
 
 
@@ -309,7 +311,8 @@ def _oks(ref: Keypoints, hyp: Keypoints, sigmas: Sequence[float]) -> float:
         return 0.0
     xs = [p.x for _, p in labelled]
     ys = [p.y for _, p in labelled]
-    area = max(max(xs) - min(xs), 1.0) * max(max(ys) - min(ys), 1.0)
+    side = _MIN_KEYPOINT_SIDE  # one or two points still have a scale (COCO uses the object's area)
+    area = max(max(xs) - min(xs), side) * max(max(ys) - min(ys), side)
     total = 0.0
     for i, p in labelled:
         q = hyp.points[i]

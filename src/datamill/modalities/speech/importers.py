@@ -5,7 +5,7 @@ Kaldi/ESPnet recipes keep their corpora: ``wav.scp`` (``<recording-id> <audio pa
 ``text`` (``<utt-id> <transcript>``) and, optionally, ``segments`` (``<utt-id> <recording-id>
 <start s> <end s>``). Without ``segments`` each utterance is its whole recording (its length
 from ``reco2dur`` when present, else read from the audio file's header). Each recording becomes
-one item: its audio file and the list of its segments in start order, texts as written (noise
+one item, named by its recording id: its audio file and the list of its segments in start order, texts as written (noise
 symbols kept), a leading ``<flag:NAME>`` tag (the exporter's mark of a segment the annotator
 could not transcribe) read back as the segment's ``flag``. A relative audio path is taken from
 the data directory. Pipes (``sox ... |``) and ``ark:`` entries are refused: an item is a file.
@@ -16,6 +16,7 @@ Everything is read and checked before the first item is yielded; problems raise
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,10 +107,16 @@ class KaldiImporter:
                 if len(fields) == 2:  # noqa: PLR2004 - key and duration
                     known[fields[0]] = _seconds_ms(fields[1], f"reco2dur line {number}",
                                                    "reco2dur", number)
+        base = os.path.realpath(folder) + os.sep
         for key, audio in recordings.items():
             if key not in known:
                 import soundfile  # noqa: PLC0415 - only without reco2dur
 
+                # read only regular files inside the data directory (no FIFO, no device)
+                if not os.path.realpath(audio).startswith(base) or not audio.is_file():
+                    raise KaldiSourceError(f"wav.scp: the length of {key!r} is unknown (its audio "
+                                           "is not a file inside the data directory); add "
+                                           "reco2dur or segments", file="wav.scp")
                 try:
                     info = soundfile.info(str(audio))
                 except (OSError, RuntimeError) as err:
@@ -119,8 +126,9 @@ class KaldiImporter:
                 known[key] = round(info.frames * 1000 / info.samplerate)
         return known
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, list[dict[str, Any]]]]:
-        """Yield ``(audio path, segments)`` per recording, in ``wav.scp`` order.
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, list[dict[str, Any]], str]]:
+        """Yield ``(audio path, segments, recording id)`` per recording, in ``wav.scp`` order
+        (the recording id is the item's id: two speakers' ``001.wav`` stay two items).
 
         Raises:
             KaldiSourceError: A missing ``wav.scp``/``text``, a malformed line, an utterance of
@@ -162,4 +170,4 @@ class KaldiImporter:
                 spans[utt].append((0, durations[utt], transcript))
         for key, audio in recordings.items():
             ordered = sorted(spans[key])
-            yield audio, [_segment(s, e, t) for s, e, t in ordered]
+            yield audio, [_segment(s, e, t) for s, e, t in ordered], key

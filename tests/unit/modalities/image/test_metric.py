@@ -73,13 +73,23 @@ def test_keypoints_oks() -> None:
         Keypoint(x=5, y=0), Keypoint(x=100, y=0), Keypoint(x=50, y=50))})
     score = score_keypoints([ImageAnnotation(objects=(ref,))],
                             [ImageAnnotation(objects=(near,))], sigmas=SIGMAS, oks_threshold=0.1)
-    # area = 100 x 1 (the labelled points' box, at least one pixel high): s^2 = 100, k = 0.1
-    expected = (math.exp(-25 / (2 * 100 * 0.01)) + 1.0) / 2
+    # area = 100 x 32 (the labelled points' box, each side at least 32 px): s^2 = 3200, k = 0.1
+    expected = (math.exp(-25 / (2 * 3200 * 0.01)) + 1.0) / 2
     assert score.accuracy == pytest.approx(expected)
     assert score.matched == 1
     with pytest.raises(InvalidInput, match="sigmas for skeleton 'tri'"):
         score_keypoints([ImageAnnotation(objects=(ref,))], [ImageAnnotation()],
                         sigmas={}, oks_threshold=0.5)
+
+
+def test_a_single_keypoint_has_a_scale() -> None:
+    """One visible keypoint used to get a 1-pixel scale: a 1-px offset scored OKS ~0."""
+    one = Keypoints(label="p", skeleton="one", points=(Keypoint(x=50, y=50),))
+    moved = one.model_copy(update={"points": (Keypoint(x=51, y=50),)})
+    score = score_keypoints([ImageAnnotation(objects=(one,))],
+                            [ImageAnnotation(objects=(moved,))],
+                            sigmas={"one": (0.05,)}, oks_threshold=0.5)
+    assert score.matched == 1 and score.accuracy > 0.9
 
 
 def test_ocr_character_and_line_accuracy() -> None:

@@ -42,7 +42,7 @@ def test_segments_in_start_order_with_flags(tmp_path: Path) -> None:
     importer = KaldiImporter()
     assert importer.detect(src) == 0.9
     assert importer.detect(tmp_path) == 0.0
-    got = {p.name: segs for p, segs in importer.iter_items(src)}
+    got = {p.name: segs for p, segs, _ in importer.iter_items(src)}
     assert [(s["start_ms"], s["end_ms"], s["text"], s["flag"]) for s in got["call1.wav"]] == [
         (0, 1200, "hello there", None), (1500, 2750, "mumble", "unintelligible")]
     assert [s["text"] for s in got["call2.wav"]] == ["[noise] yes"]
@@ -50,7 +50,7 @@ def test_segments_in_start_order_with_flags(tmp_path: Path) -> None:
 
 def test_without_segments_an_utterance_is_its_recording(tmp_path: Path) -> None:
     src = _kaldi(tmp_path / "data", segments=False)
-    got = {p.name: segs for p, segs in KaldiImporter().iter_items(src)}
+    got = {p.name: segs for p, segs, _ in KaldiImporter().iter_items(src)}
     assert [(s["start_ms"], s["end_ms"]) for s in got["call1.wav"]] == [(0, 3000)]
     assert [(s["start_ms"], s["end_ms"]) for s in got["call2.wav"]] == [(0, 1500)]
 
@@ -97,3 +97,33 @@ def test_a_kaldi_directory_comes_into_a_speech_project(
     with runtime.session() as s:
         assert s.scalars(select(Item).where(Item.project_id == pid2)).first() is None
         assert s.scalars(select(ImportRun).where(ImportRun.project_id == pid2)).first() is None
+
+
+def test_recordings_are_named_by_their_ids_not_their_file_names(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """``spk1/001.wav`` and ``spk2/001.wav`` are two items (``spk1-001``, ``spk2-001``), not a
+    clash of two files for item ``001``."""
+    src = tmp_path / "corpus"
+    for spk in ("spk1", "spk2"):
+        (src / spk).mkdir(parents=True)
+        make_tone(src / spk / "001.wav", duration_ms=1000)
+    (src / "wav.scp").write_text("spk1-001 spk1/001.wav\nspk2-001 spk2/001.wav\n", "utf-8")
+    (src / "text").write_text("spk1-001 one\nspk2-001 two\n", "utf-8")
+    with runtime.session() as s:
+        pid = create_project(s, spec(name="kaldi-ids")).id
+    with runtime.session() as s:
+        assert import_labelled(s, runtime.blobs, pid, src, fmt="kaldi").labelled == 2
+    with runtime.session() as s:
+        assert set(s.scalars(select(Item.external_id).where(Item.project_id == pid))) == {
+            "spk1-001", "spk2-001"}
+
+
+def test_lengths_are_read_only_inside_the_data_directory(tmp_path: Path) -> None:
+    outside = make_tone(tmp_path / "outside.wav", duration_ms=500)
+    src = tmp_path / "data"
+    src.mkdir()
+    (src / "wav.scp").write_text(f"r1 {outside}\n", "utf-8")
+    (src / "text").write_text("r1 hello\n", "utf-8")
+    with pytest.raises(KaldiSourceError, match="not a file inside the data directory"):
+        list(KaldiImporter().iter_items(src))

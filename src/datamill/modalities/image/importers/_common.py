@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Final
 
 from datamill.modalities.image.errors import AnnotationFileError
@@ -9,12 +10,26 @@ from datamill.modalities.image.errors import AnnotationFileError
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["IMAGE_SUFFIXES", "displayed_size", "read_head"]
+__all__ = ["IMAGE_SUFFIXES", "displayed_size", "inside", "read_head"]
 
 IMAGE_SUFFIXES: Final = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
 )
 _SWAPPING: Final = frozenset({5, 6, 7, 8})
+
+
+def inside(root: Path, path: Path, what: str) -> Path:
+    """``path`` itself when it resolves (symbolic links, ``..``) inside ``root``; an importer
+    reads nothing outside the folder it was given.
+
+    Raises:
+        AnnotationFileError: ``path`` lies outside ``root``.
+    """
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+        raise AnnotationFileError(f"{what} {os.path.basename(path)} lies outside the source "
+                                  "folder", file=os.path.basename(path))
+    return path
 
 
 def read_head(path: Path, size: int = 65536) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import read_head
+from datamill.modalities.image.importers._common import inside, read_head
 from datamill.modalities.image.schema import (
     Box,
     CocoRle,
@@ -114,7 +114,11 @@ class CocoImporter:
         file = self._json_file(Path(path))
         if file is None:
             raise AnnotationFileError(f"{path}: no COCO annotations JSON found", file=str(path))
-        root = image_root or file.parent
+        folder = Path(path) if Path(path).is_dir() else file.parent
+        inside(folder, file, "the annotations file")
+        # file names are relative to the JSON's folder, or (CVAT's annotations/ layout) to the
+        # source folder or its images/ folder: the first root that has the first image wins
+        roots = [image_root] if image_root else [file.parent, folder, folder / "images"]
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -143,11 +147,14 @@ class CocoImporter:
             except (ValidationError, KeyError, TypeError, ValueError, IndexError) as err:
                 raise AnnotationFileError(f"{where} is not a valid object: {err}",
                                           file=str(file), index=index) from err
+        root: Path | None = None
         for position, image in enumerate(data["images"]):
             file_name = image.get("file_name")
             if not isinstance(file_name, str) or not file_name:
                 raise AnnotationFileError(f"{file}: images[{position}] has no file_name",
                                           file=str(file), index=position)
+            if root is None:
+                root = next((r for r in roots if (r / file_name).is_file()), roots[0])
             image_path = Path(file_name) if Path(file_name).is_absolute() else root / file_name
             yield image_path, ImageAnnotation(
                 objects=tuple(by_image.pop(image.get("id"), ())),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import read_head
+from datamill.modalities.image.importers._common import inside, read_head
 from datamill.modalities.image.schema import Box, ImageAnnotation
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ class VocImporter:
         """
         root_dir = Path(path)
         for file in sorted((root_dir / "Annotations").glob("*.xml")):
+            inside(root_dir, file, "the annotation file")
             try:
                 root = ET.parse(file).getroot()  # noqa: S314 - expat: no external entities
             except ET.ParseError as err:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import yaml
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import IMAGE_SUFFIXES, displayed_size
+from datamill.modalities.image.importers._common import IMAGE_SUFFIXES, displayed_size, inside
 from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon
 
 if TYPE_CHECKING:
@@ -115,13 +115,14 @@ class YoloImporter:
             raise AnnotationFileError(f"{yaml_file}: not valid YAML ({err})",
                                       file=str(yaml_file)) from err
         names = _names(data, yaml_file)
-        images_dir = path / str(data.get("train") or "images")
+        images_dir = inside(path, path / str(data.get("train") or "images"), "the image folder")
         for image in sorted(p for p in images_dir.iterdir()
                             if p.suffix.lower() in IMAGE_SUFFIXES):
             label_file = path / "labels" / f"{image.stem}.txt"
             objects: list[Box | Polygon] = []
             if label_file.is_file():
-                size = displayed_size(image)
+                inside(path, label_file, "the label file")
+                size = displayed_size(inside(path, image, "the image"))
                 text = label_file.read_text(encoding="utf-8")
                 for number, line in enumerate(text.splitlines(), start=1):
                     if not line.strip():
