@@ -12,7 +12,8 @@ Every modality (speech, image, yours) gets the same contract tests::
 The kit checks: the plugin is registered and declares the contract's class attributes;
 ``describe`` yields a valid ``item_model`` and an integer ``volume``; valid payloads pass
 ``validate_annotation`` and bad ones (wrong types, wrong shape, garbage JSON) raise
-``InvalidInput`` and nothing else; every exporter accepts an empty input; export then
+``InvalidInput`` and nothing else; every exporter accepts an empty input and every importer
+an empty folder (no item or ``InvalidInput``); export then
 re-import (``detect`` then ``iter_items``) gives the annotations back for each round trip;
 an exporter streams 20,000 items from a generator within a memory bound.
 """
@@ -134,6 +135,23 @@ class ModalityConformance:
             exporter = self.plugin.make_exporter(name, self.requirements())
             manifest = exporter.export(iter(()), tmp_path / name)
             assert manifest.items == 0, name
+
+    def test_every_importer_of_the_modality_handles_empty_and_foreign_input(
+        self, tmp_path: Path
+    ) -> None:
+        """Each importer the plugin names (``importer_names``) and each round-trip importer
+        does not claim an empty folder, and reading one gives no item or ``InvalidInput``,
+        never another error."""
+        names = set(getattr(self.plugin, "importer_names", ())) | set(self.round_trips.values())
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        for name in sorted(names):
+            importer = importers.get(name)()
+            assert importer.detect(empty) < 0.5, name
+            try:
+                assert list(importer.iter_items(empty)) == [], name
+            except InvalidInput:
+                pass
 
     def test_export_then_reimport_round_trips(self, tmp_path: Path) -> None:
         records = self._records(tmp_path / "in")

@@ -16,8 +16,14 @@ _CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-
 
 
 def read_source(path: Path) -> str:
-    """A source file's text (strict UTF-8, BOM dropped; the error names file and byte)."""
-    return decode_text(path.read_bytes(), path.name)[0]
+    """A source file's text (strict UTF-8, BOM dropped; the error names file and byte); a
+    missing or unreadable file is a :class:`TextSourceError` naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise TextSourceError(f"{path.name}: cannot be read ({err.strerror or err})",
+                              file=path.name) from err
+    return decode_text(data, path.name)[0]
 
 
 def join_tokens(words: list[str]) -> tuple[str, list[tuple[int, int]]]:
