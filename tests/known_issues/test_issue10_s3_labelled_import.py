@@ -23,21 +23,14 @@ from datamill.modalities.image.synth import render_object_scene
 from datamill.production.models import Annotation, ImportRun, Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._api import API, login
 from tests.unit.production.image_helpers import image_spec
-
-API = "/api/v1"
 
 
 @pytest.fixture
 def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
         yield c
-
-
-def _login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
-    assert r.status_code == 201, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def _coco(folder: Path, n: int = 2, **change: Any) -> dict[str, list[dict[str, Any]]]:
@@ -81,7 +74,7 @@ def _counts(runtime: Runtime, pid: int) -> tuple[int, int]:
 def test_a_coco_source_arrives_with_its_labels_and_the_annotator_starts_from_them(
     client: TestClient, runtime: Runtime
 ) -> None:
-    pm, ann1 = _login(client, "pm"), _login(client, "ann1")
+    pm, ann1 = login(client, "pm"), login(client, "ann1")
     root = runtime.settings.resolved_import_root()
     doc = _coco(root / "coco")
     pid = _project(client, pm, "labelled")
@@ -117,7 +110,7 @@ def test_a_coco_source_arrives_with_its_labels_and_the_annotator_starts_from_the
 def test_one_bad_label_refuses_the_whole_source(
     client: TestClient, runtime: Runtime, change: dict[str, Any], message: str
 ) -> None:
-    pm = _login(client, "pm")
+    pm = login(client, "pm")
     _coco(runtime.settings.resolved_import_root() / "bad", **change)
     pid = _project(client, pm, "bad-labels")
     r = client.post(f"{API}/projects/{pid}/imports", json={"path": "bad", "format": "auto"},
@@ -130,7 +123,7 @@ def test_one_bad_label_refuses_the_whole_source(
 def test_a_file_outside_the_folder_or_an_unknown_format_is_refused(
     client: TestClient, runtime: Runtime
 ) -> None:
-    pm = _login(client, "pm")
+    pm = login(client, "pm")
     root = runtime.settings.resolved_import_root()
     root.mkdir(parents=True, exist_ok=True)
     render_object_scene(7).save(root / "outside.png")
@@ -210,7 +203,7 @@ def test_labels_never_land_on_another_file_with_the_same_id(
     """A project already holds an unannotated ``scene0`` (another picture); a COCO source
     brings its own ``scene0.png``: that row is rejected as a conflict and the old picture
     keeps no labels (they were written onto it before)."""
-    pm = _login(client, "pm")
+    pm = login(client, "pm")
     root = runtime.settings.resolved_import_root()
     (root / "old").mkdir(parents=True)
     render_object_scene(42).save(root / "old" / "scene0.png")
@@ -230,7 +223,7 @@ def test_labels_never_land_on_another_file_with_the_same_id(
 def test_importers_read_nothing_outside_the_source(
     client: TestClient, runtime: Runtime
 ) -> None:
-    pm = _login(client, "pm")
+    pm = login(client, "pm")
     root = runtime.settings.resolved_import_root()
     (root / "elsewhere").mkdir(parents=True)
     render_object_scene(3).save(root / "elsewhere" / "secret.png")
@@ -252,7 +245,7 @@ def test_a_cvat_coco_export_finds_its_images_beside_the_annotations_folder(
 ) -> None:
     """CVAT writes ``annotations/instances_default.json`` with images in the folder above (or
     ``images/``); the file names are looked up there."""
-    pm = _login(client, "pm")
+    pm = login(client, "pm")
     root = runtime.settings.resolved_import_root()
     doc = _coco(root / "cvat" / "images")
     (root / "cvat" / "images" / "annotations.json").unlink()

@@ -15,9 +15,8 @@ from fastapi.testclient import TestClient
 from datamill.compliance.models import User
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._api import API, login
 from tests.unit.production.image_helpers import image_folder, image_spec
-
-API = "/api/v1"
 
 
 @pytest.fixture
@@ -26,19 +25,13 @@ def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
         yield c
 
 
-def _login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
-    assert r.status_code == 201, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
 def _ok(r: Any, code: int = 200) -> Any:
     assert r.status_code == code, r.text
     return r.json()
 
 
 def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> None:
-    h = {name: _login(client, name) for name in ("pm", "ann1", "rev", "insp")}
+    h = {name: login(client, name) for name in ("pm", "ann1", "rev", "insp")}
     pm, ann1, rev, insp = h["pm"], h["ann1"], h["rev"], h["insp"]
     truth = image_folder(runtime.settings.resolved_import_root() / "photos")
     bad_acceptance = image_spec(name="bad", acceptance={"character_accuracy": 0.9})

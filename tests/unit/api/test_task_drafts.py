@@ -16,21 +16,14 @@ from datamill.production.models import Draft
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._api import API, login
 from tests.unit.production.image_helpers import make_image_project
-
-API = "/api/v1"
 
 
 @pytest.fixture
 def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
         yield c
-
-
-def _login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
-    assert r.status_code == 201, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def test_draft_round_trip_over_rest(
@@ -40,7 +33,7 @@ def test_draft_round_trip_over_rest(
     with runtime.session() as s:
         task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
         task_id = task.id
-    ann1, ann2 = _login(client, "ann1"), _login(client, "ann2")
+    ann1, ann2 = login(client, "ann1"), login(client, "ann2")
     url = f"{API}/tasks/{task_id}/draft"
     assert client.get(url, headers=ann1).status_code == 404  # none yet
 
@@ -77,7 +70,7 @@ def test_delete_throws_the_draft_away(
     pid = make_image_project(runtime, users, tmp_path / "scenes")
     with runtime.session() as s:
         task_id = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate").id
-    ann1 = _login(client, "ann1")
+    ann1 = login(client, "ann1")
     url = f"{API}/tasks/{task_id}/draft"
     body = {"payload": [], "base_version": 0, "revision": 1}
     assert client.put(url, json=body, headers=ann1).status_code == 200

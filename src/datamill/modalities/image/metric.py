@@ -224,23 +224,31 @@ def score_regions(
         (1, 1, 2, 0.5)
     """
     _check_pairs(reference, hypothesis, iou_threshold)
+    return _paired_share(reference, hypothesis, (Box, RotatedBox, Polygon), _region_iou,
+                         iou_threshold)
+
+
+def _paired_share(
+    reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
+    kinds: tuple[type, ...], similarity: Callable[[Any, Any], float], threshold: float,
+) -> RegionScore:
+    """Objects of ``kinds`` paired image by image at ``similarity >= threshold``: the share
+    paired of the larger side, summed over images, and the mean similarity of the pairs."""
     matched = n_ref = n_hyp = 0
-    iou_sum = 0.0
+    total = 0.0
     for ref_ann, hyp_ann in zip(reference, hypothesis, strict=True):
-        refs = [o for o in ref_ann.objects if isinstance(o, Box | RotatedBox | Polygon)]
-        hyps = [o for o in hyp_ann.objects if isinstance(o, Box | RotatedBox | Polygon)]
-        pairs = _match(refs, hyps, _region_iou, iou_threshold)
+        refs = [o for o in ref_ann.objects if isinstance(o, kinds)]
+        hyps = [o for o in hyp_ann.objects if isinstance(o, kinds)]
+        pairs = _match(refs, hyps, similarity, threshold)
         matched += len(pairs)
-        iou_sum += sum(iou for _, _, iou in pairs)
+        total += sum(value for _, _, value in pairs)
         n_ref += len(refs)
         n_hyp += len(hyps)
     denominator = max(n_ref, n_hyp)
     return RegionScore(
-        accuracy=matched / denominator if denominator else 1.0,
-        matched=matched,
-        reference=n_ref,
-        hypothesis=n_hyp,
-        mean_iou=min(1.0, iou_sum / matched) if matched else 1.0,
+        accuracy=matched / denominator if denominator else 1.0, matched=matched,
+        reference=n_ref, hypothesis=n_hyp,
+        mean_iou=min(1.0, total / matched) if matched else 1.0,
     )
 
 
@@ -282,22 +290,7 @@ def score_polylines(
         union = ga.union(gb).area
         return float(ga.intersection(gb).area / union) if union > 0 else 0.0
 
-    matched = n_ref = n_hyp = 0
-    iou_sum = 0.0
-    for ref_ann, hyp_ann in zip(reference, hypothesis, strict=True):
-        refs = [o for o in ref_ann.objects if isinstance(o, Polyline)]
-        hyps = [o for o in hyp_ann.objects if isinstance(o, Polyline)]
-        pairs = _match(refs, hyps, similarity, iou_threshold)
-        matched += len(pairs)
-        iou_sum += sum(iou for _, _, iou in pairs)
-        n_ref += len(refs)
-        n_hyp += len(hyps)
-    denominator = max(n_ref, n_hyp)
-    return RegionScore(
-        accuracy=matched / denominator if denominator else 1.0, matched=matched,
-        reference=n_ref, hypothesis=n_hyp,
-        mean_iou=min(1.0, iou_sum / matched) if matched else 1.0,
-    )
+    return _paired_share(reference, hypothesis, (Polyline,), similarity, iou_threshold)
 
 
 # ----------------------------------------------------------------------------- keypoints
