@@ -143,10 +143,9 @@ class FileSink:
         if self._folder is not None:
             os.close(self._folder)
             self._folder = None
-        child, self._child = self._child, None
+        child = self._child
         if child is None:
             return self.hashes
-        self._child = child
         self._flush()
         out, err = child.communicate()
         self._child = None

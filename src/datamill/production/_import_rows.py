@@ -224,6 +224,9 @@ class SourceRow:
     #: the resolved file as text, set instead of ``path`` by the per-row fast path (a ``Path``
     #: costs more than the rest of a plain row); :meth:`resolved` gives the ``Path``
     file: str | None = None
+    #: the modality's attributes when the reader already described the file (a pre-labelled
+    #: import validates its labels against them): the import does not decode it again
+    attributes: dict[str, Any] | None = None
 
     def resolved(self) -> Path | None:
         """The resolved file (``path``, made from ``file`` on first use)."""

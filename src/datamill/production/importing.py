@@ -404,7 +404,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return
         if row.path is None:  # narrowed by _hash; keeps type checkers content
             return
-        attributes = _describe(row.path, plugin, row.meta, requirements)
+        attributes = row.attributes if row.attributes is not None else _describe(
+            row.path, plugin, row.meta, requirements)
         if isinstance(attributes, str):
             reject(row.where, attributes)
             return

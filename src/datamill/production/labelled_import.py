@@ -103,13 +103,13 @@ def _labelled_rows(
         payload = annotation.model_dump(mode="json") if isinstance(annotation, BaseModel) \
             else annotation
         try:
-            attributes = plugin.describe(real, {}, requirements).model_dump(mode="json")
+            attributes = plugin.describe(real, {}, requirements).model_dump(exclude_none=True)
             doc = plugin.validate_annotation(payload, attributes, req)
         except DatamillError as err:
             problems.append(f"{name}: {err.message}")
             continue
         row = SourceRow(where=f"{importer.name}: {name}", path=real, filename=real.name,
-                        external_id=external_id)
+                        external_id=external_id, attributes=attributes)
         out.append((row, doc))
     if problems:
         more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""

@@ -41,10 +41,6 @@ class CorrectionIn(BaseModel):
     corrected_text: str = Field(max_length=_MAX_CORRECTION)
 
 
-def _scores(session: Any, inspection_id: int) -> dict[str, Any]:
-    return inspection_scores(session, inspection_id)
-
-
 @router.post("/batches/{batch_id}/inspect")
 def open_inspection(
     request: Request, batch_id: int, session: SessionDep, me: WebUser,
@@ -98,7 +94,7 @@ def inspection_page(
         request, getattr(plugin, "inspection_template", "inspection.html"), me, insp=insp,
         texts=texts,
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
-        acceptance=project.spec.get("acceptance", {}), scores=_scores(session, inspection_id),
+        acceptance=project.spec.get("acceptance", {}), scores=inspection_scores(session, inspection_id),
         comparisons=_comparisons(plugin, insp.sample), focus=focus,
         requirements=req.model_dump(mode="json"), diffs=_text_diffs(plugin, insp.sample),
         confirm=bool(confirm) and insp.status == "open",
@@ -123,7 +119,7 @@ def save_document_correction(
     if len(text) > _MAX_CORRECTION:
         raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
     record_correction(session, inspection_id, item_id, text)
-    return {"scores": _scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
+    return {"scores": inspection_scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 
 @api_router.put("/inspections/{inspection_id}/samples/{item_id}")
@@ -137,7 +133,7 @@ def save_correction(
     record_correction(session, inspection_id, item_id, body.corrected_text)
     insp = get_inspection(session, inspection_id)
     delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
-    return {"scores": _scores(session, inspection_id),
+    return {"scores": inspection_scores(session, inspection_id),
             "diff": word_diff(delivered or "", body.corrected_text)}
 
 
