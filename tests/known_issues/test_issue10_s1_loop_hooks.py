@@ -7,12 +7,13 @@ from __future__ import annotations
 import configparser
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import datamill.production
 from datamill.compliance.models import User
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import DatamillError, InvalidInput
 from datamill.production import hooks
 from datamill.production.annotating import submit_annotation
 from datamill.production.tasks import claim_next_task
@@ -39,6 +40,9 @@ def test_speech_services_are_entry_points_of_the_hooks() -> None:
     assert "prompt_check" in hooks._check_requirements.names()
     assert hooks.verdict_stages() == ["listen"]
     assert hooks.park_for_verdict(None, None, [None, "pass", 3]) is False  # type: ignore[arg-type]
+    stale = SimpleNamespace(external_id="utt-1")
+    with pytest.raises(DatamillError, match=r"utt-1.*'hear'.*reinstall"):
+        hooks.park_for_verdict(None, stale, ["pass", "hear"])  # type: ignore[arg-type]
 
 
 def test_a_submission_check_refuses_for_every_modality(

@@ -114,13 +114,16 @@ def park_for_verdict(session: Session, item: Item, verdicts: Iterable[object]) -
     """Hand a passed item to the handler of the first verdict a registered plugin knows
     (``datamill.check_verdicts``); True when one took it (the item is parked, not passed).
     ``pass``, ``reject`` and no verdict are the checks' own; any other verdict without a
-    handler (an install whose entry points are stale) is an error, never a silent pass."""
+    handler (an install whose entry points are stale) is an error, never a silent pass. A
+    verdict is a string; anything else a check left under ``verdict`` is not one."""
     known = set(_check_verdicts.names())
     for verdict in verdicts:
-        if isinstance(verdict, str) and verdict in known:
+        if not isinstance(verdict, str):
+            continue
+        if verdict in known:
             _check_verdicts.get(verdict)(session, item)
             return True
-        if verdict not in (None, "", "pass", "reject"):
+        if verdict not in ("", "pass", "reject"):
             raise DatamillError(
                 f"a check of item {item.external_id!r} gave the verdict {verdict!r}, which no "
                 "datamill.check_verdicts plugin handles; reinstall datamill (pip install -e .) "
