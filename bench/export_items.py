@@ -126,7 +126,7 @@ def deliver_child(db: str, blobs: str, batch_id: int, out: str, formats: list[st
         secs, cpu = time.perf_counter() - t0, time.process_time() - c0
         s.rollback()  # a batch is delivered once: each run exports the same batch afresh
     rt.close()
-    print(json.dumps({"seconds": secs, "cpu_seconds": cpu, "utterances": d.delivered_utterances, "hours": d.delivered_hours,
+    print(json.dumps({"seconds": secs, "cpu_seconds": cpu, "utterances": d.delivered_items, "hours": d.delivered_volume,
                       "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb()}))
 
 

@@ -11,23 +11,9 @@ from alembic import command
 from sqlalchemy import create_engine, text
 
 from datamill.db.migrate import alembic_config
-from datamill.testing.fixtures import pg_url
-from tests._tools import require_tool
+from tests._migrations import drop_schema, migration_url
 
 _SCHEMA = "mig_m0001"
-
-
-def _url(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'm.db'}"
-    url = pg_url()
-    if url is None:
-        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:  # a private schema: the shared test database stays as it is
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {_SCHEMA} CASCADE; CREATE SCHEMA {_SCHEMA}"))
-    engine.dispose()
-    return url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{_SCHEMA}"
 
 
 def _attributes(value: object) -> dict[str, object]:
@@ -36,7 +22,7 @@ def _attributes(value: object) -> dict[str, object]:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_speech_columns_move_into_attributes(backend: str, tmp_path: Path) -> None:
-    url = _url(backend, tmp_path)
+    url = migration_url(backend, tmp_path, _SCHEMA)
     cfg = alembic_config(url)
     command.upgrade(cfg, "i0001")  # the production branch's head before m0001
     engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
@@ -89,8 +75,4 @@ def test_speech_columns_move_into_attributes(backend: str, tmp_path: Path) -> No
     assert tuple(back[0]) == (2345, 16000, 1, 16, "spk7", "female", 31, "US", "phone", "quiet")
     assert tuple(back[1]) == (None,) * 10
     engine.dispose()
-    if backend == "postgresql":
-        base = create_engine((pg_url() or "").replace("postgresql://", "postgresql+psycopg://", 1))
-        with base.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {_SCHEMA} CASCADE"))
-        base.dispose()
+    drop_schema(backend, _SCHEMA)

@@ -12,28 +12,14 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from datamill.db.migrate import alembic_config
-from datamill.testing.fixtures import pg_url
-from tests._tools import require_tool
+from tests._migrations import drop_schema, migration_url
 
 _SCHEMA = "mig_g0001"
 
 
-def _url(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'g.db'}"
-    url = pg_url()
-    if url is None:
-        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:  # a private schema: the shared test database stays as it is
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {_SCHEMA} CASCADE; CREATE SCHEMA {_SCHEMA}"))
-    engine.dispose()
-    return url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{_SCHEMA}"
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_existing_annotations_survive_g0001(backend: str, tmp_path: Path) -> None:
-    url = _url(backend, tmp_path)
+    url = migration_url(backend, tmp_path, _SCHEMA)
     cfg = alembic_config(url)
     command.upgrade(cfg, "m0001")  # the production branch's head before g0001
     engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
@@ -51,7 +37,7 @@ def test_existing_annotations_survive_g0001(backend: str, tmp_path: Path) -> Non
             "time_spent_ms, created_at) VALUES (1, 1, 1, 'annotate', 'annotation', "
             "'{\"classes\": [\"street\"]}', 'x', 1200, CURRENT_TIMESTAMP)"))
     engine.dispose()
-    command.upgrade(cfg, "heads")
+    command.upgrade(cfg, "g0001")  # heads would rename segments (pd001)
     engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
     with engine.connect() as conn:
         row = conn.execute(text(
@@ -68,3 +54,4 @@ def test_existing_annotations_survive_g0001(backend: str, tmp_path: Path) -> Non
     with engine.connect() as conn:
         assert conn.execute(text("SELECT text FROM annotations WHERE id = 1")).scalar() == "x"
     engine.dispose()
+    drop_schema(backend, _SCHEMA)

@@ -50,7 +50,7 @@ def test_money_story_after_the_speech_demo(runtime: Runtime, tmp_path: Path) -> 
     assert account_balance(journal, DEFAULT_ACCOUNTS["receivable"][0]) < 0  # the ZH advance
     assert account_balance(journal, DEFAULT_ACCOUNTS["credit_data_service"][0]) == 0  # paid
     with runtime.session() as s:
-        ms = s.scalar(select(func.sum(Delivery.accepted_duration_ms)).where(
+        ms = s.scalar(select(func.sum(Delivery.accepted_volume_base)).where(
             Delivery.project_id == pid))
         hours = (Decimal(int(ms)) / 3_600_000).quantize(Decimal("0.0001"))
         en = s.scalars(select(LedgerOrder).where(LedgerOrder.acceptance_type == 3)).one()

@@ -37,5 +37,5 @@ def test_image_demo_reaches_an_accepted_delivery(runtime: Runtime, tmp_path: Pat
                 CheckResult.name == "near_duplicate")).one()
             assert not near.passed and near.extra["nearest"] == "bad/good"
         d = s.scalars(select(Delivery).where(Delivery.project_id == result.project_id)).one()
-        assert d.status == "accepted" and d.accepted_utterances == d.delivered_utterances == 11
+        assert d.status == "accepted" and d.accepted_items == d.delivered_items == 11
     assert IMAGE_DEMO_PROJECT in text or result.project_id

@@ -110,7 +110,7 @@ def preannotate_project(
         ann = Annotation(
             item_id=item.id, version=item.current_version + 1,
             parent_id=item.current_annotation_id, stage="preannotate", kind="preannotation",
-            model=model, segments=segments, text=text,
+            model=model, payload=segments, text=text,
         )
         session.add(ann)
         session.flush()

@@ -212,6 +212,6 @@ def review_cmd(
             view = task_view(s, get_task(s, task_id))
             segs = _segments(segments, text, view.duration_ms)
             base_version = view.current_version if base_version is None else base_version
-        result = review_task(s, get_user(s, user), task_id, v, reason=reason, segments=segs,
+        result = review_task(s, get_user(s, user), task_id, v, reason=reason, payload=segs,
                              base_version=base_version)
     emit(result, as_json, lambda r: out.print(f"{r['verdict']}: item {r['item_id']} is now {r['item_status']}"))

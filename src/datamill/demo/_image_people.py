@@ -59,7 +59,7 @@ def _review(rt: Runtime, project_id: int, truth: dict[str, ImageAnnotation]) -> 
             task = claim_next_task(s, rita, project_id, "review")
             if task is None:
                 return accepted, rejected
-            submitted = ImageAnnotation.model_validate(task.current.segments if task.current
+            submitted = ImageAnnotation.model_validate(task.current.payload if task.current
                                                        else {})
             missing = len(truth[task.external_id].objects) - len(submitted.objects)
             if missing > 0:

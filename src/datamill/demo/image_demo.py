@@ -137,7 +137,7 @@ def _ocr_accuracy(rt: Runtime, project_id: int, truth: dict[str, ImageAnnotation
 
     with rt.session() as s:
         rows = s.execute(
-            select(Item.external_id, Annotation.segments)
+            select(Item.external_id, Annotation.payload)
             .join(Annotation, Annotation.id == Item.current_annotation_id)
             .where(Item.project_id == project_id, Annotation.kind == "preannotation")
         ).all()

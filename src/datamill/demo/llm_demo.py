@@ -85,7 +85,7 @@ def _review(rt: Runtime, pid: int) -> tuple[int, int]:
             task = claim_next_task(s, rita, pid, "review")
             if task is None:
                 return accepted, rejected
-            payload = task.current.segments if task.current else None
+            payload = task.current.payload if task.current else None
             want = better_of(task.external_id)
             if isinstance(payload, dict) and payload.get("choice") != want:
                 review_task(s, rita, task.id, "reject",
@@ -127,11 +127,11 @@ def _inspect_and_deliver(rt: Runtime, pid: int, workdir: Path, result: DemoResul
     with rt.session() as s:
         delivery = deliver_batch(s, rt.blobs, batch.id, workdir / "deliveries")
         volume = int(delivery.datasheet["volume"]["amount"])  # dialogues, the sold unit
-        record_acceptance(s, delivery.id, accepted_duration_ms=volume,
-                          accepted_utterances=delivery.delivered_utterances,
+        record_acceptance(s, delivery.id, accepted_volume=volume,
+                          accepted_items=delivery.delivered_items,
                           note="demo customer accepts every dialogue")
         result.delivery_path = delivery.path
-        result.steps.append(f"delivered {delivery.delivered_utterances} dialogues (DPO pairs,"
+        result.steps.append(f"delivered {delivery.delivered_items} dialogues (DPO pairs,"
                             " chat messages, ranked lists); customer acceptance recorded")
 
 

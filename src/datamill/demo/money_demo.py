@@ -108,8 +108,8 @@ def _line(stage: str, category: str, qty: Any, price: Any, unit: str = "hours") 
 def _accepted_hours(s: Any, project_id: int) -> Decimal:
     """Accepted hours as the ledger counts them (each acceptance to 4 decimals)."""
     return sum((to_decimal(Decimal(int(ms)) / Decimal(3_600_000), 4) for ms in s.scalars(
-        select(Delivery.accepted_duration_ms).where(
-            Delivery.project_id == project_id, Delivery.accepted_duration_ms.is_not(None)))),
+        select(Delivery.accepted_volume_base).where(
+            Delivery.project_id == project_id, Delivery.accepted_volume_base.is_not(None)))),
         Decimal(0))
 
 

@@ -155,12 +155,12 @@ def run_loop(rt: Runtime, project_id: int, out_dir: Path) -> DemoResult:
     with rt.session() as s:
         delivery = deliver_batch(s, rt.blobs, batch.id, out_dir)
         record_acceptance(
-            s, delivery.id, accepted_duration_ms=int(delivery.datasheet["duration_ms"]),
-            accepted_utterances=delivery.delivered_utterances, note="demo customer accepts all",
+            s, delivery.id, accepted_volume=int(delivery.datasheet["duration_ms"]),
+            accepted_items=delivery.delivered_items, note="demo customer accepts all",
         )
         result.delivery_path = delivery.path
         result.steps.append(
-            f"delivered {delivery.delivered_utterances} utterances ({delivery.delivered_hours:.4f} h); "
+            f"delivered {delivery.delivered_items} utterances ({delivery.delivered_volume:.4f} h); "
             "customer acceptance recorded"
         )
     return result

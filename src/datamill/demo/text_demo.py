@@ -156,7 +156,7 @@ def _review(rt: Runtime, pid: int, gold: dict[str, dict[str, Any]]) -> tuple[int
             task = claim_next_task(s, rita, pid, "review")
             if task is None:
                 return accepted, rejected
-            current = TextAnnotation.model_validate(task.current.segments if task.current else {})
+            current = TextAnnotation.model_validate(task.current.payload if task.current else {})
             want = TextAnnotation.model_validate(gold[task.external_id])
             if {(x.start, x.end, x.label) for x in current.spans} != \
                     {(x.start, x.end, x.label) for x in want.spans}:
@@ -221,11 +221,11 @@ def _finish(rt: Runtime, workdir: Path, result: DemoResult) -> None:
         delivery = deliver_batch(s, rt.blobs, batch.id, workdir / "deliveries",
                                  formats=["conll", "text_jsonl"])
         record_acceptance(s, delivery.id,
-                          accepted_duration_ms=int(delivery.datasheet["volume"]["amount"]),
-                          accepted_utterances=delivery.delivered_utterances,
+                          accepted_volume=int(delivery.datasheet["volume"]["amount"]),
+                          accepted_items=delivery.delivered_items,
                           note="demo customer accepts all")
         result.delivery_path = delivery.path
-        result.steps.append(f"delivered {delivery.delivered_utterances} sentences"
+        result.steps.append(f"delivered {delivery.delivered_items} sentences"
                             f" ({delivery.datasheet['volume']['amount']} characters) as CoNLL"
                             " and JSONL; customer acceptance recorded")
 

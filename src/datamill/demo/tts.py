@@ -165,7 +165,7 @@ def _run_project(rt: Runtime, home: Path, language: str, name: str,
             task = claim_next_task(s, alice, pid, "annotate")
             if task is None:
                 break
-            payload = _corrected(task.current.segments if task.current else {})
+            payload = _corrected(task.current.payload if task.current else {})
             submit_annotation(s, alice, task.id, payload, base_version=task.current_version,
                               time_spent_ms=60_000)
             submitted += 1
@@ -199,7 +199,7 @@ def _run_project(rt: Runtime, home: Path, language: str, name: str,
             delivery = deliver_batch(s, rt.blobs, batch.id, home / "deliveries",
                                      formats=TTS_FORMATS)
         out["delivery_path"] = delivery.path
-        steps.append(f"{name}: delivered {delivery.delivered_utterances} utterances as"
+        steps.append(f"{name}: delivered {delivery.delivered_items} utterances as"
                      f" {', '.join(TTS_FORMATS)}")
     return out
 

@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,9 +38,16 @@ ZERO = Decimal(0)
 
 class TraceDelivery(BaseModel):
     id: int
-    delivered_hours: float
+    #: in ``volume_unit``, the delivered modality's unit (hours, images ...)
+    delivered_volume: float
+    volume_unit: str = "hours"
     status: str
     accepted_at: date | None
+
+    @computed_field(deprecated="use delivered_volume")  # type: ignore[prop-decorator]
+    @property
+    def delivered_hours(self) -> float:
+        return self.delivered_volume
 
 
 class TraceAcceptance(BaseModel):
@@ -105,7 +112,8 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str],
                                name=(CLASSIFIED if lp.production_project_id in hidden
                                      else prod.name if prod else "?"), status=lp.status)
         deliveries = [
-            TraceDelivery(id=d.id, delivered_hours=d.delivered_hours, status=d.status,
+            TraceDelivery(id=d.id, delivered_volume=d.delivered_volume, status=d.status,
+                          volume_unit=str((d.datasheet.get("volume") or {}).get("unit", "hours")),
                           accepted_at=d.accepted_at.date() if d.accepted_at else None)
             for d in session.scalars(select(Delivery).where(
                 Delivery.project_id == lp.production_project_id).order_by(Delivery.id))]
@@ -191,7 +199,7 @@ def trace_csv(session: Session, contract_id: int) -> str:
             w.writerow({**base, "kind": "project", "basis": o.project.status})
         for d in o.deliveries:
             w.writerow({**base, "kind": "delivery", "delivery": d.id,
-                        "date": d.accepted_at or "", "volume": d.delivered_hours})
+                        "date": d.accepted_at or "", "volume": d.delivered_volume})
         for a in o.acceptances:
             w.writerow({**base, "kind": "acceptance", "delivery": a.delivery_id or "",
                         "acceptance": a.id, "date": a.accepted_on, "volume": a.volume})

@@ -166,7 +166,7 @@ def write_version(
     item: Item,
     *,
     base_version: int,
-    segments: object,
+    payload: object,
     stage: str,
     kind: str,
     author_id: int | None,
@@ -177,13 +177,13 @@ def write_version(
     """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale.
 
     Check answers (kind ``check``) take version numbers without moving the pointer, so the new
-    version skips past any of them. ``segments`` is the annotation payload (an
-    :class:`AnnotationDoc` from the modality, or a speech segment list with ``text`` derived).
+    version skips past any of them. ``payload`` is the annotation (an :class:`AnnotationDoc`
+    from the modality, or a bare payload whose ``text`` is derived from its segments).
     """
-    if isinstance(segments, AnnotationDoc):
-        text, segments = segments.text, segments.payload
+    if isinstance(payload, AnnotationDoc):
+        text, payload = payload.text, payload.payload
     elif text is None:
-        text = _segment_text(segments)
+        text = _segment_text(payload)
     _lock_item_for_write(session, item)
     top, pre = _versions(session, item.id)
     new_version = max(base_version, top) + 1
@@ -203,7 +203,7 @@ def write_version(
     ann = Annotation(
         item_id=item.id, version=new_version, parent_id=item.current_annotation_id,
         task_id=task_id, stage=stage, kind=kind, author_id=author_id, preannotation_id=pre,
-        segments=segments, text=text,
+        payload=payload, text=text,
         time_spent_ms=time_spent_ms,
     )
     session.add(ann)
@@ -222,15 +222,15 @@ def submit_annotation(
     session: Session,
     user: User,
     task_id: int,
-    segments: Sequence[SegmentIn] | object,
+    payload: Sequence[SegmentIn] | object,
     *,
     base_version: int,
     time_spent_ms: int | None = None,
     comment: str | None = None,
     item_flag: str | None = None,
 ) -> AnnotationOut:
-    """An annotator submits the annotation of a task they hold: ``segments`` is the modality's
-    payload (speech: segments; image: an ``ImageAnnotation`` document), validated by it.
+    """An annotator submits the annotation of a task they hold: ``payload`` is the modality's
+    document (speech: segments; image: an ``ImageAnnotation`` document), validated by it.
     ``comment`` (to the reviewer) and ``item_flag`` (cannot annotate the item: one of the
     modality's ``item_flags``, recorded on the payload by it) are stored as the submission's
     note."""
@@ -241,7 +241,7 @@ def submit_annotation(
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
-    clean = _validated(session, item, segments, item_flag)
+    clean = _validated(session, item, payload, item_flag)
     take_hold(session, task, hold)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":
@@ -249,7 +249,7 @@ def submit_annotation(
     if task.overlap > 1:
         base_version = _lock_item(session, item)  # parallel first passes each keep their own
     ann = write_version(
-        session, item, base_version=base_version, segments=clean, stage="annotate",
+        session, item, base_version=base_version, payload=clean, stage="annotate",
         kind="annotation", author_id=user.id, task_id=task.id, time_spent_ms=time_spent_ms,
     )
     record_note(session, ann, author_id=user.id, comment=comment, item_flag=item_flag)
@@ -285,7 +285,7 @@ def _submit_check(
     ann = Annotation(
         item_id=item.id, version=top + 1, parent_id=None, task_id=task.id,
         stage=task.stage, kind="check", author_id=user.id, preannotation_id=pre,
-        segments=doc.payload, text=doc.text,
+        payload=doc.payload, text=doc.text,
         time_spent_ms=time_spent_ms,
     )
     session.add(ann)
@@ -348,7 +348,7 @@ def review_task(
     verdict: Literal["accept", "edit", "reject"],
     *,
     reason: str | None = None,
-    segments: Sequence[SegmentIn] | object | None = None,
+    payload: Sequence[SegmentIn] | object | None = None,
     base_version: int | None = None,
     time_spent_ms: int | None = None,
 ) -> dict[str, object]:
@@ -364,15 +364,17 @@ def review_task(
         raise InvalidInput(f"unknown verdict {verdict!r}; use accept, edit or reject")
     if verdict == "reject" and (not reason or not reason.strip()):
         raise InvalidInput("a rejection needs a reason the annotator can act on")
-    if verdict == "edit" and (segments is None or base_version is None):
-        raise InvalidInput("an edit needs segments and the base_version it starts from")
+    if verdict == "edit" and (payload is None or base_version is None):
+        raise InvalidInput("an edit needs the edited annotation and the base_version it starts "
+                           "from")
     take_hold(session, task, hold)  # a second, racing verdict on the same hold gets a Conflict
     annotation_id = item.current_annotation_id
     if verdict == "edit":
-        if segments is None or base_version is None:
-            raise InvalidInput("an edit needs segments and the base_version it starts from")
+        if payload is None or base_version is None:
+            raise InvalidInput("an edit needs the edited annotation and the base_version it "
+                               "starts from")
         ann = write_version(
-            session, item, base_version=base_version, segments=_validated(session, item, segments),
+            session, item, base_version=base_version, payload=_validated(session, item, payload),
             stage="review", kind="review_edit", author_id=reviewer.id, task_id=task.id,
             time_spent_ms=time_spent_ms,
         )

@@ -305,7 +305,7 @@ def _deliver(
     delivery = Delivery(
         batch_id=batch.id, project_id=project.id, path=str(out_dir), formats=formats,
         manifest={"files": len(files)}, datasheet=datasheet,
-        delivered_hours=datasheet["volume"]["in_units"], delivered_utterances=count,
+        delivered_volume=datasheet["volume"]["in_units"], delivered_items=count,
     )
     session.add(delivery)
     batch.status = "delivered"
@@ -370,7 +370,7 @@ def record_acceptance(
     volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
     delivered = _delivered_volume(d.datasheet)
     unit = _base_unit(d.datasheet)
-    if volume is None and items is not None and delivered == d.delivered_utterances:
+    if volume is None and items is not None and delivered == d.delivered_items:
         volume = items
     if items is None or volume is None:
         raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
@@ -378,20 +378,21 @@ def record_acceptance(
         raise Conflict(f"delivery {delivery_id} was already accepted on {d.accepted_at}")
     if items < 0 or volume < 0:
         raise InvalidInput("accepted volume cannot be negative")
-    if items > d.delivered_utterances:
+    if items > d.delivered_items:
         raise InvalidInput(
-            f"accepted items {items} exceed the {d.delivered_utterances} delivered"
+            f"accepted items {items} exceed the {d.delivered_items} delivered"
         )
     if volume > delivered:
         raise InvalidInput(
             f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered"
         )
     d.status = "accepted"
-    d.accepted_duration_ms = volume
-    d.accepted_utterances = items
+    d.accepted_volume_base = volume
+    d.accepted_items = items
     d.acceptance_note = note
     d.accepted_at = utcnow()
-    # the ledger reads the first two keys (their names predate other modalities)
+    # accepted_duration_ms / accepted_utterances are the older names, kept for readers of the
+    # outbox that predate other modalities (the ledger reads them from events without a unit)
     payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": volume,
                "accepted_utterances": items, "accepted_volume": volume, "accepted_items": items,
                "volume_base_unit": unit, **_unit_of(d.datasheet)}

@@ -52,11 +52,11 @@ def save_draft(
     row = draft_for(session, task_id, user.id)
     if row is None:
         row = Draft(task_id=task_id, user_id=user.id, base_version=base_version,
-                    segments=payload, time_spent_ms=time_spent_ms, revision=revision,
+                    payload=payload, time_spent_ms=time_spent_ms, revision=revision,
                     updated_at=utcnow())
         session.add(row)
     elif revision >= row.revision:
-        row.segments, row.base_version = payload, base_version
+        row.payload, row.base_version = payload, base_version
         row.time_spent_ms, row.revision, row.updated_at = time_spent_ms, revision, utcnow()
     session.flush()
     return row

@@ -144,7 +144,7 @@ def _attach(
                     row.path is None or item.sha256 != sha256_file(row.path)):
                 continue
             ann = Annotation(item_id=item.id, version=1, parent_id=None, stage="preannotate",
-                             kind="preannotation", model=model, segments=doc.payload,
+                             kind="preannotation", model=model, payload=doc.payload,
                              text=doc.text)
             session.add(ann)
             session.flush()

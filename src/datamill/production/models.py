@@ -41,8 +41,6 @@ __all__ = [
     "InspectionSample",
     "Item",
     "Project",
-    "ProjectSpeaker",
-    "PromptCheckCalibration",
     "Review",
     "Task",
     "TaskAssignment",
@@ -244,11 +242,10 @@ class Annotation(Base):
     model: Mapped[str | None] = mapped_column(String(100), default=None)
     preannotation_id: Mapped[int | None] = mapped_column(default=None)
     #: the annotation payload, validated by the modality (speech: a list of segments; image:
-    #: an ``ImageAnnotation`` document). The column keeps its historical name; ``payload`` is
-    #: the modality-neutral name for it.
-    segments: Mapped[Any] = mapped_column(JSON)
+    #: an ``ImageAnnotation`` document). ``segments`` is its older name, kept for readers.
+    payload: Mapped[Any] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(Text, default="")
-    payload = synonym("segments")
+    segments = synonym("payload")
     time_spent_ms: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: kind ``aggregate`` only: the method that combined the overlapping answers
@@ -333,10 +330,12 @@ class Delivery(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
     datasheet: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="delivered")
-    delivered_hours: Mapped[float] = mapped_column(default=0.0)
-    delivered_utterances: Mapped[int] = mapped_column(default=0)
-    accepted_duration_ms: Mapped[int | None] = mapped_column(default=None)
-    accepted_utterances: Mapped[int | None] = mapped_column(default=None)
+    #: delivered volume in the modality's unit (hours, images ...) and items
+    delivered_volume: Mapped[float] = mapped_column(default=0.0)
+    delivered_items: Mapped[int] = mapped_column(default=0)
+    #: the customer's acceptance: volume in the modality's base unit (milliseconds, images ...)
+    accepted_volume_base: Mapped[int | None] = mapped_column(default=None)
+    accepted_items: Mapped[int | None] = mapped_column(default=None)
     acceptance_note: Mapped[str | None] = mapped_column(Text, default=None)
     accepted_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -365,25 +364,10 @@ class Draft(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     base_version: Mapped[int] = mapped_column()
-    segments: Mapped[Any] = mapped_column(JSON)
+    payload: Mapped[Any] = mapped_column(JSON)
     time_spent_ms: Mapped[int] = mapped_column(default=0)
     revision: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ProjectSpeaker(Base):
-    """A speaker of a project's closed speaker list (speech): the code annotators pick, a
-    display name, a colour and a hotkey digit (1-9) in the workbench."""
-
-    __tablename__ = "project_speakers"
-    __table_args__ = (UniqueConstraint("project_id", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(200))
-    colour: Mapped[str] = mapped_column(String(7))
-    hotkey: Mapped[int | None] = mapped_column(default=None)
-    position: Mapped[int] = mapped_column(default=0)
 
 
 class AnnotationNote(Base):
@@ -397,26 +381,4 @@ class AnnotationNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     item_flag: Mapped[str | None] = mapped_column(String(32), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class PromptCheckCalibration(Base):
-    """A project's calibration of the read-speech prompt check (``datamill qc
-    calibrate-prompt-check``): the two thresholds chosen from a labelled sample, the targets,
-    the sample's size and confusion counts, who ran it and when. The newest row is in force."""
-
-    __tablename__ = "prompt_check_calibrations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    reject_below: Mapped[float] = mapped_column()
-    pass_from: Mapped[float] = mapped_column()
-    n_good: Mapped[int] = mapped_column()
-    n_bad: Mapped[int] = mapped_column()
-    max_false_reject: Mapped[float] = mapped_column()
-    min_catch: Mapped[float] = mapped_column()
-    #: ``{"good": {"pass", "listen", "reject"}, "bad": {...}}`` counts on the sample, the
-    #: rates, the source and every sample's score
-    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

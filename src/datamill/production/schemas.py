@@ -116,12 +116,18 @@ class AnnotationOut(_Out):
     kind: str
     author_id: int | None
     model: str | None
-    segments: Any  # the modality's payload (speech: a list of segments)
+    payload: Any  # the modality's document (speech: a list of segments; image: objects ...)
     text: str
     time_spent_ms: int | None
     created_at: datetime
     aggregation_method: str | None = None  # kind "aggregate": the method and its confidence
     confidence: float | None = None
+
+    @computed_field(deprecated="use payload")  # type: ignore[prop-decorator]
+    @property
+    def segments(self) -> Any:
+        """The older (speech) name of ``payload``."""
+        return self.payload
 
 
 class TaskOut(BaseModel):
@@ -169,10 +175,11 @@ class InspectionOut(BaseModel):
 
 
 class DeliveryOut(_Out):
-    """A delivery. The stored columns keep their first (speech) names: ``delivered_utterances``
-    and ``accepted_utterances`` count items, ``delivered_hours`` is the delivered volume in the
-    modality's unit, ``accepted_duration_ms`` the accepted volume in its base unit. The
-    computed fields say the same in the modality's words (``volume_unit``: hours, images…)."""
+    """A delivery: items and volume delivered and accepted, in the modality's words
+    (``volume_unit``: hours, images ...). ``delivered_volume`` and ``accepted_volume`` are in
+    that unit, ``accepted_volume_base`` in its base unit (milliseconds, images ...). The speech
+    names (``delivered_utterances``, ``delivered_hours``, ``accepted_utterances``,
+    ``accepted_duration_ms``) are still given, deprecated, for older readers."""
 
     id: int
     batch_id: int
@@ -180,10 +187,10 @@ class DeliveryOut(_Out):
     path: str
     formats: list[Any]
     status: str
-    delivered_hours: float
-    delivered_utterances: int
-    accepted_duration_ms: int | None
-    accepted_utterances: int | None
+    delivered_items: int
+    delivered_volume: float
+    accepted_items: int | None
+    accepted_volume_base: int | None
     datasheet: dict[str, Any]
 
     def _volume(self) -> dict[str, Any]:
@@ -205,25 +212,29 @@ class DeliveryOut(_Out):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def delivered_items(self) -> int:
-        return self.delivered_utterances
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def delivered_volume(self) -> float:
-        """Delivered volume in ``volume_unit``."""
-        return self.delivered_hours
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def accepted_items(self) -> int | None:
-        return self.accepted_utterances
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
     def accepted_volume(self) -> float | None:
         """Accepted volume in ``volume_unit`` (None until accepted)."""
-        if self.accepted_duration_ms is None:
+        if self.accepted_volume_base is None:
             return None
         per_unit = int(self._volume().get("per_unit") or 1)
-        return round(self.accepted_duration_ms / per_unit, 4)
+        return round(self.accepted_volume_base / per_unit, 4)
+
+    @computed_field(deprecated="use delivered_items")  # type: ignore[prop-decorator]
+    @property
+    def delivered_utterances(self) -> int:
+        return self.delivered_items
+
+    @computed_field(deprecated="use delivered_volume")  # type: ignore[prop-decorator]
+    @property
+    def delivered_hours(self) -> float:
+        return self.delivered_volume
+
+    @computed_field(deprecated="use accepted_items")  # type: ignore[prop-decorator]
+    @property
+    def accepted_utterances(self) -> int | None:
+        return self.accepted_items
+
+    @computed_field(deprecated="use accepted_volume_base")  # type: ignore[prop-decorator]
+    @property
+    def accepted_duration_ms(self) -> int | None:
+        return self.accepted_volume_base

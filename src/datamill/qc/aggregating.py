@@ -105,9 +105,9 @@ def answer_units(plugin: Any, answers: Mapping[int, Annotation]) -> list[tuple[i
     """(author, question key, label) for every categorical answer and every pair outcome."""
     rows: list[tuple[int, str, str]] = []
     for author, ann in answers.items():
-        rows += [(author, k, str(v)) for k, v in plugin.aggregation_units(ann.segments).items()]
+        rows += [(author, k, str(v)) for k, v in plugin.aggregation_units(ann.payload).items()]
         rows += [(author, f"pair:{left}|{right}", out)
-                 for left, right, out in plugin.pairwise_units(ann.segments)]
+                 for left, right, out in plugin.pairwise_units(ann.payload)]
     return rows
 
 
@@ -131,17 +131,17 @@ def _store(
 ) -> Annotation | None:
     """Write the aggregate version unless the current one already is exactly it."""
     ordered = [answers[a] for a in sorted(answers, key=lambda a: answers[a].version)]
-    merged = plugin.merge_aggregate([a.segments for a in ordered], dict(decided))
+    merged = plugin.merge_aggregate([a.payload for a in ordered], dict(decided))
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
     doc: AnnotationDoc = plugin.validate_annotation(merged, item.attributes or {}, req)
     conf = None if confidence is None else round(float(confidence), _ROUND)
     current = session.get(Annotation, item.current_annotation_id) if item.current_annotation_id \
         else None
     if (current is not None and current.kind == "aggregate" and current.aggregation_method == method
-            and current.segments == doc.payload and current.confidence == conf):
+            and current.payload == doc.payload and current.confidence == conf):
         return None
     ann = write_version(
-        session, item, base_version=item.current_version, segments=doc, stage="annotate",
+        session, item, base_version=item.current_version, payload=doc, stage="annotate",
         kind="aggregate", author_id=None, task_id=task_id,
     )
     ann.aggregation_method = method

@@ -48,9 +48,9 @@ def _rows(session: Session, project_id: int, item_ids: list[int] | None
         rows += item_rows
         agg = currents.get(item_id)
         if agg is not None:
-            for key, label in plugin.aggregation_units(agg.segments).items():
+            for key, label in plugin.aggregation_units(agg.payload).items():
                 decided[(item_id, key)] = str(label)
-            for left, right, out in plugin.pairwise_units(agg.segments):
+            for left, right, out in plugin.pairwise_units(agg.payload):
                 decided[(item_id, f"pair:{left}|{right}")] = out
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for (_i, key), _a, label in item_rows:

@@ -428,7 +428,8 @@ def test_full_flow(client: TestClient, runtime: Runtime) -> None:
     )
     assert r.status_code == 201, r.text
     delivery = r.json()
-    assert delivery["delivered_utterances"] == 3
+    assert delivery["delivered_items"] == delivery["delivered_utterances"] == 3  # new, old name
+    assert delivery["delivered_volume"] == delivery["delivered_hours"] > 0
     assert (Path(delivery["path"]) / "manifest.json").is_file()
     assert (
         client.get(f"{API}/deliveries/{delivery['id']}", headers=pm).json()["status"] == "delivered"
@@ -447,6 +448,8 @@ def test_full_flow(client: TestClient, runtime: Runtime) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "accepted" and r.json()["accepted_utterances"] == 3
+    assert r.json()["accepted_items"] == 3
+    assert r.json()["accepted_volume_base"] == r.json()["accepted_duration_ms"] == total_ms
     stats = client.get(f"{API}/projects/{pid}/stats", headers=pm).json()
     assert stats["by_status"] == {"accepted": 3}
 

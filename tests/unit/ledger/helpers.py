@@ -77,8 +77,8 @@ def accept_delivery(
     s.flush()
     ms = int(Decimal(hours) * 3_600_000)
     d = Delivery(batch_id=batch.id, project_id=production_project_id, path="/tmp/pkg",  # noqa: S108
-                 datasheet={"duration_ms": ms}, delivered_hours=float(hours),
-                 delivered_utterances=100)
+                 datasheet={"duration_ms": ms}, delivered_volume=float(hours),
+                 delivered_items=100)
     s.add(d)
     s.flush()
     stamp = datetime(on.year, on.month, on.day, 10, tzinfo=UTC)

@@ -89,7 +89,7 @@ def test_check_tasks_never_move_the_item_never_batch_and_never_claim_as_work(
         assert "check" not in kinds
         # a later production version skips past the check answer's version number
         item = s.get_one(Item, done_item)
-        newer = write_version(s, item, base_version=1, segments=[
+        newer = write_version(s, item, base_version=1, payload=[
             {"start_ms": 0, "end_ms": 1000, "text": "fixed", "speaker": None, "noise": []}
         ], stage="inspect", kind="correction", author_id=None)
         assert newer.version == 3 and item.current_version == 3

@@ -179,7 +179,7 @@ def test_review_accept_edit_reject_returns_to_annotator(
     with runtime.session() as s:
         r2 = claim_next_task(s, users["rev"], pid, "review")
         assert r2 is not None
-        review_task(s, users["rev"], r2.id, "edit", segments=[_seg("better text", 0, 500)],
+        review_task(s, users["rev"], r2.id, "edit", payload=[_seg("better text", 0, 500)],
                     base_version=r2.current_version)
     with runtime.session() as s:
         r3 = claim_next_task(s, users["rev"], pid, "review")

@@ -208,7 +208,7 @@ class DraftOut(BaseModel):
 
 
 def _draft_out(row: Any) -> DraftOut:
-    return DraftOut(task_id=row.task_id, payload=row.segments, base_version=row.base_version,
+    return DraftOut(task_id=row.task_id, payload=row.payload, base_version=row.base_version,
                     revision=row.revision, time_spent_ms=row.time_spent_ms,
                     saved_at=row.updated_at)
 
@@ -339,7 +339,7 @@ def review_endpoint(
         task_id,
         body.verdict,
         reason=body.reason,
-        segments=body.payload,
+        payload=body.payload,
         base_version=body.base_version,
         time_spent_ms=body.time_spent_ms,
     )

@@ -60,6 +60,11 @@ def _seconds_ms(value: str, where: str, file: str, line: int) -> int:
     return round(seconds * 1000)
 
 
+#: how far a segment may end past its audio and be taken as ending with it: Kaldi writes
+#: times in seconds to two decimals, so a segment ending on the last frame can read 10 ms long
+_END_SLACK_MS = 10
+
+
 def _segment(start_ms: int, end_ms: int, transcript: str) -> dict[str, Any]:
     flag = None
     match = _FLAG.match(transcript)
@@ -168,6 +173,21 @@ class KaldiImporter:
                     raise KaldiSourceError(f"text: utterance {utt!r} has no recording in wav.scp "
                                            "(and there is no segments file)", file="text")
                 spans[utt].append((0, durations[utt], transcript))
+        lengths = self._known_durations(folder, recordings) \
+            if (folder / "segments").is_file() else {}
         for key, audio in recordings.items():
             ordered = sorted(spans[key])
+            length = lengths.get(key)
+            if length is not None:  # times written to 10 ms round past the audio's last frame
+                ordered = [(s, length if length < e <= length + _END_SLACK_MS else e, t)
+                           for s, e, t in ordered]
             yield audio, [_segment(s, e, t) for s, e, t in ordered], key
+
+    def _known_durations(self, folder: Path, recordings: dict[str, Path]) -> dict[str, int]:
+        """Each recording's length where it can be read (reco2dur, else the audio's header);
+        none for a data directory whose audio is elsewhere (its segments are then taken as
+        written)."""
+        try:
+            return self._durations(folder, recordings)
+        except KaldiSourceError:
+            return {}

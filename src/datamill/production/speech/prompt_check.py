@@ -39,10 +39,10 @@ from datamill.production.models import (
     CheckResult,
     Item,
     Project,
-    PromptCheckCalibration,
     Task,
     TaskAssignment,
 )
+from datamill.production.speech.models import PromptCheckCalibration
 from datamill.production.tasks import claim_next_task, ensure_holds, get_task
 from datamill.storage.blobstore import BlobStore
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
-from datamill.production.models import ProjectSpeaker
 from datamill.production.projects import get_project
+from datamill.production.speech.models import ProjectSpeaker
 
 __all__ = [
     "MAX_SPEAKERS",

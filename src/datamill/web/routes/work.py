@@ -80,7 +80,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     view = task_view(session, task, me.user.id)
     _project, plugin, req = _spec_of(session, task.project_id)
     draft = drafts.draft_for(session, task.id, me.user.id)
-    start = view.current.segments if view.current else None
+    start = view.current.payload if view.current else None
     data: dict[str, Any] = {
         "task_id": task.id, "project_id": task.project_id, "item_id": view.item_id,
         "user_id": me.user.id, "duration_ms": view.duration_ms or 0,
@@ -93,7 +93,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
         "allow_overlap": bool(getattr(req, "allow_overlapping_segments", False)),
     }
     if draft is not None and draft.base_version == view.current_version:
-        data["draft"] = {"segments": draft.segments, "revision": draft.revision,
+        data["draft"] = {"segments": draft.payload, "revision": draft.revision,
                          "time_spent_ms": draft.time_spent_ms}
     # modality-neutral context for document workbenches: the payload to start from (the
     # server's draft when there is one), the spec's requirements and the page's endpoints
@@ -249,10 +249,10 @@ def _document_review_context(
     current, baseline = ctx["current"], ctx["previous"] or ctx["pre"]
     compare = getattr(plugin, "compare", None)
     return {
-        "payload": current.segments if current else None,
+        "payload": current.payload if current else None,
         "baseline": baseline,
-        "comparison": compare(baseline.segments if baseline else None,
-                              current.segments if current else None) if compare else None,
+        "comparison": compare(baseline.payload if baseline else None,
+                              current.payload if current else None) if compare else None,
         "requirements": req.model_dump(mode="json"),
         "media_url": f"/web/api/items/{task.item_id}/media",
         "edit_url": f"/web/api/review/{task.id}/annotation",
@@ -288,7 +288,7 @@ def review_edit_document(
     require_csrf(request, me)
     task = _own_task(session, me, task_id, "review")
     require(session, me.user, Action.REVIEW, task.project_id)
-    review_task(session, me.user, task_id, "edit", segments=body.annotation,
+    review_task(session, me.user, task_id, "edit", payload=body.annotation,
                 base_version=body.base_version, time_spent_ms=body.time_spent_ms)
     nxt = claim_next_task(session, me.user, task.project_id, "review")
     return JSONResponse({"next_url": f"/review/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
@@ -319,7 +319,7 @@ def review_submit(
         reason = label + (f": {reason_text.strip()}" if reason_text.strip() else "")
     elif verdict == "edit":
         view = task_view(session, task)
-        old = view.current.segments if view.current else []
+        old = view.current.payload if view.current else []
         texts = seg or []
         if len(texts) != len(old):
             raise InvalidInput("the edit does not match the annotation's segments; reload")
@@ -329,7 +329,7 @@ def review_submit(
                       flag=s.get("flag"))
             for s, text in zip(old, texts, strict=True)
         ]
-    review_task(session, me.user, task_id, verdict, reason=reason, segments=segments,
+    review_task(session, me.user, task_id, verdict, reason=reason, payload=segments,
                 base_version=base_version)
     nxt = claim_next_task(session, me.user, task.project_id, "review")
     target = f"/review/{nxt.id}" if nxt else f"/?empty={task.project_id}"

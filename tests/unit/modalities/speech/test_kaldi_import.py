@@ -127,3 +127,18 @@ def test_lengths_are_read_only_inside_the_data_directory(tmp_path: Path) -> None
     (src / "text").write_text("r1 hello\n", "utf-8")
     with pytest.raises(KaldiSourceError, match="not a file inside the data directory"):
         list(KaldiImporter().iter_items(src))
+
+
+def test_an_end_rounded_up_past_the_audio_is_its_end(tmp_path: Path) -> None:
+    """Times written to 10 ms: a segment ending on call2's last frame (1.500 s) may read 1.51;
+    it ends with the audio. 20 ms past it is a real error, left for the modality to refuse."""
+    src = _kaldi(tmp_path / "data")
+    (src / "segments").write_text("call1-001 call1 0.00 3.01\ncall2-001 call2 0.10 1.52\n",
+                                  encoding="utf-8")
+    got = {key: segs for _p, segs, key in KaldiImporter().iter_items(src)}
+    assert [(s["start_ms"], s["end_ms"]) for s in got["call1"]] == [(0, 3000)]
+    assert [(s["start_ms"], s["end_ms"]) for s in got["call2"]] == [(100, 1520)]
+    (src / "call2.wav").unlink()  # a length that cannot be read: the times stay as written
+    (src / "wav.scp").write_text("call1 call1.wav\ncall2 /elsewhere/call2.wav\n", encoding="utf-8")
+    got = {key: segs for _p, segs, key in KaldiImporter().iter_items(src)}
+    assert got["call1"][0]["end_ms"] == 3010
