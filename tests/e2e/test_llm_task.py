@@ -81,7 +81,7 @@ def test_pairwise_choice_by_keyboard_and_submit(site: Site, context: Any) -> Non
     for _ in range(60):  # the autosaved draft reaches the server
         with site.rt.session() as s:
             d = s.scalars(select(Draft).where(Draft.task_id == first)).first()
-            saved: Any = d.segments if d is not None else None
+            saved: Any = d.payload if d is not None else None
             if isinstance(saved, dict) and saved.get("reason") == "response 1 answers correctly":
                 break
         page.wait_for_timeout(100)

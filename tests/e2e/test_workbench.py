@@ -122,7 +122,7 @@ def test_draft_survives_reload_closed_tab_and_offline(site: Site, context: Any) 
     page.wait_for_selector("[data-testid=save-status][data-state=saved]")
     with site.rt.session() as s:
         draft = s.scalars(select(Draft).where(Draft.task_id == task_id)).one()
-        assert draft.segments[0]["text"] == "typed while offline"
+        assert draft.payload[0]["text"] == "typed while offline"
 
 
 def test_annotator_cannot_open_another_persons_task(site: Site, context: Any) -> None:

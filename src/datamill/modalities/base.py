@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar, cast, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -40,6 +40,7 @@ __all__ = [
     "Importer",
     "ItemFlagging",
     "ItemRecord",
+    "JsonValue",
     "LanguageAwareScoring",
     "ModalityPlugin",
     "Preannotator",
@@ -52,7 +53,8 @@ __all__ = [
 E_contra = TypeVar("E_contra", contravariant=True)
 P_co = TypeVar("P_co", covariant=True)
 
-JsonValue = Any  # what json.dumps accepts; the annotation payload is stored as JSON
+JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
+"""What json.dumps accepts (and JSON columns store): an annotation payload is one."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,8 @@ class ModalityPlugin(Protocol):
     # -- delivery
     def exporter_names(self) -> list[str]: ...
 
+    # The exporter takes what ``export_item`` makes: one type per modality, which the loop never
+    # names (it hands one to the other), so the protocol cannot say which: ``Exporter[Any]``.
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]: ...
 
     def export_item(self, item: ItemRecord, payload: JsonValue) -> object: ...

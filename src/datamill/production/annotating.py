@@ -19,7 +19,7 @@ atomic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel
 from sqlalchemy import bindparam, func, select, update
@@ -31,7 +31,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
-from datamill.modalities.base import AnnotationDoc, flag_item_in
+from datamill.modalities.base import AnnotationDoc, JsonValue, flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
 from datamill.production.hooks import check_submission
@@ -78,7 +78,8 @@ def _validated(
     elif isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     try:
-        payload = flag_item_in(plugin, payload, item_flag)
+        # what a submission carries is decoded JSON (or the models above dumped to it)
+        payload = flag_item_in(plugin, cast("JsonValue", payload), item_flag)
         doc = plugin.validate_annotation(payload, item.attributes or {}, req)
         check_submission(session, item.project_id, doc.payload)
     except InvalidInput as err:

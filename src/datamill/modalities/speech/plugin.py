@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.base import (
+    AnnotationDoc,
+    CheckOutcome,
+    Exporter,
+    ItemRecord,
+    JsonValue,
+)
 from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
 from datamill.modalities.speech.types import (
     SEGMENT_FLAGS,
@@ -155,7 +161,8 @@ class SpeechAsrPlugin:
         if problems:
             raise InvalidInput("; ".join(problems))
         clean = [s.to_dict() for s in segs]
-        return AnnotationDoc(clean, _text(clean))
+        document: list[JsonValue] = list(clean)
+        return AnnotationDoc(document, _text(clean))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:
         if not isinstance(prediction, PreAnnotation):
