@@ -386,6 +386,11 @@ def record_acceptance(
         raise InvalidInput(
             f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered"
         )
+    if delivered == d.delivered_items and volume != items:  # every item counts one unit
+        raise InvalidInput(
+            f"every item counts as 1 in {unit} here: the accepted volume ({volume}) must "
+            f"equal the accepted items ({items})"
+        )
     d.status = "accepted"
     d.accepted_volume_base = volume
     d.accepted_items = items

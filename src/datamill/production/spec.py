@@ -6,6 +6,7 @@ and is validated by the modality plugin's ``requirements_model``.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from datamill.core.errors import InvalidInput
 from datamill.production.collection_spec import CollectionSpec
+from datamill.qc.sampling import AQL_VALUES
 
 __all__ = [
     "AcceptanceCriteria",
@@ -42,6 +44,16 @@ class SamplingSpec(BaseModel):
     inspection_level: Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"]
     aql: float = Field(gt=0)
     seed: int = 0
+
+    @field_validator("aql")
+    @classmethod
+    def _tabulated(cls, value: float) -> float:
+        """Only the AQLs of ISO 2859-1's tables have a plan: refuse any other when the project
+        is created, not at its first inspection after all the work is done."""
+        if not any(math.isclose(value, known, rel_tol=1e-9) for known in AQL_VALUES):
+            shown = ", ".join(f"{known:g}" for known in AQL_VALUES)
+            raise ValueError(f"{value:g} is not an AQL of ISO 2859-1; use one of {shown}")
+        return value
 
 
 class AcceptanceCriteria(BaseModel):

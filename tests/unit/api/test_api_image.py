@@ -68,6 +68,14 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
                 {"kind": "box", "label": "truck", "x": 0, "y": 0, "w": 5, "h": 5}]}}
             r = client.post(f"{API}/tasks/{task['id']}/annotations", json=wrong, headers=ann1)
             assert r.status_code == 422 and "unknown class 'truck'" in r.json()["detail"]
+            for bad in ('{"kind": "box", "label": "car", "x": NaN, "y": 1, "w": 5, "h": 5}',
+                        '{"kind": "polygon", "label": "car", "points": [[1, 1], ["Infinity", 2],'
+                        ' [5, "NaN"]]}'):  # no NaN reaches a COCO file (it is not JSON)
+                raw = f'{{"annotation": {{"objects": [{bad}]}}, "base_version": ' \
+                      f'{task["current_version"]}}}'
+                r = client.post(f"{API}/tasks/{task['id']}/annotations", content=raw,
+                                headers={**ann1, "content-type": "application/json"})
+                assert r.status_code == 422 and "finite number" in r.json()["detail"], r.text
             both = {**body, "segments": []}
             r = client.post(f"{API}/tasks/{task['id']}/annotations", json=both, headers=ann1)
             assert r.status_code == 422

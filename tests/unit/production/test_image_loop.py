@@ -153,6 +153,9 @@ def test_image_project_runs_the_whole_loop(
     assert coco.detect(root / "coco") > 0.5
     back = {p.stem: a for p, a in coco.iter_items(root / "coco")}
     assert back == {k: v for k, v in truth.items() if k != "bad/tiny"}
+    with runtime.session() as s, pytest.raises(InvalidInput, match=r"every item counts as 1 in "
+                                                  r"images.*volume \(6\).*items \(5\)"):
+        record_acceptance(s, d.id, accepted_items=5, accepted_volume=6)  # 6 billed for 5
     with runtime.session() as s:
         acc = record_acceptance(s, d.id, accepted_duration_ms=6, accepted_utterances=6)
         assert acc.status == "accepted"

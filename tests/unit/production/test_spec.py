@@ -27,6 +27,7 @@ def test_valid_spec_parses_with_typed_requirements() -> None:
         ({"modality": "smell.nose"}, "unknown modality"),
         ({"stages": ["review"]}, "stages"),
         ({"sampling": {"aql": -1}}, "sampling.aql"),
+        ({"sampling": {"inspection_level": "II", "aql": 2.7}}, "sampling.aql"),
         ({"requirements": {"audio": {"sample_rate_hz": 100}}}, "requirements.audio.sample_rate_hz"),
         ({"requirements": {"min_duration_ms": 5000, "max_duration_ms": 100}}, "requirements"),
         ({"requirements": {"noise_symbols": ["noise"]}}, "requirements"),
@@ -49,3 +50,12 @@ def test_yaml_file_errors_are_readable(tmp_path: Path) -> None:
     bad.write_bytes(b"name: \xff\xfe\n")
     with pytest.raises(InvalidInput, match="cannot read spec"):
         load_spec(bad)
+
+
+def test_an_aql_without_a_plan_is_refused_at_creation() -> None:
+    """AQL 2.7 has no ISO 2859-1 plan: refused when the project is made, naming the valid ones,
+    not at the first inspection after all the work (a trial user met it there)."""
+    with pytest.raises(InvalidInput, match=r"sampling\.aql: .*2\.7 is not an AQL.*2\.5, 4"):
+        parse_spec(spec(sampling={"inspection_level": "II", "aql": 2.7}))
+    parsed, _ = parse_spec(spec(sampling={"inspection_level": "II", "aql": 0.065}))
+    assert parsed.sampling.aql == 0.065

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "DEFAULT_KEYPOINT_SIGMA",
@@ -70,7 +70,7 @@ Point = tuple[float, float]
 #: the OKS falloff of a keypoint whose skeleton names no sigmas (about COCO's mean for a body)
 DEFAULT_KEYPOINT_SIGMA = 0.07
 
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+_FROZEN = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # NaN is no coordinate
 
 
 class ImageItemAttributes(BaseModel):
@@ -102,11 +102,29 @@ class ImageItemAttributes(BaseModel):
         return 1
 
 
+def _finite(value: Any, where: str) -> None:
+    """Refuse NaN and infinities anywhere in ``value``: no JSON reader takes them back."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where}: {value} is not a finite number")
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _finite(inner, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, inner in enumerate(value):
+            _finite(inner, f"{where}[{index}]")
+
+
 class _ObjectBase(BaseModel):
     model_config = _FROZEN
 
     label: str = Field(min_length=1)
     attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _finite_attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _finite(value, "attributes")
+        return value
 
 
 class Box(_ObjectBase):
@@ -400,7 +418,8 @@ def _check_attributes(obj: Any, spec: LabelSpec) -> list[str]:
             continue
         ok = {
             "text": isinstance(value, str),
-            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "number": isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value),
             "boolean": isinstance(value, bool),
             "select": isinstance(value, str) and value in attr.values,
         }[attr.type]

@@ -181,3 +181,18 @@ def test_item_attributes_volume_unit() -> None:
     assert attrs.volume == 1
     with pytest.raises(ValidationError):
         ImageItemAttributes(width=4, height=3, format="PNG", mode="RGB", phash="xyz")
+
+
+@pytest.mark.parametrize("payload", [
+    {"kind": "box", "label": "car", "x": float("nan"), "y": 0, "w": 5, "h": 5},
+    {"kind": "polygon", "label": "car", "points": [[1, 1], ["Infinity", 2], [5, 3]]},
+    {"kind": "keypoints", "label": "person", "points": [{"x": 1, "y": float("-inf")}]},
+    {"kind": "box", "label": "car", "x": 0, "y": 0, "w": 5, "h": 5,
+     "attributes": {"speed": float("nan"), "color": "red"}},
+    {"kind": "box", "label": "car", "x": 0, "y": 0, "w": 5, "h": 5,
+     "attributes": {"trail": [1.0, float("inf")]}},
+], ids=["box", "polygon", "keypoint", "attribute", "nested-attribute"])
+def test_no_nan_or_infinity_is_a_coordinate_or_value(payload: dict[str, object]) -> None:
+    """NaN is no coordinate: it would reach a COCO file as ``nan``, which no JSON reader takes."""
+    with pytest.raises(ValidationError, match="finite number"):
+        ImageAnnotation.model_validate({"objects": [payload]})
