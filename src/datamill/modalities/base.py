@@ -283,7 +283,10 @@ class ModalityPlugin(Protocol):
         ...
 
     def normalize_correction(self, corrected: str) -> str:
-        """The inspector's correction checked and in canonical form (InvalidInput if unusable)."""
+        """The inspector's correction checked and in canonical form (InvalidInput if unusable).
+        A modality whose correction is an annotation document (JSON) says so with the optional
+        ``corrections_are_annotations = True``: the loop then holds it to the spec as it holds
+        an annotator's submission (``validate_annotation`` on the item's attributes)."""
         ...
 
     def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]: ...

@@ -9,6 +9,7 @@ number, is rejected and all its items go back for rework. ``defective_items`` co
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -195,7 +196,17 @@ def record_correction(
     project = session.get(Project, batch.project_id) if batch else None
     if project is None:
         raise NotFound("inspection without batch or project")
-    sample.corrected_text = get_modality(project.modality).normalize_correction(corrected_text)
+    plugin = get_modality(project.modality)
+    corrected = plugin.normalize_correction(corrected_text)
+    if getattr(plugin, "corrections_are_annotations", False):  # the reference obeys the spec
+        item = get_or_raise(session, Item, item_id, "item")
+        req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
+        try:
+            plugin.validate_annotation(json.loads(corrected), item.attributes or {}, req)
+        except InvalidInput as err:
+            raise InvalidInput(f"the correction of item {item.external_id!r}: {err.message}",
+                               item=item.external_id) from err
+    sample.corrected_text = corrected
     session.flush()
 
 

@@ -87,6 +87,13 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
 
     batch = _ok(client.post(f"{API}/projects/{pid}/batches", headers=pm), 201)
     inspection = _ok(client.post(f"{API}/batches/{batch['id']}/inspections", headers=insp), 201)
+    first = inspection["sample"][0]
+    for wrong in ({"kind": "box", "label": "truck", "x": 1, "y": 1, "w": 5, "h": 5},
+                  {"kind": "box", "label": "car", "x": 1, "y": 1, "w": 5000, "h": 5}):
+        r = client.put(f"{API}/inspections/{inspection['id']}/samples/{first['item_id']}",
+                       json={"corrected_text": json.dumps({"objects": [wrong]})}, headers=insp)
+        assert r.status_code == 422, r.text  # the inspector's truth obeys the spec too
+        assert "the correction of item" in r.json()["detail"]
     for s in inspection["sample"]:
         moved = json.loads(s["delivered_text"])
         for obj in moved["objects"]:  # every box shrunk far off, every line misread

@@ -39,3 +39,9 @@ def test_prepare_and_import_a_csv_corpus(tmp_path: Path) -> None:
     assert error["code"] == "text_not_decodable"
     assert (error["file"], error["line"], error["byte"]) == ("bad.txt", 2, 7)
     assert not (tmp_path / "nothing").exists()
+    # a source that is not there: a clear error (exit 2), never a traceback
+    proc = run(home, "text", "prepare", str(tmp_path / "nope.txt"), str(tmp_path / "nothing"),
+               "--json", ok=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    error = json.loads(proc.stdout)["error"]
+    assert "nope.txt: no such file or folder" in error["message"]

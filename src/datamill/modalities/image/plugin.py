@@ -277,6 +277,9 @@ class ImagePlugin(ImageAggregationMixin):
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(_parse(payload or {}))
 
+    #: an inspector's correction is an annotation document, held to the spec like a submission
+    corrections_are_annotations: ClassVar[bool] = True
+
     def normalize_correction(self, corrected: str) -> str:
         return _canonical(_from_text(corrected))
 

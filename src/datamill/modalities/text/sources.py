@@ -162,6 +162,8 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
 ) -> PreparedSource:
     """Write ``out_dir/texts/<id>.txt`` and ``out_dir/manifest.jsonl`` from ``source`` (a file
     or a folder of such files, in name order); see the module docstring."""
+    if not source.exists():
+        raise TextSourceError(f"{source}: no such file or folder", file=str(source))
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in _READERS) \
         if source.is_dir() else [source]
     if not files or any(p.suffix.lower() not in _READERS for p in files):
