@@ -108,11 +108,14 @@ class AnnotationDoc:
 
 @dataclass(frozen=True)
 class ExportManifest:
-    """Files an exporter wrote, relative to its output folder, with their sha256."""
+    """Files an exporter wrote, relative to its output folder, with their sha256; and the
+    objects (by kind) the format cannot hold, left out of it (the delivery's datasheet lists
+    them, so nothing goes missing without a word)."""
 
     format: str
     files: Mapping[str, str]
     items: int
+    left_out: Mapping[str, int] = field(default_factory=dict)
 
 
 @runtime_checkable

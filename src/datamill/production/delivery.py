@@ -249,6 +249,7 @@ def _deliver(
     media_dir.mkdir(parents=True)
     files: dict[str, str] = {}
     media: dict[str, str] = {}
+    left_out: dict[str, dict[str, int]] = {}
     statistics = plugin.statistics()
     requirements = dict(project.spec.get("requirements", {}))
     for i, fmt in enumerate(formats):
@@ -261,6 +262,8 @@ def _deliver(
         )
         manifest = exporter.export(items, staging / fmt)
         files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
+        if manifest.left_out:  # objects the format cannot hold (e.g. polygons in Pascal VOC)
+            left_out[fmt] = dict(sorted(manifest.left_out.items()))
         del items, exporter, manifest
     files.update(media)
     insp = session.scalars(
@@ -290,6 +293,7 @@ def _deliver(
         "rights": _rights(project.data_owner),
         "annotation": _annotation_process(session, project, batch_id),
         "formats": formats, "created_at": utcnow().isoformat(),
+        **({"left_out": left_out} if left_out else {}),
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")

@@ -148,6 +148,12 @@ def test_image_project_runs_the_whole_loop(
                                "per_unit": 1, "in_units": 6.0}
     assert sheet["labels"]["car"] + sheet["labels"]["person"] == 12
     assert sheet["inspection"]["verdict"] == "accepted"
+    # what a format cannot hold is counted, never dropped without a word: the OCR lines in
+    # YOLO and VOC, the 12 boxes in PaddleOCR's text-line files
+    lines = sheet["labels"]["text"]
+    assert sheet["left_out"] == {
+        "yolo": {"text_line": lines}, "voc": {"text_line": lines},
+        "paddleocr_det": {"box": 12}, "paddleocr_rec": {"box": 12}}
     # the COCO package reads back into the same annotations
     coco = CocoImporter()
     assert coco.detect(root / "coco") > 0.5

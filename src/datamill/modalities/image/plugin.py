@@ -318,15 +318,18 @@ class ImagePlugin(ImageAggregationMixin):
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
         """Every format holds its own copy of the images (references inside a package are
         relative); formats that cannot hold an object kind (VOC and polygons, PaddleOCR and
-        boxes) leave it out rather than fail the delivery."""
+        boxes) leave it out rather than fail the delivery, and count it (``left_out`` in the
+        datasheet). YOLO writes segment labels (boxes as 4 corners) when the schema has
+        polygons, detection labels otherwise."""
         from datamill.modalities.registry import exporters
 
         cls: Any = exporters.get(name)
         labels = _req(requirements).labels
         if name == "coco":
             made: Exporter[Any] = cls(labels, copy_images=True, on_unsupported="skip")
-        elif name == "yolo":
-            made = cls(labels, on_unsupported="skip")
+        elif name == "yolo":  # with polygons in the schema, segment labels hold them too
+            polygons = any("polygon" in label.kinds for label in labels.labels)
+            made = cls(labels, task="segment" if polygons else "detect", on_unsupported="skip")
         elif name in ("voc", "paddleocr_det"):
             made = cls(copy_images=True, on_unsupported="skip")
         else:

@@ -162,6 +162,29 @@ def test_yolo_segment_writes_polygons(tmp_path: Path, items: list[ImageExportIte
     assert len(lines[0].split()) == 9  # a box as 4 corners
 
 
+def test_a_delivery_writes_yolo_segments_when_the_schema_has_polygons() -> None:
+    """The plugin's YOLO export keeps polygons (segment labels) when the spec allows them; a
+    detection export leaves them out, and its manifest counts them by kind."""
+    from datamill.modalities.image.plugin import ImagePlugin
+    from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS
+
+    with_polygons = {**IMAGE_REQUIREMENTS, "labels": {"labels": [
+        {"name": "car", "kinds": ["box", "polygon"]}]}}
+    plugin = ImagePlugin()
+    assert plugin.make_exporter("yolo", with_polygons).task == "segment"  # type: ignore[attr-defined]
+    assert plugin.make_exporter("yolo", IMAGE_REQUIREMENTS).task == "detect"  # type: ignore[attr-defined]
+
+
+def test_objects_a_format_cannot_hold_are_counted(tmp_path: Path,
+                                                  items: list[ImageExportItem]) -> None:
+    detect = YoloExporter(SCHEMA, on_unsupported="skip").export(items, tmp_path / "d")
+    segment = YoloExporter(SCHEMA, task="segment", on_unsupported="skip").export(
+        items, tmp_path / "s")
+    kinds = [o.kind for item in items for o in item.annotation.objects]
+    assert sum(detect.left_out.values()) == len(kinds) - kinds.count("box")
+    assert "polygon" in detect.left_out and "polygon" not in segment.left_out
+
+
 # ----------------------------------------------------------------------------- Pascal VOC
 
 

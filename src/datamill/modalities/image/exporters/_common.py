@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections import Counter
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from datamill.core.errors import InvalidInput
@@ -102,8 +103,10 @@ class LabelIds:
 
 
 def unsupported(item: ImageExportItem, index: int, obj: Any, fmt: str,
-                policy: OnUnsupported) -> None:
-    """Raise for an object ``fmt`` cannot hold, unless ``policy`` is ``skip``."""
+                policy: OnUnsupported, left_out: Counter[str]) -> None:
+    """Raise for an object ``fmt`` cannot hold, unless ``policy`` is ``skip``: then count it
+    by kind in ``left_out`` (the export's manifest and the delivery's datasheet say so)."""
+    left_out[obj.kind] += 1
     if policy == "error":
         raise InvalidInput(
             f"item {item.id!r} objects[{index}]: {fmt} cannot represent a {obj.kind} object "

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -157,6 +158,7 @@ class CocoExporter:
         """Write ``annotations.json`` (and images) under ``out_dir``; see the class docstring."""
         out_dir.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
+        left_out: Counter[str] = Counter()
         ids = UniqueIds()
         labels = LabelIds(self.label_schema, start=1)
         partial = out_dir / _PARTIAL
@@ -183,7 +185,8 @@ class CocoExporter:
                             continue
                         record = _object_record(obj)
                         if record is None:
-                            unsupported(item, index, obj, "COCO", self.on_unsupported)
+                            unsupported(item, index, obj, "COCO", self.on_unsupported,
+                                left_out)
                             continue
                         annotation_id += 1
                         record = {"id": annotation_id, "image_id": count,
@@ -200,7 +203,8 @@ class CocoExporter:
         finally:
             partial.unlink(missing_ok=True)
         files[ANNOTATIONS_FILE] = sha256_file(out_dir / ANNOTATIONS_FILE)
-        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count,
+                              left_out=dict(left_out))
 
     def _image(self, item: ImageExportItem, out_dir: Path, files: dict[str, str]) -> str:
         if not self.copy_images:

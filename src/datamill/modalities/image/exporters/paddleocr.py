@@ -24,6 +24,7 @@ Objects that are not text lines are unsupported (error, or skipped with ``on_uns
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -63,13 +64,13 @@ def _text(line: TextLine) -> str:
     return line.transcription
 
 
-def _lines(item: ImageExportItem, fmt: str,
-           policy: OnUnsupported) -> Iterator[tuple[int, TextLine]]:
+def _lines(item: ImageExportItem, fmt: str, policy: OnUnsupported,
+           left_out: Counter[str]) -> Iterator[tuple[int, TextLine]]:
     for index, obj in enumerate(item.annotation.objects):
         if isinstance(obj, TextLine):
             yield index, obj
         else:
-            unsupported(item, index, obj, fmt, policy)
+            unsupported(item, index, obj, fmt, policy, left_out)
 
 
 class PaddleOcrDetExporter:
@@ -86,6 +87,7 @@ class PaddleOcrDetExporter:
         """Write ``Label.txt`` (and images) under ``out_dir``."""
         out_dir.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
+        left_out: Counter[str] = Counter()
         ids = UniqueIds()
         count = 0
         with (out_dir / DET_LABEL_FILE).open("w", encoding="utf-8") as out:
@@ -100,11 +102,12 @@ class PaddleOcrDetExporter:
                 entries = [
                     {"transcription": _text(line), "points": [list(p) for p in line.points],
                      "difficult": bool(line.attributes.get("difficult", False))}
-                    for _, line in _lines(item, "PaddleOCR det", self.on_unsupported)
+                    for _, line in _lines(item, "PaddleOCR det", self.on_unsupported, left_out)
                 ]
                 out.write(f"{path}\t{json.dumps(entries, ensure_ascii=False)}\n")
         files[DET_LABEL_FILE] = sha256_file(out_dir / DET_LABEL_FILE)
-        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count,
+                              left_out=dict(left_out))
 
 
 def _order_quad(points: NDArray[Any]) -> NDArray[Any]:
@@ -154,6 +157,7 @@ class PaddleOcrRecExporter:
 
         (out_dir / "crop_img").mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
+        left_out: Counter[str] = Counter()
         ids = UniqueIds()
         count = 0
         with (out_dir / REC_LABEL_FILE).open("w", encoding="utf-8") as out:
@@ -161,7 +165,7 @@ class PaddleOcrRecExporter:
                 ids.add(item.id)
                 count += 1
                 lines = [(i, line) for i, line in _lines(item, "PaddleOCR rec",
-                                                         self.on_unsupported)
+                                                         self.on_unsupported, left_out)
                          if _text(line) != ILLEGIBLE]
                 if not lines:
                     continue
@@ -179,4 +183,5 @@ class PaddleOcrRecExporter:
                     files[rel] = sha256_file(out_dir / rel)
                     out.write(f"{rel}\t{line.transcription}\n")
         files[REC_LABEL_FILE] = sha256_file(out_dir / REC_LABEL_FILE)
-        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count,
+                              left_out=dict(left_out))

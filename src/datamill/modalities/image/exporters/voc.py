@@ -20,6 +20,7 @@ representable; image-level classes are not written.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -92,6 +93,7 @@ class VocExporter:
         (out_dir / "Annotations").mkdir(parents=True, exist_ok=True)
         (out_dir / IMAGE_SET).parent.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
+        left_out: Counter[str] = Counter()
         ids = UniqueIds()
         count = 0
         with (out_dir / IMAGE_SET).open("w", encoding="utf-8") as image_set:
@@ -115,10 +117,12 @@ class VocExporter:
                     if isinstance(obj, Box):
                         _object(root, obj)
                     else:
-                        unsupported(item, index, obj, "Pascal VOC", self.on_unsupported)
+                        unsupported(item, index, obj, "Pascal VOC", self.on_unsupported,
+                                left_out)
                 ET.indent(root)
                 rel = f"Annotations/{item.id}.xml"
                 ET.ElementTree(root).write(out_dir / rel, encoding="utf-8", xml_declaration=True)
                 files[rel] = sha256_file(out_dir / rel)
         files[IMAGE_SET] = sha256_file(out_dir / IMAGE_SET)
-        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count,
+                              left_out=dict(left_out))

@@ -20,6 +20,7 @@ schema when given, else the order of first appearance.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
@@ -87,6 +88,7 @@ class YoloExporter:
         """Write images, labels and ``data.yaml`` under ``out_dir``."""
         (out_dir / "labels").mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
+        left_out: Counter[str] = Counter()
         ids = UniqueIds()
         labels = LabelIds(self.label_schema, start=0)
         count = 0
@@ -99,7 +101,8 @@ class YoloExporter:
             for index, obj in enumerate(item.annotation.objects):
                 values = _values(obj, item.width, item.height, self.task)
                 if values is None:
-                    unsupported(item, index, obj, f"YOLO {self.task}", self.on_unsupported)
+                    unsupported(item, index, obj, f"YOLO {self.task}", self.on_unsupported,
+                                left_out)
                     continue
                 class_id = labels.get(obj.label, item, index)
                 lines.append(" ".join([str(class_id), *(f"{v:.6f}" for v in values)]))
@@ -113,4 +116,5 @@ class YoloExporter:
         (out_dir / DATA_YAML).write_text(
             yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         files[DATA_YAML] = sha256_file(out_dir / DATA_YAML)
-        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count)
+        return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count,
+                              left_out=dict(left_out))
