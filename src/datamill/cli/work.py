@@ -91,24 +91,32 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
     """
     from datamill.compliance.roles import Action
     from datamill.compliance.users import get_user, require
+    from datamill.modalities.registry import get_modality
     from datamill.production.projects import find_project
     from datamill.production.tasks import claim_next_task
 
     with get_runtime().session() as s:
-        person, project_id = get_user(s, user), find_project(s, project).id
+        person, found = get_user(s, user), find_project(s, project)
+        project_id, plugin = found.id, get_modality(found.modality)
         require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
         task = claim_next_task(s, person, project_id, stage)
     if task is None:  # exit 10: scripts looping over ``work next`` stop here
         raise NothingToDo("no task left for you at this stage", task=None)
 
     def render(t: Any) -> None:
-        out.print(f"task {t.id} ({t.stage}) item {t.external_id}, {t.duration_ms} ms, version {t.current_version}")
+        about = ", ".join(f"{k} {v}" for k, v in plugin.summary(t.attributes).items()
+                          if v is not None)  # the modality's words: duration, size ...
+        out.print(f"task {t.id} ({t.stage}) item {t.external_id}"
+                  f"{f' ({about})' if about else ''}, version {t.current_version}")
         if t.return_reason:
             out.print(styled(("returned:", "yellow"), f" {t.return_reason}"))
         if t.prompt:
             out.print(f"prompt: {t.prompt}")
         if t.current:
-            out.print(f"current ({t.current.kind}{', ' + t.current.model if t.current.model else ''}): {t.current.text}")
+            shown = t.current.text or json.dumps(t.current.payload, ensure_ascii=False)
+            shown = shown if len(shown) <= 400 else shown[:400] + " …"  # noqa: PLR2004
+            model = f", {t.current.model}" if t.current.model else ""
+            out.print(f"current ({t.current.kind}{model}): {shown}")
 
     emit(task, as_json, render)
 

@@ -5,6 +5,7 @@ they break the label schema), review, batch, inspection, delivery and acceptance
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,8 @@ def test_project_dashboard_cli_speaks_the_modality_unit(
     assert sum(p["items"] for p in board["progress"]) == sum(p["volume"] for p in board["progress"])
     text = CliRunner().invoke(app, ["project", "dashboard", str(pid), "--as", "pm"])
     assert text.exit_code == 0 and "images" in text.output, text.output
+    # an annotator at the prompt sees the image's size, not "None ms"
+    task = CliRunner().invoke(app, ["work", "next", str(pid), "--as", "ann1"])
+    assert task.exit_code == 0, task.output
+    assert "None" not in task.output and " ms" not in task.output
+    assert re.search(r"\(width \d+, height \d+, format PNG\)", task.output), task.output
