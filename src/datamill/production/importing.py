@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -44,7 +44,7 @@ from datamill.production.import_runs import (
     mark_interrupted_imports,
     this_process,
 )
-from datamill.production.models import ImportRejection, ImportRun, Item, Project
+from datamill.production.models import CheckResult, ImportRejection, ImportRun, Item, Project, Task
 from datamill.production.schemas import ImportReport
 from datamill.storage.blobstore import BlobStore, sha256_file
 
@@ -294,6 +294,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             )
         ).all()
     }
+    # re-collection: an item the checks set aside before any work on it takes a new file
+    replaceable = set(session.scalars(
+        select(Item.external_id).where(
+            Item.project_id == project_id, Item.status == "rejected", Item.current_version == 0,
+            ~exists().where(Task.item_id == Item.id))))
+    replaced = 0
     seen: dict[str, str] = {}
     rejections: list[dict[str, str]] = []
     new_rows: list[dict[str, Any]] = []
@@ -369,6 +375,38 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             levels[ext_id] = row.sensitivity
         tally["imported"] += 1
 
+    def recollect(row: SourceRow, ext_id: str, digest: str) -> None:
+        """The new file of an item the checks rejected (and nobody worked on) replaces its
+        old one: described afresh, its check results cleared, ``imported`` again."""
+        nonlocal replaced
+        if row.path is None:
+            return
+        attributes = row.attributes if row.attributes is not None else _describe(
+            row.path, plugin, row.meta, requirements)
+        if isinstance(attributes, str):
+            reject(row.where, attributes)
+            return
+        try:
+            blobs.put_file(row.path, digest)
+            size = row.path.stat().st_size
+        except OSError as err:
+            reject(row.where, f"file cannot be read ({err.strerror or err})")
+            return
+        item_id = select(Item.id).where(Item.project_id == project_id,
+                                        Item.external_id == ext_id).scalar_subquery()
+        session.execute(delete(CheckResult).where(CheckResult.item_id == item_id))
+        session.execute(
+            update(Item).where(Item.project_id == project_id, Item.external_id == ext_id)
+            .values(sha256=digest, filename=row.filename or row.path.name, size_bytes=size,
+                    attributes=attributes, volume=plugin.volume(attributes),
+                    status="imported", reject_reasons=[], import_run_id=run_id,
+                    source_uri=None, **({"prompt": row.prompt} if row.prompt else {}))
+            .execution_options(synchronize_session=False))
+        existing[ext_id] = (digest, run_id, None)
+        replaceable.discard(ext_id)
+        replaced += 1
+        tally["imported"] += 1
+
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
         if row.error:
             reject(row.where, row.error)
@@ -394,9 +432,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         (digest,) = hashed
         if ext_id in existing:
             known, by_run, _uri = existing[ext_id]
-            if known != digest:
+            if known != digest and ext_id in replaceable:
+                recollect(row, ext_id, digest)
+            elif known != digest:
                 reject(row.where, f"item {ext_id!r} already exists in the project with other"
-                                  f" {plugin.media_folder}")
+                                  f" {plugin.media_folder} (only an item the checks rejected, "
+                                  "before any work on it, takes a new file)")
             elif by_run == run_id:  # this run got it in before it was interrupted
                 tally["imported"] += 1
             else:
@@ -461,7 +502,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         session, actor_id=actor_id, action="items.imported", object_type="import_run",
         object_id=run.id, project_id=project_id,
         data={"imported": run.imported, "rejected": run.rejected, "duplicates": run.duplicates,
-              "resumed": resumed},
+              "replaced": replaced, "resumed": resumed},
     )
     session.commit()
     return ImportReport(
@@ -472,4 +513,5 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         duplicates=run.duplicates,
         rejected=run.rejected,
         rejections=rejections,
+        replaced=replaced,
     )

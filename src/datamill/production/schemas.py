@@ -63,6 +63,9 @@ class ImportReport(BaseModel):
     #: a pre-labelled import: its format and how many new items got their labels
     format: str | None = None
     labelled: int | None = None
+    #: of ``imported``: items the checks had set aside (never annotated) whose file this
+    #: import replaced with a new one under the same id (re-collection); checked afresh
+    replaced: int = 0
 
 
 class ImportRunOut(_Out):
