@@ -116,6 +116,9 @@ def import_cmd(
     def render(r: Any) -> None:
         out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "
                   f"{r.rejected} rejected (import {r.import_run_id})")
+        if r.replaced:
+            out.print(f"{r.replaced} of them replace the files of items the checks had "
+                      "rejected (re-collected; checked again by `datamill data check`)")
         if r.format:
             out.print(f"{r.labelled} new items start from their {r.format} labels")
         if r.rejections:
