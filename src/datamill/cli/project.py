@@ -26,6 +26,11 @@ def _viewer(s: Any, username: str | None) -> Any:
     return get_user(s, username) if username else None
 
 
+
+def _amount(value: float) -> str:
+    """A volume to 3 decimals without trailing zeros: 18 images, 1.25 hours."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
 @app.command("create")
 @handle_errors
 def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON).")],
@@ -80,7 +85,7 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         for k, n in sorted(v["by_status"].items()):
             t.add_row(k, str(n))
         out.print(t)
-        out.print(f"{v['items']} items, {v['volume'] / v['volume_per_unit']:.3f} {v['volume_unit']}")
+        out.print(f"{v['items']} items, {_amount(v['volume'] / v['volume_per_unit'])} {v['volume_unit']}")
 
     emit(stats, as_json, render)
 
@@ -104,13 +109,13 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
         unit = v["throughput"]["unit"]
         t = Table("status", "items", unit, title=f"{p.name}: progress")
         for row in v["progress"]:
-            t.add_row(row["status"], str(row["items"]), f"{row['volume']:.3f}")
+            t.add_row(row["status"], str(row["items"]), _amount(row["volume"]))
         out.print(t)
         for key, title in (("per_day", "day"), ("per_worker", "worker")):
             w = Table(title, "items", unit, title=f"submitted per {title}")
             for row in v["throughput"][key]:
                 w.add_row(str(row["day" if key == "per_day" else "worker"]), str(row["items"]),
-                          f"{row['volume']:.3f}")
+                          _amount(row["volume"]))
             out.print(w)
         c = Table("check", "items failing", title="check failures")
         for row in v["check_failures"]:
