@@ -88,6 +88,23 @@ def resolve_import_path(root: Path, given: str) -> Path:
     return candidate
 
 
+def relative_to_root(text: str, root: Path) -> str:
+    """``text`` with the import folder ``root`` left out: paths as the client named them, the
+    folder itself as "the import folder" (the server's own folders are none of its business)."""
+    out = text
+    for base in dict.fromkeys((os.fspath(root), os.path.realpath(root))):
+        out = out.replace(f"{base}{os.sep}", "").replace(base, "the import folder")
+    return out
+
+
+def hide_import_root(err: DatamillError, root: Path) -> None:
+    """Leave the import folder out of ``err``'s message and string details (see above)."""
+    err.message = relative_to_root(err.message, root)
+    err.args = (err.message,)
+    err.details = {k: relative_to_root(v, root) if isinstance(v, str) else v
+                   for k, v in err.details.items()}
+
+
 def _hash(row: SourceRow) -> str | tuple[str]:
     """The file's sha256 (as a 1-tuple), or a rejection reason."""
     path = row.resolved()

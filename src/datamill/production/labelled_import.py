@@ -32,7 +32,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality, importers
 from datamill.production._import_rows import SourceRow, confine, printable
-from datamill.production.importing import Progress, import_source
+from datamill.production.importing import Progress, import_source, relative_to_root
 from datamill.production.models import Annotation, Item, Project
 from datamill.production.schemas import ImportReport
 from datamill.storage.blobstore import BlobStore, sha256_file
@@ -62,11 +62,6 @@ def _pick(names: tuple[str, ...], fmt: str, source: Path) -> Any:
     return importers.get(name)()
 
 
-def _relative(message: str, limit: Path) -> str:
-    """``message`` with the import folder's absolute path left out."""
-    return message.replace(f"{limit}{os.sep}", "").replace(os.fspath(limit), ".")
-
-
 def _labelled_rows(
     plugin: Any, importer: Any, source: Path, limit: Path, requirements: dict[str, Any]
 ) -> list[tuple[SourceRow, AnnotationDoc]]:
@@ -79,14 +74,14 @@ def _labelled_rows(
     try:
         pairs = list(importer.iter_items(source))
     except DatamillError as err:  # named relative to the import folder (no server paths)
-        raise InvalidInput(f"{importer.name}: {_relative(err.message, limit)}",
+        raise InvalidInput(f"{importer.name}: {relative_to_root(err.message, limit)}",
                            format=importer.name) from err
     except (OSError, ValueError) as err:  # e.g. a data.yaml naming a folder that is not there
         raise InvalidInput(f"{importer.name}: cannot read the source "
-                           f"({_relative(printable(str(err), 300), limit)})",
+                           f"({relative_to_root(printable(str(err), 300), limit)})",
                            format=importer.name) from err
     for media, annotation, *named in pairs:
-        name = _relative(printable(os.fspath(media), 200), limit)
+        name = relative_to_root(printable(os.fspath(media), 200), limit)
         real = confine(limit, media, f"image {name}")
         if isinstance(real, str):
             problems.append(real)

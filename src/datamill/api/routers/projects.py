@@ -18,10 +18,11 @@ from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
+from datamill.core.errors import DatamillError
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
-from datamill.production.importing import import_source, resolve_import_path
+from datamill.production.importing import hide_import_root, import_source, resolve_import_path
 from datamill.production.labelled_import import import_labelled
 from datamill.production.media import item_path
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
@@ -154,11 +155,16 @@ def import_endpoint(
     the folder are rejected per file. Runs to completion within the request.
     """
     root = runtime.settings.resolved_import_root()
-    source = resolve_import_path(root, body.path)
-    if body.format is not None:
-        return import_labelled(session, runtime.blobs, project_id, source, fmt=body.format,
-                               root=root, actor_id=user.id)
-    return import_source(session, runtime.blobs, project_id, source, root=root, actor_id=user.id)
+    try:
+        source = resolve_import_path(root, body.path)
+        if body.format is not None:
+            return import_labelled(session, runtime.blobs, project_id, source, fmt=body.format,
+                                   root=root, actor_id=user.id)
+        return import_source(session, runtime.blobs, project_id, source, root=root,
+                             actor_id=user.id)
+    except DatamillError as err:  # paths relative to the import root, as the client gave them
+        hide_import_root(err, root)
+        raise
 
 
 @router.post("/{project_id}/checks")
