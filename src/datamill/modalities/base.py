@@ -296,7 +296,8 @@ class ModalityPlugin(Protocol):
 
     def is_defective(self, reference: str, hypothesis: str) -> bool: ...
 
-    # -- delivery
+    # -- delivery (a modality may add ``default_exporter_names(requirements) -> list[str]``:
+    # the formats a delivery without named formats writes; by default every one)
     def exporter_names(self) -> list[str]: ...
 
     # The exporter takes what ``export_item`` makes: one type per modality, which the loop never

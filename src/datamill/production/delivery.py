@@ -236,7 +236,11 @@ def _deliver(
         raise InvalidInput("an encrypted delivery needs a master key: set "
                            "DATAMILL_MASTER_KEY_FILE (see `datamill security generate-master-key`)")
     plugin = get_modality(project.modality)
-    formats = formats or plugin.exporter_names()
+    requirements = dict(project.spec.get("requirements", {}))
+    # by default every format, or those the modality says hold this project's work (optional
+    # ``default_exporter_names(requirements)``: an LLM pairwise project gets no rubric table)
+    defaults = getattr(plugin, "default_exporter_names", None)
+    formats = formats or (defaults(requirements) if defaults else plugin.exporter_names())
     unknown = [f for f in formats if f not in plugin.exporter_names()]
     if unknown:
         raise InvalidInput(
@@ -251,7 +255,6 @@ def _deliver(
     media: dict[str, str] = {}
     left_out: dict[str, dict[str, int]] = {}
     statistics = plugin.statistics()
-    requirements = dict(project.spec.get("requirements", {}))
     for i, fmt in enumerate(formats):
         exporter = plugin.make_exporter(fmt, requirements)
         first = i == 0

@@ -93,6 +93,7 @@ def test_sft_project_runs_the_loop(runtime: Runtime, users: dict[str, User], tmp
     assert done.verdict == "accepted" and done.scores["turn_acceptance"] == 1.0
     with runtime.session() as s:
         d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out")
+    assert d.formats == ["llm_messages"]  # an SFT project's default: no empty preference files
     rows = [json.loads(x) for x in
             (Path(d.path) / "llm_messages" / "messages.jsonl").read_text().splitlines()]
     assert len(rows) == 4 and rows[0]["messages"][2] == {"role": "assistant",

@@ -68,6 +68,9 @@ from datamill.modalities.llm.schema import (
 __all__ = ["LlmPlugin", "LlmStatistics"]
 
 _EXPORTERS = ("llm_messages", "llm_dpo", "llm_ranked", "llm_rubric")
+_FORMATS_OF_TASK: dict[str, tuple[str, ...]] = {
+    "sft": ("llm_messages",), "pairwise": ("llm_messages", "llm_dpo", "llm_ranked"),
+    "ranking": ("llm_messages", "llm_dpo", "llm_ranked"), "rubric": ("llm_rubric",)}
 
 
 def _req(requirements: BaseModel | Mapping[str, Any]) -> LlmRequirements:
@@ -213,6 +216,11 @@ class LlmPlugin:
     # -- delivery
     def exporter_names(self) -> list[str]:
         return list(_EXPORTERS)
+
+    def default_exporter_names(self, requirements: Mapping[str, Any]) -> list[str]:
+        """The formats that hold the project's task: a delivery without named formats writes
+        these (an SFT project no preference files, a pairwise one no empty rubric table)."""
+        return list(_FORMATS_OF_TASK[_req(requirements).task])
 
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
         from datamill.modalities.registry import exporters
