@@ -3,7 +3,7 @@
 * ``llm_messages`` → ``messages.jsonl``: one ``{"messages": [{"role", "content"}, ...]}`` a
   line, TRL's *conversational language-modeling* format: an SFT conversation as written, a
   preference item as its prompt plus the preferred response (ties are left out).
-* ``llm_dpo`` → ``dpo.jsonl``: TRL's *conversational preference* format, ``{"prompt": [messages],
+* ``llm_dpo`` → ``dpo.jsonl``: TRL's *conversational preference* format, ``{"id", "prompt": [messages],
   "chosen": [{"role": "assistant", ...}], "rejected": [...]}``; a pairwise choice is one row
   (ties left out), a ranking of k responses its k·(k−1)/2 pairs.
 * ``llm_ranked`` → ``ranked.jsonl``: ``{"id", "prompt", "responses": [{"id", "content",
@@ -121,6 +121,7 @@ class DpoExporter(_JsonlExporter):
                 for c in better:
                     for r in worse:
                         yield {
+                            "id": item.record.id,  # which record (TRL reads the other keys)
                             "prompt": prompt,
                             "chosen": [{"role": "assistant",
                                         "content": item.record.response(c).content}],

@@ -77,7 +77,8 @@ def test_dpo_golden_and_trl_preference_columns(tmp_path: Path) -> None:
     ds = _load(tmp_path / "dpo" / "dpo.jsonl")
     # p1 (a over b) and p2 (b over a) one row each, p3 is a tie (left out), k1 ranks 3 → 3 pairs
     assert ds.num_rows == 5
-    assert set(ds.column_names) == {"prompt", "chosen", "rejected"}
+    assert set(ds.column_names) == {"id", "prompt", "chosen", "rejected"}
+    assert ds["id"] == ["p1", "p2", "k1", "k1", "k1"]  # each row says which record it is from
     assert all(_is_messages(ds.features[c]) for c in ("prompt", "chosen", "rejected"))
     row = ds[1]
     assert row["prompt"] == [{"role": "user", "content": "用一句话解释什么是光合作用。"}]
