@@ -6,6 +6,8 @@ import json
 import time
 from typing import Any
 
+from playwright.sync_api import expect
+
 from datamill.modalities.image.schema import ImageAnnotation, ImageLabelSchema, validate_annotation
 
 from .conftest import HEIGHT, RECT, SCHEMA, WIDTH, Harness
@@ -212,7 +214,9 @@ def test_ocr_transcription(ctx: Any, harness: Harness) -> None:
     e = tol(page)
     assert len(obj["points"]) == 4
     assert abs(obj["points"][0][0] - 100) <= e and abs(obj["points"][2][1] - 450) <= e
-    assert "Hello" in page.get_by_test_id("image-wb-object-0").inner_text()
+    # the row's text, not innerText: a row just rebuilt (content-visibility: auto) has no
+    # rendered text until the next frame
+    expect(page.get_by_test_id("image-wb-object-0")).to_contain_text("Hello")
     # a text line drawn point by point
     page.keyboard.press("t")
     for pt in [(100, 100), (200, 90), (210, 140)]:

@@ -130,7 +130,7 @@ def test_large_image_task_page_offers_a_cached_preview(
     assert _attr(page.text, "data-preview-url") == f"/web/api/items/{item_id}/preview"
     assert (_attr(page.text, "data-image-width"), _attr(page.text, "data-image-height")) == (
         "2400", "1350")
-    assert f'rel="preload" as="fetch" href="/web/api/items/{item_id}/preview"' in page.text
+    assert f'rel="preload" as="image" href="/web/api/items/{item_id}/preview"' in page.text
     first = client.get(f"/web/api/items/{item_id}/preview")
     assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
     with Image.open(io.BytesIO(first.content)) as img:

@@ -104,15 +104,15 @@ export class Workbench {
   }
 
   async start() {
-    // The canvas is sized while the panel is still empty (the side panel has a fixed width, so
-    // its rows never change the stage: one cheap layout instead of one over 500 rows), and the
-    // panel is built while the browser decodes the image off the main thread.
+    // The image's decode goes first (boot.js; its bytes are waited for 30 ms at most), then the
+    // canvas is sized while the panel is empty (one cheap layout), then the panel is built.
     const tm = { start: this.t0 };
+    const { preview } = this.boot;
+    const first = preview || this.boot.full;
+    await Promise.race([first.started, new Promise((done) => { setTimeout(done, 30); })]);
     this.resize();
     this.refreshPanel();
     tm.panel = performance.now();
-    const { preview } = this.boot;
-    const first = preview || this.boot.full;
     const ok = await first.decoded;
     tm.decoded = performance.now();
     if (preview) {
