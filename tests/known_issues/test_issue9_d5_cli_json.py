@@ -115,6 +115,11 @@ def test_no_task_left_is_json_with_its_own_exit_code(
     assert json.loads(r.stdout) == {"task": None, "reason": "no task left for you at this stage"}
     r = cli.invoke(app, ["work", "next", "empty", "--as", "ann1"])
     assert r.exit_code == 10 and "no task left" in r.stdout
+    # a typo in the stage is an error, not "nothing to do" (a script's loop would just stop)
+    r = cli.invoke(app, ["work", "next", "empty", "--as", "ann1", "--stage", "bogus", "--json"])
+    assert r.exit_code == 2, r.stdout
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "invalid_input" and "'bogus'" in error["message"]
     helped = cli.invoke(app, ["--help"], env={"COLUMNS": "300"})
     assert "10 nothing to do" in helped.stdout
 

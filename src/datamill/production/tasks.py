@@ -170,7 +170,7 @@ def create_packages(
     loose = session.scalars(
         select(Task.id).where(
             Task.project_id == project_id, Task.stage == stage, Task.package_id.is_(None),
-            Task.kind == "work",
+            Task.kind == "work", Task.status != "done",  # finished work needs no package
         ).order_by(Task.id)
     ).all()
     count = session.scalar(

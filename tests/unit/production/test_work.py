@@ -6,13 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from datamill.compliance.models import User
 from datamill.compliance.users import get_user
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
-from datamill.production.models import Annotation, Item, TaskAssignment
+from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import assign_package, claim_next_task, create_packages
 from datamill.runtime import Runtime
@@ -176,6 +176,12 @@ def test_review_accept_edit_reject_returns_to_annotator(
         r1 = claim_next_task(s, users["rev"], pid, "review")
         assert r1 is not None
         review_task(s, users["rev"], r1.id, "accept")
+    with runtime.session() as s:  # finished work goes in no new package (a trial user saw it)
+        s.execute(update(Task).where(Task.id == r1.id).values(package_id=None))  # done, loose
+        made = create_packages(s, pid, "review")
+        packaged = set(s.scalars(select(Task.id).where(
+            Task.package_id.in_([p.id for p in made]))))
+        assert r1.id not in packaged and s.get(Task, r1.id).status == "done"  # type: ignore[union-attr]
     with runtime.session() as s:
         r2 = claim_next_task(s, users["rev"], pid, "review")
         assert r2 is not None

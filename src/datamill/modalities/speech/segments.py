@@ -29,8 +29,8 @@ def validate_segments(
             problems.append(f"{where} lies outside the audio (0-{duration_ms} ms)")
         if seg.end_ms <= seg.start_ms:
             problems.append(f"{where} ends before it starts")
-        unknown = sorted({s for s in _BRACKETED.findall(seg.text) if s not in allowed})
-        unknown += sorted({s for s in seg.noise if s not in allowed})
+        unknown = sorted({s for s in (*_BRACKETED.findall(seg.text), *seg.noise)
+                          if s not in allowed})  # each once, in the text or the noise list
         if seg.flag is not None and seg.flag not in SEGMENT_FLAGS:
             problems.append(f"{where} has unknown flag {seg.flag!r}; "
                             f"allowed: {', '.join(SEGMENT_FLAGS)}")
