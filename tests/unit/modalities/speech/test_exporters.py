@@ -498,3 +498,25 @@ def test_streaming_export_of_20000_items(tmp_path: Path, cls: type[Exporter]) ->
     assert manifest.items == 20_000
     assert len(alive) == 20_000
     assert elapsed < 10, f"{cls.name} took {elapsed:.1f}s CPU for 20,000 items"
+
+
+def test_kaldi_and_textgrid_agree_on_segment_speakers(tmp_path: Path, audio_dir: Path) -> None:
+    """A conversation's segments carry their own speakers (a trial user found Kaldi writing the
+    recording's speaker for both while the TextGrid named each): both formats name them."""
+    from praatio import textgrid as tgio
+
+    lhotse_kaldi = require_module("lhotse.kaldi")
+    item = _item(audio_dir, "call1", "spk1", 2500, (
+        Segment(0, 1000, "[laughter] hi", speaker="S2", noise=("[laughter]",)),
+        Segment(1000, 2500, "the cat sat on the mat", speaker="S1")), gender="female")
+    KaldiExporter().export([item], tmp_path / "kaldi")
+    utt2spk = (tmp_path / "kaldi" / "utt2spk").read_text().splitlines()
+    assert utt2spk == ["S1-call1-001 S1", "S2-call1-000 S2"]
+    assert not (tmp_path / "kaldi" / "spk2gender").exists()  # S1 and S2's genders are unknown
+    _, supervisions, _ = lhotse_kaldi.load_kaldi_data_dir(tmp_path / "kaldi", sampling_rate=16000)
+    assert supervisions is not None
+    assert {(s.speaker, s.text, s.recording_id) for s in supervisions} == {
+        ("S2", "[laughter] hi", "spk1-call1"), ("S1", "the cat sat on the mat", "spk1-call1")}
+    TextGridExporter().export([item], tmp_path / "tg")
+    grid = tgio.openTextgrid(str(tmp_path / "tg" / "call1.TextGrid"), includeEmptyIntervals=False)
+    assert [e.label for e in grid.getTier("speaker").entries] == ["S2", "S1"]

@@ -13,8 +13,10 @@ Layout written to ``out_dir`` (every file sorted in C-locale byte order, as Kald
 
 Ids: recording id ``<speaker_id>-<utterance_id>``; one Kaldi utterance per non-empty
 :class:`~datamill.modalities.base.Segment`, with id ``<speaker_id>-<utterance_id>-<index:03d>``
-where ``index`` is the segment's position in ``ExportItem.segments``. The speaker prefix keeps
-``utt2spk`` and ``spk2utt`` consistently sorted. Times are written with three decimals.
+where ``index`` is the segment's position in ``ExportItem.segments``. A segment with its own
+speaker (another than the item's, e.g. a conversation's second party) is that speaker's
+utterance, ``<segment speaker>-<utterance_id>-<index:03d>``, with no known gender. The speaker
+prefix keeps ``utt2spk`` and ``spk2utt`` consistently sorted. Times are written with three decimals.
 Segments whose text is empty are skipped; noise symbols stay in the transcript as written.
 
 The export streams: lines go to sorted runs on disk (at most ``run_lines`` lines in memory per
@@ -206,14 +208,23 @@ class KaldiExporter:
                 text = clean_text(segment.text)
                 if not text:
                     continue
-                utt = f"{rec}-{index:03d}"
+                # a segment's own speaker (a conversation's) is its utterance's speaker, as in
+                # the TextGrid; the id starts with it, so utt2spk and spk2utt sort alike
+                who = spk if not segment.speaker or segment.speaker == spk else check_id(
+                    segment.speaker, field=f"segments[{index}].speaker",
+                    utterance_id=item.utterance_id)
+                utt = f"{rec}-{index:03d}" if who == spk else \
+                    f"{who}-{item.utterance_id}-{index:03d}"
                 start, end = ms_to_seconds(segment.start_ms), ms_to_seconds(segment.end_ms)
                 segments_file.append(f"{utt} {rec} {start} {end}\n")
                 text_file.append(f"{utt} {text}\n")
-                utt2spk.append(f"{utt} {spk}\n")
+                utt2spk.append(f"{utt} {who}\n")
                 utt2lang.append(f"{utt} {language}\n")
-                spk2utt.append(f"{spk} {utt}\n")
-                wrote_segment = True
+                spk2utt.append(f"{who} {utt}\n")
+                if who == spk:
+                    wrote_segment = True
+                else:  # the item's gender is its recording speaker's, not this one's
+                    genders.setdefault(who, None)
             if wrote_segment:
                 self._note_gender(genders, spk, item)
             count += 1
