@@ -52,7 +52,6 @@ STAGE_ORDER = (
     "reviewed",
     "batched", "accepted", "delivered",
 )
-_WORK_KINDS = ("annotation", "review_edit")
 
 
 def _per_unit(session: Session, project_id: int) -> tuple[str, int]:
@@ -78,15 +77,21 @@ def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]
 
 
 def throughput(session: Session, project_id: int) -> dict[str, Any]:
-    """Submitted work (annotations and review edits) per UTC day and per worker: items and
-    their volume in the modality's unit."""
+    """Submitted work per UTC day and per worker: items and their volume in the modality's
+    unit. An annotator's submission counts, and so does every review verdict (accept, edit or
+    reject: each is a reviewer's work on the item; an edit once, not also as its version)."""
     unit, per_unit = _per_unit(session, project_id)
-    rows = session.execute(
+    annotations = (
         select(Annotation.created_at, User.username, Item.volume)
         .join(Item, Item.id == Annotation.item_id)
         .join(User, User.id == Annotation.author_id)
-        .where(Item.project_id == project_id, Annotation.kind.in_(_WORK_KINDS))
-    ).all()
+        .where(Item.project_id == project_id, Annotation.kind == "annotation"))
+    reviews = (
+        select(Review.created_at, User.username, Item.volume)
+        .join(Item, Item.id == Review.item_id)
+        .join(User, User.id == Review.reviewer_id)
+        .where(Item.project_id == project_id))
+    rows = session.execute(annotations.union_all(reviews)).all()
     days: dict[str, list[int]] = {}
     workers: dict[str, list[int]] = {}
     for created_at, username, volume in rows:

@@ -150,6 +150,9 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
     assert {p["unit"] for p in board["progress"]} == {"images"}
     ann_row = next(w for w in board["throughput"]["per_worker"] if w["worker"] == "ann1")
     assert ann_row["volume"] == ann_row["items"] > 0
+    # a reviewer's accepts are work too (12 verdicts over two rounds), not only their edits
+    rev_row = next(w for w in board["throughput"]["per_worker"] if w["worker"] == "rev")
+    assert rev_row["items"] == 12
     assert client.get(f"{API}/projects/{pid}/dashboard").status_code == 401
 
 
