@@ -513,7 +513,9 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             if snr >= req.min_snr_db
             else f"estimated SNR {snr:.1f} dB (speech {m['speech_dbfs']:.1f} dBFS, background "
             f"noise {m['noise_dbfs']:.1f} dBFS), spec requires at least {req.min_snr_db:.1f} dB: "
-            "background noise too loud, re-record in a quieter place",
+            + ("no speech stands out (a silent or near-silent recording): check the microphone "
+               "and re-record" if m["speech_dbfs"] < req.min_rms_dbfs
+               else "background noise too loud, re-record in a quieter place"),
             extra={"speech_dbfs": m["speech_dbfs"], "noise_dbfs": m["noise_dbfs"]},
         ),
         _hum_outcome(m, req),

@@ -133,9 +133,13 @@ def test_clipped_file_fails_clipping(media: Path, good_wav: Path) -> None:
 
 def test_silent_file_fails_snr_and_level(media: Path) -> None:
     path = make_silent(media / "silent.wav")
-    failed = _failed(run_audio_checks(path, REQ))
+    outcomes = run_audio_checks(path, REQ)
+    failed = _failed(outcomes)
     assert {"snr", "level"} <= failed
     assert "decodable" not in failed and "format" not in failed
+    # the advice fits a silent file (a trial user was told to find a quieter room)
+    snr = _by_name(outcomes)["snr"].reason or ""
+    assert "no speech stands out" in snr and "quieter place" not in snr
 
 
 def test_8khz_file_fails_format(media: Path) -> None:
