@@ -175,8 +175,9 @@ def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
     result.steps.append(f"imported {report.imported} lines ({report.rejected} refused)")
     with rt.session() as s:
         summary = run_checks(s, rt.blobs, result.project_id, workers=1)
-    result.steps.append(f"checks: {summary.passed} passed, {summary.rejected} rejected"
-                        f" ({', '.join(f'{k} {v}' for k, v in sorted(summary.by_check.items()))})")
+    failed = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_check.items()))
+    result.steps.append(f"checks: {summary.passed} passed, {summary.rejected} rejected (failed "
+                        f"checks, an item may fail several: {failed})")
     with rt.session() as s:
         pre = preannotate_project(s, rt.blobs, result.project_id, engine="jieba", workers=1)
     scores = preannotation_scores(rt, result.project_id)
