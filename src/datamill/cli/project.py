@@ -85,7 +85,10 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         for k, n in sorted(v["by_status"].items()):
             t.add_row(k, str(n))
         out.print(t)
-        out.print(f"{v['items']} items, {_amount(v['volume'] / v['volume_per_unit'])} {v['volume_unit']}")
+        per, unit = v["volume_per_unit"], v["volume_unit"]
+        usable = "" if v["usable_volume"] == v["volume"] else \
+            f" ({_amount(v['usable_volume'] / per)} {unit} usable: without what the checks rejected)"
+        out.print(f"{v['items']} items, {_amount(v['volume'] / per)} {unit}{usable}")
 
     emit(stats, as_json, render)
 

@@ -100,8 +100,8 @@ def project_requirements(session: Session, project_id: int) -> BaseModel:
 
 def project_stats(session: Session, project_id: int) -> dict[str, Any]:
     """Item counts by status and the total volume (in the modality's base unit, e.g.
-    milliseconds of audio; speech projects also get it as ``duration_ms``), for dashboards and
-    the CLI."""
+    milliseconds of audio; speech projects also get it as ``duration_ms``), and the usable
+    volume (without the items the checks rejected), for dashboards and the CLI."""
     project = _row(session, project_id)
     rows = session.execute(
         select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
@@ -110,9 +110,11 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
     ).all()
     by_status = {status: int(n) for status, n, _ in rows}
     total = sum(int(v or 0) for _, _, v in rows)
+    set_aside = sum(int(v or 0) for status, _, v in rows if status == "rejected")
     plugin = get_modality(project.modality)
     stats: dict[str, Any] = {
         "items": sum(by_status.values()), "by_status": by_status, "volume": total,
+        "usable_volume": total - set_aside,  # without what the checks rejected
         "volume_base_unit": plugin.volume_base_unit, "volume_unit": plugin.volume_unit,
         "volume_per_unit": plugin.volume_per_unit,
     }

@@ -143,6 +143,7 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
                     json={"accepted_duration_ms": 6, "accepted_utterances": 6}, headers=pm))
     stats = _ok(client.get(f"{API}/projects/{pid}/stats", headers=pm))
     assert (stats["volume"], stats["volume_unit"], stats["duration_ms"]) == (7, "images", None)
+    assert stats["usable_volume"] == 6  # the image the checks rejected is not usable volume
     # the dashboard counts images, not hours (an image once showed 0.000 "hours")
     board = _ok(client.get(f"{API}/projects/{pid}/dashboard", headers=pm))
     assert board["throughput"]["unit"] == "images"

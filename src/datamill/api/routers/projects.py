@@ -83,6 +83,7 @@ class ProjectStats(BaseModel):
     items: int
     by_status: dict[str, int]
     volume: int
+    usable_volume: int = Field(description="The volume without the items the checks rejected.")
     volume_base_unit: str
     volume_unit: str
     volume_per_unit: int
