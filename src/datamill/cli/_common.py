@@ -70,7 +70,8 @@ EXIT_CODES = {"invalid_input": 2, "usage": 2, "not_found": 3, "conflict": 4, "un
 EXIT_NOTHING_TO_DO = 10
 EXIT_HELP = (
     "Exit codes: 0 done; 1 unexpected failure; 2 invalid input or usage; 3 not found; "
-    "4 conflict; 5 unauthorized; 6 forbidden; 10 nothing to do (e.g. no task left: stop looping). "
+    "4 conflict; 5 unauthorized; 6 forbidden; 7 audit trail broken (audit verify); "
+    "10 nothing to do (e.g. no task left: stop looping). "
     "With --json, stdout is JSON in every case; failures print "
     '{"error": {"code": ..., "message": ...}}.'
 )

@@ -13,7 +13,9 @@ from rich.table import Table
 from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out, styled
 from datamill.compliance.roles import Action
 
-app = typer.Typer(help="Projects: create from a dataset spec, list, show, add-member.", no_args_is_help=True)
+app = typer.Typer(help="Projects: create from a dataset spec, list, show, dashboard, add-member, "
+                  "speakers.",
+                  no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ViewerOpt = Annotated[str | None, typer.Option(
     "--as", help="Username of the person looking (their clearance decides which classified "
