@@ -105,8 +105,12 @@ def test_image_project_runs_the_whole_loop(
         with pytest.raises(InvalidInput, match=r"objects\[0\]\.label: unknown"):
             submit_annotation(s, users["ann1"], t.id, wrong.model_dump(mode="json"),
                               base_version=t.current_version)
-        with pytest.raises(InvalidInput, match="not an image annotation"):
+        with pytest.raises(InvalidInput, match=r"an image annotation is a JSON object .*"
+                                               r"--segments FILE.*not list"):
             submit_annotation(s, users["ann1"], t.id, [{"start_ms": 0}],
+                              base_version=t.current_version)
+        with pytest.raises(InvalidInput, match="not an image annotation"):
+            submit_annotation(s, users["ann1"], t.id, {"objects": "none"},
                               base_version=t.current_version)
         huge = ImageAnnotation(objects=(Box(label="car", x=600, y=0, w=100, h=10),))
         with pytest.raises(InvalidInput, match="exceeds image width"):

@@ -136,6 +136,10 @@ def _messages(err: ValidationError) -> str:
 def _parse(payload: Any) -> ImageAnnotation:
     if isinstance(payload, ImageAnnotation):
         return payload
+    if not isinstance(payload, dict):  # e.g. a transcript given to an image task
+        raise InvalidInput('an image annotation is a JSON object such as {"objects": [...], '
+                           '"classes": [...]} (command line: --segments FILE holding it), not '
+                           f"{type(payload).__name__ if payload is not None else 'nothing'}")
     try:
         return ImageAnnotation.model_validate(payload)
     except ValidationError as err:
