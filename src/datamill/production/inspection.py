@@ -47,6 +47,9 @@ __all__ = [
 ]
 
 
+#: how much of the inspector's version a returned task's reason shows
+_SHOWN_CHARS = 500
+
 def _setting(project: Project, *path: str) -> Any:
     """A threshold from the project's stored spec; a missing one is an error, never a default."""
     value: Any = project.spec
@@ -232,10 +235,11 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     hyps = [s.delivered_text for s in samples]
     requirements = project.spec.get("requirements", {})
     scores = dict(score_in(plugin, refs, hyps, project.language, requirements))
-    defects = sum(
-        1 for r, h in zip(refs, hyps, strict=True)
-        if is_defective_in(plugin, r, h, project.language, requirements)
-    )
+    # the sampled items the inspector found defective, with the inspector's version: on a
+    # rejected batch their annotators see what was wrong, not only the batch's verdict
+    found = {s.item_id: s.corrected_text or "" for s, r, h in zip(samples, refs, hyps, strict=True)
+             if is_defective_in(plugin, r, h, project.language, requirements)}
+    defects = len(found)
     scores["defective_items"] = defects
     scores["defective_utterances"] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
@@ -261,7 +265,12 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     ).all()
     for item in members:
         if reasons:
-            return_to_annotators(session, item, f"{batch.name} rejected: {'; '.join(reasons)}")
+            why = f"{batch.name} rejected: {'; '.join(reasons)}"
+            if item.id in found:
+                shown = found[item.id]
+                shown = shown if len(shown) <= _SHOWN_CHARS else shown[:_SHOWN_CHARS] + " …"
+                why += f". The inspector found this item defective; their version: {shown}"
+            return_to_annotators(session, item, why)
         else:
             item.status = "accepted"
     record_audit(

@@ -112,10 +112,14 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
     assert live["scored"] == len(inspection["sample"])
     assert live["region_accuracy"] == done["scores"]["region_accuracy"]
     assert live["defective_items"] == done["scores"]["defective_items"]
-    # rework: the annotators resubmit, the reviewer accepts, a fair inspection accepts
+    # rework: the annotators resubmit, the reviewer accepts, a fair inspection accepts; each
+    # sampled item comes back with the inspector's version of it
+    sampled = {s["item_id"] for s in inspection["sample"]}
     for _ in range(6):
         task = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},
                                headers=ann1))
+        assert "rejected:" in task["return_reason"]
+        assert ("their version: {" in task["return_reason"]) == (task["item_id"] in sampled)
         body = {"annotation": truth[task["external_id"]].model_dump(mode="json"),
                 "base_version": task["current_version"]}
         _ok(client.post(f"{API}/tasks/{task['id']}/annotations", json=body, headers=ann1), 201)
