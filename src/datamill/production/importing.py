@@ -392,23 +392,31 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             levels[ext_id] = row.sensitivity
         tally["imported"] += 1
 
+    def store(row: SourceRow, path: Path, digest: str) -> tuple[dict[str, Any], int] | None:
+        """The file described by the modality and put in the blob store: its attributes and
+        size, or None when it was rejected (the reason recorded)."""
+        attributes = row.attributes if row.attributes is not None else _describe(
+            path, plugin, row.meta, requirements)
+        if isinstance(attributes, str):
+            reject(row.where, attributes)
+            return None
+        try:
+            blobs.put_file(path, digest)
+            return attributes, path.stat().st_size
+        except OSError as err:
+            reject(row.where, f"file cannot be read ({err.strerror or err})")
+            return None
+
     def recollect(row: SourceRow, ext_id: str, digest: str) -> None:
         """The new file of an item the checks rejected (and nobody worked on) replaces its
         old one: described afresh, its check results cleared, ``imported`` again."""
         nonlocal replaced
         if row.path is None:
             return
-        attributes = row.attributes if row.attributes is not None else _describe(
-            row.path, plugin, row.meta, requirements)
-        if isinstance(attributes, str):
-            reject(row.where, attributes)
+        stored = store(row, row.path, digest)
+        if stored is None:
             return
-        try:
-            blobs.put_file(row.path, digest)
-            size = row.path.stat().st_size
-        except OSError as err:
-            reject(row.where, f"file cannot be read ({err.strerror or err})")
-            return
+        attributes, size = stored
         item_id = select(Item.id).where(Item.project_id == project_id,
                                         Item.external_id == ext_id).scalar_subquery()
         session.execute(delete(CheckResult).where(CheckResult.item_id == item_id))
@@ -462,17 +470,10 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return
         if row.path is None:  # narrowed by _hash; keeps type checkers content
             return
-        attributes = row.attributes if row.attributes is not None else _describe(
-            row.path, plugin, row.meta, requirements)
-        if isinstance(attributes, str):
-            reject(row.where, attributes)
+        stored = store(row, row.path, digest)
+        if stored is None:
             return
-        try:
-            blobs.put_file(row.path, digest)
-            size = row.path.stat().st_size
-        except OSError as err:
-            reject(row.where, f"file cannot be read ({err.strerror or err})")
-            return
+        attributes, size = stored
         new_rows.append({
             "project_id": project_id, "external_id": ext_id, "sha256": digest,
             "filename": row.filename or row.path.name, "size_bytes": size,
