@@ -164,7 +164,7 @@ class DatasheetStatistics(Protocol):
 
     def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
 
-    def result(self) -> dict[str, Any]: ...
+    def result(self) -> dict[str, JsonValue]: ...
 
 
 @runtime_checkable
@@ -252,15 +252,15 @@ class ModalityPlugin(Protocol):
 
     # -- import
     def describe(
-        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+        self, path: Path, meta: Mapping[str, JsonValue], requirements: Mapping[str, JsonValue]
     ) -> BaseModel:
         """The item attributes of a new file (an ``item_model``); raises a DatamillError
         whose message is the rejection reason when the file is unusable."""
         ...
 
-    def volume(self, attributes: Mapping[str, Any]) -> int: ...
+    def volume(self, attributes: Mapping[str, JsonValue]) -> int: ...
 
-    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+    def summary(self, attributes: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
         """The few attributes a person is shown about an item (lists, task views)."""
         ...
 
@@ -269,11 +269,11 @@ class ModalityPlugin(Protocol):
         self, path: Path, requirements: BaseModel, prompt: str | None
     ) -> Sequence[CheckOutcome]: ...
 
-    def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool: ...
+    def checks_are_heavy(self, requirements: Mapping[str, JsonValue]) -> bool: ...
 
     # -- annotation
     def validate_annotation(
-        self, payload: JsonValue, attributes: Mapping[str, Any], requirements: BaseModel
+        self, payload: JsonValue, attributes: Mapping[str, JsonValue], requirements: BaseModel
     ) -> AnnotationDoc:
         """The clean payload, or InvalidInput naming every problem."""
         ...
@@ -302,7 +302,7 @@ class ModalityPlugin(Protocol):
 
     # The exporter takes what ``export_item`` makes: one type per modality, which the loop never
     # names (it hands one to the other), so the protocol cannot say which: ``Exporter[Any]``.
-    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]: ...
+    def make_exporter(self, name: str, requirements: Mapping[str, JsonValue]) -> Exporter[Any]: ...
 
     def export_item(self, item: ItemRecord, payload: JsonValue) -> object: ...
 
@@ -333,16 +333,17 @@ class RequirementAwareScoring(Protocol):
 
     def score(
         self, reference: Sequence[str], hypothesis: Sequence[str], *,
-        requirements: Mapping[str, Any] | None = None,
+        requirements: Mapping[str, JsonValue] | None = None,
     ) -> Mapping[str, float]: ...
 
     def is_defective(
-        self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
+        self, reference: str, hypothesis: str, *,
+        requirements: Mapping[str, JsonValue] | None = None,
     ) -> bool: ...
 
 
 def _scoring_options(
-    plugin: ModalityPlugin, language: str | None, requirements: Mapping[str, Any] | None
+    plugin: ModalityPlugin, language: str | None, requirements: Mapping[str, JsonValue] | None
 ) -> dict[str, Any]:
     """The keyword arguments the plugin's scorer takes (see :class:`LanguageAwareScoring` and
     :class:`RequirementAwareScoring`)."""
@@ -356,7 +357,7 @@ def _scoring_options(
 
 def score_in(
     plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str],
-    language: str | None, requirements: Mapping[str, Any] | None = None,
+    language: str | None, requirements: Mapping[str, JsonValue] | None = None,
 ) -> Mapping[str, float]:
     """``plugin.score``, told the project's language and requirements when it scores by them."""
     options = _scoring_options(plugin, language, requirements)
@@ -367,7 +368,7 @@ def score_in(
 
 def is_defective_in(
     plugin: ModalityPlugin, reference: str, hypothesis: str, language: str | None,
-    requirements: Mapping[str, Any] | None = None,
+    requirements: Mapping[str, JsonValue] | None = None,
 ) -> bool:
     """``plugin.is_defective``, told the project's language and requirements when it scores by
     them."""
