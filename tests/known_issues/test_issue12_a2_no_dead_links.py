@@ -1,8 +1,8 @@
-"""Issue 12 §4 A2: no dead links. ``datamill demo --full`` builds every project and the money
-story; then each demo role (annotator, reviewer, inspector, PM, vendor manager, finance, admin)
-signs in and every same-site link on every page it can reach is followed: none answers 404 or
-500. "My earnings" works for an annotator who is not registered as a worker, and the dashboard
-only links a project's accounts when it has them.
+"""Issue 12 §4 A2: no dead links. ``datamill demo --full`` (``conftest.demo_home``) builds
+every project and the money story; then each demo role (annotator, reviewer, inspector, PM,
+vendor manager, finance, admin) signs in and every same-site link on every page it can reach is
+followed: none answers 404 or 500. "My earnings" works for an annotator who is not registered
+as a worker, and the dashboard only links a project's accounts when it has them.
 
 Slow (the demo runs ~80 s, the crawl about two minutes); the crawl follows at most ``MAX_PAGES`` pages
 per role (set ``DATAMILL_CRAWL_PAGES`` higher to crawl further).
@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
 from collections import deque
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -30,7 +26,6 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.web.i18n import EN
 from datamill.web.i18n_zh import ZH_CN
-from tests._tools import require_tool
 from tests.known_issues._web import web_login
 
 DEMO_PASSWORD = "datamill-demo"  # noqa: S105 - the demo's documented credential
@@ -39,21 +34,6 @@ ROLES = {"annotator": "alice", "reviewer": "rita", "inspector": "ivan", "pm": "p
          "vendor manager": "huayu-lead", "finance": "fiona", "admin": "admin"}
 _HREF = re.compile(r'(?:href|src)="([^"#][^"]*)"')
 _SKIP = ("/logout", "/lang/", "/static/vendor/")
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    if shutil.which("espeak-ng") is None:
-        require_tool("espeak-ng is not installed (scripts/setup.sh installs it)")
-    tmp = tmp_path_factory.mktemp("crawl")
-    env = {**os.environ, "DATAMILL_HOME": str(tmp / "home"), "COLUMNS": "200"}
-    proc = subprocess.run(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "datamill.cli", "demo", "--fresh", "--full", "--utterances", "4",
-         "--workdir", str(tmp / "data")],
-        capture_output=True, text=True, env=env, timeout=900, cwd=tmp,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    yield tmp / "home"
 
 
 def _crawl(client: TestClient) -> tuple[dict[str, int], int]:

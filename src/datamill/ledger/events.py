@@ -321,6 +321,7 @@ def list_event_problems(session: Session) -> list[EventProblemOut]:
         out.append(EventProblemOut(
             event_id=ev.id, event_type=ev.type, project_id=ev.project_id, source_ref=None,
             amount=None, attempts=0, created_at=ev.created_at,
+            reason_code="no_ledger_project", reason_params={"project_id": ev.project_id},
             reason=f"production project {ev.project_id} has no ledger project with a "
                    "performance order: revenue waits until its accounts are opened"))
     out.sort(key=lambda x: x.event_id)

@@ -256,6 +256,11 @@ class EventProblemOut(BaseModel):
     reason: str
     attempts: int
     created_at: datetime
+    #: a stable code for a reason the ledger itself gives (``no_ledger_project``), with the
+    #: values its sentence names, so a face can word it in its own language; None for a
+    #: reason recorded from an error message
+    reason_code: str | None = None
+    reason_params: dict[str, int | str | None] = Field(default_factory=dict)
 
 
 class CostEventRunOut(BaseModel):

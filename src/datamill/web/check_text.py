@@ -60,7 +60,7 @@ def inspection_reason(tr: Callable[[str], str], lang: str) -> Callable[[object],
         if m := _METRIC_BELOW.match(raw):
             metric = m["metric"].replace(" ", "_")
             return tr("insp.metric_below").format(
-                metric=_label(tr, f"insp.metric.{metric}", m["metric"]),
+                metric=_label(tr, f"metric.{metric}", m["metric"]),
                 value=float(m["value"]), need=float(m["need"]))
         if m := _DEFECTS.match(raw):
             return tr("insp.defects_over").format(

@@ -79,12 +79,39 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "offering.custom": "custom", "offering.product_licence": "product licence",
     "ckind.technical_service": "technical service",
     "unit.hours": "hours", "unit.images": "images", "unit.kchars": "thousand characters",
-    "unit.dialogues": "dialogues",
+    "unit.dialogues": "dialogues", "unit.hour": "hours", "unit.item": "items",
+    "unit.volume": "volume units", "unit.adjustment": "adjustment", "unit.licences": "licences",
+    "unit.speakers": "speakers", "unit.items": "items",
+    # domain events the ledger consumes (the finance overview's pending list)
+    "event.delivery.accepted": "delivery accepted",
+    "event.settlement.confirmed": "settlement confirmed",
+    "event.hour_points.booked": "hour points booked",
+    "event.licence.accepted": "licence accepted",
+    "decision.approve": "approved", "decision.reject": "rejected",
+}
+# metric names (inspection scores and thresholds, qualification tests, the dashboard)
+_METRICS = {
+    "character_accuracy": "character accuracy", "sentence_accuracy": "sentence accuracy",
+    "word_accuracy": "word accuracy", "word_error_rate": "word error rate",
+    "region_accuracy": "region accuracy", "mean_iou": "mean IoU",
+    "keypoint_accuracy": "keypoint accuracy", "polyline_accuracy": "polyline accuracy",
+    "line_accuracy": "line accuracy", "span_precision": "span precision",
+    "span_recall": "span recall", "span_f1": "span F1", "token_accuracy": "token accuracy",
+    "label_accuracy": "label accuracy", "agreement": "agreement",
+    "pair_agreement": "pair agreement", "turn_acceptance": "turn acceptance",
+    "rubric_exact": "rubric scores equal", "rubric_within_one": "rubric scores within one",
+    "item_agreement": "items in agreement", "phone_accuracy": "phone accuracy",
+    "boundary_accuracy": "boundary accuracy", "prosody_accuracy": "prosody accuracy",
+    "boundary_deviation_mean_ms": "mean boundary deviation (ms)",
+    "boundary_deviation_p95_ms": "95th-percentile boundary deviation (ms)",
+    "matched_phones": "matched phones", "defective_items": "defective items",
+    "defective_utterances": "defective utterances",
 }
 
 EN_CODES: dict[str, str] = {
     **_MISC,
     **{f"status.{k}": v for k, v in _STATUSES.items()},
+    **{f"metric.{k}": v for k, v in _METRICS.items()},
     **{f"role.{k}": v for k, v in _ROLES.items()},
     **{f"verdict.{k}": v for k, v in _VERDICTS.items()},
     **{f"error.code.{k}": v for k, v in _ERROR_CODES.items()},

@@ -33,6 +33,7 @@ __all__ = [
     "WebUser",
     "code_label",
     "error_page",
+    "package_label",
     "page_csp",
     "page_language",
     "render",
@@ -113,14 +114,29 @@ def code_label(tr: Callable[[str], str]) -> Callable[[str, object], str]:
     return label
 
 
+def package_label(tc: Callable[[str, object], str], lang: str) -> Callable[[str, str], str]:
+    """``tpkg(name, stage)`` for templates: a work package's generated name (``annotate-0003``,
+    ``production.tasks``) with its stage in the page's language (``标注-0003``); English pages
+    and names given by hand show the name itself."""
+
+    def label(name: str, stage: str) -> str:
+        number = name.removeprefix(f"{stage}-")
+        if lang == "en" or number == name or not number.isdigit():
+            return name
+        return f"{tc('stage', stage)}-{number}"
+
+    return label
+
+
 def render(
     request: Request, name: str, me: SignedIn | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     lang = page_language(request)
     tr = translator(lang)
+    tc = code_label(tr)
     context.update(me=me, user=me.user if me else context.get("user"),
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
-                   tc=code_label(tr), tcheck=check_sentence(tr, lang),
+                   tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
                    treason=inspection_reason(tr, lang), trev=review_reason(tr))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"

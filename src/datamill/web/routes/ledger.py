@@ -27,8 +27,15 @@ from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.trace import contract_trace, trace_csv
-from datamill.web.i18n import t
-from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
+from datamill.web.i18n import t, translator
+from datamill.web.routes._common import (
+    HtmlRoute,
+    WebUser,
+    code_label,
+    page_language,
+    render,
+    require_csrf,
+)
 from datamill.workforce.throughput import (
     OutputRatioRow,
     VendorThroughputRow,
@@ -67,13 +74,15 @@ def overview_page(
     role = _require_finance(session, me.user, write=False)
     data = finance_overview(session, _year(year), hidden=hidden_project_ids(session, me.user))
     start, end = date(data.year, 1, 1), date(data.year, 12, 31)
+    tc = code_label(translator(page_language(request)))
     by_line = line_margin(session, start, end)
     chart: dict[str, Any] = {
         "bylines": [{"label": t(f"fin.line_{r.line}", page_language(request)),
                      "revenue": str(r.revenue), "cost": str(r.cost), "margin": str(r.margin)}
                     for r in by_line],
         "labels": _labels(request),
-        "margin": [{"label": f"{m.business_line} · {m.offering} · {m.region} · {m.customer_type}",
+        "margin": [{"label": f"{tc('bline', m.business_line)} · {tc('offering', m.offering)} · "
+                            f"{tc('region', m.region)} · {tc('ctype', m.customer_type)}",
                     "revenue": str(m.revenue), "cost": str(m.cost), "margin": str(m.margin)}
                    for m in data.margin],
         "monthly": [{"month": m.month, "revenue": str(m.revenue), "cost": str(m.cost),
@@ -81,9 +90,9 @@ def overview_page(
     }
     ratios = output_ratio_report(session, date_from=start, date_to=end)
     flows = vendor_throughput(session, date_from=start, date_to=end)
-    chart["ratio"] = [{"label": f"{r.project} · {r.stage}", "value": str(r.ratio or 0)}
+    chart["ratio"] = [{"label": f"{r.project} · {tc('stage', r.stage)}", "value": str(r.ratio or 0)}
                       for r in ratios]
-    chart["throughput"] = [{"label": f"{r.vendor} · {r.project} · {r.stage}",
+    chart["throughput"] = [{"label": f"{r.vendor} · {r.project} · {tc('stage', r.stage)}",
                             "value": str(r.per_work_hour or 0),
                             "accepted": str(r.accepted_volume)} for r in flows]
     lang = page_language(request)
@@ -92,7 +101,7 @@ def overview_page(
     return render(request, "ledger_overview.html", me, data=data, chart=chart,
                   approval_role=role, synced=synced, by_line=by_line, ratios=ratios, flows=flows,
                   speech=speech_cost_per_hour(session, start, end),
-                  contracts=list_contracts(session))
+                  contracts=list_contracts(session), current_year=_year(None))
 
 
 @router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
@@ -104,9 +113,11 @@ def project_page(
     require_visible(session, me.user, project_id)
     data = project_finance(session, project_id, _year(year))
     bva = data.budget_vs_actual
+    tc = code_label(translator(page_language(request)))
     chart: dict[str, Any] = {
         "labels": _labels(request),
-        "lines": [{"label": f"{ln.stage} · {ln.category}", "budget": str(ln.budget),
+        "lines": [{"label": f"{tc('stage', ln.stage)} · {tc('category', ln.category)}",
+                   "budget": str(ln.budget),
                    "actual": str(ln.actual)} for ln in bva.lines],
         "wip": [{"month": w.month, "closing": str(w.closing)} for w in data.wip],
     }
