@@ -40,6 +40,7 @@ def create_cmd(
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     user: OptionalAs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create a user (password stored as an argon2 hash)."""
     from datamill.compliance.users import active_admin_exists, create_user
@@ -52,8 +53,42 @@ def create_cmd(
         elif active_admin_exists(s):
             raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
                                field="as")
-        create_user(s, username, password, role, actor_id=actor_id)
-    out.print(f"created {role} {username}", highlight=False)
+        made = _user_row(create_user(s, username, password, role, actor_id=actor_id))
+    emit(made, as_json, lambda v: out.print(f"created {v['role']} {v['username']}",
+                                            highlight=False))
+
+
+def _user_row(user: Any) -> dict[str, Any]:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name,
+            "role": user.role, "is_active": user.is_active,
+            "created_at": user.created_at.isoformat()}
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(
+    user: AsUser,
+    include_inactive: Annotated[bool, typer.Option(
+        "--all", help="Deactivated accounts too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The accounts, by username (admins: ``manage_users``)."""
+    from rich.table import Table
+
+    from datamill.compliance.users import active_users
+
+    with get_runtime().session() as s:
+        acting_user(s, user, Action.MANAGE_USERS)
+        rows = [_user_row(u) for u in active_users(s, include_inactive=include_inactive)]
+
+    def render(v: list[dict[str, Any]]) -> None:
+        t = Table("username", "role", "name", "active", "created")
+        for r in v:
+            t.add_row(r["username"], r["role"], r["display_name"], "yes" if r["is_active"]
+                      else "no", r["created_at"][:10])
+        out.print(t)
+
+    emit(rows, as_json, render)
 
 
 @app.command("roles")

@@ -287,11 +287,13 @@ def require(session: Session, user: User, action: Action, project_id: int | None
     authorize(session, user, action, project_id=project_id)
 
 
-def active_users(session: Session) -> list[User]:
-    """Every active account, by username (for pickers of people)."""
-    return list(session.scalars(
-        select(User).where(User.is_active.is_(True)).order_by(User.username)
-    ).all())
+def active_users(session: Session, *, include_inactive: bool = False) -> list[User]:
+    """Every active account (or every account), by username (for pickers of people and the
+    admin's list)."""
+    query = select(User).order_by(User.username)
+    if not include_inactive:
+        query = query.where(User.is_active.is_(True))
+    return list(session.scalars(query).all())
 
 
 def usernames(session: Session, user_ids: set[int] | None = None) -> dict[int, str]:

@@ -11,7 +11,7 @@ from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.schemas import UserOut
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role
-from datamill.compliance.users import change_password, create_user
+from datamill.compliance.users import active_users, change_password, create_user
 
 __all__ = ["router"]
 
@@ -38,6 +38,16 @@ def create_user_endpoint(body: UserCreate, session: SessionDep, admin: UserAdmin
         actor_id=admin.id,
     )
     return UserOut.model_validate(user)
+
+
+@router.get("/users")
+def list_users_endpoint(
+    session: SessionDep, admin: UserAdmin, include_inactive: bool = False
+) -> list[UserOut]:
+    """Every active account by username (``include_inactive``: deactivated ones too); admin
+    only. Password hashes and tokens are never shown."""
+    return [UserOut.model_validate(u)
+            for u in active_users(session, include_inactive=include_inactive)]
 
 
 @router.get("/me")
