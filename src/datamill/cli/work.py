@@ -57,9 +57,10 @@ def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
         names = usernames(s)
 
     def render(pk: list[Any]) -> None:
-        t = Table("id", "name", "stage", "assignee", "status")
+        t = Table("id", "name", "stage", "assignee", "status", "done")
         for p in pk:
-            t.add_row(str(p.id), p.name, p.stage, names.get(p.assignee_id, "-"), p.status)
+            t.add_row(str(p.id), p.name, p.stage, names.get(p.assignee_id, "-"), p.status,
+                      f"{p.done}/{p.tasks}")
         out.print(t)
 
     emit(rows, as_json, render)

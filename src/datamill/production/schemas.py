@@ -150,12 +150,17 @@ class TaskOut(BaseModel):
 
 
 class PackageOut(_Out):
+    """A work package; ``status`` is ``done`` once every one of its ``tasks`` is (``done``
+    counts them), else ``open`` or ``assigned``."""
+
     id: int
     project_id: int
     stage: str
     name: str
     assignee_id: int | None
     status: str
+    tasks: int = 0
+    done: int = 0
 
 
 class BatchOut(BaseModel):

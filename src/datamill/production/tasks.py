@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -198,10 +198,23 @@ def create_packages(
 
 
 def list_packages(session: Session, project_id: int) -> list[PackageOut]:
+    """The project's packages with their task counts; one whose tasks are all done reads
+    ``done`` (worked out here: the claim and submit paths never write the package)."""
     rows = session.scalars(
         select(WorkPackage).where(WorkPackage.project_id == project_id).order_by(WorkPackage.id)
-    )
-    return [PackageOut.model_validate(p) for p in rows]
+    ).all()
+    counts = {pid: (int(n), int(d or 0)) for pid, n, d in session.execute(
+        select(Task.package_id, func.count(),
+               func.sum(case((Task.status == "done", 1), else_=0)))
+        .where(Task.project_id == project_id, Task.package_id.is_not(None))
+        .group_by(Task.package_id)).all()}
+    out = []
+    for p in rows:
+        n, d = counts.get(p.id, (0, 0))
+        status = "done" if n and d == n else p.status
+        out.append(PackageOut.model_validate(p).model_copy(
+            update={"tasks": n, "done": d, "status": status}))
+    return out
 
 
 def assign_package(

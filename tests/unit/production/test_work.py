@@ -14,7 +14,12 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.production.annotating import list_annotations, review_task, submit_annotation
 from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import SegmentIn
-from datamill.production.tasks import assign_package, claim_next_task, create_packages
+from datamill.production.tasks import (
+    assign_package,
+    claim_next_task,
+    create_packages,
+    list_packages,
+)
 from datamill.runtime import Runtime
 from tests.unit.production.helpers import ready_project
 
@@ -182,6 +187,7 @@ def test_review_accept_edit_reject_returns_to_annotator(
         packaged = set(s.scalars(select(Task.id).where(
             Task.package_id.in_([p.id for p in made]))))
         assert r1.id not in packaged and s.get(Task, r1.id).status == "done"  # type: ignore[union-attr]
+
     with runtime.session() as s:
         r2 = claim_next_task(s, users["rev"], pid, "review")
         assert r2 is not None
@@ -211,3 +217,22 @@ def test_review_accept_edit_reject_returns_to_annotator(
         again = claim_next_task(s, users["rev"], pid, "review")
         assert again is not None and again.item_id == r3.item_id
         review_task(s, users["rev"], again.id, "accept")
+
+
+def test_a_package_reads_done_when_its_tasks_are(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """A trial user saw finished packages stay "open" for good."""
+    pid = ready_project(runtime, users, tmp_path, 2, package_size=2)
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+    for _ in range(2):
+        with runtime.session() as s:
+            assert list_packages(s, pid)[0].status == "open"
+            t = claim_next_task(s, users["ann1"], pid, "annotate")
+            assert t is not None
+            submit_annotation(s, users["ann1"], t.id, [_seg("text", 0, 500)],
+                              base_version=t.current_version)
+    with runtime.session() as s:
+        assert [(p.stage, p.status, p.done, p.tasks) for p in list_packages(s, pid)] == [
+            ("annotate", "done", 2, 2)]
