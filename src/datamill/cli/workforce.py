@@ -204,7 +204,13 @@ def assign_cmd(package_id: int, worker_id: int, actor: AsUser) -> None:
 def sheet_create(
     vendor_id: int, period_start: str, actor: AsUser, as_json: JsonOpt = False
 ) -> None:
-    """Draw up a vendor's acceptance-settlement sheet for the period starting PERIOD_START."""
+    """Draw up a vendor's acceptance-settlement sheet for the period starting PERIOD_START.
+
+    The sheet takes everything accepted up to the period's end that is on no sheet yet
+    (earlier weeks' unpaid work included). Run again while that sheet is still a draft, it
+    redraws the draft with what was accepted since; a sheet the vendor has confirmed is never
+    redrawn: later work goes on the next period's sheet.
+    """
     from datamill.workforce.settlement import create_settlement_sheet
 
     with get_runtime().session() as s:
@@ -236,7 +242,8 @@ def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False) -> No
 @app.command("sheet-settle")
 @handle_errors
 def sheet_settle(sheet_id: int, reference: str, actor: AsUser) -> None:
-    """Record the bank transfer that paid a confirmed sheet."""
+    """Record the bank transfer that paid a confirmed sheet (never one with a negative net
+    payable: that is a recovery from the vendor)."""
     from datamill.workforce.settlement import settle_sheet
 
     with get_runtime().session() as s:

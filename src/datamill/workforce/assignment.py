@@ -217,7 +217,8 @@ def list_vendor_packages(
     """Packages handed to a vendor (a vendor manager: their own vendor only)."""
     if vendor_id is None and not is_business(actor):
         vendor_id = managed_vendor_id(session, actor)
-    require_vendor_scope(session, actor, vendor_id, f"the packages of vendor {vendor_id}")
+    require_vendor_scope(session, actor, vendor_id, "the vendors' packages" if vendor_id is None
+                         else f"the packages of vendor {vendor_id}")
     rows = session.scalars(
         select(WorkPackage)
         .join(PackageHandoff, PackageHandoff.package_id == WorkPackage.id)

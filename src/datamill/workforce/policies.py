@@ -11,6 +11,8 @@ refused with Forbidden and changes nothing.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -86,7 +88,10 @@ def require_vendor_scope(
     mine = managed_vendor_id(session, user)
     if mine is None:
         raise Forbidden(f"{user.username!r} manages no vendor and may not see or act on {what}")
+    owner = "in-house staff" if vendor_id is None else f"vendor {vendor_id}"
+    if re.search(rf"\b{re.escape(owner)}\b", what) is None:
+        what = f"{what} (of {owner})"
     raise Forbidden(
-        f"{user.username!r} manages vendor {mine}; {what} belongs to "
-        f"{'in-house staff' if vendor_id is None else f'vendor {vendor_id}'} and is not visible"
+        f"{user.username!r} manages vendor {mine} and may see or act on only that vendor's "
+        f"data, not on {what}"
     )

@@ -20,6 +20,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.modalities.registry import modality_names
 from datamill.workforce.models import PriceEntry, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import PriceOut
@@ -107,9 +108,20 @@ def set_price(
     vendor_id: int | None = None,
     reason: str | None = None,
 ) -> PriceOut:
-    """Append a price version; >10% off its reference needs ``reason`` and is flagged."""
+    """Append a price version; >10% off its reference needs ``reason`` and is flagged.
+
+    ``modality`` is a registered modality name (``speech.asr``, not ``speech``): a price on
+    any other name would never match a project, so it is refused.
+    """
     require_business(actor, "set purchase prices")
     prev_half = _previous_half(half_year)
+    known = modality_names()
+    if modality not in known:  # a price on an unknown name (or "speech") would never match
+        raise InvalidInput(
+            f"unknown modality {modality!r}; a price is set on a registered modality: "
+            f"{', '.join(known)}",
+            field="modality",
+        )
     if unit not in UNITS:
         raise InvalidInput(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}", field="unit")
     if language_group not in ("chinese", "minority", "foreign"):

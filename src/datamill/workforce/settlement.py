@@ -1,14 +1,29 @@
 """Acceptance-settlement sheets (验收结算单): accepted volume × unit price + management fee.
 
 What is paid: for each item of an **accepted** batch (inspection verdict ``accepted``) whose
-inspection completed inside the period, each of the vendor's workers whose task at a stage is
-``submitted`` earns that item once at that stage. Items rejected in review or inspection and not
+inspection completed before the period's end, each of the vendor's workers whose task at a stage
+is ``submitted`` earns that item once at that stage. Items rejected in review or inspection and not
 reworked never reach an accepted batch, so they never appear; a reworked item is paid once, when
 its later batch is accepted. ``SettlementUnit`` is unique per item × stage × person, so nothing
 is paid twice, even under concurrent sheet creation.
 
+Accepted volume always ends up on a sheet: a sheet takes **everything accepted and on no sheet
+yet** up to its period's end, so work accepted before the period (e.g. after an earlier week's
+sheet was drawn and confirmed) is carried onto the next one. Drawing a sheet again for a period
+whose sheet is still a ``draft`` **redraws** it (its lines are rebuilt from everything accepted
+and unpaid by then); a sheet the vendor has confirmed is never redrawn, and what is accepted
+after that goes on the next period's sheet.
+
+Corrections (:func:`create_correction_sheet`) are one adjustment line (±) on a new sheet for one
+project × stage of the corrected sheet (named when it holds several), so the ledger books it to
+that project's costs. A correction may not take that project × stage's total (the original
+lines plus every correction of them) below zero. A sheet whose net payable is negative is a
+recovery from the vendor: it is confirmed like any sheet but never settled as a payment.
+
 Rounding: each line's amount is rounded half-up to the fen (0.01 CNY) once, from the exact
-volume (hours = duration_ms / 3,600,000); the fee is rounded half-up on the sheet amount.
+volume (hours = duration_ms / 3,600,000), as printed on the sheet; the sheet amount is the sum of
+its lines (so it may differ by a few fen from the whole volume × price rounded once); the fee is
+rounded half-up on the sheet amount.
 Periods are calendar days in China time (UTC+8, no daylight saving), end exclusive.
 Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer).
 """
@@ -22,7 +37,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,6 +79,7 @@ from datamill.workforce.vendors import to_decimal
 
 __all__ = [
     "BUSINESS_TZ",
+    "SETTLED_COST",
     "confirm_sheet_by_business",
     "confirm_sheet_by_vendor",
     "create_correction_sheet",
@@ -78,6 +94,8 @@ __all__ = [
 ]
 
 BUSINESS_TZ = timezone(timedelta(hours=8))
+#: the event that tells the ledger a confirmed sheet's cost (one per project × stage)
+SETTLED_COST = "settlement.confirmed"
 _MS_PER_HOUR = Decimal(3_600_000)
 
 
@@ -147,10 +165,14 @@ def _out(session: Session, sheet: SettlementSheet) -> SettlementSheetOut:
     return out
 
 
+_Unit = tuple[int, int, int, str, int, int, int]
+
+
 def _accepted_units(
-    session: Session, vendor_id: int, start: date, end: date
-) -> list[tuple[int, int, int, str, int, int, int]]:
-    """(item, project, duration_ms, stage, user, worker, batch) accepted in the period, unpaid."""
+    session: Session, vendor_id: int, end: date, redraw: int | None = None
+) -> list[_Unit]:
+    """(item, project, duration_ms, stage, user, worker, batch) accepted before ``end`` and on
+    no sheet (the draft sheet ``redraw`` aside: its units are drawn again)."""
     accepted = (
         select(Inspection.batch_id, func.max(Inspection.completed_at).label("at"))
         .where(Inspection.status == "completed", Inspection.verdict == "accepted")
@@ -161,6 +183,7 @@ def _accepted_units(
         SettlementUnit.item_id == Item.id,
         SettlementUnit.stage == Task.stage,
         SettlementUnit.user_id == TaskAssignment.user_id,
+        SettlementUnit.sheet_id != (redraw or 0),
     )
     q = (
         select(
@@ -183,8 +206,7 @@ def _accepted_units(
             Item.status == "accepted",
             TaskAssignment.status == "submitted",
             Worker.vendor_id == vendor_id,
-            accepted.c.at >= _utc(start),
-            accepted.c.at < _utc(end),
+            accepted.c.at < _utc(end),  # no lower bound: earlier unpaid work is carried forward
             ~paid,
         )
         .order_by(Item.id, Task.stage, TaskAssignment.user_id)
@@ -218,88 +240,60 @@ def _sheet_projects(session: Session, sheet: SettlementSheet) -> set[int]:
         if p is not None}
 
 
-def create_settlement_sheet(
-    session: Session, actor: User, vendor_id: int, period_start: date
-) -> SettlementSheetOut:
-    """Draw up the vendor's sheet for the period that starts on ``period_start``."""
-    require_business(actor, "draw up settlement sheets")
-    vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
-    end = period_bounds(vendor.settlement_cycle, period_start)
-    key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
-    existing = session.scalars(
-        select(SettlementSheet).where(
-            SettlementSheet.vendor_id == vendor_id, SettlementSheet.period_key == key
-        )
-    ).first()
-    if existing is not None:
-        raise Conflict(
-            f"vendor {vendor.name!r} already has sheet {existing.number} ({existing.status}) "
-            f"for {period_start}–{end}; corrections go on a correction sheet"
-        )
-    units = _accepted_units(session, vendor_id, period_start, end)
-    if not units:
-        raise Conflict(
-            f"nothing accepted and unpaid for vendor {vendor.name!r} in {period_start}–{end}"
-        )
-    _require_projects_open(session, {u[1] for u in units})
-    groups: dict[tuple[int, str, int], list[tuple[int, int, int, str, int, int, int]]] = (
-        defaultdict(list)
+def _check_identities(session: Session, vendor: Vendor, worker_ids: set[int]) -> None:
+    if vendor.kind != "individual":
+        return
+    workers = {wid: session.get(Worker, wid) for wid in worker_ids}
+    unchecked = sorted(
+        (session.get(User, w.user_id) or User(username=str(wid))).username
+        for wid, w in workers.items()
+        if w is not None and w.identity_verified_at is None
     )
+    if unchecked:
+        raise Conflict(
+            f"individual supplier {vendor.name!r}: {unchecked} have no identity check; "
+            "verify identity before they can be paid"
+        )
+
+
+def _line_amount(unit: str, unit_price: Decimal, modality: str, ms: int, n: int) -> tuple[
+    Decimal, Decimal
+]:
+    """(quantity, amount) of one line: the exact volume × price, rounded once to the fen."""
+    if unit == "hour":
+        per = _MS_PER_HOUR
+    elif unit == "volume":  # the modality's unit, e.g. 1,000 characters of text
+        per = Decimal(get_modality(modality).volume_per_unit)
+    else:
+        return Decimal(n), to_cents(unit_price * n)
+    quantity = (Decimal(ms) / per).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return quantity, to_cents(unit_price * Decimal(ms) / per)
+
+
+def _fill_sheet(
+    session: Session, sheet: SettlementSheet, vendor: Vendor, units: list[_Unit]
+) -> Decimal:
+    """Add one line per project × stage × worker (and its units) to ``sheet``; the total."""
+    groups: dict[tuple[int, str, int], list[_Unit]] = defaultdict(list)
     for u in units:
         groups[(u[1], u[3], u[5])].append(u)
-    if vendor.kind == "individual":
-        workers = {wid: session.get(Worker, wid) for _, _, wid in groups}
-        unchecked = sorted(
-            (session.get(User, w.user_id) or User(username=str(wid))).username
-            for wid, w in workers.items()
-            if w is not None and w.identity_verified_at is None
-        )
-        if unchecked:
-            raise Conflict(
-                f"individual supplier {vendor.name!r}: {unchecked} have no identity check; "
-                "verify identity before they can be paid"
-            )
-    sheet = SettlementSheet(
-        number=f"WF-{vendor.id:04d}-{period_start:%Y%m%d}",
-        vendor_id=vendor.id,
-        kind="regular",
-        cycle=vendor.settlement_cycle,
-        period_start=period_start,
-        period_end=end,
-        period_key=key,
-        created_by=actor.id,
-    )
-    session.add(sheet)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as err:
-        raise Conflict(
-            f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
-        ) from err
+    _check_identities(session, vendor, {wid for _, _, wid in groups})
     total = Decimal("0.00")
     for (project_id, stage, worker_id), rows in sorted(groups.items()):
         project = get_or_raise(session, Project, project_id, "project")
         group = language_group(project.language)
-        price = effective_price(session, period_start, vendor.id, stage, project.modality, group)
+        price = effective_price(
+            session, sheet.period_start, vendor.id, stage, project.modality, group
+        )
         if price is None:
             raise InvalidInput(
                 f"no unit price for {stage} × {project.modality} × {group} in the half-year of "
-                f"{period_start}; set one in the price system first"
+                f"{sheet.period_start}; set one in the price system first"
             )
         ms = sum(r[2] for r in rows)
-        if price.unit == "hour":
-            quantity = (Decimal(ms) / _MS_PER_HOUR).quantize(
-                Decimal("0.0001"), rounding=ROUND_HALF_UP
-            )
-            amount = to_cents(price.unit_price * Decimal(ms) / _MS_PER_HOUR)
-        elif price.unit == "volume":  # the modality's unit, e.g. 1,000 characters of text
-            per = Decimal(get_modality(project.modality).volume_per_unit)
-            quantity = (Decimal(ms) / per).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-            amount = to_cents(price.unit_price * Decimal(ms) / per)
-        else:
-            quantity = Decimal(len(rows))
-            amount = to_cents(price.unit_price * quantity)
+        quantity, amount = _line_amount(
+            price.unit, price.unit_price, project.modality, ms, len(rows)
+        )
         line = SettlementLine(
             sheet_id=sheet.id,
             project_id=project_id,
@@ -316,18 +310,68 @@ def create_settlement_sheet(
         session.add(line)
         session.flush()
         for item_id, _, _, st, user_id, _, batch_id in rows:
-            session.add(
-                SettlementUnit(
-                    sheet_id=sheet.id,
-                    line_id=line.id,
-                    item_id=item_id,
-                    stage=st,
-                    user_id=user_id,
-                    batch_id=batch_id,
-                )
-            )
+            session.add(SettlementUnit(sheet_id=sheet.id, line_id=line.id, item_id=item_id,
+                                       stage=st, user_id=user_id, batch_id=batch_id))
         total += amount
-    _totals(sheet, vendor, total)
+    return total
+
+
+def create_settlement_sheet(
+    session: Session, actor: User, vendor_id: int, period_start: date
+) -> SettlementSheetOut:
+    """Draw up the vendor's sheet for the period that starts on ``period_start``.
+
+    The sheet takes everything accepted before the period's end that is on no sheet yet
+    (earlier weeks' unpaid work included). Run again while the period's sheet is a ``draft``,
+    it **redraws** that sheet (same number, lines rebuilt with what was accepted since); a sheet
+    the vendor has confirmed is never redrawn: later work goes on the next period's sheet.
+    """
+    require_business(actor, "draw up settlement sheets")
+    vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
+    end = period_bounds(vendor.settlement_cycle, period_start)
+    key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
+    existing = session.scalars(
+        select(SettlementSheet).where(
+            SettlementSheet.vendor_id == vendor_id, SettlementSheet.period_key == key
+        )
+    ).first()
+    if existing is not None and existing.status != "draft":
+        raise Conflict(
+            f"vendor {vendor.name!r} already has sheet {existing.number} ({existing.status}) "
+            f"for {period_start}–{end}; only a draft is redrawn: work accepted since goes on "
+            "the next period's sheet, corrections go on a correction sheet"
+        )
+    units = _accepted_units(session, vendor_id, end, existing.id if existing else None)
+    if not units:
+        raise Conflict(
+            f"nothing accepted and unpaid for vendor {vendor.name!r} up to the end of "
+            f"{period_start}–{end}"
+        )
+    _require_projects_open(session, {u[1] for u in units})
+    if existing is not None:  # redraw the draft: its lines are rebuilt from scratch
+        sheet = existing
+        session.execute(delete(SettlementUnit).where(SettlementUnit.sheet_id == sheet.id))
+        session.execute(delete(SettlementLine).where(SettlementLine.sheet_id == sheet.id))
+    else:
+        sheet = SettlementSheet(
+            number=f"WF-{vendor.id:04d}-{period_start:%Y%m%d}",
+            vendor_id=vendor.id,
+            kind="regular",
+            cycle=vendor.settlement_cycle,
+            period_start=period_start,
+            period_end=end,
+            period_key=key,
+            created_by=actor.id,
+        )
+        session.add(sheet)
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError as err:
+            raise Conflict(
+                f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
+            ) from err
+    _totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units))
     try:
         with session.begin_nested():
             session.flush()
@@ -338,7 +382,7 @@ def create_settlement_sheet(
     record_audit(
         session,
         actor_id=actor.id,
-        action="settlement.created",
+        action="settlement.redrawn" if existing is not None else "settlement.created",
         object_type="settlement_sheet",
         object_id=sheet.id,
         data={
@@ -400,7 +444,8 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
 
 
 def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
-    """Tell the ledger: one ``settlement.confirmed`` event per project × stage (fee pro rata)."""
+    """Tell the ledger: one ``settlement.confirmed`` event per project × stage (fee pro rata);
+    ``settlement.reduced`` where a correction takes the project × stage's cost down."""
     groups: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for ln in session.scalars(select(SettlementLine).where(
             SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
@@ -410,7 +455,10 @@ def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
         fees[max(fees)] += sheet.fee - sum(fees.values())
     vendor = session.get(Vendor, sheet.vendor_id)
     for (project_id, stage), amount in sorted(groups.items()):
-        session.add(DomainEvent(type="settlement.confirmed", project_id=project_id, payload={
+        # the ledger books positive costs only; a deduction (a negative correction) is recorded
+        # as ``settlement.reduced`` for the ledger to take off the project's cost
+        kind = "settlement.reduced" if amount + fees[(project_id, stage)] < 0 else SETTLED_COST
+        session.add(DomainEvent(type=kind, project_id=project_id, payload={
             "source_ref": f"settlement:{sheet.number}:{project_id}:{stage}",
             "sheet_id": sheet.id, "sheet_number": sheet.number, "stage": stage,
             "amount": str(amount + fees[(project_id, stage)]), "fee": str(fees[(project_id, stage)]),
@@ -469,6 +517,12 @@ def settle_sheet(
             f"sheet {sheet.number} is {sheet.status}; only a sheet confirmed by the vendor "
             "and the business can be settled"
         )
+    if sheet.net_payable < 0:
+        raise Conflict(
+            f"sheet {sheet.number} has a negative net payable ({sheet.net_payable}): it is a "
+            f"recovery of {-sheet.net_payable} from the vendor, not a payment; deduct it from "
+            "the vendor's next sheet or recover it outside datamill, it cannot be settled"
+        )
     if method != "bank_transfer":
         raise InvalidInput(
             f"payment method {method!r} is not allowed; vendors are paid by bank transfer"
@@ -500,12 +554,60 @@ def settle_sheet(
     return _out(session, sheet)
 
 
-def create_correction_sheet(
-    session: Session, actor: User, sheet_id: int, amount: object, reason: str
+def _correction_target(
+    session: Session, original: SettlementSheet, project_id: int | None, stage: str | None
+) -> tuple[int | None, str | None, Decimal]:
+    """The project × stage a correction of ``original`` applies to, and how much it may take
+    off: that project × stage's total so far (the original lines plus every correction of
+    them), and no more than the whole sheet's total so far."""
+    rows = session.execute(
+        select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount)
+        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .where((SettlementSheet.id == original.id)
+               | (SettlementSheet.corrects_sheet_id == original.id))
+    ).all()
+    totals: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
+    for p, st, amount in rows:
+        totals[(p, st)] += amount
+    keys = sorted((k for k in totals if k[0] is not None), key=lambda k: (k[0] or 0, k[1] or ""))
+    if not keys:  # a sheet without project lines (none are drawn so): the sheet's total
+        return None, None, sum(totals.values(), Decimal(0))
+    for what, pick, given in (("project", 0, project_id), ("stage", 1, stage)):
+        field = "project_id" if pick == 0 else "stage"
+        choices = sorted({str(k[pick]) for k in keys})
+        if given is None and len(choices) > 1:
+            raise InvalidInput(f"sheet {original.number} covers several {what}s "
+                               f"({', '.join(choices)}); say which one it corrects", field=field)
+        chosen = keys[0][pick] if given is None else given
+        if str(chosen) not in choices:
+            raise InvalidInput(f"sheet {original.number} has no lines for {what} {chosen}; it "
+                               f"covers {', '.join(choices)}", field=field)
+        keys = [k for k in keys if str(k[pick]) == str(chosen)]
+    # the sheet's whole total bounds it too (older corrections carried no project)
+    return keys[0][0], keys[0][1], min(totals[keys[0]], sum(totals.values(), Decimal(0)))
+
+
+def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
+    session: Session,
+    actor: User,
+    sheet_id: int,
+    amount: object,
+    reason: str,
+    *,
+    project_id: int | None = None,
+    stage: str | None = None,
 ) -> SettlementSheetOut:
-    """Correct a confirmed sheet with a new draft sheet carrying one adjustment line (±)."""
+    """Correct a confirmed sheet with a new draft sheet carrying one adjustment line (±).
+
+    The line belongs to one project × stage of the corrected sheet (``project_id`` / ``stage``
+    are required only when it covers several), so the cost reaches that project's ledger. A
+    deduction may not take that project × stage's total below zero.
+    """
     require_business(actor, "correct settlement sheets")
     original = _sheet(session, sheet_id)
+    if original.kind == "correction":
+        raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
+                       "corrects instead")
     if original.status not in ("confirmed", "settled"):
         raise Conflict(
             f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"
@@ -520,6 +622,15 @@ def create_correction_sheet(
     vendor = session.get(Vendor, original.vendor_id)
     if vendor is None:
         raise NotFound("sheet without vendor")
+    project_id, stage, so_far = _correction_target(session, original, project_id, stage)
+    if so_far + delta < 0:
+        on = "" if project_id is None else f" for project {project_id} {stage}"
+        raise InvalidInput(
+            f"a correction may not take the vendor's total on sheet {original.number}{on} "
+            f"below zero: it stands at {so_far}, so the most this correction may deduct is "
+            f"{max(so_far, Decimal(0))}", field="amount")
+    if project_id is not None:
+        _require_projects_open(session, {project_id})
     n = (
         session.scalar(
             select(func.count())
@@ -544,6 +655,8 @@ def create_correction_sheet(
     session.add(
         SettlementLine(
             sheet_id=sheet.id,
+            project_id=project_id,
+            stage=stage,
             unit="adjustment",
             quantity=Decimal(1),
             unit_price=delta,
@@ -559,7 +672,8 @@ def create_correction_sheet(
         action="settlement.correction_created",
         object_type="settlement_sheet",
         object_id=sheet.id,
-        data={"corrects": original.number, "amount": str(delta), "reason": reason.strip()},
+        data={"corrects": original.number, "amount": str(delta), "reason": reason.strip(),
+              "project_id": project_id, "stage": stage},
     )
     return _out(session, sheet)
 

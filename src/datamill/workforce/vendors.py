@@ -302,12 +302,16 @@ def worker_for_user(session: Session, user_id: int) -> Worker:
     return worker
 
 
+def _workers_of(vendor_id: int | None) -> str:
+    return "the vendors' workers" if vendor_id is None else f"the workers of vendor {vendor_id}"
+
+
 def list_workers(session: Session, actor: User, vendor_id: int | None = None) -> list[WorkerOut]:
     """Workers of one vendor (or all, for the business); a vendor manager only sees their own."""
     q = select(Worker).order_by(Worker.id)
     if not is_business(actor):
         vendor_id = managed_vendor_id(session, actor) if vendor_id is None else vendor_id
-        require_vendor_scope(session, actor, vendor_id, f"the workers of vendor {vendor_id}")
+        require_vendor_scope(session, actor, vendor_id, _workers_of(vendor_id))
     if vendor_id is not None:
         _vendor(session, vendor_id)
         q = q.where(Worker.vendor_id == vendor_id)

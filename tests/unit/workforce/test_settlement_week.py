@@ -203,9 +203,11 @@ def test_scripted_week_settles_to_the_cent(
     assert "total,gross,42.91" in csv_text and "26.95" in csv_text
     assert "WF-" in page and "42.91" in page and "<script" not in page
 
-    # the same period cannot be drawn up twice; settling before both confirmations is refused
-    with pytest.raises(Conflict, match="already has sheet"), rt.session() as s:
-        create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 6))
+    # drawing a draft's period again redraws it (nothing new: the same sheet); settling before
+    # both confirmations is refused
+    with rt.session() as s:
+        again = create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 6))
+    assert (again.id, again.number, again.amount) == (sheet.id, sheet.number, sheet.amount)
     with pytest.raises(Conflict, match="only a sheet confirmed"), rt.session() as s:
         settle_sheet(s, admin, sheet.id, reference="BANK-1")
     with pytest.raises(Conflict, match="vendor has not confirmed"), rt.session() as s:
@@ -214,6 +216,10 @@ def test_scripted_week_settles_to_the_cent(
         confirm_sheet_by_vendor(s, admin, sheet.id)
     with rt.session() as s:
         confirm_sheet_by_vendor(s, mgr, sheet.id)
+    # a sheet the vendor confirmed is never redrawn
+    with pytest.raises(Conflict, match="already has sheet"), rt.session() as s:
+        create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 6))
+    with rt.session() as s:
         confirm_sheet_by_business(s, admin, sheet.id)
     with pytest.raises(InvalidInput, match="bank transfer"), rt.session() as s:
         settle_sheet(s, admin, sheet.id, method="cash", reference="x")

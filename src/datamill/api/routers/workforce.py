@@ -115,8 +115,13 @@ class Settle(BaseModel):
 
 
 class Correction(BaseModel):
+    """A ± adjustment of a confirmed sheet; ``project_id`` / ``stage`` name which of the
+    sheet's project × stage it corrects (needed only when the sheet covers several)."""
+
     amount: Money
     reason: str
+    project_id: IdRef | None = None
+    stage: str | None = None
 
 
 class PointsBook(BaseModel):
@@ -332,7 +337,10 @@ def settle_endpoint(
 def correction_endpoint(
     sheet_id: Id, body: Correction, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
-    return settlement.create_correction_sheet(session, user, sheet_id, body.amount, body.reason)
+    return settlement.create_correction_sheet(
+        session, user, sheet_id, body.amount, body.reason, project_id=body.project_id,
+        stage=body.stage,
+    )
 
 
 @router.put("/hour-points")
