@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,10 +27,11 @@ AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting
 
 
 def _dec(value: str, field: str) -> Decimal:
-    try:
-        return Decimal(value)
-    except InvalidOperation as err:
-        raise InvalidInput(f"{field} {value!r} is not a decimal number", field=field) from err
+    """A finite decimal; money fields are then checked by the services' one money validator
+    (:func:`datamill.core.money.parse_money`: at most two places, within 10^12)."""
+    from datamill.core.money import parse_decimal
+
+    return parse_decimal(value, field)
 
 
 def _day(value: str) -> date:
@@ -180,7 +181,8 @@ def cost_post(project_id: int, stage: str, category: str, amount: str, source_re
     with get_runtime().session() as s:
         c = post_cost(s, project_id, stage, category, _dec(amount, "amount"), source_ref,
                       incurred_on=_day(incurred_on), supplier=supplier,
-                      over_budget_reason=over_budget_reason, actor_id=_actor(s, user))
+                      over_budget_reason=over_budget_reason, actor_id=_actor(s, user),
+                      claim=True)
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
 
 

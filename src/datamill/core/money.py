@@ -9,15 +9,21 @@ SQLite has no exact decimal type (SQLAlchemy goes through float), so every amoun
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import BigInteger, Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["CENT", "Money", "Scaled", "to_cents", "to_decimal"]
+from datamill.core.errors import InvalidInput
+
+__all__ = ["CENT", "MAX_AMOUNT", "Money", "Scaled", "parse_decimal", "parse_money", "to_cents",
+           "to_decimal"]
 
 CENT = Decimal("0.01")
+#: The largest amount datamill takes as input (CLI, API and services alike): 10^12, which also
+#: keeps every amount × 100 well inside a BIGINT column.
+MAX_AMOUNT = Decimal("1e12")
 
 
 def to_decimal(value: Any, places: int = 2) -> Decimal:
@@ -29,6 +35,44 @@ def to_decimal(value: Any, places: int = 2) -> Decimal:
 
 def to_cents(value: Any) -> Decimal:
     return to_decimal(value, 2)
+
+
+def parse_decimal(value: Any, field: str) -> Decimal:
+    """``value`` (Decimal, int or decimal string) as a finite ``Decimal``, else InvalidInput."""
+    if isinstance(value, float):
+        raise TypeError("money and quantities are Decimal, never float")
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation as err:
+        raise InvalidInput(f"{field} {value!r} is not a decimal number", field=field) from err
+    if not d.is_finite():
+        raise InvalidInput(f"{field} {value!r} is not a finite number", field=field)
+    return d
+
+
+def parse_money(
+    value: Any, field: str = "amount", *, allow_zero: bool = False,
+    allow_negative: bool = False, maximum: Decimal = MAX_AMOUNT,
+) -> Decimal:
+    """The one validator of money input: a finite decimal with at most two places (more are
+    refused, never rounded silently), positive unless ``allow_zero`` / ``allow_negative``, and
+    at most ``maximum`` in size. Returns it in cents; raises InvalidInput naming ``field``.
+
+    >>> parse_money("100.5")
+    Decimal('100.50')
+    """
+    d = parse_decimal(value, field)
+    if d.copy_abs() > maximum:
+        raise InvalidInput(f"{field} {value} is out of range: at most {maximum:,.0f}",
+                           field=field, maximum=str(maximum))
+    if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise InvalidInput(f"{field} {value} has more than two decimal places (cents); "
+                           "give the amount to the cent", field=field)
+    if d < 0 and not allow_negative:
+        raise InvalidInput(f"{field} must not be negative, not {value}", field=field)
+    if d == 0 and not (allow_zero or allow_negative):
+        raise InvalidInput(f"{field} must be positive, not {value}", field=field)
+    return to_cents(d)
 
 
 class Scaled(TypeDecorator[Decimal]):

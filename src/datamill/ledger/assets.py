@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import to_cents
+from datamill.core.money import parse_money
 from datamill.ledger.costs import depreciation_amount, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset
 from datamill.ledger.projects import ledger_project_row
@@ -54,9 +54,7 @@ def register_asset(
 ) -> AssetOut:
     """Put an asset to use on a project (booked there every month it is in use)."""
     ledger_project_row(session, project_id)
-    annual = to_cents(annual_depreciation)
-    if annual <= 0:
-        raise InvalidInput("annual depreciation must be positive", field="annual_depreciation")
+    annual = parse_money(annual_depreciation, "annual_depreciation")
     if in_use_to is not None and in_use_to < in_use_from:
         raise InvalidInput("an asset leaves use after it starts", field="in_use_to")
     row = LedgerFixedAsset(code=code, name=name, annual_depreciation=annual,
@@ -128,5 +126,7 @@ def month_bounds(period: str) -> tuple[date, date]:
         raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period") from err
     if len(period) != 7:
         raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period")
+    if not 1900 <= year <= 2999:  # noqa: PLR2004 - the years datamill runs (README)
+        raise InvalidInput(f"period {period}: years run 1900..2999", field="period")
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return start, nxt - timedelta(days=1)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
-from datamill.core.money import to_cents
+from datamill.core.money import parse_money
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
 from datamill.ledger.budgets import approval_role_of
@@ -109,9 +109,7 @@ def draft_contract(
     currency: str = "CNY", actor_id: int | None = None,
 ) -> ContractOut:
     """A contract awaiting its price-reasonableness and signing approvals."""
-    amt = to_cents(amount)
-    if amt <= 0:
-        raise InvalidInput("the contract amount must be positive", field="amount")
+    amt = parse_money(amount, "amount")
     out = create_contract(session, number, customer_id=customer_id, kind=kind, currency=currency,
                           signed_on=None, amount=amt, actor_id=actor_id)
     row = contract_row(session, out.id)
@@ -183,7 +181,7 @@ def amend_contract(
     if row.status != "signed":
         raise Conflict(f"contract {row.number} is {row.status}: only a signed contract is "
                        "amended", contract_id=contract_id)
-    new = to_cents(amount)
+    new = parse_money(amount, "amount")
     split = orders_total(session, contract_id)
     if new <= 0 or new < split:
         raise InvalidInput(f"the amended amount {new} is below the {split} {row.currency} "

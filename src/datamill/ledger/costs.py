@@ -10,7 +10,7 @@ approval (VP in charge, then the finance head) and stays out of the books until 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -19,11 +19,18 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import to_cents, to_decimal
+from datamill.core.money import parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import approved_budget
+from datamill.ledger._periods import check_posting_date
 from datamill.ledger.budgets import record_approval
-from datamill.ledger.models import LedgerBudgetLine, LedgerCost
+from datamill.ledger.models import (
+    LedgerBudgetLine,
+    LedgerContract,
+    LedgerCost,
+    LedgerOrder,
+    LedgerProject,
+)
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import CostOut
 from datamill.ledger.settings import COST_CATEGORIES, OVER_BUDGET_LEVEL_ROLES
@@ -38,6 +45,9 @@ __all__ = [
 ]
 
 
+PRE_CONTRACT_DAYS = 366
+
+
 def _committed(session: Session, project_id: int, stage: str, category: str) -> Decimal:
     """Posted + awaiting-approval spend on one budget line."""
     total = session.scalar(select(func.sum(LedgerCost.amount)).where(
@@ -47,13 +57,36 @@ def _committed(session: Session, project_id: int, stage: str, category: str) -> 
     return Decimal(0) if total is None else Decimal(total)
 
 
+def _check_incurred_on(
+    session: Session, project: LedgerProject, incurred_on: date, source_ref: str
+) -> None:
+    """1900..2999, at most a year ahead, in an open period, and not more than a year before
+    the project's contract was signed (work may start shortly before the signature)."""
+    what = f"cost {source_ref}"
+    check_posting_date(session, incurred_on, what, "incurred_on")
+    if project.order_id is None:
+        return
+    signed = session.scalar(select(LedgerContract.signed_on).join(
+        LedgerOrder, LedgerOrder.contract_id == LedgerContract.id).where(
+        LedgerOrder.id == project.order_id))
+    if signed is not None and incurred_on < signed - timedelta(days=PRE_CONTRACT_DAYS):
+        raise InvalidInput(f"{what} is dated {incurred_on.isoformat()}, more than a year before "
+                           f"its contract was signed on {signed.isoformat()}: check the date",
+                           field="incurred_on")
+
+
 def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     session: Session, project_id: int, stage: str, category: str, amount: Decimal | str,
     source_ref: str, *, incurred_on: date, currency: str = "CNY", supplier: str | None = None,
     quantity: Decimal | str | None = None, unit_price: Decimal | str | None = None,
     description: str = "", over_budget_reason: str | None = None, actor_id: int | None = None,
+    claim: bool = False,
 ) -> CostOut:
     """Book a cost to one project and stage (refused on a closed or unbudgeted project).
+
+    ``claim``: a cost typed in by a person (the CLI's ``cost-post``, the API); a data-service
+    claim then names its supplier (§6.4). Settlement events carry theirs; older callers and
+    generated postings are not held to it.
 
     Returns the cost with ``status`` ``posted``, or ``pending_approval`` when it exceeds the
     budget line (then ``over_budget_reason`` is required; see :func:`approve_over_budget_cost`).
@@ -72,9 +105,11 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     if category not in COST_CATEGORIES:
         raise InvalidInput(f"unknown cost category {category!r}; available: "
                            f"{', '.join(COST_CATEGORIES)}", field="category")
-    amt = to_cents(amount)
-    if amt <= 0:
-        raise InvalidInput(f"cost amount must be positive, not {amt}", field="amount")
+    amt = parse_money(amount, "amount")
+    if claim and category == "data_service" and not (supplier or "").strip():
+        raise InvalidInput("a data-service cost names its supplier (domain §6.4: project, stage, "
+                           "quantity, unit price, amount, supplier)", field="supplier")
+    _check_incurred_on(session, project, incurred_on, source_ref)
     budget = approved_budget(session, project_id)
     if budget is None:
         raise Conflict(f"project {project_id} has no approved budget: budget first, spend later",

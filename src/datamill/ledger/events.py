@@ -42,6 +42,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.ledger._balances import approved_budget
+from datamill.ledger._periods import first_open_day, period_of
 from datamill.ledger.costs import post_cost
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -128,6 +129,15 @@ def _budget_stage(session: Session, project: LedgerProject, stage: str) -> str:
     return stage
 
 
+def _open_day(session: Session, on: date) -> tuple[date, str]:
+    """A consumed event dated in a closed period is booked on the first open day, noted."""
+    day = first_open_day(session, on)
+    if day == on:
+        return on, ""
+    return day, (f" (dated {on.isoformat()} in closed period {period_of(on)}; booked in the "
+                 "first open period)")
+
+
 def _cost_by_ref(session: Session, ref: str) -> LedgerCost | None:
     return session.scalars(select(LedgerCost).where(LedgerCost.source_ref == ref)).first()
 
@@ -146,11 +156,12 @@ def _book_settlement(
         on = date.fromisoformat(_text(p, "incurred_on"))
     except ValueError as err:
         raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
+    booked_on, note = _open_day(session, on)
     out = post_cost(session, project.id, _budget_stage(session, project, stage), "data_service",
-                    _money(p, "amount"), ref, incurred_on=on,
+                    _money(p, "amount"), ref, incurred_on=booked_on,
                     currency=str(p.get("currency") or "CNY"),
                     supplier=str(p.get("supplier") or "") or None,
-                    description=f"settlement sheet {p.get('sheet_number', '')} · {stage}",
+                    description=f"settlement sheet {p.get('sheet_number', '')} · {stage}{note}",
                     over_budget_reason=reason, actor_id=actor_id)
     return "booked", session.get(LedgerCost, out.id), ""
 
@@ -204,10 +215,11 @@ def _book_hour_points(
                        f"booked, the new cost is {cost}; a reduction needs a correction entry")
     stages = _line_stages(session, project, "labour")
     stage = stages[0] if len(stages) == 1 else LABOUR_STAGE
+    booked_on, note = _open_day(session, _month_end(month))
     out = post_cost(session, project.id, stage, "labour", delta, ref,
-                    incurred_on=_month_end(month), currency=str(p.get("currency") or "CNY"),
+                    incurred_on=booked_on, currency=str(p.get("currency") or "CNY"),
                     quantity=_points(p) if booked == 0 else None,
-                    description=f"hour points {person} {month}", over_budget_reason=reason,
+                    description=f"hour points {person} {month}{note}", over_budget_reason=reason,
                     actor_id=actor_id)
     return "booked", session.get(LedgerCost, out.id), ""
 

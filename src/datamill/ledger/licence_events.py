@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import DatamillError, InvalidInput
+from datamill.ledger._periods import first_open_day
 from datamill.ledger.models import LedgerEventReceipt
 from datamill.ledger.recognition import recognise_licence
 from datamill.ledger.schemas import RecognitionOut
@@ -50,8 +51,10 @@ def process_licence_events(
                 order_id = p.get("order_id")
                 if not isinstance(order_id, int):
                     raise InvalidInput("licence event without a ledger order", field="order_id")
+                # accepted in a closed period: recognised on the first open day instead
+                accepted_on = first_open_day(session, _day(p, "accepted_on"))
                 rec = recognise_licence(session, order_id, delivered_on=_day(p, "delivered_on"),
-                                        accepted_on=_day(p, "accepted_on"), actor_id=actor_id)
+                                        accepted_on=accepted_on, actor_id=actor_id)
         except DatamillError as err:
             status, reason = "problem", err.message
         else:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import to_cents, to_decimal
+from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
@@ -20,12 +20,15 @@ from datamill.ledger.settings import (
     BUSINESS_LINES,
     CONTRACT_KINDS,
     CREDIT_GRADES,
+    CURRENCIES,
     CUSTOMER_TYPES,
     OFFERINGS,
     VOLUME_UNITS,
 )
 
 __all__ = [
+    "check_currency",
+    "check_vat_rate",
     "create_contract",
     "create_customer",
     "create_order",
@@ -34,6 +37,10 @@ __all__ = [
     "list_orders",
     "order_row",
 ]
+
+
+MAX_VOLUME = 10**12
+MAX_FX_RATE = 1000
 
 
 def _one_of(value: str, allowed: tuple[str, ...], field: str) -> None:
@@ -49,6 +56,25 @@ def _flush_unique(session: Session, what: str, key: str) -> None:
     except IntegrityError as err:
         session.rollback()
         raise Conflict(f"{what} {key!r} already exists", key=key) from err
+
+
+def check_currency(currency: str) -> None:
+    """Refuse a currency that is not one of :data:`~datamill.ledger.settings.CURRENCIES`."""
+    if currency.upper() not in CURRENCIES:
+        raise InvalidInput(f"currency {currency!r} is not an ISO 4217 code datamill books in; "
+                           f"available: {', '.join(CURRENCIES)}", field="currency")
+
+
+def check_vat_rate(value: Decimal | str) -> Decimal:
+    """A VAT rate as a fraction, 0 ≤ rate < 1 (domain §6.7: 6 %, 16–17 %), 4 places."""
+    rate = parse_decimal(value, "vat_rate")
+    if not 0 <= rate < 1:
+        raise InvalidInput(f"vat_rate {value} must be a fraction from 0 up to (not including) 1, "
+                           "e.g. 0.06 for 6 %", field="vat_rate")
+    if rate != to_decimal(rate, 4):
+        raise InvalidInput(f"vat_rate {value} has more than four decimal places",
+                           field="vat_rate")
+    return to_decimal(rate, 4)
 
 
 def create_customer(
@@ -83,11 +109,8 @@ def create_contract(
     orders; without it the orders are not capped."""
     get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     _one_of(kind, CONTRACT_KINDS, "kind")
-    if len(currency) != 3 or not currency.isalpha():
-        raise InvalidInput(f"currency {currency!r} must be an ISO 4217 code", field="currency")
-    amt = None if amount is None else to_cents(amount)
-    if amt is not None and amt <= 0:
-        raise InvalidInput("the contract amount must be positive", field="amount")
+    check_currency(currency)
+    amt = None if amount is None else parse_money(amount, "amount")
     row = LedgerContract(number=number, customer_id=customer_id, kind=kind,
                          currency=currency.upper(), signed_on=signed_on, amount=amt)
     session.add(row)
@@ -124,9 +147,12 @@ def create_order(
             f"order currency {currency.upper()} does not match contract {contract.number}'s "
             f"currency {contract.currency}; an order must match its contract", field="currency",
         )
-    amt, vol = to_cents(amount), to_decimal(total_volume, 4)
-    if amt <= 0 or vol <= 0:
-        raise InvalidInput("order amount and total volume must be positive", field="amount")
+    amt = parse_money(amount, "amount")
+    vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
+    if vol <= 0 or vol > MAX_VOLUME:
+        raise InvalidInput(f"total volume must be positive and at most {MAX_VOLUME:,}, "
+                           f"not {total_volume}", field="total_volume")
+    vat = check_vat_rate(vat_rate)
     if contract.amount is not None:
         split = Decimal(session.scalar(select(func.sum(LedgerOrder.amount)).where(
             LedgerOrder.contract_id == contract_id)) or 0)
@@ -142,11 +168,14 @@ def create_order(
         raise InvalidInput(f"a {contract.currency} order needs fx_rate (CNY per "
                            f"{contract.currency} on the contract date)", field="fx_rate")
     else:
-        rate = to_decimal(fx_rate, 6)
+        rate = to_decimal(parse_decimal(fx_rate, "fx_rate"), 6)
+        if not 0 < rate <= MAX_FX_RATE:
+            raise InvalidInput(f"fx_rate {fx_rate} must be positive, at most {MAX_FX_RATE} CNY "
+                               f"per {contract.currency}", field="fx_rate")
     row = LedgerOrder(
         contract_id=contract_id, number=number, business_line=business_line, offering=offering,
         currency=contract.currency, amount=amt, fx_rate=rate, amount_cny=to_cents(amt * rate),
-        vat_rate=to_decimal(vat_rate, 4), total_volume=vol, volume_unit=volume_unit,
+        vat_rate=vat, total_volume=vol, volume_unit=volume_unit,
         acceptance_type=acceptance_type,
     )
     session.add(row)

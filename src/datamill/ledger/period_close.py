@@ -29,7 +29,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.ledger._balances import WIP_TYPES, approved_budget
 from datamill.ledger.assets import depreciate_month, month_bounds
-from datamill.ledger.events import COST_EVENT_TYPES
+from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
 from datamill.ledger.impairment import run_impairment_test
 from datamill.ledger.line_reports import line_margin, speech_cost_per_hour, unit_costs
 from datamill.ledger.models import (
@@ -56,6 +56,8 @@ class PeriodCloseOut(BaseModel):
     prepared_by: int | None
     reviewed_by: int | None
     report: dict[str, Any]
+    #: events of the period the ledger has set aside (not in the figures), with why
+    pending_events: list[str] = []
 
 
 def _out(row: LedgerPeriodClose, identical: bool | None = None) -> PeriodCloseOut:
@@ -157,7 +159,16 @@ def close_period(
                  object_type="ledger_period_close", object_id=row.id,
                  data={"period": period, "digest": digest, "rerun": rerun,
                        "identical": identical})
-    return _out(row, identical)
+    out = _out(row, identical)
+    out.pending_events = _pending_of_period(session, period)
+    return out
+
+
+def _pending_of_period(session: Session, period: str) -> list[str]:
+    """Set-aside events (acceptances, licences, costs) recorded up to the period's end."""
+    _, end = month_bounds(period)
+    return [f"event {p.event_id} ({p.event_type}): {p.reason}"
+            for p in list_event_problems(session) if p.created_at.date() <= end]
 
 
 def confirm_period(session: Session, period: str, *, reviewer_id: int) -> PeriodCloseOut:
@@ -220,6 +231,10 @@ def summary_text(out: PeriodCloseOut) -> str:
     lines.append("Receivables (net per customer):")
     lines += [f"  {c['customer']}: net {c['net']} (receivable {c['receivable']}, advances "
               f"{c['advances']}), ECL {c['ecl']}" for c in r.get("receivables", [])] or ["  none"]
+    if out.pending_events:
+        lines.append("WARNING: pending events, not in these figures (datamill ledger "
+                     "event-problems):")
+        lines += [f"  {p}" for p in out.pending_events]
     return "\n".join(lines) + "\n"
 
 

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import to_cents
+from datamill.core.money import parse_money, to_cents
+from datamill.ledger._periods import check_posting_date
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerContract,
@@ -167,6 +168,7 @@ def issue_invoice(
     order = order_row(session, order_id)
     if order.status == "cancelled":
         raise Conflict(f"order {order.number} is cancelled", order_id=order_id)
+    check_posting_date(session, issued_on, f"invoice {number}", "issued_on")
     acc = None
     if acceptance_id is not None:
         acc = session.get(LedgerAcceptance, acceptance_id)
@@ -181,7 +183,7 @@ def issue_invoice(
             raise InvalidInput("give the amount of an advance invoice", field="amount")
         amt = to_cents(order.amount_cny * acc.volume / order.total_volume)
     else:
-        amt = to_cents(amount)
+        amt = parse_money(amount, "amount")
     if amt <= 0:
         raise InvalidInput("the invoice amount must be positive", field="amount")
     billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
@@ -212,9 +214,16 @@ def record_receipt(
 ) -> ReceiptOut:
     """Cash from the customer on an order (CNY incl. VAT); before anything is due, an advance."""
     order = order_row(session, order_id)
-    amt = to_cents(amount)
-    if amt <= 0:
-        raise InvalidInput("the amount received must be positive", field="amount")
+    amt = parse_money(amount, "amount")
+    check_posting_date(session, received_on, f"receipt {reference}", "received_on")
+    received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(
+        LedgerReceipt.order_id == order.id)) or 0)
+    most = to_cents(order.amount_cny * (1 + order.vat_rate))
+    if received + amt > most:
+        raise InvalidInput(
+            f"receiving {amt} brings order {order.number} to {received + amt}, above its amount "
+            f"including VAT {most}; it may receive at most {max(most - received, ZERO)} more",
+            field="amount", remainder=str(max(most - received, ZERO)))
     if invoice_id is not None:
         inv = session.get(LedgerInvoice, invoice_id)
         if inv is None or inv.order_id != order.id:

@@ -24,11 +24,12 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import (
@@ -40,10 +41,12 @@ from datamill.ledger._balances import (
     recognised_revenue,
     wip_balance,
 )
+from datamill.ledger._periods import first_open_day, period_of, require_open_period
 from datamill.ledger.final_accounts import require_final_review
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerCost,
+    LedgerEventReceipt,
     LedgerImpairment,
     LedgerOrder,
     LedgerProject,
@@ -214,8 +217,10 @@ def _add_acceptance(
 def process_acceptance_events(session: Session, *, actor_id: int | None = None) -> AcceptanceRunOut:
     """Consume new ``delivery.accepted`` events of projects with ledger accounts (idempotent).
 
-    One bad event (e.g. more volume than the order holds) refuses the whole run: nothing is
-    recorded, and the error names the event and order.
+    One event that cannot be taken (e.g. more volume than the order holds) is set aside: it
+    keeps a ``problem`` receipt with the reason (listed with the other pending events, retried
+    on every run) and the rest of the run goes through. An acceptance dated in a closed period
+    is recorded on the first open day, with the original date in its audit entry.
     """
     done = select(LedgerAcceptance.domain_event_id).where(
         LedgerAcceptance.domain_event_id.is_not(None))
@@ -229,23 +234,61 @@ def process_acceptance_events(session: Session, *, actor_id: int | None = None) 
             LedgerProject.production_project_id == ev.project_id)).first()
         if project is None or project.order_id is None:
             continue  # no accounts (yet): picked up once the project is opened in the ledger
-        order = order_row(session, project.order_id)
-        delivery_id = ev.payload.get("delivery_id")
-        delivery = session.get(Delivery, delivery_id) if delivery_id else None
-        stamp = delivery.accepted_at if delivery and delivery.accepted_at else ev.created_at
-        acc = _add_acceptance(session, order, _event_volume(order, ev.payload), stamp.date(),
-                              event_id=ev.id, delivery_id=delivery.id if delivery else None)
+        try:
+            with session.begin_nested():
+                rec = _take_acceptance(session, ev, project, project.order_id, actor_id)
+        except DatamillError as err:
+            _set_aside(session, ev, err.message)
+            continue
+        _clear_problem(session, ev)
         count += 1
-        rec = _apply_acceptance(session, order, project, acc)
-        record_audit(session, actor_id=actor_id, action="ledger.acceptance.recorded",
-                     object_type="ledger_order", object_id=order.id,
-                     project_id=project.production_project_id,
-                     data={"event_id": ev.id, "volume": str(acc.volume),
-                           "revenue": str(rec.revenue) if rec else "0",
-                           "cost": str(rec.cost) if rec else "0"})
         if rec is not None:
             made.append(RecognitionOut.model_validate(rec))
     return AcceptanceRunOut(acceptances=count, recognitions=made)
+
+
+def _take_acceptance(
+    session: Session, ev: DomainEvent, project: LedgerProject, order_id: int,
+    actor_id: int | None,
+) -> LedgerRecognition | None:
+    order = order_row(session, order_id)
+    delivery_id = ev.payload.get("delivery_id")
+    delivery = session.get(Delivery, delivery_id) if delivery_id else None
+    stamp = delivery.accepted_at if delivery and delivery.accepted_at else ev.created_at
+    on = first_open_day(session, stamp.date())
+    acc = _add_acceptance(session, order, _event_volume(order, ev.payload), on,
+                          event_id=ev.id, delivery_id=delivery.id if delivery else None)
+    rec = _apply_acceptance(session, order, project, acc)
+    data = {"event_id": ev.id, "volume": str(acc.volume),
+            "revenue": str(rec.revenue) if rec else "0", "cost": str(rec.cost) if rec else "0"}
+    if on != stamp.date():
+        data["accepted_on"] = stamp.date().isoformat()
+        data["note"] = (f"accepted in closed period {period_of(stamp.date())}; recorded on "
+                        f"{on.isoformat()}, the first open day")
+    record_audit(session, actor_id=actor_id, action="ledger.acceptance.recorded",
+                 object_type="ledger_order", object_id=order.id,
+                 project_id=project.production_project_id, data=data)
+    return rec
+
+
+def _set_aside(session: Session, ev: DomainEvent, reason: str) -> None:
+    """Keep an acceptance the ledger cannot take pending, with why (a ``problem`` receipt)."""
+    row = session.scalars(select(LedgerEventReceipt).where(
+        LedgerEventReceipt.domain_event_id == ev.id)).first()
+    if row is None:
+        session.add(LedgerEventReceipt(domain_event_id=ev.id, event_type=ev.type,
+                                       status="problem", reason=reason))
+    else:
+        row.status, row.reason = "problem", reason
+        row.attempts += 1
+        row.updated_at = utcnow()
+    session.flush()
+
+
+def _clear_problem(session: Session, ev: DomainEvent) -> None:
+    """A set-aside acceptance taken on a later run is no longer a problem."""
+    session.execute(delete(LedgerEventReceipt).where(
+        LedgerEventReceipt.domain_event_id == ev.id))
 
 
 def record_final_acceptance(
@@ -263,6 +306,7 @@ def record_final_acceptance(
         raise InvalidInput(f"order {order.number} is a licence: use recognise_licence")
     if order.status != "open":
         raise Conflict(f"order {order.number} is already {order.status}")
+    require_open_period(session, accepted_on, f"the final acceptance of order {order.number}")
     project = session.scalars(select(LedgerProject).where(
         LedgerProject.order_id == order_id)).first()
     if project is None:
@@ -291,6 +335,7 @@ def recognise_licence(
         raise Conflict(f"licence order {order.number} is already {order.status}")
     if accepted_on < delivered_on:
         raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")
+    require_open_period(session, accepted_on, f"the licence recognition of order {order.number}")
     rec = LedgerRecognition(order_id=order.id, recognised_on=accepted_on, basis="licence",
                             revenue=order.amount_cny, cost=Decimal(0), completion=Decimal(1))
     order.status, order.final_accepted_on = "accepted", accepted_on
@@ -320,6 +365,7 @@ def close_project(
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
         raise Conflict(f"project {project_id} was closed on {project.closed_on}")
+    require_open_period(session, closed_on, f"the final accounts of project {project_id}")
     review = require_final_review(session, project, actor_id)  # reviewed, nothing pending
     later = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id == project_id, LedgerCost.status == "posted",

@@ -16,6 +16,7 @@ __all__ = [
     "BUSINESS_LINES",
     "COST_CATEGORIES",
     "CREDIT_GRADES",
+    "CURRENCIES",
     "CUSTOMER_TYPES",
     "OFFERINGS",
     "OVER_BUDGET_LEVEL_ROLES",
@@ -33,6 +34,12 @@ COST_CATEGORIES = ("data_service", "labour", "equipment", "other")
 #: ``images`` (the image modality's unit), ``databases`` / ``licences`` (one per delivery)
 VOLUME_UNITS = ("hours", "utterances", "items", "images", "databases", "licences")
 CONTRACT_KINDS = ("custom", "licence", "technical_service")
+#: ISO 4217 codes a contract may be signed in. Python ships no currency list and neither
+#: pycountry nor babel is a dependency, so this is the explicit list: the domain's currencies
+#: (CNY; mainly USD, plus EUR, HKD, JPY, AUD, domain §6.7) and a few more of its customers'
+#: usual ones. Add a code here when a contract needs it.
+CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "AUD", "GBP", "SGD", "KRW", "CAD", "CHF",
+              "TWD", "MOP")
 
 #: approval level → the ledger approval role that signs it (domain §6.3).
 BUDGET_LEVEL_ROLES = {

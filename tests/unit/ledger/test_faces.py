@@ -74,6 +74,7 @@ def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
         assert r.json()["status"] == "approved"
         cost = c.post(f"{API}/ledger/projects/{p['id']}/costs", headers=pm, json={
             "stage": "collection", "category": "data_service", "amount": "12345.67",
+            "supplier": "Vendor A",
             "source_ref": "claim-1", "incurred_on": "2018-02-01"})
         assert cost.status_code == 201 and cost.json()["amount"] == "12345.67"
         wip = c.get(f"{API}/ledger/reports/wip", headers=pm,
@@ -118,7 +119,7 @@ def test_cli_flow(
     assert "2505.00" in ok("budget-create", "1", str(lines), "--as", "pm")
     assert "$" not in ok("quote", "1", "0.4")
     r = cli.invoke(app, ["cost-post", "1", "collection", "data_service", "10", "x",
-                         date(2018, 1, 2).isoformat(), "--as", "pm"])
+                         date(2018, 1, 2).isoformat(), "--supplier", "V", "--as", "pm"])
     assert r.exit_code == 4 and "budget first" in r.output
     out = tmp_path / "j.csv"
     ok("journal", "2018-01-01", "2018-12-31", str(out))

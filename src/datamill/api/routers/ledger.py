@@ -20,6 +20,7 @@ from datamill.api.schemas import media_response
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
+from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     budgets,
     costs,
@@ -92,7 +93,7 @@ class ContractIn(BaseModel):
     kind: str = "custom"
     currency: str = "CNY"
     signed_on: Day
-    amount: Decimal | None = Field(default=None, gt=0, le=Decimal("1e12"),
+    amount: Decimal | None = Field(default=None, gt=0, le=MAX_AMOUNT,
                                    description="Excl. VAT; caps the sum of its orders")
 
 
@@ -205,7 +206,8 @@ def post_cost_endpoint(
 ) -> CostOut:
     return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
                            body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
-                           over_budget_reason=body.over_budget_reason, actor_id=user.id)
+                           over_budget_reason=body.over_budget_reason, actor_id=user.id,
+                           claim=True)
 
 
 @router.post("/ledger/costs/{cost_id}/approvals")

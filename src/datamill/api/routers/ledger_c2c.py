@@ -23,6 +23,7 @@ from datamill.api.schemas import media_response
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
+from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
     contracts,
@@ -36,7 +37,7 @@ from datamill.ledger.schemas import ContractOut
 
 __all__: list[str] = []
 
-Amount = Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), description="CNY or contract "
+Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, description="CNY or contract "
                                                                           "currency, ≤ 10^12")]
 Number = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
