@@ -238,3 +238,34 @@ def test_one_acceptance_above_the_order_is_set_aside_the_rest_recognised(
         closed = close_period(s, period_of(utcnow().date()), actor_id=ap["finance_reviewer"])
         assert any("above its total volume" in p for p in closed.pending_events)
         assert json.dumps(closed.model_dump(mode="json"))  # still serialisable
+
+
+def test_order_amend_takes_the_set_aside_acceptance(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datamill.cli import _common
+    from datamill.cli.ledger import app
+    from datamill.ledger.events import sync_ledger
+    from datamill.ledger.orders import amend_order_volume
+
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    with runtime.session() as s:
+        ap = make_approvers(s)
+        oid, pp, _ = _project(s, "amend", ap, volume="4")
+        accept_delivery(s, monkeypatch, pp, "1", date(2018, 3, 2))
+        accept_delivery(s, monkeypatch, pp, "5", date(2018, 3, 3))  # 6 h on a 4 h order
+        assert process_acceptance_events(s).acceptances == 1
+        [problem] = list_event_problems(s)
+        assert "above its total volume 4" in problem.reason
+        with pytest.raises(InvalidInput, match="reason"):
+            amend_order_volume(s, oid, "6", reason=" ")
+        with pytest.raises(InvalidInput, match="not below the 1"):
+            amend_order_volume(s, oid, "0.5", reason="too low")
+    r = CliRunner().invoke(app, ["order-amend", str(oid), "6", "--reason",
+                                 "the customer accepted 6 h", "--as", "pm", "--json"])
+    assert r.exit_code == 0, r.output
+    with runtime.session() as s:
+        run = sync_ledger(s)
+        assert run.acceptances is not None and run.acceptances.acceptances == 1
+        assert list_event_problems(s) == []
+        assert len(s.scalars(select(LedgerAcceptance)).all()) == 2

@@ -73,6 +73,22 @@ def contract_amend(contract_id: int, amount: str, user: AsUser,
     emit(c, as_json, lambda c: out.print(f"contract {c.number} amount {c.amount}"))
 
 
+@app.command("order-amend")
+@handle_errors
+def order_amend(order_id: int, total_volume: str, user: AsUser,
+                reason: Annotated[str, typer.Option(help="Why the volume changes.")],
+                as_json: JsonOpt = False) -> None:
+    """Change an open order's total volume, with the reason (then ledger sync takes the
+    acceptances that were set aside for exceeding it)."""
+    from datamill.ledger.orders import amend_order_volume
+
+    with get_runtime().session() as s:
+        o = amend_order_volume(s, order_id, _dec(total_volume, "total_volume"), reason=reason,
+                               actor_id=_actor(s, user))
+    emit(o, as_json, lambda o: out.print(f"order {o.number} total volume {o.total_volume} "
+                                          f"{o.volume_unit}"))
+
+
 @app.command("contract-cancel")
 @handle_errors
 def contract_cancel(contract_id: int, user: AsUser,

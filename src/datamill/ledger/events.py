@@ -343,8 +343,10 @@ def list_event_problems(session: Session) -> list[EventProblemOut]:
 def sync_ledger(session: Session, *, actor_id: int | None = None) -> SyncOut:
     """Process every pending event the ledger consumes: costs first, then acceptances.
 
-    Never refuses the run: a refused acceptance run (e.g. more volume than the order holds) is
-    reported in ``acceptance_problem`` (and against its event) and left pending."""
+    Never refuses the run: an acceptance that cannot be taken (e.g. more volume than the order
+    holds; ``ledger order-amend`` raises the total) is set aside with its reason in
+    ``problems`` and retried on the next run; ``acceptance_problem`` reports a run that failed
+    as a whole."""
     costs = process_cost_events(session, actor_id=actor_id)
     from datamill.ledger.licence_events import process_licence_events
 

@@ -14,7 +14,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
-from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder
+from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
 from datamill.ledger.settings import (
     BUSINESS_LINES,
@@ -27,6 +27,7 @@ from datamill.ledger.settings import (
 )
 
 __all__ = [
+    "amend_order_volume",
     "check_currency",
     "check_vat_rate",
     "create_contract",
@@ -184,6 +185,37 @@ def create_order(
                  object_type="ledger_order", object_id=row.id,
                  data={"number": number, "amount": str(amt), "currency": row.currency,
                        "acceptance_type": acceptance_type})
+    return OrderOut.model_validate(row)
+
+
+def amend_order_volume(
+    session: Session, order_id: int, total_volume: Decimal | str, *, reason: str,
+    actor_id: int | None = None,
+) -> OrderOut:
+    """Change an open order's total volume (the customer accepted more than ordered, say), with
+    the reason (audited). Never below the volume already accepted; acceptances set aside for
+    exceeding the old total are taken on the next ``ledger sync``. Recognitions already made
+    stay; a type-3 order's next recognition trues up to the new completion."""
+    if not reason.strip():
+        raise InvalidInput("an order amendment needs its reason", field="reason")
+    row = order_row(session, order_id)
+    if row.status != "open":
+        raise Conflict(f"order {row.number} is {row.status}: only an open order is amended",
+                       order_id=order_id)
+    vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
+    accepted = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
+        LedgerAcceptance.order_id == order_id)) or 0)
+    if vol <= 0 or vol > MAX_VOLUME or vol < accepted:
+        raise InvalidInput(f"the total volume of order {row.number} must be positive, at most "
+                           f"{MAX_VOLUME:,} and not below the {accepted} {row.volume_unit} "
+                           f"already accepted, not {total_volume}", field="total_volume",
+                           accepted=str(accepted))
+    old, row.total_volume = row.total_volume, vol
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.order.amended",
+                 object_type="ledger_order", object_id=row.id,
+                 data={"number": row.number, "old_total_volume": str(old),
+                       "new_total_volume": str(vol), "reason": reason.strip()})
     return OrderOut.model_validate(row)
 
 

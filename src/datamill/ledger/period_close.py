@@ -190,7 +190,9 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int) -> Period
     record_audit(session, actor_id=reviewer_id, action="ledger.period.confirmed",
                  object_type="ledger_period_close", object_id=row.id,
                  data={"period": period, "digest": row.digest})
-    return _out(row)
+    out = _out(row)
+    out.pending_events = _pending_of_period(session, period)
+    return out
 
 
 def get_period(session: Session, period: str) -> PeriodCloseOut:

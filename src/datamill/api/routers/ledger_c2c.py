@@ -28,12 +28,13 @@ from datamill.ledger import (
     assets,
     contracts,
     line_reports,
+    orders,
     period_close,
     projects,
     receivables,
     trace,
 )
-from datamill.ledger.schemas import ContractOut
+from datamill.ledger.schemas import ContractOut, OrderOut
 
 __all__: list[str] = []
 
@@ -167,6 +168,20 @@ def trace_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> tr
             responses=media_response("The trace, one row per link", "text/csv"))
 def trace_csv_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> Any:
     return PlainTextResponse(trace.trace_csv(session, contract_id), media_type="text/csv")
+
+
+class OrderAmendIn(BaseModel):
+    total_volume: Decimal = Field(gt=0)
+    reason: Reason
+
+
+@router.post("/ledger/orders/{order_id}/amendments")
+def order_amend_endpoint(
+    order_id: Id, body: OrderAmendIn, session: SessionDep, user: LedgerUser
+) -> OrderOut:
+    """Change an open order's total volume, with the reason (audited)."""
+    return orders.amend_order_volume(session, order_id, body.total_volume, reason=body.reason,
+                                     actor_id=user.id)
 
 
 @router.post("/ledger/orders/{order_id}/invoices", status_code=status.HTTP_201_CREATED)
