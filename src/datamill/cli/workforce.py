@@ -58,13 +58,15 @@ def vendor_add(
 
 @app.command("vendor-qualify")
 @handle_errors
-def vendor_qualify(vendor_id: int, note: str, actor: AsUser, revoke: bool = False) -> None:
+def vendor_qualify(vendor_id: int, note: str, actor: AsUser, revoke: bool = False,
+                   as_json: JsonOpt = False) -> None:
     """Put a vendor on (or, with --revoke, take it off) the qualified-supplier list."""
     from datamill.workforce.vendors import set_vendor_qualified
 
     with get_runtime().session() as s:
         v = set_vendor_qualified(s, _actor(s, actor), vendor_id, not revoke, note)
-    out.print(f"vendor {v.name!r} qualified: {v.qualified}")
+        value = {"vendor_id": vendor_id, "name": v.name, "qualified": bool(v.qualified)}
+    emit(value, as_json, lambda x: out.print(f"vendor {x['name']!r} qualified: {x['qualified']}"))
 
 
 @app.command("vendors")
@@ -120,24 +122,27 @@ def worker_add(
 
 @app.command("identity")
 @handle_errors
-def identity_cmd(worker_id: int, document_ref: str, actor: AsUser) -> None:
+def identity_cmd(worker_id: int, document_ref: str, actor: AsUser,
+                 as_json: JsonOpt = False) -> None:
     """Record a completed identity check (a masked reference only, e.g. 'ID ****1234')."""
     from datamill.workforce.vendors import verify_identity
 
     with get_runtime().session() as s:
         w = verify_identity(s, _actor(s, actor), worker_id, document_ref)
-    out.print(f"identity of {w.username} verified")
+        value = {"worker_id": worker_id, "username": w.username, "identity_verified": True}
+    emit(value, as_json, lambda x: out.print(f"identity of {x['username']} verified"))
 
 
 @app.command("grade-add")
 @handle_errors
-def grade_add(name: str, point_rate: str, actor: AsUser) -> None:
+def grade_add(name: str, point_rate: str, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Add an in-house grade with the price of one hour point."""
     from datamill.workforce.vendors import create_grade
 
     with get_runtime().session() as s:
         create_grade(s, _actor(s, actor), name, point_rate)
-    out.print(f"grade {name} at {point_rate} per point")
+    emit({"grade": name, "point_rate": point_rate}, as_json,
+         lambda x: out.print(f"grade {x['grade']} at {x['point_rate']} per point"))
 
 
 @app.command("price-set")
@@ -179,24 +184,27 @@ def price_set(
 
 @app.command("hand")
 @handle_errors
-def hand_cmd(package_id: int, vendor_id: int, actor: AsUser) -> None:
+def hand_cmd(package_id: int, vendor_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Hand a work package to a qualified vendor."""
     from datamill.workforce.assignment import hand_package_to_vendor
 
     with get_runtime().session() as s:
         p = hand_package_to_vendor(s, _actor(s, actor), package_id, vendor_id)
-    out.print(f"package {p.name} handed to vendor {vendor_id}")
+        value = {"package_id": package_id, "package": p.name, "vendor_id": vendor_id}
+    emit(value, as_json,
+         lambda x: out.print(f"package {x['package']} handed to vendor {x['vendor_id']}"))
 
 
 @app.command("assign")
 @handle_errors
-def assign_cmd(package_id: int, worker_id: int, actor: AsUser) -> None:
+def assign_cmd(package_id: int, worker_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Assign a package to a worker (vendor wall, skills and qualification checked)."""
     from datamill.workforce.assignment import assign_package_to_worker
 
     with get_runtime().session() as s:
         p = assign_package_to_worker(s, _actor(s, actor), package_id, worker_id)
-    out.print(f"package {p.name} assigned")
+        value = {"package_id": package_id, "package": p.name, "worker_id": worker_id}
+    emit(value, as_json, lambda x: out.print(f"package {x['package']} assigned"))
 
 
 @app.command("sheet-create")
@@ -229,49 +237,59 @@ def sheet_create(
 
 @app.command("sheet-confirm")
 @handle_errors
-def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False) -> None:
+def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False,
+                  as_json: JsonOpt = False) -> None:
     """Confirm a sheet: --vendor-side by the vendor's manager first, then by the business."""
     from datamill.workforce.settlement import confirm_sheet_by_business, confirm_sheet_by_vendor
 
     with get_runtime().session() as s:
         fn = confirm_sheet_by_vendor if vendor_side else confirm_sheet_by_business
         sheet = fn(s, _actor(s, actor), sheet_id)
-    out.print(f"sheet {sheet.number} is {sheet.status}")
+        value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status}
+    emit(value, as_json, lambda x: out.print(f"sheet {x['number']} is {x['status']}"))
 
 
 @app.command("sheet-settle")
 @handle_errors
-def sheet_settle(sheet_id: int, reference: str, actor: AsUser) -> None:
+def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Record the bank transfer that paid a confirmed sheet (never one with a negative net
     payable: that is a recovery from the vendor)."""
     from datamill.workforce.settlement import settle_sheet
 
     with get_runtime().session() as s:
         sheet = settle_sheet(s, _actor(s, actor), sheet_id, reference=reference)
-    out.print(f"sheet {sheet.number} settled")
+        value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
+                 "reference": reference}
+    emit(value, as_json, lambda x: out.print(f"sheet {x['number']} settled"))
 
 
 @app.command("sheet-export")
 @handle_errors
-def sheet_export(sheet_id: int, dest: Path, actor: AsUser) -> None:
+def sheet_export(sheet_id: int, dest: Path, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Write a sheet as CSV (dest ending .csv) or printable HTML (anything else)."""
     from datamill.workforce.settlement import sheet_csv, sheet_html
 
     with get_runtime().session() as s:
         fn = sheet_csv if dest.suffix.lower() == ".csv" else sheet_html
         dest.write_text(fn(s, _actor(s, actor), sheet_id), encoding="utf-8")
-    out.print(f"wrote {dest}")
+    emit({"sheet_id": sheet_id, "path": str(dest)}, as_json,
+         lambda x: out.print(f"wrote {x['path']}"))
 
 
 @app.command("points")
 @handle_errors
-def points_cmd(worker_id: int, project_id: int, month: str, points: str, actor: AsUser) -> None:
+def points_cmd(worker_id: int, project_id: int, month: str, points: str, actor: AsUser,
+               as_json: JsonOpt = False) -> None:
     """Book an in-house person's hour points on a project for a month (cap: 8 × working days)."""
     from datamill.workforce.hour_points import book_points
 
     with get_runtime().session() as s:
         row = book_points(s, _actor(s, actor), worker_id, project_id, month, points)
-    out.print(f"{row.points} points × {row.point_rate} = {row.cost}")
+        value = {"worker_id": worker_id, "project_id": project_id, "month": month,
+                 "points": str(row.points), "point_rate": str(row.point_rate),
+                 "cost": str(row.cost)}
+    emit(value, as_json,
+         lambda x: out.print(f"{x['points']} points × {x['point_rate']} = {x['cost']}"))
 
 
 # --- golden items and qualification (the PM's controls) -------------------------------------
