@@ -238,7 +238,8 @@ def quote_cmd(budget_id: int, margin: str, vat_rate: str = "0.06", as_json: Json
 
 @app.command("report")
 @handle_errors
-def report_cmd(kind: str, date_from: str, date_to: str) -> None:
+def report_cmd(kind: str, date_from: str, date_to: str, as_json: Annotated[bool, typer.Option(
+        "--json", help="Print JSON (the report is JSON either way).")] = True) -> None:
     """JSON report: margin, wip, units (per audio hour) or monthly (year of date_from)."""
     from datamill.ledger import reports
 
