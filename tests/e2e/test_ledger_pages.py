@@ -167,7 +167,7 @@ def test_finance_downloads_a_balanced_journal(fin_site: Site, ctx: Any) -> None:
     _charts_drawn(page, "chart-margin", "chart-monthly")
     # pending events do not depend on the year: a past year's page points to this year's list
     elsewhere = page.locator("[data-testid=pending-elsewhere]")
-    assert "waiting to be booked" in elsewhere.inner_text()
+    assert "Events waiting to be booked: 1" in elsewhere.inner_text()
     shot(page, "ledger-overview-finance")
     elsewhere.locator("a").click()
     problems = page.locator("[data-testid=problems]").inner_text()

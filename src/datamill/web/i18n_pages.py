@@ -83,7 +83,7 @@ EN_PAGES.update({
     "fin.pending_events": "Events waiting to be booked",
     "fin.no_pending": "Every event is booked.",
     "fin.pending_now": "Waiting now, whatever year this page shows.",
-    "fin.pending_elsewhere": "{count} events are waiting to be booked; they belong to no year "
+    "fin.pending_elsewhere": "Events waiting to be booked: {count}. They belong to no year "
                              "and are listed on the current year's overview",
     "fin.reason.no_ledger_project": "production project {project_id} has no ledger project "
                                     "with a performance order: revenue waits until its "
