@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
@@ -39,3 +40,32 @@ def signed_in(client: TestClient, cookie: str) -> bool:
         return True
     assert r.status_code == 303 and r.headers["location"].startswith("/login"), r.text
     return False
+
+
+class _VisibleText(HTMLParser):
+    """The visible text nodes of a page (scripts, styles and the language switcher left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style") or ("data-testid", "languages") in attrs:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip and tag in ("script", "style", "nav"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        text = data.strip().strip(":·").strip()
+        if text and not self._skip:
+            self.nodes.append(text)
+
+
+def visible_text_nodes(html: str) -> list[str]:
+    """What a person reads on the page, node by node (edge colons and dots trimmed)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser.nodes

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -26,7 +25,7 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.web.i18n import EN
 from datamill.web.i18n_zh import ZH_CN
-from tests.known_issues._web import web_login
+from tests.known_issues._web import visible_text_nodes, web_login
 
 DEMO_PASSWORD = "datamill-demo"  # noqa: S105 - the demo's documented credential
 MAX_PAGES = int(os.environ.get("DATAMILL_CRAWL_PAGES", "80"))
@@ -95,28 +94,6 @@ def test_no_page_links_to_a_404_or_500(demo_home: Path) -> None:
         rt.close()
 
 
-class _Text(HTMLParser):
-    """The visible text nodes of a page (scripts, styles and the language switcher left out)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.nodes: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style") or ("data-testid", "languages") in attrs:
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip and tag in ("script", "style", "nav"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        text = data.strip().strip(":·").strip()
-        if text and not self._skip:
-            self.nodes.append(text)
-
-
 def _untranslated(html: str) -> list[str]:
     """Text nodes that are catalogue English (with a different zh-CN entry) or a raw status
     code that has a catalogue label. A code whose English label is the code itself ("speech")
@@ -124,9 +101,7 @@ def _untranslated(html: str) -> list[str]:
     english = {v for k, v in EN.items() if ZH_CN.get(k, v) != v and re.search("[A-Za-z]", v)
                and v != k.rsplit(".", 1)[-1]}
     codes = {k.split(".", 1)[1] for k in EN if k.startswith("status.")}
-    parser = _Text()
-    parser.feed(html)
-    return sorted({n for n in parser.nodes if n in english or n in codes})
+    return sorted({n for n in visible_text_nodes(html) if n in english or n in codes})
 
 
 @pytest.mark.slow

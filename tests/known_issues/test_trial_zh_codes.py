@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,38 +28,15 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.web.i18n import translator
 from datamill.web.routes._common import code_label, package_label
-from tests.known_issues._web import web_login
+from tests.known_issues._web import visible_text_nodes, web_login
 
 DEMO_PASSWORD = "datamill-demo"  # noqa: S105 - the demo's documented credential
 _METRIC = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # a snake_case code such as mean_iou
 _RAW_STATUSES = ("submitted", "claimed", "approved", "rejected", "combined")
 
 
-class _Visible(HTMLParser):
-    """The page's visible text nodes (no scripts, styles or the language switcher)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.nodes: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style") or ("data-testid", "languages") in attrs:
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip and tag in ("script", "style", "nav"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if (text := data.strip()) and not self._skip:
-            self.nodes.append(text)
-
-
 def _text(html: str) -> str:
-    parser = _Visible()
-    parser.feed(html)
-    return "\n".join(parser.nodes)
+    return "\n".join(visible_text_nodes(html))
 
 
 @pytest.fixture(scope="module")
