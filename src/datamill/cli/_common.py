@@ -127,6 +127,12 @@ def esc(text: object) -> str:
     return escape(str(text))
 
 
+def amount(value: float | None, places: int = 4) -> str:
+    """A volume to ``places`` decimals without trailing zeros (18 images, 1.25 hours); "–"
+    for none."""
+    return "–" if value is None else f"{value:.{places}f}".rstrip("0").rstrip(".")
+
+
 def styled(*parts: str | tuple[str, str]) -> Text:
     """A rich ``Text`` from plain strings and ``(text, style)`` pairs; nothing is markup."""
     return Text.assemble(*parts)

@@ -12,6 +12,7 @@ import typer
 from datamill.cli._common import (
     AsUser,
     acting_user,
+    amount,
     emit,
     get_runtime,
     handle_errors,
@@ -46,12 +47,8 @@ def create_cmd(
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
                           actor_id=actor.id, encrypt=encrypt)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id}: {v.delivered_items} items, {_amount(v.delivered_volume)} "
+        f"delivery {v.id}: {v.delivered_items} items, {amount(v.delivered_volume)} "
         f"{v.volume_unit} → {v.path}"))
-
-
-def _amount(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 @app.command("accept")
@@ -77,5 +74,5 @@ def accept_cmd(
         d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
                               note=note, actor_id=actor.id)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id} accepted: {v.accepted_items} items, {_amount(v.accepted_volume)} "
+        f"delivery {v.id} accepted: {v.accepted_items} items, {amount(v.accepted_volume)} "
         f"{v.volume_unit}"))

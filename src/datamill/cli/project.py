@@ -10,7 +10,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out, styled
+from datamill.cli._common import (
+    AsUser,
+    acting_user,
+    amount,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    styled,
+)
 from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Projects: create from a dataset spec, list, show, dashboard, add-member, "
@@ -28,10 +37,6 @@ def _viewer(s: Any, username: str | None) -> Any:
     return get_user(s, username) if username else None
 
 
-
-def _amount(value: float) -> str:
-    """A volume to 3 decimals without trailing zeros: 18 images, 1.25 hours."""
-    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 @app.command("create")
 @handle_errors
@@ -89,8 +94,8 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         out.print(t)
         per, unit = v["volume_per_unit"], v["volume_unit"]
         usable = "" if v["usable_volume"] == v["volume"] else \
-            f" ({_amount(v['usable_volume'] / per)} {unit} usable: without what the checks rejected)"
-        out.print(f"{v['items']} items, {_amount(v['volume'] / per)} {unit}{usable}")
+            f" ({amount(v['usable_volume'] / per, 3)} {unit} usable: without what the checks rejected)"
+        out.print(f"{v['items']} items, {amount(v['volume'] / per, 3)} {unit}{usable}")
 
     emit(stats, as_json, render)
 
@@ -114,13 +119,13 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
         unit = v["throughput"]["unit"]
         t = Table("status", "items", unit, title=f"{p.name}: progress")
         for row in v["progress"]:
-            t.add_row(row["status"], str(row["items"]), _amount(row["volume"]))
+            t.add_row(row["status"], str(row["items"]), amount(row["volume"], 3))
         out.print(t)
         for key, title in (("per_day", "day"), ("per_worker", "worker")):
             w = Table(title, "items", unit, title=f"submitted per {title}")
             for row in v["throughput"][key]:
                 w.add_row(str(row["day" if key == "per_day" else "worker"]), str(row["items"]),
-                          _amount(row["volume"]))
+                          amount(row["volume"], 3))
             out.print(w)
         c = Table("check", "items failing", title="check failures")
         for row in v["check_failures"]:

@@ -26,7 +26,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.ledger.models import LedgerPeriodClose
 
-__all__ = ["MAX_AHEAD_DAYS", "check_posting_date", "closed_periods", "first_open_day",
+__all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "check_posting_date", "closed_periods", "first_open_day",
            "period_of", "require_open_period"]
 
 MAX_AHEAD_DAYS = 366

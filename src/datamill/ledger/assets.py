@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money
+from datamill.ledger._periods import MAX_YEAR, MIN_YEAR
 from datamill.ledger.costs import depreciation_amount, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset
 from datamill.ledger.projects import ledger_project_row
@@ -126,7 +127,7 @@ def month_bounds(period: str) -> tuple[date, date]:
         raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period") from err
     if len(period) != 7:
         raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period")
-    if not 1900 <= year <= 2999:  # noqa: PLR2004 - the years datamill runs (README)
-        raise InvalidInput(f"period {period}: years run 1900..2999", field="period")
+    if not MIN_YEAR <= year <= MAX_YEAR:  # the years datamill runs (README)
+        raise InvalidInput(f"period {period}: years run {MIN_YEAR}..{MAX_YEAR}", field="period")
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return start, nxt - timedelta(days=1)
