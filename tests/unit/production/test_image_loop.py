@@ -161,7 +161,7 @@ def test_image_project_runs_the_whole_loop(
     # the COCO package reads back into the same annotations
     coco = CocoImporter()
     assert coco.detect(root / "coco") > 0.5
-    back = {p.stem: a for p, a in coco.iter_items(root / "coco")}
+    back = {p.stem: a for p, a, _ in coco.iter_items(root / "coco")}
     assert back == {k: v for k, v in truth.items() if k != "bad/tiny"}
     with runtime.session() as s, pytest.raises(InvalidInput, match=r"every item counts as 1 in "
                                                   r"images.*volume \(6\).*items \(5\)"):

@@ -65,21 +65,22 @@ def test_detect_each_format_and_only_its_own(tmp_path: Path,
 def test_coco_round_trip_is_exact(tmp_path: Path, items: list[ImageExportItem]) -> None:
     CocoExporter(SCHEMA, copy_images=True, on_unsupported="skip").export(items, tmp_path / "c")
     imported = list(CocoImporter().iter_items(tmp_path / "c"))
-    assert [p.name for p, _ in imported] == ["street-001.jpg", "portrait-002.png",
-                                             "receipt-003.png"]
-    assert all(p.is_file() for p, _ in imported)
-    assert [ann for _, ann in imported] == [_without_polylines(i.annotation) for i in items]
+    assert [p.name for p, _, _ in imported] == ["street-001.jpg", "portrait-002.png",
+                                                "receipt-003.png"]
+    assert [name for _, _, name in imported] == ["street-001", "portrait-002", "receipt-003"]
+    assert all(p.is_file() for p, _, _ in imported)
+    assert [ann for _, ann, _ in imported] == [_without_polylines(i.annotation) for i in items]
 
 
 def test_yolo_round_trip(tmp_path: Path, items: list[ImageExportItem]) -> None:
     YoloExporter(SCHEMA, on_unsupported="skip").export(items, tmp_path / "y")
-    imported = dict((p.stem, ann) for p, ann in YoloImporter().iter_items(tmp_path / "y"))
+    imported = dict((p.stem, ann) for p, ann, _ in YoloImporter().iter_items(tmp_path / "y"))
     for item in items:
         expected = _boxes(item.annotation).model_copy(update={"objects": tuple(
             o.model_copy(update={"attributes": {}}) for o in _boxes(item.annotation).objects)})
         _assert_close(imported[item.id], expected)
     YoloExporter(SCHEMA, task="segment", on_unsupported="skip").export(items, tmp_path / "s")
-    street = dict((p.stem, a) for p, a in YoloImporter().iter_items(tmp_path / "s"))["street-001"]
+    street = dict((p.stem, a) for p, a, _ in YoloImporter().iter_items(tmp_path / "s"))["street-001"]
     assert [o.kind for o in street.objects] == ["polygon"] * 3
     _assert_close(ImageAnnotation(objects=(street.objects[2],)),
                   _boxes(items[0].annotation, (Polygon,)))
@@ -88,7 +89,7 @@ def test_yolo_round_trip(tmp_path: Path, items: list[ImageExportItem]) -> None:
 def test_voc_round_trip_keeps_boxes_and_attributes(tmp_path: Path,
                                                    items: list[ImageExportItem]) -> None:
     VocExporter(copy_images=True, on_unsupported="skip").export(items, tmp_path / "v")
-    imported = dict((p.stem, (p, ann)) for p, ann in VocImporter().iter_items(tmp_path / "v"))
+    imported = dict((p.stem, (p, ann)) for p, ann, _ in VocImporter().iter_items(tmp_path / "v"))
     for item in items:
         path, ann = imported[item.id]
         assert path == tmp_path / "v" / "JPEGImages" / f"{item.id}{item.image_path.suffix}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from datamill.modalities.image.errors import AnnotationFileError
@@ -10,7 +11,7 @@ from datamill.modalities.image.errors import AnnotationFileError
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["IMAGE_SUFFIXES", "displayed_size", "inside", "read_head"]
+__all__ = ["IMAGE_SUFFIXES", "displayed_size", "inside", "item_id", "read_head"]
 
 IMAGE_SUFFIXES: Final = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
@@ -30,6 +31,15 @@ def inside(root: Path, path: Path, what: str) -> Path:
         raise AnnotationFileError(f"{what} {os.path.basename(path)} lies outside the source "
                                   "folder", file=os.path.basename(path))
     return path
+
+
+def item_id(relative: PurePath | str) -> str:
+    """The item id of an image at ``relative`` (its path below the source's image folder):
+    the path without its suffix, folders kept (``a/x.jpg`` -> ``a/x``), as a folder import of
+    that image folder names it. ``a/x.jpg`` and ``b/x.jpg`` are two items, and importing the
+    same source again names them the same way (so it finds them again)."""
+    parts = [p for p in PurePosixPath(PurePath(relative).as_posix()).parts if p not in ("", ".")]
+    return PurePosixPath(*parts).with_suffix("").as_posix() if parts else ""
 
 
 def read_head(path: Path, size: int = 65536) -> str:

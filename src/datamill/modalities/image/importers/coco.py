@@ -12,7 +12,10 @@ category name); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; o
 :class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list; else a
 :class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
 when present. Image paths are ``file_name`` below ``image_root`` (default: the JSON's folder);
-absolute ``file_name`` values are kept.
+absolute ``file_name`` values are kept. Each image's item id is its ``file_name`` without the
+suffix, folders kept (``a/x.jpg`` -> ``a/x``; a leading ``images/`` dropped, an absolute name
+taken relative to the image folder), so ``a/x.jpg`` and ``b/x.jpg`` are two items and a
+re-import finds both again.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import inside, read_head
+from datamill.modalities.image.importers._common import inside, item_id, read_head
 from datamill.modalities.image.schema import (
     Box,
     CocoRle,
@@ -80,6 +83,17 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     return [Box(x=x, y=y, w=w, h=h, **common)]
 
 
+def _coco_id(file_name: str, root: Path) -> str:
+    """The item id of ``file_name``: its path below the image folder without the suffix (a
+    leading ``images/`` is that folder, as in datamill's own COCO export)."""
+    name = Path(file_name)
+    if name.is_absolute():
+        name = name.relative_to(root) if name.is_relative_to(root) else Path(name.name)
+    if len(name.parts) > 1 and name.parts[0] == "images":
+        name = Path(*name.parts[1:])
+    return item_id(name) or Path(file_name).stem
+
+
 class CocoImporter:
     """Reads COCO instances JSON (see the module docstring)."""
 
@@ -105,8 +119,8 @@ class CocoImporter:
 
     def iter_items(
         self, path: Path, image_root: Path | None = None
-    ) -> Iterator[tuple[Path, ImageAnnotation]]:
-        """Yield ``(image path, annotation)`` per COCO image, in file order.
+    ) -> Iterator[tuple[Path, ImageAnnotation, str]]:
+        """Yield ``(image path, annotation, item id)`` per COCO image, in file order.
 
         Raises:
             AnnotationFileError: Not JSON, no COCO layout, dangling ids or invalid objects.
@@ -159,4 +173,4 @@ class CocoImporter:
             yield image_path, ImageAnnotation(
                 objects=tuple(by_image.pop(image.get("id"), ())),
                 classes=tuple(image.get("classes") or ()),
-            )
+            ), _coco_id(file_name, root)

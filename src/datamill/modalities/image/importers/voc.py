@@ -1,13 +1,15 @@
 """Pascal VOC importer: ``Annotations/*.xml`` to image annotations (boxes).
 
-Files are read in name order, one at a time. Coordinates are VOC's 1-based inclusive pixel
+Files are read in path order, one at a time, from ``Annotations/`` and its sub-folders. Coordinates are VOC's 1-based inclusive pixel
 indices: ``x = xmin - 1``, ``y = ymin - 1``, ``w = xmax - xmin + 1``, ``h = ymax - ymin + 1``
 (the inverse of the exporter). ``pose`` other than ``Unspecified`` and the flags ``truncated``,
 ``difficult`` and ``occluded`` when ``1`` become attributes (a ``0`` flag is the same as none),
 as do CVAT-style ``<attributes><attribute><name/><value/>`` entries (as text).
 
-The image path is ``JPEGImages/<filename>`` when that file exists, else ``<filename>`` next to
-the folder. Malformed XML (with its line and column), a root other than ``<annotation>``, or an
+The image path is ``JPEGImages/<filename>`` when that file exists (for an XML file in a
+sub-folder of ``Annotations/``, ``JPEGImages/<that sub-folder>/<filename>`` first), else
+``<filename>`` next to the folder. The item id is the image's path below ``JPEGImages/`` (or the
+folder) without its suffix, folders kept: ``a/x.jpg`` and ``b/x.jpg`` are two items. Malformed XML (with its line and column), a root other than ``<annotation>``, or an
 object without ``name`` or a numeric ``bndbox`` raises
 :class:`~datamill.modalities.image.errors.AnnotationFileError` naming the file and object.
 
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import inside, read_head
+from datamill.modalities.image.importers._common import inside, item_id, read_head
 from datamill.modalities.image.schema import Box, ImageAnnotation
 
 if TYPE_CHECKING:
@@ -85,17 +87,26 @@ class VocImporter:
     def detect(self, path: Path) -> float:
         """0.9 when ``Annotations/`` holds an XML file whose head has ``<annotation``."""
         folder = Path(path) / "Annotations"
-        first = next(folder.glob("*.xml"), None) if folder.is_dir() else None
+        first = next(folder.rglob("*.xml"), None) if folder.is_dir() else None
         return 0.9 if first is not None and "<annotation" in read_head(first, 4096) else 0.0
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, ImageAnnotation]]:
-        """Yield ``(image path, annotation)`` per XML file, in name order.
+    def _image(self, root_dir: Path, file: Path, filename: str) -> tuple[Path, str]:
+        """The image an XML file names and its item id (see the module docstring)."""
+        images = root_dir / "JPEGImages"
+        folder = file.parent.relative_to(root_dir / "Annotations")
+        for candidate in dict.fromkeys((images / folder / filename, images / filename)):
+            if candidate.exists():
+                return candidate, item_id(candidate.relative_to(images))
+        return root_dir / filename, item_id(filename)
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, ImageAnnotation, str]]:
+        """Yield ``(image path, annotation, item id)`` per XML file, in path order.
 
         Raises:
             AnnotationFileError: Malformed XML or objects (see the module docstring).
         """
         root_dir = Path(path)
-        for file in sorted((root_dir / "Annotations").glob("*.xml")):
+        for file in sorted((root_dir / "Annotations").rglob("*.xml")):
             inside(root_dir, file, "the annotation file")
             try:
                 root = ET.parse(file).getroot()  # noqa: S314 - expat: no external entities
@@ -113,7 +124,5 @@ class VocImporter:
                     objects.append(_box(obj, f"{file}: object {index}"))
                 except ValueError as err:
                     raise AnnotationFileError(str(err), file=str(file), object=index) from err
-            filename = _text(root, "filename") or f"{file.stem}.jpg"
-            image = root_dir / "JPEGImages" / filename
-            yield (image if image.exists() else root_dir / filename), ImageAnnotation(
-                objects=tuple(objects))
+            image, name = self._image(root_dir, file, _text(root, "filename") or f"{file.stem}.jpg")
+            yield image, ImageAnnotation(objects=tuple(objects)), name

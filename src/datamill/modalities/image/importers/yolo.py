@@ -1,10 +1,12 @@
 """YOLO importer: ``data.yaml`` + ``images/`` + ``labels/*.txt`` to image annotations.
 
 ``names`` in ``data.yaml`` is a list or a mapping from class index to name. Images are those
-under the ``train`` folder of ``data.yaml`` (default ``images``), in name order; the labels of
-``images/a.jpg`` are ``labels/a.txt`` (missing file: no objects). Image sizes are read from the
-image headers (displayed size, EXIF orientation applied) to turn normalised coordinates into
-pixels.
+under the ``train`` folder of ``data.yaml`` (default ``images``) and its sub-folders, in path
+order; the labels of ``images/a.jpg`` are ``labels/a.txt``, of ``images/train/a/x.jpg``
+``labels/train/a/x.txt`` (missing file: no objects). An image's item id is its path below the
+image folder without the suffix (``a/x.jpg`` -> ``a/x``), so ``a/x.jpg`` and ``b/x.jpg`` are two
+items. Image sizes are read from the image headers (displayed size, EXIF orientation applied)
+to turn normalised coordinates into pixels.
 
 Each non-blank line is ``class cx cy w h`` (a :class:`~.schema.Box`) or ``class x1 y1 x2 y2 ...``
 with at least 3 points (a :class:`~.schema.Polygon`). Any other field count, a class index that
@@ -22,7 +24,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import yaml
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import IMAGE_SUFFIXES, displayed_size, inside
+from datamill.modalities.image.importers._common import (
+    IMAGE_SUFFIXES,
+    displayed_size,
+    inside,
+    item_id,
+)
 from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon
 
 if TYPE_CHECKING:
@@ -99,8 +106,21 @@ class YoloImporter:
             return 0.9
         return 0.4 if next((path / "labels").glob("*.txt"), None) is not None else 0.0
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, ImageAnnotation]]:
-        """Yield ``(image path, annotation)`` per image, in name order.
+    def _label_file(self, path: Path, images_dir: Path, image: Path) -> Path:
+        """``labels/`` in place of the image path's ``images`` folder (YOLO's rule), else the
+        image's path below the image folder under ``labels/``."""
+        relative = image.relative_to(images_dir).with_suffix(".txt")
+        folders = image.relative_to(path).parts[:-1]
+        if "images" in folders:
+            at = len(folders) - 1 - folders[::-1].index("images")  # the last one
+            parts = image.relative_to(path).parts
+            swapped = path.joinpath(*parts[:at], "labels", *parts[at + 1:]).with_suffix(".txt")
+            if swapped.is_file():
+                return swapped
+        return path / "labels" / relative
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, ImageAnnotation, str]]:
+        """Yield ``(image path, annotation, item id)`` per image, in path order.
 
         Raises:
             AnnotationFileError: No ``data.yaml``, bad ``names``, or a malformed label line.
@@ -116,9 +136,9 @@ class YoloImporter:
                                       file=str(yaml_file)) from err
         names = _names(data, yaml_file)
         images_dir = inside(path, path / str(data.get("train") or "images"), "the image folder")
-        for image in sorted(p for p in images_dir.iterdir()
-                            if p.suffix.lower() in IMAGE_SUFFIXES):
-            label_file = path / "labels" / f"{image.stem}.txt"
+        for image in sorted(p for p in images_dir.rglob("*")
+                            if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()):
+            label_file = self._label_file(path, images_dir, image)
             objects: list[Box | Polygon] = []
             if label_file.is_file():
                 inside(path, label_file, "the label file")
@@ -133,4 +153,5 @@ class YoloImporter:
                     except ValueError as err:
                         raise AnnotationFileError(str(err), file=str(label_file),
                                                   line=number) from err
-            yield image, ImageAnnotation(objects=tuple(objects))
+            yield image, ImageAnnotation(objects=tuple(objects)), item_id(
+                image.relative_to(images_dir))
