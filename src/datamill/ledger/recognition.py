@@ -9,7 +9,11 @@ Driven by production's ``delivery.accepted`` domain events (accepted duration / 
   of the two dates (once only: the order then moves on to ``closed``);
 * type 3 recognises, per accepted batch, completion × estimated total revenue − revenue already
   recognised (completion = accepted volume / total volume) and carries estimated total cost
-  (the approved budget) × completion − cost already carried;
+  (the approved budget) × completion − cost already carried, **never more than the WIP holds**
+  (cost incurred up to the acceptance − cost already carried): WIP is an inventory and cannot
+  go negative (§6.6, opening + incurred − carried = closing), so when the estimate runs ahead of
+  the spend the carry is capped and the shortfall follows with the next batch (which trues up
+  to its own completion) or at final accounts (which carries what is left);
 * catalog licences are recognised at delivery + the buyer's acceptance (:func:`recognise_licence`).
 
 Invoices never create revenue. Until recognition, custom costs sit in WIP; at final accounts of a
@@ -37,6 +41,7 @@ from datamill.ledger._balances import (
     accepted_volume,
     approved_budget,
     carried_cost,
+    incurred_cost,
     provision_balance,
     recognised_revenue,
     wip_balance,
@@ -80,13 +85,21 @@ class Type3Step(NamedTuple):
 def type3_step(
     *, total_revenue: Decimal, estimated_total_cost: Decimal, total_volume: Decimal,
     accepted_volume: Decimal, revenue_so_far: Decimal, cost_so_far: Decimal,
+    incurred: Decimal | None = None,
 ) -> Type3Step:
     """One period's percentage-of-completion recognition (cumulative amounts rounded to cents).
+
+    ``incurred``: the cost incurred so far; when given, the carry is capped at what WIP holds
+    (``incurred − cost_so_far``, never below 0), so WIP never goes negative.
 
     >>> type3_step(total_revenue=Decimal(1000), estimated_total_cost=Decimal(600),
     ...            total_volume=Decimal(10), accepted_volume=Decimal(4),
     ...            revenue_so_far=Decimal(0), cost_so_far=Decimal(0))
     Type3Step(completion=Decimal('0.400000'), revenue=Decimal('400.00'), cost=Decimal('240.00'))
+    >>> type3_step(total_revenue=Decimal(1000), estimated_total_cost=Decimal(600),
+    ...            total_volume=Decimal(10), accepted_volume=Decimal(4),
+    ...            revenue_so_far=Decimal(0), cost_so_far=Decimal(0), incurred=Decimal(150))
+    Type3Step(completion=Decimal('0.400000'), revenue=Decimal('400.00'), cost=Decimal('150.00'))
     """
     if total_volume <= 0:
         raise InvalidInput("total volume must be positive", field="total_volume")
@@ -96,6 +109,8 @@ def type3_step(
     share = accepted_volume / total_volume
     revenue = to_cents(total_revenue * accepted_volume / total_volume) - revenue_so_far
     cost = to_cents(estimated_total_cost * accepted_volume / total_volume) - cost_so_far
+    if incurred is not None:
+        cost = min(cost, max(incurred - cost_so_far, Decimal(0)))
     return Type3Step(to_decimal(share, 6), revenue, cost)
 
 
@@ -178,11 +193,12 @@ def _apply_acceptance(
     if budget is None:
         raise Conflict(f"project {project.id} has no approved budget: type-3 recognition needs "
                        "the estimated total cost", project_id=project.id)
-    step = type3_step(
-        total_revenue=order.amount_cny, estimated_total_cost=budget.total,
-        total_volume=order.total_volume, accepted_volume=cum,
-        revenue_so_far=recognised_revenue(session, order.id),
-        cost_so_far=carried_cost(session, project.id))
+    carried = carried_cost(session, project.id)
+    incurred = incurred_cost(session, project.id, upto=acc.accepted_on)
+    args = {"total_revenue": order.amount_cny, "estimated_total_cost": budget.total,
+            "total_volume": order.total_volume, "accepted_volume": cum,
+            "revenue_so_far": recognised_revenue(session, order.id), "cost_so_far": carried}
+    step = type3_step(**args, incurred=incurred)
     rec = LedgerRecognition(order_id=order.id, project_id=project.id,
                             recognised_on=acc.accepted_on, basis="batch_acceptance",
                             revenue=step.revenue, cost=step.cost, completion=step.completion,
@@ -191,6 +207,17 @@ def _apply_acceptance(
         order.status, order.final_accepted_on = "accepted", acc.accepted_on
     session.add(rec)
     session.flush()
+    estimated = type3_step(**args).cost
+    if step.cost != estimated:  # the estimate ran ahead of the spend: say so in the audit trail
+        record_audit(session, actor_id=None, action="ledger.recognition.carry_capped",
+                     object_type="ledger_order", object_id=order.id,
+                     project_id=project.production_project_id,
+                     data={"recognition_id": rec.id, "estimated_carry": str(estimated),
+                           "carried": str(step.cost), "incurred": str(incurred),
+                           "reason": f"the estimate × completion ({estimated}) is more than "
+                                     f"the WIP holds ({incurred} incurred − {carried} already "
+                                     "carried); the rest follows with the next batch or at "
+                                     "final accounts"})
     return rec
 
 
