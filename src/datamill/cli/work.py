@@ -46,14 +46,16 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
 
 @app.command("packages")
 @handle_errors
-def packages_cmd(project: str, as_json: JsonOpt = False) -> None:
-    """List work packages."""
+def packages_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
+    """List work packages (whoever may view the project: a member, like the API's caller)."""
     from datamill.compliance.users import usernames
     from datamill.production.projects import find_project
     from datamill.production.tasks import list_packages
 
     with get_runtime().session() as s:
-        rows = list_packages(s, find_project(s, project).id)
+        pid = find_project(s, project).id
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
+        rows = list_packages(s, pid)
         names = usernames(s)
 
     def render(pk: list[Any]) -> None:

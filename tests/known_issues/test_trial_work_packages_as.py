@@ -1,0 +1,83 @@
+"""Trial: ``datamill work packages`` had no ``--as`` while every other ``work`` command has one,
+so anyone at the server's shell listed any project's packages. It now names the person looking
+(required, like the other ``work`` commands) and lets only those the API lets list them (who
+may view the project: members), with ``--json`` for the result and for every refusal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member, create_user
+from datamill.production.models import Item
+from datamill.production.projects import create_project
+from datamill.production.tasks import create_packages
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import API, login
+from tests.unit.production.helpers import spec
+
+
+@pytest.fixture
+def cli(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    return CliRunner()
+
+
+def _run(cli: CliRunner, *args: str, code: int = 0) -> Any:
+    r = cli.invoke(app, ["work", "packages", *args])
+    assert r.exit_code == code, r.stdout + r.stderr
+    return r
+
+
+def test_work_packages_names_the_person_and_checks_them_like_the_api(
+    cli: CliRunner, runtime: Runtime, users: dict[str, User]
+) -> None:
+    with runtime.session() as s:
+        p = create_project(s, spec(name="pk", package_size=2))
+        for name in ("pm", "ann1", "insp"):
+            add_member(s, p.id, users[name], actor_id=None)
+        create_user(s, "pm2", "password1", "project_manager")
+        create_user(s, "gone", "password1", "project_manager").is_active = False
+        s.add_all(Item(project_id=p.id, external_id=f"u{i}", sha256=f"{i}".ljust(64, "0"),
+                       filename=f"u{i}.wav", size_bytes=1, owner="customer", status="passed")
+                  for i in range(3))
+        s.flush()
+        made = create_packages(s, p.id, "annotate")
+        pid = p.id
+    assert len(made) == 2
+
+    usage = json.loads(_run(cli, "pk", "--json", code=2).stdout)  # --as is required
+    assert usage["error"]["code"] == "usage" and "--as" in usage["error"]["message"]
+
+    rows = json.loads(_run(cli, "pk", "--as", "pm", "--json").stdout)
+    assert [(r["name"], r["tasks"], r["done"]) for r in rows] == [
+        ("annotate-0001", 2, 0), ("annotate-0002", 1, 0)]
+    assert json.loads(_run(cli, str(pid), "--as", "insp", "--json").stdout) == rows
+    table = cli.invoke(app, ["work", "packages", "pk", "--as", "pm"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "annotate-0002" in table.stdout and "0/1" in table.stdout
+
+    for name in ("pm2", "ann1"):  # not a member; a member whose role may not view projects
+        refused = json.loads(_run(cli, "pk", "--as", name, "--json", code=6).stdout)
+        assert refused["error"]["code"] == "forbidden", name
+    assert json.loads(_run(cli, "pk", "--as", "nobody", "--json", code=3).stdout)[
+        "error"]["code"] == "not_found"
+    assert json.loads(_run(cli, "pk", "--as", "gone", "--json", code=6).stdout)[
+        "error"]["code"] == "forbidden"
+    assert json.loads(_run(cli, "nope", "--as", "pm", "--json", code=3).stdout)[
+        "error"]["code"] == "not_found"
+
+    with TestClient(create_app(runtime)) as client:  # the API answers the same people alike
+        url = f"{API}/projects/{pid}/packages"
+        for name in ("pm2", "ann1"):
+            assert client.get(url, headers=login(client, name)).status_code == 403, name
+        got = client.get(url, headers=login(client, "insp"))
+        assert got.status_code == 200
+        assert [p["name"] for p in got.json()["items"]] == [r["name"] for r in rows]
