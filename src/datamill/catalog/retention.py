@@ -154,9 +154,17 @@ def run_retention(
     session: Session, blobs: BlobStore, approver: User, *, today: date | None = None,
     dry_run: bool = False,
 ) -> RetentionRunOut:
-    """Delete custom-project backups past their retention period (see the module doc)."""
+    """Delete custom-project backups past their retention period (see the module doc).
+
+    ``today`` (default: the real date) may be earlier than the real date; a later one only
+    in a ``dry_run``, since a deletion cannot be undone."""
     authorize(session, approver, Action.MANAGE_DATA_SECURITY)
-    today = today or utcnow().date()
+    real = utcnow().date()
+    if today is not None and today > real and not dry_run:
+        # a deletion cannot be undone: "as of" a later day would end retention periods early
+        raise InvalidInput(f"a retention run deletes as of today ({real}) or an earlier day, "
+                           f"not {today}; use a dry run to preview a later day", field="today")
+    today = today or real
     deleted: list[DeletionOut] = []
     kept: list[dict[str, Any]] = []
     settings = {r.contract_id: r.months for r in session.scalars(select(RetentionSetting))}

@@ -373,7 +373,10 @@ def listing_cmd(release_id: int, user: AsUser, path: Path, as_json: JsonOpt = Fa
 def retention_run_cmd(
     user: Annotated[str, typer.Option("--as", "--approved-by",
                                       help="The approving backup admin / security officer.")],
-    today: str | None = None, dry_run: bool = False, as_json: JsonOpt = False,
+    today: Annotated[str | None, typer.Option(
+        help="Run as of this day (YYYY-MM-DD; today or earlier, later only with --dry-run).")
+    ] = None,
+    dry_run: bool = False, as_json: JsonOpt = False,
 ) -> None:
     """Delete custom-project backups past their retention period (certificates logged)."""
     from datamill.catalog.retention import run_retention

@@ -145,8 +145,10 @@ def set_demographics(
             and demo != v.subject.demographics:
         raise Conflict("your recordings carry the demographics you gave; ask the project"
                        " manager to change them")
+    # a first enrolment, and any change before the first recording, meets the quotas: the
+    # subject counts in the cells of the demographics they gave before, not the new ones
     blocker = cell_blocker(session, v.project, v.subject.subject_id, demo) \
-        if v.subject.enrolled_at is None else None
+        if v.subject.enrolled_at is None or demo != v.subject.demographics else None
     if blocker:
         raise Conflict(f"collection is closed for you: {blocker}")
     v.subject.demographics = demo
