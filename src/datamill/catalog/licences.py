@@ -127,7 +127,11 @@ def create_licence(
     if outside and not (band_reason or "").strip():
         raise InvalidInput(f"price {amount} lies outside the dataset's band {lo}..{hi}: quotes "
                            "stay in the band unless a reason is recorded", field="band_reason")
-    issued = issued_on or utcnow().date()
+    today = utcnow().date()
+    issued = issued_on or today
+    if issued > today:
+        raise InvalidInput(f"a licence is issued today ({today}) or earlier, not on {issued}",
+                           field="issued_on")
     ref = f"LIC-{number}"
     contract = create_contract(session, ref, customer_id=customer_id, kind="licence",
                                currency=currency, signed_on=issued, amount=amount,
@@ -319,9 +323,13 @@ def accept_licence(
     if lic.delivered_on is None:
         raise Conflict(f"licence {lic.number} is not delivered yet: acceptance follows the "
                        "download of its transfer link")
-    on = accepted_on or utcnow().date()
+    today = utcnow().date()
+    on = accepted_on or today
     if on < lic.delivered_on:
         raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")
+    if on > today:  # the revenue is recognised on this day: never in a period to come
+        raise InvalidInput(f"an acceptance is recorded on or after it happened: {on} is after "
+                           f"today ({today})", field="accepted_on")
     lic.status, lic.accepted_on = "accepted", on
     payload = {"licence_id": lic.id, "number": lic.number, "order_id": lic.order_id,
                "dataset_id": lic.dataset_id, "price": str(lic.price),
