@@ -42,4 +42,17 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+if [ "$DEV" = 1 ]; then
+  # PaddleX's own dataset checkers read our PaddleOCR det/rec exports in a test
+  # (tests/tools/paddlex_check.py). Its pins (numpy<2.4, PyYAML==6.0.2) clash with .venv, so it
+  # gets a venv of its own; no paddlepaddle is needed for the checkers.
+  PADDLEX=3.7.2
+  pdx_cache=$(mktemp -d)   # paddlex writes its cache under ~/.paddlex otherwise
+  if ! PADDLE_PDX_CACHE_HOME="$pdx_cache" .venv-paddlex/bin/python -c \
+      "import sys, paddlex; sys.exit(paddlex.__version__ != '$PADDLEX')" >/dev/null 2>&1; then
+    [ -x .venv-paddlex/bin/python ] || "$PY" -m venv .venv-paddlex
+    .venv-paddlex/bin/pip install -q "paddlex==$PADDLEX"
+  fi
+  rm -rf "$pdx_cache"
+fi
 echo "setup: ready (.venv)"
