@@ -262,7 +262,7 @@ def assess_cmd(
     = "self_assessment",
     as_json: JsonOpt = False,
 ) -> None:
-    """Record an export risk assessment (admins and auditors)."""
+    """Record an export risk assessment (admins and data-security officers)."""
     from datamill.compliance.export import record_assessment
 
     with get_runtime().session() as s:

@@ -34,6 +34,7 @@ __all__ = [
     "list_export_rules",
     "record_assessment",
     "remove_export_rule",
+    "required_kind",
     "set_export",
 ]
 
@@ -97,19 +98,52 @@ def _rule_countries(session: Session) -> set[str]:
     return configured | set(session.scalars(select(ExportRule.country)).all())
 
 
-def assessment_required(session: Session, project_id: int) -> bool:
+def required_kind(session: Session, project_id: int) -> str | None:
+    """The assessment a cross-border project's deliveries need: ``security_assessment`` when a
+    rule for its destination (or ``*``) asks for one, ``self_assessment`` when a rule or the
+    settings list it otherwise, None when nothing lists it."""
     row = session.get(ExportSetting, project_id)
     if row is None or not row.cross_border:
-        return False
-    rules = _rule_countries(session)
-    return "*" in rules or (row.destination or "") in rules
+        return None
+    dest = row.destination or ""
+    wanted = {r.requirement for r in session.scalars(select(ExportRule).where(
+        ExportRule.country.in_(("*", dest))))}
+    if "security_assessment" in wanted:
+        return "security_assessment"
+    if wanted or {"*", dest} & _rule_countries(session):
+        return "self_assessment"
+    return None
 
 
-def _latest(session: Session, project_id: int) -> ExportAssessment | None:
-    return session.scalars(
-        select(ExportAssessment).where(ExportAssessment.project_id == project_id)
-        .order_by(ExportAssessment.id.desc()).limit(1)
-    ).first()
+def assessment_required(session: Session, project_id: int) -> bool:
+    return required_kind(session, project_id) is not None
+
+
+def _refusal(session: Session, project_id: int) -> str | None:
+    """Why the project may not be delivered now (None: it may): the latest assessment must be
+    approved (a later rejection withdraws an approval), and where the rules ask for a security
+    assessment, the latest security assessment must be an approved one."""
+    need = required_kind(session, project_id)
+    if need is None:
+        return None
+    latest = _latest(session, project_id)
+    if latest is None or latest.conclusion != "approved":
+        state = "none is recorded" if latest is None else f"the latest is {latest.conclusion!r}"
+        return f"delivery needs an approved export assessment, and {state}"
+    if need == "security_assessment":
+        sec = _latest(session, project_id, kind="security_assessment")
+        if sec is None or sec.conclusion != "approved":
+            state = ("only a self-assessment is recorded" if sec is None
+                     else f"the latest one is {sec.conclusion!r}")
+            return f"its destination's rule asks for an approved security assessment, and {state}"
+    return None
+
+
+def _latest(session: Session, project_id: int, kind: str | None = None) -> ExportAssessment | None:
+    q = select(ExportAssessment).where(ExportAssessment.project_id == project_id)
+    if kind is not None:
+        q = q.where(ExportAssessment.kind == kind)
+    return session.scalars(q.order_by(ExportAssessment.id.desc()).limit(1)).first()
 
 
 def record_assessment(
@@ -144,30 +178,28 @@ def export_status(session: Session, project_id: int) -> dict[str, Any]:
     _project(session, project_id)
     row = session.get(ExportSetting, project_id)
     latest = _latest(session, project_id)
-    required = assessment_required(session, project_id)
+    need = required_kind(session, project_id)
     return {
         "project_id": project_id,
         "cross_border": bool(row and row.cross_border),
         "destination": row.destination if row else None,
-        "assessment_required": required,
+        "assessment_required": need is not None,
+        "assessment_kind": need,
         "latest_assessment": _assessment_dict(latest) if latest else None,
-        "delivery_allowed": not required or (latest is not None
-                                             and latest.conclusion == "approved"),
+        "delivery_allowed": _refusal(session, project_id) is None,
     }
 
 
 def check_delivery_allowed(session: Session, project_id: int) -> None:
     """Raise :class:`ExportNotAssessed` while a cross-border project lacks an approved
-    assessment (the latest one counts: a later rejection withdraws an approval)."""
-    if not assessment_required(session, project_id):
-        return
-    latest = _latest(session, project_id)
-    if latest is None or latest.conclusion != "approved":
+    assessment (the latest one counts: a later rejection withdraws an approval) or, where its
+    destination's rule asks for a security assessment, an approved security assessment."""
+    state = _refusal(session, project_id)
+    if state is not None:
         dest = session.get(ExportSetting, project_id)
-        state = "none is recorded" if latest is None else f"the latest is {latest.conclusion!r}"
         raise ExportNotAssessed(
             f"project {project_id} exports data abroad ({dest.destination if dest else '?'}): "
-            f"delivery needs an approved export assessment, and {state}",
+            f"{state}",
             project_id=project_id, reason="export_not_assessed",
         )
 

@@ -135,7 +135,8 @@ def export_flag_endpoint(project_id: Id, body: ExportIn, session: SessionDep,
 @router.post("/projects/{project_id}/export-assessments", status_code=status.HTTP_201_CREATED)
 def assessment_endpoint(project_id: Id, body: AssessmentIn, session: SessionDep,
                         user: CurrentUser) -> dict[str, Any]:
-    """Record an export risk assessment (admins and auditors); the latest one decides."""
+    """Record an export risk assessment (the data-security office: admins, data-security
+    officers); the latest one decides, and a rule may ask for a security assessment."""
     return export.record_assessment(session, user, project_id, conclusion=body.conclusion,
                                     notes=body.notes, kind=body.kind)
 
