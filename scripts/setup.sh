@@ -38,7 +38,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/pip install -q -e ".[dev]"
   else
     # the demo's image (Pillow/OpenCV, PP-OCR in rapidocr's wheel) and text (jieba, lingua) projects
-    .venv/bin/pip install -q -e ".[vision,ocr,text]"
+    .venv/bin/pip install -q -e ".[vision,ocr,text,pointcloud]"
   fi
   touch "$stamp"
 fi

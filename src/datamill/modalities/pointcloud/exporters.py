@@ -1,0 +1,178 @@
+"""Point-cloud exporters: OpenPCDet's custom dataset layout and a Parquet table.
+
+``openpcdet`` (OpenPCDet's documented "custom dataset" layout)::
+
+    points/<id>.npy          float32 N x 4: x, y, z, intensity (0 where the file has none)
+    labels/<id>.txt          one cuboid a line: ``x y z dx dy dz heading_angle category_name``
+    ImageSets/train.txt      the frame ids, one a line
+    classes.txt              the label names, in the spec's order
+
+The format holds no object ids, track ids, attributes or scene classes; what it cannot hold is
+counted in the manifest's ``left_out`` (``attributes``, ``track_ids``, ``scene_classes``), so a
+delivery's datasheet says so. The ``pointcloud_parquet`` table holds everything.
+
+``pointcloud_parquet``: ``data.parquet``, one row per frame, for ``datasets.load_dataset
+("parquet", ...)`` or any Arrow reader: ``frame_id``, ``cloud`` (the file in the package,
+``clouds/<sha256><suffix>``), ``sha256``, ``points``, ``sequence``, ``frame``, ``objects`` (a
+list of ``{id, label, x, y, z, length, width, height, yaw, track_id, attributes}``,
+``attributes`` as JSON text), ``classes`` and ``annotation`` (the whole document as JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from datamill.core.errors import InvalidInput
+from datamill.core.hashing import sha256_file
+from datamill.modalities.base import ExportManifest
+from datamill.modalities.pointcloud.cloud import read_cloud
+from datamill.modalities.pointcloud.item import PointCloudExportItem
+from datamill.modalities.pointcloud.schema import PointCloudAnnotation
+
+__all__ = ["OpenPcdetExporter", "PointCloudParquetExporter", "cuboid_line"]
+
+_BAD_ID = frozenset(" \t\r\n/\\\x00")
+
+
+def _check_id(item_id: str, seen: set[str]) -> str:
+    if not item_id or item_id in {".", ".."} or any(ch in _BAD_ID for ch in item_id):
+        raise InvalidInput(f"frame id {item_id!r} cannot be a file name (empty, whitespace or "
+                           "a path separator)")
+    if item_id in seen:
+        raise InvalidInput(f"frame id {item_id!r} is exported twice")
+    seen.add(item_id)
+    return item_id
+
+
+def _num(value: float) -> str:
+    """Shortest text that reads back as the same float32-rounded metre/radian value."""
+    return format(round(value, 6), ".6f").rstrip("0").rstrip(".") or "0"
+
+
+def cuboid_line(obj: Any) -> str:
+    """One OpenPCDet label line.
+
+    Examples:
+        >>> from datamill.modalities.pointcloud.schema import Cuboid
+        >>> cuboid_line(Cuboid(label="car", x=1.5, y=-2, z=-0.75, length=4.2, width=1.8,
+        ...                    height=1.5, yaw=0.25))
+        '1.5 -2 -0.75 4.2 1.8 1.5 0.25 car'
+    """
+    if any(ch.isspace() for ch in obj.label):
+        raise InvalidInput(f"label {obj.label!r} holds whitespace; OpenPCDet's label lines are "
+                           "split on whitespace")
+    return " ".join([*(_num(v) for v in (obj.x, obj.y, obj.z, obj.length, obj.width,
+                                        obj.height, obj.yaw)), obj.label])
+
+
+class OpenPcdetExporter:
+    """OpenPCDet's custom dataset (see the module's description)."""
+
+    name: ClassVar[str] = "openpcdet"
+
+    def __init__(self, labels: Iterable[str] = ()) -> None:
+        self.labels = list(labels)
+
+    def export(self, items: Iterable[PointCloudExportItem], out_dir: Path) -> ExportManifest:
+        points_dir, labels_dir, sets = out_dir / "points", out_dir / "labels", out_dir / "ImageSets"
+        for folder in (points_dir, labels_dir, sets):
+            folder.mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+        seen: set[str] = set()
+        left_out: Counter[str] = Counter()
+        classes = list(self.labels)
+        with (sets / "train.txt").open("w", encoding="utf-8") as ids:
+            for item in items:
+                frame = _check_id(item.id, seen)
+                cloud = read_cloud(item.cloud_path).points
+                npy = points_dir / f"{frame}.npy"
+                np.save(npy, np.ascontiguousarray(cloud, dtype=np.float32))
+                files[f"points/{frame}.npy"] = sha256_file(npy)
+                lines = []
+                for obj in item.annotation.objects:
+                    lines.append(cuboid_line(obj))
+                    if obj.label not in classes:
+                        classes.append(obj.label)
+                    left_out["attributes"] += bool(obj.attributes)
+                    left_out["track_ids"] += obj.track_id is not None
+                left_out["scene_classes"] += len(item.annotation.classes)
+                label = labels_dir / f"{frame}.txt"
+                label.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+                files[f"labels/{frame}.txt"] = sha256_file(label)
+                ids.write(f"{frame}\n")
+        files["ImageSets/train.txt"] = sha256_file(sets / "train.txt")
+        (out_dir / "classes.txt").write_text("".join(f"{c}\n" for c in classes), encoding="utf-8")
+        files["classes.txt"] = sha256_file(out_dir / "classes.txt")
+        return ExportManifest(self.name, files, len(seen),
+                              {k: v for k, v in sorted(left_out.items()) if v})
+
+
+_OBJECT = pa.struct([
+    ("id", pa.string()), ("label", pa.string()),
+    *((axis, pa.float64()) for axis in ("x", "y", "z", "length", "width", "height", "yaw")),
+    ("track_id", pa.string()), ("attributes", pa.string()),
+])
+SCHEMA = pa.schema([
+    ("frame_id", pa.string()), ("cloud", pa.string()), ("sha256", pa.string()),
+    ("points", pa.int64()), ("sequence", pa.string()), ("frame", pa.int64()),
+    ("objects", pa.list_(_OBJECT)), ("classes", pa.list_(pa.string())),
+    ("annotation", pa.string()),
+])
+
+
+def _row(item: PointCloudExportItem) -> dict[str, Any]:
+    ann = item.annotation
+    return {
+        "frame_id": item.id, "cloud": item.cloud_name, "sha256": item.sha256,
+        "points": item.points, "sequence": item.sequence, "frame": item.frame,
+        "objects": [{**o.model_dump(mode="json", exclude={"attributes"}),
+                     "attributes": json.dumps(o.attributes, ensure_ascii=False, sort_keys=True)}
+                    for o in ann.objects],
+        "classes": list(ann.classes),
+        "annotation": json.dumps(ann.model_dump(mode="json"), ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _batches(items: Iterable[PointCloudExportItem], seen: set[str],
+             size: int) -> Iterator[pa.RecordBatch]:
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        _check_id(item.id, seen)
+        rows.append(_row(item))
+        if len(rows) >= size:
+            yield pa.RecordBatch.from_pylist(rows, schema=SCHEMA)
+            rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=SCHEMA)
+
+
+class PointCloudParquetExporter:
+    """One Parquet table of frames and cuboids (see the module's description); written a row
+    group at a time, so memory stays flat however many frames there are."""
+
+    name: ClassVar[str] = "pointcloud_parquet"
+
+    def __init__(self, batch_rows: int = 2000) -> None:
+        self.batch_rows = batch_rows
+
+    def export(self, items: Iterable[PointCloudExportItem], out_dir: Path) -> ExportManifest:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / "data.parquet"
+        seen: set[str] = set()
+        with pq.ParquetWriter(path, SCHEMA) as writer:
+            for batch in _batches(items, seen, self.batch_rows):
+                writer.write_batch(batch)
+        return ExportManifest(self.name, {"data.parquet": sha256_file(path)}, len(seen))
+
+
+def annotation_from_row(row: dict[str, Any]) -> PointCloudAnnotation:
+    """A ``pointcloud_parquet`` row's annotation document."""
+    return PointCloudAnnotation.model_validate_json(row["annotation"])

@@ -1,0 +1,91 @@
+"""Pre-labelled point clouds: OpenPCDet's custom dataset layout (see :mod:`.exporters`).
+
+``detect`` answers 0.9 for a folder holding ``points/`` and ``labels/``; ``iter_items`` yields
+each ``points/<id>.npy`` (or ``.bin``/``.pcd``/``.ply``) with the cuboids of ``labels/<id>.txt``
+(``x y z dx dy dz heading_angle category_name`` a line; a frame without a label file has no
+cuboids). A malformed line is a :class:`LabelFileError` naming the file and line, before any
+item of a bad file is handed on. Files reached through a link that leaves the folder are
+refused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import ValidationError
+
+from datamill.modalities.pointcloud.errors import LabelFileError
+from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+
+__all__ = ["OpenPcdetImporter", "parse_label_file"]
+
+_CLOUDS = (".npy", ".bin", ".pcd", ".ply")
+
+
+def parse_label_file(path: Path) -> PointCloudAnnotation:
+    """The cuboids of one OpenPCDet label file (LabelFileError naming the line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise LabelFileError(f"{path.name} is not UTF-8 text (byte {err.start})",
+                             file=path.name) from err
+    objects = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 8:
+            raise LabelFileError(
+                f"{path.name} line {number}: {len(fields)} fields, expected 8 "
+                "(x y z dx dy dz heading_angle category_name)", file=path.name, line=number)
+        try:
+            values = [float(v) for v in fields[:7]]
+        except ValueError as err:
+            raise LabelFileError(f"{path.name} line {number}: {err}", file=path.name,
+                                 line=number) from err
+        if not all(math.isfinite(v) for v in values):
+            raise LabelFileError(f"{path.name} line {number}: a value is not a finite number",
+                                 file=path.name, line=number)
+        x, y, z, dx, dy, dz, yaw = values
+        try:
+            objects.append(Cuboid(label=fields[7], x=x, y=y, z=z, length=dx, width=dy,
+                                  height=dz, yaw=yaw))
+        except ValidationError as err:
+            problem = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                                for e in err.errors(include_url=False))
+            raise LabelFileError(f"{path.name} line {number}: {problem}", file=path.name,
+                                 line=number) from err
+    return PointCloudAnnotation(objects=tuple(objects))
+
+
+class OpenPcdetImporter:
+    """Reads an OpenPCDet custom dataset folder (see the module's description)."""
+
+    name: ClassVar[str] = "openpcdet"
+
+    def detect(self, path: Path) -> float:
+        if not path.is_dir():
+            return 0.0
+        return 0.9 if (path / "points").is_dir() and (path / "labels").is_dir() else 0.0
+
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, PointCloudAnnotation]]:
+        root = path.resolve()
+        points = path / "points"
+        if not points.is_dir():
+            raise LabelFileError(f"{path.name} has no points/ folder: not an OpenPCDet dataset",
+                                 file=path.name)
+        for cloud in sorted(p for p in points.iterdir() if p.suffix.lower() in _CLOUDS):
+            if not cloud.resolve().is_relative_to(root):
+                raise LabelFileError(f"{cloud.name} links outside the dataset folder",
+                                     file=cloud.name)
+            label = path / "labels" / f"{cloud.stem}.txt"
+            if label.exists():
+                if not label.resolve().is_relative_to(root):
+                    raise LabelFileError(f"{label.name} links outside the dataset folder",
+                                         file=label.name)
+                yield cloud, parse_label_file(label)
+            else:
+                yield cloud, PointCloudAnnotation()

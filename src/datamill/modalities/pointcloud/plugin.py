@@ -1,0 +1,359 @@
+"""The ``pointcloud`` modality plugin: lidar frames annotated with 3D cuboids.
+
+Built from :mod:`.cloud` (PCD, KITTI ``.bin``, PLY, ``.npy``), :mod:`.schema`, :mod:`.checks`,
+:mod:`.metric`, :mod:`.exporters`, :mod:`.importers` and :mod:`.preannotators`; the loop reaches
+it only through :class:`datamill.modalities.base.ModalityPlugin`. **Volume** is counted in
+frames (one file is one frame).
+
+Spec ``requirements``::
+
+    requirements:
+      cloud: {min_points: 1000, max_invalid_share: 0.01, max_range_m: 250,
+              min_height_extent_m: 0.2, require_intensity: false}
+      labels:
+        labels:
+          - {name: car, typical_size: [4.5, 1.8, 1.5],
+             attributes: [{name: occluded, type: select, values: [none, partly, mostly]}]}
+          - {name: pedestrian, typical_size: [0.6, 0.6, 1.7]}
+        scene_classes: [urban, highway]
+      iou_threshold: 0.5
+
+Acceptance metric: ``cuboid_accuracy`` (cuboids paired at 3D IoU >= ``iou_threshold`` with the
+same label, over the larger side); the inspection also reports ``mean_iou``,
+``center_error_m`` and ``yaw_error_deg`` (see :mod:`.metric`). Inspectors correct the
+annotation document (JSON), as for images.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationError
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.pointcloud.item import PointCloudExportItem
+from datamill.modalities.pointcloud.schema import (
+    Cuboid,
+    PointCloudAnnotation,
+    PointCloudItemAttributes,
+    PointCloudRequirements,
+    validate_annotation,
+)
+
+__all__ = ["PointCloudPlugin", "PointCloudStatistics"]
+
+_EXPORTERS = ("openpcdet", "pointcloud_parquet")
+_BAD_ID = frozenset(" \t\r\n/\\\x00")
+#: how far (relative) a cluster's size may be from a label's typical size to take its name
+SIZE_TOLERANCE = 0.6
+
+
+def _req(requirements: BaseModel | Mapping[str, Any] | None) -> PointCloudRequirements:
+    if isinstance(requirements, PointCloudRequirements):
+        return requirements
+    if isinstance(requirements, BaseModel):
+        requirements = requirements.model_dump()
+    try:
+        return PointCloudRequirements.model_validate(requirements or {})
+    except ValidationError as err:
+        raise InvalidInput(f"point-cloud requirements: {_messages(err)}") from err
+
+
+def _messages(err: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
+        for e in err.errors(include_url=False)
+    )
+
+
+def parse_annotation(payload: Any) -> PointCloudAnnotation:
+    """A payload as a :class:`PointCloudAnnotation` (InvalidInput naming every problem)."""
+    if isinstance(payload, PointCloudAnnotation):
+        return payload
+    try:
+        return PointCloudAnnotation.model_validate(payload)
+    except ValidationError as err:
+        raise InvalidInput(f"not a point-cloud annotation: {_messages(err)}") from err
+
+
+def _canonical(ann: PointCloudAnnotation) -> str:
+    return json.dumps(ann.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def _from_text(text: str) -> PointCloudAnnotation:
+    try:
+        data = json.loads(text) if text else {}
+    except json.JSONDecodeError as err:
+        raise InvalidInput(
+            f"a point-cloud correction is an annotation document (JSON): {err}") from err
+    return parse_annotation(data)
+
+
+def _flat(ann: PointCloudAnnotation) -> str:
+    """What search and lists show: the labels and how many of each."""
+    counts = Counter(o.label for o in ann.objects)
+    return " ".join([*(f"{label}×{n}" for label, n in sorted(counts.items())), *ann.classes])
+
+
+def _with_ids(ann: PointCloudAnnotation) -> PointCloudAnnotation:
+    """Objects without an id get ``o<n>`` (n past the largest such id), so reviewers, track
+    links and corrections can name them."""
+    taken = {o.id for o in ann.objects if o.id}
+    if len(taken) == len(ann.objects):
+        return ann
+    n = 0
+    out = []
+    for obj in ann.objects:
+        if obj.id is None:
+            n += 1
+            while f"o{n}" in taken:
+                n += 1
+            obj = obj.model_copy(update={"id": f"o{n}"})
+        out.append(obj)
+    return ann.model_copy(update={"objects": tuple(out)})
+
+
+class PointCloudPlugin:
+    """Lidar frames with 3D cuboids (see the module's description)."""
+
+    name: ClassVar[str] = "pointcloud"
+    requirements_model: ClassVar[type[BaseModel]] = PointCloudRequirements
+    item_model: ClassVar[type[BaseModel]] = PointCloudItemAttributes
+    default_preannotator: ClassVar[str] = "pointcloud-cluster"
+    volume_unit: ClassVar[str] = "frames"
+    volume_base_unit: ClassVar[str] = "frames"
+    volume_per_unit: ClassVar[int] = 1
+    media_suffixes: ClassVar[tuple[str, ...]] = (".pcd", ".bin", ".ply", ".npy")
+    media_folder: ClassVar[str] = "clouds"
+    acceptance_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy",)
+    workbench_template: ClassVar[str] = "pointcloud/task.html"
+    review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_label", "box_fit",
+                                                 "heading", "guidelines", "other")
+    importer_names: ClassVar[tuple[str, ...]] = ("openpcdet",)
+    prompt_sidecars: ClassVar[bool] = False
+
+    # -- import
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        """Reads the whole file (a file that cannot be read is refused, naming the problem)
+        and records counts, fields, bounds and the collection manifest's sensor, scene,
+        sequence and frame."""
+        from datamill.modalities.pointcloud.cloud import read_cloud, summarize
+
+        cloud = read_cloud(path)
+        facts = summarize(cloud.points)
+
+        def text(key: str) -> str | None:
+            value = meta.get(key)
+            return str(value) if value not in (None, "") else None
+
+        frame = meta.get("frame")
+        try:
+            frame_index = int(str(frame)) if frame not in (None, "") else None
+        except ValueError as err:
+            raise InvalidInput(f"{path.name}: frame {frame!r} is not a whole number",
+                               file=path.name) from err
+        return PointCloudItemAttributes(
+            format=cloud.format, fields=cloud.fields, has_intensity=cloud.has_intensity,
+            sensor=text("sensor") or text("device"), scene=text("scene"),
+            sequence=text("sequence"), frame=frame_index, **facts,
+        )
+
+    def volume(self, attributes: Mapping[str, Any]) -> int:
+        return 1
+
+    def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        out = {"points": attributes.get("points"), "format": attributes.get("format")}
+        for key in ("sensor", "scene", "sequence", "frame"):
+            if attributes.get(key) is not None:
+                out[key] = attributes[key]
+        return out
+
+    # -- checks
+    def run_checks(
+        self, path: Path, requirements: BaseModel, prompt: str | None
+    ) -> Sequence[CheckOutcome]:
+        """Readable, enough valid points, few invalid ones, plausible range and height (see
+        :mod:`.checks`)."""
+        from datamill.modalities.pointcloud.checks import run_cloud_checks
+
+        return run_cloud_checks(path, _req(requirements).cloud)
+
+    def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
+        return True  # every check reads the whole file: worth a process pool for a big batch
+
+    # -- annotation
+    def validate_annotation(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> AnnotationDoc:
+        ann = _with_ids(parse_annotation(payload))
+        bounds = attributes.get("bounds")
+        problems = validate_annotation(ann, _req(requirements).labels,
+                                       tuple(bounds) if bounds else None)
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann))
+
+    def from_prediction(self, prediction: object) -> AnnotationDoc:
+        return self.map_prediction(prediction, None)
+
+    def map_prediction(
+        self, prediction: object, requirements: Mapping[str, Any] | BaseModel | None
+    ) -> AnnotationDoc:
+        """Cluster proposals named by the spec label of the nearest ``typical_size`` (within
+        :data:`SIZE_TOLERANCE`, relative; height counts too); a proposal no label fits is left
+        out and counted in ``dropped`` under ``unmatched``. Without sizes in the spec, a
+        single label takes every proposal."""
+        from datamill.modalities.pointcloud.preannotators import Proposal, Proposals
+
+        if isinstance(prediction, PointCloudAnnotation):
+            return AnnotationDoc(_with_ids(prediction).model_dump(mode="json"), _flat(prediction))
+        if not isinstance(prediction, Proposals):
+            raise InvalidInput("this pre-annotator does not propose cuboids (it returned "
+                               f"{type(prediction).__name__})")
+        labels = _req(requirements).labels.labels
+        sized = [(label.name, label.typical_size) for label in labels if label.typical_size]
+        objects: list[Cuboid] = []
+        dropped: Counter[str] = Counter()
+        for p in prediction.cuboids:
+            name: str | None = None
+            if sized:
+                def gap(size: tuple[float, float, float], p: Proposal = p) -> float:
+                    return max(abs(a - b) / b for a, b in zip(
+                        (max(p.length, p.width), min(p.length, p.width), p.height),
+                        (max(size[:2]), min(size[:2]), size[2]), strict=True))
+                best_name, best_size = min(sized, key=lambda s: gap(s[1]))
+                name = best_name if gap(best_size) <= SIZE_TOLERANCE else None
+            elif len(labels) == 1:
+                name = labels[0].name
+            if name is None:
+                dropped["unmatched"] += 1
+                continue
+            objects.append(Cuboid(label=name, x=p.x, y=p.y, z=p.z, length=p.length,
+                                  width=p.width, height=p.height, yaw=p.yaw))
+        ann = _with_ids(PointCloudAnnotation(objects=tuple(objects)))
+        return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann), prediction.model,
+                             dict(dropped))
+
+    # -- quality
+    def compare(self, before: Any, after: Any) -> dict[str, Any]:
+        """Cuboids added, removed, relabelled or moved (by object id) between two versions."""
+        old = {o.id: o for o in _with_ids(parse_annotation(before or {})).objects}
+        new = {o.id: o for o in _with_ids(parse_annotation(after or {})).objects}
+        moved = []
+        relabelled = []
+        for key in sorted(old.keys() & new.keys(), key=str):
+            a, b = old[key], new[key]
+            if a.label != b.label:
+                relabelled.append({"id": key, "from": a.label, "to": b.label})
+            geometry = ("x", "y", "z", "length", "width", "height", "yaw")
+            if any(abs(getattr(a, f) - getattr(b, f)) > 1e-6 for f in geometry):
+                moved.append(key)
+        return {
+            "added": sorted((k for k in new.keys() - old.keys()), key=str),
+            "removed": sorted((k for k in old.keys() - new.keys()), key=str),
+            "relabelled": relabelled, "moved": moved,
+            "objects": {"before": len(old), "after": len(new)},
+        }
+
+    def inspection_text(self, payload: Any, text: str) -> str:
+        return _canonical(parse_annotation(payload or {}))
+
+    #: an inspector's correction is an annotation document, held to the spec like a submission
+    corrections_are_annotations: ClassVar[bool] = True
+    scores_by_requirements: ClassVar[bool] = True
+
+    def normalize_correction(self, corrected: str) -> str:
+        return _canonical(_from_text(corrected))
+
+    def score(
+        self, reference: Sequence[str], hypothesis: Sequence[str], *,
+        requirements: Mapping[str, Any] | None = None,
+    ) -> Mapping[str, float]:
+        """Cuboid accuracy of the delivered frames against the inspector's, at the spec's
+        3D IoU threshold (see :mod:`.metric`)."""
+        from datamill.modalities.pointcloud.metric import score_cuboids
+
+        score = score_cuboids([_from_text(t) for t in reference],
+                              [_from_text(t) for t in hypothesis],
+                              iou_threshold=_req(requirements).iou_threshold)
+        return score.as_dict()
+
+    def is_defective(
+        self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
+    ) -> bool:
+        """A frame is a defect when a cuboid is missed, extra, mislabelled or placed below
+        the IoU threshold, or its scene classes differ."""
+        from datamill.modalities.pointcloud.metric import match_cuboids
+
+        ref, hyp = _from_text(reference), _from_text(hypothesis)
+        pairs = match_cuboids(ref.objects, hyp.objects, _req(requirements).iou_threshold)
+        return (len(pairs) < max(len(ref.objects), len(hyp.objects))
+                or set(ref.classes) != set(hyp.classes))
+
+    # -- delivery
+    def exporter_names(self) -> list[str]:
+        return list(_EXPORTERS)
+
+    def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
+        from datamill.modalities.registry import exporters
+
+        if name not in _EXPORTERS:
+            raise InvalidInput(
+                f"not a point-cloud format: {name!r}; available: {', '.join(_EXPORTERS)}")
+        cls: Any = exporters.get(name)
+        if name == "openpcdet":
+            made: Exporter[Any] = cls([label.name for label in _req(requirements).labels.labels])
+        else:
+            made = cls()
+        return made
+
+    def export_item(self, item: ItemRecord, payload: Any) -> PointCloudExportItem:
+        clean = "".join("_" if ch in _BAD_ID or ord(ch) < 32 else ch for ch in item.external_id)
+        attributes = item.attributes
+        return PointCloudExportItem(
+            id=clean, cloud_path=item.readable, cloud_name=f"{self.media_folder}/{item.path.name}",
+            sha256=item.sha256, points=int(attributes.get("points") or 0),
+            sequence=attributes.get("sequence"), frame=attributes.get("frame"),
+            annotation=parse_annotation(payload or {}),
+        )
+
+    def statistics(self) -> PointCloudStatistics:
+        return PointCloudStatistics()
+
+
+class PointCloudStatistics:
+    """Frames, points, cuboids per label, tracks, scene classes, sensors."""
+
+    def __init__(self) -> None:
+        self.frames = self.points = 0
+        self.labels: Counter[str] = Counter()
+        self.classes: Counter[str] = Counter()
+        self.sensors: Counter[str] = Counter()
+        self.tracks: set[str] = set()
+
+    def add(self, item: ItemRecord, payload: Any) -> None:
+        ann = parse_annotation(payload or {})
+        self.frames += 1
+        self.points += int(item.attributes.get("points") or 0)
+        self.labels.update(o.label for o in ann.objects)
+        self.classes.update(ann.classes)
+        self.sensors.update([str(item.attributes.get("sensor") or "unknown")])
+        self.tracks.update(o.track_id for o in ann.objects if o.track_id)
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "frames": self.frames, "points": self.points,
+            "cuboids": sum(self.labels.values()), "labels": dict(self.labels),
+            "tracks": len(self.tracks), "scene_classes": dict(self.classes),
+            "sensors": dict(self.sensors),
+            "units": {"coordinates": "metres, sensor frame (x forward, y left, z up)",
+                      "yaw": "radians about z, counter-clockwise from x"},
+        }

@@ -1,0 +1,162 @@
+"""Cuboid proposals for a lidar frame: ground removal, then Euclidean clustering.
+
+:class:`ClusterPreannotator` (``pointcloud-cluster``) is the classic model-free pipeline
+(PCL's ground segmentation + Euclidean cluster extraction): no weights, nothing downloaded.
+
+1. Points within ``max_range_m`` of the sensor with finite coordinates.
+2. The ground plane by RANSAC (a fixed seed, so a frame always gets the same proposals): the
+   plane through three random points, nearly horizontal, with the most points within
+   ``ground_tolerance_m``; its points and those below it are removed.
+3. What is left is thinned to one point per ``voxel_m`` cube, and points closer than
+   ``cluster_gap_m`` are joined (scipy's k-d tree pairs and connected components).
+4. Each cluster of at least ``min_cluster_points`` becomes a cuboid: its heading from the
+   principal axis of its points seen from above, its length/width from their extent along
+   that axis and across it, its height from the ground plane to its top.
+
+The proposals carry no class: the plugin names each by the spec label whose ``typical_size``
+is nearest (:meth:`PointCloudPlugin.map_prediction`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from datamill.modalities.base import ItemRecord
+from datamill.modalities.pointcloud.cloud import read_cloud
+
+__all__ = ["ClusterPreannotator", "Proposal", "Proposals", "propose_cuboids"]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One cluster's cuboid (sensor frame, metres, radians) and its point count."""
+
+    x: float
+    y: float
+    z: float
+    length: float
+    width: float
+    height: float
+    yaw: float
+    points: int
+
+
+@dataclass(frozen=True)
+class Proposals:
+    """A pre-annotator's answer for one frame."""
+
+    model: str
+    cuboids: tuple[Proposal, ...] = field(default_factory=tuple)
+    ground_points: int = 0
+
+
+def _ground(xyz: np.ndarray, tolerance: float, rng: np.random.Generator,
+            iterations: int = 120) -> tuple[np.ndarray, float, float, float] | None:
+    """RANSAC: the plane ``z = a*x + b*y + c`` with most inliers (mask, a, b, c), or None."""
+    if len(xyz) < 3:
+        return None
+    best: tuple[np.ndarray, float, float, float] | None = None
+    best_count = 0
+    for _ in range(iterations):
+        p = xyz[rng.choice(len(xyz), 3, replace=False)]
+        normal = np.cross(p[1] - p[0], p[2] - p[0])
+        norm = float(np.linalg.norm(normal))
+        if norm < 1e-9 or abs(normal[2]) / norm < 0.9:  # degenerate, or steeper than ~25°
+            continue
+        a, b = -normal[0] / normal[2], -normal[1] / normal[2]
+        c = p[0, 2] - a * p[0, 0] - b * p[0, 1]
+        height = xyz[:, 2] - (a * xyz[:, 0] + b * xyz[:, 1] + c)
+        inliers = np.abs(height) <= tolerance
+        count = int(inliers.sum())
+        if count > best_count:
+            best_count, best = count, (height <= tolerance, float(a), float(b), float(c))
+    return best
+
+
+def _voxel(xyz: np.ndarray, size: float) -> np.ndarray:
+    keys = np.floor(xyz / size).astype(np.int64)
+    _, first = np.unique(keys, axis=0, return_index=True)
+    return xyz[np.sort(first)]
+
+
+def _box(points: np.ndarray, floor: float) -> Proposal:
+    xy = points[:, :2]
+    center = xy.mean(axis=0)
+    cov = np.cov((xy - center).T) if len(xy) > 2 else np.eye(2)
+    values, vectors = np.linalg.eigh(cov)
+    major = vectors[:, int(np.argmax(values))]
+    yaw = math.atan2(float(major[1]), float(major[0]))
+    rot = np.array([[math.cos(yaw), math.sin(yaw)], [-math.sin(yaw), math.cos(yaw)]])
+    local = (xy - center) @ rot.T
+    low, high = local.min(axis=0), local.max(axis=0)
+    mid = (low + high) / 2
+    cx, cy = center + mid @ rot
+    length, width = (float(v) for v in np.maximum(high - low, 0.1))
+    top = float(points[:, 2].max())
+    bottom = min(floor, float(points[:, 2].min()))
+    height = max(top - bottom, 0.1)
+    if yaw > math.pi / 2:  # a heading and its reverse are the same box: keep it in (-90°, 90°]
+        yaw -= math.pi
+    elif yaw <= -math.pi / 2:
+        yaw += math.pi
+    return Proposal(float(cx), float(cy), bottom + height / 2, length, width, height, yaw,
+                    len(points))
+
+
+def propose_cuboids(
+    points: np.ndarray, *, max_range_m: float = 60.0, ground_tolerance_m: float = 0.15,
+    voxel_m: float = 0.1, cluster_gap_m: float = 0.5, min_cluster_points: int = 12,
+    max_cluster_side_m: float = 20.0, seed: int = 0,
+) -> tuple[list[Proposal], int]:
+    """Cuboid proposals for ``points`` (N x 3+) and the number of ground points removed."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    xyz = np.asarray(points[:, :3], dtype=np.float64)
+    xyz = xyz[np.isfinite(xyz).all(axis=1)]
+    xyz = xyz[np.hypot(xyz[:, 0], xyz[:, 1]) <= max_range_m]
+    ground = _ground(xyz, ground_tolerance_m, np.random.default_rng(seed))
+    removed = 0
+    a = b = c = 0.0
+    if ground is not None:
+        mask, a, b, c = ground
+        removed = int(mask.sum())
+        xyz = xyz[~mask]
+    if len(xyz) == 0:
+        return [], removed
+    thin = _voxel(xyz, voxel_m)
+    tree = cKDTree(thin[:, :3])
+    pairs = tree.query_pairs(cluster_gap_m, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
+                       shape=(len(thin), len(thin)))
+    _, labels = connected_components(graph, directed=False)
+    out = []
+    for label in np.unique(labels):
+        members = thin[labels == label]
+        if len(members) < min_cluster_points:
+            continue
+        cx, cy = members[:, 0].mean(), members[:, 1].mean()
+        floor = float(a * cx + b * cy + c) if ground is not None else float(members[:, 2].min())
+        box = _box(members, floor)
+        if max(box.length, box.width) > max_cluster_side_m:
+            continue  # a wall or a hedge, not an object
+        out.append(box)
+    out.sort(key=lambda p: (round(p.x, 3), round(p.y, 3)))
+    return out, removed
+
+
+class ClusterPreannotator:
+    """Ground removal + Euclidean clustering (see the module's description)."""
+
+    name: ClassVar[str] = "pointcloud-cluster"
+    model: ClassVar[str] = "euclidean-cluster-v1"
+
+    def predict(self, item: ItemRecord) -> Proposals:
+        cloud = read_cloud(item.readable)
+        found, ground = propose_cuboids(cloud.points)
+        return Proposals(self.model, tuple(found), ground)

@@ -1,0 +1,272 @@
+"""The ``pointcloud`` modality's documents: item attributes, requirements, cuboid annotations.
+
+Coordinates are the sensor's (lidar) frame in metres: x forward, y left, z up, as KITTI's
+velodyne files and OpenPCDet use them. A cuboid is its centre (``x``, ``y``, ``z``, the middle
+of the box, not its floor), its size (``length`` along its heading, ``width``, ``height``) and
+its heading ``yaw`` in radians about the z axis, counter-clockwise from x, normalised to
+(-pi, pi]. That is OpenPCDet's ``[x, y, z, dx, dy, dz, heading]``.
+
+An annotation document::
+
+    {"type": "pointcloud_annotation", "schema_version": 1,
+     "objects": [{"id": "o1", "label": "car", "x": 12.1, "y": -3.4, "z": -0.9,
+                  "length": 4.5, "width": 1.8, "height": 1.5, "yaw": 0.12,
+                  "track_id": "car-7", "attributes": {"occluded": "partly"}}],
+     "classes": ["urban"]}
+
+``classes`` are scene-level tags; ``track_id`` links one object across the frames of a
+sequence (continuous-frame annotation).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "AttributeSpec",
+    "CheckSettings",
+    "Cuboid",
+    "CuboidLabel",
+    "PointCloudAnnotation",
+    "PointCloudItemAttributes",
+    "PointCloudLabelSchema",
+    "PointCloudRequirements",
+    "normalize_yaw",
+    "validate_annotation",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+#: the largest cuboid side anyone labels (a truck with trailer is ~25 m; this leaves room)
+MAX_SIDE_M = 100.0
+
+
+def normalize_yaw(yaw: float) -> float:
+    """``yaw`` in (-pi, pi].
+
+    Examples:
+        >>> round(normalize_yaw(3 * math.pi / 2), 6) == round(-math.pi / 2, 6)
+        True
+        >>> normalize_yaw(-math.pi) == math.pi
+        True
+    """
+    turned = math.remainder(yaw, 2 * math.pi)  # in [-pi, pi]
+    return math.pi if turned <= -math.pi else turned
+
+
+class PointCloudItemAttributes(BaseModel):
+    """What the loop stores about one collected point cloud (one frame).
+
+    ``format`` is the file's (``pcd``, ``bin`` for KITTI's float32 x/y/z/intensity, ``ply``,
+    ``npy``); ``points`` counts every point, ``invalid_points`` those with a NaN or infinite
+    coordinate; ``bounds`` is ``[xmin, ymin, zmin, xmax, ymax, zmax]`` of the valid points;
+    ``range_p99_m`` the 99th percentile of their horizontal distance from the sensor.
+    ``sensor``, ``scene``, ``sequence`` and ``frame`` come from the collection manifest
+    (``sequence`` + ``frame`` order continuous frames).
+    """
+
+    model_config = _FROZEN
+
+    format: Literal["pcd", "bin", "ply", "npy"]
+    points: int = Field(ge=0)
+    invalid_points: int = Field(default=0, ge=0)
+    fields: tuple[str, ...] = ()
+    has_intensity: bool = False
+    bounds: tuple[float, float, float, float, float, float] | None = None
+    range_p99_m: float | None = None
+    sensor: str | None = None
+    scene: str | None = None
+    sequence: str | None = None
+    frame: int | None = None
+
+
+class CheckSettings(BaseModel):
+    """Thresholds of the automatic checks (spec ``requirements.cloud``)."""
+
+    model_config = _FROZEN
+
+    min_points: int = Field(default=1000, ge=1)
+    max_invalid_share: float = Field(default=0.01, ge=0, le=1)
+    #: a cloud whose 99th-percentile range is beyond this is in the wrong unit (millimetres?)
+    max_range_m: float = Field(default=250.0, gt=0)
+    #: a cloud flatter than this (z extent) is degenerate: a plane, or x/y/z mixed up
+    min_height_extent_m: float = Field(default=0.2, ge=0)
+    require_intensity: bool = False
+
+
+class AttributeSpec(BaseModel):
+    """One per-object attribute a label takes."""
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    type: Literal["text", "number", "boolean", "select"]
+    values: tuple[str, ...] = ()
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _values(self) -> AttributeSpec:
+        if self.type == "select" and not self.values:
+            raise ValueError(f"attribute {self.name!r} is a select without values")
+        return self
+
+
+class CuboidLabel(BaseModel):
+    """One object class. ``typical_size`` (length, width, height in metres) lets the
+    clustering pre-annotator name what it finds; ``attributes`` are asked per object."""
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    typical_size: tuple[float, float, float] | None = None
+    attributes: tuple[AttributeSpec, ...] = ()
+
+    @field_validator("typical_size")
+    @classmethod
+    def _positive(cls, value: tuple[float, float, float] | None) -> tuple[float, float, float] | None:
+        if value is not None and not all(0 < v <= MAX_SIDE_M for v in value):
+            raise ValueError(f"typical_size sides must be in (0, {MAX_SIDE_M:g}] m")
+        return value
+
+
+class PointCloudLabelSchema(BaseModel):
+    """The project's object classes and scene tags (spec ``requirements.labels``)."""
+
+    model_config = _FROZEN
+
+    labels: tuple[CuboidLabel, ...] = Field(min_length=1)
+    scene_classes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> PointCloudLabelSchema:
+        names = [label.name for label in self.labels]
+        if len(set(names)) != len(names):
+            raise ValueError("duplicate label names")
+        if len(set(self.scene_classes)) != len(self.scene_classes):
+            raise ValueError("duplicate scene class names")
+        return self
+
+    def label(self, name: str) -> CuboidLabel | None:
+        """The label called ``name``, or None."""
+        return next((label for label in self.labels if label.name == name), None)
+
+
+class PointCloudRequirements(BaseModel):
+    """Spec ``requirements`` of a point-cloud project.
+
+    ``iou_threshold`` is the 3D IoU at which an inspector's cuboid and the delivered one are
+    the same object (KITTI counts cars at 0.7, pedestrians at 0.5).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
+
+    cloud: CheckSettings = CheckSettings()
+    labels: PointCloudLabelSchema = PointCloudLabelSchema(labels=(CuboidLabel(name="object"),))
+    iou_threshold: float = Field(default=0.5, gt=0, le=1)
+
+
+class Cuboid(BaseModel):
+    """One 3D box (see the module's description for the frame and the fields)."""
+
+    model_config = _FROZEN
+
+    id: str | None = Field(default=None, min_length=1, max_length=64)
+    label: str = Field(min_length=1)
+    x: float
+    y: float
+    z: float
+    length: float = Field(gt=0, le=MAX_SIDE_M)
+    width: float = Field(gt=0, le=MAX_SIDE_M)
+    height: float = Field(gt=0, le=MAX_SIDE_M)
+    yaw: float = Field(default=0.0, ge=-4 * math.pi, le=4 * math.pi)
+    track_id: str | None = Field(default=None, min_length=1, max_length=64)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("yaw")
+    @classmethod
+    def _yaw(cls, value: float) -> float:
+        return normalize_yaw(value)
+
+    @field_validator("attributes")
+    @classmethod
+    def _finite(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, inner in value.items():
+            if isinstance(inner, float) and not math.isfinite(inner):
+                raise ValueError(f"attribute {key!r}: {inner} is not a finite number")
+            if not isinstance(inner, str | int | float | bool) or inner is None:
+                raise ValueError(f"attribute {key!r} must be text, a number or true/false")
+        return value
+
+
+class PointCloudAnnotation(BaseModel):
+    """The cuboids of one frame and its scene-level tags."""
+
+    model_config = _FROZEN
+
+    type: Literal["pointcloud_annotation"] = "pointcloud_annotation"
+    schema_version: Literal[1] = 1
+    objects: tuple[Cuboid, ...] = ()
+    classes: tuple[str, ...] = ()
+
+
+def _attribute_problems(where: str, obj: Cuboid, spec: CuboidLabel) -> list[str]:
+    problems = []
+    known = {a.name: a for a in spec.attributes}
+    for name in obj.attributes:
+        if name not in known:
+            problems.append(f"{where}: label {spec.name!r} has no attribute {name!r}")
+    for attr in spec.attributes:
+        value = obj.attributes.get(attr.name)
+        if value is None:
+            if attr.required:
+                problems.append(f"{where}: attribute {attr.name!r} is required")
+            continue
+        ok = {
+            "text": isinstance(value, str),
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+            "select": isinstance(value, str) and value in attr.values,
+        }[attr.type]
+        if not ok:
+            wanted = f"one of {', '.join(attr.values)}" if attr.type == "select" else attr.type
+            problems.append(f"{where}: attribute {attr.name!r} must be {wanted}, not {value!r}")
+    return problems
+
+
+def validate_annotation(
+    ann: PointCloudAnnotation, schema: PointCloudLabelSchema,
+    bounds: tuple[float, ...] | None,
+) -> list[str]:
+    """Every problem of ``ann`` against the label schema and the cloud's ``bounds`` (a cuboid
+    whose centre lies farther outside the cloud than its own half diagonal labels nothing)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for index, obj in enumerate(ann.objects):
+        where = f"objects[{index}]" + (f" ({obj.id})" if obj.id else "")
+        if obj.id is not None:
+            if obj.id in seen:
+                problems.append(f"{where}: duplicate object id {obj.id!r}")
+            seen.add(obj.id)
+        spec = schema.label(obj.label)
+        if spec is None:
+            names = ", ".join(label.name for label in schema.labels)
+            problems.append(f"{where}: unknown label {obj.label!r} (labels: {names})")
+        else:
+            problems.extend(_attribute_problems(where, obj, spec))
+        if bounds is not None:
+            reach = math.sqrt(obj.length ** 2 + obj.width ** 2 + obj.height ** 2) / 2
+            for axis, value, low, high in (("x", obj.x, bounds[0], bounds[3]),
+                                           ("y", obj.y, bounds[1], bounds[4]),
+                                           ("z", obj.z, bounds[2], bounds[5])):
+                if value < low - reach or value > high + reach:
+                    problems.append(
+                        f"{where}: centre {axis} = {value:g} m lies outside the cloud "
+                        f"({low:g} .. {high:g} m)")
+                    break
+    for name in ann.classes:
+        if name not in schema.scene_classes:
+            offered = ", ".join(schema.scene_classes) or "none"
+            problems.append(f"unknown scene class {name!r} (scene classes: {offered})")
+    return problems
