@@ -15,7 +15,9 @@ projects, files of sub-licensable third-party datasets) behind the IP wall
 Nothing in the package depends on when or by whom it was built, so the same content gives the
 same manifest hash and is refused as a duplicate of the release that has it. A release whose
 files no longer match its manifest is reported by :func:`verify_release` and refused for
-licensing and download by :func:`require_intact`.
+licensing and download by :func:`require_intact`, as is one holding items of a subject who has
+since withdrawn consent; a new release leaves such items out (counted in its provenance as
+``left_out_consent_withdrawn``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from datamill.catalog.models import (
 )
 from datamill.catalog.schemas import ReleaseOut, VerifyOut
 from datamill.compliance.audit import record_audit
+from datamill.compliance.consent import withdrawn_item_ids
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
@@ -71,6 +74,7 @@ __all__ = [
     "require_intact",
     "sample_path",
     "verify_release",
+    "withdrawn_in_release",
 ]
 
 DISTRIBUTION_KEYS = ("speaker_id", "gender", "age", "accent", "native_place", "device",
@@ -114,13 +118,14 @@ def _collect(session: Session, dataset: CatalogDataset) -> tuple[list[dict[str, 
             assert batch is not None
             project = session.get(Project, batch.project_id)
             assert project is not None
+            withdrawn = withdrawn_item_ids(session, project.id)
             if batch.status not in ("accepted", "delivered"):
                 raise Conflict(f"batch {batch.name} is {batch.status}: only accepted batches "
                                "enter a release", batch_id=batch.id)
             insp = session.scalars(select(Inspection).where(
                 Inspection.batch_id == batch.id, Inspection.status == "completed")
                 .order_by(Inspection.id.desc())).first()
-            rights.append({
+            right: dict[str, Any] = {
                 "kind": "batch", "project": project.name, "project_type": project.project_type,
                 "batch": batch.name, "owner": "company", "rights": "developed in-house as a "
                 "product-development project: owned by the company, licensed per licence",
@@ -128,12 +133,17 @@ def _collect(session: Session, dataset: CatalogDataset) -> tuple[list[dict[str, 
                                                           "subjects' consent for commercial "
                                                           "licensing recorded at collection"),
                 "inspection": {"verdict": insp.verdict, "scores": insp.scores} if insp else None,
-            })
+            }
+            rights.append(right)
             for item, payload in session.execute(
                     select(Item, Annotation.payload)
                     .join(BatchItem, BatchItem.item_id == Item.id)
                     .join(Annotation, Annotation.id == BatchItem.annotation_id)
                     .where(BatchItem.batch_id == batch.id).order_by(Item.id)):
+                if item.id in withdrawn:  # the subject withdrew consent: never licensed again
+                    right["left_out_consent_withdrawn"] = \
+                        int(right.get("left_out_consent_withdrawn", 0)) + 1
+                    continue
                 files.append({"sha256": item.sha256, "filename": item.filename,
                               "item_id": item.id, "tp_id": None, "owner": item.owner,
                               "attributes": item.attributes or {}, "volume": item.volume,
@@ -326,14 +336,36 @@ def verify_release(session: Session, release_id: int) -> VerifyOut:
                      intact=not problems, files=len(files), problems=problems)
 
 
+def withdrawn_in_release(session: Session, release_id: int) -> list[int]:
+    """Items of the release whose subject has since withdrawn consent in their project."""
+    rows = session.execute(
+        select(CatalogReleaseFile.item_id, Item.project_id)
+        .join(Item, Item.id == CatalogReleaseFile.item_id)
+        .where(CatalogReleaseFile.release_id == release_id)).all()
+    out: list[int] = []
+    for project_id in sorted({p for _, p in rows}):
+        gone = withdrawn_item_ids(session, project_id)
+        out += sorted(i for i, p in rows if p == project_id and i in gone)
+    return out
+
+
 def require_intact(session: Session, release_id: int) -> CatalogRelease:
-    """The release, or Conflict when its files no longer match its manifest."""
+    """The release, or Conflict when its files no longer match its manifest, or when it holds
+    items of a subject who has since withdrawn consent (licensing, links and downloads stop;
+    the next release leaves those items out)."""
     report = verify_release(session, release_id)
     if not report.intact:
         rel = release_row(session, release_id)
         raise Conflict(f"release {rel.manifest_sha256[:12]} no longer matches its manifest "
                        f"({'; '.join(report.problems[:5])}): it is not delivered; rebuild it",
                        release_id=release_id, problems=report.problems[:50])
+    withdrawn = withdrawn_in_release(session, release_id)
+    if withdrawn:
+        rel = release_row(session, release_id)
+        raise Conflict(f"release {rel.manifest_sha256[:12]} holds {len(withdrawn)} item(s) whose "
+                       f"subject withdrew consent (items {withdrawn[:10]}): it is not delivered; "
+                       "build the next release, which leaves them out",
+                       release_id=release_id, items=withdrawn[:200], reason="consent_withdrawn")
     return release_row(session, release_id)
 
 
