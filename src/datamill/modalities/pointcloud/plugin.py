@@ -27,6 +27,7 @@ annotation document (JSON), as for images.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import (
+    MAX_SIDE_M,
     Cuboid,
     PointCloudAnnotation,
     PointCloudItemAttributes,
@@ -327,6 +329,47 @@ class PointCloudPlugin:
 
     def statistics(self) -> PointCloudStatistics:
         return PointCloudStatistics()
+
+    # -- web: what the workbench draws, and its assisted tool
+    def preview_size(self, attributes: Mapping[str, Any]) -> tuple[int, int] | None:
+        return None  # the workbench always draws the preview (see :mod:`.preview`)
+
+    def preview(self, path: Path, sha256: str, cache_dir: Path) -> Any:
+        """The frame's points for the browser (float32 x, y, z, intensity; see
+        :mod:`.preview`)."""
+        from datamill.modalities.pointcloud.preview import cached_preview
+
+        return cached_preview(path, sha256, cache_dir)
+
+    assist_tools: ClassVar[tuple[str, ...]] = ("fit_cuboid",)
+
+    def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``fit_cuboid``: a rough footprint drawn from above (``x``, ``y``, ``yaw``,
+        ``length``, ``width``) becomes the tight cuboid of the points above the ground in it
+        (``{"cuboid": {...}, "points": n}``); InvalidInput when no point stands there."""
+        from datamill.modalities.pointcloud.cloud import read_cloud
+        from datamill.modalities.pointcloud.preannotators import fit_cuboid
+
+        if tool not in self.assist_tools:
+            raise InvalidInput(f"unknown assisted tool {tool!r}; use "
+                               f"{', '.join(self.assist_tools)}", field="tool")
+        try:
+            rough = {k: float(params[k]) for k in ("x", "y", "yaw", "length", "width")}
+        except (KeyError, TypeError, ValueError) as err:
+            raise InvalidInput("fit_cuboid needs numbers x, y, yaw, length and width "
+                               f"({err})", field="params") from err
+        if not all(math.isfinite(v) for v in rough.values()) or not (
+                0 < rough["length"] <= MAX_SIDE_M and 0 < rough["width"] <= MAX_SIDE_M):
+            raise InvalidInput("fit_cuboid: finite numbers, and length/width in (0, "
+                               f"{MAX_SIDE_M:g}] m", field="params")
+        fitted = fit_cuboid(read_cloud(path).points, x=rough["x"], y=rough["y"],
+                            yaw=rough["yaw"], length=rough["length"], width=rough["width"])
+        if fitted is None:
+            raise InvalidInput("no point stands above the ground inside that box; draw it "
+                               "around the object's points", field="params")
+        cuboid = {"x": fitted.x, "y": fitted.y, "z": fitted.z, "length": fitted.length,
+                  "width": fitted.width, "height": fitted.height, "yaw": fitted.yaw}
+        return {"cuboid": {k: round(v, 4) for k, v in cuboid.items()}, "points": fitted.points}
 
 
 class PointCloudStatistics:

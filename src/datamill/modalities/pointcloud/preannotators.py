@@ -28,7 +28,7 @@ import numpy as np
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.pointcloud.cloud import read_cloud
 
-__all__ = ["ClusterPreannotator", "Proposal", "Proposals", "propose_cuboids"]
+__all__ = ["ClusterPreannotator", "Proposal", "Proposals", "fit_cuboid", "propose_cuboids"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,44 @@ def propose_cuboids(
         out.append(box)
     out.sort(key=lambda p: (round(p.x, 3), round(p.y, 3)))
     return out, removed
+
+
+def fit_cuboid(
+    points: np.ndarray, *, x: float, y: float, yaw: float, length: float, width: float,
+    margin_m: float = 0.3, ground_tolerance_m: float = 0.15, seed: int = 0,
+) -> Proposal | None:
+    """The tight cuboid of the points above the ground inside a rough footprint (centre
+    ``x``/``y``, heading ``yaw``, ``length`` x ``width``, widened by ``margin_m`` each side):
+    the annotator draws roughly from above, the server fits the box to the points. The
+    heading is kept (the person chose it); None when no point stands inside the footprint."""
+    xyz = np.asarray(points[:, :3], dtype=np.float64)
+    xyz = xyz[np.isfinite(xyz).all(axis=1)]
+    cos, sin = math.cos(yaw), math.sin(yaw)
+    dx, dy = xyz[:, 0] - x, xyz[:, 1] - y
+    along, across = dx * cos + dy * sin, -dx * sin + dy * cos
+    near = (np.abs(along) <= length / 2 + margin_m) & (np.abs(across) <= width / 2 + margin_m)
+    # the frame's ground plane (a local fit would take a car's roof for the ground when the
+    # roof holds more points than the road around it)
+    ground = _ground(xyz, ground_tolerance_m, np.random.default_rng(seed))
+    inside = xyz[near]
+    if ground is not None:
+        _, a, b, c = ground
+        height = inside[:, 2] - (a * inside[:, 0] + b * inside[:, 1] + c)
+        inside = inside[height > ground_tolerance_m]
+        floor = float(a * x + b * y + c)
+    else:
+        floor = float(inside[:, 2].min()) if len(inside) else 0.0
+    if len(inside) == 0:
+        return None
+    rot = np.array([[cos, sin], [-sin, cos]])
+    local = (inside[:, :2] - (x, y)) @ rot.T
+    low, high = local.min(axis=0), local.max(axis=0)
+    cx, cy = np.array([x, y]) + ((low + high) / 2) @ rot
+    side_a, side_b = (float(v) for v in np.maximum(high - low, 0.05))
+    top = float(inside[:, 2].max())
+    bottom = min(floor, float(inside[:, 2].min()))
+    h = max(top - bottom, 0.05)
+    return Proposal(float(cx), float(cy), bottom + h / 2, side_a, side_b, h, yaw, len(inside))
 
 
 class ClusterPreannotator:
