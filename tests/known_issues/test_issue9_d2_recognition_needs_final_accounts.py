@@ -110,6 +110,9 @@ def test_type3_still_recognised_per_batch(
         oid = _order(s, "T3", 3)
         pp, lp = ledger_project(s, "t3", oid)
         approved_budget(s, lp, [line("collection", "data_service", "10", "6000")], ap)
+        # spent before the batch (a carry never exceeds what WIP holds)
+        post_cost(s, lp, "collection", "data_service", D(30000), "c3",
+                  incurred_on=date(2018, 4, 30))
         accept_delivery(s, monkeypatch, pp, "4", date(2018, 5, 1))
         run = process_acceptance_events(s)  # no final accounts needed
         assert [(r.revenue, r.cost) for r in run.recognitions] == [(D(40000), D(24000))]
