@@ -6,6 +6,15 @@ them). It is idempotent on ``source_ref``: posting the same reference twice is r
 Conflict, so a retried job cannot book twice. Every posting is checked against the approved
 budget line for its (stage, category): spending beyond the line needs a reason and its own
 approval (VP in charge, then the finance head) and stays out of the books until approved.
+
+``post_cost_reduction(...)`` books the other direction: a credit (a cost row with a negative
+amount) that takes a project's cost down, with its source (a settlement correction that deducts
+from a vendor, hour points cut after booking). It is idempotent on ``source_ref`` like
+``post_cost``, dated in an open period like every posting, and refused when it would take the
+project's posted cost of that kind (category) on that stage below zero. On a custom project
+whose WIP already went to cost of sales, the part of the reduction the WIP no longer holds is
+taken off the cost of sales (a negative carry, basis ``cost_reduction``), so WIP never goes
+negative and the project's margin shows the lower cost.
 """
 
 from __future__ import annotations
@@ -21,8 +30,8 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
-from datamill.ledger._balances import approved_budget
-from datamill.ledger._periods import check_posting_date
+from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budget, wip_balance
+from datamill.ledger._periods import check_posting_date, first_open_day
 from datamill.ledger.budgets import record_approval
 from datamill.ledger.models import (
     LedgerBudgetLine,
@@ -30,6 +39,7 @@ from datamill.ledger.models import (
     LedgerCost,
     LedgerOrder,
     LedgerProject,
+    LedgerRecognition,
 )
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import CostOut
@@ -40,6 +50,7 @@ __all__ = [
     "depreciation_amount",
     "list_costs",
     "post_cost",
+    "post_cost_reduction",
     "post_depreciation",
     "submit_expense_claim",
 ]
@@ -145,6 +156,87 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
                  object_id=row.id, project_id=project.production_project_id,
                  data={"amount": str(amt), "stage": stage, "category": category,
                        "status": row.status, "source_ref": source_ref})
+    return CostOut.model_validate(row)
+
+
+def _posted_on_line(session: Session, project_id: int, stage: str, category: str) -> Decimal:
+    total = session.scalar(select(func.sum(LedgerCost.amount)).where(
+        LedgerCost.project_id == project_id, LedgerCost.stage == stage,
+        LedgerCost.category == category, LedgerCost.status == "posted"))
+    return Decimal(0) if total is None else Decimal(total)
+
+
+def _uncarry(session: Session, project: LedgerProject, on: date) -> LedgerRecognition | None:
+    """After a reduction: what WIP no longer holds (already carried) comes off cost of sales."""
+    if project.project_type not in WIP_TYPES or project.order_id is None:
+        return None
+    excess = -wip_balance(session, project)
+    if excess <= 0:
+        return None
+    last = session.scalar(select(func.max(LedgerRecognition.recognised_on)).where(
+        LedgerRecognition.project_id == project.id))
+    day = first_open_day(session, max(on, last) if last else on)  # after the carry it undoes
+    order = session.get(LedgerOrder, project.order_id)
+    done = accepted_volume(session, order.id) if order else Decimal(0)
+    share = min(done / order.total_volume, Decimal(1)) if order else Decimal(0)
+    row = LedgerRecognition(order_id=project.order_id, project_id=project.id, recognised_on=day,
+                            basis="cost_reduction", revenue=Decimal(0), cost=-excess,
+                            completion=to_decimal(share, 6))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def post_cost_reduction(  # noqa: PLR0913 - the posting's fields, all keyword-only
+    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str,
+    source_ref: str, *, incurred_on: date, supplier: str | None = None, description: str = "",
+    actor_id: int | None = None,
+) -> CostOut:
+    """Take ``amount`` (positive: the size of the reduction) off a project's cost of one kind.
+
+    Booked as a posted cost row of ``-amount`` with ``source_ref`` (unique: a second posting of
+    the same source is refused as already booked). Refused on a closed project, in a closed
+    period, and when the project's posted ``category`` cost on ``stage`` is less than
+    ``amount`` (a cost is never below zero). See the module docstring for WIP already carried.
+    """
+    project = ledger_project_row(session, project_id)
+    if session.scalar(select(LedgerCost.id).where(LedgerCost.source_ref == source_ref)) is not None:
+        raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
+                       source_ref=source_ref)
+    if project.status == "closed":
+        raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
+                       "its costs are final and take no reduction", project_id=project_id)
+    if category not in COST_CATEGORIES:
+        raise InvalidInput(f"unknown cost category {category!r}; available: "
+                           f"{', '.join(COST_CATEGORIES)}", field="category")
+    amt = parse_money(amount, "amount")
+    _check_incurred_on(session, project, incurred_on, source_ref)
+    booked = _posted_on_line(session, project_id, stage, category)
+    if amt > booked:
+        raise Conflict(
+            f"reducing project {project_id}'s {category} cost on {stage} by {amt} would take it "
+            f"below zero: only {booked} is booked there; book the cost it corrects first",
+            project_id=project_id, stage=stage, category=category, booked=str(booked),
+            reduction=str(amt))
+    row = LedgerCost(
+        project_id=project_id, stage=stage, category=category, amount=-amt,
+        source_ref=source_ref, supplier=supplier, incurred_on=incurred_on, status="posted",
+        description=description, posted_by=actor_id,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        session.rollback()
+        raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
+                       source_ref=source_ref) from err
+    uncarried = _uncarry(session, project, incurred_on)
+    record_audit(session, actor_id=actor_id, action="ledger.cost.reduced",
+                 object_type="ledger_cost", object_id=row.id,
+                 project_id=project.production_project_id,
+                 data={"amount": str(-amt), "stage": stage, "category": category,
+                       "source_ref": source_ref, "booked_before": str(booked),
+                       "off_cost_of_sales": str(-uncarried.cost) if uncarried else "0"})
     return CostOut.model_validate(row)
 
 

@@ -5,6 +5,8 @@ Workforce records, in production's ``domain_events`` outbox (the ledger never im
 * ``settlement.confirmed``: one per confirmed sheet × project × stage; ``amount`` is accepted
   volume × unit price plus the vendor's management fee share, with ``supplier``, ``stage``,
   ``incurred_on`` (the period's last day) and ``source_ref`` ``settlement:<sheet>:<project>:<stage>``;
+* ``settlement.reduced``: the same, for a correction sheet that takes a project × stage's
+  settled cost down; ``amount`` is negative (the deduction plus its share of the fee);
 * ``hour_points.booked``: one per booking of a person's points on a project for a month;
   ``cost`` is the cost of **all** their points there that month (a re-booking replaces it).
 
@@ -14,11 +16,16 @@ Workforce records, in production's ``domain_events`` outbox (the ledger never im
   event gets one :class:`LedgerEventReceipt`, so a second run books nothing twice;
 * settlement → ``data_service`` on the stage's budget line (a production stage ``annotate`` or
   ``collect`` also matches a line named ``annotation`` / ``collection``);
+* settlement reductions → a credit on the same budget line
+  (:func:`~datamill.ledger.costs.post_cost_reduction`): the project's cost goes down, with the
+  event's ``source_ref``; refused (left pending with the reason) while it would take the
+  project's posted cost of that kind on that line below zero;
 * hour points → ``labour`` on the budget's labour line (``staff`` when there is none or several),
-  dated the month's last day; a re-booking books only the increase, and an older event for the
+  dated the month's last day; a re-booking books only the difference (an increase as a cost,
+  a cut as a reduction on the line the points were booked to), and an older event for the
   same person × project × month is superseded by the newer one;
 * what cannot be booked (no ledger project, closed project, no approved budget, over the budget
-  line) is never lost and never stops the run: the event stays pending with a ``problem``
+  line, a reduction below zero) is never lost and never stops the run: the event stays pending with a ``problem``
   receipt saying why (:func:`list_event_problems`) and is retried on every run.
   :func:`book_cost_event` books an over-budget one with a reason; it then awaits the VP +
   finance-head approval like every over-budget cost.
@@ -43,7 +50,7 @@ from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.ledger._balances import approved_budget
 from datamill.ledger._periods import first_open_day, period_of
-from datamill.ledger.costs import post_cost
+from datamill.ledger.costs import post_cost, post_cost_reduction
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerBudgetLine,
@@ -71,9 +78,10 @@ __all__ = [
 ]
 
 SETTLEMENT = "settlement.confirmed"
+REDUCED = "settlement.reduced"
 HOUR_POINTS = "hour_points.booked"
 ACCEPTED = "delivery.accepted"
-COST_EVENT_TYPES = (SETTLEMENT, HOUR_POINTS)
+COST_EVENT_TYPES = (SETTLEMENT, REDUCED, HOUR_POINTS)
 #: production stage → the budget-line stage a PM usually writes for it.
 STAGE_ALIASES = {
     "collect": "collection", "record": "collection", "annotate": "annotation",
@@ -166,6 +174,30 @@ def _book_settlement(
     return "booked", session.get(LedgerCost, out.id), ""
 
 
+def _book_reduction(session: Session, ev: DomainEvent, project: LedgerProject) -> _Outcome:
+    """A correction sheet's deduction: a credit on the project × stage's cost (idempotent)."""
+    p = ev.payload or {}
+    ref = _text(p, "source_ref")
+    found = _cost_by_ref(session, ref)
+    if found is not None:
+        return "booked", found, ""
+    amount = _money(p, "amount")
+    if amount >= 0:
+        raise InvalidInput(f"settlement.reduced event {ev.id} carries {amount}: a reduction is "
+                           "negative", field="amount")
+    stage = _text(p, "stage")
+    try:
+        on = date.fromisoformat(_text(p, "incurred_on"))
+    except ValueError as err:
+        raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
+    booked_on, note = _open_day(session, on)
+    out = post_cost_reduction(
+        session, project.id, _budget_stage(session, project, stage), "data_service", -amount,
+        ref, incurred_on=booked_on, supplier=str(p.get("supplier") or "") or None,
+        description=f"settlement correction {p.get('sheet_number', '')} · {stage}{note}")
+    return "booked", session.get(LedgerCost, out.id), ""
+
+
 def _superseded_by(session: Session, ev: DomainEvent, key: str) -> int | None:
     later = session.scalars(select(DomainEvent).where(
         DomainEvent.type == HOUR_POINTS, DomainEvent.project_id == ev.project_id,
@@ -210,12 +242,18 @@ def _book_hour_points(
     if delta == 0:
         return "skipped", None, "this cost is already booked"
     person = p.get("person", p.get("worker_id"))
-    if delta < 0:
-        raise Conflict(f"{person}'s points on this project in {month} were cut: {booked} is "
-                       f"booked, the new cost is {cost}; a reduction needs a correction entry")
+    booked_on, note = _open_day(session, _month_end(month))
+    if delta < 0:  # points cut: take the difference off the line they were booked to
+        first = session.scalars(select(LedgerCost).where(
+            LedgerCost.source_ref.startswith(f"{key}#", autoescape=True),
+            LedgerCost.status.in_(_LIVE)).order_by(LedgerCost.id)).first()
+        out = post_cost_reduction(
+            session, project.id, first.stage if first else LABOUR_STAGE, "labour", -delta, ref,
+            incurred_on=booked_on, actor_id=actor_id,
+            description=f"hour points {person} {month} cut from {booked} to {cost}{note}")
+        return "booked", session.get(LedgerCost, out.id), ""
     stages = _line_stages(session, project, "labour")
     stage = stages[0] if len(stages) == 1 else LABOUR_STAGE
-    booked_on, note = _open_day(session, _month_end(month))
     out = post_cost(session, project.id, stage, "labour", delta, ref,
                     incurred_on=booked_on, currency=str(p.get("currency") or "CNY"),
                     quantity=_points(p) if booked == 0 else None,
@@ -230,6 +268,8 @@ def _book(
     project = _ledger_project(session, ev)
     if ev.type == SETTLEMENT:
         return _book_settlement(session, ev, project, reason, actor_id)
+    if ev.type == REDUCED:
+        return _book_reduction(session, ev, project)
     return _book_hour_points(session, ev, project, reason, actor_id)
 
 
@@ -249,7 +289,8 @@ def _receipt(
 
 
 def process_cost_events(session: Session, *, actor_id: int | None = None) -> CostEventRunOut:
-    """Book every pending ``settlement.confirmed`` / ``hour_points.booked`` event (idempotent).
+    """Book every pending ``settlement.confirmed`` / ``settlement.reduced`` /
+    ``hour_points.booked`` event (idempotent).
 
     One event that cannot be booked is left pending with its reason; the others go through.
     """
@@ -301,7 +342,7 @@ def book_cost_event(
 
 
 def _event_amount(ev: DomainEvent) -> Decimal | None:
-    raw = (ev.payload or {}).get("amount" if ev.type == SETTLEMENT else "cost")
+    raw = (ev.payload or {}).get("cost" if ev.type == HOUR_POINTS else "amount")
     try:
         return to_cents(str(raw)) if isinstance(raw, str | int) else None
     except InvalidOperation:

@@ -3,7 +3,8 @@
 §6.6: before final accounts every expense must be entered and reimbursed, and a reviewer checks.
 :func:`review_final_accounts` is that step. It refuses while
 
-* workforce cost events of the project (settlement sheets, hour points) are not booked,
+* workforce cost events of the project (settlement sheets and their corrections, hour points)
+  are not booked,
 * customer acceptances of the project (``delivery.accepted``) are not yet processed, or
 * costs still await over-budget approval,
 
@@ -39,7 +40,7 @@ __all__ = ["REVIEWER_ROLES", "FinalReviewOut", "final_review", "pending_project_
 SUBJECT = "final_accounts"
 #: workforce cost events (the same as :data:`datamill.ledger.events.COST_EVENT_TYPES`, which
 #: imports the recognition that imports this module)
-COST_EVENT_TYPES = ("settlement.confirmed", "hour_points.booked")
+COST_EVENT_TYPES = ("settlement.confirmed", "settlement.reduced", "hour_points.booked")
 #: ledger approval roles that may review final accounts
 REVIEWER_ROLES = ("finance_reviewer", "finance_manager", "finance_head", "cfo")
 

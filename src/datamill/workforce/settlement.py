@@ -455,8 +455,8 @@ def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
         fees[max(fees)] += sheet.fee - sum(fees.values())
     vendor = session.get(Vendor, sheet.vendor_id)
     for (project_id, stage), amount in sorted(groups.items()):
-        # the ledger books positive costs only; a deduction (a negative correction) is recorded
-        # as ``settlement.reduced`` for the ledger to take off the project's cost
+        # a deduction (a negative correction) is recorded as ``settlement.reduced``: the ledger
+        # books it as a credit on the project × stage's cost (never as a negative new cost)
         kind = "settlement.reduced" if amount + fees[(project_id, stage)] < 0 else SETTLED_COST
         session.add(DomainEvent(type=kind, project_id=project_id, payload={
             "source_ref": f"settlement:{sheet.number}:{project_id}:{stage}",
