@@ -104,6 +104,14 @@ def _read_pcd(path: Path) -> Cloud:
                 raise CloudDecodeError(
                     f"{path.name} declares {row * int(meta.points):,} bytes of points, more than "
                     f"{_MAX_BYTES:,}", file=path.name)
+            data_at = fh.tell()
+            size = path.stat().st_size
+            if str(getattr(meta.data, "value", meta.data)) == "binary" and (
+                    size - data_at < row * int(meta.points)):
+                raise CloudDecodeError(
+                    f"{path.name} is truncated: its header declares {int(meta.points):,} points "
+                    f"({row * int(meta.points):,} bytes) but {size - data_at:,} bytes follow it",
+                    file=path.name)
             fh.seek(0)
             cloud = PointCloud.from_fileobj(fh)
         names = tuple(str(f) for f in cloud.fields)
@@ -111,7 +119,8 @@ def _read_pcd(path: Path) -> Cloud:
     except CloudDecodeError:
         raise
     except Exception as err:  # pypcd4 raises ValueError, KeyError, struct/lzf errors ...
-        raise CloudDecodeError(f"{path.name} is not a readable PCD file: {err}",
+        raise CloudDecodeError(f"{path.name} is not a readable PCD file (truncated or corrupt?): "
+                               f"{err}",
                                file=path.name) from err
     if data.ndim != 2 or data.shape[1] != len(names) or len(data) != int(meta.points):
         raise CloudDecodeError(f"{path.name}: PCD data do not match its header (truncated?)",
