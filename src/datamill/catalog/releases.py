@@ -374,15 +374,21 @@ def list_releases(session: Session, user: User, dataset_id: int) -> list[Release
     ds = dataset_row(session, dataset_id)
     if not view.everything and not (ds.listed and ds.status == "released"):
         raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
-    return [ReleaseOut.model_validate(r) for r in session.scalars(
+    return [_release_out(r, view.everything) for r in session.scalars(
         select(CatalogRelease).where(CatalogRelease.dataset_id == dataset_id)
         .order_by(CatalogRelease.version))]
+
+
+def _release_out(rel: CatalogRelease, staff: bool) -> ReleaseOut:
+    """A release as the caller sees it: a customer is not told the server's folder."""
+    out = ReleaseOut.model_validate(rel)
+    return out if staff else out.model_copy(update={"path": ""})
 
 
 def get_release(session: Session, user: User, release_id: int) -> ReleaseOut:
     rel = release_row(session, release_id)
     list_releases(session, user, rel.dataset_id)  # visibility
-    return ReleaseOut.model_validate(rel)
+    return _release_out(rel, viewer(session, user).everything)
 
 
 def datasheet(session: Session, user: User, release_id: int) -> dict[str, Any]:
