@@ -190,14 +190,20 @@ def read_cloud(path: Path) -> Cloud:
 
 
 def summarize(points: np.ndarray) -> dict[str, object]:
-    """Counts, bounds and the 99th-percentile horizontal range of the valid points."""
-    xyz = points[:, :3]
-    valid = np.isfinite(xyz).all(axis=1)
-    good = xyz[valid]
-    out: dict[str, object] = {"points": len(xyz), "invalid_points": int((~valid).sum())}
-    if len(good):
-        low, high = good.min(axis=0), good.max(axis=0)
+    """Counts, bounds and the 99th-percentile horizontal range of the valid points.
+
+    Works on the three coordinate columns made contiguous (reductions over strided columns of
+    an N x 4 array cost ten times more) and finds the percentile with a partial sort."""
+    cols = np.ascontiguousarray(points[:, :3].T)
+    finite = np.isfinite(cols[0] + cols[1] + cols[2])  # NaN, or inf - inf, spreads to the sum
+    valid = int(np.count_nonzero(finite))
+    out: dict[str, object] = {"points": len(points), "invalid_points": len(points) - valid}
+    if valid < len(points):
+        cols = cols[:, finite]
+    if valid:
+        low, high = cols.min(axis=1), cols.max(axis=1)
         out["bounds"] = tuple(round(float(v), 4) for v in (*low, *high))
-        ranges = np.hypot(good[:, 0], good[:, 1])
-        out["range_p99_m"] = round(float(np.percentile(ranges, 99)), 3)
+        squared = cols[0] * cols[0] + cols[1] * cols[1]
+        k = min(valid - 1, int(np.ceil(0.99 * (valid - 1))))
+        out["range_p99_m"] = round(float(np.sqrt(np.partition(squared, k)[k])), 3)
     return out
