@@ -240,7 +240,8 @@ def quote_cmd(budget_id: int, margin: str, vat_rate: str = "0.06", as_json: Json
 @handle_errors
 def report_cmd(kind: str, date_from: str, date_to: str, as_json: Annotated[bool, typer.Option(
         "--json", help="Print JSON (the report is JSON either way).")] = True) -> None:
-    """JSON report: margin, wip, units (per audio hour) or monthly (year of date_from)."""
+    """JSON report: margin, wip, units (per audio hour), monthly (year of date_from) or vat
+    (output VAT by tax point)."""
     from datamill.ledger import reports
 
     start, end = _day(date_from), _day(date_to)
@@ -253,8 +254,13 @@ def report_cmd(kind: str, date_from: str, date_to: str, as_json: Annotated[bool,
             data = reports.unit_economics(s, start, end)
         elif kind == "monthly":
             data = reports.monthly_summary(s, start.year)
+        elif kind == "vat":
+            from datamill.ledger.vat import vat_points
+
+            data = vat_points(s, start, end)
         else:
-            raise InvalidInput(f"unknown report {kind!r}; available: margin, wip, units, monthly")
+            raise InvalidInput(f"unknown report {kind!r}; available: margin, wip, units, "
+                               "monthly, vat")
     emit(data, True)
 
 

@@ -11,14 +11,18 @@ Postings:
   Dr ``cogs`` / Cr ``wip`` for the cost carried (sides swap for a negative true-up);
 * contract cancellation (recognition basis ``write_off``): Dr ``write_off_loss`` / Cr ``wip``;
 * impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides);
-* customer receipt (cash incl. VAT): Dr ``bank`` / Cr ``receivable`` for the part excluding VAT
-  and Dr ``bank`` / Cr ``vat_output`` for the order's VAT on it, so a fully paid recognition
-  leaves no receivable (a receipt before anything is due leaves a credit balance: an advance);
+* output VAT at its **tax point** (§6.5: the earliest of recognition, invoice, advance
+  receipt; :mod:`datamill.ledger.vat`): Dr ``receivable`` / Cr ``vat_output`` in the entry of
+  the recognition (``R``), invoice (``B``, only when it bills ahead of recognition) or receipt
+  (``P``, an advance) that reached it first — custom revenue and catalog licence revenue alike;
+* customer receipt (cash incl. VAT): Dr ``bank`` / Cr ``receivable`` for all of it, so a fully
+  paid recognition leaves no receivable (a receipt before anything is due leaves a credit
+  balance: an advance, its VAT already in ``vat_output``);
 * vendor payment (a settled settlement sheet, from workforce's ``settlement.paid`` event):
   Dr ``credit_data_service`` / Cr ``bank`` for the net paid and Dr ``credit_data_service`` /
   Cr ``tax_withheld`` for the income tax withheld, clearing the payable its costs booked.
 
-Revenue and cost exclude VAT; VAT is journalised on receipt (the simplified cash view) only.
+Revenue and cost exclude VAT; output VAT is journalised at its tax point, never at payment.
 Every entry balances, so :func:`trial_balance` sums debits and credits per account.
 """
 
@@ -35,7 +39,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import InvalidInput
-from datamill.core.money import to_cents
 from datamill.ledger._balances import WIP_TYPES
 from datamill.ledger.models import (
     LedgerCost,
@@ -46,6 +49,7 @@ from datamill.ledger.models import (
     LedgerRecognition,
 )
 from datamill.ledger.schemas import JournalLine
+from datamill.ledger.vat import vat_points
 from datamill.production.models import DomainEvent
 
 __all__ = ["DEFAULT_ACCOUNTS", "VENDOR_PAID", "TrialRow", "account_balance",
@@ -143,6 +147,7 @@ def journal_lines(
         _pair(out, acc, f"I{i.id}", i.period_end, "impairment_loss", "wip_provision", i.change,
               i.project_id, None, f"impairment test: provision {i.provision}")
     _payments(session, date_from, date_to, acc, out)
+    _vat(session, date_from, date_to, acc, out)
     out.sort(key=lambda ln: (ln.date, ln.entry[0], int(ln.entry[1:])))  # stable: pairs stay
     return out
 
@@ -155,12 +160,8 @@ def _payments(
     for rc, order in session.execute(select(LedgerReceipt, LedgerOrder).join(
             LedgerOrder, LedgerOrder.id == LedgerReceipt.order_id).where(
             LedgerReceipt.received_on >= date_from, LedgerReceipt.received_on <= date_to)):
-        net = to_cents(rc.amount / (1 + order.vat_rate))
-        memo = f"receipt {rc.reference} order {order.number}"
-        _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "receivable", net, None, order.id,
-              memo)
-        _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "vat_output", rc.amount - net,
-              None, order.id, memo + " (VAT)")
+        _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "receivable", rc.amount, None,
+              order.id, f"receipt {rc.reference} order {order.number}")
     for ev in session.scalars(select(DomainEvent).where(DomainEvent.type == VENDOR_PAID)
                               .order_by(DomainEvent.id)):
         p = ev.payload or {}
@@ -175,6 +176,25 @@ def _payments(
         _pair(out, acc, f"V{ev.id}", on, "credit_data_service", "bank", net, None, None, memo)
         _pair(out, acc, f"V{ev.id}", on, "credit_data_service", "tax_withheld", withheld, None,
               None, memo + " (tax withheld)")
+
+
+_ENTRY = {"recognition": "R", "invoice": "B", "receipt": "P"}
+_WHAT = {"recognition": "recognition", "invoice": "invoice", "receipt": "advance receipt"}
+
+
+def _vat(
+    session: Session, date_from: date, date_to: date, acc: dict[str, tuple[str, str]],
+    out: list[JournalLine],
+) -> None:
+    """Output VAT at its tax point, in the entry of the row that reached it first."""
+    projects = {oid: pid for oid, pid in session.execute(
+        select(LedgerProject.order_id, LedgerProject.id).where(
+            LedgerProject.order_id.is_not(None)))}
+    for pt in vat_points(session, date_from, date_to):
+        _pair(out, acc, f"{_ENTRY[pt.trigger]}{pt.source_id}", pt.on, "receivable", "vat_output",
+              pt.vat, projects.get(pt.order_id) if pt.trigger == "recognition" else None,
+              pt.order_id, f"output VAT {pt.vat_rate:.2%} on {pt.base} at its tax point "
+              f"({_WHAT[pt.trigger]}) order {pt.order_number}")
 
 
 class TrialRow(BaseModel):

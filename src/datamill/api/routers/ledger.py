@@ -50,6 +50,7 @@ from datamill.ledger.schemas import (
     SyncOut,
     WipRow,
 )
+from datamill.ledger.vat import VatPoint, vat_points
 
 __all__ = ["router"]
 
@@ -287,6 +288,14 @@ def wip_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> list[WipRow]:
     return reports.wip_rollforward(session, date_from, date_to)
+
+
+@router.get("/ledger/reports/vat")
+def vat_endpoint(
+    session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
+) -> list[VatPoint]:
+    """Output VAT falling due in the range, by tax point (recognition, invoice, advance)."""
+    return vat_points(session, date_from, date_to)
 
 
 @router.get("/ledger/reports/monthly/{year}")
