@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 
 from datamill.api.body_limit import BodySizeLimitMiddleware
@@ -19,10 +21,12 @@ def install_api(app: FastAPI) -> None:
     """Add the API's error handlers, body-size limit, routers and hot lane to ``app``."""
     from datamill.api.hot_path import install_hot_path
     from datamill.api.routers import ROUTERS
+    from datamill.api.routers.collect import LARGE_BODIES
 
     install_problem_handlers(app)
     document_problems(app)
-    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware,
+                       larger=[(re.escape(API_PREFIX) + path, limit) for path, limit in LARGE_BODIES])
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     install_hot_path(app, API_PREFIX)  # claim and submit in one worker-thread hop

@@ -1,11 +1,15 @@
 """Refuse request bodies above ``Settings.max_request_bytes`` with a 413 problem.
 
 A declared ``Content-Length`` above the limit is refused before anything is read; a chunked body
-is read only up to the limit. Bodies within the limit are replayed to the app unchanged.
+is read only up to the limit. Bodies within the limit are replayed to the app unchanged. A few
+routes take larger bodies by design (a subject's recording upload): ``larger`` names them, each
+a path pattern (matched whole) with its own limit.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -43,14 +47,23 @@ def _limit(scope: Scope) -> int:
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, larger: Sequence[tuple[str, int]] = ()) -> None:
         self.app = app
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
+
+    def limit_for(self, scope: Scope) -> int:
+        """The body limit of the request's route: its own where ``larger`` names it."""
+        path = scope["path"]
+        for pattern, limit in self.larger:
+            if pattern.fullmatch(path):
+                return limit
+        return _limit(scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
-        limit = _limit(scope)
+        limit = self.limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)

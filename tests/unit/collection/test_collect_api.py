@@ -108,3 +108,34 @@ def test_collect_page_refuses_bad_tokens(client: TestClient, runtime, users) -> 
     r = client.get("/collect/not-a-real-token")
     assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
     assert "invalid invitation link" in r.text
+
+
+def test_a_long_recording_passes_the_request_limit_up_to_the_upload_limit(
+    client: TestClient, runtime, users
+) -> None:
+    """The server refuses bodies over 2 MiB, but a subject's recording may take up to the
+    collection service's 20 MiB (70 s of 16 kHz speech is ~2.2 MB); beyond that, a 413 that
+    names the route's own limit. Other routes keep the server's limit."""
+    from datamill.collection.subject import MAX_UPLOAD_BYTES
+
+    pm = _login(client, "pm")
+    with runtime.session() as s:
+        from datamill.production.projects import create_project
+
+        pid = create_project(s, collect_spec(name="api-long")).id
+        add_member(s, pid, users["pm"], actor_id=None)
+    client.post(f"{API}/collect/projects/{pid}/prompts", json={"prompts": PROMPTS}, headers=pm)
+    prompt = client.get(f"{API}/collect/projects/{pid}/prompts", headers=pm).json()[0]
+    client.post(f"{API}/collect/projects/{pid}/consent-texts", json={"text": "I agree."},
+                headers=pm)
+    token = {"X-Collect-Token": client.post(
+        f"{API}/collect/projects/{pid}/invites", json={"subject_id": "s1"}, headers=pm
+    ).json()["token"], "Content-Type": "audio/wav"}
+    url = f"{API}/collect/visit/prompts/{prompt['id']}/recording"
+    r = client.post(url, content=b"\0" * (5 * 1024 * 1024), headers=token)
+    assert r.status_code == 403 and "consent first" in r.json()["detail"]  # read, not refused
+    r = client.post(url, content=b"\0" * (MAX_UPLOAD_BYTES + 1), headers=token)
+    assert r.status_code == 413 and r.json()["max_bytes"] == MAX_UPLOAD_BYTES
+    r = client.post(f"{API}/collect/visit/consent", content=b"{" + b" " * (3 * 1024 * 1024) + b"}",
+                    headers={**token, "Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["max_bytes"] == 2 * 1024 * 1024

@@ -23,9 +23,15 @@ from datamill.collection import quotas, staff, subject
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 
-__all__ = ["router"]
+__all__ = ["LARGE_BODIES", "router"]
 
 router = APIRouter(prefix="/collect", tags=["collection"])
+
+#: routes whose bodies may pass the server's request limit (a path pattern under the API
+#: prefix, and its limit): a subject's recording, up to what the collection service accepts
+LARGE_BODIES: tuple[tuple[str, int], ...] = (
+    (r"/collect/visit/prompts/[0-9]{1,19}/recording", subject.MAX_UPLOAD_BYTES),
+)
 Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
 
 
