@@ -441,3 +441,63 @@ EN_PAGES.update({
     "cmp.empty": "(none)",
 })
 # --- end text and llm review / inspection ---
+# --- point-cloud workbench (templates/pointcloud/, static/pointcloud/) ---
+EN_PAGES.update({
+    "pc.title": "Annotate the point cloud",
+    "pc.tool.select": "Select (V)",
+    "pc.tool.box": "Box (B)",
+    "pc.current_label": "Label for new boxes",
+    "pc.undo": "Undo",
+    "pc.redo": "Redo",
+    "pc.fit": "Fit (F)",
+    "pc.submit": "Submit",
+    "pc.bev": "Bird's-eye view of the frame",
+    "pc.colour_by_height": "Height (z)",
+    "pc.details": "Selected object",
+    "pc.side_view": "Side view (along the heading)",
+    "pc.objects": "Objects",
+    "pc.scene_classes": "Scene classes",
+    "pc.submit_failed": "Not submitted",
+    "pc.help.create": "Box tool: drag a rough rectangle around an object's points, then drag in "
+                      "the direction it faces (a click keeps heading 0): the cuboid is fitted "
+                      "to the points.",
+    "pc.help.edit": "Drag a box to move it · its edge handles resize it · the round handle or "
+                    "Q/E turn it (Shift: 10°) · arrow keys nudge it · or type its numbers",
+    "pc.help.object": "1–9 pick the label (and relabel the selected box) · Tab next object · "
+                      "H hide · Ctrl+L lock · Delete removes",
+    "pc.help.view": "Wheel zooms at the cursor · middle button or Space+drag pans · F fits the "
+                    "frame",
+    "pc.help.history": "Ctrl+Z undo · Ctrl+Shift+Z or Ctrl+Y redo · Ctrl+Enter submits",
+    "pc.save_saved": "Draft saved",
+    "pc.save_pending": "Saving…",
+    "pc.save_offline": "Offline: draft kept in this browser, retrying",
+    "pc.save_local": "Draft kept in this browser",
+    "pc.submitted": "Submitted",
+    "pc.conflict": "Someone changed this item since you opened it (version conflict); reload "
+                   "the page.",
+    "pc.no_selection": "Nothing selected: click a box.",
+    "pc.no_objects": "No objects yet.",
+    "pc.hide": "Hide",
+    "pc.show": "Show",
+    "pc.lock": "Lock",
+    "pc.unlock": "Unlock",
+    "pc.delete": "Delete",
+    "pc.none": "(none)",
+    "pc.field_length": "Length (m)",
+    "pc.field_width": "Width (m)",
+    "pc.field_height": "Height (m)",
+    "pc.field_yaw": "Heading (°)",
+    "pc.track_id": "Track ID",
+    "pc.attributes": "Attributes",
+    "pc.loading": "Loading the points…",
+    "pc.load_failed": "The points could not be loaded",
+    "pc.points": "{n} points",
+    "pc.fitting": "Fitting the cuboid to the points…",
+    "pc.fitted": "Cuboid fitted to {n} points",
+    "pc.fit_failed": "Not fitted ({error}); a box of default height was kept",
+    "pc.heading_hint": "Now drag in the direction the object faces, or click for heading 0; "
+                       "Esc cancels.",
+    "rv.reason.box_fit": "Boxes do not fit the points",
+    "rv.reason.heading": "Heading wrong",
+})
+# --- end point-cloud workbench ---

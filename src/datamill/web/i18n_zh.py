@@ -551,6 +551,62 @@ ZH_CN.update({
     "cmp.llm.turn": "轮次",
     "cmp.empty": "（无）",
 })
+# --- point-cloud workbench (templates/pointcloud/, static/pointcloud/) ---
+ZH_CN.update({
+    "pc.title": "点云标注",
+    "pc.tool.select": "选择 (V)",
+    "pc.tool.box": "画框 (B)",
+    "pc.current_label": "新框的标签",
+    "pc.undo": "撤销",
+    "pc.redo": "重做",
+    "pc.fit": "适应窗口 (F)",
+    "pc.submit": "提交",
+    "pc.bev": "本帧的鸟瞰图",
+    "pc.colour_by_height": "高度 (z)",
+    "pc.details": "选中的对象",
+    "pc.side_view": "侧视图（沿朝向）",
+    "pc.objects": "对象",
+    "pc.scene_classes": "场景类别",
+    "pc.submit_failed": "未能提交",
+    "pc.help.create": "画框工具：在对象的点周围拖出一个粗略矩形，再朝对象的朝向拖动（单击则朝向为 0）："
+                      "系统会按点云拟合出三维框。",
+    "pc.help.edit": "拖动框可移动 · 拖动边上的控制点调整尺寸 · 拖动圆形控制点或按 Q/E 旋转（Shift：10°）"
+                    " · 方向键微移 · 也可直接输入数值",
+    "pc.help.object": "1–9 选择标签（并修改选中框的标签）· Tab 下一个对象 · H 隐藏 · Ctrl+L 锁定"
+                      " · Delete 删除",
+    "pc.help.view": "滚轮以光标为中心缩放 · 中键或空格拖动平移 · F 适应整帧",
+    "pc.help.history": "Ctrl+Z 撤销 · Ctrl+Shift+Z 或 Ctrl+Y 重做 · Ctrl+Enter 提交",
+    "pc.save_saved": "草稿已保存",
+    "pc.save_pending": "正在保存…",
+    "pc.save_offline": "离线：草稿保存在本浏览器中，正在重试",
+    "pc.save_local": "草稿保存在本浏览器中",
+    "pc.submitted": "已提交",
+    "pc.conflict": "打开后此条目已被他人修改（版本冲突），请重新加载页面。",
+    "pc.no_selection": "未选中对象：请单击一个框。",
+    "pc.no_objects": "尚无对象。",
+    "pc.hide": "隐藏",
+    "pc.show": "显示",
+    "pc.lock": "锁定",
+    "pc.unlock": "解锁",
+    "pc.delete": "删除",
+    "pc.none": "（无）",
+    "pc.field_length": "长 (米)",
+    "pc.field_width": "宽 (米)",
+    "pc.field_height": "高 (米)",
+    "pc.field_yaw": "朝向角 (°)",
+    "pc.track_id": "跟踪 ID",
+    "pc.attributes": "属性",
+    "pc.loading": "正在加载点云…",
+    "pc.load_failed": "无法加载点云",
+    "pc.points": "{n} 个点",
+    "pc.fitting": "正在按点云拟合三维框…",
+    "pc.fitted": "已按 {n} 个点拟合三维框",
+    "pc.fit_failed": "未能拟合（{error}）；已保留默认高度的框",
+    "pc.heading_hint": "现在朝对象的朝向拖动，或单击使朝向为 0；Esc 取消。",
+    "rv.reason.box_fit": "框与点云不贴合",
+    "rv.reason.heading": "朝向错误",
+})
+# --- end point-cloud workbench ---
 ZH_CN.update(
     ZH_CN_SECURITY | ZH_CN_TTS | ZH_CN_CORPUS | ZH_CN_COLLECT | ZH_CN_SPEECH | ZH_CN_LISTEN
     | ZH_CN_CHECKS

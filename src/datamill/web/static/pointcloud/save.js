@@ -1,0 +1,93 @@
+// Drafts (localStorage at once, the server debounced, retried with backoff while offline),
+// submit, and the fit_cuboid assisted tool. Draft body: {base_version, revision,
+// time_spent_ms, annotation}; submit body: {base_version, time_spent_ms, annotation}. The
+// server answers 409 when the item moved on since base_version, 422 with its reasons (shown
+// as they come) when the annotation breaks the spec.
+import { sendJSON } from '../common.js';
+
+function body(wb) {
+  return { base_version: wb.baseVersion, revision: wb.revision,
+    time_spent_ms: wb.timeSpent(), annotation: wb.annotation() };
+}
+
+function writeLocal(wb, pending) {
+  try {
+    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending }));
+  } catch (_) { /* storage full or disabled: the server copy still goes */ }
+}
+
+// The state changed: keep it in this browser at once, send it to the server soon.
+export function scheduleSave(wb) {
+  if (wb.readonly) return;
+  wb.revision += 1;
+  writeLocal(wb, true);
+  clearTimeout(wb.saveTimer);
+  wb.saveStatus(wb.t(wb.draftUrl ? 'save_pending' : 'save_local'));
+  if (wb.draftUrl) wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
+}
+
+export async function flush(wb) {
+  if (!wb.draftUrl || wb.saving || wb.submitted) return;
+  const sent = body(wb);
+  wb.saving = true;
+  let ok = false;
+  try { ok = (await sendJSON('POST', wb.draftUrl, sent)).ok; } catch (_) { ok = false; }
+  wb.saving = false;
+  if (wb.submitted) return;
+  if (ok) {
+    wb.retries = 0;
+    wb.savedRevision = sent.revision;
+    if (sent.revision === wb.revision) {
+      writeLocal(wb, false);
+      wb.saveStatus(wb.t('save_saved'));
+    } else flush(wb);
+  } else {
+    wb.retries += 1;
+    wb.saveStatus(wb.t('save_offline'));
+    clearTimeout(wb.saveTimer);
+    wb.saveTimer = setTimeout(() => flush(wb), Math.min(30000, 500 * 2 ** wb.retries));
+  }
+}
+
+export async function submit(wb) {
+  if (wb.readonly || wb.submitting) return;
+  const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
+  wb.cancelDraft();
+  wb.submitting = true;
+  if (btn) btn.disabled = true;
+  wb.showError('');
+  try {
+    const r = await sendJSON('POST', wb.submitUrl, { base_version: wb.baseVersion,
+      time_spent_ms: wb.timeSpent(), annotation: wb.annotation() });
+    if (r.ok) {
+      wb.submitted = true;
+      clearTimeout(wb.saveTimer);
+      try { localStorage.removeItem(wb.storageKey); } catch (_) { /* disabled */ }
+      wb.status(wb.t('submitted'));
+      wb.saveStatus('');
+      wb.root.dataset.submitted = '1';
+      const next = r.data && r.data.next_url;
+      if (typeof next === 'string' && next.startsWith('/')) window.location.assign(next);
+      return;
+    }
+    if (r.status === 409) wb.showError(wb.t('conflict'));
+    else wb.showError((r.data && (r.data.detail || r.data.title)) || String(r.status));
+  } catch (err) {
+    wb.showError(String(err));
+  } finally {
+    wb.submitting = false;
+  }
+  if (btn) btn.disabled = false;
+}
+
+// The server's tight cuboid inside a rough footprint {x, y, yaw, length, width}:
+// {cuboid, points} or {error} (its message, as it came).
+export async function fitCuboid(wb, rough) {
+  try {
+    const r = await sendJSON('POST', wb.assistUrl, rough);
+    if (r.ok && r.data && r.data.cuboid) return r.data;
+    return { error: (r.data && (r.data.detail || r.data.title)) || String(r.status) };
+  } catch (err) {
+    return { error: String(err) };
+  }
+}

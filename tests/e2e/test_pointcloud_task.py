@@ -1,0 +1,225 @@
+"""The point-cloud workbench (pointcloud/task.html): an annotator opens a lidar frame's task,
+zooms in, drags a rough rectangle around a known cuboid and then its heading; the server fits
+the cuboid to the points (fit_cuboid) and it lands on the truth (3D IoU > 0.5). A hotkey
+relabels it (undo/redo too), a scene class and an attribute are set, the draft autosaves, a
+cuboid moved out of the cloud is refused with the server's words, and Ctrl+Enter submits the
+annotation document as a new version. The same page in zh-CN shows no English catalogue
+string."""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from datamill.compliance.users import add_member
+from datamill.modalities.pointcloud.metric import cuboid_iou
+from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Annotation, Draft, Task
+from datamill.production.projects import create_project
+from datamill.production.tasks import create_packages
+from datamill.testing.pointclouds import SIZES, render_scene, write_cloud
+from datamill.web.i18n import EN
+from datamill.web.i18n_zh import ZH_CN
+from tests.e2e.conftest import Site, shot, sign_in
+from tests.known_issues._web import visible_text_nodes
+
+pytestmark = pytest.mark.slow
+
+WB = "document.querySelector('[data-pointcloud-workbench]').__workbench"
+LABELS = list(SIZES)  # car, pedestrian, cyclist: hotkeys 1, 2, 3
+
+
+def _spec(name: str) -> dict[str, Any]:
+    labels: list[dict[str, Any]] = [{"name": k, "typical_size": list(v)} for k, v in SIZES.items()]
+    labels[0]["attributes"] = [{"name": "occluded", "type": "select",
+                                "values": ["none", "partly", "mostly"]}]
+    return {
+        "name": name, "modality": "pointcloud", "language": "en-US",
+        "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
+        "sampling": {"inspection_level": "II", "aql": 2.5},
+        "acceptance": {"cuboid_accuracy": 0.95},
+        "requirements": {"cloud": {"min_points": 2000},
+                         "labels": {"labels": labels, "scene_classes": ["urban", "highway"]},
+                         "iou_threshold": 0.5},
+    }
+
+
+def _pointcloud_project(site: Site) -> tuple[int, dict[str, list[Cuboid]]]:
+    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-pc-"))
+    truth = {}
+    for i, suffix in enumerate((".bin", ".pcd")):
+        points, cuboids = render_scene(700 + i, objects=4, labels=("car",))
+        write_cloud(points, folder / f"drive/frame{i:02d}{suffix}")
+        truth[f"drive/frame{i:02d}"] = cuboids
+    with site.rt.session() as s:
+        p = create_project(s, _spec(f"pc-{folder.name}"))
+        for u in site.users.values():
+            add_member(s, p.id, u, actor_id=None)
+        pid = p.id
+    with site.rt.session() as s:
+        report = import_source(s, site.rt.blobs, pid, folder)
+        assert report.imported == 2, report.rejections
+    with site.rt.session() as s:
+        summary = run_checks(s, site.rt.blobs, pid, workers=1)
+        assert summary.passed == 2, summary.rejections
+    with site.rt.session() as s:
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    return pid, truth
+
+
+def _at(page: Any, x: float, y: float) -> tuple[float, float]:
+    cx, cy = page.evaluate(f"([x, y]) => {WB}.clientPoint(x, y)", [x, y])
+    return cx, cy
+
+
+def _objects(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate(f"() => {WB}.annotation().objects")  # type: ignore[no-any-return]
+
+
+def _draw_rough_box(page: Any, c: Cuboid) -> None:
+    """A rectangle around the cuboid's footprint (drawn from above), then its heading."""
+    corners = [(c.x + u * math.cos(c.yaw) - v * math.sin(c.yaw),
+                c.y + u * math.sin(c.yaw) + v * math.cos(c.yaw))
+               for u in (-c.length / 2, c.length / 2) for v in (-c.width / 2, c.width / 2)]
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    page.get_by_test_id("pc-wb-tool-box").click()
+    page.mouse.move(*_at(page, max(xs), max(ys)))
+    page.mouse.down()
+    page.mouse.move(*_at(page, min(xs), min(ys)), steps=6)
+    page.mouse.up()
+    assert "drag in the direction" in page.get_by_test_id("pc-wb-status").inner_text()
+    page.mouse.move(*_at(page, c.x, c.y))
+    page.mouse.down()
+    page.mouse.move(*_at(page, c.x + 2 * math.cos(c.yaw), c.y + 2 * math.sin(c.yaw)), steps=6)
+    page.mouse.up()
+
+
+def test_annotator_fits_a_cuboid_from_a_rough_box_and_submits(site: Site, context: Any) -> None:
+    pid, truth = _pointcloud_project(site)
+    page = sign_in(context, "ann1")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.focus(f"[data-testid=next-{pid}]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    first = int(page.url.rsplit("/", 1)[1])
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    frame = page.get_by_test_id("item-name").inner_text()
+    assert page.evaluate(f"() => {WB}.points.length / 4") > 2000
+    assert page.get_by_test_id("pc-wb-label").input_value() == "car"
+
+    target = max(truth[frame], key=lambda c: c.length * c.width)
+    page.mouse.move(*_at(page, target.x, target.y))
+    page.mouse.wheel(0, -400)  # zoom in around the cuboid
+    page.wait_for_function(f"() => {WB}.view.s > 14")
+    _draw_rough_box(page, target)
+    page.wait_for_function(f"() => {WB}.annotation().objects.length === 1")
+    assert "Cuboid fitted to" in page.get_by_test_id("pc-wb-status").inner_text()
+    fitted = _objects(page)[0]
+    assert fitted["label"] == "car" and fitted["id"] == "o1"
+    iou = cuboid_iou(Cuboid.model_validate(fitted), target)
+    assert iou > 0.5, (fitted, target)
+    assert page.get_by_test_id("pc-wb-field-height").input_value() == f"{fitted['height']:.2f}"
+    shot(page, "pointcloud-task-fitted")
+
+    # a hotkey relabels the selected cuboid; undo and redo walk it back and forth
+    page.keyboard.press("3")
+    assert _objects(page)[0]["label"] == "cyclist"
+    assert page.get_by_test_id("pc-wb-label").input_value() == "cyclist"
+    page.keyboard.press("Control+z")
+    assert _objects(page)[0]["label"] == "car"
+    page.keyboard.press("Control+Shift+z")
+    assert _objects(page)[0]["label"] == "cyclist"
+    page.keyboard.press("1")
+    assert _objects(page)[0]["label"] == "car"
+    # Q turns it 1° counter-clockwise; the heading field shows degrees
+    before = _objects(page)[0]["yaw"]
+    page.keyboard.press("q")
+    turned = _objects(page)[0]["yaw"]
+    assert abs(math.remainder(turned - before - math.radians(1), 2 * math.pi)) < 1e-3
+    page.keyboard.press("e")
+    # the panel: an attribute of the label, a track id, a scene class
+    page.get_by_test_id("pc-wb-attr-occluded").select_option("partly")
+    page.get_by_test_id("pc-wb-field-track").fill("car-7")
+    page.get_by_test_id("pc-wb-field-track").press("Tab")
+    page.get_by_test_id("pc-wb-class-urban").check()
+    doc = page.evaluate(f"() => {WB}.annotation()")
+    assert doc["classes"] == ["urban"]
+    assert doc["objects"][0]["attributes"] == {"occluded": "partly"}
+    assert doc["objects"][0]["track_id"] == "car-7"
+    # the autosaved draft reaches the server
+    for _ in range(60):
+        with site.rt.session() as s:
+            draft = s.scalars(select(Draft).where(Draft.task_id == first)).first()
+            if draft is not None and draft.payload.get("classes") == ["urban"]:
+                break
+        page.wait_for_timeout(100)
+    else:
+        pytest.fail("the draft never reached the server")
+
+    # a cuboid moved far outside the cloud: the server's reason is shown as it came
+    page.get_by_test_id("pc-wb-field-x").fill("900")
+    page.get_by_test_id("pc-wb-field-x").press("Enter")
+    page.get_by_test_id("pc-wb-submit").click()
+    error = page.get_by_test_id("pc-wb-error")
+    error.wait_for(state="visible")
+    assert "centre x = 900 m lies outside the cloud" in error.inner_text()
+    assert page.url.endswith(f"/tasks/{first}")
+    page.get_by_test_id("pc-wb-canvas").focus()
+    page.keyboard.press("Control+z")
+    assert abs(_objects(page)[0]["x"] - fitted["x"]) < 1e-6
+    shot(page, "pointcloud-task-before-submit")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{first}"))
+    second = int(page.url.rsplit("/", 1)[1])
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    assert not errors and not page.dialogs
+    with site.rt.session() as s:
+        task = s.get(Task, first)
+        assert task is not None
+        ann = s.scalars(select(Annotation).where(Annotation.item_id == task.item_id)
+                        .order_by(Annotation.version.desc())).first()
+        assert ann is not None and ann.kind == "annotation" and ann.version == 1
+        stored = PointCloudAnnotation.model_validate(ann.payload)
+    assert stored.classes == ("urban",)
+    (obj,) = stored.objects
+    assert (obj.id, obj.label, obj.track_id, obj.attributes) == (
+        "o1", "car", "car-7", {"occluded": "partly"})
+    assert cuboid_iou(obj, target) > 0.5
+
+    # the same workbench in Chinese: no English catalogue string is left on it
+    page.goto(f"/lang/zh-CN?next=/tasks/{second}")
+    page.wait_for_url(re.compile(rf"/tasks/{second}$"))
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    other = truth[page.get_by_test_id("item-name").inner_text()][0]
+    page.evaluate(f"(c) => {WB}.createFromFootprint(c)",
+                  {"x": other.x, "y": other.y, "yaw": other.yaw, "length": other.length + 1,
+                   "width": other.width + 1})
+    page.wait_for_function(f"() => {WB}.annotation().objects.length === 1")
+    assert "拟合" in page.get_by_test_id("pc-wb-status").inner_text()
+    shot(page, "pointcloud-task-zh-CN")
+    _assert_no_english(page)
+    assert not errors
+
+
+def _assert_no_english(page: Any) -> None:
+    english = {v for k, v in EN.items() if ZH_CN.get(k, v) != v and re.search("[A-Za-z]", v)
+               and v != k.rsplit(".", 1)[-1]}
+    nodes = visible_text_nodes(page.content())
+    assert sorted(n for n in nodes if n in english) == []
+    shown = page.evaluate("() => document.body.innerText + ' ' + [...document.querySelectorAll("
+                          "'[title],[aria-label]')].map((e) => (e.title || '') + ' ' + "
+                          "(e.getAttribute('aria-label') || '')).join(' ')")
+    ours = {v.split("{")[0].strip() for k, v in EN.items() if k.startswith("pc.")}
+    keys = {"Delete"}  # a key's name on the keyboard stays as it is printed there
+    assert sorted(v for v in ours - keys if len(v) > 3 and v in shown) == []
