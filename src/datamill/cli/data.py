@@ -196,7 +196,8 @@ def preannotate_cmd(
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Pre-annotate every item that passed its checks with a packaged ASR model."""
+    """Pre-annotate every item that passed its checks with a packaged model (the modality's
+    default, or --engine): its suggestion becomes the item's first version."""
     from datamill.assist.runner import preannotate_project
     from datamill.production.projects import find_project, project_stats
 

@@ -150,7 +150,7 @@ def _segments(segments_file: Path | None, text: str | None, duration_ms: int | N
         except ValidationError as err:
             raise InvalidInput(f"{segments_file}: {err.errors()[0]['msg']}") from err
     if text is None:
-        raise InvalidInput("give --segments FILE (JSON list) or --text TEXT")
+        raise InvalidInput("give --annotation FILE (JSON) or, for speech, --text TEXT")
     return [SegmentIn(start_ms=0, end_ms=duration_ms or 0, text=text)]
 
 
@@ -161,14 +161,18 @@ def submit_cmd(
     user: AsUser,
     base_version: Annotated[int, typer.Option(help="The version your edit starts from.")],
     segments: Annotated[Path | None, typer.Option(
-        help="JSON list of segments (speech) or an annotation document (image).")] = None,
-    text: Annotated[str | None, typer.Option(help="One segment spanning the whole audio.")] = None,
+        "--annotation", "--segments",
+        help="The annotation as a JSON file: the modality's document (image, point cloud, text, "
+             "LLM ...) or a list of segments (speech). --segments is the older name.")] = None,
+    text: Annotated[str | None, typer.Option(
+        help="Speech: one segment spanning the whole audio.")] = None,
     comment: Annotated[str | None, typer.Option(help="A comment to the reviewer.")] = None,
     item_flag: Annotated[str | None, typer.Option(
-        help="Cannot transcribe the item: unintelligible, noise_only, other_language, other.")] = None,
+        help="The item cannot be annotated: one of its modality's item flags (speech: "
+             "unintelligible, noise_only, other_language, other).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Submit a transcript for a task you hold."""
+    """Submit your annotation of a task you hold (the version it starts from: --base-version)."""
     from datamill.compliance.users import get_user
     from datamill.production.annotating import submit_annotation
     from datamill.production.tasks import get_task, task_view
@@ -210,8 +214,11 @@ def review_cmd(
     verdict: Annotated[str, typer.Argument(help="accept, edit or reject")],
     reason: str | None = None,
     base_version: int | None = None,
-    text: str | None = None,
-    segments: Path | None = None,
+    text: Annotated[str | None, typer.Option(
+        help="edit, speech: one segment spanning the whole audio.")] = None,
+    segments: Annotated[Path | None, typer.Option(
+        "--annotation", "--segments",
+        help="edit: the corrected annotation as a JSON file (see work submit).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Accept, edit or reject (with a reason) a review task you hold."""

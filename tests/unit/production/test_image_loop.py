@@ -106,7 +106,7 @@ def test_image_project_runs_the_whole_loop(
             submit_annotation(s, users["ann1"], t.id, wrong.model_dump(mode="json"),
                               base_version=t.current_version)
         with pytest.raises(InvalidInput, match=r"an image annotation is a JSON object .*"
-                                               r"--segments FILE.*not list"):
+                                               r"--annotation FILE.*not list"):
             submit_annotation(s, users["ann1"], t.id, [{"start_ms": 0}],
                               base_version=t.current_version)
         with pytest.raises(InvalidInput, match="not an image annotation"):

@@ -138,7 +138,7 @@ def _parse(payload: Any) -> ImageAnnotation:
         return payload
     if not isinstance(payload, dict):  # e.g. a transcript given to an image task
         raise InvalidInput('an image annotation is a JSON object such as {"objects": [...], '
-                           '"classes": [...]} (command line: --segments FILE holding it), not '
+                           '"classes": [...]} (command line: --annotation FILE holding it), not '
                            f"{type(payload).__name__ if payload is not None else 'nothing'}")
     try:
         return ImageAnnotation.model_validate(payload)
