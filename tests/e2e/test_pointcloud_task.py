@@ -223,3 +223,64 @@ def _assert_no_english(page: Any) -> None:
     ours = {v.split("{")[0].strip() for k, v in EN.items() if k.startswith("pc.")}
     keys = {"Delete"}  # a key's name on the keyboard stays as it is printed there
     assert sorted(v for v in ours - keys if len(v) > 3 and v in shown) == []
+
+
+def test_reviewer_compares_with_the_pre_annotation_and_corrects(site: Site, context: Any) -> None:
+    """The review page draws the submitted cuboids over the model's (dashed), lists what
+    changed, and the reviewer's correction in the workbench (a box deleted) becomes the
+    accepted version."""
+    from datamill.assist.runner import preannotate_project
+    from datamill.production.annotating import submit_annotation
+    from datamill.production.tasks import claim_next_task
+
+    pid, truth = _pointcloud_project(site)
+    with site.rt.session() as s:
+        assert preannotate_project(s, site.rt.blobs, pid, engine="pointcloud-cluster",
+                                   workers=1)["items"] == 2
+    while True:
+        with site.rt.session() as s:
+            task = claim_next_task(s, site.users["ann1"], pid, "annotate")
+            if task is None:
+                break
+            doc = PointCloudAnnotation(objects=tuple(truth[task.external_id]), classes=("urban",))
+            submit_annotation(s, site.users["ann1"], task.id, doc.model_dump(mode="json"),
+                              base_version=task.current_version)
+    with site.rt.session() as s:
+        review = claim_next_task(s, site.users["rev"], pid, "review")
+        assert review is not None
+        review_id, frame, item_id = review.id, review.external_id, review.item_id
+    page = sign_in(context, "rev")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(f"/review/{review_id}")
+    view = "document.querySelector('[data-testid=pc-review-view]').__workbench"
+    edit = "document.querySelector('[data-testid=pc-review-edit]').__workbench"
+    page.wait_for_selector("[data-testid=pc-review-view][data-ready='1']")
+    assert page.evaluate(f"() => {view}.objects.length") == len(truth[frame])
+    assert page.evaluate(f"() => {view}.previous.objects.length") > 0
+    assert page.get_by_test_id("review-compare-row").count() >= 1
+    assert page.get_by_test_id("review-classes").inner_text() == "urban"
+    # the read-only view takes no edits: Delete does nothing there
+    page.locator("[data-testid=pc-review-view] canvas[data-part=bev]").click()
+    page.keyboard.press("Delete")
+    assert page.evaluate(f"() => {view}.objects.length") == len(truth[frame])
+    shot(page, "pointcloud-review")
+
+    page.get_by_test_id("review-edit").locator("summary").click()
+    page.wait_for_selector("[data-testid=pc-review-edit][data-ready='1']")
+    gone = truth[frame][0]
+    page.wait_for_function(f"() => {edit}.cw > 1")
+    page.locator("[data-testid=pc-review-edit] canvas[data-part=bev]").scroll_into_view_if_needed()
+    page.mouse.click(*page.evaluate(f"([x, y]) => {edit}.clientPoint(x, y)", [gone.x, gone.y]))
+    assert page.evaluate(f"() => {edit}.sel") == gone.id
+    page.keyboard.press("Delete")
+    assert page.evaluate(f"() => {edit}.objects.length") == len(truth[frame]) - 1
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda u: not u.endswith(f"/review/{review_id}"))
+    assert not errors and not page.dialogs
+    with site.rt.session() as s:
+        ann = s.scalars(select(Annotation).where(Annotation.item_id == item_id)
+                        .order_by(Annotation.version.desc())).first()
+        assert ann is not None and ann.kind == "review_edit"
+        ids = [o.id for o in PointCloudAnnotation.model_validate(ann.payload).objects]
+    assert gone.id not in ids and len(ids) == len(truth[frame]) - 1

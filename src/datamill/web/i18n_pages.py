@@ -497,6 +497,8 @@ EN_PAGES.update({
     "pc.fit_failed": "Not fitted ({error}); a box of default height was kept",
     "pc.heading_hint": "Now drag in the direction the object faces, or click for heading 0; "
                        "Esc cancels.",
+    "pc.review.legend": "Dashed: the earlier version; filled: the version under review",
+    "pc.review.moved": "Moved or resized",
     "rv.reason.box_fit": "Boxes do not fit the points",
     "rv.reason.heading": "Heading wrong",
 })

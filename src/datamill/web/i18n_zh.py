@@ -603,6 +603,8 @@ ZH_CN.update({
     "pc.fitted": "已按 {n} 个点拟合三维框",
     "pc.fit_failed": "未能拟合（{error}）；已保留默认高度的框",
     "pc.heading_hint": "现在朝对象的朝向拖动，或单击使朝向为 0；Esc 取消。",
+    "pc.review.legend": "虚线：较早的版本；填充：待审核的版本",
+    "pc.review.moved": "位置或尺寸改变",
     "rv.reason.box_fit": "框与点云不贴合",
     "rv.reason.heading": "朝向错误",
 })

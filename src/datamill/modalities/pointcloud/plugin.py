@@ -97,6 +97,11 @@ def _from_text(text: str) -> PointCloudAnnotation:
     return parse_annotation(data)
 
 
+def _as_annotation(value: Any) -> PointCloudAnnotation:
+    """A payload (review pages) or its canonical text (inspection pages) as an annotation."""
+    return _from_text(value) if isinstance(value, str) else parse_annotation(value or {})
+
+
 def _flat(ann: PointCloudAnnotation) -> str:
     """What search and lists show: the labels and how many of each."""
     counts = Counter(o.label for o in ann.objects)
@@ -135,6 +140,7 @@ class PointCloudPlugin:
     media_folder: ClassVar[str] = "clouds"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy",)
     workbench_template: ClassVar[str] = "pointcloud/task.html"
+    review_template: ClassVar[str] = "pointcloud/review.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_label", "box_fit",
                                                  "heading", "guidelines", "other")
     importer_names: ClassVar[tuple[str, ...]] = ("openpcdet",)
@@ -246,9 +252,10 @@ class PointCloudPlugin:
 
     # -- quality
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
-        """Cuboids added, removed, relabelled or moved (by object id) between two versions."""
-        old = {o.id: o for o in _with_ids(parse_annotation(before or {})).objects}
-        new = {o.id: o for o in _with_ids(parse_annotation(after or {})).objects}
+        """Cuboids added, removed, relabelled or moved (by object id) between two versions
+        (payloads, or the canonical texts an inspection compares), with both documents."""
+        old = {o.id: o for o in _with_ids(_as_annotation(before)).objects}
+        new = {o.id: o for o in _with_ids(_as_annotation(after)).objects}
         moved = []
         relabelled = []
         for key in sorted(old.keys() & new.keys(), key=str):
@@ -259,6 +266,8 @@ class PointCloudPlugin:
             if any(abs(getattr(a, f) - getattr(b, f)) > 1e-6 for f in geometry):
                 moved.append(key)
         return {
+            "before": {"objects": [o.model_dump(mode="json") for o in old.values()]},
+            "after": {"objects": [o.model_dump(mode="json") for o in new.values()]},
             "added": sorted((k for k in new.keys() - old.keys()), key=str),
             "removed": sorted((k for k in old.keys() - new.keys()), key=str),
             "relabelled": relabelled, "moved": moved,

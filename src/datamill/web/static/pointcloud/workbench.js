@@ -571,7 +571,8 @@ export class PointCloudWorkbench {
   // ------------------------------------------------------------ keyboard
 
   key(ev) {
-    if (this.readonly || active !== this || !this.root.isConnected) return;
+    // the workbench in use, shown (a review page's folded editor takes no keys)
+    if (this.readonly || active !== this || !this.canvas.getClientRects().length) return;
     const mod = ev.ctrlKey || ev.metaKey;
     if (mod && ev.key === 'Enter') { ev.preventDefault(); submit(this); return; }
     if (typing(ev.target)) return;
@@ -654,7 +655,12 @@ export class PointCloudWorkbench {
     on('pc-wb-submit', () => submit(this));
     on('pc-wb-tool-select', () => this.setTool('select'));
     on('pc-wb-tool-box', () => this.setTool('box'));
-    new ResizeObserver(() => { this.resize(); this.requestDraw(); }).observe(c.parentElement);
+    new ResizeObserver(() => {
+      const wasHidden = this.cw <= 1;
+      this.resize();
+      if (wasHidden && this.ready) this.fit(); // unfolded: the view was fitted to nothing
+      this.requestDraw();
+    }).observe(c.parentElement);
     window.addEventListener('pagehide', () => { if (!this.submitted) flush(this); });
   }
 }
