@@ -284,3 +284,73 @@ def test_reviewer_compares_with_the_pre_annotation_and_corrects(site: Site, cont
         assert ann is not None and ann.kind == "review_edit"
         ids = [o.id for o in PointCloudAnnotation.model_validate(ann.payload).objects]
     assert gone.id not in ids and len(ids) == len(truth[frame]) - 1
+
+
+def test_editing_a_cuboid_with_the_mouse_and_keys(site: Site, context: Any) -> None:
+    """A box where no point stands keeps a default height (the server's message shown); its
+    front handle lengthens it with the back edge fixed, the round handle turns it, a drag moves
+    it, Space+drag pans the view; hide, lock and delete work from the list."""
+    pid, truth = _pointcloud_project(site)
+    page = sign_in(context, "ann2")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto("/")
+    page.get_by_test_id(f"next-{pid}").click()
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    cuboids = truth[page.get_by_test_id("item-name").inner_text()]
+    x, y = next((float(a), float(b)) for a in range(-20, 21, 4) for b in range(-20, 21, 4)
+                if min(math.hypot(a - c.x, b - c.y) for c in cuboids) > 8)
+    page.evaluate(f"(c) => {WB}.createFromFootprint(c)",
+                  {"x": x, "y": y, "yaw": 0, "length": 4, "width": 2})
+    page.wait_for_function(f"() => {WB}.objects.length === 1")
+    status = page.get_by_test_id("pc-wb-status").inner_text()
+    assert "no point stands above the ground" in status and "default height" in status
+    box = _objects(page)[0]
+    assert box["height"] == pytest.approx(SIZES["car"][2]) and box["length"] == 4
+    page.mouse.move(*_at(page, x, y))
+    page.mouse.wheel(0, -600)
+    page.wait_for_function(f"() => {WB}.view.s > 20")
+
+    def drag(a: tuple[float, float], b: tuple[float, float]) -> None:
+        page.mouse.move(*_at(page, *a))
+        page.mouse.down()
+        page.mouse.move(*_at(page, *b), steps=5)
+        page.mouse.up()
+
+    drag((x + 2, y), (x + 3, y))  # the front edge handle (heading 0: +x): one metre longer
+    box = _objects(page)[0]
+    assert box["length"] == pytest.approx(5, abs=0.05)
+    assert box["x"] == pytest.approx(x + 0.5, abs=0.05)  # the back edge stayed
+    ahead = 2.5 + 26 / page.evaluate(f"() => {WB}.view.s")
+    drag((x + 0.5 + ahead, y), (x + 0.5, y + 3))  # the round handle, turned to +y
+    assert _objects(page)[0]["yaw"] == pytest.approx(math.pi / 2, abs=0.02)
+    drag((x + 0.5, y), (x + 1.5, y - 1))  # the body: moved
+    box = _objects(page)[0]
+    assert (box["x"], box["y"]) == (pytest.approx(x + 1.5, abs=0.05),
+                                    pytest.approx(y - 1, abs=0.05))
+    assert page.get_by_test_id("pc-wb-field-yaw").input_value() == "90.0"
+    page.get_by_test_id("pc-wb-field-yaw").fill("-45")
+    page.get_by_test_id("pc-wb-field-yaw").press("Enter")
+    assert _objects(page)[0]["yaw"] == pytest.approx(-math.pi / 4, abs=1e-4)
+    # Space+drag pans the view, nothing moves
+    tx = page.evaluate(f"() => {WB}.view.tx")
+    page.get_by_test_id("pc-wb-canvas").focus()
+    page.keyboard.down(" ")
+    drag((x + 1.5, y - 1), (x + 1.5, y + 1))
+    page.keyboard.up(" ")
+    assert page.evaluate(f"() => {WB}.view.tx") != tx
+    assert _objects(page)[0]["y"] == pytest.approx(y - 1, abs=0.05)
+    # lock: the fields are disabled and Delete does nothing; unlock, hide, delete
+    page.get_by_test_id("pc-wb-lock-0").click()
+    assert page.get_by_test_id("pc-wb-field-x").is_disabled()
+    page.get_by_test_id("pc-wb-canvas").focus()
+    page.keyboard.press("Delete")
+    assert len(_objects(page)) == 1
+    page.get_by_test_id("pc-wb-lock-0").click()
+    page.get_by_test_id("pc-wb-hide-0").click()
+    assert page.evaluate(f"() => {WB}.hidden.size") == 1
+    page.get_by_test_id("pc-wb-delete-0").click()
+    assert _objects(page) == []
+    page.keyboard.press("Control+z")
+    assert len(_objects(page)) == 1
+    assert not errors

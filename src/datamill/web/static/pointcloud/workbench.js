@@ -577,6 +577,11 @@ export class PointCloudWorkbench {
     if (mod && ev.key === 'Enter') { ev.preventDefault(); submit(this); return; }
     if (typing(ev.target)) return;
     const k = ev.key.toLowerCase();
+    // a focused control keeps its own keys (Space/Enter press a button, Tab moves on); Tab
+    // walks the objects only from the canvas
+    const control = ev.target instanceof Element && ev.target !== this.canvas
+      && Boolean(ev.target.closest('button, a, summary'));
+    if ((control && (k === ' ' || k === 'enter')) || (k === 'tab' && ev.target !== this.canvas)) return;
     const step = ev.shiftKey ? 10 : 1;
     if (mod && k === 'z') { ev.preventDefault(); if (ev.shiftKey) this.redo(); else this.undo(); return; }
     if (mod && k === 'y') { ev.preventDefault(); this.redo(); return; }
