@@ -139,8 +139,9 @@ def create_dataset(
         raise InvalidInput("a dataset needs a title", field="title")
     if not re.fullmatch(r"[a-z0-9._-]{1,32}", modality or ""):
         raise InvalidInput(f"modality {modality!r} is not a modality name", field="modality")
-    if len(currency) != 3 or not currency.isalpha():
-        raise InvalidInput(f"currency {currency!r} must be an ISO 4217 code", field="currency")
+    from datamill.ledger.orders import check_currency
+
+    check_currency(currency)  # the ledger's list: licences in it are booked there
     row = CatalogDataset(
         name=name, title=title.strip(), modality=modality, languages=_languages(languages),
         scenario=scenario, description=description,

@@ -1,7 +1,10 @@
 """Licences (授权): a dataset release licensed to a customer, numbered ``YYMMDD/ABC``.
 
 * :func:`create_licence` needs a released dataset with an intact release; it opens the ledger's
-  product-licence contract and order (the revenue is recognised on it);
+  product-licence contract and order (the revenue is recognised on it) in the licence's
+  currency (default: the dataset's price currency). The number starts with the issue date
+  (``YYMMDD``): a number that disagrees with it is refused, a licence without an issue date is
+  issued on its number's day, one without a number gets the issue day's first free one;
 * :func:`issue_transfer_link` packages the release (a tar with the manifest's checksums and a
   ``SHA256SUMS``) behind an expiring, HMAC-signed, download-counted link;
 * :func:`download` checks signature, expiry and count atomically, re-verifies the release and
@@ -19,7 +22,7 @@ import hmac
 import re
 import tarfile
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -65,24 +68,121 @@ __all__ = [
 
 LICENCE_ACCEPTED = "licence.accepted"
 _NUMBER = re.compile(r"^(\d{2})(\d{2})(\d{2})/([A-Z]{3})$")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LINE = {"speech": "speech", "tts": "speech", "image": "vision", "video": "vision",
          "pointcloud": "vision"}
 
 
-def _check_number(number: str) -> None:
+def _check_number(number: str) -> date:
+    """The date a ``YYMMDD/ABC`` number starts with (the latest such day up to today)."""
     m = _NUMBER.match(number or "")
     if m is None:
         raise InvalidInput(f"licence number {number!r} must be YYMMDD/ABC (date, three capital "
                            "letters)", field="number")
-    try:
-        date(2000 + int(m[1]), int(m[2]), int(m[3]))
-    except ValueError as err:
+    yy, mm, dd = int(m[1]), int(m[2]), int(m[3])
+    days = []
+    for century in (2000, 1900):
+        try:
+            days.append(date(century + yy, mm, dd))
+        except ValueError:
+            continue
+    if not days:
         raise InvalidInput(f"licence number {number!r} does not start with a real date",
-                           field="number") from err
+                           field="number")
+    past = [d for d in days if d <= utcnow().date()]
+    return past[0] if past else days[0]
 
 
-def _out(row: CatalogLicence) -> LicenceOut:
-    return LicenceOut.model_validate(row)
+def _number_matches(number: str, issued: date) -> None:
+    """A licence number starts with its issue date as ``YYMMDD`` (domain §7)."""
+    want = f"{issued:%y%m%d}"
+    if number[:6] != want:
+        raise InvalidInput(
+            f"licence number {number} does not match the issue date {issued.isoformat()}: a "
+            f"licence number starts with its issue date as YYMMDD, so it should start with "
+            f"{want}/ (or give the issue date {number[:6]} stands for)", field="number",
+            expected_prefix=f"{want}/")
+
+
+def _next_number(session: Session, issued: date) -> str:
+    """The first free ``YYMMDD/ABC`` of the issue day (AAA, AAB, …)."""
+    prefix = f"{issued:%y%m%d}/"
+    used = set(session.scalars(select(CatalogLicence.number).where(
+        CatalogLicence.number.startswith(prefix, autoescape=True))))
+    for a in _LETTERS:
+        for b in _LETTERS:
+            for c in _LETTERS:
+                if prefix + a + b + c not in used:
+                    return prefix + a + b + c
+    raise Conflict(f"every licence number of {issued.isoformat()} is used", number=prefix)
+
+
+def _currency(ds: CatalogDataset, currency: str | None) -> str:
+    """The licence's currency: the one given, else the dataset's price currency; one the
+    ledger books in (the same check as a contract's)."""
+    from datamill.ledger.orders import check_currency
+
+    cur = (currency or ds.currency or "CNY").strip().upper()
+    check_currency(cur)
+    return cur
+
+
+def _check_band(ds: CatalogDataset, amount: Decimal, currency: str, fx_rate: Any,
+                band_reason: str | None) -> None:
+    """Quotes stay in the dataset's price band (in the dataset's currency) unless a reason is
+    recorded. A price in another currency is compared through ``fx_rate`` (CNY per unit) when
+    the band is in CNY; otherwise it cannot be compared and needs the reason."""
+    lo, hi = ds.price_low, ds.price_high
+    if (lo is None and hi is None) or (band_reason or "").strip():
+        return
+    band_cur = (ds.currency or "CNY").upper()
+    compared = amount
+    if currency != band_cur:
+        if band_cur != "CNY" or fx_rate is None:
+            raise InvalidInput(
+                f"the price band of {ds.name!r} ({lo}..{hi}) is in {band_cur}; a {currency} "
+                f"price cannot be checked against it: record a band_reason"
+                + (" (or give fx_rate)" if band_cur == "CNY" else ""), field="band_reason")
+        compared = to_cents(amount * _rate(fx_rate))
+    if (lo is not None and compared < lo) or (hi is not None and compared > hi):
+        shown = f"{amount} {currency}" + (f" (= {compared} {band_cur})" if compared != amount
+                                          else "")
+        raise InvalidInput(f"price {shown} lies outside the dataset's band {lo}..{hi} "
+                           f"{band_cur}: quotes stay in the band unless a reason is recorded",
+                           field="band_reason")
+
+
+def _rate(fx_rate: Any) -> Decimal:
+    try:
+        rate = Decimal(str(fx_rate))
+    except InvalidOperation as err:
+        raise InvalidInput(f"fx_rate {fx_rate!r} is not a decimal", field="fx_rate") from err
+    if not rate.is_finite() or rate <= 0:
+        raise InvalidInput(f"fx_rate {fx_rate} must be positive (CNY per unit)", field="fx_rate")
+    return rate
+
+
+def _out(row: CatalogLicence, dataset_name: str, dataset_title: str,
+         customer_name: str) -> LicenceOut:
+    return LicenceOut.model_validate(row).model_copy(update={
+        "dataset_name": dataset_name, "dataset_title": dataset_title,
+        "customer_name": customer_name})
+
+
+def _named(session: Session, rows: list[CatalogLicence]) -> list[LicenceOut]:
+    """Licences with their dataset's and customer's names (ids stay in the output)."""
+    from datamill.ledger.models import LedgerCustomer
+
+    ds_ids = {r.dataset_id for r in rows}
+    cust_ids = {r.customer_id for r in rows}
+    ds = {i: (n, t) for i, n, t in session.execute(
+        select(CatalogDataset.id, CatalogDataset.name, CatalogDataset.title)
+        .where(CatalogDataset.id.in_(ds_ids)))} if ds_ids else {}
+    cust = dict(session.execute(select(LedgerCustomer.id, LedgerCustomer.name)
+                                .where(LedgerCustomer.id.in_(cust_ids))).tuples().all()) \
+        if cust_ids else {}
+    return [_out(r, *ds.get(r.dataset_id, ("", "")), cust.get(r.customer_id, ""))
+            for r in rows]
 
 
 def _licence_row(session: Session, licence_id: int) -> CatalogLicence:
@@ -90,22 +190,38 @@ def _licence_row(session: Session, licence_id: int) -> CatalogLicence:
     return row
 
 
-def create_licence(
-    session: Session, user: User, *, dataset_id: int, customer_id: int, number: str,
+def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
+    session: Session, user: User, *, dataset_id: int, customer_id: int, number: str | None = None,
     price: Any, territory: str, term: str, usage_scope: str, acceptance_criteria: str,
-    release_id: int | None = None, issued_on: date | None = None, currency: str = "CNY",
+    release_id: int | None = None, issued_on: date | None = None, currency: str | None = None,
     fx_rate: Any = None, band_reason: str | None = None,
 ) -> LicenceOut:
-    """License a released dataset to a customer (one dataset, many customers)."""
+    """License a released dataset to a customer (one dataset, many customers).
+
+    The number is ``YYMMDD/ABC`` and starts with the issue date: without ``issued_on`` the
+    number's date is the issue date; without ``number`` the first free one of the issue day
+    (``…/AAA``, ``…/AAB``, …) is given. ``currency`` defaults to the dataset's price currency;
+    a licence in another currency than CNY needs ``fx_rate`` (CNY per unit on the issue date),
+    as its ledger order does."""
     from datamill.ledger.models import LedgerCustomer
     from datamill.ledger.orders import create_contract, create_order
 
     authorize(session, user, Action.SELL_CATALOG)
-    _check_number(number)
+    number = (number or "").strip() or None
+    from_number = _check_number(number) if number is not None else None
     for field, text in (("territory", territory), ("term", term), ("usage_scope", usage_scope),
                         ("acceptance_criteria", acceptance_criteria)):
         if not (text or "").strip():
             raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field)
+    today = utcnow().date()
+    issued = issued_on or from_number or today
+    if issued > today:
+        raise InvalidInput(f"a licence is issued today ({today}) or earlier, not on {issued}",
+                           field="issued_on")
+    if number is None:
+        number = _next_number(session, issued)
+    else:
+        _number_matches(number, issued)
     if session.scalar(select(CatalogLicence.id).where(CatalogLicence.number == number)):
         raise Conflict(f"licence number {number} is already used", number=number)
     ds = dataset_row(session, dataset_id)
@@ -118,32 +234,28 @@ def create_licence(
     if rel.dataset_id != ds.id:
         raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
     require_intact(session, rel.id)
-    get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
+    cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _money(price, "price")
     if amount is None or amount <= 0:
         raise InvalidInput("a licence has a positive price", field="price")
-    lo, hi = ds.price_low, ds.price_high
-    outside = (lo is not None and amount < lo) or (hi is not None and amount > hi)
-    if outside and not (band_reason or "").strip():
-        raise InvalidInput(f"price {amount} lies outside the dataset's band {lo}..{hi}: quotes "
-                           "stay in the band unless a reason is recorded", field="band_reason")
-    today = utcnow().date()
-    issued = issued_on or today
-    if issued > today:
-        raise InvalidInput(f"a licence is issued today ({today}) or earlier, not on {issued}",
-                           field="issued_on")
+    cur = _currency(ds, currency)
+    if cur != "CNY" and fx_rate is None:
+        raise InvalidInput(f"a {cur} licence needs fx_rate (CNY per {cur} on the issue date): "
+                           "the ledger books its revenue in CNY", field="fx_rate")
+    _check_band(ds, amount, cur, fx_rate, band_reason)
     ref = f"LIC-{number}"
     contract = create_contract(session, ref, customer_id=customer_id, kind="licence",
-                               currency=currency, signed_on=issued, amount=amount,
+                               currency=cur, signed_on=issued, amount=amount,
                                actor_id=user.id)
     order = create_order(session, contract.id, ref,
                          business_line=_LINE.get(ds.modality.split(".")[0], "language"),
-                         offering="product_licence", amount=amount, currency=currency,
+                         offering="product_licence", amount=amount, currency=cur,
                          total_volume=Decimal(1), volume_unit="licences", acceptance_type=1,
-                         fx_rate=fx_rate, vat_rate="0.16", actor_id=user.id)
+                         fx_rate=None if cur == "CNY" else fx_rate, vat_rate="0.16",
+                         actor_id=user.id)
     row = CatalogLicence(number=number, dataset_id=ds.id, release_id=rel.id,
                          customer_id=customer_id, order_id=order.id, price=amount,
-                         currency=currency.upper(), territory=territory.strip(), term=term.strip(),
+                         currency=cur, territory=territory.strip(), term=term.strip(),
                          usage_scope=usage_scope.strip(),
                          acceptance_criteria=acceptance_criteria.strip(),
                          band_reason=(band_reason or "").strip() or None, issued_on=issued,
@@ -153,8 +265,9 @@ def create_licence(
     record_audit(session, actor_id=user.id, action="catalog.licence.issued",
                  object_type="catalog_licence", object_id=row.id,
                  data={"number": number, "dataset": ds.name, "release": rel.manifest_sha256,
-                       "customer_id": customer_id, "price": str(amount), "order_id": order.id})
-    return _out(row)
+                       "customer_id": customer_id, "customer": cust.name, "price": str(amount),
+                       "currency": cur, "order_id": order.id})
+    return _out(row, ds.name, ds.title, cust.name)
 
 
 def list_licences(session: Session, user: User, dataset_id: int | None = None) -> list[LicenceOut]:
@@ -167,7 +280,7 @@ def list_licences(session: Session, user: User, dataset_id: int | None = None) -
         if view.customer_id is None:
             return []
         q = q.where(CatalogLicence.customer_id == view.customer_id)
-    return [_out(r) for r in session.scalars(q)]
+    return _named(session, list(session.scalars(q)))
 
 
 def get_licence(session: Session, user: User, licence_id: int) -> LicenceOut:
@@ -175,7 +288,7 @@ def get_licence(session: Session, user: User, licence_id: int) -> LicenceOut:
     row = _licence_row(session, licence_id)
     if not view.everything and row.customer_id != view.customer_id:
         raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
-    return _out(row)
+    return _named(session, [row])[0]
 
 
 def _key(settings: Settings) -> bytes:
@@ -332,14 +445,14 @@ def accept_licence(
                            f"today ({today})", field="accepted_on")
     lic.status, lic.accepted_on = "accepted", on
     payload = {"licence_id": lic.id, "number": lic.number, "order_id": lic.order_id,
-               "dataset_id": lic.dataset_id, "price": str(lic.price),
+               "dataset_id": lic.dataset_id, "price": str(lic.price), "currency": lic.currency,
                "delivered_on": lic.delivered_on.isoformat(), "accepted_on": on.isoformat(),
                "note": note}
     session.add(DomainEvent(type=LICENCE_ACCEPTED, project_id=None, payload=payload))
     record_audit(session, actor_id=user.id, action="catalog.licence.accepted",
                  object_type="catalog_licence", object_id=lic.id, data=payload)
     session.flush()
-    return _out(lic)
+    return _named(session, [lic])[0]
 
 
 def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:
@@ -377,8 +490,12 @@ def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
                        for r in list_recognitions(session, lic.order_id)), Decimal(0))
         cost = _development_cost(session, ds)
         margin = revenue - cost
+        licensed: dict[str, Decimal] = {}
+        for lic in lics:
+            licensed[lic.currency] = licensed.get(lic.currency, Decimal(0)) + lic.price
         out.append(DatasetReportOut(
             dataset_id=ds.id, name=ds.name, licences=len(lics),
+            licensed={k: to_cents(v) for k, v in sorted(licensed.items())},
             accepted=sum(1 for x in lics if x.status == "accepted"),
             revenue=to_cents(revenue), development_cost=cost, margin=to_cents(margin),
             margin_pct=to_decimal(margin / revenue * 100, 1) if revenue else None))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DatasetOut",
@@ -102,8 +102,12 @@ class LicenceOut(_Out):
     id: int
     number: str
     dataset_id: int
+    #: the dataset's name and title and the customer's name, beside their ids
+    dataset_name: str = ""
+    dataset_title: str = ""
     release_id: int
     customer_id: int
+    customer_name: str = ""
     order_id: int | None = None
     price: Decimal
     currency: str
@@ -146,6 +150,10 @@ class DatasetReportOut(BaseModel):
     development_cost: Decimal
     margin: Decimal
     margin_pct: Decimal | None
+    #: revenue, cost and margin are the ledger's: CNY (a foreign-currency licence at its rate)
+    currency: str = "CNY"
+    #: what the licences were priced at, per currency (``{"USD": "50000.00"}``)
+    licensed: dict[str, Decimal] = Field(default_factory=dict)
 
 
 class PipelineOut(BaseModel):

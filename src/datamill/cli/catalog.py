@@ -67,6 +67,7 @@ def create_cmd(
     language: Annotated[list[str], typer.Option(help="BCP-47 tag (repeat).")],
     scenario: str = "", description: str = "", price: str | None = None,
     price_low: str | None = None, price_high: str | None = None,
+    currency: Annotated[str, typer.Option(help="ISO 4217 code of the price and band.")] = "CNY",
     copyright_no: Annotated[str | None, typer.Option("--copyright")] = None,
     device: Annotated[list[str] | None, typer.Option(help="Recording device (repeat).")] = None,
     planned_hours: str | None = None, budget: str | None = None,
@@ -80,7 +81,7 @@ def create_cmd(
         d = create_dataset(s, _user(s, user), name=name, title=title, modality=modality,
                            languages=language, scenario=scenario, description=description,
                            price=price, price_low=price_low, price_high=price_high,
-                           copyright_no=copyright_no, devices=device, planned_hours=planned_hours,
+                           currency=currency, copyright_no=copyright_no, devices=device, planned_hours=planned_hours,
                            budget=budget, market_survey=survey, listed=not unlisted)
     emit(d, as_json, lambda d: out.print(f"dataset {d.id} {d.name} ({d.status})", highlight=False))
 
@@ -232,39 +233,65 @@ def datasheet_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> No
 @app.command("licence-add")
 @handle_errors
 def licence_add_cmd(
-    dataset_id: int, customer_id: int, number: str, user: AsUser,
+    dataset_id: int, customer_id: int,
+    number: Annotated[str | None, typer.Argument(
+        help="YYMMDD/ABC, starting with the issue date (default: the issue day's first free "
+             "number).")] = None,
+    *, user: AsUser,
     price: Annotated[str, typer.Option()], territory: Annotated[str, typer.Option()],
     term: Annotated[str, typer.Option()], usage: Annotated[str, typer.Option()],
     criteria: Annotated[str, typer.Option(help="Acceptance criteria.")],
-    release: int | None = None, issued_on: str | None = None, band_reason: str | None = None,
-    as_json: JsonOpt = False,
+    currency: Annotated[str | None, typer.Option(
+        help="ISO 4217 code the price is in (default: the dataset's price currency).")] = None,
+    fx_rate: Annotated[str | None, typer.Option(
+        help="CNY per unit of a foreign currency on the issue date (needed unless CNY).")
+    ] = None,
+    release: int | None = None,
+    issued_on: Annotated[str | None, typer.Option(
+        help="YYYY-MM-DD (default: the number's date, else today).")] = None,
+    band_reason: str | None = None, as_json: JsonOpt = False,
 ) -> None:
-    """License a released dataset to a customer (number YYMMDD/ABC)."""
+    """License a released dataset to a customer (number YYMMDD/ABC, from the issue date)."""
     from datamill.catalog.licences import create_licence
 
     with get_runtime().session() as s:
         lic = create_licence(s, _user(s, user), dataset_id=dataset_id, customer_id=customer_id,
                              number=number, price=price, territory=territory, term=term,
                              usage_scope=usage, acceptance_criteria=criteria, release_id=release,
-                             issued_on=_day(issued_on), band_reason=band_reason)
-    emit(lic, as_json, _line(f"licence {lic.id} {lic.number}: {lic.price} {lic.currency}"))
+                             issued_on=_day(issued_on), currency=currency, fx_rate=fx_rate,
+                             band_reason=band_reason)
+    emit(lic, as_json, _line(f"licence {lic.id} {lic.number}: {lic.dataset_name} to "
+                             f"{lic.customer_name}, {lic.price} {lic.currency}, issued "
+                             f"{lic.issued_on}"))
+
+
+def _licences(rows: Any) -> None:
+    for x in rows:
+        out.print(f"{x.id:>4} {x.number} {x.dataset_name} (dataset {x.dataset_id}) · "
+                  f"{x.customer_name} (customer {x.customer_id}) · {x.price} {x.currency} · "
+                  f"{x.status}", highlight=False)
 
 
 @app.command("licences")
 @handle_errors
 def licences_cmd(user: AsUser, dataset: int | None = None, as_json: JsonOpt = False) -> None:
-    """Licences (a customer sees its own)."""
+    """Licences (a customer sees its own): dataset and customer by name, price and currency."""
     from datamill.catalog.licences import list_licences
 
     with get_runtime().session() as s:
         rows = list_licences(s, _user(s, user), dataset)
+    emit(rows, as_json, _licences)
 
-    def show(rows: Any) -> None:
-        for x in rows:
-            out.print(f"{x.id:>4} {x.number} dataset {x.dataset_id} customer {x.customer_id} "
-                      f"{x.price} {x.currency} {x.status}", highlight=False)
 
-    emit(rows, as_json, show)
+@app.command("licence")
+@handle_errors
+def licence_cmd(licence_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """One licence (a customer sees its own)."""
+    from datamill.catalog.licences import get_licence
+
+    with get_runtime().session() as s:
+        lic = get_licence(s, _user(s, user), licence_id)
+    emit(lic, as_json, lambda x: _licences([x]))
 
 
 @app.command("link")
@@ -333,9 +360,11 @@ def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for r in rows:
-            out.print(f"{r.name}: {r.licences} licences ({r.accepted} accepted), "
-                      f"revenue {r.revenue}, cost {r.development_cost}, margin {r.margin}",
-                      highlight=False)
+            priced = ", ".join(f"{v} {k}" for k, v in r.licensed.items())
+            out.print(f"{r.name}: {r.licences} licences ({r.accepted} accepted"
+                      f"{'; priced ' + priced if priced else ''}), revenue {r.revenue} "
+                      f"{r.currency}, development cost {r.development_cost} {r.currency}, "
+                      f"margin {r.margin} {r.currency}", highlight=False)
 
     emit(rows, as_json, show)
 

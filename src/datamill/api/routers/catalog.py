@@ -87,14 +87,21 @@ class SourceAdd(BaseModel):
 class LicenceCreate(BaseModel):
     dataset_id: IdRef
     customer_id: IdRef
-    number: Annotated[str, Field(min_length=1, max_length=16, description="YYMMDD/ABC")]
+    number: Annotated[str, Field(min_length=1, max_length=16, description=(
+        "YYMMDD/ABC, starting with the issue date; omitted: the issue day's first free one"))
+    ] | None = None
     price: Num
+    currency: Annotated[str, Field(min_length=3, max_length=3, description=(
+        "ISO 4217 code of the price; default: the dataset's price currency"))] | None = None
+    fx_rate: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\d{1,6}(\.\d{1,6})?$",
+                                  description="CNY per unit of a foreign currency on the issue "
+                                              "date (needed unless CNY)")] | None = None
     territory: Short
     term: Short
     usage_scope: Text
     acceptance_criteria: Text
     release_id: IdRef | None = None
-    issued_on: Day | None = None
+    issued_on: Day | None = None  # default: the number's date, else today
     band_reason: Text | None = None
 
 
