@@ -40,8 +40,9 @@ class CuboidScore:
     hypothesis: int
 
     def as_dict(self) -> dict[str, float]:
-        """The score as metric name -> value."""
-        return {k: float(v) for k, v in asdict(self).items()}
+        """The rates as metric name -> value (the counts stay on the object)."""
+        counts = ("matched", "reference", "hypothesis")
+        return {k: float(v) for k, v in asdict(self).items() if k not in counts}
 
 
 def bev_corners(c: Cuboid) -> list[tuple[float, float]]:
