@@ -44,12 +44,15 @@ def _line(text: str) -> Any:
 
 @app.command("quotas")
 @handle_errors
-def quotas_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
+def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
     """Progress of every speaker-quota cell: targets, accepted, in progress, full."""
     from datamill.collection.quotas import quota_progress
+    from datamill.compliance.roles import Action
 
     with get_runtime().session() as s:
-        result = quota_progress(s, _pid(s, project))
+        pid = _pid(s, project)
+        acting_user(s, as_user, Action.VIEW_PROJECT, project_id=pid)  # as the API checks
+        result = quota_progress(s, pid)
 
     def render(r: dict[str, Any]) -> None:
         if not r["configured"]:

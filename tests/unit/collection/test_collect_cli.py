@@ -30,11 +30,11 @@ def test_collect_cli(tmp_path: Path) -> None:
     inv = json.loads(run(home, "collect", "invite", "cli-col", "spk-1", "--as", "root",
                          "--days", "3", "--json").stdout)
     assert inv["path"].startswith("/collect/") and len(inv["token"]) >= 40
-    quotas = json.loads(run(home, "collect", "quotas", "cli-col", "--json").stdout)
+    quotas = json.loads(run(home, "collect", "quotas", "cli-col", "--as", "root", "--json").stdout)
     assert quotas["configured"] and [c["label"] for c in quotas["cells"]][:2] == [
         "young women", "young men"]
     assert not any(c["full"] for c in quotas["cells"])
-    plain = run(home, "collect", "quotas", "cli-col").stdout
+    plain = run(home, "collect", "quotas", "cli-col", "--as", "root").stdout
     assert "young women" in plain and "open" in plain
     revoked = json.loads(run(home, "collect", "revoke", str(inv["id"]), "--as", "root",
                              "--json").stdout)
@@ -45,5 +45,5 @@ def test_collect_cli(tmp_path: Path) -> None:
     bad = run(home, "collect", "rerecord", "999", "--reason", "hum", "--as", "root", "--json",
               ok=False)
     assert bad.returncode != 0 and json.loads(bad.stdout)["error"]["code"] == "not_found"
-    missing = run(home, "collect", "quotas", "nope", "--json", ok=False)
+    missing = run(home, "collect", "quotas", "nope", "--as", "root", "--json", ok=False)
     assert json.loads(missing.stdout)["error"]["code"] == "not_found"
