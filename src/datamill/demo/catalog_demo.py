@@ -1,5 +1,7 @@
 """The catalog part of the demo: a handful of owned datasets, released, one licensed to three
-customers, the revenue in the ledger.
+customers, the revenue in the ledger. Each dataset built in-house has its product-development
+project's accounts opened, budgeted and its spend booked (R&D expense), which the catalog's
+report shows as the dataset's development cost.
 
 Data is synthesised small (tones for speech, flat images, JSON dialogues); the metadata is
 realistic (§7 and §9 of the domain brief). :func:`seed_product_batch` is also what the catalog
@@ -14,7 +16,8 @@ import math
 import struct
 import wave
 import zlib
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -114,22 +117,105 @@ def _speech_files(prefix: str, n: int, base: float, attrs: dict[str, Any],
             for i in range(n)]
 
 
+#: development spend of each dataset built in-house (domain §6.2, §7: direct costs of its
+#: product-development project, expensed as R&D): (stage, category, quantity, unit, unit price,
+#: supplier); collection plans deliverable + 10 % loss, labelling ~21.5/h (§9)
+DEVELOPMENT: dict[str, list[tuple[str, str, str, str, str, str | None]]] = {
+    "zh-CN-farfield-tv-asr": [
+        ("collection", "data_service", "2200", "hours", "300", "Huayu Data Services"),
+        ("annotation", "data_service", "2200", "hours", "21.50", "Huayu Data Services"),
+        ("staff", "labour", "4000", "points", "60", None)],
+    "yue-HK-dialect-speech": [
+        ("collection", "data_service", "550", "hours", "320", "Lingnan Voice Studio"),
+        ("annotation", "data_service", "550", "hours", "21.50", "Huayu Data Services"),
+        ("staff", "labour", "1200", "points", "60", None)],
+    "zh-CN-multi-emotion-tts": [
+        ("collection", "data_service", "33", "hours", "6000", "Beijing Studio 7"),
+        ("annotation", "data_service", "33", "hours", "1800", "Huayu Data Services"),
+        ("staff", "labour", "2000", "points", "60", None)],
+    "in-cabin-oms-images": [
+        ("collection", "data_service", "20000", "images", "6", "Road Vision Fleet Co."),
+        ("annotation", "data_service", "20000", "images", "2.40", "Huayu Data Services"),
+        ("staff", "labour", "800", "points", "60", None)],
+}
+#: the ledger's approval roles and who signs for them in the demo (as in the money story)
+_APPROVERS = (("dora", "dept_manager"), ("victor", "vp"), ("fiona", "finance_reviewer"),
+              ("frank", "finance_manager"), ("chris", "cfo"))
+
+
+def _approvers(s: Session) -> dict[str, int]:
+    """The demo's budget approvers (made when the money story has not run)."""
+    from sqlalchemy import select
+
+    from datamill.compliance.models import LedgerApprover, User
+    from datamill.compliance.users import create_user
+    from datamill.demo.script import DEMO_PASSWORD
+    from datamill.ledger.budgets import register_approver
+
+    out: dict[str, int] = {}
+    for name, role in _APPROVERS:
+        user = s.scalars(select(User).where(User.username == name)).first()
+        if user is None:
+            user = create_user(s, name, DEMO_PASSWORD, "project_manager")
+        known = s.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user.id)).first()
+        if known is None or known.approval_role != role:
+            register_approver(s, user.id, role)
+        out[role] = user.id
+    return out
+
+
+def book_development(s: Session, production_project_id: int, dataset: str,
+                     actor_id: int, on: date) -> Decimal:
+    """Open the product-development project's accounts, approve its budget and book what the
+    dataset's development cost (data-service claims and hour points) on day ``on``; returns
+    the amount booked. The catalog's report counts it as the dataset's development cost."""
+    from datamill.ledger.budgets import approve_budget, create_budget, submit_budget
+    from datamill.ledger.costs import post_cost, submit_expense_claim
+    from datamill.ledger.projects import open_ledger_project
+
+    lines = DEVELOPMENT[dataset]
+    ap = _approvers(s)
+    lp = open_ledger_project(s, production_project_id, actor_id=actor_id).id
+    b = submit_budget(s, create_budget(s, lp, [
+        {"stage": st, "category": cat, "quantity": Decimal(q), "unit": unit,
+         "unit_price": Decimal(price)} for st, cat, q, unit, price, _ in lines],
+        actor_id=actor_id).id, actor_id=actor_id)
+    while b.status == "submitted" and b.next_role is not None:
+        b = approve_budget(s, b.id, ap[b.next_role])
+    booked = Decimal(0)
+    for i, (stage, category, qty, unit, price, supplier) in enumerate(lines, 1):
+        if supplier is not None:
+            cost = submit_expense_claim(s, lp, stage=stage, supplier=supplier, quantity=qty,
+                                        unit_price=price, claim_no=f"DEV-{dataset}-{i}",
+                                        incurred_on=on, actor_id=actor_id)
+        else:
+            cost = post_cost(s, lp, stage, category, Decimal(qty) * Decimal(price),
+                             f"points:{dataset}:{on:%Y-%m}", incurred_on=on,
+                             quantity=Decimal(qty), unit_price=Decimal(price),
+                             description=f"hour points {qty} {unit} × {price} (grade T2)",
+                             actor_id=actor_id)
+        booked += cost.amount
+    return booked
+
+
 def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     """Register, release and license catalog datasets; returns the lines to show."""
     from datamill.catalog import datasets, licences, releases
     from datamill.compliance.users import create_user, get_user
     from datamill.core.errors import NotFound
+    from datamill.demo.script import DEMO_PASSWORD
     from datamill.ledger.events import sync_ledger
     from datamill.ledger.orders import create_customer
 
     lines: list[str] = []
+    developed_on = utcnow().date() - timedelta(days=90)  # built before it was licensed
     root = Path(workdir) / "catalog"
     with rt.session() as s:
         for name, role in (("catalog-pm", "project_manager"), ("catalog-sales", "sales")):
             try:
                 get_user(s, name)
             except NotFound:
-                create_user(s, name, "catalog-demo-pw", role)
+                create_user(s, name, DEMO_PASSWORD, role)
     specs: list[dict[str, Any]] = [
         {"name": "zh-CN-farfield-tv-asr", "title": "Mandarin far-field TV speech (ASR)",
          "modality": "speech.asr", "languages": ["zh-CN"], "scenario": "smart home",
@@ -171,14 +257,17 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
                 copyright_no=spec["copyright"], devices=spec["devices"],
                 planned_hours=spec["planned"], budget=spec["budget"],
                 market_survey="surveyed demand from 12 customers; 3 competitors' prices")
-            _, batch_id = seed_product_batch(
+            project_id, batch_id = seed_product_batch(
                 s, rt, f"catalog-{spec['name']}", spec["files"],
                 modality="image" if spec["modality"] == "image" else "speech.asr",
                 language=spec["languages"][0], workdir=Path(workdir))
+            spent = book_development(s, project_id, spec["name"], pm.id, developed_on)
             datasets.add_source(s, pm, ds.id, batch_id=batch_id)
             rel = releases.build_release(s, rt.blobs, pm, ds.id, root)
             lines.append(f"released {spec['name']} v{rel.version} ({rel.items} files, "
-                         f"manifest {rel.manifest_sha256[:12]})")
+                         f"manifest {rel.manifest_sha256[:12]}); development {spent} CNY "
+                         f"booked to product-development project catalog-{spec['name']} "
+                         "(R&D expense)")
         # LLM dialogue: bought from a third party with sub-licensing rights
         folder = Path(workdir) / "third-party-llm-dialogue"
         folder.mkdir(parents=True, exist_ok=True)
@@ -223,11 +312,12 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
             link_id, expires, signature = licences.link_params(link.url)
             licences.download(s, rt.settings, link_id, expires=expires, signature=signature)
             licences.accept_licence(s, sales, lic.id, accepted_on=utcnow().date())
-            lines.append(f"licence {number}: {cust} {lic.price} CNY, delivered by transfer "
-                         "link, accepted")
+            lines.append(f"licence {number}: {lic.customer_name} {lic.price} {lic.currency},"
+                         " delivered by transfer link, accepted")
         sync_ledger(s, actor_id=sales.id)
         for r in licences.dataset_report(s, sales):
             if r.licences:
-                lines.append(f"{r.name}: {r.licences} licences, revenue {r.revenue} CNY, "
-                             f"development cost {r.development_cost}, margin {r.margin}")
+                lines.append(f"{r.name}: {r.licences} licences, revenue {r.revenue} "
+                             f"{r.currency}, development cost {r.development_cost} "
+                             f"{r.currency}, margin {r.margin} {r.currency}")
     return lines
