@@ -1,5 +1,5 @@
 """The README's main job, `datamill demo --fresh --full`, as a person runs it: every demo project
-(speech, images, NER text, LLM preferences, TTS) reaches an accepted delivery, corpus design and
+(speech, images, NER text, LLM preferences, lidar cuboids, TTS) reaches an accepted delivery, corpus design and
 browser collection run, then the money story closes its month and the catalog licenses a
 dataset; exit code 0."""
 
@@ -28,8 +28,8 @@ def test_full_demo_reaches_every_delivery(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     out = proc.stdout
-    for slug in ("demo-asr-en", "demo-image", "demo-ner", "demo-llm-pref", "demo-tts-en",
-                 "demo-tts-zh"):
+    for slug in ("demo-asr-en", "demo-image", "demo-ner", "demo-llm-pref", "demo-lidar",
+                 "demo-tts-en", "demo-tts-zh"):
         assert f"{slug}: delivery written to" in out, slug
     assert "period 20" in out and "closed" in out  # the money story's month end
     assert "licence " in out and "accepted" in out  # the catalog licensed a dataset

@@ -103,14 +103,14 @@ def demo_cmd(
     workdir: Annotated[Path, typer.Option(help="Where the demo's raw data and deliveries go.")] = Path("demo-data"),
     modalities: Annotated[str, typer.Option(
         "--modalities",
-        help="Comma-separated projects to build: speech, image, text, llm; with --full also "
-             "collect (corpus design + browser collection) and tts.",
-    )] = "speech,image,text,llm,collect,tts",
+        help="Comma-separated projects to build: speech, image, text, llm, pointcloud; with "
+             "--full also collect (corpus design + browser collection) and tts.",
+    )] = "speech,image,text,llm,pointcloud,collect,tts",
     business: Annotated[bool, typer.Option(
         "--business/--no-business", help="With --full: the catalog and the money story too.")] = True,
 ) -> None:
-    """Build real projects: ASR from espeak-ng speech, rendered images, NER sentences and LLM
-    preference pairs; each is imported, checked, pre-annotated and packaged (with ``--full``
+    """Build real projects: ASR from espeak-ng speech, rendered images, NER sentences, LLM
+    preference pairs and rendered lidar frames; each is imported, checked, pre-annotated and packaged (with ``--full``
     also a TTS corpus and a browser collection from a corpus design).
 
     With ``--full`` the scripted annotators, reviewers and inspectors take each to an accepted
@@ -122,7 +122,7 @@ def demo_cmd(
     from datamill.demo.script import DEMO_PASSWORD
 
     chosen = {m.strip() for m in modalities.split(",") if m.strip()}
-    unknown = chosen - {"speech", "image", "text", "llm", "collect", "tts"}
+    unknown = chosen - {"speech", "image", "text", "llm", "pointcloud", "collect", "tts"}
     if unknown:
         raise typer.BadParameter(f"unknown demo project(s): {', '.join(sorted(unknown))}",
                                  param_hint="--modalities")

@@ -1,5 +1,5 @@
-"""The demo's projects beside the speech one: images, NER text and LLM preferences, corpus
-design, browser collection and TTS, then the catalog and the money story. Each part lives in its own module; this runs them in order and
+"""The demo's projects beside the speech one: images, NER text, LLM preferences and lidar
+cuboids, corpus design, browser collection and TTS, then the catalog and the money story. Each part lives in its own module; this runs them in order and
 hands back printable lines."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ EXTRA_PROJECTS: tuple[tuple[str, str, str, str], ...] = (
     ("image", "demo-image", "datamill.demo.image_demo", "run_image_demo"),
     ("text", "demo-ner", "datamill.demo.text_demo", "run_text_demo"),
     ("llm", "demo-llm-pref", "datamill.demo.llm_demo", "run_llm_demo"),
+    ("pointcloud", "demo-lidar", "datamill.demo.pointcloud_demo", "run_pointcloud_demo"),
 )
 
 

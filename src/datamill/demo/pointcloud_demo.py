@@ -1,0 +1,240 @@
+"""The lidar demo project ``demo-lidar``: rendered street frames annotated with 3D cuboids.
+
+Renders 12 frames of one drive (cars, pedestrians and cyclists on a sloping road, only the
+sides of each object that face the sensor, as a real sweep sees them) in PCD, KITTI ``.bin``
+and PLY, plus four bad files (a truncated PCD, a sparse frame, one with 10 % NaN points, one
+written in millimetres). Imports them (the truncated file is refused), runs the checks (the
+other three are set aside), pre-annotates with ``pointcloud-cluster`` and measures the
+proposals against the true cuboids. With ``full`` alice and bob correct the proposals to the
+truth (bob forgets a pedestrian once and rita rejects it), ivan inspects by cuboid accuracy,
+and the batch is delivered in OpenPCDet's layout and as Parquet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from datamill.assist.runner import preannotate_project
+from datamill.compliance.users import add_member, get_user
+from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users, give_package
+from datamill.modalities.pointcloud.metric import score_cuboids
+from datamill.modalities.pointcloud.schema import PointCloudAnnotation
+from datamill.modalities.registry import get_modality
+from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.checking import run_checks
+from datamill.production.delivery import deliver_batch, record_acceptance
+from datamill.production.importing import import_source
+from datamill.production.inspection import (
+    complete_inspection,
+    create_batch,
+    record_correction,
+    start_inspection,
+)
+from datamill.production.models import Annotation, Item
+from datamill.production.projects import create_project
+from datamill.production.tasks import claim_next_task, create_packages
+from datamill.runtime import Runtime
+from datamill.testing.pointclouds import SIZES, render_scene, write_cloud
+
+__all__ = ["LIDAR_SPEC", "run_pointcloud_demo"]
+
+FRAMES = 12
+LIDAR_SPEC: dict[str, Any] = {
+    "schema_version": 1, "name": "demo-lidar", "modality": "pointcloud", "language": "en-US",
+    "project_type": "custom_service",
+    "description": "3D cuboids of cars, pedestrians and cyclists in lidar sweeps of one drive.",
+    "stages": ["annotate", "review"], "overlap": 1, "package_size": 6, "batch_size": 200,
+    "sampling": {"inspection_level": "II", "aql": 2.5},
+    "acceptance": {"cuboid_accuracy": 0.95},
+    "requirements": {
+        "cloud": {"min_points": 2000, "max_invalid_share": 0.01, "max_range_m": 120},
+        "labels": {
+            "labels": [
+                {"name": "car", "typical_size": list(SIZES["car"]),
+                 "attributes": [{"name": "occluded", "type": "select",
+                                 "values": ["none", "partly", "mostly"]}]},
+                {"name": "pedestrian", "typical_size": list(SIZES["pedestrian"])},
+                {"name": "cyclist", "typical_size": list(SIZES["cyclist"])},
+            ],
+            "scene_classes": ["urban", "suburban"],
+        },
+        "iou_threshold": 0.5,
+    },
+}
+
+
+def _frame(i: int) -> tuple[np.ndarray, PointCloudAnnotation]:
+    points, cuboids = render_scene(4242 + i, objects=5, slope=0.02, noise_m=0.02,
+                                   self_occlusion=True, density=80.0, ground_points=12000)
+    tracked = tuple(c.model_copy(update={"id": f"o{n + 1}", "track_id": f"{c.label}-{i}-{n}"})
+                    for n, c in enumerate(cuboids))
+    return points, PointCloudAnnotation(objects=tracked, classes=("urban",))
+
+
+def _write_frames(folder: Path) -> dict[str, dict[str, Any]]:
+    """The drive's frames and bad files in ``folder``; the true annotation per external id."""
+    gold = {}
+    for i in range(FRAMES):
+        points, truth = _frame(i)
+        name = f"drive01/frame{i:03d}{('.pcd', '.bin', '.ply')[i % 3]}"
+        write_cloud(points, folder / name)
+        gold[f"drive01/frame{i:03d}"] = truth.model_dump(mode="json")
+    points, _ = render_scene(99, objects=2)
+    whole = write_cloud(points, folder / "bad" / "whole.pcd")
+    data = whole.read_bytes()
+    (folder / "bad" / "truncated.pcd").write_bytes(data[: len(data) // 2])
+    whole.unlink()
+    write_cloud(points[:400], folder / "bad" / "sparse.bin")
+    nan = points.copy()
+    nan[::10, :3] = np.nan
+    write_cloud(nan, folder / "bad" / "nan-points.ply")
+    write_cloud(points * np.array([1000, 1000, 1000, 1], dtype=np.float32),
+                folder / "bad" / "millimetres.pcd")
+    return gold
+
+
+def _proposal_scores(rt: Runtime, pid: int, gold: dict[str, dict[str, Any]]) -> dict[str, float]:
+    with rt.session() as s:
+        rows = s.execute(select(Item.external_id, Annotation.payload)
+                         .join(Annotation, Annotation.item_id == Item.id)
+                         .where(Item.project_id == pid, Annotation.kind == "preannotation")).all()
+    found = {ext: PointCloudAnnotation.model_validate(payload) for ext, payload in rows}
+    keys = sorted(k for k in gold if k in found)
+    truth = [PointCloudAnnotation.model_validate(gold[k]) for k in keys]
+    strict = score_cuboids(truth, [found[k] for k in keys], iou_threshold=0.5)
+    loose = score_cuboids(truth, [found[k] for k in keys], iou_threshold=0.3)
+    return {"frames": len(keys), "cuboid_accuracy@0.5": round(strict.cuboid_accuracy, 3),
+            "cuboid_accuracy@0.3": round(loose.cuboid_accuracy, 3),
+            "mean_iou": round(strict.mean_iou, 3), "true": strict.reference,
+            "proposed": strict.hypothesis}
+
+
+def _annotate(rt: Runtime, pid: int, gold: dict[str, dict[str, Any]], result: DemoResult) -> int:
+    done = 0
+    while True:
+        progressed = False
+        for name in ("alice", "bob"):
+            with rt.session() as s:
+                user = get_user(s, name)
+                task = claim_next_task(s, user, pid, "annotate")
+                if task is None:
+                    continue
+                payload = dict(gold[task.external_id])
+                walkers = [o for o in payload["objects"] if o["label"] == "pedestrian"]
+                if name == "bob" and not result.slipped and walkers:
+                    payload = {**payload, "objects": [o for o in payload["objects"]
+                                                      if o is not walkers[0]]}
+                    result.slipped = True  # forgets a pedestrian
+                submit_annotation(s, user, task.id, payload, base_version=task.current_version,
+                                  time_spent_ms=90000)
+                done += 1
+                progressed = True
+        if not progressed:
+            return done
+
+
+def _review(rt: Runtime, pid: int, gold: dict[str, dict[str, Any]]) -> tuple[int, int]:
+    accepted = rejected = 0
+    while True:
+        with rt.session() as s:
+            rita = get_user(s, "rita")
+            task = claim_next_task(s, rita, pid, "review")
+            if task is None:
+                return accepted, rejected
+            current = PointCloudAnnotation.model_validate(task.current.payload if task.current
+                                                          else {})
+            want = PointCloudAnnotation.model_validate(gold[task.external_id])
+            if score_cuboids([want], [current]).cuboid_accuracy < 1:
+                review_task(s, rita, task.id, "reject", reason="a pedestrian has no cuboid")
+                rejected += 1
+            else:
+                review_task(s, rita, task.id, "accept")
+                accepted += 1
+
+
+def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> dict[str, dict[str, Any]]:
+    folder = workdir / "lidar-raw"
+    gold = _write_frames(folder)
+    with rt.session() as s:
+        report = import_source(s, rt.blobs, result.project_id, folder)
+    refused = "; ".join(f"{r['source']}: {r['reason']}" for r in report.rejections)
+    result.steps.append(f"imported {report.imported} frames ({report.rejected} refused: {refused})")
+    with rt.session() as s:
+        summary = run_checks(s, rt.blobs, result.project_id, workers=1)
+    failed = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_check.items()))
+    result.steps.append(f"checks: {summary.passed} passed, {summary.rejected} set aside "
+                        f"(failed checks: {failed})")
+    with rt.session() as s:
+        pre = preannotate_project(s, rt.blobs, result.project_id, engine="pointcloud-cluster",
+                                  workers=1)
+    scores = _proposal_scores(rt, result.project_id, gold)
+    result.steps.append(
+        f"pre-annotated {pre['items']} frames with {pre['model']}: cuboid accuracy "
+        f"{scores['cuboid_accuracy@0.5']:.3f} at 3D IoU 0.5 ({scores['cuboid_accuracy@0.3']:.3f} "
+        f"at 0.3), {scores['proposed']} proposed for {scores['true']} true objects")
+    result.inspection = {"preannotation": scores}
+    with rt.session() as s:
+        pkgs = create_packages(s, result.project_id, "annotate")
+        for i, pkg in enumerate(pkgs):
+            give_package(s, pkg.id, ["alice", "bob"][i % 2])
+        create_packages(s, result.project_id, "review")
+    result.steps.append(f"{len(pkgs)} annotation packages assigned to alice and bob")
+    return gold
+
+
+def _finish(rt: Runtime, workdir: Path, result: DemoResult,
+            gold: dict[str, dict[str, Any]]) -> None:
+    pid = result.project_id
+    for _ in range(3):  # rejected work comes back to its annotator, then is reviewed again
+        submitted = _annotate(rt, pid, gold, result)
+        accepted, rejected = _review(rt, pid, gold)
+        result.steps.append(f"annotators submitted {submitted}; reviewer accepted {accepted},"
+                            f" rejected {rejected}")
+        if rejected == 0:
+            break
+    plugin = get_modality("pointcloud")
+    with rt.session() as s:
+        batch = create_batch(s, pid)
+        ivan = get_user(s, "ivan")
+        insp = start_inspection(s, batch.id, ivan)
+        for smp in insp.sample:
+            reference = plugin.inspection_text(gold[smp["external_id"]], "")
+            record_correction(s, insp.id, smp["item_id"], reference)
+        done = complete_inspection(s, insp.id, ivan)
+        result.inspection = {**(result.inspection or {}), "plan": done.plan,
+                             "scores": done.scores, "verdict": done.verdict}
+        result.steps.append(f"batch {batch.name}: sampled {done.plan['sample_size']} of"
+                            f" {done.plan['lot_size']}, verdict {done.verdict}, cuboid accuracy"
+                            f" {done.scores['cuboid_accuracy']:.3f}")
+    if done.verdict != "accepted":
+        return
+    with rt.session() as s:
+        delivery = deliver_batch(s, rt.blobs, batch.id, workdir / "deliveries",
+                                 formats=["openpcdet", "pointcloud_parquet"])
+        record_acceptance(s, delivery.id,
+                          accepted_volume=int(delivery.datasheet["volume"]["amount"]),
+                          accepted_items=delivery.delivered_items,
+                          note="demo customer accepts all")
+        result.delivery_path = delivery.path
+        result.steps.append(f"delivered {delivery.delivered_items} frames with "
+                            f"{delivery.datasheet['cuboids']} cuboids as OpenPCDet and Parquet; "
+                            "customer acceptance recorded")
+
+
+def run_pointcloud_demo(rt: Runtime, workdir: Path, *, full: bool) -> DemoResult:
+    """Create and run the ``demo-lidar`` project (see the module docstring)."""
+    ensure_demo_users(rt)
+    with rt.session() as s:
+        project = create_project(s, LIDAR_SPEC)
+        for name, _ in DEMO_USERS[1:]:
+            add_member(s, project.id, get_user(s, name), actor_id=None)
+        result = DemoResult(project_id=project.id)
+    result.steps.append(f"project demo-lidar ({FRAMES} frames + 4 bad files)")
+    gold = _setup(rt, workdir, result)
+    if full:
+        _finish(rt, workdir, result, gold)
+    return result
