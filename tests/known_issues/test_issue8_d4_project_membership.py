@@ -99,7 +99,7 @@ def test_every_project_write_refuses_a_non_member_pm(
     pm = _login(client, "pm")
     for method, path in routes:
         pid = world["ledger"] if path.startswith("/ledger/") else world["project"]
-        url = API + path.replace("{project_id}", str(pid))
+        url = API + path.replace("{project_id}", str(pid)).replace("{item_id}", str(world["item"]))
         body = _fill(BODIES[(method, path)], world["item"])
         r = client.request(method.upper(), url, json=body, headers=pm)
         assert r.status_code in (403, 404), (method, path, r.status_code, r.text)

@@ -117,6 +117,11 @@ BODIES: dict[tuple[str, str], Any] = {
         "golden": {"{item}": "hello"}, "pass_threshold": "0.5",
     },
     ("post", "/projects/{project_id}/qualification-test/attempts"): {"answers": {"{item}": "x"}},
+    ("post", "/projects/{project_id}/golden-items"): {
+        "answers": {"{item}": "hello"}, "pass_threshold": "0.5",
+    },
+    ("delete", "/projects/{project_id}/golden-items/{item_id}"): None,
+    ("put", "/projects/{project_id}/golden-rate"): {"rate": "0.1"},
     ("post", "/packages/{package_id}/vendor"): {"vendor_id": "{vendor}"},
     ("post", "/packages/{package_id}/worker"): {"worker_id": "{worker}"},
     ("post", "/prices"): {

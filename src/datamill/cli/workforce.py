@@ -318,6 +318,21 @@ def _show_test(t: Any) -> None:
     )
 
 
+def _read_answers(path: Path, what: str) -> dict[str, str]:
+    """A JSON object of answers (strings) keyed by utterance name or item id."""
+    import json
+
+    from datamill.core.errors import InvalidInput
+
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidInput(f"cannot read {what} from {path}: {err}") from err
+    if not isinstance(answers, dict) or not all(isinstance(v, str) for v in answers.values()):
+        raise InvalidInput(f"{path} must hold a JSON object of answers (strings)")
+    return answers
+
+
 @app.command("golden-rate")
 @handle_errors
 def golden_rate_cmd(
@@ -353,20 +368,12 @@ def qualification_set(
     as_json: JsonOpt = False,
 ) -> None:
     """Define the qualification test, or revise it (its owner or an admin)."""
-    import json
-
-    from datamill.core.errors import InvalidInput
     from datamill.workforce.qualification import (
         define_qualification_test,
         golden_answers_by_reference,
     )
 
-    try:
-        answers = json.loads(golden.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InvalidInput(f"cannot read golden answers from {golden}: {err}") from err
-    if not isinstance(answers, dict) or not all(isinstance(v, str) for v in answers.values()):
-        raise InvalidInput(f"{golden} must hold a JSON object of answers (strings)")
+    answers = _read_answers(golden, "golden answers")
     with get_runtime().session() as s:
         pid = _project_id(s, project)
         by_id = golden_answers_by_reference(s, pid, answers)
@@ -417,6 +424,173 @@ def qualification_require(
         required = set_qualification_required(s, _actor(s, actor), pid, not off)
     emit({"project_id": pid, "required": required}, as_json,
          lambda v: out.print(f"project {pid} requires qualification: {'yes' if required else 'no'}"))
+
+
+@qualification_app.command("questions")
+@handle_errors
+def qualification_questions_cmd(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """The items the test asks about (never their answers), for the worker taking it."""
+    from datamill.workforce.qualification import qualification_questions
+
+    with get_runtime().session() as s:
+        rows = qualification_questions(s, _actor(s, actor), _project_id(s, project))
+
+    def render(rows: list[Any]) -> None:
+        t = Table("item", "name", "file", "prompt")
+        for q in rows:
+            t.add_row(str(q.item_id), q.external_id, q.filename, q.prompt or "-")
+        out.print(t)
+        out.print('answer every one: a JSON file {"<name or item id>": "<answer>", ...} for '
+                  "`datamill workforce qualification take`")
+
+    emit(rows, as_json, render)
+
+
+@qualification_app.command("take")
+@handle_errors
+def qualification_take(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    answers: Annotated[Path, typer.Option(
+        help="JSON object: item id or name -> your answer, one for every question.")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take the qualification test (a registered worker): your answers are scored at once."""
+    from datamill.workforce.qualification import (
+        get_qualification_test,
+        golden_answers_by_reference,
+        take_qualification_test,
+    )
+
+    given = _read_answers(answers, "answers")
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        attempt = take_qualification_test(s, _actor(s, actor), pid,
+                                          golden_answers_by_reference(s, pid, given))
+        test = get_qualification_test(s, pid)
+        value = {**attempt.model_dump(mode="json"), "project_id": pid,
+                 "pass_threshold": str(test.pass_threshold) if test else None,
+                 "metric": test.metric if test else None}
+    emit(value, as_json, lambda v: out.print(
+        f"{'passed' if v['passed'] else 'not passed'}: {v['metric']} {v['score']} "
+        f"(pass at {v['pass_threshold']})"))
+
+
+@qualification_app.command("results")
+@handle_errors
+def qualification_results(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    worker: Annotated[int | None, typer.Option(help="Only this worker's attempts.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Qualification attempts: a worker sees their own, a vendor manager their workers'."""
+    from datamill.workforce.qualification import list_attempts
+
+    with get_runtime().session() as s:
+        rows = list_attempts(s, _actor(s, actor), _project_id(s, project), worker)
+
+    def render(rows: list[Any]) -> None:
+        if not rows:
+            out.print("no attempts yet")
+            return
+        t = Table("attempt", "worker", "user", "vendor", "score", "result", "revision", "at")
+        for r in rows:
+            t.add_row(str(r.id), str(r.worker_id), r.username, r.vendor or "in-house",
+                      f"{r.score} ({r.metric} >= {r.pass_threshold})",
+                      "passed" if r.passed else "not passed", str(r.test_revision),
+                      r.created_at.strftime("%Y-%m-%d %H:%M"))
+        out.print(t)
+
+    emit(rows, as_json, render)
+
+
+golden_app = typer.Typer(
+    help="Golden (known-answer) items: add them with their answers, list, remove.",
+    no_args_is_help=True,
+)
+app.add_typer(golden_app, name="golden")
+
+
+def _item_ids(s: Any, pid: int, refs: list[str]) -> list[int]:
+    from datamill.workforce.qualification import golden_answers_by_reference
+
+    return list(golden_answers_by_reference(s, pid, dict.fromkeys(refs, "")))
+
+
+@golden_app.command("add")
+@handle_errors
+def golden_add(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    answers: Annotated[Path | None, typer.Option(
+        help="JSON object: item name or id -> known answer; these items (checked, not yet "
+             "worked on) leave production.")] = None,
+    item: Annotated[list[str] | None, typer.Option(
+        "--item", help="An accepted item (name or id) whose annotation is the answer; "
+                       "repeatable.")] = None,
+    threshold: Annotated[str | None, typer.Option(
+        help="Pass threshold of the qualification test (needed to define it).")] = None,
+    metric: Annotated[str | None, typer.Option(help="The test's metric.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make items golden with their known answers (a new revision of the test)."""
+    from datamill.workforce.golden import add_golden_items
+    from datamill.workforce.qualification import golden_answers_by_reference
+
+    given = _read_answers(answers, "known answers") if answers is not None else {}
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        t = add_golden_items(
+            s, _actor(s, actor), pid,
+            answers=golden_answers_by_reference(s, pid, given) if given else None,
+            accepted=_item_ids(s, pid, item or []), pass_threshold=threshold, metric=metric)
+    emit(t, as_json, _show_test)
+
+
+@golden_app.command("list")
+@handle_errors
+def golden_list(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """The golden items with their answers; `production: no` = never production volume."""
+    from datamill.workforce.golden import list_golden_items
+
+    with get_runtime().session() as s:
+        rows = list_golden_items(s, _actor(s, actor), _project_id(s, project))
+
+    def render(rows: list[Any]) -> None:
+        t = Table("item", "name", "status", "production", "checks", "accuracy", "answer")
+        for g in rows:
+            answer = g.answer if len(g.answer) <= 60 else g.answer[:60] + " …"  # noqa: PLR2004
+            t.add_row(str(g.item_id), g.external_id, g.status, "yes" if g.production else "no",
+                      str(g.answered), "-" if g.accuracy is None else str(g.accuracy), answer)
+        out.print(t)
+
+    emit(rows, as_json, render)
+
+
+@golden_app.command("remove")
+@handle_errors
+def golden_remove(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    items: Annotated[list[str], typer.Argument(help="Golden items (name or id).")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take items out of the golden set; one set aside returns to production."""
+    from datamill.workforce.golden import remove_golden_items
+
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        t = remove_golden_items(s, _actor(s, actor), pid, _item_ids(s, pid, items))
+    emit(t, as_json, _show_test)
 
 
 @app.command("accuracy")

@@ -22,6 +22,7 @@ _STATUSES = {
     "pending_approval": "pending approval", "posted": "posted",
     "preannotated": "pre-annotated", "prepared": "prepared", "problem": "problem",
     "project_closed": "project closed", "rejected": "rejected", "released": "released",
+    "golden": "golden (known answer)",
     "retired": "retired", "returned": "returned", "reviewed": "reviewed",
     "rework": "rework", "running": "running", "settled": "settled", "signed": "signed",
     "submitted": "submitted", "unplanned": "unplanned",

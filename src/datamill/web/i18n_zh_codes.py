@@ -15,6 +15,7 @@ _STATUSES = {
     "passed": "已通过检查", "pending_approval": "待审批", "posted": "已过账",
     "preannotated": "已预标注", "prepared": "已准备", "problem": "有问题",
     "project_closed": "项目已关闭", "rejected": "已驳回", "released": "已发布",
+    "golden": "金标题",
     "retired": "已下架", "returned": "已退回", "reviewed": "已审核", "rework": "返工",
     "running": "运行中", "settled": "已结算", "signed": "已签署", "submitted": "已提交",
     "unplanned": "计划外", "vendor_confirmed": "供应商已确认", "waiting": "等待中",

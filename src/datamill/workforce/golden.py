@@ -16,11 +16,21 @@ task; the answer becomes a ``check`` annotation that never moves the item), and
 :func:`golden_listener` (a ``datamill.submission_listeners`` plugin) scores that answer into
 the same probe row. :func:`claim_with_golden` / :func:`submit_golden_answer` remain as the
 out-of-production path; it claims production work with the mixers switched off.
+
+Golden items are made with their known answer up front (:func:`add_golden_items`): from known
+answers (a file keyed by item name or id; the items, checked and not yet worked on, are taken
+out of production: see :mod:`datamill.workforce.qualification`), or by marking accepted items
+golden, whose accepted annotation becomes the known answer. Neither kind is production volume:
+a set-aside item is never worked, batched, delivered or paid, an accepted one was produced
+(and paid, and is delivered) once as production, and the answers to golden checks are never paid
+(settlement pays ``work`` tasks only). :func:`list_golden_items` is the PM's list,
+:func:`remove_golden_items` takes items out of the set (a set-aside one returns to production).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,27 +54,34 @@ from datamill.production.tasks import check_claim_guards, claim_next_task
 from datamill.workforce.models import GoldenTask, QualificationTest, Worker
 from datamill.workforce.policies import require_vendor_scope
 from datamill.workforce.qualification import (  # one lookup, shared
+    GOLDEN_STATUS,
+    _active_golden,
     _project,
     _test,
     best_attempt,
+    define_qualification_test,
     require_project_manager,
 )
-from datamill.workforce.schemas import WorkerAccuracyOut
+from datamill.workforce.schemas import QualificationTestOut, WorkerAccuracyOut
 from datamill.workforce.vendors import find_worker_of_user, get_worker, to_decimal
 
 __all__ = [
     "MAX_GOLDEN_RATE",
     "GoldenAccuracy",
+    "GoldenItem",
     "GoldenMix",
     "GoldenProbe",
     "MixedClaim",
     "ProbeOut",
+    "add_golden_items",
     "claim_with_golden",
     "golden_accuracy",
     "golden_listener",
     "golden_mixer",
     "golden_rate",
+    "list_golden_items",
     "project_accuracy",
+    "remove_golden_items",
     "set_golden_rate",
     "submit_golden_answer",
 ]
@@ -72,6 +89,7 @@ __all__ = [
 MAX_GOLDEN_RATE = Decimal("0.5")  # above this the "production" stream is mostly checks
 _Q = Decimal("0.0001")
 _STAGE = "annotate"
+_ACCEPTED = ("accepted", "delivered")  # inspected and accepted: the answer is known
 
 
 class GoldenMix(Base):
@@ -445,3 +463,121 @@ def project_accuracy(session: Session, actor: User, project_id: int) -> list[Wor
             qualified=bool(best and best.passed),
         ))
     return rows
+
+
+@dataclass(frozen=True)
+class GoldenItem:
+    """One golden item as its project manager sees it (the answer included)."""
+
+    item_id: int
+    external_id: str
+    status: str  # ``golden``: set aside from production; else its production status
+    production: bool  # False: never production volume (set aside up front)
+    answer: str
+    answered: int  # golden checks answered on it
+    accuracy: Decimal | None  # their mean score
+
+
+def _current_answers(session: Session, project_id: int, item_ids: list[int]) -> dict[int, str]:
+    """The accepted annotation of each accepted item, as a known answer."""
+    rows = session.execute(
+        select(Item.id, Item.external_id, Item.status, Annotation.text)
+        .outerjoin(Annotation, Annotation.id == Item.current_annotation_id)
+        .where(Item.project_id == project_id, Item.id.in_(item_ids))
+    ).all()
+    found = {item_id: (ext, status, text) for item_id, ext, status, text in rows}
+    missing = sorted(set(item_ids) - set(found))
+    if missing:
+        raise InvalidInput(f"items {missing} are not items of project {project_id}",
+                           field="accepted")
+    refused = sorted(f"{ext} ({status})" for ext, status, text in found.values()
+                     if status not in _ACCEPTED or not (text or "").strip())
+    if refused:
+        raise Conflict(
+            f"items {refused} are not accepted with an annotation; only an item whose batch "
+            "was accepted can be marked golden with its annotation as the answer (give the "
+            "known answer of any other item instead)", project_id=project_id)
+    return {item_id: str(text) for item_id, (_, _, text) in found.items()}
+
+
+def add_golden_items(  # noqa: PLR0913 - keyword-only options
+    session: Session,
+    actor: User,
+    project_id: int,
+    *,
+    answers: Mapping[int, str] | None = None,
+    accepted: Sequence[int] = (),
+    pass_threshold: object = None,
+    metric: str | None = None,
+) -> QualificationTestOut:
+    """Add golden items with their known answers to the project's set (its qualification
+    test; a new revision, or the first definition when ``pass_threshold`` is given).
+
+    ``answers`` maps item ids to known answers given up front: each item (checked, nobody has
+    worked on it yet) leaves production. ``accepted`` names accepted items whose accepted
+    annotation is the answer. A threshold or metric given replaces the test's."""
+    require_project_manager(session, actor, project_id, "add golden items")
+    if not answers and not accepted:
+        raise InvalidInput("give known answers or accepted items to make golden",
+                           field="golden")
+    test = _test(session, project_id)
+    if test is None and pass_threshold is None:
+        raise InvalidInput(f"project {project_id} has no qualification test yet; give a pass "
+                           "threshold to define it with these golden items",
+                           field="pass_threshold")
+    golden = {g.item_id: g.reference_text for g in _active_golden(session, test)} if test else {}
+    golden.update(_current_answers(session, project_id, list(accepted)) if accepted else {})
+    golden.update(answers or {})
+    return define_qualification_test(
+        session, actor, project_id, golden,
+        pass_threshold=pass_threshold if pass_threshold is not None else test.pass_threshold
+        if test else None,
+        metric=metric or (test.metric if test else "character_accuracy"),
+    )
+
+
+def remove_golden_items(
+    session: Session, actor: User, project_id: int, item_ids: Sequence[int]
+) -> QualificationTestOut:
+    """Take items out of the golden set (a revision); one set aside returns to production."""
+    require_project_manager(session, actor, project_id, "remove golden items")
+    test = _test(session, project_id)
+    if test is None:
+        raise NotFound(f"project {project_id} has no qualification test")
+    golden = {g.item_id: g.reference_text for g in _active_golden(session, test)}
+    unknown = sorted(set(item_ids) - set(golden))
+    if unknown:
+        raise NotFound(f"items {unknown} are not golden items of project {project_id}")
+    for item_id in item_ids:
+        golden.pop(item_id)
+    return define_qualification_test(session, actor, project_id, golden,
+                                     pass_threshold=test.pass_threshold, metric=test.metric)
+
+
+def list_golden_items(session: Session, actor: User, project_id: int) -> list[GoldenItem]:
+    """The project's golden items with their answers and how the checks on them went."""
+    require_project_manager(session, actor, project_id, "see golden items")
+    test = _test(session, project_id)
+    if test is None:
+        return []
+    golden = _active_golden(session, test)
+    items = {i.id: i for i in session.scalars(
+        select(Item).where(Item.id.in_([g.item_id for g in golden])))}
+    scores: dict[int, list[Decimal]] = {}
+    for item_id, score in session.execute(
+        select(GoldenProbe.item_id, GoldenProbe.score).where(
+            GoldenProbe.project_id == project_id, GoldenProbe.score.is_not(None))
+    ).tuples():
+        if score is not None:
+            scores.setdefault(item_id, []).append(score)
+    out = []
+    for g in golden:
+        item, mine = items[g.item_id], scores.get(g.item_id, [])
+        out.append(GoldenItem(
+            item_id=item.id, external_id=item.external_id, status=item.status,
+            production=item.status != GOLDEN_STATUS, answer=g.reference_text,
+            answered=len(mine),
+            accuracy=(sum(mine, Decimal(0)) / len(mine)).quantize(_Q, rounding=ROUND_HALF_UP)
+            if mine else None,
+        ))
+    return out

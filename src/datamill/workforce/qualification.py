@@ -10,40 +10,98 @@ golden set; the revision number goes up, golden items left out are retired (neve
 past probes keep them), and attempts record the revision they answered. A pass stays a pass.
 A project whose spec says ``qualification_required: true`` admits nobody to its annotate tasks
 until they pass (and, until the test is defined, nobody at all).
+
+**Golden items are not production volume.** An item becomes golden with its known answer up
+front: one that passed its checks and nobody has worked on is taken out of production (status
+``golden``; its unclaimed tasks are withdrawn from their packages), so it is never annotated as
+work, batched, delivered or paid, only served as a test or check question. An item whose
+production is finished (every work task done, e.g. accepted) may be made golden too: its
+production stays what it was. An item someone is working on is refused (Conflict), as is one
+that has not passed its checks. A golden item a revision leaves out goes back to production.
+Who sees results: :func:`list_attempts` (a worker their own, a vendor manager their vendor's
+workers, the business everyone).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
-from datamill.production.models import Item, Project
-from datamill.workforce.models import GoldenTask, QualificationAttempt, QualificationTest, Worker
-from datamill.workforce.policies import require_project_business
+from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
+from datamill.workforce.models import (
+    GoldenTask,
+    QualificationAttempt,
+    QualificationTest,
+    Vendor,
+    Worker,
+)
+from datamill.workforce.policies import is_business, managed_vendor_id, require_project_business
 from datamill.workforce.schemas import AttemptOut, QualificationTestOut
-from datamill.workforce.vendors import to_decimal, worker_for_user
+from datamill.workforce.vendors import find_worker_of_user, to_decimal, worker_for_user
 
 __all__ = [
+    "GOLDEN_STATUS",
+    "AttemptResult",
+    "TestQuestion",
     "best_attempt",
     "define_qualification_test",
     "get_qualification_test",
     "golden_answers_by_reference",
     "has_qualification_test",
     "is_qualified",
+    "list_attempts",
+    "qualification_questions",
     "qualification_required",
     "require_project_manager",
     "set_qualification_required",
     "take_qualification_test",
 ]
+
+#: the status of an item taken out of production to serve as a golden (known-answer) item
+GOLDEN_STATUS = "golden"
+_UNCHECKED = ("imported", "rejected", "listening")  # not (yet) through its checks
+
+
+@dataclass(frozen=True)
+class TestQuestion:
+    """One golden item as the person tested sees it: never its answer."""
+
+    item_id: int
+    external_id: str
+    filename: str
+    prompt: str | None
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """One qualification attempt with who made it (a results row)."""
+
+    id: int
+    project_id: int
+    worker_id: int
+    username: str
+    vendor: str | None  # None: in-house
+    score: Decimal
+    scores: dict[str, Any]
+    passed: bool
+    pass_threshold: Decimal
+    metric: str
+    test_revision: int
+    created_at: datetime
 
 
 def _project(session: Session, project_id: int) -> Project:
@@ -157,14 +215,18 @@ def _validated(
     return threshold
 
 
-def _revise(
-    session: Session, actor: User, test: QualificationTest, golden: Mapping[int, str]
-) -> None:
+def _require_owner(actor: User, test: QualificationTest) -> None:
     if actor.id != test.created_by and actor.role != "admin":
         raise Forbidden(
             f"only the test's owner (user {test.created_by}) or an admin may revise the "
             f"qualification test of project {test.project_id}; {actor.username!r} may not"
         )
+
+
+def _revise(
+    session: Session, actor: User, test: QualificationTest, golden: Mapping[int, str]
+) -> None:
+    _require_owner(actor, test)
     rows = {g.item_id: g for g in session.scalars(
         select(GoldenTask).where(GoldenTask.test_id == test.id)
     )}
@@ -176,6 +238,75 @@ def _revise(
         if item_id not in rows:
             session.add(GoldenTask(test_id=test.id, item_id=item_id, reference_text=text.strip()))
     test.revision += 1
+
+
+def _work_tasks(session: Session, item_ids: Collection[int]) -> dict[int, list[Task]]:
+    tasks: dict[int, list[Task]] = {i: [] for i in item_ids}
+    for task in session.scalars(
+        select(Task).where(Task.item_id.in_(list(item_ids)), Task.kind == "work")
+    ):
+        tasks[task.item_id].append(task)
+    return tasks
+
+
+def _touched(session: Session, tasks: list[Task]) -> bool:
+    """Someone holds, held or submitted one of these tasks."""
+    if any(t.active_claims or t.submissions for t in tasks):
+        return True
+    return bool(tasks) and session.scalar(
+        select(exists().where(TaskAssignment.task_id.in_([t.id for t in tasks])))
+    ) is True
+
+
+def _set_aside(session: Session, project_id: int, item_ids: Collection[int]) -> int:
+    """Take the golden items nobody has worked on out of production (status ``golden``, their
+    unclaimed tasks withdrawn); items whose production is finished stay as they are. Refuses,
+    before writing anything, an item being worked on or one that has not passed its checks."""
+    items = list(session.scalars(select(Item).where(Item.id.in_(list(item_ids)))).all())
+    tasks = _work_tasks(session, [i.id for i in items])
+    unchecked: list[str] = []
+    busy: list[str] = []
+    aside: list[Item] = []
+    for item in items:
+        mine = tasks[item.id]
+        if item.status == GOLDEN_STATUS or (mine and all(t.status == "done" for t in mine)):
+            continue  # already golden, or produced: its production stays what it was
+        if _touched(session, mine):
+            busy.append(item.external_id)
+        elif item.status in _UNCHECKED:
+            unchecked.append(f"{item.external_id} ({item.status})")
+        else:
+            aside.append(item)
+    if unchecked:
+        raise InvalidInput(
+            f"items {sorted(unchecked)} have not passed their checks; a golden item must",
+            field="golden")
+    if busy:
+        raise Conflict(
+            f"items {sorted(busy)} are being worked on in production; make an item golden "
+            "before anyone takes it, or once its production is finished (e.g. accepted)",
+            project_id=project_id)
+    withdraw = [t.id for item in aside for t in tasks[item.id]]
+    if withdraw:
+        gone = session.execute(delete(Task).where(
+            Task.id.in_(withdraw), Task.active_claims == 0, Task.submissions == 0,
+            ~exists().where(TaskAssignment.task_id == Task.id)))
+        if gone.rowcount != len(withdraw):  # type: ignore[attr-defined]
+            raise Conflict("someone took one of these items' tasks just now; try again",
+                           project_id=project_id)
+    for item in aside:
+        item.status = GOLDEN_STATUS
+    return len(aside)
+
+
+def _back_to_production(session: Session, item_ids: Collection[int]) -> None:
+    """Golden items a revision left out return to production (packaged with the next run)."""
+    for item in session.scalars(select(Item).where(
+        Item.id.in_(list(item_ids)), Item.status == GOLDEN_STATUS
+    )):
+        pre = session.scalar(select(exists().where(
+            Annotation.item_id == item.id, Annotation.kind == "preannotation")))
+        item.status = "preannotated" if pre else "passed"
 
 
 def define_qualification_test(
@@ -193,6 +324,11 @@ def define_qualification_test(
     project = _project(session, project_id)
     threshold = _validated(session, project, golden, pass_threshold, metric)
     test = _test(session, project_id)
+    if test is not None:
+        _require_owner(actor, test)  # before anything is set aside
+    before = {g.item_id for g in _active_golden(session, test)} if test else set()
+    set_aside = _set_aside(session, project_id, set(golden))
+    _back_to_production(session, before - set(golden))
     if test is None:
         test = QualificationTest(
             project_id=project_id, metric=metric, pass_threshold=threshold, created_by=actor.id
@@ -214,7 +350,8 @@ def define_qualification_test(
         object_id=project_id,
         project_id=project_id,
         data={"metric": metric, "threshold": str(threshold), "golden": len(golden),
-              "revision": test.revision},
+              "revision": test.revision, "set_aside": set_aside,
+              "returned": len(before - set(golden))},
     )
     session.flush()
     return _test_out(session, test)
@@ -225,6 +362,24 @@ def get_qualification_test(session: Session, project_id: int) -> QualificationTe
     _project(session, project_id)
     test = _test(session, project_id)
     return _test_out(session, test) if test else None
+
+
+def qualification_questions(
+    session: Session, user: User, project_id: int
+) -> list[TestQuestion]:
+    """The golden items a worker answers (never the answers): for a registered worker (who
+    takes the test) or the project's business side."""
+    _project(session, project_id)
+    if find_worker_of_user(session, user.id) is None:
+        require_project_manager(session, user, project_id, "see the qualification test")
+    test = _test(session, project_id)
+    if test is None:
+        raise NotFound(f"project {project_id} has no qualification test")
+    ids = [g.item_id for g in _active_golden(session, test)]
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids)))}
+    return [TestQuestion(item_id=i, external_id=items[i].external_id,
+                         filename=items[i].filename, prompt=items[i].prompt,
+                         attributes=dict(items[i].attributes or {})) for i in ids]
 
 
 def take_qualification_test(
@@ -271,6 +426,58 @@ def take_qualification_test(
         data={"score": str(score), "passed": attempt.passed},
     )
     return AttemptOut.model_validate(attempt)
+
+
+def _attempt_scope(
+    session: Session, actor: User, worker_id: int | None
+) -> ColumnElement[bool]:
+    """SQL condition on Worker: whose attempts ``actor`` may see (and, given, that worker's)."""
+    scope: ColumnElement[bool]
+    if is_business(actor):
+        scope = Worker.id.is_not(None)
+    elif (vendor := managed_vendor_id(session, actor)) is not None:
+        scope = Worker.vendor_id == vendor
+    else:
+        mine = find_worker_of_user(session, actor.id)
+        if mine is None:
+            raise Forbidden(f"{actor.username!r} is not a registered worker and may see no "
+                            "qualification results")
+        scope = Worker.id == mine.id
+    if worker_id is None:
+        return scope
+    seen = session.scalar(select(Worker.id).where(Worker.id == worker_id, scope))
+    if seen is None:
+        get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
+        raise Forbidden(f"{actor.username!r} may not see the qualification results of worker "
+                        f"{worker_id}")
+    return Worker.id == worker_id
+
+
+def list_attempts(
+    session: Session, actor: User, project_id: int, worker_id: int | None = None
+) -> list[AttemptResult]:
+    """Qualification attempts on a project's test, oldest first: a worker sees their own, a
+    vendor manager their vendor's workers', the business (and auditors) everyone's."""
+    _project(session, project_id)
+    scope = _attempt_scope(session, actor, worker_id)
+    test = _test(session, project_id)
+    if test is None:
+        return []
+    rows = session.execute(
+        select(QualificationAttempt, Worker, User.username)
+        .join(Worker, Worker.id == QualificationAttempt.worker_id)
+        .join(User, User.id == Worker.user_id)
+        .where(QualificationAttempt.test_id == test.id, scope)
+        .order_by(QualificationAttempt.id)
+    ).all()
+    vendors = dict(session.execute(select(Vendor.id, Vendor.name)).tuples().all())
+    return [AttemptResult(
+        id=a.id, project_id=project_id, worker_id=w.id, username=name,
+        vendor=vendors.get(w.vendor_id) if w.vendor_id is not None else None,
+        score=a.score, scores=dict(a.scores or {}), passed=a.passed,
+        pass_threshold=test.pass_threshold, metric=test.metric, test_revision=a.test_revision,
+        created_at=a.created_at,
+    ) for a, w, name in rows]
 
 
 def best_attempt(session: Session, worker: Worker, project_id: int) -> QualificationAttempt | None:

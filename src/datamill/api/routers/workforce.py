@@ -19,6 +19,7 @@ from datamill.compliance.users import get_user
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
     assignment,
+    golden,
     hour_points,
     performance,
     pricing,
@@ -35,6 +36,7 @@ from datamill.workforce.schemas import (
     QualificationTestOut,
     SettlementSheetOut,
     VendorOut,
+    WorkerAccuracyOut,
     WorkerDashboard,
     WorkerOut,
 )
@@ -83,6 +85,23 @@ class TestDefine(BaseModel):
 
 class Answers(BaseModel):
     answers: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
+
+
+class GoldenAdd(BaseModel):
+    """Golden items with their known answers: ``answers`` keyed by item id or name (items
+    checked and not yet worked on, which leave production), ``accepted`` item ids whose accepted
+    annotation is the answer; a threshold (needed for a first test) or metric replaces the
+    test's."""
+
+    answers: dict[Annotated[str, Field(min_length=1, max_length=200)],
+                  Annotated[str, Field(max_length=MAX_TEXT_CHARS)]] = {}
+    accepted: list[IdRef] = []
+    pass_threshold: Money | None = None
+    metric: str | None = None
+
+
+class GoldenRate(BaseModel):
+    rate: Money
 
 
 class Handoff(BaseModel):
@@ -240,6 +259,75 @@ def attempt_endpoint(
     project_id: Id, body: Answers, session: SessionDep, user: CurrentUser
 ) -> AttemptOut:
     return qualification.take_qualification_test(session, user, project_id, body.answers)
+
+
+@router.get("/projects/{project_id}/qualification-test/questions")
+def questions_endpoint(
+    project_id: Id, session: SessionDep, user: CurrentUser
+) -> list[qualification.TestQuestion]:
+    """The items a worker answers in the test (never the answers)."""
+    return qualification.qualification_questions(session, user, project_id)
+
+
+@router.get("/projects/{project_id}/qualification-test/attempts")
+def attempts_endpoint(
+    project_id: Id, session: SessionDep, user: CurrentUser, worker_id: IdQuery = None
+) -> list[qualification.AttemptResult]:
+    """Results: a worker's own, a vendor manager's workers', everyone's for the business."""
+    return qualification.list_attempts(session, user, project_id, worker_id)
+
+
+@router.get("/projects/{project_id}/golden-items")
+def golden_items_endpoint(
+    project_id: Id, session: SessionDep, user: CurrentUser
+) -> list[golden.GoldenItem]:
+    """The golden items with their known answers (the project's business side)."""
+    return golden.list_golden_items(session, user, project_id)
+
+
+@router.post("/projects/{project_id}/golden-items")
+def add_golden_endpoint(
+    project_id: Id, body: GoldenAdd, session: SessionDep, user: CurrentUser
+) -> QualificationTestOut:
+    """Make items golden with their known answers (a new revision of the test)."""
+    qualification.require_project_manager(session, user, project_id, "add golden items")
+    answers = (qualification.golden_answers_by_reference(session, project_id, body.answers)
+               if body.answers else None)
+    return golden.add_golden_items(session, user, project_id, answers=answers,
+                                   accepted=body.accepted, pass_threshold=body.pass_threshold,
+                                   metric=body.metric)
+
+
+@router.delete("/projects/{project_id}/golden-items/{item_id}")
+def remove_golden_endpoint(
+    project_id: Id, item_id: Id, session: SessionDep, user: CurrentUser
+) -> QualificationTestOut:
+    """Take an item out of the golden set; one set aside returns to production."""
+    return golden.remove_golden_items(session, user, project_id, [item_id])
+
+
+@router.get("/projects/{project_id}/golden-rate")
+def get_golden_rate_endpoint(
+    project_id: Id, session: SessionDep, user: CurrentUser
+) -> GoldenRate:
+    qualification.require_project_manager(session, user, project_id, "see golden rates")
+    return GoldenRate(rate=str(golden.golden_rate(session, project_id)))
+
+
+@router.put("/projects/{project_id}/golden-rate")
+def set_golden_rate_endpoint(
+    project_id: Id, body: GoldenRate, session: SessionDep, user: CurrentUser
+) -> GoldenRate:
+    """The share of annotate claims served as silent golden checks (0 turns it off)."""
+    return GoldenRate(rate=str(golden.set_golden_rate(session, user, project_id, body.rate)))
+
+
+@router.get("/projects/{project_id}/golden-accuracy")
+def golden_accuracy_endpoint(
+    project_id: Id, session: SessionDep, user: CurrentUser
+) -> list[WorkerAccuracyOut]:
+    """Each worker's running accuracy on golden checks and qualification standing."""
+    return golden.project_accuracy(session, user, project_id)
 
 
 @router.post("/packages/{package_id}/vendor")
