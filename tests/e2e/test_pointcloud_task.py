@@ -4,7 +4,8 @@ the cuboid to the points (fit_cuboid) and it lands on the truth (3D IoU > 0.5). 
 relabels it (undo/redo too), a scene class and an attribute are set, the draft autosaves, a
 cuboid moved out of the cloud is refused with the server's words, and Ctrl+Enter submits the
 annotation document as a new version. The same page in zh-CN shows no English catalogue
-string."""
+string. The review page compares and corrects; the inspection page (pointcloud/inspection.html)
+lists the sampled frames and opens one in the workbench for the inspector's correction."""
 
 from __future__ import annotations
 
@@ -354,3 +355,145 @@ def test_editing_a_cuboid_with_the_mouse_and_keys(site: Site, context: Any) -> N
     page.keyboard.press("Control+z")
     assert len(_objects(page)) == 1
     assert not errors
+
+
+def _batch_of_truth(site: Site, pid: int, truth: dict[str, list[Cuboid]]) -> int:
+    """Every frame annotated with its true cuboids, accepted in review and batched."""
+    from datamill.production.annotating import review_task, submit_annotation
+    from datamill.production.inspection import create_batch
+    from datamill.production.tasks import claim_next_task
+
+    for stage, who in (("annotate", "ann1"), ("review", "rev")):
+        while True:
+            with site.rt.session() as s:
+                task = claim_next_task(s, site.users[who], pid, stage)
+                if task is None:
+                    break
+                if stage == "review":
+                    review_task(s, site.users[who], task.id, "accept")
+                    continue
+                doc = PointCloudAnnotation(objects=tuple(truth[task.external_id]),
+                                           classes=("urban",))
+                submit_annotation(s, site.users[who], task.id, doc.model_dump(mode="json"),
+                                  base_version=task.current_version)
+    with site.rt.session() as s:
+        return create_batch(s, pid).id
+
+
+def test_inspector_moves_a_cuboid_and_the_frame_counts_as_defective(
+        site: Site, context: Any) -> None:
+    """The inspection page lists the sampled frames (delivered cuboids over the inspector's,
+    read-only) with the scores against the thresholds; ``?sample=`` opens the workbench on the
+    delivered version, a box moved off its object and saved makes the frame corrected and
+    defective and the cuboid accuracy fall below 1; the verdict rejects the batch. The page in
+    zh-CN shows no English catalogue string."""
+    from datamill.production.models import InspectionSample
+
+    pid, truth = _pointcloud_project(site)
+    batch_id = _batch_of_truth(site, pid, truth)
+    page = sign_in(context, "insp")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.click(f"[data-testid=inspect-{batch_id}]")
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    insp_id = int(page.url.rsplit("/", 1)[1])
+    samples = page.locator("li.sample")
+    assert samples.count() >= 1
+    item_id = int(samples.first.get_attribute("data-item") or 0)
+    view = f"document.querySelector('[data-testid=pc-insp-view-{item_id}]').__workbench"
+    page.wait_for_selector(f"[data-testid=pc-insp-view-{item_id}][data-ready='1']")
+    frame = samples.first.locator("b").first.inner_text()
+    assert page.evaluate(f"() => {view}.objects.length") == len(truth[frame])
+    assert page.evaluate(f"() => {view}.previous") is None  # not corrected yet
+    assert samples.first.get_by_test_id("not-corrected-mark").is_visible()
+    assert samples.first.get_by_test_id("defect-mark").is_hidden()
+    assert page.locator("[data-score=cuboid_accuracy]").inner_text() == "–"
+    assert "≥ 0.95" in page.get_by_test_id("scores").inner_text()
+    assert page.get_by_test_id("no-scores").is_visible()
+    shot(page, "pointcloud-inspection")
+
+    # the editor: the workbench on the delivered version, the delivered cuboids dashed beneath
+    page.get_by_test_id(f"correct-{item_id}").click()
+    page.wait_for_url(re.compile(rf"/inspections/{insp_id}\?sample={item_id}$"))
+    edit = "document.querySelector('[data-testid=pc-insp-edit]').__workbench"
+    page.wait_for_selector("[data-testid=pc-insp-edit][data-ready='1']")
+    assert page.get_by_test_id("item-name").inner_text() == frame
+    assert page.evaluate(f"() => {edit}.objects.length") == len(truth[frame])
+    assert page.evaluate(f"() => {edit}.previous.objects.length") == len(truth[frame])
+    target = max(truth[frame], key=lambda c: c.length * c.width)
+    page.mouse.move(*page.evaluate(f"([x, y]) => {edit}.clientPoint(x, y)", [target.x, target.y]))
+    page.mouse.wheel(0, -300)
+    page.wait_for_function(f"() => {edit}.view.s > 12")
+    # dragged 5 m towards the sensor: no overlap left with the delivered box
+    step = 5 / math.hypot(target.x, target.y)
+    to = (target.x * (1 - step), target.y * (1 - step))
+    page.mouse.move(*page.evaluate(f"([x, y]) => {edit}.clientPoint(x, y)", [target.x, target.y]))
+    page.mouse.down()
+    page.mouse.move(*page.evaluate(f"([x, y]) => {edit}.clientPoint(x, y)", list(to)), steps=8)
+    page.mouse.up()
+    moved = next(o for o in page.evaluate(f"() => {edit}.annotation().objects")
+                 if o["id"] == target.id)
+    assert math.dist((moved["x"], moved["y"]), to) < 0.1
+    assert max(cuboid_iou(Cuboid.model_validate(moved), c) for c in truth[frame]) < 0.5
+    shot(page, "pointcloud-inspection-editor")
+    page.get_by_test_id("pc-wb-submit").click()
+    page.wait_for_url(re.compile(rf"/inspections/{insp_id}$"))
+
+    # back on the list: corrected, defective, the accuracy below 1 and below the threshold
+    row = page.get_by_test_id(f"sample-{item_id}")
+    assert row.get_by_test_id("corrected-mark").is_visible()
+    page.wait_for_selector("[data-pc-inspection][data-marked='1']")
+    assert row.get_by_test_id("defect-mark").get_attribute("data-defective") == "1"
+    assert "Defective" in row.get_by_test_id("defect-mark").inner_text()
+    accuracy = float(page.locator("[data-score=cuboid_accuracy]").inner_text())
+    assert accuracy < 1
+    assert page.get_by_test_id("threshold-cuboid_accuracy").get_attribute("data-meets") == "0"
+    assert page.locator("[data-score=scored]").inner_text() == "1"
+    assert page.locator("[data-score=defective_items]").inner_text() == "1"
+    rows = row.locator("[data-testid=compare-row][data-status=moved]")
+    assert rows.count() == 1 and target.id in rows.inner_text()
+    page.wait_for_selector(f"[data-testid=pc-insp-view-{item_id}][data-ready='1']")
+    assert page.evaluate(f"() => {view}.previous.objects.length") == len(truth[frame])
+    shot(page, "pointcloud-inspection-corrected")
+    with site.rt.session() as s:
+        stored = s.scalars(select(InspectionSample).where(
+            InspectionSample.inspection_id == insp_id,
+            InspectionSample.item_id == item_id)).one()
+        assert stored.corrected_text is not None
+        corrected = PointCloudAnnotation.model_validate_json(stored.corrected_text)
+        delivered = PointCloudAnnotation.model_validate_json(stored.delivered_text)
+    box = next(o for o in corrected.objects if o.id == target.id)
+    assert math.dist((box.x, box.y), to) < 0.1
+    assert cuboid_iou(box, next(o for o in delivered.objects if o.id == target.id)) < 0.5
+    assert corrected.classes == ("urban",) and len(corrected.objects) == len(truth[frame])
+
+    # the same page in Chinese: no English catalogue string on the list or the editor
+    page.goto(f"/lang/zh-CN?next=/inspections/{insp_id}")
+    page.wait_for_url(re.compile(rf"/inspections/{insp_id}$"))
+    page.wait_for_selector("[data-pc-inspection][data-marked='1']")
+    page.wait_for_selector(f"[data-testid=pc-insp-view-{item_id}][data-ready='1']")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "不合格" in row.get_by_test_id("defect-mark").inner_text()
+    shot(page, "pointcloud-inspection-zh-CN")
+    _assert_no_english(page)
+    page.goto(f"/inspections/{insp_id}?sample={item_id}")
+    page.wait_for_selector("[data-testid=pc-insp-edit][data-ready='1']")
+    _assert_no_english(page)
+    page.goto(f"/lang/en?next=/inspections/{insp_id}")
+    page.wait_for_url(re.compile(rf"/inspections/{insp_id}$"))
+
+    # the other sampled frames saved as delivered; the verdict rejects the batch
+    for other in [int(v) for v in page.locator("li.sample").evaluate_all(
+            "(els) => els.map((e) => e.dataset.item)") if int(v) != item_id]:
+        page.get_by_test_id(f"correct-{other}").click()
+        page.wait_for_selector("[data-testid=pc-insp-edit][data-ready='1']")
+        page.get_by_test_id("pc-wb-submit").click()
+        page.wait_for_url(re.compile(rf"/inspections/{insp_id}$"))
+        assert page.get_by_test_id(f"sample-{other}").locator(
+            "[data-testid=defect-mark]").get_attribute("data-defective") == "0"
+    page.get_by_test_id("complete").click()
+    page.get_by_test_id("confirm-verdict").click()
+    page.wait_for_selector("[data-testid=verdict]")
+    assert page.get_by_test_id("verdict").inner_text() == "rejected"
+    assert page.get_by_test_id("threshold-cuboid_accuracy").get_attribute("data-meets") == "0"
+    assert not errors and not page.dialogs

@@ -501,5 +501,22 @@ EN_PAGES.update({
     "pc.review.moved": "Moved or resized",
     "rv.reason.box_fit": "Boxes do not fit the points",
     "rv.reason.heading": "Heading wrong",
+    # the inspection page (templates/pointcloud/inspection.html, static/pointcloud/inspection.js)
+    "pc.in.plan": "lot {lot} · sample {sample} · AQL {aql} · accept ≤ {accept}",
+    "pc.in.iou_threshold": "a cuboid counts as right at 3D IoU ≥ {iou}",
+    "pc.in.meets": "meets the threshold",
+    "pc.in.below": "below the threshold",
+    "pc.in.too_many": "more than the plan accepts",
+    "pc.in.accept_number": "the plan accepts at most {n}",
+    "pc.in.no_scores": "No frame corrected yet: the scores start with the first correction.",
+    "pc.in.legend": "Filled: the delivered cuboids; dashed: the inspector's correction",
+    "pc.in.edit_legend": "Dashed: the delivered cuboids. Correct the frame, then save: your "
+                         "version is the reference the delivered one is scored against.",
+    "pc.in.closed": "Read-only: this inspection is completed or not yours to correct",
+    "pc.in.save": "Save the correction",
+    "pc.in.correct": "Correct this frame",
+    "pc.in.corrected": "Corrected",
+    "pc.in.defective": "Defective",
+    "pc.in.not_defective": "Not defective",
 })
 # --- end point-cloud workbench ---

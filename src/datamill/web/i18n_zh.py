@@ -607,6 +607,21 @@ ZH_CN.update({
     "pc.review.moved": "位置或尺寸改变",
     "rv.reason.box_fit": "框与点云不贴合",
     "rv.reason.heading": "朝向错误",
+    "pc.in.plan": "批量 {lot} · 样本量 {sample} · AQL {aql} · 合格判定数 ≤ {accept}",
+    "pc.in.iou_threshold": "三维 IoU ≥ {iou} 的框算正确",
+    "pc.in.meets": "达到验收标准",
+    "pc.in.below": "低于验收标准",
+    "pc.in.too_many": "超过抽检方案允许的数量",
+    "pc.in.accept_number": "抽检方案最多允许 {n} 个",
+    "pc.in.no_scores": "尚未校对任何帧：校对第一帧后开始计分。",
+    "pc.in.legend": "填充：交付的三维框；虚线：质检员修正后的版本",
+    "pc.in.edit_legend": "虚线：交付的三维框。修正本帧后保存：您的版本是给交付版本打分的参照。",
+    "pc.in.closed": "只读：此质检已完成，或您无权修正",
+    "pc.in.save": "保存修正",
+    "pc.in.correct": "修正此帧",
+    "pc.in.corrected": "已修正",
+    "pc.in.defective": "不合格",
+    "pc.in.not_defective": "合格",
 })
 # --- end point-cloud workbench ---
 ZH_CN.update(

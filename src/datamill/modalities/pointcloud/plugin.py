@@ -141,6 +141,7 @@ class PointCloudPlugin:
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy",)
     workbench_template: ClassVar[str] = "pointcloud/task.html"
     review_template: ClassVar[str] = "pointcloud/review.html"
+    inspection_template: ClassVar[str] = "pointcloud/inspection.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_label", "box_fit",
                                                  "heading", "guidelines", "other")
     importer_names: ClassVar[tuple[str, ...]] = ("openpcdet",)

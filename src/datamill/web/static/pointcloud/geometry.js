@@ -108,3 +108,70 @@ export function gridStep(scale, minPx = 48) {
   for (const m of [0.5, 1, 2, 5, 10, 20, 50, 100, 200]) if (m * scale >= minPx) return m;
   return 500;
 }
+
+// The area of a simple polygon [[x, y], ...] (either winding).
+function area(poly) {
+  let a = 0;
+  for (let i = 0; i < poly.length; i += 1) {
+    const [x0, y0] = poly[i];
+    const [x1, y1] = poly[(i + 1) % poly.length];
+    a += x0 * y1 - x1 * y0;
+  }
+  return Math.abs(a) / 2;
+}
+
+// The overlap of two convex polygons given counter-clockwise (Sutherland–Hodgman).
+function clip(subject, window) {
+  let out = subject;
+  for (let i = 0; i < window.length && out.length; i += 1) {
+    const [ax, ay] = window[i];
+    const [bx, by] = window[(i + 1) % window.length];
+    const side = ([x, y]) => (bx - ax) * (y - ay) - (by - ay) * (x - ax);
+    const input = out;
+    out = [];
+    for (let k = 0; k < input.length; k += 1) {
+      const p = input[k];
+      const q = input[(k + 1) % input.length];
+      const sp = side(p);
+      const sq = side(q);
+      if (sp >= 0) out.push(p);
+      if ((sp >= 0) !== (sq >= 0)) {
+        const f = sp / (sp - sq);
+        out.push([p[0] + (q[0] - p[0]) * f, p[1] + (q[1] - p[1]) * f]);
+      }
+    }
+  }
+  return out;
+}
+
+// 3D IoU of two cuboids that turn only about z (the bird's-eye overlap times the vertical
+// one, over the union of the volumes): what the server's metric (pointcloud/metric.py)
+// computes, for the page's per-frame marks.
+export function iou3d(a, b) {
+  const bottom = Math.max(a.z - a.height / 2, b.z - b.height / 2);
+  const top = Math.min(a.z + a.height / 2, b.z + b.height / 2);
+  if (top <= bottom) return 0;
+  const ccw = (c) => corners(c).reverse(); // corners() runs clockwise seen from above
+  const overlap = clip(ccw(a), ccw(b));
+  const inter = (overlap.length >= 3 ? area(overlap) : 0) * (top - bottom);
+  const union = a.length * a.width * a.height + b.length * b.width * b.height - inter;
+  return union > 0 ? Math.min(1, inter / union) : 0;
+}
+
+// Whether every cuboid of ``ref`` pairs with one of ``hyp`` of the same label at 3D IoU >=
+// ``threshold`` and none is left over on either side (a maximum matching; the server's
+// optimal assignment pairs the same boxes whenever such a matching exists).
+export function allPaired(ref, hyp, threshold) {
+  if (ref.length !== hyp.length) return false;
+  const ok = ref.map((r) => hyp.map((h) => r.label === h.label && iou3d(r, h) >= threshold));
+  const owner = new Array(hyp.length).fill(-1);
+  const seek = (i, seen) => {
+    for (let j = 0; j < hyp.length; j += 1) {
+      if (!ok[i][j] || seen[j]) continue;
+      seen[j] = true;
+      if (owner[j] < 0 || seek(owner[j], seen)) { owner[j] = i; return true; }
+    }
+    return false;
+  };
+  return ref.every((_, i) => seek(i, new Array(hyp.length).fill(false)));
+}

@@ -19,6 +19,13 @@ function parse(text, fallback) {
   try { return JSON.parse(text); } catch (_) { return fallback; }
 }
 
+// An annotation embedded in the page: a document, or its canonical text (what an inspection
+// keeps of the delivered and the inspector's versions), parsed once more.
+function parseDocument(text, fallback) {
+  const value = parse(text, fallback);
+  return typeof value === 'string' ? parse(value, fallback) : value;
+}
+
 function typing(target) {
   return target instanceof HTMLInputElement || target instanceof HTMLSelectElement
     || target instanceof HTMLTextAreaElement;
@@ -41,9 +48,9 @@ export class PointCloudWorkbench {
     this.autosaveMs = Number(d.autosaveMs || 800);
     this.storageKey = `datamill:pointcloud-draft:${this.submitUrl || this.pointsUrl}`;
     const inline = root.querySelector('script[data-annotation-json]');
-    let ann = parse(inline ? inline.textContent : '', {}) || {};
+    let ann = parseDocument(inline ? inline.textContent : '', {}) || {};
     const prev = root.querySelector('script[data-previous-json]');
-    this.previous = prev ? parse(prev.textContent, null) : null;
+    this.previous = prev ? parseDocument(prev.textContent, null) : null;
     this.revision = Number(d.draftRevision || 0);
     this.spentBefore = Number(d.timeSpentMs || 0);
     const local = this.readonly ? null : parse(localStorage.getItem(this.storageKey), null);
@@ -54,6 +61,9 @@ export class PointCloudWorkbench {
       this.restored = true;
     }
     this.objects = (ann.objects || []).map((o) => ({ attributes: {}, ...clone(o) }));
+    // the numbers as they came, by object id: an untouched box is sent back exactly so (not
+    // rounded), so comparisons with the version it came from do not see it moved
+    this.given = new Map(this.objects.filter((o) => o.id).map((o) => [o.id, clone(o)]));
     this.assignIds();
     this.classes = new Set(ann.classes || []);
     this.hidden = new Set();
@@ -172,7 +182,11 @@ export class PointCloudWorkbench {
     const known = this.schema.scene_classes || [];
     const objects = this.objects.map((o) => {
       const out = { id: o.id, label: o.label };
-      for (const k of GEOMETRY) out[k] = round(k === 'yaw' ? normYaw(o[k]) : o[k]);
+      const given = this.given.get(o.id);
+      for (const k of GEOMETRY) {
+        const v = k === 'yaw' ? normYaw(o[k]) : o[k];
+        out[k] = given && given[k] === o[k] ? v : round(v);
+      }
       for (const k of ['length', 'width', 'height']) out[k] = Math.max(out[k], 0.01);
       if (o.track_id) out.track_id = o.track_id;
       const attrs = {};
