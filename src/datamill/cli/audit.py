@@ -1,18 +1,31 @@
-"""``datamill audit``: verify the hash-chained, HMAC-anchored audit trail; write checkpoints."""
+"""``datamill audit``: read the audit trail (who did what), verify the hash-chained,
+HMAC-anchored chain, write checkpoints."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import console, emit, get_runtime, handle_errors, out, styled
+from datamill.cli._common import (
+    AsUser,
+    JsonOpt,
+    acting_user,
+    console,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    styled,
+)
 from datamill.core.errors import DatamillError
 
 __all__ = ["BROKEN_EXIT", "app", "warn_if_broken"]
 
-app = typer.Typer(help="The audit trail: verify it, sign checkpoints.", no_args_is_help=True)
+app = typer.Typer(help="The audit trail: list who did what, verify it, sign checkpoints.",
+                  no_args_is_help=True)
 BROKEN_EXIT = 7  # the audit trail failed verification
 
 
@@ -61,6 +74,64 @@ def checkpoint_cmd(
     emit(result, as_json, lambda r: out.print(
         f"checkpoint at record #{r['record_id']} ({r['record_count']} records)"
         if r["record_id"] else "the audit trail is empty; nothing to sign"))
+
+
+def _render_records(page: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table("id", "at (UTC)", "actor", "action", "object", "project", "data")
+    for r in page["items"]:
+        obj = r["object_type"] + (f" #{r['object_id']}" if r["object_id"] is not None else "")
+        table.add_row(str(r["id"]), str(r["at"])[:19], r["actor"] or "(system)", r["action"],
+                      obj, "" if r["project_id"] is None else str(r["project_id"]),
+                      json.dumps(r["data"], ensure_ascii=False, sort_keys=True, default=str))
+    out.print(table)
+    shown = len(page["items"])
+    first = page["offset"] + 1 if shown else 0
+    more = (f"; older: --before {page['next_before']}" if page["next_before"] is not None
+            else "")
+    out.print(f"{first}-{page['offset'] + shown} of {page['total']} record(s){more}",
+              highlight=False)
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(  # noqa: PLR0913 - one option per filter
+    as_user: AsUser,
+    actor: Annotated[str | None, typer.Option(help="Username of the person who acted.")] = None,
+    action: Annotated[str | None, typer.Option(
+        help="Action prefix, e.g. 'annotation.' or 'security.export_'.")] = None,
+    object_type: Annotated[str | None, typer.Option(help="Object type, e.g. 'project'.")] = None,
+    object_id: Annotated[int | None, typer.Option(help="Object id.")] = None,
+    project: Annotated[str | None, typer.Option(help="Project id or name.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="From (inclusive): ISO date or datetime; naive times are UTC.")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="To (inclusive; a date includes the whole day).")] = None,
+    before: Annotated[int | None, typer.Option(
+        help="Only records below this id (the previous page's next_before).")] = None,
+    limit: Annotated[int, typer.Option(help="Page size (at most 200).")] = 50,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who did what: audit records newest first, filtered (admins, auditors, data-security
+    officers). Personal data in the records' data is masked."""
+    from datamill.compliance.audit_log import AuditFilter, list_audit_records
+
+    rt = get_runtime()
+    with rt.session() as s:
+        me = acting_user(s, as_user)
+        pid: int | None = None
+        if project is not None:
+            from datamill.production.projects import find_project
+
+            pid = int(project) if project.isdigit() else int(find_project(s, project).id)
+        filters = AuditFilter(actor=actor, action=action, object_type=object_type,
+                              object_id=object_id, project_id=pid, since=since, until=until,
+                              before=before)
+        page = list_audit_records(s, me, filters, limit=limit, offset=offset).model_dump(
+            mode="json")
+    emit(page, as_json, _render_records)
 
 
 def warn_if_broken(rt: Any) -> None:

@@ -8,14 +8,15 @@ Production's delivery calls :func:`check_delivery_allowed` before it writes anyt
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
+from datamill.compliance.permissions import Scope, check, role_scope
+from datamill.compliance.roles import Action, Role
 from datamill.compliance.security_models import ExportAssessment, ExportRule, ExportSetting
 from datamill.compliance.users import require
 from datamill.config import Settings
@@ -25,13 +26,17 @@ from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "CONCLUSIONS",
+    "RULE_READERS",
     "ExportNotAssessed",
     "add_export_rule",
     "assessment_required",
     "check_delivery_allowed",
     "delivery_guard",
+    "export_flag_owners",
+    "export_rule_readers",
     "export_status",
     "list_export_rules",
+    "read_export_rules",
     "record_assessment",
     "remove_export_rule",
     "required_kind",
@@ -66,13 +71,45 @@ def _project(session: Session, project_id: int) -> None:
     get_or_raise(session, Project, project_id, "project", project_id=project_id)
 
 
+def export_flag_owners() -> list[str]:
+    """The roles that own the export flag (``manage_data_security``: the data-security office)."""
+    return [r.value for r in Role if role_scope(r, Action.MANAGE_DATA_SECURITY) is not Scope.NONE]
+
+
+def _require_tightening(actor: User, row: ExportSetting | None, cross_border: bool,
+                        dest: str | None, project_id: int) -> None:
+    """Outside the data-security office, a flag change may only tighten: flag a domestic
+    project as cross-border (or repeat the flag as it stands), which adds a guard and lifts
+    none. Lifting or redirecting a cross-border flag is the office's."""
+    if row is None or not row.cross_border:
+        return
+    if cross_border and row.destination == dest:
+        return
+    change = ("switch it to domestic" if not cross_border
+              else f"change its destination from {row.destination} to {dest}")
+    raise Forbidden(
+        f"project {project_id} is flagged cross-border ({row.destination}): only "
+        f"{', '.join(export_flag_owners())} may {change}; {actor.username!r} (role "
+        f"{actor.role!r}) may only flag a domestic project as cross-border",
+        project_id=project_id, reason="export_flag_owner",
+    )
+
+
 def set_export(
     session: Session, actor: User, project_id: int, *, cross_border: bool,
     destination: str | None = None,
 ) -> dict[str, Any]:
-    """Flag a project's deliveries as leaving the country (``destination``: the customer's)."""
+    """Flag a project's deliveries as leaving the country (``destination``: the customer's).
+
+    The data-security office (``manage_data_security``) sets, changes and lifts the flag; the
+    project's managers (``manage_project``) may only flag a domestic project as cross-border:
+    lifting the flag or changing its destination would let a delivery abroad skip the export
+    assessment (:func:`_require_tightening`). Every change is audited with what it replaced.
+    """
     _project(session, project_id)
-    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    office = check(session, actor, Action.MANAGE_DATA_SECURITY) is None
+    if not office:
+        require(session, actor, Action.MANAGE_PROJECT, project_id)
     dest = _country(destination) if destination else None
     if dest == "*":
         raise InvalidInput("a destination must be one country", field="destination")
@@ -80,6 +117,10 @@ def set_export(
         raise InvalidInput("a cross-border project needs its destination country",
                            field="destination")
     row = session.get(ExportSetting, project_id)
+    if not office:
+        _require_tightening(actor, row, cross_border, dest, project_id)
+    before = ({"cross_border": row.cross_border, "destination": row.destination}
+              if row is not None else None)
     if row is None:
         row = ExportSetting(project_id=project_id)
         session.add(row)
@@ -88,7 +129,7 @@ def set_export(
     session.flush()
     record_audit(session, actor_id=actor.id, action="security.export_flag_set",
                  object_type="project", object_id=project_id, project_id=project_id,
-                 data={"cross_border": cross_border, "destination": dest})
+                 data={"cross_border": cross_border, "destination": dest, "before": before})
     return export_status(session, project_id)
 
 
@@ -228,6 +269,30 @@ def remove_export_rule(session: Session, actor: User, country: str) -> None:
     session.flush()
     record_audit(session, actor_id=actor.id, action="security.export_rule_removed",
                  object_type="export_rule", data={"country": row.country})
+
+
+#: who reads the export rules: the office that manages them, auditors (``view_audit``) and
+#: the people who deliver (``deliver``: project managers), whose deliveries the rules guard
+RULE_READERS: Final = (Action.MANAGE_DATA_SECURITY, Action.VIEW_AUDIT, Action.DELIVER)
+
+
+def export_rule_readers() -> list[str]:
+    """The roles that may read the export rules (see :data:`RULE_READERS`)."""
+    return [r.value for r in Role
+            if any(role_scope(r, a) is not Scope.NONE for a in RULE_READERS)]
+
+
+def read_export_rules(session: Session, actor: User) -> dict[str, Any]:
+    """:func:`list_export_rules` for a person: the data-security office, auditors and project
+    managers; never annotators, vendors' people or customers."""
+    refusals = [check(session, actor, a) for a in RULE_READERS]
+    if all(r is not None for r in refusals):
+        first = refusals[0]
+        if first is not None and first.reason != "role":
+            raise Forbidden(first.message)
+        raise Forbidden(f"role {actor.role!r} may not read the export rules; they are for "
+                        f"{', '.join(export_rule_readers())}", reason="export_rule_reader")
+    return list_export_rules(session)
 
 
 def list_export_rules(session: Session) -> dict[str, Any]:

@@ -128,6 +128,9 @@ def clearance_endpoint(user_id: Id, body: LevelIn, session: SessionDep,
 @router.put("/projects/{project_id}/export")
 def export_flag_endpoint(project_id: Id, body: ExportIn, session: SessionDep,
                          user: CurrentUser) -> dict[str, Any]:
+    """Set the cross-border flag. The data-security office (admins, data-security officers)
+    sets, changes and lifts it; a project's manager may only flag a domestic project as
+    cross-border (403 naming who may otherwise)."""
     return export.set_export(session, user, project_id, cross_border=body.cross_border,
                              destination=body.destination)
 
@@ -143,7 +146,9 @@ def assessment_endpoint(project_id: Id, body: AssessmentIn, session: SessionDep,
 
 @router.get("/export-rules")
 def rules_endpoint(session: SessionDep, user: CurrentUser) -> dict[str, Any]:
-    return export.list_export_rules(session)
+    """Destinations whose exports need an assessment (settings + rules table): for the
+    data-security office, auditors and project managers (403 for anyone else)."""
+    return export.read_export_rules(session, user)
 
 
 @router.put("/export-rules/{country}")

@@ -1,30 +1,87 @@
-"""The audit page: is the trail intact (chain, HMACs, signed checkpoints)? Admins and auditors."""
+"""The audit page: is the trail intact (chain, HMACs, signed checkpoints), and who did what (a
+filterable table of the records, newest first)? Admins, auditors and data-security officers."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import verify_audit, write_checkpoint
+from datamill.compliance.audit_log import (
+    DEFAULT_LIMIT,
+    AuditFilter,
+    AuditPage,
+    list_audit_records,
+    require_audit_reader,
+)
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
+from datamill.core.errors import InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 
 __all__ = ["router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+Text = Annotated[str, Query(max_length=80)]
+
+
+def _id(value: str, field: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput(f"{field} must be a number, not {value!r}", field=field)
+    return int(value)
+
+
+def _records(session: Session, me: SignedIn, filters: dict[str, str],
+             offset: int) -> tuple[AuditPage | None, str | None]:
+    """A page of records, or the reason the filters were refused (shown above the table)."""
+    try:
+        wanted = AuditFilter(
+            actor=filters["actor"], action=filters["action"],
+            object_type=filters["object_type"],
+            object_id=_id(filters["object_id"], "object_id"),
+            project_id=_id(filters["project_id"], "project_id"),
+            since=filters["since"], until=filters["until"])
+        return list_audit_records(session, me.user, wanted, limit=DEFAULT_LIMIT,
+                                  offset=offset), None
+    except InvalidInput as err:
+        return None, err.message
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser, signed: int = 0
+def audit_page(  # noqa: PLR0913 - one query parameter per filter
+    request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser, signed: int = 0,
+    actor: Text = "", action: Text = "", object_type: Text = "", object_id: Text = "",
+    project_id: Text = "", since: Text = "", until: Text = "",
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
-    require(session, me.user, Action.VIEW_AUDIT)
+    require_audit_reader(session, me.user)
     report = verify_audit(session, runtime.settings)
-    return render(request, "audit.html", me, report=report.to_dict(), signed=bool(signed))
+    filters = {"actor": actor, "action": action, "object_type": object_type,
+               "object_id": object_id, "project_id": project_id, "since": since,
+               "until": until}
+    page, error = _records(session, me, filters, offset)
+    query = urlencode({k: v for k, v in filters.items() if v})
+
+    def link(at: int) -> str:
+        return "/audit?" + "&".join(p for p in (query, f"offset={at}" if at else "") if p)
+
+    pages = {}
+    if page is not None:
+        if page.offset > 0:
+            pages["newer"] = link(max(0, page.offset - page.limit))
+        if page.offset + len(page.items) < page.total:
+            pages["older"] = link(page.offset + page.limit)
+    return render(request, "audit.html", me, status_code=422 if error else 200,
+                  report=report.to_dict(), signed=bool(signed), page=page, filters=filters,
+                  filter_error=error, pages=pages)
 
 
 @router.post("/audit/checkpoint")

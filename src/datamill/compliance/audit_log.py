@@ -1,0 +1,223 @@
+"""Reading the audit trail: who did what, when, to which object (the compliance read model).
+
+:func:`list_audit_records` is the one read every face uses (``datamill audit list``,
+``GET /api/v1/audit/records`` and the table on the ``/audit`` page). It answers the people who
+hold ``view_audit`` in the permission matrix (admins, auditors, data-security officers) and no
+one else: annotators, vendors' people and customers never read the trail.
+
+Filters (all optional, combined with AND): the acting person's username, an action prefix
+(``annotation.`` matches ``annotation.submitted``), object type and id, project id, and a time
+range (``since``/``until``: ISO dates or datetimes; a date-only ``until`` includes that whole
+day; naive times are UTC). Records come newest first, a page at a time (``limit`` at most
+:data:`MAX_LIMIT`); ``offset`` skips rows, or ``before`` (a record id, the ``next_before`` of
+the previous page) continues below a record even while new ones are being written.
+
+Personal data in a record's ``data`` is masked as every other read face masks it
+(:func:`datamill.compliance.pii.mask_text`: identity numbers, phones, e-mails, bank cards,
+addresses), whoever reads. Whether the chain verifies is ``verify_audit``'s business, not a
+per-record flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.permissions import Scope, check, role_scope
+from datamill.compliance.pii import mask_text
+from datamill.compliance.roles import Action, Role
+from datamill.core.errors import Forbidden, InvalidInput
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "MAX_OFFSET",
+    "AuditFilter",
+    "AuditPage",
+    "AuditRecordOut",
+    "audit_readers",
+    "list_audit_records",
+    "mask_data",
+    "parse_when",
+    "require_audit_reader",
+]
+
+DEFAULT_LIMIT: Final = 50
+MAX_LIMIT: Final = 200
+MAX_OFFSET: Final = 10_000_000
+_MAX_ID = 2**63 - 1
+_DATE_CHARS = 10  # 2024-05-01
+
+
+class AuditRecordOut(BaseModel):
+    """One audit record as the readers see it (``data`` masked)."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor: str | None  # the username; None for the system (imports, scheduled jobs)
+    action: str
+    object_type: str
+    object_id: int | None
+    project_id: int | None
+    data: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    """A page of records, newest first: ``total`` matched the filters; ``next_before`` is the
+    cursor of the next (older) page, None on the last one."""
+
+    items: list[AuditRecordOut]
+    total: int
+    limit: int
+    offset: int
+    next_before: int | None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to look for; strings for the times are parsed by :func:`parse_when`."""
+
+    actor: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: int | None = None
+    project_id: int | None = None
+    since: datetime | date | str | None = None
+    until: datetime | date | str | None = None
+    before: int | None = None
+
+
+def audit_readers() -> list[str]:
+    """The roles the matrix lets read the audit trail (``view_audit``)."""
+    return [r.value for r in Role if role_scope(r, Action.VIEW_AUDIT) is not Scope.NONE]
+
+
+def require_audit_reader(session: Session, actor: User) -> None:
+    """Raise :class:`Forbidden` (naming who may) unless ``actor`` may read the audit trail."""
+    refusal = check(session, actor, Action.VIEW_AUDIT)
+    if refusal is None:
+        return
+    if refusal.reason != "role":
+        raise Forbidden(refusal.message)
+    raise Forbidden(f"role {actor.role!r} may not read the audit trail; it is for "
+                    f"{', '.join(audit_readers())}", reason="audit_reader")
+
+
+def parse_when(value: datetime | date | str | None, *, field: str,
+               end_of_day: bool = False) -> datetime | None:
+    """An aware UTC datetime from an ISO date or datetime (naive: UTC). A bare date means its
+    start, or with ``end_of_day`` the start of the next day (so the day is included)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed: datetime | date = (datetime.fromisoformat(text.replace("Z", "+00:00"))
+                                       if len(text) > _DATE_CHARS else date.fromisoformat(text))
+        except ValueError:
+            raise InvalidInput(f"{field} must be an ISO date (2024-05-01) or datetime "
+                               f"(2024-05-01T08:30:00Z), not {value!r}", field=field) from None
+        value = parsed
+    if not isinstance(value, datetime):
+        start = datetime.combine(value, time.min, tzinfo=UTC)
+        try:
+            return start + timedelta(days=1) if end_of_day else start
+        except OverflowError:
+            return None  # the end of 9999-12-31: no bound
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def mask_data(value: Any) -> Any:
+    """``value`` with personal data masked in every string, however deeply nested."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_data(v) for v in value]
+    return value
+
+
+def _text(value: str | None, field: str, max_len: int) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if "\x00" in value or len(value) > max_len:
+        raise InvalidInput(f"{field} must be at most {max_len} characters, without NUL",
+                           field=field)
+    return value.strip()
+
+
+def _id(value: int | None, field: str) -> int | None:
+    if value is not None and not 1 <= value <= _MAX_ID:
+        raise InvalidInput(f"{field} must be a positive 64-bit id", field=field)
+    return value
+
+
+def _bare_date(value: datetime | date | str | None) -> bool:
+    if isinstance(value, str):
+        return len(value.strip()) <= _DATE_CHARS
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _conditions(session: Session, f: AuditFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if (username := _text(f.actor, "actor", 80)) is not None:
+        uid = session.scalar(select(User.id).where(User.username == username))
+        if uid is None:
+            raise InvalidInput(f"no user named {username!r}", field="actor")
+        where.append(AuditRecord.actor_id == uid)
+    if (prefix := _text(f.action, "action", 64)) is not None:
+        where.append(AuditRecord.action.startswith(prefix, autoescape=True))
+    if (kind := _text(f.object_type, "object_type", 32)) is not None:
+        where.append(AuditRecord.object_type == kind)
+    for column, value, name in ((AuditRecord.object_id, f.object_id, "object_id"),
+                                (AuditRecord.project_id, f.project_id, "project_id")):
+        if _id(value, name) is not None:
+            where.append(column == value)
+    if _id(f.before, "before") is not None:
+        where.append(AuditRecord.id < f.before)
+    since = parse_when(f.since, field="since")
+    until = parse_when(f.until, field="until", end_of_day=True)
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput("since must come before until", field="since")
+    if since is not None:
+        where.append(AuditRecord.at >= since)
+    if until is not None:
+        where.append(AuditRecord.at < until if _bare_date(f.until) else AuditRecord.at <= until)
+    return where
+
+
+def list_audit_records(
+    session: Session, actor: User, filters: AuditFilter | None = None, *,
+    limit: int = DEFAULT_LIMIT, offset: int = 0,
+) -> AuditPage:
+    """The records matching ``filters``, newest first (admins, auditors, data-security
+    officers; see the module doc)."""
+    require_audit_reader(session, actor)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}", field="offset")
+    where = _conditions(session, filters or AuditFilter())
+    total = int(session.scalar(select(func.count()).select_from(AuditRecord).where(*where)) or 0)
+    rows = session.execute(
+        select(AuditRecord, User.username)
+        .outerjoin(User, User.id == AuditRecord.actor_id)
+        .where(*where).order_by(AuditRecord.id.desc()).limit(limit).offset(offset)
+    ).all()
+    items = [
+        AuditRecordOut(id=r.id, at=r.at, actor_id=r.actor_id, actor=name, action=r.action,
+                       object_type=r.object_type, object_id=r.object_id,
+                       project_id=r.project_id, data=mask_data(r.data or {}))
+        for r, name in rows
+    ]
+    more = offset + len(items) < total
+    return AuditPage(items=items, total=total, limit=limit, offset=offset,
+                     next_before=items[-1].id if items and more else None)
