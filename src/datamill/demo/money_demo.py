@@ -47,6 +47,7 @@ from datamill.ledger.period_close import close_period, confirm_period, summary_t
 from datamill.ledger.projects import open_ledger_project
 from datamill.ledger.receivables import issue_invoice, record_receipt
 from datamill.ledger.recognition import close_project
+from datamill.modalities.registry import modality_names
 from datamill.production.models import Delivery, Project
 from datamill.production.projects import create_project
 from datamill.production.spec import read_spec_file
@@ -241,7 +242,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         for name in ("alice", "bob"):  # the demo's annotators work for the vendor (every project)
             register_worker(s, admin, get_user(s, name), vendor_id=vendor.id,
                             languages=["en-US", "zh-CN"],
-                            modalities=["speech.asr", "speech.tts", "image", "text", "llm"])
+                            modalities=modality_names())  # every modality installed
         monday = today - timedelta(days=today.weekday())
         sheet = create_settlement_sheet(s, admin, vendor.id, monday)
         confirm_sheet_by_vendor(s, mgr, sheet.id)

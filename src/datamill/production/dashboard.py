@@ -146,7 +146,8 @@ def worst_files(session: Session, project_id: int, limit: int = 10) -> list[dict
         reasons = [str(r) for r in item.reject_reasons or []]
         names = {c["name"] for c in checks[item.id]}
         out.append({
-            "item_id": item.id, "external_id": item.external_id, "failed": int(n),
+            "item_id": item.id, "external_id": item.external_id, "filename": item.filename,
+            "failed": int(n),
             "reasons": reasons, "duration_ms": (item.attributes or {}).get("duration_ms"),
             # the failed checks' names and values, for pages in other languages (additive)
             "checks": checks[item.id],

@@ -82,10 +82,11 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "unit.hours": "hours", "unit.images": "images", "unit.kchars": "thousand characters",
     "unit.dialogues": "dialogues", "unit.hour": "hours", "unit.item": "items",
     "unit.volume": "volume units", "unit.adjustment": "adjustment", "unit.licences": "licences",
-    "unit.speakers": "speakers", "unit.items": "items",
+    "unit.speakers": "speakers", "unit.items": "items", "unit.frames": "frames",
     # domain events the ledger consumes (the finance overview's pending list)
     "event.delivery.accepted": "delivery accepted",
     "event.settlement.confirmed": "settlement confirmed",
+    "event.settlement.reduced": "settlement reduced by a correction",
     "event.hour_points.booked": "hour points booked",
     "event.licence.accepted": "licence accepted",
     "decision.approve": "approved", "decision.reject": "rejected",
@@ -107,6 +108,8 @@ _METRICS = {
     "boundary_deviation_p95_ms": "95th-percentile boundary deviation (ms)",
     "matched_phones": "matched phones", "defective_items": "defective items",
     "defective_utterances": "defective utterances",
+    "cuboid_accuracy": "cuboid accuracy", "center_error_m": "mean centre error (m)",
+    "yaw_error_deg": "mean heading error (°)",
 }
 
 EN_CODES: dict[str, str] = {

@@ -69,9 +69,10 @@ _MISC = {
     "ckind.technical_service": "技术服务",
     "unit.hours": "小时", "unit.images": "张", "unit.kchars": "千字符", "unit.dialogues": "段对话",
     "unit.hour": "小时", "unit.item": "条", "unit.volume": "个数据量单位", "unit.adjustment": "调整",
-    "unit.licences": "份授权", "unit.speakers": "名说话人", "unit.items": "条",
+    "unit.licences": "份授权", "unit.speakers": "名说话人", "unit.items": "条", "unit.frames": "帧",
     "event.delivery.accepted": "交付已验收",
     "event.settlement.confirmed": "结算已确认",
+    "event.settlement.reduced": "结算因更正而减少",
     "event.hour_points.booked": "工时点数已登记",
     "event.licence.accepted": "授权已验收",
     "decision.approve": "已批准", "decision.reject": "已驳回",
@@ -92,6 +93,8 @@ _METRICS = {
     "boundary_deviation_p95_ms": "边界偏差 95 分位（毫秒）",
     "matched_phones": "匹配的音素数", "defective_items": "不合格条目数",
     "defective_utterances": "不合格语句数",
+    "cuboid_accuracy": "立体框准确率", "center_error_m": "平均中心误差（米）",
+    "yaw_error_deg": "平均朝向误差（度）",
 }
 
 ZH_CN_CODES: dict[str, str] = {

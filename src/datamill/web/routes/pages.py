@@ -39,6 +39,7 @@ from datamill.web.auth import (
 )
 from datamill.web.i18n import CATALOGUES, LANG_COOKIE
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.web.routes.media import media_type_of
 
 __all__ = ["router"]
 
@@ -182,8 +183,13 @@ def _dashboard(
     if allowed(me.user.role, Action.MANAGE_PROJECT):
         pm = wq.package_panel(session, project, access.list_members(session, project_id))
     agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
+    data = wq.dashboard(session, project_id)
+    for f in data["worst_files"]:  # an audio file plays on the page; any other opens
+        f["media_type"] = media_type_of(f.get("filename"))
+    # the batch table shows the metrics this project's acceptance is judged by
+    metrics = [k for k, v in (project.spec.get("acceptance") or {}).items() if v is not None]
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
-                  data=wq.dashboard(session, project_id), pm=pm, agreement=agreement,
+                  data=data, pm=pm, agreement=agreement, metrics=metrics,
                   has_accounts=ledger_project_id_for(session, project_id) is not None,
                   quotas=quota_progress(session, project_id), **panel)
 

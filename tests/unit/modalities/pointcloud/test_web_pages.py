@@ -1,4 +1,5 @@
-"""The web faces a point-cloud project reaches (English and zh-CN): the dashboard, the
+"""The web faces a point-cloud project reaches (English and zh-CN): the dashboard (its worst
+files open rather than play, its batches show the project's acceptance metrics), the
 annotator's task page, the reviewer's and the inspector's pages (which compare two versions:
 ``compare`` takes payloads and the inspection's canonical texts alike), and the points the
 workbench draws (``/web/api/items/{id}/preview``: float32 quadruples)."""
@@ -70,6 +71,11 @@ def test_every_page_of_a_pointcloud_project_renders(
             for path in paths:
                 r = client.get(path)
                 assert r.status_code == 200, (user, lang, path, r.text[-800:])
+    client = TestClient(app)
+    web_login(client, "pm")
+    board = client.get(f"/projects/{pid}").text  # a frame opens; the batch shows its metric
+    assert "<audio" not in board and "/web/api/items/" in board and ">Open</a>" in board
+    assert "<th>cuboid accuracy</th>" in board and "Character accuracy" not in board
     client = TestClient(app)
     web_login(client, "ann1")
     r = client.get(f"/web/api/items/{open_task.item_id}/preview")
