@@ -161,12 +161,21 @@ def test_golden_items_given_up_front_are_never_production_volume(
     assert (listed[ids[0]]["status"], listed[ids[0]]["production"],
             listed[ids[0]]["answer"]) == ("accepted", True, texts[0])
 
-    # a golden item taken out of the set returns to production
+    # a golden item taken out of the set returns to production, and gets work tasks even when
+    # it was served as a check before (its check task is no work task)
+    with runtime.session() as s:
+        if s.scalar(select(Task.id).where(Task.item_id == ids[4], Task.kind == "check")) is None:
+            s.add(Task(project_id=pid, item_id=ids[4], stage="annotate", kind="check",
+                       status="open", overlap=1000))
     removed = _json(cli, "workforce", "golden", "remove", "test-asr", names[4], "--as", "pm")
     assert removed["golden_item_ids"] == [ids[0], ids[3]]
     with runtime.session() as s:
         assert s.scalar(select(Item.status).where(Item.id == ids[4])) in ("passed",
                                                                          "preannotated")
+    _json(cli, "work", "package", "test-asr", "--stage", "annotate", "--as", "pm")
+    with runtime.session() as s:
+        assert s.scalar(select(Task.package_id).where(
+            Task.item_id == ids[4], Task.kind == "work", Task.stage == "annotate")) is not None
 
 
 def test_refusals_and_the_api(

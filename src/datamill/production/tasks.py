@@ -134,8 +134,10 @@ def _ensure_tasks(session: Session, project: Project) -> int:
     """Create one task per stage for every ready item that has none yet."""
     stages: list[str] = list(project.spec.get("stages", ["annotate"]))
     overlap = int(project.spec.get("overlap", 1))
-    # a verdict's task (e.g. the prompt check's listener) is no work task of the project's stages
-    has_task = exists().where(Task.item_id == Item.id, Task.stage.not_in(verdict_stages()))
+    # a verdict's task (e.g. the prompt check's listener) is no work task of the project's
+    # stages, nor is a check task (a golden item served as a check, later returned to production)
+    has_task = exists().where(Task.item_id == Item.id, Task.kind == "work",
+                              Task.stage.not_in(verdict_stages()))
     ready = session.scalars(
         select(Item.id).where(
             Item.project_id == project.id, Item.status.in_(_READY), ~has_task
