@@ -354,7 +354,10 @@ def golden_listener(session: Session, task: Task, annotation: Annotation) -> Non
     ).first()
     if probe is None:
         return  # a check task some other mixer served
-    _score(session, probe, annotation.author_id, annotation.text)
+    # the answer in the form the modality scores (an image's annotation document, a transcript)
+    plugin = get_modality(_project(session, probe.project_id).modality)
+    _score(session, probe, annotation.author_id,
+           plugin.inspection_text(annotation.payload, annotation.text or ""))
 
 
 def _score(session: Session, probe: GoldenProbe, user_id: int, text: str) -> None:
@@ -479,13 +482,17 @@ class GoldenItem:
 
 
 def _current_answers(session: Session, project_id: int, item_ids: list[int]) -> dict[int, str]:
-    """The accepted annotation of each accepted item, as a known answer."""
+    """The accepted annotation of each accepted item, as a known answer (in the form the
+    modality scores: a transcript, an annotation document)."""
+    plugin = get_modality(_project(session, project_id).modality)
     rows = session.execute(
-        select(Item.id, Item.external_id, Item.status, Annotation.text)
+        select(Item.id, Item.external_id, Item.status, Annotation.text, Annotation.payload)
         .outerjoin(Annotation, Annotation.id == Item.current_annotation_id)
         .where(Item.project_id == project_id, Item.id.in_(item_ids))
     ).all()
-    found = {item_id: (ext, status, text) for item_id, ext, status, text in rows}
+    found = {item_id: (ext, status, plugin.inspection_text(payload, text or "")
+                       if text is not None or payload is not None else None)
+             for item_id, ext, status, text, payload in rows}
     missing = sorted(set(item_ids) - set(found))
     if missing:
         raise InvalidInput(f"items {missing} are not items of project {project_id}",
@@ -532,7 +539,7 @@ def add_golden_items(  # noqa: PLR0913 - keyword-only options
         session, actor, project_id, golden,
         pass_threshold=pass_threshold if pass_threshold is not None else test.pass_threshold
         if test else None,
-        metric=metric or (test.metric if test else "character_accuracy"),
+        metric=metric or (test.metric if test else None),
     )
 
 

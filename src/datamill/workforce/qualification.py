@@ -187,6 +187,12 @@ def golden_answers_by_reference(
     return out
 
 
+def default_metric(modality: str) -> str:
+    """The metric a qualification test scores by when none is named: the modality's first
+    acceptance metric."""
+    return get_modality(modality).acceptance_metrics[0]
+
+
 def _validated(
     session: Session, project: Project, golden: Mapping[int, str], pass_threshold: object,
     metric: str,
@@ -196,11 +202,6 @@ def _validated(
         raise InvalidInput(f"pass threshold {threshold} must be in (0, 1]", field="pass_threshold")
     if not golden:
         raise InvalidInput("a qualification test needs at least one golden task", field="golden")
-    known = set(get_modality(project.modality).score(["a"], ["a"]))
-    if metric not in known:
-        raise InvalidInput(
-            f"unknown metric {metric!r}; {project.modality} offers {sorted(known)}", field="metric"
-        )
     found = set(
         session.scalars(
             select(Item.id).where(Item.project_id == project.id, Item.id.in_(list(golden)))
@@ -212,6 +213,19 @@ def _validated(
     empty = sorted(i for i, text in golden.items() if not text.strip())
     if empty:
         raise InvalidInput(f"golden items {empty} have an empty answer", field="golden")
+    # the metrics the modality scores, found by scoring the answers against themselves (which
+    # also holds every answer to the modality: an image answer is an annotation document)
+    texts = [golden[i] for i in sorted(golden)]
+    try:
+        known = set(score_in(get_modality(project.modality), texts, texts, project.language,
+                             project.spec.get("requirements", {})))
+    except InvalidInput as err:
+        raise InvalidInput(f"a golden answer is not a {project.modality} answer: {err}",
+                           field="golden") from err
+    if metric not in known:
+        raise InvalidInput(
+            f"unknown metric {metric!r}; {project.modality} offers {sorted(known)}", field="metric"
+        )
     return threshold
 
 
@@ -316,12 +330,14 @@ def define_qualification_test(
     golden: Mapping[int, str],
     *,
     pass_threshold: object,
-    metric: str = "character_accuracy",
+    metric: str | None = None,
 ) -> QualificationTestOut:
     """Define the test, or revise it (its owner or an admin): ``golden`` maps item ids of the
-    project to their known answers. A revision replaces threshold, metric and golden set."""
+    project to their known answers. A revision replaces threshold, metric and golden set. The
+    metric defaults to the modality's first acceptance metric (speech: character accuracy)."""
     require_project_manager(session, actor, project_id, "define qualification tests")
     project = _project(session, project_id)
+    metric = metric or default_metric(project.modality)
     threshold = _validated(session, project, golden, pass_threshold, metric)
     test = _test(session, project_id)
     if test is not None:

@@ -80,7 +80,7 @@ class IdentityCheck(BaseModel):
 class TestDefine(BaseModel):
     golden: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
     pass_threshold: Money
-    metric: str = "character_accuracy"
+    metric: str | None = None  # the modality's first acceptance metric
 
 
 class Answers(BaseModel):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
+from datamill.modalities.registry import get_modality
 from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 from datamill.workforce import golden, qualification
@@ -35,9 +36,15 @@ def _page(
     qualification.require_project_manager(session, me.user, project_id,
                                            "manage golden items and qualification")
     test = qualification.get_qualification_test(session, project_id)
+    project = get_project(session, project_id)
+    # the metrics a test may score by: the modality's acceptance metrics (and the test's own)
+    metrics = list(get_modality(project.modality).acceptance_metrics)
+    if test is not None and test.metric not in metrics:
+        metrics.append(test.metric)
     return render(
         request, "workforce_golden.html", me, status_code=status_code,
-        project=get_project(session, project_id),
+        project=project,
+        metrics=metrics,
         rate=golden.golden_rate(session, project_id), test=test,
         required=qualification.qualification_required(session, project_id),
         rows=golden.project_accuracy(session, me.user, project_id),
@@ -98,7 +105,7 @@ def _parse_answers(text: str) -> dict[str, str]:
 def set_test(
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     answers: Annotated[str, Form()], threshold: Annotated[str, Form()],
-    metric: Annotated[str, Form()] = "character_accuracy",
+    metric: Annotated[str, Form()] = "",  # empty: the modality's first acceptance metric
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
@@ -108,7 +115,7 @@ def set_test(
             session, project_id, _parse_answers(answers)
         )
         qualification.define_qualification_test(
-            session, me.user, project_id, by_id, pass_threshold=threshold, metric=metric
+            session, me.user, project_id, by_id, pass_threshold=threshold, metric=metric or None
         )
 
     refused = _refused(session, define)
