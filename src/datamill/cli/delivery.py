@@ -1,6 +1,7 @@
-"""``datamill delivery``: export an accepted batch; record the customer's acceptance.
+"""``datamill delivery``: export an accepted batch; record the customer's acceptance; move a
+package (``relocate``).
 
-Both act for ``--as USERNAME`` and are checked and audited like the API's."""
+``create`` and ``accept`` act for ``--as USERNAME`` and are checked and audited like the API's."""
 
 from __future__ import annotations
 
@@ -76,3 +77,23 @@ def accept_cmd(
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} accepted: {v.accepted_items} items, {amount(v.accepted_volume)} "
         f"{v.volume_unit}"))
+
+
+@app.command("relocate")
+@handle_errors
+def relocate_cmd(
+    package: Annotated[Path, typer.Argument(help="The delivery package's folder, where it lies now.")],
+    old_root: Annotated[str | None, typer.Option(
+        "--from", help="The folder it was written to (only for packages whose manifest.json "
+                       "does not record it).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rewrite the absolute paths inside a package copied elsewhere (Kaldi wav.scp, JSONL and
+    Parquet audio paths) to where it lies now, and update its manifest's sha256 sums. Needs no
+    database: run it wherever the package is."""
+    from datamill.production.delivery_relocate import relocate_package
+
+    report = relocate_package(package, old_root=old_root)
+    emit(report, as_json, lambda r: out.print(
+        f"{r.replaced} paths in {len(r.files)} files now start with {r.new_root} "
+        f"(were {r.old_root})"))

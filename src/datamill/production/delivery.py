@@ -153,17 +153,22 @@ def _give_back_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _manifest_json(batch: str, files: dict[str, str]) -> str:
-    """``json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)``, written
-    with the C string encoder: ``json.dumps`` with an indent runs its pure-Python encoder, a
-    quarter of a second for the 100,000 entries of a TextGrid delivery."""
+def _manifest_json(batch: str, files: dict[str, str], root: str | None = None) -> str:
+    """``json.dumps({"batch": batch, "root": root, "files": dict(sorted(files.items()))},
+    indent=2)`` (``root`` only when given: the folder the package was written to, which the
+    absolute paths inside it start with; see :mod:`.delivery_relocate`), written with the C
+    string encoder: ``json.dumps`` with an indent runs its pure-Python encoder, a quarter of a
+    second for the 100,000 entries of a TextGrid delivery."""
     quote = encode_basestring_ascii
+    head = f'{{\n  "batch": {quote(batch)},\n'
+    if root is not None:
+        head += f'  "root": {quote(root)},\n'
     if not files:
-        return f'{{\n  "batch": {quote(batch)},\n  "files": {{}}\n}}'
+        return head + '  "files": {}\n}'
     entries = ",\n".join(
         [f"    {quote(name)}: {quote(digest)}" for name, digest in sorted(files.items())]
     )
-    return f'{{\n  "batch": {quote(batch)},\n  "files": {{\n{entries}\n  }}\n}}'
+    return head + f'  "files": {{\n{entries}\n  }}\n}}'
 
 
 def _check_summary(session: Session, batch_id: int) -> dict[str, Any]:
@@ -300,7 +305,7 @@ def _deliver(
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")
-    (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
+    (staging / "manifest.json").write_text(_manifest_json(batch.name, files, str(out_dir)))
     master = getattr(blobs, "master", None)  # set when encryption at rest is on
     if encrypt if encrypt is not None else master is not None:
         from datamill.compliance.export_crypto import encrypt_package
