@@ -6,6 +6,7 @@ makes a slip on purpose so the reviewer has something to reject and return.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,15 @@ from datamill.production.inspection import (
 )
 from datamill.production.models import Item
 from datamill.production.projects import create_project
-from datamill.production.schemas import SegmentIn
+from datamill.production.schemas import DeliveryOut, SegmentIn, TaskOut
 from datamill.production.spec import read_spec_file
 from datamill.production.tasks import assign_package, claim_next_task, create_packages
 from datamill.runtime import Runtime
 
 __all__ = [
-    "DEMO_SPEC", "DEMO_USERS", "DemoResult", "ensure_demo_users", "give_package", "run_loop", "setup_people_and_project",
+    "DEMO_SPEC", "DEMO_USERS", "DemoResult", "annotate_all", "deliver_and_accept",
+    "ensure_demo_users", "give_package", "inspect_against_truth", "review_all", "run_loop",
+    "setup_people_and_project", "work_until_reviewed",
 ]
 
 DEMO_USERS = [
@@ -164,3 +167,99 @@ def run_loop(rt: Runtime, project_id: int, out_dir: Path) -> DemoResult:
             "customer acceptance recorded"
         )
     return result
+
+
+# ----------------------------------------------------------------------------- document projects
+# The demo people on a project whose true annotations are known (text, point clouds ...): alice
+# and bob annotate (``payload_for`` may make one slip), rita reviews (``problem_with`` names what
+# is wrong, or None), ivan inspects against the truth, the batch is delivered and accepted.
+
+PayloadFor = Callable[[str, TaskOut], Any]
+ProblemWith = Callable[[TaskOut], str | None]
+
+
+def annotate_all(rt: Runtime, project_id: int, payload_for: PayloadFor,
+                 time_spent_ms: int) -> int:
+    """alice and bob, in turns, submit ``payload_for(name, task)`` for every task they can
+    claim; returns how many they submitted."""
+    done = 0
+    while True:
+        progressed = False
+        for name in ("alice", "bob"):
+            with rt.session() as s:
+                user = get_user(s, name)
+                task = claim_next_task(s, user, project_id, "annotate")
+                if task is None:
+                    continue
+                submit_annotation(s, user, task.id, payload_for(name, task),
+                                  base_version=task.current_version, time_spent_ms=time_spent_ms)
+                done += 1
+                progressed = True
+        if not progressed:
+            return done
+
+
+def review_all(rt: Runtime, project_id: int, problem_with: ProblemWith) -> tuple[int, int]:
+    """rita accepts every review task whose ``problem_with`` is None and rejects the others
+    with it as the reason; returns (accepted, rejected)."""
+    accepted = rejected = 0
+    while True:
+        with rt.session() as s:
+            rita = get_user(s, "rita")
+            task = claim_next_task(s, rita, project_id, "review")
+            if task is None:
+                return accepted, rejected
+            problem = problem_with(task)
+            if problem is None:
+                review_task(s, rita, task.id, "accept")
+                accepted += 1
+            else:
+                review_task(s, rita, task.id, "reject", reason=problem)
+                rejected += 1
+
+
+def work_until_reviewed(rt: Runtime, result: DemoResult, payload_for: PayloadFor,
+                        problem_with: ProblemWith, time_spent_ms: int) -> None:
+    """Annotate and review until nothing is rejected (rejected work returns to its annotator),
+    at most three rounds; each round is a step of ``result``."""
+    for _ in range(3):
+        submitted = annotate_all(rt, result.project_id, payload_for, time_spent_ms)
+        accepted, rejected = review_all(rt, result.project_id, problem_with)
+        result.steps.append(f"annotators submitted {submitted}; reviewer accepted {accepted},"
+                            f" rejected {rejected}")
+        if rejected == 0:
+            return
+
+
+def inspect_against_truth(
+    rt: Runtime, result: DemoResult, reference: Callable[[str], str], metric: str
+) -> int | None:
+    """Batch the reviewed items; ivan corrects each sample to ``reference(external_id)`` (the
+    truth, in the modality's inspection form) and completes the inspection. Returns the batch
+    id when the batch is accepted, else None (the step says why)."""
+    with rt.session() as s:
+        batch = create_batch(s, result.project_id)
+        ivan = get_user(s, "ivan")
+        insp = start_inspection(s, batch.id, ivan)
+        for smp in insp.sample:
+            record_correction(s, insp.id, smp["item_id"], reference(smp["external_id"]))
+        done = complete_inspection(s, insp.id, ivan)
+        result.inspection = {**(result.inspection or {}), "plan": done.plan,
+                             "scores": done.scores, "verdict": done.verdict}
+        result.steps.append(f"batch {batch.name}: sampled {done.plan['sample_size']} of"
+                            f" {done.plan['lot_size']}, verdict {done.verdict},"
+                            f" {metric.replace('_', ' ')} {done.scores[metric]:.3f}")
+        return batch.id if done.verdict == "accepted" else None
+
+
+def deliver_and_accept(rt: Runtime, result: DemoResult, batch_id: int, out_dir: Path,
+                       formats: list[str]) -> DeliveryOut:
+    """Deliver the batch in ``formats``; the demo customer accepts all of it."""
+    with rt.session() as s:
+        delivery = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=formats)
+        record_acceptance(s, delivery.id,
+                          accepted_volume=int(delivery.datasheet["volume"]["amount"]),
+                          accepted_items=delivery.delivered_items,
+                          note="demo customer accepts all")
+    result.delivery_path = delivery.path
+    return delivery

@@ -17,26 +17,29 @@ from sqlalchemy import select
 
 from datamill.assist.runner import preannotate_project
 from datamill.compliance.users import add_member, get_user
-from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users, give_package
+from datamill.demo.script import (
+    DEMO_USERS,
+    DemoResult,
+    PayloadFor,
+    ProblemWith,
+    deliver_and_accept,
+    ensure_demo_users,
+    give_package,
+    inspect_against_truth,
+    work_until_reviewed,
+)
 from datamill.demo.text_corpus import BAD_LINES, GAZETTEER, MARKED, gold_sentences
 from datamill.modalities.registry import get_modality
 from datamill.modalities.text.metric import score_annotations
 from datamill.modalities.text.schema import TextAnnotation
 from datamill.modalities.text.sources import prepare_text_source
 from datamill.modalities.text.textio import tokenize
-from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
-from datamill.production.delivery import deliver_batch, record_acceptance
 from datamill.production.importing import import_source
-from datamill.production.inspection import (
-    complete_inspection,
-    create_batch,
-    record_correction,
-    start_inspection,
-)
 from datamill.production.models import Annotation, Item
 from datamill.production.projects import create_project
-from datamill.production.tasks import claim_next_task, create_packages
+from datamill.production.schemas import TaskOut
+from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 
 __all__ = ["NER_SPEC", "preannotation_scores", "run_text_demo"]
@@ -126,45 +129,24 @@ def preannotation_scores(rt: Runtime, project_id: int) -> dict[str, dict[str, fl
     return out
 
 
-def _annotate(rt: Runtime, pid: int, gold: dict[str, dict[str, Any]], result: DemoResult) -> int:
-    done = 0
-    while True:
-        progressed = False
-        for name in ("alice", "bob"):
-            with rt.session() as s:
-                user = get_user(s, name)
-                task = claim_next_task(s, user, pid, "annotate")
-                if task is None:
-                    continue
-                payload = dict(gold[task.external_id])
-                if name == "bob" and not result.slipped and len(payload["spans"]) > 1:
-                    payload = {"spans": payload["spans"][:-1]}  # forgets an entity
-                    result.slipped = True
-                submit_annotation(s, user, task.id, payload, base_version=task.current_version,
-                                  time_spent_ms=20000)
-                done += 1
-                progressed = True
-        if not progressed:
-            return done
+def _payload_for(gold: dict[str, dict[str, Any]], result: DemoResult) -> PayloadFor:
+    def payload(name: str, task: TaskOut) -> dict[str, Any]:
+        answer = dict(gold[task.external_id])
+        if name == "bob" and not result.slipped and len(answer["spans"]) > 1:
+            result.slipped = True
+            return {"spans": answer["spans"][:-1]}  # forgets an entity
+        return answer
+    return payload
 
 
-def _review(rt: Runtime, pid: int, gold: dict[str, dict[str, Any]]) -> tuple[int, int]:
-    accepted = rejected = 0
-    while True:
-        with rt.session() as s:
-            rita = get_user(s, "rita")
-            task = claim_next_task(s, rita, pid, "review")
-            if task is None:
-                return accepted, rejected
-            current = TextAnnotation.model_validate(task.current.payload if task.current else {})
-            want = TextAnnotation.model_validate(gold[task.external_id])
-            if {(x.start, x.end, x.label) for x in current.spans} != \
-                    {(x.start, x.end, x.label) for x in want.spans}:
-                review_task(s, rita, task.id, "reject", reason="an entity is missing or wrong")
-                rejected += 1
-            else:
-                review_task(s, rita, task.id, "accept")
-                accepted += 1
+def _problem_with(gold: dict[str, dict[str, Any]]) -> ProblemWith:
+    def problem(task: TaskOut) -> str | None:
+        current = TextAnnotation.model_validate(task.current.payload if task.current else {})
+        want = TextAnnotation.model_validate(gold[task.external_id])
+        same = {(x.start, x.end, x.label) for x in current.spans} == \
+            {(x.start, x.end, x.label) for x in want.spans}
+        return None if same else "an entity is missing or wrong"
+    return problem
 
 
 def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
@@ -194,41 +176,18 @@ def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
 
 
 def _finish(rt: Runtime, workdir: Path, result: DemoResult) -> None:
-    pid, gold = result.project_id, _gold_by_id()
-    for _ in range(3):  # rejected work comes back to its annotator, then is reviewed again
-        submitted = _annotate(rt, pid, gold, result)
-        accepted, rejected = _review(rt, pid, gold)
-        result.steps.append(f"annotators submitted {submitted}; reviewer accepted {accepted},"
-                            f" rejected {rejected}")
-        if rejected == 0:
-            break
+    gold = _gold_by_id()
+    work_until_reviewed(rt, result, _payload_for(gold, result), _problem_with(gold), 20000)
     plugin = get_modality("text")
-    with rt.session() as s:
-        batch = create_batch(s, pid)
-        ivan = get_user(s, "ivan")
-        insp = start_inspection(s, batch.id, ivan)
-        for smp in insp.sample:
-            reference = plugin.inspection_text(gold[smp["external_id"]], "")
-            record_correction(s, insp.id, smp["item_id"], reference)
-        done = complete_inspection(s, insp.id, ivan)
-        result.inspection = {**(result.inspection or {}), "plan": done.plan,
-                             "scores": done.scores, "verdict": done.verdict}
-        result.steps.append(f"batch {batch.name}: sampled {done.plan['sample_size']} of"
-                            f" {done.plan['lot_size']}, verdict {done.verdict}, span F1"
-                            f" {done.scores['span_f1']:.3f}")
-    if done.verdict != "accepted":
+    batch_id = inspect_against_truth(
+        rt, result, lambda ext: plugin.inspection_text(gold[ext], ""), "span_f1")
+    if batch_id is None:
         return
-    with rt.session() as s:
-        delivery = deliver_batch(s, rt.blobs, batch.id, workdir / "deliveries",
-                                 formats=["conll", "text_jsonl"])
-        record_acceptance(s, delivery.id,
-                          accepted_volume=int(delivery.datasheet["volume"]["amount"]),
-                          accepted_items=delivery.delivered_items,
-                          note="demo customer accepts all")
-        result.delivery_path = delivery.path
-        result.steps.append(f"delivered {delivery.delivered_items} sentences"
-                            f" ({delivery.datasheet['volume']['amount']} characters) as CoNLL"
-                            " and JSONL; customer acceptance recorded")
+    delivery = deliver_and_accept(rt, result, batch_id, workdir / "deliveries",
+                                  ["conll", "text_jsonl"])
+    result.steps.append(f"delivered {delivery.delivered_items} sentences"
+                        f" ({delivery.datasheet['volume']['amount']} characters) as CoNLL"
+                        " and JSONL; customer acceptance recorded")
 
 
 def run_text_demo(rt: Runtime, workdir: Path, *, full: bool) -> DemoResult:
