@@ -181,5 +181,6 @@ def test_finance_downloads_a_balanced_journal(fin_site: Site, ctx: Any) -> None:
         lines = list(csv.DictReader(fh))
     debit = sum(Decimal(r["debit"]) for r in lines)
     credit = sum(Decimal(r["credit"]) for r in lines)
-    assert debit == credit == Decimal("2836.54") * 2 + Decimal("100000.00")
+    # two cost postings, the revenue, and its 6 % output VAT booked at its tax point
+    assert debit == credit == Decimal("2836.54") * 2 + Decimal("100000.00") + Decimal("6000.00")
     assert {r["account"] for r in lines} >= {"5001", "2202", "2211", "1122", "6001.01", "6401"}
