@@ -41,6 +41,7 @@ from datamill.db.session import append_lock
 __all__ = [
     "CHECKPOINT_FILE",
     "AuditReport",
+    "AuditResume",
     "anchor_legacy_records",
     "record_audit",
     "verify_audit",
@@ -267,15 +268,40 @@ def verify_audit_chain(session: Session) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class AuditResume:
+    """Where a verification may pick up: a walk found the chain intact up to record ``head_id``
+    (hash ``head_hash``; ``records`` records, ``signed`` of them signed) and checked the
+    checkpoints up to table id ``checkpoint_id`` and the file's checkpoint ``file_hmac``.
+
+    Resuming re-checks that head (still there, same hash, same number of records up to it) and
+    walks only the records after it, so it detects appended, deleted and truncated records but
+    not a record before the head edited in place since: only a full walk does.
+    """
+
+    head_id: int
+    head_hash: str
+    records: int
+    signed: int
+    checkpoint_id: int = 0
+    file_hmac: str = ""
+
+
 @dataclass
 class AuditReport:
-    """What ``verify_audit`` found; ``ok`` is False when any problem was found."""
+    """What ``verify_audit`` found; ``ok`` is False when any problem was found. ``full`` says
+    whether the whole chain was walked (False: resumed, see :class:`AuditResume`)."""
 
     records: int = 0
     signed: int = 0
     checkpoints: int = 0
     latest_checkpoint: dict[str, Any] | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)
+    full: bool = True
+    head_id: int = 0
+    head_hash: str = ""
+    checkpoint_id: int = 0
+    file_hmac: str = ""
 
     @property
     def ok(self) -> bool:
@@ -290,6 +316,13 @@ class AuditReport:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append({"problem": problem, "record_id": record_id, "message": message})
 
+    def resume(self) -> AuditResume | None:
+        """Where a later verification may pick up (None unless the chain was found intact)."""
+        if not self.ok:
+            return None
+        return AuditResume(self.head_id, self.head_hash, self.records, self.signed,
+                           self.checkpoint_id, self.file_hmac)
+
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "records": self.records, "signed": self.signed,
                 "checkpoints": self.checkpoints, "first_bad_record": self.first_bad_record,
@@ -299,8 +332,9 @@ class AuditReport:
 def _valid_checkpoints(
     session: Session, settings: Settings, key: bytes, report: AuditReport
 ) -> list[dict[str, Any]]:
-    found = [_cp_payload(cp) for cp in session.scalars(select(AuditCheckpoint))]
+    found = [{**_cp_payload(cp), "id": cp.id} for cp in session.scalars(select(AuditCheckpoint))]
     report.checkpoints = len(found)
+    report.checkpoint_id = max((int(cp["id"]) for cp in found), default=0)
     from_file = _read_file(settings)
     if from_file is not None:
         found.append({**from_file, "source": "file"})
@@ -318,24 +352,73 @@ def _valid_checkpoints(
             where = "the checkpoint file" if cp.get("source") else f"checkpoint at #{cp.get('record_id')}"
             report.add("bad_checkpoint", f"{where} has an invalid signature")
             continue
+        if cp.get("source"):
+            report.file_hmac = str(cp["hmac"])
         valid.append(cp)
     return valid
 
 
-def verify_audit(session: Session, settings: Settings) -> AuditReport:
-    """Check chain, HMACs and checkpoints; read-only apart from adopting legacy rows once."""
+def _count_to(session: Session, record_id: int) -> int:
+    return int(session.scalar(
+        select(func.count()).select_from(AuditRecord).where(AuditRecord.id <= record_id)) or 0)
+
+
+def _resume_holds(session: Session, start: AuditResume) -> bool:
+    """Whether the head a resumed verification starts from is as it was (same hash, same
+    number of records up to it)."""
+    head_hash = session.scalar(select(AuditRecord.record_hash)
+                               .where(AuditRecord.id == start.head_id))
+    return head_hash == start.head_hash and _count_to(session, start.head_id) == start.records
+
+
+def _is_new(cp: dict[str, Any], start: AuditResume) -> bool:
+    if cp.get("source"):
+        return str(cp["hmac"]) != start.file_hmac
+    return int(cp["id"]) > start.checkpoint_id
+
+
+def _check_behind(session: Session, cp: dict[str, Any], report: AuditReport) -> None:
+    """A checkpoint written at or before the head a resumed verification starts from."""
+    rid, count = int(cp["record_id"]), int(cp["record_count"])
+    head_hash = session.scalar(select(AuditRecord.record_hash).where(AuditRecord.id == rid))
+    if head_hash is None:
+        report.add("truncated", f"record #{rid} is missing: a signed checkpoint counted "
+                   f"{count} records up to it", rid)
+    elif head_hash != cp["head_hash"] or _count_to(session, rid) != count:
+        report.add("checkpoint_mismatch", f"record #{rid} or a record before it was altered "
+                   f"or deleted (checkpoint: {count} records)", rid)
+
+
+def verify_audit(
+    session: Session, settings: Settings, *, resume: AuditResume | None = None
+) -> AuditReport:
+    """Check chain, HMACs and checkpoints; read-only apart from adopting legacy rows once.
+
+    With ``resume`` (from an earlier report's :meth:`AuditReport.resume`) only the records
+    after its head are walked, when that head still holds (see :class:`AuditResume`);
+    otherwise, and always without it, the whole chain is (``report.full``). ``datamill audit
+    verify`` and the API always walk the whole chain.
+    """
     anchor_legacy_records(session, settings)
     key = audit_key(settings)
-    report = AuditReport()
+    if resume is not None and not _resume_holds(session, resume):
+        resume = None
+    start = resume or AuditResume(0, "", 0, 0)
+    report = AuditReport(records=start.records, signed=start.signed, full=resume is None,
+                         head_id=start.head_id, head_hash=start.head_hash)
     checkpoints = _valid_checkpoints(session, settings, key, report)
     by_record: dict[int, list[dict[str, Any]]] = {}
     for cp in checkpoints:
-        by_record.setdefault(int(cp["record_id"]), []).append(cp)
+        if int(cp["record_id"]) > start.head_id:
+            by_record.setdefault(int(cp["record_id"]), []).append(cp)
+        elif _is_new(cp, start):
+            _check_behind(session, cp, report)
     covered_to = max((int(cp["record_id"]) for cp in checkpoints), default=0)
     seen: set[int] = set()
     unsigned_after: int | None = None
-    prev_hash = ""
-    for rec in session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
+    prev_hash = start.head_hash
+    for rec in session.scalars(select(AuditRecord).where(AuditRecord.id > start.head_id)
+                               .order_by(AuditRecord.id)):
         report.records += 1
         if rec.prev_hash != prev_hash or _digest(prev_hash, rec) != rec.record_hash:
             report.add("chain_broken", f"record #{rec.id} was altered, or a record before it "
@@ -353,6 +436,7 @@ def verify_audit(session: Session, settings: Settings) -> AuditReport:
                 report.add("checkpoint_mismatch", f"record #{rec.id} or a record before it was "
                            f"altered or deleted (checkpoint: {cp['record_count']} records)", rec.id)
         prev_hash = rec.record_hash
+        report.head_id, report.head_hash = rec.id, rec.record_hash
     if unsigned_after is not None:
         report.add("unsigned", f"record #{unsigned_after} is neither signed nor covered by a "
                    "checkpoint", unsigned_after)

@@ -2,7 +2,8 @@
 
 A project flagged ``cross_border`` with a destination that the rules list (Settings
 ``export_assessment_countries`` plus the ``export_rules`` table; ``*`` lists every destination)
-may not be delivered until the latest export assessment recorded for it concludes ``approved``.
+may not be delivered until the latest export assessment recorded for its current destination
+concludes ``approved`` (an approval of an earlier destination covers none of the new one).
 Production's delivery calls :func:`check_delivery_allowed` before it writes anything.
 """
 
@@ -161,29 +162,47 @@ def assessment_required(session: Session, project_id: int) -> bool:
 
 
 def _refusal(session: Session, project_id: int) -> str | None:
-    """Why the project may not be delivered now (None: it may): the latest assessment must be
-    approved (a later rejection withdraws an approval), and where the rules ask for a security
-    assessment, the latest security assessment must be an approved one."""
+    """Why the project may not be delivered now (None: it may): the latest assessment of its
+    current destination must be approved (a later rejection withdraws an approval; one of an
+    earlier destination covers none of this one's deliveries), and where the rules ask for a
+    security assessment, the latest security assessment of that destination must be an
+    approved one."""
     need = required_kind(session, project_id)
     if need is None:
         return None
-    latest = _latest(session, project_id)
+    row = session.get(ExportSetting, project_id)
+    dest = row.destination if row is not None else None
+    latest = _latest(session, project_id, destination=dest)
     if latest is None or latest.conclusion != "approved":
-        state = "none is recorded" if latest is None else f"the latest is {latest.conclusion!r}"
-        return f"delivery needs an approved export assessment, and {state}"
+        if latest is not None:
+            state = f"the latest for {dest} is {latest.conclusion!r}"
+        else:
+            other = _latest(session, project_id)
+            state = (f"none is recorded for {dest}" if other is None else
+                     f"none is recorded for {dest} (the latest assessed "
+                     f"{other.destination or 'no destination'}: a changed destination needs a "
+                     "new assessment)")
+        return f"delivery needs an approved export assessment of destination {dest}, and {state}"
     if need == "security_assessment":
-        sec = _latest(session, project_id, kind="security_assessment")
+        sec = _latest(session, project_id, kind="security_assessment", destination=dest)
         if sec is None or sec.conclusion != "approved":
-            state = ("only a self-assessment is recorded" if sec is None
-                     else f"the latest one is {sec.conclusion!r}")
+            state = (f"only a self-assessment is recorded for {dest}" if sec is None
+                     else f"the latest one for {dest} is {sec.conclusion!r}")
             return f"its destination's rule asks for an approved security assessment, and {state}"
     return None
 
 
-def _latest(session: Session, project_id: int, kind: str | None = None) -> ExportAssessment | None:
+_ANY: Final = object()
+
+
+def _latest(session: Session, project_id: int, kind: str | None = None,
+            destination: str | object | None = _ANY) -> ExportAssessment | None:
     q = select(ExportAssessment).where(ExportAssessment.project_id == project_id)
     if kind is not None:
         q = q.where(ExportAssessment.kind == kind)
+    if destination is not _ANY:
+        q = q.where(ExportAssessment.destination == destination if isinstance(destination, str)
+                    else ExportAssessment.destination.is_(None))
     return session.scalars(q.order_by(ExportAssessment.id.desc()).limit(1)).first()
 
 
@@ -191,7 +210,9 @@ def record_assessment(
     session: Session, actor: User, project_id: int, *, conclusion: str, notes: str = "",
     kind: str = "self_assessment",
 ) -> dict[str, Any]:
-    """Record an export risk assessment (the data-security office: admins, data-security officers)."""
+    """Record an export risk assessment (the data-security office: admins, data-security
+    officers) of the project's current destination: it covers deliveries there only, so a
+    change of destination needs a new one (None while the project is domestic)."""
     if conclusion not in CONCLUSIONS:
         raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}",
                            field="conclusion")
@@ -199,20 +220,22 @@ def record_assessment(
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
     _project(session, project_id)
     require(session, actor, Action.MANAGE_DATA_SECURITY)
+    setting = session.get(ExportSetting, project_id)
+    dest = setting.destination if setting is not None and setting.cross_border else None
     row = ExportAssessment(project_id=project_id, kind=kind, conclusion=conclusion,
-                           notes=notes, assessed_by=actor.id)
+                           notes=notes, assessed_by=actor.id, destination=dest)
     session.add(row)
     session.flush()
     record_audit(session, actor_id=actor.id, action="security.export_assessed",
                  object_type="export_assessment", object_id=row.id, project_id=project_id,
-                 data={"conclusion": conclusion, "kind": kind})
+                 data={"conclusion": conclusion, "kind": kind, "destination": dest})
     return _assessment_dict(row)
 
 
 def _assessment_dict(row: ExportAssessment) -> dict[str, Any]:
     return {"id": row.id, "project_id": row.project_id, "kind": row.kind,
             "conclusion": row.conclusion, "notes": row.notes, "assessed_by": row.assessed_by,
-            "assessed_at": row.assessed_at}
+            "assessed_at": row.assessed_at, "destination": row.destination}
 
 
 def export_status(session: Session, project_id: int) -> dict[str, Any]:

@@ -76,7 +76,12 @@ class AuditRecord(Base):
     """
 
     __tablename__ = "audit_records"
-    __table_args__ = (Index("ix_audit_records_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_records_object", "object_type", "object_id"),
+        # the trail's readers (audit_log): one person's records newest first, a time range
+        Index("ix_audit_records_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_records_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

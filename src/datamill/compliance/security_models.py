@@ -111,6 +111,10 @@ class ExportAssessment(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     assessed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assessed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the destination assessed (ISO alpha-2; the project's at the time): an assessment covers
+    #: deliveries to that destination only (None: recorded while the project was domestic, or
+    #: before destinations were recorded and not provably the current one)
+    destination: Mapped[str | None] = mapped_column(String(2), default=None)
 
 
 class SurveyingRequirement(Base):

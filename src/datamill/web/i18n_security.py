@@ -48,4 +48,14 @@ EN_SECURITY: dict[str, str] = {
     "audit.newer": "Newer",
     "audit.older": "Older",
     "audit.log_help": "Newest first. Dates are ISO (2024-05-01) and include the whole day; personal data in the details is masked. The same list: `datamill audit list --as USER` and GET /api/v1/audit/records.",
+    # the audit page's verification and the security page's export-flag forms
+    "audit.verified_at": "Whole trail last verified",
+    "audit.resumed": "the records written since were checked on this load",
+    "audit.verify_now": "Verify the whole trail now",
+    "audit.verify_done": "The whole audit trail was verified just now.",
+    "sec.export_h": "Export flag",
+    "sec.export_office_help": "The data-security office sets, redirects and lifts a project's cross-border flag. An approved assessment covers the destination it assessed: after a change of destination, deliveries need a new approved assessment for the new one.",
+    "sec.flag_cross_border": "Flag as cross-border",
+    "sec.flag_help": "A project's manager may flag a domestic project as cross-border (its deliveries then need an approved export assessment); only the data-security office lifts the flag or changes its destination.",
+    "sec.flag_none": "Every project you manage is already flagged cross-border; only the data-security office may lift the flag or change its destination.",
 }

@@ -48,4 +48,14 @@ ZH_CN_SECURITY: dict[str, str] = {
     "audit.newer": "较新",
     "audit.older": "较早",
     "audit.log_help": "最新的在前。日期采用 ISO 格式（2024-05-01），包含当天全天；详情中的个人信息已脱敏。同样的列表：`datamill audit list --as 用户名` 与 GET /api/v1/audit/records。",
+    # 审计页的校验与安全页的出境标记表单
+    "audit.verified_at": "上次完整校验",
+    "audit.resumed": "此后写入的记录已在本次加载时校验",
+    "audit.verify_now": "立即完整校验",
+    "audit.verify_done": "刚刚已完整校验整个审计日志。",
+    "sec.export_h": "出境标记",
+    "sec.export_office_help": "项目的出境标记由数据安全办公室设置、变更目的地和撤销。已通过的评估只适用于其评估的目的地：目的地变更后，交付需要针对新目的地重新通过评估。",
+    "sec.flag_cross_border": "标记为出境",
+    "sec.flag_help": "项目经理可将境内项目标记为出境（此后交付需有已通过的出境评估）；撤销标记或变更目的地只能由数据安全办公室进行。",
+    "sec.flag_none": "您管理的项目均已标记为出境；撤销标记或变更目的地只能由数据安全办公室进行。",
 }

@@ -1,5 +1,10 @@
 """The audit page: is the trail intact (chain, HMACs, signed checkpoints), and who did what (a
-filterable table of the records, newest first)? Admins, auditors and data-security officers."""
+filterable table of the records, newest first)? Admins, auditors and data-security officers.
+
+The page does not walk the whole chain on every load (every filter change and page turn is
+one): :func:`~datamill.compliance.audit_state.audit_state` resumes from the last verification
+and walks only the records written since; the page says when the whole chain was last walked
+and its "verify now" button (``POST /audit/verify``) walks it again."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.compliance.audit import verify_audit, write_checkpoint
+from datamill.compliance.audit import write_checkpoint
 from datamill.compliance.audit_log import (
     DEFAULT_LIMIT,
     AuditFilter,
@@ -18,6 +23,7 @@ from datamill.compliance.audit_log import (
     list_audit_records,
     require_audit_reader,
 )
+from datamill.compliance.audit_state import audit_state
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput
@@ -60,10 +66,11 @@ def audit_page(  # noqa: PLR0913 - one query parameter per filter
     request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser, signed: int = 0,
     actor: Text = "", action: Text = "", object_type: Text = "", object_id: Text = "",
     project_id: Text = "", since: Text = "", until: Text = "",
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0, verified: int = 0,
 ) -> Response:
     require_audit_reader(session, me.user)
-    report = verify_audit(session, runtime.settings)
+    state = audit_state(session, runtime.settings)
+    report = state.report
     filters = {"actor": actor, "action": action, "object_type": object_type,
                "object_id": object_id, "project_id": project_id, "since": since,
                "until": until}
@@ -81,7 +88,20 @@ def audit_page(  # noqa: PLR0913 - one query parameter per filter
             pages["older"] = link(page.offset + page.limit)
     return render(request, "audit.html", me, status_code=422 if error else 200,
                   report=report.to_dict(), signed=bool(signed), page=page, filters=filters,
-                  filter_error=error, pages=pages)
+                  filter_error=error, pages=pages, verified_at=state.verified_at,
+                  walked=state.walked_in_full, just_verified=bool(verified))
+
+
+@router.post("/audit/verify")
+def audit_verify(
+    request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Walk the whole chain now (the page otherwise resumes from the last verification)."""
+    require_csrf(request, me, csrf_token)
+    require_audit_reader(session, me.user)
+    audit_state(session, runtime.settings, full=True)
+    return RedirectResponse("/audit?verified=1", status_code=303)
 
 
 @router.post("/audit/checkpoint")
