@@ -2,6 +2,10 @@
 
 The suggestion becomes version 1 of the item's annotations (kind ``preannotation``), carrying the
 model's name; annotators then only check and correct it.
+
+Golden items set aside from production (status ``golden``) are pre-annotated too, once, and stay
+golden: they are served to workers as checks that must look like any other task, so they carry
+the same model's pre-label as the production items around them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -21,6 +25,7 @@ from datamill.modalities.base import ItemRecord
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project
+from datamill.production.projects import GOLDEN_STATUS
 from datamill.storage.blobstore import BlobStore
 
 __all__ = ["model_label", "preannotate_job", "preannotate_project", "preannotation_accuracy"]
@@ -77,16 +82,21 @@ def preannotate_project(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Pre-annotate the project's passed items; returns counts, the model used and, per
-    predicted class, how many predictions the spec's labels had no place for (``dropped``)."""
+    """Pre-annotate the project's passed items, and its golden items that have no
+    pre-annotation yet (they stay golden); returns counts, the model used and, per predicted
+    class, how many predictions the spec's labels had no place for (``dropped``)."""
     project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
     preannotators.get(engine)  # unknown engine → error listing the available ones
+    unlabelled_golden = and_(Item.status == GOLDEN_STATUS, ~exists().where(
+        Annotation.item_id == Item.id, Annotation.kind == "preannotation"))
     items = {
         i.id: i
         for i in session.scalars(
-            select(Item).where(Item.project_id == project_id, Item.status == "passed")
+            select(Item).where(Item.project_id == project_id,
+                               or_(Item.status == "passed", unlabelled_golden))
+            .order_by(Item.id)
         )
     }
     requirements = dict(project.spec.get("requirements", {}))
@@ -108,7 +118,7 @@ def preannotate_project(
         for cls, count in left_out.items():
             dropped[cls] = dropped.get(cls, 0) + count
         ann = Annotation(
-            item_id=item.id, version=item.current_version + 1,
+            item_id=item.id, version=_next_version(session, item),
             parent_id=item.current_annotation_id, stage="preannotate", kind="preannotation",
             model=model, payload=segments, text=text,
         )
@@ -116,7 +126,8 @@ def preannotate_project(
         session.flush()
         item.current_annotation_id = ann.id
         item.current_version = ann.version
-        item.status = "preannotated"
+        if item.status != GOLDEN_STATUS:
+            item.status = "preannotated"
         if progress:
             progress(1)
         if n % 200 == 0:
@@ -127,6 +138,16 @@ def preannotate_project(
     )
     session.commit()
     return {"items": len(args), "model": model, "dropped": dropped}
+
+
+def _next_version(session: Session, item: Item) -> int:
+    """The pre-annotation's version: the next on the item's pointer, past any check answers a
+    golden item holds (they take versions without moving the pointer)."""
+    if item.status != GOLDEN_STATUS:
+        return item.current_version + 1
+    top = session.scalar(select(func.max(Annotation.version)).where(
+        Annotation.item_id == item.id)) or 0
+    return max(item.current_version, int(top)) + 1
 
 
 def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from datamill.production.models import (
     TaskAssignment,
     WorkPackage,
 )
+from datamill.production.projects import GOLDEN_STATUS, NOT_USABLE_STATUSES
 from datamill.production.schemas import DeliveryOut
 
 __all__ = [
@@ -51,6 +52,7 @@ STAGE_ORDER = (
     "imported", "rejected", "listening", "passed", "preannotated", "in_review", "rework",
     "reviewed",
     "batched", "accepted", "delivered",
+    GOLDEN_STATUS,  # set aside as known-answer checks: no production stage, shown on its own
 )
 
 
@@ -63,7 +65,9 @@ def _per_unit(session: Session, project_id: int) -> tuple[str, int]:
 
 
 def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]]:
-    """Items and their volume (in the modality's unit) per status, in the loop's order."""
+    """Items and their volume (in the modality's unit) per status, in the loop's order;
+    ``usable`` is False for the statuses that are no usable production volume (rejected by the
+    checks, golden items set aside as known-answer checks: see ``project_stats``)."""
     unit, per_unit = _per_unit(session, project_id)
     rows = session.execute(
         select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
@@ -72,8 +76,8 @@ def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]
     ).all()
     found = {s: (int(n), round(int(v or 0) / per_unit, 4)) for s, n, v in rows}
     order = [s for s in STAGE_ORDER if s in found] + sorted(set(found) - set(STAGE_ORDER))
-    return [{"status": s, "items": found[s][0], "volume": found[s][1], "unit": unit}
-            for s in order]
+    return [{"status": s, "items": found[s][0], "volume": found[s][1], "unit": unit,
+             "usable": s not in NOT_USABLE_STATUSES} for s in order]
 
 
 def throughput(session: Session, project_id: int) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from datamill.production.schemas import ProjectOut
 from datamill.production.spec import DatasetSpec, parse_spec
 
 __all__ = [
+    "GOLDEN_STATUS",
+    "NOT_USABLE_STATUSES",
     "accounts_closed_on",
     "close_project_accounts",
     "create_project",
@@ -30,6 +32,13 @@ __all__ = [
     "project_stats",
     "require_accounts_open",
 ]
+
+
+#: the status of an item taken out of production to serve as a golden (known-answer) item
+#: (see :mod:`datamill.workforce.qualification`): never worked, batched, delivered or paid
+GOLDEN_STATUS = "golden"
+#: statuses whose volume is no usable production volume: rejected by the checks, golden
+NOT_USABLE_STATUSES = ("rejected", GOLDEN_STATUS)
 
 
 def create_project(session: Session, spec_data: Any, actor_id: int | None = None) -> ProjectOut:
@@ -101,7 +110,10 @@ def project_requirements(session: Session, project_id: int) -> BaseModel:
 def project_stats(session: Session, project_id: int) -> dict[str, Any]:
     """Item counts by status and the total volume (in the modality's base unit, e.g.
     milliseconds of audio; speech projects also get it as ``duration_ms``), and the usable
-    volume (without the items the checks rejected), for dashboards and the CLI."""
+    volume (the production volume: without the items the checks rejected, nor the golden items
+    set aside as known-answer checks), for dashboards and the CLI. ``golden_items`` and
+    ``golden_volume`` say how many items are set aside as golden (their count is also in
+    ``by_status`` under ``golden``); an accepted item marked golden stays production volume."""
     project = _row(session, project_id)
     rows = session.execute(
         select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
@@ -109,12 +121,15 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
         .group_by(Item.status)
     ).all()
     by_status = {status: int(n) for status, n, _ in rows}
-    total = sum(int(v or 0) for _, _, v in rows)
-    set_aside = sum(int(v or 0) for status, _, v in rows if status == "rejected")
+    volumes = {status: int(v or 0) for status, _, v in rows}
+    total = sum(volumes.values())
+    set_aside = sum(volumes.get(status, 0) for status in NOT_USABLE_STATUSES)
     plugin = get_modality(project.modality)
     stats: dict[str, Any] = {
         "items": sum(by_status.values()), "by_status": by_status, "volume": total,
-        "usable_volume": total - set_aside,  # without what the checks rejected
+        "usable_volume": total - set_aside,  # without what the checks rejected, nor golden
+        "golden_items": by_status.get(GOLDEN_STATUS, 0),
+        "golden_volume": volumes.get(GOLDEN_STATUS, 0),
         "volume_base_unit": plugin.volume_base_unit, "volume_unit": plugin.volume_unit,
         "volume_per_unit": plugin.volume_per_unit,
     }

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -395,25 +395,18 @@ def get_task(session: Session, task_id: int) -> Task:
 
 
 def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskOut:
+    """The task as the person holding it sees it (``user_id``: whose return reason, and for a
+    check task, whose view). A check task looks like a work task in every field: see
+    :func:`_check_view`."""
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task.id} refers to a missing item")
     if task.kind == "check":
-        # never the item's current annotation (for a check item that is the answer): the
-        # model's pre-annotation when there is one, at the version the worker would see
-        current = session.scalars(
-            select(Annotation)
-            .where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
-            .order_by(Annotation.version.desc())
-            .limit(1)
-        ).first()
-        version = current.version if current is not None else 0
-    else:
-        current = (
-            session.get(Annotation, item.current_annotation_id)
-            if item.current_annotation_id else None
-        )
-        version = item.current_version
+        return _check_view(session, task, item, user_id)
+    current = (
+        session.get(Annotation, item.current_annotation_id)
+        if item.current_annotation_id else None
+    )
     reason = None
     if user_id is not None:
         reason = session.scalar(
@@ -425,9 +418,92 @@ def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskO
         id=task.id, project_id=task.project_id, item_id=item.id, external_id=item.external_id,
         stage=task.stage, status=task.status, package_id=task.package_id,
         duration_ms=(item.attributes or {}).get("duration_ms"), attributes=item.attributes or {},
-        prompt=item.prompt, current_version=version,
+        prompt=item.prompt, current_version=item.current_version,
         current=AnnotationOut.model_validate(current) if current else None, return_reason=reason,
     )
+
+
+def _check_view(session: Session, task: Task, item: Item, user_id: int | None) -> TaskOut:
+    """A check task (a golden item mixed into a claim) shaped like a fresh work task, so
+    nothing the worker sees gives it away:
+
+    - never the item's current annotation (for a check item that is the answer): the model's
+      pre-annotation when there is one (golden items are pre-annotated with the production
+      items, see ``assist.runner``), else nothing, as on a work task of an item not
+      pre-annotated;
+    - the version a work task shows: the pre-label's place among the item's own versions (1 on
+      a set-aside golden item), never counting the check answers, which take version numbers;
+    - the package the worker is working through (a check task belongs to none);
+    - its status as the worker's own work task would read: open while held, then done (or open
+      while a project with overlap waits for more answers), never "open for a thousand more";
+    - no return reason (a check is never returned).
+    """
+    pre = session.scalars(
+        select(Annotation)
+        .where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
+        .order_by(Annotation.version.desc())
+        .limit(1)
+    ).first()
+    current, version = None, 0
+    if pre is not None:
+        version = session.scalar(
+            select(func.count()).select_from(Annotation).where(
+                Annotation.item_id == item.id, Annotation.kind != "check",
+                Annotation.version <= pre.version)
+        ) or 1
+        current = AnnotationOut.model_validate(pre).model_copy(update={"version": version})
+    status, package_id = task.status, None
+    if user_id is not None:
+        held = session.scalar(select(TaskAssignment.status).where(
+            TaskAssignment.task_id == task.id, TaskAssignment.user_id == user_id))
+        if held == "submitted":
+            status = _submitted_status(session, task.project_id)
+        package_id = _cover_package(session, task, user_id)
+    return TaskOut(
+        id=task.id, project_id=task.project_id, item_id=item.id, external_id=item.external_id,
+        stage=task.stage, status=status, package_id=package_id,
+        duration_ms=(item.attributes or {}).get("duration_ms"), attributes=item.attributes or {},
+        prompt=item.prompt, current_version=version, current=current, return_reason=None,
+    )
+
+
+def _submitted_status(session: Session, project_id: int) -> str:
+    """What a work task the worker just submitted reads: done, or open while the project's
+    overlap (several first passes) waits for more answers."""
+    project = session.get(Project, project_id)
+    overlap = int((project.spec if project else {}).get("overlap", 1))
+    return "open" if overlap > 1 else "done"
+
+
+def _cover_package(session: Session, task: Task, user_id: int) -> int | None:
+    """The package a check task served to ``user_id`` shows: the one the worker is working
+    through (of their own, then of their pool, with work still open: where their next work
+    task comes from), else the package of their latest work task at the stage, else none."""
+    user = session.get(User, user_id)
+    vendor_id = claimer_vendor(session, user) if user is not None else None
+    open_work = exists().where(
+        Task.package_id == WorkPackage.id, Task.kind == "work", Task.status == "open",
+        Task.active_claims < Task.overlap)
+    mine = WorkPackage.assignee_id == user_id
+    pool = and_(WorkPackage.assignee_id.is_(None), _same_vendor(vendor_id))
+    found = session.scalar(
+        select(WorkPackage.id)
+        .where(WorkPackage.project_id == task.project_id, WorkPackage.stage == task.stage,
+               or_(mine, pool), open_work)
+        .order_by(case((mine, 0), else_=1), WorkPackage.id)
+        .limit(1)
+    )
+    if found is not None:
+        return int(found)
+    last = session.scalar(
+        select(Task.package_id)
+        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+        .where(TaskAssignment.user_id == user_id, Task.project_id == task.project_id,
+               Task.stage == task.stage, Task.kind == "work", Task.package_id.is_not(None))
+        .order_by(TaskAssignment.id.desc())
+        .limit(1)
+    )
+    return int(last) if last is not None else None
 
 
 def list_tasks_for_user(session: Session, user: User, project_id: int) -> list[dict[str, Any]]:
@@ -438,8 +514,11 @@ def list_tasks_for_user(session: Session, user: User, project_id: int) -> list[d
         .where(TaskAssignment.user_id == user.id, Task.project_id == project_id)
         .order_by(Task.id)
     ).all()
+    # a check task the user answered reads as their own work task would (see _check_view)
     return [
-        {"task_id": t.id, "item_id": t.item_id, "stage": t.stage, "task_status": t.status,
+        {"task_id": t.id, "item_id": t.item_id, "stage": t.stage,
+         "task_status": _submitted_status(session, project_id)
+         if t.kind == "check" and status == "submitted" else t.status,
          "assignment": status}
         for t, status in rows
     ]

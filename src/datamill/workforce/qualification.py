@@ -41,6 +41,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
+from datamill.production.projects import GOLDEN_STATUS  # one name, shared with production
 from datamill.workforce.models import (
     GoldenTask,
     QualificationAttempt,
@@ -70,8 +71,6 @@ __all__ = [
     "take_qualification_test",
 ]
 
-#: the status of an item taken out of production to serve as a golden (known-answer) item
-GOLDEN_STATUS = "golden"
 _UNCHECKED = ("imported", "rejected", "listening")  # not (yet) through its checks
 
 
