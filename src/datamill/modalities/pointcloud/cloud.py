@@ -9,8 +9,10 @@ refused above :data:`MAX_POINTS`, so a hostile header cannot make us allocate gi
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -21,6 +23,11 @@ __all__ = ["MAX_POINTS", "Cloud", "cloud_format", "read_cloud", "summarize"]
 #: more points than any one lidar frame holds (a 128-beam sensor gives ~2.6 M per sweep)
 MAX_POINTS = 20_000_000
 _MAX_BYTES = 1 << 30  # a PCD row may hold many fields: bound the bytes too
+_MAX_HEADER_LINE = 4096  # bytes of one PCD header line
+_MAX_HEADER_LINES = 256  # PCD header lines, comments included
+#: LZF turns 3 bytes into at most 264 (a back reference): a larger ratio is a lie
+_LZF_MAX_RATIO = 90
+_MAX_COLUMNS = 64  # of an .npy array (x, y, z, intensity and a few more)
 _INTENSITY = ("intensity", "i", "reflectance", "remission")
 _SUFFIXES = {".pcd": "pcd", ".bin": "bin", ".ply": "ply", ".npy": "npy"}
 
@@ -85,36 +92,98 @@ def _stack(path: Path, fmt: str, columns: dict[str, np.ndarray]) -> Cloud:
     return Cloud(out, fmt, names, intensity is not None)
 
 
+def _header_lines(path: Path, fh: BinaryIO) -> list[str]:
+    """The PCD header's lines (comments left out), read a bounded line at a time: a header
+    that never ends, or a line of megabytes, is refused at once."""
+    lines: list[str] = []
+    for _ in range(_MAX_HEADER_LINES):
+        raw = fh.readline(_MAX_HEADER_LINE + 1)
+        if len(raw) > _MAX_HEADER_LINE:
+            raise CloudDecodeError(f"{path.name}: a PCD header line is longer than "
+                                   f"{_MAX_HEADER_LINE:,} bytes", file=path.name)
+        if not raw:
+            break
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as err:
+            raise CloudDecodeError(f"{path.name}: the PCD header is not UTF-8 text (byte "
+                                   f"{err.start} of a header line)", file=path.name) from err
+        if line and not line.startswith("#"):
+            lines.append(line)
+        if line.startswith("DATA") or len(lines) >= 10:  # noqa: PLR2004 - pypcd4 reads 10
+            return lines
+    raise CloudDecodeError(f"{path.name}: the PCD header has no DATA line", file=path.name)
+
+
+def _pcd_meta(path: Path, lines: list[str]) -> Any:
+    from pydantic import ValidationError
+    from pypcd4.pypcd4 import MetaData
+
+    try:
+        return MetaData.parse_header(lines)
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                             for e in err.errors(include_url=False))
+        raise CloudDecodeError(f"{path.name}: bad PCD header ({problems})",
+                               file=path.name) from err
+    except ValueError as err:  # int("abc") in WIDTH, POINTS ...
+        raise CloudDecodeError(f"{path.name}: bad PCD header ({err})", file=path.name) from err
+
+
+def _check_pcd_sizes(path: Path, fh: BinaryIO, meta: Any) -> None:
+    """The header's counts against each other and against the bytes that follow it, before
+    pypcd4 allocates anything: POINTS = WIDTH x HEIGHT, at most MAX_POINTS, enough bytes
+    for a binary body, and a binary_compressed body whose sizes fit the file and LZF's
+    largest ratio (so a few bytes cannot claim a gigabyte)."""
+    points = int(meta.points)
+    if int(meta.width) * int(meta.height) != points:
+        raise CloudDecodeError(
+            f"{path.name}: the PCD header declares WIDTH {int(meta.width):,} x HEIGHT "
+            f"{int(meta.height):,} but POINTS {points:,}", file=path.name)
+    _too_many(path, points)
+    row = sum(int(s) * int(c) for s, c in zip(meta.size, meta.count, strict=True))
+    if row * points > _MAX_BYTES:
+        raise CloudDecodeError(
+            f"{path.name} declares {row * points:,} bytes of points, more than {_MAX_BYTES:,}",
+            file=path.name)
+    data_at = fh.tell()
+    left = path.stat().st_size - data_at
+    data = str(getattr(meta.data, "value", meta.data))
+    values = points * sum(int(c) for c in meta.count)
+    if data == "binary" and left < row * points:
+        raise CloudDecodeError(
+            f"{path.name} is truncated: its header declares {points:,} points "
+            f"({row * points:,} bytes) but {left:,} bytes follow it", file=path.name)
+    if data == "ascii" and left < values:  # each value takes a byte at least
+        raise CloudDecodeError(
+            f"{path.name} is truncated: its header declares {points:,} points of ASCII text "
+            f"but only {left:,} bytes follow it", file=path.name)
+    if data != "ascii" and data != "binary" and points:
+        sizes = fh.read(8)
+        if len(sizes) < 8:  # noqa: PLR2004 - two uint32
+            raise CloudDecodeError(f"{path.name} is truncated: no compressed data follow its "
+                                   "header", file=path.name)
+        packed, unpacked = struct.unpack("<II", sizes)
+        if unpacked != row * points or packed > left - 8 or (
+                unpacked > packed * _LZF_MAX_RATIO + 64):  # noqa: PLR2004 - a short literal run
+            raise CloudDecodeError(
+                f"{path.name}: its compressed data claim {packed:,} bytes that unpack to "
+                f"{unpacked:,}, but the header needs {row * points:,} bytes and {left - 8:,} "
+                "follow it (a corrupt or hostile binary_compressed PCD)", file=path.name)
+    fh.seek(data_at)
+
+
 def _read_pcd(path: Path) -> Cloud:
-    from pypcd4.pypcd4 import MetaData, PointCloud
+    from pypcd4.pypcd4 import PointCloud
 
     try:
         with path.open("rb") as fh:
-            lines: list[str] = []  # the header, read as pypcd4 reads it
-            for raw in fh:
-                line = raw.decode("utf-8").strip()
-                if line and not line.startswith("#"):
-                    lines.append(line)
-                if line.startswith("DATA") or len(lines) >= 10:
-                    break
-            meta = MetaData.parse_header(lines)
-            _too_many(path, int(meta.points))
-            row = sum(int(s) * int(c) for s, c in zip(meta.size, meta.count, strict=True))
-            if row * int(meta.points) > _MAX_BYTES:
-                raise CloudDecodeError(
-                    f"{path.name} declares {row * int(meta.points):,} bytes of points, more than "
-                    f"{_MAX_BYTES:,}", file=path.name)
-            data_at = fh.tell()
-            size = path.stat().st_size
-            if str(getattr(meta.data, "value", meta.data)) == "binary" and (
-                    size - data_at < row * int(meta.points)):
-                raise CloudDecodeError(
-                    f"{path.name} is truncated: its header declares {int(meta.points):,} points "
-                    f"({row * int(meta.points):,} bytes) but {size - data_at:,} bytes follow it",
-                    file=path.name)
+            meta = _pcd_meta(path, _header_lines(path, fh))
+            _check_pcd_sizes(path, fh, meta)
             fh.seek(0)
             cloud = PointCloud.from_fileobj(fh)
-        names = tuple(str(f) for f in cloud.fields)
+        # pypcd4 renames each padding field ``_`` to a random name: give it back its own
+        names = tuple("_" if str(f).startswith("#$%&~~") else str(f) for f in cloud.fields)
         data = cloud.numpy()
     except CloudDecodeError:
         raise
@@ -125,7 +194,7 @@ def _read_pcd(path: Path) -> Cloud:
     if data.ndim != 2 or data.shape[1] != len(names) or len(data) != int(meta.points):
         raise CloudDecodeError(f"{path.name}: PCD data do not match its header (truncated?)",
                                file=path.name)
-    return _stack(path, "pcd", {name: data[:, i] for i, name in enumerate(names)})
+    return _stack(path, "pcd", {name: data[:, i] for i, name in enumerate(names) if name != "_"})
 
 
 def _read_bin(path: Path) -> Cloud:
@@ -140,6 +209,34 @@ def _read_bin(path: Path) -> Cloud:
     return Cloud(data.astype(np.float32, copy=False), "bin", ("x", "y", "z", "intensity"), True)
 
 
+def _check_ply_elements(path: Path, header: Any, left: int) -> None:
+    """Every element's declared rows against the bytes after the header (each row takes a
+    byte per property at least, its full size in a binary file), and no lists among the
+    vertices or in another element (a mesh's faces are not a point cloud), before plyfile
+    allocates anything."""
+    from plyfile import PlyListProperty
+
+    binary = not header.text
+    for element in header.elements:
+        count = int(element.count)
+        if count < 0:
+            raise CloudDecodeError(f"{path.name}: PLY element {element.name!r} declares "
+                                   f"{count} rows", file=path.name)
+        lists = [p.name for p in element.properties if isinstance(p, PlyListProperty)]
+        if lists and (element.name == "vertex" or count):
+            raise CloudDecodeError(
+                f"{path.name}: PLY element {element.name!r} has list properties "
+                f"({', '.join(lists)}); a point cloud is vertices of single values (is it a "
+                "mesh?)", file=path.name)
+        least = sum(np.dtype(p.val_dtype).itemsize if binary else 2
+                    for p in element.properties)
+        if count * max(least, 1) > left + 1:  # an ASCII file may end without a newline
+            raise CloudDecodeError(
+                f"{path.name}: PLY element {element.name!r} declares {count:,} rows, more "
+                f"than the {left:,} bytes after the header hold (truncated or hostile)",
+                file=path.name)
+
+
 def _read_ply(path: Path) -> Cloud:
     from plyfile import PlyData
 
@@ -150,6 +247,7 @@ def _read_ply(path: Path) -> Cloud:
             if vertex is None:
                 raise CloudDecodeError(f"{path.name}: PLY file without vertices", file=path.name)
             _too_many(path, int(vertex.count))
+            _check_ply_elements(path, header, path.stat().st_size - fh.tell())
         ply = PlyData.read(str(path))
         data = ply["vertex"].data
         columns = {name: np.asarray(data[name], dtype=np.float32) for name in data.dtype.names}
@@ -167,10 +265,11 @@ def _read_npy(path: Path) -> Cloud:
     except Exception as err:  # ValueError (pickled / bad header), EOFError, OSError
         raise CloudDecodeError(f"{path.name} is not a readable .npy array: {err}",
                                file=path.name) from err
-    if data.ndim != 2 or data.shape[1] < 3 or data.dtype.kind != "f":
+    if data.ndim != 2 or not 3 <= data.shape[1] <= _MAX_COLUMNS or data.dtype.kind != "f":
         raise CloudDecodeError(
             f"{path.name} holds a {data.dtype} array of shape {data.shape}; a point cloud is N x 3 "
-            "or N x 4 floats (x, y, z[, intensity])", file=path.name)
+            f"or N x 4 floats (x, y, z[, intensity]; at most {_MAX_COLUMNS} columns)",
+            file=path.name)
     _too_many(path, int(data.shape[0]))
     names = ("x", "y", "z", "intensity")[: min(4, data.shape[1])]
     return _stack(path, "npy", {n: np.asarray(data[:, i]) for i, n in enumerate(names)})

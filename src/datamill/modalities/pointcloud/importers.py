@@ -18,15 +18,22 @@ from typing import ClassVar
 from pydantic import ValidationError
 
 from datamill.modalities.pointcloud.errors import LabelFileError
-from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+from datamill.modalities.pointcloud.schema import MAX_OBJECTS, Cuboid, PointCloudAnnotation
 
-__all__ = ["OpenPcdetImporter", "parse_label_file"]
+__all__ = ["MAX_LABEL_BYTES", "OpenPcdetImporter", "parse_label_file"]
 
 _CLOUDS = (".npy", ".bin", ".pcd", ".ply")
+#: a label line is under 100 bytes; a frame holds at most MAX_OBJECTS of them
+MAX_LABEL_BYTES = 1 << 20
 
 
 def parse_label_file(path: Path) -> PointCloudAnnotation:
     """The cuboids of one OpenPCDet label file (LabelFileError naming the line)."""
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise LabelFileError(f"{path.name} is not a regular file", file=path.name)
+    if path.stat().st_size > MAX_LABEL_BYTES:
+        raise LabelFileError(f"{path.name} is {path.stat().st_size:,} bytes, more than the "
+                             f"{MAX_LABEL_BYTES:,} a frame's cuboids take", file=path.name)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -58,6 +65,9 @@ def parse_label_file(path: Path) -> PointCloudAnnotation:
                                 for e in err.errors(include_url=False))
             raise LabelFileError(f"{path.name} line {number}: {problem}", file=path.name,
                                  line=number) from err
+        if len(objects) > MAX_OBJECTS:
+            raise LabelFileError(f"{path.name} line {number}: more than {MAX_OBJECTS} cuboids "
+                                 "in one frame", file=path.name, line=number)
     return PointCloudAnnotation(objects=tuple(objects))
 
 

