@@ -294,14 +294,21 @@ class ImagePlugin(ImageAggregationMixin):
         requirements: Mapping[str, Any] | None = None,
     ) -> Mapping[str, float]:
         """Region (box, rotated box, polygon), keypoint (OKS), polyline and OCR accuracy of the
-        delivered documents against the inspector's, paired at the spec's thresholds."""
+        delivered documents against the inspector's, paired at the spec's thresholds. The
+        acceptance metrics are always there; keypoint, polyline and line accuracy only when the
+        sample holds such objects."""
         regions, keypoints, polylines, lines = _scores(
             [_from_text(t) for t in reference], [_from_text(t) for t in hypothesis], requirements)
-        return {
-            "region_accuracy": regions.accuracy, "mean_iou": regions.mean_iou,
-            "keypoint_accuracy": keypoints.accuracy, "polyline_accuracy": polylines.accuracy,
-            "character_accuracy": lines.character_accuracy, "line_accuracy": lines.line_accuracy,
-        }
+        scores = {"region_accuracy": regions.accuracy, "mean_iou": regions.mean_iou,
+                  "character_accuracy": lines.character_accuracy}  # the acceptance metrics
+        # a kind no frame of the sample holds on either side scores nothing (not a vacuous 1)
+        if keypoints.reference or keypoints.hypothesis:
+            scores["keypoint_accuracy"] = keypoints.accuracy
+        if polylines.reference or polylines.hypothesis:
+            scores["polyline_accuracy"] = polylines.accuracy
+        if lines.reference or lines.hypothesis:
+            scores["line_accuracy"] = lines.line_accuracy
+        return scores
 
     def is_defective(
         self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None

@@ -98,7 +98,10 @@ def test_without_requirements_the_defaults_apply() -> None:
     ref = _doc(BOX, _face(0), _lane(0))
     assert score_in(PLUGIN, [ref], [ref], "en", None) == {
         "region_accuracy": 1.0, "mean_iou": 1.0, "keypoint_accuracy": 1.0,
-        "polyline_accuracy": 1.0, "character_accuracy": 1.0, "line_accuracy": 1.0}
+        "polyline_accuracy": 1.0, "character_accuracy": 1.0}  # no text lines: no line accuracy
+    boxes_only = _doc(BOX)
+    assert set(score_in(PLUGIN, [boxes_only], [boxes_only], "en", None)) == {
+        "region_accuracy", "mean_iou", "character_accuracy"}  # nothing vacuous beyond those
     req = ImageAnnotationRequirements.model_fields
     assert req["oks_threshold"].default == 0.5 and req["polyline_tolerance_px"].default == 5.0
 
