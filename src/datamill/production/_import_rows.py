@@ -47,11 +47,12 @@ _ALIASES = {
     "prompt": ("prompt", "text"),
 }
 _META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",
-              "session_id")
+              "session_id", "sensor", "sequence", "frame")
 #: the length limit of each text field of a row (the database's column lengths)
 _LIMITS = {
     "id": MAX_ID_CHARS, "speaker_id": 100, "gender": 16, "accent": 100, "device": 100,
     "environment": 100, "scene": 100, "session_id": 100, "prompt": MAX_PROMPT_CHARS,
+    "sensor": 100, "sequence": 200, "frame": 20,
 }
 _SENSITIVITY = ("public", "internal", "confidential", "secret")
 
@@ -156,6 +157,11 @@ class ManifestRow(BaseModel):
     scene: Annotated[str | None, _bounded(_LIMITS["scene"])] = None
     #: the recording session (TTS compares each item's level with its session's)
     session_id: Annotated[str | None, _bounded(_LIMITS["session_id"])] = None
+    #: the capturing sensor, and the recorded sequence (a drive, a video) and the frame's place
+    #: in it, for data captured in sequences (point clouds, video frames); the modality reads them
+    sensor: Annotated[str | None, _bounded(_LIMITS["sensor"])] = None
+    sequence: Annotated[str | None, _bounded(_LIMITS["sequence"])] = None
+    frame: Annotated[str | None, _bounded(_LIMITS["frame"])] = None
     prompt: Annotated[str | None, _bounded(_LIMITS["prompt"])] = None
     #: the item's sensitivity level, when above its project's (compliance.item_sensitivity)
     sensitivity: Annotated[Literal["public", "internal", "confidential", "secret"] | None,

@@ -212,3 +212,29 @@ def test_pointcloud_project_runs_the_whole_loop(
     with runtime.session() as s:
         acc = record_acceptance(s, d.id, accepted_items=6, accepted_volume=6)
         assert acc.status == "accepted"
+
+
+def test_a_manifest_gives_sensor_scene_sequence_and_frame(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """The capture metadata of a CSV manifest reaches each frame's attributes; a frame number
+    that is not a whole number is refused naming the file."""
+    folder = tmp_path / "drive"
+    for i in range(3):
+        write_cloud(render_scene(700 + i, objects=2)[0], folder / f"f{i}.bin")
+    (folder / "manifest.csv").write_text(
+        "path,id,sensor,scene,sequence,frame\n"
+        "f0.bin,d7-0,hesai-at128,urban,drive-7,0\n"
+        "f1.bin,d7-1,hesai-at128,urban,drive-7,1\n"
+        "f2.bin,d7-x,hesai-at128,urban,drive-7,abc\n", encoding="utf-8")
+    with runtime.session() as s:
+        pid = create_project(s, pointcloud_spec("lidar-manifest")).id
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, folder / "manifest.csv")
+    assert (report.imported, report.rejected) == (2, 1), report.rejections
+    assert "frame 'abc' is not a whole number" in report.rejections[0]["reason"]
+    with runtime.session() as s:
+        items = {i.external_id: i.attributes for i in s.scalars(
+            select(Item).where(Item.project_id == pid))}
+    assert items["d7-1"]["sensor"] == "hesai-at128" and items["d7-1"]["scene"] == "urban"
+    assert (items["d7-1"]["sequence"], items["d7-1"]["frame"]) == ("drive-7", 1)
