@@ -50,8 +50,9 @@ def test_check_tasks_never_move_the_item_never_batch_and_never_claim_as_work(
     with runtime.session() as s:
         check = claim_next_task(s, ann2, pid, "annotate")
         assert check is not None and check.item_id == done_item and check.id != first.id
-        # the worker sees an ordinary open task, never the item's current answer
-        assert check.status == "open" and check.package_id is None
+        # the worker sees an ordinary open task, never the item's current answer, in the
+        # package the worker's work comes from (a check task belongs to none)
+        assert check.status == "open" and check.package_id == first.package_id is not None
         assert check.current is None and check.current_version == 0
         assert "the real work" not in repr(check)
         again = claim_next_task(s, ann2, pid, "annotate")
