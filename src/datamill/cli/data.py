@@ -219,16 +219,19 @@ def preannotate_cmd(
 @handle_errors
 def items_cmd(
     project: str,
+    user: AsUser,
     status: Annotated[str | None, typer.Option(help="Only items in this status.")] = None,
     limit: int = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """List items with their status and, for rejected ones, the reasons."""
+    """List items with their status and, for rejected ones, the reasons (for whoever may view
+    the project, like the API's caller)."""
     from datamill.compliance.access import list_items
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
         p = find_project(s, project)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id)
         rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0)
     from datamill.modalities.registry import get_modality
 

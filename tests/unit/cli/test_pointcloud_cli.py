@@ -25,6 +25,12 @@ def test_a_pointcloud_project_from_the_command_line(tmp_path: Path) -> None:
     checked = json.loads(run(home, "data", "check", "cli-lidar", "--as", "root", "--workers", "1",
                              "--json").stdout)
     assert (checked["passed"], checked["rejected"]) == (6, 3)
+    items = json.loads(run(home, "data", "items", "cli-lidar", "--as", "root", "--json").stdout)
+    assert {i["status"] for i in items} == {"passed", "rejected"} and len(items) == 9
+    run(home, "user", "create", "nobody", "--role", "annotator", "--password", "password1",
+        "--as", "root")
+    proc = run(home, "data", "items", "cli-lidar", "--as", "nobody", "--json", ok=False)
+    assert proc.returncode == 6 and "error" in json.loads(proc.stdout)  # not a member
     pre = json.loads(run(home, "data", "preannotate", "cli-lidar", "--as", "root",
                          "--workers", "1", "--json").stdout)
     assert pre["items"] == 6
