@@ -177,6 +177,8 @@ def test_stats_and_dashboard_count_golden_items_on_their_own(
         pm = login(client, "pm")
         api_stats = client.get(f"{API}/projects/{pid}/stats", headers=pm).json()
         assert api_stats["usable_volume"] == stats["usable_volume"]
+        assert (api_stats["golden_items"], api_stats["golden_volume"]) == (
+            stats["golden_items"], stats["golden_volume"])  # the API keeps what the stats say
         listed = client.get(f"{API}/projects/{pid}/items", params={"status": "golden"},
                             headers=pm).json()
         assert [i["id"] for i in listed["items"]] == [ids[3]]

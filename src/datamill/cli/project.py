@@ -93,8 +93,9 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
             t.add_row(k, str(n))
         out.print(t)
         per, unit = v["volume_per_unit"], v["volume_unit"]
-        usable = "" if v["usable_volume"] == v["volume"] else \
-            f" ({amount(v['usable_volume'] / per, 3)} {unit} usable: without what the checks rejected)"
+        usable = "" if v["usable_volume"] == v["volume"] else (
+            f" ({amount(v['usable_volume'] / per, 3)} {unit} usable: without what the checks "
+            "rejected and the golden items)")
         out.print(f"{v['items']} items, {amount(v['volume'] / per, 3)} {unit}{usable}")
 
     emit(stats, as_json, render)

@@ -83,7 +83,10 @@ class ProjectStats(BaseModel):
     items: int
     by_status: dict[str, int]
     volume: int
-    usable_volume: int = Field(description="The volume without the items the checks rejected.")
+    usable_volume: int = Field(description="The production volume: without the items the "
+                               "checks rejected and without golden (known-answer) items.")
+    golden_items: int = Field(0, description="Items set aside as golden (known answers).")
+    golden_volume: int = Field(0, description="Their volume, in the base unit.")
     volume_base_unit: str
     volume_unit: str
     volume_per_unit: int
