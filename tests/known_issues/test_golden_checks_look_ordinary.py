@@ -118,7 +118,7 @@ def test_a_golden_check_looks_like_any_task(
                 "base_version": task["current_version"]})
             assert sent.status_code == 201, sent.text
             after = api.get(f"{API}/tasks/{task['id']}", headers=headers).json()
-            claims.append((kind, {**task, "_get": shown}, bench, after))
+            claims.append((kind, {**task, "_get": shown, "_sent": sent.json()}, bench, after))
         mine = {row["task_id"]: row for row in api.get(
             f"{API}/projects/{pid}/tasks/mine", headers=headers).json()["items"]}
 
@@ -129,7 +129,7 @@ def test_a_golden_check_looks_like_any_task(
     for kind, task, bench, after in claims:
         seen = (kind, task["id"])
         # the task JSON: the same fields with the same kind of values, on claim and on GET
-        assert task["_get"] == {k: v for k, v in task.items() if k != "_get"}, seen
+        assert task["_get"] == {k: v for k, v in task.items() if k not in ("_get", "_sent")}, seen
         assert (task["stage"], task["status"], task["package_id"], task["return_reason"],
                 task["current_version"]) == ("annotate", "open", package.id, None, 1), seen
         current = task["current"]
@@ -141,9 +141,14 @@ def test_a_golden_check_looks_like_any_task(
         # once answered, the task reads as a finished work task, on GET and in the task list
         assert (after["status"], mine[task["id"]]["task_status"],
                 mine[task["id"]]["assignment"]) == ("done", "done", "submitted"), seen
+        # the answer reads like any: the next version, made from the pre-label shown
+        answer = task["_sent"]
+        assert (answer["kind"], answer["version"], answer["parent_id"]) == (
+            "annotation", 2, current["id"]), seen
     check = next(t for k, t, _, _ in claims if k == "check")
     work = next(t for k, t, _, _ in claims if k == "work")
     assert set(check) == set(work) and set(check["current"]) == set(work["current"])
+    assert set(check["_sent"]) == set(work["_sent"])
     assert set(check["attributes"]) == set(work["attributes"])
 
 

@@ -283,8 +283,8 @@ def _submit_check(
     status stay where they are, the task stays open for others, listeners score it."""
     _lock_item_for_write(session, item)
     top, pre = _versions(session, item.id)
-    ann = Annotation(
-        item_id=item.id, version=top + 1, parent_id=None, task_id=task.id,
+    ann = Annotation(  # made from the pre-label the worker was shown, like any first answer
+        item_id=item.id, version=top + 1, parent_id=pre, task_id=task.id,
         stage=task.stage, kind="check", author_id=user.id, preannotation_id=pre,
         payload=doc.payload, text=doc.text,
         time_spent_ms=time_spent_ms,
@@ -294,8 +294,12 @@ def _submit_check(
     _count_submission(session, task, open_only=False)
     notify_submission(session, task, ann)
     session.flush()
-    # Mixing is silent: the worker's response looks like any submission's.
-    return AnnotationOut.model_validate(ann).model_copy(update={"kind": "annotation"})
+    # Mixing is silent: the worker's response looks like any submission's, at the version
+    # after the one the task showed (the item's own versions, never counting check answers)
+    shown = session.scalar(select(func.count()).select_from(Annotation).where(
+        Annotation.item_id == item.id, Annotation.kind != "check")) or 0
+    return AnnotationOut.model_validate(ann).model_copy(
+        update={"kind": "annotation", "version": shown + 1})
 
 
 def _segment_text(segments: object) -> str:
