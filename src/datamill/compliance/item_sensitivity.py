@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -101,13 +101,18 @@ def classify_imported(
     return len(rows)
 
 
+_HIDDEN = select(ItemClassification.item_id).where(  # built once (every claim asks it)
+    ItemClassification.project_id == bindparam("p_project"),
+    ItemClassification.level.in_(bindparam("p_levels", expanding=True)),
+)
+
+
 def hidden_item_ids(session: Session, user: User, project_id: int) -> set[int]:
     """Items of the project classified above ``user``'s clearance (admins included)."""
     above = LEVELS[LEVELS.index(user_clearance(session, user.id)) + 1:]
     if not above:
         return set()
-    return set(session.scalars(select(ItemClassification.item_id).where(
-        ItemClassification.project_id == project_id, ItemClassification.level.in_(above))))
+    return set(session.scalars(_HIDDEN, {"p_project": project_id, "p_levels": above}))
 
 
 def require_item_cleared(session: Session, user: User, item_id: int) -> None:

@@ -122,15 +122,44 @@ def _versions(session: Session, item_id: int) -> tuple[int, int | None]:
     return int(row[0] or 0), (int(row[1]) if row[1] is not None else None)
 
 
+# Statements of the submit path, built once: building one costs about as much as running it.
+_TAKE_HOLD = (
+    update(TaskAssignment)
+    .where(TaskAssignment.id == bindparam("p_hold"),
+           TaskAssignment.status.in_(("claimed", "returned")))
+    .values(status="submitted", submitted_at=bindparam("p_at"))
+    .execution_options(synchronize_session=False)
+)
+_COUNT_ANY = (
+    update(Task).where(Task.id == bindparam("p_task"))
+    .values(submissions=Task.submissions + 1)
+    .returning(Task.submissions, Task.overlap)
+    .execution_options(synchronize_session=False)
+)
+_COUNT_OPEN = _COUNT_ANY.where(Task.status == "open")
+_CLOSE_TASK = (
+    update(Task).where(Task.id == bindparam("p_task")).values(status="done")
+    .execution_options(synchronize_session=False)
+)
+_MOVE_VERSION = (
+    update(Item)
+    .where(Item.id == bindparam("p_item"), Item.current_version == bindparam("p_base"))
+    .values(current_version=bindparam("p_new"))
+    .execution_options(synchronize_session=False)
+)
+_MOVE_POINTER = (
+    update(Item).where(Item.id == bindparam("p_item"))
+    .values(current_annotation_id=bindparam("p_annotation"))
+    .execution_options(synchronize_session=False)
+)
+_REVIEW_TASK = select(Task).where(
+    Task.item_id == bindparam("p_item"), Task.stage == "review", Task.kind == "work")
+
+
 def take_hold(session: Session, task: Task, hold: TaskAssignment) -> None:
     """held → submitted as one conditional UPDATE: of racing submits of one hold, exactly one
     wins; the others get a Conflict (and their transaction writes nothing)."""
-    won = session.execute(
-        update(TaskAssignment)
-        .where(TaskAssignment.id == hold.id, TaskAssignment.status.in_(("claimed", "returned")))
-        .values(status="submitted", submitted_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    won = session.execute(_TAKE_HOLD, {"p_hold": hold.id, "p_at": utcnow()})
     if won.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
     session.expire(hold)
@@ -138,14 +167,7 @@ def take_hold(session: Session, task: Task, hold: TaskAssignment) -> None:
 
 def _count_submission(session: Session, task: Task, *, open_only: bool = True) -> tuple[int, int]:
     """``submissions = submissions + 1`` in the database; returns (submissions, overlap) after it."""
-    query = update(Task).where(Task.id == task.id)
-    if open_only:
-        query = query.where(Task.status == "open")
-    row = session.execute(
-        query.values(submissions=Task.submissions + 1)
-        .returning(Task.submissions, Task.overlap)
-        .execution_options(synchronize_session=False)
-    ).first()
+    row = session.execute(_COUNT_OPEN if open_only else _COUNT_ANY, {"p_task": task.id}).first()
     if row is None:
         raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
     # the row as written (no reload): the counter and overlap just read back
@@ -155,10 +177,7 @@ def _count_submission(session: Session, task: Task, *, open_only: bool = True) -
 
 
 def _close_task(session: Session, task: Task) -> None:
-    session.execute(
-        update(Task).where(Task.id == task.id).values(status="done")
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_CLOSE_TASK, {"p_task": task.id})
     set_committed_value(task, "status", "done")
 
 
@@ -189,11 +208,7 @@ def write_version(
     top, pre = _versions(session, item.id)
     new_version = max(base_version, top) + 1
     moved = session.execute(
-        update(Item)
-        .where(Item.id == item.id, Item.current_version == base_version)
-        .values(current_version=new_version)
-        .execution_options(synchronize_session=False)
-    )
+        _MOVE_VERSION, {"p_item": item.id, "p_base": base_version, "p_new": new_version})
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(item)
         raise Conflict(
@@ -209,10 +224,7 @@ def write_version(
     )
     session.add(ann)
     session.flush()
-    session.execute(
-        update(Item).where(Item.id == item.id).values(current_annotation_id=ann.id)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_MOVE_POINTER, {"p_item": item.id, "p_annotation": ann.id})
     # the item's row as just written (the flush above left nothing pending on it): no reload
     set_committed_value(item, "current_version", new_version)
     set_committed_value(item, "current_annotation_id", ann.id)
@@ -310,9 +322,7 @@ def _segment_text(segments: object) -> str:
 
 def _advance(session: Session, item: Item) -> None:
     """Open the review task, or mark the item reviewed when the project has no review stage."""
-    review = session.scalars(
-        select(Task).where(Task.item_id == item.id, Task.stage == "review", Task.kind == "work")
-    ).first()
+    review = session.scalars(_REVIEW_TASK, {"p_item": item.id}).first()
     if review is None:
         item.status = "reviewed"
         return
@@ -334,9 +344,7 @@ def return_to_annotators(session: Session, item: Item, reason: str) -> None:
         .where(TaskAssignment.task_id == task.id)
         .values(status="returned", return_reason=reason)
     )
-    review = session.scalars(
-        select(Task).where(Task.item_id == item.id, Task.stage == "review", Task.kind == "work")
-    ).first()
+    review = session.scalars(_REVIEW_TASK, {"p_item": item.id}).first()
     if review is not None:
         review.status = "waiting"
         review.active_claims = 0

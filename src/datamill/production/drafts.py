@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance import access
@@ -71,11 +71,14 @@ def load_draft(session: Session, user: User, task_id: int) -> Draft:
     return row
 
 
+_DISCARD = (  # built once (every submit runs it)
+    delete(Draft).where(Draft.task_id == bindparam("p_task"), Draft.user_id == bindparam("p_user"))
+)
+
+
 def discard_draft(session: Session, task_id: int, user_id: int) -> bool:
     """Delete the user's draft of the task (on submit, or when they throw it away)."""
-    result = session.execute(
-        delete(Draft).where(Draft.task_id == task_id, Draft.user_id == user_id)
-    )
+    result = session.execute(_DISCARD, {"p_task": task_id, "p_user": user_id})
     return bool(getattr(result, "rowcount", 0))
 
 

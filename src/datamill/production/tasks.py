@@ -14,11 +14,13 @@ workforce domain), so production never imports the domains that know it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
@@ -290,6 +292,76 @@ _WIN = (  # built once: the conditional claim of one task, handing back the task
 )
 
 
+_MY_PACKAGES = (  # the user's own packages of the project and stage not yet done
+    WorkPackage.assignee_id == bindparam("user_id"),
+    WorkPackage.project_id == bindparam("project_id"),
+    WorkPackage.stage == bindparam("stage"),
+    WorkPackage.status != "done",
+)
+# an assignment never crosses the vendor wall: a vendor's worker only their vendor's packages
+_MY_PACKAGES_OF_NO_VENDOR = select(WorkPackage.id).where(*_MY_PACKAGES, WorkPackage.vendor_id.is_(None))
+_MY_PACKAGES_OF_VENDOR = select(WorkPackage.id).where(
+    *_MY_PACKAGES, WorkPackage.vendor_id == bindparam("vendor_id"))
+
+
+@functools.cache
+def _claim_queries(vendor: bool, packaged: bool, hidden: bool) -> tuple[Select[Any], ...]:
+    """The candidate queries of a claim, in the order they are tried, for one shape of claimer
+    (a vendor's worker or in-house; with packages of their own or not; with items hidden from
+    them or not). Built once per shape with bound parameters (``user_id``, ``project_id``,
+    ``stage``, ``vendor_id``, ``packages``, ``hidden``): building these statements cost about
+    as much as running them."""
+    mine = exists().where(TaskAssignment.task_id == Task.id,
+                          TaskAssignment.user_id == bindparam("user_id"))
+    claimable: tuple[ColumnElement[bool], ...] = (
+        Task.kind == "work",
+        Task.project_id == bindparam("project_id"),
+        Task.stage == bindparam("stage"),
+        Task.status == "open",
+        Task.active_claims < Task.overlap,
+        ~mine,
+    )
+    if hidden:  # items above the user's clearance
+        claimable = (*claimable, Task.item_id.not_in(bindparam("hidden", expanding=True)))
+    # Two plain queries in id order (index ix_tasks_claim) instead of one sorted by "mine
+    # first": each stops at its first row instead of sorting every open task (25 ms → <1 ms on
+    # PostgreSQL with 3,000 open tasks).
+    assigned = (
+        select(Task.id)
+        .where(*claimable, Task.package_id.in_(bindparam("packages", expanding=True)))
+        .order_by(Task.id)
+        .limit(1)
+    )
+    if not vendor:  # in-house: unassigned packages of no vendor, and unpackaged tasks
+        pool = (
+            select(Task.id)
+            .outerjoin(WorkPackage, WorkPackage.id == Task.package_id)
+            .where(*claimable, WorkPackage.assignee_id.is_(None), WorkPackage.vendor_id.is_(None))
+            .order_by(Task.id)
+            .limit(1)
+        )
+    else:  # a vendor's worker: only the unassigned packages handed to their vendor
+        pool = (
+            select(Task.id)
+            .join(WorkPackage, WorkPackage.id == Task.package_id)
+            .where(*claimable, WorkPackage.assignee_id.is_(None),
+                   WorkPackage.vendor_id == bindparam("vendor_id"))
+            .order_by(Task.id)
+            .limit(1)
+        )
+    # PostgreSQL: first skip rows other claimers are locking (no waiting); when that finds
+    # nothing, wait on the locked rows, which may still have room under the overlap.
+    # SQLite ignores FOR UPDATE; its writers are serialised (see db/session.py).
+    queries = (assigned, pool) if packaged else (pool,)
+    return tuple(
+        q.with_for_update(of=Task, skip_locked=skip) for skip in (True, False) for q in queries
+    )
+
+_NEW_HOLD = (  # built once; Core on the table: the ORM reads a parameter dict as rows to bulk insert
+    insert(cast(Table, TaskAssignment.__table__)).values(task_id=bindparam("p_task"), user_id=bindparam("p_user"))
+)
+
+
 def claim_next_task(
     session: Session, user: User, project_id: int, stage: str, *, mix: bool = True
 ) -> TaskOut | None:
@@ -312,66 +384,22 @@ def claim_next_task(
             check = _claim_check(session, user, project_id, stage, item_id)
             if check is not None:
                 return check
-    mine = exists().where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id == user.id)
-    claimable: tuple[ColumnElement[bool], ...] = (
-        Task.kind == "work",
-        Task.project_id == project_id,
-        Task.stage == stage,
-        Task.status == "open",
-        Task.active_claims < Task.overlap,
-        ~mine,
-    )
     from datamill.compliance.item_sensitivity import hidden_item_ids
 
     hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
-    if hidden:
-        claimable = (*claimable, Task.item_id.not_in(hidden))
-    # Two plain queries in id order (index ix_tasks_claim) instead of one sorted by "mine
-    # first": each stops at its first row instead of sorting every open task (25 ms → <1 ms on
-    # PostgreSQL with 3,000 open tasks).
     vendor_id = claimer_vendor(session, user)
     my_packages = session.scalars(
-        select(WorkPackage.id).where(
-            WorkPackage.assignee_id == user.id,
-            WorkPackage.project_id == project_id,
-            WorkPackage.stage == stage,
-            WorkPackage.status != "done",
-            _same_vendor(vendor_id),  # an assignment never crosses the vendor wall
-        )
+        _MY_PACKAGES_OF_NO_VENDOR if vendor_id is None else _MY_PACKAGES_OF_VENDOR,
+        {"user_id": user.id, "project_id": project_id, "stage": stage, "vendor_id": vendor_id},
     ).all()
-    assigned = (
-        select(Task.id)
-        .where(*claimable, Task.package_id.in_(my_packages))
-        .order_by(Task.id)
-        .limit(1)
-    )
-    if vendor_id is None:  # in-house: unassigned packages of no vendor, and unpackaged tasks
-        pool = (
-            select(Task.id)
-            .outerjoin(WorkPackage, WorkPackage.id == Task.package_id)
-            .where(*claimable, WorkPackage.assignee_id.is_(None), WorkPackage.vendor_id.is_(None))
-            .order_by(Task.id)
-            .limit(1)
-        )
-    else:  # a vendor's worker: only the unassigned packages handed to their vendor
-        pool = (
-            select(Task.id)
-            .join(WorkPackage, WorkPackage.id == Task.package_id)
-            .where(*claimable, WorkPackage.assignee_id.is_(None), WorkPackage.vendor_id == vendor_id)
-            .order_by(Task.id)
-            .limit(1)
-        )
-    # PostgreSQL: first skip rows other claimers are locking (no waiting); when that finds
-    # nothing, wait on the locked rows, which may still have room under the overlap.
-    # SQLite ignores FOR UPDATE; its writers are serialised (see db/session.py).
-    queries = (assigned, pool) if my_packages else (pool,)
-    attempts = [
-        q.with_for_update(of=Task, skip_locked=skip) for skip in (True, False) for q in queries
-    ]
+    attempts = _claim_queries(vendor_id is not None, bool(my_packages), bool(hidden))
+    params: dict[str, Any] = {"user_id": user.id, "project_id": project_id, "stage": stage,
+                              "vendor_id": vendor_id, "packages": my_packages,
+                              "hidden": sorted(hidden)}
 
     def next_id() -> int | None:
         for query in attempts:
-            found = session.scalars(query).first()
+            found: int | None = session.scalars(query, params).first()
             if found is not None:
                 return found
         return None
@@ -384,7 +412,7 @@ def claim_next_task(
         task = session.scalars(_WIN, {"p_task": task_id}).first()
         if task is None:
             continue  # taken between our read and write; look again with a fresh query
-        session.execute(insert(TaskAssignment).values(task_id=task_id, user_id=user.id))
+        session.execute(_NEW_HOLD, {"p_task": task_id, "p_user": user.id})
         return task_view(session, task)  # a fresh hold has no return reason to look up
     raise Conflict("the task queue is too contended right now; ask again", project_id=project_id)
 

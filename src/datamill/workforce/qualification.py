@@ -30,7 +30,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -108,10 +108,12 @@ def _project(session: Session, project_id: int) -> Project:
     return project
 
 
+_TEST = select(QualificationTest).where(  # built once (every claim's guard asks it)
+    QualificationTest.project_id == bindparam("p_project"))
+
+
 def _test(session: Session, project_id: int) -> QualificationTest | None:
-    return session.scalars(
-        select(QualificationTest).where(QualificationTest.project_id == project_id)
-    ).first()
+    return session.scalars(_TEST, {"p_project": project_id}).first()
 
 
 def _active_golden(session: Session, test: QualificationTest) -> list[GoldenTask]:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -287,11 +287,14 @@ def get_worker(session: Session, worker_id: int) -> Worker:
     return worker
 
 
+_WORKER_OF_USER = select(Worker).where(Worker.user_id == bindparam("p_user"))  # built once
+
+
 def find_worker_of_user(session: Session, user_id: int) -> Worker | None:
     """The worker record of a user, or None; asked once per transaction (claim hooks share it)."""
     return remember(
         session, ("worker_of_user", user_id),
-        lambda: session.scalars(select(Worker).where(Worker.user_id == user_id)).first(),
+        lambda: session.scalars(_WORKER_OF_USER, {"p_user": user_id}).first(),
     )
 
 
