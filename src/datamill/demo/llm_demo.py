@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from datamill.compliance.users import add_member, get_user
+from datamill.compliance.users import get_user
 from datamill.demo.llm_corpus import PAIRS, better_of, write_demo_records
-from datamill.demo.script import DEMO_USERS, DemoResult, ensure_demo_users, give_package
+from datamill.demo.script import DemoResult, demo_project, give_package
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.delivery import deliver_batch, record_acceptance
@@ -28,7 +28,6 @@ from datamill.production.inspection import (
     start_inspection,
 )
 from datamill.production.models import Item
-from datamill.production.projects import create_project
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 
@@ -138,12 +137,7 @@ def _inspect_and_deliver(rt: Runtime, pid: int, workdir: Path, result: DemoResul
 def run_llm_demo(rt: Runtime, workdir: Path, *, full: bool) -> DemoResult:
     """Create ``demo-llm-pref``, import and check its records, package the work; with ``full``
     the scripted people take it to an accepted delivery under ``workdir/deliveries``."""
-    ensure_demo_users(rt)
-    with rt.session() as s:
-        project = create_project(s, LLM_DEMO_SPEC)
-        for name, _ in DEMO_USERS[1:]:
-            add_member(s, project.id, get_user(s, name), actor_id=None)
-        pid = project.id
+    pid = demo_project(rt, LLM_DEMO_SPEC)
     result = DemoResult(project_id=pid)
     _import(rt, pid, workdir, result)
     with rt.session() as s:

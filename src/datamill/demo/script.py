@@ -33,8 +33,8 @@ from datamill.runtime import Runtime
 
 __all__ = [
     "DEMO_SPEC", "DEMO_USERS", "DemoResult", "annotate_all", "deliver_and_accept",
-    "ensure_demo_users", "give_package", "inspect_against_truth", "review_all", "run_loop",
-    "setup_people_and_project", "work_until_reviewed",
+    "demo_project", "ensure_demo_users", "give_package", "inspect_against_truth", "review_all",
+    "run_loop", "setup_people_and_project", "work_until_reviewed",
 ]
 
 DEMO_USERS = [
@@ -74,13 +74,20 @@ def give_package(session: Session, package_id: int, username: str) -> None:
     assign_package(session, package_id, user)
 
 
-def setup_people_and_project(rt: Runtime) -> int:
+def demo_project(rt: Runtime, spec: object) -> int:
+    """The demo's people (made when missing) and a new project of ``spec`` (what
+    ``create_project`` takes) with everyone but the admin as members; returns its id."""
     ensure_demo_users(rt)
     with rt.session() as s:
-        project = create_project(s, read_spec_file(DEMO_SPEC))
+        project = create_project(s, spec)
         for name, _ in DEMO_USERS[1:]:
             add_member(s, project.id, get_user(s, name), actor_id=None)
         return project.id
+
+
+def setup_people_and_project(rt: Runtime) -> int:
+    """The speech demo's project (``demo_spec.yaml``) and people."""
+    return demo_project(rt, read_spec_file(DEMO_SPEC))
 
 
 def _work_annotations(rt: Runtime, project_id: int, result: DemoResult) -> None:

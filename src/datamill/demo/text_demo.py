@@ -16,14 +16,12 @@ from typing import Any
 from sqlalchemy import select
 
 from datamill.assist.runner import preannotate_project
-from datamill.compliance.users import add_member, get_user
 from datamill.demo.script import (
-    DEMO_USERS,
     DemoResult,
     PayloadFor,
     ProblemWith,
     deliver_and_accept,
-    ensure_demo_users,
+    demo_project,
     give_package,
     inspect_against_truth,
     work_until_reviewed,
@@ -37,7 +35,6 @@ from datamill.modalities.text.textio import tokenize
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
 from datamill.production.models import Annotation, Item
-from datamill.production.projects import create_project
 from datamill.production.schemas import TaskOut
 from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
@@ -192,12 +189,7 @@ def _finish(rt: Runtime, workdir: Path, result: DemoResult) -> None:
 
 def run_text_demo(rt: Runtime, workdir: Path, *, full: bool) -> DemoResult:
     """Create and run the ``demo-ner`` project (see the module docstring)."""
-    ensure_demo_users(rt)
-    with rt.session() as s:
-        project = create_project(s, NER_SPEC)
-        for name, _ in DEMO_USERS[1:]:
-            add_member(s, project.id, get_user(s, name), actor_id=None)
-        result = DemoResult(project_id=project.id)
+    result = DemoResult(project_id=demo_project(rt, NER_SPEC))
     result.steps.append(f"project demo-ner ({len(MARKED)} sentences + {len(BAD_LINES)} bad lines)")
     _setup(rt, workdir, result)
     if full:
