@@ -124,15 +124,18 @@ def _load(session: Session, user_id: int) -> int:
 
 
 def _quality(session: Session, user_id: int) -> Decimal:
-    """Share of the person's submitted tasks never returned for rework (1 with no history),
-    averaged with their agreement with the aggregate on overlapped items where they have any
-    (``datamill.qc.agreement_report.annotator_agreement``)."""
+    """Share of the person's submitted production tasks never returned for rework (1 with no
+    history), averaged with their agreement with the aggregate on overlapped items where they
+    have any (``datamill.qc.agreement_report.annotator_agreement``)."""
     from datamill.qc.agreement_report import annotator_agreement
 
     rows = (
         session.execute(
-            select(TaskAssignment.return_reason).where(
-                TaskAssignment.user_id == user_id, TaskAssignment.status != "claimed"
+            select(TaskAssignment.return_reason)
+            .join(Task, Task.id == TaskAssignment.task_id)
+            .where(
+                TaskAssignment.user_id == user_id, TaskAssignment.status != "claimed",
+                Task.kind == "work",  # a golden check answer is never returned: not counted
             )
         )
         .scalars()

@@ -7,7 +7,8 @@ Yearly evaluation (合格供应商年度评价) from three measures, each in [0,
 - **volume**: the vendor's accepted work on settled sheets of that year, valued at its settled
   amount (the one measure that adds up across modalities: hours of speech, images, thousands
   of characters ...), relative to the largest vendor's that year;
-- **quality**: share of the vendor's submitted tasks never returned for rework.
+- **quality**: share of the vendor's submitted production tasks never returned for rework
+  (answers to golden check tasks are scored by ``workforce.golden``, not counted here).
 
 score = 0.3 × speed + 0.3 × volume + 0.4 × quality; rating A ≥ 0.85, B ≥ 0.70, C ≥ 0.50, else D.
 """
@@ -67,7 +68,8 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
         .join(Task, Task.id == TaskAssignment.task_id)
         .join(Item, Item.id == Task.item_id)
         .join(Project, Project.id == Task.project_id)
-        .where(TaskAssignment.user_id == worker.user_id)
+        # production work only: answers to golden check tasks are scored, not counted as work
+        .where(TaskAssignment.user_id == worker.user_id, Task.kind == "work")
     ).all()
     submitted = [r for r in rows if r[0] == "submitted"]
     returned = sum(1 for r in rows if r[1] is not None)
@@ -188,8 +190,10 @@ def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) ->
         session.execute(
             select(TaskAssignment.return_reason)
             .join(Worker, Worker.user_id == TaskAssignment.user_id)
+            .join(Task, Task.id == TaskAssignment.task_id)
             .where(
                 Worker.vendor_id == vendor_id,
+                Task.kind == "work",  # a golden check answer is never returned: not counted
                 TaskAssignment.status != "claimed",
                 TaskAssignment.claimed_at >= datetime(year, 1, 1, tzinfo=UTC),
                 TaskAssignment.claimed_at < datetime(year + 1, 1, 1, tzinfo=UTC),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
+from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.production.models import (
     Annotation,
@@ -21,7 +22,7 @@ from datamill.production.models import (
     WorkPackage,
 )
 from datamill.runtime import Runtime
-from datamill.workforce.assignment import hand_package_to_vendor
+from datamill.workforce.assignment import hand_package_to_vendor, worker_quality
 from datamill.workforce.golden import (
     GoldenProbe,
     claim_with_golden,
@@ -30,6 +31,7 @@ from datamill.workforce.golden import (
     set_golden_rate,
     submit_golden_answer,
 )
+from datamill.workforce.performance import evaluate_vendor, worker_dashboard
 from datamill.workforce.qualification import define_qualification_test, take_qualification_test
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 
@@ -308,3 +310,19 @@ def test_production_claims_mix_in_golden_probes_and_score_them(
                                             Annotation.version == 1))
         checks = s.scalars(select(Annotation).where(Annotation.kind == "check")).all()
         assert sorted(a.item_id for a in checks) == sorted(probes)
+        # the worker's dashboard and the vendor's evaluation count production work only: the
+        # check answers are neither submitted tasks, annotated hours nor never-returned work
+        dash = worker_dashboard(s, _user(s, "w1"), world["w1"])
+        assert dash.submitted_tasks == len(items) - 2
+        assert dash.annotated_hours == (Decimal(1500 * (len(items) - 2)) / 3_600_000).quantize(
+            Decimal("0.0001"))
+        assert dash.accepted_items == 0  # the golden items are accepted elsewhere, not by w1
+        year = utcnow().year
+        ev = evaluate_vendor(s, users["admin"], world["vendor_a"], year)
+        assert ev.metrics["tasks_measured"] == len(items) - 2
+        # one production task sent back: the worker's quality for assignment is 3 of 4
+        hold = s.scalars(select(TaskAssignment).join(Task, Task.id == TaskAssignment.task_id)
+                         .where(Task.item_id == items[2])).one()
+        hold.return_reason = "wrong words"
+        s.flush()
+        assert worker_quality(s, _user(s, "w1").id) == Decimal("0.7500")
