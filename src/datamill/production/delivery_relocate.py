@@ -9,18 +9,35 @@ text files (``.scp``, ``.jsonl``, ``.json``, ``.txt``, ``.csv``, ``.tsv``, ``.Te
 and in the string columns of its Parquet files to ``<new root>/``, updates the sha256 of each
 file it changed in the manifest and records the new root.
 
-Each file is written beside itself and renamed into place, and the manifest last, so an
-interrupted run leaves every file whole (running it again finishes the job: files already
-rewritten hold no old root). A package without ``root`` in its manifest (written before it was
-recorded) needs the old root given (``old_root``); the media files themselves are never touched.
+Only files the manifest lists are touched, and only where they lie inside the package: an
+entry that is absolute or climbs out with ``..`` is refused before anything is written, and a
+file reached through a symbolic link (itself or a folder above it) is passed over. An occurrence
+counts only where a path starts (``/mnt/old/pkg/b.wav`` is not a path under ``/old/pkg``); in
+JSON files the new root is written JSON-escaped. A new root holding a control character or a
+double quote is refused (no line-based or CSV file could hold it).
+
+Each file is written to a fresh temporary file beside itself (same permissions) and renamed into
+place. Before the first file is touched the manifest records the move in progress
+(``relocating: {from, to}``), so a run that was interrupted is finished by running it again:
+paths under either root are rewritten to where the package lies now, an occurrence already
+rewritten is never rewritten twice (even when the new folder lies inside the old one) and the
+sha256 of every rewritable file is taken again. A package without ``root`` in its manifest
+(written before it was recorded) needs the old root given (``old_root``); the media files
+themselves are never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
@@ -30,6 +47,7 @@ __all__ = ["RelocateReport", "relocate_package"]
 _TEXT_SUFFIXES = frozenset({".scp", ".jsonl", ".json", ".txt", ".csv", ".tsv", ".textgrid",
                             ".lab", ".yaml", ".yml", ""})
 _NO_TOUCH = frozenset({"manifest.json", "datasheet.json"})
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"]')
 
 
 @dataclass(frozen=True)
@@ -43,49 +61,88 @@ class RelocateReport:
 
 
 def _replace_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.relocating")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with _sibling(path) as tmp:
+        tmp.write_bytes(data)
 
 
-def _rewrite_text(path: Path, old: str, new: str) -> int:
+@contextlib.contextmanager
+def _sibling(path: Path) -> Iterator[Path]:
+    """A new temporary file beside ``path`` (created exclusively: a planted link is never
+    followed) with ``path``'s permissions, renamed over ``path`` when the block ends well and
+    removed when it does not."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".relocating")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        if path.exists():
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _pattern(old: str, new: str) -> str:
+    """A regular expression for ``old/`` where a path starts (not inside a longer path) and not
+    already followed by what turns it into ``new/`` (a new folder inside the old one)."""
+    rx = r"(?<![\w.~/-])" + re.escape(old + "/")
+    if new.startswith(old + "/"):
+        rx += "(?!" + re.escape(new[len(old) + 1:] + "/") + ")"
+    return rx
+
+
+def _rewrite_text(path: Path, olds: list[str], new: str) -> int:
     raw = path.read_bytes()
-    needle = old.encode()
-    count = raw.count(needle)
+    json_like = path.suffix.lower() in (".json", ".jsonl")
+    count = 0
+    for old in olds:
+        forms = {(old, new)}
+        if json_like:  # as json.dumps wrote them (either ensure_ascii)
+            forms |= {(json.dumps(old, ensure_ascii=a)[1:-1], json.dumps(new, ensure_ascii=a)[1:-1])
+                      for a in (False, True)}
+        for was, now in sorted(forms):
+            rx = re.compile(_pattern(was, now).encode())
+            raw, hits = rx.subn((now + "/").encode().replace(b"\\", b"\\\\"), raw)
+            count += hits
     if count:
-        _replace_atomically(path, raw.replace(needle, new.encode()))
+        _replace_atomically(path, raw)
     return count
 
 
-def _rewrite_parquet(path: Path, old: str, new: str) -> int:
+def _rewrite_parquet(path: Path, olds: list[str], new: str) -> int:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
+    # a column value is one path: the old root is matched at its start (Python's re: pyarrow's
+    # RE2 has no look-ahead for the new-inside-old case)
+    patterns = [re.compile("^" + _pattern(old, new)) for old in olds]
     count = 0
     columns = []
     for field, column in zip(table.schema, table.columns, strict=True):
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            hits = pc.sum(pc.count_substring(column, old)).as_py() or 0
-            if hits:
-                count += int(hits)
-                column = pc.replace_substring(column, old, new)
+        if (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)) and any(
+                pc.sum(pc.count_substring(column, old + "/")).as_py() for old in olds):
+            values = column.to_pylist()
+            for i, value in enumerate(values):
+                for rx in patterns:
+                    if value is not None:
+                        value, hits = rx.subn(lambda _m: new + "/", value, count=1)
+                        count += hits
+                values[i] = value
+            column = pa.chunked_array([pa.array(values, type=field.type)])
         columns.append(column)
     if count:
-        tmp = path.with_name(f".{path.name}.relocating")
-        pq.write_table(pa.Table.from_arrays(columns, schema=table.schema), tmp)
-        os.replace(tmp, path)
+        with _sibling(path) as tmp:
+            pq.write_table(pa.Table.from_arrays(columns, schema=table.schema), tmp)
     return count
 
 
-def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateReport:
-    """Rewrite the package at ``package`` for where it lies now (see the module's description).
-
-    Raises:
-        InvalidInput: ``package`` holds no ``manifest.json``, or its manifest records no root
-            and ``old_root`` is not given.
-    """
+def _read_manifest(package: Path) -> tuple[Path, dict[str, Any], dict[str, str]]:
+    if not package.is_dir():
+        what = "is a file" if package.exists() else "does not exist"
+        raise InvalidInput(f"{package} {what}: give the delivery package's folder")
     manifest_path = package / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -93,31 +150,79 @@ def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateR
         raise InvalidInput(f"{package} holds no manifest.json: not a delivery package") from err
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InvalidInput(f"{manifest_path} is not a delivery manifest: {err}") from err
-    old = (old_root or manifest.get("root") or "").rstrip("/")
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict) or not isinstance(files or {}, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in (files or {}).items()):
+        raise InvalidInput(f"{manifest_path} is not a delivery manifest: it must be an object "
+                           "whose 'files' maps each file's path to its sha256")
+    for key in ("root",):
+        if manifest.get(key) is not None and not isinstance(manifest[key], str):
+            raise InvalidInput(f"{manifest_path}: '{key}' must be a folder path (text)")
+    moving = manifest.get("relocating")
+    if moving is not None and not (isinstance(moving, dict) and all(
+            isinstance(moving.get(k), str) for k in ("from", "to"))):
+        raise InvalidInput(f"{manifest_path}: 'relocating' must hold the 'from' and 'to' folders")
+    for rel in files or {}:
+        parts = PurePosixPath(rel).parts
+        if not rel or rel.startswith("/") or PureWindowsPath(rel).drive or ".." in parts:
+            raise InvalidInput(f"{manifest_path} lists {rel!r}, which is not a path inside the "
+                               "package; nothing was changed")
+    return manifest_path, manifest, dict(files or {})
+
+
+def _inside(package: Path, rel: str) -> Path | None:
+    """The listed file when it is a regular file reached without any symbolic link, else None."""
+    path = package / rel
+    if not path.is_file() or path.resolve() != package / PurePosixPath(rel):
+        return None
+    return path
+
+
+def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateReport:
+    """Rewrite the package at ``package`` for where it lies now (see the module's description).
+
+    Raises:
+        InvalidInput: ``package`` is no folder or holds no readable ``manifest.json``; the
+            manifest lists a path outside the package; it records no root and ``old_root`` is
+            not given; the package's folder holds a control character or a double quote.
+    """
+    package = package.resolve()
+    manifest_path, manifest, files = _read_manifest(package)
+    moving = manifest.get("relocating")
+    old = (old_root or (moving or {}).get("from") or manifest.get("root") or "").rstrip("/")
     if not old:
         raise InvalidInput(
             f"{manifest_path} does not record the folder the package was written to; give it "
             "(--from OLD_FOLDER, the start of the absolute paths in kaldi/wav.scp)")
-    new = str(package.resolve())
-    files: dict[str, str] = dict(manifest.get("files") or {})
+    new = str(package)
+    if _UNSAFE.search(new):
+        raise InvalidInput(f"{new!r} holds a control character or a double quote, which the "
+                           "package's line-based and CSV files cannot hold: move it to a "
+                           "folder without them")
+    olds = [r for r in dict.fromkeys((old, (moving or {}).get("to", "").rstrip("/"))) if r
+            and r != new]
     changed: list[str] = []
     replaced = 0
-    if old != new:
+    if olds:
+        manifest["relocating"] = {"from": old, "to": new}
+        _replace_atomically(manifest_path, json.dumps(manifest, indent=2).encode())
         for rel in sorted(files):
-            path = package / rel
-            if rel in _NO_TOUCH or not path.is_file() or path.is_symlink():
+            path = _inside(package, rel)
+            if rel in _NO_TOUCH or path is None:
                 continue
             suffix = path.suffix.lower()
             if suffix == ".parquet":
-                hits = _rewrite_parquet(path, old + "/", new + "/")
+                hits = _rewrite_parquet(path, olds, new)
             elif suffix in _TEXT_SUFFIXES:
-                hits = _rewrite_text(path, old + "/", new + "/")
+                hits = _rewrite_text(path, olds, new)
             else:
                 continue  # media and other binary files hold no paths
             if hits:
                 replaced += hits
                 changed.append(rel)
+            if hits or moving is not None:  # a rerun: a file may have changed in the cut-off run
                 files[rel] = sha256_file(path)
+    manifest.pop("relocating", None)
     manifest["files"] = dict(sorted(files.items()))
     manifest["root"] = new
     _replace_atomically(manifest_path, json.dumps(manifest, indent=2).encode())

@@ -71,5 +71,133 @@ def test_a_moved_package_is_rewritten_for_its_new_place(
     done = relocate_package(older, old_root=str(moved.resolve()))
     assert "kaldi/wav.scp" in done.files
     _read_back_with_real_tools(older)
-    with pytest.raises(InvalidInput, match=r"holds no manifest\.json"):
+    with pytest.raises(InvalidInput, match=r"nothing does not exist"):
         relocate_package(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InvalidInput, match=r"holds no manifest\.json"):
+        relocate_package(tmp_path / "empty")
+
+
+# ------------------------------------------------------------------ hostile and cut-off packages
+
+
+def _package(root: Path, old: str, files: dict[str, str], **extra: object) -> Path:
+    """A hand-made package under ``root`` written (so its manifest says) at ``old``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    manifest = {"root": old, "files": {rel: hashlib.sha256(text.encode()).hexdigest()
+                                       for rel, text in files.items()}, **extra}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    return root
+
+
+def _sha_ok(pkg: Path) -> None:
+    for rel, digest in json.loads((pkg / "manifest.json").read_text())["files"].items():
+        assert hashlib.sha256((pkg / rel).read_bytes()).hexdigest() == digest, rel
+
+
+def test_entries_outside_the_package_are_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    victim = tmp_path / "outside" / "victim.txt"
+    victim.parent.mkdir()
+    victim.write_text("secret /old/pkg/x\n")
+    for bad in ("../outside/victim.txt", str(victim), "kaldi/../../outside/victim.txt"):
+        pkg = _package(tmp_path / f"p{len(bad)}", "/old/pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+        manifest = json.loads((pkg / "manifest.json").read_text())
+        manifest["files"][bad] = "0" * 64
+        (pkg / "manifest.json").write_text(json.dumps(manifest))
+        before = (pkg / "manifest.json").read_bytes()
+        result = CliRunner().invoke(app, ["delivery", "relocate", str(pkg), "--json"])
+        assert result.exit_code == 2, result.stdout  # noqa: PLR2004 - invalid input
+        assert "not a path inside the package" in json.loads(result.stdout)["error"]["message"]
+        assert victim.read_text() == "secret /old/pkg/x\n"
+        assert (pkg / "kaldi" / "wav.scp").read_text() == "u1 /old/pkg/a.wav\n"
+        assert (pkg / "manifest.json").read_bytes() == before
+
+
+def test_links_are_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "d").mkdir(parents=True)
+    (outside / "d" / "f.txt").write_text("/old/pkg/x\n")
+    (outside / "target").write_text("untouched\n")
+    pkg = _package(tmp_path / "pkg", "/old/pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+    (pkg / "link").symlink_to(outside / "d")  # a folder link leading out
+    manifest = json.loads((pkg / "manifest.json").read_text())
+    manifest["files"]["link/f.txt"] = "0" * 64
+    (pkg / "manifest.json").write_text(json.dumps(manifest))
+    # a planted temporary name pointing out of the package
+    (pkg / "kaldi" / ".wav.scp.relocating").symlink_to(outside / "target")
+    (pkg / "kaldi" / "wav.scp").chmod(0o600)
+    report = relocate_package(pkg)
+    assert report.files == ["kaldi/wav.scp"]
+    assert (outside / "d" / "f.txt").read_text() == "/old/pkg/x\n"
+    assert (outside / "target").read_text() == "untouched\n"
+    assert not (pkg / "kaldi" / "wav.scp").is_symlink()
+    assert (pkg / "kaldi" / "wav.scp").read_text() == f"u1 {pkg.resolve()}/a.wav\n"
+    assert (pkg / "kaldi" / "wav.scp").stat().st_mode & 0o777 == 0o600  # permissions kept
+    assert not [p for p in (pkg / "kaldi").iterdir() if p.name.endswith(".relocating")
+                and not p.is_symlink()]
+
+
+def test_only_paths_that_start_with_the_old_root_are_rewritten(tmp_path: Path) -> None:
+    pkg = _package(tmp_path / "pkg", "/old/pkg", {
+        "kaldi/wav.scp": "u1 /old/pkg/a.wav\nu2 /mnt/old/pkg/b.wav\n",
+        "hf/data.jsonl": '{"audio": "/old/pkg/a.wav", "other": "x/old/pkg/b"}\n',
+    })
+    report = relocate_package(pkg)
+    new = str(pkg.resolve())
+    assert (pkg / "kaldi" / "wav.scp").read_text() == f"u1 {new}/a.wav\nu2 /mnt/old/pkg/b.wav\n"
+    row = json.loads((pkg / "hf" / "data.jsonl").read_text())
+    assert row == {"audio": f"{new}/a.wav", "other": "x/old/pkg/b"}
+    assert report.replaced == 2  # noqa: PLR2004
+    _sha_ok(pkg)
+
+
+def test_json_files_get_the_new_root_escaped_and_unsafe_roots_are_refused(tmp_path: Path) -> None:
+    pkg = _package(tmp_path / "we\\ird é" / "pkg", "/old/pkg",
+                   {"hf/data.jsonl": '{"audio": "/old/pkg/a.wav"}\n',
+                    "kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+    relocate_package(pkg)
+    assert json.loads((pkg / "hf" / "data.jsonl").read_text())["audio"] == f"{pkg.resolve()}/a.wav"
+    _sha_ok(pkg)
+    for name in ('quo"te', "new\nline", "tab\tbed"):
+        bad = _package(tmp_path / name / "pkg", "/old/pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+        with pytest.raises(InvalidInput, match="control character or a double quote"):
+            relocate_package(bad)
+        assert (bad / "kaldi" / "wav.scp").read_text() == "u1 /old/pkg/a.wav\n"
+
+
+def test_a_cut_off_run_is_finished_by_running_it_again(tmp_path: Path) -> None:
+    """What a run cut off after its first file leaves: the manifest says a move is under way,
+    one file is rewritten (its sha256 in the manifest stale), the others are not."""
+    old = tmp_path / "src"
+    pkg = old / "copy" / "pkg"  # the new folder lies inside the old one
+    new = str(pkg.resolve())
+    files = {"a/one.scp": f"u1 {old}/x.wav\n", "b/two.scp": f"u2 {old}/y.wav\n"}
+    _package(pkg, str(old), files, relocating={"from": str(old), "to": new})
+    (pkg / "a" / "one.scp").write_text(f"u1 {new}/x.wav\n")  # done before the cut
+    report = relocate_package(pkg)
+    assert (pkg / "a" / "one.scp").read_text() == f"u1 {new}/x.wav\n"  # not rewritten twice
+    assert (pkg / "b" / "two.scp").read_text() == f"u2 {new}/y.wav\n"
+    assert report.files == ["b/two.scp"]
+    manifest = json.loads((pkg / "manifest.json").read_text())
+    assert "relocating" not in manifest and manifest["root"] == new
+    _sha_ok(pkg)  # the file rewritten before the cut has its sha256 again
+    assert relocate_package(pkg).replaced == 0
+
+
+@pytest.mark.parametrize("manifest", ["[]", "null", '{"root": 5, "files": {}}',
+                                      '{"files": [1, 2]}', '{"files": "abc"}',
+                                      '{"files": {"a": 1}}', '{"root": "/x", "relocating": 3}'])
+def test_a_malformed_manifest_is_a_clear_error(tmp_path: Path, manifest: str) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "manifest.json").write_text(manifest)
+    result = CliRunner().invoke(app, ["delivery", "relocate", str(pkg), "--json"])
+    assert result.exit_code == 2, result.stdout  # noqa: PLR2004 - invalid input
+    assert json.loads(result.stdout)["error"]["code"] == "invalid_input"
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    with pytest.raises(InvalidInput, match="is a file"):
+        relocate_package(afile)
