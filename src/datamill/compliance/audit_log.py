@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import AuditRecord, User
@@ -52,6 +52,7 @@ DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 200
 MAX_OFFSET: Final = 10_000_000
 _MAX_ID = 2**63 - 1
+_MAX_STORED_ID = 2**31 - 1  # the trail's id columns are INTEGER (32-bit on PostgreSQL)
 _DATE_CHARS = 10  # 2024-05-01
 
 
@@ -131,17 +132,25 @@ def parse_when(value: datetime | date | str | None, *, field: str,
             return start + timedelta(days=1) if end_of_day else start
         except OverflowError:
             return None  # the end of 9999-12-31: no bound
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-05:00 lies beyond the last datetime in UTC
+        raise InvalidInput(f"{field} is out of range once in UTC: {value.isoformat()}",
+                           field=field) from None
 
 
 def mask_data(value: Any) -> Any:
     """``value`` with personal data masked in every string, however deeply nested."""
     if isinstance(value, str):
         return mask_text(value)
-    if isinstance(value, dict):
-        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, dict):  # keys too: a phone number can be a key
+        return {mask_text(k) if isinstance(k, str) else k: mask_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [mask_data(v) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(value)
+        masked = mask_text(text)
+        return value if masked == text else masked  # a phone number stored as a number
     return value
 
 
@@ -179,13 +188,17 @@ def _conditions(session: Session, f: AuditFilter) -> list[ColumnElement[bool]]:
         where.append(AuditRecord.object_type == kind)
     for column, value, name in ((AuditRecord.object_id, f.object_id, "object_id"),
                                 (AuditRecord.project_id, f.project_id, "project_id")):
-        if _id(value, name) is not None:
-            where.append(column == value)
-    if _id(f.before, "before") is not None:
-        where.append(AuditRecord.id < f.before)
+        if (given := _id(value, name)) is not None:
+            # the columns are 32-bit: a larger id names no record (PostgreSQL would refuse it)
+            where.append(column == given if given <= _MAX_STORED_ID else false())
+    if (before := _id(f.before, "before")) is not None and before <= _MAX_STORED_ID:
+        where.append(AuditRecord.id < before)  # a larger one is no bound at all
     since = parse_when(f.since, field="since")
     until = parse_when(f.until, field="until", end_of_day=True)
-    if since is not None and until is not None and since >= until:
+    # an exact datetime ``until`` is included (since == until is one instant); a bare date's
+    # ``until`` is the next day's start, excluded
+    if since is not None and until is not None and (
+            since > until or (since == until and _bare_date(f.until))):
         raise InvalidInput("since must come before until", field="since")
     if since is not None:
         where.append(AuditRecord.at >= since)

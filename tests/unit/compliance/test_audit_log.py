@@ -54,7 +54,8 @@ def world(runtime: Runtime, users: dict[str, User]) -> dict[str, Any]:
         record_audit(s, actor_id=pm, action="security.consent_given", object_type="consent",
                      object_id=1, project_id=8,
                      data={"subject_id": "s1", "note": f"call {PHONE}",
-                           "nested": [{"id": ID_CARD}], "count": 3})
+                           "nested": [{"id": ID_CARD}], "count": 3,
+                           PHONE: "a phone number as a key", "phone_int": int(PHONE)})
         record_audit(s, actor_id=None, action="retention.deleted", object_type="blob",
                      data={"blobs": 2})
     return {"ann1": users["ann1"].id, "pm": users["pm"].id}
@@ -120,6 +121,7 @@ def test_time_range(runtime: Runtime, world: dict[str, Any]) -> None:
     at = newest["at"]  # an exact datetime is inclusive at both ends
     assert newest["id"] in [r["id"] for r in _page(runtime, since=at)["items"]]
     assert newest["id"] in [r["id"] for r in _page(runtime, until=at)["items"]]
+    assert newest["id"] in [r["id"] for r in _page(runtime, since=at, until=at)["items"]]
     naive = at.replace("Z", "").split("+")[0]  # naive means UTC
     assert _page(runtime, since=naive)["total"] == _page(runtime, since=at)["total"]
 
@@ -131,6 +133,8 @@ def test_personal_data_is_masked(runtime: Runtime, world: dict[str, Any]) -> Non
     assert rec["data"]["note"] == "call 138****5678"
     assert rec["data"]["nested"][0]["id"].startswith("110105") and rec["data"]["count"] == 3
     assert rec["data"]["subject_id"] == "s1"
+    assert rec["data"]["phone_int"] == "138****5678"  # a number is masked by its digits
+    assert "138****5678" in rec["data"]  # and so is a key
     with runtime.session() as s:  # reading changes nothing: the chain still verifies
         assert verify_audit(s, runtime.settings).ok
 
@@ -157,7 +161,20 @@ BAD_FILTERS: list[tuple[dict[str, Any], str]] = [
     ({"limit": 0}, "limit"),
     ({"limit": MAX_LIMIT + 1}, "limit"),
     ({"offset": -1}, "offset"),
+    ({"since": "9999-12-31T23:59:59-05:00"}, "since"),  # beyond the last datetime in UTC
+    ({"until": "0001-01-01T00:00:00+05:00"}, "until"),
+    ({"project_id": 2**63}, "project_id"),
 ]
+
+
+def test_ids_beyond_the_stored_range_match_nothing(runtime: Runtime, world: dict[str, Any]) -> None:
+    """The trail's id columns are 32-bit: a larger (64-bit) id names no record, a larger
+    ``before`` bounds nothing; neither is an error on PostgreSQL."""
+    total = _page(runtime)["total"]
+    for big in (2**31, 2**63 - 1):
+        assert _page(runtime, project_id=big)["total"] == 0
+        assert _page(runtime, object_id=big)["total"] == 0
+        assert _page(runtime, before=big)["total"] == total
 
 
 def test_bad_filters_name_the_field(runtime: Runtime, world: dict[str, Any]) -> None:
