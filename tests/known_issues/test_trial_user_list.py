@@ -49,3 +49,30 @@ def test_admins_list_accounts_in_the_api(client: TestClient) -> None:
     assert rows.status_code == 200 and "admin" in [r["username"] for r in rows.json()]
     assert client.get(f"{API}/users", headers=login(client, "ann1")).status_code == 403
     assert client.get(f"{API}/users").status_code == 401
+
+
+def test_usernames_and_display_names_cannot_carry_terminal_escapes(
+    cli: CliRunner, client: TestClient
+) -> None:
+    """Found by an attacker's review: the CLI's ``user create`` skipped the API's username rule,
+    and an escape sequence in a name repainted the admin's terminal in ``user list``."""
+    for name in ("x\x1b[2J\x1b[31mfake", "with space", "", "a" * 81):
+        made = cli.invoke(app, ["user", "create", name, "--role", "annotator", "--password",
+                                "a-long-enough-pass-1", "--as", "admin", "--json"])
+        assert made.exit_code == 2, made.output  # noqa: PLR2004 - invalid input
+        assert json.loads(made.stdout)["error"]["field"] == "username"
+    made = cli.invoke(app, ["user", "create", "okname", "--display-name", "Eve\x1b[2J",
+                            "--role", "annotator", "--password", "a-long-enough-pass-1",
+                            "--as", "admin", "--json"])
+    assert made.exit_code == 2, made.output  # noqa: PLR2004
+    assert json.loads(made.stdout)["error"]["field"] == "display_name"
+    r = client.post(f"{API}/users", headers=login(client, "admin"),
+                    json={"username": "eve", "password": "a-long-enough-pass-1",
+                          "role": "annotator", "display_name": "Eve\x1b[31m"})
+    assert r.status_code == 422, r.text  # noqa: PLR2004
+    listed = cli.invoke(app, ["user", "list", "--as", "admin"])
+    assert "\x1b" not in listed.stdout and "张" not in listed.stdout
+    ok = cli.invoke(app, ["user", "create", "zhang.san", "--display-name", "张三",
+                          "--role", "annotator", "--password", "a-long-enough-pass-1",
+                          "--as", "admin", "--json"])
+    assert ok.exit_code == 0, ok.output  # a Chinese display name is fine

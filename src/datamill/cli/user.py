@@ -40,6 +40,8 @@ def create_cmd(
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     user: OptionalAs = None,
+    display_name: Annotated[str, typer.Option(
+        "--display-name", help="The name shown on pages (default: the username).")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create a user (password stored as an argon2 hash)."""
@@ -53,7 +55,8 @@ def create_cmd(
         elif active_admin_exists(s):
             raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
                                field="as")
-        made = _user_row(create_user(s, username, password, role, actor_id=actor_id))
+        made = _user_row(create_user(s, username, password, role, display_name=display_name,
+                                     actor_id=actor_id))
     emit(made, as_json, lambda v: out.print(f"created {v['role']} {v['username']}",
                                             highlight=False))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -68,6 +69,18 @@ def _check_password(password: str) -> None:
                            field="password")
 
 
+_USERNAME = re.compile(r"[A-Za-z0-9_.@-]{1,80}")  # the API's rule (api/routers/users.py)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _check_display_name(name: str) -> None:
+    """A display name is shown in tables and terminals: at most 200 characters, none of them
+    control characters (a terminal escape sequence would repaint the reader's screen)."""
+    if len(name) > 200 or _CONTROL.search(name):  # noqa: PLR2004 - the column's length
+        raise InvalidInput("a display name is at most 200 characters, without control "
+                           "characters", field="display_name")
+
+
 def create_user(
     session: Session,
     username: str,
@@ -77,6 +90,11 @@ def create_user(
     display_name: str = "",
     actor_id: int | None = None,
 ) -> User:
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput(
+            f"a username is 1 to 80 letters, digits and . _ @ - (no spaces): not {username!r}",
+            field="username")
+    _check_display_name(display_name)
     if role not in {r.value for r in Role}:
         raise InvalidInput(
             f"unknown role {role!r}; available: {', '.join(r.value for r in Role)}", field="role"
