@@ -155,9 +155,8 @@ def _read_manifest(package: Path) -> tuple[Path, dict[str, Any], dict[str, str]]
             isinstance(k, str) and isinstance(v, str) for k, v in (files or {}).items()):
         raise InvalidInput(f"{manifest_path} is not a delivery manifest: it must be an object "
                            "whose 'files' maps each file's path to its sha256")
-    for key in ("root",):
-        if manifest.get(key) is not None and not isinstance(manifest[key], str):
-            raise InvalidInput(f"{manifest_path}: '{key}' must be a folder path (text)")
+    if manifest.get("root") is not None and not isinstance(manifest["root"], str):
+        raise InvalidInput(f"{manifest_path}: 'root' must be a folder path (text)")
     moving = manifest.get("relocating")
     if moving is not None and not (isinstance(moving, dict) and all(
             isinstance(moving.get(k), str) for k in ("from", "to"))):
@@ -195,12 +194,12 @@ def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateR
             f"{manifest_path} does not record the folder the package was written to; give it "
             "(--from OLD_FOLDER, the start of the absolute paths in kaldi/wav.scp)")
     new = str(package)
-    if _UNSAFE.search(new):
+    olds = [r for r in dict.fromkeys((old, (moving or {}).get("to", "").rstrip("/"))) if r
+            and r != new]
+    if olds and _UNSAFE.search(new):
         raise InvalidInput(f"{new!r} holds a control character or a double quote, which the "
                            "package's line-based and CSV files cannot hold: move it to a "
                            "folder without them")
-    olds = [r for r in dict.fromkeys((old, (moving or {}).get("to", "").rstrip("/"))) if r
-            and r != new]
     changed: list[str] = []
     replaced = 0
     if olds:
