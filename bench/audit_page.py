@@ -23,7 +23,6 @@ scratch database ``datamill_bench_<pid>`` created and dropped there). Run:
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import sys
@@ -34,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import (  # noqa: E402
+    add_pg_url,
     base_parser,
     console,
     cores,
@@ -195,8 +195,7 @@ def main() -> None:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="audit records")
     parser.add_argument("--loads", type=int, default=5, help="loads per measurement (median)")
-    parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
-                        help="also measure PostgreSQL (a scratch database on this server)")
+    add_pg_url(parser, "also measure PostgreSQL (a scratch database on this server)")
     args = parser.parse_args()
     results: list[list[Any]] = []
     summary = []

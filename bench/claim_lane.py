@@ -25,7 +25,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import base_parser, console, cores, migrated_runtime, scratch_database, table, workdir  # noqa: E402
+from _util import (  # noqa: E402
+    add_pg_url,
+    base_parser,
+    console,
+    cores,
+    migrated_runtime,
+    scratch_database,
+    table,
+    workdir,
+)
 from claim_latency import prepare  # noqa: E402
 
 from datamill.api.hot_path import HotRoute  # noqa: E402
@@ -120,8 +129,7 @@ def main() -> None:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (5)")
     parser.add_argument("--block", type=int, default=100, help="cycles per block (100)")
-    parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
-                        help="a PostgreSQL server to measure on as well")
+    add_pg_url(parser, "a PostgreSQL server to measure on as well")
     args = parser.parse_args()
     with workdir(args, "claim-lane") as root:
         rows = measure("SQLite", f"sqlite:///{root / 'lane.db'}", root, args.rounds, args.block)

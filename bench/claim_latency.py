@@ -60,6 +60,7 @@ from sqlalchemy import insert
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import (  # noqa: E402
     Timer,
+    add_pg_url,
     asr_spec,
     base_parser,
     console,
@@ -332,8 +333,7 @@ def main() -> int:
                         help="then this many claims by one client alone (0: skip)")
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause after each submit (0: saturate the server)")
-    parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
-                        help="PostgreSQL server URL (a scratch database is created on it)")
+    add_pg_url(parser, "PostgreSQL server URL (a scratch database is created on it)")
     parser.add_argument("--start-pg", action="store_true", help="start a throw-away local cluster")
     parser.add_argument("--serve", nargs=3, help=__import__("argparse").SUPPRESS)
     args = parser.parse_args()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +35,7 @@ import soundfile as sf
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import (  # noqa: E402
     Timer,
+    add_pg_url,
     asr_spec,
     base_parser,
     console,
@@ -128,8 +128,7 @@ def in_place(rt: Runtime, manifest: Path, n: int, label: str) -> list[list[Any]]
 def main() -> int:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=TARGET_N, help="number of items (default 100000)")
-    parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
-                        help="PostgreSQL server URL (a scratch database is created on it)")
+    add_pg_url(parser, "PostgreSQL server URL (a scratch database is created on it)")
     parser.add_argument("--skip-copy", action="store_true", help="only the in-place imports")
     args = parser.parse_args()
     with workdir(args, "import") as root:

@@ -24,6 +24,7 @@ from datamill.db.memo import remember
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
     "MAX_TOKEN_DAYS",
+    "USERNAME_PATTERN",
     "active_admin_exists",
     "active_users",
     "add_member",
@@ -69,7 +70,7 @@ def _check_password(password: str) -> None:
                            field="password")
 
 
-_USERNAME = re.compile(r"[A-Za-z0-9_.@-]{1,80}")  # the API's rule (api/routers/users.py)
+USERNAME_PATTERN = r"^[A-Za-z0-9_.@-]{1,80}$"  # also the API's field rule
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -90,7 +91,7 @@ def create_user(
     display_name: str = "",
     actor_id: int | None = None,
 ) -> User:
-    if not _USERNAME.fullmatch(username):
+    if not re.fullmatch(USERNAME_PATTERN, username):
         raise InvalidInput(
             f"a username is 1 to 80 letters, digits and . _ @ - (no spaces): not {username!r}",
             field="username")

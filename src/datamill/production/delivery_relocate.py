@@ -74,8 +74,7 @@ def _sibling(path: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(name)
     try:
-        if path.exists():
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
         yield tmp
         os.replace(tmp, path)
     except BaseException:
@@ -126,10 +125,11 @@ def _rewrite_parquet(path: Path, olds: list[str], new: str) -> int:
                 pc.sum(pc.count_substring(column, old + "/")).as_py() for old in olds):
             values = column.to_pylist()
             for i, value in enumerate(values):
+                if value is None:
+                    continue
                 for rx in patterns:
-                    if value is not None:
-                        value, hits = rx.subn(lambda _m: new + "/", value, count=1)
-                        count += hits
+                    value, hits = rx.subn(lambda _m: new + "/", value, count=1)
+                    count += hits
                 values[i] = value
             column = pa.chunked_array([pa.array(values, type=field.type)])
         columns.append(column)
@@ -150,9 +150,9 @@ def _read_manifest(package: Path) -> tuple[Path, dict[str, Any], dict[str, str]]
         raise InvalidInput(f"{package} holds no manifest.json: not a delivery package") from err
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InvalidInput(f"{manifest_path} is not a delivery manifest: {err}") from err
-    files = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(manifest, dict) or not isinstance(files or {}, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in (files or {}).items()):
+    files = (manifest.get("files") or {}) if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
         raise InvalidInput(f"{manifest_path} is not a delivery manifest: it must be an object "
                            "whose 'files' maps each file's path to its sha256")
     if manifest.get("root") is not None and not isinstance(manifest["root"], str):
@@ -161,12 +161,12 @@ def _read_manifest(package: Path) -> tuple[Path, dict[str, Any], dict[str, str]]
     if moving is not None and not (isinstance(moving, dict) and all(
             isinstance(moving.get(k), str) for k in ("from", "to"))):
         raise InvalidInput(f"{manifest_path}: 'relocating' must hold the 'from' and 'to' folders")
-    for rel in files or {}:
+    for rel in files:
         parts = PurePosixPath(rel).parts
         if not rel or rel.startswith("/") or PureWindowsPath(rel).drive or ".." in parts:
             raise InvalidInput(f"{manifest_path} lists {rel!r}, which is not a path inside the "
                                "package; nothing was changed")
-    return manifest_path, manifest, dict(files or {})
+    return manifest_path, manifest, dict(files)
 
 
 def _inside(package: Path, rel: str) -> Path | None:

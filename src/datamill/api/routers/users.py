@@ -11,7 +11,12 @@ from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.schemas import UserOut
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role
-from datamill.compliance.users import active_users, change_password, create_user
+from datamill.compliance.users import (
+    USERNAME_PATTERN,
+    active_users,
+    change_password,
+    create_user,
+)
 
 __all__ = ["router"]
 
@@ -20,7 +25,7 @@ UserAdmin = Annotated[User, Depends(Require(Action.MANAGE_USERS))]
 
 
 class UserCreate(BaseModel):
-    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
+    username: str = Field(min_length=1, max_length=80, pattern=USERNAME_PATTERN)
     password: str = Field(min_length=1, max_length=1024)
     role: Role
     display_name: str = Field("", max_length=200)
