@@ -36,12 +36,12 @@ def base_parser(description: str) -> argparse.ArgumentParser:
     return parser
 
 
-@contextmanager
 def add_pg_url(parser: argparse.ArgumentParser, help_text: str) -> None:
     """``--pg-url``: a PostgreSQL server to measure on as well (default ``DATAMILL_BENCH_PG_URL``)."""
     parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"), help=help_text)
 
 
+@contextmanager
 def workdir(args: argparse.Namespace, prefix: str) -> Iterator[Path]:
     if args.workdir is not None:
         args.workdir.mkdir(parents=True, exist_ok=True)
