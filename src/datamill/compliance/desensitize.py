@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, aliased
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import LEVELS, project_level, user_clearance
@@ -28,6 +28,7 @@ from datamill.compliance.security_models import MaskedBlob, MaskedText
 from datamill.compliance.users import require
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.engine.base import Executor, make_executor, run_batches
 from datamill.production.media import item_path
 from datamill.storage.blobstore import BlobStore
 
@@ -39,6 +40,8 @@ __all__ = [
     "desensitize_item_texts",
     "desensitize_project",
     "desensitize_text",
+    "mask_image_job",
+    "mask_texts_job",
     "masked_view",
     "read_original_text",
 ]
@@ -54,22 +57,16 @@ def desensitize_text(text: str) -> tuple[str, list[str]]:
     return mask_text(text), sorted({span.kind for span in find_pii(text)})
 
 
-def _items(session: Session, project_id: int) -> list[Any]:
-    from datamill.production.models import Item, Project
+def _project(session: Session, project_id: int) -> None:
+    from datamill.production.models import Project
 
     get_or_raise(session, Project, project_id, "project", project_id=project_id)
-    return list(session.scalars(select(Item).where(Item.project_id == project_id)
-                                .order_by(Item.id)).all())
 
 
 def _field_text(session: Session, item: Any, field: str) -> str | None:
     if field == "prompt":
-        value = getattr(item, "prompt", None)
-        if value is None:
-            for bag in (getattr(item, "attributes", None), getattr(item, "meta", None)):
-                if isinstance(bag, dict) and isinstance(bag.get("prompt"), str):
-                    return str(bag["prompt"])
-        return value
+        return _prompt_of(getattr(item, "prompt", None), getattr(item, "attributes", None),
+                          getattr(item, "meta", None))
     from datamill.production.models import Annotation
 
     ann_id = getattr(item, "current_annotation_id", None)
@@ -79,36 +76,114 @@ def _field_text(session: Session, item: Any, field: str) -> str | None:
     return ann.text if ann is not None and ann.text else None
 
 
+def _prompt_of(prompt: str | None, *bags: Any) -> str | None:
+    """The item's prompt: its column, else a ``prompt`` its attributes or meta carry."""
+    if prompt is not None:
+        return prompt
+    for bag in bags:
+        if isinstance(bag, dict) and isinstance(bag.get("prompt"), str):
+            return str(bag["prompt"])
+    return None
+
+
+def _texts(session: Session, project_id: int) -> list[tuple[int, tuple[tuple[str, str], ...]]]:
+    """(item id, ((field, text), ...)) for every item of the project, in one query: the
+    transcript is the current annotation's text, else the latest version's (as
+    :func:`_field_text` reads it for one item)."""
+    from datamill.production.models import Annotation, Item
+
+    other = aliased(Annotation)
+    latest = (select(other.text).where(other.item_id == Item.id)
+              .order_by(other.version.desc(), other.id.desc()).limit(1)
+              .correlate(Item).scalar_subquery())
+    transcript = case((Item.current_annotation_id.is_(None), latest), else_=Annotation.text)
+    rows = session.execute(
+        select(Item.id, Item.prompt, Item.attributes, Item.meta, transcript)
+        .outerjoin(Annotation, Annotation.id == Item.current_annotation_id)
+        .where(Item.project_id == project_id).order_by(Item.id))
+    out = []
+    for item_id, prompt, attributes, meta, text in rows:
+        found = {"prompt": _prompt_of(prompt, attributes, meta), "transcript": text or None}
+        out.append((item_id, tuple((f, t) for f in FIELDS if (t := found[f]) is not None)))
+    return out
+
+
+def mask_texts_job(
+    args: tuple[int, tuple[tuple[str, str], ...]],
+) -> tuple[int, list[tuple[str, str, list[str]]]]:
+    """Pure job (any engine): (item id, ((field, text), ...)) → (item id, [(field, masked,
+    kinds), ...])."""
+    item_id, texts = args
+    return item_id, [(field, *desensitize_text(text)) for field, text in texts]
+
+
+def mask_image_job(
+    args: tuple[int, str, str, bool],
+) -> tuple[int, bytes | None, list[dict[str, Any]], list[str]]:
+    """Pure job (any engine): (item id, image path, suffix, detect) → (item id, the masked
+    image's bytes, its regions, warnings). An image that cannot be read or masked comes back
+    without bytes and with the reason as its warning (the run goes on; a re-run tries again)."""
+    from datamill.compliance.image_masking import mask_image_file
+    from datamill.core.errors import DatamillError
+
+    item_id, src, suffix, detect = args
+    with tempfile.TemporaryDirectory(prefix="datamill-mask-") as tmp:
+        dst = Path(tmp) / f"{item_id}{suffix}"
+        try:
+            result = mask_image_file(src, dst, detect=detect)
+        except (DatamillError, OSError, ValueError) as err:
+            return item_id, None, [], [f"item {item_id}: {err}"]
+        return item_id, dst.read_bytes(), [r.as_dict() for r in result.regions], list(result.warnings)
+
+
+def _executor(session: Session, workers: int | None) -> Executor:
+    """The engine ``DATAMILL_ENGINE`` picks (a warm local pool that runs small jobs in this
+    process when that is cheaper, or a Ray cluster), as the checks use it."""
+    return make_executor(session.info.get("datamill.settings"), workers)
+
+
 def desensitize_item_texts(
-    session: Session, project_id: int, *, actor: User, progress: Progress | None = None
+    session: Session, project_id: int, *, actor: User, progress: Progress | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
-    """Write the masked prompt and transcript of every item of the project."""
+    """Write the masked prompt and transcript of every item of the project.
+
+    Masking runs on the engine; each batch's rows land (rewritten where the source changed)
+    and are committed as it comes back, so re-running a half-done run neither duplicates nor
+    loses (``progress`` gets the number of items each batch finished)."""
     require(session, actor, Action.MANAGE_PROJECT, project_id)
-    items = _items(session, project_id)
-    existing = {(m.item_id, m.field): m for m in session.scalars(
-        select(MaskedText).where(MaskedText.item_id.in_([i.id for i in items] or [0])))}
+    _project(session, project_id)
+    jobs = _texts(session, project_id)
     kinds: Counter[str] = Counter()
-    written = with_pii = 0
-    for item in items:
-        for field in FIELDS:
-            text = _field_text(session, item, field)
-            if text is None:
-                continue
-            masked, found = desensitize_text(text)
-            kinds.update(found)
-            with_pii += bool(found)
-            row = existing.get((item.id, field))
-            if row is None:
-                session.add(MaskedText(item_id=item.id, field=field, masked=masked, kinds=found))
-                written += 1
-            elif row.masked != masked or row.kinds != found:
-                row.masked, row.kinds = masked, found
-                written += 1
-        if progress is not None:
-            progress(1)
-    session.flush()
-    summary = {"project_id": project_id, "items": len(items), "texts_written": written,
-               "texts_with_pii": with_pii, "kinds": dict(sorted(kinds.items()))}
+    tally = {"written": 0, "with_pii": 0}
+
+    def land(results: list[tuple[int, list[tuple[str, str, list[str]]]]]) -> None:
+        ids = [item_id for item_id, _ in results]
+        existing = {(m.item_id, m.field): m for m in session.scalars(
+            select(MaskedText).where(MaskedText.item_id.in_(ids)))}
+        for item_id, masked_fields in results:
+            for field, masked, found in masked_fields:
+                kinds.update(found)
+                tally["with_pii"] += bool(found)
+                row = existing.get((item_id, field))
+                if row is None:
+                    session.add(MaskedText(item_id=item_id, field=field, masked=masked,
+                                           kinds=found))
+                    tally["written"] += 1
+                elif row.masked != masked or row.kinds != found:
+                    row.masked, row.kinds = masked, found
+                    tally["written"] += 1
+        session.commit()
+
+    executor = _executor(session, workers)
+    try:
+        run_batches(executor, mask_texts_job, jobs, land=land, batch_size=256,
+                    progress=progress)
+    finally:
+        executor.close()
+    summary = {"project_id": project_id, "engine": executor.name, "items": len(jobs),
+               "texts_written": tally["written"],
+               "texts_with_pii": tally["with_pii"], "kinds": dict(sorted(kinds.items()))}
     record_audit(session, actor_id=actor.id, action="security.texts_desensitized",
                  object_type="project", object_id=project_id, project_id=project_id,
                  data=summary)
@@ -117,36 +192,54 @@ def desensitize_item_texts(
 
 def desensitize_item_images(
     session: Session, blobs: BlobStore, project_id: int, *, actor: User, detect: bool = True,
-    progress: Progress | None = None,
+    progress: Progress | None = None, workers: int | None = None,
 ) -> dict[str, Any]:
-    """Blur faces and plates of every image item into a derivative blob (``masked_blobs``)."""
-    from datamill.compliance.image_masking import mask_image_file
+    """Blur faces and plates of every image item into a derivative blob (``masked_blobs``).
+
+    Masking runs on the engine (the jobs get file paths: on a cluster every node needs the
+    blobs at the same path, see :mod:`datamill.engine.ray`); each batch's derivatives are
+    stored and committed as it comes back, and images already masked from the same original
+    are skipped, so a re-run picks up where an interrupted one stopped."""
+    from datamill.production.models import Item
 
     require(session, actor, Action.MANAGE_PROJECT, project_id)
-    items = [i for i in _items(session, project_id)
+    _project(session, project_id)
+    items = [i for i in session.scalars(select(Item).where(Item.project_id == project_id)
+                                        .order_by(Item.id))
              if Path(i.filename).suffix.lower() in IMAGE_SUFFIXES]
     done = {(m.item_id, m.sha256_original) for m in session.scalars(
         select(MaskedBlob).where(MaskedBlob.item_id.in_([i.id for i in items] or [0])))}
-    masked = regions = 0
+    originals = {i.id: i.sha256 for i in items}
+    todo = [(i.id, str(item_path(blobs, i)), Path(i.filename).suffix.lower(), detect)
+            for i in items if (i.id, i.sha256) not in done]
+    if progress is not None and len(items) > len(todo):
+        progress(len(items) - len(todo))
+    tally = {"masked": 0, "regions": 0}
     warnings: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="datamill-mask-") as tmp:
-        for item in items:
-            if (item.id, item.sha256) not in done:
-                dst = Path(tmp) / f"{item.id}{Path(item.filename).suffix.lower()}"
-                result = mask_image_file(item_path(blobs, item), dst, detect=detect)
-                digest = blobs.put_file(dst)
-                session.add(MaskedBlob(item_id=item.id, sha256_original=item.sha256,
-                                       sha256_masked=digest,
-                                       regions=[r.as_dict() for r in result.regions]))
-                masked += 1
-                regions += len(result.regions)
-                warnings.update(result.warnings)
-                dst.unlink(missing_ok=True)
-            if progress is not None:
-                progress(1)
-    session.flush()
-    summary = {"project_id": project_id, "images": len(items), "images_masked": masked,
-               "regions": regions, "warnings": sorted(warnings)}
+
+    def land(results: list[tuple[int, bytes | None, list[dict[str, Any]], list[str]]]) -> None:
+        with tempfile.TemporaryDirectory(prefix="datamill-mask-") as tmp:
+            for item_id, data, regions, said in results:
+                warnings.update(said)
+                if data is None:
+                    continue
+                dst = Path(tmp) / str(item_id)
+                dst.write_bytes(data)
+                session.add(MaskedBlob(item_id=item_id, sha256_original=originals[item_id],
+                                       sha256_masked=blobs.put_file(dst), regions=regions))
+                tally["masked"] += 1
+                tally["regions"] += len(regions)
+        session.commit()
+
+    executor = _executor(session, workers)
+    try:
+        run_batches(executor, mask_image_job, todo, land=land, batch_size=16,
+                    progress=progress)
+    finally:
+        executor.close()
+    summary = {"project_id": project_id, "engine": executor.name, "images": len(items),
+               "images_masked": tally["masked"],
+               "regions": tally["regions"], "warnings": sorted(warnings)}
     record_audit(session, actor_id=actor.id, action="security.images_desensitized",
                  object_type="project", object_id=project_id, project_id=project_id,
                  data=summary)
@@ -155,12 +248,14 @@ def desensitize_item_images(
 
 def desensitize_project(
     session: Session, blobs: BlobStore, project_id: int, *, actor: User, detect: bool = True,
-    progress: Progress | None = None,
+    progress: Progress | None = None, workers: int | None = None,
 ) -> dict[str, Any]:
-    """Texts then images (``progress`` is called once per item per pass)."""
-    texts = desensitize_item_texts(session, project_id, actor=actor, progress=progress)
+    """Texts then images (``progress`` counts every item in the texts pass and every image
+    in the images pass; ``workers``: the engine's, default ``DATAMILL_ENGINE_WORKERS``)."""
+    texts = desensitize_item_texts(session, project_id, actor=actor, progress=progress,
+                                   workers=workers)
     images = desensitize_item_images(session, blobs, project_id, actor=actor, detect=detect,
-                                     progress=progress)
+                                     progress=progress, workers=workers)
     return {"project_id": project_id, "texts": texts, "images": images}
 
 

@@ -52,7 +52,7 @@ def test_item_texts_get_masked_derivatives_and_originals_need_clearance(
             desensitize_item_texts(s, pid, actor=_u(s, users, "insp"))
         seen: list[int] = []
         summary = desensitize_item_texts(s, pid, actor=_u(s, users, "pm"), progress=seen.append)
-        assert summary["items"] == 2 and len(seen) == 2
+        assert summary["items"] == 2 and sum(seen) == 2
         assert summary["texts_written"] == 3 and summary["texts_with_pii"] == 2
         assert summary["kinds"] == {"email": 1, "phone": 1}
     with runtime.session() as s:
@@ -108,3 +108,82 @@ def test_images_get_a_masked_derivative_blob(runtime: Runtime, users: dict[str, 
         assert runtime.blobs.local_path(digest).read_bytes() == src.read_bytes()
         again = desensitize_item_images(s, runtime.blobs, pid, actor=_u(s, users, "pm"))
         assert again["images_masked"] == 0
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_an_interrupted_text_run_resumes_without_duplicates_or_losses(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    n = 600  # the run is cut off after its first batch landed
+    with runtime.session() as s:
+        pid, _ = make_project(s, "dz-resume", [_u(s, users, "pm")],
+                              [{"prompt": f"call {PHONE}" if i % 3 == 0 else f"line {i}"}
+                               for i in range(n)])
+
+    def cut(_done: int) -> None:
+        raise _Stop
+
+    with runtime.session() as s, pytest.raises(_Stop):
+        desensitize_item_texts(s, pid, actor=_u(s, users, "pm"), progress=cut, workers=1)
+    with runtime.session() as s:
+        landed = len(s.scalars(select(MaskedText)).all())
+        assert 0 < landed < n  # the first batch is kept
+        assert not s.scalars(select(AuditRecord).where(
+            AuditRecord.action == "security.texts_desensitized")).all()
+    with runtime.session() as s:
+        seen: list[int] = []
+        summary = desensitize_item_texts(s, pid, actor=_u(s, users, "pm"), progress=seen.append,
+                                         workers=1)
+        assert summary["items"] == n and sum(seen) == n and summary["engine"] == "local"
+        assert summary["texts_written"] == n - landed
+        assert summary["texts_with_pii"] == n // 3 and summary["kinds"] == {"phone": n // 3}
+    with runtime.session() as s:
+        rows = s.scalars(select(MaskedText)).all()
+        assert len(rows) == n and len({(r.item_id, r.field) for r in rows}) == n
+        assert sum(PHONE in r.masked for r in rows) == 0
+
+
+def test_a_transcript_without_a_current_pointer_is_its_latest_version(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    with runtime.session() as s:
+        pid, items = make_project(s, "dz-latest", [_u(s, users, "pm")], [{"prompt": "plain"}])
+        for version, text in ((1, f"old {PHONE}"), (2, "new li@example.org")):
+            s.add(Annotation(item_id=items[0], version=version, stage="annotate",
+                             kind="annotation", segments=[], text=text))
+    with runtime.session() as s:
+        summary = desensitize_item_texts(s, pid, actor=_u(s, users, "pm"))
+        assert summary["kinds"] == {"email": 1}
+        row = s.scalars(select(MaskedText).where(MaskedText.field == "transcript")).one()
+        assert "li@example.org" not in row.masked and row.kinds == ["email"]
+
+
+def test_an_unreadable_image_is_a_warning_and_the_others_are_masked(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    good = tmp_path / "good.png"
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(good)
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(good.read_bytes()[:40])  # a truncated PNG
+    digests = [runtime.blobs.put_file(bad), runtime.blobs.put_file(good)]
+    with runtime.session() as s:
+        pid, items = make_project(s, "img-bad", [_u(s, users, "pm")], [
+            {"filename": "bad.png", "sha256": digests[0]},
+            {"filename": "good.png", "sha256": digests[1]}])
+    with runtime.session() as s:
+        seen: list[int] = []
+        summary = desensitize_item_images(s, runtime.blobs, pid, actor=_u(s, users, "pm"),
+                                          detect=False, progress=seen.append)
+        assert summary["images"] == 2 and summary["images_masked"] == 1 and sum(seen) == 2
+        assert any(w.startswith(f"item {items[0]}:") for w in summary["warnings"])
+        assert s.scalars(select(MaskedBlob)).one().item_id == items[1]
+    with runtime.session() as s:  # a re-run tries the unreadable one again, skips the other
+        again = desensitize_item_images(s, runtime.blobs, pid, actor=_u(s, users, "pm"),
+                                        detect=False)
+        assert again["images_masked"] == 0 and len(again["warnings"]) == 1
+        assert len(s.scalars(select(MaskedBlob)).all()) == 1

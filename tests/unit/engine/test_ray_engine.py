@@ -13,6 +13,7 @@ import pytest
 from datamill.config import Settings
 from datamill.engine import LocalExecutor, make_executor
 from datamill.production.checking import check_job
+from datamill.production.models import Item
 from datamill.runtime import Runtime
 from tests._tools import require_module
 from tests.unit.engine._project import (
@@ -66,3 +67,50 @@ def test_checks_on_ray_match_local_survive_a_killed_worker_and_land_once(
     assert marker.exists() and int(marker.read_text()) != os.getpid()
     assert stored(runtime, pid) == reference
 
+
+
+def test_desensitization_on_ray_writes_what_the_local_engine_writes(
+    runtime: Runtime, ray_executor: LocalExecutor, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from sqlalchemy import select
+
+    from datamill.compliance.desensitize import desensitize_project
+    from datamill.compliance.security_models import MaskedBlob, MaskedText
+    from datamill.compliance.users import create_user
+    from tests.unit.compliance._security_world import make_project
+
+    digests = []
+    for i in range(6):
+        path = tmp_path / f"img{i}.png"
+        Image.new("RGB", (40 + i, 30), (10 * i, 80, 160)).save(path)
+        digests.append(runtime.blobs.put_file(path))
+    items = [{"prompt": f"call 138123456{i:02d}" if i % 2 else f"line {i}"} for i in range(20)]
+    items += [{"filename": f"img{i}.png", "sha256": d} for i, d in enumerate(digests)]
+    with runtime.session() as s:
+        pm = create_user(s, "pm", "password1", "project_manager")
+        projects = {name: make_project(s, f"dz-{name}", [pm], items)[0]
+                    for name in ("local", "ray")}
+
+    def written(pid: int) -> tuple[list[tuple[str, str, list[str]]], list[tuple[str, str]]]:
+        with runtime.session() as s:
+            texts = s.execute(select(MaskedText.field, MaskedText.masked, MaskedText.kinds)
+                              .join(Item, Item.id == MaskedText.item_id)
+                              .where(Item.project_id == pid).order_by(Item.id, MaskedText.field))
+            blobs = s.execute(select(MaskedBlob.sha256_original, MaskedBlob.sha256_masked)
+                              .join(Item, Item.id == MaskedBlob.item_id)
+                              .where(Item.project_id == pid).order_by(Item.id))
+            return [tuple(r) for r in texts], [tuple(r) for r in blobs]  # type: ignore[misc]
+
+    summaries = {}
+    for name, pid in projects.items():
+        with runtime.session() as s:
+            s.info["datamill.settings"] = runtime.settings.model_copy(update={"engine": name})
+            summaries[name] = desensitize_project(s, runtime.blobs, pid, actor=s.merge(pm),
+                                                  detect=False, workers=2)
+    assert summaries["ray"]["texts"]["engine"] == "ray"
+    assert summaries["ray"]["images"]["engine"] == "ray"
+    assert summaries["ray"]["texts"]["texts_with_pii"] == 10
+    assert summaries["ray"]["images"]["images_masked"] == 6
+    local, on_ray = written(projects["local"]), written(projects["ray"])
+    assert on_ray == local and len(local[0]) == 20 and len(local[1]) == 6
