@@ -18,6 +18,7 @@ unfinished chunks are submitted again, up to ``max_retries`` times.
 from __future__ import annotations
 
 import atexit
+import itertools
 import multiprocessing
 import os
 import threading
@@ -39,6 +40,8 @@ _START_COST_S: dict[int, float] = {}  # measured pool start (spawn + first impor
 _DEFAULT_START_COST_S = 0.7
 _PROBE = 2  # items timed in this process before choosing
 _IPC_S = 0.0005  # per-item pickling/transfer overhead, measured order of magnitude
+_LOOKAHEAD = 4096  # arguments read ahead to choose between this process and the pool
+_LONG = 10**9
 
 
 def _noop(_: int) -> int:
@@ -118,7 +121,7 @@ class LocalExecutor:
             return
         if self.choose == "pool":
             self.last_mode = "pool"
-            yield from self._pooled(fn, list(it), max(1, chunksize))
+            yield from self._pooled(fn, it, max(1, chunksize))
             return
         timings = []
         for a in it:
@@ -128,29 +131,41 @@ class LocalExecutor:
             yield r
             if len(timings) >= _PROBE:
                 break
-        rest = list(it)
-        if not rest:
+        # the rest streams: at most a window of chunks is read ahead of the results, so a job
+        # over millions of items (or an export's shards) never holds all of its arguments
+        first = list(itertools.islice(it, _LOOKAHEAD))
+        if not first:
             return
-        if not self._pool_pays(len(rest), min(timings)):
+        rest = itertools.chain(first, it)
+        # a full look-ahead: the rest is taken to be long (the pool pays if it gains per item)
+        left = len(first) if len(first) < _LOOKAHEAD else _LONG
+        if not self._pool_pays(left, min(timings)):
             yield from map(fn, rest)
             return
         self.last_mode = "pool"
         yield from self._pooled(fn, rest, max(1, chunksize))
 
-    def _pooled(self, fn: Callable[[A], R], rest: list[A], chunksize: int) -> Iterator[R]:
-        chunks = [rest[i : i + chunksize] for i in range(0, len(rest), chunksize)]
+    def _pooled(self, fn: Callable[[A], R], rest: Iterator[A], chunksize: int) -> Iterator[R]:
+        chunks = iter(lambda: list(itertools.islice(rest, chunksize)), [])
         window = self.workers * 4
         retries = 0
-        pending: deque[tuple[int, Future[list[Any]]]] = deque()
-        nxt = 0
-        while nxt < len(chunks) or pending:
+        # (chunk, future): a chunk is kept until its results are out, to resubmit it on a
+        # fresh pool when a worker died
+        pending: deque[tuple[list[A], Future[list[Any]]]] = deque()
+        resubmit: deque[list[A]] = deque()
+        exhausted = False
+        while not exhausted or pending or resubmit:
             pool = _pool(self.workers)
             try:
-                while nxt < len(chunks) and len(pending) < window:
-                    pending.append((nxt, pool.submit(_run_chunk, (fn, chunks[nxt]))))
-                    nxt += 1
-                _idx, fut = pending[0]
-                result = fut.result()
+                while len(pending) < window and (resubmit or not exhausted):
+                    chunk = resubmit.popleft() if resubmit else next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                        break
+                    pending.append((chunk, pool.submit(_run_chunk, (fn, chunk))))
+                if not pending:
+                    continue
+                result = pending[0][1].result()
                 pending.popleft()
                 yield from result
             except BrokenProcessPool:
@@ -159,5 +174,5 @@ class LocalExecutor:
                     raise
                 _drop_pool(self.workers)
                 # resubmit from the oldest unfinished chunk on a fresh pool
-                nxt = pending[0][0] if pending else nxt
+                resubmit.extendleft(reversed([chunk for chunk, _ in pending]))
                 pending.clear()

@@ -3,6 +3,7 @@ killed worker, and the checks job lands idempotently."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,22 @@ def test_a_job_cut_off_mid_way_and_re_run_neither_duplicates_nor_loses(runtime: 
     assert full["_rows"] == sum(len(v[1]) for k, v in full.items() if k != "_rows")
     done_first = {k: v for k, v in half.items() if k != "_rows" and v[0] != "imported"}
     assert {k: full[k] for k in done_first} == done_first
+
+
+def test_the_pool_streams_its_arguments_instead_of_holding_them_all() -> None:
+    pulled = [0]
+
+    def numbers(n: int) -> Iterator[int]:
+        for i in range(n):
+            pulled[0] += 1
+            yield i
+
+    for executor, ahead in ((LocalExecutor(2, choose="pool"), 0), (LocalExecutor(2), 4096)):
+        pulled[0] = 0
+        results = executor.map(abs, numbers(100_000), chunksize=4)
+        assert [next(results) for _ in range(10)] == list(range(10))
+        # a window of 4 chunks (of 4) per worker and the chunks already answered, beyond
+        # the probe and the choice's look-ahead
+        assert pulled[0] <= 2 + ahead + 64, pulled[0]
+        assert sum(results) == sum(range(10, 100_000))
+        assert pulled[0] == 100_000
