@@ -50,7 +50,7 @@ from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents, to_decimal
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.production.models import Batch, DomainEvent
 from datamill.storage.blobstore import sha256_file
 
@@ -426,7 +426,8 @@ def accept_licence(
     note: str = "",
 ) -> LicenceOut:
     """The buyer's acceptance report: revenue reaches the ledger through ``licence.accepted``."""
-    lic = _licence_row(session, licence_id)
+    # locked: two acceptances at once record one ``licence.accepted``, the other sees it done
+    lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     if check(session, user, Action.SELL_CATALOG) is not None:
         view = viewer(session, user)  # a customer accepts their own licence
         if view.everything or view.customer_id != lic.customer_id:

@@ -9,7 +9,7 @@ from datamill.core.errors import NotFound
 if TYPE_CHECKING:  # importing the ORM costs ~0.3 s; the CLI imports this module at start
     from sqlalchemy.orm import Session
 
-__all__ = ["get_or_raise"]
+__all__ = ["get_or_raise", "lock_or_raise"]
 
 T = TypeVar("T")
 
@@ -18,6 +18,20 @@ def get_or_raise(session: Session, model: type[T], ident: int, what: str, **cont
     """``session.get(model, ident)``, or ``NotFound("no <what> with id <ident>")`` carrying
     ``context`` (e.g. ``task_id=...``) into the problem details."""
     row = session.get(model, ident)
+    if row is None:
+        raise NotFound(f"no {what} with id {ident}", **context)
+    return row
+
+
+def lock_or_raise(session: Session, model: type[T], ident: int, what: str, **context: Any) -> T:
+    """:func:`get_or_raise`, the row locked until the transaction ends and read afresh.
+
+    For check-then-write steps on money and state (a cap, a status): on PostgreSQL the row is
+    read ``FOR UPDATE``, so a second request doing the same waits for the first to commit and
+    then sees what it wrote (READ COMMITTED would let both pass the check). SQLite transactions
+    already begin with ``BEGIN IMMEDIATE`` (one writer at a time), so there it is a plain read.
+    """
+    row = session.get(model, ident, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(f"no {what} with id {ident}", **context)
     return row

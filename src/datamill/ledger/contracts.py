@@ -25,7 +25,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import parse_money
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import (
@@ -92,8 +92,11 @@ class ContractDetailOut(BaseModel):
     changes: list[ContractChangeOut]
 
 
-def contract_row(session: Session, contract_id: int) -> LedgerContract:
-    row = get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
+def contract_row(session: Session, contract_id: int, *, lock: bool = False) -> LedgerContract:
+    """The contract, or NotFound; ``lock``: locked until the transaction ends (a change of its
+    status or amount checked against what another request may be writing)."""
+    fetch = lock_or_raise if lock else get_or_raise
+    row = fetch(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
     return row
 
 
@@ -129,7 +132,7 @@ def approve_contract(
     if decision not in ("approve", "reject"):
         raise InvalidInput("decision must be approve or reject", field="decision")
     level, before, after, roles = _STEPS[step]
-    row = contract_row(session, contract_id)
+    row = contract_row(session, contract_id, lock=True)
     if row.status != before:
         raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
                        f"{before} contract (draft → price → signing → signed)",
@@ -158,7 +161,7 @@ def sign_contract(
     session: Session, contract_id: int, signed_on: date, *, actor_id: int | None = None
 ) -> ContractOut:
     """Record the signature of a contract whose price and signing were approved."""
-    row = contract_row(session, contract_id)
+    row = contract_row(session, contract_id, lock=True)
     if row.status != "signing_approved":
         raise Conflict(f"contract {row.number} is {row.status}: it is signed after its price "
                        "and signing approvals", contract_id=contract_id)
@@ -177,7 +180,7 @@ def amend_contract(
     """Change a signed contract's amount, with its reason (audited)."""
     if not reason.strip():
         raise InvalidInput("an amendment needs its reason", field="reason")
-    row = contract_row(session, contract_id)
+    row = contract_row(session, contract_id, lock=True)
     if row.status != "signed":
         raise Conflict(f"contract {row.number} is {row.status}: only a signed contract is "
                        "amended", contract_id=contract_id)
@@ -224,7 +227,7 @@ def cancel_contract(
     """Cancel a contract and write its unfinished projects' WIP off in full."""
     if not reason.strip():
         raise InvalidInput("a cancellation needs its reason", field="reason")
-    row = contract_row(session, contract_id)
+    row = contract_row(session, contract_id, lock=True)
     if row.status in ("cancelled", "rejected"):
         raise Conflict(f"contract {row.number} is already {row.status}", contract_id=contract_id)
     live = session.scalars(select(LedgerOrder).where(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
 from datamill.ledger.settings import (
@@ -133,7 +133,9 @@ def create_order(
 
     A foreign-currency order needs ``fx_rate`` (CNY per unit, spot rate on the contract date).
     """
-    contract = get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
+    # locked: two orders split off at once must not both fit under the contract's amount
+    contract = lock_or_raise(session, LedgerContract, contract_id, "contract",
+                             contract_id=contract_id)
     if contract.status != "signed":
         raise Conflict(f"contract {contract.number} is {contract.status}: orders are split off "
                        "signed contracts only", contract_id=contract_id)
@@ -198,7 +200,7 @@ def amend_order_volume(
     stay; a type-3 order's next recognition trues up to the new completion."""
     if not reason.strip():
         raise InvalidInput("an order amendment needs its reason", field="reason")
-    row = order_row(session, order_id)
+    row = order_row(session, order_id, lock=True)
     if row.status != "open":
         raise Conflict(f"order {row.number} is {row.status}: only an open order is amended",
                        order_id=order_id)
@@ -219,8 +221,11 @@ def amend_order_volume(
     return OrderOut.model_validate(row)
 
 
-def order_row(session: Session, order_id: int) -> LedgerOrder:
-    row = get_or_raise(session, LedgerOrder, order_id, "performance order", order_id=order_id)
+def order_row(session: Session, order_id: int, *, lock: bool = False) -> LedgerOrder:
+    """The order, or NotFound; ``lock``: locked until the transaction ends (for a check of a
+    running total against it: invoices, receipts, acceptances, its volume)."""
+    fetch = lock_or_raise if lock else get_or_raise
+    row = fetch(session, LedgerOrder, order_id, "performance order", order_id=order_id)
     return row
 
 

@@ -165,7 +165,7 @@ def issue_invoice(
 ) -> InvoiceOut:
     """Invoice an order (amount excl. VAT, CNY). Billing an accepted delivery, the amount
     defaults to its share of the order; the order is never invoiced above its amount."""
-    order = order_row(session, order_id)
+    order = order_row(session, order_id, lock=True)  # two invoices at once: one fits, not both
     if order.status == "cancelled":
         raise Conflict(f"order {order.number} is cancelled", order_id=order_id)
     check_posting_date(session, issued_on, f"invoice {number}", "issued_on")
@@ -213,7 +213,7 @@ def record_receipt(
     amount: Decimal | str, invoice_id: int | None = None, actor_id: int | None = None,
 ) -> ReceiptOut:
     """Cash from the customer on an order (CNY incl. VAT); before anything is due, an advance."""
-    order = order_row(session, order_id)
+    order = order_row(session, order_id, lock=True)  # two receipts at once: one fits, not both
     amt = parse_money(amount, "amount")
     check_posting_date(session, received_on, f"receipt {reference}", "received_on")
     received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(

@@ -278,7 +278,7 @@ def _take_acceptance(
     session: Session, ev: DomainEvent, project: LedgerProject, order_id: int,
     actor_id: int | None,
 ) -> LedgerRecognition | None:
-    order = order_row(session, order_id)
+    order = order_row(session, order_id, lock=True)  # its accepted volume is checked and added
     delivery_id = ev.payload.get("delivery_id")
     delivery = session.get(Delivery, delivery_id) if delivery_id else None
     stamp = delivery.accepted_at if delivery and delivery.accepted_at else ev.created_at

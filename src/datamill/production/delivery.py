@@ -28,7 +28,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.filenames import suffix as _suffix
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production.hooks import check_delivery_guards, check_handler
@@ -222,7 +222,8 @@ def _deliver(
     progress: Callable[[int], None] | None,
     encrypt: bool | None,
 ) -> DeliveryOut:
-    batch = get_or_raise(session, Batch, batch_id, "batch")
+    # locked for the export: a second delivery of the batch waits, then finds it delivered
+    batch = lock_or_raise(session, Batch, batch_id, "batch")
     if batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
         raise Conflict(
@@ -377,7 +378,8 @@ def record_acceptance(
     ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
     every delivered item counts one base unit (images), the volume defaults to the items.
     """
-    d = get_or_raise(session, Delivery, delivery_id, "delivery")
+    # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
+    d = lock_or_raise(session, Delivery, delivery_id, "delivery")
     items = accepted_items if accepted_items is not None else accepted_utterances
     volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
     delivered = _delivered_volume(d.datasheet)

@@ -19,7 +19,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import is_defective_in, score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import return_to_annotators
@@ -124,7 +124,8 @@ def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
 
 def start_inspection(session: Session, batch_id: int, inspector: User) -> InspectionOut:
     """Draw the sample for a batch by its sampling plan (idempotent while one is open)."""
-    batch = get_or_raise(session, Batch, batch_id, "batch")
+    # locked: two inspectors starting at once share one inspection, never draw two samples
+    batch = lock_or_raise(session, Batch, batch_id, "batch")
     open_insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "open")
     ).first()
@@ -215,7 +216,8 @@ def record_correction(
 
 def complete_inspection(session: Session, inspection_id: int, inspector: User) -> InspectionOut:
     """Score the sample and accept or reject the batch."""
-    insp = get_or_raise(session, Inspection, inspection_id, "inspection")
+    # locked: two completions at once give one verdict (one rework or one acceptance)
+    insp = lock_or_raise(session, Inspection, inspection_id, "inspection")
     if insp.status != "open":
         raise Conflict(f"inspection {inspection_id} is already completed")
     samples = session.scalars(

@@ -46,7 +46,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import (
     Batch,
@@ -149,8 +149,11 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
 
 
-def _sheet(session: Session, sheet_id: int) -> SettlementSheet:
-    sheet = get_or_raise(session, SettlementSheet, sheet_id, "settlement sheet", sheet_id=sheet_id)
+def _sheet(session: Session, sheet_id: int, *, lock: bool = False) -> SettlementSheet:
+    """The sheet, or NotFound; ``lock``: locked until the transaction ends, for a change of its
+    status (two confirmations or payments at once: one goes through, the other sees it done)."""
+    fetch = lock_or_raise if lock else get_or_raise
+    sheet = fetch(session, SettlementSheet, sheet_id, "settlement sheet", sheet_id=sheet_id)
     return sheet
 
 
@@ -330,10 +333,10 @@ def create_settlement_sheet(
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     end = period_bounds(vendor.settlement_cycle, period_start)
     key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
-    existing = session.scalars(
+    existing = session.scalars(  # locked: a redraw never races the vendor's confirmation
         select(SettlementSheet).where(
             SettlementSheet.vendor_id == vendor_id, SettlementSheet.period_key == key
-        )
+        ).with_for_update().execution_options(populate_existing=True)
     ).first()
     if existing is not None and existing.status != "draft":
         raise Conflict(
@@ -419,7 +422,7 @@ def list_sheets(
 
 def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
     """The vendor's manager confirms the sheet first."""
-    sheet = _sheet(session, sheet_id)
+    sheet = _sheet(session, sheet_id, lock=True)
     if managed_vendor_id(session, actor) != sheet.vendor_id:
         raise Forbidden(
             f"only the manager of vendor {sheet.vendor_id} may confirm sheet {sheet.number} "
@@ -470,7 +473,7 @@ def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
 def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
     """The business confirms after the vendor; the sheet is immutable from here on."""
     require_business(actor, "confirm settlement sheets")
-    sheet = _sheet(session, sheet_id)
+    sheet = _sheet(session, sheet_id, lock=True)
     if sheet.status == "draft":
         raise Conflict(
             f"vendor has not confirmed sheet {sheet.number} yet; the vendor confirms first"
@@ -509,7 +512,7 @@ def settle_sheet(
     A ``settlement.paid`` event tells the ledger, which journals the payment (the payable its
     costs booked is cleared: net to the bank, the income tax withheld to taxes payable)."""
     require_business(actor, "settle sheets")
-    sheet = _sheet(session, sheet_id)
+    sheet = _sheet(session, sheet_id, lock=True)
     if sheet.status == "settled":
         raise Conflict(f"sheet {sheet.number} was already settled on {sheet.settled_at:%Y-%m-%d}")
     if sheet.status != "confirmed":
@@ -604,7 +607,7 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     deduction may not take that project × stage's total below zero.
     """
     require_business(actor, "correct settlement sheets")
-    original = _sheet(session, sheet_id)
+    original = _sheet(session, sheet_id, lock=True)  # two corrections: one total
     if original.kind == "correction":
         raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
                        "corrects instead")
