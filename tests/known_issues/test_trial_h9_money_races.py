@@ -227,3 +227,40 @@ def test_racing_inspection_delivery_and_acceptance_happen_once(
     with runtime.session() as s:
         events = s.scalars(select(DomainEvent).where(DomainEvent.type == "delivery.accepted")).all()
         assert len(events) == 1
+
+
+def test_racing_purchase_requests_and_orders_keep_the_budget_and_the_request(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Purchase requests raised at once all read the same budget room (none flagged over the
+    budget, so none went to the finance head) and the same count for their number (all but
+    one failed on the unique number); purchase orders at once all fit under the request's
+    approved quantity."""
+    from datamill.workforce.procurement import create_request, decide_request
+    from datamill.workforce.procurement_models import PurchaseOrder, PurchaseRequest
+    from datamill.workforce.purchase_orders import create_purchase_order
+    from tests.known_issues import _vendor_world as vw
+    from tests.unit.workforce.test_procurement import _world
+
+    admin = users["admin"]
+    with runtime.session() as s:
+        ap = _world(s, admin, budget="100000")  # 100,000 CNY of labelling; 21 CNY an hour
+        pid = vw.project(s, 1, 1)
+        vendor_id = vw.vendor(s, admin, "po-vendor")
+    got = race(runtime, lambda s, i: create_request(
+        s, admin, department="speech", kind="labelling", stage="annotate",
+        modality="speech.asr", language_group="chinese", unit="hour", quantity="2000",
+        on=date(2024, 3, 1)))  # 42,000 CNY each: two fit the budget, the rest are over it
+    assert got == Counter({"ok": RACERS}), got
+    with runtime.session() as s:
+        rows = s.scalars(select(PurchaseRequest).order_by(PurchaseRequest.id)).all()
+        assert len({r.number for r in rows}) == RACERS
+        assert [r.over_budget for r in rows].count(False) == 2
+        first = rows[0].id
+        for role in rows[0].chain:
+            decide_request(s, ap[role], first)
+    got = race(runtime, lambda s, i: create_purchase_order(
+        s, admin, request_id=first, vendor_id=vendor_id, project_id=pid, quantity="1500"))
+    assert got == Counter({"ok": 1, "Conflict": RACERS - 1}), got
+    with runtime.session() as s:
+        assert s.scalar(select(func.sum(PurchaseOrder.quantity))) == Decimal(1500)

@@ -36,7 +36,8 @@ from datamill.compliance.roles import Role
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.session import append_lock
 from datamill.workforce.models import Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.pricing import DEVIATION_LIMIT, effective_price, half_year_of
@@ -239,7 +240,7 @@ def decide_budget(
     session: Session, actor: User, budget_id: int, decision: str = "approve", reason: str = ""
 ) -> ProcurementBudgetOut:
     """Dept. manager, then Finance (finance_reviewer) sign; a rejection ends it."""
-    b = get_or_raise(session, ProcurementBudget, budget_id, "procurement budget")
+    b = lock_or_raise(session, ProcurementBudget, budget_id, "procurement budget")
     if b.status != "submitted":
         raise Conflict(f"procurement budget {budget_id} is {b.status}; nothing to sign")
     level, complete = _sign(session, actor, "budget", b.id,
@@ -306,7 +307,13 @@ def _request_out(session: Session, r: PurchaseRequest) -> PurchaseRequestOut:
     return out
 
 
+#: the advisory lock (PostgreSQL) that serialises new purchase requests: their number is the
+#: year's count + 1 and their budget check reads what the others committed
+_REQUEST_LOCK = 0x64_6D_70_72  # "dmpr"
+
+
 def _number(session: Session, year: int) -> str:
+    """The year's next request number; call with the request lock held (``append_lock``)."""
     n = int(session.scalar(select(func.count()).select_from(PurchaseRequest)
                            .where(PurchaseRequest.year == year)) or 0) + 1
     return f"PR-{year}-{n:05d}"
@@ -356,6 +363,7 @@ def create_request(
         )
     amount = _amount(qty, price, "quantity")
     year = on.year
+    append_lock(session, _REQUEST_LOCK)  # requests raised at once: one budget room, one number
     room = budget_room(session, year, department, kind)
     over = room is None or amount > room
     r = PurchaseRequest(
@@ -404,7 +412,8 @@ def decide_request(
     session: Session, actor: User, request_id: int, decision: str = "approve", reason: str = ""
 ) -> PurchaseRequestOut:
     """Sign the next level of a request (dept. manager → VP → [finance head] → procurement)."""
-    r = _request(session, request_id)
+    # locked: a rejection and an approval at once never both land
+    r = lock_or_raise(session, PurchaseRequest, request_id, "purchase request")
     if r.status != "submitted":
         raise Conflict(f"purchase request {r.number} is {r.status}; nothing to sign")
     level, complete = _sign(session, actor, "request", r.id, f"purchase request {r.number}",
@@ -454,6 +463,7 @@ def combine_requests(
     projects = {r.project_id for r in rows}
     vendors = {r.vendor_id for r in rows}
     reasons = [f"{r.number}: {r.deviation_reason}" for r in rows if r.deviation_reason]
+    append_lock(session, _REQUEST_LOCK)
     merged = PurchaseRequest(
         number=_number(session, first.year), year=first.year, department=first.department,
         kind=first.kind, project_id=projects.pop() if len(projects) == 1 else None,

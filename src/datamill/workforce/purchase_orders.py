@@ -28,7 +28,8 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.session import append_lock
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.procurement import MAX_QUANTITY, approval_role
@@ -156,6 +157,10 @@ def _ordered(session: Session, vendor_id: int, project_id: int, stage: str) -> D
         or 0)
 
 
+#: the advisory lock (PostgreSQL) that serialises new purchase orders
+_ORDER_LOCK = 0x64_6D_70_6F  # "dmpo"
+
+
 def create_purchase_order(
     session: Session, actor: User, *, request_id: int, vendor_id: int, project_id: int,
     quantity: object, agreement_id: int | None = None, on: date | None = None,
@@ -163,7 +168,10 @@ def create_purchase_order(
     """Order from a qualified vendor against an approved request (within its quantity)."""
     require_business(actor, "place purchase orders")
     on = on or utcnow().date()
-    req = get_or_raise(session, PurchaseRequest, request_id, "purchase request")
+    # orders placed at once: numbered one after the other (the count + 1), and each sees the
+    # quantity the others ordered against the request (whose row is locked for its status)
+    append_lock(session, _ORDER_LOCK)
+    req = lock_or_raise(session, PurchaseRequest, request_id, "purchase request")
     if req.status != "approved":
         raise Conflict(f"purchase request {req.number} is {req.status}; orders are placed only "
                        "against an approved request (dept. manager → VP → procurement)")
