@@ -187,15 +187,22 @@ def http_server(
 
 @contextlib.contextmanager
 def scratch_database(server_url: str) -> Iterator[str]:
+    """A database of its own on ``server_url``'s server, dropped at the end.
+
+    Named after the database ``server_url`` names (``<db>_bench_<pid>``; ``datamill_bench_<pid>``
+    when it names none or ``postgres``), so that scratch databases keep their owner's prefix.
+    """
     import psycopg
 
-    head, _, _ = server_url.rpartition("/")
-    name = f"datamill_bench_{os.getpid()}"
+    head, _, dbname = server_url.rpartition("/")
+    dbname, sep, query = dbname.partition("?")
+    prefix = dbname if dbname and dbname != "postgres" else "datamill"
+    name = f"{prefix}_bench_{os.getpid()}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"{head}/{name}"
+        yield f"{head}/{name}{sep}{query}"
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,7 +17,7 @@ median of ``--loads`` loads each:
   indexes (dropped, timed, created again).
 
 SQLite file database; with ``--pg-url URL`` (or ``DATAMILL_BENCH_PG_URL``) also PostgreSQL (a
-scratch database ``datamill_bench_<pid>`` created and dropped there). Run:
+scratch database ``<db>_bench_<pid>`` created and dropped there). Run:
 ``.venv/bin/python bench/audit_page.py --n 100000 [--pg-url URL]``.
 """
 

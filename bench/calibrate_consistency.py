@@ -10,11 +10,13 @@ Superseded for the verdict by ``bench/prompt_check_voices.py`` (the check now de
 lowest word ratio with two per-project thresholds); this script still shows the mean
 alignment score and the free decoder's WER, which are reported but no longer decide.
 
-Run: ``.venv/bin/python bench/calibrate_consistency.py``
+Run: ``.venv/bin/python bench/calibrate_consistency.py`` (``--good``, ``--swapped`` and
+``--partial`` set the pair counts; the defaults 30, 15 and 15 are the calibration's)
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import sys
@@ -83,28 +85,39 @@ def _rates(good: list[float], bad: list[float], t: float, *, higher_is_good: boo
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--good", type=int, default=N_GOOD, help=f"matched pairs ({N_GOOD})")
+    parser.add_argument("--swapped", type=int, default=N_SWAPPED,
+                        help=f"pairs with a wholly different prompt ({N_SWAPPED})")
+    parser.add_argument("--partial", type=int, default=N_PARTIAL,
+                        help=f"pairs with 2-4 words swapped ({N_PARTIAL})")
+    args = parser.parse_args()
+    n_good, n_swapped, n_partial = args.good, args.swapped, args.partial
+    if min(n_swapped, n_partial) < 1 or n_swapped + n_partial > n_good:
+        parser.error("need --swapped >= 1, --partial >= 1 and --swapped + --partial <= --good "
+                     "(the mismatched pairs reuse the matched pairs' audio)")
     rng = random.Random(7)
     aligner = PocketsphinxAligner()
     pre = PocketsphinxPreannotator()
     with tempfile.TemporaryDirectory() as tmp:
         audio: list[Path] = []
         t0 = time.perf_counter()
-        for i in range(N_GOOD):
+        for i in range(n_good):
             voice = VOICES[i % len(VOICES)][0]
             audio.append(synthesize(SENTENCES[i], Path(tmp) / f"s{i:02d}.wav", voice=voice, seed=i))
-        print(f"synthesised {N_GOOD} files in {time.perf_counter() - t0:.1f} s")
+        print(f"synthesised {n_good} files in {time.perf_counter() - t0:.1f} s")
 
         pairs: list[tuple[str, Path, str]] = [
-            ("good", audio[i], SENTENCES[i]) for i in range(N_GOOD)
+            ("good", audio[i], SENTENCES[i]) for i in range(n_good)
         ]
-        pairs += [("swapped", audio[i], SENTENCES[N_GOOD + i]) for i in range(N_SWAPPED)]
+        pairs += [("swapped", audio[i], SENTENCES[n_good + i]) for i in range(n_swapped)]
         pairs += [
             (
                 f"partial-{2 + i % 3}",
-                audio[N_SWAPPED + i],
-                _partial_prompt(SENTENCES[N_SWAPPED + i], rng, 2 + i % 3),
+                audio[n_swapped + i],
+                _partial_prompt(SENTENCES[n_swapped + i], rng, 2 + i % 3),
             )
-            for i in range(N_PARTIAL)
+            for i in range(n_partial)
         ]
 
         results = []
@@ -122,7 +135,7 @@ def main() -> int:
         align_s: list[float] = []
         decode_s: list[float] = []
         durations_s: list[float] = []
-        for i in range(N_GOOD):
+        for i in range(n_good):
             pcm = read_pcm16(audio[i])
             durations_s.append(len(pcm) / 2 / 16000)
             t = time.perf_counter()
@@ -133,7 +146,7 @@ def main() -> int:
             align_s.append(time.perf_counter() - t)
 
         refs, hyps, pre_s = [], [], []
-        for i in range(N_GOOD):
+        for i in range(n_good):
             t = time.perf_counter()
             ann = pre.transcribe(audio[i], "en-US")
             pre_s.append(time.perf_counter() - t)
@@ -175,6 +188,8 @@ def main() -> int:
     )
     for kind in ("swapped", "partial-2", "partial-3", "partial-4"):
         sub = [r.alignment_score for k, r, _ in results if k == kind]
+        if not sub:  # fewer than three partial pairs (--partial)
+            continue
         rej = sum(s < DEFAULT_MIN_ALIGNMENT_SCORE for s in sub) / len(sub)
         print(f"   reject rate {kind:<10} {rej:.0%} (n={len(sub)})")
     print(f"decoder WER: best threshold {t_wer:.3f}: {_rates(gw, bw, t_wer, higher_is_good=False)}")
@@ -188,12 +203,12 @@ def main() -> int:
     )
     print(f"check_consistency per file: mean {statistics.mean(t for _, _, t in results):.3f} s")
     print(f"preannotator per file:     mean {statistics.mean(pre_s):.3f} s")
-    print(f"preannotator corpus WER on the {N_GOOD} matched files: {jiwer.wer(refs, hyps):.3f}")
+    print(f"preannotator corpus WER on the {n_good} matched files: {jiwer.wer(refs, hyps):.3f}")
     print(
         "preannotator per-voice WER: "
         + ", ".join(
             f"{VOICES[v][0]}={jiwer.wer(refs[v :: len(VOICES)], hyps[v :: len(VOICES)]):.2f}"
-            for v in range(len(VOICES))
+            for v in range(min(len(VOICES), n_good))
         )
     )
     return 0

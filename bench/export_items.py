@@ -99,7 +99,7 @@ def build(rt: Runtime, root: Path, n: int, k: int, first_id: int = 1) -> int:
             dur = int(b["duration_ms"])  # type: ignore[call-overload]
             anns.append({
                 "id": i, "item_id": i, "version": 1, "stage": "annotate", "kind": "annotation",
-                "segments": [
+                "payload": [  # a Core insert takes column names: not the ORM synonym "segments"
                     {"start_ms": 0, "end_ms": dur // 2, "text": text, "speaker": None,
                      "noise": [], "confidence": None},
                     {"start_ms": dur // 2, "end_ms": dur, "text": "[noise]", "speaker": None,

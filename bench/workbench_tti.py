@@ -93,7 +93,7 @@ def synth_speechlike(path: Path, seconds: float, seed: int = 0) -> Path:
 def add_project_with_item(rt: Runtime, name: str, wav: Path, user_id: int) -> tuple[int, int]:
     """A project with one passed item for ``wav``; returns (project id, item id)."""
     digest = rt.blobs.put_file(wav)
-    info = sf.info(str(wav))
+    duration_ms = round(sf.info(str(wav)).duration * 1000)
     with rt.session() as s:
         pid = create_project(s, asr_spec(name)).id
         from datamill.compliance.models import User
@@ -101,8 +101,9 @@ def add_project_with_item(rt: Runtime, name: str, wav: Path, user_id: int) -> tu
         add_member(s, pid, s.get(User, user_id), actor_id=None)
     row = {"project_id": pid, "external_id": wav.stem, "sha256": digest, "filename": wav.name,
            "size_bytes": wav.stat().st_size, "status": "passed", "owner": "customer",
-           "duration_ms": round(info.duration * 1000), "sample_rate_hz": SR, "channels": 1,
-           "bit_depth": 16, "speaker_id": "spk01", "prompt": None, "meta": {},
+           "attributes": {"duration_ms": duration_ms, "sample_rate_hz": SR, "channels": 1,
+                          "bit_depth": 16, "speaker_id": "spk01"},
+           "volume": duration_ms, "prompt": None, "meta": {},
            "reject_reasons": [], "current_version": 0, "created_at": datetime.now(UTC)}
     with rt.engine.begin() as conn:
         item_id = conn.execute(insert(Item).values(**row).returning(Item.id)).scalar_one()

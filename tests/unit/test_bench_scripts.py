@@ -1,0 +1,218 @@
+"""Every benchmark script in ``bench/`` runs to its end at tiny sizes.
+
+The scripts measure, they are never timed here: each runs in a subprocess (this interpreter,
+the repository root as working directory) with the smallest options that still take it down its
+whole path, and must exit 0 with its final line (``SUMMARY ...`` for most) in its output. This
+keeps them from rotting when the code under them changes (a bulk insert that predates a schema
+change, a helper that lost its decorator).
+
+The PostgreSQL legs run against the test server (``DATAMILL_TEST_PG_URL``, via
+:func:`datamill.testing.fixtures.pg_url`): the script gets this worker's test database as
+``--pg-url`` and makes its own scratch database beside it (``<db>_bench_<pid>``, see
+``bench/_util.scratch_database``), which the test drops afterwards should the script not have.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from datamill.testing.fixtures import pg_url
+from tests._tools import require_module, require_tool
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Bench:
+    script: str
+    args: tuple[str, ...]
+    #: the start of the line the script ends with
+    final: str
+    #: also in the output (whitespace collapsed: rich wraps long lines)
+    expect: tuple[str, ...] = ()
+    #: "postgresql", "chromium", "espeak-ng", "tesseract", "fonts", "plate-fonts"
+    tools: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    timeout_s: int = 120
+    slow: bool = False
+    name: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.name or self.script.removesuffix(".py")
+
+
+BENCHES = [
+    Bench("aggregation.py",
+          ("--labels", "2000", "--per-item", "5", "--workers", "20", "--glad-labels", "500",
+           "--glad-iter", "2", "--pairs", "1000", "--items-bt", "50", "--bt-iter", "5",
+           "--repeat", "1"),
+          "SUMMARY majority_vote", ("bradley_terry",), modules=("crowdkit",)),
+    Bench("audit_page.py", ("--n", "250", "--loads", "1"), "SUMMARY audit page sqlite:",
+          ("postgresql: resumed/full",), tools=("postgresql",), slow=True),
+    Bench("calibrate_consistency.py", ("--good", "2", "--swapped", "1", "--partial", "1"),
+          "preannotator per-voice WER:", tools=("espeak-ng",), timeout_s=180, slow=True),
+    Bench("checks_throughput.py", ("--m", "4", "--repeat", "1", "--m-consistency", "2"),
+          "SUMMARY checks_throughput", ("+consistency",), tools=("espeak-ng",)),
+    Bench("claim_lane.py", ("--rounds", "1", "--block", "3"), "SUMMARY claim_lane:",
+          ("PostgreSQL hot lane", "PostgreSQL FastAPI routes"), tools=("postgresql",)),
+    # one server process (--workers 2, `datamill serve --workers 2`, costs ~15 s more CPU)
+    Bench("claim_latency.py",
+          ("--tasks", "60", "--claims", "16", "--warmup", "2", "--clients", "4", "--single", "4"),
+          "SUMMARY claim_latency", ("PostgreSQL p50",), tools=("postgresql",), slow=True),
+    Bench("coco_export.py", ("--boxes", "200"), "SUMMARY coco_export"),
+    Bench("corpus_selection.py",
+          ("--sizes", "500", "--n", "20", "--naive-n", "10", "--naive-sizes", "500"),
+          "SUMMARY ", ("same=yes",)),
+    Bench("corpus_selection.py",
+          ("--synthetic", "--sizes", "1000", "--n", "20", "--naive-n", "10",
+           "--naive-sizes", "1000"),
+          "SUMMARY ", ("same=yes",), name="corpus_selection-synthetic"),
+    Bench("engine_ray_vs_local.py", ("--m", "4", "--repeat", "1", "--batch", "2"),
+          "SUMMARY engine", ("ray(2) warm",), tools=("espeak-ng",), modules=("ray",),
+          timeout_s=180, slow=True),
+    Bench("export_items.py", ("--n", "200"), "SUMMARY export_items n=200:",
+          ("GOAL export hf", "BOUND textgrid"), slow=True),
+    Bench("export_memory.py", ("--n", "50", "--exports", "2"), "SUMMARY export_memory n=50",
+          slow=True),
+    Bench("image_checks.py", ("--n", "4", "--width", "320", "--height", "240", "--repeat", "1"),
+          "SUMMARY image_checks"),
+    # the default 3840x2160 image: the server's preview rendition is only made above 1920 px
+    Bench("image_workbench_tti.py", ("--loads", "1", "--objects", "20"),
+          "SUMMARY image_workbench_tti", tools=("chromium",), modules=("playwright",),
+          slow=True),
+    Bench("import_items.py", ("--n", "200"), "SUMMARY import_items n=200:",
+          ("in place PostgreSQL new", "copy import"), tools=("postgresql",)),
+    # most of its time is the fixed face set (scikit-image's 200 LFW crops), whatever --n
+    Bench("mask_recall.py", ("--n", "4", "--negatives", "2"), "SUMMARY masking plates",
+          ("faces recall=",), tools=("plate-fonts",), modules=("cv2", "skimage"), slow=True),
+    Bench("ocr_accuracy.py", ("--n", "2"), "SUMMARY ocr_accuracy", ("rapidocr", "tesseract"),
+          tools=("tesseract", "fonts"), modules=("rapidocr",)),
+    Bench("pii_recall.py", ("--n", "200"), "SUMMARY pii precision="),
+    Bench("pointcloud.py", ("--frames", "2", "--files", "3", "--repeat", "1"),
+          "SUMMARY pointcloud"),
+    Bench("prompt_check_voices.py", ("--per-voice", "1"), "CPU: ", ("held-out voices",),
+          tools=("espeak-ng",), timeout_s=180, slow=True),
+    Bench("snr_calibration.py", ("--sentences", "2"), "SUMMARY snr", tools=("espeak-ng",)),
+    Bench("sqlite_writer_hold.py", ("--clients", "2", "--claims", "16"), "claim over HTTP,",
+          ("writer lock held per write transaction",), slow=True),
+    Bench("tts_prealign.py", ("--n", "2"), "the spread is a draft", tools=("espeak-ng",)),
+    Bench("workbench_tti.py",
+          ("--long-s", "20", "--short-s", "2", "--loads", "1", "--peaks-s", "30", "--repeat", "1"),
+          "SUMMARY workbench_tti", tools=("chromium",), modules=("playwright",), slow=True),
+]
+
+# Not run by test_bench_script_runs_small:
+LEFT_OUT = {
+    # Opt-in: it measures Label Studio, which only its --install makes (a large install into a
+    # venv of its own, never done by the tests); test_peer_label_studio_without_install runs
+    # its no-install mode instead.
+    "peer_label_studio.py",
+}
+
+
+def _require(bench: Bench) -> None:
+    for tool in bench.tools:
+        if tool == "postgresql" and pg_url() is None:
+            require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+        elif tool == "chromium" and not CHROMIUM.exists():
+            require_tool("/usr/bin/chromium is not installed; scripts/setup.sh --dev installs it")
+        elif tool in ("espeak-ng", "tesseract") and shutil.which(tool) is None:
+            require_tool(f"{tool} is not installed (scripts/setup.sh installs it)")
+        elif tool == "fonts":
+            from datamill.testing.images import fonts_available
+
+            if not fonts_available():
+                require_tool("DejaVu and WenQuanYi fonts (fonts-dejavu-core, fonts-wqy-zenhei)")
+        elif tool == "plate-fonts":
+            from datamill.testing.plates import plate_fonts_available
+
+            if not plate_fonts_available():
+                require_tool("DejaVu and WenQuanYi fonts (fonts-dejavu-core, fonts-wqy-zenhei)")
+    for module in bench.modules:
+        require_module(module)
+
+
+def _start(argv: list[str]) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATAMILL_BENCH_PG_URL"}
+    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def _finish(proc: subprocess.Popen[str], timeout_s: int) -> str:
+    """The script's output (stdout + stderr); past ``timeout_s`` its whole process group (its
+    servers, pools) is killed and the test fails."""
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        pytest.fail(f"ran past {timeout_s} s; its output ended:\n{out[-4000:]}")
+    return out
+
+
+def _drop_scratch(server_url: str, pid: int) -> None:
+    """Drop the script's scratch database if a killed run left it behind."""
+    import psycopg
+
+    dbname = server_url.rpartition("/")[2].partition("?")[0]
+    name = f"{dbname}_bench_{pid}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(
+    "bench",
+    [pytest.param(b, id=b.id, marks=[*([pytest.mark.slow] if b.slow else []),
+                                     *([pytest.mark.pg] if "postgresql" in b.tools else [])])
+     for b in BENCHES],
+)
+def test_bench_script_runs_small(bench: Bench) -> None:
+    _require(bench)
+    argv = [sys.executable, str(BENCH / bench.script), *bench.args]
+    url = pg_url() if "postgresql" in bench.tools else None
+    if url is not None:
+        argv += ["--pg-url", url]
+    proc = _start(argv)
+    try:
+        out = _finish(proc, bench.timeout_s)
+    finally:
+        if url is not None:
+            _drop_scratch(url, proc.pid)
+    tail = out[-6000:]
+    assert proc.returncode == 0, f"{bench.script} exited {proc.returncode}:\n{tail}"
+    assert re.search(rf"^{re.escape(bench.final)}", out, re.MULTILINE), (
+        f"{bench.script}: no line starting {bench.final!r}:\n{tail}")
+    flat = " ".join(out.split())
+    for text in bench.expect:
+        assert text in flat, f"{bench.script}: {text!r} not in its output:\n{tail}"
+    assert "WARNING: migrations failed" not in out, tail
+
+
+def test_peer_label_studio_without_install(tmp_path: Path) -> None:
+    """Its no-install mode: without Label Studio in ``--venv`` it stops with a clear message
+    (and installs nothing)."""
+    venv = tmp_path / "no-label-studio"
+    proc = _start([sys.executable, str(BENCH / "peer_label_studio.py"), "--venv", str(venv),
+                   "--n", "10"])
+    out = _finish(proc, 60)
+    assert proc.returncode == 1, out
+    assert "pass --install" in out and "Traceback" not in out, out
+    assert not venv.exists()
+
+
+def test_every_bench_script_is_run_here() -> None:
+    scripts = {p.name for p in BENCH.glob("*.py") if not p.name.startswith("_")}
+    covered = {b.script for b in BENCHES} | LEFT_OUT
+    assert scripts == covered, f"not run: {sorted(scripts - covered)}; gone: {sorted(covered - scripts)}"
