@@ -374,9 +374,16 @@ def define_qualification_test(
     return _test_out(session, test)
 
 
-def get_qualification_test(session: Session, project_id: int) -> QualificationTestOut | None:
-    """The test (item ids only, never the answers), or None when the project has none."""
+def get_qualification_test(
+    session: Session, project_id: int, *, viewer: User | None = None
+) -> QualificationTestOut | None:
+    """The test (item ids only, never the answers), or None when the project has none.
+
+    With ``viewer`` (a face's caller), only for those who may see its questions: a registered
+    worker or the project's business side (a customer or an outsider is refused)."""
     _project(session, project_id)
+    if viewer is not None and find_worker_of_user(session, viewer.id) is None:
+        require_project_manager(session, viewer, project_id, "see the qualification test")
     test = _test(session, project_id)
     return _test_out(session, test) if test else None
 

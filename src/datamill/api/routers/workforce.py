@@ -247,8 +247,9 @@ def define_test_endpoint(
     response_model=QualificationTestOut,
     responses={204: {"description": "The project has no qualification test"}},
 )
-def get_test_endpoint(project_id: Id, session: SessionDep, _user: CurrentUser) -> object:
-    test = qualification.get_qualification_test(session, project_id)
+def get_test_endpoint(project_id: Id, session: SessionDep, user: CurrentUser) -> object:
+    """The test: for registered workers and the project's business side."""
+    test = qualification.get_qualification_test(session, project_id, viewer=user)
     return test if test is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
