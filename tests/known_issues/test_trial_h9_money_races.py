@@ -264,3 +264,21 @@ def test_racing_purchase_requests_and_orders_keep_the_budget_and_the_request(
     assert got == Counter({"ok": 1, "Conflict": RACERS - 1}), got
     with runtime.session() as s:
         assert s.scalar(select(func.sum(PurchaseOrder.quantity))) == Decimal(1500)
+
+
+def test_racing_enrolments_never_overfill_a_quota_cell(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Subjects enrolling at once all read the quota cell before any was enrolled: the
+    one-speaker cell "young women" took every one of them (each is a paid subject)."""
+    from datamill.collection import subject
+    from tests.unit.collection.helpers import collection_project, invite
+
+    pid = collection_project(runtime, users)
+    tokens = [invite(runtime, users, pid, f"w{i}") for i in range(RACERS)]
+    with runtime.session() as s:
+        for i, t in enumerate(tokens):
+            subject.give_consent(s, t, f"Person {i}", version=1)
+    got = race(runtime, lambda s, i: subject.set_demographics(s, tokens[i], gender="female",
+                                                              age=25))
+    assert got == Counter({"ok": 1, "Conflict": RACERS - 1}), got

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.db.session import append_lock
 from datamill.production.collection_spec import DIMENSIONS, CollectionSpec, QuotaCell
 from datamill.production.models import Item, Project
 
@@ -36,6 +37,7 @@ __all__ = [
     "Tally",
     "cell_blocker",
     "collection_spec",
+    "lock_quotas",
     "profile",
     "quota_progress",
     "screen_import",
@@ -43,6 +45,14 @@ __all__ = [
 ]
 
 _MS_PER_HOUR = 3_600_000
+_QUOTA_LOCKS = 0x64_6D_71_75 << 32  # "dmqu": + the project id, one advisory lock per project
+
+
+def lock_quotas(session: Session, project_id: int) -> None:
+    """Hold the project's quota lock until the transaction ends (PostgreSQL; SQLite has one
+    writer anyway): subjects enrolling or uploading at once then each count the others, so a
+    cell is never filled past its target by requests that all read it before any wrote."""
+    append_lock(session, _QUOTA_LOCKS + project_id)
 _NOT_ACCEPTED = ("imported", "rejected")
 
 

@@ -30,7 +30,7 @@ from datamill.collection.models import (
     Recording,
     RerecordRequest,
 )
-from datamill.collection.quotas import cell_blocker, collection_spec
+from datamill.collection.quotas import cell_blocker, collection_spec, lock_quotas
 from datamill.collection.staff import latest_consent_text, open_request, token_digest
 from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import record_subject_consent
@@ -141,6 +141,7 @@ def set_demographics(
     if _consent(session, v.subject) is None:
         raise Forbidden("give your consent first: sign the consent text before anything else")
     demo = _demographics(gender, age, accent, device)
+    lock_quotas(session, v.project.id)  # enrolments at once: each counts the others
     if v.subject.enrolled_at is not None and _recorded(session, v.subject) \
             and demo != v.subject.demographics:
         raise Conflict("your recordings carry the demographics you gave; ask the project"
