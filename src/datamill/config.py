@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     )
     engine: Literal["local", "ray"] = Field(
         default="local",
-        description="Where batch jobs (checks, pre-annotation) run: a warm local process pool, "
+        description="Where batch jobs (checks, pre-annotation, desensitization, sharded exports) run: a warm local process pool, "
         "or Ray (``DATAMILL_RAY_ADDRESS``)",
     )
     ray_address: str | None = Field(
@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     )
     engine_workers: int | None = Field(
         default=None, ge=1, description="Worker processes / CPUs a batch job uses (default: all)"
+    )
+    export_shard_items: int = Field(
+        default=20_000, ge=0,
+        description="Items per shard when a delivery's format is written in shards on Ray "
+        "(``engine = ray``; formats that can merge shards, batches larger than one shard); "
+        "0: never shard",
     )
     ray_max_retries: int = Field(
         default=3, ge=0, description="Times Ray re-runs a task whose worker died"

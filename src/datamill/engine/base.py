@@ -29,6 +29,7 @@ class Executor(Protocol):
 
     name: str
     workers: int
+    window: int | None  # chunks in flight at once (None: the executor's default)
 
     def map(self, fn: Callable[[A], R], args: Iterable[A], chunksize: int = 4) -> Iterator[R]: ...
 

@@ -100,6 +100,7 @@ class LocalExecutor:
         self.max_retries = max_retries
         self.choose = choose
         self.last_mode = "inline"  # "inline" or "pool": what the last map chose (for benches)
+        self.window: int | None = None  # chunks in flight (default 4 per worker)
 
     def close(self) -> None:
         """Nothing to do: the warm pool outlives the executor (see :func:`shutdown_pools`)."""
@@ -147,7 +148,7 @@ class LocalExecutor:
 
     def _pooled(self, fn: Callable[[A], R], rest: Iterator[A], chunksize: int) -> Iterator[R]:
         chunks = iter(lambda: list(itertools.islice(rest, chunksize)), [])
-        window = self.workers * 4
+        window = self.window or self.workers * 4
         retries = 0
         # (chunk, future): a chunk is kept until its results are out, to resubmit it on a
         # fresh pool when a worker died

@@ -80,6 +80,7 @@ class RayExecutor:
             self._started_here = True
         cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
         self.workers = max(1, min(workers, cpus) if workers else cpus)
+        self.window: int | None = None  # tasks in flight (default 3 per CPU)
         self._task = ray.remote(_run_chunk).options(num_cpus=1, max_retries=max_retries)
 
     def close(self) -> None:
@@ -92,7 +93,7 @@ class RayExecutor:
     def map(self, fn: Callable[[A], R], args: Iterable[A], chunksize: int = 4) -> Iterator[R]:
         ray = self._ray
         fn_ref = ray.put(fn)
-        window = self.workers * 3
+        window = self.window or self.workers * 3
         pending: deque[Any] = deque()
         chunk: list[A] = []
         it = iter(args)

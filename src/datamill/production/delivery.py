@@ -31,6 +31,7 @@ from datamill.core.filenames import suffix as _suffix
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
+from datamill.production.export_engine import export_format
 from datamill.production.hooks import check_delivery_guards, check_handler
 from datamill.production.media import item_path
 from datamill.production.models import (
@@ -261,19 +262,23 @@ def _deliver(
     media: dict[str, str] = {}
     left_out: dict[str, dict[str, int]] = {}
     statistics = plugin.statistics()
+    count = int(session.scalar(
+        select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
+    ) or 0)
     for i, fmt in enumerate(formats):
-        exporter = plugin.make_exporter(fmt, requirements)
         first = i == 0
         items = _stream(
             session, blobs, batch_id, plugin, project.language, media_dir,
             out_dir / plugin.media_folder, statistics if first else None,
             media if first else None, progress if first else None,
         )
-        manifest = exporter.export(items, staging / fmt)
+        # in shards on the engine when the format can merge them and the batch is big
+        manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
+                                 settings=session.info.get("datamill.settings"))
         files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
         if manifest.left_out:  # objects the format cannot hold (e.g. polygons in Pascal VOC)
             left_out[fmt] = dict(sorted(manifest.left_out.items()))
-        del items, exporter, manifest
+        del items, manifest
     files.update(media)
     insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
@@ -283,9 +288,6 @@ def _deliver(
     volume = int(session.scalar(
         select(func.coalesce(func.sum(Item.volume), 0))
         .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id)
-    ) or 0)
-    count = int(session.scalar(
-        select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
     ) or 0)
     datasheet = {
         **stats,

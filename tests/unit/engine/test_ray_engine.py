@@ -114,3 +114,40 @@ def test_desensitization_on_ray_writes_what_the_local_engine_writes(
     assert summaries["ray"]["images"]["images_masked"] == 6
     local, on_ray = written(projects["local"]), written(projects["ray"])
     assert on_ray == local and len(local[0]) == 20 and len(local[1]) == 6
+
+
+def test_a_big_export_runs_in_shards_on_ray_and_merges_into_the_same_package(
+    ray_executor: LocalExecutor, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    from datamill.modalities.registry import get_modality
+    from datamill.production.export_engine import export_format
+    from tests.unit.modalities.speech.test_export_shards import _items
+
+    plugin = get_modality("speech.asr")
+    items = _items(tmp_path, 45)
+    on_ray = Settings(engine="ray", export_shard_items=10, engine_workers=2)
+    for fmt in ("textgrid", "hf"):
+        whole = export_format(plugin, fmt, {}, iter(items), tmp_path / "whole" / fmt, total=45,
+                              settings=Settings())
+        consumed = []
+
+        def stream(fmt: str = fmt) -> Iterator[object]:
+            for item in items:
+                consumed.append(item)
+                yield item
+
+        sharded = export_format(plugin, fmt, {}, stream(), tmp_path / "ray" / fmt, total=45,
+                                settings=on_ray)
+        assert sharded.items == whole.items == 45 and len(consumed) == 45
+        assert set(sharded.files) == set(whole.files)
+        assert not (tmp_path / "ray" / f"{fmt}.shards").exists()  # the shards' folders went
+        for name, digest in whole.files.items():
+            if name.endswith(".parquet"):
+                merged = tmp_path / "ray" / fmt / name
+                assert pq.read_table(merged).equals(pq.read_table(tmp_path / "whole" / fmt / name))
+                # one row group per shard of 10 (unsharded: one for all 45 rows)
+                assert pq.ParquetFile(merged).num_row_groups == 5
+            else:
+                assert sharded.files[name] == digest

@@ -48,13 +48,14 @@ import pyarrow.parquet as pq
 from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import dumps_function
 from datamill.modalities.base import ExportManifest
+from datamill.modalities.shards import Part, merge_shard_folders
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
 from ._common import UniqueIds, check_segment, resolved
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     import datasets
@@ -228,6 +229,17 @@ class HuggingFaceExporter:
             files={JSONL_FILE: digest.hexdigest(), **checksum_files(out_dir, [PARQUET_FILE])},
             items=len(seen),
         )
+
+    def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
+        """Shards of the batch (see :mod:`datamill.modalities.shards`): ``data.jsonl`` joined,
+        ``data.parquet`` one file of every shard's row groups, in item order; an utterance id
+        in two shards is refused, as a duplicate is."""
+        seen = UniqueIds()
+        for folder, _manifest in parts:
+            for utterance_id in pq.read_table(folder / PARQUET_FILE, columns=["id"]).column(0):
+                seen.add(utterance_id.as_py())
+        return merge_shard_folders(self.name, parts, out_dir, concat={JSONL_FILE},
+                                   parquet={PARQUET_FILE})
 
     @staticmethod
     def _write(

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, ClassVar, Final
 from datamill.core.errors import InvalidInput
 from datamill.core.file_sink import FileSink
 from datamill.modalities.base import ExportManifest
+from datamill.modalities.shards import Part, merge_shard_folders
 from datamill.modalities.speech.types import ExportItem, Segment
 
 from ._common import UniqueIds, check_id, check_segment, clean_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
 __all__ = ["SPEAKER_TIER", "TRANSCRIPT_TIER", "TextGridExporter"]
@@ -164,3 +165,8 @@ class TextGridExporter:
                 sink.write(f"{item.utterance_id}.TextGrid", text.encode("utf-8"))
             files = sink.close()  # each file's sha256, of what was written (not re-read)
         return ExportManifest(format=self.name, files=files, items=len(seen))
+
+    def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
+        """Shards of the batch (see :mod:`datamill.modalities.shards`): their files side by
+        side; an utterance id two shards both wrote is refused, as a duplicate is."""
+        return merge_shard_folders(self.name, parts, out_dir)
