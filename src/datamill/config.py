@@ -64,8 +64,8 @@ class Settings(BaseSettings):
     )
     engine: Literal["local", "ray"] = Field(
         default="local",
-        description="Where batch jobs (checks, pre-annotation, desensitization, sharded exports) run: a warm local process pool, "
-        "or Ray (``DATAMILL_RAY_ADDRESS``)",
+        description="Where batch jobs (checks, pre-annotation, desensitization, sharded "
+        "exports) run: a warm local process pool, or Ray (``DATAMILL_RAY_ADDRESS``)",
     )
     ray_address: str | None = Field(
         default=None,
