@@ -24,6 +24,7 @@ into a rich markup string elsewhere (progress labels, ``Text.from_markup``).
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -201,6 +202,20 @@ def _validation_message(err: ValidationError) -> str:
     )
 
 
+#: errors of a path someone named (missing, a folder, a file, no permission, a link loop):
+#: bad input, not a bug
+_PATH_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
+                          errno.ELOOP, errno.ENAMETOOLONG, errno.EEXIST, errno.EROFS,
+                          errno.ENOTEMPTY})
+
+
+def _os_message(err: OSError) -> str:
+    """``cannot use adir: Is a directory`` for an OSError about a path."""
+    paths = " → ".join(str(p) for p in (err.filename, err.filename2) if p is not None)
+    reason = err.strerror or str(err)
+    return f"cannot use {paths}: {reason}" if paths else reason
+
+
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Map outcomes to exit codes (see the module doc); ``DATAMILL_ENV=debug`` re-raises.
 
@@ -232,6 +247,13 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
                 raise
             raise _fail("invalid_input", "a number is out of range (ids are 1 to 2^63-1): "
                         f"{str(err).splitlines()[0][:200]}", as_json, {}) from None
+        except OSError as err:  # a path the person gave: missing, a folder, unreadable, a loop
+            if _debug() or err.errno not in _PATH_ERRNOS:
+                if as_json:
+                    _write_json(error_payload("internal", f"{type(err).__name__}: {err}"))
+                raise
+            raise _fail("invalid_input", _os_message(err), as_json,
+                        {"path": None if err.filename is None else str(err.filename)}) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as err:

@@ -91,8 +91,12 @@ def relocate_cmd(
     """Rewrite the absolute paths inside a package copied elsewhere (Kaldi wav.scp, JSONL and
     Parquet audio paths) to where it lies now, and update its manifest's sha256 sums. Needs no
     database: run it wherever the package is."""
+    from datamill.core.errors import InvalidInput
     from datamill.production.delivery_relocate import relocate_package
 
+    if not package.is_dir():  # also a link that loops, which resolve() cannot follow
+        raise InvalidInput(f"{package} is not a folder: give the delivery package's folder",
+                           path=str(package))
     report = relocate_package(package, old_root=old_root)
     emit(report, as_json, lambda r: out.print(
         f"{r.replaced} paths in {len(r.files)} files now start with {r.new_root} "

@@ -138,7 +138,7 @@ def budget_create(project_id: int, lines_file: Path, user: AsUser,
 
     try:
         lines = json.loads(lines_file.read_text(encoding="utf-8"), parse_float=Decimal)
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, ValueError) as err:  # ValueError: not JSON, or not UTF-8 text
         raise InvalidInput(f"cannot read budget lines from {lines_file}: {err}") from err
     with get_runtime().session() as s:
         b = create_budget(s, project_id, lines, actor_id=_actor(s, user))

@@ -55,7 +55,7 @@ def generate_master_key(
     from datamill.compliance.crypto import MasterKey
     from datamill.core.errors import Conflict
 
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a link, even a dangling one, is never followed
         raise Conflict(f"{path} exists; a key file is never overwritten", path=str(path))
     key = MasterKey.generate()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

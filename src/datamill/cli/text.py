@@ -35,6 +35,9 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
 
     if unit not in ("line", "document"):
         raise InvalidInput("--unit is 'line' or 'document'", field="unit")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInput(f"{out_dir} is a file, not a folder: give a new or empty folder for "
+                           "the prepared texts", field="out_dir")
     chosen: Literal["line", "document"] = "line" if unit == "line" else "document"
     got = prepare_text_source(source, out_dir, unit=chosen, text_field=text_field,
                               id_field=id_field, normalize=normalize,

@@ -223,7 +223,7 @@ def sheet_create(
 
     with get_runtime().session() as s:
         sheet = create_settlement_sheet(
-            s, _actor(s, actor), vendor_id, date.fromisoformat(period_start)
+            s, _actor(s, actor), vendor_id, _day(period_start, "PERIOD_START")
         )
     emit(
         sheet,
@@ -625,10 +625,12 @@ CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Also write the repor
 
 
 def _opt_day(value: str | None, field: str) -> date | None:
+    return None if value is None else _day(value, field)
+
+
+def _day(value: str, field: str) -> date:
     from datamill.core.errors import InvalidInput
 
-    if value is None:
-        return None
     try:
         return date.fromisoformat(value)
     except ValueError as err:

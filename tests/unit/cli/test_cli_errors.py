@@ -1,0 +1,99 @@
+"""Bad input on the command line: one clear line (or, with ``--json``, one JSON error object),
+a non-zero exit code, no traceback and nothing written — found by trying the CLI as an attacker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.unit.cli.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with one admin, ``root``."""
+    home = tmp_path_factory.mktemp("cli-errors") / "home"
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    return home
+
+
+def json_error(proc: subprocess.CompletedProcess[str], exit_code: int, code: str) -> str:
+    """The message of the one JSON error object on stdout (after checking the outcome)."""
+    assert proc.returncode == exit_code, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    doc = json.loads(proc.stdout)  # the whole of stdout is one JSON document
+    assert doc["error"]["code"] == code, doc
+    return str(doc["error"]["message"])
+
+
+def one_line(proc: subprocess.CompletedProcess[str], exit_code: int) -> str:
+    """The one readable error line on stderr (without ``--json``)."""
+    assert proc.returncode == exit_code, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert proc.stderr.startswith("error (") and proc.stderr.count("\n") == 1, proc.stderr
+    return proc.stderr
+
+
+def test_a_period_start_that_is_no_date_is_invalid_input(home: Path) -> None:
+    proc = run(home, "workforce", "sheet-create", "1", "next-week", "--as", "root", "--json",
+               ok=False)
+    assert "'next-week' is not a date (YYYY-MM-DD)" in json_error(proc, 2, "invalid_input")
+    proc = run(home, "workforce", "sheet-create", "1", "next-week", "--as", "root", ok=False)
+    assert "is not a date" in one_line(proc, 2)
+
+
+def test_an_output_path_that_cannot_be_written_is_invalid_input(home: Path, tmp_path: Path) -> None:
+    proc = run(home, "workforce", "output-ratio", "--as", "root", "--csv", str(tmp_path),
+               "--json", ok=False)
+    assert json_error(proc, 2, "invalid_input") == f"cannot use {tmp_path}: Is a directory"
+    missing = tmp_path / "no-such-folder" / "ratio.csv"
+    proc = run(home, "workforce", "output-ratio", "--as", "root", "--csv", str(missing), ok=False)
+    assert "No such file or directory" in one_line(proc, 2)
+    assert not missing.parent.exists()
+
+
+def test_text_prepare_into_a_file_leaves_it_alone(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "lines.txt"
+    source.write_text("one line\nanother line\n", encoding="utf-8")
+    target = tmp_path / "taken.txt"
+    target.write_text("keep me", encoding="utf-8")
+    proc = run(home, "text", "prepare", str(source), str(target), "--json", ok=False)
+    assert "is a file, not a folder" in json_error(proc, 2, "invalid_input")
+    proc = run(home, "text", "prepare", str(source), str(target), ok=False)
+    one_line(proc, 2)
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lines.txt", "taken.txt"]
+
+
+def test_relocate_a_link_that_loops(home: Path, tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    proc = run(home, "delivery", "relocate", str(loop), "--json", ok=False)
+    assert "is not a folder" in json_error(proc, 2, "invalid_input")
+    one_line(run(home, "delivery", "relocate", str(loop), ok=False), 2)
+
+
+def test_a_master_key_is_never_written_through_a_link(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "key"
+    target.parent.mkdir()
+    link = tmp_path / "key"
+    link.symlink_to(target)  # dangling: exists() is False
+    proc = run(home, "security", "generate-master-key", str(link), "--json", ok=False)
+    assert "never overwritten" in json_error(proc, 4, "conflict")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    one_line(run(home, "security", "generate-master-key", str(loop), ok=False), 4)
+    assert not target.exists() and link.is_symlink()
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+def test_budget_lines_that_are_not_utf8(home: Path, tmp_path: Path, encoding: str) -> None:
+    lines = tmp_path / "lines.json"
+    lines.write_bytes(json.dumps([{"stage": "标注", "category": "labour", "quantity": 1,
+                                   "unit_price": 1}], ensure_ascii=False).encode(encoding))
+    proc = run(home, "ledger", "budget-create", "1", str(lines), "--as", "root", "--json", ok=False)
+    assert "cannot read budget lines" in json_error(proc, 2, "invalid_input")
+    one_line(run(home, "ledger", "budget-create", "1", str(lines), "--as", "root", ok=False), 2)
