@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,6 +33,7 @@ from datamill.modalities.llm.schema import (
     RubricSpec,
     SftAnnotation,
 )
+from datamill.modalities.shards import Part, merge_shard_folders
 
 __all__ = [
     "DpoExporter",
@@ -84,6 +85,10 @@ class _JsonlExporter(ABC):
                 for row in self.rows(item):
                     fh.write(_dump(row))
         return ExportManifest(self.name, {self.file_name: _sha256(path)}, count)
+
+    def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
+        """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order."""
+        return merge_shard_folders(self.name, parts, out_dir, concat={self.file_name})
 
 
 class MessagesExporter(_JsonlExporter):
@@ -200,3 +205,8 @@ class RubricTableExporter:
                     rows = []
             writer.write_table(pa.Table.from_pylist(rows, schema=schema))
         return ExportManifest(self.name, {self.file_name: _sha256(path)}, count)
+
+    def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
+        """Shards of the batch (:mod:`datamill.modalities.shards`): one file of their row
+        groups in order."""
+        return merge_shard_folders(self.name, parts, out_dir, parquet={self.file_name})

@@ -10,11 +10,12 @@ and row groups of 1,000 rows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
 from datamill.modalities.base import ExportManifest
+from datamill.modalities.shards import Part, merge_shard_folders
 from datamill.modalities.text.exporters._common import flat_spans, iob2, sha256_file, token_offsets
 from datamill.modalities.text.item import TextExportItem
 
@@ -52,6 +53,10 @@ class TextJsonlExporter:
                 fh.write(json.dumps(row_of(item), ensure_ascii=False) + "\n")
                 n += 1
         return ExportManifest(format=self.name, items=n, files={"data.jsonl": sha256_file(path)})
+
+    def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
+        """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order."""
+        return merge_shard_folders(self.name, parts, out_dir, concat={"data.jsonl"})
 
 
 def _groups(items: Iterable[TextExportItem]) -> Iterator[list[dict[str, Any]]]:
@@ -93,3 +98,8 @@ class TextParquetExporter:
                 writer.write_table(schema.empty_table())
         return ExportManifest(format=self.name, items=n,
                               files={"data.parquet": sha256_file(path)})
+
+    def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
+        """Shards of the batch (:mod:`datamill.modalities.shards`): one file of their row
+        groups in order."""
+        return merge_shard_folders(self.name, parts, out_dir, parquet={"data.parquet"})
