@@ -8,6 +8,7 @@ and audited like the API.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -223,6 +224,21 @@ def asset_add(code: str, name: str, annual_depreciation: str, project_id: int, i
     emit(a, as_json, lambda a: out.print(f"asset {a.code} on project {a.project_id}"))
 
 
+def _report_folder(folder: Path | None) -> Path | None:
+    """Make sure the reports can go into ``folder``; the topmost folder this made, if any."""
+    from datamill.core.errors import InvalidInput
+
+    if folder is None:
+        return None
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"--output-dir {folder} is a file, not a folder", field="output_dir")
+    top = None if folder.exists() else folder
+    while top is not None and not top.parent.exists():
+        top = top.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return top
+
+
 @app.command("period-close")
 @handle_errors
 def period_close_cmd(
@@ -234,10 +250,15 @@ def period_close_cmd(
     a period already run needs --rerun, which must give the identical result)."""
     from datamill.ledger.period_close import close_period, summary_html, summary_text
 
-    with get_runtime().session() as s:
-        r = close_period(s, period, actor_id=_actor(s, user), rerun=rerun)
+    made = _report_folder(output_dir)  # one that cannot be written fails before the books change
+    try:
+        with get_runtime().session() as s:
+            r = close_period(s, period, actor_id=_actor(s, user), rerun=rerun)
+    except BaseException:
+        if made is not None and not any(p.is_file() for p in made.rglob("*")):
+            shutil.rmtree(made)  # the close failed: leave no trace of it
+        raise
     if output_dir is not None:
-        output_dir.mkdir(parents=True, exist_ok=True)
         (output_dir / f"period-close-{period}.json").write_text(
             json.dumps(r.model_dump(mode="json"), indent=2, sort_keys=True), encoding="utf-8")
         (output_dir / f"period-close-{period}.txt").write_text(summary_text(r),

@@ -97,3 +97,21 @@ def test_budget_lines_that_are_not_utf8(home: Path, tmp_path: Path, encoding: st
     proc = run(home, "ledger", "budget-create", "1", str(lines), "--as", "root", "--json", ok=False)
     assert "cannot read budget lines" in json_error(proc, 2, "invalid_input")
     one_line(run(home, "ledger", "budget-create", "1", str(lines), "--as", "root", ok=False), 2)
+
+
+def test_period_close_into_a_file_closes_nothing(home: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "reports"
+    taken.write_text("not a folder", encoding="utf-8")
+    proc = run(home, "ledger", "period-close", "2025-01", "--as", "root", "--output-dir",
+               str(taken), "--json", ok=False)
+    assert "is a file, not a folder" in json_error(proc, 2, "invalid_input")
+    fresh = tmp_path / "new" / "reports"
+    proc = run(home, "ledger", "period-close", "2025-13", "--as", "root", "--output-dir",
+               str(fresh), "--json", ok=False)
+    assert "not a period" in json_error(proc, 2, "invalid_input")
+    assert not fresh.parent.exists()  # a failed close leaves no folder behind
+    closed = json.loads(run(home, "ledger", "period-close", "2025-01", "--as", "root",
+                            "--output-dir", str(fresh), "--json").stdout)  # not run before
+    assert closed["period"] == "2025-01"
+    assert sorted(p.name for p in fresh.iterdir()) == [
+        "period-close-2025-01.html", "period-close-2025-01.json", "period-close-2025-01.txt"]
