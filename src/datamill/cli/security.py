@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar, styled
 
@@ -429,20 +430,24 @@ def desensitize_cmd(
     project: ProjectArg, actor: AsUser,
     detect: Annotated[bool, typer.Option("--detect/--no-detect",
                                          help="Detect faces and plates in images.")] = True,
+    workers: Annotated[int | None, typer.Option(
+        help="Processes or Ray CPUs (default: all; DATAMILL_ENGINE picks local or ray).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write masked derivatives of every item's texts and images (originals kept)."""
-    from datamill.compliance.desensitize import desensitize_project
+    from datamill.compliance.desensitize import IMAGE_SUFFIXES, desensitize_project
     from datamill.production.models import Item
 
     rt = get_runtime()
     with rt.session() as s:
         pid = _pid(s, project)
         user = _actor(s, actor)
-        n = s.query(Item).filter(Item.project_id == pid).count()
-        with progress_bar("desensitizing", 2 * n) as advance:
+        names = s.scalars(select(Item.filename).where(Item.project_id == pid)).all()
+        images = sum(Path(name).suffix.lower() in IMAGE_SUFFIXES for name in names)
+        # the texts pass counts every item, the images pass every image
+        with progress_bar("desensitizing", len(names) + images) as advance:
             r = desensitize_project(s, rt.blobs, pid, actor=user, detect=detect,
-                                    progress=advance)
+                                    progress=advance, workers=workers)
 
     def render(r: dict[str, Any]) -> None:
         t, i = r["texts"], r["images"]
