@@ -48,10 +48,12 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_HELP",
     "EXIT_NOTHING_TO_DO",
+    "MAX_WORKERS",
     "AsUser",
     "JsonAwareGroup",
     "JsonOpt",
     "NothingToDo",
+    "Workers",
     "acting_user",
     "console",
     "emit",
@@ -86,6 +88,11 @@ _runtime: list[Any] = []
 AsUser = Annotated[str, typer.Option(
     "--as", help="Username of the person acting (required); checked like an API caller.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+#: the most processes a command may be asked to start (a typo of 100000 is refused, not spawned)
+MAX_WORKERS = 256
+#: ``--workers``: processes for a batch job
+Workers = Annotated[int | None, typer.Option(
+    min=1, max=MAX_WORKERS, help=f"Processes, 1 to {MAX_WORKERS} (default: all cores).")]
 
 
 def acting_user(session: Any, username: str, action: Any = None, *,

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from datamill.cli._common import (
     AsUser,
+    Workers,
     acting_user,
     emit,
     get_runtime,
@@ -161,7 +162,7 @@ def check_cmd(
     project: str,
     user: AsUser,
     recheck: Annotated[bool, typer.Option(help="Re-check items already checked.")] = False,
-    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+    workers: Workers = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the automatic checks; failing items are set aside for re-collection."""
@@ -193,7 +194,7 @@ def preannotate_cmd(
     project: str,
     user: AsUser,
     engine: Annotated[str | None, typer.Option(help="Pre-annotator name (default: the modality's).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")] = None,
+    workers: Workers = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Pre-annotate every item that passed its checks with a packaged model (the modality's

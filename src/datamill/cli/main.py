@@ -29,6 +29,7 @@ from datamill.cli import (
 )
 from datamill.cli._common import (
     EXIT_HELP,
+    MAX_WORKERS,
     JsonAwareGroup,
     console,
     get_runtime,
@@ -72,7 +73,8 @@ app.add_typer(collect.app, name="collect")
 def serve_cmd(
     host: str = "127.0.0.1",
     port: int = 8000,
-    workers: Annotated[int, typer.Option(help="Server processes (PostgreSQL: one per core).")] = 1,
+    workers: Annotated[int, typer.Option(
+        min=1, max=MAX_WORKERS, help="Server processes (PostgreSQL: one per core).")] = 1,
 ) -> None:
     """Run the HTTP API (and web UI) on loopback."""
     from datamill.runtime import Runtime

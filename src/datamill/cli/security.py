@@ -16,7 +16,15 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out, progress_bar, styled
+from datamill.cli._common import (
+    MAX_WORKERS,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    progress_bar,
+    styled,
+)
 
 __all__ = ["app"]
 
@@ -431,7 +439,8 @@ def desensitize_cmd(
     detect: Annotated[bool, typer.Option("--detect/--no-detect",
                                          help="Detect faces and plates in images.")] = True,
     workers: Annotated[int | None, typer.Option(
-        help="Processes or Ray CPUs (default: all; DATAMILL_ENGINE picks local or ray).")] = None,
+        min=1, max=MAX_WORKERS, help=f"Processes or Ray CPUs, 1 to {MAX_WORKERS} (default: all; "
+        "DATAMILL_ENGINE picks local or ray).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write masked derivatives of every item's texts and images (originals kept)."""

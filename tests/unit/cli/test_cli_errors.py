@@ -115,3 +115,12 @@ def test_period_close_into_a_file_closes_nothing(home: Path, tmp_path: Path) -> 
     assert closed["period"] == "2025-01"
     assert sorted(p.name for p in fresh.iterdir()) == [
         "period-close-2025-01.html", "period-close-2025-01.json", "period-close-2025-01.txt"]
+
+
+@pytest.mark.parametrize("command", [["data", "check"], ["data", "preannotate"],
+                                     ["security", "desensitize"]])
+def test_workers_beyond_reason_are_refused_not_spawned(home: Path, command: list[str]) -> None:
+    proc = run(home, *command, "p", "--as", "root", "--workers", "100000", "--json", ok=False)
+    assert "--workers" in json_error(proc, 2, "usage")
+    proc = run(home, *command, "p", "--as", "root", "--workers", "0", ok=False)
+    assert proc.returncode == 2 and "--workers" in proc.stderr and "Traceback" not in proc.stderr
