@@ -49,6 +49,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.ledger._balances import approved_budget
+from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger._periods import first_open_day, period_of
 from datamill.ledger.costs import post_cost, post_cost_reduction
 from datamill.ledger.models import (
@@ -293,7 +294,9 @@ def process_cost_events(session: Session, *, actor_id: int | None = None) -> Cos
     ``hour_points.booked`` event (idempotent).
 
     One event that cannot be booked is left pending with its reason; the others go through.
+    Runs at once take turns (:func:`~datamill.ledger._event_runs.lock_event_runs`).
     """
+    lock_event_runs(session)
     done = select(LedgerEventReceipt.domain_event_id).where(
         LedgerEventReceipt.status.in_(("booked", "skipped")))
     events = session.scalars(select(DomainEvent).where(
@@ -322,6 +325,7 @@ def book_cost_event(
     """Book one pending cost event that is over its budget line, with the reason for it.
 
     The cost then awaits the VP + finance-head approval (``approve_over_budget_cost``)."""
+    lock_event_runs(session)  # a sync at once books it or leaves it; its receipt is read after
     ev = session.get(DomainEvent, event_id)
     if ev is None or ev.type not in COST_EVENT_TYPES:
         raise NotFound(f"no cost event with id {event_id}", event_id=event_id)
@@ -387,7 +391,9 @@ def sync_ledger(session: Session, *, actor_id: int | None = None) -> SyncOut:
     Never refuses the run: an acceptance that cannot be taken (e.g. more volume than the order
     holds; ``ledger order-amend`` raises the total) is set aside with its reason in
     ``problems`` and retried on the next run; ``acceptance_problem`` reports a run that failed
-    as a whole."""
+    as a whole. Runs at once take turns: the second waits for the first to commit and finds
+    its events done."""
+    lock_event_runs(session)
     costs = process_cost_events(session, actor_id=actor_id)
     from datamill.ledger.licence_events import process_licence_events
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import DatamillError, InvalidInput
+from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger._periods import first_open_day
 from datamill.ledger.models import LedgerEventReceipt
 from datamill.ledger.recognition import recognise_licence
@@ -37,7 +38,9 @@ def _day(payload: dict[str, object], key: str) -> date:
 def process_licence_events(
     session: Session, *, actor_id: int | None = None
 ) -> list[RecognitionOut]:
-    """Recognise every pending ``licence.accepted`` event (idempotent)."""
+    """Recognise every pending ``licence.accepted`` event (idempotent; runs at once take
+    turns)."""
+    lock_event_runs(session)
     done = select(LedgerEventReceipt.domain_event_id).where(LedgerEventReceipt.status == "booked")
     made: list[RecognitionOut] = []
     for ev in session.scalars(select(DomainEvent).where(

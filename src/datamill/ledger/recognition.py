@@ -46,6 +46,7 @@ from datamill.ledger._balances import (
     recognised_revenue,
     wip_balance,
 )
+from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger._periods import first_open_day, period_of, require_open_period
 from datamill.ledger.final_accounts import require_final_review
 from datamill.ledger.models import (
@@ -247,8 +248,10 @@ def process_acceptance_events(session: Session, *, actor_id: int | None = None) 
     One event that cannot be taken (e.g. more volume than the order holds) is set aside: it
     keeps a ``problem`` receipt with the reason (listed with the other pending events, retried
     on every run) and the rest of the run goes through. An acceptance dated in a closed period
-    is recorded on the first open day, with the original date in its audit entry.
+    is recorded on the first open day, with the original date in its audit entry. A second
+    run at once waits for this one to commit and then finds its events done.
     """
+    lock_event_runs(session)
     done = select(LedgerAcceptance.domain_event_id).where(
         LedgerAcceptance.domain_event_id.is_not(None))
     events = session.scalars(select(DomainEvent).where(
