@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -19,6 +20,7 @@ from datamill.compliance.roles import Action, Role
 from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from datamill.core.storable import check_text, text_problem
 from datamill.db.memo import remember
 
 __all__ = [
@@ -121,20 +123,35 @@ def create_user(
 
 
 def get_user(session: Session, username: str) -> User:
+    if text_problem(username):  # no username has one (and PostgreSQL cannot even compare it)
+        raise NotFound(f"no user named {username!r}", username=username)
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
         raise NotFound(f"no user named {username!r}", username=username)
     return user
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash no password matches, verified for unknown and deactivated users (made on first
+    use: hashing at import would slow every start)."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None or not user.is_active:
-        raise Unauthorized("wrong username or password")
+    """The active user with this username and password; Unauthorized otherwise. Every refusal
+    costs one argon2 verification, so the time taken never tells which usernames exist."""
+    user = None
+    if not text_problem(username):  # a NUL: no such user (PostgreSQL cannot compare it)
+        user = session.scalars(select(User).where(User.username == username)).first()
+    known = user is not None and user.is_active
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(user.password_hash if user is not None and known else _decoy_hash(),
+                       password.encode("utf-8", "surrogatepass"))
     except VerificationError as err:
         raise Unauthorized("wrong username or password") from err
+    if user is None or not known:
+        raise Unauthorized("wrong username or password")
     return user
 
 
@@ -154,6 +171,7 @@ def create_token(
                            field="expires_days")
     if not user.is_active:
         raise Forbidden(f"{user.username!r} is deactivated")
+    check_text(name, "name")
     token = "dm_" + secrets.token_urlsafe(32)
     now = utcnow()
     row = ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name,

@@ -31,6 +31,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
+from datamill.core.storable import check_counter, check_document, check_text
 from datamill.modalities.base import AnnotationDoc, JsonValue, flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
@@ -78,6 +79,7 @@ def _validated(
     elif isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     try:
+        check_document(payload, "annotation")  # before anything reads it: NUL, NaN, nesting
         # what a submission carries is decoded JSON (or the models above dumped to it)
         payload = flag_item_in(plugin, cast("JsonValue", payload), item_flag)
         doc = plugin.validate_annotation(payload, item.attributes or {}, req)
@@ -200,6 +202,8 @@ def write_version(
     version skips past any of them. ``payload`` is the annotation (an :class:`AnnotationDoc`
     from the modality, or a bare payload whose ``text`` is derived from its segments).
     """
+    check_counter(base_version, "base_version", headroom=1)  # the new version is one more
+    check_counter(time_spent_ms, "time_spent_ms")
     if isinstance(payload, AnnotationDoc):
         text, payload = payload.text, payload.payload
     elif text is None:
@@ -247,6 +251,10 @@ def submit_annotation(
     ``comment`` (to the reviewer) and ``item_flag`` (cannot annotate the item: one of the
     modality's ``item_flags``, recorded on the payload by it) are stored as the submission's
     note."""
+    check_counter(base_version, "base_version", headroom=1)
+    check_counter(time_spent_ms, "time_spent_ms")
+    check_text(comment, "comment")
+    check_text(item_flag, "item_flag")
     task = get_task(session, task_id)
     if task.stage != "annotate":
         raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
@@ -339,9 +347,9 @@ def return_to_annotators(session: Session, item: Item, reason: str) -> None:
         return
     task.status = "open"
     task.submissions = 0
-    session.execute(
+    session.execute(  # the holds that answered: a skipper is never handed it back
         update(TaskAssignment)
-        .where(TaskAssignment.task_id == task.id)
+        .where(TaskAssignment.task_id == task.id, TaskAssignment.status == "submitted")
         .values(status="returned", return_reason=reason)
     )
     review = session.scalars(_REVIEW_TASK, {"p_item": item.id}).first()
@@ -366,6 +374,9 @@ def review_task(
     time_spent_ms: int | None = None,
 ) -> dict[str, object]:
     """Accept, edit (a new version, then accept) or reject (back to the annotator) an item."""
+    check_text(reason, "reason")
+    check_counter(base_version, "base_version", headroom=1)
+    check_counter(time_spent_ms, "time_spent_ms")
     task = get_task(session, task_id)
     if task.stage != "review":
         raise InvalidInput(f"task {task_id} is an {task.stage} task, not a review task")

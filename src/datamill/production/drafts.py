@@ -16,6 +16,7 @@ from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.storable import check_counter, check_document
 from datamill.production.models import Draft, Task
 from datamill.production.tasks import ensure_holds, get_task
 
@@ -48,6 +49,10 @@ def save_draft(
 ) -> Draft:
     """Upsert the user's draft of a task they hold; answers the stored draft (whose revision is
     newer than ``revision`` when the save lost to another tab)."""
+    check_document(payload, "payload")  # kept as sent, but it must be storable
+    check_counter(base_version, "base_version", headroom=1)
+    check_counter(revision, "revision")
+    check_counter(time_spent_ms, "time_spent_ms")
     held_task(session, user, task_id)
     row = draft_for(session, task_id, user.id)
     if row is None:

@@ -1,0 +1,82 @@
+"""What the databases can store, checked before a write instead of failing inside it.
+
+PostgreSQL text refuses NUL characters; no UTF-8 exists for a lone UTF-16 surrogate (both
+arrive from ``\\u0000`` and ``\\ud800`` escapes in JSON); JSON columns refuse NaN and infinities;
+plain integer columns hold 32 bits on PostgreSQL (and 64 on SQLite). A driver meeting any of
+these raises in the middle of a request: a 500 for what is a malformed input. The services that
+take free text, documents and counters from people call :func:`check_text`,
+:func:`check_document` and :func:`check_counter` first, so every face answers with an
+:class:`~datamill.core.errors.InvalidInput` naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from datamill.core.errors import InvalidInput
+
+__all__ = ["MAX_COUNTER", "MAX_DEPTH", "check_counter", "check_document", "check_text",
+           "text_problem"]
+
+MAX_COUNTER = 2**31 - 1
+"""The largest value a plain integer column keeps on every backend (PostgreSQL ``integer``)."""
+MAX_DEPTH = 64
+"""How deeply a stored document's lists and objects may nest."""
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored (a NUL character, a lone surrogate), or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains a NUL character"
+    return f"contains a lone surrogate (U+{ord(found.group()):04X}), which has no UTF-8"
+
+
+def check_text(text: str | None, field: str) -> None:
+    """InvalidInput when ``text`` cannot be stored (see :func:`text_problem`)."""
+    problem = text_problem(text) if text else None
+    if problem is not None:
+        raise InvalidInput(f"{field} {problem}", field=field)
+
+
+def check_counter(value: int | None, field: str, *, headroom: int = 0) -> None:
+    """InvalidInput unless ``0 <= value <= MAX_COUNTER - headroom`` (None passes): a version
+    the next write adds one to needs ``headroom=1``."""
+    if value is not None and not 0 <= value <= MAX_COUNTER - headroom:
+        raise InvalidInput(f"{field} must be 0 to {MAX_COUNTER - headroom}, not {value}",
+                           field=field)
+
+
+def _walk_problem(value: object) -> str | None:
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            problem = text_problem(node)
+            if problem is not None:
+                return f"a string {problem}"
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                return f"has a number JSON cannot hold ({node})"
+        elif isinstance(node, dict | list | tuple):
+            if depth >= MAX_DEPTH:
+                return f"nests deeper than {MAX_DEPTH} levels"
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, child in items:
+                if isinstance(key, str):
+                    stack.append((key, depth + 1))
+                stack.append((child, depth + 1))
+    return None
+
+
+def check_document(value: object, field: str) -> None:
+    """InvalidInput when a JSON document (decoded: dicts, lists, strings, numbers) holds a
+    string that cannot be stored, a NaN or infinity, or nests deeper than :data:`MAX_DEPTH`."""
+    problem = _walk_problem(value)
+    if problem is not None:
+        raise InvalidInput(f"{field}: {problem}", field=field)
