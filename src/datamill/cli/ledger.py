@@ -116,7 +116,7 @@ def project_open(production_project: str, user: AsUser, order_id: int | None = N
 
 @app.command("approver")
 @handle_errors
-def approver_cmd(username: str, approval_role: str, user: AsUser) -> None:
+def approver_cmd(username: str, approval_role: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Give a user a ledger approval role (dept_manager, vp, finance_reviewer, …); admins only."""
     from datamill.compliance.roles import Action
     from datamill.compliance.users import get_user, require
@@ -126,7 +126,8 @@ def approver_cmd(username: str, approval_role: str, user: AsUser) -> None:
         actor = get_user(s, user)
         require(s, actor, Action.MANAGE_USERS)  # granting an approval role opens the books
         register_approver(s, get_user(s, username).id, approval_role, actor_id=actor.id)
-    out.print(f"{username} approves as {approval_role}")
+    emit({"username": username, "approval_role": approval_role}, as_json,
+         lambda _v: out.print(f"{username} approves as {approval_role}", highlight=False))
 
 
 @app.command("budget-create")
@@ -268,7 +269,7 @@ def report_cmd(kind: str, date_from: str, date_to: str, as_json: Annotated[bool,
 @handle_errors
 def journal_cmd(date_from: str, date_to: str, output: Path,
                 accounts: Annotated[Path | None, typer.Option(help="key,code,name CSV")] = None,
-                ) -> None:
+                as_json: JsonOpt = False) -> None:
     """Export the double-entry journal as CSV."""
     from datamill.ledger.journal import export_journal_csv, load_account_map
 
@@ -276,7 +277,9 @@ def journal_cmd(date_from: str, date_to: str, output: Path,
     with get_runtime().session() as s:
         text = export_journal_csv(s, _day(date_from), _day(date_to), mapping)
     output.write_text(text, encoding="utf-8")
-    out.print(f"wrote {text.count(chr(10)) - 1} journal lines to {output}")
+    lines = text.count(chr(10)) - 1
+    emit({"path": str(output), "lines": lines}, as_json,
+         lambda _v: out.print(f"wrote {lines} journal lines to {output}", highlight=False))
 
 
 @app.command("sync")

@@ -32,6 +32,7 @@ from datamill.cli._common import (
     MAX_WORKERS,
     JsonAwareGroup,
     console,
+    emit,
     get_runtime,
     handle_errors,
     out,
@@ -90,10 +91,11 @@ def serve_cmd(
 
 @app.command("db-upgrade")
 @handle_errors
-def db_upgrade() -> None:
+def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Bring the configured database to the latest schema (Alembic)."""
     get_runtime()
-    out.print("database is at the latest schema")
+    emit({"schema": "latest"}, as_json,
+         lambda _v: out.print("database is at the latest schema"))
 
 
 @app.command("demo")

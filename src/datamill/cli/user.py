@@ -11,7 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out
+from datamill.cli._common import (
+    AsUser,
+    JsonOpt,
+    acting_user,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+)
 from datamill.compliance.roles import Action, Role
 
 ROLE_HELP = ", ".join(r.value for r in Role) + " (see `datamill user roles`)"
@@ -199,28 +207,36 @@ def tokens_cmd(
 def password_cmd(
     username: str,
     user: AsUser,
-    password: Annotated[str, typer.Option(prompt="New password", hide_input=True,
-                                          confirmation_prompt=True)],
+    password: Annotated[str | None, typer.Option(
+        help="The new password (asked for, twice and hidden, when not given).")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Set a user's password; all their web sessions and API tokens are revoked."""
     from datamill.compliance.users import get_user, set_password
 
+    if password is None:  # ask only someone who may set it; the prompt goes to stderr
+        with get_runtime().session() as s:
+            _self_or_admin(s, user, get_user(s, username), "set the password")
+        password = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True,
+                                    err=True))
     with get_runtime().session() as s:
         target = get_user(s, username)
         actor = _self_or_admin(s, user, target, "set the password")
         revoked = set_password(s, target, password, actor_id=actor.id)
-    out.print(f"password of {username} changed; revoked {revoked['sessions']} "
-              f"session(s) and {revoked['tokens']} token(s)", highlight=False)
+    emit({"username": username, "revoked": revoked}, as_json, lambda _v: out.print(
+        f"password of {username} changed; revoked {revoked['sessions']} "
+        f"session(s) and {revoked['tokens']} token(s)", highlight=False))
 
 
 @app.command("deactivate")
 @handle_errors
-def deactivate_cmd(username: str, user: AsUser) -> None:
+def deactivate_cmd(username: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Block a user from signing in; all their web sessions and API tokens are revoked."""
     from datamill.compliance.users import deactivate_user, get_user
 
     with get_runtime().session() as s:
         actor = acting_user(s, user, Action.MANAGE_USERS)
         revoked = deactivate_user(s, get_user(s, username), actor_id=actor.id)
-    out.print(f"deactivated {username}; revoked {revoked['sessions']} session(s) and "
-              f"{revoked['tokens']} token(s)", highlight=False)
+    emit({"username": username, "revoked": revoked}, as_json, lambda _v: out.print(
+        f"deactivated {username}; revoked {revoked['sessions']} session(s) and "
+        f"{revoked['tokens']} token(s)", highlight=False))

@@ -124,3 +124,28 @@ def test_workers_beyond_reason_are_refused_not_spawned(home: Path, command: list
     assert "--workers" in json_error(proc, 2, "usage")
     proc = run(home, *command, "p", "--as", "root", "--workers", "0", ok=False)
     assert proc.returncode == 2 and "--workers" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_user_password_and_deactivate_speak_json(home: Path) -> None:
+    run(home, "user", "create", "mallory", "--role", "annotator", "--password", "password1",
+        "--as", "root")
+    # refused before anyone is asked for a password (stdin is empty: a prompt would abort)
+    proc = run(home, "user", "password", "root", "--as", "mallory", "--json", ok=False)
+    assert "may not set the password" in json_error(proc, 6, "forbidden")
+    changed = json.loads(run(home, "user", "password", "mallory", "--as", "root", "--password",
+                             "password2", "--json").stdout)
+    assert changed == {"username": "mallory", "revoked": {"sessions": 0, "tokens": 0}}
+    proc = run(home, "user", "deactivate", "nobody", "--as", "root", "--json", ok=False)
+    assert "nobody" in json_error(proc, 3, "not_found")
+    gone = json.loads(run(home, "user", "deactivate", "mallory", "--as", "root", "--json").stdout)
+    assert gone["username"] == "mallory"
+
+
+def test_ledger_approver_journal_and_db_upgrade_speak_json(home: Path, tmp_path: Path) -> None:
+    proc = run(home, "ledger", "approver", "nobody", "vp", "--as", "root", "--json", ok=False)
+    json_error(proc, 3, "not_found")
+    journal = tmp_path / "journal.csv"
+    wrote = json.loads(run(home, "ledger", "journal", "2025-01-01", "2025-12-31", str(journal),
+                           "--json").stdout)
+    assert wrote == {"path": str(journal), "lines": 0} and journal.exists()
+    assert json.loads(run(home, "db-upgrade", "--json").stdout) == {"schema": "latest"}
