@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -61,13 +62,32 @@ __all__ = [
     "get_runtime",
     "handle_errors",
     "owning_project",
+    "printable",
     "progress_bar",
     "styled",
 ]
 
+#: control characters (ESC, BEL, C1 …) that data must never send to a terminal; \t and \n stay
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\x1b`` rather than sent: a vendor name or an
+    item id holding ``ESC [2J`` must not clear (or retitle, or rewrite) the reader's terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _DataConsole(Console):
+    """A rich console that prints every string it is given (tables' cells too) through
+    :func:`printable`; its own colours are unaffected."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:  # noqa: D102 - rich's
+        return super().render_str(printable(text), **kwargs)
+
+
 # markup off: data (utterances, reasons, names) is printed literally, brackets and all
-console = Console(stderr=True, markup=False)
-out = Console(markup=False)
+console = _DataConsole(stderr=True, markup=False)
+out = _DataConsole(markup=False)
 EXIT_CODES = {"invalid_input": 2, "usage": 2, "not_found": 3, "conflict": 4, "unauthorized": 5,
               "forbidden": 6}
 EXIT_NOTHING_TO_DO = 10
@@ -132,7 +152,7 @@ def owning_project(session: Any, *, batch_id: int | None = None,
 
 def esc(text: object) -> str:
     """``text`` escaped for a rich markup string (``[noise]`` stays ``[noise]``)."""
-    return escape(str(text))
+    return escape(printable(str(text)))
 
 
 def amount(value: float | None, places: int = 4) -> str:
@@ -142,8 +162,10 @@ def amount(value: float | None, places: int = 4) -> str:
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
-    """A rich ``Text`` from plain strings and ``(text, style)`` pairs; nothing is markup."""
-    return Text.assemble(*parts)
+    """A rich ``Text`` from plain strings and ``(text, style)`` pairs; nothing is markup and
+    control characters are shown, not sent (:func:`printable`)."""
+    return Text.assemble(*(printable(p) if isinstance(p, str) else (printable(p[0]), p[1])
+                           for p in parts))
 
 
 class NothingToDo(Exception):  # noqa: N818 - not an error: an outcome with its own exit code

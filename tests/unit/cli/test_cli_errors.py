@@ -149,3 +149,13 @@ def test_ledger_approver_journal_and_db_upgrade_speak_json(home: Path, tmp_path:
                            "--json").stdout)
     assert wrote == {"path": str(journal), "lines": 0} and journal.exists()
     assert json.loads(run(home, "db-upgrade", "--json").stdout) == {"schema": "latest"}
+
+
+def test_control_characters_in_data_never_reach_the_terminal(home: Path) -> None:
+    name = "Evil\x1b[2J\x1b]0;owned\x07Co"  # clear the screen, retitle the terminal
+    added = json.loads(run(home, "workforce", "vendor-add", name, "company", "--as", "root",
+                           "--json").stdout)
+    assert added["name"] == name  # the data itself is kept as given
+    listed = run(home, "workforce", "vendors", "--as", "root").stdout
+    assert "\x1b" not in listed and "\x07" not in listed
+    assert "Evil\\x1b[2J\\x1b]0;owned\\x07Co" in listed
