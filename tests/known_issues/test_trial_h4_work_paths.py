@@ -18,27 +18,41 @@ and sign-in.
    refuses a version other than the one it showed, with the same conflict a work task gives.
 5. Signing in as an unknown user answered at once while a known user's wrong password took an
    argon2 verification, so timing told which usernames exist. Now both verify a hash.
+6. A skip racing a submit of the same hold (PostgreSQL, two requests) overwrote the committed
+   ``submitted`` with ``skipped`` and freed a claim: on an overlap-2 task a third person could
+   claim it (more answers than the overlap) and the submitter's work left the settlement. Now a
+   skip is one conditional UPDATE; the loser gets a Conflict.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import ApiToken, User
 from datamill.compliance.users import add_member, authenticate, create_token, create_user
-from datamill.core.errors import InvalidInput, Unauthorized
+from datamill.core.errors import Conflict, InvalidInput, Unauthorized
 from datamill.production.annotating import review_task, submit_annotation
-from datamill.production.models import Annotation, Draft, TaskAssignment
+from datamill.production.models import Annotation, Draft, Item, Project, Task, TaskAssignment
 from datamill.production.task_notes import skip_task, skipped_by
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.assignment import hand_package_to_vendor
+from datamill.workforce.golden import add_golden_items, set_golden_rate
+from datamill.workforce.qualification import take_qualification_test
+from tests._api import API, login
+from tests.known_issues.test_golden_checks_look_ordinary import _text, _vendor_worker
 from tests.known_issues.test_issue13_s2_claim_speed import _project_with_open_tasks
 from tests.known_issues.test_issue13_s2_hot_lane import _answer, _without_hot_lane
+from tests.unit.production.helpers import ready_project
 
 _SEG = '{"start_ms": 0, "end_ms": 1500, "text": "the quick brown fox"}'
 
@@ -193,3 +207,98 @@ def test_token_name_is_checked_by_the_service(runtime: Runtime) -> None:
             create_token(s, user, "phone\x00")
         assert s.scalar(select(func.count()).select_from(ApiToken)) == 0
         assert s.get(User, user.id) is not None
+
+
+def test_a_check_task_refuses_a_stale_version_like_a_work_task(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 6, package_size=10)
+    w1, vendor_id = _vendor_worker(runtime, users, pid)
+    with runtime.session() as s:
+        ids = list(s.scalars(select(Item.id).where(Item.project_id == pid).order_by(Item.id)))
+        texts = {i: _text(s, i) for i in ids}
+        golden = ids[3:]
+        add_golden_items(s, users["pm"], pid, answers={i: texts[i] for i in golden},
+                         pass_threshold="0.9")
+    with runtime.session() as s:
+        preannotate_project(s, runtime.blobs, pid, workers=1)
+    with runtime.session() as s:
+        take_qualification_test(s, w1, pid, {i: texts[i] for i in golden})
+        package = create_packages(s, pid, "annotate")[0]
+        create_packages(s, pid, "review")
+        hand_package_to_vendor(s, users["admin"], package.id, vendor_id)
+        set_golden_rate(s, users["pm"], pid, "0.5")
+
+    stale: dict[str, tuple[int, dict[str, Any]]] = {}
+    with TestClient(create_app(runtime)) as api:
+        headers = login(api, "w1")
+        while True:
+            r = api.post(f"{API}/projects/{pid}/tasks/next", headers=headers)
+            if r.status_code == 204:
+                break
+            task = r.json()
+            with runtime.session() as s:
+                kind = s.scalar(select(Task.kind).where(Task.id == task["id"]))
+            body = {"segments": [{"start_ms": 0, "end_ms": 1000,
+                                  "text": texts[task["item_id"]]}]}
+            for base in (task["current_version"] + 3, task["current_version"] - 1):
+                r = api.post(f"{API}/tasks/{task['id']}/annotations", headers=headers,
+                             json={**body, "base_version": base})
+                status, problem = _answer(r)
+                for own in ("instance", "item", "task_id"):
+                    problem.pop(own, None)
+                problem["detail"] = problem["detail"].replace(task["external_id"], "ITEM")
+                stale.setdefault(f"{kind}:{base - task['current_version']}", (status, problem))
+            r = api.post(f"{API}/tasks/{task['id']}/annotations", headers=headers,
+                         json={**body, "base_version": task["current_version"]})
+            assert r.status_code == 201, r.text
+    assert {k.split(":")[0] for k in stale} == {"check", "work"}, stale
+    for offset in ("3", "-1"):
+        check, work = stale[f"check:{offset}"], stale[f"work:{offset}"]
+        assert work[0] == 409, work
+        assert check == work, (offset, check, work)
+
+
+def test_a_skip_racing_a_submit_never_undoes_it(runtime: Runtime) -> None:
+    # overlap 2: a skip that overwrote a submitted hold freed a claim for a third person
+    pid, _token = _project_with_open_tasks(runtime, 1)
+    with runtime.session() as s:
+        project = s.get(Project, pid)
+        assert project is not None
+        project.spec = {**project.spec, "overlap": 2}
+        s.execute(update(Task).where(Task.project_id == pid,
+                                          Task.stage == "annotate").values(overlap=2))
+        people = {}
+        for name in ("a", "b", "c"):
+            people[name] = create_user(s, name, "password1", "annotator")
+            add_member(s, pid, people[name], actor_id=None)
+    with runtime.session() as s:
+        task = claim_next_task(s, s.merge(people["a"]), pid, "annotate")
+        assert task is not None
+        assert claim_next_task(s, s.merge(people["b"]), pid, "annotate") is not None
+    seg = [{"start_ms": 0, "end_ms": 1500, "text": "the quick brown fox"}]
+    first = runtime.sessions()
+    submit_annotation(first, first.merge(people["a"]), task.id, seg, base_version=0)
+    outcome: list[BaseException | None] = []
+
+    def skip() -> None:
+        try:
+            with runtime.session() as s:
+                skip_task(s, s.merge(people["a"]), task.id, "changed my mind")
+            outcome.append(None)
+        except Exception as err:  # noqa: BLE001 - the outcome is asserted below
+            outcome.append(err)
+
+    racer = threading.Thread(target=skip)
+    racer.start()
+    time.sleep(0.5)  # the skip is now waiting on the submit's row lock (SQLite: its writer lock)
+    first.commit()
+    first.close()
+    racer.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict), outcome
+    with runtime.session() as s:
+        hold = s.scalar(select(TaskAssignment.status).where(
+            TaskAssignment.task_id == task.id, TaskAssignment.user_id == people["a"].id))
+        assert hold == "submitted"
+        # the overlap's two claims are still taken: nobody else gets the task
+        assert claim_next_task(s, s.merge(people["c"]), pid, "annotate") is None

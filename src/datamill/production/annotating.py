@@ -39,7 +39,7 @@ from datamill.production.hooks import check_submission
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.schemas import AnnotationOut, SegmentIn
 from datamill.production.task_notes import record_note
-from datamill.production.tasks import ensure_holds, get_task
+from datamill.production.tasks import check_task_version, ensure_holds, get_task
 
 __all__ = [
     "list_annotations",
@@ -266,7 +266,7 @@ def submit_annotation(
     take_hold(session, task, hold)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":
-        return _submit_check(session, user, task, item, clean, time_spent_ms)
+        return _submit_check(session, user, task, item, clean, time_spent_ms, base_version)
     if task.overlap > 1:
         base_version = _lock_item(session, item)  # parallel first passes each keep their own
     ann = write_version(
@@ -298,9 +298,22 @@ def _submit_check(
     item: Item,
     doc: AnnotationDoc,
     time_spent_ms: int | None,
+    base_version: int,
 ) -> AnnotationOut:
     """A check task's answer: its own version, kind ``check``; the item's pointer, version and
-    status stay where they are, the task stays open for others, listeners score it."""
+    status stay where they are, the task stays open for others, listeners score it.
+
+    ``base_version`` must be the version the check showed, as a work task's must be the item's
+    (the same conflict otherwise: a wrong version must not tell a check from work); a project
+    with overlap, whose work tasks take parallel first passes, checks none."""
+    shown = check_task_version(session, task)
+    project = session.get(Project, task.project_id)
+    if base_version != shown and int((project.spec if project else {}).get("overlap", 1)) <= 1:
+        raise Conflict(
+            f"item {item.external_id} is at version {shown}, your edit is based on "
+            f"version {base_version}; reload and apply your changes again",
+            item=item.external_id, current_version=shown,
+        )
     _lock_item_for_write(session, item)
     top, pre = _versions(session, item.id)
     ann = Annotation(  # made from the pre-label the worker was shown, like any first answer

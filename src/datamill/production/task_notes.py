@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.storable import check_text
 from datamill.production.drafts import discard_draft
 from datamill.production.models import Annotation, AnnotationNote, Task, TaskAssignment
@@ -87,8 +87,17 @@ def skip_task(session: Session, user: User, task_id: int, reason: str) -> dict[s
         raise InvalidInput(f"a reason has at most {MAX_COMMENT_CHARS} characters", field="reason")
     task = get_task(session, task_id)
     hold = ensure_holds(session, user.id, task)
-    hold.status = "skipped"
-    hold.return_reason = reason
+    # held → skipped as one conditional UPDATE: a submit of the same hold that committed in the
+    # meantime wins (this skip then changes nothing and answers a Conflict), never undone
+    won = session.execute(
+        update(TaskAssignment)
+        .where(TaskAssignment.id == hold.id, TaskAssignment.status.in_(("claimed", "returned")))
+        .values(status="skipped", return_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(won, "rowcount", 0) != 1:
+        raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
+    session.expire(hold)
     session.execute(
         update(Task).where(Task.id == task.id, Task.active_claims > 0)
         .values(active_claims=Task.active_claims - 1)

@@ -36,6 +36,7 @@ from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 __all__ = [
     "assign_package",
     "check_claim_guards",
+    "check_task_version",
     "claim_next_task",
     "claimer_vendor",
     "create_packages",
@@ -466,19 +467,9 @@ def _check_view(session: Session, task: Task, item: Item, user_id: int | None) -
       while a project with overlap waits for more answers), never "open for a thousand more";
     - no return reason (a check is never returned).
     """
-    pre = session.scalars(
-        select(Annotation)
-        .where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
-        .order_by(Annotation.version.desc())
-        .limit(1)
-    ).first()
-    current, version = None, 0
+    pre, version = _check_start(session, item.id)
+    current = None
     if pre is not None:
-        version = session.scalar(
-            select(func.count()).select_from(Annotation).where(
-                Annotation.item_id == item.id, Annotation.kind != "check",
-                Annotation.version <= pre.version)
-        ) or 1
         current = AnnotationOut.model_validate(pre).model_copy(update={"version": version})
     status, package_id = task.status, None
     if user_id is not None:
@@ -493,6 +484,30 @@ def _check_view(session: Session, task: Task, item: Item, user_id: int | None) -
         duration_ms=(item.attributes or {}).get("duration_ms"), attributes=item.attributes or {},
         prompt=item.prompt, current_version=version, current=current, return_reason=None,
     )
+
+
+def _check_start(session: Session, item_id: int) -> tuple[Annotation | None, int]:
+    """What a check task of the item starts from: the newest pre-annotation (or None) and the
+    version it shows, its place among the item's own versions (check answers not counted)."""
+    pre = session.scalars(
+        select(Annotation)
+        .where(Annotation.item_id == item_id, Annotation.kind == "preannotation")
+        .order_by(Annotation.version.desc())
+        .limit(1)
+    ).first()
+    if pre is None:
+        return None, 0
+    version = session.scalar(
+        select(func.count()).select_from(Annotation).where(
+            Annotation.item_id == item_id, Annotation.kind != "check",
+            Annotation.version <= pre.version)
+    ) or 1
+    return pre, int(version)
+
+
+def check_task_version(session: Session, task: Task) -> int:
+    """The ``current_version`` a check task shows its worker (see :func:`_check_view`)."""
+    return _check_start(session, task.item_id)[1]
 
 
 def _submitted_status(session: Session, project_id: int) -> str:
