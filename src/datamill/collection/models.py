@@ -8,7 +8,8 @@ a subject produces traces back to the consent record.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -18,13 +19,20 @@ from datamill.core.clock import utcnow
 from datamill.db.base import Base
 
 __all__ = [
+    "UPLOAD_TIMEOUT",
     "CollectionInvite",
     "CollectionPrompt",
     "CollectionSubject",
     "ConsentText",
     "Recording",
     "RerecordRequest",
+    "recording_external_id",
 ]
+
+#: An upload whose recording row has had no item for this long was abandoned (its process
+#: died during the import): it no longer counts in its cell, and the prompt may be uploaded
+#: again. An import of one take (at most 20 MiB) takes seconds.
+UPLOAD_TIMEOUT = timedelta(minutes=15)
 
 
 class ConsentText(Base):
@@ -91,7 +99,13 @@ class CollectionPrompt(Base):
 
 
 class Recording(Base):
-    """One upload of one prompt by one subject (attempts count up on re-recording)."""
+    """One upload of one prompt by one subject (attempts count up on re-recording).
+
+    Written before its item, under the project's quota lock, with ``item_id`` None and the
+    take's ``duration_ms``: while the import runs the prompt is being uploaded (a second upload
+    is refused) and the take counts in the subject's quota cell. The import then links the
+    item (:func:`recording_external_id` names it); a failed import removes the row.
+    """
 
     __tablename__ = "collection_recordings"
     __table_args__ = (UniqueConstraint("subject_row_id", "prompt_id", "attempt"),)
@@ -103,7 +117,14 @@ class Recording(Base):
     attempt: Mapped[int] = mapped_column(default=1)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), default=None, index=True)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"), default=None)
+    duration_ms: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def recording_external_id(subject_id: str, subject_row_id: int, position: int, attempt: int) -> str:
+    """The external id of the item a recording's import writes."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", subject_id)[:60]
+    return f"col-{safe}-{subject_row_id}-p{position}-a{attempt}"
 
 
 class RerecordRequest(Base):

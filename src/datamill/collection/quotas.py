@@ -9,7 +9,8 @@ Values compare case-insensitively. A speaker counts in every cell that matches.
 Counting, per cell:
 - **accepted**: items past the checks (any status but ``imported`` and ``rejected``): distinct
   speakers, hours of audio (``duration_ms``), items;
-- **in progress**: items not yet checked, and enrolled subjects with no accepted item.
+- **in progress**: items not yet checked, and enrolled subjects with no accepted item; for a
+  subject's check (:func:`cell_blocker`), also uploads under way whose item is not written yet.
 
 With ``count_in_progress`` (the default) a cell's fill is accepted + in progress. A cell is
 *full for a speaker* when any target it sets is reached — except that the speakers target does
@@ -27,6 +28,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
@@ -146,11 +148,46 @@ def _enrolled(session: Session, project_id: int) -> list[tuple[str, dict[str, An
                                         CollectionSubject.enrolled_at.is_not(None)))]
 
 
+def _uploading(session: Session, project_id: int) -> list[tuple[str, dict[str, Any], int]]:
+    """Uploads under way: (subject id, demographics, milliseconds) of each recording written
+    before its item whose item is not imported yet (and that was not abandoned)."""
+    from datamill.collection.models import (
+        UPLOAD_TIMEOUT,
+        CollectionPrompt,
+        CollectionSubject,
+        Recording,
+        recording_external_id,
+    )
+
+    rows = session.execute(
+        select(Recording.subject_row_id, Recording.attempt, Recording.duration_ms,
+               CollectionSubject.subject_id, CollectionSubject.demographics,
+               CollectionPrompt.position)
+        .join(CollectionSubject, CollectionSubject.id == Recording.subject_row_id)
+        .join(CollectionPrompt, CollectionPrompt.id == Recording.prompt_id)
+        .where(Recording.project_id == project_id, Recording.item_id.is_(None),
+               Recording.created_at > utcnow() - UPLOAD_TIMEOUT)).all()
+    takes = {recording_external_id(r.subject_id, r.subject_row_id, r.position, r.attempt): r
+             for r in rows}
+    if not takes:
+        return []
+    # imported, not linked yet: the item counts already
+    written = set(session.scalars(select(Item.external_id).where(
+        Item.project_id == project_id, Item.external_id.in_(list(takes)))))
+    return [(r.subject_id, dict(r.demographics or {}), int(r.duration_ms or 0))
+            for ext, r in takes.items() if ext not in written]
+
+
 def tallies(
     session: Session, project: Project, spec: CollectionSpec, *, exclude_run: int | None = None,
+    uploading: bool = False,
 ) -> list[Tally]:
-    """One :class:`Tally` per cell, over the project's items and enrolled subjects."""
+    """One :class:`Tally` per cell, over the project's items and enrolled subjects (and, with
+    ``uploading``, the uploads under way, as items in progress)."""
     out = [Tally() for _ in spec.cells]
+    # uploads first: one whose import commits between the two reads then counts twice (a
+    # moment's false "full"), never not at all
+    takes = _uploading(session, project.id) if uploading else []
     for row in _rows(session, project.id, exclude_run):
         attrs = dict(row.attributes or {})
         if row.status == "rejected":
@@ -166,6 +203,11 @@ def tallies(
         for cell, tally in zip(spec.cells, out, strict=True):
             if matches(cell, prof) and subject_id not in tally.speakers:
                 tally.open_speakers.add(subject_id)
+    for subject_id, demo, ms in takes:
+        prof = profile(spec, demo)
+        for cell, tally in zip(spec.cells, out, strict=True):
+            if matches(cell, prof):
+                tally.add(subject_id, ms, accepted=False)
     return out
 
 
@@ -173,13 +215,16 @@ def cell_blocker(
     session: Session, project: Project, speaker: str, demographics: dict[str, Any],
 ) -> str | None:
     """Why the speaker may not enrol or record now (a full cell, or no cell for them), else
-    None. Projects without quota cells never block."""
+    None. Projects without quota cells never block. Uploads under way count as items in
+    progress; a decision to write is taken with the project's quota lock held
+    (:func:`lock_quotas`)."""
     spec = collection_spec(project)
     if spec is None or not spec.cells:
         return None
     prof = profile(spec, demographics)
     found = False
-    for cell, tally in zip(spec.cells, tallies(session, project, spec), strict=True):
+    for cell, tally in zip(spec.cells, tallies(session, project, spec, uploading=True),
+                           strict=True):
         if not matches(cell, prof):
             continue
         found = True
@@ -225,13 +270,18 @@ def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
 def screen_import(session: Session, project_id: int, import_run_id: int) -> None:
     """The ``datamill.import_screens`` entry point: items of this import run whose speaker falls
     in a full cell are flagged (``meta["quota"]``) or set aside (``rejected``), per
-    ``collection.on_full``; the reason names the cell and its count."""
+    ``collection.on_full``; the reason names the cell and its count.
+
+    Holds the project's quota lock until the import commits, so a subject's upload checking
+    its cell meanwhile sees these items either not at all or committed, and counts the uploads
+    under way (each upload's own take is its item here, not counted twice)."""
     project = session.get(Project, project_id)
     spec = collection_spec(project) if project is not None else None
     if project is None or spec is None or not spec.cells:
         return
     session.flush()
-    counts = tallies(session, project, spec, exclude_run=import_run_id)
+    lock_quotas(session, project_id)
+    counts = tallies(session, project, spec, exclude_run=import_run_id, uploading=True)
     new = session.scalars(select(Item).where(Item.project_id == project_id,
                                              Item.import_run_id == import_run_id)
                           .order_by(Item.id)).all()

@@ -19,16 +19,18 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from datamill.collection.models import (
+    UPLOAD_TIMEOUT,
     CollectionInvite,
     CollectionPrompt,
     CollectionSubject,
     ConsentText,
     Recording,
     RerecordRequest,
+    recording_external_id,
 )
 from datamill.collection.quotas import cell_blocker, collection_spec, lock_quotas
 from datamill.collection.staff import latest_consent_text, open_request, token_digest
@@ -209,7 +211,9 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
     for p in prompts:
         got = latest.get(p.id)
         req = open_req.get(p.id)
-        if req is not None:
+        if got is not None and got[0].item_id is None:  # written before its item: the
+            state, reasons = "checking", []  # import is under way (a re-record's too)
+        elif req is not None:
             state, reasons = "rerecord", [req.reason]
         elif got is None:
             state, reasons = "todo", []
@@ -262,8 +266,9 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
     }
 
 
-def _check_wav(data: bytes, rate: int) -> None:
-    """A 16-bit PCM WAV at the spec's rate, non-empty (the checks measure the rest)."""
+def _check_wav(data: bytes, rate: int) -> int:
+    """A 16-bit PCM WAV at the spec's rate, non-empty (the checks measure the rest); returns
+    its length in milliseconds."""
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"a recording is 1 byte to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB",
                            field="audio")
@@ -275,13 +280,33 @@ def _check_wav(data: bytes, rate: int) -> None:
     if width != 2 or got != rate or frames == 0:
         raise InvalidInput(f"a recording must be 16-bit PCM WAV at {rate} Hz with audio; got"
                            f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio")
+    return int(frames) * 1000 // rate
 
 
-def upload_recording(
-    session: Session, blobs: BlobStore, token: str, prompt_id: int, data: bytes,
-) -> dict[str, Any]:
-    """Import one recording of a prompt and check it at once; returns the prompt's new state
-    with the check's verdict and reasons."""
+def _abandoned(session: Session, subject_row_id: int, prompt_id: int) -> None:
+    """Settle this prompt's uploads whose process died during the import (no item for
+    :data:`UPLOAD_TIMEOUT`): linked to their item when it was written, else removed."""
+    for rec in session.scalars(select(Recording).where(
+            Recording.subject_row_id == subject_row_id, Recording.prompt_id == prompt_id,
+            Recording.item_id.is_(None), Recording.created_at <= utcnow() - UPLOAD_TIMEOUT)).all():
+        subj, prompt = session.get(CollectionSubject, rec.subject_row_id), \
+            session.get(CollectionPrompt, rec.prompt_id)
+        ext_id = recording_external_id(subj.subject_id, subj.id, prompt.position, rec.attempt) \
+            if subj is not None and prompt is not None else None
+        rec.item_id = session.scalar(select(Item.id).where(
+            Item.project_id == rec.project_id, Item.external_id == ext_id))
+        if rec.item_id is None:
+            session.delete(rec)
+    session.flush()
+
+
+def _reserve(
+    session: Session, token: str, prompt_id: int, data: bytes,
+) -> tuple[Recording, dict[str, Any]]:
+    """Check that the subject may record the prompt now and write its recording row without an
+    item, in one transaction under the project's quota lock, and commit it: uploads at once
+    (a double-click, a retry, another subject filling the cell) then each see the others'.
+    Returns the row and the import's manifest row."""
     v = visit(session, token)
     consent = _consent(session, v.subject)
     if consent is None:
@@ -292,7 +317,12 @@ def upload_recording(
     prompt = session.get(CollectionPrompt, prompt_id)
     if prompt is None or prompt.project_id != v.project.id:
         raise NotFound(f"no prompt {prompt_id} in this project", prompt_id=prompt_id)
+    lock_quotas(session, v.project.id)  # from here to the commit: one upload at a time
+    _abandoned(session, v.subject.id, prompt_id)
     row = next(p for p in _prompt_rows(session, v) if p["id"] == prompt_id)
+    if row["state"] == "checking" and row["item_id"] is None:
+        raise Conflict("this prompt is being uploaded already (a second click or a retry); wait"
+                       " a moment and reload the page to see its result")
     if row["state"] in ("done", "checking"):
         raise Conflict("this prompt is recorded already; each prompt is recorded once")
     if row["state"] == "todo":
@@ -301,41 +331,71 @@ def upload_recording(
         if blocker:
             raise Conflict(f"collection is closed for you: {blocker}")
     audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
-    _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
+    duration_ms = _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
     attempt = row["attempts"] + 1
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", v.subject.subject_id)[:60]
-    ext_id = f"col-{safe}-{v.subject.id}-p{prompt.position}-a{attempt}"
-    project_id, subject_row_id = v.project.id, v.subject.id
+    ext_id = recording_external_id(v.subject.subject_id, v.subject.id, prompt.position, attempt)
+    rec = Recording(project_id=v.project.id, subject_row_id=v.subject.id, prompt_id=prompt_id,
+                    attempt=attempt, consent_id=consent.id, duration_ms=duration_ms)
+    session.add(rec)
     meta = {"path": f"{ext_id}.wav", "id": ext_id, "speaker_id": v.subject.subject_id,
             "prompt": prompt.text, **dict(v.subject.demographics or {})}
     session.commit()  # the import commits on its own
-    with tempfile.TemporaryDirectory(prefix="datamill-collect-") as tmp:
-        (Path(tmp) / f"{ext_id}.wav").write_bytes(data)
-        manifest = Path(tmp) / "manifest.jsonl"
-        manifest.write_text(json.dumps(meta) + "\n", encoding="utf-8")
-        report = import_source(session, blobs, project_id, manifest)
-    item = session.scalars(select(Item).where(Item.project_id == project_id,
-                                              Item.external_id == ext_id)).first()
-    if item is None:
-        reasons = [r.get("reason", "") for r in report.rejections] or ["import refused"]
-        raise InvalidInput(f"the recording was refused: {'; '.join(reasons)}", field="audio")
-    item.meta = {**(item.meta or {}), "consent_id": consent.id,
-                 "collection": {"subject_row_id": subject_row_id, "prompt_id": prompt_id,
-                                "attempt": attempt}}
-    session.add(Recording(project_id=project_id, subject_row_id=subject_row_id,
-                          prompt_id=prompt_id, attempt=attempt, item_id=item.id,
-                          consent_id=consent.id))
-    for req in session.scalars(select(RerecordRequest).where(
-            RerecordRequest.subject_row_id == subject_row_id,
-            RerecordRequest.prompt_id == prompt_id, RerecordRequest.resolved_at.is_(None))):
-        req.resolved_at = utcnow()
-    session.commit()
+    return rec, meta
+
+
+def _import_take(session: Session, blobs: BlobStore, rec: Recording, meta: dict[str, Any],
+                 data: bytes) -> Item:
+    """Import the take and link its item to the recording row; the row is removed when the
+    import refuses the take or fails."""
+    rec_id = rec.id
+    try:
+        with tempfile.TemporaryDirectory(prefix="datamill-collect-") as tmp:
+            (Path(tmp) / meta["path"]).write_bytes(data)
+            manifest = Path(tmp) / "manifest.jsonl"
+            manifest.write_text(json.dumps(meta) + "\n", encoding="utf-8")
+            report = import_source(session, blobs, rec.project_id, manifest)
+        item = session.scalars(select(Item).where(Item.project_id == rec.project_id,
+                                                  Item.external_id == meta["id"])).first()
+        if item is None:
+            reasons = [r.get("reason", "") for r in report.rejections] or ["import refused"]
+            raise InvalidInput(f"the recording was refused: {'; '.join(reasons)}",
+                               field="audio")
+        item.meta = {**(item.meta or {}), "consent_id": rec.consent_id,
+                     "collection": {"subject_row_id": rec.subject_row_id,
+                                    "prompt_id": rec.prompt_id, "attempt": rec.attempt}}
+        rec.item_id = item.id
+        for req in session.scalars(select(RerecordRequest).where(
+                RerecordRequest.subject_row_id == rec.subject_row_id,
+                RerecordRequest.prompt_id == rec.prompt_id,
+                RerecordRequest.resolved_at.is_(None))):
+            req.resolved_at = utcnow()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.execute(delete(Recording).where(Recording.id == rec_id,
+                                                Recording.item_id.is_(None)))
+        session.commit()
+        raise
+    return item
+
+
+def upload_recording(
+    session: Session, blobs: BlobStore, token: str, prompt_id: int, data: bytes,
+) -> dict[str, Any]:
+    """Import one recording of a prompt and check it at once; returns the prompt's new state
+    with the check's verdict and reasons.
+
+    Uploads at once: exactly one upload of a prompt goes through (the others get a Conflict:
+    being uploaded, or recorded already), and a quota cell never takes more than its target;
+    see :func:`_reserve`."""
+    rec, meta = _reserve(session, token, prompt_id, data)
+    item = _import_take(session, blobs, rec, meta, data)
     if item.status == "imported":
-        run_checks(session, blobs, project_id, workers=1, only=[item.id])
+        run_checks(session, blobs, rec.project_id, workers=1, only=[item.id])
     session.refresh(item)
     state = collection_state(session, token)
     session.commit()
-    return {"item_id": item.id, "attempt": attempt, "status": item.status,
+    return {"item_id": item.id, "attempt": rec.attempt, "status": item.status,
             "passed": item.status not in ("rejected", "imported"),
             "reasons": list(item.reject_reasons or []),
             "quota": (item.meta or {}).get("quota"), "state": state}
