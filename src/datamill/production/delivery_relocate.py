@@ -185,7 +185,10 @@ def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateR
             manifest lists a path outside the package; it records no root and ``old_root`` is
             not given; the package's folder holds a control character or a double quote.
     """
-    package = package.resolve()
+    try:
+        package = package.resolve()
+    except (OSError, RuntimeError) as err:  # RuntimeError: a link that loops (Python < 3.13)
+        raise InvalidInput(f"{package} is not a folder ({err})", path=str(package)) from err
     manifest_path, manifest, files = _read_manifest(package)
     moving = manifest.get("relocating")
     old = (old_root or (moving or {}).get("from") or manifest.get("root") or "").rstrip("/")

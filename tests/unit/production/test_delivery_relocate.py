@@ -201,3 +201,10 @@ def test_a_malformed_manifest_is_a_clear_error(tmp_path: Path, manifest: str) ->
     afile.write_text("x")
     with pytest.raises(InvalidInput, match="is a file"):
         relocate_package(afile)
+
+
+def test_a_link_that_loops_is_invalid_input_not_a_crash(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "loop")
+    with pytest.raises(InvalidInput, match="is not a folder"):
+        relocate_package(loop)

@@ -150,9 +150,12 @@ class SpeechAsrPlugin:
             d = s.model_dump() if isinstance(s, BaseModel) else s
             if not isinstance(d, Mapping):
                 raise InvalidInput(f"segments[{i}]: must be an object")
+            speaker = d.get("speaker")
+            if speaker is not None and not isinstance(speaker, str):
+                raise InvalidInput(f"segments[{i}]: speaker is a speaker id (text) or null")
             try:
                 segs.append(Segment(int(d["start_ms"]), int(d["end_ms"]),
-                                    str(d.get("text") or "").strip(), d.get("speaker"),
+                                    str(d.get("text") or "").strip(), speaker,
                                     tuple(d.get("noise") or ()), flag=d.get("flag") or None))
             except (KeyError, TypeError, ValueError) as err:
                 raise InvalidInput(f"segments[{i}]: needs whole start_ms and end_ms") from err

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from datamill.modalities.speech.schema import SpeechAsrRequirements
 from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
 
-__all__ = ["validate_segments"]
+__all__ = ["MAX_SPEAKER_CHARS", "validate_segments"]
 
+MAX_SPEAKER_CHARS = 100  # as SpeechItemAttributes.speaker_id
 _BRACKETED = re.compile(r"\[[^\]\s]*\]")
 
 
@@ -29,6 +30,9 @@ def validate_segments(
             problems.append(f"{where} lies outside the audio (0-{duration_ms} ms)")
         if seg.end_ms <= seg.start_ms:
             problems.append(f"{where} ends before it starts")
+        if seg.speaker is not None and len(seg.speaker) > MAX_SPEAKER_CHARS:
+            problems.append(f"{where} names a speaker of {len(seg.speaker):,} characters; a "
+                            f"speaker id has at most {MAX_SPEAKER_CHARS}")
         unknown = sorted({s for s in (*_BRACKETED.findall(seg.text), *seg.noise)
                           if s not in allowed})  # each once, in the text or the noise list
         if seg.flag is not None and seg.flag not in SEGMENT_FLAGS:

@@ -169,6 +169,9 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
     if not files or any(p.suffix.lower() not in _READERS for p in files):
         raise TextSourceError(f"{source}: not a .txt/.csv/.jsonl/.parquet source",
                               file=str(source))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TextSourceError(f"{out_dir} is a file, not a folder: name a new or empty folder",
+                              file=str(out_dir))
     if out_dir.exists() and any(out_dir.iterdir()):
         raise TextSourceError(f"{out_dir} exists and is not empty", file=str(out_dir))
     opt = _Options(unit, text_field, id_field, max_chars)

@@ -77,3 +77,13 @@ def test_bad_rows_and_duplicate_ids_name_the_row(tmp_path: Path) -> None:
     with pytest.raises(TextSourceError, match=r"y.jsonl:2: no text in column 'text'"):
         prepare_text_source(tmp_path / "y.jsonl", tmp_path / "out")
     _nothing_written(tmp_path / "out")
+
+
+def test_an_existing_file_as_the_output_folder_is_refused_and_kept(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("一句话。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.write_text("keep me", encoding="utf-8")
+    with pytest.raises(TextSourceError, match="is a file, not a folder"):
+        prepare_text_source(src, out)
+    assert out.read_text(encoding="utf-8") == "keep me"
