@@ -161,3 +161,26 @@ def test_stale_heartbeat_and_live_owner(runtime: Runtime, tmp_path: Path) -> Non
         s.flush()
         with pytest.raises(Conflict, match="still running"):
             import_source(s, runtime.blobs, pid, tmp_path)
+
+
+def test_a_source_that_cannot_be_read_fails_the_run_instead_of_offering_a_resume(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    from datamill.core.errors import InvalidInput
+
+    folder = tmp_path / "audio"
+    tones(folder, 2)
+    manifest = folder / "manifest.csv"
+    manifest.write_bytes("file,prompt\nutt000.wav,hello\n".encode("utf-16"))  # not UTF-8
+    pid = project(runtime, name="unreadable")
+    with runtime.session() as s, pytest.raises(InvalidInput):
+        import_source(s, runtime.blobs, pid, manifest)
+    with runtime.session() as s:
+        runs = list_import_runs(s, pid)
+        assert [r.status for r in runs] == ["failed"]
+        with pytest.raises(Conflict, match="fix the source"):
+            resume_import(s, runtime.blobs, runs[0].id)
+    manifest.write_text("file,prompt\nutt000.wav,hello\n", encoding="utf-8")
+    with runtime.session() as s:  # the fixed source imports in a new run
+        report = import_source(s, runtime.blobs, pid, manifest)
+    assert report.imported == 1 and report.import_run_id != runs[0].id

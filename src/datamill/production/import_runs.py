@@ -108,6 +108,12 @@ def ensure_resumable(session: Session, run: ImportRun) -> None:
             f"import {run.id} already finished; import the source again to add new files",
             import_run_id=run.id,
         )
+    if run.status == "failed":
+        raise Conflict(
+            f"import {run.id} failed on its source, which would fail again; fix the source "
+            "and import it again (what the run imported is kept and skipped)",
+            import_run_id=run.id,
+        )
     if run.status != "interrupted":
         raise Conflict(
             f"import {run.id} is still running (process {run.pid} on {run.host})",

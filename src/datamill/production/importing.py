@@ -510,7 +510,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     except BaseException as err:
         placed.abort(err)
         session.rollback()
-        run.status = "interrupted"
+        # a source that cannot be read (an unreadable manifest header, a row the format
+        # refuses) fails the same way on every resume: the run failed; importing the fixed
+        # source again starts a new run that skips what this one committed. Anything else
+        # (killed, a lost connection, a full disk) leaves it interrupted, to resume.
+        run.status = "failed" if isinstance(err, InvalidInput) else "interrupted"
+        run.finished_at = utcnow() if run.status == "failed" else None
         session.commit()
         raise
     screen_import(session, project_id, run.id)  # e.g. speaker quotas of full cells

@@ -71,7 +71,8 @@ class Project(Base):
 class ImportRun(Base):
     """One import of a folder or manifest; counts here, rejections are rows.
 
-    ``status`` is ``running``, ``finished`` or ``interrupted`` (resumable). A running import
+    ``status`` is ``running``, ``finished``, ``interrupted`` (resumable) or ``failed`` (its
+    source could not be read; not resumable: import the fixed source again). A running import
     records the process that owns it (``host``, ``pid``) and beats ``heartbeat_at`` at every
     commit, so a run whose process is gone (or whose heartbeat is stale) can be marked
     interrupted.
