@@ -88,10 +88,12 @@ class HotRoute(BaseRoute):
         root = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root):]
-        for kind, pattern in (("claim", self.claim), ("submit", self.submit)):
+        for kind, pattern, param in (("claim", self.claim, "project_id"),
+                                     ("submit", self.submit, "task_id")):
             m = pattern.fullmatch(path)
-            if m:
-                return Match.FULL, {"datamill.hot": (kind, m.group(1))}
+            if m:  # path_params as the FastAPI route names them (error handlers read them)
+                return Match.FULL, {"datamill.hot": (kind, m.group(1)),
+                                    "path_params": {param: m.group(1)}}
         return Match.NONE, {}
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:

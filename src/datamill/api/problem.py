@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
@@ -202,6 +202,32 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+#: the largest id a PostgreSQL ``integer`` primary key holds (the tables' ids are 32-bit there)
+_STORED_ID_MAX = 2**31 - 1
+_NUMERIC_OUT_OF_RANGE = "22003"  # SQLSTATE
+
+
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """A number the database cannot hold: an id in the path beyond what its column stores
+    (PostgreSQL's ids are 32-bit, SQLite's 64-bit, the API's documented range is 1..2^63-1)
+    names no record, so 404 as for any unknown id; any other such number is invalid input."""
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if isinstance(exc, DataError) and sqlstate not in (None, _NUMERIC_OUT_OF_RANGE):
+        return await _unexpected(request, exc)
+    big = [f"{name} {value}" for name, value in request.path_params.items()
+           if (isinstance(value, int) and value > _STORED_ID_MAX)
+           or (isinstance(value, str) and value.isdigit() and int(value) > _STORED_ID_MAX)]
+    log.info("problem out of range on %s %s: %s", request.method, request.url.path, exc)
+    if big:
+        return problem_response(request, status=404, code="not_found",
+                                detail=f"no record with {', '.join(big)}: no such id was ever "
+                                "given out")
+    if isinstance(exc, OverflowError):  # not a stored number: a fault of ours
+        return await _unexpected(request, exc)
+    return problem_response(request, status=422, code="invalid_input",
+                            detail="a number in the request is too large for the database")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     error_id = uuid.uuid4().hex
     log.error(
@@ -280,4 +306,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected)
