@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from datamill.cli._common import (
     MAX_WORKERS,
@@ -444,17 +443,15 @@ def desensitize_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Write masked derivatives of every item's texts and images (originals kept)."""
-    from datamill.compliance.desensitize import IMAGE_SUFFIXES, desensitize_project
-    from datamill.production.models import Item
+    from datamill.compliance.desensitize import desensitize_project, desensitize_work
 
     rt = get_runtime()
     with rt.session() as s:
         pid = _pid(s, project)
         user = _actor(s, actor)
-        names = s.scalars(select(Item.filename).where(Item.project_id == pid)).all()
-        images = sum(Path(name).suffix.lower() in IMAGE_SUFFIXES for name in names)
+        items, images = desensitize_work(s, pid)
         # the texts pass counts every item, the images pass every image
-        with progress_bar("desensitizing", len(names) + images) as advance:
+        with progress_bar("desensitizing", items + images) as advance:
             r = desensitize_project(s, rt.blobs, pid, actor=user, detect=detect,
                                     progress=advance, workers=workers)
 

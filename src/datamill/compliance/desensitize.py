@@ -28,7 +28,7 @@ from datamill.compliance.security_models import MaskedBlob, MaskedText
 from datamill.compliance.users import require
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
-from datamill.engine.base import Executor, make_executor, run_batches
+from datamill.engine.base import make_executor, run_batches
 from datamill.production.media import item_path
 from datamill.storage.blobstore import BlobStore
 
@@ -40,6 +40,7 @@ __all__ = [
     "desensitize_item_texts",
     "desensitize_project",
     "desensitize_text",
+    "desensitize_work",
     "mask_image_job",
     "mask_texts_job",
     "masked_view",
@@ -136,10 +137,27 @@ def mask_image_job(
         return item_id, dst.read_bytes(), [r.as_dict() for r in result.regions], list(result.warnings)
 
 
-def _executor(session: Session, workers: int | None) -> Executor:
-    """The engine ``DATAMILL_ENGINE`` picks (a warm local pool that runs small jobs in this
-    process when that is cheaper, or a Ray cluster), as the checks use it."""
-    return make_executor(session.info.get("datamill.settings"), workers)
+def _run(
+    session: Session, workers: int | None, job: Callable[[Any], Any], args: list[Any],
+    land: Callable[[list[Any]], None], batch_size: int, progress: Progress | None,
+) -> str:
+    """Run ``job`` over ``args`` in batches on the engine ``DATAMILL_ENGINE`` picks (a warm
+    local pool that runs small jobs in this process when that is cheaper, or a Ray cluster),
+    ``land`` taking each batch's results as it returns; the engine's name."""
+    executor = make_executor(session.info.get("datamill.settings"), workers)
+    try:
+        run_batches(executor, job, args, land=land, batch_size=batch_size, progress=progress)
+    finally:
+        executor.close()
+    return executor.name
+
+
+def desensitize_work(session: Session, project_id: int) -> tuple[int, int]:
+    """What a desensitization run goes over: the project's items, and how many are images."""
+    from datamill.production.models import Item
+
+    names = session.scalars(select(Item.filename).where(Item.project_id == project_id)).all()
+    return len(names), sum(Path(name).suffix.lower() in IMAGE_SUFFIXES for name in names)
 
 
 def desensitize_item_texts(
@@ -175,13 +193,8 @@ def desensitize_item_texts(
                     tally["written"] += 1
         session.commit()
 
-    executor = _executor(session, workers)
-    try:
-        run_batches(executor, mask_texts_job, jobs, land=land, batch_size=256,
-                    progress=progress)
-    finally:
-        executor.close()
-    summary = {"project_id": project_id, "engine": executor.name, "items": len(jobs),
+    engine = _run(session, workers, mask_texts_job, jobs, land, 256, progress)
+    summary = {"project_id": project_id, "engine": engine, "items": len(jobs),
                "texts_written": tally["written"],
                "texts_with_pii": tally["with_pii"], "kinds": dict(sorted(kinds.items()))}
     record_audit(session, actor_id=actor.id, action="security.texts_desensitized",
@@ -231,13 +244,8 @@ def desensitize_item_images(
                 tally["regions"] += len(regions)
         session.commit()
 
-    executor = _executor(session, workers)
-    try:
-        run_batches(executor, mask_image_job, todo, land=land, batch_size=16,
-                    progress=progress)
-    finally:
-        executor.close()
-    summary = {"project_id": project_id, "engine": executor.name, "images": len(items),
+    engine = _run(session, workers, mask_image_job, todo, land, 16, progress)
+    summary = {"project_id": project_id, "engine": engine, "images": len(items),
                "images_masked": tally["masked"],
                "regions": tally["regions"], "warnings": sorted(warnings)}
     record_audit(session, actor_id=actor.id, action="security.images_desensitized",
