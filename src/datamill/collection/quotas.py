@@ -48,6 +48,7 @@ __all__ = [
 
 _MS_PER_HOUR = 3_600_000
 _QUOTA_LOCKS = 0x64_6D_71_75 << 32  # "dmqu": + the project id, one advisory lock per project
+_NOT_ACCEPTED = ("imported", "rejected")
 
 
 def lock_quotas(session: Session, project_id: int) -> None:
@@ -55,7 +56,6 @@ def lock_quotas(session: Session, project_id: int) -> None:
     writer anyway): subjects enrolling or uploading at once then each count the others, so a
     cell is never filled past its target by requests that all read it before any wrote."""
     append_lock(session, _QUOTA_LOCKS + project_id)
-_NOT_ACCEPTED = ("imported", "rejected")
 
 
 def collection_spec(project: Project) -> CollectionSpec | None:

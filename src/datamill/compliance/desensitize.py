@@ -157,7 +157,11 @@ def desensitize_work(session: Session, project_id: int) -> tuple[int, int]:
     from datamill.production.models import Item
 
     names = session.scalars(select(Item.filename).where(Item.project_id == project_id)).all()
-    return len(names), sum(Path(name).suffix.lower() in IMAGE_SUFFIXES for name in names)
+    return len(names), sum(_is_image(name) for name in names)
+
+
+def _is_image(filename: str) -> bool:
+    return Path(filename).suffix.lower() in IMAGE_SUFFIXES
 
 
 def desensitize_item_texts(
@@ -218,8 +222,7 @@ def desensitize_item_images(
     require(session, actor, Action.MANAGE_PROJECT, project_id)
     _project(session, project_id)
     items = [i for i in session.scalars(select(Item).where(Item.project_id == project_id)
-                                        .order_by(Item.id))
-             if Path(i.filename).suffix.lower() in IMAGE_SUFFIXES]
+                                        .order_by(Item.id)) if _is_image(i.filename)]
     done = {(m.item_id, m.sha256_original) for m in session.scalars(
         select(MaskedBlob).where(MaskedBlob.item_id.in_([i.id for i in items] or [0])))}
     originals = {i.id: i.sha256 for i in items}

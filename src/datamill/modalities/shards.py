@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -27,7 +26,7 @@ from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
 from datamill.modalities.base import ExportManifest
 
-__all__ = ["Part", "ShardableExporter", "merge_shard_folders", "remove_shards"]
+__all__ = ["Part", "ShardableExporter", "merge_shard_folders"]
 
 Part = tuple[Path, ExportManifest]
 
@@ -100,8 +99,3 @@ def _join_parquet(sources: Sequence[Path], target: Path) -> str:
             for group in range(part.num_row_groups):
                 writer.write_table(part.read_row_group(group))
     return sha256_file(target)
-
-
-def remove_shards(folder: Path) -> None:
-    """Remove the shards' working folder (what the merge did not move is left there)."""
-    shutil.rmtree(folder, ignore_errors=True)

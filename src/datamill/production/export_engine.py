@@ -19,6 +19,7 @@ every node mounts at the same path, as for the checks' media (see :mod:`datamill
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from datamill.engine.base import make_executor
 from datamill.modalities.base import ExportManifest
 from datamill.modalities.registry import get_modality
-from datamill.modalities.shards import ShardableExporter, remove_shards
+from datamill.modalities.shards import ShardableExporter
 
 if TYPE_CHECKING:
     from datamill.config import Settings
@@ -65,7 +66,7 @@ def export_format(
     executor = make_executor(settings)
     executor.window = executor.workers + 1  # a shard per worker and one ready: memory holds few
     shards_dir = out_dir.with_name(f"{out_dir.name}.shards")
-    remove_shards(shards_dir)
+    shutil.rmtree(shards_dir, ignore_errors=True)  # a cut-off earlier run's
     jobs = ((plugin.name, fmt, requirements, shard, str(shards_dir / f"{k:05d}"))
             for k, shard in enumerate(_shards(items, size)))
     try:
@@ -74,4 +75,4 @@ def export_format(
         return exporter.merge_shards(parts, out_dir)
     finally:
         executor.close()
-        remove_shards(shards_dir)
+        shutil.rmtree(shards_dir, ignore_errors=True)  # what the merge did not move
