@@ -104,7 +104,8 @@ class Recording(Base):
     Written before its item, under the project's quota lock, with ``item_id`` None and the
     take's ``duration_ms``: while the import runs the prompt is being uploaded (a second upload
     is refused) and the take counts in the subject's quota cell. The import then links the
-    item (:func:`recording_external_id` names it); a failed import removes the row.
+    item (:func:`recording_external_id` names it); a failed upload removes the row and any
+    item its import wrote.
     """
 
     __tablename__ = "collection_recordings"

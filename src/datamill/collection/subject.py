@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import tempfile
 import wave
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
+from datamill.collection.errors import UploadFailed
 from datamill.collection.models import (
     UPLOAD_TIMEOUT,
     CollectionInvite,
@@ -38,10 +40,25 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import record_subject_consent
 from datamill.compliance.security_models import ConsentRecord
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from datamill.core.errors import (
+    Conflict,
+    DatamillError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
-from datamill.production.models import Item, Project, Review
+from datamill.production.models import (
+    CheckResult,
+    ImportRejection,
+    ImportRun,
+    Item,
+    Project,
+    Review,
+    Task,
+)
 from datamill.storage.blobstore import BlobStore
 
 __all__ = [
@@ -345,38 +362,71 @@ def _reserve(
 
 def _import_take(session: Session, blobs: BlobStore, rec: Recording, meta: dict[str, Any],
                  data: bytes) -> Item:
-    """Import the take and link its item to the recording row; the row is removed when the
-    import refuses the take or fails."""
-    rec_id = rec.id
-    try:
-        with tempfile.TemporaryDirectory(prefix="datamill-collect-") as tmp:
+    """Import the take and link its item to the recording row, all or nothing: when the
+    import refuses the take or anything fails before the link is committed, the row and the
+    item the import wrote are removed (see :func:`_undo_take`)."""
+    rec_id, project_id, prompt_id = rec.id, rec.project_id, rec.prompt_id
+    with tempfile.TemporaryDirectory(prefix="datamill-collect-") as tmp:
+        manifest = Path(tmp) / "manifest.jsonl"
+        try:
             (Path(tmp) / meta["path"]).write_bytes(data)
-            manifest = Path(tmp) / "manifest.jsonl"
             manifest.write_text(json.dumps(meta) + "\n", encoding="utf-8")
-            report = import_source(session, blobs, rec.project_id, manifest)
-        item = session.scalars(select(Item).where(Item.project_id == rec.project_id,
-                                                  Item.external_id == meta["id"])).first()
-        if item is None:
-            reasons = [r.get("reason", "") for r in report.rejections] or ["import refused"]
-            raise InvalidInput(f"the recording was refused: {'; '.join(reasons)}",
-                               field="audio")
-        item.meta = {**(item.meta or {}), "consent_id": rec.consent_id,
-                     "collection": {"subject_row_id": rec.subject_row_id,
-                                    "prompt_id": rec.prompt_id, "attempt": rec.attempt}}
-        rec.item_id = item.id
-        for req in session.scalars(select(RerecordRequest).where(
-                RerecordRequest.subject_row_id == rec.subject_row_id,
-                RerecordRequest.prompt_id == rec.prompt_id,
-                RerecordRequest.resolved_at.is_(None))):
-            req.resolved_at = utcnow()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        session.execute(delete(Recording).where(Recording.id == rec_id,
-                                                Recording.item_id.is_(None)))
-        session.commit()
-        raise
+            report = import_source(session, blobs, project_id, manifest)
+            item = session.scalars(select(Item).where(Item.project_id == project_id,
+                                                      Item.external_id == meta["id"])).first()
+            if item is None:
+                reasons = [r.get("reason", "") for r in report.rejections] or ["import refused"]
+                raise InvalidInput(f"the recording was refused: {'; '.join(reasons)}",
+                                   field="audio")
+            item.meta = {**(item.meta or {}), "consent_id": rec.consent_id,
+                         "collection": {"subject_row_id": rec.subject_row_id,
+                                        "prompt_id": rec.prompt_id, "attempt": rec.attempt}}
+            rec.item_id = item.id
+            for req in session.scalars(select(RerecordRequest).where(
+                    RerecordRequest.subject_row_id == rec.subject_row_id,
+                    RerecordRequest.prompt_id == rec.prompt_id,
+                    RerecordRequest.resolved_at.is_(None))):
+                req.resolved_at = utcnow()
+            session.commit()
+        except BaseException as err:
+            session.rollback()
+            _undo_take(session, rec_id, project_id, meta, manifest)
+            session.commit()
+            if isinstance(err, DatamillError) or not isinstance(err, Exception):
+                raise
+            raise UploadFailed(
+                "the recording could not be saved (a server error, not your recording);"
+                " nothing of it was kept: record the prompt again", prompt_id=prompt_id,
+            ) from err
     return item
+
+
+def _undo_take(session: Session, rec_id: int, project_id: int, meta: dict[str, Any],
+               manifest: Path) -> None:
+    """Remove what a failed upload wrote: its recording row and, when the import committed the
+    take's item before the failure, that item with its check results. Only an item this
+    upload's import run wrote (its manifest is unique to the upload) that no recording links
+    and nobody worked on is removed; its run counts it as refused, with the reason. Should
+    this fail too, :func:`_abandoned` links the row to its item later."""
+    run = session.scalars(select(ImportRun).where(
+        ImportRun.project_id == project_id,
+        ImportRun.source == os.path.abspath(manifest))).first()
+    item = session.scalars(select(Item).where(
+        Item.project_id == project_id, Item.external_id == meta["id"],
+        Item.current_version == 0,
+        ~exists().where(Recording.item_id == Item.id),
+        ~exists().where(Task.item_id == Item.id))).first() if run is not None else None
+    if run is not None and item is not None and item.import_run_id == run.id:
+        session.execute(delete(CheckResult).where(CheckResult.item_id == item.id))
+        session.delete(item)
+        run.imported, run.rejected = max(run.imported - 1, 0), run.rejected + 1
+        session.add(ImportRejection(import_run_id=run.id, source=meta["path"],
+                                    reason="the upload failed before its recording was linked;"
+                                           " the item was removed"))
+    if run is not None and run.status in ("running", "interrupted"):  # its source is gone
+        run.status, run.finished_at = "failed", utcnow()
+    session.execute(delete(Recording).where(Recording.id == rec_id,
+                                            Recording.item_id.is_(None)))
 
 
 def upload_recording(

@@ -9,16 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from datamill.collection import staff, subject
+from datamill.collection.errors import UploadFailed
 from datamill.collection.models import CollectionInvite, Recording
 from datamill.collection.quotas import quota_progress
 from datamill.compliance.consent import item_subject
 from datamill.compliance.security_models import ConsentRecord
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, Unauthorized
-from datamill.production.models import Item, Review
+from datamill.production.models import ImportRun, Item, Review
 from datamill.testing.synth import espeak_available
 from tests._tools import require_tool
 
@@ -241,3 +243,43 @@ def test_upload_checks_only_its_own_item(runtime, users, tmp_path):
         pending = s.scalars(select(Item).where(Item.project_id == pid,
                                                Item.external_id == "pending")).one()
         assert pending.status == "imported"  # the big import waits for its own check run
+
+
+def test_upload_failing_before_its_link_leaves_nothing(runtime, users, tmp_path):
+    """The import commits the take's item; when linking it to the recording then fails (the
+    database goes away), the upload is undone: no item, no recording, a clear error, and
+    recording the prompt again goes through."""
+    pid = collection_project(runtime, users)
+    token = invite(runtime, users, pid, "spk-f")
+    audio = speech(tmp_path, PROMPTS[0], "f0.wav")
+
+    def lose_database(session, _context, _instances):
+        if any(isinstance(o, Recording) and o.item_id is not None for o in session.dirty):
+            raise OperationalError("UPDATE collection_recordings", {},
+                                   Exception("server closed the connection unexpectedly"))
+
+    with runtime.session() as s:
+        subject.give_consent(s, token, "Fay Fail", version=1)
+        state = subject.set_demographics(s, token, gender="female", age=30)
+        prompt_id = state["prompts"][0]["id"]
+        event.listen(s, "before_flush", lose_database)
+        try:
+            with pytest.raises(UploadFailed, match="nothing of it was kept") as failed:
+                subject.upload_recording(s, runtime.blobs, token, prompt_id, audio)
+        finally:
+            event.remove(s, "before_flush", lose_database)
+        assert failed.value.status == 503 and failed.value.details == {"prompt_id": prompt_id}
+    with runtime.session() as s:
+        assert s.scalars(select(Item).where(Item.project_id == pid)).all() == []
+        assert s.scalars(select(Recording).where(Recording.project_id == pid)).all() == []
+        run = s.scalars(select(ImportRun).where(ImportRun.project_id == pid)).one()
+        assert (run.imported, run.rejected) == (0, 1)
+        row = next(p for p in subject.collection_state(s, token)["prompts"]
+                   if p["id"] == prompt_id)
+        assert row["state"] == "todo" and row["attempts"] == 0
+        out = subject.upload_recording(s, runtime.blobs, token, prompt_id, audio)
+        assert out["passed"] and out["attempt"] == 1, out["reasons"]
+    with runtime.session() as s:
+        item = s.get(Item, out["item_id"])
+        rec = s.scalars(select(Recording).where(Recording.project_id == pid)).one()
+        assert rec.item_id == item.id and item.meta["collection"]["prompt_id"] == prompt_id
