@@ -237,32 +237,84 @@ def quote_cmd(budget_id: int, margin: str, vat_rate: str = "0.06", as_json: Json
                                           f"{q.price_incl_vat}"))
 
 
+#: each report's columns for people: (header, field); money and volumes print as stored
+_REPORT_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "margin": [("line", "business_line"), ("offering", "offering"), ("region", "region"),
+               ("customer type", "customer_type"), ("revenue", "revenue"), ("cost", "cost"),
+               ("margin", "margin"), ("margin %", "margin_pct")],
+    "wip": [("project", "project_id"), ("opening", "opening"), ("incurred", "incurred"),
+            ("carried", "carried"), ("closing", "closing"),
+            ("estimated cost", "estimated_total_cost"), ("spent %", "spent_pct")],
+    "units": [("order", "order_number"), ("accepted h", "accepted_hours"),
+              ("revenue", "revenue"), ("cost", "cost"), ("price / h", "price_per_hour"),
+              ("cost / h", "cost_per_hour")],
+    "monthly": [("month", "month"), ("revenue", "revenue"), ("cost", "cost"),
+                ("margin", "margin"), ("R&D expense", "rd_expense"),
+                ("closing WIP", "wip_closing")],
+    "vat": [("tax point", "on"), ("order", "order_number"), ("trigger", "trigger"),
+            ("source", "source_id"), ("rate", "vat_rate"), ("base", "base"), ("VAT", "vat")],
+}
+_TEXT_FIELDS = {"business_line", "offering", "region", "customer_type", "month", "order_number",
+                "trigger", "on"}
+#: the columns each report adds up under its table
+_REPORT_TOTALS = {"margin": ("revenue", "cost", "margin"), "wip": ("incurred", "carried"),
+                  "units": ("accepted_hours", "revenue", "cost"),
+                  "monthly": ("revenue", "cost", "margin", "rd_expense"), "vat": ("base", "vat")}
+
+
+def _cell(field: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if field.endswith("_pct"):
+        return f"{value:.1%}"
+    return str(value)
+
+
+def _render_report(kind: str, start: date, end: date, rows: list[Any]) -> None:
+    """A report as a table for people, with its totals (``--json`` prints the rows)."""
+    from rich.table import Table
+
+    period = str(start.year) if kind == "monthly" else f"{start} to {end}"
+    if not rows:
+        out.print(f"{kind} report, {period}: nothing in this period", highlight=False)
+        return
+    columns = _REPORT_COLUMNS[kind]
+    t = Table(title=f"{kind} report, {period}")
+    for header, field in columns:
+        t.add_column(header, justify="left" if field in _TEXT_FIELDS else "right")
+    for row in rows:
+        t.add_row(*(_cell(field, getattr(row, field)) for _, field in columns))
+    out.print(t)
+    labels = dict((field, header) for header, field in columns)
+    out.print(", ".join(f"{labels[f]} {sum((getattr(r, f) for r in rows), Decimal(0))}"
+                        for f in _REPORT_TOTALS[kind]), highlight=False)
+
+
 @app.command("report")
 @handle_errors
-def report_cmd(kind: str, date_from: str, date_to: str, as_json: Annotated[bool, typer.Option(
-        "--json", help="Print JSON (the report is JSON either way).")] = True) -> None:
-    """JSON report: margin, wip, units (per audio hour), monthly (year of date_from) or vat
-    (output VAT by tax point)."""
+def report_cmd(kind: str, date_from: str, date_to: str, as_json: JsonOpt = False) -> None:
+    """Report as a table (``--json``: the rows): margin, wip, units (per audio hour), monthly
+    (year of date_from) or vat (output VAT by tax point)."""
     from datamill.ledger import reports
 
     start, end = _day(date_from), _day(date_to)
     with get_runtime().session() as s:
         if kind == "margin":
-            data: Any = reports.margin_report(s, start, end)
+            data: list[Any] = list(reports.margin_report(s, start, end))
         elif kind == "wip":
-            data = reports.wip_rollforward(s, start, end)
+            data = list(reports.wip_rollforward(s, start, end))
         elif kind == "units":
-            data = reports.unit_economics(s, start, end)
+            data = list(reports.unit_economics(s, start, end))
         elif kind == "monthly":
-            data = reports.monthly_summary(s, start.year)
+            data = list(reports.monthly_summary(s, start.year))
         elif kind == "vat":
             from datamill.ledger.vat import vat_points
 
-            data = vat_points(s, start, end)
+            data = list(vat_points(s, start, end))
         else:
             raise InvalidInput(f"unknown report {kind!r}; available: margin, wip, units, "
                                "monthly, vat")
-    emit(data, True)
+    emit(data, as_json, lambda rows: _render_report(kind, start, end, rows))
 
 
 @app.command("journal")

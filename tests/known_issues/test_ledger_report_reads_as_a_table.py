@@ -1,0 +1,76 @@
+"""``datamill ledger report`` printed JSON whether or not ``--json`` was given: people get a
+table with the report's totals, ``--json`` gets the rows, errors included."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.ledger import app
+from datamill.compliance.models import User
+from datamill.ledger.costs import post_cost
+from datamill.ledger.orders import create_contract, create_customer, create_order
+from datamill.runtime import Runtime
+from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
+
+YEAR = ["2018-01-01", "2018-12-31"]
+
+
+@pytest.fixture
+def books(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A custom project with an approved budget and one cost posted in February 2018; its
+    ledger project's id."""
+    with runtime.session() as s:
+        approvers = make_approvers(s)
+        cust = create_customer(s, "Acme", customer_type="big_tech", country="CN")
+        k = create_contract(s, "K-R", customer_id=cust.id, kind="custom",
+                            signed_on=date(2018, 1, 2))
+        o = create_order(s, k.id, "O-R", business_line="speech", offering="custom",
+                         amount="100000.00", currency="CNY", total_volume="10",
+                         volume_unit="hours", acceptance_type=3)
+        _pid, lp = ledger_project(s, "report-books", o.id)
+        approved_budget(s, lp, [line("collection", "data_service", "200", "300")], approvers)
+        post_cost(s, lp, "collection", "data_service", Decimal("12345.67"), "claim-1",
+                  incurred_on=date(2018, 2, 1), supplier="Vendor A")
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    return lp
+
+
+def test_report_is_a_table_for_people_and_json_with_json(
+    books: int, users: dict[str, User]
+) -> None:
+    cli = CliRunner()
+    r = cli.invoke(app, ["report", "wip", *YEAR], env={"COLUMNS": "120"})
+    assert r.exit_code == 0, r.output
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(r.stdout)
+    assert "wip report, 2018-01-01 to 2018-12-31" in r.stdout
+    assert "closing" in r.stdout and "estimated cost" in r.stdout
+    assert "12345.67" in r.stdout and "60000.00" in r.stdout  # the cost, the budget
+    assert "incurred 12345.67, carried 0" in r.stdout  # the totals under the table
+
+    r = cli.invoke(app, ["report", "monthly", *YEAR], env={"COLUMNS": "120"})
+    assert r.exit_code == 0, r.output
+    assert "monthly report, 2018" in r.stdout and "2018-02" in r.stdout
+    assert "closing WIP" in r.stdout
+
+    r = cli.invoke(app, ["report", "vat", *YEAR])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == "vat report, 2018-01-01 to 2018-12-31: nothing in this period"
+
+    r = cli.invoke(app, ["report", "wip", *YEAR, "--json"])
+    assert r.exit_code == 0, r.output
+    [row] = [w for w in json.loads(r.stdout) if w["project_id"] == books]
+    assert (row["incurred"], row["closing"]) == ("12345.67", "12345.67")
+
+    r = cli.invoke(app, ["report", "profit", *YEAR, "--json"])
+    assert r.exit_code == 2
+    assert json.loads(r.stdout)["error"]["code"] == "invalid_input"
+    r = cli.invoke(app, ["report", "profit", *YEAR])
+    assert r.exit_code == 2 and "unknown report 'profit'" in r.output
+    assert not r.stdout.lstrip().startswith("{")
