@@ -304,7 +304,7 @@ def test_cli_trace_and_period_close(
               "--as", "ap-vp", code=2)
     assert "remainder" in err["error"]
     run("order-add", str(k["id"]), "O-CLI", "speech", "custom", "1000", "10", "--as", "ap-vp")
-    t = run("trace", "K-CLI", "--csv", str(tmp_path / "t.csv"))
+    t = run("trace", "K-CLI", "--as", "ap-vp", "--csv", str(tmp_path / "t.csv"))
     assert t["contract"]["remainder"] == "0.00" and not t["complete"]
     assert (tmp_path / "t.csv").read_text().startswith("kind,contract,order")
     first = run("period-close", "2018-01", "--as", "ap-finance_reviewer",

@@ -45,7 +45,7 @@ def test_report_is_a_table_for_people_and_json_with_json(
     books: int, users: dict[str, User]
 ) -> None:
     cli = CliRunner()
-    r = cli.invoke(app, ["report", "wip", *YEAR], env={"COLUMNS": "120"})
+    r = cli.invoke(app, ["report", "wip", *YEAR, "--as", "pm"], env={"COLUMNS": "120"})
     assert r.exit_code == 0, r.output
     with pytest.raises(json.JSONDecodeError):
         json.loads(r.stdout)
@@ -54,23 +54,23 @@ def test_report_is_a_table_for_people_and_json_with_json(
     assert "12345.67" in r.stdout and "60000.00" in r.stdout  # the cost, the budget
     assert "incurred 12345.67, carried 0" in r.stdout  # the totals under the table
 
-    r = cli.invoke(app, ["report", "monthly", *YEAR], env={"COLUMNS": "120"})
+    r = cli.invoke(app, ["report", "monthly", *YEAR, "--as", "pm"], env={"COLUMNS": "120"})
     assert r.exit_code == 0, r.output
     assert "monthly report, 2018" in r.stdout and "2018-02" in r.stdout
     assert "closing WIP" in r.stdout
 
-    r = cli.invoke(app, ["report", "vat", *YEAR])
+    r = cli.invoke(app, ["report", "vat", *YEAR, "--as", "pm"])
     assert r.exit_code == 0, r.output
     assert r.stdout.strip() == "vat report, 2018-01-01 to 2018-12-31: nothing in this period"
 
-    r = cli.invoke(app, ["report", "wip", *YEAR, "--json"])
+    r = cli.invoke(app, ["report", "wip", *YEAR, "--as", "pm", "--json"])
     assert r.exit_code == 0, r.output
     [row] = [w for w in json.loads(r.stdout) if w["project_id"] == books]
     assert (row["incurred"], row["closing"]) == ("12345.67", "12345.67")
 
-    r = cli.invoke(app, ["report", "profit", *YEAR, "--json"])
+    r = cli.invoke(app, ["report", "profit", *YEAR, "--as", "pm", "--json"])
     assert r.exit_code == 2
     assert json.loads(r.stdout)["error"]["code"] == "invalid_input"
-    r = cli.invoke(app, ["report", "profit", *YEAR])
+    r = cli.invoke(app, ["report", "profit", *YEAR, "--as", "pm"])
     assert r.exit_code == 2 and "unknown report 'profit'" in r.output
     assert not r.stdout.lstrip().startswith("{")

@@ -270,7 +270,7 @@ def test_the_wip_report_over_the_cli_shows_the_reduction(
     monkeypatch.setattr(_common, "_runtime", [runtime])
     out = CliRunner().invoke(cli_app, ["sync", "--as", "pm"])
     assert out.exit_code == 0, out.output
-    out = CliRunner().invoke(cli_app, ["report", "wip", "2018-01-01", "2018-12-31", "--json"])
+    out = CliRunner().invoke(cli_app, ["report", "wip", "2018-01-01", "2018-12-31", "--as", "pm", "--json"])
     assert out.exit_code == 0, out.output
     [row] = [r for r in json.loads(out.output) if r["project_id"] == sc["lp"]]
     assert (row["incurred"], row["closing"]) == ("486.00", "486.00")  # 540 − 54

@@ -140,7 +140,7 @@ def test_licence_revenue_carries_its_vat_line(
         assert account_balance(lines, _code("receivable")) == 0
         assert account_balance(lines, _code("vat_output")) == D("-8000.00")
     monkeypatch.setattr(_common, "_runtime", [runtime])
-    out = CliRunner().invoke(cli_app, ["report", "vat", "2018-01-01", "2018-12-31", "--json"])
+    out = CliRunner().invoke(cli_app, ["report", "vat", "2018-01-01", "2018-12-31", "--as", "pm", "--json"])
     assert out.exit_code == 0, out.output
     assert [(p["on"], p["trigger"], p["vat"]) for p in json.loads(out.output)] == [
         ("2018-06-05", "recognition", "8000.00")]

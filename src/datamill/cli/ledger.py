@@ -1,9 +1,10 @@
 """``datamill ledger``: customers, contracts, orders, budgets, costs, recognition, reports.
 
 Thin over ``datamill.ledger`` services; money arguments are decimal strings (never floats).
-Every write acts for a person named with ``--as USERNAME`` (the CLI runs on the server as an
-operator): checked by the same ``require_ledger_access`` as the API and the web pages, and
-audited under that person like an API call.
+Every command acts for a person named with ``--as USERNAME`` (the CLI runs on the server as an
+operator): checked by the same ``require_ledger_access`` as the API and the web pages (reads:
+whoever may read the books, auditors too), and every write is audited under that person like
+an API call.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def _actor(s: Any, username: str) -> int:
     from datamill.ledger.access import acting_ledger_user
 
     return int(acting_ledger_user(s, username).id)
+
+
+def _reader(s: Any, username: str) -> Any:
+    """The person a read of the books acts for: refused unless the matrix lets them read the
+    ledger (as ``GET /ledger/...``: auditors may, annotators may not)."""
+    from datamill.ledger.access import acting_ledger_user
+
+    return acting_ledger_user(s, username, write=False)
 
 
 @app.command("customer-add")
@@ -227,11 +236,13 @@ def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = 
 
 @app.command("quote")
 @handle_errors
-def quote_cmd(budget_id: int, margin: str, vat_rate: str = "0.06", as_json: JsonOpt = False) -> None:
+def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",
+              as_json: JsonOpt = False) -> None:
     """Cost-plus price from a budget and a guidance margin."""
     from datamill.ledger.quotes import quote_from_budget
 
     with get_runtime().session() as s:
+        _reader(s, user)
         q = quote_from_budget(s, budget_id, _dec(margin, "margin"), vat_rate=_dec(vat_rate, "vat"))
     emit(q, as_json, lambda q: out.print(f"price {q.price_excl_vat} + VAT {q.vat} = "
                                           f"{q.price_incl_vat}"))
@@ -292,13 +303,15 @@ def _render_report(kind: str, start: date, end: date, rows: list[Any]) -> None:
 
 @app.command("report")
 @handle_errors
-def report_cmd(kind: str, date_from: str, date_to: str, as_json: JsonOpt = False) -> None:
+def report_cmd(kind: str, date_from: str, date_to: str, user: AsUser,
+               as_json: JsonOpt = False) -> None:
     """Report as a table (``--json``: the rows): margin, wip, units (per audio hour), monthly
     (year of date_from) or vat (output VAT by tax point)."""
     from datamill.ledger import reports
 
     start, end = _day(date_from), _day(date_to)
     with get_runtime().session() as s:
+        _reader(s, user)
         if kind == "margin":
             data: list[Any] = list(reports.margin_report(s, start, end))
         elif kind == "wip":
@@ -319,7 +332,7 @@ def report_cmd(kind: str, date_from: str, date_to: str, as_json: JsonOpt = False
 
 @app.command("journal")
 @handle_errors
-def journal_cmd(date_from: str, date_to: str, output: Path,
+def journal_cmd(date_from: str, date_to: str, output: Path, user: AsUser,
                 accounts: Annotated[Path | None, typer.Option(help="key,code,name CSV")] = None,
                 as_json: JsonOpt = False) -> None:
     """Export the double-entry journal as CSV."""
@@ -327,6 +340,7 @@ def journal_cmd(date_from: str, date_to: str, output: Path,
 
     mapping = load_account_map(accounts) if accounts else None
     with get_runtime().session() as s:
+        _reader(s, user)
         text = export_journal_csv(s, _day(date_from), _day(date_to), mapping)
     output.write_text(text, encoding="utf-8")
     lines = text.count(chr(10)) - 1
@@ -357,11 +371,12 @@ def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
 @app.command("event-problems")
 @handle_errors
-def event_problems_cmd(as_json: JsonOpt = False) -> None:
+def event_problems_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     """Events the ledger could not book yet, with the reason (they stay pending)."""
     from datamill.ledger.events import list_event_problems
 
     with get_runtime().session() as s:
+        _reader(s, user)
         rows = list_event_problems(s)
 
     def show(rows: Any) -> None:

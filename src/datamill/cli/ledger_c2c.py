@@ -1,8 +1,8 @@
 """``datamill ledger`` contract-to-cash commands: contract approvals and changes, invoices,
 receipts, receivables, the auditor's trace, fixed assets and the period-end run.
 
-Registered on :data:`datamill.cli.ledger.app`; every write takes ``--as USERNAME`` and is checked
-and audited like the API.
+Registered on :data:`datamill.cli.ledger.app`; every command takes ``--as USERNAME`` and is
+checked like the API (reads: whoever may read the books); every write is audited.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
-from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, app
+from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, app
 from datamill.core.clock import utcnow
 
 __all__: list[str] = []
@@ -106,11 +106,12 @@ def contract_cancel(contract_id: int, user: AsUser,
 
 @app.command("contract-show")
 @handle_errors
-def contract_show(contract_id: int, as_json: JsonOpt = False) -> None:
+def contract_show(contract_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """A contract with its orders, the remainder, approvals and changes."""
     from datamill.ledger.contracts import contract_detail
 
     with get_runtime().session() as s:
+        _reader(s, user)
         d = contract_detail(s, contract_id)
 
     def show(d: Any) -> None:
@@ -155,11 +156,12 @@ def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, us
 
 @app.command("receivables")
 @handle_errors
-def receivables_cmd(as_of: str = "", as_json: JsonOpt = False) -> None:
+def receivables_cmd(user: AsUser, as_of: str = "", as_json: JsonOpt = False) -> None:
     """Receivables and advances net per customer, ageing and expected credit loss."""
     from datamill.ledger.receivables import receivables
 
     with get_runtime().session() as s:
+        _reader(s, user)
         rows = receivables(s, _day(as_of) if as_of else utcnow().date())
 
     def show(rows: Any) -> None:
@@ -174,19 +176,22 @@ def receivables_cmd(as_of: str = "", as_json: JsonOpt = False) -> None:
 
 @app.command("trace")
 @handle_errors
-def trace_cmd(contract: str, as_json: JsonOpt = False,
+def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
               csv_out: Annotated[Path | None, typer.Option("--csv", help="Write CSV here.")] = None,
               ) -> None:
     """The auditor's trace of a contract (id or number): order → project → delivery →
-    acceptance → invoice → payment, with the revenue recognised."""
+    acceptance → invoice → payment, with the revenue recognised (projects classified above
+    the reader's clearance by id only, as in the API)."""
+    from datamill.compliance.classification import hidden_project_ids
     from datamill.core.errors import NotFound
     from datamill.ledger.trace import contract_id, contract_trace, trace_csv
 
     with get_runtime().session() as s:
+        reader = _reader(s, user)
         cid = contract_id(s, contract)
         if cid is None:
             raise NotFound(f"no contract {contract!r}", contract=contract)
-        t = contract_trace(s, cid)
+        t = contract_trace(s, cid, hidden_project_ids(s, reader))
         text = trace_csv(s, cid) if csv_out else ""
     if csv_out:
         csv_out.write_text(text, encoding="utf-8")
@@ -281,13 +286,14 @@ def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> N
 
 @app.command("line-report")
 @handle_errors
-def line_report_cmd(date_from: str, date_to: str, as_json: JsonOpt = False,
+def line_report_cmd(date_from: str, date_to: str, user: AsUser, as_json: JsonOpt = False,
                     csv_out: Annotated[Path | None, typer.Option("--csv")] = None) -> None:
     """Margin by line (custom / catalog / services) and the speech cost per hour."""
     from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 
     start, end = _day(date_from), _day(date_to)
     with get_runtime().session() as s:
+        _reader(s, user)
         data = {"lines": line_margin(s, start, end),
                 "speech": speech_cost_per_hour(s, start, end)}
         if csv_out:

@@ -27,10 +27,10 @@ Ratio = Annotated[str, typer.Option(help="Annotation-output ratio: work hours pe
 On = Annotated[str | None, typer.Option(help="Price date YYYY-MM-DD (default today)")]
 
 
-def _actor(s: Any, username: str) -> int:
+def _actor(s: Any, username: str, *, write: bool = True) -> int:
     from datamill.ledger.access import acting_ledger_user
 
-    return int(acting_ledger_user(s, username).id)
+    return int(acting_ledger_user(s, username, write=write).id)
 
 
 def _plan_args(deliverable: str, loss: str, ratio: str, on: str | None, collection_stage: str,
@@ -100,7 +100,7 @@ def variance(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     from datamill.ledger.budget_plan import plan_variance
 
     with get_runtime().session() as s:
-        _actor(s, user)
+        _actor(s, user, write=False)  # a read, as GET .../plan-variance: auditors may
         v = plan_variance(s, project_id)
 
     def render(v: Any) -> None:

@@ -39,8 +39,9 @@ def require_ledger_access(session: Session, user: User, *, write: bool = True) -
     return approval_role_of(session, user.id)
 
 
-def acting_ledger_user(session: Session, username: str) -> User:
-    """The person a CLI command acts for (``--as NAME``), checked like an API caller."""
+def acting_ledger_user(session: Session, username: str, *, write: bool = True) -> User:
+    """The person a CLI command acts for (``--as NAME``), checked like an API caller:
+    ``write=False`` for a command that only reads the books (auditors may)."""
     user = get_user(session, username)
-    require_ledger_access(session, user)
+    require_ledger_access(session, user, write=write)
     return user

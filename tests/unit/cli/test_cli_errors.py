@@ -146,7 +146,7 @@ def test_ledger_approver_journal_and_db_upgrade_speak_json(home: Path, tmp_path:
     json_error(proc, 3, "not_found")
     journal = tmp_path / "journal.csv"
     wrote = json.loads(run(home, "ledger", "journal", "2025-01-01", "2025-12-31", str(journal),
-                           "--json").stdout)
+                           "--as", "root", "--json").stdout)
     assert wrote == {"path": str(journal), "lines": 0} and journal.exists()
     assert json.loads(run(home, "db-upgrade", "--json").stdout) == {"schema": "latest"}
 

@@ -227,5 +227,5 @@ def test_sync_over_the_api_and_the_cli(
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())  # rich wraps long lines
     assert "0 costs booked" in text and "has no ledger project" in text
-    out = CliRunner().invoke(cli_app, ["event-problems"])
+    out = CliRunner().invoke(cli_app, ["event-problems", "--as", "pm"])
     assert out.exit_code == 0 and f"event {problems[0]['event_id']}" in out.output

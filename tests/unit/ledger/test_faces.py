@@ -117,10 +117,10 @@ def test_cli_flow(
     lines.write_text('[{"stage": "collection", "category": "data_service", '
                      '"quantity": 10, "unit_price": 250.5}]')
     assert "2505.00" in ok("budget-create", "1", str(lines), "--as", "pm")
-    assert "$" not in ok("quote", "1", "0.4")
+    assert "$" not in ok("quote", "1", "0.4", "--as", "pm")
     r = cli.invoke(app, ["cost-post", "1", "collection", "data_service", "10", "x",
                          date(2018, 1, 2).isoformat(), "--supplier", "V", "--as", "pm"])
     assert r.exit_code == 4 and "budget first" in r.output
     out = tmp_path / "j.csv"
-    ok("journal", "2018-01-01", "2018-12-31", str(out))
+    ok("journal", "2018-01-01", "2018-12-31", str(out), "--as", "pm")
     assert out.read_text().startswith("entry,date,account")
