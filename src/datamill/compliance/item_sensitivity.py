@@ -12,9 +12,9 @@ refused (:func:`require_item_cleared`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -101,9 +101,10 @@ def classify_imported(
     return len(rows)
 
 
-_HIDDEN = select(ItemClassification.item_id).where(  # built once (every claim asks it)
-    ItemClassification.project_id == bindparam("p_project"),
-    ItemClassification.level.in_(bindparam("p_levels", expanding=True)),
+_CLASSIFIED = cast(Table, ItemClassification.__table__)
+_HIDDEN = select(_CLASSIFIED.c.item_id).where(  # built once, Core (every claim asks it)
+    _CLASSIFIED.c.project_id == bindparam("p_project"),
+    _CLASSIFIED.c.level.in_(bindparam("p_levels", expanding=True)),
 )
 
 

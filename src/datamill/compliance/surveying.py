@@ -8,9 +8,9 @@ or their vendor's, may take tasks, at every stage. The gate is a claim guard (en
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -33,9 +33,13 @@ __all__ = [
 ]
 
 
+_REQUIREMENTS = cast(Table, SurveyingRequirement.__table__)
+_REQUIRED = select(_REQUIREMENTS.c.required).where(  # built once, Core: every claim's guard asks
+    _REQUIREMENTS.c.project_id == bindparam("p_project"))
+
+
 def surveying_required(session: Session, project_id: int) -> bool:
-    row = session.get(SurveyingRequirement, project_id)
-    return bool(row and row.required)
+    return bool(session.scalar(_REQUIRED, {"p_project": project_id}))
 
 
 def set_surveying_required(

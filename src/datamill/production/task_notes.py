@@ -97,7 +97,6 @@ def skip_task(session: Session, user: User, task_id: int, reason: str) -> dict[s
     )
     if getattr(won, "rowcount", 0) != 1:
         raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
-    session.expire(hold)
     session.execute(
         update(Task).where(Task.id == task.id, Task.active_claims > 0)
         .values(active_claims=Task.active_claims - 1)

@@ -28,9 +28,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, exists, select
+from sqlalchemy import Table, bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -114,6 +114,11 @@ _TEST = select(QualificationTest).where(  # built once (every claim's guard asks
 
 def _test(session: Session, project_id: int) -> QualificationTest | None:
     return session.scalars(_TEST, {"p_project": project_id}).first()
+
+
+_TESTS = cast(Table, QualificationTest.__table__)
+_HAS_TEST = select(_TESTS.c.id).where(  # built once, Core: every claim's guard asks it
+    _TESTS.c.project_id == bindparam("p_project")).limit(1)
 
 
 def _active_golden(session: Session, test: QualificationTest) -> list[GoldenTask]:
@@ -525,7 +530,7 @@ def is_qualified(session: Session, worker: Worker, project_id: int) -> bool:
 
 def has_qualification_test(session: Session, project_id: int) -> bool:
     """Whether the project gates its work behind a qualification test (or requires one)."""
-    if _test(session, project_id) is not None:
+    if session.scalar(_HAS_TEST, {"p_project": project_id}) is not None:
         return True
     project = session.get(Project, project_id)
     return project is not None and _required(project)
