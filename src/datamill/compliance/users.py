@@ -191,8 +191,8 @@ def _token_row(session: Session, token: str) -> ApiToken | None:
 
 
 # built once: every API request asks it
-_TOKEN_USER = (
-    select(ApiToken, User)
+_TOKEN_USER = (  # the token's two dates, not an ApiToken object: only the user is kept
+    select(ApiToken.revoked_at, ApiToken.expires_at, User)
     .outerjoin(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_sha256 == bindparam("digest"))
     .limit(1)
@@ -204,10 +204,10 @@ def user_for_token(session: Session, token: str) -> User:
     # one query for token and user (every API request pays it); nothing is cached across
     # requests, so revoking a token or deactivating a user takes effect on the next request
     found = session.execute(_TOKEN_USER, {"digest": _token_digest(token)}).first()
-    row, user = found if found is not None else (None, None)
-    if row is None or row.revoked_at is not None:
+    if found is None or found.revoked_at is not None:
         raise Unauthorized("invalid or revoked API token")
-    if row.expires_at <= utcnow():
+    _, expires_at, user = found
+    if expires_at <= utcnow():
         raise Unauthorized("the API token has expired; sign in for a new one")
     if user is None or not user.is_active:
         raise Unauthorized("invalid or revoked API token")

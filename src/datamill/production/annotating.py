@@ -19,10 +19,10 @@ atomic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -64,13 +64,27 @@ def notify_submission(session: Session, task: Task, annotation: Annotation) -> N
         _listeners.get(name)(session, task, annotation)
 
 
+_PROJECTS = cast(Table, Project.__table__)
+_RULES = select(_PROJECTS.c.modality, _PROJECTS.c.spec).where(  # built once, Core (every submit)
+    _PROJECTS.c.id == bindparam("p_project"))
+_PROJECT_KEY = inspect(Project)
+
+
+def _project_rules(session: Session, project_id: int) -> Any:
+    """The project's ``modality`` and ``spec`` (attribute access): the project this session
+    holds (it may carry changes not yet flushed), else one Core read of the two columns (loading
+    the whole project as an object cost ~5 times that)."""
+    held = session.identity_map.get(_PROJECT_KEY.identity_key_from_primary_key((project_id,)))
+    return held if held is not None else session.execute(_RULES, {"p_project": project_id}).first()
+
+
 def _validated(
     session: Session, item: Item, payload: object, item_flag: str | None = None
 ) -> AnnotationDoc:
     """The modality's clean version of a submitted payload, with the item flag recorded on it,
     that every ``datamill.submission_checks`` plugin accepts (InvalidInput naming every
     problem)."""
-    project = session.get(Project, item.project_id)
+    project = _project_rules(session, item.project_id)
     if project is None:
         raise NotFound(f"item {item.id} has no project")
     plugin = get_modality(project.modality)

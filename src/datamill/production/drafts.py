@@ -7,9 +7,9 @@ A draft is kept as sent (the modality checks the payload on submit). Saves carry
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance import access
@@ -76,8 +76,10 @@ def load_draft(session: Session, user: User, task_id: int) -> Draft:
     return row
 
 
-_DISCARD = (  # built once (every submit runs it)
-    delete(Draft).where(Draft.task_id == bindparam("p_task"), Draft.user_id == bindparam("p_user"))
+_DRAFTS = cast(Table, Draft.__table__)
+_DISCARD = (  # built once, Core on the table (every submit runs it; no Draft object is loaded)
+    delete(_DRAFTS).where(_DRAFTS.c.task_id == bindparam("p_task"),
+                          _DRAFTS.c.user_id == bindparam("p_user"))
 )
 
 

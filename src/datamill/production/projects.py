@@ -31,6 +31,7 @@ __all__ = [
     "project_spec",
     "project_stats",
     "require_accounts_open",
+    "require_project",
 ]
 
 
@@ -80,6 +81,11 @@ def _row(session: Session, project_id: int) -> Project:
 
 def get_project(session: Session, project_id: int) -> ProjectOut:
     return ProjectOut.model_validate(_row(session, project_id))
+
+
+def require_project(session: Session, project_id: int) -> None:
+    """NotFound unless the project exists (its row is kept for the request's later reads)."""
+    _row(session, project_id)
 
 
 def find_project(session: Session, ref: str | int) -> ProjectOut:

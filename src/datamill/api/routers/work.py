@@ -21,7 +21,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.production import drafts, task_notes
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.models import Annotation, Item
-from datamill.production.projects import get_project
+from datamill.production.projects import get_project, require_project
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import (
@@ -163,7 +163,7 @@ def next_task_endpoint(
     stage: Annotated[Stage, Query()] = "annotate",
 ) -> Any:
     """The task you hold, or atomically claim the next open one (204 when none is left)."""
-    get_project(session, project_id)
+    require_project(session, project_id)  # 404 first; the row stays for the claim's guards
     require(session, user, q.stage_action(stage), project_id)
     task = claim_next_task(session, user, project_id, stage)
     if task is None:
