@@ -306,7 +306,7 @@ _WIN = (  # the conditional claim of one task, handing back the task it won
                 _TASKS.c.status == "open"))
     .values(active_claims=_TASKS.c.active_claims + 1)
     .returning(_TASKS.c.id, _TASKS.c.project_id, _TASKS.c.item_id, _TASKS.c.stage,
-               _TASKS.c.kind, _TASKS.c.package_id, _TASKS.c.status)
+               _TASKS.c.kind, _TASKS.c.package_id, _TASKS.c.status, _TASKS.c.overlap)
 )
 
 
@@ -478,20 +478,46 @@ def task_view(session: Session, task: Task, user_id: int | None = None) -> TaskO
     item = _item_view(session, task.item_id)  # every claim shows one: no ORM object needed
     if item is None:
         raise NotFound(f"task {task.id} refers to a missing item")
-    current = (
-        session.get(Annotation, item.current_annotation_id)
-        if item.current_annotation_id else None
-    )
     reason = None
     if user_id is not None:
         reason = session.scalar(_RETURN_REASON, {"p_task": task.id, "p_user": user_id})
+    if task.stage == "annotate" and task.overlap > 1 and reason is None:
+        current, version = _parallel_start(session, item.id, user_id)
+    else:
+        current = (
+            session.get(Annotation, item.current_annotation_id)
+            if item.current_annotation_id else None
+        )
+        version = item.current_version
     return TaskOut(
         id=task.id, project_id=task.project_id, item_id=item.id, external_id=item.external_id,
         stage=task.stage, status=task.status, package_id=task.package_id,
         duration_ms=(item.attributes or {}).get("duration_ms"), attributes=item.attributes or {},
-        prompt=item.prompt, current_version=item.current_version,
+        prompt=item.prompt, current_version=version,
         current=AnnotationOut.model_validate(current) if current else None, return_reason=reason,
     )
+
+
+def _parallel_start(
+    session: Session, item_id: int, user_id: int | None
+) -> tuple[Annotation | None, int]:
+    """What one of several parallel first passes (overlap > 1) starts from: the viewer's own
+    latest answer when they gave one, else the model's newest pre-annotation, else nothing;
+    never another annotator's answer (the item's current version once someone submitted), so
+    the answers stay independent, as majority vote and Dawid–Skene assume. The version shown
+    is that annotation's (0: none); a parallel submit is never refused for it (each pass is
+    based on the item as locked when it lands, see ``annotating.submit_annotation``)."""
+    start = None
+    if user_id is not None:
+        start = session.scalars(
+            select(Annotation)
+            .where(Annotation.item_id == item_id, Annotation.kind == "annotation",
+                   Annotation.author_id == user_id)
+            .order_by(Annotation.version.desc()).limit(1)
+        ).first()
+    if start is None:
+        start = _check_start(session, item_id)[0]
+    return start, (start.version if start is not None else 0)
 
 
 def _check_view(session: Session, task: Task, item: Item, user_id: int | None) -> TaskOut:

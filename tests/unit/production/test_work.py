@@ -11,14 +11,21 @@ from sqlalchemy import func, select, update
 from datamill.compliance.models import User
 from datamill.compliance.users import get_user
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
-from datamill.production.annotating import list_annotations, review_task, submit_annotation
+from datamill.production.annotating import (
+    list_annotations,
+    review_task,
+    submit_annotation,
+    write_version,
+)
 from datamill.production.models import Annotation, Item, Task, TaskAssignment
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import (
     assign_package,
     claim_next_task,
     create_packages,
+    get_task,
     list_packages,
+    task_view,
 )
 from datamill.runtime import Runtime
 from tests.unit.production.helpers import ready_project
@@ -160,6 +167,48 @@ def test_two_holders_submitting_at_once(runtime: Runtime, users: dict[str, User]
         assert item is not None
         assert versions == sorted(set(versions))  # no duplicate versions
         assert item.current_version == max(versions)
+
+
+def test_parallel_annotators_never_see_each_others_answers(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Overlap 2: the second annotator starts from the model's pre-label, not from the answer
+    the first one submitted (which became the item's current version); each sees their own."""
+    pid = ready_project(runtime, users, tmp_path, 2, overlap=2, package_size=4)
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+        first = s.scalars(select(Item).where(Item.project_id == pid).order_by(Item.id)).first()
+        assert first is not None
+        write_version(s, first, base_version=0, payload=[_seg("model guess").model_dump()],
+                      stage="annotate", kind="preannotation", author_id=None)
+    with runtime.session() as s:
+        t1 = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert t1 is not None and t1.item_id == first.id
+        assert t1.current is not None and t1.current.text == "model guess"
+        submit_annotation(s, users["ann1"], t1.id, [_seg("ann1 says this")],
+                          base_version=t1.current_version)
+    with runtime.session() as s:
+        t2 = claim_next_task(s, users["ann2"], pid, "annotate")
+        assert t2 is not None and t2.id == t1.id
+        assert t2.current is not None and t2.current.text == "model guess"  # not ann1's
+        assert t2.current_version == t1.current_version == 1
+        # read again (the task by id, as the workbench does): still blind, ann1 sees their own
+        assert task_view(s, get_task(s, t1.id), users["ann2"].id).current.text == "model guess"  # type: ignore[union-attr]
+        mine = task_view(s, get_task(s, t1.id), users["ann1"].id).current
+        assert mine is not None and mine.text == "ann1 says this"
+        # the second item has no pre-label: the second annotator starts from nothing
+        t3 = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert t3 is not None and t3.item_id != first.id
+        submit_annotation(s, users["ann1"], t3.id, [_seg("first pass")], base_version=0)
+        submit_annotation(s, users["ann2"], t2.id, [_seg("ann2 says that")],
+                          base_version=t2.current_version)
+        t4 = claim_next_task(s, users["ann2"], pid, "annotate")
+        assert t4 is not None and t4.id == t3.id
+        assert t4.current is None and t4.current_version == 0
+        submit_annotation(s, users["ann2"], t4.id, [_seg("second pass")], base_version=0)
+    with runtime.session() as s:  # both answers of each item are kept, none overwritten
+        texts = [a.text for a in list_annotations(s, first.id) if a.kind == "annotation"]
+        assert sorted(texts) == ["ann1 says this", "ann2 says that"]
 
 
 def test_review_accept_edit_reject_returns_to_annotator(
