@@ -142,7 +142,8 @@ def test_claim_and_submit_statement_budget(runtime: Runtime) -> None:
     # SQLite sends BEGIN IMMEDIATE itself; PostgreSQL adds the audit's advisory lock and the
     # item's row lock (SELECT ... FOR UPDATE) to a submit
     assert len(claim) <= (14 if sqlite else 13), claim
-    # (the submit read its review task before opening it: one UPDATE now does both)
-    assert len(submit) <= (19 if sqlite else 20), submit
+    # (the submit read its review task before opening it, and closed its task after counting:
+    # one UPDATE now does each)
+    assert len(submit) <= (18 if sqlite else 19), submit
     with runtime.session() as s:  # and the work is all there
         assert verify_audit(s, runtime.settings).ok

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Table, bindparam, func, inspect, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -159,6 +159,14 @@ _COUNT_ANY = (
     .returning(_TASKS.c.submissions, _TASKS.c.overlap)
 )
 _COUNT_OPEN = _COUNT_ANY.where(_TASKS.c.status == "open")
+_COUNT_AND_CLOSE = (  # the count, and a single-pass task closed when it reaches its overlap
+    update(_TASKS).where(_TASKS.c.id == bindparam("p_task"), _TASKS.c.status == "open")
+    .values(submissions=_TASKS.c.submissions + 1,
+            status=case((and_(_TASKS.c.overlap <= 1,
+                              _TASKS.c.submissions + 1 >= _TASKS.c.overlap), "done"),
+                        else_=_TASKS.c.status))
+    .returning(_TASKS.c.submissions, _TASKS.c.overlap, _TASKS.c.status)
+)
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("p_task")).values(status="done")
 _MOVE_VERSION = (
     update(_ITEMS)
@@ -197,6 +205,19 @@ def _count_submission(session: Session, task: Task, *, open_only: bool = True) -
     # the row as written (no reload): the counter and overlap just read back
     set_committed_value(task, "submissions", int(row[0]))
     set_committed_value(task, "overlap", int(row[1]))
+    return int(row[0]), int(row[1])
+
+
+def _count_and_close(session: Session, task: Task) -> tuple[int, int]:
+    """:func:`_count_submission` of an open task that, for a single-pass task (overlap 1)
+    reaching its count, also closes it, in the same statement (SQL reads the old counter on
+    both sides of ``SET``); a task with overlap is left to the caller (aggregation decides)."""
+    row = session.execute(_COUNT_AND_CLOSE, {"p_task": task.id}).first()
+    if row is None:
+        raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
+    set_committed_value(task, "submissions", int(row[0]))
+    set_committed_value(task, "overlap", int(row[1]))
+    set_committed_value(task, "status", str(row[2]))
     return int(row[0]), int(row[1])
 
 
@@ -294,7 +315,7 @@ def submit_annotation(
         kind="annotation", author_id=user.id, task_id=task.id, time_spent_ms=time_spent_ms,
     )
     record_note(session, ann, author_id=user.id, comment=comment, item_flag=item_flag)
-    submissions, overlap = _count_submission(session, task)
+    submissions, overlap = _count_and_close(session, task)  # a single pass closes here
     if submissions >= overlap:  # exactly one submitter sees the count reach the overlap
         if overlap > 1:
             from datamill.qc.aggregating import aggregate_on_close  # noqa: PLC0415 - cycle
@@ -302,7 +323,7 @@ def submit_annotation(
             if not aggregate_on_close(session, item, task):
                 session.flush()  # low confidence: one more annotator, the task stays open
                 return AnnotationOut.model_validate(ann)
-        _close_task(session, task)
+            _close_task(session, task)
         _advance(session, item)
     record_audit(session, actor_id=user.id, action="annotation.submitted", object_type="item",
                  object_id=item.id, project_id=item.project_id,
@@ -441,8 +462,9 @@ def review_task(
     if verdict == "reject":
         return_to_annotators(session, item, f"review: {reason}")
     else:
-        _count_submission(session, task)
-        _close_task(session, task)
+        _count_and_close(session, task)
+        if task.status != "done":  # a review task with overlap (none is made so): close it too
+            _close_task(session, task)
         item.status = "reviewed"
     record_audit(
         session, actor_id=reviewer.id, action=f"review.{verdict}", object_type="item",
