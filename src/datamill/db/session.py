@@ -17,6 +17,7 @@ hops in between. Such a connection refuses any statement but a read.
 
 from __future__ import annotations
 
+import collections
 import os
 import threading
 import time
@@ -86,6 +87,40 @@ class _ProcessLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
+class _FifoLock:
+    """A lock handed to its waiters in arrival order (``threading.Lock`` is not: a thread that
+    releases and asks again, or a newcomer, may take it ahead of one that has waited long)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: collections.deque[threading.Lock] = collections.deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held and not self._waiters:
+                self._held = True
+                return True
+            gate = threading.Lock()
+            gate.acquire()
+            self._waiters.append(gate)
+        if gate.acquire(timeout=timeout):
+            return True  # handed over by release(): the lock is ours
+        with self._mutex:
+            try:
+                self._waiters.remove(gate)
+            except ValueError:  # handed over just as we gave up: take it after all
+                return True
+        return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()  # still held: now by the next in line
+            else:
+                self._held = False
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -97,7 +132,7 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
-    writer = threading.Lock()
+    writer = _FifoLock()  # in arrival order: a claim never waits behind later ones
     held: dict[int, bool] = {}
     between = _ProcessLock(engine.url.database)
 
