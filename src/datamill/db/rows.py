@@ -16,21 +16,26 @@ session holds, and it does not fire the mapper's insert events.
 from __future__ import annotations
 
 import functools
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Insert, Table, insert, inspect
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 
-__all__ = ["insert_row"]
+__all__ = ["insert_row", "loaded"]
 
 T = TypeVar("T")
+
+
+@functools.cache
+def _mapper(model: type) -> Mapper[Any]:
+    return inspect(model)
 
 
 @functools.cache
 def _plan(model: type) -> tuple[Insert, str, tuple[tuple[str, str, Any], ...]]:
     """The model's INSERT returning the primary key, the key's attribute, and (attribute,
     column, default) for every other column (built once per model)."""
-    mapper: Mapper[Any] = inspect(model)
+    mapper = _mapper(model)
     table = mapper.local_table
     if not isinstance(table, Table) or len(mapper.primary_key) != 1:
         raise TypeError(f"{model.__name__} is not a single-table model with one primary key")
@@ -41,6 +46,15 @@ def _plan(model: type) -> tuple[Insert, str, tuple[tuple[str, str, Any], ...]]:
         if prop.columns[0] is not key and prop.columns[0].table is table
     )
     return insert(table).returning(key), mapper.get_property_by_column(key).key, columns
+
+
+def loaded(session: Session, model: type[T], pk: Any) -> T | None:
+    """The ``model`` object with primary key ``pk`` if ``session`` holds it now (no SQL, no
+    autoflush), else None: for Core reads that must not miss what the session has changed and
+    not flushed yet, and Core writes after which such an object is stale."""
+    key = _mapper(cast(type, model)).identity_key_from_primary_key((pk,))
+    found = session.identity_map.get(key)
+    return cast("T | None", found)
 
 
 def insert_row(session: Session, obj: T) -> T:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Table, and_, bindparam, case, func, inspect, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -32,7 +32,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.core.storable import check_counter, check_document, check_text
-from datamill.db.rows import insert_row
+from datamill.db.rows import insert_row, loaded
 from datamill.modalities.base import AnnotationDoc, JsonValue, flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
@@ -67,14 +67,13 @@ def notify_submission(session: Session, task: Task, annotation: Annotation) -> N
 _PROJECTS = cast(Table, Project.__table__)
 _RULES = select(_PROJECTS.c.modality, _PROJECTS.c.spec).where(  # built once, Core (every submit)
     _PROJECTS.c.id == bindparam("p_project"))
-_PROJECT_KEY = inspect(Project)
 
 
 def _project_rules(session: Session, project_id: int) -> Any:
     """The project's ``modality`` and ``spec`` (attribute access): the project this session
     holds (it may carry changes not yet flushed), else one Core read of the two columns (loading
     the whole project as an object cost ~5 times that)."""
-    held = session.identity_map.get(_PROJECT_KEY.identity_key_from_primary_key((project_id,)))
+    held = loaded(session, Project, project_id)
     return held if held is not None else session.execute(_RULES, {"p_project": project_id}).first()
 
 

@@ -26,7 +26,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    inspect,
     or_,
     select,
     update,
@@ -41,6 +40,7 @@ from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.db.lookup import get_or_raise
+from datamill.db.rows import loaded
 from datamill.production.hooks import verdict_stages
 from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
@@ -432,9 +432,9 @@ def claim_next_task(
         if won is None:
             continue  # taken between our read and write; look again with a fresh query
         session.execute(_NEW_HOLD, {"p_task": task_id, "p_user": user.id})
-        loaded = session.identity_map.get(_TASK_KEY.identity_key_from_primary_key((task_id,)))
-        if loaded is not None:  # a Task this session holds has an old count of claims now
-            session.expire(loaded)
+        stale = loaded(session, Task, task_id)
+        if stale is not None:  # a Task this session holds has an old count of claims now
+            session.expire(stale)
         # the row as won (a work task: the view reads its fields only); no fresh hold has a
         # return reason to look up
         return task_view(session, cast(Task, won))
@@ -453,14 +453,12 @@ _ITEM_VIEW = select(  # built once, Core: what a work task's view shows of its i
 ).where(_ITEMS.c.id == bindparam("p_item"))
 _RETURN_REASON = select(_ASSIGNMENTS.c.return_reason).where(
     _ASSIGNMENTS.c.task_id == bindparam("p_task"), _ASSIGNMENTS.c.user_id == bindparam("p_user"))
-_ITEM_KEY = inspect(Item)
-_TASK_KEY = inspect(Task)
 
 
 def _item_view(session: Session, item_id: int) -> Any:
     """The item's row as :data:`_ITEM_VIEW` reads it (attribute access), or the item held in
     the session (it may carry changes not yet flushed, which a Core read would not see)."""
-    held = session.identity_map.get(_ITEM_KEY.identity_key_from_primary_key((item_id,)))
+    held = loaded(session, Item, item_id)
     if held is not None:
         return held
     return session.execute(_ITEM_VIEW, {"p_item": item_id}).first()

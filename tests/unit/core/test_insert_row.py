@@ -8,7 +8,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import AuditRecord, User
-from datamill.db.rows import insert_row
+from datamill.db.rows import insert_row, loaded
 from datamill.production.models import Item, Task, TaskAssignment
 from datamill.production.projects import create_project
 from tests.unit.production.helpers import spec
@@ -58,3 +58,12 @@ def test_python_defaults_win_over_server_defaults_and_keys_are_set(
     session.expire_all()  # what the database holds is what the objects said
     assert (session.get(Task, task.id).kind, session.get(Item, item.id).attributes) == ("work", {})
 
+
+
+def test_loaded_finds_only_what_the_session_holds(session: Session) -> None:
+    rec = insert_row(session, AuditRecord(action="probe.held", object_type="probe"))
+    assert loaded(session, AuditRecord, rec.id) is rec
+    assert loaded(session, AuditRecord, rec.id + 1000) is None
+    rec_id = rec.id
+    session.expunge(rec)
+    assert loaded(session, AuditRecord, rec_id) is None  # in the database, not in the session
