@@ -296,9 +296,9 @@ def submit_annotation(
     check_text(comment, "comment")
     check_text(item_flag, "item_flag")
     task = get_task(session, task_id)
+    hold = ensure_holds(session, user.id, task)  # first: only its holder learns what it is
     if task.stage != "annotate":
         raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
-    hold = ensure_holds(session, user.id, task)
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")
@@ -429,9 +429,9 @@ def review_task(
     check_counter(base_version, "base_version", headroom=1)
     check_counter(time_spent_ms, "time_spent_ms")
     task = get_task(session, task_id)
+    hold = ensure_holds(session, reviewer.id, task)  # first: only its holder learns what it is
     if task.stage != "review":
         raise InvalidInput(f"task {task_id} is an {task.stage} task, not a review task")
-    hold = ensure_holds(session, reviewer.id, task)
     item = session.get(Item, task.item_id)
     if item is None:
         raise NotFound(f"task {task_id} refers to a missing item")

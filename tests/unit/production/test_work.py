@@ -211,6 +211,31 @@ def test_parallel_annotators_never_see_each_others_answers(
         assert sorted(texts) == ["ann1 says this", "ann2 says that"]
 
 
+def test_a_task_s_stage_is_told_only_to_its_holder(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Submitting to a review task, or reviewing an annotate task, names the task's stage only
+    to the person holding it; anyone else hears that they do not hold it."""
+    pid = ready_project(runtime, users, tmp_path, 2, package_size=4)
+    with runtime.session() as s:
+        create_packages(s, pid, "annotate")
+        t = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert t is not None
+    with pytest.raises(Forbidden, match="you do not hold task"), runtime.session() as s:
+        review_task(s, users["rev"], t.id, "accept")
+    with pytest.raises(InvalidInput, match="not a review task"), runtime.session() as s:
+        review_task(s, users["ann1"], t.id, "accept")
+    with runtime.session() as s:
+        submit_annotation(s, users["ann1"], t.id, [_seg("done")], base_version=t.current_version)
+        create_packages(s, pid, "review")
+        r = claim_next_task(s, users["rev"], pid, "review")
+        assert r is not None
+    with pytest.raises(Forbidden, match="you do not hold task"), runtime.session() as s:
+        submit_annotation(s, users["ann2"], r.id, [_seg("x")], base_version=1)
+    with pytest.raises(InvalidInput, match="use review instead"), runtime.session() as s:
+        submit_annotation(s, users["rev"], r.id, [_seg("x")], base_version=1)
+
+
 def test_review_accept_edit_reject_returns_to_annotator(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
