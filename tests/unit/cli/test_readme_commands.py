@@ -1,0 +1,68 @@
+"""The README's command examples run as written: every `datamill ...` line in its shell blocks
+names a command that exists and gives each option that command requires (a write's `--as`), so a
+new user who copies one gets the result, not "Missing option '--as'"."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from datamill.cli.main import app
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+_PROGRAM = re.compile(r"^(?:\.venv/bin/)?datamill\s")
+
+
+def _readme_command_lines() -> list[str]:
+    lines: list[str] = []
+    in_shell = False
+    for raw in README.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("```"):
+            in_shell = raw.strip() in {"```bash", "```sh", "```console"}
+            continue
+        if not in_shell:
+            continue
+        code = re.split(r"\s#\s", raw, maxsplit=1)[0].strip()  # the comment after the command
+        for part in code.split("&&"):  # `a && b` is two commands
+            part = part.strip()
+            if _PROGRAM.match(part):
+                lines.append(part)
+    return lines
+
+
+def _resolve(words: list[str]) -> tuple[Any, list[str]] | None:
+    """The leaf command the words name and the words after it (None: a group, e.g. `--help`)."""
+    cmd: Any = typer.main.get_command(app)
+    rest = words
+    while hasattr(cmd, "list_commands"):
+        if not rest or rest[0].startswith("-"):
+            return None
+        ctx = type(cmd).context_class(cmd)
+        sub = cmd.get_command(ctx, rest[0])
+        assert sub is not None, f"no command {rest[0]!r} in {' '.join(words)!r}"
+        cmd, rest = sub, rest[1:]
+    return cmd, rest
+
+
+@pytest.mark.parametrize("line", _readme_command_lines())
+def test_readme_command_gives_required_options(line: str) -> None:
+    words = shlex.split(line.replace("[", "").replace("]", ""))[1:]
+    resolved = _resolve(words)
+    if resolved is None or "--help" in words:
+        return
+    cmd, rest = resolved
+    missing = [
+        p.opts[0] for p in cmd.params
+        if type(p).__name__.endswith("Option") and p.required
+        and not any(o in rest or any(w.startswith(o + "=") for w in rest) for o in p.opts)
+    ]
+    assert not missing, f"README line {line!r} lacks required option(s) {missing}"
+
+
+def test_readme_has_command_lines() -> None:
+    assert len(_readme_command_lines()) > 20
