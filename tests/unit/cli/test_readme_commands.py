@@ -1,6 +1,7 @@
 """The README's command examples run as written: every `datamill ...` line in its shell blocks
-names a command that exists and gives each option that command requires (a write's `--as`), so a
-new user who copies one gets the result, not "Missing option '--as'"."""
+(and every inline `datamill ... --option` example) names a command that exists and gives each
+option that command requires (a write's `--as`), so a new user who copies one gets the result, not
+"Missing option '--as'"."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def _readme_command_lines() -> list[str]:
     return lines
 
 
+def _readme_inline_examples() -> list[str]:
+    """Inline `datamill ...` spans that give an option: examples, not just a command's name."""
+    text = README.read_text(encoding="utf-8").replace("\n", " ")
+    return [m.group(1) for m in re.finditer(r"`((?:\.venv/bin/)?datamill [^`]+)`", text)
+            if " --" in m.group(1) and "…" not in m.group(1)
+            and "|" not in m.group(1).split(" --", 1)[0]]  # `catalog create|release ...`
+
+
 def _resolve(words: list[str]) -> tuple[Any, list[str]] | None:
     """The leaf command the words name and the words after it (None: a group, e.g. `--help`)."""
     cmd: Any = typer.main.get_command(app)
@@ -49,9 +58,11 @@ def _resolve(words: list[str]) -> tuple[Any, list[str]] | None:
     return cmd, rest
 
 
-@pytest.mark.parametrize("line", _readme_command_lines())
+@pytest.mark.parametrize("line", _readme_command_lines() + _readme_inline_examples())
 def test_readme_command_gives_required_options(line: str) -> None:
-    words = shlex.split(line.replace("[", "").replace("]", ""))[1:]
+    # `[--json]` is optional, `--reads|--does-not-read` either one
+    words = [w for word in shlex.split(line.replace("[", "").replace("]", ""))[1:]
+             for w in word.split("|")]
     resolved = _resolve(words)
     if resolved is None or "--help" in words:
         return
