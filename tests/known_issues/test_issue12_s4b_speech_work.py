@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from datamill.compliance.access import require_task_view
 from datamill.compliance.models import User
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Forbidden, InvalidInput
 from datamill.modalities.base import flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import flag_tag
@@ -18,7 +19,7 @@ from datamill.production.annotating import list_annotations, submit_annotation
 from datamill.production.models import Item, TaskAssignment
 from datamill.production.schemas import SegmentIn
 from datamill.production.speech import speakers as speaker_list
-from datamill.production.tasks import claim_next_task, create_packages
+from datamill.production.tasks import claim_next_task, create_packages, get_task
 from datamill.runtime import Runtime
 from tests.unit.production.helpers import ready_project
 
@@ -83,6 +84,11 @@ def test_skip_frees_the_task_for_others_never_for_me(
         assert (hold.status, hold.return_reason) == ("skipped", "other language")
         assert task_notes.skipped_by(s, first.id) == [
             {"user_id": users["ann1"].id, "reason": "other language"}]
+        # handed back: the skipper reads it no more (the next holder's work is not theirs)
+        task = get_task(s, first.id)
+        with pytest.raises(Forbidden, match="you do not hold task"):
+            require_task_view(s, users["ann1"], task)
+        require_task_view(s, users["ann2"], task)
 
 
 def test_flags_and_comment_are_stored_and_exported(

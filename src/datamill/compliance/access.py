@@ -106,10 +106,13 @@ def list_members(session: Session, project_id: int) -> list[User]:
 
 
 def _holds_task(session: Session, user_id: int, task_id: int) -> bool:
+    """Whether the person holds the task, or held it until they submitted it; someone who
+    skipped it handed it back and reads it no more."""
     return (
         session.scalar(
             select(TaskAssignment.id)
-            .where(TaskAssignment.task_id == task_id, TaskAssignment.user_id == user_id)
+            .where(TaskAssignment.task_id == task_id, TaskAssignment.user_id == user_id,
+                   TaskAssignment.status != "skipped")
             .limit(1)
         )
         is not None
