@@ -51,6 +51,7 @@ __all__ = [
     "EXIT_NOTHING_TO_DO",
     "MAX_WORKERS",
     "AsUser",
+    "DatabaseUnavailable",
     "JsonAwareGroup",
     "JsonOpt",
     "NothingToDo",
@@ -61,6 +62,7 @@ __all__ = [
     "esc",
     "get_runtime",
     "handle_errors",
+    "open_runtime",
     "owning_project",
     "printable",
     "progress_bar",
@@ -181,12 +183,67 @@ class NothingToDo(Exception):  # noqa: N818 - not an error: an outcome with its 
         self.payload = payload
 
 
+class DatabaseUnavailable(DatamillError):
+    """The configured database cannot be opened (server down, wrong address, unwritable file):
+    exit 1 with one line naming it, not a traceback."""
+
+    code = "database_unavailable"
+    status = 503
+
+
+#: the Python modules of the database drivers datamill's URLs name, and the extra that has each
+_DRIVER_EXTRAS = {"psycopg": "pg", "psycopg2": "pg", "psycopg_binary": "pg"}
+
+
+def _shown_url(url: str) -> str:
+    """``url`` with its password hidden."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@", 1)[-1] if "@" in url else url
+
+
+def open_runtime() -> Any:
+    """A new Runtime (database migrated to head); a database that cannot be used — an unknown
+    URL scheme, a driver that is not installed, a server that does not answer — is a
+    :class:`DatamillError` naming ``DATAMILL_DATABASE_URL``, not a traceback."""
+    from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+
+    from datamill.config import get_settings
+    from datamill.core.errors import InvalidInput
+    from datamill.runtime import Runtime
+
+    settings = get_settings()
+    try:
+        return Runtime.from_settings(settings)
+    except (NoSuchModuleError, ArgumentError) as err:
+        raise InvalidInput(
+            f"DATAMILL_DATABASE_URL {_shown_url(settings.resolved_database_url())!r} is not a "
+            f"database datamill can use ({err}); e.g. postgresql://user@host/db, or unset it "
+            "for SQLite under DATAMILL_HOME", field="DATAMILL_DATABASE_URL") from None
+    except ModuleNotFoundError as err:
+        extra = _DRIVER_EXTRAS.get((err.name or "").split(".")[0])
+        if extra is None:
+            raise
+        raise InvalidInput(
+            f"the database {_shown_url(settings.resolved_database_url())!r} needs the "
+            f"{err.name} driver, which is not installed: pip install 'datamill[{extra}]' "
+            "(or .venv/bin/pip install -e '.[pg]' in a checkout)",
+            field="DATAMILL_DATABASE_URL") from None
+    except (OperationalError, InterfaceError) as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0][:300]
+        raise DatabaseUnavailable(
+            f"cannot open the database {_shown_url(settings.resolved_database_url())!r}: "
+            f"{reason} (check DATAMILL_DATABASE_URL, or DATAMILL_HOME for SQLite)") from None
+
+
 def get_runtime() -> Any:
     """The process's Runtime (database migrated to head on first use)."""
     if not _runtime:
-        from datamill.runtime import Runtime
-
-        _runtime.append(Runtime.from_settings())
+        _runtime.append(open_runtime())
     return _runtime[0]
 
 

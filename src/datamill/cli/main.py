@@ -35,6 +35,7 @@ from datamill.cli._common import (
     emit,
     get_runtime,
     handle_errors,
+    open_runtime,
     out,
     progress_bar,
     styled,
@@ -71,6 +72,7 @@ app.add_typer(collect.app, name="collect")
 
 
 @app.command("serve")
+@handle_errors
 def serve_cmd(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -78,10 +80,9 @@ def serve_cmd(
         min=1, max=MAX_WORKERS, help="Server processes (PostgreSQL: one per core).")] = 1,
 ) -> None:
     """Run the HTTP API (and web UI) on loopback."""
-    from datamill.runtime import Runtime
     from datamill.server import serve
 
-    rt = Runtime.from_settings()
+    rt = open_runtime()
     try:
         audit.warn_if_broken(rt)
     finally:
