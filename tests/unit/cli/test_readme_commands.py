@@ -77,3 +77,17 @@ def test_readme_command_gives_required_options(line: str) -> None:
 
 def test_readme_has_command_lines() -> None:
     assert len(_readme_command_lines()) > 20
+
+
+def test_readme_names_the_extra_with_the_postgresql_driver() -> None:
+    """`scripts/setup.sh` (the demo's) installs no PostgreSQL driver: the README's
+    DATAMILL_DATABASE_URL says which extra brings it."""
+    import tomllib
+
+    extras = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["optional-dependencies"]
+    with_driver = [name for name, deps in extras.items() if name != "dev"
+                   and any(d.startswith("psycopg") for d in deps)]
+    assert with_driver
+    text = README.read_text(encoding="utf-8")
+    assert any(f'".[{name}]"' in text or f"'.[{name}]'" in text for name in with_driver)
