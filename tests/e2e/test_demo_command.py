@@ -48,3 +48,34 @@ def test_demo_refuses_an_unknown_project(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2  # noqa: PLR2004 - usage error
     assert "video" in proc.stdout + proc.stderr
+
+
+def _demo(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "datamill.cli", "demo", *args],
+        capture_output=True, text=True, env={**os.environ, **env}, timeout=600, cwd=tmp_path,
+    )
+
+
+def test_fresh_never_deletes_a_home_the_demo_did_not_make(tmp_path: Path) -> None:
+    home = tmp_path / "real-home"
+    home.mkdir()
+    (home / "datamill.db").write_bytes(b"someone's real database")
+    proc = _demo(tmp_path, {"DATAMILL_HOME": str(home)}, "--fresh", "--modalities", "text")
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # noqa: PLR2004 - invalid input
+    assert "which the demo did not make" in proc.stdout + proc.stderr
+    assert (home / "datamill.db").read_bytes() == b"someone's real database"
+    # nor a home whose database is configured elsewhere (its rows would outlive the blobs)
+    proc = _demo(tmp_path, {"DATAMILL_HOME": str(tmp_path / "h2"),
+                            "DATAMILL_DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"},
+                 "--fresh", "--modalities", "text")
+    assert proc.returncode == 2 and "DATAMILL_DATABASE_URL" in proc.stdout + proc.stderr  # noqa: PLR2004
+
+
+def test_fresh_reruns_on_the_demo_s_own_home(tmp_path: Path) -> None:
+    env = {"DATAMILL_HOME": str(tmp_path / "home")}
+    for _ in range(2):  # the second run deletes the first one's home and data, then works
+        proc = _demo(tmp_path, env, "--fresh", "--modalities", "text",
+                     "--workdir", str(tmp_path / "data"))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "home" / "MADE-BY-DATAMILL-DEMO").is_file()

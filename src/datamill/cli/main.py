@@ -42,6 +42,7 @@ from datamill.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from datamill.config import Settings
     from datamill.runtime import Runtime
 
 app = typer.Typer(
@@ -133,8 +134,13 @@ def demo_cmd(
                                  param_hint="--modalities")
     settings = get_settings()
     if fresh:
+        _check_fresh_allowed(settings)
         shutil.rmtree(settings.home, ignore_errors=True)
         shutil.rmtree(workdir / "deliveries", ignore_errors=True)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    (settings.home / DEMO_MARKER).write_text(
+        "Made by `datamill demo`; `datamill demo --fresh` may delete this folder.\n",
+        encoding="utf-8")
     rt = get_runtime()
     audit.warn_if_broken(rt)
     speech_id = _speech_demo(rt, workdir, utterances, full=full) if "speech" in chosen else None
@@ -160,6 +166,29 @@ def demo_cmd(
         out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
                   "rita (reviewer), ivan (inspector).")
         out.print("Next: datamill work next demo-asr-en --as alice   or   datamill serve")
+
+
+#: a file the demo leaves in its home: only such a home is deleted by ``demo --fresh``
+DEMO_MARKER = "MADE-BY-DATAMILL-DEMO"
+
+
+def _check_fresh_allowed(settings: Settings) -> None:
+    """``demo --fresh`` deletes the home folder: refuse one the demo did not make (a real
+    installation's database, keys and blobs), and a database configured elsewhere (it would
+    keep its rows while the blobs they name were deleted)."""
+    from datamill.core.errors import InvalidInput  # the CLI's start stays light
+
+    home = settings.home
+    if settings.database_url or settings.storage_url:
+        raise InvalidInput(
+            "demo --fresh deletes the demo's home folder, but DATAMILL_DATABASE_URL or "
+            "DATAMILL_STORAGE_URL points elsewhere; unset them to run the demo on its own "
+            "SQLite home, or run it without --fresh", field="fresh")
+    if home.exists() and any(home.iterdir()) and not (home / DEMO_MARKER).is_file():
+        raise InvalidInput(
+            f"demo --fresh would delete {home.resolve()}, which the demo did not make (no "
+            f"{DEMO_MARKER} file in it); point DATAMILL_HOME at another folder, or delete it "
+            "yourself if it is an old demo's", field="fresh")
 
 
 def _speech_demo(rt: Runtime, workdir: Path, utterances: int, *, full: bool) -> int:

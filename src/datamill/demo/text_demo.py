@@ -10,6 +10,7 @@ annotate (bob slips once), rita reviews against the gold (rejecting the slip), i
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,7 @@ def _problem_with(gold: dict[str, dict[str, Any]]) -> ProblemWith:
 
 def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
     corpus = _write_corpus(workdir / "ner-raw")
+    shutil.rmtree(workdir / "ner-import", ignore_errors=True)  # a previous run's output
     prepared = prepare_text_source(corpus, workdir / "ner-import")
     with rt.session() as s:
         report = import_source(s, rt.blobs, result.project_id, prepared.manifest)
