@@ -72,6 +72,23 @@ app.add_typer(corpus.app, name="corpus")
 app.add_typer(collect.app, name="collect")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from datamill import __version__
+
+        typer.echo(f"datamill {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print datamill's version and exit.")] = False,
+) -> None:
+    """datamill: design, collect, annotate, inspect and deliver AI training data."""
+
+
 @app.command("serve")
 @handle_errors
 def serve_cmd(

@@ -204,7 +204,8 @@ def create_packages(
         session.execute(
             update(Task).where(Task.id.in_(loose[start : start + size])).values(package_id=pkg.id)
         )
-        made.append(PackageOut.model_validate(pkg))
+        made.append(PackageOut.model_validate(pkg).model_copy(
+            update={"tasks": len(loose[start : start + size])}))
     if made:
         record_audit(
             session, actor_id=actor_id, action="packages.created", object_type="project",

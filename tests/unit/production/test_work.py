@@ -45,6 +45,7 @@ def test_packages_and_assignment(runtime: Runtime, users: dict[str, User], tmp_p
     with runtime.session() as s:
         pkgs = create_packages(s, pid, "annotate")
         assert [len(p.name) > 0 for p in pkgs] == [True, True]  # 4 items / package_size 2
+        assert [p.tasks for p in pkgs] == [2, 2]  # as list_packages will say
         assert create_packages(s, pid, "annotate") == []  # nothing left to package
         with pytest.raises(InvalidInput, match="needs someone whose role may annotate"):
             assign_package(s, pkgs[0].id, users["rev"])
