@@ -22,7 +22,7 @@ from datamill.cli._common import (
     styled,
 )
 from datamill.compliance.roles import Action
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Forbidden, InvalidInput
 
 app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -92,7 +92,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
 
     Exit 10 when no task is left at this stage (with --json: {"task": null, "reason": ...}).
     """
-    from datamill.compliance.roles import Action
+    from datamill.compliance.roles import Action, allowed
     from datamill.compliance.users import get_user, require
     from datamill.modalities.registry import get_modality
     from datamill.production.hooks import verdict_stages
@@ -106,6 +106,10 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         if stage not in stages:  # a typo is an error, never "nothing left to do"
             raise InvalidInput(f"stage {stage!r} is not one of this project's stages "
                                f"({', '.join(stages)})", field="stage")
+        if (stage == "annotate" and "review" in stages and not allowed(person.role, Action.ANNOTATE)
+                and allowed(person.role, Action.REVIEW)):  # a reviewer who left out --stage
+            raise Forbidden(f"role {person.role!r} may not annotate; a reviewer claims review "
+                            f"work: add --stage review", stage=stage)
         require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
         task = claim_next_task(s, person, project_id, stage)
     if task is None:  # exit 10: scripts looping over ``work next`` stop here

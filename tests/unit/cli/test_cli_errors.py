@@ -159,3 +159,17 @@ def test_control_characters_in_data_never_reach_the_terminal(home: Path) -> None
     listed = run(home, "workforce", "vendors", "--as", "root").stdout
     assert "\x1b" not in listed and "\x07" not in listed
     assert "Evil\\x1b[2J\\x1b]0;owned\\x07Co" in listed
+
+
+def test_a_reviewer_claiming_without_stage_is_told_to_add_it(home: Path, tmp_path: Path) -> None:
+    import yaml
+
+    from tests.unit.production.helpers import spec
+
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(spec(name="cli-stage-hint")), encoding="utf-8")
+    run(home, "project", "create", str(spec_file), "--as", "root")
+    run(home, "user", "create", "rita", "--role", "reviewer", "--password", "password1",
+        "--as", "root")
+    proc = run(home, "work", "next", "cli-stage-hint", "--as", "rita", "--json", ok=False)
+    assert "add --stage review" in json_error(proc, 6, "forbidden")
