@@ -233,6 +233,9 @@ def review_cmd(
     if verdict not in ("accept", "edit", "reject"):
         raise InvalidInput(f"verdict must be accept, edit or reject, not {verdict!r}")
     v: Literal["accept", "edit", "reject"] = verdict  # type: ignore[assignment]
+    if v == "reject" and not (reason or "").strip():
+        raise InvalidInput("a rejection needs a reason the annotator can act on: add "
+                           "--reason TEXT", field="reason")
     with get_runtime().session() as s:
         segs = None
         if v == "edit":

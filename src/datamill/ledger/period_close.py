@@ -173,6 +173,7 @@ def _pending_of_period(session: Session, period: str) -> list[str]:
 
 def confirm_period(session: Session, period: str, *, reviewer_id: int) -> PeriodCloseOut:
     """The reviewer's step: a second person confirms the prepared period; it is then closed."""
+    _, end = month_bounds(period)  # a malformed period is an error, not "has not been run"
     row = session.scalars(select(LedgerPeriodClose).where(
         LedgerPeriodClose.period == period)).first()
     if row is None:
@@ -181,7 +182,6 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int) -> Period
         raise Conflict(f"period {period} is already {row.status}", period=period)
     if row.prepared_by is not None and row.prepared_by == reviewer_id:
         raise Forbidden(f"period {period} was run by this user: a second person reviews it")
-    _, end = month_bounds(period)
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are still pending", period=period)

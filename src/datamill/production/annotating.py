@@ -157,7 +157,6 @@ _COUNT_ANY = (
     .values(submissions=_TASKS.c.submissions + 1)
     .returning(_TASKS.c.submissions, _TASKS.c.overlap)
 )
-_COUNT_OPEN = _COUNT_ANY.where(_TASKS.c.status == "open")
 _COUNT_AND_CLOSE = (  # the count, and a single-pass task closed when it reaches its overlap
     update(_TASKS).where(_TASKS.c.id == bindparam("p_task"), _TASKS.c.status == "open")
     .values(submissions=_TASKS.c.submissions + 1,
@@ -196,11 +195,10 @@ def take_hold(session: Session, task: Task, hold: Hold) -> None:
         raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
 
 
-def _count_submission(session: Session, task: Task, *, open_only: bool = True) -> tuple[int, int]:
-    """``submissions = submissions + 1`` in the database; returns (submissions, overlap) after it."""
-    row = session.execute(_COUNT_OPEN if open_only else _COUNT_ANY, {"p_task": task.id}).first()
-    if row is None:
-        raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
+def _count_submission(session: Session, task: Task) -> tuple[int, int]:
+    """``submissions = submissions + 1`` in the database, whatever the task's status (a check
+    task's answers); returns (submissions, overlap) after it."""
+    row = session.execute(_COUNT_ANY, {"p_task": task.id}).one()
     # the row as written (no reload): the counter and overlap just read back
     set_committed_value(task, "submissions", int(row[0]))
     set_committed_value(task, "overlap", int(row[1]))
@@ -208,9 +206,10 @@ def _count_submission(session: Session, task: Task, *, open_only: bool = True) -
 
 
 def _count_and_close(session: Session, task: Task) -> tuple[int, int]:
-    """:func:`_count_submission` of an open task that, for a single-pass task (overlap 1)
-    reaching its count, also closes it, in the same statement (SQL reads the old counter on
-    both sides of ``SET``); a task with overlap is left to the caller (aggregation decides)."""
+    """:func:`_count_submission` of an open task (Conflict otherwise) that, for a single-pass
+    task (overlap 1) reaching its count, also closes it, in the same statement (SQL reads the
+    old counter on both sides of ``SET``); a task with overlap is left to the caller
+    (aggregation decides)."""
     row = session.execute(_COUNT_AND_CLOSE, {"p_task": task.id}).first()
     if row is None:
         raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
@@ -364,7 +363,7 @@ def _submit_check(
     )
     session.add(ann)
     session.flush()
-    _count_submission(session, task, open_only=False)
+    _count_submission(session, task)
     notify_submission(session, task, ann)
     session.flush()
     # Mixing is silent: the worker's response looks like any submission's, at the version

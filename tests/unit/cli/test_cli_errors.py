@@ -173,3 +173,10 @@ def test_a_reviewer_claiming_without_stage_is_told_to_add_it(home: Path, tmp_pat
         "--as", "root")
     proc = run(home, "work", "next", "cli-stage-hint", "--as", "rita", "--json", ok=False)
     assert "add --stage review" in json_error(proc, 6, "forbidden")
+
+
+def test_a_rejection_without_reason_and_a_malformed_period_say_what_to_type(home: Path) -> None:
+    proc = run(home, "work", "review", "999", "reject", "--as", "root", "--json", ok=False)
+    assert "--reason" in json_error(proc, 2, "invalid_input")
+    proc = run(home, "ledger", "period-confirm", "999", "--as", "root", "--json", ok=False)
+    assert "not a period (YYYY-MM)" in json_error(proc, 2, "invalid_input")
