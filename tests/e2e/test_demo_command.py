@@ -72,6 +72,22 @@ def test_fresh_never_deletes_a_home_the_demo_did_not_make(tmp_path: Path) -> Non
     assert proc.returncode == 2 and "DATAMILL_DATABASE_URL" in proc.stdout + proc.stderr  # noqa: PLR2004
 
 
+def test_a_demo_run_into_an_existing_home_does_not_make_it_deletable(tmp_path: Path) -> None:
+    home = tmp_path / "installed"
+    env = {"DATAMILL_HOME": str(home)}
+    made = subprocess.run(  # noqa: S603 - our own CLI: an installation with one admin
+        [sys.executable, "-m", "datamill.cli", "user", "create", "root", "--role", "admin",
+         "--password", "password1"],
+        capture_output=True, text=True, env={**os.environ, **env}, timeout=120, cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    proc = _demo(tmp_path, env, "--modalities", "text", "--workdir", str(tmp_path / "data"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not (home / "MADE-BY-DATAMILL-DEMO").exists()
+    proc = _demo(tmp_path, env, "--fresh", "--modalities", "text")
+    assert proc.returncode == 2 and "which the demo did not make" in proc.stdout + proc.stderr  # noqa: PLR2004
+    assert (home / "datamill.db").is_file()
+
+
 def test_fresh_reruns_on_the_demo_s_own_home(tmp_path: Path) -> None:
     env = {"DATAMILL_HOME": str(tmp_path / "home")}
     for _ in range(2):  # the second run deletes the first one's home and data, then works

@@ -154,10 +154,13 @@ def demo_cmd(
         _check_fresh_allowed(settings)
         shutil.rmtree(settings.home, ignore_errors=True)
         shutil.rmtree(workdir / "deliveries", ignore_errors=True)
-    settings.home.mkdir(parents=True, exist_ok=True)
-    (settings.home / DEMO_MARKER).write_text(
-        "Made by `datamill demo`; `datamill demo --fresh` may delete this folder.\n",
-        encoding="utf-8")
+    if not settings.home.exists() or not any(settings.home.iterdir()):
+        # only a home the demo starts is marked: a demo run into an existing installation's
+        # home never makes that home deletable by a later --fresh
+        settings.home.mkdir(parents=True, exist_ok=True)
+        (settings.home / DEMO_MARKER).write_text(
+            "Made by `datamill demo`; `datamill demo --fresh` may delete this folder.\n",
+            encoding="utf-8")
     rt = get_runtime()
     audit.warn_if_broken(rt)
     speech_id = _speech_demo(rt, workdir, utterances, full=full) if "speech" in chosen else None
