@@ -7,7 +7,6 @@ read; annotators may not), with a one-line reason (JSON with ``--json``)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,8 @@ from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
-from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.runtime import Runtime
-from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
+from tests.unit.ledger.helpers import budgeted_custom_order
 
 YEAR = ["2018-01-01", "2018-12-31"]
 
@@ -29,19 +27,10 @@ def books(runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPa
           ) -> dict[str, str]:
     """A contract, an order, its ledger project with an approved budget, and an auditor."""
     with runtime.session() as s:
-        approvers = make_approvers(s)
-        cust = create_customer(s, "Acme", customer_type="big_tech", country="CN")
-        k = create_contract(s, "K-A", customer_id=cust.id, kind="custom",
-                            signed_on=date(2018, 1, 2))
-        o = create_order(s, k.id, "O-A", business_line="speech", offering="custom",
-                         amount="100000.00", currency="CNY", total_volume="10",
-                         volume_unit="hours", acceptance_type=3)
-        _pid, lp = ledger_project(s, "reads-books", o.id)
-        b = approved_budget(s, lp, [line("collection", "data_service", "200", "300")],
-                            approvers)
+        contract, lp, budget = budgeted_custom_order(s, "A", "reads-books")
         create_user(s, "aud", "password1", "auditor")
     monkeypatch.setattr(_common, "_runtime", [runtime])
-    return {"contract": str(k.id), "budget": str(b.id), "project": str(lp)}
+    return {"contract": str(contract), "budget": str(budget), "project": str(lp)}
 
 
 def _reads(ids: dict[str, str], tmp: Path) -> dict[str, list[str]]:

@@ -14,9 +14,8 @@ from datamill.cli import _common
 from datamill.cli.ledger import app
 from datamill.compliance.models import User
 from datamill.ledger.costs import post_cost
-from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.runtime import Runtime
-from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
+from tests.unit.ledger.helpers import budgeted_custom_order
 
 YEAR = ["2018-01-01", "2018-12-31"]
 
@@ -26,15 +25,7 @@ def books(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> int:
     """A custom project with an approved budget and one cost posted in February 2018; its
     ledger project's id."""
     with runtime.session() as s:
-        approvers = make_approvers(s)
-        cust = create_customer(s, "Acme", customer_type="big_tech", country="CN")
-        k = create_contract(s, "K-R", customer_id=cust.id, kind="custom",
-                            signed_on=date(2018, 1, 2))
-        o = create_order(s, k.id, "O-R", business_line="speech", offering="custom",
-                         amount="100000.00", currency="CNY", total_volume="10",
-                         volume_unit="hours", acceptance_type=3)
-        _pid, lp = ledger_project(s, "report-books", o.id)
-        approved_budget(s, lp, [line("collection", "data_service", "200", "300")], approvers)
+        _contract, lp, _budget = budgeted_custom_order(s, "R", "report-books")
         post_cost(s, lp, "collection", "data_service", Decimal("12345.67"), "claim-1",
                   incurred_on=date(2018, 2, 1), supplier="Vendor A")
     monkeypatch.setattr(_common, "_runtime", [runtime])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
+from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.projects import open_ledger_project
 from datamill.ledger.schemas import BudgetOut
 from datamill.production.delivery import record_acceptance
@@ -97,3 +98,19 @@ def close_reviewed(
 
     review_final_accounts(s, project_id, reviewer_id=approvers["finance_reviewer"])
     return close_project(s, project_id, on, actor_id=actor_id)
+
+
+def budgeted_custom_order(s: Session, suffix: str, project_name: str) -> tuple[int, int, int]:
+    """A 2018 custom speech order (contract ``K-<suffix>``, order ``O-<suffix>``, 100,000 CNY for
+    10 hours) with its ledger project and an approved collection budget: (contract id, ledger
+    project id, budget id)."""
+    approvers = make_approvers(s)
+    cust = create_customer(s, "Acme", customer_type="big_tech", country="CN")
+    k = create_contract(s, f"K-{suffix}", customer_id=cust.id, kind="custom",
+                        signed_on=date(2018, 1, 2))
+    o = create_order(s, k.id, f"O-{suffix}", business_line="speech", offering="custom",
+                     amount="100000.00", currency="CNY", total_volume="10",
+                     volume_unit="hours", acceptance_type=3)
+    _pid, lp = ledger_project(s, project_name, o.id)
+    b = approved_budget(s, lp, [line("collection", "data_service", "200", "300")], approvers)
+    return k.id, lp, b.id
