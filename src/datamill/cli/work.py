@@ -81,8 +81,15 @@ def assign_cmd(package_id: int, username: str, user: AsUser, as_json: JsonOpt = 
         row = get_or_raise(s, WorkPackage, package_id, "work package", package_id=package_id)
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=row.project_id)
         pkg = assign_package(s, package_id, get_user(s, username), actor_id=actor.id)
-    emit({"package": pkg.name, "username": username}, as_json,
-         lambda v: out.print(f"package {v['package']} assigned to {v['username']}"))
+    emit({"package": pkg.name, "username": username, "released_tasks": pkg.released_tasks},
+         as_json, _say_assigned)
+
+
+def _say_assigned(v: dict[str, Any]) -> None:
+    out.print(f"package {v['package']} assigned to {v['username']}")
+    if v["released_tasks"]:  # a reassignment took these from the previous assignee
+        tasks = ", ".join(str(t) for t in v["released_tasks"])
+        out.print(f"released from the previous assignee (their drafts discarded): tasks {tasks}")
 
 
 @app.command("next")

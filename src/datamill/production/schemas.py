@@ -151,7 +151,8 @@ class TaskOut(BaseModel):
 
 class PackageOut(_Out):
     """A work package; ``status`` is ``done`` once every one of its ``tasks`` is (``done``
-    counts them), else ``open`` or ``assigned``."""
+    counts them), else ``open`` or ``assigned``. ``released_tasks``: on a reassignment, the
+    open tasks taken from the previous assignee (their holds and drafts are gone)."""
 
     id: int
     project_id: int
@@ -161,6 +162,7 @@ class PackageOut(_Out):
     status: str
     tasks: int = 0
     done: int = 0
+    released_tasks: list[int] = []
 
 
 class BatchOut(BaseModel):

@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     exists,
     func,
     insert,
@@ -42,7 +43,15 @@ from datamill.core.registry import Registry
 from datamill.db.lookup import get_or_raise
 from datamill.db.rows import loaded
 from datamill.production.hooks import verdict_stages
-from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment, WorkPackage
+from datamill.production.models import (
+    Annotation,
+    Draft,
+    Item,
+    Project,
+    Task,
+    TaskAssignment,
+    WorkPackage,
+)
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 
 __all__ = [
@@ -265,14 +274,53 @@ def assign_package(
             "one of its workers"
         )
     check_claim_guards(session, user, pkg.project_id, pkg.stage)
+    previous = pkg.assignee_id
+    released = _release_holds(session, pkg.id, previous) if previous not in (None, user.id) else []
     pkg.assignee_id = user.id
     pkg.status = "assigned"
+    data: dict[str, Any] = {"user": user.username}
+    if released:
+        data.update(previous_user_id=previous, released_tasks=released)
     record_audit(
         session, actor_id=actor_id, action="package.assigned", object_type="work_package",
-        object_id=pkg.id, project_id=pkg.project_id, data={"user": user.username},
+        object_id=pkg.id, project_id=pkg.project_id, data=data,
     )
     session.flush()
-    return PackageOut.model_validate(pkg)
+    return PackageOut.model_validate(pkg).model_copy(update={"released_tasks": released})
+
+
+def _release_holds(session: Session, package_id: int, user_id: int | None) -> list[int]:
+    """Take the package's unfinished work away from its previous assignee (on reassignment).
+
+    Their holds on its open tasks (claimed, or returned to them for rework) are deleted, as a
+    review's holds are when an item goes back (a hold, not a record: the audit keeps who had
+    what), so the new assignee can claim those tasks, and the previous one, should the package
+    ever come back to them, can claim them again. Their drafts of those tasks go too. Submitted
+    work stays theirs. Returns the released task ids.
+    """
+    held = session.execute(
+        select(_ASSIGNMENTS.c.id, _ASSIGNMENTS.c.task_id)
+        .join(_TASKS, _TASKS.c.id == _ASSIGNMENTS.c.task_id)
+        .where(_TASKS.c.package_id == package_id, _TASKS.c.status == "open",
+               _ASSIGNMENTS.c.user_id == user_id,
+               _ASSIGNMENTS.c.status.in_(("claimed", "returned")))
+        .order_by(_ASSIGNMENTS.c.task_id)
+        .with_for_update()
+    ).all()
+    if not held:
+        return []
+    task_ids = [t for _h, t in held]
+    session.execute(delete(_ASSIGNMENTS).where(_ASSIGNMENTS.c.id.in_([h for h, _t in held])))
+    session.execute(
+        update(_TASKS).where(_TASKS.c.id.in_(task_ids), _TASKS.c.active_claims > 0)
+        .values(active_claims=_TASKS.c.active_claims - 1)
+    )
+    session.execute(delete(_DRAFTS).where(_DRAFTS.c.task_id.in_(task_ids),
+                                          _DRAFTS.c.user_id == user_id))
+    for task in session.identity_map.values():  # tasks loaded earlier read the new counts
+        if isinstance(task, Task) and task.id in task_ids:
+            session.expire(task)
+    return task_ids
 
 
 # The claim's statements, built once (building one costs about as much as running it) and in
@@ -281,6 +329,7 @@ def assign_package(
 _TASKS = cast(Table, Task.__table__)
 _PACKAGES = cast(Table, WorkPackage.__table__)
 _ASSIGNMENTS = cast(Table, TaskAssignment.__table__)
+_DRAFTS = cast(Table, Draft.__table__)
 _HELD = (
     select(_TASKS.c.id)
     .join(_ASSIGNMENTS, _ASSIGNMENTS.c.task_id == _TASKS.c.id)

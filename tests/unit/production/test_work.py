@@ -61,6 +61,51 @@ def test_packages_and_assignment(runtime: Runtime, users: dict[str, User], tmp_p
         assert t2 is not None and t2.package_id == pkgs[1].id
 
 
+
+def test_reassigning_a_package_releases_the_previous_assignees_open_work(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from datamill.compliance.models import AuditRecord
+    from datamill.production.drafts import draft_for, save_draft
+
+    pid = ready_project(runtime, users, tmp_path, 4)  # two packages of two tasks
+    with runtime.session() as s:
+        pkg = create_packages(s, pid, "annotate")[0]
+        assign_package(s, pkg.id, users["ann1"])
+    with runtime.session() as s:  # ann1 finishes one task and starts the other (with a draft)
+        done = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert done is not None and done.package_id == pkg.id
+        submit_annotation(s, users["ann1"], done.id, [_seg("one")], base_version=0)
+        started = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert started is not None and started.package_id == pkg.id
+        save_draft(s, users["ann1"], started.id, {"segments": []}, base_version=0, revision=1)
+    with runtime.session() as s:  # the manager gives the package to ann2
+        out = assign_package(s, pkg.id, users["ann2"])
+        assert out.assignee_id == users["ann2"].id and out.released_tasks == [started.id]
+        audit = s.scalars(select(AuditRecord).where(AuditRecord.action == "package.assigned")
+                          .order_by(AuditRecord.id.desc())).first()
+        assert audit is not None and audit.data["released_tasks"] == [started.id]
+        assert audit.data["previous_user_id"] == users["ann1"].id
+    with runtime.session() as s:
+        # ann1 no longer holds the started task (their draft is gone too); the done one stays theirs
+        with pytest.raises(Forbidden, match="you do not hold task"):
+            submit_annotation(s, users["ann1"], started.id, [_seg("late")], base_version=0)
+        assert draft_for(s, started.id, users["ann1"].id) is None
+        assert get_task(s, started.id).active_claims == 0
+        assert s.scalar(select(Annotation.author_id).where(Annotation.task_id == done.id)) == (
+            users["ann1"].id)
+        # before: ann1's hold kept the task (overlap 1), so ann2's package had nothing to claim
+        # and ann2 was sent to the pool (the other package)
+        got = claim_next_task(s, users["ann2"], pid, "annotate")
+        assert got is not None and got.id == started.id
+    with runtime.session() as s:  # and back again: ann1 may claim it once more
+        assert assign_package(s, pkg.id, users["ann1"]).released_tasks == [started.id]
+        again = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert again is not None and again.id == started.id
+        # assigning to the same person again releases nothing
+        assert assign_package(s, pkg.id, users["ann1"]).released_tasks == []
+        assert get_task(s, started.id).active_claims == 1
+
 def test_concurrent_claims_never_exceed_overlap(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
