@@ -105,7 +105,37 @@ def serve_cmd(
         audit.warn_if_broken(rt)
     finally:
         rt.close()
-    serve(host=host, port=port, workers=workers)
+    _check_port_free(host, port)
+    try:
+        serve(host=host, port=port, workers=workers)
+    except SystemExit as stop:
+        if stop.code == 3:  # uvicorn's "startup failed", which our exit codes call "not found"
+            console.print("error: the server did not start (see the log above)")
+            raise typer.Exit(1) from None
+        raise
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on, before the app starts (uvicorn would start
+    it, log the bind error and exit 3, the CLI's "not found")."""
+    import socket
+
+    from datamill.core.errors import Conflict, InvalidInput  # the CLI's start stays light
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as error:
+        raise InvalidInput(f"cannot listen on {host}: {error.strerror or error}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise Conflict(
+                f"cannot listen on {host}:{port}: {error.strerror or error}; stop what listens "
+                "there or choose another --port"
+            ) from None
 
 
 @app.command("db-upgrade")
