@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import sys
 import time
@@ -38,7 +39,9 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
@@ -85,6 +88,35 @@ class _DataConsole(Console):
 
     def render_str(self, text: str, **kwargs: Any) -> Text:  # noqa: D102 - rich's
         return super().render_str(printable(text), **kwargs)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: D102 - rich's
+        """Tables never cut a value short: a column too narrow for an identifier (a file name,
+        a task id) folds it onto the next line instead of ending it with "…"; and where the
+        output is not a terminal (a pipe, a file) and ``COLUMNS`` does not say otherwise, the
+        page is as wide as the widest table needs, so each row stays one line to grep."""
+        tables = [o for o in objects if isinstance(o, Table)]
+        for table in tables:
+            for column in table.columns:
+                if column.overflow == "ellipsis":  # rich's default
+                    column.overflow = "fold"
+        if not tables or self.is_terminal or os.environ.get("COLUMNS"):
+            super().print(*objects, **kwargs)
+            return
+        wide = self.options.update(max_width=_WIDEST_PAGE)
+        needed = max(Measurement.get(self, wide, t).maximum for t in tables)
+        if needed <= self.width:
+            super().print(*objects, **kwargs)
+            return
+        before = self.width
+        self.width = min(needed, _WIDEST_PAGE)
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self.width = before
+
+
+#: the widest a page printed into a pipe or file grows to fit a table
+_WIDEST_PAGE = 1000
 
 
 # markup off: data (utterances, reasons, names) is printed literally, brackets and all
