@@ -6,7 +6,8 @@
   ``ORG``. Gazetteer matches (below), when the project has a gazetteer, take precedence.
 * :class:`GazetteerPreannotator` (``gazetteer``): exact phrase matches from the spec's
   ``requirements.gazetteer`` (label -> phrases), any language; longest match first, whole
-  words only for alphabetic phrases.
+  words only for alphabetic phrases (a word boundary is any character that is not a letter or
+  digit of a spaced script: "Google" matches in "在Google工作", never in "Googles").
 
 Each proposed span records its model in ``attributes.preannotation.model``. Both take the
 project's requirements through ``configure(requirements)`` (the pre-annotation runner calls it),
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Final
@@ -41,6 +43,13 @@ def _mark(model: str) -> dict[str, Any]:
     return {PREANNOTATION_ATTRIBUTE: {"model": model}}
 
 
+def _joins_word(char: str) -> bool:
+    """Whether ``char`` beside an alphabetic phrase makes it part of a longer word: a letter,
+    digit or underscore of a spaced script. Chinese/Japanese characters (wide) never do, so an
+    English name written into Chinese without spaces still matches."""
+    return (char.isalnum() or char == "_") and unicodedata.east_asian_width(char) not in "WF"
+
+
 def gazetteer_spans(text: str, gazetteer: dict[str, tuple[str, ...]]) -> list[Span]:
     """Non-overlapping gazetteer matches, longest phrase first."""
     phrases = sorted(((p, label) for label, ps in gazetteer.items() for p in ps if p),
@@ -48,10 +57,10 @@ def gazetteer_spans(text: str, gazetteer: dict[str, tuple[str, ...]]) -> list[Sp
     taken: list[Span] = []
     for phrase, label in phrases:
         word = phrase[0].isascii() and phrase[0].isalnum()
-        pattern = re.escape(phrase)
-        if word:
-            pattern = rf"(?<![\w]){pattern}(?![\w])"
-        for m in re.finditer(pattern, text):
+        for m in re.finditer(re.escape(phrase), text):
+            if word and ((m.start() > 0 and _joins_word(text[m.start() - 1]))
+                         or (m.end() < len(text) and _joins_word(text[m.end()]))):
+                continue
             if all(m.end() <= s.start or m.start() >= s.end for s in taken):
                 taken.append(Span(start=m.start(), end=m.end(), label=label,
                                   attributes=_mark("gazetteer")))

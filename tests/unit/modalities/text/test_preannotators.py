@@ -37,3 +37,12 @@ def test_gazetteer_any_language(tmp_path: Path) -> None:
     path.write_text("Paris 北京", encoding="utf-8")
     ann = GazetteerPreannotator().configure(TEXT_REQUIREMENTS).predict_file(path, "en")
     assert [s.label for s in ann.spans] == ["LOC", "LOC"]
+
+
+def test_gazetteer_english_phrase_inside_chinese_without_spaces() -> None:
+    # Chinese writes English names without spaces: 在Google工作. The Chinese neighbours are word
+    # boundaries; a longer Latin word ("Googles", "xGoogle", "Google2") is not a match.
+    text = "王五（Wang Wu）在Google工作😀，住在深圳。Googles和xGoogle、Google2都不算。"
+    spans = gazetteer_spans(text, {"ORG": ("Google",), "PER": ("Wang Wu",)})
+    assert [(text[s.start:s.end], s.start, s.label) for s in spans] == [
+        ("Wang Wu", 3, "PER"), ("Google", 12, "ORG")]
