@@ -221,8 +221,10 @@ def run_record_checks(path: Path, req: LlmRecordRequirements) -> list[CheckOutco
             seen[key] = u.label
     out.append(_outcome("duplicate_turns", len(dups), dups))
     k = len(record.responses)
+    wanted = str(req.min_responses) if req.min_responses == req.max_responses \
+        else f"{req.min_responses} to {req.max_responses}"
     count = [] if req.min_responses <= k <= req.max_responses else [
-        f"{k} responses; the spec wants {req.min_responses} to {req.max_responses}"]
+        f"{k} response{'' if k == 1 else 's'}; the spec wants {wanted}"]
     out.append(_outcome("responses", k, count))
     if req.languages:
         checked = [u for u in units if letters(u.text) >= req.min_language_chars]

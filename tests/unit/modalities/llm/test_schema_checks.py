@@ -126,3 +126,16 @@ def test_inspection_text_round_trips_and_refuses_garbage() -> None:
     assert json.loads(PLUGIN.normalize_correction(text)) == {**payload, "schema_version": 1}
     with pytest.raises(InvalidInput, match="annotation document"):
         PLUGIN.normalize_correction("not json")
+
+
+def test_response_count_reason_reads_as_english(tmp_path: Path) -> None:
+    one = _checks(tmp_path, {"id": "o", "prompt": "What is the capital of France?",
+                             "responses": ["Paris is the capital of France."]})
+    assert one["responses"].reason == "1 response; the spec wants 2"
+    path = tmp_path / "r.json"
+    path.write_bytes(canonical_record(parse_record(
+        {"id": "m", "prompt": "Rank these answers about France.", "responses": ["a", "b", "c",
+                                                                               "d", "e"]})))
+    req = LlmRequirements.model_validate(requirements("ranking"))
+    five = {o.name: o for o in PLUGIN.run_checks(path, req, None)}
+    assert five["responses"].reason == "5 responses; the spec wants 2 to 4"
