@@ -229,26 +229,22 @@ def write_version(
     item: Item,
     *,
     base_version: int,
-    payload: object,
+    payload: AnnotationDoc,
     stage: str,
     kind: str,
     author_id: int | None,
     task_id: int | None = None,
     time_spent_ms: int | None = None,
-    text: str | None = None,
 ) -> Annotation:
     """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale.
 
     Check answers (kind ``check``) take version numbers without moving the pointer, so the new
-    version skips past any of them. ``payload`` is the annotation (an :class:`AnnotationDoc`
-    from the modality, or a bare payload whose ``text`` is derived from its segments).
+    version skips past any of them. ``payload`` is the annotation as the modality validated it
+    (its flat ``text`` included: the loop never works out what a payload says).
     """
     check_counter(base_version, "base_version", headroom=1)  # the new version is one more
     check_counter(time_spent_ms, "time_spent_ms")
-    if isinstance(payload, AnnotationDoc):
-        text, payload = payload.text, payload.payload
-    elif text is None:
-        text = _segment_text(payload)
+    text, document = payload.text, payload.payload
     _lock_item_for_write(session, item)
     top, pre = _versions(session, item.id)
     new_version = max(base_version, top) + 1
@@ -264,7 +260,7 @@ def write_version(
     ann = insert_row(session, Annotation(
         item_id=item.id, version=new_version, parent_id=item.current_annotation_id,
         task_id=task_id, stage=stage, kind=kind, author_id=author_id, preannotation_id=pre,
-        payload=payload, text=text,
+        payload=document, text=text,
         time_spent_ms=time_spent_ms,
     ))
     session.execute(_MOVE_POINTER, {"p_item": item.id, "p_annotation": ann.id})
@@ -372,12 +368,6 @@ def _submit_check(
         Annotation.item_id == item.id, Annotation.kind != "check")) or 0
     return AnnotationOut.model_validate(ann).model_copy(
         update={"kind": "annotation", "version": shown + 1})
-
-
-def _segment_text(segments: object) -> str:
-    if not isinstance(segments, list):
-        return ""
-    return " ".join(str(s["text"]) for s in segments if isinstance(s, dict) and s.get("text")).strip()
 
 
 def _advance(session: Session, item: Item) -> None:

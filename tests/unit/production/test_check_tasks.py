@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from datamill.compliance.models import User
+from datamill.modalities.base import AnnotationDoc
 from datamill.production import annotating, tasks
 from datamill.production.annotating import submit_annotation, write_version
 from datamill.production.inspection import create_batch
@@ -90,9 +91,9 @@ def test_check_tasks_never_move_the_item_never_batch_and_never_claim_as_work(
         assert "check" not in kinds
         # a later production version skips past the check answer's version number
         item = s.get_one(Item, done_item)
-        newer = write_version(s, item, base_version=1, payload=[
+        newer = write_version(s, item, base_version=1, payload=AnnotationDoc(payload=[
             {"start_ms": 0, "end_ms": 1000, "text": "fixed", "speaker": None, "noise": []}
-        ], stage="inspect", kind="correction", author_id=None)
+        ], text="fixed"), stage="inspect", kind="correction", author_id=None)
         assert newer.version == 3 and item.current_version == 3
         assert s.scalar(select(func.count()).select_from(Annotation)
                         .where(Annotation.item_id == done_item)) == 3

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from datamill.compliance.models import User
 from datamill.compliance.users import get_user
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.modalities.base import AnnotationDoc
 from datamill.production.annotating import (
     list_annotations,
     review_task,
@@ -225,8 +226,9 @@ def test_parallel_annotators_never_see_each_others_answers(
         create_packages(s, pid, "annotate")
         first = s.scalars(select(Item).where(Item.project_id == pid).order_by(Item.id)).first()
         assert first is not None
-        write_version(s, first, base_version=0, payload=[_seg("model guess").model_dump()],
-                      stage="annotate", kind="preannotation", author_id=None)
+        guess = AnnotationDoc(payload=[_seg("model guess").model_dump()], text="model guess")
+        write_version(s, first, base_version=0, payload=guess, stage="annotate",
+                      kind="preannotation", author_id=None)
     with runtime.session() as s:
         t1 = claim_next_task(s, users["ann1"], pid, "annotate")
         assert t1 is not None and t1.item_id == first.id
