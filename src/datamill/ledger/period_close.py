@@ -9,7 +9,13 @@ second person confirms it (:func:`confirm_period`), then ``closed``.
 A period already run is refused unless ``rerun``: a re-run reuses what the first booked
 (depreciation by source reference, the impairment test at that period end), so it gives the
 identical report. If the figures changed since (say, a back-dated cost) the re-run of a
-``prepared`` period replaces the report; of a ``closed`` one it is refused.
+``prepared`` period replaces the report; of a ``closed`` one it is refused. The confirmation
+checks the same: a period whose figures changed since its run is refused until it is re-run, so
+what is closed is always the report the reviewer confirmed.
+
+Two clerks at once: the run, the re-run and the confirmation of a period take its row under the
+period lock (PostgreSQL; SQLite has one writer), so of two confirmations one closes the period
+and the other is told it is closed, and of two first runs the second is told it was run.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
+from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES, approved_budget
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
@@ -79,6 +86,26 @@ def pending_workforce_events(session: Session, upto: date | None = None) -> list
             and ev.created_at.date() <= upto]
 
 
+_PERIOD_LOCK = 0x64_6D_70_63  # "dmpc": period runs and confirmations (PostgreSQL advisory lock)
+
+
+def _period_row(session: Session, period: str) -> LedgerPeriodClose | None:
+    """The period's row, read afresh under the period lock (held until the transaction ends):
+    a second run or confirmation waits for the first to commit, then sees what it wrote."""
+    append_lock(session, _PERIOD_LOCK)
+    return session.scalars(select(LedgerPeriodClose).where(LedgerPeriodClose.period == period)
+                           .with_for_update().execution_options(populate_existing=True)).first()
+
+
+def _current_digest(session: Session, period: str) -> str:
+    """The digest the period's report would have now, nothing of its computing kept."""
+    nested = session.begin_nested()
+    try:
+        return _digest(_report(session, period, None))
+    finally:
+        nested.rollback()
+
+
 def _impairments(session: Session, end: date, actor_id: int | None) -> list[dict[str, Any]]:
     out = []
     for p in session.scalars(select(LedgerProject).where(
@@ -128,8 +155,7 @@ def close_period(
 ) -> PeriodCloseOut:
     """Run the month end for ``period`` (``YYYY-MM``); see the module docstring."""
     _, end = month_bounds(period)
-    row = session.scalars(select(LedgerPeriodClose).where(
-        LedgerPeriodClose.period == period)).first()
+    row = _period_row(session, period)
     if row is not None and not rerun:
         raise Conflict(f"period {period} was already run ({row.status}); pass rerun to run it "
                        "again (it must give the identical result)", period=period)
@@ -174,8 +200,7 @@ def _pending_of_period(session: Session, period: str) -> list[str]:
 def confirm_period(session: Session, period: str, *, reviewer_id: int) -> PeriodCloseOut:
     """The reviewer's step: a second person confirms the prepared period; it is then closed."""
     _, end = month_bounds(period)  # a malformed period is an error, not "has not been run"
-    row = session.scalars(select(LedgerPeriodClose).where(
-        LedgerPeriodClose.period == period)).first()
+    row = _period_row(session, period)
     if row is None:
         raise NotFound(f"period {period} has not been run", period=period)
     if row.status != "prepared":
@@ -185,6 +210,10 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int) -> Period
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are still pending", period=period)
+    if _current_digest(session, period) != row.digest:
+        raise Conflict(f"period {period}'s figures changed since its run (a posting dated in "
+                       "it?): re-run it (period-close --rerun) and review the new report "
+                       "before confirming it", period=period, digest=row.digest)
     row.status, row.reviewed_by, row.reviewed_at = "closed", reviewer_id, utcnow()
     session.flush()
     record_audit(session, actor_id=reviewer_id, action="ledger.period.confirmed",

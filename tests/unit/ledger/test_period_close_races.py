@@ -1,0 +1,145 @@
+"""Month-end close under two clerks (found by the finance-clerk trial, round h4).
+
+* Two clerks confirming one prepared period at once (PostgreSQL, two processes) both went
+  through: two ``ledger.period.confirmed`` audit records, the second reviewer overwriting the
+  first. Two first runs of one period at once: the second died on the unique period with the
+  database's IntegrityError. Now the period's row is taken under the period lock: one confirms
+  (or runs), the other is told it is already done.
+* A cost posted into a ``prepared`` period after its run was confirmed with the old report:
+  the closed period's figures were not the report the reviewer confirmed, and every later re-run
+  was refused as "figures changed". The confirmation now refuses a stale report: re-run first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import AuditRecord, User
+from datamill.config import Settings
+from datamill.core.errors import Conflict
+from datamill.ledger.costs import post_cost
+from datamill.ledger.models import LedgerPeriodClose
+from datamill.ledger.period_close import close_period, confirm_period
+from datamill.runtime import Runtime
+from datamill.testing.fixtures import make_runtime, pg_url
+from tests.unit.ledger.helpers import budgeted_custom_order, make_approvers
+
+PERIOD = "2018-03"
+
+
+def _approvers(s: Session) -> dict[str, int]:
+    """The approvers :func:`budgeted_custom_order` registered: role → user id."""
+    return {u.username.removeprefix("ap-"): u.id
+            for u in s.scalars(select(User).where(User.username.startswith("ap-")))}
+
+
+def _act(url: str, what: str, user_id: int, barrier: Any, results: Any) -> None:
+    """One clerk in a process of its own: run or confirm ``PERIOD``, hold, commit."""
+    from datamill.core.errors import DatamillError
+
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url="unused"), migrate=False)
+    s = rt.sessions()
+    try:
+        barrier.wait()
+        if what == "confirm":
+            confirm_period(s, PERIOD, reviewer_id=user_id)
+        else:
+            close_period(s, PERIOD, actor_id=user_id, rerun=what == "rerun")
+        time.sleep(0.5)  # the other clerk's check runs while this one has not committed
+        s.commit()
+        results.put("ok")
+    except DatamillError as err:
+        s.rollback()
+        results.put(type(err).__name__)
+    except Exception as err:  # noqa: BLE001 - reported to the test, which fails on it
+        s.rollback()
+        results.put(f"crash {type(err).__name__}: {err}")
+    finally:
+        s.close()
+        rt.close()
+
+
+def _race(url: str, acts: list[tuple[str, int]]) -> list[str]:
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
+    procs = [ctx.Process(target=_act, args=(url, what, uid, barrier, results))
+             for what, uid in acts]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    return sorted(results.get(timeout=5) for _ in procs)
+
+
+@pytest.fixture
+def pg(tmp_path: Any) -> Any:
+    url = pg_url()
+    if url is None:
+        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+    rt = make_runtime(tmp_path, "postgresql")
+    yield rt, url
+    rt.close()
+
+
+def test_two_clerks_confirm_a_period_once(pg: Any) -> None:
+    rt, url = pg
+    with rt.session() as s:
+        ap = make_approvers(s)
+        close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
+    got = _race(url, [("confirm", ap["finance_manager"]), ("confirm", ap["finance_head"])])
+    assert got == ["Conflict", "ok"], got
+    with rt.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action == "ledger.period.confirmed")) == 1
+
+
+def test_two_first_runs_of_a_period_make_one_run(pg: Any) -> None:
+    rt, url = pg
+    with rt.session() as s:
+        ap = make_approvers(s)
+    got = _race(url, [("run", ap["finance_reviewer"]), ("run", ap["finance_manager"])])
+    assert got == ["Conflict", "ok"], got
+    with rt.session() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerPeriodClose)) == 1
+
+
+def test_a_rerun_racing_the_confirmation_never_changes_a_closed_period(pg: Any) -> None:
+    rt, url = pg
+    with rt.session() as s:
+        _k, lp, _b = budgeted_custom_order(s, "racing", "racing")
+        ap = _approvers(s)
+        close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
+        post_cost(s, lp, "collection", "data_service", Decimal("250.00"), "late-2",
+                  incurred_on=date(2018, 3, 20), supplier="V")  # the re-run's figures differ
+    _race(url, [("rerun", ap["finance_reviewer"]), ("confirm", ap["finance_head"])])
+    with rt.session() as s:
+        row = s.scalars(select(LedgerPeriodClose)).one()
+        confirmed = [a.data["digest"] for a in s.scalars(select(AuditRecord).where(
+            AuditRecord.action == "ledger.period.confirmed"))]
+    # the confirmation either came first (refused: stale) or after the re-run (its report);
+    # never a closed period whose report is not the one confirmed
+    assert confirmed in ([], [row.digest]), (confirmed, row.digest, row.status)
+    assert (row.status == "closed") == bool(confirmed)
+
+
+def test_a_period_whose_figures_changed_since_its_run_is_not_confirmed(runtime: Runtime) -> None:
+    with runtime.session() as s:
+        _k, lp, _b = budgeted_custom_order(s, "stale", "stale")
+        ap = _approvers(s)
+        close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
+        post_cost(s, lp, "collection", "data_service", Decimal("250.00"), "late-1",
+                  incurred_on=date(2018, 3, 20), supplier="V")  # into the prepared period
+        with pytest.raises(Conflict, match="re-run"):
+            confirm_period(s, PERIOD, reviewer_id=ap["finance_head"])
+        again = close_period(s, PERIOD, actor_id=ap["finance_reviewer"], rerun=True)
+        assert again.identical is False
+        assert confirm_period(s, PERIOD, reviewer_id=ap["finance_head"]).status == "closed"
+        assert close_period(s, PERIOD, rerun=True).identical is True
