@@ -384,8 +384,9 @@ def download(
     """One download through a transfer link: signed, unexpired, within its count; audited."""
     link = get_or_raise(session, TransferLink, link_id, "transfer link", link_id=link_id)
     real = int(_as_utc(link.expires_at).timestamp())
+    given = (signature or "").encode("utf-8", "surrogatepass")  # bytes: any text compares
     if expires != real or not hmac.compare_digest(
-            _signature(settings, link.id, link.licence_id, real), signature or ""):
+            _signature(settings, link.id, link.licence_id, real).encode(), given):
         raise Forbidden("the transfer link's signature does not match")
     now = utcnow()
     if link.revoked:

@@ -13,7 +13,7 @@ from datamill.compliance.models import User
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.production.image_helpers import image_spec
+from tests.unit.production.image_helpers import image_folder, image_spec
 
 
 @pytest.fixture
@@ -38,3 +38,18 @@ def test_import_errors_name_no_server_folder(client: TestClient, runtime: Runtim
         assert expected in r.json()["detail"], text
         assert str(root) not in text and str(root.resolve()) not in text
         assert ": .:" not in text
+
+
+def test_an_import_answer_names_no_server_folder(client: TestClient, runtime: Runtime) -> None:
+    """Found attacking the API (trial h2): a successful import answered
+    ``"source": "/srv/…/imports/batch1"``, the server's own folder, which its errors hide."""
+    pm = login(client, "pm")
+    root = runtime.settings.resolved_import_root()
+    image_folder(root / "batch1")
+    pid = client.post(f"{API}/projects", json=image_spec(), headers=pm).json()["id"]
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "batch1"}, headers=pm)
+    assert r.status_code == 201, r.text
+    got = r.json()
+    assert got["imported"] > 0 and got["rejected"] > 0  # the bad images name their files
+    assert got["source"] == "batch1"
+    assert str(root) not in r.text and str(root.resolve()) not in r.text

@@ -22,7 +22,12 @@ from datamill.core.errors import DatamillError
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
-from datamill.production.importing import hide_import_root, import_source, resolve_import_path
+from datamill.production.importing import (
+    hide_import_root,
+    import_source,
+    relative_to_root,
+    resolve_import_path,
+)
 from datamill.production.labelled_import import import_labelled
 from datamill.production.media import item_path
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
@@ -162,13 +167,20 @@ def import_endpoint(
     try:
         source = resolve_import_path(root, body.path)
         if body.format is not None:
-            return import_labelled(session, runtime.blobs, project_id, source, fmt=body.format,
-                                   root=root, actor_id=user.id)
-        return import_source(session, runtime.blobs, project_id, source, root=root,
-                             actor_id=user.id)
+            report = import_labelled(session, runtime.blobs, project_id, source,
+                                     fmt=body.format, root=root, actor_id=user.id)
+        else:
+            report = import_source(session, runtime.blobs, project_id, source, root=root,
+                                   actor_id=user.id)
     except DatamillError as err:  # paths relative to the import root, as the client gave them
         hide_import_root(err, root)
         raise
+    # the answer names the source as the client did, never the server's folders
+    return report.model_copy(update={
+        "source": relative_to_root(report.source, root),
+        "rejections": [{k: relative_to_root(v, root) for k, v in r.items()}
+                       for r in report.rejections],
+    })
 
 
 @router.post("/{project_id}/checks")
