@@ -46,7 +46,8 @@ export function buildLayout(wb) {
       ${wb.submitUrl ? '' : 'disabled'}>${esc(t('image.submit'))}</button>
   </div>
   <div class="iwb-main">
-    <div class="iwb-stage"><canvas data-testid="image-wb-canvas"></canvas></div>
+    <div class="iwb-stage"><canvas data-testid="image-wb-canvas" tabindex="0"
+      aria-label="${esc(t('image.canvas'))}"></canvas></div>
     <aside class="iwb-side">
       <p class="iwb-status" data-testid="image-wb-status" aria-live="polite"></p>
       <p class="iwb-save" data-testid="image-wb-save-status" aria-live="polite"></p>
@@ -126,7 +127,7 @@ export function renderList(wb) {
     return `<li data-id="${o._id}" data-testid="image-wb-object-${i}" data-kind="${o.kind}"
       data-label="${esc(o.label)}" class="${o._id === wb.sel ? 'sel' : ''}${h ? ' off' : ''}"><button
       type="button" class="iwb-name" data-act="select" data-testid="image-wb-object-select-${i}"><i
-      style="background:${wb.colour(o.label)}"></i>${i + 1}. ${esc(o.label)} <small>${o.kind}</small>${
+      style="background:${wb.colour(o.label)}"></i>${i + 1}. ${esc(o.label)} <small>${esc(t(`image.kind.${o.kind}`))}</small>${
   text}</button><button type="button" data-act="hide" data-testid="image-wb-object-hide-${i}"
       aria-pressed="${h}">${h ? show : hide}</button><button type="button" data-act="lock"
       data-testid="image-wb-object-lock-${i}" aria-pressed="${l}">${l ? unlock : lock}</button><button
@@ -185,7 +186,7 @@ export function renderDetails(wb) {
   box.innerHTML = `<div data-id="${o._id}">
     <label>${esc(wb.t('image.label'))} <select data-testid="image-wb-object-label"${dis}>${
   labels.map((l) => `<option${l === o.label ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select></label>
-    <small>${o.kind}</small>
+    <small>${esc(wb.t(`image.kind.${o.kind}`))}</small>
     ${attrs ? `<fieldset><legend>${esc(wb.t('image.attributes'))}</legend>${attrs}</fieldset>` : ''}
     ${o.kind === 'text_line' ? `<label class="iwb-block">${esc(wb.t('image.transcription'))}
       <textarea rows="2" data-testid="image-wb-transcription"${dis}>${esc(o.transcription || '')}</textarea></label>` : ''}

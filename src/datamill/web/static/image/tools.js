@@ -118,16 +118,35 @@ function typing(target) {
     || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
+// Tab walks the objects only from the canvas, and past the last (first, with Shift) one it
+// leaves the canvas as usual: the selection is dropped and the key is not taken.
+function cycle(wb, e) {
+  const n = wb.objects.length;
+  const at = wb.objects.findIndex((o) => o._id === wb.sel);
+  const next = at < 0 ? (e.shiftKey ? n - 1 : 0) : at + (e.shiftKey ? -1 : 1);
+  if (!n || next < 0 || next >= n) { wb.select(null); return false; }
+  wb.select(wb.objects[next]._id);
+  return true;
+}
+
 export function onKey(wb, e, down) {
-  if (!wb.root.isConnected) return;
+  // the workbench in use, shown: a review page's folded editor takes no keys
+  if (!wb.root.isConnected || !wb.canvas.getClientRects().length) return;
   if (e.key === 'Shift' && wb.tool === 'mask') { wb.shiftDown = down; wb.requestDraw(); }
   if (!down) { if (e.key === ' ') wb.spaceDown = false; return; }
+  const key = e.key;
+  const ctrl = e.ctrlKey || e.metaKey;
+  if (ctrl && key === 'Enter' && wb.submitUrl) { e.preventDefault(); wb.submit(); return; }
   if (typing(e.target)) {
     if (e.key === 'Escape') e.target.blur();
     return;
   }
-  const key = e.key;
-  const ctrl = e.ctrlKey || e.metaKey;
+  // a focused control keeps its own keys: Space and Enter press it, Tab moves on
+  const control = e.target instanceof Element && e.target !== wb.canvas
+    && Boolean(e.target.closest('button, a, summary, [tabindex]'));
+  if ((control && (key === ' ' || key === 'Enter')) || (key === 'Tab' && e.target !== wb.canvas)) {
+    return;
+  }
   const sel = wb.byId(wb.sel);
   let handled = true;
   if (ctrl && key.toLowerCase() === 'z') { if (e.shiftKey) wb.redo(); else wb.undo(); }
@@ -166,13 +185,8 @@ export function onKey(wb, e, down) {
   } else if (key.toLowerCase() === 'f') wb.fit();
   else if (key === '+' || key === '=') wb.zoomAt(1.25, wb.cw / 2, wb.ch / 2);
   else if (key === '-') wb.zoomAt(0.8, wb.cw / 2, wb.ch / 2);
-  else if (key === 'Tab') {
-    const n = wb.objects.length;
-    if (n) {
-      const at = wb.objects.findIndex((o) => o._id === wb.sel);
-      wb.select(wb.objects[(at + (e.shiftKey ? n - 1 : 1) + n) % n]._id);
-    }
-  } else if (TOOL_KEYS[key.toLowerCase()] && wb.root.querySelector(
+  else if (key === 'Tab') handled = cycle(wb, e);
+  else if (TOOL_KEYS[key.toLowerCase()] && wb.root.querySelector(
     `[data-tool="${TOOL_KEYS[key.toLowerCase()]}"]`)) wb.setTool(TOOL_KEYS[key.toLowerCase()]);
   else handled = false;
   if (handled) e.preventDefault();

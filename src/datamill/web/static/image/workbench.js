@@ -643,9 +643,9 @@ export class Workbench {
     if (!this.W) return; // the image is not decoded yet
     const [px, py] = this.local(e);
     const [x, y] = this.toImage(px, py);
-    if (document.activeElement && document.activeElement !== document.body) {
-      document.activeElement.blur();
-    }
+    // the canvas takes the focus (a field being edited commits its change): its keys are the
+    // workbench's, Tab included
+    this.canvas.focus({ preventScroll: true });
     if (e.button === 1 || (e.button === 0 && this.spaceDown)) {
       e.preventDefault();
       this.drag = { type: 'pan', px, py, tx: this.view.tx, ty: this.view.ty };
