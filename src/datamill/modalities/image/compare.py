@@ -41,8 +41,20 @@ from datamill.modalities.image.schema import (
 __all__ = ["compare_annotations"]
 
 
+def _canonical(value: Any) -> Any:
+    """``value`` with every whole float as an int: a browser's JSON writes ``1.0`` as ``1``,
+    and an object that only went through a page is the same object."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def _key(obj: Any) -> str:
-    return json.dumps(obj.model_dump(mode="json"), sort_keys=True)
+    return json.dumps(_canonical(obj.model_dump(mode="json")), sort_keys=True)
 
 
 def _rect(obj: Any) -> tuple[float, float, float, float] | None:
@@ -129,8 +141,9 @@ def compare_annotations(
             continue
         free_l.discard(i)
         free_r.discard(j)
-        pairs.append({"before": i, "after": j, "status": "changed",
-                      "changes": _changes(left[i], right[j], iou), "iou": round(iou, 4)})
+        changes = _changes(left[i], right[j], iou)
+        pairs.append({"before": i, "after": j, "status": "changed" if changes else "same",
+                      "changes": changes, "iou": round(iou, 4)})
     pairs += [{"before": i, "after": None, "status": "removed", "changes": [], "iou": None}
               for i in sorted(free_l)]
     pairs += [{"before": None, "after": j, "status": "added", "changes": [], "iou": None}
