@@ -5,10 +5,12 @@
   malformed JSON was already the documented 422.
 * A transfer link's ``signature`` with a character outside ASCII crashed the download (HTTP 500:
   ``hmac.compare_digest`` refuses non-ASCII text) instead of refusing the link (403).
+* An annotator who skipped a task (handed it back) still streamed its item's audio.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -17,9 +19,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from datamill.catalog import licences
+from datamill.compliance.models import User
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
+from tests.unit.api.test_api import _spec, _speech_folder
 from tests.unit.catalog.helpers import customer, people, released
 
 PROBLEM = "application/problem+json"
@@ -73,3 +77,33 @@ def test_a_transfer_signature_outside_ascii_is_refused_not_a_crash(
         assert "signature does not match" in r.json()["detail"]
     # the real link still works once: the refusals counted no download
     assert client.get(f"{parts.path}?{parts.query}").status_code == 200
+
+
+def test_an_annotator_who_skipped_a_task_hears_its_audio_no_more(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The task itself was refused after a skip ("you do not hold task"), its item's audio was
+    still served to the annotator who handed it back."""
+    pm, ann1 = login(client, "pm"), login(client, "ann1")
+    pid = client.post(f"{API}/projects", json=_spec("h2-skip"), headers=pm).json()["id"]
+    assert client.post(f"{API}/projects/{pid}/members", json={"username": "ann1"},
+                       headers=pm).status_code == 201
+    shutil.copytree(_speech_folder(), runtime.settings.resolved_import_root() / "speech")
+    assert client.post(f"{API}/projects/{pid}/imports", json={"path": "speech"},
+                       headers=pm).status_code == 201
+    assert client.post(f"{API}/projects/{pid}/checks", headers=pm).json()["passed"] == 3
+    pkg = client.post(f"{API}/projects/{pid}/packages", json={"stage": "annotate"},
+                      headers=pm).json()[0]
+    assert client.post(f"{API}/packages/{pkg['id']}/assign", json={"username": "ann1"},
+                       headers=pm).status_code == 200
+    task = client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},
+                       headers=ann1).json()
+    audio = f"{API}/projects/{pid}/items/{task['item_id']}/audio"
+    assert client.get(audio, headers=ann1).status_code == 200  # held: playable
+    assert client.post(f"{API}/tasks/{task['id']}/skip", json={"reason": "cannot hear it"},
+                       headers=ann1).status_code == 200
+    assert client.get(f"{API}/tasks/{task['id']}", headers=ann1).status_code == 403
+    r = client.get(audio, headers=ann1)
+    assert r.status_code == 403, r.status_code
+    assert "hold no task" in r.json()["detail"]
+    assert client.get(audio, headers=pm).status_code == 200  # the project's viewers still hear it

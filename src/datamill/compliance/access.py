@@ -132,8 +132,9 @@ def require_task_view(session: Session, user: User, task: Task) -> None:
 
 
 def require_item_view(session: Session, user: User, item: Item) -> None:
-    """Project viewers, or a member holding any task on the item (to play its audio); never
-    someone below the item's sensitivity level."""
+    """Project viewers, or a member holding a task on the item, or who held one until they
+    submitted it (to play its audio); someone who skipped it handed it back and hears it no
+    more (as :func:`require_task_view`); never someone below the item's sensitivity level."""
     require_item_cleared(session, user, item.id)
     if allowed(user.role, Action.VIEW_PROJECT):
         require(session, user, Action.VIEW_PROJECT, item.project_id)
@@ -143,6 +144,7 @@ def require_item_view(session: Session, user: User, item: Item) -> None:
             exists().where(
                 TaskAssignment.user_id == user.id,
                 TaskAssignment.task_id == Task.id,
+                TaskAssignment.status != "skipped",
                 Task.item_id == item.id,
             )
         )
