@@ -16,6 +16,7 @@ from datamill.cli._common import (
     NothingToDo,
     acting_user,
     emit,
+    esc,
     get_runtime,
     handle_errors,
     out,
@@ -119,6 +120,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                             f"work: add --stage review", stage=stage)
         require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
         task = claim_next_task(s, person, project_id, stage)
+        readable = _readable_task(s, plugin, task) if task is not None and not as_json else None
     if task is None:  # exit 10: scripts looping over ``work next`` stop here
         raise NothingToDo("no task left for you at this stage", task=None)
 
@@ -131,13 +133,42 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
             out.print(styled(("returned:", "yellow"), f" {t.return_reason}"))
         if t.prompt:
             out.print(f"prompt: {t.prompt}")
-        if t.current:
+        model = f", {t.current.model}" if t.current and t.current.model else ""
+        if readable is not None:  # the modality's own view: the text with its spans, the dialogue
+            if t.current:
+                out.print(f"current ({t.current.kind}{model}):")
+            for line in readable.splitlines():
+                out.print(esc(_clip(line, 1000)))
+        elif t.current:
             shown = t.current.text or json.dumps(t.current.payload, ensure_ascii=False)
-            shown = shown if len(shown) <= 400 else shown[:400] + " …"  # noqa: PLR2004
-            model = f", {t.current.model}" if t.current.model else ""
-            out.print(f"current ({t.current.kind}{model}): {shown}")
+            out.print(f"current ({t.current.kind}{model}): {esc(_clip(shown, 400))}")
+        verb = "review TASK accept|edit|reject" if t.stage == "review" else "submit TASK"
+        out.print(styled(("next: ", "dim"), f"datamill work {verb.replace('TASK', str(t.id))} "
+                         f"--base-version {t.current_version} --as {user}"
+                         + ("" if t.stage == "review" else " --annotation FILE.json")))
 
     emit(task, as_json, render)
+
+
+def _clip(shown: str, limit: int) -> str:
+    return shown if len(shown) <= limit else shown[:limit] + " …"
+
+
+def _readable_task(s: Any, plugin: Any, task: Any) -> str | None:
+    """The modality's terminal view of a task's item and current answer (text: the text and
+    its spans; LLM: the dialogue and the responses), or None where it offers none."""
+    view = getattr(plugin, "readable_task", None)
+    if view is None:
+        return None
+    from datamill.production.media import item_path
+    from datamill.production.models import Item
+
+    item = s.get(Item, task.item_id)
+    payload = task.current.payload if task.current else None
+    try:
+        return str(view(item_path(get_runtime().blobs, item), payload))
+    except (OSError, InvalidInput):  # the item cannot be read here: the summary line suffices
+        return None
 
 
 def _segments(segments_file: Path | None, text: str | None, duration_ms: int | None) -> Any:
@@ -151,7 +182,7 @@ def _segments(segments_file: Path | None, text: str | None, duration_ms: int | N
         try:
             data = json.loads(segments_file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise InvalidInput(f"cannot read segments from {segments_file}: {err}") from err
+            raise InvalidInput(f"cannot read the annotation from {segments_file}: {err}") from err
         if isinstance(data, dict):
             return data
         if not isinstance(data, list):

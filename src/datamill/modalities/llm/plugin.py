@@ -141,6 +141,16 @@ class LlmPlugin:
     def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
         return {k: attributes.get(k) for k in ("turns", "responses", "characters")}
 
+    def readable_task(self, path: Path, payload: Any) -> str:
+        """What a terminal shows an annotator (``datamill work next``): the conversation, each
+        candidate response under its id, and the current answer when there is one."""
+        record = read_record(path)
+        lines = [f"{t.role}: {t.content}" for t in record.messages]
+        lines += [f"response {r.id}: {r.content}" for r in record.responses]
+        if payload:
+            lines.append(f"answer: {annotation_text(parse_annotation(payload))}")
+        return "\n".join(lines)
+
     # -- checks
     def run_checks(
         self, path: Path, requirements: BaseModel, prompt: str | None

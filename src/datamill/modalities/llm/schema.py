@@ -234,12 +234,27 @@ def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[str]:
     return problems
 
 
+_EXAMPLE_OF_TASK = {
+    "sft": '{"type": "llm_sft", "turns": [{"role": "user", "content": "..."}, {"role": "assistant",'
+           ' "content": "..."}]}',
+    "pairwise": '{"type": "llm_pairwise", "a": "a", "b": "b", "choice": "a", "reason": "..."}'
+                ' (choice a, b or tie; a and b are response ids)',
+    "ranking": '{"type": "llm_ranking", "ranking": ["b", "a", "c"], "reason": "..."} (response'
+               ' ids, best first)',
+    "rubric": '{"type": "llm_rubric", "scores": {"CRITERION": 4}, "checks": {"CRITERION": true},'
+              ' "comment": "..."}',
+}
+
+
 def validate_llm_annotation(
     payload: Any, attributes: Mapping[str, Any], req: LlmRequirements
 ) -> SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation:
     """The payload checked against the spec's task and the item; InvalidInput names every problem."""
-    doc = parse_annotation(payload)
     want = _DOC_OF_TASK[req.task]
+    if not isinstance(payload, dict) or payload.get("type") not in _DOC_OF_TASK.values():
+        raise InvalidInput(f"not an LLM annotation: this project's task is {req.task}; submit a"
+                           f" JSON object such as {_EXAMPLE_OF_TASK[req.task]}")
+    doc = parse_annotation(payload)
     if doc.type != want:
         raise InvalidInput(f"this project's task is {req.task}: submit a {want} document,"
                            f" not {doc.type}")

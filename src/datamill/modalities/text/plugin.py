@@ -72,6 +72,10 @@ def parse_annotation(payload: Any) -> TextAnnotation:
     """A payload as a :class:`TextAnnotation` (InvalidInput naming every problem)."""
     if isinstance(payload, TextAnnotation):
         return payload
+    if not isinstance(payload, dict):  # e.g. speech segments (``work submit --text``)
+        raise InvalidInput('not a text annotation: submit a JSON object such as {"spans":'
+                           ' [{"start": 0, "end": 2, "label": "PER"}], "classes": []} (offsets'
+                           " in code points, end exclusive)")
     try:
         return TextAnnotation.model_validate(payload)
     except ValidationError as err:
@@ -136,6 +140,22 @@ class TextPlugin:
             bytes=path.stat().st_size, bom=bom,
             text=text if len(text) <= TEXT_IN_ATTRIBUTES_MAX else None,
         )
+
+    def readable_task(self, path: Path, payload: Any) -> str:
+        """What a terminal shows an annotator (``datamill work next``): the text, then each
+        span of the current annotation as ``text [start, end) LABEL`` (offsets in code
+        points) and its classes."""
+        text, _ = read_text(path)
+        lines = [f"text: {text}"]
+        if payload:
+            ann = parse_annotation(payload)
+            lines += [f"span: {text[sp.start:sp.end]} [{sp.start}, {sp.end}) {sp.label}"
+                      for sp in ann.spans]
+            if ann.classes:
+                lines.append(f"classes: {', '.join(ann.classes)}")
+            if ann.sentiment:
+                lines.append(f"sentiment: {ann.sentiment}")
+        return "\n".join(lines)
 
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return int(attributes.get("chars") or 0)
