@@ -471,6 +471,7 @@ EN_PAGES.update({
     "pc.save_saved": "Draft saved",
     "pc.save_pending": "Saving…",
     "pc.save_offline": "Offline: draft kept in this browser, retrying",
+    "pc.save_refused": "Draft not saved on the server (kept in this browser): {error}",
     "pc.save_local": "Draft kept in this browser",
     "pc.submitted": "Submitted",
     "pc.conflict": "Someone changed this item since you opened it (version conflict); reload "

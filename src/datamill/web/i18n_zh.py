@@ -588,6 +588,7 @@ ZH_CN.update({
     "pc.save_saved": "草稿已保存",
     "pc.save_pending": "正在保存…",
     "pc.save_offline": "离线：草稿保存在本浏览器中，正在重试",
+    "pc.save_refused": "服务器未保存草稿（已保存在本浏览器中）：{error}",
     "pc.save_local": "草稿保存在本浏览器中",
     "pc.submitted": "已提交",
     "pc.conflict": "打开后此条目已被他人修改（版本冲突），请重新加载页面。",

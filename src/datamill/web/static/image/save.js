@@ -15,6 +15,9 @@ async function post(url, body) {
   return { ok: resp.ok, status: resp.status, data };
 }
 
+// A refusal no retry mends: a client error other than a timeout or a rate limit.
+export const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
 function body(wb) {
   return { base_version: wb.baseVersion, revision: wb.revision, annotation: wb.annotation() };
 }
@@ -42,10 +45,20 @@ export async function flush(wb) {
   if (!wb.draftUrl || wb.saving || wb.submitted) return;
   const sent = body(wb);
   wb.saving = true;
-  let ok = false;
-  try { ok = (await post(wb.draftUrl, sent)).ok; } catch (_) { ok = false; }
+  let r = null;
+  try { r = await post(wb.draftUrl, sent); } catch (_) { r = null; }
   wb.saving = false;
   if (wb.submitted) return;
+  const ok = Boolean(r && r.ok);
+  if (r && refused(r.status)) {
+    // the server refused this draft (the task was submitted elsewhere or handed back, the
+    // body is too large ...): retrying cannot help; it stays in this browser
+    wb.retries = 0;
+    clearTimeout(wb.saveTimer);
+    const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+    setStatus(wb, wb.t('image.save.refused', { error }), null, 'save');
+    return;
+  }
   if (ok) {
     wb.retries = 0;
     if (sent.revision === wb.revision) {

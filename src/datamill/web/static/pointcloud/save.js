@@ -5,6 +5,9 @@
 // as they come) when the annotation breaks the spec.
 import { sendJSON } from '../common.js';
 
+// A refusal no retry mends: a client error other than a timeout or a rate limit.
+const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
 function body(wb) {
   return { base_version: wb.baseVersion, revision: wb.revision,
     time_spent_ms: wb.timeSpent(), annotation: wb.annotation() };
@@ -30,10 +33,20 @@ export async function flush(wb) {
   if (!wb.draftUrl || wb.saving || wb.submitted) return;
   const sent = body(wb);
   wb.saving = true;
-  let ok = false;
-  try { ok = (await sendJSON('POST', wb.draftUrl, sent)).ok; } catch (_) { ok = false; }
+  let r = null;
+  try { r = await sendJSON('POST', wb.draftUrl, sent); } catch (_) { r = null; }
   wb.saving = false;
   if (wb.submitted) return;
+  const ok = Boolean(r && r.ok);
+  if (r && refused(r.status)) {
+    // the server refused this draft (the task was submitted elsewhere or handed back, the
+    // body is too large ...): retrying cannot help; it stays in this browser
+    wb.retries = 0;
+    clearTimeout(wb.saveTimer);
+    const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+    wb.saveStatus(wb.t('save_refused', { error }));
+    return;
+  }
   if (ok) {
     wb.retries = 0;
     wb.savedRevision = sent.revision;

@@ -1,0 +1,78 @@
+"""A draft the server refuses is said to be refused, not retried as if offline: an annotator
+has one task open in two tabs, submits it in one, and goes on editing in the other. The image
+and the point-cloud workbenches both say the draft was not saved (with the server's words) and
+stop sending it, instead of "Offline ... retrying" every few seconds for ever."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datamill.production.tasks import claim_next_task
+from datamill.web.i18n import EN
+from tests.e2e.conftest import Site, sign_in
+from tests.e2e.test_pointcloud_task import _pointcloud_project
+from tests.unit.production.image_helpers import make_image_project
+
+pytestmark = pytest.mark.slow
+
+
+def _claim(site: Site, pid: int) -> int:
+    with site.rt.session() as s:
+        task = claim_next_task(s, s.merge(site.users["ann1"]), pid, "annotate")
+        assert task is not None
+        return task.id
+
+
+def _two_tabs(context: Any, task_id: int, ready: str) -> tuple[Any, Any, list[str]]:
+    """Two tabs on the task; the first one's draft POSTs are counted."""
+    first = sign_in(context, "ann1")
+    drafts: list[str] = []
+    first.on("request", lambda r: drafts.append(r.url) if r.method == "POST"
+             and "/draft" in r.url else None)
+    second = context.new_page()
+    for page in (first, second):
+        page.goto(f"/tasks/{task_id}")
+        page.wait_for_selector(ready)
+    return first, second, drafts
+
+
+def test_image_draft_of_a_task_submitted_in_another_tab(site: Site, context: Any) -> None:
+    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-refused-")) / "s")
+    task_id = _claim(site, pid)
+    first, second, drafts = _two_tabs(context, task_id, "[data-image-workbench][data-ready='1']")
+    second.get_by_test_id("image-wb-submit").click()
+    second.wait_for_url(lambda u: f"/tasks/{task_id}" not in u)
+
+    first.get_by_test_id("image-wb-tool-box").click()  # an edit: the draft goes out
+    wb = "document.querySelector('[data-image-workbench]').__workbench"
+    first.mouse.move(*first.evaluate(f"() => {wb}.clientPoint(20, 20)"))
+    first.mouse.down()
+    first.mouse.move(*first.evaluate(f"() => {wb}.clientPoint(90, 80)"), steps=4)
+    first.mouse.up()
+    status = first.get_by_test_id("image-wb-save-status")
+    first.wait_for_function("(el) => el.textContent.includes('not saved')", arg=status.element_handle())
+    assert "already submitted" in status.inner_text()
+    first.wait_for_timeout(2500)  # an offline retry would have gone out by now
+    assert len(drafts) == 1, drafts
+    assert "Offline" not in status.inner_text()
+
+
+def test_pointcloud_draft_of_a_task_submitted_in_another_tab(site: Site, context: Any) -> None:
+    pid, _truth = _pointcloud_project(site)
+    task_id = _claim(site, pid)
+    first, second, drafts = _two_tabs(context, task_id,
+                                      "[data-pointcloud-workbench][data-ready='1']")
+    second.get_by_test_id("pc-wb-submit").click()
+    second.wait_for_url(lambda u: f"/tasks/{task_id}" not in u)
+
+    first.get_by_test_id("pc-wb-classes").locator("input[type=checkbox]").first.check()
+    status = first.get_by_test_id("pc-wb-save")
+    first.wait_for_function("(el) => el.textContent.includes('not saved')", arg=status.element_handle())
+    assert "already submitted" in status.inner_text()
+    first.wait_for_timeout(2500)
+    assert len(drafts) == 1, drafts
+    assert EN["pc.save_offline"] not in status.inner_text()
