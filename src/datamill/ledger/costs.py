@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money, to_cents, to_decimal
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budget, wip_balance
 from datamill.ledger._periods import check_posting_date, first_open_day
 from datamill.ledger.budgets import record_approval
@@ -102,7 +102,9 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     Returns the cost with ``status`` ``posted``, or ``pending_approval`` when it exceeds the
     budget line (then ``over_budget_reason`` is required; see :func:`approve_over_budget_cost`).
     """
-    project = ledger_project_row(session, project_id)
+    # locked: two postings at once each read the other's spend on the line (and a final
+    # accounts close in between is seen)
+    project = ledger_project_row(session, project_id, lock=True)
     # duplicates first: a retried posting is "already booked", whatever else changed since
     if session.scalar(select(LedgerCost.id).where(LedgerCost.source_ref == source_ref)) is not None:
         raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
@@ -199,7 +201,7 @@ def post_cost_reduction(  # noqa: PLR0913 - the posting's fields, all keyword-on
     period, and when the project's posted ``category`` cost on ``stage`` is less than
     ``amount`` (a cost is never below zero). See the module docstring for WIP already carried.
     """
-    project = ledger_project_row(session, project_id)
+    project = ledger_project_row(session, project_id, lock=True)
     if session.scalar(select(LedgerCost.id).where(LedgerCost.source_ref == source_ref)) is not None:
         raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
                        source_ref=source_ref)
@@ -285,7 +287,7 @@ def approve_over_budget_cost(
     reason: str = "",
 ) -> CostOut:
     """VP in charge, then finance head. Approved → posted; rejected → never booked."""
-    row = get_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)
+    row = lock_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)  # one decision
     if row.status != "pending_approval":
         raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval")
     if ledger_project_row(session, row.project_id).status == "closed":

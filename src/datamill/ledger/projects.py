@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import LedgerProject
 from datamill.ledger.orders import order_row
 from datamill.ledger.schemas import ProjectOut
@@ -71,8 +71,13 @@ def open_ledger_project(
     return ProjectOut.model_validate(row)
 
 
-def ledger_project_row(session: Session, project_id: int) -> LedgerProject:
-    row = get_or_raise(session, LedgerProject, project_id, "ledger project", project_id=project_id)
+def ledger_project_row(session: Session, project_id: int, *, lock: bool = False) -> LedgerProject:
+    """The ledger project, or NotFound; ``lock``: locked until the transaction ends and read
+    afresh (a posting checked against the budget: two at once read each other's spend)."""
+    if lock:
+        session.flush()  # read afresh below: nothing of this transaction's is lost
+    fetch = lock_or_raise if lock else get_or_raise
+    row = fetch(session, LedgerProject, project_id, "ledger project", project_id=project_id)
     return row
 
 

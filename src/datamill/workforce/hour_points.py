@@ -19,13 +19,13 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import require_accounts_open
-from datamill.workforce.models import Grade, HourPoints, WorkingMonth
+from datamill.workforce.models import Grade, HourPoints, Worker, WorkingMonth
 from datamill.workforce.policies import require_business, require_project_business
 from datamill.workforce.schemas import HourPointsOut
-from datamill.workforce.vendors import get_worker, to_decimal
+from datamill.workforce.vendors import to_decimal
 
 __all__ = [
     "POINTS_PER_DAY",
@@ -95,7 +95,8 @@ def book_points(
         raise InvalidInput(
             f"points {pts} must be non-negative with at most 2 decimals", field="points"
         )
-    worker = get_worker(session, worker_id)
+    # locked: two bookings of one person at once each read the other's points under the cap
+    worker = lock_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
     if worker.vendor_id is not None:
         raise InvalidInput("hour points are for in-house staff; vendor work is settled by volume")
     if worker.grade_id is None:

@@ -1,0 +1,71 @@
+"""Two clerks at once, each in a process of its own, on PostgreSQL (READ COMMITTED).
+
+:func:`race` starts one spawned process per act; each opens its own runtime on the test
+database, waits at a barrier, runs its act, holds its transaction open a moment (so the other
+act's check runs before this one commits) and reports ``"ok"``, the ``DatamillError`` class
+name, or ``"crash ..."``. Acts are module-level functions ``act(session, *args)``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datamill.config import Settings
+from datamill.runtime import Runtime
+from datamill.testing.fixtures import make_runtime, pg_url
+
+__all__ = ["HOLD_S", "pg_runtime", "race"]
+
+HOLD_S = 0.5
+Act = Callable[..., Any]
+
+
+def _one(url: str, act: Act, args: tuple[Any, ...], barrier: Any, results: Any) -> None:
+    from datamill.core.errors import DatamillError
+
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url="unused"), migrate=False)
+    s = rt.sessions()
+    try:
+        barrier.wait()
+        act(s, *args)
+        time.sleep(HOLD_S)
+        s.commit()
+        results.put("ok")
+    except DatamillError as err:
+        s.rollback()
+        results.put(type(err).__name__)
+    except Exception as err:  # noqa: BLE001 - reported to the test, which fails on it
+        s.rollback()
+        results.put(f"crash {type(err).__name__}: {err}")
+    finally:
+        s.close()
+        rt.close()
+
+
+def race(url: str, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
+    """Run ``acts`` at once in processes of their own; their outcomes, sorted."""
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
+    procs = [ctx.Process(target=_one, args=(url, act, args, barrier, results))
+             for act, args in acts]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    return sorted(results.get(timeout=5) for _ in procs)
+
+
+def pg_runtime(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
+    """An emptied PostgreSQL test database and its URL (skips without one)."""
+    url = pg_url()
+    if url is None:
+        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+    rt = make_runtime(tmp_path, "postgresql")
+    yield rt, url
+    rt.close()

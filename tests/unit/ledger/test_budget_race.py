@@ -1,0 +1,63 @@
+"""Two clerks posting costs to one budget line at once (finance-clerk trial, round h4).
+
+On PostgreSQL each posting read the line's committed spend, found room, and wrote: two costs
+of 40,000 on a 60,000 line were both ``posted`` (80,000 booked, no over-budget reason, no VP or
+finance-head approval). Now the posting locks the ledger project first, so the second reads
+what the first booked: it is over the line and needs its reason (then awaits approval).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.ledger.costs import post_cost
+from datamill.ledger.models import LedgerCost
+from datamill.runtime import Runtime
+from tests.unit.ledger.helpers import budgeted_custom_order
+from tests.unit.ledger.races import pg_runtime, race
+
+
+@pytest.fixture
+def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
+    yield from pg_runtime(tmp_path)
+
+
+def _post(s: Session, project_id: int, ref: str, reason: str | None) -> None:
+    post_cost(s, project_id, "collection", "data_service", Decimal("40000.00"), ref,
+              incurred_on=date(2018, 3, 5), supplier="Huayu", over_budget_reason=reason,
+              claim=True)
+
+
+def test_two_postings_at_once_never_pass_the_budget_line_unapproved(
+    pg: tuple[Runtime, str],
+) -> None:
+    rt, url = pg
+    with rt.session() as s:  # the collection line: 200 h × 300 = 60,000
+        _k, lp, _b = budgeted_custom_order(s, "race", "budget-race")
+    got = race(url, [(_post, (lp, "claim-1", None)), (_post, (lp, "claim-2", None))])
+    assert got == ["InvalidInput", "ok"], got
+    with rt.session() as s:
+        posted = s.scalar(select(func.sum(LedgerCost.amount)).where(
+            LedgerCost.project_id == lp, LedgerCost.status == "posted"))
+        assert posted == Decimal("40000.00")
+
+
+def test_the_second_posting_at_once_awaits_approval_with_its_reason(
+    pg: tuple[Runtime, str],
+) -> None:
+    rt, url = pg
+    with rt.session() as s:
+        _k, lp, _b = budgeted_custom_order(s, "race2", "budget-race2")
+    got = race(url, [(_post, (lp, "claim-1", "extra speakers")),
+                     (_post, (lp, "claim-2", "extra speakers"))])
+    assert got == ["ok", "ok"], got
+    with rt.session() as s:
+        statuses = sorted(s.scalars(select(LedgerCost.status).where(LedgerCost.project_id == lp)))
+        assert statuses == ["pending_approval", "posted"]
