@@ -329,7 +329,7 @@ def download_cmd(url: str, as_json: JsonOpt = False) -> None:
 @handle_errors
 def accept_cmd(licence_id: int, user: AsUser, on: str | None = None, note: str = "",
                as_json: JsonOpt = False) -> None:
-    """Record the buyer's acceptance (revenue follows at the next ``ledger sync``)."""
+    """Record the buyer's acceptance (revenue follows at the next "datamill ledger sync")."""
     from datamill.catalog.licences import accept_licence
 
     with get_runtime().session() as s:

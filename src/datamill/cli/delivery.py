@@ -36,7 +36,7 @@ def create_cmd(
     fmt: Annotated[list[str] | None, typer.Option("--format", help="Export format, repeatable (default: all the modality's).")] = None,
     encrypt: Annotated[bool | None, typer.Option(
         "--encrypt/--no-encrypt", help="Write one encrypted archive (default: when a master "
-        "key is configured); decrypt with `datamill security decrypt-export`.")] = None,
+        "key is configured); decrypt with 'datamill security decrypt-export'.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export an accepted batch with a sha256 manifest and a datasheet."""

@@ -163,10 +163,10 @@ def demo_cmd(
         "--business/--no-business", help="With --full: the catalog and the money story too.")] = True,
 ) -> None:
     """Build real projects: ASR from espeak-ng speech, rendered images, NER sentences, LLM
-    preference pairs and rendered lidar frames; each is imported, checked, pre-annotated and packaged (with ``--full``
-    also a TTS corpus and a browser collection from a corpus design).
+    preference pairs and rendered lidar frames; each is imported, checked, pre-annotated and
+    packaged (with --full also a TTS corpus and a browser collection from a corpus design).
 
-    With ``--full`` the scripted annotators, reviewers and inspectors take each to an accepted
+    With --full the scripted annotators, reviewers and inspectors take each to an accepted
     delivery (locations printed), then the catalog licenses datasets and the money story runs
     from contract to period close.
     """

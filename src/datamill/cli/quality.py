@@ -44,6 +44,8 @@ def _render_inspection(v: Any) -> None:
             f"{name.replace('_', ' ')} {value:.4f}" if isinstance(value, float) else
             f"{name.replace('_', ' ')} {value}"
             for name, value in sorted(v.scores.items())
+            # ``defective_utterances`` is the older name of ``defective_items``: shown once
+            if not (name == "defective_utterances" and "defective_items" in v.scores)
         )
         out.print(styled((v.verdict, colour), f": {scores} (sample of {p['sample_size']})"))
         for r in v.reasons:

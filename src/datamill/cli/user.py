@@ -22,7 +22,7 @@ from datamill.cli._common import (
 )
 from datamill.compliance.roles import Action, Role
 
-ROLE_HELP = ", ".join(r.value for r in Role) + " (see `datamill user roles`)"
+ROLE_HELP = ", ".join(r.value for r in Role) + " (see 'datamill user roles')"
 
 app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 OptionalAs = Annotated[str | None, typer.Option(
@@ -83,7 +83,7 @@ def list_cmd(
         "--all", help="Deactivated accounts too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The accounts, by username (admins: ``manage_users``)."""
+    """The accounts, by username (admins: the manage_users permission)."""
     from rich.table import Table
 
     from datamill.compliance.users import active_users
@@ -158,11 +158,11 @@ def token_cmd(
     expires_days: Annotated[int | None, typer.Option(
         "--expires-days", help="Lifetime in days (default DATAMILL_TOKEN_DAYS, 30).")] = None,
     revoke: Annotated[str | None, typer.Option(
-        "--revoke", help="Revoke instead: a token id (see `user tokens`), the token itself, "
+        "--revoke", help="Revoke instead: a token id (see 'datamill user tokens'), the token itself, "
         "or 'all'.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Issue an API token for a user (shown once), or revoke tokens with ``--revoke``."""
+    """Issue an API token for a user (shown once), or revoke tokens with --revoke."""
     from datamill.compliance.users import create_token, get_user
 
     if revoke is not None:
