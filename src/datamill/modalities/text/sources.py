@@ -65,13 +65,25 @@ def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, int, bytes]]:
             offset += len(raw)
 
 
+def _encoding_hint(raw: bytes, offset: int) -> str:
+    """What the bytes look like, when that is clear: UTF-16 (its byte-order mark) or GB18030/GBK."""
+    if offset == 0 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "; it is UTF-16 (byte-order mark): save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8"
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return "; it reads as GB18030/GBK: iconv -f GB18030 -t UTF-8 converts it"
+
+
 def _decode(raw: bytes, path: Path, line: int, offset: int) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise TextDecodeError(
             f"{path.name}:{line}: not UTF-8 ({err.reason} at byte {offset + err.start} of the"
-            f" file); convert the file to UTF-8 (mixed encodings are refused)",
+            f" file); convert the file to UTF-8 (mixed encodings are refused)"
+            f"{_encoding_hint(raw, offset)}",
             file=path.name, line=line, byte=offset + err.start) from err
     return text.removeprefix("\ufeff")
 
@@ -110,17 +122,45 @@ def _jsonl(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
         yield _record(rec, f"{path.name}:{n}", f"{path.stem}-{n:06d}", opt)
 
 
-def _csv(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
-    header: list[str] | None = None
+def _csv_rows(path: Path, opt: _Options) -> Iterator[tuple[int, list[str]]]:
+    """(line the row starts on, cells) per CSV row; a quoted field may hold line breaks
+    (RFC 4180), and a quote that never closes is an error naming the line it opened on."""
+    pending: list[str] = []
+    start = size = 0
     for n, off, raw in _lines(path, opt.max_chars * 4):
         line = _decode(raw, path, n, off)
-        if not line.strip():
+        if not pending:
+            if not line.strip():
+                continue
+            start, size = n, 0
+        elif '"' not in line:  # only a quote can close the open field
+            pending.append(line)
+            size += len(line)
+            if size > opt.max_chars * 4:
+                raise TextSourceError(
+                    f"{path.name}:{start}: a quoted field opened on line {start} is still open"
+                    f" after {size} characters (a quote missing its closing quote?)",
+                    file=path.name, line=start)
             continue
+        pending.append(line)
+        size += len(line)
         try:
-            cells = next(csv.reader(io.StringIO(line)))
+            cells = next(csv.reader(io.StringIO("".join(pending)), strict=True))
         except csv.Error as err:
-            raise TextSourceError(f"{path.name}:{n}: malformed CSV ({err})", file=path.name,
-                                  line=n) from err
+            if str(err) == "unexpected end of data":  # the quoted field goes on: next line
+                continue
+            raise TextSourceError(f"{path.name}:{start}: malformed CSV ({err})", file=path.name,
+                                  line=start) from err
+        pending = []
+        yield start, cells
+    if pending:
+        raise TextSourceError(f"{path.name}:{start}: a quoted field opened on line {start} never"
+                              f" closes (missing closing quote)", file=path.name, line=start)
+
+
+def _csv(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
+    header: list[str] | None = None
+    for n, cells in _csv_rows(path, opt):
         if header is None:
             header = [c.strip() for c in cells]
             if opt.text_field not in header:
@@ -129,8 +169,7 @@ def _csv(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
             continue
         if len(cells) != len(header):
             raise TextSourceError(f"{path.name}:{n}: {len(cells)} cells, the header has"
-                                  f" {len(header)} (one text per line; quote newlines away)",
-                                  file=path.name, line=n)
+                                  f" {len(header)}", file=path.name, line=n)
         yield _record(dict(zip(header, cells, strict=True)), f"{path.name}:{n}",
                       f"{path.stem}-{n:06d}", opt)
 

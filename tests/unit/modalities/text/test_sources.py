@@ -87,3 +87,32 @@ def test_an_existing_file_as_the_output_folder_is_refused_and_kept(tmp_path: Pat
     with pytest.raises(TextSourceError, match="is a file, not a folder"):
         prepare_text_source(src, out)
     assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_csv_quoted_line_breaks_are_one_text_and_an_open_quote_is_refused(tmp_path: Path) -> None:
+    # RFC 4180: a quoted field holds line breaks (Excel writes them); it is one item
+    (tmp_path / "ml.csv").write_text('id,text\n1,"第一行\n第二行，“引号”"\n2,李四\n',
+                                     encoding="utf-8")
+    got = prepare_text_source(tmp_path / "ml.csv", tmp_path / "out")
+    rows = [json.loads(x) for x in got.manifest.read_text(encoding="utf-8").splitlines()]
+    read = [(tmp_path / "out" / r["path"]).read_text(encoding="utf-8") for r in rows]
+    assert read == ["第一行\n第二行，“引号”", "李四"]
+    # a quote that never closes was read as a text ending in a line break; now refused
+    (tmp_path / "open.csv").write_text('id,text\n1,"unterminated\n2,李四\n', encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"open.csv:2: a quoted field opened on line 2"
+                                              r" never closes"):
+        prepare_text_source(tmp_path / "open.csv", tmp_path / "out2")
+    _nothing_written(tmp_path / "out2")
+    (tmp_path / "junk.csv").write_text('id,text\n1,"quoted"junk\n', encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"junk.csv:2: malformed CSV"):
+        prepare_text_source(tmp_path / "junk.csv", tmp_path / "out3")
+
+
+def test_utf16_and_gbk_sources_say_what_they_are(tmp_path: Path) -> None:
+    (tmp_path / "u16.txt").write_text("北京\n上海\n", encoding="utf-16")
+    with pytest.raises(TextDecodeError, match=r"it is UTF-16 \(byte-order mark\)"):
+        prepare_text_source(tmp_path / "u16.txt", tmp_path / "out")
+    (tmp_path / "gbk.txt").write_bytes("北京欢迎你\n".encode("gbk"))
+    with pytest.raises(TextDecodeError, match=r"it reads as GB18030/GBK: iconv -f GB18030"):
+        prepare_text_source(tmp_path / "gbk.txt", tmp_path / "out")
+    _nothing_written(tmp_path / "out")
