@@ -6,6 +6,8 @@
 * A transfer link's ``signature`` with a character outside ASCII crashed the download (HTTP 500:
   ``hmac.compare_digest`` refuses non-ASCII text) instead of refusing the link (403).
 * An annotator who skipped a task (handed it back) still streamed its item's audio.
+* An item classified above a reader's clearance was listed, shown, and its annotations, masked
+  view and original personal data served (only its audio and its task were refused).
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from datamill.catalog import licences
+from datamill.compliance.classification import set_clearance
+from datamill.compliance.item_sensitivity import set_item_level
 from datamill.compliance.models import User
+from datamill.production.models import Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
 from tests.unit.api.test_api import _spec, _speech_folder
 from tests.unit.catalog.helpers import customer, people, released
+from tests.unit.production.helpers import ready_project
 
 PROBLEM = "application/problem+json"
 NOT_UTF8 = b'{"name": "\xff\xfe\x12"}'
@@ -107,3 +114,39 @@ def test_an_annotator_who_skipped_a_task_hears_its_audio_no_more(
     assert r.status_code == 403, r.status_code
     assert "hold no task" in r.json()["detail"]
     assert client.get(audio, headers=pm).status_code == 200  # the project's viewers still hear it
+
+
+def test_an_item_above_ones_clearance_is_not_read_through_the_api(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Its audio and its task were refused, but the item list, the item, its annotations, its
+    masked view and even its original personal data (``/security/items/{id}/original/…``,
+    which only looked at the project's level) were served to a project manager cleared
+    ``confidential`` for an item classified ``secret``."""
+    pid = ready_project(runtime, users, tmp_path, 2)
+    with runtime.session() as s:
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        secret, other = s.scalars(select(Item.id).where(Item.project_id == pid)
+                                  .order_by(Item.id)).all()
+        set_item_level(s, admin, secret, "secret")
+        set_clearance(s, admin, users["pm"].id, "confidential")
+    pm = login(client, "pm")
+    listed = client.get(f"{API}/projects/{pid}/items", headers=pm).json()
+    assert [i["id"] for i in listed["items"]] == [other] and listed["total"] == 1
+    for path in (f"/projects/{pid}/items/{secret}", f"/projects/{pid}/items/{secret}/annotations",
+                 f"/security/items/{secret}/masked",
+                 f"/security/items/{secret}/original/prompt"):
+        r = client.get(f"{API}{path}", headers=pm)
+        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert "secret" in r.json()["detail"]
+    for path in (f"/projects/{pid}/items/{other}", f"/projects/{pid}/items/{other}/annotations",
+                 f"/security/items/{other}/masked", f"/security/items/{other}/original/prompt"):
+        assert client.get(f"{API}{path}", headers=pm).status_code == 200, path
+    with runtime.session() as s:
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        set_clearance(s, admin, users["pm"].id, "secret")
+    assert client.get(f"{API}/security/items/{secret}/original/prompt",
+                      headers=pm).status_code == 200
+    assert client.get(f"{API}/projects/{pid}/items", headers=pm).json()["total"] == 2

@@ -73,11 +73,16 @@ def item_row(session: Session, project_id: int, item_id: int) -> Item:
 
 
 def list_items(
-    session: Session, project_id: int, *, status: str | None, limit: int, offset: int
+    session: Session, project_id: int, *, status: str | None, limit: int, offset: int,
+    hidden: set[int] | None = None,
 ) -> tuple[list[ItemOut], int]:
+    """A page of the project's items and their total, leaving out the ``hidden`` ones (items
+    classified above the reader's clearance)."""
     where = [Item.project_id == project_id]
     if status is not None:
         where.append(Item.status == status)
+    if hidden:
+        where.append(Item.id.not_in(hidden))
     total = session.scalar(select(func.count()).select_from(Item).where(*where)) or 0
     rows = session.scalars(select(Item).where(*where).order_by(Item.id).limit(limit).offset(offset))
     return [ItemOut.model_validate(r) for r in rows], int(total)

@@ -20,7 +20,8 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session, aliased
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.classification import LEVELS, project_level, user_clearance
+from datamill.compliance.classification import LEVELS, user_clearance
+from datamill.compliance.item_sensitivity import item_level, require_item_cleared
 from datamill.compliance.models import User
 from datamill.compliance.pii import find_pii, mask_text
 from datamill.compliance.roles import Action
@@ -280,6 +281,7 @@ def masked_view(session: Session, user: User, item_id: int) -> dict[str, Any]:
     """The masked derivatives of an item (anyone who may view the project)."""
     item = _item(session, item_id)
     require(session, user, Action.VIEW_PROJECT, item.project_id)
+    require_item_cleared(session, user, item.id)
     texts = session.scalars(select(MaskedText).where(MaskedText.item_id == item_id)
                             .order_by(MaskedText.field))
     blob = session.scalars(select(MaskedBlob).where(MaskedBlob.item_id == item_id)).first()
@@ -290,13 +292,14 @@ def masked_view(session: Session, user: User, item_id: int) -> dict[str, Any]:
 
 
 def read_original_text(session: Session, user: User, item_id: int, field: str) -> str | None:
-    """An original prompt/transcript, for people cleared for the project and for personal
-    information (clearance ≥ max(project level, confidential)); every read is audited."""
+    """An original prompt/transcript, for people cleared for the item (its own level or its
+    project's, whichever is higher) and for personal information (clearance ≥ max(item level,
+    confidential)); every read is audited."""
     if field not in FIELDS:
         raise InvalidInput(f"field must be one of {', '.join(FIELDS)}", field="field")
     item = _item(session, item_id)
     require(session, user, Action.VIEW_PROJECT, item.project_id)
-    need = max(LEVELS.index(project_level(session, item.project_id)),
+    need = max(LEVELS.index(item_level(session, item.id, item.project_id)),
                LEVELS.index(ORIGINALS_LEVEL))
     have = user_clearance(session, user.id)
     if LEVELS.index(have) < need:

@@ -15,6 +15,7 @@ from datamill.api.params import Id
 from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
 from datamill.compliance import access as q
+from datamill.compliance.item_sensitivity import hidden_item_ids, require_item_cleared
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
@@ -215,28 +216,35 @@ def preannotate_endpoint(
 def list_items_endpoint(
     project_id: Id,
     session: SessionDep,
-    _user: Viewer,
+    user: Viewer,
     page: PageDep,
     status_: Annotated[str | None, Query(alias="status", max_length=24)] = None,
 ) -> Page[ItemOut]:
-    """Items, oldest first, optionally only those with one ``status``."""
+    """Items, oldest first, optionally only those with one ``status`` (never one classified
+    above the caller's clearance)."""
     rows, total = q.list_items(
-        session, project_id, status=status_, limit=page.limit, offset=page.offset
+        session, project_id, status=status_, limit=page.limit, offset=page.offset,
+        hidden=hidden_item_ids(session, user, project_id),
     )
     return Page[ItemOut](items=rows, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/{project_id}/items/{item_id}")
-def get_item_endpoint(project_id: Id, item_id: Id, session: SessionDep, _user: Viewer) -> ItemOut:
-    return ItemOut.model_validate(q.item_row(session, project_id, item_id))
+def get_item_endpoint(project_id: Id, item_id: Id, session: SessionDep, user: Viewer) -> ItemOut:
+    """One item (403 when it is classified above the caller's clearance)."""
+    item = q.item_row(session, project_id, item_id)
+    require_item_cleared(session, user, item.id)
+    return ItemOut.model_validate(item)
 
 
 @router.get("/{project_id}/items/{item_id}/annotations")
 def item_annotations_endpoint(
-    project_id: Id, item_id: Id, session: SessionDep, _user: Viewer
+    project_id: Id, item_id: Id, session: SessionDep, user: Viewer
 ) -> list[AnnotationOut]:
-    """Every version of the item's annotation, oldest first."""
+    """Every version of the item's annotation, oldest first (403 when the item is classified
+    above the caller's clearance)."""
     q.item_row(session, project_id, item_id)
+    require_item_cleared(session, user, item_id)
     return list_annotations(session, item_id)
 
 
