@@ -115,19 +115,33 @@ def type3_step(
     return Type3Step(to_decimal(share, 6), revenue, cost)
 
 
-def _event_volume(order: LedgerOrder, payload: dict[str, object]) -> Decimal:
-    """The accepted volume of one ``delivery.accepted`` event in the order's unit: items for
-    ``items``/``utterances``; the modality's volume when the delivery's unit is the order's
-    (``images``, ``hours``); hours from milliseconds for events that predate the unit."""
+def _exact_volume(order: LedgerOrder, payload: dict[str, object]) -> Decimal:
+    """The accepted volume of one ``delivery.accepted`` event in the order's unit, unrounded:
+    items for ``items``/``utterances``; the modality's volume when the delivery's unit is the
+    order's (``images``, ``hours``); hours from milliseconds for events that predate the unit."""
     if order.volume_unit in ("items", "utterances"):
         return Decimal(int(str(payload.get("accepted_items", payload.get("accepted_utterances", 0)))))
     per_unit = int(str(payload.get("volume_per_unit") or 0))
     if payload.get("volume_unit") == order.volume_unit and per_unit > 0:
-        volume = Decimal(int(str(payload.get("accepted_volume", 0))))
-        return to_decimal(volume / per_unit, 4)
+        return Decimal(int(str(payload.get("accepted_volume", 0)))) / per_unit
     if order.volume_unit == "hours":
-        return to_decimal(Decimal(int(str(payload.get("accepted_duration_ms", 0)))) / MS_PER_HOUR, 4)
+        return Decimal(int(str(payload.get("accepted_duration_ms", 0)))) / MS_PER_HOUR
     return Decimal(1)  # databases: one accepted delivery is one database
+
+
+def _event_volume(session: Session, order: LedgerOrder, payload: dict[str, object]) -> Decimal:
+    """The volume (4 places) one event adds to the order: the cumulative accepted volume,
+    exact and rounded once, less what the order holds already. Rounding each batch on its own
+    and adding the rounded figures drifts (three thirds of 10 h made 9.9999 h, so the order was
+    never fully accepted); this way the batches always add up to the rounded exact whole."""
+    before = Decimal(0)
+    for event_id, volume in session.execute(select(
+            LedgerAcceptance.domain_event_id, LedgerAcceptance.volume).where(
+            LedgerAcceptance.order_id == order.id)):
+        ev = session.get(DomainEvent, event_id) if event_id is not None else None
+        before += volume if ev is None else _exact_volume(order, ev.payload or {})
+    exact = _exact_volume(order, payload)
+    return max(to_decimal(before + exact, 4) - accepted_volume(session, order.id), Decimal(0))
 
 
 def _release_provision(
@@ -286,7 +300,7 @@ def _take_acceptance(
     delivery = session.get(Delivery, delivery_id) if delivery_id else None
     stamp = delivery.accepted_at if delivery and delivery.accepted_at else ev.created_at
     on = first_open_day(session, stamp.date())
-    acc = _add_acceptance(session, order, _event_volume(order, ev.payload), on,
+    acc = _add_acceptance(session, order, _event_volume(session, order, ev.payload), on,
                           event_id=ev.id, delivery_id=delivery.id if delivery else None)
     rec = _apply_acceptance(session, order, project, acc)
     data = {"event_id": ev.id, "volume": str(acc.volume),
