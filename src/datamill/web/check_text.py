@@ -15,13 +15,20 @@ from typing import Any
 
 from datamill.web.i18n import CATALOGUES
 
-__all__ = ["check_sentence", "inspection_reason", "review_reason"]
+__all__ = ["check_sentence", "inspection_reason", "return_reason", "review_reason"]
 
 #: ``production.inspection``: "<metric spaced> <score> < <need>" and the lot-defects sentence
 _METRIC_BELOW = re.compile(r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
 _DEFECTS = re.compile(
     r"^(?P<defects>\d+) defective items in a sample of (?P<sample>\d+) "
     r"\(acceptance number (?P<accept>\d+)\)$"
+)
+
+#: ``production.inspection``: why a rejected batch's items came back to their annotators
+_BATCH_REJECTED = re.compile(
+    r"^(?P<batch>.+?) rejected: (?P<reasons>.*?)"
+    r"(?:\. The inspector found this item defective; their version: (?P<shown>.*))?$",
+    re.DOTALL,
 )
 
 
@@ -83,5 +90,29 @@ def review_reason(tr: Callable[[str], str]) -> Callable[[object], str]:
                 if key.startswith("rv.reason.") and label == head:
                     return tr(key) + sep + rest
         return raw
+
+    return reason
+
+
+def return_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str]:
+    """``treturn(text)`` for templates: why a task came back to its annotator, as
+    :mod:`datamill.production` stores it (``review: <reason>`` or ``<batch> rejected:
+    <reasons>[. The inspector found this item defective; their version: ...]``), in the page's
+    language; other text unchanged."""
+    trev = review_reason(tr)
+    treason = inspection_reason(tr, lang)
+
+    def reason(text: object) -> str:
+        raw = "" if text is None else str(text)
+        if raw.startswith("review: "):
+            return f"{_label(tr, 'stage.review', 'review')}: {trev(raw.removeprefix('review: '))}"
+        m = _BATCH_REJECTED.match(raw)
+        if lang == "en" or m is None:
+            return raw
+        out = tr("ret.batch_rejected").format(
+            batch=m["batch"], reasons="; ".join(treason(r) for r in m["reasons"].split("; ")))
+        if m["shown"] is not None:
+            out += tr("ret.defective").format(shown=m["shown"])
+        return out
 
     return reason

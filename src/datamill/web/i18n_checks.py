@@ -78,6 +78,8 @@ EN_CHECKS: dict[str, str] = {
     "check.fail.range": "99% of the points lie within {value:,.1f} m, beyond the project's limit (millimetres instead of metres?)",
     "check.fail.height_extent": "the points span only {value:.3f} m in height, below the project's minimum (a flat plane, or mixed-up axes?)",
     "check.fail.intensity": "the file has no intensity field, which the project requires",
+    "ret.batch_rejected": "{batch} rejected: {reasons}",
+    "ret.defective": ". The inspector found this item defective; their version: {shown}",
     "insp.metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
     "insp.defects_over": "{defects} defective items in a sample of {sample} (acceptance number {accept})",
 }

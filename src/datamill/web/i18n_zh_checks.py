@@ -75,6 +75,8 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.fail.range": "99% 的点位于 {value:,.1f} 米以内，超出项目允许范围（单位是否为毫米而非米？）",
     "check.fail.height_extent": "点云高度仅跨 {value:.3f} 米，低于项目最低要求（是平面，还是坐标轴混淆？）",
     "check.fail.intensity": "文件没有反射强度字段，项目要求提供",
+    "ret.batch_rejected": "{batch} 未通过质检：{reasons}",
+    "ret.defective": "。质检员判定此条目不合格，其版本：{shown}",
     "insp.metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
     "insp.defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
 }

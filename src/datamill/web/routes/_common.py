@@ -21,7 +21,12 @@ from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
-from datamill.web.check_text import check_sentence, inspection_reason, review_reason
+from datamill.web.check_text import (
+    check_sentence,
+    inspection_reason,
+    return_reason,
+    review_reason,
+)
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 
 __all__ = [
@@ -137,7 +142,8 @@ def render(
     context.update(me=me, user=me.user if me else context.get("user"),
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
                    tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
-                   treason=inspection_reason(tr, lang), trev=review_reason(tr))
+                   treason=inspection_reason(tr, lang), trev=review_reason(tr),
+                   treturn=return_reason(tr, lang))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = page_csp(request)
