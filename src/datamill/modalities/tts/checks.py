@@ -29,6 +29,8 @@ Methods (so that thresholds in a spec mean something):
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, Final
@@ -172,6 +174,39 @@ def run_tts_checks(path: Path, req: TtsRequirements) -> list[CheckOutcome]:
         f"{req.max_reverb_ms:.0f} ms (record in a drier room or closer to the microphone)",
         extra={"speech_level_dbfs": round(m["speech_level_dbfs"], 2)}))
     return outcomes
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+def unpronounced_words(prompt: str) -> list[str]:
+    """Letters or digits of ``prompt`` that the lexicon gives no pronunciation (digits, a
+    Latin word inside Mandarin, a word outside the CMU dictionary): the word, syllable and
+    phone tiers would leave them out. Mandarin when the prompt holds Chinese characters."""
+    from datamill.modalities.speech.phones import g2p
+
+    lang = "zh" if _CJK.search(prompt) else "en"
+    folded = unicodedata.normalize("NFKC", prompt).lower()
+    rest, pos = [], 0
+    for word in g2p(prompt, lang):
+        at = folded.find(word.text.lower(), pos) if word.phones else -1
+        if at >= 0:
+            rest.append(folded[pos:at])
+            pos = at + len(word.text)
+    rest.append(folded[pos:])
+    return _ALNUM_RUN.findall(" ".join(rest))
+
+
+def prompt_check(prompt: str) -> CheckOutcome:
+    """``prompt_pronounceable``: every word of the prompt has a pronunciation."""
+    missing = unpronounced_words(prompt)
+    return CheckOutcome(
+        name="prompt_pronounceable", passed=not missing, value=float(len(missing)),
+        reason=None if not missing else
+        f"no pronunciation for {', '.join(repr(w) for w in missing[:10])} in the prompt: write"
+        f" numbers, symbols and foreign words out as they are read (the word, syllable and phone"
+        f" tiers would leave them out)")
 
 
 class LevelChecker:

@@ -101,9 +101,10 @@ class TtsPlugin:
     def run_checks(
         self, path: Path, requirements: BaseModel, prompt: str | None
     ) -> Sequence[CheckOutcome]:
-        from datamill.modalities.tts.checks import run_tts_checks
+        from datamill.modalities.tts.checks import prompt_check, run_tts_checks
 
-        return run_tts_checks(path, _req(requirements))
+        outcomes = run_tts_checks(path, _req(requirements))
+        return [*outcomes, prompt_check(prompt)] if prompt else outcomes
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         return False  # a few ms of numpy per file

@@ -95,3 +95,27 @@ def test_session_level_compares_with_the_session_median(tmp_path: Path) -> None:
     assert "below the median of session day1" in (quiet[0].reason or "")
     other = {**attrs[4], "session_id": "day2"}
     assert checker.check(other) == []  # another session has its own median
+
+
+def test_a_prompt_word_without_a_pronunciation_is_named(tmp_path: Path) -> None:
+    """Digits and a Latin word inside Mandarin have no pinyin: the aligner left them out of the
+    word tier silently (今天是2024年5月1日 gave 今天 是 年 月 日); the check names them."""
+    from datamill.modalities.tts.checks import prompt_check, unpronounced_words
+
+    assert unpronounced_words("今天是2024年5月1日。") == ["2024", "5", "1"]
+    assert unpronounced_words("我用iPhone给妈妈打电话。") == ["iphone"]
+    assert unpronounced_words("“春眠不觉晓”，处处闻啼鸟。") == []
+    assert unpronounced_words("I have 2 qwzx cats.") == ["2", "qwzx"]
+    assert unpronounced_words("Numbers and dates are written out in words.") == []
+    bad = prompt_check("今天是2024年5月1日。")
+    assert (bad.name, bad.passed, bad.value) == ("prompt_pronounceable", False, 3.0)
+    assert bad.reason is not None and "'2024', '5', '1'" in bad.reason
+    assert "write numbers, symbols and foreign words out" in bad.reason
+    assert prompt_check("请把这本书放在桌子上。").passed
+    plugin = get_modality("speech.tts")
+    req = TtsRequirements.model_validate({"audio": {"sample_rate_hz": SR, "bit_depth": 24}})
+    wav = _write(tmp_path / "p.wav", _dry())
+    got = {o.name: o for o in plugin.run_checks(wav, req, "今天是2024年5月1日。")}
+    assert not got["prompt_pronounceable"].passed and got["noise_floor"].passed
+    fine = {o.name: o for o in plugin.run_checks(wav, req, "今天是二零二四年五月一日。")}
+    assert fine["prompt_pronounceable"].passed
