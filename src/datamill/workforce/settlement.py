@@ -20,6 +20,11 @@ that project's costs. A correction may not take that project × stage's total (t
 lines plus every correction of them) below zero. A sheet whose net payable is negative is a
 recovery from the vendor: it is confirmed like any sheet but never settled as a payment.
 
+Income tax of an individual supplier is withheld per calendar month (the month the period
+starts in): a sheet withholds the tax on the month's gross so far less what the month's earlier
+sheets withheld (four weekly sheets of 1,060.00 withhold 52.00, 212.00, 212.00, 202.40: the tax
+on 4,240.00 is 3,392.00 × 20 % = 678.40, against 4 × 52.00 = 208.00 taxed sheet by sheet).
+
 Rounding: each line's amount is rounded half-up to the fen (0.01 CNY) once, from the exact
 volume (hours = duration_ms / 3,600,000), as printed on the sheet; the sheet amount is the sum of
 its lines (so it may differ by a few fen from the whole volume × price rounded once); the fee is
@@ -231,6 +236,19 @@ def _totals(
     sheet.net_payable = sheet.gross - sheet.tax_withheld
 
 
+def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
+    """What the vendor's earlier sheets of the same calendar month paid (gross): an individual's
+    labour remuneration from one continuing job is taxed as one payment per month (劳务报酬,
+    同一项目连续性收入以一个月内取得的收入为一次), so each weekly sheet withholds the tax on the
+    month so far less what the month's earlier sheets withheld."""
+    first = sheet.period_start.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    total = session.scalar(select(func.sum(SettlementSheet.gross)).where(
+        SettlementSheet.vendor_id == sheet.vendor_id, SettlementSheet.id < sheet.id,
+        SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt))
+    return Decimal(0) if total is None else Decimal(total)
+
+
 def _require_projects_open(session: Session, project_ids: set[int]) -> None:
     """Settlement lines become ledger costs: refuse any for a project whose accounts closed."""
     for project_id in sorted(project_ids):
@@ -374,7 +392,8 @@ def create_settlement_sheet(
             raise Conflict(
                 f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
             ) from err
-    _totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units))
+    _totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units),
+            tax_base=_month_gross_before(session, sheet))
     try:
         with session.begin_nested():
             session.flush()

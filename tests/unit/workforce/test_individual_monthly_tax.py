@@ -1,0 +1,94 @@
+"""An individual supplier settled weekly is taxed on the month (finance-clerk trial, round h4).
+
+Labour remuneration from one continuing job is one payment per month for the withholding
+(同一项目连续性收入，以一个月内取得的收入为一次). Each weekly sheet was taxed on its own, with
+the 800 deduction every week: two weeks of 10 h × 100.00 + 6 % fee (gross 1,060.00 each)
+withheld 52.00 + 52.00 = 104.00, where the month's 2,120.00 owes (2,120 − 800) × 20 % =
+264.00. Now the second sheet withholds 264.00 − 52.00 = 212.00; a sheet of the next month
+starts afresh (52.00).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.production.models import (
+    Annotation,
+    Batch,
+    BatchItem,
+    Inspection,
+    Item,
+    Project,
+    Task,
+    TaskAssignment,
+)
+from datamill.runtime import Runtime
+from datamill.workforce.pricing import set_price
+from datamill.workforce.settlement import create_settlement_sheet
+from datamill.workforce.vendors import (
+    create_vendor,
+    register_worker,
+    set_vendor_qualified,
+    verify_identity,
+)
+
+TEN_HOURS_MS = 36_000_000
+
+
+def _accepted_item(s: Session, project_id: int, person: User, n: int, at: datetime) -> None:
+    """One 10-hour item annotated by ``person`` in a batch accepted at ``at``."""
+    batch = Batch(project_id=project_id, name=f"b{n}", status="accepted")
+    s.add(batch)
+    s.flush()
+    s.add(Inspection(batch_id=batch.id, plan={}, status="completed", verdict="accepted",
+                     completed_at=at))
+    item = Item(project_id=project_id, external_id=f"u{n}", sha256=f"{n:064d}", filename="x.wav",
+                size_bytes=1, owner="customer", volume=TEN_HOURS_MS,
+                attributes={"duration_ms": TEN_HOURS_MS}, status="accepted")
+    s.add(item)
+    s.flush()
+    ann = Annotation(item_id=item.id, version=1, stage="annotate", kind="annotation",
+                     segments=[], author_id=person.id)
+    task = Task(project_id=project_id, item_id=item.id, stage="annotate", status="done")
+    s.add_all([ann, task])
+    s.flush()
+    s.add(TaskAssignment(task_id=task.id, user_id=person.id, status="submitted"))
+    s.add(BatchItem(batch_id=batch.id, item_id=item.id, annotation_id=ann.id))
+    s.flush()
+
+
+def test_weekly_sheets_of_an_individual_withhold_the_months_tax(runtime: Runtime) -> None:
+    with runtime.session() as s:
+        admin = User(username="boss", display_name="boss", password_hash="x", role="admin")
+        person = User(username="zhang", display_name="zhang", password_hash="x",
+                      role="annotator")
+        s.add_all([admin, person])
+        s.flush()
+        vendor = create_vendor(s, admin, name="Zhang San", kind="individual", fee_rate="0.06",
+                               agreement_no="FA-IND-1")
+        set_vendor_qualified(s, admin, vendor.id, True, "identity and skills checked")
+        worker = register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
+        verify_identity(s, admin, worker.id, "ID ****1234")
+        for half in ("2024H1", "2024H2"):
+            set_price(s, admin, half_year=half, stage="annotate", modality="speech.asr",
+                      language_group="chinese", unit="hour", unit_price="100")
+        project = Project(name="p", modality="speech.asr", language="zh-CN",
+                          project_type="custom_service", data_owner="customer", spec={})
+        s.add(project)
+        s.flush()
+        weeks = [date(2024, 5, 6), date(2024, 5, 13), date(2024, 6, 3)]
+        for n, monday in enumerate(weeks):  # accepted on the Wednesday of each week
+            _accepted_item(s, project.id, person, n,
+                           datetime(monday.year, monday.month, monday.day + 2, 3, tzinfo=UTC))
+        taxes = []
+        for monday in weeks:
+            sheet = create_settlement_sheet(s, admin, vendor.id, monday)
+            assert (sheet.amount, sheet.fee, sheet.gross) == (
+                Decimal("1000.00"), Decimal("60.00"), Decimal("1060.00"))
+            assert sheet.net_payable == sheet.gross - sheet.tax_withheld
+            taxes.append(sheet.tax_withheld)
+        assert taxes == [Decimal("52.00"), Decimal("212.00"), Decimal("52.00")]
