@@ -5,8 +5,8 @@ TTS data directory.
   ``syllables``, ``phones``, ``pos``, ``stress``, ``tones`` (empty ones left out) and the point
   tier ``prosody``. Gaps are empty intervals (silence). praatio, "long" format.
 * ``mfa_corpus`` — ``<speaker>/<utt>.wav`` (the audio, copied), ``<speaker>/<utt>.lab`` (the
-  words, one line) and ``<speaker>/<utt>.TextGrid`` with the tiers ``words`` and ``phones``,
-  as Montreal Forced Aligner reads and writes them.
+  words, one line, split at single spaces in every language) and ``<speaker>/<utt>.TextGrid``
+  with the tiers ``words`` and ``phones``, as Montreal Forced Aligner reads and writes them.
 * ``espnet_tts`` — ``wav.scp`` (``<utt> <absolute audio path>``), ``text`` (words), ``utt2spk``,
   ``spk2utt``, ``phones`` (``<utt> sil DH AH0 ... sil``: the phone tier with every gap as
   ``sil``) and ``durations`` (``<utt>`` then each of those tokens' length in frames of
@@ -149,7 +149,10 @@ class MfaCorpusExporter(_Base):
             (out_dir / item.speaker_id).mkdir(parents=True, exist_ok=True)
             wav = f"{stem}{item.audio_source.suffix or '.wav'}"
             shutil.copyfile(item.audio_source, out_dir / wav)
-            (out_dir / f"{stem}.lab").write_text(item.annotation.text + "\n", encoding="utf-8")
+            # MFA reads a .lab as words split at spaces, Mandarin too (its dictionaries are
+            # per word): 你好 我们, never 你好我们 (one unknown word)
+            words = " ".join(w.label for w in item.annotation.words)
+            (out_dir / f"{stem}.lab").write_text(words + "\n", encoding="utf-8")
             _save(textgrid_of(item, ("words", "phones"), prosody=False),
                   out_dir / f"{stem}.TextGrid")
             rels += [wav, f"{stem}.lab", f"{stem}.TextGrid"]

@@ -93,3 +93,19 @@ def test_repeated_utterance_ids_are_refused(tmp_path: Path) -> None:
     items = _items(tmp_path)
     with pytest.raises(InvalidInput, match="duplicate"):
         _export("espnet_tts", [items[0], items[0]], tmp_path / "dup")
+
+
+def test_mfa_lab_of_mandarin_separates_its_words(tmp_path: Path) -> None:
+    """MFA splits a .lab at spaces and looks each word up: 你好我们 was one unknown word."""
+    plugin = get_modality("speech.tts")
+    wav = make_tone(tmp_path / "zh.wav", duration_ms=1000)
+    attrs = plugin.describe(wav, {"speaker_id": "spk1"}, {}).model_dump(exclude_none=True)
+    rec = ItemRecord(external_id="zh1", sha256="0" * 64, filename=wav.name,
+                     path=Path("/delivery/audio") / wav.name, source=wav, attributes=attrs,
+                     language="zh-CN")
+    words = [{"start_ms": 100, "end_ms": 400, "label": "你好"},
+             {"start_ms": 400, "end_ms": 700, "label": "我们"}]
+    item = plugin.export_item(rec, {"language": "zh", "source": "manual", "words": words})
+    assert isinstance(item, TtsExportItem)
+    _export("mfa_corpus", [item], tmp_path / "mfa")
+    assert (tmp_path / "mfa/spk1/zh1.lab").read_text(encoding="utf-8") == "你好 我们\n"
