@@ -77,3 +77,24 @@ def test_ctrl_enter_submits_from_the_transcription(ctx: Any, harness: Harness) -
     page.wait_for_selector("[data-image-workbench][data-submitted='1']")
     [sent] = harness.posted("/submit/kb-ctrl-enter")
     assert sent["body"]["annotation"]["objects"][0]["transcription"] == "EXIT 12"
+
+
+def test_submit_waits_for_the_image_and_goes_once(ctx: Any, harness: Harness) -> None:
+    """Submit is off until the image is shown (an image that cannot be loaded is never
+    submitted unseen), and a second Ctrl+Enter while the first submit is on its way is dropped."""
+    page = open_wb(ctx, harness, "kb-missing", image_url="/no-such-image.png")
+    page.wait_for_function(f"() => {WB}.ready")
+    assert page.get_by_test_id("image-wb-submit").is_disabled()
+    page.focus("[data-testid=image-wb-canvas]")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(500)
+    assert harness.posted("/submit/kb-missing") == []
+
+    page = open_wb(ctx, harness, "kb-once", annotation=BOXES)
+    assert page.get_by_test_id("image-wb-submit").is_enabled()
+    page.focus("[data-testid=image-wb-canvas]")
+    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("[data-image-workbench][data-submitted='1']")
+    page.wait_for_timeout(500)
+    assert len(harness.posted("/submit/kb-once")) == 1

@@ -43,7 +43,7 @@ export function buildLayout(wb) {
       ${wb.previous ? '' : 'disabled'}>${esc(t('image.copy_previous'))}</button>
     <button type="button" data-testid="image-wb-help" data-act="help">${esc(t('image.help'))}</button>
     <button type="button" class="iwb-submit" data-testid="image-wb-submit" data-act="submit"
-      ${wb.submitUrl ? '' : 'disabled'}>${esc(t('image.submit'))}</button>
+      disabled>${esc(t('image.submit'))}</button>
   </div>
   <div class="iwb-main">
     <div class="iwb-stage"><canvas data-testid="image-wb-canvas" tabindex="0"

@@ -76,6 +76,9 @@ export async function flush(wb) {
 }
 
 export async function submit(wb) {
+  // one submit at a time (a second click or Ctrl+Enter while one is on its way is dropped)
+  if (wb.submitting || wb.submitted) return;
+  wb.submitting = true;
   const btn = wb.root.querySelector('[data-testid="image-wb-submit"]');
   if (wb.draft) wb.finishDraft();
   btn.disabled = true;
@@ -89,6 +92,7 @@ export async function submit(wb) {
       setStatus(wb, wb.t('image.submit.ok'));
       setStatus(wb, '', null, 'save');
       wb.root.dataset.submitted = '1';
+      wb.submitting = false;
       wb.root.dispatchEvent(new CustomEvent('image-workbench:submitted', { bubbles: true,
         detail: r.data }));
       return;
@@ -99,5 +103,6 @@ export async function submit(wb) {
   } catch (err) {
     setStatus(wb, wb.t('image.submit.failed', { error: String(err) }));
   }
+  wb.submitting = false;
   btn.disabled = false;
 }

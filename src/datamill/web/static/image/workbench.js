@@ -129,6 +129,8 @@ export class Workbench {
     }
     // a preview that failed is no failure yet: the full image follows at once (loadFull)
     if (!ok && !preview) setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
+    // submit once the image is shown: never an annotation of a picture nobody saw
+    this.canSubmit = ok || Boolean(preview);
     this.fit();
     this.draw();
     tm.drawn = performance.now();
@@ -138,6 +140,7 @@ export class Workbench {
     window.__imageWorkbenchMountMs = performance.now() - this.t0;
     performance.mark('image-workbench-ready');
     this.ready = true;
+    this.enableSubmit();
     for (const fn of this.afterReady.splice(0)) fn();
     loadSave();
     if (this.assistUrl) loadAssist();
@@ -161,6 +164,7 @@ export class Workbench {
     full.decoded.then((done) => {
       if (!done) {
         setStatus(this, this.t('image.load_failed', { url: this.root.dataset.imageUrl }));
+        if (!this.img) { this.canSubmit = false; this.enableSubmit(); }
         return;
       }
       const old = this.img;
@@ -172,6 +176,11 @@ export class Workbench {
       this.root.dataset.fullImage = '1';
       this.requestDraw();
     });
+  }
+
+  enableSubmit() {
+    const btn = this.root.querySelector('[data-testid="image-wb-submit"]');
+    if (btn) btn.disabled = !(this.submitUrl && this.canSubmit && !this.submitted);
   }
 
   // Run ``fn`` once the first frame is drawn (at once when it already is).
@@ -784,7 +793,10 @@ export class Workbench {
 
   flush() { return loadSave().then((m) => m.flush(this)); }
 
-  submit() { return loadSave().then((m) => m.submit(this)); }
+  submit() {
+    if (!this.ready || !this.canSubmit) return Promise.resolve();
+    return loadSave().then((m) => m.submit(this));
+  }
 }
 
 export function mount(root) {
