@@ -208,6 +208,18 @@ def issue_invoice(
     return _invoice_out(row)
 
 
+def _most_receivable(session: Session, order: LedgerOrder) -> Decimal:
+    """What the customer may pay on the order, VAT included: what its invoices ask (each one's
+    VAT rounded on its own, as printed) plus the uninvoiced rest with its VAT. Rounding the
+    order's VAT once refused the last fen of invoices paid in full."""
+    billed, vat = session.execute(select(
+        func.sum(LedgerInvoice.amount), func.sum(LedgerInvoice.vat)).where(
+        LedgerInvoice.order_id == order.id)).one()
+    billed, vat = Decimal(billed or 0), Decimal(vat or 0)
+    rest = max(order.amount_cny - billed, ZERO)
+    return billed + vat + to_cents(rest * (1 + order.vat_rate))
+
+
 def record_receipt(
     session: Session, order_id: int, reference: str, *, received_on: date,
     amount: Decimal | str, invoice_id: int | None = None, actor_id: int | None = None,
@@ -218,7 +230,7 @@ def record_receipt(
     check_posting_date(session, received_on, f"receipt {reference}", "received_on")
     received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(
         LedgerReceipt.order_id == order.id)) or 0)
-    most = to_cents(order.amount_cny * (1 + order.vat_rate))
+    most = _most_receivable(session, order)
     if received + amt > most:
         raise InvalidInput(
             f"receiving {amt} brings order {order.number} to {received + amt}, above its amount "
