@@ -607,6 +607,8 @@ export class PointCloudWorkbench {
       this.setLabel(this.labels[n - 1].name);
       return;
     }
+    // past the last (first, with Shift) object Tab leaves the canvas as usual
+    if (k === 'tab') { if (this.cycle(ev.shiftKey ? -1 : 1)) ev.preventDefault(); return; }
     const nudge = (ev.shiftKey ? 0.5 : 0.05);
     const actions = {
       ' ': () => { this.space = true; },
@@ -620,7 +622,6 @@ export class PointCloudWorkbench {
       f: () => this.fit(),
       v: () => this.setTool('select'),
       b: () => this.setTool('box'),
-      tab: () => this.cycle(ev.shiftKey ? -1 : 1),
       arrowup: () => this.nudgeSelected(nudge, 0),
       arrowdown: () => this.nudgeSelected(-nudge, 0),
       arrowleft: () => this.nudgeSelected(0, nudge),
@@ -632,11 +633,14 @@ export class PointCloudWorkbench {
     fn();
   }
 
+  // Select the next (dir 1) or previous (-1) object; false past either end (nothing selected).
   cycle(dir) {
-    if (!this.objects.length) return;
+    const n = this.objects.length;
     const at = this.objects.findIndex((o) => o.id === this.sel);
-    const next = this.objects[(at + dir + this.objects.length) % this.objects.length];
-    this.select(next.id, true);
+    const next = at < 0 ? (dir < 0 ? n - 1 : 0) : at + dir;
+    if (!n || next < 0 || next >= n) { this.select(null); return false; }
+    this.select(this.objects[next].id, true);
+    return true;
   }
 
   setTool(tool) {
