@@ -19,7 +19,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import (
     LedgerApproval,
     LedgerApprover,
@@ -93,8 +93,11 @@ def register_approver(
 
 
 
-def _budget_row(session: Session, budget_id: int) -> LedgerBudget:
-    row = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
+def _budget_row(session: Session, budget_id: int, *, lock: bool = False) -> LedgerBudget:
+    """The budget, or NotFound; ``lock``: locked until the transaction ends (two approvers of
+    one level at once: the second sees the first's signature and is asked for the next)."""
+    fetch = lock_or_raise if lock else get_or_raise
+    row = fetch(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
     return row
 
 
@@ -201,7 +204,7 @@ def submit_budget(
     actor_id: int | None = None,
 ) -> BudgetOut:
     """Send a draft for approval; fixes how many levels it needs and why."""
-    b = _budget_row(session, budget_id)
+    b = _budget_row(session, budget_id, lock=True)
     if b.status != "draft":
         raise Conflict(f"budget {budget_id} is {b.status}; only a draft can be submitted")
     b.required_levels, b.level_reasons = _required_levels(session, b, settings or LedgerSettings())
@@ -245,7 +248,7 @@ def approve_budget(
     reason: str = "",
 ) -> BudgetOut:
     """Sign the next level. The last level approves the budget and starts execution."""
-    b = _budget_row(session, budget_id)
+    b = _budget_row(session, budget_id, lock=True)
     if b.status != "submitted":
         raise Conflict(f"budget {budget_id} is {b.status}; only a submitted budget is approved")
     level, complete = record_approval(session, "budget", b.id, BUDGET_LEVEL_ROLES,

@@ -1,4 +1,4 @@
-"""Two clerks posting costs to one budget line at once (finance-clerk trial, round h4).
+"""Two clerks on one budget at once (finance-clerk trial, round h4).
 
 On PostgreSQL each posting read the line's committed spend, found room, and wrote: two costs
 of 40,000 on a 60,000 line were both ``posted`` (80,000 booked, no over-budget reason, no VP or
@@ -17,10 +17,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.users import create_user
+from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.costs import post_cost
-from datamill.ledger.models import LedgerCost
+from datamill.ledger.models import LedgerApproval, LedgerCost
 from datamill.runtime import Runtime
-from tests.unit.ledger.helpers import budgeted_custom_order
+from tests.unit.ledger.helpers import budgeted_custom_order, ledger_project, line, make_approvers
 from tests.unit.ledger.races import pg_runtime, race
 
 
@@ -61,3 +63,28 @@ def test_the_second_posting_at_once_awaits_approval_with_its_reason(
     with rt.session() as s:
         statuses = sorted(s.scalars(select(LedgerCost.status).where(LedgerCost.project_id == lp)))
         assert statuses == ["pending_approval", "posted"]
+
+
+def _approve(s: Session, budget_id: int, approver_id: int) -> None:
+    approve_budget(s, budget_id, approver_id)
+
+
+def test_two_approvers_of_one_level_at_once_sign_it_once(pg: tuple[Runtime, str]) -> None:
+    """Two VPs signing level 2 at once: the second died on the unique (budget, level) with the
+    database's IntegrityError; now it waits, sees level 2 signed and is told level 3 is next."""
+    rt, url = pg
+    with rt.session() as s:
+        ap = make_approvers(s)
+        other_vp = create_user(s, "ap-vp-2", "password1", "project_manager")
+        register_approver(s, other_vp.id, "vp")
+        _pp, lp = ledger_project(s, "approvals", None, project_type="product_development")
+        b = submit_budget(s, create_budget(
+            s, lp, [line("annotation", "data_service", "10", "100")]).id)
+        b = approve_budget(s, b.id, ap["dept_manager"])
+        assert b.status == "submitted"
+    got = race(url, [(_approve, (b.id, ap["vp"])), (_approve, (b.id, other_vp.id))])
+    assert got == ["Forbidden", "ok"], got
+    with rt.session() as s:
+        levels = sorted(s.scalars(select(LedgerApproval.level).where(
+            LedgerApproval.subject_type == "budget", LedgerApproval.subject_id == b.id)))
+        assert levels == [1, 2]
