@@ -8,6 +8,9 @@
 * An annotator who skipped a task (handed it back) still streamed its item's audio.
 * An item classified above a reader's clearance was listed, shown, and its annotations, masked
   view and original personal data served (only its audio and its task were refused).
+* A project classified above a project manager's clearance still served its golden items with
+  their answers, its qualification test and golden rate (the workforce policy's matrix check
+  had no clearance).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from datamill.catalog import licences
-from datamill.compliance.classification import set_clearance
+from datamill.compliance.classification import set_classification, set_clearance
 from datamill.compliance.item_sensitivity import set_item_level
 from datamill.compliance.models import User
 from datamill.production.models import Item
@@ -150,3 +153,30 @@ def test_an_item_above_ones_clearance_is_not_read_through_the_api(
     assert client.get(f"{API}/security/items/{secret}/original/prompt",
                       headers=pm).status_code == 200
     assert client.get(f"{API}/projects/{pid}/items", headers=pm).json()["total"] == 2
+
+
+def test_a_project_above_ones_clearance_keeps_its_golden_answers(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Every project route refused a project manager not cleared for a ``secret`` project,
+    except the workforce ones (golden items with their known answers, the qualification test,
+    golden rate and accuracy): their policy asked the permission matrix without the
+    clearance."""
+    pid = ready_project(runtime, users, tmp_path, 2)
+    with runtime.session() as s:
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        set_classification(s, admin, pid, "secret")
+    pm = login(client, "pm")
+    assert client.get(f"{API}/projects/{pid}", headers=pm).status_code == 403
+    for path in ("golden-items", "qualification-test", "golden-rate", "golden-accuracy"):
+        r = client.get(f"{API}/projects/{pid}/{path}", headers=pm)
+        assert r.status_code == 403, (path, r.status_code, r.text)
+    r = client.put(f"{API}/projects/{pid}/golden-rate", json={"rate": "0.1"}, headers=pm)
+    assert r.status_code == 403, r.text
+    with runtime.session() as s:
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        set_clearance(s, admin, users["pm"].id, "secret")
+    assert client.get(f"{API}/projects/{pid}/golden-items", headers=pm).status_code == 200
+    assert client.get(f"{API}/projects/{pid}/golden-rate", headers=pm).status_code == 200

@@ -185,12 +185,25 @@ def _managed_vendor(session: Session, user: User) -> int | None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why :func:`check` refused: ``role`` (the matrix), ``inactive``, ``member``, ``vendor``
-    (not the user's own vendor; ``mine`` is theirs or None) or ``owner``."""
+    """Why :func:`check` refused: ``role`` (the matrix), ``inactive``, ``clearance`` (the
+    project is classified above the user's clearance), ``member``, ``vendor`` (not the user's
+    own vendor; ``mine`` is theirs or None) or ``owner``."""
 
     reason: str
     message: str
     mine: int | None = None
+
+
+def _uncleared(session: Session | None, user: User, project_id: int | None) -> Refusal | None:
+    """A ``clearance`` refusal when the project is classified above the user's clearance
+    (admins excepted, as in :func:`authorize`)."""
+    if session is None or project_id is None or user.role == Role.ADMIN:
+        return None
+    from datamill.compliance.classification import is_cleared
+
+    if is_cleared(session, user, project_id):
+        return None
+    return Refusal("clearance", f"{user.username!r} is not cleared for project {project_id}")
 
 
 def check(
@@ -204,7 +217,8 @@ def check(
 ) -> Refusal | None:
     """Decide without raising: None when allowed, else a :class:`Refusal`.
 
-    ``project_id`` asks for membership (scope ``member``/``own``), ``vendor_id`` (None meaning
+    ``project_id`` asks for membership (scope ``member``/``own``) and, at any scope, a clearance
+    reaching the project's classification; ``vendor_id`` (None meaning
     in-house staff) for the user's own vendor and ``owner_id`` for the user's own record (scope
     ``own``). ``session`` may be None for a role-only check (no hats, no membership).
     """
@@ -214,8 +228,9 @@ def check(
     scope = _scope(session, user, action)
     if scope is Scope.NONE:
         return Refusal("role", f"role {user.role!r} may not {words}")
+    uncleared = _uncleared(session, user, project_id)  # whatever the scope (see authorize)
     if scope is Scope.ANY:
-        return None
+        return uncleared
     if project_id is not None:
         if session is None:
             raise TypeError("a project-scoped check needs a session")
@@ -223,6 +238,8 @@ def check(
 
         if not is_member(session, project_id, user.id):
             return Refusal("member", f"{user.username!r} is not a member of project {project_id}")
+        if uncleared is not None:
+            return uncleared
     if scope is Scope.OWN:
         if owner_id is not None and owner_id != user.id:
             return Refusal("owner", f"{user.username!r} may only {words} on their own records")
@@ -257,9 +274,10 @@ def authorize(
         read_project_access(session, user.id, project_id)  # one query for what comes next
     refusal = check(session, user, action, project_id=project_id, vendor_id=vendor_id,
                     owner_id=owner_id)
-    if refusal is not None:
-        raise Forbidden(refusal.message)
-    if session is not None and project_id is not None and user.role != Role.ADMIN:
+    if refusal is not None and refusal.reason == "clearance" and session is not None \
+            and project_id is not None:
         from datamill.compliance.classification import require_clearance
 
-        require_clearance(session, user, project_id)
+        require_clearance(session, user, project_id)  # raises, naming both levels
+    if refusal is not None:
+        raise Forbidden(refusal.message)
