@@ -19,11 +19,12 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money
 from datamill.ledger._periods import MAX_YEAR, MIN_YEAR
-from datamill.ledger.costs import depreciation_amount, post_depreciation
+from datamill.ledger.costs import depreciation_amount, post_cost, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset
 from datamill.ledger.projects import ledger_project_row
 
-__all__ = ["AssetOut", "DepreciationLine", "days_used", "depreciate_month", "register_asset"]
+__all__ = ["AssetOut", "DepreciationLine", "days_used", "depreciate_month", "depreciate_to_close",
+           "register_asset"]
 
 
 class AssetOut(BaseModel):
@@ -95,10 +96,11 @@ def depreciate_month(
             continue
         ref = f"depreciation:{asset.code}:{end.isoformat()}"
         done = session.scalars(select(LedgerCost).where(LedgerCost.source_ref == ref)).first()
-        if done is not None:
+        if done is not None:  # booked by an earlier run, or up to final accounts
+            booked_days = int(done.quantity) if done.quantity else days
             out.append(DepreciationLine(asset=asset.code, project_id=asset.project_id,
-                                        days_used=days, amount=done.amount, cost_id=done.id,
-                                        status=done.status))
+                                        days_used=booked_days, amount=done.amount,
+                                        cost_id=done.id, status=done.status))
             continue
         project = ledger_project_row(session, asset.project_id)
         if project.status == "closed":
@@ -115,6 +117,42 @@ def depreciate_month(
         out.append(DepreciationLine(asset=asset.code, project_id=asset.project_id,
                                     days_used=days, amount=cost.amount, cost_id=cost.id,
                                     status=cost.status))
+    return out
+
+
+def depreciate_to_close(
+    session: Session, project_id: int, closed_on: date, *, actor_id: int | None = None
+) -> list[DepreciationLine]:
+    """Final accounts: book each of the project's assets for its days in use in the closing
+    month up to ``closed_on`` (the month's period-end run skips a closed project, so they were
+    lost). Booked under the month's reference, dated ``closed_on``: the month's run finds it.
+
+    Refused when the booking would be over the budget line: an over-budget cost awaits an
+    approval a closed project can no longer get, so the budget is raised first."""
+    start = closed_on.replace(day=1)
+    _, month_end = month_bounds(f"{closed_on.year:04d}-{closed_on.month:02d}")
+    out: list[DepreciationLine] = []
+    for asset in session.scalars(select(LedgerFixedAsset).where(
+            LedgerFixedAsset.project_id == project_id).order_by(LedgerFixedAsset.id)):
+        days = days_used(asset, start, closed_on)
+        ref = f"depreciation:{asset.code}:{month_end.isoformat()}"
+        if not days or session.scalar(select(LedgerCost.id).where(
+                LedgerCost.source_ref == ref)) is not None:
+            continue
+        amount = depreciation_amount(days, asset.annual_depreciation)
+        cost = post_cost(session, project_id, asset.stage, "equipment", amount, ref,
+                         incurred_on=closed_on, quantity=Decimal(days),
+                         description=f"{asset.code}: {days} days / 365 × "
+                                     f"{asset.annual_depreciation}, up to final accounts",
+                         over_budget_reason="depreciation up to final accounts",
+                         actor_id=actor_id)
+        if cost.status != "posted":
+            raise Conflict(f"the depreciation of {asset.code} up to final accounts ({amount}, "
+                           f"{days} days) is over project {project_id}'s {asset.stage} / "
+                           "equipment budget line: approve a budget with room for it first",
+                           project_id=project_id, asset=asset.code)
+        out.append(DepreciationLine(asset=asset.code, project_id=project_id, days_used=days,
+                                    amount=cost.amount, cost_id=cost.id, status=cost.status))
     return out
 
 

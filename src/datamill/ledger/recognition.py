@@ -48,6 +48,7 @@ from datamill.ledger._balances import (
 )
 from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger._periods import first_open_day, period_of, require_open_period
+from datamill.ledger.assets import depreciate_to_close
 from datamill.ledger.final_accounts import require_final_review
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -404,13 +405,15 @@ def close_project(
       later of acceptance and ``closed_on``), carrying the whole WIP; otherwise the project is
       locked and the recognition follows the acceptance;
     * type 3 orders: all volume must be accepted; what is left in WIP is carried (the true-up);
-    * a carried WIP releases any impairment provision.
+    * a carried WIP releases any impairment provision;
+    * assets in use are depreciated for their days of the closing month up to ``closed_on``.
     The production project's accounts are marked closed (the workforce books no more work)."""
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
         raise Conflict(f"project {project_id} was closed on {project.closed_on}")
     require_open_period(session, closed_on, f"the final accounts of project {project_id}")
     review = require_final_review(session, project, actor_id)  # reviewed, nothing pending
+    depreciate_to_close(session, project_id, closed_on, actor_id=actor_id)  # the last month
     later = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id == project_id, LedgerCost.status == "posted",
         LedgerCost.incurred_on > closed_on)).all()
