@@ -186,6 +186,7 @@ EN: dict[str, str] = {
     "rv.no_pre": "No pre-annotation for this item.",
     "in.title": "Inspection",
     "in.plan": "Sampling plan",
+    "in.plan_numbers": "lot {lot}, sample {sample}, AQL {aql}, accept ≤ {accept}",
     "in.delivered": "Delivered transcript",
     "in.corrected": "Your transcript",
     "in.save": "Save",

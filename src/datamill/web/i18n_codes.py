@@ -110,6 +110,7 @@ _METRICS = {
     "defective_utterances": "defective utterances",
     "cuboid_accuracy": "cuboid accuracy", "center_error_m": "mean centre error (m)",
     "yaw_error_deg": "mean heading error (°)",
+    "scored": "samples corrected",
 }
 
 EN_CODES: dict[str, str] = {

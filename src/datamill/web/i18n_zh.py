@@ -178,6 +178,7 @@ ZH_CN: dict[str, str] = {
     "rv.edit_hint": "逐段修改文本后保存：您的修改将成为新版本，并且该条目审核通过。",
     "in.title": "质检",
     "in.plan": "抽检方案",
+    "in.plan_numbers": "批量 {lot}，样本量 {sample}，AQL {aql}，合格判定数 ≤ {accept}",
     "in.delivered": "交付的转写文本",
     "in.corrected": "您的转写文本",
     "in.save": "保存",

@@ -95,6 +95,7 @@ _METRICS = {
     "defective_utterances": "不合格语句数",
     "cuboid_accuracy": "立体框准确率", "center_error_m": "平均中心误差（米）",
     "yaw_error_deg": "平均朝向误差（度）",
+    "scored": "已修正的样本",
 }
 
 ZH_CN_CODES: dict[str, str] = {
