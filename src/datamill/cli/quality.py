@@ -4,6 +4,7 @@ Writes act for ``--as USERNAME`` and are checked and audited like the API's."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +21,7 @@ from datamill.cli._common import (
     styled,
 )
 from datamill.compliance.roles import Action
+from datamill.core.errors import InvalidInput
 
 app = typer.Typer(help="Batches and sampling inspection.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -84,16 +86,39 @@ def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
 
 @app.command("correct")
 @handle_errors
-def correct_cmd(inspection_id: int, item_id: int, text: str, user: AsUser,
-                as_json: JsonOpt = False) -> None:
-    """Record the inspector's transcript of one sampled item."""
+def correct_cmd(
+    inspection_id: int,
+    item_id: int,
+    user: AsUser,
+    text: Annotated[str | None, typer.Argument(
+        help="Speech: what the inspector heard. Text, LLM, image ...: the corrected annotation "
+             "as JSON (the form 'qc inspect' shows as delivered); or give --file.",
+        show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="Read the correction from this UTF-8 file (e.g. the corrected JSON).",
+        show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record the inspector's version of one sampled item: a transcript (speech) or the
+    corrected annotation (other modalities)."""
     from datamill.production.inspection import record_correction
 
+    if (text is None) == (file is None):
+        raise InvalidInput("give the correction as TEXT or with --file FILE (one of them)",
+                           field="text")
+    correction = _read_correction(file) if file is not None else str(text)
     with get_runtime().session() as s:
         _inspector(s, user, inspection_id=inspection_id)
-        record_correction(s, inspection_id, item_id, text)
+        record_correction(s, inspection_id, item_id, correction)
     emit({"inspection_id": inspection_id, "item_id": item_id}, as_json,
-         lambda v: out.print(f"recorded inspector transcript for item {v['item_id']}"))
+         lambda v: out.print(f"recorded the inspector's correction of item {v['item_id']}"))
+
+
+def _read_correction(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidInput(f"cannot read the correction from {file}: {err}") from err
 
 
 @app.command("complete")

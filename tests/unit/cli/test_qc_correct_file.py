@@ -1,0 +1,59 @@
+"""``qc correct --file``: an inspector of a text batch gives the corrected annotation (JSON) from
+a file instead of pasting it on the command line; giving neither or both is a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.unit.cli.test_cli import run
+from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+
+
+def test_inspector_corrects_a_text_item_from_a_file(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "zh1.txt").write_text("张伟在北京的清华大学工作。", encoding="utf-8")
+    spec = {"name": "qc-file", "modality": "text", "language": "zh-CN",
+            "project_type": "custom_service", "stages": ["annotate", "review"],
+            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "requirements": TEXT_REQUIREMENTS}
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True),
+                                        encoding="utf-8")
+    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--as", "root", "--json")
+    run(home, "data", "import", "qc-file", str(texts), "--as", "root", "--json")
+    run(home, "data", "check", "qc-file", "--as", "root", "--json")
+    run(home, "work", "package", "qc-file", "--stage", "annotate", "--as", "root")
+    task = json.loads(run(home, "work", "next", "qc-file", "--as", "root", "--json").stdout)
+    answer = {"spans": [{"start": 0, "end": 2, "label": "PER"}, {"start": 3, "end": 5,
+                                                                 "label": "LOC"}]}
+    (tmp_path / "a.json").write_text(json.dumps(answer), encoding="utf-8")
+    run(home, "work", "submit", str(task["id"]), "--base-version", "0", "--annotation",
+        str(tmp_path / "a.json"), "--as", "root")
+    review = json.loads(run(home, "work", "next", "qc-file", "--stage", "review", "--as", "root",
+                            "--json").stdout)
+    run(home, "work", "review", str(review["id"]), "accept", "--as", "root")
+    batch = json.loads(run(home, "qc", "batch", "qc-file", "--as", "root", "--json").stdout)
+    insp = json.loads(run(home, "qc", "inspect", str(batch["id"]), "--as", "root",
+                          "--json").stdout)
+    (sample,) = insp["sample"]
+    ident = [str(insp["id"]), str(sample["item_id"])]
+    proc = run(home, "qc", "correct", *ident, "--as", "root", "--json", ok=False)
+    assert proc.returncode == 2
+    assert "give the correction as TEXT or with --file" in json.loads(proc.stdout)["error"]["message"]
+    (tmp_path / "fix.json").write_text(sample["delivered_text"], encoding="utf-8")
+    proc = run(home, "qc", "correct", *ident, "x", "--file", str(tmp_path / "fix.json"),
+               "--as", "root", "--json", ok=False)
+    assert proc.returncode == 2
+    shown = run(home, "qc", "correct", *ident, "--file", str(tmp_path / "fix.json"),
+                "--as", "root").stdout
+    assert f"recorded the inspector's correction of item {sample['item_id']}" in shown
+    done = json.loads(run(home, "qc", "complete", str(insp["id"]), "--as", "root",
+                          "--json").stdout)
+    assert done["verdict"] == "accepted" and done["scores"]["span_f1"] == 1.0
+    assert done["sample"][0]["corrected_text"] == sample["delivered_text"]
