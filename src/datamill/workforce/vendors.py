@@ -14,6 +14,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.money import MAX_AMOUNT
 from datamill.db.lookup import get_or_raise
 from datamill.db.memo import remember
 from datamill.workforce.models import Grade, Vendor, Worker
@@ -57,9 +58,14 @@ def to_decimal(value: object, field: str) -> Decimal:
             f"{field} must be given as a string or Decimal, not a float", field=field
         )
     try:
-        return Decimal(str(value))
+        d = Decimal(str(value).strip())
     except InvalidOperation as err:
         raise InvalidInput(f"{field} {value!r} is not a number", field=field) from err
+    # NaN and Infinity are Decimals too: compared or rounded later they crashed the command
+    if not d.is_finite() or d.copy_abs() > MAX_AMOUNT:
+        raise InvalidInput(f"{field} {value!r} is not a finite number of at most {MAX_AMOUNT:,f}",
+                           field=field)
+    return d
 
 
 def create_vendor(
