@@ -105,14 +105,42 @@ def remove_emoji(text: str) -> str:
     return _EMOJI.sub("", text)
 
 
-def tokenize(text: str, boundaries: set[int] | None = None) -> list[tuple[int, int]]:
-    """Token offsets: runs of letters/digits (Latin, Cyrillic ...) are one token, every CJK
-    character and every other non-space character is a token of its own. A token is split at
-    each offset in ``boundaries`` (span starts and ends), so spans are whole tokens."""
-    cuts = sorted(boundaries or ())
+def _extends(char: str) -> bool:
+    """A character that belongs to the one before it: a combining mark, a variation selector,
+    an emoji skin-tone modifier or tag character, or a zero-width joiner."""
+    o = ord(char)
+    return (unicodedata.category(char) in ("Mn", "Me", "Mc") or char == "\u200d"
+            or 0xFE00 <= o <= 0xFE0F or 0x1F3FB <= o <= 0x1F3FF or 0xE0020 <= o <= 0xE007F)
+
+
+def _is_ri(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF  # regional indicator: two make a flag
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """:data:`_TOKEN` matches with every user-perceived character kept whole: e + U+0301, a
+    flag (two regional indicators), an emoji ZWJ sequence or one with a modifier."""
     out: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text):
-        start, end = m.start(), m.end()
+        a, b = m.start(), m.end()
+        if out and out[-1][1] == a:
+            pa, pb = out[-1]
+            if (_extends(text[a]) or text[pb - 1] == "\u200d"
+                    or (pb - pa == 1 and _is_ri(text[pa]) and _is_ri(text[a]))):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def tokenize(text: str, boundaries: set[int] | None = None) -> list[tuple[int, int]]:
+    """Token offsets: runs of letters/digits (Latin, Cyrillic ...) are one token, every CJK
+    character and every other non-space character is a token of its own, combining marks,
+    emoji modifiers and joined emoji staying with the character they belong to. A token is
+    split at each offset in ``boundaries`` (span starts and ends), so spans are whole tokens."""
+    cuts = sorted(boundaries or ())
+    out: list[tuple[int, int]] = []
+    for start, end in _pieces(text):
         for cut in cuts:
             if start < cut < end:
                 out.append((start, cut))

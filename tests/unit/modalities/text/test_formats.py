@@ -137,3 +137,31 @@ def test_spacy_json_importer(tmp_path: Path) -> None:
     src.write_text(json.dumps([["短", {"entities": [[0, 9, "PER"]]}]]), encoding="utf-8")
     with pytest.raises(Exception, match=r"train.json\[0\]: entity \[0, 9\) lies outside the text"):
         list(SpacyJsonImporter(media_dir=tmp_path / "m2").iter_items(src))
+
+
+def test_conll_keeps_flags_joined_emoji_and_combining_marks_whole(tmp_path: Path) -> None:
+    """A flag (two regional indicators), an emoji ZWJ family, a skin-tone emoji and e + U+0301
+    are one token each: CoNLL had lines holding half a flag, a bare zero-width joiner or a lone
+    combining accent, and the entity beside them is still read back exactly."""
+    import spacy
+    from seqeval.metrics.sequence_labeling import get_entities
+    from spacy.tokens import DocBin
+
+    text = "我爱🇨🇳中国，家庭👨\u200d👩\u200d👧很好👍🏽，Rene\u0301在巴黎。"
+    china, paris = text.index("中国"), text.index("巴黎")
+    ann = TextAnnotation.model_validate({"spans": [
+        {"start": china, "end": china + 2, "label": "LOC"},
+        {"start": paris, "end": paris + 2, "label": "LOC"}]})
+    item = TextExportItem(id="g1", text=text, sha256="2" * 64, language="zh-CN", annotation=ann)
+    ConllExporter().export(iter([item]), tmp_path / "conll")
+    ((_, block),) = read_conll(tmp_path / "conll" / "ner.conll")
+    words = [w for w, _, _ in block]
+    assert "🇨🇳" in words and "👨\u200d👩\u200d👧" in words and "👍🏽" in words
+    assert "Rene\u0301" in words and "\u200d" not in words and "\u0301" not in words
+    assert [(lab, words[a:b + 1]) for lab, a, b in get_entities([t for _, _, t in block])] == [
+        ("LOC", ["中", "国"]), ("LOC", ["巴", "黎"])]
+    SpacyDocBinExporter().export(iter([item]), tmp_path / "spacy")
+    (path,) = (tmp_path / "spacy").glob("*.spacy")
+    (doc,) = DocBin().from_disk(path).get_docs(spacy.blank("zh").vocab)
+    assert "🇨🇳" in [t.text for t in doc] and doc.text == text
+    assert [(e.text, e.label_) for e in doc.ents] == [("中国", "LOC"), ("巴黎", "LOC")]
