@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from datamill.config import Settings
 from datamill.db.base import Base
@@ -50,16 +51,56 @@ def pg_url() -> str | None:
     return url
 
 
+#: Empties the tables that hold rows and restarts the sequences that moved, in one round trip.
+#: A TRUNCATE of every table (110 and more) took 210-380 ms a test, most of it making new files
+#: for tables the test never touched (TRUNCATE ... CASCADE from ``users`` reaches nearly all);
+#: a DELETE of a few rows costs well under a millisecond and an emptiness check microseconds.
+#: Foreign-key triggers are off while it deletes (``session_replication_role``: the tables go
+#: all at once, cycles such as items <-> annotations included), which needs a superuser; the
+#: caller falls back to TRUNCATE without one.
+_EMPTY_USED_TABLES = """
+DO $$
+DECLARE
+    name text;
+    found boolean;
+    seq record;
+BEGIN
+    SET LOCAL session_replication_role = replica;
+    FOREACH name IN ARRAY string_to_array(:names, ',') LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', name) INTO found;
+        IF found THEN
+            EXECUTE format('DELETE FROM %I', name);
+        END IF;
+    END LOOP;
+    FOR seq IN SELECT sequencename FROM pg_sequences
+               WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
+        EXECUTE format('ALTER SEQUENCE %I RESTART', seq.sequencename);
+    END LOOP;
+END $$
+"""
+
+
 def reset_postgres(url: str) -> None:
     """Migrate once per process, then empty every table between tests (fast, ids restart)."""
     fresh = url not in _migrated
     rt = Runtime.from_settings(Settings(database_url=url, storage_url=_scratch_dir()), migrate=fresh)
     _migrated.add(url)
     _pg_ready.add(url)
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with rt.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    names = [t.name for t in Base.metadata.sorted_tables]
+    try:
+        with rt.engine.begin() as conn:
+            # a DO block takes no bind parameters: the names go in as one quoted literal
+            conn.execute(text(_EMPTY_USED_TABLES.replace(":names", _literal(",".join(names)))))
+    except DBAPIError:  # not a superuser: TRUNCATE them all
+        quoted = ", ".join(f'"{n}"' for n in names)
+        with rt.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
     rt.close()
+
+
+def _literal(value: str) -> str:
+    """``value`` as an SQL string literal (table names: letters, digits, underscores)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def make_runtime(tmp: Path, backend: str = "sqlite", template_dir: Path | None = None) -> Runtime:
