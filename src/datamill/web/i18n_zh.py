@@ -15,6 +15,7 @@ from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
+from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
@@ -640,4 +641,5 @@ ZH_CN.update(
     | ZH_CN_CHECKS
 )
 ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
+ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page

@@ -28,6 +28,7 @@ from datamill.web.check_text import (
     review_reason,
 )
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
+from datamill.web.i18n_image import EN_IMAGE
 
 __all__ = [
     "CSP",
@@ -54,6 +55,8 @@ templates.env.globals["t"] = t
 templates.env.globals["allowed"] = allowed
 templates.env.globals["Action"] = Action
 templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+#: the image workbench's strings, handed to it in the page's language (image/workbench.html)
+templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

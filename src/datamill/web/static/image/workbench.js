@@ -57,7 +57,7 @@ export class Workbench {
     this.t0 = performance.now();
     this.root = root;
     const d = root.dataset;
-    this.t = translator(d.lang || document.documentElement.lang || 'en');
+    this.t = translator(parse(d.strings, {}));
     this.schema = parse(d.labelSchema, {});
     this.labels = this.schema.labels || [];
     this.skeletons = this.schema.skeletons || [];
