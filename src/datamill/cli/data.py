@@ -165,7 +165,8 @@ def check_cmd(
     workers: Workers = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the automatic checks; failing items are set aside for re-collection."""
+    """Run the automatic checks; failing items are set aside (importing a corrected file
+    under the same id replaces one)."""
     from datamill.production.checking import run_checks
     from datamill.production.projects import find_project, project_stats
 
@@ -178,8 +179,9 @@ def check_cmd(
             summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers, progress=advance)
 
     def render(v: Any) -> None:
-        out.print(f"{v.checked} checked: {v.passed} passed, {v.rejected} set aside for re-collection")
+        out.print(f"{v.checked} checked: {v.passed} passed, {v.rejected} set aside")
         if v.rejections:
+            out.print("import a corrected file under the same id to replace one (re-collection)")
             t = Table("item", "reasons", title="Set aside")
             for r in v.rejections:
                 t.add_row(r["item"], "\n".join(r["reasons"]))

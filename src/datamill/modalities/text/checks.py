@@ -104,11 +104,11 @@ def run_text_checks(raw: bytes, where: str, req: TextChecksRequirements) -> list
         len(text) - len(normalize_text(text)))
     out.append(CheckOutcome(
         "normalized", not (changed and req.require_normalized), float(changed),
-        f"{changed} characters change under NFKC/width normalisation" if changed else None))
+        f"{_chars(changed)} change under NFKC/width normalisation" if changed else None))
     control = count_control(text)
     out.append(CheckOutcome(
         "control_chars", control <= req.max_control_chars, float(control),
-        f"{control} control characters (at most {req.max_control_chars})"
+        f"{_chars(control, 'control ')} (at most {req.max_control_chars})"
         if control > req.max_control_chars else None))
     emoji = count_emoji(text)
     out.append(CheckOutcome("emoji", req.allow_emoji or not emoji, float(emoji),
@@ -117,11 +117,16 @@ def run_text_checks(raw: bytes, where: str, req: TextChecksRequirements) -> list
     out.append(CheckOutcome(
         "length", req.min_chars <= n <= req.max_chars, float(n),
         None if req.min_chars <= n <= req.max_chars
-        else f"{n} characters, outside {req.min_chars}..{req.max_chars}"))
+        else f"{_chars(n)}, outside {req.min_chars}..{req.max_chars}"))
     if text.strip():
         out.append(_language(text[:2000], req))
     out.append(_pii(text, req))
     return out
+
+
+def _chars(n: int, kind: str = "") -> str:
+    """``1 character``, ``3 control characters``."""
+    return f"{n} {kind}character{'' if n == 1 else 's'}"
 
 
 def _fold(text: str) -> str:
