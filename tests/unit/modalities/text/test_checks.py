@@ -74,7 +74,7 @@ def test_exact_and_near_duplicates() -> None:
 def test_reasons_count_in_good_english() -> None:
     """One character is "1 character", never "1 characters"."""
     assert _by_name("好".encode())["length"].reason == "1 character, outside 2..200"  # type: ignore[attr-defined]
-    out = _by_name("Hello there\x07 my friend".encode())
+    out = _by_name(b"Hello there\x07 my friend")
     assert out["control_chars"].reason == "1 control character (at most 0)"  # type: ignore[attr-defined]
     out = _by_name("Ｈｅｌｌｏ there my friend".encode())
     assert out["normalized"].reason == "5 characters change under NFKC/width normalisation"  # type: ignore[attr-defined]
