@@ -10,6 +10,7 @@ import re
 from fastapi import FastAPI
 
 from datamill.api.body_limit import BodySizeLimitMiddleware
+from datamill.api.login_throttle import install_login_throttle
 from datamill.api.problem import document_problems, install_problem_handlers
 
 __all__ = ["API_PREFIX", "install_api"]
@@ -25,6 +26,7 @@ def install_api(app: FastAPI) -> None:
 
     install_problem_handlers(app)
     document_problems(app)
+    install_login_throttle(app)
     app.add_middleware(BodySizeLimitMiddleware,
                        larger=[(re.escape(API_PREFIX) + path, limit) for path, limit in LARGE_BODIES])
     for router in ROUTERS:

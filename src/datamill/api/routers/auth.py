@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
+from datamill.api.login_throttle import login_throttle
 from datamill.api.problem import problem_responses
 from datamill.compliance.users import (
     MAX_TOKEN_DAYS,
@@ -53,10 +54,31 @@ class TokenInfo(BaseModel):
     active: bool
 
 
-@router.post("/token", status_code=status.HTTP_201_CREATED, responses=problem_responses(401))
-def issue_token(body: TokenRequest, session: SessionDep, runtime: RuntimeDep) -> TokenOut:
-    """Check the password and issue an API token (shown once; only its hash is stored)."""
-    user = authenticate(session, body.username, body.password)
+@router.post("/token", status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(401, 429))
+def issue_token(
+    body: TokenRequest, session: SessionDep, runtime: RuntimeDep, request: Request
+) -> TokenOut:
+    """Check the password and issue an API token (shown once; only its hash is stored).
+
+    After 10 refused passwords for one username from one address within 15 minutes (or 100 for
+    any usernames), that address is answered 429 with ``Retry-After`` until the window passes.
+    """
+    throttle = login_throttle(request)
+    client = request.client.host if request.client is not None else ""
+    wait = throttle.wait_s(client, body.username)
+    if wait:
+        raise HTTPException(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"too many refused sign-ins from this address; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    try:
+        user = authenticate(session, body.username, body.password)
+    except Unauthorized:
+        throttle.failed(client, body.username)
+        raise
+    throttle.succeeded(client, body.username)
     days = body.expires_days or runtime.settings.token_days
     token = create_token(session, user, body.name, expires_days=days)
     return TokenOut(access_token=token, user_id=user.id, username=user.username, role=user.role)

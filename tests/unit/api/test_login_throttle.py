@@ -1,0 +1,86 @@
+"""Found attacking the API (trial h2): ``POST /auth/token`` let an online guesser try
+passwords without limit (each refusal cost the server one argon2 hash and told nothing).
+Now an address gets 10 refused passwords per username (100 in all) within 15 minutes, then
+429 with ``Retry-After``, a right password included, until the window passes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.api.login_throttle import LoginThrottle
+from datamill.compliance.models import User
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import API
+
+PROBLEM = "application/problem+json"
+
+
+class Clock:
+    """A clock the test moves by hand (the throttle's window)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(runtime: Runtime, users: dict[str, User], clock: Clock) -> Iterator[TestClient]:
+    app = create_app(runtime)
+    with TestClient(app) as c:
+        app.state.login_throttle = LoginThrottle(per_account=3, per_client=5, window_s=60,
+                                                 clock=clock)
+        yield c
+
+
+def _sign_in(client: TestClient, username: str, password: str) -> int:
+    r = client.post(f"{API}/auth/token", json={"username": username, "password": password})
+    return r.status_code
+
+
+def test_a_guesser_waits_and_the_right_password_waits_too(
+    client: TestClient, clock: Clock
+) -> None:
+    assert [_sign_in(client, "ann1", f"guess{i}") for i in range(3)] == [401, 401, 401]
+    r = client.post(f"{API}/auth/token", json={"username": "ann1", "password": "password1"})
+    assert r.status_code == 429, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    assert r.json()["code"] == "too_many_requests"
+    assert r.headers["Retry-After"] == "60"
+    assert _sign_in(client, "ANN1", "password1") == 429  # the same account, however spelt
+    assert _sign_in(client, "ann2", "password1") == 201  # another account is not locked
+    clock.now += 30
+    assert client.post(f"{API}/auth/token", json={"username": "ann1", "password": "x"}
+                       ).headers["Retry-After"] == "30"
+    clock.now += 30
+    assert _sign_in(client, "ann1", "password1") == 201  # the window passed
+    assert [_sign_in(client, "ann1", f"again{i}") for i in range(3)] == [401, 401, 401]
+
+
+def test_a_success_clears_the_accounts_count(client: TestClient) -> None:
+    assert [_sign_in(client, "ann1", "bad") for _ in range(2)] == [401, 401]
+    assert _sign_in(client, "ann1", "password1") == 201
+    assert [_sign_in(client, "ann1", "bad") for _ in range(2)] == [401, 401]  # counted anew
+    assert _sign_in(client, "ann1", "password1") == 201
+
+
+def test_spraying_one_password_over_many_accounts_is_limited(client: TestClient) -> None:
+    # five refusals of any usernames from one address: every account waits
+    names = ("ann1", "ann2", "rev", "insp", "nobody")
+    assert [_sign_in(client, name, "summer2024") for name in names] == [401] * 5
+    assert _sign_in(client, "pm", "password1") == 429
+
+
+def test_the_429_is_documented(client: TestClient) -> None:
+    op = client.get(f"{API}/openapi.json").json()["paths"][f"{API}/auth/token"]["post"]
+    assert "429" in op["responses"]
