@@ -98,3 +98,12 @@ def test_submit_waits_for_the_image_and_goes_once(ctx: Any, harness: Harness) ->
     page.wait_for_selector("[data-image-workbench][data-submitted='1']")
     page.wait_for_timeout(500)
     assert len(harness.posted("/submit/kb-once")) == 1
+
+
+def test_no_dead_copy_button_without_a_previous_annotation(ctx: Any, harness: Harness) -> None:
+    """A page with nothing to copy from shows no "Copy from previous" (it could never work);
+    one with a previous annotation shows it."""
+    page = open_wb(ctx, harness, "no-previous")
+    assert not page.get_by_test_id("image-wb-copy-previous").is_visible()
+    page = open_wb(ctx, harness, "with-previous", previous_annotation=BOXES)
+    assert page.get_by_test_id("image-wb-copy-previous").is_visible()

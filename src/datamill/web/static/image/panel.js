@@ -40,7 +40,7 @@ export function buildLayout(wb) {
     <button type="button" data-testid="image-wb-redo" data-act="redo" disabled>${esc(t('image.redo'))}</button>
     <button type="button" data-testid="image-wb-fit" data-act="fit">${esc(t('image.fit'))}</button>
     <button type="button" data-testid="image-wb-copy-previous" data-act="copy"
-      ${wb.previous ? '' : 'disabled'}>${esc(t('image.copy_previous'))}</button>
+      ${wb.previous ? '' : 'disabled hidden'}>${esc(t('image.copy_previous'))}</button>
     <button type="button" data-testid="image-wb-help" data-act="help">${esc(t('image.help'))}</button>
     <button type="button" class="iwb-submit" data-testid="image-wb-submit" data-act="submit"
       disabled>${esc(t('image.submit'))}</button>
