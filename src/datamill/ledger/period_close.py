@@ -24,6 +24,7 @@ import hashlib
 import html
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -97,11 +98,11 @@ def _period_row(session: Session, period: str) -> LedgerPeriodClose | None:
                            .with_for_update().execution_options(populate_existing=True)).first()
 
 
-def _current_digest(session: Session, period: str) -> str:
-    """The digest the period's report would have now, nothing of its computing kept."""
+def _figures_now(session: Session, period: str) -> str:
+    """The figures digest the period's report would have now, nothing of its computing kept."""
     nested = session.begin_nested()
     try:
-        return _digest(_report(session, period, None))
+        return _figures_digest(_report(session, period, None))
     finally:
         nested.rollback()
 
@@ -150,6 +151,32 @@ def _digest(report: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()
 
 
+#: the figures of a report row; a row whose figures are all zero says nothing about the period
+_FIGURES = {"receivables": ("due", "received", "receivable", "advances", "invoiced", "ecl"),
+            "unit_costs": ("volume", "revenue", "cost"),
+            "wip": ("opening", "incurred", "carried", "closing"),
+            "margin": ("revenue", "cost")}
+
+
+def _is_zero(value: Any) -> bool:
+    try:
+        return value is None or Decimal(str(value)) == 0
+    except ArithmeticError:
+        return False
+
+
+def _figures_digest(report: dict[str, Any]) -> str:
+    """The digest of what the report says about the period: rows whose figures are all zero
+    left out. A customer, licence order or project created after the run adds such a row (a
+    customer with nothing due), which changed nothing of the period's figures; compared with
+    the plain digest it made a closed period's re-run "changed" and stopped its confirmation."""
+    kept = {key: [row for row in rows if not (isinstance(row, dict) and all(
+                _is_zero(row.get(f)) for f in _FIGURES[key]))]
+            if key in _FIGURES and isinstance(rows, list) else rows
+            for key, rows in report.items()}
+    return _digest(kept)
+
+
 def close_period(
     session: Session, period: str, *, actor_id: int | None = None, rerun: bool = False
 ) -> PeriodCloseOut:
@@ -171,7 +198,7 @@ def close_period(
                                 prepared_by=actor_id)
         session.add(row)
     else:
-        identical = digest == row.digest
+        identical = digest == row.digest or _figures_digest(report) == _figures_digest(row.report)
         if not identical and row.status == "closed":
             raise Conflict(f"period {period} is closed and its figures have changed since "
                            "(a back-dated posting?): correct it in the open period",
@@ -210,7 +237,7 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int) -> Period
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are still pending", period=period)
-    if _current_digest(session, period) != row.digest:
+    if _figures_now(session, period) != _figures_digest(row.report):
         raise Conflict(f"period {period}'s figures changed since its run (a posting dated in "
                        "it?): re-run it (period-close --rerun) and review the new report "
                        "before confirming it", period=period, digest=row.digest)

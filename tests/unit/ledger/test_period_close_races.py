@@ -27,6 +27,7 @@ from datamill.config import Settings
 from datamill.core.errors import Conflict
 from datamill.ledger.costs import post_cost
 from datamill.ledger.models import LedgerPeriodClose
+from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
@@ -143,3 +144,27 @@ def test_a_period_whose_figures_changed_since_its_run_is_not_confirmed(runtime: 
         assert again.identical is False
         assert confirm_period(s, PERIOD, reviewer_id=ap["finance_head"]).status == "closed"
         assert close_period(s, PERIOD, rerun=True).identical is True
+
+
+def test_a_customer_added_after_the_run_changes_no_figures(runtime: Runtime) -> None:
+    """A new customer (nothing due, received or invoiced) adds an all-zero receivables row:
+    the confirmation and a closed period's re-run took it for changed figures (the demo's own
+    2026-12 close could never be re-run once its catalog customers were registered)."""
+    with runtime.session() as s:
+        _k, _lp, _b = budgeted_custom_order(s, "quiet", "quiet")
+        ap = _approvers(s)
+        close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
+        _new_customer_with_an_order(s, "later-1")
+        assert confirm_period(s, PERIOD, reviewer_id=ap["finance_head"]).status == "closed"
+        _new_customer_with_an_order(s, "later-2")
+        assert close_period(s, PERIOD, rerun=True).identical is True
+
+
+def _new_customer_with_an_order(s: Session, tag: str) -> None:
+    """A customer signed up with an order of 50,000.00, nothing yet delivered or billed."""
+    cust = create_customer(s, f"C-{tag}", customer_type="ai_company", country="CN")
+    k = create_contract(s, f"K-{tag}", customer_id=cust.id, kind="custom",
+                        signed_on=date(2018, 3, 10))
+    create_order(s, k.id, f"O-{tag}", business_line="speech", offering="custom",
+                 amount="50000.00", currency="CNY", total_volume="100", volume_unit="hours",
+                 acceptance_type=3)
