@@ -84,3 +84,10 @@ def test_spraying_one_password_over_many_accounts_is_limited(client: TestClient)
 def test_the_429_is_documented(client: TestClient) -> None:
     op = client.get(f"{API}/openapi.json").json()["paths"][f"{API}/auth/token"]["post"]
     assert "429" in op["responses"]
+
+
+def test_a_token_answer_is_never_cached(client: TestClient) -> None:
+    """Found with it: the answer carrying the bearer token had no ``Cache-Control``."""
+    r = client.post(f"{API}/auth/token", json={"username": "ann1", "password": "password1"})
+    assert r.status_code == 201
+    assert r.headers["Cache-Control"] == "no-store" and r.headers["Pragma"] == "no-cache"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -57,7 +57,8 @@ class TokenInfo(BaseModel):
 @router.post("/token", status_code=status.HTTP_201_CREATED,
              responses=problem_responses(401, 429))
 def issue_token(
-    body: TokenRequest, session: SessionDep, runtime: RuntimeDep, request: Request
+    body: TokenRequest, session: SessionDep, runtime: RuntimeDep, request: Request,
+    response: Response,
 ) -> TokenOut:
     """Check the password and issue an API token (shown once; only its hash is stored).
 
@@ -79,6 +80,8 @@ def issue_token(
         throttle.failed(client, body.username)
         raise
     throttle.succeeded(client, body.username)
+    response.headers["Cache-Control"] = "no-store"  # a credential: never cached (RFC 6749 5.1)
+    response.headers["Pragma"] = "no-cache"
     days = body.expires_days or runtime.settings.token_days
     token = create_token(session, user, body.name, expires_days=days)
     return TokenOut(access_token=token, user_id=user.id, username=user.username, role=user.role)
