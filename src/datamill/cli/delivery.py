@@ -61,8 +61,11 @@ def accept_cmd(
         "--items", "--utterances", help="Accepted items (--utterances: the older name).")] = None,
     volume: Annotated[int | None, typer.Option(
         "--volume", "--duration-ms",
-        help="Accepted volume in the modality's base unit: milliseconds of audio, images "
-             "(--duration-ms: the older name). Images: defaults to --items.")] = None,
+        help="Accepted volume in the modality's base unit: milliseconds of audio (speech, "
+             "TTS), characters (text), images, dialogues (LLM), frames (point clouds); "
+             "'delivery create' prints the delivered volume. Where every item counts one "
+             "(images, dialogues, frames) it defaults to --items. --duration-ms: the older "
+             "name.")] = None,
     note: str | None = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -29,3 +29,12 @@ def test_no_backticks_in_help() -> None:
         texts += [getattr(p, "help", None) or "" for p in cmd.params]
         found += [f"{path}: {t}" for t in texts if "`" in t]
     assert found == []
+
+
+def test_acceptance_volume_help_names_every_modality_unit() -> None:
+    """A text PM reading ``delivery accept --help`` learnt only of milliseconds and images."""
+    accept = get_command(app).commands["delivery"].commands["accept"]  # type: ignore[attr-defined]
+    (volume,) = [p for p in accept.params if p.name == "volume"]
+    assert volume.help is not None
+    for unit in ("milliseconds of audio", "characters (text)", "dialogues (LLM)", "images"):
+        assert unit in volume.help
