@@ -35,6 +35,9 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
 
     if unit not in ("line", "document"):
         raise InvalidInput("--unit is 'line' or 'document'", field="unit")
+    if ascii_punctuation and not normalize:  # it was silently ignored
+        raise InvalidInput("--ascii-punctuation works with --normalize: add --normalize",
+                           field="ascii_punctuation")
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(f"{out_dir} is a file, not a folder: give a new or empty folder for "
                            "the prepared texts", field="out_dir")
@@ -45,6 +48,8 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
     value: dict[str, Any] = {"manifest": str(got.manifest), "items": got.items}
 
     def render(v: dict[str, Any]) -> None:
-        out.print(styled((f"{v['items']} items", "green"), f" → {v['manifest']}"))
+        n = v["items"]
+        out.print(styled((f"{n} item{'' if n == 1 else 's'}", "green"), f" → {v['manifest']}"))
+        out.print(f"next: datamill data import PROJECT {v['manifest']} --as USER")
 
     emit(value, as_json, render)

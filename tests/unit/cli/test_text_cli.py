@@ -45,3 +45,19 @@ def test_prepare_and_import_a_csv_corpus(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     error = json.loads(proc.stdout)["error"]
     assert "nope.txt: no such file or folder" in error["message"]
+
+
+def test_prepare_says_one_item_and_refuses_ascii_punctuation_alone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    src = tmp_path / "one.txt"
+    src.write_text("Ｈｅｌｌｏ，世界！\n", encoding="utf-8")
+    # --ascii-punctuation without --normalize did nothing, silently
+    proc = run(home, "text", "prepare", str(src), str(tmp_path / "a"), "--ascii-punctuation",
+               "--json", ok=False)
+    assert proc.returncode == 2 and not (tmp_path / "a").exists()
+    assert "add --normalize" in json.loads(proc.stdout)["error"]["message"]
+    shown = run(home, "text", "prepare", str(src), str(tmp_path / "b"), "--normalize",
+                "--ascii-punctuation").stdout
+    assert "1 item →" in shown and "1 items" not in shown
+    assert "next: datamill data import PROJECT" in shown
+    assert next((tmp_path / "b" / "texts").iterdir()).read_text(encoding="utf-8") == "Hello,世界!"
