@@ -41,7 +41,7 @@ def _two_tabs(context: Any, task_id: int, ready: str) -> tuple[Any, Any, list[st
 
 
 def test_image_draft_of_a_task_submitted_in_another_tab(site: Site, context: Any) -> None:
-    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-refused-")) / "s")
+    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-refused-")))
     task_id = _claim(site, pid)
     first, second, drafts = _two_tabs(context, task_id, "[data-image-workbench][data-ready='1']")
     second.get_by_test_id("image-wb-submit").click()

@@ -40,7 +40,7 @@ def _skip(site: Site, context: Any, pid: int, ready: str) -> None:
 
 
 def test_skip_an_image_task(site: Site, context: Any) -> None:
-    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-skip-")) / "s")
+    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-skip-")))
     _skip(site, context, pid, "[data-image-workbench][data-ready='1']")
 
 
