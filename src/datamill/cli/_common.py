@@ -61,6 +61,7 @@ __all__ = [
     "Workers",
     "acting_user",
     "console",
+    "counted",
     "emit",
     "esc",
     "get_runtime",
@@ -187,6 +188,11 @@ def owning_project(session: Any, *, batch_id: int | None = None,
 def esc(text: object) -> str:
     """``text`` escaped for a rich markup string (``[noise]`` stays ``[noise]``)."""
     return escape(printable(str(text)))
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 item``, ``3 items`` (``plural`` where adding an s is wrong: ``deliveries``)."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def amount(value: float | None, places: int = 4) -> str:

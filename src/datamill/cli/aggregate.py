@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
 
 app = typer.Typer(help="Aggregation of overlapping answers and agreement.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -40,7 +40,7 @@ def aggregate_cmd(
         report = aggregate_project(s, pid, method=method, actor_id=actor.id).to_dict()
 
     def render(r: dict[str, Any]) -> None:
-        out.print(f"{r['method']}: {r['aggregated']} items aggregated, {r['unchanged']} unchanged, "
+        out.print(f"{r['method']}: {counted(r['aggregated'], 'item')} aggregated, {r['unchanged']} unchanged, "
                   f"{len(r['routed'])} routed to an extra annotator, {len(r['skipped'])} skipped")
         for skip in r["skipped"]:
             out.print(f"  - item {skip['item_id']}: {skip['reason']}")

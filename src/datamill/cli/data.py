@@ -15,6 +15,7 @@ from datamill.cli._common import (
     AsUser,
     Workers,
     acting_user,
+    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -115,7 +116,7 @@ def import_cmd(
                                            url_roots=tuple(url_root or ()))
 
     def render(r: Any) -> None:
-        out.print(f"{r.total} rows: {r.imported} imported, {r.duplicates} already present, "
+        out.print(f"{counted(r.total, 'row')}: {r.imported} imported, {r.duplicates} already present, "
                   f"{r.rejected} rejected (import {r.import_run_id})")
         if r.replaced:
             out.print(f"{r.replaced} of them replace the files of items the checks had "
@@ -212,7 +213,7 @@ def preannotate_cmd(
         with progress_bar("pre-annotating", todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers, progress=advance)
     emit(result, as_json, lambda r: out.print(
-        f"pre-annotated {r['items']} items with {r['model']}" + (
+        f"pre-annotated {counted(r['items'], 'item')} with {r['model']}" + (
             "; left out (no label for them in the spec): "
             + ", ".join(f"{k} × {v}" for k, v in sorted(r["dropped"].items()))
             if r.get("dropped") else "")))

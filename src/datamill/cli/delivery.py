@@ -14,6 +14,7 @@ from datamill.cli._common import (
     AsUser,
     acting_user,
     amount,
+    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -48,7 +49,7 @@ def create_cmd(
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
                           actor_id=actor.id, encrypt=encrypt)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id}: {v.delivered_items} items, {amount(v.delivered_volume)} "
+        f"delivery {v.id}: {counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
         f"{v.volume_unit} → {v.path}"))
 
 
@@ -78,7 +79,7 @@ def accept_cmd(
         d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
                               note=note, actor_id=actor.id)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id} accepted: {v.accepted_items} items, {amount(v.accepted_volume)} "
+        f"delivery {v.id} accepted: {counted(v.accepted_items, 'item')}, {amount(v.accepted_volume)} "
         f"{v.volume_unit}"))
 
 

@@ -32,6 +32,7 @@ from datamill.cli._common import (
     MAX_WORKERS,
     JsonAwareGroup,
     console,
+    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -268,12 +269,12 @@ def _speech_demo(rt: Runtime, workdir: Path, utterances: int, *, full: bool) -> 
     with rt.session() as s:
         with progress_bar("pre-annotating (pocketsphinx)", summary.passed) as advance:
             pre = preannotate_project(s, rt.blobs, project_id, progress=advance)
-    out.print(f"pre-annotated {pre['items']} items with {pre['model']}")
+    out.print(f"pre-annotated {counted(pre['items'], 'item')} with {pre['model']}")
     with rt.session() as s:
         acc = preannotation_accuracy(s, project_id)
     if acc["items"]:
         out.print(f"pre-annotation vs prompts: WER {acc['word_error_rate']:.3f}, "
-                  f"character accuracy {acc['character_accuracy']:.3f} over {acc['items']} items")
+                  f"character accuracy {acc['character_accuracy']:.3f} over {counted(acc['items'], 'item')}")
     if not full:
         from datamill.production.tasks import create_packages
 

@@ -14,6 +14,7 @@ from datamill.cli._common import (
     AsUser,
     acting_user,
     amount,
+    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -96,7 +97,7 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         usable = "" if v["usable_volume"] == v["volume"] else (
             f" ({amount(v['usable_volume'] / per, 3)} {unit} usable: without what the checks "
             "rejected and the golden items)")
-        out.print(f"{v['items']} items, {amount(v['volume'] / per, 3)} {unit}{usable}")
+        out.print(f"{counted(v['items'], 'item')}, {amount(v['volume'] / per, 3)} {unit}{usable}")
 
     emit(stats, as_json, render)
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from datamill.cli._common import (
     AsUser,
     acting_user,
+    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -70,7 +71,7 @@ def batch_cmd(project: str, user: AsUser, limit: int | None = None,
         pid = find_project(s, project).id
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         b = create_batch(s, pid, limit=limit, actor_id=actor.id)
-    emit(b, as_json, lambda v: out.print(f"batch {v.id} ({v.name}) with {v.items} items"))
+    emit(b, as_json, lambda v: out.print(f"batch {v.id} ({v.name}) with {counted(v.items, 'item')}"))
 
 
 @app.command("inspect")

@@ -15,6 +15,7 @@ from rich.table import Table
 from datamill.cli._common import (
     NothingToDo,
     acting_user,
+    counted,
     emit,
     esc,
     get_runtime,
@@ -42,7 +43,7 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
         pid = find_project(s, project).id
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         made = create_packages(s, pid, stage, actor_id=actor.id)
-    emit(made, as_json, lambda m: out.print(f"created {len(m)} {stage} packages"))
+    emit(made, as_json, lambda m: out.print(f"created {counted(len(m), f'{stage} package')}"))
 
 
 @app.command("packages")

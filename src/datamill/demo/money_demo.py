@@ -251,8 +251,9 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
             f" h × {LABEL_EN} = {sheet.amount} + fee {sheet.fee} = {sheet.gross}, confirmed "
             "by the vendor and the business, matched against the purchase order")
         run = sync_ledger(s, actor_id=ap["finance_reviewer"])
-        say(f"ledger sync: {len(run.costs.booked)} costs booked, "
-            f"{run.acceptances.acceptances if run.acceptances else 0} acceptances")
+        accepted = run.acceptances.acceptances if run.acceptances else 0
+        say(f"ledger sync: {len(run.costs.booked)} cost{'' if len(run.costs.booked) == 1 else 's'}"
+            f" booked, {accepted} acceptance{'' if accepted == 1 else 's'}")
         close_on = max([today, *(c.incurred_on for c in run.costs.booked)])
         settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=close_on)
         say(f"paid {vendor.name} {sheet.net_payable} by bank transfer (journalled)")

@@ -35,3 +35,15 @@ def test_check_names_the_step_for_items_set_aside(tmp_path: Path) -> None:
     assert "length: 1 character, outside 2..200" in shown
     again = json.loads(run(home, "data", "check", "check-cli", "--as", "root", "--json").stdout)
     assert again["checked"] == 0
+    # counts read as English: one package, one item ("created 1 annotate packages" before)
+    made = run(home, "work", "package", "check-cli", "--stage", "annotate", "--as", "root").stdout
+    assert "created 1 annotate package\n" in made
+    shown = run(home, "project", "show", "check-cli").stdout
+    assert "2 items" in shown
+
+
+def test_counted() -> None:
+    from datamill.cli._common import counted
+
+    assert counted(1, "item") == "1 item" and counted(0, "item") == "0 items"
+    assert counted(2, "delivery", "deliveries") == "2 deliveries"
