@@ -40,11 +40,26 @@ POINTS_PER_DAY = 8
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+#: the first year points are booked in (the ledger posts nothing before 1900)
+FIRST_YEAR = 1900
+
+
 def _parse_month(month: str) -> tuple[int, int]:
     m = _MONTH.match(month)
     if m is None:
         raise InvalidInput(f"month {month!r} must look like 2024-05", field="month")
     return int(m.group(1)), int(m.group(2))
+
+
+def _bookable_month(month: str) -> None:
+    """Points are booked for work done: a month from 1900 up to the current one. Any other
+    (0000-12, 1899-12, 2999-12) was booked, and its cost event could never reach the ledger:
+    it stayed pending and every later period close was refused for it."""
+    year, mon = _parse_month(month)
+    today = utcnow().date()
+    if year < FIRST_YEAR or (year, mon) > (today.year, today.month):
+        raise InvalidInput(f"hour points are booked for a month from {FIRST_YEAR}-01 up to "
+                           f"this month ({today:%Y-%m}), not {month}", field="month")
 
 
 def working_days(session: Session, month: str) -> int:
@@ -89,6 +104,7 @@ def book_points(
 ) -> HourPointsOut:
     """Set a person's points on a project for a month (replacing earlier points for that key)."""
     require_business(actor, "book hour points")
+    _bookable_month(month)
     cap = monthly_cap(session, month)
     pts = to_decimal(points, "points")
     if pts < 0 or pts != pts.quantize(Decimal("0.01")):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
+from datamill.core.errors import InvalidInput
 from datamill.production.models import Project
 from datamill.runtime import Runtime
 from datamill.workforce.hour_points import book_points, set_working_days
@@ -59,3 +60,24 @@ def test_two_bookings_at_once_never_pass_the_monthly_cap(pg: tuple[Runtime, str]
     with rt.session() as s:
         total = s.scalar(select(func.sum(HourPoints.points)).where(HourPoints.month == "2024-05"))
         assert total == Decimal(100)
+
+
+@pytest.mark.parametrize("month", ["0000-12", "1899-12", "2999-12"])
+def test_points_for_a_month_the_ledger_cannot_book_are_refused(
+    runtime: Runtime, month: str
+) -> None:
+    """``datamill workforce points 1 2 0000-12 8 --as pm`` was booked (480.00); its cost event
+    could never be posted (year 0, before 1900, or centuries ahead), stayed pending, and every
+    later ``ledger period-close`` was refused: "workforce events [...] are not booked yet"."""
+    with runtime.session() as s:
+        admin = create_user(s, "admin", "password1", "admin")
+        person = create_user(s, "li", "password1", "annotator")
+        p = Project(name="pts", modality="speech.asr", language="zh-CN",
+                    project_type="custom_service", data_owner="customer", spec={})
+        s.add(p)
+        s.flush()
+        create_grade(s, admin, "T3", "60")
+        worker = register_worker(s, admin, person, grade="T3", languages=["zh-CN"])
+        with pytest.raises(InvalidInput, match="hour points are booked for a month from 1900"):
+            book_points(s, admin, worker.id, p.id, month, "8")
+        assert book_points(s, admin, worker.id, p.id, "2024-05", "8").cost == Decimal("480.00")
