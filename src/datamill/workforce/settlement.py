@@ -102,6 +102,9 @@ BUSINESS_TZ = timezone(timedelta(hours=8))
 #: the event that tells the ledger a confirmed sheet's cost (one per project × stage)
 SETTLED_COST = "settlement.confirmed"
 _MS_PER_HOUR = Decimal(3_600_000)
+#: how far ahead a sheet's period may begin (the next period's sheet may be drawn early); a
+#: sheet of 2999 took all unpaid work and dated its cost where the ledger never posts
+_MAX_AHEAD_DAYS = 31
 
 
 
@@ -350,6 +353,11 @@ def create_settlement_sheet(
     require_business(actor, "draw up settlement sheets")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     end = period_bounds(vendor.settlement_cycle, period_start)
+    today = utcnow().astimezone(BUSINESS_TZ).date()
+    if period_start > today + timedelta(days=_MAX_AHEAD_DAYS):  # its cost is dated at its end
+        raise InvalidInput(f"period {period_start}–{end} begins more than {_MAX_AHEAD_DAYS} "
+                           f"days from today ({today}): a sheet settles work already accepted, "
+                           "in a past, the current or the next period", field="period_start")
     key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
     existing = session.scalars(  # locked: a redraw never races the vendor's confirmation
         select(SettlementSheet).where(

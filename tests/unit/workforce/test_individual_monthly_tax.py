@@ -13,9 +13,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -92,3 +94,31 @@ def test_weekly_sheets_of_an_individual_withhold_the_months_tax(runtime: Runtime
             assert sheet.net_payable == sheet.gross - sheet.tax_withheld
             taxes.append(sheet.tax_withheld)
         assert taxes == [Decimal("52.00"), Decimal("212.00"), Decimal("52.00")]
+
+
+def test_a_sheet_for_a_period_not_begun_is_refused(runtime: Runtime) -> None:
+    """A weekly sheet for the week of 2999-12-02 took every accepted, unpaid unit (it takes all
+    accepted before its period's end) and dated its cost 2999-12-08: the ledger can never
+    post it (more than a year ahead), so the event stayed pending and blocked every period
+    close. A period beginning more than a month ahead is refused; a past one is drawn as
+    usual."""
+    with runtime.session() as s:
+        admin = User(username="boss", display_name="boss", password_hash="x", role="admin")
+        person = User(username="wang", display_name="wang", password_hash="x", role="annotator")
+        s.add_all([admin, person])
+        s.flush()
+        vendor = create_vendor(s, admin, name="Huayu", kind="company", fee_rate="0.08",
+                               agreement_no="FA-1")
+        set_vendor_qualified(s, admin, vendor.id, True, "licence checked")
+        register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
+        set_price(s, admin, half_year="2024H1", stage="annotate", modality="speech.asr",
+                  language_group="chinese", unit="hour", unit_price="21")
+        project = Project(name="p", modality="speech.asr", language="zh-CN",
+                          project_type="custom_service", data_owner="customer", spec={})
+        s.add(project)
+        s.flush()
+        _accepted_item(s, project.id, person, 1, datetime(2024, 5, 8, 3, tzinfo=UTC))
+        with pytest.raises(InvalidInput, match="begins more than 31 days from today"):
+            create_settlement_sheet(s, admin, vendor.id, date(2999, 12, 2))
+        sheet = create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 6))
+        assert sheet.amount == Decimal("210.00")
