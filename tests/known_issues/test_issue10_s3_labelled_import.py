@@ -134,6 +134,7 @@ def test_a_file_outside_the_folder_or_an_unknown_format_is_refused(
     r = client.post(f"{API}/projects/{pid}/imports", json={"path": "trick", "format": "coco"},
                     headers=pm)
     assert r.status_code == 422 and "escapes the import folder" in r.text, r.text
+    assert "file ../outside.png escapes" in r.text  # media of any modality, not "image"
     r = client.post(f"{API}/projects/{pid}/imports", json={"path": "trick", "format": "kitti"},
                     headers=pm)
     assert r.status_code == 422 and "reads coco, yolo, voc" in r.text, r.text

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import is_defective_in, score_in
 from datamill.modalities.registry import get_modality
@@ -104,17 +104,21 @@ def list_batches(session: Session, project_id: int) -> list[BatchOut]:
     return [_batch_out(session, b) for b in rows]
 
 
-def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
+def _inspection_out(
+    session: Session, insp: Inspection, viewer: User | None = None
+) -> InspectionOut:
     rows = session.execute(
-        select(InspectionSample, Item.external_id, Item.sha256, Item.volume)
+        select(InspectionSample, Item.external_id, Item.sha256, Item.volume, Item.project_id)
         .join(Item, Item.id == InspectionSample.item_id)
         .where(InspectionSample.inspection_id == insp.id)
         .order_by(InspectionSample.id)
     ).all()
+    if viewer is not None and rows:
+        _require_sample_cleared(session, viewer, rows[0][4], [r[0].item_id for r in rows])
     sample = [
         {"item_id": s.item_id, "external_id": ext, "sha256": sha, "volume": dur,
          "delivered_text": s.delivered_text, "corrected_text": s.corrected_text}
-        for s, ext, sha, dur in rows
+        for s, ext, sha, dur, _project in rows
     ]
     return InspectionOut(
         id=insp.id, batch_id=insp.batch_id, status=insp.status, verdict=insp.verdict,
@@ -122,15 +126,31 @@ def _inspection_out(session: Session, insp: Inspection) -> InspectionOut:
     )
 
 
+def _require_sample_cleared(
+    session: Session, viewer: User, project_id: int, item_ids: list[int]
+) -> None:
+    """Forbidden when a sampled item is classified above ``viewer``'s clearance: a sample is
+    inspected (and read) whole, so an inspector below one of its items inspects none of it."""
+    from datamill.compliance.item_sensitivity import hidden_item_ids
+
+    above = sorted(hidden_item_ids(session, viewer, project_id).intersection(item_ids))
+    if above:
+        raise Forbidden(
+            f"{viewer.username!r} is not cleared for {len(above)} sampled item(s) (items "
+            f"{above[:10]}), classified above their clearance; an inspector cleared for them "
+            "inspects this batch", item_ids=above[:10])
+
+
 def start_inspection(session: Session, batch_id: int, inspector: User) -> InspectionOut:
-    """Draw the sample for a batch by its sampling plan (idempotent while one is open)."""
+    """Draw the sample for a batch by its sampling plan (idempotent while one is open); the
+    inspector must be cleared for every sampled item (Forbidden otherwise, nothing drawn)."""
     # locked: two inspectors starting at once share one inspection, never draw two samples
     batch = lock_or_raise(session, Batch, batch_id, "batch")
     open_insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "open")
     ).first()
     if open_insp is not None:
-        return _inspection_out(session, open_insp)
+        return _inspection_out(session, open_insp, inspector)
     if batch.status != "open":
         raise Conflict(f"batch {batch.name} is {batch.status}; only open batches are inspected")
     project = session.get(Project, batch.project_id)
@@ -151,6 +171,7 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
         [(item_id, plugin.inspection_text(payload, text)) for item_id, payload, text in members],
         plan, seed=int(sampling.get("seed", 0)) + batch_id,
     )
+    _require_sample_cleared(session, inspector, project.id, [item_id for item_id, _ in chosen])
     insp = Inspection(batch_id=batch_id, inspector_id=inspector.id, plan=plan.to_dict())
     session.add(insp)
     session.flush()
@@ -161,9 +182,13 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
     return _inspection_out(session, insp)
 
 
-def get_inspection(session: Session, inspection_id: int) -> InspectionOut:
+def get_inspection(
+    session: Session, inspection_id: int, viewer: User | None = None
+) -> InspectionOut:
+    """An inspection with its sample; with ``viewer``, Forbidden when they are not cleared for
+    every sampled item (the sample shows each item's delivered text)."""
     insp = get_or_raise(session, Inspection, inspection_id, "inspection")
-    return _inspection_out(session, insp)
+    return _inspection_out(session, insp, viewer)
 
 
 def inspection_scores(session: Session, inspection_id: int) -> dict[str, Any]:
@@ -182,10 +207,16 @@ def inspection_scores(session: Session, inspection_id: int) -> dict[str, Any]:
 
 
 def record_correction(
-    session: Session, inspection_id: int, item_id: int, corrected_text: str
+    session: Session, inspection_id: int, item_id: int, corrected_text: str,
+    inspector: User | None = None,
 ) -> None:
     """The inspector's own version of one sampled item (the reference it is scored against):
-    a transcript for speech, an annotation document (JSON) for images; the modality checks it."""
+    a transcript for speech, an annotation document (JSON) for images; the modality checks it.
+    With ``inspector``, Forbidden when the item is classified above their clearance."""
+    if inspector is not None:
+        from datamill.compliance.item_sensitivity import require_item_cleared
+
+        require_item_cleared(session, inspector, item_id)
     sample = session.scalars(
         select(InspectionSample).where(
             InspectionSample.inspection_id == inspection_id, InspectionSample.item_id == item_id

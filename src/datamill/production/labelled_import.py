@@ -82,7 +82,7 @@ def _labelled_rows(
                            format=importer.name) from err
     for media, annotation, *named in pairs:
         name = relative_to_root(printable(os.fspath(media), 200), limit)
-        real = confine(limit, media, f"image {name}")
+        real = confine(limit, media, f"file {name}")  # media of any modality
         if isinstance(real, str):
             problems.append(real)
             continue

@@ -150,3 +150,37 @@ def _read_back_with_real_tools(root: Path) -> None:
     assert tg.getTier("transcript").entries[0].label
     ds = datasets.load_dataset("parquet", data_files=str(root / "hf" / "data.parquet"), split="train")
     assert ds.num_rows == 4 and all(Path(a).exists() for a in ds["audio"])
+
+
+def test_an_inspector_below_a_sampled_items_level_inspects_none_of_the_sample(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from datamill.compliance.classification import set_clearance
+    from datamill.compliance.item_sensitivity import set_item_level
+    from datamill.core.errors import Forbidden
+    from datamill.production.inspection import get_inspection
+    from datamill.production.models import Inspection
+
+    pid = ready_project(runtime, users, tmp_path, 4)
+    _annotate_and_review(runtime, users, pid)
+    with runtime.session() as s:
+        batch = create_batch(s, pid)
+        for item_id in s.scalars(select(Item.id).where(Item.project_id == pid)):
+            set_item_level(s, users["admin"], item_id, "secret")
+    with runtime.session() as s:  # before: the sample showed every item's delivered text
+        with pytest.raises(Forbidden, match="not cleared for 4 sampled item"):
+            start_inspection(s, batch.id, users["insp"])
+    with runtime.session() as s:
+        assert s.scalars(select(Inspection)).first() is None  # nothing drawn
+        set_clearance(s, users["admin"], users["insp"].id, "secret")
+    with runtime.session() as s:
+        insp = start_inspection(s, batch.id, users["insp"])
+        assert len(insp.sample) == 4
+        first = insp.sample[0]["item_id"]
+    with runtime.session() as s:  # someone else below the level reads and writes none of it
+        with pytest.raises(Forbidden, match="not cleared for 4 sampled item"):
+            get_inspection(s, insp.id, users["pm"])
+        with pytest.raises(Forbidden, match="classified 'secret'"):
+            record_correction(s, insp.id, first, "words", users["pm"])
+        assert len(get_inspection(s, insp.id, users["insp"]).sample) == 4
+        record_correction(s, insp.id, first, "words", users["insp"])

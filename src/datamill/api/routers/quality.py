@@ -72,7 +72,7 @@ def start_inspection_endpoint(batch_id: Id, session: SessionDep, user: Inspector
 @router.get("/inspections/{inspection_id}")
 def get_inspection_endpoint(inspection_id: Id, session: SessionDep, user: Viewer) -> InspectionOut:
     require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
-    return get_inspection(session, inspection_id)
+    return get_inspection(session, inspection_id, user)
 
 
 @router.get("/inspections/{inspection_id}/scores")
@@ -91,8 +91,8 @@ def record_correction_endpoint(
 ) -> InspectionOut:
     """Record the inspector's transcript of one sampled item."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
-    record_correction(session, inspection_id, item_id, body.corrected_text)
-    return get_inspection(session, inspection_id)
+    record_correction(session, inspection_id, item_id, body.corrected_text, user)
+    return get_inspection(session, inspection_id, user)
 
 
 @router.post("/inspections/{inspection_id}/complete")

@@ -81,7 +81,7 @@ def inspection_page(
     ``?sample=ITEM`` asks it for one sampled item's correction editor."""
     project_id = access.inspection_project(session, inspection_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
-    insp = get_inspection(session, inspection_id)
+    insp = get_inspection(session, inspection_id, me.user)
     project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
@@ -118,7 +118,7 @@ def save_document_correction(
     text = json.dumps(body.annotation, ensure_ascii=False)
     if len(text) > _MAX_CORRECTION:
         raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
-    record_correction(session, inspection_id, item_id, text)
+    record_correction(session, inspection_id, item_id, text, me.user)
     return {"scores": inspection_scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 
@@ -130,8 +130,8 @@ def save_correction(
     """Record one corrected transcript; returns the scores over the samples corrected so far."""
     require_csrf(request, me)
     require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
-    record_correction(session, inspection_id, item_id, body.corrected_text)
-    insp = get_inspection(session, inspection_id)
+    record_correction(session, inspection_id, item_id, body.corrected_text, me.user)
+    insp = get_inspection(session, inspection_id, me.user)
     delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
     return {"scores": inspection_scores(session, inspection_id),
             "diff": word_diff(delivered or "", body.corrected_text)}
