@@ -107,5 +107,7 @@ def signed_in(request: Request, session: Session, settings: Settings) -> tuple[U
 
 
 def check_csrf(expected: str, given: str | None) -> None:
-    if not expected or not given or not hmac.compare_digest(expected, given):
+    # compared as bytes: compare_digest refuses str outside ASCII with a TypeError (a 500)
+    if not expected or not given or not hmac.compare_digest(
+            expected.encode(), given.encode("utf-8", "surrogatepass")):
         raise Forbidden("the form has expired or did not come from this site; reload and retry")
