@@ -63,7 +63,7 @@ export async function flush(wb) {
 }
 
 export async function submit(wb) {
-  if (wb.readonly || wb.submitting) return;
+  if (wb.readonly || wb.submitting || wb.submitted || !wb.ready || !wb.canSubmit) return;
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
   wb.cancelDraft();
   wb.submitting = true;

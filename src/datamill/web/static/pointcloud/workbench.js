@@ -115,10 +115,13 @@ export class PointCloudWorkbench {
 
   async start() {
     this.status(this.t('loading'));
+    // submit once the frame is shown: never an annotation of points nobody saw
+    this.canSubmit = false;
     try {
       const resp = await fetch(this.pointsUrl, { credentials: 'same-origin' });
       if (!resp.ok) throw new Error(String(resp.status));
       this.points = new Float32Array(await resp.arrayBuffer());
+      this.canSubmit = true;
     } catch (err) {
       this.points = new Float32Array(0);
       this.status(`${this.t('load_failed')} (${err.message || err})`);
@@ -142,6 +145,8 @@ export class PointCloudWorkbench {
     this.draw();
     if (this.restored) scheduleSave(this);
     this.ready = true;
+    const btn = this.root.querySelector('[data-testid="pc-wb-submit"]');
+    if (btn) btn.disabled = !this.canSubmit;
     this.root.dataset.ready = '1';
   }
 
