@@ -51,6 +51,7 @@ EN: dict[str, str] = {
     "login.password": "Password",
     "login.submit": "Sign in",
     "login.failed": "Wrong username or password.",
+    "login.throttled": "Too many refused sign-ins from this address: try again in {seconds} s.",
     "error.title": "Something went wrong",
     "error.back": "Back to your home page",
     "home.my_tasks": "My tasks",

@@ -39,6 +39,7 @@ ZH_CN: dict[str, str] = {
     "login.password": "密码",
     "login.submit": "登录",
     "login.failed": "用户名或密码错误。",
+    "login.throttled": "此地址登录失败次数过多，请在 {seconds} 秒后重试。",
     "error.title": "出错了",
     "error.back": "返回我的首页",
     "home.my_tasks": "我的标注任务",

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.api.login_throttle import LoginThrottle
+from datamill.compliance.login_throttle import LoginThrottle
 from datamill.compliance.models import User
 from datamill.runtime import Runtime
 from datamill.server import create_app

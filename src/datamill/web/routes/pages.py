@@ -6,11 +6,12 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
+from datamill.compliance.login_throttle import LoginThrottle
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import authenticate, require
@@ -64,10 +65,11 @@ def favicon() -> Response:
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
     request: Request, runtime: RuntimeDep, next: str = "/", failed: bool = False,  # noqa: A002
+    wait: Annotated[int, Query(ge=0, le=86_400)] = 0,
 ) -> Response:
     token = secrets.token_urlsafe(32)
     resp = render(request, "login.html", None, next=_safe_next(next), failed=failed,
-                  login_csrf=token)
+                  wait=wait, login_csrf=token)
     resp.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
                     secure=secure_cookies(request, runtime.settings), path="/")
     return resp
@@ -84,13 +86,28 @@ def login_submit(
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
     check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token)
+    throttle = _login_throttle(request)  # the API's token sign-in counts into the same one
+    client = request.client.host if request.client is not None else ""
+    wait = throttle.wait_s(client, username)
+    if wait:  # before the password is checked: a right guess passes no sooner
+        return RedirectResponse(f"/login?wait={wait}&next={_safe_next(next)}", status_code=303)
     try:
         user = authenticate(session, username, password)
     except Unauthorized:
+        throttle.failed(client, username)
         return RedirectResponse(f"/login?failed=1&next={_safe_next(next)}", status_code=303)
+    throttle.succeeded(client, username)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     start_session(request, resp, session, runtime.settings, user)
     return resp
+
+
+def _login_throttle(request: Request) -> LoginThrottle:
+    """The app's sign-in throttle (``app.state.login_throttle``, shared with the API's)."""
+    throttle: LoginThrottle | None = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        throttle = request.app.state.login_throttle = LoginThrottle()
+    return throttle
 
 
 @router.get("/lang/{code}")
