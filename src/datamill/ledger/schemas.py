@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from datamill.core.money import MAX_AMOUNT
+
 __all__ = [
     "AcceptanceRunOut",
     "BudgetIn",
@@ -90,9 +92,11 @@ class BudgetLineIn(BaseModel):
 
     stage: str = Field(min_length=1, max_length=32)
     category: str
-    quantity: Decimal = Field(ge=0)
+    # bounded and at most 4 places (as stored): 1e30 crashed the rounding, 0.00004 was
+    # silently stored as 0.0000
+    quantity: Decimal = Field(ge=0, le=MAX_AMOUNT, decimal_places=4)
     unit: str = Field("hours", max_length=16)
-    unit_price: Decimal = Field(ge=0)
+    unit_price: Decimal = Field(ge=0, le=MAX_AMOUNT, decimal_places=4)
     description: str = ""
 
 
