@@ -19,7 +19,24 @@ import fsspec
 
 from datamill.storage.blobstore import BlobStore
 
-__all__ = ["in_place_path", "item_path"]
+__all__ = ["AUDIO_TYPES", "in_place_path", "item_path", "media_type_of"]
+
+#: audio content types by file suffix (what ``mimetypes`` gets wrong or lacks on some systems)
+AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
+
+
+def media_type_of(filename: str | None) -> str:
+    """The content type of an item's file, from its name (``application/octet-stream`` when
+    unknown, so a browser never sniffs it into something it runs)."""
+    import mimetypes
+
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in AUDIO_TYPES:
+        return AUDIO_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(f"x{suffix}", strict=False)
+    if guessed is None or guessed.startswith(("text/html", "application/xhtml", "image/svg")):
+        return "application/octet-stream"
+    return guessed
 
 
 class _HasBytes(Protocol):

@@ -300,6 +300,12 @@ def test_full_flow(client: TestClient, runtime: Runtime) -> None:
             assert audio.status_code == 200
             assert audio.headers["content-type"] == "audio/wav"
             assert audio.content[:4] == b"RIFF"
+            media = client.get(f"{API}/projects/{pid}/items/{task['item_id']}/media",
+                               headers=ann1)
+            assert media.headers["content-type"] == "audio/wav" and media.content == audio.content
+            _problem(
+                client.get(f"{API}/projects/{pid}/items/{task['item_id']}/media", headers=ann2),
+                403, "forbidden")
             _problem(
                 client.get(f"{API}/projects/{pid}/items/{task['item_id']}/audio", headers=ann2),
                 403,

@@ -19,7 +19,7 @@ from datamill.compliance.item_sensitivity import hidden_item_ids, require_item_c
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
-from datamill.core.errors import DatamillError
+from datamill.core.errors import DatamillError, InvalidInput
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
@@ -30,7 +30,8 @@ from datamill.production.importing import (
     resolve_import_path,
 )
 from datamill.production.labelled_import import import_labelled
-from datamill.production.media import item_path
+from datamill.production.media import AUDIO_TYPES, item_path, media_type_of
+from datamill.production.models import Item
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
 from datamill.production.schemas import (
     AnnotationOut,
@@ -39,6 +40,7 @@ from datamill.production.schemas import (
     ItemOut,
     ProjectOut,
 )
+from datamill.runtime import Runtime
 
 __all__ = ["router"]
 
@@ -48,7 +50,6 @@ Creator = Annotated[User, Depends(Require(Action.CREATE_PROJECT))]
 Manager = Annotated[User, Depends(Require(Action.MANAGE_PROJECT))]
 Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
 
-_AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 
 
 class MemberAdd(BaseModel):
@@ -251,18 +252,45 @@ def item_annotations_endpoint(
 @router.get(
     "/{project_id}/items/{item_id}/audio",
     response_class=FileResponse,
-    responses=media_response("The item's audio", *sorted(set(_AUDIO_TYPES.values())), binary=True),
+    responses=media_response("The item's audio", *sorted(set(AUDIO_TYPES.values())), binary=True),
 )
 def item_audio_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> FileResponse:
-    """Stream the item's audio (project viewers, or whoever holds a task on the item)."""
+    """Stream the item's audio (project viewers, or whoever holds a task on the item); 422 for
+    an item that is not audio (``.../media`` serves any item's file)."""
     item = q.item_row(session, project_id, item_id)
     q.require_item_view(session, user, item)
+    media_type = media_type_of(item.filename)
+    if not media_type.startswith("audio/"):  # before: a PNG or PCD went out as audio/wav
+        raise InvalidInput(
+            f"item {item_id} is not audio ({media_type}); GET "
+            f"/api/v1/projects/{project_id}/items/{item_id}/media serves its file")
+    return _item_file(runtime, item, media_type)
+
+
+@router.get(
+    "/{project_id}/items/{item_id}/media",
+    response_class=FileResponse,
+    responses=media_response(
+        "The item's file, whatever its modality (audio, an image, a point cloud ...), with the "
+        "content type its name gives (application/octet-stream when unknown)",
+        "audio/wav", "image/png", "image/jpeg", "application/octet-stream", binary=True),
+)
+def item_media_endpoint(
+    project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+) -> FileResponse:
+    """Stream the item's media file (project viewers, or whoever holds a task on the item)."""
+    item = q.item_row(session, project_id, item_id)
+    q.require_item_view(session, user, item)
+    return _item_file(runtime, item, media_type_of(item.filename))
+
+
+def _item_file(runtime: Runtime, item: Item, media_type: str) -> FileResponse:
     suffix = Path(item.filename or "").suffix.lower()
     return FileResponse(
         item_path(runtime.blobs, item),
-        media_type=_AUDIO_TYPES.get(suffix, "audio/wav"),
-        filename=f"{item.external_id.replace('/', '_')}{suffix or '.wav'}",
+        media_type=media_type,
+        filename=f"{item.external_id.replace('/', '_')}{suffix}",
         content_disposition_type="inline",
     )

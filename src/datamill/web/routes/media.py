@@ -5,7 +5,6 @@ first), and the modality's assisted tools over an item (e.g. box → polygon).""
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -20,13 +19,13 @@ from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
-from datamill.production.media import item_path
+from datamill.production.media import AUDIO_TYPES, item_path, media_type_of
 from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser, require_csrf
 from datamill.web.spectrogram import spectrogram_for
 
-__all__ = ["media_type_of", "preview_context", "router"]
+__all__ = ["preview_context", "router"]
 
 router = APIRouter(prefix="/web/api", include_in_schema=False)
 
@@ -57,7 +56,6 @@ def preview_context(plugin: object, item_id: int, attributes: Mapping[str, Any])
             "image_height": size[1]}
 
 
-_AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 
 
 def _item(session: SessionDep, me: WebUser, item_id: int) -> Item:
@@ -91,19 +89,7 @@ def item_audio(
     """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files)."""
     item = _item(session, me, item_id)
     suffix = Path(item.filename or "").suffix.lower()
-    return _serve(runtime, item, _AUDIO_TYPES.get(suffix, "audio/wav"))
-
-
-def media_type_of(filename: str | None) -> str:
-    """The content type of an item's file, from its name (``application/octet-stream`` when
-    unknown, so a browser never sniffs it into something it runs)."""
-    suffix = Path(filename or "").suffix.lower()
-    if suffix in _AUDIO_TYPES:
-        return _AUDIO_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(f"x{suffix}", strict=False)
-    if guessed is None or guessed.startswith(("text/html", "application/xhtml", "image/svg")):
-        return "application/octet-stream"
-    return guessed
+    return _serve(runtime, item, AUDIO_TYPES.get(suffix, "audio/wav"))
 
 
 @router.get("/items/{item_id}/media", response_model=None)

@@ -20,6 +20,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.ledger.projects import ledger_project_id_for
 from datamill.production import dashboard as wq
+from datamill.production.media import media_type_of
 from datamill.production.models import WorkPackage
 from datamill.production.projects import get_project, list_projects
 from datamill.production.tasks import (
@@ -40,7 +41,6 @@ from datamill.web.auth import (
 )
 from datamill.web.i18n import CATALOGUES, LANG_COOKIE
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
-from datamill.web.routes.media import media_type_of
 
 __all__ = ["router"]
 
