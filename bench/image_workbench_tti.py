@@ -125,7 +125,12 @@ def write_site(root: Path, image: Path, objects: list[dict[str, Any]],
     with Image.open(image) as img:
         width, height = img.size
     shutil.copytree(WEB / "static", root / "static", dirs_exist_ok=True)
+    from datamill.web.i18n import translator
+    from datamill.web.i18n_image import EN_IMAGE
+
     env = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=True)
+    # what the app's templates get (web.routes._common): the page's strings from the catalogue
+    env.globals.update(t=translator("en"), IMAGE_STRING_KEYS=tuple(EN_IMAGE))
     page = env.from_string(
         "<!doctype html>{% from 'image/assets.html' import image_workbench_css, image_workbench_js %}"
         '<html lang="en"><head><meta charset="utf-8"><title>bench</title>{{ image_workbench_css() }}'
