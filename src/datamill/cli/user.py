@@ -175,9 +175,10 @@ def token_cmd(
     with rt.session() as s:
         target = get_user(s, username)
         actor = _self_or_admin(s, user, target, "issue a token")
-        token = create_token(s, target, name, expires_days=expires_days or rt.settings.token_days,
-                             actor_id=actor.id)
-    emit({"token": token, "expires_days": expires_days or rt.settings.token_days}, as_json,
+        # 0 is a lifetime create_token refuses, not "the default" (it issued 30-day tokens)
+        days = rt.settings.token_days if expires_days is None else expires_days
+        token = create_token(s, target, name, expires_days=days, actor_id=actor.id)
+    emit({"token": token, "expires_days": days}, as_json,
          lambda r: out.print(r["token"], highlight=False))
 
 

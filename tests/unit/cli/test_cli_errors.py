@@ -180,3 +180,12 @@ def test_a_rejection_without_reason_and_a_malformed_period_say_what_to_type(home
     assert "--reason" in json_error(proc, 2, "invalid_input")
     proc = run(home, "ledger", "period-confirm", "999", "--as", "root", "--json", ok=False)
     assert "not a period (YYYY-MM)" in json_error(proc, 2, "invalid_input")
+
+
+def test_a_token_of_zero_days_is_refused_not_issued_for_thirty(home: Path) -> None:
+    proc = run(home, "user", "token", "root", "--expires-days", "0", "--as", "root", "--json",
+               ok=False)
+    assert "a token lives 1 to" in json_error(proc, 2, "invalid_input")
+    issued = json.loads(run(home, "user", "token", "root", "--expires-days", "2", "--as", "root",
+                            "--json").stdout)
+    assert issued["expires_days"] == 2
