@@ -4,10 +4,6 @@
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
-
 from datamill.cli import _common, quality
 from datamill.production.schemas import InspectionOut
 
@@ -19,13 +15,7 @@ def test_completed_inspection_names_defective_items_once() -> None:
               "accept": 0, "reject": 1},
         scores={"agreement": 1.0, "defective_items": 0, "defective_utterances": 0},
         reasons=[], sample=[])
-    buffer = io.StringIO()
-    saved = _common.out.file
-    _common.out.file = buffer
-    try:
+    with _common.out.capture() as captured:  # rich's own capture: the console is untouched
         quality._render_inspection(view)
-    finally:
-        _common.out.file = saved
-    text = buffer.getvalue()
+    text = captured.get()
     assert "defective items 0" in text and "utterances" not in text
-    assert isinstance(_common.out, Console)
