@@ -155,14 +155,12 @@ class DuplicateIndex:
 
     def add(self, key: str, text: str) -> list[CheckOutcome]:
         """Index ``text`` as ``key``; returns its ``duplicate`` and ``near_duplicate``
-        outcomes against everything added before."""
+        outcomes against everything added before (an exact duplicate: ``duplicate`` only)."""
         folded = _fold(text)
         digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()
         first = self._exact.get(digest)
-        if first is not None:
+        if first is not None:  # one failure, not a second "near" one with the same reason
             return [CheckOutcome("duplicate", False, 1.0, f"same text as {first}",
-                                 {"of": first}),
-                    CheckOutcome("near_duplicate", False, 1.0, f"same text as {first}",
                                  {"of": first})]
         self._exact[digest] = key
         m = self._minhash(folded)

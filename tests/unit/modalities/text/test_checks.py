@@ -64,6 +64,7 @@ def test_exact_and_near_duplicates() -> None:
     assert all(o.passed for o in index.add("a", base))
     exact = index.add("b", "  the quick brown fox jumps over the LAZY dog near the river bank today. ")
     assert not exact[0].passed and exact[0].extra["of"] == "a"
+    assert [o.name for o in exact] == ["duplicate"]  # not also a near-duplicate failure
     near = index.add("c", base.replace("today", "again"))
     assert near[0].passed and not near[1].passed and near[1].extra["of"] == "a"
     assert near[1].value >= 0.7  # type: ignore[operator]
