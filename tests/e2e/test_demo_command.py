@@ -83,6 +83,8 @@ def test_a_demo_run_into_an_existing_home_does_not_make_it_deletable(tmp_path: P
     proc = _demo(tmp_path, env, "--modalities", "text", "--workdir", str(tmp_path / "data"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not (home / "MADE-BY-DATAMILL-DEMO").exists()
+    # the next step names a project this run built (it named demo-asr-en, which it had not)
+    assert "Next: datamill work next demo-ner --as alice" in proc.stdout
     proc = _demo(tmp_path, env, "--fresh", "--modalities", "text")
     assert proc.returncode == 2 and "which the demo did not make" in proc.stdout + proc.stderr  # noqa: PLR2004
     assert (home / "datamill.db").is_file()

@@ -216,7 +216,11 @@ def demo_cmd(
     if not full:
         out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
                   "rita (reviewer), ivan (inspector).")
-        out.print("Next: datamill work next demo-asr-en --as alice   or   datamill serve")
+        built = (["demo-asr-en"] if speech_id is not None else []) + [slug for slug, _ in results]
+        if built:  # a project this run built (--modalities may leave the speech one out)
+            out.print(f"Next: datamill work next {built[0]} --as alice   or   datamill serve")
+        else:
+            out.print("Next: datamill serve")
 
 
 #: a file the demo leaves in its home: only such a home is deleted by ``demo --fresh``
