@@ -38,6 +38,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import InvalidInput
 from datamill.ledger._balances import WIP_TYPES
 from datamill.ledger.models import (
@@ -228,7 +229,7 @@ def export_journal_csv(
 ) -> str:
     """The journal as CSV text (amounts with two decimals)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for ln in journal_lines(session, date_from, date_to, accounts):
         row = ln.model_dump()

@@ -9,7 +9,6 @@ Lines: a ``product_licence`` order is **catalog**; an ``application_service`` or
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.core.csv_cells import safe_writer
 from datamill.core.money import to_decimal
 from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerRecognition
 
@@ -134,7 +134,7 @@ def line_report_csv(session: Session, date_from: date, date_to: date) -> str:
     """Margin by line, then the speech cost per hour, then the cost per unit of every line
     and unit, as CSV."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf, lineterminator="\n")
     w.writerow(["line", "revenue", "cost", "margin", "margin_pct"])
     for r in line_margin(session, date_from, date_to):
         w.writerow([r.line, f"{r.revenue:.2f}", f"{r.cost:.2f}", f"{r.margin:.2f}",

@@ -8,7 +8,6 @@ without revenue or invoice, an invoice not yet paid); ``complete`` is true when 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Set as AbstractSet
 from datetime import date
@@ -18,6 +17,7 @@ from pydantic import BaseModel, computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.core.csv_cells import SafeDictWriter
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -185,7 +185,7 @@ def trace_csv(session: Session, contract_id: int) -> str:
     """The trace as CSV: one row per link, each naming its ancestors in the chain."""
     t = contract_trace(session, contract_id)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n", restval="")
+    w = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n", restval="")
     k = t.contract.contract
     w.writeheader()
     w.writerow({"kind": "contract", "contract": k.number, "date": k.signed_on or "",

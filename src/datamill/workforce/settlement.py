@@ -35,7 +35,6 @@ Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (pai
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections import defaultdict
@@ -49,6 +48,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
+from datamill.core.csv_cells import safe_writer
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise, lock_or_raise
@@ -726,7 +726,7 @@ def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
     """The sheet as CSV: one row per line, then the totals."""
     sheet = get_sheet(session, actor, sheet_id)
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf, lineterminator="\n")
     w.writerow(
         [
             "sheet",

@@ -16,7 +16,6 @@ author) and the item's volume in the modality's unit (speech: hours of audio; im
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
@@ -211,7 +211,7 @@ def report_csv(rows: list[Any], model: type[BaseModel]) -> str:
     """Either report as CSV (``model``: its row class; decimals as text, None as empty)."""
     fields = list(model.model_fields)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer = SafeDictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in r.model_dump().items()})
