@@ -352,10 +352,23 @@ def _annotation_process(session: Session, project: Project, batch_id: int) -> di
     spec = project.spec
     return {
         "stages": spec.get("stages"), "overlap": spec.get("overlap"),
-        "noise_symbols": spec.get("requirements", {}).get("noise_symbols"),
-        "preannotation_models": models, "acceptance_thresholds": spec.get("acceptance"),
+        # the modality's own rules as the spec sets them (speech: noise symbols, formats;
+        # image: the label schema ...): the loop does not pick keys out of them
+        "requirements": spec.get("requirements") or {},
+        "preannotation_models": _models_with_versions(models),
+        # the thresholds set (a spec stored before they were per modality may hold nulls)
+        "acceptance_thresholds": {k: v for k, v in (spec.get("acceptance") or {}).items()
+                                  if v is not None},
         "sampling": spec.get("sampling"),
     }
+
+
+def _models_with_versions(models: list[str]) -> list[str]:
+    """The models that pre-labelled, without a bare name beside its own versioned label
+    (``jieba`` beside ``jieba-0.42.1/posseg``: a rerun that labelled nothing said only
+    the bare name)."""
+    return [m for m in models
+            if not any(o != m and (o.startswith(m + "-") or o.startswith(m + "/")) for o in models)]
 
 
 def get_delivery(session: Session, delivery_id: int) -> DeliveryOut:

@@ -106,6 +106,9 @@ def test_accepted_batch_is_delivered_and_accepted(
     assert sheet["utterances"] == 4 and sheet["speakers"] >= 1
     assert sheet["inspection"]["verdict"] == "accepted"
     assert "snr" in sheet["checks"]
+    assert sheet["annotation"]["acceptance_thresholds"] == {"character_accuracy": 0.97,
+                                                             "sentence_accuracy": 0.9}
+    assert sheet["annotation"]["requirements"] == {"read_speech": False}  # the modality's rules
     wav_scp = (root / "kaldi" / "wav.scp").read_text()
     assert str(root / "audio") in wav_scp  # the package is self-contained
     _read_back_with_real_tools(root)
@@ -184,3 +187,11 @@ def test_an_inspector_below_a_sampled_items_level_inspects_none_of_the_sample(
             record_correction(s, insp.id, first, "words", users["pm"])
         assert len(get_inspection(s, insp.id, users["insp"]).sample) == 4
         record_correction(s, insp.id, first, "words", users["insp"])
+
+
+def test_a_datasheet_lists_each_pre_labelling_model_once() -> None:
+    from datamill.production.delivery import _models_with_versions
+
+    assert _models_with_versions(["jieba", "jieba-0.42.1/posseg", "pocketsphinx-5.0.3"]) == [
+        "jieba-0.42.1/posseg", "pocketsphinx-5.0.3"]
+    assert _models_with_versions(["jieba"]) == ["jieba"]

@@ -100,3 +100,6 @@ def test_sft_project_runs_the_loop(runtime: Runtime, users: dict[str, User], tmp
                                                          "content": "2 times 2 is 4."}
     sheet = json.loads((Path(d.path) / "datasheet.json").read_text())
     assert sheet["dialogues"] == 4 and sheet["annotation_types"] == {"llm_sft": 4}
+    # only the modality's own thresholds (a speech pair, null, was listed for every project)
+    assert set(sheet["annotation"]["acceptance_thresholds"]) == {"agreement"}
+    assert "noise_symbols" not in sheet["annotation"]
