@@ -237,7 +237,10 @@ def check(
         from datamill.compliance.users import is_member
 
         if not is_member(session, project_id, user.id):
-            return Refusal("member", f"{user.username!r} is not a member of project {project_id}")
+            return Refusal("member", (
+                f"{user.username!r} is not a member of project {project_id}; a project manager "
+                f"adds them (datamill project add-member, POST /api/v1/projects/{project_id}/"
+                "members)"))
         if uncleared is not None:
             return uncleared
     if scope is Scope.OWN:

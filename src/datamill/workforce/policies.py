@@ -68,10 +68,8 @@ def require_project_business(session: Session, user: User, project_id: int, what
     """The business side, and (scope ``member``) a member of the project it acts on."""
     require_business(user, what)
     refusal = check(session, user, Action.MANAGE_WORKFORCE, project_id=project_id)
-    if refusal is not None:
-        raise Forbidden(
-            f"{user.username!r} is not a member of project {project_id} and may not {what}"
-        )
+    if refusal is not None:  # the refusal says why (not a member, not cleared ...)
+        raise Forbidden(f"{refusal.message}: may not {what}")
 
 
 def require_vendor_scope(
