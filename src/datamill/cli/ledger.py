@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 
@@ -204,8 +204,8 @@ def recognise_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     with get_runtime().session() as s:
         r = process_acceptance_events(s, actor_id=_actor(s, user))
-    emit(r, as_json, lambda r: out.print(f"{r.acceptances} acceptances, "
-                                          f"{len(r.recognitions)} recognitions"))
+    emit(r, as_json, lambda r: out.print(f"{counted(r.acceptances, 'acceptance')}, "
+                                          f"{counted(len(r.recognitions), 'recognition')}"))
 
 
 @app.command("review-final")
@@ -305,7 +305,7 @@ def _render_report(kind: str, start: date, end: date, rows: list[Any]) -> None:
 @handle_errors
 def report_cmd(kind: str, date_from: str, date_to: str, user: AsUser,
                as_json: JsonOpt = False) -> None:
-    """Report as a table (``--json``: the rows): margin, wip, units (per audio hour), monthly
+    """Report as a table (with --json: the rows): margin, wip, units (per audio hour), monthly
     (year of date_from) or vat (output VAT by tax point)."""
     from datamill.ledger import reports
 
@@ -358,9 +358,10 @@ def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
         r = sync_ledger(s, actor_id=_actor(s, user))
 
     def show(r: Any) -> None:
-        out.print(f"{len(r.costs.booked)} costs booked, {r.costs.skipped} skipped, "
-                  f"{r.acceptances.acceptances if r.acceptances else 0} acceptances, "
-                  f"{len(r.acceptances.recognitions) if r.acceptances else 0} recognitions")
+        taken = r.acceptances.acceptances if r.acceptances else 0
+        recognised = len(r.acceptances.recognitions) if r.acceptances else 0
+        out.print(f"{counted(len(r.costs.booked), 'cost')} booked, {r.costs.skipped} skipped, "
+                  f"{counted(taken, 'acceptance')}, {counted(recognised, 'recognition')}")
         if r.acceptance_problem:
             out.print(f"acceptances left pending: {r.acceptance_problem}")
         for p in r.problems:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
 from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, app
 from datamill.core.clock import utcnow
 
@@ -38,7 +38,7 @@ def contract_draft(number: str, customer_id: int, amount: str, user: AsUser,
 @handle_errors
 def contract_approve(contract_id: int, step: str, user: AsUser, reject: bool = False,
                      reason: str = "", as_json: JsonOpt = False) -> None:
-    """Sign the contract's ``price`` (reasonableness) or ``signing`` approval."""
+    """Sign the contract's price (reasonableness) or signing approval."""
     from datamill.ledger.contracts import approve_contract
 
     with get_runtime().session() as s:
@@ -203,7 +203,8 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
             p = o.project
             out.print(f"  order {o.order.number} {o.order.amount_cny} CNY ({o.order.status}) → "
                       f"project {p.production_project_id if p else '-'}: "
-                      f"{len(o.deliveries)} deliveries, {len(o.acceptances)} acceptances, "
+                      f"{counted(len(o.deliveries), 'delivery', 'deliveries')}, "
+                      f"{counted(len(o.acceptances), 'acceptance')}, "
                       f"revenue {o.revenue}, invoiced {o.invoiced}, received {o.received}")
         for g in t.gaps:
             out.print(f"  gap: {g}")

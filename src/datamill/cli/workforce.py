@@ -559,7 +559,7 @@ def golden_list(
     actor: AsUser,
     as_json: JsonOpt = False,
 ) -> None:
-    """The golden items with their answers; `production: no` = never production volume."""
+    """The golden items with their answers; production: no = never production volume."""
     from datamill.workforce.golden import list_golden_items
 
     with get_runtime().session() as s:
