@@ -89,6 +89,11 @@ def preannotate_project(
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
     preannotators.get(engine)  # unknown engine → error listing the available ones
+    skipped = getattr(plugin, "preannotation_skipped", None)
+    reason = skipped(plugin.requirements_model.model_validate(
+        project.spec.get("requirements", {}))) if skipped is not None else None
+    if reason:  # nothing to suggest for this kind of work: label nothing, say why
+        return {"items": 0, "model": None, "dropped": {}, "skipped": reason}
     unlabelled_golden = and_(Item.status == GOLDEN_STATUS, ~exists().where(
         Annotation.item_id == Item.id, Annotation.kind == "preannotation"))
     items = {

@@ -213,6 +213,7 @@ def preannotate_cmd(
         with progress_bar("pre-annotating", todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers, progress=advance)
     emit(result, as_json, lambda r: out.print(
+        f"nothing pre-annotated: {r['skipped']}" if r.get("skipped") else
         f"pre-annotated {counted(r['items'], 'item')} with {r['model']}" + (
             "; left out (no label for them in the spec): "
             + ", ".join(f"{k} × {v}" for k, v in sorted(r["dropped"].items()))

@@ -235,7 +235,9 @@ class ModalityPlugin(Protocol):
     compare an item with the project's earlier items (e.g. near-duplicates); and
     ``map_prediction(prediction, requirements)``, used instead of ``from_prediction`` when
     present, maps a pre-annotator's classes onto the spec's labels (``AnnotationDoc.dropped``
-    counts, per predicted class, the predictions it had to leave out).
+    counts, per predicted class, the predictions it had to leave out);
+    ``preannotation_skipped(requirements) -> str | None`` names why a project of this spec has
+    nothing to pre-annotate (the run then labels nothing and says so).
     """
 
     name: ClassVar[str]

@@ -82,8 +82,10 @@ class PreannotateRequest(BaseModel):
 
 class PreannotateOut(BaseModel):
     items: int
-    model: str
+    model: str | None = Field(description="The pre-annotator that ran (none when skipped)")
     dropped: dict[str, int] = {}
+    skipped: str | None = Field(
+        None, description="Why nothing was pre-annotated (e.g. LLM pairwise work starts empty)")
 
 
 class ProjectStats(BaseModel):

@@ -171,6 +171,14 @@ class LlmPlugin:
         doc = validate_llm_annotation(payload, attributes, _req(requirements))
         return AnnotationDoc(doc.model_dump(mode="json", exclude_none=True), annotation_text(doc))
 
+    def preannotation_skipped(self, requirements: BaseModel | Mapping[str, Any]) -> str | None:
+        """Only SFT starts from the record (its response as the last turn); a choice between
+        responses, a ranking or a rubric score starts from nothing."""
+        task = _req(requirements).task
+        if task == "sft":
+            return None
+        return f"{task} work starts without a pre-annotation (only sft starts from the record)"
+
     def from_prediction(self, prediction: object) -> AnnotationDoc:
         """The ``llm-record`` pre-annotator's record as the SFT starting point: its turns, and
         its single response (if any) as the last assistant turn."""
