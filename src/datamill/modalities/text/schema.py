@@ -4,7 +4,11 @@
 item's text as stored (UTF-8 without BOM). They are not UTF-16 units (what JavaScript's
 ``String.length`` counts) nor bytes: "😀" is one code point. A span whose ``text`` is given must
 equal ``text[start:end]``, so a client that counted UTF-16 units is caught. A span boundary
-between a UTF-16 high and low surrogate (text that holds surrogate code points) is refused.
+between a UTF-16 high and low surrogate (text that holds surrogate code points) is refused, and
+so is one inside a user-perceived character (a grapheme cluster, kept whole by the exports'
+tokenizer): between a letter and its combining accent, between the two regional indicators of
+a flag such as "🇨🇳", inside an emoji ZWJ sequence such as "👨‍👩‍👧" or before a skin-tone
+modifier (see :func:`datamill.modalities.text.textio.inside_grapheme`).
 
 A :class:`TextAnnotation` holds whatever the project's tasks need (``labels.tasks``):
 
@@ -30,6 +34,8 @@ import itertools
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from datamill.modalities.text.textio import inside_grapheme
 
 __all__ = [
     "PREANNOTATION_ATTRIBUTE",
@@ -206,6 +212,16 @@ def _splits_surrogate(text: str, i: int) -> bool:
         "\udc00" <= text[i] <= "\udfff"
 
 
+def _cluster_at(text: str, offset: int) -> str:
+    """The user-perceived character around ``offset`` (which lies inside it)."""
+    start, end = offset - 1, offset + 1
+    while start > 0 and inside_grapheme(text, start):
+        start -= 1
+    while end < len(text) and inside_grapheme(text, end):
+        end += 1
+    return text[start:end]
+
+
 def _span_problems(  # noqa: C901 - one message per rule
     ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int
 ) -> list[str]:
@@ -224,6 +240,14 @@ def _span_problems(  # noqa: C901 - one message per rule
             pass
         elif _splits_surrogate(text, s.start) or _splits_surrogate(text, s.end):
             problems.append(f"{where}: [{s.start}, {s.end}) splits a surrogate pair")
+        else:
+            problems += [
+                f"{where}: [{s.start}, {s.end}): its {side} offset {at} splits the character"
+                f" {_cluster_at(text, at)!r} (a letter with its accent, a flag or an emoji"
+                " sequence); move the boundary before or after it"
+                for side, at in (("start", s.start), ("end", s.end))
+                if inside_grapheme(text, at)
+            ]
         if text is not None and s.text is not None and text[s.start:s.end] != s.text:
             problems.append(f"{where}.text {s.text!r} is not the text at [{s.start}, {s.end})"
                             f" ({text[s.start:s.end]!r}); offsets are code points (Python str"

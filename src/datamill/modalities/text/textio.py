@@ -24,6 +24,7 @@ __all__ = [
     "count_control",
     "count_emoji",
     "decode_text",
+    "inside_grapheme",
     "normalize_text",
     "read_text",
     "remove_emoji",
@@ -115,6 +116,34 @@ def _extends(char: str) -> bool:
 
 def _is_ri(char: str) -> bool:
     return 0x1F1E6 <= ord(char) <= 0x1F1FF  # regional indicator: two make a flag
+
+
+def inside_grapheme(text: str, offset: int) -> bool:
+    """Whether ``offset`` (a code-point index) falls inside one user-perceived character, the
+    unit :func:`tokenize` keeps whole: before a combining mark, a variation selector, a skin-tone
+    modifier, a tag character or a zero-width joiner, right after a zero-width joiner, or
+    between the two regional indicators of a flag. A line break or control character is never
+    joined to what follows it or precedes it.
+
+    Examples:
+        >>> inside_grapheme("e\u0301", 1), inside_grapheme("\U0001f1e8\U0001f1f3", 1)
+        (True, True)
+        >>> inside_grapheme("ab", 1), inside_grapheme("\U0001f1e8\U0001f1f3", 2)
+        (False, False)
+    """
+    if not 0 < offset < len(text):
+        return False
+    before, after = text[offset - 1], text[offset]
+    if unicodedata.category(before) == "Cc" or unicodedata.category(after) == "Cc":
+        return False
+    if _extends(after) or before == "\u200d":
+        return True
+    if not (_is_ri(before) and _is_ri(after)):
+        return False
+    run = 0  # regional indicators pair from the start of their run: odd count = mid-flag
+    while offset - run > 0 and _is_ri(text[offset - run - 1]):
+        run += 1
+    return run % 2 == 1
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.registry import get_modality
@@ -90,4 +93,67 @@ def test_multi_label_records_the_offered_choices() -> None:
     req = plugin.requirements_model.model_validate(
         {**TEXT_REQUIREMENTS, "labels": {"tasks": ["multi_label"], "classes": ["a", "b", "c"]}})
     doc = plugin.validate_annotation({"classes": ["b"]}, {"text": TEXT, "chars": 8}, req)
+    assert isinstance(doc.payload, dict)
     assert doc.payload["offered"] == ["a", "b", "c"]
+
+
+# One user-perceived character each (a grapheme cluster), as text, code points inside it.
+_CLUSTERS = {
+    "flag": "🇨🇳",
+    "zwj_family": "👨\u200d👩\u200d👧",
+    "skin_tone": "👍🏽",
+    "combining_accent": "e\u0301",
+    "keycap": "1\ufe0f\u20e3",
+}
+
+
+@pytest.mark.parametrize("cluster", list(_CLUSTERS.values()), ids=list(_CLUSTERS))
+def test_a_span_boundary_inside_a_grapheme_cluster_is_refused(cluster: str) -> None:
+    text = f"ab {cluster} cd"
+    first = text.index(cluster)
+    _check(_spans((first, first + len(cluster), "LOC")), text)  # the whole cluster is fine
+    for inner in range(first + 1, first + len(cluster)):
+        with pytest.raises(InvalidInput, match=rf"spans\[0\]: \[{inner}, {first + len(cluster)}\)"
+                           rf": its start offset {inner} splits the character"):
+            _check(_spans((inner, first + len(cluster), "LOC")), text)
+        with pytest.raises(InvalidInput, match=rf"its end offset {inner} splits the character"
+                           f" {re.escape(repr(cluster))}"):
+            _check(_spans((0, inner, "LOC")), text)
+
+
+def test_flags_pair_from_the_start_of_their_run() -> None:
+    text = "🇨🇳🇫🇷"  # two flags, four regional indicators
+    _check(_spans((0, 2, "LOC"), (2, 4, "LOC")), text)
+    with pytest.raises(InvalidInput, match="start offset 1 splits the character '🇨🇳'"):
+        _check(_spans((1, 3, "LOC")), text)
+
+
+@st.composite
+def _clustered(draw: st.DrawFn) -> tuple[str, set[int], set[int]]:
+    """A text made of known clusters, its cluster edges and the offsets inside clusters."""
+    parts = draw(st.lists(st.sampled_from([*_CLUSTERS.values(), "a", "中", " ", "\n", "x"]),
+                          min_size=1, max_size=12))
+    edges, inner, at = {0}, set[int](), 0
+    for part in parts:
+        inner.update(range(at + 1, at + len(part)))
+        at += len(part)
+        edges.add(at)
+    return "".join(parts), edges, inner
+
+
+@given(_clustered(), st.data())
+def test_spans_on_cluster_edges_pass_and_inside_a_cluster_fail(
+    case: tuple[str, set[int], set[int]], data: st.DataObject
+) -> None:
+    text, edges, inner = case
+    labels = TextLabelSchema(tasks=("ner",), entity_labels=("X",))
+    start, end = sorted(data.draw(st.lists(st.sampled_from(sorted(edges)), min_size=2,
+                                           max_size=2, unique=True)))
+    ok = TextAnnotation.model_validate(_spans((start, end, "X")))
+    assert validate_annotation(ok, labels, text) == []
+    if inner:
+        cut = data.draw(st.sampled_from(sorted(inner)))
+        lo, hi = (cut, max(edges)) if cut < max(edges) else (0, cut)
+        bad = TextAnnotation.model_validate(_spans((lo, hi, "X")))
+        assert any(f"offset {cut} splits the character" in p
+                   for p in validate_annotation(bad, labels, text))
