@@ -100,6 +100,10 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
     """Claim the next task (or show the one you already hold).
 
     Exit 10 when no task is left at this stage (with --json: {"task": null, "reason": ...}).
+    With --json the task carries "content": what is judged, for text the item's text
+    ({"type": "text_item", "schema_version": 1, "text"}), for LLM the record ({"type":
+    "llm_record", "schema_version": 1, "id", "messages", "responses", "meta"}); null for
+    other modalities.
     """
     from datamill.compliance.roles import Action, allowed
     from datamill.compliance.users import get_user, require
@@ -122,6 +126,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
         task = claim_next_task(s, person, project_id, stage)
         readable = _readable_task(s, plugin, task) if task is not None and not as_json else None
+        content = _task_content(s, plugin, task) if task is not None and as_json else None
     if task is None:  # exit 10: scripts looping over ``work next`` stop here
         raise NothingToDo("no task left for you at this stage", task=None)
 
@@ -148,7 +153,8 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                          f"--base-version {t.current_version} --as {user}"
                          + ("" if t.stage == "review" else " --annotation FILE.json")))
 
-    emit(task, as_json, render)
+    emit({**task.model_dump(mode="json"), "content": content} if as_json else task, as_json,
+         render)
 
 
 def _clip(shown: str, limit: int) -> str:
@@ -169,6 +175,21 @@ def _readable_task(s: Any, plugin: Any, task: Any) -> str | None:
     try:
         return str(view(item_path(get_runtime().blobs, item), payload))
     except (OSError, InvalidInput):  # the item cannot be read here: the summary line suffices
+        return None
+
+
+def _task_content(s: Any, plugin: Any, task: Any) -> dict[str, Any] | None:
+    """The modality's machine view of a task's item (``content`` of ``work next --json``), or
+    None where it offers none or the item cannot be read here."""
+    view = getattr(plugin, "task_content", None)
+    if view is None:
+        return None
+    from datamill.production.media import item_path
+    from datamill.production.models import Item
+
+    try:
+        return dict(view(item_path(get_runtime().blobs, s.get(Item, task.item_id))))
+    except (OSError, InvalidInput):
         return None
 
 

@@ -1,6 +1,7 @@
 """``datamill work next`` shows a text or LLM annotator what to work on: the text with the
 current spans (``text [start, end) LABEL``), or the dialogue with each candidate response; and
-the command that answers it. A wrong kind of answer is refused with the shape the project wants.
+the command that answers it; with ``--json`` the task's ``content`` holds the text or the record
+(messages and responses) so a script sees what it judges. A wrong kind of answer is refused with the shape the project wants.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def test_work_next_shows_text_spans_and_llm_responses(tmp_path: Path) -> None:
     assert "span: 北京 [3, 5) LOC" in shown and "span: 清华大学 [6, 10) ORG" in shown
     assert '"schema_version"' not in shown  # no raw payload dump
     task = json.loads(run(home, "work", "next", "next-ner", "--as", "ann", "--json").stdout)
+    assert task["content"] == {"type": "text_item", "schema_version": 1,
+                               "text": "张伟在北京的清华大学工作。"}  # what a script judges
     assert f"datamill work submit {task['id']} --base-version 1 --as ann --annotation" in shown
     proc = run(home, "work", "submit", str(task["id"]), "--base-version", "1", "--text", "北京",
                 "--as", "ann", "--json", ok=False)
@@ -67,6 +70,11 @@ def test_work_next_shows_text_spans_and_llm_responses(tmp_path: Path) -> None:
     assert "user: 北京是哪个国家的首都？" in shown
     assert "response a: 北京是中国的首都。" in shown and "response b: 北京是日本的首都。" in shown
     task = json.loads(run(home, "work", "next", "next-pref", "--as", "ann", "--json").stdout)
+    content = task["content"]
+    assert content["type"] == "llm_record" and content["schema_version"] == 1
+    assert content["messages"] == [{"role": "user", "content": "北京是哪个国家的首都？"}]
+    assert content["responses"] == [{"id": "a", "content": "北京是中国的首都。"},
+                                    {"id": "b", "content": "北京是日本的首都。"}]
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps({"choice": "a", "reason": "a is right"}), encoding="utf-8")
     proc = run(home, "work", "submit", str(task["id"]), "--base-version", "0", "--annotation",

@@ -151,6 +151,12 @@ class LlmPlugin:
             lines.append(f"answer: {annotation_text(parse_annotation(payload))}")
         return "\n".join(lines)
 
+    def task_content(self, path: Path) -> dict[str, Any]:
+        """What a script judges (``datamill work next --json``, key ``content``): the record
+        as stored, ``{"type": "llm_record", "schema_version": 1, "id", "messages": [{"role",
+        "content", "reasoning"?}], "responses": [{"id", "content", "model"?}], "meta"}``."""
+        return read_record(path).model_dump(mode="json", exclude_none=True)
+
     # -- checks
     def run_checks(
         self, path: Path, requirements: BaseModel, prompt: str | None

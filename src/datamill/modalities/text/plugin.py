@@ -157,6 +157,13 @@ class TextPlugin:
                 lines.append(f"sentiment: {ann.sentiment}")
         return "\n".join(lines)
 
+    def task_content(self, path: Path) -> dict[str, Any]:
+        """What a script judges (``datamill work next --json``, key ``content``): the item's
+        whole text, ``{"type": "text_item", "schema_version": 1, "text": ...}`` (span offsets
+        are code-point indices into it)."""
+        text, _ = read_text(path)
+        return {"type": "text_item", "schema_version": 1, "text": text}
+
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return int(attributes.get("chars") or 0)
 
