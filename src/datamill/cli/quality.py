@@ -4,6 +4,7 @@ Writes act for ``--as USERNAME`` and are checked and audited like the API's."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from datamill.cli._common import (
     acting_user,
     counted,
     emit,
+    esc,
     get_runtime,
     handle_errors,
     out,
@@ -34,7 +36,7 @@ def _inspector(s: Any, username: str, *, batch_id: int | None = None,
     return acting_user(s, username, Action.INSPECT, project_id=project)
 
 
-def _render_inspection(v: Any) -> None:
+def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> None:
     p = v.plan
     out.print(
         f"inspection {v.id} of batch {v.batch_id}: lot {p['lot_size']}, level {p['level']}, AQL {p['aql']} "
@@ -53,6 +55,12 @@ def _render_inspection(v: Any) -> None:
         out.print(styled((v.verdict, colour), f": {scores} (sample of {p['sample_size']})"))
         for r in v.reasons:
             out.print(f"  - {r}")
+    if views is not None:  # the modality's own words: the text with its spans, the dialogue
+        for smp in v.sample:
+            out.print(f"item {smp['item_id']} ({esc(smp['external_id'])}):")
+            for line in views.get(smp["item_id"]) or [f"delivered: {smp['delivered_text']}"]:
+                out.print(f"  {esc(line)}", soft_wrap=True)  # copyable: no hard breaks
+        return
     t = Table("item", "external id", "delivered", "inspector")
     for smp in v.sample:
         t.add_row(str(smp["item_id"]), smp["external_id"], smp["delivered_text"], smp["corrected_text"] or "")
@@ -82,7 +90,44 @@ def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
 
     with get_runtime().session() as s:
         v = start_inspection(s, batch_id, _inspector(s, user, batch_id=batch_id))
-    emit(v, as_json, _render_inspection)
+        views = None if as_json else _sample_views(s, v)
+    emit(v, as_json, lambda x: _render_inspection(x, views))
+
+
+def _answer_lines(view: Any, path: Path, item_lines: list[str], answer: str) -> list[str]:
+    """The lines the modality's view adds for ``answer`` (canonical JSON) to the item's own."""
+    lines = str(view(path, json.loads(answer))).splitlines()
+    return lines[len(item_lines):] if lines[:len(item_lines)] == item_lines else lines
+
+
+def _sample_views(s: Any, v: Any) -> dict[int, list[str]] | None:
+    """Per sampled item, what a terminal shows an inspector of a text or LLM batch: the item
+    (text, dialogue and responses), the delivered answer and the inspector's in the modality's
+    words, then the delivered answer as JSON (the form ``qc correct`` takes). None where the
+    modality offers no such view (speech: the transcript table suffices)."""
+    from datamill.modalities.registry import get_modality
+    from datamill.production.media import item_path
+    from datamill.production.models import Batch, Item, Project
+
+    view = getattr(get_modality(s.get(Project, s.get(Batch, v.batch_id).project_id).modality),
+                   "readable_task", None)
+    if view is None:
+        return None
+    views: dict[int, list[str]] = {}
+    for smp in v.sample:
+        try:
+            path = item_path(get_runtime().blobs, s.get(Item, smp["item_id"]))
+            item_lines = str(view(path, None)).splitlines()
+            lines = [*item_lines, "delivered:",
+                     *(f"  {x}" for x in _answer_lines(view, path, item_lines,
+                                                       smp["delivered_text"]))]
+            if smp["corrected_text"]:
+                lines += ["inspector:", *(f"  {x}" for x in _answer_lines(
+                    view, path, item_lines, smp["corrected_text"]))]
+        except (OSError, ValueError, InvalidInput):  # unreadable here: the raw answer suffices
+            continue
+        views[smp["item_id"]] = [*lines, f"delivered as JSON: {smp['delivered_text']}"]
+    return views
 
 
 @app.command("correct")

@@ -1,5 +1,6 @@
 """``qc correct --file``: an inspector of a text batch gives the corrected annotation (JSON) from
-a file instead of pasting it on the command line; giving neither or both is a clear error."""
+a file instead of pasting it on the command line; giving neither or both is a clear error. The
+human ``qc inspect`` shows each sampled text with its delivered and corrected spans."""
 
 from __future__ import annotations
 
@@ -53,6 +54,14 @@ def test_inspector_corrects_a_text_item_from_a_file(tmp_path: Path) -> None:
     shown = run(home, "qc", "correct", *ident, "--file", str(tmp_path / "fix.json"),
                 "--as", "root").stdout
     assert f"recorded the inspector's correction of item {sample['item_id']}" in shown
+    # the human view shows the text with the spans, not a wide table of canonical JSON
+    shown = run(home, "qc", "inspect", str(batch["id"]), "--as", "root").stdout
+    assert f"item {sample['item_id']} (zh1):" in shown
+    assert "text: 张伟在北京的清华大学工作。" in shown
+    assert "delivered:\n    span: 张伟 [0, 2) PER\n    span: 北京 [3, 5) LOC" in shown
+    assert "inspector:\n    span: 张伟 [0, 2) PER" in shown
+    assert f"delivered as JSON: {sample['delivered_text']}" in shown
+    assert "external id" not in shown  # no table
     done = json.loads(run(home, "qc", "complete", str(insp["id"]), "--as", "root",
                           "--json").stdout)
     assert done["verdict"] == "accepted" and done["scores"]["span_f1"] == 1.0
