@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from datamill.cli import _common, quality
+from datamill.modalities.llm.records import LlmRecord, Response, Turn, canonical_record
 from datamill.production.schemas import InspectionOut
 
 
@@ -19,3 +23,33 @@ def test_completed_inspection_names_defective_items_once() -> None:
         quality._render_inspection(view)
     text = captured.get()
     assert "defective items 0" in text and "utterances" not in text
+
+
+def test_an_llm_sample_reads_as_its_dialogue_and_choice(tmp_path: Path) -> None:
+    """A pairwise sample shows the prompt, both responses and the delivered choice in words,
+    then the canonical JSON on one line (what ``qc correct`` takes)."""
+    from datamill.modalities.registry import get_modality
+
+    record = LlmRecord(id="r1", messages=(Turn(role="user", content="2+2?"),),
+                       responses=(Response(id="a", content="4"), Response(id="b", content="5")))
+    path = tmp_path / "r1.json"
+    path.write_bytes(canonical_record(record))
+    view = get_modality("llm").readable_task  # type: ignore[attr-defined]
+    answer = json.dumps({"type": "llm_pairwise", "schema_version": 1, "a": "a", "b": "b",
+                         "choice": "a", "reason": "4 is right"})
+    item_lines = str(view(path, None)).splitlines()
+    assert item_lines == ["user: 2+2?", "response a: 4", "response b: 5"]
+    (line,) = quality._answer_lines(view, path, item_lines, answer)
+    assert line.startswith("answer: ") and "4 is right" in line
+    sample = {"item_id": 7, "external_id": "r1", "delivered_text": answer, "corrected_text": None}
+    shown = InspectionOut(
+        id=1, batch_id=1, status="open", verdict=None,
+        plan={"lot_size": 1, "level": "II", "aql": 4.0, "code_letter": "A", "sample_size": 1,
+              "accept": 0, "reject": 1},
+        scores={}, reasons=[], sample=[sample])
+    with _common.out.capture() as captured:
+        quality._render_inspection(shown, {7: [*item_lines, "delivered:", f"  {line}",
+                                               f"delivered as JSON: {answer}"]})
+    text = captured.get()
+    assert "item 7 (r1):\n  user: 2+2?\n  response a: 4" in text
+    assert f"  delivered as JSON: {answer}\n" in text and "external id" not in text
