@@ -3,7 +3,8 @@
 A key is half-year × vendor (None = general) × stage × modality × language group. Setting a
 price appends a row; the latest row of a key is effective, so the history stays. A price more
 than 10% away from its reference — the previous half-year's general price, or, for a
-vendor-specific price, this half-year's general price — must carry a written reason and is
+vendor-specific price, this half-year's general price, in the same unit (a price per hour and
+one per item do not convert; with no price in that unit there is no reference) — must carry a written reason and is
 flagged for procurement's file.
 """
 
@@ -71,8 +72,10 @@ def language_group(language: str) -> str:
 
 
 def _current(
-    session: Session, half: str, vendor_id: int | None, stage: str, modality: str, group: str
+    session: Session, half: str, vendor_id: int | None, stage: str, modality: str, group: str,
+    unit: str | None = None,
 ) -> PriceEntry | None:
+    """The latest price of the key (``unit``: only prices counted in that unit)."""
     q = select(PriceEntry).where(
         PriceEntry.half_year == half,
         PriceEntry.stage == stage,
@@ -80,6 +83,8 @@ def _current(
         PriceEntry.language_group == group,
         PriceEntry.vendor_id.is_(None) if vendor_id is None else PriceEntry.vendor_id == vendor_id,
     )
+    if unit is not None:
+        q = q.where(PriceEntry.unit == unit)
     return session.scalars(q.order_by(PriceEntry.id.desc())).first()
 
 
@@ -135,12 +140,14 @@ def set_price(
         )
     if vendor_id is not None:
         get_or_raise(session, Vendor, vendor_id, "vendor")
+    # the reference is a price in the same unit: an hour and an item (or a volume unit) do not
+    # convert (§4.4), so a price per item is never "off" a price per hour
     if vendor_id is None:
-        ref_row = _current(session, prev_half, None, stage, modality, language_group)
-        ref_what = f"the {prev_half} general price"
+        ref_row = _current(session, prev_half, None, stage, modality, language_group, unit)
+        ref_what = f"the {prev_half} general price per {unit}"
     else:
-        ref_row = _current(session, half_year, None, stage, modality, language_group)
-        ref_what = f"the {half_year} general price"
+        ref_row = _current(session, half_year, None, stage, modality, language_group, unit)
+        ref_what = f"the {half_year} general price per {unit}"
     ref = ref_row.unit_price if ref_row else None
     deviation = ((price - ref) / ref).quantize(Decimal("0.0001")) if ref else None
     flagged = deviation is not None and abs(deviation) > DEVIATION_LIMIT

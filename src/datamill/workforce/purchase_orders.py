@@ -278,7 +278,13 @@ def check_sheet_volume(session: Session, actor: User, sheet_id: int) -> list[Vol
 
 
 def enforce_sheet_volume(session: Session, sheet: SettlementSheet) -> None:
-    """Refuse a sheet whose volume goes beyond what the purchase orders leave."""
+    """Refuse a sheet whose volume goes beyond what the purchase orders leave.
+
+    The vendor's row is locked first: two sheets of one vendor confirmed at once are matched
+    one after the other, the second seeing the first's volume as settled (on PostgreSQL both
+    read the orders' remaining volume before either committed and together exceeded it).
+    """
+    lock_or_raise(session, Vendor, sheet.vendor_id, "vendor")
     bad = [v for v in _volume(session, sheet) if not v.ok]
     if bad:
         raise Conflict(f"settlement sheet {sheet.number} exceeds its purchase orders: "
