@@ -4,8 +4,8 @@ A key is half-year × vendor (None = general) × stage × modality × language g
 price appends a row; the latest row of a key is effective, so the history stays. A price more
 than 10% away from its reference — the previous half-year's general price, or, for a
 vendor-specific price, this half-year's general price, in the same unit (a price per hour and
-one per item do not convert; with no price in that unit there is no reference) — must carry a written reason and is
-flagged for procurement's file.
+one per item do not convert; with no price in that unit there is no reference) — must carry a
+written reason and is flagged for procurement's file.
 """
 
 from __future__ import annotations
