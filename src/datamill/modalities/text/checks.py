@@ -144,11 +144,13 @@ class DuplicateIndex:
         self._exact: dict[str, str] = {}
         self._lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
         self._hashes: dict[str, Any] = {}
+        self._permutations: Any = None  # the seed's, drawn once (a MinHash draws them anew)
 
     def _minhash(self, folded: str) -> Any:
         from datasketch import MinHash
 
-        m = MinHash(num_perm=_NUM_PERM, seed=1)
+        m = MinHash(num_perm=_NUM_PERM, seed=1, permutations=self._permutations)
+        self._permutations = m.permutations
         grams = {folded[i:i + self.ngram] for i in range(max(1, len(folded) - self.ngram + 1))}
         m.update_batch([g.encode("utf-8") for g in grams])
         return m
