@@ -5,6 +5,7 @@ Now an address gets 10 refused passwords per username (100 in all) within 15 min
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -91,3 +92,39 @@ def test_a_token_answer_is_never_cached(client: TestClient) -> None:
     r = client.post(f"{API}/auth/token", json={"username": "ann1", "password": "password1"})
     assert r.status_code == 201
     assert r.headers["Cache-Control"] == "no-store" and r.headers["Pragma"] == "no-cache"
+
+
+# -- the web's sign-in form (trial h2: it had no limit) counts into the same throttle ----
+
+def _web_sign_in(client: TestClient, username: str, password: str) -> str:
+    """Where the form sends the browser next (``/`` when signed in)."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    r = client.post("/login", data={"username": username, "password": password,
+                                    "csrf_token": token.group(1), "next": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])
+
+
+def test_the_sign_in_form_makes_a_guesser_wait(client: TestClient, clock: Clock) -> None:
+    assert [_web_sign_in(client, "ann1", f"guess{i}") for i in range(3)] == [
+        "/login?failed=1&next=/"] * 3
+    where = _web_sign_in(client, "ann1", "password1")  # the right one waits too
+    assert where == "/login?wait=60&next=/"
+    page = client.get(where)
+    assert "Too many refused sign-ins from this address: try again in 60 s." in page.text
+    page = client.get(where, headers={"Accept-Language": "zh-CN"})
+    assert "此地址登录失败次数过多，请在 60 秒后重试。" in page.text
+    # one count for both faces: the API's token sign-in waits as well
+    r = client.post(f"{API}/auth/token", json={"username": "ann1", "password": "password1"})
+    assert r.status_code == 429
+    assert _web_sign_in(client, "ann2", "password1") == "/"  # another account is not locked
+    clock.now += 60
+    assert _web_sign_in(client, "ann1", "password1") == "/"
+
+
+def test_a_wait_the_page_is_given_is_bounded(client: TestClient) -> None:
+    assert client.get("/login?wait=-1").status_code == 422
+    assert client.get("/login?wait=99999999999").status_code == 422
