@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import time
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,15 +23,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import AuditRecord, User
-from datamill.config import Settings
 from datamill.core.errors import Conflict
 from datamill.ledger.costs import post_cost
 from datamill.ledger.models import LedgerPeriodClose
 from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.runtime import Runtime
-from datamill.testing.fixtures import make_runtime, pg_url
 from tests.unit.ledger.helpers import budgeted_custom_order, make_approvers
+from tests.unit.ledger.races import pg_runtime, race
 
 PERIOD = "2018-03"
 
@@ -42,52 +41,29 @@ def _approvers(s: Session) -> dict[str, int]:
             for u in s.scalars(select(User).where(User.username.startswith("ap-")))}
 
 
-def _act(url: str, what: str, user_id: int, barrier: Any, results: Any) -> None:
-    """One clerk in a process of its own: run or confirm ``PERIOD``, hold, commit."""
-    from datamill.core.errors import DatamillError
+def _confirm(s: Session, user_id: int) -> None:
+    confirm_period(s, PERIOD, reviewer_id=user_id)
 
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url="unused"), migrate=False)
-    s = rt.sessions()
-    try:
-        barrier.wait()
-        if what == "confirm":
-            confirm_period(s, PERIOD, reviewer_id=user_id)
-        else:
-            close_period(s, PERIOD, actor_id=user_id, rerun=what == "rerun")
-        time.sleep(0.5)  # the other clerk's check runs while this one has not committed
-        s.commit()
-        results.put("ok")
-    except DatamillError as err:
-        s.rollback()
-        results.put(type(err).__name__)
-    except Exception as err:  # noqa: BLE001 - reported to the test, which fails on it
-        s.rollback()
-        results.put(f"crash {type(err).__name__}: {err}")
-    finally:
-        s.close()
-        rt.close()
+
+def _run(s: Session, user_id: int) -> None:
+    close_period(s, PERIOD, actor_id=user_id)
+
+
+def _rerun(s: Session, user_id: int) -> None:
+    close_period(s, PERIOD, actor_id=user_id, rerun=True)
+
+
+_ACTS = {"confirm": _confirm, "run": _run, "rerun": _rerun}
 
 
 def _race(url: str, acts: list[tuple[str, int]]) -> list[str]:
-    ctx = mp.get_context("spawn")
-    barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
-    procs = [ctx.Process(target=_act, args=(url, what, uid, barrier, results))
-             for what, uid in acts]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    return sorted(results.get(timeout=5) for _ in procs)
+    """Clerks at once, each in a process of its own (``tests.unit.ledger.races``)."""
+    return race(url, [(_ACTS[what], (uid,)) for what, uid in acts])
 
 
 @pytest.fixture
-def pg(tmp_path: Any) -> Any:
-    url = pg_url()
-    if url is None:
-        pytest.skip("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
-    rt = make_runtime(tmp_path, "postgresql")
-    yield rt, url
-    rt.close()
+def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
+    yield from pg_runtime(tmp_path)
 
 
 def test_two_clerks_confirm_a_period_once(pg: Any) -> None:
