@@ -7,28 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
+from tests.unit.cli._text_project import imported_text_project
 from tests.unit.cli.test_cli import run
-from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 
 
 def test_check_names_the_step_for_items_set_aside(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "ok.txt").write_text("张伟在北京的清华大学工作。", encoding="utf-8")
-    (texts / "short.txt").write_text("好", encoding="utf-8")  # under min_chars 2
-    spec = {"name": "check-cli", "modality": "text", "language": "zh-CN",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
-            "requirements": TEXT_REQUIREMENTS}
-    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True),
-                                        encoding="utf-8")
-    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--as", "root", "--json")
-    run(home, "data", "import", "check-cli", str(texts), "--as", "root", "--json")
+    home = imported_text_project(tmp_path, "check-cli", {
+        "ok.txt": "张伟在北京的清华大学工作。", "short.txt": "好"})  # under min_chars 2
     shown = run(home, "data", "check", "check-cli", "--as", "root").stdout
     assert "2 checked: 1 passed, 1 set aside" in shown
     assert "import a corrected file under the same id to replace one" in shown

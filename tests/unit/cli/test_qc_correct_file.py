@@ -7,27 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
+from tests.unit.cli._text_project import imported_text_project
 from tests.unit.cli.test_cli import run
-from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 
 
 def test_inspector_corrects_a_text_item_from_a_file(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "zh1.txt").write_text("张伟在北京的清华大学工作。", encoding="utf-8")
-    spec = {"name": "qc-file", "modality": "text", "language": "zh-CN",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
-            "requirements": TEXT_REQUIREMENTS}
-    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True),
-                                        encoding="utf-8")
-    run(home, "project", "create", str(tmp_path / "spec.yaml"), "--as", "root", "--json")
-    run(home, "data", "import", "qc-file", str(texts), "--as", "root", "--json")
+    home = imported_text_project(tmp_path, "qc-file", {"zh1.txt": "张伟在北京的清华大学工作。"})
     run(home, "data", "check", "qc-file", "--as", "root", "--json")
     run(home, "work", "package", "qc-file", "--stage", "annotate", "--as", "root")
     task = json.loads(run(home, "work", "next", "qc-file", "--as", "root", "--json").stdout)

@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
+from tests.unit.cli._text_project import text_spec
 from tests.unit.cli.test_cli import run
 from tests.unit.modalities.llm._cases import spec as llm_spec
-from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 
 
 def _project(home: Path, tmp_path: Path, spec: dict[str, Any], source: Path) -> None:
@@ -34,12 +34,7 @@ def test_work_next_shows_text_spans_and_llm_responses(tmp_path: Path) -> None:
     texts = tmp_path / "texts"
     texts.mkdir()
     (texts / "zh1.txt").write_text("张伟在北京的清华大学工作。", encoding="utf-8")
-    ner = {"name": "next-ner", "modality": "text", "language": "zh-CN",
-           "project_type": "custom_service", "stages": ["annotate", "review"],
-           "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-           "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
-           "requirements": TEXT_REQUIREMENTS}
-    _project(home, tmp_path, ner, texts)
+    _project(home, tmp_path, text_spec("next-ner"), texts)
     run(home, "data", "preannotate", "next-ner", "--engine", "gazetteer", "--as", "root")
     run(home, "work", "package", "next-ner", "--stage", "annotate", "--as", "root")
     shown = run(home, "work", "next", "next-ner", "--as", "ann").stdout
