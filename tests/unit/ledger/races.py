@@ -9,6 +9,7 @@ name, or ``"crash ..."``. Acts are module-level functions ``act(session, *args)`
 from __future__ import annotations
 
 import multiprocessing as mp
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,7 +30,10 @@ Act = Callable[..., Any]
 def _one(url: str, act: Act, args: tuple[Any, ...], barrier: Any, results: Any) -> None:
     from datamill.core.errors import DatamillError
 
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url="unused"), migrate=False)
+    # the acts read and write rows only; a blob folder of its own (a relative "unused" made
+    # one in the working folder, the repository's root under pytest)
+    blobs = tempfile.mkdtemp(prefix="datamill-race-blobs-")
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs), migrate=False)
     s = rt.sessions()
     try:
         barrier.wait()
