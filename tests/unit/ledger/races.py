@@ -9,6 +9,7 @@ name, or ``"crash ..."``. Acts are module-level functions ``act(session, *args)`
 from __future__ import annotations
 
 import multiprocessing as mp
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +51,7 @@ def _one(url: str, act: Act, args: tuple[Any, ...], barrier: Any, results: Any) 
     finally:
         s.close()
         rt.close()
+        shutil.rmtree(blobs, ignore_errors=True)
 
 
 def race(url: str, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
