@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 
-from datamill.compliance.login_throttle import LoginThrottle
+from datamill.compliance.login_throttle import LoginThrottle, app_throttle
 
 __all__ = ["LoginThrottle", "install_login_throttle", "login_throttle"]
 
@@ -18,7 +18,4 @@ def install_login_throttle(app: FastAPI) -> None:
 
 def login_throttle(request: Request) -> LoginThrottle:
     """The app's throttle (one is made on first use when the app has none yet)."""
-    throttle: LoginThrottle | None = getattr(request.app.state, "login_throttle", None)
-    if throttle is None:
-        throttle = request.app.state.login_throttle = LoginThrottle()
-    return throttle
+    return app_throttle(request.app.state)

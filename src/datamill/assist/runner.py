@@ -61,7 +61,10 @@ def preannotate_job(
     prediction = model.predict(record)
     convert = getattr(plugin, "map_prediction", None)
     doc = convert(prediction, requirements) if convert else plugin.from_prediction(prediction)
-    return item_id, model_label(doc.model or engine), doc.payload, doc.text, dict(doc.dropped)
+    # a document that names no model (a text with no span proposed) is the engine's own model
+    # (jieba's is versioned), not its bare registry name beside the versioned one
+    named = doc.model or getattr(model, "model", None) or engine
+    return item_id, model_label(str(named)), doc.payload, doc.text, dict(doc.dropped)
 
 
 def model_label(name: str, limit: int = 100) -> str:

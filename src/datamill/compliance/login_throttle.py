@@ -22,8 +22,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle"]
+__all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle", "app_throttle"]
 
 PER_ACCOUNT = 10
 PER_CLIENT = 100
@@ -83,3 +84,12 @@ class LoginThrottle:
         """A right password: the account's count from this address starts again."""
         with self._lock:
             self._failures.pop(self._keys(client, username)[0], None)
+
+
+def app_throttle(state: Any) -> LoginThrottle:
+    """The throttle an app keeps on its ``state`` (``app.state.login_throttle``), made on first
+    use: the API's token sign-in and the web's sign-in form count into this one."""
+    throttle: LoginThrottle | None = getattr(state, "login_throttle", None)
+    if throttle is None:
+        throttle = state.login_throttle = LoginThrottle()
+    return throttle

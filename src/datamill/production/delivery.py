@@ -365,8 +365,8 @@ def _annotation_process(session: Session, project: Project, batch_id: int) -> di
 
 def _models_with_versions(models: list[str]) -> list[str]:
     """The models that pre-labelled, without a bare name beside its own versioned label
-    (``jieba`` beside ``jieba-0.42.1/posseg``: a rerun that labelled nothing said only
-    the bare name)."""
+    (``jieba`` beside ``jieba-0.42.1/posseg``: annotations stored before the runner named a
+    prediction without spans by its engine's versioned model carry the bare name)."""
     return [m for m in models
             if not any(o != m and (o.startswith(m + "-") or o.startswith(m + "/")) for o in models)]
 

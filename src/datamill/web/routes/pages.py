@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
-from datamill.compliance.login_throttle import LoginThrottle
+from datamill.compliance.login_throttle import app_throttle
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import authenticate, require
@@ -86,7 +86,7 @@ def login_submit(
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
     check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token)
-    throttle = _login_throttle(request)  # the API's token sign-in counts into the same one
+    throttle = app_throttle(request.app.state)  # the API's token sign-in counts here too
     client = request.client.host if request.client is not None else ""
     wait = throttle.wait_s(client, username)
     if wait:  # before the password is checked: a right guess passes no sooner
@@ -100,14 +100,6 @@ def login_submit(
     resp = RedirectResponse(_safe_next(next), status_code=303)
     start_session(request, resp, session, runtime.settings, user)
     return resp
-
-
-def _login_throttle(request: Request) -> LoginThrottle:
-    """The app's sign-in throttle (``app.state.login_throttle``, shared with the API's)."""
-    throttle: LoginThrottle | None = getattr(request.app.state, "login_throttle", None)
-    if throttle is None:
-        throttle = request.app.state.login_throttle = LoginThrottle()
-    return throttle
 
 
 @router.get("/lang/{code}")
