@@ -6,10 +6,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+from datamill.core.errors import InvalidInput
+
+__all__ = ["BadSetting", "Settings", "get_settings"]
+
+#: database backends datamill runs on (``DATAMILL_DATABASE_URL``'s scheme, before any ``+driver``)
+DATABASE_BACKENDS = ("sqlite", "postgresql")
+
+
+class BadSetting(InvalidInput):
+    """A ``DATAMILL_*`` environment variable holds a value datamill cannot use: one line naming
+    the variable and what it needs (never the value of a secret); ``field`` names the first."""
 
 
 class Settings(BaseSettings):
@@ -97,6 +107,21 @@ class Settings(BaseSettings):
         default=900, ge=1, description="Lifetime of signed media URLs handed to the workbench"
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str | None) -> str | None:
+        if not url:
+            return url
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        backend = scheme.split("+", 1)[0]
+        if backend == "postgres":  # the spelling Heroku and libpq-style tools hand out
+            return "postgresql" + url[len(backend):]
+        if backend not in DATABASE_BACKENDS:
+            raise ValueError(
+                f"datamill runs on {' or '.join(DATABASE_BACKENDS)}, not {scheme or url[:20]!r}: "
+                "e.g. postgresql://user@host/db, or unset it for SQLite under DATAMILL_HOME")
+        return url
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -112,6 +137,28 @@ class Settings(BaseSettings):
         return str((self.home / "blobs").resolve())
 
 
+#: settings whose values are never repeated in an error message
+_SECRET_FIELDS = frozenset({"secret_key", "audit_key", "master_key", "s3_secret_access_key",
+                            "s3_access_key_id", "database_url"})
+
+
+def _setting_problems(err: ValidationError) -> str:
+    """``DATAMILL_TOKEN_DAYS='abc': Input should be a valid integer`` for each bad variable."""
+    problems = []
+    for e in err.errors():
+        name = str(e["loc"][0]) if e["loc"] else ""
+        variable = f"DATAMILL_{name.upper()}"
+        shown = "" if name in _SECRET_FIELDS or "input" not in e else f"={e['input']!r}"
+        message = str(e["msg"]).removeprefix("Value error, ")
+        problems.append(f"{variable}{shown}: {message}")
+    return "; ".join(problems) + " (fix or unset the variable)"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings; a ``DATAMILL_*`` variable datamill cannot use is a :class:`BadSetting`."""
+    try:
+        return Settings()
+    except ValidationError as err:
+        names = [f"DATAMILL_{str(e['loc'][0]).upper()}" for e in err.errors() if e["loc"]]
+        raise BadSetting(_setting_problems(err), field=names[0] if names else None) from None

@@ -389,9 +389,12 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _debug() -> bool:
-    from datamill.config import get_settings
+    from datamill.config import BadSetting, get_settings
 
-    return get_settings().env == "debug"
+    try:
+        return get_settings().env == "debug"
+    except BadSetting:  # the error being reported may be that very setting: report it
+        return False
 
 
 class JsonAwareGroup(TyperGroup):
