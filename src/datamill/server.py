@@ -10,16 +10,52 @@ faces: ``datamill.api`` and ``datamill.web`` never import each other.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from datamill.config import Settings, get_settings
 from datamill.runtime import Runtime
 
-__all__ = ["check_settings", "create_app", "serve", "served_app", "settle_heap"]
+__all__ = ["RedactSecrets", "check_settings", "create_app", "serve", "served_app",
+           "settle_heap"]
+
+#: query parameters whose values are credentials (transfer-link and presigned-URL signatures,
+#: tokens): the access log shows ``***`` instead
+_SECRET_PARAMS = re.compile(
+    r"(?i)([?&](?:signature|sig|token|access_token|api_key|password|x-amz-signature|"
+    r"x-amz-credential|x-amz-security-token)=)[^&#\s]*")
+#: paths that carry a capability: a collection subject's invitation link
+_SECRET_PATHS = re.compile(r"^(/collect/)[^/?#]+")
+
+
+def redact_url(path: str) -> str:
+    """``path`` (with its query) as it may be logged: credentials replaced by ``***``."""
+    return _SECRET_PATHS.sub(r"\1***", _SECRET_PARAMS.sub(r"\1***", path))
+
+
+class RedactSecrets(logging.Filter):
+    """Keeps credentials in URLs (a subject's ``/collect/<token>`` link, a transfer link's
+    ``signature``, a token in a query) out of uvicorn's access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):  # noqa: PLR2004 - uvicorn's (client, method, path, ...)
+            record.args = (*args[:2], redact_url(args[2]), *args[3:])
+        return True
+
+
+def install_log_redaction() -> None:
+    """Add :class:`RedactSecrets` to uvicorn's access logger (once; after uvicorn configured
+    its logging, so in each server process's startup)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactSecrets) for f in access.filters):
+        access.addFilter(RedactSecrets())
 
 
 def settle_heap() -> None:
@@ -59,6 +95,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_log_redaction()
         if runtime is not None:
             yield
             return
@@ -85,29 +122,97 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.settle_heap = False
+    _install_probes(app)
     install_api(app)
     mount_web(app)
     return app
 
 
+def _install_probes(app: FastAPI) -> None:
+    """``GET /healthz`` (the process answers) and ``GET /readyz`` (its runtime is built and the
+    database answers a query: 200, else 503), for load balancers and orchestrators; neither
+    needs a token nor says more than ``ready`` or what is not."""
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> JSONResponse:
+        from sqlalchemy import text
+
+        built: Runtime | None = request.app.state.runtime
+        if built is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            with built.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "do not send traffic here"
+            logging.getLogger("datamill.server").warning("readiness: the database does not answer")
+            return JSONResponse({"status": "unavailable", "reason": "database"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+
 HTTP_PROTOCOL = "datamill.http_protocol:NoDelayHTTPProtocol"  # TCP_NODELAY (see that module)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
-    """Run the app with uvicorn (loopback by default).
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` names is a loopback one (``127.0.0.1``, ``::1``,
+    ``localhost``); ``0.0.0.0``, ``::`` and a LAN address are not. A name that does not
+    resolve raises ``OSError``."""
+    import ipaddress
+    import socket
+
+    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback
+                               for info in infos)
+
+
+def check_bind(host: str, *, tls: bool, plain_http: bool) -> None:
+    """Refuse to serve plain HTTP beyond this machine unless told to: passwords, tokens and
+    session cookies would cross the network in clear."""
+    from datamill.core.errors import InvalidInput
+
+    try:
+        local = is_loopback(host)
+    except OSError as error:
+        raise InvalidInput(f"cannot listen on {host}: {error.strerror or error}",
+                           field="host") from None
+    if tls or plain_http or local:
+        return
+    raise InvalidInput(
+        f"--host {host} would serve passwords and session cookies over plain HTTP to the "
+        "network: give --tls-cert and --tls-key, or keep the default 127.0.0.1 behind a TLS "
+        "proxy on this machine (--allow-plain-http only for a TLS proxy on another machine of "
+        "a trusted network)", field="host")
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *,
+          tls_cert: str | None = None, tls_key: str | None = None,
+          plain_http: bool = False) -> None:
+    """Run the app with uvicorn (loopback by default; another host needs TLS or
+    ``plain_http``).
 
     ``workers`` > 1 starts that many processes (each builds its runtime at startup); worth it on
     PostgreSQL. On SQLite, processes queue on the database's own lock instead of datamill's
-    in-process one.
+    in-process one. SIGTERM stops taking connections, lets the requests in flight finish, then
+    exits.
     """
     import uvicorn
 
+    from datamill.core.errors import InvalidInput
+
+    if (tls_cert is None) != (tls_key is None):
+        raise InvalidInput("give both --tls-cert and --tls-key, or neither", field="tls")
+    check_bind(host, tls=tls_cert is not None, plain_http=plain_http)
     check_settings(get_settings())  # fail before binding the port
+    tls = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key} if tls_cert else {}
     if workers > 1:
         uvicorn.run("datamill.server:served_app", factory=True, host=host, port=port,
-                    workers=workers, proxy_headers=False, http=HTTP_PROTOCOL)
+                    workers=workers, proxy_headers=False, http=HTTP_PROTOCOL, **tls)
         return
-    uvicorn.run(served_app(), host=host, port=port, proxy_headers=False, http=HTTP_PROTOCOL)
+    uvicorn.run(served_app(), host=host, port=port, proxy_headers=False, http=HTTP_PROTOCOL,
+                **tls)
 
 
 def served_app() -> FastAPI:

@@ -97,10 +97,28 @@ def serve_cmd(
     port: int = 8000,
     workers: Annotated[int, typer.Option(
         min=1, max=MAX_WORKERS, help="Server processes (PostgreSQL: one per core).")] = 1,
+    tls_cert: Annotated[Path | None, typer.Option(
+        "--tls-cert", help="PEM certificate: serve HTTPS (with --tls-key).")] = None,
+    tls_key: Annotated[Path | None, typer.Option(
+        "--tls-key", help="PEM private key of --tls-cert.")] = None,
+    allow_plain_http: Annotated[bool, typer.Option(
+        "--allow-plain-http",
+        help="Serve plain HTTP on a --host other than loopback (only behind a TLS proxy on a "
+             "trusted network).")] = False,
 ) -> None:
-    """Run the HTTP API (and web UI) on loopback."""
-    from datamill.server import serve
+    """Run the HTTP API (and web UI) on loopback (127.0.0.1:8000).
 
+    Another --host needs --tls-cert and --tls-key (or --allow-plain-http). SIGTERM lets the
+    requests in flight finish; GET /healthz answers while the process runs, GET /readyz while
+    it can reach its database.
+    """
+    from datamill.server import check_bind, serve
+
+    for path in (tls_cert, tls_key):
+        if path is not None:
+            path.open("rb").close()  # a missing or unreadable file: one line, before anything
+    check_bind(host, tls=tls_cert is not None and tls_key is not None,
+               plain_http=allow_plain_http)
     rt = open_runtime()
     try:
         audit.warn_if_broken(rt)
@@ -108,7 +126,9 @@ def serve_cmd(
         rt.close()
     _check_port_free(host, port)
     try:
-        serve(host=host, port=port, workers=workers)
+        serve(host=host, port=port, workers=workers,
+              tls_cert=None if tls_cert is None else str(tls_cert),
+              tls_key=None if tls_key is None else str(tls_key), plain_http=allow_plain_http)
     except SystemExit as stop:
         if stop.code == 3:  # uvicorn's "startup failed", which our exit codes call "not found"
             console.print("error: the server did not start (see the log above)")

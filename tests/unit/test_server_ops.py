@@ -1,0 +1,85 @@
+"""What an operator relies on in ``datamill serve``: probes for the load balancer, an access
+log without credentials, and no plain HTTP beyond loopback unless asked for."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from datamill.cli.main import app as cli
+from datamill.config import get_settings
+from datamill.db.session import make_engine
+from datamill.runtime import Runtime
+from datamill.server import RedactSecrets, check_bind, create_app
+
+
+def test_healthz_and_readyz_answer_without_a_token(sqlite_runtime: Runtime) -> None:
+    with TestClient(create_app(sqlite_runtime)) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+
+
+def test_readyz_is_503_while_the_database_does_not_answer(sqlite_runtime: Runtime) -> None:
+    down = make_engine("postgresql+psycopg://someone:pw@127.0.0.1:1/nowhere",
+                       connect_args={"connect_timeout": 2})
+    cut_off = replace(sqlite_runtime, engine=down)
+    with TestClient(create_app(cut_off)) as client:
+        assert client.get("/healthz").status_code == 200  # the process itself is alive
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json() == {"status": "unavailable", "reason": "database"}
+    down.dispose()
+
+
+def test_the_access_log_never_shows_credentials_in_urls(sqlite_runtime: Runtime,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    with TestClient(create_app(sqlite_runtime)):  # startup installs the filter
+        access = logging.getLogger("uvicorn.access")
+        assert any(isinstance(f, RedactSecrets) for f in access.filters)
+        with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+            for path in ("/collect/Zq8-subject-token", "/api/v1/catalog/transfers/3/download"
+                         "?expires=99&signature=9f86d081884c", "/x?X-Amz-Signature=abc&ok=1"):
+                access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", path, "1.1", 200)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Zq8-subject-token" not in logged and "9f86d081884c" not in logged
+    assert "abc" not in logged and "ok=1" in logged
+    assert '"GET /collect/*** HTTP/1.1" 200' in logged and "&signature=***" in logged
+
+
+@pytest.fixture
+def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    monkeypatch.setenv("DATAMILL_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DATAMILL_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path / "home"
+    get_settings.cache_clear()
+
+
+def test_serve_refuses_plain_http_beyond_loopback(home: Path) -> None:
+    for host in ("0.0.0.0", "::"):  # noqa: S104 - the point
+        result = CliRunner().invoke(cli, ["serve", "--host", host, "--port", "1"])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"error (invalid_input): --host {host} would serve "
+                                        "passwords and session cookies over plain HTTP")
+        assert "--tls-cert" in result.stderr and result.stderr.count("\n") == 1
+    assert not home.exists()  # refused before anything was opened
+
+
+def test_loopback_tls_or_an_explicit_choice_may_serve() -> None:
+    for host in ("127.0.0.1", "localhost", "::1"):
+        check_bind(host, tls=False, plain_http=False)
+    check_bind("0.0.0.0", tls=True, plain_http=False)  # noqa: S104
+    check_bind("0.0.0.0", tls=False, plain_http=True)  # noqa: S104
+
+
+def test_a_missing_tls_file_is_one_line(home: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--tls-cert",  # noqa: S104
+                                      str(home / "cert.pem"), "--tls-key", str(home / "k.pem")])
+    assert result.exit_code == 2 and "cert.pem: No such file or directory" in result.stderr
