@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ __all__ = [
     "ManifestRow",
     "SourceRow",
     "confine",
+    "id_problem",
     "iter_source_rows",
     "printable",
 ]
@@ -55,12 +57,35 @@ _LIMITS = {
     "sensor": 100, "sequence": 200, "frame": 20,
 }
 _SENSITIVITY = ("public", "internal", "confidential", "secret")
+#: characters no file name, id or metadata value may hold: control characters (a newline splits
+#: a CSV line or log line, an ESC drives the terminal that lists the items) and the invisible
+#: bidirectional marks that make a name read differently from what it is ("x\u202egnp.exe")
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _hidden(value: str) -> re.Match[str] | None:
+    """The first :data:`_HIDDEN` character of ``value`` (``isprintable`` first: it is false for
+    every one of them, and true, at C speed, for almost every value an import sees)."""
+    return None if value.isprintable() else _HIDDEN.search(value)
+
+
+def id_problem(external_id: str) -> str | None:
+    """Why ``external_id`` (taken from a file name or a label file) cannot name an item, or
+    ``None``: the rules a manifest's ``id`` follows (:class:`ManifestRow`)."""
+    if not external_id:
+        return "the item id is empty"
+    try:
+        _text(external_id, MAX_ID_CHARS)
+    except PydanticCustomError as err:
+        return f"the item id {_shown(external_id)} {err.message()}"
+    return None
 
 
 def printable(text: str, limit: int = 2000) -> str:
-    """``text`` safe to store and print: undecodable bytes as ``\\xNN``, no NUL, bounded."""
+    """``text`` safe to store and print: undecodable bytes as ``\\xNN``, control characters and
+    bidirectional marks as ``\\xNN``/``\\uNNNN`` (:data:`_HIDDEN`), bounded."""
     safe = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    safe = safe.replace("\x00", "\\x00")
+    safe = _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), safe)
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
 
@@ -72,8 +97,9 @@ def _error(message: str) -> PydanticCustomError:
     return PydanticCustomError("datamill_row", message)
 
 
-def _text(value: Any, limit: int) -> str | None:
-    """One scalar metadata value as text; objects, lists, NUL and non-finite numbers refused."""
+def _text(value: Any, limit: int, *, lines: bool = False) -> str | None:
+    """One scalar metadata value as text; objects, lists, NUL and non-finite numbers refused,
+    and (unless ``lines``: a prompt's text) control characters and bidirectional marks."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -96,13 +122,17 @@ def _text(value: Any, limit: int) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError as err:
         raise _error("is not valid Unicode (lone surrogate)") from err
+    hidden = None if lines else _hidden(value)
+    if hidden is not None:
+        raise _error(f"contains the control character U+{ord(hidden.group()):04X} (line breaks,"
+                     " escapes and direction marks are not allowed in names)")
     if len(value) > limit:
         raise _error(f"is longer than {limit} characters ({len(value)})")
     return value or None
 
 
-def _bounded(limit: int) -> BeforeValidator:
-    return BeforeValidator(lambda v: _text(v, limit))
+def _bounded(limit: int, *, lines: bool = False) -> BeforeValidator:
+    return BeforeValidator(lambda v: _text(v, limit, lines=lines))
 
 
 def _age(value: Any) -> int | None:
@@ -162,7 +192,7 @@ class ManifestRow(BaseModel):
     sensor: Annotated[str | None, _bounded(_LIMITS["sensor"])] = None
     sequence: Annotated[str | None, _bounded(_LIMITS["sequence"])] = None
     frame: Annotated[str | None, _bounded(_LIMITS["frame"])] = None
-    prompt: Annotated[str | None, _bounded(_LIMITS["prompt"])] = None
+    prompt: Annotated[str | None, _bounded(_LIMITS["prompt"], lines=True)] = None
     #: the item's sensitivity level, when above its project's (compliance.item_sensitivity)
     sensitivity: Annotated[Literal["public", "internal", "confidential", "secret"] | None,
                            BeforeValidator(_blank_none)] = None
@@ -300,7 +330,7 @@ def _plain_fields(rec: dict[str, Any]) -> _Fields | None:  # noqa: C901, PLR0911
                 break
         if value is None or value == "":
             continue
-        if type(value) is not str:
+        if type(value) is not str or (target != "prompt" and _hidden(value)):
             return None
         if target == "path":
             if not _clean(value, MAX_PATH_CHARS) or value.startswith(("/", ".")) or value.endswith(

@@ -31,7 +31,7 @@ from datamill.core.errors import DatamillError, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality, importers
-from datamill.production._import_rows import SourceRow, confine, printable
+from datamill.production._import_rows import SourceRow, confine, id_problem, printable
 from datamill.production.importing import Progress, import_source, relative_to_root
 from datamill.production.models import Annotation, Item, Project
 from datamill.production.schemas import ImportReport
@@ -90,6 +90,10 @@ def _labelled_rows(
             problems.append(f"{name}: no such file")
             continue
         external_id = str(named[0]) if named else Path(media).stem
+        bad_id = id_problem(external_id)
+        if bad_id is not None:
+            problems.append(f"{name}: {bad_id}")
+            continue
         if external_id in seen:
             problems.append(f"{name}: a second file for item {external_id!r} "
                             f"(first: {seen[external_id]})")
