@@ -12,6 +12,11 @@
 * :func:`accept_licence` records the buyer's acceptance and emits ``licence.accepted``, which
   the ledger's sync recognises as revenue (point in time, no carried cost: development was R&D
   expense);
+* a licence may end on ``expires_on`` (its last day); :func:`revoke_licence` ends it at once
+  (its links stop; an unaccepted licence's ledger contract is cancelled, so no revenue is
+  recognised on it) and :func:`renew_licence` issues the next licence of the same customer and
+  terms (priced and booked again), naming the one it renews. Neither an expired nor a revoked
+  licence gets a link or a download;
 * :func:`dataset_report`: licences, revenue, development cost and margin per dataset.
 """
 
@@ -64,6 +69,10 @@ __all__ = [
     "issue_transfer_link",
     "link_params",
     "list_licences",
+    "list_links",
+    "renew_licence",
+    "revoke_licence",
+    "revoke_link",
 ]
 
 LICENCE_ACCEPTED = "licence.accepted"
@@ -162,11 +171,28 @@ def _rate(fx_rate: Any) -> Decimal:
     return rate
 
 
+def _expired(row: CatalogLicence, today: date | None = None) -> bool:
+    """The licence's last day (``expires_on``) has passed."""
+    return row.expires_on is not None and row.expires_on < (today or utcnow().date())
+
+
+def _require_active(row: CatalogLicence, what: str) -> None:
+    """Forbidden for a revoked or expired licence (no link, no download)."""
+    if row.revoked_on is not None or row.status == "revoked":
+        raise Forbidden(f"licence {row.number} was revoked on {row.revoked_on}: {what}",
+                        licence_id=row.id, reason="licence_revoked")
+    if _expired(row):
+        raise Forbidden(f"licence {row.number} expired after {row.expires_on}: {what}; renew it "
+                        "first", licence_id=row.id, reason="licence_expired")
+
+
 def _out(row: CatalogLicence, dataset_name: str, dataset_title: str,
          customer_name: str) -> LicenceOut:
+    expired = _expired(row)
     return LicenceOut.model_validate(row).model_copy(update={
         "dataset_name": dataset_name, "dataset_title": dataset_title,
-        "customer_name": customer_name})
+        "customer_name": customer_name, "expired": expired,
+        "active": not expired and row.status != "revoked"})
 
 
 def _named(session: Session, rows: list[CatalogLicence]) -> list[LicenceOut]:
@@ -190,11 +216,38 @@ def _licence_row(session: Session, licence_id: int) -> CatalogLicence:
     return row
 
 
+def _check_expiry(expires_on: date | None, issued: date, today: date) -> None:
+    if expires_on is None:
+        return
+    if expires_on < issued:
+        raise InvalidInput(f"a licence ends on or after its issue day ({issued}), not on "
+                           f"{expires_on}", field="expires_on")
+    if expires_on < today:
+        raise InvalidInput(f"the end date {expires_on} has passed (today is {today}): the "
+                           "licence would be expired at once", field="expires_on")
+
+
+def _same_terms(session: Session, customer_id: int, release_id: int, territory: str,
+                usage_scope: str, renews_id: int | None) -> CatalogLicence | None:
+    """A live licence of the same customer, release, territory and usage (a duplicate)."""
+    today = utcnow().date()
+    for row in session.scalars(select(CatalogLicence).where(
+            CatalogLicence.customer_id == customer_id, CatalogLicence.release_id == release_id,
+            CatalogLicence.status != "revoked").order_by(CatalogLicence.id)):
+        if row.id == renews_id or _expired(row, today):
+            continue
+        if (row.territory.casefold() == territory.casefold()
+                and row.usage_scope.casefold() == usage_scope.casefold()):
+            return row
+    return None
+
+
 def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     session: Session, user: User, *, dataset_id: int, customer_id: int, number: str | None = None,
     price: Any, territory: str, term: str, usage_scope: str, acceptance_criteria: str,
     release_id: int | None = None, issued_on: date | None = None, currency: str | None = None,
-    fx_rate: Any = None, band_reason: str | None = None,
+    fx_rate: Any = None, band_reason: str | None = None, expires_on: date | None = None,
+    renews_id: int | None = None,
 ) -> LicenceOut:
     """License a released dataset to a customer (one dataset, many customers).
 
@@ -202,7 +255,11 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     number's date is the issue date; without ``number`` the first free one of the issue day
     (``…/AAA``, ``…/AAB``, …) is given. ``currency`` defaults to the dataset's price currency;
     a licence in another currency than CNY needs ``fx_rate`` (CNY per unit on the issue date),
-    as its ledger order does."""
+    as its ledger order does. ``expires_on`` is the licence's last day (none: no end date).
+
+    A second live licence of the same customer, release, territory and usage scope is refused
+    as a duplicate (renew or revoke the first; ``renews_id`` names the licence a renewal
+    follows)."""
     from datamill.ledger.models import LedgerCustomer
     from datamill.ledger.orders import create_contract, create_order
 
@@ -218,6 +275,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     if issued > today:
         raise InvalidInput(f"a licence is issued today ({today}) or earlier, not on {issued}",
                            field="issued_on")
+    _check_expiry(expires_on, issued, today)
     if number is None:
         number = _next_number(session, issued)
     else:
@@ -243,6 +301,13 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
         raise InvalidInput(f"a {cur} licence needs fx_rate (CNY per {cur} on the issue date): "
                            "the ledger books its revenue in CNY", field="fx_rate")
     _check_band(ds, amount, cur, fx_rate, band_reason)
+    same = _same_terms(session, customer_id, rel.id, territory.strip(), usage_scope.strip(),
+                       renews_id)
+    if same is not None:
+        raise Conflict(f"{cust.name} already holds licence {same.number} of release "
+                       f"v{rel.version} for {same.territory!r} and the same usage scope: renew "
+                       "or revoke it instead of licensing it twice", licence_id=same.id,
+                       number=same.number)
     ref = f"LIC-{number}"
     contract = create_contract(session, ref, customer_id=customer_id, kind="licence",
                                currency=cur, signed_on=issued, amount=amount,
@@ -259,14 +324,16 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                          usage_scope=usage_scope.strip(),
                          acceptance_criteria=acceptance_criteria.strip(),
                          band_reason=(band_reason or "").strip() or None, issued_on=issued,
-                         created_by=user.id)
+                         expires_on=expires_on, renews_id=renews_id, created_by=user.id)
     session.add(row)
     session.flush()
     record_audit(session, actor_id=user.id, action="catalog.licence.issued",
                  object_type="catalog_licence", object_id=row.id,
                  data={"number": number, "dataset": ds.name, "release": rel.manifest_sha256,
                        "customer_id": customer_id, "customer": cust.name, "price": str(amount),
-                       "currency": cur, "order_id": order.id})
+                       "currency": cur, "order_id": order.id,
+                       "expires_on": expires_on.isoformat() if expires_on else None,
+                       "renews_id": renews_id})
     return _out(row, ds.name, ds.title, cust.name)
 
 
@@ -336,6 +403,7 @@ def issue_transfer_link(
     """Package the licensed release and issue its expiring, signed, download-counted link."""
     authorize(session, user, Action.SELL_CATALOG)
     lic = _licence_row(session, licence_id)
+    _require_active(lic, "no transfer link is issued")
     if not 1 <= hours <= 24 * 90:
         raise InvalidInput("a link lives 1 hour to 90 days", field="hours")
     if not 1 <= max_downloads <= 100:
@@ -363,7 +431,7 @@ def _link_out(settings: Settings, link: TransferLink) -> TransferLinkOut:
         id=link.id, licence_id=link.licence_id,
         url=f"/api/v1/catalog/transfers/{link.id}/download?expires={expires}&signature={sig}",
         expires_at=link.expires_at, max_downloads=link.max_downloads, downloads=link.downloads,
-        package_sha256=link.package_sha256)
+        package_sha256=link.package_sha256, revoked=link.revoked)
 
 
 def link_params(url: str) -> tuple[int, int, str]:
@@ -398,6 +466,7 @@ def download(
         raise Forbidden(f"transfer link {link_id} was used {link.downloads} of "
                         f"{link.max_downloads} times; ask for a new one", link_id=link_id)
     lic = _licence_row(session, link.licence_id)
+    _require_active(lic, "its links no longer download")
     require_intact(session, lic.release_id)
     path = Path(link.package_path)
     if not path.is_file() or sha256_file(path) != link.package_sha256:
@@ -435,6 +504,9 @@ def accept_licence(
             raise Forbidden(f"{user.username!r} may not accept licence {lic.number}")
     if lic.status == "accepted":
         raise Conflict(f"licence {lic.number} was already accepted on {lic.accepted_on}")
+    if lic.status == "revoked":
+        raise Conflict(f"licence {lic.number} was revoked on {lic.revoked_on}: it is not "
+                       "accepted", licence_id=lic.id)
     if lic.delivered_on is None:
         raise Conflict(f"licence {lic.number} is not delivered yet: acceptance follows the "
                        "download of its transfer link")
@@ -455,6 +527,102 @@ def accept_licence(
                  object_type="catalog_licence", object_id=lic.id, data=payload)
     session.flush()
     return _named(session, [lic])[0]
+
+
+def revoke_licence(
+    session: Session, user: User, licence_id: int, *, reason: str, on: date | None = None,
+) -> LicenceOut:
+    """End a licence at once (breach, non-payment, a withdrawn release …): every transfer link
+    of it stops; a licence not yet accepted has its ledger contract cancelled, so no revenue is
+    ever recognised on it (an accepted one keeps the revenue recognised on its acceptance)."""
+    from datamill.ledger.contracts import cancel_contract
+    from datamill.ledger.models import LedgerOrder
+
+    authorize(session, user, Action.SELL_CATALOG)
+    if not (reason or "").strip():
+        raise InvalidInput("a revocation names its reason", field="reason")
+    lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
+    if lic.status == "revoked":
+        raise Conflict(f"licence {lic.number} was already revoked on {lic.revoked_on}",
+                       licence_id=lic.id)
+    today = utcnow().date()
+    day = on or today
+    if day > today:
+        raise InvalidInput(f"a revocation is recorded on or after it happened: {day} is after "
+                           f"today ({today})", field="on")
+    if day < lic.issued_on:
+        raise InvalidInput(f"licence {lic.number} was issued on {lic.issued_on}: it cannot be "
+                           f"revoked on {day}", field="on")
+    was = lic.status
+    links = session.execute(
+        update(TransferLink).where(TransferLink.licence_id == lic.id,
+                                   TransferLink.revoked.is_(False))
+        .values(revoked=True).execution_options(synchronize_session=False))
+    contract = None
+    if was != "accepted" and lic.order_id is not None:
+        order = session.get(LedgerOrder, lic.order_id)
+        if order is not None:
+            contract = cancel_contract(session, order.contract_id, on=day,
+                                       reason=f"licence {lic.number} revoked: {reason.strip()}",
+                                       actor_id=user.id).number
+    lic.status, lic.revoked_on, lic.revoke_reason = "revoked", day, reason.strip()
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.licence.revoked",
+                 object_type="catalog_licence", object_id=lic.id,
+                 data={"number": lic.number, "reason": reason.strip(), "on": day.isoformat(),
+                       "was": was, "links_revoked": int(getattr(links, "rowcount", 0) or 0),
+                       "contract_cancelled": contract})
+    return _named(session, [lic])[0]
+
+
+def renew_licence(
+    session: Session, user: User, licence_id: int, *, price: Any, expires_on: date | None,
+    issued_on: date | None = None, number: str | None = None, release_id: int | None = None,
+    term: str | None = None, territory: str | None = None, usage_scope: str | None = None,
+    acceptance_criteria: str | None = None, currency: str | None = None, fx_rate: Any = None,
+    band_reason: str | None = None,
+) -> LicenceOut:
+    """The next licence of the same customer and dataset on the same terms unless changed,
+    naming the one it renews: priced and booked again (its own ledger contract and order), on
+    the dataset's latest release unless ``release_id`` says otherwise. A revoked licence is not
+    renewed (issue a new one)."""
+    old = _licence_row(session, licence_id)
+    if old.status == "revoked":
+        raise Conflict(f"licence {old.number} was revoked on {old.revoked_on}: issue a new "
+                       "licence instead of renewing it", licence_id=old.id)
+    if expires_on is not None and old.expires_on is not None and expires_on <= old.expires_on:
+        raise InvalidInput(f"the renewal ends after licence {old.number} ({old.expires_on}), not "
+                           f"on {expires_on}", field="expires_on")
+    return create_licence(
+        session, user, dataset_id=old.dataset_id, customer_id=old.customer_id, number=number,
+        price=price, territory=territory or old.territory, term=term or old.term,
+        usage_scope=usage_scope or old.usage_scope,
+        acceptance_criteria=acceptance_criteria or old.acceptance_criteria,
+        release_id=release_id, issued_on=issued_on, currency=currency or old.currency,
+        fx_rate=fx_rate, band_reason=band_reason, expires_on=expires_on, renews_id=old.id)
+
+
+def list_links(session: Session, settings: Settings, user: User,
+               licence_id: int) -> list[TransferLinkOut]:
+    """A licence's transfer links with their URLs (a customer sees its own licence's)."""
+    get_licence(session, user, licence_id)  # visibility: 404 for another customer's
+    return [_link_out(settings, x) for x in session.scalars(
+        select(TransferLink).where(TransferLink.licence_id == licence_id)
+        .order_by(TransferLink.id))]
+
+
+def revoke_link(session: Session, settings: Settings, user: User, link_id: int) -> TransferLinkOut:
+    """Stop one transfer link (sent to the wrong address, leaked …); the licence stays."""
+    authorize(session, user, Action.SELL_CATALOG)
+    link = lock_or_raise(session, TransferLink, link_id, "transfer link", link_id=link_id)
+    if link.revoked:
+        raise Conflict(f"transfer link {link_id} was already revoked", link_id=link_id)
+    link.revoked = True
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.transfer_link.revoked",
+                 object_type="catalog_transfer_link", object_id=link.id,
+                 data={"licence_id": link.licence_id, "downloads": link.downloads})
+    return _link_out(settings, link)
 
 
 def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:

@@ -148,9 +148,11 @@ class CatalogReleaseFile(Base):
 
 
 class CatalogLicence(Base):
-    """A licence (授权), numbered ``YYMMDD/ABC``: issued → delivered → accepted.
+    """A licence (授权), numbered ``YYMMDD/ABC``: issued → delivered → accepted, or revoked.
 
-    ``order_id`` is the ledger's product-licence order the revenue is recognised on."""
+    ``order_id`` is the ledger's product-licence order the revenue is recognised on.
+    ``expires_on`` (optional) is the last day the licensee may download; ``renews_id`` names the
+    licence a renewal follows; a revoked licence records when and why."""
 
     __tablename__ = "catalog_licences"
 
@@ -171,6 +173,10 @@ class CatalogLicence(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     delivered_on: Mapped[date | None] = mapped_column(Date, default=None)
     accepted_on: Mapped[date | None] = mapped_column(Date, default=None)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_licences.id"), default=None)
+    revoked_on: Mapped[date | None] = mapped_column(Date, default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

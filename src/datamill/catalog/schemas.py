@@ -120,6 +120,16 @@ class LicenceOut(_Out):
     issued_on: date
     delivered_on: date | None = None
     accepted_on: date | None = None
+    #: the last day the licensee may download (None: no end date)
+    expires_on: date | None = None
+    #: the licence this one renews
+    renews_id: int | None = None
+    revoked_on: date | None = None
+    revoke_reason: str | None = None
+    #: the end date has passed
+    expired: bool = False
+    #: neither revoked nor expired: links may be issued and used
+    active: bool = True
 
 
 class TransferLinkOut(BaseModel):
@@ -130,6 +140,7 @@ class TransferLinkOut(BaseModel):
     max_downloads: int
     downloads: int
     package_sha256: str
+    revoked: bool = False
 
 
 class DownloadOut(BaseModel):

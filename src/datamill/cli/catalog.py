@@ -249,6 +249,8 @@ def licence_add_cmd(
     release: int | None = None,
     issued_on: Annotated[str | None, typer.Option(
         help="YYYY-MM-DD (default: the number's date, else today).")] = None,
+    expires_on: Annotated[str | None, typer.Option(
+        help="The licence's last day, YYYY-MM-DD (default: no end date).")] = None,
     band_reason: str | None = None, as_json: JsonOpt = False,
 ) -> None:
     """License a released dataset to a customer (number YYMMDD/ABC, from the issue date)."""
@@ -259,17 +261,104 @@ def licence_add_cmd(
                              number=number, price=price, territory=territory, term=term,
                              usage_scope=usage, acceptance_criteria=criteria, release_id=release,
                              issued_on=_day(issued_on), currency=currency, fx_rate=fx_rate,
-                             band_reason=band_reason)
-    emit(lic, as_json, _line(f"licence {lic.id} {lic.number}: {lic.dataset_name} to "
-                             f"{lic.customer_name}, {lic.price} {lic.currency}, issued "
-                             f"{lic.issued_on}"))
+                             band_reason=band_reason, expires_on=_day(expires_on))
+    emit(lic, as_json, _issued)
+
+
+def _issued(lic: Any) -> None:
+    ends = f", ends {lic.expires_on}" if lic.expires_on else ""
+    renews = f", renews licence {lic.renews_id}" if lic.renews_id else ""
+    out.print(f"licence {lic.id} {lic.number}: {lic.dataset_name} to {lic.customer_name}, "
+              f"{lic.price} {lic.currency}, issued {lic.issued_on}{ends}{renews}",
+              highlight=False)
+
+
+def _state(x: Any) -> str:
+    if x.status == "revoked":
+        return f"revoked {x.revoked_on}"
+    ends = f" · ends {x.expires_on}" if x.expires_on else ""
+    return x.status + ends + (" · EXPIRED" if x.expired else "")
 
 
 def _licences(rows: Any) -> None:
     for x in rows:
         out.print(f"{x.id:>4} {x.number} {x.dataset_name} (dataset {x.dataset_id}) · "
                   f"{x.customer_name} (customer {x.customer_id}) · {x.price} {x.currency} · "
-                  f"{x.status}", highlight=False)
+                  f"{x.territory} · {_state(x)}", highlight=False)
+
+
+@app.command("licence-revoke")
+@handle_errors
+def licence_revoke_cmd(
+    licence_id: int, user: AsUser, reason: Annotated[str, typer.Option(help="Why.")],
+    on: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """End a licence now: its links stop; an unaccepted one's ledger contract is cancelled."""
+    from datamill.catalog.licences import revoke_licence
+
+    with get_runtime().session() as s:
+        lic = revoke_licence(s, _user(s, user), licence_id, reason=reason, on=_day(on))
+    emit(lic, as_json, _line(f"licence {lic.number} revoked on {lic.revoked_on}"))
+
+
+@app.command("licence-renew")
+@handle_errors
+def licence_renew_cmd(
+    licence_id: int, user: AsUser, price: Annotated[str, typer.Option()],
+    expires_on: Annotated[str | None, typer.Option(
+        help="The renewal's last day, YYYY-MM-DD (default: no end date).")] = None,
+    number: Annotated[str | None, typer.Option(help="YYMMDD/ABC (default: the next free).")
+                      ] = None,
+    release: Annotated[int | None, typer.Option(help="Release id (default: the latest).")
+                       ] = None,
+    term: str | None = None, territory: str | None = None, usage: str | None = None,
+    issued_on: str | None = None, fx_rate: str | None = None, band_reason: str | None = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Renew a licence: a new licence (priced and booked again) on the same terms unless
+    changed, on the dataset's latest release unless --release says otherwise."""
+    from datamill.catalog.licences import renew_licence
+
+    with get_runtime().session() as s:
+        lic = renew_licence(s, _user(s, user), licence_id, price=price,
+                            expires_on=_day(expires_on), number=number, release_id=release,
+                            term=term, territory=territory, usage_scope=usage,
+                            issued_on=_day(issued_on), fx_rate=fx_rate, band_reason=band_reason)
+    emit(lic, as_json, _issued)
+
+
+@app.command("links")
+@handle_errors
+def links_cmd(licence_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """A licence's transfer links (a customer sees its own licence's)."""
+    from datamill.catalog.licences import list_links
+
+    rt = get_runtime()
+    with rt.session() as s:
+        rows = list_links(s, rt.settings, _user(s, user), licence_id)
+
+    def show(rows: Any) -> None:
+        for x in rows:
+            state = "revoked" if x.revoked else f"{x.downloads}/{x.max_downloads} downloads"
+            out.print(f"{x.id:>4} {x.url} · expires {x.expires_at:%Y-%m-%d %H:%M} UTC · {state}",
+                      highlight=False)
+        if not rows:
+            out.print("no transfer links", highlight=False)
+
+    emit(rows, as_json, show)
+
+
+@app.command("link-revoke")
+@handle_errors
+def link_revoke_cmd(link_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Stop one transfer link (the licence stays)."""
+    from datamill.catalog.licences import revoke_link
+
+    rt = get_runtime()
+    with rt.session() as s:
+        link = revoke_link(s, rt.settings, _user(s, user), link_id)
+    emit(link, as_json, _line(f"transfer link {link.id} revoked"))
 
 
 @app.command("licences")

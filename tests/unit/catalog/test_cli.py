@@ -61,9 +61,21 @@ def test_catalog_cli_flow(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> N
     over = _run(cli, "catalog", "download", link["url"], code=6)
     assert "used 1 of 1" in over["error"]["message"]
     _run(cli, "catalog", "accept", lic["id"], "--as", "sales")
+    links = _run(cli, "catalog", "links", lic["id"], "--as", "sales")
+    assert [x["downloads"] for x in links] == [1]
+    again = _run(cli, "catalog", "licence-add", ds["id"], cust, "--price", "300000",
+                 "--territory", "PRC", "--term", "3 years", "--usage", "training", "--criteria",
+                 "ok", "--as", "sales", code=4)  # the same terms again: renew instead
+    assert "renew or revoke" in again["error"]["message"]
+    renewal = _run(cli, "catalog", "licence-renew", lic["id"], "--price", "310000",
+                   "--expires-on", "2999-12-31", "--as", "sales")
+    assert renewal["renews_id"] == lic["id"] and renewal["expires_on"] == "2999-12-31"
+    revoked = _run(cli, "catalog", "licence-revoke", renewal["id"], "--reason", "unpaid",
+                   "--as", "sales")
+    assert revoked["status"] == "revoked" and revoked["active"] is False
     _run(cli, "ledger", "sync", "--as", "admin")
     report = _run(cli, "catalog", "report", "--as", "sales")
-    assert report[0]["revenue"] == "300000.00"
+    assert report[0]["revenue"] == "300000.00" and report[0]["licences"] == 2
     assert _run(cli, "catalog", "pipeline", "--as", "pm")["released"] == 1
     listing = _run(cli, "catalog", "listing", rel["id"], tmp_path / "listing.json", "--as", "sales")
     assert listing["release_sha256"] == rel["manifest_sha256"]

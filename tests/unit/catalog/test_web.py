@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from datamill.catalog import datasets
+from datamill.catalog import datasets, licences
 from datamill.catalog.access import link_customer_user
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -25,6 +25,10 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
                                 modality="speech.asr", languages=["th-TH"], planned_hours="800",
                                 budget="1200000", market_survey="three customers asked")
         link_customer_user(s, who["sales"], who["cust"], cust)
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                      price="300000", territory="中国大陆", term="2 years",
+                                      usage_scope="training", acceptance_criteria="ok")
+        licences.revoke_licence(s, who["sales"], lic.id, reason="unpaid")
     with TestClient(create_app(rt)) as c:
         web_login(c, "sales")
         page = c.get("/catalog")
@@ -32,15 +36,22 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         assert 'href="/catalog"' in page.text and "300000.00" in page.text
         assert 'data-testid="pipeline-chart"' in page.text and "Thai read speech" in page.text
         one = c.get(f"/catalog/{ds_id}")
-        assert one.status_code == 200 and "2019SR0001" in one.text and "gender" in one.text
+        assert one.status_code == 200 and "2019SR0001" in one.text and "Gender" in one.text
+        assert "中国大陆" in one.text and "revoked" in one.text
         sample = c.get(f"/catalog/releases/{rel_id}/samples/0")
         assert sample.status_code == 200 and sample.headers["content-type"] == "audio/wav"
         filtered = c.get("/catalog?language=th&price_band=low")
-        assert "zh-asr title" not in filtered.text
+        assert "zh-asr title" not in filtered.text.split('data-testid="catalog-licences"')[0]
     with TestClient(create_app(rt)) as c:
         web_login(c, "cust")
         page = c.get("/catalog", headers={"Accept-Language": "zh-CN"})
         assert page.status_code == 200
-        assert "300000.00" not in page.text and "Thai read speech" not in page.text
+        rows = page.text.split('data-testid="catalog-licences"')[0]  # its own licence's price
+        assert "300000.00" not in rows and "Thai read speech" not in page.text
         assert "zh-asr title" in page.text and "pipeline-chart" not in page.text
+        assert "已撤销" in page.text and "授权地域" in page.text
+        one = c.get(f"/catalog/{ds_id}", headers={"Accept-Language": "zh-CN"})
+        # the datasheet's distributions in Chinese, not their JSON keys
+        assert "性别" in one.text and "女: 2" in one.text
+        assert "gender" not in one.text and "speaker_id" not in one.text
         assert c.get(f"/catalog/releases/{rel_id}/samples/0").status_code == 200

@@ -103,6 +103,27 @@ class LicenceCreate(BaseModel):
     release_id: IdRef | None = None
     issued_on: Day | None = None  # default: the number's date, else today
     band_reason: Text | None = None
+    expires_on: Day | None = Field(None, description="The licence's last day (none: no end)")
+
+
+class LicenceRenewal(BaseModel):
+    price: Num
+    expires_on: Day | None = Field(None, description="The renewal's last day (none: no end)")
+    number: Annotated[str, Field(min_length=1, max_length=16)] | None = None
+    release_id: IdRef | None = Field(None, description="Default: the dataset's latest release")
+    issued_on: Day | None = None
+    territory: Short | None = None
+    term: Short | None = None
+    usage_scope: Text | None = None
+    acceptance_criteria: Text | None = None
+    fx_rate: Annotated[str, Field(min_length=1, max_length=20,
+                                  pattern=r"^\d{1,6}(\.\d{1,6})?$")] | None = None
+    band_reason: Text | None = None
+
+
+class Revocation(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    on: Day | None = None
 
 
 class LinkCreate(BaseModel):
@@ -271,6 +292,35 @@ def link_endpoint(licence_id: Id, body: LinkCreate, session: SessionDep, runtime
     return licences.issue_transfer_link(session, runtime.settings, user, licence_id,
                                         _root(runtime), hours=body.hours,
                                         max_downloads=body.max_downloads)
+
+
+@router.post("/licences/{licence_id}/revocation")
+def revoke_endpoint(licence_id: Id, body: Revocation, session: SessionDep,
+                    user: CurrentUser) -> LicenceOut:
+    """End a licence now: its links stop; an unaccepted one's ledger contract is cancelled."""
+    return licences.revoke_licence(session, user, licence_id, reason=body.reason, on=body.on)
+
+
+@router.post("/licences/{licence_id}/renewal", status_code=status.HTTP_201_CREATED)
+def renew_endpoint(licence_id: Id, body: LicenceRenewal, session: SessionDep,
+                   user: CurrentUser) -> LicenceOut:
+    """The next licence of the same customer and terms (unless changed), priced and booked
+    again, on the dataset's latest release unless ``release_id`` is given."""
+    return licences.renew_licence(session, user, licence_id, **body.model_dump())
+
+
+@router.get("/licences/{licence_id}/links")
+def links_endpoint(licence_id: Id, session: SessionDep, runtime: RuntimeDep,
+                   user: CurrentUser) -> list[TransferLinkOut]:
+    """A licence's transfer links with their signed URLs (a customer sees its own)."""
+    return licences.list_links(session, runtime.settings, user, licence_id)
+
+
+@router.post("/transfers/{link_id}/revocation")
+def revoke_link_endpoint(link_id: Id, session: SessionDep, runtime: RuntimeDep,
+                         user: CurrentUser) -> TransferLinkOut:
+    """Stop one transfer link (the licence stays)."""
+    return licences.revoke_link(session, runtime.settings, user, link_id)
 
 
 @router.post("/licences/{licence_id}/acceptance")
