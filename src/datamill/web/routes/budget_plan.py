@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from datamill.compliance.classification import require_visible
 from datamill.core.errors import NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import require_ledger_access
@@ -28,7 +29,8 @@ _BAR = 320  # px of the longest bar
 def plan_variance_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser
 ) -> Response:
-    require_ledger_access(session, me.user)
+    require_ledger_access(session, me.user, write=False)  # a read: auditors may
+    require_visible(session, me.user, project_id)
     lp = ledger_project_id_for(session, project_id)
     if lp is None:
         raise NotFound(f"project {project_id} has no ledger accounts yet")

@@ -184,7 +184,7 @@ def lines_csv(
     date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
 ) -> Response:
     """Margin by line and the speech cost per hour as a CSV download."""
-    _require_finance(session, me.user)
+    _require_finance(session, me.user, write=False)
     if date_to < date_from:
         raise InvalidInput("the period ends before it starts", field="to")
     return _csv(line_report_csv(session, date_from, date_to),
@@ -222,7 +222,7 @@ def trace_page(
 ) -> Response:
     """The auditor's trace of one contract: order → project → delivery → acceptance →
     invoice → payment, and the revenue recognised."""
-    _require_finance(session, me.user)
+    _require_finance(session, me.user, write=False)
     return render(request, "ledger_trace.html", me, data=contract_trace(
         session, contract_id, hidden_project_ids(session, me.user)))
 
