@@ -7,9 +7,7 @@ expire (``DATAMILL_TOKEN_DAYS``, ``--expires-days``) and can be revoked (API and
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +29,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Unauthorized
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._cli import run_cli
 from tests.known_issues._web import csrf_of, signed_in, web_login
 
 API = "/api/v1"
@@ -136,12 +135,7 @@ def test_revoked_token_refused(client: TestClient) -> None:
 
 
 def _cli(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATAMILL_HOME": str(home), "COLUMNS": "200"}
-    env.pop("DATAMILL_DATABASE_URL", None)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "datamill.cli", *args], capture_output=True, text=True, env=env,
-        timeout=120, input=stdin, check=False,
-    )
+    return run_cli(home, *args, ok=False, stdin=stdin)
 
 
 def test_cli_token_expiry_revoke_and_password(tmp_path: Path) -> None:

@@ -8,9 +8,7 @@ and head (in the database and in ``home/audit_checkpoint.json``), and ``datamill
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from datamill.compliance.models import AuditCheckpoint, AuditRecord, User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._cli import run_cli
 from tests.known_issues._web import web_login
 
 API = "/api/v1"
@@ -215,12 +214,7 @@ def test_startup_warning(runtime: Runtime, users: dict[str, User],
 
 
 def _cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "DATAMILL_HOME": str(home), "COLUMNS": "80", **env}
-    full.pop("DATAMILL_DATABASE_URL", None)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "datamill.cli", *args], capture_output=True, text=True, env=full,
-        timeout=120, check=False,
-    )
+    return run_cli(home, *args, ok=False, columns=80, **env)
 
 
 def test_cli_verify_json_both_ways(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,17 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests._cli import run_cli, run_process
 from tests.unit.production.helpers import spec, speech_folder
 
-DATAMILL = [sys.executable, "-m", "datamill.cli"]
-
-
-def run(home: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATAMILL_HOME": str(home), "COLUMNS": "200"}
-    proc = subprocess.run([*DATAMILL, *args], capture_output=True, text=True, env=env, timeout=300)  # noqa: S603
-    if ok:
-        assert proc.returncode == 0, proc.stderr + proc.stdout
-    return proc
+#: the commands run in this process (see tests/_cli.py); one test starts the real process
+run = run_cli
 
 
 def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
@@ -61,6 +54,20 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
     assert proc.returncode == 3 and "no project named 'nope'" in proc.stderr
     listed = json.loads(run(home, "project", "list", "--json").stdout)
     assert [p["name"] for p in listed] == ["cli-asr"]
+
+
+def test_the_real_process_speaks_as_the_in_process_runner(tmp_path: Path) -> None:
+    # the other CLI tests run commands in the test process (tests/_cli.py): the process itself
+    # gives the same exit codes, streams and JSON
+    home = tmp_path / "home"
+    for runner in (run_process, run_cli):
+        missing = runner(home, "project", "show", "nope", ok=False)
+        assert missing.returncode == 3 and missing.stdout == ""
+        assert missing.stderr.strip().splitlines() == ["error (not_found): no project named 'nope'"], missing.stderr
+        listed = runner(home, "project", "list", "--json")
+        assert json.loads(listed.stdout) == [] and listed.stderr == ""
+        usage = runner(home, "project", "create", "spec.yaml", "--json", ok=False)
+        assert usage.returncode == 2 and "--as" in usage.stdout + usage.stderr
 
 
 @pytest.mark.slow

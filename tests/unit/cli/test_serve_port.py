@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from tests.unit.cli.test_cli import run
+from tests._cli import run_process as run  # the real server process
 
 
 def test_a_busy_port_is_a_conflict_named_in_one_line(tmp_path: Path) -> None:

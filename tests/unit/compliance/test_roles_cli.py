@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from datamill.compliance.permissions import matrix_rows
 from datamill.compliance.roles import Action, Role
-
-DATAMILL = [sys.executable, "-m", "datamill.cli"]
+from tests._cli import run_cli
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATAMILL_HOME": str(home), "COLUMNS": "400"}
-    return subprocess.run([*DATAMILL, *args], capture_output=True, text=True, env=env,  # noqa: S603
-                          timeout=300, input="")
+    return run_cli(home, *args, ok=False, stdin="", columns=400)
 
 
 def test_roles_json_and_markdown_are_the_matrix(tmp_path: Path) -> None:
