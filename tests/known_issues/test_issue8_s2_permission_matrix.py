@@ -84,6 +84,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/inspections/{inspection_id}/samples/{item_id}"): {"corrected_text": "x"},
     ("post", "/inspections/{inspection_id}/complete"): None,
     ("post", "/batches/{batch_id}/deliveries"): {},
+    ("post", "/deliveries/{delivery_id}/rejection"): {"reason": "wrong speaker labels"},
     ("post", "/deliveries/{delivery_id}/acceptance"): {
         "accepted_duration_ms": 1, "accepted_utterances": 1,
     },

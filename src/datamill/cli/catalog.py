@@ -277,7 +277,7 @@ def _state(x: Any) -> str:
     if x.status == "revoked":
         return f"revoked {x.revoked_on}"
     ends = f" · ends {x.expires_on}" if x.expires_on else ""
-    return x.status + ends + (" · EXPIRED" if x.expired else "")
+    return f"{x.status}{ends}{' · EXPIRED' if x.expired else ''}"
 
 
 def _licences(rows: Any) -> None:

@@ -6,7 +6,7 @@ package (``relocate``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,6 +23,7 @@ from datamill.cli._common import (
     progress_bar,
 )
 from datamill.compliance.roles import Action
+from datamill.production.schemas import DeliveryOut
 
 app = typer.Typer(help="Deliveries and customer acceptance.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -81,6 +82,77 @@ def accept_cmd(
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} accepted: {counted(v.accepted_items, 'item')}, {amount(v.accepted_volume)} "
         f"{v.volume_unit}"))
+
+
+@app.command("reject")
+@handle_errors
+def reject_cmd(
+    delivery_id: int,
+    user: AsUser,
+    reason: Annotated[str, typer.Option(help="The customer's reason (what was wrong).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record the customer's rejection of a whole delivery: nothing is accepted or paid; the
+    batch's items go back to their annotators with the reason, to be batched and delivered
+    again."""
+    from datamill.production.delivery import reject_delivery
+
+    with get_runtime().session() as s:
+        actor = acting_user(s, user, Action.DELIVER,
+                            project_id=owning_project(s, delivery_id=delivery_id))
+        d = reject_delivery(s, delivery_id, reason=reason, actor_id=actor.id)
+    emit(d, as_json, lambda v: out.print(
+        f"delivery {v.id} rejected: {counted(v.delivered_items, 'item')} back to rework",
+        highlight=False))
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(
+    project: Annotated[str, typer.Argument(help="Project name or id.")],
+    user: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """A project's deliveries: delivered, accepted (items and volume) or rejected."""
+    from datamill.production.delivery import list_deliveries
+
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        acting_user(s, user, Action.DELIVER, project_id=pid)
+        rows = list_deliveries(s, pid)
+
+    def show(rows: list[DeliveryOut]) -> None:
+        for v in rows:
+            took = (f" · accepted {counted(v.accepted_items or 0, 'item')}, "
+                    f"{amount(v.accepted_volume or 0)} {v.volume_unit}"
+                    if v.status == "accepted" else "")
+            out.print(f"{v.id:>4} batch {v.batch_id} · {v.status} · "
+                      f"{counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
+                      f"{v.volume_unit}{took} → {v.path}", highlight=False)
+        if not rows:
+            out.print("no deliveries", highlight=False)
+
+    emit(rows, as_json, show)
+
+
+@app.command("show")
+@handle_errors
+def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """One delivery with its datasheet."""
+    from datamill.production.delivery import get_delivery
+
+    with get_runtime().session() as s:
+        acting_user(s, user, Action.DELIVER, project_id=owning_project(s, delivery_id=delivery_id))
+        d = get_delivery(s, delivery_id)
+    emit(d, as_json, lambda v: out.print(
+        f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "
+        f"{amount(v.delivered_volume)} {v.volume_unit} → {v.path}", highlight=False))
+
+
+def _project_id(session: Any, ref: str) -> int:
+    from datamill.production.projects import find_project
+
+    return int(find_project(session, ref).id)
 
 
 @app.command("relocate")

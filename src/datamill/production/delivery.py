@@ -48,7 +48,8 @@ from datamill.production.models import (
 from datamill.production.schemas import DeliveryOut
 from datamill.storage.blobstore import BlobStore, sha256_file
 
-__all__ = ["deliver_batch", "get_delivery", "record_acceptance"]
+__all__ = ["deliver_batch", "delivery_file", "get_delivery", "list_deliveries",
+           "record_acceptance", "reject_delivery"]
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -376,6 +377,62 @@ def get_delivery(session: Session, delivery_id: int) -> DeliveryOut:
     return DeliveryOut.model_validate(d)
 
 
+def list_deliveries(session: Session, project_id: int) -> list[DeliveryOut]:
+    """A project's deliveries, oldest first (rejected ones too: the redelivery follows them)."""
+    get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    return [DeliveryOut.model_validate(d) for d in session.scalars(
+        select(Delivery).where(Delivery.project_id == project_id).order_by(Delivery.id))]
+
+
+def delivery_file(session: Session, delivery_id: int, name: str) -> tuple[Path, str]:
+    """One file of a delivery's package, by its path inside the package (``manifest.json``,
+    ``datasheet.json``, ``kaldi/text`` …), and its sha256. Only regular files inside the
+    package's folder are served: a name that leaves it (``..``, a link) is not found."""
+    d = get_or_raise(session, Delivery, delivery_id, "delivery")
+    root = Path(d.path).resolve()
+    rel = Path(name)
+    if not name or rel.is_absolute() or ".." in rel.parts:
+        raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or path.is_symlink() or not path.is_file():
+        raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
+    return path, sha256_file(path)
+
+
+def reject_delivery(
+    session: Session, delivery_id: int, *, reason: str, actor_id: int | None = None,
+) -> DeliveryOut:
+    """Record the customer's rejection of a whole delivery: nothing is accepted or paid; its
+    batch is marked rejected and every item goes back to its annotators with the reason, so the
+    reworked items are batched, inspected and delivered again (the redelivery)."""
+    from datamill.production.annotating import return_to_annotators
+
+    if not (reason or "").strip():
+        raise InvalidInput("a rejection names the customer's reason", field="reason")
+    d = lock_or_raise(session, Delivery, delivery_id, "delivery")
+    if d.status != "delivered":
+        raise Conflict(f"delivery {delivery_id} was already {d.status}"
+                       + (f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else "")
+                       + ": only a delivery awaiting the customer's report is rejected",
+                       delivery_id=d.id)
+    batch = lock_or_raise(session, Batch, d.batch_id, "batch")
+    why = f"delivery {d.id} ({batch.name}) rejected by the customer: {reason.strip()}"
+    items = session.scalars(select(Item).join(BatchItem, BatchItem.item_id == Item.id)
+                            .where(BatchItem.batch_id == batch.id).order_by(Item.id)).all()
+    for item in items:
+        return_to_annotators(session, item, why)
+    d.status = "rejected"
+    d.acceptance_note = reason.strip()
+    batch.status = "rejected"
+    payload = {"delivery_id": d.id, "batch_id": batch.id, "reason": reason.strip(),
+               "items": len(items)}
+    session.add(DomainEvent(type="delivery.rejected", project_id=d.project_id, payload=payload))
+    record_audit(session, actor_id=actor_id, action="delivery.rejected", object_type="delivery",
+                 object_id=d.id, project_id=d.project_id, data=payload)
+    session.flush()
+    return DeliveryOut.model_validate(d)
+
+
 def record_acceptance(
     session: Session,
     delivery_id: int,
@@ -405,6 +462,9 @@ def record_acceptance(
         raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
     if d.status == "accepted":
         raise Conflict(f"delivery {delivery_id} was already accepted on {d.accepted_at}")
+    if d.status == "rejected":
+        raise Conflict(f"delivery {delivery_id} was rejected by the customer: its items are "
+                       "reworked and delivered again in a new batch", delivery_id=d.id)
     if items < 0 or volume < 0:
         raise InvalidInput("accepted volume cannot be negative")
     if items > d.delivered_items:

@@ -85,6 +85,7 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "unit.speakers": "speakers", "unit.items": "items", "unit.frames": "frames",
     # domain events the ledger consumes (the finance overview's pending list)
     "event.delivery.accepted": "delivery accepted",
+    "event.delivery.rejected": "delivery rejected by the customer",
     "event.settlement.confirmed": "settlement confirmed",
     "event.settlement.reduced": "settlement reduced by a correction",
     "event.hour_points.booked": "hour points booked",

@@ -71,6 +71,7 @@ _MISC = {
     "unit.hour": "小时", "unit.item": "条", "unit.volume": "个数据量单位", "unit.adjustment": "调整",
     "unit.licences": "份授权", "unit.speakers": "名说话人", "unit.items": "条", "unit.frames": "帧",
     "event.delivery.accepted": "交付已验收",
+    "event.delivery.rejected": "交付被客户拒收",
     "event.settlement.confirmed": "结算已确认",
     "event.settlement.reduced": "结算因更正而减少",
     "event.hour_points.booked": "工时点数已登记",

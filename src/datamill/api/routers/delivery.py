@@ -5,15 +5,25 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, status
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import Require, RuntimeDep, SessionDep
 from datamill.api.params import Id
+from datamill.api.schemas import media_response
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.production.delivery import deliver_batch, get_delivery, record_acceptance
+from datamill.production.delivery import (
+    deliver_batch,
+    delivery_file,
+    get_delivery,
+    list_deliveries,
+    record_acceptance,
+    reject_delivery,
+)
 from datamill.production.schemas import DeliveryOut
 
 __all__ = ["router"]
@@ -43,6 +53,11 @@ class AcceptanceReport(BaseModel):
     accepted_utterances: int | None = Field(
         None, ge=0, description="Older name of accepted_items (speech).")
     note: str | None = Field(None, max_length=5000)
+
+
+class Rejection(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=5000,
+                                 description="The customer's reason (what was wrong).")]
 
 
 @router.post("/batches/{batch_id}/deliveries", status_code=status.HTTP_201_CREATED)
@@ -89,3 +104,35 @@ def acceptance_endpoint(
         note=body.note,
         actor_id=user.id,
     )
+
+
+@router.post("/deliveries/{delivery_id}/rejection")
+def rejection_endpoint(
+    delivery_id: Id, body: Rejection, session: SessionDep, user: Deliverer
+) -> DeliveryOut:
+    """Record the customer's rejection of the whole delivery: nothing is accepted or paid; the
+    batch's items go back to their annotators with the reason, to be delivered again."""
+    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    return reject_delivery(session, delivery_id, reason=body.reason, actor_id=user.id)
+
+
+@router.get("/projects/{project_id}/deliveries")
+def deliveries_endpoint(project_id: Id, session: SessionDep, user: Deliverer) -> list[DeliveryOut]:
+    """A project's deliveries, oldest first, with their status (delivered, accepted, rejected)."""
+    return list_deliveries(session, project_id)
+
+
+@router.get("/deliveries/{delivery_id}/files/{name:path}", response_class=FileResponse,
+            responses=media_response("One file of the package", "application/octet-stream",
+                                     binary=True))
+def delivery_file_endpoint(
+    delivery_id: Id, name: Annotated[str, PathParam(min_length=1, max_length=1000)],
+    session: SessionDep, user: Deliverer,
+) -> FileResponse:
+    """Download one file of the package by its path in ``manifest.json`` (``manifest.json`` and
+    ``datasheet.json`` themselves too); ``X-Content-SHA256`` carries its checksum."""
+    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    path, digest = delivery_file(session, delivery_id, name)
+    media = "application/json" if path.suffix == ".json" else "application/octet-stream"
+    return FileResponse(path, media_type=media, filename=path.name,
+                        headers={"X-Content-SHA256": digest})

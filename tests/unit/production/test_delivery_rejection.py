@@ -1,0 +1,124 @@
+"""The customer's side of a delivery over HTTP: list a project's deliveries, download the files
+the manifest names and check their checksums, reject a delivery (items back to rework, nothing
+accepted), then accept the redelivery by volume (a partial acceptance)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.compliance.models import User
+from datamill.production.models import DomainEvent, Item
+from datamill.production.tasks import claim_next_task
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.unit.production.test_inspection_delivery import _annotate_and_review, _inspect
+
+API = "/api/v1"
+
+
+def _auth(client: TestClient, username: str) -> dict[str, str]:
+    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _accepted_batch(client: TestClient, runtime: Runtime, users: dict[str, User], pid: int,
+                    pm: dict[str, str]) -> int:
+    _annotate_and_review(runtime, users, pid)
+    made = client.post(f"{API}/projects/{pid}/batches", headers=pm, json={})
+    assert made.status_code == 201, made.text
+    assert _inspect(runtime, users, made.json()["id"], wrong=False)["verdict"] == "accepted"
+    return int(made.json()["id"])
+
+
+def _cli(*args: object, code: int = 0) -> object:
+    r = CliRunner().invoke(app, [str(a) for a in args] + ["--json"])
+    assert r.exit_code == code, r.stdout + r.stderr
+    return json.loads(r.stdout)
+
+
+def test_reject_then_redeliver_and_accept_part(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.unit.production.helpers import ready_project
+
+    pid = ready_project(runtime, users, tmp_path, 4)
+    with TestClient(create_app(runtime)) as client:
+        pm = _auth(client, "pm")
+        batch = _accepted_batch(client, runtime, users, pid, pm)
+        first = client.post(f"{API}/batches/{batch}/deliveries", headers=pm,
+                            json={"formats": ["kaldi"]})
+        assert first.status_code == 201, first.text
+        d = first.json()
+        listed = client.get(f"{API}/projects/{pid}/deliveries", headers=pm)
+        assert [x["id"] for x in listed.json()] == [d["id"]]
+        assert listed.json()[0]["status"] == "delivered"
+
+        manifest = client.get(f"{API}/deliveries/{d['id']}/files/manifest.json", headers=pm)
+        assert manifest.status_code == 200, manifest.text
+        files = manifest.json()["files"]
+        for name, digest in files.items():  # every file the manifest names, as downloaded
+            got = client.get(f"{API}/deliveries/{d['id']}/files/{name}", headers=pm)
+            assert got.status_code == 200, name
+            assert hashlib.sha256(got.content).hexdigest() == digest == \
+                got.headers["x-content-sha256"], name
+        for bad in ("../../etc/passwd", "..%2F..%2Fsecret", "kaldi/../../x", "nothing.txt"):
+            assert client.get(f"{API}/deliveries/{d['id']}/files/{bad}",
+                              headers=pm).status_code == 404, bad
+        assert client.get(f"{API}/deliveries/{d['id']}/files/manifest.json",
+                          headers=_auth(client, "ann1")).status_code == 403
+
+        empty = client.post(f"{API}/deliveries/{d['id']}/rejection", headers=pm,
+                            json={"reason": ""})
+        assert empty.status_code == 422
+        no = client.post(f"{API}/deliveries/{d['id']}/rejection", headers=pm,
+                         json={"reason": "speaker labels swapped in half the files"})
+        assert no.status_code == 200, no.text
+        assert no.json()["status"] == "rejected" and no.json()["accepted_items"] is None
+        late = client.post(f"{API}/deliveries/{d['id']}/acceptance", headers=pm,
+                           json={"accepted_items": 4, "accepted_volume": 1})
+        assert late.status_code == 409 and "rejected" in late.json()["detail"]
+        assert client.post(f"{API}/deliveries/{d['id']}/rejection", headers=pm,
+                           json={"reason": "again"}).status_code == 409
+        with runtime.session() as s:
+            assert {i.status for i in s.scalars(select(Item).where(Item.project_id == pid))} \
+                == {"rework"}
+            back = claim_next_task(s, users["ann1"], pid, "annotate")
+            assert back is not None and back.return_reason
+            assert "rejected by the customer: speaker labels swapped" in back.return_reason
+            assert not s.scalars(select(DomainEvent).where(
+                DomainEvent.type == "delivery.accepted")).all()
+
+        # the reworked items are batched, inspected and delivered again; part is accepted
+        again = _accepted_batch(client, runtime, users, pid, pm)
+        second = client.post(f"{API}/batches/{again}/deliveries", headers=pm,
+                             json={"formats": ["kaldi"]}).json()
+        half = second["datasheet"]["volume"]["amount"] // 2
+        took = client.post(f"{API}/deliveries/{second['id']}/acceptance", headers=pm,
+                           json={"accepted_items": 2, "accepted_volume": half})
+        assert took.status_code == 200, took.text
+        listed = client.get(f"{API}/projects/{pid}/deliveries", headers=pm).json()
+        assert [(x["id"], x["status"]) for x in listed] == [
+            (d["id"], "rejected"), (second["id"], "accepted")]
+        with runtime.session() as s:
+            event = s.scalars(select(DomainEvent).where(
+                DomainEvent.type == "delivery.accepted")).one()
+            assert event.payload["accepted_volume"] == half
+
+    # the same from the command line: list, show, and a second rejection refused (JSON)
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    rows = _cli("delivery", "list", pid, "--as", "pm")
+    assert [x["status"] for x in rows] == ["rejected", "accepted"]  # type: ignore[union-attr]
+    one = _cli("delivery", "show", d["id"], "--as", "pm")
+    assert one["status"] == "rejected"  # type: ignore[index]
+    refused = _cli("delivery", "reject", second["id"], "--reason", "late", "--as", "pm", code=4)
+    assert "already accepted" in refused["error"]["message"]  # type: ignore[index]
