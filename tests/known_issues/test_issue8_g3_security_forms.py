@@ -166,8 +166,11 @@ def test_office_forms_clearance_assessment_rules_qualifications(
     r = _post(client, f"/security/qualifications/{2**63}/revoke", {}, token=token)
     assert r.status_code == 422  # type: ignore[attr-defined]
 
-    # project settings are the project's managers' (the officer is not a member)
-    r = _post(client, "/security/classification", {"project_id": pid, "level": "public"},
+    # the office classifies any project it is cleared for (the domain's data-security
+    # officer); the other project settings are the project's managers' (not a member)
+    _done(_post(client, "/security/classification", {"project_id": pid, "level": "public"},
+                token=token), "classified")
+    r = _post(client, "/security/surveying", {"project_id": pid, "required": "true"},
               token=token)
     assert r.status_code == 403  # type: ignore[attr-defined]
 

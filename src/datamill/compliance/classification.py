@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.security_models import ProjectClassification, UserClearance
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
@@ -89,13 +89,24 @@ def read_project_access(session: Session, user_id: int, project_id: int) -> None
     prime(session, ("user_clearance", user_id), row[2])
 
 
+def _office(user: User | None) -> bool:
+    """Whether ``user`` is of the data-security office (admins, data-security officers)."""
+    return user is not None and allowed(user.role, Action.MANAGE_DATA_SECURITY)
+
+
 def set_classification(
     session: Session, actor: User, project_id: int, level: str
 ) -> dict[str, Any]:
-    """Classify a project (project managers of the project, admins)."""
+    """Classify a project: its project managers, and the data-security office (admins, and
+    data-security officers cleared for the project) for any project. A level the office set
+    is lowered only by the office (a project manager may raise it, never undo it)."""
     _check_level(level)
     _project(session, project_id)
-    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    office = _office(actor)
+    if office and actor.role != "admin":  # an officer classifies any project they may see
+        require_clearance(session, actor, project_id)
+    else:
+        require(session, actor, Action.MANAGE_PROJECT, project_id)
     own = user_clearance(session, actor.id)
     if actor.role != "admin" and LEVELS.index(level) > LEVELS.index(own):
         raise Forbidden(  # one could not see the project afterwards: vetting comes first
@@ -103,6 +114,11 @@ def set_classification(
             "ask the data-security office for clearance first", project_id=project_id)
     row = session.get(ProjectClassification, project_id)
     before = row.level if row is not None else None
+    if (not office and row is not None and LEVELS.index(level) < LEVELS.index(row.level)
+            and row.set_by is not None and _office(session.get(User, row.set_by))):
+        raise Forbidden(
+            f"project {project_id} was classified {row.level!r} by the data-security office;"
+            " only the office may lower it", project_id=project_id)
     if row is None:
         row = ProjectClassification(project_id=project_id, level=level)
         session.add(row)
@@ -115,9 +131,13 @@ def set_classification(
 
 
 def set_clearance(session: Session, actor: User, user_id: int, level: str) -> dict[str, Any]:
-    """Set a person's clearance (admins only: it is personnel vetting)."""
+    """Set a person's clearance (the data-security office: it is personnel vetting). Nobody
+    but an admin sets their own: an officer is vetted by another officer or an admin."""
     _check_level(level)
     require(session, actor, Action.MANAGE_DATA_SECURITY)
+    if user_id == actor.id and actor.role != "admin":
+        raise Forbidden(f"{actor.username!r} may not set their own clearance; another "
+                        "data-security officer or an admin vets them", user_id=user_id)
     target = get_or_raise(session, User, user_id, "user", user_id=user_id)
     row = session.get(UserClearance, user_id)
     before = row.level if row is not None else None
