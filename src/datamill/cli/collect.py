@@ -12,7 +12,7 @@ from rich.table import Table
 
 from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out, styled
 
-__all__ = ["app"]
+__all__ = ["ENCODING_HELP", "app", "read_text_file"]
 
 app = typer.Typer(help="Collection: speaker quotas, prompts, consent texts, invitation links, "
                   "re-recording.", no_args_is_help=True)
@@ -21,6 +21,9 @@ app.add_typer(prompts_app, name="prompts")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
 ProjectArg = Annotated[str, typer.Argument(help="Project id or name.")]
+ENCODING_HELP = ("The file's encoding (UTF-8 with or without BOM by default; gbk, gb18030, "
+                 "big5 for files from Chinese Windows editors).")
+EncodingOpt = Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)]
 
 
 def _pid(s: Any, project: str) -> int:
@@ -29,13 +32,35 @@ def _pid(s: Any, project: str) -> int:
     return int(find_project(s, project).id)
 
 
-def _read(path: Path) -> str:
+def read_text_file(path: Path, encoding: str = "utf-8", field: str = "file") -> str:
+    """The file's text; UTF-8 may start with a byte-order mark. Text in another encoding (a
+    Chinese Windows editor saves GBK) is refused with the option that reads it."""
+    import codecs
+
     from datamill.core.errors import InvalidInput
 
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"cannot read {path}: {err}", path=str(path)) from err
+        codec = codecs.lookup(encoding).name
+    except LookupError as err:
+        raise InvalidInput(f"unknown encoding {encoding!r} (e.g. utf-8, gbk, gb18030, big5)",
+                           field="encoding") from err
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InvalidInput(f"cannot read {path}: {err.strerror or err}", field=field,
+                           path=str(path)) from err
+    try:
+        return raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as err:
+        hint = ""
+        if codec == "utf-8":
+            try:
+                raw.decode("gb18030")
+                hint = "; it reads as GBK/GB18030: pass --encoding gbk or save it as UTF-8"
+            except UnicodeDecodeError:
+                hint = "; save it as UTF-8 or name its encoding with --encoding"
+        raise InvalidInput(f"{path} is not {encoding} text (byte {raw[err.start]:#04x} at offset"
+                           f" {err.start}){hint}", field=field, path=str(path)) from err
 
 
 def _line(text: str) -> Any:
@@ -74,14 +99,15 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
 @handle_errors
 def prompts_add(
     project: ProjectArg,
-    file: Annotated[Path, typer.Option("--file", help="UTF-8 text, one prompt a line.")],
+    file: Annotated[Path, typer.Option("--file", help="Text, one prompt a line.")],
     as_user: AsUser,
+    encoding: EncodingOpt = "utf-8",
     as_json: JsonOpt = False,
 ) -> None:
     """Append prompts from a file (blank lines and prompts already listed are skipped)."""
     from datamill.collection.staff import add_prompts
 
-    lines = _read(file).splitlines()
+    lines = read_text_file(file, encoding).splitlines()
     with get_runtime().session() as s:
         result = add_prompts(s, acting_user(s, as_user), _pid(s, project), lines)
     emit(result, as_json, _line(f"{result['added']} prompts added, {result['skipped']} already"
@@ -108,14 +134,15 @@ def prompts_list(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False)
 @handle_errors
 def consent_text(
     project: ProjectArg,
-    file: Annotated[Path, typer.Option("--file", help="The consent text (UTF-8).")],
+    file: Annotated[Path, typer.Option("--file", help="The consent text.")],
     as_user: AsUser,
+    encoding: EncodingOpt = "utf-8",
     as_json: JsonOpt = False,
 ) -> None:
     """Add the next version of the project's consent text."""
     from datamill.collection.staff import set_consent_text
 
-    text = _read(file)
+    text = read_text_file(file, encoding)
     with get_runtime().session() as s:
         result = set_consent_text(s, acting_user(s, as_user), _pid(s, project), text)
     emit(result, as_json, _line(f"consent text version {result['version']} saved"))

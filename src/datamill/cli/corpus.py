@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from datamill.cli._common import JsonOpt, console, emit, handle_errors, out, styled
+from datamill.cli.collect import ENCODING_HELP, read_text_file
 
 app = typer.Typer(help="Corpus design: choose recording prompts that cover the units.",
                   no_args_is_help=True)
@@ -64,7 +65,7 @@ def _render(v: dict[str, Any]) -> None:
 @app.command("select")
 @handle_errors
 def select_cmd(  # noqa: PLR0913 - one option per filter
-    pool: Annotated[Path, typer.Argument(help="Candidate sentences, one a line (UTF-8).")],
+    pool: Annotated[Path, typer.Argument(help="Candidate sentences, one a line (see --encoding).")],
     lang: Annotated[str, typer.Option(help="Language: en or zh.")] = "zh",
     n: Annotated[int, typer.Option("--n", help="How many prompts to choose.")] = 500,
     units: Annotated[str, typer.Option(
@@ -94,6 +95,7 @@ def select_cmd(  # noqa: PLR0913 - one option per filter
     fill: Annotated[bool, typer.Option(
         help="Once all is covered, keep choosing (a new round) up to --n.")] = True,
     seed: Annotated[int, typer.Option(help="Seed of the random baseline.")] = 0,
+    encoding: Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)] = "utf-8",
     as_json: JsonOpt = False,
 ) -> None:
     """Choose up to --n prompts that cover the most (rare) units per syllable read, after the
@@ -109,10 +111,7 @@ def select_cmd(  # noqa: PLR0913 - one option per filter
         write_outputs,
     )
 
-    try:
-        text = pool.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"cannot read the pool {pool}: {err}", field="pool") from None
+    text = read_text_file(pool, encoding, field="pool")
     base = lang.split("-")[0].lower()
     spec = units or ",".join(("syllable", "diphone") if base == "zh" else ("phone", "diphone"))
     if base not in KINDS:

@@ -9,6 +9,7 @@ be revoked; the plain token is shown once, in the link ``/collect/<token>``.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -53,6 +54,9 @@ INVITE_PATH = "/collect/"
 MAX_PROMPTS = 10_000
 MAX_PROMPT_CHARS = 2_000
 MAX_CONSENT_CHARS = 50_000
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
+"""A byte-order mark (a prompts file saved by Windows Notepad) and zero-width characters:
+invisible, and never part of a prompt."""
 
 
 def token_digest(token: str) -> str:
@@ -66,7 +70,7 @@ def _project(session: Session, actor: User, project_id: int, action: Action) -> 
 
 
 def _clean(text: str, limit: int, what: str) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = (text or "").replace("\r\n", "\n").lstrip("\ufeff").strip()
     if not text or len(text) > limit or "\x00" in text:
         raise InvalidInput(f"{what} must be 1 to {limit} characters without NUL", field=what)
     return text
@@ -112,13 +116,16 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
         select(CollectionPrompt).where(CollectionPrompt.project_id == project_id))}
     position = max((p.position for p in existing.values()), default=0)
     added, skipped = 0, 0
-    for raw in texts:
-        text = (raw or "").strip()
+    for n, raw in enumerate(texts, start=1):
+        text = _INVISIBLE.sub("", raw or "").strip()
         if not text:
             continue
         if len(text) > MAX_PROMPT_CHARS or "\x00" in text:
             raise InvalidInput(f"a prompt must be at most {MAX_PROMPT_CHARS} characters without"
                                " NUL", field="prompts")
+        if not any(c.isalnum() for c in text):
+            raise InvalidInput(f"line {n} ({text!r}) has nothing to read: only punctuation"
+                               " or symbols", field="prompts")
         if text in existing:
             skipped += 1
             continue

@@ -74,7 +74,13 @@ __all__ = [
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _GENDERS = {"female", "male", "other"}
-_RECORDING_PROBLEM = re.compile(r"^\s*(recording|录音)\s*[:：]", re.IGNORECASE)
+#: a review reason naming a recording problem: it starts with "recording"/"录音" (the speech
+#: review reason ``recording``'s label, or the reviewer's own "recording: ..."), or the text
+#: after a reason label does ("Wrong words: recording: ...", the web form's shape)
+_RECORDING_PROBLEM = re.compile(
+    r"^\s*(?:(?:recording|录音)[^:：\n]{0,40}(?:[:：]|$)|[^:：\n]{1,60}[:：]\s*(?:recording|录音)\s*[:：])",
+    re.IGNORECASE)
+_CELL_FULL = re.compile(r"^quota cell (?P<cell>.+) is full: ")  # quotas._blocked's sentence
 
 
 class Visit:
@@ -87,21 +93,21 @@ class Visit:
 def visit(session: Session, token: str) -> Visit:
     """The invitation behind ``token``; Unauthorized when unknown, revoked or expired."""
     if not token or len(token) > 200:
-        raise Unauthorized("invalid invitation link")
+        raise Unauthorized("invalid invitation link", reason_code="invalid_link")
     inv = session.scalars(select(CollectionInvite).where(
         CollectionInvite.token_sha256 == token_digest(token))).first()
     if inv is None:
-        raise Unauthorized("invalid invitation link")
+        raise Unauthorized("invalid invitation link", reason_code="invalid_link")
     if inv.revoked_at is not None:
         raise Unauthorized("this invitation link was revoked; ask the project manager for a new"
-                           " one")
+                           " one", reason_code="revoked")
     if inv.expires_at <= utcnow():
         raise Unauthorized("this invitation link has expired; ask the project manager for a new"
-                           " one")
+                           " one", reason_code="expired")
     subject = session.get(CollectionSubject, inv.subject_row_id)
     project = session.get(Project, inv.project_id)
     if subject is None or project is None:
-        raise Unauthorized("invalid invitation link")
+        raise Unauthorized("invalid invitation link", reason_code="invalid_link")
     inv.last_used_at = utcnow()
     return Visit(inv, subject, project)
 
@@ -119,13 +125,15 @@ def give_consent(session: Session, token: str, signature: str, version: int) -> 
     v = visit(session, token)
     text = latest_consent_text(session, v.project.id)
     if text is None:
-        raise Conflict("this project has no consent text yet; the project manager must write one")
+        raise Conflict("this project has no consent text yet; the project manager must write one",
+                       reason_code="no_consent_text")
     if version != text.version:
         raise Conflict(f"the consent text changed (now version {text.version}); read it again",
-                       version=text.version)
+                       version=text.version, reason_code="consent_changed")
     name = " ".join((signature or "").split())
     if not 2 <= len(name) <= 200 or not name.isprintable():
-        raise InvalidInput("type your full name (2 to 200 characters) to sign", field="signature")
+        raise InvalidInput("type your full name (2 to 200 characters) to sign", field="signature",
+                           reason_code="signature")
     rec = record_subject_consent(session, v.project.id, v.subject.subject_id)
     v.subject.consent_id, v.subject.consent_text_id = rec["id"], text.id
     v.subject.signature, v.subject.signed_at = name, utcnow()
@@ -158,23 +166,32 @@ def set_demographics(
     """Record the subject's demographics and enrol them, unless their quota cell is full."""
     v = visit(session, token)
     if _consent(session, v.subject) is None:
-        raise Forbidden("give your consent first: sign the consent text before anything else")
+        raise Forbidden("give your consent first: sign the consent text before anything else",
+                        reason_code="consent_first")
     demo = _demographics(gender, age, accent, device)
     lock_quotas(session, v.project.id)  # enrolments at once: each counts the others
     if v.subject.enrolled_at is not None and _recorded(session, v.subject) \
             and demo != v.subject.demographics:
         raise Conflict("your recordings carry the demographics you gave; ask the project"
-                       " manager to change them")
+                       " manager to change them", reason_code="demographics_locked")
     # a first enrolment, and any change before the first recording, meets the quotas: the
     # subject counts in the cells of the demographics they gave before, not the new ones
     blocker = cell_blocker(session, v.project, v.subject.subject_id, demo) \
         if v.subject.enrolled_at is None or demo != v.subject.demographics else None
     if blocker:
-        raise Conflict(f"collection is closed for you: {blocker}")
+        raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
     v.subject.demographics = demo
     v.subject.enrolled_at = v.subject.enrolled_at or utcnow()
     session.flush()
     return collection_state(session, token)
+
+
+def _closed(blocker: str) -> dict[str, str]:
+    """What closes collection for a subject, for pages to say in their language: the
+    ``reason_code`` (``cell_full`` with the ``cell`` label, or ``no_cell``)."""
+    if m := _CELL_FULL.match(blocker):
+        return {"reason_code": "cell_full", "cell": m["cell"]}
+    return {"reason_code": "no_cell"}
 
 
 def _recorded(session: Session, subject: CollectionSubject) -> bool:
@@ -279,6 +296,8 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         "done": sum(1 for p in prompts if p["state"] == "done"),
         "total": len(prompts),
         "closed": blocker,
+        "closed_code": _closed(blocker)["reason_code"] if blocker else None,
+        "closed_cell": _closed(blocker).get("cell") if blocker else None,
         "expires_at": v.invite.expires_at,
     }
 
@@ -293,10 +312,12 @@ def _check_wav(data: bytes, rate: int) -> int:
         with wave.open(io.BytesIO(data)) as w:
             width, got, frames = w.getsampwidth(), w.getframerate(), w.getnframes()
     except (wave.Error, EOFError) as err:
-        raise InvalidInput(f"the upload is not a PCM WAV file ({err})", field="audio") from err
+        raise InvalidInput(f"the upload is not a PCM WAV file ({err})", field="audio",
+                           reason_code="bad_wav") from err
     if width != 2 or got != rate or frames == 0:
         raise InvalidInput(f"a recording must be 16-bit PCM WAV at {rate} Hz with audio; got"
-                           f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio")
+                           f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio",
+                           reason_code="bad_wav")
     return int(frames) * 1000 // rate
 
 
@@ -328,9 +349,9 @@ def _reserve(
     consent = _consent(session, v.subject)
     if consent is None:
         raise Forbidden("give your consent first: no recording is accepted before you sign the"
-                        " consent text")
+                        " consent text", reason_code="consent_first")
     if v.subject.enrolled_at is None:
-        raise Forbidden("give your demographics before recording")
+        raise Forbidden("give your demographics before recording", reason_code="demographics_first")
     prompt = session.get(CollectionPrompt, prompt_id)
     if prompt is None or prompt.project_id != v.project.id:
         raise NotFound(f"no prompt {prompt_id} in this project", prompt_id=prompt_id)
@@ -339,14 +360,15 @@ def _reserve(
     row = next(p for p in _prompt_rows(session, v) if p["id"] == prompt_id)
     if row["state"] == "checking" and row["item_id"] is None:
         raise Conflict("this prompt is being uploaded already (a second click or a retry); wait"
-                       " a moment and reload the page to see its result")
+                       " a moment and reload the page to see its result", reason_code="uploading")
     if row["state"] in ("done", "checking"):
-        raise Conflict("this prompt is recorded already; each prompt is recorded once")
+        raise Conflict("this prompt is recorded already; each prompt is recorded once",
+                       reason_code="recorded_already")
     if row["state"] == "todo":
         blocker = cell_blocker(session, v.project, v.subject.subject_id,
                                dict(v.subject.demographics or {}))
         if blocker:
-            raise Conflict(f"collection is closed for you: {blocker}")
+            raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
     audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
     duration_ms = _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
     attempt = row["attempts"] + 1
@@ -377,7 +399,7 @@ def _import_take(session: Session, blobs: BlobStore, rec: Recording, meta: dict[
             if item is None:
                 reasons = [r.get("reason", "") for r in report.rejections] or ["import refused"]
                 raise InvalidInput(f"the recording was refused: {'; '.join(reasons)}",
-                                   field="audio")
+                                   field="audio", reason_code="refused")
             item.meta = {**(item.meta or {}), "consent_id": rec.consent_id,
                          "collection": {"subject_row_id": rec.subject_row_id,
                                         "prompt_id": rec.prompt_id, "attempt": rec.attempt}}
@@ -397,6 +419,7 @@ def _import_take(session: Session, blobs: BlobStore, rec: Recording, meta: dict[
             raise UploadFailed(
                 "the recording could not be saved (a server error, not your recording);"
                 " nothing of it was kept: record the prompt again", prompt_id=prompt_id,
+                reason_code="upload_failed",
             ) from err
     return item
 

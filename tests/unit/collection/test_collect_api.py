@@ -107,7 +107,9 @@ def test_collect_api(client: TestClient, runtime, users, tmp_path: Path) -> None
 def test_collect_page_refuses_bad_tokens(client: TestClient, runtime, users) -> None:
     r = client.get("/collect/not-a-real-token")
     assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
-    assert "invalid invitation link" in r.text
+    assert "This recording link is not valid" in r.text  # the subject has no account
+    r = client.get("/collect/not-a-real-token", headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 401 and "录音链接无效" in r.text
 
 
 def test_a_long_recording_passes_the_request_limit_up_to_the_upload_limit(

@@ -23,6 +23,20 @@ def test_collect_cli(tmp_path: Path) -> None:
     added = json.loads(run(home, "collect", "prompts", "add", "cli-col", "--file",
                            str(tmp_path / "prompts.txt"), "--as", "root", "--json").stdout)
     assert (added["added"], added["skipped"], added["total"]) == (2, 1, 2)
+    # a prompts file from a Chinese Windows editor: GBK, or UTF-8 with a byte-order mark
+    (tmp_path / "gbk.txt").write_bytes("请把灯打开。\n".encode("gbk"))
+    refused = run(home, "collect", "prompts", "add", "cli-col", "--file",
+                  str(tmp_path / "gbk.txt"), "--as", "root", "--json", ok=False)
+    assert refused.returncode == 2
+    assert "--encoding gbk" in json.loads(refused.stdout)["error"]["message"]
+    run(home, "collect", "prompts", "add", "cli-col", "--file", str(tmp_path / "gbk.txt"),
+        "--encoding", "gbk", "--as", "root")
+    (tmp_path / "bom.txt").write_text("\ufeff今天天气很好。\n", encoding="utf-8")
+    run(home, "collect", "prompts", "add", "cli-col", "--file", str(tmp_path / "bom.txt"),
+        "--as", "root")
+    listed = json.loads(run(home, "collect", "prompts", "list", "cli-col", "--as", "root",
+                            "--json").stdout)
+    assert [r["text"] for r in listed][2:] == ["请把灯打开。", "今天天气很好。"]
     (tmp_path / "consent.txt").write_text("I agree.", encoding="utf-8")
     text = json.loads(run(home, "collect", "consent-text", "cli-col", "--file",
                           str(tmp_path / "consent.txt"), "--as", "root", "--json").stdout)

@@ -268,7 +268,8 @@ def test_upload_failing_before_its_link_leaves_nothing(runtime, users, tmp_path)
                 subject.upload_recording(s, runtime.blobs, token, prompt_id, audio)
         finally:
             event.remove(s, "before_flush", lose_database)
-        assert failed.value.status == 503 and failed.value.details == {"prompt_id": prompt_id}
+        assert failed.value.status == 503 and failed.value.details == {
+            "prompt_id": prompt_id, "reason_code": "upload_failed"}
     with runtime.session() as s:
         assert s.scalars(select(Item).where(Item.project_id == pid)).all() == []
         assert s.scalars(select(Recording).where(Recording.project_id == pid)).all() == []

@@ -65,6 +65,17 @@ def test_cli_errors_are_json(tmp_path: Path, args: list[str], code: str) -> None
     assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["field"] == "pool"
 
 
+def test_cli_reads_a_gbk_pool_when_told(tmp_path: Path) -> None:
+    pool = tmp_path / "pool.txt"  # what a Chinese Windows editor saves
+    pool.write_bytes(("\n".join(POOL_ZH) + "\n").encode("gbk"))
+    base = ["corpus", "select", str(pool), "--n", "2", "--out", str(tmp_path / "o.txt"), "--json"]
+    refused = run(tmp_path / "home", *base, ok=False)
+    assert refused.returncode == 2
+    assert "--encoding gbk" in json.loads(refused.stdout)["error"]["message"]
+    got = json.loads(run(tmp_path / "home", *base, "--encoding", "gbk").stdout)
+    assert got["chosen"] and got["chosen"][0]["text"] in POOL_ZH
+
+
 @pytest.fixture
 def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
@@ -127,6 +138,9 @@ def test_web_page_upload_weights_and_errors(client: TestClient) -> None:
     assert r.text.count('class="coverage-chart"') == 2
     assert 'data-code="sensitive"' in r.text and 'data-code="duplicate"' in r.text
     assert 'name="w_final" value="2.5"' in r.text  # the form keeps what was asked
+    gbk = ("\n".join(POOL_ZH)).encode("gbk")  # a Chinese pool saved by a Windows editor
+    r = client.post("/corpus", data=form, files={"pool_file": ("pool.txt", gbk, "text/plain")})
+    assert r.status_code == 200 and 'data-code="sensitive"' in r.text, r.text
     bad = client.post("/corpus", data=form, files={"pool_file": ("p.txt", b"\xff\xfe\x00", "text/plain")})
     assert bad.status_code == 422 and 'data-testid="corpus-error"' in bad.text
     empty = client.post("/corpus", data={**form, "pool_text": "\n \n"})

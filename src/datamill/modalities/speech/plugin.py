@@ -36,6 +36,15 @@ MS_PER_HOUR = 3_600_000
 _SEGMENT_KEYS = ("start_ms", "end_ms", "text", "speaker", "noise")
 
 
+def _aligner_cannot_read(prompt: str) -> bool:
+    """A prompt the English forced aligner cannot check: it holds CJK characters, or no word
+    at all (punctuation only); :mod:`~datamill.modalities.speech.prompt_rate` checks it."""
+    from datamill.modalities.speech.consistency import normalise_prompt
+    from datamill.modalities.speech.prompt_rate import has_cjk
+
+    return has_cjk(prompt) or not normalise_prompt(prompt)
+
+
 class SpeechAsrPlugin:
     """Speech recognition data: transcripts with timestamps, noise symbols, speakers."""
 
@@ -53,6 +62,10 @@ class SpeechAsrPlugin:
     scores_by_language: ClassVar[bool] = True
     item_flags: ClassVar[tuple[str, ...]] = SEGMENT_FLAGS  # "cannot transcribe" the item
     importer_names: ClassVar[tuple[str, ...]] = ("kaldi",)  # pre-labelled sources
+    #: ``recording``: the audio itself is bad; a collected item's subject is asked to record
+    #: it again (``datamill.collection.subject.sync_rerecords``)
+    review_reasons: ClassVar[tuple[str, ...]] = ("wrong_words", "noise", "segmentation",
+                                                 "speaker", "recording", "guidelines", "other")
 
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
@@ -91,7 +104,11 @@ class SpeechAsrPlugin:
         req = _req(requirements)
         outcomes = list(run_audio_checks(path, req))
         decodable = all(o.passed for o in outcomes if o.name in ("decodable", "format"))
-        if req.read_speech and prompt and decodable:
+        if req.read_speech and prompt and decodable and _aligner_cannot_read(prompt):
+            from datamill.modalities.speech.prompt_rate import speaking_rate_outcome
+
+            outcomes.append(speaking_rate_outcome(prompt, outcomes))
+        elif req.read_speech and prompt and decodable:
             from datamill.modalities.speech.consistency import check_consistency
 
             pc = req.prompt_check

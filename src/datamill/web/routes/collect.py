@@ -14,10 +14,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from datamill.collection.subject import collection_state
+from datamill.core.errors import Unauthorized
 from datamill.http_deps import SessionDep
 from datamill.web.i18n import t
 from datamill.web.i18n_collect import JS_KEYS
-from datamill.web.routes._common import HtmlRoute, page_language, render
+from datamill.web.routes._common import HtmlRoute, error_page, page_language, render
 
 __all__ = ["router"]
 
@@ -27,10 +28,19 @@ TokenPath = Annotated[str, Path(min_length=1, max_length=200)]
 
 @router.get("/collect/{token}", response_class=HTMLResponse)
 def collect_page(request: Request, token: TokenPath, session: SessionDep) -> HTMLResponse:
-    state = collection_state(session, token)  # Unauthorized (an error page) when not valid
-    session.commit()
     lang = page_language(request)
-    strings = {k: t(k, lang) for k in JS_KEYS}
+    try:
+        state = collection_state(session, token)
+    except Unauthorized as err:  # the subject has no account: say what is wrong with the link
+        key = f"collect.err.{err.details.get('reason_code', 'invalid_link')}"
+        resp = error_page(request, 401, t(key, lang) if t(key, lang) != key else err.message,
+                          code="collect_link")
+        resp.headers["Cache-Control"] = "no-store"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        return resp
+    session.commit()
+    # English pages show the checks' own sentences (with the figures); others the advice
+    strings = {k: t(k, lang) for k in JS_KEYS if lang != "en" or not k.startswith("collect.fix.")}
     resp = render(request, "collect.html", None, state=state, token=token, strings=strings)
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"

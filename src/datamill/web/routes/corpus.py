@@ -90,13 +90,20 @@ def _opt_float(raw: str, field: str) -> float | None:
         raise InvalidInput(f"{field} must be a number", field=field) from None
 
 
-async def _read_upload(upload: UploadFile | None) -> str:
+async def _read_upload(upload: UploadFile | None, lang: str) -> str:
+    """The uploaded pool's text: UTF-8 (a byte-order mark is dropped), or for a Chinese pool
+    GB18030/GBK, what Chinese Windows editors save."""
     if upload is None or not upload.filename:
         return ""
     data = await upload.read()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        if lang == "zh":
+            try:
+                return data.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
         raise InvalidInput(f"the uploaded pool is not UTF-8 text (byte {err.start})",
                            field="pool_file") from None
 
@@ -135,7 +142,7 @@ async def corpus_submit(  # noqa: PLR0913 - one field per form control
         for k in chosen:
             w = _opt_float(weights[k], f"weight of {k}")
             unit_weights[k] = 1.0 if w is None else w
-        text = (await _read_upload(pool_file)) or pool_text
+        text = (await _read_upload(pool_file, lang)) or pool_text
         filters = Filters(min_length=_opt_int(min_length, "min_length"),
                           max_length=_opt_int(max_length, "max_length"),
                           max_char_rank=max_char_rank, sensitive=tuple(read_pool(sensitive)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
@@ -25,9 +26,10 @@ from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import claim_next_task, get_task, task_view
 from datamill.web.diff import word_diff
-from datamill.web.i18n import t
+from datamill.web.i18n import t, translator
 from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
 from datamill.web.routes.media import preview_context
+from datamill.web.segment_text import segment_problem
 
 __all__ = ["api_router", "router"]
 
@@ -119,12 +121,12 @@ def save_draft(
     return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
 
 
-def _segment_errors(problems: list[str]) -> list[dict[str, Any]]:
+def _segment_errors(problems: list[str], say: Callable[[str], str]) -> list[dict[str, Any]]:
     out = []
     for msg in problems:
         m = _SEGMENT_REF.search(msg)
         refs = [int(g) - 1 for g in (m.groups() if m else ()) if g]
-        out.append({"segments": refs, "message": msg})
+        out.append({"segments": refs, "message": say(msg)})
     return out
 
 
@@ -146,9 +148,10 @@ def submit(
     except InvalidInput as err:
         problems.extend(err.message.split("; "))
     if problems:
-        return JSONResponse(
-            {"detail": "; ".join(problems), "errors": _segment_errors(problems)}, status_code=422
-        )
+        lang = page_language(request)
+        errors = _segment_errors(problems, segment_problem(translator(lang), lang))
+        return JSONResponse({"detail": "; ".join(e["message"] for e in errors), "errors": errors},
+                            status_code=422)
     submit_annotation(session, me.user, task_id, body.segments, base_version=body.base_version,
                       time_spent_ms=body.time_spent_ms, comment=body.comment,
                       item_flag=body.item_flag or None)

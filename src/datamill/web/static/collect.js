@@ -27,8 +27,29 @@
     opts.headers = Object.assign({ "X-Collect-Token": token }, opts.headers || {});
     const resp = await fetch(API + path, opts);
     const body = await resp.json().catch(() => ({}));
-    if (!resp.ok) throw new Error(body.detail || resp.statusText);
+    if (!resp.ok) {
+      const known = body.reason_code && S["collect.err." + body.reason_code];
+      throw new Error(known ? known.replace("{cell}", body.cell || "") : (body.detail || resp.statusText));
+    }
     return body;
+  }
+
+  // "<label> <text>", without the space after full-width punctuation (Chinese: "出错了：原因")
+  function joined2(label, text) {
+    return /[\u3000-\u303f\uff01-\uff60]$/.test(label) ? label + text : label + " " + text;
+  }
+
+  // A stored check reason ("snr: estimated SNR ...") as advice in the page's language when the
+  // page has one for that check (not on English pages: there the check's own sentence shows)
+  function reasonText(reason) {
+    const m = /^([a-z_]+): /.exec(reason);
+    return (m && S["collect.fix." + m[1]]) || reason;
+  }
+
+  function reasonsText(reasons) {
+    const shown = [];
+    for (const r of reasons) { const x = reasonText(r); if (!shown.includes(x)) shown.push(x); }
+    return shown.join(/[\u3000-\u303f\uff01-\uff60]$/.test(shown[0] || "") ? "" : "; ");
   }
 
   function say(text, cls) {
@@ -49,7 +70,8 @@
     $("demo-step").hidden = !s.consent || s.enrolled;
     $("record-step").hidden = !(s.consent && s.enrolled);
     $("closed").hidden = !s.closed;
-    $("closed").textContent = s.closed ? S["collect.closed"] + " " + s.closed : "";
+    const closed = s.closed_code && S["collect.err." + s.closed_code];
+    $("closed").textContent = !s.closed ? "" : closed ? closed.replace("{cell}", s.closed_cell || "") : joined2(S["collect.closed"], s.closed);
     const list = $("prompts");
     list.textContent = "";
     for (const p of s.prompts) {
@@ -57,7 +79,7 @@
       li.dataset.state = p.state;
       li.dataset.testid = "prompt-" + p.position;
       li.textContent = p.text + " — " + S["collect.state." + p.state];
-      if (p.state === "rerecord" && p.reasons.length) li.textContent += " (" + p.reasons.join("; ") + ")";
+      if (p.state === "rerecord" && p.reasons.length) li.textContent += " (" + reasonsText(p.reasons) + ")";
       list.appendChild(li);
     }
     const open = s.prompts.filter((p) => p.state === "rerecord" || (p.state === "todo" && !s.closed));
@@ -67,7 +89,7 @@
       $("current").hidden = false;
       $("current-pos").textContent = current.position + " / " + s.total;
       $("current-text").textContent = current.text;
-      $("current-reasons").textContent = current.state === "rerecord" ? S["collect.failed"] + " " + current.reasons.join("; ") : "";
+      $("current-reasons").textContent = current.state === "rerecord" ? joined2(S["collect.failed"], reasonsText(current.reasons)) : "";
     } else {
       $("current").hidden = true;
     }
@@ -75,7 +97,7 @@
   }
 
   async function load() {
-    try { render(await call("")); } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
+    try { render(await call("")); } catch (err) { say(joined2(S["collect.error"], err.message), "error"); }
   }
 
   const consentForm = $("consent-form");
@@ -87,7 +109,7 @@
         render(await call("/consent", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ signature: fd.get("signature"), version: parseInt(consentForm.dataset.version, 10) }) }));
         say("");
-      } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
+      } catch (err) { say(joined2(S["collect.error"], err.message), "error"); }
     });
   }
 
@@ -99,7 +121,7 @@
         body: JSON.stringify({ gender: fd.get("gender"), age: parseInt(fd.get("age"), 10),
           accent: fd.get("accent") || "", device: fd.get("device") || "" }) }));
       say("");
-    } catch (err) { say(S["collect.error"] + " " + err.message, "error"); }
+    } catch (err) { say(joined2(S["collect.error"], err.message), "error"); }
   });
 
   async function startRecording() {
@@ -107,7 +129,7 @@
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1,
         echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-    } catch (err) { say(S["collect.no_mic"] + " " + err.message, "error"); return; }
+    } catch (err) { say(joined2(S["collect.no_mic"], err.message), "error"); return; }
     const ctx = new (window.AudioContext || window.webkitAudioContext)();
     const source = ctx.createMediaStreamSource(stream);
     const analyser = ctx.createAnalyser();
@@ -222,13 +244,14 @@
       const samples = await resample(joined(r.chunks), rate, targetRate);
       const out = await call("/prompts/" + prompt.id + "/recording", { method: "POST",
         headers: { "Content-Type": "audio/wav" }, body: wav(samples, targetRate) });
-      $("result").textContent = out.passed ? S["collect.passed"] : S["collect.failed"] + " " + out.reasons.join("; ");
+      $("result").textContent = out.passed ? S["collect.passed"] : joined2(S["collect.failed"], reasonsText(out.reasons));
+      $("result").title = out.passed ? "" : out.reasons.join("; ");
       $("result").className = out.passed ? "ok" : "error";
       $("result").dataset.passed = out.passed ? "1" : "0";
       $("result").dataset.item = String(out.item_id);
       render(out.state);
     } catch (err) {
-      $("result").textContent = S["collect.error"] + " " + err.message;
+      $("result").textContent = joined2(S["collect.error"], err.message);
       $("result").className = "error";
       $("result").dataset.passed = "error";
     }

@@ -177,7 +177,7 @@ function renderList(focus = true) {
       const box = li.querySelector(cls);
       box.value = fmtTime(cls === '.seg-start' ? s.start_ms : s.end_ms);
       box.addEventListener('change', () => timeEdited(i, li));
-      box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); timeEdited(i, li); } });
+      box.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !composing(e)) { e.preventDefault(); timeEdited(i, li); } });
       box.addEventListener('focus', focusHere);
     }
     const flag = li.querySelector('.seg-flag');
@@ -405,6 +405,10 @@ function toggleHelp(show) {
 }
 
 // ---------- keyboard ----------
+// A key pressed while an input method composes (pinyin, kana...) belongs to the IME: Enter
+// or Space picks a candidate and Ctrl+Space switches it, so no shortcut may act on it.
+function composing(e) { return e.isComposing || e.keyCode === 229; }
+
 function inField(e) {
   const tag = e.target && e.target.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
@@ -417,6 +421,7 @@ const ALT_KEYS = {
 };
 
 document.addEventListener('keydown', (e) => {
+  if (composing(e)) return;
   if (e.key === 'Escape' && !help.hidden) { e.preventDefault(); toggleHelp(false); return; }
   if (e.key === 'F1' || (e.ctrlKey && e.code === 'Slash') || (e.key === '?' && !inField(e))) {
     e.preventDefault(); toggleHelp(); return;
