@@ -174,7 +174,9 @@ class CatalogLicence(Base):
     delivered_on: Mapped[date | None] = mapped_column(Date, default=None)
     accepted_on: Mapped[date | None] = mapped_column(Date, default=None)
     expires_on: Mapped[date | None] = mapped_column(Date, default=None)
-    renews_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_licences.id"), default=None)
+    #: the licence this one renews (its id; no foreign key: the column was added to a table
+    #: other tables reference, which SQLite cannot rebuild in place)
+    renews_id: Mapped[int | None] = mapped_column(default=None)
     revoked_on: Mapped[date | None] = mapped_column(Date, default=None)
     revoke_reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)

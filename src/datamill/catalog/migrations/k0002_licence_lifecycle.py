@@ -20,20 +20,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("catalog_licences") as batch:
-        batch.add_column(sa.Column("expires_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("renews_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("revoked_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("revoke_reason", sa.Text(), nullable=True))
-        batch.create_foreign_key(op.f("fk_catalog_licences_renews_id_catalog_licences"),
-                                 "catalog_licences", ["renews_id"], ["id"])
+    # plain ADD COLUMNs (no batch rebuild: SQLite would drop and recreate the table, which the
+    # transfer links reference, and refuse with a foreign-key error once licences exist)
+    op.add_column("catalog_licences", sa.Column("expires_on", sa.Date(), nullable=True))
+    op.add_column("catalog_licences", sa.Column("renews_id", sa.Integer(), nullable=True))
+    op.add_column("catalog_licences", sa.Column("revoked_on", sa.Date(), nullable=True))
+    op.add_column("catalog_licences", sa.Column("revoke_reason", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("catalog_licences") as batch:
-        batch.drop_constraint(op.f("fk_catalog_licences_renews_id_catalog_licences"),
-                              type_="foreignkey")
-        batch.drop_column("revoke_reason")
-        batch.drop_column("revoked_on")
-        batch.drop_column("renews_id")
-        batch.drop_column("expires_on")
+    # plain DROP COLUMNs (SQLite 3.35+), for the same reason as above
+    for column in ("revoke_reason", "revoked_on", "renews_id", "expires_on"):
+        op.drop_column("catalog_licences", column)
