@@ -39,6 +39,26 @@ class RayUnavailable(DatamillError):
     status = 503
 
 
+def _raylet_messages_to_stderr() -> None:
+    """Send the messages Ray's driver prints about its cluster ("(raylet) A worker died ...",
+    "Task ... will be retried") to stderr: Ray writes them to stdout, where a ``--json``
+    command's one JSON document goes. Ray's private printer is wrapped when it is there (it is
+    in Ray 2.x); elsewhere nothing changes."""
+    try:
+        from ray._private import worker as ray_worker
+    except ImportError:  # pragma: no cover - another Ray layout
+        return
+    printer = getattr(ray_worker, "print_to_stdstream", None)
+    if printer is None or getattr(printer, "_datamill_stderr", False):
+        return
+
+    def to_stderr(data: dict[str, Any], ignore_prefix: bool) -> None:
+        printer({**data, "is_err": True}, ignore_prefix)
+
+    to_stderr._datamill_stderr = True  # type: ignore[attr-defined]
+    ray_worker.print_to_stdstream = to_stderr
+
+
 def _run_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
     return [fn(a) for a in chunk]
 
@@ -78,6 +98,7 @@ class RayExecutor:
             opts.update(init_options or {})
             ray.init(**opts)
             self._started_here = True
+        _raylet_messages_to_stderr()
         cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
         self.workers = max(1, min(workers, cpus) if workers else cpus)
         self.window: int | None = None  # tasks in flight (default 3 per CPU)

@@ -5,6 +5,7 @@ leaves no duplicates."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +49,8 @@ def ray_executor() -> Iterator[object]:
 
 
 def test_checks_on_ray_match_local_survive_a_killed_worker_and_land_once(
-    runtime: Runtime, ray_executor: LocalExecutor, tmp_path: Path
+    runtime: Runtime, ray_executor: LocalExecutor, tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     pid = speech_project(runtime)
     args = check_args(runtime, pid)
@@ -66,6 +68,16 @@ def test_checks_on_ray_match_local_survive_a_killed_worker_and_land_once(
     assert run_and_land(runtime, ray_executor, killing_check_job, wrapped) == len(args)
     assert marker.exists() and int(marker.read_text()) != os.getpid()
     assert stored(runtime, pid) == reference
+    # Ray's word about the dead worker goes to stderr: stdout holds a --json command's JSON
+    said = ""
+    for _ in range(50):
+        out, err = capfd.readouterr()
+        assert "(raylet)" not in out, out
+        said += err
+        if "worker died" in said.lower():
+            break
+        time.sleep(0.1)
+    assert "worker died" in said.lower()
 
 
 
