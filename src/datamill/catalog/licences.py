@@ -411,9 +411,13 @@ def issue_transfer_link(
     rel = require_intact(session, lic.release_id)
     ds = dataset_row(session, lic.dataset_id)
     path = _package(rel, ds, root, lic.id)
+    expires_at = utcnow() + timedelta(hours=hours)
+    if lic.expires_on is not None:  # never outlives the licence (its last day, UTC)
+        end = datetime.combine(lic.expires_on + timedelta(days=1), datetime.min.time(), UTC)
+        expires_at = min(expires_at, end)
     link = TransferLink(licence_id=lic.id, package_path=str(path),
                         package_sha256=sha256_file(path),
-                        expires_at=utcnow() + timedelta(hours=hours),
+                        expires_at=expires_at,
                         max_downloads=max_downloads, created_by=user.id)
     session.add(link)
     session.flush()

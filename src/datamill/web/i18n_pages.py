@@ -405,6 +405,8 @@ EN_PAGES.update({
     "cat.expires": "Ends",
     "cat.no_end": "no end date",
     "cat.renews": "renews",
+    "cat.download": "Download",
+    "cat.link_until": "until",
     "cat.dist.speaker_id": "Speakers",
     "cat.dist.gender": "Gender",
     "cat.dist.age": "Age",

@@ -98,6 +98,8 @@ def test_expiry_revocation_renewal_and_duplicates(
 
     # revoked before acceptance: its link stops, its contract is cancelled, no revenue
     link2 = client.post(f"{API}/licences/{renewal['id']}/links", headers=sales, json={}).json()
+    # a link never outlives its licence (ends today: the link ends at midnight UTC, not in 72 h)
+    assert link2["expires_at"].startswith((today + timedelta(days=1)).isoformat() + "T00:00:00")
     assert client.get(link2["url"]).status_code == 200
     assert client.post(f"{API}/licences/{renewal['id']}/revocation", headers=cust,
                        json={"reason": "x"}).status_code == 403

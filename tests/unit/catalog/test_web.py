@@ -28,7 +28,13 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                       price="300000", territory="中国大陆", term="2 years",
                                       usage_scope="training", acceptance_criteria="ok")
+        licences.issue_transfer_link(s, rt.settings, who["sales"], lic.id, tmp_path / "out")
         licences.revoke_licence(s, who["sales"], lic.id, reason="unpaid")
+        live = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                       price="300000", territory="Worldwide", term="2 years",
+                                       usage_scope="training", acceptance_criteria="ok")
+        url = licences.issue_transfer_link(s, rt.settings, who["sales"], live.id,
+                                           tmp_path / "out").url
     with TestClient(create_app(rt)) as c:
         web_login(c, "sales")
         page = c.get("/catalog")
@@ -50,6 +56,10 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         assert "300000.00" not in rows and "Thai read speech" not in page.text
         assert "zh-asr title" in page.text and "pipeline-chart" not in page.text
         assert "已撤销" in page.text and "授权地域" in page.text
+        # the licensee downloads from the page: only the live licence's link is offered
+        assert page.text.count('data-testid="licence-download"') == 1
+        assert f'href="{url.replace("&", "&amp;")}"' in page.text
+        assert c.get(url).headers["content-type"] == "application/x-tar"
         one = c.get(f"/catalog/{ds_id}", headers={"Accept-Language": "zh-CN"})
         # the datasheet's distributions in Chinese, not their JSON keys
         assert "性别" in one.text and "女: 2" in one.text

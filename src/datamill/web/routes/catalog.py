@@ -7,12 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import PRICE_BANDS
+from datamill.config import Settings
+from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
-from datamill.http_deps import SessionDep
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
 __all__ = ["router"]
@@ -39,7 +42,8 @@ def _bars(years: list[dict[str, int]]) -> list[dict[str, Any]]:
 
 @router.get("/catalog", response_class=HTMLResponse)
 def catalog_page(
-    request: Request, session: SessionDep, me: WebUser, modality: str = "", language: str = "",
+    request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser, modality: str = "",
+    language: str = "",
     scenario: str = "", min_hours: str = "", price_band: str = "",
 ) -> Response:
     view = viewer(session, me.user)
@@ -48,11 +52,28 @@ def catalog_page(
         scenario=scenario or None, min_hours=_float(min_hours),
         price_band=(price_band or None) if view.sees_prices else None)
     pipeline = datasets.pipeline_counts(session, me.user) if view.everything else None
+    lics = licences.list_licences(session, me.user)
     return render(request, "catalog.html", me, rows=rows, view=view, bands=list(PRICE_BANDS),
                   filters={"modality": modality, "language": language, "scenario": scenario,
                            "min_hours": min_hours, "price_band": price_band},
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
-                  licences=licences.list_licences(session, me.user))
+                  licences=lics, links=_live_links(session, runtime.settings, me, lics))
+
+
+def _live_links(session: Session, settings: Settings, me: WebUser,
+                lics: list[Any]) -> dict[int, list[Any]]:
+    """Per active licence, its transfer links that still download (revoked, expired and used
+    up ones left out): what the licensee clicks to fetch the package."""
+    now = utcnow()
+    out: dict[int, list[Any]] = {}
+    for lic in lics:
+        if not lic.active:
+            continue
+        live = [x for x in licences.list_links(session, settings, me.user, lic.id)
+                if not x.revoked and x.downloads < x.max_downloads and x.expires_at > now]
+        if live:
+            out[lic.id] = live
+    return out
 
 
 @router.get("/catalog/{dataset_id}", response_class=HTMLResponse)
