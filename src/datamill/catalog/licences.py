@@ -666,11 +666,14 @@ def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
         margin = revenue - cost
         licensed: dict[str, Decimal] = {}
         for lic in lics:
+            if lic.status == "revoked" and lic.accepted_on is None:
+                continue  # its contract was cancelled: never sold
             licensed[lic.currency] = licensed.get(lic.currency, Decimal(0)) + lic.price
         out.append(DatasetReportOut(
             dataset_id=ds.id, name=ds.name, licences=len(lics),
             licensed={k: to_cents(v) for k, v in sorted(licensed.items())},
-            accepted=sum(1 for x in lics if x.status == "accepted"),
+            accepted=sum(1 for x in lics if x.accepted_on is not None),
+            revoked=sum(1 for x in lics if x.status == "revoked"),
             revenue=to_cents(revenue), development_cost=cost, margin=to_cents(margin),
             margin_pct=to_decimal(margin / revenue * 100, 1) if revenue else None))
     return out

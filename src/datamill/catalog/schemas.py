@@ -156,6 +156,7 @@ class DatasetReportOut(BaseModel):
     dataset_id: int
     name: str
     licences: int
+    #: licences the buyer accepted (a revoked one that was accepted first too)
     accepted: int
     revenue: Decimal
     development_cost: Decimal
@@ -163,8 +164,11 @@ class DatasetReportOut(BaseModel):
     margin_pct: Decimal | None
     #: revenue, cost and margin are the ledger's: CNY (a foreign-currency licence at its rate)
     currency: str = "CNY"
-    #: what the licences were priced at, per currency (``{"USD": "50000.00"}``)
+    #: what the licences were priced at, per currency (``{"USD": "50000.00"}``), without
+    #: those revoked before acceptance (their contracts were cancelled)
     licensed: dict[str, Decimal] = Field(default_factory=dict)
+    #: licences revoked (before or after acceptance)
+    revoked: int = 0
 
 
 class PipelineOut(BaseModel):

@@ -450,7 +450,8 @@ def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     def show(rows: Any) -> None:
         for r in rows:
             priced = ", ".join(f"{v} {k}" for k, v in r.licensed.items())
-            out.print(f"{r.name}: {r.licences} licences ({r.accepted} accepted"
+            gone = f", {r.revoked} revoked" if r.revoked else ""
+            out.print(f"{r.name}: {r.licences} licences ({r.accepted} accepted{gone}"
                       f"{'; priced ' + priced if priced else ''}), revenue {r.revenue} "
                       f"{r.currency}, development cost {r.development_cost} {r.currency}, "
                       f"margin {r.margin} {r.currency}", highlight=False)

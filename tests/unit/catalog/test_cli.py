@@ -76,6 +76,8 @@ def test_catalog_cli_flow(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> N
     _run(cli, "ledger", "sync", "--as", "admin")
     report = _run(cli, "catalog", "report", "--as", "sales")
     assert report[0]["revenue"] == "300000.00" and report[0]["licences"] == 2
+    # the revoked renewal was never sold: not in what the licences were priced at
+    assert report[0]["revoked"] == 1 and report[0]["licensed"] == {"CNY": "300000.00"}
     assert _run(cli, "catalog", "pipeline", "--as", "pm")["released"] == 1
     listing = _run(cli, "catalog", "listing", rel["id"], tmp_path / "listing.json", "--as", "sales")
     assert listing["release_sha256"] == rel["manifest_sha256"]
