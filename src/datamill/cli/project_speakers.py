@@ -65,14 +65,39 @@ def set_cmd(
     from datamill.production.speech.speakers import SpeakerIn, set_speakers
 
     try:
-        speakers = TypeAdapter(list[SpeakerIn]).validate_json(file.read_bytes())
-    except (OSError, ValidationError, json.JSONDecodeError) as err:
+        text = file.read_bytes().decode("utf-8-sig")  # Notepad's UTF-8 starts with a BOM
+        speakers = TypeAdapter(list[SpeakerIn]).validate_json(text)
+    except ValidationError as err:
+        raise InvalidInput(f"{file}: not a speaker list: {_problems(err)}", field="file") from err
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InvalidInput(f"{file}: not a speaker list: {err}", field="file") from err
     with get_runtime().session() as s:
         pid = find_project(s, project).id
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         rows = _dump(set_speakers(s, actor, pid, speakers))
     emit(rows, as_json, _render)
+
+
+_FIELD_RULES = {
+    "code": "must be 1 to 40 ASCII letters, digits, '_', '.' or '-' (it goes into segments and"
+            " exports; a Chinese name goes in 'name')",
+    "colour": "must look like #rrggbb",
+    "hotkey": "must be a digit from 1 to 9",
+}
+
+
+def _problems(err: Any) -> str:
+    """Each problem of a speaker list as 'speaker N: field rule' (no pydantic jargon)."""
+    out = []
+    for e in err.errors():
+        loc = [str(x) for x in e.get("loc", ())]
+        where = f"speaker {int(loc[0]) + 1}: " if loc and loc[0].isdigit() else ""
+        field = next((x for x in loc if not x.isdigit()), "")
+        rule = _FIELD_RULES.get(field, str(e.get("msg", "invalid")))
+        shown = f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], dict) \
+            else ""
+        out.append(f"{where}{field} {rule}{shown}".strip())
+    return "; ".join(out)
 
 
 @app.command("add")
@@ -95,7 +120,7 @@ def add_cmd(
     try:
         speaker = SpeakerIn(code=code, name=name, colour=colour, hotkey=hotkey)
     except ValidationError as err:
-        raise InvalidInput(f"not a valid speaker: {err.errors()[0]['msg']}", field="code") from err
+        raise InvalidInput(f"not a valid speaker: {_problems(err)}", field="code") from err
     with get_runtime().session() as s:
         pid = find_project(s, project).id
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)

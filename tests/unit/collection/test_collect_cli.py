@@ -37,6 +37,16 @@ def test_collect_cli(tmp_path: Path) -> None:
     listed = json.loads(run(home, "collect", "prompts", "list", "cli-col", "--as", "root",
                             "--json").stdout)
     assert [r["text"] for r in listed][2:] == ["请把灯打开。", "今天天气很好。"]
+    # a speaker list saved by Notepad (BOM); a Chinese code is refused in plain words
+    (tmp_path / "spk.json").write_text('[{"code": "A", "name": "客服"}]', encoding="utf-8-sig")
+    rows = json.loads(run(home, "project", "speakers", "set", "cli-col", str(tmp_path / "spk.json"),
+                          "--as", "root", "--json").stdout)
+    assert [(r["code"], r["name"]) for r in rows] == [("A", "客服")]
+    (tmp_path / "zh.json").write_text('[{"code": "A"}, {"code": "甲"}]', encoding="utf-8")
+    bad = run(home, "project", "speakers", "set", "cli-col", str(tmp_path / "zh.json"), "--as",
+              "root", "--json", ok=False)
+    message = json.loads(bad.stdout)["error"]["message"]
+    assert "speaker 2: code must be 1 to 40 ASCII letters" in message and "pydantic" not in message
     (tmp_path / "consent.txt").write_text("I agree.", encoding="utf-8")
     text = json.loads(run(home, "collect", "consent-text", "cli-col", "--file",
                           str(tmp_path / "consent.txt"), "--as", "root", "--json").stdout)

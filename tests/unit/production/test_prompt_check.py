@@ -23,6 +23,7 @@ from datamill.production.speech.prompt_check import (
     calibrate_prompt_check,
     claim_listen_task,
     list_calibrations,
+    read_labels,
 )
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
@@ -181,3 +182,21 @@ def test_calibration_needs_both_labels(runtime: Runtime, users: dict[str, User])
         with pytest.raises(InvalidInput):
             calibrate_prompt_check(s, runtime.blobs, pm, pid,
                                    [LabelledClip(item="utt000", label="good")])
+
+
+def test_calibration_refuses_chinese_prompts_and_reads_excel_csv(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = _project(runtime, users)
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    synthesize("今天天气很好。", folder / "zh.wav", voice="cmn")
+    labels = folder / "labels.csv"  # Excel's "CSV UTF-8" starts with a byte-order mark
+    labels.write_text("label,file,prompt\ngood,zh.wav,今天天气很好。\n", encoding="utf-8-sig")
+    clips = read_labels(labels)
+    assert [c.label for c in clips] == ["good"]
+    with runtime.session() as s:
+        pm = s.get(User, users["pm"].id)
+        assert pm is not None
+        with pytest.raises(InvalidInput, match=r"sample 1: .* English prompts only"):
+            calibrate_prompt_check(s, runtime.blobs, pm, pid, clips, folder=folder)

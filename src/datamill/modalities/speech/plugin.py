@@ -36,15 +36,6 @@ MS_PER_HOUR = 3_600_000
 _SEGMENT_KEYS = ("start_ms", "end_ms", "text", "speaker", "noise")
 
 
-def _aligner_cannot_read(prompt: str) -> bool:
-    """A prompt the English forced aligner cannot check: it holds CJK characters, or no word
-    at all (punctuation only); :mod:`~datamill.modalities.speech.prompt_rate` checks it."""
-    from datamill.modalities.speech.consistency import normalise_prompt
-    from datamill.modalities.speech.prompt_rate import has_cjk
-
-    return has_cjk(prompt) or not normalise_prompt(prompt)
-
-
 class SpeechAsrPlugin:
     """Speech recognition data: transcripts with timestamps, noise symbols, speakers."""
 
@@ -104,9 +95,10 @@ class SpeechAsrPlugin:
         req = _req(requirements)
         outcomes = list(run_audio_checks(path, req))
         decodable = all(o.passed for o in outcomes if o.name in ("decodable", "format"))
-        if req.read_speech and prompt and decodable and _aligner_cannot_read(prompt):
-            from datamill.modalities.speech.prompt_rate import speaking_rate_outcome
+        from datamill.modalities.speech.prompt_rate import aligner_reads, speaking_rate_outcome
 
+        if req.read_speech and prompt and decodable and not aligner_reads(prompt):
+            # Chinese, Japanese, Korean or nothing to read: the English aligner cannot check it
             outcomes.append(speaking_rate_outcome(prompt, outcomes))
         elif req.read_speech and prompt and decodable:
             from datamill.modalities.speech.consistency import check_consistency

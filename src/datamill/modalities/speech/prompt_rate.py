@@ -28,6 +28,7 @@ from datamill.modalities.base import CheckOutcome
 __all__ = [
     "MAX_SYLLABLES_PER_S",
     "MIN_SYLLABLES_PER_S",
+    "aligner_reads",
     "has_cjk",
     "prompt_syllables",
     "speaking_rate_outcome",
@@ -48,6 +49,14 @@ _DIGIT = re.compile(r"[0-9\uff10-\uff19]")
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese, Japanese or Korean character."""
     return _CJK.search(text) is not None
+
+
+def aligner_reads(prompt: str) -> bool:
+    """Whether the English forced aligner can check ``prompt``: it has a word and no CJK
+    character (otherwise :func:`speaking_rate_outcome` checks the take)."""
+    from datamill.modalities.speech.consistency import normalise_prompt
+
+    return not has_cjk(prompt) and bool(normalise_prompt(prompt))
 
 
 def prompt_syllables(prompt: str) -> tuple[int, bool]:

@@ -169,7 +169,7 @@ def read_labels(path: Path) -> list[LabelledClip]:
     """A CSV of labelled clips: a header with ``label`` and either ``item`` (external id) or
     ``file`` (relative to the CSV's folder) and ``prompt``."""
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # Excel writes a BOM
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise InvalidInput(f"cannot read labels {path}: {err}", path=str(path)) from err
@@ -234,6 +234,7 @@ def calibrate_prompt_check(
     """
     from datamill.modalities.speech.calibration import choose_thresholds
     from datamill.modalities.speech.consistency import check_consistency
+    from datamill.modalities.speech.prompt_rate import aligner_reads
 
     project = _speech_project(session, project_id)
     if not clips:
@@ -244,6 +245,12 @@ def calibrate_prompt_check(
     scored: list[dict[str, Any]] = []
     for n, clip in enumerate(clips, start=1):
         path, prompt = _clip_source(session, blobs, project, clip, n, folder)
+        if not aligner_reads(prompt):
+            raise InvalidInput(
+                f"sample {n}: the prompt {prompt!r} is not English: the forced-alignment prompt"
+                " check (what this calibrates) reads English prompts only; prompts in Chinese,"
+                " Japanese or Korean get the speaking-rate check, which has no thresholds to"
+                " calibrate", field="prompt")
         res = check_consistency(path, prompt)
         samples.append((res.min_word_llr, clip.label))
         scored.append({"clip": clip.item or Path(clip.file or "").name, "label": clip.label,
