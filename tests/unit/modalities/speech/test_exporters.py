@@ -197,6 +197,24 @@ def test_kaldi_skips_empty_text_and_keeps_noise(
     assert text["spk_a-utt003-001"] == "three <unk> four"
 
 
+def test_kaldi_and_textgrid_drop_spaces_between_chinese_characters(
+    tmp_path: Path, audio_dir: Path
+) -> None:
+    """Annotators type 春 眠 不 觉 or 春眠不觉 (scoring ignores such spaces); a delivery holds
+    one form. A space next to a Latin word or a noise symbol stays."""
+    items = [_item(audio_dir, "zh001", "spk_zh", 2000, (
+        Segment(0, 900, "春 眠 不 觉 晓 ， 处 处 闻 啼 鸟 。"),
+        Segment(900, 1900, "[noise] 打开 WiFi ， 然后 连接 打印机"),
+    ))]
+    KaldiExporter().export(items, tmp_path / "kaldi")
+    text = (tmp_path / "kaldi" / "text").read_text(encoding="utf-8").splitlines()
+    assert text == ["spk_zh-zh001-000 春眠不觉晓，处处闻啼鸟。",
+                    "spk_zh-zh001-001 [noise] 打开 WiFi，然后连接打印机"]
+    TextGridExporter().export(items, tmp_path / "tg")
+    grid = next((tmp_path / "tg").rglob("*.TextGrid")).read_text(encoding="utf-8")
+    assert '"春眠不觉晓，处处闻啼鸟。"' in grid and '"[noise] 打开 WiFi，然后连接打印机"' in grid
+
+
 @pytest.mark.parametrize("use_reco2dur", [True, False], ids=["reco2dur", "read-audio"])
 def test_kaldi_round_trip_through_lhotse(
     tmp_path: Path, basic_items: list[ExportItem], use_reco2dur: bool

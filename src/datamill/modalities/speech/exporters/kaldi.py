@@ -39,7 +39,14 @@ from datamill.modalities.base import ExportManifest
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
-from ._common import UniqueIds, check_id, check_segment, clean_text, ms_to_seconds, resolved
+from ._common import (
+    UniqueIds,
+    check_id,
+    check_segment,
+    clean_transcript,
+    ms_to_seconds,
+    resolved,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -205,7 +212,7 @@ class KaldiExporter:
             wrote_segment = False
             for index, segment in enumerate(item.segments):
                 check_segment(item, index, segment)
-                text = clean_text(segment.text)
+                text = clean_transcript(segment.text)
                 if not text:
                     continue
                 # a segment's own speaker (a conversation's) is its utterance's speaker, as in

@@ -26,7 +26,7 @@ from datamill.modalities.base import ExportManifest
 from datamill.modalities.shards import Part, merge_shard_folders
 from datamill.modalities.speech.types import ExportItem, Segment
 
-from ._common import UniqueIds, check_id, check_segment, clean_text
+from ._common import UniqueIds, check_id, check_segment, clean_text, clean_transcript
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -43,7 +43,7 @@ def _labelled_segments(item: ExportItem) -> list[tuple[Segment, str]]:
     kept = [
         (segment, text)
         for index, segment in enumerate(item.segments)
-        if (text := clean_text(check_segment(item, index, segment).text))
+        if (text := clean_transcript(check_segment(item, index, segment).text))
     ]
     kept.sort(key=lambda pair: (pair[0].start_ms, pair[0].end_ms))
     for (before, _), (after, _) in itertools.pairwise(kept):
