@@ -432,9 +432,18 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         replaced += 1
         tally["imported"] += 1
 
+    media_suffixes = frozenset(plugin.media_suffixes)
+
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
         if row.error:
             reject(row.where, row.error)
+            return
+        # only the modality's media: a manifest row naming page.xml or evil.js would be served
+        # back from this site as a document and a script (an in-place file is not even probed)
+        kind = os.path.splitext(row.filename or (row.uri or "").rsplit("/", 1)[-1])[1].lower()
+        if kind not in media_suffixes:
+            reject(row.where, f"{printable(row.filename, 100)!r} is not a {project.modality} file"
+                              f" (the project takes {', '.join(plugin.media_suffixes)})")
             return
         ext_id = row.external_id or row.where
         if ext_id in seen:
