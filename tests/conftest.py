@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
+from tests._tools import require_tool
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -20,6 +26,53 @@ BACKENDS = ["sqlite", "postgresql"]
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("CI") and pg_url() is None:
         raise pytest.UsageError("CI needs DATAMILL_TEST_PG_URL: run the suite via scripts/test.sh")
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """What ``datamill demo --fresh --full`` left: its home, its data folder and what it printed."""
+
+    home: Path
+    workdir: Path
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def full_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """The README's main job, ``datamill demo --fresh --full`` (every project and the money
+    story), run as a person runs it (its own process) once per test run: the first xdist worker
+    to ask builds it in the folder the workers share, under a lock, and the others wait and read
+    it. Read only; :func:`demo_home` is a copy to change."""
+    if shutil.which("espeak-ng") is None:
+        require_tool("espeak-ng is not installed (scripts/setup.sh installs it)")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # .../pytest-N/, above each worker's popen-gwK/
+    tmp = shared / "full-demo"
+    tmp.mkdir(exist_ok=True)
+    printed = tmp / "stdout.txt"
+    with (tmp / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not printed.is_file():
+            env = {**os.environ, "DATAMILL_HOME": str(tmp / "home"), "COLUMNS": "200"}
+            env.pop("DATAMILL_DATABASE_URL", None)
+            proc = subprocess.run(  # noqa: S603 - our own CLI
+                [sys.executable, "-m", "datamill.cli", "demo", "--fresh", "--full",
+                 "--utterances", "4", "--workdir", str(tmp / "data")],
+                capture_output=True, text=True, env=env, timeout=1200, cwd=tmp,
+            )
+            assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+            printed.write_text(proc.stdout, encoding="utf-8")
+    return DemoRun(home=tmp / "home", workdir=tmp / "data",
+                   stdout=printed.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_home(full_demo: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the full demo's home, this worker's own (tests add users and events to it)."""
+    home = tmp_path_factory.mktemp("demo") / "home"
+    shutil.copytree(full_demo.home, home)
+    return home
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,4 +1,4 @@
-"""Issue 12 §4 A2: no dead links. ``datamill demo --full`` (``conftest.demo_home``) builds
+"""Issue 12 §4 A2: no dead links. ``datamill demo --full`` (``tests/conftest.py`` ``demo_home``) builds
 every project and the money story; then each demo role (annotator, reviewer, inspector, PM,
 vendor manager, finance, admin) signs in and every same-site link on every page it can reach is
 followed: none answers 404 or 500. "My earnings" works for an annotator who is not registered

@@ -8,7 +8,7 @@ quantities written ``5E+1``). Each page is read as visible text (tags, attribute
 left out): the Chinese word is there and the code is not. The security page's levels, the
 catalogue's price bands and the procurement statuses were already worded and stay so.
 
-Slow: uses the full demo (``conftest.demo_home``, shared with the dead-links crawl).
+Slow: uses the full demo (``tests/conftest.py`` ``demo_home``, shared with the dead-links crawl and the demo test).
 """
 
 from __future__ import annotations
