@@ -215,6 +215,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/licences/{licence_id}/revocation"): {"reason": "breach"},
     ("post", "/catalog/licences/{licence_id}/renewal"): {"price": "1"},
     ("post", "/catalog/transfers/{link_id}/revocation"): None,
+    ("post", "/catalog/releases/{release_id}/withdrawal"): {"reason": "defect"},
     ("post", "/catalog/customer-accounts"): {"username": "aud", "customer_id": 1},
     ("post", "/catalog/retention/holds"): {"project_id": "{project}", "reason": "dispute"},
     ("post", "/catalog/retention/holds/{hold_id}/release"): None,
@@ -225,7 +226,8 @@ BODIES: dict[tuple[str, str], Any] = {
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
                 "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
-                "licence_id", "hold_id", "invite_id", "prompt_id", "link_id")
+                "licence_id", "hold_id", "invite_id", "prompt_id", "link_id",
+                "release_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts")}
 #: GETs the auditor must be able to read although they are a member of nothing

@@ -45,7 +45,7 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     TransferLink,
 )
-from datamill.catalog.releases import release_row, require_intact
+from datamill.catalog.releases import latest_licensable, release_row, require_intact
 from datamill.catalog.schemas import DatasetReportOut, DownloadOut, LicenceOut, TransferLinkOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
@@ -283,12 +283,17 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     if session.scalar(select(CatalogLicence.id).where(CatalogLicence.number == number)):
         raise Conflict(f"licence number {number} is already used", number=number)
     ds = dataset_row(session, dataset_id)
-    latest = session.scalars(select(CatalogRelease).where(CatalogRelease.dataset_id == ds.id)
-                             .order_by(CatalogRelease.version.desc())).first()
-    if ds.status != "released" or latest is None:
+    any_release = session.scalar(select(CatalogRelease.id).where(
+        CatalogRelease.dataset_id == ds.id).limit(1))
+    if ds.status != "released" or any_release is None:
         raise Conflict(f"catalog dataset {ds.name!r} is {ds.status.replace('_', ' ')}: only a "
                        "released dataset is licensed", dataset_id=ds.id)
-    rel = latest if release_id is None else release_row(session, release_id)
+    latest = latest_licensable(session, ds.id)
+    if release_id is None and latest is None:
+        raise Conflict(f"every release of {ds.name!r} was withdrawn: build a new release first",
+                       dataset_id=ds.id)
+    rel = release_row(session, release_id) if release_id is not None else latest
+    assert rel is not None
     if rel.dataset_id != ds.id:
         raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
     require_intact(session, rel.id)

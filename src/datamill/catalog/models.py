@@ -130,6 +130,9 @@ class CatalogRelease(Base):
     volume: Mapped[int] = mapped_column(BigInteger, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: withdrawn (a defect, a rights problem …): neither licensed nor delivered any more
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, default=None)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class CatalogReleaseFile(Base):

@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,14 @@ __all__ = [
     "DISTRIBUTION_KEYS",
     "build_release",
     "get_release",
+    "latest_licensable",
     "list_releases",
     "manifest_digest",
     "release_row",
     "require_intact",
     "sample_path",
     "verify_release",
+    "withdraw_release",
     "withdrawn_in_release",
 ]
 
@@ -350,9 +353,15 @@ def withdrawn_in_release(session: Session, release_id: int) -> list[int]:
 
 
 def require_intact(session: Session, release_id: int) -> CatalogRelease:
-    """The release, or Conflict when its files no longer match its manifest, or when it holds
-    items of a subject who has since withdrawn consent (licensing, links and downloads stop;
-    the next release leaves those items out)."""
+    """The release, or Conflict when it was withdrawn, when its files no longer match its
+    manifest, or when it holds items of a subject who has since withdrawn consent (licensing,
+    links and downloads stop; the next release leaves those items out)."""
+    row = release_row(session, release_id)
+    if row.withdrawn_on is not None:
+        raise Conflict(f"release v{row.version} ({row.manifest_sha256[:12]}) was withdrawn on "
+                       f"{row.withdrawn_on} ({row.withdraw_reason}): it is neither licensed nor "
+                       "delivered; use a later release", release_id=release_id,
+                       reason="release_withdrawn")
     report = verify_release(session, release_id)
     if not report.intact:
         rel = release_row(session, release_id)
@@ -367,6 +376,41 @@ def require_intact(session: Session, release_id: int) -> CatalogRelease:
                        "build the next release, which leaves them out",
                        release_id=release_id, items=withdrawn[:200], reason="consent_withdrawn")
     return release_row(session, release_id)
+
+
+def latest_licensable(session: Session, dataset_id: int) -> CatalogRelease | None:
+    """The dataset's latest release that is not withdrawn (what a licence gets by default)."""
+    return session.scalars(select(CatalogRelease).where(
+        CatalogRelease.dataset_id == dataset_id, CatalogRelease.withdrawn_on.is_(None))
+        .order_by(CatalogRelease.version.desc())).first()
+
+
+def withdraw_release(
+    session: Session, user: User, release_id: int, *, reason: str, on: date | None = None,
+) -> ReleaseOut:
+    """Withdraw a release (a defect, a rights problem …): no new licence or link names it and
+    its links stop downloading; licences already issued on it stay (renew them onto a later
+    release). Audited."""
+    authorize(session, user, Action.MANAGE_CATALOG)
+    if not (reason or "").strip():
+        raise InvalidInput("a withdrawal names its reason", field="reason")
+    rel = release_row(session, release_id)
+    if rel.withdrawn_on is not None:
+        raise Conflict(f"release v{rel.version} was already withdrawn on {rel.withdrawn_on}",
+                       release_id=rel.id)
+    today = utcnow().date()
+    day = on or today
+    if day > today:
+        raise InvalidInput(f"a withdrawal is recorded on or after it happened: {day} is after "
+                           f"today ({today})", field="on")
+    rel.withdrawn_on, rel.withdraw_reason = day, reason.strip()
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.release.withdrawn",
+                 object_type="catalog_release", object_id=rel.id,
+                 data={"dataset_id": rel.dataset_id, "version": rel.version,
+                       "manifest_sha256": rel.manifest_sha256, "reason": reason.strip(),
+                       "on": day.isoformat()})
+    return ReleaseOut.model_validate(rel)
 
 
 def list_releases(session: Session, user: User, dataset_id: int) -> list[ReleaseOut]:

@@ -88,6 +88,8 @@ class ReleaseOut(_Out):
     volume: int
     entry: dict[str, Any]
     created_at: datetime
+    withdrawn_on: date | None = None
+    withdraw_reason: str | None = None
 
 
 class VerifyOut(BaseModel):

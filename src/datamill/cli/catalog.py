@@ -180,6 +180,21 @@ def release_cmd(dataset_id: int, user: AsUser, root: Root = None, as_json: JsonO
                            f" → {r.path}"))
 
 
+@app.command("release-withdraw")
+@handle_errors
+def release_withdraw_cmd(
+    release_id: int, user: AsUser, reason: Annotated[str, typer.Option(help="Why.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Withdraw a release: no new licence or link names it and its links stop downloading;
+    licences issued on it stay (renew them onto a later release)."""
+    from datamill.catalog.releases import withdraw_release
+
+    with get_runtime().session() as s:
+        r = withdraw_release(s, _user(s, user), release_id, reason=reason)
+    emit(r, as_json, _line(f"release {r.id} (v{r.version}) withdrawn on {r.withdrawn_on}"))
+
+
 @app.command("releases")
 @handle_errors
 def releases_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
@@ -191,7 +206,8 @@ def releases_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
 
     def show(rows: Any) -> None:
         for r in rows:
-            out.print(f"{r.id:>4} v{r.version} {r.manifest_sha256[:16]} {r.items} files",
+            gone = f" · withdrawn {r.withdrawn_on}: {r.withdraw_reason}" if r.withdrawn_on else ""
+            out.print(f"{r.id:>4} v{r.version} {r.manifest_sha256[:16]} {r.items} files{gone}",
                       highlight=False)
 
     emit(rows, as_json, show)

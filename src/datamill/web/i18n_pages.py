@@ -406,6 +406,7 @@ EN_PAGES.update({
     "cat.no_end": "no end date",
     "cat.renews": "renews",
     "cat.download": "Download",
+    "cat.withdrawn": "withdrawn",
     "cat.link_until": "until",
     "cat.dist.speaker_id": "Speakers",
     "cat.dist.gender": "Gender",

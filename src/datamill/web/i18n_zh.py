@@ -529,6 +529,7 @@ ZH_CN.update({
     "cat.no_end": "无截止日期",
     "cat.renews": "续期自",
     "cat.download": "下载",
+    "cat.withdrawn": "已撤回",
     "cat.link_until": "有效期至",
     "cat.dist.speaker_id": "发音人",
     "cat.dist.gender": "性别",

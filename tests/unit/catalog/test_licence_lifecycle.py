@@ -13,15 +13,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from datamill.catalog import datasets, releases
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.models import CatalogLicence
 from datamill.core.clock import utcnow
+from datamill.demo.catalog_demo import seed_product_batch
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerContract, LedgerOrder
 from datamill.ledger.recognition import list_recognitions
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.unit.catalog.helpers import customer, people, released
+from tests.unit.catalog.helpers import customer, people, released, speech_files
 
 API = "/api/v1/catalog"
 
@@ -135,3 +137,40 @@ def test_expiry_revocation_renewal_and_duplicates(
                        ).json()["revoked"] is True
     assert client.get(link3["url"]).status_code == 403
     assert client.get(f"{API}/licences/{theirs['id']}", headers=sales).json()["active"]
+
+
+def test_a_withdrawn_release_is_neither_licensed_nor_delivered(
+    client: TestClient, runtime: Runtime, tmp_path: Path,
+) -> None:
+    who = people(runtime)
+    ds_id, v1 = released(runtime, who, tmp_path)
+    cust = customer(runtime)
+    sales, pm = _auth(client, "sales"), _auth(client, "pm")
+    old = client.post(f"{API}/licences", headers=sales, json=_terms(ds_id, cust)).json()
+    link = client.post(f"{API}/licences/{old['id']}/links", headers=sales, json={}).json()
+    with runtime.session() as s:  # more data: release v2
+        _, batch = seed_product_batch(s, runtime, "prod-zh-asr", speech_files("more"),
+                                      workdir=tmp_path)
+        datasets.add_source(s, who["pm"], ds_id, batch_id=batch)
+        v2 = releases.build_release(s, runtime.blobs, who["pm"], ds_id, tmp_path / "rel").id
+
+    assert client.post(f"{API}/releases/{v1}/withdrawal", headers=sales,
+                       json={"reason": "x"}).status_code == 403
+    gone = client.post(f"{API}/releases/{v1}/withdrawal", headers=pm,
+                       json={"reason": "mislabelled speakers"})
+    assert gone.status_code == 200 and gone.json()["withdrawn_on"], gone.text
+    assert client.post(f"{API}/releases/{v1}/withdrawal", headers=pm,
+                       json={"reason": "again"}).status_code == 409
+    stopped = client.get(link["url"])
+    assert stopped.status_code == 409 and "withdrawn" in stopped.json()["detail"]
+    named = client.post(f"{API}/licences", headers=sales,
+                        json=_terms(ds_id, customer(runtime, "B"), release_id=v1))
+    assert named.status_code == 409 and "withdrawn" in named.json()["detail"]
+    fresh = client.post(f"{API}/licences", headers=sales, json=_terms(ds_id, customer(runtime, "C")))
+    assert fresh.status_code == 201 and fresh.json()["release_id"] == v2
+    moved = client.post(f"{API}/licences/{old['id']}/renewal", headers=sales,
+                        json={"price": "300000"})
+    assert moved.status_code == 201 and moved.json()["release_id"] == v2, moved.text
+    shown = client.get(f"{API}/datasets/{ds_id}/releases", headers=sales).json()
+    assert [(r["version"], r["withdraw_reason"]) for r in shown] == [
+        (1, "mislabelled speakers"), (2, None)]

@@ -230,6 +230,18 @@ def get_release_endpoint(release_id: Id, session: SessionDep, user: CurrentUser)
     return releases.get_release(session, user, release_id)
 
 
+class Withdrawal(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    on: Day | None = None
+
+
+@router.post("/releases/{release_id}/withdrawal")
+def withdraw_endpoint(release_id: Id, body: Withdrawal, session: SessionDep,
+                      user: CurrentUser) -> ReleaseOut:
+    """Withdraw a release: no new licence or link names it and its links stop downloading."""
+    return releases.withdraw_release(session, user, release_id, reason=body.reason, on=body.on)
+
+
 @router.get("/releases/{release_id}/datasheet")
 def datasheet_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """The datasheet generated from the release's items."""
