@@ -53,7 +53,8 @@ def _line(text: str) -> Any:
 def _datasets(rows: list[Any]) -> None:
     for d in rows:
         price = f" {d.price} {d.currency} [{d.price_low}..{d.price_high}]" if d.price else ""
-        hours = f" {d.hours:.2f} h" if d.hours else ""
+        # small sets (a demo's minutes) keep four decimals: "0.00 h" would read as empty
+        hours = f" {d.hours:.{2 if d.hours >= 1 else 4}f} h" if d.hours else ""
         out.print(f"{d.id:>4} {d.name} · {d.modality} · {','.join(d.languages)} · "
                   f"{d.scenario or '-'} · {d.status}{hours}{price}", highlight=False)
 

@@ -40,6 +40,7 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         page = c.get("/catalog")
         assert page.status_code == 200, page.text
         assert 'href="/catalog"' in page.text and "300000.00" in page.text
+        assert "0.0003 h" in page.text  # 1.2 s of audio, not "0.00 h"
         assert 'data-testid="pipeline-chart"' in page.text and "Thai read speech" in page.text
         one = c.get(f"/catalog/{ds_id}")
         assert one.status_code == 200 and "2019SR0001" in one.text and "Gender" in one.text
