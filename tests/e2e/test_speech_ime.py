@@ -57,7 +57,7 @@ def test_collection_page_in_chinese_says_why_it_refuses(site: Site, context: Any
             "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
             "collection": {"age_bands": [{"name": "青年", "min": 18, "max": 35}],
                            "cells": [{"name": "北方女青年", "age_band": "青年",
-                                      "gender": "female", "items": 1}]}}
+                                      "gender": "female", "accent": "北方", "items": 1}]}}
     with site.rt.session() as s:
         p = create_project(s, spec)
         pm = s.merge(site.users["pm"])
@@ -72,8 +72,11 @@ def test_collection_page_in_chinese_says_why_it_refuses(site: Site, context: Any
     page.check("input[name=agree]")
     page.click("#consent-form button[type=submit]")
     page.wait_for_selector("#demo-step", state="visible")
-    page.select_option("select[name=gender]", "male")  # no cell takes men
+    page.select_option("select[name=gender]", "female")
     page.fill("input[name=age]", "30")
+    # the accents the cells name are choices (typing 北京 for 北方 would miss the cell)
+    assert page.locator("select[name=accent] option").all_inner_texts() == ["北方", "以上都不是"]
+    page.select_option("select[name=accent]", "")  # none of these: no cell takes her
     page.click("#demo-form button[type=submit]")
-    page.wait_for_function("document.getElementById('message').textContent.length > 0")
+    page.wait_for_selector("#message:not(:empty)")
     assert page.inner_text("#message") == "出错了：本项目不招募您所属类别的说话人。感谢您的关注！"

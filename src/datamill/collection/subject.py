@@ -291,6 +291,10 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         "demographics": dict(v.subject.demographics or {}) or None,
         "enrolled": v.subject.enrolled_at is not None,
         "age_bands": [b.model_dump() for b in spec.age_bands] if spec else [],
+        # the answers the quota cells expect (the page offers them as choices, so a subject
+        # who types "北京" for the cell's "北方" is not refused)
+        "accents": sorted({c.accent for c in spec.cells if c.accent}) if spec else [],
+        "devices": sorted({c.device for c in spec.cells if c.device}) if spec else [],
         "sample_rate_hz": int(audio.get("sample_rate_hz") or 16000),
         "prompts": prompts,
         "done": sum(1 for p in prompts if p["state"] == "done"),

@@ -26,6 +26,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.accent": "Native region or accent",
     "collect.device": "Microphone or device",
     "collect.save": "Continue",
+    "collect.none_of_these": "none of these",
     "collect.record_h": "3. Record the prompts",
     "collect.record_intro": "Read each prompt aloud in a quiet room. Press Record, read, then press Stop; the recording is checked at once.",
     "collect.record": "Record",

@@ -26,6 +26,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.accent": "籍贯或口音",
     "collect.device": "麦克风或设备",
     "collect.save": "继续",
+    "collect.none_of_these": "以上都不是",
     "collect.record_h": "3. 录制提示语",
     "collect.record_intro": "请在安静的房间里朗读每条提示语。按“录音”，朗读，再按“停止”；录音会立即自动检查。",
     "collect.record": "录音",

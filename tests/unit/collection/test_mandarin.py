@@ -64,6 +64,7 @@ def test_mandarin_collection(runtime, users, tmp_path):
     with runtime.session() as s:
         state = subject.give_consent(s, tokens[0], "李娜", version=1)
         assert state["consent_text"]["text"] == "本人同意为本项目录音。"
+        assert (state["accents"], state["devices"]) == (["北方"], [])  # the page's choices
         state = subject.set_demographics(s, tokens[0], gender="female", age=24, accent="北方")
         first, second = (r["id"] for r in state["prompts"])
         good = subject.upload_recording(s, runtime.blobs, tokens[0], first,
