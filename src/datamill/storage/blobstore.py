@@ -13,6 +13,7 @@ object storage, so the browser fetches bytes from the store instead of through t
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -23,12 +24,35 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from datamill.core.errors import DatamillError
 from datamill.core.hashing import sha256_file
 
 if TYPE_CHECKING:
     from datamill.config import Settings
 
-__all__ = ["BlobStore", "sha256_file"]
+__all__ = ["BlobStore", "BlobStoreUnavailable", "sha256_file"]
+
+#: errors only a write can meet: the store is full, read-only, over a quota or a size limit
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
+
+
+class BlobStoreUnavailable(DatamillError):
+    """The blob store refuses to keep bytes (full, read-only, not writable, over a file-size
+    limit). Not a bad file: the job stops, naming the store, with nothing stored half-way; once
+    the store is fixed, running it again resumes."""
+
+    code = "storage_unavailable"
+    status = 503
+
+
+def _unavailable(root: str, err: OSError) -> BlobStoreUnavailable:
+    reason = err.strerror or str(err) or type(err).__name__
+    fix = {errno.ENOSPC: "free space", errno.EDQUOT: "raise the quota",
+           errno.EFBIG: "raise the file-size limit (ulimit -f)"}.get(err.errno or 0,
+                                                                    "make it writable")
+    return BlobStoreUnavailable(
+        f"cannot store blobs in {root}: {reason} ({fix}, or point DATAMILL_STORAGE_URL "
+        "elsewhere, then run the command again)", store=root)
 
 
 class BlobStore:
@@ -44,7 +68,10 @@ class BlobStore:
         self.multipart_chunk_bytes = multipart_chunk_bytes
         self._cache_dir = cache_dir
         if self.local:
-            self.fs.makedirs(self._base, exist_ok=True)
+            try:
+                self.fs.makedirs(self._base, exist_ok=True)
+            except OSError as err:
+                raise _unavailable(self.root, err) from None
         self._made: set[str] = set()  # fan-out folders known to exist (saves a syscall per blob)
 
     @classmethod
@@ -97,14 +124,23 @@ class BlobStore:
             self.fs.put_file(str(path), key, **extra)
             return digest
         folder = key.rsplit("/", 1)[0]
-        if folder not in self._made:
-            self.fs.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
         tmp = f"{key}.tmp-{uuid.uuid4().hex}"
-        # fsspec's local copy re-creates the parent folder on every call: 45 % of an import's
-        # time in bench/import_items.py. Plain copy + atomic rename does the same job.
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, key)
+        try:
+            if folder not in self._made:
+                self.fs.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            # fsspec's local copy re-creates the parent folder on every call: 45 % of an
+            # import's time in bench/import_items.py. Plain copy + atomic rename does the same.
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, key)
+        except OSError as err:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)  # a partial copy never stays behind
+            if err.errno in _WRITE_ERRNOS or (
+                    err.errno in (errno.EACCES, errno.EPERM)
+                    and err.filename in (tmp, folder, key)):
+                raise _unavailable(self.root, err) from None
+            raise  # the source file's own problem: the caller names that file
         return digest
 
     def delete(self, digest: str) -> bool:
