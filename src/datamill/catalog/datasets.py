@@ -68,8 +68,10 @@ def _money(value: Any, field: str) -> Decimal | None:
         out = to_cents(str(value))  # the house rounding rule: half-up to cents
     except InvalidOperation as err:
         raise InvalidInput(f"{field} {value!r} is not a decimal", field=field) from err
-    if not out.is_finite() or out < 0 or out >= Decimal(10) ** 14:
-        raise InvalidInput(f"{field} must be between 0 and 10^14", field=field)
+    if not out.is_finite():  # NaN, Infinity
+        raise InvalidInput(f"{field} {value!r} is not a number", field=field)
+    if out < 0 or out >= Decimal(10) ** 14:
+        raise InvalidInput(f"{field} {out} must be between 0 and 10^14", field=field)
     return out
 
 

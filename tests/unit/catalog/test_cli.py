@@ -67,6 +67,9 @@ def test_catalog_cli_flow(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> N
                  "--territory", "PRC", "--term", "3 years", "--usage", "training", "--criteria",
                  "ok", "--as", "sales", code=4)  # the same terms again: renew instead
     assert "renew or revoke" in again["error"]["message"]
+    nan = _run(cli, "catalog", "licence-renew", lic["id"], "--price", "NaN", "--as", "sales",
+               code=2)
+    assert nan["error"]["message"] == "price 'NaN' is not a number"
     renewal = _run(cli, "catalog", "licence-renew", lic["id"], "--price", "310000",
                    "--expires-on", "2999-12-31", "--as", "sales")
     assert renewal["renews_id"] == lic["id"] and renewal["expires_on"] == "2999-12-31"
