@@ -18,6 +18,8 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -53,6 +55,16 @@ def _unavailable(root: str, err: OSError) -> BlobStoreUnavailable:
     return BlobStoreUnavailable(
         f"cannot store blobs in {root}: {reason} ({fix}, or point DATAMILL_STORAGE_URL "
         "elsewhere, then run the command again)", store=root)
+
+
+def _remote_errors() -> tuple[type[BaseException], ...]:
+    """What an object store's client raises when the store cannot be used (OSError from
+    s3fs; botocore's own errors for an endpoint that does not answer or bad keys)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # no S3 extra: fsspec's other stores raise OSError
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
 
 
 class BlobStore:
@@ -108,8 +120,26 @@ class BlobStore:
         if self.local:
             return os.path.exists(self._key(digest))
         key = self._key(digest)
-        self.fs.invalidate_cache(key)  # another writer may have stored it since we listed
-        return bool(self.fs.exists(key))
+        with self._remote():
+            self.fs.invalidate_cache(key)  # another writer may have stored it since we listed
+            return bool(self.fs.exists(key))
+
+    @contextmanager
+    def _remote(self, source: Path | None = None) -> Iterator[None]:
+        """Object-store failures (no such bucket, endpoint down, keys refused) as
+        :class:`BlobStoreUnavailable` naming the store; a local ``source`` file's own error
+        stays that file's."""
+        try:
+            yield
+        except _remote_errors() as err:
+            if isinstance(err, OSError) and source is not None and err.filename in (
+                    str(source), source):
+                raise
+            reason = (err.strerror if isinstance(err, OSError) else None) or str(err)
+            raise BlobStoreUnavailable(
+                f"cannot use the blob store {self.root}: {reason.splitlines()[0][:300]} (check "
+                "DATAMILL_STORAGE_URL's bucket, DATAMILL_S3_ENDPOINT_URL and the S3 keys, then "
+                "run the command again)", store=self.root) from None
 
     def put_file(self, path: Path, digest: str | None = None) -> str:
         """Store a local file; returns its sha256. A no-op when the blob already exists."""
@@ -121,7 +151,8 @@ class BlobStore:
             # object stores publish a key only when its upload completes: no temp name needed
             protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
             extra = {"chunksize": self.multipart_chunk_bytes} if "s3" in protocols else {}
-            self.fs.put_file(str(path), key, **extra)
+            with self._remote(source=path):
+                self.fs.put_file(str(path), key, **extra)
             return digest
         folder = key.rsplit("/", 1)[0]
         tmp = f"{key}.tmp-{uuid.uuid4().hex}"
@@ -175,7 +206,8 @@ class BlobStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{digest}.tmp-{uuid.uuid4().hex}")
         try:
-            self.fs.get_file(self._key(digest), str(tmp))
+            with self._remote():
+                self.fs.get_file(self._key(digest), str(tmp))
             if sha256_file(tmp) != digest:
                 raise OSError(f"blob {digest} in {self.root} does not match its hash")
             os.replace(tmp, target)

@@ -188,3 +188,24 @@ def test_workbench_audio_redirects_to_a_signed_url_on_s3(s3_endpoint: str, tmp_p
         assert fetched.status_code == 200 and fetched.content[:4] == b"RIFF"
     finally:
         rt.close()
+
+
+def test_a_bucket_that_does_not_exist_stops_the_import_naming_the_store(
+        s3_endpoint: str, tmp_path: Path) -> None:
+    """Not three rows 'cannot be read': the files are fine, the store is not."""
+    from datamill.storage.blobstore import BlobStoreUnavailable
+
+    settings = _settings(s3_endpoint, tmp_path, "no-such-bucket")
+    rt = Runtime.from_settings(settings)
+    try:
+        with rt.session() as s:
+            pid = create_project(s, spec(name="nb")).id
+        with rt.session() as s, pytest.raises(BlobStoreUnavailable) as caught:
+            import_source(s, rt.blobs, pid, speech_folder())
+        assert caught.value.message.startswith(
+            "cannot use the blob store s3://no-such-bucket/blobs: ")
+        assert "DATAMILL_S3_ENDPOINT_URL" in caught.value.message
+        with rt.session() as s:
+            assert s.query(Item).filter_by(project_id=pid).count() == 0
+    finally:
+        rt.close()
