@@ -185,7 +185,8 @@ def purge_cache_cmd(as_json: JsonOpt = False) -> None:
 @app.command("classify")
 @handle_errors
 def classify_cmd(project: ProjectArg, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:
-    """Set a project's sensitivity: public, internal, confidential or secret."""
+    """Set a project's sensitivity: public, internal, confidential or secret (its managers or
+    the data-security office; only the office lowers a level it set)."""
     from datamill.compliance.classification import set_classification
 
     with get_runtime().session() as s:
@@ -207,7 +208,7 @@ def classify_item_cmd(item_id: int, level: str, actor: AsUser, as_json: JsonOpt 
 @app.command("clearance")
 @handle_errors
 def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = False) -> None:
-    """Set a person's clearance (admins)."""
+    """Set a person's clearance (the data-security office; never your own unless admin)."""
     from datamill.compliance.classification import set_clearance
 
     with get_runtime().session() as s:

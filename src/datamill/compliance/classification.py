@@ -31,6 +31,7 @@ __all__ = [
     "project_level",
     "read_project_access",
     "require_clearance",
+    "require_project_or_office",
     "require_visible",
     "set_classification",
     "set_clearance",
@@ -94,6 +95,15 @@ def _office(user: User | None) -> bool:
     return user is not None and allowed(user.role, Action.MANAGE_DATA_SECURITY)
 
 
+def require_project_or_office(session: Session, actor: User, project_id: int) -> None:
+    """Forbidden unless ``actor`` manages the project, or is of the data-security office and
+    cleared for it: the project's data-security work (classification, desensitization)."""
+    if _office(actor) and actor.role != "admin":  # an officer handles any project they may see
+        require_clearance(session, actor, project_id)
+    else:
+        require(session, actor, Action.MANAGE_PROJECT, project_id)
+
+
 def set_classification(
     session: Session, actor: User, project_id: int, level: str
 ) -> dict[str, Any]:
@@ -103,10 +113,7 @@ def set_classification(
     _check_level(level)
     _project(session, project_id)
     office = _office(actor)
-    if office and actor.role != "admin":  # an officer classifies any project they may see
-        require_clearance(session, actor, project_id)
-    else:
-        require(session, actor, Action.MANAGE_PROJECT, project_id)
+    require_project_or_office(session, actor, project_id)
     own = user_clearance(session, actor.id)
     if actor.role != "admin" and LEVELS.index(level) > LEVELS.index(own):
         raise Forbidden(  # one could not see the project afterwards: vetting comes first

@@ -1,9 +1,10 @@
 """Desensitization (脱敏) as a pipeline stage: masked derivatives beside the originals.
 
-Text: every item's prompt and transcript are masked with ``compliance.pii`` into
-``masked_texts`` (one row per item and field, rewritten when the source changes). Images: faces
-and plates are blurred with ``compliance.image_masking`` into a derivative blob recorded in
-``masked_blobs``. Originals are never changed; :func:`read_original_text` serves them only to
+Text: every item's prompt and transcript, and a text item's own text, are masked with
+``compliance.pii`` into ``masked_texts`` (one row per item and field, rewritten when the source
+changes). Images: faces and plates are blurred with ``compliance.image_masking`` into a
+derivative blob recorded in ``masked_blobs``. Desensitizing is the project's managers' work and
+the data-security office's. Originals are never changed; :func:`read_original_text` serves them only to
 people cleared for the project *and* for personal information (at least ``confidential``), and
 audits every read.
 """
@@ -20,7 +21,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session, aliased
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.classification import LEVELS, user_clearance
+from datamill.compliance.classification import LEVELS, require_project_or_office, user_clearance
 from datamill.compliance.item_sensitivity import item_level, require_item_cleared
 from datamill.compliance.models import User
 from datamill.compliance.pii import find_pii, mask_text
@@ -48,7 +49,7 @@ __all__ = [
     "read_original_text",
 ]
 
-FIELDS = ("prompt", "transcript")
+FIELDS = ("prompt", "transcript", "text")  # text: a text item's own text (attributes)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 ORIGINALS_LEVEL = "confidential"  # personal information: never below this
 Progress = Callable[[int], None]
@@ -65,7 +66,15 @@ def _project(session: Session, project_id: int) -> None:
     get_or_raise(session, Project, project_id, "project", project_id=project_id)
 
 
+def _own_text(attributes: Any) -> str | None:
+    """A text item's own text (``attributes["text"]``: the sentence or document itself)."""
+    text = attributes.get("text") if isinstance(attributes, dict) else None
+    return text if isinstance(text, str) and text else None
+
+
 def _field_text(session: Session, item: Any, field: str) -> str | None:
+    if field == "text":
+        return _own_text(getattr(item, "attributes", None))
     if field == "prompt":
         return _prompt_of(getattr(item, "prompt", None), getattr(item, "attributes", None),
                           getattr(item, "meta", None))
@@ -105,7 +114,8 @@ def _texts(session: Session, project_id: int) -> list[tuple[int, tuple[tuple[str
         .where(Item.project_id == project_id).order_by(Item.id))
     out = []
     for item_id, prompt, attributes, meta, text in rows:
-        found = {"prompt": _prompt_of(prompt, attributes, meta), "transcript": text or None}
+        found = {"prompt": _prompt_of(prompt, attributes, meta), "transcript": text or None,
+                 "text": _own_text(attributes)}
         out.append((item_id, tuple((f, t) for f in FIELDS if (t := found[f]) is not None)))
     return out
 
@@ -169,12 +179,12 @@ def desensitize_item_texts(
     session: Session, project_id: int, *, actor: User, progress: Progress | None = None,
     workers: int | None = None,
 ) -> dict[str, Any]:
-    """Write the masked prompt and transcript of every item of the project.
+    """Write the masked prompt, transcript and own text of every item of the project.
 
     Masking runs on the engine; each batch's rows land (rewritten where the source changed)
     and are committed as it comes back, so re-running a half-done run neither duplicates nor
     loses (``progress`` gets the number of items each batch finished)."""
-    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    require_project_or_office(session, actor, project_id)  # managers and the office
     _project(session, project_id)
     jobs = _texts(session, project_id)
     kinds: Counter[str] = Counter()
@@ -220,7 +230,7 @@ def desensitize_item_images(
     are skipped, so a re-run picks up where an interrupted one stopped."""
     from datamill.production.models import Item
 
-    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    require_project_or_office(session, actor, project_id)  # managers and the office
     _project(session, project_id)
     items = [i for i in session.scalars(select(Item).where(Item.project_id == project_id)
                                         .order_by(Item.id)) if _is_image(i.filename)]
