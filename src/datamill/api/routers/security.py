@@ -240,8 +240,8 @@ def masked_endpoint(item_id: Id, session: SessionDep, user: CurrentUser) -> dict
 
 
 @router.get("/items/{item_id}/original/{field}")
-def original_endpoint(item_id: Id, field: Literal["prompt", "transcript", "text"], session: SessionDep,
-                      user: CurrentUser) -> dict[str, Any]:
+def original_endpoint(item_id: Id, field: Literal["prompt", "transcript", "text"],
+                      session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """An original text, for people cleared for personal data (audited)."""
     return {"item_id": item_id, "field": field,
             "text": desensitize.read_original_text(session, user, item_id, field)}
