@@ -7,8 +7,10 @@ equal ``text[start:end]``, so a client that counted UTF-16 units is caught. A sp
 between a UTF-16 high and low surrogate (text that holds surrogate code points) is refused, and
 so is one inside a user-perceived character (a grapheme cluster, kept whole by the exports'
 tokenizer): between a letter and its combining accent, between the two regional indicators of
-a flag such as "🇨🇳", inside an emoji ZWJ sequence such as "👨‍👩‍👧" or before a skin-tone
-modifier (see :func:`datamill.modalities.text.textio.inside_grapheme`).
+a flag such as "🇨🇳", inside an emoji ZWJ sequence such as "👨‍👩‍👧", before a skin-tone
+modifier, inside a Hangul syllable written in jamo, an Indic conjunct such as "क्ष" or a CR LF
+line break (Unicode's extended grapheme clusters, see
+:func:`datamill.modalities.text.textio.inside_grapheme`).
 
 A :class:`TextAnnotation` holds whatever the project's tasks need (``labels.tasks``):
 
@@ -243,8 +245,9 @@ def _span_problems(  # noqa: C901 - one message per rule
         else:
             problems += [
                 f"{where}: [{s.start}, {s.end}): its {side} offset {at} splits the character"
-                f" {_cluster_at(text, at)!r} (a letter with its accent, a flag or an emoji"
-                " sequence); move the boundary before or after it"
+                f" {_cluster_at(text, at)!r} (a letter with its accent, a flag, an emoji"
+                " sequence, a Hangul syllable, an Indic conjunct or a CR LF line break); move"
+                " the boundary before or after it"
                 for side, at in (("start", s.start), ("end", s.end))
                 if inside_grapheme(text, at)
             ]

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
+
+import regex
 
 from datamill.modalities.text.errors import TextDecodeError
 
@@ -44,7 +47,8 @@ _EMOJI: Final = re.compile(
 _ALLOWED_CONTROL: Final = frozenset("\n\t\r")
 _BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # a run of word characters that are not CJK ideographs, kana or hangul; anything else alone
-_TOKEN: Final = re.compile(
+# (``regex``'s \w, unlike ``re``'s, takes combining marks: Indic vowel signs and viramas)
+_TOKEN: Final = regex.compile(
     r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f]+"
     r"|\S"
 )
@@ -106,59 +110,54 @@ def remove_emoji(text: str) -> str:
     return _EMOJI.sub("", text)
 
 
-def _extends(char: str) -> bool:
-    """A character that belongs to the one before it: a combining mark, a variation selector,
-    an emoji skin-tone modifier or tag character, or a zero-width joiner."""
-    o = ord(char)
-    return (unicodedata.category(char) in ("Mn", "Me", "Mc") or char == "\u200d"
-            or 0xFE00 <= o <= 0xFE0F or 0x1F3FB <= o <= 0x1F3FF or 0xE0020 <= o <= 0xE007F)
+#: one extended grapheme cluster (Unicode UAX #29, as the ``regex`` package keeps it current:
+#: Hangul jamo syllables, Indic conjuncts, CR LF, flags, emoji ZWJ sequences). Python's ``re``
+#: has no ``\X``, and the rules change with each Unicode version: not something to hand-write.
+_CLUSTER: Final = regex.compile(r"\X")
 
 
-def _is_ri(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF  # regional indicator: two make a flag
+@lru_cache(maxsize=16)
+def _cluster_starts(text: str) -> frozenset[int]:
+    """The offsets where a user-perceived character begins (cached: a span check asks about
+    both ends of every span of one text)."""
+    return frozenset(m.start() for m in _CLUSTER.finditer(text))
 
 
 def inside_grapheme(text: str, offset: int) -> bool:
-    """Whether ``offset`` (a code-point index) falls inside one user-perceived character, the
-    unit :func:`tokenize` keeps whole: before a combining mark, a variation selector, a skin-tone
-    modifier, a tag character or a zero-width joiner, right after a zero-width joiner, or
-    between the two regional indicators of a flag. A line break or control character is never
-    joined to what follows it or precedes it.
+    """Whether ``offset`` (a code-point index) falls inside one user-perceived character (an
+    extended grapheme cluster), the unit :func:`tokenize` keeps whole: before a combining mark,
+    a variation selector, a skin-tone modifier or a zero-width joiner, inside a flag, a Hangul
+    syllable written in jamo, an Indic conjunct, or between CR and LF. A control character
+    other than CR LF is never joined to what follows it or precedes it.
 
     Examples:
         >>> inside_grapheme("e\u0301", 1), inside_grapheme("\U0001f1e8\U0001f1f3", 1)
         (True, True)
         >>> inside_grapheme("ab", 1), inside_grapheme("\U0001f1e8\U0001f1f3", 2)
         (False, False)
+        >>> inside_grapheme("\u1100\u1161", 1), inside_grapheme("a\\r\\nb", 2)
+        (True, True)
     """
     if not 0 < offset < len(text):
         return False
-    before, after = text[offset - 1], text[offset]
-    if unicodedata.category(before) == "Cc" or unicodedata.category(after) == "Cc":
-        return False
-    if _extends(after) or before == "\u200d":
-        return True
-    if not (_is_ri(before) and _is_ri(after)):
-        return False
-    run = 0  # regional indicators pair from the start of their run: odd count = mid-flag
-    while offset - run > 0 and _is_ri(text[offset - run - 1]):
-        run += 1
-    return run % 2 == 1
+    return offset not in _cluster_starts(text)
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
     """:data:`_TOKEN` matches with every user-perceived character kept whole: e + U+0301, a
-    flag (two regional indicators), an emoji ZWJ sequence or one with a modifier."""
+    flag (two regional indicators), an emoji ZWJ sequence or one with a modifier, an Indic
+    conjunct."""
     out: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text):
         a, b = m.start(), m.end()
-        if out and out[-1][1] == a:
-            pa, pb = out[-1]
-            if (_extends(text[a]) or text[pb - 1] == "\u200d"
-                    or (pb - pa == 1 and _is_ri(text[pa]) and _is_ri(text[a]))):
-                out[-1] = (pa, b)
-                continue
-        out.append((a, b))
+        while b < len(text) and inside_grapheme(text, b):  # end where a character ends
+            b += 1
+        if out and a < out[-1][1]:  # the piece before already took it whole
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        elif out and out[-1][1] == a and inside_grapheme(text, a):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
 
 

@@ -104,6 +104,9 @@ _CLUSTERS = {
     "skin_tone": "👍🏽",
     "combining_accent": "e\u0301",
     "keycap": "1\ufe0f\u20e3",
+    "hangul_jamo_syllable": "\u1100\u1161\u11a8",  # 각 written as three jamo
+    "devanagari_conjunct": "\u0915\u094d\u0937",  # क्ष: ka, virama, ssa
+    "crlf": "\r\n",
 }
 
 
