@@ -20,9 +20,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from datamill.config import Settings, get_settings
+from datamill.core.errors import InvalidInput
 from datamill.runtime import Runtime
 
-__all__ = ["RedactSecrets", "check_settings", "create_app", "serve", "served_app",
+__all__ = ["RedactSecrets", "UnsafeSettings", "check_settings", "create_app", "serve", "served_app",
            "settle_heap"]
 
 #: query parameters whose values are credentials (transfer-link and presigned-URL signatures,
@@ -73,6 +74,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+class UnsafeSettings(InvalidInput, RuntimeError):
+    """The server will not start on these settings (a guessable secret): one line for the CLI
+    (exit 2), a failed startup for uvicorn."""
+
+    code = "weak_secret"
+
+
 def check_settings(settings: Settings) -> None:
     """Refuse guessable secrets; create the session secret and audit key files if missing."""
     from datamill.compliance.keys import WeakSecret, audit_key, session_secret
@@ -81,7 +89,7 @@ def check_settings(settings: Settings) -> None:
         session_secret(settings)
         audit_key(settings)
     except WeakSecret as err:
-        raise RuntimeError(err.message) from err
+        raise UnsafeSettings(err.message) from None
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
@@ -171,8 +179,6 @@ def is_loopback(host: str) -> bool:
 def check_bind(host: str, *, tls: bool, plain_http: bool) -> None:
     """Refuse to serve plain HTTP beyond this machine unless told to: passwords, tokens and
     session cookies would cross the network in clear."""
-    from datamill.core.errors import InvalidInput
-
     try:
         local = is_loopback(host)
     except OSError as error:
@@ -199,8 +205,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *,
     exits.
     """
     import uvicorn
-
-    from datamill.core.errors import InvalidInput
 
     if (tls_cert is None) != (tls_key is None):
         raise InvalidInput("give both --tls-cert and --tls-key, or neither", field="tls")

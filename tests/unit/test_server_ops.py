@@ -83,3 +83,13 @@ def test_a_missing_tls_file_is_one_line(home: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--tls-cert",  # noqa: S104
                                       str(home / "cert.pem"), "--tls-key", str(home / "k.pem")])
     assert result.exit_code == 2 and "cert.pem: No such file or directory" in result.stderr
+
+
+def test_a_guessable_secret_is_one_line_before_anything_starts(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAMILL_SECRET_KEY", "changeme")
+    result = CliRunner().invoke(cli, ["serve", "--port", "1"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error (weak_secret): DATAMILL_SECRET_KEY is a known")
+    assert result.stderr.count("\n") == 1 and "changeme" not in result.stderr
+    assert not (home / "datamill.db").exists()

@@ -112,13 +112,15 @@ def serve_cmd(
     requests in flight finish; GET /healthz answers while the process runs, GET /readyz while
     it can reach its database.
     """
-    from datamill.server import check_bind, serve
+    from datamill.config import get_settings
+    from datamill.server import check_bind, check_settings, serve
 
     for path in (tls_cert, tls_key):
         if path is not None:
             path.open("rb").close()  # a missing or unreadable file: one line, before anything
     check_bind(host, tls=tls_cert is not None and tls_key is not None,
                plain_http=allow_plain_http)
+    check_settings(get_settings())  # a guessable secret: refused before the database is opened
     rt = open_runtime()
     try:
         audit.warn_if_broken(rt)
