@@ -219,8 +219,12 @@ def list_invites(session: Session, actor: User, project_id: int) -> list[dict[st
 
 
 def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
-    """Every subject: demographics, consent (version, signed), recordings and open requests."""
+    """Every subject: demographics, consent (version, signed), recordings and open requests
+    (takes the checks or a review rejected count at once, not only once the subject visits)."""
+    from datamill.collection.subject import sync_rerecords  # subject imports this module
+
     _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    sync_rerecords(session, project_id)
     out = []
     for s in session.scalars(select(CollectionSubject).where(
             CollectionSubject.project_id == project_id).order_by(CollectionSubject.id)):

@@ -92,6 +92,10 @@ def test_mandarin_collection(runtime, users, tmp_path):
         s.add(Review(task_id=task.id, item_id=good["item_id"], reviewer_id=users["rev"].id,
                      verdict="reject", reason="录音问题（需补录）: 背景有电流声"))
         s.commit()
+    with runtime.session() as s:  # the coordinator sees both before the subject comes back
+        listed = staff.list_subjects(s, s.merge(users["pm"]), pid)
+        assert [(r["subject_id"], r["open_rerecords"]) for r in listed] == [("f1", 2), ("f2", 0)]
+        s.commit()
     with runtime.session() as s:
         rows = {r["id"]: r for r in subject.collection_state(s, tokens[0])["prompts"]}
         assert rows[first]["state"] == "rerecord"
