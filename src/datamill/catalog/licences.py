@@ -375,26 +375,54 @@ def _signature(settings: Settings, link_id: int, licence_id: int, expires: int) 
     return hmac.new(_key(settings), msg, hashlib.sha256).hexdigest()
 
 
+def _package_path(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int) -> Path:
+    return (Path(root) / "transfers" / f"licence-{licence_id}"
+            / f"{ds.name}-v{rel.version}-{rel.manifest_sha256[:12]}.tar")
+
+
 def _package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int) -> Path:
-    folder = Path(root) / "transfers" / f"licence-{licence_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{ds.name}-v{rel.version}-{rel.manifest_sha256[:12]}.tar"
-    partial = target.with_name(target.name + ".partial")
-    src = Path(rel.path)
+    """The release as one tar (its files, manifest and a ``SHA256SUMS``), byte for byte the
+    same every time it is built (fixed times, owners and modes): a second link of a licence
+    must not change the package an earlier link was issued for."""
+    import io
     import json
 
+    target = _package_path(rel, ds, root, licence_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    src = Path(rel.path)
     files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
-    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(files.items()))
-    sums_path = folder / "SHA256SUMS"
-    sums_path.write_text(sums, encoding="utf-8")
-    with tarfile.open(partial, "w") as tar:
-        top = target.stem
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(files.items())).encode()
+    when = int(_as_utc(rel.created_at).timestamp())
+
+    def fixed(info: tarfile.TarInfo) -> tarfile.TarInfo:
+        info.mtime, info.uid, info.gid, info.uname, info.gname = when, 0, 0, "", ""
+        info.mode = 0o644
+        return info
+
+    top = target.stem
+    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
         for name in [*sorted(files), "manifest.json"]:
-            tar.add(src / name, arcname=f"{top}/{name}", recursive=False)
-        tar.add(sums_path, arcname=f"{top}/SHA256SUMS", recursive=False)
+            tar.add(src / name, arcname=f"{top}/{name}", recursive=False, filter=fixed)
+        info = fixed(tarfile.TarInfo(f"{top}/SHA256SUMS"))
+        info.size = len(sums)
+        tar.addfile(info, io.BytesIO(sums))
     partial.replace(target)
-    sums_path.unlink()
     return target
+
+
+def _current_package(session: Session, rel: CatalogRelease, ds: CatalogDataset, root: Path,
+                     licence_id: int) -> tuple[Path, str]:
+    """The licence's package and its sha256: the one its latest link was issued for when it is
+    still whole (a release never changes), else built again."""
+    target = _package_path(rel, ds, root, licence_id)
+    known = session.scalars(select(TransferLink.package_sha256).where(
+        TransferLink.licence_id == licence_id, TransferLink.package_path == str(target))
+        .order_by(TransferLink.id.desc())).first()
+    if known is not None and target.is_file() and sha256_file(target) == known:
+        return target, known
+    path = _package(rel, ds, root, licence_id)
+    return path, sha256_file(path)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -415,13 +443,12 @@ def issue_transfer_link(
         raise InvalidInput("a link allows 1 to 100 downloads", field="max_downloads")
     rel = require_intact(session, lic.release_id)
     ds = dataset_row(session, lic.dataset_id)
-    path = _package(rel, ds, root, lic.id)
+    path, digest = _current_package(session, rel, ds, root, lic.id)
     expires_at = utcnow() + timedelta(hours=hours)
     if lic.expires_on is not None:  # never outlives the licence (its last day, UTC)
         end = datetime.combine(lic.expires_on + timedelta(days=1), datetime.min.time(), UTC)
         expires_at = min(expires_at, end)
-    link = TransferLink(licence_id=lic.id, package_path=str(path),
-                        package_sha256=sha256_file(path),
+    link = TransferLink(licence_id=lic.id, package_path=str(path), package_sha256=digest,
                         expires_at=expires_at,
                         max_downloads=max_downloads, created_by=user.id)
     session.add(link)

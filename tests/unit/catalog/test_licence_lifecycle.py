@@ -4,6 +4,7 @@ and what a licensee can list and download over HTTP."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from datamill.catalog import datasets, releases
+from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
-from datamill.catalog.models import CatalogLicence
+from datamill.catalog.models import CatalogLicence, TransferLink
 from datamill.core.clock import utcnow
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.ledger.events import sync_ledger
@@ -174,3 +175,35 @@ def test_a_withdrawn_release_is_neither_licensed_nor_delivered(
     shown = client.get(f"{API}/datasets/{ds_id}/releases", headers=sales).json()
     assert [(r["version"], r["withdraw_reason"]) for r in shown] == [
         (1, "mislabelled speakers"), (2, None)]
+
+
+def test_a_second_link_leaves_the_first_one_working(runtime: Runtime, tmp_path: Path) -> None:
+    who = people(runtime)
+    ds_id, rel_id = released(runtime, who, tmp_path)
+    with runtime.session() as s:
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id,
+                                      customer_id=customer(runtime), price="300000",
+                                      territory="PRC", term="perpetual", usage_scope="training",
+                                      acceptance_criteria="manifest matches")
+        first = licences.issue_transfer_link(s, runtime.settings, who["sales"], lic.id,
+                                             tmp_path / "out")
+        release_dir = Path(releases.get_release(s, who["pm"], rel_id).path)
+    for f in release_dir.rglob("*"):  # the release's files touched: their content is the same
+        os.utime(f, (1_000_000_000, 1_000_000_000))
+    Path(_package_of(runtime, first.id)).unlink()  # the package is gone: built again
+    with runtime.session() as s:
+        second = licences.issue_transfer_link(s, runtime.settings, who["sales"], lic.id,
+                                              tmp_path / "out")
+    assert second.package_sha256 == first.package_sha256  # byte for byte the same package
+    for link in (first, second):
+        p = licences.link_params(link.url)
+        with runtime.session() as s:
+            assert licences.download(s, runtime.settings, p[0], expires=p[1],
+                                     signature=p[2]).downloads == 1
+
+
+def _package_of(runtime: Runtime, link_id: int) -> str:
+    with runtime.session() as s:
+        row = s.get(TransferLink, link_id)
+        assert row is not None
+        return row.package_path
