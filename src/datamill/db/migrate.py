@@ -15,8 +15,18 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 
-__all__ = ["alembic_config", "upgrade_database", "version_locations"]
+from datamill.core.errors import Conflict
+
+__all__ = ["SchemaFromNewerVersion", "alembic_config", "upgrade_database", "version_locations"]
+
+
+class SchemaFromNewerVersion(Conflict):
+    """The database was upgraded by a newer datamill (its schema names a migration this one
+    does not have): nothing is changed; run that version, or restore a backup from before."""
+
+    code = "schema_newer"
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -42,4 +52,23 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str) -> None:
-    command.upgrade(alembic_config(url), "heads")
+    """Bring the database at ``url`` to every head; one the code cannot read (a schema from a
+    newer datamill) raises :class:`SchemaFromNewerVersion` before anything is changed."""
+    try:
+        command.upgrade(alembic_config(url), "heads")
+    except CommandError as err:
+        if "Can't locate revision" not in str(err):
+            raise
+        import re
+
+        from sqlalchemy.engine import make_url
+
+        from datamill import __version__
+
+        shown = make_url(url).render_as_string(hide_password=True)
+        unknown = re.findall(r"identified by '([^']+)'", str(err))
+        raise SchemaFromNewerVersion(
+            f"the database {shown} was upgraded by a newer datamill than this one "
+            f"({__version__}): its migration {', '.join(unknown) or '?'} is unknown here; run "
+            "the newer datamill, or restore a backup taken before that upgrade",
+            database=shown) from None
