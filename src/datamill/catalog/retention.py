@@ -10,6 +10,9 @@ certificate per deletion (what, why, who approved, the sha256 of what was delete
 record. It keeps:
 
 * everything of a project under an active hold, and items under an item hold;
+* everything of a project still running: a delivery awaiting the customer's report, or items
+  not yet accepted (a type-3 order accepts batch by batch, so an early batch's acceptance does
+  not end the project);
 * any blob a catalog release holds or a company-owned item shares (catalog data is never
   deleted by it).
 """
@@ -23,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.catalog.ipwall import CUSTOMER_TYPES
@@ -128,6 +131,25 @@ def _accepted_on(session: Session, project: Project) -> tuple[date | None, int |
     return (last.date() if last else None), contract
 
 
+#: item states past production: accepted (delivered or not), refused at import, known answers
+_SETTLED = ("accepted", "delivered", "rejected", "golden")
+
+
+def _still_running(session: Session, project: Project) -> str | None:
+    """Why the project's backups are still needed (work goes on after a batch's acceptance:
+    a type-3 order accepts batch by batch), or None when nothing is pending."""
+    waiting = session.scalars(select(Delivery.id).where(
+        Delivery.project_id == project.id, Delivery.status == "delivered")
+        .order_by(Delivery.id)).all()
+    if waiting:
+        return f"deliveries {list(waiting)} await the customer's report"
+    busy = session.scalar(select(func.count()).select_from(Item).where(
+        Item.project_id == project.id, Item.status.not_in(_SETTLED)))
+    if busy:
+        return f"{busy} items are still in production (not yet accepted)"
+    return None
+
+
 def _folder_digest(folder: Path) -> tuple[str, int]:
     h = hashlib.sha256()
     size = 0
@@ -179,6 +201,10 @@ def run_retention(
         accepted, contract = _accepted_on(session, project)
         if accepted is None:
             kept.append({"project_id": project.id, "reason": "not accepted by the customer yet"})
+            continue
+        running = _still_running(session, project)
+        if running is not None:
+            kept.append({"project_id": project.id, "reason": running})
             continue
         months = settings.get(contract, DEFAULT_MONTHS) if contract else DEFAULT_MONTHS
         due = add_months(accepted, months)

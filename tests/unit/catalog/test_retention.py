@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from datamill.catalog import retention
 from datamill.catalog.models import RetentionDeletion
@@ -129,3 +129,26 @@ def test_retention_period_is_a_setting_per_contract(runtime: Runtime, tmp_path: 
         assert out.deleted == [] and "retained until 2026-03-01" in out.kept[0]["reason"]
         out = retention.run_retention(s, runtime.blobs, who["dso"], today=date(2026, 3, 1))
         assert len(out.deleted) == 3
+
+
+def test_a_running_project_keeps_its_backups(runtime: Runtime, tmp_path: Path) -> None:
+    """An early batch accepted long ago does not end a project whose later work goes on."""
+    who = people(runtime)
+    pid = _custom(runtime, tmp_path, "cust-run")
+    with runtime.session() as s:  # a second batch: delivered, the report still awaited
+        _, bid = seed_product_batch(s, runtime, "cust-run", speech_files("cust-run-2", 2),
+                                    project_type="custom_service", batch_status="delivered",
+                                    workdir=tmp_path)
+        s.add(Delivery(batch_id=bid, project_id=pid, path=str(tmp_path / "d2"),
+                       status="delivered"))
+    with runtime.session() as s:
+        out = retention.run_retention(s, runtime.blobs, who["dso"], today=date(2026, 1, 1))
+        assert out.deleted == [] and "await the customer's report" in out.kept[0]["reason"]
+        s.execute(update(Delivery).where(Delivery.batch_id == bid).values(
+            status="rejected"))  # rejected: its items go back to rework
+        s.execute(update(Item).where(Item.external_id.startswith(f"{bid}-")).values(
+            status="rework"))
+    with runtime.session() as s:
+        out = retention.run_retention(s, runtime.blobs, who["dso"], today=date(2026, 1, 1))
+        assert out.deleted == [] and "2 items are still in production" in out.kept[0]["reason"]
+    assert _blobs(runtime, pid) == [True] * 4
