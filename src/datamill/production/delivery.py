@@ -467,6 +467,10 @@ def record_acceptance(
                        "reworked and delivered again in a new batch", delivery_id=d.id)
     if items < 0 or volume < 0:
         raise InvalidInput("accepted volume cannot be negative")
+    if items == 0 and volume == 0:
+        raise InvalidInput(f"nothing accepted: record the customer's rejection instead (delivery "
+                           f"{delivery_id}'s items then go back to rework and are delivered "
+                           "again)", field="accepted_items")
     if items > d.delivered_items:
         raise InvalidInput(
             f"accepted items {items} exceed the {d.delivered_items} delivered"

@@ -77,6 +77,9 @@ def test_reject_then_redeliver_and_accept_part(
         assert client.get(f"{API}/deliveries/{d['id']}/files/manifest.json",
                           headers=_auth(client, "ann1")).status_code == 403
 
+        zero = client.post(f"{API}/deliveries/{d['id']}/acceptance", headers=pm,
+                           json={"accepted_items": 0, "accepted_volume": 0})
+        assert zero.status_code == 422 and "rejection instead" in zero.json()["detail"]
         empty = client.post(f"{API}/deliveries/{d['id']}/rejection", headers=pm,
                             json={"reason": ""})
         assert empty.status_code == 422
