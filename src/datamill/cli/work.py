@@ -181,14 +181,11 @@ def _readable_task(s: Any, plugin: Any, task: Any) -> str | None:
 def _task_content(s: Any, plugin: Any, task: Any) -> dict[str, Any] | None:
     """The modality's machine view of a task's item (``content`` of ``work next --json``), or
     None where it offers none or the item cannot be read here."""
-    view = getattr(plugin, "task_content", None)
-    if view is None:
-        return None
-    from datamill.production.media import item_path
+    from datamill.production.media import item_content
     from datamill.production.models import Item
 
     try:
-        return dict(view(item_path(get_runtime().blobs, s.get(Item, task.item_id))))
+        return item_content(get_runtime().blobs, s.get(Item, task.item_id), plugin)
     except (OSError, InvalidInput):
         return None
 

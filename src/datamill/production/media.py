@@ -13,13 +13,13 @@ import hashlib
 import os
 import uuid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import fsspec
 
 from datamill.storage.blobstore import BlobStore
 
-__all__ = ["AUDIO_TYPES", "in_place_path", "item_path", "media_type_of"]
+__all__ = ["AUDIO_TYPES", "in_place_path", "item_content", "item_path", "media_type_of"]
 
 #: audio content types by file suffix (what ``mimetypes`` gets wrong or lacks on some systems)
 AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
@@ -71,3 +71,14 @@ def item_path(blobs: BlobStore, item: _HasBytes) -> Path:
     if item.source_uri:
         return in_place_path(item.source_uri, blobs.cache_dir)
     return blobs.local_path(item.sha256)
+
+
+def item_content(blobs: BlobStore, item: _HasBytes, plugin: object) -> dict[str, Any] | None:
+    """The modality's machine view of ``item`` (its ``task_content``: a text item's whole text,
+    an LLM record's messages and responses), or None when the modality offers none (audio,
+    images and point clouds are their files: ``item_path``). Raises OSError or the modality's
+    InvalidInput when the file cannot be read or parsed."""
+    view = getattr(plugin, "task_content", None)
+    if view is None:
+        return None
+    return dict(view(item_path(blobs, item)))

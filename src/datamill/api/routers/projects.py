@@ -19,7 +19,8 @@ from datamill.compliance.item_sensitivity import hidden_item_ids, require_item_c
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
-from datamill.core.errors import DatamillError, InvalidInput
+from datamill.core.errors import DatamillError, InvalidInput, NotFound
+from datamill.modalities.registry import get_modality
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
@@ -30,7 +31,7 @@ from datamill.production.importing import (
     resolve_import_path,
 )
 from datamill.production.labelled_import import import_labelled
-from datamill.production.media import AUDIO_TYPES, item_path, media_type_of
+from datamill.production.media import AUDIO_TYPES, item_content, item_path, media_type_of
 from datamill.production.models import Item
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
 from datamill.production.schemas import (
@@ -286,6 +287,27 @@ def item_media_endpoint(
     item = q.item_row(session, project_id, item_id)
     q.require_item_view(session, user, item)
     return _item_file(runtime, item, media_type_of(item.filename))
+
+
+@router.get("/{project_id}/items/{item_id}/content")
+def item_content_endpoint(
+    project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+) -> dict[str, Any]:
+    """What is judged, as data (project viewers, or whoever holds a task on the item): for a
+    text item ``{"type": "text_item", "schema_version": 1, "text"}`` (span offsets are
+    code-point indices into it), for an LLM record ``{"type": "llm_record", "schema_version":
+    1, "id", "messages", "responses", "meta"}``; the same as ``content`` of ``datamill work
+    next --json``. 404 for a modality whose content is its file (audio, images, point clouds:
+    ``/media``)."""
+    item = q.item_row(session, project_id, item_id)
+    q.require_item_view(session, user, item)
+    project = get_project(session, project_id)
+    content = item_content(runtime.blobs, item, get_modality(project.modality))
+    if content is None:
+        raise NotFound(f"a {project.modality} item's content is its file: "
+                       f"/api/v1/projects/{project_id}/items/{item_id}/media serves it",
+                       item_id=item_id)
+    return content
 
 
 def _item_file(runtime: Runtime, item: Item, media_type: str) -> FileResponse:
