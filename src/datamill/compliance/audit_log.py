@@ -16,11 +16,17 @@ Personal data in a record's ``data`` is masked as every other read face masks it
 (:func:`datamill.compliance.pii.mask_text`: identity numbers, phones, e-mails, bank cards,
 addresses), whoever reads. Whether the chain verifies is ``verify_audit``'s business, not a
 per-record flag.
+
+:func:`audit_csv` writes the records matching the same filters as a spreadsheet-safe CSV (the
+``/audit.csv`` download), at most :data:`EXPORT_MAX_ROWS` of them; every export is itself
+recorded (``audit.exported``, with its filters and row count).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
@@ -28,19 +34,23 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.audit import record_audit
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, check, role_scope
 from datamill.compliance.pii import mask_text
 from datamill.compliance.roles import Action, Role
+from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "EXPORT_MAX_ROWS",
     "MAX_LIMIT",
     "MAX_OFFSET",
     "AuditFilter",
     "AuditPage",
     "AuditRecordOut",
+    "audit_csv",
     "audit_readers",
     "list_audit_records",
     "mask_data",
@@ -51,6 +61,9 @@ __all__ = [
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 200
 MAX_OFFSET: Final = 10_000_000
+EXPORT_MAX_ROWS: Final = 100_000
+CSV_FIELDS: Final = ("id", "at", "actor", "action", "object_type", "object_id", "project_id",
+                     "data")
 _MAX_ID = 2**63 - 1
 _MAX_STORED_ID = 2**31 - 1  # the trail's id columns are INTEGER (32-bit on PostgreSQL)
 _DATE_CHARS = 10  # 2024-05-01
@@ -234,3 +247,32 @@ def list_audit_records(
     more = offset + len(items) < total
     return AuditPage(items=items, total=total, limit=limit, offset=offset,
                      next_before=items[-1].id if items and more else None)
+
+
+def audit_csv(
+    session: Session, actor: User, filters: AuditFilter | None = None, *,
+    max_rows: int = EXPORT_MAX_ROWS,
+) -> tuple[str, int]:
+    """The records matching ``filters`` as CSV, newest first (at most ``max_rows``; ``data``
+    masked, as JSON), and how many rows it holds. The export is recorded in the trail."""
+    require_audit_reader(session, actor)
+    wanted = filters or AuditFilter()
+    where = _conditions(session, wanted)
+    buf = io.StringIO()
+    out = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    out.writeheader()
+    rows = 0
+    for r, name in session.execute(
+        select(AuditRecord, User.username).outerjoin(User, User.id == AuditRecord.actor_id)
+        .where(*where).order_by(AuditRecord.id.desc()).limit(max_rows)
+    ):
+        out.writerow({
+            "id": r.id, "at": r.at.isoformat(), "actor": name or "", "action": r.action,
+            "object_type": r.object_type, "object_id": "" if r.object_id is None else r.object_id,
+            "project_id": "" if r.project_id is None else r.project_id,
+            "data": json.dumps(mask_data(r.data or {}), ensure_ascii=False, sort_keys=True)})
+        rows += 1
+    record_audit(session, actor_id=actor.id, action="audit.exported", object_type="audit",
+                 object_id=None, data={"rows": rows, "filters": {
+                     k: str(v) for k, v in asdict(wanted).items() if v not in (None, "")}})
+    return buf.getvalue(), rows

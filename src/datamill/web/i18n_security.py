@@ -47,6 +47,7 @@ EN_SECURITY: dict[str, str] = {
     "audit.showing": "Records",
     "audit.newer": "Newer",
     "audit.older": "Older",
+    "audit.csv": "Download these records (CSV)",
     "audit.log_help": "Newest first. Dates are ISO (2024-05-01) and include the whole day; personal data in the details is masked. The same list: `datamill audit list --as USER` and GET /api/v1/audit/records.",
     # the audit page's verification and the security page's export-flag forms
     "audit.verified_at": "Whole trail last verified",

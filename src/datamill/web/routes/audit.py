@@ -20,6 +20,7 @@ from datamill.compliance.audit_log import (
     DEFAULT_LIMIT,
     AuditFilter,
     AuditPage,
+    audit_csv,
     list_audit_records,
     require_audit_reader,
 )
@@ -45,17 +46,19 @@ def _id(value: str, field: str) -> int | None:
     return int(value)
 
 
+def _filter(filters: dict[str, str]) -> AuditFilter:
+    return AuditFilter(
+        actor=filters["actor"], action=filters["action"], object_type=filters["object_type"],
+        object_id=_id(filters["object_id"], "object_id"),
+        project_id=_id(filters["project_id"], "project_id"),
+        since=filters["since"], until=filters["until"])
+
+
 def _records(session: Session, me: SignedIn, filters: dict[str, str],
              offset: int) -> tuple[AuditPage | None, str | None]:
     """A page of records, or the reason the filters were refused (shown above the table)."""
     try:
-        wanted = AuditFilter(
-            actor=filters["actor"], action=filters["action"],
-            object_type=filters["object_type"],
-            object_id=_id(filters["object_id"], "object_id"),
-            project_id=_id(filters["project_id"], "project_id"),
-            since=filters["since"], until=filters["until"])
-        return list_audit_records(session, me.user, wanted, limit=DEFAULT_LIMIT,
+        return list_audit_records(session, me.user, _filter(filters), limit=DEFAULT_LIMIT,
                                   offset=offset), None
     except InvalidInput as err:
         return None, err.message
@@ -87,9 +90,26 @@ def audit_page(  # noqa: PLR0913 - one query parameter per filter
         if page.offset + len(page.items) < page.total:
             pages["older"] = link(page.offset + page.limit)
     return render(request, "audit.html", me, status_code=422 if error else 200,
+                  csv_link="/audit.csv" + (f"?{query}" if query else ""),
                   report=report.to_dict(), signed=bool(signed), page=page, filters=filters,
                   filter_error=error, pages=pages, verified_at=state.verified_at,
                   walked=state.walked_in_full, just_verified=bool(verified))
+
+
+@router.get("/audit.csv")
+def audit_download(  # noqa: PLR0913 - one query parameter per filter
+    session: SessionDep, me: WebUser, actor: Text = "", action: Text = "",
+    object_type: Text = "", object_id: Text = "", project_id: Text = "", since: Text = "",
+    until: Text = "",
+) -> Response:
+    """The records the page's filters match, as a CSV download (the export is audited)."""
+    require_audit_reader(session, me.user)
+    text, _rows = audit_csv(session, me.user, _filter({
+        "actor": actor, "action": action, "object_type": object_type, "object_id": object_id,
+        "project_id": project_id, "since": since, "until": until}))
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="audit-records.csv"',
+        "Cache-Control": "no-store"})
 
 
 @router.post("/audit/verify")
