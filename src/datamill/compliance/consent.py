@@ -63,14 +63,24 @@ def _consent_dict(c: ConsentRecord) -> dict[str, Any]:
             "scope": c.scope, "given_at": c.given_at, "withdrawn_at": c.withdrawn_at}
 
 
+def _subject_and_scope(subject_id: str, scope: str) -> tuple[str, str]:
+    """Both stripped; refused when empty, too long, or holding control characters or invisible
+    direction marks (a subject id names the items' speaker, which imports refuse them in)."""
+    subject_id, scope = subject_id.strip(), scope.strip()
+    if not subject_id or len(subject_id) > 100 or not scope or len(scope) > 64:
+        raise InvalidInput("subject id (1-100 chars) and scope (1-64 chars) are required")
+    if not (subject_id.isprintable() and scope.isprintable()):
+        raise InvalidInput("subject id and scope may not hold control characters or invisible"
+                           " direction marks", field="subject_id")
+    return subject_id, scope
+
+
 def record_consent(
     session: Session, actor: User, project_id: int, subject_id: str, *,
     scope: str = "collection", given_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Record (or renew) a subject's consent for ``scope`` in a project."""
-    subject_id, scope = subject_id.strip(), scope.strip()
-    if not subject_id or len(subject_id) > 100 or not scope or len(scope) > 64:
-        raise InvalidInput("subject id (1-100 chars) and scope (1-64 chars) are required")
+    subject_id, scope = _subject_and_scope(subject_id, scope)
     _project(session, project_id)
     require(session, actor, Action.MANAGE_PROJECT, project_id)
     return _give(session, project_id, subject_id, scope, given_at, actor_id=actor.id)
@@ -102,9 +112,7 @@ def record_subject_consent(
 ) -> dict[str, Any]:
     """The subject gives consent themselves (no staff actor): the collection page, reached by
     an invitation scoped to this subject and project, which the caller has verified."""
-    subject_id, scope = subject_id.strip(), scope.strip()
-    if not subject_id or len(subject_id) > 100 or not scope or len(scope) > 64:
-        raise InvalidInput("subject id (1-100 chars) and scope (1-64 chars) are required")
+    subject_id, scope = _subject_and_scope(subject_id, scope)
     _project(session, project_id)
     return _give(session, project_id, subject_id, scope, None, actor_id=None, via=via)
 
