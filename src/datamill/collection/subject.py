@@ -428,6 +428,30 @@ def _import_take(session: Session, blobs: BlobStore, rec: Recording, meta: dict[
     return item
 
 
+#: The reason a take gets when its checks fail after it was saved (the ``check_failed`` prefix
+#: is the key of the advice the collection page shows: record the prompt again).
+CHECK_FAILED_REASON = ("check_failed: the automatic check of this recording failed (a server"
+                       " error, not your recording); record the prompt again")
+
+
+def _check_take(session: Session, blobs: BlobStore, project_id: int, item_id: int) -> None:
+    """Check the saved take at once. Should the checks fail (an error, not a verdict), the take
+    stays saved but is rejected with :data:`CHECK_FAILED_REASON`, so the prompt asks for a
+    re-record instead of staying "checking" (and refusing every upload) for ever."""
+    try:
+        run_checks(session, blobs, project_id, workers=1, only=[item_id])
+    except Exception as err:  # noqa: BLE001 - any failure of the checks: the take is kept
+        session.rollback()
+        item = session.get(Item, item_id)
+        if item is None or item.status != "imported":
+            raise
+        item.status, item.reject_reasons = "rejected", [CHECK_FAILED_REASON]
+        record_audit(session, actor_id=None, action="items.check_failed", object_type="item",
+                     object_id=item_id, project_id=project_id,
+                     data={"error": f"{type(err).__name__}: {err}"[:500]})
+        session.commit()
+
+
 def _undo_take(session: Session, rec_id: int, project_id: int, meta: dict[str, Any],
                manifest: Path) -> None:
     """Remove what a failed upload wrote: its recording row and, when the import committed the
@@ -468,7 +492,7 @@ def upload_recording(
     rec, meta = _reserve(session, token, prompt_id, data)
     item = _import_take(session, blobs, rec, meta, data)
     if item.status == "imported":
-        run_checks(session, blobs, rec.project_id, workers=1, only=[item.id])
+        _check_take(session, blobs, rec.project_id, item.id)
     session.refresh(item)
     state = collection_state(session, token)
     session.commit()

@@ -77,6 +77,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.fix.trailing_silence": "Wait about half a second after reading before you press Stop, and do not wait too long.",
     "collect.fix.dc_offset": "The microphone gives a distorted signal: try another microphone.",
     "collect.fix.audio_text_consistency": "The recording does not seem to read the prompt: read exactly the text shown, once.",
+    "collect.fix.check_failed": "The check of your recording failed on our side (not your recording's fault); please record it again.",
     "collect.fix.quota": "Your speaker group is full: no more recordings are needed from it.",
     # the project dashboard's quota table
     "collect.quotas_h": "Speaker quotas",

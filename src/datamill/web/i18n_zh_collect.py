@@ -74,6 +74,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.fix.trailing_silence": "读完后请停顿约半秒再按“停止”，但不要等太久。",
     "collect.fix.dc_offset": "麦克风信号异常：请换一个麦克风。",
     "collect.fix.audio_text_consistency": "录音似乎没有朗读提示语：请按显示的文字完整朗读一遍。",
+    "collect.fix.check_failed": "系统检查录音时出错（不是您录音的问题），请重新录制。",
     "collect.fix.quota": "您所属的说话人组已满，不再需要更多录音。",
     "collect.quotas_h": "说话人配额",
     "collect.cell": "配额单元",
