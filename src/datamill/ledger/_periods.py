@@ -11,6 +11,15 @@ Postings consumed from other domains' events (settlement sheets, hour points, cu
 acceptances) are never refused for this: :func:`first_open_day` moves them to the first day of
 the first open month, and the booking keeps a note of the original date.
 
+Every posting reads the closed months under :data:`PERIOD_LOCK` held in shared mode until its
+transaction ends, and a period's run or confirmation holds it exclusively: on PostgreSQL a
+confirmation waits for the postings already reading (then finds the figures changed and asks
+for a re-run), and a posting that comes while a run or confirmation holds the lock is refused
+at once (Conflict: post again in a moment) rather than waiting, because it may already hold
+row locks the run needs (a wait there would deadlock). Without the lock both went through
+under READ COMMITTED and the cost landed in the month just closed. (SQLite has one writer at
+a time: no lock needed.)
+
 Posting dates also stay inside the years datamill knows (1900..2999) and no further ahead than a
 year from today: a date outside is a typing error, not a posting.
 """
@@ -19,18 +28,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.ledger.models import LedgerPeriodClose
 
-__all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "check_posting_date", "closed_periods", "first_open_day",
-           "period_of", "require_open_period"]
+__all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "PERIOD_LOCK", "check_posting_date",
+           "closed_periods", "first_open_day", "period_of", "require_open_period"]
 
 MAX_AHEAD_DAYS = 366
 MIN_YEAR, MAX_YEAR = 1900, 2999
+PERIOD_LOCK = 0x64_6D_70_63  # "dmpc": PostgreSQL advisory lock of the month-end runs
 
 
 def period_of(on: date) -> str:
@@ -38,6 +48,12 @@ def period_of(on: date) -> str:
 
 
 def closed_periods(session: Session) -> set[str]:
+    """The closed months, read after taking :data:`PERIOD_LOCK` in shared mode (see the module
+    docstring): no confirmation commits between this read and the caller's posting."""
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+            text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": PERIOD_LOCK}):
+        raise Conflict("a month-end close is being run or confirmed right now; post again in a "
+                       "moment (nothing was booked)")
     return set(session.scalars(select(LedgerPeriodClose.period).where(
         LedgerPeriodClose.status == "closed")))
 

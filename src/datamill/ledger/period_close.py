@@ -36,6 +36,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES, approved_budget
+from datamill.ledger._periods import PERIOD_LOCK
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
 from datamill.ledger.impairment import run_impairment_test
@@ -87,13 +88,12 @@ def pending_workforce_events(session: Session, upto: date | None = None) -> list
             and ev.created_at.date() <= upto]
 
 
-_PERIOD_LOCK = 0x64_6D_70_63  # "dmpc": period runs and confirmations (PostgreSQL advisory lock)
 
 
 def _period_row(session: Session, period: str) -> LedgerPeriodClose | None:
     """The period's row, read afresh under the period lock (held until the transaction ends):
     a second run or confirmation waits for the first to commit, then sees what it wrote."""
-    append_lock(session, _PERIOD_LOCK)
+    append_lock(session, PERIOD_LOCK)  # exclusive: postings wait (ledger._periods)
     return session.scalars(select(LedgerPeriodClose).where(LedgerPeriodClose.period == period)
                            .with_for_update().execution_options(populate_existing=True)).first()
 

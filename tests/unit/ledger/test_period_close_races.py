@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.models import AuditRecord, User
 from datamill.core.errors import Conflict
 from datamill.ledger.costs import post_cost
-from datamill.ledger.models import LedgerPeriodClose
+from datamill.ledger.models import LedgerCost, LedgerPeriodClose
 from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.runtime import Runtime
@@ -144,3 +144,29 @@ def _new_customer_with_an_order(s: Session, tag: str) -> None:
     create_order(s, k.id, f"O-{tag}", business_line="speech", offering="custom",
                  amount="50000.00", currency="CNY", total_volume="100", volume_unit="hours",
                  acceptance_type=3)
+
+
+def _post_late_cost(s: Session, project_id: int) -> None:
+    post_cost(s, project_id, "collection", "data_service", Decimal("250.00"), "late-racing",
+              incurred_on=date(2018, 3, 20), supplier="V")
+
+
+def test_a_cost_posted_while_the_period_is_confirmed_never_lands_in_the_closed_period(
+    pg: Any,
+) -> None:
+    # before: both went through under READ COMMITTED (each checked before the other
+    # committed): a closed 2018-03 whose books held a cost its confirmed report never saw
+    rt, url = pg
+    with rt.session() as s:
+        _k, lp, _b = budgeted_custom_order(s, "posting", "posting")
+        ap = _approvers(s)
+        close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
+    got = race(url, [(_post_late_cost, (lp,)), (_confirm, (ap["finance_head"],))])
+    assert got == ["Conflict", "ok"], got  # whichever came first, the other is refused
+    with rt.session() as s:
+        row = s.scalars(select(LedgerPeriodClose)).one()
+        posted = s.scalar(select(func.count()).select_from(LedgerCost).where(
+            LedgerCost.source_ref == "late-racing"))
+    # the confirmation won (the cost is refused), or the posting did (the period stays
+    # prepared: re-run before confirming)
+    assert (row.status, posted) in (("closed", 0), ("prepared", 1)), (row.status, posted)
