@@ -79,7 +79,8 @@ def test_a_usd_dataset_is_licensed_in_usd(runtime: Runtime, tmp_path: Path) -> N
                                     price="46000", currency="EUR", fx_rate="7.7", **TERMS)
         eur = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                       price="46000", currency="eur", fx_rate="7.7",
-                                      band_reason="EU customer pays in EUR", **TERMS)
+                                      band_reason="EU customer pays in EUR",
+                                      **{**TERMS, "territory": "EU"})
         assert eur.currency == "EUR"
         with pytest.raises(InvalidInput, match="not an ISO 4217 code datamill books in") as bad:
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
@@ -105,7 +106,7 @@ def test_a_cny_band_is_checked_through_the_rate(runtime: Runtime, tmp_path: Path
         lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                       price="42000", currency="USD", fx_rate="7.1", **TERMS)
         default = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                          price="300000", **TERMS)
+                                          price="300000", **{**TERMS, "territory": "PRC"})
         assert (lic.currency, default.currency) == ("USD", "CNY")
     for one in (lic, default):  # delivered, accepted: the ledger books it in CNY
         with runtime.session() as s:

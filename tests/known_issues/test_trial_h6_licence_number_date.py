@@ -33,6 +33,12 @@ TERMS: dict[str, Any] = {"territory": "PRC", "term": "perpetual",
                          "usage_scope": "internal training", "acceptance_criteria": "manifest ok"}
 
 
+def _region(n: int) -> dict[str, Any]:
+    """The terms in a territory of their own: one customer's licences on the same terms would
+    be a duplicate."""
+    return {**TERMS, "territory": f"region {n}"}
+
+
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
@@ -47,16 +53,16 @@ def test_the_number_starts_with_the_issue_date(runtime: Runtime, tmp_path: Path)
         with pytest.raises(InvalidInput, match="should start with 990101/") as wrong:
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                     number="991231/ABE", issued_on=date(1999, 1, 1),
-                                    price="300000", **TERMS)
+                                    price="300000", **_region(1))
         assert wrong.value.details["field"] == "number"
         ok = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                      number="990101/ABE", issued_on=date(1999, 1, 1),
-                                     price="300000", **TERMS)
+                                     price="300000", **_region(2))
         assert ok.issued_on == date(1999, 1, 1)
         # no issue date: the number's day (the ledger contract is signed on it)
         by_number = licences.create_licence(s, who["sales"], dataset_id=ds_id,
                                             customer_id=cust, number="240105/ABC",
-                                            price="300000", **TERMS)
+                                            price="300000", **_region(3))
         assert by_number.issued_on == date(2024, 1, 5)
         contract = s.scalars(select(LedgerContract).where(
             LedgerContract.number == "LIC-240105/ABC")).one()
@@ -64,12 +70,12 @@ def test_the_number_starts_with_the_issue_date(runtime: Runtime, tmp_path: Path)
         # no number: the issue day's first free one
         day = utcnow().date() - timedelta(days=3)
         first = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                        issued_on=day, price="300000", **TERMS)
+                                        issued_on=day, price="300000", **_region(4))
         second = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                         issued_on=day, price="300000", **TERMS)
+                                         issued_on=day, price="300000", **_region(5))
         assert (first.number, second.number) == (f"{day:%y%m%d}/AAA", f"{day:%y%m%d}/AAB")
         today = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                        price="300000", **TERMS)
+                                        price="300000", **_region(6))
         assert today.number == f"{utcnow().date():%y%m%d}/AAA"
         assert today.issued_on == utcnow().date()
 

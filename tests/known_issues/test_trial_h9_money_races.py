@@ -173,7 +173,7 @@ def test_racing_acceptances_accept_a_licence_once(runtime: Runtime, tmp_path: Pa
         with runtime.session() as s:
             lic = licences.create_licence(
                 s, who["sales"], dataset_id=ds_id, customer_id=cust, number=f"240105/AA{'ABC'[r]}",
-                price="300000", territory="PRC", term="perpetual", usage_scope="training",
+                price="300000", territory=f"region {r}", term="perpetual", usage_scope="training",
                 acceptance_criteria="manifest ok").id
             link = licences.issue_transfer_link(s, runtime.settings, who["sales"], lic, tmp_path)
         link_id, expires, sig = licences.link_params(link.url)
