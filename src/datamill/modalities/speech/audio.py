@@ -16,7 +16,8 @@ Measurement methods (all documented here so that thresholds in a spec mean somet
   least ~10 % of the file) to see the noise; a recording with no pause at all reads low.
 * **Mains hum** (``hum_db``, ``hum_hz``). Tonal power at 50/60 Hz and harmonics, in the pauses
   when there are enough, relative to the speech level (:func:`.levels.measure_hum`);
-  ``hum_in_pauses`` is 1.0 when measured in the pauses, 0.0 when over the whole file.
+  ``hum_in_pauses`` is 1.0 when measured in the pauses, 0.0 when over the whole file. Without
+  any speech there is nothing to compare the hum with: the ``hum`` check is not judged then.
 * **Level** (``rms_dbfs``). RMS of the whole DC-free signal, in dBFS (a full-scale sine reads
   -3 dBFS). ``peak_dbfs`` is the largest absolute sample, in dBFS.
 * **Clipping** (``clipping_ratio``). Share of samples whose magnitude is at or above
@@ -466,6 +467,11 @@ def _clip_level(bit_depth: int | None) -> float:
 
 
 def _hum_outcome(m: dict[str, float], req: SpeechAsrRequirements) -> CheckOutcome:
+    """Hum relative to the speech; not judged (passed, no value) when no speech stands out:
+    there is nothing to compare it with (the ``snr`` check rejects such a take)."""
+    if m["speech_dbfs"] <= ENERGY_FLOOR_DB:
+        return CheckOutcome(name="hum", passed=True, value=None, extra={
+            "hum_hz": m["hum_hz"], "in_pauses": bool(m["hum_in_pauses"]), "no_speech": True})
     hum = m["hum_db"]
     where = "in the pauses" if m["hum_in_pauses"] else "under the speech"
     return CheckOutcome(
