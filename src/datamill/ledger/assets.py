@@ -123,37 +123,55 @@ def depreciate_month(
 def depreciate_to_close(
     session: Session, project_id: int, closed_on: date, *, actor_id: int | None = None
 ) -> list[DepreciationLine]:
-    """Final accounts: book each of the project's assets for its days in use in the closing
-    month up to ``closed_on`` (the month's period-end run skips a closed project, so they were
-    lost). Booked under the month's reference, dated ``closed_on``: the month's run finds it.
+    """Final accounts: book each of the project's assets for its days in use up to
+    ``closed_on``: the closing month up to that day, dated ``closed_on``, and every earlier open
+    month whose period-end run never booked it, dated that month's end (a month's run skips a
+    closed project, so they were lost). Each goes under its month's reference: a run finds it.
 
-    Refused when the booking would be over the budget line: an over-budget cost awaits an
+    Refused when a booking would be over the budget line: an over-budget cost awaits an
     approval a closed project can no longer get, so the budget is raised first."""
-    start = closed_on.replace(day=1)
-    _, month_end = month_bounds(f"{closed_on.year:04d}-{closed_on.month:02d}")
+    from datamill.ledger._periods import closed_periods, period_of
+
+    closed = closed_periods(session)  # their runs booked them (or the asset came later)
     out: list[DepreciationLine] = []
     for asset in session.scalars(select(LedgerFixedAsset).where(
             LedgerFixedAsset.project_id == project_id).order_by(LedgerFixedAsset.id)):
-        days = days_used(asset, start, closed_on)
-        ref = f"depreciation:{asset.code}:{month_end.isoformat()}"
-        if not days or session.scalar(select(LedgerCost.id).where(
-                LedgerCost.source_ref == ref)) is not None:
-            continue
-        amount = depreciation_amount(days, asset.annual_depreciation)
-        cost = post_cost(session, project_id, asset.stage, "equipment", amount, ref,
-                         incurred_on=closed_on, quantity=Decimal(days),
-                         description=f"{asset.code}: {days} days / 365 × "
-                                     f"{asset.annual_depreciation}, up to final accounts",
-                         over_budget_reason="depreciation up to final accounts",
-                         actor_id=actor_id)
-        if cost.status != "posted":
-            raise Conflict(f"the depreciation of {asset.code} up to final accounts ({amount}, "
-                           f"{days} days) is over project {project_id}'s {asset.stage} / "
-                           "equipment budget line: approve a budget with room for it first",
-                           project_id=project_id, asset=asset.code)
-        out.append(DepreciationLine(asset=asset.code, project_id=project_id, days_used=days,
-                                    amount=cost.amount, cost_id=cost.id, status=cost.status))
+        month = asset.in_use_from.replace(day=1)
+        while month <= closed_on:
+            _, month_end = month_bounds(period_of(month))
+            last = min(month_end, closed_on)
+            if period_of(month) not in closed:
+                line = _book_to_close(session, asset, month, last, month_end, actor_id)
+                if line is not None:
+                    out.append(line)
+            month = month_end + timedelta(days=1)
     return out
+
+
+def _book_to_close(
+    session: Session, asset: LedgerFixedAsset, start: date, last: date, month_end: date,
+    actor_id: int | None,
+) -> DepreciationLine | None:
+    """One month of ``asset`` up to ``last`` for final accounts (None: nothing, or booked)."""
+    days = days_used(asset, start, last)
+    ref = f"depreciation:{asset.code}:{month_end.isoformat()}"
+    if not days or session.scalar(select(LedgerCost.id).where(
+            LedgerCost.source_ref == ref)) is not None:
+        return None
+    amount = depreciation_amount(days, asset.annual_depreciation)
+    cost = post_cost(session, asset.project_id, asset.stage, "equipment", amount, ref,
+                     incurred_on=last, quantity=Decimal(days),
+                     description=f"{asset.code}: {days} days / 365 × "
+                                 f"{asset.annual_depreciation}, up to final accounts",
+                     over_budget_reason="depreciation up to final accounts",
+                     actor_id=actor_id)
+    if cost.status != "posted":
+        raise Conflict(f"the depreciation of {asset.code} up to final accounts ({amount}, "
+                       f"{days} days) is over project {asset.project_id}'s {asset.stage} / "
+                       "equipment budget line: approve a budget with room for it first",
+                       project_id=asset.project_id, asset=asset.code)
+    return DepreciationLine(asset=asset.code, project_id=asset.project_id, days_used=days,
+                            amount=cost.amount, cost_id=cost.id, status=cost.status)
 
 
 def month_bounds(period: str) -> tuple[date, date]:
