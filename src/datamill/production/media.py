@@ -25,18 +25,27 @@ __all__ = ["AUDIO_TYPES", "in_place_path", "item_content", "item_path", "media_t
 AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 
 
+#: what an item's file may be served as besides images and audio; anything else (a script, a
+#: web page, XML, SVG, a point cloud) goes out as application/octet-stream
+_PLAIN_TYPES = frozenset({"text/plain", "application/json"})
+
+
 def media_type_of(filename: str | None) -> str:
-    """The content type of an item's file, from its name (``application/octet-stream`` when
-    unknown, so a browser never sniffs it into something it runs)."""
+    """The content type of an item's file, from its name: an image (not SVG), audio, plain
+    text or JSON; anything else ``application/octet-stream``, so a browser never runs or
+    renders it as a document (an allowlist: items stored before imports checked suffixes may
+    be named ``.js`` or ``.xml``)."""
     import mimetypes
 
     suffix = Path(filename or "").suffix.lower()
     if suffix in AUDIO_TYPES:
         return AUDIO_TYPES[suffix]
     guessed, _ = mimetypes.guess_type(f"x{suffix}", strict=False)
-    if guessed is None or guessed.startswith(("text/html", "application/xhtml", "image/svg")):
+    if guessed is None or guessed == "image/svg+xml":
         return "application/octet-stream"
-    return guessed
+    if guessed.startswith(("image/", "audio/")) or guessed in _PLAIN_TYPES:
+        return guessed
+    return "application/octet-stream"
 
 
 class _HasBytes(Protocol):

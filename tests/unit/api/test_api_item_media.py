@@ -15,7 +15,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
-from datamill.production.media import item_path
+from datamill.production.media import item_path, media_type_of
 from datamill.production.models import Item
 from datamill.production.projects import create_project
 from datamill.production.tasks import create_packages
@@ -91,3 +91,18 @@ def test_an_image_item_s_content_is_its_file(
         item = s.scalars(select(Item).where(Item.project_id == pid)).one()
     r = client.get(f"{API}/projects/{pid}/items/{item.id}/content", headers=login(client, "pm"))
     assert r.status_code == 404 and f"/items/{item.id}/media serves it" in r.text, r.text
+
+
+@pytest.mark.parametrize(("name", "served_as"), [
+    ("a.wav", "audio/wav"), ("a.flac", "audio/flac"), ("a.png", "image/png"),
+    ("a.jpg", "image/jpeg"), ("a.txt", "text/plain"), ("a.json", "application/json"),
+    # stored before imports checked suffixes, or never a page: the browser gets bytes
+    ("evil.js", "application/octet-stream"), ("page.xml", "application/octet-stream"),
+    ("page.xhtml", "application/octet-stream"), ("x.svg", "application/octet-stream"),
+    ("x.html", "application/octet-stream"), ("x.css", "application/octet-stream"),
+    ("scan.pcd", "application/octet-stream"), ("noext", "application/octet-stream"),
+])
+def test_an_item_file_is_served_only_as_media_or_bytes(name: str, served_as: str) -> None:
+    # a blocklist served .js as text/javascript and .xml as application/xml (a page that runs
+    # same-origin scripts) for items imported before the suffix check
+    assert media_type_of(name) == served_as
