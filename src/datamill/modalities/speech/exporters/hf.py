@@ -5,7 +5,8 @@ One row per item, columns in this order:
 ======================  =======================================================================
 ``id``                  utterance id (string)
 ``audio``               absolute path of the audio file (string; audio is not copied)
-``text``                the transcript: non-empty segment texts joined by spaces
+``text``                the transcript: non-empty segment texts joined by spaces, as Kaldi's
+                        (:func:`._common.clean_transcript`: no space between CJK characters)
 ``segments``            list of ``{start_ms, end_ms, text, speaker, noise, confidence}``
 ``speaker_id``          string
 ``gender``              string or null
@@ -52,7 +53,7 @@ from datamill.modalities.shards import Part, merge_shard_folders
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
-from ._common import UniqueIds, check_segment, resolved
+from ._common import UniqueIds, check_segment, clean_transcript, resolved
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -131,7 +132,7 @@ def item_to_row(
     return {
         "id": item.utterance_id,
         "audio": resolved(item.audio_path, {} if folders is None else folders),
-        "text": item.text,
+        "text": clean_transcript(item.text),  # the one form Kaldi and TextGrid deliver
         "segments": segments,
         "speaker_id": item.speaker_id,
         "gender": item.gender,
