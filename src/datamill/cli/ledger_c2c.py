@@ -191,8 +191,9 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
         cid = contract_id(s, contract)
         if cid is None:
             raise NotFound(f"no contract {contract!r}", contract=contract)
-        t = contract_trace(s, cid, hidden_project_ids(s, reader))
-        text = trace_csv(s, cid) if csv_out else ""
+        hidden = hidden_project_ids(s, reader)
+        t = contract_trace(s, cid, hidden)
+        text = trace_csv(s, cid, hidden) if csv_out else ""
     if csv_out:
         csv_out.write_text(text, encoding="utf-8")
 

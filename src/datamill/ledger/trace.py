@@ -178,12 +178,16 @@ def contract_trace(session: Session, contract_id: int,
 CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
               "receipt", "recognition", "settlement", "date", "volume", "amount", "vat",
               "revenue", "cost",
-              "basis"]
+              "basis", "project_name"]
 
 
-def trace_csv(session: Session, contract_id: int) -> str:
-    """The trace as CSV: one row per link, each naming its ancestors in the chain."""
-    t = contract_trace(session, contract_id)
+def trace_csv(session: Session, contract_id: int,
+              hidden: AbstractSet[int] = frozenset()) -> str:
+    """The trace as CSV: one row per link, each naming its ancestors in the chain.
+
+    The project row names the project as the HTML trace does; projects in ``hidden``
+    (classified above the reader's clearance) by id only (``(classified)``)."""
+    t = contract_trace(session, contract_id, hidden)
     buf = io.StringIO()
     w = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n", restval="")
     k = t.contract.contract
@@ -196,7 +200,8 @@ def trace_csv(session: Session, contract_id: int) -> str:
                     "volume": o.order.total_volume})
         if o.project:
             base["project"] = str(o.project.production_project_id)
-            w.writerow({**base, "kind": "project", "basis": o.project.status})
+            w.writerow({**base, "kind": "project", "basis": o.project.status,
+                        "project_name": o.project.name})
         for d in o.deliveries:
             w.writerow({**base, "kind": "delivery", "delivery": d.id,
                         "date": d.accepted_at or "", "volume": d.delivered_volume})

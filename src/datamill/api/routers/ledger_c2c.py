@@ -167,7 +167,8 @@ def trace_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> tr
 @router.get("/ledger/contracts/{contract_id}/trace.csv", response_class=Response,
             responses=media_response("The trace, one row per link", "text/csv"))
 def trace_csv_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> Any:
-    return PlainTextResponse(trace.trace_csv(session, contract_id), media_type="text/csv")
+    return PlainTextResponse(trace.trace_csv(session, contract_id, hidden_project_ids(session, user)),
+                             media_type="text/csv")
 
 
 class OrderAmendIn(BaseModel):

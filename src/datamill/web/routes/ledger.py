@@ -232,4 +232,5 @@ def trace_download(
     contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, me: WebUser,
 ) -> Response:
     _require_finance(session, me.user)
-    return _csv(trace_csv(session, contract_id), f"trace-contract-{contract_id}.csv")
+    return _csv(trace_csv(session, contract_id, hidden_project_ids(session, me.user)),
+                f"trace-contract-{contract_id}.csv")

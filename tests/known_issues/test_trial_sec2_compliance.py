@@ -1,0 +1,41 @@
+"""Compliance trial (helper-sec2): classification, audit and error-page gaps.
+
+* The auditor's trace as CSV (web, API, CLI) names a project classified above the reader's
+  clearance only as ``(classified)``, as the HTML trace does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import web_login
+from tests.known_issues.test_issue8_g2_classified_lists import SECRET, _token, _world
+
+
+def _project_names(text: str) -> list[str]:
+    return [r["project_name"] for r in csv.DictReader(io.StringIO(text)) if r["kind"] == "project"]
+
+
+def test_trace_csv_hides_classified_project_names(runtime: Runtime,
+                                                  users: dict[str, User]) -> None:
+    ids = _world(runtime, users)
+    with TestClient(create_app(runtime)) as c:
+        web_login(c, "ap-vp")  # finance hat, default clearance
+        web = c.get(f"/finance/contracts/{ids['contract']}/trace.csv")
+        assert web.status_code == 200, web.text
+        api = c.get(f"/api/v1/ledger/contracts/{ids['contract']}/trace.csv",
+                    headers=_token(c, "ap-vp"))
+        assert api.status_code == 200, api.text
+        for text in (web.text, api.text):
+            assert SECRET not in text
+            assert _project_names(text) == ["(classified)"]
+    with TestClient(create_app(runtime)) as c:
+        web_login(c, "admin")
+        admin = c.get(f"/finance/contracts/{ids['contract']}/trace.csv")
+        assert _project_names(admin.text) == [SECRET]
