@@ -10,9 +10,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from datamill.production._import_rows import ManifestRow, SourceRow, iter_source_rows
 from datamill.production.importing import import_source
+from datamill.production.models import Item
 from datamill.runtime import Runtime
 from tests.known_issues._import_case import (
     item_count,
@@ -105,6 +107,36 @@ def test_bad_file_names_and_prompt_files_in_a_folder(runtime: Runtime, tmp_path:
     assert reasons["utt000.wav"] == "prompt file utt000.txt: contains a NUL character"
     assert reasons["caf\\xe9.wav"] == "path: is not valid Unicode (lone surrogate)"
     assert "longer than 200 characters" in reasons["z" * 210 + ".wav"]
+
+
+def test_prompt_files_and_manifests_saved_by_chinese_windows(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    # (Mandarin trial) Notepad's byte-order mark stayed in the prompt ('\ufeff他用…'); a GBK
+    # manifest or prompt was "not UTF-8" with no word of what to do about it
+    folder = tmp_path / "drop"
+    tones(folder, 3)
+    (folder / "utt000.txt").write_bytes("\ufeff他用流利的普通话朗读。".encode())
+    (folder / "utt001.txt").write_bytes("北京欢迎你".encode("gbk"))
+    (folder / "utt002.txt").write_bytes(b"caf\xe9")  # Latin-1, not Chinese: no GBK hint
+    pid = project(runtime)
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, folder)
+    reasons = {r["source"]: r["reason"] for r in report.rejections}
+    assert report.imported == 1
+    with runtime.session() as s:
+        assert s.scalars(select(Item.prompt).where(Item.project_id == pid)).all() == [
+            "他用流利的普通话朗读。"]
+    gbk = "save the file as UTF-8"
+    assert reasons["utt001.wav"].startswith("prompt file utt001.txt is not UTF-8") and gbk in (
+        reasons["utt001.wav"])
+    assert gbk not in reasons["utt002.wav"]
+    manifest = tmp_path / "gbk.csv"
+    manifest.write_bytes("id,path,prompt\nx,drop/utt000.wav,北京欢迎你\n".encode("gbk"))
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, manifest)
+    [line] = report.rejections
+    assert line["source"] == "gbk.csv:2" and "GBK/GB18030" in line["reason"], line
 
 
 # ------------------------------------------------------------------------- property tests

@@ -481,7 +481,20 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
             try:
                 yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8"), None
             except UnicodeDecodeError as err:
-                yield lineno, None, f"line is not UTF-8 ({err.reason} at byte {err.start})"
+                yield (lineno, None, f"line is not UTF-8 ({err.reason} at byte {err.start})"
+                       f"{_encoding_hint(raw)}")
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """What to do about bytes that are not UTF-8 when they read as Chinese in GBK/GB18030 (a
+    file saved by Chinese Windows or Excel), else nothing."""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    if not any("\u4e00" <= c <= "\u9fff" for c in text):
+        return ""
+    return "; it reads as GBK/GB18030 (Chinese Windows): save the file as UTF-8"
 
 
 def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
@@ -562,10 +575,11 @@ def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
         raise ValueError(f"{what} is not a regular file")
     if real.stat().st_size > MAX_PROMPT_BYTES:
         raise ValueError(f"{what} is larger than {MAX_PROMPT_BYTES} bytes")
-    try:
-        return real.read_bytes().decode("utf-8").strip() or None
+    raw = real.read_bytes()
+    try:  # a byte-order mark (Notepad, Excel) is not part of the prompt
+        return raw.decode("utf-8-sig").strip() or None
     except UnicodeDecodeError as err:
-        raise ValueError(f"{what} is not UTF-8 (byte {err.start})") from err
+        raise ValueError(f"{what} is not UTF-8 (byte {err.start}){_encoding_hint(raw)}") from err
 
 
 def _folder_rows(
