@@ -210,13 +210,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *,
         raise InvalidInput("give both --tls-cert and --tls-key, or neither", field="tls")
     check_bind(host, tls=tls_cert is not None, plain_http=plain_http)
     check_settings(get_settings())  # fail before binding the port
-    tls = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key} if tls_cert else {}
     if workers > 1:
         uvicorn.run("datamill.server:served_app", factory=True, host=host, port=port,
-                    workers=workers, proxy_headers=False, http=HTTP_PROTOCOL, **tls)
+                    workers=workers, proxy_headers=False, http=HTTP_PROTOCOL,
+                    ssl_certfile=tls_cert, ssl_keyfile=tls_key)
         return
     uvicorn.run(served_app(), host=host, port=port, proxy_headers=False, http=HTTP_PROTOCOL,
-                **tls)
+                ssl_certfile=tls_cert, ssl_keyfile=tls_key)
 
 
 def served_app() -> FastAPI:
