@@ -67,7 +67,8 @@ def test_pm_designs_a_corpus_and_sees_the_chart(ctx: Any) -> None:
     rejected = page.get_by_test_id("corpus-rejected")
     assert rejected.locator("[data-code=digits]").count() == 1
     assert rejected.locator("[data-code=too_short]").count() == 1
-    assert rejected.locator("[data-code=rare_char]").count() == 1  # the Latin letters of the tag
+    assert rejected.locator("[data-code=latin]").count() == 1  # the Latin letters of the tag
+    assert rejected.locator("[data-code=rare_char]").count() == 1  # and its < / >
     assert "<script>" in rejected.inner_text()  # shown as text, never run
     assert page.dialogs == []
     shot(page, "corpus-design")

@@ -24,10 +24,16 @@ Diphones include the ``sil`` edges (``sil-DH``, ``ao3-sil``).
   more than one reading.
 
 **Filters** (reason codes): ``too_short`` / ``too_long`` (words for ``en``, Han characters for
-``zh``), ``digits`` (numbers must be written out), ``rare_char`` (``zh``: a character ranked
-beyond ``max_char_rank`` or a Latin letter; ``en``: a character outside plain ASCII letters and
-punctuation), ``oov`` (a word the lexicon lacks), ``sensitive`` (a listed word), and, among the
-sentences passing those, ``duplicate`` / ``near_duplicate`` (see :mod:`datamill.corpus.dedup`).
+``zh``), ``digits`` (numbers must be written out), ``latin`` (``zh``: Latin letters, a word
+such as ``WiFi`` whose reading the prompt does not fix), ``rare_char`` (``zh``: a character
+ranked beyond ``max_char_rank`` or another symbol; ``en``: a character outside plain ASCII
+letters and punctuation), ``oov`` (a word the lexicon lacks), ``sensitive`` (a listed word), and,
+among the sentences passing those, ``duplicate`` / ``near_duplicate`` (see
+:mod:`datamill.corpus.dedup`).
+
+Each reason is ``{"code", "detail"}`` (the detail in English, for the CLI and the report); the
+reasons whose detail is worded (lengths, the line duplicated) add ``args``, its numbers, for a
+page to word it in its own language.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ LENGTH_DEFAULTS = {"en": (3, 30), "zh": (4, 40)}
 _NUMBER = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 _EN_OK = re.compile(r"[A-Za-z\s.,;:!?'\"()\-–—’‘“”]")
 _ZH_PUNCT = re.compile(r"[\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
                        r".,;:!?'\"()\-–—…·’‘“”《》〈〉]")
@@ -93,15 +100,16 @@ class Analysis:
     cost: int  # syllables: what reading it aloud takes
     readability: float
     units: dict[str, tuple[str, ...]]
-    reasons: list[dict[str, str]] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def eligible(self) -> bool:
         return not self.reasons
 
-    def reject(self, code: str, detail: str) -> None:
-        self.reasons.append({"code": code, "detail": detail})
+    def reject(self, code: str, detail: str, **args: Any) -> None:
+        """Add a reason; ``args`` are the numbers of a worded detail (see the module doc)."""
+        self.reasons.append({"code": code, "detail": detail, **({"args": args} if args else {})})
 
 
 def _strip_stress(words: list[Word]) -> list[Word]:
@@ -184,9 +192,16 @@ def _rare_chars(text: str, lang: str, max_rank: int) -> list[str]:
             rank = resources.char_rank(c)
             if rank is None or rank > max_rank:
                 bad.add(c)
-        elif _LATIN.match(c) or not (_ZH_PUNCT.match(c) or c.isdigit()):
+        elif not (_LATIN.match(c) or _ZH_PUNCT.match(c) or c.isdigit()):
             bad.add(c)
     return sorted(bad)
+
+
+def _latin_words(text: str, lang: str) -> list[str]:
+    """The Latin words of a Chinese sentence (full-width letters too), first seen first."""
+    if lang == "en":
+        return []
+    return list(dict.fromkeys(_LATIN_WORD.findall(unicodedata.normalize("NFKC", text))))
 
 
 def analyse(index: int, text: str, lang: str, filters: Filters) -> Analysis:
@@ -204,12 +219,15 @@ def analyse(index: int, text: str, lang: str, filters: Filters) -> Analysis:
     lo, hi = filters.lengths(lang)
     unit = "words" if lang == "en" else "characters"
     if length < lo:
-        a.reject("too_short", f"{length} {unit} < {lo}")
+        a.reject("too_short", f"{length} {unit} < {lo}", length=length, unit=unit, limit=lo)
     if length > hi:
-        a.reject("too_long", f"{length} {unit} > {hi}")
+        a.reject("too_long", f"{length} {unit} > {hi}", length=length, unit=unit, limit=hi)
     digits = " ".join(dict.fromkeys(_NUMBER.findall(unicodedata.normalize("NFKC", text))))
     if digits and not filters.allow_digits:
         a.reject("digits", digits)
+    latin = _latin_words(text, lang)
+    if latin:
+        a.reject("latin", " ".join(latin[:10]))
     rare = _rare_chars(text, lang, filters.max_char_rank)
     if rare:
         a.reject("rare_char", " ".join(rare[:10]))

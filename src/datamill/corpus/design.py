@@ -202,7 +202,8 @@ def analyse_pool(pool: Sequence[str], opts: DesignOptions, progress: Progress | 
     for pos, (code, first, sim) in dups.items():
         other = passing[first]
         detail = f"line {other.index + 1}" + ("" if code == "duplicate" else f" (similarity {sim})")
-        passing[pos].reject(code, detail)
+        passing[pos].reject(code, detail, line=other.index + 1,
+                            **({} if code == "duplicate" else {"similarity": sim}))
     return analyses, [a for a in analyses if a.eligible]
 
 

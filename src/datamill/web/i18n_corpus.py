@@ -64,10 +64,18 @@ EN_CORPUS: dict[str, str] = {
     "corpus.reason.too_short": "too short",
     "corpus.reason.too_long": "too long",
     "corpus.reason.digits": "digits (write numbers out)",
+    "corpus.reason.latin": "Latin letters (the reading is not fixed)",
     "corpus.reason.rare_char": "rare characters",
     "corpus.reason.oov": "not in the lexicon",
     "corpus.reason.sensitive": "sensitive word",
     "corpus.reason.duplicate": "duplicate of",
     "corpus.reason.near_duplicate": "near-duplicate of",
+    # a reason's detail worded from its numbers (analysis.Analysis.reject's args)
+    "corpus.detail.too_short.words": "{length} words < {limit}",
+    "corpus.detail.too_short.characters": "{length} characters < {limit}",
+    "corpus.detail.too_long.words": "{length} words > {limit}",
+    "corpus.detail.too_long.characters": "{length} characters > {limit}",
+    "corpus.detail.duplicate": "line {line}",
+    "corpus.detail.near_duplicate": "line {line} (similarity {similarity})",
     "corpus.cli_help": "The same from the command line: datamill corpus select POOL.txt --lang zh --n 500 --units syllable,diphone --out chosen.txt --report report.html",
 }

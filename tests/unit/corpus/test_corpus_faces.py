@@ -3,7 +3,9 @@ case, clear 413/422 problems, allowed to project designers only."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,3 +149,24 @@ def test_web_page_upload_weights_and_errors(client: TestClient) -> None:
     assert empty.status_code == 422 and "empty" in empty.text
     no_csrf = client.post("/corpus", data={**form, "csrf_token": "nope", "pool_text": "x"})
     assert no_csrf.status_code == 403
+
+
+def test_web_page_words_reasons_in_chinese(client: TestClient) -> None:
+    """zh-CN: the reasons' details were English ('2 characters < 4', 'line 1'), Latin letters
+    were '生僻字符', and reasons were joined by a half-width '; '."""
+    from tests.unit.api.test_web_image_workbench import _sign_in
+
+    csrf = _sign_in(client, "pm")
+    client.cookies.set("lang", "zh-CN")
+    pool = "\n".join([*POOL_ZH, "好。", "我们用WiFi连接打印机。", "GPS好。"])
+    r = client.post("/corpus", data={"csrf_token": csrf, "lang": "zh", "n": "2",
+                                      "units": ["syllable"], "pool_text": pool})
+    assert r.status_code == 200, r.text
+    found = re.findall(r'<span class="reason" data-code="(\w+)"[^>]*>([^<]*)</span>',
+                       html.unescape(r.text))
+    assert ("too_short", "过短：1 个汉字，少于 4 个") in found
+    assert ("duplicate", "重复于：第 1 行") in found
+    assert ("latin", "含拉丁字母（读法不确定）：WiFi") in found
+    assert "rare_char" not in {code for code, _ in found}
+    page = html.unescape(r.text)  # "GPS好。": two reasons, one full-width separator
+    assert "过短：1 个汉字，少于 4 个</span>；<span" in page and "</span>; <span" not in page

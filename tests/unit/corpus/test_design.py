@@ -27,12 +27,19 @@ def _codes(text: str, lang: str, **filters: object) -> list[str]:
     ("你好。", "zh", {}, "too_short"),
     ("我有３个苹果和两个梨。", "zh", {}, "digits"),  # full-width digit
     ("魑魅魍魉是古书里的怪物。", "zh", {}, "rare_char"),
-    ("我们今天用Python写程序。", "zh", {}, "rare_char"),
+    ("我们今天用Python写程序。", "zh", {}, "latin"),
     ("这句话里有一个坏词语。", "zh", {"sensitive": ("坏词",)}, "sensitive"),
 ])
 def test_each_filter_rejects_with_its_reason(text: str, lang: str, filters: dict[str, object],
                                             code: str) -> None:
     assert code in _codes(text, lang, **filters)
+
+
+def test_latin_letters_are_their_own_reason_not_rare_characters() -> None:
+    """A trial's Mandarin pool: 'WiFi' was reported as rare characters (生僻字符)."""
+    reasons = analyse(0, "我们用ＷｉＦｉ和GPS导航。", "zh", Filters()).reasons
+    assert reasons == [{"code": "latin", "detail": "WiFi GPS"}]
+    assert _codes("魑魅魍魉是古书里的怪物。", "zh") == ["rare_char"]
 
 
 def test_clean_sentences_pass() -> None:
