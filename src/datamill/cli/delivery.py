@@ -75,7 +75,7 @@ def accept_cmd(
     from datamill.production.delivery import record_acceptance
 
     with get_runtime().session() as s:
-        actor = acting_user(s, user, Action.DELIVER,
+        actor = acting_user(s, user, Action.ACCEPT_DELIVERY,
                             project_id=owning_project(s, delivery_id=delivery_id))
         d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
                               note=note, actor_id=actor.id)
@@ -98,7 +98,7 @@ def reject_cmd(
     from datamill.production.delivery import reject_delivery
 
     with get_runtime().session() as s:
-        actor = acting_user(s, user, Action.DELIVER,
+        actor = acting_user(s, user, Action.ACCEPT_DELIVERY,
                             project_id=owning_project(s, delivery_id=delivery_id))
         d = reject_delivery(s, delivery_id, reason=reason, actor_id=actor.id)
     emit(d, as_json, lambda v: out.print(
@@ -118,7 +118,7 @@ def list_cmd(
 
     with get_runtime().session() as s:
         pid = _project_id(s, project)
-        acting_user(s, user, Action.DELIVER, project_id=pid)
+        acting_user(s, user, Action.ACCEPT_DELIVERY, project_id=pid)
         rows = list_deliveries(s, pid)
 
     def show(rows: list[DeliveryOut]) -> None:
@@ -142,7 +142,7 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     from datamill.production.delivery import get_delivery
 
     with get_runtime().session() as s:
-        acting_user(s, user, Action.DELIVER, project_id=owning_project(s, delivery_id=delivery_id))
+        acting_user(s, user, Action.ACCEPT_DELIVERY, project_id=owning_project(s, delivery_id=delivery_id))
         d = get_delivery(s, delivery_id)
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "

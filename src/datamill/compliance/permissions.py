@@ -68,7 +68,7 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     R.ADMIN: {a: S.ANY for a in Action},
     R.PROJECT_MANAGER: {
         A.CREATE_PROJECT: S.ANY, A.MANAGE_PROJECT: S.MEMBER, A.VIEW_PROJECT: S.MEMBER,
-        A.DELIVER: S.MEMBER, A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY,
+        A.DELIVER: S.MEMBER, A.ACCEPT_DELIVERY: S.MEMBER, A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY,
         A.MANAGE_WORKFORCE: S.MEMBER, A.VIEW_WORKFORCE: S.ANY,
         A.MANAGE_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY,
     },
@@ -88,8 +88,9 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
         A.VIEW_PROJECT: S.ANY, A.VIEW_CATALOG: S.ANY,
     },
     R.AUDITOR: dict(_VIEW_ALL),
-    # a customer browses listed catalog entries and their own licences only
-    R.CUSTOMER: {A.VIEW_PROJECT: S.MEMBER, A.VIEW_CATALOG: S.OWN},
+    # a customer browses listed catalog entries and their own licences only, and takes (or
+    # refuses) the deliveries of the projects they are a member of
+    R.CUSTOMER: {A.VIEW_PROJECT: S.MEMBER, A.VIEW_CATALOG: S.OWN, A.ACCEPT_DELIVERY: S.MEMBER},
     R.SALES: {A.SELL_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY, A.VIEW_LEDGER: S.ANY},
 }
 

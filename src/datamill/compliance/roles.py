@@ -35,7 +35,8 @@ class Action(StrEnum):
     ANNOTATE = "annotate"
     REVIEW = "review"
     INSPECT = "inspect"
-    DELIVER = "deliver"
+    DELIVER = "deliver"  # export an accepted batch as a delivery
+    ACCEPT_DELIVERY = "accept_delivery"  # read deliveries, report the customer's acceptance
     LEDGER = "ledger"  # write the books: orders, budgets, costs, recognition
     VIEW_LEDGER = "view_ledger"  # read the books and their reports
     MANAGE_WORKFORCE = "manage_workforce"  # procurement: suppliers, prices, settlement

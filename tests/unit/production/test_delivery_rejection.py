@@ -125,3 +125,47 @@ def test_reject_then_redeliver_and_accept_part(
     assert one["status"] == "rejected"  # type: ignore[index]
     refused = _cli("delivery", "reject", second["id"], "--reason", "late", "--as", "pm", code=4)
     assert "already accepted" in refused["error"]["message"]  # type: ignore[index]
+
+
+def test_the_customer_takes_their_own_delivery_and_nobody_else_s(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    # the customer role could not read, download, accept or reject anything (staff did it for
+    # them); and any project manager listed any project's deliveries
+    from datamill.compliance.users import add_member, create_user
+    from tests.unit.production.helpers import ready_project
+
+    pid = ready_project(runtime, users, tmp_path, 4)
+    with runtime.session() as s:
+        buyer = create_user(s, "buyer", "password1", "customer")
+        add_member(s, pid, buyer, actor_id=None)
+        create_user(s, "stranger", "password1", "customer")  # a customer of another project
+        create_user(s, "otherpm", "password1", "project_manager")  # not a member
+    with TestClient(create_app(runtime)) as client:
+        pm = _auth(client, "pm")
+        batch = _accepted_batch(client, runtime, users, pid, pm)
+        buyer_h = _auth(client, "buyer")
+        refused = client.post(f"{API}/batches/{batch}/deliveries", headers=buyer_h, json={})
+        assert refused.status_code == 403, refused.text  # the customer does not deliver
+        d = client.post(f"{API}/batches/{batch}/deliveries", headers=pm,
+                        json={"formats": ["kaldi"]}).json()
+        listed = client.get(f"{API}/projects/{pid}/deliveries", headers=buyer_h)
+        assert [x["id"] for x in listed.json()] == [d["id"]], listed.text
+        assert client.get(f"{API}/deliveries/{d['id']}", headers=buyer_h).status_code == 200
+        files = client.get(f"{API}/deliveries/{d['id']}/files/manifest.json",
+                           headers=buyer_h).json()["files"]
+        for name, digest in files.items():
+            got = client.get(f"{API}/deliveries/{d['id']}/files/{name}", headers=buyer_h)
+            assert hashlib.sha256(got.content).hexdigest() == digest, name
+        for other in ("stranger", "otherpm"):
+            h = _auth(client, other)
+            assert client.get(f"{API}/projects/{pid}/deliveries",
+                              headers=h).status_code in (403, 404), other
+            assert client.get(f"{API}/deliveries/{d['id']}/files/manifest.json",
+                              headers=h).status_code in (403, 404), other
+            assert client.post(f"{API}/deliveries/{d['id']}/acceptance", headers=h,
+                               json={"accepted_items": 4}).status_code in (403, 404), other
+        took = client.post(f"{API}/deliveries/{d['id']}/acceptance", headers=buyer_h,
+                           json={"accepted_items": 4,
+                                 "accepted_volume": d["datasheet"]["volume"]["amount"]})
+        assert took.status_code == 200 and took.json()["status"] == "accepted", took.text

@@ -31,6 +31,8 @@ __all__ = ["router"]
 router = APIRouter(tags=["delivery"])
 
 Deliverer = Annotated[User, Depends(Require(Action.DELIVER))]
+#: the customer's side (and the project manager's on their behalf): read, accept, reject
+Acceptor = Annotated[User, Depends(Require(Action.ACCEPT_DELIVERY))]
 
 
 class DeliveryCreate(BaseModel):
@@ -83,17 +85,19 @@ def deliver_endpoint(
 
 
 @router.get("/deliveries/{delivery_id}")
-def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Deliverer) -> DeliveryOut:
-    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Acceptor) -> DeliveryOut:
+    """One delivery with its datasheet (the project's manager, or its customer)."""
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
     return get_delivery(session, delivery_id)
 
 
 @router.post("/deliveries/{delivery_id}/acceptance")
 def acceptance_endpoint(
-    delivery_id: Id, body: AcceptanceReport, session: SessionDep, user: Deliverer
+    delivery_id: Id, body: AcceptanceReport, session: SessionDep, user: Acceptor
 ) -> DeliveryOut:
-    """Record the customer's acceptance by volume: items and volume in the modality's unit."""
-    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    """Record the customer's acceptance by volume: items and volume in the modality's unit
+    (the project's customer, or its manager on their behalf)."""
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
     return record_acceptance(
         session,
         delivery_id,
@@ -108,17 +112,18 @@ def acceptance_endpoint(
 
 @router.post("/deliveries/{delivery_id}/rejection")
 def rejection_endpoint(
-    delivery_id: Id, body: Rejection, session: SessionDep, user: Deliverer
+    delivery_id: Id, body: Rejection, session: SessionDep, user: Acceptor
 ) -> DeliveryOut:
     """Record the customer's rejection of the whole delivery: nothing is accepted or paid; the
     batch's items go back to their annotators with the reason, to be delivered again."""
-    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
     return reject_delivery(session, delivery_id, reason=body.reason, actor_id=user.id)
 
 
 @router.get("/projects/{project_id}/deliveries")
-def deliveries_endpoint(project_id: Id, session: SessionDep, user: Deliverer) -> list[DeliveryOut]:
+def deliveries_endpoint(project_id: Id, session: SessionDep, user: Acceptor) -> list[DeliveryOut]:
     """A project's deliveries, oldest first, with their status (delivered, accepted, rejected)."""
+    require(session, user, Action.ACCEPT_DELIVERY, project_id)
     return list_deliveries(session, project_id)
 
 
@@ -127,11 +132,11 @@ def deliveries_endpoint(project_id: Id, session: SessionDep, user: Deliverer) ->
                                      binary=True))
 def delivery_file_endpoint(
     delivery_id: Id, name: Annotated[str, PathParam(min_length=1, max_length=1000)],
-    session: SessionDep, user: Deliverer,
+    session: SessionDep, user: Acceptor,
 ) -> FileResponse:
     """Download one file of the package by its path in ``manifest.json`` (``manifest.json`` and
     ``datasheet.json`` themselves too); ``X-Content-SHA256`` carries its checksum."""
-    require(session, user, Action.DELIVER, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
     path, digest = delivery_file(session, delivery_id, name)
     media = "application/json" if path.suffix == ".json" else "application/octet-stream"
     return FileResponse(path, media_type=media, filename=path.name,
