@@ -12,7 +12,8 @@ from datamill.web.i18n_zh import ZH_CN
 from tests.e2e.conftest import PASSWORD, Site, shot
 
 NOT_TRANSLATED = {"app.name",  # the product name stays as it is
-                  "sp.colon"}  # punctuation: the full-width colon after a label
+                  "sp.colon",  # punctuation: the full-width colon after a label
+                  "sp.list_sep"}  # and the full-width semicolon between listed reasons
 
 
 def test_every_english_key_has_a_chinese_entry() -> None:
