@@ -32,6 +32,8 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.classification import require_visible
+from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import approved_budget
@@ -220,6 +222,15 @@ def create_budget_from_plan(
          "unit_price": ln.unit_price, "description": ln.description} for ln in p.lines]
     return create_budget(session, project_id, [*lines, *(extra_lines or [])],
                          actor_id=actor_id)
+
+
+def readable_plan_variance(session: Session, reader: User | None,
+                           project_id: int) -> VarianceOut:
+    """:func:`plan_variance` of ledger project ``project_id`` as ``reader`` may see it:
+    Forbidden when its production project is classified above the reader's clearance (the
+    API, web and CLI faces all read the variance through here)."""
+    require_visible(session, reader, ledger_project_row(session, project_id).production_project_id)
+    return plan_variance(session, project_id)
 
 
 def plan_variance(session: Session, project_id: int) -> VarianceOut:

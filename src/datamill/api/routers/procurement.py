@@ -231,5 +231,6 @@ def create_budget_from_plan(project_id: Id, body: PlanIn, session: SessionDep,
 @router.get("/ledger/projects/{project_id}/plan-variance")
 def plan_variance(project_id: Id, session: SessionDep, user: LedgerViewer
                   ) -> budget_plan.VarianceOut:
-    """Actual against the approved budget, per stage (quantity and amount)."""
-    return budget_plan.plan_variance(session, project_id)
+    """Actual against the approved budget, per stage (quantity and amount); a project
+    classified above the reader's clearance is refused (403)."""
+    return budget_plan.readable_plan_variance(session, user, project_id)

@@ -15,7 +15,7 @@ from datamill.compliance.classification import require_visible
 from datamill.core.errors import NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import require_ledger_access
-from datamill.ledger.budget_plan import plan_variance
+from datamill.ledger.budget_plan import readable_plan_variance
 from datamill.ledger.projects import ledger_project_id_for
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
@@ -34,7 +34,7 @@ def plan_variance_page(
     lp = ledger_project_id_for(session, project_id)
     if lp is None:
         raise NotFound(f"project {project_id} has no ledger accounts yet")
-    v = plan_variance(session, lp)
+    v = readable_plan_variance(session, me.user, lp)
     top = max([Decimal(1)] + [max(s.planned_amount, s.actual_amount) for s in v.stages])
     bars: list[dict[str, Any]] = [
         {"stage": s.stage, "planned": int(s.planned_amount / top * _BAR),
