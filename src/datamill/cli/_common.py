@@ -290,7 +290,16 @@ def _json_requested(kwargs: dict[str, Any]) -> bool:
 
 
 def _write_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(_plain(value), indent=2, default=str) + "\n")
+    """``value`` as JSON on stdout, Chinese and every other script as themselves (not
+    ``\\u5317``); escaped only where stdout cannot encode them (a lone surrogate from an
+    undecodable file name, a non-UTF-8 terminal)."""
+    plain = _plain(value)
+    text = json.dumps(plain, indent=2, default=str, ensure_ascii=False)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(plain, indent=2, default=str)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 

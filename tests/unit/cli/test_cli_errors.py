@@ -189,3 +189,15 @@ def test_a_token_of_zero_days_is_refused_not_issued_for_thirty(home: Path) -> No
     issued = json.loads(run(home, "user", "token", "root", "--expires-days", "2", "--as", "root",
                             "--json").stdout)
     assert issued["expires_days"] == 2
+
+
+def test_json_keeps_chinese_as_chinese(home: Path) -> None:
+    # (Mandarin trial) every --json answer escaped Chinese as \uXXXX: a script read it fine,
+    # a person reading it (or grep 北京) could not
+    run(home, "user", "create", "zh-ann", "--role", "annotator", "--password", "password1",
+        "--display-name", "张伟", "--as", "root")
+    proc = run(home, "user", "list", "--as", "root", "--json")
+    assert "张伟" in proc.stdout and "\\u5f20" not in proc.stdout
+    assert any(u.get("display_name") == "张伟" for u in json.loads(proc.stdout))
+    missing = run(home, "project", "show", "北京项目", "--json", ok=False)
+    assert "北京项目" in json_error(missing, 3, "not_found") and "\\u5317" not in missing.stdout
