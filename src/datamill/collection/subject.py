@@ -446,6 +446,10 @@ def _check_take(session: Session, blobs: BlobStore, project_id: int, item_id: in
         if item is None or item.status != "imported":
             raise
         item.status, item.reject_reasons = "rejected", [CHECK_FAILED_REASON]
+        session.execute(delete(CheckResult).where(CheckResult.item_id == item_id))
+        session.add(CheckResult(item_id=item_id, name="check_failed", passed=False,
+                                reason=CHECK_FAILED_REASON.partition(": ")[2],
+                                extra={"error": type(err).__name__}))  # on the dashboard too
         record_audit(session, actor_id=None, action="items.check_failed", object_type="item",
                      object_id=item_id, project_id=project_id,
                      data={"error": f"{type(err).__name__}: {err}"[:500]})

@@ -12,6 +12,7 @@ EN_CHECKS: dict[str, str] = {
     "check.failed": "{check} check failed",
     "check.name.snr": "Signal-to-noise ratio",
     "check.name.hum": "Mains hum",
+    "check.name.check_failed": "Automatic check (a server error)",
     "check.name.clipping": "Clipping",
     "check.name.level": "Level",
     "check.name.dc_offset": "DC offset",

@@ -9,6 +9,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.failed": "{check}检查未通过",
     "check.name.snr": "信噪比",
     "check.name.hum": "工频哼声",
+    "check.name.check_failed": "自动检查（服务器出错）",
     "check.name.clipping": "削波",
     "check.name.level": "音量",
     "check.name.dc_offset": "直流偏移",

@@ -54,6 +54,8 @@ def test_checks_failing_after_the_import_ask_for_a_rerecord(runtime, users, tmp_
         failed = s.scalars(select(AuditRecord).where(
             AuditRecord.action == "items.check_failed")).one()
         assert failed.object_id == item.id and "OperationalError" in failed.data["error"]
+        shown = s.scalars(select(CheckResult).where(CheckResult.item_id == item.id)).one()
+        assert (shown.name, shown.passed) == ("check_failed", False)  # staff see it too
         again = subject.upload_recording(s, runtime.blobs, token, prompt_id, audio)
         assert again["passed"] and again["attempt"] == 2, again["reasons"]
         assert s.scalars(select(CheckResult).where(CheckResult.item_id == again["item_id"])).all()
