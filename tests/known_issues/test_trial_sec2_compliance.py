@@ -11,19 +11,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from datamill.cli import _common
+from datamill.cli.data import app as data_app
 from datamill.cli.ledger_plan import app as plan_app
-from datamill.compliance.models import User
+from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.users import add_member
 from datamill.ledger.projects import ledger_project_id_for
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.known_issues._web import web_login
 from tests.known_issues.test_issue8_g2_classified_lists import SECRET, _token, _world
+from tests.unit.modalities.llm._cases import spec as llm_spec
 
 
 def _project_names(text: str) -> list[str]:
@@ -65,3 +74,52 @@ def test_plan_variance_refuses_a_reader_not_cleared(
     r = cli.invoke(plan_app, ["variance", str(lp), "--as", "ap-vp", "--json"])
     assert r.exit_code != 0 and json.loads(r.stdout)["error"]["code"] == "forbidden", r.output
     assert cli.invoke(plan_app, ["variance", str(lp), "--as", "admin", "--json"]).exit_code == 0
+
+
+def _llm_project(runtime: Runtime, users: dict[str, User], tmp_path: Path, task: str,
+                 records: list[dict[str, Any]]) -> int:
+    tmp_path.mkdir(exist_ok=True)
+    src = tmp_path / f"{task}.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                   encoding="utf-8")
+    with runtime.session() as s:
+        p = create_project(s, llm_spec(task, name=f"sec2-{task}-{tmp_path.name}"))
+        add_member(s, p.id, s.get(User, users["pm"].id), actor_id=None)
+    with runtime.session() as s:
+        import_source(s, runtime.blobs, p.id, src)
+    return p.id
+
+
+def _actors(runtime: Runtime, action: str) -> list[int | None]:
+    with runtime.session() as s:
+        return list(s.scalars(select(AuditRecord.actor_id).where(AuditRecord.action == action)))
+
+
+SFT_RECORDS = [
+    {"id": f"s{i}", "messages": [{"role": "user", "content": "What is the capital of France?"},
+                                 {"role": "assistant", "content": "It is Paris, of course."}]}
+    for i in range(2)]
+
+
+def test_checks_and_preannotation_name_who_ran_them(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api_pid = _llm_project(runtime, users, tmp_path, "sft", SFT_RECORDS)
+    with TestClient(create_app(runtime)) as c:
+        h = _token(c, "pm")
+        assert c.post(f"/api/v1/projects/{api_pid}/checks", headers=h).status_code == 200
+        r = c.post(f"/api/v1/projects/{api_pid}/preannotate", headers=h)
+        assert r.status_code == 200 and r.json()["items"] >= 1, r.text
+    assert _actors(runtime, "items.checked") == [users["pm"].id]
+    assert _actors(runtime, "items.preannotated") == [users["pm"].id]
+    cli_pid = _llm_project(runtime, users, tmp_path / "cli", "sft", SFT_RECORDS)
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    cli = CliRunner()
+    for cmd in ("check", "preannotate"):
+        r = cli.invoke(data_app, [cmd, str(cli_pid), "--as", "pm", "--json"])
+        assert r.exit_code == 0, r.output
+    assert _actors(runtime, "items.checked") == [users["pm"].id] * 2
+    assert _actors(runtime, "items.preannotated") == [users["pm"].id] * 2
+    with runtime.session() as s:  # a system run names nobody
+        run_checks(s, runtime.blobs, cli_pid, recheck=True, workers=1)
+    assert _actors(runtime, "items.checked")[-1] is None

@@ -84,10 +84,12 @@ def preannotate_project(
     engine: str | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    actor_id: int | None = None,
 ) -> dict[str, Any]:
     """Pre-annotate the project's passed items, and its golden items that have no
     pre-annotation yet (they stay golden); returns counts, the model used and, per predicted
-    class, how many predictions the spec's labels had no place for (``dropped``)."""
+    class, how many predictions the spec's labels had no place for (``dropped``).
+    ``actor_id``: who ran it, for the audit record (None: a system run)."""
     project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
@@ -141,7 +143,7 @@ def preannotate_project(
         if n % 200 == 0:
             session.commit()
     record_audit(
-        session, actor_id=None, action="items.preannotated", object_type="project",
+        session, actor_id=actor_id, action="items.preannotated", object_type="project",
         object_id=project_id, project_id=project_id, data={"items": len(args), "model": model, "dropped": dropped},
     )
     session.commit()

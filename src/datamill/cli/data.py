@@ -174,10 +174,11 @@ def check_cmd(
     rt = get_runtime()
     with rt.session() as s:
         p = find_project(s, project)
-        acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
         todo = project_stats(s, p.id)["by_status"].get("imported", 0)
         with progress_bar("checking", todo or None) as advance:
-            summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers, progress=advance)
+            summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers,
+                                 progress=advance, actor_id=actor.id)
 
     def render(v: Any) -> None:
         out.print(f"{v.checked} checked: {v.passed} passed, {v.rejected} set aside")
@@ -208,10 +209,11 @@ def preannotate_cmd(
     rt = get_runtime()
     with rt.session() as s:
         p = find_project(s, project)
-        acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
         todo = project_stats(s, p.id)["by_status"].get("passed", 0)
         with progress_bar("pre-annotating", todo or None) as advance:
-            result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers, progress=advance)
+            result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers,
+                                         progress=advance, actor_id=actor.id)
     emit(result, as_json, lambda r: out.print(
         f"nothing pre-annotated: {r['skipped']}" if r.get("skipped") else
         f"pre-annotated {counted(r['items'], 'item')} with {r['model']}" + (

@@ -165,9 +165,12 @@ def run_checks(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     only: Collection[int] | None = None,
+    actor_id: int | None = None,
 ) -> CheckSummary:
     """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project
-    (of those, only the items ``only`` names, when given: one collected recording)."""
+    (of those, only the items ``only`` names, when given: one collected recording).
+
+    ``actor_id``: who ran the checks, for the audit record (None: a system run)."""
     project = get_or_raise(session, Project, project_id, "project")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
     query = select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
@@ -223,7 +226,7 @@ def run_checks(
             session.commit()
     _insert(session, pending)
     record_audit(
-        session, actor_id=None, action="items.checked", object_type="project",
+        session, actor_id=actor_id, action="items.checked", object_type="project",
         object_id=project_id, project_id=project_id,
         data={"checked": done, "passed": passed, "rejected": done - passed - listening,
               "listening": listening},

@@ -193,12 +193,13 @@ def checks_endpoint(
     project_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
-    _user: Manager,
+    user: Manager,
     body: Annotated[ChecksRequest | None, Body()] = None,
 ) -> CheckSummary:
     """Run the modality's automatic checks on imported items (synchronously)."""
     recheck = body.recheck if body else False
-    return run_checks(session, runtime.blobs, project_id, recheck=recheck, workers=1)
+    return run_checks(session, runtime.blobs, project_id, recheck=recheck, workers=1,
+                      actor_id=user.id)
 
 
 @router.post("/{project_id}/preannotate")
@@ -206,12 +207,13 @@ def preannotate_endpoint(
     project_id: Id,
     session: SessionDep,
     runtime: RuntimeDep,
-    _user: Manager,
+    user: Manager,
     body: Annotated[PreannotateRequest | None, Body()] = None,
 ) -> PreannotateOut:
     """Pre-annotate every item that passed its checks (synchronously)."""
     result = preannotate_project(
-        session, runtime.blobs, project_id, engine=body.engine if body else None, workers=1
+        session, runtime.blobs, project_id, engine=body.engine if body else None, workers=1,
+        actor_id=user.id,
     )
     return PreannotateOut.model_validate(result)
 
