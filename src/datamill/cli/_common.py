@@ -378,8 +378,10 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except (OverflowError, DataError) as err:  # an id or number beyond what the database holds
             if _debug():
                 raise
-            raise _fail("invalid_input", "a number is out of range (ids are 1 to 2^63-1): "
-                        f"{str(err).splitlines()[0][:200]}", as_json, {}) from None
+            # (the driver's own words, "Python int too large to convert to SQLite INTEGER",
+            # say nothing a person can act on)
+            raise _fail("invalid_input", "a number is out of range: ids and counts are whole "
+                        "numbers from 1 to 9223372036854775807 (2^63-1)", as_json, {}) from None
         except OSError as err:  # a path the person gave: missing, a folder, unreadable, a loop
             if _debug() or err.errno not in _PATH_ERRNOS:
                 if as_json:

@@ -201,3 +201,10 @@ def test_json_keeps_chinese_as_chinese(home: Path) -> None:
     assert any(u.get("display_name") == "张伟" for u in json.loads(proc.stdout))
     missing = run(home, "project", "show", "北京项目", "--json", ok=False)
     assert "北京项目" in json_error(missing, 3, "not_found") and "\\u5317" not in missing.stdout
+
+
+def test_an_id_beyond_int64_is_named_without_the_driver_s_words(home: Path) -> None:
+    proc = run(home, "delivery", "show", "9223372036854775808", "--as", "root", ok=False)
+    line = one_line(proc, 2)
+    assert "out of range" in line and "9223372036854775807" in line
+    assert "SQLite" not in line and "Python int" not in line, line
