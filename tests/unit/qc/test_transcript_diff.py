@@ -21,3 +21,14 @@ def test_space_separated_scripts_keep_words() -> None:
                                            ("equal", "c")]
     assert word_diff("Hello, world! [noise]", "hello world") == [("equal", "hello world")]
     assert word_diff("", "new words") == [("insert", "new words")]
+
+
+def test_the_page_puts_no_space_between_chinese_runs() -> None:
+    """The review/inspection pages drew '春眠不 <del>觉</del> <ins>知</ins> 晓。'."""
+    from datamill.web.routes._common import templates
+
+    page = templates.env.from_string('{% from "_diff.html" import diff %}{{ diff(runs) }}')
+    zh = page.render(runs=word_diff("春眠不觉晓。", "春眠不知晓。"))
+    assert "<p class=\"diff\"><span>春眠不</span><del>觉</del><ins>知</ins><span>晓。</span></p>" in zh
+    en = page.render(runs=word_diff("a b c", "a x c"))
+    assert "<span>a</span> <del>b</del> <ins>x</ins> <span>c</span></p>" in en

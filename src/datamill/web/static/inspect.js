@@ -18,10 +18,13 @@ function showDiff(li, runs) {
   if (!box) return;
   const p = document.createElement('p');
   p.className = 'diff';
+  let before = null;  // a space between two runs, none next to CJK (at or above U+3000)
   for (const [op, words] of runs) {
     const el = document.createElement(op === 'equal' ? 'span' : op === 'delete' ? 'del' : 'ins');
     el.textContent = words;
-    p.append(el, ' ');
+    if (before !== null && before.slice(-1) < '\u3000' && words.slice(0, 1) < '\u3000') p.append(' ');
+    p.append(el);
+    before = words;
   }
   box.querySelector('p.diff')?.remove();
   box.append(p);
