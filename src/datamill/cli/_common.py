@@ -375,7 +375,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if _debug():
                 raise
             raise _fail("invalid_input", _validation_message(err), as_json, {}) from None
-        except (OverflowError, DataError) as err:  # an id or number beyond what the database holds
+        except (OverflowError, DataError):  # an id or number beyond what the database holds
             if _debug():
                 raise
             # (the driver's own words, "Python int too large to convert to SQLite INTEGER",
