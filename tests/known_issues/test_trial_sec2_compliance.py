@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,33 @@ def test_checks_and_preannotation_name_who_ran_them(
     with runtime.session() as s:  # a system run names nobody
         run_checks(s, runtime.blobs, cli_pid, recheck=True, workers=1)
     assert _actors(runtime, "items.checked")[-1] is None
+
+
+def _sign_ins(runtime: Runtime) -> list[tuple[str, int | None, dict[str, Any]]]:
+    with runtime.session() as s:
+        return [(r.action, r.actor_id, r.data) for r in s.scalars(
+            select(AuditRecord).where(AuditRecord.action.startswith("auth."))
+            .order_by(AuditRecord.id))]
+
+
+def test_sign_ins_are_audited_on_both_faces(runtime: Runtime, users: dict[str, User]) -> None:
+    pm = users["pm"].id
+    with TestClient(create_app(runtime)) as c:
+        assert c.post("/api/v1/auth/token", json={"username": "pm", "password": "wrong-guess"}
+                      ).status_code == 401
+        _token(c, "pm")
+        page = c.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert csrf is not None
+        bad = c.post("/login", data={"username": "nobody", "password": "wrong-guess",
+                                     "csrf_token": csrf.group(1)}, follow_redirects=False)
+        assert bad.status_code == 303 and "failed=1" in bad.headers["location"]
+        web_login(c, "pm")
+    client = "testclient"  # the TestClient's address
+    assert _sign_ins(runtime) == [
+        ("auth.sign_in_failed", None, {"username": "pm", "client": client, "via": "api"}),
+        ("auth.signed_in", pm, {"username": "pm", "client": client, "via": "api"}),
+        ("auth.sign_in_failed", None, {"username": "nobody", "client": client, "via": "web"}),
+        ("auth.signed_in", pm, {"username": "pm", "client": client, "via": "web"}),
+    ]
+    assert "wrong-guess" not in repr(_sign_ins(runtime))

@@ -11,6 +11,12 @@ the guesser nothing and a right guess would still pass). A successful sign-in cl
 account's count. The other addresses are not affected, so a guesser cannot lock a person out of
 their own account.
 
+Both faces sign in through :func:`sign_in`, which also writes the audit trail: an
+``auth.signed_in`` record (the user as actor) or an ``auth.sign_in_failed`` record (no actor),
+each with the username tried, never the password, the client address and the face. A try
+refused by the throttle before any password is checked writes none (it costs the guesser
+nothing, so auditing it would let anyone grow the trail at will).
+
 The counts live in the server process's memory; with ``serve --workers N`` each process keeps
 its own (so an address gets up to N times the tries), and a restart forgets them.
 """
@@ -22,9 +28,20 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle", "app_throttle"]
+from datamill.compliance.audit import record_audit
+from datamill.compliance.users import authenticate
+from datamill.core.errors import Unauthorized
+from datamill.core.storable import text_problem
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from datamill.compliance.models import User
+
+__all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle", "SignInThrottled",
+           "app_throttle", "sign_in"]
 
 PER_ACCOUNT = 10
 PER_CLIENT = 100
@@ -93,3 +110,38 @@ def app_throttle(state: Any) -> LoginThrottle:
     if throttle is None:
         throttle = state.login_throttle = LoginThrottle()
     return throttle
+
+
+class SignInThrottled(Exception):  # noqa: N818 - a refusal, as Unauthorized is
+    """Too many refused sign-ins from this address: ``wait_s`` seconds before the next try."""
+
+    def __init__(self, wait_s: int) -> None:
+        super().__init__(f"too many refused sign-ins from this address; try again in {wait_s} s")
+        self.wait_s = wait_s
+
+
+def sign_in(session: Session, throttle: LoginThrottle, client: str, username: str,
+            password: str, *, via: str) -> User:
+    """Check a password as the API's ``POST /auth/token`` and the web's sign-in form do: the
+    throttle first (:class:`SignInThrottled`), then the password (``Unauthorized``), counting
+    the refusal; each checked try is audited (``via``: the face, ``api`` or ``web``).
+
+    A refused try's record is committed at once (with the session: call it before any write):
+    the face answers with an error, and the request's unit of work would roll it back."""
+    wait = throttle.wait_s(client, username)
+    if wait:
+        raise SignInThrottled(wait)
+    data = {"username": username if not text_problem(username) else ascii(username),
+            "client": client or None, "via": via}
+    try:
+        user = authenticate(session, username, password)
+    except Unauthorized:
+        throttle.failed(client, username)
+        record_audit(session, actor_id=None, action="auth.sign_in_failed", object_type="user",
+                     data=data)
+        session.commit()
+        raise
+    throttle.succeeded(client, username)
+    record_audit(session, actor_id=user.id, action="auth.signed_in", object_type="user",
+                 object_id=user.id, data=data)
+    return user

@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.login_throttle import login_throttle
 from datamill.api.problem import problem_responses
+from datamill.compliance.login_throttle import SignInThrottled, sign_in
 from datamill.compliance.users import (
     MAX_TOKEN_DAYS,
-    authenticate,
     create_token,
     list_tokens,
     revoke_token,
@@ -65,21 +65,15 @@ def issue_token(
     After 10 refused passwords for one username from one address within 15 minutes (or 100 for
     any usernames), that address is answered 429 with ``Retry-After`` until the window passes.
     """
-    throttle = login_throttle(request)
     client = request.client.host if request.client is not None else ""
-    wait = throttle.wait_s(client, body.username)
-    if wait:
-        raise HTTPException(
-            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            detail=f"too many refused sign-ins from this address; try again in {wait} s",
-            headers={"Retry-After": str(wait)},
-        )
     try:
-        user = authenticate(session, body.username, body.password)
-    except Unauthorized:
-        throttle.failed(client, body.username)
-        raise
-    throttle.succeeded(client, body.username)
+        user = sign_in(session, login_throttle(request), client, body.username, body.password,
+                       via="api")
+    except SignInThrottled as err:
+        raise HTTPException(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=str(err),
+            headers={"Retry-After": str(err.wait_s)},
+        ) from None
     response.headers["Cache-Control"] = "no-store"  # a credential: never cached (RFC 6749 5.1)
     response.headers["Pragma"] = "no-cache"
     days = body.expires_days or runtime.settings.token_days

@@ -11,10 +11,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
-from datamill.compliance.login_throttle import app_throttle
+from datamill.compliance.login_throttle import SignInThrottled, app_throttle, sign_in
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role, allowed
-from datamill.compliance.users import authenticate, require
+from datamill.compliance.users import require
 from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
@@ -88,15 +88,13 @@ def login_submit(
     check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token)
     throttle = app_throttle(request.app.state)  # the API's token sign-in counts here too
     client = request.client.host if request.client is not None else ""
-    wait = throttle.wait_s(client, username)
-    if wait:  # before the password is checked: a right guess passes no sooner
-        return RedirectResponse(f"/login?wait={wait}&next={_safe_next(next)}", status_code=303)
     try:
-        user = authenticate(session, username, password)
+        user = sign_in(session, throttle, client, username, password, via="web")
+    except SignInThrottled as err:  # before the password is checked: no sooner for a right one
+        return RedirectResponse(f"/login?wait={err.wait_s}&next={_safe_next(next)}",
+                                status_code=303)
     except Unauthorized:
-        throttle.failed(client, username)
         return RedirectResponse(f"/login?failed=1&next={_safe_next(next)}", status_code=303)
-    throttle.succeeded(client, username)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     start_session(request, resp, session, runtime.settings, user)
     return resp
