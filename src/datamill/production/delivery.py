@@ -48,7 +48,7 @@ from datamill.production.models import (
 from datamill.production.schemas import DeliveryOut
 from datamill.storage.blobstore import BlobStore, sha256_file
 
-__all__ = ["deliver_batch", "delivery_file", "get_delivery", "list_deliveries",
+__all__ = ["deliver_batch", "delivery_file", "delivery_path", "get_delivery", "list_deliveries",
            "record_acceptance", "reject_delivery"]
 
 
@@ -386,8 +386,14 @@ def list_deliveries(session: Session, project_id: int) -> list[DeliveryOut]:
 
 def delivery_file(session: Session, delivery_id: int, name: str) -> tuple[Path, str]:
     """One file of a delivery's package, by its path inside the package (``manifest.json``,
-    ``datasheet.json``, ``kaldi/text`` …), and its sha256. Only regular files inside the
-    package's folder are served: a name that leaves it (``..``, a link) is not found."""
+    ``datasheet.json``, ``kaldi/text`` …), and its sha256 (see :func:`delivery_path`)."""
+    path = delivery_path(session, delivery_id, name)
+    return path, sha256_file(path)
+
+
+def delivery_path(session: Session, delivery_id: int, name: str) -> Path:
+    """Where one file of a delivery's package is. Only regular files inside the package's
+    folder are served: a name that leaves it (``..``, a link) is not found."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
     root = Path(d.path).resolve()
     rel = Path(name)
@@ -396,7 +402,7 @@ def delivery_file(session: Session, delivery_id: int, name: str) -> tuple[Path, 
     path = (root / rel).resolve()
     if not path.is_relative_to(root) or path.is_symlink() or not path.is_file():
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
-    return path, sha256_file(path)
+    return path
 
 
 def reject_delivery(

@@ -16,6 +16,7 @@ from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
 from datamill.web.i18n_collect import EN_COLLECT
 from datamill.web.i18n_corpus import EN_CORPUS
+from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_listen import EN_LISTEN
 from datamill.web.i18n_pages import EN_PAGES
@@ -391,5 +392,6 @@ def negotiate(accept_language: str | None, cookie: str | None = None) -> str:
 
 EN.update(EN_PAGES)  # finance, golden, security, procurement, text, llm, catalog pages
 EN.update(EN_CODES)  # statuses, roles, verdicts, error pages, earnings page
-EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN | EN_CHECKS)  # areas
+EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN | EN_CHECKS  # areas
+          | EN_DELIVERIES)
 EN.update(EN_IMAGE)  # the image workbench's own strings

@@ -13,6 +13,7 @@ from datamill.web.routes import (
     catalog,
     collect,
     corpus,
+    deliveries,
     golden,
     ledger,
     listen,
@@ -31,7 +32,7 @@ ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
-    listen.router,
+    listen.router, deliveries.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

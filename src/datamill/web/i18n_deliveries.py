@@ -1,0 +1,30 @@
+"""English strings of the deliveries page (the customer's side), merged into ``i18n.EN``."""
+
+from __future__ import annotations
+
+__all__ = ["EN_DELIVERIES"]
+
+EN_DELIVERIES: dict[str, str] = {
+    "dlv.title": "Deliveries",
+    "dlv.link": "Deliveries",
+    "dlv.help": "Download the files (each one's SHA-256 is in manifest.json), then report what "
+                "you accept, or reject the whole delivery with its reason: its items go back "
+                "to rework and are delivered again.",
+    "dlv.none": "Nothing has been delivered yet.",
+    "dlv.delivery": "Delivery",
+    "dlv.batch": "Batch",
+    "dlv.delivered": "Delivered",
+    "dlv.accepted": "Accepted",
+    "dlv.files": "Files",
+    "dlv.more_files": "more files: see manifest.json",
+    "dlv.items": "Items",
+    "dlv.volume": "Volume",
+    "dlv.note": "Note (optional)",
+    "dlv.accept": "Record the acceptance",
+    "dlv.reason": "Reason",
+    "dlv.reject": "Reject the whole delivery",
+    "dlv.ok.accepted": "Acceptance recorded.",
+    "dlv.ok.rejected": "Delivery rejected: its items went back to rework.",
+    "unit.milliseconds": "milliseconds",
+    "unit.characters": "characters",
+}

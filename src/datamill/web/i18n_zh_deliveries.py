@@ -1,0 +1,29 @@
+"""zh-CN strings of the deliveries page, merged into ``i18n_zh.ZH_CN``."""
+
+from __future__ import annotations
+
+__all__ = ["ZH_CN_DELIVERIES"]
+
+ZH_CN_DELIVERIES: dict[str, str] = {
+    "dlv.title": "交付",
+    "dlv.link": "交付",
+    "dlv.help": "先下载文件（每个文件的 SHA-256 见 manifest.json），再填写验收结果；"
+                "或说明原因拒收整批交付：其中条目退回返工后重新交付。",
+    "dlv.none": "尚无交付。",
+    "dlv.delivery": "交付",
+    "dlv.batch": "批次",
+    "dlv.delivered": "已交付",
+    "dlv.accepted": "已验收",
+    "dlv.files": "文件",
+    "dlv.more_files": "个文件未列出：见 manifest.json",
+    "dlv.items": "条数",
+    "dlv.volume": "数量",
+    "dlv.note": "备注（可选）",
+    "dlv.accept": "登记验收结果",
+    "dlv.reason": "原因",
+    "dlv.reject": "拒收整批交付",
+    "dlv.ok.accepted": "验收结果已登记。",
+    "dlv.ok.rejected": "已拒收：条目已退回返工。",
+    "unit.milliseconds": "毫秒",
+    "unit.characters": "字符",
+}

@@ -1,0 +1,108 @@
+"""The customer's deliveries page: a project's deliveries with their status and volume, each
+package's files to download (checked against the manifest's sha256), and the acceptance report
+or the rejection of a whole delivery. The project's customer (a member) and its manager use it,
+as they use ``/api/v1/deliveries/...`` and ``datamill delivery ...``; services decide, this
+only translates.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from datamill.compliance import access as q
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.core.errors import NotFound
+from datamill.http_deps import SessionDep
+from datamill.production.delivery import (
+    delivery_file,
+    delivery_path,
+    list_deliveries,
+    record_acceptance,
+    reject_delivery,
+)
+from datamill.production.projects import get_project
+from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+_DONE = {"accepted": "dlv.ok.accepted", "rejected": "dlv.ok.rejected"}
+
+
+@router.get("/projects/{project_id}/deliveries", response_class=HTMLResponse)
+def deliveries_page(
+    request: Request, project_id: int, session: SessionDep, me: WebUser, done: str | None = None,
+) -> Response:
+    project = get_project(session, project_id)
+    require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
+    rows = list_deliveries(session, project_id)
+    return render(request, "deliveries.html", me, project=project, deliveries=rows,
+                  files={d.id: _package_files(session, d.id) for d in rows},
+                  shown=_SHOWN, done=_DONE.get(done or ""))
+
+
+_SHOWN = 50  # files listed per delivery (all are in manifest.json, each downloadable)
+
+
+def _package_files(session: SessionDep, delivery_id: int) -> list[str]:
+    """The package's files as its manifest names them (an encrypted package: its archive and
+    key file), ``manifest.json`` and ``datasheet.json`` first."""
+    try:
+        path = delivery_path(session, delivery_id, "manifest.json")
+        named = sorted(json.loads(path.read_text(encoding="utf-8")).get("files", {}))
+    except (NotFound, OSError, ValueError, AttributeError):
+        named = [n for n in ("package.tar.dmenc", "encryption.json", "ENCRYPTED.txt")
+                 if _exists(session, delivery_id, n)]
+    head = [n for n in ("manifest.json", "datasheet.json") if _exists(session, delivery_id, n)]
+    return head + [n for n in named if n not in head]
+
+
+def _exists(session: SessionDep, delivery_id: int, name: str) -> bool:
+    try:
+        delivery_path(session, delivery_id, name)
+    except NotFound:
+        return False
+    return True
+
+
+@router.get("/deliveries/{delivery_id}/files/{name:path}")
+def delivery_file_download(
+    delivery_id: int, name: str, session: SessionDep, me: WebUser
+) -> FileResponse:
+    """One file of the package by its manifest path, with ``X-Content-SHA256``."""
+    require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    path, digest = delivery_file(session, delivery_id, name)
+    return FileResponse(path, media_type="application/octet-stream", filename=path.name,
+                        headers={"X-Content-SHA256": digest})
+
+
+@router.post("/deliveries/{delivery_id}/accept", response_class=HTMLResponse)
+def delivery_accept(
+    request: Request, delivery_id: int, session: SessionDep, me: WebUser,
+    accepted_items: Annotated[int, Form(ge=0)], accepted_volume: Annotated[int, Form(ge=0)],
+    note: Annotated[str, Form(max_length=5000)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    project_id = q.delivery_project(session, delivery_id)
+    require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
+    record_acceptance(session, delivery_id, accepted_items=accepted_items,
+                      accepted_volume=accepted_volume, note=note or None, actor_id=me.user.id)
+    return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
+
+
+@router.post("/deliveries/{delivery_id}/reject", response_class=HTMLResponse)
+def delivery_reject(
+    request: Request, delivery_id: int, session: SessionDep, me: WebUser,
+    reason: Annotated[str, Form(min_length=1, max_length=5000)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, me, csrf_token)
+    project_id = q.delivery_project(session, delivery_id)
+    require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
+    reject_delivery(session, delivery_id, reason=reason, actor_id=me.user.id)
+    return RedirectResponse(f"/projects/{project_id}/deliveries?done=rejected", status_code=303)
