@@ -154,3 +154,18 @@ def test_sign_ins_are_audited_on_both_faces(runtime: Runtime, users: dict[str, U
         ("auth.signed_in", pm, {"username": "pm", "client": client, "via": "web"}),
     ]
     assert "wrong-guess" not in repr(_sign_ins(runtime))
+
+
+def test_an_oversized_form_gets_the_error_page_in_the_page_language(runtime: Runtime) -> None:
+    limit = runtime.settings.max_request_bytes
+    too_big = {"Content-Length": str(limit + 1), "Accept": "text/html,*/*;q=0.8",
+               "Content-Type": "application/x-www-form-urlencoded"}
+    with TestClient(create_app(runtime)) as c:
+        c.cookies.set("lang", "zh-CN")
+        page = c.post("/corpus", content=b"name=x", headers=too_big)
+        assert page.status_code == 413
+        assert page.headers["content-type"].startswith("text/html"), page.text
+        assert "请求过大" in page.text and f"{limit:,} 字节" in page.text
+        api = c.post("/api/v1/projects", content=b"{}",
+                     headers={**too_big, "Content-Type": "application/json"})
+        assert api.status_code == 413 and api.json()["code"] == "payload_too_large"

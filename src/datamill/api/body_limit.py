@@ -4,6 +4,11 @@ A declared ``Content-Length`` above the limit is refused before anything is read
 is read only up to the limit. Bodies within the limit are replayed to the app unchanged. A few
 routes take larger bodies by design (a subject's recording upload): ``larger`` names them, each
 a path pattern (matched whole) with its own limit.
+
+The refusal is problem+json, unless the app keeps a page for it: a face that answers its own
+errors with pages (the web's sign-in form, the corpus upload) sets
+``app.state.body_limit_page`` to ``page(request, limit) -> Response | None``, and its answer
+(None: not one of its requests) is sent instead.
 """
 
 from __future__ import annotations
@@ -86,8 +91,14 @@ class BodySizeLimitMiddleware:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        request = Request(scope)
+        page = getattr(scope["app"].state, "body_limit_page", None)
+        response = page(request, limit) if page is not None else None
+        if response is not None:
+            await response(scope, receive, send)
+            return
         response = problem_response(
-            Request(scope),
+            request,
             status=413,
             code="payload_too_large",
             detail=f"the request body is larger than the {limit:,} bytes this server accepts",

@@ -44,8 +44,20 @@ def _http_message(request: Request, exc: Exception) -> str | None:
     return t("error.no_page", page_language(request)) if status == 404 else None  # noqa: PLR2004
 
 
+def _body_limit_page(request: Request, limit: int) -> Response | None:
+    """The page for a request body over the server's limit (a form too large), in the page's
+    language; None for the API's requests (they keep the 413 problem)."""
+    from datamill.web.i18n import t
+
+    if not wants_html(request):
+        return None
+    message = t("error.body_too_large", page_language(request)).replace("{limit}", f"{limit:,}")
+    return error_page(request, 413, message)
+
+
 def install_page_errors(app: FastAPI) -> None:
     """Answer errors outside the API with HTML pages; call after the API's handlers are in."""
+    app.state.body_limit_page = _body_limit_page  # read by the API's body-size limit
     handlers = app.exception_handlers
     app.add_exception_handler(StarletteHTTPException, _wrap(
         handlers.get(StarletteHTTPException), lambda e: getattr(e, "status_code", 500),

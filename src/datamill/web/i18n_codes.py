@@ -124,6 +124,8 @@ EN_CODES: dict[str, str] = {
     **{f"error.status.{k}": v for k, v in _ERROR_STATUSES.items()},
     "error.id": "error id",
     "error.no_page": "There is no page at this address.",
+    "error.body_too_large": "What was sent is larger than the {limit} bytes this server "
+                            "accepts.",
     # the earnings page (web/routes/workforce.py: /workforce/me)
     "wf.earn.not_worker": "You are not registered as a worker yet, so no earnings are recorded "
                           "for you. Your project manager or vendor registers you.",

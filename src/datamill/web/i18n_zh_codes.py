@@ -109,6 +109,7 @@ ZH_CN_CODES: dict[str, str] = {
     **{f"error.status.{k}": v for k, v in _ERROR_STATUSES.items()},
     "error.id": "错误编号",
     "error.no_page": "此地址没有页面。",
+    "error.body_too_large": "提交的内容超过了本服务器接受的 {limit} 字节上限。",
     "wf.earn.not_worker": "您尚未登记为作业人员，因此没有收入记录。请由项目经理或供应商为您登记。",
     "wf.earn.lines": "各结算期收入",
     "wf.earn.none": "目前还没有结算单向您付款。",
