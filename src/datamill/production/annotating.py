@@ -43,6 +43,7 @@ from datamill.production.task_notes import record_note
 from datamill.production.tasks import Hold, check_task_version, ensure_holds, get_task
 
 __all__ = [
+    "last_own_payload",
     "list_annotations",
     "notify_submission",
     "return_to_annotators",
@@ -51,6 +52,24 @@ __all__ = [
     "take_hold",
     "write_version",
 ]
+
+
+def last_own_payload(session: Session, user_id: int, task: Task) -> Any | None:
+    """The payload ``user_id`` last submitted on another item of ``task``'s project at its
+    stage (the workbench's "copy from previous": a sequence of like frames or scans), or None.
+    Found through the user's own submitted holds (indexed by user), not the project's
+    annotations."""
+    found = session.execute(
+        select(Annotation.payload)
+        .join(TaskAssignment, TaskAssignment.task_id == Annotation.task_id)
+        .join(Task, Task.id == Annotation.task_id)
+        .where(TaskAssignment.user_id == user_id, TaskAssignment.status == "submitted",
+               Task.project_id == task.project_id, Task.stage == task.stage,
+               Task.item_id != task.item_id, Annotation.author_id == user_id,
+               Annotation.kind == "annotation")
+        .order_by(Annotation.id.desc()).limit(1)
+    ).first()
+    return None if found is None else found[0]
 
 
 SubmissionListener = Callable[[Session, Task, Annotation], None]

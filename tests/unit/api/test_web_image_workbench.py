@@ -142,3 +142,30 @@ def test_large_image_task_page_offers_a_cached_preview(
     assert again.content == first.content and cached[0].stat().st_mtime_ns == stamp
     client.cookies.clear()
     assert client.get(f"/web/api/items/{item_id}/preview").status_code == 401
+
+
+def test_copy_from_previous_offers_the_annotator_s_last_image(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Any
+) -> None:
+    # the workbench's "Copy from previous" button never showed: no page handed it a source
+    pid = make_image_project(runtime, users, tmp_path / "scenes", 3)
+    csrf = _sign_in(client, "ann1")
+    with runtime.session() as s:
+        first = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
+        first_id = first.id
+    page = client.get(f"/tasks/{first_id}")
+    assert "data-previous-annotation" not in page.text  # nothing submitted yet
+    doc = {"objects": [{"kind": "box", "label": "car", "x": 10, "y": 12, "w": 30, "h": 20}],
+           "classes": []}
+    r = client.post(_attr(page.text, "data-submit-url"),
+                    json={"annotation": doc, "base_version": 0}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    second = client.get(r.json()["next_url"])
+    assert second.status_code == 200, second.text
+    previous = json.loads(_attr(second.text, "data-previous-annotation"))
+    assert previous["objects"][0]["x"] == 10 and previous["objects"][0]["label"] == "car"
+    _sign_in(client, "ann2")  # someone else's work is not theirs to copy
+    with runtime.session() as s:
+        other = claim_next_task(s, s.get(User, users["ann2"].id), pid, "annotate")
+    assert other is not None
+    assert "data-previous-annotation" not in client.get(f"/tasks/{other.id}").text

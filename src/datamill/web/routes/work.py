@@ -18,7 +18,12 @@ from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
 from datamill.production import dashboard, drafts, task_notes
-from datamill.production.annotating import list_annotations, review_task, submit_annotation
+from datamill.production.annotating import (
+    last_own_payload,
+    list_annotations,
+    review_task,
+    submit_annotation,
+)
 from datamill.production.hooks import check_submission
 from datamill.production.models import Project
 from datamill.production.projects import get_project
@@ -106,6 +111,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
             **preview_context(plugin, view.item_id, view.attributes)}
     return render(request, plugin.workbench_template, me, task=view, data=data, payload=payload,
                   requirements=req.model_dump(mode="json"),
+                  previous_annotation=last_own_payload(session, me.user.id, task),
                   draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
 
 
