@@ -640,8 +640,13 @@ def renew_licence(
 
 def list_links(session: Session, settings: Settings, user: User,
                licence_id: int) -> list[TransferLinkOut]:
-    """A licence's transfer links with their URLs (a customer sees its own licence's)."""
-    get_licence(session, user, licence_id)  # visibility: 404 for another customer's
+    """A licence's transfer links with their URLs: for sales, who issue them, and the
+    licensee customer. A link is a bearer URL (no sign-in, counted downloads, and the first
+    download marks the licence delivered), so other staff who may read the licence (finance,
+    auditors, project managers) are refused them."""
+    lic = get_licence(session, user, licence_id)  # visibility: 404 for another customer's
+    if viewer(session, user).customer_id != lic.customer_id:
+        authorize(session, user, Action.SELL_CATALOG)
     return [_link_out(settings, x) for x in session.scalars(
         select(TransferLink).where(TransferLink.licence_id == licence_id)
         .order_by(TransferLink.id))]

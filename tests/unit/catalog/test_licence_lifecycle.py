@@ -78,7 +78,10 @@ def test_expiry_revocation_renewal_and_duplicates(
     seen = client.get(f"{API}/licences/{first['id']}/links", headers=cust)
     assert seen.status_code == 200 and [x["url"] for x in seen.json()] == [link.json()["url"]]
     assert client.get(f"{API}/licences/{abroad.json()['id']}/links",
-                      headers=_auth(client, "pm")).json() == []
+                      headers=sales).json() == []
+    for staff in ("pm", "dso"):  # they read the licence, not its bearer download URLs
+        assert client.get(f"{API}/licences/{first['id']}/links",
+                          headers=_auth(client, staff)).status_code == 403, staff
     url = link.json()["url"]
     assert client.get(url).status_code == 200
 

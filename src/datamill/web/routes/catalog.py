@@ -14,7 +14,7 @@ from datamill.catalog.access import viewer
 from datamill.catalog.datasets import PRICE_BANDS
 from datamill.config import Settings
 from datamill.core.clock import utcnow
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Forbidden, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
@@ -69,7 +69,11 @@ def _live_links(session: Session, settings: Settings, me: WebUser,
     for lic in lics:
         if not lic.active:
             continue
-        live = [x for x in licences.list_links(session, settings, me.user, lic.id)
+        try:  # the licensee's and sales' only: a link is a bearer URL
+            links = licences.list_links(session, settings, me.user, lic.id)
+        except Forbidden:
+            continue
+        live = [x for x in links
                 if not x.revoked and x.downloads < x.max_downloads and x.expires_at > now]
         if live:
             out[lic.id] = live
