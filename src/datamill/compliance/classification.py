@@ -121,10 +121,10 @@ def set_classification(
             "ask the data-security office for clearance first", project_id=project_id)
     row = session.get(ProjectClassification, project_id)
     before = row.level if row is not None else None
-    if (not office and row is not None and LEVELS.index(level) < LEVELS.index(row.level)
-            and row.set_by is not None and _office(session.get(User, row.set_by))):
+    floor = None if office else _office_level(session, project_id)
+    if floor is not None and LEVELS.index(level) < LEVELS.index(floor):
         raise Forbidden(
-            f"project {project_id} was classified {row.level!r} by the data-security office;"
+            f"project {project_id} was classified {floor!r} by the data-security office;"
             " only the office may lower it", project_id=project_id)
     if row is None:
         row = ProjectClassification(project_id=project_id, level=level)
@@ -135,6 +135,24 @@ def set_classification(
                  object_type="project", object_id=project_id, project_id=project_id,
                  data={"level": level, "before": before})
     return {"project_id": project_id, "level": level}
+
+
+def _office_level(session: Session, project_id: int) -> str | None:
+    """The level the data-security office last set on the project (from the audit trail,
+    which keeps every classification with who made it), or None. ``set_by`` names only the
+    last setter: a manager who raised the office's level and then lowered it again undid the
+    office's level."""
+    from datamill.compliance.models import AuditRecord
+
+    rows = session.execute(
+        select(AuditRecord.actor_id, AuditRecord.data)
+        .where(AuditRecord.object_type == "project", AuditRecord.object_id == project_id,
+               AuditRecord.action == "security.project_classified")
+        .order_by(AuditRecord.id.desc()))
+    for actor_id, data in rows:
+        if actor_id is not None and _office(session.get(User, actor_id)):
+            return str(data.get("level")) if isinstance(data, dict) else None
+    return None
 
 
 def set_clearance(session: Session, actor: User, user_id: int, level: str) -> dict[str, Any]:

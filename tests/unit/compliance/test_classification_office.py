@@ -60,9 +60,17 @@ def test_the_office_classifies_and_only_the_office_lowers(
         set_classification(s, _u(s, "pm"), pid, "confidential")  # the same level: no lowering
         set_classification(s, _u(s, "dso"), pid, "internal")  # the office may
         assert project_level(s, pid) == "internal"
-    with runtime.session() as s:  # a level the PM chose, the PM may change again
+    with runtime.session() as s:  # a level the PM chose above it, the PM may change again...
         set_classification(s, _u(s, "pm"), pid, "confidential")
-        set_classification(s, _u(s, "pm"), pid, "public")
+        set_classification(s, _u(s, "pm"), pid, "internal")
+        assert project_level(s, pid) == "internal"
+        # ...but never below the office's level, raising first or not (the last setter was
+        # the PM, and a check of only the last setter let them undo the office's level)
+        with pytest.raises(Forbidden, match="classified 'internal' by the data-security office"):
+            set_classification(s, _u(s, "pm"), pid, "public")
+        set_classification(s, _u(s, "dso"), pid, "public")  # the office lifts it
+        set_classification(s, _u(s, "pm"), pid, "internal")
+        set_classification(s, _u(s, "pm"), pid, "public")  # now the PM's own level
         assert project_level(s, pid) == "public"
 
 
