@@ -54,6 +54,8 @@ def test_the_auditor_reads_the_trace_line_report_and_plan_variance(
         trace = c.get(f"/finance/contracts/{ids['contract']}/trace")
         assert trace.status_code == 200, trace.text
         assert OPEN in trace.text and SECRET not in trace.text
+        csv = c.get(f"/finance/contracts/{ids['contract']}/trace.csv")  # the page's own link
+        assert csv.status_code == 200 and OPEN in csv.text and SECRET not in csv.text, csv.text
         lines = c.get("/finance/lines.csv?from=2018-01-01&to=2018-12-31")
         assert lines.status_code == 200, lines.text
         assert lines.headers["content-type"].startswith("text/csv")
@@ -72,6 +74,7 @@ def test_an_annotator_still_reads_no_books(runtime: Runtime, users: dict[str, Us
     with TestClient(create_app(runtime)) as c:
         web_login(c, "ann1")
         for url in (f"/finance/contracts/{ids['contract']}/trace",
+                    f"/finance/contracts/{ids['contract']}/trace.csv",
                     "/finance/lines.csv?from=2018-01-01&to=2018-12-31",
                     f"/projects/{ids[OPEN]}/finance/plan-variance"):
             assert c.get(url).status_code == 403, url

@@ -231,6 +231,6 @@ def trace_page(
 def trace_download(
     contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, me: WebUser,
 ) -> Response:
-    _require_finance(session, me.user)
+    _require_finance(session, me.user, write=False)  # a read, as the trace page and the API
     return _csv(trace_csv(session, contract_id, hidden_project_ids(session, me.user)),
                 f"trace-contract-{contract_id}.csv")
