@@ -74,11 +74,17 @@ __all__ = [
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _GENDERS = {"female", "male", "other"}
-#: a review reason naming a recording problem: it starts with "recording"/"录音" (the speech
-#: review reason ``recording``'s label, or the reviewer's own "recording: ..."), or the text
-#: after a reason label does ("Wrong words: recording: ...", the web form's shape)
+#: the speech review reason ``recording``'s labels (``rv.reason.recording`` in the web
+#: catalogues, en and zh-CN), which the review form stores alone or as "<label>: <text>"
+_RECORDING_LABELS = ("Recording problem (the speaker records it again)", "录音问题（需补录）")
+#: a review reason naming a recording problem: one of those labels; or "recording"/"录音" and
+#: a colon within a few words (the reviewer's own "recording: ...", "录音问题：..."); or the
+#: text after another reason's label does ("Wrong words: recording: ..."). A sentence that
+#: merely starts with the word ("Recording is fine, two words missing") is not one.
 _RECORDING_PROBLEM = re.compile(
-    r"^\s*(?:(?:recording|录音)[^:：\n]{0,40}(?:[:：]|$)|[^:：\n]{1,60}[:：]\s*(?:recording|录音)\s*[:：])",
+    r"^\s*(?:(?:" + "|".join(map(re.escape, _RECORDING_LABELS)) + r")\s*(?:[:：]|$)"
+    r"|(?:recording|录音)[^:：\n]{0,40}[:：]"
+    r"|[^:：\n]{1,60}[:：]\s*(?:recording|录音)\s*[:：])",
     re.IGNORECASE)
 _CELL_FULL = re.compile(r"^quota cell (?P<cell>.+) is full: ")  # quotas._blocked's sentence
 

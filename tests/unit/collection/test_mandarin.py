@@ -101,3 +101,16 @@ def test_mandarin_collection(runtime, users, tmp_path):
         assert rows[first]["state"] == "rerecord"
         assert rows[first]["reasons"] == ["录音问题（需补录）: 背景有电流声"]
         assert s.get(Item, good["item_id"]).prompt == texts[0]
+
+
+@pytest.mark.parametrize(("reason", "rerecord"), [
+    ("recording: loud hum", True), ("录音问题（需补录）", True), ("录音问题：杂音", True),
+    ("录音问题（需补录）: 背景有电流声", True),
+    ("Recording problem (the speaker records it again)", True),
+    ("Wrong words: recording: clipped", True),
+    # found by review: any short reason starting with the word asked for a new take
+    ("Recording is fine, two words missing", False), ("recording ok", False),
+    ("wrong words", False),
+])
+def test_which_review_reasons_ask_the_speaker_again(reason: str, rerecord: bool) -> None:
+    assert bool(subject._RECORDING_PROBLEM.match(reason)) is rerecord
