@@ -393,7 +393,8 @@ def delivery_file(session: Session, delivery_id: int, name: str) -> tuple[Path, 
 
 def delivery_path(session: Session, delivery_id: int, name: str) -> Path:
     """Where one file of a delivery's package is. Only regular files inside the package's
-    folder are served: a name that leaves it (``..``, a link) is not found."""
+    folder are served: a name that leaves it (``..``, an absolute path, a link that resolves
+    outside it) is not found."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
     root = Path(d.path).resolve()
     rel = Path(name)

@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
+from datamill.production.schemas import DeliveryOut
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.web.routes.deliveries import _delivered_base
 from tests.known_issues._web import visible_text_nodes, web_login
 from tests.unit.production.helpers import ready_project
 from tests.unit.production.test_delivery_rejection import API, _accepted_batch, _auth
@@ -46,6 +48,11 @@ def test_a_customer_takes_a_delivery_on_the_web(
     for name, digest in manifest.items():
         got = web.get(f"/deliveries/{d['id']}/files/{name}")
         assert hashlib.sha256(got.content).hexdigest() == digest == got.headers["x-content-sha256"]
+    # the form offers the whole delivery in the base unit an acceptance reports (ms of audio)
+    assert f'name="accepted_volume" min="0" value="{d["datasheet"]["volume"]["amount"]}"' in (
+        page.text)
+    assert _delivered_base(DeliveryOut.model_validate(
+        {**d, "datasheet": {}, "delivered_volume": 0.5})) == 1_800_000  # an older datasheet
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf
     form = {"accepted_items": "4", "accepted_volume": str(d["datasheet"]["volume"]["amount"])}

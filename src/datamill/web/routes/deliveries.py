@@ -26,6 +26,7 @@ from datamill.production.delivery import (
     reject_delivery,
 )
 from datamill.production.projects import get_project
+from datamill.production.schemas import DeliveryOut
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["router"]
@@ -43,7 +44,18 @@ def deliveries_page(
     rows = list_deliveries(session, project_id)
     return render(request, "deliveries.html", me, project=project, deliveries=rows,
                   files={d.id: _package_files(session, d.id) for d in rows},
+                  delivered_base={d.id: _delivered_base(d) for d in rows},
                   shown=_SHOWN, done=_DONE.get(done or ""))
+
+
+def _delivered_base(d: DeliveryOut) -> int:
+    """The delivered volume in the modality's base unit (what an acceptance reports): the
+    datasheet's amount, or for a delivery whose datasheet predates it, hours in milliseconds."""
+    volume = d.datasheet.get("volume")
+    if isinstance(volume, dict) and isinstance(volume.get("amount"), int | float):
+        return int(volume["amount"])
+    per_unit = volume.get("per_unit") if isinstance(volume, dict) else None
+    return round(d.delivered_volume * int(per_unit or 3_600_000))
 
 
 _SHOWN = 50  # files listed per delivery (all are in manifest.json, each downloadable)
