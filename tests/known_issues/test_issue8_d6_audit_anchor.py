@@ -185,8 +185,9 @@ def test_api_and_page(client: TestClient, runtime: Runtime) -> None:
     assert client.get(f"{API}/audit/verify", headers=_bearer(client, "ann1")).status_code == 403
     assert client.get(f"{API}/audit/verify").status_code == 401
     r = client.post(f"{API}/audit/checkpoint", headers=_bearer(client, "admin"))
-    # 7 users created + the three API tokens issued above (each issue is audited)
-    assert r.status_code == 200 and r.json()["record_count"] == 10
+    # 7 users created + the three API tokens issued above, each issue and each sign-in
+    # audited (auth.signed_in)
+    assert r.status_code == 200 and r.json()["record_count"] == 13
 
     web_login(client, "admin")
     page = client.get("/audit")

@@ -15,7 +15,7 @@ import pytest
 
 from datamill.cli import _common
 from datamill.core.errors import InvalidInput
-from tests.unit.cli.test_cli import DATAMILL
+from tests._cli import DATAMILL
 
 DOWN = "postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere"  # port 1: refused at once
 
