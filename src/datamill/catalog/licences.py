@@ -45,7 +45,12 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     TransferLink,
 )
-from datamill.catalog.releases import latest_licensable, release_row, require_intact
+from datamill.catalog.releases import (
+    latest_licensable,
+    recorded_day,
+    release_row,
+    require_intact,
+)
 from datamill.catalog.schemas import DatasetReportOut, DownloadOut, LicenceOut, TransferLinkOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
@@ -581,11 +586,7 @@ def revoke_licence(
     if lic.status == "revoked":
         raise Conflict(f"licence {lic.number} was already revoked on {lic.revoked_on}",
                        licence_id=lic.id)
-    today = utcnow().date()
-    day = on or today
-    if day > today:
-        raise InvalidInput(f"a revocation is recorded on or after it happened: {day} is after "
-                           f"today ({today})", field="on")
+    day = recorded_day(on, "a revocation")
     if day < lic.issued_on:
         raise InvalidInput(f"licence {lic.number} was issued on {lic.issued_on}: it cannot be "
                            f"revoked on {day}", field="on")

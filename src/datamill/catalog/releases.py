@@ -398,11 +398,7 @@ def withdraw_release(
     if rel.withdrawn_on is not None:
         raise Conflict(f"release v{rel.version} was already withdrawn on {rel.withdrawn_on}",
                        release_id=rel.id)
-    today = utcnow().date()
-    day = on or today
-    if day > today:
-        raise InvalidInput(f"a withdrawal is recorded on or after it happened: {day} is after "
-                           f"today ({today})", field="on")
+    day = recorded_day(on, "a withdrawal")
     rel.withdrawn_on, rel.withdraw_reason = day, reason.strip()
     session.flush()
     record_audit(session, actor_id=user.id, action="catalog.release.withdrawn",
@@ -452,3 +448,14 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
     if not path.is_file():
         raise InvalidInput(f"sample {samples[index]} is missing from the release folder")
     return path
+
+
+def recorded_day(on: date | None, what: str) -> date:
+    """The day ``what`` (a revocation, a withdrawal) happened: ``on``, or today; never a day
+    still to come (it is recorded on or after the fact)."""
+    today = utcnow().date()
+    day = on or today
+    if day > today:
+        raise InvalidInput(f"{what} is recorded on or after it happened: {day} is after "
+                           f"today ({today})", field="on")
+    return day

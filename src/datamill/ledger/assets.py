@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money
-from datamill.ledger._periods import MAX_YEAR, MIN_YEAR
+from datamill.ledger._periods import MAX_YEAR, MIN_YEAR, closed_periods, period_of
 from datamill.ledger.costs import depreciation_amount, post_cost, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset
 from datamill.ledger.projects import ledger_project_row
@@ -130,8 +130,6 @@ def depreciate_to_close(
 
     Refused when a booking would be over the budget line: an over-budget cost awaits an
     approval a closed project can no longer get, so the budget is raised first."""
-    from datamill.ledger._periods import closed_periods, period_of
-
     closed = closed_periods(session)  # their runs booked them (or the asset came later)
     out: list[DepreciationLine] = []
     for asset in session.scalars(select(LedgerFixedAsset).where(
