@@ -130,9 +130,15 @@ def recording_external_id(subject_id: str, subject_row_id: int, position: int, a
 
 class RerecordRequest(Base):
     """A recording to do again: its item failed the checks, or review/inspection rejected it as
-    a recording problem. Open until the subject uploads a new attempt of the prompt."""
+    a recording problem. Open until the subject uploads a new attempt of the prompt.
+
+    One request per recorded item (its subject, prompt and item), open or resolved: a new
+    attempt is a new item. The database holds the rule (two requests made at once, a review's
+    and a page visit's, both inserted one before), so the loser of such a race finds the
+    winner's row (:func:`datamill.collection.staff.open_request`)."""
 
     __tablename__ = "collection_rerecords"
+    __table_args__ = (UniqueConstraint("subject_row_id", "prompt_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)

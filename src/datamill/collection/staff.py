@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.collection.models import (
@@ -220,11 +221,16 @@ def list_invites(session: Session, actor: User, project_id: int) -> list[dict[st
 
 def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
     """Every subject: demographics, consent (version, signed), recordings and open requests
-    (takes the checks or a review rejected count at once, not only once the subject visits)."""
-    from datamill.collection.subject import sync_rerecords  # subject imports this module
+    (takes the checks or a review rejected count at once, not only once the subject visits).
+
+    A listing writes nothing: the requests still to open are counted, not opened (the subject's
+    page opens them; see :func:`datamill.collection.subject.sync_rerecords`)."""
+    from datamill.collection.subject import due_rerecords  # subject imports this module
 
     _project(session, actor, project_id, Action.MANAGE_PROJECT)
-    sync_rerecords(session, project_id)
+    due: dict[int, int] = {}
+    for rec, _source, _reason in due_rerecords(session, project_id):
+        due[rec.subject_row_id] = due.get(rec.subject_row_id, 0) + 1
     out = []
     for s in session.scalars(select(CollectionSubject).where(
             CollectionSubject.project_id == project_id).order_by(CollectionSubject.id)):
@@ -237,7 +243,7 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
                     "consent_id": s.consent_id, "consent_version": text.version if text else None,
                     "signature": s.signature, "signed_at": s.signed_at,
                     "enrolled_at": s.enrolled_at, "recordings": recs,
-                    "open_rerecords": open_req})
+                    "open_rerecords": open_req + due.get(s.id, 0)})
     return out
 
 
@@ -275,15 +281,30 @@ def _may(session: Session, actor: User, action: Action, project_id: int) -> bool
 def open_request(
     session: Session, rec: Recording, source: str, reason: str, *, requested_by: int | None,
 ) -> RerecordRequest:
-    """The open re-record request of this recording's subject and prompt (made if none)."""
-    row = session.scalars(select(RerecordRequest).where(
-        RerecordRequest.subject_row_id == rec.subject_row_id,
-        RerecordRequest.prompt_id == rec.prompt_id, RerecordRequest.item_id == rec.item_id)
-    ).first()
-    if row is None:
-        row = RerecordRequest(project_id=rec.project_id, subject_row_id=rec.subject_row_id,
-                              prompt_id=rec.prompt_id, item_id=rec.item_id, source=source,
-                              reason=reason, requested_by=requested_by)
-        session.add(row)
-        session.flush()
+    """The re-record request of this recording (its subject, prompt and item), made if none.
+
+    Two callers at once (two visits of the subject's page, a reviewer beside one) may both find
+    none: the database's unique subject, prompt and item lets one insert, and the other's insert
+    (in a savepoint, so its transaction goes on) fails and it returns the row the first wrote
+    (on PostgreSQL the insert waits for the first to commit; SQLite has one writer anyway)."""
+    def existing() -> RerecordRequest | None:
+        return session.scalars(select(RerecordRequest).where(
+            RerecordRequest.subject_row_id == rec.subject_row_id,
+            RerecordRequest.prompt_id == rec.prompt_id, RerecordRequest.item_id == rec.item_id)
+        ).first()
+
+    row = existing()
+    if row is not None:
+        return row
+    row = RerecordRequest(project_id=rec.project_id, subject_row_id=rec.subject_row_id,
+                          prompt_id=rec.prompt_id, item_id=rec.item_id, source=source,
+                          reason=reason, requested_by=requested_by)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # made at the same moment by another transaction, now committed
+        won = existing()
+        if won is None:
+            raise
+        return won
     return row

@@ -65,6 +65,7 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "Visit",
     "collection_state",
+    "due_rerecords",
     "give_consent",
     "set_demographics",
     "sync_rerecords",
@@ -209,6 +210,15 @@ def sync_rerecords(session: Session, project_id: int) -> int:
     """Open a re-record request for each latest recording whose item the checks rejected, or
     that review rejected with a reason starting ``recording:`` (a recording problem). Returns
     how many it opened."""
+    due = due_rerecords(session, project_id)
+    for rec, source, reason in due:
+        open_request(session, rec, source, reason, requested_by=None)
+    return len(due)
+
+
+def due_rerecords(session: Session, project_id: int) -> list[tuple[Recording, str, str]]:
+    """The re-record requests :func:`sync_rerecords` would open, as (recording, source,
+    reason); reads only."""
     latest = session.execute(
         select(Recording, Item.status, Item.reject_reasons).join(Item, Item.id == Recording.item_id)
         .where(Recording.project_id == project_id).order_by(Recording.attempt)).all()
@@ -217,7 +227,7 @@ def sync_rerecords(session: Session, project_id: int) -> int:
         last[(rec.subject_row_id, rec.prompt_id)] = (rec, status, list(reasons or []))
     known = set(session.scalars(select(RerecordRequest.item_id).where(
         RerecordRequest.project_id == project_id)))
-    opened = 0
+    due: list[tuple[Recording, str, str]] = []
     for rec, status, reasons in last.values():
         if rec.item_id in known:
             continue
@@ -232,9 +242,8 @@ def sync_rerecords(session: Session, project_id: int) -> int:
                     and _RECORDING_PROBLEM.match(review.reason):
                 reason, source = review.reason, "review"
         if reason:
-            open_request(session, rec, source, reason, requested_by=None)
-            opened += 1
-    return opened
+            due.append((rec, source, reason))
+    return due
 
 
 def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
