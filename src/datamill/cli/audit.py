@@ -1,10 +1,11 @@
-"""``datamill audit``: read the audit trail (who did what), verify the hash-chained,
-HMAC-anchored chain, write checkpoints."""
+"""``datamill audit``: read the audit trail (who did what, a page at a time or every match as
+CSV), verify the hash-chained, HMAC-anchored chain, write checkpoints."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -24,7 +25,8 @@ from datamill.core.errors import DatamillError
 
 __all__ = ["BROKEN_EXIT", "app", "warn_if_broken"]
 
-app = typer.Typer(help="The audit trail: list who did what, verify it, sign checkpoints.",
+app = typer.Typer(help="The audit trail: list or export who did what, verify it, sign "
+                  "checkpoints.",
                   no_args_is_help=True)
 BROKEN_EXIT = 7  # the audit trail failed verification
 
@@ -94,20 +96,36 @@ def _render_records(page: dict[str, Any]) -> None:
               highlight=False)
 
 
+Actor = Annotated[str | None, typer.Option(help="Username of the person who acted.")]
+ActionPrefix = Annotated[str | None, typer.Option(
+    help="Action prefix, e.g. 'annotation.' or 'security.export_'.")]
+ObjectType = Annotated[str | None, typer.Option(help="Object type, e.g. 'project'.")]
+ObjectId = Annotated[int | None, typer.Option(help="Object id.")]
+Project = Annotated[str | None, typer.Option(help="Project id or name.")]
+Since = Annotated[str | None, typer.Option(
+    help="From (inclusive): ISO date or datetime; naive times are UTC.")]
+Until = Annotated[str | None, typer.Option(help="To (inclusive; a date includes the whole day).")]
+
+
+def _project_id(s: Any, project: str | None) -> int | None:
+    if project is None:
+        return None
+    from datamill.production.projects import find_project
+
+    return int(project) if project.isdigit() else int(find_project(s, project).id)
+
+
 @app.command("list")
 @handle_errors
 def list_cmd(  # noqa: PLR0913 - one option per filter
     as_user: AsUser,
-    actor: Annotated[str | None, typer.Option(help="Username of the person who acted.")] = None,
-    action: Annotated[str | None, typer.Option(
-        help="Action prefix, e.g. 'annotation.' or 'security.export_'.")] = None,
-    object_type: Annotated[str | None, typer.Option(help="Object type, e.g. 'project'.")] = None,
-    object_id: Annotated[int | None, typer.Option(help="Object id.")] = None,
-    project: Annotated[str | None, typer.Option(help="Project id or name.")] = None,
-    since: Annotated[str | None, typer.Option(
-        help="From (inclusive): ISO date or datetime; naive times are UTC.")] = None,
-    until: Annotated[str | None, typer.Option(
-        help="To (inclusive; a date includes the whole day).")] = None,
+    actor: Actor = None,
+    action: ActionPrefix = None,
+    object_type: ObjectType = None,
+    object_id: ObjectId = None,
+    project: Project = None,
+    since: Since = None,
+    until: Until = None,
     before: Annotated[int | None, typer.Option(
         help="Only records below this id (the previous page's next_before).")] = None,
     limit: Annotated[int, typer.Option(help="Page size (at most 200).")] = 50,
@@ -121,17 +139,52 @@ def list_cmd(  # noqa: PLR0913 - one option per filter
     rt = get_runtime()
     with rt.session() as s:
         me = acting_user(s, as_user)
-        pid: int | None = None
-        if project is not None:
-            from datamill.production.projects import find_project
-
-            pid = int(project) if project.isdigit() else int(find_project(s, project).id)
         filters = AuditFilter(actor=actor, action=action, object_type=object_type,
-                              object_id=object_id, project_id=pid, since=since, until=until,
-                              before=before)
+                              object_id=object_id, project_id=_project_id(s, project),
+                              since=since, until=until, before=before)
         page = list_audit_records(s, me, filters, limit=limit, offset=offset).model_dump(
             mode="json")
     emit(page, as_json, _render_records)
+
+
+@app.command("export")
+@handle_errors
+def export_cmd(  # noqa: PLR0913 - one option per filter
+    as_user: AsUser,
+    actor: Actor = None,
+    action: ActionPrefix = None,
+    object_type: ObjectType = None,
+    object_id: ObjectId = None,
+    project: Project = None,
+    since: Since = None,
+    until: Until = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the CSV here (default: standard output).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every record the filters match as CSV, newest first (at most 100,000; personal data
+    masked), as the /audit page's download: the same readers, and the export is itself
+    recorded (audit.exported). With --json: {"rows", "path"} when written to --output, else
+    {"rows", "csv"}."""
+    from datamill.compliance.audit_log import AuditFilter, audit_csv
+
+    rt = get_runtime()
+    with rt.session() as s:
+        me = acting_user(s, as_user)
+        filters = AuditFilter(actor=actor, action=action, object_type=object_type,
+                              object_id=object_id, project_id=_project_id(s, project),
+                              since=since, until=until)
+        text, rows = audit_csv(s, me, filters)
+        if output is not None:  # before the export's record commits: no file, no record
+            output.write_text(text, encoding="utf-8")
+    if output is not None:
+        emit({"rows": rows, "path": str(output)}, as_json, lambda _r: out.print(
+            f"wrote {rows} audit record(s) to {output}", highlight=False))
+    elif as_json:
+        emit({"rows": rows, "csv": text}, as_json)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def warn_if_broken(rt: Any) -> None:

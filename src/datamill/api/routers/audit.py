@@ -1,14 +1,18 @@
-"""``/audit``: read the audit trail, verify it and write a signed checkpoint (read and verify:
-admins, auditors, data-security officers; sign: admins and data-security officers)."""
+"""``/audit``: read the audit trail (a page, or every match as CSV), verify it and write a signed
+checkpoint (read, export and verify: admins, auditors, data-security officers; sign: admins and
+data-security officers)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.params import MAX_ID, IdQuery
+from datamill.api.schemas import media_response
 from datamill.compliance.audit import verify_audit, write_checkpoint
 from datamill.compliance.audit_log import (
     DEFAULT_LIMIT,
@@ -16,6 +20,7 @@ from datamill.compliance.audit_log import (
     MAX_OFFSET,
     AuditFilter,
     AuditPage,
+    audit_csv,
     list_audit_records,
 )
 from datamill.compliance.models import User
@@ -29,10 +34,7 @@ Signer = Annotated[User, Depends(Require(Action.SIGN_AUDIT))]
 _WHEN = "ISO date (2024-05-01) or datetime (2024-05-01T08:30:00Z); naive times are UTC"
 
 
-@router.get("/records", response_model=AuditPage)
-def records_endpoint(  # noqa: PLR0913 - one query parameter per filter
-    session: SessionDep,
-    user: CurrentUser,
+def _filters(  # noqa: PLR0913 - one query parameter per filter
     actor: Annotated[str | None, Query(max_length=80,
                                        description="Username of the person who acted")] = None,
     action: Annotated[str | None, Query(max_length=64, description=(
@@ -45,6 +47,19 @@ def records_endpoint(  # noqa: PLR0913 - one query parameter per filter
                      ] = None,
     until: Annotated[str | None, Query(max_length=40, description=(
         f"To (inclusive; a date includes the whole day): {_WHEN}"))] = None,
+) -> AuditFilter:
+    return AuditFilter(actor=actor, action=action, object_type=object_type,
+                       object_id=object_id, project_id=project_id, since=since, until=until)
+
+
+Filters = Annotated[AuditFilter, Depends(_filters)]
+
+
+@router.get("/records", response_model=AuditPage)
+def records_endpoint(
+    session: SessionDep,
+    user: CurrentUser,
+    filters: Filters,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
         "Cursor: only records below this id (the previous page's `next_before`)"))] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
@@ -53,10 +68,21 @@ def records_endpoint(  # noqa: PLR0913 - one query parameter per filter
     """Who did what: audit records, newest first, filtered and paginated (admins, auditors,
     data-security officers; 403 for anyone else). Personal data in ``data`` is masked.
     Whether the chain is intact is ``GET /audit/verify``'s answer."""
-    filters = AuditFilter(actor=actor, action=action, object_type=object_type,
-                          object_id=object_id, project_id=project_id, since=since, until=until,
-                          before=before)
-    return list_audit_records(session, user, filters, limit=limit, offset=offset)
+    return list_audit_records(session, user, replace(filters, before=before), limit=limit,
+                              offset=offset)
+
+
+@router.get("/records.csv", response_class=Response, responses=media_response(
+    "The matching records, newest first: id, at, actor, action, object_type, object_id, "
+    "project_id, data (JSON, personal data masked)", "text/csv"))
+def records_csv_endpoint(session: SessionDep, user: CurrentUser, filters: Filters) -> Response:
+    """Every record the filters match (at most 100,000), as the ``/audit`` page's CSV download
+    (the same readers: admins, auditors, data-security officers; 403 for anyone else). The
+    export is itself recorded in the trail (``audit.exported``)."""
+    text, _rows = audit_csv(session, user, filters)
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="audit-records.csv"',
+        "Cache-Control": "no-store"})
 
 
 @router.get("/verify")
