@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from datamill.cli import _common
 from datamill.cli.data import app as data_app
 from datamill.cli.ledger_plan import app as plan_app
+from datamill.compliance.login_throttle import unknown_name_digest
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.users import add_member
 from datamill.ledger.projects import ledger_project_id_for
@@ -147,10 +148,11 @@ def test_sign_ins_are_audited_on_both_faces(runtime: Runtime, users: dict[str, U
         assert bad.status_code == 303 and "failed=1" in bad.headers["location"]
         web_login(c, "pm")
     client = "testclient"  # the TestClient's address
+    nobody = unknown_name_digest(runtime.settings, "nobody")  # never the name typed
     assert _sign_ins(runtime) == [
-        ("auth.sign_in_failed", None, {"username": "pm", "client": client, "via": "api"}),
+        ("auth.sign_in_failed", None, {"user_id": pm, "client": client, "via": "api"}),
         ("auth.signed_in", pm, {"username": "pm", "client": client, "via": "api"}),
-        ("auth.sign_in_failed", None, {"username": "nobody", "client": client, "via": "web"}),
+        ("auth.sign_in_failed", None, {"unknown_user": nobody, "client": client, "via": "web"}),
         ("auth.signed_in", pm, {"username": "pm", "client": client, "via": "web"}),
     ]
     assert "wrong-guess" not in repr(_sign_ins(runtime))

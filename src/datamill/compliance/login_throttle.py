@@ -12,8 +12,15 @@ account's count. The other addresses are not affected, so a guesser cannot lock 
 their own account.
 
 Both faces sign in through :func:`sign_in`, which also writes the audit trail: an
-``auth.signed_in`` record (the user as actor) or an ``auth.sign_in_failed`` record (no actor),
-each with the username tried, never the password, the client address and the face. A try
+``auth.signed_in`` record (the user as actor, with their username) or an
+``auth.sign_in_failed`` record (no actor), each with the client address and the face, never the
+password. A failed try never stores the text typed as the username either (people type their
+password there, and the trail is never rewritten or deleted): when it names an existing user
+the record names the user (``object_id`` and ``data.user_id``), otherwise it holds
+``data.unknown_user``, a short keyed digest of the name (:func:`unknown_name_digest`: HMAC with
+the audit key, case-folded as the throttle counts), so that a security officer still sees one
+unknown name tried again and again, or many names from one address, without the name. Records
+written before this change keep the username they hold (the chain is not rewritten). A try
 refused by the throttle before any password is checked writes none (it costs the guesser
 nothing, so auditing it would let anyone grow the trail at will).
 
@@ -23,6 +30,8 @@ its own (so an address gets up to N times the tries), and a restart forgets them
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import threading
 import time
@@ -30,7 +39,11 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from datamill.compliance.audit import record_audit
+from datamill.compliance.keys import audit_key
+from datamill.compliance.models import User
 from datamill.compliance.users import authenticate
 from datamill.core.errors import Unauthorized
 from datamill.core.storable import text_problem
@@ -38,15 +51,16 @@ from datamill.core.storable import text_problem
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from datamill.compliance.models import User
+    from datamill.config import Settings
 
 __all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle", "SignInThrottled",
-           "app_throttle", "sign_in"]
+           "app_throttle", "sign_in", "unknown_name_digest"]
 
 PER_ACCOUNT = 10
 PER_CLIENT = 100
 WINDOW_S = 15 * 60.0
 _MAX_KEYS = 100_000  # beyond this many tracked keys, the expired ones are dropped
+_DIGEST_CHARS = 16  # 64 bits: one name's tries group together, no two names collide in practice
 
 
 class LoginThrottle:
@@ -120,28 +134,47 @@ class SignInThrottled(Exception):  # noqa: N818 - a refusal, as Unauthorized is
         self.wait_s = wait_s
 
 
+def unknown_name_digest(settings: Settings, username: str) -> str:
+    """The keyed digest an ``auth.sign_in_failed`` record holds for a name that is no user's:
+    the same for every try of one name (case-folded, as the throttle counts), and without the
+    audit key (kept outside the database) no way back to the text typed."""
+    name = username.casefold().encode("utf-8", "surrogatepass")
+    mac = hmac.new(audit_key(settings), b"sign-in-name:" + name, hashlib.sha256)
+    return mac.hexdigest()[:_DIGEST_CHARS]
+
+
+def _failed_try(session: Session, settings: Settings, username: str) -> dict[str, Any]:
+    """What a failed try's record says about the name typed: the user it names, else the
+    name's keyed digest (never the text: it may be a password typed in the wrong field)."""
+    uid = None if text_problem(username) else session.scalar(
+        select(User.id).where(User.username == username))
+    return {"user_id": uid} if uid is not None else {
+        "unknown_user": unknown_name_digest(settings, username)}
+
+
 def sign_in(session: Session, throttle: LoginThrottle, client: str, username: str,
-            password: str, *, via: str) -> User:
+            password: str, *, via: str, settings: Settings) -> User:
     """Check a password as the API's ``POST /auth/token`` and the web's sign-in form do: the
     throttle first (:class:`SignInThrottled`), then the password (``Unauthorized``), counting
-    the refusal; each checked try is audited (``via``: the face, ``api`` or ``web``).
+    the refusal; each checked try is audited (``via``: the face, ``api`` or ``web``; a refused
+    one as the module doc says, keyed with ``settings``' audit key).
 
     A refused try's record is committed at once (with the session: call it before any write):
     the face answers with an error, and the request's unit of work would roll it back."""
     wait = throttle.wait_s(client, username)
     if wait:
         raise SignInThrottled(wait)
-    data = {"username": username if not text_problem(username) else ascii(username),
-            "client": client or None, "via": via}
+    where = {"client": client or None, "via": via}
     try:
         user = authenticate(session, username, password)
     except Unauthorized:
         throttle.failed(client, username)
+        named = _failed_try(session, settings, username)
         record_audit(session, actor_id=None, action="auth.sign_in_failed", object_type="user",
-                     data=data)
+                     object_id=named.get("user_id"), data={**named, **where})
         session.commit()
         raise
     throttle.succeeded(client, username)
     record_audit(session, actor_id=user.id, action="auth.signed_in", object_type="user",
-                 object_id=user.id, data=data)
+                 object_id=user.id, data={"username": user.username, **where})
     return user

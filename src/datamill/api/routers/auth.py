@@ -68,7 +68,7 @@ def issue_token(
     client = request.client.host if request.client is not None else ""
     try:
         user = sign_in(session, login_throttle(request), client, body.username, body.password,
-                       via="api")
+                       via="api", settings=runtime.settings)
     except SignInThrottled as err:
         raise HTTPException(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=str(err),

@@ -89,7 +89,8 @@ def login_submit(
     throttle = app_throttle(request.app.state)  # the API's token sign-in counts here too
     client = request.client.host if request.client is not None else ""
     try:
-        user = sign_in(session, throttle, client, username, password, via="web")
+        user = sign_in(session, throttle, client, username, password, via="web",
+                       settings=runtime.settings)
     except SignInThrottled as err:  # before the password is checked: no sooner for a right one
         return RedirectResponse(f"/login?wait={err.wait_s}&next={_safe_next(next)}",
                                 status_code=303)
