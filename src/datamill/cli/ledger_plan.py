@@ -97,13 +97,12 @@ def create(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, 
 @handle_errors
 def variance(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """Actual against the approved budget, per stage (quantity and amount)."""
-    from datamill.ledger.access import acting_ledger_user
+    from datamill.cli._common import acting_user
     from datamill.ledger.budget_plan import readable_plan_variance
 
     with get_runtime().session() as s:
-        # a read, as GET .../plan-variance: auditors may; within the reader's clearance
-        reader = acting_ledger_user(s, user, write=False)
-        v = readable_plan_variance(s, reader, project_id)
+        # the rule is readable_plan_variance's, as for GET .../plan-variance and the web page
+        v = readable_plan_variance(s, acting_user(s, user), project_id)
 
     def render(v: Any) -> None:
         t = Table("stage", "planned qty", "actual qty", "planned", "actual", "variance", "%",

@@ -37,6 +37,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import approved_budget
+from datamill.ledger.access import require_ledger_access
 from datamill.ledger.budgets import annotation_hours, collection_quantity, create_budget
 from datamill.ledger.models import LedgerBudgetLine, LedgerCost
 from datamill.ledger.projects import ledger_project_row
@@ -50,6 +51,8 @@ __all__ = [
     "create_budget_from_plan",
     "plan_budget",
     "plan_variance",
+    "readable_plan_variance",
+    "require_variance_reader",
 ]
 
 _DEVIATION_LIMIT = Decimal("0.10")
@@ -224,12 +227,22 @@ def create_budget_from_plan(
                          actor_id=actor_id)
 
 
-def readable_plan_variance(session: Session, reader: User | None,
-                           project_id: int) -> VarianceOut:
-    """:func:`plan_variance` of ledger project ``project_id`` as ``reader`` may see it:
-    Forbidden when its production project is classified above the reader's clearance (the
-    API, web and CLI faces all read the variance through here)."""
-    require_visible(session, reader, ledger_project_row(session, project_id).production_project_id)
+def require_variance_reader(session: Session, reader: User, production_project_id: int) -> None:
+    """The one rule for reading a project's plan variance, on every face (API, web, CLI): a
+    reader of the books (``view_ledger``: admins, project managers, finance and the ledger
+    approvers, sales, auditors; not project membership, since finance reads every project's
+    budget) cleared for the production project's classification. Forbidden otherwise."""
+    require_ledger_access(session, reader, write=False)
+    require_visible(session, reader, production_project_id)
+
+
+def readable_plan_variance(session: Session, reader: User, project_id: int) -> VarianceOut:
+    """:func:`plan_variance` of ledger project ``project_id`` for ``reader``, refused
+    (Forbidden) unless :func:`require_variance_reader` lets them read it (the API, web and CLI
+    faces all read the variance through here)."""
+    require_ledger_access(session, reader, write=False)  # before the project's existence
+    require_variance_reader(session, reader,
+                            ledger_project_row(session, project_id).production_project_id)
     return plan_variance(session, project_id)
 
 

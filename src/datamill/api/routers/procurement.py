@@ -17,7 +17,7 @@ from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import Day, Id, IdQuery, IdRef
 
 # the ledger's rules: a ledger writer/reader on the production project behind {project_id}
-from datamill.api.routers.ledger import LedgerManager, LedgerViewer
+from datamill.api.routers.ledger import LedgerManager
 from datamill.ledger import budget_plan
 from datamill.ledger.schemas import BudgetOut
 from datamill.workforce import procurement, purchase_orders
@@ -229,8 +229,9 @@ def create_budget_from_plan(project_id: Id, body: PlanIn, session: SessionDep,
 
 
 @router.get("/ledger/projects/{project_id}/plan-variance")
-def plan_variance(project_id: Id, session: SessionDep, user: LedgerViewer
+def plan_variance(project_id: Id, session: SessionDep, user: CurrentUser
                   ) -> budget_plan.VarianceOut:
-    """Actual against the approved budget, per stage (quantity and amount); a project
-    classified above the reader's clearance is refused (403)."""
+    """Actual against the approved budget, per stage (quantity and amount), for readers of the
+    books (admins, project managers, finance, ledger approvers, sales, auditors) cleared for
+    the project: 403 for anyone else, as on the web page and in the CLI."""
     return budget_plan.readable_plan_variance(session, user, project_id)

@@ -1,6 +1,7 @@
 """The PM's plan-variance page: per stage, planned against actual quantity and amount, with a
-server-drawn bar chart (no script). Readers pass the ledger's access check, like the other
-finance pages; ``project_id`` is the production project, as on ``/projects/{id}/finance``.
+server-drawn bar chart (no script). Readers are those of the API and the CLI
+(:func:`~datamill.ledger.budget_plan.require_variance_reader`: the ledger's readers, cleared
+for the project); ``project_id`` is the production project, as on ``/projects/{id}/finance``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from datamill.compliance.classification import require_visible
 from datamill.core.errors import NotFound
 from datamill.http_deps import SessionDep
-from datamill.ledger.access import require_ledger_access
-from datamill.ledger.budget_plan import readable_plan_variance
+from datamill.ledger.budget_plan import readable_plan_variance, require_variance_reader
 from datamill.ledger.projects import ledger_project_id_for
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
@@ -29,8 +28,7 @@ _BAR = 320  # px of the longest bar
 def plan_variance_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser
 ) -> Response:
-    require_ledger_access(session, me.user, write=False)  # a read: auditors may
-    require_visible(session, me.user, project_id)
+    require_variance_reader(session, me.user, project_id)  # before the lookup: 403, not 404
     lp = ledger_project_id_for(session, project_id)
     if lp is None:
         raise NotFound(f"project {project_id} has no ledger accounts yet")
