@@ -48,7 +48,7 @@ EN_SECURITY: dict[str, str] = {
     "audit.newer": "Newer",
     "audit.older": "Older",
     "audit.csv": "Download these records (CSV)",
-    "audit.log_help": "Newest first. Dates are ISO (2024-05-01) and include the whole day; personal data in the details is masked. The same list: `datamill audit list --as USER` and GET /api/v1/audit/records.",
+    "audit.log_help": "Newest first. Dates are ISO (2024-05-01) and include the whole day; personal data in the details is masked. The same list: `datamill audit list --as USER` and GET /api/v1/audit/records; the same CSV: `datamill audit export --as USER` and GET /api/v1/audit/records.csv.",
     # the audit page's verification and the security page's export-flag forms
     "audit.verified_at": "Whole trail last verified",
     "audit.resumed": "the records written since were checked on this load",

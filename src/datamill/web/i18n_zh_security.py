@@ -48,7 +48,7 @@ ZH_CN_SECURITY: dict[str, str] = {
     "audit.newer": "较新",
     "audit.older": "较早",
     "audit.csv": "下载这些记录（CSV）",
-    "audit.log_help": "最新的在前。日期采用 ISO 格式（2024-05-01），包含当天全天；详情中的个人信息已脱敏。同样的列表：`datamill audit list --as 用户名` 与 GET /api/v1/audit/records。",
+    "audit.log_help": "最新的在前。日期采用 ISO 格式（2024-05-01），包含当天全天；详情中的个人信息已脱敏。同样的列表：`datamill audit list --as 用户名` 与 GET /api/v1/audit/records；同样的 CSV：`datamill audit export --as 用户名` 与 GET /api/v1/audit/records.csv。",
     # 审计页的校验与安全页的出境标记表单
     "audit.verified_at": "上次完整校验",
     "audit.resumed": "此后写入的记录已在本次加载时校验",
