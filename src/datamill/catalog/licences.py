@@ -61,6 +61,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.session import append_lock
 from datamill.production.models import Batch, DomainEvent
 from datamill.storage.blobstore import sha256_file
 
@@ -232,6 +233,29 @@ def _check_expiry(expires_on: date | None, issued: date, today: date) -> None:
                            "licence would be expired at once", field="expires_on")
 
 
+#: PostgreSQL advisory lock serialising licence issue (see :func:`_issue_lock`)
+_ISSUE_LOCK = 0x64_6D_6C_69  # "dmli"
+
+
+def _issue_lock(session: Session) -> None:
+    """Issue one licence at a time, until the transaction ends.
+
+    The duplicate rule (:func:`_same_terms`: a live licence of the same customer, release,
+    territory and usage scope, the texts compared case-folded, an expired or revoked one not
+    counting) and the day's next free number are reads; two sales people issuing at once both
+    passed them (READ COMMITTED), so the customer held two identical licences, or two
+    licences took one number (the second refused: its ledger contract exists). No unique
+    index can hold that rule (it depends on today and on case-folding), so issuing takes a
+    lock before those reads: on PostgreSQL a transaction-scoped advisory lock (a second issue
+    waits for the first to commit, then reads what it wrote); SQLite's ``BEGIN IMMEDIATE``
+    writer lock does that already. One lock for every licence rather than a row lock on the
+    release or the customer: licences are issued a few a day, it locks no row (a withdrawal of
+    the release, an order of the customer never wait on it), and it covers the numbering,
+    which spans releases. It is the first lock an issue takes (the audit's comes later), so
+    two issues cannot deadlock on the pair."""
+    append_lock(session, _ISSUE_LOCK)
+
+
 def _same_terms(session: Session, customer_id: int, release_id: int, territory: str,
                 usage_scope: str, renews_id: int | None) -> CatalogLicence | None:
     """A live licence of the same customer, release, territory and usage (a duplicate)."""
@@ -269,6 +293,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     from datamill.ledger.orders import create_contract, create_order
 
     authorize(session, user, Action.SELL_CATALOG)
+    _issue_lock(session)  # before the duplicate check and the numbering read (see there)
     number = (number or "").strip() or None
     from_number = _check_number(number) if number is not None else None
     for field, text in (("territory", territory), ("term", term), ("usage_scope", usage_scope),
