@@ -1,8 +1,8 @@
 """Submitting annotations and reviewing them.
 
-Each submission is a new immutable version; the item's pointer moves with a conditional UPDATE
-on ``current_version``, so a stale version can never overwrite a newer one (the loser gets a
-Conflict that names both versions, and nothing is written).
+Each submission is a new immutable version, numbered under the item's row lock from the version
+it was based on: a stale version can never overwrite a newer one (the loser gets a Conflict that
+names both versions, and nothing is written).
 
 Concurrency (several server processes on PostgreSQL): nothing is read, changed in Python and
 written back. A hold moves claimed → submitted with one conditional UPDATE whose row count
@@ -43,9 +43,11 @@ from datamill.production.task_notes import record_note
 from datamill.production.tasks import Hold, check_task_version, ensure_holds, get_task
 
 __all__ = [
+    "append_version",
     "last_own_payload",
     "list_annotations",
     "notify_submission",
+    "point_item_at",
     "return_to_annotators",
     "review_task",
     "submit_annotation",
@@ -122,26 +124,6 @@ def _validated(
     return doc
 
 
-def _lock_item(session: Session, item: Item) -> int:
-    """Lock the item's row (PostgreSQL; SQLite's writers are serialised) and return its current
-    version as committed now, so writers of its versions go one after the other and each sees
-    the last one's version."""
-    session.flush()
-    version = session.scalar(
-        select(Item.current_version).where(Item.id == item.id).with_for_update()
-    )
-    return int(version or 0)
-
-
-def _lock_item_for_write(session: Session, item: Item) -> None:
-    """:func:`_lock_item` where only the lock matters: on SQLite, whose writers are serialised
-    (``BEGIN IMMEDIATE``), there is nothing to lock, so only the flush is left."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.flush()
-    else:
-        _lock_item(session, item)
-
-
 # Statements of the submit path, built once (building one costs about as much as running it)
 # and in Core on the tables: an ORM-enabled statement costs ~35 µs more a call (SQLite). None of
 # them needs the ORM: they hand back plain values, and the objects they change are set by hand
@@ -150,19 +132,34 @@ _ANNOTATIONS = cast(Table, Annotation.__table__)
 _ASSIGNMENTS = cast(Table, TaskAssignment.__table__)
 _ITEMS = cast(Table, Item.__table__)
 _TASKS = cast(Table, Task.__table__)
-_VERSIONS = select(
-    func.max(_ANNOTATIONS.c.version),
-    select(_ANNOTATIONS.c.id)
-    .where(_ANNOTATIONS.c.item_id == bindparam("p_item"), _ANNOTATIONS.c.kind == "preannotation")
-    .order_by(_ANNOTATIONS.c.version.desc()).limit(1).scalar_subquery(),
-).where(_ANNOTATIONS.c.item_id == bindparam("p_item"))
+_LOCKED_VERSIONS = (  # the item's row locked, and what a new version is numbered from
+    select(
+        _ITEMS.c.current_version,
+        _ITEMS.c.current_annotation_id,
+        select(func.max(_ANNOTATIONS.c.version))
+        .where(_ANNOTATIONS.c.item_id == bindparam("p_item")).scalar_subquery(),
+        select(_ANNOTATIONS.c.id)
+        .where(_ANNOTATIONS.c.item_id == bindparam("p_item"),
+               _ANNOTATIONS.c.kind == "preannotation")
+        .order_by(_ANNOTATIONS.c.version.desc()).limit(1).scalar_subquery(),
+    )
+    .where(_ITEMS.c.id == bindparam("p_item"))
+    # PostgreSQL locks the row; SQLite renders no FOR UPDATE (its writers are serialised by
+    # BEGIN IMMEDIATE, see db/session.py)
+    .with_for_update(of=_ITEMS)
+)
 
 
-def _versions(session: Session, item_id: int) -> tuple[int, int | None]:
-    """The item's highest annotation version (0: none) and its newest pre-annotation's id, in one
-    query (read under the item's lock)."""
-    row = session.execute(_VERSIONS, {"p_item": item_id}).one()
-    return int(row[0] or 0), (int(row[1]) if row[1] is not None else None)
+def _lock_versions(session: Session, item: Item) -> tuple[int, int | None, int, int | None]:
+    """Lock the item's row (PostgreSQL) and read, in the same statement, its version and current
+    annotation as committed now, its highest annotation version (0: none; check answers take
+    numbers too) and its newest pre-annotation's id: writers of an item's versions go one after
+    the other and each sees the last one's. Whatever the session holds for the item is flushed
+    first."""
+    session.flush()
+    row = session.execute(_LOCKED_VERSIONS, {"p_item": item.id}).one()
+    return (int(row[0] or 0), (int(row[1]) if row[1] is not None else None), int(row[2] or 0),
+            (int(row[3]) if row[3] is not None else None))
 
 
 _TAKE_HOLD = (
@@ -185,15 +182,11 @@ _COUNT_AND_CLOSE = (  # the count, and a single-pass task closed when it reaches
     .returning(_TASKS.c.submissions, _TASKS.c.overlap, _TASKS.c.status)
 )
 _CLOSE_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("p_task")).values(status="done")
-_MOVE_VERSION = (
-    update(_ITEMS)
-    .where(_ITEMS.c.id == bindparam("p_item"), _ITEMS.c.current_version == bindparam("p_base"))
-    .values(current_version=bindparam("p_new"))
-)
-_MOVE_POINTER = (
+_POINT = (  # the item's version and pointer moved to a version just written (under its lock)
     update(_ITEMS).where(_ITEMS.c.id == bindparam("p_item"))
-    .values(current_annotation_id=bindparam("p_annotation"))
+    .values(current_version=bindparam("p_new"), current_annotation_id=bindparam("p_annotation"))
 )
+_POINT_AND_STATUS = _POINT.values(status=bindparam("p_status"))  # ... and its status with them
 _OPEN_REVIEW = (  # the item's review task opens once its annotate task is done
     update(_TASKS)
     .where(_TASKS.c.item_id == bindparam("p_item"), _TASKS.c.stage == "review",
@@ -243,11 +236,11 @@ def _close_task(session: Session, task: Task) -> None:
     set_committed_value(task, "status", "done")
 
 
-def write_version(
+def append_version(
     session: Session,
     item: Item,
     *,
-    base_version: int,
+    base_version: int | None,
     payload: AnnotationDoc,
     stage: str,
     kind: str,
@@ -255,37 +248,70 @@ def write_version(
     task_id: int | None = None,
     time_spent_ms: int | None = None,
 ) -> Annotation:
-    """Append version ``base_version + 1`` and move the pointer, or raise Conflict if stale.
+    """Append the item's next version, or raise Conflict if ``base_version`` is stale; the
+    item's pointer stays where it is until :func:`point_item_at` moves it (in the same
+    transaction: the item's row stays locked until then).
 
-    Check answers (kind ``check``) take version numbers without moving the pointer, so the new
-    version skips past any of them. ``payload`` is the annotation as the modality validated it
-    (its flat ``text`` included: the loop never works out what a payload says).
+    ``base_version`` None: based on whatever version the item is at under its lock (parallel
+    first passes each keep their own answer). Check answers (kind ``check``) take version
+    numbers without moving the pointer, so the new version skips past any of them. ``payload``
+    is the annotation as the modality validated it (its flat ``text`` included: the loop never
+    works out what a payload says).
     """
     check_counter(base_version, "base_version", headroom=1)  # the new version is one more
     check_counter(time_spent_ms, "time_spent_ms")
-    text, document = payload.text, payload.payload
-    _lock_item_for_write(session, item)
-    top, pre = _versions(session, item.id)
-    new_version = max(base_version, top) + 1
-    moved = session.execute(
-        _MOVE_VERSION, {"p_item": item.id, "p_base": base_version, "p_new": new_version})
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        session.refresh(item)
+    current, parent, top, pre = _lock_versions(session, item)
+    if base_version is None:
+        base_version = current
+    elif base_version != current:
+        set_committed_value(item, "current_version", current)
         raise Conflict(
-            f"item {item.external_id} is at version {item.current_version}, your edit is based on "
+            f"item {item.external_id} is at version {current}, your edit is based on "
             f"version {base_version}; reload and apply your changes again",
-            item=item.external_id, current_version=item.current_version,
+            item=item.external_id, current_version=current,
         )
-    ann = insert_row(session, Annotation(
-        item_id=item.id, version=new_version, parent_id=item.current_annotation_id,
+    return insert_row(session, Annotation(
+        item_id=item.id, version=max(base_version, top) + 1, parent_id=parent,
         task_id=task_id, stage=stage, kind=kind, author_id=author_id, preannotation_id=pre,
-        payload=document, text=text,
-        time_spent_ms=time_spent_ms,
+        payload=payload.payload, text=payload.text, time_spent_ms=time_spent_ms,
     ))
-    session.execute(_MOVE_POINTER, {"p_item": item.id, "p_annotation": ann.id})
-    # the item's row as just written (the lock above flushed what was pending on it): no reload
-    set_committed_value(item, "current_version", new_version)
-    set_committed_value(item, "current_annotation_id", ann.id)
+
+
+def point_item_at(
+    session: Session, item: Item, annotation: Annotation, status: str | None = None
+) -> None:
+    """Move the item's version and pointer to ``annotation`` (just appended), and its status
+    with them when given: one UPDATE. The objects are set from what was written (no reload)."""
+    params: dict[str, Any] = {"p_item": item.id, "p_new": annotation.version,
+                              "p_annotation": annotation.id}
+    if status is None:
+        session.execute(_POINT, params)
+    else:
+        session.execute(_POINT_AND_STATUS, {**params, "p_status": status})
+        set_committed_value(item, "status", status)
+    set_committed_value(item, "current_version", annotation.version)
+    set_committed_value(item, "current_annotation_id", annotation.id)
+
+
+def write_version(
+    session: Session,
+    item: Item,
+    *,
+    base_version: int | None,
+    payload: AnnotationDoc,
+    stage: str,
+    kind: str,
+    author_id: int | None,
+    task_id: int | None = None,
+    time_spent_ms: int | None = None,
+) -> Annotation:
+    """Append the item's next version and move the pointer to it, or raise Conflict if
+    ``base_version`` is stale (see :func:`append_version`)."""
+    ann = append_version(
+        session, item, base_version=base_version, payload=payload, stage=stage, kind=kind,
+        author_id=author_id, task_id=task_id, time_spent_ms=time_spent_ms,
+    )
+    point_item_at(session, item, ann)
     return ann
 
 
@@ -321,14 +347,17 @@ def submit_annotation(
     discard_draft(session, task.id, user.id)
     if task.kind == "check":
         return _submit_check(session, user, task, item, clean, time_spent_ms, base_version)
-    if task.overlap > 1:
-        base_version = _lock_item(session, item)  # parallel first passes each keep their own
-    ann = write_version(
-        session, item, base_version=base_version, payload=clean, stage="annotate",
-        kind="annotation", author_id=user.id, task_id=task.id, time_spent_ms=time_spent_ms,
+    parallel = task.overlap > 1  # parallel first passes each keep their own answer
+    ann = append_version(
+        session, item, base_version=None if parallel else base_version, payload=clean,
+        stage="annotate", kind="annotation", author_id=user.id, task_id=task.id,
+        time_spent_ms=time_spent_ms,
     )
     record_note(session, ann, author_id=user.id, comment=comment, item_flag=item_flag)
+    if parallel:  # aggregation reads the answers with the item pointing at the newest
+        point_item_at(session, item, ann)
     submissions, overlap = _count_and_close(session, task)  # a single pass closes here
+    status = None
     if submissions >= overlap:  # exactly one submitter sees the count reach the overlap
         if overlap > 1:
             from datamill.qc.aggregating import aggregate_on_close  # noqa: PLC0415 - cycle
@@ -337,7 +366,13 @@ def submit_annotation(
                 session.flush()  # low confidence: one more annotator, the task stays open
                 return AnnotationOut.model_validate(ann)
             _close_task(session, task)
-        _advance(session, item)
+        status = _open_review(session, item)
+    if parallel:
+        if status is not None:
+            session.execute(_ITEM_STATUS, {"p_item": item.id, "p_status": status})
+            set_committed_value(item, "status", status)
+    else:  # a single pass: the item's version, pointer and status in one UPDATE
+        point_item_at(session, item, ann, status)
     record_audit(session, actor_id=user.id, action="annotation.submitted", object_type="item",
                  object_id=item.id, project_id=item.project_id,
                  data={"task_id": task.id, "version": ann.version})
@@ -368,8 +403,7 @@ def _submit_check(
             f"version {base_version}; reload and apply your changes again",
             item=item.external_id, current_version=shown,
         )
-    _lock_item_for_write(session, item)
-    top, pre = _versions(session, item.id)
+    _current, _parent, top, pre = _lock_versions(session, item)
     ann = Annotation(  # made from the pre-label the worker was shown, like any first answer
         item_id=item.id, version=top + 1, parent_id=pre, task_id=task.id,
         stage=task.stage, kind="check", author_id=user.id, preannotation_id=pre,
@@ -389,12 +423,11 @@ def _submit_check(
         update={"kind": "annotation", "version": shown + 1})
 
 
-def _advance(session: Session, item: Item) -> None:
-    """Open the review task, or mark the item reviewed when the project has no review stage."""
+def _open_review(session: Session, item: Item) -> str:
+    """Open the item's review task; the status the item moves to: in review, or reviewed when
+    the project has no review stage."""
     opened = session.execute(_OPEN_REVIEW, {"p_item": item.id})
-    status = "in_review" if opened.rowcount else "reviewed"  # type: ignore[attr-defined]
-    session.execute(_ITEM_STATUS, {"p_item": item.id, "p_status": status})
-    set_committed_value(item, "status", status)
+    return "in_review" if opened.rowcount else "reviewed"  # type: ignore[attr-defined]
 
 
 def return_to_annotators(session: Session, item: Item, reason: str) -> None:
