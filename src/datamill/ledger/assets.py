@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,11 +20,11 @@ from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money
 from datamill.ledger._periods import MAX_YEAR, MIN_YEAR, closed_periods, period_of
 from datamill.ledger.costs import depreciation_amount, post_cost, post_depreciation
-from datamill.ledger.models import LedgerCost, LedgerFixedAsset
+from datamill.ledger.models import LedgerCost, LedgerFixedAsset, LedgerPeriodClose
 from datamill.ledger.projects import ledger_project_row
 
 __all__ = ["AssetOut", "DepreciationLine", "days_used", "depreciate_month", "depreciate_to_close",
-           "register_asset"]
+           "ledger_begins", "register_asset"]
 
 
 class AssetOut(BaseModel):
@@ -120,6 +120,19 @@ def depreciate_month(
     return out
 
 
+def ledger_begins(session: Session) -> date | None:
+    """The first day of the ledger's first month: the earliest month with a period-end run
+    (prepared or closed) or a cost of any project; None for a ledger that holds neither."""
+    firsts: list[date] = []
+    run = session.scalar(select(func.min(LedgerPeriodClose.period)))
+    if run is not None:
+        firsts.append(month_bounds(run)[0])
+    cost = session.scalar(select(func.min(LedgerCost.incurred_on)))
+    if cost is not None:
+        firsts.append(cost.replace(day=1))
+    return min(firsts) if firsts else None
+
+
 def depreciate_to_close(
     session: Session, project_id: int, closed_on: date, *, actor_id: int | None = None
 ) -> list[DepreciationLine]:
@@ -128,13 +141,20 @@ def depreciate_to_close(
     month whose period-end run never booked it, dated that month's end (a month's run skips a
     closed project, so they were lost). Each goes under its month's reference: a run finds it.
 
+    Earlier months go back to the ledger's first month (:func:`ledger_begins`), not before: a
+    month before it had no run to lose (the system datamill replaced booked it, or nobody did),
+    so an asset in use for years before the ledger began (``in_use_from`` its purchase) is not
+    charged those years at the close. A ledger with nothing in it yet books the closing month.
+
     Refused when a booking would be over the budget line: an over-budget cost awaits an
     approval a closed project can no longer get, so the budget is raised first."""
     closed = closed_periods(session)  # their runs booked them (or the asset came later)
+    close_month = closed_on.replace(day=1)
+    begins = min(ledger_begins(session) or close_month, close_month)
     out: list[DepreciationLine] = []
     for asset in session.scalars(select(LedgerFixedAsset).where(
             LedgerFixedAsset.project_id == project_id).order_by(LedgerFixedAsset.id)):
-        month = asset.in_use_from.replace(day=1)
+        month = max(asset.in_use_from.replace(day=1), begins)
         while month <= closed_on:
             _, month_end = month_bounds(period_of(month))
             last = min(month_end, closed_on)
