@@ -176,7 +176,13 @@ def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:
     ).all()
     if not rows:
         return {"items": 0}
-    language = session.scalar(select(Project.language).where(Project.id == project_id))
-    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows], language=language)
+    from datamill.qc.text_conventions import conventions_of
+
+    project = session.get(Project, project_id)
+    language = project.language if project else None
+    conventions = conventions_of((project.spec or {}).get("text_normalization") if project
+                                 else None)
+    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows], language=language,
+                              conventions=conventions)
     return {"items": len(rows), "word_error_rate": score.word_error_rate,
             "character_accuracy": score.character_accuracy}

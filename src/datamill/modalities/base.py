@@ -34,6 +34,7 @@ __all__ = [
     "Aggregatable",
     "AnnotationDoc",
     "CheckOutcome",
+    "ConventionAwareScoring",
     "DatasheetStatistics",
     "ExportManifest",
     "Exporter",
@@ -344,25 +345,49 @@ class RequirementAwareScoring(Protocol):
     ) -> bool: ...
 
 
+class ConventionAwareScoring(Protocol):
+    """Optional: a plugin whose ``score``/``is_defective`` compare text under the project's
+    transcription conventions (the spec's ``text_normalization``: Chinese script and numerals,
+    :mod:`datamill.qc.text_conventions`) says so with ``scores_by_text_normalization = True``
+    (speech); it gets the spec's mapping, or None when the spec names none."""
+
+    scores_by_text_normalization: ClassVar[bool]
+
+    def score(
+        self, reference: Sequence[str], hypothesis: Sequence[str], *,
+        text_normalization: Mapping[str, JsonValue] | None = None,
+    ) -> Mapping[str, float]: ...
+
+    def is_defective(
+        self, reference: str, hypothesis: str, *,
+        text_normalization: Mapping[str, JsonValue] | None = None,
+    ) -> bool: ...
+
+
 def _scoring_options(
-    plugin: ModalityPlugin, language: str | None, requirements: Mapping[str, JsonValue] | None
+    plugin: ModalityPlugin, language: str | None, requirements: Mapping[str, JsonValue] | None,
+    text_normalization: Mapping[str, JsonValue] | None = None,
 ) -> dict[str, Any]:
-    """The keyword arguments the plugin's scorer takes (see :class:`LanguageAwareScoring` and
-    :class:`RequirementAwareScoring`)."""
+    """The keyword arguments the plugin's scorer takes (see :class:`LanguageAwareScoring`,
+    :class:`RequirementAwareScoring` and :class:`ConventionAwareScoring`)."""
     options: dict[str, Any] = {}
     if getattr(plugin, "scores_by_language", False):
         options["language"] = language
     if getattr(plugin, "scores_by_requirements", False):
         options["requirements"] = requirements
+    if getattr(plugin, "scores_by_text_normalization", False):
+        options["text_normalization"] = text_normalization
     return options
 
 
 def score_in(
     plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str],
     language: str | None, requirements: Mapping[str, JsonValue] | None = None,
+    text_normalization: Mapping[str, JsonValue] | None = None,
 ) -> Mapping[str, float]:
-    """``plugin.score``, told the project's language and requirements when it scores by them."""
-    options = _scoring_options(plugin, language, requirements)
+    """``plugin.score``, told the project's language, requirements and text conventions (the
+    spec's ``text_normalization``) when it scores by them."""
+    options = _scoring_options(plugin, language, requirements, text_normalization)
     if options:
         return cast("Any", plugin).score(reference, hypothesis, **options)  # type: ignore[no-any-return]
     return plugin.score(reference, hypothesis)
@@ -371,10 +396,11 @@ def score_in(
 def is_defective_in(
     plugin: ModalityPlugin, reference: str, hypothesis: str, language: str | None,
     requirements: Mapping[str, JsonValue] | None = None,
+    text_normalization: Mapping[str, JsonValue] | None = None,
 ) -> bool:
-    """``plugin.is_defective``, told the project's language and requirements when it scores by
-    them."""
-    options = _scoring_options(plugin, language, requirements)
+    """``plugin.is_defective``, told the project's language, requirements and text conventions
+    when it scores by them."""
+    options = _scoring_options(plugin, language, requirements, text_normalization)
     if options:
         return bool(cast("Any", plugin).is_defective(reference, hypothesis, **options))
     return plugin.is_defective(reference, hypothesis)

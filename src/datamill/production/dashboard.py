@@ -237,19 +237,22 @@ def open_task_counts(session: Session, project_id: int, user: User) -> dict[str,
 
 def live_scores(
     corrected: list[tuple[str, str]], plugin: Any, language: str | None = None,
-    requirements: dict[str, Any] | None = None,
+    requirements: dict[str, Any] | None = None, text_normalization: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Scores over the samples corrected so far (reference = inspector, hypothesis = delivered);
-    ``language`` and ``requirements`` are the project's (a plugin that scores by them is told)."""
+    ``language``, ``requirements`` and ``text_normalization`` are the project's (a plugin that
+    scores by them is told)."""
     from datamill.modalities.base import is_defective_in, score_in
 
     if not corrected:
         return {"scored": 0}
     refs = [r for r, _ in corrected]
     hyps = [h for _, h in corrected]
-    scores = {k: float(v) for k, v in score_in(plugin, refs, hyps, language, requirements).items()}
+    scores = {k: float(v) for k, v in
+              score_in(plugin, refs, hyps, language, requirements, text_normalization).items()}
     scores["defective_items"] = scores["defective_utterances"] = sum(
-        1 for r, h in corrected if is_defective_in(plugin, r, h, language, requirements)
+        1 for r, h in corrected
+        if is_defective_in(plugin, r, h, language, requirements, text_normalization)
     )
     scores["scored"] = len(corrected)
     return scores

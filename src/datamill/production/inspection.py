@@ -203,7 +203,8 @@ def inspection_scores(session: Session, inspection_id: int) -> dict[str, Any]:
     done = [(s["corrected_text"], s["delivered_text"]) for s in insp.sample
             if s["corrected_text"] is not None]
     return live_scores(done, get_modality(project.modality), project.language,
-                       project.spec.get("requirements", {}))
+                       project.spec.get("requirements", {}),
+                       project.spec.get("text_normalization"))
 
 
 def record_correction(
@@ -267,11 +268,12 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     refs = [s.corrected_text or "" for s in samples]
     hyps = [s.delivered_text for s in samples]
     requirements = project.spec.get("requirements", {})
-    scores = dict(score_in(plugin, refs, hyps, project.language, requirements))
+    conventions = project.spec.get("text_normalization")  # Chinese script, numerals
+    scores = dict(score_in(plugin, refs, hyps, project.language, requirements, conventions))
     # the sampled items the inspector found defective, with the inspector's version: on a
     # rejected batch their annotators see what was wrong, not only the batch's verdict
     found = {s.item_id: s.corrected_text or "" for s, r, h in zip(samples, refs, hyps, strict=True)
-             if is_defective_in(plugin, r, h, project.language, requirements)}
+             if is_defective_in(plugin, r, h, project.language, requirements, conventions)}
     defects = len(found)
     scores["defective_items"] = defects
     scores["defective_utterances"] = defects

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from datamill.core.errors import InvalidInput
 from datamill.production.collection_spec import CollectionSpec
 from datamill.qc.sampling import AQL_VALUES
+from datamill.qc.text_conventions import TextNormalization
 
 __all__ = [
     "AcceptanceCriteria",
@@ -102,6 +103,14 @@ class DatasetSpec(BaseModel):
     are required: thresholds are project settings with no defaults. With
     ``qualification_required`` nobody takes the project's annotate tasks before passing its
     qualification test (and nobody at all until the test is defined).
+
+    ``text_normalization`` states the project's transcription conventions for Chinese:
+    ``chinese_script`` (``simplified`` or ``traditional``: 後 and 后 count as the same) and
+    ``numerals`` (``hanzi`` or ``arabic``: 2026年 and 二〇二六年, 3.5 and 三点五 count as the same).
+    Both sides of every transcript comparison (inspection and acceptance scores, defects,
+    qualification and golden checks, pre-annotation accuracy against read prompts, the review
+    diff) are converted before they are compared; what annotators wrote is never rewritten.
+    Omitted or null: every character counts as written (see :mod:`datamill.qc.text_conventions`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -123,6 +132,8 @@ class DatasetSpec(BaseModel):
     requirements: dict[str, Any] = Field(default_factory=dict)
     #: speaker quotas and collection rules (any modality; see production.collection_spec)
     collection: CollectionSpec | None = None
+    #: Chinese script and numeral conventions for comparing text (qc.text_conventions)
+    text_normalization: TextNormalization | None = None
 
     @field_validator("language")
     @classmethod

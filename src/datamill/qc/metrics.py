@@ -5,7 +5,9 @@ Both sides are normalised with :func:`normalize_transcript` (the rules of
 :mod:`datamill.qc.text_norm`) before scoring, so case (locale-aware with ``language``), Unicode
 compatibility forms, punctuation (CJK full-width punctuation too), spacing, spaces next to CJK
 characters and bracketed noise tags (``[noise]``, ``<unk>``, ``{breath}``) do not count as
-errors.
+errors; with the project's ``conventions`` (the spec's ``text_normalization``), neither do
+traditional vs simplified characters nor digits vs Chinese numerals
+(:mod:`datamill.qc.text_conventions`).
 
 Definitions (all corpus-level, i.e. summed over the scored texts before dividing, so the scores
 do not depend on the order of the (reference, hypothesis) pairs):
@@ -45,10 +47,13 @@ from datamill.qc.text_norm import Segmenter, normalize_text, word_tokens
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from datamill.qc.text_conventions import TextNormalization
+
 __all__ = ["TranscriptScore", "normalize_transcript", "score_transcripts"]
 
 def normalize_transcript(
-    text: str, *, drop_symbols: bool = True, language: str | None = None
+    text: str, *, drop_symbols: bool = True, language: str | None = None,
+    conventions: TextNormalization | None = None,
 ) -> str:
     """Normalise a transcript for comparison (:func:`datamill.qc.text_norm.normalize_text`).
 
@@ -65,6 +70,8 @@ def normalize_transcript(
         text: The transcript.
         drop_symbols: Drop bracketed noise/annotation tags such as ``[noise]`` or ``<unk>``.
         language: BCP-47 tag of the transcript's language (locale-aware case folding).
+        conventions: The project's Chinese script and numeral conventions: both converted to
+            the named form (``後`` to ``后``, ``3.5`` to ``三点五``) before punctuation goes.
 
     Returns:
         The normalised transcript (``""`` when nothing is left).
@@ -78,7 +85,8 @@ def normalize_transcript(
         >>> normalize_transcript("Hi [laughter] there", drop_symbols=False)
         'hi [laughter] there'
     """
-    return normalize_text(text, language=language, drop_symbols=drop_symbols)
+    return normalize_text(text, language=language, drop_symbols=drop_symbols,
+                          conventions=conventions)
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,7 @@ def score_transcripts(
     *,
     language: str | None = None,
     segmenter: Segmenter | None = None,
+    conventions: TextNormalization | None = None,
 ) -> TranscriptScore:
     """Score hypotheses against references (see the module docstring for the definitions).
 
@@ -142,6 +151,8 @@ def score_transcripts(
             scored by characters whatever the language.
         segmenter: ``"jieba"``: word-level metrics over jieba's words instead of CJK
             characters (Chinese).
+        conventions: The project's Chinese script and numeral conventions (the spec's
+            ``text_normalization``), applied to references and hypotheses alike.
 
     Returns:
         The corpus-level :class:`TranscriptScore`.
@@ -160,8 +171,10 @@ def score_transcripts(
     import jiwer
 
     _check_inputs(references, hypotheses)
-    refs = [normalize_transcript(text, language=language) for text in references]
-    hyps = [normalize_transcript(text, language=language) for text in hypotheses]
+    refs = [normalize_transcript(text, language=language, conventions=conventions)
+            for text in references]
+    hyps = [normalize_transcript(text, language=language, conventions=conventions)
+            for text in hypotheses]
     ref_words = [" ".join(word_tokens(t, segmenter=segmenter)) for t in refs]
     hyp_words = [" ".join(word_tokens(t, segmenter=segmenter)) for t in hyps]
 

@@ -17,6 +17,10 @@ scores, defects, pre-annotation accuracy; a prompt check may import :func:`norma
    Chinese and Japanese do not separate words with spaces, so ``你 好`` equals ``你好`` and
    ``用 iPhone 打`` equals ``用iPhone打``.
 
+With a project's ``conventions`` (the spec's ``text_normalization``,
+:mod:`datamill.qc.text_conventions`), Chinese script and numerals are converted to the named
+form between steps 1 and 2 (``後``/``后``, ``3.5``/``三点五`` compare equal).
+
 Tokens for word-level metrics (:func:`word_tokens`): whitespace-separated words, except that
 every CJK character is a token of its own (a Chinese/Japanese "word error rate" without
 segmentation is the character error rate over the ideographs, with the Latin words of mixed
@@ -37,9 +41,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from datamill.core.errors import InvalidInput
+from datamill.qc.text_conventions import apply_conventions
+
+if TYPE_CHECKING:
+    from datamill.qc.text_conventions import TextNormalization
 
 __all__ = [
     "CJK_LANGUAGES",
@@ -143,7 +151,10 @@ def _strip_punctuation(text: str) -> str:
     return "".join(out)
 
 
-def normalize_text(text: str, *, language: str | None = None, drop_symbols: bool = True) -> str:
+def normalize_text(
+    text: str, *, language: str | None = None, drop_symbols: bool = True,
+    conventions: TextNormalization | None = None,
+) -> str:
     """Normalise a transcript for comparison (the steps are in the module docstring).
 
     Args:
@@ -152,6 +163,7 @@ def normalize_text(text: str, *, language: str | None = None, drop_symbols: bool
             spacing rules apply whatever the language, wherever CJK characters occur.
         drop_symbols: Drop bracketed tags such as ``[noise]`` or ``<unk>`` (kept verbatim as
             tokens otherwise).
+        conventions: The project's Chinese script and numeral conventions (None: none).
 
     Returns:
         The normalised transcript (``""`` when nothing is left).
@@ -161,7 +173,21 @@ def normalize_text(text: str, *, language: str | None = None, drop_symbols: bool
     """
     if not isinstance(text, str):
         raise InvalidInput(f"transcript must be a string, got {type(text).__name__}", field="text")
-    folded = casefold(text, language).translate(_APOSTROPHES)
+    out = _normalize_once(text, language, drop_symbols, conventions)
+    if conventions is not None and conventions.active:
+        # stripping punctuation may join what converts again ("半.半"): repeat until stable
+        for _ in range(_MAX_FOLD_ROUNDS):
+            again = _normalize_once(out, language, drop_symbols, conventions)
+            if again == out:
+                break
+            out = again
+    return out
+
+
+def _normalize_once(
+    text: str, language: str | None, drop_symbols: bool, conventions: TextNormalization | None
+) -> str:
+    folded = apply_conventions(casefold(text, language), conventions).translate(_APOSTROPHES)
     pieces: list[str] = []
     position = 0
     for match in _TAG.finditer(folded):

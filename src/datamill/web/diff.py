@@ -2,16 +2,24 @@
 space-separated scripts, by character in Chinese and Japanese, compared after the normalisation
 scoring uses (:func:`datamill.qc.metrics.normalize_transcript`), so what the diff marks is what
 the accuracy scores count: case, punctuation (full-width too), spaces next to CJK characters and
-noise tags are never shown as changes."""
+noise tags are never shown as changes. With the project's ``text_normalization`` (Chinese script,
+numerals) both texts are shown in the form scoring compares (``後`` as ``后``, ``2026年`` as
+``二零二六年``): converting piece by piece would lose what a number means (``2026`` before ``年``
+is a year)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from datamill.qc.metrics import normalize_transcript
+from datamill.qc.text_conventions import apply_conventions
 from datamill.qc.text_norm import has_cjk, word_tokens
+
+if TYPE_CHECKING:
+    from datamill.qc.text_conventions import TextNormalization
 
 __all__ = ["word_diff"]
 
@@ -53,9 +61,15 @@ def _text(units: list[_Unit]) -> str:
     return "".join((" " if u.space and n else "") + u.text for n, u in enumerate(units))
 
 
-def word_diff(old: str, new: str, *, language: str | None = None) -> list[tuple[str, str]]:
+def word_diff(
+    old: str, new: str, *, language: str | None = None,
+    conventions: TextNormalization | None = None,
+) -> list[tuple[str, str]]:
     """Runs of ``("equal"|"delete"|"insert", text)``: what turns ``old`` into ``new``; an
-    equal run shows ``new``'s writing. ``language`` (BCP-47) folds case as scoring does."""
+    equal run shows ``new``'s writing. ``language`` (BCP-47) folds case as scoring does;
+    ``conventions`` (the project's ``text_normalization``) converts script and numerals as
+    scoring does, and the runs show the converted text."""
+    old, new = apply_conventions(old, conventions), apply_conventions(new, conventions)
     a, b = _units(old, language), _units(new, language)
     runs: list[tuple[str, str]] = []
     matcher = SequenceMatcher(a=[u.key for u in a], b=[u.key for u in b], autojunk=False)

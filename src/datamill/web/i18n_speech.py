@@ -52,4 +52,10 @@ EN_SPEECH: dict[str, str] = {
     "sp.help.undo": "Undo the last split, merge, delete, time or text edit",
     "sp.help.redo": "Redo",
     "sp.help.speaker": "Set the segment's speaker (the project's list)",
+    # the inspection page: the spec's text_normalization, what scoring counts as the same
+    "in.conventions": "Compared as",
+    "in.conv.script.simplified": "simplified characters (後 = 后)",
+    "in.conv.script.traditional": "traditional characters (后 = 後)",
+    "in.conv.numerals.hanzi": "numbers in Chinese numerals (2026年 = 二〇二六年, 3.5 = 三点五)",
+    "in.conv.numerals.arabic": "numbers in digits (二〇二六年 = 2026年, 三点五 = 3.5)",
 }

@@ -50,4 +50,9 @@ ZH_CN_SPEECH: dict[str, str] = {
     "sp.help.undo": "撤销上一次拆分、合并、删除、时间或文本修改",
     "sp.help.redo": "重做",
     "sp.help.speaker": "设置当前片段的说话人（项目列表）",
+    "in.conventions": "比对约定",
+    "in.conv.script.simplified": "按简体字比对（後 = 后）",
+    "in.conv.script.traditional": "按繁体字比对（后 = 後）",
+    "in.conv.numerals.hanzi": "数字按汉字比对（2026年 = 二〇二六年，3.5 = 三点五）",
+    "in.conv.numerals.arabic": "数字按阿拉伯数字比对（二〇二六年 = 2026年，三点五 = 3.5）",
 }

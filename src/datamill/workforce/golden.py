@@ -367,7 +367,8 @@ def _score(session: Session, probe: GoldenProbe, user_id: int, text: str) -> Non
         raise NotFound("the golden task behind this probe is gone")
     answer = text.strip()
     scores = score_in(get_modality(project.modality), [golden.reference_text], [answer],
-                      project.language, project.spec.get("requirements", {}))
+                      project.language, project.spec.get("requirements", {}),
+                      project.spec.get("text_normalization"))
     score = Decimal(str(scores[probe.metric])).quantize(_Q, rounding=ROUND_HALF_UP)
     probe.answer_text, probe.score, probe.answered_at = answer, score, utcnow()
     record_audit(

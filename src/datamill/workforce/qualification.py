@@ -433,6 +433,7 @@ def take_qualification_test(
     scores = dict(score_in(
         plugin, [g.reference_text for g in golden], [answers[g.item_id] for g in golden],
         project.language, project.spec.get("requirements", {}),
+        project.spec.get("text_normalization"),
     ))
     score = Decimal(str(scores[test.metric])).quantize(Decimal("0.0001"))
     attempt = QualificationAttempt(

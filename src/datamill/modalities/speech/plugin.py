@@ -51,6 +51,8 @@ class SpeechAsrPlugin:
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
     workbench_template: ClassVar[str] = "workbench.html"
     scores_by_language: ClassVar[bool] = True
+    #: the spec's ``text_normalization`` (Chinese script, numerals) applies to its transcripts
+    scores_by_text_normalization: ClassVar[bool] = True
     item_flags: ClassVar[tuple[str, ...]] = SEGMENT_FLAGS  # "cannot transcribe" the item
     importer_names: ClassVar[tuple[str, ...]] = ("kaldi",)  # pre-labelled sources
     #: ``recording``: the audio itself is bad; a collected item's subject is asked to record
@@ -191,15 +193,20 @@ class SpeechAsrPlugin:
     def score(
         self, reference: Sequence[str], hypothesis: Sequence[str], *,
         language: str | None = None, segmenter: Segmenter | None = None,
+        text_normalization: Mapping[str, Any] | None = None,
     ) -> Mapping[str, float]:
         """Corpus character accuracy, sentence accuracy and WER (``datamill.qc.metrics``).
 
         Chinese and Japanese text is scored by characters (spaces and full-width punctuation
         never count); ``language`` adds locale-aware case folding (Turkish ``İ``/``I``);
-        ``segmenter="jieba"`` makes the WER of Chinese one over jieba's words."""
+        ``segmenter="jieba"`` makes the WER of Chinese one over jieba's words;
+        ``text_normalization`` (the spec's) makes traditional and simplified characters, or
+        digits and Chinese numerals, count as the same (:mod:`datamill.qc.text_conventions`)."""
         from datamill.qc.metrics import score_transcripts
+        from datamill.qc.text_conventions import conventions_of
 
-        s = score_transcripts(reference, hypothesis, language=language, segmenter=segmenter)
+        s = score_transcripts(reference, hypothesis, language=language, segmenter=segmenter,
+                              conventions=conventions_of(text_normalization))
         return {
             "character_accuracy": s.character_accuracy,
             "sentence_accuracy": s.sentence_accuracy,
@@ -207,14 +214,18 @@ class SpeechAsrPlugin:
         }
 
     def is_defective(
-        self, reference: str, hypothesis: str, *, language: str | None = None
+        self, reference: str, hypothesis: str, *, language: str | None = None,
+        text_normalization: Mapping[str, Any] | None = None,
     ) -> bool:
-        """An utterance is a defect when its normalised transcript differs at all."""
+        """An utterance is a defect when its normalised transcript differs at all (under the
+        spec's ``text_normalization``, when it names conventions)."""
         from datamill.qc.metrics import normalize_transcript
+        from datamill.qc.text_conventions import conventions_of
 
-        return normalize_transcript(reference, language=language) != normalize_transcript(
-            hypothesis, language=language
-        )
+        conventions = conventions_of(text_normalization)
+        return normalize_transcript(
+            reference, language=language, conventions=conventions
+        ) != normalize_transcript(hypothesis, language=language, conventions=conventions)
 
     def exporter_names(self) -> list[str]:
         return ["kaldi", "textgrid", "hf"]

@@ -25,6 +25,7 @@ from datamill.production.inspection import (
     start_inspection,
 )
 from datamill.production.models import Project
+from datamill.qc.text_conventions import TextNormalization, conventions_of
 from datamill.web.diff import word_diff
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
@@ -63,13 +64,31 @@ def _comparisons(plugin: Any, sample: list[dict[str, Any]]) -> dict[int, Any]:
             for s in sample}
 
 
-def _text_diffs(plugin: Any, sample: list[dict[str, Any]]) -> dict[int, Any]:
+def _text_diffs(plugin: Any, sample: list[dict[str, Any]], project: Project) -> dict[int, Any]:
     """Per corrected sample, the word diff from the delivered text to the inspector's, for
-    modalities compared as text (those without ``compare``)."""
+    modalities compared as text (those without ``compare``), under the project's language and
+    text conventions (what scoring counts)."""
     if getattr(plugin, "compare", None) is not None:
         return {}
-    return {s["item_id"]: word_diff(s["delivered_text"] or "", s["corrected_text"])
+    conventions = _conventions(plugin, project)
+    return {s["item_id"]: word_diff(s["delivered_text"] or "", s["corrected_text"],
+                                    language=project.language, conventions=conventions)
             for s in sample if s["corrected_text"] is not None}
+
+
+def _conventions(plugin: Any, project: Project) -> TextNormalization | None:
+    """The spec's ``text_normalization`` when the modality scores by it (speech)."""
+    if not getattr(plugin, "scores_by_text_normalization", False):
+        return None
+    return conventions_of(project.spec.get("text_normalization"))
+
+
+def _convention_keys(conventions: TextNormalization | None) -> list[str]:
+    """The i18n keys that say how the page compares (``in.conv.*``), for the page's header."""
+    if conventions is None:
+        return []
+    return ([f"in.conv.script.{conventions.chinese_script}"] if conventions.chinese_script else []) + (
+        [f"in.conv.numerals.{conventions.numerals}"] if conventions.numerals else [])
 
 
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
@@ -96,7 +115,9 @@ def inspection_page(
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=inspection_scores(session, inspection_id),
         comparisons=_comparisons(plugin, insp.sample), focus=focus,
-        requirements=req.model_dump(mode="json"), diffs=_text_diffs(plugin, insp.sample),
+        requirements=req.model_dump(mode="json"),
+        diffs=_text_diffs(plugin, insp.sample, project),
+        conventions=_convention_keys(_conventions(plugin, project)),
         confirm=bool(confirm) and insp.status == "open",
     )
 
@@ -129,12 +150,16 @@ def save_correction(
 ) -> dict[str, Any]:
     """Record one corrected transcript; returns the scores over the samples corrected so far."""
     require_csrf(request, me)
-    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
+    project_id = access.inspection_project(session, inspection_id)
+    require(session, me.user, Action.INSPECT, project_id)
     record_correction(session, inspection_id, item_id, body.corrected_text, me.user)
     insp = get_inspection(session, inspection_id, me.user)
     delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
+    project = get_or_raise(session, Project, project_id, "project")
+    conventions = _conventions(get_modality(project.modality), project)
     return {"scores": inspection_scores(session, inspection_id),
-            "diff": word_diff(delivered or "", body.corrected_text)}
+            "diff": word_diff(delivered or "", body.corrected_text, language=project.language,
+                              conventions=conventions)}
 
 
 @router.post("/inspections/{inspection_id}/complete")

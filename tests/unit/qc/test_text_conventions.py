@@ -1,0 +1,143 @@
+"""A spec's ``text_normalization``: traditional/simplified characters and digits/Chinese numerals
+count as the same text when transcripts are compared, and only when the spec says so."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import is_defective_in, score_in
+from datamill.modalities.registry import get_modality
+from datamill.production.spec import parse_spec
+from datamill.qc import text_conventions
+from datamill.qc.metrics import score_transcripts
+from datamill.qc.text_conventions import TextNormalization, conventions_of
+from datamill.qc.text_norm import normalize_text
+from datamill.web.diff import word_diff
+from tests.unit.production.helpers import spec
+
+#: (simplified, traditional) twins; none is a numeral or a date/number unit for cn2an
+_TWINS = [("后", "後"), ("发", "發"), ("国", "國"), ("说", "說"), ("们", "們"), ("这", "這"),
+          ("时", "時"), ("会", "會"), ("话", "話"), ("买", "買"), ("东", "東"), ("车", "車")]
+_PLAIN = list("我你他在的了是有和去看来好大小天人")
+_DIGITS = "〇一二三四五六七八九"
+
+_ALL = [TextNormalization(chinese_script=s, numerals=n)
+        for s in (None, "simplified", "traditional") for n in (None, "hanzi", "arabic")]
+
+_fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _hanzi_integer(n: int) -> str:
+    """1..99 as said in Mandarin (the test's own oracle): 十五, 二十, 二十五."""
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return _DIGITS[ones]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+@st.composite
+def _twins(draw: st.DrawFn) -> tuple[str, str]:
+    """A simplified sentence with Arabic numbers and its traditional twin with Chinese numerals
+    (years digit by digit, decimals with 点); the two differ in at least one character."""
+    simplified, traditional = [], []
+    for _ in range(draw(st.integers(1, 4))):
+        s, t = draw(st.sampled_from(_TWINS))
+        plain = "".join(draw(st.lists(st.sampled_from(_PLAIN), max_size=3)))
+        simplified.append(plain + s)
+        traditional.append(plain + t)
+        kind = draw(st.sampled_from(["none", "integer", "year", "decimal"]))
+        if kind == "integer":
+            n = draw(st.integers(1, 99))
+            simplified.append(f"{n}个")
+            traditional.append(f"{_hanzi_integer(n)}個")
+        elif kind == "year":
+            year = draw(st.integers(1000, 2999))
+            simplified.append(f"{year}年")
+            traditional.append("".join(_DIGITS[int(d)] for d in str(year)) + "年")
+        elif kind == "decimal":
+            whole, tenth = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+            simplified.append(f"{whole}.{tenth}公斤")
+            traditional.append(f"{_DIGITS[whole]}点{_DIGITS[tenth]}公斤")
+    return "，".join(simplified) + "。", "".join(traditional)
+
+
+@_fast
+@given(st.one_of(st.text(max_size=24), _twins().map(lambda pair: pair[1])),
+       st.sampled_from(_ALL))
+def test_normalisation_is_idempotent(text: str, conventions: TextNormalization) -> None:
+    once = normalize_text(text, conventions=conventions)
+    assert normalize_text(once, conventions=conventions) == once
+
+
+@_fast
+@given(_twins(), st.sampled_from(["simplified", "traditional"]), st.sampled_from(["hanzi", "arabic"]))
+def test_a_twin_scores_perfect_only_with_the_conventions(
+    pair: tuple[str, str], script: str, numerals: str,
+) -> None:
+    reference, hypothesis = pair
+    on = TextNormalization.model_validate({"chinese_script": script, "numerals": numerals})
+    score = score_transcripts([reference], [hypothesis], language="zh-CN", conventions=on)
+    assert (score.character_errors, score.sentence_accuracy) == (0, 1.0), (reference, hypothesis)
+    off = score_transcripts([reference], [hypothesis], language="zh-CN")
+    assert off.character_errors > 0 and off.character_accuracy < 1.0
+
+
+def test_each_convention_alone_covers_only_its_own_difference() -> None:
+    script_only = TextNormalization(chinese_script="simplified")
+    numerals_only = TextNormalization(numerals="hanzi")
+    assert score_transcripts(["然後"], ["然后"], conventions=script_only).character_errors == 0
+    assert score_transcripts(["然後"], ["然后"], conventions=numerals_only).character_errors == 1
+    pairs = (["2026年", "3.5公斤", "50%", "1,000元"], ["二〇二六年", "三点五公斤", "百分之五十", "一千元"])
+    assert score_transcripts(*pairs, conventions=numerals_only).character_accuracy == 1.0
+    assert score_transcripts(*pairs, conventions=script_only).character_accuracy < 0.5
+    arabic = TextNormalization(numerals="arabic")
+    assert score_transcripts(*pairs, conventions=arabic).sentence_accuracy == 1.0
+    # a wrong number is still an error
+    assert score_transcripts(["2025年"], ["二〇二六年"], conventions=numerals_only).character_errors == 1
+
+
+def test_the_speech_scorer_and_defects_follow_the_spec_mapping() -> None:
+    plugin = get_modality("speech.asr")
+    stored = {"chinese_script": "traditional", "numerals": "arabic"}  # as a spec stores it
+    ref, hyp = "然后在二〇二六年", "然後在2026年"
+    assert score_in(plugin, [ref], [hyp], "zh-TW", {}, stored)["character_accuracy"] == 1.0
+    assert not is_defective_in(plugin, ref, hyp, "zh-TW", {}, stored)
+    assert is_defective_in(plugin, ref, hyp, "zh-TW", {}, None)
+    # both null is no convention at all
+    assert conventions_of({"chinese_script": None, "numerals": None}) is None
+
+
+def test_the_tables_load_once_per_process() -> None:
+    conventions = TextNormalization(chinese_script="traditional", numerals="hanzi")
+    score_transcripts(["後來2026年"], ["后来二〇二六年"], conventions=conventions)
+    before = (text_conventions._opencc.cache_info().misses, text_conventions._cn2an.cache_info().misses)
+    score_transcripts(["後來2026年"] * 50, ["后来二〇二六年"] * 50, conventions=conventions)
+    after = (text_conventions._opencc.cache_info().misses, text_conventions._cn2an.cache_info().misses)
+    assert after == before
+
+
+def test_the_diff_marks_what_scoring_counts() -> None:
+    conventions = TextNormalization(chinese_script="simplified", numerals="hanzi")
+    assert word_diff("然後在2026年", "然后在二〇二六年", conventions=conventions) == [
+        ("equal", "然后在二零二六年")]
+    assert word_diff("他有25个", "他有二十六个", conventions=conventions) == [
+        ("equal", "他有二十"), ("delete", "五"), ("insert", "六"), ("equal", "个")]
+    assert ("delete", "後") in word_diff("然後", "然后")  # no conventions: as written
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ({"chinese_script": "simple"},
+     "text_normalization.chinese_script: Input should be 'simplified' or 'traditional'"),
+    ({"numerals": "roman"}, "text_normalization.numerals: Input should be 'hanzi' or 'arabic'"),
+    ({"script": "simplified"}, "text_normalization.script: Extra inputs are not permitted"),
+])
+def test_the_spec_names_a_bad_value_by_its_path(value: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message.replace(".", r"\.")):
+        parse_spec(spec(language="zh-CN", text_normalization=value))
+    parsed, _ = parse_spec(spec(language="zh-CN",
+                                text_normalization={"chinese_script": "traditional"}))
+    assert parsed.text_normalization == TextNormalization(chinese_script="traditional")
+    assert parse_spec(spec())[0].text_normalization is None  # specs without it keep working
