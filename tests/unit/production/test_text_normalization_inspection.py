@@ -1,7 +1,8 @@
 """A Mandarin project whose spec says traditional/simplified characters and digits/Chinese
 numerals are the same (``text_normalization``): its sampling inspection accepts the batch that
-the same work in a project without the option fails; the CLI and the API take the option with
-the spec and name a bad value by its path."""
+the same work in a project without the option fails, and scores a model's pre-annotations
+against the read prompts the same way; the CLI and the API take the option with the spec and
+name a bad value by its path."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from datamill.assist.runner import preannotation_accuracy
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.production.annotating import review_task, submit_annotation
@@ -25,7 +27,7 @@ from datamill.production.inspection import (
     record_correction,
     start_inspection,
 )
-from datamill.production.models import Annotation
+from datamill.production.models import Annotation, Item
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
@@ -139,3 +141,26 @@ def test_the_api_takes_the_option_with_the_spec(client: TestClient) -> None:
     made = client.post(f"{API}/projects", headers=admin, json=spec(
         name="zh-api", language="zh-CN", text_normalization=CONVENTIONS))
     assert made.status_code == 201, made.text
+
+
+def test_preannotation_accuracy_against_read_prompts_follows_the_conventions(
+    sqlite_runtime: Runtime, tmp_path: Path,
+) -> None:
+    """The model's transcript of a read prompt (written with traditional characters and
+    digits) against the prompt itself: equal under the project's conventions only."""
+    accuracy = {}
+    for name, option in (("zh-pre-conventions", CONVENTIONS), ("zh-pre-as-written", None)):
+        pid = ready_project(sqlite_runtime, {}, tmp_path, 2, name=name, language="zh-CN",
+                            text_normalization=option)
+        with sqlite_runtime.session() as s:
+            for item in s.scalars(select(Item).where(Item.project_id == pid)):
+                item.prompt = CORRECTED
+                s.add(Annotation(item_id=item.id, version=item.current_version + 1,
+                                 stage="preannotate", kind="preannotation", model="test-model",
+                                 payload=[], text=DELIVERED))
+        with sqlite_runtime.session() as s:
+            accuracy[name] = preannotation_accuracy(s, pid)
+    assert accuracy["zh-pre-conventions"]["character_accuracy"] == 1.0
+    assert accuracy["zh-pre-as-written"]["character_accuracy"] < 0.7
+    with sqlite_runtime.session() as s:  # the prompt and the model's text stay as written
+        assert set(s.scalars(select(Item.prompt))) == {CORRECTED}
