@@ -248,6 +248,32 @@ def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",
                                           f"{q.price_incl_vat}"))
 
 
+@app.command("budget-vs-actual")
+@handle_errors
+def budget_vs_actual_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """A ledger project's approved budget against posted spend, per stage and category (as GET
+    /ledger/projects/{id}/budget-vs-actual; readers of the books cleared for the project)."""
+    from rich.table import Table
+
+    from datamill.cli._common import acting_user
+    from datamill.ledger.reports import readable_budget_vs_actual
+
+    with get_runtime().session() as s:
+        # the rule is readable_budget_vs_actual's, as for the API and the finance page
+        bva = readable_budget_vs_actual(s, acting_user(s, user), project_id)
+
+    def render(b: Any) -> None:
+        t = Table("stage", "category", "budget", "actual", "variance",
+                  title=f"ledger project {b.project_id}: budget vs actual")
+        for ln in b.lines:
+            t.add_row(ln.stage, ln.category, str(ln.budget), str(ln.actual), str(ln.variance))
+        out.print(t)
+        out.print(f"budget {b.budget_total}, actual {b.actual_total}, spent "
+                  f"{_cell('spent_pct', b.spent_pct)}", highlight=False)
+
+    emit(bva, as_json, render)
+
+
 #: each report's columns for people: (header, field); money and volumes print as stored
 _REPORT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "margin": [("line", "business_line"), ("offering", "offering"), ("region", "region"),

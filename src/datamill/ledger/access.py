@@ -6,12 +6,18 @@ It is the permission matrix (:mod:`datamill.compliance.permissions`): writing th
 (dept_manager, vp, finance_reviewer, …) wears the ``finance`` hat whatever their base role.
 Budget levels and over-budget costs are further checked by the services against the caller's
 approval role.
+
+Reading one project's books (its budget against actual, its plan variance, its finance page) is
+:func:`require_project_reader`, on every face: a reader of the books cleared for the project's
+classification, not a project member (finance, the ledger approvers and accounting read every
+project's budget, domain §2/§6.3).
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from datamill.compliance.classification import require_visible
 from datamill.compliance.models import User
 from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
@@ -19,7 +25,7 @@ from datamill.compliance.users import get_user
 from datamill.core.errors import Forbidden
 from datamill.ledger.budgets import approval_role_of
 
-__all__ = ["acting_ledger_user", "require_ledger_access"]
+__all__ = ["acting_ledger_user", "require_ledger_access", "require_project_reader"]
 
 
 def require_ledger_access(session: Session, user: User, *, write: bool = True) -> str | None:
@@ -37,6 +43,17 @@ def require_ledger_access(session: Session, user: User, *, write: bool = True) -
             )
         raise Forbidden(refusal.message)
     return approval_role_of(session, user.id)
+
+
+def require_project_reader(session: Session, reader: User,
+                           production_project_id: int) -> str | None:
+    """The one rule for reading one project's books on every face (API, web, CLI): a reader of
+    the books (``view_ledger``: admins, project managers, finance and the ledger approvers,
+    sales, auditors), not necessarily a member of the project, cleared for the production
+    project's classification (§8). Forbidden otherwise; returns the reader's approval role."""
+    role = require_ledger_access(session, reader, write=False)
+    require_visible(session, reader, production_project_id)
+    return role
 
 
 def acting_ledger_user(session: Session, username: str, *, write: bool = True) -> User:

@@ -32,12 +32,11 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.classification import require_visible
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import approved_budget
-from datamill.ledger.access import require_ledger_access
+from datamill.ledger.access import require_ledger_access, require_project_reader
 from datamill.ledger.budgets import annotation_hours, collection_quantity, create_budget
 from datamill.ledger.models import LedgerBudgetLine, LedgerCost
 from datamill.ledger.projects import ledger_project_row
@@ -52,7 +51,6 @@ __all__ = [
     "plan_budget",
     "plan_variance",
     "readable_plan_variance",
-    "require_variance_reader",
 ]
 
 _DEVIATION_LIMIT = Decimal("0.10")
@@ -227,22 +225,14 @@ def create_budget_from_plan(
                          actor_id=actor_id)
 
 
-def require_variance_reader(session: Session, reader: User, production_project_id: int) -> None:
-    """The one rule for reading a project's plan variance, on every face (API, web, CLI): a
-    reader of the books (``view_ledger``: admins, project managers, finance and the ledger
-    approvers, sales, auditors; not project membership, since finance reads every project's
-    budget) cleared for the production project's classification. Forbidden otherwise."""
-    require_ledger_access(session, reader, write=False)
-    require_visible(session, reader, production_project_id)
-
-
 def readable_plan_variance(session: Session, reader: User, project_id: int) -> VarianceOut:
     """:func:`plan_variance` of ledger project ``project_id`` for ``reader``, refused
-    (Forbidden) unless :func:`require_variance_reader` lets them read it (the API, web and CLI
-    faces all read the variance through here)."""
+    (Forbidden) unless the ledger's one reader rule,
+    :func:`~datamill.ledger.access.require_project_reader`, lets them read the project's books
+    (the API, web and CLI faces all read the variance through here)."""
     require_ledger_access(session, reader, write=False)  # before the project's existence
-    require_variance_reader(session, reader,
-                            ledger_project_row(session, project_id).production_project_id)
+    require_project_reader(session, reader,
+                           ledger_project_row(session, project_id).production_project_id)
     return plan_variance(session, project_id)
 
 

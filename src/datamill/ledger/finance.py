@@ -18,6 +18,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import NotFound
 from datamill.core.money import to_decimal
 from datamill.ledger._balances import accepted_volume, carried_cost, incurred_cost, wip_balance
+from datamill.ledger.access import require_project_reader
 from datamill.ledger.budgets import approval_role_of, get_budget
 from datamill.ledger.costs import list_costs
 from datamill.ledger.events import list_event_problems
@@ -53,6 +54,7 @@ __all__ = [
     "can_sign",
     "finance_overview",
     "project_finance",
+    "readable_project_finance",
 ]
 
 ZERO = Decimal(0)
@@ -185,6 +187,19 @@ def project_finance(
         recognitions=recs, revenue=revenue, cost=cost, margin=revenue - cost,
         margin_pct=_pct(revenue - cost, revenue),
     )
+
+
+def readable_project_finance(
+    session: Session, reader: User, production_project_id: int, year: int, *,
+    settings: LedgerSettings | None = None,
+) -> tuple[ProjectFinanceOut, str | None]:
+    """:func:`project_finance` for ``reader`` with their approval role, refused (Forbidden,
+    before the project's existence is told) unless
+    :func:`~datamill.ledger.access.require_project_reader` lets them read the project's books:
+    the rule of ``GET /ledger/projects/{id}/budget-vs-actual`` and the CLI's
+    ``ledger budget-vs-actual``."""
+    role = require_project_reader(session, reader, production_project_id)
+    return project_finance(session, production_project_id, year, settings=settings), role
 
 
 def can_sign(session: Session, user_id: int, budget: BudgetOut | None) -> bool:

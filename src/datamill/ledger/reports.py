@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.models import User
 from datamill.core.money import to_decimal
 from datamill.ledger._balances import (
     WIP_TYPES,
@@ -20,6 +21,7 @@ from datamill.ledger._balances import (
     incurred_cost,
     wip_balance,
 )
+from datamill.ledger.access import require_ledger_access, require_project_reader
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerBudgetLine,
@@ -45,6 +47,7 @@ __all__ = [
     "budget_vs_actual",
     "margin_report",
     "monthly_summary",
+    "readable_budget_vs_actual",
     "unit_economics",
     "wip_rollforward",
 ]
@@ -176,3 +179,15 @@ def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
     total_a = sum((r.actual for r in rows), ZERO)
     return BudgetVsActualOut(project_id=project_id, budget_total=total_b, actual_total=total_a,
                              spent_pct=_pct(total_a, total_b), lines=rows)
+
+
+def readable_budget_vs_actual(session: Session, reader: User, project_id: int) -> BudgetVsActualOut:
+    """:func:`budget_vs_actual` of ledger project ``project_id`` for ``reader``: refused
+    (Forbidden) unless the ledger's one reader rule,
+    :func:`~datamill.ledger.access.require_project_reader` (a reader of the books cleared for
+    the project; membership is not asked), lets them read the project's books. The API, the
+    project's finance page and the CLI all read it through that rule."""
+    require_ledger_access(session, reader, write=False)  # before the project's existence
+    require_project_reader(session, reader,
+                           ledger_project_row(session, project_id).production_project_id)
+    return budget_vs_actual(session, project_id)

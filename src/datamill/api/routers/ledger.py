@@ -74,11 +74,6 @@ LedgerManager = Annotated[
     User, Depends(Require(Action.LEDGER, Action.MANAGE_PROJECT, project_of=_production_project))
 ]
 """A ledger writer who is a member of the production project behind ``{project_id}``."""
-LedgerViewer = Annotated[
-    User,
-    Depends(Require(Action.VIEW_LEDGER, Action.VIEW_PROJECT, project_of=_production_project)),
-]
-"""A ledger reader who may view the production project behind ``{project_id}``."""
 
 
 class CustomerIn(BaseModel):
@@ -267,9 +262,13 @@ def close_project_endpoint(
 
 @router.get("/ledger/projects/{project_id}/budget-vs-actual")
 def budget_vs_actual_endpoint(
-    project_id: Id, session: SessionDep, user: LedgerViewer
+    project_id: Id, session: SessionDep, user: CurrentUser
 ) -> BudgetVsActualOut:
-    return reports.budget_vs_actual(session, project_id)
+    """Approved budget lines against posted spend, per stage and category, for readers of the
+    books (admins, project managers, finance, ledger approvers, sales, auditors) cleared for
+    the project, member or not: 403 for anyone else, as on the project's finance page and in
+    ``datamill ledger budget-vs-actual``."""
+    return reports.readable_budget_vs_actual(session, user, project_id)
 
 
 DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]

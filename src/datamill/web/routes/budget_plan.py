@@ -1,7 +1,7 @@
 """The PM's plan-variance page: per stage, planned against actual quantity and amount, with a
 server-drawn bar chart (no script). Readers are those of the API and the CLI
-(:func:`~datamill.ledger.budget_plan.require_variance_reader`: the ledger's readers, cleared
-for the project); ``project_id`` is the production project, as on ``/projects/{id}/finance``.
+(:func:`~datamill.ledger.access.require_project_reader`: the ledger's readers, cleared for
+the project); ``project_id`` is the production project, as on ``/projects/{id}/finance``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from datamill.core.errors import NotFound
 from datamill.http_deps import SessionDep
-from datamill.ledger.budget_plan import readable_plan_variance, require_variance_reader
+from datamill.ledger.access import require_project_reader
+from datamill.ledger.budget_plan import readable_plan_variance
 from datamill.ledger.projects import ledger_project_id_for
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 
@@ -28,7 +29,7 @@ _BAR = 320  # px of the longest bar
 def plan_variance_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser
 ) -> Response:
-    require_variance_reader(session, me.user, project_id)  # before the lookup: 403, not 404
+    require_project_reader(session, me.user, project_id)  # before the lookup: 403, not 404
     lp = ledger_project_id_for(session, project_id)
     if lp is None:
         raise NotFound(f"project {project_id} has no ledger accounts yet")

@@ -1,7 +1,9 @@
 """Finance pages: a project's accounts (order, budget + approvals, budget vs actual, WIP,
 revenue and margin) and the year's overview (margin by segment, months, journal CSV, pending
-events). Readers: admins, project managers and anyone holding a ledger approval role; budget
-levels are signed by the holder of the next level's role (checked again by the service).
+events). Readers: the ledger's (admins, project managers, finance and anyone holding a ledger
+approval role, sales, auditors); a project's accounts only for those cleared for it, member or
+not, as in the API and the CLI. Budget levels are signed by the holder of the next level's role
+(checked again by the service).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.compliance.classification import hidden_project_ids, require_visible
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
@@ -22,7 +24,7 @@ from datamill.ledger.access import require_ledger_access
 from datamill.ledger.budgets import approve_budget
 from datamill.ledger.contracts import list_contracts
 from datamill.ledger.events import sync_ledger
-from datamill.ledger.finance import can_sign, finance_overview, project_finance
+from datamill.ledger.finance import can_sign, finance_overview, readable_project_finance
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 from datamill.ledger.projects import ledger_project_row
@@ -109,9 +111,9 @@ def project_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
     signed: str | None = None,
 ) -> Response:
-    role = _require_finance(session, me.user, write=False)
-    require_visible(session, me.user, project_id)
-    data = project_finance(session, project_id, _year(year))
+    # the API's and the CLI's rule (require_project_reader): a reader of the books cleared for
+    # the project, member or not
+    data, role = readable_project_finance(session, me.user, project_id, _year(year))
     bva = data.budget_vs_actual
     tc = code_label(translator(page_language(request)))
     chart: dict[str, Any] = {
