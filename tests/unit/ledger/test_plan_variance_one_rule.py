@@ -1,4 +1,4 @@
-"""Plan variance is one rule on every face (``budget_plan.require_variance_reader``): a reader
+"""Plan variance is one rule on every face (``access.require_project_reader``): a reader
 of the books cleared for the project. The API asked for project membership as well
 (``view_project``), so finance, the ledger approvers and a project manager outside the project
 were refused there and allowed on the web page and in the CLI."""
