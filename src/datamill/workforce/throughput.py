@@ -28,6 +28,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.compliance.permissions import check
+from datamill.compliance.roles import Action
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.modalities.registry import get_modality
@@ -82,13 +84,15 @@ class _Acc:
 
 
 def report_scope(session: Session, user: User, *, vendor_only: bool = False) -> int | None:
-    """Who reads the reports: the business side and auditors see everything (None); a vendor
-    manager sees only their own vendor's throughput (its id); others are refused."""
-    if is_business(user):
+    """Who reads the reports, on every face (the API, the CLI and the finance page's CSVs): the
+    business side, auditors and the readers of the books (finance, the ledger approvers, sales:
+    these are finance reports, §6.8) see everything (None); a vendor manager sees only their own
+    vendor's throughput (its id); others are refused."""
+    if is_business(user) or check(session, user, Action.VIEW_LEDGER) is None:
         return None
     if not vendor_only:  # the output ratio spans every vendor's work
-        raise Forbidden(f"only procurement, a project manager or an auditor may read the "
-                        f"annotation-output ratio; {user.username!r} is a {user.role}")
+        raise Forbidden(f"only procurement, a project manager, finance or an auditor may read "
+                        f"the annotation-output ratio; {user.username!r} is a {user.role}")
     mine = managed_vendor_id(session, user)
     if mine is None:
         raise Forbidden(f"{user.username!r} manages no vendor and may not read the "

@@ -43,6 +43,7 @@ from datamill.workforce.throughput import (
     VendorThroughputRow,
     output_ratio_report,
     report_csv,
+    report_scope,
     vendor_throughput,
 )
 
@@ -198,8 +199,9 @@ def output_ratio_csv(
     session: SessionDep, me: WebUser,
     date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
 ) -> Response:
-    """The annotation-output ratio achieved per project and stage as a CSV download."""
-    _require_finance(session, me.user, write=False)
+    """The annotation-output ratio achieved per project and stage as a CSV download (readers:
+    report_scope's, as GET /reports/output-ratio and 'datamill workforce output-ratio')."""
+    report_scope(session, me.user)
     rows = output_ratio_report(session, date_from=date_from, date_to=date_to)
     return _csv(report_csv(rows, OutputRatioRow),
                 f"output-ratio-{date_from.isoformat()}-{date_to.isoformat()}.csv")
@@ -210,9 +212,10 @@ def throughput_csv(
     session: SessionDep, me: WebUser,
     date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
 ) -> Response:
-    """Vendor throughput per vendor, project and stage as a CSV download."""
-    _require_finance(session, me.user, write=False)
-    rows = vendor_throughput(session, date_from=date_from, date_to=date_to)
+    """Vendor throughput per vendor, project and stage as a CSV download (readers and a vendor
+    manager's own rows: report_scope's, as GET /reports/vendor-throughput and the CLI)."""
+    vendor = report_scope(session, me.user, vendor_only=True)
+    rows = vendor_throughput(session, vendor_id=vendor, date_from=date_from, date_to=date_to)
     return _csv(report_csv(rows, VendorThroughputRow),
                 f"throughput-{date_from.isoformat()}-{date_to.isoformat()}.csv")
 
