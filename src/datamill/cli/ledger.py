@@ -239,11 +239,13 @@ def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = 
 def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",
               as_json: JsonOpt = False) -> None:
     """Cost-plus price from a budget and a guidance margin."""
-    from datamill.ledger.quotes import quote_from_budget
+    from datamill.cli._common import acting_user
+    from datamill.ledger.quotes import readable_quote
 
     with get_runtime().session() as s:
-        _reader(s, user)
-        q = quote_from_budget(s, budget_id, _dec(margin, "margin"), vat_rate=_dec(vat_rate, "vat"))
+        # a read of the budget's project: its books' readers, cleared for it (readable_quote)
+        q = readable_quote(s, acting_user(s, user), budget_id, _dec(margin, "margin"),
+                           vat_rate=_dec(vat_rate, "vat"))
     emit(q, as_json, lambda q: out.print(f"price {q.price_excl_vat} + VAT {q.vat} = "
                                           f"{q.price_incl_vat}"))
 

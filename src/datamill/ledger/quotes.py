@@ -6,13 +6,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
+from datamill.ledger.access import require_ledger_access, require_project_reader
 from datamill.ledger.models import LedgerBudget
+from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import QuoteOut
 
-__all__ = ["cost_plus_price", "quote_from_budget"]
+__all__ = ["cost_plus_price", "quote_from_budget", "readable_quote"]
 
 
 def cost_plus_price(cost: Decimal, guidance_margin: Decimal) -> Decimal:
@@ -38,3 +41,17 @@ def quote_from_budget(
     vat = to_cents(price * rate)
     return QuoteOut(estimated_cost=budget.total, guidance_margin=margin, price_excl_vat=price,
                     vat_rate=rate, vat=vat, price_incl_vat=price + vat)
+
+
+def readable_quote(
+    session: Session, reader: User, budget_id: int, guidance_margin: Decimal | str,
+    *, vat_rate: Decimal | str = "0.06",
+) -> QuoteOut:
+    """:func:`quote_from_budget` for ``reader``: the quote tells the budget's total, so it is
+    refused (Forbidden) unless :func:`~datamill.ledger.access.require_project_reader` lets them
+    read the books of the budget's project (a reader of the books cleared for it)."""
+    require_ledger_access(session, reader, write=False)  # before the budget's existence
+    budget = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
+    require_project_reader(session, reader,
+                           ledger_project_row(session, budget.project_id).production_project_id)
+    return quote_from_budget(session, budget_id, guidance_margin, vat_rate=vat_rate)
