@@ -186,18 +186,19 @@ def http_server(
 
 
 @contextlib.contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
+def scratch_database(server_url: str, tag: str = "") -> Iterator[str]:
     """A database of its own on ``server_url``'s server, dropped at the end.
 
     Named after the database ``server_url`` names (``<db>_bench_<pid>``; ``datamill_bench_<pid>``
-    when it names none or ``postgres``), so that scratch databases keep their owner's prefix.
+    when it names none or ``postgres``), so that scratch databases keep their owner's prefix;
+    ``tag`` tells apart several of one process (``<db>_bench_<pid>_<tag>``).
     """
     import psycopg
 
     head, _, dbname = server_url.rpartition("/")
     dbname, sep, query = dbname.partition("?")
     prefix = dbname if dbname and dbname != "postgres" else "datamill"
-    name = f"{prefix}_bench_{os.getpid()}"
+    name = f"{prefix}_bench_{os.getpid()}" + (f"_{tag}" if tag else "")
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')

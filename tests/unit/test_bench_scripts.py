@@ -67,6 +67,10 @@ BENCHES = [
           "SUMMARY checks_throughput", ("+consistency",), tools=("espeak-ng",)),
     Bench("claim_lane.py", ("--rounds", "1", "--block", "3"), "SUMMARY claim_lane:",
           ("PostgreSQL hot lane", "PostgreSQL FastAPI routes"), tools=("postgresql",)),
+    # this checkout against itself (the baseline's src is this one's), SQLite only: two servers
+    # of 2 workers (with PostgreSQL four, ~40 s; its leg is the same code on another URL)
+    Bench("claim_ab.py", ("--baseline-src", "src", "--rounds", "2", "--block", "3"),
+          "SUMMARY claim_ab:", ("SQLite p99",), timeout_s=180, slow=True),
     # one server process (--workers 2, `datamill serve --workers 2`, costs ~15 s more CPU)
     Bench("claim_latency.py",
           ("--tasks", "60", "--claims", "16", "--warmup", "2", "--clients", "4", "--single", "4"),
@@ -170,7 +174,8 @@ def _drop_scratch(server_url: str, pid: int) -> None:
     dbname = server_url.rpartition("/")[2].partition("?")[0]
     name = f"{dbname}_bench_{pid}"
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for tag in ("", "_a", "_b"):  # claim_ab.py makes two, tagged
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}{tag}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize(
