@@ -132,32 +132,40 @@ _ANNOTATIONS = cast(Table, Annotation.__table__)
 _ASSIGNMENTS = cast(Table, TaskAssignment.__table__)
 _ITEMS = cast(Table, Item.__table__)
 _TASKS = cast(Table, Task.__table__)
-_LOCKED_VERSIONS = (  # the item's row locked, and what a new version is numbered from
-    select(
-        _ITEMS.c.current_version,
-        _ITEMS.c.current_annotation_id,
-        select(func.max(_ANNOTATIONS.c.version))
-        .where(_ANNOTATIONS.c.item_id == bindparam("p_item")).scalar_subquery(),
-        select(_ANNOTATIONS.c.id)
-        .where(_ANNOTATIONS.c.item_id == bindparam("p_item"),
-               _ANNOTATIONS.c.kind == "preannotation")
-        .order_by(_ANNOTATIONS.c.version.desc()).limit(1).scalar_subquery(),
-    )
-    .where(_ITEMS.c.id == bindparam("p_item"))
-    # PostgreSQL locks the row; SQLite renders no FOR UPDATE (its writers are serialised by
-    # BEGIN IMMEDIATE, see db/session.py)
-    .with_for_update(of=_ITEMS)
+_TOP_VERSIONS = (  # what a new version is numbered from: the highest, the newest pre-label
+    select(_ANNOTATIONS.c.version)
+    .where(_ANNOTATIONS.c.item_id == bindparam("p_item"))
+    .order_by(_ANNOTATIONS.c.version.desc()).limit(1).scalar_subquery(),
+    select(_ANNOTATIONS.c.id)
+    .where(_ANNOTATIONS.c.item_id == bindparam("p_item"),
+           _ANNOTATIONS.c.kind == "preannotation")
+    .order_by(_ANNOTATIONS.c.version.desc()).limit(1).scalar_subquery(),
 )
+_ITEM_NOW = (_ITEMS.c.current_version, _ITEMS.c.current_annotation_id)
+_LOCK_ITEM = select(*_ITEM_NOW).where(_ITEMS.c.id == bindparam("p_item")).with_for_update()
+_NUMBERS = select(*_TOP_VERSIONS)
+# SQLite: one statement (its writers are serialised by BEGIN IMMEDIATE, see db/session.py; it
+# renders no FOR UPDATE)
+_ITEM_AND_NUMBERS = select(*_ITEM_NOW, *_TOP_VERSIONS).where(_ITEMS.c.id == bindparam("p_item"))
 
 
 def _lock_versions(session: Session, item: Item) -> tuple[int, int | None, int, int | None]:
-    """Lock the item's row (PostgreSQL) and read, in the same statement, its version and current
-    annotation as committed now, its highest annotation version (0: none; check answers take
-    numbers too) and its newest pre-annotation's id: writers of an item's versions go one after
-    the other and each sees the last one's. Whatever the session holds for the item is flushed
-    first."""
+    """Lock the item's row (PostgreSQL) and read its version and current annotation as committed
+    now, its highest annotation version (0: none; check answers take numbers too) and its newest
+    pre-annotation's id: writers of an item's versions go one after the other and each sees the
+    last one's. Whatever the session holds for the item is flushed first.
+
+    On PostgreSQL the numbers are read by a second statement, after the lock: a statement that
+    waited for a row lock gets the row as committed since, but its other reads keep the snapshot
+    it started with, so one statement would number a version from before the lock holder's
+    (a check answer racing an edit collided on the version's unique key)."""
     session.flush()
-    row = session.execute(_LOCKED_VERSIONS, {"p_item": item.id}).one()
+    params = {"p_item": item.id}
+    if session.get_bind().dialect.name == "sqlite":
+        row = tuple(session.execute(_ITEM_AND_NUMBERS, params).one())
+    else:
+        row = (*session.execute(_LOCK_ITEM, params).one(),
+               *session.execute(_NUMBERS, params).one())
     return (int(row[0] or 0), (int(row[1]) if row[1] is not None else None), int(row[2] or 0),
             (int(row[3]) if row[3] is not None else None))
 
