@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from typing import TYPE_CHECKING, Final, Literal
 
 from datamill.core.errors import InvalidInput
@@ -81,6 +82,10 @@ _SPACE_NEAR_CJK: Final = re.compile(f"(?<=[{_CJK_RANGES}]) | (?=[{_CJK_RANGES}])
 _TAG: Final = re.compile(r"\[[^\[\]]*\]|<[^<>]*>|\{[^{}]*\}")
 _TOKEN: Final = re.compile(rf"\[[^\[\]]*\]|<[^<>]*>|\{{[^{{}}]*\}}|[{_CJK_RANGES}]|[^\s{_CJK_RANGES}]+")
 _WHITESPACE: Final = re.compile(r"\s+")
+# a number's own marks (see _convertible): a decimal point or thousands comma between digits, a
+# per cent sign after one; and spaces inside such a number
+_NUMBER_MARK: Final = re.compile(r"(?<=\d)[.,](?=\d)|(?<=\d)%")
+_SPACE_IN_NUMBER: Final = re.compile(r"(?<=\d) +(?=%)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=[.,]\d)")
 _APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
 _EXTRA_PUNCTUATION: Final = frozenset("~")
 """Symbols (category S) that CJK text uses as punctuation (``～`` becomes ``~`` under NFKC)."""
@@ -131,13 +136,14 @@ def _clean_char(char: str) -> str:
     return char
 
 
-def _strip_punctuation(text: str) -> str:
+def _strip_punctuation(text: str, keep: Container[int] = ()) -> str:
     """Punctuation and control characters to spaces, format characters dropped; an
-    apostrophe between two letters/digits of a spaced script is kept."""
+    apostrophe between two letters/digits of a spaced script is kept, and the characters at the
+    positions ``keep`` names."""
     out: list[str] = []
     last = len(text) - 1
     for i, char in enumerate(text):
-        if (
+        if i in keep or (
             char == "'"
             and 0 < i < last
             and text[i - 1].isalnum()
@@ -184,10 +190,39 @@ def normalize_text(
     return out
 
 
+def _convertible(piece: str) -> str:
+    """A stretch of folded text between tags as the script and numeral conversion must read it:
+    without what comparison ignores anyway (punctuation, spaces beside CJK characters), except a
+    number's own marks (a decimal point or thousands comma between digits, a per cent sign after
+    one, spaces inside them closed up). cn2an reads a number by what surrounds it (``2026年`` a
+    year, 二零二六年; ``2026 年`` a quantity, 二千零二十六年; ``50 %`` 五十, ``50%`` 百分之五十),
+    so two texts comparison counts equal must reach it alike."""
+    piece = _SPACE_IN_NUMBER.sub("", _WHITESPACE.sub(" ", piece))
+    keep = {match.start() for match in _NUMBER_MARK.finditer(piece)}
+    spaced = _WHITESPACE.sub(" ", _strip_punctuation(piece, keep)).strip()
+    return _SPACE_NEAR_CJK.sub("", spaced)
+
+
+def _converted(folded: str, conventions: TextNormalization) -> str:
+    """``folded`` with the text between its tags in the conventions' script and numerals (tags
+    as they are)."""
+    pieces: list[str] = []
+    position = 0
+    for match in _TAG.finditer(folded):
+        pieces.append(apply_conventions(_convertible(folded[position : match.start()]),
+                                        conventions))
+        pieces.append(f" {match.group()} ")
+        position = match.end()
+    pieces.append(apply_conventions(_convertible(folded[position:]), conventions))
+    return "".join(pieces)
+
+
 def _normalize_once(
     text: str, language: str | None, drop_symbols: bool, conventions: TextNormalization | None
 ) -> str:
-    folded = apply_conventions(casefold(text, language), conventions).translate(_APOSTROPHES)
+    folded = casefold(text, language).translate(_APOSTROPHES)
+    if conventions is not None and conventions.active:
+        folded = _converted(folded, conventions)
     pieces: list[str] = []
     position = 0
     for match in _TAG.finditer(folded):
