@@ -127,6 +127,7 @@ def serve_cmd(
     finally:
         rt.close()
     _check_port_free(host, port)
+    _hold_serving_lock(get_settings().home)  # held until this process ends: see demo --fresh
     try:
         serve(host=host, port=port, workers=workers,
               tls_cert=None if tls_cert is None else str(tls_cert),
@@ -247,13 +248,55 @@ def demo_cmd(
 
 #: a file the demo leaves in its home: only such a home is deleted by ``demo --fresh``
 DEMO_MARKER = "MADE-BY-DATAMILL-DEMO"
+#: a file in the home that ``datamill serve`` holds a shared ``flock`` on while it runs
+SERVING_LOCK = "serving.lock"
+_serving_fds: list[int] = []  # the lock's descriptors, open for the life of the process
+
+
+def _hold_serving_lock(home: Path) -> None:
+    """Hold a shared lock on the home's :data:`SERVING_LOCK` for the rest of this process (a
+    server's workers inherit it), so that ``demo --fresh`` can tell the home is in use. Nothing
+    where ``fcntl`` is missing or the home cannot hold the file."""
+    import os
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    try:
+        fd = os.open(home / SERVING_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    _serving_fds.append(fd)
+
+
+def _home_served(home: Path) -> bool:
+    """Whether a running ``datamill serve`` holds the home's :data:`SERVING_LOCK`."""
+    import os
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        return False
+    try:
+        fd = os.open(home / SERVING_LOCK, os.O_RDWR)
+    except OSError:  # no lock file: no server ever ran on this home
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock taken here
+    return False
 
 
 def _check_fresh_allowed(settings: Settings) -> None:
     """``demo --fresh`` deletes the home folder: refuse one the demo did not make (a real
     installation's database, keys and blobs), and a database configured elsewhere (it would
     keep its rows while the blobs they name were deleted)."""
-    from datamill.core.errors import InvalidInput  # the CLI's start stays light
+    from datamill.core.errors import Conflict, InvalidInput  # the CLI's start stays light
 
     home = settings.home
     if settings.database_url or settings.storage_url:
@@ -266,6 +309,12 @@ def _check_fresh_allowed(settings: Settings) -> None:
             f"demo --fresh would delete {home.resolve()}, which the demo did not make (no "
             f"{DEMO_MARKER} file in it); point DATAMILL_HOME at another folder, or delete it "
             "yourself if it is an old demo's", field="fresh")
+    if _home_served(home):
+        # deleted under a running server, the database lives on in its open files: its pages
+        # would keep showing (and writing to) the old demo while the CLI sees the new one
+        raise Conflict(
+            f"demo --fresh would delete {home.resolve()}, which a running `datamill serve` is "
+            "using; stop the server first, then start it again after the demo")
 
 
 def _speech_demo(rt: Runtime, workdir: Path, utterances: int, *, full: bool) -> int:
