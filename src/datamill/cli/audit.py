@@ -3,7 +3,9 @@ CSV), verify the hash-chained, HMAC-anchored chain, write checkpoints."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -169,15 +171,27 @@ def export_cmd(  # noqa: PLR0913 - one option per filter
     from datamill.compliance.audit_log import AuditFilter, audit_csv
 
     rt = get_runtime()
-    with rt.session() as s:
-        me = acting_user(s, as_user)
-        filters = AuditFilter(actor=actor, action=action, object_type=object_type,
-                              object_id=object_id, project_id=_project_id(s, project),
-                              since=since, until=until)
-        text, rows = audit_csv(s, me, filters)
-        if output is not None:  # before the export's record commits: no file, no record
-            output.write_text(text, encoding="utf-8")
-    if output is not None:
+    # the file is written beside its place before the export's record commits (a file that
+    # cannot be written: no record) and moved into place after (a record that cannot commit:
+    # no file, so no export goes untraced)
+    part = None if output is None else output.with_name(output.name + ".part")
+    if output is not None and output.is_dir():  # the move into place would fail after the commit
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(output))
+    try:
+        with rt.session() as s:
+            me = acting_user(s, as_user)
+            filters = AuditFilter(actor=actor, action=action, object_type=object_type,
+                                  object_id=object_id, project_id=_project_id(s, project),
+                                  since=since, until=until)
+            text, rows = audit_csv(s, me, filters)
+            if part is not None:
+                part.write_text(text, encoding="utf-8")
+    except BaseException:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise
+    if output is not None and part is not None:
+        part.replace(output)
         emit({"rows": rows, "path": str(output)}, as_json, lambda _r: out.print(
             f"wrote {rows} audit record(s) to {output}", highlight=False))
     elif as_json:

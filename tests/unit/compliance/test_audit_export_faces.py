@@ -101,3 +101,37 @@ def test_the_cli_exports_to_a_file_or_stdout_and_json_always(
     assert nowhere.returncode == 2, nowhere.stdout
     assert json.loads(nowhere.stdout)["error"]["code"] == "invalid_input"
     assert [e["rows"] for e in _exports(runtime)] == [3, 1, 1]  # the failed ones recorded none
+
+
+def test_an_export_whose_record_cannot_commit_leaves_no_file(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    # found by review: the file was written before the export's record committed, so a commit
+    # that failed left an export nobody could trace. PostgreSQL refuses the record at COMMIT
+    # (a deferred trigger); SQLite has no deferred trigger, so there the file is simply checked
+    # to arrive whole (no ".part" left beside it).
+    _world(runtime, users)
+    out = tmp_path / "trail.csv"
+    if runtime.engine.dialect.name == "postgresql":
+        with runtime.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse_export() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.action = 'audit.exported' THEN RAISE EXCEPTION 'refused at commit'; "
+                "END IF; RETURN NEW; END $$")
+            conn.exec_driver_sql(
+                "CREATE CONSTRAINT TRIGGER refuse_export AFTER INSERT ON audit_records "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_export()")
+        try:
+            r = _cli(runtime, "--as", "aud", "--output", str(out), "--json")
+        finally:
+            with runtime.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TRIGGER refuse_export ON audit_records")
+                conn.exec_driver_sql("DROP FUNCTION refuse_export()")
+        assert r.returncode != 0 and "error" in json.loads(r.stdout), r.stdout
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("trail")) == []
+        assert _exports(runtime) == []
+    r = _cli(runtime, "--as", "aud", "--output", str(out), "--json")
+    assert r.returncode == 0, r.stdout
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("trail")) == [
+        "trail.csv"]
+    assert [e["rows"] for e in _exports(runtime)] == [json.loads(r.stdout)["rows"]]
