@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.core.money import to_decimal
+from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import (
     WIP_TYPES,
     approved_budget,
@@ -173,10 +173,12 @@ def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
             .where(LedgerCost.project_id == project_id, LedgerCost.status == "posted")
             .group_by(LedgerCost.stage, LedgerCost.category)):
         lines[(stage, category)][1] += Decimal(amount or 0)
-    rows = [BudgetVsActualLine(stage=s, category=c, budget=b, actual=a, variance=b - a)
+    # money in cents everywhere: a stage with nothing spent reads 0.00, never 0
+    rows = [BudgetVsActualLine(stage=s, category=c, budget=to_cents(b), actual=to_cents(a),
+                               variance=to_cents(b - a))
             for (s, c), (b, a) in sorted(lines.items())]
-    total_b = budget.total if budget else ZERO
-    total_a = sum((r.actual for r in rows), ZERO)
+    total_b = to_cents(budget.total if budget else ZERO)
+    total_a = to_cents(sum((r.actual for r in rows), ZERO))
     return BudgetVsActualOut(project_id=project_id, budget_total=total_b, actual_total=total_a,
                              spent_pct=_pct(total_a, total_b), lines=rows)
 
