@@ -4,7 +4,9 @@ Thin over ``datamill.ledger`` services; money arguments are decimal strings (nev
 Every command acts for a person named with ``--as USERNAME`` (the CLI runs on the server as an
 operator): checked by the same ``require_ledger_access`` as the API and the web pages (reads:
 whoever may read the books, auditors too), and every write is audited under that person like
-an API call.
+an API call. A write to one project's books (cost, budget, close, asset, budget plan) asks the
+API's ``require_project_writer`` (cleared for the project, member or not); reports over several
+projects leave out the books above the reader's clearance (``hidden_books``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,14 @@ def _actor(s: Any, username: str) -> int:
     from datamill.ledger.access import acting_ledger_user
 
     return int(acting_ledger_user(s, username).id)
+
+
+def _writer(s: Any, username: str, project_id: int) -> int:
+    """The acting person's id, once they may write ledger project ``project_id``'s books: a
+    writer of the books cleared for the project, member or not (as the API)."""
+    from datamill.ledger.access import acting_project_writer
+
+    return int(acting_project_writer(s, username, project_id).id)
 
 
 def _reader(s: Any, username: str) -> Any:
@@ -151,7 +161,7 @@ def budget_create(project_id: int, lines_file: Path, user: AsUser,
     except (OSError, ValueError) as err:  # ValueError: not JSON, or not UTF-8 text
         raise InvalidInput(f"cannot read budget lines from {lines_file}: {err}") from err
     with get_runtime().session() as s:
-        b = create_budget(s, project_id, lines, actor_id=_actor(s, user))
+        b = create_budget(s, project_id, lines, actor_id=_writer(s, user, project_id))
     emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version}: {b.total}"))
 
 
@@ -191,8 +201,8 @@ def cost_post(project_id: int, stage: str, category: str, amount: str, source_re
     with get_runtime().session() as s:
         c = post_cost(s, project_id, stage, category, _dec(amount, "amount"), source_ref,
                       incurred_on=_day(incurred_on), supplier=supplier,
-                      over_budget_reason=over_budget_reason, actor_id=_actor(s, user),
-                      claim=True)
+                      over_budget_reason=over_budget_reason,
+                      actor_id=_writer(s, user, project_id), claim=True)
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
 
 
@@ -230,7 +240,7 @@ def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = 
     from datamill.ledger.recognition import close_project
 
     with get_runtime().session() as s:
-        p = close_project(s, project_id, _day(closed_on), actor_id=_actor(s, user))
+        p = close_project(s, project_id, _day(closed_on), actor_id=_writer(s, user, project_id))
     emit(p, as_json, lambda p: out.print(f"project {p.id} closed on {p.closed_on}"))
 
 
@@ -336,22 +346,24 @@ def report_cmd(kind: str, date_from: str, date_to: str, user: AsUser,
     """Report as a table (with --json: the rows): margin, wip, units (per audio hour), monthly
     (year of date_from) or vat (output VAT by tax point)."""
     from datamill.ledger import reports
+    from datamill.ledger.access import hidden_books
 
     start, end = _day(date_from), _day(date_to)
     with get_runtime().session() as s:
-        _reader(s, user)
+        # without the books of projects above the reader's clearance, as the API and the web
+        hidden = hidden_books(s, _reader(s, user))
         if kind == "margin":
-            data: list[Any] = list(reports.margin_report(s, start, end))
+            data: list[Any] = list(reports.margin_report(s, start, end, hidden=hidden))
         elif kind == "wip":
-            data = list(reports.wip_rollforward(s, start, end))
+            data = list(reports.wip_rollforward(s, start, end, hidden=hidden))
         elif kind == "units":
-            data = list(reports.unit_economics(s, start, end))
+            data = list(reports.unit_economics(s, start, end, hidden=hidden))
         elif kind == "monthly":
-            data = list(reports.monthly_summary(s, start.year))
+            data = list(reports.monthly_summary(s, start.year, hidden=hidden))
         elif kind == "vat":
             from datamill.ledger.vat import vat_points
 
-            data = list(vat_points(s, start, end))
+            data = list(vat_points(s, start, end, hidden_orders=hidden.orders))
         else:
             raise InvalidInput(f"unknown report {kind!r}; available: margin, wip, units, "
                                "monthly, vat")
@@ -364,12 +376,13 @@ def journal_cmd(date_from: str, date_to: str, output: Path, user: AsUser,
                 accounts: Annotated[Path | None, typer.Option(help="key,code,name CSV")] = None,
                 as_json: JsonOpt = False) -> None:
     """Export the double-entry journal as CSV."""
+    from datamill.ledger.access import hidden_books
     from datamill.ledger.journal import export_journal_csv, load_account_map
 
     mapping = load_account_map(accounts) if accounts else None
     with get_runtime().session() as s:
-        _reader(s, user)
-        text = export_journal_csv(s, _day(date_from), _day(date_to), mapping)
+        hidden = hidden_books(s, _reader(s, user))  # the reader's books only, as the API
+        text = export_journal_csv(s, _day(date_from), _day(date_to), mapping, hidden=hidden)
     output.write_text(text, encoding="utf-8")
     lines = text.count(chr(10)) - 1
     emit({"path": str(output), "lines": lines}, as_json,

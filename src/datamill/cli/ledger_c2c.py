@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
-from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, app
+from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _writer, app
 from datamill.core.clock import utcnow
 
 __all__: list[str] = []
@@ -227,7 +227,7 @@ def asset_add(code: str, name: str, annual_depreciation: str, project_id: int, i
                            annual_depreciation=_dec(annual_depreciation, "annual_depreciation"),
                            project_id=project_id, in_use_from=_day(in_use_from),
                            in_use_to=_day(in_use_to) if in_use_to else None, stage=stage,
-                           actor_id=_actor(s, user))
+                           actor_id=_writer(s, user, project_id))
     emit(a, as_json, lambda a: out.print(f"asset {a.code} on project {a.project_id}"))
 
 
@@ -291,15 +291,16 @@ def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> N
 def line_report_cmd(date_from: str, date_to: str, user: AsUser, as_json: JsonOpt = False,
                     csv_out: Annotated[Path | None, typer.Option("--csv")] = None) -> None:
     """Margin by line (custom / catalog / services) and the speech cost per hour."""
+    from datamill.ledger.access import hidden_books
     from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 
     start, end = _day(date_from), _day(date_to)
     with get_runtime().session() as s:
-        _reader(s, user)
-        data = {"lines": line_margin(s, start, end),
-                "speech": speech_cost_per_hour(s, start, end)}
+        hidden = hidden_books(s, _reader(s, user))  # the reader's books only, as the API
+        data = {"lines": line_margin(s, start, end, hidden=hidden),
+                "speech": speech_cost_per_hour(s, start, end, hidden=hidden)}
         if csv_out:
-            csv_out.write_text(line_report_csv(s, start, end), encoding="utf-8")
+            csv_out.write_text(line_report_csv(s, start, end, hidden=hidden), encoding="utf-8")
 
     def show(d: Any) -> None:
         for r in d["lines"]:

@@ -27,10 +27,12 @@ Ratio = Annotated[str, typer.Option(help="Annotation-output ratio: work hours pe
 On = Annotated[str | None, typer.Option(help="Price date YYYY-MM-DD (default today)")]
 
 
-def _actor(s: Any, username: str, *, write: bool = True) -> int:
-    from datamill.ledger.access import acting_ledger_user
+def _writer(s: Any, username: str, project_id: int) -> int:
+    """A writer of the books cleared for ledger project ``project_id``, member or not (the
+    API's rule: require_project_writer)."""
+    from datamill.ledger.access import acting_project_writer
 
-    return int(acting_ledger_user(s, username, write=write).id)
+    return int(acting_project_writer(s, username, project_id).id)
 
 
 def _plan_args(deliverable: str, loss: str, ratio: str, on: str | None, collection_stage: str,
@@ -72,7 +74,7 @@ def show(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, ra
     args = _plan_args(deliverable, loss, ratio, on, collection_stage, labelling_stage, vendor,
                       collection_price, labelling_price)
     with get_runtime().session() as s:
-        _actor(s, user)
+        _writer(s, user, project_id)
         p = plan_budget(s, project_id, **args)
     emit(p, as_json, _render_plan)
 
@@ -89,7 +91,8 @@ def create(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, 
     args = _plan_args(deliverable, loss, ratio, on, collection_stage, labelling_stage, vendor,
                       collection_price, labelling_price)
     with get_runtime().session() as s:
-        b = create_budget_from_plan(s, project_id, actor_id=_actor(s, user), **args)
+        b = create_budget_from_plan(s, project_id, actor_id=_writer(s, user, project_id),
+                                    **args)
     emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version} (draft): {b.total}"))
 
 

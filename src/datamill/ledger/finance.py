@@ -6,7 +6,6 @@ on a page reconciles with the CSV export.
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import NotFound
 from datamill.core.money import to_decimal
 from datamill.ledger._balances import accepted_volume, carried_cost, incurred_cost, wip_balance
-from datamill.ledger.access import require_project_reader
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, require_project_reader
 from datamill.ledger.budgets import approval_role_of, get_budget
 from datamill.ledger.costs import list_costs
 from datamill.ledger.events import list_event_problems
@@ -210,13 +209,15 @@ def can_sign(session: Session, user_id: int, budget: BudgetOut | None) -> bool:
 
 def finance_overview(
     session: Session, year: int, *, settings: LedgerSettings | None = None,
-    hidden: AbstractSet[int] = frozenset(),
+    hidden: HiddenBooks = NOTHING_HIDDEN,
 ) -> FinanceOverviewOut:
-    """The year's margin by line × offering × region × customer type, months, projects (less
-    those in ``hidden``: classified above the reader's clearance), and the events still waiting
-    to be booked."""
-    margin = margin_report(session, date(year, 1, 1), date(year, 12, 31), settings=settings)
-    monthly = monthly_summary(session, year)
+    """The year's margin by line × offering × region × customer type, months and projects,
+    without the books in ``hidden`` (projects classified above the reader's clearance:
+    :func:`~datamill.ledger.access.hidden_books`), and the events still waiting to be
+    booked."""
+    margin = margin_report(session, date(year, 1, 1), date(year, 12, 31), settings=settings,
+                           hidden=hidden)
+    monthly = monthly_summary(session, year, hidden=hidden)
     revenue = sum((m.revenue for m in monthly), ZERO)
     cost = sum((m.cost for m in monthly), ZERO)
     projects = [
@@ -228,7 +229,7 @@ def finance_overview(
             .join(Project, Project.id == LedgerProject.production_project_id)
             .outerjoin(LedgerOrder, LedgerOrder.id == LedgerProject.order_id)
             .order_by(LedgerProject.id))
-        if p.id not in hidden
+        if lp.id not in hidden.projects
     ]
     return FinanceOverviewOut(year=year, margin=margin, monthly=monthly, revenue=revenue,
                               cost=cost, margin_total=revenue - cost, projects=projects,

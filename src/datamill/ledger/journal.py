@@ -24,6 +24,11 @@ Postings:
 
 Revenue and cost exclude VAT; output VAT is journalised at its tax point, never at payment.
 Every entry balances, so :func:`trial_balance` sums debits and credits per account.
+
+A reader's journal leaves out the entries of the books in ``hidden``
+(:func:`datamill.ledger.access.hidden_books`: projects classified above their clearance and
+those projects' orders); both lines of an entry name the same project and order, so what is
+left still balances.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from sqlalchemy.orm import Session
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import InvalidInput
 from datamill.ledger._balances import WIP_TYPES
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import (
     LedgerCost,
     LedgerImpairment,
@@ -118,9 +124,10 @@ def _pair(
 
 def journal_lines(
     session: Session, date_from: date, date_to: date,
-    accounts: dict[str, tuple[str, str]] | None = None,
+    accounts: dict[str, tuple[str, str]] | None = None, *, hidden: HiddenBooks = NOTHING_HIDDEN,
 ) -> list[JournalLine]:
-    """Every posting dated within ``[date_from, date_to]``, ordered by date then entry."""
+    """Every posting dated within ``[date_from, date_to]``, ordered by date then entry (less
+    the entries of the books in ``hidden``)."""
     acc = accounts or DEFAULT_ACCOUNTS
     out: list[JournalLine] = []
     types = {pid: ptype for pid, ptype in session.execute(
@@ -149,6 +156,8 @@ def journal_lines(
               i.project_id, None, f"impairment test: provision {i.provision}")
     _payments(session, date_from, date_to, acc, out)
     _vat(session, date_from, date_to, acc, out)
+    if hidden:
+        out = [ln for ln in out if not hidden.hides(ln.project_id, ln.order_id)]
     out.sort(key=lambda ln: (ln.date, ln.entry[0], int(ln.entry[1:])))  # stable: pairs stay
     return out
 
@@ -225,13 +234,13 @@ def account_balance(lines: list[JournalLine], account: str) -> Decimal:
 
 def export_journal_csv(
     session: Session, date_from: date, date_to: date,
-    accounts: dict[str, tuple[str, str]] | None = None,
+    accounts: dict[str, tuple[str, str]] | None = None, *, hidden: HiddenBooks = NOTHING_HIDDEN,
 ) -> str:
-    """The journal as CSV text (amounts with two decimals)."""
+    """The journal as CSV text (amounts with two decimals), less the books in ``hidden``."""
     buf = io.StringIO()
     writer = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
-    for ln in journal_lines(session, date_from, date_to, accounts):
+    for ln in journal_lines(session, date_from, date_to, accounts, hidden=hidden):
         row = ln.model_dump()
         row["date"] = ln.date.isoformat()
         row["debit"], row["credit"] = f"{ln.debit:.2f}", f"{ln.credit:.2f}"

@@ -2,6 +2,8 @@
 accepted unit of volume of each business line and unit (speech: hours; vision: images; …), from
 the recognitions (a cancelled contract's write-off is a non-operating loss, not cost of sales,
 so it is left out of both). ``speech_cost_per_hour`` is the speech-hours row of that table.
+Each is computed without the books in ``hidden`` (the reader's:
+:func:`datamill.ledger.access.hidden_books`), as every report over several projects.
 
 Lines: a ``product_licence`` order is **catalog**; an ``application_service`` order is
 **services**; every other custom order is **custom**.
@@ -19,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from datamill.core.csv_cells import safe_writer
 from datamill.core.money import to_decimal
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerRecognition
+from datamill.ledger.reports import visible_recognitions
 
 __all__ = [
     "LINES",
@@ -62,7 +66,8 @@ def line_of(business_line: str, offering: str) -> str:
     return "custom"
 
 
-def line_margin(session: Session, date_from: date, date_to: date) -> list[LineMarginRow]:
+def line_margin(session: Session, date_from: date, date_to: date, *,
+                hidden: HiddenBooks = NOTHING_HIDDEN) -> list[LineMarginRow]:
     """Revenue, cost of sales and gross margin per line, always all three lines."""
     acc = {name: [ZERO, ZERO] for name in LINES}
     for bl, off, rev, cost in session.execute(
@@ -71,7 +76,7 @@ def line_margin(session: Session, date_from: date, date_to: date) -> list[LineMa
             .join(LedgerOrder, LedgerOrder.id == LedgerRecognition.order_id)
             .where(LedgerRecognition.recognised_on >= date_from,
                    LedgerRecognition.recognised_on <= date_to,
-                   LedgerRecognition.basis != "write_off")
+                   LedgerRecognition.basis != "write_off", *visible_recognitions(hidden))
             .group_by(LedgerOrder.business_line, LedgerOrder.offering)):
         row = acc[line_of(bl, off)]
         row[0] += Decimal(rev or 0)
@@ -94,11 +99,13 @@ class UnitCostOut(BaseModel):
 
 
 def unit_cost(session: Session, date_from: date, date_to: date, *, business_line: str,
-              volume_unit: str) -> UnitCostOut:
+              volume_unit: str, hidden: HiddenBooks = NOTHING_HIDDEN) -> UnitCostOut:
     """Orders of ``business_line`` measured in ``volume_unit``: cost carried / volume accepted
     in the range (and revenue / volume)."""
     ids = select(LedgerOrder.id).where(LedgerOrder.business_line == business_line,
                                        LedgerOrder.volume_unit == volume_unit)
+    if hidden:
+        ids = ids.where(LedgerOrder.id.not_in(hidden.orders))
     volume = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
         LedgerAcceptance.order_id.in_(ids), LedgerAcceptance.accepted_on >= date_from,
         LedgerAcceptance.accepted_on <= date_to)) or 0)
@@ -106,7 +113,7 @@ def unit_cost(session: Session, date_from: date, date_to: date, *, business_line
         select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost)).where(
             LedgerRecognition.order_id.in_(ids), LedgerRecognition.basis != "write_off",
             LedgerRecognition.recognised_on >= date_from,
-            LedgerRecognition.recognised_on <= date_to)).one()
+            LedgerRecognition.recognised_on <= date_to, *visible_recognitions(hidden))).one()
     rev, cost = Decimal(rev or 0), Decimal(cost or 0)
     return UnitCostOut(business_line=business_line, volume_unit=volume_unit, volume=volume,
                        revenue=rev, cost=cost,
@@ -114,32 +121,36 @@ def unit_cost(session: Session, date_from: date, date_to: date, *, business_line
                        cost_per_unit=to_decimal(cost / volume, 2) if volume else None)
 
 
-def unit_costs(session: Session, date_from: date, date_to: date) -> list[UnitCostOut]:
+def unit_costs(session: Session, date_from: date, date_to: date, *,
+               hidden: HiddenBooks = NOTHING_HIDDEN) -> list[UnitCostOut]:
     """``unit_cost`` of every (business line, volume unit) pair that has orders."""
     pairs = session.execute(
         select(LedgerOrder.business_line, LedgerOrder.volume_unit).distinct()
         .order_by(LedgerOrder.business_line, LedgerOrder.volume_unit)).all()
-    return [unit_cost(session, date_from, date_to, business_line=line, volume_unit=unit)
-            for line, unit in pairs]
+    return [unit_cost(session, date_from, date_to, business_line=line, volume_unit=unit,
+                      hidden=hidden) for line, unit in pairs]
 
 
-def speech_cost_per_hour(session: Session, date_from: date, date_to: date) -> SpeechUnitOut:
+def speech_cost_per_hour(session: Session, date_from: date, date_to: date, *,
+                         hidden: HiddenBooks = NOTHING_HIDDEN) -> SpeechUnitOut:
     """Speech orders measured in hours: cost carried / hours accepted in the range."""
-    u = unit_cost(session, date_from, date_to, business_line="speech", volume_unit="hours")
+    u = unit_cost(session, date_from, date_to, business_line="speech", volume_unit="hours",
+                  hidden=hidden)
     return SpeechUnitOut(hours=u.volume, revenue=u.revenue, cost=u.cost,
                          price_per_hour=u.price_per_unit, cost_per_hour=u.cost_per_unit)
 
 
-def line_report_csv(session: Session, date_from: date, date_to: date) -> str:
+def line_report_csv(session: Session, date_from: date, date_to: date, *,
+                    hidden: HiddenBooks = NOTHING_HIDDEN) -> str:
     """Margin by line, then the speech cost per hour, then the cost per unit of every line
     and unit, as CSV."""
     buf = io.StringIO()
     w = safe_writer(buf, lineterminator="\n")
     w.writerow(["line", "revenue", "cost", "margin", "margin_pct"])
-    for r in line_margin(session, date_from, date_to):
+    for r in line_margin(session, date_from, date_to, hidden=hidden):
         w.writerow([r.line, f"{r.revenue:.2f}", f"{r.cost:.2f}", f"{r.margin:.2f}",
                     "" if r.margin_pct is None else r.margin_pct])
-    u = speech_cost_per_hour(session, date_from, date_to)
+    u = speech_cost_per_hour(session, date_from, date_to, hidden=hidden)
     w.writerow([])
     w.writerow(["speech_hours", "revenue", "cost", "price_per_hour", "cost_per_hour"])
     w.writerow([u.hours, f"{u.revenue:.2f}", f"{u.cost:.2f}",
@@ -148,7 +159,7 @@ def line_report_csv(session: Session, date_from: date, date_to: date) -> str:
     w.writerow([])
     w.writerow(["business_line", "volume_unit", "volume", "revenue", "cost", "price_per_unit",
                 "cost_per_unit"])
-    for c in unit_costs(session, date_from, date_to):
+    for c in unit_costs(session, date_from, date_to, hidden=hidden):
         w.writerow([c.business_line, c.volume_unit, c.volume, f"{c.revenue:.2f}",
                     f"{c.cost:.2f}", "" if c.price_per_unit is None else c.price_per_unit,
                     "" if c.cost_per_unit is None else c.cost_per_unit])

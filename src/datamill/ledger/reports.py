@@ -1,6 +1,11 @@
 """Reports computed from the same rows the journal is derived from (so they reconcile).
 
 Date ranges are inclusive: ``date_from <= d <= date_to``.
+
+A report over several projects is computed without the books in ``hidden``
+(:func:`datamill.ledger.access.hidden_books`: projects classified above the reader's clearance,
+and their orders), so a reader's reports agree with one another and name nothing they may not
+see; the faces pass the reader's.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
@@ -21,7 +26,12 @@ from datamill.ledger._balances import (
     incurred_cost,
     wip_balance,
 )
-from datamill.ledger.access import require_ledger_access, require_project_reader
+from datamill.ledger.access import (
+    NOTHING_HIDDEN,
+    HiddenBooks,
+    require_ledger_access,
+    require_project_reader,
+)
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerBudgetLine,
@@ -49,6 +59,7 @@ __all__ = [
     "monthly_summary",
     "readable_budget_vs_actual",
     "unit_economics",
+    "visible_recognitions",
     "wip_rollforward",
 ]
 
@@ -59,10 +70,22 @@ def _pct(num: Decimal, den: Decimal) -> Decimal | None:
     return to_decimal(num / den, 6) if den else None
 
 
+def visible_recognitions(hidden: HiddenBooks) -> list[ColumnElement[bool]]:
+    """WHERE clauses keeping the recognitions of books not in ``hidden``."""
+    if not hidden:
+        return []
+    return [or_(LedgerRecognition.project_id.is_(None),
+                LedgerRecognition.project_id.not_in(hidden.projects)),
+            or_(LedgerRecognition.order_id.is_(None),
+                LedgerRecognition.order_id.not_in(hidden.orders))]
+
+
 def margin_report(
-    session: Session, date_from: date, date_to: date, *, settings: LedgerSettings | None = None
+    session: Session, date_from: date, date_to: date, *, settings: LedgerSettings | None = None,
+    hidden: HiddenBooks = NOTHING_HIDDEN,
 ) -> list[MarginRow]:
-    """Revenue, cost and gross margin by line × offering × domestic/overseas × customer type."""
+    """Revenue, cost and gross margin by line × offering × domestic/overseas × customer type
+    (less the books in ``hidden``)."""
     home = (settings or LedgerSettings()).home_country
     rows = session.execute(
         select(LedgerOrder.business_line, LedgerOrder.offering, LedgerCustomer.country,
@@ -73,7 +96,8 @@ def margin_report(
         .join(LedgerCustomer, LedgerCustomer.id == LedgerContract.customer_id)
         .where(LedgerRecognition.recognised_on >= date_from,
                LedgerRecognition.recognised_on <= date_to,
-               LedgerRecognition.basis != "write_off")  # a non-operating loss, not cost of sales
+               LedgerRecognition.basis != "write_off",  # a non-operating loss, not cost of sales
+               *visible_recognitions(hidden))
         .group_by(LedgerOrder.business_line, LedgerOrder.offering, LedgerCustomer.country,
                   LedgerCustomer.customer_type)
     ).all()
@@ -89,11 +113,15 @@ def margin_report(
     ]
 
 
-def unit_economics(session: Session, date_from: date, date_to: date) -> list[UnitEconomicsRow]:
-    """Price and cost per accepted audio hour, per order measured in hours."""
+def unit_economics(session: Session, date_from: date, date_to: date, *,
+                   hidden: HiddenBooks = NOTHING_HIDDEN) -> list[UnitEconomicsRow]:
+    """Price and cost per accepted audio hour, per order measured in hours (less the orders
+    in ``hidden``)."""
     out: list[UnitEconomicsRow] = []
     for order in session.scalars(select(LedgerOrder).where(LedgerOrder.volume_unit == "hours")
                                  .order_by(LedgerOrder.id)):
+        if order.id in hidden.orders:
+            continue
         hours = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
             LedgerAcceptance.order_id == order.id, LedgerAcceptance.accepted_on >= date_from,
             LedgerAcceptance.accepted_on <= date_to)) or 0)
@@ -112,12 +140,16 @@ def unit_economics(session: Session, date_from: date, date_to: date) -> list[Uni
     return out
 
 
-def wip_rollforward(session: Session, date_from: date, date_to: date) -> list[WipRow]:
-    """Per custom project: opening + incurred − carried = closing, and spend vs estimate."""
+def wip_rollforward(session: Session, date_from: date, date_to: date, *,
+                    hidden: HiddenBooks = NOTHING_HIDDEN) -> list[WipRow]:
+    """Per custom project: opening + incurred − carried = closing, and spend vs estimate
+    (less the projects in ``hidden``)."""
     before = date_from - timedelta(days=1)
     out: list[WipRow] = []
     for p in session.scalars(select(LedgerProject).where(
             LedgerProject.project_type.in_(WIP_TYPES)).order_by(LedgerProject.id)):
+        if p.id in hidden.projects:
+            continue
         opening = wip_balance(session, p, upto=before)
         incurred = incurred_cost(session, p.id, after=before, upto=date_to)
         carried = carried_cost(session, p.id, after=before, upto=date_to)
@@ -135,12 +167,14 @@ def _month_end(year: int, month: int) -> date:
     return nxt - timedelta(days=1)
 
 
-def monthly_summary(session: Session, year: int) -> list[MonthRow]:
-    """Revenue, carried cost, margin, R&D expense and closing WIP for each month of ``year``."""
-    rd_ids = session.scalars(select(LedgerProject.id).where(
-        LedgerProject.project_type.not_in(WIP_TYPES))).all()
-    wip_projects = session.scalars(select(LedgerProject).where(
-        LedgerProject.project_type.in_(WIP_TYPES))).all()
+def monthly_summary(session: Session, year: int, *,
+                    hidden: HiddenBooks = NOTHING_HIDDEN) -> list[MonthRow]:
+    """Revenue, carried cost, margin, R&D expense and closing WIP for each month of ``year``
+    (less the books in ``hidden``)."""
+    rd_ids = [i for i in session.scalars(select(LedgerProject.id).where(
+        LedgerProject.project_type.not_in(WIP_TYPES))) if i not in hidden.projects]
+    wip_projects = [p for p in session.scalars(select(LedgerProject).where(
+        LedgerProject.project_type.in_(WIP_TYPES))) if p.id not in hidden.projects]
     out: list[MonthRow] = []
     for m in range(1, 13):
         start, end = date(year, m, 1), _month_end(year, m)
@@ -148,7 +182,8 @@ def monthly_summary(session: Session, year: int) -> list[MonthRow]:
             select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
             .where(LedgerRecognition.recognised_on >= start,
                    LedgerRecognition.recognised_on <= end,
-                   LedgerRecognition.basis != "write_off")).one()
+                   LedgerRecognition.basis != "write_off",
+                   *visible_recognitions(hidden))).one()
         rd = session.scalar(select(func.sum(LedgerCost.amount)).where(
             LedgerCost.project_id.in_(rd_ids), LedgerCost.status == "posted",
             LedgerCost.incurred_on >= start, LedgerCost.incurred_on <= end)) if rd_ids else None

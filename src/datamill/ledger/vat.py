@@ -21,6 +21,7 @@ entry of the recognition, invoice or receipt that triggered it.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -97,13 +98,17 @@ def _order_points(session: Session, order: LedgerOrder, upto: date | None) -> li
 
 def vat_points(
     session: Session, date_from: date | None = None, date_to: date | None = None, *,
-    order_id: int | None = None,
+    order_id: int | None = None, hidden_orders: AbstractSet[int] = frozenset(),
 ) -> list[VatPoint]:
     """Output VAT falling due in ``[date_from, date_to]`` (inclusive), by tax point, oldest
-    first; computed over each order's whole history up to ``date_to``."""
+    first; computed over each order's whole history up to ``date_to``. The orders in
+    ``hidden_orders`` (of projects classified above the reader's clearance:
+    :attr:`datamill.ledger.access.HiddenBooks.orders`) are left out."""
     q = select(LedgerOrder).order_by(LedgerOrder.id)
     if order_id is not None:
         q = q.where(LedgerOrder.id == order_id)
+    if hidden_orders:
+        q = q.where(LedgerOrder.id.not_in(hidden_orders))
     out = [pt for order in session.scalars(q) for pt in _order_points(session, order, date_to)
            if date_from is None or pt.on >= date_from]
     out.sort(key=lambda pt: (pt.on, _RANK[pt.trigger], pt.source_id))

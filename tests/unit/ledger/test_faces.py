@@ -35,7 +35,7 @@ def _token(c: TestClient, username: str) -> dict[str, str]:
 def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
     with runtime.session() as s:
         pid = production_project(s, "api-ledger")
-        add_member(s, pid, users["pm"], None)  # ledger writes need project membership
+        add_member(s, pid, users["pm"], None)  # the PM's own project (not asked by the ledger)
         make_approvers(s)
     with _app(runtime) as c:
         pm = _token(c, "pm")

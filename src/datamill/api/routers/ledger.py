@@ -1,7 +1,10 @@
 """The ledger over HTTP: customers, contracts, orders, projects, budgets, costs, recognition,
 final accounts, reports and the journal export. Callers pass ``require_ledger_access`` (admins,
 project managers, ledger approvers); approvals are further checked by the service against the
-caller's ledger approval role."""
+caller's ledger approval role. One project's books are written under
+``access.require_project_writer`` (cleared for the project, member or not), as in the CLI, and
+reports over several projects leave out the books above the caller's clearance
+(``access.hidden_books``)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from datamill.api.deps import CurrentUser, Require, SessionDep
+from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.models import User
@@ -31,7 +33,11 @@ from datamill.ledger import (
     recognition,
     reports,
 )
-from datamill.ledger.access import require_ledger_access
+from datamill.ledger.access import (
+    hidden_books,
+    require_ledger_access,
+    require_ledger_project_writer,
+)
 from datamill.ledger.final_accounts import FinalReviewOut
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.schemas import (
@@ -66,14 +72,15 @@ def _ledger_user(request: Request, user: CurrentUser, session: SessionDep) -> Us
 LedgerUser = Annotated[User, Depends(_ledger_user)]
 
 
-def _production_project(session: Session, ledger_project_id: int) -> int:
-    return projects.ledger_project_row(session, ledger_project_id).production_project_id
+def _project_writer(project_id: Id, session: SessionDep, user: CurrentUser) -> User:
+    # the one rule of the CLI and the services: a writer of the books cleared for the project
+    require_ledger_project_writer(session, user, project_id)
+    return user
 
 
-LedgerManager = Annotated[
-    User, Depends(Require(Action.LEDGER, Action.MANAGE_PROJECT, project_of=_production_project))
-]
-"""A ledger writer who is a member of the production project behind ``{project_id}``."""
+LedgerProjectWriter = Annotated[User, Depends(_project_writer)]
+"""A writer of the books (``ledger``) cleared for the production project behind
+``{project_id}``, member or not (:func:`~datamill.ledger.access.require_project_writer`)."""
 
 
 class CustomerIn(BaseModel):
@@ -177,7 +184,7 @@ def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser
 
 @router.post("/ledger/projects/{project_id}/budgets", status_code=status.HTTP_201_CREATED)
 def create_budget_endpoint(
-    project_id: Id, body: list[BudgetLineIn], session: SessionDep, user: LedgerManager
+    project_id: Id, body: list[BudgetLineIn], session: SessionDep, user: LedgerProjectWriter
 ) -> BudgetOut:
     return budgets.create_budget(session, project_id, body, actor_id=user.id)
 
@@ -198,7 +205,7 @@ def approve_budget_endpoint(
 
 @router.post("/ledger/projects/{project_id}/costs", status_code=status.HTTP_201_CREATED)
 def post_cost_endpoint(
-    project_id: Id, body: CostIn, session: SessionDep, user: LedgerManager
+    project_id: Id, body: CostIn, session: SessionDep, user: LedgerProjectWriter
 ) -> CostOut:
     return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
                            body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
@@ -255,7 +262,7 @@ def final_review_endpoint(
 
 @router.post("/ledger/projects/{project_id}/close")
 def close_project_endpoint(
-    project_id: Id, body: CloseIn, session: SessionDep, user: LedgerManager
+    project_id: Id, body: CloseIn, session: SessionDep, user: LedgerProjectWriter
 ) -> ProjectOut:
     return recognition.close_project(session, project_id, body.closed_on, actor_id=user.id)
 
@@ -279,14 +286,18 @@ DateTo = Annotated[date, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
 def margin_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> list[MarginRow]:
-    return reports.margin_report(session, date_from, date_to)
+    """Margin by segment, without the books of projects classified above the caller's
+    clearance (as every report over several projects, on every face)."""
+    return reports.margin_report(session, date_from, date_to,
+                                 hidden=hidden_books(session, user))
 
 
 @router.get("/ledger/reports/wip")
 def wip_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> list[WipRow]:
-    return reports.wip_rollforward(session, date_from, date_to)
+    return reports.wip_rollforward(session, date_from, date_to,
+                                   hidden=hidden_books(session, user))
 
 
 @router.get("/ledger/reports/vat")
@@ -294,12 +305,13 @@ def vat_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> list[VatPoint]:
     """Output VAT falling due in the range, by tax point (recognition, invoice, advance)."""
-    return vat_points(session, date_from, date_to)
+    return vat_points(session, date_from, date_to,
+                      hidden_orders=hidden_books(session, user).orders)
 
 
 @router.get("/ledger/reports/monthly/{year}")
 def monthly_endpoint(year: Year, session: SessionDep, user: LedgerUser) -> list[MonthRow]:
-    return reports.monthly_summary(session, year)
+    return reports.monthly_summary(session, year, hidden=hidden_books(session, user))
 
 
 @router.get(
@@ -310,7 +322,8 @@ def monthly_endpoint(year: Year, session: SessionDep, user: LedgerUser) -> list[
 def journal_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> Any:
-    return PlainTextResponse(export_journal_csv(session, date_from, date_to),
+    return PlainTextResponse(export_journal_csv(session, date_from, date_to,
+                                                hidden=hidden_books(session, user)),
                              media_type="text/csv")
 
 

@@ -21,8 +21,6 @@ from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
 from datamill.compliance.classification import hidden_project_ids
-from datamill.compliance.roles import Action
-from datamill.compliance.users import require
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
@@ -30,10 +28,10 @@ from datamill.ledger import (
     line_reports,
     orders,
     period_close,
-    projects,
     receivables,
     trace,
 )
+from datamill.ledger.access import hidden_books, require_ledger_project_writer
 from datamill.ledger.schemas import ContractOut, OrderOut
 
 __all__: list[str] = []
@@ -217,9 +215,9 @@ def receivables_endpoint(
 @router.post("/ledger/assets", status_code=status.HTTP_201_CREATED)
 def asset_endpoint(body: AssetIn, session: SessionDep, user: LedgerUser) -> assets.AssetOut:
     """Register a fixed asset in use on a ledger project (depreciated at each period close);
-    like other project writes, only by a member of the production project (or an admin)."""
-    require(session, user, Action.MANAGE_PROJECT,
-            projects.ledger_project_row(session, body.project_id).production_project_id)
+    like other project writes, by a writer of the books cleared for the project, member or not
+    (the CLI's rule)."""
+    require_ledger_project_writer(session, user, body.project_id)
     return assets.register_asset(session, body.code, name=body.name,
                                  annual_depreciation=body.annual_depreciation,
                                  project_id=body.project_id, in_use_from=body.in_use_from,
@@ -255,8 +253,10 @@ def lines_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> LineReportOut:
     """Margin by line (custom / catalog / services) and the speech cost per hour."""
-    return LineReportOut(lines=line_reports.line_margin(session, date_from, date_to),
-                         speech=line_reports.speech_cost_per_hour(session, date_from, date_to))
+    hidden = hidden_books(session, user)  # the caller's books only, as on every face
+    return LineReportOut(
+        lines=line_reports.line_margin(session, date_from, date_to, hidden=hidden),
+        speech=line_reports.speech_cost_per_hour(session, date_from, date_to, hidden=hidden))
 
 
 @router.get("/ledger/reports/lines.csv", response_class=Response,
@@ -264,5 +264,6 @@ def lines_endpoint(
 def lines_csv_endpoint(
     session: SessionDep, user: LedgerUser, date_from: DateFrom, date_to: DateTo
 ) -> Any:
-    return PlainTextResponse(line_reports.line_report_csv(session, date_from, date_to),
+    return PlainTextResponse(line_reports.line_report_csv(session, date_from, date_to,
+                                                          hidden=hidden_books(session, user)),
                              media_type="text/csv")

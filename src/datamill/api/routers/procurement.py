@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import Day, Id, IdQuery, IdRef
 
-# the ledger's rules: a ledger writer/reader on the production project behind {project_id}
-from datamill.api.routers.ledger import LedgerManager
+# the ledger's rule: a writer of the books cleared for the project behind {project_id}
+from datamill.api.routers.ledger import LedgerProjectWriter
 from datamill.ledger import budget_plan
 from datamill.ledger.schemas import BudgetOut
 from datamill.workforce import procurement, purchase_orders
@@ -212,7 +212,7 @@ def sheet_volume(sheet_id: Id, session: SessionDep, user: CurrentUser) -> list[V
 
 
 @router.post("/ledger/projects/{project_id}/budget-plan")
-def plan_budget(project_id: Id, body: PlanIn, session: SessionDep, user: LedgerManager
+def plan_budget(project_id: Id, body: PlanIn, session: SessionDep, user: LedgerProjectWriter
                 ) -> budget_plan.PlanOut:
     """Budget lines of a plan (nothing is saved): collection = deliverable × (1 + loss),
     annotation hours = collection × annotation-output ratio, prices from the price system."""
@@ -222,7 +222,7 @@ def plan_budget(project_id: Id, body: PlanIn, session: SessionDep, user: LedgerM
 @router.post("/ledger/projects/{project_id}/budget-plan/budget",
              status_code=status.HTTP_201_CREATED)
 def create_budget_from_plan(project_id: Id, body: PlanIn, session: SessionDep,
-                            user: LedgerManager) -> BudgetOut:
+                            user: LedgerProjectWriter) -> BudgetOut:
     """A draft budget version from the plan."""
     return budget_plan.create_budget_from_plan(session, project_id, actor_id=user.id,
                                                **body.model_dump())

@@ -20,7 +20,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.http_deps import SessionDep
-from datamill.ledger.access import require_ledger_access
+from datamill.ledger.access import hidden_books, require_ledger_access
 from datamill.ledger.budgets import approve_budget
 from datamill.ledger.contracts import list_contracts
 from datamill.ledger.events import sync_ledger
@@ -75,10 +75,12 @@ def overview_page(
     synced: int | None = None,
 ) -> Response:
     role = _require_finance(session, me.user, write=False)
-    data = finance_overview(session, _year(year), hidden=hidden_project_ids(session, me.user))
+    # the reader's books only (projects above their clearance left out), as the API and CLI
+    hidden = hidden_books(session, me.user)
+    data = finance_overview(session, _year(year), hidden=hidden)
     start, end = date(data.year, 1, 1), date(data.year, 12, 31)
     tc = code_label(translator(page_language(request)))
-    by_line = line_margin(session, start, end)
+    by_line = line_margin(session, start, end, hidden=hidden)
     chart: dict[str, Any] = {
         "bylines": [{"label": t(f"fin.line_{r.line}", page_language(request)),
                      "revenue": str(r.revenue), "cost": str(r.cost), "margin": str(r.margin)}
@@ -103,7 +105,7 @@ def overview_page(
                                                                "accepted_volume")})
     return render(request, "ledger_overview.html", me, data=data, chart=chart,
                   approval_role=role, synced=synced, by_line=by_line, ratios=ratios, flows=flows,
-                  speech=speech_cost_per_hour(session, start, end),
+                  speech=speech_cost_per_hour(session, start, end, hidden=hidden),
                   contracts=list_contracts(session), current_year=_year(None))
 
 
@@ -168,7 +170,8 @@ def journal_csv(
     _require_finance(session, me.user, write=False)
     if date_to < date_from:
         raise InvalidInput("the journal period ends before it starts", field="to")
-    text = export_journal_csv(session, date_from, date_to)
+    text = export_journal_csv(session, date_from, date_to,
+                              hidden=hidden_books(session, me.user))
     name = f"journal-{date_from.isoformat()}-{date_to.isoformat()}.csv"
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
@@ -190,7 +193,8 @@ def lines_csv(
     _require_finance(session, me.user, write=False)
     if date_to < date_from:
         raise InvalidInput("the period ends before it starts", field="to")
-    return _csv(line_report_csv(session, date_from, date_to),
+    return _csv(line_report_csv(session, date_from, date_to,
+                                hidden=hidden_books(session, me.user)),
                 f"lines-{date_from.isoformat()}-{date_to.isoformat()}.csv")
 
 
