@@ -468,7 +468,9 @@ def record_acceptance(
     if items is None or volume is None:
         raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
     if d.status == "accepted":
-        raise Conflict(f"delivery {delivery_id} was already accepted on {d.accepted_at}")
+        raise Conflict(f"delivery {delivery_id} was already accepted"
+                       + (f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else ""),
+                       delivery_id=d.id)
     if d.status == "rejected":
         raise Conflict(f"delivery {delivery_id} was rejected by the customer: its items are "
                        "reworked and delivered again in a new batch", delivery_id=d.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,13 @@ def test_reject_then_redeliver_and_accept_part(
     assert one["status"] == "rejected"  # type: ignore[index]
     refused = _cli("delivery", "reject", second["id"], "--reason", "late", "--as", "pm", code=4)
     assert "already accepted" in refused["error"]["message"]  # type: ignore[index]
+    # a second acceptance is refused naming the day, as the refused rejection does (it named a
+    # raw timestamp: "accepted on 2026-12-03 23:30:46.374542+00:00")
+    twice = _cli("delivery", "accept", second["id"], "--items", 1, "--volume", 1, "--as", "pm",
+                 code=4)
+    message = twice["error"]["message"]  # type: ignore[index]
+    assert re.fullmatch(rf"delivery {second['id']} was already accepted on \d{{4}}-\d\d-\d\d",
+                        message), message
 
 
 def test_the_customer_takes_their_own_delivery_and_nobody_else_s(
