@@ -652,10 +652,11 @@ def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt 
     )
 
     with get_runtime().session() as s:
-        report_scope(s, _actor(s, actor))
+        reader = _actor(s, actor)
+        report_scope(s, reader)
         rows = output_ratio_report(s, project_id=_project_id(s, project) if project else None,
                                    date_from=_opt_day(date_from, "from"),
-                                   date_to=_opt_day(date_to, "to"))
+                                   date_to=_opt_day(date_to, "to"), reader=reader)
     if csv_path is not None:
         csv_path.write_text(report_csv(rows, OutputRatioRow), encoding="utf-8")
 
@@ -683,10 +684,11 @@ def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = 
     )
 
     with get_runtime().session() as s:
-        vendor = report_scope(s, _actor(s, actor), vendor_only=True)
+        reader = _actor(s, actor)
+        vendor = report_scope(s, reader, vendor_only=True)
         rows = vendor_throughput(s, project_id=_project_id(s, project) if project else None,
                                  vendor_id=vendor, date_from=_opt_day(date_from, "from"),
-                                 date_to=_opt_day(date_to, "to"))
+                                 date_to=_opt_day(date_to, "to"), reader=reader)
     if csv_path is not None:
         csv_path.write_text(report_csv(rows, VendorThroughputRow), encoding="utf-8")
 

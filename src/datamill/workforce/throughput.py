@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
@@ -110,10 +111,11 @@ def _bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | No
 
 def _rows(
     session: Session, project_id: int | None, date_from: date | None, date_to: date | None,
-    vendor_id: int | None = None,
+    vendor_id: int | None = None, reader: User | None = None,
 ) -> list[tuple[Any, ...]]:
     """(project, stage, user, vendor id, item status, item volume, time spent ms) per
-    submitted work assignment."""
+    submitted work assignment; with a ``reader``, none of a project classified above their
+    clearance (no list may name it to them, an explicit ``project_id`` included)."""
     spent = (select(Annotation.task_id, Annotation.author_id,
                     func.sum(Annotation.time_spent_ms).label("ms"))
              .where(Annotation.task_id.is_not(None))
@@ -135,6 +137,10 @@ def _rows(
         q = q.where(Task.project_id == project_id)
     if vendor_id is not None:
         q = q.where(Worker.vendor_id == vendor_id)
+    if reader is not None:
+        hidden = hidden_project_ids(session, reader)
+        if hidden:
+            q = q.where(Task.project_id.not_in(hidden))
     return [tuple(r) for r in session.execute(q).all()]
 
 
@@ -167,10 +173,11 @@ def _accumulate(rows: list[tuple[Any, ...]], key_of: Any) -> dict[Any, _Acc]:
 
 def output_ratio_report(
     session: Session, *, project_id: int | None = None, date_from: date | None = None,
-    date_to: date | None = None,
+    date_to: date | None = None, reader: User | None = None,
 ) -> list[OutputRatioRow]:
-    """Hours of annotation work per unit of data, per project and stage."""
-    acc = _accumulate(_rows(session, project_id, date_from, date_to),
+    """Hours of annotation work per unit of data, per project and stage (as ``reader`` may see
+    it: projects above their clearance left out)."""
+    acc = _accumulate(_rows(session, project_id, date_from, date_to, reader=reader),
                       lambda project, stage, vendor: (project, stage))
     units = _units(session, {k[0] for k in acc})
     out = []
@@ -187,10 +194,11 @@ def output_ratio_report(
 
 def vendor_throughput(
     session: Session, *, project_id: int | None = None, vendor_id: int | None = None,
-    date_from: date | None = None, date_to: date | None = None,
+    date_from: date | None = None, date_to: date | None = None, reader: User | None = None,
 ) -> list[VendorThroughputRow]:
-    """Per vendor, project and stage: what was submitted, how fast, and what was accepted."""
-    acc = _accumulate(_rows(session, project_id, date_from, date_to, vendor_id),
+    """Per vendor, project and stage: what was submitted, how fast, and what was accepted (as
+    ``reader`` may see it: projects above their clearance left out)."""
+    acc = _accumulate(_rows(session, project_id, date_from, date_to, vendor_id, reader),
                       lambda project, stage, vendor: (vendor, project, stage))
     units = _units(session, {k[1] for k in acc})
     names = {v.id: v.name for v in session.scalars(select(Vendor).where(

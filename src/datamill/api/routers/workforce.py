@@ -451,7 +451,7 @@ def output_ratio_endpoint(
     """Annotation-output ratio achieved (hours of work per unit of data), per project and stage."""
     throughput.report_scope(session, user)
     return throughput.output_ratio_report(session, project_id=project_id, date_from=date_from,
-                                          date_to=date_to)
+                                          date_to=date_to, reader=user)
 
 
 @router.get("/reports/vendor-throughput")
@@ -462,4 +462,4 @@ def vendor_throughput_endpoint(
     """Vendor throughput per vendor, project and stage (a vendor manager: their own vendor)."""
     vendor = throughput.report_scope(session, user, vendor_only=True)
     return throughput.vendor_throughput(session, project_id=project_id, vendor_id=vendor,
-                                        date_from=date_from, date_to=date_to)
+                                        date_from=date_from, date_to=date_to, reader=user)

@@ -93,8 +93,8 @@ def overview_page(
         "monthly": [{"month": m.month, "revenue": str(m.revenue), "cost": str(m.cost),
                      "margin": str(m.margin)} for m in data.monthly],
     }
-    ratios = output_ratio_report(session, date_from=start, date_to=end)
-    flows = vendor_throughput(session, date_from=start, date_to=end)
+    ratios = output_ratio_report(session, date_from=start, date_to=end, reader=me.user)
+    flows = vendor_throughput(session, date_from=start, date_to=end, reader=me.user)
     chart["ratio"] = [{"label": f"{r.project} · {tc('stage', r.stage)}", "value": str(r.ratio or 0)}
                       for r in ratios]
     chart["throughput"] = [{"label": f"{r.vendor} · {r.project} · {tc('stage', r.stage)}",
@@ -206,7 +206,7 @@ def output_ratio_csv(
     """The annotation-output ratio achieved per project and stage as a CSV download (readers:
     report_scope's, as GET /reports/output-ratio and 'datamill workforce output-ratio')."""
     report_scope(session, me.user)
-    rows = output_ratio_report(session, date_from=date_from, date_to=date_to)
+    rows = output_ratio_report(session, date_from=date_from, date_to=date_to, reader=me.user)
     return _csv(report_csv(rows, OutputRatioRow),
                 f"output-ratio-{date_from.isoformat()}-{date_to.isoformat()}.csv")
 
@@ -219,7 +219,8 @@ def throughput_csv(
     """Vendor throughput per vendor, project and stage as a CSV download (readers and a vendor
     manager's own rows: report_scope's, as GET /reports/vendor-throughput and the CLI)."""
     vendor = report_scope(session, me.user, vendor_only=True)
-    rows = vendor_throughput(session, vendor_id=vendor, date_from=date_from, date_to=date_to)
+    rows = vendor_throughput(session, vendor_id=vendor, date_from=date_from, date_to=date_to,
+                             reader=me.user)
     return _csv(report_csv(rows, VendorThroughputRow),
                 f"throughput-{date_from.isoformat()}-{date_to.isoformat()}.csv")
 
