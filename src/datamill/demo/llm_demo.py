@@ -99,7 +99,9 @@ def _import(rt: Runtime, pid: int, workdir: Path, result: DemoResult) -> None:
     source = write_demo_records(workdir / "llm-records" / "records.jsonl")
     with rt.session() as s:
         report = import_source(s, rt.blobs, pid, source)
-    refused = ", ".join(f"{r['source']} ({r['reason'][:60]})" for r in report.rejections)
+    refused = ", ".join(
+        f"{r['source']} ({r['reason'] if len(r['reason']) <= 60 else r['reason'][:60] + '…'})"  # noqa: PLR2004
+        for r in report.rejections)
     result.steps.append(f"imported {report.imported} records; refused {report.rejected}: {refused}")
     with rt.session() as s:
         summary = run_checks(s, rt.blobs, pid, workers=1)
