@@ -4,9 +4,10 @@ Thin over ``datamill.ledger`` services; money arguments are decimal strings (nev
 Every command acts for a person named with ``--as USERNAME`` (the CLI runs on the server as an
 operator): checked by the same ``require_ledger_access`` as the API and the web pages (reads:
 whoever may read the books, auditors too), and every write is audited under that person like
-an API call. A write to one project's books (cost, budget, close, asset, budget plan) asks the
-API's ``require_project_writer`` (cleared for the project, member or not); reports over several
-projects leave out the books above the reader's clearance (``hidden_books``).
+an API call. A write to one project's books (cost, budget, close, asset, budget plan, opening the
+books, the final review, and the writes through a budget or an event: submit, approve, book)
+asks the API's ``require_project_writer`` (cleared for the project, member or not);
+reports over several projects leave out the books above the reader's clearance (``hidden_books``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,17 @@ def _writer(s: Any, username: str, project_id: int) -> int:
     from datamill.ledger.access import acting_project_writer
 
     return int(acting_project_writer(s, username, project_id).id)
+
+
+def _record_writer(s: Any, username: str, record: str, record_id: int) -> int:
+    """The acting person's id, once they may write the books of the project behind
+    ``record`` (budget, cost, event or production project) ``record_id``: the API's rule."""
+    from datamill.ledger import access
+
+    check = {"budget": access.require_budget_writer, "cost": access.require_cost_writer,
+             "event": access.require_event_writer,
+             "project": access.require_project_writer}[record]
+    return int(access.acting_writer(s, username, check, record_id).id)
 
 
 def _reader(s: Any, username: str) -> Any:
@@ -127,9 +139,10 @@ def project_open(production_project: str, user: AsUser, order_id: int | None = N
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
-        actor_id = _actor(s, user)
-        p = open_ledger_project(s, find_project(s, production_project).id, order_id=order_id,
-                                is_major=major, actor_id=actor_id)
+        pid = find_project(s, production_project).id
+        # the API's writer rule on the production project: cleared for it, member or not
+        actor_id = _record_writer(s, user, "project", pid)
+        p = open_ledger_project(s, pid, order_id=order_id, is_major=major, actor_id=actor_id)
     emit(p, as_json, lambda p: out.print(f"ledger project {p.id} ({p.project_type})"))
 
 
@@ -172,7 +185,7 @@ def budget_submit(budget_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
     from datamill.ledger.budgets import submit_budget
 
     with get_runtime().session() as s:
-        b = submit_budget(s, budget_id, actor_id=_actor(s, user))
+        b = submit_budget(s, budget_id, actor_id=_record_writer(s, user, "budget", budget_id))
     emit(b, as_json, lambda b: out.print(f"budget {b.id} needs {b.required_levels} levels; "
                                           f"next: {b.next_role}"))
 
@@ -185,7 +198,7 @@ def budget_approve(budget_id: int, user: AsUser, reject: bool = False, reason: s
     from datamill.ledger.budgets import approve_budget
 
     with get_runtime().session() as s:
-        b = approve_budget(s, budget_id, _actor(s, user),
+        b = approve_budget(s, budget_id, _record_writer(s, user, "budget", budget_id),
                            decision="reject" if reject else "approve", reason=reason)
     emit(b, as_json, lambda b: out.print(f"budget {b.id} {b.status}"))
 
@@ -227,7 +240,8 @@ def review_final_cmd(project_id: int, user: AsUser, note: str = "",
     from datamill.ledger.final_accounts import review_final_accounts
 
     with get_runtime().session() as s:
-        r = review_final_accounts(s, project_id, reviewer_id=_actor(s, user), note=note)
+        r = review_final_accounts(s, project_id, reviewer_id=_writer(s, user, project_id),
+                                  note=note)
     emit(r, as_json, lambda r: out.print(f"final accounts of project {r.project_id} reviewed "
                                           f"by user {r.reviewer_id} ({r.reviewer_role})"))
 
@@ -440,7 +454,7 @@ def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Optio
 
     with get_runtime().session() as s:
         c = book_cost_event(s, event_id, over_budget_reason=over_budget_reason,
-                            actor_id=_actor(s, user))
+                            actor_id=_record_writer(s, user, "event", event_id))
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
 
 

@@ -17,12 +17,20 @@ final close) is :func:`require_project_writer`, on every face: a writer of the b
 (``ledger``) cleared for the project's classification, not a project member (finance post
 costs and close accounts of projects they are not members of, domain §2/§6.4/§6.6).
 
+Writes addressed by a record of the books, not by the project (submitting or signing a budget,
+signing an over-budget cost, booking a pending cost event), resolve the record's project and
+apply the same rule: :func:`require_budget_writer`, :func:`require_cost_writer`,
+:func:`require_event_writer` (an approver, too, must be cleared for the project). Opening a
+production project's books is :func:`require_project_writer` on that project, and the final
+review :func:`require_ledger_project_writer`.
+
 Reports over several projects leave out those classified above the reader's clearance
 (:func:`hidden_books`), as the finance page's project list does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -33,13 +41,16 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
 from datamill.compliance.users import get_user
-from datamill.core.errors import Forbidden
+from datamill.core.errors import Forbidden, NotFound
+from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approval_role_of
-from datamill.ledger.models import LedgerProject
+from datamill.ledger.models import LedgerBudget, LedgerCost, LedgerProject
 from datamill.ledger.projects import ledger_project_row
+from datamill.production.models import DomainEvent
 
 __all__ = ["NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_project_writer",
-           "hidden_books", "require_ledger_access", "require_ledger_project_writer",
+           "acting_writer", "hidden_books", "require_budget_writer", "require_cost_writer",
+           "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
 
@@ -91,6 +102,35 @@ def require_ledger_project_writer(session: Session, writer: User,
         session, writer, ledger_project_row(session, ledger_project_id).production_project_id)
 
 
+def require_budget_writer(session: Session, writer: User, budget_id: int) -> str | None:
+    """:func:`require_ledger_project_writer` for the project of budget ``budget_id``: who
+    submits or signs a budget (an approver too) must be cleared for its project. A non-writer
+    is refused before the budget's existence is told."""
+    require_ledger_access(session, writer, write=True)
+    budget = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
+    return require_ledger_project_writer(session, writer, budget.project_id)
+
+
+def require_cost_writer(session: Session, writer: User, cost_id: int) -> str | None:
+    """:func:`require_ledger_project_writer` for the project of cost ``cost_id``: who signs an
+    over-budget cost must be cleared for its project."""
+    require_ledger_access(session, writer, write=True)
+    cost = get_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)
+    return require_ledger_project_writer(session, writer, cost.project_id)
+
+
+def require_event_writer(session: Session, writer: User, event_id: int) -> str | None:
+    """:func:`require_project_writer` for the production project of domain event
+    ``event_id``: who books a pending cost event must be cleared for the project it costs."""
+    role = require_ledger_access(session, writer, write=True)
+    event = session.get(DomainEvent, event_id)
+    if event is None:
+        raise NotFound(f"no cost event with id {event_id}", event_id=event_id)
+    if event.project_id is None:  # no project to be cleared for (booking it is refused)
+        return role
+    return require_project_writer(session, writer, event.project_id)
+
+
 @dataclass(frozen=True)
 class HiddenBooks:
     """The books a reader may not see in a report over several projects: the ledger projects
@@ -137,4 +177,14 @@ def acting_project_writer(session: Session, username: str, ledger_project_id: in
     by :func:`require_ledger_project_writer` like an API caller."""
     user = get_user(session, username)
     require_ledger_project_writer(session, user, ledger_project_id)
+    return user
+
+
+def acting_writer(session: Session, username: str,
+                  check: Callable[[Session, User, int], str | None], record_id: int) -> User:
+    """The person a CLI command writing the books through a record acts for (``--as NAME``),
+    checked by ``check`` (:func:`require_budget_writer`, :func:`require_cost_writer`,
+    :func:`require_event_writer`, :func:`require_project_writer`) like an API caller."""
+    user = get_user(session, username)
+    check(session, user, record_id)
     return user

@@ -20,8 +20,6 @@ from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
-from datamill.compliance.users import require
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     budgets,
@@ -35,8 +33,12 @@ from datamill.ledger import (
 )
 from datamill.ledger.access import (
     hidden_books,
+    require_budget_writer,
+    require_cost_writer,
+    require_event_writer,
     require_ledger_access,
     require_ledger_project_writer,
+    require_project_writer,
 )
 from datamill.ledger.final_accounts import FinalReviewOut
 from datamill.ledger.journal import export_journal_csv
@@ -176,7 +178,8 @@ def create_order_endpoint(
 
 @router.post("/ledger/projects", status_code=status.HTTP_201_CREATED)
 def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser) -> ProjectOut:
-    require(session, user, Action.MANAGE_PROJECT, body.production_project_id)
+    # the writer rule on the production project (cleared for it, member or not), as the CLI
+    require_project_writer(session, user, body.production_project_id)
     return projects.open_ledger_project(session, body.production_project_id,
                                         order_id=body.order_id, is_major=body.is_major,
                                         actor_id=user.id)
@@ -191,6 +194,7 @@ def create_budget_endpoint(
 
 @router.post("/ledger/budgets/{budget_id}/submit")
 def submit_budget_endpoint(budget_id: Id, session: SessionDep, user: LedgerUser) -> BudgetOut:
+    require_budget_writer(session, user, budget_id)  # cleared for the budget's project
     return budgets.submit_budget(session, budget_id, actor_id=user.id)
 
 
@@ -198,7 +202,9 @@ def submit_budget_endpoint(budget_id: Id, session: SessionDep, user: LedgerUser)
 def approve_budget_endpoint(
     budget_id: Id, body: ApprovalIn, session: SessionDep, user: CurrentUser
 ) -> BudgetOut:
-    """Sign the next level as the caller (their ledger approval role must match the level)."""
+    """Sign the next level as the caller (their ledger approval role must match the level;
+    cleared for the budget's project, as on every face)."""
+    require_budget_writer(session, user, budget_id)
     return budgets.approve_budget(session, budget_id, user.id, decision=body.decision,
                                   reason=body.reason)
 
@@ -217,6 +223,7 @@ def post_cost_endpoint(
 def approve_cost_endpoint(
     cost_id: Id, body: ApprovalIn, session: SessionDep, user: CurrentUser
 ) -> CostOut:
+    require_cost_writer(session, user, cost_id)  # the approver is cleared for the cost's project
     return costs.approve_over_budget_cost(session, cost_id, user.id, decision=body.decision,
                                           reason=body.reason)
 
@@ -242,7 +249,9 @@ def event_problems_endpoint(session: SessionDep, user: LedgerUser) -> list[Event
 def book_event_endpoint(
     event_id: Id, body: EventBookIn, session: SessionDep, user: LedgerUser
 ) -> CostOut:
-    """Book a pending over-budget cost event with its reason (it then awaits approval)."""
+    """Book a pending over-budget cost event with its reason (it then awaits approval); by a
+    writer cleared for the event's project."""
+    require_event_writer(session, user, event_id)
     return events.book_cost_event(session, event_id, over_budget_reason=body.over_budget_reason,
                                   actor_id=user.id)
 
@@ -253,7 +262,7 @@ class FinalReviewIn(BaseModel):
 
 @router.post("/ledger/projects/{project_id}/final-review", status_code=status.HTTP_201_CREATED)
 def final_review_endpoint(
-    project_id: Id, body: FinalReviewIn, session: SessionDep, user: LedgerUser
+    project_id: Id, body: FinalReviewIn, session: SessionDep, user: LedgerProjectWriter
 ) -> FinalReviewOut:
     """The finance reviewer's check before final accounts (nothing pending; who reviewed)."""
     return final_accounts.review_final_accounts(session, project_id, reviewer_id=user.id,

@@ -20,7 +20,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.http_deps import SessionDep
-from datamill.ledger.access import hidden_books, require_ledger_access
+from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
 from datamill.ledger.budgets import approve_budget
 from datamill.ledger.contracts import list_contracts
 from datamill.ledger.events import sync_ledger
@@ -141,7 +141,8 @@ def budget_decision(
 ) -> Response:
     """Sign (approve or reject) the budget's next level as the signed-in approver."""
     require_csrf(request, me, csrf_token)
-    _require_finance(session, me.user)
+    # the API's and the CLI's rule: the approver is cleared for the budget's project
+    require_budget_writer(session, me.user, budget_id)
     budget = approve_budget(session, budget_id, me.user.id, decision=decision,
                             reason=reason.strip())
     project = ledger_project_row(session, budget.project_id)
