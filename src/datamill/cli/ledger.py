@@ -52,20 +52,14 @@ def _actor(s: Any, username: str) -> int:
     return int(acting_ledger_user(s, username).id)
 
 
-def _writer(s: Any, username: str, project_id: int) -> int:
-    """The acting person's id, once they may write ledger project ``project_id``'s books: a
-    writer of the books cleared for the project, member or not (as the API)."""
-    from datamill.ledger.access import acting_project_writer
-
-    return int(acting_project_writer(s, username, project_id).id)
-
-
-def _record_writer(s: Any, username: str, record: str, record_id: int) -> int:
-    """The acting person's id, once they may write the books of the project behind
-    ``record`` (budget, cost, event or production project) ``record_id``: the API's rule."""
+def _writer(s: Any, username: str, record_id: int, record: str = "ledger project") -> int:
+    """The acting person's id, once they may write the books of the project behind ``record``
+    ``record_id`` (a ledger project, a budget, a cost, a cost event or a production project):
+    a writer of the books cleared for the project, member or not (the API's rule)."""
     from datamill.ledger import access
 
-    check = {"budget": access.require_budget_writer, "cost": access.require_cost_writer,
+    check = {"ledger project": access.require_ledger_project_writer,
+             "budget": access.require_budget_writer, "cost": access.require_cost_writer,
              "event": access.require_event_writer,
              "project": access.require_project_writer}[record]
     return int(access.acting_writer(s, username, check, record_id).id)
@@ -141,7 +135,7 @@ def project_open(production_project: str, user: AsUser, order_id: int | None = N
     with get_runtime().session() as s:
         pid = find_project(s, production_project).id
         # the API's writer rule on the production project: cleared for it, member or not
-        actor_id = _record_writer(s, user, "project", pid)
+        actor_id = _writer(s, user, pid, "project")
         p = open_ledger_project(s, pid, order_id=order_id, is_major=major, actor_id=actor_id)
     emit(p, as_json, lambda p: out.print(f"ledger project {p.id} ({p.project_type})"))
 
@@ -185,7 +179,7 @@ def budget_submit(budget_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
     from datamill.ledger.budgets import submit_budget
 
     with get_runtime().session() as s:
-        b = submit_budget(s, budget_id, actor_id=_record_writer(s, user, "budget", budget_id))
+        b = submit_budget(s, budget_id, actor_id=_writer(s, user, budget_id, "budget"))
     emit(b, as_json, lambda b: out.print(f"budget {b.id} needs {b.required_levels} levels; "
                                           f"next: {b.next_role}"))
 
@@ -198,7 +192,7 @@ def budget_approve(budget_id: int, user: AsUser, reject: bool = False, reason: s
     from datamill.ledger.budgets import approve_budget
 
     with get_runtime().session() as s:
-        b = approve_budget(s, budget_id, _record_writer(s, user, "budget", budget_id),
+        b = approve_budget(s, budget_id, _writer(s, user, budget_id, "budget"),
                            decision="reject" if reject else "approve", reason=reason)
     emit(b, as_json, lambda b: out.print(f"budget {b.id} {b.status}"))
 
@@ -454,7 +448,7 @@ def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Optio
 
     with get_runtime().session() as s:
         c = book_cost_event(s, event_id, over_budget_reason=over_budget_reason,
-                            actor_id=_record_writer(s, user, "event", event_id))
+                            actor_id=_writer(s, user, event_id, "event"))
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
 
 

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.cli.ledger import _writer
 from datamill.core.errors import InvalidInput
 
 app = typer.Typer(help="Budgets from planned volume, loss rate and annotation-output ratio; "
@@ -25,14 +26,6 @@ Deliverable = Annotated[str, typer.Option(help="Deliverable volume in hours")]
 Loss = Annotated[str, typer.Option(help="Loss rate, e.g. 0.05 (plan = deliverable × (1+loss))")]
 Ratio = Annotated[str, typer.Option(help="Annotation-output ratio: work hours per data hour")]
 On = Annotated[str | None, typer.Option(help="Price date YYYY-MM-DD (default today)")]
-
-
-def _writer(s: Any, username: str, project_id: int) -> int:
-    """A writer of the books cleared for ledger project ``project_id``, member or not (the
-    API's rule: require_project_writer)."""
-    from datamill.ledger.access import acting_project_writer
-
-    return int(acting_project_writer(s, username, project_id).id)
 
 
 def _plan_args(deliverable: str, loss: str, ratio: str, on: str | None, collection_stage: str,

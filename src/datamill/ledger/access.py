@@ -48,8 +48,8 @@ from datamill.ledger.models import LedgerBudget, LedgerCost, LedgerProject
 from datamill.ledger.projects import ledger_project_row
 from datamill.production.models import DomainEvent
 
-__all__ = ["NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_project_writer",
-           "acting_writer", "hidden_books", "require_budget_writer", "require_cost_writer",
+__all__ = ["NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
+           "hidden_books", "require_budget_writer", "require_cost_writer",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
@@ -93,30 +93,38 @@ def require_project_writer(session: Session, writer: User,
     return role
 
 
+def _cleared_for_books(session: Session, writer: User, ledger_project_id: int,
+                       role: str | None) -> str | None:
+    """The second half of the writers' rule, once ``writer`` passed the matrix (``role``):
+    cleared for the production project behind ledger project ``ledger_project_id``."""
+    require_visible(
+        session, writer, ledger_project_row(session, ledger_project_id).production_project_id)
+    return role
+
+
 def require_ledger_project_writer(session: Session, writer: User,
                                   ledger_project_id: int) -> str | None:
     """:func:`require_project_writer` for the production project behind ledger project
     ``ledger_project_id``; a non-writer is refused before the project's existence is told."""
-    require_ledger_access(session, writer, write=True)
-    return require_project_writer(
-        session, writer, ledger_project_row(session, ledger_project_id).production_project_id)
+    role = require_ledger_access(session, writer, write=True)
+    return _cleared_for_books(session, writer, ledger_project_id, role)
 
 
 def require_budget_writer(session: Session, writer: User, budget_id: int) -> str | None:
     """:func:`require_ledger_project_writer` for the project of budget ``budget_id``: who
     submits or signs a budget (an approver too) must be cleared for its project. A non-writer
     is refused before the budget's existence is told."""
-    require_ledger_access(session, writer, write=True)
+    role = require_ledger_access(session, writer, write=True)
     budget = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
-    return require_ledger_project_writer(session, writer, budget.project_id)
+    return _cleared_for_books(session, writer, budget.project_id, role)
 
 
 def require_cost_writer(session: Session, writer: User, cost_id: int) -> str | None:
     """:func:`require_ledger_project_writer` for the project of cost ``cost_id``: who signs an
     over-budget cost must be cleared for its project."""
-    require_ledger_access(session, writer, write=True)
+    role = require_ledger_access(session, writer, write=True)
     cost = get_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)
-    return require_ledger_project_writer(session, writer, cost.project_id)
+    return _cleared_for_books(session, writer, cost.project_id, role)
 
 
 def require_event_writer(session: Session, writer: User, event_id: int) -> str | None:
@@ -126,9 +134,9 @@ def require_event_writer(session: Session, writer: User, event_id: int) -> str |
     event = session.get(DomainEvent, event_id)
     if event is None:
         raise NotFound(f"no cost event with id {event_id}", event_id=event_id)
-    if event.project_id is None:  # no project to be cleared for (booking it is refused)
-        return role
-    return require_project_writer(session, writer, event.project_id)
+    if event.project_id is not None:  # none: no project to be cleared for (booking is refused)
+        require_visible(session, writer, event.project_id)
+    return role
 
 
 @dataclass(frozen=True)
@@ -172,19 +180,12 @@ def acting_ledger_user(session: Session, username: str, *, write: bool = True) -
     return user
 
 
-def acting_project_writer(session: Session, username: str, ledger_project_id: int) -> User:
-    """The person a CLI command writing one project's books acts for (``--as NAME``), checked
-    by :func:`require_ledger_project_writer` like an API caller."""
-    user = get_user(session, username)
-    require_ledger_project_writer(session, user, ledger_project_id)
-    return user
-
-
 def acting_writer(session: Session, username: str,
                   check: Callable[[Session, User, int], str | None], record_id: int) -> User:
     """The person a CLI command writing the books through a record acts for (``--as NAME``),
-    checked by ``check`` (:func:`require_budget_writer`, :func:`require_cost_writer`,
-    :func:`require_event_writer`, :func:`require_project_writer`) like an API caller."""
+    checked by ``check`` (:func:`require_ledger_project_writer`, :func:`require_budget_writer`,
+    :func:`require_cost_writer`, :func:`require_event_writer`, :func:`require_project_writer`)
+    like an API caller."""
     user = get_user(session, username)
     check(session, user, record_id)
     return user
