@@ -23,6 +23,14 @@ and ``50%`` are read as numbers); what the annotator wrote is never rewritten.
   character accuracy is counted over what was said; ``arabic`` also turns idiomatic ``一``
   (``一下``) into ``1``, on both sides alike. A thousands separator between digits (``1,000``)
   is dropped first.
+* ``两`` (``兩``) is the number 2 when it counts something: before a place (``两百``,
+  ``一千两百``, ``两万``), before a decimal point (``两点五``) and before a measure word
+  (``两个``, ``两次``, ``两点``, ``两公斤``; :data:`_MEASURE_AFTER_LIANG`) unless a numeral comes
+  just before it (``一两``, ``二两``: the weight unit; ``三两个``: "two or three"). There it
+  compares as ``二`` in both modes, so ``两百`` = ``二百`` = ``200``, ``两千零五`` = ``2005`` and
+  ``两个`` = ``二个`` = ``2个``: scoring compares the number said, not which of Mandarin's two
+  words for 2 was written (``二个``, which nobody says, counts as ``两个``). Everywhere else
+  (``两岸``, ``两全其美``, ``斤两``) ``两`` is a word of its own and stays.
 
 The converters load once per process (``functools.cache``; ~60 ms for OpenCC's dictionaries,
 ~150 ms for cn2an) on the first text that needs them, never per comparison.
@@ -54,6 +62,18 @@ Numerals = Literal["hanzi", "arabic"]
 
 _THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DIGIT: Final = re.compile(r"\d")
+#: measure words (simplified and traditional) after which a lone 两 counts something: cn2an's own
+#: list and the commonest others (两次, 两点 two o'clock, 两年, 两岁, 两人, 两倍)
+_MEASURE_AFTER_LIANG: Final = (
+    "公斤|公里|千克|厘米|毫米|毫升|小时|小時|分钟|分鐘|"
+    "[斤克吨噸米升元角分个個只隻条條张張块塊瓶杯份本辆輛台臺匹头頭位亩畝天半次遍回点點年岁歲"
+    "周週月倍件种種名口家间間层層双雙对對套句支把根片篇部首座栋棟门門节節样樣项項笔筆趟步声聲人]"
+)
+#: 两 as the number 2 (see the module docstring)
+_LIANG_NUMERAL: Final = re.compile(
+    r"[两兩](?=[百千万亿萬億]|[点點][〇零一二三四五六七八九])"
+    rf"|(?<![〇零一二三四五六七八九十百千两兩几幾半])[两兩](?={_MEASURE_AFTER_LIANG})"
+)
 _HAN: Final = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
@@ -118,6 +138,8 @@ def _cn2an() -> Callable[[str, str], str]:
 
 def _numerals(text: str, numerals: Numerals) -> str:
     text = _THOUSANDS.sub("", text)
+    if "两" in text or "兩" in text:
+        text = _LIANG_NUMERAL.sub("二", text)
     if numerals == "hanzi":
         if _DIGIT.search(text):
             text = _cn2an()(text, "an2cn")

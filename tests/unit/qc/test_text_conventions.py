@@ -190,3 +190,62 @@ def test_ignored_spacing_never_changes_a_normalised_text(
     assert normalize_text(plain, language="zh-CN") == normalize_text(spaced, language="zh-CN")
     assert normalize_text(plain, language="zh-CN", conventions=conventions) == \
         normalize_text(spaced, language="zh-CN", conventions=conventions)
+
+
+# -- 两 is the number 2 when it counts something (两百 = 二百 = 200, 两个 = 二个 = 2个) -------------
+# (with `numerals: hanzi`, 两百 and 200 (二百) differed, so a transcript that wrote the number as
+# said scored a character error against one that wrote digits)
+
+_PLACES = ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"))
+
+
+def _hanzi_reading(n: int, *, liang: bool) -> str:
+    """1..99999 as said in Mandarin (the test's own oracle): 二百零五, or with ``liang`` 两百零五
+    (两 for a 2 before 百, 千 or 万)."""
+    out, zero, rest = "", False, n
+    for value, unit in _PLACES:
+        digit, rest = divmod(rest, value)
+        if digit:
+            if zero:
+                out += "零"
+            zero = False
+            if not (unit == "十" and digit == 1 and not out):
+                out += "两" if (liang and digit == 2 and unit != "十") else _DIGITS[digit]
+            out += unit
+        elif out:
+            zero = True
+    if rest:
+        out += ("零" if zero else "") + _DIGITS[rest]
+    return out
+
+
+@_fast
+@given(n=st.integers(1, 99999), unit=st.sampled_from(["", "个", "元", "人"]),
+       numerals=st.sampled_from(["hanzi", "arabic"]), script=st.sampled_from([None, "traditional"]))
+def test_a_number_said_with_liang_equals_its_digits(
+    n: int, unit: str, numerals: str, script: str | None
+) -> None:
+    conventions = TextNormalization.model_validate({"chinese_script": script, "numerals": numerals})
+    forms = {normalize_text(f"他有{text}{unit}", language="zh-CN", conventions=conventions)
+             for text in (_hanzi_reading(n, liang=True), _hanzi_reading(n, liang=False), str(n))}
+    assert len(forms) == 1, (n, forms)
+
+
+@pytest.mark.parametrize("numerals", ["hanzi", "arabic"])
+def test_liang_counts_as_two_only_where_it_counts_something(numerals: str) -> None:
+    conventions = TextNormalization.model_validate({"numerals": numerals})
+
+    def same(a: str, b: str) -> bool:
+        return normalize_text(a, language="zh-CN", conventions=conventions) == \
+            normalize_text(b, language="zh-CN", conventions=conventions)
+
+    for a, b in [("两百", "200"), ("两百", "二百"), ("两千零五", "2005"), ("一千两百人", "1200人"),
+                 ("两个", "2个"), ("两个", "二个"), ("两次", "2次"), ("两点开会", "2点开会"),
+                 ("两点五公斤", "2.5公斤"), ("兩個", "2個")]:
+        assert same(a, b), (a, b)
+    # a wrong number is still wrong; 两 as a word of its own (两岸) or the weight unit (一两) stays
+    for a, b in [("两百", "三百"), ("两个", "3个"), ("两岸", "二岸"), ("两全其美", "二全其美")]:
+        assert not same(a, b), (a, b)
+    if numerals == "hanzi":
+        assert not same("一两", "一二")
+        assert normalize_text("三两个斤两", language="zh-CN", conventions=conventions) == "三两个斤两"
