@@ -17,12 +17,32 @@ and ``50%`` are read as numbers); what the annotator wrote is never rewritten.
 * ``chinese_script``: OpenCC's dictionaries (``opencc-purepy``, which ships them in its wheel):
   phrase-aware ``t2s`` for ``simplified``; for ``traditional`` the text goes through ``t2s``
   then ``s2t``, so regional variants (``裡``/``裏``) meet on one form.
-* ``numerals``: ``cn2an``'s ``transform``: ``hanzi`` writes Arabic numbers as Chinese numerals
-  (years digit by digit: ``2026年`` is ``二零二六年``; ``〇`` is read as ``零``); ``arabic`` writes
-  Chinese numerals as digits. ``hanzi`` keeps the character counts of spoken Chinese, so
-  character accuracy is counted over what was said; ``arabic`` also turns idiomatic ``一``
-  (``一下``) into ``1``, on both sides alike. A thousands separator between digits (``1,000``)
-  is dropped first.
+* ``numerals``: ``cn2an``'s ``transform``: ``hanzi`` writes Arabic numbers as Chinese numerals;
+  ``arabic`` writes Chinese numerals as digits. ``hanzi`` keeps the character counts of spoken
+  Chinese, so character accuracy is counted over what was said; ``arabic`` also turns idiomatic
+  ``一`` (``一下``) into ``1``, on both sides alike. A thousands separator between digits
+  (``1,000``) is dropped first.
+* A number read digit by digit (phone numbers, codes, years: ``一三八``, ``幺三八``,
+  ``二〇二六``) is its digit string in both modes, zeros kept (``零一`` = ``01``, never ``1``):
+  a run of three or more of ``〇零一二三四五六七八九幺`` with no place (十百千万亿) or decimal
+  point beside it, or of two holding ``零``, ``〇`` or ``幺`` or followed by ``年``. Two other
+  digits side by side (``五六个``, ``一一``) are an approximation or an idiom and stay to
+  cn2an as before. How ``hanzi`` writes a digit string (:func:`spoken_numbers`):
+
+  - before ``年``, four digits or a leading zero are a year read digit by digit (``2026年`` =
+    ``二零二六年`` = ``二〇二六年``, ``05年`` = ``零五年``; a year said by place is one too:
+    ``两千零八年`` = ``2008年``); any other count of years is an amount (``30年`` = ``三十年``,
+    ``300年`` = ``三百年``; cn2an read both digit by digit);
+  - a leading zero (``007``, ``010``) is a code, read digit by digit (cn2an wrote ``七``);
+  - seven digits or more are read the shorter way: by place when that is shorter (``1000000`` =
+    ``一百万``), otherwise digit by digit (``13812345678`` = ``一三八一二三四五六七八``, what a
+    phone number sounds like);
+  - anything else by place, as cn2an writes it (``138`` = ``一百三十八``; so ``一三八`` read
+    digit by digit compares equal to ``138`` and to ``一百三十八``).
+
+  The choice only sets the character counts; which texts compare equal depends on the digit
+  string alone (except a long number said by place that is shorter digit by digit, which
+  nobody says: ``一千二百三十四万五千六百七十八`` differs from ``12345678``).
 * ``两`` (``兩``) is the number 2 when it counts something: before a place (``两百``,
   ``一千两百``, ``两万``), before a decimal point (``两点五``) and before a measure word
   (``两个``, ``两次``, ``两点``, ``两公斤``; :data:`_MEASURE_AFTER_LIANG`) unless a numeral comes
@@ -55,7 +75,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["ChineseScript", "Numerals", "TextNormalization", "apply_conventions", "conventions_of"]
+__all__ = [
+    "ChineseScript",
+    "Numerals",
+    "TextNormalization",
+    "apply_conventions",
+    "conventions_of",
+    "spoken_numbers",
+]
 
 ChineseScript = Literal["simplified", "traditional"]
 Numerals = Literal["hanzi", "arabic"]
@@ -74,6 +101,19 @@ _LIANG_NUMERAL: Final = re.compile(
     r"[两兩](?=[百千万亿萬億]|[点點][〇零一二三四五六七八九])"
     rf"|(?<![〇零一二三四五六七八九十百千两兩几幾半])[两兩](?={_MEASURE_AFTER_LIANG})"
 )
+_DIGIT_CHARS: Final = "〇零一二三四五六七八九幺"
+_TO_DIGITS: Final = str.maketrans(_DIGIT_CHARS, "001234567891")
+_TO_HANZI: Final = str.maketrans("0123456789", "零一二三四五六七八九")
+_NUMBER_BESIDE: Final = _DIGIT_CHARS + "两兩十百千万亿萬億拾佰仟点點负負"
+#: a Chinese number read digit by digit (see the module docstring: which runs count)
+_DIGIT_RUN: Final = re.compile(
+    rf"(?<![{_NUMBER_BESIDE}0-9.])[{_DIGIT_CHARS}]{{2,}}(?![{_NUMBER_BESIDE}0-9])")
+_ZERO_OR_YAO: Final = re.compile("[〇零幺]")
+#: a year said by place (两千零八年): its digits, then read as a year
+_YEAR_BY_PLACE: Final = re.compile(
+    rf"(?<![{_NUMBER_BESIDE}0-9.])[一二三四五六七八九两兩]千[{_DIGIT_CHARS}十百]*(?=年)")
+_YEAR: Final = re.compile(r"(?<![\d.])\d+(?=年)")
+_CODE: Final = re.compile(r"(?<![\d.])(?:0\d+|\d{7,})(?![\d.%])")
 _HAN: Final = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
@@ -126,25 +166,80 @@ def _opencc(config: str) -> Callable[[str], str]:
 
 
 @cache
-def _cn2an() -> Callable[[str, str], str]:
-    """cn2an's ``transform`` (its patterns compiled once per process)."""
+def _cn2an() -> Any:
+    """cn2an's ``Transform`` (its patterns compiled once per process)."""
     from cn2an import Transform  # imported on use: ~150 ms
 
     # cn2an warns about each number it cannot read (and keeps it as written): expected here,
     # and a process-wide filter costs nothing per call (catch_warnings would, and races threads)
     warnings.filterwarnings("ignore", category=UserWarning, module=r"cn2an(\.|$)")
-    return Transform().transform  # type: ignore[no-any-return]
+    return Transform()
+
+
+def _digits_read_one_by_one(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) >= 3 or _ZERO_OR_YAO.search(run) or match.string.startswith("年", match.end()):
+        return run.translate(_TO_DIGITS)
+    return run
+
+
+def _year_by_place(match: re.Match[str]) -> str:
+    try:
+        return str(_cn2an().cn2an(match.group(), "smart"))
+    except ValueError:  # cn2an cannot read it (一千百): left as written
+        return match.group()
+
+
+def _by_place(digits: str) -> str | None:
+    """``digits`` said by place (一百三十八), or None past what cn2an reads (16 digits)."""
+    try:
+        return str(_cn2an().an2cn(digits, "low"))
+    except ValueError:
+        return None
+
+
+def _year(match: re.Match[str]) -> str:
+    digits = match.group()
+    by_place = None if len(digits) == 4 or digits[0] == "0" else _by_place(digits)
+    return by_place or digits.translate(_TO_HANZI)
+
+
+def _code(match: re.Match[str]) -> str:
+    digits = match.group()
+    by_place = None if digits[0] == "0" else _by_place(digits)
+    if by_place is not None and len(by_place) <= len(digits):
+        return by_place
+    return digits.translate(_TO_HANZI)
+
+
+def spoken_numbers(text: str) -> str:
+    """``text`` with its Arabic numbers written as said in Mandarin (how ``numerals: hanzi``
+    compares them; the module docstring gives the rules): years and codes digit by digit,
+    amounts by place.
+
+    Examples:
+        >>> spoken_numbers("2026年有300人，电话13812345678，30年")
+        '二零二六年有三百人，电话一三八一二三四五六七八，三十年'
+    """
+    text = _THOUSANDS.sub("", text)
+    if not _DIGIT.search(text):
+        return text
+    text = _CODE.sub(_code, _YEAR.sub(_year, text))
+    if _DIGIT.search(text):
+        text = _cn2an().transform(text, "an2cn")
+    return str(text)
 
 
 def _numerals(text: str, numerals: Numerals) -> str:
     text = _THOUSANDS.sub("", text)
     if "两" in text or "兩" in text:
         text = _LIANG_NUMERAL.sub("二", text)
+    text = _DIGIT_RUN.sub(_digits_read_one_by_one, text)
     if numerals == "hanzi":
-        if _DIGIT.search(text):
-            text = _cn2an()(text, "an2cn")
-        return text.replace("\u3007", "零")  # 二〇二六 as cn2an writes it, 二零二六
-    return _cn2an()(text, "cn2an") if _HAN.search(text) else text
+        if "千" in text:
+            text = _YEAR_BY_PLACE.sub(_year_by_place, text)
+        return spoken_numbers(text).replace("\u3007", "零")  # 二〇二六 as cn2an writes it
+    return str(_cn2an().transform(text, "cn2an")) if _HAN.search(text) else text
 
 
 def apply_conventions(text: str, conventions: TextNormalization | None) -> str:

@@ -249,3 +249,67 @@ def test_liang_counts_as_two_only_where_it_counts_something(numerals: str) -> No
     if numerals == "hanzi":
         assert not same("一两", "一二")
         assert normalize_text("三两个斤两", language="zh-CN", conventions=conventions) == "三两个斤两"
+
+
+# -- a number read digit by digit is its digit string (一三八 = 138, 二〇二六年 = 2026年) ----------
+# (with `numerals: hanzi`, 138 became 一百三十八 and 13812345678 一百三十八亿…, so a phone number
+# or code transcribed as said never matched the same one in digits; `arabic` read 零一 as 1)
+
+_ONE_BY_ONE = {"0": "〇零", "1": "一幺"}
+
+
+@st.composite
+def _read_digit_by_digit(draw: st.DrawFn) -> tuple[str, str]:
+    """A digit string (zeros kept) and the same read digit by digit (〇 or 零, 一 or 幺)."""
+    digits = draw(st.one_of(
+        st.text("0123456789", min_size=3, max_size=20),
+        st.tuples(st.sampled_from("0123456789"), st.sampled_from("0123456789"))
+        .map("".join).filter(lambda d: "0" in d),
+    ))
+    said = "".join(draw(st.sampled_from(_ONE_BY_ONE.get(d, _DIGITS[int(d)]))) for d in digits)
+    return digits, said
+
+
+@_fast
+@given(pair=_read_digit_by_digit(), prefix=st.sampled_from(["", "电话", "我的号码是"]),
+       suffix=st.sampled_from(["", "号", "房间", "年", "。"]),
+       numerals=st.sampled_from(["hanzi", "arabic"]), script=st.sampled_from([None, "simplified"]))
+def test_a_number_read_digit_by_digit_equals_its_digits(
+    pair: tuple[str, str], prefix: str, suffix: str, numerals: str, script: str | None
+) -> None:
+    digits, said = pair
+    conventions = TextNormalization.model_validate({"chinese_script": script, "numerals": numerals})
+    as_digits = normalize_text(prefix + digits + suffix, language="zh-CN", conventions=conventions)
+    as_said = normalize_text(prefix + said + suffix, language="zh-CN", conventions=conventions)
+    assert as_digits == as_said, (digits, said)
+    assert normalize_text(as_said, language="zh-CN", conventions=conventions) == as_said
+
+
+@_fast
+@given(n=st.integers(100, 99999), numerals=st.sampled_from(["hanzi", "arabic"]))
+def test_a_number_by_place_digit_by_digit_and_in_digits_compare_equal(n: int, numerals: str) -> None:
+    conventions = TextNormalization.model_validate({"numerals": numerals})
+    forms = {normalize_text(f"有{text}个", language="zh-CN", conventions=conventions)
+             for text in (_hanzi_reading(n, liang=False), "".join(_DIGITS[int(d)] for d in str(n)),
+                          str(n))}
+    assert len(forms) == 1, (n, forms)
+
+
+def test_years_codes_and_phone_numbers_keep_the_counts_of_what_is_said() -> None:
+    hanzi = TextNormalization(numerals="hanzi")
+
+    def said(text: str) -> str:
+        return normalize_text(text, language="zh-CN", conventions=hanzi)
+
+    assert said("2026年") == said("二〇二六年") == said("二零二六年") == "二零二六年"
+    assert said("两千零八年") == said("2008年") == "二零零八年"  # a year said by place
+    assert said("30年") == said("三十年") == "三十年"  # a count of years, not a year
+    assert said("300年") == "三百年"
+    assert said("13812345678") == said("幺三八一二三四五六七八") == "一三八一二三四五六七八"
+    assert said("007") == said("零零七") == "零零七"
+    assert said("12345678901234567890年") == "一二三四五六七八九零一二三四五六七八九零年"  # past cn2an
+    assert said("1000000元") == said("一百万元") == "一百万元"
+    assert said("007") != said("七") and said("五六个") != said("56个")  # five or six
+    arabic = TextNormalization(numerals="arabic")
+    assert normalize_text("零一", conventions=arabic) == normalize_text("01", conventions=arabic)
+    assert normalize_text("零一", conventions=arabic) != normalize_text("1", conventions=arabic)
