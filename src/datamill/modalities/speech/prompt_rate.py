@@ -9,6 +9,15 @@ must fall between :data:`MIN_SYLLABLES_PER_S` and :data:`MAX_SYLLABLES_PER_S`. R
 runs at 3–6 syllables a second; the wide bounds catch a take that is cut off, empty or reads
 something much longer, never a slow or fast reader. It does not hear *which* words are said.
 
+In a Chinese prompt (Han characters, no kana or Hangul) a number counts the syllables of its
+Mandarin reading, the one ``numerals: hanzi`` compares by
+(:func:`datamill.qc.text_conventions.spoken_numbers`): four digits (or a leading zero) before
+``年`` are a year read digit by digit (``2026年``: 二零二六年, 5); any other number before ``年``
+is a count of years (``30年``: 三十年, 3); an amount is read by place (``300人``: 三百人, 3;
+``12345元``: 一万二千三百四十五元, 10; ``3.5``: 三点五; ``50%``: 百分之五十); a leading zero or
+seven digits and more that are shorter digit by digit are a code or phone number, digit by digit
+(``13812345678``: 11). Elsewhere (English, Japanese, Korean) a digit counts one syllable.
+
 Examples:
     >>> prompt_syllables("打开WiFi，然后连接到打印机。")
     (12, True)
@@ -16,6 +25,8 @@ Examples:
     (0, False)
     >>> prompt_syllables("Turn on the lights.")
     (4, False)
+    >>> prompt_syllables("2026年有300人")
+    (9, True)
 """
 
 from __future__ import annotations
@@ -44,6 +55,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _LATIN_WORD = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]+")
 _VOWELS = re.compile(r"[aeiouyAEIOUY]+")
 _DIGIT = re.compile(r"[0-9\uff10-\uff19]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def has_cjk(text: str) -> bool:
@@ -61,6 +75,10 @@ def aligner_reads(prompt: str) -> bool:
 
 def prompt_syllables(prompt: str) -> tuple[int, bool]:
     """The syllables a reader says for ``prompt`` (an estimate) and whether it holds CJK."""
+    if _DIGIT.search(prompt) and _HAN.search(prompt) and not _KANA_HANGUL.search(prompt):
+        from datamill.qc.text_conventions import spoken_numbers  # cn2an, loaded on first use
+
+        prompt = spoken_numbers(prompt.translate(_FULLWIDTH_DIGITS))
     cjk = len(_CJK.findall(prompt))
     latin = sum(max(1, len(_VOWELS.findall(w))) for w in _LATIN_WORD.findall(prompt))
     digits = len(_DIGIT.findall(prompt))
