@@ -313,3 +313,26 @@ def test_years_codes_and_phone_numbers_keep_the_counts_of_what_is_said() -> None
     arabic = TextNormalization(numerals="arabic")
     assert normalize_text("零一", conventions=arabic) == normalize_text("01", conventions=arabic)
     assert normalize_text("零一", conventions=arabic) != normalize_text("1", conventions=arabic)
+
+
+# -- the option off is no conversion at all ---------------------------------------------------------
+
+_NUMBERISH = st.lists(st.sampled_from([*"两二〇零一幺三百千万年个点.,%0123456789后後 ", "<noise>"]),
+                      max_size=24).map("".join)
+
+
+@_fast
+@given(text=st.one_of(st.text(max_size=24), _NUMBERISH),
+       off=st.sampled_from([None, TextNormalization(), {"chinese_script": None, "numerals": None}]))
+def test_with_the_option_off_texts_are_compared_as_written(
+    text: str, off: TextNormalization | dict[str, None] | None
+) -> None:
+    conventions = conventions_of(off)
+    assert conventions is None or not conventions.active
+    assert text_conventions.apply_conventions(text, conventions) is text
+    for language in (None, "zh-CN"):
+        assert normalize_text(text, language=language, conventions=conventions) == \
+            normalize_text(text, language=language)
+    # numbers and scripts as written: nothing converts 两百 / 200 / 二〇二六 / 後 into another
+    assert normalize_text("两百200二〇二六年13812345678後", language="zh-CN", conventions=conventions) \
+        == "两百200二〇二六年13812345678後"
