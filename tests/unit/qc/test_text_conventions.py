@@ -305,6 +305,7 @@ def test_years_codes_and_phone_numbers_keep_the_counts_of_what_is_said() -> None
     assert said("两千零八年") == said("2008年") == "二零零八年"  # a year said by place
     assert said("30年") == said("三十年") == "三十年"  # a count of years, not a year
     assert said("300年") == "三百年"
+    assert said("300人") == "三百人" and said("3.5公斤和300人") == "三点五公斤和三百人"
     assert said("13812345678") == said("幺三八一二三四五六七八") == "一三八一二三四五六七八"
     assert said("007") == said("零零七") == "零零七"
     assert said("12345678901234567890年") == "一二三四五六七八九零一二三四五六七八九零年"  # past cn2an
