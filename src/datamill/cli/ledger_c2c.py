@@ -107,12 +107,13 @@ def contract_cancel(contract_id: int, user: AsUser,
 @app.command("contract-show")
 @handle_errors
 def contract_show(contract_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
-    """A contract with its orders, the remainder, approvals and changes."""
+    """A contract with its orders, the remainder, approvals and changes (orders whose project
+    is classified above the reader's clearance left out and counted, as in the API)."""
+    from datamill.ledger.access import hidden_books
     from datamill.ledger.contracts import contract_detail
 
     with get_runtime().session() as s:
-        _reader(s, user)
-        d = contract_detail(s, contract_id)
+        d = contract_detail(s, contract_id, hidden_books(s, _reader(s, user)))
 
     def show(d: Any) -> None:
         k = d.contract
@@ -120,6 +121,9 @@ def contract_show(contract_id: int, user: AsUser, as_json: JsonOpt = False) -> N
                   f"{k.currency}, in orders {d.orders_total}, remainder {d.remainder}")
         for o in d.orders:
             out.print(f"  order {o.number}: {o.amount} {o.currency} ({o.status})")
+        if d.hidden_orders:
+            out.print(f"  ({counted(d.hidden_orders, 'order')} of projects above your "
+                      "clearance not shown)")
 
     emit(d, as_json, show)
 

@@ -5,7 +5,8 @@
   charge, the CFO or the president), then the signature. Neither approver may be the person who
   drafted it; a rejection is final (draft again). Orders are split off signed contracts only.
 * The sum of a contract's orders may not exceed its amount (both excluding VAT, in the contract
-  currency); :func:`contract_detail` shows the remainder.
+  currency); :func:`contract_detail` shows the remainder. It leaves out, for a reader, the orders
+  whose project is classified above their clearance (counted in ``hidden_orders``).
 * An amendment changes the amount, with its reason (never below the orders already split off).
 * A cancellation writes the WIP of every unfinished order's project off in full (Dr contract
   write-off loss / Cr WIP), releases any impairment provision, cancels the orders and closes the
@@ -27,6 +28,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import parse_money
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import (
     LedgerApproval,
@@ -83,6 +85,11 @@ class ContractChangeOut(BaseModel):
 
 
 class ContractDetailOut(BaseModel):
+    """A contract as its reader may see it: ``orders`` leaves out those whose project is
+    classified above the reader's clearance (``hidden_orders`` counts them), while
+    ``orders_total`` and ``remainder`` stay the contract's own figures (what may still be split
+    off it), so they may exceed the orders shown."""
+
     contract: ContractOut
     customer: str
     orders: list[OrderOut]
@@ -90,6 +97,8 @@ class ContractDetailOut(BaseModel):
     remainder: Decimal | None
     approvals: list[ContractApprovalOut]
     changes: list[ContractChangeOut]
+    #: orders left out of ``orders``: their project is classified above the reader's clearance
+    hidden_orders: int = 0
 
 
 def contract_row(session: Session, contract_id: int, *, lock: bool = False) -> LedgerContract:
@@ -255,12 +264,18 @@ def cancel_contract(
     return ContractOut.model_validate(row)
 
 
-def contract_detail(session: Session, contract_id: int) -> ContractDetailOut:
-    """The contract, its orders, the remainder under its amount, approvals and changes."""
+def contract_detail(session: Session, contract_id: int,
+                    hidden: HiddenBooks = NOTHING_HIDDEN) -> ContractDetailOut:
+    """The contract, its orders, the remainder under its amount, approvals and changes.
+
+    Orders in ``hidden`` (:func:`~datamill.ledger.access.hidden_books`: their project is
+    classified above the reader's clearance) are left out and counted in ``hidden_orders``, as
+    every read of the books over several projects, on every face."""
     row = contract_row(session, contract_id)
     customer = session.get(LedgerCustomer, row.customer_id)
-    orders = session.scalars(select(LedgerOrder).where(LedgerOrder.contract_id == row.id)
-                             .order_by(LedgerOrder.id)).all()
+    every = session.scalars(select(LedgerOrder).where(LedgerOrder.contract_id == row.id)
+                            .order_by(LedgerOrder.id)).all()
+    orders = [o for o in every if not hidden.hides(None, o.id)]
     split = orders_total(session, row.id)
     names = dict(session.execute(select(User.id, User.username)).tuples().all())
     approvals = [
@@ -280,7 +295,7 @@ def contract_detail(session: Session, contract_id: int) -> ContractDetailOut:
         contract=ContractOut.model_validate(row), customer=customer.name if customer else "?",
         orders=[OrderOut.model_validate(o) for o in orders], orders_total=split,
         remainder=None if row.amount is None else row.amount - split,
-        approvals=approvals, changes=changes)
+        approvals=approvals, changes=changes, hidden_orders=len(every) - len(orders))
 
 
 def list_contracts(session: Session) -> list[ContractOut]:

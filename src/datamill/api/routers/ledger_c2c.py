@@ -120,8 +120,10 @@ def draft_contract_endpoint(
 def contract_endpoint(
     contract_id: Id, session: SessionDep, user: LedgerUser
 ) -> contracts.ContractDetailOut:
-    """The contract, its orders and the remainder under its amount, approvals and changes."""
-    return contracts.contract_detail(session, contract_id)
+    """The contract, its orders and the remainder under its amount, approvals and changes;
+    orders whose project is classified above the caller's clearance are left out (counted in
+    ``hidden_orders``), as on every face."""
+    return contracts.contract_detail(session, contract_id, hidden_books(session, user))
 
 
 @router.post("/ledger/contracts/{contract_id}/approvals")

@@ -1,0 +1,98 @@
+"""A contract's orders and a customer's receivables leave out the orders whose project is
+classified above the reader's clearance, on every face (``access.hidden_books``), and say how
+many they left out (``hidden_orders``) so a total that differs from finance's says why.
+
+On the old code finance at the default clearance read the secret order (its number and amount)
+in ``GET /ledger/contracts/{id}`` and ``datamill ledger contract-show``, and its receivable (due
+1,060 incl. VAT) in the customer's figures of ``GET /ledger/receivables`` and ``datamill ledger
+receivables``. No web page shows a contract's orders (the auditor's trace keeps its own rule:
+a classified project by id only) or the receivables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.compliance.classification import set_classification
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.ledger.costs import submit_expense_claim
+from datamill.ledger.orders import create_contract, create_customer, create_order
+from datamill.ledger.recognition import process_acceptance_events
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import API, login
+from tests._cli import run_cli
+from tests.unit.ledger.helpers import (
+    accept_delivery,
+    approved_budget,
+    close_reviewed,
+    ledger_project,
+    line,
+    make_approvers,
+)
+
+
+def _world(runtime: Runtime, monkeypatch: pytest.MonkeyPatch, admin: User) -> int:
+    """One customer, one contract with two 1,000 CNY custom orders (O-OPEN, O-SECRET), each
+    accepted and recognised at its close in March 2018; O-SECRET's project is secret. The
+    contract's id."""
+    with runtime.session() as s:
+        create_user(s, "fin", "password1", "finance")
+        ap = make_approvers(s)
+        cust = create_customer(s, "C-one", customer_type="big_tech", country="CN").id
+        k = create_contract(s, "K-ONE", customer_id=cust, kind="custom",
+                            signed_on=date(2018, 1, 2)).id
+        for name in ("open", "secret"):
+            o = create_order(s, k, f"O-{name.upper()}", business_line="speech",
+                             offering="custom", amount=Decimal("1000"), currency="CNY",
+                             total_volume=Decimal("10"), volume_unit="hours",
+                             acceptance_type=1).id
+            pid, lp = ledger_project(s, f"kr-{name}", o)
+            approved_budget(s, lp, [line("collection", "data_service", "10", "50")], ap)
+            submit_expense_claim(s, lp, stage="collection", supplier="V", quantity=Decimal("10"),
+                                 unit_price=Decimal("40"), claim_no=f"claim-{name}",
+                                 incurred_on=date(2018, 2, 1))
+            accept_delivery(s, monkeypatch, pid, "10", date(2018, 3, 1))
+            process_acceptance_events(s)
+            close_reviewed(s, lp, date(2018, 3, 31), ap)
+            if name == "secret":
+                set_classification(s, s.get(User, admin.id), pid, "secret")  # type: ignore[arg-type]
+    return k
+
+
+def _cli(runtime: Runtime, *args: str) -> Any:
+    return json.loads(run_cli(runtime.settings.home, *args, "--json",
+                              DATAMILL_DATABASE_URL=str(runtime.settings.database_url)).stdout)
+
+
+def _seen(runtime: Runtime, c: TestClient, who: str, contract_id: int) -> dict[str, Any]:
+    """Per face: the contract's order numbers and hidden count, the customer's due and hidden
+    count, as ``who`` reads them."""
+    h = login(c, who)
+    api_k = c.get(f"{API}/ledger/contracts/{contract_id}", headers=h).json()
+    cli_k = _cli(runtime, "ledger", "contract-show", str(contract_id), "--as", who)
+
+    def contract(d: dict[str, Any]) -> tuple[list[str], int, str]:
+        return [o["number"] for o in d["orders"]], d["hidden_orders"], d["orders_total"]
+
+    return {"contract": {"api": contract(api_k), "cli": contract(cli_k)}}
+
+
+def test_contract_orders_and_receivables_leave_out_the_hidden_orders(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    k = _world(runtime, monkeypatch, users["admin"])
+    with TestClient(create_app(runtime)) as c:
+        fin = _seen(runtime, c, "fin", k)
+        admin = _seen(runtime, c, "admin", k)
+    # the contract's own figures stay whole (what may still be split off it); the secret
+    # order is left out of the list and counted
+    for face in ("api", "cli"):
+        assert fin["contract"][face] == (["O-OPEN"], 1, "2000.00"), fin
+        assert admin["contract"][face] == (["O-OPEN", "O-SECRET"], 0, "2000.00"), admin
