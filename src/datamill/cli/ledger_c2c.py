@@ -161,17 +161,21 @@ def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, us
 @app.command("receivables")
 @handle_errors
 def receivables_cmd(user: AsUser, as_of: str = "", as_json: JsonOpt = False) -> None:
-    """Receivables and advances net per customer, ageing and expected credit loss."""
+    """Receivables and advances net per customer, ageing and expected credit loss (the orders
+    of projects classified above the reader's clearance left out and counted, as in the API)."""
+    from datamill.ledger.access import hidden_books
     from datamill.ledger.receivables import receivables
 
     with get_runtime().session() as s:
-        _reader(s, user)
-        rows = receivables(s, _day(as_of) if as_of else utcnow().date())
+        hidden = hidden_books(s, _reader(s, user))
+        rows = receivables(s, _day(as_of) if as_of else utcnow().date(), hidden)
 
     def show(rows: Any) -> None:
         for c in rows:
             out.print(f"{c.customer} (grade {c.credit_grade}): net {c.net}, receivable "
-                      f"{c.receivable}, advances {c.advances}, ECL {c.ecl}")
+                      f"{c.receivable}, advances {c.advances}, ECL {c.ecl}"
+                      + (f" ({counted(c.hidden_orders, 'order')} of projects above your "
+                         "clearance left out)" if c.hidden_orders else ""))
         if not rows:
             out.print("no customers")
 

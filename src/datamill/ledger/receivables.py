@@ -10,6 +10,10 @@
   acceptance, else the recognition date) and lasts the customer grade's term.
 * **Ageing** of the open amount since acceptance: ≤1, 1–2, 2–3, >3 years. **Expected credit
   loss**: not overdue 3 %, overdue ≤1 year 12 %, 1–2 years 50 %, >2 years 100 %.
+* A reader sees the receivables of the orders they may see: an order whose project is
+  classified above their clearance (:func:`~datamill.ledger.access.hidden_books`) is left out
+  of its customer's figures and counted in ``hidden_orders``, so a total that differs from
+  finance's says why.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money, to_cents
 from datamill.ledger._periods import check_posting_date
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerContract,
@@ -117,6 +122,9 @@ class CustomerReceivableOut(BaseModel):
     ecl: Decimal
     individually_significant: bool
     items: list[ReceivableItem]
+    #: the customer's orders left out of these figures: their project is classified above the
+    #: reader's clearance (finance's figures for the customer include them)
+    hidden_orders: int = 0
 
 
 def _invoice_out(row: LedgerInvoice) -> InvoiceOut:
@@ -305,10 +313,15 @@ class _Acc:
     advances: Decimal = ZERO
     invoiced: Decimal = ZERO
     items: list[ReceivableItem] = field(default_factory=list)
+    hidden_orders: int = 0
 
 
-def receivables(session: Session, as_of: date) -> list[CustomerReceivableOut]:
-    """Per customer: due, received, receivable and advances (and net), ageing and ECL."""
+def receivables(session: Session, as_of: date,
+                hidden: HiddenBooks = NOTHING_HIDDEN) -> list[CustomerReceivableOut]:
+    """Per customer: due, received, receivable and advances (and net), ageing and ECL.
+
+    Orders in ``hidden`` (their project is classified above the reader's clearance) are left
+    out of the figures and counted in the customer's ``hidden_orders``."""
     rows = session.execute(
         select(LedgerOrder, LedgerCustomer)
         .join(LedgerContract, LedgerContract.id == LedgerOrder.contract_id)
@@ -317,6 +330,9 @@ def receivables(session: Session, as_of: date) -> list[CustomerReceivableOut]:
     per: dict[int, _Acc] = {}
     for order, cust in rows:
         acc = per.setdefault(cust.id, _Acc(cust))
+        if hidden.hides(None, order.id):
+            acc.hidden_orders += 1
+            continue
         due, received, items = _order_items(session, order, cust.credit_grade, as_of)
         acc.due += due
         acc.received += received
@@ -337,5 +353,6 @@ def receivables(session: Session, as_of: date) -> list[CustomerReceivableOut]:
             due=acc.due, received=acc.received, receivable=acc.receivable,
             advances=acc.advances, net=acc.due - acc.received, invoiced=acc.invoiced,
             ageing=ageing, ecl=sum((it.ecl for it in acc.items), ZERO),
-            individually_significant=acc.receivable >= SIGNIFICANT, items=acc.items))
+            individually_significant=acc.receivable >= SIGNIFICANT, items=acc.items,
+            hidden_orders=acc.hidden_orders))
     return out

@@ -77,11 +77,18 @@ def _seen(runtime: Runtime, c: TestClient, who: str, contract_id: int) -> dict[s
     h = login(c, who)
     api_k = c.get(f"{API}/ledger/contracts/{contract_id}", headers=h).json()
     cli_k = _cli(runtime, "ledger", "contract-show", str(contract_id), "--as", who)
+    api_r = c.get(f"{API}/ledger/receivables?as_of=2018-12-31", headers=h).json()
+    cli_r = _cli(runtime, "ledger", "receivables", "--as-of", "2018-12-31", "--as", who)
 
     def contract(d: dict[str, Any]) -> tuple[list[str], int, str]:
         return [o["number"] for o in d["orders"]], d["hidden_orders"], d["orders_total"]
 
-    return {"contract": {"api": contract(api_k), "cli": contract(cli_k)}}
+    def owed(rows: list[dict[str, Any]]) -> tuple[Decimal, Decimal, int]:
+        [r] = rows
+        return Decimal(r["due"]), Decimal(r["ageing"]["0-1y"]), r["hidden_orders"]
+
+    return {"contract": {"api": contract(api_k), "cli": contract(cli_k)},
+            "receivables": {"api": owed(api_r), "cli": owed(cli_r)}}
 
 
 def test_contract_orders_and_receivables_leave_out_the_hidden_orders(
@@ -96,3 +103,5 @@ def test_contract_orders_and_receivables_leave_out_the_hidden_orders(
     for face in ("api", "cli"):
         assert fin["contract"][face] == (["O-OPEN"], 1, "2000.00"), fin
         assert admin["contract"][face] == (["O-OPEN", "O-SECRET"], 0, "2000.00"), admin
+        assert fin["receivables"][face] == (Decimal("1060"), Decimal("1060"), 1), fin
+        assert admin["receivables"][face] == (Decimal("2120"), Decimal("2120"), 0), admin

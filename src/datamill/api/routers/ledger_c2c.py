@@ -210,8 +210,10 @@ def receivables_endpoint(
     session: SessionDep, user: LedgerUser,
     as_of: Annotated[date, Query(ge=MIN_DAY, le=MAX_DAY)],
 ) -> list[receivables.CustomerReceivableOut]:
-    """Receivables and advances net per customer, ageing and expected credit loss."""
-    return receivables.receivables(session, as_of)
+    """Receivables and advances net per customer, ageing and expected credit loss; the orders
+    of projects classified above the caller's clearance are left out of a customer's figures
+    and counted in its ``hidden_orders``, as on every face."""
+    return receivables.receivables(session, as_of, hidden_books(session, user))
 
 
 @router.post("/ledger/assets", status_code=status.HTTP_201_CREATED)
