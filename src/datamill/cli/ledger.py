@@ -400,11 +400,14 @@ def journal_cmd(date_from: str, date_to: str, output: Path, user: AsUser,
 @app.command("sync")
 @handle_errors
 def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
-    """Process every pending event: workforce costs first, then customer acceptances."""
+    """Process every pending event: workforce costs first, then customer acceptances (what it
+    tells back leaves out the books above the person's clearance, as the API)."""
+    from datamill.ledger.access import acting_ledger_user, hidden_books
     from datamill.ledger.events import sync_ledger
 
     with get_runtime().session() as s:
-        r = sync_ledger(s, actor_id=_actor(s, user))
+        person = acting_ledger_user(s, user)
+        r = sync_ledger(s, actor_id=person.id, hidden=hidden_books(s, person))
 
     def show(r: Any) -> None:
         taken = r.acceptances.acceptances if r.acceptances else 0
@@ -422,12 +425,13 @@ def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 @app.command("event-problems")
 @handle_errors
 def event_problems_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
-    """Events the ledger could not book yet, with the reason (they stay pending)."""
+    """Events the ledger could not book yet, with the reason (they stay pending); those of
+    projects classified above the reader's clearance left out, as the API."""
+    from datamill.ledger.access import hidden_books
     from datamill.ledger.events import list_event_problems
 
     with get_runtime().session() as s:
-        _reader(s, user)
-        rows = list_event_problems(s)
+        rows = list_event_problems(s, hidden_books(s, _reader(s, user)))
 
     def show(rows: Any) -> None:
         for p in rows:

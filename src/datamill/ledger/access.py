@@ -142,11 +142,12 @@ def require_event_writer(session: Session, writer: User, event_id: int) -> str |
 @dataclass(frozen=True)
 class HiddenBooks:
     """The books a reader may not see in a report over several projects: the ledger projects
-    whose production project is classified above their clearance, and those projects'
-    orders."""
+    whose production project is classified above their clearance, those projects' orders, and
+    the production projects themselves (whose domain events the ledger has not booked yet)."""
 
     projects: frozenset[int] = frozenset()
     orders: frozenset[int] = frozenset()
+    production_projects: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.projects)
@@ -169,7 +170,8 @@ def hidden_books(session: Session, reader: User | None) -> HiddenBooks:
     rows = session.execute(select(LedgerProject.id, LedgerProject.order_id).where(
         LedgerProject.production_project_id.in_(hidden))).all()
     return HiddenBooks(projects=frozenset(pid for pid, _ in rows),
-                       orders=frozenset(oid for _, oid in rows if oid is not None))
+                       orders=frozenset(oid for _, oid in rows if oid is not None),
+                       production_projects=frozenset(hidden))
 
 
 def acting_ledger_user(session: Session, username: str, *, write: bool = True) -> User:

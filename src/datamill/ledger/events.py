@@ -51,6 +51,7 @@ from datamill.core.money import to_cents
 from datamill.ledger._balances import approved_budget
 from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger._periods import first_open_day, period_of
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.costs import post_cost, post_cost_reduction
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -289,12 +290,15 @@ def _receipt(
     session.flush()
 
 
-def process_cost_events(session: Session, *, actor_id: int | None = None) -> CostEventRunOut:
+def process_cost_events(session: Session, *, actor_id: int | None = None,
+                        hidden: HiddenBooks = NOTHING_HIDDEN) -> CostEventRunOut:
     """Book every pending ``settlement.confirmed`` / ``settlement.reduced`` /
     ``hour_points.booked`` event (idempotent).
 
     One event that cannot be booked is left pending with its reason; the others go through.
-    Runs at once take turns (:func:`~datamill.ledger._event_runs.lock_event_runs`).
+    Runs at once take turns (:func:`~datamill.ledger._event_runs.lock_event_runs`). Every event
+    is processed; what is told back (``booked``, ``problems``) leaves out the books in
+    ``hidden`` (the caller's: projects classified above their clearance).
     """
     lock_event_runs(session)
     done = select(LedgerEventReceipt.domain_event_id).where(
@@ -312,11 +316,12 @@ def process_cost_events(session: Session, *, actor_id: int | None = None) -> Cos
             _receipt(session, ev, "problem", err.message)
             continue
         _receipt(session, ev, status, why, cost)
-        if cost is not None:
-            booked.append(CostOut.model_validate(cost))
-        else:
+        if cost is None:
             skipped += 1
-    return CostEventRunOut(booked=booked, skipped=skipped, problems=list_event_problems(session))
+        elif cost.project_id not in hidden.projects:
+            booked.append(CostOut.model_validate(cost))
+    return CostEventRunOut(booked=booked, skipped=skipped,
+                           problems=list_event_problems(session, hidden))
 
 
 def book_cost_event(
@@ -353,14 +358,21 @@ def _event_amount(ev: DomainEvent) -> Decimal | None:
         return None
 
 
-def list_event_problems(session: Session) -> list[EventProblemOut]:
+def list_event_problems(session: Session,
+                        hidden: HiddenBooks = NOTHING_HIDDEN) -> list[EventProblemOut]:
     """Events the ledger could not take yet, with why: cost events with a ``problem`` receipt,
-    and customer acceptances waiting for the project's ledger accounts (or refused)."""
+    and customer acceptances waiting for the project's ledger accounts (or refused).
+
+    The events of projects in ``hidden`` (:func:`~datamill.ledger.access.hidden_books`:
+    classified above the reader's clearance) are left out, as in every report over several
+    projects, on every face."""
     out: list[EventProblemOut] = []
     for receipt, ev in session.execute(
             select(LedgerEventReceipt, DomainEvent)
             .join(DomainEvent, DomainEvent.id == LedgerEventReceipt.domain_event_id)
             .where(LedgerEventReceipt.status == "problem").order_by(DomainEvent.id)):
+        if ev.project_id in hidden.production_projects:
+            continue
         out.append(EventProblemOut(
             event_id=ev.id, event_type=ev.type, project_id=ev.project_id,
             source_ref=(ev.payload or {}).get("source_ref"),
@@ -375,6 +387,8 @@ def list_event_problems(session: Session) -> list[EventProblemOut]:
             DomainEvent.id.not_in(noted),
             or_(DomainEvent.project_id.is_(None), DomainEvent.project_id.not_in(opened)))
             .order_by(DomainEvent.id)):
+        if ev.project_id in hidden.production_projects:
+            continue
         out.append(EventProblemOut(
             event_id=ev.id, event_type=ev.type, project_id=ev.project_id, source_ref=None,
             amount=None, attempts=0, created_at=ev.created_at,
@@ -385,16 +399,18 @@ def list_event_problems(session: Session) -> list[EventProblemOut]:
     return out
 
 
-def sync_ledger(session: Session, *, actor_id: int | None = None) -> SyncOut:
+def sync_ledger(session: Session, *, actor_id: int | None = None,
+                hidden: HiddenBooks = NOTHING_HIDDEN) -> SyncOut:
     """Process every pending event the ledger consumes: costs first, then acceptances.
 
     Never refuses the run: an acceptance that cannot be taken (e.g. more volume than the order
     holds; ``ledger order-amend`` raises the total) is set aside with its reason in
     ``problems`` and retried on the next run; ``acceptance_problem`` reports a run that failed
     as a whole. Runs at once take turns: the second waits for the first to commit and finds
-    its events done."""
+    its events done. ``problems`` leaves out the events of projects in ``hidden`` (the
+    caller's: :func:`list_event_problems`); every event is processed."""
     lock_event_runs(session)
-    costs = process_cost_events(session, actor_id=actor_id)
+    costs = process_cost_events(session, actor_id=actor_id, hidden=hidden)
     from datamill.ledger.licence_events import process_licence_events
 
     process_licence_events(session, actor_id=actor_id)  # catalog licences: point-in-time revenue
@@ -414,4 +430,4 @@ def sync_ledger(session: Session, *, actor_id: int | None = None) -> SyncOut:
             LedgerEventReceipt.domain_event_id.in_(select(LedgerAcceptance.domain_event_id))))
         session.flush()
     return SyncOut(costs=costs, acceptances=acceptances, acceptance_problem=problem,
-                   problems=list_event_problems(session))
+                   problems=list_event_problems(session, hidden))

@@ -214,7 +214,7 @@ def finance_overview(
     """The year's margin by line × offering × region × customer type, months and projects,
     without the books in ``hidden`` (projects classified above the reader's clearance:
     :func:`~datamill.ledger.access.hidden_books`), and the events still waiting to be
-    booked."""
+    booked (those of the hidden projects left out too)."""
     margin = margin_report(session, date(year, 1, 1), date(year, 12, 31), settings=settings,
                            hidden=hidden)
     monthly = monthly_summary(session, year, hidden=hidden)
@@ -233,4 +233,4 @@ def finance_overview(
     ]
     return FinanceOverviewOut(year=year, margin=margin, monthly=monthly, revenue=revenue,
                               cost=cost, margin_total=revenue - cost, projects=projects,
-                              problems=list_event_problems(session))
+                              problems=list_event_problems(session, hidden))

@@ -236,13 +236,16 @@ def run_recognition_endpoint(session: SessionDep, user: LedgerUser) -> Acceptanc
 @router.post("/ledger/sync")
 def sync_endpoint(session: SessionDep, user: LedgerUser) -> SyncOut:
     """Process every pending event: workforce costs, then customer acceptances (never refused:
-    what cannot be booked stays pending and is listed in ``problems``)."""
-    return events.sync_ledger(session, actor_id=user.id)
+    what cannot be booked stays pending and is listed in ``problems``); what it tells back
+    leaves out the books above the caller's clearance, as every face."""
+    return events.sync_ledger(session, actor_id=user.id, hidden=hidden_books(session, user))
 
 
 @router.get("/ledger/events/problems")
 def event_problems_endpoint(session: SessionDep, user: LedgerUser) -> list[EventProblemOut]:
-    return events.list_event_problems(session)
+    """The events the ledger could not book yet, without those of projects classified above
+    the caller's clearance (as on the finance page and in ``datamill ledger event-problems``)."""
+    return events.list_event_problems(session, hidden_books(session, user))
 
 
 @router.post("/ledger/events/{event_id}/book", status_code=status.HTTP_201_CREATED)

@@ -158,7 +158,7 @@ def sync(
     """Book every pending event (workforce costs, then acceptances) and show what is left."""
     require_csrf(request, me, csrf_token)
     _require_finance(session, me.user)
-    run = sync_ledger(session, actor_id=me.user.id)
+    run = sync_ledger(session, actor_id=me.user.id, hidden=hidden_books(session, me.user))
     return RedirectResponse(f"/finance?synced={len(run.costs.booked)}", status_code=303)
 
 
