@@ -262,13 +262,22 @@ def period_close_cmd(
                                                          ".txt and .html here.")] = None,
 ) -> None:
     """Month end: depreciation, impairment test, WIP roll-forward and reports (idempotent;
-    a period already run needs --rerun, which must give the identical result)."""
-    from datamill.ledger.period_close import close_period, summary_html, summary_text
+    a period already run needs --rerun, which must give the identical result). By a person
+    cleared for every project with books, as the API (the report covers them all)."""
+    from datamill.ledger.access import acting_ledger_user
+    from datamill.ledger.period_close import (
+        close_period,
+        require_every_book,
+        summary_html,
+        summary_text,
+    )
 
     made = _report_folder(output_dir)  # one that cannot be written fails before the books change
     try:
         with get_runtime().session() as s:
-            r = close_period(s, period, actor_id=_actor(s, user), rerun=rerun)
+            person = acting_ledger_user(s, user)
+            r = close_period(s, period, actor_id=person.id, rerun=rerun,
+                             hidden=require_every_book(s, person))
     except BaseException:
         if made is not None and not any(p.is_file() for p in made.rglob("*")):
             shutil.rmtree(made)  # the close failed: leave no trace of it
@@ -286,11 +295,15 @@ def period_close_cmd(
 @app.command("period-confirm")
 @handle_errors
 def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> None:
-    """The reviewer's step: a second person confirms a prepared period (it is then closed)."""
-    from datamill.ledger.period_close import confirm_period
+    """The reviewer's step: a second person confirms a prepared period (it is then closed);
+    cleared for every project with books, as the API."""
+    from datamill.ledger.access import acting_ledger_user
+    from datamill.ledger.period_close import confirm_period, require_every_book
 
     with get_runtime().session() as s:
-        r = confirm_period(s, period, reviewer_id=_actor(s, user))
+        person = acting_ledger_user(s, user)
+        r = confirm_period(s, period, reviewer_id=person.id,
+                           hidden=require_every_book(s, person))
     emit(r, as_json, lambda r: out.print(f"period {r.period} {r.status}"))
 
 

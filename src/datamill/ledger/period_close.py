@@ -16,6 +16,16 @@ what is closed is always the report the reviewer confirmed.
 Two clerks at once: the run, the re-run and the confirmation of a period take its row under the
 period lock (PostgreSQL; SQLite has one writer), so of two confirmations one closes the period
 and the other is told it is closed, and of two first runs the second is told it was run.
+
+Who may run, confirm or read a period's report (:func:`require_every_book`, on every face): a
+user of the books cleared for every project that has books. Unlike the reports over several
+projects, which leave out the books above the reader's clearance
+(:func:`~datamill.ledger.access.hidden_books`, as the finance page's project list), the period
+report is not left partial: it is one stored document over all the books, whose digest the
+reviewer confirms, and its margin, line, unit-cost and receivables figures add every project up,
+so a reader's view without the hidden books would be another report than the one closed, and
+closing or reviewing a month over books one may not see is no review. Refused, the reader is
+told so (Forbidden) rather than shown figures that silently disagree with the closed ones.
 """
 
 from __future__ import annotations
@@ -32,11 +42,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES, approved_budget
 from datamill.ledger._periods import PERIOD_LOCK
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
 from datamill.ledger.impairment import run_impairment_test
@@ -53,7 +65,7 @@ from datamill.ledger.schemas import ImpairmentOut
 from datamill.production.models import DomainEvent
 
 __all__ = ["PeriodCloseOut", "close_period", "confirm_period", "get_period", "pending_workforce_events",
-           "summary_html", "summary_text"]
+           "require_every_book", "summary_html", "summary_text"]
 
 
 class PeriodCloseOut(BaseModel):
@@ -73,6 +85,19 @@ def _out(row: LedgerPeriodClose, identical: bool | None = None) -> PeriodCloseOu
     return PeriodCloseOut(period=row.period, status=row.status, runs=row.runs, digest=row.digest,
                           identical=identical, prepared_by=row.prepared_by,
                           reviewed_by=row.reviewed_by, report=row.report)
+
+
+def require_every_book(session: Session, reader: User) -> HiddenBooks:
+    """Refuse (Forbidden) a reader not cleared for every project with books: a period's report
+    covers them all (see the module docstring); the same rule on every face, for the run, the
+    confirmation and the read. Returns what is still hidden from them: production projects
+    without books, whose set-aside events are left out of ``pending_events``."""
+    hidden = hidden_books(session, reader)
+    if hidden.projects:
+        raise Forbidden(f"{reader.username!r} is not cleared for every project with books: a "
+                        "period's report covers all of them (projects classified above their "
+                        "clearance have books)")
+    return hidden
 
 
 def pending_workforce_events(session: Session, upto: date | None = None) -> list[int]:
@@ -180,9 +205,12 @@ def _figures_digest(report: dict[str, Any]) -> str:
 
 
 def close_period(
-    session: Session, period: str, *, actor_id: int | None = None, rerun: bool = False
+    session: Session, period: str, *, actor_id: int | None = None, rerun: bool = False,
+    hidden: HiddenBooks = NOTHING_HIDDEN,
 ) -> PeriodCloseOut:
-    """Run the month end for ``period`` (``YYYY-MM``); see the module docstring."""
+    """Run the month end for ``period`` (``YYYY-MM``); see the module docstring. The faces
+    first ask :func:`require_every_book`; ``hidden`` (what it returned) leaves the events of
+    production projects above the caller's clearance out of ``pending_events``."""
     _, end = month_bounds(period)
     row = _period_row(session, period)
     if row is not None and not rerun:
@@ -215,19 +243,21 @@ def close_period(
                  data={"period": period, "digest": digest, "rerun": rerun,
                        "identical": identical})
     out = _out(row, identical)
-    out.pending_events = _pending_of_period(session, period)
+    out.pending_events = _pending_of_period(session, period, hidden)
     return out
 
 
-def _pending_of_period(session: Session, period: str) -> list[str]:
+def _pending_of_period(session: Session, period: str, hidden: HiddenBooks) -> list[str]:
     """Set-aside events (acceptances, licences, costs) recorded up to the period's end."""
     _, end = month_bounds(period)
     return [f"event {p.event_id} ({p.event_type}): {p.reason}"
-            for p in list_event_problems(session) if p.created_at.date() <= end]
+            for p in list_event_problems(session, hidden) if p.created_at.date() <= end]
 
 
-def confirm_period(session: Session, period: str, *, reviewer_id: int) -> PeriodCloseOut:
-    """The reviewer's step: a second person confirms the prepared period; it is then closed."""
+def confirm_period(session: Session, period: str, *, reviewer_id: int,
+                   hidden: HiddenBooks = NOTHING_HIDDEN) -> PeriodCloseOut:
+    """The reviewer's step: a second person confirms the prepared period; it is then closed
+    (the faces first ask :func:`require_every_book`, as :func:`close_period`)."""
     _, end = month_bounds(period)  # a malformed period is an error, not "has not been run"
     row = _period_row(session, period)
     if row is None:
@@ -249,11 +279,12 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int) -> Period
                  object_type="ledger_period_close", object_id=row.id,
                  data={"period": period, "digest": row.digest})
     out = _out(row)
-    out.pending_events = _pending_of_period(session, period)
+    out.pending_events = _pending_of_period(session, period, hidden)
     return out
 
 
 def get_period(session: Session, period: str) -> PeriodCloseOut:
+    """The period's stored report (the faces first ask :func:`require_every_book`)."""
     row = session.scalars(select(LedgerPeriodClose).where(
         LedgerPeriodClose.period == period)).first()
     if row is None:

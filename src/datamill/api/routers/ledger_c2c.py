@@ -233,22 +233,30 @@ def close_period_endpoint(
     period: Period, body: PeriodRunIn, session: SessionDep, user: LedgerUser
 ) -> period_close.PeriodCloseOut:
     """Month end: depreciation, impairment, WIP roll-forward, reports (409 when already run
-    unless ``rerun``)."""
-    return period_close.close_period(session, period, actor_id=user.id, rerun=body.rerun)
+    unless ``rerun``); by a user cleared for every project with books (403 otherwise: the
+    report covers them all, ``period_close.require_every_book``), as every period read."""
+    hidden = period_close.require_every_book(session, user)
+    return period_close.close_period(session, period, actor_id=user.id, rerun=body.rerun,
+                                     hidden=hidden)
 
 
 @router.post("/ledger/periods/{period}/confirm")
 def confirm_period_endpoint(
     period: Period, session: SessionDep, user: LedgerUser
 ) -> period_close.PeriodCloseOut:
-    """The reviewer (not the person who ran it) confirms the period; it is then closed."""
-    return period_close.confirm_period(session, period, reviewer_id=user.id)
+    """The reviewer (not the person who ran it) confirms the period; it is then closed. The
+    reviewer is cleared for every project with books, as who runs it."""
+    hidden = period_close.require_every_book(session, user)
+    return period_close.confirm_period(session, period, reviewer_id=user.id, hidden=hidden)
 
 
 @router.get("/ledger/periods/{period}")
 def period_endpoint(
     period: Period, session: SessionDep, user: LedgerUser
 ) -> period_close.PeriodCloseOut:
+    """The period's report, for a user cleared for every project with books (403 otherwise),
+    as who runs and confirms it."""
+    period_close.require_every_book(session, user)
     return period_close.get_period(session, period)
 
 
