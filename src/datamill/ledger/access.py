@@ -25,7 +25,11 @@ production project's books is :func:`require_project_writer` on that project, an
 review :func:`require_ledger_project_writer`.
 
 Reports over several projects leave out those classified above the reader's clearance
-(:func:`hidden_books`), as the finance page's project list does.
+(:func:`hidden_books`), as the finance page's project list does; so do the lists of pending
+events, a contract's orders and the receivables (counting what they left out). The period-end
+report is the exception: one stored report over all the books, it is run, confirmed and read
+only by those cleared for every project with books
+(:func:`datamill.ledger.period_close.require_every_book`).
 """
 
 from __future__ import annotations
