@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -20,11 +20,12 @@ from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
-from datamill.db.memo import prime, remember
+from datamill.db.memo import Lookup, prefetch, remember
 
 __all__ = [
     "DEFAULT_LEVEL",
     "LEVELS",
+    "access_lookups",
     "clearance_guard",
     "hidden_project_ids",
     "is_cleared",
@@ -69,25 +70,32 @@ def user_clearance(session: Session, user_id: int) -> str:
     return level if level is not None else DEFAULT_LEVEL
 
 
-_ACCESS = select(  # built once: asked by every request on a project
-    select(ProjectMember.id).where(
-        ProjectMember.project_id == bindparam("p_project"),
-        ProjectMember.user_id == bindparam("p_user"),
-    ).limit(1).scalar_subquery(),
-    select(ProjectClassification.level).where(
-        ProjectClassification.project_id == bindparam("p_project")).scalar_subquery(),
-    select(UserClearance.level).where(
-        UserClearance.user_id == bindparam("p_user")).scalar_subquery(),
+_MEMBER = exists().where(  # built once: asked by every request on a project
+    ProjectMember.project_id == bindparam("p_project"),
+    ProjectMember.user_id == bindparam("p_user"),
 )
+_PROJECT_LEVEL = select(ProjectClassification.level).where(
+    ProjectClassification.project_id == bindparam("p_project")).scalar_subquery()
+_CLEARANCE = select(UserClearance.level).where(
+    UserClearance.user_id == bindparam("p_user")).scalar_subquery()
+
+
+def access_lookups(user_id: int, project_id: int) -> list[Lookup]:
+    """What ``authorize`` on a project asks (membership, the project's level, the person's
+    clearance) as read-ahead lookups with parameters ``p_user`` and ``p_project``
+    (:func:`datamill.db.memo.prefetch`); a request that asks more may read them in the same
+    statement."""
+    return [Lookup(("member", project_id, user_id), _MEMBER),
+            Lookup(("project_level", project_id), _PROJECT_LEVEL),
+            Lookup(("user_clearance", user_id), _CLEARANCE)]
 
 
 def read_project_access(session: Session, user_id: int, project_id: int) -> None:
     """Membership, the project's level and the person's clearance in one query, kept for the
-    rest of the transaction (what ``authorize`` on a project asks next; see ``db.memo``)."""
-    row = session.execute(_ACCESS, {"p_project": project_id, "p_user": user_id}).one()
-    prime(session, ("member", project_id, user_id), row[0] is not None)
-    prime(session, ("project_level", project_id), row[1])
-    prime(session, ("user_clearance", user_id), row[2])
+    rest of the transaction (what ``authorize`` on a project asks next; see ``db.memo``); no
+    query when a read ahead already has them."""
+    prefetch(session, access_lookups(user_id, project_id),
+             {"p_project": project_id, "p_user": user_id})
 
 
 def _office(user: User | None) -> bool:

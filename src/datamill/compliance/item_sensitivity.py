@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -26,9 +26,11 @@ from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.db.memo import Lookup, recall
 
 __all__ = [
     "classified_items",
+    "classified_items_lookup",
     "classify_imported",
     "hidden_item_ids",
     "item_level",
@@ -106,12 +108,19 @@ _HIDDEN = select(_CLASSIFIED.c.item_id).where(  # built once, Core (every claim 
     _CLASSIFIED.c.project_id == bindparam("p_project"),
     _CLASSIFIED.c.level.in_(bindparam("p_levels", expanding=True)),
 )
+_ANY_CLASSIFIED = exists().where(_CLASSIFIED.c.project_id == bindparam("p_project"))
+
+
+def classified_items_lookup(project_id: int) -> Lookup:
+    """"Has project ``project_id`` any item classified on its own?" as a read-ahead lookup
+    (parameter ``p_project``): when not, :func:`hidden_item_ids` asks nothing."""
+    return Lookup(("items_classified", project_id), _ANY_CLASSIFIED)
 
 
 def hidden_item_ids(session: Session, user: User, project_id: int) -> set[int]:
     """Items of the project classified above ``user``'s clearance (admins included)."""
     above = LEVELS[LEVELS.index(user_clearance(session, user.id)) + 1:]
-    if not above:
+    if not above or recall(session, ("items_classified", project_id), True) is False:
         return set()
     return set(session.scalars(_HIDDEN, {"p_project": project_id, "p_levels": above}))
 

@@ -21,6 +21,7 @@ from datamill.compliance.users import require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.db.memo import Lookup, remember
 
 __all__ = [
     "grant_qualification",
@@ -29,6 +30,7 @@ __all__ = [
     "revoke_qualification",
     "set_surveying_required",
     "surveying_guard",
+    "surveying_lookups",
     "surveying_required",
 ]
 
@@ -38,8 +40,12 @@ _REQUIRED = select(_REQUIREMENTS.c.required).where(  # built once, Core: every c
     _REQUIREMENTS.c.project_id == bindparam("p_project"))
 
 
+_REQUIRED_COLUMN = _REQUIRED.scalar_subquery()
+
+
 def surveying_required(session: Session, project_id: int) -> bool:
-    return bool(session.scalar(_REQUIRED, {"p_project": project_id}))
+    return bool(remember(session, ("surveying_required", project_id),
+                         lambda: session.scalar(_REQUIRED, {"p_project": project_id})))
 
 
 def set_surveying_required(
@@ -137,3 +143,9 @@ def surveying_guard(session: Session, user: User, project_id: int, stage: str) -
             "surveying-and-mapping data and needs a valid surveying qualification "
             "(their own or their vendor's)", project_id=project_id,
         )
+
+
+def surveying_lookups(user_id: int, project_id: int, stage: str) -> list[Lookup]:
+    """Claim lookups (entry point ``datamill.claim_lookups``): what :func:`surveying_guard`
+    asks first, for a claim to read ahead with its other questions."""
+    return [Lookup(("surveying_required", project_id), _REQUIRED_COLUMN)]

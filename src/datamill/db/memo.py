@@ -11,13 +11,17 @@ still sees its own writes, and nothing is ever carried from one request to the n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import functools
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["get_row", "prime", "remember"]
+__all__ = ["WRITES", "Lookup", "get_row", "known", "prefetch", "prime", "recall", "remember"]
 
 T = TypeVar("T")
 _KEY = "datamill.memo"
@@ -39,6 +43,55 @@ def prime(session: Session, key: Hashable, value: object) -> None:
     session.info.setdefault(_KEY, {})[key] = value
 
 
+def known(session: Session, key: Hashable) -> bool:
+    """Whether :func:`remember` would answer ``key`` now without asking the database."""
+    return key in session.info.get(_KEY, ())
+
+
+def recall(session: Session, key: Hashable, unknown: object = None) -> Any:
+    """The answer remembered for ``key``, or ``unknown`` (nothing is asked): for a question
+    whose answer, when read ahead, spares a larger one (e.g. "has this project any classified
+    item?" before listing the hidden ones)."""
+    return session.info.get(_KEY, {}).get(key, unknown)
+
+
+def _always(_value: object) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """An answer a unit of work is about to ask :func:`remember` for (``key``), read ahead by
+    :func:`prefetch` as one column (``column``, usually a scalar subquery with bound
+    parameters). ``answers(value)`` says whether the value read is the answer itself (e.g. a
+    worker's id read ahead answers "no worker" when it is NULL, but a found worker is still
+    loaded by the lookup); a value that does not answer primes nothing."""
+
+    key: Hashable
+    column: ColumnElement[Any]
+    answers: Callable[[Any], bool] = _always
+
+
+@functools.cache
+def _combined(columns: tuple[ColumnElement[Any], ...]) -> Select[Any]:
+    return select(*columns)  # built once per set of lookups (their columns are module constants)
+
+
+def prefetch(session: Session, lookups: Iterable[Lookup], params: Mapping[str, Any]) -> None:
+    """Read every lookup not yet known in **one** statement and prime the memo with the
+    answers: a request that will ask several small questions (membership, clearance, a held
+    task, what the claim guards check) pays one round trip instead of one each. The questions
+    are still asked where they always were; they find their answers here."""
+    wanted = list({lookup.key: lookup for lookup in lookups  # one column per question
+                   if not known(session, lookup.key)}.values())
+    if not wanted:
+        return
+    row = session.execute(_combined(tuple(lookup.column for lookup in wanted)), params).one()
+    for lookup, value in zip(wanted, row, strict=True):
+        if lookup.answers(value):
+            prime(session, lookup.key, value)
+
+
 def get_row(session: Session, model: type[T], pk: Any) -> T | None:
     """``session.get(model, pk)`` that also remembers a missing row (and keeps a found one)."""
     return remember(session, ("get", model, pk), lambda: session.get(model, pk))
@@ -48,8 +101,13 @@ def _forget(session: Session, *_: Any) -> None:
     session.info.pop(_KEY, None)
 
 
+#: execution option of a SELECT that writes (PostgreSQL's ``WITH ... UPDATE/INSERT ...
+#: SELECT``): it drops the memo like any other write (``stmt.execution_options(**WRITES)``)
+WRITES = {"datamill_writes": True}
+
+
 def _on_execute(state: ORMExecuteState) -> None:
-    if not state.is_select:
+    if not state.is_select or state.execution_options.get("datamill_writes"):
         _forget(state.session)
 
 

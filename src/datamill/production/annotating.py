@@ -19,7 +19,7 @@ atomic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Table, and_, bindparam, case, func, select, update
@@ -32,15 +32,23 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.core.storable import check_counter, check_document, check_text
+from datamill.db.memo import Lookup, prefetch, recall
 from datamill.db.rows import insert_row, loaded
 from datamill.modalities.base import AnnotationDoc, JsonValue, flag_item_in
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
 from datamill.production.hooks import check_submission
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
+from datamill.production.projects import project_spec_lookup, read_spec
 from datamill.production.schemas import AnnotationOut, SegmentIn
 from datamill.production.task_notes import record_note
-from datamill.production.tasks import Hold, check_task_version, ensure_holds, get_task
+from datamill.production.tasks import (
+    Hold,
+    check_task_version,
+    ensure_holds,
+    get_task,
+    hold_lookups,
+)
 
 __all__ = [
     "append_version",
@@ -48,6 +56,7 @@ __all__ = [
     "list_annotations",
     "notify_submission",
     "point_item_at",
+    "read_submit_ahead",
     "return_to_annotators",
     "review_task",
     "submit_annotation",
@@ -90,12 +99,41 @@ _RULES = select(_PROJECTS.c.modality, _PROJECTS.c.spec).where(  # built once, Co
     _PROJECTS.c.id == bindparam("p_project"))
 
 
+_MODALITY = _RULES.with_only_columns(_PROJECTS.c.modality).scalar_subquery()
+
+
+class _Rules(NamedTuple):
+    modality: str
+    spec: dict[str, Any]
+
+
 def _project_rules(session: Session, project_id: int) -> Any:
     """The project's ``modality`` and ``spec`` (attribute access): the project this session
-    holds (it may carry changes not yet flushed), else one Core read of the two columns (loading
-    the whole project as an object cost ~5 times that)."""
+    holds (it may carry changes not yet flushed), else what :func:`read_submit_ahead` read, else
+    one Core read of the two columns (loading the whole project as an object cost ~5 times
+    that)."""
     held = loaded(session, Project, project_id)
-    return held if held is not None else session.execute(_RULES, {"p_project": project_id}).first()
+    if held is not None:
+        return held
+    modality = recall(session, ("project_modality", project_id))
+    spec = read_spec(session, project_id)
+    if modality is not None and spec is not None:
+        return _Rules(modality, spec)
+    return session.execute(_RULES, {"p_project": project_id}).first()
+
+
+def read_submit_ahead(session: Session, user: User, task: Task) -> None:
+    """Read in **one** statement the small questions a submit of ``task`` by ``user`` is about
+    to ask one by one: the permission check's membership, project level and clearance, the
+    user's hold on the task, and the project's modality and spec (what validates the work).
+    Each is still asked where it always was and finds its answer in the transaction's memo
+    (:mod:`datamill.db.memo`). Call it before the submit's permission check."""
+    from datamill.compliance.classification import access_lookups
+
+    pid = task.project_id
+    prefetch(session, [*access_lookups(user.id, pid), *hold_lookups(task.id, user.id),
+                       Lookup(("project_modality", pid), _MODALITY), project_spec_lookup(pid)],
+             {"p_user": user.id, "p_project": pid, "p_task": task.id})
 
 
 def _validated(

@@ -6,13 +6,14 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, NotFound
-from datamill.db.memo import get_row
+from datamill.db.memo import Lookup, get_row, recall
+from datamill.db.rows import loaded
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.production.schemas import ProjectOut
@@ -27,9 +28,12 @@ __all__ = [
     "find_project",
     "get_project",
     "list_projects",
+    "project_lookup",
     "project_requirements",
     "project_spec",
+    "project_spec_lookup",
     "project_stats",
+    "read_spec",
     "require_accounts_open",
     "require_project",
 ]
@@ -84,8 +88,39 @@ def get_project(session: Session, project_id: int) -> ProjectOut:
 
 
 def require_project(session: Session, project_id: int) -> None:
-    """NotFound unless the project exists (its row is kept for the request's later reads)."""
-    _row(session, project_id)
+    """NotFound unless the project exists (its row is kept for the request's later reads, unless
+    a read ahead already answered "it exists": ``project_lookup``)."""
+    if recall(session, ("project_exists", project_id)) is not True:
+        _row(session, project_id)
+
+
+_EXISTS = exists().where(Project.id == bindparam("p_project"))
+
+
+def project_lookup(project_id: int) -> Lookup:
+    """"Does project ``project_id`` exist?" (parameter ``p_project``) as a read-ahead lookup
+    (:func:`datamill.db.memo.prefetch`) for :func:`require_project`."""
+    return Lookup(("project_exists", project_id), _EXISTS)
+
+
+_SPEC = select(Project.spec).where(Project.id == bindparam("p_project")).scalar_subquery()
+
+
+def project_spec_lookup(project_id: int) -> Lookup:
+    """The spec of project ``project_id`` (parameter ``p_project``) as a read-ahead lookup, for
+    a request that needs a rule of the spec, not the project (:func:`read_spec`)."""
+    return Lookup(("project_spec", project_id), _SPEC)
+
+
+def read_spec(session: Session, project_id: int) -> dict[str, Any] | None:
+    """The spec of project ``project_id`` as this session sees it: the project it holds (which
+    may carry changes not yet flushed), else what a read ahead found
+    (:func:`project_spec_lookup`), else None (the caller loads the project)."""
+    held = loaded(session, Project, project_id)
+    if held is not None:
+        return held.spec or {}
+    spec = recall(session, ("project_spec", project_id))
+    return None if spec is None else dict(spec)
 
 
 def find_project(session: Session, ref: str | int) -> ProjectOut:

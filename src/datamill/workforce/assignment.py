@@ -19,8 +19,9 @@ from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
-from datamill.db.memo import get_row
+from datamill.db.memo import Lookup, get_row
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
+from datamill.production.projects import project_spec_lookup
 from datamill.production.schemas import PackageOut, TaskOut
 from datamill.production.tasks import assign_package, claim_next_task
 from datamill.workforce.models import PackageHandoff, Vendor, Worker
@@ -31,12 +32,18 @@ from datamill.workforce.policies import (
     require_project_business,
     require_vendor_scope,
 )
-from datamill.workforce.qualification import best_attempt, is_qualified
-from datamill.workforce.vendors import find_worker_of_user, get_worker, worker_for_user
+from datamill.workforce.qualification import HAS_TEST_COLUMN, best_attempt, is_qualified
+from datamill.workforce.vendors import (
+    find_worker_of_user,
+    get_worker,
+    worker_for_user,
+    worker_lookup,
+)
 
 __all__ = [
     "Candidate",
     "assign_package_to_worker",
+    "claim_lookups",
     "claim_next_task_for_worker",
     "eligibility_problems",
     "hand_package_to_vendor",
@@ -295,9 +302,6 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
 
     if stage != "annotate":
         return
-    project = get_row(session, Project, project_id)
-    if project is None:
-        return
     worker = find_worker_of_user(session, user.id)
     if worker is None:
         if has_qualification_test(session, project_id):
@@ -306,12 +310,27 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
                 f"test of project {project_id} before taking its {stage} tasks"
             )
         return
+    project = get_row(session, Project, project_id)
+    if project is None:
+        return
     problems = eligibility_problems(session, worker, project)
     if problems:
         raise Forbidden(
             f"{user.username!r} may not take {stage} work in project {project_id}: "
             + "; ".join(problems)
         )
+
+
+def claim_lookups(user_id: int, project_id: int, stage: str) -> list[Lookup]:
+    """Claim lookups (entry point ``datamill.claim_lookups``): what the qualification guard,
+    the vendor scope and the golden mixer ask first (is this person a worker; for labelling,
+    has the project a qualification test), for a claim to read ahead with its other
+    questions."""
+    lookups = [worker_lookup(user_id)]
+    if stage == "annotate":  # has it a test, or does its spec require one
+        lookups += [Lookup(("qualification_test", project_id), HAS_TEST_COLUMN),
+                    project_spec_lookup(project_id)]
+    return lookups
 
 
 def vendor_scope(session: Session, user: User) -> int | None:

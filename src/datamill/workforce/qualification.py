@@ -38,10 +38,14 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.db.memo import remember
 from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
-from datamill.production.projects import GOLDEN_STATUS  # one name, shared with production
+from datamill.production.projects import (  # GOLDEN_STATUS: one name, shared with production
+    GOLDEN_STATUS,
+    read_spec,
+)
 from datamill.workforce.models import (
     GoldenTask,
     QualificationAttempt,
@@ -119,6 +123,7 @@ def _test(session: Session, project_id: int) -> QualificationTest | None:
 _TESTS = cast(Table, QualificationTest.__table__)
 _HAS_TEST = select(_TESTS.c.id).where(  # built once, Core: every claim's guard asks it
     _TESTS.c.project_id == bindparam("p_project")).limit(1)
+HAS_TEST_COLUMN = _HAS_TEST.scalar_subquery()  # the same, read ahead by a claim
 
 
 def _active_golden(session: Session, test: QualificationTest) -> list[GoldenTask]:
@@ -531,7 +536,11 @@ def is_qualified(session: Session, worker: Worker, project_id: int) -> bool:
 
 def has_qualification_test(session: Session, project_id: int) -> bool:
     """Whether the project gates its work behind a qualification test (or requires one)."""
-    if session.scalar(_HAS_TEST, {"p_project": project_id}) is not None:
+    if remember(session, ("qualification_test", project_id),
+                lambda: session.scalar(_HAS_TEST, {"p_project": project_id})) is not None:
         return True
+    spec = read_spec(session, project_id)  # when read ahead, no project is loaded
+    if spec is not None:
+        return bool(spec.get("qualification_required", False))
     project = session.get(Project, project_id)
     return project is not None and _required(project)

@@ -16,7 +16,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import MAX_AMOUNT
 from datamill.db.lookup import get_or_raise
-from datamill.db.memo import remember
+from datamill.db.memo import Lookup, remember
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
     is_business,
@@ -42,6 +42,7 @@ __all__ = [
     "to_decimal",
     "verify_identity",
     "worker_for_user",
+    "worker_lookup",
     "worker_out",
 ]
 
@@ -294,6 +295,21 @@ def get_worker(session: Session, worker_id: int) -> Worker:
 
 
 _WORKER_OF_USER = select(Worker).where(Worker.user_id == bindparam("p_user"))  # built once
+
+
+def _no_worker(worker_id: object) -> bool:
+    return worker_id is None
+
+
+#: :func:`find_worker_of_user`'s question read ahead (``p_user``): a NULL id answers "not a
+#: worker"; a found worker is then loaded by the lookup itself
+WORKER_LOOKUP_COLUMN = select(Worker.id).where(
+    Worker.user_id == bindparam("p_user")).limit(1).scalar_subquery()
+
+
+def worker_lookup(user_id: int) -> Lookup:
+    """:func:`find_worker_of_user` as a read-ahead lookup (:func:`datamill.db.memo.prefetch`)."""
+    return Lookup(("worker_of_user", user_id), WORKER_LOOKUP_COLUMN, answers=_no_worker)
 
 
 def find_worker_of_user(session: Session, user_id: int) -> Worker | None:

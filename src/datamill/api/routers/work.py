@@ -19,7 +19,7 @@ from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.production import drafts, task_notes
-from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.annotating import read_submit_ahead, review_task, submit_annotation
 from datamill.production.models import Annotation, Item
 from datamill.production.projects import get_project, require_project
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
@@ -31,6 +31,7 @@ from datamill.production.tasks import (
     get_task,
     list_packages,
     list_tasks_for_user,
+    read_claim_ahead,
     task_view,
 )
 
@@ -163,7 +164,8 @@ def next_task_endpoint(
     stage: Annotated[Stage, Query()] = "annotate",
 ) -> Any:
     """The task you hold, or atomically claim the next open one (204 when none is left)."""
-    require_project(session, project_id)  # 404 first; the row stays for the claim's guards
+    read_claim_ahead(session, user, project_id, stage)  # one statement for what comes next
+    require_project(session, project_id)  # 404 first
     require(session, user, q.stage_action(stage), project_id)
     task = claim_next_task(session, user, project_id, stage)
     if task is None:
@@ -250,6 +252,7 @@ def submit_annotation_endpoint(
 ) -> Response:
     """Submit the transcript of a task you hold, based on ``base_version`` (409 if stale)."""
     task = get_task(session, task_id)
+    read_submit_ahead(session, user, task)  # one statement for the next questions
     require(session, user, Action.ANNOTATE, task.project_id)
     return _committed_json(session, submit_annotation(
         session,
