@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["READ_ACTIONS", "Action", "Role", "allowed"]
+__all__ = ["READ_ACTIONS", "ROLE_NAMES", "Action", "Role", "allowed", "role_with_article"]
 
 
 class Role(StrEnum):
@@ -63,3 +63,38 @@ def allowed(role: str, action: Action) -> bool:
 
     return role_scope(role, action) is not Scope.NONE
 
+
+#: What a person calls each role in a sentence ("'bob' is a project manager").
+ROLE_NAMES: dict[str, str] = {
+    Role.ADMIN: "administrator",
+    Role.PROJECT_MANAGER: "project manager",
+    Role.CORPUS_DESIGNER: "corpus designer",
+    Role.COLLECTION_COORDINATOR: "collection coordinator",
+    Role.ANNOTATOR: "annotator",
+    Role.REVIEWER: "reviewer",
+    Role.INSPECTOR: "inspector",
+    Role.VENDOR_MANAGER: "vendor manager",
+    Role.VENDOR_WORKER: "vendor worker",
+    Role.PROCUREMENT: "procurement officer",
+    Role.FINANCE: "finance officer",
+    Role.DATA_SECURITY_OFFICER: "data security officer",
+    Role.AUDITOR: "auditor",
+    Role.CUSTOMER: "customer",
+    Role.SALES: "salesperson",
+}
+
+
+def role_with_article(role: str) -> str:
+    """A role as a sentence names it, with its indefinite article.
+
+    Examples:
+        >>> role_with_article("annotator")
+        'an annotator'
+        >>> role_with_article("project_manager")
+        'a project manager'
+        >>> role_with_article("admin")
+        'an administrator'
+    """
+    name = ROLE_NAMES.get(role, role.replace("_", " "))
+    article = "an" if name[:1].lower() in ("a", "e", "i", "o", "u") else "a"
+    return f"{article} {name}"

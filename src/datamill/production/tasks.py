@@ -41,7 +41,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
-from datamill.compliance.roles import Action, allowed
+from datamill.compliance.roles import Action, allowed, role_with_article
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
@@ -263,7 +263,7 @@ def assign_package(
     action = Action.REVIEW if pkg.stage == "review" else Action.ANNOTATE  # the rest is work
     if not allowed(user.role, action):  # the permission matrix (vendor workers annotate too)
         raise InvalidInput(
-            f"{user.username!r} is a {user.role}; package {pkg.name} ({pkg.stage}) needs someone whose "
+            f"{user.username!r} is {role_with_article(user.role)}; package {pkg.name} ({pkg.stage}) needs someone whose "
             f"role may {action.value}"
         )
     if user.role != "admin" and not session.scalars(

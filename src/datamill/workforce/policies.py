@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, check, role_scope
-from datamill.compliance.roles import Action, Role
+from datamill.compliance.roles import Action, Role, role_with_article
 from datamill.core.errors import Forbidden
 from datamill.workforce.models import Worker
 
@@ -56,11 +56,12 @@ def require_business(user: User, what: str, *, read: bool = False) -> None:
     if read:
         if not is_business(user):
             raise Forbidden(f"only procurement, a project manager or an auditor may {what}; "
-                            f"{user.username!r} is a {user.role}")
+                            f"{user.username!r} is {role_with_article(user.role)}")
         return
     if check(None, user, Action.MANAGE_WORKFORCE) is not None:
         raise Forbidden(
-            f"only procurement or a project manager may {what}; {user.username!r} is a {user.role}"
+            f"only procurement or a project manager may {what}; {user.username!r} is "
+            f"{role_with_article(user.role)}"
         )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.compliance.permissions import check
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, role_with_article
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.modalities.registry import get_modality
@@ -93,7 +93,7 @@ def report_scope(session: Session, user: User, *, vendor_only: bool = False) -> 
         return None
     if not vendor_only:  # the output ratio spans every vendor's work
         raise Forbidden(f"only procurement, a project manager, finance or an auditor may read "
-                        f"the annotation-output ratio; {user.username!r} is a {user.role}")
+                        f"the annotation-output ratio; {user.username!r} is {role_with_article(user.role)}")
     mine = managed_vendor_id(session, user)
     if mine is None:
         raise Forbidden(f"{user.username!r} manages no vendor and may not read the "
