@@ -258,7 +258,7 @@ def test_period_close_is_idempotent_and_needs_a_reviewer(
                         "amount": "3000.00", "cost_id": dep[0]["cost_id"], "status": "posted"}]
         assert len(first.report["impairment"]) == 1 and first.status == "prepared"
         assert {r["line"]: r["revenue"] for r in first.report["line_margin"]}["custom"] == "25000.00"
-        with pytest.raises(Conflict, match="pass rerun"):
+        with pytest.raises(Conflict, match=r'send \{"rerun": true\} to the API \(rerun=True in '):
             close_period(s, "2018-03", actor_id=ap["finance_reviewer"])
         again = close_period(s, "2018-03", actor_id=ap["finance_reviewer"], rerun=True)
         assert again.report == first.report
@@ -313,8 +313,9 @@ def test_cli_trace_and_period_close(
     assert "<pre>" in (tmp_path / "pc" / "period-close-2018-01.html").read_text()
     saved = json.loads((tmp_path / "pc" / "period-close-2018-01.json").read_text())
     assert saved["digest"] == first["digest"]
-    assert "pass rerun" in run("period-close", "2018-01", "--as", "ap-finance_reviewer",
-                               code=4)["error"]["message"]
+    assert "already run (prepared); to run it again (it must give the identical result) add " \
+           "--rerun on the command line" in run("period-close", "2018-01", "--as",
+                                                "ap-finance_reviewer", code=4)["error"]["message"]
     again = run("period-close", "2018-01", "--rerun", "--as", "ap-finance_reviewer")
     assert again["identical"] is True and again["digest"] == first["digest"]
     run("period-confirm", "2018-01", "--as", "ap-finance_reviewer", code=6)
@@ -364,7 +365,8 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
         assert r.headers["content-type"].startswith("text/csv") and "INV-API" in r.text
         first = c.post(f"{api}/periods/2018-01/close", headers=fr, json={})
         assert first.status_code == 200, first.text
-        assert c.post(f"{api}/periods/2018-01/close", headers=fr, json={}).status_code == 409
+        twice = c.post(f"{api}/periods/2018-01/close", headers=fr, json={})
+        assert twice.status_code == 409 and '{"rerun": true}' in twice.json()["detail"]
         again = c.post(f"{api}/periods/2018-01/close", headers=fr, json={"rerun": True}).json()
         assert again["identical"] is True and again["digest"] == first.json()["digest"]
         assert c.post(f"{api}/periods/2018-01/confirm", headers=fr).status_code == 403

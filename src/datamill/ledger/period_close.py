@@ -214,8 +214,9 @@ def close_period(
     _, end = month_bounds(period)
     row = _period_row(session, period)
     if row is not None and not rerun:
-        raise Conflict(f"period {period} was already run ({row.status}); pass rerun to run it "
-                       "again (it must give the identical result)", period=period)
+        raise Conflict(f"period {period} was already run ({row.status}); to run it again (it "
+                       "must give the identical result) add --rerun on the command line, or send "
+                       '{"rerun": true} to the API (rerun=True in Python)', period=period)
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are not booked yet: every expense must be "
