@@ -284,7 +284,7 @@ def budget_vs_actual_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False
 
     def render(b: Any) -> None:
         t = Table("stage", "category", "budget", "actual", "variance",
-                  title=f"ledger project {b.project_id}: budget vs actual")
+                  title=f"{_project_label(b)}: budget vs actual")
         for ln in b.lines:
             t.add_row(ln.stage, ln.category, str(ln.budget), str(ln.actual), str(ln.variance))
         out.print(t)
@@ -299,7 +299,7 @@ _REPORT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "margin": [("line", "business_line"), ("offering", "offering"), ("region", "region"),
                ("customer type", "customer_type"), ("revenue", "revenue"), ("cost", "cost"),
                ("margin", "margin"), ("margin %", "margin_pct")],
-    "wip": [("project", "project_id"), ("opening", "opening"), ("incurred", "incurred"),
+    "wip": [("project", "project"), ("opening", "opening"), ("incurred", "incurred"),
             ("carried", "carried"), ("closing", "closing"),
             ("estimated cost", "estimated_total_cost"), ("spent %", "spent_pct")],
     "units": [("order", "order_number"), ("accepted h", "accepted_hours"),
@@ -311,12 +311,28 @@ _REPORT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "vat": [("tax point", "on"), ("order", "order_number"), ("trigger", "trigger"),
             ("source", "source_id"), ("rate", "vat_rate"), ("base", "base"), ("VAT", "vat")],
 }
-_TEXT_FIELDS = {"business_line", "offering", "region", "customer_type", "month", "order_number",
-                "trigger", "on"}
+_TEXT_FIELDS = {"project", "business_line", "offering", "region", "customer_type", "month",
+                "order_number", "trigger", "on"}
 #: the columns each report adds up under its table
 _REPORT_TOTALS = {"margin": ("revenue", "cost", "margin"), "wip": ("incurred", "carried"),
                   "units": ("accepted_hours", "revenue", "cost"),
                   "monthly": ("revenue", "cost", "margin", "rd_expense"), "vat": ("base", "vat")}
+
+
+def _project_label(row: Any) -> str:
+    """A ledger report's project for people: the production project's name, then the ledger
+    project's id (the id the ledger commands take)."""
+    if row.project_name:
+        return f"project {row.project_name!r} (ledger project {row.project_id})"
+    return f"ledger project {row.project_id}"
+
+
+def _value(row: Any, field: str) -> Any:
+    """A report row's ``field``; ``project`` is the project as people know it: the production
+    project's name, with the ledger project's id (the id the ledger commands take)."""
+    if field == "project":
+        return f"{row.project_name} ({row.project_id})" if row.project_name else row.project_id
+    return getattr(row, field)
 
 
 def _cell(field: str, value: Any) -> str:
@@ -337,10 +353,12 @@ def _render_report(kind: str, start: date, end: date, rows: list[Any]) -> None:
         return
     columns = _REPORT_COLUMNS[kind]
     t = Table(title=f"{kind} report, {period}")
-    for header, field in columns:
-        t.add_column(header, justify="left" if field in _TEXT_FIELDS else "right")
+    for header, field in columns:  # figures stay whole; a narrow terminal folds the words
+        text = field in _TEXT_FIELDS
+        t.add_column(header, justify="left" if text else "right", no_wrap=not text,
+                     overflow="fold" if text else "ellipsis")
     for row in rows:
-        t.add_row(*(_cell(field, getattr(row, field)) for _, field in columns))
+        t.add_row(*(_cell(field, _value(row, field)) for _, field in columns))
     out.print(t)
     labels = dict((field, header) for header, field in columns)
     out.print(", ".join(f"{labels[f]} {sum((getattr(r, f) for r in rows), Decimal(0))}"

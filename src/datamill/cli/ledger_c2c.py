@@ -211,7 +211,7 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
         for o in t.orders:
             p = o.project
             out.print(f"  order {o.order.number} {o.order.amount_cny} CNY ({o.order.status}) → "
-                      f"project {p.production_project_id if p else '-'}: "
+                      f"{f'project {p.name!r}' if p else 'no project'}: "
                       f"{counted(len(o.deliveries), 'delivery', 'deliveries')}, "
                       f"{counted(len(o.acceptances), 'acceptance')}, "
                       f"revenue {o.revenue}, invoiced {o.invoiced}, received {o.received}")

@@ -34,7 +34,7 @@ only by those cleared for every project with books
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -50,10 +50,10 @@ from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import LedgerBudget, LedgerCost, LedgerProject
 from datamill.ledger.projects import ledger_project_row
-from datamill.production.models import DomainEvent
+from datamill.production.models import DomainEvent, Project
 
-__all__ = ["NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
-           "hidden_books", "require_budget_writer", "require_cost_writer",
+__all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
+           "hidden_books", "project_names", "require_budget_writer", "require_cost_writer",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
@@ -162,6 +162,24 @@ class HiddenBooks:
 
 
 NOTHING_HIDDEN = HiddenBooks()
+
+#: what a report shows instead of the name of a project classified above its reader's clearance
+CLASSIFIED = "(classified)"
+
+
+def project_names(session: Session, ledger_project_ids: Iterable[int],
+                  hidden: HiddenBooks = NOTHING_HIDDEN) -> dict[int, str]:
+    """The name people know each ledger project by: its production project's name (a ledger
+    project's own id is not the production project's, and names nothing a person has seen),
+    :data:`CLASSIFIED` for the projects in ``hidden``. Ids without a ledger project are left
+    out."""
+    ids = set(ledger_project_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(LedgerProject.id, Project.name)
+                           .join(Project, Project.id == LedgerProject.production_project_id)
+                           .where(LedgerProject.id.in_(ids))).all()
+    return {lid: CLASSIFIED if lid in hidden.projects else name for lid, name in rows}
 
 
 def hidden_books(session: Session, reader: User | None) -> HiddenBooks:

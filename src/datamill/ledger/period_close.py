@@ -48,7 +48,7 @@ from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES, approved_budget
 from datamill.ledger._periods import PERIOD_LOCK
-from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books, project_names
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
 from datamill.ledger.impairment import run_impairment_test
@@ -79,6 +79,9 @@ class PeriodCloseOut(BaseModel):
     report: dict[str, Any]
     #: events of the period the ledger has set aside (not in the figures), with why
     pending_events: list[str] = []
+    #: ledger project id -> the production project's name, for the rows of the report (kept
+    #: out of the report and its digest: a renamed project changes no figure)
+    project_names: dict[int, str] = {}
 
 
 def _out(row: LedgerPeriodClose, identical: bool | None = None) -> PeriodCloseOut:
@@ -98,6 +101,17 @@ def require_every_book(session: Session, reader: User) -> HiddenBooks:
                         "period's report covers all of them (projects classified above their "
                         "clearance have books)")
     return hidden
+
+
+def _named(session: Session, out: PeriodCloseOut, reader_id: int | None) -> PeriodCloseOut:
+    """``out`` with the names of the projects its report lists, as ``reader_id`` may see them
+    (projects classified above their clearance read "(classified)")."""
+    ids = {row["project_id"] for key in ("depreciation", "impairment", "wip")
+           for row in out.report.get(key, []) if isinstance(row, dict)
+           and isinstance(row.get("project_id"), int)}
+    reader = session.get(User, reader_id) if reader_id is not None else None
+    out.project_names = project_names(session, ids, hidden_books(session, reader))
+    return out
 
 
 def pending_workforce_events(session: Session, upto: date | None = None) -> list[int]:
@@ -157,7 +171,7 @@ def _report(session: Session, period: str, actor_id: int | None) -> dict[str, An
     dep = depreciate_month(session, start, end, actor_id=actor_id)
 
     def dump(rows: list[Any]) -> list[Any]:
-        return [r.model_dump(mode="json") for r in rows]
+        return [r.model_dump(mode="json", exclude=_DISPLAY_ONLY) for r in rows]
 
     return {
         "period": period, "from": start.isoformat(), "to": end.isoformat(),
@@ -172,6 +186,11 @@ def _report(session: Session, period: str, actor_id: int | None) -> dict[str, An
         "receivables": [r.model_dump(mode="json", exclude={"items", "hidden_orders"})
                         for r in receivables(session, end)],
     }
+
+
+#: fields of report rows that only name things (not figures): kept out of the stored report, so
+#: renaming a project changes no digest and reports run before they existed still compare
+_DISPLAY_ONLY = {"production_project_id", "project_name"}
 
 
 def _digest(report: dict[str, Any]) -> str:
@@ -245,7 +264,7 @@ def close_period(
                        "identical": identical})
     out = _out(row, identical)
     out.pending_events = _pending_of_period(session, period, hidden)
-    return out
+    return _named(session, out, actor_id)
 
 
 def _pending_of_period(session: Session, period: str, hidden: HiddenBooks) -> list[str]:
@@ -281,16 +300,24 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int,
                  data={"period": period, "digest": row.digest})
     out = _out(row)
     out.pending_events = _pending_of_period(session, period, hidden)
-    return out
+    return _named(session, out, reviewer_id)
 
 
-def get_period(session: Session, period: str) -> PeriodCloseOut:
-    """The period's stored report (the faces first ask :func:`require_every_book`)."""
+def get_period(session: Session, period: str, *, reader_id: int | None = None) -> PeriodCloseOut:
+    """The period's stored report (the faces first ask :func:`require_every_book`), its
+    projects named as ``reader_id`` may see them."""
     row = session.scalars(select(LedgerPeriodClose).where(
         LedgerPeriodClose.period == period)).first()
     if row is None:
         raise NotFound(f"period {period} has not been run", period=period)
-    return _out(row)
+    return _named(session, _out(row), reader_id)
+
+
+def _project(out: PeriodCloseOut, row: dict[str, Any]) -> str:
+    """A report row's project as people know it: its name, with the ledger project's id."""
+    lid = row.get("project_id")
+    name = out.project_names.get(lid) if isinstance(lid, int) else None
+    return f"project {name!r} (ledger project {lid})" if name else f"ledger project {lid}"
 
 
 def summary_text(out: PeriodCloseOut) -> str:
@@ -301,13 +328,13 @@ def summary_text(out: PeriodCloseOut) -> str:
     if out.identical is not None:
         lines.append(f"re-run identical: {'yes' if out.identical else 'NO (report replaced)'}")
     lines.append("Depreciation:")
-    lines += [f"  {d['asset']} project {d['project_id']}: {d['days_used']} days -> {d['amount']}"
+    lines += [f"  {d['asset']} {_project(out, d)}: {d['days_used']} days -> {d['amount']}"
               f" ({d['status']})" for d in r.get("depreciation", [])] or ["  none"]
     lines.append("Impairment:")
-    lines += [f"  project {i['project_id']}: WIP {i['wip']} NRV {i['nrv']} provision "
+    lines += [f"  {_project(out, i)}: WIP {i['wip']} NRV {i['nrv']} provision "
               f"{i['provision']} (change {i['change']})" for i in r.get("impairment", [])] or ["  none"]
     lines.append("WIP roll-forward (opening + incurred - carried = closing):")
-    lines += [f"  project {w['project_id']}: {w['opening']} + {w['incurred']} - {w['carried']}"
+    lines += [f"  {_project(out, w)}: {w['opening']} + {w['incurred']} - {w['carried']}"
               f" = {w['closing']}" for w in r.get("wip", [])] or ["  none"]
     lines.append("Margin by line:")
     lines += [f"  {m['line']}: revenue {m['revenue']} cost {m['cost']} margin {m['margin']}"

@@ -29,6 +29,7 @@ from datamill.ledger._balances import (
 from datamill.ledger.access import (
     NOTHING_HIDDEN,
     HiddenBooks,
+    project_names,
     require_ledger_access,
     require_project_reader,
 )
@@ -146,10 +147,11 @@ def wip_rollforward(session: Session, date_from: date, date_to: date, *,
     (less the projects in ``hidden``)."""
     before = date_from - timedelta(days=1)
     out: list[WipRow] = []
-    for p in session.scalars(select(LedgerProject).where(
-            LedgerProject.project_type.in_(WIP_TYPES)).order_by(LedgerProject.id)):
-        if p.id in hidden.projects:
-            continue
+    projects = [p for p in session.scalars(select(LedgerProject).where(
+                    LedgerProject.project_type.in_(WIP_TYPES)).order_by(LedgerProject.id))
+                if p.id not in hidden.projects]
+    names = project_names(session, (p.id for p in projects))
+    for p in projects:
         opening = wip_balance(session, p, upto=before)
         incurred = incurred_cost(session, p.id, after=before, upto=date_to)
         carried = carried_cost(session, p.id, after=before, upto=date_to)
@@ -158,7 +160,9 @@ def wip_rollforward(session: Session, date_from: date, date_to: date, *,
         spent = incurred_cost(session, p.id, upto=date_to)
         out.append(WipRow(project_id=p.id, opening=opening, incurred=incurred, carried=carried,
                           closing=opening + incurred - carried, estimated_total_cost=est,
-                          spent_pct=_pct(spent, est) if est else None))
+                          spent_pct=_pct(spent, est) if est else None,
+                          production_project_id=p.production_project_id,
+                          project_name=names.get(p.id)))
     return out
 
 
@@ -196,7 +200,7 @@ def monthly_summary(session: Session, year: int, *,
 
 def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
     """Approved budget lines against posted spend, per (stage, category)."""
-    ledger_project_row(session, project_id)
+    project = ledger_project_row(session, project_id)
     budget = approved_budget(session, project_id)
     lines: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     if budget is not None:
@@ -215,7 +219,9 @@ def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
     total_b = to_cents(budget.total if budget else ZERO)
     total_a = to_cents(sum((r.actual for r in rows), ZERO))
     return BudgetVsActualOut(project_id=project_id, budget_total=total_b, actual_total=total_a,
-                             spent_pct=_pct(total_a, total_b), lines=rows)
+                             spent_pct=_pct(total_a, total_b), lines=rows,
+                             production_project_id=project.production_project_id,
+                             project_name=project_names(session, [project_id]).get(project_id))
 
 
 def readable_budget_vs_actual(session: Session, reader: User, project_id: int) -> BudgetVsActualOut:

@@ -203,13 +203,16 @@ class UnitEconomicsRow(BaseModel):
 
 
 class WipRow(BaseModel):
-    project_id: int
+    project_id: int  # the ledger project's id
     opening: Decimal
     incurred: Decimal
     carried: Decimal
     closing: Decimal
     estimated_total_cost: Decimal | None
     spent_pct: Decimal | None
+    #: the production project, as people know it (its name is what the faces show)
+    production_project_id: int | None = None
+    project_name: str | None = None
 
 
 class MonthRow(BaseModel):
@@ -230,11 +233,14 @@ class BudgetVsActualLine(BaseModel):
 
 
 class BudgetVsActualOut(BaseModel):
-    project_id: int
+    project_id: int  # the ledger project's id
     budget_total: Decimal
     actual_total: Decimal
     spent_pct: Decimal | None
     lines: list[BudgetVsActualLine]
+    #: the production project, as people know it (its name is what the faces show)
+    production_project_id: int | None = None
+    project_name: str | None = None
 
 
 class JournalLine(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.csv_cells import SafeDictWriter
+from datamill.ledger.access import CLASSIFIED
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -97,7 +98,6 @@ class TraceOut(BaseModel):
     complete: bool
 
 
-CLASSIFIED = "(classified)"
 
 
 def _order_trace(session: Session, order: LedgerOrder, gaps: list[str],

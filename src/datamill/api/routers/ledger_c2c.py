@@ -257,7 +257,7 @@ def period_endpoint(
     """The period's report, for a user cleared for every project with books (403 otherwise),
     as who runs and confirms it."""
     period_close.require_every_book(session, user)
-    return period_close.get_period(session, period)
+    return period_close.get_period(session, period, reader_id=user.id)
 
 
 @router.get("/ledger/reports/lines")
