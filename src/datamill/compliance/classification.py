@@ -196,7 +196,7 @@ def require_clearance(session: Session, user: User, project_id: int) -> None:
         raise Forbidden(
             f"{user.username!r} (clearance {user_clearance(session, user.id)!r}) may not handle "
             f"project {project_id}, classified {project_level(session, project_id)!r}",
-            project_id=project_id,
+            project_id=project_id, reason_code="clearance",
         )
 
 
@@ -242,4 +242,5 @@ def require_visible(session: Session, user: User | None, project_id: int) -> Non
     for views that are not project-scoped actions (finance pages, listings by id)."""
     if project_id in hidden_project_ids(session, user):
         who = repr(user.username) if user is not None else "an unnamed viewer"
-        raise Forbidden(f"{who} is not cleared for project {project_id}", project_id=project_id)
+        raise Forbidden(f"{who} is not cleared for project {project_id}", project_id=project_id,
+                        reason_code="clearance")

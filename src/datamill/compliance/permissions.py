@@ -283,5 +283,5 @@ def authorize(
         from datamill.compliance.classification import require_clearance
 
         require_clearance(session, user, project_id)  # raises, naming both levels
-    if refusal is not None:
-        raise Forbidden(refusal.message)
+    if refusal is not None:  # reason_code: a face may word the refusal in its own language
+        raise Forbidden(refusal.message, reason_code=refusal.reason, action=action.value)

@@ -110,4 +110,5 @@ def check_csrf(expected: str, given: str | None) -> None:
     # compared as bytes: compare_digest refuses str outside ASCII with a TypeError (a 500)
     if not expected or not given or not hmac.compare_digest(
             expected.encode(), given.encode("utf-8", "surrogatepass")):
-        raise Forbidden("the form has expired or did not come from this site; reload and retry")
+        raise Forbidden("the form has expired or did not come from this site; reload and retry",
+                        reason_code="csrf")

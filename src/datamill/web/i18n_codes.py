@@ -59,6 +59,39 @@ _ERROR_STATUSES = {
     "413": "Request too large", "422": "Invalid input", "500": "Internal error",
 }
 
+#: what a kind of error generally means, under its heading (the error page)
+_ERROR_EXPLAINED = {
+    "forbidden": "Your role, your project memberships or your clearance do not allow this. "
+                 "If you need it, ask a project manager or an administrator.",
+    "not_found": "It does not exist, was removed, or is not visible to you.",
+    "conflict": "It changed in the meantime or is not in a state that allows this; reload the "
+                "page and try again.",
+    "invalid_input": "What was sent cannot be accepted as given; correct it and try again.",
+}
+#: the common refusals (a Forbidden's reason_code); {action} is a perm.* phrase
+_REFUSALS = {
+    "role": "Your role may not {action}.",
+    "member": "You are not a member of this project; a project manager can add you.",
+    "clearance": "This project is classified above your clearance.",
+    "inactive": "Your account is deactivated.",
+    "vendor": "You may {action} only within your own vendor.",
+    "owner": "You may {action} only on your own records.",
+    "csrf": "The form has expired or did not come from this site; reload the page and try "
+            "again.",
+}
+#: the permission matrix's actions as a refusal names them ("Your role may not ...")
+_ACTIONS = {
+    "this": "do this", "manage_users": "manage users", "create_project": "create projects",
+    "manage_project": "manage this project", "view_project": "view this project",
+    "annotate": "annotate", "review": "review", "inspect": "inspect", "deliver": "deliver",
+    "accept_delivery": "record customer acceptance", "ledger": "write the books",
+    "view_ledger": "read the books", "manage_workforce": "manage suppliers and settlement",
+    "manage_vendor": "manage a vendor's people and work", "view_workforce": "view the workforce",
+    "manage_data_security": "manage data security", "sign_audit": "sign audit checkpoints",
+    "view_audit": "read the audit trail", "manage_catalog": "manage the catalog",
+    "sell_catalog": "sell catalog licences", "view_catalog": "view the catalog",
+}
+
 _MISC = {  # kind.code → English, for the codes the finance and workforce pages show
     "stage.annotate": "annotation", "stage.annotation": "annotation", "stage.review": "review",
     "stage.collection": "collection", "stage.staff": "staff", "stage.equipment": "equipment",
@@ -126,6 +159,10 @@ EN_CODES: dict[str, str] = {
     "error.no_page": "There is no page at this address.",
     "error.body_too_large": "What was sent is larger than the {limit} bytes this server "
                             "accepts.",
+    **{f"error.explain.{k}": v for k, v in _ERROR_EXPLAINED.items()},
+    **{f"error.reason.{k}": v for k, v in _REFUSALS.items()},
+    **{f"perm.{k}": v for k, v in _ACTIONS.items()},
+    "error.in_english": "Details:",
     # the earnings page (web/routes/workforce.py: /workforce/me)
     "wf.earn.not_worker": "You are not registered as a worker yet, so no earnings are recorded "
                           "for you. Your project manager or vendor registers you.",

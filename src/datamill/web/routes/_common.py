@@ -204,21 +204,52 @@ def _viewer(request: Request) -> Viewer | None:
         return None
 
 
+def _known(key: str, lang: str) -> str | None:
+    """The catalogue's text for ``key`` in ``lang``, or None where the catalogue has none."""
+    text = t(key, lang)
+    return None if text == key else text
+
+
+def _domain_message(error: DatamillError, lang: str) -> tuple[str, str | None]:
+    """A service error's sentence for a page in ``lang``: (text, the English original when the
+    text is a translation). English pages show the service's own sentence. Other languages word
+    the refusals that carry a ``reason_code`` (``error.reason.<code>``, the action as
+    ``perm.<action>``) and otherwise show the English sentence, marked as English."""
+    if lang == "en":
+        return error.message, None
+    reason, action = error.details.get("reason_code"), error.details.get("action")
+    text = _known(f"error.reason.{reason}", lang) if isinstance(reason, str) else None
+    if text is None:
+        return error.message, error.message
+    doing = (_known(f"perm.{action}", lang) if isinstance(action, str) else None) or \
+        t("perm.this", lang)
+    return text.replace("{action}", doing), error.message
+
+
 def error_page(
-    request: Request, status: int, message: str | None = None, code: str | None = None
+    request: Request, status: int, message: str | None = None, code: str | None = None,
+    error: DatamillError | None = None,
 ) -> HTMLResponse:
     """The HTML error page, inside ``base.html`` with the signed-in person's navigation.
 
     Its heading says in the page's language what kind of error it is (``error.code.<code>``,
-    else ``error.status.<status>``); ``message`` is the service's own detail, shown below it.
+    else ``error.status.<status>``), then what that kind generally means
+    (``error.explain.<code>``); ``message`` is the detail, shown below it. A service ``error``
+    gives its own sentence, in the page's language where the catalogue words it (see
+    :func:`_domain_message`), else in English, marked so.
     """
     lang = page_language(request)
     heading = next((t(k, lang) for k in (f"error.code.{code}", f"error.status.{status}")
                     if t(k, lang) != k), t("error.title", lang))
+    explain = _known(f"error.explain.{code}", lang) if code else None
+    original: str | None = None
+    if error is not None:
+        message, original = _domain_message(error, lang)
     viewer = _viewer(request)
     return render(request, "error.html", None, status_code=status, status=status,
-                  heading=heading, message=message, error_id=uuid.uuid4().hex,
-                  user=viewer, csrf=viewer.csrf if viewer else "")
+                  heading=heading, explain=explain, message=message,
+                  english=original is not None and original == message, original=original,
+                  error_id=uuid.uuid4().hex, user=viewer, csrf=viewer.csrf if viewer else "")
 
 
 class HtmlRoute(APIRoute):
@@ -238,7 +269,7 @@ class HtmlRoute(APIRoute):
                 return RedirectResponse(f"/login?next={nxt}", status_code=303)
             except DatamillError as exc:
                 log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
-                return error_page(request, exc.status, exc.message, exc.code)
+                return error_page(request, exc.status, exc.message, exc.code, error=exc)
             except (OverflowError, DataError):  # an id beyond what the database holds
                 return error_page(request, 404, t("error.out_of_range", page_language(request)),
                                   "not_found")
