@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -46,7 +47,7 @@ from rich.text import Text
 from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
-from datamill.core.errors import DatamillError
+from datamill.core.errors import DatamillError, NotFound
 
 __all__ = [
     "EXIT_CODES",
@@ -57,6 +58,7 @@ __all__ = [
     "DatabaseUnavailable",
     "JsonAwareGroup",
     "JsonOpt",
+    "NoHome",
     "NothingToDo",
     "Workers",
     "acting_user",
@@ -229,6 +231,23 @@ class DatabaseUnavailable(DatamillError):
     status = 503
 
 
+class NoHome(NotFound):
+    """No datamill home where the command looked (the default ``./.datamill`` of the current
+    folder) and nothing named one: exit 3, instead of starting a new, empty one silently."""
+
+    code = "no_home"
+
+
+def _missing_default_home(settings: Any) -> Path | None:
+    """The default home (``./.datamill``, resolved) when neither ``DATAMILL_HOME`` nor
+    ``DATAMILL_DATABASE_URL`` is set and it does not exist yet; else None. A home or database
+    someone named is theirs to start; only the implicit one depends on the current folder."""
+    if settings.model_fields_set & {"home", "database_url"} or settings.database_url:
+        return None
+    home = Path(settings.home).resolve()
+    return None if home.exists() else home
+
+
 #: the Python modules of the database drivers datamill's URLs name, and the extra that has each
 _DRIVER_EXTRAS = {"psycopg": "pg", "psycopg2": "pg", "psycopg_binary": "pg"}
 
@@ -278,10 +297,27 @@ def open_runtime() -> Any:
             f"{reason} (check DATAMILL_DATABASE_URL, or DATAMILL_HOME for SQLite)") from None
 
 
-def get_runtime() -> Any:
-    """The process's Runtime (database migrated to head on first use)."""
+def get_runtime(*, start_home: bool = False) -> Any:
+    """The process's Runtime (database migrated to head on first use).
+
+    Run from a folder without a datamill home (and no ``DATAMILL_HOME``), a command refuses
+    (:class:`NoHome`) rather than start a new, empty one that would read as if the data were
+    gone; the commands that start an installation (``db-upgrade``, the first ``user create``;
+    ``demo`` and ``serve`` open their own) pass ``start_home`` and say on stderr where the new
+    home is."""
     if not _runtime:
+        from datamill.config import get_settings
+
+        missing = _missing_default_home(get_settings())
+        if missing is not None and not start_home:
+            raise NoHome(
+                f"no datamill home at {missing} (the current folder's .datamill); cd to your "
+                "project's folder or set DATAMILL_HOME to its home, or start one here with "
+                "`datamill demo` or `datamill user create NAME --role admin`", home=str(missing))
         _runtime.append(open_runtime())
+        if missing is not None:
+            console.print(f"datamill: started a new, empty datamill home at {missing} (set "
+                          "DATAMILL_HOME to use another)", highlight=False, soft_wrap=True)
     return _runtime[0]
 
 

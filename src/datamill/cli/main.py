@@ -165,8 +165,9 @@ def _check_port_free(host: str, port: int) -> None:
 @app.command("db-upgrade")
 @handle_errors
 def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Bring the configured database to the latest schema (Alembic)."""
-    get_runtime()
+    """Bring the configured database to the latest schema (Alembic); a new home is started
+    where there is none."""
+    get_runtime(start_home=True)
     emit({"schema": "latest"}, as_json,
          lambda _v: out.print("database is at the latest schema"))
 

@@ -56,7 +56,8 @@ def create_cmd(
     from datamill.compliance.users import active_admin_exists, create_user
     from datamill.core.errors import InvalidInput
 
-    with get_runtime().session() as s:
+    # the first user (no --as) may start a new installation; a later one acts in an existing one
+    with get_runtime(start_home=user is None).session() as s:
         actor_id = None
         if user is not None:
             actor_id = acting_user(s, user, Action.MANAGE_USERS).id

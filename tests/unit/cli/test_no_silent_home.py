@@ -1,0 +1,86 @@
+"""A command run from a folder without a datamill home (and no ``DATAMILL_HOME``) started a new,
+empty ``./.datamill`` silently and reported empty results as if the data were gone. Now it
+refuses (exit 3, JSON with ``--json``) and names where it looked; the commands that start an
+installation (the first ``user create``, ``db-upgrade``) say on stderr where the new home is.
+A home or database someone named is used (and started) as before."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.config import Settings, get_settings
+
+
+@pytest.fixture
+def elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """An empty current folder, no DATAMILL_HOME or DATAMILL_DATABASE_URL, no open runtime."""
+    folder = tmp_path / "somewhere"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("DATAMILL_HOME", raising=False)
+    monkeypatch.delenv("DATAMILL_DATABASE_URL", raising=False)
+    opened: list[Any] = []
+    monkeypatch.setattr(_common, "_runtime", opened)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+    for rt in opened:
+        rt.close()
+
+
+def test_a_read_refuses_without_a_home(elsewhere: Path) -> None:
+    cli = CliRunner()
+    r = cli.invoke(app, ["project", "list", "--json"])
+    assert r.exit_code == 3, r.output
+    err = json.loads(r.stdout)["error"]
+    home = elsewhere.resolve() / ".datamill"
+    assert (err["code"], err["home"]) == ("no_home", str(home))
+    assert err["message"].startswith(f"no datamill home at {home}")
+    assert "DATAMILL_HOME" in err["message"] and "datamill demo" in err["message"]
+    r = cli.invoke(app, ["ledger", "report", "wip", "2018-01-01", "2018-12-31", "--as", "pm"])
+    assert r.exit_code == 3 and r.stderr.startswith("error (no_home): no datamill home at ")
+    assert not (elsewhere / ".datamill").exists()  # nothing was started
+
+
+def test_the_first_user_starts_a_home_and_says_so(elsewhere: Path) -> None:
+    cli = CliRunner()
+    r = cli.invoke(app, ["user", "create", "carol", "--role", "annotator", "--password",
+                         "at-least-8-chars", "--as", "admin"])
+    assert r.exit_code == 3, r.output  # acting as someone: an existing installation is meant
+    r = cli.invoke(app, ["user", "create", "root", "--role", "admin", "--password",
+                         "at-least-8-chars", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["username"] == "root"
+    home = elsewhere.resolve() / ".datamill"
+    assert f"started a new, empty datamill home at {home}" in r.stderr
+    assert (home / "datamill.db").is_file()
+    r = cli.invoke(app, ["project", "list", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout) == [] and r.stderr == ""
+
+
+def test_db_upgrade_starts_a_home(elsewhere: Path) -> None:
+    r = CliRunner().invoke(app, ["db-upgrade", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == {"schema": "latest"} and "started a new" in r.stderr
+
+
+def test_a_named_home_or_database_is_used_as_before(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATAMILL_HOME", str(elsewhere / "new-home"))
+    get_settings.cache_clear()
+    r = CliRunner().invoke(app, ["project", "list", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout) == [] and r.stderr == ""
+    assert (elsewhere / "new-home" / "datamill.db").is_file()
+    assert _common._missing_default_home(Settings()) is None  # named: DATAMILL_HOME
+    monkeypatch.delenv("DATAMILL_HOME")
+    assert _common._missing_default_home(Settings()) == elsewhere.resolve() / ".datamill"
+    assert _common._missing_default_home(Settings(database_url="postgresql://u@db/x")) is None
