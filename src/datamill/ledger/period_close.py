@@ -291,8 +291,9 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int,
         raise Conflict(f"workforce events {pending} are still pending", period=period)
     if _figures_now(session, period) != _figures_digest(row.report):
         raise Conflict(f"period {period}'s figures changed since its run (a posting dated in "
-                       "it?): re-run it (period-close --rerun) and review the new report "
-                       "before confirming it", period=period, digest=row.digest)
+                       "it?): re-run it (datamill ledger period-close --rerun; API: "
+                       '{"rerun": true}) and review the new report before confirming it',
+                       period=period, digest=row.digest)
     row.status, row.reviewed_by, row.reviewed_at = "closed", reviewer_id, utcnow()
     session.flush()
     record_audit(session, actor_id=reviewer_id, action="ledger.period.confirmed",

@@ -114,7 +114,8 @@ def test_a_period_whose_figures_changed_since_its_run_is_not_confirmed(runtime: 
         close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
         post_cost(s, lp, "collection", "data_service", Decimal("250.00"), "late-1",
                   incurred_on=date(2018, 3, 20), supplier="V")  # into the prepared period
-        with pytest.raises(Conflict, match="re-run"):
+        with pytest.raises(Conflict, match=r're-run it \(datamill ledger period-close --rerun; '
+                                           r'API: \{"rerun": true\}\)'):
             confirm_period(s, PERIOD, reviewer_id=ap["finance_head"])
         again = close_period(s, PERIOD, actor_id=ap["finance_reviewer"], rerun=True)
         assert again.identical is False
