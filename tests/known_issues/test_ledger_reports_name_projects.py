@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from datamill.cli import _common
@@ -21,6 +22,7 @@ from datamill.ledger.models import LedgerProject
 from datamill.ledger.period_close import close_period, get_period, summary_text
 from datamill.ledger.reports import budget_vs_actual, wip_rollforward
 from datamill.runtime import Runtime
+from datamill.server import create_app
 from tests.unit.ledger.helpers import budgeted_custom_order, production_project
 
 YEAR = ["2018-01-01", "2018-12-31"]
@@ -91,3 +93,23 @@ def test_period_close_names_projects_outside_its_digest(
             "Mandarin kiosk"
         again = close_period(s, "2018-02", actor_id=users["admin"].id, rerun=True)
         assert again.identical is True and again.digest == out.digest
+
+
+def test_the_api_payloads_add_the_name(
+    runtime: Runtime, books: tuple[int, int], users: dict[str, User]
+) -> None:
+    lp, pid = books
+    with TestClient(create_app(runtime)) as c:
+        r = c.post("/api/v1/auth/token", json={"username": "admin", "password": "password1"})
+        auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        wip = c.get("/api/v1/ledger/reports/wip", headers=auth,
+                    params={"from": "2018-01-01", "to": "2018-12-31"}).json()
+        [row] = [w for w in wip if w["project_id"] == lp]
+        assert (row["production_project_id"], row["project_name"]) == (pid, "Mandarin kiosk")
+        bva = c.get(f"/api/v1/ledger/projects/{lp}/budget-vs-actual", headers=auth).json()
+        assert (bva["project_id"], bva["project_name"]) == (lp, "Mandarin kiosk")
+        r = c.post("/api/v1/ledger/periods/2018-02/close", headers=auth, json={})
+        assert r.status_code == 200, r.text
+        assert r.json()["project_names"] == {str(lp): "Mandarin kiosk"}
+        got = c.get("/api/v1/ledger/periods/2018-02", headers=auth).json()
+        assert got["project_names"] == {str(lp): "Mandarin kiosk"}
