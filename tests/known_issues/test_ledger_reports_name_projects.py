@@ -17,13 +17,16 @@ from datamill.cli import _common
 from datamill.cli.ledger import app
 from datamill.compliance.classification import set_classification
 from datamill.compliance.models import User
+from datamill.ledger.access import hidden_books
 from datamill.ledger.costs import post_cost
+from datamill.ledger.events import list_event_problems
 from datamill.ledger.models import LedgerProject
 from datamill.ledger.period_close import close_period, get_period, summary_text
 from datamill.ledger.reports import budget_vs_actual, wip_rollforward
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.unit.ledger.helpers import budgeted_custom_order, production_project
+from tests.known_issues._web import web_login
+from tests.unit.ledger.helpers import accept_delivery, budgeted_custom_order, production_project
 
 YEAR = ["2018-01-01", "2018-12-31"]
 
@@ -113,3 +116,26 @@ def test_the_api_payloads_add_the_name(
         assert r.json()["project_names"] == {str(lp): "Mandarin kiosk"}
         got = c.get("/api/v1/ledger/periods/2018-02", headers=auth).json()
         assert got["project_names"] == {str(lp): "Mandarin kiosk"}
+
+
+def test_event_problems_name_the_production_project(
+    runtime: Runtime, books: tuple[int, int], users: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with runtime.session() as s:  # an acceptance for a project whose books are not opened
+        orphan = production_project(s, "Orphan corpus")
+        accept_delivery(s, monkeypatch, orphan, "2", date(2018, 3, 1))
+        assert [p.project_name for p in list_event_problems(s)] == [None]  # no reader: no names
+        [p] = list_event_problems(s, hidden=hidden_books(s, users["pm"]))
+        assert (p.project_id, p.project_name, p.reason_code) == (
+            orphan, "Orphan corpus", "no_ledger_project")
+    r = CliRunner().invoke(app, ["event-problems", "--as", "pm"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0 and f"project 'Orphan corpus' ({orphan})" in r.stdout, r.output
+    with TestClient(create_app(runtime)) as c:
+        web_login(c, "admin")
+        page = c.get("/finance")  # pending events: on the current year's overview
+        assert page.status_code == 200 and f'title="#{orphan}">Orphan corpus<' in page.text
+    with runtime.session() as s:
+        set_classification(s, s.get(User, users["admin"].id), orphan, "secret")  # type: ignore[arg-type]
+        [p] = list_event_problems(s, hidden=hidden_books(s, users["pm"]))
+        assert p.project_name == "(classified)"

@@ -453,8 +453,10 @@ def event_problems_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for p in rows:
-            out.print(f"event {p.event_id} {p.event_type} project {p.project_id} "
-                      f"{p.amount or ''}: {p.reason}")
+            project = f"project {p.project_name!r} ({p.project_id})" if p.project_name \
+                else f"project {p.project_id}"
+            out.print(f"event {p.event_id} {p.event_type} {project} "
+                      f"{p.amount or ''}: {p.reason}", highlight=False)
         if not rows:
             out.print("no pending problems")
 

@@ -151,6 +151,7 @@ class HiddenBooks:
 
     projects: frozenset[int] = frozenset()
     orders: frozenset[int] = frozenset()
+    #: the hidden production projects themselves (what domain events name)
     production_projects: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:

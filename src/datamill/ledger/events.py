@@ -68,7 +68,7 @@ from datamill.ledger.schemas import (
     EventProblemOut,
     SyncOut,
 )
-from datamill.production.models import DomainEvent
+from datamill.production.models import DomainEvent, Project
 
 __all__ = [
     "COST_EVENT_TYPES",
@@ -365,7 +365,7 @@ def list_event_problems(session: Session,
 
     The events of projects in ``hidden`` (:func:`~datamill.ledger.access.hidden_books`:
     classified above the reader's clearance) are left out, as in every report over several
-    projects, on every face."""
+    projects, on every face; the others name their project (``project_name``)."""
     out: list[EventProblemOut] = []
     for receipt, ev in session.execute(
             select(LedgerEventReceipt, DomainEvent)
@@ -396,6 +396,13 @@ def list_event_problems(session: Session,
             reason=f"production project {ev.project_id} has no ledger project with a "
                    "performance order: revenue waits until its accounts are opened"))
     out.sort(key=lambda x: x.event_id)
+    ids = {p.project_id for p in out if p.project_id is not None}
+    if ids:  # each names its project (those hidden from the reader were left out above)
+        names = dict(session.execute(select(Project.id, Project.name)
+                                     .where(Project.id.in_(ids))).tuples().all())
+        for p in out:
+            if p.project_id is not None:
+                p.project_name = names.get(p.project_id)
     return out
 
 

@@ -271,6 +271,8 @@ class EventProblemOut(BaseModel):
     #: reason recorded from an error message
     reason_code: str | None = None
     reason_params: dict[str, int | str | None] = Field(default_factory=dict)
+    #: the name of production project ``project_id``, for a reader (see list_event_problems)
+    project_name: str | None = None
 
 
 class CostEventRunOut(BaseModel):
