@@ -112,6 +112,9 @@ BENCHES = [
     Bench("snr_calibration.py", ("--sentences", "2"), "SUMMARY snr", tools=("espeak-ng",)),
     Bench("sqlite_writer_hold.py", ("--clients", "2", "--claims", "16"), "claim over HTTP,",
           ("writer lock held per write transaction",), slow=True),
+    # two servers of 2 workers (`datamill serve --workers 2`), 2 annotators x 2 held tasks each
+    Bench("submit_throughput.py", ("--clients", "2", "--projects", "2"),
+          "SUMMARY submit_throughput:", ("PostgreSQL",), tools=("postgresql",), slow=True),
     Bench("tts_prealign.py", ("--n", "2"), "the spread is a draft", tools=("espeak-ng",)),
     Bench("workbench_tti.py",
           ("--long-s", "20", "--short-s", "2", "--loads", "1", "--peaks-s", "30", "--repeat", "1"),
