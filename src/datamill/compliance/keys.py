@@ -81,15 +81,22 @@ def _from_file(path: Path) -> str:
     return read_or_create_secret(path)
 
 
+@lru_cache(maxsize=32)
+def _in_home(home: Path, name: str) -> str:
+    """The secret file ``name`` of ``home`` (resolved once: every submit's audit record asks for
+    the audit key, and resolving the path was three ``lstat`` calls each time)."""
+    return _from_file((home / name).resolve())
+
+
 def session_secret(settings: Settings) -> str:
     """The secret that signs web session cookies."""
     if settings.secret_key is not None:
         return _check_strength(settings.secret_key, "DATAMILL_SECRET_KEY")
-    return _from_file((settings.home / SESSION_SECRET_FILE).resolve())
+    return _in_home(settings.home, SESSION_SECRET_FILE)
 
 
 def audit_key(settings: Settings) -> bytes:
     """The HMAC key that anchors the audit chain (never stored in the database)."""
     if settings.audit_key is not None:
         return _check_strength(settings.audit_key, "DATAMILL_AUDIT_KEY").encode()
-    return _from_file((settings.home / AUDIT_KEY_FILE).resolve()).encode()
+    return _in_home(settings.home, AUDIT_KEY_FILE).encode()
