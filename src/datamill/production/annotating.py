@@ -51,11 +51,13 @@ from datamill.production.tasks import (
 )
 
 __all__ = [
+    "Submission",
     "append_version",
     "last_own_payload",
     "list_annotations",
     "notify_submission",
     "point_item_at",
+    "prepare_submission",
     "read_submit_ahead",
     "return_to_annotators",
     "review_task",
@@ -361,6 +363,35 @@ def write_version(
     return ann
 
 
+class Submission(NamedTuple):
+    """What a submit read and checked before it writes (:func:`prepare_submission`)."""
+
+    task: Task
+    hold: Hold
+    item: Item
+    clean: AnnotationDoc
+
+
+def prepare_submission(
+    session: Session, user: User, task_id: int, payload: Sequence[SegmentIn] | object,
+    item_flag: str | None = None,
+) -> Submission:
+    """The reading half of :func:`submit_annotation`: the task, the user's hold on it, the item
+    and the payload as the modality validated it. It only reads, so a caller may run it before
+    the write transaction (``db.session.reads_first``: on SQLite without the writer lock, as
+    PostgreSQL's READ COMMITTED already reads it); the writes re-check what can change (the
+    hold's status in its conditional UPDATE, the item's version numbers under the lock)."""
+    check_text(item_flag, "item_flag")
+    task = get_task(session, task_id)
+    hold = ensure_holds(session, user.id, task)  # first: only its holder learns what it is
+    if task.stage != "annotate":
+        raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
+    item = session.get(Item, task.item_id)
+    if item is None:
+        raise NotFound(f"task {task_id} refers to a missing item")
+    return Submission(task, hold, item, _validated(session, item, payload, item_flag))
+
+
 def submit_annotation(
     session: Session,
     user: User,
@@ -371,24 +402,20 @@ def submit_annotation(
     time_spent_ms: int | None = None,
     comment: str | None = None,
     item_flag: str | None = None,
+    prepared: Submission | None = None,
 ) -> AnnotationOut:
     """An annotator submits the annotation of a task they hold: ``payload`` is the modality's
     document (speech: segments; image: an ``ImageAnnotation`` document), validated by it.
     ``comment`` (to the reviewer) and ``item_flag`` (cannot annotate the item: one of the
     modality's ``item_flags``, recorded on the payload by it) are stored as the submission's
-    note."""
+    note. ``prepared``: what :func:`prepare_submission` already read for this task, user and
+    payload."""
     check_counter(base_version, "base_version", headroom=1)
     check_counter(time_spent_ms, "time_spent_ms")
     check_text(comment, "comment")
-    check_text(item_flag, "item_flag")
-    task = get_task(session, task_id)
-    hold = ensure_holds(session, user.id, task)  # first: only its holder learns what it is
-    if task.stage != "annotate":
-        raise InvalidInput(f"task {task_id} is a {task.stage} task; use review instead")
-    item = session.get(Item, task.item_id)
-    if item is None:
-        raise NotFound(f"task {task_id} refers to a missing item")
-    clean = _validated(session, item, payload, item_flag)
+    if prepared is None or prepared.task.id != task_id:
+        prepared = prepare_submission(session, user, task_id, payload, item_flag)
+    task, hold, item, clean = prepared
     take_hold(session, task, hold)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":

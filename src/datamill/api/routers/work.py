@@ -18,8 +18,14 @@ from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import get_user, is_member, require
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.db.session import reads_first
 from datamill.production import drafts, task_notes
-from datamill.production.annotating import read_submit_ahead, review_task, submit_annotation
+from datamill.production.annotating import (
+    prepare_submission,
+    read_submit_ahead,
+    review_task,
+    submit_annotation,
+)
 from datamill.production.models import Annotation, Item
 from datamill.production.projects import get_project, require_project
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
@@ -251,9 +257,13 @@ def submit_annotation_endpoint(
     task_id: Id, body: AnnotationSubmit, session: SessionDep, user: Annotator
 ) -> Response:
     """Submit the transcript of a task you hold, based on ``base_version`` (409 if stale)."""
-    task = get_task(session, task_id)
-    read_submit_ahead(session, user, task)  # one statement for the next questions
-    require(session, user, Action.ANNOTATE, task.project_id)
+    # the reads and the payload's validation first, on SQLite without the writer lock (each
+    # read sees the latest commit, as on PostgreSQL); the writes then re-check what can change
+    with reads_first(session):
+        task = get_task(session, task_id)
+        read_submit_ahead(session, user, task)  # one statement for the next questions
+        require(session, user, Action.ANNOTATE, task.project_id)
+        prepared = prepare_submission(session, user, task_id, body.payload, body.item_flag)
     return _committed_json(session, submit_annotation(
         session,
         user,
@@ -263,6 +273,7 @@ def submit_annotation_endpoint(
         time_spent_ms=body.time_spent_ms,
         comment=body.comment,
         item_flag=body.item_flag,
+        prepared=prepared,
     ), status.HTTP_201_CREATED)
 
 
