@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from uvicorn.server import ServerState
 
 from datamill.compliance.audit import verify_audit
@@ -28,6 +26,7 @@ from datamill.production.projects import create_project
 from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 from datamill.server import HTTP_PROTOCOL, create_app
+from tests.unit.production.helpers import statements
 
 
 async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -108,20 +107,6 @@ def _project_with_open_tasks(rt: Runtime, n: int) -> tuple[int, str]:
     return pid, token
 
 
-@contextlib.contextmanager
-def _statements(rt: Runtime) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(rt.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(rt.engine, "before_cursor_execute", count)
-
-
 def test_claim_and_submit_statement_budget(runtime: Runtime) -> None:
     # before: claim 17, submit 29 on SQLite (BEGIN included); 16 and 29 on PostgreSQL
     pid, token = _project_with_open_tasks(runtime, 6)
@@ -129,13 +114,13 @@ def test_claim_and_submit_statement_budget(runtime: Runtime) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(runtime)) as client:
         for _ in range(2):  # the second round runs on warm caches, like a served process
-            with _statements(runtime) as claim:
+            with statements(runtime) as claim:
                 r = client.post(f"/api/v1/projects/{pid}/tasks/next", headers=headers)
             assert r.status_code == 200, r.text
             task = r.json()
             body = {"segments": [{"start_ms": 0, "end_ms": 1500, "text": "the quick brown fox"}],
                     "base_version": task["current_version"], "time_spent_ms": 1000}
-            with _statements(runtime) as submit:
+            with statements(runtime) as submit:
                 s = client.post(f"/api/v1/tasks/{task['id']}/annotations", json=body,
                                 headers=headers)
             assert s.status_code == 201, s.text

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from datamill.compliance.models import User
-from datamill.compliance.users import add_member, create_token, create_user
+from datamill.compliance.users import create_token, create_user
 from datamill.core.errors import Conflict
 from datamill.production.annotating import prepare_submission, submit_annotation
-from datamill.production.models import Annotation, Item, TaskAssignment
-from datamill.production.projects import create_project
+from datamill.production.models import Annotation, TaskAssignment
 from datamill.production.schemas import SegmentIn
-from datamill.production.tasks import claim_next_task, create_packages
+from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests.unit.production.helpers import packaged_project
 
 _SEGMENTS = [SegmentIn(start_ms=0, end_ms=1000, text="the quick brown fox")]
 
@@ -30,26 +29,11 @@ _SEGMENTS = [SegmentIn(start_ms=0, end_ms=1000, text="the quick brown fox")]
 def _claimed(rt: Runtime) -> tuple[int, int, int, str]:
     """(user id, task id, its version, a token): an annotator holding a claimed task."""
     with rt.session() as s:
-        pid = create_project(s, {
-            "name": "submit-reads", "modality": "speech.asr", "language": "en-US",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 2, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-            "requirements": {"read_speech": False},
-        }).id
         user = create_user(s, "ann01", "password1", "annotator")
-        add_member(s, pid, user, actor_id=None)
         token = create_token(s, user, "t")
         uid = user.id
-    with rt.engine.begin() as conn:
-        conn.execute(insert(Item), [
-            {"project_id": pid, "external_id": f"u{i}", "sha256": "0" * 64, "filename": "a.wav",
-             "size_bytes": 1, "status": "passed", "owner": "customer",
-             "attributes": {"duration_ms": 1000}, "prompt": "x", "meta": {},
-             "reject_reasons": [], "current_version": 0, "created_at": datetime.now(UTC)}
-            for i in range(2)])
+    pid = packaged_project(rt, [user], 2, name="submit-reads")
     with rt.session() as s:
-        create_packages(s, pid, "annotate")
         task = claim_next_task(s, s.get(User, uid), pid, "annotate")  # type: ignore[arg-type]
         assert task is not None
         return uid, task.id, task.current_version, token

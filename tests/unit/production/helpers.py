@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import event, insert
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
+from datamill.production.models import Item
 from datamill.production.projects import create_project
+from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import synthesize
@@ -60,3 +67,38 @@ def ready_project(
         summary = run_checks(s, rt.blobs, p.id, workers=1)
         assert summary.passed == n, summary.rejections
     return p.id
+
+
+def packaged_project(rt: Runtime, members: Iterable[User], n: int, **spec_overrides: Any) -> int:
+    """A project whose ``n`` passed items wait in annotate packages, ``members`` added (item rows
+    inserted directly: a claim or a submit reads no audio)."""
+    with rt.session() as s:
+        pid = create_project(s, spec(**spec_overrides)).id
+        for u in members:
+            add_member(s, pid, u, actor_id=None)
+    with rt.engine.begin() as conn:
+        conn.execute(insert(Item), [
+            {"project_id": pid, "external_id": f"u{i:03d}", "sha256": "0" * 64,
+             "filename": "a.wav", "size_bytes": 1, "status": "passed", "owner": "customer",
+             "attributes": {"duration_ms": 1500, "sample_rate_hz": 16000, "channels": 1},
+             "prompt": "the quick brown fox", "meta": {}, "reject_reasons": [],
+             "current_version": 0, "created_at": datetime.now(UTC)}
+            for i in range(n)])
+    with rt.session() as s:
+        create_packages(s, pid, "annotate")
+    return pid
+
+
+@contextlib.contextmanager
+def statements(rt: Runtime) -> Iterator[list[str]]:
+    """The SQL statements ``rt``'s engine sends while the block runs (BEGIN included)."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(rt.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(rt.engine, "before_cursor_execute", count)

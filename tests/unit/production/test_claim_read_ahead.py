@@ -6,69 +6,28 @@ must stay the one the question itself gives, and a write must forget what was re
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
-from sqlalchemy import event, insert, literal, select
+from sqlalchemy import literal, select
 
 from datamill.compliance.models import User
 from datamill.compliance.surveying import set_surveying_required
 from datamill.compliance.users import add_member, create_user
 from datamill.core.errors import Forbidden
 from datamill.db.memo import Lookup, known, prefetch, recall
-from datamill.production.models import Item, Project, TaskAssignment
-from datamill.production.projects import create_project
+from datamill.production.models import Project, TaskAssignment
 from datamill.production.tasks import (
     check_claim_guards,
     claim_next_task,
     claimer_vendor,
-    create_packages,
     read_claim_ahead,
 )
 from datamill.runtime import Runtime
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+from tests.unit.production.helpers import packaged_project, statements
 
 
 def _project(rt: Runtime, users: dict[str, User], n: int = 6) -> int:
-    """A speech project whose ``n`` passed items wait in annotate packages (rows inserted
-    directly: a claim reads no audio)."""
-    with rt.session() as s:
-        pid = create_project(s, {
-            "name": "read-ahead", "modality": "speech.asr", "language": "en-US",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 2, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-            "requirements": {"read_speech": False},
-        }).id
-        for u in users.values():
-            add_member(s, pid, u, actor_id=None)
-    with rt.engine.begin() as conn:
-        conn.execute(insert(Item), [
-            {"project_id": pid, "external_id": f"u{i}", "sha256": "0" * 64, "filename": "a.wav",
-             "size_bytes": 1, "status": "passed", "owner": "customer",
-             "attributes": {"duration_ms": 1000}, "prompt": "x", "meta": {},
-             "reject_reasons": [], "current_version": 0, "created_at": datetime.now(UTC)}
-            for i in range(n)])
-    with rt.session() as s:
-        create_packages(s, pid, "annotate")
-    return pid
-
-
-@contextlib.contextmanager
-def _statements(rt: Runtime) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(rt.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(rt.engine, "before_cursor_execute", count)
+    return packaged_project(rt, users.values(), n, name="read-ahead")
 
 
 def test_a_second_claim_in_one_transaction_gets_the_task_held(
@@ -96,9 +55,9 @@ def test_the_guards_ask_nothing_after_the_read_ahead(
         ann = s.get(User, users["ann1"].id)
         project = s.get(Project, pid)  # as the endpoint loads it (require_project)
         assert ann is not None and project is not None
-        with _statements(runtime) as ahead:
+        with statements(runtime) as ahead:
             read_claim_ahead(s, ann, pid, "annotate")
-        with _statements(runtime) as after:
+        with statements(runtime) as after:
             check_claim_guards(s, ann, pid, "annotate")
             assert claimer_vendor(s, ann) is None
         assert len([q for q in ahead if q.lstrip().upper().startswith("SELECT")]) == 1, ahead
@@ -150,12 +109,12 @@ def test_prefetch_reads_each_unknown_question_once(runtime: Runtime) -> None:
     with runtime.session() as s:
         one = literal(1).label("one")
         two = literal(2).label("two")
-        with _statements(runtime) as seen:
+        with statements(runtime) as seen:
             prefetch(s, [Lookup("a", one), Lookup("a", one), Lookup("b", two,
                                                                    answers=lambda v: v != 2)],
                      {})
         assert [q for q in seen if q.startswith("SELECT")] == seen[-1:]  # (after a BEGIN)
         assert recall(s, "a") == 1 and not known(s, "b")
-        with _statements(runtime) as seen:
+        with statements(runtime) as seen:
             prefetch(s, [Lookup("a", one)], {})  # known: nothing asked
         assert seen == []
