@@ -333,6 +333,24 @@ def _release_holds(session: Session, package_id: int, user_id: int | None) -> li
     return task_ids
 
 
+def _let_go(session: Session, user: User, task: Task) -> None:
+    """Take back ``user``'s hold on ``task``, whose item is now classified above their clearance:
+    the hold goes (the task is open to someone cleared for it), with their draft of it; the
+    audit trail says why. What they submitted earlier stays."""
+    session.execute(delete(_ASSIGNMENTS).where(
+        _ASSIGNMENTS.c.task_id == task.id, _ASSIGNMENTS.c.user_id == user.id,
+        _ASSIGNMENTS.c.status.in_(("claimed", "returned"))))
+    session.execute(update(_TASKS).where(_TASKS.c.id == task.id, _TASKS.c.active_claims > 0)
+                    .values(active_claims=_TASKS.c.active_claims - 1))
+    session.execute(delete(_DRAFTS).where(_DRAFTS.c.task_id == task.id,
+                                          _DRAFTS.c.user_id == user.id))
+    record_audit(session, actor_id=user.id, action="task.hold_released", object_type="task",
+                 object_id=task.id, project_id=task.project_id,
+                 data={"user": user.username, "item_id": task.item_id,
+                       "reason": "item classified above the holder's clearance"})
+    session.expire(task)  # its count of claims moved
+
+
 # The claim's statements, built once (building one costs about as much as running it) and in
 # Core on the tables (an ORM-enabled statement costs ~35 µs more a call on SQLite): every
 # annotator's every claim runs them.
@@ -572,20 +590,25 @@ def claim_next_task(
     handed to no vendor and tasks not yet packaged (see the module's vendor wall). Returns None
     when nothing is left.
     """
+    from datamill.compliance.item_sensitivity import hidden_item_ids
+
     read_claim_ahead(session, user, project_id, stage)
+    # the guards first, for a task already held too: a project classified above the user, one
+    # that now needs surveying or a qualification test, is refused to its holders as well
+    check_claim_guards(session, user, project_id, stage)
+    hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
     held = _held(session, user.id, project_id, stage)
     if held is not None:
-        return task_view(session, held, user.id)
-    check_claim_guards(session, user, project_id, stage)
+        if held.item_id not in hidden:
+            return task_view(session, held, user.id)
+        _let_go(session, user, held)  # its item was classified above them since they took it
+        hidden = hidden_item_ids(session, user, project_id)
     if mix:
         item_id = mixed_item(session, user, project_id, stage)
         if item_id is not None:
             check = _claim_check(session, user, project_id, stage, item_id)
             if check is not None:
                 return check
-    from datamill.compliance.item_sensitivity import hidden_item_ids
-
-    hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
     vendor_id = claimer_vendor(session, user)
     my_packages = session.scalars(
         _MY_PACKAGES_OF_NO_VENDOR if vendor_id is None else _MY_PACKAGES_OF_VENDOR,
