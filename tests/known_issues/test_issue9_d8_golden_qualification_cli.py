@@ -121,7 +121,7 @@ def test_a_project_can_require_qualification(
         for name in ("ann1", "pm"):
             add_member(s, p.id, users[name], actor_id=None)
         pid = p.id
-    with runtime.session() as s, pytest.raises(Forbidden):  # required, and no test yet
+    with runtime.session() as s, pytest.raises(Forbidden, match="has none yet"):  # no test yet
         claim_next_task(s, _user(s, "ann1"), pid, "annotate")
     err = _json(cli, "work", "next", "gated", "--as", "ann1", code=6)
     assert err["error"]["code"] == "forbidden"
@@ -132,6 +132,11 @@ def test_a_project_can_require_qualification(
     task = _json(cli, "work", "next", "gated", "--as", "ann1")
     assert task["external_id"] == "g0"
     assert _json(cli, "workforce", "qualification", "require", "gated", "--as", "ann1", code=6)
+    # (found by a trial user) required again without a test, it would lock every claimer out
+    err = _json(cli, "workforce", "qualification", "require", "gated", "--as", "pm", code=2)
+    assert "no qualification test yet" in err["error"]["message"]
+    with runtime.session() as s:
+        assert s.get(Project, pid).spec.get("qualification_required") is False  # type: ignore[union-attr]
 
 
 def test_api_put_revises_the_test_for_its_owner(

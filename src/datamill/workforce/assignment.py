@@ -305,6 +305,7 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
     worker = find_worker_of_user(session, user.id)
     if worker is None:
         if has_qualification_test(session, project_id):
+            _refuse_without_a_test(session, project_id, stage)
             raise Forbidden(
                 f"{user.username!r} must be registered as a worker and pass the qualification "
                 f"test of project {project_id} before taking its {stage} tasks"
@@ -319,6 +320,20 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
             f"{user.username!r} may not take {stage} work in project {project_id}: "
             + "; ".join(problems)
         )
+
+
+def _refuse_without_a_test(session: Session, project_id: int, stage: str) -> None:
+    """Forbidden, saying so, when the project requires a qualification test it does not have
+    (its spec says ``qualification_required``): nobody can pass it until one is defined."""
+    from datamill.core.errors import Forbidden
+    from datamill.workforce.qualification import get_qualification_test
+
+    if get_qualification_test(session, project_id) is None:
+        raise Forbidden(
+            f"project {project_id} requires a qualification test before its {stage} work but "
+            "has none yet, so nobody can pass it: its project manager defines one (datamill "
+            "workforce qualification set) or lifts the requirement (datamill workforce "
+            "qualification require --off)", project_id=project_id)
 
 
 def claim_lookups(user_id: int, project_id: int, stage: str) -> list[Lookup]:

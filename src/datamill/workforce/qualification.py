@@ -164,9 +164,17 @@ def qualification_required(session: Session, project_id: int) -> bool:
 def set_qualification_required(
     session: Session, actor: User, project_id: int, required: bool
 ) -> bool:
-    """Turn the project's ``qualification_required`` setting on or off (kept in its spec)."""
+    """Turn the project's ``qualification_required`` setting on or off (kept in its spec). On
+    only once the project has a test: required without one, nobody could ever pass it and every
+    claim would be refused."""
     require_project_manager(session, actor, project_id, "change qualification settings")
     project = _project(session, project_id)
+    if required and _test(session, project_id) is None:
+        raise InvalidInput(
+            f"project {project_id} has no qualification test yet, so nobody could pass one: "
+            "define it first (datamill workforce qualification set PROJECT --golden FILE "
+            f"--threshold 0.95, PUT /api/v1/projects/{project_id}/qualification-test), then "
+            "require it", project_id=project_id)
     project.spec = {**(project.spec or {}), "qualification_required": bool(required)}
     record_audit(
         session, actor_id=actor.id, action="qualification.required_set", object_type="project",
