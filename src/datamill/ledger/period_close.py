@@ -97,9 +97,19 @@ def require_every_book(session: Session, reader: User) -> HiddenBooks:
     without books, whose set-aside events are left out of ``pending_events``."""
     hidden = hidden_books(session, reader)
     if hidden.projects:
-        raise Forbidden(f"{reader.username!r} is not cleared for every project with books: a "
-                        "period's report covers all of them (projects classified above their "
-                        "clearance have books)")
+        from datamill.compliance.classification import LEVELS, project_level, user_clearance
+
+        pids = session.scalars(select(LedgerProject.production_project_id).where(
+            LedgerProject.id.in_(hidden.projects))).all()
+        needed = max((project_level(session, pid) for pid in pids), key=LEVELS.index)
+        raise Forbidden(
+            f"{reader.username!r} (clearance {user_clearance(session, reader.id)!r}) is not "
+            f"cleared for every project with books: a period's report covers all of them, and "
+            f"{len(pids)} of them {'is' if len(pids) == 1 else 'are'} classified up to "
+            f"{needed!r}. The data-security office grants the clearance (datamill security "
+            f"clearance {reader.username} {needed} --as OFFICER, PUT /api/v1/security/users/"
+            f"{reader.id}/clearance), or a colleague cleared for {needed!r} runs the period",
+            reason_code="clearance", needed=needed)
     return hidden
 
 

@@ -83,6 +83,8 @@ def test_period_close_is_run_confirmed_and_read_by_those_cleared_for_every_book(
         # finance at the default clearance: refused the run on both faces, nothing prepared
         r = c.post(f"{url}/close", headers=h, json={})
         assert r.status_code == 403 and NOT_CLEARED in r.text, r.text
+        # (found by a trial user) it says which clearance is needed and who grants it
+        assert r.json()["needed"] == "secret" and "security clearance fin secret" in r.text
         code, text = _cli(runtime, "ledger", "period-close", "2018-03", "--as", "fin")
         assert code == 6 and NOT_CLEARED in text, text
         assert c.get(url, headers=login(c, "admin")).status_code == 404
