@@ -188,10 +188,10 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
               csv_out: Annotated[Path | None, typer.Option("--csv", help="Write CSV here.")] = None,
               ) -> None:
     """The auditor's trace of a contract (id or number): order → project → delivery →
-    acceptance → invoice → payment, with the revenue recognised (projects classified above
-    the reader's clearance by id only, as in the API)."""
-    from datamill.compliance.classification import hidden_project_ids
+    acceptance → invoice → payment, with the revenue recognised (the orders of projects
+    classified above the reader's clearance left out and counted, as in the API)."""
     from datamill.core.errors import NotFound
+    from datamill.ledger.access import hidden_books
     from datamill.ledger.trace import contract_id, contract_trace, trace_csv
 
     with get_runtime().session() as s:
@@ -199,7 +199,7 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
         cid = contract_id(s, contract)
         if cid is None:
             raise NotFound(f"no contract {contract!r}", contract=contract)
-        hidden = hidden_project_ids(s, reader)
+        hidden = hidden_books(s, reader)
         t = contract_trace(s, cid, hidden)
         text = trace_csv(s, cid, hidden) if csv_out else ""
     if csv_out:
@@ -215,6 +215,9 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
                       f"{counted(len(o.deliveries), 'delivery', 'deliveries')}, "
                       f"{counted(len(o.acceptances), 'acceptance')}, "
                       f"revenue {o.revenue}, invoiced {o.invoiced}, received {o.received}")
+        if t.hidden_orders:
+            out.print(f"  {counted(t.hidden_orders, 'order')} left out: classified above "
+                      "your clearance")
         for g in t.gaps:
             out.print(f"  gap: {g}")
         out.print("complete" if t.complete else f"{len(t.gaps)} gaps")

@@ -4,12 +4,16 @@ in one read model (and one CSV).
 
 ``gaps`` lists the links an auditor would chase (an order without a project, an acceptance
 without revenue or invoice, an invoice not yet paid); ``complete`` is true when there are none.
+
+As every read of the books over several projects, the trace leaves out the orders whose project
+is classified above the reader's clearance (:func:`~datamill.ledger.access.hidden_books`): their
+amounts, deliveries, acceptances, invoices, receipts, revenue and settlements, and their gaps;
+``hidden_orders`` counts them (as a contract's detail and the receivables do).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.csv_cells import SafeDictWriter
-from datamill.ledger.access import CLASSIFIED
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -95,13 +99,15 @@ class TraceOut(BaseModel):
     contract: ContractDetailOut
     orders: list[TraceOrder]
     gaps: list[str]
+    #: true when ``gaps`` is empty: of the orders shown (``hidden_orders`` are not traced)
     complete: bool
+    #: orders left out of ``orders``: their project is classified above the reader's clearance
+    hidden_orders: int = 0
 
 
 
 
-def _order_trace(session: Session, order: LedgerOrder, gaps: list[str],
-                 hidden: AbstractSet[int] = frozenset()) -> TraceOrder:
+def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> TraceOrder:
     lp = session.scalars(select(LedgerProject).where(LedgerProject.order_id == order.id)).first()
     project, deliveries = None, []
     if lp is None:
@@ -109,8 +115,7 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str],
     else:
         prod = session.get(Project, lp.production_project_id)
         project = TraceProject(ledger_project_id=lp.id, production_project_id=lp.production_project_id,
-                               name=(CLASSIFIED if lp.production_project_id in hidden
-                                     else prod.name if prod else "?"), status=lp.status)
+                               name=prod.name if prod else "?", status=lp.status)
         deliveries = [
             TraceDelivery(id=d.id, delivered_volume=d.delivered_volume, status=d.status,
                           volume_unit=str((d.datasheet.get("volume") or {}).get("unit", "hours")),
@@ -162,17 +167,20 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str],
 
 
 def contract_trace(session: Session, contract_id: int,
-                   hidden: AbstractSet[int] = frozenset()) -> TraceOut:
+                   hidden: HiddenBooks = NOTHING_HIDDEN) -> TraceOut:
     """Everything hanging off one contract, in chain order, with the gaps an auditor chases.
 
-    Projects in ``hidden`` (classified above the reader's clearance) appear by id only."""
-    detail = contract_detail(session, contract_id)
+    Orders in ``hidden`` (:func:`~datamill.ledger.access.hidden_books`: their project is
+    classified above the reader's clearance) are left out with everything hanging off them,
+    and counted in ``hidden_orders``, as a contract's detail and the receivables do."""
+    detail = contract_detail(session, contract_id, hidden)
     gaps: list[str] = []
-    if not detail.orders:
+    if not detail.orders and not detail.hidden_orders:
         gaps.append(f"contract {detail.contract.number} has no orders")
-    orders = [_order_trace(session, session.get(LedgerOrder, o.id), gaps, hidden)  # type: ignore[arg-type]
+    orders = [_order_trace(session, session.get(LedgerOrder, o.id), gaps)  # type: ignore[arg-type]
               for o in detail.orders]
-    return TraceOut(contract=detail, orders=orders, gaps=gaps, complete=not gaps)
+    return TraceOut(contract=detail, orders=orders, gaps=gaps, complete=not gaps,
+                    hidden_orders=detail.hidden_orders)
 
 
 CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
@@ -182,11 +190,12 @@ CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", 
 
 
 def trace_csv(session: Session, contract_id: int,
-              hidden: AbstractSet[int] = frozenset()) -> str:
+              hidden: HiddenBooks = NOTHING_HIDDEN) -> str:
     """The trace as CSV: one row per link, each naming its ancestors in the chain.
 
-    The project row names the project as the HTML trace does; projects in ``hidden``
-    (classified above the reader's clearance) by id only (``(classified)``)."""
+    Orders in ``hidden`` are left out as in :func:`contract_trace`; when there are any, a last
+    row of kind ``hidden_orders`` counts them (in ``volume``), so a total that differs says
+    why."""
     t = contract_trace(session, contract_id, hidden)
     buf = io.StringIO()
     w = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n", restval="")
@@ -227,6 +236,9 @@ def trace_csv(session: Session, contract_id: int,
                         "date": st.incurred_on, "amount": f"{st.amount:.2f}",
                         "volume": "" if st.quantity is None else st.quantity,
                         "basis": f"{st.stage} · {st.supplier or ''}"})
+    if t.hidden_orders:
+        w.writerow({"kind": "hidden_orders", "contract": k.number, "volume": t.hidden_orders,
+                    "basis": "classified above the reader's clearance"})
     return buf.getvalue()
 
 

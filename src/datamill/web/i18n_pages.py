@@ -118,6 +118,7 @@ EN_PAGES.update({
     "fin.recognitions": "Revenue recognised",
     "fin.gaps": "Open links",
     "fin.complete": "Complete: every link from contract to payment is there",
+    "fin.trace_hidden": "Orders left out: {n} (their project is classified above your clearance)",
     "fin.no_project": "no project",
     "fin.volume": "Volume",
     "fin.date": "Date",

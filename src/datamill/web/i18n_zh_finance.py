@@ -169,6 +169,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.receipts": "收款",
     "fin.gaps": "未闭合环节",
     "fin.complete": "完整：从合同到收款的每个环节都齐全",
+    "fin.trace_hidden": "未列出的订单：{n} 个（所属项目的密级高于您的密级许可）",
     "fin.no_project": "无项目",
     "fin.vat": "增值税",
 }

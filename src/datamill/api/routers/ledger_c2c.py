@@ -20,7 +20,6 @@ from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
-from datamill.compliance.classification import hidden_project_ids
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
@@ -161,13 +160,13 @@ def cancel_contract_endpoint(
 @router.get("/ledger/contracts/{contract_id}/trace")
 def trace_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> trace.TraceOut:
     """The auditor's trace: order → project → delivery → acceptance → invoice → payment."""
-    return trace.contract_trace(session, contract_id, hidden_project_ids(session, user))
+    return trace.contract_trace(session, contract_id, hidden_books(session, user))
 
 
 @router.get("/ledger/contracts/{contract_id}/trace.csv", response_class=Response,
             responses=media_response("The trace, one row per link", "text/csv"))
 def trace_csv_endpoint(contract_id: Id, session: SessionDep, user: LedgerUser) -> Any:
-    return PlainTextResponse(trace.trace_csv(session, contract_id, hidden_project_ids(session, user)),
+    return PlainTextResponse(trace.trace_csv(session, contract_id, hidden_books(session, user)),
                              media_type="text/csv")
 
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
@@ -235,7 +234,7 @@ def trace_page(
     invoice → payment, and the revenue recognised."""
     _require_finance(session, me.user, write=False)
     return render(request, "ledger_trace.html", me, data=contract_trace(
-        session, contract_id, hidden_project_ids(session, me.user)))
+        session, contract_id, hidden_books(session, me.user)))
 
 
 @router.get("/finance/contracts/{contract_id}/trace.csv")
@@ -243,5 +242,5 @@ def trace_download(
     contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, me: WebUser,
 ) -> Response:
     _require_finance(session, me.user, write=False)  # a read, as the trace page and the API
-    return _csv(trace_csv(session, contract_id, hidden_project_ids(session, me.user)),
+    return _csv(trace_csv(session, contract_id, hidden_books(session, me.user)),
                 f"trace-contract-{contract_id}.csv")
