@@ -297,8 +297,8 @@ def process_cost_events(session: Session, *, actor_id: int | None = None,
 
     One event that cannot be booked is left pending with its reason; the others go through.
     Runs at once take turns (:func:`~datamill.ledger._event_runs.lock_event_runs`). Every event
-    is processed; what is told back (``booked``, ``problems``) leaves out the books in
-    ``hidden`` (the caller's: projects classified above their clearance).
+    is processed; what is told back (``booked``, ``skipped``, ``problems``) leaves out the
+    books in ``hidden`` (the caller's: projects classified above their clearance).
     """
     lock_event_runs(session)
     done = select(LedgerEventReceipt.domain_event_id).where(
@@ -316,9 +316,12 @@ def process_cost_events(session: Session, *, actor_id: int | None = None,
             _receipt(session, ev, "problem", err.message)
             continue
         _receipt(session, ev, status, why, cost)
+        if ev.project_id in hidden.production_projects or (
+                cost is not None and cost.project_id in hidden.projects):
+            continue  # processed, not told back: above the caller's clearance
         if cost is None:
             skipped += 1
-        elif cost.project_id not in hidden.projects:
+        else:
             booked.append(CostOut.model_validate(cost))
     return CostEventRunOut(booked=booked, skipped=skipped,
                            problems=list_event_problems(session, hidden))
@@ -414,7 +417,8 @@ def sync_ledger(session: Session, *, actor_id: int | None = None,
     holds; ``ledger order-amend`` raises the total) is set aside with its reason in
     ``problems`` and retried on the next run; ``acceptance_problem`` reports a run that failed
     as a whole. Runs at once take turns: the second waits for the first to commit and finds
-    its events done. ``problems`` leaves out the events of projects in ``hidden`` (the
+    its events done. What is told back (``problems``, the costs' ``booked`` and ``skipped``,
+    the acceptances and recognitions) leaves out the events of projects in ``hidden`` (the
     caller's: :func:`list_event_problems`); every event is processed."""
     lock_event_runs(session)
     costs = process_cost_events(session, actor_id=actor_id, hidden=hidden)
@@ -425,12 +429,14 @@ def sync_ledger(session: Session, *, actor_id: int | None = None,
     problem: str | None = None
     try:
         with session.begin_nested():
-            acceptances = process_acceptance_events(session, actor_id=actor_id)
+            acceptances = process_acceptance_events(session, actor_id=actor_id, hidden=hidden)
     except DatamillError as err:
         problem = err.message
         ev = session.get(DomainEvent, err.details.get("event_id") or 0)
         if ev is not None:
             _receipt(session, ev, "problem", err.message)
+            if ev.project_id in hidden.production_projects:  # its reason may name its books
+                problem = "the acceptance run stopped at a project above your clearance"
     else:
         session.execute(delete(LedgerEventReceipt).where(
             LedgerEventReceipt.event_type == ACCEPTED,

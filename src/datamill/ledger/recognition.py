@@ -48,6 +48,7 @@ from datamill.ledger._balances import (
 )
 from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger._periods import first_open_day, period_of, require_open_period
+from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.assets import depreciate_to_close
 from datamill.ledger.final_accounts import require_final_review
 from datamill.ledger.models import (
@@ -257,8 +258,12 @@ def _add_acceptance(
     return acc
 
 
-def process_acceptance_events(session: Session, *, actor_id: int | None = None) -> AcceptanceRunOut:
+def process_acceptance_events(session: Session, *, actor_id: int | None = None,
+                              hidden: HiddenBooks = NOTHING_HIDDEN) -> AcceptanceRunOut:
     """Consume new ``delivery.accepted`` events of projects with ledger accounts (idempotent).
+
+    Every event is processed; what is told back (``acceptances``, ``recognitions``) leaves out
+    those of the projects in ``hidden`` (the caller's: classified above their clearance).
 
     One event that cannot be taken (e.g. more volume than the order holds) is set aside: it
     keeps a ``problem`` receipt with the reason (listed with the other pending events, retried
@@ -286,6 +291,8 @@ def process_acceptance_events(session: Session, *, actor_id: int | None = None) 
             _set_aside(session, ev, err.message)
             continue
         _clear_problem(session, ev)
+        if project.id in hidden.projects:
+            continue  # taken, not told back: above the caller's clearance
         count += 1
         if rec is not None:
             made.append(RecognitionOut.model_validate(rec))
