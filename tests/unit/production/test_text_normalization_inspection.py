@@ -62,8 +62,9 @@ def _deliver(rt: Runtime, users: dict[str, User], pid: int, text: str) -> None:
             review_task(s, users["rev"], r.id, "accept")
 
 
-def _inspect(rt: Runtime, users: dict[str, User], pid: int) -> tuple[str, dict[str, Any]]:
-    """Correct every sample, look at the inspection page (zh-CN), complete the inspection."""
+def _inspect(rt: Runtime, users: dict[str, User], pid: int) -> tuple[str, str, dict[str, Any]]:
+    """Correct every sample, look at the inspection page (zh-CN, then English), complete the
+    inspection."""
     with rt.session() as s:
         insp = start_inspection(s, create_batch(s, pid).id, users["insp"])
     with rt.session() as s:
@@ -74,8 +75,13 @@ def _inspect(rt: Runtime, users: dict[str, User], pid: int) -> tuple[str, dict[s
         web_login(client, "insp")
         page = client.get(f"/inspections/{insp.id}")
         assert page.status_code == 200, page.text
+    with TestClient(create_app(rt), headers={"Accept-Language": "en"}) as client:
+        web_login(client, "insp")
+        english = client.get(f"/inspections/{insp.id}")
+        assert english.status_code == 200, english.text
     with rt.session() as s:
-        return page.text, complete_inspection(s, insp.id, users["insp"]).model_dump()
+        return (page.text, english.text,
+                complete_inspection(s, insp.id, users["insp"]).model_dump())
 
 
 def test_the_inspection_verdict_follows_the_spec_conventions(
@@ -87,14 +93,19 @@ def test_the_inspection_verdict_follows_the_spec_conventions(
                             text_normalization=option)
         _deliver(runtime, users, pid, DELIVERED)
         verdicts[name] = _inspect(runtime, users, pid)
-    page, done = verdicts["zh-conventions"]
+    page, english, done = verdicts["zh-conventions"]
     assert done["verdict"] == "accepted", done["reasons"]
     assert done["scores"]["character_accuracy"] == 1.0 and done["scores"]["defective_items"] == 0
     # the page says how it compares, scores 1.0 as the inspector works and marks no change
     assert "比对约定:\n 按简体字比对（後 = 后）；数字按汉字比对（2026年 = 二〇二六年" in page
+    # and the comparison rules for 两, numbers read digit by digit and years, in both languages
+    assert "作数字用的“两”按“二”算：两百 = 200；" in page
+    assert "一三八 = 138；“年”前只有四位数字才算年份：30年 = 三十年）" in page
+    assert "两 counts as 二 where it is a number: 两百 = 200" in english
+    assert "一三八 = 138; only 4 digits before 年 are a year: 30年 = 三十年)" in english
     assert 'data-score="character_accuracy">1.0000<' in page
     assert "<del>" not in page and "<ins>" not in page
-    page, done = verdicts["zh-as-written"]
+    page, _english, done = verdicts["zh-as-written"]
     assert done["verdict"] == "rejected"
     assert done["scores"]["character_accuracy"] < 0.97 and done["scores"]["defective_items"] == 2
     assert 'data-testid="conventions"' not in page and "<del>後</del>" in page
