@@ -118,7 +118,8 @@ def contract_show(contract_id: int, user: AsUser, as_json: JsonOpt = False) -> N
     def show(d: Any) -> None:
         k = d.contract
         out.print(f"contract {k.number} ({d.customer}) {k.status}: amount {k.amount} "
-                  f"{k.currency}, in orders {d.orders_total}, remainder {d.remainder}")
+                  f"{k.currency}, in orders {d.orders_total}, remainder "
+                  + (str(d.remainder) if d.remainder is not None else "not shown"))
         for o in d.orders:
             out.print(f"  order {o.number}: {o.amount} {o.currency} ({o.status})")
         if d.hidden_orders:

@@ -86,9 +86,9 @@ class ContractChangeOut(BaseModel):
 
 class ContractDetailOut(BaseModel):
     """A contract as its reader may see it: ``orders`` leaves out those whose project is
-    classified above the reader's clearance (``hidden_orders`` counts them), while
-    ``orders_total`` and ``remainder`` stay the contract's own figures (what may still be split
-    off it), so they may exceed the orders shown."""
+    classified above the reader's clearance (``hidden_orders`` counts them); then
+    ``orders_total`` is the sum of the orders shown and ``remainder`` is not told (None): the
+    contract's amount less a remainder that counted them would give their sum away."""
 
     contract: ContractOut
     customer: str
@@ -293,8 +293,10 @@ def contract_detail(session: Session, contract_id: int,
             LedgerContractChange.contract_id == row.id).order_by(LedgerContractChange.id))]
     return ContractDetailOut(
         contract=ContractOut.model_validate(row), customer=customer.name if customer else "?",
-        orders=[OrderOut.model_validate(o) for o in orders], orders_total=split,
-        remainder=None if row.amount is None else row.amount - split,
+        orders=[OrderOut.model_validate(o) for o in orders],
+        orders_total=split if len(orders) == len(every) else sum(
+            (Decimal(o.amount) for o in orders), Decimal(0)),
+        remainder=None if row.amount is None or len(orders) < len(every) else row.amount - split,
         approvals=approvals, changes=changes, hidden_orders=len(every) - len(orders))
 
 
