@@ -413,7 +413,15 @@ def qualification_questions(
     takes the test) or the project's business side."""
     _project(session, project_id)
     if find_worker_of_user(session, user.id) is None:
-        require_project_manager(session, user, project_id, "see the qualification test")
+        try:
+            require_project_manager(session, user, project_id, "see the qualification test")
+        except Forbidden as err:  # say first what a would-be worker lacks, not their role
+            raise Forbidden(
+                f"{user.username!r} is not registered as a worker: the test's questions are for "
+                "registered workers (a vendor manager or project manager registers them: "
+                f"datamill workforce worker-add {user.username} ...) and the project's "
+                f"business side ({err.message})", project_id=project_id,
+                reason_code="not_a_worker") from err
     test = _test(session, project_id)
     if test is None:
         raise NotFound(f"project {project_id} has no qualification test")
