@@ -106,14 +106,23 @@ def contract_cancel(contract_id: int, user: AsUser,
 
 @app.command("contract-show")
 @handle_errors
-def contract_show(contract_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+def contract_show(
+    contract: Annotated[str, typer.Argument(help="Contract id or number (e.g. K-2026-001).")],
+    user: AsUser, as_json: JsonOpt = False,
+) -> None:
     """A contract with its orders, the remainder, approvals and changes (orders whose project
     is classified above the reader's clearance left out and counted, as in the API)."""
+    from datamill.core.errors import NotFound
     from datamill.ledger.access import hidden_books
     from datamill.ledger.contracts import contract_detail
+    from datamill.ledger.trace import contract_id
 
     with get_runtime().session() as s:
-        d = contract_detail(s, contract_id, hidden_books(s, _reader(s, user)))
+        reader = _reader(s, user)
+        cid = contract_id(s, contract)
+        if cid is None:
+            raise NotFound(f"no contract {contract!r}", contract=contract)
+        d = contract_detail(s, cid, hidden_books(s, reader))
 
     def show(d: Any) -> None:
         k = d.contract

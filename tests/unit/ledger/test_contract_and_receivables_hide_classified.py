@@ -77,6 +77,8 @@ def _seen(runtime: Runtime, c: TestClient, who: str, contract_id: int) -> dict[s
     h = login(c, who)
     api_k = c.get(f"{API}/ledger/contracts/{contract_id}", headers=h).json()
     cli_k = _cli(runtime, "ledger", "contract-show", str(contract_id), "--as", who)
+    # by the number people read on paper too (found by a trial user: an id only)
+    assert _cli(runtime, "ledger", "contract-show", "K-ONE", "--as", who) == cli_k
     api_r = c.get(f"{API}/ledger/receivables?as_of=2018-12-31", headers=h).json()
     cli_r = _cli(runtime, "ledger", "receivables", "--as-of", "2018-12-31", "--as", who)
 
