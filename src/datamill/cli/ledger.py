@@ -455,8 +455,9 @@ def event_problems_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
         for p in rows:
             project = f"project {p.project_name!r} ({p.project_id})" if p.project_name \
                 else f"project {p.project_id}"
-            out.print(f"event {p.event_id} {p.event_type} {project} "
-                      f"{p.amount or ''}: {p.reason}", highlight=False)
+            amount = f" {p.amount}" if p.amount else ""
+            out.print(f"event {p.event_id} {p.event_type} {project}{amount}: {p.reason}",
+                      highlight=False)
         if not rows:
             out.print("no pending problems")
 

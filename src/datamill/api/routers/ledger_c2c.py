@@ -20,6 +20,7 @@ from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
+from datamill.core.clock import utcnow
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
@@ -207,12 +208,15 @@ def receipt_endpoint(
 @router.get("/ledger/receivables")
 def receivables_endpoint(
     session: SessionDep, user: LedgerUser,
-    as_of: Annotated[date, Query(ge=MIN_DAY, le=MAX_DAY)],
+    as_of: Annotated[date | None, Query(ge=MIN_DAY, le=MAX_DAY,
+                                        description="Day to age on (default today)")] = None,
 ) -> list[receivables.CustomerReceivableOut]:
-    """Receivables and advances net per customer, ageing and expected credit loss; the orders
-    of projects classified above the caller's clearance are left out of a customer's figures
-    and counted in its ``hidden_orders``, as on every face."""
-    return receivables.receivables(session, as_of, hidden_books(session, user))
+    """Receivables and advances net per customer, ageing and expected credit loss, as of
+    ``as_of`` (today when not given, as the CLI); the orders of projects classified above the
+    caller's clearance are left out of a customer's figures and counted in its
+    ``hidden_orders``, as on every face."""
+    return receivables.receivables(session, as_of or utcnow().date(),
+                                   hidden_books(session, user))
 
 
 @router.post("/ledger/assets", status_code=status.HTTP_201_CREATED)
