@@ -69,6 +69,31 @@ def vendor_qualify(vendor_id: int, note: str, actor: AsUser, revoke: bool = Fals
     emit(value, as_json, lambda x: out.print(f"vendor {x['name']!r} qualified: {x['qualified']}"))
 
 
+@app.command("vendor-agreement")
+@handle_errors
+def vendor_agreement(
+    vendor_id: int,
+    number: Annotated[str, typer.Argument(help="Framework agreement number")],
+    actor: AsUser,
+    signed_on: Annotated[str | None, typer.Option(help="Day signed, YYYY-MM-DD")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """File (or replace) a vendor's framework agreement (needed before it can be qualified)."""
+    from datetime import date
+
+    from datamill.core.errors import InvalidInput
+    from datamill.workforce.vendors import record_agreement
+
+    try:
+        day = date.fromisoformat(signed_on) if signed_on else None
+    except ValueError as err:
+        raise InvalidInput(f"{signed_on!r} is not a date (YYYY-MM-DD)", field="signed_on") from err
+    with get_runtime().session() as s:
+        v = record_agreement(s, _actor(s, actor), vendor_id, number, day)
+    emit(v, as_json, lambda v: out.print(
+        f"vendor {v.name!r}: framework agreement {v.agreement_no} on file"))
+
+
 @app.command("vendors")
 @handle_errors
 def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "get_worker",
     "list_vendors",
     "list_workers",
+    "record_agreement",
     "register_worker",
     "set_vendor_qualified",
     "to_decimal",
@@ -160,7 +161,10 @@ def set_vendor_qualified(
         raise InvalidInput("say why (licence, services, after-sales, price level)", field="note")
     vendor = _vendor(session, vendor_id)
     if qualified and not vendor.agreement_no:
-        raise Conflict(f"vendor {vendor.name!r} has no framework agreement on file yet")
+        raise Conflict(
+            f"vendor {vendor.name!r} has no framework agreement on file yet: record it first "
+            f"(datamill workforce vendor-agreement {vendor.id} NUMBER --signed-on YYYY-MM-DD, "
+            f"PUT /api/v1/vendors/{vendor.id}/agreement)", vendor_id=vendor.id)
     vendor.qualified = qualified
     vendor.qualified_at = utcnow() if qualified else None
     vendor.qualification_note = note
@@ -172,6 +176,27 @@ def set_vendor_qualified(
         object_id=vendor.id,
         data={"note": note},
     )
+    session.flush()
+    return VendorOut.model_validate(vendor)
+
+
+def record_agreement(
+    session: Session, actor: User, vendor_id: int, agreement_no: str,
+    signed_on: date | None = None,
+) -> VendorOut:
+    """File (or replace) a vendor's framework agreement: its number and the day it was signed
+    (a vendor added without one could not be qualified, and nothing else could add it)."""
+    require_business(actor, "record framework agreements")
+    number = agreement_no.strip()
+    if not number or len(number) > 64:  # noqa: PLR2004 - the column's width
+        raise InvalidInput("an agreement number has 1 to 64 characters", field="agreement_no")
+    vendor = _vendor(session, vendor_id)
+    before = vendor.agreement_no
+    vendor.agreement_no, vendor.agreement_signed_on = number, signed_on
+    record_audit(session, actor_id=actor.id, action="vendor.agreement_recorded",
+                 object_type="vendor", object_id=vendor.id,
+                 data={"agreement_no": number, "before": before,
+                       "signed_on": signed_on.isoformat() if signed_on else None})
     session.flush()
     return VendorOut.model_validate(vendor)
 

@@ -172,6 +172,19 @@ def qualify_vendor_endpoint(
     return vendors.set_vendor_qualified(session, user, vendor_id, body.qualified, body.note)
 
 
+class Agreement(BaseModel):
+    agreement_no: str = Field(min_length=1, max_length=64)
+    signed_on: date | None = None
+
+
+@router.put("/vendors/{vendor_id}/agreement")
+def vendor_agreement_endpoint(
+    vendor_id: Id, body: Agreement, session: SessionDep, user: CurrentUser
+) -> VendorOut:
+    """File (or replace) the vendor's framework agreement (needed before it is qualified)."""
+    return vendors.record_agreement(session, user, vendor_id, body.agreement_no, body.signed_on)
+
+
 @router.get("/vendors/{vendor_id}/workers")
 def vendor_workers_endpoint(
     vendor_id: Id, session: SessionDep, user: CurrentUser
