@@ -4,6 +4,8 @@ in one read model (and one CSV).
 
 ``gaps`` lists the links an auditor would chase (an order without a project, an acceptance
 without revenue or invoice, an invoice not yet paid); ``complete`` is true when there are none.
+``gap_codes`` says the same, one entry per gap in the same order, as a ``code`` and its
+``params`` (the web page words them in the reader's language: ``fin.gap.<code>``).
 
 As every read of the books over several projects, the trace leaves out the orders whose project
 is classified above the reader's clearance (:func:`~datamill.ledger.access.hidden_books`): their
@@ -36,7 +38,7 @@ from datamill.ledger.receivables import InvoiceOut, ReceiptOut, list_invoices, l
 from datamill.ledger.schemas import OrderOut, RecognitionOut
 from datamill.production.models import Delivery, Project
 
-__all__ = ["TraceOut", "contract_id", "contract_trace", "trace_csv"]
+__all__ = ["TraceGap", "TraceOut", "contract_id", "contract_trace", "trace_csv"]
 
 ZERO = Decimal(0)
 
@@ -95,23 +97,41 @@ class TraceOrder(BaseModel):
     received: Decimal
 
 
+class TraceGap(BaseModel):
+    """One gap as a code and its parameters (the catalogue's ``fin.gap.<code>``)."""
+
+    code: str
+    params: dict[str, str]
+
+
+class _Gaps:
+    """The gaps found so far: the English sentences and, in step, their codes."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.codes: list[TraceGap] = []
+
+    def add(self, code: str, text: str, **params: object) -> None:
+        self.texts.append(text)
+        self.codes.append(TraceGap(code=code, params={k: str(v) for k, v in params.items()}))
+
+
 class TraceOut(BaseModel):
     contract: ContractDetailOut
     orders: list[TraceOrder]
     gaps: list[str]
+    #: ``gaps`` as codes and parameters, one per gap, in the same order
+    gap_codes: list[TraceGap] = []
     #: true when ``gaps`` is empty: of the orders shown (``hidden_orders`` are not traced)
     complete: bool
     #: orders left out of ``orders``: their project is classified above the reader's clearance
     hidden_orders: int = 0
 
-
-
-
-def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> TraceOrder:
+def _order_trace(session: Session, order: LedgerOrder, gaps: _Gaps) -> TraceOrder:
     lp = session.scalars(select(LedgerProject).where(LedgerProject.order_id == order.id)).first()
     project, deliveries = None, []
     if lp is None:
-        gaps.append(f"order {order.number} has no project")
+        gaps.add("no_project", f"order {order.number} has no project", order=order.number)
     else:
         prod = session.get(Project, lp.production_project_id)
         project = TraceProject(ledger_project_id=lp.id, production_project_id=lp.production_project_id,
@@ -135,17 +155,22 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> Trace
             .order_by(LedgerCost.incurred_on, LedgerCost.id))]
     for d in deliveries:
         if d.accepted_at is None:
-            gaps.append(f"delivery {d.id} of order {order.number} is not accepted yet")
+            gaps.add("delivery_not_accepted", f"delivery {d.id} of order {order.number} is not "
+                     "accepted yet", delivery=d.id, order=order.number)
     live = order.status != "cancelled"
     if live and not accs and order.offering == "custom":
-        gaps.append(f"order {order.number} has no accepted delivery yet")
+        gaps.add("no_acceptance", f"order {order.number} has no accepted delivery yet",
+                 order=order.number)
     if live and not recs:
-        gaps.append(f"order {order.number} has no revenue recognised yet"
-                    + (" (waiting for final accounts or the final acceptance)" if accs else ""))
+        gaps.add("no_revenue_waiting" if accs else "no_revenue",
+                 f"order {order.number} has no revenue recognised yet"
+                 + (" (waiting for final accounts or the final acceptance)" if accs else ""),
+                 order=order.number)
     billed = {i.acceptance_id for i in invoices}
     for a in accs:
         if a.id not in billed and not any(i.acceptance_id is None for i in invoices):
-            gaps.append(f"acceptance {a.id} of order {order.number} is not invoiced")
+            gaps.add("not_invoiced", f"acceptance {a.id} of order {order.number} is not invoiced",
+                     acceptance=a.id, order=order.number)
     revenue = sum((r.revenue for r in recs), ZERO)
     invoiced = sum((i.total for i in invoices), ZERO)
     received = sum((r.amount for r in receipts), ZERO)
@@ -153,10 +178,12 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: list[str]) -> Trace
     if received < invoiced:
         for i in invoices:
             if i.id not in paid:
-                gaps.append(f"invoice {i.number} of order {order.number} is not paid")
+                gaps.add("not_paid", f"invoice {i.number} of order {order.number} is not paid",
+                         invoice=i.number, order=order.number)
     if invoiced and not revenue:
-        gaps.append(f"order {order.number} is invoiced ({invoiced}) but has no revenue: "
-                    "invoice ≠ revenue until acceptance")
+        gaps.add("invoiced_no_revenue", f"order {order.number} is invoiced ({invoiced}) but has "
+                 "no revenue: invoice ≠ revenue until acceptance",
+                 order=order.number, invoiced=invoiced)
     return TraceOrder(
         order=OrderOut.model_validate(order), project=project, deliveries=deliveries,
         acceptances=[TraceAcceptance(id=a.id, delivery_id=a.delivery_id, volume=a.volume,
@@ -174,12 +201,14 @@ def contract_trace(session: Session, contract_id: int,
     classified above the reader's clearance) are left out with everything hanging off them,
     and counted in ``hidden_orders``, as a contract's detail and the receivables do."""
     detail = contract_detail(session, contract_id, hidden)
-    gaps: list[str] = []
+    gaps = _Gaps()
     if not detail.orders and not detail.hidden_orders:
-        gaps.append(f"contract {detail.contract.number} has no orders")
+        gaps.add("no_orders", f"contract {detail.contract.number} has no orders",
+                 contract=detail.contract.number)
     orders = [_order_trace(session, session.get(LedgerOrder, o.id), gaps)  # type: ignore[arg-type]
               for o in detail.orders]
-    return TraceOut(contract=detail, orders=orders, gaps=gaps, complete=not gaps,
+    return TraceOut(contract=detail, orders=orders, gaps=gaps.texts, gap_codes=gaps.codes,
+                    complete=not gaps.texts,
                     hidden_orders=detail.hidden_orders)
 
 

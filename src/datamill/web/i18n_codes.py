@@ -124,6 +124,7 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "event.hour_points.booked": "hour points booked",
     "event.licence.accepted": "licence accepted",
     "decision.approve": "approved", "decision.reject": "rejected",
+    "astep.price": "price approval", "astep.signing": "signing approval",
 }
 # metric names (inspection scores and thresholds, qualification tests, the dashboard)
 _METRICS = {

@@ -123,6 +123,18 @@ EN_PAGES.update({
     "fin.volume": "Volume",
     "fin.date": "Date",
     "fin.vat": "VAT",
+    # the trace's gaps (ledger/trace.py: TraceOut.gap_codes)
+    "fin.gap.no_orders": "contract {contract} has no orders",
+    "fin.gap.no_project": "order {order} has no project",
+    "fin.gap.delivery_not_accepted": "delivery {delivery} of order {order} is not accepted yet",
+    "fin.gap.no_acceptance": "order {order} has no accepted delivery yet",
+    "fin.gap.no_revenue": "order {order} has no revenue recognised yet",
+    "fin.gap.no_revenue_waiting": "order {order} has no revenue recognised yet (waiting for "
+                                  "final accounts or the final acceptance)",
+    "fin.gap.not_invoiced": "acceptance {acceptance} of order {order} is not invoiced",
+    "fin.gap.not_paid": "invoice {invoice} of order {order} is not paid",
+    "fin.gap.invoiced_no_revenue": "order {order} is invoiced ({invoiced}) but has no revenue: "
+                                   "invoice ≠ revenue until acceptance",
 })
 # --- end ledger contract to cash ---
 

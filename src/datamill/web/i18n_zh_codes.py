@@ -103,6 +103,7 @@ _MISC = {
     "event.hour_points.booked": "工时点数已登记",
     "event.licence.accepted": "授权已验收",
     "decision.approve": "已批准", "decision.reject": "已驳回",
+    "astep.price": "价格审批", "astep.signing": "签约审批",
 }
 _METRICS = {
     "character_accuracy": "字准确率", "sentence_accuracy": "句准确率",

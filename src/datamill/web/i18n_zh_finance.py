@@ -172,4 +172,13 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.trace_hidden": "未列出的订单：{n} 个（所属项目的密级高于您的密级许可）",
     "fin.no_project": "无项目",
     "fin.vat": "增值税",
+    "fin.gap.no_orders": "合同 {contract} 尚无订单",
+    "fin.gap.no_project": "订单 {order} 尚无项目",
+    "fin.gap.delivery_not_accepted": "订单 {order} 的交付单 {delivery} 尚未验收",
+    "fin.gap.no_acceptance": "订单 {order} 尚无已验收的交付",
+    "fin.gap.no_revenue": "订单 {order} 尚未确认收入",
+    "fin.gap.no_revenue_waiting": "订单 {order} 尚未确认收入（等待决算或终验）",
+    "fin.gap.not_invoiced": "订单 {order} 的验收 {acceptance} 尚未开票",
+    "fin.gap.not_paid": "订单 {order} 的发票 {invoice} 尚未收款",
+    "fin.gap.invoiced_no_revenue": "订单 {order} 已开票（{invoiced}）但尚无收入：验收前开票不等于收入",
 }
