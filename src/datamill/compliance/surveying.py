@@ -141,7 +141,7 @@ def surveying_guard(session: Session, user: User, project_id: int, stage: str) -
         raise Forbidden(
             f"{user.username!r} may not take {stage} work in project {project_id}: it holds "
             "surveying-and-mapping data and needs a valid surveying qualification "
-            "(their own or their vendor's)", project_id=project_id,
+            "(their own or their vendor's)", project_id=project_id, reason_code="surveying",
         )
 
 

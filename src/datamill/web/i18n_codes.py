@@ -78,6 +78,13 @@ _REFUSALS = {
     "owner": "You may {action} only on your own records.",
     "csrf": "The form has expired or did not come from this site; reload the page and try "
             "again.",
+    "surveying": "This project holds surveying-and-mapping data: its work needs a valid "
+                 "surveying qualification, your own or your vendor's.",
+    "qualification": "You do not yet meet this project's requirements for this work (a "
+                     "qualified vendor, the skills, a passed qualification test).",
+    "qualification_test_missing": "This project requires a qualification test that it does "
+                                  "not have yet, so nobody can pass it; its project manager "
+                                  "defines one or lifts the requirement.",
 }
 #: the permission matrix's actions as a refusal names them ("Your role may not ...")
 _ACTIONS = {

@@ -61,6 +61,9 @@ _REFUSALS = {
     "vendor": "你只能在自己所属的供应商范围内{action}。",
     "owner": "你只能对自己的记录{action}。",
     "csrf": "表单已过期或并非来自本站；请刷新页面后重试。",
+    "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（你本人或你所属供应商的）。",
+    "qualification": "你尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
+    "qualification_test_missing": "该项目要求资格测试，但尚未设置，因此暂时无人能够通过；请由项目经理设置测试或取消该要求。",
 }
 _ACTIONS = {
     "this": "执行此操作", "manage_users": "管理用户", "create_project": "创建项目",

@@ -308,7 +308,8 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
             _refuse_without_a_test(session, project_id, stage)
             raise Forbidden(
                 f"{user.username!r} must be registered as a worker and pass the qualification "
-                f"test of project {project_id} before taking its {stage} tasks"
+                f"test of project {project_id} before taking its {stage} tasks",
+                reason_code="qualification", project_id=project_id,
             )
         return
     project = get_row(session, Project, project_id)
@@ -318,7 +319,7 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
     if problems:
         raise Forbidden(
             f"{user.username!r} may not take {stage} work in project {project_id}: "
-            + "; ".join(problems)
+            + "; ".join(problems), reason_code="qualification", project_id=project_id,
         )
 
 
@@ -333,7 +334,8 @@ def _refuse_without_a_test(session: Session, project_id: int, stage: str) -> Non
             f"project {project_id} requires a qualification test before its {stage} work but "
             "has none yet, so nobody can pass it: its project manager defines one (datamill "
             "workforce qualification set) or lifts the requirement (datamill workforce "
-            "qualification require --off)", project_id=project_id)
+            "qualification require --off)", project_id=project_id,
+            reason_code="qualification_test_missing")
 
 
 def claim_lookups(user_id: int, project_id: int, stage: str) -> list[Lookup]:
