@@ -111,6 +111,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/ledger/projects/{project_id}/final-review"): {"note": "checked"},
     ("post", "/vendors"): {"name": "by-auditor", "kind": "studio", "fee_rate": "0.1"},
     ("post", "/vendors/{vendor_id}/qualification"): {"qualified": False, "note": "x"},
+    ("put", "/vendors/{vendor_id}/agreement"): {"agreement_no": "FA-x"},
     ("post", "/vendors/{vendor_id}/evaluations/{year}"): None,
     ("post", "/workers"): {"username": "aud"},
     ("post", "/workers/{worker_id}/identity"): {"document_ref": "x"},
