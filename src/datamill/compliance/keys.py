@@ -77,15 +77,11 @@ def read_or_create_secret(path: Path) -> str:
 
 
 @lru_cache(maxsize=32)
-def _from_file(path: Path) -> str:
-    return read_or_create_secret(path)
-
-
-@lru_cache(maxsize=32)
 def _in_home(home: Path, name: str) -> str:
-    """The secret file ``name`` of ``home`` (resolved once: every submit's audit record asks for
-    the audit key, and resolving the path was three ``lstat`` calls each time)."""
-    return _from_file((home / name).resolve())
+    """The secret file ``name`` of ``home``, read (or created) once per process and home: every
+    submit's audit record asks for the audit key, and resolving its path was three ``lstat``
+    calls each time."""
+    return read_or_create_secret((home / name).resolve())
 
 
 def session_secret(settings: Settings) -> str:

@@ -320,7 +320,15 @@ def _release_holds(session: Session, package_id: int, user_id: int | None) -> li
     if not held:
         return []
     task_ids = [t for _h, t in held]
-    session.execute(delete(_ASSIGNMENTS).where(_ASSIGNMENTS.c.id.in_([h for h, _t in held])))
+    _drop_holds(session, user_id, task_ids, _ASSIGNMENTS.c.id.in_([h for h, _t in held]))
+    return task_ids
+
+
+def _drop_holds(session: Session, user_id: int | None, task_ids: list[int],
+                holds: ColumnElement[bool]) -> None:
+    """Delete the holds ``holds`` selects (``user_id``'s, on ``task_ids``), give those tasks
+    their claims back and drop the user's drafts of them; tasks loaded earlier are expired."""
+    session.execute(delete(_ASSIGNMENTS).where(holds))
     session.execute(
         update(_TASKS).where(_TASKS.c.id.in_(task_ids), _TASKS.c.active_claims > 0)
         .values(active_claims=_TASKS.c.active_claims - 1)
@@ -330,25 +338,20 @@ def _release_holds(session: Session, package_id: int, user_id: int | None) -> li
     for task in session.identity_map.values():  # tasks loaded earlier read the new counts
         if isinstance(task, Task) and task.id in task_ids:
             session.expire(task)
-    return task_ids
 
 
 def _let_go(session: Session, user: User, task: Task) -> None:
     """Take back ``user``'s hold on ``task``, whose item is now classified above their clearance:
     the hold goes (the task is open to someone cleared for it), with their draft of it; the
     audit trail says why. What they submitted earlier stays."""
-    session.execute(delete(_ASSIGNMENTS).where(
-        _ASSIGNMENTS.c.task_id == task.id, _ASSIGNMENTS.c.user_id == user.id,
+    task_id, project_id, item_id = task.id, task.project_id, task.item_id
+    _drop_holds(session, user.id, [task_id], and_(
+        _ASSIGNMENTS.c.task_id == task_id, _ASSIGNMENTS.c.user_id == user.id,
         _ASSIGNMENTS.c.status.in_(("claimed", "returned"))))
-    session.execute(update(_TASKS).where(_TASKS.c.id == task.id, _TASKS.c.active_claims > 0)
-                    .values(active_claims=_TASKS.c.active_claims - 1))
-    session.execute(delete(_DRAFTS).where(_DRAFTS.c.task_id == task.id,
-                                          _DRAFTS.c.user_id == user.id))
     record_audit(session, actor_id=user.id, action="task.hold_released", object_type="task",
-                 object_id=task.id, project_id=task.project_id,
-                 data={"user": user.username, "item_id": task.item_id,
+                 object_id=task_id, project_id=project_id,
+                 data={"user": user.username, "item_id": item_id,
                        "reason": "item classified above the holder's clearance"})
-    session.expire(task)  # its count of claims moved
 
 
 # The claim's statements, built once (building one costs about as much as running it) and in

@@ -114,3 +114,32 @@ def budgeted_custom_order(s: Session, suffix: str, project_name: str) -> tuple[i
     _pid, lp = ledger_project(s, project_name, o.id)
     b = approved_budget(s, lp, [line("collection", "data_service", "200", "300")], approvers)
     return k.id, lp, b.id
+
+
+def closed_order_books(
+    s: Session, monkeypatch: pytest.MonkeyPatch, contract_id: int, name: str, project: str,
+    approvers: dict[str, int], *, secret_by: int | None = None,
+) -> tuple[int, int]:
+    """Order ``O-<NAME>`` (1,000 CNY custom, 10 hours) of contract ``contract_id`` with its books
+    (project ``project``): budget, a 2018-02 cost, accepted 2018-03-01, revenue recognised and
+    closed 2018-03-31; classified secret by ``secret_by`` when given. (production id, ledger
+    project id)."""
+    from datamill.compliance.classification import set_classification
+    from datamill.compliance.models import User
+    from datamill.ledger.costs import submit_expense_claim
+    from datamill.ledger.recognition import process_acceptance_events
+
+    o = create_order(s, contract_id, f"O-{name.upper()}", business_line="speech",
+                     offering="custom", amount=Decimal("1000"), currency="CNY",
+                     total_volume=Decimal("10"), volume_unit="hours", acceptance_type=1).id
+    pid, lp = ledger_project(s, project, o)
+    approved_budget(s, lp, [line("collection", "data_service", "10", "50")], approvers)
+    submit_expense_claim(s, lp, stage="collection", supplier="V", quantity=Decimal("10"),
+                         unit_price=Decimal("40"), claim_no=f"claim-{name}",
+                         incurred_on=date(2018, 2, 1))
+    accept_delivery(s, monkeypatch, pid, "10", date(2018, 3, 1))
+    process_acceptance_events(s)
+    close_reviewed(s, lp, date(2018, 3, 31), approvers)
+    if secret_by is not None:
+        set_classification(s, s.get(User, secret_by), pid, "secret")  # type: ignore[arg-type]
+    return pid, lp

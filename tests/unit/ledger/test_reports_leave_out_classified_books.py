@@ -16,23 +16,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from datamill.compliance.classification import set_classification
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
-from datamill.ledger.costs import submit_expense_claim
-from datamill.ledger.orders import create_contract, create_customer, create_order
-from datamill.ledger.recognition import process_acceptance_events
+from datamill.ledger.orders import create_contract, create_customer
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
 from tests._cli import run_cli
 from tests.known_issues._web import web_login
 from tests.unit.ledger.helpers import (
-    accept_delivery,
-    approved_budget,
-    close_reviewed,
-    ledger_project,
-    line,
+    closed_order_books,
     make_approvers,
 )
 
@@ -51,20 +44,8 @@ def _world(runtime: Runtime, monkeypatch: pytest.MonkeyPatch, users: dict[str, U
             cust = create_customer(s, f"C-{name}", customer_type=ctype, country="CN").id
             k = create_contract(s, f"K-{name}", customer_id=cust, kind="custom",
                                 signed_on=date(2018, 1, 2))
-            o = create_order(s, k.id, f"O-{name.upper()}", business_line="speech",
-                             offering="custom", amount=Decimal("1000"), currency="CNY",
-                             total_volume=Decimal("10"), volume_unit="hours",
-                             acceptance_type=1).id
-            pid, lp = ledger_project(s, f"rep-{name}", o)
-            approved_budget(s, lp, [line("collection", "data_service", "10", "50")], ap)
-            submit_expense_claim(s, lp, stage="collection", supplier="V", quantity=Decimal("10"),
-                                 unit_price=Decimal("40"), claim_no=f"claim-{name}",
-                                 incurred_on=date(2018, 2, 1))
-            accept_delivery(s, monkeypatch, pid, "10", date(2018, 3, 1))
-            process_acceptance_events(s)
-            close_reviewed(s, lp, date(2018, 3, 31), ap)
-            if name == "secret":
-                set_classification(s, s.get(User, users["admin"].id), pid, "secret")  # type: ignore[arg-type]
+            _pid, lp = closed_order_books(s, monkeypatch, k.id, name, f"rep-{name}", ap,
+                                         secret_by=users["admin"].id if name == "secret" else None)
             out[name] = lp
     return out
 
