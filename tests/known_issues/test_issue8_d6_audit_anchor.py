@@ -81,6 +81,38 @@ def test_concurrent_writers_keep_one_chain(runtime: Runtime, users: dict[str, Us
     assert report["records"] == 26
 
 
+def test_a_waiting_append_chains_onto_the_record_it_waited_for(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The second writer waits for the first's lock and then reads the head the first wrote
+    (PostgreSQL: the lock and the head are one call, ``datamill_audit_head``, whose read starts
+    after the lock is granted; a statement reading with its own start snapshot would chain onto
+    the older head)."""
+    import threading
+
+    first = runtime.sessions()  # a session left open: its transaction holds the lock
+    try:
+        mine = record_audit(first, actor_id=None, action="test.first", object_type="thing")
+        first.flush()
+        done: list[AuditRecord] = []
+
+        def second() -> None:
+            with runtime.session() as s:
+                done.append(record_audit(s, actor_id=None, action="test.second",
+                                         object_type="thing"))
+
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive() and not done  # it waits for the first writer
+        first.commit()
+    finally:
+        first.close()
+    waiter.join(30)
+    assert done and done[0].prev_hash == mine.record_hash
+    assert _verify(runtime)["ok"] is True
+
+
 def test_truncation_detected(runtime: Runtime, users: dict[str, User]) -> None:
     _fill(runtime, 4)
     with runtime.session() as s:

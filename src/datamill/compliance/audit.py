@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from datamill.compliance.keys import audit_key
@@ -211,6 +211,19 @@ _HEAD = (  # built once: the chain's head and the last checkpoint
 )
 
 
+_LOCKED_HEAD = text("SELECT * FROM datamill_audit_head(:k)")  # migration sb001 (PostgreSQL)
+
+
+def _locked_head(session: Session) -> Any:
+    """Take the append lock and read :data:`_HEAD` after it: one round trip on PostgreSQL (the
+    function of migration sb001, whose read starts after the lock is granted); on SQLite the
+    transaction already holds the writer lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(_LOCKED_HEAD, {"k": _LOCK_KEY}).first()
+    append_lock(session, _LOCK_KEY)
+    return session.execute(_HEAD).first()
+
+
 def record_audit(
     session: Session,
     *,
@@ -222,16 +235,15 @@ def record_audit(
     data: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one audit record chained to the previous one (same transaction as the change)."""
-    append_lock(session, _LOCK_KEY)
     settings = _settings(session)
-    # the chain's head and the last checkpoint in one query (under the append lock: neither
-    # can move before this transaction ends)
-    prev = session.execute(_HEAD).first()
+    # the chain's head and the last checkpoint under the append lock: neither can move before
+    # this transaction ends
+    prev = _locked_head(session)
     last: int | None = int(prev[2] or 0) if prev is not None else None
-    if prev is not None and not prev.record_hmac and settings is not None:
+    if prev is not None and not prev[1] and settings is not None:
         anchor_legacy_records(session, settings)
         last = None  # it may have written a checkpoint
-    prev_hash = prev.record_hash if prev is not None else ""
+    prev_hash = str(prev[0]) if prev is not None else ""
     rec = AuditRecord(
         at=utcnow().replace(microsecond=0),
         actor_id=actor_id,

@@ -70,6 +70,7 @@ __all__ = [
     "create_packages",
     "ensure_holds",
     "get_task",
+    "get_task_and_item",
     "hold_lookups",
     "list_packages",
     "list_tasks_for_user",
@@ -655,6 +656,26 @@ def claim_next_task(
 def get_task(session: Session, task_id: int) -> Task:
     task = get_or_raise(session, Task, task_id, "task", task_id=task_id)
     return task
+
+
+_TASK_AND_ITEM = (  # built once: a task and its item as objects, one statement
+    select(Task, Item).outerjoin(Item, Item.id == Task.item_id)
+    .where(Task.id == bindparam("p_task"))
+)
+
+
+def get_task_and_item(session: Session, task_id: int) -> tuple[Task, Item | None]:
+    """:func:`get_task` and the task's item, read by one statement (a submit reads both). The
+    session holds loaded objects weakly: keep the item referenced while ``session.get(Item,
+    task.item_id)`` should find it without SQL. Only loads: whoever asks still checks the
+    caller may see them."""
+    task = loaded(session, Task, task_id)
+    if task is not None:
+        return task, session.get(Item, task.item_id)
+    row = session.execute(_TASK_AND_ITEM, {"p_task": task_id}).first()
+    if row is None:
+        raise NotFound(f"no task with id {task_id}", task_id=task_id)
+    return row[0], cast("Item | None", row[1])
 
 
 _ITEMS = cast(Table, Item.__table__)

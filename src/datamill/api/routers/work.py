@@ -35,6 +35,7 @@ from datamill.production.tasks import (
     claim_next_task,
     create_packages,
     get_task,
+    get_task_and_item,
     list_packages,
     list_tasks_for_user,
     read_claim_ahead,
@@ -260,7 +261,7 @@ def submit_annotation_endpoint(
     # the reads and the payload's validation first, on SQLite without the writer lock (each
     # read sees the latest commit, as on PostgreSQL); the writes then re-check what can change
     with reads_first(session):
-        task = get_task(session, task_id)
+        task, _item = get_task_and_item(session, task_id)  # one statement; the item is kept
         read_submit_ahead(session, user, task)  # one statement for the next questions
         require(session, user, Action.ANNOTATE, task.project_id)
         prepared = prepare_submission(session, user, task_id, body.payload, body.item_flag)
