@@ -9,6 +9,8 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
+from datamill.api.params import MAX_ID
+
 __all__ = ["Page", "PageDep", "PageParams"]
 
 T = TypeVar("T")
@@ -40,7 +42,8 @@ class PageParams:
 
 def _page_params(
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 100,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    # bounded like an id: a database's OFFSET is a 64-bit integer (beyond it: 422, not a 500)
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 
