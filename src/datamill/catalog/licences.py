@@ -566,6 +566,9 @@ def accept_licence(
     lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     if check(session, user, Action.SELL_CATALOG) is not None:
         view = viewer(session, user)  # a customer accepts their own licence
+        if not view.everything and view.customer_id != lic.customer_id:
+            # another customer's licence does not exist for them (as on GET): no number told
+            raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
         if view.everything or view.customer_id != lic.customer_id:
             raise Forbidden(f"{user.username!r} may not accept licence {lic.number}")
     if lic.status == "accepted":

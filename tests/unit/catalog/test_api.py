@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from datamill.compliance.users import create_user
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -74,6 +75,18 @@ def test_catalog_over_http(client: TestClient, runtime: Runtime, tmp_path: Path)
     seen = client.get(f"{API}/datasets", headers=who).json()
     assert [d["name"] for d in seen] == ["api-asr"] and seen[0]["price"] is None
     assert [x["id"] for x in client.get(f"{API}/licences", headers=who).json()] == [lid]
+    # another customer's account: the licence does not exist for them, on GET as on accepting
+    # (the acceptance answered 403 naming the licence's number: a trial user's finding)
+    with runtime.session() as s:
+        create_user(s, "cust2", "password1", "customer")
+    other = customer(runtime, "Other AI")
+    assert client.post(f"{API}/customer-accounts", headers=sales,
+                       json={"username": "cust2", "customer_id": other}).status_code == 201
+    who2 = _auth(client, "cust2")
+    assert client.get(f"{API}/licences/{lid}", headers=who2).status_code == 404
+    refused = client.post(f"{API}/licences/{lid}/acceptance", headers=who2, json={})
+    assert refused.status_code == 404 and "240105/ABC" not in refused.text, refused.text
+    assert refused.json()["detail"] == f"no licence with id {lid}"
     acc = client.post(f"{API}/licences/{lid}/acceptance", headers=who, json={})
     assert acc.status_code == 200 and acc.json()["status"] == "accepted"
     assert client.post("/api/v1/ledger/sync", headers=_auth(client, "admin")).status_code == 200
