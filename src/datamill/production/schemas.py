@@ -189,12 +189,13 @@ class DeliveryOut(_Out):
     (``volume_unit``: hours, images ...). ``delivered_volume`` and ``accepted_volume`` are in
     that unit, ``accepted_volume_base`` in its base unit (milliseconds, images ...). The speech
     names (``delivered_utterances``, ``delivered_hours``, ``accepted_utterances``,
-    ``accepted_duration_ms``) are still given, deprecated, for older readers."""
+    ``accepted_duration_ms``) are still given, deprecated, for older readers. ``path``: the
+    folder the package was written to on the server (None in what a customer is shown)."""
 
     id: int
     batch_id: int
     project_id: int
-    path: str
+    path: str | None
     formats: list[Any]
     status: str
     delivered_items: int

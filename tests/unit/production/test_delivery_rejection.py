@@ -159,7 +159,12 @@ def test_the_customer_takes_their_own_delivery_and_nobody_else_s(
                         json={"formats": ["kaldi"]}).json()
         listed = client.get(f"{API}/projects/{pid}/deliveries", headers=buyer_h)
         assert [x["id"] for x in listed.json()] == [d["id"]], listed.text
-        assert client.get(f"{API}/deliveries/{d['id']}", headers=buyer_h).status_code == 200
+        shown = client.get(f"{API}/deliveries/{d['id']}", headers=buyer_h)
+        assert shown.status_code == 200
+        # the customer is not told where the package lies on the server (a trial user saw the
+        # server's home folder); the manager is
+        assert shown.json()["path"] is None and listed.json()[0]["path"] is None
+        assert d["path"] and str(runtime.settings.home) not in shown.text
         files = client.get(f"{API}/deliveries/{d['id']}/files/manifest.json",
                            headers=buyer_h).json()["files"]
         for name, digest in files.items():
@@ -177,3 +182,4 @@ def test_the_customer_takes_their_own_delivery_and_nobody_else_s(
                            json={"accepted_items": 4,
                                  "accepted_volume": d["datasheet"]["volume"]["amount"]})
         assert took.status_code == 200 and took.json()["status"] == "accepted", took.text
+        assert took.json()["path"] is None

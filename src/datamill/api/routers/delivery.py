@@ -14,7 +14,7 @@ from datamill.api.params import Id
 from datamill.api.schemas import media_response
 from datamill.compliance import access as q
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.production.delivery import (
     deliver_batch,
@@ -33,6 +33,12 @@ router = APIRouter(tags=["delivery"])
 Deliverer = Annotated[User, Depends(Require(Action.DELIVER))]
 #: the customer's side (and the project manager's on their behalf): read, accept, reject
 Acceptor = Annotated[User, Depends(Require(Action.ACCEPT_DELIVERY))]
+
+
+def _shown(user: User, out: DeliveryOut) -> DeliveryOut:
+    """What ``user`` is shown of a delivery: a customer (who may accept but not deliver) not
+    the server's folder the package lies in."""
+    return out if allowed(user.role, Action.DELIVER) else out.model_copy(update={"path": None})
 
 
 class DeliveryCreate(BaseModel):
@@ -88,7 +94,7 @@ def deliver_endpoint(
 def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Acceptor) -> DeliveryOut:
     """One delivery with its datasheet (the project's manager, or its customer)."""
     require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
-    return get_delivery(session, delivery_id)
+    return _shown(user, get_delivery(session, delivery_id))
 
 
 @router.post("/deliveries/{delivery_id}/acceptance")
@@ -98,7 +104,7 @@ def acceptance_endpoint(
     """Record the customer's acceptance by volume: items and volume in the modality's unit
     (the project's customer, or its manager on their behalf)."""
     require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
-    return record_acceptance(
+    return _shown(user, record_acceptance(
         session,
         delivery_id,
         accepted_items=body.accepted_items,
@@ -107,7 +113,7 @@ def acceptance_endpoint(
         accepted_utterances=body.accepted_utterances,
         note=body.note,
         actor_id=user.id,
-    )
+    ))
 
 
 @router.post("/deliveries/{delivery_id}/rejection")
@@ -117,14 +123,15 @@ def rejection_endpoint(
     """Record the customer's rejection of the whole delivery: nothing is accepted or paid; the
     batch's items go back to their annotators with the reason, to be delivered again."""
     require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
-    return reject_delivery(session, delivery_id, reason=body.reason, actor_id=user.id)
+    return _shown(user, reject_delivery(session, delivery_id, reason=body.reason,
+                                        actor_id=user.id))
 
 
 @router.get("/projects/{project_id}/deliveries")
 def deliveries_endpoint(project_id: Id, session: SessionDep, user: Acceptor) -> list[DeliveryOut]:
     """A project's deliveries, oldest first, with their status (delivered, accepted, rejected)."""
     require(session, user, Action.ACCEPT_DELIVERY, project_id)
-    return list_deliveries(session, project_id)
+    return [_shown(user, d) for d in list_deliveries(session, project_id)]
 
 
 @router.get("/deliveries/{delivery_id}/files/{name:path}", response_class=FileResponse,
