@@ -29,6 +29,20 @@ def _actor(s: Any, username: str) -> Any:
     return get_user(s, username)
 
 
+def _worker_id(s: Any, worker: str) -> int:
+    """A worker named by id or by username (``work assign`` takes a username too)."""
+    from datamill.core.errors import NotFound
+    from datamill.workforce.vendors import find_worker_of_user
+
+    if worker.isascii() and worker.isdigit():
+        return int(worker)
+    found = find_worker_of_user(s, _actor(s, worker).id)
+    if found is None:
+        raise NotFound(f"{worker!r} is not registered as a worker: `datamill workforce "
+                       "worker-add` first", username=worker)
+    return int(found.id)
+
+
 @app.command("vendor-add")
 @handle_errors
 def vendor_add(
@@ -222,11 +236,17 @@ def hand_cmd(package_id: int, vendor_id: int, actor: AsUser, as_json: JsonOpt = 
 
 @app.command("assign")
 @handle_errors
-def assign_cmd(package_id: int, worker_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
+def assign_cmd(
+    package_id: int,
+    worker: Annotated[str, typer.Argument(help="The worker's id or username")],
+    actor: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
     """Assign a package to a worker (vendor wall, skills and qualification checked)."""
     from datamill.workforce.assignment import assign_package_to_worker
 
     with get_runtime().session() as s:
+        worker_id = _worker_id(s, worker)
         p = assign_package_to_worker(s, _actor(s, actor), package_id, worker_id)
         value = {"package_id": package_id, "package": p.name, "worker_id": worker_id}
     emit(value, as_json, lambda x: out.print(f"package {x['package']} assigned"))
