@@ -81,3 +81,26 @@ def test_work_packages_names_the_person_and_checks_them_like_the_api(
         got = client.get(url, headers=login(client, "insp"))
         assert got.status_code == 200
         assert [p["name"] for p in got.json()["items"]] == [r["name"] for r in rows]
+
+
+def test_packages_are_numbered_within_their_project_and_stage(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """A project's first package was named after the newest package id of any project
+    (``annotate-0045`` in a new project, a trial user's finding); numbers run per project and
+    stage now, and a second run goes on from the first's."""
+    names: dict[str, list[str]] = {}
+    with runtime.session() as s:
+        for project in ("first", "second"):
+            p = create_project(s, spec(name=project, package_size=2))
+            s.add_all(Item(project_id=p.id, external_id=f"u{i}",
+                           sha256=f"{project}{i}".ljust(64, "0"), filename=f"u{i}.wav",
+                           size_bytes=1, owner="customer", status="passed") for i in range(3))
+            s.flush()
+            names[project] = [x.name for x in create_packages(s, p.id, "annotate")]
+            s.add(Item(project_id=p.id, external_id="late", sha256=f"{project}late".ljust(64, "1"),
+                       filename="late.wav", size_bytes=1, owner="customer", status="passed"))
+            s.flush()
+            names[project] += [x.name for x in create_packages(s, p.id, "annotate")]
+    assert names == {"first": ["annotate-0001", "annotate-0002", "annotate-0003"],
+                     "second": ["annotate-0001", "annotate-0002", "annotate-0003"]}

@@ -211,11 +211,10 @@ def create_packages(
             Task.kind == "work", Task.status != "done",  # finished work needs no package
         ).order_by(Task.id)
     ).all()
-    count = session.scalar(
-        select(WorkPackage.id).where(WorkPackage.project_id == project_id).order_by(
-            WorkPackage.id.desc()
-        ).limit(1)
-    ) or 0
+    # numbered within the project and stage (annotate-0001, review-0001 ...): numbering by
+    # the newest package's id named a project's first package after every other project's
+    count = session.scalar(select(func.count()).select_from(WorkPackage).where(
+        WorkPackage.project_id == project_id, WorkPackage.stage == stage)) or 0
     made: list[PackageOut] = []
     for start in range(0, len(loose), size):
         pkg = WorkPackage(project_id=project_id, stage=stage, name=f"{stage}-{count + 1 + start // size:04d}")
