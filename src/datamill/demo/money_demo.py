@@ -16,7 +16,8 @@ accepted, :func:`run_money_demo` records the commercial side the business would:
 * budgets approved at three levels, the ledger synced, the English project's final accounts
   reviewed by finance and closed, an invoice for the accepted delivery and the customer's
   payment (journalled); a 30 % advance on the Mandarin order;
-* the month's period close with its report, confirmed by a second person.
+* the period close of the last month that has ended (a month is closed after its last day),
+  with its report, confirmed by a second person.
 
 Without ``project_id`` only the commercial side is set up (customer, contract, orders,
 procurement budget and requests, the Mandarin project's budget and points): nothing is accepted,
@@ -276,13 +277,16 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
                        amount=advance, actor_id=pm.id)
         say(f"invoice {inv.number}: {inv.amount} + VAT {inv.vat} = {inv.total}, paid in full; "
             f"30 % advance on {zh.number}: {advance}")
-        period = f"{close_on:%Y-%m}"
+        # a month is closed after its last day: the demo closes the last one that has ended
+        # (this month's work is closed after its end: datamill ledger period-close YYYY-MM)
+        period = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
         close_period(s, period, actor_id=ap["finance_reviewer"])
         out = confirm_period(s, period, reviewer_id=ap["finance_manager"])
         tb = trial_balance(journal_lines(s, date(today.year - 1, 1, 1),
                                          date(today.year + 1, 12, 31)))
         debit, credit = sum(t.debit for t in tb), sum(t.credit for t in tb)
-        say(f"period {period} closed (run by fiona, confirmed by frank); trial balance "
+        say(f"period {period} (the last month that has ended) closed (run by fiona, confirmed "
+            f"by frank); {close_on:%Y-%m} is closed after its last day; trial balance "
             f"debits {debit} = credits {credit}")
         lines.extend(summary_text(out).rstrip("\n").splitlines())
     return lines

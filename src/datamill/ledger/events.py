@@ -68,6 +68,7 @@ from datamill.ledger.schemas import (
     EventProblemOut,
     SyncOut,
 )
+from datamill.ledger.vendor_payments import VENDOR_PAID, held_payments
 from datamill.production.models import DomainEvent, Project
 
 __all__ = [
@@ -364,7 +365,8 @@ def _event_amount(ev: DomainEvent) -> Decimal | None:
 def list_event_problems(session: Session,
                         hidden: HiddenBooks = NOTHING_HIDDEN) -> list[EventProblemOut]:
     """Events the ledger could not take yet, with why: cost events with a ``problem`` receipt,
-    and customer acceptances waiting for the project's ledger accounts (or refused).
+    customer acceptances waiting for the project's ledger accounts (or refused), and vendor
+    payments waiting for their sheet's cost (:mod:`datamill.ledger.vendor_payments`).
 
     The events of projects in ``hidden`` (:func:`~datamill.ledger.access.hidden_books`:
     classified above the reader's clearance) are left out, as in every report over several
@@ -398,6 +400,13 @@ def list_event_problems(session: Session,
             reason_code="no_ledger_project", reason_params={"project_id": ev.project_id},
             reason=f"production project {ev.project_id} has no ledger project with a "
                    "performance order: revenue waits until its accounts are opened"))
+    for vp in held_payments(session):  # a vendor payment waits for its sheet's cost
+        if vp.project_ids & hidden.production_projects:  # its reason names those books
+            continue
+        out.append(EventProblemOut(
+            event_id=vp.event_id, event_type=VENDOR_PAID, project_id=None,
+            source_ref=f"settlement:{vp.sheet_number}", amount=vp.net + vp.withheld,
+            reason=vp.held or "", attempts=0, created_at=vp.recorded_at))
     out.sort(key=lambda x: x.event_id)
     ids = {p.project_id for p in out if p.project_id is not None}
     if ids:  # each names its project (those hidden from the reader were left out above)

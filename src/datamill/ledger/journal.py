@@ -20,7 +20,9 @@ Postings:
   balance: an advance, its VAT already in ``vat_output``);
 * vendor payment (a settled settlement sheet, from workforce's ``settlement.paid`` event):
   Dr ``credit_data_service`` / Cr ``bank`` for the net paid and Dr ``credit_data_service`` /
-  Cr ``tax_withheld`` for the income tax withheld, clearing the payable its costs booked.
+  Cr ``tax_withheld`` for the income tax withheld, clearing the payable its costs booked;
+  held until those costs are booked, and never dated into a month closed before the payment was
+  recorded (:mod:`datamill.ledger.vendor_payments`).
 
 Revenue and cost exclude VAT; output VAT is journalised at its tax point, never at payment.
 Every entry balances, so :func:`trial_balance` sums debits and credits per account.
@@ -57,13 +59,10 @@ from datamill.ledger.models import (
 )
 from datamill.ledger.schemas import JournalLine
 from datamill.ledger.vat import vat_points
-from datamill.production.models import DomainEvent
+from datamill.ledger.vendor_payments import VENDOR_PAID, vendor_payments
 
 __all__ = ["DEFAULT_ACCOUNTS", "VENDOR_PAID", "TrialRow", "account_balance",
            "export_journal_csv", "journal_lines", "load_account_map", "trial_balance"]
-
-#: the workforce's event for a settled (paid) settlement sheet
-VENDOR_PAID = "settlement.paid"
 
 DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "receivable": ("1122", "Accounts receivable"),
@@ -172,20 +171,17 @@ def _payments(
             LedgerReceipt.received_on >= date_from, LedgerReceipt.received_on <= date_to)):
         _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "receivable", rc.amount, None,
               order.id, f"receipt {rc.reference} order {order.number}")
-    for ev in session.scalars(select(DomainEvent).where(DomainEvent.type == VENDOR_PAID)
-                              .order_by(DomainEvent.id)):
-        p = ev.payload or {}
-        try:
-            on = date.fromisoformat(str(p.get("paid_on")))
-            net, withheld = Decimal(str(p["net_payable"])), Decimal(str(p["tax_withheld"]))
-        except (KeyError, ValueError, ArithmeticError):
-            continue  # a malformed event is not money; the sheet itself stays the record
-        if not date_from <= on <= date_to:
+    for vp in vendor_payments(session):  # held (cost not booked yet) or outside: not here
+        if vp.held is not None or not date_from <= vp.posted_on <= date_to:
             continue
-        memo = f"vendor payment sheet {p.get('sheet_number', '')} ref {p.get('reference', '')}"
-        _pair(out, acc, f"V{ev.id}", on, "credit_data_service", "bank", net, None, None, memo)
-        _pair(out, acc, f"V{ev.id}", on, "credit_data_service", "tax_withheld", withheld, None,
-              None, memo + " (tax withheld)")
+        memo = f"vendor payment sheet {vp.sheet_number} ref {vp.reference}"
+        if vp.posted_on != vp.paid_on:
+            memo += f" (paid {vp.paid_on.isoformat()}, in a month closed before it was recorded)"
+        on = vp.posted_on
+        _pair(out, acc, f"V{vp.event_id}", on, "credit_data_service", "bank", vp.net, None, None,
+              memo)
+        _pair(out, acc, f"V{vp.event_id}", on, "credit_data_service", "tax_withheld",
+              vp.withheld, None, None, memo + " (tax withheld)")
 
 
 _ENTRY = {"recognition": "R", "invoice": "B", "receipt": "P"}

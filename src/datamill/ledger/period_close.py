@@ -1,4 +1,7 @@
-"""Period-end run (月结): one idempotent command per month.
+"""Period-end run (月结): one idempotent command per month, after the month has ended.
+
+A month whose last day is today or later is neither run nor confirmed (Conflict, reason
+``period_not_ended``): closed early, the rest of its postings went to the next open month.
 
 :func:`close_period` refuses while workforce cost events are pending (every expense must be in),
 then books the month's depreciation (fixed-asset register), runs the impairment test of every
@@ -33,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +65,7 @@ from datamill.ledger.models import (
 from datamill.ledger.receivables import receivables
 from datamill.ledger.reports import margin_report, wip_rollforward
 from datamill.ledger.schemas import ImpairmentOut
+from datamill.ledger.vendor_payments import held_payments
 from datamill.production.models import DomainEvent
 
 __all__ = ["PeriodCloseOut", "close_period", "confirm_period", "get_period", "pending_workforce_events",
@@ -125,18 +129,33 @@ def _named(session: Session, out: PeriodCloseOut, reader_id: int | None) -> Peri
 
 
 def pending_workforce_events(session: Session, upto: date | None = None) -> list[int]:
-    """Ids of settlement / hour-point events not booked (no receipt, or a problem receipt)."""
+    """Ids of settlement / hour-point events not booked (no receipt, or a problem receipt),
+    and of vendor payments dated up to ``upto`` held for their sheet's cost."""
     done = select(LedgerEventReceipt.domain_event_id).where(
         LedgerEventReceipt.status.in_(("booked", "skipped")))
     q = select(DomainEvent.id).where(DomainEvent.type.in_(COST_EVENT_TYPES),
                                      DomainEvent.id.not_in(done))
     ids = list(session.scalars(q.order_by(DomainEvent.id)))
+    held = [p.event_id for p in held_payments(session, upto)]
     if upto is None:
-        return ids
-    return [i for i in ids if (ev := session.get(DomainEvent, i)) is not None
-            and ev.created_at.date() <= upto]
+        return sorted(ids + held)
+    return sorted([i for i in ids if (ev := session.get(DomainEvent, i)) is not None
+                   and ev.created_at.date() <= upto] + held)
 
 
+
+
+def _require_ended(period: str, end: date) -> None:
+    """Refuse to run or close a month before its last day is over (UTC): its postings are not
+    all in yet, and once closed, the rest of the month would go to the next one."""
+    today = utcnow().date()
+    if end >= today:
+        first = end + timedelta(days=1)
+        raise Conflict(f"period {period} has not ended yet (its last day is {end.isoformat()}, "
+                       f"today is {today.isoformat()}): a month is run and closed after its "
+                       f"last day, once all of it is booked; run it on {first.isoformat()} or "
+                       "later", period=period, first_day=first.isoformat(),
+                       reason_code="period_not_ended")
 
 
 def _period_row(session: Session, period: str) -> LedgerPeriodClose | None:
@@ -241,6 +260,7 @@ def close_period(
     first ask :func:`require_every_book`; ``hidden`` (what it returned) leaves the events of
     production projects above the caller's clearance out of ``pending_events``."""
     _, end = month_bounds(period)
+    _require_ended(period, end)
     row = _period_row(session, period)
     if row is not None and not rerun:
         raise Conflict(f"period {period} was already run ({row.status}); to run it again (it "
@@ -289,6 +309,7 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int,
     """The reviewer's step: a second person confirms the prepared period; it is then closed
     (the faces first ask :func:`require_every_book`, as :func:`close_period`)."""
     _, end = month_bounds(period)  # a malformed period is an error, not "has not been run"
+    _require_ended(period, end)
     row = _period_row(session, period)
     if row is None:
         raise NotFound(f"period {period} has not been run", period=period)

@@ -128,6 +128,7 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "event.delivery.rejected": "delivery rejected by the customer",
     "event.settlement.confirmed": "settlement confirmed",
     "event.settlement.reduced": "settlement reduced by a correction",
+    "event.settlement.paid": "vendor paid (settlement sheet)",
     "event.hour_points.booked": "hour points booked",
     "event.licence.accepted": "licence accepted",
     "decision.approve": "approved", "decision.reject": "rejected",

@@ -103,6 +103,7 @@ _MISC = {
     "event.delivery.rejected": "交付被客户拒收",
     "event.settlement.confirmed": "结算已确认",
     "event.settlement.reduced": "结算因更正而减少",
+    "event.settlement.paid": "已向供应商付款（结算单）",
     "event.hour_points.booked": "工时点数已登记",
     "event.licence.accepted": "授权已验收",
     "decision.approve": "已批准", "decision.reject": "已驳回",
