@@ -48,8 +48,8 @@ from datamill.production.models import (
 from datamill.production.schemas import DeliveryOut
 from datamill.storage.blobstore import BlobStore, sha256_file
 
-__all__ = ["deliver_batch", "delivery_file", "delivery_path", "get_delivery", "list_deliveries",
-           "record_acceptance", "reject_delivery"]
+__all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file", "delivery_path",
+           "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery"]
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -493,6 +493,7 @@ def record_acceptance(
             f"every item counts as 1 in {unit} here: the accepted volume ({volume}) must "
             f"equal the accepted items ({items})"
         )
+    _check_items_carry_volume(session, d, items, volume, unit)
     d.status = "accepted"
     d.accepted_volume_base = volume
     d.accepted_items = items
@@ -510,6 +511,65 @@ def record_acceptance(
     )
     session.flush()
     return DeliveryOut.model_validate(d)
+
+
+def _check_items_carry_volume(
+    session: Session, d: Delivery, items: int, volume: int, unit: str,
+) -> None:
+    """Refuse an acceptance whose items and volume contradict each other: ``items`` of the
+    delivered items hold at least the volume of the smallest ``items`` of them and at most that
+    of the largest (0 items hold nothing; all of them hold exactly what was delivered)."""
+    sizes = sorted(int(v or 0) for v in session.scalars(
+        select(Item.volume).join(BatchItem, BatchItem.item_id == Item.id)
+        .where(BatchItem.batch_id == d.batch_id)))
+    if len(sizes) != d.delivered_items:  # a delivery recorded without its items: counts only
+        sizes = []
+    if items == 0 and volume > 0:
+        raise InvalidInput(
+            f"0 items accepted cannot carry {volume} {unit}: name the accepted items with their "
+            f"volume, or record the customer's rejection of delivery {d.id} instead",
+            field="accepted_items")
+    if not sizes:
+        return
+    least, most = sum(sizes[:items]), sum(sizes[len(sizes) - items:])
+    if not least <= volume <= most:
+        hold = (f"all {items} delivered items hold {most} {unit}" if items == len(sizes) else
+                f"{items} of the {len(sizes)} delivered items hold between {least} and {most} "
+                f"{unit}")
+        raise InvalidInput(
+            f"accepted items and volume contradict each other: {hold}, not {volume}; give the "
+            "volume of the items the customer accepted", field="accepted_volume")
+
+
+@dataclass(frozen=True)
+class CustomerShare:
+    """What the customer accepted of one delivered batch: the accepted share of its items and of
+    its volume (base units), for paying no more than was accepted (settlement by accepted
+    volume)."""
+
+    delivery_id: int
+    accepted_items: int
+    delivered_items: int
+    accepted_volume: int
+    delivered_volume: int
+
+    @property
+    def whole(self) -> bool:
+        return (self.accepted_items >= self.delivered_items
+                and self.accepted_volume >= self.delivered_volume)
+
+
+def customer_shares(session: Session, batch_ids: set[int]) -> dict[int, CustomerShare]:
+    """Per batch: the customer's acceptance of its delivery, where one is recorded (a batch
+    delivered but not yet accepted, or not delivered, has none)."""
+    if not batch_ids:
+        return {}
+    rows = session.scalars(select(Delivery).where(
+        Delivery.batch_id.in_(sorted(batch_ids)), Delivery.status == "accepted"))
+    return {d.batch_id: CustomerShare(
+        delivery_id=d.id, accepted_items=int(d.accepted_items or 0),
+        delivered_items=d.delivered_items, accepted_volume=int(d.accepted_volume_base or 0),
+        delivered_volume=_delivered_volume(d.datasheet)) for d in rows}
 
 
 def _unit_of(datasheet: dict[str, Any]) -> dict[str, Any]:

@@ -109,7 +109,13 @@ class SettlementLineOut(_Out):
     worker_id: int | None
     unit: str
     items: int
-    duration_ms: int
+    #: the line's accepted volume in its project's ``volume_unit`` (hours, images, kchars …);
+    #: None on an adjustment line
+    volume: Decimal | None = None
+    volume_unit: str | None = None
+    #: deprecated: the volume in milliseconds, given on speech lines only (it was the base-unit
+    #: count under a wrong name on the others: images, characters)
+    duration_ms: int | None
     quantity: Decimal
     unit_price: Decimal
     amount: Decimal

@@ -40,6 +40,7 @@ import io
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +54,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.registry import get_modality
+from datamill.production.delivery import customer_shares
 from datamill.production.models import (
     Batch,
     BatchItem,
@@ -102,6 +104,7 @@ BUSINESS_TZ = timezone(timedelta(hours=8))
 #: the event that tells the ledger a confirmed sheet's cost (one per project × stage)
 SETTLED_COST = "settlement.confirmed"
 _MS_PER_HOUR = Decimal(3_600_000)
+_Q4 = Decimal("0.0001")
 #: how far ahead a sheet's period may begin (the next period's sheet may be drawn early); a
 #: sheet of 2999 took all unpaid work and dated its cost where the ledger never posts
 _MAX_AHEAD_DAYS = 31
@@ -172,8 +175,26 @@ def _out(session: Session, sheet: SettlementSheet) -> SettlementSheetOut:
         .order_by(SettlementLine.id)
     ).all()
     out = SettlementSheetOut.model_validate(sheet)
-    out.lines = [SettlementLineOut.model_validate(line) for line in lines]
+    out.lines = [_line_out(session, line) for line in lines]
     return out
+
+
+def _line_out(session: Session, line: SettlementLine) -> SettlementLineOut:
+    """A line with its volume in the project's unit (``duration_ms`` only where the base unit is
+    milliseconds: speech)."""
+    out = SettlementLineOut.model_validate(line)
+    project = session.get(Project, line.project_id) if line.project_id is not None else None
+    if project is None or line.unit == "adjustment":
+        return out.model_copy(update={"duration_ms": None})
+    plugin = get_modality(project.modality)
+    if line.unit == "volume" or (line.unit == "hour" and plugin.volume_unit == "hours"):
+        volume = line.quantity  # the exact paid volume (a pro-rated share keeps its fraction)
+    else:
+        volume = (Decimal(line.duration_ms) / plugin.volume_per_unit).quantize(
+            _Q4, rounding=ROUND_HALF_UP)
+    return out.model_copy(update={
+        "volume": volume, "volume_unit": plugin.volume_unit,
+        "duration_ms": line.duration_ms if plugin.volume_base_unit == "milliseconds" else None})
 
 
 _Unit = tuple[int, int, int, str, int, int, int]
@@ -280,18 +301,49 @@ def _check_identities(session: Session, vendor: Vendor, worker_ids: set[int]) ->
         )
 
 
-def _line_amount(unit: str, unit_price: Decimal, modality: str, ms: int, n: int) -> tuple[
-    Decimal, Decimal
-]:
-    """(quantity, amount) of one line: the exact volume × price, rounded once to the fen."""
+def _dec(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _line_amount(
+    unit: str, unit_price: Decimal, modality: str, volume: Fraction, n: Fraction
+) -> tuple[Decimal, Decimal]:
+    """(quantity, amount) of one line: the exact volume (base units) or item count × price,
+    rounded once to the fen."""
     if unit == "hour":
         per = _MS_PER_HOUR
     elif unit == "volume":  # the modality's unit, e.g. 1,000 characters of text
         per = Decimal(get_modality(modality).volume_per_unit)
     else:
-        return Decimal(n), to_cents(unit_price * n)
-    quantity = (Decimal(ms) / per).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return quantity, to_cents(unit_price * Decimal(ms) / per)
+        if n.denominator == 1:  # whole items: as counted
+            return Decimal(n.numerator), to_cents(unit_price * n.numerator)
+        exact = _dec(n)
+        return exact.quantize(_Q4, rounding=ROUND_HALF_UP), to_cents(unit_price * exact)
+    quantity = (_dec(volume) / per).quantize(_Q4, rounding=ROUND_HALF_UP)
+    return quantity, to_cents(unit_price * _dec(volume) / per)
+
+
+def _paid_shares(
+    session: Session, units: list[_Unit]
+) -> tuple[dict[int, tuple[Fraction, Fraction]], dict[int, str]]:
+    """Per batch: the share of each item's count and of its volume that is paid, and a note for
+    the batches paid pro rata. Settlement is by accepted volume: where the customer accepted
+    part of a delivery without saying which items (4 of 5 images), each worker's items of it
+    are paid at the accepted share (``accepted / delivered``), so what the vendors are paid for
+    the delivery never exceeds what the customer accepted. Work not yet reported on by the
+    customer is paid in full on its inspection (weekly settlement)."""
+    shares: dict[int, tuple[Fraction, Fraction]] = {}
+    notes: dict[int, str] = {}
+    for batch_id, c in customer_shares(session, {u[6] for u in units}).items():
+        if c.whole:
+            continue
+        items = Fraction(c.accepted_items, c.delivered_items) if c.delivered_items else Fraction(1)
+        volume = (Fraction(c.accepted_volume, c.delivered_volume) if c.delivered_volume
+                  else items)
+        shares[batch_id] = (min(items, Fraction(1)), min(volume, Fraction(1)))
+        notes[batch_id] = (f"delivery {c.delivery_id}: {c.accepted_items} of "
+                           f"{c.delivered_items} items accepted by the customer")
+    return shares, notes
 
 
 def _fill_sheet(
@@ -302,6 +354,8 @@ def _fill_sheet(
     for u in units:
         groups[(u[1], u[3], u[5])].append(u)
     _check_identities(session, vendor, {wid for _, _, wid in groups})
+    shares, notes = _paid_shares(session, units)
+    whole = (Fraction(1), Fraction(1))
     total = Decimal("0.00")
     for (project_id, stage, worker_id), rows in sorted(groups.items()):
         project = get_or_raise(session, Project, project_id, "project")
@@ -314,10 +368,12 @@ def _fill_sheet(
                 f"no unit price for {stage} × {project.modality} × {group} in the half-year of "
                 f"{sheet.period_start}; set one in the price system first"
             )
-        ms = sum(r[2] for r in rows)
+        volume = sum((r[2] * shares.get(r[6], whole)[1] for r in rows), Fraction(0))
+        count = sum((shares.get(r[6], whole)[0] for r in rows), Fraction(0))
         quantity, amount = _line_amount(
-            price.unit, price.unit_price, project.modality, ms, len(rows)
+            price.unit, price.unit_price, project.modality, volume, count
         )
+        pro_rata = sorted({notes[r[6]] for r in rows if r[6] in notes})
         line = SettlementLine(
             sheet_id=sheet.id,
             project_id=project_id,
@@ -325,11 +381,13 @@ def _fill_sheet(
             worker_id=worker_id,
             unit=price.unit,
             items=len(rows),
-            duration_ms=ms,
+            # the accepted volume in the modality's base unit (a pro-rated share rounded to it)
+            duration_ms=int(_dec(volume).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
             quantity=quantity,
             unit_price=price.unit_price,
             amount=amount,
-            description=f"{project.name} {stage}",
+            description=f"{project.name} {stage}" + (
+                f" (pro rata: {'; '.join(pro_rata)})" if pro_rata else ""),
         )
         session.add(line)
         session.flush()
@@ -714,7 +772,8 @@ _CSV_FIELDS = (
     "worker_id",
     "unit",
     "items",
-    "duration_ms",
+    "volume",
+    "volume_unit",
     "quantity",
     "unit_price",
     "amount",
