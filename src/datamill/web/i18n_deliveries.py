@@ -21,6 +21,8 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.volume": "Volume",
     "dlv.note": "Note (optional)",
     "dlv.accept": "Record the acceptance",
+    "dlv.partial_hint": ("Fewer items or less volume than delivered: the vendors are paid for "
+                         "this delivery pro rata, at the share the customer accepted."),
     "dlv.reason": "Reason",
     "dlv.reject": "Reject the whole delivery",
     "dlv.ok.accepted": "Acceptance recorded.",

@@ -20,6 +20,7 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.volume": "数量",
     "dlv.note": "备注（可选）",
     "dlv.accept": "登记验收结果",
+    "dlv.partial_hint": "验收条数或数量少于交付时，本次交付按客户验收的比例与供应商结算。",
     "dlv.reason": "原因",
     "dlv.reject": "拒收整批交付",
     "dlv.ok.accepted": "验收结果已登记。",

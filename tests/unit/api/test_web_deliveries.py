@@ -41,6 +41,8 @@ def test_a_customer_takes_a_delivery_on_the_web(
     assert page.status_code == 200, page.text
     text = visible_text_nodes(page.text)
     assert "交付" in " ".join(text) and "Deliveries" not in text
+    # a partial acceptance says how the vendors are paid for it (pro rata: a trial user's finding)
+    assert "本次交付按客户验收的比例与供应商结算" in page.text
     links = re.findall(rf'href="/deliveries/{d["id"]}/files/([^"]+)"', page.text)
     assert links[:2] == ["manifest.json", "datasheet.json"], links
     manifest = web.get(f"/deliveries/{d['id']}/files/manifest.json").json()["files"]
