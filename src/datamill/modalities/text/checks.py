@@ -39,6 +39,10 @@ __all__ = ["EXTRA_LANGUAGES", "DuplicateIndex", "detect_language", "run_text_che
 EXTRA_LANGUAGES: Final = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru")
 """Languages the detector always knows besides the spec's, so a wrong language is named."""
 _NUM_PERM: Final = 128
+_LSH_MAX_THRESHOLD: Final = 0.9
+"""The LSH index only proposes candidates (each is then measured against the spec's threshold),
+so above this bound it runs at the bound: datasketch finds no valid bands for thresholds over
+~0.98 at 128 permutations (``b < 2``), and 0.99 or 1.0 (identical shingle sets) are fair specs."""
 _SPACES: Final = re.compile(r"\s+")
 _lock = threading.Lock()
 
@@ -142,7 +146,7 @@ class DuplicateIndex:
 
         self.threshold, self.ngram = threshold, ngram
         self._exact: dict[str, str] = {}
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
+        self._lsh = MinHashLSH(threshold=min(threshold, _LSH_MAX_THRESHOLD), num_perm=_NUM_PERM)
         self._hashes: dict[str, Any] = {}
         # the seed's permutations, drawn once (each MinHash drew them anew: ~40 % of its cost)
         self._permutations: Any = None

@@ -79,3 +79,26 @@ def test_reasons_count_in_good_english() -> None:
     assert out["control_chars"].reason == "1 control character (at most 0)"  # type: ignore[attr-defined]
     out = _by_name("Ｈｅｌｌｏ there my friend".encode())
     assert out["normalized"].reason == "5 characters change under NFKC/width normalisation"  # type: ignore[attr-defined]
+
+
+def test_every_accepted_near_duplicate_threshold_works() -> None:
+    """A trial user's finding: ``near_duplicate_jaccard: 0.99`` (the schema allows (0, 1]) made
+    datasketch refuse its LSH bands (``b < 2``), so every check run of the project answered 500.
+    The index proposes candidates at most at 0.9; the spec's threshold decides."""
+    base = ("The quick brown fox jumps over the lazy dog near the river bank today, "
+            "and then it runs back home across the green fields before the rain.")
+    for threshold in (0.001, 0.5, 0.98, 0.985, 0.99, 0.999, 1.0):
+        TextChecksRequirements.model_validate(
+            {**TEXT_REQUIREMENTS["text"], "near_duplicate_jaccard": threshold})
+        index = DuplicateIndex(threshold=threshold)
+        assert all(o.passed for o in index.add("a", base))
+        near = index.add("b", base.replace("today", "again"))
+        assert near[1].passed == (near[1].value < threshold), threshold  # type: ignore[operator]
+    index = DuplicateIndex(threshold=1.0)
+    index.add("a", "abcabc")
+    same_shingles = index.add("b", "abcabcabc")  # another text, the same 3-gram set
+    assert same_shingles[0].passed and not same_shingles[1].passed
+    assert same_shingles[1].extra["of"] == "a" and same_shingles[1].value == 1.0
+    one_word = index.add("c", base)
+    assert all(o.passed for o in one_word)
+    assert all(o.passed for o in index.add("d", base.replace("today", "again")))
