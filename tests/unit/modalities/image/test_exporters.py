@@ -102,6 +102,45 @@ def test_coco_golden_and_pycocotools(tmp_path: Path, items: list[ImageExportItem
     assert evaluator.stats[0] == pytest.approx(1.0)
 
 
+def test_coco_every_annotation_has_a_mask_for_pycocotools(tmp_path: Path,
+                                                        items: list[ImageExportItem]) -> None:
+    """A trial user's finding: boxes (and keypoints) were written with ``"segmentation": []``,
+    so ``annToMask`` and ``COCOeval(..., "segm")`` raised ``IndexError``. Such an object's
+    outline is now its box's 4 corners (as pycocotools' ``loadRes`` completes box
+    detections), and our importer still reads a box back as a box."""
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    from datamill.modalities.image.importers.coco import CocoImporter
+
+    out = tmp_path / "coco"
+    CocoExporter(SCHEMA, copy_images=True, on_unsupported="skip").export(items, out)
+    coco = COCO(str(out / "annotations.json"))
+    boxes = [a for a in coco.dataset["annotations"] if a.get("datamill_box")]
+    assert len(boxes) == sum(type(o) is Box for i in items for o in i.annotation.objects) == 3
+    for ann in coco.dataset["annotations"]:
+        mask = coco.annToMask(ann)
+        assert mask.sum() > 0, ann
+        if ann.get("datamill_box"):  # the rectangle's pixels, within a pixel per side
+            w, h = ann["bbox"][2:]
+            assert mask.sum() == pytest.approx(w * h, abs=2 * (w + h) + 4)
+    for iou_type in ("bbox", "segm"):
+        results = [{"image_id": a["image_id"], "category_id": a["category_id"],
+                    "bbox": a["bbox"], "segmentation": coco.annToRLE(a), "score": 1.0}
+                   for a in coco.dataset["annotations"]]
+        if iou_type == "bbox":
+            results = [{k: v for k, v in r.items() if k != "segmentation"} for r in results]
+        evaluator = COCOeval(coco, coco.loadRes(results), iou_type)
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluator.summarize()
+        assert evaluator.stats[0] == pytest.approx(1.0), iou_type
+    imported = {name: ann for _, ann, name in CocoImporter().iter_items(out)}
+    for item in items:
+        assert [o for o in imported[item.id].objects if type(o) is Box] == [
+            o for o in item.annotation.objects if type(o) is Box]
+
+
 def test_coco_polyline_is_an_error_by_default(tmp_path: Path,
                                               items: list[ImageExportItem]) -> None:
     with pytest.raises(InvalidInput, match=r"item 'street-001' objects\[4\]: COCO cannot "

@@ -8,7 +8,8 @@ Layout::
 Mapping (coordinates in pixels, ``bbox`` = ``[x, y, w, h]``):
 
 =============  ===========================================================================
-Box            ``bbox``; ``segmentation`` ``[]``; ``area`` ``w * h``
+Box            ``bbox``; ``segmentation`` = the box's 4 corners; ``area`` ``w * h``;
+               ``datamill_box`` ``true`` so it reads back as a box, not a polygon
 RotatedBox     ``segmentation`` = the 4 corners; ``bbox`` their bounds; ``rotation`` (degrees)
                and ``datamill_rotated_box`` ``[cx, cy, w, h, angle_deg]`` so it reads back
 Polygon        ``segmentation`` ``[[x1, y1, x2, y2, ...]]``; ``area`` by the shoelace formula
@@ -16,11 +17,17 @@ Mask           ``segmentation`` = the RLE (``size``, ``counts``) as given; ``are
                from the runs
 Keypoints      ``keypoints`` ``[x, y, v, ...]``, ``num_keypoints``, ``skeleton`` (its name);
                ``bbox`` bounds the labelled points (each side at least 1 pixel, so that
-               evaluation can match it); the category carries ``keypoints`` names
-               and 1-based ``skeleton`` edges when a label schema is given
+               evaluation can match it), ``segmentation`` its 4 corners; the category
+               carries ``keypoints`` names and 1-based ``skeleton`` edges when a label
+               schema is given
 TextLine       as a polygon, plus ``text`` (the transcription)
 Polyline       not representable (error, or skipped with ``on_unsupported="skip"``)
 =============  ===========================================================================
+
+An object with no outline of its own (a box, keypoints) gets its box as a 4-corner polygon, the
+way pycocotools' ``COCO.loadRes`` completes box detections: an empty ``segmentation`` made
+``annToMask`` and ``COCOeval(..., "segm")`` raise ``IndexError`` (detectron2 and mmdetection
+read the polygon as a rectangle mask; they skip nothing).
 
 Every annotation has ``iscrowd`` 0 and ``attributes`` (the object's attributes). Image records
 add ``datamill_id``, ``sha256`` and ``classes`` (image-level classes). Category ids start at 1,
@@ -77,12 +84,20 @@ _PARTIAL: Final = ".annotations.partial"
 _dumps: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+def _box_corners(x: float, y: float, w: float, h: float) -> list[list[float]]:
+    """A box as a COCO polygon ring, in pycocotools' ``loadRes`` order."""
+    return [[x, y, x, y + h, x + w, y + h, x + w, y]]
+
+
 def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int) -> str:
     """The annotation record of a box, formatted directly (the hot path of large exports)."""
     attributes = _dumps(box.attributes) if box.attributes else "{}"
+    x, y, w, h = box.x, box.y, box.w, box.h
+    right, bottom = x + w, y + h
     return (f'{{"id":{annotation_id},"image_id":{image_id},"category_id":{category_id},'
-            f'"iscrowd":0,"bbox":[{box.x!r},{box.y!r},{box.w!r},{box.h!r}],'
-            f'"area":{box.w * box.h!r},"segmentation":[],"attributes":{attributes}}}')
+            f'"iscrowd":0,"bbox":[{x!r},{y!r},{w!r},{h!r}],"area":{w * h!r},'
+            f'"segmentation":[[{x!r},{y!r},{x!r},{bottom!r},{right!r},{bottom!r},{right!r},'
+            f'{y!r}]],"datamill_box":true,"attributes":{attributes}}}')
 
 
 def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
@@ -101,7 +116,8 @@ def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
 def _object_record(obj: Any) -> dict[str, Any] | None:
     """The kind-specific fields of one annotation record; None when COCO cannot hold it."""
     if isinstance(obj, Box):
-        return {"bbox": [obj.x, obj.y, obj.w, obj.h], "area": obj.w * obj.h, "segmentation": []}
+        return {"bbox": [obj.x, obj.y, obj.w, obj.h], "area": obj.w * obj.h,
+                "segmentation": _box_corners(obj.x, obj.y, obj.w, obj.h), "datamill_box": True}
     if isinstance(obj, RotatedBox):
         record = _polygon_record(rotated_box_corners(obj))
         record["rotation"] = obj.angle_deg
@@ -130,7 +146,7 @@ def _object_record(obj: Any) -> dict[str, Any] | None:
             "skeleton": obj.skeleton,
             "bbox": bbox,
             "area": bbox[2] * bbox[3],
-            "segmentation": [],
+            "segmentation": _box_corners(*bbox),
         }
     return None
 

@@ -6,7 +6,9 @@ naming the file and ``annotations[i]``: an ``image_id`` or ``category_id`` that 
 category has, a missing or non-positive ``bbox``, or an object the schema refuses.
 
 Each annotation becomes, first match wins: a :class:`~.schema.RotatedBox` when it carries
-``datamill_rotated_box``; a :class:`~.schema.TextLine` when it carries ``text``; a
+``datamill_rotated_box``; a :class:`~.schema.Box` from ``bbox`` when it carries
+``datamill_box`` (our exporter writes a box's corners as its ``segmentation`` too, for the
+readers that need one); a :class:`~.schema.TextLine` when it carries ``text``; a
 :class:`~.schema.Keypoints` when it has ``keypoints`` (skeleton = its ``skeleton`` or the
 category name); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; one
 :class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list; else a
@@ -63,6 +65,9 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     if "datamill_rotated_box" in ann:
         cx, cy, w, h, angle = ann["datamill_rotated_box"]
         return [RotatedBox(cx=cx, cy=cy, w=w, h=h, angle_deg=angle, **common)]
+    if ann.get("datamill_box") is True:
+        x, y, w, h = ann["bbox"]
+        return [Box(x=x, y=y, w=w, h=h, **common)]
     if "text" in ann:
         return [TextLine(points=_pairs(segmentation[0]), transcription=str(ann["text"]),
                          **common)]
