@@ -17,7 +17,7 @@ from json.encoder import (  # type: ignore[attr-defined]
 )
 from typing import Any
 
-__all__ = ["dumps_function"]
+__all__ = ["describe_json_error", "dumps_function"]
 
 
 def dumps_function(*, ensure_ascii: bool = True) -> Callable[[Any], str]:
@@ -35,3 +35,22 @@ def dumps_function(*, ensure_ascii: bool = True) -> Callable[[Any], str]:
         None, options.key_separator, options.item_separator, False, False, True,
     )
     return lambda value: "".join(encode(value, 0))
+
+
+def describe_json_error(err: json.JSONDecodeError) -> str:
+    """What is wrong and where, in one phrase: ``Expecting value at column 7``,
+    ``Extra data at line 3 column 1`` (the line only past the first).
+
+    The standard library's messages that end in "at" (``Unterminated string starting at``,
+    ``Invalid control character '\\x01' at``) take the place themselves, not "at at".
+
+    Examples:
+        >>> import json
+        >>> try:
+        ...     json.loads('{"a": "b')
+        ... except json.JSONDecodeError as err:
+        ...     describe_json_error(err)
+        'Unterminated string starting at column 7'
+    """
+    where = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
+    return f"{err.msg.removesuffix(' at')} at {where}"

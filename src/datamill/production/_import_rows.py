@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
+from datamill.core.jsontext import describe_json_error
 
 __all__ = [
     "ManifestRow",
@@ -509,7 +510,7 @@ def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         try:
             rec = json.loads(text)
         except json.JSONDecodeError as err:
-            yield SourceRow(where=where, error=f"malformed JSON: {err.msg} at column {err.colno}")
+            yield SourceRow(where=where, error=f"malformed JSON: {describe_json_error(err)}")
             continue
         except (ValueError, RecursionError) as err:  # 4300+ digit numbers, deep nesting
             yield SourceRow(where=where, error=f"malformed JSON: {printable(str(err), 200)}")

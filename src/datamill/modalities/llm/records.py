@@ -32,6 +32,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import describe_json_error
 
 __all__ = [
     "ID_PATTERN",
@@ -188,8 +189,7 @@ def _decode(data: bytes, where: str, *, bom_ok: bool = True) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        at = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
-        raise InvalidInput(f"{where}: malformed JSON: {err.msg} at {at}") from err
+        raise InvalidInput(f"{where}: malformed JSON: {describe_json_error(err)}") from err
     except (ValueError, RecursionError) as err:
         raise InvalidInput(f"{where}: malformed JSON: {str(err)[:200]}") from err
 

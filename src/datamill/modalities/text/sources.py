@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from datamill.core.jsontext import describe_json_error
 from datamill.modalities.text.errors import TextDecodeError, TextSourceError
 from datamill.modalities.text.textio import normalize_text, remove_emoji
 
@@ -117,7 +118,7 @@ def _jsonl(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
-            raise TextSourceError(f"{path.name}:{n}: malformed JSON ({err.msg})", file=path.name,
+            raise TextSourceError(f"{path.name}:{n}: malformed JSON ({describe_json_error(err)})", file=path.name,
                                   line=n) from err
         yield _record(rec, f"{path.name}:{n}", f"{path.stem}-{n:06d}", opt)
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from datamill.core.jsontext import describe_json_error
 from datamill.modalities.text.errors import TextSourceError
 from datamill.modalities.text.importers._common import MediaWriter, read_source
 from datamill.modalities.text.schema import Span, TextAnnotation
@@ -63,7 +64,7 @@ class SpacyJsonImporter:
         try:
             data = json.loads(read_source(path))
         except json.JSONDecodeError as err:
-            raise TextSourceError(f"{path.name}: malformed JSON ({err.msg} at line {err.lineno})",
+            raise TextSourceError(f"{path.name}: malformed JSON ({describe_json_error(err)})",
                                   file=path.name, line=err.lineno) from err
         if not isinstance(data, list):
             raise TextSourceError(f"{path.name}: expected a JSON list", file=path.name)
