@@ -14,8 +14,9 @@ The spec's ``requirements.task`` chooses what annotators produce (one document t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -45,6 +46,7 @@ __all__ = [
     "RubricSpec",
     "SftAnnotation",
     "annotation_text",
+    "meaningful_chars",
     "parse_annotation",
     "validate_llm_annotation",
 ]
@@ -90,7 +92,9 @@ class RubricSpec(BaseModel):
 class LlmRequirements(BaseModel):
     """The ``requirements`` of an ``llm`` project (every threshold required).
 
-    ``min_reason_chars`` is the shortest reason (preference) or comment (rubric) accepted;
+    ``min_reason_chars`` is the shortest reason (preference) or comment (rubric) accepted, in
+    letters and digits (:func:`meaningful_chars`: a Chinese character counts one; spaces,
+    punctuation, emoji and invisible characters such as U+200B count none);
     ``require_reasoning`` makes the chain-of-thought field of every SFT assistant turn required.
     """
 
@@ -234,6 +238,23 @@ def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[str]:
     return problems
 
 
+_LETTERS: Final = "letters or digits is required (spaces and punctuation do not count)"
+
+
+def meaningful_chars(text: str) -> int:
+    """The letters and digits in ``text`` (Unicode categories ``L*`` and ``N*``), what a
+    reason's length is measured in: ``"好的答案"`` is 4, ``"\u200b" * 5`` (zero-width
+    spaces), ``"。。。"`` and ``"\u3000"`` are 0.
+
+    Examples:
+        >>> meaningful_chars("B is right, 2 > 1.")
+        10
+        >>> meaningful_chars("答案正确。")
+        4
+    """
+    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
+
+
 _EXAMPLE_OF_TASK = {
     "sft": '{"type": "llm_sft", "turns": [{"role": "user", "content": "..."}, {"role": "assistant",'
            ' "content": "..."}]}',
@@ -274,12 +295,12 @@ def validate_llm_annotation(
             problems.append("the ranking names a response more than once")
     elif req.rubric is not None:
         problems = _rubric_problems(doc, req.rubric)
+    least = max(req.min_reason_chars, 1)
     if isinstance(doc, PairwiseAnnotation | RankingAnnotation):
-        if len(doc.reason.strip()) < max(req.min_reason_chars, 1):
-            problems.append(f"a reason of at least {max(req.min_reason_chars, 1)} characters is"
-                            " required")
-    elif isinstance(doc, RubricAnnotation) and len(doc.comment.strip()) < max(req.min_reason_chars, 1):
-        problems.append(f"a comment of at least {max(req.min_reason_chars, 1)} characters is required")
+        if meaningful_chars(doc.reason) < least:
+            problems.append(f"a reason of at least {least} {_LETTERS}")
+    elif isinstance(doc, RubricAnnotation) and meaningful_chars(doc.comment) < least:
+        problems.append(f"a comment of at least {least} {_LETTERS}")
     if problems:
         raise InvalidInput("; ".join(problems))
     return doc

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.plugin import LlmPlugin
 from datamill.modalities.llm.records import canonical_record, parse_record
-from datamill.modalities.llm.schema import LlmRequirements
+from datamill.modalities.llm.schema import LlmRequirements, meaningful_chars
 from tests.unit.modalities.llm._cases import requirements
 
 PLUGIN = LlmPlugin()
@@ -139,3 +141,40 @@ def test_response_count_reason_reads_as_english(tmp_path: Path) -> None:
     req = LlmRequirements.model_validate(requirements("ranking"))
     five = {o.name: o for o in PLUGIN.run_checks(path, req, None)}
     assert five["responses"].reason == "5 responses; the spec wants 2 to 4"
+
+
+_INVISIBLE_OR_PUNCTUATION = st.text(
+    alphabet=st.characters(blacklist_categories=("L", "N", "Cs")), min_size=5, max_size=40)
+_LETTERS_OR_DIGITS = st.text(
+    alphabet=st.characters(whitelist_categories=("L", "N")), min_size=5, max_size=20)
+
+
+@pytest.mark.parametrize("reason", ["\u200b" * 5, "。。。。。。", "\u3000" * 6, "👍👍👍👍👍",
+                                    "-- ! --", "\u2060\ufeff\u200d\u200c\u00ad"])
+def test_an_invisible_or_punctuation_reason_is_refused(reason: str) -> None:
+    """A trial user's finding: five zero-width spaces or "。。。。。。" passed
+    ``min_reason_chars`` (``len(reason.strip())``)."""
+    with pytest.raises(InvalidInput, match="reason of at least 5 letters or digits"):
+        _valid("ranking", {"type": "llm_ranking", "ranking": ["a", "b", "c"], "reason": reason})
+
+
+@given(padding=_INVISIBLE_OR_PUNCTUATION, letters=_LETTERS_OR_DIGITS)
+@settings(max_examples=60, deadline=None)
+def test_reason_length_counts_letters_and_digits_only(padding: str, letters: str) -> None:
+    def ranking(reason: str) -> dict[str, Any]:
+        return {"type": "llm_ranking", "ranking": ["a", "b", "c"], "reason": reason}
+
+    with pytest.raises(InvalidInput, match="reason of at least 5"):
+        _valid("ranking", ranking(padding + letters[:4] + padding))
+    mixed = padding[:3] + letters + padding[3:]
+    assert meaningful_chars(mixed) == len(letters)
+    assert _valid("ranking", ranking(mixed)).text.startswith("a > b > c — ")
+
+
+def test_a_chinese_reason_counts_each_character() -> None:
+    ok = _valid("ranking", {"type": "llm_ranking", "ranking": ["b", "a", "c"],
+                            "reason": "乙的回答更准确。"})
+    assert ok.text == "b > a > c — 乙的回答更准确。"
+    with pytest.raises(InvalidInput, match="reason of at least 5"):
+        _valid("ranking", {"type": "llm_ranking", "ranking": ["b", "a", "c"],
+                           "reason": "乙　更　好。。。"})
