@@ -45,11 +45,14 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
     got = prepare_text_source(source, out_dir, unit=chosen, text_field=text_field,
                               id_field=id_field, normalize=normalize,
                               fullwidth_punctuation=not ascii_punctuation, drop_emoji=drop_emoji)
-    value: dict[str, Any] = {"manifest": str(got.manifest), "items": got.items}
+    value: dict[str, Any] = {"manifest": str(got.manifest), "items": got.items,
+                             "not_normalized": got.not_normalized, "warnings": got.warnings}
 
     def render(v: dict[str, Any]) -> None:
         n = v["items"]
         out.print(styled((f"{n} item{'' if n == 1 else 's'}", "green"), f" → {v['manifest']}"))
+        for w in v["warnings"]:
+            out.print(styled(("warning", "yellow"), f": {w}"), highlight=False)
         out.print(f"next: datamill data import PROJECT {v['manifest']} --as USER")
 
     emit(value, as_json, render)

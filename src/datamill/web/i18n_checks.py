@@ -68,7 +68,9 @@ EN_CHECKS: dict[str, str] = {
     "check.fail.near_duplicate": "near-duplicate of an earlier item",
     "check.fail.duplicate": "same text as an earlier item",
     "check.fail.encoding": "the text is not valid in the required encoding",
-    "check.fail.normalized": "{value:.0f} characters change under normalisation",
+    "check.fail.normalized": "{value:.0f} characters change under normalisation: prepare the"
+                             " source with datamill text prepare --normalize, or set"
+                             " require_normalized: false in the spec",
     "check.fail.control_chars": "{value:.0f} control characters, above the project's limit",
     "check.fail.emoji": "{value:.0f} emoji, not allowed by the project",
     "check.fail.length": "{value:.0f} characters, outside the project's range",

@@ -65,7 +65,8 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.fail.near_duplicate": "与先前的条目近似重复",
     "check.fail.duplicate": "与先前的条目文本相同",
     "check.fail.encoding": "文本不符合要求的编码",
-    "check.fail.normalized": "规范化后有 {value:.0f} 个字符发生变化",
+    "check.fail.normalized": "规范化后有 {value:.0f} 个字符发生变化：请用 datamill text prepare"
+                             " --normalize 重新准备数据，或在规格中设置 require_normalized: false",
     "check.fail.control_chars": "含 {value:.0f} 个控制字符，超出项目允许范围",
     "check.fail.emoji": "含 {value:.0f} 个表情符号，项目不允许",
     "check.fail.length": "{value:.0f} 个字符，不在项目要求范围内",

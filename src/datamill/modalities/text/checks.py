@@ -32,7 +32,13 @@ from typing import Any, Final
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.text.errors import TextDecodeError
 from datamill.modalities.text.schema import TextChecksRequirements
-from datamill.modalities.text.textio import count_control, count_emoji, decode_text, normalize_text
+from datamill.modalities.text.textio import (
+    NORMALIZE_HINT,
+    count_control,
+    count_emoji,
+    decode_text,
+    normalize_text,
+)
 
 __all__ = ["EXTRA_LANGUAGES", "DuplicateIndex", "detect_language", "run_text_checks"]
 
@@ -44,6 +50,7 @@ _LSH_MAX_THRESHOLD: Final = 0.9
 so above this bound it runs at the bound: datasketch finds no valid bands for thresholds over
 ~0.98 at 128 permutations (``b < 2``), and 0.99 or 1.0 (identical shingle sets) are fair specs."""
 _SPACES: Final = re.compile(r"\s+")
+_NORMALIZE_HINT: Final = f" (e.g. full-width letters, or U+3000 spaces): {NORMALIZE_HINT}"
 _lock = threading.Lock()
 
 
@@ -108,7 +115,8 @@ def run_text_checks(raw: bytes, where: str, req: TextChecksRequirements) -> list
         len(text) - len(normalize_text(text)))
     out.append(CheckOutcome(
         "normalized", not (changed and req.require_normalized), float(changed),
-        f"{_chars(changed)} change under NFKC/width normalisation" if changed else None))
+        f"{_chars(changed)} change under NFKC/width normalisation"
+        f"{_NORMALIZE_HINT if req.require_normalized else ''}" if changed else None))
     control = count_control(text)
     out.append(CheckOutcome(
         "control_chars", control <= req.max_control_chars, float(control),

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from datamill.core.jsontext import describe_json_error
 from datamill.modalities.text.errors import TextDecodeError, TextSourceError
-from datamill.modalities.text.textio import normalize_text, remove_emoji
+from datamill.modalities.text.textio import NORMALIZE_HINT, normalize_text, remove_emoji
 
 __all__ = ["PreparedSource", "prepare_text_source"]
 
@@ -38,8 +38,27 @@ MAX_ITEM_CHARS = 1_000_000
 
 @dataclass(frozen=True)
 class PreparedSource:
+    """What ``prepare_text_source`` wrote.
+
+    ``not_normalized``: items that NFKC/width normalisation would change, which a text project
+    refuses by default (``require_normalized: true``); ``first_not_normalized`` names the first
+    (``file:line``); ``warnings`` says what to do about them (empty when there are none)."""
+
     manifest: Path
     items: int
+    not_normalized: int = 0
+    first_not_normalized: str | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """One sentence per problem the import's checks would refuse by default."""
+        if not self.not_normalized:
+            return []
+        n = self.not_normalized
+        return [f"{n} item{'' if n == 1 else 's'} (first: {self.first_not_normalized}) change"
+                f"{'s' if n == 1 else ''} under NFKC/width normalisation (full-width letters,"
+                " digits or spaces such as U+3000), which a text project refuses by default"
+                f" (require_normalized: true): {NORMALIZE_HINT}"]
 
 
 @dataclass(frozen=True)
@@ -218,6 +237,7 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".prepare-", dir=out_dir.parent))
     seen: dict[str, str] = {}
+    changing: list[str] = []  # items the default normalized check refuses
     try:
         (staging / "texts").mkdir()
         with (staging / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
@@ -226,6 +246,8 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
                     text = normalize_text(raw_text, fullwidth_punctuation=fullwidth_punctuation) \
                         if normalize else raw_text
                     text = remove_emoji(text) if drop_emoji else text
+                    if normalize_text(text) != text:
+                        changing.append(where)
                     if len(text) > max_chars:
                         raise TextSourceError(f"{where}: {len(text)} characters, more than"
                                               f" {max_chars}", file=path.name)
@@ -246,4 +268,6 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PreparedSource(manifest=out_dir / "manifest.jsonl", items=len(seen))
+    return PreparedSource(manifest=out_dir / "manifest.jsonl", items=len(seen),
+                          not_normalized=len(changing),
+                          first_not_normalized=changing[0] if changing else None)

@@ -24,6 +24,7 @@ from datamill.modalities.text.errors import TextDecodeError
 
 __all__ = [
     "BOM",
+    "NORMALIZE_HINT",
     "count_control",
     "count_emoji",
     "decode_text",
@@ -36,6 +37,10 @@ __all__ = [
 
 BOM: Final = b"\xef\xbb\xbf"
 
+NORMALIZE_HINT: Final = ("prepare the source with `datamill text prepare --normalize`, or set"
+                         " `require_normalized: false` in the spec's text requirements")
+"""What to do about text that normalisation changes (the ``normalized`` check's reason and
+``text prepare``'s warning say it)."""
 _KEEP_FULLWIDTH: Final = frozenset(
     chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21), *range(0xFF3B, 0xFF41),
                      *range(0xFF5B, 0xFF66))

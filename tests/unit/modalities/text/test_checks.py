@@ -78,7 +78,8 @@ def test_reasons_count_in_good_english() -> None:
     out = _by_name(b"Hello there\x07 my friend")
     assert out["control_chars"].reason == "1 control character (at most 0)"  # type: ignore[attr-defined]
     out = _by_name("Ｈｅｌｌｏ there my friend".encode())
-    assert out["normalized"].reason == "5 characters change under NFKC/width normalisation"  # type: ignore[attr-defined]
+    assert out["normalized"].reason.startswith(  # type: ignore[attr-defined]
+        "5 characters change under NFKC/width normalisation (")
 
 
 def test_every_accepted_near_duplicate_threshold_works() -> None:
