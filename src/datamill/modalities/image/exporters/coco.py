@@ -93,11 +93,11 @@ def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int) -> 
     """The annotation record of a box, formatted directly (the hot path of large exports)."""
     attributes = _dumps(box.attributes) if box.attributes else "{}"
     x, y, w, h = box.x, box.y, box.w, box.h
-    right, bottom = x + w, y + h
+    left, top, right, bottom = repr(x), repr(y), repr(x + w), repr(y + h)
     return (f'{{"id":{annotation_id},"image_id":{image_id},"category_id":{category_id},'
-            f'"iscrowd":0,"bbox":[{x!r},{y!r},{w!r},{h!r}],"area":{w * h!r},'
-            f'"segmentation":[[{x!r},{y!r},{x!r},{bottom!r},{right!r},{bottom!r},{right!r},'
-            f'{y!r}]],"datamill_box":true,"attributes":{attributes}}}')
+            f'"iscrowd":0,"bbox":[{left},{top},{w!r},{h!r}],"area":{w * h!r},'
+            f'"segmentation":[[{left},{top},{left},{bottom},{right},{bottom},{right},{top}]],'
+            f'"datamill_box":true,"attributes":{attributes}}}')
 
 
 def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
