@@ -2,7 +2,7 @@
 
 The dashboard's "worst files" table showed the stored English sentences ("snr: estimated SNR
 ... dB") on a Chinese page. The page now shows a catalogue sentence per check name with the
-measured value, keeping the stored English as the title; English pages are unchanged, and the
+measured value, keeping the stored English in the title (named "原始记录（英文）"); English pages are unchanged, and the
 service's ``reasons`` field (the API) keeps its sentences beside the new ``checks``.
 """
 
@@ -69,7 +69,8 @@ def test_dashboard_check_reasons_in_chinese(
     assert f"信噪比 {snr['value']:.1f} dB，未达到项目要求" in page
     assert re.search(r'<span class="reason" data-check="snr" title="([^"]*)">', zh.text)
     titles = [html.unescape(t) for t in re.findall(r'data-check="snr" title="([^"]*)"', zh.text)]
-    assert english in titles  # the stored English stays available as the title
+    # the stored English stays available in the title, named as such in Chinese
+    assert f"信噪比检查；原始记录（英文）：{english}" in titles
     data = re.search(r'id="dashboard-data">(.*?)</script>', zh.text, re.S)
     assert data and json.loads(data.group(1))["names"]["checks"]["snr"] == "信噪比"  # chart labels
 
@@ -90,8 +91,8 @@ def test_review_reason_label_in_the_page_language() -> None:
     """A reject reason is stored as the reviewer's label (+ free text); an annotator reading
     it in the other language sees the label in theirs, the free text unchanged."""
     zh, en = review_reason(translator("zh-CN")), review_reason(translator("en"))
-    assert zh("Wrong or missing words: line 2") == "字词错误或遗漏: line 2"
+    assert zh("Wrong or missing words: line 2") == "字词错误或遗漏：line 2"  # full-width
     assert zh("Wrong or missing words") == "字词错误或遗漏"
-    assert en(zh("Wrong or missing words: line 2")) == "Wrong or missing words: line 2"
+    assert en("字词错误或遗漏: line 2") == "Wrong or missing words: line 2"
     assert en("Wrong or missing words") == "Wrong or missing words"
     assert zh("listen to the end") == "listen to the end"

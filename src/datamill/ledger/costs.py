@@ -111,7 +111,8 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
                        source_ref=source_ref)
     if project.status == "closed":
         raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
-                       "it accepts no more costs", project_id=project_id)
+                       "it accepts no more costs", project_id=project_id,
+                       closed_on=str(project.closed_on), reason_code="project_closed")
     if currency.upper() != "CNY":
         raise InvalidInput(f"costs are booked in CNY, not {currency}; convert at the spot rate "
                            "of the transaction date first", field="currency")
@@ -126,7 +127,7 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     budget = approved_budget(session, project_id)
     if budget is None:
         raise Conflict(f"project {project_id} has no approved budget: budget first, spend later",
-                       project_id=project_id)
+                       project_id=project_id, reason_code="no_budget")
     line = session.scalars(select(LedgerBudgetLine).where(
         LedgerBudgetLine.budget_id == budget.id, LedgerBudgetLine.stage == stage,
         LedgerBudgetLine.category == category)).first()
@@ -137,7 +138,9 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
         raise InvalidInput(
             f"{amt} on {stage}/{category} brings spend to {committed + amt}, over the budget "
             f"line of {limit}: give over_budget_reason; it then awaits VP + finance-head approval",
-            field="over_budget_reason", budget_line=str(limit), committed=str(committed))
+            field="over_budget_reason", budget_line=str(limit), committed=str(committed),
+            reason_code="over_budget", amount=str(amt), stage=stage, category=category,
+            total=str(committed + amt))
     row = LedgerCost(
         project_id=project_id, stage=stage, category=category, amount=amt,
         source_ref=source_ref, supplier=supplier,

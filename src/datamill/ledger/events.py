@@ -49,7 +49,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.ledger._balances import approved_budget
-from datamill.ledger._event_runs import lock_event_runs
+from datamill.ledger._event_runs import lock_event_runs, problem_code
 from datamill.ledger._periods import first_open_day, period_of
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.costs import post_cost, post_cost_reduction
@@ -121,7 +121,7 @@ def _ledger_project(session: Session, ev: DomainEvent) -> LedgerProject:
     if row is None:
         raise Conflict(f"production project {ev.project_id} has no ledger project: open its "
                        "accounts (datamill ledger project-open) and sync again",
-                       project_id=ev.project_id)
+                       project_id=ev.project_id, reason_code="no_accounts")
     return row
 
 
@@ -277,15 +277,20 @@ def _book(
 
 
 def _receipt(
-    session: Session, ev: DomainEvent, status: str, reason: str, cost: LedgerCost | None = None
+    session: Session, ev: DomainEvent, status: str, reason: str, cost: LedgerCost | None = None,
+    *, error: DatamillError | None = None,
 ) -> None:
+    """Record what became of ``ev``; a ``problem`` from ``error`` keeps its code and values."""
+    code, params = problem_code(error) if error is not None else (None, None)
     row = session.scalars(select(LedgerEventReceipt).where(
         LedgerEventReceipt.domain_event_id == ev.id)).first()
     if row is None:
         session.add(LedgerEventReceipt(domain_event_id=ev.id, event_type=ev.type, status=status,
-                                       reason=reason, cost_id=cost.id if cost else None))
+                                       reason=reason, cost_id=cost.id if cost else None,
+                                       reason_code=code, reason_params=params))
     else:
         row.status, row.reason, row.cost_id = status, reason, cost.id if cost else None
+        row.reason_code, row.reason_params = code, params
         row.attempts += 1
         row.updated_at = utcnow()
     session.flush()
@@ -314,7 +319,7 @@ def process_cost_events(session: Session, *, actor_id: int | None = None,
             with session.begin_nested():
                 status, cost, why = _book(session, ev, None, actor_id)
         except DatamillError as err:
-            _receipt(session, ev, "problem", err.message)
+            _receipt(session, ev, "problem", err.message, error=err)
             continue
         _receipt(session, ev, status, why, cost)
         if ev.project_id in hidden.production_projects or (
@@ -382,7 +387,8 @@ def list_event_problems(session: Session,
             event_id=ev.id, event_type=ev.type, project_id=ev.project_id,
             source_ref=(ev.payload or {}).get("source_ref"),
             amount=_event_amount(ev) if ev.type in COST_EVENT_TYPES else None,
-            reason=receipt.reason, attempts=receipt.attempts, created_at=ev.created_at))
+            reason=receipt.reason, attempts=receipt.attempts, created_at=ev.created_at,
+            reason_code=receipt.reason_code, reason_params=receipt.reason_params or {}))
     accepted = select(LedgerAcceptance.domain_event_id).where(
         LedgerAcceptance.domain_event_id.is_not(None))
     noted = select(LedgerEventReceipt.domain_event_id)
@@ -443,7 +449,7 @@ def sync_ledger(session: Session, *, actor_id: int | None = None,
         problem = err.message
         ev = session.get(DomainEvent, err.details.get("event_id") or 0)
         if ev is not None:
-            _receipt(session, ev, "problem", err.message)
+            _receipt(session, ev, "problem", err.message, error=err)
             if ev.project_id in hidden.production_projects:  # its reason may name its books
                 problem = "the acceptance run stopped at a project above your clearance"
     else:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import DatamillError, InvalidInput
-from datamill.ledger._event_runs import lock_event_runs
+from datamill.ledger._event_runs import lock_event_runs, problem_code
 from datamill.ledger._periods import first_open_day
 from datamill.ledger.models import LedgerEventReceipt
 from datamill.ledger.recognition import recognise_licence
@@ -60,14 +60,18 @@ def process_licence_events(
                                         accepted_on=accepted_on, actor_id=actor_id)
         except DatamillError as err:
             status, reason = "problem", err.message
+            code, params = problem_code(err)
         else:
             status, reason = "booked", f"licence {p.get('number', '')} recognised"
+            code, params = None, None
             made.append(rec)
         if receipt is None:
             session.add(LedgerEventReceipt(domain_event_id=ev.id, event_type=ev.type,
-                                           status=status, reason=reason))
+                                           status=status, reason=reason,
+                                           reason_code=code, reason_params=params))
         else:
             receipt.status, receipt.reason = status, reason
+            receipt.reason_code, receipt.reason_params = code, params
             receipt.attempts += 1
         session.flush()
     return made

@@ -284,6 +284,11 @@ class LedgerEventReceipt(Base):
     event_type: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: a ``problem``'s stable code and the values its sentence names (the error's
+    #: ``reason_code`` and scalar details), so a page words it in its language; None for an
+    #: error without one (the page shows ``reason``)
+    reason_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     cost_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_costs.id"), default=None)
     attempts: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,7 +46,7 @@ from datamill.ledger._balances import (
     recognised_revenue,
     wip_balance,
 )
-from datamill.ledger._event_runs import lock_event_runs
+from datamill.ledger._event_runs import lock_event_runs, problem_code
 from datamill.ledger._periods import first_open_day, period_of, require_open_period
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.assets import depreciate_to_close
@@ -209,7 +209,8 @@ def _apply_acceptance(
     budget = approved_budget(session, project.id)
     if budget is None:
         raise Conflict(f"project {project.id} has no approved budget: type-3 recognition needs "
-                       "the estimated total cost", project_id=project.id)
+                       "the estimated total cost", project_id=project.id,
+                       reason_code="no_budget_type3")
     carried = carried_cost(session, project.id)
     incurred = incurred_cost(session, project.id, upto=acc.accepted_on)
     args = {"total_revenue": order.amount_cny, "estimated_total_cost": budget.total,
@@ -244,13 +245,16 @@ def _add_acceptance(
 ) -> LedgerAcceptance:
     if order.status != "open":
         raise Conflict(f"order {order.number} is already {order.status}; it accepts no more "
-                       "volume", order_id=order.id)
+                       "volume", order_id=order.id, order=order.number, status=order.status,
+                       reason_code="order_not_open")
     cum = accepted_volume(session, order.id)
     if cum + volume > order.total_volume:
         raise InvalidInput(
             f"accepting {volume} {order.volume_unit} brings order {order.number} to "
             f"{cum + volume}, above its total volume {order.total_volume}; correct the "
-            "acceptance report or amend the order", order_id=order.id, event_id=event_id)
+            "acceptance report or amend the order", order_id=order.id, event_id=event_id,
+            reason_code="over_total_volume", volume=str(volume), unit=order.volume_unit,
+            order=order.number, total=str(cum + volume), limit=str(order.total_volume))
     acc = LedgerAcceptance(order_id=order.id, domain_event_id=event_id, delivery_id=delivery_id,
                            volume=volume, accepted_on=on)
     session.add(acc)
@@ -288,7 +292,7 @@ def process_acceptance_events(session: Session, *, actor_id: int | None = None,
             with session.begin_nested():
                 rec = _take_acceptance(session, ev, project, project.order_id, actor_id)
         except DatamillError as err:
-            _set_aside(session, ev, err.message)
+            _set_aside(session, ev, err)
             continue
         _clear_problem(session, ev)
         if project.id in hidden.projects:
@@ -323,15 +327,19 @@ def _take_acceptance(
     return rec
 
 
-def _set_aside(session: Session, ev: DomainEvent, reason: str) -> None:
-    """Keep an acceptance the ledger cannot take pending, with why (a ``problem`` receipt)."""
+def _set_aside(session: Session, ev: DomainEvent, err: DatamillError) -> None:
+    """Keep an acceptance the ledger cannot take pending, with why (a ``problem`` receipt: the
+    error's sentence, and its code and values where it has one)."""
+    code, params = problem_code(err)
     row = session.scalars(select(LedgerEventReceipt).where(
         LedgerEventReceipt.domain_event_id == ev.id)).first()
     if row is None:
         session.add(LedgerEventReceipt(domain_event_id=ev.id, event_type=ev.type,
-                                       status="problem", reason=reason))
+                                       status="problem", reason=err.message,
+                                       reason_code=code, reason_params=params))
     else:
-        row.status, row.reason = "problem", reason
+        row.status, row.reason = "problem", err.message
+        row.reason_code, row.reason_params = code, params
         row.attempts += 1
         row.updated_at = utcnow()
     session.flush()

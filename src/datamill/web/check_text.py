@@ -3,7 +3,8 @@
 Services store English sentences (``Item.reject_reasons``, ``Inspection.reasons``) and each
 check's ``name`` and measured ``value``; pages in another language show the catalogue's
 ``check.fail.<name>`` sentence formatted with the value (see :mod:`datamill.web.i18n_checks`)
-and keep the stored English as the element's title. English pages show the stored text.
+and keep the stored English in the element's title, named as such (``check.tip``,
+``insp.tip``). English pages show the stored text.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 
 from datamill.web.i18n import CATALOGUES
 
-__all__ = ["check_sentence", "inspection_reason", "return_reason", "review_reason"]
+__all__ = [
+    "check_sentence", "coded_sentence", "inspection_reason", "return_reason", "review_reason",
+]
 
 #: ``production.inspection``: "<metric spaced> <score> < <need>" and the lot-defects sentence
 _METRIC_BELOW = re.compile(r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
@@ -28,6 +31,12 @@ _DEFECTS = re.compile(
 _BATCH_REJECTED = re.compile(
     r"^(?P<batch>.+?) rejected: (?P<reasons>.*?)"
     r"(?:\. The inspector found this item defective; their version: (?P<shown>.*))?$",
+    re.DOTALL,
+)
+#: ``production.delivery.reject_delivery``: the customer's rejection of a whole delivery (the
+#: customer's own words after the colon stay as written)
+_DELIVERY_REJECTED = re.compile(
+    r"^delivery (?P<delivery>\d+) \((?P<batch>.+?)\) rejected by the customer: (?P<reason>.*)$",
     re.DOTALL,
 )
 
@@ -88,7 +97,7 @@ def review_reason(tr: Callable[[str], str]) -> Callable[[object], str]:
         for catalogue in CATALOGUES.values():
             for key, label in catalogue.items():
                 if key.startswith("rv.reason.") and label == head:
-                    return tr(key) + sep + rest
+                    return tr(key) + (tr("sp.colon") if sep else "") + rest
         return raw
 
     return reason
@@ -96,23 +105,53 @@ def review_reason(tr: Callable[[str], str]) -> Callable[[object], str]:
 
 def return_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str]:
     """``treturn(text)`` for templates: why a task came back to its annotator, as
-    :mod:`datamill.production` stores it (``review: <reason>`` or ``<batch> rejected:
-    <reasons>[. The inspector found this item defective; their version: ...]``), in the page's
-    language; other text unchanged."""
+    :mod:`datamill.production` stores it (``review: <reason>``, ``<batch> rejected:
+    <reasons>[. The inspector found this item defective; their version: ...]`` or ``delivery
+    <id> (<batch>) rejected by the customer: <the customer's words>``), in the page's language
+    (its colon too); other text unchanged."""
     trev = review_reason(tr)
     treason = inspection_reason(tr, lang)
 
     def reason(text: object) -> str:
         raw = "" if text is None else str(text)
         if raw.startswith("review: "):
-            return f"{_label(tr, 'stage.review', 'review')}: {trev(raw.removeprefix('review: '))}"
+            return (_label(tr, "stage.review", "review") + tr("sp.colon")
+                    + trev(raw.removeprefix("review: ")))
+        if lang == "en":
+            return raw
+        if d := _DELIVERY_REJECTED.match(raw):
+            return tr("ret.delivery_rejected").format(
+                delivery=d["delivery"], batch=d["batch"], reason=d["reason"])
         m = _BATCH_REJECTED.match(raw)
-        if lang == "en" or m is None:
+        if m is None:
             return raw
         out = tr("ret.batch_rejected").format(
-            batch=m["batch"], reasons="; ".join(treason(r) for r in m["reasons"].split("; ")))
+            batch=m["batch"], reasons=tr("sp.list_sep").join(treason(r) for r in m["reasons"].split("; ")))
         if m["shown"] is not None:
             out += tr("ret.defective").format(shown=m["shown"])
         return out
 
     return reason
+
+
+def coded_sentence(tr: Callable[[str], str], lang: str) -> Callable[..., str]:
+    """``tcoded(prefix, code, params, stored)`` for templates: a service reason that carries a
+    code and its values (e.g. a ledger event problem's ``reason_code`` and ``reason_params``)
+    worded by the catalogue's ``<prefix><code>`` sentence. English pages, reasons without a
+    code, codes the catalogue lacks and values that do not fit show ``stored`` (the service's
+    English sentence)."""
+
+    def sentence(prefix: str, code: object, params: object, stored: object) -> str:
+        raw = "" if stored is None else str(stored)
+        if lang == "en" or not isinstance(code, str) or not code:
+            return raw
+        template = _label(tr, f"{prefix}{code}", "")
+        if not template:
+            return raw
+        values = params if isinstance(params, Mapping) else {}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return raw
+
+    return sentence

@@ -10,6 +10,9 @@ __all__ = ["EN_CHECKS"]
 
 EN_CHECKS: dict[str, str] = {
     "check.failed": "{check} check failed",
+    # tooltips on pages not in English: the stored English sentence, named as such
+    "check.tip": "{check} check; stored text: {stored}",
+    "insp.tip": "stored text: {stored}",
     "check.name.snr": "Signal-to-noise ratio",
     "check.name.hum": "Mains hum",
     "check.name.check_failed": "Automatic check (a server error)",
@@ -83,6 +86,7 @@ EN_CHECKS: dict[str, str] = {
     "check.fail.intensity": "the file has no intensity field, which the project requires",
     "ret.batch_rejected": "{batch} rejected: {reasons}",
     "ret.defective": ". The inspector found this item defective; their version: {shown}",
+    "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
     "insp.metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
     "insp.defects_over": "{defects} defective items in a sample of {sample} (acceptance number {accept})",
 }

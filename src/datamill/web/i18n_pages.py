@@ -88,6 +88,22 @@ EN_PAGES.update({
     "fin.reason.no_ledger_project": "production project {project_id} has no ledger project "
                                     "with a performance order: revenue waits until its "
                                     "accounts are opened",
+    # the other event problems with a code (ledger errors' reason_code, see ledger._event_runs)
+    "fin.reason.no_budget_type3": "project {project_id} has no approved budget: type-3 "
+                                  "recognition needs the estimated total cost",
+    "fin.reason.no_budget": "project {project_id} has no approved budget: budget first, "
+                            "spend later",
+    "fin.reason.no_accounts": "production project {project_id} has no ledger project: open "
+                              "its accounts (datamill ledger project-open) and sync again",
+    "fin.reason.over_budget": "{amount} on {stage}/{category} brings spend to {total}, over "
+                              "the budget line of {budget_line}: give over_budget_reason; it "
+                              "then awaits VP + finance-head approval",
+    "fin.reason.project_closed": "project {project_id} is closed (final accounts "
+                                 "{closed_on}); it accepts no more costs",
+    "fin.reason.order_not_open": "order {order} is already {status}; it accepts no more volume",
+    "fin.reason.over_total_volume": "accepting {volume} {unit} brings order {order} to "
+                                    "{total}, above its total volume {limit}; correct the "
+                                    "acceptance report or amend the order",
     "fin.event": "Event",
     "fin.attempts": "Tries",
 })
@@ -349,6 +365,10 @@ EN_PAGES.update({
     "llm.comment": "Comment",
     "llm.pass": "pass",
     "llm.fail": "fail",
+    # one version's rendering (modalities.llm.compare.annotation_summary), as annotation_text
+    "llm.sum.preferred": "preferred {winner} over {loser} — {reason}",
+    "llm.sum.tie": "tie: {a} = {b} — {reason}",
+    "llm.sum.rubric": "{parts} — {comment}",
     "llm.turn": "Turn",
     "llm.role": "Role",
     "llm.reasoning": "Reasoning (chain of thought)",

@@ -18,6 +18,7 @@ EN_SPEECH: dict[str, str] = {
     "sp.err.overlap": "The segment would overlap its neighbour.",
     "sp.colon": ": ",
     "sp.list_sep": "; ",
+    "sp.comma": ", ",
     "rv.reason.recording": "Recording problem (the speaker records it again)",
     # the server's segment problems (web.segment_text fills them from its sentences)
     "sp.problem.required": "A transcript is required: type what is said, or a noise symbol.",

@@ -7,6 +7,8 @@ __all__ = ["ZH_CN_CHECKS"]
 
 ZH_CN_CHECKS: dict[str, str] = {
     "check.failed": "{check}检查未通过",
+    "check.tip": "{check}检查；原始记录（英文）：{stored}",
+    "insp.tip": "原始记录（英文）：{stored}",
     "check.name.snr": "信噪比",
     "check.name.hum": "工频哼声",
     "check.name.check_failed": "自动检查（服务器出错）",
@@ -79,6 +81,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.fail.intensity": "文件没有反射强度字段，项目要求提供",
     "ret.batch_rejected": "{batch} 未通过质检：{reasons}",
     "ret.defective": "。质检员判定此条目不合格，其版本：{shown}",
+    "ret.delivery_rejected": "交付 {delivery}（{batch}）被客户拒收：{reason}",
     "insp.metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
     "insp.defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
 }

@@ -17,6 +17,7 @@ ZH_CN_SPEECH: dict[str, str] = {
     "sp.err.overlap": "该片段会与相邻片段重叠。",
     "sp.colon": "：",
     "sp.list_sep": "；",
+    "sp.comma": "，",
     "rv.reason.recording": "录音问题（需补录）",
     "sp.problem.required": "转写文本为必填项：请输入所说的内容，或插入噪声符号。",
     "sp.problem.outside": "第 {n} 段（{start}–{end} 毫秒）超出音频范围（0–{duration} 毫秒）。",

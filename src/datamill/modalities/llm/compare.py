@@ -16,7 +16,7 @@ from datamill.modalities.llm.schema import (
     parse_annotation,
 )
 
-__all__ = ["compare_llm"]
+__all__ = ["annotation_summary", "compare_llm"]
 
 
 def _doc(value: Any) -> Any:
@@ -34,6 +34,24 @@ def _diff(kind: str, name: str | None, before: Any, after: Any) -> dict[str, Any
 
 def _choice(doc: PairwiseAnnotation) -> str:
     return "tie" if doc.choice == "tie" else (doc.a if doc.choice == "a" else doc.b)
+
+
+def annotation_summary(doc: Any) -> dict[str, Any]:
+    """A document's one-line rendering as a ``code`` and the values it names, for a page to word
+    in its language (``annotation_text`` is the English one): ``preferred`` (``winner``,
+    ``loser``, ``reason``), ``tie`` (``a``, ``b``, ``reason``), ``rubric`` (``scores`` and
+    ``checks`` as sorted ``[name, value]`` pairs, ``comment``), or ``text`` (``text``: the
+    rendering itself, for rankings and SFT turns, which name no English words of ours)."""
+    if isinstance(doc, PairwiseAnnotation):
+        if doc.choice == "tie":
+            return {"code": "tie", "a": doc.a, "b": doc.b, "reason": doc.reason}
+        winner, loser = (doc.a, doc.b) if doc.choice == "a" else (doc.b, doc.a)
+        return {"code": "preferred", "winner": winner, "loser": loser, "reason": doc.reason}
+    if isinstance(doc, RubricAnnotation):
+        return {"code": "rubric", "scores": [[k, v] for k, v in sorted(doc.scores.items())],
+                "checks": [[k, v] for k, v in sorted(doc.checks.items())],
+                "comment": doc.comment}
+    return {"code": "text", "text": annotation_text(doc)}
 
 
 def _differences(a: Any, b: Any) -> list[dict[str, Any]]:  # noqa: C901 - one rule per type
@@ -79,7 +97,9 @@ def _differences(a: Any, b: Any) -> list[dict[str, Any]]:  # noqa: C901 - one ru
 def compare_llm(before: Any, after: Any) -> dict[str, Any]:
     """``before``/``after`` as documents (dicts), their one-line renderings (``before_text``,
     ``after_text``), ``changes`` (each ``kind``: type, choice, reason, ranking, rank, score,
-    check, comment or turn, with ``name``, ``before`` and ``after``) and ``differences``."""
+    check, comment or turn, with ``name``, ``before`` and ``after``) and ``differences``;
+    ``before_summary`` and ``after_summary`` are the renderings as a code and its values
+    (:func:`annotation_summary`), which a page words in its language."""
     a, b = _doc(before), _doc(after)
     changes = [] if a is None and b is None else _differences(a, b)
     return {
@@ -87,5 +107,7 @@ def compare_llm(before: Any, after: Any) -> dict[str, Any]:
         "after": b.model_dump(mode="json", exclude_none=True) if b is not None else None,
         "before_text": annotation_text(a) if a is not None else None,
         "after_text": annotation_text(b) if b is not None else None,
+        "before_summary": annotation_summary(a) if a is not None else None,
+        "after_summary": annotation_summary(b) if b is not None else None,
         "changes": changes, "differences": len(changes),
     }

@@ -23,6 +23,7 @@ from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.check_text import (
     check_sentence,
+    coded_sentence,
     inspection_reason,
     return_reason,
     review_reason,
@@ -146,7 +147,7 @@ def render(
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
                    tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
                    treason=inspection_reason(tr, lang), trev=review_reason(tr),
-                   treturn=return_reason(tr, lang))
+                   treturn=return_reason(tr, lang), tcoded=coded_sentence(tr, lang))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = page_csp(request)

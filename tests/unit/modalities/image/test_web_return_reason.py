@@ -1,6 +1,6 @@
 """Why a task came back to its annotator, in the page's language: a Chinese-speaking reviewer
-rejects an image ("文本转写错误"), and the annotator's home page and workbench say "审核: ..."
-in Chinese and "review: Text transcribed wrong: ..." in English (the stored text starts with
+rejects an image ("文本转写错误"), and the annotator's home page and workbench say "审核：..."
+in Chinese (full-width colons) and "review: Text transcribed wrong: ..." in English (the stored text starts with
 the English "review: "). A rejected batch's reasons are translated the same way."""
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def test_a_rejected_image_comes_back_with_its_reason_in_the_pages_language(
     for path in ("/", f"/tasks/{annotate_id}"):
         page = client.get(path)
         assert page.status_code == 200, page.text
-        assert "审核: 文本转写错误: 第一行" in page.text
-        assert "review: " not in page.text
+        assert "审核：文本转写错误：第一行" in page.text
+        assert "review: " not in page.text and "）: " not in page.text
     client.cookies.set("lang", "en")
     for path in ("/", f"/tasks/{annotate_id}"):
         assert "review: Text transcribed wrong: 第一行" in client.get(path).text
