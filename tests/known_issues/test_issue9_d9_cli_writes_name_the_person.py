@@ -130,9 +130,11 @@ def test_qc_and_delivery_writes_act_for_a_member(
     r = cli.invoke(app, ["delivery", "create", str(batch), "--out", str(out_dir), "--as",
                          "pm", "--json"])
     assert r.exit_code == 0, r.output
-    delivery = json.loads(r.stdout)["id"]
-    r = cli.invoke(app, ["delivery", "accept", str(delivery), "--utterances", "2",
-                         "--duration-ms", "1000", "--as", "pm", "--json"])
+    made = json.loads(r.stdout)
+    delivery = made["id"]
+    # everything delivered, with its volume (items and volume that contradict are refused)
+    r = cli.invoke(app, ["delivery", "accept", str(delivery), "--items", "2", "--volume",
+                         str(made["datasheet"]["volume"]["amount"]), "--as", "pm", "--json"])
     assert r.exit_code == 0, r.output
     assert _actions(runtime, "delivery.created") == [users["pm"].id]
     assert _actions(runtime, "delivery.accepted") == [users["pm"].id]
