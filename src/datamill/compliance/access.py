@@ -156,6 +156,9 @@ def require_item_view(session: Session, user: User, item: Item) -> None:
     )
     if not holds or not is_member(session, item.project_id, user.id):
         raise Forbidden(f"you hold no task on item {item.id}", item_id=item.id)
+    # and may still work on the project: its classification above their clearance (set after
+    # they worked on it) shuts its items as it shuts its tasks (a trial user downloaded them)
+    require_worker(session, user, item.project_id)
 
 
 def require_worker(session: Session, user: User, project_id: int) -> None:
