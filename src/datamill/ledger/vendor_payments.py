@@ -72,8 +72,8 @@ def _posted_on(paid_on: date, recorded_at: datetime, closed: dict[str, datetime]
     return day
 
 
-def _held_reason(session: Session, number: str, costs: list[DomainEvent],
-                 receipts: dict[int, LedgerEventReceipt]) -> str | None:
+def _held_reason(number: str, costs: list[DomainEvent],
+                 receipts: dict[int, LedgerEventReceipt], names: dict[int, str]) -> str | None:
     waiting = [ev for ev in costs
                if (r := receipts.get(ev.id)) is None or r.status not in _DONE]
     if costs and not waiting:
@@ -82,9 +82,6 @@ def _held_reason(session: Session, number: str, costs: list[DomainEvent],
         return (f"book the settlement's cost first: no cost of sheet {number} reached the "
                 "ledger (no settlement.confirmed event names it), so the payment has no payable "
                 "to clear; it is journalled once the sheet's cost is booked")
-    names = dict(session.execute(select(Project.id, Project.name).where(
-        Project.id.in_({ev.project_id for ev in waiting if ev.project_id is not None})))
-        .tuples().all())
     why = "; ".join(
         f"event {ev.id} ({ev.type}, project {names.get(ev.project_id or 0, ev.project_id)!r}): "
         + (r.reason if (r := receipts.get(ev.id)) is not None and r.reason
@@ -114,6 +111,10 @@ def vendor_payments(session: Session) -> list[VendorPayment]:
     ids = [ev.id for evs in costs.values() for ev in evs]
     receipts = {r.domain_event_id: r for r in session.scalars(select(LedgerEventReceipt).where(
         LedgerEventReceipt.domain_event_id.in_(ids)))} if ids else {}
+    # the names of the cost events' projects, read once for every held payment's reason
+    names = dict(session.execute(select(Project.id, Project.name).where(
+        Project.id.in_({ev.project_id for evs in costs.values() for ev in evs
+                        if ev.project_id is not None}))).tuples().all()) if ids else {}
     out = []
     for ev in paid:
         p = ev.payload or {}
@@ -128,7 +129,7 @@ def vendor_payments(session: Session) -> list[VendorPayment]:
             event_id=ev.id, sheet_number=number, reference=str(p.get("reference", "")),
             paid_on=paid_on, posted_on=_posted_on(paid_on, _utc(ev.created_at), closed),
             net=net, withheld=withheld, recorded_at=ev.created_at,
-            held=_held_reason(session, number, mine, receipts),
+            held=_held_reason(number, mine, receipts, names),
             project_ids=frozenset(e.project_id for e in mine if e.project_id is not None)))
     return out
 
