@@ -29,11 +29,13 @@ from datamill.db.lookup import get_or_raise
 from datamill.db.memo import Lookup, recall
 
 __all__ = [
+    "batch_level",
     "classified_items",
     "classified_items_lookup",
     "classify_imported",
     "hidden_item_ids",
     "item_level",
+    "require_cleared_for",
     "require_item_cleared",
     "set_item_level",
 ]
@@ -46,6 +48,30 @@ def item_level(session: Session, item_id: int, project_id: int) -> str:
     if row is None:
         return own
     return max(row.level, own, key=LEVELS.index)
+
+
+def batch_level(session: Session, project_id: int, batch_id: int) -> str:
+    """A batch's level, which its delivery package carries: the highest of its project's level
+    and its items' own (an item classified ``secret`` makes the whole package ``secret``)."""
+    from datamill.production.models import BatchItem
+
+    own = set(session.scalars(
+        select(ItemClassification.level).distinct()
+        .join(BatchItem, BatchItem.item_id == ItemClassification.item_id)
+        .where(BatchItem.batch_id == batch_id)))
+    return max({project_level(session, project_id), *own}, key=LEVELS.index)
+
+
+def require_cleared_for(session: Session, user: User, level: str, what: str) -> None:
+    """Forbidden unless ``user``'s clearance reaches ``level`` (admins included: clearance is
+    vetting, not a role); ``what`` names what is classified (``"delivery 4"``)."""
+    own = user_clearance(session, user.id)
+    if LEVELS.index(level) > LEVELS.index(own):
+        raise Forbidden(
+            f"{user.username!r} (clearance {own!r}) is not cleared for {what}, classified "
+            f"{level!r}: the data-security office (an "
+            f"admin or a data-security officer) clears {user.username!r} for {level!r} first",
+            reason_code="clearance")
 
 
 def set_item_level(session: Session, actor: User, item_id: int, level: str) -> dict[str, Any]:

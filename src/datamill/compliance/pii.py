@@ -390,9 +390,9 @@ def _mask_phone(text: str) -> str:
     return "".join("*" if i in hide else c for i, c in enumerate(text))
 
 
-def _mask_email(text: str) -> str:
+def _mask_email(text: str, keep_length: bool = False) -> str:
     at = _fold(text).index("@")
-    return text[0] + "***" + text[at:]
+    return text[0] + ("*" * (at - 1) if keep_length else "***") + text[at:]
 
 
 def _mask_address(text: str) -> str:
@@ -407,8 +407,11 @@ def _mask_address(text: str) -> str:
     return text[:keep] + "*" * (len(text) - keep)
 
 
-def mask_span(span: PiiSpan, style: Literal["mask", "tag"] = "mask") -> str:
-    """The replacement text for one span."""
+def mask_span(
+    span: PiiSpan, style: Literal["mask", "tag"] = "mask", *, keep_length: bool = False,
+) -> str:
+    """The replacement text for one span (``keep_length``: as many characters as the span, so
+    offsets into the text stay valid; only an email's local part differs, ``j*****@x.com``)."""
     if style == "tag":
         return TAGS[span.kind]
     if style != "mask":
@@ -420,21 +423,23 @@ def mask_span(span: PiiSpan, style: Literal["mask", "tag"] = "mask") -> str:
     if span.kind == "phone":
         return _mask_phone(span.text)
     if span.kind == "email":
-        return _mask_email(span.text)
+        return _mask_email(span.text, keep_length)
     return _mask_address(span.text)
 
 
 def mask_text(
-    text: str, kinds: Iterable[str] | None = None, style: Literal["mask", "tag"] = "mask"
+    text: str, kinds: Iterable[str] | None = None, style: Literal["mask", "tag"] = "mask",
+    *, keep_length: bool = False,
 ) -> str:
-    """``text`` with every PII span of ``kinds`` (default: all) masked or tagged."""
+    """``text`` with every PII span of ``kinds`` (default: all) masked or tagged
+    (``keep_length``: masked with as many characters as each span, see :func:`mask_span`)."""
     if style not in ("mask", "tag"):
         raise InvalidInput(f"unknown masking style {style!r}: use 'mask' or 'tag'")
     out: list[str] = []
     pos = 0
     for span in find_pii(text, kinds):
         out.append(text[pos:span.start])
-        out.append(mask_span(span, style))
+        out.append(mask_span(span, style, keep_length=keep_length))
         pos = span.end
     out.append(text[pos:])
     return "".join(out)

@@ -25,6 +25,9 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.delivery_masking import DeliveryMasking, delivery_masking
+from datamill.compliance.item_sensitivity import batch_level, require_cleared_for
+from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.filenames import suffix as _suffix
@@ -49,7 +52,8 @@ from datamill.production.schemas import DeliveryOut
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file", "delivery_path",
-           "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery"]
+           "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery",
+           "require_release"]
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -71,12 +75,18 @@ def _stream(
     session: Session, blobs: BlobStore, batch_id: int, plugin: ModalityPlugin, language: str,
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
+    masking: DeliveryMasking | None = None,
 ) -> Iterator[object]:
     """Cursor → plugin → exporter: the batch's items one at a time (server-side cursor).
 
     Media files are written into the staging folder but exporters are given their final path,
     so the package's references are valid once the staging folder is renamed into place.
+    A desensitized project's items go through ``masking`` (``compliance.delivery_masking``).
     """
+    if masking is not None:
+        yield from _stream_masked(session, blobs, batch_id, plugin, language, media_dir,
+                                  final_media_dir, statistics, media, progress, masking)
+        return
     # plain tuples of the columns needed, never ORM objects (no identity map, no change
     # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL, on the
     # session's connection (Core: no ORM result machinery). The JSON columns come as text
@@ -127,6 +137,62 @@ def _stream(
 
 
 _PATH_CACHE = 256  # media names whose staged and final paths are kept for reuse
+
+
+def _stream_masked(
+    session: Session, blobs: BlobStore, batch_id: int, plugin: ModalityPlugin, language: str,
+    media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
+    media: dict[str, str] | None, progress: Callable[[int], None] | None,
+    masking: DeliveryMasking,
+) -> Iterator[object]:
+    """:func:`_stream` for a desensitized project: every string of an item masked, images as
+    their masked derivative, text-bearing media as masked copies named by their own sha256
+    (kept apart from ``_stream``, whose plain path is the one measured for speed)."""
+    q = (
+        select(Item.id, Item.external_id, Item.sha256, Item.filename,
+               type_coerce(Item.attributes, String), Item.prompt, Item.source_uri,
+               type_coerce(Annotation.payload, String))
+        .join(BatchItem, BatchItem.item_id == Item.id)
+        .join(Annotation, Annotation.id == BatchItem.annotation_id)
+        .where(BatchItem.batch_id == batch_id)
+        .order_by(BatchItem.item_id)
+        .execution_options(yield_per=1000, stream_results=True)
+    )
+    folder = plugin.media_folder
+    for item_id, external_id, sha256, filename, attributes, prompt, source_uri, payload in (
+        session.connection().execute(q)
+    ):
+        suffix = _suffix(filename).lower() or ".bin"
+        original = item_path(blobs, _Media(sha256, source_uri))
+        masked_image = masking.image(item_id)
+        text_copy = None if masked_image else masking.text_file(original, suffix)
+        if masked_image is not None:
+            sha256, source = masked_image, item_path(blobs, _Media(masked_image, None))
+        elif text_copy is not None:
+            sha256, source = text_copy[1], None
+        else:
+            source = original
+        name = f"{sha256}{suffix}"
+        staged = media_dir / name
+        if not staged.exists():
+            if source is None and text_copy is not None:
+                staged.write_bytes(text_copy[0])
+            elif source is not None:
+                _link_or_copy(source, staged)
+        payload = masking.value(_json(payload))
+        record = ItemRecord(
+            external_id=external_id, sha256=sha256, filename=filename,
+            path=final_media_dir / name, attributes=masking.value(_json(attributes) or {}),
+            language=language, prompt=masking.text(prompt) if prompt is not None else None,
+            source=staged,
+        )
+        if media is not None:
+            media[f"{folder}/{name}"] = sha256
+        if statistics is not None:
+            statistics.add(record, payload)
+        if progress:
+            progress(1)
+        yield plugin.export_item(record, payload)
 
 
 @dataclass(slots=True)
@@ -240,6 +306,10 @@ def _deliver(
         raise NotFound("batch without project")
     check_delivery_guards(session, project.id)  # e.g. cross-border export assessment
     check_handler(session, actor_id, project.id, "export")  # surveying, clearance
+    level = batch_level(session, project.id, batch_id)  # items classified above the project
+    if actor_id is not None and (actor := session.get(User, actor_id)) is not None:
+        require_cleared_for(session, actor, level, f"batch {batch.name}")
+    masking = delivery_masking(session, project.id, batch_id, project.name)
     if encrypt and getattr(blobs, "master", None) is None:
         raise InvalidInput("an encrypted delivery needs a master key: set "
                            "DATAMILL_MASTER_KEY_FILE (see `datamill security generate-master-key`)")
@@ -271,7 +341,7 @@ def _deliver(
         items = _stream(
             session, blobs, batch_id, plugin, project.language, media_dir,
             out_dir / plugin.media_folder, statistics if first else None,
-            media if first else None, progress if first else None,
+            media if first else None, progress if first else None, masking,
         )
         # in shards on the engine when the format can merge them and the batch is big
         manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
@@ -305,6 +375,8 @@ def _deliver(
         "rights": _rights(project.data_owner),
         "annotation": _annotation_process(session, project, batch_id),
         "formats": formats, "created_at": utcnow().isoformat(),
+        "classification": level,
+        **({"desensitization": masking.summary()} if masking is not None else {}),
         **({"left_out": left_out} if left_out else {}),
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
@@ -384,11 +456,28 @@ def list_deliveries(session: Session, project_id: int) -> list[DeliveryOut]:
         select(Delivery).where(Delivery.project_id == project_id).order_by(Delivery.id))]
 
 
-def delivery_file(session: Session, delivery_id: int, name: str) -> tuple[Path, str]:
+def delivery_file(
+    session: Session, delivery_id: int, name: str, reader: User,
+) -> tuple[Path, str]:
     """One file of a delivery's package, by its path inside the package (``manifest.json``,
-    ``datasheet.json``, ``kaldi/text`` …), and its sha256 (see :func:`delivery_path`)."""
+    ``datasheet.json``, ``kaldi/text`` …), and its sha256 (see :func:`delivery_path`), for
+    ``reader`` once :func:`require_release` lets them have it."""
+    require_release(session, reader, delivery_id)
     path = delivery_path(session, delivery_id, name)
     return path, sha256_file(path)
+
+
+def require_release(session: Session, reader: User, delivery_id: int) -> None:
+    """Whether ``reader`` may download delivery ``delivery_id``'s package, asked at every
+    download as things stand now, not as they stood when it was written: ``reader``'s
+    clearance reaches the package's level (its project's or its items' own, whichever is
+    higher: an item classified after the delivery raises it too), and the project's delivery
+    guards pass (a project flagged cross-border after the delivery needs its assessment before
+    the package leaves)."""
+    d = get_or_raise(session, Delivery, delivery_id, "delivery")
+    require_cleared_for(session, reader, batch_level(session, d.project_id, d.batch_id),
+                        f"delivery {delivery_id}")
+    check_delivery_guards(session, d.project_id)
 
 
 def delivery_path(session: Session, delivery_id: int, name: str) -> Path:

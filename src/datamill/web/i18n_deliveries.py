@@ -25,6 +25,11 @@ EN_DELIVERIES: dict[str, str] = {
                          "this delivery pro rata, at the share the customer accepted."),
     "dlv.reason": "Reason",
     "dlv.reject": "Reject the whole delivery",
+    "dlv.withheld.clearance": "Not downloadable for now: this delivery holds items classified "
+                              "above your clearance; the data-security office (an admin or a "
+                              "data-security officer) can clear you for their level.",
+    "dlv.withheld.export": "Not downloadable for now: the project's export abroad awaits its "
+                           "assessment; once approved, the files can be downloaded.",
     "dlv.ok.accepted": "Acceptance recorded.",
     "dlv.ok.rejected": "Delivery rejected: its items went back to rework.",
     "unit.milliseconds": "milliseconds",

@@ -144,7 +144,7 @@ def delivery_file_endpoint(
     """Download one file of the package by its path in ``manifest.json`` (``manifest.json`` and
     ``datasheet.json`` themselves too); ``X-Content-SHA256`` carries its checksum."""
     require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
-    path, digest = delivery_file(session, delivery_id, name)
+    path, digest = delivery_file(session, delivery_id, name, user)
     media = "application/json" if path.suffix == ".json" else "application/octet-stream"
     return FileResponse(path, media_type=media, filename=path.name,
                         headers={"X-Content-SHA256": digest})

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from datamill.compliance import access as q
+from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.core.errors import NotFound
+from datamill.core.errors import Forbidden, NotFound
 from datamill.http_deps import SessionDep
 from datamill.production.delivery import (
     delivery_file,
@@ -24,6 +25,7 @@ from datamill.production.delivery import (
     list_deliveries,
     record_acceptance,
     reject_delivery,
+    require_release,
 )
 from datamill.production.projects import get_project
 from datamill.production.schemas import DeliveryOut
@@ -45,6 +47,7 @@ def deliveries_page(
     return render(request, "deliveries.html", me, project=project, deliveries=rows,
                   files={d.id: _package_files(session, d.id) for d in rows},
                   delivered_base={d.id: _delivered_base(d) for d in rows},
+                  withheld={d.id: _withheld(session, me.user, d.id) for d in rows},
                   shown=_SHOWN, done=_DONE.get(done or ""))
 
 
@@ -56,6 +59,16 @@ def _delivered_base(d: DeliveryOut) -> int:
         return int(volume["amount"])
     per_unit = volume.get("per_unit") if isinstance(volume, dict) else None
     return round(d.delivered_volume * int(per_unit or 3_600_000))
+
+
+def _withheld(session: SessionDep, user: User, delivery_id: int) -> str | None:
+    """Why ``user`` may not download the package now (a catalogue key), or None."""
+    try:
+        require_release(session, user, delivery_id)
+    except Forbidden as refused:
+        return ("dlv.withheld.export" if refused.details.get("reason") == "export_not_assessed"
+                else "dlv.withheld.clearance")
+    return None
 
 
 _SHOWN = 50  # files listed per delivery (all are in manifest.json, each downloadable)
@@ -88,7 +101,7 @@ def delivery_file_download(
 ) -> FileResponse:
     """One file of the package by its manifest path, with ``X-Content-SHA256``."""
     require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
-    path, digest = delivery_file(session, delivery_id, name)
+    path, digest = delivery_file(session, delivery_id, name, me.user)
     return FileResponse(path, media_type="application/octet-stream", filename=path.name,
                         headers={"X-Content-SHA256": digest})
 

@@ -1,0 +1,159 @@
+"""What a delivery of a desensitized project carries: the masked data, never the originals.
+
+Once a project has been desensitized (``datamill security desensitize``: its audit trail holds
+the run), every delivery of it is written from masked data:
+
+* every string of an item's annotation, attributes and prompt is masked as it is exported
+  (``compliance.pii``, length kept, so span offsets into a text stay valid). Masking at export
+  time rather than reading the ``masked_texts`` rows means a transcript corrected after the
+  desensitization run is delivered corrected, and masked;
+* text-bearing media files (a text item's ``.txt``, an LLM record's ``.json``) are delivered as
+  masked copies, named by the copy's sha256;
+* images are delivered as their masked derivative (faces and plates blurred). An image without
+  one for its current bytes (imported or replaced after the last run, or one the run could not
+  read) stops the delivery: run the desensitization again.
+
+Audio is delivered as recorded (nothing masks speech); the datasheet says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.desensitize import IMAGE_SUFFIXES
+from datamill.compliance.models import AuditRecord
+from datamill.compliance.pii import mask_text
+from datamill.compliance.security_models import MaskedBlob
+from datamill.core.errors import Conflict, InvalidInput
+
+__all__ = ["DeliveryMasking", "delivery_masking", "was_desensitized"]
+
+_RUNS = ("security.texts_desensitized", "security.images_desensitized")
+#: text-bearing media, by how their text is read: plain text, one JSON document, JSON lines
+_TEXT_MEDIA = {".txt": "text", ".md": "text", ".csv": "text", ".tsv": "text",
+               ".json": "json", ".jsonl": "lines", ".ndjson": "lines"}
+
+
+def was_desensitized(session: Session, project_id: int) -> bool:
+    """Whether a desensitization run has ever gone over the project (its audit trail says)."""
+    return bool(session.scalar(select(exists().where(
+        AuditRecord.project_id == project_id, AuditRecord.action.in_(_RUNS)))))
+
+
+@dataclass
+class DeliveryMasking:
+    """Masks one delivery's items (see the module docstring); counts what it masked."""
+
+    images: dict[int, str]  # image item id → its masked derivative's sha256
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def text(self, value: str) -> str:
+        masked = mask_text(value, keep_length=True)
+        if masked != value:
+            self.counts["strings_masked"] += 1
+        return masked
+
+    def value(self, value: Any) -> Any:
+        """``value`` with every string in it masked (dict keys are names, left as they are)."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        return value
+
+    def image(self, item_id: int) -> str | None:
+        """The masked derivative's sha256 of an image item (None: not an image)."""
+        masked = self.images.get(item_id)
+        if masked is not None:
+            self.counts["images_masked"] += 1
+        return masked
+
+    def text_file(self, path: Path, suffix: str) -> tuple[bytes, str] | None:
+        """A text-bearing media file's masked bytes and their sha256 (None: not text-bearing,
+        delivered as it is)."""
+        kind = _TEXT_MEDIA.get(suffix)
+        if kind is None:
+            return None
+        text = _decode(path)
+        if kind == "json":
+            masked = json.dumps(self.value(_json(text, path)), ensure_ascii=False)
+        elif kind == "lines":
+            masked = "\n".join(json.dumps(self.value(_json(line, path)), ensure_ascii=False)
+                               if line.strip() else line for line in text.split("\n"))
+        else:
+            masked = self.text(text)
+        data = masked.encode("utf-8")
+        self.counts["files_masked"] += 1
+        return data, hashlib.sha256(data).hexdigest()
+
+    def summary(self) -> dict[str, Any]:
+        """The datasheet's account of the masking."""
+        return {"pii": "masked (identity, phone, email, bank card, address; length kept)",
+                "strings_masked": self.counts["strings_masked"],
+                "text_files_masked": self.counts["files_masked"],
+                "images_masked": self.counts["images_masked"],
+                "audio": "as recorded (speech is not masked)"}
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(f"{path.name} is neither UTF-8 nor GB18030 text: it cannot be masked, "
+                       "so it is not delivered")
+
+
+def _json(text: str, path: Path) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise InvalidInput(f"{path.name} is not valid JSON ({err}): it cannot be masked, so "
+                           "it is not delivered") from err
+
+
+def delivery_masking(
+    session: Session, project_id: int, batch_id: int, project_ref: str,
+) -> DeliveryMasking | None:
+    """How batch ``batch_id`` is masked for delivery, or None when its project was never
+    desensitized. Refuses (nothing written) when an image of the batch has no masked
+    derivative of its current bytes."""
+    from datamill.production.models import BatchItem, Item
+
+    if not was_desensitized(session, project_id):
+        return None
+    rows = session.execute(
+        select(Item.id, Item.external_id, Item.filename, MaskedBlob.sha256_masked)
+        .join(BatchItem, BatchItem.item_id == Item.id)
+        .outerjoin(MaskedBlob, (MaskedBlob.item_id == Item.id)
+                   & (MaskedBlob.sha256_original == Item.sha256))
+        .where(BatchItem.batch_id == batch_id).order_by(Item.id)).all()
+    images: dict[int, str] = {}
+    missing: list[str] = []
+    for item_id, external_id, filename, masked in rows:
+        if Path(filename).suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        if masked is None:
+            missing.append(external_id)
+        else:
+            images[item_id] = masked
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                          else "")
+        raise Conflict(
+            f"project {project_ref} is desensitized, but {len(missing)} image(s) of this batch "
+            f"have no masked copy ({shown}): run `datamill security desensitize {project_ref} "
+            "--as <you>` again, then deliver; nothing was written", unmasked=len(missing))
+    return DeliveryMasking(images=images)
