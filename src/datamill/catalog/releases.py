@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -47,13 +48,17 @@ from datamill.catalog.models import (
 )
 from datamill.catalog.schemas import ReleaseOut, VerifyOut
 from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import DEFAULT_LEVEL
 from datamill.compliance.consent import withdrawn_item_ids
+from datamill.compliance.delivery_masking import DeliveryMasking, delivery_masking
+from datamill.compliance.item_sensitivity import items_above
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -68,6 +73,7 @@ from datamill.storage.blobstore import BlobStore, sha256_file
 __all__ = [
     "DISTRIBUTION_KEYS",
     "build_release",
+    "classified_in_release",
     "get_release",
     "latest_licensable",
     "list_releases",
@@ -105,9 +111,13 @@ def _plugin_units(modality: str) -> tuple[str, str, int]:
         return "items", "items", 1
 
 
-def _collect(session: Session, dataset: CatalogDataset) -> tuple[list[dict[str, Any]],
-                                                                  list[dict[str, Any]]]:
-    """Every file of every source (with labels and provenance), and the sources' rights."""
+def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every file of every source (with labels and provenance), and the sources' rights.
+
+    Items classified above ``internal`` (by their project or on their own) never enter a
+    release: they are left out and counted in its provenance. A desensitized project's items
+    enter masked, as its deliveries are (``compliance.delivery_masking``)."""
     files: list[dict[str, Any]] = []
     rights: list[dict[str, Any]] = []
     sources = list(session.scalars(select(CatalogSource).where(
@@ -138,20 +148,32 @@ def _collect(session: Session, dataset: CatalogDataset) -> tuple[list[dict[str, 
                 "inspection": {"verdict": insp.verdict, "scores": insp.scores} if insp else None,
             }
             rights.append(right)
-            for item, payload in session.execute(
-                    select(Item, Annotation.payload)
-                    .join(BatchItem, BatchItem.item_id == Item.id)
-                    .join(Annotation, Annotation.id == BatchItem.annotation_id)
-                    .where(BatchItem.batch_id == batch.id).order_by(Item.id)):
+            rows = session.execute(
+                select(Item, Annotation.payload)
+                .join(BatchItem, BatchItem.item_id == Item.id)
+                .join(Annotation, Annotation.id == BatchItem.annotation_id)
+                .where(BatchItem.batch_id == batch.id).order_by(Item.id)).all()
+            classified = items_above(session, [(i.id, i.project_id) for i, _ in rows],
+                                     DEFAULT_LEVEL)
+            masking = delivery_masking(session, project.id, batch.id, project.name)
+            for item, payload in rows:
                 if item.id in withdrawn:  # the subject withdrew consent: never licensed again
                     right["left_out_consent_withdrawn"] = \
                         int(right.get("left_out_consent_withdrawn", 0)) + 1
                     continue
-                files.append({"sha256": item.sha256, "filename": item.filename,
-                              "item_id": item.id, "tp_id": None, "owner": item.owner,
-                              "attributes": item.attributes or {}, "volume": item.volume,
-                              "labels": payload, "text": item.prompt,
-                              "source": f"{project.name}/{batch.name}/{item.external_id}"})
+                if item.id in classified:  # above internal: never licensed to outsiders
+                    right["left_out_classified"] = int(right.get("left_out_classified", 0)) + 1
+                    continue
+                entry = {"sha256": item.sha256, "filename": item.filename,
+                         "item_id": item.id, "tp_id": None, "owner": item.owner,
+                         "attributes": item.attributes or {}, "volume": item.volume,
+                         "labels": payload, "text": item.prompt,
+                         "source": f"{project.name}/{batch.name}/{item.external_id}"}
+                if masking is not None:
+                    _mask_entry(blobs, masking, item, entry)
+                files.append(entry)
+            if masking is not None:
+                right["desensitization"] = masking.summary()
         else:
             tp = session.get(ThirdPartyDataset, src.third_party_id)
             assert tp is not None
@@ -214,6 +236,25 @@ def _write_json(path: Path, doc: Any) -> None:
                     encoding="utf-8")
 
 
+def _mask_entry(blobs: BlobStore, masking: DeliveryMasking, item: Item,
+                entry: dict[str, Any]) -> None:
+    """A desensitized item's release entry: its strings masked, an image's masked derivative
+    or a text file's masked copy (stored in the blob store, by its own sha256) as its bytes."""
+    entry["labels"] = masking.value(entry["labels"])
+    entry["attributes"] = masking.value(entry["attributes"])
+    entry["text"] = masking.text(entry["text"]) if entry["text"] is not None else None
+    masked_image = masking.image(item.id)
+    if masked_image is not None:
+        entry["sha256"] = masked_image
+        return
+    copy = masking.text_file(item_path(blobs, item), Path(item.filename).suffix.lower())
+    if copy is not None:
+        with tempfile.TemporaryDirectory(prefix="datamill-mask-") as tmp:
+            staged = Path(tmp) / "masked"
+            staged.write_bytes(copy[0])
+            entry["sha256"] = blobs.put_file(staged, copy[1])
+
+
 def build_release(
     session: Session, blobs: BlobStore, user: User, dataset_id: int, root: Path,
 ) -> ReleaseOut:
@@ -222,7 +263,7 @@ def build_release(
     ds = dataset_row(session, dataset_id)
     if ds.status == "retired":
         raise Conflict(f"catalog dataset {ds.name!r} is retired")
-    files, rights = _collect(session, ds)
+    files, rights = _collect(session, blobs, ds)
     violations = wall_violations(session, [f["item_id"] for f in files if f["item_id"]])
     bought = {f["sha256"]: f for f in files if f["tp_id"]}
     violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")
@@ -375,7 +416,24 @@ def require_intact(session: Session, release_id: int) -> CatalogRelease:
                        f"subject withdrew consent (items {withdrawn[:10]}): it is not delivered; "
                        "build the next release, which leaves them out",
                        release_id=release_id, items=withdrawn[:200], reason="consent_withdrawn")
+    classified = classified_in_release(session, release_id)
+    if classified:
+        rel = release_row(session, release_id)
+        raise Conflict(f"release {rel.manifest_sha256[:12]} holds {len(classified)} item(s) "
+                       f"classified above {DEFAULT_LEVEL!r} since it was built (items "
+                       f"{classified[:10]}): it is not delivered; build the next release, which "
+                       "leaves them out", release_id=release_id, items=classified[:200],
+                       reason="items_classified")
     return release_row(session, release_id)
+
+
+def classified_in_release(session: Session, release_id: int) -> list[int]:
+    """Items of the release classified above ``internal`` (their project or their own)."""
+    rows = [(int(i or 0), int(p)) for i, p in session.execute(
+        select(CatalogReleaseFile.item_id, Item.project_id)
+        .join(Item, Item.id == CatalogReleaseFile.item_id)
+        .where(CatalogReleaseFile.release_id == release_id)).all()]
+    return sorted(items_above(session, rows, DEFAULT_LEVEL))
 
 
 def latest_licensable(session: Session, dataset_id: int) -> CatalogRelease | None:

@@ -35,6 +35,7 @@ __all__ = [
     "classify_imported",
     "hidden_item_ids",
     "item_level",
+    "items_above",
     "require_cleared_for",
     "require_item_cleared",
     "set_item_level",
@@ -60,6 +61,20 @@ def batch_level(session: Session, project_id: int, batch_id: int) -> str:
         .join(BatchItem, BatchItem.item_id == ItemClassification.item_id)
         .where(BatchItem.batch_id == batch_id)))
     return max({project_level(session, project_id), *own}, key=LEVELS.index)
+
+
+def items_above(session: Session, items: list[tuple[int, int]], level: str) -> set[int]:
+    """Which of ``items`` ((item id, project id) pairs) are classified above ``level``, by their
+    project's level or their own."""
+    above = LEVELS[LEVELS.index(level) + 1:]
+    projects = {p for _, p in items}
+    if not above or not projects:
+        return set()
+    whole = {p for p in projects if project_level(session, p) in above}
+    own = set(session.scalars(select(ItemClassification.item_id).where(
+        ItemClassification.project_id.in_(sorted(projects)),
+        ItemClassification.level.in_(above))))
+    return {i for i, p in items if p in whole or i in own}
 
 
 def require_cleared_for(session: Session, user: User, level: str, what: str) -> None:
