@@ -24,7 +24,7 @@ from datamill.cli._common import (
 from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Projects: create from a dataset spec, list, show, dashboard, add-member, "
-                  "speakers.",
+                  "set-spec, speakers.",
                   no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ViewerOpt = Annotated[str | None, typer.Option(
@@ -150,6 +150,55 @@ def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt =
         add_member(s, p.id, get_user(s, username), actor_id=actor.id)
     emit({"project": p.name, "username": username}, as_json,
          lambda v: out.print(f"{v['username']} is a member of {v['project']}"))
+
+
+@app.command("set-spec")
+@handle_errors
+def set_spec_cmd(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    user: AsUser,
+    changes: Annotated[list[str] | None, typer.Argument(
+        help="KEY=VALUE changes; KEY may be dotted (acceptance.character_accuracy=0.95), "
+        "VALUE is read as YAML (10, true, [annotate], null removes the key).")] = None,
+    patch_file: Annotated[Path | None, typer.Option(
+        "--file", help="A YAML or JSON merge patch of the spec (applied before KEY=VALUE).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a project's dataset spec: description, package size, sampling, acceptance, the
+    modality's requirements ... (name, modality, language and type never; stages and overlap
+    only before its first tasks)."""
+    from datamill.production.projects import find_project
+    from datamill.production.spec import read_spec_file
+    from datamill.production.spec_edit import merge_patch, update_spec
+
+    patch: Any = read_spec_file(patch_file) if patch_file else {}
+    for change in changes or []:
+        patch = merge_patch(patch, _dotted(change))
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        updated = update_spec(s, p.id, patch, actor_id=actor.id)
+    emit(updated, as_json, lambda v: out.print(styled(
+        "updated the spec of project ", (v.name, "bold"), f" ({v.id})")))
+
+
+def _dotted(change: str) -> dict[str, Any]:
+    """``a.b=VALUE`` as ``{"a": {"b": VALUE}}`` (VALUE read as YAML)."""
+    import yaml
+
+    from datamill.core.errors import InvalidInput
+
+    key, sep, raw = change.partition("=")
+    if not sep or not key.strip() or any(not part for part in key.strip().split(".")):
+        raise InvalidInput(f"{change!r} is not KEY=VALUE (e.g. package_size=10)", field="changes")
+    try:
+        value: Any = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError as err:
+        raise InvalidInput(f"the value of {key.strip()} is not YAML: {err}",
+                           field="changes") from err
+    for part in reversed(key.strip().split(".")):
+        value = {part: value}
+    return dict(value)
 
 
 from datamill.cli import project_speakers  # noqa: E402 - a sub-app of this one

@@ -113,6 +113,22 @@ def create_project_endpoint(
     return create_project(session, spec, actor_id=user.id)
 
 
+@router.patch("/{project_id}/spec")
+def update_spec_endpoint(
+    project_id: Id,
+    patch: Annotated[dict[str, Any], Body(description=(
+        "A JSON merge patch of the spec (RFC 7396): the keys to change, null removes one. "
+        "name, modality, language and project_type never change; stages and overlap only "
+        "while the project has no tasks."))],
+    session: SessionDep,
+    user: Manager,
+) -> ProjectOut:
+    """Change the project's dataset spec (validated whole, audited with what it replaced)."""
+    from datamill.production.spec_edit import update_spec
+
+    return update_spec(session, project_id, patch, actor_id=user.id)
+
+
 @router.get("")
 def list_projects_endpoint(
     session: SessionDep, user: CurrentUser, page: PageDep
