@@ -69,16 +69,19 @@ def accept_cmd(
              "(images, dialogues, frames) it defaults to --items. --duration-ms: the older "
              "name.")] = None,
     note: str | None = None,
+    accept_all: Annotated[bool, typer.Option(
+        "--all", help="Everything delivered: its items and volume as the delivery recorded "
+        "them (instead of --items and --volume).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record the customer's acceptance report by accepted items and volume."""
+    """Record the customer's acceptance report by accepted items and volume (or --all)."""
     from datamill.production.delivery import record_acceptance
 
     with get_runtime().session() as s:
         actor = acting_user(s, user, Action.ACCEPT_DELIVERY,
                             project_id=owning_project(s, delivery_id=delivery_id))
         d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
-                              note=note, actor_id=actor.id)
+                              note=note, actor_id=actor.id, accept_all=accept_all)
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} accepted: {counted(v.accepted_items, 'item')}, {amount(v.accepted_volume)} "
         f"{v.volume_unit}"))

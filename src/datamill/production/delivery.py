@@ -539,12 +539,15 @@ def record_acceptance(
     accepted_utterances: int | None = None,
     note: str | None = None,
     actor_id: int | None = None,
+    accept_all: bool = False,
 ) -> DeliveryOut:
     """Record the customer's acceptance report: the accepted items and volume.
 
     ``accepted_volume`` is in the modality's base unit (speech: milliseconds; image: images);
     ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
     every delivered item counts one base unit (images), the volume defaults to the items.
+    ``accept_all``: everything delivered, its items and volume as the delivery recorded them
+    (no need to convert printed hours back to milliseconds).
     """
     # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
@@ -552,6 +555,12 @@ def record_acceptance(
     volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
     delivered = _delivered_volume(d.datasheet)
     unit = _base_unit(d.datasheet)
+    if accept_all:
+        if items is not None or volume is not None:
+            raise InvalidInput("accepting all of a delivery names no items or volume: give "
+                               "either all, or the accepted items and volume",
+                               field="accepted_items")
+        items, volume = d.delivered_items, delivered
     if volume is None and items is not None and delivered == d.delivered_items:
         volume = items
     if items is None or volume is None:

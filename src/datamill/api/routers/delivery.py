@@ -61,6 +61,8 @@ class AcceptanceReport(BaseModel):
     accepted_utterances: int | None = Field(
         None, ge=0, description="Older name of accepted_items (speech).")
     note: str | None = Field(None, max_length=5000)
+    all: bool = Field(False, description="Everything delivered: its items and volume as the "
+                      "delivery recorded them (give no items or volume then).")
 
 
 class Rejection(BaseModel):
@@ -113,6 +115,7 @@ def acceptance_endpoint(
         accepted_utterances=body.accepted_utterances,
         note=body.note,
         actor_id=user.id,
+        accept_all=body.all,
     ))
 
 
