@@ -72,6 +72,10 @@ def accept_cmd(
     accept_all: Annotated[bool, typer.Option(
         "--all", help="Everything delivered: its items and volume as the delivery recorded "
         "them (instead of --items and --volume).")] = False,
+    refuse: Annotated[list[str] | None, typer.Option(
+        "--refuse", help="External id of a delivered item the customer refused (repeat it); "
+        "the rest is accepted, the refused items go back to rework and are delivered again.",
+    )] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record the customer's acceptance report by accepted items and volume (or --all)."""
@@ -81,7 +85,8 @@ def accept_cmd(
         actor = acting_user(s, user, Action.ACCEPT_DELIVERY,
                             project_id=owning_project(s, delivery_id=delivery_id))
         d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
-                              note=note, actor_id=actor.id, accept_all=accept_all)
+                              note=note, actor_id=actor.id, accept_all=accept_all,
+                              refused_items=refuse)
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} accepted: {counted(v.accepted_items, 'item')}, {amount(v.accepted_volume)} "
         f"{v.volume_unit}"))

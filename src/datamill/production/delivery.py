@@ -540,6 +540,7 @@ def record_acceptance(
     note: str | None = None,
     actor_id: int | None = None,
     accept_all: bool = False,
+    refused_items: list[str] | None = None,
 ) -> DeliveryOut:
     """Record the customer's acceptance report: the accepted items and volume.
 
@@ -547,7 +548,11 @@ def record_acceptance(
     ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
     every delivered item counts one base unit (images), the volume defaults to the items.
     ``accept_all``: everything delivered, its items and volume as the delivery recorded them
-    (no need to convert printed hours back to milliseconds).
+    (no need to convert printed hours back to milliseconds). ``refused_items``: the external ids
+    of the delivered items the customer refused; the accepted items and volume are the rest
+    (given as well, they must agree), the refused items go back to their annotators with the
+    customer's note, to be batched and delivered again, and settlement pays the rest in full
+    (they are paid when accepted again) instead of every item pro rata.
     """
     # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
@@ -561,6 +566,18 @@ def record_acceptance(
                                "either all, or the accepted items and volume",
                                field="accepted_items")
         items, volume = d.delivered_items, delivered
+    refused = _refused(session, d, refused_items or [], accept_all)
+    if refused:
+        rest = (d.delivered_items - len(refused),
+                delivered - sum(int(i.volume or 0) for i in refused))
+        if (items if items is not None else rest[0], volume if volume is not None else rest[1]
+                ) != rest:
+            raise InvalidInput(
+                f"the {len(refused)} refused item(s) leave {rest[0]} items holding {rest[1]} "
+                f"{unit} accepted, not {items} items and {volume} {unit}: give the refused "
+                "items alone, or accepted figures that agree with them",
+                field="refused_items")
+        items, volume = rest
     if volume is None and items is not None and delivered == d.delivered_items:
         volume = items
     if items is None or volume is None:
@@ -592,6 +609,14 @@ def record_acceptance(
             f"equal the accepted items ({items})"
         )
     _check_items_carry_volume(session, d, items, volume, unit)
+    if refused:
+        from datamill.production.annotating import return_to_annotators
+
+        why = (f"refused by the customer in the acceptance of delivery {d.id}"
+               + (f": {note.strip()}" if note and note.strip() else ""))
+        for item in refused:
+            return_to_annotators(session, item, why)
+        d.refused_items = [i.id for i in refused]
     d.status = "accepted"
     d.accepted_volume_base = volume
     d.accepted_items = items
@@ -601,7 +626,8 @@ def record_acceptance(
     # outbox that predate other modalities (the ledger reads them from events without a unit)
     payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": volume,
                "accepted_utterances": items, "accepted_volume": volume, "accepted_items": items,
-               "volume_base_unit": unit, **_unit_of(d.datasheet)}
+               "volume_base_unit": unit, **_unit_of(d.datasheet),
+               **({"refused_items": len(refused)} if refused else {})}
     session.add(DomainEvent(type="delivery.accepted", project_id=d.project_id, payload=payload))
     record_audit(
         session, actor_id=actor_id, action="delivery.accepted", object_type="delivery",
@@ -609,6 +635,32 @@ def record_acceptance(
     )
     session.flush()
     return DeliveryOut.model_validate(d)
+
+
+def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) -> list[Item]:
+    """The delivered items the acceptance names as refused (by external id), checked."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    if not wanted:
+        return []
+    if accept_all:
+        raise InvalidInput("accepting all of a delivery refuses no items: give either all, or "
+                           "the refused items", field="refused_items")
+    found: list[Item] = []
+    for start in range(0, len(wanted), 5000):  # bound the statement's parameters
+        found += session.scalars(
+            select(Item).join(BatchItem, BatchItem.item_id == Item.id)
+            .where(BatchItem.batch_id == d.batch_id,
+                   Item.external_id.in_(wanted[start:start + 5000]))).all()
+    unknown = sorted(set(wanted) - {i.external_id for i in found})
+    if unknown:
+        raise InvalidInput(
+            f"{len(unknown)} refused item(s) are not in delivery {d.id}: "
+            f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''} (name delivered items "
+            "by their external id, as the package's files do)", field="refused_items")
+    if len(found) >= d.delivered_items:
+        raise InvalidInput(f"every item of delivery {d.id} refused: record the customer's "
+                           "rejection instead", field="refused_items")
+    return sorted(found, key=lambda i: i.id)
 
 
 def _check_items_carry_volume(
@@ -650,11 +702,15 @@ class CustomerShare:
     delivered_items: int
     accepted_volume: int
     delivered_volume: int
+    #: the items the customer named as refused (back in rework, paid when accepted again)
+    refused: frozenset[int] = frozenset()
 
     @property
     def whole(self) -> bool:
-        return (self.accepted_items >= self.delivered_items
-                and self.accepted_volume >= self.delivered_volume)
+        """Whether the accepted items are paid in full: all were accepted, or the refused ones
+        were named (and are not paid from this delivery)."""
+        return bool(self.refused) or (self.accepted_items >= self.delivered_items
+                                      and self.accepted_volume >= self.delivered_volume)
 
 
 def customer_shares(session: Session, batch_ids: set[int]) -> dict[int, CustomerShare]:
@@ -667,7 +723,8 @@ def customer_shares(session: Session, batch_ids: set[int]) -> dict[int, Customer
     return {d.batch_id: CustomerShare(
         delivery_id=d.id, accepted_items=int(d.accepted_items or 0),
         delivered_items=d.delivered_items, accepted_volume=int(d.accepted_volume_base or 0),
-        delivered_volume=_delivered_volume(d.datasheet)) for d in rows}
+        delivered_volume=_delivered_volume(d.datasheet),
+        refused=frozenset(int(i) for i in d.refused_items or [])) for d in rows}
 
 
 def _unit_of(datasheet: dict[str, Any]) -> dict[str, Any]:

@@ -338,6 +338,9 @@ class Delivery(Base):
     accepted_volume_base: Mapped[int | None] = mapped_column(default=None)
     accepted_items: Mapped[int | None] = mapped_column(default=None)
     acceptance_note: Mapped[str | None] = mapped_column(Text, default=None)
+    #: the delivered items (ids) the customer's acceptance names as refused: back in rework,
+    #: paid when accepted again (None: none named; a partial acceptance is then paid pro rata)
+    refused_items: Mapped[list[Any] | None] = mapped_column(default=None)
     accepted_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -203,6 +203,8 @@ class DeliveryOut(_Out):
     accepted_items: int | None
     accepted_volume_base: int | None
     datasheet: dict[str, Any]
+    #: the items (ids) the customer's acceptance refused (None: none named)
+    refused_items: list[int] | None = None
 
     def _volume(self) -> dict[str, Any]:
         v = self.datasheet.get("volume")

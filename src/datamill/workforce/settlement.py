@@ -243,7 +243,11 @@ def _accepted_units(
         )
         .order_by(Item.id, Task.stage, TaskAssignment.user_id)
     )
-    return [(a, b, c or 0, d, e, f, g) for a, b, c, d, e, f, g in session.execute(q).all()]
+    rows = [(a, b, c or 0, d, e, f, g) for a, b, c, d, e, f, g in session.execute(q).all()]
+    # an item the customer refused is paid from the batch that delivers it again, not this one
+    refused = {batch: c.refused for batch, c in customer_shares(
+        session, {r[6] for r in rows}).items() if c.refused}
+    return [r for r in rows if r[0] not in refused.get(r[6], frozenset())] if refused else rows
 
 
 def _totals(
@@ -330,8 +334,9 @@ def _paid_shares(
     the batches paid pro rata. Settlement is by accepted volume: where the customer accepted
     part of a delivery without saying which items (4 of 5 images), each worker's items of it
     are paid at the accepted share (``accepted / delivered``), so what the vendors are paid for
-    the delivery never exceeds what the customer accepted. Work not yet reported on by the
-    customer is paid in full on its inspection (weekly settlement)."""
+    the delivery never exceeds what the customer accepted. Where the customer named the refused
+    items, the rest is paid in full and the refused ones when they are accepted again. Work not
+    yet reported on by the customer is paid in full on its inspection (weekly settlement)."""
     shares: dict[int, tuple[Fraction, Fraction]] = {}
     notes: dict[int, str] = {}
     for batch_id, c in customer_shares(session, {u[6] for u in units}).items():

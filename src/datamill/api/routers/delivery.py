@@ -63,6 +63,10 @@ class AcceptanceReport(BaseModel):
     note: str | None = Field(None, max_length=5000)
     all: bool = Field(False, description="Everything delivered: its items and volume as the "
                       "delivery recorded them (give no items or volume then).")
+    refused_items: list[Annotated[str, Field(min_length=1, max_length=500)]] | None = Field(
+        None, max_length=100_000, description="External ids of the delivered items the customer "
+        "refused: the rest is accepted (items and volume may be left out), the refused items go "
+        "back to rework and are delivered again.")
 
 
 class Rejection(BaseModel):
@@ -116,6 +120,7 @@ def acceptance_endpoint(
         note=body.note,
         actor_id=user.id,
         accept_all=body.all,
+        refused_items=body.refused_items,
     ))
 
 

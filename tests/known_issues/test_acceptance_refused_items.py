@@ -1,0 +1,65 @@
+"""An acceptance may name the items the customer refused: the rest is accepted and paid in
+full, the refused items go back to rework (to be delivered and paid again), instead of every
+vendor being paid pro rata for a share nobody can place."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.core.errors import InvalidInput
+from datamill.production.delivery import record_acceptance
+from datamill.production.models import DomainEvent, Item, TaskAssignment
+from datamill.runtime import Runtime
+from tests.known_issues.test_trial_h4_settlement_by_accepted_volume import (  # noqa: F401
+    _sheets,
+    world,
+)
+
+
+def test_refused_items_are_reworked_and_the_rest_is_paid_in_full(
+    runtime: Runtime, world: dict[str, int],  # noqa: F811
+) -> None:
+    d = world["delivery"]
+    with runtime.session() as s, pytest.raises(InvalidInput, match="not in delivery"):
+        record_acceptance(s, d, refused_items=["i3", "nope"])
+    with runtime.session() as s, pytest.raises(InvalidInput, match="agree with them"):
+        record_acceptance(s, d, refused_items=["i3"], accepted_items=3)
+    with runtime.session() as s, pytest.raises(InvalidInput, match="rejection instead"):
+        record_acceptance(s, d, refused_items=[f"i{n}" for n in range(5)])
+    with runtime.session() as s, pytest.raises(InvalidInput, match="either all"):
+        record_acceptance(s, d, refused_items=["i3"], accept_all=True)
+    with runtime.session() as s:
+        took = record_acceptance(s, d, refused_items=["i3", " i3 "], note="blurred")
+        assert (took.accepted_items, took.accepted_volume_base) == (4, 4)
+        refused = s.scalars(select(Item).where(Item.external_id == "i3")).one()
+        assert took.refused_items == [refused.id] and refused.status == "rework"
+        hold = s.scalars(select(TaskAssignment).where(
+            TaskAssignment.user_id.is_not(None), TaskAssignment.status == "returned")).one()
+        assert "refused by the customer" in (hold.return_reason or "") and "blurred" in (
+            hold.return_reason or "")
+        event = s.scalars(select(DomainEvent).where(DomainEvent.type == "delivery.accepted")).one()
+        assert event.payload["refused_items"] == 1 and event.payload["accepted_items"] == 4
+    v1, v2 = _sheets(runtime, world)
+    (a,), (m,) = v1.lines, v2.lines
+    # was pro rata: alice 2.4 images (4.80), mallory 1.6 (3.20) for nobody knew which
+    assert (a.items, a.quantity, a.amount) == (3, Decimal("3"), Decimal("6.00"))
+    assert (m.items, m.quantity, m.amount) == (1, Decimal("1"), Decimal("2.00"))
+    assert "pro rata" not in a.description + m.description
+
+
+def test_the_cli_names_refused_items(
+    runtime: Runtime, world: dict[str, int], monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    r = CliRunner().invoke(app, ["delivery", "accept", str(world["delivery"]), "--refuse", "i0",
+                                 "--refuse", "i4", "--as", "boss", "--json"])
+    assert r.exit_code == 0, r.stdout + r.stderr
+    out = json.loads(r.stdout)
+    assert out["accepted_items"] == 3 and len(out["refused_items"]) == 2
