@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -63,3 +64,42 @@ def test_the_cli_names_refused_items(
     assert r.exit_code == 0, r.stdout + r.stderr
     out = json.loads(r.stdout)
     assert out["accepted_items"] == 3 and len(out["refused_items"]) == 2
+
+
+def test_the_customer_names_refused_items_on_the_web(
+    runtime: Runtime, users: dict[str, object], tmp_path: Path,
+) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from datamill.compliance.users import add_member, create_user
+    from datamill.server import create_app
+    from tests.known_issues._web import web_login
+    from tests.unit.production.helpers import ready_project
+    from tests.unit.production.test_delivery_rejection import API, _accepted_batch, _auth
+
+    pid = ready_project(runtime, users, tmp_path, 4)  # type: ignore[arg-type]
+    with runtime.session() as s:
+        add_member(s, pid, create_user(s, "buyer", "password1", "customer"), actor_id=None)
+        ext = sorted(s.scalars(select(Item.external_id).where(Item.project_id == pid)))
+    app_ = create_app(runtime)
+    with TestClient(app_) as api:
+        pm = _auth(api, "pm")
+        batch = _accepted_batch(api, runtime, users, pid, pm)  # type: ignore[arg-type]
+        d = api.post(f"{API}/batches/{batch}/deliveries", headers=pm,
+                     json={"formats": ["kaldi"]}).json()
+    web = TestClient(app_, headers={"Accept-Language": "zh-CN"})
+    web_login(web, "buyer")
+    page = web.get(f"/projects/{pid}/deliveries").text
+    assert 'data-testid="dlv-accept-refusing"' in page and "验收其余条目" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf
+    done = web.post(f"/deliveries/{d['id']}/accept-refusing", follow_redirects=False,
+                    data={"refused": f"{ext[0]}，{ext[1]}\n", "csrf_token": csrf.group(1)})
+    assert done.status_code == 303, done.text
+    with runtime.session() as s:
+        refused = s.scalars(select(Item).where(Item.external_id.in_(ext[:2]))).all()
+        assert {i.status for i in refused} == {"rework"}
+    after = web.get(f"{API}/deliveries/{d['id']}", headers=pm).json()
+    assert after["accepted_items"] == 2 and len(after["refused_items"]) == 2

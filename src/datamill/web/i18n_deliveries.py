@@ -21,8 +21,12 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.volume": "Volume",
     "dlv.note": "Note (optional)",
     "dlv.accept": "Record the acceptance",
+    "dlv.refused": "Refused items (external ids, one per line)",
+    "dlv.accept_refusing": "Accept all but these",
     "dlv.partial_hint": ("Fewer items or less volume than delivered: the vendors are paid for "
-                         "this delivery pro rata, at the share the customer accepted."),
+                         "this delivery pro rata, at the share the customer accepted. Name the "
+                         "refused items below instead: they are reworked and delivered again, "
+                         "and the rest is paid in full."),
     "dlv.reason": "Reason",
     "dlv.reject": "Reject the whole delivery",
     "dlv.withheld.clearance": "Not downloadable for now: this delivery holds items classified "

@@ -20,7 +20,10 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.volume": "数量",
     "dlv.note": "备注（可选）",
     "dlv.accept": "登记验收结果",
-    "dlv.partial_hint": "验收条数或数量少于交付时，本次交付按客户验收的比例与供应商结算。",
+    "dlv.refused": "拒收条目（外部编号，每行一个）",
+    "dlv.accept_refusing": "验收其余条目",
+    "dlv.partial_hint": "验收条数或数量少于交付时，本次交付按客户验收的比例与供应商结算；"
+                        "也可在下方列出拒收条目：这些条目返工后重新交付，其余条目全额结算。",
     "dlv.reason": "原因",
     "dlv.reject": "拒收整批交付",
     "dlv.withheld.clearance": "暂不可下载：本次交付含有密级高于您的许可级别的条目，"

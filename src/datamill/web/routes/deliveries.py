@@ -8,6 +8,7 @@ only translates.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -117,6 +118,23 @@ def delivery_accept(
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     record_acceptance(session, delivery_id, accepted_items=accepted_items,
                       accepted_volume=accepted_volume, note=note or None, actor_id=me.user.id)
+    return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
+
+
+@router.post("/deliveries/{delivery_id}/accept-refusing", response_class=HTMLResponse)
+def delivery_accept_refusing(
+    request: Request, delivery_id: int, session: SessionDep, me: WebUser,
+    refused: Annotated[str, Form(min_length=1, max_length=200_000)],
+    note: Annotated[str, Form(max_length=5000)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept everything but the items named (external ids, one per line or comma-separated):
+    they go back to rework and are delivered again."""
+    require_csrf(request, me, csrf_token)
+    project_id = q.delivery_project(session, delivery_id)
+    require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
+    names = [n for n in re.split(r"[\s,，、]+", refused) if n]
+    record_acceptance(session, delivery_id, refused_items=names, note=note or None,
+                      actor_id=me.user.id)
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
 
 
