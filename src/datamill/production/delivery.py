@@ -87,21 +87,7 @@ def _stream(
         yield from _stream_masked(session, blobs, batch_id, plugin, language, media_dir,
                                   final_media_dir, statistics, media, progress, masking)
         return
-    # plain tuples of the columns needed, never ORM objects (no identity map, no change
-    # tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL, on the
-    # session's connection (Core: no ORM result machinery). The JSON columns come as text
-    # on SQLite and are decoded by ``_json``.
-    q = (
-        select(Item.external_id, Item.sha256, Item.filename,
-               type_coerce(Item.attributes, String), Item.prompt, Item.source_uri,
-               type_coerce(Annotation.payload, String))
-        .join(BatchItem, BatchItem.item_id == Item.id)
-        .join(Annotation, Annotation.id == BatchItem.annotation_id)
-        .where(BatchItem.batch_id == batch_id)
-        # = items.id; read in the order of the (batch_id, item_id) unique index, no sort step
-        .order_by(BatchItem.item_id)
-        .execution_options(yield_per=1000, stream_results=True)
-    )
+    q = _batch_rows(batch_id)
     folder = plugin.media_folder
     export_item = plugin.export_item
     add_statistics = statistics.add if statistics is not None else None
@@ -139,6 +125,25 @@ def _stream(
 _PATH_CACHE = 256  # media names whose staged and final paths are kept for reuse
 
 
+def _batch_rows(batch_id: int, *first: Any) -> Any:
+    """The batch's items as plain tuples (``first`` columns, then external id, sha256, filename,
+    attributes, prompt, source URI, payload), never ORM objects (no identity map, no change
+    tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL, on the
+    session's connection (Core: no ORM result machinery). The JSON columns come as text on
+    SQLite and are decoded by ``_json``."""
+    return (
+        select(*first, Item.external_id, Item.sha256, Item.filename,
+               type_coerce(Item.attributes, String), Item.prompt, Item.source_uri,
+               type_coerce(Annotation.payload, String))
+        .join(BatchItem, BatchItem.item_id == Item.id)
+        .join(Annotation, Annotation.id == BatchItem.annotation_id)
+        .where(BatchItem.batch_id == batch_id)
+        # = items.id; read in the order of the (batch_id, item_id) unique index, no sort step
+        .order_by(BatchItem.item_id)
+        .execution_options(yield_per=1000, stream_results=True)
+    )
+
+
 def _stream_masked(
     session: Session, blobs: BlobStore, batch_id: int, plugin: ModalityPlugin, language: str,
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
@@ -148,16 +153,7 @@ def _stream_masked(
     """:func:`_stream` for a desensitized project: every string of an item masked, images as
     their masked derivative, text-bearing media as masked copies named by their own sha256
     (kept apart from ``_stream``, whose plain path is the one measured for speed)."""
-    q = (
-        select(Item.id, Item.external_id, Item.sha256, Item.filename,
-               type_coerce(Item.attributes, String), Item.prompt, Item.source_uri,
-               type_coerce(Annotation.payload, String))
-        .join(BatchItem, BatchItem.item_id == Item.id)
-        .join(Annotation, Annotation.id == BatchItem.annotation_id)
-        .where(BatchItem.batch_id == batch_id)
-        .order_by(BatchItem.item_id)
-        .execution_options(yield_per=1000, stream_results=True)
-    )
+    q = _batch_rows(batch_id, Item.id)
     folder = plugin.media_folder
     for item_id, external_id, sha256, filename, attributes, prompt, source_uri, payload in (
         session.connection().execute(q)
