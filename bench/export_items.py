@@ -14,6 +14,10 @@ shared machine they say what the export itself cost. After a textgrid run, ``BOU
 times a bare loop creating as many files of the same sizes: the floor of a format with one
 file per utterance on this file system.
 
+With ``--masked`` every format is delivered again once the project counts as desensitized
+(deliveries then mask every string as they export it: ``compliance.delivery_masking``), and
+the masked run's CPU seconds are printed as a ratio of the plain run's.
+
 Run: ``.venv/bin/python bench/export_items.py --n 100000`` (default).
 """
 
@@ -155,6 +159,8 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=100_000, help="accepted utterances (default 100000)")
     parser.add_argument("--blobs", type=int, default=8, help="distinct WAV blobs shared by the items")
     parser.add_argument("--formats", default="kaldi,textgrid,hf", help="comma-separated formats")
+    parser.add_argument("--masked", action="store_true",
+                        help="also deliver as a desensitized project and print the ratio")
     parser.add_argument("--child", nargs=5, metavar=("DB", "BLOBS", "BATCH", "OUT", "FORMATS"),
                         help=argparse_suppress())
     args = parser.parse_args()
@@ -173,10 +179,15 @@ def main() -> int:
         console.print(f"bulk-inserted {args.n:,} accepted items (+annotations, batch items) in "
                       f"{setup.seconds:.1f} s; database {db_mb:.0f} MiB")
         runs = [[f] for f in formats] + ([formats] if len(formats) > 1 else [])
+        if args.masked:
+            runs += [["masked", *f] for f in runs]
         rows = []
         results = {}
         for fmts in runs:
             label = "+".join(fmts)
+            if fmts[0] == "masked":
+                fmts = fmts[1:]
+                _mark_desensitized(rt.settings, batch_id)
             out = root / f"out-{label}"
             proc = subprocess.run(  # noqa: S603 - this script, fixed argv
                 [sys.executable, __file__, "--child", db_url, blob_root, str(batch_id), str(out),
@@ -216,10 +227,33 @@ def main() -> int:
                 f"the goal); vs Label Studio's {LABEL_STUDIO_S:.0f} s JSON export: "
                 f"{LABEL_STUDIO_S / per_100k:.1f}× (issue 13, not measured in this run)"
             )
+        for k, v in results.items():
+            if k.startswith("masked+"):
+                plain = results[k.removeprefix("masked+")]
+                console.print(f"RATIO masked/plain {k.removeprefix('masked+')}: CPU "
+                              f"{v['cpu_seconds'] / plain['cpu_seconds']:.2f}× "
+                              f"({plain['cpu_seconds']:.1f} → {v['cpu_seconds']:.1f} s)")
         per = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in results.items())
         peak = max(v["peak_rss_mb"] for v in results.values())
         console.print(f"SUMMARY export_items n={args.n}: {per}; peak RSS {peak:.0f} MiB")
     return 0
+
+
+def _mark_desensitized(settings: Settings, batch_id: int) -> None:
+    """Record a desensitization run of the batch's project (what makes deliveries masked),
+    once; the texts themselves are masked by the delivery as it exports them."""
+    from datamill.compliance.audit import record_audit
+    from datamill.compliance.delivery_masking import was_desensitized
+
+    rt = Runtime.from_settings(settings, migrate=False)
+    with rt.session() as s:
+        batch = s.get(Batch, batch_id)
+        assert batch is not None
+        if not was_desensitized(s, batch.project_id):
+            record_audit(s, actor_id=None, action="security.texts_desensitized",
+                         object_type="project", object_id=batch.project_id,
+                         project_id=batch.project_id, data={"bench": True})
+    rt.close()
 
 
 def argparse_suppress() -> str:

@@ -36,6 +36,7 @@ from datamill.core.errors import Conflict, InvalidInput
 
 __all__ = ["DeliveryMasking", "delivery_masking", "was_desensitized"]
 
+_SEEN = 65_536  # distinct strings whose masked form is kept for reuse
 _RUNS = ("security.texts_desensitized", "security.images_desensitized")
 #: text-bearing media, by how their text is read: plain text, one JSON document, JSON lines
 _TEXT_MEDIA = {".txt": "text", ".md": "text", ".csv": "text", ".tsv": "text",
@@ -54,9 +55,14 @@ class DeliveryMasking:
 
     images: dict[int, str]  # image item id → its masked derivative's sha256
     counts: Counter[str] = field(default_factory=Counter)
+    seen: dict[str, str] = field(default_factory=dict)  # string → masked, the last _SEEN
 
     def text(self, value: str) -> str:
-        masked = mask_text(value, keep_length=True)
+        masked = self.seen.get(value)
+        if masked is None:  # speaker ids, labels, genders repeat item after item: masked once
+            if len(self.seen) >= _SEEN:
+                self.seen.clear()
+            masked = self.seen[value] = mask_text(value, keep_length=True)
         if masked != value:
             self.counts["strings_masked"] += 1
         return masked
