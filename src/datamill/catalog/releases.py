@@ -248,7 +248,9 @@ def _mask_entry(blobs: BlobStore, masking: DeliveryMasking, item: Item,
         entry["sha256"] = masked_image
         return
     copy = masking.text_file(item_path(blobs, item), Path(item.filename).suffix.lower())
-    if copy is not None:
+    if copy is not None and copy[0] is None:  # the same file, masked for an earlier item
+        entry["sha256"] = copy[1]
+    elif copy is not None and copy[0] is not None:
         with tempfile.TemporaryDirectory(prefix="datamill-mask-") as tmp:
             staged = Path(tmp) / "masked"
             staged.write_bytes(copy[0])

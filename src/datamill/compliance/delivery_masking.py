@@ -56,6 +56,9 @@ class DeliveryMasking:
     images: dict[int, str]  # image item id → its masked derivative's sha256
     counts: Counter[str] = field(default_factory=Counter)
     seen: dict[str, str] = field(default_factory=dict)  # string → masked, the last _SEEN
+    copies: dict[Path, str] = field(default_factory=dict)  # text media → its masked copy's sha
+    #: counted during the first format's pass only (each format goes over the same items)
+    counting: bool = True
 
     def text(self, value: str) -> str:
         masked = self.seen.get(value)
@@ -63,7 +66,7 @@ class DeliveryMasking:
             if len(self.seen) >= _SEEN:
                 self.seen.clear()
             masked = self.seen[value] = mask_text(value, keep_length=True)
-        if masked != value:
+        if masked != value and self.counting:
             self.counts["strings_masked"] += 1
         return masked
 
@@ -80,16 +83,19 @@ class DeliveryMasking:
     def image(self, item_id: int) -> str | None:
         """The masked derivative's sha256 of an image item (None: not an image)."""
         masked = self.images.get(item_id)
-        if masked is not None:
+        if masked is not None and self.counting:
             self.counts["images_masked"] += 1
         return masked
 
-    def text_file(self, path: Path, suffix: str) -> tuple[bytes, str] | None:
+    def text_file(self, path: Path, suffix: str) -> tuple[bytes | None, str] | None:
         """A text-bearing media file's masked bytes and their sha256 (None: not text-bearing,
-        delivered as it is)."""
+        delivered as it is; bytes None: masked before in this delivery, already written)."""
         kind = _TEXT_MEDIA.get(suffix)
         if kind is None:
             return None
+        known = self.copies.get(path)
+        if known is not None:
+            return None, known
         text = _decode(path)
         if kind == "json":
             masked = json.dumps(self.value(_json(text, path)), ensure_ascii=False)
@@ -99,8 +105,9 @@ class DeliveryMasking:
         else:
             masked = self.text(text)
         data = masked.encode("utf-8")
-        self.counts["files_masked"] += 1
-        return data, hashlib.sha256(data).hexdigest()
+        self.counts["files_masked"] += self.counting
+        digest = self.copies[path] = hashlib.sha256(data).hexdigest()
+        return data, digest
 
     def summary(self) -> dict[str, Any]:
         """The datasheet's account of the masking."""

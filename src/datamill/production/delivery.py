@@ -171,10 +171,10 @@ def _stream_masked(
         name = f"{sha256}{suffix}"
         staged = media_dir / name
         if not staged.exists():
-            if source is None and text_copy is not None:
-                staged.write_bytes(text_copy[0])
-            elif source is not None:
+            if source is not None:
                 _link_or_copy(source, staged)
+            elif text_copy is not None and text_copy[0] is not None:
+                staged.write_bytes(text_copy[0])
         payload = masking.value(_json(payload))
         record = ItemRecord(
             external_id=external_id, sha256=sha256, filename=filename,
@@ -345,6 +345,8 @@ def _deliver(
         files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
         if manifest.left_out:  # objects the format cannot hold (e.g. polygons in Pascal VOC)
             left_out[fmt] = dict(sorted(manifest.left_out.items()))
+        if masking is not None:
+            masking.counting = False  # the next formats go over the same items
         del items, manifest
     files.update(media)
     insp = session.scalars(
