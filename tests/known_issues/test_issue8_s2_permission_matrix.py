@@ -55,6 +55,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/users"): {"username": "newbie", "password": "password1", "role": "annotator"},
     ("post", "/projects"): {**SPEC, "name": "by-auditor"},
     ("post", "/projects/{project_id}/members"): {"username": "aud"},
+    ("patch", "/projects/{project_id}/spec"): {"description": "x"},
     ("post", "/projects/{project_id}/imports"): {"path": "/nonexistent"},
     ("post", "/projects/{project_id}/checks"): {"recheck": False},
     ("post", "/projects/{project_id}/preannotate"): {},
