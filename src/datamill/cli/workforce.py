@@ -359,7 +359,8 @@ def _show_test(t: Any) -> None:
     out.print(
         f"qualification test of project {t.project_id} (revision {t.revision}): {t.metric} "
         f">= {t.pass_threshold}, {len(t.golden_item_ids)} golden items; "
-        f"required: {'yes' if t.required else 'no'}"
+        f"required: {'yes' if t.required else 'no'}; {t.max_attempts} attempts a worker"
+        + (f", {t.cooldown_minutes} minutes apart" if t.cooldown_minutes else "")
     )
 
 
@@ -410,6 +411,11 @@ def qualification_set(
     threshold: Annotated[str, typer.Option(help="Pass threshold in (0, 1], e.g. 0.95.")],
     actor: AsUser,
     metric: str = "character_accuracy",
+    max_attempts: Annotated[int | None, typer.Option(
+        help="Attempts a worker may make (default 3; a revision without it keeps the "
+             "test's); a manager may grant more.")] = None,
+    cooldown_minutes: Annotated[int | None, typer.Option(
+        help="Minutes between two attempts of one worker (default 0: none).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Define the qualification test, or revise it (its owner or an admin)."""
@@ -423,7 +429,8 @@ def qualification_set(
         pid = _project_id(s, project)
         by_id = golden_answers_by_reference(s, pid, answers)
         t = define_qualification_test(s, _actor(s, actor), pid, by_id, pass_threshold=threshold,
-                                      metric=metric)
+                                      metric=metric, max_attempts=max_attempts,
+                                      cooldown_minutes=cooldown_minutes)
     emit(t, as_json, _show_test)
 
 
@@ -485,10 +492,14 @@ def qualification_questions_cmd(
         rows = qualification_questions(s, _actor(s, actor), _project_id(s, project))
 
     def render(rows: list[Any]) -> None:
-        t = Table("item", "name", "file", "prompt")
+        t = Table("item", "name", "file", "prompt", "withheld")
         for q in rows:
-            t.add_row(str(q.item_id), q.external_id, q.filename, q.prompt or "-")
+            t.add_row(str(q.item_id), q.external_id, q.filename, q.prompt or "-",
+                      ", ".join(q.withheld) or "-")
         out.print(t)
+        out.print("each item's file: GET <server>/api/v1/projects/<id>/qualification-test/"
+                  "questions/<item>/media (the 'media' of --json); a field that would give "
+                  "the answer away (e.g. a read-speech prompt) is withheld")
         out.print('answer every one: a JSON file {"<name or item id>": "<answer>", ...} for '
                   "`datamill workforce qualification take`")
 
@@ -522,7 +533,31 @@ def qualification_take(
                  "metric": test.metric if test else None}
     emit(value, as_json, lambda v: out.print(
         f"{'passed' if v['passed'] else 'not passed'}: {v['metric']} {v['score']} "
-        f"(pass at {v['pass_threshold']})"))
+        f"(pass at {v['pass_threshold']}); attempt {v['attempts_used']}, "
+        f"{v['attempts_left']} left"))
+
+
+@qualification_app.command("grant")
+@handle_errors
+def qualification_grant(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    worker: Annotated[int, typer.Argument(help="The worker's id.")],
+    actor: AsUser,
+    note: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Grant a worker one more attempt at the test, lifting a cool-down (the project's
+    manager, or the worker's vendor manager)."""
+    from datamill.workforce.retakes import grant_attempt
+
+    with get_runtime().session() as s:
+        pid = _project_id(s, project)
+        got = grant_attempt(s, _actor(s, actor), pid, worker, note)
+    value = {"project_id": pid, "worker_id": worker, "attempts_used": got.attempts_used,
+             "attempts_allowed": got.attempts_allowed, "attempts_left": got.attempts_left}
+    emit(value, as_json, lambda v: out.print(
+        f"worker {worker}: {v['attempts_used']} of {v['attempts_allowed']} attempts used, "
+        f"{v['attempts_left']} left"))
 
 
 @qualification_app.command("results")

@@ -185,6 +185,11 @@ EN_PAGES.update({
     "gq.ok.rate": "The golden rate is saved.",
     "gq.ok.test": "The qualification test is saved.",
     "gq.ok.required": "The qualification setting is saved.",
+    "gq.max_attempts": "Attempts a worker",
+    "gq.cooldown": "Minutes between attempts",
+    "gq.retakes_help": "Retakes are limited so the test cannot be guessed by trying again and again; a manager (or the worker's vendor manager) may grant another attempt.",
+    "gq.grant": "Grant another attempt",
+    "gq.ok.grant": "Another attempt is granted.",
 })
 # --- end golden items and qualification page ---
 

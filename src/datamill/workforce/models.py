@@ -25,6 +25,7 @@ __all__ = [
     "PackageHandoff",
     "PriceEntry",
     "QualificationAttempt",
+    "QualificationGrant",
     "QualificationTest",
     "SettlementLine",
     "SettlementSheet",
@@ -113,6 +114,10 @@ class QualificationTest(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revision: Mapped[int] = mapped_column(default=1)  # +1 each time its owner revises it
+    # retakes: at most ``max_attempts`` attempts a worker (plus one per grant), and
+    # ``cooldown_minutes`` between two attempts (0: none); a test is never brute-forced
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    cooldown_minutes: Mapped[int] = mapped_column(default=0)
 
 
 class GoldenTask(Base):
@@ -138,6 +143,20 @@ class QualificationAttempt(Base):
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     passed: Mapped[bool] = mapped_column()
     test_revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QualificationGrant(Base):
+    """One more attempt at a qualification test granted to one worker (by the project's
+    business side or the worker's vendor manager); it also lifts a running cool-down."""
+
+    __tablename__ = "wf_qualification_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -20,6 +20,13 @@ production stays what it was. An item someone is working on is refused (Conflict
 that has not passed its checks. A golden item a revision leaves out goes back to production.
 Who sees results: :func:`list_attempts` (a worker their own, a vendor manager their vendor's
 workers, the business everyone).
+
+**A question never gives its answer away.** The candidate is served the item (id, name, file)
+and what the task shows, but a field whose value, given as the answer, would score at least
+:data:`GIVEAWAY_SCORE` on the test's metric is withheld (named in ``withheld``): a read-speech
+item's prompt is the transcript the test expects, so a transcription test withholds it, while a
+TTS labelling test, whose answers are phones and prosody, shows the sentence to label. Retakes
+are limited (:mod:`datamill.workforce.retakes`): a test cannot be brute-forced.
 """
 
 from __future__ import annotations
@@ -35,8 +42,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.db.memo import remember
 from datamill.modalities.base import score_in
@@ -54,10 +62,17 @@ from datamill.workforce.models import (
     Worker,
 )
 from datamill.workforce.policies import is_business, managed_vendor_id, require_project_business
+from datamill.workforce.retakes import (
+    DEFAULT_COOLDOWN_MINUTES,
+    DEFAULT_MAX_ATTEMPTS,
+    require_attempt_allowed,
+    validated_limits,
+)
 from datamill.workforce.schemas import AttemptOut, QualificationTestOut
 from datamill.workforce.vendors import find_worker_of_user, to_decimal, worker_for_user
 
 __all__ = [
+    "GIVEAWAY_SCORE",
     "GOLDEN_STATUS",
     "AttemptResult",
     "TestQuestion",
@@ -70,23 +85,31 @@ __all__ = [
     "list_attempts",
     "qualification_questions",
     "qualification_required",
+    "question_item",
     "require_project_manager",
     "set_qualification_required",
     "take_qualification_test",
 ]
 
 _UNCHECKED = ("imported", "rejected", "listening")  # not (yet) through its checks
+#: a field of a question whose value, given as the answer, scores this much or more on the
+#: test's metric gives the answer away and is withheld from the candidate
+GIVEAWAY_SCORE = 0.5
 
 
 @dataclass(frozen=True)
 class TestQuestion:
-    """One golden item as the person tested sees it: never its answer."""
+    """One golden item as the person tested sees it: never its answer, nor a field that gives
+    it away (``withheld`` names those left out, e.g. ``prompt`` of a read-speech item whose
+    transcript is the answer); ``media`` is where the candidate fetches the item's file."""
 
     item_id: int
     external_id: str
     filename: str
     prompt: str | None
     attributes: dict[str, Any]
+    media: str = ""
+    withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +167,8 @@ def _test_out(session: Session, test: QualificationTest) -> QualificationTestOut
         revision=test.revision,
         created_by=test.created_by,
         required=_required(project),
+        max_attempts=test.max_attempts,
+        cooldown_minutes=test.cooldown_minutes,
     )
 
 
@@ -350,15 +375,24 @@ def define_qualification_test(
     *,
     pass_threshold: object,
     metric: str | None = None,
+    max_attempts: object | None = None,
+    cooldown_minutes: object | None = None,
 ) -> QualificationTestOut:
     """Define the test, or revise it (its owner or an admin): ``golden`` maps item ids of the
     project to their known answers. A revision replaces threshold, metric and golden set. The
-    metric defaults to the modality's first acceptance metric (speech: character accuracy)."""
+    metric defaults to the modality's first acceptance metric (speech: character accuracy).
+    ``max_attempts`` (default 3) and ``cooldown_minutes`` (default 0) limit retakes; a revision
+    that gives neither keeps the test's."""
     require_project_manager(session, actor, project_id, "define qualification tests")
     project = _project(session, project_id)
     metric = metric or default_metric(project.modality)
     threshold = _validated(session, project, golden, pass_threshold, metric)
     test = _test(session, project_id)
+    tries, cooldown = validated_limits(
+        max_attempts if max_attempts is not None
+        else (test.max_attempts if test else DEFAULT_MAX_ATTEMPTS),
+        cooldown_minutes if cooldown_minutes is not None
+        else (test.cooldown_minutes if test else DEFAULT_COOLDOWN_MINUTES))
     if test is not None:
         _require_owner(actor, test)  # before anything is set aside
     before = {g.item_id for g in _active_golden(session, test)} if test else set()
@@ -366,7 +400,8 @@ def define_qualification_test(
     _back_to_production(session, before - set(golden))
     if test is None:
         test = QualificationTest(
-            project_id=project_id, metric=metric, pass_threshold=threshold, created_by=actor.id
+            project_id=project_id, metric=metric, pass_threshold=threshold, created_by=actor.id,
+            max_attempts=tries, cooldown_minutes=cooldown,
         )
         session.add(test)
         session.flush()
@@ -376,6 +411,7 @@ def define_qualification_test(
     else:
         _revise(session, actor, test, golden)
         test.metric, test.pass_threshold = metric, threshold
+        test.max_attempts, test.cooldown_minutes = tries, cooldown
         action = "qualification.revised"
     record_audit(
         session,
@@ -386,6 +422,7 @@ def define_qualification_test(
         project_id=project_id,
         data={"metric": metric, "threshold": str(threshold), "golden": len(golden),
               "revision": test.revision, "set_aside": set_aside,
+              "max_attempts": tries, "cooldown_minutes": cooldown,
               "returned": len(before - set(golden))},
     )
     session.flush()
@@ -411,6 +448,34 @@ def qualification_questions(
 ) -> list[TestQuestion]:
     """The golden items a worker answers (never the answers): for a registered worker (who
     takes the test) or the project's business side."""
+    _require_candidate(session, user, project_id)
+    test = _test(session, project_id)
+    if test is None:
+        raise NotFound(f"project {project_id} has no qualification test")
+    project = _project(session, project_id)
+    golden = _active_golden(session, test)
+    items = {i.id: i for i in session.scalars(
+        select(Item).where(Item.id.in_([g.item_id for g in golden])))}
+    return [_question(project, test.metric, items[g.item_id], g.reference_text) for g in golden]
+
+
+def question_item(session: Session, user: User, project_id: int, item_id: int) -> Item:
+    """The item of one question of the test, for its media file: to whoever may see the
+    questions, only an item the test asks about now (and never one above their clearance)."""
+    _require_candidate(session, user, project_id)
+    test = _test(session, project_id)
+    asked = test is not None and session.scalar(select(exists().where(
+        GoldenTask.test_id == test.id, GoldenTask.item_id == item_id,
+        GoldenTask.retired.is_(False)))) is True
+    if not asked:
+        raise NotFound(f"item {item_id} is no question of project {project_id}'s "
+                       "qualification test", project_id=project_id, item_id=item_id)
+    require_item_cleared(session, user, item_id)
+    return get_or_raise(session, Item, item_id, "item", item_id=item_id)
+
+
+def _require_candidate(session: Session, user: User, project_id: int) -> None:
+    """A registered worker (who takes the test) or the project's business side."""
     _project(session, project_id)
     if find_worker_of_user(session, user.id) is None:
         try:
@@ -422,14 +487,46 @@ def qualification_questions(
                 f"datamill workforce worker-add {user.username} ...) and the project's "
                 f"business side ({err.message})", project_id=project_id,
                 reason_code="not_a_worker") from err
-    test = _test(session, project_id)
-    if test is None:
-        raise NotFound(f"project {project_id} has no qualification test")
-    ids = [g.item_id for g in _active_golden(session, test)]
-    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids)))}
-    return [TestQuestion(item_id=i, external_id=items[i].external_id,
-                         filename=items[i].filename, prompt=items[i].prompt,
-                         attributes=dict(items[i].attributes or {})) for i in ids]
+
+
+def _gives_away(project: Project, metric: str, reference: str, value: object) -> bool:
+    """Whether ``value`` (a field of a question), given as the answer, would score at least
+    :data:`GIVEAWAY_SCORE` against the known answer: every string in it is tried."""
+    if isinstance(value, dict):
+        return any(_gives_away(project, metric, reference, v) for v in value.values())
+    if isinstance(value, list):
+        return any(_gives_away(project, metric, reference, v) for v in value)
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if value.strip() == reference.strip():
+        return True
+    try:
+        scores = score_in(get_modality(project.modality), [reference], [value],
+                          project.language, project.spec.get("requirements", {}),
+                          project.spec.get("text_normalization"))
+    except (DatamillError, ValueError, TypeError):  # not an answer of this modality at all
+        return False
+    score = scores.get(metric)
+    return isinstance(score, int | float) and float(score) >= GIVEAWAY_SCORE
+
+
+def _question(project: Project, metric: str, item: Item, reference: str) -> TestQuestion:
+    """The item as the candidate sees it: what gives the answer away left out."""
+    withheld: list[str] = []
+    prompt = item.prompt
+    if prompt is not None and _gives_away(project, metric, reference, prompt):
+        prompt = None
+        withheld.append("prompt")
+    attributes: dict[str, Any] = {}
+    for key, value in sorted((item.attributes or {}).items()):
+        if _gives_away(project, metric, reference, value):
+            withheld.append(f"attributes.{key}")
+        else:
+            attributes[key] = value
+    return TestQuestion(
+        item_id=item.id, external_id=item.external_id, filename=item.filename, prompt=prompt,
+        attributes=attributes, withheld=tuple(withheld),
+        media=f"/api/v1/projects/{project.id}/qualification-test/questions/{item.id}/media")
 
 
 def take_qualification_test(
@@ -442,6 +539,7 @@ def take_qualification_test(
         raise NotFound(f"project {project_id} has no qualification test")
     worker = worker_for_user(session, user.id)
     golden = _active_golden(session, test)
+    allowance = require_attempt_allowed(session, test, worker, user.username)
     unanswered = [g.item_id for g in golden if g.item_id not in answers]
     extra = sorted(set(answers) - {g.item_id for g in golden})
     if unanswered or extra:
@@ -474,9 +572,12 @@ def take_qualification_test(
         object_type="worker",
         object_id=worker.id,
         project_id=project_id,
-        data={"score": str(score), "passed": attempt.passed},
+        data={"score": str(score), "passed": attempt.passed,
+              "attempt": allowance.attempts_used + 1},
     )
-    return AttemptOut.model_validate(attempt)
+    return AttemptOut.model_validate(attempt).model_copy(update={
+        "attempts_used": allowance.attempts_used + 1,
+        "attempts_left": allowance.attempts_left - 1})
 
 
 def _attempt_scope(

@@ -64,6 +64,8 @@ class QualificationTestOut(BaseModel):
     revision: int = 1
     created_by: int | None = None
     required: bool = False  # the project's ``qualification_required`` setting
+    max_attempts: int = 3  # attempts a worker may make (plus one per grant)
+    cooldown_minutes: int = 0  # between two attempts of one worker (0: none)
 
 
 class WorkerAccuracyOut(BaseModel):
@@ -86,6 +88,8 @@ class AttemptOut(_Out):
     scores: dict[str, Any]
     passed: bool
     created_at: datetime
+    attempts_used: int | None = None  # this one included (set when the attempt is made)
+    attempts_left: int | None = None
 
 
 class PriceOut(_Out):

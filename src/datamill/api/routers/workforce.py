@@ -6,16 +6,19 @@ another vendor's data gets 403 and nothing changes.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import CurrentUser, SessionDep
+from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
+from datamill.production.media import item_path, media_type_of
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
     assignment,
@@ -24,6 +27,7 @@ from datamill.workforce import (
     performance,
     pricing,
     qualification,
+    retakes,
     settlement,
     throughput,
     vendors,
@@ -81,6 +85,26 @@ class TestDefine(BaseModel):
     golden: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
     pass_threshold: Money
     metric: str | None = None  # the modality's first acceptance metric
+    max_attempts: int | None = Field(
+        None, ge=1, le=100, description="Attempts a worker may make (default 3; a revision "
+        "without it keeps the test's); a manager may grant more.")
+    cooldown_minutes: int | None = Field(
+        None, ge=0, le=129600, description="Minutes between two attempts of one worker "
+        "(default 0: none).")
+
+
+class AttemptGrant(BaseModel):
+    worker_id: int = Field(ge=1, le=2**63 - 1)
+    note: str = Field("", max_length=2000)
+
+
+class AttemptStanding(BaseModel):
+    project_id: int
+    worker_id: int
+    attempts_used: int
+    attempts_allowed: int
+    attempts_left: int
+    next_attempt_at: datetime | None
 
 
 class Answers(BaseModel):
@@ -249,6 +273,8 @@ def define_test_endpoint(
         body.golden,
         pass_threshold=body.pass_threshold,
         metric=body.metric,
+        max_attempts=body.max_attempts,
+        cooldown_minutes=body.cooldown_minutes,
     )
     if test.revision > 1:
         response.status_code = status.HTTP_200_OK
@@ -279,8 +305,40 @@ def attempt_endpoint(
 def questions_endpoint(
     project_id: Id, session: SessionDep, user: CurrentUser
 ) -> list[qualification.TestQuestion]:
-    """The items a worker answers in the test (never the answers)."""
+    """The items a worker answers in the test: never the answers, nor a field that gives one
+    away (``withheld`` names them); ``media`` serves each item's file."""
     return qualification.qualification_questions(session, user, project_id)
+
+
+@router.get(
+    "/projects/{project_id}/qualification-test/questions/{item_id}/media",
+    response_class=FileResponse,
+    responses=media_response("The question's media file (audio, an image ...)", "audio/wav",
+                             "image/png", "application/octet-stream", binary=True),
+)
+def question_media_endpoint(
+    project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+) -> FileResponse:
+    """The file of one question's item, for whoever may see the questions."""
+    item = qualification.question_item(session, user, project_id, item_id)
+    return FileResponse(item_path(runtime.blobs, item), media_type=media_type_of(item.filename),
+                        filename=f"{item.external_id.replace('/', '_')}"
+                                 f"{Path(item.filename or '').suffix.lower()}",
+                        content_disposition_type="inline")
+
+
+@router.post("/projects/{project_id}/qualification-test/grants",
+             status_code=status.HTTP_201_CREATED)
+def grant_attempt_endpoint(
+    project_id: Id, body: AttemptGrant, session: SessionDep, user: CurrentUser
+) -> AttemptStanding:
+    """Grant a worker one more attempt (also lifting a cool-down): the project's manager or
+    the worker's vendor manager."""
+    got = retakes.grant_attempt(session, user, project_id, body.worker_id, body.note)
+    return AttemptStanding(project_id=project_id, worker_id=body.worker_id,
+                           attempts_used=got.attempts_used,
+                           attempts_allowed=got.attempts_allowed,
+                           attempts_left=got.attempts_left, next_attempt_at=got.next_attempt_at)
 
 
 @router.get("/projects/{project_id}/qualification-test/attempts")

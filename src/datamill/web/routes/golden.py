@@ -20,12 +20,13 @@ from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
-from datamill.workforce import golden, qualification
+from datamill.workforce import golden, qualification, retakes
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/workforce/projects", route_class=HtmlRoute, include_in_schema=False)
-_OK = {"rate": "gq.ok.rate", "test": "gq.ok.test", "required": "gq.ok.required"}
+_OK = {"rate": "gq.ok.rate", "test": "gq.ok.test", "required": "gq.ok.required",
+       "grant": "gq.ok.grant"}
 
 
 def _page(
@@ -106,6 +107,8 @@ def set_test(
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     answers: Annotated[str, Form()], threshold: Annotated[str, Form()],
     metric: Annotated[str, Form()] = "",  # empty: the modality's first acceptance metric
+    max_attempts: Annotated[str, Form()] = "",  # empty: the test's (3 for a new one)
+    cooldown_minutes: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
@@ -115,7 +118,9 @@ def set_test(
             session, project_id, _parse_answers(answers)
         )
         qualification.define_qualification_test(
-            session, me.user, project_id, by_id, pass_threshold=threshold, metric=metric or None
+            session, me.user, project_id, by_id, pass_threshold=threshold, metric=metric or None,
+            max_attempts=max_attempts.strip() or None,
+            cooldown_minutes=cooldown_minutes.strip() or None,
         )
 
     refused = _refused(session, define)
@@ -123,6 +128,20 @@ def set_test(
         return _page(request, session, me, project_id, error=refused, status_code=409,
                      answers=answers)
     return _done(project_id, "test")
+
+
+@router.post("/{project_id}/golden/grant", response_class=HTMLResponse)
+def grant_attempt(
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    worker_id: Annotated[int, Form(ge=1, le=2**63 - 1)], csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Grant a worker one more qualification attempt (lifting a cool-down)."""
+    require_csrf(request, me, csrf_token)
+    refused = _refused(session, lambda: retakes.grant_attempt(session, me.user, project_id,
+                                                              worker_id))
+    if refused is not None:
+        return _page(request, session, me, project_id, error=refused, status_code=409)
+    return _done(project_id, "grant")
 
 
 @router.post("/{project_id}/golden/required", response_class=HTMLResponse)
