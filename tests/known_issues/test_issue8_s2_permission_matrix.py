@@ -120,6 +120,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "golden": {"{item}": "hello"}, "pass_threshold": "0.5",
     },
     ("post", "/projects/{project_id}/qualification-test/attempts"): {"answers": {"{item}": "x"}},
+    ("post", "/projects/{project_id}/qualification-test/grants"): {"worker_id": 1},
     ("post", "/projects/{project_id}/golden-items"): {
         "answers": {"{item}": "hello"}, "pass_threshold": "0.5",
     },
@@ -231,7 +232,8 @@ PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_
                 "licence_id", "hold_id", "invite_id", "prompt_id", "link_id",
                 "release_id")
 #: writes on something the world does not have (no qualification test is defined)
-ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts")}
+ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts"),
+          ("post", "/projects/{project_id}/qualification-test/grants")}
 #: GETs the auditor must be able to read although they are a member of nothing
 READS = [
     "/projects", "/projects/{project}", "/projects/{project}/stats",

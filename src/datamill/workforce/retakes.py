@@ -158,12 +158,12 @@ def grant_attempt(
 ) -> Allowance:
     """Grant ``worker_id`` one more attempt at project ``project_id``'s test (also lifting a
     running cool-down); returns where the worker now stands."""
+    worker = get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
+    _require_granter(session, actor, project_id, worker)
     test = session.scalars(
         select(QualificationTest).where(QualificationTest.project_id == project_id)).first()
     if test is None:
         raise NotFound(f"project {project_id} has no qualification test", project_id=project_id)
-    worker = get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
-    _require_granter(session, actor, project_id, worker)
     session.add(QualificationGrant(test_id=test.id, worker_id=worker.id, granted_by=actor.id,
                                    note=note.strip()[:2000]))
     session.flush()
