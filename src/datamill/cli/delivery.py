@@ -38,7 +38,8 @@ def create_cmd(
     fmt: Annotated[list[str] | None, typer.Option("--format", help="Export format, repeatable (default: all the modality's).")] = None,
     encrypt: Annotated[bool | None, typer.Option(
         "--encrypt/--no-encrypt", help="Write one encrypted archive (default: when a master "
-        "key is configured); decrypt with 'datamill security decrypt-export'.")] = None,
+        "key is configured); the customer gets it decrypted with 'datamill delivery "
+        "download' (or GET /api/v1/deliveries/ID/package).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export an accepted batch with a sha256 manifest and a datasheet."""
@@ -155,6 +156,30 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "
         f"{amount(v.delivered_volume)} {v.volume_unit} → {v.path}", highlight=False))
+
+
+@app.command("download")
+@handle_errors
+def download_cmd(
+    delivery_id: int,
+    user: AsUser,
+    out_dir: Annotated[Path, typer.Option("--out", help="New (or empty) folder to write the "
+                                          "package's files to.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Get a delivery's package (the project's customer, or its manager): decrypted when it
+    was written encrypted (no key needed), every file checked against manifest.json; audited."""
+    from datamill.production.delivery_download import download_package
+
+    rt = get_runtime()
+    with rt.session() as s:
+        actor = acting_user(s, user, Action.ACCEPT_DELIVERY,
+                            project_id=owning_project(s, delivery_id=delivery_id))
+        got = download_package(s, getattr(rt.blobs, "master", None), delivery_id, actor,
+                               out_dir)
+    emit(got, as_json, lambda v: out.print(
+        f"delivery {delivery_id}: {v['files']} file(s) written to {v['out']} and checked "
+        f"against manifest.json{' (decrypted)' if v['encrypted'] else ''}", highlight=False))
 
 
 def _project_id(session: Any, ref: str) -> int:

@@ -17,6 +17,8 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.accepted": "Accepted",
     "dlv.files": "Files",
     "dlv.more_files": "more files: see manifest.json",
+    "dlv.package": "Download the package (decrypted)",
+    "dlv.package_help": "the whole package as one tar archive, decrypted for you when it was delivered encrypted (no key needed); manifest.json inside lists every file's sha256",
     "dlv.items": "Items",
     "dlv.volume": "Volume",
     "dlv.note": "Note (optional)",

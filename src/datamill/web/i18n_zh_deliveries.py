@@ -16,6 +16,8 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.accepted": "已验收",
     "dlv.files": "文件",
     "dlv.more_files": "个文件未列出：见 manifest.json",
+    "dlv.package": "下载交付包（已解密）",
+    "dlv.package_help": "整个交付包打成一个 tar 归档；加密交付的包在下载时为您解密（无需密钥）；包内 manifest.json 列出每个文件的 sha256",
     "dlv.items": "条数",
     "dlv.volume": "数量",
     "dlv.note": "备注（可选）",

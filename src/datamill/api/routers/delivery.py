@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, status
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import Require, RuntimeDep, SessionDep
@@ -156,3 +156,27 @@ def delivery_file_endpoint(
     media = "application/json" if path.suffix == ".json" else "application/octet-stream"
     return FileResponse(path, media_type=media, filename=path.name,
                         headers={"X-Content-SHA256": digest})
+
+
+@router.get("/deliveries/{delivery_id}/package",
+            response_class=StreamingResponse,
+            responses=media_response(
+                "The whole package as one tar archive, decrypted when it was written encrypted "
+                "(manifest.json inside lists every file's sha256)", "application/x-tar",
+                binary=True))
+def delivery_package_endpoint(
+    delivery_id: Id, session: SessionDep, runtime: RuntimeDep, user: Acceptor,
+) -> StreamingResponse:
+    """Download the whole package as a tar archive (the project's customer, or its manager):
+    an encrypted package is decrypted by the installation as it streams, so the customer needs
+    no key; audited. A chunk that fails to authenticate ends the stream early (an incomplete
+    tar: check it against ``manifest.json``)."""
+    from datamill.production.delivery_download import open_delivery_package
+
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    got = open_delivery_package(session, getattr(runtime.blobs, "master", None), delivery_id,
+                                user)
+    return StreamingResponse(
+        got.chunks, media_type="application/x-tar",
+        headers={"Content-Disposition": f'attachment; filename="{got.filename}"',
+                 "X-Package-Encrypted": "true" if got.encrypted else "false"})

@@ -12,14 +12,20 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import Forbidden, NotFound
-from datamill.http_deps import SessionDep
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.delivery import (
     delivery_file,
     delivery_path,
@@ -149,3 +155,17 @@ def delivery_reject(
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     reject_delivery(session, delivery_id, reason=reason, actor_id=me.user.id)
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=rejected", status_code=303)
+
+
+@router.get("/deliveries/{delivery_id}/package")
+def delivery_package_download(
+    delivery_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> StreamingResponse:
+    """The whole package as a tar archive, decrypted when it was delivered encrypted."""
+    from datamill.production.delivery_download import open_delivery_package
+
+    require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    got = open_delivery_package(session, getattr(runtime.blobs, "master", None), delivery_id,
+                                me.user)
+    return StreamingResponse(got.chunks, media_type="application/x-tar", headers={
+        "Content-Disposition": f'attachment; filename="{got.filename}"'})
