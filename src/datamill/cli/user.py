@@ -1,8 +1,10 @@
-"""``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation.
+"""``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation
+and reactivation.
 
-Writes act for ``--as USERNAME``, checked like the API: creating and deactivating users needs
-``manage_users`` (admins); a token or a password is one's own or an admin's business. Until the
-first admin exists, ``user create`` runs as the server's operator without ``--as`` (bootstrap).
+Writes act for ``--as USERNAME``, checked like the API: creating, deactivating and reactivating
+users needs ``manage_users`` (admins); a token or a password is one's own or an admin's
+business. Until the first admin exists, ``user create`` runs as the server's operator without
+``--as`` (bootstrap).
 """
 
 from __future__ import annotations
@@ -233,12 +235,29 @@ def password_cmd(
 @app.command("deactivate")
 @handle_errors
 def deactivate_cmd(username: str, user: AsUser, as_json: JsonOpt = False) -> None:
-    """Block a user from signing in; all their web sessions and API tokens are revoked."""
+    """Block a user from signing in; all their web sessions and API tokens are revoked, and the
+    open work they held (claimed tasks, unfinished packages) goes back to the pool."""
     from datamill.compliance.users import deactivate_user, get_user
 
     with get_runtime().session() as s:
         actor = acting_user(s, user, Action.MANAGE_USERS)
-        revoked = deactivate_user(s, get_user(s, username), actor_id=actor.id)
-    emit({"username": username, "revoked": revoked}, as_json, lambda _v: out.print(
+        done = deactivate_user(s, get_user(s, username), actor_id=actor.id)
+    revoked = {k: done[k] for k in ("sessions", "tokens")}
+    released = {k: done[k] for k in ("released_tasks", "unassigned_packages")}
+    emit({"username": username, "revoked": revoked, **released}, as_json, lambda _v: out.print(
         f"deactivated {username}; revoked {revoked['sessions']} session(s) and "
-        f"{revoked['tokens']} token(s)", highlight=False))
+        f"{revoked['tokens']} token(s); released {released['released_tasks']} held task(s) "
+        f"and {released['unassigned_packages']} package(s) back to the pool", highlight=False))
+
+
+@app.command("reactivate")
+@handle_errors
+def reactivate_cmd(username: str, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Let a deactivated user sign in again (no session, token or work comes back)."""
+    from datamill.compliance.users import get_user, reactivate_user
+
+    with get_runtime().session() as s:
+        actor = acting_user(s, user, Action.MANAGE_USERS)
+        reactivate_user(s, get_user(s, username), actor_id=actor.id)
+    emit({"username": username, "is_active": True}, as_json, lambda _v: out.print(
+        f"reactivated {username}", highlight=False))

@@ -38,7 +38,9 @@ __all__ = [
     "get_user",
     "is_member",
     "list_tokens",
+    "reactivate_user",
     "require",
+    "require_active",
     "revoke_credentials",
     "revoke_token",
     "set_password",
@@ -281,15 +283,50 @@ def change_password(
 
 
 def deactivate_user(session: Session, user: User, *, actor_id: int | None = None) -> dict[str, int]:
-    """Block sign-in and revoke every session and token (reactivating restores none of them)."""
+    """Block sign-in and revoke every session and token (reactivating restores none of them).
+
+    The open work they held goes back to the pool (:func:`datamill.production.tasks.
+    release_work_of`): their holds on open tasks are dropped and their unfinished packages
+    unassigned, or it would sit with someone who cannot sign in, hidden from everyone else.
+    Returns the counts: ``sessions``, ``tokens``, ``released_tasks``, ``unassigned_packages``."""
+    from datamill.production.tasks import release_work_of
+
     user.is_active = False
     revoked = revoke_credentials(session, user)
+    released = release_work_of(session, user.id, actor_id=actor_id)
     record_audit(session, actor_id=actor_id, action="user.deactivated", object_type="user",
-                 object_id=user.id, data={"username": user.username, **revoked})
-    return revoked
+                 object_id=user.id, data={"username": user.username, **revoked,
+                                          "released_tasks": released["tasks"],
+                                          "unassigned_packages": released["packages"]})
+    return {**revoked, "released_tasks": len(released["tasks"]),
+            "unassigned_packages": len(released["packages"])}
+
+
+def reactivate_user(session: Session, user: User, *, actor_id: int | None = None) -> None:
+    """Let a deactivated user sign in again (with a password; no session or token comes back,
+    and no work: they are added to projects and handed packages afresh)."""
+    if user.is_active:
+        raise Conflict(f"user {user.username!r} is already active", username=user.username)
+    user.is_active = True
+    record_audit(session, actor_id=actor_id, action="user.reactivated", object_type="user",
+                 object_id=user.id, data={"username": user.username})
+    session.flush()
+
+
+def require_active(user: User) -> None:
+    """Conflict when ``user`` is deactivated: no project membership or work is handed to
+    someone who cannot sign in (it would sit with them, hidden from everyone else)."""
+    if not user.is_active:
+        raise Conflict(
+            f"user {user.username!r} is deactivated: reactivate them first (an admin: "
+            f"`datamill user reactivate {user.username}`) or choose someone else",
+            username=user.username, reason="inactive")
 
 
 def add_member(session: Session, project_id: int, user: User, actor_id: int | None) -> None:
+    """Make ``user`` a member of the project (a no-op when they are one); never a deactivated
+    user (:func:`require_active`)."""
+    require_active(user)
     exists = session.scalars(
         select(ProjectMember).where(
             ProjectMember.project_id == project_id, ProjectMember.user_id == user.id

@@ -42,6 +42,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Action, allowed, role_with_article
+from datamill.compliance.users import require_active
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
@@ -76,6 +77,7 @@ __all__ = [
     "list_tasks_for_user",
     "mixed_item",
     "read_claim_ahead",
+    "release_work_of",
     "task_view",
 ]
 
@@ -260,6 +262,7 @@ def assign_package(
 ) -> PackageOut:
     """Hand a package to one person; only its assignee (and the open pool) can claim from it."""
     pkg = get_or_raise(session, WorkPackage, package_id, "work package")
+    require_active(user)  # a deactivated person's package would sit there, claimed by nobody
     action = Action.REVIEW if pkg.stage == "review" else Action.ANNOTATE  # the rest is work
     if not allowed(user.role, action):  # the permission matrix (vendor workers annotate too)
         raise InvalidInput(
@@ -322,6 +325,40 @@ def _release_holds(session: Session, package_id: int, user_id: int | None) -> li
     task_ids = [t for _h, t in held]
     _drop_holds(session, user_id, task_ids, _ASSIGNMENTS.c.id.in_([h for h, _t in held]))
     return task_ids
+
+
+def release_work_of(
+    session: Session, user_id: int, *, actor_id: int | None = None
+) -> dict[str, list[int]]:
+    """Give back to the pool the open work ``user_id`` holds (on deactivation): their holds on
+    open tasks (claimed, or returned to them for rework) go, with their drafts, as on a
+    reassignment (:func:`_release_holds`), and their packages with work left lose their
+    assignee (back to the open pool, or to their vendor's). Submitted work stays theirs.
+    Returns the released task ids (``tasks``) and unassigned package ids (``packages``)."""
+    held = session.execute(
+        select(_ASSIGNMENTS.c.id, _ASSIGNMENTS.c.task_id)
+        .join(_TASKS, _TASKS.c.id == _ASSIGNMENTS.c.task_id)
+        .where(_TASKS.c.status == "open", _ASSIGNMENTS.c.user_id == user_id,
+               _ASSIGNMENTS.c.status.in_(("claimed", "returned")))
+        .order_by(_ASSIGNMENTS.c.task_id)
+        .with_for_update()
+    ).all()
+    task_ids = [t for _h, t in held]
+    if held:
+        _drop_holds(session, user_id, task_ids, _ASSIGNMENTS.c.id.in_([h for h, _t in held]))
+    unfinished = exists().where(_TASKS.c.package_id == WorkPackage.id, _TASKS.c.status != "done")
+    packages = session.scalars(
+        select(WorkPackage).where(WorkPackage.assignee_id == user_id, unfinished)
+        .order_by(WorkPackage.id)
+    ).all()
+    for pkg in packages:
+        pkg.assignee_id = None
+        pkg.status = "open"
+        record_audit(session, actor_id=actor_id, action="package.unassigned",
+                     object_type="work_package", object_id=pkg.id, project_id=pkg.project_id,
+                     data={"previous_user_id": user_id, "reason": "assignee deactivated"})
+    session.flush()
+    return {"tasks": task_ids, "packages": [p.id for p in packages]}
 
 
 def _drop_holds(session: Session, user_id: int | None, task_ids: list[int],

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.compliance.users import add_member
+from datamill.compliance.users import add_member, require_active
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.db.memo import Lookup, get_row
@@ -265,6 +265,7 @@ def assign_package_to_worker(
     user = session.get(User, worker.user_id)
     if project is None or user is None:
         raise NotFound("package without project or worker without user")
+    require_active(user)
     problems = eligibility_problems(session, worker, project)
     if problems:
         raise Conflict(
