@@ -38,6 +38,7 @@ __all__ = [
     "set_clearance",
     "user_clearance",
     "visible_project_ids",
+    "who_clears",
 ]
 
 LEVELS = ("public", "internal", "confidential", "secret")
@@ -103,6 +104,20 @@ def _office(user: User | None) -> bool:
     return user is not None and allowed(user.role, Action.MANAGE_DATA_SECURITY)
 
 
+def who_clears(user: User, level: str) -> str:
+    """Who raises ``user``'s clearance to ``level``, worded for them (the end of a refusal): an
+    admin sets their own, an officer is vetted by another officer or an admin, anyone else by
+    the data-security office (an officer is never told to ask their own office)."""
+    if user.role == "admin":
+        return (f"as an admin, {user.username!r} may raise their own clearance to {level!r} "
+                f"first (datamill security clearance {user.username} {level})")
+    if _office(user):
+        return (f"another data-security officer or an admin clears {user.username!r} for "
+                f"{level!r} first (nobody but an admin sets their own clearance)")
+    return (f"the data-security office (an admin or a data-security officer) clears "
+            f"{user.username!r} for {level!r} first")
+
+
 def require_project_or_office(session: Session, actor: User, project_id: int) -> None:
     """Forbidden unless ``actor`` manages the project, or is of the data-security office and
     cleared for it: the project's data-security work (classification, desensitization)."""
@@ -126,7 +141,7 @@ def set_classification(
     if actor.role != "admin" and LEVELS.index(level) > LEVELS.index(own):
         raise Forbidden(  # one could not see the project afterwards: vetting comes first
             f"{actor.username!r} (clearance {own!r}) may not classify a project {level!r}; "
-            "ask the data-security office for clearance first", project_id=project_id)
+            + who_clears(actor, level), project_id=project_id)
     row = session.get(ProjectClassification, project_id)
     before = row.level if row is not None else None
     floor = None if office else _office_level(session, project_id)

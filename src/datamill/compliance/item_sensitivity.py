@@ -18,7 +18,13 @@ from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.classification import LEVELS, _check_level, project_level, user_clearance
+from datamill.compliance.classification import (
+    LEVELS,
+    _check_level,
+    project_level,
+    user_clearance,
+    who_clears,
+)
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ItemClassification
@@ -84,8 +90,7 @@ def require_cleared_for(session: Session, user: User, level: str, what: str) -> 
     if LEVELS.index(level) > LEVELS.index(own):
         raise Forbidden(
             f"{user.username!r} (clearance {own!r}) is not cleared for {what}, classified "
-            f"{level!r}: the data-security office (an "
-            f"admin or a data-security officer) clears {user.username!r} for {level!r} first",
+            f"{level!r}: " + who_clears(user, level),
             reason_code="clearance")
 
 

@@ -34,6 +34,12 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.withheld.clearance": "Not downloadable for now: this delivery holds items classified "
                               "above your clearance; the data-security office (an admin or a "
                               "data-security officer) can clear you for their level.",
+    "dlv.withheld.clearance_officer": "Not downloadable for now: this delivery holds items "
+                                      "classified above your clearance; another data-security "
+                                      "officer or an admin can clear you for their level.",
+    "dlv.withheld.clearance_admin": "Not downloadable for now: this delivery holds items "
+                                    "classified above your clearance; as an admin, you can "
+                                    "raise your own clearance on the security page.",
     "dlv.withheld.export": "Not downloadable for now: the project's export abroad awaits its "
                            "assessment; once approved, the files can be downloaded.",
     "dlv.ok.accepted": "Acceptance recorded.",

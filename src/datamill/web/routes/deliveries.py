@@ -22,7 +22,7 @@ from fastapi.responses import (
 
 from datamill.compliance import access as q
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import Forbidden, NotFound
 from datamill.http_deps import RuntimeDep, SessionDep
@@ -73,8 +73,13 @@ def _withheld(session: SessionDep, user: User, delivery_id: int) -> str | None:
     try:
         require_release(session, user, delivery_id)
     except Forbidden as refused:
-        return ("dlv.withheld.export" if refused.details.get("reason") == "export_not_assessed"
-                else "dlv.withheld.clearance")
+        if refused.details.get("reason") == "export_not_assessed":
+            return "dlv.withheld.export"
+        if user.role == "admin":  # an admin sets their own clearance
+            return "dlv.withheld.clearance_admin"
+        if allowed(user.role, Action.MANAGE_DATA_SECURITY):  # never "ask your own office"
+            return "dlv.withheld.clearance_officer"
+        return "dlv.withheld.clearance"
     return None
 
 
