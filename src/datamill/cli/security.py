@@ -1,8 +1,8 @@
 """``datamill security``: the data-security office's commands.
 
 Encryption keys, classification and clearance, cross-border export, surveying qualification,
-subjects' consent and desensitization. Writes act for ``--as USERNAME`` and are checked by the
-same services as the API.
+subjects' consent and desensitization. Writes, and the reads of a project's state, consents and
+the export rules, act for ``--as USERNAME`` and are checked by the same services as the API.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from rich.table import Table
 
 from datamill.cli._common import (
     MAX_WORKERS,
+    acting_user,
     emit,
     get_runtime,
     handle_errors,
@@ -24,6 +25,7 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
+from datamill.compliance.roles import Action
 
 __all__ = ["app"]
 
@@ -218,12 +220,15 @@ def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = F
 
 @app.command("status")
 @handle_errors
-def status_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
-    """A project's classification, export state, surveying flag and consent flags."""
+def status_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """A project's classification, export state, surveying flag and consent flags (its
+    viewers, as ``GET /security/projects/{id}``)."""
     from datamill.compliance.security_status import project_security
 
     with get_runtime().session() as s:
-        r = project_security(s, _pid(s, project))
+        pid = _pid(s, project)
+        acting_user(s, actor, Action.VIEW_PROJECT, project_id=pid)
+        r = project_security(s, pid)
 
     def render(r: dict[str, Any]) -> None:
         ex = r["export"]
@@ -305,12 +310,13 @@ def rule_remove_cmd(country: str, actor: AsUser, as_json: JsonOpt = False) -> No
 
 @app.command("export-rules")
 @handle_errors
-def rules_cmd(as_json: JsonOpt = False) -> None:
-    """Destinations that need an assessment (settings + rules table)."""
-    from datamill.compliance.export import list_export_rules
+def rules_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Destinations that need an assessment (settings + rules table): for the data-security
+    office, auditors and project managers, as the API."""
+    from datamill.compliance.export import read_export_rules
 
     with get_runtime().session() as s:
-        r = list_export_rules(s)
+        r = read_export_rules(s, acting_user(s, actor))
 
     def render(r: dict[str, Any]) -> None:
         out.print(f"configured: {r['configured']}", highlight=False)
@@ -410,12 +416,13 @@ def consent_withdraw_cmd(
 
 @app.command("consents")
 @handle_errors
-def consents_cmd(project: ProjectArg, as_json: JsonOpt = False) -> None:
-    """A project's consent records and withdrawal flags."""
+def consents_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """A project's consent records and withdrawal flags (its viewers, as the API)."""
     from datamill.compliance.consent import list_consents, list_flags
 
     with get_runtime().session() as s:
         pid = _pid(s, project)
+        acting_user(s, actor, Action.VIEW_PROJECT, project_id=pid)
         r = {"consents": list_consents(s, pid), "flags": list_flags(s, pid)}
 
     def render(r: dict[str, Any]) -> None:

@@ -41,11 +41,11 @@ def test_security_commands(runtime: Runtime, users: dict[str, User], tmp_path: P
     assert _json(cli, "clearance", "pm", "secret", "--as", "admin")["level"] == "secret"
     assert _json(cli, "classify", "clisec", "secret", "--as", "pm")["level"] == "secret"
     _json(cli, "export-flag", "clisec", "--destination", "JP", "--as", "pm")
-    status = _json(cli, "status", "clisec")
+    status = _json(cli, "status", "clisec", "--as", "pm")
     assert status["classification"] == "secret"
     assert status["export"]["delivery_allowed"] is False
     _json(cli, "assess", "clisec", "--conclusion", "approved", "--notes", "ok", "--as", "admin")
-    assert _json(cli, "status", "clisec")["export"]["delivery_allowed"] is True
+    assert _json(cli, "status", "clisec", "--as", "pm")["export"]["delivery_allowed"] is True
     assert _json(cli, "surveying", "clisec", "--as", "pm")["surveying_required"] is True
     q = _json(cli, "surveying-grant", "--user", "ann1", "--valid-until", "2099-01-01",
               "--as", "admin")
@@ -57,7 +57,7 @@ def test_security_commands(runtime: Runtime, users: dict[str, User], tmp_path: P
     assert d["texts"]["texts_with_pii"] == 1 and d["texts"]["engine"] == "local"
     assert "13812345678" in _json(cli, "original", str(items[0]), "prompt", "--as", "pm")["text"]
     # human output, no markup tags, one error line
-    r = cli.invoke(app, ["status", "clisec"])
+    r = cli.invoke(app, ["status", "clisec", "--as", "admin"])
     assert r.exit_code == 0 and "classified secret" in r.output and "[" not in r.output
 
 
