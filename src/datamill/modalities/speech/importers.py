@@ -115,13 +115,21 @@ class KaldiImporter:
         base = os.path.realpath(folder) + os.sep
         for key, audio in recordings.items():
             if key not in known:
+                # read only regular files inside the data directory (no FIFO, no device); an
+                # audio path out of it is named as such (reco2dur would not let it in either:
+                # the import takes media from inside the folder only)
+                if not os.path.realpath(audio).startswith(base):
+                    how = ("is a symbolic link that points outside"
+                           if os.path.normpath(audio).startswith(base) else "escapes")
+                    raise KaldiSourceError(
+                        f"wav.scp: the audio of {key!r} ({audio}) {how} the data directory; "
+                        "audio is imported from inside it only: move the file in and name it "
+                        "relative to wav.scp", file="wav.scp")
+                if not audio.is_file():
+                    raise KaldiSourceError(f"wav.scp: the audio of {key!r} ({audio}) is not a "
+                                           "file", file="wav.scp")
                 import soundfile  # noqa: PLC0415 - only without reco2dur
 
-                # read only regular files inside the data directory (no FIFO, no device)
-                if not os.path.realpath(audio).startswith(base) or not audio.is_file():
-                    raise KaldiSourceError(f"wav.scp: the length of {key!r} is unknown (its audio "
-                                           "is not a file inside the data directory); add "
-                                           "reco2dur or segments", file="wav.scp")
                 try:
                     info = soundfile.info(str(audio))
                 except (OSError, RuntimeError) as err:
