@@ -34,9 +34,6 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.withheld.clearance": "Not downloadable for now: this delivery holds items classified "
                               "above your clearance; the data-security office (an admin or a "
                               "data-security officer) can clear you for their level.",
-    "dlv.withheld.clearance_officer": "Not downloadable for now: this delivery holds items "
-                                      "classified above your clearance; another data-security "
-                                      "officer or an admin can clear you for their level.",
     "dlv.withheld.clearance_admin": "Not downloadable for now: this delivery holds items "
                                     "classified above your clearance; as an admin, you can "
                                     "raise your own clearance on the security page.",

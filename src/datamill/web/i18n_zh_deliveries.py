@@ -30,8 +30,6 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.reject": "拒收整批交付",
     "dlv.withheld.clearance": "暂不可下载：本次交付含有密级高于您的许可级别的条目，"
                               "请数据安全部门（管理员或数据安全专员）为您授予相应级别。",
-    "dlv.withheld.clearance_officer": "暂不可下载：本次交付含有密级高于您的许可级别的条目，"
-                                      "请另一位数据安全专员或管理员为您授予相应级别。",
     "dlv.withheld.clearance_admin": "暂不可下载：本次交付含有密级高于您的许可级别的条目，"
                                     "您是管理员，可在安全页面自行提升您的许可级别。",
     "dlv.withheld.export": "暂不可下载：该项目的数据出境尚未通过评估，评估批准后即可下载。",
