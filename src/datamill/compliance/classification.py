@@ -109,8 +109,9 @@ def who_clears(user: User, level: str) -> str:
     admin sets their own, an officer is vetted by another officer or an admin, anyone else by
     the data-security office (an officer is never told to ask their own office)."""
     if user.role == "admin":
-        return (f"as an admin, {user.username!r} may raise their own clearance to {level!r} "
-                f"first (datamill security clearance {user.username} {level})")
+        name = user.username
+        return (f"as an admin, {name!r} may raise their own clearance to {level!r} first "
+                f"(datamill security clearance {name} {level} --as {name})")
     if _office(user):
         return (f"another data-security officer or an admin clears {user.username!r} for "
                 f"{level!r} first (nobody but an admin sets their own clearance)")
