@@ -20,7 +20,7 @@ from sqlalchemy import delete, update
 
 from datamill.compliance.audit import record_audit, verify_audit
 from datamill.compliance.audit_state import VERIFIED_FILE, audit_state
-from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.models import AuditDeletion, AuditRecord, User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -99,8 +99,12 @@ def test_appended_and_deleted_records_are_found_on_the_next_load(
     _edit(runtime, newest)  # written after the verified head, then edited before a load
     page = client.get("/audit", params={"actor": "pm"})
     assert INTACT not in page.text and f"#{newest}" in page.text
-    with runtime.session() as s:  # repaired by deleting it (the head moves back)
+    with runtime.session() as s:  # "repaired" by deleting it: the deletion is reported
         s.execute(delete(AuditRecord).where(AuditRecord.id == newest))
+    page = client.get("/audit")
+    assert INTACT not in page.text and f"record #{newest} was deleted" in page.text
+    with runtime.session() as s:  # an auditor who has looked into it clears the journal
+        s.execute(delete(AuditDeletion))
     assert INTACT in client.get("/audit").text
     with runtime.session() as s:
         record_audit(s, actor_id=None, action="bulk.more", object_type="task")

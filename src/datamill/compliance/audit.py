@@ -1,6 +1,6 @@
 """The hash-chained audit trail: every change that touches money, ownership or quality.
 
-Three layers, checked by ``verify_audit``:
+Four layers, checked by ``verify_audit``:
 
 1. **Chain.** ``record_hash`` = sha256(prev_hash + canonical JSON): editing or deleting a row
    breaks it, unless every later hash is recomputed.
@@ -11,6 +11,9 @@ Three layers, checked by ``verify_audit``:
    checkpoint``) a signed (record id, record count, head hash) goes into ``audit_checkpoints``
    and, after commit, into ``home/audit_checkpoint.json``. Deleting the last rows of the chain
    is detected against the latest checkpoint; rows written after it are not covered yet.
+4. **Deletion journal.** A trigger on ``audit_records`` (migration sc001) copies every deleted
+   row into ``audit_deletions``, so deleting the newest rows, which the chain and the
+   checkpoints cannot see, is reported too (``audit_guard``; why a trigger, there).
 
 Rows written before the HMAC existed (``record_hmac == ""``) are adopted once ("trust on first
 use"): the first signed write, ``verify`` or ``checkpoint`` finds no checkpoint and no signed row,
@@ -32,6 +35,7 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from datamill.compliance.audit_guard import check_deletions
 from datamill.compliance.keys import audit_key
 from datamill.compliance.models import AuditCheckpoint, AuditRecord
 from datamill.config import Settings
@@ -470,6 +474,8 @@ def verify_audit(
         count = max(int(cp["record_count"]) for cp in by_record[rid])
         report.add("truncated", f"record #{rid} is missing: a signed checkpoint counted {count} "
                    f"records up to it, {report.records} remain", rid)
+    for problem, message, first_id in check_deletions(session):  # the newest too (audit_guard)
+        report.add(problem, message, first_id)
     latest = max(checkpoints, key=lambda cp: int(cp["record_count"]), default=None)
     if latest is not None:
         report.latest_checkpoint = {k: latest[k] for k in ("record_id", "record_count", "at")

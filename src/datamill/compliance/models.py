@@ -12,8 +12,8 @@ from datamill.core.clock import utcnow
 from datamill.db.base import Base
 
 __all__ = [
-    "ApiToken", "AuditCheckpoint", "AuditRecord", "LedgerApprover", "ProjectMember", "User",
-    "UserSession",
+    "ApiToken", "AuditCheckpoint", "AuditDeletion", "AuditRecord", "LedgerApprover",
+    "ProjectMember", "User", "UserSession",
 ]
 
 
@@ -108,6 +108,22 @@ class AuditCheckpoint(Base):
     record_count: Mapped[int] = mapped_column()
     head_hash: Mapped[str] = mapped_column(String(64))
     hmac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditDeletion(Base):
+    """One audit record deleted from ``audit_records``, written by the database's own trigger
+    (migration sc001), never by datamill: the record's id, time and hash, and when and by which
+    database user (PostgreSQL; None on SQLite) it was deleted. ``verify_audit`` reports every
+    row: audit records are never deleted in normal operation."""
+
+    __tablename__ = "audit_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column()
+    record_at: Mapped[datetime | None] = mapped_column(default=None)
+    record_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    deleted_at: Mapped[datetime] = mapped_column()
+    db_user: Mapped[str | None] = mapped_column(String(128), default=None)
 
 
 class ProjectMember(Base):

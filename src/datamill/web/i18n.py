@@ -332,6 +332,8 @@ EN: dict[str, str] = {
     "audit.problem.truncated": "Records deleted after a signed checkpoint",
     "audit.problem.unsigned": "Unsigned record not covered by a checkpoint",
     "audit.problem.bad_checkpoint": "Checkpoint with an invalid signature",
+    "audit.problem.deleted": "Records deleted from the database (deletion journal)",
+    "audit.problem.unguarded": "Deletions are not recorded (trigger missing or disabled)",
     "audit.checkpoint": "Sign a checkpoint now",
     "audit.checkpoint_done": "Checkpoint signed.",
     "audit.help": "Each record is chained to the one before and signed with a key kept outside the database; checkpoints record how many records existed, so deleting the newest ones is detected too.",

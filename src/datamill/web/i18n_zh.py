@@ -282,6 +282,8 @@ ZH_CN: dict[str, str] = {
     "audit.problem.truncated": "已签名检查点之后的记录被删除",
     "audit.problem.unsigned": "未签名且不在检查点覆盖范围内的记录",
     "audit.problem.bad_checkpoint": "签名无效的检查点",
+    "audit.problem.deleted": "记录已从数据库中删除（删除日志）",
+    "audit.problem.unguarded": "删除操作未被记录（触发器缺失或被禁用）",
     "audit.checkpoint": "立即签署检查点",
     "audit.checkpoint_done": "检查点已签署。",
     "audit.help": "每条记录都与前一条链接，并用保存在数据库之外的密钥签名；检查点记录当时的记录总数，因此删除最新记录也能被发现。",
