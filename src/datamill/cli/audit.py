@@ -51,7 +51,8 @@ def _render_report(report: dict[str, Any]) -> None:
 def verify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Check every record's hash and HMAC and the signed checkpoints (exit 7 when broken)."""
+    """Check every record's hash and HMAC, the signed checkpoints and the journal of deleted
+    records (exit 7 when broken)."""
     from datamill.compliance.audit import verify_audit
 
     rt = get_runtime()

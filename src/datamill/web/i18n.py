@@ -336,7 +336,7 @@ EN: dict[str, str] = {
     "audit.problem.unguarded": "Deletions are not recorded (trigger missing or disabled)",
     "audit.checkpoint": "Sign a checkpoint now",
     "audit.checkpoint_done": "Checkpoint signed.",
-    "audit.help": "Each record is chained to the one before and signed with a key kept outside the database; checkpoints record how many records existed, so deleting the newest ones is detected too.",
+    "audit.help": "Each record is chained to the one before and signed with a key kept outside the database; checkpoints record how many records existed and the database journals every deleted record, so deleting the newest ones is detected too.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

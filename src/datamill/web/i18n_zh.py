@@ -286,7 +286,7 @@ ZH_CN: dict[str, str] = {
     "audit.problem.unguarded": "删除操作未被记录（触发器缺失或被禁用）",
     "audit.checkpoint": "立即签署检查点",
     "audit.checkpoint_done": "检查点已签署。",
-    "audit.help": "每条记录都与前一条链接，并用保存在数据库之外的密钥签名；检查点记录当时的记录总数，因此删除最新记录也能被发现。",
+    "audit.help": "每条记录都与前一条链接，并用保存在数据库之外的密钥签名；检查点记录当时的记录总数，数据库还会记下每一条被删除的记录，因此删除最新记录也能被发现。",
 }
 
 # --- data-security page ---

@@ -87,8 +87,9 @@ def records_csv_endpoint(session: SessionDep, user: CurrentUser, filters: Filter
 
 @router.get("/verify")
 def verify_endpoint(session: SessionDep, runtime: RuntimeDep, user: Auditor) -> dict[str, Any]:
-    """Check the chain, each record's HMAC and the signed checkpoints. ``ok`` is false, and
-    ``problems`` lists what was found, when rows were edited, re-hashed or deleted."""
+    """Check the chain, each record's HMAC, the signed checkpoints and the journal of deleted
+    records. ``ok`` is false, and ``problems`` lists what was found, when rows were edited,
+    re-hashed or deleted (``deleted``: which ids, written and deleted when)."""
     return verify_audit(session, runtime.settings).to_dict()
 
 
