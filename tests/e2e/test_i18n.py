@@ -14,7 +14,8 @@ from tests.e2e.conftest import PASSWORD, Site, shot
 NOT_TRANSLATED = {"app.name",  # the product name stays as it is
                   "sp.colon",  # punctuation: the full-width colon after a label
                   "sp.list_sep",  # and the full-width semicolon between listed reasons
-                  "sp.comma"}  # and the full-width comma between listed values
+                  "sp.comma",  # and the full-width comma between listed values
+                  "sp.paren"}  # and the full-width parentheses around a label
 
 
 def test_every_english_key_has_a_chinese_entry() -> None:

@@ -22,11 +22,12 @@ from datamill.workforce.models import (
     SettlementSheet,
     Vendor,
     VendorEvaluation,
+    Worker,
 )
 
 __all__ = [
-    "PAID_STATUSES", "earnings_by_period", "evaluations_by_vendor", "package_rows", "usernames",
-    "vendor_names",
+    "PAID_STATUSES", "earnings_by_period", "evaluations_by_vendor", "package_rows",
+    "project_names", "usernames", "vendor_names", "worker_names",
 ]
 
 # settlement sheets whose lines count as a worker's earnings
@@ -75,6 +76,25 @@ def usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     return dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
+
+
+def project_names(session: Session, project_ids: AbstractSet[int]) -> dict[int, str]:
+    """Project id → name (a printed sheet names projects, not ids)."""
+    if not project_ids:
+        return {}
+    return {int(i): str(n) for i, n in session.execute(
+        select(Project.id, Project.name).where(Project.id.in_(project_ids))).all()}
+
+
+def worker_names(session: Session, worker_ids: AbstractSet[int]) -> dict[int, str]:
+    """Worker id → the person's display name, else their username (a printed sheet's lines)."""
+    if not worker_ids:
+        return {}
+    rows = session.execute(
+        select(Worker.id, User.display_name, User.username)
+        .join(User, User.id == Worker.user_id).where(Worker.id.in_(worker_ids))
+    ).all()
+    return {int(w): str(d or u) for w, d, u in rows}
 
 
 def vendor_names(session: Session) -> dict[int, str]:

@@ -15,8 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
+from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError
 from datamill.http_deps import RuntimeDep, SessionDep
@@ -30,6 +32,7 @@ from datamill.web.check_text import (
 )
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 from datamill.web.i18n_image import EN_IMAGE
+from datamill.workforce.policies import managed_vendor_id
 
 __all__ = [
     "CSP",
@@ -55,6 +58,7 @@ templates = Jinja2Templates(directory=str(_HERE / "templates"))
 templates.env.globals["t"] = t
 templates.env.globals["allowed"] = allowed
 templates.env.globals["Action"] = Action
+templates.env.globals["role_scope"] = role_scope
 templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 #: the image workbench's strings, handed to it in the page's language (image/workbench.html)
 templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
@@ -85,16 +89,27 @@ def page_csp(request: Request) -> str:
 class SignedIn:
     """The user and CSRF token behind the session cookie."""
 
-    def __init__(self, user: User, ws: WebSession) -> None:
+    def __init__(self, user: User, ws: WebSession, manages: int | None = None) -> None:
         self.user = user
         self.csrf = ws.csrf
         self.web_session = ws
+        #: the vendor this person manages (the navigation links its page), or None
+        self.manages = manages
+
+
+def _managed_vendor(session: Session, user: User) -> int | None:
+    """The vendor the navigation links as "My vendor": asked only of people who do not see
+    every vendor (a vendor's manager is a worker record, whatever the base role)."""
+    if role_scope(user.role, Action.VIEW_WORKFORCE) is Scope.ANY:
+        return None
+    return managed_vendor_id(session, user)
 
 
 def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> SignedIn:
     user, ws = signed_in(request, session, runtime.settings)
-    request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf)
-    return SignedIn(user, ws)
+    manages = _managed_vendor(session, user)
+    request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf, manages)
+    return SignedIn(user, ws, manages)
 
 
 WebUser = Annotated[SignedIn, Depends(_signed_in)]
@@ -143,7 +158,9 @@ def render(
     lang = page_language(request)
     tr = translator(lang)
     tc = code_label(tr)
-    context.update(me=me, user=me.user if me else context.get("user"),
+    viewer = context.get("user")
+    context.update(me=me, user=me.user if me else viewer,
+                   nav_vendor=me.manages if me else getattr(viewer, "manages", None),
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
                    tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
                    treason=inspection_reason(tr, lang), trev=review_reason(tr),
@@ -179,6 +196,7 @@ class Viewer:
     username: str
     role: str
     csrf: str
+    manages: int | None = None
 
 
 def _viewer(request: Request) -> Viewer | None:
@@ -197,7 +215,8 @@ def _viewer(request: Request) -> Viewer | None:
     try:
         with runtime.session() as session:
             user, ws = signed_in(request, session, runtime.settings)
-            return Viewer(user.id, user.username, user.role, ws.csrf)
+            return Viewer(user.id, user.username, user.role, ws.csrf,
+                          _managed_vendor(session, user))
     except NotSignedIn:
         return None
     except Exception:  # noqa: BLE001 - an error page must render even when this fails

@@ -13,7 +13,7 @@ from datamill.collection.quotas import quota_progress
 from datamill.compliance import access
 from datamill.compliance.login_throttle import SignInThrottled, app_throttle, sign_in
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action, Role, allowed
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import DatamillError, InvalidInput, NotFound, Unauthorized
 from datamill.db.lookup import get_or_raise
@@ -140,21 +140,42 @@ def _work_rows(session: Any, me: WebUser, stage: str) -> list[dict[str, Any]]:
     return out
 
 
+def _home_kind(role: str) -> str:
+    """Which home page a role gets, decided by the permission matrix (not by role names):
+    whoever annotates (or reviews, or inspects) without managing projects gets their work;
+    a vendor's manager without the business side's reach gets their vendor's page; everyone
+    else the list of their projects."""
+    manages = allowed(role, Action.MANAGE_PROJECT) or allowed(role, Action.VIEW_PROJECT)
+    if allowed(role, Action.ANNOTATE) and not manages:
+        return "annotate"  # annotators and a vendor's workers
+    if allowed(role, Action.REVIEW) and not manages:
+        return "review"
+    if allowed(role, Action.INSPECT) and not allowed(role, Action.MANAGE_PROJECT):
+        return "inspect"
+    if allowed(role, Action.MANAGE_VENDOR) and not allowed(role, Action.MANAGE_WORKFORCE):
+        return "vendor"
+    return "projects"
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, me: WebUser, empty: int | None = None) -> Response:
-    role = me.user.role
-    if role == Role.ANNOTATOR:
+    kind = _home_kind(me.user.role)
+    if kind == "annotate":
         return render(request, "home_work.html", me, stage="annotate", heading="home.my_tasks",
                       rows=_work_rows(session, me, "annotate"), empty=empty)
-    if role == Role.REVIEWER:
+    if kind == "review":
         return render(request, "home_work.html", me, stage="review",
                       heading="home.review_queue", rows=_work_rows(session, me, "review"),
                       empty=empty)
-    if role == Role.INSPECTOR:
+    if kind == "inspect":
         rows = [{"project": p, "batches": wq.batches_for_inspection(session, p.id)}
                 for p in _projects(session, me.user)]
         return render(request, "home_inspector.html", me, rows=rows)
-    return render(request, "home_projects.html", me, projects=_projects(session, me.user))
+    if kind == "vendor" and me.manages is not None:
+        return RedirectResponse(f"/workforce/vendors/{me.manages}", status_code=303)
+    # a project's dashboard is linked only to those who may open it
+    return render(request, "home_projects.html", me, projects=_projects(session, me.user),
+                  can_open=allowed(me.user.role, Action.VIEW_PROJECT))
 
 
 @router.post("/projects/{project_id}/next")

@@ -145,10 +145,20 @@ def vendor_confirm(
 
 
 @router.get("/sheets/{sheet_id}/print", response_class=HTMLResponse)
-def sheet_print(sheet_id: int, session: SessionDep, me: WebUser) -> Response:
-    """The printable sheet (self-contained HTML with signature boxes)."""
-    body = settlement.sheet_html(session, me.user, sheet_id)
-    return HTMLResponse(body, headers={"X-Content-Type-Options": "nosniff"})
+def sheet_print(request: Request, sheet_id: int, session: SessionDep, me: WebUser) -> Response:
+    """The printable sheet the vendor signs (self-contained HTML with signature boxes), in the
+    page's language: projects and workers by name, times to the minute."""
+    sheet = settlement.get_sheet(session, me.user, sheet_id)  # the vendor wall: 403 here
+    hidden = hidden_project_ids(session, me.user)
+    projects = views.project_names(
+        session, {ln.project_id for ln in sheet.lines if ln.project_id is not None} - hidden)
+    workers = views.worker_names(
+        session, {ln.worker_id for ln in sheet.lines if ln.worker_id is not None})
+    corrects = (settlement.get_sheet(session, me.user, sheet.corrects_sheet_id).number
+                if sheet.corrects_sheet_id is not None else None)
+    return render(request, "workforce_sheet_print.html", me, sheet=sheet, corrects=corrects,
+                  vendor=views.vendor_names(session).get(sheet.vendor_id, str(sheet.vendor_id)),
+                  projects=projects, workers=workers)
 
 
 @router.get("/sheets/{sheet_id}/csv")
