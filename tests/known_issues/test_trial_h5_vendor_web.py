@@ -177,3 +177,29 @@ def test_zh_pages_use_full_width_punctuation(runtime: Runtime, users: dict[str, 
     heading = re.search(r'data-testid="volume-heading">([^<]*)<', board.text)
     assert heading is not None
     assert re.fullmatch(r"数量（[^()（）]+）", heading.group(1)), heading.group(1)
+
+
+_HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][ ]?[(:]|\([ ]?[\u4e00-\u9fff]")
+
+
+def test_zh_pages_each_role_reaches_have_no_half_width_punctuation(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Every role's zh-CN home page and the pages its navigation links: no half-width colon or
+    parenthesis next to Chinese text (before: "(供应商负责人)", "类型: 工作室")."""
+    world = _world(runtime, users)
+    found: dict[str, list[str]] = {}
+    for role in Role:
+        client = _client(runtime, role, "zh-CN")
+        home = client.get("/")
+        pages = {"/": home.text}
+        for link in sorted(_links(home.text)):
+            r = client.get(link)
+            if r.headers.get("content-type", "").startswith("text/html"):
+                pages[link] = r.text
+        pages[f"/projects/{world.pid}"] = client.get(f"/projects/{world.pid}").text
+        for path, html in pages.items():
+            for node in visible_text_nodes(html):
+                if _HALF_WIDTH.search(node):
+                    found.setdefault(f"{role.value} {path}", []).append(node)
+    assert not found, found

@@ -196,6 +196,8 @@ EN_CODES: dict[str, str] = {
     "in.diff": "Correction vs delivered text",
     # a label in parentheses after a name (the header's role, "(manager)")
     "sp.paren": " ({})",
+    "sp.lparen": "(",
+    "sp.rparen": ")",
     # a vendor manager's navigation (base.html)
     "nav.my_vendor": "My vendor",
     "nav.vendor_people": "People",

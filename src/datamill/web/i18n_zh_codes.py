@@ -165,6 +165,8 @@ ZH_CN_CODES: dict[str, str] = {
     "in.confirm_q": "确定为该批次记录此结论吗？记录后无法更改。",
     "in.diff": "修改稿与交付文本对比",
     "sp.paren": "（{}）",
+    "sp.lparen": "（",
+    "sp.rparen": "）",
     "nav.my_vendor": "我的供应商",
     "nav.vendor_people": "人员",
     "nav.vendor_packages": "任务包",
