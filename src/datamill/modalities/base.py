@@ -45,10 +45,12 @@ __all__ = [
     "LanguageAwareScoring",
     "ModalityPlugin",
     "Preannotator",
+    "PromptAwareValidation",
     "RequirementAwareScoring",
     "flag_item_in",
     "is_defective_in",
     "score_in",
+    "validate_annotation_in",
 ]
 
 E_contra = TypeVar("E_contra", contravariant=True)
@@ -404,6 +406,34 @@ def is_defective_in(
     if options:
         return bool(cast("Any", plugin).is_defective(reference, hypothesis, **options))
     return plugin.is_defective(reference, hypothesis)
+
+
+class PromptAwareValidation(Protocol):
+    """Optional: a plugin whose annotations must agree with the item's prompt (TTS: the words
+    tier reads the prompt) says so with ``validates_with_prompt = True``; its
+    ``validate_annotation`` then also takes the item's ``prompt`` and the spec's
+    ``text_normalization`` (None when the item has none, or the spec names none)."""
+
+    validates_with_prompt: ClassVar[bool]
+
+    def validate_annotation(
+        self, payload: JsonValue, attributes: Mapping[str, JsonValue], requirements: BaseModel,
+        *, prompt: str | None = None, text_normalization: Mapping[str, JsonValue] | None = None,
+    ) -> AnnotationDoc: ...
+
+
+def validate_annotation_in(
+    plugin: ModalityPlugin, payload: JsonValue, attributes: Mapping[str, JsonValue],
+    requirements: BaseModel, *, prompt: str | None = None,
+    text_normalization: Mapping[str, JsonValue] | None = None,
+) -> AnnotationDoc:
+    """``plugin.validate_annotation``, told the item's prompt and the spec's text conventions
+    when it validates by them (:class:`PromptAwareValidation`)."""
+    if getattr(plugin, "validates_with_prompt", False):
+        return cast("PromptAwareValidation", plugin).validate_annotation(
+            payload, attributes, requirements, prompt=prompt,
+            text_normalization=text_normalization)
+    return plugin.validate_annotation(payload, attributes, requirements)
 
 
 class ItemFlagging(Protocol):

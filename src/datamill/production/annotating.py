@@ -34,7 +34,12 @@ from datamill.core.registry import Registry
 from datamill.core.storable import check_counter, check_document, check_text
 from datamill.db.memo import Lookup, prefetch, recall
 from datamill.db.rows import insert_row, loaded
-from datamill.modalities.base import AnnotationDoc, JsonValue, flag_item_in
+from datamill.modalities.base import (
+    AnnotationDoc,
+    JsonValue,
+    flag_item_in,
+    validate_annotation_in,
+)
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft
 from datamill.production.hooks import check_submission
@@ -157,7 +162,9 @@ def _validated(
         check_document(payload, "annotation")  # before anything reads it: NUL, NaN, nesting
         # what a submission carries is decoded JSON (or the models above dumped to it)
         payload = flag_item_in(plugin, cast("JsonValue", payload), item_flag)
-        doc = plugin.validate_annotation(payload, item.attributes or {}, req)
+        doc = validate_annotation_in(
+            plugin, payload, item.attributes or {}, req, prompt=item.prompt,
+            text_normalization=project.spec.get("text_normalization"))
         check_submission(session, item.project_id, doc.payload)
     except InvalidInput as err:
         raise InvalidInput(err.message, item=item.external_id) from err

@@ -20,7 +20,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
-from datamill.modalities.base import is_defective_in, score_in
+from datamill.modalities.base import is_defective_in, score_in, validate_annotation_in
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import return_to_annotators
 from datamill.production.hooks import batch_exclusions
@@ -238,7 +238,9 @@ def record_correction(
         item = get_or_raise(session, Item, item_id, "item")
         req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
         try:
-            plugin.validate_annotation(json.loads(corrected), item.attributes or {}, req)
+            validate_annotation_in(plugin, json.loads(corrected), item.attributes or {}, req,
+                                   prompt=item.prompt,
+                                   text_normalization=project.spec.get("text_normalization"))
         except InvalidInput as err:
             raise InvalidInput(f"the correction of item {item.external_id!r}: {err.message}",
                                item=item.external_id) from err

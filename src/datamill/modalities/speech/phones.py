@@ -31,6 +31,7 @@ __all__ = [
     "g2p",
     "phone_inventory",
     "phone_set",
+    "pinyin_syllables",
     "split_syllable",
     "syllables",
 ]
@@ -147,12 +148,31 @@ def _zh_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (``ni``, ``lv``, ``ng``, ``ê``): the readings of pypinyin's
+    per-character dictionary, written as :func:`g2p` writes them (``v`` for ``ü``). About 420;
+    built once per process from the dictionary :func:`g2p` already loads."""
+    from pypinyin.contrib.tone_convert import to_tone3  # noqa: PLC0415
+    from pypinyin.pinyin_dict import pinyin_dict  # noqa: PLC0415
+
+    out: set[str] = set()
+    for reading in {r for v in pinyin_dict.values() for r in v.split(",") if r}:
+        t3 = str(to_tone3(unicodedata.normalize("NFC", reading)))
+        bare = t3.rstrip("12345")
+        if bare.isalpha():
+            out.add(bare)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=8192)  # a few thousand tonal syllables exist
 def _split_syllable(syl: str) -> tuple[str, ...]:
     from pypinyin.style._utils import get_finals, get_initials  # noqa: PLC0415
 
     tone = syl[-1] if syl[-1].isdigit() else "5"
     bare = syl[:-1] if syl[-1].isdigit() else syl
+    if bare == "ng":  # the syllabic nasal (嗯): pypinyin would split it as n + g
+        return (bare + tone,)
     initial = get_initials(bare, strict=False)
     final = get_finals(bare, strict=False) or bare[len(initial):]
     return (initial, final + tone) if initial else (final + tone,)

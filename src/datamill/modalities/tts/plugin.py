@@ -68,6 +68,7 @@ class TtsPlugin:
     inspection_template: ClassVar[str] = "tts/inspection.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("boundaries", "phones", "prosody", "guidelines",
                                                  "other")
+    validates_with_prompt: ClassVar[bool] = True
 
     # -- import
     def describe(
@@ -118,10 +119,17 @@ class TtsPlugin:
 
     # -- annotation
     def validate_annotation(
-        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel, *,
+        prompt: str | None = None, text_normalization: Mapping[str, Any] | None = None,
     ) -> AnnotationDoc:
+        """The tiers checked alone and together (:func:`annotation_problems`) and, when the
+        item has a prompt, the words against it (:func:`~.consistency.prompt_problems`, under
+        the spec's ``text_normalization``)."""
+        from datamill.modalities.tts.consistency import prompt_problems
+
         ann = parse_annotation(payload)
         problems = annotation_problems(ann, int(attributes.get("duration_ms") or 0))
+        problems += prompt_problems(ann, prompt, text_normalization)
         if problems:
             raise InvalidInput("; ".join(problems[:20]))
         return AnnotationDoc(ann.model_dump(mode="json"), ann.text)

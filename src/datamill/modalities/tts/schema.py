@@ -185,12 +185,19 @@ def _label_problems(ann: TtsAnnotation) -> list[str]:
 def annotation_problems(ann: TtsAnnotation, duration_ms: int) -> list[str]:
     """Every problem of ``ann``: times (each interval ends after it starts, intervals of a
     tier do not overlap and keep their order, nothing past the audio), labels (phones in the
-    language's phone set, stress 0-2, tones 1-5, prosody #1-#4) and prosody points (strictly
-    increasing, within the audio)."""
+    language's phone set, stress 0-2, tones 1-5, prosody #1-#4), prosody points (strictly
+    increasing, within the audio) and, when the times are sound, how the tiers agree
+    (:func:`datamill.modalities.tts.consistency.tier_problems`: pinyin syllables, nesting,
+    spelling, tones)."""
     out: list[str] = []
     for name in INTERVAL_TIERS:
         out += _interval_problems(name, ann.tier(name), duration_ms)
+    tiers_in_order = not out
     out += _label_problems(ann)
+    if tiers_in_order:  # nesting is only meaningful over tiers whose intervals are in order
+        from datamill.modalities.tts.consistency import tier_problems  # noqa: PLC0415
+
+        out += tier_problems(ann)
     for i, p in enumerate(ann.prosody):
         if p.label not in PROSODY_LABELS:
             out.append(f"prosody[{i}]: {p.label!r} is not a boundary level (#1-#4)")

@@ -20,3 +20,27 @@ def tiers(shift_ms: int = 0) -> dict[str, Any]:
         "prosody": [{"time_ms": 250 + shift_ms, "label": "#1"},
                     {"time_ms": 600 + shift_ms, "label": "#4"}],
     }
+
+
+ZH_PROMPT = "你好，请上。"
+
+
+def zh_tiers() -> dict[str, Any]:
+    """A small valid Mandarin annotation of :data:`ZH_PROMPT` (你好 / 请 / 上)."""
+    def iv(a: int, b: int, label: str) -> dict[str, Any]:
+        return {"start_ms": a, "end_ms": b, "label": label}
+
+    syllables = [(100, 300, "ni3", "n", 160), (300, 500, "hao3", "h", 360),
+                 (520, 720, "qing3", "q", 580), (740, 940, "shang4", "sh", 800)]
+    finals = {"ni3": "i3", "hao3": "ao3", "qing3": "ing3", "shang4": "ang4"}
+    return {
+        "language": "zh", "source": "manual",
+        "words": [iv(100, 500, "你好"), iv(520, 720, "请"), iv(740, 940, "上")],
+        "syllables": [iv(a, b, s) for a, b, s, _, _ in syllables],
+        "phones": [p for a, b, s, ini, mid in syllables
+                   for p in (iv(a, mid, ini), iv(mid, b, finals[s]))],
+        "tones": [iv(a, b, s[-1]) for a, b, s, _, _ in syllables],
+        "pos": [iv(100, 500, "l"), iv(520, 720, "v"), iv(740, 940, "f")],
+        "prosody": [{"time_ms": 500, "label": "#3"}, {"time_ms": 720, "label": "#1"},
+                    {"time_ms": 940, "label": "#4"}],
+    }

@@ -8,6 +8,7 @@ import pytest
 
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.modalities.tts.align import TtsPrediction
+from datamill.modalities.tts.consistency import prompt_problems
 from datamill.modalities.tts.schema import annotation_problems, parse_annotation
 from datamill.testing.synth import espeak_available, synthesize
 from tests._tools import require_tool
@@ -35,6 +36,7 @@ def test_english_is_force_aligned_to_phones(tmp_path: Path) -> None:
     # aligned boundaries sit inside the speech (300 ms of lead silence was added)
     assert 250 <= ann.words[0].start_ms <= 450
     assert annotation_problems(ann, 4000) == []
+    assert prompt_problems(ann, "The quick brown fox, jumps over the lazy dog.") == []
     doc = get_modality("speech.tts").from_prediction(pred)
     assert doc.model == pred.model and doc.text.startswith("the quick")
 
@@ -53,6 +55,7 @@ def test_mandarin_is_spread_over_voiced_audio_and_marked(tmp_path: Path) -> None
     assert [p.label for p in ann.pos][:2] == ["l", "r"]
     assert ann.syllables[0].start_ms >= 250  # the lead silence keeps no syllable
     assert annotation_problems(ann, 10_000) == []
+    assert prompt_problems(ann, text) == []  # the words read the prompt; the tiers nest
 
 
 def test_english_outside_the_dictionary_falls_back_to_the_spread(tmp_path: Path) -> None:
@@ -61,6 +64,8 @@ def test_english_outside_the_dictionary_falls_back_to_the_spread(tmp_path: Path)
     assert pred.annotation.source == "proportional"
     assert [w.label for w in pred.annotation.words] == ["hello", "world"]
     parse_annotation(pred.annotation.model_dump())
+    # the word without a pronunciation cannot be in the tiers: not held against them
+    assert prompt_problems(pred.annotation, "hello zzyzxq world") == []
 
 
 def test_an_item_without_a_prompt_gets_empty_tiers(tmp_path: Path) -> None:

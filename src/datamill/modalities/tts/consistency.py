@@ -1,0 +1,244 @@
+"""Whether the tiers of a TTS annotation agree with each other and with the item's prompt.
+
+:func:`datamill.modalities.tts.schema.annotation_problems` checks each tier on its own (times,
+phone set, tone and stress digits); this module checks what only several tiers together say:
+
+* **Syllable labels** (Mandarin): a toneless pinyin syllable of the phone set's spelling
+  (:func:`~datamill.modalities.speech.phones.pinyin_syllables`: ``v`` for ``ü``) followed by
+  its tone digit, ``1``-``4``, ``5`` for the neutral tone (``hao3``, ``de5``).
+* **Nesting**: every syllable lies under one word and every phone (``sil``/``sp`` aside) under
+  one syllable, and a word starts with its first syllable and ends with its last (a syllable
+  likewise with its phones). A child belongs to the parent that holds its midpoint; edges may
+  differ by :data:`NESTING_TOLERANCE_MS` (the QC boundary tolerance). A tier with intervals
+  needs the tier below it (words → syllables → phones); a tier below one left empty (a
+  phones-only annotation) nests in nothing.
+* **Spelling** (Mandarin): a syllable's phones are its initial and its tonal final
+  (:func:`~datamill.modalities.speech.phones.split_syllable`: ``qing3`` → ``q ing3``), and a
+  word of Chinese characters has one syllable per character.
+* **Tones** (Mandarin): when the tones tier has intervals, each syllable has one with its
+  boundaries and its tone.
+* **Prompt**: the words, read in order, are the item's prompt after the comparison
+  normalisation of :func:`datamill.qc.text_norm.normalize_text` (width, case, punctuation,
+  the project's ``text_normalization``), prosodic marks (``#1``-``#4``) left out. A prompt whose
+  letters or digits have no pronunciation (``prompt_pronounceable`` fails: digits, a Latin
+  word in Mandarin) cannot be carried by the tiers as written and is not compared.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from datamill.modalities.tts.metric import BOUNDARY_TOLERANCE_MS
+from datamill.modalities.tts.schema import SILENCE_PHONES, Interval, TtsAnnotation
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["NESTING_TOLERANCE_MS", "prompt_problems", "tier_problems"]
+
+NESTING_TOLERANCE_MS = BOUNDARY_TOLERANCE_MS
+"""How far (ms) a word or syllable edge may lie from the edge of what it holds."""
+
+_TONAL = re.compile(r"(?P<bare>.*?)(?P<tone>\d*)")
+_TONE_DIGITS = frozenset("12345")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_PROSODIC_MARK = re.compile(r"#\d")
+_SHOWN_CHARS = 60
+
+
+def _tone(label: str) -> tuple[str, str]:
+    """``label`` as (toneless syllable, tone digits)."""
+    m = _TONAL.fullmatch(label)
+    return (m["bare"], m["tone"]) if m else (label, "")
+
+
+def _syllable_label_problem(i: int, label: str) -> str | None:
+    from datamill.modalities.speech.phones import pinyin_syllables  # noqa: PLC0415
+
+    bare, tone = _tone(label)
+    where = f"syllables[{i}]: {label!r}"
+    if bare not in pinyin_syllables():
+        hint = " (the phone set writes ü as v: lv4)" if "ü" in bare else ""
+        return f"{where} is not a pinyin syllable{hint}"
+    if not tone:
+        return f"{where} has no tone digit (1-4, 5 for the neutral tone)"
+    if tone not in _TONE_DIGITS:
+        return f"{where} has tone {tone}, not a tone (1-4, 5 for the neutral tone)"
+    return None
+
+
+def _span(iv: Interval) -> str:
+    return f"{iv.start_ms}-{iv.end_ms} ms"
+
+
+def _under(parents: Sequence[Interval], children: Sequence[Interval]) -> list[int | None]:
+    """For each child, the index of the parent holding its midpoint (None: none does)."""
+    starts = [p.start_ms for p in parents]
+    out: list[int | None] = []
+    for c in children:
+        mid = (c.start_ms + c.end_ms) / 2
+        k = bisect.bisect_right(starts, mid) - 1
+        out.append(k if k >= 0 and mid < parents[k].end_ms else None)
+    return out
+
+
+_UNIT = {"words": "word", "syllables": "syllable", "phones": "phone"}
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def _nesting_problems(
+    pname: str, parents: Sequence[Interval], cname: str, children: Sequence[tuple[int, Interval]],
+) -> tuple[list[str], list[list[int]]]:
+    """Problems of ``children`` (index in their tier, interval) under ``parents``, and the
+    children's indexes per parent."""
+    tol = NESTING_TOLERANCE_MS
+    punit, cunit = _UNIT[pname], _UNIT[cname]
+    out: list[str] = []
+    held: list[list[int]] = [[] for _ in parents]
+    if not parents:  # a tier left unlabelled above (phones only): nothing to nest in
+        return out, held
+    if not children:
+        return [f"{cname}: empty, but the {pname} tier has {_count(len(parents), 'interval')}"
+                f" (each {punit} needs its {cname})"], held
+    for (j, c), k in zip(children, _under(parents, [c for _, c in children]), strict=True):
+        if k is None:
+            out.append(f"{cname}[{j}]: {c.label!r} at {_span(c)} lies under no {punit}")
+            continue
+        held[k].append(j)
+        p = parents[k]
+        if c.start_ms < p.start_ms - tol or c.end_ms > p.end_ms + tol:
+            out.append(f"{cname}[{j}]: {c.label!r} at {_span(c)} crosses the edge of "
+                       f"{pname}[{k}] {p.label!r} ({_span(p)})")
+    by_index = dict(children)
+    rule = f"a {punit} boundary must be a {cunit} boundary (within {tol} ms)"
+    for k, (p, mine) in enumerate(zip(parents, held, strict=True)):
+        where = f"{pname}[{k}]: {p.label!r} at {_span(p)}"
+        if not mine:
+            out.append(f"{where} has no {cunit} under it")
+            continue
+        first, last = by_index[mine[0]], by_index[mine[-1]]
+        if abs(p.start_ms - first.start_ms) > tol:
+            out.append(f"{where} starts {abs(p.start_ms - first.start_ms)} ms from its first "
+                       f"{cunit} ({first.start_ms} ms): {rule}")
+        if abs(p.end_ms - last.end_ms) > tol:
+            out.append(f"{where} ends {abs(p.end_ms - last.end_ms)} ms from its last "
+                       f"{cunit} ({last.end_ms} ms): {rule}")
+    return out, held
+
+
+def _zh_spelling_problems(ann: TtsAnnotation, phones_of: list[list[int]],
+                          syllables_of: list[list[int]]) -> list[str]:
+    from datamill.modalities.speech.phones import split_syllable  # noqa: PLC0415
+
+    out: list[str] = []
+    for i, (syl, mine) in enumerate(zip(ann.syllables, phones_of, strict=True)):
+        bare, tone = _tone(syl.label)
+        if not mine or _syllable_label_problem(i, syl.label) is not None:
+            continue
+        want = split_syllable(bare + tone)
+        got = tuple(ann.phones[j].label for j in mine)
+        if got != want:
+            out.append(f"syllables[{i}]: {syl.label!r} at {_span(syl)} is spelled "
+                       f"{' '.join(want)}, but its phones are {' '.join(got)}")
+    for k, (word, mine) in enumerate(zip(ann.words, syllables_of, strict=True)):
+        chars = len(_HAN.findall(word.label))
+        if mine and chars == len(word.label.strip()) and chars != len(mine):
+            out.append(f"words[{k}]: {word.label!r} at {_span(word)} has "
+                       f"{_count(chars, 'character')} but {_count(len(mine), 'syllable')} under it")
+    return out
+
+
+def _tone_problems(ann: TtsAnnotation) -> list[str]:
+    if not ann.tones or not ann.syllables:
+        return []
+    tol = NESTING_TOLERANCE_MS
+    out: list[str] = []
+    covered: set[int] = set()
+    for k, (t, j) in enumerate(zip(ann.tones, _under(ann.syllables, ann.tones), strict=True)):
+        if j is None:
+            out.append(f"tones[{k}]: {t.label!r} at {_span(t)} lies over no syllable")
+            continue
+        syl = ann.syllables[j]
+        covered.add(j)
+        if abs(t.start_ms - syl.start_ms) > tol or abs(t.end_ms - syl.end_ms) > tol:
+            out.append(f"tones[{k}]: {t.label!r} at {_span(t)} does not match the boundaries of "
+                       f"syllables[{j}] {syl.label!r} ({_span(syl)})")
+        tone = _tone(syl.label)[1]
+        if tone and t.label != tone:
+            out.append(f"tones[{k}]: {t.label!r} at {_span(t)}, but syllables[{j}] "
+                       f"{syl.label!r} has tone {tone}")
+    out += [f"syllables[{j}]: {s.label!r} at {_span(s)} has no interval in the tones tier"
+            for j, s in enumerate(ann.syllables) if j not in covered]
+    return out
+
+
+def tier_problems(ann: TtsAnnotation) -> list[str]:
+    """Every disagreement between the tiers of ``ann`` (see the module docstring). Meant for
+    an annotation whose tiers are each in order (no interval problems)."""
+    out: list[str] = []
+    if ann.language == "zh":
+        out += [p for i, s in enumerate(ann.syllables)
+                if (p := _syllable_label_problem(i, s.label)) is not None]
+    nest, syllables_of = _nesting_problems(
+        "words", ann.words, "syllables", list(enumerate(ann.syllables)))
+    out += nest
+    voiced = [(j, p) for j, p in enumerate(ann.phones) if p.label not in SILENCE_PHONES]
+    nest, phones_of = _nesting_problems("syllables", ann.syllables, "phones", voiced)
+    out += nest
+    if ann.language == "zh":
+        out += _zh_spelling_problems(ann, phones_of, syllables_of)
+        out += _tone_problems(ann)
+    return out
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+
+
+def prompt_problems(
+    ann: TtsAnnotation, prompt: str | None, text_normalization: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Where the words of ``ann`` depart from ``prompt`` (see the module docstring); nothing
+    when there is no prompt."""
+    if prompt is None or not prompt.strip():
+        return []
+    from datamill.qc.text_conventions import conventions_of  # noqa: PLC0415
+    from datamill.qc.text_norm import normalize_text  # noqa: PLC0415
+
+    conventions = conventions_of(text_normalization)
+    lang = ann.language
+
+    def norm(text: str) -> str:
+        return normalize_text(text, language=lang, conventions=conventions)
+
+    def tokens(text: str) -> list[str]:
+        return list(text.replace(" ", "")) if lang == "zh" else text.split()
+
+    said = _PROSODIC_MARK.sub(" ", prompt)
+    want = norm(said)
+    if norm(ann.text) == want:
+        return []
+    from datamill.modalities.tts.checks import unpronounced_words  # noqa: PLC0415
+
+    if unpronounced_words(said):
+        return []  # the tiers cannot hold it as written; prompt_pronounceable says so
+    expected, at = tokens(want), 0
+    for k, word in enumerate(ann.words):
+        mine = tokens(norm(word.label))
+        if expected[at:at + len(mine)] != mine:
+            follows = "".join(expected[at:at + max(1, len(mine))]) if lang == "zh" else \
+                " ".join(expected[at:at + max(1, len(mine))])
+            reads = f"the prompt reads {follows!r}" if follows else "the prompt has ended"
+            return [f"words[{k}]: {word.label!r} at {_span(word)} where {reads} (prompt: "
+                    f"{_short(want)!r})"]
+        at += len(mine)
+    if at >= len(expected):  # each word alone follows; together they convert otherwise
+        return [f"words: they read {_short(norm(ann.text))!r}, the prompt {_short(want)!r}"]
+    return [f"words: the words end before the prompt does (they read {_short(norm(ann.text))!r};"
+            f" prompt: {_short(want)!r})"]
