@@ -120,6 +120,10 @@ def test_annotator_moves_a_boundary_relabels_a_phone_and_submits(site: Site,
     assert stored["phones"][0]["label"] == "S"
     assert stored["phones"][1]["end_ms"] == moved[0][1]
     assert stored["phones"][2]["start_ms"] == moved[1][0]
+    # the phones' boundary is also she|sells: the words and syllables moved with it (the server
+    # refuses a word edge off its syllable and phone edges)
+    assert stored["words"][0]["end_ms"] == stored["words"][1]["start_ms"] == moved[0][1]
+    assert stored["syllables"][0]["end_ms"] == stored["syllables"][1]["start_ms"] == moved[0][1]
     assert stored["prosody"][0]["label"] == "#3"
 
 

@@ -1,11 +1,48 @@
 // The speech.tts workbench: waveform and spectrogram from the item's audio (decoded in the
 // browser), the annotation's interval tiers and the prosody point tier stacked below. Drag a
-// boundary handle to move it (a boundary shared by two intervals moves both); click an
-// interval or a prosody mark to select it and edit its label; keys 1-4 set the prosody level
-// (#1-#4) at the end of the selected interval; Ctrl+Enter submits {annotation, base_version}.
+// boundary handle to move it: the same boundary moves in every tier (the intervals either
+// side, the words, syllables and phones that start or end there, a prosody mark on it). Click
+// an interval or a prosody mark to select it and edit its label; keys 1-4 set the prosody
+// level (#1-#4) at the end of the selected interval; Ctrl+Enter submits {annotation,
+// base_version}.
 import { csrfToken } from '../common.js';
 
 const TIERS = ['words', 'syllables', 'phones', 'pos', 'stress', 'tones'];
+
+// Every edge at ``t`` ms, in every interval tier and the prosody tier: a boundary the tiers
+// share (a word's end is its last syllable's and phone's end) moves as one, so the tiers keep
+// nesting (the server refuses a word edge off its syllable edge). Returns the edges as
+// [object, key] pairs and the range [lo, hi] the boundary may move in without emptying or
+// crossing an interval or a point.
+export function linkedEdges(ann, t, duration) {
+  const edges = [];
+  let lo = 0; let hi = duration;
+  for (const tier of TIERS) {
+    const list = ann[tier] || [];
+    list.forEach((x, j) => {
+      if (x.start_ms === t) {
+        edges.push([x, 'start_ms']);
+        hi = Math.min(hi, x.end_ms - 1);
+        const prev = list[j - 1];
+        if (prev && prev.end_ms !== t) lo = Math.max(lo, prev.end_ms);
+      }
+      if (x.end_ms === t) {
+        edges.push([x, 'end_ms']);
+        lo = Math.max(lo, x.start_ms + 1);
+        const next = list[j + 1];
+        if (next && next.start_ms !== t) hi = Math.min(hi, next.start_ms);
+      }
+    });
+  }
+  const points = ann.prosody || [];
+  points.forEach((p, j) => {
+    if (p.time_ms !== t) return;
+    edges.push([p, 'time_ms']);
+    if (points[j - 1]) lo = Math.max(lo, points[j - 1].time_ms + 1);
+    if (points[j + 1]) hi = Math.min(hi, points[j + 1].time_ms - 1);
+  });
+  return { edges, lo, hi };
+}
 
 function parse(value, fallback) {
   try { return JSON.parse(value); } catch (_) { return fallback; }
@@ -206,27 +243,16 @@ class TtsWorkbench {
 
   drag(ev, tier, i, edge, lane, handle) {
     ev.preventDefault();
-    const list = this.ann[tier];
-    const iv = list[i];
-    const prev = list[i - 1]; const next = list[i + 1];
-    const sharedPrev = edge === 'start' && prev && prev.end_ms === iv.start_ms;
-    const sharedNext = edge === 'end' && next && next.start_ms === iv.end_ms;
-    let lo; let hi;
-    if (edge === 'start') {
-      lo = sharedPrev ? prev.start_ms + 1 : (prev ? prev.end_ms : 0);
-      hi = iv.end_ms - 1;
-    } else {
-      lo = iv.start_ms + 1;
-      hi = sharedNext ? next.end_ms - 1 : (next ? next.start_ms : this.duration);
-    }
+    const iv = this.ann[tier][i];
+    const { edges, lo, hi } = linkedEdges(this.ann, edge === 'start' ? iv.start_ms : iv.end_ms,
+      this.duration);
     handle.classList.add('drag');
     handle.setPointerCapture(ev.pointerId);
     const move = (e) => {
       const r = lane.getBoundingClientRect();
       const ms = Math.round(((e.clientX - r.left) / r.width) * this.duration);
       const v = Math.max(lo, Math.min(hi, ms));
-      if (edge === 'start') { iv.start_ms = v; if (sharedPrev) prev.end_ms = v; }
-      else { iv.end_ms = v; if (sharedNext) next.start_ms = v; }
+      for (const [x, key] of edges) x[key] = v;
       handle.style.left = this.pct(v);
     };
     const up = () => {
