@@ -149,7 +149,7 @@ def test_cli_token_expiry_revoke_and_password(tmp_path: Path) -> None:
     assert first["token"].startswith("dm_") and first["expires_days"] == 2
     second = json.loads(_cli(home, "user", "token", "carol", "--as", "carol", "--name", "ci",
                              "--json").stdout)
-    listed = json.loads(_cli(home, "user", "tokens", "carol", "--json").stdout)
+    listed = json.loads(_cli(home, "user", "tokens", "carol", "--as", "carol", "--json").stdout)
     assert [t["name"] for t in listed] == ["cli", "ci"]
 
     rt = Runtime.from_settings(Settings(home=home))

@@ -189,13 +189,17 @@ def token_cmd(
 @handle_errors
 def tokens_cmd(
     username: str,
+    user: AsUser,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List a user's API tokens (ids, names, expiry; never the secrets)."""
+    """List a user's API tokens (ids, names, expiry; never the secrets): one's own, or an
+    admin's."""
     from datamill.compliance.users import get_user, list_tokens
 
     with get_runtime().session() as s:
-        rows = list_tokens(s, get_user(s, username))
+        target = get_user(s, username)
+        _self_or_admin(s, user, target, "list the tokens")
+        rows = list_tokens(s, target)
 
     def render(rows: list[dict[str, object]]) -> None:
         for r in rows:
