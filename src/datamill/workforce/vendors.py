@@ -17,6 +17,7 @@ from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import MAX_AMOUNT
 from datamill.db.lookup import get_or_raise
 from datamill.db.memo import Lookup, remember
+from datamill.workforce.identity_ref import masked_reference
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
     is_business,
@@ -369,15 +370,10 @@ def list_workers(session: Session, actor: User, vendor_id: int | None = None) ->
 
 
 def verify_identity(session: Session, actor: User, worker_id: int, document_ref: str) -> WorkerOut:
-    """Record a completed identity check; only a masked reference (``ID ****1234``) is kept."""
+    """Record a completed identity check; only a masked reference (``ID ****1234``) is kept
+    (:func:`datamill.workforce.identity_ref.masked_reference`)."""
     require_business(actor, "verify identities")
-    ref = document_ref.strip()
-    if len(ref) < 4:
-        raise InvalidInput("give the checked document's masked reference, e.g. 'ID ****1234'")
-    if re.search(r"\d{6,}", ref):
-        raise InvalidInput(
-            "store only a masked reference (at most 5 digits in a row), never the full number"
-        )
+    ref = masked_reference(document_ref)  # refuses a full number, however it is written
     worker = get_worker(session, worker_id)
     worker.identity_verified_at = utcnow()
     worker.identity_ref = ref
