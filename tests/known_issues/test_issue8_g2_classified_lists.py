@@ -170,6 +170,9 @@ def test_vendor_page_hides_packages_of_classified_projects(
         vid = vendor(s, admin, "v-g2")  # type: ignore[arg-type]
         vm = create_user(s, "vm", "password1", "vendor_manager")
         register_worker(s, admin, vm, vendor_id=vid, is_manager=True, languages=["en-US"])  # type: ignore[arg-type]
+        # someone who may annotate: a vendor with nobody for the stage is refused (trial h6)
+        register_worker(s, admin, create_user(s, "vw1", "password1", "annotator"),  # type: ignore[arg-type]
+                        vendor_id=vid, languages=["en-US"])
         for pid in (secret, open_):
             hand_package_to_vendor(s, admin, packages(s, pid)[0].id, vid)  # type: ignore[arg-type]
         set_classification(s, admin, secret, "confidential")  # type: ignore[arg-type]

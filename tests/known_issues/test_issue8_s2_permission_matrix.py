@@ -128,6 +128,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/projects/{project_id}/golden-rate"): {"rate": "0.1"},
     ("post", "/packages/{package_id}/vendor"): {"vendor_id": "{vendor}"},
     ("post", "/packages/{package_id}/worker"): {"worker_id": "{worker}"},
+    ("delete", "/packages/{package_id}/vendor"): None,
+    ("put", "/workers/{worker_id}/active"): {"active": False, "reason": "left"},
+    ("put", "/workers/{worker_id}/manager"): {"is_manager": True},
     ("post", "/prices"): {
         "half_year": "2024H1", "stage": "annotate", "modality": "speech.asr",
         "language_group": "en", "unit": "hour", "unit_price": "1",

@@ -122,8 +122,9 @@ def test_claims_and_settlements_never_cross_the_vendor_wall(
     """Random packages handed to random vendors (or to nobody), some assigned to a random
     person of their side; random people of random vendors (and in-house) claim until nothing
     is left: every claim stays inside the claimer's vendor (and inside their own assignment,
-    if the package has one), only work of vendors without people is left over, and each
-    vendor's sheet pays exactly the items of the packages handed to it."""
+    if the package has one), a vendor without people is refused its package (which stays
+    in-house), nothing is left over, and each vendor's sheet pays exactly the items of the
+    packages handed to it."""
     admin = users["admin"]
     s = runtime.sessions()
     try:
@@ -145,6 +146,11 @@ def test_claims_and_settlements_never_cross_the_vendor_wall(
         owner: dict[int, int | None] = {}
         for pkg, (who, assign) in zip(pkgs, plan, strict=True):
             vendor_id = None if who is None else vendors[who]
+            if vendor_id is not None and not side[vendor_id]:
+                # a vendor with nobody for the stage is refused it (trial h6): it stays in-house
+                with pytest.raises(Conflict, match="nobody for the annotate stage"):
+                    hand_package_to_vendor(s, admin, pkg.id, vendor_id)
+                vendor_id = None
             owner[pkg.id] = vendor_id
             if vendor_id is not None:
                 hand_package_to_vendor(s, admin, pkg.id, vendor_id)
@@ -166,7 +172,7 @@ def test_claims_and_settlements_never_cross_the_vendor_wall(
             if vendor_id is not None:
                 claimed[vendor_id].add(task.item_id)
 
-        # left over: exactly the work of vendors that have nobody to do it
+        # left over: nothing (a vendor with nobody to do it never got the work)
         left = s.execute(
             select(Task.id, WorkPackage.vendor_id)
             .join(WorkPackage, WorkPackage.id == Task.package_id)

@@ -223,13 +223,20 @@ def price_set(
 
 @app.command("hand")
 @handle_errors
-def hand_cmd(package_id: int, vendor_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
-    """Hand a work package to a qualified vendor."""
+def hand_cmd(
+    package_id: int, vendor_id: int, actor: AsUser,
+    move: Annotated[bool, typer.Option(
+        "--move", help="Take it back from the vendor it is handed to, even one that still "
+        "qualifies (one off the list gives it up anyway).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hand a work package to a qualified vendor with someone for its stage."""
     from datamill.workforce.assignment import hand_package_to_vendor
 
     with get_runtime().session() as s:
-        p = hand_package_to_vendor(s, _actor(s, actor), package_id, vendor_id)
-        value = {"package_id": package_id, "package": p.name, "vendor_id": vendor_id}
+        p = hand_package_to_vendor(s, _actor(s, actor), package_id, vendor_id, move=move)
+        value = {"package_id": package_id, "package": p.name, "vendor_id": vendor_id,
+                 "tasks": p.tasks}
     emit(value, as_json,
          lambda x: out.print(f"package {x['package']} handed to vendor {x['vendor_id']}"))
 
@@ -783,3 +790,7 @@ def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = 
         out.print(t)
 
     emit(rows, as_json, render)
+
+
+# the commands on a worker's standing (deactivate, manager flag) and taking packages back
+from datamill.cli import workforce_people as _people  # noqa: E402, F401

@@ -77,6 +77,7 @@ __all__ = [
     "list_tasks_for_user",
     "mixed_item",
     "read_claim_ahead",
+    "release_holds",
     "release_work_of",
     "task_view",
 ]
@@ -944,3 +945,28 @@ def ensure_holds(session: Session, user_id: int, task: Task) -> Hold:
             task_id=task.id,
         )
     return hold
+
+
+def release_holds(session: Session, user_ids: Sequence[int], *,
+                  package_id: int | None = None) -> dict[int, list[int]]:
+    """Take unfinished work away from ``user_ids``: their holds (claimed, or returned to them
+    for rework) on open tasks, of one package or (``package_id`` None) everywhere, are deleted
+    with their drafts of those tasks, and the tasks are open to others again (a package taken
+    back from a vendor, a worker deactivated). Submitted work stays theirs; the caller audits.
+    Returns the released task ids by user (users who held nothing are left out)."""
+    if not user_ids:
+        return {}
+    q = (select(_ASSIGNMENTS.c.id, _ASSIGNMENTS.c.task_id, _ASSIGNMENTS.c.user_id)
+         .join(_TASKS, _TASKS.c.id == _ASSIGNMENTS.c.task_id)
+         .where(_TASKS.c.status == "open", _ASSIGNMENTS.c.user_id.in_(list(user_ids)),
+                _ASSIGNMENTS.c.status.in_(("claimed", "returned")))
+         .order_by(_ASSIGNMENTS.c.user_id, _ASSIGNMENTS.c.task_id))
+    if package_id is not None:
+        q = q.where(_TASKS.c.package_id == package_id)
+    released: dict[int, list[tuple[int, int]]] = {}
+    for hold_id, task_id, user_id in session.execute(q.with_for_update()).all():
+        released.setdefault(int(user_id), []).append((int(hold_id), int(task_id)))
+    for user_id, held in released.items():
+        _drop_holds(session, user_id, [t for _h, t in held],
+                    _ASSIGNMENTS.c.id.in_([h for h, _t in held]))
+    return {user_id: [t for _h, t in held] for user_id, held in released.items()}

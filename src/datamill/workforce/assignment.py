@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import add_member, require_active
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
@@ -23,7 +24,7 @@ from datamill.db.memo import Lookup, get_row
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.projects import project_spec_lookup
 from datamill.production.schemas import PackageOut, TaskOut
-from datamill.production.tasks import assign_package, claim_next_task
+from datamill.production.tasks import assign_package, claim_next_task, release_holds
 from datamill.workforce.models import PackageHandoff, Vendor, Worker
 from datamill.workforce.policies import (
     is_business,
@@ -49,6 +50,7 @@ __all__ = [
     "hand_package_to_vendor",
     "list_vendor_packages",
     "rank_workers",
+    "take_back_package",
     "worker_quality",
 ]
 
@@ -191,10 +193,87 @@ def rank_workers(session: Session, actor: User, package_id: int) -> list[Candida
     return sorted(out, key=lambda c: (not c.eligible, -c.quality, c.load, c.worker_id))
 
 
-def hand_package_to_vendor(
-    session: Session, actor: User, package_id: int, vendor_id: int
+def _package_out(session: Session, pkg: WorkPackage, **update: object) -> PackageOut:
+    """The package with its task counts (``PackageOut.model_validate`` alone says 0 tasks)."""
+    n, done = session.execute(
+        select(func.count(), func.sum(case((Task.status == "done", 1), else_=0)))
+        .where(Task.package_id == pkg.id)).one()
+    return PackageOut.model_validate(pkg).model_copy(
+        update={"tasks": int(n), "done": int(done or 0), **update})
+
+
+def _stage_action(stage: str) -> Action:
+    """What a package's stage needs of a person (as ``production.tasks.assign_package`` asks)."""
+    return Action.REVIEW if stage == "review" else Action.ANNOTATE
+
+
+def _require_people_for(session: Session, vendor: Vendor, pkg: WorkPackage) -> None:
+    """Conflict, naming the stage, when the vendor has no active worker whose role may do the
+    package's stage: handed there, its tasks would be out of everyone's reach."""
+    action = _stage_action(pkg.stage)
+    roles = session.scalars(
+        select(User.role).join(Worker, Worker.user_id == User.id)
+        .where(Worker.vendor_id == vendor.id, Worker.active.is_(True),
+               User.is_active.is_(True))).all()
+    if not any(allowed(role, action) for role in roles):
+        raise Conflict(
+            f"vendor {vendor.name!r} has nobody for the {pkg.stage} stage (no active worker whose "
+            f"role may {action.value}), so package {pkg.name} would be out of everyone's reach: "
+            f"register such a worker with the vendor first, or hand the package elsewhere",
+            vendor_id=vendor.id, stage=pkg.stage)
+
+
+def _take_back(session: Session, actor: User, pkg: WorkPackage, handoff: PackageHandoff,
+               reason: str) -> PackageOut:
+    """Undo ``handoff``: the vendor's people's holds on the package's open tasks are released
+    (their drafts too; submitted work stays), the package is nobody's and in-house again."""
+    vendor = session.get(Vendor, handoff.vendor_id)
+    people = list(session.scalars(select(Worker.user_id).where(
+        Worker.vendor_id == handoff.vendor_id)))
+    if pkg.assignee_id is not None and pkg.assignee_id not in people:
+        people.append(pkg.assignee_id)
+    released = release_holds(session, people, package_id=pkg.id)
+    previous = pkg.assignee_id
+    session.delete(handoff)
+    pkg.vendor_id, pkg.assignee_id, pkg.status = None, None, "open"
+    tasks = sorted(t for held in released.values() for t in held)
+    record_audit(
+        session, actor_id=actor.id, action="package.taken_back", object_type="work_package",
+        object_id=pkg.id, project_id=pkg.project_id,
+        data={"vendor_id": handoff.vendor_id, "vendor_qualified": bool(vendor and vendor.qualified),
+              "previous_user_id": previous, "released_tasks": tasks,
+              "released_by_user": {str(u): t for u, t in released.items()}, "reason": reason},
+    )
+    session.flush()
+    return _package_out(session, pkg, released_tasks=tasks)
+
+
+def _handoff(session: Session, pkg: WorkPackage) -> PackageHandoff | None:
+    return session.scalars(
+        select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)).first()
+
+
+def take_back_package(
+    session: Session, actor: User, package_id: int, reason: str = ""
 ) -> PackageOut:
-    """The business hands a package to a qualified vendor, whose manager then distributes it."""
+    """Take a package back from the vendor it was handed to (whether or not the vendor still
+    qualifies): its open tasks are released from the vendor's people and it is in-house work
+    again, to assign, hand to another vendor or leave to the in-house pool. Audited."""
+    pkg = _package(session, package_id)
+    require_project_business(session, actor, pkg.project_id, "take packages back from vendors")
+    handoff = _handoff(session, pkg)
+    if handoff is None:
+        raise Conflict(f"package {pkg.name} is not handed to a vendor", package_id=pkg.id)
+    return _take_back(session, actor, pkg, handoff, reason.strip())
+
+
+def hand_package_to_vendor(
+    session: Session, actor: User, package_id: int, vendor_id: int, *, move: bool = False
+) -> PackageOut:
+    """The business hands a package to a qualified vendor, whose manager then distributes it.
+
+    A package already handed to a vendor that is off the qualified list (or, with ``move``,
+    any other vendor) is taken back from it first (:func:`take_back_package`)."""
     pkg = _package(session, package_id)
     require_project_business(session, actor, pkg.project_id, "hand its packages to vendors")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
@@ -202,8 +281,20 @@ def hand_package_to_vendor(
         raise Conflict(
             f"vendor {vendor.name!r} is not on the qualified-supplier list; qualify it first"
         )
-    if session.scalars(select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)).first():
-        raise Conflict(f"package {pkg.name} was already handed to a vendor")
+    handoff = _handoff(session, pkg)
+    if handoff is not None and handoff.vendor_id == vendor.id:
+        raise Conflict(f"package {pkg.name} was already handed to vendor {vendor.name!r}")
+    _require_people_for(session, vendor, pkg)
+    if handoff is not None:
+        current = session.get(Vendor, handoff.vendor_id)
+        if current is not None and current.qualified and not move:
+            raise Conflict(
+                f"package {pkg.name} is handed to vendor {current.name!r}, which still "
+                f"qualifies: take it back first (datamill workforce take-back {pkg.id}; "
+                f"DELETE /api/v1/packages/{pkg.id}/vendor) or hand it on with --move "
+                f"(\"move\": true)", vendor_id=handoff.vendor_id)
+        why = "moved" if current is not None and current.qualified else "vendor not qualified"
+        _take_back(session, actor, pkg, handoff, f"{why}: handed to vendor {vendor.id}")
     if pkg.assignee_id is not None:
         raise Conflict(f"package {pkg.name} is already assigned to a person")
     session.add(PackageHandoff(package_id=pkg.id, vendor_id=vendor.id, handed_by=actor.id))
@@ -218,7 +309,7 @@ def hand_package_to_vendor(
         data={"vendor_id": vendor.id},
     )
     session.flush()
-    return PackageOut.model_validate(pkg)
+    return _package_out(session, pkg)
 
 
 def list_vendor_packages(

@@ -24,6 +24,7 @@ from datamill.workforce import (
     assignment,
     golden,
     hour_points,
+    people,
     performance,
     pricing,
     qualification,
@@ -129,7 +130,20 @@ class GoldenRate(BaseModel):
 
 
 class Handoff(BaseModel):
+    """``move``: take the package back from the vendor it is handed to, even one that still
+    qualifies (one off the qualified list gives it up anyway)."""
+
     vendor_id: IdRef
+    move: bool = False
+
+
+class WorkerActive(BaseModel):
+    active: bool
+    reason: str = Field(default="", max_length=MAX_TEXT_CHARS)
+
+
+class WorkerManager(BaseModel):
+    is_manager: bool
 
 
 class Assign(BaseModel):
@@ -250,6 +264,24 @@ def identity_endpoint(
     worker_id: Id, body: IdentityCheck, session: SessionDep, user: CurrentUser
 ) -> WorkerOut:
     return vendors.verify_identity(session, user, worker_id, body.document_ref)
+
+
+@router.put("/workers/{worker_id}/active")
+def worker_active_endpoint(
+    worker_id: Id, body: WorkerActive, session: SessionDep, user: CurrentUser
+) -> WorkerOut:
+    """Deactivate a worker (their holds released, their packages back to the pool) or put them
+    back to work: the business, or their own vendor's manager."""
+    return people.set_worker_active(session, user, worker_id, body.active, body.reason)
+
+
+@router.put("/workers/{worker_id}/manager")
+def worker_manager_endpoint(
+    worker_id: Id, body: WorkerManager, session: SessionDep, user: CurrentUser
+) -> WorkerOut:
+    """Name a vendor's worker its manager (the business) or drop the flag (the business, or a
+    manager of the same vendor)."""
+    return people.set_worker_manager(session, user, worker_id, body.is_manager)
 
 
 @router.get("/workers/{worker_id}/dashboard")
@@ -406,7 +438,19 @@ def golden_accuracy_endpoint(
 def handoff_endpoint(
     package_id: Id, body: Handoff, session: SessionDep, user: CurrentUser
 ) -> PackageOut:
-    return assignment.hand_package_to_vendor(session, user, package_id, body.vendor_id)
+    """Hand to a qualified vendor with someone for the package's stage (409 otherwise)."""
+    return assignment.hand_package_to_vendor(session, user, package_id, body.vendor_id,
+                                             move=body.move)
+
+
+@router.delete("/packages/{package_id}/vendor")
+def take_back_endpoint(
+    package_id: Id, session: SessionDep, user: CurrentUser,
+    reason: Annotated[str, Query(max_length=MAX_TEXT_CHARS)] = "",
+) -> PackageOut:
+    """Take the package back from its vendor: the vendor's people's holds on its open tasks
+    are released (``released_tasks``), submitted work stays; it is in-house work again."""
+    return assignment.take_back_package(session, user, package_id, reason)
 
 
 @router.post("/packages/{package_id}/worker")

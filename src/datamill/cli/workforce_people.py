@@ -1,0 +1,77 @@
+"""``datamill workforce`` commands on a worker's standing and on packages handed to vendors:
+``take-back``, ``worker-deactivate`` and ``worker-manager``.
+
+Registered on :data:`datamill.cli.workforce.app`; every command acts for ``--as USERNAME`` and
+is checked like the API (the business side, or a vendor manager on their own vendor's people);
+every change is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli.workforce import AsUser, JsonOpt, _actor, _worker_id, app
+
+__all__: list[str] = []
+
+WorkerArg = Annotated[str, typer.Argument(help="The worker's id or username")]
+
+
+@app.command("take-back")
+@handle_errors
+def take_back_cmd(
+    package_id: int, actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a package back from its vendor: the vendor's people's holds on its open tasks are
+    released (submitted work stays) and it is in-house work again."""
+    from datamill.workforce.assignment import take_back_package
+
+    with get_runtime().session() as s:
+        p = take_back_package(s, _actor(s, actor), package_id, reason)
+    emit(p, as_json, lambda p: out.print(
+        f"package {p.name} taken back; {len(p.released_tasks)} held task(s) released",
+        highlight=False))
+
+
+@app.command("worker-deactivate")
+@handle_errors
+def worker_deactivate_cmd(
+    worker: WorkerArg, actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
+    reactivate: Annotated[bool, typer.Option(
+        "--reactivate", help="Put the worker back to work instead.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Deactivate a worker (their task holds are released and the packages assigned to them go
+    back to the pool), or with --reactivate put them back to work."""
+    from datamill.workforce.people import set_worker_active
+
+    with get_runtime().session() as s:
+        w = set_worker_active(s, _actor(s, actor), _worker_id(s, worker), reactivate, reason)
+    emit(w, as_json, lambda w: out.print(
+        f"worker {w.id} ({w.username}) {'reactivated' if w.active else 'deactivated'}",
+        highlight=False))
+
+
+@app.command("worker-manager")
+@handle_errors
+def worker_manager_cmd(
+    worker: WorkerArg, actor: AsUser,
+    drop: Annotated[bool, typer.Option(
+        "--drop", help="Drop the vendor-manager flag instead of setting it.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Name a vendor's worker its manager, or with --drop take the flag away (a vendor manager
+    may drop it within their own vendor; only the business names managers)."""
+    from datamill.workforce.people import set_worker_manager
+
+    with get_runtime().session() as s:
+        w = set_worker_manager(s, _actor(s, actor), _worker_id(s, worker), not drop)
+    emit(w, as_json, lambda w: out.print(
+        f"worker {w.id} ({w.username}) is {'now' if w.is_manager else 'no longer'} a manager "
+        f"of vendor {w.vendor_id}", highlight=False))

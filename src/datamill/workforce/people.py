@@ -1,0 +1,93 @@
+"""A registered worker's standing: deactivated (or back at work), and a vendor's manager or not.
+
+Procurement and project managers (the business side) act on any worker; a vendor manager on
+their own vendor's people only, and may drop the manager flag but never grant it (only the
+business names a vendor's managers, :func:`datamill.workforce.vendors.register_worker`).
+Every change is audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.production.models import WorkPackage
+from datamill.production.tasks import release_holds
+from datamill.workforce.policies import is_business, require_business, require_vendor_scope
+from datamill.workforce.schemas import WorkerOut
+from datamill.workforce.vendors import get_worker, worker_out
+
+__all__ = ["set_worker_active", "set_worker_manager"]
+
+
+def _scope(session: Session, actor: User, vendor_id: int | None, worker_id: int) -> None:
+    """The business acts on every worker, a vendor manager on their own vendor's only."""
+    if vendor_id is None:
+        require_business(actor, f"change in-house worker {worker_id}")
+    else:
+        require_vendor_scope(session, actor, vendor_id, f"worker {worker_id}", write=True)
+
+
+def set_worker_active(
+    session: Session, actor: User, worker_id: int, active: bool, reason: str = ""
+) -> WorkerOut:
+    """Deactivate a worker (``active`` False) or put them back to work.
+
+    Deactivated, they get no assignment and claim nothing (``eligibility_problems``); their
+    holds on open tasks are released (drafts too, submitted work stays) and the packages
+    assigned to them go back to their pool (the vendor's, or in-house), so no work is stuck.
+    """
+    worker = get_worker(session, worker_id)
+    _scope(session, actor, worker.vendor_id, worker.id)
+    if worker.active == active:
+        raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
+                       worker_id=worker.id)
+    worker.active = active
+    data: dict[str, object] = {"reason": reason.strip()}
+    if not active:
+        released = release_holds(session, [worker.user_id]).get(worker.user_id, [])
+        packages = list(session.scalars(select(WorkPackage.id).where(
+            WorkPackage.assignee_id == worker.user_id).order_by(WorkPackage.id)))
+        if packages:
+            session.execute(update(WorkPackage).where(WorkPackage.id.in_(packages))
+                            .values(assignee_id=None, status="open")
+                            .execution_options(synchronize_session="fetch"))
+        data.update(released_tasks=released, unassigned_packages=packages)
+    record_audit(
+        session, actor_id=actor.id,
+        action="worker.reactivated" if active else "worker.deactivated",
+        object_type="worker", object_id=worker.id, data=data,
+    )
+    session.flush()
+    return worker_out(session, worker)
+
+
+def set_worker_manager(
+    session: Session, actor: User, worker_id: int, is_manager: bool
+) -> WorkerOut:
+    """Name a vendor's worker its manager (the business only) or drop the flag (the business,
+    or a manager of the same vendor: themself or a fellow manager)."""
+    worker = get_worker(session, worker_id)
+    if worker.vendor_id is None:
+        raise InvalidInput("only a vendor's worker can be that vendor's manager",
+                           field="is_manager")
+    if is_manager:
+        require_business(actor, "name a vendor's managers")
+    elif not is_business(actor):
+        _scope(session, actor, worker.vendor_id, worker.id)
+    else:
+        require_business(actor, "change a vendor's managers")
+    if worker.is_manager == is_manager:
+        raise Conflict(f"worker {worker.id} is {'already' if is_manager else 'not'} a manager "
+                       f"of vendor {worker.vendor_id}", worker_id=worker.id)
+    worker.is_manager = is_manager
+    record_audit(
+        session, actor_id=actor.id,
+        action="worker.manager_named" if is_manager else "worker.manager_dropped",
+        object_type="worker", object_id=worker.id, data={"vendor_id": worker.vendor_id},
+    )
+    session.flush()
+    return worker_out(session, worker)
