@@ -131,6 +131,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("delete", "/packages/{package_id}/vendor"): None,
     ("put", "/workers/{worker_id}/active"): {"active": False, "reason": "left"},
     ("put", "/workers/{worker_id}/manager"): {"is_manager": True},
+    ("put", "/workers/{worker_id}/vendor"): {"vendor_id": None},
     ("post", "/prices"): {
         "half_year": "2024H1", "stage": "annotate", "modality": "speech.asr",
         "language_group": "en", "unit": "hour", "unit_price": "1",

@@ -336,3 +336,37 @@ def test_api_hand_counts_take_back_and_worker_standing(
         r = client.post(f"{API}/workers/{alice_w}/identity",
                         json={"document_ref": "passport E1234 5678"}, headers=h)
         assert r.status_code == 422 and "masked reference" in r.text
+
+
+def test_move_a_worker_between_vendors(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = users["admin"]
+    with runtime.session() as s:
+        pid = vw.project(s, n_items=2, package_size=2)
+        v1, v2 = vw.vendor(s, admin, "vendor-1"), vw.vendor(s, admin, "vendor-2")
+        alice, alice_w = vw.worker(s, admin, pid, "alice", v1)
+        vw.worker(s, admin, pid, "bob", v1)
+        vw.worker(s, admin, pid, "carol", v2)
+        (pkg,) = vw.packages(s, pid)
+        hand_package_to_vendor(s, admin, pkg.id, v1)
+        assign_package_to_worker(s, admin, pkg.id, alice_w)
+        set_worker_manager(s, admin, alice_w, True)
+        assert claim_next_task(s, alice, pid, "annotate") is not None
+    code, out = _cli(runtime, monkeypatch, "workforce", "worker-move", "alice", "--as", "boss")
+    assert code == 2  # neither --vendor nor --in-house
+    code, out = _cli(runtime, monkeypatch, "workforce", "worker-move", "alice", "--vendor",
+                     str(v2), "--as", "ann1")
+    assert code == 6
+    code, out = _cli(runtime, monkeypatch, "workforce", "worker-move", "alice", "--vendor",
+                     str(v2), "--as", "admin", "--reason", "changed studio")
+    assert code == 0 and out["vendor_id"] == v2 and out["is_manager"] is False
+    with runtime.session() as s:
+        assert _holders(s, pkg.id) == set()
+        assert s.get(WorkPackage, pkg.id).assignee_id is None  # type: ignore[union-attr]
+        assert claim_next_task(s, alice, pid, "annotate") is None  # v1's work is not hers now
+        assert _actions(s, "worker.moved") == 1
+        with pytest.raises(Conflict, match="already with vendor"):
+            from datamill.workforce.people import move_worker
+
+            move_worker(s, admin, alice_w, v2)

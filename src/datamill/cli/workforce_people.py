@@ -1,5 +1,5 @@
 """``datamill workforce`` commands on a worker's standing and on packages handed to vendors:
-``take-back``, ``worker-deactivate`` and ``worker-manager``.
+``take-back``, ``worker-deactivate``, ``worker-manager`` and ``worker-move``.
 
 Registered on :data:`datamill.cli.workforce.app`; every command acts for ``--as USERNAME`` and
 is checked like the API (the business side, or a vendor manager on their own vendor's people);
@@ -75,3 +75,27 @@ def worker_manager_cmd(
     emit(w, as_json, lambda w: out.print(
         f"worker {w.id} ({w.username}) is {'now' if w.is_manager else 'no longer'} a manager "
         f"of vendor {w.vendor_id}", highlight=False))
+
+
+@app.command("worker-move")
+@handle_errors
+def worker_move_cmd(
+    worker: WorkerArg, actor: AsUser,
+    vendor: Annotated[int | None, typer.Option(help="The vendor to move them to.")] = None,
+    in_house: Annotated[bool, typer.Option("--in-house", help="Move them in-house.")] = False,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Move a worker to another vendor (--vendor N) or in-house (--in-house): what they held
+    goes back to its pool and a manager flag is dropped (procurement, project managers)."""
+    from datamill.core.errors import InvalidInput
+    from datamill.workforce.people import move_worker
+
+    if (vendor is None) == (not in_house):
+        raise InvalidInput("say where to: --vendor N or --in-house (one of them)",
+                           field="vendor")
+    with get_runtime().session() as s:
+        w = move_worker(s, _actor(s, actor), _worker_id(s, worker), vendor, reason)
+    emit(w, as_json, lambda w: out.print(
+        f"worker {w.id} ({w.username}) moved "
+        + ("in-house" if w.vendor_id is None else f"to vendor {w.vendor_id}"), highlight=False))

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.db.lookup import get_or_raise
 from datamill.production.models import WorkPackage
 from datamill.production.tasks import release_holds
+from datamill.workforce.models import Vendor, Worker
 from datamill.workforce.policies import is_business, require_business, require_vendor_scope
 from datamill.workforce.schemas import WorkerOut
 from datamill.workforce.vendors import get_worker, worker_out
 
-__all__ = ["set_worker_active", "set_worker_manager"]
+__all__ = ["move_worker", "set_worker_active", "set_worker_manager"]
 
 
 def _scope(session: Session, actor: User, vendor_id: int | None, worker_id: int) -> None:
@@ -29,6 +31,19 @@ def _scope(session: Session, actor: User, vendor_id: int | None, worker_id: int)
         require_business(actor, f"change in-house worker {worker_id}")
     else:
         require_vendor_scope(session, actor, vendor_id, f"worker {worker_id}", write=True)
+
+
+def _free(session: Session, worker: Worker) -> dict[str, list[int]]:
+    """Release the worker's holds on open tasks and send the packages assigned to them back to
+    their pool; what was released, for the audit record."""
+    released = release_holds(session, [worker.user_id]).get(worker.user_id, [])
+    packages = list(session.scalars(select(WorkPackage.id).where(
+        WorkPackage.assignee_id == worker.user_id).order_by(WorkPackage.id)))
+    if packages:
+        session.execute(update(WorkPackage).where(WorkPackage.id.in_(packages))
+                        .values(assignee_id=None, status="open")
+                        .execution_options(synchronize_session="fetch"))
+    return {"released_tasks": released, "unassigned_packages": packages}
 
 
 def set_worker_active(
@@ -48,14 +63,7 @@ def set_worker_active(
     worker.active = active
     data: dict[str, object] = {"reason": reason.strip()}
     if not active:
-        released = release_holds(session, [worker.user_id]).get(worker.user_id, [])
-        packages = list(session.scalars(select(WorkPackage.id).where(
-            WorkPackage.assignee_id == worker.user_id).order_by(WorkPackage.id)))
-        if packages:
-            session.execute(update(WorkPackage).where(WorkPackage.id.in_(packages))
-                            .values(assignee_id=None, status="open")
-                            .execution_options(synchronize_session="fetch"))
-        data.update(released_tasks=released, unassigned_packages=packages)
+        data.update(_free(session, worker))
     record_audit(
         session, actor_id=actor.id,
         action="worker.reactivated" if active else "worker.deactivated",
@@ -89,5 +97,32 @@ def set_worker_manager(
         action="worker.manager_named" if is_manager else "worker.manager_dropped",
         object_type="worker", object_id=worker.id, data={"vendor_id": worker.vendor_id},
     )
+    session.flush()
+    return worker_out(session, worker)
+
+
+def move_worker(
+    session: Session, actor: User, worker_id: int, vendor_id: int | None, reason: str = ""
+) -> WorkerOut:
+    """Move a worker to another vendor (``vendor_id``) or in-house (None): the business only.
+
+    What they held on their old side goes back to its pool (holds released, packages
+    unassigned, as on deactivation) and a manager flag is dropped: they manage nobody on the
+    new side until the business names them again. Audited."""
+    require_business(actor, "move workers between vendors")
+    worker = get_worker(session, worker_id)
+    if worker.vendor_id == vendor_id:
+        where = "in-house" if vendor_id is None else f"with vendor {vendor_id}"
+        raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id)
+    if vendor_id is not None:
+        get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
+    data: dict[str, object] = {"from_vendor_id": worker.vendor_id, "to_vendor_id": vendor_id,
+                               "was_manager": worker.is_manager, "reason": reason.strip()}
+    data.update(_free(session, worker))
+    worker.vendor_id, worker.is_manager = vendor_id, False
+    if vendor_id is not None:
+        worker.grade_id = None  # grades are for in-house staff; vendor workers are paid by volume
+    record_audit(session, actor_id=actor.id, action="worker.moved", object_type="worker",
+                 object_id=worker.id, data=data)
     session.flush()
     return worker_out(session, worker)

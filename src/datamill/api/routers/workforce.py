@@ -146,6 +146,13 @@ class WorkerManager(BaseModel):
     is_manager: bool
 
 
+class WorkerMove(BaseModel):
+    """``vendor_id`` None: in-house."""
+
+    vendor_id: IdRef | None
+    reason: str = Field(default="", max_length=MAX_TEXT_CHARS)
+
+
 class Assign(BaseModel):
     worker_id: IdRef
 
@@ -282,6 +289,15 @@ def worker_manager_endpoint(
     """Name a vendor's worker its manager (the business) or drop the flag (the business, or a
     manager of the same vendor)."""
     return people.set_worker_manager(session, user, worker_id, body.is_manager)
+
+
+@router.put("/workers/{worker_id}/vendor")
+def worker_move_endpoint(
+    worker_id: Id, body: WorkerMove, session: SessionDep, user: CurrentUser
+) -> WorkerOut:
+    """Move a worker to another vendor or in-house (the business): what they held goes back
+    to its pool and a manager flag is dropped."""
+    return people.move_worker(session, user, worker_id, body.vendor_id, body.reason)
 
 
 @router.get("/workers/{worker_id}/dashboard")
