@@ -2,7 +2,11 @@
 ``/api/v1/tasks/{id}/draft``), loaded when they come back, discarded when they submit.
 
 A draft is kept as sent (the modality checks the payload on submit). Saves carry a
-``revision`` chosen by the client: an older revision (another tab) never overwrites a newer one.
+``revision`` chosen by the client and are compare-and-set on it: a save must carry a revision
+above the stored draft's (the same revision with the same work is a retry, answered as stored);
+any other (another tab or session that saved meanwhile) is refused with a Conflict naming the
+stored ``current_revision``, so the client reloads instead of overwriting or losing work
+silently. ``base_version`` is the item version the work starts from: never above the item's.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from sqlalchemy.orm import Session
 from datamill.compliance import access
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.storable import check_counter, check_document
-from datamill.production.models import Draft, Task
+from datamill.production.models import Draft, Item, Task
 from datamill.production.tasks import ensure_holds, get_task
 
 __all__ = [
@@ -47,22 +51,34 @@ def save_draft(
     session: Session, user: User, task_id: int, payload: Any, *,
     base_version: int, revision: int, time_spent_ms: int = 0,
 ) -> Draft:
-    """Upsert the user's draft of a task they hold; answers the stored draft (whose revision is
-    newer than ``revision`` when the save lost to another tab)."""
+    """Upsert the user's draft of a task they hold, compare-and-set on ``revision``: a save
+    whose revision is not above the stored draft's is refused (Conflict, ``reason_code``
+    ``stale_draft`` with ``current_revision``) unless it repeats the stored draft exactly (a
+    retry) or starts from a newer item version than the stored draft. A ``base_version`` above the item's current version is refused (InvalidInput)."""
     check_document(payload, "payload")  # kept as sent, but it must be storable
     check_counter(base_version, "base_version", headroom=1)
     check_counter(revision, "revision")
     check_counter(time_spent_ms, "time_spent_ms")
-    held_task(session, user, task_id)
+    task = held_task(session, user, task_id)
+    current = session.scalar(select(Item.current_version).where(Item.id == task.item_id)) or 0
+    if base_version > current:
+        raise InvalidInput(f"base_version {base_version} is beyond the item's current version"
+                           f" {current}", field="base_version", current_version=current)
     row = draft_for(session, task_id, user.id)
     if row is None:
         row = Draft(task_id=task_id, user_id=user.id, base_version=base_version,
                     payload=payload, time_spent_ms=time_spent_ms, revision=revision,
                     updated_at=utcnow())
         session.add(row)
-    elif revision >= row.revision:
+    elif revision > row.revision or base_version > row.base_version:  # newer work, or the
+        # stored draft is of an older item version (pages do not resume from such a draft)
         row.payload, row.base_version = payload, base_version
         row.time_spent_ms, row.revision, row.updated_at = time_spent_ms, revision, utcnow()
+    elif not (revision == row.revision and payload == row.payload
+              and base_version == row.base_version):
+        raise Conflict(f"the draft of task {task_id} was saved elsewhere meanwhile (revision"
+                       f" {row.revision}; this save's is {revision}): reload it before saving",
+                       task_id=task_id, current_revision=row.revision, reason_code="stale_draft")
     session.flush()
     return row
 

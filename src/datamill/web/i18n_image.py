@@ -55,6 +55,7 @@ EN_IMAGE: dict[str, str] = {
     "image.save.offline": "Offline: draft kept in this browser, retrying",
     "image.save.local": "Draft kept in this browser",
     "image.save.refused": "Draft not saved on the server (kept in this browser): {error}",
+    "image.save.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "image.submit.ok": "Submitted",
     "image.submit.failed": "Submit failed: {error}",
     "image.submit.conflict": "Someone changed this item since you opened it (version conflict).",

@@ -337,6 +337,7 @@ EN_PAGES.update({
     "tx.saved": "Draft saved",
     "tx.saving": "Saving…",
     "tx.offline": "Not saved yet (offline); retrying",
+    "tx.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "tx.failed": "Submit failed",
     "tx.conflict": "This item changed since you opened it; reload the page",
     "tx.select_first": "Select some text first",
@@ -383,6 +384,7 @@ EN_PAGES.update({
     "llm.saved": "Draft saved",
     "llm.saving": "Saving draft…",
     "llm.offline": "Offline: the draft is kept in this browser and retried",
+    "llm.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "llm.conflict": "Someone changed this item meanwhile; reload the task",
     "llm.failed": "Not submitted",
     "llm.loading": "Loading the record…",
@@ -530,6 +532,7 @@ EN_PAGES.update({
     "pc.save_pending": "Saving…",
     "pc.save_offline": "Offline: draft kept in this browser, retrying",
     "pc.save_refused": "Draft not saved on the server (kept in this browser): {error}",
+    "pc.save_stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "pc.save_local": "Draft kept in this browser",
     "pc.submitted": "Submitted",
     "pc.conflict": "Someone changed this item since you opened it (version conflict); reload "

@@ -55,6 +55,7 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.save.offline": "离线：草稿保存在本浏览器中，正在重试",
     "image.save.local": "草稿保存在本浏览器中",
     "image.save.refused": "服务器未保存草稿（已保存在本浏览器中）：{error}",
+    "image.save.stale": "草稿已在另一个标签页或窗口中保存，本页的修改未保存：请刷新页面，从最新草稿继续。",
     "image.submit.ok": "已提交",
     "image.submit.failed": "提交失败：{error}",
     "image.submit.conflict": "打开后此条目已被他人修改（版本冲突）。",

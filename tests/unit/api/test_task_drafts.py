@@ -43,10 +43,10 @@ def test_draft_round_trip_over_rest(
                               "time_spent_ms": 1200}, headers=ann1)
     assert r.status_code == 200, r.text
     assert r.json()["revision"] == 3 and r.json()["payload"] == doc
-    # an older revision (another tab) does not overwrite; the answer is the stored draft
+    # an older revision (another tab) does not overwrite: 409 naming the stored revision
     old = client.put(url, json={"payload": {"objects": [], "classes": []}, "base_version": 0,
                                 "revision": 2}, headers=ann1)
-    assert old.status_code == 200 and old.json()["revision"] == 3
+    assert old.status_code == 409 and old.json()["current_revision"] == 3
     got = client.get(url, headers=ann1).json()
     assert got["payload"] == doc and got["time_spent_ms"] == 1200
 

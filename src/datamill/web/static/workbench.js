@@ -536,7 +536,9 @@ async function pushDraft() {
       state.confirmed = Math.max(state.confirmed, body.revision);
       if (state.confirmed >= state.revision) { writeLocal(false); setStatus('saved'); }
     } else if (r.status === 401 || r.status === 403 || r.status === 409) {
-      setStatus('error');
+      // 409 stale_draft: another tab or window saved a newer draft; saving this one would
+      // overwrite it, so stop and ask for a reload (this tab's work stays in localStorage)
+      setStatus(r.status === 409 && r.data && r.data.reason_code === 'stale_draft' ? 'stale' : 'error');
       inFlight = false;
       return;
     } else {

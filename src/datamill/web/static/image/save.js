@@ -56,7 +56,8 @@ export async function flush(wb) {
     wb.retries = 0;
     clearTimeout(wb.saveTimer);
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    setStatus(wb, wb.t('image.save.refused', { error }), null, 'save');
+    const stale = r.status === 409 && r.data && r.data.reason_code === 'stale_draft';
+    setStatus(wb, stale ? wb.t('image.save.stale') : wb.t('image.save.refused', { error }), null, 'save');
     return;
   }
   if (ok) {

@@ -108,6 +108,12 @@ class LlmWorkbench {
     let r = { ok: false };
     try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev, annotation: this.annotation() }); } catch (_) { /* offline */ }
     if (this.submitted) return;
+    if (r.status === 409) {
+      // another tab or window saved a newer draft: saving again would overwrite it (the work
+      // of this tab stays in localStorage); ask for a reload instead of retrying
+      this.status(this.t('llm.stale'), true);
+      return;
+    }
     if (r.ok) { this.root.dataset.savedRevision = String(rev); this.status(this.t('llm.saved')); } else {
       this.status(this.t('llm.offline'));
       this.timer = setTimeout(() => this.flush(), 3000);

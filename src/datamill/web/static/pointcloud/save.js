@@ -44,7 +44,8 @@ export async function flush(wb) {
     wb.retries = 0;
     clearTimeout(wb.saveTimer);
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    wb.saveStatus(wb.t('save_refused', { error }));
+    const stale = r.status === 409 && r.data && r.data.reason_code === 'stale_draft';
+    wb.saveStatus(stale ? wb.t('save_stale') : wb.t('save_refused', { error }));
     return;
   }
   if (ok) {

@@ -234,8 +234,15 @@ class TextWorkbench {
     const sent = { base_version: this.baseVersion, revision: this.revision,
       annotation: this.annotation() };
     let ok = false;
-    try { ok = (await post(this.draftUrl, sent)).ok; } catch (_) { ok = false; }
+    let status = 0;
+    try { const r = await post(this.draftUrl, sent); ok = r.ok; status = r.status; } catch (_) { ok = false; }
     if (this.submitted) return;
+    if (status === 409) {
+      // another tab or window saved a newer draft: retrying would overwrite it (this tab's
+      // work stays in localStorage); ask for a reload
+      this.status(this.strings.stale || 'reload the page');
+      return;
+    }
     if (ok) {
       this.saved = sent.revision;
       this.status(this.strings.saved || 'saved');
