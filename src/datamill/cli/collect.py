@@ -169,14 +169,22 @@ def invite_cmd(
 @app.command("revoke")
 @handle_errors
 def revoke_cmd(
-    invite_id: Annotated[int, typer.Argument(help="Invitation id.", min=1)],
+    invite_id: Annotated[str, typer.Argument(
+        metavar="INVITE_ID", show_default=False,
+        help="The invitation's number, as `datamill collect invites PROJECT` lists it (not a"
+             " project or subject).")],
     as_user: AsUser, as_json: JsonOpt = False,
 ) -> None:
-    """Revoke an invitation link."""
+    """Revoke an invitation link by its id (`datamill collect invites PROJECT` lists them)."""
     from datamill.collection.staff import revoke_invite
+    from datamill.core.errors import InvalidInput
 
+    if not invite_id.strip().isdecimal() or not 1 <= int(invite_id) <= 2**31 - 1:
+        raise InvalidInput(f"{invite_id!r} is not an invitation id: pass the number `datamill"
+                           " collect invites PROJECT` lists (revoke takes no project or"
+                           " subject)", field="invite_id")
     with get_runtime().session() as s:
-        result = revoke_invite(s, acting_user(s, as_user), invite_id)
+        result = revoke_invite(s, acting_user(s, as_user), int(invite_id))
     emit(result, as_json, _line(f"invitation {invite_id} revoked"))
 
 
@@ -195,6 +203,24 @@ def invites_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) 
                       f" {r['expires_at']:%Y-%m-%d}", highlight=False)
 
     emit(rows, as_json, render)
+
+
+@app.command("reset-demographics")
+@handle_errors
+def reset_demographics_cmd(
+    project: ProjectArg,
+    subject: Annotated[str, typer.Argument(help="The subject's id (their speaker id).")],
+    as_user: AsUser, as_json: JsonOpt = False,
+) -> None:
+    """Clear a subject's demographics so they answer again on their page (answers once sent,
+    a quota refusal included, are fixed; only a subject with no recording may be reset)."""
+    from datamill.collection.staff import reset_demographics
+
+    with get_runtime().session() as s:
+        result = reset_demographics(s, acting_user(s, as_user), _pid(s, project), subject)
+    emit(result, as_json, _line(f"demographics of {result['subject_id']} cleared (were"
+                                f" {result['previous'] or 'none'}); they answer again on their"
+                                " page"))
 
 
 @app.command("subjects")

@@ -32,7 +32,7 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import Item, Project
 
@@ -46,6 +46,7 @@ __all__ = [
     "list_prompts",
     "list_subjects",
     "request_rerecord",
+    "reset_demographics",
     "revoke_invite",
     "set_consent_text",
     "token_digest",
@@ -174,7 +175,14 @@ def create_invite(
         raise InvalidInput("the subject id must be 1 to 100 printable characters",
                            field="subject_id")
     spec = collection_spec(project)
-    days = days if days is not None else (spec.invite_days if spec else 14)
+    if spec is None:
+        raise InvalidInput(
+            f"project {project.name!r} cannot invite subjects: its spec has no `collection:`"
+            " section (speaker quotas: `age_bands` and `cells`, or `allow_outside_cells: true`"
+            " for none); add one to the spec, then write the consent text with `datamill collect"
+            " consent-text` and the prompts with `datamill collect prompts add`",
+            field="collection", reason_code="no_collection_spec")
+    days = days if days is not None else spec.invite_days
     if not 1 <= days <= 365:
         raise InvalidInput("an invitation lives 1 to 365 days", field="days")
     subject = _subject_row(session, project_id, subject_id)
@@ -189,6 +197,34 @@ def create_invite(
                                                                 "days": days})
     return {"id": row.id, "project_id": project_id, "subject_id": subject_id, "token": token,
             "path": f"{INVITE_PATH}{token}", "expires_at": row.expires_at}
+
+
+def reset_demographics(
+    session: Session, actor: User, project_id: int, subject_id: str,
+) -> dict[str, Any]:
+    """Clear a subject's demographics (and enrolment) so they answer again on their page: the
+    only way to change answers once sent (a refused subject's too). Audited with the answers
+    cleared. Refused (Conflict) once the subject has recorded: their items carry the answers."""
+    _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    row = session.scalars(select(CollectionSubject).where(
+        CollectionSubject.project_id == project_id,
+        CollectionSubject.subject_id == (subject_id or "").strip())).first()
+    if row is None:
+        raise NotFound(f"project {project_id} has no subject {subject_id!r}",
+                       subject_id=subject_id)
+    if session.scalar(select(func.count()).select_from(Recording)
+                      .where(Recording.subject_row_id == row.id)):
+        raise Conflict(f"subject {row.subject_id!r} has recorded already: their items carry"
+                       " the demographics they gave, which therefore stay",
+                       subject_id=row.subject_id, reason_code="demographics_recorded")
+    old = dict(row.demographics or {})
+    row.demographics, row.enrolled_at = {}, None
+    session.flush()
+    record_audit(session, actor_id=actor.id, action="collection.demographics_reset",
+                 object_type="subject", object_id=row.id, project_id=project_id,
+                 data={"subject_id": row.subject_id, "demographics": old})
+    return {"project_id": project_id, "subject_id": row.subject_id, "demographics": None,
+            "previous": old}
 
 
 def _invite_dict(inv: CollectionInvite, subject_id: str) -> dict[str, Any]:

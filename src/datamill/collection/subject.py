@@ -11,6 +11,7 @@ request the page shows until the subject records the prompt again.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -20,7 +21,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from datamill.collection.errors import UploadFailed
@@ -170,25 +171,41 @@ def _demographics(gender: str, age: int, accent: str, device: str) -> dict[str, 
 def set_demographics(
     session: Session, token: str, *, gender: str, age: int, accent: str = "", device: str = "",
 ) -> dict[str, Any]:
-    """Record the subject's demographics and enrol them, unless their quota cell is full."""
+    """Record the subject's demographics and enrol them, unless their quota cell is full.
+
+    Demographics are fixed once submitted, a refusal included (the refused answers are
+    committed before the Conflict is raised): a subject refused for a full cell cannot enrol
+    with other answers through the same link. Sending the same answers again is allowed (a
+    refused subject is enrolled should their cell open); other answers are refused with
+    ``demographics_locked`` until the project manager resets them
+    (:func:`datamill.collection.staff.reset_demographics`, audited)."""
     v = visit(session, token)
     if _consent(session, v.subject) is None:
         raise Forbidden("give your consent first: sign the consent text before anything else",
                         reason_code="consent_first")
     demo = _demographics(gender, age, accent, device)
     lock_quotas(session, v.project.id)  # enrolments at once: each counts the others
-    if v.subject.enrolled_at is not None and _recorded(session, v.subject) \
-            and demo != v.subject.demographics:
-        raise Conflict("your recordings carry the demographics you gave; ask the project"
-                       " manager to change them", reason_code="demographics_locked")
-    # a first enrolment, and any change before the first recording, meets the quotas: the
-    # subject counts in the cells of the demographics they gave before, not the new ones
+    given = dict(v.subject.demographics or {})
+    if given and demo != given:
+        raise Conflict("your answers about you were sent already and cannot be changed here;"
+                       " ask the project manager to change them", reason_code="demographics_locked")
     blocker = cell_blocker(session, v.project, v.subject.subject_id, demo) \
-        if v.subject.enrolled_at is None or demo != v.subject.demographics else None
-    if blocker:
-        raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
+        if v.subject.enrolled_at is None else None
     v.subject.demographics = demo
-    v.subject.enrolled_at = v.subject.enrolled_at or utcnow()
+    if blocker:
+        session.flush()
+        record_audit(session, actor_id=None, action="collection.demographics_refused",
+                     object_type="subject", object_id=v.subject.id, project_id=v.project.id,
+                     data={"subject_id": v.subject.subject_id, "demographics": demo,
+                           "reason": blocker})
+        session.commit()  # the refused answers stay: they are the subject's answers now
+        raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
+    if v.subject.enrolled_at is None:
+        v.subject.enrolled_at = utcnow()
+        session.flush()
+        record_audit(session, actor_id=None, action="collection.enrolled", object_type="subject",
+                     object_id=v.subject.id, project_id=v.project.id,
+                     data={"subject_id": v.subject.subject_id, "demographics": demo})
     session.flush()
     return collection_state(session, token)
 
@@ -199,11 +216,6 @@ def _closed(blocker: str) -> dict[str, str]:
     if m := _CELL_FULL.match(blocker):
         return {"reason_code": "cell_full", "cell": m["cell"]}
     return {"reason_code": "no_cell"}
-
-
-def _recorded(session: Session, subject: CollectionSubject) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(Recording)
-                               .where(Recording.subject_row_id == subject.id)))
 
 
 def sync_rerecords(session: Session, project_id: int) -> int:
@@ -290,7 +302,7 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         if v.subject.consent_text_id else None
     prompts = _prompt_rows(session, v)
     blocker = None
-    if v.subject.enrolled_at is not None and consent is not None:
+    if v.subject.demographics and consent is not None:  # enrolled, or refused
         blocker = cell_blocker(session, v.project, v.subject.subject_id,
                                dict(v.subject.demographics or {}))
     spec = collection_spec(v.project)
@@ -304,6 +316,8 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
                      "signature": v.subject.signature, "signed_at": v.subject.signed_at}
                     if consent is not None else None),
         "demographics": dict(v.subject.demographics or {}) or None,
+        # answers once sent are fixed (the project manager may reset them)
+        "demographics_locked": bool(v.subject.demographics),
         "enrolled": v.subject.enrolled_at is not None,
         "age_bands": [b.model_dump() for b in spec.age_bands] if spec else [],
         # the answers the quota cells expect (the page offers them as choices, so a subject
@@ -338,6 +352,24 @@ def _check_wav(data: bytes, rate: int) -> int:
                            f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio",
                            reason_code="bad_wav")
     return int(frames) * 1000 // rate
+
+
+def _refuse_copy(session: Session, v: Visit, prompt_id: int, data: bytes) -> None:
+    """Refuse a take whose bytes are those of an item the project has already (another
+    prompt's take, another subject's, an imported file): blobs are addressed by their sha256,
+    so an exact copy is known. The subject's own earlier takes of this prompt do not count (a
+    take whose check failed on the server's side may be sent again as it was). Near-identical
+    audio (re-encoded, trimmed, a copy with one sample changed) is not detected here."""
+    digest = hashlib.sha256(data).hexdigest()
+    own = select(Recording.item_id).where(Recording.subject_row_id == v.subject.id,
+                                          Recording.prompt_id == prompt_id,
+                                          Recording.item_id.is_not(None))
+    if session.scalar(select(Item.id).where(Item.project_id == v.project.id,
+                                            Item.sha256 == digest, Item.id.not_in(own))
+                      .limit(1)) is not None:
+        raise InvalidInput("this recording is an exact copy of one this project has already;"
+                           " read the prompt aloud and record it anew", field="audio",
+                           reason_code="duplicate_recording")
 
 
 def _abandoned(session: Session, subject_row_id: int, prompt_id: int) -> None:
@@ -390,6 +422,7 @@ def _reserve(
             raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
     audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
     duration_ms = _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
+    _refuse_copy(session, v, prompt_id, data)
     attempt = row["attempts"] + 1
     ext_id = recording_external_id(v.subject.subject_id, v.subject.id, prompt.position, attempt)
     rec = Recording(project_id=v.project.id, subject_row_id=v.subject.id, prompt_id=prompt_id,

@@ -136,6 +136,18 @@ def subjects_endpoint(project_id: Id, session: SessionDep,
     return staff.list_subjects(session, user, project_id)
 
 
+class SubjectIn(BaseModel):
+    subject_id: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_nul)]
+
+
+@router.post("/projects/{project_id}/subjects/reset-demographics")
+def reset_demographics_endpoint(project_id: Id, body: SubjectIn, session: SessionDep,
+                                user: CurrentUser) -> dict[str, Any]:
+    """Clear a subject's demographics (answers once sent are fixed on their page; a subject
+    refused by a full cell answers again); 409 once they have recorded. Audited."""
+    return staff.reset_demographics(session, user, project_id, body.subject_id)
+
+
 @router.post("/items/{item_id}/rerecord", status_code=status.HTTP_201_CREATED)
 def rerecord_endpoint(item_id: Id, body: RerecordIn, session: SessionDep,
                       user: CurrentUser) -> dict[str, Any]:

@@ -67,8 +67,10 @@
       $("signed").hidden = false;
       $("signed-by").textContent = s.consent.signature + " (" + S["collect.version"] + " " + s.consent.version + ")";
     }
-    $("demo-step").hidden = !s.consent || s.enrolled;
-    $("record-step").hidden = !(s.consent && s.enrolled);
+    // answers once sent are fixed (a refusal included): the form is not offered again, and a
+    // refused subject sees why collection is closed for them
+    $("demo-step").hidden = !s.consent || s.enrolled || s.demographics_locked;
+    $("record-step").hidden = !(s.consent && (s.enrolled || s.demographics_locked));
     $("closed").hidden = !s.closed;
     const closed = s.closed_code && S["collect.err." + s.closed_code];
     $("closed").textContent = !s.closed ? "" : closed ? closed.replace("{cell}", s.closed_cell || "") : joined2(S["collect.closed"], s.closed);
