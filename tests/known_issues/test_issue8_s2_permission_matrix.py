@@ -80,6 +80,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/collect/projects/{project_id}/prompts"): {"prompts": ["hello there"]},
     ("post", "/collect/invites/{invite_id}/revoke"): None,
     ("post", "/collect/items/{item_id}/rerecord"): {"reason": "recording: noisy"},
+    ("post", "/collect/projects/{project_id}/subjects/reset-demographics"): {"subject_id": "s-1"},
     ("post", "/projects/{project_id}/batches"): {},
     ("post", "/batches/{batch_id}/inspections"): None,
     ("put", "/inspections/{inspection_id}/samples/{item_id}"): {"corrected_text": "x"},
