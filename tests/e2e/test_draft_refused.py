@@ -76,3 +76,38 @@ def test_pointcloud_draft_of_a_task_submitted_in_another_tab(site: Site, context
     first.wait_for_timeout(2500)
     assert len(drafts) == 1, drafts
     assert EN["pc.save_offline"] not in status.inner_text()
+
+
+def test_image_draft_saved_in_another_tab_meanwhile(site: Site, context: Any) -> None:
+    """Trial (H7): two tabs on one task each autosave a draft. The second tab's save carries a
+    revision the first already saved (409 stale_draft): it says "saved elsewhere: reload",
+    sends no more drafts (its later revisions would overwrite the first tab's work), and a
+    reload starts from the server's draft."""
+    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-stale-")))
+    task_id = _claim(site, pid)
+    first, second, drafts = _two_tabs(context, task_id, "[data-image-workbench][data-ready='1']")
+    wb = "document.querySelector('[data-image-workbench]').__workbench"
+
+    def box(page: Any, x: int, y: int) -> None:
+        page.get_by_test_id("image-wb-tool-box").click()
+        page.mouse.move(*page.evaluate(f"() => {wb}.clientPoint({x}, {y})"))
+        page.mouse.down()
+        page.mouse.move(*page.evaluate(f"() => {wb}.clientPoint({x + 60}, {y + 50})"), steps=4)
+        page.mouse.up()
+
+    box(second, 10, 10)  # the other tab saves revision 1
+    done = second.get_by_test_id("image-wb-save-status")
+    second.wait_for_function(f"(el) => el.textContent.includes({EN['image.save.saved']!r})",
+                             arg=done.element_handle())
+    box(first, 20, 20)  # this tab's revision 1 too: refused
+    status = first.get_by_test_id("image-wb-save-status")
+    first.wait_for_function("(el) => el.textContent.includes('reload')", arg=status.element_handle())
+    assert status.inner_text().strip() == EN["image.save.stale"]
+    sent = len(drafts)
+    box(first, 100, 100)  # revision 2 would overwrite the other tab's draft: not sent
+    first.wait_for_timeout(2500)
+    assert len(drafts) == sent, drafts
+    first.reload()
+    first.wait_for_selector("[data-image-workbench][data-ready='1']")
+    objects = first.evaluate(f"() => {wb}.objects.map((o) => [o.x, o.y])")
+    assert len(objects) == 1, objects  # the server's draft (the other tab's box)

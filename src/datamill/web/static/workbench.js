@@ -502,6 +502,10 @@ document.getElementById('speed').addEventListener('change', (e) => {
 const statusEl = document.getElementById('save-status');
 let saveTimer = null;
 let inFlight = false;
+// another tab or window saved a newer draft (409 stale_draft): this tab saves no more (its
+// later revisions would overwrite that draft) and its local copy is no longer restored on
+// reload, which starts from the server's draft
+let stale = false;
 
 function setStatus(kind) { statusEl.dataset.state = kind; statusEl.textContent = S[kind]; }
 
@@ -513,19 +517,21 @@ function draftBody() {
 }
 
 function writeLocal(pending) {
-  try { localStorage.setItem(KEY, JSON.stringify({ ...draftBody(), pending })); } catch (_) { /* full */ }
+  try { localStorage.setItem(KEY, JSON.stringify({ ...draftBody(), pending: pending && !stale })); } catch (_) { /* full */ }
 }
 
 function changed() {
   history.settle();
   state.revision += 1;
   writeLocal(true);
+  if (stale) { setStatus('stale'); return; }
   setStatus('saving');
   clearTimeout(saveTimer);
   saveTimer = setTimeout(pushDraft, 500);
 }
 
 async function pushDraft() {
+  if (stale) return;
   if (inFlight) { saveTimer = setTimeout(pushDraft, 300); return; }
   if (state.confirmed >= state.revision) return;
   inFlight = true;
@@ -538,7 +544,9 @@ async function pushDraft() {
     } else if (r.status === 401 || r.status === 403 || r.status === 409) {
       // 409 stale_draft: another tab or window saved a newer draft; saving this one would
       // overwrite it, so stop and ask for a reload (this tab's work stays in localStorage)
-      setStatus(r.status === 409 && r.data && r.data.reason_code === 'stale_draft' ? 'stale' : 'error');
+      stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
+      if (stale) writeLocal(false);
+      setStatus(stale ? 'stale' : 'error');
       inFlight = false;
       return;
     } else {

@@ -28,12 +28,15 @@ export function writeLocal(wb) {
   clearTimeout(wb.localTimer);
   wb.localTimer = 0;
   try {
-    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending: true }));
+    // after a 409 stale_draft (another tab saved a newer draft) the copy is not restored on
+    // reload: the page then starts from the server's draft
+    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending: !wb.stale }));
   } catch (_) { /* storage full or disabled: the server copy still goes */ }
 }
 
 export function scheduleSave(wb, bump) {
   if (bump) wb.revision += 1;
+  if (wb.stale) { writeLocal(wb); setStatus(wb, wb.t('image.save.stale'), null, 'save'); return; }
   // coalesced (typing a transcription saves per key); written at once when the page goes away
   if (!wb.localTimer) wb.localTimer = setTimeout(() => writeLocal(wb), 150);
   clearTimeout(wb.saveTimer);
@@ -42,7 +45,7 @@ export function scheduleSave(wb, bump) {
 }
 
 export async function flush(wb) {
-  if (!wb.draftUrl || wb.saving || wb.submitted) return;
+  if (!wb.draftUrl || wb.saving || wb.submitted || wb.stale) return;
   const sent = body(wb);
   wb.saving = true;
   let r = null;
@@ -56,8 +59,9 @@ export async function flush(wb) {
     wb.retries = 0;
     clearTimeout(wb.saveTimer);
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    const stale = r.status === 409 && r.data && r.data.reason_code === 'stale_draft';
-    setStatus(wb, stale ? wb.t('image.save.stale') : wb.t('image.save.refused', { error }), null, 'save');
+    wb.stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
+    if (wb.stale) writeLocal(wb);  // this tab saves no more: its revisions would overwrite
+    setStatus(wb, wb.stale ? wb.t('image.save.stale') : wb.t('image.save.refused', { error }), null, 'save');
     return;
   }
   if (ok) {

@@ -92,6 +92,7 @@ class LlmWorkbench {
 
   changed() {
     this.revision += 1;
+    if (this.stale) { this.status(this.t('llm.stale'), true); return; }
     try {
       localStorage.setItem(this.storageKey, JSON.stringify({ base_version: this.baseVersion,
         revision: this.revision, annotation: this.annotation() }));
@@ -102,15 +103,17 @@ class LlmWorkbench {
   }
 
   async flush() {
-    if (this.submitted) return;
+    if (this.submitted || this.stale) return;
     if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const rev = this.revision;
     let r = { ok: false };
     try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev, annotation: this.annotation() }); } catch (_) { /* offline */ }
     if (this.submitted) return;
     if (r.status === 409) {
-      // another tab or window saved a newer draft: saving again would overwrite it (the work
-      // of this tab stays in localStorage); ask for a reload instead of retrying
+      // another tab or window saved a newer draft: this tab saves no more (its revisions would
+      // overwrite it) and forgets its local copy, so a reload starts from the server's draft
+      this.stale = true;
+      try { localStorage.removeItem(this.storageKey); } catch (_) { /* disabled */ }
       this.status(this.t('llm.stale'), true);
       return;
     }

@@ -15,7 +15,8 @@ function body(wb) {
 
 function writeLocal(wb, pending) {
   try {
-    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending }));
+    // after a 409 stale_draft the copy is not restored on reload (the server's draft is)
+    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending: pending && !wb.stale }));
   } catch (_) { /* storage full or disabled: the server copy still goes */ }
 }
 
@@ -24,6 +25,7 @@ export function scheduleSave(wb) {
   if (wb.readonly) return;
   wb.revision += 1;
   writeLocal(wb, true);
+  if (wb.stale) { wb.saveStatus(wb.t('save_stale')); return; }
   clearTimeout(wb.saveTimer);
   wb.saveStatus(wb.t(wb.draftUrl ? 'save_pending' : 'save_local'));
   if (wb.draftUrl) wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
@@ -44,8 +46,9 @@ export async function flush(wb) {
     wb.retries = 0;
     clearTimeout(wb.saveTimer);
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    const stale = r.status === 409 && r.data && r.data.reason_code === 'stale_draft';
-    wb.saveStatus(stale ? wb.t('save_stale') : wb.t('save_refused', { error }));
+    wb.stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
+    if (wb.stale) writeLocal(wb, false);  // this tab saves no more: its revisions would overwrite
+    wb.saveStatus(wb.stale ? wb.t('save_stale') : wb.t('save_refused', { error }));
     return;
   }
   if (ok) {

@@ -223,13 +223,14 @@ class TextWorkbench {
       localStorage.setItem(this.storageKey, JSON.stringify({ revision: this.revision,
         annotation: this.annotation() }));
     } catch (_) { /* storage disabled: the server copy still goes */ }
+    if (this.stale) { this.status(this.strings.stale || 'reload the page'); return; }
     this.status(this.draftUrl ? (this.strings.saving || '…') : '');
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.flush(), 600);
   }
 
   async flush() {
-    if (this.submitted) return;
+    if (this.submitted || this.stale) return;
     if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const sent = { base_version: this.baseVersion, revision: this.revision,
       annotation: this.annotation() };
@@ -238,8 +239,9 @@ class TextWorkbench {
     try { const r = await post(this.draftUrl, sent); ok = r.ok; status = r.status; } catch (_) { ok = false; }
     if (this.submitted) return;
     if (status === 409) {
-      // another tab or window saved a newer draft: retrying would overwrite it (this tab's
-      // work stays in localStorage); ask for a reload
+      // another tab or window saved a newer draft: this tab saves no more (its later
+      // revisions would overwrite it); ask for a reload
+      this.stale = true;
       this.status(this.strings.stale || 'reload the page');
       return;
     }
