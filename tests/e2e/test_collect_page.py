@@ -9,16 +9,19 @@ import wave
 from typing import Any
 
 import numpy as np
+import pytest
 from sqlalchemy import select
 
 from datamill.collection import staff
 from datamill.collection.models import Recording
 from datamill.compliance.users import add_member
+from datamill.core.errors import Conflict
 from datamill.production.media import item_path
 from datamill.production.models import Item
 from datamill.production.projects import create_project
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import synthesize
+from datamill.web.i18n import EN
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Site, shot
 
 
@@ -119,3 +122,23 @@ def test_dashboard_shows_quota_cells(context: Any, site: Site) -> None:
     assert "0 speakers\t1 speakers" in text  # none accepted, one enrolled
     assert cells.first.get_attribute("data-full") == "0"
     shot(page, "collect-dashboard-quotas")
+
+
+def test_refused_answers_are_fixed_on_the_page(context: Any, site: Site) -> None:
+    """Trial (H7): a subject refused for a full cell used to be offered the form again and could
+    enrol with other answers. The page now shows why collection is closed and no form; the
+    answers can be changed only by the project manager."""
+    from datamill.collection import subject
+
+    _pid, token = _project(site, "e2e-collect-locked")
+    with site.rt.session() as s:
+        subject.give_consent(s, token, "Refused Person", version=1)
+    with site.rt.session() as s:  # no cell takes men: refused, and the answers are kept
+        with pytest.raises(Conflict) as refused:
+            subject.set_demographics(s, token, gender="male", age=40)
+        assert refused.value.details["reason_code"] == "no_cell"
+    page = context.new_page()
+    page.goto(f"/collect/{token}")
+    page.wait_for_selector("#closed", state="visible")
+    assert page.locator("#demo-step").is_hidden()
+    assert EN["collect.err.no_cell"] in page.locator("#closed").inner_text()
