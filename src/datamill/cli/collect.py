@@ -171,11 +171,11 @@ def invite_cmd(
 def revoke_cmd(
     invite_id: Annotated[str, typer.Argument(
         metavar="INVITE_ID", show_default=False,
-        help="The invitation's number, as `datamill collect invites PROJECT` lists it (not a"
+        help="The invitation's number, as datamill collect invites PROJECT lists it (not a"
              " project or subject).")],
     as_user: AsUser, as_json: JsonOpt = False,
 ) -> None:
-    """Revoke an invitation link by its id (`datamill collect invites PROJECT` lists them)."""
+    """Revoke an invitation link by its id (datamill collect invites PROJECT lists them)."""
     from datamill.collection.staff import revoke_invite
     from datamill.core.errors import InvalidInput
 

@@ -222,7 +222,7 @@ def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = F
 @handle_errors
 def status_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> None:
     """A project's classification, export state, surveying flag and consent flags (its
-    viewers, as ``GET /security/projects/{id}``)."""
+    viewers, as GET /security/projects/{id})."""
     from datamill.compliance.security_status import project_security
 
     with get_runtime().session() as s:

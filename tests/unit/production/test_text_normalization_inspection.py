@@ -97,7 +97,7 @@ def test_the_inspection_verdict_follows_the_spec_conventions(
     assert done["verdict"] == "accepted", done["reasons"]
     assert done["scores"]["character_accuracy"] == 1.0 and done["scores"]["defective_items"] == 0
     # the page says how it compares, scores 1.0 as the inspector works and marks no change
-    assert "比对约定:\n 按简体字比对（後 = 后）；数字按汉字比对（2026年 = 二〇二六年" in page
+    assert "比对约定：\n 按简体字比对（後 = 后）；数字按汉字比对（2026年 = 二〇二六年" in page
     # and the comparison rules for 两, numbers read digit by digit and years, in both languages
     assert "作数字用的“两”按“二”算：两百 = 200；" in page
     assert "一三八 = 138；“年”前只有四位数字才算年份：30年 = 三十年）" in page
