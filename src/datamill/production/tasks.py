@@ -333,20 +333,10 @@ def release_work_of(
 ) -> dict[str, list[int]]:
     """Give back to the pool the open work ``user_id`` holds (on deactivation): their holds on
     open tasks (claimed, or returned to them for rework) go, with their drafts, as on a
-    reassignment (:func:`_release_holds`), and their packages with work left lose their
+    reassignment (:func:`release_holds`), and their packages with work left lose their
     assignee (back to the open pool, or to their vendor's). Submitted work stays theirs.
     Returns the released task ids (``tasks``) and unassigned package ids (``packages``)."""
-    held = session.execute(
-        select(_ASSIGNMENTS.c.id, _ASSIGNMENTS.c.task_id)
-        .join(_TASKS, _TASKS.c.id == _ASSIGNMENTS.c.task_id)
-        .where(_TASKS.c.status == "open", _ASSIGNMENTS.c.user_id == user_id,
-               _ASSIGNMENTS.c.status.in_(("claimed", "returned")))
-        .order_by(_ASSIGNMENTS.c.task_id)
-        .with_for_update()
-    ).all()
-    task_ids = [t for _h, t in held]
-    if held:
-        _drop_holds(session, user_id, task_ids, _ASSIGNMENTS.c.id.in_([h for h, _t in held]))
+    task_ids = release_holds(session, [user_id]).get(user_id, [])
     unfinished = exists().where(_TASKS.c.package_id == WorkPackage.id, _TASKS.c.status != "done")
     packages = session.scalars(
         select(WorkPackage).where(WorkPackage.assignee_id == user_id, unfinished)
