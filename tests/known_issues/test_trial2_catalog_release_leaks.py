@@ -60,6 +60,15 @@ def test_catalog_release_leaves_out_classified_items_and_masks_a_desensitized_pr
     provenance = json.loads((root / "provenance.json").read_text())["sources"][0]
     assert provenance["left_out_classified"] == 1
     assert provenance["desensitization"]["strings_masked"] >= 2  # the prompt and the labels
+    # the recording that says the number: bleeped in the release, the other as recorded
+    assert provenance["desensitization"]["media_masked"] == 1
+    with runtime.session() as s:
+        shas = {i.external_id: i.sha256 for i in s.scalars(select(Item).where(
+            Item.project_id == pid))}
+    released = {json.loads(line)["sha256"] for line in labels.splitlines()}
+    said = next(sha for ext, sha in shas.items() if ext.endswith("leak0.wav"))
+    assert said not in released  # before: the recording as it was said
+    assert next(sha for ext, sha in shas.items() if ext.endswith("leak2.wav")) in released
     with runtime.session() as s:
         releases.require_intact(s, rel.id)
         other = next(i for ext, i in ids.items() if ext.endswith("leak2.wav"))

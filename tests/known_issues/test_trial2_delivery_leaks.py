@@ -10,8 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
+import soundfile as sf
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
@@ -24,6 +26,7 @@ from datamill.compliance.item_sensitivity import set_item_level
 from datamill.compliance.models import User
 from datamill.compliance.pii import mask_text
 from datamill.compliance.users import add_member, create_user
+from datamill.production.media import item_path
 from datamill.production.models import Annotation, BatchItem, Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -133,6 +136,7 @@ def _add_pii(runtime: Runtime, item_id: int) -> None:
         payload = copy.deepcopy(ann.payload)
         seg = payload[0] if isinstance(payload, list) else payload["segments"][0]
         seg["text"] = f"{seg['text']} call {PHONE} or mail {EMAIL}"
+        seg["start_ms"], seg["end_ms"] = 250, 1000  # audio around it, to stay as recorded
         ann.payload = payload
         ann.text = f"{ann.text} call {PHONE} or mail {EMAIL}"
         flag_modified(ann, "payload")
@@ -179,7 +183,27 @@ def test_a_desensitized_project_is_delivered_masked(
     assert len(masked) == len(f"call {PHONE} or mail {EMAIL}")
     sheet = d["datasheet"]["desensitization"]
     # one string (the item's segment text), counted once however many formats were written
-    assert sheet["strings_masked"] == 1 and "as recorded" in sheet["audio"]
+    assert sheet["strings_masked"] == 1
+    # the recording says the number aloud: its segment is bleeped, the others go as recorded
+    # (before: every recording was delivered as recorded)
+    assert sheet["media_masked"] == 1 and sheet["media_stretches_masked"] == 1
+    with runtime.session() as s:
+        items = {i.id: i for i in s.scalars(select(Item).where(
+            Item.id.in_(_batch_item_ids(runtime, batch))))}
+        segment = s.get(Annotation, items[first].current_annotation_id).payload[0]
+        originals = {i.id: item_path(runtime.blobs, i) for i in items.values()}
+    delivered = {p.stem: p for p in (Path(d["path"]) / "audio").iterdir()}
+    assert items[first].sha256 not in delivered
+    assert all(items[i].sha256 in delivered for i in items if i != first)
+    (bleeped,) = set(delivered) - {i.sha256 for i in items.values()}
+    heard, rate = sf.read(delivered[bleeped], dtype="int16")
+    said, _ = sf.read(originals[first], dtype="int16")
+    assert heard.shape == said.shape
+    a, b = segment["start_ms"] * rate // 1000, -(-segment["end_ms"] * rate // 1000)
+    assert 0 < a < b < len(said)  # audio on both sides of the segment stays as recorded
+    assert (heard[:a] == said[:a]).all() and (heard[b:] == said[b:]).all()
+    tone = heard[a:b].astype(float)
+    assert abs(20 * np.log10(np.sqrt(np.mean(tone**2)) / 32767) - (-23.0)) < 0.5  # -20 dBFS sine
 
 
 def test_masking_keeps_offsets_and_text_files_parse(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.modalities.base import ModalityPlugin
 from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
@@ -156,6 +157,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
             classified = items_above(session, [(i.id, i.project_id) for i, _ in rows],
                                      DEFAULT_LEVEL)
             masking = delivery_masking(session, project.id, batch.id, project.name)
+            plugin = _plugin(project.modality) if masking is not None else None
             for item, payload in rows:
                 if item.id in withdrawn:  # the subject withdrew consent: never licensed again
                     right["left_out_consent_withdrawn"] = \
@@ -170,7 +172,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                          "labels": payload, "text": item.prompt,
                          "source": f"{project.name}/{batch.name}/{item.external_id}"}
                 if masking is not None:
-                    _mask_entry(blobs, masking, item, entry)
+                    _mask_entry(blobs, masking, plugin, item, entry)
                 files.append(entry)
             if masking is not None:
                 right["desensitization"] = masking.summary()
@@ -236,10 +238,21 @@ def _write_json(path: Path, doc: Any) -> None:
                     encoding="utf-8")
 
 
-def _mask_entry(blobs: BlobStore, masking: DeliveryMasking, item: Item,
-                entry: dict[str, Any]) -> None:
-    """A desensitized item's release entry: its strings masked, an image's masked derivative
-    or a text file's masked copy (stored in the blob store, by its own sha256) as its bytes."""
+def _plugin(modality: str) -> ModalityPlugin | None:
+    from datamill.modalities.registry import get_modality
+
+    try:
+        return get_modality(modality)
+    except NotFound:  # a modality this installation has no plugin for
+        return None
+
+
+def _mask_entry(blobs: BlobStore, masking: DeliveryMasking, plugin: ModalityPlugin | None,
+                item: Item, entry: dict[str, Any]) -> None:
+    """A desensitized item's release entry: its strings masked, an image's masked derivative,
+    a text file's masked copy or its plugin's masked media (speech bleeped where a transcript
+    holds personal data; stored in the blob store, by its own sha256) as its bytes."""
+    plain = entry["labels"]
     entry["labels"] = masking.value(entry["labels"])
     entry["attributes"] = masking.value(entry["attributes"])
     entry["text"] = masking.text(entry["text"]) if entry["text"] is not None else None
@@ -248,6 +261,8 @@ def _mask_entry(blobs: BlobStore, masking: DeliveryMasking, item: Item,
         entry["sha256"] = masked_image
         return
     copy = masking.text_file(item_path(blobs, item), Path(item.filename).suffix.lower())
+    if copy is None and plugin is not None:
+        copy = masking.media_file(plugin, item.id, item_path(blobs, item), plain)
     if copy is not None and copy[0] is None:  # the same file, masked for an earlier item
         entry["sha256"] = copy[1]
     elif copy is not None and copy[0] is not None:

@@ -13,7 +13,9 @@ the run), every delivery of it is written from masked data:
   one for its current bytes (imported or replaced after the last run, or one the run could not
   read) stops the delivery: run the desensitization again.
 
-Audio is delivered as recorded (nothing masks speech); the datasheet says so.
+* media that says what its annotation says (``modalities.base.MediaMasking``; speech) are
+  delivered as the plugin's masked copy when the annotation holds personal data: a segment whose
+  transcript names a phone number is bleeped out of the recording (``modalities.speech.bleep``).
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.desensitize import IMAGE_SUFFIXES
 from datamill.compliance.models import AuditRecord
-from datamill.compliance.pii import mask_text
+from datamill.compliance.pii import find_pii, mask_text
 from datamill.compliance.security_models import MaskedBlob
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.modalities.base import JsonValue, MediaMasking, ModalityPlugin
 
 __all__ = ["DeliveryMasking", "delivery_masking", "was_desensitized"]
 
@@ -57,6 +60,8 @@ class DeliveryMasking:
     counts: Counter[str] = field(default_factory=Counter)
     seen: dict[str, str] = field(default_factory=dict)  # string → masked, the last _SEEN
     copies: dict[Path, str] = field(default_factory=dict)  # text media → its masked copy's sha
+    #: item id → its media's masked copy's sha256, or None: nothing in it to mask
+    media: dict[int, str | None] = field(default_factory=dict)
     #: counted during the first format's pass only (each format goes over the same items)
     counting: bool = True
 
@@ -109,13 +114,41 @@ class DeliveryMasking:
         digest = self.copies[path] = hashlib.sha256(data).hexdigest()
         return data, digest
 
+    def media_file(
+        self, plugin: ModalityPlugin, item_id: int, path: Path, payload: JsonValue,
+    ) -> tuple[bytes | None, str] | None:
+        """An item's media file masked by its plugin (``MediaMasking``) where its annotation
+        holds personal data: the masked bytes and their sha256 (bytes None: masked before in
+        this delivery, already written). None: delivered as it is."""
+        if item_id in self.media:
+            known = self.media[item_id]
+            return None if known is None else (None, known)
+        masked = plugin.mask_media(path, payload, _holds_pii) \
+            if isinstance(plugin, MediaMasking) else None
+        if masked is None:
+            self.media[item_id] = None
+            return None
+        data, stretches = masked
+        if self.counting:
+            self.counts["media_masked"] += 1
+            self.counts["stretches_masked"] += stretches
+        digest = self.media[item_id] = hashlib.sha256(data).hexdigest()
+        return data, digest
+
     def summary(self) -> dict[str, Any]:
         """The datasheet's account of the masking."""
         return {"pii": "masked (identity, phone, email, bank card, address; length kept)",
                 "strings_masked": self.counts["strings_masked"],
                 "text_files_masked": self.counts["files_masked"],
                 "images_masked": self.counts["images_masked"],
-                "audio": "as recorded (speech is not masked)"}
+                "media_masked": self.counts["media_masked"],
+                "media_stretches_masked": self.counts["stretches_masked"],
+                "audio": "segments whose transcript holds personal data are bleeped "
+                         "(1 kHz tone at -20 dBFS over the whole segment)"}
+
+
+def _holds_pii(text: str) -> bool:
+    return bool(find_pii(text))
 
 
 def _decode(path: Path) -> str:

@@ -21,7 +21,7 @@ Speech's own value objects (``Segment``, word timings, the speech export item) l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar, cast, runtime_checkable
@@ -43,6 +43,7 @@ __all__ = [
     "ItemRecord",
     "JsonValue",
     "LanguageAwareScoring",
+    "MediaMasking",
     "ModalityPlugin",
     "Preannotator",
     "PromptAwareValidation",
@@ -444,6 +445,20 @@ class ItemFlagging(Protocol):
     item_flags: ClassVar[tuple[str, ...]]
 
     def flag_payload(self, payload: JsonValue, flag: str) -> JsonValue: ...
+
+
+@runtime_checkable
+class MediaMasking(Protocol):
+    """Optional: a plugin whose media carries what its annotation says, so personal data
+    named in the annotation is in the file too (speech: a segment whose transcript holds a
+    phone number says it aloud). ``mask_media`` returns the file's bytes with every stretch
+    whose annotated text ``holds_pii`` masked, and how many stretches it masked; None when
+    nothing in ``payload`` holds personal data (the file is delivered as it is). It raises
+    InvalidInput when the file cannot be read or written back."""
+
+    def mask_media(
+        self, path: Path, payload: JsonValue, holds_pii: Callable[[str], bool],
+    ) -> tuple[bytes, int] | None: ...
 
 
 def flag_item_in(plugin: ModalityPlugin, payload: JsonValue, flag: str | None) -> JsonValue:

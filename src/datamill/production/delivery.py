@@ -151,8 +151,9 @@ def _stream_masked(
     masking: DeliveryMasking,
 ) -> Iterator[object]:
     """:func:`_stream` for a desensitized project: every string of an item masked, images as
-    their masked derivative, text-bearing media as masked copies named by their own sha256
-    (kept apart from ``_stream``, whose plain path is the one measured for speed)."""
+    their masked derivative, text-bearing media and a plugin's masked media (speech bleeped
+    where its transcript holds personal data) as masked copies named by their own sha256 (kept
+    apart from ``_stream``, whose plain path is the one measured for speed)."""
     q = _batch_rows(batch_id, Item.id)
     folder = plugin.media_folder
     for item_id, external_id, sha256, filename, attributes, prompt, source_uri, payload in (
@@ -160,12 +161,15 @@ def _stream_masked(
     ):
         suffix = _suffix(filename).lower() or ".bin"
         original = item_path(blobs, _Media(sha256, source_uri))
+        plain = _json(payload)
         masked_image = masking.image(item_id)
-        text_copy = None if masked_image else masking.text_file(original, suffix)
+        copy = None if masked_image else masking.text_file(original, suffix)
+        if masked_image is None and copy is None:
+            copy = masking.media_file(plugin, item_id, original, plain)
         if masked_image is not None:
             sha256, source = masked_image, item_path(blobs, _Media(masked_image, None))
-        elif text_copy is not None:
-            sha256, source = text_copy[1], None
+        elif copy is not None:
+            sha256, source = copy[1], None
         else:
             source = original
         name = f"{sha256}{suffix}"
@@ -173,9 +177,9 @@ def _stream_masked(
         if not staged.exists():
             if source is not None:
                 _link_or_copy(source, staged)
-            elif text_copy is not None and text_copy[0] is not None:
-                staged.write_bytes(text_copy[0])
-        payload = masking.value(_json(payload))
+            elif copy is not None and copy[0] is not None:
+                staged.write_bytes(copy[0])
+        payload = masking.value(plain)
         record = ItemRecord(
             external_id=external_id, sha256=sha256, filename=filename,
             path=final_media_dir / name, attributes=masking.value(_json(attributes) or {}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -251,6 +251,17 @@ class SpeechAsrPlugin:
 
     def statistics(self) -> SpeechStatistics:
         return SpeechStatistics()
+
+    def mask_media(
+        self, path: Path, payload: Any, holds_pii: Callable[[str], bool],
+    ) -> tuple[bytes, int] | None:
+        """The recording with every segment whose transcript holds personal data bleeped
+        (:mod:`.bleep`), and how many segments; None when no transcript holds any."""
+        from datamill.modalities.speech.bleep import bleep_spans
+
+        spans = [(int(s["start_ms"]), int(s["end_ms"])) for s in payload or ()
+                 if isinstance(s, Mapping) and holds_pii(str(s.get("text") or ""))]
+        return (bleep_spans(path, spans), len(spans)) if spans else None
 
 
 class SpeechStatistics:
