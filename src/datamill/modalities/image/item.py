@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
     from datamill.modalities.image.schema import ImageAnnotation
 
-__all__ = ["ImageExportItem"]
+__all__ = ["ImageExportItem", "depth_of_mode"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class ImageExportItem:
         width: Displayed width in pixels (after EXIF orientation).
         height: Displayed height in pixels.
         annotation: The annotation, in displayed pixel coordinates.
+        depth: Channels as a viewer shows the image: 1 for grayscale (8/16-bit, 1-bit, float),
+            2 grayscale with alpha, 3 colour, 4 colour with alpha or CMYK (Pascal VOC's
+            ``<depth>``; see :func:`depth_of_mode`).
     """
 
     id: str
@@ -33,3 +36,19 @@ class ImageExportItem:
     width: int
     height: int
     annotation: ImageAnnotation
+    depth: int = 3
+
+
+def depth_of_mode(mode: str | None) -> int:
+    """The channels of an image in Pillow mode ``mode`` as a viewer shows it (a palette image
+    shows its colours: 3, with alpha 4); 3 when the mode is unknown."""
+    from PIL import Image
+
+    if not mode:
+        return 3
+    if mode in ("P", "PA"):
+        return 3 if mode == "P" else 4
+    try:
+        return int(Image.getmodebands(mode))
+    except (KeyError, ValueError):
+        return 3

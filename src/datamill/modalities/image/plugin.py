@@ -36,7 +36,7 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.image.aggregation import ImageAggregationMixin
 from datamill.modalities.image.checks import ImageRequirements
-from datamill.modalities.image.item import ImageExportItem
+from datamill.modalities.image.item import ImageExportItem, depth_of_mode
 from datamill.modalities.image.preview import Preview
 from datamill.modalities.image.schema import (
     DEFAULT_KEYPOINT_SIGMA,
@@ -352,7 +352,7 @@ class ImagePlugin(ImageAggregationMixin):
         return ImageExportItem(
             id=_BAD_ID.sub("_", item.external_id), image_path=item.readable, sha256=item.sha256,
             width=int(a.get("width") or 0), height=int(a.get("height") or 0),
-            annotation=_parse(payload or {}),
+            annotation=_parse(payload or {}), depth=depth_of_mode(a.get("mode")),
         )
 
     # -- web

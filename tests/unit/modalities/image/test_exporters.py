@@ -337,3 +337,26 @@ def test_paddleocr_rec_tall_and_non_quad_lines(tmp_path: Path,
                               TextLine(points=((0, 0), (9, 0), (9, 9)), transcription="a\tb"),)))
     with pytest.raises(InvalidInput, match=r"item 'b' objects\[0\]: transcription holds a tab"):
         PaddleOcrRecExporter().export([bad], tmp_path / "bad")
+
+
+@pytest.mark.parametrize(("mode", "depth"), [
+    ("L", 1), ("I;16", 1), ("I", 1), ("1", 1), ("LA", 2), ("RGB", 3), ("P", 3), ("RGBA", 4),
+    ("CMYK", 4), (None, 3),
+])
+def test_voc_depth_is_the_channels_a_viewer_shows(
+    tmp_path: Path, items: list[ImageExportItem], mode: str | None, depth: int,
+) -> None:
+    """A grayscale image's ``<depth>`` is 1 (before: always 3, whatever the image)."""
+    from datamill.modalities.base import ItemRecord
+    from datamill.modalities.image.plugin import ImagePlugin
+
+    base = items[0]
+    record = ItemRecord(external_id="gray", sha256=base.sha256, filename="gray.png",
+                        path=base.image_path, language="en",
+                        attributes={"width": 64, "height": 48,
+                                    **({"mode": mode} if mode else {})})
+    item = ImagePlugin().export_item(record, {"objects": []})
+    assert item.depth == depth
+    VocExporter(on_unsupported="skip").export([item], tmp_path / "voc")
+    root = ET.parse(tmp_path / "voc" / "Annotations" / "gray.xml").getroot()
+    assert root.findtext("size/depth") == str(depth)

@@ -13,7 +13,8 @@ are written as integers when integral, else with up to 6 decimals.
 Object attributes ``pose`` (text), ``truncated``, ``difficult`` and ``occluded`` (booleans) go to
 VOC's own elements (``pose`` ``Unspecified`` and ``0`` when absent, so false and absent read back
 the same); any other attribute goes to ``<attributes><attribute><name/><value/>`` (CVAT's
-extension) as text. ``<depth>`` is always 3. Only :class:`~.schema.Box` objects are
+extension) as text. ``<depth>`` is the image's channels as a viewer shows it (1 for grayscale,
+3 for colour, 4 for CMYK or with alpha: ``ImageExportItem.depth``). Only :class:`~.schema.Box` objects are
 representable; image-level classes are not written.
 """
 
@@ -111,7 +112,7 @@ class VocExporter:
                 size = ET.SubElement(root, "size")
                 _sub(size, "width", item.width)
                 _sub(size, "height", item.height)
-                _sub(size, "depth", 3)
+                _sub(size, "depth", item.depth)
                 _sub(root, "segmented", 0)
                 for index, obj in enumerate(item.annotation.objects):
                     if isinstance(obj, Box):
