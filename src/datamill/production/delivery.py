@@ -13,6 +13,7 @@ import ctypes
 import gc
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -54,6 +55,9 @@ from datamill.storage.blobstore import BlobStore, sha256_file
 __all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file", "delivery_path",
            "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery",
            "require_release"]
+
+#: control characters (NUL among them: the operating system refuses such a path outright)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -485,11 +489,12 @@ def require_release(session: Session, reader: User, delivery_id: int) -> None:
 def delivery_path(session: Session, delivery_id: int, name: str) -> Path:
     """Where one file of a delivery's package is. Only regular files inside the package's
     folder are served: a name that leaves it (``..``, an absolute path, a link that resolves
-    outside it) is not found."""
+    outside it, a NUL or other control character no file name of a package has) is not
+    found."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
     root = Path(d.path).resolve()
     rel = Path(name)
-    if not name or rel.is_absolute() or ".." in rel.parts:
+    if not name or rel.is_absolute() or ".." in rel.parts or _CONTROL.search(name):
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
     path = (root / rel).resolve()
     if not path.is_relative_to(root) or path.is_symlink() or not path.is_file():

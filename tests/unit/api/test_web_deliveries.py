@@ -50,6 +50,8 @@ def test_a_customer_takes_a_delivery_on_the_web(
     for name, digest in manifest.items():
         got = web.get(f"/deliveries/{d['id']}/files/{name}")
         assert hashlib.sha256(got.content).hexdigest() == digest == got.headers["x-content-sha256"]
+    for bad in ("manifest.json%00", "manifest.json%0D"):  # a NUL was a 500 (trial 6)
+        assert web.get(f"/deliveries/{d['id']}/files/{bad}").status_code == 404, bad
     # the form offers the whole delivery in the base unit an acceptance reports (ms of audio)
     assert f'name="accepted_volume" min="0" value="{d["datasheet"]["volume"]["amount"]}"' in (
         page.text)
