@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from datamill.collection import staff, subject
 from datamill.collection.migrations import co003_one_rerecord_per_item as co003
+from datamill.collection.migrations import co004_recording_sha256 as co004
 from datamill.collection.models import RerecordRequest
 from datamill.compliance.models import User
 from datamill.db.migrate import alembic_config
@@ -116,11 +117,12 @@ def test_co003_keeps_one_request_of_each_duplicate_group(backend: str, tmp_path:
     cfg = alembic_config(url)
     command.upgrade(cfg, "heads")  # Alembic cannot stop at co002 (or step down to it) ...
     engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
-    with engine.begin() as conn:  # ... so this undoes co003 by hand: a database of co002
+    with engine.begin() as conn:  # ... so this undoes co004, co003 by hand: a database of co002
         with Operations.context(MigrationContext.configure(conn)):
+            co004.downgrade()
             co003.downgrade()
         conn.execute(text("UPDATE alembic_version SET version_num = 'co002' "
-                          "WHERE version_num = 'co003'"))
+                          "WHERE version_num = 'co004'"))
         conn.execute(text(
             "INSERT INTO projects (id, name, modality, language, project_type, data_owner, spec, "
             "spec_version, status, created_at) VALUES (1, 'p', 'speech.asr', 'en-US', "

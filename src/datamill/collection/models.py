@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
@@ -106,10 +106,15 @@ class Recording(Base):
     is refused) and the take counts in the subject's quota cell. The import then links the
     item (:func:`recording_external_id` names it); a failed upload removes the row and any
     item its import wrote.
+
+    ``sha256`` is the take's, written with the row: an upload at once of the same bytes
+    (another subject's, another prompt's) finds it under the same lock before either item
+    exists, and is refused as a copy (``subject._refuse_copy``).
     """
 
     __tablename__ = "collection_recordings"
-    __table_args__ = (UniqueConstraint("subject_row_id", "prompt_id", "attempt"),)
+    __table_args__ = (UniqueConstraint("subject_row_id", "prompt_id", "attempt"),
+                      Index("ix_collection_recordings_project_sha256", "project_id", "sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
@@ -119,6 +124,7 @@ class Recording(Base):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), default=None, index=True)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"), default=None)
     duration_ms: Mapped[int | None] = mapped_column(default=None)
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

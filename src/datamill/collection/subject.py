@@ -354,22 +354,33 @@ def _check_wav(data: bytes, rate: int) -> int:
     return int(frames) * 1000 // rate
 
 
-def _refuse_copy(session: Session, v: Visit, prompt_id: int, data: bytes) -> None:
+def _refuse_copy(session: Session, v: Visit, prompt_id: int, data: bytes) -> str:
     """Refuse a take whose bytes are those of an item the project has already (another
-    prompt's take, another subject's, an imported file): blobs are addressed by their sha256,
-    so an exact copy is known. The subject's own earlier takes of this prompt do not count (a
-    take whose check failed on the server's side may be sent again as it was). Near-identical
-    audio (re-encoded, trimmed, a copy with one sample changed) is not detected here."""
+    prompt's take, another subject's, an imported file) or of an upload under way: blobs are
+    addressed by their sha256, so an exact copy is known. Returns the take's sha256.
+
+    The caller holds the project's quota lock and writes the take's recording row with this
+    sha256 in the same transaction, so of two copies uploaded at once, before either item
+    exists, the second finds the first's row (an upload abandoned for :data:`UPLOAD_TIMEOUT`
+    without an item does not count). The subject's own earlier takes of this prompt do not
+    count (a take whose check failed on the server's side may be sent again as it was).
+    Near-identical audio (re-encoded, trimmed, a copy with one sample changed) is not
+    detected here."""
     digest = hashlib.sha256(data).hexdigest()
     own = select(Recording.item_id).where(Recording.subject_row_id == v.subject.id,
                                           Recording.prompt_id == prompt_id,
                                           Recording.item_id.is_not(None))
-    if session.scalar(select(Item.id).where(Item.project_id == v.project.id,
-                                            Item.sha256 == digest, Item.id.not_in(own))
-                      .limit(1)) is not None:
+    item = select(Item.id).where(Item.project_id == v.project.id, Item.sha256 == digest,
+                                 Item.id.not_in(own))
+    take = select(Recording.id).where(
+        Recording.project_id == v.project.id, Recording.sha256 == digest,
+        ~((Recording.subject_row_id == v.subject.id) & (Recording.prompt_id == prompt_id)),
+        Recording.item_id.is_not(None) | (Recording.created_at > utcnow() - UPLOAD_TIMEOUT))
+    if session.scalar(select(exists(item) | exists(take))):
         raise InvalidInput("this recording is an exact copy of one this project has already;"
                            " read the prompt aloud and record it anew", field="audio",
                            reason_code="duplicate_recording")
+    return digest
 
 
 def _abandoned(session: Session, subject_row_id: int, prompt_id: int) -> None:
@@ -422,11 +433,12 @@ def _reserve(
             raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
     audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
     duration_ms = _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
-    _refuse_copy(session, v, prompt_id, data)
+    digest = _refuse_copy(session, v, prompt_id, data)
     attempt = row["attempts"] + 1
     ext_id = recording_external_id(v.subject.subject_id, v.subject.id, prompt.position, attempt)
     rec = Recording(project_id=v.project.id, subject_row_id=v.subject.id, prompt_id=prompt_id,
-                    attempt=attempt, consent_id=consent.id, duration_ms=duration_ms)
+                    attempt=attempt, consent_id=consent.id, duration_ms=duration_ms,
+                    sha256=digest)
     session.add(rec)
     meta = {"path": f"{ext_id}.wav", "id": ext_id, "speaker_id": v.subject.subject_id,
             "prompt": prompt.text, **dict(v.subject.demographics or {})}
