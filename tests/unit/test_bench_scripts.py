@@ -102,6 +102,8 @@ BENCHES = [
     # most of its time is the fixed face set (scikit-image's 200 LFW crops), whatever --n
     Bench("mask_recall.py", ("--n", "4", "--negatives", "2"), "SUMMARY masking plates",
           ("faces recall=",), tools=("plate-fonts",), modules=("cv2", "skimage"), slow=True),
+    Bench("near_copy_fingerprint.py", ("--prompts", "1", "--voices", "3", "--speeds", "1"),
+          "SUMMARY near_copy gap", ("other noise seed",), tools=("espeak-ng",)),
     Bench("ocr_accuracy.py", ("--n", "2"), "SUMMARY ocr_accuracy", ("rapidocr", "tesseract"),
           tools=("tesseract", "fonts"), modules=("rapidocr",)),
     Bench("pii_recall.py", ("--n", "200"), "SUMMARY pii precision="),
