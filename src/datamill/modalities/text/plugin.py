@@ -128,8 +128,17 @@ class TextPlugin:
     def describe(
         self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
     ) -> BaseModel:
-        """Refuses a file that is not UTF-8 (naming the byte), empty, or holding NUL."""
+        """Refuses a file that is not UTF-8 (naming the byte), empty, holding NUL, or longer
+        than one item may be (:data:`~.sources.MAX_ITEM_CHARS`, as ``text prepare`` refuses)."""
+        from datamill.modalities.text.sources import MAX_ITEM_CHARS
+
+        too_long = (f"{path.name} is longer than {MAX_ITEM_CHARS:,} characters, the limit of"
+                    " one item: split it into items with `datamill text prepare`")
+        if path.stat().st_size > MAX_ITEM_CHARS * 4:  # not read: UTF-8 is at most 4 bytes a char
+            raise InvalidInput(too_long, file=path.name)
         text, bom = read_text(path)
+        if len(text) > MAX_ITEM_CHARS:
+            raise InvalidInput(too_long, file=path.name)
         if not text.strip():
             raise InvalidInput(f"{path.name} holds no text", file=path.name)
         if "\x00" in text:

@@ -28,7 +28,12 @@ from typing import Any, Literal
 
 from datamill.core.jsontext import describe_json_error
 from datamill.modalities.text.errors import TextDecodeError, TextSourceError
-from datamill.modalities.text.textio import NORMALIZE_HINT, normalize_text, remove_emoji
+from datamill.modalities.text.textio import (
+    NORMALIZE_HINT,
+    encoding_hint,
+    normalize_text,
+    remove_emoji,
+)
 
 __all__ = ["PreparedSource", "prepare_text_source"]
 
@@ -85,17 +90,6 @@ def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, int, bytes]]:
             offset += len(raw)
 
 
-def _encoding_hint(raw: bytes, offset: int) -> str:
-    """What the bytes look like, when that is clear: UTF-16 (its byte-order mark) or GB18030/GBK."""
-    if offset == 0 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "; it is UTF-16 (byte-order mark): save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8"
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return ""
-    return "; it reads as GB18030/GBK: iconv -f GB18030 -t UTF-8 converts it"
-
-
 def _decode(raw: bytes, path: Path, line: int, offset: int) -> str:
     try:
         text = raw.decode("utf-8")
@@ -103,7 +97,7 @@ def _decode(raw: bytes, path: Path, line: int, offset: int) -> str:
         raise TextDecodeError(
             f"{path.name}:{line}: not UTF-8 ({err.reason} at byte {offset + err.start} of the"
             f" file); convert the file to UTF-8 (mixed encodings are refused)"
-            f"{_encoding_hint(raw, offset)}",
+            f"{encoding_hint(raw, offset)}",
             file=path.name, line=line, byte=offset + err.start) from err
     return text.removeprefix("\ufeff")
 

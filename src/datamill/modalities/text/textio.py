@@ -28,6 +28,7 @@ __all__ = [
     "count_control",
     "count_emoji",
     "decode_text",
+    "encoding_hint",
     "inside_grapheme",
     "normalize_text",
     "read_text",
@@ -59,6 +60,17 @@ _TOKEN: Final = regex.compile(
 )
 
 
+def encoding_hint(raw: bytes, offset: int = 0) -> str:
+    """What the bytes look like, when that is clear: UTF-16 (its byte-order mark) or GB18030/GBK."""
+    if offset == 0 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "; it is UTF-16 (byte-order mark): save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8"
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return "; it reads as GB18030/GBK: iconv -f GB18030 -t UTF-8 converts it"
+
+
 def decode_text(raw: bytes, where: str) -> tuple[str, bool]:
     """``raw`` as text and whether it started with a BOM; raises :class:`TextDecodeError`
     naming ``where`` and the byte offset of the first byte that is not UTF-8."""
@@ -69,7 +81,7 @@ def decode_text(raw: bytes, where: str) -> tuple[str, bool]:
         offset = err.start + (3 if bom else 0)
         raise TextDecodeError(
             f"{where} is not UTF-8 text: {err.reason} at byte {offset}"
-            f" (bytes {raw[offset:offset + 4].hex(' ')})",
+            f" (bytes {raw[offset:offset + 4].hex(' ')}){encoding_hint(raw)}",
             file=where, byte=offset,
         ) from err
     return text, bom
