@@ -1,5 +1,5 @@
 """Workforce pages in a browser: the vendor manager distributes and confirms, the vendor wall
-holds (403 for another vendor's manager), the business confirms, a worker sees their earnings.
+holds (403 for another vendor's manager), the business confirms, a worker sees their accepted work.
 
 Needs no audio: the world is built straight from the services (and settlement sheets written as
 rows, so the pages can be tested without running a whole week of production).
@@ -276,12 +276,14 @@ def test_another_vendors_manager_gets_403(world: World, ctx: Any) -> None:
 def test_worker_sees_earnings_chart(world: World, ctx: Any) -> None:
     page = sign_in(ctx, "wkr-a")
     page.goto("/workforce/me")
-    assert page.locator("h1").inner_text().startswith("My earnings")
+    # a studio's worker is paid by the studio: their accepted work, never the studio's money
+    assert page.locator("h1").inner_text().startswith("My accepted work")
     page.wait_for_selector("#chart-earnings[data-rendered]")
     assert page.locator("#chart-earnings").get_attribute("data-rendered") == "2"
     assert page.evaluate("Object.keys(window.Chart.instances).length") == 1
     # paid sheets only (the confirmed and the settled one; never the draft)
-    assert page.locator("[data-testid=earnings]").inner_text() == "180.75"
+    assert page.locator("[data-testid=earnings]").count() == 0
+    assert "Vendor A" in page.locator("[data-testid=paid-by-vendor]").inner_text()
     golden = page.locator("[data-testid=golden-accuracy]").inner_text()
     assert re.fullmatch(r"0\.\d{4} \(2 answered\)", golden), golden
     shot(page, "workforce-my-earnings")

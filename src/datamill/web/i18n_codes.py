@@ -184,6 +184,19 @@ EN_CODES: dict[str, str] = {
     "wf.earn.volume": "Accepted volume",
     "wf.earn.unit_price": "Unit price",
     "wf.earn.sheet_status": "Sheet status",
+    # a company's or studio's worker: paid by their vendor, shown their accepted work, no money
+    "wf.worker.title_vendor": "My accepted work",
+    "wf.worker.paid_by_vendor": "You work for {vendor}. The company pays {vendor} for the work "
+                                "accepted; your pay comes from {vendor}, so this page shows your "
+                                "accepted work and no money. Ask your vendor about your pay.",
+    "wf.worker.paid_by_vendor_other": "A worker of {vendor}: the company pays the vendor for the "
+                                      "work accepted, and the vendor pays the worker.",
+    "wf.worker.accepted_work": "Accepted on confirmed sheets",
+    "wf.worker.tasks": "tasks",
+    "wf.worker.vendor_amount": "The vendor's amount for this work (CNY)",
+    "wf.worker.accepted_chart": "Accepted tasks per period",
+    "wf.earn.lines_volume": "Accepted work per settlement period",
+    "wf.earn.none_volume": "No settlement sheet lists accepted work of yours yet.",
     "db.no_accounts": "This project has no accounts yet.",
     "db.finance_overview": "Finance overview",
     # required annotation fields (every workbench)

@@ -155,6 +155,18 @@ ZH_CN_CODES: dict[str, str] = {
     "wf.earn.volume": "验收量",
     "wf.earn.unit_price": "单价",
     "wf.earn.sheet_status": "结算单状态",
+    "wf.worker.title_vendor": "我的验收工作量",
+    "wf.worker.paid_by_vendor": "您是供应商“{vendor}”的作业人员。公司按验收量向“{vendor}”结算，"
+                                "您的报酬由“{vendor}”支付，因此本页只显示您的验收工作量，不显示金额。"
+                                "报酬问题请咨询您的供应商。",
+    "wf.worker.paid_by_vendor_other": "供应商“{vendor}”的作业人员：公司按验收量向该供应商结算，"
+                                      "由供应商向作业人员支付报酬。",
+    "wf.worker.accepted_work": "已确认结算单上的验收量",
+    "wf.worker.tasks": "个任务",
+    "wf.worker.vendor_amount": "供应商就此工作量的结算金额（元）",
+    "wf.worker.accepted_chart": "各结算期验收任务数",
+    "wf.earn.lines_volume": "各结算期验收工作量",
+    "wf.earn.none_volume": "目前还没有结算单列出您的验收工作量。",
     "db.no_accounts": "该项目尚未建账。",
     "db.finance_overview": "财务总览",
     "wb.required_missing": "提交前请填写必填项",

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,18 +41,28 @@ from datamill.workforce.models import (
     VendorEvaluation,
     Worker,
 )
-from datamill.workforce.policies import require_business, require_vendor_scope
+from datamill.workforce.policies import (
+    is_business,
+    managed_vendor_id,
+    require_business,
+    require_vendor_scope,
+)
 from datamill.workforce.schemas import EvaluationOut, WorkerDashboard
 from datamill.workforce.vendors import get_worker
 
-__all__ = ["evaluate_vendor", "worker_dashboard"]
+__all__ = ["evaluate_vendor", "paid_by", "sees_vendor_money", "worker_dashboard"]
 
 _Q = Decimal("0.0001")
 _PAID = ("confirmed", "settled")
 
 
 def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDashboard:
-    """Throughput, rework, accuracy on qualification tests and earnings of one worker."""
+    """Throughput, rework, accuracy on qualification tests and earnings of one worker.
+
+    Earnings are the worker's own money only: hour points for in-house staff, the sheets of an
+    individual supplier. A company's or studio's worker gets their accepted volume instead (the
+    business pays their vendor, not them); the vendor's amount for it is reported to those who
+    may see the vendor's prices (:func:`sees_vendor_money`)."""
     worker = get_worker(session, worker_id)
     if actor.id != worker.user_id:
         require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
@@ -84,20 +95,26 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
     ).all():
         key = str(project_id)
         scores[key] = max(scores.get(key, Decimal(0)), score)
-    if worker.vendor_id is None:
+    basis = paid_by(session, worker)
+    earnings: Decimal | None = None
+    if basis == "hour_points":
         earnings = sum(
             session.scalars(select(HourPoints.cost).where(HourPoints.worker_id == worker.id)),
             Decimal("0.00"),
         )
-    else:
-        earnings = sum(
-            session.scalars(
-                select(SettlementLine.amount)
-                .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
-                .where(SettlementLine.worker_id == worker.id, SettlementSheet.status.in_(_PAID))
-            ),
-            Decimal("0.00"),
-        )
+    accepted = session.execute(
+        select(SettlementLine.unit, SettlementLine.items, SettlementLine.quantity,
+               SettlementLine.amount)
+        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .where(SettlementLine.worker_id == worker.id, SettlementSheet.status.in_(_PAID))
+    ).all()
+    money = sum((r[3] for r in accepted), Decimal("0.00"))
+    if basis == "own_rate":
+        earnings = money
+    volume: dict[str, Decimal] = {}
+    for unit, _items, quantity, _amount in accepted:
+        if unit != "adjustment":
+            volume[unit] = volume.get(unit, Decimal(0)) + quantity
     return WorkerDashboard(
         worker_id=worker.id,
         username=user.username if user else "?",
@@ -108,8 +125,31 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
         rework_rate=(Decimal(returned) / worked).quantize(_Q) if worked else Decimal(0),
         accepted_items=sum(1 for r in submitted if r[4] == "accepted"),
         qualification_scores=scores,
+        paid_by=basis,
         earnings=earnings,
+        accepted_tasks=sum(int(r[1]) for r in accepted),
+        accepted_volume={u: v.quantize(_Q, rounding=ROUND_HALF_UP) for u, v in volume.items()},
+        vendor_amount=(money if basis == "vendor" and sees_vendor_money(session, actor, worker)
+                       else None),
     )
+
+
+def paid_by(session: Session, worker: Worker) -> Literal["hour_points", "own_rate", "vendor"]:
+    """How a worker is paid (domain §5): in-house staff by hour points at their grade, an
+    individual supplier (个人供应商) by their own sheets, a company's or studio's worker by their
+    vendor, which the business pays by accepted volume × the vendor's contract price."""
+    if worker.vendor_id is None:
+        return "hour_points"
+    vendor = session.get(Vendor, worker.vendor_id)
+    return "own_rate" if vendor is not None and vendor.kind == "individual" else "vendor"
+
+
+def sees_vendor_money(session: Session, actor: User, worker: Worker) -> bool:
+    """Whether ``actor`` may see the vendor's contract money for ``worker``'s work: the business
+    side and that vendor's manager; never the vendor's other workers (the vendor's price is
+    not their pay)."""
+    return is_business(actor) or (
+        worker.vendor_id is not None and managed_vendor_id(session, actor) == worker.vendor_id)
 
 
 def _in_units(volumes: Iterable[tuple[str, int]]) -> dict[str, Decimal]:

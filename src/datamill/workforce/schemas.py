@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -177,4 +177,15 @@ class WorkerDashboard(BaseModel):
     rework_rate: Decimal
     accepted_items: int
     qualification_scores: dict[str, Decimal]
-    earnings: Decimal
+    #: how this worker is paid: ``hour_points`` (in-house staff, by their grade), ``own_rate``
+    #: (an individual supplier: the sheet's money is theirs) or ``vendor`` (a company's or
+    #: studio's worker: the business pays the vendor by accepted volume, the vendor pays them)
+    paid_by: Literal["hour_points", "own_rate", "vendor"] = "hour_points"
+    #: the worker's own earnings; None for a vendor's worker (their pay comes from their vendor)
+    earnings: Decimal | None
+    #: tasks and volume per pricing unit on the worker's lines of confirmed or paid sheets
+    accepted_tasks: int = 0
+    accepted_volume: dict[str, Decimal] = {}
+    #: a vendor's worker only: the vendor's contract amount for that accepted work, shown to the
+    #: business side and to that vendor's manager, None for anyone else (the worker included)
+    vendor_amount: Decimal | None = None

@@ -26,8 +26,8 @@ from datamill.workforce.models import (
 )
 
 __all__ = [
-    "PAID_STATUSES", "earnings_by_period", "evaluations_by_vendor", "package_rows",
-    "project_names", "usernames", "vendor_names", "worker_names",
+    "PAID_STATUSES", "accepted_by_period", "earnings_by_period", "evaluations_by_vendor",
+    "package_rows", "project_names", "usernames", "vendor_names", "worker_names",
 ]
 
 # settlement sheets whose lines count as a worker's earnings
@@ -107,7 +107,8 @@ def evaluations_by_vendor(session: Session, year: int) -> dict[int, VendorEvalua
 
 
 def earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list[dict[str, Any]]:
-    """Earnings per settlement period (vendor workers) or per month (in-house hour points)."""
+    """Money per settlement period (a vendor's worker: their lines' amounts, which are the
+    vendor's money unless the vendor is an individual) or per month (in-house hour points)."""
     rows: Sequence[Row[Any, Any]]
     if in_house:
         rows = session.execute(
@@ -123,13 +124,30 @@ def earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list
     for period, amount in rows:
         key = period.isoformat() if isinstance(period, date) else str(period)
         sums[key] = sums.get(key, Decimal("0.00")) + amount
-    return [{"period": k, "amount": str(v)} for k, v in sorted(sums.items())]
+    return [{"period": k, "value": str(v)} for k, v in sorted(sums.items())]
 
 
-def worker_settlement_lines(session: Session, worker_id: int) -> list[dict[str, Any]]:
+def accepted_by_period(session: Session, worker_id: int) -> list[dict[str, Any]]:
+    """Accepted tasks per settlement period on confirmed or paid sheets: what a vendor's worker
+    is shown instead of money (the business pays their vendor, not them)."""
+    sums: dict[str, int] = {}
+    for period, items in session.execute(
+        select(SettlementSheet.period_start, SettlementLine.items)
+        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .where(SettlementLine.worker_id == worker_id, SettlementSheet.status.in_(PAID_STATUSES))
+    ).all():
+        sums[period.isoformat()] = sums.get(period.isoformat(), 0) + int(items)
+    return [{"period": k, "value": str(v)} for k, v in sorted(sums.items())]
+
+
+def worker_settlement_lines(
+    session: Session, worker_id: int, *, with_money: bool = True,
+) -> list[dict[str, Any]]:
     """A worker's settlement lines, newest period first: the period, the project and stage, the
     tasks (items) and accepted volume, the unit price and amount, and the sheet's status (what
-    the earnings page lists per settlement period)."""
+    the earnings page lists per settlement period). ``with_money=False`` (a vendor's worker
+    looking at their own work) leaves the unit price and amount out: they are the vendor's
+    contract price, not the worker's pay."""
     rows = session.execute(
         select(SettlementSheet.number, SettlementSheet.period_start, SettlementSheet.period_end,
                SettlementSheet.status, Project.name, SettlementLine.stage, SettlementLine.items,
@@ -142,4 +160,5 @@ def worker_settlement_lines(session: Session, worker_id: int) -> list[dict[str, 
     ).all()
     return [{"sheet": r[0], "period": f"{r[1].isoformat()} – {r[2].isoformat()}", "status": r[3],
              "project": r[4] or "", "stage": r[5] or "", "items": r[6], "quantity": r[7],
-             "unit": r[8], "unit_price": r[9], "amount": r[10]} for r in rows]
+             "unit": r[8], "unit_price": r[9] if with_money else None,
+             "amount": r[10] if with_money else None} for r in rows]

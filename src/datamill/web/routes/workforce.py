@@ -177,11 +177,18 @@ def _worker_page(request: Request, session: Session, me: SignedIn, worker_id: in
     board = performance.worker_dashboard(session, me.user, worker_id)  # vendor wall inside
     worker = vendors.get_worker(session, worker_id)
     golden = _golden_accuracy(session, me.user, worker_id)
+    # a company's or studio's worker is paid by their vendor: the vendor's contract money is
+    # shown only to those who may see it (the business side, the vendor's manager)
+    money = board.paid_by != "vendor" or board.vendor_amount is not None
+    periods = (views.earnings_by_period(session, worker_id, worker.vendor_id is None) if money
+               else views.accepted_by_period(session, worker_id))
+    vendor = (views.vendor_names(session).get(worker.vendor_id, str(worker.vendor_id))
+              if worker.vendor_id is not None else None)
     return _render(
         request, session, me, "workforce_worker.html", board=board, own=worker.user_id == me.user.id,
-        vendor_id=worker.vendor_id, golden=golden,
-        lines=views.worker_settlement_lines(session, worker_id),
-        chart={"periods": views.earnings_by_period(session, worker_id, worker.vendor_id is None)},
+        vendor_id=worker.vendor_id, vendor_name=vendor, golden=golden, money=money,
+        lines=views.worker_settlement_lines(session, worker_id, with_money=money),
+        chart={"periods": periods},
     )
 
 
@@ -200,7 +207,8 @@ def my_earnings(request: Request, session: SessionDep, me: WebUser) -> Response:
     worker = vendors.find_worker_of_user(session, me.user.id)
     if worker is None:
         return _render(request, session, me, "workforce_worker.html", board=None, own=True,
-                       lines=[], chart={"periods": []}, golden=None, vendor_id=None)
+                       lines=[], chart={"periods": []}, golden=None, vendor_id=None,
+                       vendor_name=None, money=True)
     return _worker_page(request, session, me, worker.id)
 
 

@@ -1,4 +1,4 @@
-// "My earnings": earnings per settlement period (Chart.js UMD, loaded first as window.Chart).
+// "My earnings": earnings (or, for a vendor's worker, accepted tasks) per settlement period (Chart.js UMD, loaded first as window.Chart).
 import { readJSON } from './common.js';
 
 const d = readJSON('earnings-data');
@@ -8,7 +8,7 @@ if (canvas && window.Chart) {
     type: 'bar',
     data: {
       labels: d.periods.map((p) => p.period),
-      datasets: [{ label: d.label, data: d.periods.map((p) => Number(p.amount)), backgroundColor: '#16a34a' }],
+      datasets: [{ label: d.label, data: d.periods.map((p) => Number(p.value)), backgroundColor: '#16a34a' }],
     },
     options: { animation: false, scales: { y: { beginAtZero: true } } },
   });
