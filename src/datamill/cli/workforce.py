@@ -317,14 +317,23 @@ def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt 
 
 @app.command("sheet-export")
 @handle_errors
-def sheet_export(sheet_id: int, dest: Path, actor: AsUser, as_json: JsonOpt = False) -> None:
-    """Write a sheet as CSV (dest ending .csv) or printable HTML (anything else)."""
+def sheet_export(
+    sheet_id: int, dest: Path, actor: AsUser,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Language of the printable HTML sheet: en or zh-CN.")] = "en",
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a sheet as CSV (dest ending .csv) or printable HTML (anything else, in --lang)."""
     from datamill.workforce.settlement import sheet_csv, sheet_html
+    from datamill.workforce.sheet_print import sheet_language
 
+    code = sheet_language(lang)
     with get_runtime().session() as s:
-        fn = sheet_csv if dest.suffix.lower() == ".csv" else sheet_html
-        dest.write_text(fn(s, _actor(s, actor), sheet_id), encoding="utf-8")
-    emit({"sheet_id": sheet_id, "path": str(dest)}, as_json,
+        who = _actor(s, actor)
+        text = (sheet_csv(s, who, sheet_id) if dest.suffix.lower() == ".csv"
+                else sheet_html(s, who, sheet_id, code))
+        dest.write_text(text, encoding="utf-8")
+    emit({"sheet_id": sheet_id, "path": str(dest), "lang": code}, as_json,
          lambda x: out.print(f"wrote {x['path']}"))
 
 

@@ -8,6 +8,8 @@ hidden). Add a code here and in ``i18n_zh_codes.py`` when a service starts using
 
 from __future__ import annotations
 
+from datamill.workforce.sheet_print import SHEET_EN
+
 __all__ = ["EN_CODES"]
 
 _STATUSES = {
@@ -100,9 +102,6 @@ _ACTIONS = {
 }
 
 _MISC = {  # kind.code → English, for the codes the finance and workforce pages show
-    "stage.annotate": "annotation", "stage.annotation": "annotation", "stage.review": "review",
-    "stage.collection": "collection", "stage.staff": "staff", "stage.equipment": "equipment",
-    "stage.preannotate": "pre-annotation", "stage.inspection": "inspection",
     "ptype.custom_service": "custom service", "ptype.product_development": "product development",
     "ptype.processing_only": "processing only",
     "ctype.big_tech": "big tech", "ctype.ai_company": "AI company",
@@ -114,16 +113,11 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "basis.final_accounts": "final accounts", "basis.licence": "licence",
     "basis.write_off": "write-off", "basis.completion": "completion",
     "vkind.company": "company", "vkind.studio": "studio", "vkind.individual": "individual",
-    "vcycle.weekly": "weekly", "vcycle.half_monthly": "half-monthly", "vcycle.monthly": "monthly",
     "ckind.custom": "custom", "ckind.licence": "licence",
     "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
     "bline.application_service": "application service",
     "offering.custom": "custom", "offering.product_licence": "product licence",
     "ckind.technical_service": "technical service",
-    "unit.hours": "hours", "unit.images": "images", "unit.kchars": "thousand characters",
-    "unit.dialogues": "dialogues", "unit.hour": "hours", "unit.item": "items",
-    "unit.volume": "volume units", "unit.adjustment": "adjustment", "unit.licences": "licences",
-    "unit.speakers": "speakers", "unit.items": "items", "unit.frames": "frames",
     # domain events the ledger consumes (the finance overview's pending list)
     "event.delivery.accepted": "delivery accepted",
     "event.delivery.rejected": "delivery rejected by the customer",
@@ -208,43 +202,13 @@ EN_CODES: dict[str, str] = {
     "in.confirm_q": "Record this verdict for the batch? It cannot be changed afterwards.",
     "in.diff": "Correction vs delivered text",
     # a label in parentheses after a name (the header's role, "(manager)")
-    "sp.paren": " ({})",
     "sp.lparen": "(",
     "sp.rparen": ")",
     # a vendor manager's navigation (base.html)
     "nav.my_vendor": "My vendor",
     "nav.vendor_people": "People",
     "nav.vendor_packages": "Packages",
-    # the printable acceptance-settlement sheet (workforce_sheet_print.html)
-    "ss.title": "Acceptance-settlement sheet 验收结算单",  # the document's name, both languages
-    "ss.vendor": "Vendor",
-    "ss.period": "Period",
-    "ss.period_end_exclusive": "end date not included",
-    "ss.cycle": "Settlement cycle",
-    "ss.status": "Status",
-    "ss.lines": "Lines",
-    "ss.col.project": "Project",
-    "ss.col.stage": "Stage",
-    "ss.col.worker": "Worker",
-    "ss.col.unit": "Pricing unit",
-    "ss.col.items": "Tasks",
-    "ss.col.volume": "Accepted volume",
-    "ss.col.quantity": "Quantity billed",
-    "ss.col.unit_price": "Unit price (CNY)",
-    "ss.col.amount": "Amount (CNY)",
-    "ss.col.description": "Description",
-    "ss.totals": "Totals",
-    "ss.amount": "Amount (accepted volume × unit price)",
-    "ss.fee": "Management fee ({rate})",
-    "ss.gross": "Gross",
-    "ss.tax": "Income tax withheld",
-    "ss.net": "Net payable (CNY)",
-    "ss.vendor_confirmed": "Confirmed by the vendor",
-    "ss.business_confirmed": "Confirmed by the business side",
-    "ss.not_yet": "not yet",
-    "ss.vendor_signature": "Vendor signature",
-    "ss.business_signature": "Business signature",
-    "ss.date": "Date",
-    "ss.note": "Note",
-    "ss.corrects": "Corrects sheet",
+    # the printable acceptance-settlement sheet (workforce_sheet_print.html), its codes (stages,
+    # units, cycles, sheet statuses) and the punctuation: one catalogue with the API and the CLI
+    **SHEET_EN,
 }

@@ -16,7 +16,6 @@ EN_SPEECH: dict[str, str] = {
     "sp.err.order": "The end must come after the start.",
     "sp.err.bounds": "The time lies outside the audio (0 to {dur}).",
     "sp.err.overlap": "The segment would overlap its neighbour.",
-    "sp.colon": ": ",
     "sp.list_sep": "; ",
     "sp.comma": ", ",
     "rv.reason.recording": "Recording problem (the speaker records it again)",

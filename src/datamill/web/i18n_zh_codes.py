@@ -3,6 +3,8 @@ error pages and the earnings page, merged into ``i18n_zh.ZH_CN`` (English: ``i18
 
 from __future__ import annotations
 
+from datamill.workforce.sheet_print import SHEET_ZH_CN
+
 __all__ = ["ZH_CN_CODES"]
 
 _STATUSES = {
@@ -77,9 +79,6 @@ _ACTIONS = {
 }
 
 _MISC = {
-    "stage.annotate": "标注", "stage.annotation": "标注", "stage.review": "审核",
-    "stage.collection": "采集", "stage.staff": "人员", "stage.equipment": "设备",
-    "stage.preannotate": "预标注", "stage.inspection": "质检",
     "ptype.custom_service": "定制服务", "ptype.product_development": "产品研发",
     "ptype.processing_only": "仅加工",
     "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
@@ -91,15 +90,11 @@ _MISC = {
     "basis.final_accounts": "决算", "basis.licence": "授权许可",
     "basis.write_off": "核销", "basis.completion": "完工进度",
     "vkind.company": "公司", "vkind.studio": "工作室", "vkind.individual": "个人",
-    "vcycle.weekly": "按周", "vcycle.half_monthly": "按半月", "vcycle.monthly": "按月",
     "ckind.custom": "定制", "ckind.licence": "授权许可",
     "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
     "bline.application_service": "应用服务",
     "offering.custom": "定制", "offering.product_licence": "产品授权",
     "ckind.technical_service": "技术服务",
-    "unit.hours": "小时", "unit.images": "张", "unit.kchars": "千字符", "unit.dialogues": "段对话",
-    "unit.hour": "小时", "unit.item": "条", "unit.volume": "个数据量单位", "unit.adjustment": "调整",
-    "unit.licences": "份授权", "unit.speakers": "名说话人", "unit.items": "条", "unit.frames": "帧",
     "event.delivery.accepted": "交付已验收",
     "event.delivery.rejected": "交付被客户拒收",
     "event.settlement.confirmed": "结算已确认",
@@ -176,41 +171,10 @@ ZH_CN_CODES: dict[str, str] = {
     "in.confirm": "确认结论",
     "in.confirm_q": "确定为该批次记录此结论吗？记录后无法更改。",
     "in.diff": "修改稿与交付文本对比",
-    "sp.paren": "（{}）",
     "sp.lparen": "（",
     "sp.rparen": "）",
     "nav.my_vendor": "我的供应商",
     "nav.vendor_people": "人员",
     "nav.vendor_packages": "任务包",
-    "ss.title": "验收结算单",
-    "ss.vendor": "供应商",
-    "ss.period": "结算期间",
-    "ss.period_end_exclusive": "不含结束日",
-    "ss.cycle": "结算周期",
-    "ss.status": "状态",
-    "ss.lines": "明细",
-    "ss.col.project": "项目",
-    "ss.col.stage": "环节",
-    "ss.col.worker": "作业人员",
-    "ss.col.unit": "计价单位",
-    "ss.col.items": "任务数",
-    "ss.col.volume": "验收量",
-    "ss.col.quantity": "结算数量",
-    "ss.col.unit_price": "单价（元）",
-    "ss.col.amount": "金额（元）",
-    "ss.col.description": "说明",
-    "ss.totals": "合计",
-    "ss.amount": "金额（验收量 × 单价）",
-    "ss.fee": "管理费（{rate}）",
-    "ss.gross": "含管理费合计",
-    "ss.tax": "代扣个人所得税",
-    "ss.net": "应付净额（元）",
-    "ss.vendor_confirmed": "供应商确认时间",
-    "ss.business_confirmed": "业务方确认时间",
-    "ss.not_yet": "尚未确认",
-    "ss.vendor_signature": "供应商签字",
-    "ss.business_signature": "业务方签字",
-    "ss.date": "日期",
-    "ss.note": "备注",
-    "ss.corrects": "更正结算单",
+    **SHEET_ZH_CN,  # the printable settlement sheet (workforce.sheet_print, with the API and CLI)
 }

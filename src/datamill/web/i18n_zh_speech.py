@@ -15,7 +15,6 @@ ZH_CN_SPEECH: dict[str, str] = {
     "sp.err.order": "结束时间必须晚于开始时间。",
     "sp.err.bounds": "时间超出音频范围（0 至 {dur}）。",
     "sp.err.overlap": "该片段会与相邻片段重叠。",
-    "sp.colon": "：",
     "sp.list_sep": "；",
     "sp.comma": "，",
     "rv.reason.recording": "录音问题（需补录）",

@@ -35,7 +35,6 @@ Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (pai
 
 from __future__ import annotations
 
-import html
 import io
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -811,45 +810,15 @@ def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
     return buf.getvalue()
 
 
-def sheet_html(session: Session, actor: User, sheet_id: int) -> str:
-    """A printable, self-contained HTML sheet with signature boxes for both sides."""
+def sheet_html(session: Session, actor: User, sheet_id: int, lang: str = "en") -> str:
+    """A printable, self-contained HTML sheet with signature boxes for both sides, in ``lang``
+    (``en`` or ``zh-CN``: the web's words, :mod:`datamill.workforce.sheet_print`)."""
+    from datamill.workforce.sheet_print import SHEET_CATALOGUES, render_sheet_html
+
+    if lang not in SHEET_CATALOGUES:
+        raise InvalidInput(f"no settlement-sheet language {lang!r}; use one of "
+                           f"{', '.join(SHEET_CATALOGUES)}", field="lang")
     sheet = get_sheet(session, actor, sheet_id)
-    vendor = session.get(Vendor, sheet.vendor_id)
-    e = html.escape
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{e(str(getattr(ln, f) if getattr(ln, f) is not None else ''))}</td>"
-            for f in _CSV_FIELDS
-        )
-        + "</tr>"
-        for ln in sheet.lines
-    )
-    totals = "".join(
-        f"<tr><th>{e(label)}</th><td>{e(str(getattr(sheet, key)))}</td></tr>"
-        for label, key in (
-            ("Amount (accepted volume × unit price)", "amount"),
-            (f"Management fee ({sheet.fee_rate})", "fee"),
-            ("Gross", "gross"),
-            ("Income tax withheld", "tax_withheld"),
-            ("Net payable (CNY)", "net_payable"),
-        )
-    )
-    head = "".join(f"<th>{e(f)}</th>" for f in _CSV_FIELDS)
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{e(sheet.number)}</title><style>body{{font-family:sans-serif}}"
-        "table{border-collapse:collapse}td,th{border:1px solid #444;padding:4px}"
-        "@media print{.noprint{display:none}}</style></head><body>"
-        f"<h1>Acceptance-settlement sheet 验收结算单 {e(sheet.number)}</h1>"
-        f"<p>Vendor: {e(vendor.name if vendor else str(sheet.vendor_id))} · "
-        f"Period: {sheet.period_start} – "
-        f"{sheet.period_end} (end exclusive, {e(sheet.cycle)}) · Status: {e(sheet.status)}</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table><h2>Totals</h2>"
-        f"<table>{totals}</table>"
-        f"<p>Vendor confirmed: {sheet.vendor_confirmed_at or '—'} · Business confirmed: "
-        f"{sheet.confirmed_at or '—'}</p>"
-        "<table><tr><th>Vendor signature</th><th>Business signature</th></tr>"
-        "<tr><td style='height:4em;width:20em'></td><td style='width:20em'></td></tr></table>"
-        "</body></html>"
-    )
+    corrects = (get_sheet(session, actor, sheet.corrects_sheet_id).number
+                if sheet.corrects_sheet_id is not None else None)
+    return render_sheet_html(session, actor, sheet, lang, corrects=corrects)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -45,6 +45,7 @@ from datamill.workforce.schemas import (
     WorkerDashboard,
     WorkerOut,
 )
+from datamill.workforce.sheet_print import sheet_language
 
 __all__ = ["router"]
 
@@ -524,9 +525,19 @@ def sheet_csv_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> 
     response_class=Response,
     responses=media_response("The sheet as a printable page", "text/html"),
 )
-def sheet_html_endpoint(sheet_id: Id, session: SessionDep, user: CurrentUser) -> Response:
+def sheet_html_endpoint(
+    sheet_id: Id, session: SessionDep, user: CurrentUser,
+    lang: Annotated[str | None, Query(max_length=35, description=(
+        "The sheet's language: en or zh-CN (any zh tag prints zh-CN); without it the "
+        "Accept-Language header chooses, else English."))] = None,
+    accept_language: Annotated[str | None, Header(max_length=500)] = None,
+) -> Response:
+    """The sheet as one printable page (signature boxes for both sides) in en or zh-CN: the
+    web's printed sheet, in the same words."""
+    code = sheet_language(lang, accept_language)
     return Response(
-        settlement.sheet_html(session, user, sheet_id), media_type="text/html; charset=utf-8"
+        settlement.sheet_html(session, user, sheet_id, code),
+        media_type="text/html; charset=utf-8", headers={"Content-Language": code},
     )
 
 

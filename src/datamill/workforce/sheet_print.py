@@ -1,0 +1,276 @@
+"""The printable acceptance-settlement sheet (验收结算单): its words in en and zh-CN, and the
+self-contained HTML page the API and the CLI write.
+
+The words are one catalogue for every face: the web's catalogues (``web/i18n_codes.py`` and
+``web/i18n_zh_codes.py``) merge :data:`SHEET_EN` and :data:`SHEET_ZH_CN`, so the web's printed
+page, ``GET /api/v1/settlements/{id}/html?lang=zh-CN`` and ``datamill workforce sheet-export
+--lang zh-CN`` print the same translation. Keys are the web's (``ss.*``, the sheet statuses
+``wf.status.*``, settlement cycles ``vcycle.*``, stages ``stage.*``, units ``unit.*`` and the
+punctuation ``sp.colon`` / ``sp.paren``: full-width in zh-CN).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from datamill.compliance.classification import hidden_project_ids
+from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
+from datamill.workforce.schemas import SettlementSheetOut
+from datamill.workforce.views import project_names, vendor_names, worker_names
+
+__all__ = [
+    "SHEET_CATALOGUES",
+    "SHEET_EN",
+    "SHEET_LANGUAGES",
+    "SHEET_ZH_CN",
+    "render_sheet_html",
+    "sheet_language",
+]
+
+SHEET_EN: dict[str, str] = {
+    "ss.title": "Acceptance-settlement sheet 验收结算单",
+    "ss.vendor": "Vendor",
+    "ss.period": "Period",
+    "ss.period_end_exclusive": "end date not included",
+    "ss.cycle": "Settlement cycle",
+    "ss.status": "Status",
+    "ss.lines": "Lines",
+    "ss.col.project": "Project",
+    "ss.col.stage": "Stage",
+    "ss.col.worker": "Worker",
+    "ss.col.unit": "Pricing unit",
+    "ss.col.items": "Tasks",
+    "ss.col.volume": "Accepted volume",
+    "ss.col.quantity": "Quantity billed",
+    "ss.col.unit_price": "Unit price (CNY)",
+    "ss.col.amount": "Amount (CNY)",
+    "ss.col.description": "Description",
+    "ss.totals": "Totals",
+    "ss.amount": "Amount (accepted volume × unit price)",
+    "ss.fee": "Management fee ({rate})",
+    "ss.gross": "Gross",
+    "ss.tax": "Income tax withheld",
+    "ss.net": "Net payable (CNY)",
+    "ss.vendor_confirmed": "Confirmed by the vendor",
+    "ss.business_confirmed": "Confirmed by the business side",
+    "ss.not_yet": "not yet",
+    "ss.vendor_signature": "Vendor signature",
+    "ss.business_signature": "Business signature",
+    "ss.date": "Date",
+    "ss.note": "Note",
+    "ss.corrects": "Corrects sheet",
+    "wf.status.draft": "draft",
+    "wf.status.vendor_confirmed": "confirmed by vendor",
+    "wf.status.confirmed": "confirmed by both sides",
+    "wf.status.settled": "paid",
+    "vcycle.weekly": "weekly",
+    "vcycle.half_monthly": "half-monthly",
+    "vcycle.monthly": "monthly",
+    "stage.annotate": "annotation",
+    "stage.annotation": "annotation",
+    "stage.review": "review",
+    "stage.collection": "collection",
+    "stage.staff": "staff",
+    "stage.equipment": "equipment",
+    "stage.preannotate": "pre-annotation",
+    "stage.inspection": "inspection",
+    "unit.hours": "hours",
+    "unit.images": "images",
+    "unit.kchars": "thousand characters",
+    "unit.dialogues": "dialogues",
+    "unit.hour": "hours",
+    "unit.item": "items",
+    "unit.volume": "volume units",
+    "unit.adjustment": "adjustment",
+    "unit.licences": "licences",
+    "unit.speakers": "speakers",
+    "unit.items": "items",
+    "unit.frames": "frames",
+    "sp.paren": " ({})",
+    "sp.colon": ": ",
+}
+
+SHEET_ZH_CN: dict[str, str] = {
+    "ss.title": "验收结算单",
+    "ss.vendor": "供应商",
+    "ss.period": "结算期间",
+    "ss.period_end_exclusive": "不含结束日",
+    "ss.cycle": "结算周期",
+    "ss.status": "状态",
+    "ss.lines": "明细",
+    "ss.col.project": "项目",
+    "ss.col.stage": "环节",
+    "ss.col.worker": "作业人员",
+    "ss.col.unit": "计价单位",
+    "ss.col.items": "任务数",
+    "ss.col.volume": "验收量",
+    "ss.col.quantity": "结算数量",
+    "ss.col.unit_price": "单价（元）",
+    "ss.col.amount": "金额（元）",
+    "ss.col.description": "说明",
+    "ss.totals": "合计",
+    "ss.amount": "金额（验收量 × 单价）",
+    "ss.fee": "管理费（{rate}）",
+    "ss.gross": "含管理费合计",
+    "ss.tax": "代扣个人所得税",
+    "ss.net": "应付净额（元）",
+    "ss.vendor_confirmed": "供应商确认时间",
+    "ss.business_confirmed": "业务方确认时间",
+    "ss.not_yet": "尚未确认",
+    "ss.vendor_signature": "供应商签字",
+    "ss.business_signature": "业务方签字",
+    "ss.date": "日期",
+    "ss.note": "备注",
+    "ss.corrects": "更正结算单",
+    "wf.status.draft": "草稿",
+    "wf.status.vendor_confirmed": "供应商已确认",
+    "wf.status.confirmed": "双方已确认",
+    "wf.status.settled": "已付款",
+    "vcycle.weekly": "按周",
+    "vcycle.half_monthly": "按半月",
+    "vcycle.monthly": "按月",
+    "stage.annotate": "标注",
+    "stage.annotation": "标注",
+    "stage.review": "审核",
+    "stage.collection": "采集",
+    "stage.staff": "人员",
+    "stage.equipment": "设备",
+    "stage.preannotate": "预标注",
+    "stage.inspection": "质检",
+    "unit.hours": "小时",
+    "unit.images": "张",
+    "unit.kchars": "千字符",
+    "unit.dialogues": "段对话",
+    "unit.hour": "小时",
+    "unit.item": "条",
+    "unit.volume": "个数据量单位",
+    "unit.adjustment": "调整",
+    "unit.licences": "份授权",
+    "unit.speakers": "名说话人",
+    "unit.items": "条",
+    "unit.frames": "帧",
+    "sp.paren": "（{}）",
+    "sp.colon": "：",
+}
+
+SHEET_CATALOGUES: dict[str, dict[str, str]] = {"en": SHEET_EN, "zh-CN": SHEET_ZH_CN}
+SHEET_LANGUAGES = tuple(SHEET_CATALOGUES)
+
+
+def _match(tag: str) -> str | None:
+    """The catalogue a language tag names: ``zh``, ``zh-CN``, ``zh-Hans`` … → zh-CN; ``en-*`` → en."""
+    primary = tag.strip().lower().replace("_", "-").split("-")[0]
+    return {"zh": "zh-CN", "en": "en"}.get(primary)
+
+
+def sheet_language(lang: str | None = None, accept_language: str | None = None) -> str:
+    """The sheet's language: ``lang`` when given (InvalidInput when no catalogue matches it),
+    else the best ``Accept-Language`` entry by q-value (ties keep header order), else English."""
+    if lang is not None and lang.strip():
+        code = _match(lang)
+        if code is None:
+            raise InvalidInput(f"no settlement-sheet language {lang!r}; use one of "
+                               f"{', '.join(SHEET_LANGUAGES)}", field="lang")
+        return code
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and tag.strip() not in ("", "*"):
+            ranked.append((-q, i, tag))
+    for _q, _i, tag in sorted(ranked):
+        if code := _match(tag):
+            return code
+    return "en"
+
+
+def _translator(lang: str) -> Callable[[str], str]:
+    table = SHEET_CATALOGUES[lang]
+    return lambda key: table.get(key, SHEET_EN.get(key, key))
+
+
+def _when(at: datetime | None, t: Callable[[str], str]) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC" if at else t("ss.not_yet")
+
+
+def render_sheet_html(
+    session: Session, actor: User, sheet: SettlementSheetOut, lang: str = "en",
+    corrects: str | None = None,
+) -> str:
+    """The sheet as one self-contained printable page in ``lang`` (the web's printed page, for
+    the API and the CLI): projects and workers by name (a project above the reader's clearance
+    by its id only), codes translated, times to the minute, signature boxes for both sides.
+    The caller has read ``sheet`` through :func:`datamill.workforce.settlement.get_sheet` (the
+    vendor wall)."""
+    t = _translator(lang)
+    e = html.escape
+    colon = t("sp.colon")
+
+    def code(kind: str, value: str | None) -> str:
+        """A code in the sheet's language; an unknown code as itself (never hidden)."""
+        if value is None:
+            return ""
+        return t(f"{kind}.{value}") if f"{kind}.{value}" in SHEET_EN else value
+
+    hidden = hidden_project_ids(session, actor)
+    projects = project_names(
+        session, {ln.project_id for ln in sheet.lines if ln.project_id is not None} - hidden)
+    workers = worker_names(session, {ln.worker_id for ln in sheet.lines if ln.worker_id is not None})
+    vendor = vendor_names(session).get(sheet.vendor_id, str(sheet.vendor_id))
+    heads = ("project", "stage", "worker", "unit", "items", "volume", "quantity", "unit_price",
+             "amount", "description")
+    rows = []
+    for ln in sheet.lines:
+        volume = f"{ln.volume} {code('unit', ln.volume_unit)}" if ln.volume is not None else ""
+        cells = (
+            "" if ln.project_id is None else projects.get(ln.project_id, str(ln.project_id)),
+            code("stage", ln.stage),
+            "" if ln.worker_id is None else workers.get(ln.worker_id, str(ln.worker_id)),
+            code("unit", ln.unit), str(ln.items), volume, str(ln.quantity), str(ln.unit_price),
+            str(ln.amount), ln.description or "")
+        rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+    totals = "".join(
+        f"<tr><th>{e(label)}</th><td>{e(str(value))}</td></tr>"
+        for label, value in (
+            (t("ss.amount"), sheet.amount),
+            (t("ss.fee").format(rate=sheet.fee_rate), sheet.fee),
+            (t("ss.gross"), sheet.gross),
+            (t("ss.tax"), sheet.tax_withheld),
+            (t("ss.net"), sheet.net_payable),
+        ))
+    period = (f"{sheet.period_start} – {sheet.period_end}"
+              + t("sp.paren").format(t("ss.period_end_exclusive")))
+    facts = " · ".join(f"{e(t(key))}{e(colon)}{e(value)}" for key, value in (
+        ("ss.vendor", vendor), ("ss.period", period), ("ss.cycle", code("vcycle", sheet.cycle)),
+        ("ss.status", code("wf.status", sheet.status))))
+    extra = "".join(f"<p>{e(t(key))}{e(colon)}{e(value)}</p>" for key, value in (
+        ("ss.corrects", corrects), ("ss.note", sheet.note)) if value)
+    confirmed = (f"{e(t('ss.vendor_confirmed'))}{e(colon)}{e(_when(sheet.vendor_confirmed_at, t))}"
+                 f" · {e(t('ss.business_confirmed'))}{e(colon)}{e(_when(sheet.confirmed_at, t))}")
+    head = "".join(f"<th>{e(t('ss.col.' + h))}</th>" for h in heads)
+    return (
+        f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'>"
+        f"<title>{e(t('ss.title'))} {e(sheet.number)}</title><style>body{{font-family:sans-serif}}"
+        "table{border-collapse:collapse}td,th{border:1px solid #444;padding:4px}"
+        "@media print{.noprint{display:none}}</style></head><body>"
+        f"<h1>{e(t('ss.title'))} {e(sheet.number)}</h1><p>{facts}</p>{extra}"
+        f"<h2>{e(t('ss.lines'))}</h2>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<h2>{e(t('ss.totals'))}</h2><table>{totals}</table><p>{confirmed}</p>"
+        f"<table><tr><th>{e(t('ss.vendor_signature'))}</th><th>{e(t('ss.business_signature'))}</th>"
+        "</tr><tr><td style='height:4em;width:20em'></td><td style='width:20em'></td></tr>"
+        f"<tr><th>{e(t('ss.date'))}</th><th>{e(t('ss.date'))}</th></tr>"
+        "<tr><td style='height:2em'></td><td></td></tr></table></body></html>"
+    )
