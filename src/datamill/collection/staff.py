@@ -39,6 +39,7 @@ from datamill.production.models import Item, Project
 __all__ = [
     "INVITE_PATH",
     "add_prompts",
+    "count_subjects",
     "create_invite",
     "latest_consent_text",
     "list_consent_texts",
@@ -253,6 +254,12 @@ def list_invites(session: Session, actor: User, project_id: int) -> list[dict[st
         .join(CollectionSubject, CollectionSubject.id == CollectionInvite.subject_row_id)
         .where(CollectionInvite.project_id == project_id).order_by(CollectionInvite.id)).all()
     return [_invite_dict(inv, sid) for inv, sid in rows]
+
+
+def count_subjects(session: Session, project_id: int) -> int:
+    """How many subjects the project has invited (the dashboard links its subjects page then)."""
+    return int(session.scalar(select(func.count()).select_from(CollectionSubject).where(
+        CollectionSubject.project_id == project_id)) or 0)
 
 
 def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
-from datamill.web.i18n_collect import EN_COLLECT
+from datamill.web.i18n_collect import EN_COLLECT, EN_SUBJECTS
 from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_image import EN_IMAGE
@@ -392,5 +392,5 @@ def negotiate(accept_language: str | None, cookie: str | None = None) -> str:
 EN.update(EN_PAGES)  # finance, golden, security, procurement, text, llm, catalog pages
 EN.update(EN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN | EN_CHECKS  # areas
-          | EN_DELIVERIES)
+          | EN_DELIVERIES | EN_SUBJECTS)
 EN.update(EN_IMAGE)  # the image workbench's own strings

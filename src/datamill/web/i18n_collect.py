@@ -3,7 +3,7 @@ table, merged into ``i18n.EN`` (zh-CN in ``i18n_zh_collect``)."""
 
 from __future__ import annotations
 
-__all__ = ["EN_COLLECT", "JS_KEYS"]
+__all__ = ["EN_COLLECT", "EN_SUBJECTS", "JS_KEYS"]
 
 EN_COLLECT: dict[str, str] = {
     "collect.title": "Recording",
@@ -91,6 +91,32 @@ EN_COLLECT: dict[str, str] = {
     "collect.open": "open",
     "collect.quotas_help": "Cells from the spec's collection section; a full cell takes no new speakers and imports from it are flagged. `datamill collect quotas` shows the same.",
 }
+
+#: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)
+EN_SUBJECTS: dict[str, str] = {
+    "subj.link": "Collection subjects",
+    "subj.title": "Collection subjects",
+    "subj.help": "Everyone invited to record for this project. A subject's answers about themselves are fixed once sent; reset them here when they were wrong (or a full quota cell refused the subject): the subject answers again on their page. Once the subject has recorded, the answers stay, as their items carry them.",
+    "subj.none": "No subject has been invited yet.",
+    "subj.col.subject": "Subject",
+    "subj.col.demographics": "Answers about themselves",
+    "subj.col.consent": "Consent",
+    "subj.col.recordings": "Recordings",
+    "subj.col.rerecords": "Open re-record requests",
+    "subj.not_answered": "not answered yet",
+    "subj.signed": "signed",
+    "subj.not_signed": "not signed",
+    "subj.reset": "Reset answers…",
+    "subj.recorded": "has recorded",
+    "subj.confirm_h": "Reset the answers?",
+    "subj.confirm_q": "Clear the answers of subject {subject}? They answer again on their page; the answers cleared are kept in the audit trail.",
+    "subj.reset_confirm": "Reset the answers",
+    "subj.cancel": "Cancel",
+    "subj.done": "The answers of subject {subject} were reset: they answer again on their page.",
+    "subj.failed": "Not reset",
+    "subj.err.demographics_recorded": "the subject has recorded already; their items carry the answers they gave, which therefore stay.",
+}
+
 
 #: the strings the page's script shows (handed to it as JSON)
 JS_KEYS = tuple(k for k in EN_COLLECT if not k.startswith(

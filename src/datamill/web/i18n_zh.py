@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
 from datamill.web.i18n_zh_codes import ZH_CN_CODES
-from datamill.web.i18n_zh_collect import ZH_CN_COLLECT
+from datamill.web.i18n_zh_collect import ZH_CN_COLLECT, ZH_CN_SUBJECTS
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
 from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
@@ -674,7 +674,7 @@ ZH_CN.update({
 # --- end point-cloud workbench ---
 ZH_CN.update(
     ZH_CN_SECURITY | ZH_CN_TTS | ZH_CN_CORPUS | ZH_CN_COLLECT | ZH_CN_SPEECH | ZH_CN_LISTEN
-    | ZH_CN_CHECKS | ZH_CN_DELIVERIES
+    | ZH_CN_CHECKS | ZH_CN_DELIVERIES | ZH_CN_SUBJECTS
 )
 ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
 ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings

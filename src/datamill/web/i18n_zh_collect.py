@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ZH_CN_COLLECT"]
+__all__ = ["ZH_CN_COLLECT", "ZH_CN_SUBJECTS"]
 
 ZH_CN_COLLECT: dict[str, str] = {
     "collect.title": "录音",
@@ -86,4 +86,30 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.full": "已满",
     "collect.open": "未满",
     "collect.quotas_help": "配额单元来自规格的 collection 部分；已满的单元不再接收新的说话人，导入的该单元数据会被标记。`datamill collect quotas` 显示相同内容。",
+}
+
+
+#: the collection staff's subjects page (English: ``i18n_collect.EN_SUBJECTS``)
+ZH_CN_SUBJECTS: dict[str, str] = {
+    "subj.link": "被采集人",
+    "subj.title": "被采集人",
+    "subj.help": "受邀为本项目录音的所有人员。被采集人提交的个人信息提交后即锁定；如信息有误（或因配额已满被拒），可在此重置，被采集人将在其页面上重新填写。被采集人一旦录音，其条目已记录这些信息，因此不能再重置。",
+    "subj.none": "尚未邀请任何被采集人。",
+    "subj.col.subject": "被采集人",
+    "subj.col.demographics": "个人信息",
+    "subj.col.consent": "知情同意",
+    "subj.col.recordings": "录音数",
+    "subj.col.rerecords": "待补录请求",
+    "subj.not_answered": "尚未填写",
+    "subj.signed": "已签署",
+    "subj.not_signed": "未签署",
+    "subj.reset": "重置个人信息…",
+    "subj.recorded": "已录音",
+    "subj.confirm_h": "确定重置个人信息吗？",
+    "subj.confirm_q": "确定清除被采集人 {subject} 的个人信息吗？其将在自己的页面上重新填写；被清除的信息保留在审计记录中。",
+    "subj.reset_confirm": "重置个人信息",
+    "subj.cancel": "取消",
+    "subj.done": "被采集人 {subject} 的个人信息已重置，其将在自己的页面上重新填写。",
+    "subj.failed": "未能重置",
+    "subj.err.demographics_recorded": "该被采集人已经录音，其条目记录了所填信息，因此保留不变。",
 }

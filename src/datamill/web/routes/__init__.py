@@ -22,6 +22,7 @@ from datamill.web.routes import (
     procurement,
     quality,
     security,
+    subjects,
     work,
     workforce,
 )
@@ -32,7 +33,7 @@ ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
-    listen.router, deliveries.router,
+    listen.router, deliveries.router, subjects.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from datamill.collection.quotas import quota_progress
+from datamill.collection.staff import count_subjects
 from datamill.compliance import access
 from datamill.compliance.login_throttle import SignInThrottled, app_throttle, sign_in
 from datamill.compliance.models import User
@@ -220,7 +221,8 @@ def _dashboard(
     return render(request, "dashboard.html", me, status_code=status_code, project=project,
                   data=data, pm=pm, agreement=agreement, metrics=metrics,
                   has_accounts=ledger_project_id_for(session, project_id) is not None,
-                  quotas=quota_progress(session, project_id), **panel)
+                  quotas=quota_progress(session, project_id),
+                  subjects=count_subjects(session, project_id) if pm is not None else 0, **panel)
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
