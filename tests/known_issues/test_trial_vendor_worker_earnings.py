@@ -144,6 +144,10 @@ def test_a_vendors_worker_gets_their_accepted_work_not_the_vendors_money(
     assert page.status_code == 200, page.text
     assert re.search(r'data-testid="vendor-amount"><b>2\.00<', page.text), page.text
     assert 'data-testid="earnings"' not in page.text
+    # their own page: the vendor's amount for their own work, never called their earnings
+    own = mgr.get("/workforce/me").text
+    assert 'data-testid="vendor-amount"><b>0.00<' in own and 'data-testid="earnings"' not in own
+    assert "no money" not in own  # the worker's notice is not the manager's
     # the individual supplier's own page shows their earnings
     solo_web = TestClient(app)
     web_login(solo_web, "solo")
