@@ -107,6 +107,8 @@ BENCHES = [
     Bench("ocr_accuracy.py", ("--n", "2"), "SUMMARY ocr_accuracy", ("rapidocr", "tesseract"),
           tools=("tesseract", "fonts"), modules=("rapidocr",)),
     Bench("pii_recall.py", ("--n", "200"), "SUMMARY pii precision="),
+    Bench("pii_scaling.py", ("--min-chars", "500", "--max-chars", "2000", "--old-up-to", "1000"),
+          "SUMMARY pii_scaling worst growth"),
     Bench("pointcloud.py", ("--frames", "2", "--files", "3", "--repeat", "1"),
           "SUMMARY pointcloud"),
     Bench("prompt_check_voices.py", ("--per-voice", "1"), "CPU: ", ("held-out voices",),
