@@ -45,7 +45,7 @@ from datamill.modalities.text.schema import (
     TextRequirements,
     validate_annotation,
 )
-from datamill.modalities.text.textio import read_text
+from datamill.modalities.text.textio import read_text, tokenize
 
 __all__ = ["TextPlugin", "TextStatistics"]
 
@@ -326,7 +326,12 @@ class TextStatistics:
         ann = parse_annotation(payload or {})
         self.items += 1
         self.chars += int(item.attributes.get("chars") or 0)
-        self.words += len(ann.tokens)
+        if ann.tokens:
+            self.words += len(ann.tokens)
+        else:  # no segmentation annotated: the text's tokens (0 before, whatever the text)
+            text = item.attributes.get("text")
+            self.words += len(tokenize(text if isinstance(text, str)
+                                       else read_text(item.readable)[0]))
         self.counts["labels"].update(s.label for s in ann.spans)
         self.counts["classes"].update(ann.classes)
         self.counts["sentiments"].update([ann.sentiment] if ann.sentiment else [])
@@ -339,5 +344,7 @@ class TextStatistics:
             "entities": sum(c["labels"].values()), "labels": dict(c["labels"]),
             "classes": dict(c["classes"]), "sentiments": dict(c["sentiments"]),
             "relations": dict(c["relations"]),
-            "units": {"characters": "Unicode code points", "labels": "entity spans per label"},
+            "units": {"characters": "Unicode code points", "labels": "entity spans per label",
+                      "words": "segmentation words where annotated, else tokens (a run of "
+                               "letters or digits, or one CJK character)"},
         }

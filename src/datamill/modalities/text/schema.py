@@ -259,6 +259,12 @@ def _span_problems(  # noqa: C901 - one message per rule
             if s.id in ids:
                 problems.append(f"{where}.id {s.id!r} is used twice")
             ids.add(s.id)
+    seen: dict[tuple[int, int, str], int] = {}
+    for i, s in enumerate(ann.spans):  # nested or not, the same span twice is one span
+        first = seen.setdefault((s.start, s.end, s.label), i)
+        if first != i:
+            problems.append(f"spans[{i}] repeats spans[{first}] ([{s.start}, {s.end})"
+                            f" {s.label}); remove one")
     if not labels.allow_nested:
         ordered = sorted(enumerate(ann.spans), key=lambda p: (p[1].start, p[1].end))
         for (i, a), (j, b) in itertools.pairwise(ordered):

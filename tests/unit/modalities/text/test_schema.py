@@ -49,6 +49,13 @@ def test_bad_annotations_are_refused(payload: dict[str, Any], message: str) -> N
 
 def test_nesting_is_allowed_when_the_spec_says_so() -> None:
     _check(_spans((0, 5, "ORG"), (3, 5, "LOC")), allow_nested=True)
+    _check(_spans((3, 5, "ORG"), (3, 5, "LOC")), allow_nested=True)  # same words, two labels
+
+
+def test_the_same_span_twice_is_refused_even_where_nesting_is_allowed() -> None:
+    """A trial user's «上海交通大学» ORG went into every format twice."""
+    with pytest.raises(InvalidInput, match=r"spans\[2\] repeats spans\[0\] \(\[3, 5\) LOC\)"):
+        _check(_spans((3, 5, "LOC"), (0, 2, "PER"), (3, 5, "LOC")), allow_nested=True)
 
 
 def test_utf16_offsets_are_caught_by_the_span_text() -> None:

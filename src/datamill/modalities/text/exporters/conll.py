@@ -3,7 +3,8 @@
 ``ner.conll`` has the four CoNLL-2003 columns ``word POS chunk NER`` (POS ``_`` when the item
 has no segmentation, chunk always ``O``), one blank-line separated block per item, each
 preceded by ``-DOCSTART- -X- -X- O``. NER tags are IOB2 (``B-PER I-PER O``); nested spans keep
-the outer one. Words are the item's segmentation, or tokens (every CJK character alone, runs
+the outer one, and the manifest counts the inner ones under ``left_out`` (``nested_span``: the
+delivery's datasheet lists them). Words are the item's segmentation, or tokens (every CJK character alone, runs
 of letters/digits) split at span boundaries. ``index.jsonl`` has, per block, the item ``id``,
 its exact ``text`` and the word ``offsets`` (code points), so the importer restores character
 spans and ids exactly; whitespace inside a word is written as ``_``.
@@ -34,12 +35,14 @@ class ConllExporter:
     def export(self, items: Iterable[TextExportItem], out_dir: Path) -> ExportManifest:
         out_dir.mkdir(parents=True, exist_ok=True)
         conll, index = out_dir / "ner.conll", out_dir / "index.jsonl"
-        n = 0
+        n = nested = 0
         with conll.open("w", encoding="utf-8", newline="\n") as fc, \
                 index.open("w", encoding="utf-8", newline="\n") as fi:
             for item in items:
                 tokens = token_offsets(item)
-                tags = iob2(tokens, flat_spans(item.annotation.spans))
+                flat = flat_spans(item.annotation.spans)
+                nested += len(item.annotation.spans) - len(flat)
+                tags = iob2(tokens, flat)
                 fc.write("-DOCSTART- -X- -X- O\n\n")
                 for (start, end, pos), tag in zip(tokens, tags, strict=True):
                     word = _SPACE.sub("_", item.text[start:end])
@@ -50,4 +53,5 @@ class ConllExporter:
                                     ensure_ascii=False) + "\n")
                 n += 1
         return ExportManifest(format=self.name, items=n, files={
-            "ner.conll": sha256_file(conll), "index.jsonl": sha256_file(index)})
+            "ner.conll": sha256_file(conll), "index.jsonl": sha256_file(index)},
+            left_out={"nested_span": nested} if nested else {})
