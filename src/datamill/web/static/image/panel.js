@@ -33,7 +33,7 @@ export function buildLayout(wb) {
   wb.root.classList.add('iwb');
   wb.root.innerHTML = `
   <div class="iwb-toolbar" role="toolbar">${tools}
-    <label class="iwb-label">${esc(t('image.label'))}
+    <label class="iwb-label" title="${esc(t('image.label_new.hint'))}">${esc(t('image.label_new'))}
       <select data-testid="image-wb-label">${options}</select></label>
     <span class="iwb-spacer"></span>
     <button type="button" data-testid="image-wb-undo" data-act="undo" disabled>${esc(t('image.undo'))}</button>
@@ -79,7 +79,7 @@ export function buildLayout(wb) {
     b.blur();
   });
   wb.root.querySelector('[data-testid="image-wb-label"]')
-    .addEventListener('change', (e) => { wb.setLabel(e.target.value); e.target.blur(); });
+    .addEventListener('change', (e) => { wb.setLabel(e.target.value, false); e.target.blur(); });
   bindDetails(wb);
   wb.root.querySelector('[data-testid="image-wb-classes"]').addEventListener('change', (e) => {
     if (e.target.dataset.cls !== undefined) wb.toggleClass(e.target.dataset.cls, e.target.checked);
@@ -171,11 +171,23 @@ function attrInput(a, value, disabled) {
   return `<input type="${type}" ${id} value="${value === undefined || value === null ? '' : esc(value)}">`;
 }
 
+// The selected object's fields. Rebuilt only when what they are changes (another object,
+// label, kind or lock); otherwise their values are updated in place, so that a field the user
+// has just moved to (a click or Tab that committed the previous field's change) keeps its
+// focus and caret, and what is typed next lands in it.
 export function renderDetails(wb) {
   const box = wb.root.querySelector('[data-testid="image-wb-details"]');
   const o = wb.byId(wb.sel);
-  if (!o) { box.innerHTML = `<p class="iwb-muted">${esc(wb.t('image.no_selection'))}</p>`; return; }
+  if (!o) {
+    if (box.dataset.key !== '') {
+      box.innerHTML = `<p class="iwb-muted">${esc(wb.t('image.no_selection'))}</p>`;
+      box.dataset.key = '';
+    }
+    return;
+  }
   const locked = wb.locked.has(o._id);
+  const key = JSON.stringify([o._id, o.label, o.kind, locked]);
+  if (box.dataset.key === key) { updateDetails(box, o); return; }
   const dis = locked ? ' disabled' : '';
   let labels = wb.labels.filter((l) => l.kinds.includes(o.kind)).map((l) => l.name);
   if (!labels.includes(o.label)) labels = [o.label, ...labels];
@@ -183,6 +195,9 @@ export function renderDetails(wb) {
   const attrs = (spec ? spec.attributes || [] : []).map((a) => `<label>${esc(a.name)}${
     a.required ? ' *' : ''} ${attrInput(a, o.attributes ? o.attributes[a.name] : undefined, locked)}</label>`)
     .join('');
+  // a rebuild under the focus (e.g. the label just changed) gives it back to the same field
+  const active = box.contains(document.activeElement) ? document.activeElement : null;
+  const focused = active && active.dataset.testid;
   box.innerHTML = `<div data-id="${o._id}">
     <label>${esc(wb.t('image.label'))} <select data-testid="image-wb-object-label"${dis}>${
   labels.map((l) => `<option${l === o.label ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select></label>
@@ -191,6 +206,23 @@ export function renderDetails(wb) {
     ${o.kind === 'text_line' ? `<label class="iwb-block">${esc(wb.t('image.transcription'))}
       <textarea rows="2" data-testid="image-wb-transcription"${dis}>${esc(o.transcription || '')}</textarea></label>` : ''}
   </div>`;
+  box.dataset.key = key;
+  const again = focused && box.querySelector(`[data-testid="${CSS.escape(focused)}"]`);
+  if (again && !again.disabled) again.focus({ preventScroll: true });
+}
+
+// Put ``o``'s values into the fields that show them, the focused one excepted (what the
+// user is typing there is theirs until its change event).
+function updateDetails(box, o) {
+  const attrs = o.attributes || {};
+  for (const el of box.querySelectorAll('[data-attr], [data-testid="image-wb-transcription"]')) {
+    if (el === document.activeElement) continue;
+    const v = el.dataset.attr ? attrs[el.dataset.attr] : o.transcription;
+    if (el.type === 'checkbox') el.checked = v === true;
+    else el.value = v === undefined || v === null ? '' : String(v);
+  }
+  const label = box.querySelector('[data-testid="image-wb-object-label"]');
+  if (label && label !== document.activeElement) label.value = o.label;
 }
 
 function bindDetails(wb) {

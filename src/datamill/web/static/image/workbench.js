@@ -31,17 +31,28 @@ function parse(text, fallback) {
 
 const round2 = (v) => Math.round(v * 100) / 100;
 
-// An object as the schema serialises it: no ids, coordinates rounded to 1/100 pixel.
-export function serialise(o) {
+const COORDS = ['x', 'y', 'w', 'h', 'cx', 'cy', 'angle_deg'];
+const pointKey = (x, y) => `${x},${y}`;
+
+// An object as the schema serialises it: no ids, coordinates rounded to 1/100 pixel, except
+// those that are still exactly as ``given`` (the object as the page received it): an object
+// nobody edited goes back with its exact numbers, and an edited one keeps the exact values of
+// what was not moved (its other vertices; a box's size when only moved).
+export function serialise(o, given = null) {
   const out = {};
+  const same = (k, v) => (given && given[k] === v ? v : round2(v));
+  const kept = given && Array.isArray(given.points) ? new Set(given.points.map((p) => (
+    Array.isArray(p) ? pointKey(p[0], p[1]) : pointKey(p.x, p.y)))) : new Set();
+  const exact = (x, y) => kept.has(pointKey(x, y));
   for (const [k, v] of Object.entries(o)) {
     if (k === '_id') continue;
     if (k === 'points' && o.kind === 'keypoints') {
-      out.points = v.map((p) => ({ x: round2(p.x), y: round2(p.y), visibility: p.visibility }));
+      out.points = v.map((p) => (exact(p.x, p.y) ? { x: p.x, y: p.y, visibility: p.visibility }
+        : { x: round2(p.x), y: round2(p.y), visibility: p.visibility }));
     } else if (k === 'points') {
-      out.points = v.map(([x, y]) => [round2(x), round2(y)]);
-    } else if (typeof v === 'number' && ['x', 'y', 'w', 'h', 'cx', 'cy', 'angle_deg'].includes(k)) {
-      out[k] = round2(v);
+      out.points = v.map(([x, y]) => (exact(x, y) ? [x, y] : [round2(x), round2(y)]));
+    } else if (typeof v === 'number' && COORDS.includes(k)) {
+      out[k] = same(k, v);
     } else {
       out[k] = v;
     }
@@ -81,6 +92,8 @@ export class Workbench {
       ann = local.annotation; this.revision = local.revision; this.restored = true;
     }
     this.objects = (ann.objects || []).map((o) => ({ ...o, _id: nextId++ }));
+    // the objects as they came, by id: what nobody moved is sent back exactly so (serialise)
+    this.given = new Map(this.objects.map((o) => [o._id, clone(o)]));
     this.classes = new Set(ann.classes || []);
     this.hidden = new Set();
     this.locked = new Set();
@@ -222,7 +235,7 @@ export class Workbench {
       .concat([...this.classes].filter((c) => !known.includes(c)));
     return {
       type: 'image_annotation', schema_version: 1,
-      objects: this.objects.map(serialise), classes,
+      objects: this.objects.map((o) => serialise(o, this.given.get(o._id))), classes,
     };
   }
 
@@ -323,6 +336,7 @@ export class Workbench {
   copyPrevious() {
     if (!this.previous) return 0;
     const objs = (this.previous.objects || []).map((o) => ({ ...clone(o), _id: nextId++ }));
+    for (const o of objs) this.given.set(o._id, clone(o));
     const base = this.objects.length;
     this.exec(objs.map((o, i) => ({ id: o._id, before: null, after: o, index: base + i })));
     setStatus(this, this.t('image.copied', { n: objs.length }));
@@ -350,13 +364,17 @@ export class Workbench {
     this.requestDraw();
   }
 
-  setLabel(name) {
+  // The label for new objects (the toolbar's). With ``relabelSelected`` (the 1–9 keys, as the
+  // help says) the selected object takes it too; the toolbar's list never relabels: an
+  // annotator picking the label of the next object has no reason to expect the one still
+  // selected to change (its own label is in the side panel).
+  setLabel(name, relabelSelected = true) {
     this.label = name;
     const sel = this.root.querySelector('[data-testid="image-wb-label"]');
     if (sel) sel.value = name;
     const o = this.byId(this.sel);
     const spec = this.spec(name);
-    if (o && spec && spec.kinds.includes(o.kind)) this.relabel(o._id, name);
+    if (relabelSelected && o && spec && spec.kinds.includes(o.kind)) this.relabel(o._id, name);
     const dr = this.draft;
     if (dr && dr.kind !== 'keypoints' && spec && spec.kinds.includes(dr.kind)) dr.label = name;
     if (this.tool === 'keypoints' && (!this.draft || !this.draft.points.length)) {
