@@ -63,10 +63,11 @@ def render_page(folder: Path, name: str, **ctx: Any) -> str:
     """Write ``name``.html: the workbench fragment rendered with ``ctx`` in a bare page, its
     strings the web catalogue's in ``ctx["lang"]`` (default English), as the app renders it."""
     from datamill.web.i18n import translator
+    from datamill.web.i18n_codes import PROBLEM_KEYS
     from datamill.web.i18n_image import EN_IMAGE
 
     env = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=True)
-    env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
+    env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE) + PROBLEM_KEYS
     env.globals["t"] = translator(ctx.get("lang", "en"))
     (folder / f"{name}.html").write_text(env.from_string(PAGE).render(**ctx), encoding="utf-8")
     return f"/{name}.html"
@@ -79,6 +80,7 @@ class Harness:
     posts: list[dict[str, Any]] = field(default_factory=list)
     fail_next: int = 0
     status: dict[str, int] = field(default_factory=dict)  # path -> the status to answer
+    replies: dict[str, Any] = field(default_factory=dict)  # path -> the JSON body to answer
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, name: str, **ctx: Any) -> str:
@@ -116,7 +118,9 @@ def _handler(harness: Harness, folder: Path) -> type[SimpleHTTPRequestHandler]:
                                       "csrf": self.headers.get("X-CSRF-Token"),
                                       "body": json.loads(body or b"null")})
                 status = 503 if failing else harness.status.get(self.path, 200)
-            reply = json.dumps({"ok": True} if status == 200 else {"title": "refused"}).encode()
+                given = harness.replies.get(self.path)
+            reply = json.dumps(given if given is not None else {"ok": True} if status == 200
+                               else {"title": "refused"}).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))

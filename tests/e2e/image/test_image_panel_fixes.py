@@ -4,13 +4,17 @@
   is typed next is saved (the panel was rebuilt on every change and the field lost the focus);
 - objects nobody edited go back with their exact coordinates (they were rounded to 1/100 px);
 - the toolbar's label list sets the label of new objects only: it no longer relabels the
-  selected object (the 1–9 keys still do, as the help says).
+  selected object (the 1–9 keys still do, as the help says);
+- a refused submission names the object as the list does (from 1, with its label) and says
+  the reason in the page's language (it showed the server's English with a 0-based index).
 """
 
 from __future__ import annotations
 
 import copy
 from typing import Any
+
+from datamill.web.i18n_zh import ZH_CN
 
 from .conftest import SCHEMA, Harness
 from .test_image_workbench import WB, annotation, click, drag, open_wb
@@ -108,4 +112,36 @@ def test_the_toolbar_label_does_not_relabel_the_selected_object(ctx: Any, harnes
     assert annotation(page)["objects"][1]["label"] == "person"
     help_text = page.get_by_test_id("image-wb-help-overlay").inner_text()
     assert "changes only the label of objects drawn next" in help_text
+    assert not page.errors
+
+
+def test_a_refused_submission_names_the_object_as_the_list_does(ctx: Any,
+                                                                harness: Harness) -> None:
+    boxes = [{"kind": "box", "label": label, "attributes": {}, "x": 10 + 100 * i, "y": 10,
+              "w": 50, "h": 50} for i, label in enumerate(("car", "person", "car"))]
+    harness.status["/submit/refused-zh"] = 422
+    harness.replies["/submit/refused-zh"] = {
+        "title": "Unprocessable Content", "code": "invalid_input",
+        "detail": "objects[2].attributes.color: required attribute is missing; "
+                  "objects[1].kind: ...; classes[0]: ...",
+        "errors": [
+            {"field": "objects[2].attributes.color", "type": "attribute_required", "object": 2,
+             "params": {"name": "color"}, "message": "required attribute is missing"},
+            {"field": "objects[1].kind", "type": "kind_not_allowed", "object": 1,
+             "params": {"kind": "box"}, "message": "label 'person' may not be drawn as box"},
+            {"field": "classes[0]", "type": "a_reason_not_in_the_catalogue",
+             "params": {}, "message": "a new reason, in English"},
+        ]}
+    page = open_wb(ctx, harness, "refused-zh", lang="zh-CN",
+                   annotation={"objects": boxes, "classes": []})
+    assert page.get_by_test_id("image-wb-object-2").inner_text().startswith("3.")
+    page.get_by_test_id("image-wb-submit").click()
+    status = page.get_by_test_id("image-wb-status")
+    page.wait_for_function("() => document.querySelector("
+                           "'[data-testid=image-wb-status]').textContent.length > 0")
+    assert status.inner_text() == ZH_CN["image.submit.failed"].format(error=(
+        "第 3 个对象（car）：必填属性“color”未填写；"
+        "第 2 个对象（person）：该标签不能绘制为" + ZH_CN["image.kind.box"] + "；"
+        "a new reason, in English"))
+    assert not page.get_by_test_id("image-wb-submit").is_disabled()  # it can be sent again
     assert not page.errors

@@ -46,7 +46,7 @@ from datamill.modalities.image.schema import (
     ImageLabelSchema,
     Keypoints,
     TextLine,
-    validate_annotation,
+    annotation_problems,
 )
 
 if TYPE_CHECKING:
@@ -233,9 +233,10 @@ class ImagePlugin(ImageAggregationMixin):
     ) -> AnnotationDoc:
         annotation = _parse(payload)
         width, height = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
-        problems = validate_annotation(annotation, _req(requirements).labels, width, height)
-        if problems:
-            raise InvalidInput("; ".join(problems))
+        problems = annotation_problems(annotation, _req(requirements).labels, width, height)
+        if problems:  # the records let a page name the object and translate the reason
+            raise InvalidInput("; ".join(f"{p['field']}: {p['message']}" for p in problems),
+                               errors=problems)
         return AnnotationDoc(annotation.model_dump(mode="json"), _ocr_text(annotation))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

@@ -26,6 +26,8 @@ the objects and image-level ``classes``. Serialised records carry ``type`` and
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -51,6 +53,7 @@ __all__ = [
     "RotatedBox",
     "Skeleton",
     "TextLine",
+    "annotation_problems",
     "rotated_box_corners",
     "validate_annotation",
 ]
@@ -344,77 +347,94 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def _points_outside(points: Any, width: int, height: int) -> str | None:
+@dataclass(frozen=True)
+class _Problem:
+    """One problem of an object: its ``field`` (inside the object), a stable reason ``code``,
+    the English ``message`` and the values a translation names (``params``)."""
+
+    field: str
+    code: str
+    message: str
+    params: dict[str, Any] = dc_field(default_factory=dict)
+
+
+def _points_outside(points: Any, width: int, height: int, what: str = "point") -> str | None:
     for j, (x, y) in enumerate(points):
         if not (0 <= x <= width and 0 <= y <= height):
-            return f"point {j} ({_fmt(x)}, {_fmt(y)}) lies outside the {width}x{height} image"
+            return f"{what} {j} ({_fmt(x)}, {_fmt(y)}) lies outside the {width}x{height} image"
     return None
 
 
-def _check_geometry(obj: Any, width: int, height: int) -> list[str]:
-    """Geometry problems of one object, as ``field: message`` strings."""
+def _outside(field: str, message: str | None) -> list[_Problem]:
+    return [_Problem(field, "outside_image", message)] if message else []
+
+
+def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
+    """Geometry problems of one object."""
     if isinstance(obj, Box):
         problems = []
         if obj.x < 0 or obj.y < 0:
-            problems.append(f"x/y: top-left ({_fmt(obj.x)}, {_fmt(obj.y)}) is outside the image")
+            problems.append(_Problem("x/y", "outside_image",
+                                     f"top-left ({_fmt(obj.x)}, {_fmt(obj.y)}) is outside the image"))
         if obj.x + obj.w > width:
-            problems.append(f"w: right edge x+w={_fmt(obj.x + obj.w)} exceeds image width {width}")
+            problems.append(_Problem("w", "outside_image", f"right edge x+w={_fmt(obj.x + obj.w)} "
+                                     f"exceeds image width {width}"))
         if obj.y + obj.h > height:
-            problems.append(
-                f"h: bottom edge y+h={_fmt(obj.y + obj.h)} exceeds image height {height}"
-            )
+            problems.append(_Problem("h", "outside_image", f"bottom edge y+h={_fmt(obj.y + obj.h)} "
+                                     f"exceeds image height {height}"))
         return problems
     if isinstance(obj, RotatedBox):
-        outside = _points_outside(rotated_box_corners(obj), width, height)
-        return [f"corners: {outside.replace('point', 'corner')}"] if outside else []
+        return _outside("corners", _points_outside(rotated_box_corners(obj), width, height, "corner"))
     if isinstance(obj, Keypoints):
         labelled = [(p.x, p.y) if p.visibility else (0.0, 0.0) for p in obj.points]
-        outside = _points_outside(labelled, width, height)
-        return [f"points: {outside.replace('point', 'keypoint')}"] if outside else []
+        return _outside("points", _points_outside(labelled, width, height, "keypoint"))
     if isinstance(obj, Mask):
         if tuple(obj.rle.size) != (height, width):
-            return [f"rle.size: {list(obj.rle.size)} does not match the image [{height}, {width}]"]
+            return [_Problem("rle.size", "mask_size", f"{list(obj.rle.size)} does not match the "
+                             f"image [{height}, {width}]")]
         from datamill.modalities.image._rle import rle_counts
 
         try:
             covered = sum(rle_counts(obj.rle.counts))
         except ValueError as err:
-            return [f"rle.counts: {err}"]
+            return [_Problem("rle.counts", "mask_invalid", str(err))]
         if covered != width * height:
-            return [f"rle.counts: runs cover {covered} pixels, the image has {width * height}"]
+            return [_Problem("rle.counts", "mask_invalid",
+                             f"runs cover {covered} pixels, the image has {width * height}")]
         return []
-    problems = []
-    outside = _points_outside(obj.points, width, height)
-    if outside:
-        problems.append(f"points: {outside}")
+    problems = _outside("points", _points_outside(obj.points, width, height))
     if isinstance(obj, Polygon | TextLine):
         problems.extend(_polygon_problems(obj.points))
     return problems
 
 
-def _polygon_problems(points: tuple[Point, ...]) -> list[str]:
+def _polygon_problems(points: tuple[Point, ...]) -> list[_Problem]:
     from shapely.geometry import Polygon as ShapelyPolygon
     from shapely.validation import explain_validity
 
     ring = ShapelyPolygon(points)
     if ring.convex_hull.area == 0:
-        return ["points: polygon has zero area (all points on one line)"]
+        return [_Problem("points", "polygon_zero_area",
+                         "polygon has zero area (all points on one line)")]
     if not ring.is_valid:
-        return [f"points: polygon is self-intersecting ({explain_validity(ring)})"]
+        return [_Problem("points", "polygon_self_intersecting",
+                         f"polygon is self-intersecting ({explain_validity(ring)})")]
     return []
 
 
-def _check_attributes(obj: Any, spec: LabelSpec) -> list[str]:
+def _check_attributes(obj: Any, spec: LabelSpec) -> list[_Problem]:
     problems = []
     known = {a.name: a for a in spec.attributes}
     for name in obj.attributes:
         if name not in known and name != PREANNOTATION_ATTRIBUTE:
-            problems.append(f"attributes.{name}: unknown attribute for label {spec.name!r}")
+            problems.append(_Problem(f"attributes.{name}", "attribute_unknown",
+                                     f"unknown attribute for label {spec.name!r}", {"name": name}))
     for attr in spec.attributes:
         value = obj.attributes.get(attr.name)
         if value is None:
             if attr.required:
-                problems.append(f"attributes.{attr.name}: required attribute is missing")
+                problems.append(_Problem(f"attributes.{attr.name}", "attribute_required",
+                                         "required attribute is missing", {"name": attr.name}))
             continue
         ok = {
             "text": isinstance(value, str),
@@ -425,42 +445,74 @@ def _check_attributes(obj: Any, spec: LabelSpec) -> list[str]:
         }[attr.type]
         if not ok:
             expected = f"one of {list(attr.values)}" if attr.type == "select" else attr.type
-            problems.append(f"attributes.{attr.name}: {value!r} is not {expected}")
+            problems.append(_Problem(f"attributes.{attr.name}", "attribute_invalid",
+                                     f"{value!r} is not {expected}", {"name": attr.name}))
     return problems
 
 
-def _check_object(obj: Any, schema: ImageLabelSchema, width: int, height: int) -> list[str]:
+def _check_object(obj: Any, schema: ImageLabelSchema, width: int, height: int) -> list[_Problem]:
     spec = schema.label(obj.label)
     if spec is None:
         known = ", ".join(label.name for label in schema.labels) or "none"
-        return [f"label: unknown class {obj.label!r} (known: {known})"]
+        return [_Problem("label", "label_unknown", f"unknown class {obj.label!r} (known: {known})",
+                         {"label": obj.label})]
     problems = []
     if obj.kind not in spec.kinds:
-        problems.append(
-            f"kind: label {obj.label!r} may not be drawn as {obj.kind} "
-            f"(allowed: {', '.join(spec.kinds)})"
-        )
+        problems.append(_Problem(
+            "kind", "kind_not_allowed",
+            f"label {obj.label!r} may not be drawn as {obj.kind} (allowed: {', '.join(spec.kinds)})",
+            {"kind": obj.kind}))
     problems.extend(_check_geometry(obj, width, height))
     problems.extend(_check_attributes(obj, spec))
     if isinstance(obj, Keypoints):
         problems.extend(_check_keypoints(obj, spec, schema))
     if isinstance(obj, TextLine) and spec.transcription_required and not obj.transcription.strip():
-        problems.append(f"transcription: empty transcription (required for label {obj.label!r})")
+        problems.append(_Problem("transcription", "transcription_required",
+                                 f"empty transcription (required for label {obj.label!r})"))
     return problems
 
 
-def _check_keypoints(obj: Keypoints, spec: LabelSpec, schema: ImageLabelSchema) -> list[str]:
+def _check_keypoints(obj: Keypoints, spec: LabelSpec, schema: ImageLabelSchema) -> list[_Problem]:
     if spec.skeleton is not None and obj.skeleton != spec.skeleton:
-        return [f"skeleton: {obj.skeleton!r} but label {obj.label!r} uses {spec.skeleton!r}"]
+        return [_Problem("skeleton", "skeleton_mismatch", f"{obj.skeleton!r} but label "
+                         f"{obj.label!r} uses {spec.skeleton!r}")]
     skeleton = schema.skeleton(obj.skeleton)
     if skeleton is None:
-        return [f"skeleton: unknown skeleton {obj.skeleton!r}"]
+        return [_Problem("skeleton", "skeleton_unknown", f"unknown skeleton {obj.skeleton!r}")]
     if len(obj.points) != len(skeleton.keypoints):
-        return [
-            f"points: {len(obj.points)} keypoints but skeleton {skeleton.name!r} has "
-            f"{len(skeleton.keypoints)} ({', '.join(skeleton.keypoints)})"
-        ]
+        return [_Problem("points", "keypoint_count",
+                         f"{len(obj.points)} keypoints but skeleton {skeleton.name!r} has "
+                         f"{len(skeleton.keypoints)} ({', '.join(skeleton.keypoints)})")]
     return []
+
+
+def annotation_problems(
+    annotation: ImageAnnotation, schema: ImageLabelSchema, width: int, height: int
+) -> list[dict[str, Any]]:
+    """:func:`validate_annotation`'s problems as records a page can translate: ``field`` (the
+    full path), ``type`` (a stable reason code), ``message`` (English), ``object`` (the
+    object's 0-based index, where the problem is an object's) and ``params`` (e.g. the
+    attribute's ``name``).
+
+    Examples:
+        >>> schema = ImageLabelSchema(labels=[LabelSpec(name="car", kinds=("box",),
+        ...     attributes=(AttributeSpec(name="colour", type="text", required=True),))])
+        >>> ann = ImageAnnotation(objects=[Box(label="car", x=0, y=0, w=20, h=10)])
+        >>> annotation_problems(ann, schema, 100, 100)[0]["type"]
+        'attribute_required'
+    """
+    out: list[dict[str, Any]] = []
+    for index, cls in enumerate(annotation.classes):
+        if cls not in schema.image_classes:
+            known = ", ".join(schema.image_classes) or "none"
+            out.append({"field": f"classes[{index}]", "type": "class_unknown",
+                        "message": f"unknown image class {cls!r} (known: {known})",
+                        "params": {"name": cls}})
+    for index, obj in enumerate(annotation.objects):
+        out.extend({"field": f"objects[{index}].{p.field}", "type": p.code, "message": p.message,
+                    "object": index, "params": p.params}
+                   for p in _check_object(obj, schema, width, height))
+    return out
 
 
 def validate_annotation(
@@ -488,13 +540,5 @@ def validate_annotation(
         >>> validate_annotation(ann, schema, 100, 100)
         ['objects[0].w: right edge x+w=110 exceeds image width 100']
     """
-    messages = []
-    for index, cls in enumerate(annotation.classes):
-        if cls not in schema.image_classes:
-            known = ", ".join(schema.image_classes) or "none"
-            messages.append(f"classes[{index}]: unknown image class {cls!r} (known: {known})")
-    for index, obj in enumerate(annotation.objects):
-        messages.extend(
-            f"objects[{index}].{problem}" for problem in _check_object(obj, schema, width, height)
-        )
-    return messages
+    return [f"{p['field']}: {p['message']}"
+            for p in annotation_problems(annotation, schema, width, height)]

@@ -44,7 +44,7 @@ from datamill.modalities.pointcloud.schema import (
     PointCloudAnnotation,
     PointCloudItemAttributes,
     PointCloudRequirements,
-    validate_annotation,
+    annotation_problems,
 )
 
 __all__ = ["PointCloudPlugin", "PointCloudStatistics"]
@@ -204,10 +204,10 @@ class PointCloudPlugin:
     ) -> AnnotationDoc:
         ann = _with_ids(parse_annotation(payload))
         bounds = attributes.get("bounds")
-        problems = validate_annotation(ann, _req(requirements).labels,
+        problems = annotation_problems(ann, _req(requirements).labels,
                                        tuple(bounds) if bounds else None)
-        if problems:
-            raise InvalidInput("; ".join(problems))
+        if problems:  # the records let a page name the object and translate the reason
+            raise InvalidInput("; ".join(p["message"] for p in problems), errors=problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

@@ -35,6 +35,7 @@ __all__ = [
     "PointCloudItemAttributes",
     "PointCloudLabelSchema",
     "PointCloudRequirements",
+    "annotation_problems",
     "normalize_yaw",
     "validate_annotation",
 ]
@@ -245,17 +246,32 @@ class PointCloudAnnotation(BaseModel):
         return value
 
 
-def _attribute_problems(where: str, obj: Cuboid, spec: CuboidLabel) -> list[str]:
+def _problem(where: str, index: int | None, code: str, message: str, field: str = "",
+             **params: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"field": f"objects[{index}]{field}" if index is not None else field,
+                           "type": code, "message": f"{where}: {message}" if where else message,
+                           "params": params}
+    if index is not None:
+        out["object"] = index
+    return out
+
+
+def _attribute_problems(where: str, index: int, obj: Cuboid,
+                        spec: CuboidLabel) -> list[dict[str, Any]]:
     problems = []
     known = {a.name: a for a in spec.attributes}
     for name in obj.attributes:
         if name not in known:
-            problems.append(f"{where}: label {spec.name!r} has no attribute {name!r}")
+            problems.append(_problem(where, index, "attribute_unknown",
+                                     f"label {spec.name!r} has no attribute {name!r}",
+                                     f".attributes.{name}", name=name))
     for attr in spec.attributes:
         value = obj.attributes.get(attr.name)
         if value is None:
             if attr.required:
-                problems.append(f"{where}: attribute {attr.name!r} is required")
+                problems.append(_problem(where, index, "attribute_required",
+                                         f"attribute {attr.name!r} is required",
+                                         f".attributes.{attr.name}", name=attr.name))
             continue
         ok = {
             "text": isinstance(value, str),
@@ -265,7 +281,53 @@ def _attribute_problems(where: str, obj: Cuboid, spec: CuboidLabel) -> list[str]
         }[attr.type]
         if not ok:
             wanted = f"one of {', '.join(attr.values)}" if attr.type == "select" else attr.type
-            problems.append(f"{where}: attribute {attr.name!r} must be {wanted}, not {value!r}")
+            problems.append(_problem(where, index, "attribute_invalid",
+                                     f"attribute {attr.name!r} must be {wanted}, not {value!r}",
+                                     f".attributes.{attr.name}", name=attr.name))
+    return problems
+
+
+def annotation_problems(
+    ann: PointCloudAnnotation, schema: PointCloudLabelSchema,
+    bounds: tuple[float, ...] | None,
+) -> list[dict[str, Any]]:
+    """:func:`validate_annotation`'s problems as records a page can translate: ``field``,
+    ``type`` (a stable reason code), ``message`` (English, as ``validate_annotation`` words
+    it), ``object`` (the object's 0-based index, where the problem is an object's) and
+    ``params`` (e.g. the attribute's ``name``)."""
+    problems: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, obj in enumerate(ann.objects):
+        where = f"objects[{index}]" + (f" ({obj.id})" if obj.id else "")
+        if obj.id is not None:
+            if obj.id in seen:
+                problems.append(_problem(where, index, "duplicate_id",
+                                         f"duplicate object id {obj.id!r}", ".id"))
+            seen.add(obj.id)
+        spec = schema.label(obj.label)
+        if spec is None:
+            names = ", ".join(label.name for label in schema.labels)
+            problems.append(_problem(where, index, "label_unknown",
+                                     f"unknown label {obj.label!r} (labels: {names})", ".label",
+                                     label=obj.label))
+        else:
+            problems.extend(_attribute_problems(where, index, obj, spec))
+        if bounds is not None:
+            reach = math.sqrt(obj.length ** 2 + obj.width ** 2 + obj.height ** 2) / 2
+            for axis, value, low, high in (("x", obj.x, bounds[0], bounds[3]),
+                                           ("y", obj.y, bounds[1], bounds[4]),
+                                           ("z", obj.z, bounds[2], bounds[5])):
+                if value < low - reach or value > high + reach:
+                    problems.append(_problem(
+                        where, index, "outside_cloud", f"centre {axis} = {value:g} m lies outside "
+                        f"the cloud ({low:g} .. {high:g} m)", f".{axis}", axis=axis,
+                        value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"))
+                    break
+    for n, name in enumerate(ann.classes):
+        if name not in schema.scene_classes:
+            offered = ", ".join(schema.scene_classes) or "none"
+            problems.append(_problem("", None, "class_unknown", f"unknown scene class {name!r} "
+                                     f"(scene classes: {offered})", f"classes[{n}]", name=name))
     return problems
 
 
@@ -275,32 +337,4 @@ def validate_annotation(
 ) -> list[str]:
     """Every problem of ``ann`` against the label schema and the cloud's ``bounds`` (a cuboid
     whose centre lies farther outside the cloud than its own half diagonal labels nothing)."""
-    problems: list[str] = []
-    seen: set[str] = set()
-    for index, obj in enumerate(ann.objects):
-        where = f"objects[{index}]" + (f" ({obj.id})" if obj.id else "")
-        if obj.id is not None:
-            if obj.id in seen:
-                problems.append(f"{where}: duplicate object id {obj.id!r}")
-            seen.add(obj.id)
-        spec = schema.label(obj.label)
-        if spec is None:
-            names = ", ".join(label.name for label in schema.labels)
-            problems.append(f"{where}: unknown label {obj.label!r} (labels: {names})")
-        else:
-            problems.extend(_attribute_problems(where, obj, spec))
-        if bounds is not None:
-            reach = math.sqrt(obj.length ** 2 + obj.width ** 2 + obj.height ** 2) / 2
-            for axis, value, low, high in (("x", obj.x, bounds[0], bounds[3]),
-                                           ("y", obj.y, bounds[1], bounds[4]),
-                                           ("z", obj.z, bounds[2], bounds[5])):
-                if value < low - reach or value > high + reach:
-                    problems.append(
-                        f"{where}: centre {axis} = {value:g} m lies outside the cloud "
-                        f"({low:g} .. {high:g} m)")
-                    break
-    for name in ann.classes:
-        if name not in schema.scene_classes:
-            offered = ", ".join(schema.scene_classes) or "none"
-            problems.append(f"unknown scene class {name!r} (scene classes: {offered})")
-    return problems
+    return [p["message"] for p in annotation_problems(ann, schema, bounds)]

@@ -31,6 +31,7 @@ from datamill.web.check_text import (
     review_reason,
 )
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
+from datamill.web.i18n_codes import PROBLEM_KEYS
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.workforce.policies import managed_vendor_id
 
@@ -61,7 +62,9 @@ templates.env.globals["Action"] = Action
 templates.env.globals["role_scope"] = role_scope
 templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 #: the image workbench's strings, handed to it in the page's language (image/workbench.html)
-templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
+templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE) + PROBLEM_KEYS
+#: a refused submission's reasons, handed to the drawing workbenches (pointcloud/_workbench.html)
+templates.env.globals["PROBLEM_KEYS"] = PROBLEM_KEYS
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

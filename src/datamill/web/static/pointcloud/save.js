@@ -2,7 +2,8 @@
 // submit, and the fit_cuboid assisted tool. Draft body: {base_version, revision,
 // time_spent_ms, annotation}; submit body: {base_version, time_spent_ms, annotation}. The
 // server answers 409 when the item moved on since base_version, 422 with its reasons (shown
-// as they come) when the annotation breaks the spec.
+// in the page's language, objects named as the list names them) when the annotation breaks
+// the spec.
 import { sendJSON } from '../common.js';
 
 // A refusal no retry mends: a client error other than a timeout or a rate limit.
@@ -66,6 +67,23 @@ export async function flush(wb) {
   }
 }
 
+// A refused submission's problems (the server's ``errors``: field, reason code ``type``,
+// ``object`` index, ``params``) in the page's language, each object named as the object list
+// names it (its id and label); a reason the catalogue lacks keeps the server's English. Null
+// when the answer carries none.
+export function problems(wb, data) {
+  const errors = data && Array.isArray(data.errors) ? data.errors : [];
+  if (!errors.some((e) => e && e.type)) return null;
+  const said = errors.map((e) => {
+    const key = `problem.${e.type}`;
+    const text = wb.t(key, e.params || {});
+    const reason = text === key ? e.message : text;
+    const o = Number.isInteger(e.object) ? wb.objects[e.object] : null;
+    return o ? wb.t('problem.object_id', { id: o.id, label: o.label, reason }) : reason;
+  });
+  return said.join(wb.t('sp.list_sep'));
+}
+
 export async function submit(wb) {
   if (wb.readonly || wb.submitting || wb.submitted || !wb.ready || !wb.canSubmit) return;
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
@@ -88,7 +106,7 @@ export async function submit(wb) {
       return;
     }
     if (r.status === 409) wb.showError(wb.t('conflict'));
-    else wb.showError((r.data && (r.data.detail || r.data.title)) || String(r.status));
+    else wb.showError(problems(wb, r.data) || (r.data && (r.data.detail || r.data.title)) || String(r.status));
   } catch (err) {
     wb.showError(String(err));
   } finally {
