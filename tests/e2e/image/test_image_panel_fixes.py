@@ -131,6 +131,7 @@ def test_a_refused_submission_names_the_object_as_the_list_does(ctx: Any,
              "params": {"kind": "box"}, "message": "label 'person' may not be drawn as box"},
             {"field": "classes[0]", "type": "a_reason_not_in_the_catalogue",
              "params": {}, "message": "a new reason, in English"},
+            {"field": "objects.0.kind", "type": "missing", "message": "Field required"},
         ]}
     page = open_wb(ctx, harness, "refused-zh", lang="zh-CN",
                    annotation={"objects": boxes, "classes": []})
@@ -142,6 +143,6 @@ def test_a_refused_submission_names_the_object_as_the_list_does(ctx: Any,
     assert status.inner_text() == ZH_CN["image.submit.failed"].format(error=(
         "第 3 个对象（car）：必填属性“color”未填写；"
         "第 2 个对象（person）：该标签不能绘制为" + ZH_CN["image.kind.box"] + "；"
-        "a new reason, in English"))
+        "classes[0]: a new reason, in English；objects.0.kind: Field required"))
     assert not page.get_by_test_id("image-wb-submit").is_disabled()  # it can be sent again
     assert not page.errors

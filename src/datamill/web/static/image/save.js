@@ -92,8 +92,9 @@ export function problems(wb, data) {
     if (params.kind) params.kind = wb.t(`image.kind.${params.kind}`);
     const key = `problem.${e.type}`;
     const text = wb.t(key, params);
-    const reason = text === key ? e.message : text;
     const o = Number.isInteger(e.object) ? wb.objects[e.object] : null;
+    // a reason the catalogue lacks: the server's words, with its field unless the object is named
+    const reason = text !== key ? text : (o || !e.field ? e.message : `${e.field}: ${e.message}`);
     return o ? wb.t('problem.object', { n: e.object + 1, label: o.label, reason }) : reason;
   });
   return said.join(wb.t('sp.list_sep'));
