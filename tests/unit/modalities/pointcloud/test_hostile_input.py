@@ -124,9 +124,9 @@ def test_label_files_that_are_not_regular_or_too_big_are_refused(tmp_path: Path)
 def test_pairing_stacked_cuboids_is_fast_and_agrees_with_the_pairwise_iou() -> None:
     stacked = [Cuboid(label="car", x=1 + i * 0.001, y=1, z=-1, length=4.4, width=1.8,
                       height=1.5, yaw=i * 0.01) for i in range(150)]
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not wall time: a busy machine does not fail it
     pairs = match_cuboids(stacked, stacked, 0.5)
-    assert time.monotonic() - started < 3.0 and len(pairs) == 150
+    assert time.process_time() - started < 3.0 and len(pairs) == 150
     rng = np.random.default_rng(3)
     boxes = [Cuboid(label=str(rng.choice(["car", "van"])), x=float(rng.uniform(-4, 4)),
                     y=float(rng.uniform(-4, 4)), z=float(rng.uniform(-1, 1)),
