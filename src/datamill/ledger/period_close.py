@@ -4,10 +4,12 @@ A month whose last day is today or later is neither run nor confirmed (Conflict,
 ``period_not_ended``): closed early, the rest of its postings went to the next open month.
 
 :func:`close_period` refuses while workforce cost events are pending (every expense must be in),
-then books the month's depreciation (fixed-asset register), runs the impairment test of every
-open custom project at the month end, and computes the WIP roll-forward, the margin reports and
-the receivables. The report (and its SHA-256 digest) is kept; the period is ``prepared`` until a
-second person confirms it (:func:`confirm_period`), then ``closed``.
+then books the month's depreciation (fixed-asset register) and the type-3 carry of cost booked
+after an acceptance (:func:`~datamill.ledger.recognition.carry_period_cost`), runs the
+impairment test of every open custom project at the month end, and computes the WIP
+roll-forward, the margin reports and the receivables. The report (and its SHA-256 digest) is
+kept; the period is ``prepared`` until a second person confirms it (:func:`confirm_period`),
+then ``closed``.
 
 A period already run is refused unless ``rerun``: a re-run reuses what the first booked
 (depreciation by source reference, the impairment test at that period end), so it gives the
@@ -63,6 +65,7 @@ from datamill.ledger.models import (
     LedgerProject,
 )
 from datamill.ledger.receivables import receivables
+from datamill.ledger.recognition import carry_period_cost
 from datamill.ledger.reports import margin_report, wip_rollforward
 from datamill.ledger.schemas import ImpairmentOut
 from datamill.ledger.vendor_payments import held_payments
@@ -198,6 +201,7 @@ def _impairments(session: Session, end: date, actor_id: int | None) -> list[dict
 def _report(session: Session, period: str, actor_id: int | None) -> dict[str, Any]:
     start, end = month_bounds(period)
     dep = depreciate_month(session, start, end, actor_id=actor_id)
+    carry_period_cost(session, end, actor_id=actor_id)  # type 3: cost booked after acceptance
 
     def dump(rows: list[Any]) -> list[Any]:
         return [r.model_dump(mode="json", exclude=_DISPLAY_ONLY) for r in rows]

@@ -13,7 +13,14 @@ Driven by production's ``delivery.accepted`` domain events (accepted duration / 
   (cost incurred up to the acceptance − cost already carried): WIP is an inventory and cannot
   go negative (§6.6, opening + incurred − carried = closing), so when the estimate runs ahead of
   the spend the carry is capped and the shortfall follows with the next batch (which trues up
-  to its own completion) or at final accounts (which carries what is left);
+  to its own completion), at the month end (:func:`carry_period_cost`) or at final accounts
+  (which carries what is left);
+* type 3 again **each period** (§6.5: cumulative cost = estimated total expenditure ×
+  completion, less cost already carried): the month-end run calls :func:`carry_period_cost`,
+  which carries, dated the month's last day, what the formula asks at the completion reached
+  by then, capped at what WIP holds. Cost booked after an acceptance (say, a December invoice
+  for work accepted in November) is so carried in the month it was booked, not only at the
+  next acceptance or at final accounts (the margin showed 100 % until then);
 * catalog licences are recognised at delivery + the buyer's acceptance (:func:`recognise_licence`).
 
 Invoices never create revenue. Until recognition, custom costs sit in WIP; at final accounts of a
@@ -28,7 +35,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -47,7 +54,12 @@ from datamill.ledger._balances import (
     wip_balance,
 )
 from datamill.ledger._event_runs import lock_event_runs, problem_code
-from datamill.ledger._periods import first_open_day, period_of, require_open_period
+from datamill.ledger._periods import (
+    closed_periods,
+    first_open_day,
+    period_of,
+    require_open_period,
+)
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.assets import depreciate_to_close
 from datamill.ledger.final_accounts import require_final_review
@@ -68,6 +80,7 @@ from datamill.production.projects import close_project_accounts
 
 __all__ = [
     "Type3Step",
+    "carry_period_cost",
     "close_project",
     "list_recognitions",
     "process_acceptance_events",
@@ -236,6 +249,71 @@ def _apply_acceptance(
                                      f"the WIP holds ({incurred} incurred − {carried} already "
                                      "carried); the rest follows with the next batch or at "
                                      "final accounts"})
+    return rec
+
+
+def carry_period_cost(
+    session: Session, period_end: date, *, actor_id: int | None = None,
+) -> list[RecognitionOut]:
+    """The month-end carry of type-3 orders (§6.5 "each period"): for each open type-3 project
+    with an approved budget, carry (basis ``period_carry``, dated ``period_end``, no revenue)
+    estimated total cost × completion at ``period_end`` − cost carried up to then, capped at
+    what WIP holds then (incurred − carried); a downward revision of the estimate gives a
+    negative true-up. Idempotent: run again for the same day it finds nothing more to carry.
+
+    Left alone: projects closed (final accounts carried what was left), orders with a
+    recognition dated after ``period_end`` (a later batch already trued up to its own
+    completion: carrying now would count the catch-up twice), and a ``period_end`` in a closed
+    month (nothing is booked into it). Called by the month-end run
+    (:func:`datamill.ledger.period_close.close_period`) after the month's depreciation and
+    before its impairment test and reports; each carry is audited."""
+    if period_of(period_end) in closed_periods(session):
+        return []
+    made: list[RecognitionOut] = []
+    for project, order in session.execute(select(LedgerProject, LedgerOrder).join(
+            LedgerOrder, LedgerOrder.id == LedgerProject.order_id).where(
+            LedgerProject.project_type.in_(WIP_TYPES), LedgerProject.status != "closed",
+            LedgerOrder.acceptance_type == 3, LedgerOrder.offering == "custom",
+            LedgerOrder.status.in_(("open", "accepted"))).order_by(LedgerProject.id)).all():
+        rec = _carry_to(session, order, project, period_end, actor_id)
+        if rec is not None:
+            made.append(RecognitionOut.model_validate(rec))
+    return made
+
+
+def _carry_to(
+    session: Session, order: LedgerOrder, project: LedgerProject, on: date,
+    actor_id: int | None,
+) -> LedgerRecognition | None:
+    """One project's month-end carry (see :func:`carry_period_cost`), or None."""
+    budget = approved_budget(session, project.id)
+    later = session.scalar(select(LedgerRecognition.id).where(
+        LedgerRecognition.order_id == order.id, LedgerRecognition.recognised_on > on).limit(1))
+    if budget is None or later is not None:
+        return None
+    accepted = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
+        LedgerAcceptance.order_id == order.id, LedgerAcceptance.accepted_on <= on)) or 0)
+    if not accepted:
+        return None
+    carried = carried_cost(session, project.id, upto=on)
+    incurred = incurred_cost(session, project.id, upto=on)
+    step = type3_step(total_revenue=order.amount_cny, estimated_total_cost=budget.total,
+                      total_volume=order.total_volume, accepted_volume=accepted,
+                      revenue_so_far=Decimal(0), cost_so_far=carried, incurred=incurred)
+    if not step.cost:
+        return None
+    rec = LedgerRecognition(order_id=order.id, project_id=project.id, recognised_on=on,
+                            basis="period_carry", revenue=Decimal(0), cost=step.cost,
+                            completion=step.completion)
+    session.add(rec)
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.recognition.period_carry",
+                 object_type="ledger_order", object_id=order.id,
+                 project_id=project.production_project_id,
+                 data={"recognition_id": rec.id, "period_end": on.isoformat(),
+                       "completion": str(step.completion), "cost": str(step.cost),
+                       "estimated_total_cost": str(budget.total), "incurred": str(incurred),
+                       "carried_before": str(carried)})
     return rec
 
 
