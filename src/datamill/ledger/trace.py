@@ -44,6 +44,9 @@ ZERO = Decimal(0)
 
 
 class TraceDelivery(BaseModel):
+    """A delivery note: its volume in the delivered modality's own unit (``volume_unit``:
+    hours, images, ...)."""
+
     id: int
     #: in ``volume_unit``, the delivered modality's unit (hours, images ...)
     delivered_volume: float
@@ -51,17 +54,21 @@ class TraceDelivery(BaseModel):
     status: str
     accepted_at: date | None
 
-    @computed_field(deprecated="use delivered_volume")  # type: ignore[prop-decorator]
+    @computed_field(deprecated="use delivered_volume and volume_unit")  # type: ignore[prop-decorator]
     @property
-    def delivered_hours(self) -> float:
-        return self.delivered_volume
+    def delivered_hours(self) -> float | None:
+        """The old speech-only name, kept for older readers: the volume when it is counted in
+        hours, else None (11 images were printed as ``"delivered_hours": 11.0``)."""
+        return self.delivered_volume if self.volume_unit == "hours" else None
 
 
 class TraceAcceptance(BaseModel):
     id: int
     delivery_id: int | None
+    #: in ``volume_unit``, the order's unit
     volume: Decimal
     accepted_on: date
+    volume_unit: str = "hours"
 
 
 class TraceProject(BaseModel):
@@ -187,7 +194,8 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: _Gaps) -> TraceOrde
     return TraceOrder(
         order=OrderOut.model_validate(order), project=project, deliveries=deliveries,
         acceptances=[TraceAcceptance(id=a.id, delivery_id=a.delivery_id, volume=a.volume,
-                                     accepted_on=a.accepted_on) for a in accs],
+                                     accepted_on=a.accepted_on, volume_unit=order.volume_unit)
+                     for a in accs],
         invoices=invoices, receipts=receipts,
         recognitions=[RecognitionOut.model_validate(r) for r in recs],
         settlements=settlements, revenue=revenue, invoiced=invoiced, received=received)
@@ -215,12 +223,13 @@ def contract_trace(session: Session, contract_id: int,
 CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
               "receipt", "recognition", "settlement", "date", "volume", "amount", "vat",
               "revenue", "cost",
-              "basis", "project_name"]
+              "basis", "project_name", "unit"]
 
 
 def trace_csv(session: Session, contract_id: int,
               hidden: HiddenBooks = NOTHING_HIDDEN) -> str:
-    """The trace as CSV: one row per link, each naming its ancestors in the chain.
+    """The trace as CSV: one row per link, each naming its ancestors in the chain (``unit``:
+    the unit of ``volume`` on order, delivery and acceptance rows).
 
     Orders in ``hidden`` are left out as in :func:`contract_trace`; when there are any, a last
     row of kind ``hidden_orders`` counts them (in ``volume``), so a total that differs says
@@ -235,17 +244,19 @@ def trace_csv(session: Session, contract_id: int,
     for o in t.orders:
         base = {"contract": k.number, "order": o.order.number}
         w.writerow({**base, "kind": "order", "amount": f"{o.order.amount_cny:.2f}",
-                    "volume": o.order.total_volume})
+                    "volume": o.order.total_volume, "unit": o.order.volume_unit})
         if o.project:
             base["project"] = str(o.project.production_project_id)
             w.writerow({**base, "kind": "project", "basis": o.project.status,
                         "project_name": o.project.name})
         for d in o.deliveries:
             w.writerow({**base, "kind": "delivery", "delivery": d.id,
-                        "date": d.accepted_at or "", "volume": d.delivered_volume})
+                        "date": d.accepted_at or "", "volume": d.delivered_volume,
+                        "unit": d.volume_unit})
         for a in o.acceptances:
             w.writerow({**base, "kind": "acceptance", "delivery": a.delivery_id or "",
-                        "acceptance": a.id, "date": a.accepted_on, "volume": a.volume})
+                        "acceptance": a.id, "date": a.accepted_on, "volume": a.volume,
+                        "unit": a.volume_unit})
         for i in o.invoices:
             w.writerow({**base, "kind": "invoice", "acceptance": i.acceptance_id or "",
                         "invoice": i.number, "date": i.issued_on, "amount": f"{i.amount:.2f}",
