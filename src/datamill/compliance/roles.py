@@ -41,6 +41,7 @@ class Action(StrEnum):
     VIEW_LEDGER = "view_ledger"  # read the books and their reports
     MANAGE_WORKFORCE = "manage_workforce"  # procurement: suppliers, prices, settlement
     MANAGE_VENDOR = "manage_vendor"  # a vendor's own people, packages and sheets
+    PAY_VENDORS = "pay_vendors"  # see settlement sheets, record their bank payment (finance)
     VIEW_WORKFORCE = "view_workforce"
     MANAGE_DATA_SECURITY = "manage_data_security"  # encryption, consent, export flags
     SIGN_AUDIT = "sign_audit"  # write signed audit checkpoints

@@ -7,6 +7,12 @@ every vendor (:attr:`Action.VIEW_WORKFORCE` in scope ``any``, auditors too) see 
 manager (a worker with ``is_manager``, or the ``vendor_manager`` role) sees and acts on **only**
 their own vendor's people, packages and sheets; any attempt to reach another vendor's data is
 refused with Forbidden and changes nothing.
+
+Finance pays the vendors (domain §5.1: bank transfer, never cash, income tax withheld; §6.4:
+payment only company → counterparty account): those with :attr:`Action.PAY_VENDORS` (finance
+and the holders of a ledger approval role, besides the business side that settled sheets
+before) see every settlement sheet and record its payment (:func:`require_payer`); confirming
+the accepted volume stays with the business side.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ __all__ = [
     "BUSINESS_ROLES",
     "is_business",
     "managed_vendor_id",
+    "pays_vendors",
     "require_business",
+    "require_payer",
     "require_project_business",
     "require_vendor_scope",
 ]
@@ -62,6 +70,20 @@ def require_business(user: User, what: str, *, read: bool = False) -> None:
         raise Forbidden(
             f"only procurement or a project manager may {what}; {user.username!r} is "
             f"{role_with_article(user.role)}"
+        )
+
+
+def pays_vendors(session: Session, user: User) -> bool:
+    """Whether the user records vendor payments (:attr:`Action.PAY_VENDORS`, hats included)."""
+    return user.is_active and check(session, user, Action.PAY_VENDORS) is None
+
+
+def require_payer(session: Session, user: User, what: str) -> None:
+    """Finance (or the business side) may ``what``: record a sheet's payment."""
+    if not pays_vendors(session, user):
+        raise Forbidden(
+            f"only finance (or procurement, a project manager) may {what}; {user.username!r} "
+            f"is {role_with_article(user.role)}"
         )
 
 

@@ -75,7 +75,9 @@ from datamill.workforce.models import (
 from datamill.workforce.policies import (
     is_business,
     managed_vendor_id,
+    pays_vendors,
     require_business,
+    require_payer,
     require_vendor_scope,
 )
 from datamill.workforce.pricing import effective_price, language_group
@@ -488,15 +490,19 @@ def create_settlement_sheet(
 
 
 def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
+    """One sheet: for those who see its vendor, and for finance, who pays it."""
     sheet = _sheet(session, sheet_id)
-    require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
+    if not pays_vendors(session, actor):
+        require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
     return _out(session, sheet)
 
 
 def list_sheets(
     session: Session, actor: User, vendor_id: int | None = None
 ) -> list[SettlementSheetOut]:
-    if vendor_id is None and not is_business(actor):
+    if pays_vendors(session, actor):
+        pass  # finance pays every vendor's sheets, so it sees them all
+    elif vendor_id is None and not is_business(actor):
         vendor_id = managed_vendor_id(session, actor)
         require_vendor_scope(session, actor, vendor_id, "settlement sheets")
     elif vendor_id is not None:
@@ -598,9 +604,11 @@ def settle_sheet(
 ) -> SettlementSheetOut:
     """Record payment of a sheet confirmed by both sides (bank transfer only, never cash).
 
-    A ``settlement.paid`` event tells the ledger, which journals the payment (the payable its
-    costs booked is cleared: net to the bank, the income tax withheld to taxes payable)."""
-    require_business(actor, "settle sheets")
+    Finance pays (:func:`~datamill.workforce.policies.require_payer`; the business side that
+    confirmed the volume may still record it). A ``settlement.paid`` event tells the ledger,
+    which journals the payment (the payable its costs booked is cleared: net to the bank, the
+    income tax withheld to taxes payable)."""
+    require_payer(session, actor, "record the payment of settlement sheets")
     sheet = _sheet(session, sheet_id, lock=True)
     if sheet.status == "settled":
         raise Conflict(f"sheet {sheet.number} was already settled on {sheet.settled_at:%Y-%m-%d}")
