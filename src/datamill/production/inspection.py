@@ -241,9 +241,10 @@ def record_correction(
             validate_annotation_in(plugin, json.loads(corrected), item.attributes or {}, req,
                                    prompt=item.prompt,
                                    text_normalization=project.spec.get("text_normalization"))
-        except InvalidInput as err:
+        except InvalidInput as err:  # the modality's coded problems travel on (see annotating)
+            coded = {"problems": err.details["problems"]} if "problems" in err.details else {}
             raise InvalidInput(f"the correction of item {item.external_id!r}: {err.message}",
-                               item=item.external_id) from err
+                               item=item.external_id, **coded) from err
     sample.corrected_text = corrected
     session.flush()
 

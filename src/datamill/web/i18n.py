@@ -20,6 +20,7 @@ from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_listen import EN_LISTEN
 from datamill.web.i18n_pages import EN_PAGES
+from datamill.web.i18n_problems import EN_PROBLEMS
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_speech import EN_SPEECH
 from datamill.web.i18n_tts import EN_TTS
@@ -394,3 +395,4 @@ EN.update(EN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN | EN_CHECKS  # areas
           | EN_DELIVERIES | EN_SUBJECTS)
 EN.update(EN_IMAGE)  # the image workbench's own strings
+EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem

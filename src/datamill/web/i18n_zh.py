@@ -18,6 +18,7 @@ from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
 from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
+from datamill.web.i18n_zh_problems import ZH_CN_PROBLEMS
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
 from datamill.web.i18n_zh_tts import ZH_CN_TTS
@@ -679,3 +680,4 @@ ZH_CN.update(
 ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
 ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page
+ZH_CN.update(ZH_CN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem

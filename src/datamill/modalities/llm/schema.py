@@ -296,11 +296,15 @@ def validate_llm_annotation(
     elif req.rubric is not None:
         problems = _rubric_problems(doc, req.rubric)
     least = max(req.min_reason_chars, 1)
+    # each problem with a code and its values, so a face can word it in its reader's language
+    coded: list[dict[str, Any]] = [{"code": "invalid", "message": m} for m in problems]
     if isinstance(doc, PairwiseAnnotation | RankingAnnotation):
         if meaningful_chars(doc.reason) < least:
-            problems.append(f"a reason of at least {least} {_LETTERS}")
+            coded.append({"code": "reason_too_short", "field": "reason", "least": least,
+                          "message": f"a reason of at least {least} {_LETTERS}"})
     elif isinstance(doc, RubricAnnotation) and meaningful_chars(doc.comment) < least:
-        problems.append(f"a comment of at least {least} {_LETTERS}")
-    if problems:
-        raise InvalidInput("; ".join(problems))
+        coded.append({"code": "comment_too_short", "field": "comment", "least": least,
+                      "message": f"a comment of at least {least} {_LETTERS}"})
+    if coded:
+        raise InvalidInput("; ".join(p["message"] for p in coded), problems=coded)
     return doc

@@ -43,7 +43,7 @@ from datamill.modalities.text.schema import (
     TextAnnotation,
     TextItemAttributes,
     TextRequirements,
-    validate_annotation,
+    annotation_problems,
 )
 from datamill.modalities.text.textio import read_text, tokenize
 
@@ -230,9 +230,9 @@ class TextPlugin:
         elif ann.offered:
             ann = ann.model_copy(update={"offered": ()})
         text = attributes.get("text")
-        problems = validate_annotation(ann, labels, text, int(attributes.get("chars") or 0))
-        if problems:
-            raise InvalidInput("; ".join(problems))
+        problems = annotation_problems(ann, labels, text, int(attributes.get("chars") or 0))
+        if problems:  # each with its code and values: a face words it in its reader's language
+            raise InvalidInput("; ".join(p["message"] for p in problems), problems=problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann, text))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

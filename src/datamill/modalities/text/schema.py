@@ -50,6 +50,7 @@ __all__ = [
     "TextLabelSchema",
     "TextRequirements",
     "Token",
+    "annotation_problems",
     "validate_annotation",
 ]
 
@@ -224,40 +225,58 @@ def _cluster_at(text: str, offset: int) -> str:
     return text[start:end]
 
 
+def _problem(code: str, message: str, **params: Any) -> dict[str, Any]:
+    """One problem: a stable ``code``, the English ``message`` and the values a face needs to
+    word it in another language (``spans[3]`` is ``field`` and ``number`` 4)."""
+    return {"code": code, "message": message, **params}
+
+
 def _span_problems(  # noqa: C901 - one message per rule
     ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int
-) -> list[str]:
-    problems: list[str] = []
+) -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
     ids: set[str] = set()
     for n, s in enumerate(ann.spans):
         where = f"spans[{n}]"
+        at_span = {"field": where, "number": n + 1, "start": s.start, "end": s.end}
         if s.label not in labels.entity_labels:
-            problems.append(f"{where}.label: unknown label {s.label!r} (the schema has"
-                            f" {', '.join(labels.entity_labels)})")
+            problems.append(_problem(
+                "unknown_label", f"{where}.label: unknown label {s.label!r} (the schema has"
+                f" {', '.join(labels.entity_labels)})", **at_span, label=s.label,
+                allowed=", ".join(labels.entity_labels)))
         if s.end > length:
-            problems.append(f"{where}: [{s.start}, {s.end}) lies outside the text"
-                            f" ({length} characters)")
+            problems.append(_problem(
+                "span_outside", f"{where}: [{s.start}, {s.end}) lies outside the text"
+                f" ({length} characters)", **at_span, length=length))
             continue
         if text is None:
             pass
         elif _splits_surrogate(text, s.start) or _splits_surrogate(text, s.end):
-            problems.append(f"{where}: [{s.start}, {s.end}) splits a surrogate pair")
+            problems.append(_problem(
+                "splits_surrogate", f"{where}: [{s.start}, {s.end}) splits a surrogate pair",
+                **at_span))
         else:
             problems += [
-                f"{where}: [{s.start}, {s.end}): its {side} offset {at} splits the character"
-                f" {_cluster_at(text, at)!r} (a letter with its accent, a flag, an emoji"
-                " sequence, a Hangul syllable, an Indic conjunct or a CR LF line break); move"
-                " the boundary before or after it"
+                _problem(
+                    f"{side}_splits_character",
+                    f"{where}: [{s.start}, {s.end}): its {side} offset {at} splits the character"
+                    f" {_cluster_at(text, at)!r} (a letter with its accent, a flag, an emoji"
+                    " sequence, a Hangul syllable, an Indic conjunct or a CR LF line break); move"
+                    " the boundary before or after it", **at_span, offset=at,
+                    character=_cluster_at(text, at))
                 for side, at in (("start", s.start), ("end", s.end))
                 if inside_grapheme(text, at)
             ]
         if text is not None and s.text is not None and text[s.start:s.end] != s.text:
-            problems.append(f"{where}.text {s.text!r} is not the text at [{s.start}, {s.end})"
-                            f" ({text[s.start:s.end]!r}); offsets are code points (Python str"
-                            " indices), not UTF-16 units or bytes")
+            problems.append(_problem(
+                "span_text_mismatch", f"{where}.text {s.text!r} is not the text at [{s.start},"
+                f" {s.end}) ({text[s.start:s.end]!r}); offsets are code points (Python str"
+                " indices), not UTF-16 units or bytes", **at_span, given=s.text,
+                actual=text[s.start:s.end]))
         if s.id is not None:
             if s.id in ids:
-                problems.append(f"{where}.id {s.id!r} is used twice")
+                problems.append(_problem("span_id_twice", f"{where}.id {s.id!r} is used twice",
+                                         **at_span, id=s.id))
             ids.add(s.id)
     seen: dict[tuple[int, int, str], int] = {}
     for i, s in enumerate(ann.spans):  # nested or not, the same span twice is one span
@@ -269,36 +288,94 @@ def _span_problems(  # noqa: C901 - one message per rule
         ordered = sorted(enumerate(ann.spans), key=lambda p: (p[1].start, p[1].end))
         for (i, a), (j, b) in itertools.pairwise(ordered):
             if b.start < a.end:
-                problems.append(f"spans[{i}] and spans[{j}] overlap; this project does not"
-                                " allow nested spans")
+                problems.append(_problem(
+                    "spans_overlap", f"spans[{i}] and spans[{j}] overlap; this project does not"
+                    " allow nested spans", field=f"spans[{i}]", number=i + 1, other=j + 1))
     for n, r in enumerate(ann.relations):
+        where = f"relations[{n}]"
         if r.label not in labels.relation_labels:
-            problems.append(f"relations[{n}].label: unknown label {r.label!r}")
+            problems.append(_problem("unknown_relation_label",
+                                     f"{where}.label: unknown label {r.label!r}",
+                                     field=where, number=n + 1, label=r.label))
         for end in ("head", "tail"):
             if getattr(r, end) not in ids:
-                problems.append(f"relations[{n}].{end}: no span with id {getattr(r, end)!r}")
+                problems.append(_problem(
+                    "relation_without_span", f"{where}.{end}: no span with id"
+                    f" {getattr(r, end)!r}", field=where, number=n + 1, id=getattr(r, end)))
     return problems
 
 
 def _token_problems(
     ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int
-) -> list[str]:
-    problems: list[str] = []
+) -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
     prev = 0
     for n, t in enumerate(ann.tokens):
+        where = {"field": f"tokens[{n}]", "number": n + 1, "start": t.start, "end": t.end}
         if t.end <= t.start or t.end > length:
-            problems.append(f"tokens[{n}]: [{t.start}, {t.end}) is empty or outside the text")
+            problems.append(_problem("token_outside", f"tokens[{n}]: [{t.start}, {t.end}) is"
+                                     " empty or outside the text", **where))
             continue
         if t.start < prev:
-            problems.append(f"tokens[{n}] starts before the previous token ends")
+            problems.append(_problem("token_order", f"tokens[{n}] starts before the previous"
+                                     " token ends", **where))
         elif text is not None and text[prev:t.start].strip():
-            problems.append(f"tokens[{n}]: the text before it ({text[prev:t.start]!r}) is in no"
-                            " token")
+            problems.append(_problem("token_gap", f"tokens[{n}]: the text before it"
+                                     f" ({text[prev:t.start]!r}) is in no token", **where,
+                                     gap=text[prev:t.start]))
         prev = t.end
         if labels.pos_tags is not None and t.pos is not None and t.pos not in labels.pos_tags:
-            problems.append(f"tokens[{n}].pos: unknown tag {t.pos!r}")
+            problems.append(_problem("unknown_pos", f"tokens[{n}].pos: unknown tag {t.pos!r}",
+                                     **where, tag=t.pos))
     if ann.tokens and text is not None and text[prev:].strip():
-        problems.append("the text after the last token is in no token")
+        problems.append(_problem("token_tail", "the text after the last token is in no token"))
+    return problems
+
+
+def annotation_problems(  # noqa: C901 - one rule a line
+    ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int | None = None
+) -> list[dict[str, Any]]:
+    """Every problem of ``ann`` against the label schema and the item's ``text`` (empty when
+    valid), each a ``code``, its English ``message`` and the values that word it (``field``,
+    ``number``, offsets ...), so a face can show it in its reader's language. Without the text
+    (a long document) only ``length`` bounds the offsets."""
+    length = len(text) if text is not None else int(length or 0)
+    tasks = set(labels.tasks)
+    problems: list[dict[str, Any]] = []
+    used = {"classification": bool(ann.classes), "ner": bool(ann.spans),
+            "segmentation": bool(ann.tokens), "sentiment": ann.sentiment is not None,
+            "relations": bool(ann.relations)}
+    allowed = {"classification": bool(tasks & {"classification", "multi_label"})}
+    for part, present in used.items():
+        if present and not allowed.get(part, part in tasks):
+            problems.append(_problem("not_a_task", f"{part}: not a task of this project"
+                                     f" ({', '.join(labels.tasks)})", field=part,
+                                     tasks=", ".join(labels.tasks)))
+    if tasks & {"classification", "multi_label"} and not ann.classes:
+        problems.append(_problem("classes_required", "classes: required, but no class is chosen",
+                                 field="classes"))
+    if "sentiment" in tasks and ann.sentiment is None:
+        problems.append(_problem("sentiment_required", "sentiment: required, but none is chosen",
+                                 field="sentiment"))
+    if "classification" in tasks and len(ann.classes) > 1:
+        problems.append(_problem("one_class", f"classes: single-label classification takes one"
+                                 f" class, got {len(ann.classes)}", field="classes",
+                                 count=len(ann.classes)))
+    if len(set(ann.classes)) != len(ann.classes):
+        problems.append(_problem("class_twice", "classes: a class is given twice",
+                                 field="classes"))
+    problems += [_problem("unknown_class", f"classes: unknown class {c!r}", field="classes",
+                          value=c) for c in ann.classes if c not in labels.classes]
+    if ann.sentiment is not None and ann.sentiment not in labels.sentiments:
+        problems.append(_problem("unknown_sentiment", f"sentiment: unknown value"
+                                 f" {ann.sentiment!r} (one of {', '.join(labels.sentiments)})",
+                                 field="sentiment", value=ann.sentiment,
+                                 allowed=", ".join(labels.sentiments)))
+    problems += [_problem("unknown_attribute", f"attributes.{k}: not an attribute of this"
+                          " project", field=f"attributes.{k}", name=k)
+                 for k in ann.attributes if k not in labels.attribute_names]
+    problems += _span_problems(ann, labels, text, length)
+    problems += _token_problems(ann, labels, text, length)
     return problems
 
 
@@ -306,32 +383,6 @@ def validate_annotation(
     ann: TextAnnotation, labels: TextLabelSchema, text: str | None, length: int | None = None
 ) -> list[str]:
     """Every problem of ``ann`` against the label schema and the item's ``text`` (empty when
-    valid). Without the text (a long document) only ``length`` bounds the offsets."""
-    length = len(text) if text is not None else int(length or 0)
-    tasks = set(labels.tasks)
-    problems: list[str] = []
-    used = {"classification": bool(ann.classes), "ner": bool(ann.spans),
-            "segmentation": bool(ann.tokens), "sentiment": ann.sentiment is not None,
-            "relations": bool(ann.relations)}
-    allowed = {"classification": bool(tasks & {"classification", "multi_label"})}
-    for part, present in used.items():
-        if present and not allowed.get(part, part in tasks):
-            problems.append(f"{part}: not a task of this project ({', '.join(labels.tasks)})")
-    if tasks & {"classification", "multi_label"} and not ann.classes:
-        problems.append("classes: required, but no class is chosen")
-    if "sentiment" in tasks and ann.sentiment is None:
-        problems.append("sentiment: required, but none is chosen")
-    if "classification" in tasks and len(ann.classes) > 1:
-        problems.append(f"classes: single-label classification takes one class, got"
-                        f" {len(ann.classes)}")
-    if len(set(ann.classes)) != len(ann.classes):
-        problems.append("classes: a class is given twice")
-    problems += [f"classes: unknown class {c!r}" for c in ann.classes if c not in labels.classes]
-    if ann.sentiment is not None and ann.sentiment not in labels.sentiments:
-        problems.append(f"sentiment: unknown value {ann.sentiment!r} (one of"
-                        f" {', '.join(labels.sentiments)})")
-    problems += [f"attributes.{k}: not an attribute of this project" for k in ann.attributes
-                 if k not in labels.attribute_names]
-    problems += _span_problems(ann, labels, text, length)
-    problems += _token_problems(ann, labels, text, length)
-    return problems
+    valid), in English (:func:`annotation_problems` gives each its code). Without the text (a
+    long document) only ``length`` bounds the offsets."""
+    return [p["message"] for p in annotation_problems(ann, labels, text, length)]

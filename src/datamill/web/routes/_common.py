@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
-from datamill.core.errors import DatamillError
+from datamill.core.errors import DatamillError, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.check_text import (
@@ -33,6 +34,8 @@ from datamill.web.check_text import (
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 from datamill.web.i18n_codes import PROBLEM_KEYS
 from datamill.web.i18n_image import EN_IMAGE
+from datamill.web.problem_text import worded_problems
+from datamill.web.text_spans import span_layout
 from datamill.workforce.policies import managed_vendor_id
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "package_label",
     "page_csp",
     "page_language",
+    "problems_in_page_language",
     "render",
     "require_csrf",
     "templates",
@@ -65,6 +69,8 @@ templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE) + PROBLEM_KEYS
 #: a refused submission's reasons, handed to the drawing workbenches (pointcloud/_workbench.html)
 templates.env.globals["PROBLEM_KEYS"] = PROBLEM_KEYS
+#: every span of a text annotation, nested ones too, for the text pages (text/review.html)
+templates.env.globals["span_layout"] = span_layout
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -174,6 +180,22 @@ def render(
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"
     return resp
+
+
+@contextlib.contextmanager
+def problems_in_page_language(request: Request) -> Iterator[None]:
+    """Around a workbench's submit: a modality's refusal (``InvalidInput`` with ``problems``,
+    each coded) reaches the page worded in its language; ``message_en`` keeps the English."""
+    try:
+        yield
+    except InvalidInput as err:
+        lang = page_language(request)
+        worded = worded_problems(translator(lang), lang, err.details.get("problems"))
+        if worded is not None:
+            err.details = {**err.details, "message_en": err.message}
+            err.message = worded
+            err.args = (worded,)
+        raise
 
 
 #: paths whose errors stay problem+json (the API and the pages' own JSON endpoints)

@@ -27,7 +27,13 @@ from datamill.production.inspection import (
 from datamill.production.models import Project
 from datamill.qc.text_conventions import TextNormalization, conventions_of
 from datamill.web.diff import word_diff
-from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    WebUser,
+    problems_in_page_language,
+    render,
+    require_csrf,
+)
 
 __all__ = ["api_router", "router"]
 
@@ -139,7 +145,8 @@ def save_document_correction(
     text = json.dumps(body.annotation, ensure_ascii=False)
     if len(text) > _MAX_CORRECTION:
         raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
-    record_correction(session, inspection_id, item_id, text, me.user)
+    with problems_in_page_language(request):
+        record_correction(session, inspection_id, item_id, text, me.user)
     return {"scores": inspection_scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 

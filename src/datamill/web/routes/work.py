@@ -32,7 +32,14 @@ from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import claim_next_task, get_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t, translator
-from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    WebUser,
+    page_language,
+    problems_in_page_language,
+    render,
+    require_csrf,
+)
 from datamill.web.routes.media import preview_context
 from datamill.web.segment_text import segment_problem
 
@@ -218,8 +225,9 @@ def submit_document(
     require_csrf(request, me)
     task = _own_task(session, me, task_id, "annotate")
     require(session, me.user, Action.ANNOTATE, task.project_id)
-    submit_annotation(session, me.user, task_id, body.annotation, base_version=body.base_version,
-                      time_spent_ms=body.time_spent_ms)
+    with problems_in_page_language(request):
+        submit_annotation(session, me.user, task_id, body.annotation,
+                          base_version=body.base_version, time_spent_ms=body.time_spent_ms)
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
@@ -297,8 +305,9 @@ def review_edit_document(
     require_csrf(request, me)
     task = _own_task(session, me, task_id, "review")
     require(session, me.user, Action.REVIEW, task.project_id)
-    review_task(session, me.user, task_id, "edit", payload=body.annotation,
-                base_version=body.base_version, time_spent_ms=body.time_spent_ms)
+    with problems_in_page_language(request):
+        review_task(session, me.user, task_id, "edit", payload=body.annotation,
+                    base_version=body.base_version, time_spent_ms=body.time_spent_ms)
     nxt = claim_next_task(session, me.user, task.project_id, "review")
     return JSONResponse({"next_url": f"/review/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 

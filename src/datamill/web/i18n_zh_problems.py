@@ -1,0 +1,39 @@
+"""``zh-CN`` twins of ``i18n_problems`` (an annotation's problems, full-width punctuation)."""
+
+from __future__ import annotations
+
+__all__ = ["ZH_CN_PROBLEMS"]
+
+_SPLITS = ("{side} {offset} 把字符「{character}」拆开了（带附加符号的字母、国旗、表情符号序列、"
+           "谚文音节、印度文字连写或 CR LF 换行）；请把边界移到它之前或之后")
+
+ZH_CN_PROBLEMS: dict[str, str] = {
+    "prob.unknown_label": "第 {number} 个片段：未知标签「{label}」（本项目的标签：{allowed}）",
+    "prob.span_outside": "第 {number} 个片段 [{start}, {end}) 超出了文本范围（共 {length} 个字符）",
+    "prob.splits_surrogate": "第 {number} 个片段 [{start}, {end}) 拆开了一个代理对",
+    "prob.start_splits_character": "第 {number} 个片段 [{start}, {end})："
+                                   + _SPLITS.replace("{side}", "起点"),
+    "prob.end_splits_character": "第 {number} 个片段 [{start}, {end})："
+                                 + _SPLITS.replace("{side}", "终点"),
+    "prob.span_text_mismatch": "第 {number} 个片段：「{given}」不是 [{start}, {end}) 处的文本"
+                               "（「{actual}」）；位置按 Unicode 码位计算，不是 UTF-16 单元或字节",
+    "prob.span_id_twice": "第 {number} 个片段：编号「{id}」用了两次",
+    "prob.spans_overlap": "第 {number} 个与第 {other} 个片段重叠；本项目不允许嵌套片段",
+    "prob.unknown_relation_label": "第 {number} 个关系：未知标签「{label}」",
+    "prob.relation_without_span": "第 {number} 个关系：没有编号为「{id}」的片段",
+    "prob.token_outside": "第 {number} 个词 [{start}, {end}) 为空或超出了文本范围",
+    "prob.token_order": "第 {number} 个词在前一个词结束之前开始",
+    "prob.token_gap": "第 {number} 个词：它前面的文本「{gap}」不属于任何词",
+    "prob.unknown_pos": "第 {number} 个词：未知词性标记「{tag}」",
+    "prob.token_tail": "最后一个词之后的文本不属于任何词",
+    "prob.not_a_task": "{field}：不是本项目的任务（{tasks}）",
+    "prob.classes_required": "请选择类别",
+    "prob.sentiment_required": "请选择情感",
+    "prob.one_class": "单标签分类只能选一个类别，当前选了 {count} 个",
+    "prob.class_twice": "同一类别选了两次",
+    "prob.unknown_class": "未知类别「{value}」",
+    "prob.unknown_sentiment": "未知情感「{value}」（可选：{allowed}）",
+    "prob.unknown_attribute": "「{name}」不是本项目的属性",
+    "prob.reason_too_short": "理由至少需要 {least} 个字母或数字（空格和标点不计）",
+    "prob.comment_too_short": "评语至少需要 {least} 个字母或数字（空格和标点不计）",
+}

@@ -1,0 +1,73 @@
+"""Every span of a text annotation laid out for a page (display layer only).
+
+A text item's spans may nest or overlap (``labels.allow_nested``): «张三去了北京» ORG holding
+«张三» PER and «北京» LOC. A page cannot show them as one run of marks, so the text is cut at
+every span boundary into pieces, each piece naming the spans that cover it (drawn as stacked
+underlines, the shortest span nearest the text), and every span is also listed beside the text.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["span_layout", "underline_levels"]
+
+_COLOURS = 6  # the stylesheet's ent-N / ul-N classes
+_MOST_LEVELS = 6  # lv-0 .. lv-5
+
+
+def underline_levels(spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Each span's underline level: overlapping spans never share one and shorter spans take
+    the lower levels (a nested span sits nearer the text than the span holding it). The text
+    workbench (``static/text/workbench.js``, ``levels``) places them the same way.
+
+    Examples:
+        >>> underline_levels([(0, 6), (0, 2), (4, 6)])
+        [1, 0, 0]
+        >>> underline_levels([(0, 3), (2, 5), (6, 8)])
+        [0, 1, 0]
+    """
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][1] - spans[i][0], spans[i][0]))
+    level = [0] * len(spans)
+    placed: list[int] = []
+    for i in order:
+        start, end = spans[i]
+        taken = {level[j] for j in placed if spans[j][0] < end and start < spans[j][1]}
+        level[i] = next(k for k in range(len(spans) + 1) if k not in taken)
+        placed.append(i)
+    return level
+
+
+def span_layout(text: str, spans: Sequence[Mapping[str, Any]],
+                labels: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """``rows``: every span (``n``, ``start``, ``end``, ``label``, ``text``, ``colour``,
+    ``level``) in text order; ``pieces``: the text cut at every span boundary, each with the
+    ``layers`` (rows) covering it, innermost first, and the innermost one's ``colour``
+    (None where no span covers it). Offsets are code points; without the text (a long
+    document) rows name their offsets and there are no pieces."""
+    ordered = sorted((s for s in spans if int(s.get("end", 0)) > int(s.get("start", 0))),
+                     key=lambda s: (int(s["start"]), -int(s["end"])))
+    bounds = [(int(s["start"]), int(s["end"])) for s in ordered]
+    levels = underline_levels(bounds)
+
+    def colour(label: str) -> int:
+        return (list(labels).index(label) if label in labels else 0) % _COLOURS
+
+    rows: list[dict[str, Any]] = [
+        {"n": n, "start": a, "end": b, "label": str(s.get("label", "")),
+         "text": text[a:b] if text else f"{a}–{b}", "colour": colour(str(s.get("label", ""))),
+         "level": min(levels[n], _MOST_LEVELS - 1)}
+        for n, (s, (a, b)) in enumerate(zip(ordered, bounds, strict=True))]
+    pieces: list[dict[str, Any]] = []
+    if text:
+        cuts = sorted({0, len(text)} | {min(max(x, 0), len(text)) for ab in bounds for x in ab})
+        for a, b in itertools.pairwise(cuts):
+            layers = sorted((r for r in rows if r["start"] < b and a < r["end"]),
+                            key=lambda r: r["level"])
+            inner = min(layers, key=lambda r: r["end"] - r["start"]) if layers else None
+            pieces.append({"text": text[a:b], "layers": layers,
+                           "colour": inner["colour"] if inner else None,
+                           "title": " · ".join(r["label"] for r in layers)})
+    return {"rows": rows, "pieces": pieces}
