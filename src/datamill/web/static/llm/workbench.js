@@ -143,9 +143,10 @@ class LlmWorkbench {
         return;
       }
       const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-      this.status(r.status === 409 ? this.t('llm.conflict') : `${this.t('llm.failed')}: ${error}`, true);
+      // the server words a refused annotation in the page's language; "未提交：…" on zh-CN pages
+      this.status(r.status === 409 ? this.t('llm.conflict') : `${this.t('llm.failed')}${this.t('sp.colon')}${error}`, true);
     } catch (err) {
-      this.status(`${this.t('llm.failed')}: ${err}`, true);
+      this.status(`${this.t('llm.failed')}${this.t('sp.colon')}${err}`, true);
     }
     btn.disabled = false;
   }
@@ -197,7 +198,7 @@ class LlmWorkbench {
     wrap.append(grid, el('div', { class: 'llm-choices' },
       el('span', { class: 'muted', text: this.t('llm.choose_hint') }),
       btn('a', `1 · ${this.t('llm.better')}`), btn('tie', `= · ${this.t('llm.tie')}`), btn('b', `2 · ${this.t('llm.better')}`),
-      el('span', { 'data-testid': 'llm-choice', text: st.choice ? `${this.t('llm.choice_is')}: ${st.choice}` : '' })),
+      el('span', { 'data-testid': 'llm-choice', text: st.choice ? `${this.t('llm.choice_is')}${this.t('sp.colon')}${st.choice}` : '' })),
     this.reasonField('reason'));
     return wrap;
   }

@@ -1,14 +1,53 @@
 // The text workbench: select text, press a label's number key (or click it) to make a span;
 // relabel or delete spans in the list; classes and sentiment as choices. Offsets are code
-// points (Python str indices): the text is shown one code point per element, so a selection
-// maps to code points, never to UTF-16 units. Drafts go to localStorage at once and to the
-// server debounced; Ctrl+Enter submits.
+// points (Python str indices): the text is shown one user-perceived character (grapheme
+// cluster: 👍🏽, 👨‍👩‍👧, e + U+0301) per element, each knowing its code-point range, so a
+// selection snaps to whole characters and maps to code points, never to UTF-16 units. Every
+// span is drawn, nested or overlapping ones as stacked underlines (shorter spans nearer the
+// text); hovering a span in the list highlights its characters. Drafts go to localStorage at
+// once and to the server debounced; Ctrl+Enter submits.
 import { csrfToken } from '../common.js';
 
 const root = document.querySelector('[data-text-workbench]');
 
 function parse(value, fallback) {
   try { return JSON.parse(value); } catch (_) { return fallback; }
+}
+
+// The text's user-perceived characters as code-point ranges {start, end, text}: what the
+// server's validator keeps whole (Unicode extended grapheme clusters); one per code point where
+// the browser has no Intl.Segmenter.
+function clusters(text) {
+  const pieces = typeof Intl !== 'undefined' && Intl.Segmenter
+    ? Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (x) => x.segment)
+    : Array.from(text);
+  const out = [];
+  let at = 0;
+  for (const piece of pieces) {
+    const n = Array.from(piece).length;
+    out.push({ start: at, end: at + n, text: piece });
+    at += n;
+  }
+  return out;
+}
+
+// Each span's underline level: spans that overlap never share one, shorter spans come first
+// (nearer the text), so a nested span sits above the span that holds it.
+function levels(spans) {
+  const order = spans.map((_, i) => i).sort((x, y) => (spans[x].end - spans[x].start)
+    - (spans[y].end - spans[y].start) || spans[x].start - spans[y].start);
+  const level = new Array(spans.length).fill(0);
+  const placed = [];
+  for (const i of order) {
+    const s = spans[i];
+    const taken = new Set(placed.filter((j) => spans[j].start < s.end && s.start < spans[j].end)
+      .map((j) => level[j]));
+    let k = 0;
+    while (taken.has(k)) k += 1;
+    level[i] = k;
+    placed.push(i);
+  }
+  return level;
 }
 
 async function post(url, body) {
@@ -27,6 +66,7 @@ class TextWorkbench {
     const d = el.dataset;
     this.el = el;
     this.chars = Array.from(text);  // code points
+    this.clusters = clusters(text);  // what is shown and selected: whole characters
     this.schema = parse(d.labels, {});
     this.strings = parse(d.strings, {});
     this.tasks = new Set(this.schema.tasks || []);
@@ -118,19 +158,35 @@ class TextWorkbench {
   }
 
   render() {
-    const owner = new Array(this.chars.length).fill(null);
-    const ordered = [...this.spans].sort((a, b) => a.start - b.start || b.end - a.end);
-    for (const s of ordered) for (let i = s.start; i < s.end && i < owner.length; i += 1) owner[i] = s;
-    this.textEl.replaceChildren();
-    this.chars.forEach((c, i) => {
-      const span = document.createElement('span');
-      span.dataset.i = String(i);
-      span.textContent = c;
-      if (owner[i]) {
-        span.className = `ent ent-${this.labelIndex(owner[i].label) % 6}`;
-        span.title = owner[i].label;
+    const level = levels(this.spans);
+    const length = (n) => this.spans[n].end - this.spans[n].start;
+    const cover = this.clusters.map(() => []);  // the spans over each character (long texts: no scan per character)
+    this.spans.forEach((s, n) => {
+      for (let gi = this.clusterAt(s.start); gi < this.clusters.length && this.clusters[gi].start < s.end; gi += 1) {
+        cover[gi].push(n);
       }
-      this.textEl.append(span);
+    });
+    this.textEl.replaceChildren();
+    this.clusters.forEach((g, gi) => {
+      const el = document.createElement('span');
+      el.dataset.i = String(g.start);  // code-point offset of the character
+      el.dataset.g = String(gi);
+      const over = cover[gi].sort((x, y) => level[x] - level[y]);
+      let inner = document.createTextNode(g.text);
+      for (const n of over) {  // one underline per span, the innermost nearest the text
+        const u = document.createElement('span');
+        u.className = `ul ul-${this.labelIndex(this.spans[n].label) % 6} lv-${Math.min(level[n], 5)}`;
+        u.dataset.span = String(n);
+        u.append(inner);
+        inner = u;
+      }
+      el.append(inner);
+      if (over.length) {
+        const innermost = [...over].sort((x, y) => length(x) - length(y))[0];
+        el.className = `ent ent-${this.labelIndex(this.spans[innermost].label) % 6}`;
+        el.title = over.map((n) => this.spans[n].label).join(' · ');
+      }
+      this.textEl.append(el);
     });
     const list = this.el.querySelector('.tx-spans');
     list.replaceChildren();
@@ -152,32 +208,60 @@ class TextWorkbench {
       del.title = this.strings.delete || 'delete';
       del.dataset.testid = `text-wb-delete-${n}`;
       del.addEventListener('click', () => { this.spans.splice(n, 1); this.changed(); });
+      li.dataset.label = s.label;
+      li.tabIndex = 0;
+      li.addEventListener('mouseenter', () => this.highlight(n, true));
+      li.addEventListener('mouseleave', () => this.highlight(n, false));
+      li.addEventListener('focusin', () => this.highlight(n, true));
+      li.addEventListener('focusout', () => this.highlight(n, false));
       li.append(`${this.chars.slice(s.start, s.end).join('')} `, sel, ' ', del);
       list.append(li);
     });
+  }
+
+  clusterAt(offset) {  // the index of the character holding a code-point offset (binary search)
+    let lo = 0;
+    let hi = this.clusters.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.clusters[mid].start <= offset) lo = mid; else hi = mid - 1;
+    }
+    return Math.max(lo, 0);
+  }
+
+  highlight(n, on) {  // a span of the list shown in the text
+    for (const u of this.textEl.querySelectorAll(`[data-span="${n}"]`)) u.classList.toggle('hl', on);
   }
 
   readSelection() {
     const sel = document.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
     const range = sel.getRangeAt(0);
-    const at = (node) => {
+    const at = (node) => {  // the index of the character (cluster) holding a boundary
       const el = node.nodeType === 1 ? node : node.parentElement;
-      const hit = el && el.closest('[data-i]');
-      return hit && this.textEl.contains(hit) ? Number(hit.dataset.i) : null;
+      const hit = el && el.closest('[data-g]');
+      return hit && this.textEl.contains(hit) ? Number(hit.dataset.g) : null;
     };
     let a = at(range.startContainer);
     let b = at(range.endContainer);
     if (a === null || b === null) return;
-    // an end at offset 0 of a character's text node does not include that character
-    if (range.endOffset === 0 && range.endContainer.nodeType === 3 && b > a) b -= 1;
-    while (a <= b && /\s/.test(this.chars[a])) a += 1;
-    while (b >= a && /\s/.test(this.chars[b])) b -= 1;
-    this.selection = a <= b ? { start: a, end: b + 1 } : null;
+    // an end at offset 0 of a character's element or text node does not include that character
+    if (range.endOffset === 0 && b > a) b -= 1;
+    // nor does a start at the very end of a character's text
+    const head = range.startContainer;
+    if (head.nodeType === 3 && range.startOffset === head.length && a < b) a += 1;
+    const blank = (i) => /^\s+$/u.test(this.clusters[i].text);
+    while (a <= b && blank(a)) a += 1;
+    while (b >= a && blank(b)) b -= 1;
+    // a boundary inside a character (half of 👍🏽) takes the whole character
+    this.selection = a <= b ? { start: this.clusters[a].start, end: this.clusters[b].end } : null;
   }
 
-  select(start, end) {  // for keyboard users and tests: code-point offsets
-    this.selection = { start, end };
+  select(start, end) {  // for keyboard users and tests: code-point offsets, widened to whole characters
+    if (!this.clusters.length || end <= start) { this.selection = null; return; }
+    const first = this.clusters[this.clusterAt(start)];
+    const last = this.clusters[this.clusterAt(end - 1)];
+    this.selection = { start: first.start, end: last.end };
   }
 
   addSpan(label) {
@@ -284,7 +368,9 @@ class TextWorkbench {
       return;
     }
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    this.status(r.status === 409 ? this.strings.conflict : `${this.strings.failed || 'failed'}: ${error}`);
+    // the server words a refused annotation in the page's language; "提交失败：…" on zh-CN pages
+    this.status(r.status === 409 ? this.strings.conflict
+      : `${this.strings.failed || 'failed'}${this.strings.colon || ': '}${error}`);
     btn.disabled = false;
   }
 }
