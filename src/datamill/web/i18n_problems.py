@@ -24,6 +24,8 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.span_text_mismatch": "span {number}: '{given}' is not the text at [{start}, {end}) "
                                "('{actual}'); offsets are code points, not UTF-16 units or bytes",
     "prob.span_id_twice": "span {number}: the id {id} is used twice",
+    "prob.span_repeated": "span {number} repeats span {other} ([{start}, {end}) {label}); "
+                          "remove one",
     "prob.spans_overlap": "spans {number} and {other} overlap; this project does not allow "
                           "nested spans",
     "prob.unknown_relation_label": "relation {number}: unknown label {label}",

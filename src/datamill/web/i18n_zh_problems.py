@@ -18,6 +18,7 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.span_text_mismatch": "第 {number} 个片段：「{given}」不是 [{start}, {end}) 处的文本"
                                "（「{actual}」）；位置按 Unicode 码位计算，不是 UTF-16 单元或字节",
     "prob.span_id_twice": "第 {number} 个片段：编号「{id}」用了两次",
+    "prob.span_repeated": "第 {number} 个片段与第 {other} 个相同（[{start}, {end}) {label}）；请删去一个",
     "prob.spans_overlap": "第 {number} 个与第 {other} 个片段重叠；本项目不允许嵌套片段",
     "prob.unknown_relation_label": "第 {number} 个关系：未知标签「{label}」",
     "prob.relation_without_span": "第 {number} 个关系：没有编号为「{id}」的片段",

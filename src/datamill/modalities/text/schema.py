@@ -282,8 +282,10 @@ def _span_problems(  # noqa: C901 - one message per rule
     for i, s in enumerate(ann.spans):  # nested or not, the same span twice is one span
         first = seen.setdefault((s.start, s.end, s.label), i)
         if first != i:
-            problems.append(f"spans[{i}] repeats spans[{first}] ([{s.start}, {s.end})"
-                            f" {s.label}); remove one")
+            problems.append(_problem(
+                "span_repeated", f"spans[{i}] repeats spans[{first}] ([{s.start}, {s.end})"
+                f" {s.label}); remove one", field=f"spans[{i}]", number=i + 1, other=first + 1,
+                start=s.start, end=s.end, label=s.label))
     if not labels.allow_nested:
         ordered = sorted(enumerate(ann.spans), key=lambda p: (p[1].start, p[1].end))
         for (i, a), (j, b) in itertools.pairwise(ordered):
