@@ -190,8 +190,10 @@ class Aggregatable(Protocol):
         Keys are identical for the same question across annotators of one item: e.g.
         ``"class"`` (single-label), ``"label:sports"`` -> ``"yes"``/``"no"`` (multi-label, one
         key per label of the schema), ``"sentiment"``, ``"rubric:helpfulness"`` -> ``"4"``.
-        Region-like answers are not units (``merge_aggregate`` merges them). ``{}`` when the
-        payload has no categorical answer."""
+        Region-like answers are not units (``merge_aggregate`` merges them), nor are pairwise
+        preferences (they are ``pairwise_units`` only: one question is one unit, or agreement
+        and aggregation count each answer twice). ``{}`` when the payload has no categorical
+        answer."""
         ...
 
     def pairwise_units(self, payload: JsonValue) -> list[tuple[str, str, str]]:

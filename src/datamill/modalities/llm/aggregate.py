@@ -2,16 +2,19 @@
 
 Implements the wave-3 aggregation contract for the ``llm`` modality:
 
-* **categorical units** (:func:`aggregation_units`): a pairwise choice is ``"choice"`` → the
-  preferred response id or ``"tie"``; a rubric is ``"rubric:<criterion>"`` → the Likert score
-  as text (``"4"``) or ``"pass"``/``"fail"``. Rankings and SFT conversations have none.
+* **categorical units** (:func:`aggregation_units`): a rubric is ``"rubric:<criterion>"`` → the
+  Likert score as text (``"4"``) or ``"pass"``/``"fail"``. Pairwise choices, rankings and SFT
+  conversations have none: a preference is a pairwise unit only, so that agreement and
+  aggregation count each answer once (it was also a ``"choice"`` unit, counted twice).
 * **pairwise units** (:func:`pairwise_units`): a pairwise choice is one unit, a k-way ranking
   its k·(k−1)/2 pairs; each pair is ``(left, right, outcome)`` with ``left < right`` (sorted ids,
   so keys agree across annotators) and outcome ``left``/``right``/``tie``.
-* **merge** (:func:`merge_aggregate`): ``decided`` may carry the categorical keys above, plus
-  ``"pair:<left>|<right>"`` → outcome and ``"ranking"`` → ``"a>b>c"`` from a pairwise method
-  (Bradley–Terry). What ``decided`` leaves open is settled by majority over ``payloads`` (ties:
-  the first payload's answer); a ranking is rebuilt from its pairs by Copeland score (win 1,
+* **merge** (:func:`merge_aggregate`): ``decided`` may carry the categorical keys above,
+  ``"choice"`` → the preferred response id or ``"tie"``, ``"pair:<left>|<right>"`` → outcome
+  and ``"ranking"`` → ``"a>b>c"`` from a pairwise method (Bradley–Terry). What ``decided``
+  leaves open is settled by majority over ``payloads`` (ties: the first payload's answer, so
+  that the payload is valid; the engine routes or flags such a split item and never takes this
+  for a decision, see :mod:`datamill.qc.aggregating`); a ranking is rebuilt from its pairs by Copeland score (win 1,
   tie ½). Free text (SFT turns, reasons, comments) is the first payload's whose answer matches
   the decision, else the first payload's.
 """
@@ -54,10 +57,13 @@ def pairwise_units(payload: Any) -> list[tuple[str, str, str]]:
     return []
 
 
+def _choice(doc: PairwiseAnnotation) -> str:
+    """The preferred response id, or ``"tie"``."""
+    return "tie" if doc.choice == "tie" else (doc.a if doc.choice == "a" else doc.b)
+
+
 def aggregation_units(payload: Any) -> dict[str, str]:
     doc = parse_annotation(payload)
-    if isinstance(doc, PairwiseAnnotation):
-        return {"choice": "tie" if doc.choice == "tie" else (doc.a if doc.choice == "a" else doc.b)}
     if isinstance(doc, RubricAnnotation):
         units = {f"rubric:{k}": str(v) for k, v in doc.scores.items()}
         units.update({f"rubric:{k}": "pass" if v else "fail" for k, v in doc.checks.items()})
@@ -73,7 +79,7 @@ def _majority(values: Sequence[str]) -> str:
 
 def _merge_pairwise(docs: list[PairwiseAnnotation], decided: Mapping[str, str]) -> dict[str, Any]:
     first = docs[0]
-    answers = [aggregation_units(d)["choice"] for d in docs]
+    answers = [_choice(d) for d in docs]
     choice = decided.get("choice") or _majority(answers)
     key = f"pair:{min(first.a, first.b)}|{max(first.a, first.b)}"
     if "choice" not in decided and key in decided:

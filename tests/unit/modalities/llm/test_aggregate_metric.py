@@ -39,8 +39,9 @@ def test_pairwise_units_use_sorted_ids() -> None:
 
 
 def test_categorical_units() -> None:
-    assert PLUGIN.aggregation_units(_pair("a")) == {"choice": "r2"}
-    assert PLUGIN.aggregation_units(_pair("tie")) == {"choice": "tie"}
+    # a preference is a pairwise unit only (it was also a "choice" unit: counted twice)
+    assert PLUGIN.aggregation_units(_pair("a")) == {}
+    assert PLUGIN.aggregation_units(_pair("tie")) == {}
     assert PLUGIN.aggregation_units(_rubric(4, 3, False)) == {
         "rubric:helpfulness": "4", "rubric:accuracy": "3", "rubric:safe": "fail"}
     assert PLUGIN.aggregation_units(_rank("a", "b")) == {}
