@@ -41,7 +41,8 @@ def aggregate_cmd(
 
     def render(r: dict[str, Any]) -> None:
         out.print(f"{r['method']}: {counted(r['aggregated'], 'item')} aggregated, {r['unchanged']} unchanged, "
-                  f"{len(r['routed'])} routed to an extra annotator, {len(r['skipped'])} skipped")
+                  f"{len(r['routed'])} routed to an extra annotator, {len(r['unresolved'])} split "
+                  f"(review adjudicates), {len(r['skipped'])} skipped")
         for skip in r["skipped"]:
             out.print(f"  - item {skip['item_id']}: {skip['reason']}")
 
@@ -65,12 +66,15 @@ def agreement_cmd(
     def render(r: dict[str, Any]) -> None:
         out.print(
             f"{r['units']} units, {r['annotators']} annotators ({r['level']}): "
+            f"percent agreement {_fmt(r['percent_agreement'])}, "
             f"Krippendorff's alpha {_fmt(r['krippendorff_alpha'])}, Cohen's kappa "
             f"{_fmt(r['cohen_kappa'])}, Fleiss' kappa {_fmt(r['fleiss_kappa'])}"
         )
-        t = Table("annotator", "answers", "agreement with the aggregate")
+        for figure in r["unavailable"].values():
+            out.print(f"  ({figure['reason']})")
+        t = Table("annotator", "answers", "agreement with the aggregate", "split, not counted")
         for a in r["per_annotator"]:
-            t.add_row(a["username"], str(a["answers"]), _fmt(a["agreement"]))
+            t.add_row(a["username"], str(a["answers"]), _fmt(a["agreement"]), str(a["undecided"]))
         out.print(t)
 
     emit(report, as_json, render)

@@ -535,6 +535,20 @@ def return_to_annotators(session: Session, item: Item, reason: str) -> None:
     item.status = "rework"
 
 
+def _refuse_unresolved(session: Session, item: Item) -> None:
+    """An item whose annotators split with no majority is adjudicated (an edit), never accepted
+    as the aggregate's arbitrary pick."""
+    from datamill.qc.aggregating import unresolved_units  # noqa: PLC0415 - cycle
+
+    split = unresolved_units(session, item)
+    if split:
+        shown = "; ".join(f"{key}: " + ", ".join(f"{label} {n}" for label, n in counts.items())
+                          for key, counts in split.items())
+        raise Conflict(f"item {item.id}: the annotators split with no majority ({shown}); "
+                       "adjudicate it: edit the answer, then it is accepted",
+                       item_id=item.id, reason_code="unresolved_split", split=split)
+
+
 def review_task(
     session: Session,
     reviewer: User,
@@ -564,6 +578,8 @@ def review_task(
     if verdict == "edit" and (payload is None or base_version is None):
         raise InvalidInput("an edit needs the edited annotation and the base_version it starts "
                            "from")
+    if verdict == "accept":
+        _refuse_unresolved(session, item)
     take_hold(session, task, hold)  # a second, racing verdict on the same hold gets a Conflict
     annotation_id = item.current_annotation_id
     if verdict == "edit":

@@ -8,9 +8,13 @@ method and a per-item confidence in ``aggregation_method`` / ``confidence``:
   item arrives (the submitter whose count reaches the overlap), majority vote over its answers
   (pairs: over each pair's outcomes); confidence = the weakest winning share among the item's
   questions (None when it has only region answers). Items below the spec's
-  ``aggregation.min_confidence`` go to one extra annotator: the annotate task's overlap grows by
-  one and stays open (claims keep ``active_claims < overlap``), so the item reaches review after
-  the extra answer, re-aggregated, whatever its confidence then.
+  ``aggregation.min_confidence``, and items **split** with no majority on some question (a 1-1
+  between two annotators: the top count shared by two labels), go to one extra annotator: the
+  annotate task's overlap grows by one and stays open (claims keep ``active_claims < overlap``),
+  so the item reaches review after the extra answer, re-aggregated, whatever its confidence
+  then. A split is never decided by submission order: an item still split when the overlap is
+  exhausted reaches review **unresolved** (audit ``aggregate.unresolved``; see
+  :func:`unresolved_units`), and review must adjudicate it (an edit) before it can be accepted.
 * **Per project, in a batch** (:func:`aggregate_project`): the dataset-level methods (Dawid–Skene,
   GLAD, Bradley–Terry need every item) re-aggregate every overlapped item. Idempotent: an item
   whose current aggregate already has the same method, payload and confidence gets no new
@@ -47,6 +51,8 @@ __all__ = [
     "answer_units",
     "latest_answers",
     "project_plugin",
+    "split_units",
+    "unresolved_units",
 ]
 
 _ROUND = 6  # confidences are compared at this precision for idempotence
@@ -61,13 +67,15 @@ class AggregationReport:
     aggregated: int = 0
     unchanged: int = 0
     routed: list[int] = field(default_factory=list)
+    unresolved: list[int] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     confidence: dict[int, float | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "project_id": self.project_id, "method": self.method, "aggregated": self.aggregated,
-            "unchanged": self.unchanged, "routed": self.routed, "skipped": self.skipped,
+            "unchanged": self.unchanged, "routed": self.routed, "unresolved": self.unresolved,
+            "skipped": self.skipped,
             "confidence": {str(k): v for k, v in self.confidence.items()},
         }
 
@@ -111,8 +119,24 @@ def answer_units(plugin: Any, answers: Mapping[int, Annotation]) -> list[tuple[i
     return rows
 
 
+def split_units(rows: Sequence[tuple[int, str, str]]) -> dict[str, dict[str, int]]:
+    """The questions of one item with no majority: key -> the tied labels' counts (a 1-1
+    between two annotators, 2-2, 1-1-1, ...). Nothing here is decided by majority vote."""
+    by_key: dict[str, Counter[str]] = defaultdict(Counter)
+    for _author, key, label in rows:
+        by_key[key][label] += 1
+    out: dict[str, dict[str, int]] = {}
+    for key, counts in by_key.items():
+        top = max(counts.values())
+        if sum(1 for n in counts.values() if n == top) > 1:
+            out[key] = dict(sorted(counts.items()))
+    return out
+
+
 def _majority(rows: Sequence[tuple[int, str, str]]) -> tuple[dict[str, str], float | None]:
-    """Per-item majority vote: decided label per key, the weakest winning share."""
+    """Per-item majority vote: decided label per key, the weakest winning share. A split key
+    (:func:`split_units`) still gets a label, so that a valid aggregate can be stored, but the
+    caller routes or flags the item: that label is no decision."""
     by_key: dict[str, Counter[str]] = defaultdict(Counter)
     for _author, key, label in rows:
         by_key[key][label] += 1
@@ -123,6 +147,22 @@ def _majority(rows: Sequence[tuple[int, str, str]]) -> tuple[dict[str, str], flo
         decided[key] = min(label for label, n in counts.items() if n == top)  # as the engine
         shares.append(top / sum(counts.values()))
     return decided, (min(shares) if shares else None)
+
+
+def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
+    """The split questions of an item whose current version is a majority-vote aggregate
+    (``{}`` otherwise: a reviewer's edit or a dataset-level method decided it)."""
+    if item.current_annotation_id is None:
+        return {}
+    current = session.get(Annotation, item.current_annotation_id)
+    if current is None or current.kind != "aggregate" or current.aggregation_method != \
+            "majority_vote":
+        return {}
+    _project, plugin = project_plugin(session, item.project_id)
+    if not isinstance(plugin, Aggregatable):
+        return {}
+    answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
+    return split_units(answer_units(plugin, answers)) if len(answers) > 1 else {}
 
 
 def _store(
@@ -170,18 +210,24 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
     answers = latest_answers(session, project.id, [item.id]).get(item.id, {})
     if len(answers) < 2:
         return True  # one answer: nothing to aggregate, it stays current
-    decided, confidence = _majority(answer_units(plugin, answers))
+    units = answer_units(plugin, answers)
+    decided, confidence = _majority(units)
+    split = split_units(units)
     _store(session, item, plugin, project, answers, decided, confidence, "majority_vote", task.id)
     _method, min_confidence, spec_overlap = _settings(project)
-    if confidence is not None and confidence < min_confidence and _route(
-        session, task.id, spec_overlap
-    ):
+    low = confidence is not None and confidence < min_confidence
+    if (low or split) and _route(session, task.id, spec_overlap):
         record_audit(
             session, actor_id=None, action="aggregate.routed", object_type="item",
             object_id=item.id, project_id=project.id,
-            data={"confidence": confidence, "min_confidence": min_confidence},
+            data={"confidence": confidence, "min_confidence": min_confidence, "split": split},
         )
         return False
+    if split:  # the overlap is exhausted: review adjudicates
+        record_audit(
+            session, actor_id=None, action="aggregate.unresolved", object_type="item",
+            object_id=item.id, project_id=project.id, data={"split": split},
+        )
     return True
 
 
@@ -233,6 +279,7 @@ def aggregate_project(
             Task.status != "done")
     ).tuples().all())
     rows: list[tuple[int, int, str, str]] = []
+    split: dict[int, bool] = {}
     for item_id, by_author in sorted(answers.items()):
         if len(by_author) < 2:
             report.skipped.append({"item_id": item_id, "reason": "only one answer: nothing to "
@@ -242,7 +289,9 @@ def aggregate_project(
             report.skipped.append({"item_id": item_id, "reason": f"still being annotated "
                                    f"({len(by_author)} of {open_tasks[item_id]} answers in)"})
             continue
-        rows += [(a, item_id, k, v) for a, k, v in answer_units(plugin, by_author)]
+        item_units = answer_units(plugin, by_author)
+        split[item_id] = method == "majority_vote" and bool(split_units(item_units))
+        rows += [(a, item_id, k, v) for a, k, v in item_units]
     labels, conf = _decide_all(method, rows) if rows else ({}, {})
     per_item: dict[int, dict[str, str]] = defaultdict(dict)
     per_conf: dict[int, list[float]] = defaultdict(list)
@@ -255,7 +304,7 @@ def aggregate_project(
             continue
         _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
                        min(per_conf[item_id]) if per_conf[item_id] else None,
-                       min_confidence, spec_overlap)
+                       min_confidence, spec_overlap, split=split.get(item_id, False))
     record_audit(
         session, actor_id=actor_id, action="aggregate.project", object_type="project",
         object_id=project_id, project_id=project_id,
@@ -268,8 +317,10 @@ def aggregate_project(
 def _aggregate_one(
     session: Session, project: Project, plugin: Any, report: AggregationReport, item_id: int,
     by_author: Mapping[int, Annotation], decided: Mapping[str, str], confidence: float | None,
-    min_confidence: float, spec_overlap: int,
+    min_confidence: float, spec_overlap: int, *, split: bool = False,
 ) -> None:
+    """Store one item's aggregate; route it to one extra annotator when its confidence is low
+    or it is split with no majority (majority vote only), else list a split item unresolved."""
     item = session.get(Item, item_id)
     if item is None:
         return
@@ -289,9 +340,12 @@ def _aggregate_one(
         report.unchanged += 1
     else:
         report.aggregated += 1
-    if (confidence is not None and confidence < min_confidence and task is not None
-            and item.status == "in_review" and _reopen_for_extra(session, item, task, spec_overlap)):
+    low = split or (confidence is not None and confidence < min_confidence)
+    if (low and task is not None and item.status == "in_review"
+            and _reopen_for_extra(session, item, task, spec_overlap)):
         report.routed.append(item_id)
+    elif split:
+        report.unresolved.append(item_id)
 
 
 def _reopen_for_extra(session: Session, item: Item, task: Task, spec_overlap: int) -> bool:

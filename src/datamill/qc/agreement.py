@@ -2,8 +2,11 @@
 
 Answers come as ``(unit, annotator, label)`` triples (a unit is one question of one item).
 
-* Krippendorff's α (the ``krippendorff`` package, optional ``crowd`` extra): nominal level for
-  categorical labels; ordinal when every label is a number (Likert-like scores). Units answered
+* Percent agreement: the share of agreeing pairs of answers within each unit (two annotators:
+  the share of units they answered alike), no chance correction.
+* Krippendorff's α (the ``krippendorff`` package, a small base dependency): nominal level for
+  categorical labels (without the package :func:`summary` reports α as null and says why under
+  ``unavailable``, with the other figures); ordinal when every label is a number (Likert-like scores). Units answered
   by fewer than two annotators carry no pairable information and are left out by the formula.
   When every answer is the same label the observed and expected disagreement are both 0; we
   report α = 1 (perfect agreement) instead of the undefined 0/0.
@@ -26,11 +29,21 @@ from typing import Any, Literal
 
 import numpy as np
 
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import DatamillError
 
 __all__ = [
-    "Row", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "measurement_level", "summary",
+    "ALPHA_INSTALL", "MissingDependency", "Row", "cohen_kappa", "fleiss_kappa",
+    "krippendorff_alpha", "measurement_level", "percent_agreement", "summary",
 ]
+
+ALPHA_INSTALL = "pip install 'krippendorff>=0.8'"  # a base dependency; missing in old installs
+
+
+class MissingDependency(DatamillError, ImportError):
+    """An optional package a figure needs is not installed (not the caller's input's fault)."""
+
+    code = "missing_dependency"
+    status = 501
 
 Row = tuple[Hashable, Hashable, str]
 
@@ -60,7 +73,9 @@ def krippendorff_alpha(rows: Sequence[Row], level: str | None = None) -> float |
     if len(values) < 2:
         return 1.0
     if importlib.util.find_spec("krippendorff") is None:
-        raise InvalidInput("Krippendorff's alpha needs the 'crowd' extra (krippendorff)")
+        raise MissingDependency(
+            "Krippendorff's alpha needs the krippendorff package: "
+            f"{ALPHA_INSTALL}", package="krippendorff", install=ALPHA_INSTALL)
     import krippendorff  # noqa: PLC0415 - optional
 
     code = {v: float(i) for i, v in enumerate(values)}
@@ -110,15 +125,39 @@ def fleiss_kappa(rows: Sequence[Row]) -> float | None:
     return 1.0 if p_e >= 1.0 else (p_bar - p_e) / (1.0 - p_e)
 
 
+def percent_agreement(rows: Sequence[Row]) -> float | None:
+    """The share of agreeing pairs of answers within units (None when no unit has two)."""
+    by_unit: dict[Hashable, Counter[str]] = defaultdict(Counter)
+    for unit, _coder, label in rows:
+        by_unit[unit][label] += 1
+    pairs = agree = 0
+    for counts in by_unit.values():
+        n = sum(counts.values())
+        pairs += n * (n - 1) // 2
+        agree += sum(k * (k - 1) // 2 for k in counts.values())
+    return agree / pairs if pairs else None
+
+
 def summary(rows: Sequence[Row]) -> dict[str, Any]:
-    """Every figure that applies to ``rows``, with the counts behind them."""
+    """Every figure that applies to ``rows``, with the counts behind them; a figure whose
+    optional package is missing is null, named under ``unavailable`` with the reason and how
+    to install it (the other figures are still there)."""
     level = measurement_level(rows)
+    unavailable: dict[str, dict[str, str]] = {}
+    try:
+        alpha = krippendorff_alpha(rows, level) if rows else None
+    except MissingDependency as err:
+        alpha = None
+        unavailable["krippendorff_alpha"] = {"reason": err.message,
+                                             "install": str(err.details["install"])}
     return {
         "units": len({r[0] for r in rows}),
         "annotators": len({r[1] for r in rows}),
         "answers": len(rows),
         "level": level,
-        "krippendorff_alpha": krippendorff_alpha(rows, level) if rows else None,
+        "krippendorff_alpha": alpha,
+        "percent_agreement": percent_agreement(rows),
         "cohen_kappa": cohen_kappa(rows),
         "fleiss_kappa": fleiss_kappa(rows),
+        "unavailable": unavailable,
     }

@@ -4,7 +4,9 @@ Units are the modality's categorical answers (``aggregation_units``) and pair ou
 (``pairwise_units``) of every item with at least two annotators, each annotator's latest first
 pass counting once. Per annotator, agreement is the share of their answers equal to the item's
 decision: the units of the item's current ``aggregate`` version where there is one (so a
-Dawid–Skene run counts), else the majority of the item's answers.
+Dawid–Skene run counts), else the majority of the item's answers. A question split with no
+majority (a 1-1 between two annotators) has no decision unless a dataset-level method made one:
+it counts for nobody and against nobody (``undecided``), never for whoever answered first.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import Aggregatable
 from datamill.production.models import Annotation, Batch, BatchItem, Item
-from datamill.qc.aggregating import answer_units, latest_answers, project_plugin
+from datamill.qc.aggregating import answer_units, latest_answers, project_plugin, split_units
 from datamill.qc.agreement import summary
 
 __all__ = ["annotator_agreement", "project_agreement"]
@@ -47,6 +49,9 @@ def _rows(session: Session, project_id: int, item_ids: list[int] | None
         item_rows = [((item_id, k), a, v) for a, k, v in answer_units(plugin, by_author)]
         rows += item_rows
         agg = currents.get(item_id)
+        split = split_units([(a, k, v) for (_i, k), a, v in item_rows])
+        if agg is not None and agg.aggregation_method == "majority_vote":
+            agg = None  # its split questions were no decision; the rest is the majority below
         if agg is not None:
             for key, label in plugin.aggregation_units(agg.payload).items():
                 decided[(item_id, key)] = str(label)
@@ -56,8 +61,10 @@ def _rows(session: Session, project_id: int, item_ids: list[int] | None
         for (_i, key), _a, label in item_rows:
             votes[key][label] += 1
         for key, counts in votes.items():
+            if key in split:
+                continue  # undecided
             top = max(counts.values())
-            decided.setdefault((item_id, key), min(lb for lb, n in counts.items() if n == top))
+            decided.setdefault((item_id, key), next(lb for lb, n in counts.items() if n == top))
     return rows, decided
 
 
@@ -65,16 +72,25 @@ def _per_annotator(session: Session, rows: list[_UnitRow], decided: dict[tuple[i
                    ) -> list[dict[str, Any]]:
     hits: Counter[int] = Counter()
     total: Counter[int] = Counter()
+    undecided: Counter[int] = Counter()
     for unit, author, label in rows:
+        if unit not in decided:
+            undecided[int(author)] += 1
+            continue
         total[int(author)] += 1
-        hits[int(author)] += int(decided.get(unit) == label)
+        hits[int(author)] += int(decided[unit] == label)
+    authors = set(total) | set(undecided)
     names = dict(session.execute(
-        select(User.id, User.username).where(User.id.in_(list(total)))
-    ).tuples().all()) if total else {}
+        select(User.id, User.username).where(User.id.in_(list(authors)))
+    ).tuples().all()) if authors else {}
+
+    def share(uid: int) -> float | None:
+        return hits[uid] / total[uid] if total[uid] else None
+
     return [
         {"user_id": uid, "username": names.get(uid, str(uid)), "answers": total[uid],
-         "agreement": hits[uid] / total[uid]}
-        for uid in sorted(total, key=lambda u: (-hits[u] / total[u], u))
+         "undecided": undecided[uid], "agreement": share(uid)}
+        for uid in sorted(authors, key=lambda u: (-(share(u) or 0.0), u))
     ]
 
 
@@ -119,7 +135,7 @@ def annotator_agreement(session: Session, user_id: int) -> float | None:
         except InvalidInput:
             continue
         for unit, author, label in rows:
-            if author == user_id:
+            if author == user_id and unit in decided:  # a split question credits nobody
                 total += 1
-                hits += int(decided.get(unit) == label)
+                hits += int(decided[unit] == label)
     return hits / total if total else None

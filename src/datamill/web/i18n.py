@@ -223,6 +223,8 @@ EN: dict[str, str] = {
     "ag.with_aggregate": "Agreement with the aggregate",
     "ag.batch": "Batch",
     "ag.na": "n/a",
+    "ag.undecided": "(+{n} split with no majority: not counted)",
+    "ag.alpha_unavailable": "Krippendorff's α needs the krippendorff package: pip install 'krippendorff>=0.8'.",
     "ag.none": "No item has answers from two annotators yet.",
     # --- workforce pages (web/routes/workforce.py, templates/workforce_*.html) ---
     "wf.nav.vendors": "Suppliers",

@@ -215,6 +215,8 @@ ZH_CN: dict[str, str] = {
     "ag.with_aggregate": "与聚合结果一致率",
     "ag.batch": "批次",
     "ag.na": "不适用",
+    "ag.undecided": "（另有 {n} 题意见对半、无多数：不计入）",
+    "ag.alpha_unavailable": "Krippendorff α 系数需要 krippendorff 包：pip install 'krippendorff>=0.8'。",
     "ag.none": "暂无两人以上标注的条目。",
     "db.back": "返回项目看板",
     "pm.title": "数据包",

@@ -123,7 +123,10 @@ class AggregationReportOut(BaseModel):
     method: str
     aggregated: int = Field(description="Items given a new aggregate version")
     unchanged: int = Field(description="Items whose current aggregate was already this one")
-    routed: list[int] = Field(description="Items sent to one extra annotator (low confidence)")
+    routed: list[int] = Field(description="Items sent to one extra annotator (low confidence, "
+                              "or split with no majority)")
+    unresolved: list[int] = Field(default_factory=list, description=(
+        "Items split with no majority after their extra annotator: review adjudicates them"))
     skipped: list[SkippedItem]
     confidence: dict[str, float | None] = Field(description="Per item id")
 
@@ -134,15 +137,23 @@ class AgreementFigures(BaseModel):
     answers: int
     level: str = Field(description="nominal, or ordinal when every label is a number")
     krippendorff_alpha: float | None
+    percent_agreement: float | None = Field(None, description=(
+        "Share of agreeing pairs of answers within units (no chance correction)"))
     cohen_kappa: float | None = Field(description="Exactly two annotators; else null")
     fleiss_kappa: float | None = Field(description="Same number of answers per unit; else null")
+    unavailable: dict[str, dict[str, str]] = Field(default_factory=dict, description=(
+        "Figures that could not be computed here (an optional package missing): figure -> "
+        "reason and install hint; the figure itself is null"))
 
 
 class AnnotatorAgreement(BaseModel):
     user_id: int
     username: str
-    answers: int
-    agreement: float = Field(description="Share of answers equal to the item's aggregate")
+    answers: int = Field(description="Answers to decided questions (the agreement's base)")
+    undecided: int = Field(0, description="Answers to questions split with no majority: not "
+                           "counted for or against anyone")
+    agreement: float | None = Field(description="Share of answers equal to the item's aggregate"
+                                    "; null when none of theirs is decided")
 
 
 class BatchAgreement(AgreementFigures):
