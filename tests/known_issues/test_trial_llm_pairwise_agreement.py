@@ -64,10 +64,12 @@ def _pair(choice: str) -> dict[str, Any]:
             "reason": "see the guideline"}
 
 
-def _project(rt: Runtime, users: dict[str, User], folder: Path) -> tuple[int, dict[str, User]]:
+def _project(rt: Runtime, users: dict[str, User], folder: Path,
+             stages: tuple[str, ...] = ("annotate", "review")) -> tuple[int, dict[str, User]]:
     src = write_jsonl(folder / "records.jsonl", RECORDS)
     with rt.session() as s:
-        p = create_project(s, spec("pairwise", name="pref-split", overlap=2, package_size=10,
+        p = create_project(s, spec("pairwise", name=f"pref-{folder.name}", overlap=2,
+                                   package_size=10, stages=list(stages),
                                    aggregation={"method": "majority_vote",
                                                 "min_confidence": 0.5}))
         people = {n: create_user(s, n, "password1", "annotator") for n in ("mei", "jun", "kai")}
@@ -79,8 +81,8 @@ def _project(rt: Runtime, users: dict[str, User], folder: Path) -> tuple[int, di
     with rt.session() as s:
         run_checks(s, rt.blobs, pid, workers=1)
     with rt.session() as s:
-        create_packages(s, pid, "annotate")
-        create_packages(s, pid, "review")
+        for stage in stages:
+            create_packages(s, pid, stage)
     return pid, people
 
 
@@ -193,6 +195,25 @@ def test_split_preferences_are_counted_once_and_never_decided_by_order(
         out = review_task(s, s.get(User, reviewer.id), review_id, "edit", payload=_pair("a"),
                           base_version=review_version)
         assert out["item_status"] == "reviewed"
+
+
+def test_without_a_review_stage_a_split_waits_out_of_the_batches(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid, people = _project(runtime, users, tmp_path / "norev", stages=("annotate",))
+    with runtime.session() as s:
+        items = list(s.scalars(select(Item.id).where(Item.project_id == pid).order_by(Item.id)))
+    _answer(runtime, people["mei"], pid, dict(zip(items, MEI, strict=True)))
+    _answer(runtime, people["jun"], pid, dict(zip(items, JUN, strict=True)))
+    _answer(runtime, people["kai"], pid, {items[1]: "b", items[2]: "a"})  # item 3: a, b, tie
+    with runtime.session() as s:
+        assert {s.get(Item, i).status for i in items} == {"reviewed"}  # type: ignore[union-attr]
+        assert aggregate_project(s, pid).unresolved == [items[2]]
+        batch = create_batch(s, pid)
+        assert batch.items == 2  # the split item is not delivered as a decided pair
+    with runtime.session() as s:  # a dataset-level method decides it: then it is batched
+        aggregate_project(s, pid, method="bradley_terry")
+        assert create_batch(s, pid).items == 1
 
 
 def test_split_units_are_ties_at_the_top_only() -> None:

@@ -72,11 +72,16 @@ def _batch_out(session: Session, batch: Batch) -> BatchOut:
 def create_batch(
     session: Session, project_id: int, *, limit: int | None = None, actor_id: int | None = None
 ) -> BatchOut:
-    """Group reviewed items (not yet in a live batch) into a new batch."""
+    """Group reviewed items (not yet in a live batch) into a new batch; an item whose annotators
+    split with no majority waits until it is adjudicated (see ``qc.aggregating``)."""
     project = get_or_raise(session, Project, project_id, "project")
     limit = limit or int(project.spec.get("batch_size", 200))
     query = select(Item).where(Item.project_id == project_id, Item.status == "reviewed")
     excluded = batch_exclusions(session, project_id)  # e.g. subjects who withdrew consent
+    if int(project.spec.get("overlap", 1)) > 1:  # a split not yet adjudicated (no review stage)
+        from datamill.qc.aggregating import unresolved_items  # noqa: PLC0415 - as annotating
+
+        excluded = set(excluded) | unresolved_items(session, project_id)
     if excluded:
         query = query.where(Item.id.not_in(sorted(excluded)))
     items = session.scalars(query.order_by(Item.id).limit(limit)).all()

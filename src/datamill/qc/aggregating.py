@@ -52,6 +52,7 @@ __all__ = [
     "latest_answers",
     "project_plugin",
     "split_units",
+    "unresolved_items",
     "unresolved_units",
 ]
 
@@ -163,6 +164,18 @@ def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
         return {}
     answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
     return split_units(answer_units(plugin, answers)) if len(answers) > 1 else {}
+
+
+def unresolved_items(session: Session, project_id: int) -> set[int]:
+    """The project's items still split with no majority under a majority-vote aggregate: never
+    batched (so never delivered) until a reviewer's edit or a dataset-level method decides them.
+    Only aggregates with confidence <= 0.5 can be split (a tie at the top is half or less)."""
+    candidates = list(session.scalars(
+        select(Item).join(Annotation, Annotation.id == Item.current_annotation_id)
+        .where(Item.project_id == project_id, Annotation.kind == "aggregate",
+               Annotation.aggregation_method == "majority_vote", Annotation.confidence <= 0.5)
+    ))
+    return {item.id for item in candidates if unresolved_units(session, item)}
 
 
 def _store(
