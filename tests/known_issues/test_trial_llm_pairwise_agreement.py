@@ -247,3 +247,9 @@ def test_agreement_without_krippendorff_reports_the_rest(
     text = CliRunner().invoke(app, ["quality", "agreement", str(pid)])
     assert text.exit_code == 0 and "needs the krippendorff package" in text.output
     assert summary([])["unavailable"] == {}
+    monkeypatch.setitem(sys.modules, "crowdkit", None)  # GLAD needs crowd-kit: not bad input
+    glad = CliRunner().invoke(app, ["quality", "aggregate", str(pid), "--method", "glad",
+                                    "--as", "admin", "--json"])
+    error = json.loads(glad.output)["error"]
+    assert glad.exit_code != 0 and error["code"] == "missing_dependency", glad.output
+    assert error["install"] == "pip install 'datamill[crowd]'"

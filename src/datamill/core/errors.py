@@ -9,6 +9,7 @@ __all__ = [
     "DatamillError",
     "Forbidden",
     "InvalidInput",
+    "MissingDependency",
     "NotFound",
     "Unauthorized",
 ]
@@ -66,3 +67,11 @@ class Forbidden(DatamillError, PermissionError):
 
     code = "forbidden"
     status = 403
+
+
+class MissingDependency(DatamillError, ImportError):
+    """An optional package a feature needs is not installed: not the caller's input's fault.
+    ``details`` names the ``package`` and how to ``install`` it."""
+
+    code = "missing_dependency"
+    status = 501

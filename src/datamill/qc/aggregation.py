@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import InvalidInput, MissingDependency
 
 __all__ = [
     "CATEGORICAL_METHODS",
@@ -218,10 +218,10 @@ def dawid_skene(
 
 def _crowdkit() -> Any:
     if importlib.util.find_spec("crowdkit") is None:
-        raise InvalidInput(
+        raise MissingDependency(
             "this aggregation method needs crowd-kit: install the 'crowd' extra "
-            "(pip install 'datamill[crowd]')"
-        )
+            "(pip install 'datamill[crowd]')", package="crowd-kit",
+            install="pip install 'datamill[crowd]'")
     import crowdkit.aggregation as agg  # noqa: PLC0415 - optional, heavy
 
     return agg

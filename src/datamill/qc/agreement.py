@@ -29,21 +29,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from datamill.core.errors import DatamillError
+from datamill.core.errors import MissingDependency
 
 __all__ = [
-    "ALPHA_INSTALL", "MissingDependency", "Row", "cohen_kappa", "fleiss_kappa",
+    "ALPHA_INSTALL", "Row", "cohen_kappa", "fleiss_kappa",
     "krippendorff_alpha", "measurement_level", "percent_agreement", "summary",
 ]
 
 ALPHA_INSTALL = "pip install 'krippendorff>=0.8'"  # a base dependency; missing in old installs
 
-
-class MissingDependency(DatamillError, ImportError):
-    """An optional package a figure needs is not installed (not the caller's input's fault)."""
-
-    code = "missing_dependency"
-    status = 501
 
 Row = tuple[Hashable, Hashable, str]
 
