@@ -65,13 +65,14 @@ def _pair(choice: str) -> dict[str, Any]:
 
 
 def _project(rt: Runtime, users: dict[str, User], folder: Path,
-             stages: tuple[str, ...] = ("annotate", "review")) -> tuple[int, dict[str, User]]:
+             stages: tuple[str, ...] = ("annotate", "review"),
+             min_confidence: float = 0.5) -> tuple[int, dict[str, User]]:
     src = write_jsonl(folder / "records.jsonl", RECORDS)
     with rt.session() as s:
         p = create_project(s, spec("pairwise", name=f"pref-{folder.name}", overlap=2,
                                    package_size=10, stages=list(stages),
                                    aggregation={"method": "majority_vote",
-                                                "min_confidence": 0.5}))
+                                                "min_confidence": min_confidence}))
         people = {n: create_user(s, n, "password1", "annotator") for n in ("mei", "jun", "kai")}
         for u in [*people.values(), users["rev"], users["pm"]]:
             add_member(s, p.id, s.get(User, u.id), actor_id=None)
@@ -214,6 +215,27 @@ def test_without_a_review_stage_a_split_waits_out_of_the_batches(
     with runtime.session() as s:  # a dataset-level method decides it: then it is batched
         aggregate_project(s, pid, method="bradley_terry")
         assert create_batch(s, pid).items == 1
+
+
+def test_with_routing_off_a_split_goes_to_review_unresolved_without_an_extra_annotator(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """min_confidence 0 (the default) turns routing off: a split asks nobody else, it reaches
+    review unresolved and waits for the reviewer's adjudication."""
+    pid, people = _project(runtime, users, tmp_path / "off", min_confidence=0.0)
+    with runtime.session() as s:
+        items = list(s.scalars(select(Item.id).where(Item.project_id == pid).order_by(Item.id)))
+    _answer(runtime, people["mei"], pid, dict(zip(items, MEI, strict=True)))
+    _answer(runtime, people["jun"], pid, dict(zip(items, JUN, strict=True)))
+    with runtime.session() as s:
+        tasks = {t.item_id: t for t in s.scalars(select(Task).where(
+            Task.project_id == pid, Task.stage == "annotate"))}
+        assert [(tasks[i].status, tasks[i].overlap) for i in items] == [("done", 2)] * 3
+        assert {s.get(Item, i).status for i in items} == {"in_review"}  # type: ignore[union-attr]
+        unresolved = s.scalars(select(AuditRecord).where(
+            AuditRecord.action == "aggregate.unresolved"))
+        assert sorted(int(e.object_id) for e in unresolved) == items[1:]
+        assert aggregate_project(s, pid).unresolved == items[1:]
 
 
 def test_split_units_are_ties_at_the_top_only() -> None:

@@ -87,10 +87,11 @@ class AggregationSpec(BaseModel):
     ``method``: ``majority_vote`` (per item, as soon as its last answer arrives), or a
     dataset-level ``dawid_skene`` / ``glad`` (categorical) / ``bradley_terry`` (pairwise) run
     by ``datamill quality aggregate`` (items get a majority vote until then). Items whose
-    confidence falls below ``min_confidence`` go to one extra annotator (0 turns this off);
-    so do items split with no majority (a 1-1), whatever ``min_confidence``: a tie is never
-    decided by submission order. Still split after the extra answer, the item reaches review
-    unresolved and the reviewer adjudicates it (an edit; a plain accept is refused).
+    confidence falls below ``min_confidence`` go to one extra annotator (0, the default, turns
+    this off); so do items split with no majority (a 1-1) while it is on. A tie is never decided
+    by submission order: split with routing off, or still split after the extra answer, the item
+    reaches review unresolved and the reviewer adjudicates it (an edit; a plain accept is
+    refused); a project without review leaves it out of batches until it is decided.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

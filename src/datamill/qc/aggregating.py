@@ -8,8 +8,9 @@ method and a per-item confidence in ``aggregation_method`` / ``confidence``:
   item arrives (the submitter whose count reaches the overlap), majority vote over its answers
   (pairs: over each pair's outcomes); confidence = the weakest winning share among the item's
   questions (None when it has only region answers). Items below the spec's
-  ``aggregation.min_confidence``, and items **split** with no majority on some question (a 1-1
-  between two annotators: the top count shared by two labels), go to one extra annotator: the
+  ``aggregation.min_confidence``, and (when that is above 0, routing on) items **split** with
+  no majority on some question (a 1-1 between two annotators: the top count shared by two
+  labels), go to one extra annotator: the
   annotate task's overlap grows by one and stays open (claims keep ``active_claims < overlap``),
   so the item reaches review after the extra answer, re-aggregated, whatever its confidence
   then. A split is never decided by submission order: an item still split when the overlap is
@@ -229,7 +230,9 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
     _store(session, item, plugin, project, answers, decided, confidence, "majority_vote", task.id)
     _method, min_confidence, spec_overlap = _settings(project)
     low = confidence is not None and confidence < min_confidence
-    if (low or split) and _route(session, task.id, spec_overlap):
+    # routing is on when the spec asks for it (min_confidence > 0): a split then gets one extra
+    # annotator too; off, it goes to review unresolved (no work the project did not ask for)
+    if (low or (split and min_confidence > 0)) and _route(session, task.id, spec_overlap):
         record_audit(
             session, actor_id=None, action="aggregate.routed", object_type="item",
             object_id=item.id, project_id=project.id,
@@ -353,7 +356,8 @@ def _aggregate_one(
         report.unchanged += 1
     else:
         report.aggregated += 1
-    low = split or (confidence is not None and confidence < min_confidence)
+    low = (split and min_confidence > 0) or (confidence is not None
+                                             and confidence < min_confidence)
     if (low and task is not None and item.status == "in_review"
             and _reopen_for_extra(session, item, task, spec_overlap)):
         report.routed.append(item_id)
