@@ -2,14 +2,18 @@
 
 A month is **closed** once its period-end run was confirmed by a second person
 (:func:`~datamill.ledger.period_close.confirm_period`, status ``closed``). Nothing may be booked
-into it afterwards: a cost, invoice, receipt, acceptance or recognition dated in a closed month
-is refused up front, naming the month and the first open day to post on instead (there is no
-reopen: a correction goes into the open period). A ``prepared`` month (run, not yet confirmed)
+into it afterwards, **nor into any month before it** (the books are closed *through* the end of
+the latest closed month, :func:`closed_through`): a cost, invoice, receipt, acceptance or
+recognition dated on or before that day is refused up front, naming the closed month and the
+first open day to post on instead (there is no reopen: a correction goes into the open period).
+Months before the first close count as closed too once a later month is closed: a back-dated
+cost in a month never run flowed into the closed month's opening WIP (the closed report lacked
+it, and its re-run then said its figures changed). A ``prepared`` month (run, not yet confirmed)
 still takes postings; its re-run replaces the report before the confirmation.
 
 Postings consumed from other domains' events (settlement sheets, hour points, customer
-acceptances) are never refused for this: :func:`first_open_day` moves them to the first day of
-the first open month, and the booking keeps a note of the original date.
+acceptances) are never refused for this: :func:`first_open_day` moves them to the first day
+after the latest closed month, and the booking keeps a note of the original date.
 
 Every posting reads the closed months under :data:`PERIOD_LOCK` held in shared mode until its
 transaction ends, and a period's run or confirmation holds it exclusively: on PostgreSQL a
@@ -35,8 +39,9 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.ledger.models import LedgerPeriodClose
 
-__all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "PERIOD_LOCK", "check_posting_date",
-           "closed_periods", "first_open_day", "period_of", "require_open_period"]
+__all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "PERIOD_LOCK", "check_not_future",
+           "check_posting_date", "closed_periods", "closed_through", "first_open_day",
+           "month_end", "period_of", "require_open_period"]
 
 MAX_AHEAD_DAYS = 366
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -58,25 +63,51 @@ def closed_periods(session: Session) -> set[str]:
         LedgerPeriodClose.status == "closed")))
 
 
-def first_open_day(session: Session, on: date) -> date:
-    """``on`` when its month is open, else the first day of the first open month after it."""
+def month_end(period: str) -> date:
+    """The last day of ``YYYY-MM`` (a well-formed period, as stored)."""
+    year, month = (int(x) for x in period.split("-"))
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def closed_through(session: Session) -> date | None:
+    """The last day of the latest closed month (the books are closed up to and including it),
+    None while no month is closed."""
     closed = closed_periods(session)
-    day = on
-    while period_of(day) in closed:
-        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return day
+    return month_end(max(closed)) if closed else None
+
+
+def first_open_day(session: Session, on: date) -> date:
+    """``on`` when it lies after the latest closed month, else the day after that month."""
+    through = closed_through(session)
+    return on if through is None or on > through else through + timedelta(days=1)
 
 
 def require_open_period(session: Session, on: date, what: str) -> None:
-    """Refuse ``what`` (e.g. ``"cost REF-1"``) dated ``on`` in a closed period."""
-    period = period_of(on)
-    if period in closed_periods(session):
-        open_day = first_open_day(session, on)
-        raise Conflict(
-            f"{what} is dated {on.isoformat()}, in period {period}, which is closed (confirmed); "
-            f"nothing more is booked into it: post it in the open period, dated "
-            f"{open_day.isoformat()} or later (a closed period is not reopened)",
-            period=period, first_open_day=open_day.isoformat())
+    """Refuse ``what`` (e.g. ``"cost REF-1"``) dated ``on`` on or before the end of the latest
+    closed month (see the module docstring)."""
+    through = closed_through(session)
+    if through is None or on > through:
+        return
+    period, latest = period_of(on), period_of(through)
+    open_day = through + timedelta(days=1)
+    why = ("which is closed (confirmed)" if period == latest else
+           f"which counts as closed: the later period {latest} is closed (confirmed), and the "
+           f"books take nothing dated on or before its last day {through.isoformat()}")
+    raise Conflict(
+        f"{what} is dated {on.isoformat()}, in period {period}, {why}; nothing more is booked "
+        f"into it: post it in the open period, dated {open_day.isoformat()} or later (a closed "
+        "period is not reopened)",
+        period=period, closed_period=latest, first_open_day=open_day.isoformat())
+
+
+def check_not_future(on: date, what: str, field: str) -> None:
+    """Refuse cash (a receipt, a payment) or an invoice dated after today (UTC): it has not
+    happened yet, and the books would count it before it does."""
+    today = utcnow().date()
+    if on > today:
+        raise InvalidInput(f"{what} is dated {on.isoformat()}, after today ({today.isoformat()}): "
+                           "record it on the day it happens, dated that day or earlier",
+                           field=field, today=today.isoformat())
 
 
 def check_posting_date(session: Session, on: date, what: str, field: str) -> None:

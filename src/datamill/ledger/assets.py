@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money
-from datamill.ledger._periods import MAX_YEAR, MIN_YEAR, closed_periods, period_of
+from datamill.ledger._periods import MAX_YEAR, MIN_YEAR, closed_through, period_of
 from datamill.ledger.costs import depreciation_amount, post_cost, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset, LedgerPeriodClose
 from datamill.ledger.projects import ledger_project_row
@@ -88,14 +88,20 @@ def depreciate_month(
     """Book every asset's share of the month ``[start, end]`` (once; a re-run finds it booked).
 
     An asset whose project is closed is skipped; a charge over the budget line awaits the
-    usual over-budget approval (reason: automatic monthly depreciation)."""
+    usual over-budget approval (reason: automatic monthly depreciation). In a month already
+    closed (the re-run of a closed period) nothing new is booked: an asset registered after
+    the close, in use back then, is left out as it was from the closed report."""
     out: list[DepreciationLine] = []
+    through = closed_through(session)
+    frozen = through is not None and end <= through
     for asset in session.scalars(select(LedgerFixedAsset).order_by(LedgerFixedAsset.id)):
         days = days_used(asset, start, end)
         if not days:
             continue
         ref = f"depreciation:{asset.code}:{end.isoformat()}"
         done = session.scalars(select(LedgerCost).where(LedgerCost.source_ref == ref)).first()
+        if done is None and frozen:
+            continue
         if done is not None:  # booked by an earlier run, or up to final accounts
             booked_days = int(done.quantity) if done.quantity else days
             out.append(DepreciationLine(asset=asset.code, project_id=asset.project_id,
@@ -148,7 +154,9 @@ def depreciate_to_close(
 
     Refused when a booking would be over the budget line: an over-budget cost awaits an
     approval a closed project can no longer get, so the budget is raised first."""
-    closed = closed_periods(session)  # their runs booked them (or the asset came later)
+    # months up to the latest closed one take nothing more: their runs booked them, or the
+    # asset came later
+    through = closed_through(session)
     close_month = closed_on.replace(day=1)
     begins = min(ledger_begins(session) or close_month, close_month)
     out: list[DepreciationLine] = []
@@ -158,7 +166,7 @@ def depreciate_to_close(
         while month <= closed_on:
             _, month_end = month_bounds(period_of(month))
             last = min(month_end, closed_on)
-            if period_of(month) not in closed:
+            if through is None or month_end > through:
                 line = _book_to_close(session, asset, month, last, month_end, actor_id)
                 if line is not None:
                     out.append(line)

@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.iso import check_minor_units
 from datamill.core.money import parse_money
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
+from datamill.ledger._periods import require_open_period
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import (
@@ -194,6 +196,8 @@ def amend_contract(
         raise Conflict(f"contract {row.number} is {row.status}: only a signed contract is "
                        "amended", contract_id=contract_id)
     new = parse_money(amount, "amount")
+    if (why := check_minor_units(new, row.currency)) is not None:
+        raise InvalidInput(why, field="amount")
     split = orders_total(session, contract_id)
     if new <= 0 or new < split:
         raise InvalidInput(f"the amended amount {new} is below the {split} {row.currency} "
@@ -237,6 +241,8 @@ def cancel_contract(
     if not reason.strip():
         raise InvalidInput("a cancellation needs its reason", field="reason")
     row = contract_row(session, contract_id, lock=True)
+    # the write-off and the projects' close are dated ``on``: never into a closed month
+    require_open_period(session, on, f"the cancellation of contract {row.number}")
     if row.status in ("cancelled", "rejected"):
         raise Conflict(f"contract {row.number} is already {row.status}", contract_id=contract_id)
     live = session.scalars(select(LedgerOrder).where(

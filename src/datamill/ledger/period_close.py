@@ -43,7 +43,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -52,7 +52,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES, approved_budget
-from datamill.ledger._periods import PERIOD_LOCK
+from datamill.ledger._periods import PERIOD_LOCK, month_end, period_of
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books, project_names
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
@@ -178,7 +178,18 @@ def _figures_now(session: Session, period: str) -> str:
         nested.rollback()
 
 
-def _impairments(session: Session, end: date, actor_id: int | None) -> list[dict[str, Any]]:
+def _latest_closed(session: Session) -> str | None:
+    """The latest closed month (read under the period lock the caller holds)."""
+    return session.scalar(select(func.max(LedgerPeriodClose.period)).where(
+        LedgerPeriodClose.status == "closed"))
+
+
+def _impairments(session: Session, end: date, actor_id: int | None,
+                 frozen: bool = False) -> list[dict[str, Any]]:
+    """The impairment test of every open custom project at ``end``; ``frozen`` (the month is
+    closed): only the tests stored by its runs, none made now. A project opened, or a budget
+    approved, after the close was not in the closed report, and a test at the closed month's
+    end would book a provision into it."""
     out = []
     for p in session.scalars(select(LedgerProject).where(
             LedgerProject.project_type.in_(WIP_TYPES), LedgerProject.status != "closed",
@@ -188,6 +199,8 @@ def _impairments(session: Session, end: date, actor_id: int | None) -> list[dict
         row = session.scalars(select(LedgerImpairment).where(
             LedgerImpairment.project_id == p.id, LedgerImpairment.period_end == end)
             .order_by(LedgerImpairment.id)).first()
+        if row is None and frozen:
+            continue
         if row is None:  # stored figures, read back: the same on every run
             row = session.get(LedgerImpairment,
                               run_impairment_test(session, p.id, end, actor_id=actor_id).id)
@@ -200,6 +213,8 @@ def _impairments(session: Session, end: date, actor_id: int | None) -> list[dict
 
 def _report(session: Session, period: str, actor_id: int | None) -> dict[str, Any]:
     start, end = month_bounds(period)
+    latest = _latest_closed(session)
+    frozen = latest is not None and end <= month_end(latest)
     dep = depreciate_month(session, start, end, actor_id=actor_id)
     carry_period_cost(session, end, actor_id=actor_id)  # type 3: cost booked after acceptance
 
@@ -208,7 +223,7 @@ def _report(session: Session, period: str, actor_id: int | None) -> dict[str, An
 
     return {
         "period": period, "from": start.isoformat(), "to": end.isoformat(),
-        "depreciation": dump(dep), "impairment": _impairments(session, end, actor_id),
+        "depreciation": dump(dep), "impairment": _impairments(session, end, actor_id, frozen),
         "wip": dump(wip_rollforward(session, start, end)),
         "margin": dump(margin_report(session, start, end)),
         "line_margin": dump(line_margin(session, start, end)),
@@ -270,6 +285,14 @@ def close_period(
         raise Conflict(f"period {period} was already run ({row.status}); to run it again (it "
                        "must give the identical result) add --rerun on the command line, or send "
                        '{"rerun": true} to the API (rerun=True in Python)', period=period)
+    latest = _latest_closed(session)
+    if row is None and latest is not None and period < latest:
+        first = month_end(latest) + timedelta(days=1)
+        raise Conflict(f"period {period} lies before {latest}, which is closed (confirmed): the "
+                       f"books are closed through {month_end(latest).isoformat()}, so {period} "
+                       "counts as closed and takes no run of its own (a closed period is not "
+                       f"reopened); run the months from {period_of(first)} on",
+                       period=period, closed_period=latest, reason_code="before_closed_period")
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are not booked yet: every expense must be "

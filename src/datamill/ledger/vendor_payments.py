@@ -9,8 +9,8 @@ Cr bank and income tax withheld), so a payment is posted only:
   debit balance and no cost behind it), listed among the events waiting to be booked with what
   to do first ("book the settlement's cost first: ..."), and posted by itself once the cost is
   in (``datamill ledger sync``). A month is not closed while a payment dated in it is held;
-* **never into a closed period**: a payment recorded after the month of its ``paid_on`` was
-  closed is dated the first day of the first month that was open when it was recorded, as
+* **never into a closed period**: a payment recorded after the month of its ``paid_on`` (or a
+  later month) was closed is dated the day after the latest month closed when it was recorded, as
   every posting the ledger takes from another domain's event
   (:func:`~datamill.ledger._periods.first_open_day`); its memo keeps the day it was paid. The
   date is derived from when the event was recorded and when each month was confirmed (a closed
@@ -26,6 +26,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.ledger._periods import month_end
 from datamill.ledger.models import LedgerEventReceipt, LedgerPeriodClose
 from datamill.production.models import DomainEvent, Project
 
@@ -64,12 +65,13 @@ def _utc(at: datetime) -> datetime:
 
 
 def _posted_on(paid_on: date, recorded_at: datetime, closed: dict[str, datetime]) -> date:
-    """``paid_on``, or the first day of the first month not yet closed when it was recorded."""
-    day = paid_on
-    while (at := closed.get(f"{day.year:04d}-{day.month:02d}")) is not None \
-            and at <= recorded_at:
-        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return day
+    """``paid_on``, or the day after the latest month closed when it was recorded (the months
+    before a closed month count as closed too: :mod:`datamill.ledger._periods`)."""
+    shut = [period for period, at in closed.items() if at <= recorded_at]
+    if not shut:
+        return paid_on
+    through = month_end(max(shut))
+    return paid_on if paid_on > through else through + timedelta(days=1)
 
 
 def _held_reason(number: str, costs: list[DomainEvent],
