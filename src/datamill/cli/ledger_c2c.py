@@ -142,30 +142,40 @@ def contract_show(
 @handle_errors
 def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
                 amount: str | None = None, acceptance_id: int | None = None,
-                as_json: JsonOpt = False) -> None:
+                currency: str | None = None, as_json: JsonOpt = False) -> None:
     """Invoice an order (amount excl. VAT; an accepted delivery's share by default).
-    An invoice never creates revenue."""
+    The amount is in the order's currency unless --currency CNY; the books keep CNY at the
+    order's fx rate. An invoice never creates revenue."""
     from datamill.ledger.receivables import issue_invoice
 
     with get_runtime().session() as s:
         i = issue_invoice(s, order_id, number, issued_on=_day(issued_on),
                           amount=_dec(amount, "amount") if amount else None,
-                          acceptance_id=acceptance_id, actor_id=_actor(s, user))
-    emit(i, as_json, lambda i: out.print(f"invoice {i.number}: {i.amount} + VAT {i.vat}"))
+                          acceptance_id=acceptance_id, actor_id=_actor(s, user),
+                          currency=currency)
+    emit(i, as_json, lambda i: out.print(
+        f"invoice {i.number}: {i.amount} CNY + VAT {i.vat} CNY"
+        + (f" ({i.currency_amount} {i.currency} at {i.fx_rate} CNY per {i.currency})"
+           if i.currency != "CNY" else "")))
 
 
 @app.command("receipt")
 @handle_errors
 def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, user: AsUser,
-                invoice_id: int | None = None, as_json: JsonOpt = False) -> None:
-    """Record cash received on an order (incl. VAT); before acceptance it is an advance."""
+                invoice_id: int | None = None, currency: str | None = None,
+                as_json: JsonOpt = False) -> None:
+    """Record cash received on an order (incl. VAT); before acceptance it is an advance.
+    The amount is in the order's currency unless --currency CNY; the books keep CNY."""
     from datamill.ledger.receivables import record_receipt
 
     with get_runtime().session() as s:
         r = record_receipt(s, order_id, reference, received_on=_day(received_on),
                            amount=_dec(amount, "amount"), invoice_id=invoice_id,
-                           actor_id=_actor(s, user))
-    emit(r, as_json, lambda r: out.print(f"receipt {r.reference}: {r.amount}"))
+                           actor_id=_actor(s, user), currency=currency)
+    emit(r, as_json, lambda r: out.print(
+        f"receipt {r.reference}: {r.amount} CNY"
+        + (f" ({r.currency_amount} {r.currency} at {r.fx_rate} CNY per {r.currency})"
+           if r.currency != "CNY" else "")))
 
 
 @app.command("receivables")

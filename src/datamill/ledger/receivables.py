@@ -10,6 +10,14 @@
   acceptance, else the recognition date) and lasts the customer grade's term.
 * **Ageing** of the open amount since acceptance: ≤1, 1–2, 2–3, >3 years. **Expected credit
   loss**: not overdue 3 %, overdue ≤1 year 12 %, 1–2 years 50 %, >2 years 100 %.
+* **Currency.** An invoice or receipt is typed in the order's currency unless it names CNY
+  (``currency``); a foreign amount is converted at the order's fx rate (the rate its
+  ``amount_cny`` was booked at) and the books keep CNY. Any other currency is refused. The
+  output shows both: ``amount`` (CNY, the books) and ``currency_amount`` in ``currency`` (the
+  order's). Before, the amount was always taken as CNY: a clerk typing dollars on a USD order
+  got a CNY invoice, checked against the order's CNY value.
+* Cash and invoices are recorded when they happen: a receipt or invoice dated after today is
+  refused (the receivables as of today left it out while the trace counted it).
 * A reader sees the receivables of the orders they may see: an order whose project is
   classified above their clearance (:func:`~datamill.ledger.access.hidden_books`) is left out
   of its customer's figures and counted in ``hidden_orders``, so a total that differs from
@@ -29,8 +37,9 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import parse_money, to_cents
-from datamill.ledger._periods import check_posting_date
+from datamill.core.iso import check_minor_units, minor_unit
+from datamill.core.money import parse_money, to_cents, to_decimal
+from datamill.ledger._periods import check_not_future, check_posting_date
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import (
     LedgerAcceptance,
@@ -41,7 +50,7 @@ from datamill.ledger.models import (
     LedgerReceipt,
     LedgerRecognition,
 )
-from datamill.ledger.orders import order_row
+from datamill.ledger.orders import check_text, order_row
 
 __all__ = [
     "AGE_BUCKETS",
@@ -79,9 +88,14 @@ class InvoiceOut(BaseModel):
     order_id: int
     acceptance_id: int | None
     issued_on: date
+    #: CNY excl. VAT (the books)
     amount: Decimal
     vat: Decimal
     total: Decimal
+    #: the order's currency, the amount (excl. VAT) in it and the rate it was converted at
+    currency: str = "CNY"
+    currency_amount: Decimal | None = None
+    fx_rate: Decimal = Decimal(1)
 
 
 class ReceiptOut(BaseModel):
@@ -90,7 +104,12 @@ class ReceiptOut(BaseModel):
     order_id: int
     invoice_id: int | None
     received_on: date
+    #: CNY incl. VAT (the books)
     amount: Decimal
+    #: the order's currency, the amount in it and the rate it was converted at
+    currency: str = "CNY"
+    currency_amount: Decimal | None = None
+    fx_rate: Decimal = Decimal(1)
 
 
 class ReceivableItem(BaseModel):
@@ -127,15 +146,48 @@ class CustomerReceivableOut(BaseModel):
     hidden_orders: int = 0
 
 
-def _invoice_out(row: LedgerInvoice) -> InvoiceOut:
+def _in_currency(order: LedgerOrder, cny: Decimal) -> Decimal:
+    """A CNY amount back in the order's currency, at its fx rate, to its minor unit."""
+    if order.currency == "CNY" or not order.fx_rate:
+        return cny
+    return to_decimal(cny / order.fx_rate, minor_unit(order.currency))
+
+
+def _invoice_out(row: LedgerInvoice, order: LedgerOrder) -> InvoiceOut:
     return InvoiceOut(id=row.id, number=row.number, order_id=row.order_id,
                       acceptance_id=row.acceptance_id, issued_on=row.issued_on,
-                      amount=row.amount, vat=row.vat, total=row.amount + row.vat)
+                      amount=row.amount, vat=row.vat, total=row.amount + row.vat,
+                      currency=order.currency, currency_amount=_in_currency(order, row.amount),
+                      fx_rate=order.fx_rate)
 
 
-def _receipt_out(row: LedgerReceipt) -> ReceiptOut:
+def _receipt_out(row: LedgerReceipt, order: LedgerOrder) -> ReceiptOut:
     return ReceiptOut(id=row.id, reference=row.reference, order_id=row.order_id,
-                      invoice_id=row.invoice_id, received_on=row.received_on, amount=row.amount)
+                      invoice_id=row.invoice_id, received_on=row.received_on, amount=row.amount,
+                      currency=order.currency, currency_amount=_in_currency(order, row.amount),
+                      fx_rate=order.fx_rate)
+
+
+def _to_cny(order: LedgerOrder, amount: Decimal | str, currency: str | None,
+            what: str) -> Decimal:
+    """``amount`` typed in ``currency`` (default: the order's), in CNY at the order's fx rate;
+    a currency that is neither the order's nor CNY is refused."""
+    cur = (currency or order.currency).strip().upper()
+    if cur not in (order.currency, "CNY"):
+        raise InvalidInput(
+            f"{what} on order {order.number} is in {order.currency} (the order's currency) or "
+            f"CNY, not {cur}: convert it first, or give the order's currency",
+            field="currency", order_currency=order.currency)
+    amt = parse_money(amount, "amount")
+    if (why := check_minor_units(amt, cur)) is not None:
+        raise InvalidInput(why, field="amount")
+    if cur == "CNY":
+        return amt
+    cny = to_cents(amt * order.fx_rate)
+    if amt > 0 and cny <= 0:
+        raise InvalidInput(f"{amt} {cur} at {order.fx_rate} CNY per {cur} is {cny} CNY: too "
+                           "small to book", field="amount")
+    return cny
 
 
 def due_date(start: date, grade: str) -> date:
@@ -169,13 +221,16 @@ def _bucket(age_days: int) -> str:
 def issue_invoice(
     session: Session, order_id: int, number: str, *, issued_on: date,
     amount: Decimal | str | None = None, acceptance_id: int | None = None,
-    actor_id: int | None = None,
+    actor_id: int | None = None, currency: str | None = None,
 ) -> InvoiceOut:
-    """Invoice an order (amount excl. VAT, CNY). Billing an accepted delivery, the amount
-    defaults to its share of the order; the order is never invoiced above its amount."""
+    """Invoice an order (amount excl. VAT, in ``currency``: the order's by default, or CNY;
+    booked in CNY at the order's fx rate). Billing an accepted delivery, the amount defaults to
+    its share of the order; the order is never invoiced above its amount."""
     order = order_row(session, order_id, lock=True)  # two invoices at once: one fits, not both
     if order.status == "cancelled":
         raise Conflict(f"order {order.number} is cancelled", order_id=order_id)
+    check_text(number, "number")
+    check_not_future(issued_on, f"invoice {number}", "issued_on")
     check_posting_date(session, issued_on, f"invoice {number}", "issued_on")
     acc = None
     if acceptance_id is not None:
@@ -191,14 +246,16 @@ def issue_invoice(
             raise InvalidInput("give the amount of an advance invoice", field="amount")
         amt = to_cents(order.amount_cny * acc.volume / order.total_volume)
     else:
-        amt = parse_money(amount, "amount")
+        amt = _to_cny(order, amount, currency, f"invoice {number}")
     if amt <= 0:
         raise InvalidInput("the invoice amount must be positive", field="amount")
     billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
         LedgerInvoice.order_id == order.id)) or 0)
     if billed + amt > order.amount_cny:
-        raise InvalidInput(f"invoicing {amt} brings order {order.number} to {billed + amt}, "
-                           f"above its amount {order.amount_cny}", field="amount",
+        raise InvalidInput(f"invoicing {amt} CNY brings order {order.number} to {billed + amt} "
+                           f"CNY, above its amount {order.amount_cny} CNY"
+                           + (f" ({order.amount} {order.currency} at {order.fx_rate})"
+                              if order.currency != "CNY" else ""), field="amount",
                            remainder=str(order.amount_cny - billed))
     row = LedgerInvoice(number=number, order_id=order.id, acceptance_id=acceptance_id,
                         issued_on=issued_on, amount=amt, vat=to_cents(amt * order.vat_rate),
@@ -212,8 +269,10 @@ def issue_invoice(
     record_audit(session, actor_id=actor_id, action="ledger.invoice.issued",
                  object_type="ledger_order", object_id=order.id,
                  data={"number": number, "amount": str(amt), "vat": str(row.vat),
-                       "acceptance_id": acceptance_id})
-    return _invoice_out(row)
+                       "acceptance_id": acceptance_id,
+                       "typed": None if amount is None else
+                       f"{amount} {(currency or order.currency).upper()}"})
+    return _invoice_out(row, order)
 
 
 def _most_receivable(session: Session, order: LedgerOrder) -> Decimal:
@@ -231,18 +290,23 @@ def _most_receivable(session: Session, order: LedgerOrder) -> Decimal:
 def record_receipt(
     session: Session, order_id: int, reference: str, *, received_on: date,
     amount: Decimal | str, invoice_id: int | None = None, actor_id: int | None = None,
+    currency: str | None = None,
 ) -> ReceiptOut:
-    """Cash from the customer on an order (CNY incl. VAT); before anything is due, an advance."""
+    """Cash from the customer on an order (incl. VAT, in ``currency``: the order's by default,
+    or CNY; booked in CNY at the order's fx rate); before anything is due, an advance."""
     order = order_row(session, order_id, lock=True)  # two receipts at once: one fits, not both
-    amt = parse_money(amount, "amount")
+    check_text(reference, "reference")
+    amt = _to_cny(order, amount, currency, f"receipt {reference}")
+    check_not_future(received_on, f"receipt {reference}", "received_on")
     check_posting_date(session, received_on, f"receipt {reference}", "received_on")
     received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(
         LedgerReceipt.order_id == order.id)) or 0)
     most = _most_receivable(session, order)
     if received + amt > most:
         raise InvalidInput(
-            f"receiving {amt} brings order {order.number} to {received + amt}, above its amount "
-            f"including VAT {most}; it may receive at most {max(most - received, ZERO)} more",
+            f"receiving {amt} CNY brings order {order.number} to {received + amt} CNY, above its "
+            f"amount including VAT {most} CNY; it may receive at most "
+            f"{max(most - received, ZERO)} more",
             field="amount", remainder=str(max(most - received, ZERO)))
     if invoice_id is not None:
         inv = session.get(LedgerInvoice, invoice_id)
@@ -259,17 +323,20 @@ def record_receipt(
         raise Conflict(f"receipt {reference!r} already exists", key=reference) from err
     record_audit(session, actor_id=actor_id, action="ledger.receipt.recorded",
                  object_type="ledger_order", object_id=order.id,
-                 data={"reference": reference, "amount": str(amt), "invoice_id": invoice_id})
-    return _receipt_out(row)
+                 data={"reference": reference, "amount": str(amt), "invoice_id": invoice_id,
+                       "typed": f"{amount} {(currency or order.currency).upper()}"})
+    return _receipt_out(row, order)
 
 
 def list_invoices(session: Session, order_id: int) -> list[InvoiceOut]:
-    return [_invoice_out(r) for r in session.scalars(select(LedgerInvoice).where(
+    order = order_row(session, order_id)
+    return [_invoice_out(r, order) for r in session.scalars(select(LedgerInvoice).where(
         LedgerInvoice.order_id == order_id).order_by(LedgerInvoice.issued_on, LedgerInvoice.id))]
 
 
 def list_receipts(session: Session, order_id: int) -> list[ReceiptOut]:
-    return [_receipt_out(r) for r in session.scalars(select(LedgerReceipt).where(
+    order = order_row(session, order_id)
+    return [_receipt_out(r, order) for r in session.scalars(select(LedgerReceipt).where(
         LedgerReceipt.order_id == order_id).order_by(LedgerReceipt.received_on, LedgerReceipt.id))]
 
 

@@ -39,6 +39,9 @@ __all__: list[str] = []
 Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, description="CNY or contract "
                                                                           "currency, ≤ 10^12")]
 Number = Annotated[str, Field(min_length=1, max_length=64)]
+#: the amount's currency: the order's (the default) or CNY; the books keep CNY
+Currency = Annotated[str | None, Field(min_length=3, max_length=3,
+                                       description="ISO 4217: the order's currency or CNY")]
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 Period = Annotated[str, Path(pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$",
                              description="A month, YYYY-MM")]
@@ -78,6 +81,7 @@ class InvoiceIn(BaseModel):
     issued_on: Day
     amount: Amount | None = None
     acceptance_id: IdRef | None = None
+    currency: Currency = None
 
 
 class ReceiptIn(BaseModel):
@@ -85,6 +89,7 @@ class ReceiptIn(BaseModel):
     received_on: Day
     amount: Amount
     invoice_id: IdRef | None = None
+    currency: Currency = None
 
 
 class AssetIn(BaseModel):
@@ -192,7 +197,7 @@ def invoice_endpoint(
     """Invoice an order (never revenue by itself)."""
     return receivables.issue_invoice(session, order_id, body.number, issued_on=body.issued_on,
                                      amount=body.amount, acceptance_id=body.acceptance_id,
-                                     actor_id=user.id)
+                                     actor_id=user.id, currency=body.currency)
 
 
 @router.post("/ledger/orders/{order_id}/receipts", status_code=status.HTTP_201_CREATED)
@@ -202,7 +207,8 @@ def receipt_endpoint(
     """Cash received on an order (incl. VAT); an advance until it falls due."""
     return receivables.record_receipt(session, order_id, body.reference,
                                       received_on=body.received_on, amount=body.amount,
-                                      invoice_id=body.invoice_id, actor_id=user.id)
+                                      invoice_id=body.invoice_id, actor_id=user.id,
+                                      currency=body.currency)
 
 
 @router.get("/ledger/receivables")
