@@ -41,6 +41,7 @@ from datamill.ledger.models import (
     LedgerProject,
     LedgerRecognition,
 )
+from datamill.ledger.orders import check_text
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import CostOut
 from datamill.ledger.settings import COST_CATEGORIES, OVER_BUDGET_LEVEL_ROLES
@@ -120,6 +121,8 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
         raise InvalidInput(f"unknown cost category {category!r}; available: "
                            f"{', '.join(COST_CATEGORIES)}", field="category")
     amt = parse_money(amount, "amount")
+    check_text(source_ref, "source_ref")
+    check_text(supplier, "supplier")
     if claim and category == "data_service" and not (supplier or "").strip():
         raise InvalidInput("a data-service cost names its supplier (domain §6.4: project, stage, "
                            "quantity, unit price, amount, supplier)", field="supplier")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
@@ -29,6 +30,7 @@ from datamill.ledger.settings import (
 __all__ = [
     "amend_order_volume",
     "check_currency",
+    "check_text",
     "check_vat_rate",
     "create_contract",
     "create_customer",
@@ -59,6 +61,22 @@ def _flush_unique(session: Session, what: str, key: str) -> None:
         raise Conflict(f"{what} {key!r} already exists", key=key) from err
 
 
+def check_text(value: str | None, field: str) -> None:
+    """Refuse a name or reference holding a control character (NUL, escape, a line break):
+    stored, it broke exports and the screens that print it."""
+    if value is not None and not no_control_chars(value):
+        raise InvalidInput(f"{field} {value!r} holds a control character; type it on one line "
+                           "without control characters", field=field)
+
+
+def _money_in(amount: Decimal | str, currency: str, field: str = "amount") -> Decimal:
+    """An amount of ``currency``: no more decimals than its ISO 4217 minor unit."""
+    amt = parse_money(amount, field)
+    if (why := check_minor_units(amt, currency)) is not None:
+        raise InvalidInput(why, field=field)
+    return amt
+
+
 def check_currency(currency: str) -> None:
     """Refuse a currency that is not one of :data:`~datamill.ledger.settings.CURRENCIES`."""
     if currency.upper() not in CURRENCIES:
@@ -85,8 +103,10 @@ def create_customer(
     """Register a customer; ``country`` (ISO alpha-2, registered location) decides domestic/overseas."""
     _one_of(customer_type, CUSTOMER_TYPES, "customer_type")
     _one_of(credit_grade, CREDIT_GRADES, "credit_grade")
-    if len(country) != 2 or not country.isalpha():
-        raise InvalidInput(f"country {country!r} must be an ISO 3166 alpha-2 code", field="country")
+    check_text(name, "name")
+    if country.upper() not in COUNTRIES:
+        raise InvalidInput(f"country {country!r} is not an ISO 3166 alpha-2 code (CN, US, DE, "
+                           "JP ...)", field="country")
     row = LedgerCustomer(name=name, customer_type=customer_type, country=country.upper(),
                          credit_grade=credit_grade)
     session.add(row)
@@ -111,7 +131,8 @@ def create_contract(
     get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     _one_of(kind, CONTRACT_KINDS, "kind")
     check_currency(currency)
-    amt = None if amount is None else parse_money(amount, "amount")
+    check_text(number, "number")
+    amt = None if amount is None else _money_in(amount, currency)
     row = LedgerContract(number=number, customer_id=customer_id, kind=kind,
                          currency=currency.upper(), signed_on=signed_on, amount=amt)
     session.add(row)
@@ -150,7 +171,8 @@ def create_order(
             f"order currency {currency.upper()} does not match contract {contract.number}'s "
             f"currency {contract.currency}; an order must match its contract", field="currency",
         )
-    amt = parse_money(amount, "amount")
+    check_text(number, "number")
+    amt = _money_in(amount, contract.currency)
     vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
     if vol <= 0 or vol > MAX_VOLUME:
         raise InvalidInput(f"total volume must be positive and at most {MAX_VOLUME:,}, "
@@ -175,9 +197,14 @@ def create_order(
         if not 0 < rate <= MAX_FX_RATE:
             raise InvalidInput(f"fx_rate {fx_rate} must be positive, at most {MAX_FX_RATE} CNY "
                                f"per {contract.currency}", field="fx_rate")
+    amount_cny = to_cents(amt * rate)
+    if amt > 0 and amount_cny <= 0:
+        raise InvalidInput(f"order {number}: {amt} {contract.currency} at {rate} CNY per "
+                           f"{contract.currency} is {amount_cny} CNY, nothing to book; check the "
+                           "amount and the fx rate", field="fx_rate")
     row = LedgerOrder(
         contract_id=contract_id, number=number, business_line=business_line, offering=offering,
-        currency=contract.currency, amount=amt, fx_rate=rate, amount_cny=to_cents(amt * rate),
+        currency=contract.currency, amount=amt, fx_rate=rate, amount_cny=amount_cny,
         vat_rate=vat, total_volume=vol, volume_unit=volume_unit,
         acceptance_type=acceptance_type,
     )
