@@ -9,11 +9,21 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from datamill.core.clock import utcnow
 from datamill.core.money import to_cents
 from datamill.demo.money_demo import EN_PRICE, run_money_demo
 from datamill.demo.script import run_loop, setup_people_and_project
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, account_balance, journal_lines, trial_balance
-from datamill.ledger.models import LedgerOrder, LedgerPeriodClose, LedgerProject, LedgerRecognition
+from datamill.ledger.models import (
+    LedgerBudget,
+    LedgerInvoice,
+    LedgerOrder,
+    LedgerPeriodClose,
+    LedgerProject,
+    LedgerReceipt,
+    LedgerRecognition,
+)
+from datamill.ledger.receivables import receivables
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
 from datamill.production.models import Delivery
@@ -73,11 +83,26 @@ def test_money_story_after_the_speech_demo(runtime: Runtime, tmp_path: Path) -> 
         [flow] = [r for r in vendor_throughput(s, project_id=pid)
                   if r.vendor == "Huayu Data Services"]
         assert flow.accepted_volume > 0
+        # trial (h5): the invoice, its payment and the advance were dated the month's end (in
+        # the future) and the demo said "paid in full" while the receivables as of today showed
+        # the invoice unpaid: now dated today, and today's receivables agree
+        today = utcnow().date()
+        assert max(s.scalars(select(LedgerReceipt.received_on))) <= today
+        assert max(s.scalars(select(LedgerInvoice.issued_on))) <= today
+        [cust] = receivables(s, today)
+        assert cust.receivable == 0 and cust.received > 0 and cust.advances > 0
+    assert "paid in full" in text
 
 
 def test_money_story_standalone_sets_up_the_commercial_side(sqlite_runtime: Runtime) -> None:
     lines = run_money_demo(sqlite_runtime, None)
     assert lines[-1].startswith("commercial side set up")
+    # trial (h5): it printed "approved at three levels" for a budget that needed four
+    with sqlite_runtime.session() as s:
+        budget = s.scalars(select(LedgerBudget)).one()
+    [said] = [ln for ln in lines if ln.startswith("Mandarin project") and "budget" in ln]
+    words = {3: "three", 4: "four", 5: "five"}
+    assert f"approved at {words[budget.required_levels]} levels" in said, said
     with sqlite_runtime.session() as s:
         assert s.scalars(select(LedgerRecognition)).all() == []
         assert len(s.scalars(select(LedgerOrder)).all()) == 2

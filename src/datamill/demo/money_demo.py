@@ -13,9 +13,11 @@ accepted, :func:`run_money_demo` records the commercial side the business would:
 * the vendor (fee 8 %) whose people did the English work, settled by **accepted volume** ×
   price on a weekly sheet matched against the purchase order, confirmed by both sides and paid
   by bank transfer; in-house hour points (8 a day × 21 days = 168) on the Mandarin project;
-* budgets approved at three levels, the ledger synced, the English project's final accounts
+* budgets approved at their levels (three, a fourth for an abnormal margin: the demo prints
+  what the stored budget needed), the ledger synced, the English project's final accounts
   reviewed by finance and closed, an invoice for the accepted delivery and the customer's
-  payment (journalled); a 30 % advance on the Mandarin order;
+  payment (journalled); a 30 % advance on the Mandarin order (invoice, payment and advance
+  dated today: cash is never dated ahead);
 * the period close of the last month that has ended (a month is closed after its last day),
   with its report, confirmed by a second person.
 
@@ -48,6 +50,7 @@ from datamill.ledger.period_close import close_period, confirm_period, summary_t
 from datamill.ledger.projects import open_ledger_project
 from datamill.ledger.receivables import issue_invoice, record_receipt
 from datamill.ledger.recognition import close_project
+from datamill.ledger.schemas import BudgetOut
 from datamill.modalities.registry import modality_names
 from datamill.production.models import Delivery, Project
 from datamill.production.projects import create_project
@@ -95,11 +98,18 @@ def _person(s: Any, name: str, role: str = "project_manager") -> User:
 
 
 def _approved_budget(s: Any, project_id: int, lines: list[dict[str, Any]],
-                     ap: dict[str, int]) -> Decimal:
+                     ap: dict[str, int]) -> BudgetOut:
     b = submit_budget(s, create_budget(s, project_id, lines).id)
     while b.status == "submitted" and b.next_role is not None:
         b = approve_budget(s, b.id, ap[b.next_role])
-    return b.total
+    return b
+
+
+def _levels(b: BudgetOut) -> str:
+    """How the budget was approved, as stored: its levels and why a level was added."""
+    words = {3: "three", 4: "four", 5: "five"}
+    said = f"{b.status} at {words.get(b.approved_levels, str(b.approved_levels))} levels"
+    return said + (f" ({'; '.join(b.level_reasons)})" if b.level_reasons else "")
 
 
 def _line(stage: str, category: str, qty: Any, price: Any, unit: str = "hours") -> dict[str, Any]:
@@ -190,11 +200,11 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         spec = _zh_spec()
         zh_pp = create_project(s, spec, actor_id=pm.id).id
         zh_lp = open_ledger_project(s, zh_pp, order_id=zh.id, actor_id=pm.id).id
-        total = _approved_budget(s, zh_lp, [
+        zh_budget = _approved_budget(s, zh_lp, [
             _line("annotation", "data_service", "315", str(LABEL_ZH)),  # 300 h + 5 % loss
             _line("collection", "data_service", "600", "180", "subjects"),
             _line("staff", "labour", "504", "60", "points")], ap)
-        say(f"Mandarin project {spec['name']}: budget {total} approved at three levels "
+        say(f"Mandarin project {spec['name']}: budget {zh_budget.total} {_levels(zh_budget)} "
             f"(collection 600 subjects × 180, annotation 315 h × {LABEL_ZH}, 504 points × 60)")
         requests = []
         r_zh = create_request(s, pm, department="speech", kind="labelling", stage="annotate",
@@ -256,7 +266,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         say(f"ledger sync: {len(run.costs.booked)} cost{'' if len(run.costs.booked) == 1 else 's'}"
             f" booked, {accepted} acceptance{'' if accepted == 1 else 's'}")
         close_on = max([today, *(c.incurred_on for c in run.costs.booked)])
-        settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=close_on)
+        settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
         say(f"paid {vendor.name} {sheet.net_payable} by bank transfer (journalled)")
         review_final_accounts(s, en_lp, reviewer_id=ap["finance_reviewer"],
                               note="all expenses entered; settlement paid")
@@ -267,13 +277,15 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
             f"revenue {revenue} = {en_hours} accepted h × {EN_PRICE}")
         acc = s.scalars(select(LedgerAcceptance).where(LedgerAcceptance.order_id == en.id)
                         .order_by(LedgerAcceptance.id)).first()
-        inv = issue_invoice(s, en.id, f"INV-{today:%y%m%d}-001", issued_on=close_on,
+        # invoiced and paid today: cash and invoices are never dated ahead (close_on may be
+        # the month's end, where the hour points are booked)
+        inv = issue_invoice(s, en.id, f"INV-{today:%y%m%d}-001", issued_on=today,
                             acceptance_id=acc.id if acc else None,
                             amount=None if acc else en_amount, actor_id=pm.id)
-        record_receipt(s, en.id, f"RCPT-{today:%y%m%d}-001", received_on=close_on,
+        record_receipt(s, en.id, f"RCPT-{today:%y%m%d}-001", received_on=today,
                        amount=inv.total, invoice_id=inv.id, actor_id=pm.id)
         advance = to_cents(zh_amount * Decimal("0.30") * Decimal("1.06"))
-        record_receipt(s, zh.id, f"RCPT-{today:%y%m%d}-002", received_on=close_on,
+        record_receipt(s, zh.id, f"RCPT-{today:%y%m%d}-002", received_on=today,
                        amount=advance, actor_id=pm.id)
         say(f"invoice {inv.number}: {inv.amount} + VAT {inv.vat} = {inv.total}, paid in full; "
             f"30 % advance on {zh.number}: {advance}")
