@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,9 +17,10 @@ from typer.testing import CliRunner
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.demo.catalog_demo import run_catalog_demo
 from datamill.ledger.contracts import cancel_contract
 from datamill.ledger.costs import post_cost
-from datamill.ledger.models import LedgerAcceptance, LedgerImpairment
+from datamill.ledger.models import LedgerAcceptance, LedgerCost, LedgerImpairment
 from datamill.ledger.orders import create_contract, create_customer, create_order, order_row
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.ledger.receivables import issue_invoice, list_invoices, record_receipt
@@ -222,3 +224,23 @@ def test_reference_data_follows_iso_and_refuses_control_characters(
                    json={"name": "x\u0000y", "customer_type": "big_tech", "country": "CN"})
         assert r.status_code in (400, 422), r.text
         assert "control character" in r.text
+
+
+# --- the demo: the catalog's development is booked after the money story's close -------------
+
+def test_catalog_demo_books_development_after_a_closed_month(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The full demo closes the last month that has ended, then the catalog part booked its
+    development 90 days back: refused now (a month before a closed one), so it books on the
+    first open day."""
+    today = utcnow().date()
+    last = today.replace(day=1) - timedelta(days=1)
+    with runtime.session() as s:
+        ap = make_approvers(s)
+        _close(s, f"{last:%Y-%m}", ap)
+    lines = run_catalog_demo(runtime, tmp_path)
+    assert "\n".join(lines).count("accepted") == 3
+    with runtime.session() as s:
+        days = s.scalars(select(LedgerCost.incurred_on)).all()
+    assert days and min(days) == today.replace(day=1)

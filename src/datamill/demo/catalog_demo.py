@@ -204,13 +204,16 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     from datamill.compliance.users import create_user, get_user
     from datamill.core.errors import NotFound
     from datamill.demo.script import DEMO_PASSWORD
+    from datamill.ledger._periods import first_open_day
     from datamill.ledger.events import sync_ledger
     from datamill.ledger.orders import create_customer
 
     lines: list[str] = []
-    developed_on = utcnow().date() - timedelta(days=90)  # built before it was licensed
     root = Path(workdir) / "catalog"
     with rt.session() as s:
+        # built before it was licensed: 90 days ago, or the first open day when the money
+        # story closed a later month (nothing is booked on or before a closed month's end)
+        developed_on = first_open_day(s, utcnow().date() - timedelta(days=90))
         for name, role in (("catalog-pm", "project_manager"), ("catalog-sales", "sales")):
             try:
                 get_user(s, name)
@@ -294,7 +297,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     with rt.session() as s:
         sales = get_user(s, "catalog-sales")
         first = datasets.search_datasets(s, sales, text="far-field")[0]
-        issued = utcnow().date() - timedelta(days=10)
+        issued = max(utcnow().date() - timedelta(days=10), developed_on)
         for i, (cust, ctype, country) in enumerate((
                 ("Big Tech Speech Lab", "big_tech", "CN"), ("Voice AI Startup", "ai_company", "CN"),
                 ("Overseas Research Institute", "research_institute", "SG"))):
