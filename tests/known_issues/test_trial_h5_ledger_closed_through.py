@@ -176,15 +176,15 @@ def test_cli_and_api_take_the_currency(
     with TestClient(web) as c:
         tok = c.post("/api/v1/auth/token", json={"username": "pm", "password": "password1"})
         h = {"Authorization": f"Bearer {tok.json()['access_token']}"}
-        r = c.post(f"/api/v1/ledger/orders/{oid}/receipts", headers=h,
-                   json={"reference": "BANK-2", "received_on": "2018-12-03", "amount": "71",
-                         "currency": "CNY"})
-        assert r.status_code == 201, r.text
-        assert r.json()["amount"] == "71.00" and r.json()["currency_amount"] == "10.00"
-        r = c.post(f"/api/v1/ledger/orders/{oid}/invoices", headers=h,
-                   json={"number": "INV-2", "issued_on": "2018-12-03", "amount": "1",
-                         "currency": "EUR"})
-        assert r.status_code == 422, r.text
+        resp = c.post(f"/api/v1/ledger/orders/{oid}/receipts", headers=h,
+                    json={"reference": "BANK-2", "received_on": "2018-12-03", "amount": "71",
+                          "currency": "CNY"})
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["amount"] == "71.00" and resp.json()["currency_amount"] == "10.00"
+        resp = c.post(f"/api/v1/ledger/orders/{oid}/invoices", headers=h,
+                    json={"number": "INV-2", "issued_on": "2018-12-03", "amount": "1",
+                          "currency": "EUR"})
+        assert resp.status_code == 422, resp.text
 
 
 # --- 4. reference data ------------------------------------------------------------------------
