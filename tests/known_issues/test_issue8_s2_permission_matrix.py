@@ -379,9 +379,10 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
     me = _login(client, f"u-{role.value}")
     pid = world["project"]
     tag = role.value
-    cells = [
-        # (method, path, body, action)
-        ("get", f"/projects/{pid}", None, Action.VIEW_PROJECT),
+    cells: list[tuple[str, str, Any, Action | tuple[Action, ...]]] = [
+        # (method, path, body, action or any of several); a project's basics are read by who
+        # views it and by its customer (who takes its deliveries)
+        ("get", f"/projects/{pid}", None, (Action.VIEW_PROJECT, Action.ACCEPT_DELIVERY)),
         ("post", f"/projects/{pid}/members", {"username": "aud"}, Action.MANAGE_PROJECT),
         ("get", "/vendors", None, Action.VIEW_WORKFORCE),
         ("post", "/vendors", {"name": f"v-{tag}", "kind": "studio", "fee_rate": "0.1"},
@@ -396,7 +397,8 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
     ]
     for method, path, body, action in cells:
         r = client.request(method.upper(), API + path, json=body, headers=me)
-        expected = _expect(role, action)
+        expected = min(_expect(role, a) for a in (action if isinstance(action, tuple)
+                                                  else (action,)))
         got = 200 if r.status_code in (200, 201) else r.status_code
         assert got == expected, (role.value, method, path, r.status_code, r.text)
 

@@ -28,14 +28,26 @@ app = typer.Typer(help="Projects: create from a dataset spec, list, show, dashbo
                   no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ViewerOpt = Annotated[str | None, typer.Option(
-    "--as", help="Username of the person looking (their clearance decides which classified "
-    "projects are shown; unnamed: the default clearance).")]
+    "--as", help="Username of the person looking: they see what the API shows them (their "
+    "projects, cleared for their level; a customer only the basics). Unnamed: the default "
+    "clearance.")]
 
 
 def _viewer(s: Any, username: str | None) -> Any:
     from datamill.compliance.users import get_user
 
     return get_user(s, username) if username else None
+
+
+def _require_view(s: Any, viewer: Any, project_id: int) -> None:
+    """A named viewer must be allowed to view the project (its work and the people doing it),
+    as the API's caller is; nobody named: the clearance rule alone."""
+    from datamill.compliance.classification import require_visible
+
+    if viewer is None:
+        require_visible(s, None, project_id)
+    else:
+        acting_user(s, viewer.username, Action.VIEW_PROJECT, project_id=project_id)
 
 
 
@@ -58,12 +70,20 @@ def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON
 @app.command("list")
 @handle_errors
 def list_(as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
-    """List projects (never those classified above the viewer's clearance)."""
+    """List projects (never those classified above the viewer's clearance; a named viewer's
+    own projects)."""
     from datamill.compliance.classification import visible_project_ids
     from datamill.production.projects import list_projects
 
     with get_runtime().session() as s:
-        projects = list_projects(s, visible_project_ids(s, _viewer(s, as_user)))
+        viewer = _viewer(s, as_user)
+        if viewer is None:
+            projects = list_projects(s, visible_project_ids(s, None))
+        else:  # as the API lists them for this person: their projects, as they may see them
+            from datamill.compliance.access import member_project_ids, project_basics
+
+            projects = [project_basics(viewer, p)
+                        for p in list_projects(s, member_project_ids(s, viewer))]
 
     def render(rows: list[Any]) -> None:
         t = Table("id", "name", "modality", "language", "type", "status")
@@ -78,13 +98,21 @@ def list_(as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
 @handle_errors
 def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as_json: JsonOpt = False,
          as_user: ViewerOpt = None) -> None:
-    """Show a project's item counts by status and total audio."""
-    from datamill.compliance.classification import require_visible
+    """Show a project's item counts by status and total volume (its customer: the basics)."""
+    from datamill.compliance import access
     from datamill.production.projects import find_project, project_stats
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        require_visible(s, _viewer(s, as_user), p.id)
+        viewer = _viewer(s, as_user)
+        if viewer is not None and access.sees_project_basics_only(viewer):
+            access.require_project_basics(s, viewer, p.id)
+            basics = access.project_basics(viewer, p)
+            emit({"project": basics.model_dump(mode="json")}, as_json, lambda _v: out.print(
+                styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} "
+                       f"{p.project_type} {p.status}; deliveries: datamill delivery list")))
+            return
+        _require_view(s, viewer, p.id)
         stats = {"project": p.model_dump(mode="json"), **project_stats(s, p.id)}
 
     def render(v: dict[str, Any]) -> None:
@@ -108,13 +136,12 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
                   as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
     """What the project's dashboard shows: progress by status, work per day and per worker,
     check failures (volumes in the modality's unit)."""
-    from datamill.compliance.classification import require_visible
     from datamill.production.dashboard import dashboard
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        require_visible(s, _viewer(s, as_user), p.id)
+        _require_view(s, _viewer(s, as_user), p.id)
         board = dashboard(s, p.id)
 
     def render(v: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from datamill.production.models import (
     TaskAssignment,
     WorkPackage,
 )
-from datamill.production.schemas import ItemOut
+from datamill.production.schemas import ItemOut, ProjectOut
 
 __all__ = [
     "batch_project",
@@ -36,9 +36,12 @@ __all__ = [
     "list_members",
     "member_project_ids",
     "package_row",
+    "project_basics",
     "require_item_view",
+    "require_project_basics",
     "require_task_view",
     "require_worker",
+    "sees_project_basics_only",
     "stage_action",
 ]
 
@@ -97,6 +100,38 @@ def member_project_ids(session: Session, user: User) -> set[int] | None:
     return visible_project_ids(session, user, set(
         session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id))
     ))
+
+
+#: what of a project's spec a customer is shown: their requirements and acceptance criteria
+BASIC_SPEC_KEYS = ("description", "requirements", "acceptance")
+
+
+def sees_project_basics_only(user: User) -> bool:
+    """Whether ``user`` may see a project only as its customer does: its basics and deliveries
+    (they take deliveries but may not view the project's work: items, annotation history,
+    inspections, dashboards with the people who did it)."""
+    return not allowed(user.role, Action.VIEW_PROJECT) and allowed(
+        user.role, Action.ACCEPT_DELIVERY)
+
+
+def require_project_basics(session: Session, user: User, project_id: int) -> None:
+    """Whoever may view the project, or a member who takes its deliveries (its customer), may
+    read its basics (:func:`project_basics`)."""
+    if sees_project_basics_only(user):
+        require(session, user, Action.ACCEPT_DELIVERY, project_id)
+        return
+    require(session, user, Action.VIEW_PROJECT, project_id)
+
+
+def project_basics(user: User, project: ProjectOut) -> ProjectOut:
+    """The project as ``user`` may see it: whole for those who view projects; for a customer
+    its name, modality, language, type, status and of the spec only what they asked for
+    (description, requirements, acceptance criteria), never the in-house set-up (stages,
+    overlap, sampling plan, packages)."""
+    if not sees_project_basics_only(user):
+        return project
+    spec = {k: v for k, v in project.spec.items() if k in BASIC_SPEC_KEYS}
+    return project.model_copy(update={"spec": spec})
 
 
 def list_members(session: Session, project_id: int) -> list[User]:

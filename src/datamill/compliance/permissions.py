@@ -93,8 +93,11 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     },
     R.AUDITOR: dict(_VIEW_ALL),
     # a customer browses listed catalog entries and their own licences only, and takes (or
-    # refuses) the deliveries of the projects they are a member of
-    R.CUSTOMER: {A.VIEW_PROJECT: S.MEMBER, A.VIEW_CATALOG: S.OWN, A.ACCEPT_DELIVERY: S.MEMBER},
+    # refuses) the deliveries of the projects they are a member of. They do not view the
+    # project: its items, annotation history, inspections, packages and dashboards (with the
+    # people who did the work) are the company's; what is theirs is what was delivered, their
+    # acceptance, and the project's basics (access.require_project_basics)
+    R.CUSTOMER: {A.VIEW_CATALOG: S.OWN, A.ACCEPT_DELIVERY: S.MEMBER},
     R.SALES: {A.SELL_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY, A.VIEW_LEDGER: S.ANY},
 }
 

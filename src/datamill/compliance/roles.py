@@ -31,7 +31,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     CREATE_PROJECT = "create_project"
     MANAGE_PROJECT = "manage_project"  # import, checks, pre-annotate, package, assign, batch
-    VIEW_PROJECT = "view_project"
+    VIEW_PROJECT = "view_project"  # items, annotation history, inspections, dashboards
     ANNOTATE = "annotate"
     REVIEW = "review"
     INSPECT = "inspect"

@@ -41,6 +41,10 @@ EN_DELIVERIES: dict[str, str] = {
                            "assessment; once approved, the files can be downloaded.",
     "dlv.ok.accepted": "Acceptance recorded.",
     "dlv.ok.rejected": "Delivery rejected: its items went back to rework.",
+    # a project as its customer sees it (project_customer.html)
+    "pb.criteria": "Acceptance criteria",
+    "pb.help": "Your deliveries are listed under Deliveries: download them, then accept or "
+               "reject each one.",
     "unit.milliseconds": "milliseconds",
     "unit.characters": "characters",
 }

@@ -37,4 +37,6 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ok.rejected": "已拒收：条目已退回返工。",
     "unit.milliseconds": "毫秒",
     "unit.characters": "字符",
+    "pb.criteria": "验收标准",
+    "pb.help": "您的交付列在“交付”中：下载后逐一验收或拒收。",
 }

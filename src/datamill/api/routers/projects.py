@@ -134,12 +134,16 @@ def list_projects_endpoint(
     session: SessionDep, user: CurrentUser, page: PageDep
 ) -> Page[ProjectOut]:
     """Projects the caller is a member of (every project for an admin)."""
-    return page.slice(list_projects(session, q.member_project_ids(session, user)))
+    rows = list_projects(session, q.member_project_ids(session, user))
+    return page.slice([q.project_basics(user, p) for p in rows])
 
 
 @router.get("/{project_id}")
-def get_project_endpoint(project_id: Id, session: SessionDep, _user: Viewer) -> ProjectOut:
-    return get_project(session, project_id)
+def get_project_endpoint(project_id: Id, session: SessionDep, user: CurrentUser) -> ProjectOut:
+    """The project; its customer (who takes its deliveries) sees its basics only."""
+    project = get_project(session, project_id)
+    q.require_project_basics(session, user, project_id)
+    return q.project_basics(user, project)
 
 
 @router.get("/{project_id}/dashboard")

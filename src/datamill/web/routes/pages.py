@@ -175,8 +175,10 @@ def home(request: Request, session: SessionDep, me: WebUser, empty: int | None =
     if kind == "vendor" and me.manages is not None:
         return RedirectResponse(f"/workforce/vendors/{me.manages}", status_code=303)
     # a project's dashboard is linked only to those who may open it
+    # (its customer opens the project's basics and deliveries)
     return render(request, "home_projects.html", me, projects=_projects(session, me.user),
-                  can_open=allowed(me.user.role, Action.VIEW_PROJECT))
+                  can_open=allowed(me.user.role, Action.VIEW_PROJECT)
+                  or access.sees_project_basics_only(me.user))
 
 
 @router.post("/projects/{project_id}/next")
@@ -230,6 +232,11 @@ def dashboard(
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     made: int | None = None, assigned: int | None = None,
 ) -> Response:
+    if access.sees_project_basics_only(me.user):  # its customer: basics and deliveries only
+        project = get_project(session, project_id)
+        access.require_project_basics(session, me.user, project_id)
+        return render(request, "project_customer.html", me,
+                      project=access.project_basics(me.user, project))
     return _dashboard(request, session, me, project_id, made=made, assigned=assigned)
 
 
