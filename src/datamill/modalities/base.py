@@ -34,6 +34,7 @@ __all__ = [
     "Aggregatable",
     "AnnotationDoc",
     "CheckOutcome",
+    "CheckVerdicts",
     "ConventionAwareScoring",
     "DatasheetStatistics",
     "ExportManifest",
@@ -48,6 +49,7 @@ __all__ = [
     "Preannotator",
     "PromptAwareValidation",
     "RequirementAwareScoring",
+    "check_verdicts_of",
     "flag_item_in",
     "is_defective_in",
     "score_in",
@@ -437,6 +439,23 @@ def validate_annotation_in(
             payload, attributes, requirements, prompt=prompt,
             text_normalization=text_normalization)
     return plugin.validate_annotation(payload, attributes, requirements)
+
+
+class CheckVerdicts(Protocol):
+    """Optional: a plugin whose checks may hold an item for a person instead of passing or
+    rejecting it names those verdicts (``CheckOutcome.extra["verdict"]``) in
+    ``check_verdicts`` (speech: ``listen``, a listener hears a recording the prompt check was
+    unsure of). The loop offers a verdict's stage (its page, its claims) only on projects whose
+    modality names it."""
+
+    check_verdicts: ClassVar[tuple[str, ...]]
+
+
+def check_verdicts_of(plugin: ModalityPlugin) -> tuple[str, ...]:
+    """The verdicts ``plugin``'s checks may give beyond pass and reject (:class:`CheckVerdicts`;
+    none when it declares none)."""
+    verdicts: tuple[str, ...] = tuple(getattr(plugin, "check_verdicts", ()))
+    return verdicts
 
 
 class ItemFlagging(Protocol):

@@ -41,6 +41,7 @@ __all__ = [
     "check_handler",
     "check_requirements",
     "check_submission",
+    "modality_verdict_stages",
     "park_for_verdict",
     "screen_import",
     "verdict_stages",
@@ -129,6 +130,17 @@ def park_for_verdict(session: Session, item: Item, verdicts: Iterable[object]) -
                 "datamill.check_verdicts plugin handles; reinstall datamill (pip install -e .) "
                 "so its entry points are registered")
     return False
+
+
+def modality_verdict_stages(modality: str) -> list[str]:
+    """The verdict stages a project of ``modality`` can have: those a verdict plugin handles
+    and the modality's checks may give (its plugin's ``check_verdicts``). A project of another
+    modality never opens such a stage, so it has no page or claim for it."""
+    from datamill.modalities.base import check_verdicts_of
+    from datamill.modalities.registry import get_modality
+
+    gives = set(check_verdicts_of(get_modality(modality)))
+    return [v for v in verdict_stages() if v in gives]
 
 
 def verdict_stages() -> list[str]:

@@ -87,6 +87,8 @@ _REFUSALS = {
     "qualification_test_missing": "This project requires a qualification test that it does "
                                   "not have yet, so nobody can pass it; its project manager "
                                   "defines one or lifts the requirement.",
+    "no_listening": "This project has no listening stage: its checks never send an item to a "
+                    "listener.",
 }
 #: the permission matrix's actions as a refusal names them ("Your role may not ...")
 _ACTIONS = {

@@ -54,6 +54,8 @@ class SpeechAsrPlugin:
     #: the spec's ``text_normalization`` (Chinese script, numerals) applies to its transcripts
     scores_by_text_normalization: ClassVar[bool] = True
     item_flags: ClassVar[tuple[str, ...]] = SEGMENT_FLAGS  # "cannot transcribe" the item
+    #: the read-speech prompt check sends a borderline recording to a listener
+    check_verdicts: ClassVar[tuple[str, ...]] = ("listen",)
     importer_names: ClassVar[tuple[str, ...]] = ("kaldi",)  # pre-labelled sources
     #: ``recording``: the audio itself is bad; a collected item's subject is asked to record
     #: it again (``datamill.collection.subject.sync_rerecords``)

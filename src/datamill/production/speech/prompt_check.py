@@ -62,6 +62,7 @@ __all__ = [
     "listen_task_view",
     "open_listen_task",
     "read_labels",
+    "require_listening",
 ]
 
 LISTEN_STAGE = "listen"
@@ -314,8 +315,24 @@ def _listen_view(session: Session, task: Task) -> ListenTaskOut:
     )
 
 
+def require_listening(session: Session, project_id: int) -> None:
+    """The project, when its modality's checks may send an item to a listener (its plugin's
+    ``check_verdicts`` name ``listen``); else NotFound: it has no listening stage (an image
+    project's page answered an empty listener's page)."""
+    from datamill.production.hooks import modality_verdict_stages
+
+    project = get_or_raise(session, Project, project_id, "project")
+    if LISTEN_STAGE not in modality_verdict_stages(project.modality):
+        raise NotFound(
+            f"project {project_id} ({project.modality}) has no listening stage: its checks "
+            "never send an item to a listener", project_id=project_id,
+            reason_code="no_listening")
+
+
 def held_listen_task(session: Session, user: User, project_id: int) -> ListenTaskOut | None:
-    """The open listen task ``user`` holds in the project, if any (claims nothing)."""
+    """The open listen task ``user`` holds in the project, if any (claims nothing); NotFound
+    for a project without a listening stage (:func:`require_listening`)."""
+    require_listening(session, project_id)
     task = session.scalars(
         select(Task).join(TaskAssignment, TaskAssignment.task_id == Task.id)
         .where(TaskAssignment.user_id == user.id,
@@ -328,8 +345,9 @@ def held_listen_task(session: Session, user: User, project_id: int) -> ListenTas
 
 
 def claim_listen_task(session: Session, user: User, project_id: int) -> ListenTaskOut | None:
-    """The listen task ``user`` holds, or the next open one claimed atomically (None: none)."""
-    get_or_raise(session, Project, project_id, "project")
+    """The listen task ``user`` holds, or the next open one claimed atomically (None: none);
+    NotFound for a project without a listening stage (:func:`require_listening`)."""
+    require_listening(session, project_id)
     claimed = claim_next_task(session, user, project_id, LISTEN_STAGE, mix=False)
     if claimed is None:
         return None

@@ -17,6 +17,7 @@ from datamill.production.speech.prompt_check import (
     answer_listen_task,
     claim_listen_task,
     held_listen_task,
+    require_listening,
 )
 from datamill.production.tasks import get_task
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
@@ -32,7 +33,9 @@ def listen_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     done: str | None = None, none: str | None = None,
 ) -> Response:
-    """The clip you hold (a GET claims nothing; the button below claims the next one)."""
+    """The clip you hold (a GET claims nothing; the button below claims the next one); 404
+    for a project whose modality has no listening stage."""
+    require_listening(session, project_id)
     project = get_project(session, project_id)
     require(session, me.user, Action.ANNOTATE, project_id)
     task = held_listen_task(session, me.user, project_id)
@@ -48,7 +51,7 @@ def listen_next(
 ) -> Response:
     """Claim the next clip waiting for a listener."""
     require_csrf(request, me, csrf_token)
-    get_project(session, project_id)
+    require_listening(session, project_id)
     require(session, me.user, Action.ANNOTATE, project_id)
     task = claim_listen_task(session, me.user, project_id)
     suffix = "" if task is not None else "?done=none"
