@@ -200,16 +200,41 @@ def get_task_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> Ta
 
 
 class DraftPut(BaseModel):
-    payload: list[Any] | dict[str, Any] = Field(
-        description="Unchecked work in progress: speech segments, or a modality's document")
+    """Unchecked work in progress, named as a submission names it: ``segments`` (speech) or
+    ``annotation`` (a modality's document; speech segments are accepted here too).
+    ``payload`` is the older name of either, still accepted."""
+
+    segments: list[Any] | None = Field(None, description="Speech: the transcript segments")
+    annotation: list[Any] | dict[str, Any] | None = Field(
+        None, description="The annotation document of a non-speech modality (or speech "
+        "segments), as POST /tasks/{task_id}/annotations takes it")
+    payload: list[Any] | dict[str, Any] | None = Field(
+        None, deprecated=True,
+        description="The older name of annotation/segments (either one, not both)")
     base_version: int = Field(ge=0, description="The item version this work starts from")
     revision: int = Field(ge=0, description="The client's save counter; older never wins")
     time_spent_ms: int = Field(0, ge=0)
 
+    @model_validator(mode="after")
+    def _one_payload(self) -> DraftPut:
+        given = [n for n in ("segments", "annotation", "payload") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("give one of segments (speech) or annotation (payload: the older "
+                             f"name), not {' and '.join(given) or 'none'}")
+        return self
+
+    @property
+    def work(self) -> list[Any] | dict[str, Any]:
+        """The draft's content, whichever name it came under."""
+        got = next(v for v in (self.segments, self.annotation, self.payload) if v is not None)
+        return got
+
 
 class DraftOut(BaseModel):
     task_id: int
-    payload: list[Any] | dict[str, Any]
+    annotation: list[Any] | dict[str, Any]
+    payload: list[Any] | dict[str, Any] = Field(
+        deprecated=True, description="The older name of annotation (the same value)")
     base_version: int
     revision: int
     time_spent_ms: int
@@ -217,9 +242,9 @@ class DraftOut(BaseModel):
 
 
 def _draft_out(row: Any) -> DraftOut:
-    return DraftOut(task_id=row.task_id, payload=row.payload, base_version=row.base_version,
-                    revision=row.revision, time_spent_ms=row.time_spent_ms,
-                    saved_at=row.updated_at)
+    return DraftOut(task_id=row.task_id, annotation=row.payload, payload=row.payload,
+                    base_version=row.base_version, revision=row.revision,
+                    time_spent_ms=row.time_spent_ms, saved_at=row.updated_at)
 
 
 @router.get("/tasks/{task_id}/draft")
@@ -238,7 +263,7 @@ def put_draft_endpoint(
     task = get_task(session, task_id)
     require(session, user, Action.ANNOTATE, task.project_id)
     return _draft_out(drafts.save_draft(
-        session, user, task_id, body.payload, base_version=body.base_version,
+        session, user, task_id, body.work, base_version=body.base_version,
         revision=body.revision, time_spent_ms=body.time_spent_ms))
 
 
