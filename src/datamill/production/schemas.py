@@ -232,22 +232,32 @@ class DeliveryOut(_Out):
         per_unit = int(self._volume().get("per_unit") or 1)
         return round(self.accepted_volume_base / per_unit, 4)
 
-    @computed_field(deprecated="use delivered_items")  # type: ignore[prop-decorator]
+    @computed_field(  # type: ignore[prop-decorator]
+        deprecated="use delivered_items",
+        description="Older speech name of delivered_items (items of any modality)")
     @property
     def delivered_utterances(self) -> int:
         return self.delivered_items
 
-    @computed_field(deprecated="use delivered_volume")  # type: ignore[prop-decorator]
+    @computed_field(  # type: ignore[prop-decorator]
+        deprecated="use delivered_volume",
+        description="Older speech name of delivered_volume: in volume_unit, which is hours "
+                    "only for speech (images, characters ... for other modalities)")
     @property
     def delivered_hours(self) -> float:
         return self.delivered_volume
 
-    @computed_field(deprecated="use accepted_items")  # type: ignore[prop-decorator]
+    @computed_field(  # type: ignore[prop-decorator]
+        deprecated="use accepted_items",
+        description="Older speech name of accepted_items (items of any modality)")
     @property
     def accepted_utterances(self) -> int | None:
         return self.accepted_items
 
-    @computed_field(deprecated="use accepted_volume_base")  # type: ignore[prop-decorator]
+    @computed_field(  # type: ignore[prop-decorator]
+        deprecated="use accepted_volume_base",
+        description="Older speech name of accepted_volume_base: in volume_base_unit, which "
+                    "is milliseconds only for speech (images, characters ... otherwise)")
     @property
     def accepted_duration_ms(self) -> int | None:
         return self.accepted_volume_base
