@@ -183,3 +183,10 @@ def test_the_cli_shows_a_customer_what_the_api_does(
     assert [p["id"] for p in json.loads(listed.stdout)] == [int(pid)], listed.stdout
     staff = json.loads(cli.invoke(app, ["project", "show", pid, "--as", "pm", "--json"]).stdout)
     assert staff["by_status"] and "stages" in staff["project"]["spec"]
+    # their deliveries, as the API shows them: not where the package lies on the server
+    mine = json.loads(cli.invoke(app, ["delivery", "list", pid, "--as", "buyer", "--json"]).stdout)
+    assert [d["path"] for d in mine] == [None], mine
+    one = cli.invoke(app, ["delivery", "show", str(w["delivery_id"]), "--as", "buyer"])
+    assert one.exit_code == 0 and str(runtime.settings.home) not in one.stdout, one.stdout
+    theirs = json.loads(cli.invoke(app, ["delivery", "list", pid, "--as", "pm", "--json"]).stdout)
+    assert theirs[0]["path"]

@@ -127,8 +127,8 @@ def list_cmd(
 
     with get_runtime().session() as s:
         pid = _project_id(s, project)
-        acting_user(s, user, Action.ACCEPT_DELIVERY, project_id=pid)
-        rows = list_deliveries(s, pid)
+        me = acting_user(s, user, Action.ACCEPT_DELIVERY, project_id=pid)
+        rows = [_as_shown(me, d) for d in list_deliveries(s, pid)]
 
     def show(rows: list[DeliveryOut]) -> None:
         for v in rows:
@@ -137,7 +137,7 @@ def list_cmd(
                     if v.status == "accepted" else "")
             out.print(f"{v.id:>4} batch {v.batch_id} · {v.status} · "
                       f"{counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
-                      f"{v.volume_unit}{took} → {v.path}", highlight=False)
+                      f"{v.volume_unit}{took}{_where(v)}", highlight=False)
         if not rows:
             out.print("no deliveries", highlight=False)
 
@@ -151,11 +151,24 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     from datamill.production.delivery import get_delivery
 
     with get_runtime().session() as s:
-        acting_user(s, user, Action.ACCEPT_DELIVERY, project_id=owning_project(s, delivery_id=delivery_id))
-        d = get_delivery(s, delivery_id)
+        me = acting_user(s, user, Action.ACCEPT_DELIVERY,
+                         project_id=owning_project(s, delivery_id=delivery_id))
+        d = _as_shown(me, get_delivery(s, delivery_id))
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "
-        f"{amount(v.delivered_volume)} {v.volume_unit} → {v.path}", highlight=False))
+        f"{amount(v.delivered_volume)} {v.volume_unit}{_where(v)}", highlight=False))
+
+
+def _as_shown(user: Any, d: DeliveryOut) -> DeliveryOut:
+    """The delivery as the API shows it to ``user``: the customer is not told where the
+    package lies on the server (``path``: None), whoever delivers is."""
+    from datamill.compliance.roles import allowed
+
+    return d if allowed(user.role, Action.DELIVER) else d.model_copy(update={"path": None})
+
+
+def _where(d: DeliveryOut) -> str:
+    return f" → {d.path}" if d.path else ""
 
 
 @app.command("download")
