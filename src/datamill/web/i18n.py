@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from datamill.core.languages import ranked_language_tags
 from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
 from datamill.web.i18n_collect import EN_COLLECT, EN_SUBJECTS
@@ -373,20 +374,7 @@ def negotiate(accept_language: str | None, cookie: str | None = None) -> str:
     ``Accept-Language`` entry by q-value (ties keep header order), else English."""
     if cookie and (code := _match(cookie)):
         return code
-    ranked: list[tuple[float, int, str]] = []
-    for i, part in enumerate((accept_language or "").split(",")[:20]):
-        tag, _, params = part.partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if q > 0 and tag.strip() != "*":
-            ranked.append((-q, i, tag))
-    for _q, _i, tag in sorted(ranked):
+    for tag in ranked_language_tags(accept_language):
         if code := _match(tag):
             return code
     return DEFAULT_LANGUAGE

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
+from datamill.core.languages import ranked_language_tags
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.views import project_names, vendor_names, worker_names
 
@@ -177,20 +178,7 @@ def sheet_language(lang: str | None = None, accept_language: str | None = None) 
             raise InvalidInput(f"no settlement-sheet language {lang!r}; use one of "
                                f"{', '.join(SHEET_LANGUAGES)}", field="lang")
         return code
-    ranked: list[tuple[float, int, str]] = []
-    for i, part in enumerate((accept_language or "").split(",")[:20]):
-        tag, _, params = part.partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if q > 0 and tag.strip() not in ("", "*"):
-            ranked.append((-q, i, tag))
-    for _q, _i, tag in sorted(ranked):
+    for tag in ranked_language_tags(accept_language):
         if code := _match(tag):
             return code
     return "en"
