@@ -77,7 +77,9 @@ def _reader(s: Any, username: str) -> Any:
 @handle_errors
 def customer_add(name: str, customer_type: str, country: str, user: AsUser,
                  credit_grade: str = "3", as_json: JsonOpt = False) -> None:
-    """Register a customer (country: ISO alpha-2 of the registered location)."""
+    """Register a customer. CUSTOMER_TYPE is one of big_tech, ai_company, research_institute,
+    other; COUNTRY the ISO 3166 alpha-2 code of its registered location (CN, US ...); the
+    credit grade one of special, 1, 2, 3, 4."""
     from datamill.ledger.orders import create_customer
 
     with get_runtime().session() as s:
@@ -111,7 +113,10 @@ def order_add(  # noqa: PLR0913
     currency: str = "CNY", fx_rate: str | None = None, vat_rate: str = "0.06",
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a performance order (amount excl. VAT, in the contract currency)."""
+    """Add a performance order (amount excl. VAT, in the contract currency). BUSINESS_LINE is
+    one of speech, vision, language, application_service; OFFERING custom or product_licence;
+    acceptance type 1 (one delivery, one acceptance), 2 (batches, one final acceptance) or 3
+    (each batch accepted on its own)."""
     from datamill.ledger.orders import create_order
 
     with get_runtime().session() as s:

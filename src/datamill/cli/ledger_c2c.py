@@ -143,7 +143,8 @@ def contract_show(
 def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
                 amount: str | None = None, acceptance_id: int | None = None,
                 currency: str | None = None, as_json: JsonOpt = False) -> None:
-    """Invoice an order (amount excl. VAT; an accepted delivery's share by default).
+    """Invoice an order (amount excl. VAT): with --acceptance-id, that accepted delivery's
+    share unless --amount says otherwise; without it an advance, whose --amount is required.
     The amount is in the order's currency unless --currency CNY; the books keep CNY at the
     order's fx rate. An invoice never creates revenue."""
     from datamill.ledger.receivables import issue_invoice
