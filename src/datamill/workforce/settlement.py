@@ -500,15 +500,14 @@ def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOu
 def list_sheets(
     session: Session, actor: User, vendor_id: int | None = None
 ) -> list[SettlementSheetOut]:
-    if pays_vendors(session, actor):
-        pass  # finance pays every vendor's sheets, so it sees them all
-    elif vendor_id is None and not is_business(actor):
-        vendor_id = managed_vendor_id(session, actor)
-        require_vendor_scope(session, actor, vendor_id, "settlement sheets")
-    elif vendor_id is not None:
-        require_vendor_scope(
-            session, actor, vendor_id, f"the settlement sheets of vendor {vendor_id}"
-        )
+    if not pays_vendors(session, actor):  # finance pays every vendor's sheets: sees them all
+        if vendor_id is None and not is_business(actor):
+            vendor_id = managed_vendor_id(session, actor)
+            require_vendor_scope(session, actor, vendor_id, "settlement sheets")
+        elif vendor_id is not None:
+            require_vendor_scope(
+                session, actor, vendor_id, f"the settlement sheets of vendor {vendor_id}"
+            )
     q = select(SettlementSheet).order_by(SettlementSheet.id)
     if vendor_id is not None:
         q = q.where(SettlementSheet.vendor_id == vendor_id)
