@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     signed_url_seconds: int = Field(
         default=900, ge=1, description="Lifetime of signed media URLs handed to the workbench"
     )
+    hot_lane_threaded: bool = Field(
+        default=False,
+        description="Run claim and submit in a worker thread instead of on the event loop; "
+        "for a database across a network with round trips of a millisecond or more",
+    )
 
     @field_validator("database_url")
     @classmethod

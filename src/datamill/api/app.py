@@ -31,4 +31,4 @@ def install_api(app: FastAPI) -> None:
                        larger=[(re.escape(API_PREFIX) + path, limit) for path, limit in LARGE_BODIES])
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
-    install_hot_path(app, API_PREFIX)  # claim and submit in one worker-thread hop
+    install_hot_path(app, API_PREFIX)  # claim and submit without thread hops

@@ -1,4 +1,4 @@
-"""The annotator's two hot calls, claim the next task and submit it, in one worker-thread hop.
+"""The annotator's two hot calls, claim the next task and submit it, on the event loop itself.
 
 FastAPI runs each synchronous dependency of a route in its own worker thread: a claim paid four
 thread hops (the session opened, the bearer token looked up, the endpoint, the session closed),
@@ -13,7 +13,9 @@ For a request that is plainly well formed (an id in range, a known ``stage``, a 
 JSON body the route's own pydantic model accepts) it calls **the same functions** the FastAPI
 route is made of: :func:`datamill.http_deps` runtime's session, the bearer-token dependency
 :func:`~datamill.api.deps.get_current_user`, the route's permission dependency and its endpoint
-function, all in one worker thread, with the session committed or rolled back exactly as the
+function, all in one call on the event loop's thread (no thread hop at all; in one worker
+thread when another session of this process is open, see :mod:`datamill.db.loop_gate`, or when
+the ``hot_lane_threaded`` setting asks for it), with the session committed or rolled back exactly as the
 session dependency does. Errors those functions raise (401, 403, 404, 409 ...) go to the app's
 exception handlers as from any route. Anything else (a malformed id, an unknown stage, no token,
 a body the model refuses, another content type) is handed, body and all, to the FastAPI route,
@@ -43,6 +45,7 @@ from datamill.api.body_limit import replaying
 from datamill.api.deps import Require, get_current_user, get_runtime
 from datamill.api.params import MAX_ID
 from datamill.api.routers import work
+from datamill.db.loop_gate import loop_gate
 
 __all__ = ["SLOW_LANE", "HotRoute", "install_hot_path"]
 
@@ -109,7 +112,15 @@ class HotRoute(BaseRoute):
             await self.fallback({**scope, SLOW_LANE: True}, replaying(body, receive), send)
             return
         runtime = await get_runtime(Request(scope))
-        response: Response = await run_in_threadpool(answer, runtime)
+        gate = None if runtime.settings.hot_lane_threaded else loop_gate(runtime.engine)
+        if gate is None:
+            response: Response = await run_in_threadpool(answer, runtime)
+        else:
+            with gate.alone() as inline:
+                if inline:  # a few ms of CPU: a thread hop costs more than it lets run
+                    response = answer(runtime)
+            if not inline:  # a worker thread's session is open: it may need this loop
+                response = await run_in_threadpool(answer, runtime)
         await response(scope, receive, send)
 
 

@@ -29,6 +29,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from datamill.db.loop_gate import install_loop_gate
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows
@@ -241,13 +243,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         _sqlite_setup(engine)
+        install_loop_gate(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_recycle", 1800)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    install_loop_gate(engine)
+    return engine
 
 
 def make_session_factory(
