@@ -91,3 +91,39 @@ def test_the_hot_lane_runs_on_the_loop_unless_asked_for_a_thread(runtime: Runtim
     threaded = _cycle_threads(runtime, pid, token, threaded=True)
     assert inline and not any(n.startswith("AnyIO worker thread") for n in inline), inline
     assert threaded and all(n.startswith("AnyIO worker thread") for n in threaded), threaded
+
+
+def test_a_claim_waits_for_another_process_in_a_thread_not_on_the_loop(
+    sqlite_runtime: Runtime,
+) -> None:
+    # another process (a CLI import beside the server) holds SQLite's writer lock for long: the
+    # claim must not freeze the event loop meanwhile (every page of the process would wait)
+    import fcntl
+    import os
+
+    runtime = sqlite_runtime
+    pid, token = _project_with_open_tasks(runtime, 2)
+    lock_path = f"{runtime.engine.url.database}-writer.lock"
+    with TestClient(create_app(runtime)) as client:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)  # its own open file: as a process
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        claimed: dict[str, Any] = {}
+
+        def claim() -> None:
+            r = client.post(f"/api/v1/projects/{pid}/tasks/next",
+                            headers={"Authorization": f"Bearer {token}"})
+            claimed["status"] = r.status_code
+
+        worker = threading.Thread(target=claim)
+        try:
+            worker.start()
+            time.sleep(0.5)
+            assert "status" not in claimed  # still waiting for the other process
+            t0 = time.perf_counter()
+            assert client.get("/healthz").status_code == 200
+            assert time.perf_counter() - t0 < 2.0  # the loop was free to answer
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        worker.join(30)
+    assert claimed == {"status": 200}

@@ -45,7 +45,7 @@ from datamill.api.body_limit import replaying
 from datamill.api.deps import Require, get_current_user, get_runtime
 from datamill.api.params import MAX_ID
 from datamill.api.routers import work
-from datamill.db.loop_gate import loop_gate
+from datamill.db.loop_gate import LoopWouldWait, loop_gate
 
 __all__ = ["SLOW_LANE", "HotRoute", "install_hot_path"]
 
@@ -118,9 +118,12 @@ class HotRoute(BaseRoute):
         else:
             with gate.alone() as inline:
                 if inline:  # a few ms of CPU: a thread hop costs more than it lets run
-                    response = answer(runtime)
-            if not inline:  # a worker thread's session is open: it may need this loop
-                response = await run_in_threadpool(answer, runtime)
+                    try:
+                        response = answer(runtime)
+                    except LoopWouldWait:  # rolled back, nothing written
+                        inline = False
+            if not inline:  # a worker thread's session is open (it may need this loop), or
+                response = await run_in_threadpool(answer, runtime)  # a long wait is ahead
         await response(scope, receive, send)
 
 

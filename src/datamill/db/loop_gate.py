@@ -13,7 +13,12 @@ pool, and while it runs, any other thread that checks a connection out waits (ho
 the database yet: a transaction begins after the checkout) until the unit is done. The counter
 and the wait hang on the pool's ``checkout`` and ``checkin`` events, so every session of the
 engine is seen, whichever face opened it. Connections of other processes need no gate: their
-holders finish without this loop.
+holders finish without this loop, but may hold SQLite's writer lock for long (a CLI import
+beside the server). The loop's unit waits for that lock only briefly (``LOOP_WAIT_S``, in
+``db.session``); past it the transaction raises :class:`LoopWouldWait` before writing anything,
+and the caller runs the unit again in a worker thread, which may wait as long as it needs while
+the loop serves everyone else. (On PostgreSQL a unit on the loop waits for row and advisory
+locks as a thread would; those are held by short transactions.)
 """
 
 from __future__ import annotations
@@ -26,7 +31,16 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-__all__ = ["LoopGate", "install_loop_gate", "loop_gate"]
+__all__ = ["LOOP_WAIT_S", "LoopGate", "LoopWouldWait", "install_loop_gate", "loop_gate"]
+
+#: How long a unit on the event loop waits for SQLite's writer lock before handing itself to a
+#: worker thread (another process holds the lock: a claim or submit holds it ~1-3 ms).
+LOOP_WAIT_S = 0.05
+
+
+class LoopWouldWait(Exception):
+    """The unit on the event loop would wait long for a lock another process holds: nothing was
+    written; run it again in a worker thread."""
 
 _GATES: weakref.WeakKeyDictionary[Engine, LoopGate] = weakref.WeakKeyDictionary()
 
@@ -50,6 +64,10 @@ class LoopGate:
     def _checkin(self, *_args: Any) -> None:
         with self._cond:
             self._out -= 1
+
+    def held_here(self) -> bool:
+        """Whether the calling thread is running a unit under :meth:`alone` right now."""
+        return self._owner == threading.get_ident()
 
     @contextmanager
     def alone(self) -> Iterator[bool]:

@@ -29,7 +29,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from datamill.db.loop_gate import install_loop_gate
+from datamill.db.loop_gate import LOOP_WAIT_S, LoopGate, LoopWouldWait, install_loop_gate
 
 try:
     import fcntl
@@ -187,7 +187,7 @@ class _FifoLock:
                 self._held = False
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, gate: LoopGate) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let us emit BEGIN ourselves
@@ -211,10 +211,13 @@ def _sqlite_setup(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(READS_ONLY):
             return  # autocommit reads (see reads_first): no BEGIN, no writer lock
+        on_loop = gate.held_here()  # no other connection of ours is out: the FIFO lock is free
         if not writer.acquire(timeout=60):
             raise OperationalError("BEGIN", {}, Exception("database is busy for over 60 s"))
-        if not between.acquire(timeout=60):
+        if not between.acquire(timeout=LOOP_WAIT_S if on_loop else 60):
             writer.release()
+            if on_loop:  # another process holds it: let a worker thread do the waiting
+                raise LoopWouldWait("another process holds the SQLite writer lock")
             raise OperationalError("BEGIN", {}, Exception("database is busy for over 60 s"))
         held[id(conn)] = True
         try:
@@ -242,8 +245,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
-        _sqlite_setup(engine)
-        install_loop_gate(engine)
+        _sqlite_setup(engine, install_loop_gate(engine))
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
