@@ -47,7 +47,7 @@ from rich.text import Text
 from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
-from datamill.core.errors import DatamillError, NotFound
+from datamill.core.errors import DatamillError, InvalidInput, NotFound
 
 __all__ = [
     "EXIT_CODES",
@@ -56,6 +56,7 @@ __all__ = [
     "MAX_WORKERS",
     "AsUser",
     "DatabaseUnavailable",
+    "Force",
     "JsonAwareGroup",
     "JsonOpt",
     "NoHome",
@@ -66,6 +67,7 @@ __all__ = [
     "counted",
     "emit",
     "esc",
+    "fresh_output",
     "get_runtime",
     "handle_errors",
     "open_runtime",
@@ -145,11 +147,26 @@ _runtime: list[Any] = []
 AsUser = Annotated[str, typer.Option(
     "--as", help="Username of the person acting (required); checked like an API caller.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+#: ``--force``: a file option may replace a file that is already there
+Force = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 #: the most processes a command may be asked to start (a typo of 100000 is refused, not spawned)
 MAX_WORKERS = 256
 #: ``--workers``: processes for a batch job
 Workers = Annotated[int | None, typer.Option(
     min=1, max=MAX_WORKERS, help=f"Processes, 1 to {MAX_WORKERS} (default: all cores).")]
+
+
+def fresh_output(path: Path | None, force: bool, option: str) -> None:
+    """Refuse to write a command's output over a file that is already there, unless ``--force``
+    (an operator running as root once replaced /etc/passwd with an audit CSV), and over a
+    folder in any case; check before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InvalidInput(f"{option} {path} is a folder; name a file", field=option)
+    if (path.exists() or path.is_symlink()) and not force:
+        raise InvalidInput(f"{option} {path} already exists; pass --force to replace it",
+                           field=option)
 
 
 def acting_user(session: Any, username: str, action: Any = None, *,

@@ -3,9 +3,7 @@ CSV), verify the hash-chained, HMAC-anchored chain, write checkpoints."""
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,10 +12,12 @@ import typer
 
 from datamill.cli._common import (
     AsUser,
+    Force,
     JsonOpt,
     acting_user,
     console,
     emit,
+    fresh_output,
     get_runtime,
     handle_errors,
     out,
@@ -163,6 +163,7 @@ def export_cmd(  # noqa: PLR0913 - one option per filter
     until: Until = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the CSV here (default: standard output).")] = None,
+    force: Force = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Every record the filters match as CSV, newest first (at most 100,000; personal data
@@ -176,8 +177,7 @@ def export_cmd(  # noqa: PLR0913 - one option per filter
     # cannot be written: no record) and moved into place after (a record that cannot commit:
     # no file, so no export goes untraced)
     part = None if output is None else output.with_name(output.name + ".part")
-    if output is not None and output.is_dir():  # the move into place would fail after the commit
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(output))
+    fresh_output(output, force, "--output")  # checked first: the move comes after the commit
     try:
         with rt.session() as s:
             me = acting_user(s, as_user)

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
+from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 
@@ -405,8 +405,9 @@ def report_cmd(kind: str, date_from: str, date_to: str, user: AsUser,
 @handle_errors
 def journal_cmd(date_from: str, date_to: str, output: Path, user: AsUser,
                 accounts: Annotated[Path | None, typer.Option(help="key,code,name CSV")] = None,
-                as_json: JsonOpt = False) -> None:
-    """Export the double-entry journal as CSV."""
+                force: Force = False, as_json: JsonOpt = False) -> None:
+    """Export the double-entry journal as CSV (to a new file unless --force)."""
+    fresh_output(output, force, "OUTPUT")
     from datamill.ledger.access import hidden_books
     from datamill.ledger.journal import export_journal_csv, load_account_map
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
+from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
 from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _writer, app
 from datamill.core.clock import utcnow
 
@@ -207,7 +207,7 @@ def receivables_cmd(user: AsUser, as_of: str = "", as_json: JsonOpt = False) -> 
 @handle_errors
 def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
               csv_out: Annotated[Path | None, typer.Option("--csv", help="Write CSV here.")] = None,
-              ) -> None:
+              force: Force = False) -> None:
     """The auditor's trace of a contract (id or number): order → project → delivery →
     acceptance → invoice → payment, with the revenue recognised (the orders of projects
     classified above the reader's clearance left out and counted, as in the API)."""
@@ -215,6 +215,7 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
     from datamill.ledger.access import hidden_books
     from datamill.ledger.trace import contract_id, contract_trace, trace_csv
 
+    fresh_output(csv_out, force, "--csv")
     with get_runtime().session() as s:
         reader = _reader(s, user)
         cid = contract_id(s, contract)
@@ -334,8 +335,10 @@ def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> N
 @app.command("line-report")
 @handle_errors
 def line_report_cmd(date_from: str, date_to: str, user: AsUser, as_json: JsonOpt = False,
-                    csv_out: Annotated[Path | None, typer.Option("--csv")] = None) -> None:
+                    csv_out: Annotated[Path | None, typer.Option("--csv")] = None,
+                    force: Force = False) -> None:
     """Margin by line (custom / catalog / services) and the speech cost per hour."""
+    fresh_output(csv_out, force, "--csv")
     from datamill.ledger.access import hidden_books
     from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
 
 app = typer.Typer(
     help="Vendors, workers, qualification, prices, settlement and hour points.",
@@ -321,9 +321,12 @@ def sheet_export(
     sheet_id: int, dest: Path, actor: AsUser,
     lang: Annotated[str, typer.Option(
         "--lang", help="Language of the printable HTML sheet: en or zh-CN.")] = "en",
+    force: Force = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write a sheet as CSV (dest ending .csv) or printable HTML (anything else, in --lang)."""
+    """Write a sheet as CSV (dest ending .csv) or printable HTML (anything else, in --lang),
+    to a new file unless --force."""
+    fresh_output(dest, force, "DEST")
     from datamill.workforce.settlement import sheet_csv, sheet_html
     from datamill.workforce.sheet_print import sheet_language
 
@@ -737,9 +740,10 @@ def _day(value: str, field: str) -> date:
 @handle_errors
 def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = None,
                      date_to: ToOpt = None, csv_path: CsvOpt = None,
-                     as_json: JsonOpt = False) -> None:
+                     force: Force = False, as_json: JsonOpt = False) -> None:
     """Annotation-output ratio (标产比) achieved: hours of work per unit of data, per project
     and stage."""
+    fresh_output(csv_path, force, "--csv")
     from datamill.workforce.throughput import (
         OutputRatioRow,
         output_ratio_report,
@@ -770,8 +774,9 @@ def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt 
 @handle_errors
 def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = None,
                    date_to: ToOpt = None, csv_path: CsvOpt = None,
-                   as_json: JsonOpt = False) -> None:
+                   force: Force = False, as_json: JsonOpt = False) -> None:
     """Vendor throughput per vendor, project and stage (a vendor manager sees their own)."""
+    fresh_output(csv_path, force, "--csv")
     from datamill.workforce.throughput import (
         VendorThroughputRow,
         report_csv,

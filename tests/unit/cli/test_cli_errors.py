@@ -48,11 +48,27 @@ def test_a_period_start_that_is_no_date_is_invalid_input(home: Path) -> None:
 def test_an_output_path_that_cannot_be_written_is_invalid_input(home: Path, tmp_path: Path) -> None:
     proc = run(home, "workforce", "output-ratio", "--as", "root", "--csv", str(tmp_path),
                "--json", ok=False)
-    assert json_error(proc, 2, "invalid_input") == f"cannot use {tmp_path}: Is a directory"
+    assert json_error(proc, 2, "invalid_input") == f"--csv {tmp_path} is a folder; name a file"
     missing = tmp_path / "no-such-folder" / "ratio.csv"
     proc = run(home, "workforce", "output-ratio", "--as", "root", "--csv", str(missing), ok=False)
     assert "No such file or directory" in one_line(proc, 2)
     assert not missing.parent.exists()
+
+
+def test_file_outputs_never_replace_a_file_unless_forced(home: Path, tmp_path: Path) -> None:
+    # a trial user running as root replaced /etc/passwd with `audit export --output /etc/passwd`
+    precious = tmp_path / "precious"
+    for argv in (["audit", "export", "--as", "root", "--output", str(precious)],
+                 ["workforce", "output-ratio", "--as", "root", "--csv", str(precious)],
+                 ["ledger", "journal", "2026-01-01", "2026-01-31", str(precious), "--as", "root"]):
+        precious.write_text("precious\n", encoding="utf-8")
+        proc = run(home, *argv, "--json", ok=False)
+        assert json_error(proc, 2, "invalid_input").endswith(
+            "already exists; pass --force to replace it"), argv
+        assert precious.read_text(encoding="utf-8") == "precious\n"
+        run(home, *argv, "--force", "--json")
+        assert precious.read_text(encoding="utf-8") != "precious\n", argv
+        assert not precious.with_name("precious.part").exists()
 
 
 def test_text_prepare_into_a_file_leaves_it_alone(home: Path, tmp_path: Path) -> None:
