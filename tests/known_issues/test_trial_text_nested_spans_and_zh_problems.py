@@ -102,9 +102,10 @@ def test_refused_text_and_llm_annotations_read_in_the_page_language(
         "字母、国旗、表情符号序列、谚文音节、印度文字连写或 CR LF 换行）；请把边界移到它之前或之后")
     assert zh["problems"][0]["code"] == "end_splits_character"
     assert "splits the character" in zh["message_en"]
-    en = submit(url, half, "en")
-    assert en["detail"].startswith(f"spans[1]: [{THUMB}, {THUMB + 1}): its end offset") and (
+    en = submit(url, half, "en")  # a page is read by people: the catalogue's words, from 1
+    assert en["detail"].startswith(f"span 2 [{THUMB}, {THUMB + 1}): its end offset") and (
         "'👍🏽'" in en["detail"])
+    assert en["message_en"].startswith(f"spans[1]: [{THUMB}, {THUMB + 1}): its end offset")
     two = submit(url, _text(_span(0, 2, "ANIMAL"), _span(THUMB + 1, THUMB + 2, "LOC")), "zh-CN")
     assert two["detail"] == (
         "第 1 个片段：未知标签「ANIMAL」（本项目的标签：PER, LOC, ORG）；第 2 个片段"

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
+from datamill.modalities.problem_words import problem_language, word_problems
 
 __all__ = [
     "PROBLEM_BASE",
@@ -52,7 +53,15 @@ log = logging.getLogger("datamill.api")
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
-    "description": "An RFC 9457 problem; further members carry details (e.g. ``errors``).",
+    "description": (
+        "An RFC 9457 problem; further members carry details. A refused annotation (422 "
+        "invalid_input) lists ``problems``: one record per problem with a stable ``code``, the "
+        "English ``message`` (naming the ``field`` path), ``detail`` (the sentence for people "
+        "in the Accept-Language language, en or zh-CN, objects counted from 1), ``object`` and "
+        "``number`` (an object's index from 0 and from 1) where the problem is an object's, "
+        "and the values the sentence names; with zh-CN, ``detail`` is worded too and "
+        "``message_en`` keeps the English. A request that does not match the endpoint's "
+        "schema lists ``errors`` (``field``, ``message``, pydantic's ``type``)."),
     "type": "object",
     "properties": {
         "type": {"type": "string"},
@@ -62,6 +71,26 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
         "instance": {"type": "string"},
         "code": {"type": "string", "description": "A stable machine-readable code"},
         "error_id": {"type": "string", "description": "Quoted in the server log"},
+        "problems": {
+            "type": "array",
+            "description": "A refused annotation's problems, one coded record each",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string", "description": "A stable reason code"},
+                    "message": {"type": "string", "description": "English, naming the field"},
+                    "detail": {"type": "string", "description": "For people, in the "
+                               "Accept-Language language (en or zh-CN)"},
+                    "field": {"type": "string"},
+                    "object": {"type": "integer", "description": "The object's index from 0"},
+                    "number": {"type": "integer", "description": "The same, from 1"},
+                },
+                "required": ["code", "message", "detail"],
+                "additionalProperties": True,
+            },
+        },
+        "message_en": {"type": "string", "description": "The English detail, when "
+                       "``detail`` is in another language"},
     },
     "required": ["type", "title", "status", "detail", "code", "error_id"],
     "additionalProperties": True,
@@ -130,15 +159,36 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
         exc.message,
     )
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    detail, extra = _worded(request, exc.message, exc.details)
     return problem_response(
         request,
         status=exc.status,
         code=exc.code,
-        detail=exc.message,
+        detail=detail,
         error_id=error_id,
-        extra=exc.details,
+        extra=extra,
         headers=headers,
     )
+
+
+def _worded(
+    request: Request, message: str, details: Mapping[str, Any]
+) -> tuple[str, Mapping[str, Any]]:
+    """A coded refusal (``problems``: records with a ``code``) worded for the caller: each
+    problem gains its ``detail`` in the ``Accept-Language`` language (en or zh-CN, objects
+    counted from 1); in Chinese the problem's ``detail`` joins them too and ``message_en``
+    keeps the English line. Other errors, and refusals a page has worded already (in its own
+    language: ``message_en`` set), pass unchanged."""
+    if "message_en" in details:
+        return message, details
+    lang = problem_language(request.headers.get("accept-language"))
+    worded = word_problems(details.get("problems"), lang)
+    if worded is None:
+        return message, details
+    problems, said = worded
+    if lang == "en":
+        return message, {**details, "problems": problems}
+    return said, {**details, "problems": problems, "message_en": message}
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -30,7 +30,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -48,6 +48,7 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
+from datamill.modalities.problem_words import word_problems
 
 __all__ = [
     "EXIT_CODES",
@@ -371,6 +372,13 @@ def _exit_code(err: DatamillError) -> int:
     return 1
 
 
+def _coded(details: Mapping[str, Any]) -> dict[str, Any]:
+    """An error's details; a coded refusal's ``problems`` each gain their ``detail``, the
+    catalogue's sentence for people (objects counted from 1), as the API words them."""
+    worded = word_problems(details.get("problems"), "en")
+    return {**details, "problems": worded[0]} if worded else dict(details)
+
+
 def _fail(
     code: str, message: str, as_json: bool, details: dict[str, Any], exit_code: int | None = None
 ) -> typer.Exit:
@@ -423,7 +431,8 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except DatamillError as err:
             if _debug():
                 raise
-            raise _fail(err.code, err.message, as_json, dict(err.details), _exit_code(err)) from None
+            raise _fail(err.code, err.message, as_json, _coded(err.details),
+                        _exit_code(err)) from None
         except ValidationError as err:
             if _debug():
                 raise

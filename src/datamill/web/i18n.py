@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from datamill.core.languages import ranked_language_tags
+from datamill.modalities.problem_words import EN_PROBLEMS
 from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
 from datamill.web.i18n_collect import EN_COLLECT, EN_SUBJECTS
@@ -21,7 +22,6 @@ from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_listen import EN_LISTEN
 from datamill.web.i18n_pages import EN_PAGES
-from datamill.web.i18n_problems import EN_PROBLEMS
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_speech import EN_SPEECH
 from datamill.web.i18n_tts import EN_TTS

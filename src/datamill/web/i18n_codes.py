@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datamill.workforce.sheet_print import SHEET_EN
 
-__all__ = ["EN_CODES", "PROBLEM_KEYS"]
+__all__ = ["EN_CODES"]
 
 _STATUSES = {
     "accepted": "accepted", "active": "active", "approved": "approved",
@@ -157,35 +157,8 @@ _METRICS = {
     "scored": "samples corrected",
 }
 
-#: the reasons a drawing workbench's submission is refused (a 422's ``errors[].type``, from
-#: the image and point-cloud validators: ``annotation_problems``); {name}: the attribute or
-#: class, {label}: the label, {kind}: the object kind (the page's own word for it)
-_PROBLEMS = {
-    "attribute_required": "the required attribute “{name}” is not filled in",
-    "attribute_unknown": "the attribute “{name}” is not one of this label's",
-    "attribute_invalid": "the value of the attribute “{name}” is not allowed",
-    "label_unknown": "the label “{label}” is not in the label schema",
-    "kind_not_allowed": "this label may not be drawn as a {kind}",
-    "outside_image": "it lies outside the image",
-    "outside_cloud": "its centre {axis} = {value} m lies outside the cloud ({low} .. {high} m)",
-    "polygon_zero_area": "the polygon has no area (its points are on one line)",
-    "polygon_self_intersecting": "the polygon crosses itself",
-    "transcription_required": "the transcription is empty",
-    "mask_size": "the mask's size is not the image's",
-    "mask_invalid": "the mask's data is invalid",
-    "skeleton_mismatch": "the skeleton is not this label's",
-    "skeleton_unknown": "the skeleton is unknown",
-    "keypoint_count": "the number of keypoints does not match the skeleton",
-    "duplicate_id": "another object has the same id",
-    "class_unknown": "the class “{name}” is not in the label schema",
-    # a problem of one object, named as the page's object list names it
-    "object": "object {n} ({label}): {reason}",
-    "object_id": "object {id} ({label}): {reason}",  # a page whose list shows object ids
-}
-
 EN_CODES: dict[str, str] = {
     **_MISC,
-    **{f"problem.{k}": v for k, v in _PROBLEMS.items()},
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},
     **{f"role.{k}": v for k, v in _ROLES.items()},
@@ -245,6 +218,3 @@ EN_CODES: dict[str, str] = {
     # units, cycles, sheet statuses) and the punctuation: one catalogue with the API and the CLI
     **SHEET_EN,
 }
-
-#: the keys a drawing workbench hands to its script for a refused submission
-PROBLEM_KEYS: tuple[str, ...] = (*(f"problem.{k}" for k in _PROBLEMS), "sp.list_sep")

@@ -10,6 +10,7 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 
 from __future__ import annotations
 
+from datamill.modalities.problem_words import ZH_CN_PROBLEMS
 from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
 from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT, ZH_CN_SUBJECTS
@@ -18,7 +19,6 @@ from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
 from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
-from datamill.web.i18n_zh_problems import ZH_CN_PROBLEMS
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
 from datamill.web.i18n_zh_tts import ZH_CN_TTS

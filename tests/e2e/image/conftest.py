@@ -63,11 +63,10 @@ def render_page(folder: Path, name: str, **ctx: Any) -> str:
     """Write ``name``.html: the workbench fragment rendered with ``ctx`` in a bare page, its
     strings the web catalogue's in ``ctx["lang"]`` (default English), as the app renders it."""
     from datamill.web.i18n import translator
-    from datamill.web.i18n_codes import PROBLEM_KEYS
     from datamill.web.i18n_image import EN_IMAGE
 
     env = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=True)
-    env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE) + PROBLEM_KEYS
+    env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
     env.globals["t"] = translator(ctx.get("lang", "en"))
     (folder / f"{name}.html").write_text(env.from_string(PAGE).render(**ctx), encoding="utf-8")
     return f"/{name}.html"

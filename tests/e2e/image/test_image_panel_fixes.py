@@ -6,7 +6,8 @@
 - the toolbar's label list sets the label of new objects only: it no longer relabels the
   selected object (the 1–9 keys still do, as the help says);
 - a refused submission names the object as the list does (from 1, with its label) and says
-  the reason in the page's language (it showed the server's English with a 0-based index).
+  the reason in the page's language (it showed the server's English with a 0-based index);
+  the server words it (``problems``, ``detail``), the page shows its words.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from datamill.modalities.problem_words import word_problems
 from datamill.web.i18n_zh import ZH_CN
 
 from .conftest import SCHEMA, Harness
@@ -117,22 +119,26 @@ def test_the_toolbar_label_does_not_relabel_the_selected_object(ctx: Any, harnes
 
 def test_a_refused_submission_names_the_object_as_the_list_does(ctx: Any,
                                                                 harness: Harness) -> None:
+    """The page shows the server's words (``detail``, worded by the one catalogue in the
+    page's language): it keeps no wording table of its own."""
     boxes = [{"kind": "box", "label": label, "attributes": {}, "x": 10 + 100 * i, "y": 10,
               "w": 50, "h": 50} for i, label in enumerate(("car", "person", "car"))]
+    problems = [
+        {"code": "attribute_required", "field": "objects[2].attributes.color", "object": 2,
+         "number": 3, "label": "car", "name": "color",
+         "message": "objects[2].attributes.color: required attribute is missing"},
+        {"code": "kind_not_allowed", "field": "objects[1].kind", "object": 1, "number": 2,
+         "label": "person", "kind": "box",
+         "message": "objects[1].kind: label 'person' may not be drawn as box"},
+        {"code": "a_reason_not_in_the_catalogue", "field": "classes[0]",
+         "message": "classes[0]: a new reason, in English"},
+    ]
+    worded = word_problems(problems, "zh-CN")
+    assert worded is not None
     harness.status["/submit/refused-zh"] = 422
     harness.replies["/submit/refused-zh"] = {
-        "title": "Unprocessable Content", "code": "invalid_input",
-        "detail": "objects[2].attributes.color: required attribute is missing; "
-                  "objects[1].kind: ...; classes[0]: ...",
-        "errors": [
-            {"field": "objects[2].attributes.color", "type": "attribute_required", "object": 2,
-             "params": {"name": "color"}, "message": "required attribute is missing"},
-            {"field": "objects[1].kind", "type": "kind_not_allowed", "object": 1,
-             "params": {"kind": "box"}, "message": "label 'person' may not be drawn as box"},
-            {"field": "classes[0]", "type": "a_reason_not_in_the_catalogue",
-             "params": {}, "message": "a new reason, in English"},
-            {"field": "objects.0.kind", "type": "missing", "message": "Field required"},
-        ]}
+        "title": "Unprocessable Content", "code": "invalid_input", "detail": worded[1],
+        "problems": worded[0], "message_en": "; ".join(p["message"] for p in problems)}
     page = open_wb(ctx, harness, "refused-zh", lang="zh-CN",
                    annotation={"objects": boxes, "classes": []})
     assert page.get_by_test_id("image-wb-object-2").inner_text().startswith("3.")
@@ -143,6 +149,6 @@ def test_a_refused_submission_names_the_object_as_the_list_does(ctx: Any,
     assert status.inner_text() == ZH_CN["image.submit.failed"].format(error=(
         "第 3 个对象（car）：必填属性“color”未填写；"
         "第 2 个对象（person）：该标签不能绘制为" + ZH_CN["image.kind.box"] + "；"
-        "classes[0]: a new reason, in English；objects.0.kind: Field required"))
+        "classes[0]: a new reason, in English"))
     assert not page.get_by_test_id("image-wb-submit").is_disabled()  # it can be sent again
     assert not page.errors

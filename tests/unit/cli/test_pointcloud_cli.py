@@ -43,7 +43,13 @@ def test_a_pointcloud_project_from_the_command_line(tmp_path: Path) -> None:
                                             "width": 2.5, "height": 3}]}))
     proc = run(home, "work", "submit", str(task["id"]), "--as", "root", "--base-version",
                str(task["current_version"]), "--annotation", str(doc), "--json", ok=False)
-    assert proc.returncode == 2 and "unknown label 'bus'" in json.loads(proc.stdout)["error"]["message"]
+    refused = json.loads(proc.stdout)["error"]
+    assert proc.returncode == 2 and "unknown label 'bus'" in refused["message"]
+    # the coded problems, each worded for people from the one catalogue (objects from 1)
+    [problem] = refused["problems"]
+    assert problem["code"] == "label_unknown" and problem["field"] == "objects[0].label"
+    assert problem["detail"].startswith("object ") and problem["detail"].endswith(
+        "(bus): the label “bus” is not in the label schema")
     doc.write_text(truth[task["external_id"]].model_dump_json())
     saved = json.loads(run(home, "work", "submit", str(task["id"]), "--as", "root",
                            "--base-version", str(task["current_version"]), "--segments",

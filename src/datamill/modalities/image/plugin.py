@@ -234,9 +234,8 @@ class ImagePlugin(ImageAggregationMixin):
         annotation = _parse(payload)
         width, height = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
         problems = annotation_problems(annotation, _req(requirements).labels, width, height)
-        if problems:  # the records let a page name the object and translate the reason
-            raise InvalidInput("; ".join(f"{p['field']}: {p['message']}" for p in problems),
-                               errors=problems)
+        if problems:  # each coded: a face words it in its reader's language (problem_words)
+            raise InvalidInput("; ".join(p["message"] for p in problems), problems=problems)
         return AnnotationDoc(annotation.model_dump(mode="json"), _ocr_text(annotation))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

@@ -489,29 +489,33 @@ def _check_keypoints(obj: Keypoints, spec: LabelSpec, schema: ImageLabelSchema) 
 def annotation_problems(
     annotation: ImageAnnotation, schema: ImageLabelSchema, width: int, height: int
 ) -> list[dict[str, Any]]:
-    """:func:`validate_annotation`'s problems as records a page can translate: ``field`` (the
-    full path), ``type`` (a stable reason code), ``message`` (English), ``object`` (the
-    object's 0-based index, where the problem is an object's) and ``params`` (e.g. the
-    attribute's ``name``).
+    """:func:`validate_annotation`'s problems as coded records (the shape every modality's
+    refusal shares, see :mod:`datamill.modalities.problem_words`): ``code`` (a stable reason),
+    ``message`` (the English line ``field: reason``), ``field`` (the full path), ``object`` and
+    ``number`` (the object's index from 0 and from 1) with its ``label``, where the problem is
+    an object's, and the values a sentence names (e.g. the attribute's ``name``).
 
     Examples:
         >>> schema = ImageLabelSchema(labels=[LabelSpec(name="car", kinds=("box",),
         ...     attributes=(AttributeSpec(name="colour", type="text", required=True),))])
         >>> ann = ImageAnnotation(objects=[Box(label="car", x=0, y=0, w=20, h=10)])
-        >>> annotation_problems(ann, schema, 100, 100)[0]["type"]
-        'attribute_required'
+        >>> p = annotation_problems(ann, schema, 100, 100)[0]
+        >>> p["code"], p["number"], p["name"], p["message"]
+        ('attribute_required', 1, 'colour', 'objects[0].attributes.colour: required attribute is missing')
     """
     out: list[dict[str, Any]] = []
     for index, cls in enumerate(annotation.classes):
         if cls not in schema.image_classes:
             known = ", ".join(schema.image_classes) or "none"
-            out.append({"field": f"classes[{index}]", "type": "class_unknown",
-                        "message": f"unknown image class {cls!r} (known: {known})",
-                        "params": {"name": cls}})
+            field = f"classes[{index}]"
+            out.append({"code": "class_unknown", "field": field, "name": cls,
+                        "message": f"{field}: unknown image class {cls!r} (known: {known})"})
     for index, obj in enumerate(annotation.objects):
-        out.extend({"field": f"objects[{index}].{p.field}", "type": p.code, "message": p.message,
-                    "object": index, "params": p.params}
-                   for p in _check_object(obj, schema, width, height))
+        for p in _check_object(obj, schema, width, height):
+            field = f"objects[{index}].{p.field}"
+            out.append({**p.params, "code": p.code, "message": f"{field}: {p.message}",
+                        "field": field, "object": index, "number": index + 1,
+                        "label": obj.label})
     return out
 
 
@@ -540,5 +544,4 @@ def validate_annotation(
         >>> validate_annotation(ann, schema, 100, 100)
         ['objects[0].w: right edge x+w=110 exceeds image width 100']
     """
-    return [f"{p['field']}: {p['message']}"
-            for p in annotation_problems(annotation, schema, width, height)]
+    return [p["message"] for p in annotation_problems(annotation, schema, width, height)]

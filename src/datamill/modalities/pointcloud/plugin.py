@@ -206,8 +206,8 @@ class PointCloudPlugin:
         bounds = attributes.get("bounds")
         problems = annotation_problems(ann, _req(requirements).labels,
                                        tuple(bounds) if bounds else None)
-        if problems:  # the records let a page name the object and translate the reason
-            raise InvalidInput("; ".join(p["message"] for p in problems), errors=problems)
+        if problems:  # each coded: a face words it in its reader's language (problem_words)
+            raise InvalidInput("; ".join(p["message"] for p in problems), problems=problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

@@ -247,13 +247,11 @@ class PointCloudAnnotation(BaseModel):
 
 
 def _problem(where: str, index: int | None, code: str, message: str, field: str = "",
-             **params: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"field": f"objects[{index}]{field}" if index is not None else field,
-                           "type": code, "message": f"{where}: {message}" if where else message,
-                           "params": params}
-    if index is not None:
-        out["object"] = index
-    return out
+             **values: Any) -> dict[str, Any]:
+    """One coded problem (the record every modality's refusal shares, see
+    :mod:`datamill.modalities.problem_words`); :func:`annotation_problems` adds the object."""
+    return {**values, "code": code, "message": f"{where}: {message}" if where else message,
+            "field": f"objects[{index}]{field}" if index is not None else field}
 
 
 def _attribute_problems(where: str, index: int, obj: Cuboid,
@@ -291,43 +289,56 @@ def annotation_problems(
     ann: PointCloudAnnotation, schema: PointCloudLabelSchema,
     bounds: tuple[float, ...] | None,
 ) -> list[dict[str, Any]]:
-    """:func:`validate_annotation`'s problems as records a page can translate: ``field``,
-    ``type`` (a stable reason code), ``message`` (English, as ``validate_annotation`` words
-    it), ``object`` (the object's 0-based index, where the problem is an object's) and
-    ``params`` (e.g. the attribute's ``name``)."""
+    """:func:`validate_annotation`'s problems as coded records (see
+    :mod:`datamill.modalities.problem_words`): ``code``, ``message`` (English, as
+    ``validate_annotation`` words it), ``field``, and for an object's problem ``object`` and
+    ``number`` (its index from 0 and from 1), its ``label`` and ``object_id`` (when it has an
+    id, as the workbench's list names it), plus the values a sentence names (e.g. ``name``)."""
     problems: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, obj in enumerate(ann.objects):
-        where = f"objects[{index}]" + (f" ({obj.id})" if obj.id else "")
+        found = _object_problems(index, obj, schema, bounds, seen)
+        who: dict[str, Any] = {"object": index, "number": index + 1, "label": obj.label}
         if obj.id is not None:
-            if obj.id in seen:
-                problems.append(_problem(where, index, "duplicate_id",
-                                         f"duplicate object id {obj.id!r}", ".id"))
-            seen.add(obj.id)
-        spec = schema.label(obj.label)
-        if spec is None:
-            names = ", ".join(label.name for label in schema.labels)
-            problems.append(_problem(where, index, "label_unknown",
-                                     f"unknown label {obj.label!r} (labels: {names})", ".label",
-                                     label=obj.label))
-        else:
-            problems.extend(_attribute_problems(where, index, obj, spec))
-        if bounds is not None:
-            reach = math.sqrt(obj.length ** 2 + obj.width ** 2 + obj.height ** 2) / 2
-            for axis, value, low, high in (("x", obj.x, bounds[0], bounds[3]),
-                                           ("y", obj.y, bounds[1], bounds[4]),
-                                           ("z", obj.z, bounds[2], bounds[5])):
-                if value < low - reach or value > high + reach:
-                    problems.append(_problem(
-                        where, index, "outside_cloud", f"centre {axis} = {value:g} m lies outside "
-                        f"the cloud ({low:g} .. {high:g} m)", f".{axis}", axis=axis,
-                        value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"))
-                    break
+            who["object_id"] = obj.id
+        problems += [{**p, **who} for p in found]
     for n, name in enumerate(ann.classes):
         if name not in schema.scene_classes:
             offered = ", ".join(schema.scene_classes) or "none"
             problems.append(_problem("", None, "class_unknown", f"unknown scene class {name!r} "
                                      f"(scene classes: {offered})", f"classes[{n}]", name=name))
+    return problems
+
+
+def _object_problems(index: int, obj: Cuboid, schema: PointCloudLabelSchema,
+                     bounds: tuple[float, ...] | None, seen: set[str]) -> list[dict[str, Any]]:
+    """One object's problems; ``seen`` collects the ids of the objects before it."""
+    problems: list[dict[str, Any]] = []
+    where = f"objects[{index}]" + (f" ({obj.id})" if obj.id else "")
+    if obj.id is not None:
+        if obj.id in seen:
+            problems.append(_problem(where, index, "duplicate_id",
+                                     f"duplicate object id {obj.id!r}", ".id"))
+        seen.add(obj.id)
+    spec = schema.label(obj.label)
+    if spec is None:
+        names = ", ".join(label.name for label in schema.labels)
+        problems.append(_problem(where, index, "label_unknown",
+                                 f"unknown label {obj.label!r} (labels: {names})", ".label",
+                                 label=obj.label))
+    else:
+        problems.extend(_attribute_problems(where, index, obj, spec))
+    if bounds is not None:
+        reach = math.sqrt(obj.length ** 2 + obj.width ** 2 + obj.height ** 2) / 2
+        for axis, value, low, high in (("x", obj.x, bounds[0], bounds[3]),
+                                       ("y", obj.y, bounds[1], bounds[4]),
+                                       ("z", obj.z, bounds[2], bounds[5])):
+            if value < low - reach or value > high + reach:
+                problems.append(_problem(
+                    where, index, "outside_cloud", f"centre {axis} = {value:g} m lies outside "
+                    f"the cloud ({low:g} .. {high:g} m)", f".{axis}", axis=axis,
+                    value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"))
+                break
     return problems
 
 

@@ -23,6 +23,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.modalities.problem_words import word_problems
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.check_text import (
     check_sentence,
@@ -32,9 +33,7 @@ from datamill.web.check_text import (
     review_reason,
 )
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
-from datamill.web.i18n_codes import PROBLEM_KEYS
 from datamill.web.i18n_image import EN_IMAGE
-from datamill.web.problem_text import worded_problems
 from datamill.web.text_spans import span_layout
 from datamill.workforce.policies import managed_vendor_id
 
@@ -66,9 +65,7 @@ templates.env.globals["Action"] = Action
 templates.env.globals["role_scope"] = role_scope
 templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 #: the image workbench's strings, handed to it in the page's language (image/workbench.html)
-templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE) + PROBLEM_KEYS
-#: a refused submission's reasons, handed to the drawing workbenches (pointcloud/_workbench.html)
-templates.env.globals["PROBLEM_KEYS"] = PROBLEM_KEYS
+templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
 #: every span of a text annotation, nested ones too, for the text pages (text/review.html)
 templates.env.globals["span_layout"] = span_layout
 
@@ -185,16 +182,18 @@ def render(
 @contextlib.contextmanager
 def problems_in_page_language(request: Request) -> Iterator[None]:
     """Around a workbench's submit: a modality's refusal (``InvalidInput`` with ``problems``,
-    each coded) reaches the page worded in its language; ``message_en`` keeps the English."""
+    each coded) reaches the page worded for people in its language, English too (the
+    catalogue's sentences, objects counted from 1 as the page's list counts them): ``detail``
+    and each problem's ``detail``; ``message_en`` keeps the modality's English line."""
     try:
         yield
     except InvalidInput as err:
-        lang = page_language(request)
-        worded = worded_problems(translator(lang), lang, err.details.get("problems"))
+        worded = word_problems(err.details.get("problems"), page_language(request))
         if worded is not None:
-            err.details = {**err.details, "message_en": err.message}
-            err.message = worded
-            err.args = (worded,)
+            problems, said = worded
+            err.details = {**err.details, "problems": problems, "message_en": err.message}
+            err.message = said
+            err.args = (said,)
         raise
 
 

@@ -80,26 +80,6 @@ export async function flush(wb) {
   }
 }
 
-// A refused submission's problems (the server's ``errors``: field, reason code ``type``,
-// ``object`` index, ``params``) in the page's language, each object named as the object list
-// names it (its number from 1 and its label); a reason the catalogue lacks keeps the server's
-// English. Null when the answer carries none.
-export function problems(wb, data) {
-  const errors = data && Array.isArray(data.errors) ? data.errors : [];
-  if (!errors.some((e) => e && e.type)) return null;
-  const said = errors.map((e) => {
-    const params = { ...(e.params || {}) };
-    if (params.kind) params.kind = wb.t(`image.kind.${params.kind}`);
-    const key = `problem.${e.type}`;
-    const text = wb.t(key, params);
-    const o = Number.isInteger(e.object) ? wb.objects[e.object] : null;
-    // a reason the catalogue lacks: the server's words, with its field unless the object is named
-    const reason = text !== key ? text : (o || !e.field ? e.message : `${e.field}: ${e.message}`);
-    return o ? wb.t('problem.object', { n: e.object + 1, label: o.label, reason }) : reason;
-  });
-  return said.join(wb.t('sp.list_sep'));
-}
-
 export async function submit(wb) {
   // one submit at a time (a second click or Ctrl+Enter while one is on its way is dropped)
   if (wb.submitting || wb.submitted) return;
@@ -122,7 +102,9 @@ export async function submit(wb) {
         detail: r.data }));
       return;
     }
-    const error = problems(wb, r.data) || (r.data && (r.data.detail || r.data.title)) || r.status;
+    // a refusal's detail is the server's, worded for people in the page's language (each
+    // object named as the list names it: its number from 1 and its label)
+    const error = (r.data && (r.data.detail || r.data.title)) || r.status;
     setStatus(wb, r.status === 409 ? wb.t('image.submit.conflict')
       : wb.t('image.submit.failed', { error }));
   } catch (err) {

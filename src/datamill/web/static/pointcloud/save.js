@@ -67,24 +67,6 @@ export async function flush(wb) {
   }
 }
 
-// A refused submission's problems (the server's ``errors``: field, reason code ``type``,
-// ``object`` index, ``params``) in the page's language, each object named as the object list
-// names it (its id and label); a reason the catalogue lacks keeps the server's English. Null
-// when the answer carries none.
-export function problems(wb, data) {
-  const errors = data && Array.isArray(data.errors) ? data.errors : [];
-  if (!errors.some((e) => e && e.type)) return null;
-  const said = errors.map((e) => {
-    const key = `problem.${e.type}`;
-    const text = wb.t(key, e.params || {});
-    const o = Number.isInteger(e.object) ? wb.objects[e.object] : null;
-    // a reason the catalogue lacks: the server's words, with its field unless the object is named
-    const reason = text !== key ? text : (o || !e.field ? e.message : `${e.field}: ${e.message}`);
-    return o ? wb.t('problem.object_id', { id: o.id, label: o.label, reason }) : reason;
-  });
-  return said.join(wb.t('sp.list_sep'));
-}
-
 export async function submit(wb) {
   if (wb.readonly || wb.submitting || wb.submitted || !wb.ready || !wb.canSubmit) return;
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
@@ -107,7 +89,8 @@ export async function submit(wb) {
       return;
     }
     if (r.status === 409) wb.showError(wb.t('conflict'));
-    else wb.showError(problems(wb, r.data) || (r.data && (r.data.detail || r.data.title)) || String(r.status));
+    // a refusal's detail is the server's, worded in the page's language (objects named by id)
+    else wb.showError((r.data && (r.data.detail || r.data.title)) || String(r.status));
   } catch (err) {
     wb.showError(String(err));
   } finally {

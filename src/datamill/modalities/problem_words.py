@@ -1,0 +1,174 @@
+"""The one catalogue of a modality's coded refusals, and their wording for people.
+
+A modality that refuses an annotation raises :class:`~datamill.core.errors.InvalidInput` whose
+``problems`` detail lists each problem as a record: a stable ``code``, the English ``message``
+(one technical line naming the field path, as ``detail`` joins them), ``field`` where it has
+one, ``object`` (the 0-based index in ``objects``) and ``number`` (the same, counted from 1)
+where the problem is one object's, and the values a sentence names (``label``, ``name`` ...).
+Every face words those records from this catalogue (``prob.<code>``, English and zh-CN) in its
+reader's language: :func:`word_problems` adds each record's ``detail``, the sentence for people,
+numbers counted from 1; a code the catalogue lacks keeps the English ``message``.
+
+Examples:
+    >>> rec = {"code": "attribute_required", "message": "objects[2].attributes.color: required",
+    ...        "field": "objects[2].attributes.color", "object": 2, "number": 3,
+    ...        "label": "car", "name": "color"}
+    >>> word_problem(rec, "zh-CN")
+    '第 3 个对象（car）：必填属性“color”未填写'
+    >>> word_problem(rec, "en")
+    'object 3 (car): the required attribute “color” is not filled in'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from datamill.core.languages import ranked_language_tags
+from datamill.modalities._problem_words_zh import ZH_CN_PROBLEMS
+
+__all__ = ["EN_PROBLEMS", "LANGUAGES", "ZH_CN_PROBLEMS", "problem_language", "word_problem",
+           "word_problems"]
+
+_SPLITS = ("its {side} offset {offset} splits the character '{character}' (a letter with its "
+           "accent, a flag, an emoji sequence, a Hangul syllable, an Indic conjunct or a CR LF "
+           "line break); move the boundary before or after it")
+
+EN_PROBLEMS: dict[str, str] = {
+    # the text modality (modalities.text.schema.annotation_problems)
+    "prob.unknown_label": "span {number}: unknown label {label} (the schema has {allowed})",
+    "prob.span_outside": "span {number} [{start}, {end}) lies outside the text ({length} "
+                         "characters)",
+    "prob.splits_surrogate": "span {number} [{start}, {end}) splits a surrogate pair",
+    "prob.start_splits_character": "span {number} [{start}, {end}): "
+                                   + _SPLITS.replace("{side}", "start"),
+    "prob.end_splits_character": "span {number} [{start}, {end}): "
+                                 + _SPLITS.replace("{side}", "end"),
+    "prob.span_text_mismatch": "span {number}: '{given}' is not the text at [{start}, {end}) "
+                               "('{actual}'); offsets are code points, not UTF-16 units or bytes",
+    "prob.span_id_twice": "span {number}: the id {id} is used twice",
+    "prob.span_repeated": "span {number} repeats span {other} ([{start}, {end}) {label}); "
+                          "remove one",
+    "prob.spans_overlap": "spans {number} and {other} overlap; this project does not allow "
+                          "nested spans",
+    "prob.unknown_relation_label": "relation {number}: unknown label {label}",
+    "prob.relation_without_span": "relation {number}: no span with id {id}",
+    "prob.token_outside": "word {number} [{start}, {end}) is empty or outside the text",
+    "prob.token_order": "word {number} starts before the previous word ends",
+    "prob.token_gap": "word {number}: the text before it ('{gap}') is in no word",
+    "prob.unknown_pos": "word {number}: unknown tag {tag}",
+    "prob.token_tail": "the text after the last word is in no word",
+    "prob.not_a_task": "{field}: not a task of this project ({tasks})",
+    "prob.classes_required": "choose a class",
+    "prob.sentiment_required": "choose a sentiment",
+    "prob.one_class": "single-label classification takes one class, got {count}",
+    "prob.class_twice": "a class is chosen twice",
+    "prob.unknown_class": "unknown class {value}",
+    "prob.unknown_sentiment": "unknown sentiment {value} (one of {allowed})",
+    "prob.unknown_attribute": "{name} is not an attribute of this project",
+    # the llm modality (modalities.llm.schema.validate_llm_annotation)
+    "prob.reason_too_short": "a reason of at least {least} letters or digits is required "
+                             "(spaces and punctuation do not count)",
+    "prob.comment_too_short": "a comment of at least {least} letters or digits is required "
+                              "(spaces and punctuation do not count)",
+    "prob.reasoning_not_assistant": "turn {number} ({role}): only assistant turns have "
+                                    "reasoning",
+    "prob.reasoning_required": "turn {number}: the assistant's reasoning is required",
+    "prob.same_response": "a and b must be two different responses",
+    "prob.response_twice": "response {responses} is named more than once",
+    "prob.response_unknown": "the item has no response {responses} (its responses: {allowed})",
+    "prob.response_omitted": "response {responses} is left out",
+    "prob.scores_missing": "score the criteria {criteria}",
+    "prob.scores_unknown": "{criteria}: not scored criteria of the rubric",
+    "prob.checks_missing": "check the criteria {criteria}",
+    "prob.checks_unknown": "{criteria}: not pass/fail criteria of the rubric",
+    "prob.score_out_of_range": "the score of {name} ({value}) is outside {low}..{high}",
+    # the image and point-cloud modalities (their schema's annotation_problems); {kind}: the
+    # object kind, worded by prob.kind.<kind>
+    "prob.attribute_required": "the required attribute “{name}” is not filled in",
+    "prob.attribute_unknown": "the attribute “{name}” is not one of this label's",
+    "prob.attribute_invalid": "the value of the attribute “{name}” is not allowed",
+    "prob.label_unknown": "the label “{label}” is not in the label schema",
+    "prob.kind_not_allowed": "this label may not be drawn as a {kind}",
+    "prob.outside_image": "it lies outside the image",
+    "prob.outside_cloud": "its centre {axis} = {value} m lies outside the cloud ({low} .. "
+                          "{high} m)",
+    "prob.polygon_zero_area": "the polygon has no area (its points are on one line)",
+    "prob.polygon_self_intersecting": "the polygon crosses itself",
+    "prob.transcription_required": "the transcription is empty",
+    "prob.mask_size": "the mask's size is not the image's",
+    "prob.mask_invalid": "the mask's data is invalid",
+    "prob.skeleton_mismatch": "the skeleton is not this label's",
+    "prob.skeleton_unknown": "the skeleton is unknown",
+    "prob.keypoint_count": "the number of keypoints does not match the skeleton",
+    "prob.duplicate_id": "another object has the same id",
+    "prob.class_unknown": "the class “{name}” is not in the label schema",
+    "prob.kind.box": "box",
+    "prob.kind.rotated_box": "rotated box",
+    "prob.kind.polygon": "polygon",
+    "prob.kind.polyline": "polyline",
+    "prob.kind.keypoints": "keypoints",
+    "prob.kind.mask": "mask",
+    "prob.kind.text_line": "text line",
+    # one object's problem, named as the workbench's object list names it: by its number from 1
+    # (image) or by its id (point cloud)
+    "prob.object": "object {number} ({label}): {reason}",
+    "prob.object_id": "object {object_id} ({label}): {reason}",
+    "prob.list_sep": "; ",
+}
+
+#: the languages the catalogue words problems in
+LANGUAGES: dict[str, dict[str, str]] = {"en": EN_PROBLEMS, "zh-CN": ZH_CN_PROBLEMS}
+
+
+def problem_language(accept_language: str | None) -> str:
+    """The catalogue language for an ``Accept-Language`` header: the best-ranked tag that is
+    English or Chinese (any ``zh`` tag reads zh-CN), else English."""
+    for tag in ranked_language_tags(accept_language):
+        low = tag.lower()
+        if low == "zh" or low.startswith("zh-"):
+            return "zh-CN"
+        if low == "en" or low.startswith("en-"):
+            return "en"
+    return "en"
+
+
+def _values(problem: Mapping[str, Any], table: Mapping[str, str]) -> dict[str, Any]:
+    values = dict(problem)
+    kind = values.get("kind")
+    if isinstance(kind, str):
+        values["kind"] = table.get(f"prob.kind.{kind}", kind)
+    return values
+
+
+def word_problem(problem: Mapping[str, Any], lang: str) -> str:
+    """One problem's sentence in ``lang`` (an object's problem names the object as the
+    workbench's list does); its English ``message`` when the catalogue lacks the code or the
+    values do not fit."""
+    table = LANGUAGES.get(lang, EN_PROBLEMS)
+    english = str(problem.get("message", ""))
+    template = table.get(f"prob.{problem.get('code')}")
+    if template is None:
+        return english
+    values = _values(problem, table)
+    try:
+        reason = template.format(**values)
+        if "object_id" in problem:
+            return table["prob.object_id"].format(**{**values, "reason": reason})
+        if "number" in problem and "object" in problem:
+            return table["prob.object"].format(**{**values, "reason": reason})
+    except (KeyError, IndexError, ValueError):
+        return english
+    return reason
+
+
+def word_problems(problems: object, lang: str) -> tuple[list[dict[str, Any]], str] | None:
+    """The ``problems`` with each one's ``detail`` (its sentence in ``lang``) added, and those
+    sentences joined as one; None when ``problems`` is not a non-empty list of records."""
+    if not isinstance(problems, list) or not problems:
+        return None
+    if not all(isinstance(p, Mapping) for p in problems):
+        return None
+    worded = [{**p, "detail": word_problem(p, lang)} for p in problems]
+    sep = LANGUAGES.get(lang, EN_PROBLEMS)["prob.list_sep"]
+    return worded, sep.join(p["detail"] for p in worded)
