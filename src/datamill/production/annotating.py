@@ -167,7 +167,8 @@ def _validated(
             text_normalization=project.spec.get("text_normalization"))
         check_submission(session, item.project_id, doc.payload)
     except InvalidInput as err:
-        # the modality's details (e.g. ``errors`` or ``problems``: coded problems a page words in its reader's language) too
+        # the modality's details too (``problems``: coded problems every face words in its
+        # reader's language, see modalities.problem_words)
         raise InvalidInput(err.message, **{**err.details, "item": item.external_id}) from err
     return doc
 

@@ -191,37 +191,53 @@ def annotation_text(doc: Any) -> str:
     return f"{', '.join(parts)} — {doc.comment}"
 
 
-def _sft_problems(doc: SftAnnotation, req: LlmRequirements) -> list[str]:
+def _problem(code: str, message: str, **values: Any) -> dict[str, Any]:
+    """One coded problem (see :mod:`datamill.modalities.problem_words`): a face words it in its
+    reader's language from ``code`` and the values."""
+    return {"code": code, "message": message, **values}
+
+
+def _sft_problems(doc: SftAnnotation, req: LlmRequirements) -> list[dict[str, Any]]:
     problems = []
     order = role_order_problem([t.role for t in doc.turns], ends_with="assistant")
     if order:
-        problems.append(order[1])
+        problems.append(_problem("invalid", order[1]))
     for i, t in enumerate(doc.turns):
         if t.reasoning is not None and t.role != "assistant":
-            problems.append(f"turn {i + 1} ({t.role}): only assistant turns have reasoning")
+            problems.append(_problem(
+                "reasoning_not_assistant", f"turn {i + 1} ({t.role}): only assistant turns have"
+                " reasoning", field=f"turns[{i}].reasoning", number=i + 1, role=t.role))
         if req.require_reasoning and t.role == "assistant" and not (t.reasoning or "").strip():
-            problems.append(f"turn {i + 1} (assistant): reasoning is required")
+            problems.append(_problem(
+                "reasoning_required", f"turn {i + 1} (assistant): reasoning is required",
+                field=f"turns[{i}].reasoning", number=i + 1))
     units = [TextUnit(label=f"turn {i + 1} ({t.role})", role=t.role, text=t.content)
              for i, t in enumerate(doc.turns)]
-    return problems + unit_problems(units, req.record)
+    return problems + [_problem("invalid", m) for m in unit_problems(units, req.record)]
 
 
-def _ids_problems(named: tuple[str, ...], ids: list[str], what: str) -> list[str]:
+def _ids_problems(named: tuple[str, ...], ids: list[str], what: str,
+                  field: str) -> list[dict[str, Any]]:
     problems = []
     twice = sorted({i for i in named if named.count(i) > 1})
     if twice:
-        problems.append(f"{what} names {', '.join(twice)} more than once")
+        problems.append(_problem("response_twice", f"{what} names {', '.join(twice)} more than"
+                                 " once", field=field, responses=", ".join(twice)))
     unknown = [i for i in dict.fromkeys(named) if i not in ids]
     if unknown:
-        problems.append(f"{what} names unknown response(s) {', '.join(unknown)}"
-                        f" (the item's are {', '.join(ids)})")
+        problems.append(_problem(
+            "response_unknown", f"{what} names unknown response(s) {', '.join(unknown)}"
+            f" (the item's are {', '.join(ids)})", field=field, responses=", ".join(unknown),
+            allowed=", ".join(ids)))
     omitted = [i for i in ids if i not in named]
     if omitted:
-        problems.append(f"{what} omits response(s) {', '.join(omitted)}")
+        problems.append(_problem("response_omitted", f"{what} omits response(s)"
+                                 f" {', '.join(omitted)}", field=field,
+                                 responses=", ".join(omitted)))
     return problems
 
 
-def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[str]:
+def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[dict[str, Any]]:
     problems = []
     for kind, given in (("likert", doc.scores), ("pass_fail", doc.checks)):
         want = rubric.names(kind)
@@ -229,12 +245,19 @@ def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[str]:
         missing = [n for n in want if n not in given]
         extra = [n for n in given if n not in want]
         if missing:
-            problems.append(f"{field}: missing criteria {', '.join(missing)}")
+            problems.append(_problem(f"{field}_missing", f"{field}: missing criteria"
+                                     f" {', '.join(missing)}", field=field,
+                                     criteria=", ".join(missing)))
         if extra:
-            problems.append(f"{field}: not {kind} criteria of the rubric: {', '.join(extra)}")
+            problems.append(_problem(f"{field}_unknown", f"{field}: not {kind} criteria of the"
+                                     f" rubric: {', '.join(extra)}", field=field,
+                                     criteria=", ".join(extra)))
     for name, value in doc.scores.items():
         if not rubric.likert_min <= value <= rubric.likert_max:
-            problems.append(f"scores.{name}: {value} is outside {rubric.likert_min}..{rubric.likert_max}")
+            problems.append(_problem(
+                "score_out_of_range", f"scores.{name}: {value} is outside"
+                f" {rubric.likert_min}..{rubric.likert_max}", field=f"scores.{name}",
+                name=name, value=value, low=rubric.likert_min, high=rubric.likert_max))
     return problems
 
 
@@ -280,24 +303,27 @@ def validate_llm_annotation(
         raise InvalidInput(f"this project's task is {req.task}: submit a {want} document,"
                            f" not {doc.type}")
     ids = [str(i) for i in attributes.get("response_ids") or []]
-    problems: list[str] = []
+    # each problem with a code and its values, so a face can word it in its reader's language
+    # ("invalid": a text rule shared with the record checks, kept in English)
+    coded: list[dict[str, Any]] = []
     if isinstance(doc, SftAnnotation):
-        problems = _sft_problems(doc, req)
+        coded = _sft_problems(doc, req)
     elif isinstance(doc, PairwiseAnnotation):
         if doc.a == doc.b:
-            problems.append("a and b must be two different responses")
+            coded.append(_problem("same_response", "a and b must be two different responses",
+                                  field="b"))
         elif ids:
-            problems += _ids_problems((doc.a, doc.b), ids, "the comparison")
+            coded += _ids_problems((doc.a, doc.b), ids, "the comparison", "a/b")
     elif isinstance(doc, RankingAnnotation):
         if ids:
-            problems += _ids_problems(doc.ranking, ids, "the ranking")
+            coded += _ids_problems(doc.ranking, ids, "the ranking", "ranking")
         elif len(set(doc.ranking)) != len(doc.ranking):
-            problems.append("the ranking names a response more than once")
+            twice = sorted({i for i in doc.ranking if doc.ranking.count(i) > 1})
+            coded.append(_problem("response_twice", "the ranking names a response more than"
+                                  " once", field="ranking", responses=", ".join(twice)))
     elif req.rubric is not None:
-        problems = _rubric_problems(doc, req.rubric)
+        coded = _rubric_problems(doc, req.rubric)
     least = max(req.min_reason_chars, 1)
-    # each problem with a code and its values, so a face can word it in its reader's language
-    coded: list[dict[str, Any]] = [{"code": "invalid", "message": m} for m in problems]
     if isinstance(doc, PairwiseAnnotation | RankingAnnotation):
         if meaningful_chars(doc.reason) < least:
             coded.append({"code": "reason_too_short", "field": "reason", "least": least,

@@ -178,3 +178,34 @@ def test_a_chinese_reason_counts_each_character() -> None:
     with pytest.raises(InvalidInput, match="reason of at least 5"):
         _valid("ranking", {"type": "llm_ranking", "ranking": ["b", "a", "c"],
                            "reason": "乙　更　好。。。"})
+
+
+def _refusal(task: str, payload: Any) -> list[dict[str, Any]]:
+    with pytest.raises(InvalidInput) as err:
+        _valid(task, payload)
+    return err.value.details["problems"]  # type: ignore[no-any-return]
+
+
+def test_llm_refusals_are_coded_and_read_in_chinese() -> None:
+    """Every llm refusal but the text rules shared with the record checks carries its own code
+    (it was ``invalid``, English only), so a face words it from the one catalogue."""
+    from datamill.modalities.problem_words import word_problems
+
+    ranked = _refusal("ranking", {"type": "llm_ranking", "ranking": ["a", "z", "a"],
+                                  "reason": "a is the best one"})
+    assert [p["code"] for p in ranked] == ["response_twice", "response_unknown",
+                                           "response_omitted"]
+    worded = word_problems(ranked, "zh-CN")
+    assert worded is not None and worded[1] == (
+        "回答 a 被列出了不止一次；该条目没有回答 z（它的回答：a, b, c）；遗漏了回答 b, c")
+    good = {"type": "llm_rubric", "scores": {"helpfulness": 6}, "checks": {"safe": True,
+            "kind": False}, "comment": "accurate and safe"}
+    rubric = _refusal("rubric", good)
+    assert [p["code"] for p in rubric] == ["scores_missing", "checks_unknown",
+                                           "score_out_of_range"]
+    worded = word_problems(rubric, "zh-CN")
+    assert worded is not None and worded[0][2]["detail"] == "helpfulness 的分数（6）超出 1..5 的范围"
+    assert "accuracy" in worded[0][0]["detail"]
+    same = _refusal("pairwise", {"type": "llm_pairwise", "a": "a", "b": "a", "choice": "a",
+                                 "reason": "it is the better answer"})
+    assert [p["code"] for p in same] == ["same_response"]
