@@ -83,6 +83,11 @@ class TtsItemAttributes(BaseModel):
     style: str | None = Field(None, max_length=100)
     gender: str | None = Field(None, max_length=16)
     age: int | None = Field(None, ge=0, le=150)
+    # quota dimensions (production.collection_spec): without them a cell by dialect or device
+    # never counted a TTS recording and could be overrun
+    accent: str | None = Field(None, max_length=100)
+    device: str | None = Field(None, max_length=100)
+    environment: str | None = Field(None, max_length=100)
 
 
 class Interval(BaseModel):

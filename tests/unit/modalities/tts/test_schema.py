@@ -52,3 +52,20 @@ def test_mandarin_phones_are_pinyin_initials_and_tonal_finals() -> None:
 def test_malformed_payloads_are_invalid_input(bad: object) -> None:
     with pytest.raises(InvalidInput):
         parse_annotation(bad)
+
+
+def test_a_tts_recording_keeps_every_quota_dimension(tmp_path) -> None:
+    # trial 7: speech.tts dropped accent and device, so cells by dialect never counted a
+    # recording and five takes went into a three-item cell
+    from datamill.modalities.registry import get_modality
+    from datamill.production.collection_spec import DIMENSIONS
+    from datamill.testing.synth import make_tone
+
+    wav = make_tone(tmp_path / "u.wav", duration_ms=1000)
+    meta = {"speaker_id": "spk-d", "gender": "female", "age": 50, "accent": "cantonese",
+            "device": "studio-mic", "environment": "booth"}
+    for name in ("speech.tts", "speech.asr"):  # the two modalities a collection records
+        attrs = get_modality(name).describe(wav, meta, {}).model_dump(exclude_none=True)
+        assert {k: attrs.get(k) for k in meta} == meta, name
+        kept = {"age" if d == "age_band" else d for d in DIMENSIONS}
+        assert kept <= set(attrs), name
