@@ -76,6 +76,7 @@ __all__ = [
     "list_packages",
     "list_tasks_for_user",
     "mixed_item",
+    "package_progress",
     "read_claim_ahead",
     "release_holds",
     "release_work_of",
@@ -244,11 +245,17 @@ def list_packages(session: Session, project_id: int) -> list[PackageOut]:
     rows = session.scalars(
         select(WorkPackage).where(WorkPackage.project_id == project_id).order_by(WorkPackage.id)
     ).all()
+    return package_progress(session, rows)
+
+
+def package_progress(session: Session, rows: Sequence[WorkPackage]) -> list[PackageOut]:
+    """``rows`` with their task counts (``tasks``, ``done``) and status, as every list of
+    packages shows them (a vendor manager's list read the bare rows: 0 of 0, ``open``)."""
     counts = {pid: (int(n), int(d or 0)) for pid, n, d in session.execute(
         select(Task.package_id, func.count(),
                func.sum(case((Task.status == "done", 1), else_=0)))
-        .where(Task.project_id == project_id, Task.package_id.is_not(None))
-        .group_by(Task.package_id)).all()}
+        .where(Task.package_id.in_([p.id for p in rows]))
+        .group_by(Task.package_id)).all()} if rows else {}
     out = []
     for p in rows:
         n, d = counts.get(p.id, (0, 0))

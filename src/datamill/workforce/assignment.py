@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import add_member, require_active
@@ -24,7 +25,12 @@ from datamill.db.memo import Lookup, get_row
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.projects import project_spec_lookup
 from datamill.production.schemas import PackageOut, TaskOut
-from datamill.production.tasks import assign_package, claim_next_task, release_holds
+from datamill.production.tasks import (
+    assign_package,
+    claim_next_task,
+    package_progress,
+    release_holds,
+)
 from datamill.workforce.models import PackageHandoff, Vendor, Worker
 from datamill.workforce.policies import (
     is_business,
@@ -325,8 +331,9 @@ def list_vendor_packages(
         .join(PackageHandoff, PackageHandoff.package_id == WorkPackage.id)
         .where(PackageHandoff.vendor_id == vendor_id)
         .order_by(WorkPackage.id)
-    )
-    return [PackageOut.model_validate(p) for p in rows]
+    ).all()
+    hidden = hidden_project_ids(session, actor)  # classified above the reader: as on the page
+    return package_progress(session, [p for p in rows if p.project_id not in hidden])
 
 
 def assign_package_to_worker(
