@@ -19,6 +19,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.engine.base import make_executor
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
+from datamill.production._same_bytes import CopyIndex
 from datamill.production.hooks import check_requirements, park_for_verdict
 from datamill.production.media import item_path
 from datamill.production.models import CheckResult, Item, Project
@@ -193,6 +194,7 @@ def run_checks(
         workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
     )
     across = _collection_outcomes(session, blobs, project, items)
+    copies = CopyIndex(session, project_id, items.values())
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = listening = 0
@@ -203,7 +205,7 @@ def run_checks(
             probe = probed[0]
             item.sha256, item.size_bytes = probe["sha256"], probe["size_bytes"]
             item.attributes, item.volume = probe["attributes"], probe["volume"]
-        outcomes = [*outcomes, *across.get(item_id, ())]
+        outcomes = [*outcomes, *across.get(item_id, ()), *copies.outcomes(item)]
         if checker is not None:
             outcomes = [*outcomes, *checker.check(item.attributes or {})]
         stored = _store(session, item, outcomes, pending)

@@ -144,7 +144,8 @@ def worst_files(session: Session, project_id: int, limit: int = 10) -> list[dict
             .where(CheckResult.item_id.in_(ids), CheckResult.passed.is_(False))
             .order_by(CheckResult.item_id, CheckResult.id)
         ):
-            checks[c.item_id].append({"name": c.name, "value": c.value, "reason": c.reason})
+            checks[c.item_id].append({"name": c.name, "value": c.value, "reason": c.reason,
+                                      "extra": c.extra or {}})
     out = []
     for item, n in rows:
         reasons = [str(r) for r in item.reject_reasons or []]

@@ -25,6 +25,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.db.session import append_lock
 from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
@@ -35,6 +36,7 @@ from datamill.production._import_rows import (
     iter_source_rows,
     printable,
 )
+from datamill.production._same_bytes import SAME_BYTES, same_bytes_reason
 from datamill.production.hooks import check_handler, screen_import
 from datamill.production.import_runs import (
     HEARTBEAT_S,
@@ -49,6 +51,7 @@ from datamill.production.schemas import ImportReport
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = [
+    "SAME_BYTES",
     "import_source",
     "iter_source_rows",
     "resolve_import_path",
@@ -63,6 +66,10 @@ _PLACED_COLUMNS = (  # an in-place item row, in the order register() builds its 
     "current_version", "created_at", "source_uri",
 )
 Progress = Callable[[int], None]
+#: one advisory lock per project ("dmic" + the project id): held by an import from its check of
+#: a chunk's new files against the project's stored ones until that chunk commits (PostgreSQL;
+#: SQLite's ``BEGIN IMMEDIATE`` already serialises writers)
+_CONTENT_LOCKS = 0x64_6D_69_63 << 32
 
 
 def resolve_import_path(root: Path, given: str) -> Path:
@@ -303,14 +310,18 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         {"in_place": True, "url_roots": list(url_roots)} if in_place
         else {"labelled": labelled_format} if labelled_format else None)
     run, resumed = _start_run(session, project_id, source, resume, options)
-    existing = {
-        ext: (sha, run_id, uri)
-        for ext, sha, run_id, uri in session.execute(
-            select(Item.external_id, Item.sha256, Item.import_run_id, Item.source_uri).where(
-                Item.project_id == project_id
-            )
-        ).all()
-    }
+    existing: dict[str, tuple[str, int | None, str | None]] = {}
+    #: sha256 -> (external id, file name) of the item that keeps those bytes (the first stored;
+    #: an item the checks set aside keeps none: a copy of it is imported and checked afresh)
+    by_sha: dict[str, tuple[str, str]] = {}
+    for ext, sha, by_run, uri, name, status in session.execute(
+        select(Item.external_id, Item.sha256, Item.import_run_id, Item.source_uri, Item.filename,
+               Item.status)
+        .where(Item.project_id == project_id).order_by(Item.id)
+    ):
+        existing[ext] = (sha, by_run, uri)
+        if sha and status != "rejected":
+            by_sha.setdefault(sha, (ext, name))
     # re-collection: an item the checks set aside before any work on it takes a new file
     replaceable = set(session.scalars(
         select(Item.external_id).where(
@@ -320,6 +331,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     seen: dict[str, str] = {}
     rejections: list[dict[str, str]] = []
     new_rows: list[dict[str, Any]] = []
+    wheres: dict[str, str] = {}  # external id -> source row of each row in new_rows
     pending = 0
     last_commit = time.monotonic()
     chunk = _CHUNK_IN_PLACE if in_place else _CHUNK
@@ -348,11 +360,19 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             classify_imported(session, project_id, dict(levels), actor_id=actor_id)
             levels.clear()
 
-    def reject(where: str, reason: str) -> None:
+    def reject(where: str, reason: str, **coded: str) -> None:
         entry = {"source": printable(where), "reason": printable(reason)}
-        rejections.append(entry)
+        rejections.append({**entry, **coded})  # the report's entry carries the code, if any
         session.add(ImportRejection(import_run_id=run_id, **entry))
         tally["rejected"] += 1
+
+    def copy_of(where: str, digest: str) -> bool:
+        """Refuse a file whose bytes an item of the project already has (True), naming it."""
+        kept = by_sha.get(digest)
+        if kept is None:
+            return False
+        reject(where, same_bytes_reason(digest, *kept), code=SAME_BYTES, kept=kept[0])
+        return True
 
     def known_item(ext_id: str, row: SourceRow, digest: str, uri: str | None) -> None:
         """A row whose id the project already has: a duplicate, or a conflict."""
@@ -427,7 +447,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                     status="imported", reject_reasons=[], import_run_id=run_id,
                     source_uri=None, **({"prompt": row.prompt} if row.prompt else {}))
             .execution_options(synchronize_session=False))
+        old = existing[ext_id][0]
+        if by_sha.get(old, ("",))[0] == ext_id:
+            del by_sha[old]
         existing[ext_id] = (digest, run_id, None)
+        by_sha[digest] = (ext_id, row.filename or row.path.name)
         replaceable.discard(ext_id)
         replaced += 1
         tally["imported"] += 1
@@ -467,7 +491,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         if ext_id in existing:
             known, by_run, _uri = existing[ext_id]
             if known != digest and ext_id in replaceable:
-                recollect(row, ext_id, digest)
+                if not copy_of(row.where, digest):
+                    recollect(row, ext_id, digest)
             elif known != digest:
                 reject(row.where, f"item {ext_id!r} already exists in the project with other"
                                   f" {plugin.media_folder} (only an item the checks rejected, "
@@ -477,7 +502,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             else:
                 tally["duplicates"] += 1
             return
-        if row.path is None:  # narrowed by _hash; keeps type checkers content
+        if row.path is None or copy_of(row.where, digest):  # narrowed by _hash for mypy
             return
         stored = store(row, row.path, digest)
         if stored is None:
@@ -491,10 +516,45 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             "volume": plugin.volume(attributes), "meta": {}, "reject_reasons": [],
             "current_version": 0, "created_at": now, "source_uri": None,
         })
+        wheres[ext_id] = row.where
         existing[ext_id] = (digest, run_id, None)
+        by_sha[digest] = (ext_id, row.filename or row.path.name)
         if row.sensitivity:
             levels[ext_id] = row.sensitivity
         tally["imported"] += 1
+
+    def insert_new() -> None:
+        """Insert the chunk's new items, less those whose bytes another import committed
+        since this one read the project (each refused, naming the item it stored): checked
+        and inserted under the project's content lock, so two imports at once never both
+        take the same bytes."""
+        if not new_rows:
+            return
+        append_lock(session, _CONTENT_LOCKS + project_id)
+        digests = list({r["sha256"] for r in new_rows})
+        taken: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(digests), 500):
+            for ext, sha, name in session.execute(
+                select(Item.external_id, Item.sha256, Item.filename)
+                .where(Item.project_id == project_id, Item.sha256.in_(digests[i:i + 500]),
+                       Item.status != "rejected")
+                .order_by(Item.id)
+            ):
+                taken.setdefault(sha, (ext, name))
+        if taken:
+            keep = [r for r in new_rows if r["sha256"] not in taken]
+            for r in new_rows:
+                if r["sha256"] in taken:
+                    kept = by_sha[r["sha256"]] = taken[r["sha256"]]
+                    existing.pop(r["external_id"], None)
+                    levels.pop(r["external_id"], None)
+                    tally["imported"] -= 1
+                    reject(wheres.pop(r["external_id"]), same_bytes_reason(r["sha256"], *kept),
+                           code=SAME_BYTES, kept=kept[0])
+            new_rows[:] = keep
+        insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+        new_rows.clear()
+        wheres.clear()
 
     try:
         for row in rows:
@@ -505,15 +565,14 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             pending += 1
             if pending >= chunk or time.monotonic() - last_commit >= HEARTBEAT_S:
                 placed.flush()  # first: ends the COPY
-                insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
-                new_rows.clear()
+                insert_new()
                 classify()
                 settle()
                 run.heartbeat_at = utcnow()
                 session.commit()  # resumable: committed items are skipped next time
                 pending, last_commit = 0, time.monotonic()
         placed.flush()
-        insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
+        insert_new()
         classify()
         settle()
     except BaseException as err:

@@ -47,7 +47,8 @@ def _label(tr: Callable[[str], str], key: str, fallback: str) -> str:
 
 
 def check_sentence(tr: Callable[[str], str], lang: str) -> Callable[[Mapping[str, Any]], str]:
-    """``tcheck(check)`` for templates: ``check`` has ``name``, ``value`` and ``reason``."""
+    """``tcheck(check)`` for templates: ``check`` has ``name``, ``value`` and ``reason``, and
+    may have ``extra`` (the outcome's details: a template may name them, e.g. ``{kept}``)."""
 
     def sentence(check: Mapping[str, Any]) -> str:
         name = str(check.get("name") or "")
@@ -56,9 +57,12 @@ def check_sentence(tr: Callable[[str], str], lang: str) -> Callable[[Mapping[str
             return stored
         template = _label(tr, f"check.fail.{name}", "")
         value = check.get("value")
-        if template and value is not None:
+        extra = check.get("extra")
+        details = {k: v for k, v in extra.items() if isinstance(v, str | int | float)
+                   } if isinstance(extra, Mapping) else {}
+        if template and (value is not None or details):
             with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
-                return template.format(value=value)  # a template may want a number
+                return template.format(**{**details, "value": value})  # a number, or details
         # no sentence for this check, or no value stored: "<check name> failed"
         return tr("check.failed").format(check=_label(tr, f"check.name.{name}", name))
 

@@ -36,6 +36,7 @@ EN_CHECKS: dict[str, str] = {
     "check.name.mean_luminance": "Mean luminance",
     "check.name.near_duplicate": "Near duplicate",
     "check.name.duplicate": "Duplicate",
+    "check.name.same_bytes": "Same file as another item",
     "check.name.encoding": "Encoding",
     "check.name.normalized": "Normalisation",
     "check.name.control_chars": "Control characters",
@@ -70,6 +71,7 @@ EN_CHECKS: dict[str, str] = {
     "check.fail.mean_luminance": "mean luminance {value:.1f}, outside the project's range",
     "check.fail.near_duplicate": "near-duplicate of an earlier item",
     "check.fail.duplicate": "same text as an earlier item",
+    "check.fail.same_bytes": "the same file (same bytes) as item {kept}, which is kept",
     "check.fail.encoding": "the text is not valid in the required encoding",
     "check.fail.normalized": "{value:.0f} characters change under normalisation: prepare the"
                              " source with datamill text prepare --normalize, or set"

@@ -32,6 +32,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.name.mean_luminance": "平均亮度",
     "check.name.near_duplicate": "近似重复",
     "check.name.duplicate": "重复",
+    "check.name.same_bytes": "与其他条目文件相同",
     "check.name.encoding": "编码",
     "check.name.normalized": "规范化",
     "check.name.control_chars": "控制字符",
@@ -66,6 +67,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.fail.mean_luminance": "平均亮度 {value:.1f}，不在项目要求范围内",
     "check.fail.near_duplicate": "与先前的条目近似重复",
     "check.fail.duplicate": "与先前的条目文本相同",
+    "check.fail.same_bytes": "与条目 {kept} 的文件完全相同（字节一致），保留的是该条目",
     "check.fail.encoding": "文本不符合要求的编码",
     "check.fail.normalized": "规范化后有 {value:.0f} 个字符发生变化：请用 datamill text prepare"
                              " --normalize 重新准备数据，或在规格中设置 require_normalized: false",
