@@ -59,6 +59,8 @@ class ImportReport(BaseModel):
     imported: int
     duplicates: int
     rejected: int
+    #: ``source`` and ``reason`` per refused row; a coded refusal adds ``code`` (``same_bytes``:
+    #: the project already holds these bytes) and ``kept`` (the external id of the item kept)
     rejections: list[dict[str, str]]
     #: a pre-labelled import: its format and how many new items got their labels
     format: str | None = None
