@@ -1,5 +1,5 @@
 """Issue 10 §3: the demo's image part takes rendered scenes and signs (with blurred, tiny, dark,
-corrupt, duplicate and near-duplicate files) through checks, OCR pre-annotation and the
+corrupt, exact-copy and near-duplicate files) through checks, OCR pre-annotation and the
 scripted people to an accepted COCO + YOLO delivery."""
 
 from __future__ import annotations
@@ -24,14 +24,15 @@ def test_image_demo_reaches_an_accepted_delivery(runtime: Runtime, tmp_path: Pat
     assert "coco/annotations.json" in manifest["files"]
     assert any(f.startswith("yolo/") for f in manifest["files"])
     assert "returned 1" in text  # bob's missed object went back once
-    assert "1 unreadable" in text and "truncated" in text
+    assert "2 refused at import" in text and "truncated" in text
+    assert "bad/good_copy.png: same bytes as item 'bad/good'" in text  # the exact copy
     with runtime.session() as s:
         items = {i.external_id: i for i in s.scalars(
             select(Item).where(Item.project_id == result.project_id))}
         rejected = {k for k, i in items.items() if i.status == "rejected"}
-        assert rejected == {"bad/blurred", "bad/tiny", "bad/dark", "bad/good_copy",
-                            "bad/good_reencoded"}
-        for copy in ("bad/good_copy", "bad/good_reencoded"):
+        assert rejected == {"bad/blurred", "bad/tiny", "bad/dark", "bad/good_reencoded"}
+        assert "bad/good_copy" not in items
+        for copy in ("bad/good_reencoded",):
             near = s.scalars(select(CheckResult).where(
                 CheckResult.item_id == items[copy].id,
                 CheckResult.name == "near_duplicate")).one()

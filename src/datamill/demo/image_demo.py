@@ -2,8 +2,9 @@
 
 Pillow renders object scenes (rectangles labelled ``car``, ellipses ``person``) and OCR scenes
 (English text lines) with exact ground truth, plus the bad files the checks must catch: blurred,
-tiny, dark, a truncated JPEG (corrupt, refused at import), a byte-exact copy and a re-encoded
-copy (both near-duplicates by perceptual hash). The project imports them, runs the
+tiny, dark, a truncated JPEG (corrupt, refused at import), a byte-exact copy (refused at import:
+the same bytes as the original, which is kept) and a re-encoded copy (a near-duplicate by
+perceptual hash, set aside by the checks). The project imports them, runs the
 checks and pre-annotates with OCR (rapidocr's packaged PP-OCR models, else Debian's
 tesseract), mapping the engine's ``text`` class onto the spec's ``text`` label, then packages
 the work. With ``full=True`` the scripted people take it to an accepted delivery (COCO and
@@ -164,8 +165,8 @@ def run_image_demo(rt: Runtime, workdir: Path, *, full: bool) -> DemoResult:
     with rt.session() as s:
         report = import_source(s, rt.blobs, project_id, folder)
     result.steps.append(
-        f"imported {report.imported} images ({report.rejected} unreadable: "
-        + ", ".join(r["source"] for r in report.rejections) + ")")
+        f"imported {report.imported} images ({report.rejected} refused at import: "
+        + "; ".join(f"{r['source']}: {r['reason']}" for r in report.rejections) + ")")
     with rt.session() as s:
         summary = run_checks(s, rt.blobs, project_id)
     result.steps.append(

@@ -1,8 +1,9 @@
 """The NER demo project ``demo-ner``: Chinese and English sentences through the whole loop.
 
 Writes a corpus (40 sentences with gold entities kept for measuring, plus a duplicate, a
-German line and an over-long line), prepares it into one text file per line, imports it, runs
-the checks (the three bad lines are rejected), pre-annotates with jieba's POS-based entity
+German line and an over-long line), prepares it into one text file per line, imports it (the
+duplicate, the same bytes as an earlier line's file, is refused there, naming the line kept), runs
+the checks (the other two bad lines are rejected), pre-annotates with jieba's POS-based entity
 candidates plus the spec's gazetteer and measures the pre-labels against the gold entities.
 With ``full`` the demo people take it to an accepted delivery (CoNLL + JSONL): alice and bob
 annotate (bob slips once), rita reviews against the gold (rejecting the slip), ivan inspects.
@@ -153,7 +154,8 @@ def _setup(rt: Runtime, workdir: Path, result: DemoResult) -> None:
     prepared = prepare_text_source(corpus, workdir / "ner-import")
     with rt.session() as s:
         report = import_source(s, rt.blobs, result.project_id, prepared.manifest)
-    result.steps.append(f"imported {report.imported} lines ({report.rejected} refused)")
+    refused = "".join(f"; {r['source']}: {r['reason']}" for r in report.rejections)
+    result.steps.append(f"imported {report.imported} lines ({report.rejected} refused{refused})")
     with rt.session() as s:
         summary = run_checks(s, rt.blobs, result.project_id, workers=1)
     failed = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_check.items()))

@@ -1,5 +1,6 @@
 """Issue 14 demo: the NER project reaches an accepted delivery (CoNLL + JSONL) with the demo
-people, its bad lines rejected by the checks and its pre-labels measured."""
+people, its bad lines refused at import (an exact copy) or rejected by the checks, and its
+pre-labels measured."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from datamill.runtime import Runtime
 def test_text_demo_full(runtime: Runtime, tmp_path: Path) -> None:
     result = run_text_demo(runtime, tmp_path, full=True)
     steps = "\n".join(result.steps)
-    assert "imported 43 lines (0 refused)" in steps, steps
-    assert "checks: 40 passed, 3 rejected" in steps, steps
+    # the exact duplicate line is refused at import (same bytes), the other two by the checks
+    assert "imported 42 lines (1 refused; " in steps, steps
+    assert "same bytes as item 'corpus-000002'" in steps, steps
+    assert "checks: 40 passed, 2 rejected" in steps, steps
     with runtime.session() as s:
         rejected = {i.external_id: i.reject_reasons for i in s.scalars(
             select(Item).where(Item.project_id == result.project_id, Item.status == "rejected"))}
     reasons = " ".join(r for rs in rejected.values() for r in rs)
-    assert "duplicate: same text as corpus-000002" in reasons
     assert "language: text is in de" in reasons and "length: 330 characters" in reasons
     pre = result.inspection["preannotation"]  # type: ignore[index]
     assert pre["all"]["sentences"] == 40 and pre["all"]["span_f1"] > 0.5, pre
