@@ -196,7 +196,13 @@ def demo_cmd(
     from contract to period close.
     """
     from datamill.config import get_settings
-    from datamill.demo.more import run_catalog, run_extra_projects, run_money, run_speech_design
+    from datamill.demo.more import (
+        run_catalog,
+        run_extra_projects,
+        run_money,
+        run_month_end,
+        run_speech_design,
+    )
     from datamill.demo.script import DEMO_PASSWORD
 
     chosen = {m.strip() for m in modalities.split(",") if m.strip()}
@@ -237,6 +243,7 @@ def demo_cmd(
             out.print(styled((f"{slug}: delivery written to", "bold green"), f" {path}"))
     if full and business:
         run_catalog(rt, workdir.resolve(), out.print)
+        run_month_end(rt, out.print)
     if not full:
         out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
                   "rita (reviewer), ivan (inspector).")

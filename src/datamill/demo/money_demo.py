@@ -10,6 +10,8 @@ accepted, :func:`run_money_demo` records the commercial side the business would:
 * the annual procurement budget and purchase requests signed at **three levels** (dept. manager
   → VP → procurement); the English labelling request asks 24.00/h against the price system's
   21.56/h (+11.3 %), so it is **flagged** and carries its reason;
+* the recordings of the English project claimed by a collection supplier (880/h recorded,
+  still payable: its terms run), which puts the project's gross margin in the custom band;
 * the vendor (fee 8 %) whose people did the English work, settled by **accepted volume** ×
   price on a weekly sheet matched against the purchase order, confirmed by both sides and paid
   by bank transfer; in-house hour points (8 a day × 21 days = 168) on the Mandarin project;
@@ -18,8 +20,10 @@ accepted, :func:`run_money_demo` records the commercial side the business would:
   reviewed by finance and closed, an invoice for the accepted delivery and the customer's
   payment (journalled); a 30 % advance on the Mandarin order (invoice, payment and advance
   dated today: cash is never dated ahead);
-* the period close of the last month that has ended (a month is closed after its last day),
-  with its report, confirmed by a second person.
+* at the end of the demo (:func:`close_ended_months`, after the catalog has booked its
+  development months back), the period close of every month the demo posted in that has
+  ended, oldest first, each run by fiona and confirmed by frank: the books as a company shows
+  them, the months behind it closed and this month open (a month is closed after its last day).
 
 Without ``project_id`` only the commercial side is set up (customer, contract, orders,
 procurement budget and requests, the Mandarin project's budget and points): nothing is accepted,
@@ -32,7 +36,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user, get_user
@@ -41,6 +45,7 @@ from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
+from datamill.ledger.costs import submit_expense_claim
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.final_accounts import review_final_accounts
 from datamill.ledger.journal import journal_lines, trial_balance
@@ -79,12 +84,16 @@ from datamill.workforce.vendors import (
     set_vendor_qualified,
 )
 
-__all__ = ["EN_PRICE", "ZH_HOURS", "ZH_PRICE", "run_money_demo"]
+__all__ = ["COLLECTOR", "COLLECT_EN", "EN_PRICE", "ZH_HOURS", "ZH_PRICE", "close_ended_months", "run_money_demo"]
 
 EN_PRICE = Decimal("1650.00")  # foreign-language custom speech, per accepted hour (§9: 1,056–1,911)
 ZH_PRICE = Decimal("460.00")  # Mandarin custom speech per hour (§9: 407–496)
 ZH_HOURS = Decimal(300)
 LABEL_EN, LABEL_ZH = Decimal("21.56"), Decimal("21.00")  # vendor labelling /h (§9: 20.5–21.6)
+#: recording native English speakers, per recorded hour: with the labelling, the English
+#: project's gross margin lands in the custom band (§9: 40.4–47.9 %)
+COLLECT_EN = Decimal("880.00")
+COLLECTOR = "Lingua Field Recording Ltd."
 PASSWORD = "datamill-demo"  # noqa: S105 - the documented demo credential
 #: the finance and procurement people of the story: (username, ledger or procurement role)
 PEOPLE = [("dora", "dept_manager"), ("victor", "vp"), ("fiona", "finance_reviewer"),
@@ -242,8 +251,16 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
 
         en_lp = open_ledger_project(s, project_id, order_id=en.id, actor_id=pm.id).id
         budget_hours = (en_hours * Decimal("1.2")).quantize(Decimal("0.0001"))  # + rework
-        _approved_budget(s, en_lp, [_line("annotation", "data_service", budget_hours,
-                                          str(LABEL_EN))], ap)
+        _approved_budget(s, en_lp, [
+            _line("collection", "data_service", budget_hours, str(COLLECT_EN)),
+            _line("annotation", "data_service", budget_hours, str(LABEL_EN))], ap)
+        # the recordings: native English speakers recorded by a collection supplier, the
+        # larger part of a custom speech project's cost (without it the margin read ~99 %)
+        rec = submit_expense_claim(s, en_lp, stage="collection", supplier=COLLECTOR,
+                                   quantity=en_hours, unit_price=COLLECT_EN,
+                                   claim_no=f"REC-{today:%y%m%d}-EN", incurred_on=today,
+                                   actor_id=pm.id)
+        say(f"collection claim {COLLECTOR}: {en_hours} h recorded × {COLLECT_EN} = {rec.amount}")
         po = create_purchase_order(s, admin, request_id=r_en.id, vendor_id=vendor.id,
                                    project_id=project_id, quantity="50", on=today)
         say(f"purchase order {po.number}: {vendor.name}, 50 h for {_name(s, project_id)}")
@@ -265,7 +282,9 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         accepted = run.acceptances.acceptances if run.acceptances else 0
         say(f"ledger sync: {len(run.costs.booked)} cost{'' if len(run.costs.booked) == 1 else 's'}"
             f" booked, {accepted} acceptance{'' if accepted == 1 else 's'}")
-        close_on = max([today, *(c.incurred_on for c in run.costs.booked)])
+        # the project's own costs (the Mandarin points are dated that project's month end)
+        close_on = max([today, *(c.incurred_on for c in run.costs.booked
+                                 if c.project_id == en_lp)])
         settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
         say(f"paid {vendor.name} {sheet.net_payable} by bank transfer (journalled)")
         review_final_accounts(s, en_lp, reviewer_id=ap["finance_reviewer"],
@@ -289,18 +308,46 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
                        amount=advance, actor_id=pm.id)
         say(f"invoice {inv.number}: {inv.amount} + VAT {inv.vat} = {inv.total}, paid in full; "
             f"30 % advance on {zh.number}: {advance}")
-        # a month is closed after its last day: the demo closes the last one that has ended
-        # (this month's work is closed after its end: datamill ledger period-close YYYY-MM)
-        period = f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"
-        close_period(s, period, actor_id=ap["finance_reviewer"])
-        out = confirm_period(s, period, reviewer_id=ap["finance_manager"])
         tb = trial_balance(journal_lines(s, date(today.year - 1, 1, 1),
                                          date(today.year + 1, 12, 31)))
         debit, credit = sum(t.debit for t in tb), sum(t.credit for t in tb)
-        say(f"period {period} (the last month that has ended) closed (run by fiona, confirmed "
-            f"by frank); {close_on:%Y-%m} is closed after its last day; trial balance "
-            f"debits {debit} = credits {credit}")
-        lines.extend(summary_text(out).rstrip("\n").splitlines())
+        say(f"trial balance debits {debit} = credits {credit}; the months that have ended are "
+            "closed at the end of the demo (after the catalog's postings)")
+    return lines
+
+
+def close_ended_months(rt: Runtime) -> list[str]:
+    """Run and confirm the period close of every month from the ledger's first (its earliest
+    cost, recognition or run) through the last month that has ended, oldest first; months
+    already run or closed are left as they are (a closed month is never run again). Returns
+    what it did, line by line (the last month's report in full)."""
+    from datamill.ledger._periods import closed_through
+    from datamill.ledger.assets import ledger_begins
+    from datamill.ledger.models import LedgerPeriodClose
+
+    lines: list[str] = []
+    last_ended = utcnow().date().replace(day=1) - timedelta(days=1)
+    with rt.session() as s:
+        firsts = [d for d in (ledger_begins(s), s.scalar(select(
+            func.min(LedgerRecognition.recognised_on)))) if d is not None]
+        if not firsts:
+            return lines
+        month = min(firsts).replace(day=1)
+        through = closed_through(s)
+        run = set(s.scalars(select(LedgerPeriodClose.period)))
+        fiona, frank = get_user(s, "fiona").id, get_user(s, "frank").id
+        out = None
+        while month <= last_ended:
+            period = f"{month:%Y-%m}"
+            if period not in run and (through is None or month > through):
+                close_period(s, period, actor_id=fiona)
+                out = confirm_period(s, period, reviewer_id=frank)
+                lines.append(f"period {period} closed (run by fiona, confirmed by frank)")
+            month = (month + timedelta(days=32)).replace(day=1)
+        lines.append(f"{utcnow().date():%Y-%m} is open: it is closed after its last day "
+                     "(datamill ledger period-close YYYY-MM)")
+        if out is not None:
+            lines.extend(summary_text(out).rstrip("\n").splitlines())
     return lines
 
 

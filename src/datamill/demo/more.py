@@ -12,7 +12,8 @@ from datamill.demo.script import DemoResult
 from datamill.runtime import Runtime
 
 __all__ = [
-    "EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_money", "run_speech_design",
+    "EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_money", "run_month_end",
+    "run_speech_design",
 ]
 
 #: (modality shown to people, slug, module, function) of the demo's further projects
@@ -42,12 +43,22 @@ def run_extra_projects(
 
 
 def run_money(rt: Runtime, speech_project_id: int | None, say: Callable[[str], None]) -> None:
-    """The §9 money story over the delivered speech project (run before the other projects,
-    so the month it closes holds only the work its contract pays for)."""
+    """The §9 money story over the delivered speech project (its months are closed at the end
+    of the demo, :func:`run_month_end`)."""
     from datamill.demo.money_demo import run_money_demo
 
     say("— money (contract, orders, procurement, settlement, invoice, payment, period close) —")
     for line in run_money_demo(rt, speech_project_id):
+        say(f"• {line}")
+
+
+def run_month_end(rt: Runtime, say: Callable[[str], None]) -> None:
+    """The demo's last step: every month it posted in that has ended is closed (run and
+    confirmed), oldest first, as a company's books stand on a working day."""
+    from datamill.demo.money_demo import close_ended_months
+
+    say("— month-end close (every month that has ended) —")
+    for line in close_ended_months(rt):
         say(f"• {line}")
 
 
