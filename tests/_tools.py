@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -23,3 +26,21 @@ def require_module(name: str) -> ModuleType:
     except ImportError as err:
         require_tool(f"Python module {name} is not installed ({err})")
         raise  # unreachable: require_tool always raises
+
+
+_PROCESS_FOLDERS: list[Path] = []
+
+
+def process_folder(prefix: str) -> Path:
+    """A new temporary folder for files a test process makes once and reuses (synthesised
+    audio ...); :func:`remove_process_folders` (the session's end, ``tests/conftest.py``)
+    removes it, so a test run leaves nothing behind in the temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _PROCESS_FOLDERS.append(folder)
+    return folder
+
+
+def remove_process_folders() -> None:
+    """Remove every folder :func:`process_folder` made in this process."""
+    while _PROCESS_FOLDERS:
+        shutil.rmtree(_PROCESS_FOLDERS.pop(), ignore_errors=True)

@@ -18,9 +18,18 @@ from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
-from tests._tools import require_tool
+from tests._tools import remove_process_folders, require_tool
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Leave nothing in the temporary folder: the per-process caches of synthesised files and
+    the SQLite template database (each xdist worker runs this for its own)."""
+    from datamill.testing.fixtures import drop_template
+
+    remove_process_folders()
+    drop_template()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

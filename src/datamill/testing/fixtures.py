@@ -18,17 +18,11 @@ from datamill.db.base import Base
 from datamill.db.migrate import upgrade_database
 from datamill.runtime import Runtime
 
-__all__ = ["make_runtime", "pg_url", "reset_postgres"]
+__all__ = ["drop_template", "make_runtime", "pg_url", "reset_postgres"]
 
 _template: dict[str, Path] = {}
 _pg_ready: set[str] = set()
 _migrated: set[str] = set()
-
-
-def _scratch_dir() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp(prefix="datamill-pg-blobs-")
 
 
 def pg_url() -> str | None:
@@ -82,8 +76,15 @@ END $$
 
 def reset_postgres(url: str) -> None:
     """Migrate once per process, then empty every table between tests (fast, ids restart)."""
+    import tempfile
+
     fresh = url not in _migrated
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url=_scratch_dir()), migrate=fresh)
+    with tempfile.TemporaryDirectory(prefix="datamill-pg-blobs-") as blobs:
+        _reset(url, blobs, fresh)
+
+
+def _reset(url: str, blobs: str, fresh: bool) -> None:
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs), migrate=fresh)
     _migrated.add(url)
     _pg_ready.add(url)
     # last: deleting audit_records fills audit_deletions (an ALWAYS trigger, migration sc001)
@@ -105,6 +106,17 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _default_template_dir() -> Path:
+    return Path(os.environ.get("TMPDIR", "/tmp")) / f"datamill-template-{os.getpid()}"  # noqa: S108
+
+
+def drop_template() -> None:
+    """Forget the migrated SQLite template and remove its default folder (a test session's
+    end: each process made its own, and left it in the temporary folder)."""
+    _template.pop("sqlite", None)
+    shutil.rmtree(_default_template_dir(), ignore_errors=True)
+
+
 def make_runtime(tmp: Path, backend: str = "sqlite", template_dir: Path | None = None) -> Runtime:
     """A fresh, migrated database (SQLite file or emptied PostgreSQL) and a blob folder."""
     if backend == "postgresql":
@@ -115,7 +127,7 @@ def make_runtime(tmp: Path, backend: str = "sqlite", template_dir: Path | None =
         settings = Settings(database_url=url, storage_url=str(tmp / "blobs"), home=tmp)
         return Runtime.from_settings(settings, migrate=False)
     db = tmp / "datamill.db"
-    tdir = template_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"datamill-template-{os.getpid()}"  # noqa: S108
+    tdir = template_dir or _default_template_dir()
     if "sqlite" not in _template:
         tdir.mkdir(parents=True, exist_ok=True)
         tpl = tdir / "template.db"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import espeak_available, synthesize
-from tests._tools import require_tool
+from tests._tools import process_folder, require_tool
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -44,7 +43,7 @@ def _speech_folder(n: int = 3) -> Path:
     if "folder" not in _SPEECH:
         if not espeak_available():
             require_tool("espeak-ng is not installed; scripts/setup.sh installs it")
-        folder = Path(tempfile.mkdtemp(prefix="datamill-api-speech-"))
+        folder = process_folder("datamill-api-speech-")
         for i in range(n):
             synthesize(SENTENCES[i], folder / f"utt{i:03d}.wav", seed=i)
             (folder / f"utt{i:03d}.txt").write_text(SENTENCES[i], encoding="utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import make_clipped, make_silent, synthesize
+from tests._tools import process_folder
 from tests.unit.production.helpers import spec
 
 _FOLDER: list[Path] = []
@@ -26,7 +26,7 @@ _FOLDER: list[Path] = []
 def speech_folder() -> Path:
     """Six espeak-ng utterances, one clipped copy and one silent file (made once)."""
     if not _FOLDER:
-        folder = Path(tempfile.mkdtemp(prefix="datamill-engine-"))
+        folder = process_folder("datamill-engine-")
         for i in range(6):
             synthesize(SENTENCES[i], folder / f"utt{i:03d}.wav", seed=i)
             (folder / f"utt{i:03d}.txt").write_text(SENTENCES[i], encoding="utf-8")

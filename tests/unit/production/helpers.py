@@ -20,6 +20,7 @@ from datamill.production.tasks import create_packages
 from datamill.runtime import Runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import synthesize
+from tests._tools import process_folder
 
 _CACHE: dict[int, Path] = {}
 
@@ -43,9 +44,7 @@ def spec(**overrides: Any) -> dict[str, Any]:
 def speech_folder(tmp: Path, n: int = 4) -> Path:
     """A folder of ``n`` espeak-ng utterances with sidecar prompts (synthesised once per n)."""
     if n not in _CACHE:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix=f"datamill-speech-{n}-"))
+        folder = process_folder(f"datamill-speech-{n}-")
         for i in range(n):
             synthesize(SENTENCES[i], folder / f"utt{i:03d}.wav", seed=i)
             (folder / f"utt{i:03d}.txt").write_text(SENTENCES[i], encoding="utf-8")

@@ -3,7 +3,6 @@ PostgreSQL; real espeak-ng audio, real PocketSphinx)."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import espeak_available, synthesize
-from tests._tools import require_tool
+from tests._tools import process_folder, require_tool
 from tests.unit.production.helpers import spec
 
 _FOLDERS: dict[str, Path] = {}
@@ -47,7 +46,7 @@ def _folder() -> Path:
     """Three clips read right (utt000-002), one with a one-word change in its prompt (utt003)
     and one with a wholly different prompt (utt004)."""
     if "f" not in _FOLDERS:
-        folder = Path(tempfile.mkdtemp(prefix="datamill-promptcheck-"))
+        folder = process_folder("datamill-promptcheck-")
         prompts = [SENTENCES[0], SENTENCES[1], SENTENCES[4],
                    SENTENCES[2].replace("window", "garden"), SENTENCES[40]]
         spoken = [SENTENCES[0], SENTENCES[1], SENTENCES[4], SENTENCES[2], SENTENCES[3]]
