@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -56,10 +55,17 @@ class Site:
     folder: Path
     projects: list[int] = field(default_factory=list)
 
+    def scratch(self, prefix: str) -> Path:
+        """A new empty folder under the session's pytest temporary folder (never a stray
+        ``mkdtemp`` in /tmp): a test's source files, named ``prefix`` and a running number."""
+        folder = self.folder.parent / f"{prefix.strip('-')}-{next(_names)}"
+        folder.mkdir()
+        return folder
+
     def project(self, n: int = 2, *, pre: bool = True, bad: bool = False, **spec: Any) -> int:
         """A fresh project with everyone in it: ``n`` checked utterances, pre-annotated with a
         model that drops the last word, packaged for annotation and review."""
-        folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-"))
+        folder = self.scratch("speech-project")
         for i in range(n):
             for ext in ("wav", "txt"):
                 shutil.copyfile(self.folder / f"utt{i:03d}.{ext}", folder / f"utt{i:03d}.{ext}")
@@ -189,3 +195,86 @@ def sign_in(context: Any, username: str) -> Any:
     page.keyboard.press("Enter")
     page.wait_for_url(lambda u: not u.endswith("/login") and "/login?" not in u)
     return page
+
+
+# --- projects of the other modalities, shared by the browser tests -------------------------------
+
+def _with_everyone(site: Site, spec: dict[str, Any]) -> int:
+    """A new project of ``spec`` with everyone of the site in it; returns its id."""
+    with site.rt.session() as s:
+        p = create_project(s, spec)
+        for u in site.users.values():
+            add_member(s, p.id, u, actor_id=None)
+        return p.id
+
+
+def _package(site: Site, pid: int) -> None:
+    with site.rt.session() as s:
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+
+
+def image_project(site: Site, n: int = 2) -> int:
+    """A checked image project of ``n`` rendered object scenes, packaged (no pre-annotation)."""
+    from tests.unit.production.image_helpers import make_image_project
+
+    return make_image_project(site.rt, site.users, site.scratch("image"), n)
+
+
+def pointcloud_spec(name: str) -> dict[str, Any]:
+    """A lidar project's spec: car (with an ``occluded`` attribute), pedestrian, cyclist."""
+    from datamill.testing.pointclouds import SIZES
+
+    labels: list[dict[str, Any]] = [{"name": k, "typical_size": list(v)} for k, v in SIZES.items()]
+    labels[0]["attributes"] = [{"name": "occluded", "type": "select",
+                                "values": ["none", "partly", "mostly"]}]
+    return {
+        "name": name, "modality": "pointcloud", "language": "en-US",
+        "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
+        "sampling": {"inspection_level": "II", "aql": 2.5},
+        "acceptance": {"cuboid_accuracy": 0.95},
+        "requirements": {"cloud": {"min_points": 2000},
+                         "labels": {"labels": labels, "scene_classes": ["urban", "highway"]},
+                         "iou_threshold": 0.5},
+    }
+
+
+def pointcloud_project(site: Site) -> tuple[int, dict[str, list[Any]]]:
+    """Two rendered lidar frames (.bin, .pcd) of four cars each, checked and packaged; returns
+    the project's id and the true cuboids by frame."""
+    from datamill.testing.pointclouds import render_scene, write_cloud
+
+    folder = site.scratch("pointcloud")
+    truth = {}
+    for i, suffix in enumerate((".bin", ".pcd")):
+        points, cuboids = render_scene(700 + i, objects=4, labels=("car",))
+        write_cloud(points, folder / f"drive/frame{i:02d}{suffix}")
+        truth[f"drive/frame{i:02d}"] = cuboids
+    pid = _with_everyone(site, pointcloud_spec(f"pc-{folder.name}"))
+    with site.rt.session() as s:
+        report = import_source(s, site.rt.blobs, pid, folder)
+        assert report.imported == 2, report.rejections
+    with site.rt.session() as s:
+        summary = run_checks(s, site.rt.blobs, pid, workers=1)
+        assert summary.passed == 2, summary.rejections
+    _package(site, pid)
+    return pid, truth
+
+
+def llm_project(site: Site) -> int:
+    """An LLM pairwise-preference project of the test records, checked and packaged."""
+    import json
+
+    from tests.unit.modalities.llm._cases import PAIR_RECORDS, spec
+
+    folder = site.scratch("llm")
+    src = folder / "records.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in PAIR_RECORDS) + "\n",
+                   encoding="utf-8")
+    pid = _with_everyone(site, spec("pairwise", name=f"e2e-{folder.name}"))
+    with site.rt.session() as s:
+        import_source(s, site.rt.blobs, pid, src)
+    with site.rt.session() as s:
+        run_checks(s, site.rt.blobs, pid, workers=1)
+    _package(site, pid)
+    return pid

@@ -5,8 +5,6 @@ stop sending it, instead of "Offline ... retrying" every few seconds for ever.""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,7 +39,7 @@ def _two_tabs(context: Any, task_id: int, ready: str) -> tuple[Any, Any, list[st
 
 
 def test_image_draft_of_a_task_submitted_in_another_tab(site: Site, context: Any) -> None:
-    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-refused-")))
+    pid = make_image_project(site.rt, site.users, site.scratch("dm-refused-"))
     task_id = _claim(site, pid)
     first, second, drafts = _two_tabs(context, task_id, "[data-image-workbench][data-ready='1']")
     second.get_by_test_id("image-wb-submit").click()
@@ -83,7 +81,7 @@ def test_image_draft_saved_in_another_tab_meanwhile(site: Site, context: Any) ->
     revision the first already saved (409 stale_draft): it says "saved elsewhere: reload",
     sends no more drafts (its later revisions would overwrite the first tab's work), and a
     reload starts from the server's draft."""
-    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-stale-")))
+    pid = make_image_project(site.rt, site.users, site.scratch("dm-stale-"))
     task_id = _claim(site, pid)
     first, second, drafts = _two_tabs(context, task_id, "[data-image-workbench][data-ready='1']")
     wb = "document.querySelector('[data-image-workbench]').__workbench"

@@ -6,8 +6,6 @@ and stores it, and its area is that of the painted strokes."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,7 +36,7 @@ ERASE = ((130.0, 30.0), (130.0, 90.0))  # erased with Shift, across the stroke
 
 
 def _project(site: Site) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-imgmask-"))
+    folder = site.scratch("datamill-e2e-imgmask-")
     for i in range(2):
         render_object_scene(i, objects=2).save(folder / f"scene{i}.png")
     spec = image_spec(

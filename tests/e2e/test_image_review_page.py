@@ -6,8 +6,6 @@ and the corrected version."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +28,7 @@ CMP = "document.querySelector('[data-image-compare]').__compare"
 
 
 def _project(site: Site) -> tuple[int, Any]:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-imgrev-"))
+    folder = site.scratch("datamill-e2e-imgrev-")
     scene = render_object_scene(0, objects=2)
     scene.save(folder / "scene0.png")
     labels = {"labels": [{"name": "car", "kinds": ["box", "polygon"]},

@@ -5,8 +5,6 @@ the box and validates against the project's label schema, and the next task open
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +26,7 @@ def _at(page: Any, x: float, y: float) -> tuple[float, float]:
 
 
 def test_annotator_draws_a_box_on_an_image_task_and_submits(site: Site, context: Any) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-img-"))
+    folder = site.scratch("datamill-e2e-img-")
     pid = make_image_project(site.rt, site.users, folder / "scenes")
     page = sign_in(context, "ann1")
     errors: list[str] = []

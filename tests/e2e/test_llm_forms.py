@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +33,7 @@ RECORDS = {
 
 
 def _task(site: Site, task: str) -> int:
-    folder = Path(tempfile.mkdtemp(prefix=f"datamill-e2e-llm-{task}-"))
+    folder = site.scratch(f"datamill-e2e-llm-{task}-")
     src = folder / "records.jsonl"
     src.write_text(json.dumps(RECORDS[task]) + "\n", encoding="utf-8")
     with site.rt.session() as s:

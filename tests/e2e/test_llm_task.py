@@ -5,46 +5,19 @@ submitted version."""
 
 from __future__ import annotations
 
-import json
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from datamill.compliance.users import add_member
-from datamill.production.checking import run_checks
-from datamill.production.importing import import_source
 from datamill.production.models import Annotation, Draft, Task
-from datamill.production.projects import create_project
-from datamill.production.tasks import create_packages
 from tests.e2e.conftest import Site, shot, sign_in
-from tests.unit.modalities.llm._cases import PAIR_RECORDS, spec
+from tests.e2e.conftest import llm_project as _llm_project
 
 pytestmark = pytest.mark.slow
 
 WB = "document.querySelector('[data-llm-workbench]').__workbench"
-
-
-def _llm_project(site: Site) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-llm-"))
-    src = folder / "records.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in PAIR_RECORDS) + "\n",
-                   encoding="utf-8")
-    with site.rt.session() as s:
-        p = create_project(s, spec("pairwise", name=f"e2e-llm-{folder.name[-6:]}"))
-        for u in site.users.values():
-            add_member(s, p.id, u, actor_id=None)
-    with site.rt.session() as s:
-        import_source(s, site.rt.blobs, p.id, src)
-    with site.rt.session() as s:
-        run_checks(s, site.rt.blobs, p.id, workers=1)
-    with site.rt.session() as s:
-        create_packages(s, p.id, "annotate")
-        create_packages(s, p.id, "review")
-    return p.id
 
 
 def test_pairwise_choice_by_keyboard_and_submit(site: Site, context: Any) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 def _unpackaged_project(site: Site, n: int = 2) -> int:
     """A checked project with ``n`` items, everyone a member, and no packages yet (size 1)."""
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-pm-"))
+    folder = site.scratch("datamill-e2e-pm-")
     for i in range(n):
         for ext in ("wav", "txt"):
             shutil.copyfile(site.folder / f"utt{i:03d}.{ext}", folder / f"utt{i:03d}.{ext}")

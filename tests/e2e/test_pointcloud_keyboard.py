@@ -5,8 +5,6 @@ and a frame whose points did not load is never submitted (button nor Ctrl+Enter)
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +18,8 @@ from datamill.production.projects import create_project
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.testing.pointclouds import render_scene, write_cloud
 from tests.e2e.conftest import Site, sign_in
-from tests.e2e.test_pointcloud_task import _pointcloud_project, _spec
+from tests.e2e.conftest import pointcloud_project as _pointcloud_project
+from tests.e2e.conftest import pointcloud_spec as _spec
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +45,7 @@ def test_tab_leaves_the_canvas(site: Site, context: Any) -> None:
 
 def _one_frame_project(site: Site) -> int:
     """A project of one frame of its own (a blob no other test shares), packaged."""
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-pc-bad-"))
+    folder = site.scratch("datamill-e2e-pc-bad-")
     points, _cuboids = render_scene(int.from_bytes(os.urandom(2), "big") + 10_000, objects=2)
     write_cloud(points, folder / "drive/frame00.bin")
     with site.rt.session() as s:

@@ -11,70 +11,25 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from datamill.compliance.users import add_member
 from datamill.modalities.pointcloud.metric import cuboid_iou
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
-from datamill.production.checking import run_checks
-from datamill.production.importing import import_source
 from datamill.production.models import Annotation, Draft, Task
-from datamill.production.projects import create_project
-from datamill.production.tasks import create_packages
-from datamill.testing.pointclouds import SIZES, render_scene, write_cloud
+from datamill.testing.pointclouds import SIZES
 from datamill.web.i18n import EN
 from datamill.web.i18n_zh import ZH_CN
 from tests.e2e.conftest import Site, shot, sign_in
+from tests.e2e.conftest import pointcloud_project as _pointcloud_project
 from tests.known_issues._web import visible_text_nodes
 
 pytestmark = pytest.mark.slow
 
 WB = "document.querySelector('[data-pointcloud-workbench]').__workbench"
 LABELS = list(SIZES)  # car, pedestrian, cyclist: hotkeys 1, 2, 3
-
-
-def _spec(name: str) -> dict[str, Any]:
-    labels: list[dict[str, Any]] = [{"name": k, "typical_size": list(v)} for k, v in SIZES.items()]
-    labels[0]["attributes"] = [{"name": "occluded", "type": "select",
-                                "values": ["none", "partly", "mostly"]}]
-    return {
-        "name": name, "modality": "pointcloud", "language": "en-US",
-        "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
-        "sampling": {"inspection_level": "II", "aql": 2.5},
-        "acceptance": {"cuboid_accuracy": 0.95},
-        "requirements": {"cloud": {"min_points": 2000},
-                         "labels": {"labels": labels, "scene_classes": ["urban", "highway"]},
-                         "iou_threshold": 0.5},
-    }
-
-
-def _pointcloud_project(site: Site) -> tuple[int, dict[str, list[Cuboid]]]:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-pc-"))
-    truth = {}
-    for i, suffix in enumerate((".bin", ".pcd")):
-        points, cuboids = render_scene(700 + i, objects=4, labels=("car",))
-        write_cloud(points, folder / f"drive/frame{i:02d}{suffix}")
-        truth[f"drive/frame{i:02d}"] = cuboids
-    with site.rt.session() as s:
-        p = create_project(s, _spec(f"pc-{folder.name}"))
-        for u in site.users.values():
-            add_member(s, p.id, u, actor_id=None)
-        pid = p.id
-    with site.rt.session() as s:
-        report = import_source(s, site.rt.blobs, pid, folder)
-        assert report.imported == 2, report.rejections
-    with site.rt.session() as s:
-        summary = run_checks(s, site.rt.blobs, pid, workers=1)
-        assert summary.passed == 2, summary.rejections
-    with site.rt.session() as s:
-        create_packages(s, pid, "annotate")
-        create_packages(s, pid, "review")
-    return pid, truth
 
 
 def _at(page: Any, x: float, y: float) -> tuple[float, float]:

@@ -4,8 +4,6 @@ hands the task back to the pool and opens the next task."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +11,7 @@ import pytest
 from datamill.production.task_notes import skipped_by
 from datamill.production.tasks import claim_next_task
 from datamill.web.i18n import EN
-from tests.e2e.conftest import Site, sign_in
-from tests.e2e.test_pointcloud_task import _pointcloud_project
-from tests.unit.production.image_helpers import make_image_project
+from tests.e2e.conftest import Site, image_project, pointcloud_project, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -40,10 +36,10 @@ def _skip(site: Site, context: Any, pid: int, ready: str) -> None:
 
 
 def test_skip_an_image_task(site: Site, context: Any) -> None:
-    pid = make_image_project(site.rt, site.users, Path(tempfile.mkdtemp(prefix="dm-skip-")))
+    pid = image_project(site)
     _skip(site, context, pid, "[data-image-workbench][data-ready='1']")
 
 
 def test_skip_a_pointcloud_task(site: Site, context: Any) -> None:
-    pid, _truth = _pointcloud_project(site)
+    pid, _truth = pointcloud_project(site)
     _skip(site, context, pid, "[data-pointcloud-workbench][data-ready='1']")

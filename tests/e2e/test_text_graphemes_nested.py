@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +23,7 @@ from datamill.production.models import Annotation, Task
 from datamill.production.projects import create_project
 from datamill.production.tasks import create_packages
 from tests.e2e.conftest import Site, shot, sign_in
-from tests.e2e.test_llm_task import _llm_project
+from tests.e2e.conftest import llm_project as _llm_project
 from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 
 pytestmark = pytest.mark.slow
@@ -36,7 +34,7 @@ THUMB, FAMILY, ACUTE = LINE.index("👍"), LINE.index("👨"), LINE.index("e\u03
 
 
 def _project(site: Site) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-text-"))
+    folder = site.scratch("datamill-e2e-text-")
     (folder / "lines.txt").write_text(LINE + "\n", encoding="utf-8")
     prepared = prepare_text_source(folder / "lines.txt", folder / "prepared")
     req = copy.deepcopy(TEXT_REQUIREMENTS)

@@ -6,8 +6,6 @@ shows that version with the span marked."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +27,7 @@ WB = "document.querySelector('[data-text-workbench]').__workbench"
 
 
 def _text_project(site: Site) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-text-"))
+    folder = site.scratch("datamill-e2e-text-")
     (folder / "lines.txt").write_text("😀张伟在北京工作。\n李娜喜欢在上海散步。\n", encoding="utf-8")
     prepared = prepare_text_source(folder / "lines.txt", folder / "prepared")
     spec = {"name": f"text-{folder.name}", "modality": "text", "language": "zh-CN",

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +32,7 @@ PROMPT = "She sells sea shells."
 
 
 def _tts_project(site: Site) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="datamill-e2e-tts-"))
+    folder = site.scratch("datamill-e2e-tts-")
     synthesize(PROMPT, folder / "utt1.wav", voice="en-us+f3", sample_rate_hz=22050,
                lead_ms=400, trail_ms=500, noise_dbfs=-80.0)
     (folder / "m.jsonl").write_text(json.dumps({"path": "utt1.wav", "prompt": PROMPT,
