@@ -231,9 +231,9 @@ def test_reference_data_follows_iso_and_refuses_control_characters(
 def test_catalog_demo_books_development_after_a_closed_month(
     runtime: Runtime, tmp_path: Path
 ) -> None:
-    """The full demo closes the last month that has ended, then the catalog part booked its
-    development 90 days back: refused now (a month before a closed one), so it books on the
-    first open day."""
+    """A month closed before the catalog part runs (the full demo now closes its months at
+    the end, after the catalog): the development dated 90 days back would fall before a
+    closed month, refused, so it books on the first open day."""
     today = utcnow().date()
     last = today.replace(day=1) - timedelta(days=1)
     with runtime.session() as s:
