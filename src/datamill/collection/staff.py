@@ -34,6 +34,7 @@ from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 
 __all__ = [
@@ -114,7 +115,10 @@ def list_consent_texts(session: Session, actor: User, project_id: int) -> list[d
 def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]) -> dict[str, Any]:
     """Append prompts (one per line of a prompts file); blank lines and prompts the list has
     already are skipped."""
-    _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    project = _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    # the modality's own rule for what can be read (TTS: every word must have a pronunciation):
+    # refused here, not in every subject's take of it
+    prompt_problem = getattr(get_modality(project.modality), "prompt_problem", None)
     existing = {p.text: p for p in session.scalars(
         select(CollectionPrompt).where(CollectionPrompt.project_id == project_id))}
     position = max((p.position for p in existing.values()), default=0)
@@ -132,6 +136,9 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
         if text in existing:
             skipped += 1
             continue
+        why = prompt_problem(text) if prompt_problem is not None else None
+        if why:
+            raise InvalidInput(f"line {n} ({text!r}): {why}", field="prompts")
         if len(existing) >= MAX_PROMPTS:
             raise InvalidInput(f"a project holds at most {MAX_PROMPTS} prompts", field="prompts")
         position += 1

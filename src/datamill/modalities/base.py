@@ -240,6 +240,8 @@ class ModalityPlugin(Protocol):
     ``external_id_problem(external_id) -> str | None`` (optional): why an item id cannot be
     delivered in the modality's formats (speech: a Kaldi key and a file name); the import
     refuses such a row then, not the delivery after the work is paid.
+    ``prompt_problem(prompt) -> str | None`` (optional): why a collection prompt cannot be
+    recorded as written (TTS: a word with no pronunciation); adding it to a collection fails.
 
     Optional loop hooks: ``cross_checker(requirements)`` returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that

@@ -71,6 +71,14 @@ class TtsPlugin:
     validates_with_prompt: ClassVar[bool] = True
 
     @staticmethod
+    def prompt_problem(prompt: str) -> str | None:
+        """Why subjects cannot record ``prompt`` as written (a word with no pronunciation:
+        digits, symbols, a word outside the dictionary): a collection refuses it when added."""
+        from datamill.modalities.tts.checks import prompt_check
+
+        return prompt_check(prompt).reason
+
+    @staticmethod
     def external_id_problem(external_id: str) -> str | None:
         """Refused at import: an id the TextGrid, MFA and ESPnet deliveries cannot name."""
         from datamill.modalities.speech.exporters._common import external_id_problem
