@@ -37,6 +37,7 @@ __all__ = [
     "master_key_from_settings",
     "project_scope",
     "rotate_master_key",
+    "stored_data_key",
 ]
 
 BLOB_SCOPE = "blobs"
@@ -57,14 +58,24 @@ def master_key_from_settings(settings: Settings) -> MasterKey | None:
     return None
 
 
+def stored_data_key(
+    session: Session, master: MasterKey | KeyRing, scope: str = BLOB_SCOPE
+) -> DataKey | None:
+    """The data key of ``scope`` when one is stored (only reads), else None."""
+    row = session.scalars(select(ProjectKey).where(ProjectKey.scope == scope)).first()
+    if row is None:
+        return None
+    return unwrap_data_key(master, WrappedKey.from_text(row.wrapped), project_id=scope)
+
+
 def data_key(session: Session, master: MasterKey | KeyRing, scope: str = BLOB_SCOPE) -> DataKey:
     """The data key of ``scope``, created (and stored wrapped) on first use.
 
     A master key other than the one that wrapped it raises ``DecryptionError``.
     """
-    row = session.scalars(select(ProjectKey).where(ProjectKey.scope == scope)).first()
-    if row is not None:
-        return unwrap_data_key(master, WrappedKey.from_text(row.wrapped), project_id=scope)
+    stored = stored_data_key(session, master, scope)
+    if stored is not None:
+        return stored
     dk, wrapped = new_data_key(master, scope)
     session.add(ProjectKey(scope=scope, key_id=dk.key_id, master_key_id=wrapped.master_key_id,
                            wrapped=wrapped.to_text()))

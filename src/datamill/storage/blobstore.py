@@ -32,7 +32,7 @@ from datamill.core.hashing import sha256_file
 if TYPE_CHECKING:
     from datamill.config import Settings
 
-__all__ = ["BlobStore", "BlobStoreUnavailable", "sha256_file"]
+__all__ = ["BlobEncryptedAtRest", "BlobStore", "BlobStoreUnavailable", "sha256_file"]
 
 #: errors only a write can meet: the store is full, read-only, over a quota or a size limit
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
@@ -45,6 +45,31 @@ class BlobStoreUnavailable(DatamillError):
 
     code = "storage_unavailable"
     status = 503
+
+
+class BlobEncryptedAtRest(DatamillError):
+    """A blob stored encrypted (``storage.encrypted``) read without the master key: never
+    handed out as content, since its bytes are ciphertext."""
+
+    code = "master_key_missing"
+    status = 503
+
+
+#: how an encrypted blob starts (``compliance.crypto``'s stream format)
+_SEALED_MAGIC = b"DMS1"
+
+
+def _sealed(path: Path | str, digest: str) -> BlobEncryptedAtRest | None:
+    """The error to raise when the file at ``path`` is ciphertext rather than blob ``digest``
+    (it starts like an encrypted stream and does not hash to its name), else None."""
+    with open(path, "rb") as fh:
+        if fh.read(len(_SEALED_MAGIC)) != _SEALED_MAGIC:
+            return None
+    if sha256_file(Path(path)) == digest:  # a plaintext that merely starts the same way
+        return None
+    return BlobEncryptedAtRest(
+        "this blob is encrypted at rest; set DATAMILL_MASTER_KEY_FILE (or DATAMILL_MASTER_KEY) "
+        "to the key it was written with", sha256=digest)
 
 
 def _unavailable(root: str, err: OSError) -> BlobStoreUnavailable:
@@ -184,6 +209,20 @@ class BlobStore:
         return True
 
     def open(self, digest: str) -> BinaryIO:
+        """The blob's bytes; ``BlobEncryptedAtRest`` when they are ciphertext (no master key)."""
+        if self.local:
+            self.local_path(digest)
+        fh = self.open_stored(digest)
+        if not self.local and fh.read(len(_SEALED_MAGIC)) == _SEALED_MAGIC:
+            fh.close()
+            self.local_path(digest)  # verifies the hash: raises when it is ciphertext
+            fh = self.open_stored(digest)
+        else:
+            fh.seek(0)
+        return fh
+
+    def open_stored(self, digest: str) -> BinaryIO:
+        """The bytes as stored, unchecked (ciphertext for an encrypted blob)."""
         fh: BinaryIO = self.fs.open(self._key(digest), "rb")
         return fh
 
@@ -199,7 +238,10 @@ class BlobStore:
         (verified by hash, renamed into place), so checks and exports read a local file.
         """
         if self.local:
-            return Path(self._key(digest))
+            path = Path(self._key(digest))
+            if (sealed := _sealed(path, digest)) is not None:
+                raise sealed
+            return path
         target = self.cache_dir / digest[:2] / digest
         if target.exists():
             return target
@@ -209,6 +251,8 @@ class BlobStore:
             with self._remote():
                 self.fs.get_file(self._key(digest), str(tmp))
             if sha256_file(tmp) != digest:
+                if (sealed := _sealed(tmp, digest)) is not None:
+                    raise sealed
                 raise OSError(f"blob {digest} in {self.root} does not match its hash")
             os.replace(tmp, target)
         finally:

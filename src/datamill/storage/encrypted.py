@@ -21,9 +21,12 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from sqlalchemy import event
 
 from datamill.compliance.crypto import (
     DataKey,
@@ -36,6 +39,7 @@ from datamill.compliance.crypto import (
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
     from datamill.config import Settings
@@ -113,7 +117,7 @@ class EncryptingBlobStore(BlobStore):
         return str(self.cache_dir)
 
     def _is_encrypted(self, digest: str) -> bool:
-        with self.inner.open(digest) as fh:
+        with self.inner.open_stored(digest) as fh:
             return fh.read(4) == _STREAM_MAGIC
 
     def local_path(self, digest: str) -> Path:
@@ -127,7 +131,7 @@ class EncryptingBlobStore(BlobStore):
             fd, src = tempfile.mkstemp(prefix=".raw-", dir=self._tmp_dir())
             os.close(fd)
             try:
-                with self.inner.open(digest) as fin, open(src, "wb") as fout:
+                with self.inner.open_stored(digest) as fin, open(src, "wb") as fout:
                     shutil.copyfileobj(fin, fout)
                 decrypt_file(self.data_key, src, target, context=digest)
             finally:
@@ -142,7 +146,7 @@ class EncryptingBlobStore(BlobStore):
         os.close(fd)
         try:
             h = hashlib.sha256()
-            with self.inner.open(digest) as fin, open(tmp, "wb") as fout:
+            with self.inner.open_stored(digest) as fin, open(tmp, "wb") as fout:
                 for chunk in iter(lambda: fin.read(1 << 20), b""):
                     h.update(chunk)
                     fout.write(chunk)
@@ -170,7 +174,7 @@ class EncryptingBlobStore(BlobStore):
 
     def read_raw(self, digest: str) -> bytes:
         """The stored (encrypted) bytes, as they lie on disk."""
-        with self.inner.open(digest) as fh:
+        with self.inner.open_stored(digest) as fh:
             return fh.read()
 
     def digests(self) -> list[str]:
@@ -193,7 +197,7 @@ class EncryptingBlobStore(BlobStore):
         interrupted run leaves every blob readable and a re-run carries on.
         """
         if self._is_encrypted(digest):
-            with self.inner.open(digest) as fh:
+            with self.inner.open_stored(digest) as fh:
                 key_id = stream_key_id(fh)
             if key_id != self.data_key.key_id:
                 raise DecryptionError(
@@ -204,7 +208,7 @@ class EncryptingBlobStore(BlobStore):
         try:
             plain, enc, check = work / "plain", work / "enc", work / "check"
             h = hashlib.sha256()
-            with self.inner.open(digest) as fin, plain.open("wb") as fout:
+            with self.inner.open_stored(digest) as fin, plain.open("wb") as fout:
                 for chunk in iter(lambda: fin.read(1 << 20), b""):
                     h.update(chunk)
                     fout.write(chunk)
@@ -242,10 +246,20 @@ def encrypting_if_configured(
 ) -> BlobStore:
     """``blobs`` wrapped in an :class:`EncryptingBlobStore` when a master key is configured.
 
-    The data key is loaded (or created) from ``project_keys`` on first use, in its own
-    transaction, so building the runtime never touches the database.
+    Building the runtime never touches the database. The data key is read (or created, in its
+    own committed transaction) as the engine's first connection is made, before any transaction begins, so a service
+    that writes or reads blobs inside its write transaction never has to open a second one: on
+    SQLite that one would queue behind the writer lock its own caller holds (a deadlock), and
+    a key created inside the caller's transaction would vanish with a rollback while blobs
+    encrypted under it stay. Should that early load fail (tables not created yet, a wrong master
+    key), the next transaction tries again and the blob calls raise the error themselves.
     """
-    from datamill.compliance.keystore import BLOB_SCOPE, data_key, master_key_from_settings
+    from datamill.compliance.keystore import (
+        BLOB_SCOPE,
+        data_key,
+        master_key_from_settings,
+        stored_data_key,
+    )
 
     master = master_key_from_settings(settings)
     if master is None:
@@ -254,8 +268,12 @@ def encrypting_if_configured(
     def load() -> DataKey:
         from sqlalchemy.exc import IntegrityError
 
-        from datamill.db.session import session_scope
+        from datamill.db.session import reads_first, session_scope
 
+        with sessions() as s, reads_first(s):  # no writer lock while the key exists already
+            found = stored_data_key(s, master, BLOB_SCOPE)
+        if found is not None:
+            return found
         try:
             with session_scope(sessions) as s:
                 return data_key(s, master, BLOB_SCOPE)
@@ -265,4 +283,26 @@ def encrypting_if_configured(
 
     store = EncryptingBlobStore(blobs, load, settings.home.resolve() / "plain-cache")
     store.master = master
+    engine = sessions.kw.get("bind")
+    if engine is not None:
+        _load_before_first_begin(engine, store)
     return store
+
+
+def _load_before_first_begin(engine: Engine, store: EncryptingBlobStore) -> None:
+    loading = threading.local()  # the load's own transactions must not load again
+
+    def before_begin(_conn: Any) -> None:
+        if store._dk is not None or getattr(loading, "on", False):
+            return
+        loading.on = True
+        try:
+            store.data_key  # noqa: B018 - loads and caches the key
+        except Exception:  # noqa: BLE001, S110 - see encrypting_if_configured
+            pass
+        finally:
+            loading.on = False
+
+    # a connection is made (checked out) before its transaction begins, so before the writer lock
+    # is taken ("begin" listeners would run after session.py's, which takes it)
+    event.listen(engine, "engine_connect", before_begin)
