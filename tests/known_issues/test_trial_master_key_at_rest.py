@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -19,7 +20,10 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from datamill.cli import _common
+from datamill.cli.security import app as security_cli
 from datamill.compliance.crypto import MasterKey
 from datamill.compliance.desensitize import desensitize_item_images
 from datamill.compliance.keystore import key_status
@@ -64,7 +68,7 @@ def test_desensitizing_images_with_a_master_key_does_not_wait_for_itself(
 
 
 def test_encrypted_blobs_are_refused_without_the_master_key(
-    runtime: Runtime, users: dict[str, User], tmp_path: Path
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pid = make_image_project(runtime, users, tmp_path / "in", n=1)
     store = _encrypting(runtime, tmp_path, MasterKey.generate())
@@ -80,6 +84,11 @@ def test_encrypted_blobs_are_refused_without_the_master_key(
     with runtime.session() as s, pytest.raises(BlobEncryptedAtRest):
         desensitize_item_images(s, plain, pid, actor=s.get_one(User, users["admin"].id),
                                 workers=1)
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    r = CliRunner().invoke(security_cli, ["desensitize", "image-in", "--as", "admin",
+                                          "--workers", "1", "--json"])
+    assert r.exit_code != 0, r.output
+    assert json.loads(r.stdout)["error"]["code"] == "master_key_missing"
     with TestClient(create_app(runtime), raise_server_exceptions=False) as client:
         got = client.get(f"{API}/projects/{pid}/items/{items[0].id}/media",
                          headers=login(client, "admin"))
