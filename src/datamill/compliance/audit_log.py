@@ -31,10 +31,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, check, role_scope
 from datamill.compliance.pii import mask_text
@@ -188,8 +189,11 @@ def _bare_date(value: datetime | date | str | None) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def _conditions(session: Session, f: AuditFilter) -> list[ColumnElement[bool]]:
+def _conditions(session: Session, f: AuditFilter, reader: User) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if hidden := hidden_project_ids(session, reader):  # classified above the reader: a
+        # project "left out of every list they see" leaves its records out too (trial 8)
+        where.append(or_(AuditRecord.project_id.is_(None), AuditRecord.project_id.not_in(hidden)))
     if (username := _text(f.actor, "actor", 80)) is not None:
         uid = session.scalar(select(User.id).where(User.username == username))
         if uid is None:
@@ -231,7 +235,7 @@ def list_audit_records(
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}", field="offset")
-    where = _conditions(session, filters or AuditFilter())
+    where = _conditions(session, filters or AuditFilter(), actor)
     total = int(session.scalar(select(func.count()).select_from(AuditRecord).where(*where)) or 0)
     rows = session.execute(
         select(AuditRecord, User.username)
@@ -257,7 +261,7 @@ def audit_csv(
     masked, as JSON), and how many rows it holds. The export is recorded in the trail."""
     require_audit_reader(session, actor)
     wanted = filters or AuditFilter()
-    where = _conditions(session, wanted)
+    where = _conditions(session, wanted, actor)
     buf = io.StringIO()
     out = SafeDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     out.writeheader()

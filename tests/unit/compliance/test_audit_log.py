@@ -308,3 +308,34 @@ def test_web_pages_through_the_records(client: TestClient, runtime: Runtime,
     assert second.text.count('data-testid="audit-row"') == 10  # noqa: PLR2004
     assert 'href="/audit?action=bulk.&amp;offset=0"' not in second.text
     assert 'data-testid="audit-newer"' in second.text and "51–60 / 60" in second.text
+
+
+def test_records_of_a_project_above_the_readers_clearance_are_left_out(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    # trial 8: an auditor cleared "internal" did not see the confidential project in any list,
+    # but read all its records (the customer's rejection reason included) in the audit trail
+    from datamill.compliance.audit_log import audit_csv
+    from datamill.compliance.classification import set_classification
+    from datamill.production.projects import create_project
+    from tests.unit.production.helpers import spec
+
+    with runtime.session() as s:
+        create_user(s, "aud", "password1", "auditor")
+        pid = create_project(s, spec()).id
+        open_pid = create_project(s, {**spec(), "name": "open-project"}).id
+        for project_id in (pid, open_pid):
+            record_audit(s, actor_id=users["pm"].id, action="delivery.rejected",
+                         object_type="delivery", object_id=1, project_id=project_id,
+                         data={"reason": "secret reason"})
+        set_classification(s, s.merge(users["admin"]), pid, "confidential")
+    with runtime.session() as s:
+        aud, admin = _user(s, "aud"), _user(s, "admin")
+        seen = {r.project_id for r in list_audit_records(s, aud, AuditFilter(
+            action="delivery.rejected")).items}
+        assert seen == {open_pid}
+        assert list_audit_records(s, aud, AuditFilter(project_id=pid)).total == 0
+        csv_text, rows = audit_csv(s, aud, AuditFilter(action="delivery.rejected"))
+        assert rows == 1 and "secret reason" in csv_text
+        assert {r.project_id for r in list_audit_records(s, admin, AuditFilter(
+            action="delivery.rejected")).items} == {pid, open_pid}
