@@ -41,6 +41,7 @@ def test_refused_items_are_reworked_and_the_rest_is_paid_in_full(
         assert (took.accepted_items, took.accepted_volume_base) == (4, 4)
         refused = s.scalars(select(Item).where(Item.external_id == "i3")).one()
         assert took.refused_items == [refused.id] and refused.status == "rework"
+        assert took.acceptance_note == "blurred"  # trial 8: stored but never shown
         hold = s.scalars(select(TaskAssignment).where(
             TaskAssignment.user_id.is_not(None), TaskAssignment.status == "returned")).one()
         assert "refused by the customer" in (hold.return_reason or "") and "blurred" in (

@@ -20,6 +20,7 @@ from datamill.cli._common import (
     handle_errors,
     out,
     owning_project,
+    printable,
     progress_bar,
 )
 from datamill.compliance.roles import Action
@@ -156,7 +157,9 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         d = _as_shown(me, get_delivery(s, delivery_id))
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "
-        f"{amount(v.delivered_volume)} {v.volume_unit}{_where(v)}", highlight=False))
+        f"{amount(v.delivered_volume)} {v.volume_unit}{_where(v)}"
+        + (f"\n  customer's note: {printable(v.acceptance_note)}" if v.acceptance_note else ""),
+        highlight=False))
 
 
 def _as_shown(user: Any, d: DeliveryOut) -> DeliveryOut:

@@ -207,6 +207,8 @@ class DeliveryOut(_Out):
     datasheet: dict[str, Any]
     #: the items (ids) the customer's acceptance refused (None: none named)
     refused_items: list[int] | None = None
+    #: the customer's words with their acceptance or rejection (trial 8: stored, never shown)
+    acceptance_note: str | None = None
 
     def _volume(self) -> dict[str, Any]:
         v = self.datasheet.get("volume")
