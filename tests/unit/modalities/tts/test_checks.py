@@ -119,3 +119,19 @@ def test_a_prompt_word_without_a_pronunciation_is_named(tmp_path: Path) -> None:
     assert not got["prompt_pronounceable"].passed and got["noise_floor"].passed
     fine = {o.name: o for o in plugin.run_checks(wav, req, "今天是二零二四年五月一日。")}
     assert fine["prompt_pronounceable"].passed
+
+
+def test_the_prompt_check_is_named_and_explained_in_each_language() -> None:
+    # trial 7: the dashboard's chart read "prompt_pronounceable检查未通过"
+    from datamill.modalities.tts.checks import prompt_check
+    from datamill.web.check_text import check_sentence
+    from datamill.web.i18n import CATALOGUES, translator
+
+    outcome = prompt_check("我有3本书。")
+    assert not outcome.passed
+    for lang, catalogue in CATALOGUES.items():
+        assert "check.name.prompt_pronounceable" in catalogue, lang
+        assert "check.fail.prompt_pronounceable" in catalogue, lang
+    text = check_sentence(translator("zh-CN"), "zh-CN")(
+        {"name": outcome.name, "value": outcome.value, "reason": outcome.reason})
+    assert text.startswith("提示文本中有 1 个词没有读音"), text
