@@ -63,7 +63,9 @@ def test_overlaps_are_resolved_as_by_comparing_every_pair(
     assert pii._take_disjoint(candidates) == sorted(naive, key=lambda c: c[1])
 
 
-@pytest.mark.parametrize("unit", ["北京", "我住在北京市朝阳区建国路88号，电话13812345678。"])
+@pytest.mark.parametrize("unit", ["北京", "我住在北京市朝阳区建国路88号，电话13812345678。",
+                                  "电话幺三八 幺二三四 五六七八，", "一三八一二三四五六七八，",
+                                  "座机010-62345678，SSN 078-05-1120，"])
 def test_a_long_text_finds_what_its_parts_do(unit: str) -> None:
     found = pii.find_pii(unit * 1600)
     assert len(found) == 1600 * len(pii.find_pii(unit))

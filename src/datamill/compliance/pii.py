@@ -6,9 +6,19 @@ out:
 * ``id_card`` — mainland resident identity numbers: 18 characters whose region starts with a
   province code, whose birth date is a real date between 1900 and today, and whose last
   character is the GB 11643-1999 check digit (0-9 or X). The old 15-digit form (no check digit)
-  is reported only right after an identity keyword (身份证, ID ...).
+  is reported only right after an identity keyword (身份证, ID ...). The 18 characters may be
+  written in 6-8-4 groups split by single spaces or dashes (``110105 19491231 002X``).
 * ``phone`` — mainland mobile numbers ``1[3-9]x xxxx xxxx``, optionally after ``+86``/``0086``/
-  ``86`` and with spaces or dashes between the 3-4-4 groups.
+  ``86`` and with spaces or dashes between the 3-4-4 groups; the same numbers spelt in hanzi
+  digits as transcripts with ``numerals: hanzi`` write them (``一三八一二三四五六七八``,
+  ``幺三八 幺二三四 五六七八``: 幺 = 1, 〇/零 = 0), read as their digits and checked alike;
+  mainland landlines ``0xx-xxxxxxxx``/``0xxx-xxxxxxx(x)`` (area code, then a separator or
+  parentheses, then a 7-8 digit local number starting 2-8); and North American numbers
+  ``(415) 555-2671``, ``415-555-2671``, ``+1 415 555 2671`` (area and exchange start 2-9;
+  groups always separated). Landlines and North American numbers right after an order/tracking
+  keyword are not reported.
+* ``ssn`` — US social security numbers ``078-05-1120`` (dashes required; area 000, 666 and
+  900-999, group 00 and serial 0000 are never issued), unless an order keyword precedes them.
 * ``email`` — ``local@domain.tld``.
 * ``bank_card`` — 13 to 19 digits (optionally in groups split by single spaces or dashes) that
   pass the Luhn check and start with a card network's issuer prefix (UnionPay 62, Visa 4,
@@ -21,11 +31,12 @@ out:
 Numbers never start or end inside a longer run of ASCII letters or digits, so ``DD2023...`` and
 a 20-digit number are not cut into pieces. Full-width digits, letters and ``＠＋－`` are read as
 their ASCII forms (offsets still point into the original text). Where candidates overlap, the
-order email > id_card > bank_card > phone > address decides, then the longer span.
+order email > id_card > ssn > bank_card > phone > address decides, then the longer span.
 
 Masking keeps a few characters (``110101********1234``, ``138****5678``, ``j***@example.com``,
-``6222 **** **** 1234``, ``北京市朝阳区*********``) and is idempotent; ``style="tag"`` replaces a
-span by ``[ID]``, ``[PHONE]``, ``[EMAIL]``, ``[BANK_CARD]`` or ``[ADDRESS]``.
+``6222 **** **** 1234``, ``北京市朝阳区*********``, ``幺三八****五六七八``, ``***-**-1120``) and
+is idempotent; ``style="tag"`` replaces a span by ``[ID]``, ``[PHONE]``, ``[EMAIL]``,
+``[BANK_CARD]``, ``[SSN]`` or ``[ADDRESS]``.
 """
 
 from __future__ import annotations
@@ -48,17 +59,19 @@ __all__ = [
     "is_valid_bank_card",
     "is_valid_mobile",
     "is_valid_resident_id",
+    "is_valid_ssn",
     "luhn_valid",
     "mask_span",
     "mask_text",
 ]
 
-KINDS: tuple[str, ...] = ("email", "id_card", "bank_card", "phone", "address")
+KINDS: tuple[str, ...] = ("email", "id_card", "ssn", "bank_card", "phone", "address")
 TAGS: dict[str, str] = {
     "id_card": "[ID]",
     "phone": "[PHONE]",
     "email": "[EMAIL]",
     "bank_card": "[BANK_CARD]",
+    "ssn": "[SSN]",
     "address": "[ADDRESS]",
 }
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
@@ -170,11 +183,27 @@ def is_valid_mobile(value: str) -> bool:
     return len(d) == 11 and d.isascii() and d.isdigit() and d[0] == "1" and d[1] in "3456789"
 
 
+def is_valid_ssn(value: str) -> bool:
+    """A US social security number as issued: ``AAA-GG-SSSS`` (dashes optional) whose area is
+    not 000, 666 or 900-999, whose group is not 00 and whose serial is not 0000."""
+    v = _fold(value)
+    d = v[:3] + v[4:6] + v[7:] if len(v) == 11 and v[3] == v[6] == "-" else v
+    return (len(d) == 9 and d.isascii() and d.isdigit() and d[:3] not in ("000", "666")
+            and d[0] != "9" and d[3:5] != "00" and d[5:] != "0000")
+
+
+#: hanzi digits as spoken numbers are written (幺 is "one" read out in phone numbers)
+_HANZI_DIGITS = {"〇": "0", "零": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4",
+                 "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+
+
 # -- patterns --------------------------------------------------------------------------------
 
 _NB = r"(?<![0-9A-Za-z])"  # no ASCII letter or digit before
 _NA = r"(?![0-9A-Za-z])"  # ... or after
 _ID_RE = re.compile(_NB + r"\d{17}[\dXx]" + _NA)
+_ID_GROUPED_RE = re.compile(_NB + r"(?<!\d[ \-])\d{6}([ \-])\d{8}\1\d{3}[\dXx]" + _NA
+                            + r"(?![ \-]\d)")
 _ID15_RE = re.compile(_NB + r"\d{15}" + _NA)
 _ID_KEYWORDS = re.compile(r"(身份证|身份號|证件|證件|公民身份|id\s*(card|no|number)?|identity)",
                           re.IGNORECASE)
@@ -183,6 +212,18 @@ _PHONE_RE = re.compile(
     r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?)?"
     r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _NA + r"(?![ \-]\d)"
 )
+_HANZI_RUN_RE = re.compile(r"[〇零一幺二三四五六七八九](?:[ \-]?[〇零一幺二三四五六七八九])*")
+# area code 0xx (010, 02x: 8-digit local numbers) or 0xxx, then a separator or parentheses
+_LANDLINE_RE = re.compile(
+    r"(?<![0-9A-Za-z+])(?<!\d[ \-])(?:(?:\(0[12]\d\)[ \-]?|0[12]\d[ \-])[2-8]\d{3}"
+    r"|(?:\(0[3-9]\d{2}\)[ \-]?|0[3-9]\d{2}[ \-])[2-8]\d{2,3})[ \-]?\d{4}" + _NA
+    + r"(?![ \-]\d)"
+)
+_NANP_RE = re.compile(
+    r"(?<![0-9A-Za-z+])(?<!\d[ \-])(?:\+1[ \-]?|1[ \-])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ \-])"
+    r"[2-9]\d{2}[ \-]\d{4}" + _NA + r"(?![ \-]\d)"
+)
+_SSN_RE = re.compile(_NB + r"(?<!\d[ \-])\d{3}-\d{2}-\d{4}" + _NA + r"(?![ \-]\d)")
 _CARD_RE = re.compile(_NB + r"(?<!\d[ \-])\d(?:[ \-]?\d){12,18}" + _NA + r"(?![ \-]\d)")
 _CARD_NEGATIVE = re.compile(
     r"(订单|单号|运单|快递|流水|编号|发票|工单|批次|序列号|order|tracking|invoice|serial|"
@@ -237,6 +278,9 @@ def _ids(folded: str) -> Iterable[tuple[str, int, int]]:
     for m in _ID_RE.finditer(folded):
         if is_valid_resident_id(m.group()):
             yield "id_card", m.start(), m.end()
+    for m in _ID_GROUPED_RE.finditer(folded):
+        if is_valid_resident_id(re.sub(r"[ \-]", "", m.group())):
+            yield "id_card", m.start(), m.end()
     for m in _ID15_RE.finditer(folded):
         if (is_valid_resident_id(m.group(), allow_legacy=True)
                 and _ID_KEYWORDS.search(folded[max(0, m.start() - 12):m.start()])):
@@ -247,6 +291,32 @@ def _phones(folded: str) -> Iterable[tuple[str, int, int]]:
     for m in _PHONE_RE.finditer(folded):
         if is_valid_mobile(m.group()):
             yield "phone", m.start(), m.end()
+    yield from _hanzi_phones(folded)
+    for pattern in (_LANDLINE_RE, _NANP_RE):
+        for m in pattern.finditer(folded):
+            if not _CARD_NEGATIVE.search(folded[max(0, m.start() - 16):m.start()]):
+                yield "phone", m.start(), m.end()
+
+
+def _hanzi_phones(folded: str) -> Iterable[tuple[str, int, int]]:
+    """Mobile numbers in hanzi digits: a whole run of 11, or three groups of 3-4-4 in a run."""
+    for m in _HANZI_RUN_RE.finditer(folded):
+        groups = [(g.start() + m.start(), g.end() + m.start())
+                  for g in re.finditer(r"[^ \-]+", m.group())]
+        spans = [(s, e) for s, e in groups if e - s == 11]
+        spans += [(groups[i][0], groups[i + 2][1]) for i in range(len(groups) - 2)
+                  if [e - s for s, e in groups[i:i + 3]] == [3, 4, 4]]
+        for s, e in spans:
+            digits = "".join(_HANZI_DIGITS.get(c, "") for c in folded[s:e])
+            if is_valid_mobile(digits):
+                yield "phone", s, e
+
+
+def _ssns(folded: str) -> Iterable[tuple[str, int, int]]:
+    for m in _SSN_RE.finditer(folded):
+        if is_valid_ssn(m.group()) and not _CARD_NEGATIVE.search(
+                folded[max(0, m.start() - 16):m.start()]):
+            yield "ssn", m.start(), m.end()
 
 
 def _cards(folded: str) -> Iterable[tuple[str, int, int]]:
@@ -259,7 +329,8 @@ def _cards(folded: str) -> Iterable[tuple[str, int, int]]:
             continue
         if _CARD_NEGATIVE.search(folded[max(0, m.start() - 16):m.start()]):
             continue
-        if len(text) == 18 and text[:2] in _PROVINCES and _plausible_birth(text[6:14]):
+        digits = re.sub(r"[ \-]", "", text)
+        if len(digits) == 18 and digits[:2] in _PROVINCES and _plausible_birth(digits[6:14]):
             continue  # shaped like a resident ID (a mistyped one when the check fails)
         yield "bank_card", m.start(), m.end()
 
@@ -351,7 +422,7 @@ _MAY_HOLD_PII = re.compile(r"[\d@\u2e80-\U0010ffff]")
 
 
 def _candidates(folded: str) -> list[tuple[str, int, int]]:
-    return [*_emails(folded), *_ids(folded), *_cards(folded), *_phones(folded),
+    return [*_emails(folded), *_ids(folded), *_ssns(folded), *_cards(folded), *_phones(folded),
             *_zh_addresses(folded), *_en_addresses(folded)]
 
 
@@ -413,7 +484,7 @@ def _mask_digits(text: str, keep_head: int, keep_tail: int) -> str:
 
 def _mask_phone(text: str) -> str:
     folded = _fold(text)
-    digits = [i for i, c in enumerate(folded) if c.isdigit()]
+    digits = [i for i, c in enumerate(folded) if c.isdigit() or c in _HANZI_DIGITS]
     core = digits[-11:]
     hide = set(core[3:7])
     return "".join("*" if i in hide else c for i, c in enumerate(text))
@@ -449,6 +520,8 @@ def mask_span(
         return _mask_digits(span.text, 6, 4)
     if span.kind == "bank_card":
         return _mask_digits(span.text, 4, 4)
+    if span.kind == "ssn":
+        return _mask_digits(span.text, 0, 4)
     if span.kind == "phone":
         return _mask_phone(span.text)
     if span.kind == "email":

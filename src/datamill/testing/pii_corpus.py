@@ -2,12 +2,14 @@
 
 Every sentence comes with the exact spans of the personal information it holds (kinds as in
 :mod:`datamill.compliance.pii`) and may hold look-alikes that are *not* personal information:
-order and tracking numbers, timestamps, landlines, amounts, Luhn-invalid card numbers and
-identity numbers with a wrong check digit.
+order and tracking numbers, timestamps, amounts, prices, years, dates, hanzi counts,
+Luhn-invalid card numbers, identity numbers with a wrong check digit, unissued social security
+numbers and landline-shaped numbers whose local part cannot be dialled.
 
 Two template sets exist: ``"train"`` (what the unit tests draw from) and ``"heldout"`` (other
 sentences, other number formats — full-width digits, dashes, ``+86``/``0086``, grouped cards,
-legacy 15-digit IDs, English apartments — used by ``bench/pii_recall.py``). The same seed always
+legacy 15-digit IDs, English apartments, hanzi-digit mobiles, grouped IDs, landlines, North
+American phones, US social security numbers — used by ``bench/pii_recall.py``). The same seed always
 gives the same corpus.
 
 The value generators (:func:`make_resident_id`, :func:`make_mobile`, :func:`make_bank_card` ...)
@@ -32,9 +34,14 @@ __all__ = [
     "make_bank_card",
     "make_email",
     "make_en_address",
+    "make_grouped_id",
+    "make_hanzi_mobile",
+    "make_landline",
     "make_luhn_invalid_card",
     "make_mobile",
+    "make_nanp_phone",
     "make_resident_id",
+    "make_ssn",
     "make_zh_address",
 ]
 
@@ -147,6 +154,51 @@ def make_mobile(rng: random.Random, style: str = "plain") -> str:
     return d
 
 
+_HANZI = "〇一二三四五六七八九"
+
+
+def make_hanzi_mobile(rng: random.Random, *, yao: bool = False, sep: str = "") -> str:
+    """A mobile number spelt in hanzi digits (``yao``: 幺 for 1, 零 for some 0s), optionally in
+    3-4-4 groups split by ``sep``."""
+    d = make_mobile(rng)
+    digits = [_HANZI[int(c)] for c in d]
+    if yao:
+        digits = ["幺" if c == "一" else ("零" if c == "〇" and rng.random() < 0.5 else c)
+                  for c in digits]
+    h = "".join(digits)
+    return sep.join((h[:3], h[3:7], h[7:])) if sep else h
+
+
+def make_grouped_id(rng: random.Random, sep: str = " ") -> str:
+    """A valid resident ID written in 6-8-4 groups split by ``sep``."""
+    v = make_resident_id(rng)
+    return sep.join((v[:6], v[6:14], v[14:]))
+
+
+def make_landline(rng: random.Random) -> str:
+    """A mainland landline: ``010-xxxxxxxx``, ``0755-xxxxxxx(x)`` or ``(021)xxxxxxxx``."""
+    area = rng.choice(("010", "021", "020", "0755", "0571", "0351"))
+    local = str(rng.randint(2, 8)) + _digits(rng, 7 if len(area) == 3 else rng.choice((6, 7)))
+    return f"({area}){local}" if rng.random() < 0.2 else f"{area}-{local}"
+
+
+def make_nanp_phone(rng: random.Random) -> str:
+    """A North American number: ``(415) 555-2671``, ``415-555-2671`` or ``+1 415 555 2671``."""
+    a, b, c = str(rng.randint(200, 999)), str(rng.randint(200, 999)), _digits(rng, 4)
+    return rng.choice((f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"+1 {a} {b} {c}"))
+
+
+def make_ssn(rng: random.Random, *, valid: bool = True) -> str:
+    """A US social security number ``AAA-GG-SSSS`` (``valid=False``: an unissued one)."""
+    if not valid:
+        return rng.choice((f"000-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}",
+                           f"666-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}",
+                           f"9{_digits(rng, 2)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}",
+                           f"{rng.randint(100, 665)}-00-{rng.randint(1000, 9999)}",
+                           f"{rng.randint(100, 665)}-{rng.randint(10, 99)}-0000"))
+    return f"{rng.randint(1, 665):03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
+
+
 def make_email(rng: random.Random) -> str:
     local = rng.choice((
         lambda: rng.choice(_EN_FIRST).lower() + "." + rng.choice(_EN_LAST).lower(),
@@ -225,8 +277,24 @@ def _timestamp(rng: random.Random) -> str:
     ))
 
 
-def _landline(rng: random.Random) -> str:
-    return rng.choice(("010", "021", "0755", "0571")) + "-" + _digits(rng, 8)
+def _bad_landline(rng: random.Random) -> str:
+    """Landline-shaped, but a local number starting 0, 1 or 9 is never dialled as one."""
+    return rng.choice(("010", "021", "0755", "0571")) + "-" + rng.choice("019") + _digits(rng, 7)
+
+
+def _hanzi_count(rng: random.Random) -> str:
+    return "".join(rng.choice(_HANZI[1:]) for _ in range(rng.randint(1, 4))) + rng.choice("个次张人")
+
+
+def _date(rng: random.Random) -> str:
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000))
+    return day.strftime(rng.choice(("%Y-%m-%d", "%Y年", "%Y/%m/%d")))
+
+
+def _en_order(rng: random.Random) -> str:
+    return rng.choice((f"{rng.randint(200, 999)}-{rng.randint(200, 999)}-{_digits(rng, 4)}",
+                       f"{_digits(rng, 3)}-{_digits(rng, 2)}-{_digits(rng, 4)}",
+                       f"#{_digits(rng, 3)}-{_digits(rng, 7)}"))
 
 
 def _tracking(rng: random.Random) -> str:
@@ -294,7 +362,18 @@ _SLOTS: dict[str, Slot] = {
     "bad_card": (None, lambda r: make_luhn_invalid_card(r, sep=r.choice(("", " ")))),
     "order": (None, _order_number),
     "ts": (None, _timestamp),
-    "landline": (None, _landline),
+    "landline": ("phone", make_landline),
+    "bad_landline": (None, _bad_landline),
+    "phone_hanzi": ("phone", lambda r: make_hanzi_mobile(r, yao=r.random() < 0.5,
+                                                         sep=r.choice(("", "", " ", "-")))),
+    "id_grouped": ("id_card", lambda r: make_grouped_id(r, r.choice((" ", "-")))),
+    "phone_us": ("phone", make_nanp_phone),
+    "ssn": ("ssn", make_ssn),
+    "bad_ssn": (None, lambda r: make_ssn(r, valid=False)),
+    "price": (None, lambda r: f"¥{r.randint(1, 999)}.{r.randint(0, 99):02d}"),
+    "hanzi_count": (None, _hanzi_count),
+    "date": (None, _date),
+    "en_order": (None, _en_order),
     "tracking": (None, _tracking),
     "amount": (None, _amount),
     "bad_phone": (None, _bad_mobile),
@@ -336,6 +415,12 @@ HELDOUT_TEMPLATES: tuple[str, ...] = (
     "明天{day}号下午在{road_only}见面，坐地铁{day}号线，手机IMEI是{imei}。",
     "Device IMEI {imei} registered to {email} on {ts}.",
     "我搬家了，新地址是{addr}，旧地址{addr}不再使用。",
+    "我的手机号是{phone_hanzi}，你记一下。",
+    "他说号码是{phone_hanzi}，买了{hanzi_count}，花了{price}，{date}到账。",
+    "身份证号码{id_grouped}，办理日期{date}，座机{landline}，备用{bad_landline}。",
+    "Call me at {phone_us} after {date}; my SSN is {ssn}, not {bad_ssn}.",
+    "Your order {en_order} ships on {date}. Questions? Call {phone_us} or write to {email}.",
+    "{date}共收到{hanzi_count}投诉，总计{price}，订单{order}。",
 )
 
 _SLOT_RE = re.compile(r"\{(\w+)\}")

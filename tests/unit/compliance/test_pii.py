@@ -17,6 +17,7 @@ from datamill.compliance.pii import (
     is_valid_bank_card,
     is_valid_mobile,
     is_valid_resident_id,
+    is_valid_ssn,
     luhn_valid,
     mask_text,
 )
@@ -26,9 +27,14 @@ from datamill.testing.pii_corpus import (
     make_bad_check_id,
     make_bank_card,
     make_email,
+    make_grouped_id,
+    make_hanzi_mobile,
+    make_landline,
     make_luhn_invalid_card,
     make_mobile,
+    make_nanp_phone,
     make_resident_id,
+    make_ssn,
     make_zh_address,
 )
 from datamill.testing.sentences import SENTENCES
@@ -55,6 +61,13 @@ def test_id_check_digit_and_validation() -> None:
     assert not is_valid_resident_id("110105491231002")
     with pytest.raises(InvalidInput):
         id_check_digit("123")
+
+
+def test_ssn_validator() -> None:
+    assert is_valid_ssn("078-05-1120") and is_valid_ssn("078051120")
+    for bad in ("000-12-3456", "666-12-3456", "912-12-3456", "123-00-4567", "123-45-0000",
+                "12-345-6789", "078-05-112"):
+        assert not is_valid_ssn(bad), bad
 
 
 def test_luhn_and_card_and_mobile_validators() -> None:
@@ -97,6 +110,41 @@ EXAMPLES = [
     ("He lives at 1600 Pennsylvania Avenue, Washington, DC 20500 now.",
      [("address", "1600 Pennsylvania Avenue, Washington, DC 20500")]),
     ("Meet at 12 Oak St. tomorrow", [("address", "12 Oak St.")]),
+    # hanzi digits as transcripts with ``numerals: hanzi`` write a spoken phone number
+    ("我的手机号是一三八一二三四五六七八", [("phone", "一三八一二三四五六七八")]),
+    ("幺三八 幺二三四 五六七八，记下了吗", [("phone", "幺三八 幺二三四 五六七八")]),
+    ("号码一八〇-零一二三-四五六七。", [("phone", "一八〇-零一二三-四五六七")]),
+    ("一三八一二三四五六七八 一个就够", [("phone", "一三八一二三四五六七八")]),
+    ("一三八一二三四五六七八九", []),  # twelve digits: not a mobile number
+    ("一二八一二三四五六七八", []),  # 12x is no mobile prefix
+    ("买了一三八个，又卖了二十个", []),  # a count
+    ("幺三八 幺二三 五六七八", []),  # 3-3-4: one digit short
+    ("第一二三四五六七八九十名", []),
+    # resident IDs in 6-8-4 groups still need their check digit
+    ("身份证110105 19491231 002X。", [("id_card", "110105 19491231 002X")]),
+    ("证件号110105-19491231-002x", [("id_card", "110105-19491231-002x")]),
+    ("身份证110105 19491231 0021。", []),  # wrong check digit
+    ("号码110105 19491231-002X", []),  # mixed separators
+    # landlines: area code, separator, a local number starting 2-8
+    ("座机010-62345678，转分机", [("phone", "010-62345678")]),
+    ("电话(0755)2345678或0571 82345678", [("phone", "(0755)2345678"),
+                                          ("phone", "0571 82345678")]),
+    ("座机010-2345678", []),  # Beijing numbers have 8 digits
+    ("01062345678", []),  # no separator: could be any number
+    ("日期2024-05-12，价格¥138.50，2024年", []),
+    ("订单号010-62345678", []),
+    # North American phones
+    ("Call (415) 555-2671 today", [("phone", "(415) 555-2671")]),
+    ("Call +1 415 555 2671 or 415-555-2671.", [("phone", "+1 415 555 2671"),
+                                               ("phone", "415-555-2671")]),
+    ("Call (415) 155-2671", []),  # an exchange never starts with 1
+    ("Order 415-555-2671 shipped", []),
+    ("version 2.415.555.2671", []),
+    # US social security numbers
+    ("SSN 078-05-1120.", [("ssn", "078-05-1120")]),
+    ("SSN 666-05-1120, 900-05-1120, 078-00-1120, 078-05-0000", []),  # never issued
+    ("Invoice 078-05-1120", []),
+    ("on 2024-05-12 at 10-12", []),
 ]
 
 
@@ -129,6 +177,12 @@ def test_mask_styles() -> None:
     assert mask_text(text, kinds=["email"], style="tag") == text.replace("john@example.com", "[EMAIL]")
     assert mask_text("138-1234-5678") == "138-****-5678"
     assert mask_text("+86 13812345678") == "+86 138****5678"
+    assert mask_text("我的手机号是一三八一二三四五六七八") == "我的手机号是一三八****五六七八"
+    assert mask_text("幺三八 幺二三四 五六七八") == "幺三八 **** 五六七八"
+    assert mask_text("110105 19491231 002X") == "110105 ******** 002X"
+    assert mask_text("SSN 078-05-1120") == "SSN ***-**-1120"
+    assert mask_text("SSN 078-05-1120", style="tag") == "SSN [SSN]"
+    assert mask_text("座机010-62345678") == "座机010-****5678"
     with pytest.raises(InvalidInput, match="style"):
         mask_text(text, style="blur")  # type: ignore[arg-type]
 
@@ -153,6 +207,7 @@ def test_corpus_train_templates_are_all_found() -> None:
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 ASCII_LETTERS = st.characters(min_codepoint=ord("a"), max_codepoint=ord("z"))
 PUNCT = st.sampled_from(list("，。！？、：；“”（）《》 ,.!?;:()\"'\n"))
+HANZI_DIGITS = set("〇零一幺二三四五六七八九")
 FILLER = st.text(st.one_of(CJK, ASCII_LETTERS, PUNCT), max_size=30)
 _BOUNDARY = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._%@")
 
@@ -229,6 +284,67 @@ def test_luhn_invalid_number_is_never_a_card(left: str, right: str, seed: int, s
     assert not [p for p in find_pii(text) if p.kind == "bank_card" and p.start < e and s < p.end]
 
 
+@settings(max_examples=300, deadline=None)
+@given(left=FILLER, right=FILLER, seed=seeds, yao=st.booleans(),
+       sep=st.sampled_from(["", " ", "-"]))
+def test_generated_hanzi_mobile_is_always_found(left: str, right: str, seed: int, yao: bool,
+                                                sep: str) -> None:
+    value = make_hanzi_mobile(random.Random(seed), yao=yao, sep=sep)
+    text, s, e = embed(left, value, right)
+    # a hanzi digit of the filler touching the number makes it another (longer) number
+    assume(not set(text[s - 1:s] + text[e:e + 1]) & HANZI_DIGITS)
+    assert PiiSpan(s, e, "phone", value) in find_pii(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=FILLER, right=FILLER, seed=seeds, n=st.sampled_from([1, 2, 3, 4, 5, 10, 12]))
+def test_hanzi_digit_runs_of_other_lengths_are_no_phone(left: str, right: str, seed: int,
+                                                        n: int) -> None:
+    rng = random.Random(seed)
+    value = "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(n))
+    value = "".join("〇一二三四五六七八九"[int(c)] for c in value)
+    text, s, e = embed(left, value, right)
+    assert not [p for p in find_pii(text) if p.kind == "phone" and p.start < e and s < p.end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=FILLER, right=FILLER, seed=seeds, sep=st.sampled_from([" ", "-"]))
+def test_generated_grouped_id_is_always_found(left: str, right: str, seed: int,
+                                              sep: str) -> None:
+    value = make_grouped_id(random.Random(seed), sep)
+    text, s, e = embed(left, value, right)
+    assert PiiSpan(s, e, "id_card", value) in find_pii(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=FILLER, right=FILLER, seed=seeds)
+def test_grouped_id_with_a_wrong_check_digit_is_no_id(left: str, right: str, seed: int) -> None:
+    bad = make_bad_check_id(random.Random(seed))
+    value = f"{bad[:6]} {bad[6:14]} {bad[14:]}"
+    text, s, e = embed(left, value, right)
+    assert not [p for p in find_pii(text) if p.kind == "id_card" and p.start < e and s < p.end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=FILLER, right=FILLER, seed=seeds, kind=st.sampled_from(["landline", "us", "ssn"]))
+def test_generated_landline_us_phone_and_ssn_are_always_found(left: str, right: str, seed: int,
+                                                              kind: str) -> None:
+    rng = random.Random(seed)
+    make = {"landline": make_landline, "us": make_nanp_phone, "ssn": make_ssn}[kind]
+    value = make(rng)
+    text, s, e = embed(left, value, right)
+    assume(not _negative_context(text, s))
+    assert PiiSpan(s, e, "ssn" if kind == "ssn" else "phone", value) in find_pii(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=FILLER, right=FILLER, seed=seeds)
+def test_unissued_ssn_is_never_an_ssn(left: str, right: str, seed: int) -> None:
+    value = make_ssn(random.Random(seed), valid=False)
+    text, s, e = embed(left, value, right)
+    assert not [p for p in find_pii(text) if p.start < e and s < p.end]
+
+
 @st.composite
 def pii_texts(draw: st.DrawFn) -> str:
     """Filler with a few generated values of every kind embedded."""
@@ -236,7 +352,9 @@ def pii_texts(draw: st.DrawFn) -> str:
     makers = [
         lambda: make_resident_id(rng), lambda: make_mobile(rng, rng.choice(["plain", "dash", "+86"])),
         lambda: make_email(rng), lambda: make_bank_card(rng, sep=rng.choice(["", " "])),
-        lambda: make_zh_address(rng),
+        lambda: make_zh_address(rng), lambda: make_hanzi_mobile(rng, yao=True, sep=" "),
+        lambda: make_grouped_id(rng), lambda: make_landline(rng), lambda: make_nanp_phone(rng),
+        lambda: make_ssn(rng),
     ]
     text = draw(FILLER)
     for _ in range(draw(st.integers(0, 4))):
@@ -245,7 +363,8 @@ def pii_texts(draw: st.DrawFn) -> str:
 
 
 ANY_TEXT = st.one_of(pii_texts(), st.text(max_size=60),
-                     st.text(st.sampled_from(list("0123456789 -+@.x号路区市栋室省")), max_size=40))
+                     st.text(st.sampled_from(list("0123456789 -+@.x号路区市栋室省()")), max_size=40),
+                     st.text(st.sampled_from(list("〇零一幺二三四五六七八九 -个")), max_size=40))
 
 
 @settings(max_examples=300, deadline=None)
@@ -280,8 +399,10 @@ def test_masking_changes_only_pii(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(st.one_of(CJK, ASCII_LETTERS, PUNCT), max_size=80))
+@given(text=st.text(st.one_of(CJK.filter(lambda c: c not in HANZI_DIGITS), ASCII_LETTERS,
+                             PUNCT), max_size=80))
 def test_text_without_digits_or_at_has_no_numeric_pii(text: str) -> None:
+    """No digit, ``@`` or hanzi digit (a phone number spelt in hanzi): no number-like PII."""
     kinds = ["id_card", "phone", "email", "bank_card"]
     assert find_pii(text, kinds=kinds) == []
     assert mask_text(text, kinds=kinds) == text
