@@ -34,6 +34,9 @@ from tests.unit.production.helpers import ready_project
 from tests.unit.production.test_delivery_rejection import API, _accepted_batch, _auth
 
 PHONE = "13812345678"
+#: the same kind of number as a transcript with ``numerals: hanzi`` writes it (before: delivered
+#: unmasked, and its recording went out without a bleep)
+HANZI_PHONE = "幺三八 幺二三四 五六七八"
 EMAIL = "zhang.wei@example.com"
 
 
@@ -126,7 +129,7 @@ def test_a_project_flagged_cross_border_after_its_delivery_keeps_the_package_hom
         assert api.get(text, headers=buyer).status_code == 200
 
 
-def _add_pii(runtime: Runtime, item_id: int) -> None:
+def _add_pii(runtime: Runtime, item_id: int, phone: str = PHONE) -> None:
     """The item's transcript as an annotator who heard a phone number and an email wrote it."""
     with runtime.session() as s:
         item = s.get(Item, item_id)
@@ -135,10 +138,10 @@ def _add_pii(runtime: Runtime, item_id: int) -> None:
         assert ann is not None
         payload = copy.deepcopy(ann.payload)
         seg = payload[0] if isinstance(payload, list) else payload["segments"][0]
-        seg["text"] = f"{seg['text']} call {PHONE} or mail {EMAIL}"
+        seg["text"] = f"{seg['text']} call {phone} or mail {EMAIL}"
         seg["start_ms"], seg["end_ms"] = 250, 1000  # audio around it, to stay as recorded
         ann.payload = payload
-        ann.text = f"{ann.text} call {PHONE} or mail {EMAIL}"
+        ann.text = f"{ann.text} call {phone} or mail {EMAIL}"
         flag_modified(ann, "payload")
 
 
@@ -158,15 +161,16 @@ def _package_text(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("phone", [PHONE, HANZI_PHONE], ids=["digits", "hanzi"])
 def test_a_desensitized_project_is_delivered_masked(
-    runtime: Runtime, users: dict[str, User], tmp_path: Path,
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, phone: str,
 ) -> None:
     pid = ready_project(runtime, users, tmp_path, 4)
     with TestClient(create_app(runtime)) as api:
         pm = _auth(api, "pm")
         batch = _accepted_batch(api, runtime, users, pid, pm)
         first = _batch_item_ids(runtime, batch)[0]
-        _add_pii(runtime, first)
+        _add_pii(runtime, first, phone)
         with runtime.session() as s:
             desensitize_item_texts(s, pid, actor=_u(s, users, "pm"), workers=1)
         made = api.post(f"{API}/batches/{batch}/deliveries", headers=pm, json={})
@@ -176,11 +180,11 @@ def test_a_desensitized_project_is_delivered_masked(
     assert {"kaldi/text", "manifest.json"} <= set(package), sorted(package)
     assert any(name.endswith(".TextGrid") for name in package)
     assert any(name.endswith(".parquet") for name in package)
-    leaked = [name for name, text in package.items() if PHONE in text or EMAIL in text]
+    leaked = [name for name, text in package.items() if phone in text or EMAIL in text]
     assert leaked == [], leaked  # before: kaldi/text, the TextGrid and the hf table
-    masked = mask_text(f"call {PHONE} or mail {EMAIL}", keep_length=True)
+    masked = mask_text(f"call {phone} or mail {EMAIL}", keep_length=True)
     assert masked in package["kaldi/text"]
-    assert len(masked) == len(f"call {PHONE} or mail {EMAIL}")
+    assert len(masked) == len(f"call {phone} or mail {EMAIL}")
     sheet = d["datasheet"]["desensitization"]
     # one string (the item's segment text), counted once however many formats were written
     assert sheet["strings_masked"] == 1
