@@ -297,3 +297,13 @@ def test_a_desensitized_image_project_delivers_masked_images_or_nothing(
     coco = json.loads((Path(d.path) / "coco" / "annotations.json").read_text())
     assert len(coco["images"]) == len(delivered)
     assert d.datasheet["desensitization"]["images_masked"] == len(delivered)
+
+
+@pytest.mark.parametrize("said", [
+    f"我的手机号是{HANZI_PHONE}", "手机一三八一二三四五六七八", "身份证110105 19491231 002X",
+    "座机010-62345678", "call (415) 555-2671", "SSN 078-05-1120",
+])
+def test_delivery_masking_hides_the_forms_a_trial_user_found_unmasked(said: str) -> None:
+    masked = DeliveryMasking(images={}).text(said)
+    assert masked != said and len(masked) == len(said)  # before: delivered as written
+    assert masked == mask_text(said, keep_length=True)
