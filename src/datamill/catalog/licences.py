@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import _money, dataset_row
+from datamill.catalog.export_guard import require_export_allowed, require_licence_export
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogLicence,
@@ -336,6 +337,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
         raise InvalidInput(f"a {cur} licence needs fx_rate (CNY per {cur} on the issue date): "
                            "the ledger books its revenue in CNY", field="fx_rate")
     _check_band(ds, amount, cur, fx_rate, band_reason)
+    abroad = require_export_allowed(session, ds.id, customer_id, territory.strip())
     same = _same_terms(session, customer_id, rel.id, territory.strip(), usage_scope.strip(),
                        renews_id)
     if same is not None:
@@ -368,7 +370,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                        "customer_id": customer_id, "customer": cust.name, "price": str(amount),
                        "currency": cur, "order_id": order.id,
                        "expires_on": expires_on.isoformat() if expires_on else None,
-                       "renews_id": renews_id})
+                       "renews_id": renews_id, "export_destinations": abroad})
     return _out(row, ds.name, ds.title, cust.name)
 
 
@@ -472,6 +474,7 @@ def issue_transfer_link(
     if not 1 <= max_downloads <= 100:
         raise InvalidInput("a link allows 1 to 100 downloads", field="max_downloads")
     rel = require_intact(session, lic.release_id)
+    abroad = require_licence_export(session, lic)
     ds = dataset_row(session, lic.dataset_id)
     path, digest = _current_package(session, rel, ds, root, lic.id)
     expires_at = utcnow() + timedelta(hours=hours)
@@ -486,7 +489,8 @@ def issue_transfer_link(
     record_audit(session, actor_id=user.id, action="catalog.transfer_link.issued",
                  object_type="catalog_transfer_link", object_id=link.id,
                  data={"licence": lic.number, "package_sha256": link.package_sha256,
-                       "expires_at": link.expires_at.isoformat(), "max_downloads": max_downloads})
+                       "expires_at": link.expires_at.isoformat(), "max_downloads": max_downloads,
+                       "export_destinations": abroad})
     return _link_out(settings, link)
 
 
@@ -534,6 +538,7 @@ def download(
     lic = _licence_row(session, link.licence_id)
     _require_active(lic, "its links no longer download")
     require_intact(session, lic.release_id)
+    abroad = require_licence_export(session, lic)  # an assessment withdrawn since the link
     path = Path(link.package_path)
     if not path.is_file() or sha256_file(path) != link.package_sha256:
         raise Conflict(f"the package of transfer link {link_id} changed or is missing",
@@ -550,7 +555,8 @@ def download(
     record_audit(session, actor_id=actor_id, action="catalog.transfer.download",
                  object_type="catalog_transfer_link", object_id=link.id,
                  data={"licence": lic.number, "download": link.downloads,
-                       "of": link.max_downloads, "package_sha256": link.package_sha256})
+                       "of": link.max_downloads, "package_sha256": link.package_sha256,
+                       "export_destinations": abroad})
     session.flush()
     return DownloadOut(link_id=link.id, licence_id=lic.id, path=str(path),
                        sha256=link.package_sha256, downloads=link.downloads,

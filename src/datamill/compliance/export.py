@@ -32,6 +32,7 @@ __all__ = [
     "add_export_rule",
     "assessment_required",
     "check_delivery_allowed",
+    "check_transfer_allowed",
     "delivery_guard",
     "export_flag_owners",
     "export_rule_readers",
@@ -147,7 +148,11 @@ def required_kind(session: Session, project_id: int) -> str | None:
     row = session.get(ExportSetting, project_id)
     if row is None or not row.cross_border:
         return None
-    dest = row.destination or ""
+    return _required_for(session, row.destination or "")
+
+
+def _required_for(session: Session, dest: str) -> str | None:
+    """The assessment an export to ``dest`` needs (see :func:`required_kind`)."""
     wanted = {r.requirement for r in session.scalars(select(ExportRule).where(
         ExportRule.country.in_(("*", dest))))}
     if "security_assessment" in wanted:
@@ -171,7 +176,11 @@ def _refusal(session: Session, project_id: int) -> str | None:
     if need is None:
         return None
     row = session.get(ExportSetting, project_id)
-    dest = row.destination if row is not None else None
+    return _refusal_to(session, project_id, row.destination if row is not None else None, need)
+
+
+def _refusal_to(session: Session, project_id: int, dest: str | None, need: str) -> str | None:
+    """Why the project's data may not go to ``dest`` now, which needs a ``need`` assessment."""
     latest = _latest(session, project_id, destination=dest)
     if latest is None or latest.conclusion != "approved":
         if latest is not None:
@@ -265,6 +274,23 @@ def check_delivery_allowed(session: Session, project_id: int) -> None:
             f"project {project_id} exports data abroad ({dest.destination if dest else '?'}): "
             f"{state}",
             project_id=project_id, reason="export_not_assessed",
+        )
+
+
+def check_transfer_allowed(session: Session, project_id: int, destination: str) -> None:
+    """The delivery guard for a transfer of the project's data to ``destination`` (ISO alpha-2)
+    other than the project's own deliveries (a catalog licence sold abroad): where the rules
+    list that destination, the latest assessment of the project recorded for it must be
+    approved (a security assessment where its rule asks for one), whatever the project's own
+    export flag says. Raises :class:`ExportNotAssessed` (``reason`` ``export_not_assessed``)."""
+    dest = _country(destination)
+    need = _required_for(session, dest)
+    state = None if need is None else _refusal_to(session, project_id, dest, need)
+    if state is not None:
+        raise ExportNotAssessed(
+            f"project {project_id}'s data would go abroad ({dest}): {state} (the data-security "
+            f"office flags the project cross-border to {dest} and records the assessment)",
+            project_id=project_id, destination=dest, reason="export_not_assessed",
         )
 
 

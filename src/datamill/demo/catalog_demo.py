@@ -201,6 +201,7 @@ def book_development(s: Session, production_project_id: int, dataset: str,
 def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     """Register, release and license catalog datasets; returns the lines to show."""
     from datamill.catalog import datasets, licences, releases
+    from datamill.compliance.export import record_assessment, set_export
     from datamill.compliance.users import create_user, get_user
     from datamill.core.errors import NotFound
     from datamill.demo.script import DEMO_PASSWORD
@@ -214,7 +215,8 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
         # built before it was licensed: 90 days ago, or the first open day when the money
         # story closed a later month (nothing is booked on or before a closed month's end)
         developed_on = first_open_day(s, utcnow().date() - timedelta(days=90))
-        for name, role in (("catalog-pm", "project_manager"), ("catalog-sales", "sales")):
+        for name, role in (("catalog-pm", "project_manager"), ("catalog-sales", "sales"),
+                           ("catalog-dso", "data_security_officer")):
             try:
                 get_user(s, name)
             except NotFound:
@@ -250,6 +252,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
                     "attributes": {"width": 8, "height": 8, "device": "IR camera",
                                    "scene": ["day", "night"][i % 2]}} for i in range(4)]},
     ]
+    projects: dict[str, int] = {}
     with rt.session() as s:
         pm = get_user(s, "catalog-pm")
         for spec in specs:
@@ -264,6 +267,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
                 s, rt, f"catalog-{spec['name']}", spec["files"],
                 modality="image" if spec["modality"] == "image" else "speech.asr",
                 language=spec["languages"][0], workdir=Path(workdir))
+            projects[spec["name"]] = project_id
             spent = book_development(s, project_id, spec["name"], pm.id, developed_on)
             datasets.add_source(s, pm, ds.id, batch_id=batch_id)
             rel = releases.build_release(s, rt.blobs, pm, ds.id, root)
@@ -294,6 +298,13 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
             modality="speech.asr", languages=["th-TH"], scenario="human-machine interaction",
             planned_hours="800", budget="1200000",
             market_survey="three overseas customers asked for Thai; rare-language premium")
+    with rt.session() as s:  # the licence to Singapore exports the data: assessed first
+        dso, tv = get_user(s, "catalog-dso"), projects["zh-CN-farfield-tv-asr"]
+        set_export(s, dso, tv, cross_border=True, destination="SG")
+        record_assessment(s, dso, tv, conclusion="approved",
+                          notes="catalog licence to a research institute in Singapore")
+        lines.append("export to SG of catalog-zh-CN-farfield-tv-asr assessed and approved "
+                     "(the catalog's overseas licence needs it)")
     with rt.session() as s:
         sales = get_user(s, "catalog-sales")
         first = datasets.search_datasets(s, sales, text="far-field")[0]
