@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from datamill.catalog import datasets, licences, releases
 from datamill.cli import _common
 from datamill.cli.main import app
+from datamill.compliance import export
 from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.demo.catalog_demo import seed_product_batch
@@ -48,9 +49,12 @@ def _usd_dataset(rt: Runtime, who: dict[str, Any], root: Path) -> int:
         ds = datasets.create_dataset(s, who["pm"], name="en-us-asr", title="US English ASR",
                                      modality="speech.asr", languages=["en-US"], price="50000",
                                      price_low="40000", price_high="60000", currency="usd")
-        _, batch = seed_product_batch(s, rt, "prod-usd", speech_files("usd"), workdir=root)
+        pid, batch = seed_product_batch(s, rt, "prod-usd", speech_files("usd"), workdir=root)
         datasets.add_source(s, who["pm"], ds.id, batch_id=batch)
         releases.build_release(s, rt.blobs, who["pm"], ds.id, root / "releases")
+        # the EU-territory licences below export the data: assessed first (catalog export guard)
+        export.set_export(s, who["dso"], pid, cross_border=True, destination="EU")
+        export.record_assessment(s, who["dso"], pid, conclusion="approved")
         return ds.id
 
 
