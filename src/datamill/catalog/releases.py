@@ -81,6 +81,7 @@ __all__ = [
     "manifest_digest",
     "release_row",
     "require_intact",
+    "sample_count",
     "sample_path",
     "verify_release",
     "withdraw_release",
@@ -90,6 +91,10 @@ __all__ = [
 DISTRIBUTION_KEYS = ("speaker_id", "gender", "age", "accent", "native_place", "device",
                      "environment", "emotion", "scene")
 SAMPLES = 3
+#: one sample per this many distinct files: a release of n files shows
+#: ``min(SAMPLES, n // SAMPLE_EVERY)`` samples (:func:`sample_count`), so samples are never
+#: more than a tenth of a release, and a release of fewer than 10 files shows none
+SAMPLE_EVERY = 10
 MS_PER_HOUR = 3_600_000
 
 
@@ -304,6 +309,7 @@ def build_release(
     labels: list[str] = []
     seen: set[str] = set()
     samples: list[str] = []
+    shown = sample_count(len({f["sha256"] for f in files}))
     for f in files:
         name = f"data/{f['sha256']}{Path(f['filename']).suffix.lower() or '.bin'}"
         f["path"] = name
@@ -313,7 +319,7 @@ def build_release(
             _link_or_copy(blobs.local_path(f["sha256"]), staging / name)
             manifest[name] = f["sha256"]
             seen.add(name)
-            if len(samples) < SAMPLES:
+            if len(samples) < shown:
                 sample = f"samples/{Path(name).name}"
                 shutil.copyfile(staging / name, staging / sample)
                 manifest[sample] = f["sha256"]
@@ -476,6 +482,9 @@ def withdraw_release(
     day = recorded_day(on, "a withdrawal")
     rel.withdrawn_on, rel.withdraw_reason = day, reason.strip()
     session.flush()
+    ds = dataset_row(session, rel.dataset_id)
+    if ds.status == "released" and latest_licensable(session, ds.id) is None:
+        ds.status = "withdrawn"  # no live release left; the next release makes it released
     record_audit(session, actor_id=user.id, action="catalog.release.withdrawn",
                  object_type="catalog_release", object_id=rel.id,
                  data={"dataset_id": rel.dataset_id, "version": rel.version,
@@ -512,11 +521,24 @@ def datasheet(session: Session, user: User, release_id: int) -> dict[str, Any]:
     return dict(rel.datasheet)
 
 
+def sample_count(files: int) -> int:
+    """How many samples a release of ``files`` distinct files shows: one per
+    :data:`SAMPLE_EVERY` files, at most :data:`SAMPLES` (none below 10 files), so a sample is
+    never a licence-free copy of more than a tenth of the release."""
+    return max(0, min(SAMPLES, files // SAMPLE_EVERY))
+
+
 def sample_path(session: Session, user: User, release_id: int, index: int) -> Path:
-    """The ``index``-th sample file of a release (for listening / looking)."""
+    """The ``index``-th sample file of a release (for listening / looking); none of a
+    withdrawn release (404, ``reason`` ``release_withdrawn``), and no more than
+    :func:`sample_count` allows (a release built before the cap keeps its files, unserved)."""
     rel = release_row(session, release_id)
     list_releases(session, user, rel.dataset_id)
-    samples = list(rel.entry.get("samples") or [])
+    if rel.withdrawn_on is not None:
+        raise NotFound(f"release v{rel.version} was withdrawn on {rel.withdrawn_on} "
+                       f"({rel.withdraw_reason}): its samples are no longer served",
+                       release_id=rel.id, reason="release_withdrawn")
+    samples = list(rel.entry.get("samples") or [])[:sample_count(rel.items)]
     if not 0 <= index < len(samples):
         raise NotFound(f"release {rel.id} has {len(samples)} samples", release_id=rel.id)
     path: Path = Path(rel.path) / samples[index]

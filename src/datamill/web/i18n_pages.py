@@ -428,6 +428,7 @@ EN_PAGES.update({
     "cat.status.in_development": "in development",
     "cat.status.released": "released",
     "cat.status.retired": "retired",
+    "cat.status.withdrawn": "withdrawn (every release)",
     "cat.pipeline": "Development pipeline per year",
     "cat.new": "new",
     "cat.in_development": "in development",

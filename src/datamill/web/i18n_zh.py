@@ -528,6 +528,7 @@ ZH_CN.update({
     "cat.status.in_development": "开发中",
     "cat.status.released": "已发布",
     "cat.status.retired": "已下架",
+    "cat.status.withdrawn": "已撤回（全部版本）",
     "cat.pipeline": "各年度数据集开发情况",
     "cat.new": "新增",
     "cat.in_development": "开发中",
