@@ -103,7 +103,7 @@ _WHEN = {
     409: "The request conflicts with the current state",
     413: "The request body is too large",
     422: "The request is invalid (path, query or body)",
-    429: "Too many refused attempts from this address: wait the Retry-After seconds",
+    429: "Too many refused attempts (see the detail for which limit): wait the Retry-After seconds",
 }
 
 

@@ -6,7 +6,7 @@ else, so nothing stopped an online guesser from trying passwords as fast as the 
 them. Now, after :data:`PER_ACCOUNT` refusals for one username from one client address within
 :data:`WINDOW_S` seconds, or :data:`PER_CLIENT` refusals of any usernames from one address
 (password spraying), that address must wait until the oldest refusal leaves the window, before
-any password is checked (a right password included: otherwise the refusal itself would tell
+any password is checked, and is told which limit it hit (a right password included: otherwise the refusal itself would tell
 the guesser nothing and a right guess would still pass). A successful sign-in clears its
 account's count. The other addresses are not affected, so a guesser cannot lock a person out of
 their own account.
@@ -44,7 +44,7 @@ from sqlalchemy import select
 from datamill.compliance.audit import record_audit
 from datamill.compliance.keys import audit_key
 from datamill.compliance.models import User
-from datamill.compliance.users import authenticate
+from datamill.compliance.users import authenticate, change_password
 from datamill.core.errors import Unauthorized
 from datamill.core.storable import text_problem
 
@@ -53,11 +53,12 @@ if TYPE_CHECKING:
 
     from datamill.config import Settings
 
-__all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle", "SignInThrottled",
-           "app_throttle", "sign_in", "unknown_name_digest"]
+__all__ = ["PER_ACCOUNT", "PER_CLIENT", "WINDOW_S", "LoginThrottle", "PasswordChangeThrottled",
+           "SignInThrottled", "app_throttle", "change_own_password", "sign_in",
+           "unknown_name_digest"]
 
 PER_ACCOUNT = 10
-PER_CLIENT = 100
+PER_CLIENT = 30  # 3 accounts' worth: a person mistyping stays far below it, a sprayer not
 WINDOW_S = 15 * 60.0
 _MAX_KEYS = 100_000  # beyond this many tracked keys, the expired ones are dropped
 _DIGEST_CHARS = 16  # 64 bits: one name's tries group together, no two names collide in practice
@@ -89,17 +90,50 @@ class LoginThrottle:
             del self._failures[key]
         return times
 
-    def wait_s(self, client: str, username: str) -> int:
-        """Seconds this address must wait before trying ``username`` again (0: go ahead)."""
+    def _wait(self, checks: list[tuple[tuple[str, str], int]]) -> tuple[int, int]:
+        """Seconds to wait and the index of the check that asks the longest wait ((0, -1): go
+        ahead)."""
         now = self.clock()
+        best, which = 0.0, -1
         with self._lock:
-            waits = []
-            for key, limit in zip(self._keys(client, username),
-                                  (self.per_account, self.per_client), strict=True):
+            for i, (key, limit) in enumerate(checks):
                 times = self._recent(key, now)
                 if len(times) >= limit:
-                    waits.append(times[len(times) - limit] + self.window_s - now)
-        return max(1, math.ceil(max(waits))) if waits else 0
+                    wait = times[len(times) - limit] + self.window_s - now
+                    if which < 0 or wait > best:
+                        best, which = wait, i
+        return (max(1, math.ceil(best)), which) if which >= 0 else (0, -1)
+
+    def limit_hit(self, client: str, username: str) -> tuple[int, str]:
+        """Seconds this address must wait before trying ``username`` again and which limit
+        asks it: ``"account"`` (this username from this address) or ``"address"`` (any
+        usernames from this address); ``(0, "")``: go ahead."""
+        keys = self._keys(client, username)
+        wait, which = self._wait([(keys[0], self.per_account), (keys[1], self.per_client)])
+        return (wait, ("account", "address")[which]) if wait else (0, "")
+
+    def wait_s(self, client: str, username: str) -> int:
+        """Seconds this address must wait before trying ``username`` again (0: go ahead)."""
+        return self.limit_hit(client, username)[0]
+
+    @staticmethod
+    def _password_key(user_id: int) -> tuple[str, str]:
+        return ("#password-change", str(user_id))  # no address is ever empty-prefixed "#"
+
+    def password_wait_s(self, user_id: int) -> int:
+        """Seconds before the account ``user_id`` may try its current password again, from any
+        address (a stolen token may be used from anywhere); 0: go ahead."""
+        return self._wait([(self._password_key(user_id), self.per_account)])[0]
+
+    def password_failed(self, user_id: int) -> None:
+        """Count one refused password change of the account ``user_id``."""
+        with self._lock:
+            self._failures.setdefault(self._password_key(user_id), deque()).append(self.clock())
+
+    def password_succeeded(self, user_id: int) -> None:
+        """The right current password: the account's count starts again."""
+        with self._lock:
+            self._failures.pop(self._password_key(user_id), None)
 
     def failed(self, client: str, username: str) -> None:
         """Count one refused sign-in."""
@@ -127,10 +161,24 @@ def app_throttle(state: Any) -> LoginThrottle:
 
 
 class SignInThrottled(Exception):  # noqa: N818 - a refusal, as Unauthorized is
-    """Too many refused sign-ins from this address: ``wait_s`` seconds before the next try."""
+    """Too many refused sign-ins: ``wait_s`` seconds before the next try; ``limit`` says which
+    count asks it, ``"account"`` (this username from this address) or ``"address"`` (any
+    usernames from this address)."""
+
+    def __init__(self, wait_s: int, limit: str = "address") -> None:
+        what = ("for this username from this address" if limit == "account"
+                else "of any usernames from this address")
+        super().__init__(f"too many refused sign-ins {what}; try again in {wait_s} s")
+        self.wait_s, self.limit = wait_s, limit
+
+
+class PasswordChangeThrottled(Exception):  # noqa: N818 - a refusal, as Unauthorized is
+    """Too many wrong current passwords given to change this account's password: ``wait_s``
+    seconds before the next try."""
 
     def __init__(self, wait_s: int) -> None:
-        super().__init__(f"too many refused sign-ins from this address; try again in {wait_s} s")
+        super().__init__(
+            f"too many refused password changes for this account; try again in {wait_s} s")
         self.wait_s = wait_s
 
 
@@ -161,9 +209,9 @@ def sign_in(session: Session, throttle: LoginThrottle, client: str, username: st
 
     A refused try's record is committed at once (with the session: call it before any write):
     the face answers with an error, and the request's unit of work would roll it back."""
-    wait = throttle.wait_s(client, username)
+    wait, limit = throttle.limit_hit(client, username)
     if wait:
-        raise SignInThrottled(wait)
+        raise SignInThrottled(wait, limit)
     where = {"client": client or None, "via": via}
     try:
         user = authenticate(session, username, password)
@@ -178,3 +226,35 @@ def sign_in(session: Session, throttle: LoginThrottle, client: str, username: st
     record_audit(session, actor_id=user.id, action="auth.signed_in", object_type="user",
                  object_id=user.id, data={"username": user.username, **where})
     return user
+
+
+def change_own_password(session: Session, throttle: LoginThrottle, user: User,
+                        old_password: str, new_password: str, *, client: str, via: str
+                        ) -> dict[str, int]:
+    """A signed-in user changing their own password, throttled as sign-in is but per account
+    (from any address: whoever holds a stolen token or session may guess the current password
+    from anywhere): after :data:`PER_ACCOUNT` wrong current passwords within :data:`WINDOW_S`
+    seconds, :class:`PasswordChangeThrottled` until the oldest leaves the window, a right one
+    included. Every refusal writes an ``auth.password_change_failed`` record (the user as actor,
+    ``data.reason``: ``wrong_password`` or ``throttled``; the client address and the face), and
+    is committed at once (the face answers with an error, which would roll it back)."""
+    where = {"client": client or None, "via": via}
+
+    def refused(reason: str) -> None:
+        record_audit(session, actor_id=user.id, action="auth.password_change_failed",
+                     object_type="user", object_id=user.id,
+                     data={"username": user.username, "reason": reason, **where})
+        session.commit()
+
+    wait = throttle.password_wait_s(user.id)
+    if wait:
+        refused("throttled")
+        raise PasswordChangeThrottled(wait)
+    try:
+        revoked = change_password(session, user, old_password, new_password)
+    except Unauthorized:
+        throttle.password_failed(user.id)
+        refused("wrong_password")
+        raise
+    throttle.password_succeeded(user.id)
+    return revoked

@@ -54,7 +54,10 @@ EN: dict[str, str] = {
     "login.password": "Password",
     "login.submit": "Sign in",
     "login.failed": "Wrong username or password.",
-    "login.throttled": "Too many refused sign-ins from this address: try again in {seconds} s.",
+    "login.throttled": "Too many refused sign-ins from this address (any usernames): try again "
+                       "in {seconds} s.",
+    "login.throttled_account": "Too many refused sign-ins for this username from this address: "
+                               "try again in {seconds} s.",
     "error.title": "Something went wrong",
     "error.back": "Back to your home page",
     "home.my_tasks": "My tasks",

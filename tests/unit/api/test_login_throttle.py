@@ -82,6 +82,42 @@ def test_spraying_one_password_over_many_accounts_is_limited(client: TestClient)
     assert _sign_in(client, "pm", "password1") == 429
 
 
+# -- trial (compliance, attacker): which limit was hit, and a per-address budget that bites --
+
+def test_the_answer_says_which_limit_was_hit(client: TestClient) -> None:
+    """Found: one account locked after its tries said "from this address", as if the address
+    were blocked; now the per-account and per-address answers differ, API and web alike."""
+    assert [_sign_in(client, "ann1", "bad") for _ in range(3)] == [401] * 3
+    r = client.post(f"{API}/auth/token", json={"username": "ann1", "password": "bad"})
+    assert r.status_code == 429
+    assert "for this username from this address" in r.json()["detail"]
+    assert [_sign_in(client, name, "bad") for name in ("ann2", "rev")] == [401, 401]
+    r = client.post(f"{API}/auth/token", json={"username": "pm", "password": "bad"})
+    assert r.status_code == 429
+    assert "of any usernames from this address" in r.json()["detail"]
+    where = _web_sign_in(client, "insp", "password1")
+    assert where == "/login?wait=60&limit=address&next=/"
+    page = client.get(where)
+    assert ("Too many refused sign-ins from this address (any usernames): try again in 60 s."
+            in page.text)
+    assert "此地址登录失败次数过多（所有用户名合计）" in client.get(
+        where, headers={"Accept-Language": "zh-CN"}).text
+    assert client.get("/login?wait=5&limit=nonsense").status_code == 422
+
+
+def test_the_default_per_address_budget_stops_spraying(runtime: Runtime,
+                                                       users: dict[str, User]) -> None:
+    """Found: 12 unknown names plus four real ones, all from one address, were all answered
+    401; the default per-address budget was 100, ten accounts' worth. Now it is 30."""
+    assert LoginThrottle().per_client == 30 > LoginThrottle().per_account
+    app = create_app(runtime)
+    with TestClient(app) as c:
+        assert [_sign_in(c, f"nobody{i}", "guess") for i in range(30)] == [401] * 30
+        r = c.post(f"{API}/auth/token", json={"username": "ann1", "password": "password1"})
+        assert r.status_code == 429, r.text
+        assert "of any usernames from this address" in r.json()["detail"]
+
+
 def test_the_429_is_documented(client: TestClient) -> None:
     op = client.get(f"{API}/openapi.json").json()["paths"][f"{API}/auth/token"]["post"]
     assert "429" in op["responses"]
@@ -112,11 +148,12 @@ def test_the_sign_in_form_makes_a_guesser_wait(client: TestClient, clock: Clock)
     assert [_web_sign_in(client, "ann1", f"guess{i}") for i in range(3)] == [
         "/login?failed=1&next=/"] * 3
     where = _web_sign_in(client, "ann1", "password1")  # the right one waits too
-    assert where == "/login?wait=60&next=/"
+    assert where == "/login?wait=60&limit=account&next=/"
     page = client.get(where)
-    assert "Too many refused sign-ins from this address: try again in 60 s." in page.text
+    assert ("Too many refused sign-ins for this username from this address: try again in 60 s."
+            in page.text)
     page = client.get(where, headers={"Accept-Language": "zh-CN"})
-    assert "此地址登录失败次数过多，请在 60 秒后重试。" in page.text
+    assert "此地址对该用户名的登录失败次数过多，请在 60 秒后重试。" in page.text
     # one count for both faces: the API's token sign-in waits as well
     r = client.post(f"{API}/auth/token", json={"username": "ann1", "password": "password1"})
     assert r.status_code == 429

@@ -62,8 +62,9 @@ def issue_token(
 ) -> TokenOut:
     """Check the password and issue an API token (shown once; only its hash is stored).
 
-    After 10 refused passwords for one username from one address within 15 minutes (or 100 for
-    any usernames), that address is answered 429 with ``Retry-After`` until the window passes.
+    After 10 refused passwords for one username from one address within 15 minutes (or 30 for
+    any usernames), that address is answered 429 with ``Retry-After`` until the window passes;
+    the detail says which of the two limits was hit.
     """
     client = request.client.host if request.client is not None else ""
     try:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, SessionDep
+from datamill.api.login_throttle import login_throttle
+from datamill.api.problem import problem_responses
 from datamill.api.schemas import UserOut
+from datamill.compliance.login_throttle import PasswordChangeThrottled, change_own_password
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, Role
 from datamill.compliance.users import (
     USERNAME_PATTERN,
     active_users,
-    change_password,
     create_user,
 )
 
@@ -66,8 +68,23 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=1, max_length=1024)
 
 
-@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_my_password(body: PasswordChange, session: SessionDep, user: CurrentUser) -> None:
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
+             responses=problem_responses(401, 429))
+def change_my_password(
+    body: PasswordChange, session: SessionDep, user: CurrentUser, request: Request
+) -> None:
     """Change the caller's password (the old one must match). Every web session and API token of
-    the caller is revoked, this request's token included: sign in again afterwards."""
-    change_password(session, user, body.old_password, body.new_password)
+    the caller is revoked, this request's token included: sign in again afterwards.
+
+    Throttled as sign-in is, per account from any address: after 10 wrong current passwords
+    within 15 minutes, 429 with ``Retry-After`` until the window passes (a right one included).
+    Each refusal is audited (``auth.password_change_failed``)."""
+    client = request.client.host if request.client is not None else ""
+    try:
+        change_own_password(session, login_throttle(request), user, body.old_password,
+                            body.new_password, client=client, via="api")
+    except PasswordChangeThrottled as err:
+        raise HTTPException(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=str(err),
+            headers={"Retry-After": str(err.wait_s)},
+        ) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -67,10 +67,11 @@ def favicon() -> Response:
 def login_page(
     request: Request, runtime: RuntimeDep, next: str = "/", failed: bool = False,  # noqa: A002
     wait: Annotated[int, Query(ge=0, le=86_400)] = 0,
+    limit: Literal["account", "address"] = "address",
 ) -> Response:
     token = secrets.token_urlsafe(32)
     resp = render(request, "login.html", None, next=_safe_next(next), failed=failed,
-                  wait=wait, login_csrf=token)
+                  wait=wait, limit=limit, login_csrf=token)
     resp.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
                     secure=secure_cookies(request, runtime.settings), path="/")
     return resp
@@ -93,8 +94,9 @@ def login_submit(
         user = sign_in(session, throttle, client, username, password, via="web",
                        settings=runtime.settings)
     except SignInThrottled as err:  # before the password is checked: no sooner for a right one
-        return RedirectResponse(f"/login?wait={err.wait_s}&next={_safe_next(next)}",
-                                status_code=303)
+        return RedirectResponse(
+            f"/login?wait={err.wait_s}&limit={err.limit}&next={_safe_next(next)}",
+            status_code=303)
     except Unauthorized:
         return RedirectResponse(f"/login?failed=1&next={_safe_next(next)}", status_code=303)
     resp = RedirectResponse(_safe_next(next), status_code=303)
