@@ -30,7 +30,7 @@ from datamill.compliance.delivery_masking import DeliveryMasking, delivery_maski
 from datamill.compliance.item_sensitivity import batch_level, require_cleared_for
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.filenames import suffix as _suffix
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
@@ -54,7 +54,7 @@ from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file", "delivery_path",
            "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery",
-           "require_release"]
+           "require_release", "require_release_audited"]
 
 #: control characters (NUL among them: the operating system refuses such a path outright)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -467,10 +467,35 @@ def delivery_file(
 ) -> tuple[Path, str]:
     """One file of a delivery's package, by its path inside the package (``manifest.json``,
     ``datasheet.json``, ``kaldi/text`` …), and its sha256 (see :func:`delivery_path`), for
-    ``reader`` once :func:`require_release` lets them have it."""
-    require_release(session, reader, delivery_id)
+    ``reader`` once :func:`require_release` lets them have it. Audited: each file handed out
+    (``delivery.file_downloaded``) and each refused (``delivery.download_refused``)."""
+    require_release_audited(session, reader, delivery_id, {"file": name})
     path = delivery_path(session, delivery_id, name)
-    return path, sha256_file(path)
+    digest = sha256_file(path)
+    record_audit(session, actor_id=reader.id, action="delivery.file_downloaded",
+                 object_type="delivery", object_id=delivery_id,
+                 project_id=get_or_raise(session, Delivery, delivery_id, "delivery").project_id,
+                 data={"file": name, "sha256": digest})
+    return path, digest
+
+
+def require_release_audited(
+    session: Session, reader: User, delivery_id: int, what: dict[str, Any],
+) -> None:
+    """:func:`require_release`, a refusal audited (``delivery.download_refused``: who, which
+    delivery, ``what`` was asked — ``{"file": name}`` or ``{"package": True}`` — and the
+    ``reason``, e.g. ``export_not_assessed`` or ``clearance``). The record is committed at once
+    (with the session: call it before any write), since the face's error answer rolls back."""
+    try:
+        require_release(session, reader, delivery_id)
+    except Forbidden as refused:
+        d = get_or_raise(session, Delivery, delivery_id, "delivery")
+        reason = refused.details.get("reason") or refused.details.get("reason_code")
+        record_audit(session, actor_id=reader.id, action="delivery.download_refused",
+                     object_type="delivery", object_id=delivery_id, project_id=d.project_id,
+                     data={**what, "reason": reason or refused.code})
+        session.commit()
+        raise
 
 
 def require_release(session: Session, reader: User, delivery_id: int) -> None:

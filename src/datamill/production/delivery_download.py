@@ -5,7 +5,8 @@ key, which the customer never holds; the installation decrypts it as it streams 
 accept the delivery (the project's customer, or its manager on their behalf), once
 :func:`~datamill.production.delivery.require_release` lets them have it (clearance, export
 guards, asked at every download). A plain package is streamed as a tar of its folder, so both
-read the same. Every download is audited (``delivery.package_downloaded``).
+read the same. Every download is audited (``delivery.package_downloaded``), and every one
+refused (``delivery.download_refused``).
 
 ``GET /api/v1/deliveries/{id}/package`` streams it; ``datamill delivery download ID --out DIR``
 writes it out and checks every file against ``manifest.json``.
@@ -33,7 +34,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
-from datamill.production.delivery import require_release
+from datamill.production.delivery import require_release_audited
 from datamill.production.models import Delivery
 
 __all__ = ["PackageDownload", "download_package", "open_delivery_package"]
@@ -78,7 +79,7 @@ def open_delivery_package(
     :func:`require_release` lets have it now), decrypted when it was encrypted; audited."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
     require(session, reader, Action.ACCEPT_DELIVERY, d.project_id)
-    require_release(session, reader, delivery_id)
+    require_release_audited(session, reader, delivery_id, {"package": True})
     folder = Path(d.path)
     if not folder.is_dir():
         raise NotFound(f"delivery {delivery_id}'s package is no longer on this installation",
