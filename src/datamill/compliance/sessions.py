@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User, UserSession
 from datamill.core.clock import utcnow
 from datamill.core.errors import Unauthorized
@@ -26,6 +27,7 @@ __all__ = [
     "lookup_session",
     "open_session",
     "revoke_user_sessions",
+    "sign_out",
     "signed_in",
 ]
 
@@ -92,6 +94,16 @@ def signed_in(session: Session, token: str | None) -> SessionGrant:
 def end_session(session: Session, token: str) -> None:
     """Sign out: the session is gone server-side, whoever still holds the cookie."""
     session.execute(delete(UserSession).where(UserSession.token_sha256 == _digest(token)))
+
+
+def sign_out(session: Session, user: User, token: str, *, client: str, via: str) -> None:
+    """Sign ``user`` out of the session ``token`` (:func:`end_session`) and audit it
+    (``auth.signed_out``, as a sign-in writes ``auth.signed_in``: the user as actor, their
+    username, the client address and the face)."""
+    end_session(session, token)
+    record_audit(session, actor_id=user.id, action="auth.signed_out", object_type="user",
+                 object_id=user.id,
+                 data={"username": user.username, "client": client or None, "via": via})
 
 
 def revoke_user_sessions(session: Session, user_id: int) -> int:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.keys import session_secret
 from datamill.compliance.models import User
-from datamill.compliance.sessions import NotSignedIn, end_session, open_session
+from datamill.compliance.sessions import NotSignedIn, open_session, sign_out
 from datamill.compliance.sessions import signed_in as signed_in_grant
 from datamill.config import Settings
 from datamill.core.errors import Forbidden
@@ -94,9 +94,10 @@ def _cookie_token(request: Request, settings: Settings) -> str | None:
     return str(data["sid"])
 
 
-def end_web_session(session: Session, ws: WebSession) -> None:
-    """Sign out server-side: the cookie's session is deleted, wherever copies of it are."""
-    end_session(session, ws.token)
+def end_web_session(session: Session, ws: WebSession, user: User, client: str) -> None:
+    """Sign out server-side: the cookie's session is deleted, wherever copies of it are; the
+    sign-out is audited (``auth.signed_out``)."""
+    sign_out(session, user, ws.token, client=client, via="web")
 
 
 def signed_in(request: Request, session: Session, settings: Settings) -> tuple[User, WebSession]:

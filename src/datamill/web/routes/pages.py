@@ -119,7 +119,8 @@ def logout(
     request: Request, session: SessionDep, me: WebUser, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    end_web_session(session, me.web_session)
+    end_web_session(session, me.web_session, me.user,
+                    request.client.host if request.client is not None else "")
     resp = RedirectResponse("/login", status_code=303)
     clear_session(resp)
     return resp
