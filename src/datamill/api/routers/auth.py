@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.login_throttle import login_throttle
+from datamill.api.params import Id
 from datamill.api.problem import problem_responses
 from datamill.compliance.login_throttle import SignInThrottled, sign_in
 from datamill.compliance.users import (
@@ -102,7 +103,7 @@ def revoke_current_token(
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_token_endpoint(
-    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, user: CurrentUser
+    token_id: Id, session: SessionDep, user: CurrentUser
 ) -> None:
     """Revoke one of the caller's tokens by id (404 when it is not theirs)."""
     revoke_token(session, user, token_id=token_id, actor_id=user.id)
