@@ -70,6 +70,7 @@ def test_a_ledger_read_acts_for_someone_who_may_read_the_books(
     assert not (tmp_path / "journal.csv").exists()  # a refused export writes nothing
 
     for reader in ("pm", "aud"):  # the books' keepers and the auditor
+        (tmp_path / "journal.csv").unlink(missing_ok=True)  # an output file is never replaced
         r = cli.invoke(app, [*args, "--as", reader, "--json"])
         assert r.exit_code == 0, (reader, r.output)
         json.loads(r.stdout)
