@@ -15,7 +15,8 @@ NOT_TRANSLATED = {"app.name",  # the product name stays as it is
                   "sp.colon",  # punctuation: the full-width colon after a label
                   "sp.list_sep",  # and the full-width semicolon between listed reasons
                   "sp.comma",  # and the full-width comma between listed values
-                  "sp.paren", "sp.lparen", "sp.rparen"}  # and full-width parentheses
+                  "sp.paren", "sp.lparen", "sp.rparen",  # and full-width parentheses
+                  "prob.list_sep"}  # the full-width semicolon between listed problems
 
 
 def test_every_english_key_has_a_chinese_entry() -> None:
