@@ -105,9 +105,9 @@ def test_recordings_are_named_by_their_ids_not_their_file_names(
     """``spk1/001.wav`` and ``spk2/001.wav`` are two items (``spk1-001``, ``spk2-001``), not a
     clash of two files for item ``001``."""
     src = tmp_path / "corpus"
-    for spk in ("spk1", "spk2"):
-        (src / spk).mkdir(parents=True)
-        make_tone(src / spk / "001.wav", duration_ms=1000)
+    for n, spk in enumerate(("spk1", "spk2")):
+        (src / spk).mkdir(parents=True)  # two recordings (the same bytes would be one item)
+        make_tone(src / spk / "001.wav", duration_ms=1000 + 100 * n)
     (src / "wav.scp").write_text("spk1-001 spk1/001.wav\nspk2-001 spk2/001.wav\n", "utf-8")
     (src / "text").write_text("spk1-001 one\nspk2-001 two\n", "utf-8")
     with runtime.session() as s:
