@@ -106,12 +106,14 @@ def test_the_sheet_as_html_speaks_the_chosen_language(
     assert r.exit_code == 0, r.output  # before: no such option
     assert json.loads(r.stdout)["lang"] == "zh-CN"
     _check(dest.read_text(encoding="utf-8"), ZH_MARKS, english_only)
-    r = cli.invoke(wf_cli, ["sheet-export", str(sheet_id), str(dest), "--as", "admin"])
+    r = cli.invoke(wf_cli, ["sheet-export", str(sheet_id), str(dest), "--as", "admin",
+                            "--force"])  # the file is there: replaced only when asked
     assert r.exit_code == 0, r.output
     _check(dest.read_text(encoding="utf-8"), EN_MARKS, ("：",))
     r = cli.invoke(wf_cli, ["sheet-export", str(sheet_id), str(dest), "--as", "admin",
-                            "--lang", "klingon", "--json"])
+                            "--lang", "klingon", "--force", "--json"])
     assert r.exit_code == 2 and json.loads(r.stdout)["error"]["code"] == "invalid_input", r.output
+    assert "klingon" in json.loads(r.stdout)["error"]["message"]
 
 
 def test_language_choice() -> None:
