@@ -237,9 +237,6 @@ class ModalityPlugin(Protocol):
     sources a project of the modality imports with their labels (image: COCO, YOLO, VOC); the
     labels become each new item's first version (a pre-annotation). ``prompt_sidecars``
     (optional, default True): a folder import takes a ``.txt`` beside a media file as its prompt.
-    ``external_id_problem(external_id) -> str | None`` (optional): why an item id cannot be
-    delivered in the modality's formats (speech: a Kaldi key and a file name); the import
-    refuses such a row then, not the delivery after the work is paid.
     ``prompt_problem(prompt) -> str | None`` (optional): why a collection prompt cannot be
     recorded as written (TTS: a word with no pronunciation); adding it to a collection fails.
 

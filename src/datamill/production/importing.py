@@ -457,7 +457,6 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         tally["imported"] += 1
 
     media_suffixes = frozenset(plugin.media_suffixes)
-    id_problem = getattr(plugin, "external_id_problem", None)  # the deliveries' naming rule
 
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
         if row.error:
@@ -471,10 +470,6 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                               f" (the project takes {', '.join(plugin.media_suffixes)})")
             return
         ext_id = row.external_id or row.where
-        why = id_problem(ext_id) if id_problem is not None else None
-        if why:  # refused now, not by the delivery after the work is paid (trial 7)
-            reject(row.where, why)
-            return
         if ext_id in seen:
             reject(row.where, f"duplicate item id {ext_id!r} (first seen at {seen[ext_id]})")
             return

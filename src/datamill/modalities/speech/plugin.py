@@ -62,13 +62,6 @@ class SpeechAsrPlugin:
     review_reasons: ClassVar[tuple[str, ...]] = ("wrong_words", "noise", "segmentation",
                                                  "speaker", "recording", "guidelines", "other")
 
-    @staticmethod
-    def external_id_problem(external_id: str) -> str | None:
-        """Refused at import: an id the Kaldi and TextGrid deliveries cannot name."""
-        from datamill.modalities.speech.exporters._common import external_id_problem
-
-        return external_id_problem(external_id)
-
     def probe(self, path: Path) -> Mapping[str, Any]:
         from datamill.modalities.speech.audio import probe_audio
 

@@ -78,13 +78,6 @@ class TtsPlugin:
 
         return prompt_check(prompt).reason
 
-    @staticmethod
-    def external_id_problem(external_id: str) -> str | None:
-        """Refused at import: an id the TextGrid, MFA and ESPnet deliveries cannot name."""
-        from datamill.modalities.speech.exporters._common import external_id_problem
-
-        return external_id_problem(external_id)
-
     # -- import
     def describe(
         self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]

@@ -19,7 +19,6 @@ __all__ = [
     "check_segment",
     "clean_text",
     "clean_transcript",
-    "external_id_problem",
     "ms_to_seconds",
     "resolved",
 ]
@@ -50,16 +49,6 @@ def resolved(path: Path, folders: dict[str, tuple[str, bool]]) -> str:
 
 # Ids become Kaldi keys and file names: no whitespace, control characters or path separators.
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
-
-
-def external_id_problem(value: str) -> str | None:
-    """Why ``value`` cannot be an utterance id of a delivery (a Kaldi key and a file name), in
-    words for the person importing it; None when it can."""
-    if not value or value in {".", ".."} or _BAD_ID.search(value):
-        return (f"item id {value!r} cannot be a file name or a Kaldi key (no spaces, slashes, "
-                "backslashes or control characters): rename the file, or give its manifest "
-                "row an 'id'")
-    return None
 
 
 def check_id(value: str, *, field: str, utterance_id: str) -> str:
