@@ -210,16 +210,13 @@ class BlobStore:
 
     def open(self, digest: str) -> BinaryIO:
         """The blob's bytes; ``BlobEncryptedAtRest`` when they are ciphertext (no master key)."""
-        if self.local:
-            self.local_path(digest)
         fh = self.open_stored(digest)
-        if not self.local and fh.read(len(_SEALED_MAGIC)) == _SEALED_MAGIC:
-            fh.close()
-            self.local_path(digest)  # verifies the hash: raises when it is ciphertext
-            fh = self.open_stored(digest)
-        else:
+        if fh.read(len(_SEALED_MAGIC)) != _SEALED_MAGIC:  # one open for the usual blob
             fh.seek(0)
-        return fh
+            return fh
+        fh.close()
+        self.local_path(digest)  # verifies the hash: raises when it is ciphertext
+        return self.open_stored(digest)
 
     def open_stored(self, digest: str) -> BinaryIO:
         """The bytes as stored, unchecked (ciphertext for an encrypted blob)."""
