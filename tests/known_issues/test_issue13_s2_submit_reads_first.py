@@ -99,3 +99,27 @@ def test_a_submit_through_the_api_still_lands(runtime: Runtime) -> None:
         assert again.status_code == 409, again.text
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(Annotation)) == 1
+
+
+def test_a_hot_lane_submit_reads_its_token_with_the_task(sqlite_runtime: Runtime) -> None:
+    """The token and the submit's reads share one read transaction: a submit is two
+    transactions on SQLite (reads, then writes), not three (token, reads, writes)."""
+    from sqlalchemy import event
+
+    _uid, task_id, version, token = _claimed(sqlite_runtime)
+    begun: list[int] = []
+
+    def on_begin(_conn: object) -> None:
+        begun.append(1)
+
+    body = {"segments": [{"start_ms": 0, "end_ms": 1000, "text": "the quick brown fox"}],
+            "base_version": version}
+    with TestClient(create_app(sqlite_runtime)) as client:
+        event.listen(sqlite_runtime.engine, "begin", on_begin)
+        try:
+            r = client.post(f"/api/v1/tasks/{task_id}/annotations", json=body,
+                            headers={"Authorization": f"Bearer {token}"})
+        finally:
+            event.remove(sqlite_runtime.engine, "begin", on_begin)
+    assert r.status_code == 201, r.text
+    assert len(begun) == 2  # before: 3 (the token was read in a transaction of its own)

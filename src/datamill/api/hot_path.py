@@ -46,6 +46,7 @@ from datamill.api.deps import Require, get_current_user, get_runtime
 from datamill.api.params import MAX_ID
 from datamill.api.routers import work
 from datamill.db.loop_gate import LoopWouldWait, loop_gate
+from datamill.db.session import reads_first
 
 __all__ = ["SLOW_LANE", "HotRoute", "install_hot_path"]
 
@@ -159,9 +160,11 @@ def _plan(scope: Scope, kind: str, raw_id: str, body: bytes) -> Callable[[Any], 
 
     def submit(runtime: Any) -> Response:
         with runtime.session() as session:
-            user = get_current_user(session, credentials)
-            _ANNOTATOR.check(session, user, None)
-            return work.submit_annotation_endpoint(ident, submitted, session, user)
+            with reads_first(session):  # the token and the submit's reads: one read transaction
+                user = get_current_user(session, credentials)
+                _ANNOTATOR.check(session, user, None)
+                prepared = work.read_submission(ident, submitted, session, user)
+            return work.write_submission(ident, submitted, session, user, prepared)
 
     return submit
 

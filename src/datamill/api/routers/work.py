@@ -21,6 +21,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.db.session import reads_first
 from datamill.production import drafts, task_notes
 from datamill.production.annotating import (
+    Submission,
     prepare_submission,
     read_submit_ahead,
     review_task,
@@ -286,10 +287,26 @@ def submit_annotation_endpoint(
     # the reads and the payload's validation first, on SQLite without the writer lock (each
     # read sees the latest commit, as on PostgreSQL); the writes then re-check what can change
     with reads_first(session):
-        task, _item = get_task_and_item(session, task_id)  # one statement; the item is kept
-        read_submit_ahead(session, user, task)  # one statement for the next questions
-        require(session, user, Action.ANNOTATE, task.project_id)
-        prepared = prepare_submission(session, user, task_id, body.payload, body.item_flag)
+        prepared = read_submission(task_id, body, session, user)
+    return write_submission(task_id, body, session, user, prepared)
+
+
+def read_submission(
+    task_id: int, body: AnnotationSubmit, session: Session, user: User
+) -> Submission:
+    """The reading half of a submit: the task, the item, the permission and the payload's
+    validation (inside the caller's ``reads_first`` block; the hot lane reads the caller's
+    token in the same block, one read transaction on SQLite)."""
+    task, _item = get_task_and_item(session, task_id)  # one statement; the item is kept
+    read_submit_ahead(session, user, task)  # one statement for the next questions
+    require(session, user, Action.ANNOTATE, task.project_id)
+    return prepare_submission(session, user, task_id, body.payload, body.item_flag)
+
+
+def write_submission(
+    task_id: int, body: AnnotationSubmit, session: Session, user: User, prepared: Submission
+) -> Response:
+    """The writing half of a submit, committed, as its 201 answer."""
     return _committed_json(session, submit_annotation(
         session,
         user,
