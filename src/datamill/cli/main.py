@@ -167,9 +167,23 @@ def _check_port_free(host: str, port: int) -> None:
 def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Bring the configured database to the latest schema (Alembic); a new home is started
     where there is none."""
+    from datamill.config import get_settings
+    from datamill.db.migrate import applied_between, schema_heads
+
+    url = get_settings().resolved_database_url()
+    before = schema_heads(url)
     get_runtime(start_home=True)
-    emit({"schema": "latest"}, as_json,
-         lambda _v: out.print("database is at the latest schema"))
+    after = schema_heads(url)
+    applied = applied_between(url, before, after)
+
+    def say(_v: object) -> None:
+        if applied:
+            out.print(f"database is at the latest schema; applied {len(applied)} migration(s): "
+                      + ", ".join(applied))
+        else:
+            out.print("database is at the latest schema (nothing to apply)")
+
+    emit({"schema": "latest", "applied": applied, "heads": after}, as_json, say)
 
 
 @app.command("demo")

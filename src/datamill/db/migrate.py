@@ -19,7 +19,10 @@ from alembic.util.exc import CommandError
 
 from datamill.core.errors import Conflict
 
-__all__ = ["SchemaFromNewerVersion", "alembic_config", "upgrade_database", "version_locations"]
+__all__ = [
+    "SchemaFromNewerVersion", "alembic_config", "applied_between", "schema_heads", "upgrade_database",
+    "version_locations",
+]
 
 
 class SchemaFromNewerVersion(Conflict):
@@ -72,3 +75,38 @@ def upgrade_database(url: str) -> None:
             f"({__version__}): its migration {', '.join(unknown) or '?'} is unknown here; run "
             "the newer datamill, or restore a backup taken before that upgrade",
             database=shown) from None
+
+
+def schema_heads(url: str) -> list[str]:
+    """The revisions the database at ``url`` is at (none for a new database; a SQLite file
+    that does not exist is not created)."""
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.engine import make_url
+
+    from datamill.db.session import make_engine
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return []
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(MigrationContext.configure(conn).get_current_heads())
+    finally:
+        engine.dispose()
+
+
+def applied_between(url: str, before: list[str], after: list[str]) -> list[str]:
+    """The revisions an upgrade from ``before`` to ``after`` applied, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    revisions = ScriptDirectory.from_config(alembic_config(url)).revision_map
+
+    def ancestry(heads: list[str]) -> set[str]:
+        if not heads:
+            return set()
+        return {r.revision for r in revisions.iterate_revisions(tuple(heads), "base")}
+
+    new = ancestry(after) - ancestry(before)
+    ordered = [r.revision for r in revisions.iterate_revisions(tuple(after), "base")]
+    return [rev for rev in reversed(ordered) if rev in new]  # newest-first walk, reversed

@@ -69,7 +69,12 @@ def test_the_first_user_starts_a_home_and_says_so(elsewhere: Path) -> None:
 def test_db_upgrade_starts_a_home(elsewhere: Path) -> None:
     r = CliRunner().invoke(app, ["db-upgrade", "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) == {"schema": "latest"} and "started a new" in r.stderr
+    done = json.loads(r.stdout)
+    assert done["schema"] == "latest" and "started a new" in r.stderr
+    # a new database: every migration was applied, the core schema first, up to the heads
+    assert done["applied"][0] == "0001" and set(done["heads"]) <= set(done["applied"])
+    again = json.loads(CliRunner().invoke(app, ["db-upgrade", "--json"]).stdout)
+    assert again == {"schema": "latest", "applied": [], "heads": done["heads"]}
 
 
 def test_a_named_home_or_database_is_used_as_before(
