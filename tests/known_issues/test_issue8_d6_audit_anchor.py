@@ -252,27 +252,27 @@ def _cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
 
 def test_cli_verify_json_both_ways(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    for name in ("u1", "u2", "u3"):
-        assert _cli(home, "user", "create", name, "--role", "annotator",
+    for name, role in (("u1", "auditor"), ("u2", "annotator"), ("u3", "annotator")):
+        assert _cli(home, "user", "create", name, "--role", role,
                     "--password", "password1").returncode == 0
-    r = _cli(home, "audit", "verify", "--json")
+    r = _cli(home, "audit", "verify", "--as", "u1", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["ok"] is True and json.loads(r.stdout)["records"] == 3
     r = _cli(home, "audit", "checkpoint", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["record_count"] == 3
-    r = _cli(home, "audit", "verify")
+    r = _cli(home, "audit", "verify", "--as", "u1")
     assert r.returncode == 0 and "intact" in r.stdout
 
     import sqlite3
 
     with sqlite3.connect(home / "datamill.db") as db:
         db.execute("DELETE FROM audit_records WHERE id = 3")
-    r = _cli(home, "audit", "verify", "--json")
+    r = _cli(home, "audit", "verify", "--as", "u1", "--json")
     assert r.returncode == 7
     report = json.loads(r.stdout)
     assert report["ok"] is False and report["problems"][0]["problem"] == "truncated"
-    r = _cli(home, "audit", "verify")
+    r = _cli(home, "audit", "verify", "--as", "u1")
     assert r.returncode == 7 and "BROKEN" in r.stdout
-    r = _cli(home, "audit", "verify", "--json", DATAMILL_AUDIT_KEY="short")
+    r = _cli(home, "audit", "verify", "--as", "u1", "--json", DATAMILL_AUDIT_KEY="short")
     assert r.returncode != 0
     assert json.loads(r.stdout)["error"]["code"] == "weak_secret"

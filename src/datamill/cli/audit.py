@@ -49,14 +49,18 @@ def _render_report(report: dict[str, Any]) -> None:
 @app.command("verify")
 @handle_errors
 def verify_cmd(
+    as_user: AsUser,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Check every record's hash and HMAC, the signed checkpoints and the journal of deleted
-    records (exit 7 when broken)."""
+    records (exit 7 when broken): the audit trail's readers (admins, auditors, data-security
+    officers), as GET /audit/verify."""
     from datamill.compliance.audit import verify_audit
+    from datamill.compliance.audit_log import require_audit_reader
 
     rt = get_runtime()
     with rt.session() as s:
+        require_audit_reader(s, acting_user(s, as_user))
         report = verify_audit(s, rt.settings).to_dict()
     emit(report, as_json, _render_report)
     if not report["ok"]:
@@ -216,5 +220,5 @@ def warn_if_broken(rt: Any) -> None:
     if not report.ok:
         first = report.problems[0]["message"]
         console.print(styled(("warning", "yellow"), f": the audit trail is broken ({first}); "
-                             "run `datamill audit verify`"), highlight=False, soft_wrap=True)
+                             "run `datamill audit verify --as USERNAME`"), highlight=False, soft_wrap=True)
     sys.stderr.flush()
