@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.core.errors import InvalidInput
-from datamill.production.delivery import record_acceptance
-from datamill.production.models import DomainEvent, Item, TaskAssignment
+from datamill.production.delivery import get_delivery, list_deliveries, record_acceptance
+from datamill.production.models import Delivery, DomainEvent, Item, TaskAssignment
 from datamill.runtime import Runtime
 from tests.known_issues.test_trial_h4_settlement_by_accepted_volume import (  # noqa: F401
     _sheets,
@@ -40,7 +40,12 @@ def test_refused_items_are_reworked_and_the_rest_is_paid_in_full(
         took = record_acceptance(s, d, refused_items=["i3", " i3 "], note="blurred")
         assert (took.accepted_items, took.accepted_volume_base) == (4, 4)
         refused = s.scalars(select(Item).where(Item.external_id == "i3")).one()
-        assert took.refused_items == [refused.id] and refused.status == "rework"
+        # named as the customer named them (was the internal ids, [refused.id])
+        assert took.refused_items == ["i3"] and refused.status == "rework"
+        row = s.get(Delivery, d)
+        assert row is not None and row.refused_items == [refused.id]  # settlement's own key
+        assert get_delivery(s, d).refused_items == ["i3"]
+        assert [v.refused_items for v in list_deliveries(s, row.project_id)] == [["i3"]]
         assert took.acceptance_note == "blurred"  # trial 8: stored but never shown
         hold = s.scalars(select(TaskAssignment).where(
             TaskAssignment.user_id.is_not(None), TaskAssignment.status == "returned")).one()
@@ -64,7 +69,12 @@ def test_the_cli_names_refused_items(
                                  "--refuse", "i4", "--as", "boss", "--json"])
     assert r.exit_code == 0, r.stdout + r.stderr
     out = json.loads(r.stdout)
-    assert out["accepted_items"] == 3 and len(out["refused_items"]) == 2
+    assert out["accepted_items"] == 3 and out["refused_items"] == ["i0", "i4"]
+    shown = CliRunner().invoke(app, ["delivery", "show", str(world["delivery"]), "--as", "boss"])
+    assert shown.exit_code == 0, shown.stdout + shown.stderr
+    assert "refused, back to rework: i0, i4" in shown.stdout
+    listed = CliRunner().invoke(app, ["delivery", "list", "1", "--as", "boss", "--json"])
+    assert [v["refused_items"] for v in json.loads(listed.stdout)] == [["i0", "i4"]]
 
 
 def test_the_customer_names_refused_items_on_the_web(
@@ -103,4 +113,6 @@ def test_the_customer_names_refused_items_on_the_web(
         refused = s.scalars(select(Item).where(Item.external_id.in_(ext[:2]))).all()
         assert {i.status for i in refused} == {"rework"}
     after = web.get(f"{API}/deliveries/{d['id']}", headers=pm).json()
-    assert after["accepted_items"] == 2 and len(after["refused_items"]) == 2
+    assert after["accepted_items"] == 2 and after["refused_items"] == ext[:2]
+    page = web.get(f"/projects/{pid}/deliveries").text
+    assert f'<p data-testid="dlv-refused">拒收（返工中）：{ext[0]}, {ext[1]}</p>' in page

@@ -91,7 +91,7 @@ def accept_cmd(
                               refused_items=refuse)
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} accepted: {counted(v.accepted_items, 'item')}, {amount(v.accepted_volume)} "
-        f"{v.volume_unit}"))
+        f"{v.volume_unit}{_refused(v)}", highlight=False))
 
 
 @app.command("reject")
@@ -157,7 +157,7 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         d = _as_shown(me, get_delivery(s, delivery_id))
     emit(d, as_json, lambda v: out.print(
         f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "
-        f"{amount(v.delivered_volume)} {v.volume_unit}{_where(v)}"
+        f"{amount(v.delivered_volume)} {v.volume_unit}{_where(v)}{_refused(v)}"
         + (f"\n  customer's note: {printable(v.acceptance_note)}" if v.acceptance_note else ""),
         highlight=False))
 
@@ -172,6 +172,15 @@ def _as_shown(user: Any, d: DeliveryOut) -> DeliveryOut:
 
 def _where(d: DeliveryOut) -> str:
     return f" → {d.path}" if d.path else ""
+
+
+def _refused(d: DeliveryOut) -> str:
+    """The refused items by the external ids the customer named them with (20 at most)."""
+    if not d.refused_items:
+        return ""
+    names = ", ".join(printable(n) for n in d.refused_items[:20])
+    more = f" and {len(d.refused_items) - 20} more" if len(d.refused_items) > 20 else ""  # noqa: PLR2004
+    return f"\n  refused, back to rework: {names}{more}"
 
 
 @app.command("download")

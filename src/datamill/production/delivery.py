@@ -452,14 +452,32 @@ def _models_with_versions(models: list[str]) -> list[str]:
 
 def get_delivery(session: Session, delivery_id: int) -> DeliveryOut:
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
-    return DeliveryOut.model_validate(d)
+    return _shown(session, [d])[0]
 
 
 def list_deliveries(session: Session, project_id: int) -> list[DeliveryOut]:
     """A project's deliveries, oldest first (rejected ones too: the redelivery follows them)."""
     get_or_raise(session, Project, project_id, "project", project_id=project_id)
-    return [DeliveryOut.model_validate(d) for d in session.scalars(
-        select(Delivery).where(Delivery.project_id == project_id).order_by(Delivery.id))]
+    return _shown(session, list(session.scalars(
+        select(Delivery).where(Delivery.project_id == project_id).order_by(Delivery.id))))
+
+
+def _shown(session: Session, rows: list[Delivery]) -> list[DeliveryOut]:
+    """The deliveries as their readers see them: the refused items named by their external ids
+    (the customer's own names for them), not by the internal ids the rows keep for settlement."""
+    ids = sorted({int(i) for d in rows for i in d.refused_items or []})
+    external: dict[int, str] = {}
+    for start in range(0, len(ids), 5000):  # bound the statement's parameters
+        external.update(session.execute(select(Item.id, Item.external_id).where(
+            Item.id.in_(ids[start:start + 5000]))).tuples().all())
+    shown = []
+    for d in rows:
+        out = DeliveryOut.model_validate(d)
+        if d.refused_items:  # an item since removed (retention) has no name left to give
+            out = out.model_copy(update={"refused_items": sorted(
+                external[int(i)] for i in d.refused_items if int(i) in external)})
+        shown.append(out)
+    return shown
 
 
 def delivery_file(
@@ -666,7 +684,7 @@ def record_acceptance(
         object_id=d.id, project_id=d.project_id, data=payload,
     )
     session.flush()
-    return DeliveryOut.model_validate(d)
+    return _shown(session, [d])[0]
 
 
 def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) -> list[Item]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 __all__ = [
     "AnnotationOut",
@@ -205,10 +205,20 @@ class DeliveryOut(_Out):
     accepted_items: int | None
     accepted_volume_base: int | None
     datasheet: dict[str, Any]
-    #: the items (ids) the customer's acceptance refused (None: none named)
-    refused_items: list[int] | None = None
+    #: the items the customer's acceptance refused, by their external ids (the names the
+    #: customer gave and the package's files use; None: none named)
+    refused_items: list[str] | None = None
     #: the customer's words with their acceptance or rejection (trial 8: stored, never shown)
     acceptance_note: str | None = None
+
+    @field_validator("refused_items", mode="before")
+    @classmethod
+    def _no_internal_ids(cls, value: object) -> object:
+        """The delivery's row holds the refused items' internal ids, which are never shown:
+        read from the row they are left out (the delivery service names them by external id)."""
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            return None
+        return value
 
     def _volume(self) -> dict[str, Any]:
         v = self.datasheet.get("volume")

@@ -25,6 +25,8 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.accept": "Record the acceptance",
     "dlv.refused": "Refused items (external ids, one per line)",
     "dlv.accept_refusing": "Accept all but these",
+    "dlv.refused_shown": "Refused, back to rework",
+    "dlv.more_refused": "more",
     "dlv.partial_hint": ("Fewer items or less volume than delivered: the vendors are paid for "
                          "this delivery pro rata, at the share the customer accepted. Name the "
                          "refused items below instead: they are reworked and delivered again, "

@@ -23,6 +23,8 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.note": "备注（可选）",
     "dlv.accept": "登记验收结果",
     "dlv.refused": "拒收条目（外部编号，每行一个）",
+    "dlv.refused_shown": "拒收（返工中）",
+    "dlv.more_refused": "个未列出",
     "dlv.accept_refusing": "验收其余条目",
     "dlv.partial_hint": "验收条数或数量少于交付时，本次交付按客户验收的比例与供应商结算；"
                         "也可在下方列出拒收条目：这些条目返工后重新交付，其余条目全额结算。",
