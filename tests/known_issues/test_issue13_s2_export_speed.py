@@ -248,10 +248,7 @@ def test_manifest_is_json_dumps_with_indent(files: dict[str, str]) -> None:
 
     for batch in ("batch-0001", 'b"ä'):
         expected = json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)
-        assert _manifest_json(batch, files) == expected
-        rooted = json.dumps({"batch": batch, "root": "/srv/d/ü 你", "files":
-                             dict(sorted(files.items()))}, indent=2)
-        assert _manifest_json(batch, files, "/srv/d/ü 你") == rooted
+        assert _manifest_json(batch, files) == expected  # no server folder ("root") in it
 
 
 def test_exports_load_neither_praatio_nor_pandas(tmp_path: Path) -> None:

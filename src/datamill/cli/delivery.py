@@ -218,8 +218,8 @@ def _project_id(session: Any, ref: str) -> int:
 def relocate_cmd(
     package: Annotated[Path, typer.Argument(help="The delivery package's folder, where it lies now.")],
     old_root: Annotated[str | None, typer.Option(
-        "--from", help="The folder it was written to (only for packages whose manifest.json "
-                       "does not record it).")] = None,
+        "--from", help="The folder it was written to (only for packages whose files name no "
+                       "media file by absolute path, which would tell it).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Rewrite the absolute paths inside a package copied elsewhere (Kaldi wav.scp, JSONL and

@@ -225,16 +225,14 @@ def _give_back_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _manifest_json(batch: str, files: dict[str, str], root: str | None = None) -> str:
-    """``json.dumps({"batch": batch, "root": root, "files": dict(sorted(files.items()))},
-    indent=2)`` (``root`` only when given: the folder the package was written to, which the
-    absolute paths inside it start with; see :mod:`.delivery_relocate`), written with the C
-    string encoder: ``json.dumps`` with an indent runs its pure-Python encoder, a quarter of a
-    second for the 100,000 entries of a TextGrid delivery."""
+def _manifest_json(batch: str, files: dict[str, str]) -> str:
+    """``json.dumps({"batch": batch, "files": dict(sorted(files.items()))}, indent=2)``, written
+    with the C string encoder: ``json.dumps`` with an indent runs its pure-Python encoder, a
+    quarter of a second for the 100,000 entries of a TextGrid delivery. No server path: the
+    folder the package was written to is not the customer's business (the customer's copy is
+    moved with :mod:`.delivery_relocate`, which reads that folder off the package's files)."""
     quote = encode_basestring_ascii
     head = f'{{\n  "batch": {quote(batch)},\n'
-    if root is not None:
-        head += f'  "root": {quote(root)},\n'
     if not files:
         return head + '  "files": {}\n}'
     entries = ",\n".join(
@@ -387,7 +385,7 @@ def _deliver(
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")
-    (staging / "manifest.json").write_text(_manifest_json(batch.name, files, str(out_dir)))
+    (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
     master = getattr(blobs, "master", None)  # set when encryption at rest is on
     if encrypt if encrypt is not None else master is not None:
         from datamill.compliance.export_crypto import encrypt_package

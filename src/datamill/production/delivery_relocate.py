@@ -3,11 +3,15 @@
 Some formats name media files by absolute path (Kaldi's ``wav.scp``, the ``audio`` column of
 speech's JSONL and Parquet): Kaldi and ``datasets`` resolve a relative path against the reader's
 working folder, not the package, so a package carries the absolute paths of the folder it was
-written to, which its ``manifest.json`` records as ``root``. Once a customer copies the package
-elsewhere, :func:`relocate_package` rewrites every occurrence of ``<old root>/`` in the package's
-text files (``.scp``, ``.jsonl``, ``.json``, ``.txt``, ``.csv``, ``.tsv``, ``.TextGrid`` ...)
-and in the string columns of its Parquet files to ``<new root>/``, updates the sha256 of each
-file it changed in the manifest and records the new root.
+written to. Its ``manifest.json`` does not name that folder (a server's path is nothing the
+customer needs; packages written before kept it as ``root``, which is no longer read and is
+dropped here): the old root is found where a text file names one of the package's own media
+files (listed in the manifest) by absolute path, ``<old root>/audio/utt1.wav``, or given
+(``old_root``, ``--from``). Once a customer copies the package elsewhere,
+:func:`relocate_package` rewrites every occurrence of ``<old root>/`` in the package's text files
+(``.scp``, ``.jsonl``, ``.json``, ``.txt``, ``.csv``, ``.tsv``, ``.TextGrid`` ...) and in the
+string columns of its Parquet files to ``<new root>/`` and updates the sha256 of each file it
+changed in the manifest.
 
 Only files the manifest lists are touched, and only where they lie inside the package: an
 entry that is absolute or climbs out with ``..`` is refused before anything is written, and a
@@ -21,9 +25,9 @@ place. Before the first file is touched the manifest records the move in progres
 (``relocating: {from, to}``), so a run that was interrupted is finished by running it again:
 paths under either root are rewritten to where the package lies now, an occurrence already
 rewritten is never rewritten twice (even when the new folder lies inside the old one) and the
-sha256 of every rewritable file is taken again. A package without ``root`` in its manifest
-(written before it was recorded) needs the old root given (``old_root``); the media files
-themselves are never touched.
+sha256 of every rewritable file is taken again. A package whose text files name none of its
+media files by absolute path needs the old root given (``old_root``); the media files themselves
+are never touched.
 """
 
 from __future__ import annotations
@@ -155,8 +159,6 @@ def _read_manifest(package: Path) -> tuple[Path, dict[str, Any], dict[str, str]]
             isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
         raise InvalidInput(f"{manifest_path} is not a delivery manifest: it must be an object "
                            "whose 'files' maps each file's path to its sha256")
-    if manifest.get("root") is not None and not isinstance(manifest["root"], str):
-        raise InvalidInput(f"{manifest_path}: 'root' must be a folder path (text)")
     moving = manifest.get("relocating")
     if moving is not None and not (isinstance(moving, dict) and all(
             isinstance(moving.get(k), str) for k in ("from", "to"))):
@@ -177,13 +179,86 @@ def _inside(package: Path, rel: str) -> Path | None:
     return path
 
 
+def _rewritable(rel: str) -> bool:
+    suffix = PurePosixPath(rel).suffix.lower()
+    return rel not in _NO_TOUCH and (suffix == ".parquet" or suffix in _TEXT_SUFFIXES)
+
+
+#: what may stand before an absolute path in a line of text, and what cannot lie inside the root
+_BEFORE = frozenset(" \t=,;'\"")
+_NOT_IN_ROOT = frozenset("\t,;'\"")
+
+
+def _root_in_line(line: str, media: frozenset[str], tops: tuple[str, ...]) -> str | None:
+    """The folder before ``/<media file>`` in ``line``, where a path starts (line start, or
+    after a blank, ``=``, a comma, a semicolon or a quote; a root may hold blanks)."""
+    for top in tops:
+        at = line.find(f"/{top}/")
+        while at > 0:
+            end = at + 1
+            while end < len(line) and not line[end].isspace() and line[end] not in "\"',;":
+                end += 1
+            if line[at + 1:end] in media:
+                for start in range(at):
+                    if line[start] == "/" and (start == 0 or line[start - 1] in _BEFORE) and \
+                            not _NOT_IN_ROOT.intersection(line[start:at]):
+                        return line[start:at]
+            at = line.find(f"/{top}/", at + 1)
+    return None
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _find_root(package: Path, files: dict[str, str]) -> str | None:
+    """The folder the package was written to, read off an absolute path that names one of its
+    media files (``<root>/audio/utt1.wav`` in ``kaldi/wav.scp``), or None when none does."""
+    media = frozenset(rel for rel in files if not _rewritable(rel) and rel not in _NO_TOUCH
+                      and "/" in rel)
+    tops = tuple(sorted({rel.split("/", 1)[0] for rel in media}))
+    if not media:
+        return None
+    texts = sorted((rel for rel in files if _rewritable(rel)
+                    and not rel.lower().endswith(".parquet")),
+                   key=lambda rel: (rel.lower().endswith((".json", ".jsonl")), rel))
+    for rel in texts:
+        path = _inside(package, rel)
+        if path is None:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        json_like = path.suffix.lower() in (".json", ".jsonl")
+        chunks = text.splitlines() if not json_like or path.suffix.lower() == ".jsonl" else [text]
+        for chunk in chunks:
+            if not json_like:
+                found = _root_in_line(chunk, media, tops)
+            else:  # the paths as JSON holds them (escaped), one string at a time
+                try:
+                    values = list(_strings(json.loads(chunk))) if chunk.strip() else []
+                except json.JSONDecodeError:
+                    break
+                found = next((r for v in values if v.startswith("/")
+                              and (r := _root_in_line(v, media, tops))), None)
+            if found:
+                return found
+    return None
+
+
 def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateReport:
     """Rewrite the package at ``package`` for where it lies now (see the module's description).
 
     Raises:
         InvalidInput: ``package`` is no folder or holds no readable ``manifest.json``; the
             manifest lists a path outside the package; it records no root and ``old_root`` is
-            not given; the package's folder holds a control character or a double quote.
+            not given and no text file names a media file by absolute path; the package's
+            folder holds a control character or a double quote.
     """
     try:
         package = package.resolve()
@@ -191,11 +266,13 @@ def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateR
         raise InvalidInput(f"{package} is not a folder ({err})", path=str(package)) from err
     manifest_path, manifest, files = _read_manifest(package)
     moving = manifest.get("relocating")
-    old = (old_root or (moving or {}).get("from") or manifest.get("root") or "").rstrip("/")
+    old = (old_root or (moving or {}).get("from") or _find_root(package, files) or ""
+           ).rstrip("/")
     if not old:
         raise InvalidInput(
-            f"{manifest_path} does not record the folder the package was written to; give it "
-            "(--from OLD_FOLDER, the start of the absolute paths in kaldi/wav.scp)")
+            f"no file of {package} names one of its media files by absolute path, which would "
+            "tell the folder the package was written to; give it (--from OLD_FOLDER, the start "
+            "of the absolute paths in kaldi/wav.scp)")
     new = str(package)
     olds = [r for r in dict.fromkeys((old, (moving or {}).get("to", "").rstrip("/"))) if r
             and r != new]
@@ -225,7 +302,7 @@ def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateR
             if hits or moving is not None:  # a rerun: a file may have changed in the cut-off run
                 files[rel] = sha256_file(path)
     manifest.pop("relocating", None)
+    manifest.pop("root", None)  # a server's folder, recorded by packages written before
     manifest["files"] = dict(sorted(files.items()))
-    manifest["root"] = new
     _replace_atomically(manifest_path, json.dumps(manifest, indent=2).encode())
     return RelocateReport(old, new, changed, replaced)

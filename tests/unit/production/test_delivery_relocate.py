@@ -1,7 +1,9 @@
 """A delivery package copied elsewhere: ``datamill delivery relocate`` rewrites the absolute
 paths inside it (Kaldi ``wav.scp``, the JSONL and Parquet audio paths) to where it lies now and
 updates the manifest's sha256 sums; lhotse and HF datasets then read it with the original gone.
-A package whose manifest does not record its root needs ``--from``; JSON in every case."""
+The manifest names no server folder (trial: its ``root`` told the customer the server's path):
+the old folder is read off the absolute paths that name the package's media files, and a
+package whose files name none needs ``--from``; JSON in every case."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def test_a_moved_package_is_rewritten_for_its_new_place(
     with runtime.session() as s:
         first = Path(deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out").path)
     manifest = json.loads((first / "manifest.json").read_text())
-    assert manifest["root"] == str(first)
+    assert "root" not in manifest and str(tmp_path) not in (first / "manifest.json").read_text()
     moved = tmp_path / "customer" / "dataset v1"
     shutil.copytree(first, moved)
     shutil.rmtree(first)
@@ -51,7 +53,7 @@ def test_a_moved_package_is_rewritten_for_its_new_place(
     assert {"kaldi/wav.scp", "hf/data.jsonl", "hf/data.parquet"} <= set(report["files"])
     assert report["replaced"] >= 12  # noqa: PLR2004 - 4 recordings in 3 files
     after = json.loads((moved / "manifest.json").read_text())
-    assert after["root"] == str(moved.resolve())
+    assert "root" not in after  # the customer's own folder is not written down either
     for rel, digest in after["files"].items():
         assert hashlib.sha256((moved / rel).read_bytes()).hexdigest() == digest, rel
     assert str(first) not in (moved / "kaldi" / "wav.scp").read_text()
@@ -59,18 +61,22 @@ def test_a_moved_package_is_rewritten_for_its_new_place(
     again = relocate_package(moved)  # nothing left to do
     assert (again.files, again.replaced) == ([], 0)
 
-    # a package written before the root was recorded
+    # a package written before: its manifest's root (a server path) is neither read nor kept
     older = tmp_path / "older"
     shutil.copytree(moved, older)
     legacy = json.loads((older / "manifest.json").read_text())
-    del legacy["root"]
+    legacy["root"] = "/srv/datamill/deliveries/project-1/b1"
     (older / "manifest.json").write_text(json.dumps(legacy))
-    refused = CliRunner().invoke(app, ["delivery", "relocate", str(older), "--json"])
+    done = relocate_package(older)
+    assert done.old_root == str(moved.resolve()) and "kaldi/wav.scp" in done.files
+    assert "root" not in json.loads((older / "manifest.json").read_text())
+    _read_back_with_real_tools(older)
+    # files that name no media file by absolute path do not tell the old folder
+    bare = _package(tmp_path / "bare", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+    refused = CliRunner().invoke(app, ["delivery", "relocate", str(bare), "--json"])
     assert refused.exit_code == 2  # noqa: PLR2004 - invalid input
     assert "--from OLD_FOLDER" in json.loads(refused.stdout)["error"]["message"]
-    done = relocate_package(older, old_root=str(moved.resolve()))
-    assert "kaldi/wav.scp" in done.files
-    _read_back_with_real_tools(older)
+    assert relocate_package(bare, old_root="/old/pkg").files == ["kaldi/wav.scp"]
     with pytest.raises(InvalidInput, match=r"nothing does not exist"):
         relocate_package(tmp_path / "nothing")
     (tmp_path / "empty").mkdir()
@@ -81,13 +87,13 @@ def test_a_moved_package_is_rewritten_for_its_new_place(
 # ------------------------------------------------------------------ hostile and cut-off packages
 
 
-def _package(root: Path, old: str, files: dict[str, str], **extra: object) -> Path:
-    """A hand-made package under ``root`` written (so its manifest says) at ``old``."""
+def _package(root: Path, files: dict[str, str], **extra: object) -> Path:
+    """A hand-made package under ``root`` (``old_root`` tells where it was written)."""
     root.mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-    manifest = {"root": old, "files": {rel: hashlib.sha256(text.encode()).hexdigest()
+    manifest = {"files": {rel: hashlib.sha256(text.encode()).hexdigest()
                                        for rel, text in files.items()}, **extra}
     (root / "manifest.json").write_text(json.dumps(manifest))
     return root
@@ -103,7 +109,7 @@ def test_entries_outside_the_package_are_refused_and_nothing_is_written(tmp_path
     victim.parent.mkdir()
     victim.write_text("secret /old/pkg/x\n")
     for bad in ("../outside/victim.txt", str(victim), "kaldi/../../outside/victim.txt"):
-        pkg = _package(tmp_path / f"p{len(bad)}", "/old/pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+        pkg = _package(tmp_path / f"p{len(bad)}", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
         manifest = json.loads((pkg / "manifest.json").read_text())
         manifest["files"][bad] = "0" * 64
         (pkg / "manifest.json").write_text(json.dumps(manifest))
@@ -121,7 +127,7 @@ def test_links_are_never_followed(tmp_path: Path) -> None:
     (outside / "d").mkdir(parents=True)
     (outside / "d" / "f.txt").write_text("/old/pkg/x\n")
     (outside / "target").write_text("untouched\n")
-    pkg = _package(tmp_path / "pkg", "/old/pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+    pkg = _package(tmp_path / "pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
     (pkg / "link").symlink_to(outside / "d")  # a folder link leading out
     manifest = json.loads((pkg / "manifest.json").read_text())
     manifest["files"]["link/f.txt"] = "0" * 64
@@ -129,7 +135,7 @@ def test_links_are_never_followed(tmp_path: Path) -> None:
     # a planted temporary name pointing out of the package
     (pkg / "kaldi" / ".wav.scp.relocating").symlink_to(outside / "target")
     (pkg / "kaldi" / "wav.scp").chmod(0o600)
-    report = relocate_package(pkg)
+    report = relocate_package(pkg, old_root="/old/pkg")
     assert report.files == ["kaldi/wav.scp"]
     assert (outside / "d" / "f.txt").read_text() == "/old/pkg/x\n"
     assert (outside / "target").read_text() == "untouched\n"
@@ -141,11 +147,11 @@ def test_links_are_never_followed(tmp_path: Path) -> None:
 
 
 def test_only_paths_that_start_with_the_old_root_are_rewritten(tmp_path: Path) -> None:
-    pkg = _package(tmp_path / "pkg", "/old/pkg", {
+    pkg = _package(tmp_path / "pkg", {
         "kaldi/wav.scp": "u1 /old/pkg/a.wav\nu2 /mnt/old/pkg/b.wav\n",
         "hf/data.jsonl": '{"audio": "/old/pkg/a.wav", "other": "x/old/pkg/b"}\n',
     })
-    report = relocate_package(pkg)
+    report = relocate_package(pkg, old_root="/old/pkg")
     new = str(pkg.resolve())
     assert (pkg / "kaldi" / "wav.scp").read_text() == f"u1 {new}/a.wav\nu2 /mnt/old/pkg/b.wav\n"
     row = json.loads((pkg / "hf" / "data.jsonl").read_text())
@@ -155,16 +161,16 @@ def test_only_paths_that_start_with_the_old_root_are_rewritten(tmp_path: Path) -
 
 
 def test_json_files_get_the_new_root_escaped_and_unsafe_roots_are_refused(tmp_path: Path) -> None:
-    pkg = _package(tmp_path / "we\\ird é" / "pkg", "/old/pkg",
+    pkg = _package(tmp_path / "we\\ird é" / "pkg",
                    {"hf/data.jsonl": '{"audio": "/old/pkg/a.wav"}\n',
                     "kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
-    relocate_package(pkg)
+    relocate_package(pkg, old_root="/old/pkg")
     assert json.loads((pkg / "hf" / "data.jsonl").read_text())["audio"] == f"{pkg.resolve()}/a.wav"
     _sha_ok(pkg)
     for name in ('quo"te', "new\nline", "tab\tbed"):
-        bad = _package(tmp_path / name / "pkg", "/old/pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
+        bad = _package(tmp_path / name / "pkg", {"kaldi/wav.scp": "u1 /old/pkg/a.wav\n"})
         with pytest.raises(InvalidInput, match="control character or a double quote"):
-            relocate_package(bad)
+            relocate_package(bad, old_root="/old/pkg")
         assert (bad / "kaldi" / "wav.scp").read_text() == "u1 /old/pkg/a.wav\n"
 
 
@@ -174,17 +180,18 @@ def test_a_cut_off_run_is_finished_by_running_it_again(tmp_path: Path) -> None:
     old = tmp_path / "src"
     pkg = old / "copy" / "pkg"  # the new folder lies inside the old one
     new = str(pkg.resolve())
-    files = {"a/one.scp": f"u1 {old}/x.wav\n", "b/two.scp": f"u2 {old}/y.wav\n"}
-    _package(pkg, str(old), files, relocating={"from": str(old), "to": new})
-    (pkg / "a" / "one.scp").write_text(f"u1 {new}/x.wav\n")  # done before the cut
+    files = {"a/one.scp": f"u1 {old}/audio/x.wav\n", "b/two.scp": f"u2 {old}/audio/y.wav\n",
+             "audio/x.wav": "RIFF", "audio/y.wav": "RIFF"}
+    _package(pkg, files, relocating={"from": str(old), "to": new})
+    (pkg / "a" / "one.scp").write_text(f"u1 {new}/audio/x.wav\n")  # done before the cut
     report = relocate_package(pkg)
-    assert (pkg / "a" / "one.scp").read_text() == f"u1 {new}/x.wav\n"  # not rewritten twice
-    assert (pkg / "b" / "two.scp").read_text() == f"u2 {new}/y.wav\n"
+    assert (pkg / "a" / "one.scp").read_text() == f"u1 {new}/audio/x.wav\n"  # not twice
+    assert (pkg / "b" / "two.scp").read_text() == f"u2 {new}/audio/y.wav\n"
     assert report.files == ["b/two.scp"]
     manifest = json.loads((pkg / "manifest.json").read_text())
-    assert "relocating" not in manifest and manifest["root"] == new
+    assert "relocating" not in manifest and "root" not in manifest
     _sha_ok(pkg)  # the file rewritten before the cut has its sha256 again
-    assert relocate_package(pkg).replaced == 0
+    assert relocate_package(pkg).replaced == 0  # the folder read off its files: this one
 
 
 @pytest.mark.parametrize("manifest", ["[]", "null", '{"root": 5, "files": {}}',
@@ -208,3 +215,25 @@ def test_a_link_that_loops_is_invalid_input_not_a_crash(tmp_path: Path) -> None:
     loop.symlink_to(tmp_path / "loop")
     with pytest.raises(InvalidInput, match="is not a folder"):
         relocate_package(loop)
+
+
+@pytest.mark.parametrize("rel,text", [
+    ("hf/data.jsonl", lambda old: json.dumps({"source": "/raw/audio/u0.wav",
+                                              "audio": f"{old}/audio/u1.wav"}) + "\n"),
+    ("meta/items.csv", lambda old: f"id,path\nu1,{old}/audio/u1.wav\n"),
+    ("kaldi/wav.scp", lambda old: f"u1 {old}/audio/u1.wav\n"),
+])
+def test_the_old_folder_is_read_off_the_paths_of_the_packages_media(
+    tmp_path: Path, rel: str, text: object,
+) -> None:
+    """Where the manifest names no folder, an absolute path to one of the package's own media
+    files tells it (JSON-escaped, with blanks and non-ASCII letters); a path to a file the
+    package does not hold (``/raw/audio/u0.wav``) does not."""
+    old = "/srv/dé livery/project-1/b1"
+    assert callable(text)
+    pkg = _package(tmp_path / "pkg", {rel: text(old), "audio/u1.wav": "RIFF"})
+    report = relocate_package(pkg)
+    assert (report.old_root, report.files, report.replaced) == (old, [rel], 1)
+    assert old not in (pkg / rel).read_text(encoding="utf-8")
+    assert f"{pkg.resolve()}/audio/u1.wav" in (pkg / rel).read_text(encoding="utf-8")
+    _sha_ok(pkg)
