@@ -70,6 +70,9 @@ Progress = Callable[[int], None]
 #: a chunk's new files against the project's stored ones until that chunk commits (PostgreSQL;
 #: SQLite's ``BEGIN IMMEDIATE`` already serialises writers)
 _CONTENT_LOCKS = 0x64_6D_69_63 << 32
+#: one advisory lock per project ("dmir"): held from the look for a running import of a source
+#: to the commit of the new run, so two requests never both start one for the same source
+_RUN_LOCKS = 0x64_6D_69_72 << 32
 
 
 def resolve_import_path(root: Path, given: str) -> Path:
@@ -193,7 +196,14 @@ def _start_run(
     session: Session, project_id: int, source: Path, resume: int | None,
     options: dict[str, Any] | None,
 ) -> tuple[ImportRun, bool]:
-    """A new run (committed, owned by this process), or the interrupted run taken over."""
+    """A new run (committed, owned by this process), or the interrupted run taken over.
+
+    The look for a running or interrupted run of the same source and the new run's insert
+    happen under the project's run lock (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
+    serialises them), so of two requests importing one source at once, one runs and the other
+    is told which run is importing it (409) or, once it finished, finds its items present.
+    """
+    append_lock(session, _RUN_LOCKS + project_id)
     mark_interrupted_imports(session, project_id)
     where = printable(os.path.abspath(source))
     run: ImportRun | None = None
@@ -211,9 +221,11 @@ def _start_run(
         ).first()
         if run is not None and run.status == "running":
             raise Conflict(
-                f"import {run.id} of this source is still running (process {run.pid} on"
-                f" {run.host}); wait for it, or resume it once it is interrupted",
-                import_run_id=run.id,
+                f"another import of this source is still running (import {run.id}, process"
+                f" {run.pid} on {run.host}); this request imported nothing: wait for that import to"
+                " finish (or resume it once it is interrupted), then import again to add what"
+                " it did not take",
+                running_import_run_id=run.id,
             )
     if run is not None:
         claim_import_run(session, run)
@@ -524,10 +536,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         tally["imported"] += 1
 
     def insert_new() -> None:
-        """Insert the chunk's new items, less those whose bytes another import committed
-        since this one read the project (each refused, naming the item it stored): checked
-        and inserted under the project's content lock, so two imports at once never both
-        take the same bytes."""
+        """Insert the chunk's new items, less those another import committed since this one
+        read the project: the same item (same id, same bytes: counted present, as a re-import
+        counts it), another file under the same id, or the same bytes under another id (each
+        refused, naming the item stored). Checked and inserted under the project's content
+        lock, so two imports at once never both take the same bytes or id."""
         if not new_rows:
             return
         append_lock(session, _CONTENT_LOCKS + project_id)
@@ -541,16 +554,34 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                 .order_by(Item.id)
             ):
                 taken.setdefault(sha, (ext, name))
-        if taken:
-            keep = [r for r in new_rows if r["sha256"] not in taken]
+        ids = [r["external_id"] for r in new_rows]
+        named: dict[str, str] = {}  # external id -> sha256 of an item another import stored
+        for i in range(0, len(ids), 500):
+            named.update(session.execute(
+                select(Item.external_id, Item.sha256)
+                .where(Item.project_id == project_id, Item.external_id.in_(ids[i:i + 500]))
+            ).tuples().all())
+        if taken or named:
+            keep = []
             for r in new_rows:
-                if r["sha256"] in taken:
-                    kept = by_sha[r["sha256"]] = taken[r["sha256"]]
-                    existing.pop(r["external_id"], None)
-                    levels.pop(r["external_id"], None)
-                    tally["imported"] -= 1
-                    reject(wheres.pop(r["external_id"]), same_bytes_reason(r["sha256"], *kept),
-                           code=SAME_BYTES, kept=kept[0])
+                ext, digest = r["external_id"], r["sha256"]
+                if ext not in named and digest not in taken:
+                    keep.append(r)
+                    continue
+                existing.pop(ext, None)
+                levels.pop(ext, None)
+                tally["imported"] -= 1
+                where = wheres.pop(ext)
+                if named.get(ext) == digest:  # a concurrent import of the same item: present
+                    existing[ext] = (digest, None, None)
+                    tally["duplicates"] += 1
+                elif ext in named:
+                    reject(where, f"item {ext!r} already exists in the project with other"
+                                  f" {plugin.media_folder} (imported at the same time)")
+                else:
+                    kept = by_sha[digest] = taken[digest]
+                    reject(where, same_bytes_reason(digest, *kept), code=SAME_BYTES,
+                           kept=kept[0])
             new_rows[:] = keep
         insert_rows(session, Item.__table__, new_rows)  # type: ignore[arg-type]
         new_rows.clear()
