@@ -128,6 +128,12 @@ def import_cmd(
             for rej in r.rejections:
                 t.add_row(str(rej["source"]), str(rej["reason"]))
             out.print(t)
+        if r.skipped:
+            t = Table("file", "reason", title=f"Not imported: {counted(len(r.skipped), 'file')}"
+                      " of the folder")
+            for skip in r.skipped:
+                t.add_row(str(skip["source"]), str(skip["reason"]))
+            out.print(t)
 
     emit(report, as_json, render)
 

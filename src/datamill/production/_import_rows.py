@@ -16,7 +16,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,7 +30,9 @@ from datamill.core.jsontext import describe_json_error
 
 __all__ = [
     "ManifestRow",
+    "Skipped",
     "SourceRow",
+    "Splitter",
     "confine",
     "id_problem",
     "iter_source_rows",
@@ -583,14 +585,49 @@ def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
         raise ValueError(f"{what} is not UTF-8 (byte {err.start}){_encoding_hint(raw)}") from err
 
 
-def _folder_rows(
-    root: Path, suffixes: tuple[str, ...], prompt_sidecars: bool = True
+#: a modality's reader of a file in a folder it splits into items itself (an LLM project's
+#: ``.jsonl``): the file and its path relative to the folder; ``None`` when it takes no such file
+Splitter = Callable[[Path, str], Iterator[SourceRow] | None]
+#: where a folder import lists a file it does not take: (the file relative to the folder, why)
+Skipped = Callable[[str, str], None]
+
+
+def _not_taken(rel: Path) -> str:
+    """Why a folder import does not take the file ``rel`` (not one of the modality's)."""
+    kind = rel.suffix.lower()
+    reason = f"not a file this project imports ({kind or 'no suffix'})"
+    if kind in (".csv", ".jsonl"):
+        reason += "; a manifest is read when it is imported by name"
+    return reason
+
+
+def _folder_rows(  # noqa: C901 - one outcome a file
+    root: Path, suffixes: tuple[str, ...], prompt_sidecars: bool = True,
+    split: Splitter | None = None, skipped: Skipped | None = None,
 ) -> Iterator[SourceRow]:
     dirs: dict[str, str] = {}
-    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in suffixes):
+    media: list[Path] = []
+    others: list[Path] = []
+    for p in root.rglob("*"):
+        if p.suffix.lower() in suffixes:
+            media.append(p)
+        elif not p.is_dir():
+            others.append(p)
+    # a speech prompt: the .txt beside a media file (read with it, so not listed as skipped)
+    sidecars = {p.with_suffix(".txt") for p in media} if prompt_sidecars else set()
+    others = [p for p in others if p not in sidecars]
+    taken = set(media)
+    for path in sorted([*media, *others]):
         rel = path.relative_to(root)
         where = printable(rel.as_posix())
         real = confine(root, path, "file", dirs)
+        if path not in taken:
+            parts = split(real, rel.as_posix()) if split and not isinstance(real, str) else None
+            if parts is not None:
+                yield from parts
+            elif skipped is not None:
+                skipped(where, _not_taken(rel))
+            continue
         if isinstance(real, str):
             yield SourceRow(where=where, error=real)
             continue
@@ -605,9 +642,10 @@ def _folder_rows(
         yield row
 
 
-def iter_source_rows(
+def iter_source_rows(  # noqa: PLR0913 - the folder options
     source: Path, root: Path | None = None, suffixes: tuple[str, ...] = (),
-    prompt_sidecars: bool = True,
+    prompt_sidecars: bool = True, split: Splitter | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[SourceRow]:
     """Rows from a folder, or from a ``.csv`` / ``.jsonl`` manifest.
 
@@ -620,6 +658,10 @@ def iter_source_rows(
             YOLO labels) says ``prompt_sidecars = False``.
         root: The folder nothing may be read from outside of; by default ``source`` itself
             (a folder) or the manifest's folder. ``source`` must resolve inside it.
+        split: In a folder, reads a file that is not a media file but that the modality
+            splits into items (an LLM project's ``.jsonl``), record by record.
+        skipped: In a folder, told of every file taken neither as a media file, a prompt
+            sidecar nor by ``split``, with the reason (the import report lists them).
 
     Raises:
         InvalidInput: ``source`` does not exist, is not a folder or manifest, or lies outside
@@ -637,7 +679,7 @@ def iter_source_rows(
         if not suffixes:
             raise InvalidInput("a folder import needs the modality's media suffixes",
                                path=str(source))
-        return _folder_rows(real, suffixes, prompt_sidecars)
+        return _folder_rows(real, suffixes, prompt_sidecars, split, skipped)
     if real.is_file() and source.suffix.lower() in (".csv", ".jsonl"):
         folder = Path(os.path.realpath(source.parent))  # rows are relative to the manifest
         if not folder.is_relative_to(limit):

@@ -31,6 +31,7 @@ from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._import_rows import (
     MAX_PATH_CHARS,
+    Skipped,
     SourceRow,
     confine,
     iter_source_rows,
@@ -157,16 +158,59 @@ def _describe(
         return err.message
 
 
+def _split_parts(
+    split: Callable[..., Any], source: Path, staging: Path, requirements: dict[str, Any],
+    name: str,
+) -> Iterator[SourceRow] | None:
+    """The rows of ``source`` as the modality's ``split_source`` writes them into ``staging``
+    (None: it does not split this file); ``name`` replaces the file's name at the start of each
+    row's ``where`` (a file in a folder is named by its path in the folder)."""
+    parts = split(source, staging, requirements)
+    if parts is None:
+        return None
+
+    def rows() -> Iterator[SourceRow]:
+        for where, file_name, reason in parts:
+            if where.startswith(source.name) and name != source.name:
+                where = name + where[len(source.name):]
+            if file_name is None:
+                yield SourceRow(where=where, error=reason or "refused")
+            else:
+                yield SourceRow(where=where, path=staging / file_name, filename=file_name,
+                                external_id=Path(file_name).stem)
+
+    return rows()
+
+
 def _split_rows(
-    plugin: ModalityPlugin, source: Path, root: Path | None, requirements: dict[str, Any]
+    plugin: ModalityPlugin, source: Path, root: Path | None, requirements: dict[str, Any],
+    skipped: Skipped,
 ) -> Iterator[SourceRow] | None:
     """The rows of a source the modality splits into media files itself (a JSONL of LLM
     records: one file a record), or None. The optional plugin method ``split_source(source,
     out_dir, requirements)`` returns None (import ``source`` as it is) or yields ``(where, file
     name in out_dir, None)`` / ``(where, None, rejection reason)`` in source order; the files
-    live in a temporary folder until the import has stored them."""
+    live in a temporary folder until the import has stored them. In a folder, the modality's
+    media files are imported as they are and every other file is offered to ``split_source``
+    (an LLM project's ``.jsonl`` beside its ``.json`` records); what it refuses is ``skipped``.
+    """
     split = getattr(plugin, "split_source", None)
-    if split is None or not os.path.isfile(source):
+    if split is None:
+        return None
+    if os.path.isdir(source):
+        staging = tempfile.TemporaryDirectory(prefix="datamill-split-")
+        folder = iter_source_rows(source, root, plugin.media_suffixes,
+                                  getattr(plugin, "prompt_sidecars", True), skipped=skipped,
+                                  split=lambda path, rel: _split_parts(
+                                      split, path, Path(tempfile.mkdtemp(dir=staging.name)),
+                                      requirements, rel))
+
+        def in_staging() -> Iterator[SourceRow]:
+            with staging:
+                yield from folder
+
+        return in_staging()
+    if not os.path.isfile(source):
         return None
     source = Path(os.path.abspath(source))
     real = confine(Path(os.path.realpath(root if root is not None else source.parent)), source,
@@ -174,22 +218,16 @@ def _split_rows(
     if isinstance(real, str):
         raise InvalidInput(real, path=str(source))
     staging = tempfile.TemporaryDirectory(prefix="datamill-split-")
-    parts = split(real, Path(staging.name), requirements)
-    if parts is None:
+    rows = _split_parts(split, real, Path(staging.name), requirements, source.name)
+    if rows is None:
         staging.cleanup()
         return None
 
-    def rows() -> Iterator[SourceRow]:
+    def in_staging_file() -> Iterator[SourceRow]:
         with staging:
-            for where, name, reason in parts:
-                if name is None:
-                    yield SourceRow(where=where, error=reason or "refused")
-                else:
-                    path = Path(staging.name) / name
-                    yield SourceRow(where=where, path=path, filename=name,
-                                    external_id=Path(name).stem)
+            yield from rows
 
-    return rows()
+    return in_staging_file()
 
 
 def _start_run(
@@ -315,9 +353,15 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     if in_place and hasattr(plugin, "split_source"):
         raise InvalidInput(f"{project.modality} files are split into items at import; they cannot "
                            "be registered in place (import without --in-place)")
+    skipped: list[dict[str, str]] = []  # a folder's files the import does not take
+
+    def skip(where: str, reason: str) -> None:
+        skipped.append({"source": where, "reason": reason})
+
     if rows is None:  # validates the source before anything is written
-        rows = _split_rows(plugin, source, root, requirements) or iter_source_rows(
-            source, root, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True))
+        rows = _split_rows(plugin, source, root, requirements, skip) or iter_source_rows(
+            source, root, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
+            skipped=skip)
     options: dict[str, Any] | None = (
         {"in_place": True, "url_roots": list(url_roots)} if in_place
         else {"labelled": labelled_format} if labelled_format else None)
@@ -636,4 +680,5 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         rejected=run.rejected,
         rejections=rejections,
         replaced=replaced,
+        skipped=skipped,
     )

@@ -68,6 +68,9 @@ class ImportReport(BaseModel):
     #: of ``imported``: items the checks had set aside (never annotated) whose file this
     #: import replaced with a new one under the same id (re-collection); checked afresh
     replaced: int = 0
+    #: a folder import: ``source`` and ``reason`` per file it did not take (not one the
+    #: project imports, ``notes.txt``); not counted in ``total``
+    skipped: list[dict[str, str]] = Field(default_factory=list)
 
 
 class ImportRunOut(_Out):

@@ -205,6 +205,8 @@ def import_endpoint(
         "source": relative_to_root(report.source, root),
         "rejections": [{k: relative_to_root(v, root) for k, v in r.items()}
                        for r in report.rejections],
+        "skipped": [{k: relative_to_root(v, root) for k, v in r.items()}
+                    for r in report.skipped],
     })
 
 
