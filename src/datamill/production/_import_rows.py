@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from datamill.core.encodings import conversion_advice, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 from datamill.core.jsontext import describe_json_error
@@ -470,10 +471,15 @@ def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> S
     )
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
-    """(line number, text, error) per line; undecodable or over-long lines yield an error."""
-    with path.open("rb") as fh:
+def _lines(path: Path, name: str = "") -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text, error) per line; undecodable or over-long lines yield an error.
+
+    A file with a UTF-16/32 byte-order mark is read as such; the first line that is not UTF-8
+    names the file's likely encoding and how to convert it, once (the others say "see line N").
+    """
+    with open_utf8(path) as fh:
         lineno = 0
+        advised = 0
         while raw := fh.readline(MAX_LINE_BYTES + 1):
             lineno += 1
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
@@ -484,8 +490,12 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
             try:
                 yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8"), None
             except UnicodeDecodeError as err:
-                yield (lineno, None, f"line is not UTF-8 ({err.reason} at byte {err.start})"
-                       f"{_encoding_hint(raw)}")
+                said = f"line is not UTF-8 ({err.reason} at byte {err.start})"
+                if advised:
+                    yield lineno, None, f"{said}; see line {advised} for the file's encoding"
+                    continue
+                advised = lineno
+                yield lineno, None, f"{said}: {conversion_advice(raw, name or path.name)}"
 
 
 def _encoding_hint(raw: bytes) -> str:
@@ -502,7 +512,7 @@ def _encoding_hint(raw: bytes) -> str:
 
 def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     dirs: dict[str, str] = {}
-    for lineno, text, error in _lines(manifest):
+    for lineno, text, error in _lines(manifest, name):
         where = f"{name}:{lineno}"
         if error:
             yield SourceRow(where=where, error=error)
@@ -536,7 +546,7 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     header: list[str] | None = None
     field_limit = csv.field_size_limit()  # a longer line goes to csv, which refuses long fields
     dirs: dict[str, str] = {}
-    for lineno, text, error in _lines(manifest):
+    for lineno, text, error in _lines(manifest, name):
         where = f"{name}:{lineno}"
         if error:
             if header is None:

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from datamill.core.encodings import conversion_advice, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import describe_json_error
 
@@ -176,13 +177,23 @@ def canonical_record(record: LlmRecord) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _decode(data: bytes, where: str, *, bom_ok: bool = True) -> Any:
+def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "") -> Any:
+    """The JSON value in ``data``; a whole ``file`` (named so) may also be UTF-16/32 with a
+    byte-order mark, and one that is not UTF-8 is refused naming its likely encoding."""
     if bom_ok and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte-order mark at the start is tolerated
+    elif bom_ok and data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode" text
+        try:
+            data = data.decode("utf-32" if data.startswith(b"\xff\xfe\x00\x00") else "utf-16"
+                               ).encode("utf-8")
+        except UnicodeDecodeError:
+            pass  # refused below, as not UTF-8
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InvalidInput(f"{where}: not UTF-8 ({err.reason} at byte {err.start})") from err
+        advice = f": {conversion_advice(data, file)}" if file else ""
+        raise InvalidInput(f"{where}: not UTF-8 ({err.reason} at byte {err.start}){advice}"
+                           ) from err
     if text.startswith("\ufeff"):
         raise InvalidInput(f"{where}: a byte-order mark is allowed only at the start of the"
                            " file; remove it")
@@ -200,7 +211,7 @@ def read_record(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LlmRecord:
     limit = min(max_bytes, MAX_RECORD_BYTES)
     if size > limit:
         raise InvalidInput(f"record is {size} bytes; the limit is {limit}")
-    return parse_record(_decode(path.read_bytes(), "record"))
+    return parse_record(_decode(path.read_bytes(), "record", file=path.name))
 
 
 def describe_record(record: LlmRecord) -> LlmItemAttributes:
@@ -220,7 +231,7 @@ Split = tuple[str, str | None, str | None]  # (where, file name written, rejecti
 
 def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) per line; an over-long line yields None (and is skipped, not read)."""
-    with path.open("rb") as fh:
+    with open_utf8(path) as fh:  # a UTF-16/32 file with a byte-order mark: read as UTF-8
         lineno = 0
         while raw := fh.readline(max_bytes + 2):
             lineno += 1
@@ -239,7 +250,7 @@ def _json_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, A
                                  " split it into JSONL")
         return
     try:
-        value = _decode(path.read_bytes(), name)
+        value = _decode(path.read_bytes(), name, file=name)
     except InvalidInput as err:
         yield name, err
         return
@@ -251,6 +262,9 @@ def _json_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, A
 
 
 def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, Any]]:
+    """(where, decoded record or InvalidInput) per line of a JSONL file; the first line that is
+    not UTF-8 names the file's likely encoding and how to convert it, once."""
+    advised = 0
     for lineno, raw in _lines(path, max_bytes):
         where = f"{name}:{lineno}"
         if raw is None:
@@ -261,8 +275,13 @@ def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, 
         if not raw.strip():
             continue
         try:
-            yield where, _decode(raw.rstrip(b"\r\n"), f"line {lineno}", bom_ok=False)
+            yield where, _decode(raw.rstrip(b"\r\n"), f"line {lineno}", bom_ok=False,
+                                 file="" if advised else name)
         except InvalidInput as err:
+            if isinstance(err.__cause__, UnicodeDecodeError):
+                if advised:
+                    err.message += f"; see line {advised} for the file's encoding"
+                advised = advised or lineno
             yield where, err
 
 
