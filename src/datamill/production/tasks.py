@@ -307,7 +307,8 @@ def assign_package(
         object_id=pkg.id, project_id=pkg.project_id, data=data,
     )
     session.flush()
-    return PackageOut.model_validate(pkg).model_copy(update={"released_tasks": released})
+    # with its task counts and status, as the list shows it (the bare row said 0 of 0 tasks)
+    return package_progress(session, [pkg])[0].model_copy(update={"released_tasks": released})
 
 
 def _release_holds(session: Session, package_id: int, user_id: int | None) -> list[int]:
