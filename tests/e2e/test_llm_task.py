@@ -1,7 +1,7 @@
 """Issue 14 §2 web: an annotator opens an LLM pairwise task, sees the prompt and both responses
 side by side, chooses with the keyboard (2), types the required reason, the draft autosaves,
-submits; the new version holds the choice and the next task opens. The review page shows the
-submitted version."""
+submits; the new version holds the choice and the time spent (carried over a reload by the
+draft) and the next task opens. The review page shows the submitted version."""
 
 from __future__ import annotations
 
@@ -60,9 +60,14 @@ def test_pairwise_choice_by_keyboard_and_submit(site: Site, context: Any) -> Non
         page.wait_for_timeout(100)
     else:
         pytest.fail("the draft never reached the server")
-    page.reload()  # the draft comes back
+    with site.rt.session() as s:  # the draft carries the time counted so far
+        d = s.scalars(select(Draft).where(Draft.task_id == first)).first()
+        drafted_ms = d.time_spent_ms if d is not None else 0
+    assert drafted_ms > 0
+    page.reload()  # the draft comes back, with its time
     page.wait_for_selector("[data-llm-workbench][data-ready='1']")
     assert page.evaluate(f"() => {WB}.state.choice") == "a"
+    assert page.evaluate(f"() => {WB}.clock.ms()") >= drafted_ms
     assert page.get_by_test_id("llm-reason").input_value() == "response 1 answers correctly"
     page.get_by_test_id("llm-submit").click()
     page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{first}"))
@@ -77,6 +82,8 @@ def test_pairwise_choice_by_keyboard_and_submit(site: Site, context: Any) -> Non
         assert ann is not None and ann.kind == "annotation"
         assert ann.segments["choice"] == "a" and ann.segments["type"] == "llm_pairwise"
         assert ann.text.startswith("preferred ")
+        # time on task is recorded (the workbench sent none: NULL), counting the draft's too
+        assert ann.time_spent_ms is not None and ann.time_spent_ms >= drafted_ms > 0
         assert s.scalars(select(Draft).where(Draft.task_id == first)).first() is None
 
     review = sign_in(context, "rev")  # the review page shows the submitted version

@@ -1,6 +1,6 @@
 // Drafts (localStorage at once, the server debounced, retried with backoff while offline) and
-// submit. Draft body: {base_version, revision, annotation}; submit body: {base_version,
-// annotation}. The server answers 409 when the item moved on since base_version.
+// submit. Draft body: {base_version, revision, annotation, time_spent_ms}; submit body:
+// {base_version, annotation, time_spent_ms}. The server answers 409 when the item moved on since base_version.
 import { csrfToken } from '../common.js';
 import { setStatus } from './panel.js';
 
@@ -19,7 +19,8 @@ async function post(url, body) {
 export const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 
 function body(wb) {
-  return { base_version: wb.baseVersion, revision: wb.revision, annotation: wb.annotation() };
+  return { base_version: wb.baseVersion, revision: wb.revision, annotation: wb.annotation(),
+    time_spent_ms: wb.clock.ms() };
 }
 
 // Keep the current state in localStorage (``pending`` until the server has it) and schedule a
@@ -88,7 +89,8 @@ export async function submit(wb) {
   if (wb.draft) wb.finishDraft();
   btn.disabled = true;
   try {
-    const r = await post(wb.submitUrl, { base_version: wb.baseVersion, annotation: wb.annotation() });
+    const r = await post(wb.submitUrl, { base_version: wb.baseVersion, annotation: wb.annotation(),
+      time_spent_ms: wb.clock.ms() });
     if (r.ok) {
       wb.submitted = true;
       clearTimeout(wb.saveTimer);

@@ -10,6 +10,7 @@ import { bootImage } from './boot.js';
 import { buildLayout, renderClasses, renderDetails, renderList, setStatus } from './panel.js';
 import { BRUSH_RADIUS, handlesOf, dragHandle, onKey, paintDrag } from './tools.js';
 import { clone, serialise } from './serialise.js';
+import { TimeOnTask } from '../time_on_task.js';
 
 // Saving (save.js, with common.js) and the assisted tool (assist.js) are not needed to show
 // the first frame: they load right after it, off the page's critical path; the mask brush
@@ -35,6 +36,7 @@ export class Workbench {
     this.t0 = performance.now();
     this.root = root;
     const d = root.dataset;
+    this.clock = new TimeOnTask(d.timeSpentMs);  // sent as time_spent_ms (save.js)
     this.t = translator(parse(d.strings, {}));
     this.schema = parse(d.labelSchema, {});
     this.labels = this.schema.labels || [];

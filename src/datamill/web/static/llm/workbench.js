@@ -1,9 +1,11 @@
 // The LLM workbench (templates/llm/task.html): fetches the item's record from the media route and
 // shows, by the spec's task, a conversation editor (sft), a side-by-side comparison with keyboard
 // choice 1 / 2 / = (pairwise), a ranking form (ranking) or a rubric form (rubric). Drafts go to
-// localStorage at once and to the server debounced (body {base_version, revision, annotation});
-// submit posts {base_version, annotation} and opens the next task the server names.
+// localStorage at once and to the server debounced (body {base_version, revision, annotation,
+// time_spent_ms}); submit posts {base_version, annotation, time_spent_ms} and opens the next task
+// the server names.
 import { csrfToken } from '../common.js';
+import { TimeOnTask } from '../time_on_task.js';
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -38,6 +40,7 @@ class LlmWorkbench {
     this.baseVersion = Number(d.baseVersion || 0);
     this.revision = Number(d.draftRevision || 0);
     this.storageKey = `datamill-llm-draft-${d.taskId}`;
+    let spentBefore = Number(d.timeSpentMs || 0);
     this.start = JSON.parse(d.annotation || '{}');
     // a newer draft kept in this browser (the server had not got it yet) wins over the server's
     try {
@@ -46,8 +49,10 @@ class LlmWorkbench {
         this.start = kept.annotation;
         this.revision = kept.revision;
         this.pendingLocal = true;
+        spentBefore = Math.max(spentBefore, Number(kept.time_spent_ms || 0));
       }
     } catch (_) { /* storage disabled */ }
+    this.clock = new TimeOnTask(spentBefore);
     this.timer = 0;
     this.submitted = false;
     root.__workbench = this;
@@ -95,7 +100,7 @@ class LlmWorkbench {
     if (this.stale) { this.status(this.t('llm.stale'), true); return; }
     try {
       localStorage.setItem(this.storageKey, JSON.stringify({ base_version: this.baseVersion,
-        revision: this.revision, annotation: this.annotation() }));
+        revision: this.revision, annotation: this.annotation(), time_spent_ms: this.clock.ms() }));
     } catch (_) { /* full */ }
     this.status(this.draftUrl ? this.t('llm.saving') : '');
     clearTimeout(this.timer);
@@ -107,7 +112,8 @@ class LlmWorkbench {
     if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const rev = this.revision;
     let r = { ok: false };
-    try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev, annotation: this.annotation() }); } catch (_) { /* offline */ }
+    try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev,
+      annotation: this.annotation(), time_spent_ms: this.clock.ms() }); } catch (_) { /* offline */ }
     if (this.submitted) return;
     if (r.status === 409) {
       // another tab or window saved a newer draft: this tab saves no more (its revisions would
@@ -133,7 +139,8 @@ class LlmWorkbench {
     btn.disabled = true;
     clearTimeout(this.timer);
     try {
-      const r = await post(this.submitUrl, { base_version: this.baseVersion, annotation: this.annotation() });
+      const r = await post(this.submitUrl, { base_version: this.baseVersion, annotation: this.annotation(),
+        time_spent_ms: this.clock.ms() });
       if (r.ok) {
         this.submitted = true;
         localStorage.removeItem(this.storageKey);

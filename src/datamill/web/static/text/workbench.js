@@ -7,6 +7,7 @@
 // text); hovering a span in the list highlights its characters. Drafts go to localStorage at
 // once and to the server debounced; Ctrl+Enter submits.
 import { csrfToken } from '../common.js';
+import { TimeOnTask } from '../time_on_task.js';
 
 const root = document.querySelector('[data-text-workbench]');
 
@@ -83,6 +84,7 @@ class TextWorkbench {
     this.draftUrl = d.draftUrl;
     this.submitUrl = d.submitUrl;
     this.storageKey = `datamill-text-draft:${this.submitUrl}`;
+    this.clock = new TimeOnTask(d.timeSpentMs);  // sent as time_spent_ms
     this.selection = null;
     this.build();
     this.render();
@@ -317,7 +319,7 @@ class TextWorkbench {
     if (this.submitted || this.stale) return;
     if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
     const sent = { base_version: this.baseVersion, revision: this.revision,
-      annotation: this.annotation() };
+      annotation: this.annotation(), time_spent_ms: this.clock.ms() };
     let ok = false;
     let status = 0;
     try { const r = await post(this.draftUrl, sent); ok = r.ok; status = r.status; } catch (_) { ok = false; }
@@ -359,7 +361,7 @@ class TextWorkbench {
     btn.disabled = true;
     clearTimeout(this.saveTimer);
     const r = await post(this.submitUrl, { base_version: this.baseVersion,
-      annotation: this.annotation() });
+      annotation: this.annotation(), time_spent_ms: this.clock.ms() });
     if (r.ok) {
       this.submitted = true;
       localStorage.removeItem(this.storageKey);
