@@ -53,9 +53,16 @@ def test_draft_saves_are_compare_and_set_on_revision(
     same = put("tab-b", 1)  # another tab, same revision, other work
     assert same.status_code == 409, same.text
     assert same.json()["current_revision"] == 1 and same.json()["reason_code"] == "stale_draft"
+    # worded so it reads right when the revisions are equal (it said "revision 1; this save's
+    # is 1"), and says what to do
+    assert same.json()["detail"] == (
+        f"this draft of task {task_id} was not saved: a different draft under the same revision"
+        " (1) was saved meanwhile from another tab, window or client; reload the task to continue"
+        " from the stored draft (copy anything you want to keep from this one first)")
     assert put("tab-a", 2).status_code == 200
     old = put("tab-b", 1)  # an older one is refused, not dropped with 200
     assert old.status_code == 409 and old.json()["current_revision"] == 2
+    assert "a newer draft (revision 2; this save is revision 1) was saved" in old.json()["detail"]
     assert client.get(url, headers=ann1).json()["payload"] == _doc("tab-a")
 
     ahead = put("tab-a", 3, base_version=7)  # the item is at version 0

@@ -44,7 +44,7 @@ from sqlalchemy import select
 from datamill.compliance.audit import record_audit
 from datamill.compliance.keys import audit_key
 from datamill.compliance.models import User
-from datamill.compliance.users import authenticate, change_password
+from datamill.compliance.users import WrongPassword, authenticate, change_password
 from datamill.core.errors import Unauthorized
 from datamill.core.storable import text_problem
 
@@ -252,7 +252,7 @@ def change_own_password(session: Session, throttle: LoginThrottle, user: User,
         raise PasswordChangeThrottled(wait)
     try:
         revoked = change_password(session, user, old_password, new_password)
-    except Unauthorized:
+    except WrongPassword:
         throttle.password_failed(user.id)
         refused("wrong_password")
         raise

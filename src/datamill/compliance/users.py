@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_TOKEN_DAYS",
     "MAX_TOKEN_DAYS",
     "USERNAME_PATTERN",
+    "WrongPassword",
     "active_admin_exists",
     "active_users",
     "add_member",
@@ -52,6 +53,14 @@ _hasher = PasswordHasher()
 DEFAULT_TOKEN_DAYS = 30
 MAX_TOKEN_DAYS = 3650
 MIN_PASSWORD_CHARS = 8
+
+
+class WrongPassword(Forbidden):
+    """A signed-in user's own current password, given to change it, is wrong (403, code
+    ``wrong_password``): not 401, which API clients read as "the token expired, sign in again"
+    while the token is fine."""
+
+    code = "wrong_password"
 
 
 # The most guessed 8+-character passwords; a full breached-password list would need a download.
@@ -278,7 +287,8 @@ def change_password(
     try:
         _hasher.verify(user.password_hash, old_password)
     except VerificationError as err:
-        raise Unauthorized("the current password is wrong") from err
+        raise WrongPassword("the current password (old_password) is wrong; your sign-in is "
+                            "still valid") from err
     return set_password(session, user, new_password, actor_id=user.id)
 
 

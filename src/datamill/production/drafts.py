@@ -76,11 +76,20 @@ def save_draft(
         row.time_spent_ms, row.revision, row.updated_at = time_spent_ms, revision, utcnow()
     elif not (revision == row.revision and payload == row.payload
               and base_version == row.base_version):
-        raise Conflict(f"the draft of task {task_id} was saved elsewhere meanwhile (revision"
-                       f" {row.revision}; this save's is {revision}): reload it before saving",
-                       task_id=task_id, current_revision=row.revision, reason_code="stale_draft")
+        raise Conflict(_stale_message(task_id, row.revision, revision), task_id=task_id,
+                       current_revision=row.revision, reason_code="stale_draft")
     session.flush()
     return row
+
+
+def _stale_message(task_id: int, stored: int, sent: int) -> str:
+    """Why a draft save was refused and what to do, in words that read right when the two
+    revisions are equal too (it said "revision 0; this save's is 0")."""
+    what = (f"a newer draft (revision {stored}; this save is revision {sent})" if stored > sent
+            else f"a different draft under the same revision ({stored})")
+    return (f"this draft of task {task_id} was not saved: {what} was saved meanwhile from another"
+            " tab, window or client; reload the task to continue from the stored draft (copy"
+            " anything you want to keep from this one first)")
 
 
 def load_draft(session: Session, user: User, task_id: int) -> Draft:

@@ -54,6 +54,7 @@ _ERROR_CODES = {
     "text_not_decodable": "Text not decodable", "text_source_invalid": "Text source invalid",
     "decryption_failed": "Decryption failed", "engine_unavailable": "Engine unavailable",
     "preannotator_unavailable": "Pre-annotator unavailable", "weak_secret": "Weak secret",
+    "wrong_password": "Wrong current password",
 }
 _ERROR_STATUSES = {
     "400": "Bad request", "401": "Not signed in", "403": "Not allowed",

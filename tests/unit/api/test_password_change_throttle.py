@@ -2,7 +2,10 @@
 ``old_password`` was neither throttled nor audited, so whoever held a stolen token could guess
 the current password without limit (12 wrong answers, each 401, none recorded; the 13th, right,
 204). Now the sign-in throttle applies per account (from any address): 429 with ``Retry-After``
-after the account's budget, a right password included, and every refusal is audited."""
+after the account's budget, a right password included, and every refusal is audited.
+
+A later trial user (LLM team): the wrong current password answered 401, which API clients read
+as "the token expired, sign in again"; it answers 403 ``wrong_password`` now (the token works)."""
 
 from __future__ import annotations
 
@@ -57,7 +60,7 @@ def test_guessing_the_current_password_is_throttled_and_audited(
     client: TestClient, runtime: Runtime, users: dict[str, User], clock: Clock
 ) -> None:
     ann1 = login(client, "ann1")
-    assert [_change(client, ann1, f"guess{i}") for i in range(3)] == [401, 401, 401]
+    assert [_change(client, ann1, f"guess{i}") for i in range(3)] == [403, 403, 403]
     r = client.post(f"{API}/me/password", headers=ann1,
                     json={"old_password": "password1", "new_password": "N3w-passw0rd-long"})
     assert r.status_code == 429, r.text  # the right one waits too
@@ -75,6 +78,21 @@ def test_guessing_the_current_password_is_throttled_and_audited(
         assert "guess" not in repr(rec.data) and "password1" not in repr(rec.data)
     clock.now += 60
     assert _change(client, ann1, "password1") == 204  # the window passed
+
+
+def test_a_wrong_current_password_is_403_wrong_password_and_the_token_stays_valid(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    ann1 = login(client, "ann1")
+    r = client.post(f"{API}/me/password", headers=ann1,
+                    json={"old_password": "guess", "new_password": "N3w-passw0rd-long"})
+    assert r.status_code == 403, r.text  # was 401: "your token is no good, sign in again"
+    body = r.json()
+    assert body["code"] == "wrong_password" and "old_password" in body["detail"]
+    assert client.get(f"{API}/me", headers=ann1).status_code == 200  # it is good
+    assert [rec.data["reason"] for rec in _refusals(runtime)] == ["wrong_password"]
+    op = client.get(f"{API}/openapi.json").json()["paths"][f"{API}/me/password"]["post"]
+    assert "403" in op["responses"]
 
 
 def test_the_429_is_documented(client: TestClient) -> None:

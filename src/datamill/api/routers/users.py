@@ -69,16 +69,17 @@ class PasswordChange(BaseModel):
 
 
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
-             responses=problem_responses(401, 429))
+             responses=problem_responses(401, 403, 429))
 def change_my_password(
     body: PasswordChange, session: SessionDep, user: CurrentUser, request: Request
 ) -> None:
     """Change the caller's password (the old one must match). Every web session and API token of
     the caller is revoked, this request's token included: sign in again afterwards.
 
-    Throttled as sign-in is, per account from any address: after 10 wrong current passwords
-    within 15 minutes, 429 with ``Retry-After`` until the window passes (a right one included).
-    Each refusal is audited (``auth.password_change_failed``)."""
+    A wrong ``old_password`` answers 403 with code ``wrong_password`` (the token stays valid;
+    401 means the token itself is not). Throttled as sign-in is, per account from any address:
+    after 10 wrong current passwords within 15 minutes, 429 with ``Retry-After`` until the window
+    passes (a right one included). Each refusal is audited (``auth.password_change_failed``)."""
     client = request.client.host if request.client is not None else ""
     try:
         change_own_password(session, login_throttle(request), user, body.old_password,
