@@ -76,6 +76,17 @@ def _submit(page: Any, task_id: int) -> None:
 def test_conversation_editor(site: Site, context: Any) -> None:
     tid = _task(site, "sft")
     page = _open(context, tid)
+    # trial (LLM team, zh-CN): the roles showed as user / assistant / system in English; the
+    # labels are the page's language now, the values (what is stored) stay the roles' names
+    page.goto(f"/lang/zh-CN?next=/tasks/{tid}")
+    page.wait_for_url(re.compile(rf"/tasks/{tid}$"))
+    page.wait_for_selector("[data-llm-workbench][data-ready='1']")
+    role = page.get_by_test_id("llm-role-0")
+    assert role.input_value() == "user"
+    assert role.locator("option:checked").inner_text() == "用户"
+    assert role.locator("option").all_inner_texts() == ["系统", "用户", "助手"]
+    assert [o.get_attribute("value") for o in role.locator("option").all()] == [
+        "system", "user", "assistant"]
     page.get_by_test_id("llm-content-1").fill("Rome is the capital of Italy.")
     page.get_by_test_id("llm-reasoning-1").fill("Italy's capital city is Rome")
     page.get_by_test_id("llm-add-turn").click()

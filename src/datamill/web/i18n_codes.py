@@ -158,9 +158,15 @@ _METRICS = {
     "scored": "samples corrected",
 }
 
+# an item's or a batch's status (tc('item_status', ...)): there "accepted" means the batch
+# passed the sampling inspection, not the customer's acceptance of a delivery
+# (``status.accepted``), which comes later
+_ITEM_STATUSES = {**_STATUSES, "accepted": "passed inspection"}
+
 EN_CODES: dict[str, str] = {
     **_MISC,
     **{f"status.{k}": v for k, v in _STATUSES.items()},
+    **{f"item_status.{k}": v for k, v in _ITEM_STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},
     **{f"role.{k}": v for k, v in _ROLES.items()},
     **{f"verdict.{k}": v for k, v in _VERDICTS.items()},

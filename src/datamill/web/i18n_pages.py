@@ -377,6 +377,8 @@ EN_PAGES.update({
     "llm.sum.rubric": "{parts} — {comment}",
     "llm.turn": "Turn",
     "llm.role": "Role",
+    # the roles' labels (the stored values stay system / user / assistant)
+    "llm.role.system": "system", "llm.role.user": "user", "llm.role.assistant": "assistant",
     "llm.reasoning": "Reasoning (chain of thought)",
     "llm.add_turn": "Add a turn",
     "llm.remove_turn": "Remove",

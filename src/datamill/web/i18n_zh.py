@@ -478,6 +478,7 @@ ZH_CN.update({
     "llm.sum.rubric": "{parts}——评语：{comment}",
     "llm.turn": "轮次",
     "llm.role": "角色",
+    "llm.role.system": "系统", "llm.role.user": "用户", "llm.role.assistant": "助手",
     "llm.reasoning": "推理（思维链）",
     "llm.add_turn": "添加轮次",
     "llm.remove_turn": "删除",

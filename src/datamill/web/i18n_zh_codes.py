@@ -131,9 +131,14 @@ _METRICS = {
     "scored": "已修正的样本",
 }
 
+# an item's or a batch's status: 已验收 is the customer's acceptance (of a delivery); an item
+# or batch that passed the sampling inspection is not yet accepted by anyone
+_ITEM_STATUSES = {**_STATUSES, "accepted": "已通过质检"}
+
 ZH_CN_CODES: dict[str, str] = {
     **_MISC,
     **{f"status.{k}": v for k, v in _STATUSES.items()},
+    **{f"item_status.{k}": v for k, v in _ITEM_STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},
     **{f"role.{k}": v for k, v in _ROLES.items()},
     **{f"verdict.{k}": v for k, v in _VERDICTS.items()},

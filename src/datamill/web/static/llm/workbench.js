@@ -162,7 +162,7 @@ class LlmWorkbench {
     const box = el('section', { class: 'card llm-prompt', 'data-testid': 'llm-prompt' },
       el('h2', { text: this.t('llm.prompt') }));
     for (const m of this.record.messages) {
-      box.append(el('div', { class: 'turn' }, el('span', { class: 'role', text: m.role }), m.content));
+      box.append(el('div', { class: 'turn' }, el('span', { class: 'role', 'data-role': m.role, text: this.t(`llm.role.${m.role}`) }), m.content));
     }
     return box;
   }
@@ -276,7 +276,8 @@ class LlmWorkbench {
       const role = el('select', { 'data-testid': `llm-role-${i}`,
         onchange: (ev) => { turn.role = ev.target.value; this.changed(); this.render(); } });
       for (const r of ['system', 'user', 'assistant']) {
-        const o = el('option', { value: r, text: r }); o.selected = turn.role === r; role.append(o);
+        // the label in the page's language; the value (what is stored) stays the role's name
+        const o = el('option', { value: r, text: this.t(`llm.role.${r}`) }); o.selected = turn.role === r; role.append(o);
       }
       const content = el('textarea', { rows: 3, 'data-testid': `llm-content-${i}`,
         oninput: (ev) => { turn.content = ev.target.value; this.changed(); } });
