@@ -1,6 +1,11 @@
 """``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation
 and reactivation.
 
+A password (``user create``, ``user password``) is never needed on the command line, where the
+shell history and ``ps`` would keep it: without ``--password`` it is asked for, hidden and
+twice (the prompt on stderr), and ``--password-stdin`` reads it as one line from stdin for
+scripts (``printf '%s\n' "$PW" | datamill user password ann1 --as admin --password-stdin``).
+
 Writes act for ``--as USERNAME``, checked like the API: creating, deactivating and reactivating
 users needs ``manage_users`` (admins); a token or a password is one's own or an admin's
 business. Until the first admin exists, ``user create`` runs as the server's operator without
@@ -9,6 +14,7 @@ business. Until the first admin exists, ``user create`` runs as the server's ope
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -31,6 +37,38 @@ OptionalAs = Annotated[str | None, typer.Option(
     "--as", help="Username of the admin acting (needed once an admin exists).")]
 
 
+PasswordOpt = Annotated[str | None, typer.Option(
+    help="The password itself (kept by the shell history and visible in ps: prefer the hidden "
+         "prompt, asked for twice when neither this nor --password-stdin is given, or "
+         "--password-stdin).")]
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the password as one line from stdin (for scripts).")]
+
+
+def _password(given: str | None, from_stdin: bool, prompt: str) -> str:
+    """The password from ``--password``, one line of stdin (``--password-stdin``), or a hidden
+    prompt asked twice (on stderr, so ``--json`` output stays JSON)."""
+    from datamill.core.errors import InvalidInput
+
+    if given is not None and from_stdin:
+        raise InvalidInput("give the password once: --password or --password-stdin, not both",
+                           field="password")
+    if given is not None:
+        return given
+    if from_stdin:
+        line = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+        if not line:
+            raise InvalidInput("--password-stdin: stdin held no password (one line expected)",
+                               field="password")
+        return line
+    try:
+        return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True))
+    except typer.Abort:  # end of input (no terminal, nothing piped) or Ctrl+C
+        raise InvalidInput("no password given: type it at the hidden prompt on a terminal, or "
+                           "pass one line on stdin with --password-stdin", field="password"
+                           ) from None
+
+
 def _self_or_admin(s: Any, actor_name: str, target: Any, what: str) -> Any:
     """The acting user, who must be ``target`` themself or may manage users."""
     from datamill.compliance.permissions import check
@@ -48,16 +86,19 @@ def _self_or_admin(s: Any, actor_name: str, target: Any, what: str) -> Any:
 def create_cmd(
     username: str,
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    password: PasswordOpt = None,
+    password_stdin: PasswordStdin = False,
     user: OptionalAs = None,
     display_name: Annotated[str, typer.Option(
         "--display-name", help="The name shown on pages (default: the username).")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Create a user (password stored as an argon2 hash)."""
+    """Create a user (password stored as an argon2 hash): asked for hidden, twice, unless
+    --password-stdin (one line of stdin) or --password gives it."""
     from datamill.compliance.users import active_admin_exists, create_user
     from datamill.core.errors import InvalidInput
 
+    secret = _password(password, password_stdin, "Password")
     # the first user (no --as) may start a new installation; a later one acts in an existing one
     with get_runtime(start_home=user is None).session() as s:
         actor_id = None
@@ -66,7 +107,7 @@ def create_cmd(
         elif active_admin_exists(s):
             raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
                                field="as")
-        made = _user_row(create_user(s, username, password, role, display_name=display_name,
+        made = _user_row(create_user(s, username, secret, role, display_name=display_name,
                                      actor_id=actor_id))
     emit(made, as_json, lambda v: out.print(f"created {v['role']} {v['username']}",
                                             highlight=False))
@@ -215,22 +256,23 @@ def tokens_cmd(
 def password_cmd(
     username: str,
     user: AsUser,
-    password: Annotated[str | None, typer.Option(
-        help="The new password (asked for, twice and hidden, when not given).")] = None,
+    password: PasswordOpt = None,
+    password_stdin: PasswordStdin = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Set a user's password; all their web sessions and API tokens are revoked."""
+    """Set a user's password; all their web sessions and API tokens are revoked. The new
+    password is asked for hidden, twice, unless --password-stdin (one line of stdin) or
+    --password gives it."""
     from datamill.compliance.users import get_user, set_password
 
-    if password is None:  # ask only someone who may set it; the prompt goes to stderr
+    if password is None:  # ask only someone who may set it
         with get_runtime().session() as s:
             _self_or_admin(s, user, get_user(s, username), "set the password")
-        password = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True,
-                                    err=True))
+    secret = _password(password, password_stdin, "New password")
     with get_runtime().session() as s:
         target = get_user(s, username)
         actor = _self_or_admin(s, user, target, "set the password")
-        revoked = set_password(s, target, password, actor_id=actor.id)
+        revoked = set_password(s, target, secret, actor_id=actor.id)
     emit({"username": username, "revoked": revoked}, as_json, lambda _v: out.print(
         f"password of {username} changed; revoked {revoked['sessions']} "
         f"session(s) and {revoked['tokens']} token(s)", highlight=False))
