@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["BadSetting", "Settings", "get_settings"]
+__all__ = ["BadSetting", "HomeRequired", "Settings", "get_settings"]
 
 #: database backends datamill runs on (``DATAMILL_DATABASE_URL``'s scheme, before any ``+driver``)
 DATABASE_BACKENDS = ("sqlite", "postgresql")
@@ -20,6 +20,14 @@ DATABASE_BACKENDS = ("sqlite", "postgresql")
 class BadSetting(InvalidInput):
     """A ``DATAMILL_*`` environment variable holds a value datamill cannot use: one line naming
     the variable and what it needs (never the value of a secret); ``field`` names the first."""
+
+
+class HomeRequired(BadSetting):
+    """A server database (PostgreSQL) named without ``DATAMILL_HOME``: the home would be the
+    current folder's ``./.datamill``, a new, empty one wherever the command runs, so its audit
+    key, blobs and deliveries would not be the installation's."""
+
+    code = "home_required"
 
 
 class Settings(BaseSettings):
@@ -131,6 +139,23 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'datamill.db').resolve()}"
+
+    def check_home(self) -> None:
+        """Refuse a server database without a named home (:class:`HomeRequired`).
+
+        With the embedded default (no ``DATAMILL_DATABASE_URL``, or a SQLite one) the home is
+        where the database is; a PostgreSQL database is shared by every machine and shell that
+        runs datamill, and each of them must name the same home (audit key, session secret,
+        blobs, deliveries), or it would silently start one in the current folder.
+        """
+        url = self.database_url or ""
+        if not url or url.startswith("sqlite") or "home" in self.model_fields_set:
+            return
+        raise HomeRequired(
+            "DATAMILL_DATABASE_URL names a PostgreSQL server but DATAMILL_HOME is not set: "
+            "set DATAMILL_HOME to the installation's home folder (the one holding its "
+            "audit_key, blobs and deliveries) wherever datamill runs; without it datamill "
+            f"would use the current folder's {self.home.resolve()}", field="DATAMILL_HOME")
 
     def resolved_import_root(self) -> Path:
         """The only folder the API imports from; paths given to it are relative to it."""

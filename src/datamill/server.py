@@ -23,8 +23,8 @@ from datamill.config import Settings, get_settings
 from datamill.core.errors import InvalidInput
 from datamill.runtime import Runtime
 
-__all__ = ["RedactSecrets", "UnsafeSettings", "check_settings", "create_app", "serve", "served_app",
-           "settle_heap"]
+__all__ = ["RedactSecrets", "UnsafeSettings", "check_audit_key", "check_settings", "create_app",
+           "serve", "served_app", "settle_heap"]
 
 #: query parameters whose values are credentials (transfer-link and presigned-URL signatures,
 #: tokens): the access log shows ``***`` instead
@@ -82,14 +82,28 @@ class UnsafeSettings(InvalidInput, RuntimeError):
 
 
 def check_settings(settings: Settings) -> None:
-    """Refuse guessable secrets; create the session secret and audit key files if missing."""
-    from datamill.compliance.keys import WeakSecret, audit_key, session_secret
+    """Refuse a server database without ``DATAMILL_HOME`` (``Settings.check_home``) and
+    guessable secrets; create the session secret file if missing. The audit key file is
+    checked when there, and created (by :func:`check_audit_key`) only once the database is
+    open: a database whose trail is signed never gets a new one."""
+    from datamill.compliance.keys import WeakSecret, session_secret, stored_audit_key
 
+    settings.check_home()
     try:
         session_secret(settings)
-        audit_key(settings)
+        stored_audit_key(settings)
     except WeakSecret as err:
         raise UnsafeSettings(err.message) from None
+
+
+def check_audit_key(runtime: Runtime) -> None:
+    """The audit key for the runtime's database: read, or created for a trail nobody signed
+    yet; ``AuditKeyMissing`` (the wrong home folder, most likely) for a signed trail whose key
+    is not there."""
+    from datamill.compliance.audit import trail_key
+
+    with runtime.session() as session:
+        trail_key(session, runtime.settings)
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
@@ -110,6 +124,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         settings = get_settings()
         check_settings(settings)
         built = await run_in_threadpool(Runtime.from_settings, settings)
+        try:
+            await run_in_threadpool(check_audit_key, built)
+        except BaseException:
+            built.close()
+            raise
         app.state.runtime = built
         if app.state.settle_heap:
             settle_heap()

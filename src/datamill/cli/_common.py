@@ -292,6 +292,7 @@ def open_runtime() -> Any:
     from datamill.runtime import Runtime
 
     settings = get_settings()
+    settings.check_home()  # a PostgreSQL URL without DATAMILL_HOME: refused before any file
     try:
         return Runtime.from_settings(settings)
     except (NoSuchModuleError, ArgumentError) as err:

@@ -113,7 +113,7 @@ def serve_cmd(
     it can reach its database.
     """
     from datamill.config import get_settings
-    from datamill.server import check_bind, check_settings, serve
+    from datamill.server import check_audit_key, check_bind, check_settings, serve
 
     for path in (tls_cert, tls_key):
         if path is not None:
@@ -123,6 +123,7 @@ def serve_cmd(
     check_settings(get_settings())  # a guessable secret: refused before the database is opened
     rt = open_runtime()
     try:
+        check_audit_key(rt)  # the wrong home for a signed trail: refused, not a new key
         audit.warn_if_broken(rt)
     finally:
         rt.close()

@@ -36,7 +36,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit_guard import check_deletions
-from datamill.compliance.keys import audit_key
+from datamill.compliance.keys import AuditKeyMissing, audit_key, stored_audit_key
 from datamill.compliance.models import AuditCheckpoint, AuditRecord
 from datamill.config import Settings
 from datamill.core.clock import utcnow
@@ -49,6 +49,7 @@ __all__ = [
     "AuditResume",
     "anchor_legacy_records",
     "record_audit",
+    "trail_key",
     "verify_audit",
     "verify_audit_chain",
     "write_checkpoint",
@@ -88,6 +89,28 @@ def _record_mac(key: bytes, record_hash: str) -> str:
 
 def _checkpoint_mac(key: bytes, record_id: int, count: int, head_hash: str) -> str:
     return _mac(key, f"checkpoint:{record_id}:{count}:{head_hash}")
+
+
+def _signed_trail(session: Session) -> bool:
+    """Whether any audit record or checkpoint is signed (with some audit key)."""
+    return session.scalar(
+        select(AuditRecord.id).where(AuditRecord.record_hmac != "").limit(1)
+    ) is not None or session.scalar(select(AuditCheckpoint.id).limit(1)) is not None
+
+
+def trail_key(session: Session, settings: Settings) -> bytes:
+    """The audit key, its file created under ``home`` only for a trail nobody signed yet.
+
+    A database whose records are signed while the key file is missing is almost always read
+    with the wrong home folder: :class:`AuditKeyMissing`, rather than a new key that would
+    sign the next record so that ``audit verify`` reports it invalid forever after.
+    """
+    key = stored_audit_key(settings)
+    if key is not None:
+        return key
+    if _signed_trail(session):
+        raise AuditKeyMissing.for_home(settings.home)
+    return audit_key(settings)
 
 
 def _settings(session: Session) -> Settings | None:
@@ -189,7 +212,7 @@ def anchor_legacy_records(session: Session, settings: Settings) -> AuditCheckpoi
     head = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
     if head is None or verify_audit_chain(session) is not None:
         return None
-    return _add_checkpoint(session, settings, audit_key(settings), head)
+    return _add_checkpoint(session, settings, trail_key(session, settings), head)
 
 
 def write_checkpoint(session: Session, settings: Settings) -> AuditCheckpoint | None:
@@ -205,7 +228,7 @@ def write_checkpoint(session: Session, settings: Settings) -> AuditCheckpoint | 
     if existing is not None:
         _mirror_after_commit(session, _cp_payload(existing))
         return existing
-    return _add_checkpoint(session, settings, audit_key(settings), head)
+    return _add_checkpoint(session, settings, trail_key(session, settings), head)
 
 
 _HEAD = (  # built once: the chain's head and the last checkpoint
@@ -259,7 +282,7 @@ def record_audit(
         prev_hash=prev_hash,
     )
     rec.record_hash = _digest(prev_hash, rec)
-    key = audit_key(settings) if settings is not None else None
+    key = trail_key(session, settings) if settings is not None else None
     if key is not None:
         rec.record_hmac = _record_mac(key, rec.record_hash)
     session.flush()  # what the caller has pending goes first, as before (callers rely on it)
@@ -430,7 +453,7 @@ def verify_audit(
     verify`` and the API always walk the whole chain.
     """
     anchor_legacy_records(session, settings)
-    key = audit_key(settings)
+    key = trail_key(session, settings)
     if resume is not None and not _resume_holds(session, resume):
         resume = None
     start = resume or AuditResume(0, "", 0, 0)

@@ -27,8 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from datamill.compliance.audit import AuditReport, AuditResume, verify_audit
-from datamill.compliance.keys import audit_key
+from datamill.compliance.audit import AuditReport, AuditResume, trail_key, verify_audit
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 
@@ -83,7 +82,7 @@ def _write(settings: Settings, key: bytes, resume: AuditResume, verified_at: dat
 def audit_state(session: Session, settings: Settings, *, full: bool = False) -> AuditState:
     """Verify the trail from where the last verification stopped (``full``: from the start),
     and keep the result for the next call (see the module doc)."""
-    key = audit_key(settings)
+    key = trail_key(session, settings)
     kept = None if full else _read(settings, key)
     report = verify_audit(session, settings, resume=kept[0] if kept else None)
     walked = kept is None or report.full

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from functools import lru_cache
 from pathlib import Path
 
 from datamill.config import Settings
@@ -22,10 +21,12 @@ __all__ = [
     "AUDIT_KEY_FILE",
     "MIN_SECRET_CHARS",
     "SESSION_SECRET_FILE",
+    "AuditKeyMissing",
     "WeakSecret",
     "audit_key",
     "read_or_create_secret",
     "session_secret",
+    "stored_audit_key",
 ]
 
 SESSION_SECRET_FILE = "session_secret"  # noqa: S105 - a file name
@@ -41,6 +42,26 @@ class WeakSecret(DatamillError):
 
     code = "weak_secret"
     status = 500
+
+
+class AuditKeyMissing(DatamillError):
+    """The database's audit trail is signed, but the audit key is not where the settings say:
+    almost always a process started with another home folder (``DATAMILL_HOME`` unset, or set
+    to another folder). A new key would sign every later record with a key the earlier ones
+    do not verify under, breaking the trail for good, so none is created."""
+
+    code = "audit_key_missing"
+    status = 503
+
+    @classmethod
+    def for_home(cls, home: Path) -> AuditKeyMissing:
+        path = (home / AUDIT_KEY_FILE).resolve()
+        return cls(
+            f"the database's audit trail is signed with an audit key, but there is no {path}: "
+            f"the home folder {home.resolve()} is probably not this database's. Set "
+            "DATAMILL_HOME to the folder that holds its audit_key (or DATAMILL_AUDIT_KEY to "
+            "the key); datamill does not create a new key, which would break the trail",
+            home=str(home.resolve()))
 
 
 def _check_strength(value: str, origin: str) -> str:
@@ -76,12 +97,25 @@ def read_or_create_secret(path: Path) -> str:
     return _check_strength(path.read_text(encoding="ascii"), str(path))
 
 
-@lru_cache(maxsize=32)
+#: the secret files read (or created) so far, by home and name
+_loaded: dict[tuple[Path, str], str] = {}
+
+
 def _in_home(home: Path, name: str) -> str:
     """The secret file ``name`` of ``home``, read (or created) once per process and home: every
     submit's audit record asks for the audit key, and resolving its path was three ``lstat``
     calls each time."""
-    return read_or_create_secret((home / name).resolve())
+    got = _loaded.get((home, name))
+    if got is None:
+        got = _loaded[(home, name)] = read_or_create_secret((home / name).resolve())
+    return got
+
+
+def _in_home_if_there(home: Path, name: str) -> str | None:
+    """:func:`_in_home` for a file that exists; None (and nothing written) for one missing."""
+    if (home, name) not in _loaded and not (home / name).exists():
+        return None
+    return _in_home(home, name)
 
 
 def session_secret(settings: Settings) -> str:
@@ -92,7 +126,19 @@ def session_secret(settings: Settings) -> str:
 
 
 def audit_key(settings: Settings) -> bytes:
-    """The HMAC key that anchors the audit chain (never stored in the database)."""
+    """The HMAC key that anchors the audit chain (never stored in the database), its file
+    created under ``home`` when missing. Code holding a database session asks
+    :func:`datamill.compliance.audit.trail_key` instead, which refuses to create a key for a
+    trail already signed with another one."""
     if settings.audit_key is not None:
         return _check_strength(settings.audit_key, "DATAMILL_AUDIT_KEY").encode()
     return _in_home(settings.home, AUDIT_KEY_FILE).encode()
+
+
+def stored_audit_key(settings: Settings) -> bytes | None:
+    """The audit key from ``DATAMILL_AUDIT_KEY`` or ``home/audit_key``; None when neither is
+    there (nothing is written)."""
+    if settings.audit_key is not None:
+        return _check_strength(settings.audit_key, "DATAMILL_AUDIT_KEY").encode()
+    key = _in_home_if_there(settings.home, AUDIT_KEY_FILE)
+    return None if key is None else key.encode()

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from datamill.compliance.audit import record_audit
+from datamill.compliance.audit import record_audit, trail_key
 from datamill.compliance.keys import audit_key
 from datamill.compliance.models import User
 from datamill.compliance.users import WrongPassword, authenticate, change_password
@@ -182,12 +182,15 @@ class PasswordChangeThrottled(Exception):  # noqa: N818 - a refusal, as Unauthor
         self.wait_s = wait_s
 
 
-def unknown_name_digest(settings: Settings, username: str) -> str:
+def unknown_name_digest(settings: Settings, username: str, session: Session | None = None) -> str:
     """The keyed digest an ``auth.sign_in_failed`` record holds for a name that is no user's:
     the same for every try of one name (case-folded, as the throttle counts), and without the
-    audit key (kept outside the database) no way back to the text typed."""
+    audit key (kept outside the database) no way back to the text typed. Given ``session``, the
+    key is :func:`~datamill.compliance.audit.trail_key`'s (never a new one for a signed trail).
+    """
     name = username.casefold().encode("utf-8", "surrogatepass")
-    mac = hmac.new(audit_key(settings), b"sign-in-name:" + name, hashlib.sha256)
+    key = audit_key(settings) if session is None else trail_key(session, settings)
+    mac = hmac.new(key, b"sign-in-name:" + name, hashlib.sha256)
     return mac.hexdigest()[:_DIGEST_CHARS]
 
 
@@ -197,7 +200,7 @@ def _failed_try(session: Session, settings: Settings, username: str) -> dict[str
     uid = None if text_problem(username) else session.scalar(
         select(User.id).where(User.username == username))
     return {"user_id": uid} if uid is not None else {
-        "unknown_user": unknown_name_digest(settings, username)}
+        "unknown_user": unknown_name_digest(settings, username, session)}
 
 
 def sign_in(session: Session, throttle: LoginThrottle, client: str, username: str,

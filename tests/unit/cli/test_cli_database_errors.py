@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from datamill.cli import _common
+from datamill.config import get_settings
 from datamill.core.errors import InvalidInput
 from tests._cli import DATAMILL
 
@@ -54,6 +56,16 @@ def test_an_unknown_database_url_is_invalid_input(tmp_path: Path) -> None:
     assert "s3cret-pw" not in proc.stdout
 
 
+@pytest.fixture
+def named_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Settings read anew, with a home named (a PostgreSQL URL needs one)."""
+    monkeypatch.setenv("DATAMILL_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("named_home")
 def test_a_missing_database_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     from datamill.runtime import Runtime
 
@@ -68,6 +80,7 @@ def test_a_missing_database_driver_names_the_extra(monkeypatch: pytest.MonkeyPat
     assert "s3cret-pw" not in caught.value.message
 
 
+@pytest.mark.usefixtures("named_home")
 def test_another_missing_module_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
     from datamill.runtime import Runtime
 
