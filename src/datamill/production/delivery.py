@@ -56,6 +56,10 @@ __all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file",
            "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery",
            "require_release", "require_release_audited"]
 
+#: mode of a delivery package's folder: its files (media, exports, manifest) are not readable by
+#: other users of the machine, as the blobs they come from are not
+PACKAGE_DIR_MODE = 0o750
+
 #: control characters (NUL among them: the operating system refuses such a path outright)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -329,8 +333,10 @@ def _deliver(
     out_dir = (out_root / f"project-{project.id}" / batch.name).resolve()
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    staging.mkdir(mode=PACKAGE_DIR_MODE)  # other users of the machine cannot read the package
     media_dir = staging / plugin.media_folder
-    media_dir.mkdir(parents=True)
+    media_dir.mkdir(parents=True, exist_ok=True)
     files: dict[str, str] = {}
     media: dict[str, str] = {}
     left_out: dict[str, dict[str, int]] = {}

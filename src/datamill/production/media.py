@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import fsspec
 
-from datamill.storage.blobstore import BlobStore
+from datamill.storage.blobstore import BlobMissing, BlobStore
 
 __all__ = ["AUDIO_TYPES", "in_place_path", "item_content", "item_path", "media_type_of"]
 
@@ -76,10 +76,15 @@ def in_place_path(uri: str, cache_dir: Path) -> Path:
 
 
 def item_path(blobs: BlobStore, item: _HasBytes) -> Path:
-    """A local file with the item's bytes (see the module docstring)."""
+    """A local file with the item's bytes (see the module docstring); :class:`BlobMissing`
+    naming the item when its blob is not in the store."""
     if item.source_uri:
         return in_place_path(item.source_uri, blobs.cache_dir)
-    return blobs.local_path(item.sha256)
+    try:
+        return blobs.local_path(item.sha256)
+    except BlobMissing:
+        raise BlobMissing.of_item(item.sha256, getattr(item, "id", None),
+                                  getattr(item, "external_id", None)) from None
 
 
 def item_content(blobs: BlobStore, item: _HasBytes, plugin: object) -> dict[str, Any] | None:

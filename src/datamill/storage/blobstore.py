@@ -32,7 +32,14 @@ from datamill.core.hashing import sha256_file
 if TYPE_CHECKING:
     from datamill.config import Settings
 
-__all__ = ["BlobEncryptedAtRest", "BlobStore", "BlobStoreUnavailable", "sha256_file"]
+__all__ = ["BLOB_DIR_MODE", "BLOB_FILE_MODE", "BlobEncryptedAtRest", "BlobMissing", "BlobStore", "BlobStoreUnavailable",
+           "sha256_file"]
+
+#: modes of the blobs and folders a local store creates: not readable by other users of the
+#: machine (the service's group may read them, e.g. a backup job); existing ones are left as
+#: they are
+BLOB_FILE_MODE = 0o640
+BLOB_DIR_MODE = 0o750
 
 #: errors only a write can meet: the store is full, read-only, over a quota or a size limit
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
@@ -53,6 +60,28 @@ class BlobEncryptedAtRest(DatamillError):
 
     code = "master_key_missing"
     status = 503
+
+
+class BlobMissing(DatamillError, FileNotFoundError):
+    """A blob the database names is not in the store: the store's folder was lost, moved or
+    replaced, or the process runs with another home (``DATAMILL_HOME``, ``DATAMILL_STORAGE_URL``)
+    than the one that stored it. Still a ``FileNotFoundError`` for code that reads files."""
+
+    code = "blob_missing"
+    status = 503
+
+    @classmethod
+    def of_item(cls, digest: str, item_id: object = None,
+                external_id: object = None) -> BlobMissing:
+        """The error naming the item whose stored file (blob ``digest``) is missing."""
+        named = "" if item_id is None else f"item {item_id}" + (
+            f" ({external_id})" if external_id is not None else "")
+        what = f"the stored file of {named}" if named else "a stored file"
+        return cls(
+            f"{what} (blob {digest[:12]}…) is missing from the blob store: restore the blob "
+            "folder from a backup, or check that the server runs with this installation's "
+            "DATAMILL_HOME (or DATAMILL_STORAGE_URL)",
+            sha256=digest, **({} if item_id is None else {"item_id": item_id}))
 
 
 #: how an encrypted blob starts (``compliance.crypto``'s stream format)
@@ -106,7 +135,7 @@ class BlobStore:
         self._cache_dir = cache_dir
         if self.local:
             try:
-                self.fs.makedirs(self._base, exist_ok=True)
+                os.makedirs(self._base, mode=BLOB_DIR_MODE, exist_ok=True)
             except OSError as err:
                 raise _unavailable(self.root, err) from None
         self._made: set[str] = set()  # fan-out folders known to exist (saves a syscall per blob)
@@ -150,13 +179,15 @@ class BlobStore:
             return bool(self.fs.exists(key))
 
     @contextmanager
-    def _remote(self, source: Path | None = None) -> Iterator[None]:
+    def _remote(self, source: Path | None = None, missing: str | None = None) -> Iterator[None]:
         """Object-store failures (no such bucket, endpoint down, keys refused) as
         :class:`BlobStoreUnavailable` naming the store; a local ``source`` file's own error
-        stays that file's."""
+        stays that file's; reading blob ``missing``, its absence is :class:`BlobMissing`."""
         try:
             yield
         except _remote_errors() as err:
+            if missing is not None and isinstance(err, FileNotFoundError):
+                raise BlobMissing.of_item(missing) from None
             if isinstance(err, OSError) and source is not None and err.filename in (
                     str(source), source):
                 raise
@@ -183,11 +214,14 @@ class BlobStore:
         tmp = f"{key}.tmp-{uuid.uuid4().hex}"
         try:
             if folder not in self._made:
-                self.fs.makedirs(folder, exist_ok=True)
+                # one at a time: os.makedirs gives its mode to the last folder only
+                os.makedirs(folder.rsplit("/", 1)[0], mode=BLOB_DIR_MODE, exist_ok=True)
+                os.makedirs(folder, mode=BLOB_DIR_MODE, exist_ok=True)
                 self._made.add(folder)
             # fsspec's local copy re-creates the parent folder on every call: 45 % of an
             # import's time in bench/import_items.py. Plain copy + atomic rename does the same.
             shutil.copyfile(path, tmp)
+            os.chmod(tmp, BLOB_FILE_MODE)
             os.replace(tmp, key)
         except OSError as err:
             if os.path.lexists(tmp):
@@ -220,7 +254,10 @@ class BlobStore:
 
     def open_stored(self, digest: str) -> BinaryIO:
         """The bytes as stored, unchecked (ciphertext for an encrypted blob)."""
-        fh: BinaryIO = self.fs.open(self._key(digest), "rb")
+        try:
+            fh: BinaryIO = self.fs.open(self._key(digest), "rb")
+        except FileNotFoundError:
+            raise BlobMissing.of_item(digest) from None
         return fh
 
     @property
@@ -236,7 +273,11 @@ class BlobStore:
         """
         if self.local:
             path = Path(self._key(digest))
-            if (sealed := _sealed(path, digest)) is not None:
+            try:
+                sealed = _sealed(path, digest)
+            except FileNotFoundError:
+                raise BlobMissing.of_item(digest) from None
+            if sealed is not None:
                 raise sealed
             return path
         target = self.cache_dir / digest[:2] / digest
@@ -245,7 +286,7 @@ class BlobStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{digest}.tmp-{uuid.uuid4().hex}")
         try:
-            with self._remote():
+            with self._remote(missing=digest):
                 self.fs.get_file(self._key(digest), str(tmp))
             if sha256_file(tmp) != digest:
                 if (sealed := _sealed(tmp, digest)) is not None:

@@ -36,7 +36,7 @@ from datamill.compliance.crypto import (
     encrypt_file,
     stream_key_id,
 )
-from datamill.storage.blobstore import BlobStore, sha256_file
+from datamill.storage.blobstore import BLOB_FILE_MODE, BlobStore, sha256_file
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -222,6 +222,7 @@ class EncryptingBlobStore(BlobStore):
             if self.local:
                 tmp = f"{key}.tmp-enc"
                 shutil.copyfile(enc, tmp)
+                os.chmod(tmp, BLOB_FILE_MODE)
                 os.replace(tmp, key)
             else:
                 self.fs.put_file(str(enc), key)
