@@ -38,6 +38,7 @@ from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import UnsafeSettings, check_audit_key, check_settings, create_app
 from datamill.storage.blobstore import BlobMissing
+from datamill.web.i18n import t
 from tests._api import API, login
 from tests.known_issues._web import web_login
 from tests.unit.production.image_helpers import make_image_project
@@ -183,6 +184,9 @@ def test_a_missing_blob_is_a_named_problem(
         web_login(client, "pm")
         r = client.get(f"/web/api/items/{image.id}/media")
         assert r.status_code == 503 and r.json()["code"] == "blob_missing", r.text
+    for code in ("blob_missing", "audit_key_missing"):  # an error page's heading, worded
+        assert t(f"error.code.{code}", "zh-CN") not in (f"error.code.{code}",
+                                                        t(f"error.code.{code}", "en"))
 
 
 @pytest.mark.parametrize("runtime", ["sqlite", "postgresql"], indirect=True)

@@ -55,6 +55,7 @@ _ERROR_CODES = {
     "decryption_failed": "Decryption failed", "engine_unavailable": "Engine unavailable",
     "preannotator_unavailable": "Pre-annotator unavailable", "weak_secret": "Weak secret",
     "wrong_password": "Wrong current password",
+    "blob_missing": "Stored file missing", "audit_key_missing": "Audit key missing",
 }
 _ERROR_STATUSES = {
     "400": "Bad request", "401": "Not signed in", "403": "Not allowed",

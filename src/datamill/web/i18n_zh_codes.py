@@ -42,6 +42,7 @@ _ERROR_CODES = {
     "text_source_invalid": "文本来源无效", "decryption_failed": "解密失败",
     "engine_unavailable": "引擎不可用", "preannotator_unavailable": "预标注模型不可用",
     "weak_secret": "密钥强度不足", "wrong_password": "当前密码错误",
+    "blob_missing": "存储的文件缺失", "audit_key_missing": "审计密钥缺失",
 }
 _ERROR_STATUSES = {
     "400": "请求有误", "401": "未登录", "403": "无权访问", "404": "找不到页面",
