@@ -109,7 +109,7 @@ def test_a_signed_trail_never_gets_a_new_key(
         with pytest.raises(AuditKeyMissing, match="DATAMILL_HOME"):
             check_audit_key(other)  # what `datamill serve` and the app's startup run
         monkeypatch.setattr(_common, "_runtime", [other])
-        r = CliRunner().invoke(app, ["audit", "verify", "--json"])
+        r = CliRunner().invoke(app, ["audit", "verify", "--as", "admin", "--json"])
         assert json.loads(r.stdout)["error"]["code"] == "audit_key_missing", r.output
         with TestClient(create_app(other), raise_server_exceptions=False) as client:
             got = client.post(f"{API}/auth/token",
