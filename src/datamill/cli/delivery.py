@@ -75,7 +75,8 @@ def accept_cmd(
         "--all", help="Everything delivered: its items and volume as the delivery recorded "
         "them (instead of --items and --volume).")] = False,
     refuse: Annotated[list[str] | None, typer.Option(
-        "--refuse", help="External id of a delivered item the customer refused (repeat it); "
+        "--refuse", help="A delivered item the customer refused, by its name in the package (its "
+        "delivery key) or its external id (repeat it); "
         "the rest is accepted, the refused items go back to rework and are delivered again.",
     )] = None,
     as_json: JsonOpt = False,

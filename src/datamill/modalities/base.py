@@ -84,7 +84,9 @@ class ItemRecord:
 
     In a delivery ``path`` is where the media file will be once the package is in place (for
     references written into an export) and ``source`` where it can be read now; elsewhere both
-    are the same file.
+    are the same file. In a delivery ``external_id`` is the item's delivery key: its id, or
+    where that holds a space, a slash or a control character a name without them
+    (``production.delivery_keys``; the package's ``id_map.tsv`` maps it back).
     """
 
     external_id: str

@@ -35,6 +35,13 @@ from datamill.core.filenames import suffix as _suffix
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.modalities.registry import get_modality
+from datamill.production.delivery_keys import (
+    ID_MAP_FILE,
+    DeliveryKeys,
+    delivery_keys,
+    items_named,
+    write_id_map,
+)
 from datamill.production.export_engine import export_format
 from datamill.production.hooks import check_delivery_guards, check_handler
 from datamill.production.media import item_path
@@ -83,9 +90,12 @@ def _stream(
     session: Session, blobs: BlobStore, batch_id: int, plugin: ModalityPlugin, language: str,
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
-    masking: DeliveryMasking | None = None,
+    masking: DeliveryMasking | None = None, keys: DeliveryKeys | None = None,
 ) -> Iterator[object]:
     """Cursor → plugin → exporter: the batch's items one at a time (server-side cursor).
+
+    Each item reaches the plugin under its delivery key (``keys``, see :mod:`.delivery_keys`)
+    as its ``external_id``: the id itself unless it holds a space, a slash or the like.
 
     Media files are written into the staging folder but exporters are given their final path,
     so the package's references are valid once the staging folder is renamed into place.
@@ -93,8 +103,9 @@ def _stream(
     """
     if masking is not None:
         yield from _stream_masked(session, blobs, batch_id, plugin, language, media_dir,
-                                  final_media_dir, statistics, media, progress, masking)
+                                  final_media_dir, statistics, media, progress, masking, keys)
         return
+    key = keys.key if keys is not None and keys.renamed else None
     q = _batch_rows(batch_id)
     folder = plugin.media_folder
     export_item = plugin.export_item
@@ -117,8 +128,8 @@ def _stream(
             staged_names.add(name)
         payload = _json(payload)
         record = ItemRecord(
-            external_id=external_id, sha256=sha256, filename=filename,
-            path=final, attributes=_json(attributes) or {}, language=language,
+            external_id=key(external_id) if key else external_id, sha256=sha256,
+            filename=filename, path=final, attributes=_json(attributes) or {}, language=language,
             prompt=prompt, source=staged,
         )
         if media is not None:
@@ -156,7 +167,7 @@ def _stream_masked(
     session: Session, blobs: BlobStore, batch_id: int, plugin: ModalityPlugin, language: str,
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
-    masking: DeliveryMasking,
+    masking: DeliveryMasking, keys: DeliveryKeys | None = None,
 ) -> Iterator[object]:
     """:func:`_stream` for a desensitized project: every string of an item masked, images as
     their masked derivative, text-bearing media and a plugin's masked media (speech bleeped
@@ -164,6 +175,7 @@ def _stream_masked(
     apart from ``_stream``, whose plain path is the one measured for speed)."""
     q = _batch_rows(batch_id, Item.id)
     folder = plugin.media_folder
+    key = keys.key if keys is not None and keys.renamed else None
     for item_id, external_id, sha256, filename, attributes, prompt, source_uri, payload in (
         session.connection().execute(q)
     ):
@@ -189,8 +201,9 @@ def _stream_masked(
                 staged.write_bytes(copy[0])
         payload = masking.value(plain)
         record = ItemRecord(
-            external_id=external_id, sha256=sha256, filename=filename,
-            path=final_media_dir / name, attributes=masking.value(_json(attributes) or {}),
+            external_id=key(external_id) if key else external_id, sha256=sha256,
+            filename=filename, path=final_media_dir / name,
+            attributes=masking.value(_json(attributes) or {}),
             language=language, prompt=masking.text(prompt) if prompt is not None else None,
             source=staged,
         )
@@ -341,6 +354,7 @@ def _deliver(
     media: dict[str, str] = {}
     left_out: dict[str, dict[str, int]] = {}
     statistics = plugin.statistics()
+    keys = delivery_keys(session, batch_id)  # names the formats can hold
     count = int(session.scalar(
         select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
     ) or 0)
@@ -349,7 +363,7 @@ def _deliver(
         items = _stream(
             session, blobs, batch_id, plugin, project.language, media_dir,
             out_dir / plugin.media_folder, statistics if first else None,
-            media if first else None, progress if first else None, masking,
+            media if first else None, progress if first else None, masking, keys,
         )
         # in shards on the engine when the format can merge them and the batch is big
         manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
@@ -361,6 +375,9 @@ def _deliver(
             masking.counting = False  # the next formats go over the same items
         del items, manifest
     files.update(media)
+    if keys.renamed:  # the customer traces each renamed item back to its id
+        write_id_map(session, batch_id, keys, staging / ID_MAP_FILE)
+        files[ID_MAP_FILE] = sha256_file(staging / ID_MAP_FILE)
     insp = session.scalars(
         select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
         .order_by(Inspection.id.desc())
@@ -388,6 +405,7 @@ def _deliver(
         "classification": level,
         **({"desensitization": masking.summary()} if masking is not None else {}),
         **({"left_out": left_out} if left_out else {}),
+        **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
     }
     (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
     files["datasheet.json"] = sha256_file(staging / "datasheet.json")
@@ -602,11 +620,12 @@ def record_acceptance(
     ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
     every delivered item counts one base unit (images), the volume defaults to the items.
     ``accept_all``: everything delivered, its items and volume as the delivery recorded them
-    (no need to convert printed hours back to milliseconds). ``refused_items``: the external ids
-    of the delivered items the customer refused; the accepted items and volume are the rest
-    (given as well, they must agree), the refused items go back to their annotators with the
-    customer's note, to be batched and delivered again, and settlement pays the rest in full
-    (they are paid when accepted again) instead of every item pro rata.
+    (no need to convert printed hours back to milliseconds). ``refused_items``: the delivered
+    items the customer refused, by the package's names (delivery keys) or external ids; the
+    accepted items and volume are the rest (given as well, they must agree), the refused items
+    go back to their annotators with the customer's note, to be batched and delivered again,
+    and settlement pays the rest in full (they are paid when accepted again) instead of every
+    item pro rata.
     """
     # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
@@ -692,25 +711,20 @@ def record_acceptance(
 
 
 def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) -> list[Item]:
-    """The delivered items the acceptance names as refused (by external id), checked."""
+    """The delivered items the acceptance names as refused (by delivery key or external id),
+    checked."""
     wanted = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
     if not wanted:
         return []
     if accept_all:
         raise InvalidInput("accepting all of a delivery refuses no items: give either all, or "
                            "the refused items", field="refused_items")
-    found: list[Item] = []
-    for start in range(0, len(wanted), 5000):  # bound the statement's parameters
-        found += session.scalars(
-            select(Item).join(BatchItem, BatchItem.item_id == Item.id)
-            .where(BatchItem.batch_id == d.batch_id,
-                   Item.external_id.in_(wanted[start:start + 5000]))).all()
-    unknown = sorted(set(wanted) - {i.external_id for i in found})
+    found, unknown = items_named(session, d.batch_id, wanted)
     if unknown:
         raise InvalidInput(
             f"{len(unknown)} refused item(s) are not in delivery {d.id}: "
             f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''} (name delivered items "
-            "by their external id, as the package's files do)", field="refused_items")
+            "as the package's files do, or by their external id)", field="refused_items")
     if len(found) >= d.delivered_items:
         raise InvalidInput(f"every item of delivery {d.id} refused: record the customer's "
                            "rejection instead", field="refused_items")

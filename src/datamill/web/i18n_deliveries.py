@@ -23,7 +23,7 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.volume": "Volume",
     "dlv.note": "Note (optional)",
     "dlv.accept": "Record the acceptance",
-    "dlv.refused": "Refused items (external ids, one per line)",
+    "dlv.refused": "Refused items (as the package names them, or external ids; one per line)",
     "dlv.accept_refusing": "Accept all but these",
     "dlv.refused_shown": "Refused, back to rework",
     "dlv.more_refused": "more",

@@ -22,7 +22,7 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.volume": "数量",
     "dlv.note": "备注（可选）",
     "dlv.accept": "登记验收结果",
-    "dlv.refused": "拒收条目（外部编号，每行一个）",
+    "dlv.refused": "拒收条目（按交付包中的名称或外部编号，每行一个）",
     "dlv.refused_shown": "拒收（返工中）",
     "dlv.more_refused": "个未列出",
     "dlv.accept_refusing": "验收其余条目",

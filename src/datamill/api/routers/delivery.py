@@ -64,8 +64,8 @@ class AcceptanceReport(BaseModel):
     all: bool = Field(False, description="Everything delivered: its items and volume as the "
                       "delivery recorded them (give no items or volume then).")
     refused_items: list[Annotated[str, Field(min_length=1, max_length=500)]] | None = Field(
-        None, max_length=100_000, description="External ids of the delivered items the customer "
-        "refused: the rest is accepted (items and volume may be left out), the refused items go "
+        None, max_length=100_000, description="The delivered items the customer refused, by their "
+        "names in the package (delivery keys) or external ids: the rest is accepted (items and volume may be left out), the refused items go "
         "back to rework and are delivered again.")
 
 
