@@ -27,7 +27,7 @@ from datamill.core.clock import utcnow
 from datamill.production.models import Annotation, Batch, BatchItem, Item, Project
 from datamill.runtime import Runtime
 
-__all__ = ["run_catalog_demo", "seed_product_batch", "tiny_png", "tone_wav"]
+__all__ = ["DEMO_FILES", "run_catalog_demo", "seed_product_batch", "tiny_png", "tone_wav"]
 
 _TYPES = {"product_development": "company", "custom_service": "customer",
           "processing_only": "customer"}
@@ -106,14 +106,22 @@ def seed_product_batch(
     return project.id, batch.id
 
 
+#: files in each dataset the demo builds: enough that every release shows its samples (one
+#: per ten files, at most three: :func:`datamill.catalog.releases.sample_count`)
+DEMO_FILES = 30
+#: speakers in each demo speech dataset (each speaker keeps one gender and one age band)
+_SPEAKERS = 6
+
+
 def _speech_files(prefix: str, n: int, base: float, attrs: dict[str, Any],
                   texts: list[str]) -> list[dict[str, Any]]:
     genders = ["female", "male"]
     return [{"name": f"{prefix}{i:03d}.wav", "data": tone_wav(base + 20 * i), "volume": 400,
              "text": texts[i % len(texts)],
              "attributes": {"duration_ms": 400, "sample_rate_hz": 16000,
-                            "speaker_id": f"{prefix}spk{i % 3:02d}", "gender": genders[i % 2],
-                            "age": ["18-30", "31-45", "46-60"][i % 3], **attrs}}
+                            "speaker_id": f"{prefix}spk{i % _SPEAKERS:02d}",
+                            "gender": genders[i % _SPEAKERS % 2],
+                            "age": ["18-30", "31-45", "46-60"][i % _SPEAKERS % 3], **attrs}}
             for i in range(n)]
 
 
@@ -226,31 +234,33 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
          "modality": "speech.asr", "languages": ["zh-CN"], "scenario": "smart home",
          "price": "380000", "band": ("300000", "450000"), "copyright": "2019SR0123456",
          "devices": ["TV array mic", "phone"], "planned": "2000", "budget": "1600000",
-         "files": _speech_files("tv", 6, 220, {"device": "TV array mic", "environment": "living room, 3 m",
+         "files": _speech_files("tv", DEMO_FILES, 220, {"device": "TV array mic", "environment": "living room, 3 m",
                                                 "accent": "Beijing"},
                                 ["打开电视", "换到中央一台", "音量调大一点"])},
         {"name": "yue-HK-dialect-speech", "title": "Cantonese and Sichuanese dialect speech",
          "modality": "speech.asr", "languages": ["yue-HK", "zh-CN-x-sichuan"],
          "scenario": "human-machine interaction", "price": "260000", "band": ("200000", "320000"),
          "copyright": "2020SR0456789", "devices": ["phone"], "planned": "500", "budget": "700000",
-         "files": _speech_files("dl", 4, 300, {"device": "phone", "environment": "quiet room",
+         "files": _speech_files("dl", DEMO_FILES, 300, {"device": "phone", "environment": "quiet room",
                                                 "accent": "Guangzhou"}, ["你好", "今日天气点样"])},
         {"name": "zh-CN-multi-emotion-tts", "title": "Mandarin multi-emotion TTS voice set",
          "modality": "speech.tts", "languages": ["zh-CN"], "scenario": "voice assistant",
          "price": "990000", "band": ("800000", "1200000"), "copyright": "2021SR0789012",
          "devices": ["studio condenser mic"], "planned": "30", "budget": "900000",
-         "files": [{**f, "attributes": {**f["attributes"], "emotion": e}} for f, e in zip(
-             _speech_files("tts", 4, 400, {"device": "studio condenser mic",
-                                            "environment": "studio"}, ["欢迎回家"]),
-             ["happy", "sad", "angry", "neutral"], strict=True)]},
+         "files": [{**f, "attributes": {**f["attributes"],
+                                        "emotion": ("happy", "sad", "angry", "neutral")[i % 4]}}
+                   for i, f in enumerate(_speech_files(
+                       "tts", DEMO_FILES, 400, {"device": "studio condenser mic",
+                                                "environment": "studio"}, ["欢迎回家"]))]},
         {"name": "in-cabin-oms-images", "title": "In-cabin occupant monitoring images",
          "modality": "image", "languages": ["und"], "scenario": "driving", "price": "150000",
          "band": ("100000", "200000"), "copyright": "2022SR0345678", "devices": ["IR camera"],
          "planned": None, "budget": "400000",
-         "files": [{"name": f"cabin{i:03d}.png", "data": tiny_png((40 * i, 80, 120)), "volume": 1,
-                    "text": "", "labels": {"boxes": []},
+         "files": [{"name": f"cabin{i:03d}.png", "data": tiny_png((40 * i % 256, 80 + i, 120)),
+                    "volume": 1, "text": "", "labels": {"boxes": []},
                     "attributes": {"width": 8, "height": 8, "device": "IR camera",
-                                   "scene": ["day", "night"][i % 2]}} for i in range(4)]},
+                                   "scene": ["day", "night"][i % 2]}}
+                   for i in range(DEMO_FILES)]},
     ]
     projects: dict[str, int] = {}
     with rt.session() as s:
@@ -278,8 +288,8 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
         # LLM dialogue: bought from a third party with sub-licensing rights
         folder = Path(workdir) / "third-party-llm-dialogue"
         folder.mkdir(parents=True, exist_ok=True)
-        for i in range(3):
-            (folder / f"dialogue{i}.json").write_text(json.dumps(
+        for i in range(DEMO_FILES):
+            (folder / f"dialogue{i:03d}.json").write_text(json.dumps(
                 {"turns": [{"role": "user", "text": f"问题 {i}"},
                            {"role": "assistant", "text": f"回答 {i}"}]}, ensure_ascii=False))
         tp = datasets.register_third_party(
