@@ -1,15 +1,27 @@
 """Issue 10 §3: the demo's image part takes rendered scenes and signs (with blurred, tiny, dark,
 corrupt, exact-copy and near-duplicate files) through checks, OCR pre-annotation and the
-scripted people to an accepted COCO + YOLO delivery."""
+scripted people to an accepted COCO + YOLO delivery; then the project's accounts: before, it had
+no ledger project, so the finance pages showed no revenue or margin for it (the speech
+projects had theirs). Its accepted images are now the volume of a type-3 order measured in
+images, revenue is that accepted volume × the order's price, and the photography and
+labelling are carried as its cost."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from datamill.core.clock import utcnow
 from datamill.demo.image_demo import IMAGE_DEMO_PROJECT, run_image_demo
+from datamill.demo.image_money import IMAGE_PRICE, LABEL_IMAGE, PHOTO_IMAGE, run_image_money_demo
+from datamill.ledger.finance import project_finance
+from datamill.ledger.journal import journal_lines, trial_balance
+from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerProject
+from datamill.ledger.reports import margin_report
 from datamill.production.models import CheckResult, Delivery, Item
 from datamill.runtime import Runtime
 
@@ -40,3 +52,34 @@ def test_image_demo_reaches_an_accepted_delivery(runtime: Runtime, tmp_path: Pat
         d = s.scalars(select(Delivery).where(Delivery.project_id == result.project_id)).one()
         assert d.status == "accepted" and d.accepted_items == d.delivered_items == 11
     assert IMAGE_DEMO_PROJECT in text or result.project_id
+    _assert_accounts(runtime, result.project_id)
+
+
+def _assert_accounts(runtime: Runtime, project_id: int) -> None:
+    """The money part of the demo for the image project (:mod:`datamill.demo.image_money`)."""
+    text = "\n".join(run_image_money_demo(runtime, project_id))
+    today = utcnow().date()
+    with runtime.session() as s:
+        images = s.scalar(select(func.sum(Delivery.accepted_items)).where(
+            Delivery.project_id == project_id))
+        assert images == 11
+        lp = s.scalars(select(LedgerProject).where(
+            LedgerProject.production_project_id == project_id)).one()
+        order = s.get(LedgerOrder, lp.order_id)
+        assert order is not None
+        assert (order.volume_unit, order.acceptance_type, order.business_line) == (
+            "images", 3, "vision")
+        accepted = s.scalar(select(func.sum(LedgerAcceptance.volume)).where(
+            LedgerAcceptance.order_id == order.id))
+        assert accepted == Decimal(images)
+        fin = project_finance(s, project_id, today.year)
+        # revenue is the accepted volume × the order's price: the whole order
+        assert fin.revenue == Decimal(images) * IMAGE_PRICE == order.amount_cny
+        assert fin.cost == Decimal(images) * (PHOTO_IMAGE + LABEL_IMAGE)
+        assert fin.margin_pct is not None and Decimal("0.40") < fin.margin_pct < Decimal("0.50")
+        [vision] = [r for r in margin_report(s, date(today.year, 1, 1), date(today.year, 12, 31))
+                    if r.business_line == "vision"]
+        assert vision.revenue == fin.revenue and vision.cost == fin.cost
+        tb = trial_balance(journal_lines(s, date(2000, 1, 1), date(2100, 1, 1)))
+        assert sum(t.debit for t in tb) == sum(t.credit for t in tb) > 0
+    assert f"recognised revenue {fin.revenue}" in text, text

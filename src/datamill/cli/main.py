@@ -214,6 +214,7 @@ def demo_cmd(
     from datamill.demo.more import (
         run_catalog,
         run_extra_projects,
+        run_image_money,
         run_money,
         run_month_end,
         run_speech_design,
@@ -249,6 +250,8 @@ def demo_cmd(
         elif full:
             console.print(f"{slug}: the batch was not accepted; see the inspection above", style="red")
             raise typer.Exit(1)
+        if full and business and slug == "demo-image":
+            run_image_money(rt, result.project_id, out.print)
     if full:
         for slug, path in run_speech_design(rt, workdir.resolve(), chosen, out.print).items():
             if path is None:

@@ -12,8 +12,8 @@ from datamill.demo.script import DemoResult
 from datamill.runtime import Runtime
 
 __all__ = [
-    "EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_money", "run_month_end",
-    "run_speech_design",
+    "EXTRA_PROJECTS", "run_catalog", "run_extra_projects", "run_image_money", "run_money",
+    "run_month_end", "run_speech_design",
 ]
 
 #: (modality shown to people, slug, module, function) of the demo's further projects
@@ -49,6 +49,16 @@ def run_money(rt: Runtime, speech_project_id: int | None, say: Callable[[str], N
 
     say("— money (contract, orders, procurement, settlement, invoice, payment, period close) —")
     for line in run_money_demo(rt, speech_project_id):
+        say(f"• {line}")
+
+
+def run_image_money(rt: Runtime, image_project_id: int, say: Callable[[str], None]) -> None:
+    """The image project's accounts (contract, type-3 order in images, budget, costs), its
+    accepted images recognised as revenue, like the speech projects' in the money story."""
+    from datamill.demo.image_money import run_image_money_demo
+
+    say("— money for demo-image (order in images, costs, revenue on accepted images) —")
+    for line in run_image_money_demo(rt, image_project_id):
         say(f"• {line}")
 
 

@@ -1,0 +1,120 @@
+"""The image project's accounts in the demo: what ``demo-image`` earns and what it cost.
+
+The speech projects of the money story (:mod:`datamill.demo.money_demo`) have ledger projects;
+so does the image one, the same way, once its delivery is accepted: a vision customer and a
+custom contract (approved for price and signing) with one **type-3** order measured in
+**images** (the image modality's volume unit) for the accepted images × :data:`IMAGE_PRICE`,
+the project's accounts opened against that order, a budget approved at its levels, the scene
+photography and the vendor's labelling (annotate + review at the price system's 0.80 an image
+each) claimed, and the ledger synced: the customer's acceptance of the images recognises the
+revenue and carries the cost, so the finance pages show the project's margin (about 45 %).
+
+Runs after :func:`~datamill.demo.money_demo.run_money_demo` in the full demo (whose finance
+approvers it reuses); on its own it registers them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from datamill.core.clock import utcnow
+from datamill.core.money import to_cents
+from datamill.ledger.budgets import register_approver
+from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
+from datamill.ledger.costs import submit_expense_claim
+from datamill.ledger.events import sync_ledger
+from datamill.ledger.models import LedgerApprover, LedgerRecognition
+from datamill.ledger.orders import create_customer, create_order
+from datamill.ledger.projects import open_ledger_project
+from datamill.production.models import Delivery
+from datamill.runtime import Runtime
+
+__all__ = ["IMAGE_CUSTOMER", "IMAGE_PRICE", "LABEL_IMAGE", "PHOTO_IMAGE", "run_image_money_demo"]
+
+#: per accepted image (boxes, faces and OCR lines on street scenes and signs), custom service
+IMAGE_PRICE = Decimal("11.00")
+#: the scene photography, per image, from a field supplier
+PHOTO_IMAGE = Decimal("4.50")
+PHOTOGRAPHER = "Road Vision Fleet Co."
+#: the vendor's labelling per image: annotate + review at the price system's 0.80 each
+LABEL_IMAGE = Decimal("1.60")
+VENDOR = "Huayu Data Services"
+IMAGE_CUSTOMER = "Shenzhen Smart Mobility Co."
+
+
+def _accepted_images(s: Any, project_id: int) -> Decimal:
+    """The images the customer accepted (one image is one unit of the image modality)."""
+    return Decimal(int(s.scalar(select(func.coalesce(func.sum(Delivery.accepted_items), 0))
+                                .where(Delivery.project_id == project_id)) or 0))
+
+
+def _approvers(s: Any, admin_id: int) -> dict[str, int]:
+    """The ledger's approvers by role: the money story's people, registered when missing."""
+    from datamill.demo.money_demo import PEOPLE, _person
+
+    ap: dict[str, int] = {}
+    registered = {a.user_id: a.approval_role for a in s.scalars(select(LedgerApprover))}
+    for name, role in PEOPLE:
+        if role == "procurement":
+            continue
+        user = _person(s, name)
+        if registered.get(user.id) != role:
+            register_approver(s, user.id, role, actor_id=admin_id)
+        ap[role] = user.id
+    return ap
+
+
+def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
+    """Open and book the image project's accounts (see the module docstring); returns what it
+    did, line by line. Nothing when none of its images was accepted."""
+    from datamill.demo.money_demo import _approved_budget, _levels, _line, _name, _person
+
+    lines: list[str] = []
+    say = lines.append
+    today = utcnow().date()
+    with rt.session() as s:
+        images = _accepted_images(s, project_id)
+        if images <= 0:
+            say(f"{_name(s, project_id)}: no accepted images, no accounts opened")
+            return lines
+        admin, pm = _person(s, "admin", "admin"), _person(s, "pm")
+        ap = _approvers(s, admin.id)
+        amount = to_cents(images * IMAGE_PRICE)
+        cust = create_customer(s, IMAGE_CUSTOMER, customer_type="ai_company", country="CN",
+                               credit_grade="2", actor_id=pm.id)
+        k = draft_contract(s, f"K-{today:%y%m%d}-IMG", customer_id=cust.id, amount=amount,
+                           actor_id=pm.id)
+        approve_contract(s, k.id, ap["finance_reviewer"], "price",
+                         reason="cost-plus: guidance margin met")
+        approve_contract(s, k.id, ap["vp"], "signing")
+        sign_contract(s, k.id, today, actor_id=pm.id)
+        order = create_order(s, k.id, f"O-{today:%y%m%d}-IMG", business_line="vision",
+                             offering="custom", amount=amount, currency="CNY",
+                             total_volume=images, volume_unit="images", acceptance_type=3,
+                             actor_id=pm.id)
+        say(f"contract {k.number} with {cust.name} signed: type-3 order {order.number} "
+            f"{images} images × {IMAGE_PRICE} = {amount}")
+        lp = open_ledger_project(s, project_id, order_id=order.id, actor_id=pm.id).id
+        budget = _approved_budget(s, lp, [
+            _line("collection", "data_service", images, str(PHOTO_IMAGE), "images"),
+            _line("annotation", "data_service", images, str(LABEL_IMAGE), "images")], ap)
+        say(f"{_name(s, project_id)}: ledger project opened on {order.number}, budget "
+            f"{budget.total} {_levels(budget)}")
+        for stage, supplier, price, claim in (
+                ("collection", PHOTOGRAPHER, PHOTO_IMAGE, "PHOTO"),
+                ("annotation", VENDOR, LABEL_IMAGE, "LABEL")):
+            cost = submit_expense_claim(s, lp, stage=stage, supplier=supplier, quantity=images,
+                                        unit_price=price, claim_no=f"{claim}-{today:%y%m%d}-IMG",
+                                        incurred_on=today, actor_id=pm.id)
+            say(f"{stage} claim {supplier}: {images} images × {price} = {cost.amount}")
+        sync_ledger(s, actor_id=ap["finance_reviewer"])
+        revenue, carried = (Decimal(v or 0) for v in s.execute(select(
+            func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
+            .where(LedgerRecognition.order_id == order.id)).one())
+        margin = f"{(revenue - carried) / revenue:.1%}" if revenue else "n/a"
+        say(f"ledger sync: customer acceptance of {images} images recognised revenue {revenue},"
+            f" cost {carried}, gross margin {margin}")
+    return lines
