@@ -81,7 +81,8 @@ def test_money_story_after_the_speech_demo(runtime: Runtime, tmp_path: Path) -> 
         closed = s.scalars(select(LedgerProject).where(
             LedgerProject.production_project_id == pid)).one()
         assert closed.status == "closed"
-        requests = s.scalars(select(PurchaseRequest)).all()
+        # in the order they were made (PostgreSQL returns updated rows in no fixed order)
+        requests = s.scalars(select(PurchaseRequest).order_by(PurchaseRequest.id)).all()
         assert [r.status for r in requests] == ["approved", "approved"]
         assert [r.flagged for r in requests] == [False, True]
         # the months are closed at the end of the demo (tests/unit/demo/test_demo_month_end.py)
