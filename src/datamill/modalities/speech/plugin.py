@@ -19,6 +19,7 @@ from datamill.modalities.base import (
     JsonValue,
 )
 from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
+from datamill.modalities.speech.speakers import SPEAKER_UNITS, SpeakerBreakdown
 from datamill.modalities.speech.types import (
     SEGMENT_FLAGS,
     PreAnnotation,
@@ -267,26 +268,20 @@ class SpeechAsrPlugin:
 
 
 class SpeechStatistics:
-    """Hours, utterances, speakers and their demographics, devices and environments."""
+    """Hours, utterances, devices and environments, and the speakers: their demographics and
+    minutes each (:class:`~datamill.modalities.speech.speakers.SpeakerBreakdown`)."""
 
     def __init__(self) -> None:
         self.duration_ms = 0
         self.utterances = 0
-        self.speakers: set[str] = set()
-        self.counts: dict[str, Counter[str]] = {
-            k: Counter() for k in ("gender", "age", "accent", "device", "environment")
-        }
+        self.speakers = SpeakerBreakdown()
+        self.counts: dict[str, Counter[str]] = {k: Counter() for k in ("device", "environment")}
 
     def add(self, item: ItemRecord, payload: Any) -> None:
         a = item.attributes
         self.duration_ms += int(a.get("duration_ms") or 0)
         self.utterances += 1
-        speaker = a.get("speaker_id") or "unknown"
-        if speaker not in self.speakers:
-            self.speakers.add(speaker)
-            self.counts["gender"][a.get("gender") or "unknown"] += 1
-            self.counts["age"][_age_band(a.get("age"))] += 1
-            self.counts["accent"][a.get("accent") or "unknown"] += 1
+        self.speakers.add(a)
         self.counts["device"][a.get("device") or "unknown"] += 1
         self.counts["environment"][a.get("environment") or "unknown"] += 1
 
@@ -294,11 +289,9 @@ class SpeechStatistics:
         c = self.counts
         return {
             "hours": round(self.duration_ms / MS_PER_HOUR, 4), "duration_ms": self.duration_ms,
-            "utterances": self.utterances, "speakers": len(self.speakers),
-            "gender": dict(c["gender"]), "age_bands": dict(c["age"]), "accent": dict(c["accent"]),
+            "utterances": self.utterances, **self.speakers.result(),
             "collection": {"devices": dict(c["device"]), "environments": dict(c["environment"])},
-            "units": {"duration_ms": "milliseconds", "hours": "hours of audio",
-                      "age_bands": "speakers per band", "gender": "speakers"},
+            "units": dict(SPEAKER_UNITS),
         }
 
 
@@ -309,13 +302,6 @@ def _tagged(seg: Segment) -> Segment:
     if seg.flag is None:
         return seg
     return replace(seg, text=f"{flag_tag(seg.flag)} {seg.text}".strip(), flag=None)
-
-
-def _age_band(age: int | None) -> str:
-    if age is None:
-        return "unknown"
-    low = (age // 10) * 10
-    return f"{low}-{low + 9}"
 
 
 def _text(segments: list[dict[str, Any]]) -> str:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.speech.speakers import SPEAKER_UNITS, SpeakerBreakdown
 from datamill.modalities.tts.schema import (
     TtsAnnotation,
     TtsItemAttributes,
@@ -216,12 +217,14 @@ class TtsPlugin:
 
 
 class TtsStatistics:
-    """Hours, utterances, speakers, sessions, phones and syllables, tier sources."""
+    """Hours, utterances, sessions, phones and syllables, tier sources, and the speakers
+    (voices): their demographics and minutes each
+    (:class:`~datamill.modalities.speech.speakers.SpeakerBreakdown`, as for ``speech.asr``)."""
 
     def __init__(self) -> None:
         self.duration_ms = 0
         self.utterances = 0
-        self.speakers: set[str] = set()
+        self.speakers = SpeakerBreakdown()
         self.sessions: set[str] = set()
         self.phones: Counter[str] = Counter()
         self.syllables = 0
@@ -231,7 +234,7 @@ class TtsStatistics:
         a = item.attributes
         self.duration_ms += int(a.get("duration_ms") or 0)
         self.utterances += 1
-        self.speakers.add(str(a.get("speaker_id") or "unknown"))
+        self.speakers.add(a)
         if a.get("session_id"):
             self.sessions.add(str(a["session_id"]))
         try:
@@ -245,9 +248,9 @@ class TtsStatistics:
     def result(self) -> dict[str, Any]:
         return {
             "hours": round(self.duration_ms / MS_PER_HOUR, 4), "duration_ms": self.duration_ms,
-            "utterances": self.utterances, "speakers": len(self.speakers),
+            "utterances": self.utterances, **self.speakers.result(),
             "sessions": len(self.sessions), "phones": sum(self.phones.values()),
             "distinct_phones": len(self.phones), "syllables": self.syllables,
             "tier_sources": dict(self.sources),
-            "units": {"duration_ms": "milliseconds", "hours": "hours of audio"},
+            "units": dict(SPEAKER_UNITS),
         }

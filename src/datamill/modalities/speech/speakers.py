@@ -1,0 +1,114 @@
+"""The speakers of a delivered speech batch, for its datasheet (``speech.asr`` and ``speech.tts``
+share it): how many, their gender / age-band / accent split (counted in speakers) and each
+speaker's utterances and minutes of audio.
+
+A speaker's gender, age and accent are those of the first utterance seen for them (a speaker
+is one person; the item attributes repeat them on every utterance). Utterances without a
+``speaker_id`` count as one speaker, ``unknown``. Memory grows with the speakers, not the
+utterances.
+
+Examples:
+    >>> b = SpeakerBreakdown()
+    >>> b.add({"speaker_id": "s1", "gender": "female", "age": 34, "duration_ms": 90_000})
+    >>> b.add({"speaker_id": "s1", "duration_ms": 30_000})
+    >>> b.add({"speaker_id": "s2", "gender": "male", "age": 51, "accent": "Beijing",
+    ...        "duration_ms": 60_000})
+    >>> r = b.result()
+    >>> r["speakers"], r["gender"], r["age_bands"], r["accent"]
+    (2, {'female': 1, 'male': 1}, {'30-39': 1, '50-59': 1}, {'unknown': 1, 'Beijing': 1})
+    >>> [(s["speaker_id"], s["utterances"], s["minutes"]) for s in r["per_speaker"]]
+    [('s1', 2, 2.0), ('s2', 1, 1.0)]
+    >>> r["minutes_per_speaker"]
+    {'min': 1.0, 'mean': 1.5, 'max': 2.0}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SPEAKER_UNITS", "SpeakerBreakdown", "age_band"]
+
+MS_PER_MINUTE = 60_000
+UNKNOWN = "unknown"
+#: the datasheet's ``units`` for a speech batch's duration and speaker figures
+SPEAKER_UNITS: dict[str, str] = {
+    "duration_ms": "milliseconds", "hours": "hours of audio", "gender": "speakers",
+    "age_bands": "speakers per band", "accent": "speakers",
+    "per_speaker": "utterances; duration_ms in milliseconds, minutes of audio",
+    "minutes_per_speaker": "minutes of audio",
+}
+
+
+def age_band(age: object) -> str:
+    """The ten-year band of an age in years (``34`` → ``30-39``); a band given as text
+    (``18-30``) stays as it is; ``unknown`` when there is none.
+
+    >>> age_band(34), age_band("18-30"), age_band(None)
+    ('30-39', '18-30', 'unknown')
+    """
+    if age is None or age == "":
+        return UNKNOWN
+    if isinstance(age, int) and not isinstance(age, bool):
+        low = (age // 10) * 10
+        return f"{low}-{low + 9}"
+    return str(age)
+
+
+@dataclass
+class _Speaker:
+    gender: str
+    age_band: str
+    accent: str
+    utterances: int = 0
+    duration_ms: int = 0
+
+
+class SpeakerBreakdown:
+    """Collects speakers one utterance at a time; :meth:`result` is the datasheet's part."""
+
+    def __init__(self) -> None:
+        self._speakers: dict[str, _Speaker] = {}
+
+    def add(self, attributes: Mapping[str, Any]) -> None:
+        """Count one utterance with the item's ``attributes`` (``speaker_id``, ``gender``,
+        ``age``, ``accent``, ``duration_ms``)."""
+        key = str(attributes.get("speaker_id") or UNKNOWN)
+        speaker = self._speakers.get(key)
+        if speaker is None:
+            speaker = self._speakers[key] = _Speaker(
+                gender=str(attributes.get("gender") or UNKNOWN),
+                age_band=age_band(attributes.get("age")),
+                accent=str(attributes.get("accent") or UNKNOWN))
+        speaker.utterances += 1
+        speaker.duration_ms += int(attributes.get("duration_ms") or 0)
+
+    def result(self) -> dict[str, Any]:
+        """``speakers``; ``gender``, ``age_bands``, ``accent`` (speakers per value);
+        ``per_speaker`` (by speaker id: gender, age band, accent, utterances, ``duration_ms``
+        and ``minutes``, 2 places); ``minutes_per_speaker`` (min, mean, max; None when empty)."""
+        speakers = self._speakers.values()
+        per_speaker = [
+            {"speaker_id": key, "gender": s.gender, "age_band": s.age_band, "accent": s.accent,
+             "utterances": s.utterances, "duration_ms": s.duration_ms,
+             "minutes": _minutes(s.duration_ms)}
+            for key, s in sorted(self._speakers.items())
+        ]
+        durations = [s.duration_ms for s in speakers]
+        return {
+            "speakers": len(self._speakers),
+            "gender": dict(Counter(s.gender for s in speakers)),
+            "age_bands": dict(Counter(s.age_band for s in speakers)),
+            "accent": dict(Counter(s.accent for s in speakers)),
+            "per_speaker": per_speaker,
+            "minutes_per_speaker": {
+                "min": _minutes(min(durations)), "mean": _minutes(sum(durations) // len(durations)),
+                "max": _minutes(max(durations)),
+            } if durations else None,
+        }
+
+
+def _minutes(duration_ms: int) -> float:
+    return round(duration_ms / MS_PER_MINUTE, 2)
