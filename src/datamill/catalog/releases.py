@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections import Counter
@@ -70,6 +69,7 @@ from datamill.production.models import (
     Project,
 )
 from datamill.storage.blobstore import BlobStore, sha256_file
+from datamill.storage.filecopy import copy_new_file
 
 __all__ = [
     "DISTRIBUTION_KEYS",
@@ -231,13 +231,6 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
     }
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
-
-
 def _write_json(path: Path, doc: Any) -> None:
     path.write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str),
                     encoding="utf-8")
@@ -316,7 +309,7 @@ def build_release(
         if name not in seen:
             if not blobs.exists(f["sha256"]):
                 raise Conflict(f"the bytes of {f['source']} are missing from the blob store")
-            _link_or_copy(blobs.local_path(f["sha256"]), staging / name)
+            copy_new_file(blobs.local_path(f["sha256"]), staging / name)
             manifest[name] = f["sha256"]
             seen.add(name)
             if len(samples) < shown:

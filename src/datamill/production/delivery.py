@@ -12,7 +12,6 @@ import contextlib
 import ctypes
 import gc
 import json
-import os
 import re
 import shutil
 import sys
@@ -58,6 +57,7 @@ from datamill.production.models import (
 )
 from datamill.production.schemas import DeliveryOut
 from datamill.storage.blobstore import BlobStore, sha256_file
+from datamill.storage.filecopy import copy_new_file
 
 __all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file", "delivery_path",
            "get_delivery", "list_deliveries", "record_acceptance", "reject_delivery",
@@ -69,15 +69,6 @@ PACKAGE_DIR_MODE = 0o750
 
 #: control characters (NUL among them: the operating system refuses such a path outright)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except FileExistsError:
-        return  # already staged (media shared by several items)
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def _json(value: Any) -> Any:
@@ -110,7 +101,8 @@ def _stream(
     folder = plugin.media_folder
     export_item = plugin.export_item
     add_statistics = statistics.add if statistics is not None else None
-    # media shared by several items is linked once; the last few names' paths are reused
+    # media shared by several items is copied once (never linked: a delivered file
+    # must not share the blob's inode); the last few names' paths are reused
     staged_names: set[str] = set()
     paths: dict[str, tuple[Path, Path]] = {}
     for external_id, sha256, filename, attributes, prompt, source_uri, payload in (
@@ -124,7 +116,7 @@ def _stream(
             known = paths[name] = (media_dir / name, final_media_dir / name)
         staged, final = known
         if name not in staged_names:
-            _link_or_copy(item_path(blobs, _Media(sha256, source_uri)), staged)
+            copy_new_file(item_path(blobs, _Media(sha256, source_uri)), staged)
             staged_names.add(name)
         payload = _json(payload)
         record = ItemRecord(
@@ -196,7 +188,7 @@ def _stream_masked(
         staged = media_dir / name
         if not staged.exists():
             if source is not None:
-                _link_or_copy(source, staged)
+                copy_new_file(source, staged)
             elif copy is not None and copy[0] is not None:
                 staged.write_bytes(copy[0])
         payload = masking.value(plain)
