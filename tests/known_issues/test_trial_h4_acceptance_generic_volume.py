@@ -25,7 +25,10 @@ def test_an_image_delivery_speaks_in_images() -> None:
     assert (d["delivered_items"], d["delivered_volume"], d["volume_unit"]) == (7, 7.0, "images")
     assert (d["accepted_items"], d["accepted_volume"], d["accepted_volume_base"],
             d["volume_base_unit"]) == (6, 6.0, 6, "images")
-    assert d["delivered_hours"] == 7.0 and d["accepted_duration_ms"] == 6  # kept, older readers
+    # the older speech names are kept for older readers, but only where true (trial H6: an LLM
+    # delivery said "delivered_hours": 12.0): seven images are no hours, six no milliseconds
+    assert d["delivered_hours"] is None and d["accepted_duration_ms"] is None
+    assert d["delivered_utterances"] is None and d["accepted_utterances"] is None
 
 
 def test_the_openapi_says_what_the_older_names_are() -> None:
@@ -37,3 +40,4 @@ def test_the_openapi_says_what_the_older_names_are() -> None:
         assert props[old].get("deprecated") is True, old
         assert new in (props[old].get("description") or ""), (old, props[old])
     assert "hours only for speech" in props["delivered_hours"]["description"]
+    assert "null for other modalities" in props["delivered_hours"]["description"]

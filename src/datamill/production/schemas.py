@@ -194,7 +194,9 @@ class DeliveryOut(_Out):
     (``volume_unit``: hours, images ...). ``delivered_volume`` and ``accepted_volume`` are in
     that unit, ``accepted_volume_base`` in its base unit (milliseconds, images ...). The speech
     names (``delivered_utterances``, ``delivered_hours``, ``accepted_utterances``,
-    ``accepted_duration_ms``) are still given, deprecated, for older readers. ``path``: the
+    ``accepted_duration_ms``) are still given, deprecated, for older readers, and only where
+    they are true (volume in hours: speech, TTS); for other modalities they are null (an LLM
+    delivery of 12 dialogues said ``"delivered_hours": 12.0``). ``path``: the
     folder the package was written to on the server (None in what a customer is shown)."""
 
     id: int
@@ -249,32 +251,41 @@ class DeliveryOut(_Out):
         per_unit = int(self._volume().get("per_unit") or 1)
         return round(self.accepted_volume_base / per_unit, 4)
 
-    @computed_field(  # type: ignore[prop-decorator]
-        deprecated="use delivered_items",
-        description="Older speech name of delivered_items (items of any modality)")
-    @property
-    def delivered_utterances(self) -> int:
-        return self.delivered_items
+    def _speech(self) -> bool:
+        """Whether the speech names mean what they say: volume counted in hours (speech, TTS)."""
+        return self.volume_unit == "hours"
 
     @computed_field(  # type: ignore[prop-decorator]
-        deprecated="use delivered_volume",
-        description="Older speech name of delivered_volume: in volume_unit, which is hours "
-                    "only for speech (images, characters ... for other modalities)")
+        deprecated="use delivered_items",
+        description="Older speech name of delivered_items: given only when volume_unit is "
+                    "hours (speech, TTS), null for other modalities (12 dialogues are no "
+                    "utterances)")
     @property
-    def delivered_hours(self) -> float:
-        return self.delivered_volume
+    def delivered_utterances(self) -> int | None:
+        return self.delivered_items if self._speech() else None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        deprecated="use delivered_volume and volume_unit",
+        description="Older speech name of delivered_volume: given only when volume_unit is "
+                    "hours (hours only for speech and TTS), null for other modalities "
+                    "(images, characters, dialogues ... are no hours)")
+    @property
+    def delivered_hours(self) -> float | None:
+        return self.delivered_volume if self._speech() else None
 
     @computed_field(  # type: ignore[prop-decorator]
         deprecated="use accepted_items",
-        description="Older speech name of accepted_items (items of any modality)")
+        description="Older speech name of accepted_items: given only when volume_unit is "
+                    "hours (speech, TTS), null for other modalities")
     @property
     def accepted_utterances(self) -> int | None:
-        return self.accepted_items
+        return self.accepted_items if self._speech() else None
 
     @computed_field(  # type: ignore[prop-decorator]
-        deprecated="use accepted_volume_base",
-        description="Older speech name of accepted_volume_base: in volume_base_unit, which "
-                    "is milliseconds only for speech (images, characters ... otherwise)")
+        deprecated="use accepted_volume_base and volume_base_unit",
+        description="Older speech name of accepted_volume_base: given only when "
+                    "volume_base_unit is milliseconds (speech, TTS), null for other "
+                    "modalities (images, characters ... are no milliseconds)")
     @property
     def accepted_duration_ms(self) -> int | None:
-        return self.accepted_volume_base
+        return self.accepted_volume_base if self.volume_base_unit == "milliseconds" else None

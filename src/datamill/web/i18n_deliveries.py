@@ -20,6 +20,9 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.package": "Download the package (decrypted)",
     "dlv.package_help": "the whole package as one tar archive, decrypted for you when it was delivered encrypted (no key needed); manifest.json inside lists every file's sha256",
     "dlv.items": "Items",
+    # what a delivery holds, before its volume in the modality's unit ("12 items · 12 dialogues")
+    "dlv.n_item": "{} item",
+    "dlv.n_items": "{} items",
     "dlv.volume": "Volume",
     "dlv.note": "Note (optional)",
     "dlv.accept": "Record the acceptance",

@@ -19,6 +19,8 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.package": "下载交付包（已解密）",
     "dlv.package_help": "整个交付包打成一个 tar 归档；加密交付的包在下载时为您解密（无需密钥）；包内 manifest.json 列出每个文件的 sha256",
     "dlv.items": "条数",
+    "dlv.n_item": "{} 条",
+    "dlv.n_items": "{} 条",
     "dlv.volume": "数量",
     "dlv.note": "备注（可选）",
     "dlv.accept": "登记验收结果",

@@ -143,7 +143,8 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
     root = Path(delivery["path"])
     assert (root / "coco" / "annotations.json").is_file()
     assert (root / "yolo" / "data.yaml").is_file() or any((root / "yolo").iterdir())
-    assert delivery["delivered_utterances"] == 6
+    assert delivery["delivered_items"] == 6
+    assert delivery["delivered_utterances"] is None  # the speech name: six images are no utterances
     assert delivery["datasheet"]["volume"]["unit"] == "images"
     _ok(client.post(f"{API}/deliveries/{delivery['id']}/acceptance",
                     json={"accepted_duration_ms": 6, "accepted_utterances": 6}, headers=pm))
