@@ -252,13 +252,18 @@ def _cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
 
 def test_cli_verify_json_both_ways(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    for name, role in (("u1", "auditor"), ("u2", "annotator"), ("u3", "annotator")):
+    for name, role in (("u1", "auditor"), ("u2", "annotator"), ("u3", "data_security_officer")):
         assert _cli(home, "user", "create", name, "--role", role,
                     "--password", "password1").returncode == 0
     r = _cli(home, "audit", "verify", "--as", "u1", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["ok"] is True and json.loads(r.stdout)["records"] == 3
-    r = _cli(home, "audit", "checkpoint", "--json")
+    r = _cli(home, "audit", "checkpoint", "--json")  # the signer is named, as on the API
+    assert r.returncode == 2 and json.loads(r.stdout)["error"]["code"] == "usage", r.stdout
+    for reader in ("u1", "u2"):  # an auditor reads the trail but does not sign it
+        r = _cli(home, "audit", "checkpoint", "--as", reader, "--json")
+        assert r.returncode == 6 and json.loads(r.stdout)["error"]["code"] == "forbidden"
+    r = _cli(home, "audit", "checkpoint", "--as", "u3", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["record_count"] == 3
     r = _cli(home, "audit", "verify", "--as", "u1")
     assert r.returncode == 0 and "intact" in r.stdout

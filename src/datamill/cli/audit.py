@@ -70,13 +70,18 @@ def verify_cmd(
 @app.command("checkpoint")
 @handle_errors
 def checkpoint_cmd(
+    as_user: AsUser,
     as_json: Annotated[bool, typer.Option("--json", help="Print the checkpoint as JSON.")] = False,
 ) -> None:
-    """Sign the chain's current head, so that deleting any record up to it is detected."""
+    """Sign the chain's current head, so that deleting any record up to it is detected: admins
+    and data-security officers, as POST /audit/checkpoint."""
     from datamill.compliance.audit import write_checkpoint
+    from datamill.compliance.permissions import authorize
+    from datamill.compliance.roles import Action
 
     rt = get_runtime()
     with rt.session() as s:
+        authorize(s, acting_user(s, as_user), Action.SIGN_AUDIT)
         cp = write_checkpoint(s, rt.settings)
         result = ({"record_id": cp.record_id, "record_count": cp.record_count, "at": cp.at}
                   if cp else {"record_id": None, "record_count": 0})
