@@ -27,6 +27,7 @@ __all__ = [
     "Recording",
     "RerecordRequest",
     "recording_external_id",
+    "recording_speaker_id",
 ]
 
 #: An upload whose recording row has had no item for this long was abandoned (its process
@@ -126,6 +127,13 @@ class Recording(Base):
     duration_ms: Mapped[int | None] = mapped_column(default=None)
     sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def recording_speaker_id(subject_id: str) -> str:
+    """The speaker id a subject's recordings carry: the subject id with whitespace, control
+    characters and path separators as ``_`` (no delivery format can name a speaker by them,
+    and the speech import refuses such ids)."""
+    return re.sub(r"[\s\x00-\x1f\x7f/\\]+", "_", subject_id).strip("_") or "subject"
 
 
 def recording_external_id(subject_id: str, subject_row_id: int, position: int, attempt: int) -> str:

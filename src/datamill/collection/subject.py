@@ -34,6 +34,7 @@ from datamill.collection.models import (
     Recording,
     RerecordRequest,
     recording_external_id,
+    recording_speaker_id,
 )
 from datamill.collection.quotas import cell_blocker, collection_spec, lock_quotas
 from datamill.collection.staff import latest_consent_text, open_request, token_digest
@@ -440,7 +441,8 @@ def _reserve(
                     attempt=attempt, consent_id=consent.id, duration_ms=duration_ms,
                     sha256=digest)
     session.add(rec)
-    meta = {"path": f"{ext_id}.wav", "id": ext_id, "speaker_id": v.subject.subject_id,
+    meta = {"path": f"{ext_id}.wav", "id": ext_id,
+            "speaker_id": recording_speaker_id(v.subject.subject_id),
             "prompt": prompt.text, **dict(v.subject.demographics or {})}
     session.commit()  # the import commits on its own
     return rec, meta

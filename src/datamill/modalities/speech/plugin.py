@@ -82,7 +82,8 @@ class SpeechAsrPlugin:
         try:
             return SpeechItemAttributes.model_validate({**known, **self.probe(path)})
         except ValidationError as err:
-            raise InvalidInput(f"item attributes: {err.errors()[0]['msg']}") from err
+            why = err.errors()[0]["msg"].removeprefix("Value error, ")  # our own sentence
+            raise InvalidInput(f"item attributes: {why}") from err
 
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return int(attributes.get("duration_ms") or 0)

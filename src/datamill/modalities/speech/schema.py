@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["AudioFormat", "PromptCheck", "SpeechAsrRequirements", "SpeechItemAttributes"]
+__all__ = [
+    "AudioFormat", "PromptCheck", "SpeakerId", "SpeechAsrRequirements", "SpeechItemAttributes",
+]
+
+# what the deliveries' exporters refuse in a speaker id (exporters._common.check_id): Kaldi keys
+# and TextGrid/TTS folder names hold no whitespace, control characters or path separators
+_NOT_IN_SPEAKER_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+
+
+def _deliverable_speaker(value: str | None) -> str | None:
+    """Refuse at import a speaker id no delivery could name (it was refused only at
+    ``delivery create``, after the work was paid for)."""
+    if value is not None and (value in {".", ".."} or _NOT_IN_SPEAKER_ID.search(value)):
+        suggestion = _NOT_IN_SPEAKER_ID.sub("_", value).strip("_") or "speaker"
+        raise ValueError(
+            f"speaker_id {value!r} holds whitespace, a control character or a path separator, "
+            f"which no delivery format can name a speaker by (Kaldi, TextGrid); write it as "
+            f"e.g. {suggestion!r} in the manifest")
+    return value
+
+
+#: a manifest's speaker id, as every delivery format can name it
+SpeakerId = Annotated[str | None, Field(None, max_length=100), AfterValidator(_deliverable_speaker)]
 
 DEFAULT_NOISE_SYMBOLS = ("[noise]", "[laughter]", "[cough]", "[unintelligible]")
 
@@ -105,7 +128,7 @@ class SpeechItemAttributes(BaseModel):
     sample_rate_hz: int | None = Field(None, ge=0)
     channels: int | None = Field(None, ge=0)
     bit_depth: int | None = Field(None, ge=0)
-    speaker_id: str | None = Field(None, max_length=100)
+    speaker_id: SpeakerId = None
     gender: str | None = Field(None, max_length=16)
     age: int | None = Field(None, ge=0, le=150)
     accent: str | None = Field(None, max_length=100)

@@ -98,7 +98,8 @@ class TtsPlugin:
                 **known, "duration_ms": p.duration_ms, "sample_rate_hz": p.sample_rate_hz,
                 "channels": p.channels, "bit_depth": p.bit_depth, "speech_level_dbfs": level})
         except ValidationError as err:
-            raise InvalidInput(f"item attributes: {err.errors()[0]['msg']}") from err
+            why = err.errors()[0]["msg"].removeprefix("Value error, ")  # our own sentence
+            raise InvalidInput(f"item attributes: {why}") from err
 
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return int(attributes.get("duration_ms") or 0)

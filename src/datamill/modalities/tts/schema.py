@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.speech.schema import AudioFormat
+from datamill.modalities.speech.schema import AudioFormat, SpeakerId
 
 __all__ = [
     "INTERVAL_TIERS",
@@ -78,7 +78,7 @@ class TtsItemAttributes(BaseModel):
     channels: int | None = Field(None, ge=0)
     bit_depth: int | None = Field(None, ge=0)
     speech_level_dbfs: float | None = None
-    speaker_id: str | None = Field(None, max_length=100)
+    speaker_id: SpeakerId = None
     session_id: str | None = Field(None, max_length=100)
     style: str | None = Field(None, max_length=100)
     gender: str | None = Field(None, max_length=16)
