@@ -90,7 +90,7 @@ def test_finance_overview_units_and_pending_sentence(app: object) -> None:
     year = utcnow().year
     zh = _client(app, "admin")
     text = _page(zh, f"/finance?year={year}")
-    assert "生产项目 3 尚无带履约订单的财务项目" in text
+    assert "生产项目 5 尚无带履约订单的财务项目" in text
     assert "has no ledger project" not in text and "delivery.accepted" not in text
     assert "交付已验收" in text and " 小时" in text
     # English unit words (not data names such as the catalog's "catalog-in-cabin-oms-images")
@@ -100,7 +100,7 @@ def test_finance_overview_units_and_pending_sentence(app: object) -> None:
         r = zh.get(f"/finance?year={other}")
         assert 'data-testid="problems"' not in r.text
         assert 'data-testid="pending-elsewhere"' in r.text
-        assert "生产项目 3" not in _text(r.text)
+        assert "生产项目 5" not in _text(r.text)
     en = _page(_client(app, "admin", "en"), f"/finance?year={year}")
     assert ("production project 3 has no ledger project with a performance order: revenue "
             "waits until its accounts are opened") in en

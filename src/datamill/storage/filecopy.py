@@ -18,7 +18,10 @@ import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["copy_new_file"]
+__all__ = ["FILE_MODE", "copy_new_file"]
+
+#: what a package's copy of a blob is created with (the blob store's own files are 0640)
+FILE_MODE = 0o640
 
 #: ``_IOW(0x94, 9, int)``: Linux's reflink ioctl (``FICLONE``)
 _FICLONE = 0x40049409
@@ -75,11 +78,12 @@ def copy_new_file(src: Path, dst: Path) -> bool:
     """Copy ``src`` to ``dst`` as a file of its own (never a link: see the module docstring).
 
     Returns False, copying nothing, when ``dst`` already exists (media shared by several items
-    is staged once). A copy that fails half-way leaves no file behind.
+    is staged once). A copy that fails half-way leaves no file behind. The copy is made 0640
+    (less what the umask takes), as the blob store's files are: not readable by everyone.
     """
     with src.open("rb") as fin:
         try:
-            fout = dst.open("xb")
+            fout = os.fdopen(os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb")
         except FileExistsError:
             return False
         try:
