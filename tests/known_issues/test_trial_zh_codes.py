@@ -102,7 +102,7 @@ def test_finance_overview_units_and_pending_sentence(app: object) -> None:
         assert 'data-testid="pending-elsewhere"' in r.text
         assert "生产项目 5" not in _text(r.text)
     en = _page(_client(app, "admin", "en"), f"/finance?year={year}")
-    assert ("production project 3 has no ledger project with a performance order: revenue "
+    assert ("production project 5 has no ledger project with a performance order: revenue "
             "waits until its accounts are opened") in en
     assert "delivery accepted" in en
 
