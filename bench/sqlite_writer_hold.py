@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import shutil
 import socket
 import sys
 import tempfile
@@ -76,6 +77,13 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=300)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="dm-hold-"))
+    try:
+        _measure(root, args)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)  # as every bench: nothing left behind
+
+
+def _measure(root: Path, args: argparse.Namespace) -> None:
     rt = sqlite_runtime(root)
     pid, tokens = prepare(rt, root, args.claims + 20 * args.clients, args.clients)
 
@@ -116,6 +124,7 @@ def main() -> None:
           f"total {h.sum() / 1000 / wall:.0%} of the wall time")
     print(f"claim over HTTP, {args.clients} clients: p50 {np.percentile(c, 50):.1f} "
           f"p99 {np.percentile(c, 99):.1f} ms; {len(c) / wall:.1f} claim+submit cycles/s")
+    rt.close()
 
 
 if __name__ == "__main__":
