@@ -14,7 +14,7 @@ import io
 import os
 from typing import BinaryIO
 
-__all__ = ["conversion_advice", "guess_encoding", "open_utf8"]
+__all__ = ["conversion_advice", "guess_encoding", "open_utf8", "recode_bom"]
 
 #: byte-order marks of the encodings read as they are (longest first: UTF-32LE starts as UTF-16LE)
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -43,16 +43,31 @@ class _Recoded(io.RawIOBase):
         super().close()
 
 
+def _bom_encoding(head: bytes) -> str | None:
+    """The UTF-16/32 encoding whose byte-order mark ``head`` starts with, or None."""
+    return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), None)
+
+
 def open_utf8(path: str | os.PathLike[str]) -> BinaryIO:
     """``path`` opened for reading UTF-8 lines (``readline``): as it is, or, when it starts
     with a UTF-16/32 byte-order mark, decoded and given back as UTF-8 (the mark left out)."""
     fh = open(path, "rb")  # noqa: PTH123, SIM115 - handed to the caller
-    head = fh.read(4)
+    encoding = _bom_encoding(fh.read(4))
     fh.seek(0)
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return _Recoded(fh, encoding)  # type: ignore[return-value]
-    return fh
+    return fh if encoding is None else _Recoded(fh, encoding)  # type: ignore[return-value]
+
+
+def recode_bom(data: bytes) -> bytes:
+    """A whole file's ``data`` as UTF-8 when it starts with a UTF-16/32 byte-order mark (the
+    mark left out); otherwise, or when it does not decode as its mark says, ``data`` as it is
+    (the caller's UTF-8 check then refuses it like any other file that is not UTF-8)."""
+    encoding = _bom_encoding(data[:4])
+    if encoding is None:
+        return data
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError:
+        return data
 
 
 def guess_encoding(sample: bytes) -> tuple[str, str] | None:

@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from datamill.core.clock import utcnow
 from datamill.core.money import to_cents
 from datamill.ledger.budgets import register_approver
-from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
 from datamill.ledger.costs import submit_expense_claim
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerApprover, LedgerRecognition
@@ -70,7 +69,14 @@ def _approvers(s: Any, admin_id: int) -> dict[str, int]:
 def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
     """Open and book the image project's accounts (see the module docstring); returns what it
     did, line by line. Nothing when none of its images was accepted."""
-    from datamill.demo.money_demo import _approved_budget, _levels, _line, _name, _person
+    from datamill.demo.money_demo import (
+        _approved_budget,
+        _levels,
+        _line,
+        _name,
+        _person,
+        signed_contract,
+    )
 
     lines: list[str] = []
     say = lines.append
@@ -85,12 +91,7 @@ def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
         amount = to_cents(images * IMAGE_PRICE)
         cust = create_customer(s, IMAGE_CUSTOMER, customer_type="ai_company", country="CN",
                                credit_grade="2", actor_id=pm.id)
-        k = draft_contract(s, f"K-{today:%y%m%d}-IMG", customer_id=cust.id, amount=amount,
-                           actor_id=pm.id)
-        approve_contract(s, k.id, ap["finance_reviewer"], "price",
-                         reason="cost-plus: guidance margin met")
-        approve_contract(s, k.id, ap["vp"], "signing")
-        sign_contract(s, k.id, today, actor_id=pm.id)
+        k = signed_contract(s, f"K-{today:%y%m%d}-IMG", cust.id, amount, ap, pm.id, today)
         order = create_order(s, k.id, f"O-{today:%y%m%d}-IMG", business_line="vision",
                              offering="custom", amount=amount, currency="CNY",
                              total_volume=images, volume_unit="images", acceptance_type=3,

@@ -106,6 +106,18 @@ def _person(s: Any, name: str, role: str = "project_manager") -> User:
     return found if found is not None else create_user(s, name, PASSWORD, role)
 
 
+def signed_contract(s: Any, number: str, customer_id: int, amount: Decimal,
+                    ap: dict[str, int], pm_id: int, today: date) -> Any:
+    """A custom contract drafted by the PM, price-approved by the finance reviewer (cost-plus,
+    the guidance margin met), signing-approved by the VP and signed today."""
+    k = draft_contract(s, number, customer_id=customer_id, amount=amount, actor_id=pm_id)
+    approve_contract(s, k.id, ap["finance_reviewer"], "price",
+                     reason="cost-plus: guidance margin met")
+    approve_contract(s, k.id, ap["vp"], "signing")
+    sign_contract(s, k.id, today, actor_id=pm_id)
+    return k
+
+
 def _approved_budget(s: Any, project_id: int, lines: list[dict[str, Any]],
                      ap: dict[str, int]) -> BudgetOut:
     b = submit_budget(s, create_budget(s, project_id, lines).id)
@@ -187,12 +199,8 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         zh_amount = to_cents(ZH_HOURS * ZH_PRICE)
         cust = create_customer(s, "Beijing Voice Technology Co.", customer_type="big_tech",
                                country="CN", credit_grade="2", actor_id=pm.id)
-        k = draft_contract(s, f"K-{today:%y%m%d}-ASR", customer_id=cust.id,
-                           amount=en_amount + zh_amount, actor_id=pm.id)
-        approve_contract(s, k.id, ap["finance_reviewer"], "price",
-                         reason="cost-plus: guidance margin met")
-        approve_contract(s, k.id, ap["vp"], "signing")
-        sign_contract(s, k.id, today, actor_id=pm.id)
+        k = signed_contract(s, f"K-{today:%y%m%d}-ASR", cust.id, en_amount + zh_amount,
+                            ap, pm.id, today)
         en = create_order(s, k.id, f"O-{today:%y%m%d}-EN", business_line="speech",
                           offering="custom", amount=en_amount, currency="CNY",
                           total_volume=en_hours, volume_unit="hours", acceptance_type=3,

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from datamill.core.encodings import conversion_advice, open_utf8
+from datamill.core.encodings import conversion_advice, open_utf8, recode_bom
 from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import describe_json_error
 
@@ -182,12 +182,8 @@ def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "") -> 
     byte-order mark, and one that is not UTF-8 is refused naming its likely encoding."""
     if bom_ok and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte-order mark at the start is tolerated
-    elif bom_ok and data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode" text
-        try:
-            data = data.decode("utf-32" if data.startswith(b"\xff\xfe\x00\x00") else "utf-16"
-                               ).encode("utf-8")
-        except UnicodeDecodeError:
-            pass  # refused below, as not UTF-8
+    elif bom_ok:
+        data = recode_bom(data)  # Windows "Unicode" text (UTF-16/32 with its mark)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

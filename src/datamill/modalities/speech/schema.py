@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# what the deliveries' exporters refuse in an id (check_id): Kaldi keys and TextGrid/TTS folder
+# names hold no whitespace, control characters or path separators
+from datamill.modalities.speech.exporters._common import BAD_ID_CHARS
 
 __all__ = [
     "AudioFormat", "PromptCheck", "SpeakerId", "SpeechAsrRequirements", "SpeechItemAttributes",
 ]
 
-# what the deliveries' exporters refuse in a speaker id (exporters._common.check_id): Kaldi keys
-# and TextGrid/TTS folder names hold no whitespace, control characters or path separators
-_NOT_IN_SPEAKER_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
-
 
 def _deliverable_speaker(value: str | None) -> str | None:
     """Refuse at import a speaker id no delivery could name (it was refused only at
     ``delivery create``, after the work was paid for)."""
-    if value is not None and (value in {".", ".."} or _NOT_IN_SPEAKER_ID.search(value)):
-        suggestion = _NOT_IN_SPEAKER_ID.sub("_", value).strip("_") or "speaker"
+    if value is not None and (value in {".", ".."} or BAD_ID_CHARS.search(value)):
+        suggestion = BAD_ID_CHARS.sub("_", value).strip("_") or "speaker"
         raise ValueError(
             f"speaker_id {value!r} holds whitespace, a control character or a path separator, "
             f"which no delivery format can name a speaker by (Kaldi, TextGrid); write it as "

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datamill.modalities.speech.types import ExportItem, Segment
 
 __all__ = [
+    "BAD_ID_CHARS",
     "UniqueIds",
     "check_id",
     "check_segment",
@@ -47,8 +48,8 @@ def resolved(path: Path, folders: dict[str, tuple[str, bool]]) -> str:
     return os.path.join(real, name)
 
 
-# Ids become Kaldi keys and file names: no whitespace, control characters or path separators.
-_BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+#: Ids become Kaldi keys and file names: no whitespace, control characters or path separators.
+BAD_ID_CHARS = re.compile(r"[\s\x00-\x1f\x7f/\\]")
 
 
 def check_id(value: str, *, field: str, utterance_id: str) -> str:
@@ -66,7 +67,7 @@ def check_id(value: str, *, field: str, utterance_id: str) -> str:
         InvalidInput: The id is empty, ``.``/``..``, or holds whitespace, control
             characters or path separators.
     """
-    if not value or value in {".", ".."} or _BAD_ID.search(value):
+    if not value or value in {".", ".."} or BAD_ID_CHARS.search(value):
         raise InvalidInput(
             f"{field} {value!r} of utterance {utterance_id!r} is empty or contains "
             "whitespace, control characters or path separators",
