@@ -31,7 +31,7 @@ from datamill.storage.filecopy import copy_new_file
 from tests.unit.catalog.helpers import people, released
 from tests.unit.modalities.llm._cases import spec as llm_spec
 from tests.unit.production.helpers import ready_project
-from tests.unit.production.test_inspection_delivery import _annotate_and_review, _inspect
+from tests.unit.production.test_inspection_delivery import accepted_batch
 
 
 def _accepted_llm_batch(rt: Runtime, users: dict[str, User], tmp: Path, n: int = 3) -> int:
@@ -101,13 +101,9 @@ def test_an_llm_delivery_holds_copies_of_its_records(
 def test_a_speech_delivery_holds_copies_of_its_audio(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
-    pid = ready_project(runtime, users, tmp_path, 3)
-    _annotate_and_review(runtime, users, pid)
+    batch_id = accepted_batch(runtime, users, ready_project(runtime, users, tmp_path, 3))
     with runtime.session() as s:
-        batch = create_batch(s, pid)
-    assert _inspect(runtime, users, batch.id, wrong=False)["verdict"] == "accepted"
-    with runtime.session() as s:
-        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out", formats=["kaldi"])
+        d = deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out", formats=["kaldi"])
     _package_holds_copies(runtime, Path(str(d.path)), "audio")
 
 

@@ -194,9 +194,8 @@ def test_blobs_and_deliveries_are_not_world_readable(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
     from datamill.production.delivery import deliver_batch
-    from datamill.production.inspection import create_batch
     from tests.unit.production.helpers import ready_project
-    from tests.unit.production.test_inspection_delivery import _annotate_and_review, _inspect
+    from tests.unit.production.test_inspection_delivery import accepted_batch
 
     pid = ready_project(runtime, users, tmp_path, 2)
     with runtime.session() as s:
@@ -207,12 +206,9 @@ def test_blobs_and_deliveries_are_not_world_readable(
         assert _mode(blob) == 0o640, blob
         for folder in (root, root / "sha256", blob.parent):
             assert _mode(folder) == 0o750, folder
-    _annotate_and_review(runtime, users, pid)
+    batch_id = accepted_batch(runtime, users, pid)
     with runtime.session() as s:
-        batch = create_batch(s, pid)
-    assert _inspect(runtime, users, batch.id, wrong=False)["verdict"] == "accepted"
-    with runtime.session() as s:
-        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out", formats=["kaldi"])
+        d = deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out", formats=["kaldi"])
     package = Path(d.path)
     assert _mode(package) == 0o750  # nobody outside the service's group reaches its files
     media = [p for p in package.rglob("*.wav") if p.is_file()]

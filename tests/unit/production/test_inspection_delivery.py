@@ -64,6 +64,16 @@ def _inspect(rt: Runtime, users: dict[str, User], batch_id: int, wrong: bool) ->
     return done.model_dump()
 
 
+def accepted_batch(rt: Runtime, users: dict[str, User], pid: int) -> int:
+    """Project ``pid``'s items annotated, reviewed, batched and inspected (accepted): the
+    batch's id, ready to deliver."""
+    _annotate_and_review(rt, users, pid)
+    with rt.session() as s:
+        batch_id = create_batch(s, pid).id
+    assert _inspect(rt, users, batch_id, wrong=False)["verdict"] == "accepted"
+    return batch_id
+
+
 def test_rejected_batch_goes_back_for_rework(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> None:
     pid = ready_project(runtime, users, tmp_path, 4)
     _annotate_and_review(runtime, users, pid)
