@@ -84,7 +84,9 @@ def reset_postgres(url: str) -> None:
 
 
 def _reset(url: str, blobs: str, fresh: bool) -> None:
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs), migrate=fresh)
+    # the temporary folder is the home too: nothing lands in the working folder's ./.datamill
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs, home=Path(blobs)),
+                               migrate=fresh)
     _migrated.add(url)
     _pg_ready.add(url)
     # last: deleting audit_records fills audit_deletions (an ALWAYS trigger, migration sc001)

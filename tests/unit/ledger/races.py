@@ -27,13 +27,17 @@ HOLD_S = 0.5
 Act = Callable[..., Any]
 
 
-def _one(url: str, act: Act, args: tuple[Any, ...], barrier: Any, results: Any) -> None:
+def _one(url: str, home: Path, act: Act, args: tuple[Any, ...], barrier: Any,
+         results: Any) -> None:
     from datamill.core.errors import DatamillError
 
     # the acts read and write rows only; a blob folder of its own (a relative "unused" made
-    # one in the working folder, the repository's root under pytest)
+    # one in the working folder, the repository's root under pytest). The home is the test
+    # runtime's: its audit key signs the acts' records (the default ./.datamill holds none on
+    # a clean checkout, and a signed trail refuses to start a second key: AuditKeyMissing)
     blobs = tempfile.mkdtemp(prefix="datamill-race-blobs-")
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs), migrate=False)
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs, home=home),
+                               migrate=False)
     s = rt.sessions()
     try:
         barrier.wait()
@@ -53,11 +57,14 @@ def _one(url: str, act: Act, args: tuple[Any, ...], barrier: Any, results: Any) 
         shutil.rmtree(blobs, ignore_errors=True)
 
 
-def race(url: str, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
-    """Run ``acts`` at once in processes of their own; their outcomes, sorted."""
+def race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
+    """Run ``acts`` at once in processes of their own, on ``rt``'s database and home; their
+    outcomes, sorted."""
+    url, home = rt.settings.database_url, rt.settings.home
+    assert url is not None
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
-    procs = [ctx.Process(target=_one, args=(url, act, args, barrier, results))
+    procs = [ctx.Process(target=_one, args=(url, home, act, args, barrier, results))
              for act, args in acts]
     for p in procs:
         p.start()

@@ -40,10 +40,10 @@ def _post(s: Session, project_id: int, ref: str, reason: str | None) -> None:
 def test_two_postings_at_once_never_pass_the_budget_line_unapproved(
     pg: tuple[Runtime, str],
 ) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:  # the collection line: 200 h × 300 = 60,000
         _k, lp, _b = budgeted_custom_order(s, "race", "budget-race")
-    got = race(url, [(_post, (lp, "claim-1", None)), (_post, (lp, "claim-2", None))])
+    got = race(rt, [(_post, (lp, "claim-1", None)), (_post, (lp, "claim-2", None))])
     assert got == ["InvalidInput", "ok"], got
     with rt.session() as s:
         posted = s.scalar(select(func.sum(LedgerCost.amount)).where(
@@ -54,10 +54,10 @@ def test_two_postings_at_once_never_pass_the_budget_line_unapproved(
 def test_the_second_posting_at_once_awaits_approval_with_its_reason(
     pg: tuple[Runtime, str],
 ) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         _k, lp, _b = budgeted_custom_order(s, "race2", "budget-race2")
-    got = race(url, [(_post, (lp, "claim-1", "extra speakers")),
+    got = race(rt, [(_post, (lp, "claim-1", "extra speakers")),
                      (_post, (lp, "claim-2", "extra speakers"))])
     assert got == ["ok", "ok"], got
     with rt.session() as s:
@@ -72,7 +72,7 @@ def _approve(s: Session, budget_id: int, approver_id: int) -> None:
 def test_two_approvers_of_one_level_at_once_sign_it_once(pg: tuple[Runtime, str]) -> None:
     """Two VPs signing level 2 at once: the second died on the unique (budget, level) with the
     database's IntegrityError; now it waits, sees level 2 signed and is told level 3 is next."""
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         ap = make_approvers(s)
         other_vp = create_user(s, "ap-vp-2", "password1", "project_manager")
@@ -82,7 +82,7 @@ def test_two_approvers_of_one_level_at_once_sign_it_once(pg: tuple[Runtime, str]
             s, lp, [line("annotation", "data_service", "10", "100")]).id)
         b = approve_budget(s, b.id, ap["dept_manager"])
         assert b.status == "submitted"
-    got = race(url, [(_approve, (b.id, ap["vp"])), (_approve, (b.id, other_vp.id))])
+    got = race(rt, [(_approve, (b.id, ap["vp"])), (_approve, (b.id, other_vp.id))])
     assert got == ["Forbidden", "ok"], got
     with rt.session() as s:
         levels = sorted(s.scalars(select(LedgerApproval.level).where(

@@ -56,9 +56,9 @@ def _rerun(s: Session, user_id: int) -> None:
 _ACTS = {"confirm": _confirm, "run": _run, "rerun": _rerun}
 
 
-def _race(url: str, acts: list[tuple[str, int]]) -> list[str]:
+def _race(rt: Runtime, acts: list[tuple[str, int]]) -> list[str]:
     """Clerks at once, each in a process of its own (``tests.unit.ledger.races``)."""
-    return race(url, [(_ACTS[what], (uid,)) for what, uid in acts])
+    return race(rt, [(_ACTS[what], (uid,)) for what, uid in acts])
 
 
 @pytest.fixture
@@ -67,11 +67,11 @@ def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
 
 
 def test_two_clerks_confirm_a_period_once(pg: Any) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         ap = make_approvers(s)
         close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
-    got = _race(url, [("confirm", ap["finance_manager"]), ("confirm", ap["finance_head"])])
+    got = _race(rt, [("confirm", ap["finance_manager"]), ("confirm", ap["finance_head"])])
     assert got == ["Conflict", "ok"], got
     with rt.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord).where(
@@ -79,24 +79,24 @@ def test_two_clerks_confirm_a_period_once(pg: Any) -> None:
 
 
 def test_two_first_runs_of_a_period_make_one_run(pg: Any) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         ap = make_approvers(s)
-    got = _race(url, [("run", ap["finance_reviewer"]), ("run", ap["finance_manager"])])
+    got = _race(rt, [("run", ap["finance_reviewer"]), ("run", ap["finance_manager"])])
     assert got == ["Conflict", "ok"], got
     with rt.session() as s:
         assert s.scalar(select(func.count()).select_from(LedgerPeriodClose)) == 1
 
 
 def test_a_rerun_racing_the_confirmation_never_changes_a_closed_period(pg: Any) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         _k, lp, _b = budgeted_custom_order(s, "racing", "racing")
         ap = _approvers(s)
         close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
         post_cost(s, lp, "collection", "data_service", Decimal("250.00"), "late-2",
                   incurred_on=date(2018, 3, 20), supplier="V")  # the re-run's figures differ
-    _race(url, [("rerun", ap["finance_reviewer"]), ("confirm", ap["finance_head"])])
+    _race(rt, [("rerun", ap["finance_reviewer"]), ("confirm", ap["finance_head"])])
     with rt.session() as s:
         row = s.scalars(select(LedgerPeriodClose)).one()
         confirmed = [a.data["digest"] for a in s.scalars(select(AuditRecord).where(
@@ -157,12 +157,12 @@ def test_a_cost_posted_while_the_period_is_confirmed_never_lands_in_the_closed_p
 ) -> None:
     # before: both went through under READ COMMITTED (each checked before the other
     # committed): a closed 2018-03 whose books held a cost its confirmed report never saw
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         _k, lp, _b = budgeted_custom_order(s, "posting", "posting")
         ap = _approvers(s)
         close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
-    got = race(url, [(_post_late_cost, (lp,)), (_confirm, (ap["finance_head"],))])
+    got = race(rt, [(_post_late_cost, (lp,)), (_confirm, (ap["finance_head"],))])
     assert got == ["Conflict", "ok"], got  # whichever came first, the other is refused
     with rt.session() as s:
         row = s.scalars(select(LedgerPeriodClose)).one()

@@ -40,7 +40,7 @@ def _book(s: Session, admin_id: int, worker_id: int, project_id: int) -> None:
 
 
 def test_two_bookings_at_once_never_pass_the_monthly_cap(pg: tuple[Runtime, str]) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         admin = create_user(s, "admin", "password1", "admin")
         person = create_user(s, "li", "password1", "annotator")
@@ -55,7 +55,7 @@ def test_two_bookings_at_once_never_pass_the_monthly_cap(pg: tuple[Runtime, str]
         worker = register_worker(s, admin, person, grade="T3", languages=["zh-CN"])
         set_working_days(s, admin, "2024-05", 21)
         ids = (admin.id, worker.id)
-    got = race(url, [(_book, (*ids, pids[0])), (_book, (*ids, pids[1]))])
+    got = race(rt, [(_book, (*ids, pids[0])), (_book, (*ids, pids[1]))])
     assert got == ["InvalidInput", "ok"], got
     with rt.session() as s:
         total = s.scalar(select(func.sum(HourPoints.points)).where(HourPoints.month == "2024-05"))

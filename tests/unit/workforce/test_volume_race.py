@@ -68,7 +68,7 @@ def _confirm(s: Session, admin_id: int, sheet_id: int) -> None:
 def test_two_sheets_at_once_never_settle_beyond_the_purchase_order(
     pg: tuple[Runtime, str],
 ) -> None:
-    rt, url = pg
+    rt, _url = pg
     with rt.session() as s:
         admin = create_user(s, "admin", "password1", "admin")
         inspector = create_user(s, "insp", "password1", "inspector")
@@ -94,7 +94,7 @@ def test_two_sheets_at_once_never_settle_beyond_the_purchase_order(
         create_purchase_order(s, admin, request_id=req, vendor_id=v, project_id=pid,
                               quantity="15", on=vw.WEEK)
         admin_id = admin.id
-    got = race(url, [(_confirm, (admin_id, sheets[0])), (_confirm, (admin_id, sheets[1]))])
+    got = race(rt, [(_confirm, (admin_id, sheets[0])), (_confirm, (admin_id, sheets[1]))])
     assert got == ["Conflict", "ok"], got
     with rt.session() as s:
         statuses = sorted(s.scalars(select(SettlementSheet.status)
