@@ -24,6 +24,7 @@ EN_SPEECH: dict[str, str] = {
     "sp.problem.outside": "Segment {n} ({start}–{end} ms) lies outside the audio (0–{duration} ms).",
     "sp.problem.order": "Segment {n} ({start}–{end} ms) ends before it starts.",
     "sp.problem.speaker_long": "Segment {n}: the speaker has {chars} characters; a speaker id has at most {most}.",
+    "sp.problem.speaker_chars": "Segment {n}: speaker {speaker} holds a space, a control character or a slash, which no delivery format can name; write it as {spelling}.",
     "sp.problem.flag": "Segment {n}: unknown flag {flag}; allowed: {allowed}.",
     "sp.problem.noise": "Segment {n}: unknown noise symbols {symbols}; allowed: {allowed}.",
     "sp.problem.overlap": "Segments {n} and {m} overlap ({start} < {end} ms).",

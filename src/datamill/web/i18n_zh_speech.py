@@ -22,6 +22,7 @@ ZH_CN_SPEECH: dict[str, str] = {
     "sp.problem.outside": "第 {n} 段（{start}–{end} 毫秒）超出音频范围（0–{duration} 毫秒）。",
     "sp.problem.order": "第 {n} 段（{start}–{end} 毫秒）的结束时间早于开始时间。",
     "sp.problem.speaker_long": "第 {n} 段：说话人编号有 {chars} 个字符，最多允许 {most} 个。",
+    "sp.problem.speaker_chars": "第 {n} 段：说话人 {speaker} 含有空格、控制字符或斜杠，任何交付格式都无法用它命名说话人；请写成 {spelling}。",
     "sp.problem.flag": "第 {n} 段：未知的标记 {flag}；允许：{allowed}。",
     "sp.problem.noise": "第 {n} 段：未知的噪声符号 {symbols}；允许的符号：{allowed}。",
     "sp.problem.overlap": "第 {n} 段与第 {m} 段重叠（{start} < {end} 毫秒）。",

@@ -20,6 +20,8 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order", re.compile(_WHERE + r" ends before it starts$")),
     ("speaker_long", re.compile(_WHERE + r" names a speaker of (?P<chars>[\d,]+) characters; "
                                 r"a speaker id has at most (?P<most>\d+)$")),
+    ("speaker_chars", re.compile(_WHERE + r" names speaker (?P<speaker>.+), which no delivery "
+                                 r"format can name \(.+\); write it as (?P<spelling>.+)$")),
     ("flag", re.compile(_WHERE + r" has unknown flag (?P<flag>.+?); allowed: (?P<allowed>.+)$")),
     ("noise", re.compile(_WHERE + r" uses unknown noise symbols (?P<symbols>.+?); "
                          r"allowed: (?P<allowed>.+)$")),

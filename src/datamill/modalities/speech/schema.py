@@ -12,14 +12,31 @@ from datamill.modalities.speech.exporters._common import BAD_ID_CHARS
 
 __all__ = [
     "AudioFormat", "PromptCheck", "SpeakerId", "SpeechAsrRequirements", "SpeechItemAttributes",
+    "deliverable_spelling",
 ]
+
+
+def deliverable_spelling(value: str) -> str | None:
+    """None when every delivery format can name a speaker ``value`` (no whitespace, control
+    character or path separator, not ``.`` or ``..``: what the exporters' ``check_id``
+    refuses); else the spelling that works, those characters made ``_``.
+
+    >>> deliverable_spelling("spk_01") is None, deliverable_spelling("spk 01")
+    (True, 'spk_01')
+    >>> deliverable_spelling(".."), deliverable_spelling(" / ")
+    ('speaker', 'speaker')
+    """
+    if value in {".", ".."} or BAD_ID_CHARS.search(value):
+        spelling = BAD_ID_CHARS.sub("_", value).strip("_")
+        return spelling if spelling not in {"", ".", ".."} else "speaker"
+    return None
 
 
 def _deliverable_speaker(value: str | None) -> str | None:
     """Refuse at import a speaker id no delivery could name (it was refused only at
     ``delivery create``, after the work was paid for)."""
-    if value is not None and (value in {".", ".."} or BAD_ID_CHARS.search(value)):
-        suggestion = BAD_ID_CHARS.sub("_", value).strip("_") or "speaker"
+    suggestion = None if value is None else deliverable_spelling(value)
+    if suggestion is not None:
         raise ValueError(
             f"speaker_id {value!r} holds whitespace, a control character or a path separator, "
             f"which no delivery format can name a speaker by (Kaldi, TextGrid); write it as "

@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from datamill.modalities.speech.schema import SpeechAsrRequirements
+from datamill.modalities.speech.schema import SpeechAsrRequirements, deliverable_spelling
 from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
 
 __all__ = ["MAX_SPEAKER_CHARS", "validate_segments"]
@@ -33,6 +33,10 @@ def validate_segments(
         if seg.speaker is not None and len(seg.speaker) > MAX_SPEAKER_CHARS:
             problems.append(f"{where} names a speaker of {len(seg.speaker):,} characters; a "
                             f"speaker id has at most {MAX_SPEAKER_CHARS}")
+        if seg.speaker and (spelling := deliverable_spelling(seg.speaker)) is not None:
+            problems.append(f"{where} names speaker {seg.speaker!r}, which no delivery format "
+                            f"can name (whitespace, a control character or a path separator); "
+                            f"write it as {spelling!r}")
         unknown = sorted({s for s in (*_BRACKETED.findall(seg.text), *seg.noise)
                           if s not in allowed})  # each once, in the text or the noise list
         if seg.flag is not None and seg.flag not in SEGMENT_FLAGS:
