@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import AnnotationDoc
+from datamill.modalities.base import AnnotationDoc, JsonValue
 from datamill.production import drafts
 from datamill.production.annotating import list_annotations, submit_annotation, write_version
 from datamill.production.models import Item
@@ -120,12 +120,13 @@ def test_what_was_stored_before_still_loads(
         task = claim_next_task(s, users["ann1"], pid, "annotate")
         assert task is not None
         dur = task.duration_ms or 1000
-        seg = {"start_ms": 0, "end_ms": dur, "text": "hi", "speaker": "spk 01", "noise": []}
+        seg: dict[str, JsonValue] = {"start_ms": 0, "end_ms": dur, "text": "hi",
+                                     "speaker": "spk 01", "noise": []}
         drafts.save_draft(s, users["ann1"], task.id, [seg], base_version=0, revision=1)
         item = s.get(Item, task.item_id)
         assert item is not None
         write_version(s, item, base_version=item.current_version,
-                      payload=AnnotationDoc([dict(seg)], "hi"), stage="annotate",
+                      payload=AnnotationDoc([seg], "hi"), stage="annotate",
                       kind="human", author_id=users["ann2"].id, task_id=None)
     with runtime.session() as s:
         assert drafts.load_draft(s, users["ann1"], task.id).payload[0]["speaker"] == "spk 01"
