@@ -156,11 +156,19 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         me = acting_user(s, user, Action.ACCEPT_DELIVERY,
                          project_id=owning_project(s, delivery_id=delivery_id))
         d = _as_shown(me, get_delivery(s, delivery_id))
-    emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id} (batch {v.batch_id}) {v.status}: {counted(v.delivered_items, 'item')}, "
-        f"{amount(v.delivered_volume)} {v.volume_unit}{_where(v)}{_refused(v)}"
-        + (f"\n  customer's note: {printable(v.acceptance_note)}" if v.acceptance_note else ""),
-        highlight=False))
+
+    def show(v: DeliveryOut) -> None:
+        from datamill.cli._datasheet import print_speakers
+
+        out.print(
+            f"delivery {v.id} (batch {v.batch_id}) {v.status}: "
+            f"{counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
+            f"{v.volume_unit}{_where(v)}{_refused(v)}"
+            + (f"\n  customer's note: {printable(v.acceptance_note)}" if v.acceptance_note else ""),
+            highlight=False)
+        print_speakers(v.datasheet)
+
+    emit(d, as_json, show)
 
 
 def _as_shown(user: Any, d: DeliveryOut) -> DeliveryOut:

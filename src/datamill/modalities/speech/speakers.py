@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SPEAKER_UNITS", "SpeakerBreakdown", "age_band"]
+__all__ = ["SPEAKER_UNITS", "SPLITS", "SpeakerBreakdown", "SpeakerSheet", "age_band", "speaker_sheet"]
 
 MS_PER_MINUTE = 60_000
 UNKNOWN = "unknown"
@@ -112,3 +112,61 @@ class SpeakerBreakdown:
 
 def _minutes(duration_ms: int) -> float:
     return round(duration_ms / MS_PER_MINUTE, 2)
+
+
+#: the datasheet's speaker splits, in the order they are shown (each counts speakers per value)
+SPLITS = ("gender", "age_bands", "accent")
+
+
+@dataclass(frozen=True)
+class SpeakerSheet:
+    """The speaker part of a delivered datasheet as the faces show it (:func:`speaker_sheet`):
+    ``splits`` by :data:`SPLITS` name, each ``(value, speakers)`` most first; ``per_speaker``
+    as :meth:`SpeakerBreakdown.result` gives it; ``minutes`` min / mean / max (or empty)."""
+
+    speakers: int
+    splits: dict[str, list[tuple[str, int]]]
+    per_speaker: list[dict[str, Any]]
+    minutes: dict[str, float] = field(default_factory=dict)
+
+
+def speaker_sheet(datasheet: Mapping[str, Any]) -> SpeakerSheet | None:
+    """The speaker breakdown of a delivery's ``datasheet``, or None where it has none (other
+    modalities, and speech deliveries made before it was written). A stored datasheet is data,
+    so a value of the wrong type reads as missing rather than failing the page.
+
+    >>> b = SpeakerBreakdown()
+    >>> b.add({"speaker_id": "s1", "gender": "female", "duration_ms": 90_000})
+    >>> b.add({"speaker_id": "s2", "gender": "female", "duration_ms": 30_000})
+    >>> sheet = speaker_sheet(b.result())
+    >>> sheet.speakers, sheet.splits["gender"], sheet.minutes
+    (2, [('female', 2)], {'min': 0.5, 'mean': 1.0, 'max': 1.5})
+    >>> speaker_sheet({"images": 3}) is None, speaker_sheet({"speakers": 4}) is None
+    (True, True)
+    """
+    rows = datasheet.get("per_speaker")
+    if not isinstance(rows, list):
+        return None
+    per_speaker = [
+        {"speaker_id": str(r.get("speaker_id", "")), **{k: str(r.get(k) or UNKNOWN) for k in
+                                                        ("gender", "age_band", "accent")},
+         "utterances": int(_number(r.get("utterances"))),
+         "minutes": _number(r.get("minutes"))}
+        for r in rows if isinstance(r, Mapping)
+    ]
+    splits = {}
+    for name in SPLITS:
+        counts = datasheet.get(name)
+        pairs = [(str(k), int(v)) for k, v in counts.items() if isinstance(v, int)] \
+            if isinstance(counts, Mapping) else []
+        splits[name] = sorted(pairs, key=lambda p: (-p[1], p[0]))
+    spread = datasheet.get("minutes_per_speaker")
+    minutes = {k: float(spread[k]) for k in ("min", "mean", "max")
+               if isinstance(spread.get(k), int | float)} if isinstance(spread, Mapping) else {}
+    count = datasheet.get("speakers")
+    return SpeakerSheet(speakers=count if isinstance(count, int) else len(per_speaker),
+                        splits=splits, per_speaker=per_speaker, minutes=minutes)
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
