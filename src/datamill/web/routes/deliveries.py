@@ -36,6 +36,7 @@ from datamill.production.delivery import (
 )
 from datamill.production.projects import get_project
 from datamill.production.schemas import DeliveryOut
+from datamill.web.delivery_sheet import sheet_view
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["router"]
@@ -55,6 +56,7 @@ def deliveries_page(
                   files={d.id: _package_files(session, d.id) for d in rows},
                   delivered_base={d.id: _delivered_base(d) for d in rows},
                   withheld={d.id: _withheld(session, me.user, d.id) for d in rows},
+                  sheets={d.id: sheet_view(d.datasheet) for d in rows},
                   shown=_SHOWN, done=_DONE.get(done or ""))
 
 
@@ -81,7 +83,7 @@ def _withheld(session: SessionDep, user: User, delivery_id: int) -> str | None:
     return None
 
 
-_SHOWN = 50  # files listed per delivery (all are in manifest.json, each downloadable)
+_SHOWN = 50  # files and speakers listed per delivery (all are in manifest.json / datasheet.json)
 
 
 def _package_files(session: SessionDep, delivery_id: int) -> list[str]:

@@ -1,0 +1,78 @@
+"""What the deliveries page shows of a delivery's datasheet (display layer only): summary
+figures, and for a speech (ASR or TTS) delivery its speakers -- the gender / age-band / accent
+split, a bar chart of minutes per speaker and a table of the speakers. The figures come from
+the stored datasheet (``datasheet.json`` holds the same); a datasheet without a part (other
+modalities, or deliveries made before the speaker breakdown) shows what it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from datamill.modalities.speech.speakers import SpeakerSheet, speaker_sheet
+
+__all__ = ["CHART_BARS", "Bar", "SheetView", "sheet_view"]
+
+CHART_BARS = 20  # speakers in the minutes chart, the most minutes first
+_BAR_PX = 320  # the longest bar
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the minutes chart: the speaker, the minutes and the bar's width in pixels."""
+
+    label: str
+    minutes: float
+    width: int
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """``figures``: (catalogue key, value) pairs, values as shown (numbers formatted, text
+    as stored); ``speakers`` the speaker part or None; ``bars`` the chart's bars."""
+
+    figures: list[tuple[str, str]]
+    speakers: SpeakerSheet | None = None
+    bars: list[Bar] = field(default_factory=list)
+
+
+def sheet_view(datasheet: dict[str, Any]) -> SheetView:
+    """The page's view of one delivery's ``datasheet``."""
+    figures: list[tuple[str, str]] = []
+    _add(figures, "dlv.ds.language", datasheet.get("language"))
+    formats = datasheet.get("formats")
+    if isinstance(formats, list) and formats:
+        figures.append(("dlv.ds.formats", ", ".join(str(f) for f in formats)))
+    _add(figures, "dlv.ds.hours", datasheet.get("hours"))
+    _add(figures, "dlv.ds.utterances", datasheet.get("utterances"))
+    speakers = speaker_sheet(datasheet)
+    if speakers is not None:
+        figures.append(("dlv.ds.speakers", str(speakers.speakers)))
+        m = speakers.minutes
+        if {"min", "mean", "max"} <= m.keys():
+            figures.append(("dlv.ds.minutes_per_speaker",
+                            f"{_num(m['min'])} / {_num(m['mean'])} / {_num(m['max'])}"))
+    inspection = datasheet.get("inspection")
+    if isinstance(inspection, dict) and inspection.get("verdict"):
+        figures.append(("dlv.ds.inspection", str(inspection["verdict"])))
+    return SheetView(figures, speakers, _bars(speakers) if speakers is not None else [])
+
+
+def _add(figures: list[tuple[str, str]], key: str, value: object) -> None:
+    if isinstance(value, bool) or value is None or value == "":
+        return
+    figures.append((key, _num(value) if isinstance(value, int | float) else str(value)))
+
+
+def _num(value: float) -> str:
+    """``1.5``, ``2``, ``0.0056``: four places at most, no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _bars(sheet: SpeakerSheet) -> list[Bar]:
+    ranked = sorted(sheet.per_speaker, key=lambda r: (-r["minutes"], r["speaker_id"]))
+    top = ranked[:CHART_BARS]
+    most = max((r["minutes"] for r in top), default=0.0)
+    return [Bar(r["speaker_id"], r["minutes"],
+                max(1, round(_BAR_PX * r["minutes"] / most)) if most > 0 else 1) for r in top]
