@@ -7,6 +7,7 @@ the spelling that works; drafts and versions stored before still load (SQLite an
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,3 +132,27 @@ def test_what_was_stored_before_still_loads(
     with runtime.session() as s:
         assert drafts.load_draft(s, users["ann1"], task.id).payload[0]["speaker"] == "spk 01"
         assert list_annotations(s, task.item_id)[-1].segments[0]["speaker"] == "spk 01"
+
+
+def test_the_cli_refuses_it_in_json(
+    runtime: Runtime, users: dict[str, User], pid: int, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from datamill.cli import _common
+    from datamill.cli.main import app
+
+    with runtime.session() as s:
+        task = claim_next_task(s, users["ann1"], pid, "annotate")
+        assert task is not None
+        dur = task.duration_ms or 1000
+    segments = tmp_path / "segments.json"
+    segments.write_text(json.dumps([{"start_ms": 0, "end_ms": dur, "text": "hi",
+                                     "speaker": "spk 01"}]), encoding="utf-8")
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    got = CliRunner().invoke(app, ["work", "submit", str(task.id), "--as", "ann1",
+                                   "--base-version", "0", "--segments", str(segments), "--json"])
+    assert got.exit_code == 2, got.stdout
+    error = json.loads(got.stdout)["error"]
+    assert error["code"] == "invalid_input" and REFUSED.format(dur=dur) in error["message"]
