@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from datamill.compliance.classification import set_classification
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.demo.catalog_demo import seed_product_batch, tone_wav
@@ -104,6 +105,14 @@ def test_the_deliveries_page_renders_the_datasheet(
     assert 'data-testid="dlv-speaker-chart"' in en
     assert "<th>说话人数</th><td>3</td>" in zh and "<td>女 2 · 男 1</td>" in zh
     assert "每位说话人的音频时长（分钟）" in zh and "<td>voice3</td><td>女</td><td>未知</td>" in zh
+    # a package the reader may not download now: the figures stay, the speakers by id do not
+    with runtime.session() as s:
+        set_classification(s, users["admin"], pid, "secret")
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "admin")  # of the office, short of the level: the page still opens
+        withheld = client.get(f"/projects/{pid}/deliveries").text
+    assert 'data-testid="dlv-withheld"' in withheld and "<th>Speakers</th><td>3</td>" in withheld
+    assert "voice1" not in withheld and 'data-testid="dlv-speaker-chart"' not in withheld
 
 
 @pytest.mark.parametrize("modality", ["image", "text", "llm", "pointcloud"])
