@@ -31,6 +31,10 @@ its lines (so it may differ by a few fen from the whole volume × price rounded 
 rounded half-up on the sheet amount.
 Periods are calendar days in China time (UTC+8, no daylight saving), end exclusive.
 Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer).
+
+This module draws sheets up and reads them; the confirmations and the payment are
+:mod:`datamill.workforce.settlement_lifecycle`, corrections
+:mod:`datamill.workforce.settlement_corrections` (their functions are importable from here too).
 """
 
 from __future__ import annotations
@@ -49,22 +53,27 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.csv_cells import safe_writer
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.delivery import customer_shares
 from datamill.production.models import (
     Batch,
     BatchItem,
-    DomainEvent,
     Inspection,
     Item,
     Project,
     Task,
     TaskAssignment,
 )
-from datamill.production.projects import require_accounts_open
+from datamill.workforce._sheets import (
+    require_projects_open,
+    sheet_out,
+    sheet_row,
+    sheet_totals,
+    withholding_tax,
+)
 from datamill.workforce.models import (
     SettlementLine,
     SettlementSheet,
@@ -77,13 +86,17 @@ from datamill.workforce.policies import (
     managed_vendor_id,
     pays_vendors,
     require_business,
-    require_payer,
     require_vendor_scope,
 )
 from datamill.workforce.pricing import effective_price, language_group
-from datamill.workforce.purchase_orders import enforce_sheet_volume
-from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
-from datamill.workforce.vendors import to_decimal
+from datamill.workforce.schemas import SettlementSheetOut
+from datamill.workforce.settlement_corrections import create_correction_sheet
+from datamill.workforce.settlement_lifecycle import (
+    SETTLED_COST,
+    confirm_sheet_by_business,
+    confirm_sheet_by_vendor,
+    settle_sheet,
+)
 
 __all__ = [
     "BUSINESS_TZ",
@@ -102,33 +115,11 @@ __all__ = [
 ]
 
 BUSINESS_TZ = timezone(timedelta(hours=8))
-#: the event that tells the ledger a confirmed sheet's cost (one per project × stage)
-SETTLED_COST = "settlement.confirmed"
 _MS_PER_HOUR = Decimal(3_600_000)
 _Q4 = Decimal("0.0001")
 #: how far ahead a sheet's period may begin (the next period's sheet may be drawn early); a
 #: sheet of 2999 took all unpaid work and dated its cost where the ledger never posts
 _MAX_AHEAD_DAYS = 31
-
-
-
-
-def withholding_tax(gross: Decimal) -> Decimal:
-    """Individual income tax withheld on one labour-remuneration payment (劳务报酬, 预扣预缴).
-
-    Up to 4,000: (gross − 800) × 20%; above: gross × 80% is taxable; taxable over 20,000 is
-    taxed 30% − 2,000 and over 50,000 40% − 7,000.
-    """
-    if gross <= 0:
-        return Decimal("0.00")
-    taxable = max(gross - 800, Decimal(0)) if gross <= 4000 else gross * Decimal("0.8")
-    if taxable <= 20000:
-        tax = taxable * Decimal("0.2")
-    elif taxable <= 50000:
-        tax = taxable * Decimal("0.3") - 2000
-    else:
-        tax = taxable * Decimal("0.4") - 7000
-    return to_cents(tax)
 
 
 def period_bounds(cycle: str, start: date) -> date:
@@ -159,44 +150,6 @@ def period_bounds(cycle: str, start: date) -> date:
 
 def _utc(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
-
-
-def _sheet(session: Session, sheet_id: int, *, lock: bool = False) -> SettlementSheet:
-    """The sheet, or NotFound; ``lock``: locked until the transaction ends, for a change of its
-    status (two confirmations or payments at once: one goes through, the other sees it done)."""
-    fetch = lock_or_raise if lock else get_or_raise
-    sheet = fetch(session, SettlementSheet, sheet_id, "settlement sheet", sheet_id=sheet_id)
-    return sheet
-
-
-def _out(session: Session, sheet: SettlementSheet) -> SettlementSheetOut:
-    lines = session.scalars(
-        select(SettlementLine)
-        .where(SettlementLine.sheet_id == sheet.id)
-        .order_by(SettlementLine.id)
-    ).all()
-    out = SettlementSheetOut.model_validate(sheet)
-    out.lines = [_line_out(session, line) for line in lines]
-    return out
-
-
-def _line_out(session: Session, line: SettlementLine) -> SettlementLineOut:
-    """A line with its volume in the project's unit (``duration_ms`` only where the base unit is
-    milliseconds: speech)."""
-    out = SettlementLineOut.model_validate(line)
-    project = session.get(Project, line.project_id) if line.project_id is not None else None
-    if project is None or line.unit == "adjustment":
-        return out.model_copy(update={"duration_ms": None})
-    plugin = get_modality(project.modality)
-    if line.unit == "volume" or (line.unit == "hour" and plugin.volume_unit == "hours"):
-        volume = line.quantity  # the exact paid volume (a pro-rated share keeps its fraction)
-    else:
-        volume = (Decimal(line.duration_ms) / plugin.volume_per_unit).quantize(
-            _Q4, rounding=ROUND_HALF_UP)
-    return out.model_copy(update={
-        "volume": volume, "volume_unit": plugin.volume_unit,
-        "duration_ms": line.duration_ms if plugin.volume_base_unit == "milliseconds" else None})
-
 
 _Unit = tuple[int, int, int, str, int, int, int]
 
@@ -251,20 +204,6 @@ def _accepted_units(
     return [r for r in rows if r[0] not in refused.get(r[6], frozenset())] if refused else rows
 
 
-def _totals(
-    sheet: SettlementSheet, vendor: Vendor, amount: Decimal, tax_base: Decimal = Decimal(0)
-) -> None:
-    sheet.amount = amount
-    sheet.fee_rate = vendor.fee_rate
-    sheet.fee = to_cents(amount * vendor.fee_rate)
-    sheet.gross = sheet.amount + sheet.fee
-    if vendor.kind == "individual":
-        sheet.tax_withheld = withholding_tax(tax_base + sheet.gross) - withholding_tax(tax_base)
-    else:
-        sheet.tax_withheld = Decimal("0.00")
-    sheet.net_payable = sheet.gross - sheet.tax_withheld
-
-
 def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
     """What the vendor's earlier sheets of the same calendar month paid (gross): an individual's
     labour remuneration from one continuing job is taxed as one payment per month (劳务报酬,
@@ -276,18 +215,6 @@ def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
         SettlementSheet.vendor_id == sheet.vendor_id, SettlementSheet.id < sheet.id,
         SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt))
     return Decimal(0) if total is None else Decimal(total)
-
-
-def _require_projects_open(session: Session, project_ids: set[int]) -> None:
-    """Settlement lines become ledger costs: refuse any for a project whose accounts closed."""
-    for project_id in sorted(project_ids):
-        require_accounts_open(session, project_id, "settlement lines")
-
-
-def _sheet_projects(session: Session, sheet: SettlementSheet) -> set[int]:
-    return {int(p) for p in session.scalars(select(SettlementLine.project_id).where(
-        SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None)))
-        if p is not None}
 
 
 def _check_identities(session: Session, vendor: Vendor, worker_ids: set[int]) -> None:
@@ -440,7 +367,7 @@ def create_settlement_sheet(
             f"nothing accepted and unpaid for vendor {vendor.name!r} up to the end of "
             f"{period_start}–{end}"
         )
-    _require_projects_open(session, {u[1] for u in units})
+    require_projects_open(session, {u[1] for u in units})
     if existing is not None:  # redraw the draft: its lines are rebuilt from scratch
         sheet = existing
         session.execute(delete(SettlementUnit).where(SettlementUnit.sheet_id == sheet.id))
@@ -464,7 +391,7 @@ def create_settlement_sheet(
             raise Conflict(
                 f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
             ) from err
-    _totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units),
+    sheet_totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units),
             tax_base=_month_gross_before(session, sheet))
     try:
         with session.begin_nested():
@@ -486,15 +413,15 @@ def create_settlement_sheet(
             "units": len(units),
         },
     )
-    return _out(session, sheet)
+    return sheet_out(session, sheet)
 
 
 def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
     """One sheet: for those who see its vendor, and for finance, who pays it."""
-    sheet = _sheet(session, sheet_id)
+    sheet = sheet_row(session, sheet_id)
     if not pays_vendors(session, actor):
         require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
-    return _out(session, sheet)
+    return sheet_out(session, sheet)
 
 
 def list_sheets(
@@ -511,270 +438,7 @@ def list_sheets(
     q = select(SettlementSheet).order_by(SettlementSheet.id)
     if vendor_id is not None:
         q = q.where(SettlementSheet.vendor_id == vendor_id)
-    return [_out(session, s) for s in session.scalars(q)]
-
-
-def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
-    """The vendor's manager confirms the sheet first."""
-    sheet = _sheet(session, sheet_id, lock=True)
-    if managed_vendor_id(session, actor) != sheet.vendor_id:
-        raise Forbidden(
-            f"only the manager of vendor {sheet.vendor_id} may confirm sheet {sheet.number} "
-            "on the vendor's side"
-        )
-    if sheet.status != "draft":
-        raise Conflict(f"sheet {sheet.number} is {sheet.status}; the vendor confirms a draft only")
-    _require_projects_open(session, _sheet_projects(session, sheet))
-    sheet.status = "vendor_confirmed"
-    sheet.vendor_confirmed_by = actor.id
-    sheet.vendor_confirmed_at = utcnow()
-    record_audit(
-        session,
-        actor_id=actor.id,
-        action="settlement.vendor_confirmed",
-        object_type="settlement_sheet",
-        object_id=sheet.id,
-        data={"number": sheet.number},
-    )
-    session.flush()
-    return _out(session, sheet)
-
-
-def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
-    """Tell the ledger: one ``settlement.confirmed`` event per project × stage (fee pro rata);
-    ``settlement.reduced`` where a correction takes the project × stage's cost down."""
-    groups: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for ln in session.scalars(select(SettlementLine).where(
-            SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
-        groups[(int(ln.project_id or 0), ln.stage or "")] += ln.amount
-    fees = {k: to_cents(v * sheet.fee_rate) for k, v in groups.items()}
-    if fees:  # rounding remainder on the last line, so the events add up to amount + fee
-        fees[max(fees)] += sheet.fee - sum(fees.values())
-    vendor = session.get(Vendor, sheet.vendor_id)
-    for (project_id, stage), amount in sorted(groups.items()):
-        # a deduction (a negative correction) is recorded as ``settlement.reduced``: the ledger
-        # books it as a credit on the project × stage's cost (never as a negative new cost)
-        kind = "settlement.reduced" if amount + fees[(project_id, stage)] < 0 else SETTLED_COST
-        session.add(DomainEvent(type=kind, project_id=project_id, payload={
-            "source_ref": f"settlement:{sheet.number}:{project_id}:{stage}",
-            "sheet_id": sheet.id, "sheet_number": sheet.number, "stage": stage,
-            "amount": str(amount + fees[(project_id, stage)]), "fee": str(fees[(project_id, stage)]),
-            "currency": "CNY", "vendor_id": sheet.vendor_id,
-            "supplier": vendor.name if vendor else str(sheet.vendor_id),
-            "incurred_on": (sheet.period_end - timedelta(days=1)).isoformat()}))
-
-
-def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
-    """The business confirms after the vendor; the sheet is immutable from here on."""
-    require_business(actor, "confirm settlement sheets")
-    sheet = _sheet(session, sheet_id, lock=True)
-    if sheet.status == "draft":
-        raise Conflict(
-            f"vendor has not confirmed sheet {sheet.number} yet; the vendor confirms first"
-        )
-    if sheet.status != "vendor_confirmed":
-        raise Conflict(f"sheet {sheet.number} is already {sheet.status}")
-    _require_projects_open(session, _sheet_projects(session, sheet))
-    enforce_sheet_volume(session, sheet)  # volume matching against the purchase orders
-    sheet.status = "confirmed"
-    sheet.confirmed_by = actor.id
-    sheet.confirmed_at = utcnow()
-    _record_cost_events(session, sheet)
-    record_audit(
-        session,
-        actor_id=actor.id,
-        action="settlement.confirmed",
-        object_type="settlement_sheet",
-        object_id=sheet.id,
-        data={"number": sheet.number, "net_payable": str(sheet.net_payable)},
-    )
-    session.flush()
-    return _out(session, sheet)
-
-
-def settle_sheet(
-    session: Session,
-    actor: User,
-    sheet_id: int,
-    *,
-    method: str = "bank_transfer",
-    reference: str = "",
-    paid_on: date | None = None,
-) -> SettlementSheetOut:
-    """Record payment of a sheet confirmed by both sides (bank transfer only, never cash).
-
-    Finance pays (:func:`~datamill.workforce.policies.require_payer`; the business side that
-    confirmed the volume may still record it). A ``settlement.paid`` event tells the ledger,
-    which journals the payment (the payable its costs booked is cleared: net to the bank, the
-    income tax withheld to taxes payable)."""
-    require_payer(session, actor, "record the payment of settlement sheets")
-    sheet = _sheet(session, sheet_id, lock=True)
-    if sheet.status == "settled":
-        raise Conflict(f"sheet {sheet.number} was already settled on {sheet.settled_at:%Y-%m-%d}")
-    if sheet.status != "confirmed":
-        raise Conflict(
-            f"sheet {sheet.number} is {sheet.status}; only a sheet confirmed by the vendor "
-            "and the business can be settled"
-        )
-    if sheet.net_payable < 0:
-        raise Conflict(
-            f"sheet {sheet.number} has a negative net payable ({sheet.net_payable}): it is a "
-            f"recovery of {-sheet.net_payable} from the vendor, not a payment; deduct it from "
-            "the vendor's next sheet or recover it outside datamill, it cannot be settled"
-        )
-    if method != "bank_transfer":
-        raise InvalidInput(
-            f"payment method {method!r} is not allowed; vendors are paid by bank transfer"
-        )
-    if not reference.strip():
-        raise InvalidInput("give the bank transfer reference", field="reference")
-    sheet.status = "settled"
-    sheet.settled_by = actor.id
-    sheet.settled_at = utcnow()
-    sheet.payment_ref = reference.strip()
-    session.add(DomainEvent(type="settlement.paid", project_id=None, payload={
-        "sheet_id": sheet.id, "sheet_number": sheet.number, "vendor_id": sheet.vendor_id,
-        "gross": str(sheet.gross), "tax_withheld": str(sheet.tax_withheld),
-        "net_payable": str(sheet.net_payable), "reference": sheet.payment_ref,
-        "paid_on": (paid_on or sheet.settled_at.date()).isoformat()}))
-    record_audit(
-        session,
-        actor_id=actor.id,
-        action="settlement.settled",
-        object_type="settlement_sheet",
-        object_id=sheet.id,
-        data={
-            "number": sheet.number,
-            "net_payable": str(sheet.net_payable),
-            "reference": sheet.payment_ref,
-        },
-    )
-    session.flush()
-    return _out(session, sheet)
-
-
-def _correction_target(
-    session: Session, original: SettlementSheet, project_id: int | None, stage: str | None
-) -> tuple[int | None, str | None, Decimal]:
-    """The project × stage a correction of ``original`` applies to, and how much it may take
-    off: that project × stage's total so far (the original lines plus every correction of
-    them), and no more than the whole sheet's total so far."""
-    rows = session.execute(
-        select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount)
-        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
-        .where((SettlementSheet.id == original.id)
-               | (SettlementSheet.corrects_sheet_id == original.id))
-    ).all()
-    totals: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
-    for p, st, amount in rows:
-        totals[(p, st)] += amount
-    keys = sorted((k for k in totals if k[0] is not None), key=lambda k: (k[0] or 0, k[1] or ""))
-    if not keys:  # a sheet without project lines (none are drawn so): the sheet's total
-        return None, None, sum(totals.values(), Decimal(0))
-    for what, pick, given in (("project", 0, project_id), ("stage", 1, stage)):
-        field = "project_id" if pick == 0 else "stage"
-        choices = sorted({str(k[pick]) for k in keys})
-        if given is None and len(choices) > 1:
-            raise InvalidInput(f"sheet {original.number} covers several {what}s "
-                               f"({', '.join(choices)}); say which one it corrects", field=field)
-        chosen = keys[0][pick] if given is None else given
-        if str(chosen) not in choices:
-            raise InvalidInput(f"sheet {original.number} has no lines for {what} {chosen}; it "
-                               f"covers {', '.join(choices)}", field=field)
-        keys = [k for k in keys if str(k[pick]) == str(chosen)]
-    # the sheet's whole total bounds it too (older corrections carried no project)
-    return keys[0][0], keys[0][1], min(totals[keys[0]], sum(totals.values(), Decimal(0)))
-
-
-def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
-    session: Session,
-    actor: User,
-    sheet_id: int,
-    amount: object,
-    reason: str,
-    *,
-    project_id: int | None = None,
-    stage: str | None = None,
-) -> SettlementSheetOut:
-    """Correct a confirmed sheet with a new draft sheet carrying one adjustment line (±).
-
-    The line belongs to one project × stage of the corrected sheet (``project_id`` / ``stage``
-    are required only when it covers several), so the cost reaches that project's ledger. A
-    deduction may not take that project × stage's total below zero.
-    """
-    require_business(actor, "correct settlement sheets")
-    original = _sheet(session, sheet_id, lock=True)  # two corrections: one total
-    if original.kind == "correction":
-        raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
-                       "corrects instead")
-    if original.status not in ("confirmed", "settled"):
-        raise Conflict(
-            f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"
-        )
-    delta = to_decimal(amount, "amount")
-    if delta == 0 or delta != to_cents(delta):
-        raise InvalidInput(
-            "a correction is a non-zero amount in fen (two decimals)", field="amount"
-        )
-    if not reason.strip():
-        raise InvalidInput("a correction needs a written reason", field="reason")
-    vendor = session.get(Vendor, original.vendor_id)
-    if vendor is None:
-        raise NotFound("sheet without vendor")
-    project_id, stage, so_far = _correction_target(session, original, project_id, stage)
-    if so_far + delta < 0:
-        on = "" if project_id is None else f" for project {project_id} {stage}"
-        raise InvalidInput(
-            f"a correction may not take the vendor's total on sheet {original.number}{on} "
-            f"below zero: it stands at {so_far}, so the most this correction may deduct is "
-            f"{max(so_far, Decimal(0))}", field="amount")
-    if project_id is not None:
-        _require_projects_open(session, {project_id})
-    n = (
-        session.scalar(
-            select(func.count())
-            .select_from(SettlementSheet)
-            .where(SettlementSheet.corrects_sheet_id == original.id)
-        )
-        or 0
-    )
-    sheet = SettlementSheet(
-        number=f"{original.number}-C{n + 1}",
-        vendor_id=vendor.id,
-        kind="correction",
-        corrects_sheet_id=original.id,
-        cycle=original.cycle,
-        period_start=original.period_start,
-        period_end=original.period_end,
-        note=reason.strip(),
-        created_by=actor.id,
-    )
-    session.add(sheet)
-    session.flush()
-    session.add(
-        SettlementLine(
-            sheet_id=sheet.id,
-            project_id=project_id,
-            stage=stage,
-            unit="adjustment",
-            quantity=Decimal(1),
-            unit_price=delta,
-            amount=delta,
-            description=f"correction of {original.number}: {reason.strip()}",
-        )
-    )
-    _totals(sheet, vendor, delta, tax_base=original.gross)
-    session.flush()
-    record_audit(
-        session,
-        actor_id=actor.id,
-        action="settlement.correction_created",
-        object_type="settlement_sheet",
-        object_id=sheet.id,
-        data={"corrects": original.number, "amount": str(delta), "reason": reason.strip(),
-              "project_id": project_id, "stage": stage},
-    )
-    return _out(session, sheet)
+    return [sheet_out(session, s) for s in session.scalars(q)]
 
 
 _CSV_FIELDS = (

@@ -1,0 +1,114 @@
+"""What every step of a settlement sheet shares (internal to :mod:`datamill.workforce`).
+
+Reading a sheet (locked for a change of its status) and its lines as the faces show them, the
+sheet's totals (amount, management fee, gross, income tax withheld, net payable) and the rule that
+settlement lines, which become ledger costs, are refused for a project whose accounts closed.
+See :mod:`datamill.workforce.settlement` for what a sheet pays and how it is rounded.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.core.money import to_cents
+from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.modalities.registry import get_modality
+from datamill.production.models import Project
+from datamill.production.projects import require_accounts_open
+from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
+from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
+
+__all__ = [
+    "require_projects_open",
+    "sheet_out",
+    "sheet_project_ids",
+    "sheet_row",
+    "sheet_totals",
+    "withholding_tax",
+]
+
+_Q4 = Decimal("0.0001")
+
+
+def withholding_tax(gross: Decimal) -> Decimal:
+    """Individual income tax withheld on one labour-remuneration payment (劳务报酬, 预扣预缴).
+
+    Up to 4,000: (gross − 800) × 20%; above: gross × 80% is taxable; taxable over 20,000 is
+    taxed 30% − 2,000 and over 50,000 40% − 7,000.
+    """
+    if gross <= 0:
+        return Decimal("0.00")
+    taxable = max(gross - 800, Decimal(0)) if gross <= 4000 else gross * Decimal("0.8")
+    if taxable <= 20000:
+        tax = taxable * Decimal("0.2")
+    elif taxable <= 50000:
+        tax = taxable * Decimal("0.3") - 2000
+    else:
+        tax = taxable * Decimal("0.4") - 7000
+    return to_cents(tax)
+
+
+def sheet_row(session: Session, sheet_id: int, *, lock: bool = False) -> SettlementSheet:
+    """The sheet, or NotFound; ``lock``: locked until the transaction ends, for a change of its
+    status (two confirmations or payments at once: one goes through, the other sees it done)."""
+    fetch = lock_or_raise if lock else get_or_raise
+    sheet = fetch(session, SettlementSheet, sheet_id, "settlement sheet", sheet_id=sheet_id)
+    return sheet
+
+
+def sheet_out(session: Session, sheet: SettlementSheet) -> SettlementSheetOut:
+    """The sheet with its lines, as the faces show it."""
+    lines = session.scalars(
+        select(SettlementLine)
+        .where(SettlementLine.sheet_id == sheet.id)
+        .order_by(SettlementLine.id)
+    ).all()
+    out = SettlementSheetOut.model_validate(sheet)
+    out.lines = [_line_out(session, line) for line in lines]
+    return out
+
+
+def _line_out(session: Session, line: SettlementLine) -> SettlementLineOut:
+    """A line with its volume in the project's unit (``duration_ms`` only where the base unit is
+    milliseconds: speech)."""
+    out = SettlementLineOut.model_validate(line)
+    project = session.get(Project, line.project_id) if line.project_id is not None else None
+    if project is None or line.unit == "adjustment":
+        return out.model_copy(update={"duration_ms": None})
+    plugin = get_modality(project.modality)
+    if line.unit == "volume" or (line.unit == "hour" and plugin.volume_unit == "hours"):
+        volume = line.quantity  # the exact paid volume (a pro-rated share keeps its fraction)
+    else:
+        volume = (Decimal(line.duration_ms) / plugin.volume_per_unit).quantize(
+            _Q4, rounding=ROUND_HALF_UP)
+    return out.model_copy(update={
+        "volume": volume, "volume_unit": plugin.volume_unit,
+        "duration_ms": line.duration_ms if plugin.volume_base_unit == "milliseconds" else None})
+
+def sheet_totals(
+    sheet: SettlementSheet, vendor: Vendor, amount: Decimal, tax_base: Decimal = Decimal(0)
+) -> None:
+    sheet.amount = amount
+    sheet.fee_rate = vendor.fee_rate
+    sheet.fee = to_cents(amount * vendor.fee_rate)
+    sheet.gross = sheet.amount + sheet.fee
+    if vendor.kind == "individual":
+        sheet.tax_withheld = withholding_tax(tax_base + sheet.gross) - withholding_tax(tax_base)
+    else:
+        sheet.tax_withheld = Decimal("0.00")
+    sheet.net_payable = sheet.gross - sheet.tax_withheld
+
+
+def require_projects_open(session: Session, project_ids: set[int]) -> None:
+    """Settlement lines become ledger costs: refuse any for a project whose accounts closed."""
+    for project_id in sorted(project_ids):
+        require_accounts_open(session, project_id, "settlement lines")
+
+
+def sheet_project_ids(session: Session, sheet: SettlementSheet) -> set[int]:
+    return {int(p) for p in session.scalars(select(SettlementLine.project_id).where(
+        SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None)))
+        if p is not None}

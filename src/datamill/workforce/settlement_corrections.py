@@ -1,0 +1,152 @@
+"""Corrections of a confirmed settlement sheet: a new sheet with one adjustment line (±).
+
+The line belongs to one project × stage of the corrected sheet (named when it holds several),
+so the ledger books it to that project's costs; a correction may not take that project × stage's
+total (the original lines plus every correction of them) below zero. A correction is a draft
+that goes the way of every sheet (:mod:`datamill.workforce.settlement_lifecycle`); its income
+tax is withheld on top of the corrected sheet's gross.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.money import to_cents
+from datamill.workforce._sheets import require_projects_open, sheet_out, sheet_row, sheet_totals
+from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
+from datamill.workforce.policies import require_business
+from datamill.workforce.schemas import SettlementSheetOut
+from datamill.workforce.vendors import to_decimal
+
+__all__ = ["create_correction_sheet"]
+
+
+def _correction_target(
+    session: Session, original: SettlementSheet, project_id: int | None, stage: str | None
+) -> tuple[int | None, str | None, Decimal]:
+    """The project × stage a correction of ``original`` applies to, and how much it may take
+    off: that project × stage's total so far (the original lines plus every correction of
+    them), and no more than the whole sheet's total so far."""
+    rows = session.execute(
+        select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount)
+        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .where((SettlementSheet.id == original.id)
+               | (SettlementSheet.corrects_sheet_id == original.id))
+    ).all()
+    totals: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
+    for p, st, amount in rows:
+        totals[(p, st)] += amount
+    keys = sorted((k for k in totals if k[0] is not None), key=lambda k: (k[0] or 0, k[1] or ""))
+    if not keys:  # a sheet without project lines (none are drawn so): the sheet's total
+        return None, None, sum(totals.values(), Decimal(0))
+    for what, pick, given in (("project", 0, project_id), ("stage", 1, stage)):
+        field = "project_id" if pick == 0 else "stage"
+        choices = sorted({str(k[pick]) for k in keys})
+        if given is None and len(choices) > 1:
+            raise InvalidInput(f"sheet {original.number} covers several {what}s "
+                               f"({', '.join(choices)}); say which one it corrects", field=field)
+        chosen = keys[0][pick] if given is None else given
+        if str(chosen) not in choices:
+            raise InvalidInput(f"sheet {original.number} has no lines for {what} {chosen}; it "
+                               f"covers {', '.join(choices)}", field=field)
+        keys = [k for k in keys if str(k[pick]) == str(chosen)]
+    # the sheet's whole total bounds it too (older corrections carried no project)
+    return keys[0][0], keys[0][1], min(totals[keys[0]], sum(totals.values(), Decimal(0)))
+
+
+def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
+    session: Session,
+    actor: User,
+    sheet_id: int,
+    amount: object,
+    reason: str,
+    *,
+    project_id: int | None = None,
+    stage: str | None = None,
+) -> SettlementSheetOut:
+    """Correct a confirmed sheet with a new draft sheet carrying one adjustment line (±).
+
+    The line belongs to one project × stage of the corrected sheet (``project_id`` / ``stage``
+    are required only when it covers several), so the cost reaches that project's ledger. A
+    deduction may not take that project × stage's total below zero.
+    """
+    require_business(actor, "correct settlement sheets")
+    original = sheet_row(session, sheet_id, lock=True)  # two corrections: one total
+    if original.kind == "correction":
+        raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
+                       "corrects instead")
+    if original.status not in ("confirmed", "settled"):
+        raise Conflict(
+            f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"
+        )
+    delta = to_decimal(amount, "amount")
+    if delta == 0 or delta != to_cents(delta):
+        raise InvalidInput(
+            "a correction is a non-zero amount in fen (two decimals)", field="amount"
+        )
+    if not reason.strip():
+        raise InvalidInput("a correction needs a written reason", field="reason")
+    vendor = session.get(Vendor, original.vendor_id)
+    if vendor is None:
+        raise NotFound("sheet without vendor")
+    project_id, stage, so_far = _correction_target(session, original, project_id, stage)
+    if so_far + delta < 0:
+        on = "" if project_id is None else f" for project {project_id} {stage}"
+        raise InvalidInput(
+            f"a correction may not take the vendor's total on sheet {original.number}{on} "
+            f"below zero: it stands at {so_far}, so the most this correction may deduct is "
+            f"{max(so_far, Decimal(0))}", field="amount")
+    if project_id is not None:
+        require_projects_open(session, {project_id})
+    n = (
+        session.scalar(
+            select(func.count())
+            .select_from(SettlementSheet)
+            .where(SettlementSheet.corrects_sheet_id == original.id)
+        )
+        or 0
+    )
+    sheet = SettlementSheet(
+        number=f"{original.number}-C{n + 1}",
+        vendor_id=vendor.id,
+        kind="correction",
+        corrects_sheet_id=original.id,
+        cycle=original.cycle,
+        period_start=original.period_start,
+        period_end=original.period_end,
+        note=reason.strip(),
+        created_by=actor.id,
+    )
+    session.add(sheet)
+    session.flush()
+    session.add(
+        SettlementLine(
+            sheet_id=sheet.id,
+            project_id=project_id,
+            stage=stage,
+            unit="adjustment",
+            quantity=Decimal(1),
+            unit_price=delta,
+            amount=delta,
+            description=f"correction of {original.number}: {reason.strip()}",
+        )
+    )
+    sheet_totals(sheet, vendor, delta, tax_base=original.gross)
+    session.flush()
+    record_audit(
+        session,
+        actor_id=actor.id,
+        action="settlement.correction_created",
+        object_type="settlement_sheet",
+        object_id=sheet.id,
+        data={"corrects": original.number, "amount": str(delta), "reason": reason.strip(),
+              "project_id": project_id, "stage": stage},
+    )
+    return sheet_out(session, sheet)
