@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from datamill.core.errors import InvalidInput
+from datamill.core.filenames import suffix as _suffix
 from datamill.modalities.speech.exporters.textgrid import (
     SPEAKER_TIER,
     TRANSCRIPT_TIER,
@@ -24,7 +25,7 @@ from datamill.modalities.speech.exporters.textgrid import (
     _labelled_segments,
 )
 from datamill.modalities.speech.types import ExportItem, Segment
-from datamill.production.delivery import _json, _suffix
+from datamill.production._delivery_stream import json_value as _json
 
 
 def _praatio_bytes(item: ExportItem, path: Path) -> bytes:

@@ -57,7 +57,7 @@ from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
-from datamill.production.delivery import customer_shares
+from datamill.production.delivery_acceptance import customer_shares
 from datamill.production.models import (
     Batch,
     BatchItem,

@@ -83,7 +83,7 @@ def accept_delivery(
     s.add(d)
     s.flush()
     stamp = datetime(on.year, on.month, on.day, 10, tzinfo=UTC)
-    monkeypatch.setattr("datamill.production.delivery.utcnow", lambda: stamp)
+    monkeypatch.setattr("datamill.production.delivery_acceptance.utcnow", lambda: stamp)
     record_acceptance(s, d.id, accepted_duration_ms=ms, accepted_utterances=100)
     return d.id
 

@@ -52,7 +52,7 @@ def _accept(s: Session, monkeypatch: pytest.MonkeyPatch, pp: int, n: int) -> Non
     s.add(d)
     s.flush()
     stamp = datetime(2018, 3, n, 10, tzinfo=UTC)
-    monkeypatch.setattr("datamill.production.delivery.utcnow", lambda: stamp)
+    monkeypatch.setattr("datamill.production.delivery_acceptance.utcnow", lambda: stamp)
     record_acceptance(s, d.id, accepted_duration_ms=THIRD_MS, accepted_utterances=10)
 
 

@@ -1,0 +1,295 @@
+"""The customer's report on a delivery: acceptance by volume, or rejection of the whole.
+
+:func:`record_acceptance` records the accepted items and volume (in the modality's base unit),
+the items the customer refused going back to their annotators; a ``delivery.accepted`` event
+drives revenue in the ledger and settlement in the workforce, which pays no more than the
+customer accepted (:func:`customer_shares`). :func:`reject_delivery` sends every item of the
+delivery back to rework, to be delivered again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.db.lookup import lock_or_raise
+from datamill.production.delivery_keys import items_named
+from datamill.production.models import Batch, BatchItem, Delivery, DomainEvent, Item
+from datamill.production.schemas import DeliveryOut
+
+__all__ = ["CustomerShare", "customer_shares", "record_acceptance", "reject_delivery",
+           "shown_deliveries"]
+
+
+def shown_deliveries(session: Session, rows: list[Delivery]) -> list[DeliveryOut]:
+    """The deliveries as their readers see them: the refused items named by their external ids
+    (the customer's own names for them), not by the internal ids the rows keep for settlement."""
+    ids = sorted({int(i) for d in rows for i in d.refused_items or []})
+    external: dict[int, str] = {}
+    for start in range(0, len(ids), 5000):  # bound the statement's parameters
+        external.update(session.execute(select(Item.id, Item.external_id).where(
+            Item.id.in_(ids[start:start + 5000]))).tuples().all())
+    shown = []
+    for d in rows:
+        out = DeliveryOut.model_validate(d)
+        if d.refused_items:  # an item since removed (retention) has no name left to give
+            out = out.model_copy(update={"refused_items": sorted(
+                external[int(i)] for i in d.refused_items if int(i) in external)})
+        shown.append(out)
+    return shown
+
+
+def reject_delivery(
+    session: Session, delivery_id: int, *, reason: str, actor_id: int | None = None,
+) -> DeliveryOut:
+    """Record the customer's rejection of a whole delivery: nothing is accepted or paid; its
+    batch is marked rejected and every item goes back to its annotators with the reason, so the
+    reworked items are batched, inspected and delivered again (the redelivery)."""
+    from datamill.production.annotating import return_to_annotators
+
+    if not (reason or "").strip():
+        raise InvalidInput("a rejection names the customer's reason", field="reason")
+    d = lock_or_raise(session, Delivery, delivery_id, "delivery")
+    if d.status != "delivered":
+        raise Conflict(f"delivery {delivery_id} was already {d.status}"
+                       + (f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else "")
+                       + ": only a delivery awaiting the customer's report is rejected",
+                       delivery_id=d.id)
+    batch = lock_or_raise(session, Batch, d.batch_id, "batch")
+    why = f"delivery {d.id} ({batch.name}) rejected by the customer: {reason.strip()}"
+    items = session.scalars(select(Item).join(BatchItem, BatchItem.item_id == Item.id)
+                            .where(BatchItem.batch_id == batch.id).order_by(Item.id)).all()
+    for item in items:
+        return_to_annotators(session, item, why)
+    d.status = "rejected"
+    d.acceptance_note = reason.strip()
+    batch.status = "rejected"
+    payload = {"delivery_id": d.id, "batch_id": batch.id, "reason": reason.strip(),
+               "items": len(items)}
+    session.add(DomainEvent(type="delivery.rejected", project_id=d.project_id, payload=payload))
+    record_audit(session, actor_id=actor_id, action="delivery.rejected", object_type="delivery",
+                 object_id=d.id, project_id=d.project_id, data=payload)
+    session.flush()
+    return DeliveryOut.model_validate(d)
+
+
+def record_acceptance(
+    session: Session,
+    delivery_id: int,
+    *,
+    accepted_items: int | None = None,
+    accepted_volume: int | None = None,
+    accepted_duration_ms: int | None = None,
+    accepted_utterances: int | None = None,
+    note: str | None = None,
+    actor_id: int | None = None,
+    accept_all: bool = False,
+    refused_items: list[str] | None = None,
+) -> DeliveryOut:
+    """Record the customer's acceptance report: the accepted items and volume.
+
+    ``accepted_volume`` is in the modality's base unit (speech: milliseconds; image: images);
+    ``accepted_utterances`` and ``accepted_duration_ms`` are the older names of the two. When
+    every delivered item counts one base unit (images), the volume defaults to the items.
+    ``accept_all``: everything delivered, its items and volume as the delivery recorded them
+    (no need to convert printed hours back to milliseconds). ``refused_items``: the delivered
+    items the customer refused, by the package's names (delivery keys) or external ids; the
+    accepted items and volume are the rest (given as well, they must agree), the refused items
+    go back to their annotators with the customer's note, to be batched and delivered again,
+    and settlement pays the rest in full (they are paid when accepted again) instead of every
+    item pro rata.
+    """
+    # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
+    d = lock_or_raise(session, Delivery, delivery_id, "delivery")
+    items = accepted_items if accepted_items is not None else accepted_utterances
+    volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
+    delivered = _delivered_volume(d.datasheet)
+    unit = _base_unit(d.datasheet)
+    if accept_all:
+        if items is not None or volume is not None:
+            raise InvalidInput("accepting all of a delivery names no items or volume: give "
+                               "either all, or the accepted items and volume",
+                               field="accepted_items")
+        items, volume = d.delivered_items, delivered
+    refused = _refused(session, d, refused_items or [], accept_all)
+    if refused:
+        rest = (d.delivered_items - len(refused),
+                delivered - sum(int(i.volume or 0) for i in refused))
+        if (items if items is not None else rest[0], volume if volume is not None else rest[1]
+                ) != rest:
+            raise InvalidInput(
+                f"the {len(refused)} refused item(s) leave {rest[0]} items holding {rest[1]} "
+                f"{unit} accepted, not {items} items and {volume} {unit}: give the refused "
+                "items alone, or accepted figures that agree with them",
+                field="refused_items")
+        items, volume = rest
+    if volume is None and items is not None and delivered == d.delivered_items:
+        volume = items
+    if items is None or volume is None:
+        raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
+    if d.status == "accepted":
+        raise Conflict(f"delivery {delivery_id} was already accepted"
+                       + (f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else ""),
+                       delivery_id=d.id)
+    if d.status == "rejected":
+        raise Conflict(f"delivery {delivery_id} was rejected by the customer: its items are "
+                       "reworked and delivered again in a new batch", delivery_id=d.id)
+    if items < 0 or volume < 0:
+        raise InvalidInput("accepted volume cannot be negative")
+    if items == 0 and volume == 0:
+        raise InvalidInput(f"nothing accepted: record the customer's rejection instead (delivery "
+                           f"{delivery_id}'s items then go back to rework and are delivered "
+                           "again)", field="accepted_items")
+    if items > d.delivered_items:
+        raise InvalidInput(
+            f"accepted items {items} exceed the {d.delivered_items} delivered"
+        )
+    if volume > delivered:
+        raise InvalidInput(
+            f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered"
+        )
+    if delivered == d.delivered_items and volume != items:  # every item counts one unit
+        raise InvalidInput(
+            f"every item counts as 1 in {unit} here: the accepted volume ({volume}) must "
+            f"equal the accepted items ({items})"
+        )
+    _check_items_carry_volume(session, d, items, volume, unit)
+    if refused:
+        from datamill.production.annotating import return_to_annotators
+
+        why = (f"refused by the customer in the acceptance of delivery {d.id}"
+               + (f": {note.strip()}" if note and note.strip() else ""))
+        for item in refused:
+            return_to_annotators(session, item, why)
+        d.refused_items = [i.id for i in refused]
+    d.status = "accepted"
+    d.accepted_volume_base = volume
+    d.accepted_items = items
+    d.acceptance_note = note
+    d.accepted_at = utcnow()
+    # accepted_duration_ms / accepted_utterances are the older names, kept for readers of the
+    # outbox that predate other modalities (the ledger reads them from events without a unit)
+    payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": volume,
+               "accepted_utterances": items, "accepted_volume": volume, "accepted_items": items,
+               "volume_base_unit": unit, **_unit_of(d.datasheet),
+               **({"refused_items": len(refused)} if refused else {})}
+    session.add(DomainEvent(type="delivery.accepted", project_id=d.project_id, payload=payload))
+    record_audit(
+        session, actor_id=actor_id, action="delivery.accepted", object_type="delivery",
+        object_id=d.id, project_id=d.project_id, data=payload,
+    )
+    session.flush()
+    return shown_deliveries(session, [d])[0]
+
+
+def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) -> list[Item]:
+    """The delivered items the acceptance names as refused (by delivery key or external id),
+    checked."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    if not wanted:
+        return []
+    if accept_all:
+        raise InvalidInput("accepting all of a delivery refuses no items: give either all, or "
+                           "the refused items", field="refused_items")
+    found, unknown = items_named(session, d.batch_id, wanted)
+    if unknown:
+        raise InvalidInput(
+            f"{len(unknown)} refused item(s) are not in delivery {d.id}: "
+            f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''} (name delivered items "
+            "as the package's files do, or by their external id)", field="refused_items")
+    if len(found) >= d.delivered_items:
+        raise InvalidInput(f"every item of delivery {d.id} refused: record the customer's "
+                           "rejection instead", field="refused_items")
+    return sorted(found, key=lambda i: i.id)
+
+
+def _check_items_carry_volume(
+    session: Session, d: Delivery, items: int, volume: int, unit: str,
+) -> None:
+    """Refuse an acceptance whose items and volume contradict each other: ``items`` of the
+    delivered items hold at least the volume of the smallest ``items`` of them and at most that
+    of the largest (0 items hold nothing; all of them hold exactly what was delivered)."""
+    sizes = sorted(int(v or 0) for v in session.scalars(
+        select(Item.volume).join(BatchItem, BatchItem.item_id == Item.id)
+        .where(BatchItem.batch_id == d.batch_id)))
+    if len(sizes) != d.delivered_items:  # a delivery recorded without its items: counts only
+        sizes = []
+    if items == 0 and volume > 0:
+        raise InvalidInput(
+            f"0 items accepted cannot carry {volume} {unit}: name the accepted items with their "
+            f"volume, or record the customer's rejection of delivery {d.id} instead",
+            field="accepted_items")
+    if not sizes:
+        return
+    least, most = sum(sizes[:items]), sum(sizes[len(sizes) - items:])
+    if not least <= volume <= most:
+        hold = (f"all {items} delivered items hold {most} {unit}" if items == len(sizes) else
+                f"{items} of the {len(sizes)} delivered items hold between {least} and {most} "
+                f"{unit}")
+        raise InvalidInput(
+            f"accepted items and volume contradict each other: {hold}, not {volume}; give the "
+            "volume of the items the customer accepted", field="accepted_volume")
+
+
+@dataclass(frozen=True)
+class CustomerShare:
+    """What the customer accepted of one delivered batch: the accepted share of its items and of
+    its volume (base units), for paying no more than was accepted (settlement by accepted
+    volume)."""
+
+    delivery_id: int
+    accepted_items: int
+    delivered_items: int
+    accepted_volume: int
+    delivered_volume: int
+    #: the items the customer named as refused (back in rework, paid when accepted again)
+    refused: frozenset[int] = frozenset()
+
+    @property
+    def whole(self) -> bool:
+        """Whether the accepted items are paid in full: all were accepted, or the refused ones
+        were named (and are not paid from this delivery)."""
+        return bool(self.refused) or (self.accepted_items >= self.delivered_items
+                                      and self.accepted_volume >= self.delivered_volume)
+
+
+def customer_shares(session: Session, batch_ids: set[int]) -> dict[int, CustomerShare]:
+    """Per batch: the customer's acceptance of its delivery, where one is recorded (a batch
+    delivered but not yet accepted, or not delivered, has none)."""
+    if not batch_ids:
+        return {}
+    rows = session.scalars(select(Delivery).where(
+        Delivery.batch_id.in_(sorted(batch_ids)), Delivery.status == "accepted"))
+    return {d.batch_id: CustomerShare(
+        delivery_id=d.id, accepted_items=int(d.accepted_items or 0),
+        delivered_items=d.delivered_items, accepted_volume=int(d.accepted_volume_base or 0),
+        delivered_volume=_delivered_volume(d.datasheet),
+        refused=frozenset(int(i) for i in d.refused_items or [])) for d in rows}
+
+
+def _unit_of(datasheet: dict[str, Any]) -> dict[str, Any]:
+    """The delivery's volume unit and base units per unit (from its datasheet)."""
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return {"volume_unit": volume.get("unit"), "volume_per_unit": volume.get("per_unit")}
+    return {"volume_unit": "hours", "volume_per_unit": 3_600_000}
+
+
+def _base_unit(datasheet: dict[str, Any]) -> str:
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return str(volume.get("base_unit") or "")
+    return "milliseconds"
+
+
+def _delivered_volume(datasheet: dict[str, Any]) -> int:
+    volume = datasheet.get("volume")
+    if isinstance(volume, dict):
+        return int(volume.get("amount", 0))
+    return int(datasheet.get("duration_ms", 0))
