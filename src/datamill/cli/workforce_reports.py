@@ -1,0 +1,99 @@
+"""``datamill workforce`` reports: ``output-ratio`` (annotation-output ratio, 标产比) and
+``throughput`` (per vendor), each also written as CSV with ``--csv``.
+
+Registered on :data:`datamill.cli.workforce.app`; every command acts for ``--as USERNAME`` and
+sees what the API shows that person.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli.workforce import AsUser, JsonOpt, _actor, _day, _project_id, app
+
+__all__: list[str] = []
+
+Project = Annotated[str | None, typer.Option("--project", help="Project id or name.")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")]
+CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Also write the report as CSV.")]
+
+
+def _opt_day(value: str | None, field: str) -> date | None:
+    return None if value is None else _day(value, field)
+
+
+@app.command("output-ratio")
+@handle_errors
+def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = None,
+                     date_to: ToOpt = None, csv_path: CsvOpt = None,
+                     force: Force = False, as_json: JsonOpt = False) -> None:
+    """Annotation-output ratio (标产比) achieved: hours of work per unit of data, per project
+    and stage."""
+    fresh_output(csv_path, force, "--csv")
+    from datamill.workforce.throughput import (
+        OutputRatioRow,
+        output_ratio_report,
+        report_csv,
+        report_scope,
+    )
+
+    with get_runtime().session() as s:
+        reader = _actor(s, actor)
+        report_scope(s, reader)
+        rows = output_ratio_report(s, project_id=_project_id(s, project) if project else None,
+                                   date_from=_opt_day(date_from, "from"),
+                                   date_to=_opt_day(date_to, "to"), reader=reader)
+    if csv_path is not None:
+        csv_path.write_text(report_csv(rows, OutputRatioRow), encoding="utf-8")
+
+    def render(rows: list[Any]) -> None:
+        t = Table("project", "stage", "people", "items", "volume", "work hours", "ratio")
+        for r in rows:
+            t.add_row(r.project, r.stage, str(r.people), str(r.items), f"{r.volume} {r.unit}",
+                      str(r.work_hours), "-" if r.ratio is None else f"{r.ratio} h/{r.unit}")
+        out.print(t)
+
+    emit(rows, as_json, render)
+
+
+@app.command("throughput")
+@handle_errors
+def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = None,
+                   date_to: ToOpt = None, csv_path: CsvOpt = None,
+                   force: Force = False, as_json: JsonOpt = False) -> None:
+    """Vendor throughput per vendor, project and stage (a vendor manager sees their own)."""
+    fresh_output(csv_path, force, "--csv")
+    from datamill.workforce.throughput import (
+        VendorThroughputRow,
+        report_csv,
+        report_scope,
+        vendor_throughput,
+    )
+
+    with get_runtime().session() as s:
+        reader = _actor(s, actor)
+        vendor = report_scope(s, reader, vendor_only=True)
+        rows = vendor_throughput(s, project_id=_project_id(s, project) if project else None,
+                                 vendor_id=vendor, date_from=_opt_day(date_from, "from"),
+                                 date_to=_opt_day(date_to, "to"), reader=reader)
+    if csv_path is not None:
+        csv_path.write_text(report_csv(rows, VendorThroughputRow), encoding="utf-8")
+
+    def render(rows: list[Any]) -> None:
+        t = Table("vendor", "project", "stage", "people", "volume", "work hours", "per hour",
+                  "accepted", "rate")
+        for r in rows:
+            t.add_row(r.vendor, r.project, r.stage, str(r.people), f"{r.volume} {r.unit}",
+                      str(r.work_hours), "-" if r.per_work_hour is None else str(r.per_work_hour),
+                      f"{r.accepted_volume} {r.unit}",
+                      "-" if r.acceptance_rate is None else str(r.acceptance_rate))
+        out.print(t)
+
+    emit(rows, as_json, render)
