@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from datamill.compliance.models import User
 from datamill.modalities.base import AnnotationDoc
-from datamill.production import annotating, tasks
+from datamill.production import annotating, claim_rules
 from datamill.production.annotating import submit_annotation, write_version
 from datamill.production.inspection import create_batch
 from datamill.production.models import Annotation, BatchItem, Item, Task
@@ -37,7 +37,7 @@ def test_check_tasks_never_move_the_item_never_batch_and_never_claim_as_work(
     def listener(session: Any, task: Task, annotation: Annotation) -> None:
         heard.append((task.id, task.kind, annotation.text))
 
-    monkeypatch.setitem(tasks._mixers._extra, "test.mixer", mixer)
+    monkeypatch.setitem(claim_rules._mixers._extra, "test.mixer", mixer)
     monkeypatch.setitem(annotating._listeners._extra, "test.listener", listener)
     ann1, ann2 = users["ann1"], users["ann2"]
     with runtime.session() as s:
