@@ -30,9 +30,9 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import Table, event, func, select, text
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit_guard import check_deletions
@@ -40,6 +40,7 @@ from datamill.compliance.keys import AuditKeyMissing, audit_key, stored_audit_ke
 from datamill.compliance.models import AuditCheckpoint, AuditRecord
 from datamill.config import Settings
 from datamill.core.clock import utcnow
+from datamill.db.memo import run
 from datamill.db.rows import insert_row
 from datamill.db.session import append_lock
 
@@ -231,10 +232,11 @@ def write_checkpoint(session: Session, settings: Settings) -> AuditCheckpoint | 
     return _add_checkpoint(session, settings, trail_key(session, settings), head)
 
 
-_HEAD = (  # built once: the chain's head and the last checkpoint
-    select(AuditRecord.record_hash, AuditRecord.record_hmac,
-           select(func.max(AuditCheckpoint.record_id)).scalar_subquery())
-    .order_by(AuditRecord.id.desc()).limit(1)
+_RECORDS = cast(Table, AuditRecord.__table__)
+_HEAD = (  # built once, Core: the chain's head and the last checkpoint
+    select(_RECORDS.c.record_hash, _RECORDS.c.record_hmac,
+           select(func.max(cast(Table, AuditCheckpoint.__table__).c.record_id)).scalar_subquery())
+    .order_by(_RECORDS.c.id.desc()).limit(1)
 )
 
 
@@ -246,9 +248,9 @@ def _locked_head(session: Session) -> Any:
     function of migration sb001, whose read starts after the lock is granted); on SQLite the
     transaction already holds the writer lock."""
     if session.get_bind().dialect.name == "postgresql":
-        return session.execute(_LOCKED_HEAD, {"k": _LOCK_KEY}).first()
+        return run(session, _LOCKED_HEAD, {"k": _LOCK_KEY}).first()
     append_lock(session, _LOCK_KEY)
-    return session.execute(_HEAD).first()
+    return run(session, _HEAD).first()
 
 
 def record_audit(

@@ -7,9 +7,9 @@ the project's level (admins included: clearance is vetting, not a role).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -75,10 +75,13 @@ _MEMBER = exists().where(  # built once: asked by every request on a project
     ProjectMember.project_id == bindparam("p_project"),
     ProjectMember.user_id == bindparam("p_user"),
 )
-_PROJECT_LEVEL = select(ProjectClassification.level).where(
-    ProjectClassification.project_id == bindparam("p_project")).scalar_subquery()
-_CLEARANCE = select(UserClearance.level).where(
-    UserClearance.user_id == bindparam("p_user")).scalar_subquery()
+# Core on the tables: read ahead on the session's connection (db.memo.run)
+_LEVELS = cast(Table, ProjectClassification.__table__)
+_CLEARANCES = cast(Table, UserClearance.__table__)
+_PROJECT_LEVEL = select(_LEVELS.c.level).where(
+    _LEVELS.c.project_id == bindparam("p_project")).scalar_subquery()
+_CLEARANCE = select(_CLEARANCES.c.level).where(
+    _CLEARANCES.c.user_id == bindparam("p_user")).scalar_subquery()
 
 
 def access_lookups(user_id: int, project_id: int) -> list[Lookup]:

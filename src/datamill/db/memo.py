@@ -14,16 +14,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple, overload
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["WRITES", "Lookup", "get_row", "known", "prefetch", "prime", "recall", "remember"]
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Result
+    from sqlalchemy.sql.base import Executable
+    from sqlalchemy.sql.selectable import TypedReturnsRows
+
+__all__ = [
+    "WRITES", "Lookup", "get_row", "known", "prefetch", "prime", "recall", "remember", "run",
+]
 
 T = TypeVar("T")
+_Ts = TypeVarTuple("_Ts")
 _KEY = "datamill.memo"
 
 
@@ -86,7 +94,7 @@ def prefetch(session: Session, lookups: Iterable[Lookup], params: Mapping[str, A
                    if not known(session, lookup.key)}.values())
     if not wanted:
         return
-    row = session.execute(_combined(tuple(lookup.column for lookup in wanted)), params).one()
+    row = run(session, _combined(tuple(lookup.column for lookup in wanted)), params).one()
     for lookup, value in zip(wanted, row, strict=True):
         if lookup.answers(value):
             prime(session, lookup.key, value)
@@ -99,6 +107,36 @@ def get_row(session: Session, model: type[T], pk: Any) -> T | None:
 
 def _forget(session: Session, *_: Any) -> None:
     session.info.pop(_KEY, None)
+
+
+@overload
+def run(
+    session: Session, statement: TypedReturnsRows[*_Ts],
+    params: Mapping[str, Any] | None = None,
+) -> Result[*_Ts]: ...
+@overload
+def run(
+    session: Session, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]: ...
+def run(
+    session: Session, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]:
+    """Execute a **Core** statement (on tables, built once) on the session's connection, in its
+    transaction, without ``Session.execute``'s ORM layer (its execution events and options,
+    ~10-25 µs a statement on SQLite: the hot path runs some fifteen of them a claim + submit,
+    bench/README.md "twelfth round"). What ``Session.execute`` would do that matters here is
+    done here too: a statement that is no plain SELECT (or carries :data:`WRITES`) drops the
+    memo. Like ``Session.execute`` of a Core statement, it does not autoflush. An ORM-enabled
+    statement (entities, ORM attributes: one whose read-ahead lookups a plugin wrote with them)
+    goes through ``Session.execute`` as before (its autoflush, its events).
+    """
+    if statement._propagate_attrs.get("compile_state_plugin") == "orm":
+        return session.execute(statement, params)
+    if not getattr(statement, "is_select", False) or statement.get_execution_options().get(
+        "datamill_writes"
+    ):
+        _forget(session)
+    return session.connection().execute(statement, params)
 
 
 #: execution option of a SELECT that writes (PostgreSQL's ``WITH ... UPDATE/INSERT ...

@@ -32,7 +32,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
 from datamill.core.storable import check_counter, check_document, check_text
-from datamill.db.memo import Lookup, prefetch, recall
+from datamill.db.memo import Lookup, prefetch, recall, run
 from datamill.db.rows import insert_row, loaded
 from datamill.modalities.base import (
     AnnotationDoc,
@@ -126,7 +126,7 @@ def _project_rules(session: Session, project_id: int) -> Any:
     spec = read_spec(session, project_id)
     if modality is not None and spec is not None:
         return _Rules(modality, spec)
-    return session.execute(_RULES, {"p_project": project_id}).first()
+    return run(session, _RULES, {"p_project": project_id}).first()
 
 
 def read_submit_ahead(session: Session, user: User, task: Task) -> None:
@@ -211,10 +211,10 @@ def _lock_versions(session: Session, item: Item) -> tuple[int, int | None, int, 
     session.flush()
     params = {"p_item": item.id}
     if session.get_bind().dialect.name == "sqlite":
-        row = tuple(session.execute(_ITEM_AND_NUMBERS, params).one())
+        row = tuple(run(session, _ITEM_AND_NUMBERS, params).one())
     else:
-        row = (*session.execute(_LOCK_ITEM, params).one(),
-               *session.execute(_NUMBERS, params).one())
+        row = (*run(session, _LOCK_ITEM, params).one(),
+               *run(session, _NUMBERS, params).one())
     return (int(row[0] or 0), (int(row[1]) if row[1] is not None else None), int(row[2] or 0),
             (int(row[3]) if row[3] is not None else None))
 
@@ -259,7 +259,7 @@ _REVIEW_TASK = select(Task).where(
 def take_hold(session: Session, task: Task, hold: Hold) -> None:
     """held → submitted as one conditional UPDATE: of racing submits of one hold, exactly one
     wins; the others get a Conflict (and their transaction writes nothing)."""
-    won = session.execute(_TAKE_HOLD, {"p_hold": hold.id, "p_at": utcnow()})
+    won = run(session, _TAKE_HOLD, {"p_hold": hold.id, "p_at": utcnow()})
     if won.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
 
@@ -267,7 +267,7 @@ def take_hold(session: Session, task: Task, hold: Hold) -> None:
 def _count_submission(session: Session, task: Task) -> tuple[int, int]:
     """``submissions = submissions + 1`` in the database, whatever the task's status (a check
     task's answers); returns (submissions, overlap) after it."""
-    row = session.execute(_COUNT_ANY, {"p_task": task.id}).one()
+    row = run(session, _COUNT_ANY, {"p_task": task.id}).one()
     # the row as written (no reload): the counter and overlap just read back
     set_committed_value(task, "submissions", int(row[0]))
     set_committed_value(task, "overlap", int(row[1]))
@@ -279,7 +279,7 @@ def _count_and_close(session: Session, task: Task) -> tuple[int, int]:
     task (overlap 1) reaching its count, also closes it, in the same statement (SQL reads the
     old counter on both sides of ``SET``); a task with overlap is left to the caller
     (aggregation decides)."""
-    row = session.execute(_COUNT_AND_CLOSE, {"p_task": task.id}).first()
+    row = run(session, _COUNT_AND_CLOSE, {"p_task": task.id}).first()
     if row is None:
         raise Conflict(f"task {task.id} is no longer open", task_id=task.id)
     set_committed_value(task, "submissions", int(row[0]))
@@ -289,7 +289,7 @@ def _count_and_close(session: Session, task: Task) -> tuple[int, int]:
 
 
 def _close_task(session: Session, task: Task) -> None:
-    session.execute(_CLOSE_TASK, {"p_task": task.id})
+    run(session, _CLOSE_TASK, {"p_task": task.id})
     set_committed_value(task, "status", "done")
 
 
@@ -342,9 +342,9 @@ def point_item_at(
     params: dict[str, Any] = {"p_item": item.id, "p_new": annotation.version,
                               "p_annotation": annotation.id}
     if status is None:
-        session.execute(_POINT, params)
+        run(session, _POINT, params)
     else:
-        session.execute(_POINT_AND_STATUS, {**params, "p_status": status})
+        run(session, _POINT_AND_STATUS, {**params, "p_status": status})
         set_committed_value(item, "status", status)
     set_committed_value(item, "current_version", annotation.version)
     set_committed_value(item, "current_annotation_id", annotation.id)
@@ -451,7 +451,7 @@ def submit_annotation(
         status = _open_review(session, item)
     if parallel:
         if status is not None:
-            session.execute(_ITEM_STATUS, {"p_item": item.id, "p_status": status})
+            run(session, _ITEM_STATUS, {"p_item": item.id, "p_status": status})
             set_committed_value(item, "status", status)
     else:  # a single pass: the item's version, pointer and status in one UPDATE
         point_item_at(session, item, ann, status)
@@ -508,7 +508,7 @@ def _submit_check(
 def _open_review(session: Session, item: Item) -> str:
     """Open the item's review task; the status the item moves to: in review, or reviewed when
     the project has no review stage."""
-    opened = session.execute(_OPEN_REVIEW, {"p_item": item.id})
+    opened = run(session, _OPEN_REVIEW, {"p_item": item.id})
     return "in_review" if opened.rowcount else "reviewed"  # type: ignore[attr-defined]
 
 

@@ -21,6 +21,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.storable import check_counter, check_document
+from datamill.db.memo import run
 from datamill.production.models import Draft, Item, Task
 from datamill.production.tasks import ensure_holds, get_task
 
@@ -110,7 +111,7 @@ _DISCARD = (  # built once, Core on the table (every submit runs it; no Draft ob
 
 def discard_draft(session: Session, task_id: int, user_id: int) -> bool:
     """Delete the user's draft of the task (on submit, or when they throw it away)."""
-    result = session.execute(_DISCARD, {"p_task": task_id, "p_user": user_id})
+    result = run(session, _DISCARD, {"p_task": task_id, "p_user": user_id})
     return bool(getattr(result, "rowcount", 0))
 
 

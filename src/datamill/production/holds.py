@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict
-from datamill.db.memo import Lookup, recall
+from datamill.db.memo import Lookup, recall, run
 from datamill.production.models import Draft, Task, TaskAssignment, WorkPackage
 
 __all__ = [
@@ -56,7 +56,7 @@ def ensure_holds(session: Session, user_id: int, task: Task) -> Hold:
 
     row: Any = recall(session, ("hold", task.id, user_id, "id"), _UNKNOWN)  # read ahead?
     if row is _UNKNOWN:
-        row = session.execute(_HOLD, {"p_task": task.id, "p_user": user_id}).first()
+        row = run(session, _HOLD, {"p_task": task.id, "p_user": user_id}).first()
     elif row is not None:
         row = (row, recall(session, ("hold", task.id, user_id, "status")))
     if row is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import Table, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -103,7 +103,8 @@ def project_lookup(project_id: int) -> Lookup:
     return Lookup(("project_exists", project_id), _EXISTS)
 
 
-_SPEC = select(Project.spec).where(Project.id == bindparam("p_project")).scalar_subquery()
+_PROJECTS = cast(Table, Project.__table__)  # Core: read ahead on the connection (db.memo.run)
+_SPEC = select(_PROJECTS.c.spec).where(_PROJECTS.c.id == bindparam("p_project")).scalar_subquery()
 
 
 def project_spec_lookup(project_id: int) -> Lookup:

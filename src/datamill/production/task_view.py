@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.errors import NotFound
+from datamill.db.memo import run
 from datamill.db.rows import loaded
 from datamill.production.claim_rules import claimer_vendor, same_vendor
 from datamill.production.models import (
@@ -42,7 +43,7 @@ def _item_view(session: Session, item_id: int) -> Any:
     held = loaded(session, Item, item_id)
     if held is not None:
         return held
-    return session.execute(_ITEM_VIEW, {"p_item": item_id}).first()
+    return run(session, _ITEM_VIEW, {"p_item": item_id}).first()
 
 
 def task_view(
@@ -63,7 +64,7 @@ def task_view(
         raise NotFound(f"task {task.id} refers to a missing item")
     reason = None
     if user_id is not None:
-        reason = session.scalar(_RETURN_REASON, {"p_task": task.id, "p_user": user_id})
+        reason = run(session, _RETURN_REASON, {"p_task": task.id, "p_user": user_id}).scalar()
     if task.stage == "annotate" and task.overlap > 1 and reason is None:
         current, version = _parallel_start(session, item.id, user_id)
     else:

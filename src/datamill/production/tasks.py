@@ -39,7 +39,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, NotFound
 from datamill.db.lookup import get_or_raise
-from datamill.db.memo import WRITES, Lookup, prefetch, recall, remember
+from datamill.db.memo import WRITES, Lookup, prefetch, recall, remember, run
 from datamill.db.rows import loaded
 from datamill.production.claim_rules import (
     CHECK_OVERLAP,
@@ -164,8 +164,8 @@ _HELD_COLUMN = _HELD.scalar_subquery()
 
 
 def _held(session: Session, user_id: int, project_id: int, stage: str) -> Task | None:
-    task_id = remember(session, ("held", user_id, project_id, stage), lambda: session.scalar(
-        _HELD, {"p_user": user_id, "p_project": project_id, "p_stage": stage}))
+    task_id = remember(session, ("held", user_id, project_id, stage), lambda: run(
+        session, _HELD, {"p_user": user_id, "p_project": project_id, "p_stage": stage}).scalar())
     return None if task_id is None else session.get(Task, task_id)
 
 
@@ -348,8 +348,8 @@ def _claim_in_one_statement(
     :func:`_one_statement_claim`)."""
     for _ in range(100):  # bounded: under the row locks a lost race is rare
         for query in attempts:
-            row = session.execute(_one_statement_claim(query),
-                                  {**params, "p_at": utcnow()}).first()
+            row = run(session, _one_statement_claim(query),
+                      {**params, "p_at": utcnow()}).first()
             if row is not None:
                 break
         else:
@@ -399,10 +399,10 @@ def claim_next_task(
             if check is not None:
                 return check
     vendor_id = claimer_vendor(session, user)
-    my_packages = session.scalars(
-        _MY_PACKAGES_OF_NO_VENDOR if vendor_id is None else _MY_PACKAGES_OF_VENDOR,
+    my_packages = run(
+        session, _MY_PACKAGES_OF_NO_VENDOR if vendor_id is None else _MY_PACKAGES_OF_VENDOR,
         {"p_user": user.id, "p_project": project_id, "p_stage": stage, "p_vendor": vendor_id},
-    ).all() if recall(session, ("own_packages", user.id, project_id, stage), True) else []
+    ).scalars().all() if recall(session, ("own_packages", user.id, project_id, stage), True) else []
     attempts = _claim_queries(vendor_id is not None, bool(my_packages), bool(hidden))
     # (named apart from the tables' columns: the PostgreSQL claim runs an UPDATE and an INSERT
     # with these parameters, which would read a column's name as a value to set)
@@ -415,7 +415,7 @@ def claim_next_task(
 
     def next_id() -> int | None:
         for query in attempts:
-            found: int | None = session.scalars(query, params).first()
+            found: int | None = run(session, query, params).scalars().first()
             if found is not None:
                 return found
         return None
@@ -425,10 +425,10 @@ def claim_next_task(
         if task_id is None:
             return None
         # the conditional UPDATE hands back the task it won (RETURNING): no second read
-        won = session.execute(_WIN, {"p_task": task_id}).first()
+        won = run(session, _WIN, {"p_task": task_id}).first()
         if won is None:
             continue  # taken between our read and write; look again with a fresh query
-        session.execute(_NEW_HOLD, {"p_task": task_id, "p_user": user.id})
+        run(session, _NEW_HOLD, {"p_task": task_id, "p_user": user.id})
         stale = loaded(session, Task, task_id)
         if stale is not None:  # a Task this session holds has an old count of claims now
             session.expire(stale)

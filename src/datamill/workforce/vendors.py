@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -329,8 +330,9 @@ def _no_worker(worker_id: object) -> bool:
 
 #: :func:`find_worker_of_user`'s question read ahead (``p_user``): a NULL id answers "not a
 #: worker"; a found worker is then loaded by the lookup itself
-WORKER_LOOKUP_COLUMN = select(Worker.id).where(
-    Worker.user_id == bindparam("p_user")).limit(1).scalar_subquery()
+_WORKERS = cast(Table, Worker.__table__)
+WORKER_LOOKUP_COLUMN = select(_WORKERS.c.id).where(  # Core: read ahead on the connection
+    _WORKERS.c.user_id == bindparam("p_user")).limit(1).scalar_subquery()
 
 
 def worker_lookup(user_id: int) -> Lookup:

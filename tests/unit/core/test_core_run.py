@@ -1,0 +1,71 @@
+"""``db.memo.run`` (Core statements on the session's connection, without ``Session.execute``'s
+ORM layer), ``db.rows.attach_row`` and the token lookup built on them (issue 13 §2, the
+annotator's hot path): the memo and the session behave as they did through ``Session.execute``
+and an ORM query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.db.memo import WRITES, known, prime, run
+from datamill.db.rows import attach_row
+
+_USERS: Any = User.__table__
+
+
+def _orm_events(session: Session) -> list[bool]:
+    seen: list[bool] = []
+
+    def listener(state: ORMExecuteState) -> None:
+        seen.append(state.is_select)
+
+    event.listen(session, "do_orm_execute", listener)
+    return seen
+
+
+def test_run_keeps_the_memo_on_reads_and_drops_it_on_writes(session: Session) -> None:
+    user = create_user(session, "memo", "password1", "annotator")
+    session.flush()
+    prime(session, "k", 1)
+    assert run(session, select(_USERS.c.id).where(_USERS.c.id == user.id)).scalar() == user.id
+    assert known(session, "k")  # a plain read leaves what the transaction remembered
+    run(session, update(_USERS).where(_USERS.c.id == user.id).values(display_name="x"))
+    assert not known(session, "k")  # a write: what was remembered may be stale
+    prime(session, "k", 1)
+    run(session, select(_USERS.c.id).execution_options(**WRITES))  # a SELECT that writes
+    assert not known(session, "k")
+
+
+def test_run_skips_the_orm_layer_for_core_and_not_for_orm_statements(session: Session) -> None:
+    user = create_user(session, "orm", "password1", "annotator")
+    session.flush()
+    seen = _orm_events(session)
+    run(session, select(_USERS.c.id))
+    assert seen == []  # Core: on the connection, no ORM execution event
+    user.display_name = "pending"  # an ORM statement still autoflushes, through Session.execute
+    assert run(session, select(User.display_name).where(User.id == user.id)).scalar() == "pending"
+    assert seen == [True]
+
+
+def test_attach_row_is_an_object_as_loaded_or_the_one_held(session: Session) -> None:
+    user = create_user(session, "attach", "password1", "reviewer")
+    session.flush()
+    uid = user.id
+    values = dict(session.execute(select(_USERS).where(_USERS.c.id == uid)).one()._mapping)
+    assert attach_row(session, User, values) is user  # held: handed back, not replaced
+    session.expunge(user)
+    made = attach_row(session, User, values)
+    assert made is not user and made.username == "attach" and made.role == "reviewer"
+    state = inspect(made)
+    assert state.persistent and not state.modified and made not in session.dirty
+    assert session.get(User, uid) is made
+    made.display_name = "changed"  # later changes flush as for any loaded object
+    session.flush()
+    assert session.execute(select(_USERS.c.display_name).where(_USERS.c.id == uid)).scalar() \
+        == "changed"
+
