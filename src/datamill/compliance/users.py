@@ -7,10 +7,11 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,8 @@ from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from datamill.core.storable import check_text, text_problem
-from datamill.db.memo import remember
+from datamill.db.memo import remember, run
+from datamill.db.rows import attach_row
 
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
@@ -201,11 +203,16 @@ def _token_row(session: Session, token: str) -> ApiToken | None:
     ).first()
 
 
-# built once: every API request asks it
-_TOKEN_USER = (  # the token's two dates, not an ApiToken object: only the user is kept
-    select(ApiToken.revoked_at, ApiToken.expires_at, User)
-    .outerjoin(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_sha256 == bindparam("digest"))
+# built once, Core on the tables: every API request asks it. The token's two dates and the
+# user's columns, the User object made from them without the ORM's per-row loading
+# (db.rows.attach_row; bench/README.md "twelfth round")
+_TOKENS = cast(Table, ApiToken.__table__)
+_USERS = cast(Table, User.__table__)
+_USER_ATTRS = tuple(User.__mapper__.get_property_by_column(c).key for c in _USERS.c)
+_TOKEN_USER = (
+    select(_TOKENS.c.revoked_at, _TOKENS.c.expires_at, *_USERS.c)
+    .outerjoin(_USERS, _USERS.c.id == _TOKENS.c.user_id)
+    .where(_TOKENS.c.token_sha256 == bindparam("digest"))
     .limit(1)
 )
 
@@ -214,13 +221,18 @@ def user_for_token(session: Session, token: str) -> User:
     """The user behind a live token; Unauthorized when unknown, revoked, expired or deactivated."""
     # one query for token and user (every API request pays it); nothing is cached across
     # requests, so revoking a token or deactivating a user takes effect on the next request
-    found = session.execute(_TOKEN_USER, {"digest": _token_digest(token)}).first()
-    if found is None or found.revoked_at is not None:
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()  # as the ORM query this was would have (a Core read does not)
+    found = run(session, _TOKEN_USER, {"digest": _token_digest(token)}).first()
+    if found is None or found[0] is not None:  # unknown, or revoked
         raise Unauthorized("invalid or revoked API token")
-    _, expires_at, user = found
-    if expires_at <= utcnow():
+    if found[1] <= utcnow():
         raise Unauthorized("the API token has expired; sign in for a new one")
-    if user is None or not user.is_active:
+    values = dict(zip(_USER_ATTRS, found[2:], strict=True))
+    if values["id"] is None:
+        raise Unauthorized("invalid or revoked API token")
+    user = attach_row(session, User, values)  # the one the session holds, if it holds one
+    if not user.is_active:
         raise Unauthorized("invalid or revoked API token")
     return user
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from datamill.compliance.models import User
-from datamill.compliance.users import create_user
+from datamill.compliance.users import create_token, create_user, user_for_token
+from datamill.core.errors import Unauthorized
 from datamill.db.memo import WRITES, known, prime, run
 from datamill.db.rows import attach_row
 
@@ -69,3 +71,19 @@ def test_attach_row_is_an_object_as_loaded_or_the_one_held(session: Session) -> 
     assert session.execute(select(_USERS.c.display_name).where(_USERS.c.id == uid)).scalar() \
         == "changed"
 
+
+def test_token_lookup_hands_back_the_held_user_and_sees_unflushed_changes(
+    session: Session,
+) -> None:
+    user = create_user(session, "tok", "password1", "annotator")
+    token = create_token(session, user)
+    session.flush()
+    assert user_for_token(session, token) is user
+    session.expunge_all()
+    found = user_for_token(session, token)
+    assert found.username == "tok" and inspect(found).persistent
+    found.is_active = False  # not flushed: the lookup flushes first, as the ORM query did
+    with pytest.raises(Unauthorized):
+        user_for_token(session, token)
+    with pytest.raises(Unauthorized):
+        user_for_token(session, "dm_no_such_token")
