@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     database_url: str | None = None
     storage_url: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_archive_bytes: int = Field(
+        default=20 * 1024**3, ge=1,
+        description="Most bytes a .zip import may unpack to, all entries together (a zip bomb "
+        "is refused before anything is written)",
+    )
+    max_archive_entries: int = Field(
+        default=200_000, ge=1, description="Most entries (files and folders) a .zip import may hold",
+    )
     max_request_bytes: int = Field(
         default=2 * 1024 * 1024,
         description="Largest request body the API and web accept (larger: 413)",

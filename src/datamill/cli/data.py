@@ -54,7 +54,8 @@ def import_cmd(
     project: Annotated[str | None, typer.Argument(help="Project id or name.")] = None,
     source: Annotated[
         Path | None, typer.Argument(help="Folder of the modality's media files, a .csv/.jsonl "
-                                    "manifest, or a pre-labelled source (with --format).")
+                                    "manifest, a .zip archive (imported like a folder), or a "
+                                    "pre-labelled source (with --format).")
     ] = None,
     resume: Annotated[
         int | None, typer.Option("--resume", help="Resume the interrupted import with this id.")

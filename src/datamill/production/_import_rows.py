@@ -611,6 +611,14 @@ def _not_taken(rel: Path) -> str:
     return reason
 
 
+def _linked_folder(root: Path, link: Path, dirs: dict[str, str]) -> str:
+    """Why a folder import does not take the files of the folder link ``link``."""
+    real = confine(root, link, "folder link", dirs)
+    if isinstance(real, str):
+        return f"{real}; it is not followed"
+    return "a symbolic link to a folder is not followed (the files it shows are imported where they lie)"
+
+
 def _folder_rows(  # noqa: C901 - one outcome a file
     root: Path, suffixes: tuple[str, ...], prompt_sidecars: bool = True,
     split: Splitter | None = None, skipped: Skipped | None = None,
@@ -619,7 +627,10 @@ def _folder_rows(  # noqa: C901 - one outcome a file
     media: list[Path] = []
     others: list[Path] = []
     for p in root.rglob("*"):
-        if p.suffix.lower() in suffixes:
+        if p.is_symlink() and p.is_dir():  # rglob does not walk into it: say so
+            if skipped is not None:
+                skipped(printable(p.relative_to(root).as_posix()), _linked_folder(root, p, dirs))
+        elif p.suffix.lower() in suffixes:
             media.append(p)
         elif not p.is_dir():
             others.append(p)
@@ -696,4 +707,5 @@ def iter_source_rows(  # noqa: PLR0913 - the folder options
             raise InvalidInput(f"{source} lies outside the import folder", path=str(source))
         reader = _jsonl_rows if source.suffix.lower() == ".jsonl" else _csv_rows
         return reader(folder, real, printable(source.name, 200))
-    raise InvalidInput(f"{source} is neither a folder nor a .csv/.jsonl manifest", path=str(source))
+    raise InvalidInput(f"{source} is neither a folder nor a .csv/.jsonl manifest (nor a .zip"
+                       " archive)", path=str(source))

@@ -38,6 +38,7 @@ from datamill.production._import_rows import (
     printable,
 )
 from datamill.production._same_bytes import SAME_BYTES, same_bytes_reason
+from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
 from datamill.production.hooks import check_handler, screen_import
 from datamill.production.import_runs import (
     HEARTBEAT_S,
@@ -320,14 +321,17 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     url_roots: tuple[str, ...] = (),
     rows: Iterable[SourceRow] | None = None,
     labelled_format: str | None = None,
+    archive: Unpacked | None = None,
 ) -> ImportReport:
-    """Import a folder or manifest into a project; returns the report (also stored).
+    """Import a folder, a manifest or a ``.zip`` archive into a project; returns the report.
 
     Args:
         session: The database session (committed in chunks).
         blobs: Where the media files go.
         project_id: The project.
-        source: A folder of the modality's media files, or a ``.csv``/``.jsonl`` manifest.
+        source: A folder of the modality's media files, a ``.csv``/``.jsonl`` manifest, or a
+            ``.zip`` archive (unpacked safely into a temporary folder that is imported as a
+            folder; see :mod:`datamill.production.archive_import`).
         root: A folder ``source`` must lie in (the API's import root); nothing is ever read
             from outside ``source`` (a folder) or the manifest's folder either way.
         resume: The id of an interrupted run to resume (by default the latest interrupted run
@@ -345,6 +349,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             (:mod:`datamill.production.labelled_import`), instead of reading ``source``.
         labelled_format: That import's format, recorded on the run so a resume reads the
             labels again.
+        archive: ``source`` (an archive) as this function unpacked it (internal).
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     check_handler(session, actor_id, project_id, "collection")  # surveying, clearance
@@ -353,14 +358,25 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     if in_place and hasattr(plugin, "split_source"):
         raise InvalidInput(f"{project.modality} files are split into items at import; they cannot "
                            "be registered in place (import without --in-place)")
-    skipped: list[dict[str, str]] = []  # a folder's files the import does not take
+    if rows is None and archive is None and is_archive(source):
+        if in_place:
+            raise InvalidInput("an archive is unpacked into a temporary folder and its files "
+                               "copied; it cannot be registered in place (import without "
+                               "--in-place)")
+        limits = ArchiveLimits.of(session.info.get("datamill.settings"))
+        with unpack_archive(source, root, limits) as unpacked:  # removed when the import ends
+            return import_source(session, blobs, project_id, source, root=root, resume=resume,
+                                 actor_id=actor_id, progress=progress, archive=unpacked)
+    # a folder's files the import does not take (an archive's: also the entries not unpacked)
+    skipped: list[dict[str, str]] = list(archive.skipped) if archive is not None else []
 
     def skip(where: str, reason: str) -> None:
         skipped.append({"source": where, "reason": reason})
 
     if rows is None:  # validates the source before anything is written
-        rows = _split_rows(plugin, source, root, requirements, skip) or iter_source_rows(
-            source, root, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
+        folder, limit = (archive.folder, None) if archive is not None else (source, root)
+        rows = _split_rows(plugin, folder, limit, requirements, skip) or iter_source_rows(
+            folder, limit, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
             skipped=skip)
     options: dict[str, Any] | None = (
         {"in_place": True, "url_roots": list(url_roots)} if in_place

@@ -1,0 +1,189 @@
+"""Importing a ``.zip`` archive (what CVAT and most annotation tools hand out): unpacked safely
+into a temporary folder, which is then imported like any folder (the modality's media files,
+the ``skipped`` list, a manifest listed as skipped) and removed afterwards.
+
+Read with Python's standard :mod:`zipfile`. Every entry is vetted before anything is written:
+an absolute path, a ``..`` component, a symbolic link, a device file, an encrypted entry or a
+name the archive holds twice is not unpacked but listed in the report's ``skipped`` with the
+reason. A zip bomb is refused whole, before a byte is written: more entries than
+``DATAMILL_MAX_ARCHIVE_ENTRIES``, or more bytes unpacked (the entries' declared sizes, which
+:mod:`zipfile` enforces while reading) than ``DATAMILL_MAX_ARCHIVE_BYTES``. A corrupt or
+truncated archive (no central directory, a bad CRC, a short entry) imports nothing: the error
+comes before the import run starts, and the temporary folder is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from datamill.core.errors import InvalidInput
+from datamill.production._import_rows import MAX_PATH_CHARS, confine, printable
+
+__all__ = ["ArchiveLimits", "Unpacked", "is_archive", "unpack_archive"]
+
+ARCHIVE_SUFFIXES = (".zip",)
+_NAME_BYTES = 255  # one path component (most file systems)
+_COPY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLimits:
+    """How much one archive may unpack to (``DATAMILL_MAX_ARCHIVE_BYTES`` / ``_ENTRIES``)."""
+
+    max_bytes: int = 20 * 1024**3
+    max_entries: int = 200_000
+
+    @classmethod
+    def of(cls, settings: Any) -> ArchiveLimits:
+        """The limits of ``settings`` (a :class:`datamill.config.Settings`, or None: defaults)."""
+        if settings is None:
+            return cls()
+        return cls(int(settings.max_archive_bytes), int(settings.max_archive_entries))
+
+
+@dataclass(slots=True)
+class Unpacked:
+    """An archive unpacked: the temporary ``folder`` and the entries not unpacked, with why."""
+
+    folder: Path
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+def is_archive(source: Path) -> bool:
+    """``source`` names an archive the import unpacks (by its suffix)."""
+    return source.suffix.lower() in ARCHIVE_SUFFIXES
+
+
+def _refusal(info: zipfile.ZipInfo) -> str | None:
+    """Why the entry ``info`` is not unpacked, or None."""
+    name = info.filename
+    mode = info.external_attr >> 16
+    if "\x00" in name or len(name) > MAX_PATH_CHARS:
+        return f"the entry name must be 1 to {MAX_PATH_CHARS} characters without NUL"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link in the archive is not unpacked"
+    if mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
+        return "a device file, pipe or socket in the archive is not unpacked"
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":"):
+        return "an absolute path in the archive is not unpacked"
+    parts = PurePosixPath(posix).parts
+    if ".." in parts:
+        return "a path with a '..' component in the archive is not unpacked"
+    if any(len(p.encode("utf-8", "surrogateescape")) > _NAME_BYTES for p in parts):
+        return f"a part of the path is longer than {_NAME_BYTES} bytes"
+    if info.flag_bits & 0x1:
+        return "the entry is encrypted"
+    return None
+
+
+def _plan(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits,
+          skipped: list[dict[str, str]]) -> list[zipfile.ZipInfo]:
+    """The entries to unpack (the others listed in ``skipped``); refuses a bomb whole."""
+    entries = archive.infolist()
+    if len(entries) > limits.max_entries:
+        raise InvalidInput(
+            f"{name} holds {len(entries)} entries, more than the {limits.max_entries} an archive"
+            " import takes (DATAMILL_MAX_ARCHIVE_ENTRIES); nothing was imported: split it, or"
+            " unpack it and import the folder", path=name)
+    total = sum(i.file_size for i in entries)
+    if total > limits.max_bytes:
+        raise InvalidInput(
+            f"{name} unpacks to {total} bytes, more than the {limits.max_bytes} an archive import"
+            " takes (DATAMILL_MAX_ARCHIVE_BYTES); nothing was imported: split it, or unpack it"
+            " and import the folder", path=name)
+    keep: list[zipfile.ZipInfo] = []
+    seen: set[str] = set()
+    for info in entries:
+        shown = printable(info.filename, 300)
+        reason = _refusal(info)
+        key = "/".join(PurePosixPath(info.filename.replace("\\", "/")).parts)
+        if reason is None and key in seen and not info.is_dir():
+            reason = "the archive holds this name twice; only the first is unpacked"
+        if reason is not None:
+            skipped.append({"source": shown, "reason": reason})
+            continue
+        seen.add(key)
+        keep.append(info)
+    return keep
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
+             skipped: list[dict[str, str]]) -> int:
+    """Write one vetted entry under ``folder``; its bytes (0 for a folder or a refusal)."""
+    rel = PurePosixPath(info.filename.replace("\\", "/"))
+    target = folder.joinpath(*rel.parts) if rel.parts else folder
+    real = confine(folder, target, "entry")  # defence in depth: never outside the folder
+    if isinstance(real, str):
+        skipped.append({"source": printable(info.filename, 300), "reason": real})
+        return 0
+    if info.is_dir():
+        real.mkdir(parents=True, exist_ok=True)
+        return 0
+    real.parent.mkdir(parents=True, exist_ok=True)
+    if real.exists():  # a file where the archive has a folder, or the reverse
+        skipped.append({"source": printable(info.filename, 300),
+                        "reason": "another entry of the archive already has this path"})
+        return 0
+    written = 0
+    with archive.open(info) as src, open(real, "xb") as dst:  # noqa: PTH123 - exclusive create
+        while chunk := src.read(_COPY_BYTES):
+            written += len(chunk)
+            dst.write(chunk)
+    return written
+
+
+@contextmanager
+def unpack_archive(
+    source: Path, root: Path | None, limits: ArchiveLimits | None = None
+) -> Iterator[Unpacked]:
+    """Unpack the ``.zip`` ``source`` into a temporary folder, removed when the block ends.
+
+    Args:
+        source: The archive.
+        root: The folder it must lie in (the API's import root); by default its own folder.
+        limits: Entry count and unpacked size limits (default: :class:`ArchiveLimits`).
+
+    Raises:
+        InvalidInput: It is missing, outside ``root``, not a readable zip archive (corrupt,
+            truncated, a bad CRC), or over a limit; nothing is left on disk then.
+    """
+    limits = limits or ArchiveLimits()
+    name = printable(source.name, 200)
+    if not os.path.lexists(source):
+        raise InvalidInput(f"{source} does not exist", path=str(source))
+    source = Path(os.path.abspath(source))
+    real = confine(Path(os.path.realpath(root if root is not None else source.parent)), source,
+                   str(source))
+    if isinstance(real, str):
+        raise InvalidInput(real, path=str(source))
+    if not real.is_file():
+        raise InvalidInput(f"{source} is not a file", path=str(source))
+    folder = Path(os.path.realpath(tempfile.mkdtemp(prefix="datamill-zip-")))
+    try:
+        unpacked = Unpacked(folder)
+        try:
+            with zipfile.ZipFile(real) as archive:
+                for info in _plan(archive, name, limits, unpacked.skipped):
+                    _extract(archive, info, folder, unpacked.skipped)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
+                ValueError) as err:
+            raise InvalidInput(
+                f"{name} is not a readable zip archive ({printable(str(err), 200)}); nothing was"
+                " imported", path=str(source)) from err
+        except OSError as err:
+            raise InvalidInput(
+                f"{name} cannot be unpacked ({printable(err.strerror or str(err), 200)}); nothing"
+                " was imported", path=str(source)) from err
+        yield unpacked
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
