@@ -15,6 +15,7 @@ from rich.table import Table
 from datamill.cli._common import (
     NothingToDo,
     acting_user,
+    console,
     counted,
     emit,
     esc,
@@ -35,7 +36,12 @@ AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting
 @handle_errors
 def package_cmd(project: str, user: AsUser, stage: str = "annotate",
                 as_json: JsonOpt = False) -> None:
-    """Create work packages of the spec's package size for a stage."""
+    """Create work packages of the spec's package size for a stage.
+
+    Only checked items get tasks: when items still wait for `datamill data check`, it says so
+    (with --json: on stderr, the list on stdout stays as it is).
+    """
+    from datamill.production.packaging import unchecked_items
     from datamill.production.projects import find_project
     from datamill.production.tasks import create_packages
 
@@ -43,7 +49,12 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
         pid = find_project(s, project).id
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         made = create_packages(s, pid, stage, actor_id=actor.id)
+        unchecked = unchecked_items(s, pid)
+    hint = (f"{counted(unchecked, 'item')} not checked yet get no task: run `datamill data check"
+            f" {project}` first, then package again") if unchecked else None
     emit(made, as_json, lambda m: out.print(f"created {counted(len(m), f'{stage} package')}"))
+    if hint:
+        (console if as_json else out).print(f"hint: {hint}", soft_wrap=True)
 
 
 @app.command("packages")

@@ -28,6 +28,7 @@ from datamill.production.annotating import (
     submit_annotation,
 )
 from datamill.production.models import Annotation, Item
+from datamill.production.packaging import unchecked_items
 from datamill.production.projects import get_project, require_project
 from datamill.production.schemas import AnnotationOut, PackageOut, TaskOut
 from datamill.production.speech import speakers as speaker_list
@@ -118,11 +119,23 @@ class ReviewOut(BaseModel):
 
 @router.post("/projects/{project_id}/packages", status_code=status.HTTP_201_CREATED)
 def create_packages_endpoint(
-    project_id: Id, session: SessionDep, user: Manager, body: PackagesCreate | None = None
+    project_id: Id, session: SessionDep, user: Manager, response: Response,
+    body: PackagesCreate | None = None,
 ) -> list[PackageOut]:
-    """Group ready, unpackaged tasks of a stage into packages of the spec's size."""
+    """Group ready, unpackaged tasks of a stage into packages of the spec's size.
+
+    Only checked items get tasks: while some wait for the checks, the answer carries
+    ``Datamill-Unchecked-Items`` (their number) and ``Datamill-Hint`` (run the checks first).
+    """
     stage = body.stage if body else "annotate"
-    return create_packages(session, project_id, stage, actor_id=user.id)
+    made = create_packages(session, project_id, stage, actor_id=user.id)
+    unchecked = unchecked_items(session, project_id)
+    if unchecked:
+        response.headers["Datamill-Unchecked-Items"] = str(unchecked)
+        response.headers["Datamill-Hint"] = (
+            f"{unchecked} item{'' if unchecked == 1 else 's'} not checked yet get no task: run"
+            f" the checks first (POST /api/v1/projects/{project_id}/checks), then package again")
+    return made
 
 
 @router.get("/projects/{project_id}/packages")
