@@ -25,8 +25,8 @@ def test_cli_says_the_items_wait_for_the_checks(tmp_path: Path) -> None:
     made = run_cli(home, "work", "package", "hint-cli", "--stage", "annotate", "--as", "root")
     assert made.stdout == (
         "created 0 annotate packages\n"
-        "hint: 2 items not checked yet get no task: run `datamill data check hint-cli` first,"
-        " then package again\n")
+        "hint: 2 items not checked yet (packaging takes checked items only): run `datamill"
+        " data check hint-cli` first, then package again\n")
     as_json = run_cli(home, "work", "package", "hint-cli", "--as", "root", "--json")
     assert json.loads(as_json.stdout) == []  # the list as before; the hint on stderr
     assert "hint: 2 items not checked yet" in as_json.stderr
@@ -59,7 +59,7 @@ def test_api_packaging_answer_counts_the_unchecked_items(
     assert (r.status_code, r.json()) == (201, [])
     assert r.headers["Datamill-Unchecked-Items"] == "3"
     assert r.headers["Datamill-Hint"] == (
-        f"3 items not checked yet get no task: run the checks first"
+        f"3 items not checked yet (packaging takes checked items only): run the checks first"
         f" (POST /api/v1/projects/{pid}/checks), then package again")
     checked = client.post(f"{API}/projects/{pid}/checks", headers=pm)
     assert checked.status_code == 200 and checked.json()["checked"] == 3, checked.text

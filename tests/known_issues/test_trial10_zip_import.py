@@ -186,6 +186,7 @@ def test_cli_imports_a_zip_of_another_modality(tmp_path: Path, scratch: Path) ->
                                   "component in the archive is not unpacked"}]
     shown = run_cli(home, "data", "import", "zip-text", str(archive), "--as", "root").stdout
     assert "2 already present" in shown and "../evil.txt" in shown
+    assert "Not imported: 1 file of the archive" in shown
     assert not (tmp_path / "evil.txt").exists()
 
 

@@ -130,8 +130,9 @@ def import_cmd(
                 t.add_row(str(rej["source"]), str(rej["reason"]))
             out.print(t)
         if r.skipped:
+            whole = "archive" if str(r.source).lower().endswith(".zip") else "folder"
             t = Table("file", "reason", title=f"Not imported: {counted(len(r.skipped), 'file')}"
-                      " of the folder")
+                      f" of the {whole}")
             for skip in r.skipped:
                 t.add_row(str(skip["source"]), str(skip["reason"]))
             out.print(t)

@@ -50,8 +50,9 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         made = create_packages(s, pid, stage, actor_id=actor.id)
         unchecked = unchecked_items(s, pid)
-    hint = (f"{counted(unchecked, 'item')} not checked yet get no task: run `datamill data check"
-            f" {project}` first, then package again") if unchecked else None
+    hint = (f"{counted(unchecked, 'item')} not checked yet (packaging takes checked items"
+            f" only): run `datamill data check {project}` first, then package again"
+            ) if unchecked else None
     emit(made, as_json, lambda m: out.print(f"created {counted(len(m), f'{stage} package')}"))
     if hint:
         (console if as_json else out).print(f"hint: {hint}", soft_wrap=True)

@@ -133,8 +133,9 @@ def create_packages_endpoint(
     if unchecked:
         response.headers["Datamill-Unchecked-Items"] = str(unchecked)
         response.headers["Datamill-Hint"] = (
-            f"{unchecked} item{'' if unchecked == 1 else 's'} not checked yet get no task: run"
-            f" the checks first (POST /api/v1/projects/{project_id}/checks), then package again")
+            f"{unchecked} item{'' if unchecked == 1 else 's'} not checked yet (packaging takes"
+            f" checked items only): run the checks first (POST /api/v1/projects/{project_id}"
+            "/checks), then package again")
     return made
 
 
