@@ -90,6 +90,8 @@ def test_unsafe_entries_are_skipped_with_the_reason(runtime: Runtime, tmp_path: 
     archive = tmp_path / "a" / "b" / "batch.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("ok.wav", wavs[0])
+        zf.writestr("f", b"a file")
+        zf.writestr("f/under_a_file.wav", wavs[1])  # the folder f is a file already
         zf.writestr("../../evil.wav", wavs[1])  # what the trial's batch.zip held
         zf.writestr("x/../../../evil2.wav", wavs[1])
         zf.writestr("/abs/evil3.wav", wavs[1])
@@ -109,6 +111,8 @@ def test_unsafe_entries_are_skipped_with_the_reason(runtime: Runtime, tmp_path: 
         ("passwd.wav", "a symbolic link in the archive is not unpacked"),
         ("dev.wav", "a device file, pipe or socket in the archive is not unpacked"),
         ("ok.wav", "the archive holds this name twice; only the first is unpacked"),
+        ("f/under_a_file.wav", "another entry of the archive already has this path"),
+        ("f", "not a file this project imports (no suffix)"),
     ]
     assert not list(tmp_path.rglob("evil*.wav"))
     assert not (tmp_path / "abs").exists()

@@ -126,13 +126,16 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
     if isinstance(real, str):
         skipped.append({"source": printable(info.filename, 300), "reason": real})
         return 0
-    if info.is_dir():
-        real.mkdir(parents=True, exist_ok=True)
-        return 0
-    real.parent.mkdir(parents=True, exist_ok=True)
-    if real.exists():  # a file where the archive has a folder, or the reverse
+    try:  # a file where the archive has a folder, or the reverse
+        (real if info.is_dir() else real.parent).mkdir(parents=True, exist_ok=True)
+        clash = not info.is_dir() and real.exists()
+    except (FileExistsError, NotADirectoryError):
+        clash = True
+    if clash:
         skipped.append({"source": printable(info.filename, 300),
                         "reason": "another entry of the archive already has this path"})
+        return 0
+    if info.is_dir():
         return 0
     written = 0
     with archive.open(info) as src, open(real, "xb") as dst:  # noqa: PTH123 - exclusive create

@@ -183,7 +183,7 @@ def add_member_endpoint(
 def import_endpoint(
     project_id: Id, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
 ) -> ImportReport:
-    """Import a folder or manifest under the server's import root (DATAMILL_IMPORT_ROOT).
+    """Import a folder, manifest or ``.zip`` under the server's import root (DATAMILL_IMPORT_ROOT).
 
     ``path`` is relative to the import root and must resolve inside it; symbolic links out of
     the folder are rejected per file. Runs to completion within the request.
