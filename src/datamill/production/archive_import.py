@@ -178,6 +178,8 @@ def unpack_archive(
             with zipfile.ZipFile(real) as archive:
                 for info in _plan(archive, name, limits, unpacked.skipped):
                     _extract(archive, info, folder, unpacked.skipped)
+        except InvalidInput:  # over a limit (a ValueError too): said as it is
+            raise
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
                 ValueError) as err:
             raise InvalidInput(
