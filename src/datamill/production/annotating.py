@@ -41,7 +41,7 @@ from datamill.modalities.base import (
     validate_annotation_in,
 )
 from datamill.modalities.registry import get_modality
-from datamill.production.drafts import discard_draft
+from datamill.production.drafts import discard_draft, require_latest_draft
 from datamill.production.hooks import check_submission
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.projects import project_spec_lookup, read_spec
@@ -412,13 +412,17 @@ def submit_annotation(
     comment: str | None = None,
     item_flag: str | None = None,
     prepared: Submission | None = None,
+    draft_revision: int | None = None,
 ) -> AnnotationOut:
     """An annotator submits the annotation of a task they hold: ``payload`` is the modality's
     document (speech: segments; image: an ``ImageAnnotation`` document), validated by it.
     ``comment`` (to the reviewer) and ``item_flag`` (cannot annotate the item: one of the
     modality's ``item_flags``, recorded on the payload by it) are stored as the submission's
     note. ``prepared``: what :func:`prepare_submission` already read for this task, user and
-    payload."""
+    payload. ``draft_revision``: the draft revision the submitting page last loaded or saved
+    (the workbenches send it); behind the user's stored draft the submit is refused (409
+    ``stale_draft``, see :func:`~datamill.production.drafts.require_latest_draft`); None (API
+    clients that keep no drafts) skips the check."""
     check_counter(base_version, "base_version", headroom=1)
     check_counter(time_spent_ms, "time_spent_ms")
     check_text(comment, "comment")
@@ -426,6 +430,9 @@ def submit_annotation(
         prepared = prepare_submission(session, user, task_id, payload, item_flag)
     task, hold, item, clean = prepared
     take_hold(session, task, hold)
+    if draft_revision is not None:
+        require_latest_draft(session, task.id, user.id, base_version=base_version,
+                             draft_revision=draft_revision)
     discard_draft(session, task.id, user.id)
     if task.kind == "check":
         return _submit_check(session, user, task, item, clean, time_spent_ms, base_version)

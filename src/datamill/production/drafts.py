@@ -7,6 +7,9 @@ above the stored draft's (the same revision with the same work is a retry, answe
 any other (another tab or session that saved meanwhile) is refused with a Conflict naming the
 stored ``current_revision``, so the client reloads instead of overwriting or losing work
 silently. ``base_version`` is the item version the work starts from: never above the item's.
+A workbench's submit names the draft revision its page last loaded or saved
+(:func:`require_latest_draft`): behind the stored draft (another tab saved meanwhile) it is
+refused the same way, so a stale tab cannot replace newer work by submitting.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from datamill.production.models import Draft, Item, Task
 from datamill.production.tasks import ensure_holds, get_task
 
 __all__ = [
-    "discard_draft", "discard_own_draft", "draft_for", "held_task", "load_draft", "save_draft",
+    "discard_draft", "discard_own_draft", "draft_for", "held_task", "load_draft",
+    "require_latest_draft", "save_draft",
 ]
 
 
@@ -91,6 +95,27 @@ def _stale_message(task_id: int, stored: int, sent: int) -> str:
     return (f"this draft of task {task_id} was not saved: {what} was saved meanwhile from another"
             " tab, window or client; reload the task to continue from the stored draft (copy"
             " anything you want to keep from this one first)")
+
+
+def require_latest_draft(
+    session: Session, task_id: int, user_id: int, *, base_version: int, draft_revision: int,
+) -> None:
+    """Refuse a submit made from a page that is behind the user's stored draft of the task:
+    ``draft_revision`` is the revision of the draft the page last loaded or saved (0: none).
+    A stored draft of the same (or a newer) item version with a higher revision was saved from
+    another tab, window or client meanwhile; submitting this page's work would throw it away
+    (Conflict, ``reason_code`` ``stale_draft`` with ``current_revision``). A draft of an older
+    item version is no one's starting point and does not count."""
+    check_counter(draft_revision, "draft_revision")
+    row = draft_for(session, task_id, user_id)
+    if row is None or row.base_version < base_version or row.revision <= draft_revision:
+        return
+    raise Conflict(
+        f"task {task_id} was not submitted: a newer draft (revision {row.revision}; this page's"
+        f" is revision {draft_revision}) was saved meanwhile from another tab, window or client;"
+        " reload the task to continue from the stored draft (copy anything you want to keep"
+        " from this page first)",
+        task_id=task_id, current_revision=row.revision, reason_code="stale_draft")
 
 
 def load_draft(session: Session, user: User, task_id: int) -> Draft:

@@ -80,6 +80,10 @@ class AnnotationSubmit(BaseModel):
     annotation: dict[str, Any] | None = Field(None, description=_DOCUMENT)
     base_version: int = Field(ge=0, description="The item version this edit starts from")
     time_spent_ms: int | None = Field(None, ge=0)
+    draft_revision: int | None = Field(
+        None, ge=0, description="The revision of your draft this work continues (0: none); "
+        "behind your stored draft (saved meanwhile from another tab or client) the submit is "
+        "refused 409 stale_draft. Leave it out to submit without the check")
     comment: str | None = Field(None, max_length=2000, description="A comment to the reviewer")
     item_flag: str | None = Field(
         None, max_length=32, description="Cannot annotate the item: one of the modality's item "
@@ -331,6 +335,7 @@ def write_submission(
         comment=body.comment,
         item_flag=body.item_flag,
         prepared=prepared,
+        draft_revision=body.draft_revision,
     ), status.HTTP_201_CREATED)
 
 

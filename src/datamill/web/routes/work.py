@@ -66,6 +66,7 @@ class SubmitIn(BaseModel):
     time_spent_ms: int | None = Field(None, ge=0)
     comment: str | None = Field(None, max_length=2000)
     item_flag: str | None = Field(None, max_length=32)
+    draft_revision: int | None = Field(None, ge=0)  # the draft the page last loaded or saved
 
 
 class SkipIn(BaseModel):
@@ -167,7 +168,7 @@ def submit(
                             status_code=422)
     submit_annotation(session, me.user, task_id, body.segments, base_version=body.base_version,
                       time_spent_ms=body.time_spent_ms, comment=body.comment,
-                      item_flag=body.item_flag or None)
+                      item_flag=body.item_flag or None, draft_revision=body.draft_revision)
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
@@ -201,6 +202,7 @@ class DocumentSubmitIn(BaseModel):
     annotation: dict[str, Any]
     base_version: int = Field(ge=0)
     time_spent_ms: int | None = Field(None, ge=0)
+    draft_revision: int | None = Field(None, ge=0)  # the draft the page last loaded or saved
 
 
 @api_router.post("/tasks/{task_id}/annotation/draft")
@@ -227,7 +229,8 @@ def submit_document(
     require(session, me.user, Action.ANNOTATE, task.project_id)
     with problems_in_page_language(request):
         submit_annotation(session, me.user, task_id, body.annotation,
-                          base_version=body.base_version, time_spent_ms=body.time_spent_ms)
+                          base_version=body.base_version, time_spent_ms=body.time_spent_ms,
+                          draft_revision=body.draft_revision)
     nxt = claim_next_task(session, me.user, task.project_id, "annotate")
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
