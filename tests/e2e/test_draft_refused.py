@@ -109,3 +109,46 @@ def test_image_draft_saved_in_another_tab_meanwhile(site: Site, context: Any) ->
     first.wait_for_selector("[data-image-workbench][data-ready='1']")
     objects = first.evaluate(f"() => {wb}.objects.map((o) => [o.x, o.y])")
     assert len(objects) == 1, objects  # the server's draft (the other tab's box)
+
+
+def test_stale_image_tab_does_not_submit_over_the_other_tabs_draft(
+    site: Site, context: Any
+) -> None:
+    """Trial 10 (M1): tab A knew it was stale (its draft save got 409), yet Ctrl+Enter
+    submitted it and tab B's boxes were gone. Once stale, submit is disabled with the
+    "reload" sentence, and Ctrl+Enter sends nothing; the item keeps no version of tab A's."""
+    pid = make_image_project(site.rt, site.users, site.scratch("dm-stale-submit-"))
+    task_id = _claim(site, pid)
+    first, second, _drafts = _two_tabs(context, task_id,
+                                       "[data-image-workbench][data-ready='1']")
+    submits: list[str] = []
+    first.on("request", lambda r: submits.append(r.url) if r.method == "POST"
+             and r.url.endswith("/annotation") else None)
+    wb = "document.querySelector('[data-image-workbench]').__workbench"
+    second.get_by_test_id("image-wb-tool-box").click()
+    second.mouse.move(*second.evaluate(f"() => {wb}.clientPoint(10, 10)"))
+    second.mouse.down()
+    second.mouse.move(*second.evaluate(f"() => {wb}.clientPoint(70, 60)"), steps=4)
+    second.mouse.up()
+    done = second.get_by_test_id("image-wb-save-status")
+    second.wait_for_function(f"(el) => el.textContent.includes({EN['image.save.saved']!r})",
+                             arg=done.element_handle())
+    first.get_by_test_id("image-wb-tool-box").click()
+    first.mouse.move(*first.evaluate(f"() => {wb}.clientPoint(20, 20)"))
+    first.mouse.down()
+    first.mouse.move(*first.evaluate(f"() => {wb}.clientPoint(90, 80)"), steps=4)
+    first.mouse.up()
+    status = first.get_by_test_id("image-wb-save-status")
+    first.wait_for_function("(el) => el.textContent.includes('reload')", arg=status.element_handle())
+    assert first.get_by_test_id("image-wb-submit").is_disabled()
+    first.keyboard.press("Control+Enter")
+    first.wait_for_timeout(1000)
+    assert submits == [], submits
+    assert EN["image.save.stale"] in first.locator("[data-image-workbench]").inner_text()
+    with site.rt.session() as s:
+        from datamill.production.models import Item, Task  # noqa: PLC0415
+
+        task = s.get(Task, task_id)
+        assert task is not None
+        item = s.get(Item, task.item_id)
+        assert item is not None and item.current_version == 0

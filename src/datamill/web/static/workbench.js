@@ -21,6 +21,9 @@ const state = {
   active: 0,
   revision: 0,
   confirmed: 0,
+  // the newest server draft revision this page loaded or saved: its submit names it, and the
+  // server refuses the submit when another tab or window saved a newer draft meanwhile
+  seen: 0,
   timeSpent: 0,
   loop: false,
   zoom: 0,
@@ -33,6 +36,7 @@ function loadLocal() {
 const local = loadLocal();
 const server = data.draft;
 let pushLocal = false;
+state.seen = server ? server.revision : 0;
 if (local && local.base_version === data.base_version && local.pending
     && local.revision >= (server ? server.revision : 0)) {
   state.segments = local.segments; state.revision = local.revision;
@@ -507,6 +511,14 @@ let inFlight = false;
 // reload, which starts from the server's draft
 let stale = false;
 
+// a stale tab submits no more either: its submit would replace the newer draft's work
+function markStale() {
+  const btn = document.querySelector('[data-action="submit"]');
+  if (btn) { btn.disabled = true; btn.title = S.stale; }
+  formError.textContent = S.stale;
+  formError.hidden = false;
+}
+
 function setStatus(kind) { statusEl.dataset.state = kind; statusEl.textContent = S[kind]; }
 
 function draftBody() {
@@ -540,12 +552,13 @@ async function pushDraft() {
     const r = await sendJSON('PUT', `/web/api/tasks/${data.task_id}/draft`, body);
     if (r.ok) {
       state.confirmed = Math.max(state.confirmed, body.revision);
+      state.seen = Math.max(state.seen, body.revision);
       if (state.confirmed >= state.revision) { writeLocal(false); setStatus('saved'); }
     } else if (r.status === 401 || r.status === 403 || r.status === 409) {
       // 409 stale_draft: another tab or window saved a newer draft; saving this one would
       // overwrite it, so stop and ask for a reload (this tab's work stays in localStorage)
       stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
-      if (stale) writeLocal(false);
+      if (stale) { writeLocal(false); markStale(); }
       setStatus(stale ? 'stale' : 'error');
       inFlight = false;
       return;
@@ -599,10 +612,13 @@ async function submit() {
   });
   formError.hidden = true;
   if (missingTranscript()) { submitting = false; return; }
+  // a draft save on its way first: the revision this page names must be the server's answer
+  while (inFlight) await new Promise((done) => { setTimeout(done, 50); });
+  if (stale) { markStale(); submitting = false; return; }
   try {
     const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/submit`, {
       segments: state.segments, base_version: data.base_version,
-      time_spent_ms: Math.round(tick()),
+      time_spent_ms: Math.round(tick()), draft_revision: state.seen,
       comment: document.getElementById('comment').value.trim() || null,
       item_flag: document.getElementById('item-flag').value || null,
     });
@@ -610,6 +626,9 @@ async function submit() {
       localStorage.removeItem(KEY); localStorage.removeItem(`${KEY}:extras`);
       window.location.assign(r.data.next_url);
       return;
+    }
+    if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') {
+      stale = true; writeLocal(false); setStatus('stale'); markStale(); return;
     }
     formError.textContent = (r.data && r.data.detail) || `HTTP ${r.status}`;
     formError.hidden = false;

@@ -1,6 +1,8 @@
 // Drafts (localStorage at once, the server debounced, retried with backoff while offline) and
 // submit. Draft body: {base_version, revision, annotation, time_spent_ms}; submit body:
-// {base_version, annotation, time_spent_ms}. The server answers 409 when the item moved on since base_version.
+// {base_version, annotation, time_spent_ms, draft_revision}. The server answers 409 when the item
+// moved on since base_version, or (stale_draft) when another tab or window saved a newer draft
+// than draft_revision, the newest this page loaded or saved: a stale tab never submits over it.
 import { csrfToken } from '../common.js';
 import { setStatus } from './panel.js';
 
@@ -17,6 +19,18 @@ async function post(url, body) {
 
 // A refusal no retry mends: a client error other than a timeout or a rate limit.
 export const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+// The newest server draft revision this page loaded (data-draft-revision) or saved.
+const seen = (wb) => wb.savedRevision ?? Number(wb.root.dataset.draftRevision || 0);
+
+// This tab knows another one saved a newer draft: it neither saves nor submits any more.
+function markStale(wb) {
+  wb.stale = true;
+  writeLocal(wb);
+  setStatus(wb, wb.t('image.save.stale'), null, 'save');
+  setStatus(wb, wb.t('image.save.stale'));
+  wb.enableSubmit();
+}
 
 function body(wb) {
   return { base_version: wb.baseVersion, revision: wb.revision, annotation: wb.annotation(),
@@ -60,13 +74,14 @@ export async function flush(wb) {
     wb.retries = 0;
     clearTimeout(wb.saveTimer);
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    wb.stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
-    if (wb.stale) writeLocal(wb);  // this tab saves no more: its revisions would overwrite
-    setStatus(wb, wb.stale ? wb.t('image.save.stale') : wb.t('image.save.refused', { error }), null, 'save');
+    // a stale tab saves no more: its revisions would overwrite
+    if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') markStale(wb);
+    else setStatus(wb, wb.t('image.save.refused', { error }), null, 'save');
     return;
   }
   if (ok) {
     wb.retries = 0;
+    wb.savedRevision = Math.max(seen(wb), sent.revision);
     if (sent.revision === wb.revision) {
       clearTimeout(wb.localTimer);
       wb.localTimer = 0;
@@ -84,13 +99,17 @@ export async function flush(wb) {
 export async function submit(wb) {
   // one submit at a time (a second click or Ctrl+Enter while one is on its way is dropped)
   if (wb.submitting || wb.submitted) return;
+  if (wb.stale) { markStale(wb); return; }
   wb.submitting = true;
   const btn = wb.root.querySelector('[data-testid="image-wb-submit"]');
   if (wb.draft) wb.finishDraft();
   btn.disabled = true;
+  // a draft save on its way first: the revision named must be the server's answer to it
+  while (wb.saving) await new Promise((done) => { setTimeout(done, 50); });
+  if (wb.stale) { wb.submitting = false; markStale(wb); return; }
   try {
     const r = await post(wb.submitUrl, { base_version: wb.baseVersion, annotation: wb.annotation(),
-      time_spent_ms: wb.clock.ms() });
+      time_spent_ms: wb.clock.ms(), draft_revision: seen(wb) });
     if (r.ok) {
       wb.submitted = true;
       clearTimeout(wb.saveTimer);
@@ -106,6 +125,9 @@ export async function submit(wb) {
     }
     // a refusal's detail is the server's, worded for people in the page's language (each
     // object named as the list names it: its number from 1 and its label)
+    if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') {
+      wb.submitting = false; markStale(wb); return;
+    }
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
     setStatus(wb, r.status === 409 ? wb.t('image.submit.conflict')
       : wb.t('image.submit.failed', { error }));

@@ -162,7 +162,7 @@ export class Workbench {
 
   enableSubmit() {
     const btn = this.root.querySelector('[data-testid="image-wb-submit"]');
-    if (btn) btn.disabled = !(this.submitUrl && this.canSubmit && !this.submitted);
+    if (btn) btn.disabled = !(this.submitUrl && this.canSubmit && !this.submitted && !this.stale);
   }
 
   // Run ``fn`` once the first frame is drawn (at once when it already is).

@@ -2,7 +2,9 @@
 // shows, by the spec's task, a conversation editor (sft), a side-by-side comparison with keyboard
 // choice 1 / 2 / = (pairwise), a ranking form (ranking) or a rubric form (rubric). Drafts go to
 // localStorage at once and to the server debounced (body {base_version, revision, annotation,
-// time_spent_ms}); submit posts {base_version, annotation, time_spent_ms} and opens the next task
+// time_spent_ms}); submit posts {base_version, annotation, time_spent_ms, draft_revision} and
+// opens the next task (refused 409 stale_draft when another tab saved a newer draft than
+// draft_revision, the newest this page loaded or saved: a stale tab never submits over it)
 // the server names.
 import { csrfToken } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
@@ -39,6 +41,7 @@ class LlmWorkbench {
     this.submitUrl = d.submitUrl;
     this.baseVersion = Number(d.baseVersion || 0);
     this.revision = Number(d.draftRevision || 0);
+    this.savedRevision = this.revision;  // the newest server draft this page loaded or saved
     this.storageKey = `datamill-llm-draft-${d.taskId}`;
     let spentBefore = Number(d.timeSpentMs || 0);
     this.start = JSON.parse(d.annotation || '{}');
@@ -110,23 +113,33 @@ class LlmWorkbench {
   async flush() {
     if (this.submitted || this.stale) return;
     if (!this.draftUrl) { this.status(''); return; }  // review / inspection: kept in this browser
+    if (this.saving) { clearTimeout(this.timer); this.timer = setTimeout(() => this.flush(), 300); return; }
     const rev = this.revision;
     let r = { ok: false };
+    this.saving = true;
     try { r = await post(this.draftUrl, { base_version: this.baseVersion, revision: rev,
       annotation: this.annotation(), time_spent_ms: this.clock.ms() }); } catch (_) { /* offline */ }
+    this.saving = false;
     if (this.submitted) return;
-    if (r.status === 409) {
-      // another tab or window saved a newer draft: this tab saves no more (its revisions would
-      // overwrite it) and forgets its local copy, so a reload starts from the server's draft
-      this.stale = true;
-      try { localStorage.removeItem(this.storageKey); } catch (_) { /* disabled */ }
-      this.status(this.t('llm.stale'), true);
-      return;
-    }
-    if (r.ok) { this.root.dataset.savedRevision = String(rev); this.status(this.t('llm.saved')); } else {
+    if (r.status === 409) { this.markStale(); return; }
+    if (r.ok) {
+      this.savedRevision = Math.max(this.savedRevision, rev);
+      this.root.dataset.savedRevision = String(rev);
+      this.status(this.t('llm.saved'));
+    } else {
       this.status(this.t('llm.offline'));
       this.timer = setTimeout(() => this.flush(), 3000);
     }
+  }
+
+  // another tab or window saved a newer draft: this tab saves and submits no more (its work
+  // would overwrite that draft) and forgets its local copy, so a reload starts from the server's
+  markStale() {
+    this.stale = true;
+    try { localStorage.removeItem(this.storageKey); } catch (_) { /* disabled */ }
+    this.status(this.t('llm.stale'), true);
+    const btn = this.root.querySelector('[data-testid=llm-submit]');
+    if (btn) btn.disabled = true;
   }
 
   status(text, error = false) {
@@ -135,12 +148,16 @@ class LlmWorkbench {
   }
 
   async submit() {
+    if (this.stale) { this.markStale(); return; }
     const btn = this.root.querySelector('[data-testid=llm-submit]');
     btn.disabled = true;
     clearTimeout(this.timer);
+    // a draft save on its way first: the revision named must be the server's answer to it
+    while (this.saving) await new Promise((done) => { setTimeout(done, 50); });
+    if (this.stale) { this.markStale(); return; }
     try {
       const r = await post(this.submitUrl, { base_version: this.baseVersion, annotation: this.annotation(),
-        time_spent_ms: this.clock.ms() });
+        time_spent_ms: this.clock.ms(), draft_revision: this.savedRevision });
       if (r.ok) {
         this.submitted = true;
         localStorage.removeItem(this.storageKey);
@@ -149,6 +166,7 @@ class LlmWorkbench {
         if (typeof next === 'string' && next.startsWith('/')) window.location.assign(next);
         return;
       }
+      if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') { this.markStale(); return; }
       const error = (r.data && (r.data.detail || r.data.title)) || r.status;
       // the server words a refused annotation in the page's language; "未提交：…" on zh-CN pages
       this.status(r.status === 409 ? this.t('llm.conflict') : `${this.t('llm.failed')}${this.t('sp.colon')}${error}`, true);

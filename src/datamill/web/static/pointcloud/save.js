@@ -1,13 +1,28 @@
 // Drafts (localStorage at once, the server debounced, retried with backoff while offline),
 // submit, and the fit_cuboid assisted tool. Draft body: {base_version, revision,
-// time_spent_ms, annotation}; submit body: {base_version, time_spent_ms, annotation}. The
-// server answers 409 when the item moved on since base_version, 422 with its reasons (shown
+// time_spent_ms, annotation}; submit body: {base_version, time_spent_ms, annotation,
+// draft_revision}. The server answers 409 when the item moved on since base_version, or
+// (stale_draft) when another tab or window saved a newer draft than draft_revision (the newest
+// this page loaded or saved: a stale tab never submits over it), 422 with its reasons (shown
 // in the page's language, objects named as the list names them) when the annotation breaks
 // the spec.
 import { sendJSON } from '../common.js';
 
 // A refusal no retry mends: a client error other than a timeout or a rate limit.
 const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+// The newest server draft revision this page loaded (data-draft-revision) or saved.
+const seen = (wb) => wb.savedRevision ?? Number(wb.root.dataset.draftRevision || 0);
+
+// This tab knows another one saved a newer draft: it neither saves nor submits any more.
+function markStale(wb) {
+  wb.stale = true;
+  writeLocal(wb, false);
+  wb.saveStatus(wb.t('save_stale'));
+  wb.showError(wb.t('save_stale'));
+  const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
+  if (btn) btn.disabled = true;
+}
 
 function body(wb) {
   return { base_version: wb.baseVersion, revision: wb.revision,
@@ -33,7 +48,7 @@ export function scheduleSave(wb) {
 }
 
 export async function flush(wb) {
-  if (!wb.draftUrl || wb.saving || wb.submitted) return;
+  if (!wb.draftUrl || wb.saving || wb.submitted || wb.stale) return;
   const sent = body(wb);
   wb.saving = true;
   let r = null;
@@ -47,14 +62,14 @@ export async function flush(wb) {
     wb.retries = 0;
     clearTimeout(wb.saveTimer);
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
-    wb.stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
-    if (wb.stale) writeLocal(wb, false);  // this tab saves no more: its revisions would overwrite
-    wb.saveStatus(wb.stale ? wb.t('save_stale') : wb.t('save_refused', { error }));
+    // a stale tab saves no more: its revisions would overwrite
+    if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') markStale(wb);
+    else wb.saveStatus(wb.t('save_refused', { error }));
     return;
   }
   if (ok) {
     wb.retries = 0;
-    wb.savedRevision = sent.revision;
+    wb.savedRevision = Math.max(seen(wb), sent.revision);
     if (sent.revision === wb.revision) {
       writeLocal(wb, false);
       wb.saveStatus(wb.t('save_saved'));
@@ -69,14 +84,18 @@ export async function flush(wb) {
 
 export async function submit(wb) {
   if (wb.readonly || wb.submitting || wb.submitted || !wb.ready || !wb.canSubmit) return;
+  if (wb.stale) { markStale(wb); return; }
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
   wb.cancelDraft();
   wb.submitting = true;
   if (btn) btn.disabled = true;
   wb.showError('');
+  // a draft save on its way first: the revision named must be the server's answer to it
+  while (wb.saving) await new Promise((done) => { setTimeout(done, 50); });
+  if (wb.stale) { wb.submitting = false; markStale(wb); return; }
   try {
     const r = await sendJSON('POST', wb.submitUrl, { base_version: wb.baseVersion,
-      time_spent_ms: wb.timeSpent(), annotation: wb.annotation() });
+      time_spent_ms: wb.timeSpent(), annotation: wb.annotation(), draft_revision: seen(wb) });
     if (r.ok) {
       wb.submitted = true;
       clearTimeout(wb.saveTimer);
@@ -87,6 +106,9 @@ export async function submit(wb) {
       const next = r.data && r.data.next_url;
       if (typeof next === 'string' && next.startsWith('/')) window.location.assign(next);
       return;
+    }
+    if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') {
+      wb.submitting = false; markStale(wb); return;
     }
     if (r.status === 409) wb.showError(wb.t('conflict'));
     // a refusal's detail is the server's, worded in the page's language (objects named by id)

@@ -81,6 +81,9 @@ class TextWorkbench {
     this.sentiment = start.sentiment || null;
     this.baseVersion = Number(d.baseVersion || 0);
     this.revision = Number(d.draftRevision || 0);
+    // the newest server draft revision this page loaded or saved: its submit names it, and the
+    // server refuses it (409 stale_draft) when another tab saved a newer draft meanwhile
+    this.saved = this.revision;
     this.draftUrl = d.draftUrl;
     this.submitUrl = d.submitUrl;
     this.storageKey = `datamill-text-draft:${this.submitUrl}`;
@@ -322,17 +325,14 @@ class TextWorkbench {
       annotation: this.annotation(), time_spent_ms: this.clock.ms() };
     let ok = false;
     let status = 0;
+    if (this.saving) { clearTimeout(this.saveTimer); this.saveTimer = setTimeout(() => this.flush(), 300); return; }
+    this.saving = true;
     try { const r = await post(this.draftUrl, sent); ok = r.ok; status = r.status; } catch (_) { ok = false; }
+    this.saving = false;
     if (this.submitted) return;
-    if (status === 409) {
-      // another tab or window saved a newer draft: this tab saves no more (its later
-      // revisions would overwrite it); ask for a reload
-      this.stale = true;
-      this.status(this.strings.stale || 'reload the page');
-      return;
-    }
+    if (status === 409) { this.markStale(); return; }
     if (ok) {
-      this.saved = sent.revision;
+      this.saved = Math.max(this.saved, sent.revision);
       this.status(this.strings.saved || 'saved');
     } else {
       this.status(this.strings.offline || 'offline');
@@ -355,13 +355,26 @@ class TextWorkbench {
     return true;
   }
 
+  // another tab or window saved a newer draft: this tab saves and submits no more (its later
+  // revisions would overwrite that draft); ask for a reload
+  markStale() {
+    this.stale = true;
+    this.status(this.strings.stale || 'reload the page');
+    const btn = this.el.querySelector('[data-testid=text-wb-submit]');
+    if (btn) btn.disabled = true;
+  }
+
   async submit() {
+    if (this.stale) { this.markStale(); return; }
     if (this.missingRequired()) return;
     const btn = this.el.querySelector('[data-testid=text-wb-submit]');
     btn.disabled = true;
     clearTimeout(this.saveTimer);
+    // a draft save on its way first: the revision named must be the server's answer to it
+    while (this.saving) await new Promise((done) => { setTimeout(done, 50); });
+    if (this.stale) { this.markStale(); return; }
     const r = await post(this.submitUrl, { base_version: this.baseVersion,
-      annotation: this.annotation(), time_spent_ms: this.clock.ms() });
+      annotation: this.annotation(), time_spent_ms: this.clock.ms(), draft_revision: this.saved });
     if (r.ok) {
       this.submitted = true;
       localStorage.removeItem(this.storageKey);
@@ -369,6 +382,7 @@ class TextWorkbench {
       if (typeof next === 'string' && next.startsWith('/')) window.location.assign(next);
       return;
     }
+    if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') { this.markStale(); return; }
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
     // the server words a refused annotation in the page's language; "提交失败：…" on zh-CN pages
     this.status(r.status === 409 ? this.strings.conflict
