@@ -91,6 +91,10 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.label_unknown": "the label “{label}” is not in the label schema",
     "prob.kind_not_allowed": "this label may not be drawn as a {kind}",
     "prob.outside_image": "it lies outside the image",
+    # a box past an edge says which (past both the right and the bottom edge: two sentences)
+    "prob.outside_image.top_left": "its top-left corner lies outside the image",
+    "prob.outside_image.right": "it goes past the image's right edge",
+    "prob.outside_image.bottom": "it goes past the image's bottom edge",
     "prob.outside_cloud": "its centre {axis} = {value} m lies outside the cloud ({low} .. "
                           "{high} m)",
     "prob.polygon_zero_area": "the polygon has no area (its points are on one line)",
@@ -103,6 +107,27 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.keypoint_count": "the number of keypoints does not match the skeleton",
     "prob.duplicate_id": "another object has the same id",
     "prob.class_unknown": "the class “{name}” is not in the label schema",
+    # a document that does not parse (modalities.parse_problems): {field} is the path inside
+    # the object (or the document), {reason_en} pydantic's English line
+    "prob.box_size_not_positive": "the box's {field} must be greater than 0",
+    "prob.size_not_positive": "its {field} must be greater than 0",
+    "prob.polygon_too_few_points": "a polygon needs at least {least} points, it has {count}",
+    "prob.too_few_points": "a {kind} needs at least {least} points, it has {count}",
+    "prob.field_missing": "the field “{field}” is missing",
+    "prob.field_unknown": "“{field}” is not a field here",
+    "prob.value_not_above": "“{field}” must be greater than {limit}",
+    "prob.value_below_minimum": "“{field}” must be at least {limit}",
+    "prob.value_not_below": "“{field}” must be less than {limit}",
+    "prob.value_above_maximum": "“{field}” must be at most {limit}",
+    "prob.too_few_items": "“{field}” needs at least {least} entries, it has {count}",
+    "prob.too_many_items": "“{field}” takes at most {most} entries, it has {count}",
+    "prob.text_too_short": "“{field}” needs at least {least} characters",
+    "prob.text_too_long": "“{field}” takes at most {most} characters",
+    "prob.kind_unknown": "“{given}” is not a kind of object (one of {allowed})",
+    "prob.kind_missing": "the object has no kind",
+    "prob.value_not_allowed": "the value of “{field}” is not allowed (one of {allowed})",
+    "prob.wrong_type": "“{field}” has the wrong type of value",
+    "prob.invalid_value": "“{field}” is not valid ({reason_en})",
     "prob.kind.box": "box",
     "prob.kind.rotated_box": "rotated box",
     "prob.kind.polygon": "polygon",
@@ -147,7 +172,8 @@ def word_problem(problem: Mapping[str, Any], lang: str) -> str:
     values do not fit."""
     table = LANGUAGES.get(lang, EN_PROBLEMS)
     english = str(problem.get("message", ""))
-    template = table.get(f"prob.{problem.get('code')}")
+    template = table.get(f"prob.{problem.get('code')}.{problem.get('edge')}") or table.get(
+        f"prob.{problem.get('code')}")
     if template is None:
         return english
     values = _values(problem, table)
@@ -171,4 +197,5 @@ def word_problems(problems: object, lang: str) -> tuple[list[dict[str, Any]], st
         return None
     worded = [{**p, "detail": word_problem(p, lang)} for p in problems]
     sep = LANGUAGES.get(lang, EN_PROBLEMS)["prob.list_sep"]
-    return worded, sep.join(p["detail"] for p in worded)
+    # two records that read the same (two fields, one sentence) are said once
+    return worded, sep.join(dict.fromkeys(p["detail"] for p in worded))

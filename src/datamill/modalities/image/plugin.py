@@ -48,6 +48,7 @@ from datamill.modalities.image.schema import (
     TextLine,
     annotation_problems,
 )
+from datamill.modalities.parse_problems import parse_refusal
 
 if TYPE_CHECKING:
     from datamill.modalities.image.metric import KeypointScore, RegionScore, TextLineScore
@@ -143,7 +144,7 @@ def _parse(payload: Any) -> ImageAnnotation:
     try:
         return ImageAnnotation.model_validate(payload)
     except ValidationError as err:
-        raise InvalidInput(f"not an image annotation: {_messages(err)}") from err
+        raise parse_refusal(err, "an image annotation", payload) from err
 
 
 def _ocr_text(annotation: ImageAnnotation) -> str:

@@ -375,13 +375,14 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
         problems = []
         if obj.x < 0 or obj.y < 0:
             problems.append(_Problem("x/y", "outside_image",
-                                     f"top-left ({_fmt(obj.x)}, {_fmt(obj.y)}) is outside the image"))
+                                     f"top-left ({_fmt(obj.x)}, {_fmt(obj.y)}) is outside the image",
+                                     {"edge": "top_left"}))
         if obj.x + obj.w > width:
             problems.append(_Problem("w", "outside_image", f"right edge x+w={_fmt(obj.x + obj.w)} "
-                                     f"exceeds image width {width}"))
+                                     f"exceeds image width {width}", {"edge": "right"}))
         if obj.y + obj.h > height:
             problems.append(_Problem("h", "outside_image", f"bottom edge y+h={_fmt(obj.y + obj.h)} "
-                                     f"exceeds image height {height}"))
+                                     f"exceeds image height {height}", {"edge": "bottom"}))
         return problems
     if isinstance(obj, RotatedBox):
         return _outside("corners", _points_outside(rotated_box_corners(obj), width, height, "corner"))

@@ -35,6 +35,7 @@ from datamill.modalities.llm.checks import (
     unit_problems,
 )
 from datamill.modalities.llm.records import ID_PATTERN, Turn
+from datamill.modalities.parse_problems import parse_refusal
 
 __all__ = [
     "Criterion",
@@ -154,13 +155,6 @@ LlmAnnotation = Annotated[
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(LlmAnnotation)
 
 
-def _messages(err: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
-        for e in err.errors(include_url=False)
-    )
-
-
 def parse_annotation(payload: Any) -> SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation:
     """The payload as an annotation document, or InvalidInput."""
     if isinstance(payload, SftAnnotation | PairwiseAnnotation | RankingAnnotation | RubricAnnotation):
@@ -171,7 +165,7 @@ def parse_annotation(payload: Any) -> SftAnnotation | PairwiseAnnotation | Ranki
     try:
         doc: Any = _ADAPTER.validate_python(payload)
     except ValidationError as err:
-        raise InvalidInput(f"not an LLM annotation: {_messages(err)}") from err
+        raise parse_refusal(err, "an LLM annotation", payload) from err
     return doc  # type: ignore[no-any-return]
 
 

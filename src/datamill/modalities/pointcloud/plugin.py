@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import (
     MAX_SIDE_M,
@@ -80,7 +81,7 @@ def parse_annotation(payload: Any) -> PointCloudAnnotation:
     try:
         return PointCloudAnnotation.model_validate(payload)
     except ValidationError as err:
-        raise InvalidInput(f"not a point-cloud annotation: {_messages(err)}") from err
+        raise parse_refusal(err, "a point-cloud annotation", payload, by_id=True) from err
 
 
 def _canonical(ann: PointCloudAnnotation) -> str:

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.text import aggregate
 from datamill.modalities.text.item import TextExportItem
 from datamill.modalities.text.schema import (
@@ -61,13 +62,6 @@ def _req(requirements: BaseModel | Mapping[str, Any]) -> TextRequirements:
     return TextRequirements.model_validate(requirements)
 
 
-def _messages(err: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
-        for e in err.errors(include_url=False)
-    )
-
-
 def parse_annotation(payload: Any) -> TextAnnotation:
     """A payload as a :class:`TextAnnotation` (InvalidInput naming every problem)."""
     if isinstance(payload, TextAnnotation):
@@ -79,7 +73,7 @@ def parse_annotation(payload: Any) -> TextAnnotation:
     try:
         return TextAnnotation.model_validate(payload)
     except ValidationError as err:
-        raise InvalidInput(f"not a text annotation: {_messages(err)}") from err
+        raise parse_refusal(err, "a text annotation", payload) from err
 
 
 def _canonical(ann: TextAnnotation) -> str:

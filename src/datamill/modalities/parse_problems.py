@@ -1,0 +1,142 @@
+"""A modality's structural refusals (its pydantic parse step) as coded problems.
+
+The meaning checks of a modality (unknown label, polygon crossing itself ...) already refuse
+with :class:`~datamill.core.errors.InvalidInput` whose ``problems`` each carry a stable
+``code`` that the faces word in their reader's language
+(:mod:`~datamill.modalities.problem_words`). A document that does not even parse (a box of
+width -5, a polygon of 2 points, a missing field) used to come back as pydantic's English lines
+only; :func:`parse_refusal` turns the ``ValidationError`` into the same kind of refusal: one
+record per error with a code from pydantic's error type (``value_not_above``,
+``too_few_items``, ``field_missing`` ...; a box's size not above 0 is ``box_size_not_positive``,
+a polygon's too few points ``polygon_too_few_points``), the ``field`` path, and for an error
+inside ``objects[i]`` the object's ``object``/``number`` and ``label`` (or ``object_id``) so it
+is named as the workbench's list names it. The English ``message`` keeps pydantic's line.
+
+Examples:
+    >>> from pydantic import BaseModel, Field
+    >>> class Doc(BaseModel):
+    ...     n: int = Field(gt=0)
+    >>> try:
+    ...     Doc.model_validate({"n": -1})
+    ... except Exception as err:
+    ...     refusal = parse_refusal(err, "a doc", {"n": -1})
+    >>> p = refusal.details["problems"][0]
+    >>> p["code"], p["field"], p["limit"]
+    ('value_not_above', 'n', 0)
+    >>> refusal.message
+    'not a doc: n: Input should be greater than 0'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from datamill.core.errors import InvalidInput
+
+__all__ = ["parse_refusal", "validation_problems"]
+
+#: pydantic error types → our stable codes (the rest: ``wrong_type`` for ``*_type`` and
+#: ``*_parsing``, else ``invalid_value``)
+_CODES = {
+    "missing": "field_missing",
+    "extra_forbidden": "field_unknown",
+    "greater_than": "value_not_above",
+    "greater_than_equal": "value_below_minimum",
+    "less_than": "value_not_below",
+    "less_than_equal": "value_above_maximum",
+    "too_short": "too_few_items",
+    "too_long": "too_many_items",
+    "string_too_short": "text_too_short",
+    "string_too_long": "text_too_long",
+    "union_tag_invalid": "kind_unknown",
+    "union_tag_not_found": "kind_missing",
+    "literal_error": "value_not_allowed",
+    "enum": "value_not_allowed",
+}
+_LIMITS = {"gt": "limit", "ge": "limit", "lt": "limit", "le": "limit",
+           "min_length": "least", "max_length": "most", "actual_length": "count",
+           "expected_tags": "allowed", "tag": "given", "expected": "allowed"}
+_SIZES = ("w", "h", "length", "width", "height")
+
+
+def _code(kind: str, error_type: str, field: str) -> str:
+    base = _CODES.get(error_type)
+    if base is None:
+        return "wrong_type" if error_type.endswith(("_type", "_parsing")) else "invalid_value"
+    if base in ("value_not_above", "value_below_minimum") and field in _SIZES:
+        return "box_size_not_positive" if "box" in kind else "size_not_positive"
+    if base == "too_few_items" and field == "points" and kind:
+        return "polygon_too_few_points" if kind == "polygon" else "too_few_points"
+    return base
+
+
+def _plain(value: Any) -> Any:
+    """0.0 → 0 (a limit reads as people write it)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, Any]:
+    loc = [str(p) for p in error.get("loc", ())]
+    if loc and isinstance(payload, Mapping) and loc[0] == payload.get("type"):
+        loc = loc[1:]  # a document union's tag (the LLM documents' type)
+    rec: dict[str, Any] = {}
+    kind = ""
+    if len(loc) >= 2 and loc[0] == "objects" and loc[1].isdigit():  # noqa: PLR2004
+        index = int(loc[1])
+        raw = _object(payload, index)
+        kind = str(raw.get("kind") or "")
+        rest = loc[2:]
+        if rest and rest[0] == kind:  # the discriminated union's tag
+            rest = rest[1:]
+        rec["field"] = ".".join(rest) or "kind"
+        label = raw.get("label")
+        rec["label"] = label if isinstance(label, str) and label else (kind or "?")
+        if by_id and raw.get("id") is not None:
+            rec["object_id"] = raw["id"]
+        else:
+            rec["object"], rec["number"] = index, index + 1
+        if kind:
+            rec["kind"] = kind
+    else:
+        rec["field"] = ".".join(loc) or "document"
+    field_name = loc[-1] if loc else ""
+    rec["code"] = _code(kind, str(error.get("type", "")), field_name)
+    for key, value in (error.get("ctx") or {}).items():
+        if key in _LIMITS and isinstance(value, int | float | str):
+            rec[_LIMITS[key]] = _plain(value)
+    given = error.get("input")
+    if "count" not in rec and isinstance(given, Sequence) and not isinstance(given, str):
+        rec["count"] = len(given)
+    where = ".".join(loc)
+    rec["message"] = f"{where}: {error['msg']}" if where else str(error["msg"])
+    rec["reason_en"] = str(error["msg"])
+    return rec
+
+
+def _object(payload: Any, index: int) -> Mapping[str, Any]:
+    objects = payload.get("objects") if isinstance(payload, Mapping) else None
+    if isinstance(objects, Sequence) and 0 <= index < len(objects):
+        raw = objects[index]
+        if isinstance(raw, Mapping):
+            return raw
+    return {}
+
+
+def validation_problems(
+    err: ValidationError, payload: Any = None, *, by_id: bool = False
+) -> list[dict[str, Any]]:
+    """One coded problem record per error of ``err`` (raised parsing ``payload``); an object's
+    error names it by number and label, or by its ``id`` when ``by_id``."""
+    return [_record(e, payload, by_id) for e in err.errors(include_url=False)]
+
+
+def parse_refusal(
+    err: ValidationError, what: str, payload: Any = None, *, by_id: bool = False
+) -> InvalidInput:
+    """The refusal of a document that is ``not {what}`` (422 with coded ``problems``)."""
+    problems = validation_problems(err, payload, by_id=by_id)
+    return InvalidInput(f"not {what}: " + "; ".join(p["message"] for p in problems),
+                        problems=problems)
