@@ -120,14 +120,15 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
     from datamill.compliance.roles import Action, allowed
     from datamill.compliance.users import get_user, require
     from datamill.modalities.registry import get_modality
-    from datamill.production.hooks import verdict_stages
+    from datamill.production.hooks import modality_verdict_stages
     from datamill.production.projects import find_project
     from datamill.production.tasks import claim_next_task
 
     with get_runtime().session() as s:
         person, found = get_user(s, user), find_project(s, project)
         project_id, plugin = found.id, get_modality(found.modality)
-        stages = [*found.spec.get("stages", []), *verdict_stages()]
+        # the spec's stages and the verdict stages this modality can open (speech: listen)
+        stages = [*found.spec.get("stages", []), *modality_verdict_stages(found.modality)]
         if stage not in stages:  # a typo is an error, never "nothing left to do"
             raise InvalidInput(f"stage {stage!r} is not one of this project's stages "
                                f"({', '.join(stages)})", field="stage")

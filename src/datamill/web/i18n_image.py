@@ -66,7 +66,7 @@ EN_IMAGE: dict[str, str] = {
     "image.load_failed": "The image could not be loaded: {url}",
     "image.help.title": "Keyboard shortcuts",
     "image.help.close": "Close",
-    "image.help.tools": "V select · B box · R rotated box · P polygon · L polyline · K keypoints · M mask brush · T text line · W magic wand · G box → polygon",
+    "image.help.tools": "Tools (only those this project's label schema allows): {tools}",
     "image.help.labels": "1–9 pick the label for new objects and relabel the selected object · the toolbar's “Label for new objects” list changes only the label of objects drawn next",
     "image.help.draw": "Enter / double-click close a polygon · Backspace removes the last point · Esc cancels",
     "image.help.keypoints": "Keypoints: click places the next one · Shift-click occluded · N skips · Enter finishes",

@@ -66,7 +66,7 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.load_failed": "无法加载图像：{url}",
     "image.help.title": "键盘快捷键",
     "image.help.close": "关闭",
-    "image.help.tools": "V 选择 · B 矩形框 · R 旋转框 · P 多边形 · L 折线 · K 关键点 · M 掩码画笔 · T 文本行 · W 魔棒 · G 框选转多边形",
+    "image.help.tools": "工具（仅限本项目标签体系允许的）：{tools}",
     "image.help.labels": "1–9 选择新对象的标签，并修改选中对象的标签 · 工具栏的“新对象的标签”列表只改变接下来绘制的对象的标签",
     "image.help.draw": "回车/双击闭合多边形 · Backspace 删除最后一个点 · Esc 取消",
     "image.help.keypoints": "关键点：单击放置下一个 · Shift 单击为遮挡 · N 跳过 · 回车完成",

@@ -28,8 +28,13 @@ export function buildLayout(wb) {
     title="${esc(t(`image.tool.${tool}`))}">${esc(t(`image.tool.${tool}`))}</button>`).join('');
   const options = wb.labels.map((l, i) => `<option value="${esc(l.name)}">${i < 9 ? `${i + 1} ` : ''}${
     esc(l.name)}</option>`).join('');
+  // the help names only the tools the schema allows (their keys do nothing otherwise)
+  const allowed = allowedTools(wb);
   const help = ['tools', 'labels', 'draw', 'keypoints', 'mask', 'edit', 'object', 'history', 'view']
-    .map((k) => `<li>${esc(t(`image.help.${k}`))}</li>`).join('');
+    .filter((k) => !['keypoints', 'mask'].includes(k) || allowed.includes(k))
+    .map((k) => `<li>${esc(k === 'tools' ? t('image.help.tools', {
+      tools: allowed.map((tool) => t(`image.tool.${tool}`)).join(' · ') }) : t(`image.help.${k}`))}</li>`)
+    .join('');
   wb.root.classList.add('iwb');
   wb.root.innerHTML = `
   <div class="iwb-toolbar" role="toolbar">${tools}
