@@ -40,7 +40,7 @@ def _box(label: str) -> dict[str, Any]:
 
 def _claim(runtime: Runtime, users: dict[str, User], pid: int) -> int:
     with runtime.session() as s:
-        task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
+        task = claim_next_task(s, s.merge(users["ann1"]), pid, "annotate")
         assert task is not None
         return task.id
 

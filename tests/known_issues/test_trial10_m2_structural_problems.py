@@ -42,7 +42,7 @@ def _submit(client: TestClient, runtime: Runtime, users: dict[str, User], tmp_pa
             obj: dict[str, Any], lang: dict[str, str]) -> Any:
     pid = make_image_project(runtime, users, tmp_path / "scenes")
     with runtime.session() as s:
-        task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
+        task = claim_next_task(s, s.merge(users["ann1"]), pid, "annotate")
         assert task is not None
         task_id = task.id
     headers = {**login(client, "ann1"), **lang}
