@@ -321,10 +321,12 @@ def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False,
 def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Record the bank transfer that paid a confirmed sheet (never one with a negative net
     payable: that is a recovery from the vendor)."""
+    from datamill.ledger.sheet_costs import require_sheet_cost_booked
     from datamill.workforce.settlement import settle_sheet
 
     with get_runtime().session() as s:
-        sheet = settle_sheet(s, _actor(s, actor), sheet_id, reference=reference)
+        sheet = settle_sheet(s, (user := _actor(s, actor)), sheet_id, reference=reference)
+        require_sheet_cost_booked(s, sheet_id, sheet.number, actor_id=user.id)  # or rolled back
         value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
                  "reference": reference}
     emit(value, as_json, lambda x: out.print(f"sheet {x['number']} settled"))

@@ -75,6 +75,7 @@ __all__ = [
     "COST_EVENT_TYPES",
     "STAGE_ALIASES",
     "book_cost_event",
+    "book_one_event",
     "list_event_problems",
     "process_cost_events",
     "sync_ledger",
@@ -357,6 +358,18 @@ def book_cost_event(
         raise Conflict(f"nothing to book for event {event_id}: {why}")
     _receipt(session, ev, status, why, cost)
     return CostOut.model_validate(cost)
+
+
+def book_one_event(session: Session, ev: DomainEvent, actor_id: int | None = None) -> None:
+    """Book one pending cost event as a sync would: its receipt says what became of it; a
+    refusal is recorded as a ``problem`` and raised."""
+    try:
+        with session.begin_nested():
+            status, cost, why = _book(session, ev, None, actor_id)
+    except DatamillError as err:
+        _receipt(session, ev, "problem", err.message, error=err)
+        raise
+    _receipt(session, ev, status, why, cost)
 
 
 def _event_amount(ev: DomainEvent) -> Decimal | None:

@@ -33,6 +33,7 @@ from datamill.workforce import (
     throughput,
     vendors,
 )
+from datamill.ledger.sheet_costs import require_sheet_cost_booked
 from datamill.workforce.schemas import (
     AttemptOut,
     EvaluationOut,
@@ -559,9 +560,11 @@ def business_confirm_endpoint(
 def settle_endpoint(
     sheet_id: Id, body: Settle, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
-    return settlement.settle_sheet(
+    sheet = settlement.settle_sheet(
         session, user, sheet_id, method=body.method, reference=body.reference
-    )
+    )  # paid only once the ledger booked its cost (else the transaction is rolled back)
+    require_sheet_cost_booked(session, sheet_id, sheet.number, actor_id=user.id)
+    return sheet
 
 
 @router.post("/settlements/{sheet_id}/corrections", status_code=status.HTTP_201_CREATED)
