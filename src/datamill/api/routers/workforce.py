@@ -18,6 +18,7 @@ from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
+from datamill.ledger.sheet_costs import require_sheet_cost_booked
 from datamill.production.media import item_path, media_type_of
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
@@ -33,7 +34,6 @@ from datamill.workforce import (
     throughput,
     vendors,
 )
-from datamill.ledger.sheet_costs import require_sheet_cost_booked
 from datamill.workforce.schemas import (
     AttemptOut,
     EvaluationOut,
