@@ -97,6 +97,7 @@ from datamill.workforce.settlement_lifecycle import (
     confirm_sheet_by_vendor,
     settle_sheet,
 )
+from datamill.workforce.sheet_quantities import RunningQuantities, exact_quantity
 
 __all__ = [
     "BUSINESS_TZ",
@@ -289,7 +290,7 @@ def _fill_sheet(
     _check_identities(session, vendor, {wid for _, _, wid in groups})
     shares, notes = _paid_shares(session, units)
     whole = (Fraction(1), Fraction(1))
-    total = Decimal("0.00")
+    total, running = Decimal("0.00"), RunningQuantities()
     for (project_id, stage, worker_id), rows in sorted(groups.items()):
         project = get_or_raise(session, Project, project_id, "project")
         group = language_group(project.language)
@@ -306,6 +307,9 @@ def _fill_sheet(
         quantity, amount = _line_amount(
             price.unit, price.unit_price, project.modality, volume, count
         )
+        if price.unit != "item" or count.denominator != 1:  # summed, then rounded: never > accepted
+            quantity = running.take((project_id, stage), exact_quantity(
+                price.unit, project.modality, volume, count))
         pro_rata = sorted({notes[r[6]] for r in rows if r[6] in notes})
         line = SettlementLine(
             sheet_id=sheet.id,
