@@ -383,6 +383,8 @@ def report_cmd(kind: str, date_from: str, date_to: str, user: AsUser,
     with get_runtime().session() as s:
         # without the books of projects above the reader's clearance, as the API and the web
         hidden = hidden_books(s, _reader(s, user))
+        if kind != "monthly":  # monthly takes date_from's year only
+            reports.check_range(start, end)
         if kind == "margin":
             data: list[Any] = list(reports.margin_report(s, start, end, hidden=hidden))
         elif kind == "wip":

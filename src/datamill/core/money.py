@@ -9,6 +9,7 @@ SQLite has no exact decimal type (SQLAlchemy goes through float), so every amoun
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -37,10 +38,17 @@ def to_cents(value: Any) -> Decimal:
     return to_decimal(value, 2)
 
 
+#: a number written with an exponent ("1e3", "2.5E-2"): refused, the amount is written out
+_EXPONENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+
+
 def parse_decimal(value: Any, field: str) -> Decimal:
     """``value`` (Decimal, int or decimal string) as a finite ``Decimal``, else InvalidInput."""
     if isinstance(value, float):
         raise TypeError("money and quantities are Decimal, never float")
+    if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        raise InvalidInput(f"{field} {value!r} is in exponent notation; write the number out "
+                           "in full (e.g. 1000.00, not 1e3)", field=field)
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation as err:

@@ -31,7 +31,7 @@ from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_money, to_cents, to_decimal
 from datamill.db.lookup import lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budget, wip_balance
-from datamill.ledger._periods import check_posting_date, first_open_day
+from datamill.ledger._periods import check_not_future, check_posting_date, first_open_day
 from datamill.ledger.budgets import record_approval
 from datamill.ledger.models import (
     LedgerBudgetLine,
@@ -126,6 +126,8 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     if claim and category == "data_service" and not (supplier or "").strip():
         raise InvalidInput("a data-service cost names its supplier (domain §6.4: project, stage, "
                            "quantity, unit price, amount, supplier)", field="supplier")
+    if claim:  # a claim is for work done: dated today or earlier, as invoices and receipts
+        check_not_future(incurred_on, f"cost {source_ref}", "incurred_on")
     _check_incurred_on(session, project, incurred_on, source_ref)
     budget = approved_budget(session, project_id)
     if budget is None:

@@ -168,7 +168,9 @@ def _book_settlement(
         on = date.fromisoformat(_text(p, "incurred_on"))
     except ValueError as err:
         raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
-    booked_on, note = _open_day(session, on)
+    # a sheet drawn before its period ends (e.g. on a Saturday for the week): the cost is
+    # dated no later than the day it is booked, so final accounts may close today
+    booked_on, note = _open_day(session, min(on, utcnow().date()))
     out = post_cost(session, project.id, _budget_stage(session, project, stage), "data_service",
                     _money(p, "amount"), ref, incurred_on=booked_on,
                     currency=str(p.get("currency") or "CNY"),

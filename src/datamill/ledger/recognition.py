@@ -55,6 +55,7 @@ from datamill.ledger._balances import (
 )
 from datamill.ledger._event_runs import lock_event_runs, problem_code
 from datamill.ledger._periods import (
+    check_not_future,
     closed_periods,
     first_open_day,
     period_of,
@@ -504,6 +505,7 @@ def close_project(
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
         raise Conflict(f"project {project_id} was closed on {project.closed_on}")
+    check_not_future(closed_on, f"the final accounts of project {project_id}", "closed_on")
     require_open_period(session, closed_on, f"the final accounts of project {project_id}")
     review = require_final_review(session, project, actor_id)  # reviewed, nothing pending
     depreciate_to_close(session, project_id, closed_on, actor_id=actor_id)  # the last month

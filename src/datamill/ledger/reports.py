@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import (
     WIP_TYPES,
@@ -56,6 +57,7 @@ from datamill.ledger.settings import LedgerSettings
 
 __all__ = [
     "budget_vs_actual",
+    "check_range",
     "margin_report",
     "monthly_summary",
     "readable_budget_vs_actual",
@@ -81,12 +83,21 @@ def visible_recognitions(hidden: HiddenBooks) -> list[ColumnElement[bool]]:
                 LedgerRecognition.order_id.not_in(hidden.orders))]
 
 
+def check_range(date_from: date, date_to: date) -> None:
+    """Refuse a report range that ends before it starts (it would list nothing, silently)."""
+    if date_to < date_from:
+        raise InvalidInput(f"the range ends on {date_to.isoformat()}, before it starts on "
+                           f"{date_from.isoformat()}: give the earlier date first",
+                           field="date_to")
+
+
 def margin_report(
     session: Session, date_from: date, date_to: date, *, settings: LedgerSettings | None = None,
     hidden: HiddenBooks = NOTHING_HIDDEN,
 ) -> list[MarginRow]:
     """Revenue, cost and gross margin by line × offering × domestic/overseas × customer type
     (less the books in ``hidden``)."""
+    check_range(date_from, date_to)
     home = (settings or LedgerSettings()).home_country
     rows = session.execute(
         select(LedgerOrder.business_line, LedgerOrder.offering, LedgerCustomer.country,
@@ -118,6 +129,7 @@ def unit_economics(session: Session, date_from: date, date_to: date, *,
                    hidden: HiddenBooks = NOTHING_HIDDEN) -> list[UnitEconomicsRow]:
     """Price and cost per accepted audio hour, per order measured in hours (less the orders
     in ``hidden``)."""
+    check_range(date_from, date_to)
     out: list[UnitEconomicsRow] = []
     for order in session.scalars(select(LedgerOrder).where(LedgerOrder.volume_unit == "hours")
                                  .order_by(LedgerOrder.id)):
@@ -145,6 +157,7 @@ def wip_rollforward(session: Session, date_from: date, date_to: date, *,
                     hidden: HiddenBooks = NOTHING_HIDDEN) -> list[WipRow]:
     """Per custom project: opening + incurred − carried = closing, and spend vs estimate
     (less the projects in ``hidden``)."""
+    check_range(date_from, date_to)
     before = date_from - timedelta(days=1)
     out: list[WipRow] = []
     projects = [p for p in session.scalars(select(LedgerProject).where(
