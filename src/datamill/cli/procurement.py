@@ -283,7 +283,8 @@ def volume(sheet_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
 
     def render(rows: list[Any]) -> None:
         for v in rows:
-            out.print(styled(("ok  " if v.ok else "OVER ", "green" if v.ok else "bold red"),
-                             v.message))
+            flag = ("ok  ", "green") if v.ok and v.price_ok else (
+                ("PRICE ", "bold yellow") if v.ok else ("OVER ", "bold red"))
+            out.print(styled(flag, v.message))
 
     emit(rows, as_json, render)

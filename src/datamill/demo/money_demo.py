@@ -70,7 +70,7 @@ from datamill.workforce.procurement import (
     decide_request,
     register_procurement_approver,
 )
-from datamill.workforce.purchase_orders import create_purchase_order
+from datamill.workforce.purchase_orders import check_sheet_volume, create_purchase_order
 from datamill.workforce.settlement import (
     confirm_sheet_by_business,
     confirm_sheet_by_vendor,
@@ -283,9 +283,13 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         sheet = create_settlement_sheet(s, admin, vendor.id, monday)
         confirm_sheet_by_vendor(s, mgr, sheet.id)
         sheet = confirm_sheet_by_business(s, admin, sheet.id)
+        match = check_sheet_volume(s, admin, sheet.id)
+        priced = all(v.price_ok for v in match)
         say(f"settlement sheet {sheet.number}: accepted {sum(ln.quantity for ln in sheet.lines)}"
             f" h × {LABEL_EN} = {sheet.amount} + fee {sheet.fee} = {sheet.gross}, confirmed "
-            "by the vendor and the business, matched against the purchase order")
+            "by the vendor and the business, volume matched against the purchase order"
+            + ("" if priced else "; price flagged: " + "; ".join(
+                v.message.split("; PRICE ", 1)[-1] for v in match if not v.price_ok)))
         run = sync_ledger(s, actor_id=ap["finance_reviewer"])
         accepted = run.acceptances.acceptances if run.acceptances else 0
         say(f"ledger sync: {len(run.costs.booked)} cost{'' if len(run.costs.booked) == 1 else 's'}"

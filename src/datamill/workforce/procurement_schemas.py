@@ -124,3 +124,9 @@ class VolumeLineOut(BaseModel):
     has_purchase_order: bool
     ok: bool
     message: str
+    #: the unit prices the sheet's lines pay and those of the purchase orders; ``price_ok``
+    #: false flags a sheet price no purchase order of the project × stage has (not refused:
+    #: the price system sets what a sheet pays; the business confirms it knowingly)
+    sheet_unit_prices: list[Decimal] = []
+    order_unit_prices: list[Decimal] = []
+    price_ok: bool = True

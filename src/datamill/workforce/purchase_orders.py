@@ -234,11 +234,23 @@ def list_purchase_orders(
     return [_po_out(session, p) for p in session.scalars(q)]
 
 
+def _order_prices(
+    session: Session, vendor_id: int, project_id: int, stage: str, unit: str
+) -> list[Decimal]:
+    """The unit prices of the vendor's purchase orders for a project × stage in ``unit``."""
+    return sorted(set(session.scalars(select(PurchaseOrder.unit_price).where(
+        PurchaseOrder.vendor_id == vendor_id, PurchaseOrder.project_id == project_id,
+        PurchaseOrder.stage == stage, PurchaseOrder.unit == unit))))
+
+
 def _volume(session: Session, sheet: SettlementSheet) -> list[VolumeLineOut]:
     groups: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+    prices: dict[tuple[int, str, str], set[Decimal]] = defaultdict(set)
     for ln in session.scalars(select(SettlementLine).where(
             SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
         groups[(int(ln.project_id or 0), ln.stage or "", ln.unit)] += ln.quantity
+        if ln.amount >= 0:  # a correction's adjustment line has no price of its own
+            prices[(int(ln.project_id or 0), ln.stage or "", ln.unit)].add(ln.unit_price)
     out: list[VolumeLineOut] = []
     for (project_id, stage, unit), qty in sorted(groups.items()):
         has_po = session.scalar(select(PurchaseOrder.id).where(
@@ -263,10 +275,18 @@ def _volume(session: Session, sheet: SettlementSheet) -> list[VolumeLineOut]:
         else:
             ok, msg = True, (f"{where}: {qty} {unit} within the {remaining} the purchase orders "
                              "leave")
+        paid = sorted(prices[(project_id, stage, unit)])
+        order_prices = _order_prices(session, sheet.vendor_id, project_id, stage, unit)
+        price_ok = not order_prices or set(paid) <= set(order_prices)
+        if not price_ok:
+            msg += (f"; PRICE differs: the sheet pays {', '.join(map(str, paid))} per {unit}, "
+                    f"the purchase orders {', '.join(map(str, order_prices))}: check the price "
+                    "system or the order before confirming")
         out.append(VolumeLineOut(
             project_id=project_id, stage=stage, unit=unit, sheet_quantity=qty,
             ordered_quantity=ordered, settled_before=settled, remaining_before=remaining,
-            has_purchase_order=has_po, ok=ok, message=msg))
+            has_purchase_order=has_po, ok=ok, message=msg, sheet_unit_prices=paid,
+            order_unit_prices=order_prices, price_ok=price_ok))
     return out
 
 
