@@ -31,7 +31,7 @@ from datamill.workforce.settlement import (
     settle_sheet,
 )
 from datamill.workforce.vendors import create_vendor
-from tests.unit.ledger.helpers import ledger_project
+from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
 from tests.unit.ledger.test_events import confirmed_sheet, custom_order
 
 
@@ -39,7 +39,9 @@ def _sheets(runtime: Runtime, admin: User) -> tuple[int, int]:
     """Two confirmed sheets of one vendor, and a finance user ``fin1``."""
     with runtime.session() as s:
         create_user(s, "fin1", "password1", "finance")
-        pp, _lp = ledger_project(s, "paid", custom_order(s, "O-PAY"))
+        pp, lp = ledger_project(s, "paid", custom_order(s, "O-PAY"))
+        # budgeted: a sheet whose cost the ledger cannot book is not paid (trial 11)
+        approved_budget(s, lp, [line("annotation", "data_service", "10", "30")], make_approvers(s))
         vendor = create_vendor(s, admin, name="Pay Me", kind="company", fee_rate="0.08")
         return (confirmed_sheet(s, admin, vendor.id, "WF-PAY-1", [(pp, "annotate", "100.00")]),
                 confirmed_sheet(s, admin, vendor.id, "WF-PAY-2", [(pp, "annotate", "50.00")]))

@@ -286,12 +286,15 @@ def sheet_create(
     redraws the draft with what was accepted since; a sheet the vendor has confirmed is never
     redrawn: later work goes on the next period's sheet.
     """
+    from datamill.ledger.sheet_costs import require_no_vendor_claims
     from datamill.workforce.settlement import create_settlement_sheet
+    from datamill.workforce.sheet_claims import sheet_supplier
 
     with get_runtime().session() as s:
         sheet = create_settlement_sheet(
             s, _actor(s, actor), vendor_id, _day(period_start, "PERIOD_START")
         )
+        require_no_vendor_claims(s, *sheet_supplier(s, sheet))  # or rolled back
     emit(
         sheet,
         as_json,

@@ -5,8 +5,10 @@ so does the image one, the same way, once its delivery is accepted: a vision cus
 custom contract (approved for price and signing) with one **type-3** order measured in
 **images** (the image modality's volume unit) for the accepted images × :data:`IMAGE_PRICE`,
 the project's accounts opened against that order, a budget approved at its levels, the scene
-photography and the vendor's labelling (annotate + review at the price system's 0.80 an image
-each) claimed, and the ledger synced: the customer's acceptance of the images recognises the
+photography claimed, the vendor's labelling paid by its settlement sheet (its workers, alice and
+bob, annotated the images; a vendor's work is paid by sheet or by claim, never both:
+:func:`~datamill.ledger.sheet_costs.require_no_vendor_claims`; a claim pays it only where the
+vendor's workers did not), and the ledger synced: the customer's acceptance of the images recognises the
 revenue and carries the cost, so the finance pages show the project's margin (about 45 %).
 
 Runs after :func:`~datamill.demo.money_demo.run_money_demo` in the full demo (whose finance
@@ -15,12 +17,14 @@ approvers it reuses); on its own it registers them.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
 from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict
 from datamill.core.money import to_cents
 from datamill.ledger.budgets import register_approver
 from datamill.ledger.costs import submit_expense_claim
@@ -28,8 +32,17 @@ from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerApprover, LedgerRecognition
 from datamill.ledger.orders import create_customer, create_order
 from datamill.ledger.projects import open_ledger_project
+from datamill.ledger.sheet_costs import require_sheet_cost_booked
 from datamill.production.models import Delivery
 from datamill.runtime import Runtime
+from datamill.workforce.models import Vendor
+from datamill.workforce.schemas import SettlementSheetOut
+from datamill.workforce.settlement import (
+    confirm_sheet_by_business,
+    confirm_sheet_by_vendor,
+    create_settlement_sheet,
+    settle_sheet,
+)
 
 __all__ = ["IMAGE_CUSTOMER", "IMAGE_PRICE", "LABEL_IMAGE", "PHOTO_IMAGE", "run_image_money_demo"]
 
@@ -48,6 +61,24 @@ def _accepted_images(s: Any, project_id: int) -> Decimal:
     """The images the customer accepted (one image is one unit of the image modality)."""
     return Decimal(int(s.scalar(select(func.coalesce(func.sum(Delivery.accepted_items), 0))
                                 .where(Delivery.project_id == project_id)) or 0))
+
+
+def _vendor_sheet(s: Any, admin: Any, today: date) -> SettlementSheetOut | None:
+    """The vendor's settlement sheet for its labelling of the images (its workers annotated
+    them), drawn up for the next week (this week's sheet is confirmed already) and confirmed
+    by both sides; None when the vendor or its unpaid work is not there."""
+    from datamill.demo.money_demo import _person
+
+    vendor = s.scalars(select(Vendor).where(Vendor.name == VENDOR)).first()
+    if vendor is None:
+        return None
+    monday = today + timedelta(days=7 - today.weekday())
+    try:
+        sheet = create_settlement_sheet(s, admin, vendor.id, monday)
+    except Conflict:  # nothing of the vendor's accepted and unpaid
+        return None
+    confirm_sheet_by_vendor(s, _person(s, "huayu-lead", "annotator"), sheet.id)
+    return confirm_sheet_by_business(s, admin, sheet.id)
 
 
 def _approvers(s: Any, admin_id: int) -> dict[str, int]:
@@ -104,14 +135,21 @@ def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
             _line("annotation", "data_service", images, str(LABEL_IMAGE), "images")], ap)
         say(f"{_name(s, project_id)}: ledger project opened on {order.number}, budget "
             f"{budget.total} {_levels(budget)}")
-        for stage, supplier, price, claim in (
-                ("collection", PHOTOGRAPHER, PHOTO_IMAGE, "PHOTO"),
-                ("annotation", VENDOR, LABEL_IMAGE, "LABEL")):
+        claims = [("collection", PHOTOGRAPHER, PHOTO_IMAGE, "PHOTO")]
+        sheet = _vendor_sheet(s, admin, today)
+        if sheet is None:  # the vendor's workers did not label these images: a claim pays it
+            claims.append(("annotation", VENDOR, LABEL_IMAGE, "LABEL"))
+        for stage, supplier, price, claim in claims:
             cost = submit_expense_claim(s, lp, stage=stage, supplier=supplier, quantity=images,
                                         unit_price=price, claim_no=f"{claim}-{today:%y%m%d}-IMG",
                                         incurred_on=today, actor_id=pm.id)
             say(f"{stage} claim {supplier}: {images} images × {price} = {cost.amount}")
         sync_ledger(s, actor_id=ap["finance_reviewer"])
+        if sheet is not None:  # paid by its sheet only, never by a claim as well
+            require_sheet_cost_booked(s, sheet.id, sheet.number, actor_id=admin.id)
+            settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
+            say(f"{VENDOR}'s labelling paid by settlement sheet {sheet.number} (gross "
+                f"{sheet.gross}, booked on the annotation line), not by a claim as well")
         revenue, carried = (Decimal(v or 0) for v in s.execute(select(
             func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
             .where(LedgerRecognition.order_id == order.id)).one())

@@ -17,16 +17,19 @@ keeps no budget for it, and its payment is held until its cost is booked
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict, DatamillError
 from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger.events import REDUCED, SETTLEMENT, book_one_event
-from datamill.ledger.models import LedgerCost, LedgerEventReceipt
+from datamill.ledger.models import LedgerCost, LedgerEventReceipt, LedgerProject
 from datamill.production.models import DomainEvent
 
-__all__ = ["require_sheet_cost_booked", "sheet_cost_problems"]
+__all__ = ["require_no_vendor_claims", "require_sheet_cost_booked", "sheet_cost_problems",
+           "vendor_claims"]
 
 _DONE = ("booked", "skipped")
 
@@ -79,3 +82,47 @@ def require_sheet_cost_booked(
             "it would pay the vendor for work the budget never took (paid twice, e.g. through "
             "a manual cost claim as well): " + "; ".join(problems),
             reason_code="sheet_cost_not_booked", sheet_id=sheet_id)
+
+
+def vendor_claims(session: Session, supplier: str, project_ids: set[int],
+                  before: date) -> list[LedgerCost]:
+    """The live manual data-service claims that name ``supplier`` on the production projects
+    ``project_ids``, dated before ``before`` (a settlement sheet's period end)."""
+    if not project_ids or not supplier.strip():
+        return []
+    reversed_refs = select(LedgerCost.source_ref).where(
+        LedgerCost.source_ref.startswith("reversal:"))
+    claims = list(session.scalars(
+        select(LedgerCost).join(LedgerProject, LedgerProject.id == LedgerCost.project_id)
+        .where(LedgerProject.production_project_id.in_(project_ids),
+               LedgerCost.category == "data_service",
+               LedgerCost.status.in_(("posted", "pending_approval")),
+               func.lower(func.trim(LedgerCost.supplier)) == supplier.strip().lower(),
+               ~LedgerCost.source_ref.startswith("settlement:"),
+               ~LedgerCost.source_ref.startswith("reversal:"), LedgerCost.amount > 0,
+               LedgerCost.incurred_on < before)
+        .order_by(LedgerCost.id)))
+    gone = set(session.scalars(reversed_refs))  # a reversed claim pays nothing
+    return [c for c in claims if f"reversal:{c.id}" not in gone]
+
+
+def require_no_vendor_claims(session: Session, supplier: str, sheet_number: str,
+                             project_ids: set[int], period_end: date) -> None:
+    """Refuse a settlement sheet for work a manual data-service claim already pays.
+
+    A vendor's work on a project is paid one way: through settlement sheets (accepted volume
+    × the price system's price, domain §5.3) or through data-service claims naming the vendor
+    as supplier (§6.4), never both. A sheet of ``supplier`` is refused while such a claim on
+    one of its projects is dated before the sheet's period ends (the sheet takes all work
+    accepted up to then); the claim is reversed first, or the vendor is paid by claims."""
+    claims = vendor_claims(session, supplier, project_ids, period_end)
+    if claims:
+        named = "; ".join(f"cost {c.id} {c.source_ref} ({c.stage}, {c.amount} on "
+                          f"{c.incurred_on.isoformat()})" for c in claims)
+        raise Conflict(
+            f"sheet {sheet_number}: {supplier!r} is already paid for work on "
+            f"{'this project' if len(project_ids) == 1 else 'these projects'} through manual "
+            f"data-service claims naming it as supplier: {named}. A vendor's work is paid "
+            "either by claims or by settlement sheets, never both: reverse the claim "
+            "(datamill ledger cost-reverse COST --reason ...) to pay by sheet, or keep paying "
+            "this work by claims", reason_code="paid_by_claims", supplier=supplier)

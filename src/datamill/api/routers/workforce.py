@@ -18,7 +18,7 @@ from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
-from datamill.ledger.sheet_costs import require_sheet_cost_booked
+from datamill.ledger.sheet_costs import require_no_vendor_claims, require_sheet_cost_booked
 from datamill.production.media import item_path, media_type_of
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
@@ -31,6 +31,7 @@ from datamill.workforce import (
     qualification,
     retakes,
     settlement,
+    sheet_claims,
     throughput,
     vendors,
 )
@@ -495,7 +496,9 @@ def list_prices_endpoint(
 def create_sheet_endpoint(
     body: SheetCreate, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
-    return settlement.create_settlement_sheet(session, user, body.vendor_id, body.period_start)
+    sheet = settlement.create_settlement_sheet(session, user, body.vendor_id, body.period_start)
+    require_no_vendor_claims(session, *sheet_claims.sheet_supplier(session, sheet))
+    return sheet
 
 
 @router.get("/settlements")
