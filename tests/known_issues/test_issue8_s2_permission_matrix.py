@@ -106,6 +106,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "incurred_on": "2024-01-02",
     },
     ("post", "/ledger/costs/{cost_id}/approvals"): {},
+    ("post", "/ledger/costs/{cost_id}/reversal"): {"reason": "x"},
     ("post", "/ledger/recognition/run"): None,
     ("post", "/ledger/sync"): None,
     ("post", "/ledger/events/{event_id}/book"): {"over_budget_reason": "x"},

@@ -218,6 +218,19 @@ def cost_post(project_id: int, stage: str, category: str, amount: str, source_re
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
 
 
+@app.command("cost-reverse")
+@handle_errors
+def cost_reverse(cost_id: int, reason: Annotated[str, typer.Option()], user: AsUser,
+                 as_json: JsonOpt = False) -> None:
+    """Reverse a posted cost: a negative entry linked to it (once; into an open period)."""
+    from datamill.ledger.cost_reversal import reverse_cost
+
+    with get_runtime().session() as s:
+        c = reverse_cost(s, cost_id, reason=reason, actor_id=_writer(s, user, cost_id, "cost"))
+    emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} reverses cost {cost_id} "
+                                         f"({c.incurred_on})"))
+
+
 @app.command("recognise")
 @handle_errors
 def recognise_cmd(user: AsUser, as_json: JsonOpt = False) -> None:

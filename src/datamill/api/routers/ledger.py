@@ -23,6 +23,7 @@ from datamill.compliance.models import User
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     budgets,
+    cost_reversal,
     costs,
     events,
     final_accounts,
@@ -226,6 +227,18 @@ def approve_cost_endpoint(
     require_cost_writer(session, user, cost_id)  # the approver is cleared for the cost's project
     return costs.approve_over_budget_cost(session, cost_id, user.id, decision=body.decision,
                                           reason=body.reason)
+
+
+class ReversalIn(BaseModel):
+    reason: str
+
+
+@router.post("/ledger/costs/{cost_id}/reversal", status_code=status.HTTP_201_CREATED)
+def reverse_cost_endpoint(
+    cost_id: Id, body: ReversalIn, session: SessionDep, user: CurrentUser
+) -> CostOut:
+    require_cost_writer(session, user, cost_id)  # the writer is cleared for the cost's project
+    return cost_reversal.reverse_cost(session, cost_id, reason=body.reason, actor_id=user.id)
 
 
 @router.post("/ledger/recognition/run")
