@@ -13,8 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from datamill.compliance.audit import AuditRecord
-from datamill.compliance.models import User
+from datamill.compliance.models import AuditRecord, User
 from datamill.ledger.costs import submit_expense_claim
 from datamill.ledger.models import LedgerCost
 from datamill.ledger.period_close import close_period, confirm_period
