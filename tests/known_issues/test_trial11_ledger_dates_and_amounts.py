@@ -60,7 +60,7 @@ def test_costs_and_final_accounts_are_not_dated_after_today(
     assert code == 0, out
 
 
-@pytest.mark.parametrize("amount", ["1e3", "1E3", "2.5e+2", "-1e1"])
+@pytest.mark.parametrize("amount", ["1e3", "1E3", "2.5e+2"])
 def test_an_amount_in_exponent_notation_is_refused(
     runtime: Runtime, users: dict[str, User], amount: str
 ) -> None:
