@@ -32,6 +32,7 @@ __all__ = [
     "BUSINESS_ROLES",
     "is_business",
     "managed_vendor_id",
+    "manages_workforce",
     "pays_vendors",
     "require_business",
     "require_payer",
@@ -48,6 +49,11 @@ BUSINESS_ROLES = frozenset(
 def is_business(user: User) -> bool:
     """Whether the user sees every vendor (the business side, and auditors)."""
     return user.is_active and role_scope(user.role, Action.VIEW_WORKFORCE) is Scope.ANY
+
+
+def manages_workforce(user: User) -> bool:
+    """Whether the user writes on the business side (draws up and confirms settlement sheets)."""
+    return user.is_active and check(None, user, Action.MANAGE_WORKFORCE) is None
 
 
 def managed_vendor_id(session: Session, user: User) -> int | None:

@@ -9,6 +9,7 @@ writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -22,7 +23,14 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 from datamill.workforce import assignment, performance, settlement, vendors, views
-from datamill.workforce.policies import is_business, managed_vendor_id, require_business
+from datamill.workforce.policies import (
+    is_business,
+    managed_vendor_id,
+    manages_workforce,
+    pays_vendors,
+    require_business,
+    require_payer,
+)
 
 __all__ = ["router"]
 
@@ -34,6 +42,8 @@ _OK = {
     "vendor_confirmed": "wf.ok.vendor_confirmed",
     "confirmed": "wf.ok.confirmed",
     "evaluated": "wf.ok.evaluated",
+    "drawn": "wf.ok.drawn",
+    "settled": "wf.ok.settled",
 }
 
 
@@ -248,7 +258,10 @@ def evaluate(
 def sheets_page(
     request: Request, session: SessionDep, me: WebUser, ok: str | None = None
 ) -> Response:
-    require_business(me.user, "see every vendor's settlement sheets", read=True)
+    """The settlement sheets the reader may see, by the API's rule (``GET /settlements``):
+    finance (who pays them) and those who see every vendor get all, a vendor's manager their own
+    vendor's, anyone else the 403 page; with the actions their role allows (draw up, confirm,
+    record the payment)."""
     return _sheets(request, session, me, ok=ok)
 
 
@@ -256,11 +269,49 @@ def _sheets(
     request: Request, session: Session, me: SignedIn, *, ok: str | None = None,
     error: str | None = None, status_code: int = 200,
 ) -> Response:
+    sheets = settlement.list_sheets(session, me.user)  # the API's rule, the API's 403
+    draws = manages_workforce(me.user)
     return _render(
         request, session, me, "workforce_sheets.html", status_code=status_code,
-        sheets=settlement.list_sheets(session, me.user), names=views.vendor_names(session),
-        business_confirm=True, ok=_OK.get(ok or ""), error=error,
+        sheets=sheets, names=views.vendor_names(session),
+        every_vendor=pays_vendors(session, me.user) or is_business(me.user),
+        business_confirm=draws, settles=pays_vendors(session, me.user),
+        draw_vendors=vendors.list_vendors(session, me.user) if draws else [],
+        ok=_OK.get(ok or ""), error=error,
     )
+
+
+@router.post("/sheets/draw")
+def draw_sheet(
+    request: Request, session: SessionDep, me: WebUser,
+    vendor_id: Annotated[int, Form()], period_start: Annotated[date, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Draw up (or redraw a draft of) a vendor's sheet for the period starting on
+    ``period_start``: ``POST /settlements``'s service call."""
+    require_csrf(request, me, csrf_token)
+    require_business(me.user, "draw up settlement sheets")
+    refused = _refusable(session, lambda: settlement.create_settlement_sheet(
+        session, me.user, vendor_id, period_start))
+    if refused is not None:
+        return _sheets(request, session, me, error=refused, status_code=409)
+    return _redirect("/workforce/sheets", "drawn")
+
+
+@router.post("/sheets/{sheet_id}/settle")
+def settle(
+    request: Request, sheet_id: int, session: SessionDep, me: WebUser,
+    reference: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Record the bank payment of a sheet confirmed by both sides (finance):
+    ``POST /settlements/{id}/settle``'s service call."""
+    require_csrf(request, me, csrf_token)
+    require_payer(session, me.user, "record the payment of settlement sheets")
+    refused = _refusable(session, lambda: settlement.settle_sheet(
+        session, me.user, sheet_id, method="bank_transfer", reference=reference))
+    if refused is not None:
+        return _sheets(request, session, me, error=refused, status_code=409)
+    return _redirect("/workforce/sheets", "settled")
 
 
 @router.post("/sheets/{sheet_id}/confirm")
