@@ -29,6 +29,7 @@ from datamill.ledger.line_reports import line_margin, line_report_csv, speech_co
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.web.i18n import t, translator
+from datamill.web.ledger_text import level_reason
 from datamill.web.routes._common import (
     HtmlRoute,
     WebUser,
@@ -127,7 +128,7 @@ def project_page(
     }
     return render(request, "ledger_project.html", me, data=data, chart=chart, year=_year(year),
                   approval_role=role, can_sign=can_sign(session, me.user.id, data.budget),
-                  signed=signed)
+                  signed=signed, tlevel=level_reason(translator(page_language(request))))
 
 
 @router.post("/finance/budgets/{budget_id}/decision")

@@ -1,0 +1,54 @@
+"""Trial 11 (finance clerk, month-end, zh-CN): English left on Chinese pages.
+
+* M8: a budget's reason for its approval levels ("budgeted margin -0.049674 outside [0.20,
+  0.70]", stored in English by the ledger) is worded by the catalogue, as percentages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.ledger.budgets import create_budget, submit_budget
+from datamill.ledger.orders import create_contract, create_customer, create_order
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import visible_text_nodes, web_login
+from tests.unit.ledger.helpers import ledger_project, line
+
+
+def _abnormal_margin_budget(rt: Runtime) -> int:
+    """A project whose budget (104,700) exceeds its order (100,000): margin -4.70 %."""
+    with rt.session() as s:
+        cust = create_customer(s, "客户甲", customer_type="big_tech", country="CN")
+        k = create_contract(s, "K-1", customer_id=cust.id, kind="custom",
+                            signed_on=date(2018, 1, 1))
+        oid = create_order(s, k.id, "O-1", business_line="speech", offering="custom",
+                           amount=Decimal("100000"), currency="CNY", total_volume=Decimal("100"),
+                           volume_unit="hours", acceptance_type=1).id
+        pid, lp = ledger_project(s, "p", oid)
+        b = submit_budget(s, create_budget(s, lp, [line("collection", "data_service", "300",
+                                                        "349")]).id)
+        assert b.level_reasons == ["budgeted margin -0.047000 outside [0.20, 0.70]"]
+        return pid
+
+
+def test_budget_level_reason_is_worded_by_the_catalogue(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    pid = _abnormal_margin_budget(runtime)
+    for lang, want, gone in (
+        ("zh-CN", "预算毛利率 -4.70%，超出 20%–70%", "budgeted margin"),
+        ("en", "budgeted margin -4.70%, outside 20%–70%", "[0.20, 0.70]"),
+    ):
+        client = TestClient(create_app(runtime), raise_server_exceptions=False)
+        client.cookies.set("lang", lang)
+        web_login(client, "admin")
+        page = client.get(f"/projects/{pid}/finance")
+        assert page.status_code == 200, page.text[:500]
+        text = " ".join(visible_text_nodes(page.text))
+        assert want in text, (lang, text)
+        assert gone not in text, (lang, text)
