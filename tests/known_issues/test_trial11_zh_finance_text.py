@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -52,3 +53,23 @@ def test_budget_level_reason_is_worded_by_the_catalogue(
         text = " ".join(visible_text_nodes(page.text))
         assert want in text, (lang, text)
         assert gone not in text, (lang, text)
+
+
+def test_workforce_refusals_carry_a_code_the_page_words(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """A 403 from the workforce's rules (the role, the vendor wall) carries ``reason_code`` and
+    ``action``: the zh-CN page says it in Chinese (before: "详细信息（英文）：only procurement ...")."""
+    client = TestClient(create_app(runtime), raise_server_exceptions=False)
+    client.cookies.set("lang", "zh-CN")
+    web_login(client, "ann1")
+    for path, want in (("/workforce/vendors", "你的角色不能查看人力资源。"),
+                       ("/workforce/sheets", "你只能在自己所属的供应商范围内查看人力资源。")):
+        page = client.get(path)
+        assert page.status_code == 403
+        message = re.search(r'data-testid="error-message"[^>]*>([^<]*)<', page.text)
+        assert message is not None and message.group(1) == want, (path, page.text)
+    api = client.post("/api/v1/auth/token", json={"username": "ann1", "password": "password1"})
+    token = {"Authorization": f"Bearer {api.json()['access_token']}"}
+    problem = client.get("/api/v1/vendors", headers=token).json()
+    assert problem["reason_code"] == "vendor" and problem["action"] == "view_workforce", problem

@@ -70,12 +70,14 @@ def require_business(user: User, what: str, *, read: bool = False) -> None:
     if read:
         if not is_business(user):
             raise Forbidden(f"only procurement, a project manager or an auditor may {what}; "
-                            f"{user.username!r} is {role_with_article(user.role)}")
+                            f"{user.username!r} is {role_with_article(user.role)}",
+                            reason_code="role", action=Action.VIEW_WORKFORCE.value)
         return
     if check(None, user, Action.MANAGE_WORKFORCE) is not None:
         raise Forbidden(
             f"only procurement or a project manager may {what}; {user.username!r} is "
-            f"{role_with_article(user.role)}"
+            f"{role_with_article(user.role)}",
+            reason_code="role", action=Action.MANAGE_WORKFORCE.value,
         )
 
 
@@ -89,7 +91,8 @@ def require_payer(session: Session, user: User, what: str) -> None:
     if not pays_vendors(session, user):
         raise Forbidden(
             f"only finance (or procurement, a project manager) may {what}; {user.username!r} "
-            f"is {role_with_article(user.role)}"
+            f"is {role_with_article(user.role)}",
+            reason_code="role", action=Action.PAY_VENDORS.value,
         )
 
 
@@ -98,7 +101,8 @@ def require_project_business(session: Session, user: User, project_id: int, what
     require_business(user, what)
     refusal = check(session, user, Action.MANAGE_WORKFORCE, project_id=project_id)
     if refusal is not None:  # the refusal says why (not a member, not cleared ...)
-        raise Forbidden(f"{refusal.message}: may not {what}")
+        raise Forbidden(f"{refusal.message}: may not {what}", reason_code=refusal.reason,
+                        action=Action.MANAGE_WORKFORCE.value)
 
 
 def require_vendor_scope(
@@ -114,11 +118,12 @@ def require_vendor_scope(
         return
     mine = managed_vendor_id(session, user)
     if mine is None:
-        raise Forbidden(f"{user.username!r} manages no vendor and may not see or act on {what}")
+        raise Forbidden(f"{user.username!r} manages no vendor and may not see or act on {what}",
+                        reason_code="vendor", action=action.value)
     owner = "in-house staff" if vendor_id is None else f"vendor {vendor_id}"
     if re.search(rf"\b{re.escape(owner)}\b", what) is None:
         what = f"{what} (of {owner})"
     raise Forbidden(
         f"{user.username!r} manages vendor {mine} and may see or act on only that vendor's "
-        f"data, not on {what}"
+        f"data, not on {what}", reason_code="vendor", action=action.value,
     )
