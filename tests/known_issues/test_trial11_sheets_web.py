@@ -6,6 +6,8 @@
 * The page offers the writes the API allows, as CSRF-guarded forms calling the same service
   functions: the business side draws a sheet up, finance records its payment; each in zh-CN,
   and the period says its end day is not included.
+* The printed sheet's line description no longer repeats "<project> <stage>" in English
+  ("demo-asr-en annotate" on a zh-CN sheet).
 """
 
 from __future__ import annotations
@@ -108,6 +110,15 @@ def test_sheets_page_follows_the_api_rule_and_offers_its_actions(
     r = mine.post(f"/workforce/sheets/{sheet.id}/vendor-confirm",
                   data={"csrf_token": csrf_of(mine)}, follow_redirects=False)
     assert r.status_code == 303
+    # the printed sheet's line description does not repeat "<project> <stage>" in English
+    printed = _client(runtime, "u-vendor_manager", "zh-CN").get(
+        f"/workforce/sheets/{sheet.id}/print")
+    cells = re.findall(r'data-testid="line-description">([^<]*)<', printed.text)
+    assert cells == [""], cells
+    assert "vendor-wall annotate" not in printed.text
+    api_html = mine.get(f"{API}/settlements/{sheet.id}/html?lang=zh-CN",
+                        headers=_token(mine, "u-vendor_manager"))
+    assert api_html.status_code == 200 and "vendor-wall annotate" not in api_html.text
     other = _client(runtime, "vmB").get("/workforce/sheets")
     assert other.status_code == 200 and sheet.number not in other.text
     proc = _client(runtime, "u-procurement")

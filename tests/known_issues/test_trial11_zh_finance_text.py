@@ -2,6 +2,8 @@
 
 * M8: a budget's reason for its approval levels ("budgeted margin -0.049674 outside [0.20,
   0.70]", stored in English by the ledger) is worded by the catalogue, as percentages.
+* Its lines' units ("600 subjects", "504 points") are translated.
+* A 403 from the workforce's rules is worded in Chinese (it carries a reason code).
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ def _abnormal_margin_budget(rt: Runtime) -> int:
                            amount=Decimal("100000"), currency="CNY", total_volume=Decimal("100"),
                            volume_unit="hours", acceptance_type=1).id
         pid, lp = ledger_project(s, "p", oid)
-        b = submit_budget(s, create_budget(s, lp, [line("collection", "data_service", "300",
-                                                        "349")]).id)
+        b = submit_budget(s, create_budget(s, lp, [
+            line("collection", "data_service", "600", "100", "subjects"),
+            line("staff", "labour", "504", "50", "points"),
+            line("annotation", "labour", "300", "65")]).id)
         assert b.level_reasons == ["budgeted margin -0.047000 outside [0.20, 0.70]"]
         return pid
 
@@ -41,9 +45,11 @@ def test_budget_level_reason_is_worded_by_the_catalogue(
     runtime: Runtime, users: dict[str, User]
 ) -> None:
     pid = _abnormal_margin_budget(runtime)
-    for lang, want, gone in (
-        ("zh-CN", "预算毛利率 -4.70%，超出 20%–70%", "budgeted margin"),
-        ("en", "budgeted margin -4.70%, outside 20%–70%", "[0.20, 0.70]"),
+    for lang, wants, gone in (
+        ("zh-CN", ("预算毛利率 -4.70%，超出 20%–70%", "600 名被采集人", "504 工时点"),
+         ("budgeted margin", "subjects", "points")),
+        ("en", ("budgeted margin -4.70%, outside 20%–70%", "600 subjects", "504 points"),
+         ("[0.20, 0.70]",)),
     ):
         client = TestClient(create_app(runtime), raise_server_exceptions=False)
         client.cookies.set("lang", lang)
@@ -51,8 +57,10 @@ def test_budget_level_reason_is_worded_by_the_catalogue(
         page = client.get(f"/projects/{pid}/finance")
         assert page.status_code == 200, page.text[:500]
         text = " ".join(visible_text_nodes(page.text))
-        assert want in text, (lang, text)
-        assert gone not in text, (lang, text)
+        for want in wants:
+            assert want in text, (lang, want, text)
+        for english in gone:
+            assert english not in text, (lang, english, text)
 
 
 def test_workforce_refusals_carry_a_code_the_page_words(

@@ -12,6 +12,7 @@ punctuation ``sp.colon`` / ``sp.paren``: full-width in zh-CN).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -29,6 +30,7 @@ __all__ = [
     "SHEET_EN",
     "SHEET_LANGUAGES",
     "SHEET_ZH_CN",
+    "line_description",
     "render_sheet_html",
     "sheet_language",
 ]
@@ -65,6 +67,9 @@ SHEET_EN: dict[str, str] = {
     "ss.date": "Date",
     "ss.note": "Note",
     "ss.corrects": "Corrects sheet",
+    "ss.pro_rata": "paid pro rata: {notes}",
+    "ss.pro_rata_note": "delivery {delivery}: {accepted} of {delivered} items accepted by the customer",
+    "ss.correction_of": "correction of {number}: {reason}",
     "wf.status.draft": "draft",
     "wf.status.vendor_confirmed": "confirmed by vendor",
     "wf.status.confirmed": "confirmed by both sides",
@@ -92,6 +97,8 @@ SHEET_EN: dict[str, str] = {
     "unit.speakers": "speakers",
     "unit.items": "items",
     "unit.frames": "frames",
+    "unit.subjects": "subjects",
+    "unit.points": "points",
     "sp.paren": " ({})",
     "sp.colon": ": ",
 }
@@ -128,6 +135,9 @@ SHEET_ZH_CN: dict[str, str] = {
     "ss.date": "日期",
     "ss.note": "备注",
     "ss.corrects": "更正结算单",
+    "ss.pro_rata": "按比例结算：{notes}",
+    "ss.pro_rata_note": "交付 {delivery}：客户验收了 {delivered} 条中的 {accepted} 条",
+    "ss.correction_of": "更正 {number}：{reason}",
     "wf.status.draft": "草稿",
     "wf.status.vendor_confirmed": "供应商已确认",
     "wf.status.confirmed": "双方已确认",
@@ -155,6 +165,8 @@ SHEET_ZH_CN: dict[str, str] = {
     "unit.speakers": "名说话人",
     "unit.items": "条",
     "unit.frames": "帧",
+    "unit.subjects": "名被采集人",
+    "unit.points": "工时点",
     "sp.paren": "（{}）",
     "sp.colon": "：",
 }
@@ -187,6 +199,46 @@ def sheet_language(lang: str | None = None, accept_language: str | None = None) 
 def _translator(lang: str) -> Callable[[str], str]:
     table = SHEET_CATALOGUES[lang]
     return lambda key: table.get(key, SHEET_EN.get(key, key))
+
+
+_PRO_RATA_NOTE = re.compile(
+    r"^delivery (?P<delivery>\d+): (?P<accepted>\d+) of (?P<delivered>\d+) items accepted by "
+    r"the customer$")
+_CORRECTION = re.compile(r"^correction of (?P<number>\S+): (?P<reason>.*)$", re.DOTALL)
+
+
+def line_description(text: str | None, stage: str | None, t: Callable[[str], str]) -> str:
+    """A sheet line's stored (English) description in the sheet's language.
+
+    A regular line's ``<project> <stage>`` repeats the line's project and stage columns (and
+    would name a project the reader is not cleared for): only its pro-rata note is kept. A
+    correction's ``correction of <sheet>: <reason>`` keeps the reason as written. Other text is
+    shown as stored.
+
+    Examples:
+        >>> en = SHEET_EN.get
+        >>> line_description("demo-asr-en annotate", "annotate", lambda k: en(k, k))
+        ''
+        >>> line_description("p annotate (pro rata: delivery 3: 4 of 5 items accepted by the "
+        ...                  "customer)", "annotate", lambda k: SHEET_ZH_CN.get(k, k))
+        '按比例结算：交付 3：客户验收了 5 条中的 4 条'
+    """
+    raw = text or ""
+    if stage:
+        head, sep, notes = raw.partition(" (pro rata: ")
+        if head.endswith(f" {stage}") and (not sep or notes.endswith(")")):
+            if not sep:
+                return ""
+            worded = []
+            for note in notes.removesuffix(")").split("; "):
+                m = _PRO_RATA_NOTE.match(note)
+                worded.append(t("ss.pro_rata_note").format(**m.groupdict()) if m else note)
+            sep = t("sp.list_sep")
+            return t("ss.pro_rata").format(
+                notes=("; " if sep == "sp.list_sep" else sep).join(worded))
+    if m := _CORRECTION.match(raw):
+        return t("ss.correction_of").format(**m.groupdict())
+    return raw
 
 
 def _when(at: datetime | None, t: Callable[[str], str]) -> str:
@@ -227,7 +279,7 @@ def render_sheet_html(
             code("stage", ln.stage),
             "" if ln.worker_id is None else workers.get(ln.worker_id, str(ln.worker_id)),
             code("unit", ln.unit), str(ln.items), volume, str(ln.quantity), str(ln.unit_price),
-            str(ln.amount), ln.description or "")
+            str(ln.amount), line_description(ln.description, ln.stage, t))
         rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
     totals = "".join(
         f"<tr><th>{e(label)}</th><td>{e(str(value))}</td></tr>"

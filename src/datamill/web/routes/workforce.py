@@ -31,6 +31,7 @@ from datamill.workforce.policies import (
     require_business,
     require_payer,
 )
+from datamill.workforce.sheet_print import line_description
 
 __all__ = ["router"]
 
@@ -168,7 +169,7 @@ def sheet_print(request: Request, sheet_id: int, session: SessionDep, me: WebUse
                 if sheet.corrects_sheet_id is not None else None)
     return render(request, "workforce_sheet_print.html", me, sheet=sheet, corrects=corrects,
                   vendor=views.vendor_names(session).get(sheet.vendor_id, str(sheet.vendor_id)),
-                  projects=projects, workers=workers)
+                  projects=projects, workers=workers, tdesc=line_description)
 
 
 @router.get("/sheets/{sheet_id}/csv")
