@@ -124,8 +124,8 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     check_text(source_ref, "source_ref")
     check_text(supplier, "supplier")
     if claim and category == "data_service" and not (supplier or "").strip():
-        raise InvalidInput("a data-service cost names its supplier (domain §6.4: project, stage, "
-                           "quantity, unit price, amount, supplier)", field="supplier")
+        raise InvalidInput("a data-service cost names its supplier, besides the project, stage, "
+                           "quantity, unit price and amount", field="supplier")
     if claim:  # a claim is for work done: dated today or earlier, as invoices and receipts
         check_not_future(incurred_on, f"cost {source_ref}", "incurred_on")
     _check_incurred_on(session, project, incurred_on, source_ref)
