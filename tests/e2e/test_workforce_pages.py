@@ -249,12 +249,17 @@ def test_another_vendors_manager_gets_403(world: World, ctx: Any) -> None:
         f"/workforce/workers/{ids['worker_a']}",
         f"/workforce/sheets/{ids['sheet_a_paid']}/print",
         f"/workforce/sheets/{ids['sheet_a_paid']}/csv",
-        "/workforce/sheets",
         "/workforce/vendors",
     ):
         resp = page.goto(url)
         assert resp is not None and resp.status == 403, url
         assert "Vendor A" not in page.content()
+    # the sheets page is scoped to their own vendor (as GET /settlements is): none of A's sheets
+    resp = page.goto("/workforce/sheets")
+    assert resp is not None and resp.status == 200
+    assert "Vendor A" not in page.content()
+    assert f'data-sheet="{ids["sheet_a_paid"]}"' not in page.content()
+    page.goto(f"/workforce/sheets/{ids['sheet_a_paid']}/print")
     assert "mgr-b" in page.locator("[data-testid=error-message]").inner_text()
     shot(page, "workforce-403")
     # writes into vendor A are refused too, and change nothing
