@@ -139,7 +139,7 @@ def test_approver_signs_a_budget_level_on_the_page(fin_site: Site, ctx: Any) -> 
     page.goto(f"/projects/{pb}/finance?year={YEAR}")
     # budgeted margin (60,000 − 15,000) / 60,000 = 75 % is abnormal → a 4th level (finance manager)
     assert page.locator("[data-testid=levels]").inner_text() == "0 / 4"
-    assert "budgeted margin 0.750000 outside" in page.locator("[data-testid=budget]").inner_text()
+    assert "budgeted margin 75%, outside 20%–70%" in page.locator("[data-testid=budget]").inner_text()
     page.fill("input[name=reason]", "prices match the price system")
     page.click("[data-testid=approve]")
     page.wait_for_selector("[data-testid=signed]")
