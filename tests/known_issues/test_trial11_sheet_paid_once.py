@@ -18,6 +18,7 @@ from datamill.workforce.models import SettlementSheet
 from datamill.workforce.vendors import create_vendor
 from tests._api import API, login
 from tests._cli import run_cli
+from tests.known_issues._web import csrf_of, web_login
 from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
 from tests.unit.ledger.test_events import confirmed_sheet, custom_order
 
@@ -72,3 +73,21 @@ def test_an_unsynced_sheet_over_budget_is_refused(
     sheet = _world(runtime, users["admin"], "1")
     code, out = _settle(runtime, sheet)
     assert code != 0 and "over the budget" in str(out["error"]), out
+
+
+def test_the_web_page_does_not_pay_a_sheet_the_budget_refused(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The sheets page's payment form asks what the API and CLI ask (it paid such a sheet)."""
+    sheet = _world(runtime, users["admin"], "1")
+    with runtime.session() as s:
+        sync_ledger(s)
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "admin")
+        r = c.post(f"/workforce/sheets/{sheet}/settle",
+                   data={"reference": "BANK-T11", "csrf_token": csrf_of(c)},
+                   follow_redirects=False)
+        assert r.status_code == 409, r.text
+        assert "not booked in the ledger" in r.text
+    with runtime.session() as s:
+        assert s.get(SettlementSheet, sheet).status == "confirmed"  # type: ignore[union-attr]

@@ -21,6 +21,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
+from datamill.ledger.sheet_costs import require_no_vendor_claims, require_sheet_cost_booked
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 from datamill.workforce import assignment, performance, settlement, vendors, views
 from datamill.workforce.policies import (
@@ -31,6 +32,7 @@ from datamill.workforce.policies import (
     require_business,
     require_payer,
 )
+from datamill.workforce.sheet_claims import sheet_supplier
 from datamill.workforce.sheet_print import line_description
 
 __all__ = ["router"]
@@ -292,8 +294,11 @@ def draw_sheet(
     ``period_start``: ``POST /settlements``'s service call."""
     require_csrf(request, me, csrf_token)
     require_business(me.user, "draw up settlement sheets")
-    refused = _refusable(session, lambda: settlement.create_settlement_sheet(
-        session, me.user, vendor_id, period_start))
+    def draw() -> None:  # as POST /settlements: never for work a claim already pays
+        sheet = settlement.create_settlement_sheet(session, me.user, vendor_id, period_start)
+        require_no_vendor_claims(session, *sheet_supplier(session, sheet))
+
+    refused = _refusable(session, draw)
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "drawn")
@@ -308,8 +313,12 @@ def settle(
     ``POST /settlements/{id}/settle``'s service call."""
     require_csrf(request, me, csrf_token)
     require_payer(session, me.user, "record the payment of settlement sheets")
-    refused = _refusable(session, lambda: settlement.settle_sheet(
-        session, me.user, sheet_id, method="bank_transfer", reference=reference))
+    def pay() -> None:  # as POST /settlements/{id}/settle: paid once the ledger booked it
+        sheet = settlement.settle_sheet(session, me.user, sheet_id, method="bank_transfer",
+                                        reference=reference)
+        require_sheet_cost_booked(session, sheet_id, sheet.number, actor_id=me.user.id)
+
+    refused = _refusable(session, pay)
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "settled")
