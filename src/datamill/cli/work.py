@@ -38,7 +38,7 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
                 as_json: JsonOpt = False) -> None:
     """Create work packages of the spec's package size for a stage.
 
-    Only checked items get tasks: when items still wait for `datamill data check`, it says so
+    Only checked items get tasks: when items still wait for 'datamill data check', it says so
     (with --json: on stderr, the list on stdout stays as it is).
     """
     from datamill.production.packaging import unchecked_items

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
 from datamill.ledger.budgets import register_approver
 from datamill.ledger.costs import submit_expense_claim
@@ -74,9 +74,12 @@ def _vendor_sheet(s: Any, admin: Any, today: date) -> SettlementSheetOut | None:
         return None
     monday = today + timedelta(days=7 - today.weekday())
     try:
-        sheet = create_settlement_sheet(s, admin, vendor.id, monday)
+        with s.begin_nested():  # a refusal leaves nothing half-drawn
+            sheet = create_settlement_sheet(s, admin, vendor.id, monday)
     except Conflict:  # nothing of the vendor's accepted and unpaid
         return None
+    except InvalidInput:  # its unpaid work includes a kind the price system does not price
+        return None  # (the full demo's point clouds): a claim pays the images instead
     confirm_sheet_by_vendor(s, _person(s, "huayu-lead", "annotator"), sheet.id)
     return confirm_sheet_by_business(s, admin, sheet.id)
 
