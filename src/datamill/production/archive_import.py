@@ -118,14 +118,14 @@ def _plan(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits,
 
 
 def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
-             skipped: list[dict[str, str]]) -> int:
-    """Write one vetted entry under ``folder``; its bytes (0 for a folder or a refusal)."""
+             skipped: list[dict[str, str]]) -> None:
+    """Write one vetted entry under ``folder`` (a clash or a path outside it is skipped)."""
     rel = PurePosixPath(info.filename.replace("\\", "/"))
     target = folder.joinpath(*rel.parts) if rel.parts else folder
     real = confine(folder, target, "entry")  # defence in depth: never outside the folder
     if isinstance(real, str):
         skipped.append({"source": printable(info.filename, 300), "reason": real})
-        return 0
+        return
     try:  # a file where the archive has a folder, or the reverse
         (real if info.is_dir() else real.parent).mkdir(parents=True, exist_ok=True)
         clash = not info.is_dir() and real.exists()
@@ -134,15 +134,12 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
     if clash:
         skipped.append({"source": printable(info.filename, 300),
                         "reason": "another entry of the archive already has this path"})
-        return 0
+        return
     if info.is_dir():
-        return 0
-    written = 0
+        return
+    # zipfile stops an entry that inflates past its declared size (which _plan summed)
     with archive.open(info) as src, open(real, "xb") as dst:  # noqa: PTH123 - exclusive create
-        while chunk := src.read(_COPY_BYTES):
-            written += len(chunk)
-            dst.write(chunk)
-    return written
+        shutil.copyfileobj(src, dst, _COPY_BYTES)
 
 
 @contextmanager
