@@ -272,7 +272,9 @@ def _claim_queries(vendor: bool, packaged: bool, hidden: bool) -> tuple[Select[A
     )
 
 _NEW_HOLD = (  # built once; Core on the table: the ORM reads a parameter dict as rows to bulk insert
-    insert(_ASSIGNMENTS).values(task_id=bindparam("p_task"), user_id=bindparam("p_user"))
+    insert(_ASSIGNMENTS).values(  # every column the model fills in given here (a statement with
+        task_id=bindparam("p_task"), user_id=bindparam("p_user"),  # none to compute per call
+        status="claimed", claimed_at=bindparam("p_at"))  # runs on the driver: db/direct.py)
 )
 
 
@@ -428,7 +430,7 @@ def claim_next_task(
         won = run(session, _WIN, {"p_task": task_id}).first()
         if won is None:
             continue  # taken between our read and write; look again with a fresh query
-        run(session, _NEW_HOLD, {"p_task": task_id, "p_user": user.id})
+        run(session, _NEW_HOLD, {"p_task": task_id, "p_user": user.id, "p_at": utcnow()})
         stale = loaded(session, Task, task_id)
         if stale is not None:  # a Task this session holds has an old count of claims now
             session.expire(stale)
