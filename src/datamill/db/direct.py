@@ -162,6 +162,8 @@ def execute(
 ) -> Result[Any] | None:
     """Run ``statement`` with ``params`` on ``connection``'s driver cursor, or return None when
     it is not (yet) planned for it (the caller then uses ``connection.execute``)."""
+    if params is not None and not isinstance(params, dict):
+        return None  # (a list of rows is an executemany: SQLAlchemy's)
     entry = _entry(statement)
     if entry is None:
         return None
