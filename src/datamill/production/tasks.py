@@ -40,7 +40,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.db.memo import WRITES, Lookup, prefetch, recall, remember, run
-from datamill.db.rows import loaded
+from datamill.db.rows import attach_row, loaded
 from datamill.production.claim_rules import (
     CHECK_OVERLAP,
     check_claim_guards,
@@ -445,22 +445,32 @@ def get_task(session: Session, task_id: int) -> Task:
     return task
 
 
-_TASK_AND_ITEM = (  # built once: a task and its item as objects, one statement
-    select(Task, Item).outerjoin(Item, Item.id == Task.item_id)
-    .where(Task.id == bindparam("p_task"))
+_TASK_AND_ITEM = (  # built once, Core on the tables: a task and its item, one statement; the
+    select(*_TASKS.c, *_ITEMS.c)  # objects made without the ORM's per-row loading (attach_row)
+    .select_from(_TASKS.outerjoin(_ITEMS, _ITEMS.c.id == _TASKS.c.item_id))
+    .where(_TASKS.c.id == bindparam("p_task"))
 )
+_TASK_ATTRS = tuple(Task.__mapper__.get_property_by_column(c).key for c in _TASKS.c)
+_ITEM_ATTRS = tuple(Item.__mapper__.get_property_by_column(c).key for c in _ITEMS.c)
 
 
 def get_task_and_item(session: Session, task_id: int) -> tuple[Task, Item | None]:
     """:func:`get_task` and the task's item, read by one statement (a submit reads both). The
     session holds loaded objects weakly: keep the item referenced while ``session.get(Item,
     task.item_id)`` should find it without SQL. Only loads: whoever asks still checks the
-    caller may see them."""
+    caller may see them. Objects the session already holds come back as they are (as an ORM
+    query hands them back)."""
     task = loaded(session, Task, task_id)
     if task is not None:
         return task, session.get(Item, task.item_id)
-    row = session.execute(_TASK_AND_ITEM, {"p_task": task_id}).first()
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()  # as the ORM query this was would have (a Core read does not)
+    row = run(session, _TASK_AND_ITEM, {"p_task": task_id}).first()
     if row is None:
         raise NotFound(f"no task with id {task_id}", task_id=task_id)
-    return row[0], cast("Item | None", row[1])
+    split = len(_TASK_ATTRS)
+    task = attach_row(session, Task, dict(zip(_TASK_ATTRS, row[:split], strict=True)))
+    if row[split] is None:  # no item row (outer join)
+        return task, None
+    return task, attach_row(session, Item, dict(zip(_ITEM_ATTRS, row[split:], strict=True)))
 
