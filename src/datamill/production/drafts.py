@@ -9,7 +9,12 @@ stored ``current_revision``, so the client reloads instead of overwriting or los
 silently. ``base_version`` is the item version the work starts from: never above the item's.
 A workbench's submit names the draft revision its page last loaded or saved
 (:func:`require_latest_draft`): behind the stored draft (another tab saved meanwhile) it is
-refused the same way, so a stale tab cannot replace newer work by submitting.
+refused the same way, so a stale tab cannot replace newer work by submitting. A save locks
+the user's hold on the task before it reads anything (PostgreSQL ``FOR UPDATE``; SQLite's
+``BEGIN IMMEDIATE``), the lock a submit's ``held → submitted`` UPDATE takes too, so a save and
+a submit arriving together take turns: the save first, the submit sees its draft (and is
+refused when behind it); the submit first, the save is refused (409 ``task_submitted``) and
+no draft of submitted work is left behind.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.storable import check_counter, check_document
 from datamill.db.memo import run
+from datamill.production.holds import lock_hold
 from datamill.production.models import Draft, Item, Task
 from datamill.production.tasks import ensure_holds, get_task
 
@@ -34,13 +40,21 @@ __all__ = [
 ]
 
 
-def held_task(session: Session, user: User, task_id: int, stage: str = "annotate") -> Task:
-    """The task, if ``user`` holds it at ``stage`` (403 otherwise, even for project viewers)."""
+def held_task(
+    session: Session, user: User, task_id: int, stage: str = "annotate", *, lock: bool = False,
+) -> Task:
+    """The task, if ``user`` holds it at ``stage`` (403 otherwise, even for project viewers).
+    ``lock``: the hold row stays locked until the transaction ends (see
+    :func:`~datamill.production.holds.lock_hold`; a hold already submitted: 409
+    ``task_submitted``)."""
     task = get_task(session, task_id)
     access.require_task_view(session, user, task)
     if task.stage != stage:
         raise InvalidInput(f"task {task_id} is a {task.stage} task")
-    ensure_holds(session, user.id, task)
+    if lock:
+        lock_hold(session, user.id, task)
+    else:
+        ensure_holds(session, user.id, task)
     return task
 
 
@@ -59,12 +73,19 @@ def save_draft(
     """Upsert the user's draft of a task they hold, compare-and-set on ``revision``: a save
     whose revision is not above the stored draft's is refused (Conflict, ``reason_code``
     ``stale_draft`` with ``current_revision``) unless it repeats the stored draft exactly (a
-    retry) or starts from a newer item version than the stored draft. A ``base_version`` above the item's current version is refused (InvalidInput)."""
+    retry) or starts from a newer item version than the stored draft. A ``base_version`` above the item's current version is refused (InvalidInput).
+    Saves and submits of one hold take turns (the hold row is locked first): a task already
+    submitted, even a moment ago in another tab, is refused (Conflict, ``reason_code``
+    ``task_submitted``) and no draft row is written."""
     check_document(payload, "payload")  # kept as sent, but it must be storable
     check_counter(base_version, "base_version", headroom=1)
     check_counter(revision, "revision")
     check_counter(time_spent_ms, "time_spent_ms")
-    task = held_task(session, user, task_id)
+    # the hold locked first: a submit of it under way (it takes the hold, then reads this
+    # draft, then deletes it) finishes before this save reads or writes anything, so the save
+    # is refused (409 task_submitted) instead of leaving a draft of submitted work behind it,
+    # and a submit that starts later sees this draft committed (its stale_draft check)
+    task = held_task(session, user, task_id, lock=True)
     current = session.scalar(select(Item.current_version).where(Item.id == task.item_id)) or 0
     if base_version > current:
         raise InvalidInput(f"base_version {base_version} is beyond the item's current version"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict
+from datamill.core.errors import Conflict, Forbidden
 from datamill.db.memo import Lookup, recall, run
 from datamill.production.models import Draft, Task, TaskAssignment, WorkPackage
 
@@ -20,6 +20,7 @@ __all__ = [
     "drop_holds",
     "ensure_holds",
     "hold_lookups",
+    "lock_hold",
     "release_holds",
     "release_work_of",
 ]
@@ -32,6 +33,7 @@ _DRAFTS = cast(Table, Draft.__table__)
 _HOLD = select(_ASSIGNMENTS.c.id, _ASSIGNMENTS.c.status).where(  # built once, Core (every submit)
     _ASSIGNMENTS.c.task_id == bindparam("p_task"), _ASSIGNMENTS.c.user_id == bindparam("p_user")
 )
+_HOLD_LOCKED = _HOLD.with_for_update()  # a draft save's (see lock_hold)
 _HOLD_ID = _HOLD.with_only_columns(_ASSIGNMENTS.c.id).scalar_subquery()
 _HOLD_STATUS = _HOLD.with_only_columns(_ASSIGNMENTS.c.status).scalar_subquery()
 _UNKNOWN = object()
@@ -67,6 +69,28 @@ def ensure_holds(session: Session, user_id: int, task: Task) -> Hold:
             f"task {task.id} is already {hold.status if hold.status == 'submitted' else task.status}",
             task_id=task.id,
         )
+    return hold
+
+
+def lock_hold(session: Session, user_id: int, task: Task) -> Hold:
+    """:func:`ensure_holds` for a write that must not outlive the hold (a draft save): the
+    hold row is read ``FOR UPDATE`` (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` transaction
+    already has the one writer's turn), so it waits for a submit of the same hold that is
+    under way (its ``held → submitted`` UPDATE locks the row) and then reads what it wrote.
+    A hold already submitted is refused 409 with ``reason_code`` ``task_submitted``: the work
+    was handed in, a draft of it would never be read again. Never from the memo (a read-ahead
+    took no lock)."""
+    row = run(session, _HOLD_LOCKED, {"p_task": task.id, "p_user": user_id}).first()
+    if row is None:
+        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id)
+    hold = Hold(int(row[0]), str(row[1]))
+    if hold.status == "submitted":
+        raise Conflict(f"task {task.id} is already submitted (in another tab, window or"
+                       " client); this draft was not saved", task_id=task.id,
+                       reason_code="task_submitted")
+    if hold.status not in ("claimed", "returned") or task.status != "open":
+        shown = hold.status if task.status == "open" else task.status
+        raise Conflict(f"task {task.id} is already {shown}", task_id=task.id)
     return hold
 
 

@@ -91,6 +91,8 @@ _REFUSALS = {
                                   "defines one or lifts the requirement.",
     "no_listening": "This project has no listening stage: its checks never send an item to a "
                     "listener.",
+    "task_submitted": "This task was already submitted (in another tab, window or client); "
+                      "this draft was not saved.",
 }
 #: the permission matrix's actions as a refusal names them ("Your role may not ...")
 _ACTIONS = {

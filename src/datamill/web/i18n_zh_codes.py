@@ -68,6 +68,7 @@ _REFUSALS = {
     "qualification": "你尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
     "qualification_test_missing": "该项目要求资格测试，但尚未设置，因此暂时无人能够通过；请由项目经理设置测试或取消该要求。",
     "no_listening": "该项目没有试听环节：其自动检查从不把条目交给试听员。",
+    "task_submitted": "该任务已经提交（在另一个标签页、窗口或客户端中）；本次草稿未保存。",
 }
 _ACTIONS = {
     "this": "执行此操作", "manage_users": "管理用户", "create_project": "创建项目",

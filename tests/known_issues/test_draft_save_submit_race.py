@@ -1,0 +1,181 @@
+"""A draft save and a submit of one task at the same instant (helper h3, 2026-12-05).
+
+A submit reads the user's draft (its ``stale_draft`` check) and deletes it; a draft save read
+the hold and the draft without a lock. On PostgreSQL (READ COMMITTED) both went through: the
+save's draft, written after the submit had looked, outlived the submit (a live draft of a
+submitted task, newer than its annotation, that the submit's ``stale_draft`` check never saw),
+or two first saves of one task both inserted and the second died on the unique key. Now a save
+locks the hold first, the row a submit's ``held → submitted`` UPDATE locks: they take turns,
+and a save after the submit is refused 409 ``task_submitted`` without writing a draft.
+Processes of their own race saves against submits, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.config import Settings
+from datamill.production.annotating import submit_annotation
+from datamill.production.drafts import draft_for, save_draft
+from datamill.production.models import Annotation, Draft, Item, Task, TaskAssignment
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import claim_next_task
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import API, login
+from tests.known_issues._web import csrf_of, web_login
+from tests.unit.production.helpers import packaged_project
+
+HOLD_S = 0.4  # each act keeps its transaction open this long: the others run meanwhile
+Act = Callable[..., None]
+
+
+def _seg(text: str) -> SegmentIn:
+    return SegmentIn(start_ms=0, end_ms=900, text=text)
+
+
+def _save(s: Session, user_id: int, task_id: int, revision: int, text: str) -> None:
+    user = s.get(User, user_id)
+    assert user is not None
+    save_draft(s, user, task_id, [_seg(text).model_dump()], base_version=0, revision=revision)
+
+
+def _submit(s: Session, user_id: int, task_id: int, draft_revision: int, text: str) -> None:
+    user = s.get(User, user_id)
+    assert user is not None
+    submit_annotation(s, user, task_id, [_seg(text)], base_version=0,
+                      draft_revision=draft_revision)
+
+
+def _one(url: str, home: Path, index: int, act: Act, args: tuple[Any, ...], barrier: Any,
+         results: Any) -> None:
+    """One act in a process of its own, on the test runtime's database and home (its audit
+    key signs the records); reports (index, "ok" | "<status> <reason_code>" | "crash ...")."""
+    from datamill.core.errors import DatamillError
+
+    blobs = tempfile.mkdtemp(prefix="datamill-race-blobs-")
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs, home=home),
+                               migrate=False)
+    s = rt.sessions()
+    try:
+        barrier.wait()
+        act(s, *args)
+        time.sleep(HOLD_S)
+        s.commit()
+        results.put((index, "ok"))
+    except DatamillError as err:
+        s.rollback()
+        results.put((index, f"{err.status} {err.details.get('reason_code', '')}".strip()))
+    except Exception as err:  # noqa: BLE001 - reported to the test, which fails on it
+        s.rollback()
+        results.put((index, f"crash {type(err).__name__}: {err}"))
+    finally:
+        s.close()
+        rt.close()
+        shutil.rmtree(blobs, ignore_errors=True)
+
+
+def _race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
+    """``acts`` at once, one spawned process each; their outcomes in the order of ``acts``."""
+    url, home = rt.settings.database_url, rt.settings.home
+    assert url is not None
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
+    procs = [ctx.Process(target=_one, args=(url, home, i, act, args, barrier, results))
+             for i, (act, args) in enumerate(acts)]
+    for p in procs:
+        p.start()
+    got = dict(results.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(30)
+    return [got[i] for i in range(len(acts))]
+
+
+def _claim(rt: Runtime, user: User, pid: int) -> int:
+    with rt.session() as s:
+        task = claim_next_task(s, s.merge(user), pid, "annotate")
+        assert task is not None
+        return task.id
+
+
+def test_draft_saves_racing_submits_never_outlive_the_submit(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    ann1, ann2 = users["ann1"], users["ann2"]
+    pid = packaged_project(runtime, [ann1, ann2], 2)
+    fresh, drafted = _claim(runtime, ann1, pid), _claim(runtime, ann2, pid)
+    with runtime.session() as s:  # ann2 has a draft already (the saves below update it)
+        save_draft(s, s.merge(ann2), drafted, [_seg("b one").model_dump()], base_version=0,
+                   revision=1)
+    # per task: a submit from the page that saw draft revision `seen`, and two later saves
+    plan = {fresh: (ann1.id, 0, "a"), drafted: (ann2.id, 1, "b")}
+    acts: list[tuple[Act, tuple[Any, ...]]] = []
+    for task_id, (uid, seen, tag) in plan.items():
+        acts += [(_submit, (uid, task_id, seen, f"{tag} submitted")),
+                 (_save, (uid, task_id, seen + 1, f"{tag} saved {seen + 1}")),
+                 (_save, (uid, task_id, seen + 2, f"{tag} saved {seen + 2}"))]
+    got = _race(runtime, acts)
+    assert all(o == "ok" or o.startswith("409 ") for o in got), got  # no crash, no 500
+    with runtime.session() as s:
+        for n, (task_id, (uid, seen, tag)) in enumerate(plan.items()):
+            submitted, *saves = got[3 * n: 3 * n + 3]
+            hold = s.scalar(select(TaskAssignment.status).where(
+                TaskAssignment.task_id == task_id, TaskAssignment.user_id == uid))
+            draft = draft_for(s, task_id, uid)
+            task = s.get(Task, task_id)
+            assert task is not None
+            item = s.get(Item, task.item_id)
+            assert item is not None
+            stored = s.scalars(select(Annotation.text).where(Annotation.task_id == task_id)).all()
+            if submitted == "ok":  # the submit went first: what it sent is the annotation,
+                assert hold == "submitted" and item.current_version == 1, (got, hold)
+                assert stored == [f"{tag} submitted"], (got, stored)
+                assert draft is None, (got, draft.revision if draft else None)  # no draft left
+                assert saves == ["409 task_submitted"] * 2, got  # and every save after it refused
+            else:  # a save went first: the submit was behind its draft, nothing was written
+                assert submitted == "409 stale_draft", got
+                assert hold == "claimed" and item.current_version == 0 and stored == [], got
+                assert draft is not None and draft.revision > seen, got
+                assert all(o in ("ok", "409 stale_draft") for o in saves), got
+
+
+@pytest.fixture
+def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+def test_a_draft_of_a_submitted_task_is_refused_with_its_code_and_not_stored(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    pid = packaged_project(runtime, [users["ann1"]], 1)
+    task_id = _claim(runtime, users["ann1"], pid)
+    ann1 = login(client, "ann1")
+    seg = _seg("done").model_dump()
+    r = client.post(f"{API}/tasks/{task_id}/annotations", headers=ann1,
+                    json={"segments": [seg], "base_version": 0})
+    assert r.status_code == 201, r.text
+    late = client.put(f"{API}/tasks/{task_id}/draft", headers=ann1,
+                      json={"segments": [seg], "base_version": 0, "revision": 7})
+    assert late.status_code == 409, late.text
+    body = late.json()
+    assert body["reason_code"] == "task_submitted" and body["task_id"] == task_id
+    assert "already submitted" in body["detail"] and "not saved" in body["detail"]
+    web_login(client, "ann1")  # the speech workbench's own route answers the same
+    page = client.put(f"/web/api/tasks/{task_id}/draft", headers={"X-CSRF-Token": csrf_of(client)},
+                      json={"segments": [seg], "base_version": 0, "revision": 8})
+    assert page.status_code == 409 and page.json()["reason_code"] == "task_submitted", page.text
+    with runtime.session() as s:
+        assert s.scalars(select(Draft).where(Draft.task_id == task_id)).all() == []
