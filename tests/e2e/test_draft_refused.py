@@ -152,3 +152,99 @@ def test_stale_image_tab_does_not_submit_over_the_other_tabs_draft(
         assert task is not None
         item = s.get(Item, task.item_id)
         assert item is not None and item.current_version == 0
+
+
+# --- the speech workbench (workbench.html + workbench.js) -----------------------------------------
+
+_SPEECH_READY = "body[data-wb-ready='1']"
+
+
+def _speech_tabs(site: Site, context: Any) -> tuple[int, Any, Any, list[str], list[str]]:
+    """Two tabs of ann1 on one claimed speech task; the first one's draft PUTs and submit
+    POSTs are recorded."""
+    pid = site.project(1)
+    task_id = _claim(site, pid)
+    first = sign_in(context, "ann1")
+    drafts: list[str] = []
+    submits: list[str] = []
+    first.on("request", lambda r: drafts.append(r.url) if r.method == "PUT"
+             and r.url.endswith("/draft") else None)
+    first.on("request", lambda r: submits.append(r.url) if r.method == "POST"
+             and r.url.endswith("/submit") else None)
+    second = context.new_page()
+    for page in (first, second):
+        page.goto(f"/tasks/{task_id}")
+        page.wait_for_selector(_SPEECH_READY)
+    return task_id, first, second, drafts, submits
+
+
+def _type(page: Any, text: str) -> None:
+    page.locator(".seg-text").first.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+
+
+def _item_version_and_draft(site: Site, task_id: int) -> tuple[int, list[str]]:
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from datamill.production.models import Draft, Item, Task  # noqa: PLC0415
+
+    with site.rt.session() as s:
+        task = s.get(Task, task_id)
+        assert task is not None
+        item = s.get(Item, task.item_id)
+        assert item is not None
+        texts = [seg["text"] for d in s.scalars(select(Draft).where(Draft.task_id == task_id))
+                 for seg in d.payload]
+        return item.current_version, texts
+
+
+def test_stale_speech_tab_does_not_save_or_submit_over_the_other_tabs_draft(
+    site: Site, context: Any
+) -> None:
+    """The speech workbench as the image one: the second tab saves a draft, the first tab's
+    own save is refused 409 stale_draft, so it says "reload", sends no further drafts,
+    disables submit and sends nothing on Ctrl+Enter; a reload starts from the other tab's
+    draft, and the item keeps no version of the stale tab's words."""
+    task_id, first, second, drafts, submits = _speech_tabs(site, context)
+    version, _ = _item_version_and_draft(site, task_id)
+    _type(second, "the second tab's words")
+    second.wait_for_selector("[data-testid=save-status][data-state=saved]")
+    _type(first, "first tab")  # fewer keystrokes, a lower revision: refused
+    first.wait_for_selector("[data-testid=save-status][data-state=stale]")
+    assert first.get_by_test_id("save-status").inner_text().strip() == EN["wb.save.stale"]
+    assert first.get_by_test_id("speech-wb-submit").is_disabled()
+    assert first.get_by_test_id("speech-wb-form-error").inner_text().strip() == EN["wb.save.stale"]
+    sent = len(drafts)
+    first.keyboard.type(" and more")  # revision 2 would overwrite the other tab's draft
+    first.keyboard.press("Control+Enter")
+    first.wait_for_timeout(2500)  # a save (500 ms debounce) or a submit would be out by now
+    assert len(drafts) == sent, drafts
+    assert submits == [], submits
+    assert _item_version_and_draft(site, task_id) == (version, ["the second tab's words"])
+    first.reload()
+    first.wait_for_selector(_SPEECH_READY)
+    texts = first.eval_on_selector_all(".seg-text", "els => els.map(e => e.value)")
+    assert texts == ["the second tab's words"]
+    assert first.get_by_test_id("speech-wb-submit").is_enabled()
+
+
+def test_speech_submit_behind_another_tabs_draft_is_refused_and_says_so(
+    site: Site, context: Any
+) -> None:
+    """Trial 10 (M1) on the speech workbench: the first tab never saved (it learns nothing
+    from a refused draft save), the second tab saved a draft; the first tab's submit names
+    draft revision 0 and is refused 409 stale_draft: the page says "reload", disables submit,
+    and the item keeps no version of its words."""
+    task_id, first, second, _drafts, submits = _speech_tabs(site, context)
+    version, _ = _item_version_and_draft(site, task_id)
+    _type(second, "the second tab's words")
+    second.wait_for_selector("[data-testid=save-status][data-state=saved]")
+    first.locator(".seg-text").first.click()
+    first.keyboard.press("Control+Enter")
+    first.wait_for_selector("[data-testid=save-status][data-state=stale]")
+    assert len(submits) == 1, submits
+    assert first.get_by_test_id("speech-wb-submit").is_disabled()
+    assert first.get_by_test_id("speech-wb-form-error").inner_text().strip() == EN["wb.save.stale"]
+    assert f"/tasks/{task_id}" in first.url  # no next task opened
+    assert _item_version_and_draft(site, task_id) == (version, ["the second tab's words"])
