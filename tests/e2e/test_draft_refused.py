@@ -248,3 +248,22 @@ def test_speech_submit_behind_another_tabs_draft_is_refused_and_says_so(
     assert first.get_by_test_id("speech-wb-form-error").inner_text().strip() == EN["wb.save.stale"]
     assert f"/tasks/{task_id}" in first.url  # no next task opened
     assert _item_version_and_draft(site, task_id) == (version, ["the second tab's words"])
+
+
+def test_speech_draft_of_a_task_submitted_in_another_tab(site: Site, context: Any) -> None:
+    """The speech workbench's draft of a task submitted in another tab: refused 409
+    task_submitted (no draft row is written), the page says the task was submitted (not the
+    bare "Not saved" it said), stops sending drafts and disables submit."""
+    task_id, first, second, drafts, submits = _speech_tabs(site, context)
+    second.get_by_test_id("speech-wb-submit").click()
+    second.wait_for_url(lambda u: f"/tasks/{task_id}" not in u)
+    _type(first, "typed after the other tab submitted")
+    first.wait_for_selector("[data-testid=save-status][data-state=submitted]")
+    assert first.get_by_test_id("save-status").inner_text().strip() == EN["wb.save.submitted"]
+    assert first.get_by_test_id("speech-wb-submit").is_disabled()
+    first.keyboard.type(" and more")
+    first.keyboard.press("Control+Enter")
+    first.wait_for_timeout(2500)  # a retried save or a submit would be out by now
+    assert len(drafts) == 1, drafts
+    assert submits == [], submits
+    assert _item_version_and_draft(site, task_id)[1] == []

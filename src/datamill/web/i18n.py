@@ -156,6 +156,7 @@ EN: dict[str, str] = {
     "wb.save.local": "Offline: held in this browser until the server confirms",
     "wb.save.error": "Not saved",
     "wb.save.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
+    "wb.save.submitted": "Not saved: this task was already submitted in another tab or window. Open your next task from My tasks.",
     "wb.errors": "Fix the marked segments before submitting.",
     "wb.time": "Time on task",
     "help.title": "Keyboard shortcuts",

@@ -510,12 +510,22 @@ let inFlight = false;
 // later revisions would overwrite that draft) and its local copy is no longer restored on
 // reload, which starts from the server's draft
 let stale = false;
+// another tab or window submitted the task (409 task_submitted): nothing of this tab can be
+// saved or submitted any more; it says so once and stops sending
+let submittedElsewhere = false;
 
 // a stale tab submits no more either: its submit would replace the newer draft's work
 function markStale() {
   const btn = document.querySelector('[data-action="submit"]');
   if (btn) { btn.disabled = true; btn.title = S.stale; }
   formError.textContent = S.stale;
+  formError.hidden = false;
+}
+
+function markSubmitted() {
+  const btn = document.querySelector('[data-action="submit"]');
+  if (btn) { btn.disabled = true; btn.title = S.submitted; }
+  formError.textContent = S.submitted;
   formError.hidden = false;
 }
 
@@ -529,21 +539,21 @@ function draftBody() {
 }
 
 function writeLocal(pending) {
-  try { localStorage.setItem(KEY, JSON.stringify({ ...draftBody(), pending: pending && !stale })); } catch (_) { /* full */ }
+  try { localStorage.setItem(KEY, JSON.stringify({ ...draftBody(), pending: pending && !stale && !submittedElsewhere })); } catch (_) { /* full */ }
 }
 
 function changed() {
   history.settle();
   state.revision += 1;
   writeLocal(true);
-  if (stale) { setStatus('stale'); return; }
+  if (stale || submittedElsewhere) { setStatus(stale ? 'stale' : 'submitted'); return; }
   setStatus('saving');
   clearTimeout(saveTimer);
   saveTimer = setTimeout(pushDraft, 500);
 }
 
 async function pushDraft() {
-  if (stale) return;
+  if (stale || submittedElsewhere) return;
   if (inFlight) { saveTimer = setTimeout(pushDraft, 300); return; }
   if (state.confirmed >= state.revision) return;
   inFlight = true;
@@ -557,9 +567,13 @@ async function pushDraft() {
     } else if (r.status === 401 || r.status === 403 || r.status === 409) {
       // 409 stale_draft: another tab or window saved a newer draft; saving this one would
       // overwrite it, so stop and ask for a reload (this tab's work stays in localStorage)
-      stale = r.status === 409 && Boolean(r.data) && r.data.reason_code === 'stale_draft';
+      // 409 task_submitted: the task was submitted in another tab or window meanwhile
+      const reason = r.status === 409 && r.data ? r.data.reason_code : '';
+      stale = reason === 'stale_draft';
+      submittedElsewhere = reason === 'task_submitted';
       if (stale) { writeLocal(false); markStale(); }
-      setStatus(stale ? 'stale' : 'error');
+      if (submittedElsewhere) { writeLocal(false); markSubmitted(); }
+      setStatus(stale ? 'stale' : (submittedElsewhere ? 'submitted' : 'error'));
       inFlight = false;
       return;
     } else {
@@ -615,6 +629,7 @@ async function submit() {
   // a draft save on its way first: the revision this page names must be the server's answer
   while (inFlight) await new Promise((done) => { setTimeout(done, 50); });
   if (stale) { markStale(); submitting = false; return; }
+  if (submittedElsewhere) { markSubmitted(); submitting = false; return; }
   try {
     const r = await sendJSON('POST', `/web/api/tasks/${data.task_id}/submit`, {
       segments: state.segments, base_version: data.base_version,
