@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
 from datamill.modalities.problem_words import problem_language, word_problems
+from datamill.paid_once import word_refusal
 
 __all__ = [
     "PROBLEM_BASE",
@@ -177,14 +178,17 @@ def _worded(
     """A coded refusal (``problems``: records with a ``code``) worded for the caller: each
     problem gains its ``detail`` in the ``Accept-Language`` language (en or zh-CN, objects
     counted from 1); in Chinese the problem's ``detail`` joins them too and ``message_en``
-    keeps the English line. Other errors, and refusals a page has worded already (in its own
-    language: ``message_en`` set), pass unchanged."""
+    keeps the English line. A paid-once refusal (its ``reason_code``,
+    :data:`datamill.paid_once.REFUSAL_WORDS`) is worded in Chinese the same way. Other errors,
+    and refusals a page has worded already (in its own language: ``message_en`` set), pass
+    unchanged."""
     if "message_en" in details:
         return message, details
     lang = problem_language(request.headers.get("accept-language"))
     worded = word_problems(details.get("problems"), lang)
     if worded is None:
-        return message, details
+        said = None if lang == "en" else word_refusal(details.get("reason_code"), details, lang)
+        return (message, details) if said is None else (said, {**details, "message_en": message})
     problems, said = worded
     if lang == "en":
         return message, {**details, "problems": problems}

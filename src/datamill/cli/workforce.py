@@ -286,15 +286,10 @@ def sheet_create(
     redraws the draft with what was accepted since; a sheet the vendor has confirmed is never
     redrawn: later work goes on the next period's sheet.
     """
-    from datamill.ledger.sheet_costs import require_no_vendor_claims
-    from datamill.workforce.settlement import create_settlement_sheet
-    from datamill.workforce.sheet_claims import sheet_supplier
+    from datamill.paid_once import draw_sheet
 
-    with get_runtime().session() as s:
-        sheet = create_settlement_sheet(
-            s, _actor(s, actor), vendor_id, _day(period_start, "PERIOD_START")
-        )
-        require_no_vendor_claims(s, *sheet_supplier(s, sheet))  # or rolled back
+    with get_runtime().session() as s:  # never for work a data-service claim already pays
+        sheet = draw_sheet(s, _actor(s, actor), vendor_id, _day(period_start, "PERIOD_START"))
     emit(
         sheet,
         as_json,
@@ -324,12 +319,10 @@ def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False,
 def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt = False) -> None:
     """Record the bank transfer that paid a confirmed sheet (never one with a negative net
     payable: that is a recovery from the vendor)."""
-    from datamill.ledger.sheet_costs import require_sheet_cost_booked
-    from datamill.workforce.settlement import settle_sheet
+    from datamill.paid_once import pay_sheet
 
-    with get_runtime().session() as s:
-        sheet = settle_sheet(s, (user := _actor(s, actor)), sheet_id, reference=reference)
-        require_sheet_cost_booked(s, sheet_id, sheet.number, actor_id=user.id)  # or rolled back
+    with get_runtime().session() as s:  # paid only once the ledger booked its cost
+        sheet = pay_sheet(s, _actor(s, actor), sheet_id, reference=reference)
         value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
                  "reference": reference}
     emit(value, as_json, lambda x: out.print(f"sheet {x['number']} settled"))

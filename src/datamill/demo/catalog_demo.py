@@ -178,8 +178,9 @@ def book_development(s: Session, production_project_id: int, dataset: str,
     dataset's development cost (data-service claims and hour points) on day ``on``; returns
     the amount booked. The catalog's report counts it as the dataset's development cost."""
     from datamill.ledger.budgets import approve_budget, create_budget, submit_budget
-    from datamill.ledger.costs import post_cost, submit_expense_claim
+    from datamill.ledger.costs import post_cost
     from datamill.ledger.projects import open_ledger_project
+    from datamill.paid_once import submit_claim
 
     lines = DEVELOPMENT[dataset]
     ap = _approvers(s)
@@ -193,9 +194,9 @@ def book_development(s: Session, production_project_id: int, dataset: str,
     booked = Decimal(0)
     for i, (stage, category, qty, unit, price, supplier) in enumerate(lines, 1):
         if supplier is not None:
-            cost = submit_expense_claim(s, lp, stage=stage, supplier=supplier, quantity=qty,
-                                        unit_price=price, claim_no=f"DEV-{dataset}-{i}",
-                                        incurred_on=on, actor_id=actor_id)
+            cost = submit_claim(s, lp, stage=stage, supplier=supplier, quantity=qty,
+                                unit_price=price, claim_no=f"DEV-{dataset}-{i}",
+                                incurred_on=on, actor_id=actor_id)
         else:
             cost = post_cost(s, lp, stage, category, Decimal(qty) * Decimal(price),
                              f"points:{dataset}:{on:%Y-%m}", incurred_on=on,

@@ -6,9 +6,9 @@ custom contract (approved for price and signing) with one **type-3** order measu
 **images** (the image modality's volume unit) for the accepted images × :data:`IMAGE_PRICE`,
 the project's accounts opened against that order, a budget approved at its levels, the scene
 photography claimed, the vendor's labelling paid by its settlement sheet (its workers, alice and
-bob, annotated the images; a vendor's work is paid by sheet or by claim, never both:
-:func:`~datamill.ledger.sheet_costs.require_no_vendor_claims`; a claim pays it only where the
-vendor's workers did not), and the ledger synced: the customer's acceptance of the images recognises the
+bob, annotated the images; a vendor's work is paid by sheet or by claim, never both, as
+:mod:`datamill.paid_once` holds for every face; a claim pays it only where the vendor's workers
+did not), and the ledger synced: the customer's acceptance of the images recognises the
 revenue and carries the cost, so the finance pages show the project's margin (about 45 %).
 
 Runs after :func:`~datamill.demo.money_demo.run_money_demo` in the full demo (whose finance
@@ -27,12 +27,11 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
 from datamill.ledger.budgets import register_approver
-from datamill.ledger.costs import submit_expense_claim
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerApprover, LedgerRecognition
 from datamill.ledger.orders import create_customer, create_order
 from datamill.ledger.projects import open_ledger_project
-from datamill.ledger.sheet_costs import require_sheet_cost_booked
+from datamill.paid_once import draw_sheet, pay_sheet, submit_claim
 from datamill.production.models import Delivery
 from datamill.runtime import Runtime
 from datamill.workforce.models import Vendor
@@ -40,8 +39,6 @@ from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.settlement import (
     confirm_sheet_by_business,
     confirm_sheet_by_vendor,
-    create_settlement_sheet,
-    settle_sheet,
 )
 
 __all__ = ["IMAGE_CUSTOMER", "IMAGE_PRICE", "LABEL_IMAGE", "PHOTO_IMAGE", "run_image_money_demo"]
@@ -74,8 +71,7 @@ def _vendor_sheet(s: Any, admin: Any, today: date) -> SettlementSheetOut | None:
         return None
     monday = today + timedelta(days=7 - today.weekday())
     try:
-        with s.begin_nested():  # a refusal leaves nothing half-drawn
-            sheet = create_settlement_sheet(s, admin, vendor.id, monday)
+        sheet = draw_sheet(s, admin, vendor.id, monday)  # a refusal leaves nothing half-drawn
     except Conflict:  # nothing of the vendor's accepted and unpaid
         return None
     except InvalidInput:  # its unpaid work includes a kind the price system does not price
@@ -143,14 +139,13 @@ def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
         if sheet is None:  # the vendor's workers did not label these images: a claim pays it
             claims.append(("annotation", VENDOR, LABEL_IMAGE, "LABEL"))
         for stage, supplier, price, claim in claims:
-            cost = submit_expense_claim(s, lp, stage=stage, supplier=supplier, quantity=images,
-                                        unit_price=price, claim_no=f"{claim}-{today:%y%m%d}-IMG",
-                                        incurred_on=today, actor_id=pm.id)
+            cost = submit_claim(s, lp, stage=stage, supplier=supplier, quantity=images,
+                                unit_price=price, claim_no=f"{claim}-{today:%y%m%d}-IMG",
+                                incurred_on=today, actor_id=pm.id)
             say(f"{stage} claim {supplier}: {images} images × {price} = {cost.amount}")
         sync_ledger(s, actor_id=ap["finance_reviewer"])
         if sheet is not None:  # paid by its sheet only, never by a claim as well
-            require_sheet_cost_booked(s, sheet.id, sheet.number, actor_id=admin.id)
-            settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
+            pay_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
             say(f"{VENDOR}'s labelling paid by settlement sheet {sheet.number} (gross "
                 f"{sheet.gross}, booked on the annotation line), not by a claim as well")
         revenue, carried = (Decimal(v or 0) for v in s.execute(select(

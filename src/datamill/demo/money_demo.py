@@ -45,7 +45,6 @@ from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
-from datamill.ledger.costs import submit_expense_claim
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.final_accounts import review_final_accounts
 from datamill.ledger.journal import journal_lines, trial_balance
@@ -57,6 +56,7 @@ from datamill.ledger.receivables import issue_invoice, record_receipt
 from datamill.ledger.recognition import close_project
 from datamill.ledger.schemas import BudgetOut
 from datamill.modalities.registry import modality_names
+from datamill.paid_once import draw_sheet, pay_sheet, submit_claim
 from datamill.production.models import Delivery, Project
 from datamill.production.projects import create_project
 from datamill.production.spec import read_spec_file
@@ -74,8 +74,6 @@ from datamill.workforce.purchase_orders import check_sheet_volume, create_purcha
 from datamill.workforce.settlement import (
     confirm_sheet_by_business,
     confirm_sheet_by_vendor,
-    create_settlement_sheet,
-    settle_sheet,
 )
 from datamill.workforce.vendors import (
     create_grade,
@@ -264,10 +262,9 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
             _line("annotation", "data_service", budget_hours, str(LABEL_EN))], ap)
         # the recordings: native English speakers recorded by a collection supplier, the
         # larger part of a custom speech project's cost (without it the margin read ~99 %)
-        rec = submit_expense_claim(s, en_lp, stage="collection", supplier=COLLECTOR,
-                                   quantity=en_hours, unit_price=COLLECT_EN,
-                                   claim_no=f"REC-{today:%y%m%d}-EN", incurred_on=today,
-                                   actor_id=pm.id)
+        rec = submit_claim(s, en_lp, stage="collection", supplier=COLLECTOR,
+                           quantity=en_hours, unit_price=COLLECT_EN,
+                           claim_no=f"REC-{today:%y%m%d}-EN", incurred_on=today, actor_id=pm.id)
         say(f"collection claim {COLLECTOR}: {en_hours} h recorded × {COLLECT_EN} = {rec.amount}")
         po = create_purchase_order(s, admin, request_id=r_en.id, vendor_id=vendor.id,
                                    project_id=project_id, quantity="50", on=today)
@@ -280,7 +277,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
                             languages=["en-US", "zh-CN"],
                             modalities=modality_names())  # every modality installed
         monday = today - timedelta(days=today.weekday())
-        sheet = create_settlement_sheet(s, admin, vendor.id, monday)
+        sheet = draw_sheet(s, admin, vendor.id, monday)
         confirm_sheet_by_vendor(s, mgr, sheet.id)
         sheet = confirm_sheet_by_business(s, admin, sheet.id)
         match = check_sheet_volume(s, admin, sheet.id)
@@ -297,7 +294,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         # the project's own costs (the Mandarin points are dated that project's month end)
         close_on = max([today, *(c.incurred_on for c in run.costs.booked
                                  if c.project_id == en_lp)])
-        settle_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
+        pay_sheet(s, admin, sheet.id, reference=f"BANK-{sheet.number}", paid_on=today)
         say(f"paid {vendor.name} {sheet.net_payable} by bank transfer (journalled)")
         review_final_accounts(s, en_lp, reviewer_id=ap["finance_reviewer"],
                               note="all expenses entered; settlement paid")

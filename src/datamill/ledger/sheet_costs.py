@@ -26,10 +26,11 @@ from datamill.core.errors import Conflict, DatamillError
 from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger.events import REDUCED, SETTLEMENT, book_one_event
 from datamill.ledger.models import LedgerCost, LedgerEventReceipt, LedgerProject
+from datamill.ledger.projects import ledger_project_row
 from datamill.production.models import DomainEvent
 
-__all__ = ["require_no_vendor_claims", "require_sheet_cost_booked", "sheet_cost_problems",
-           "vendor_claims"]
+__all__ = ["claim_project", "require_no_vendor_claims", "require_sheet_cost_booked",
+           "sheet_cost_problems", "vendor_claims"]
 
 _DONE = ("booked", "skipped")
 
@@ -84,12 +85,25 @@ def require_sheet_cost_booked(
             reason_code="sheet_cost_not_booked", sheet_id=sheet_id)
 
 
+def claim_project(session: Session, ledger_project_id: int, *, lock: bool = False) -> int:
+    """The production project whose work a cost on ledger project ``ledger_project_id`` pays
+    (what a data-service claim is checked against the vendor's settlement sheets by);
+    ``lock``: the ledger project locked as a posting locks it (NotFound when there is none)."""
+    return ledger_project_row(session, ledger_project_id, lock=lock).production_project_id
+
+
 def vendor_claims(session: Session, supplier: str, project_ids: set[int],
                   before: date) -> list[LedgerCost]:
     """The live manual data-service claims that name ``supplier`` on the production projects
     ``project_ids``, dated before ``before`` (a settlement sheet's period end)."""
     if not project_ids or not supplier.strip():
         return []
+    # locked as a claim's posting locks its project (post_cost): a claim posted meanwhile is
+    # seen here, or sees this sheet (datamill.workforce.sheet_claims.require_no_sheets)
+    session.flush()
+    session.scalars(select(LedgerProject.id).where(
+        LedgerProject.production_project_id.in_(project_ids))
+        .order_by(LedgerProject.id).with_for_update()).all()
     reversed_refs = select(LedgerCost.source_ref).where(
         LedgerCost.source_ref.startswith("reversal:"))
     claims = list(session.scalars(
@@ -125,4 +139,5 @@ def require_no_vendor_claims(session: Session, supplier: str, sheet_number: str,
             f"data-service claims naming it as supplier: {named}. A vendor's work is paid "
             "either by claims or by settlement sheets, never both: reverse the claim "
             "(datamill ledger cost-reverse COST --reason ...) to pay by sheet, or keep paying "
-            "this work by claims", reason_code="paid_by_claims", supplier=supplier)
+            "this work by claims", reason_code="paid_by_claims", supplier=supplier,
+            sheet=sheet_number, claims=[f"cost {c.id} {c.source_ref}" for c in claims])

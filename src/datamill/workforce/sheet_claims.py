@@ -1,18 +1,33 @@
 """What the ledger needs to know of a settlement sheet to check it is the only way its work
-is paid (see :func:`datamill.ledger.sheet_costs.require_no_vendor_claims`; the ledger and
-workforce never import each other, the faces pass this on)."""
+is paid, both ways round (the ledger and workforce never import each other: the checks that
+need both are :mod:`datamill.paid_once`'s).
+
+* drawing a sheet: :func:`sheet_supplier` names what
+  :func:`datamill.ledger.sheet_costs.require_no_vendor_claims` asks about the sheet;
+* posting a data-service claim: :func:`require_no_sheets` refuses a claim for work a sheet of
+  the supplier already takes.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.core.errors import Conflict
 from datamill.db.lookup import get_or_raise
-from datamill.workforce.models import Vendor
+from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.schemas import SettlementSheetOut
 
-__all__ = ["sheet_supplier"]
+__all__ = ["PAID_BY_SHEET", "SheetRef", "require_no_sheets", "sheet_supplier",
+           "sheets_paying"]
+
+#: the refusal's ``reason_code`` (worded by :data:`datamill.paid_once.REFUSAL_WORDS`)
+PAID_BY_SHEET = "paid_by_sheet"
 
 
 def sheet_supplier(
@@ -23,3 +38,77 @@ def sheet_supplier(
     vendor = get_or_raise(session, Vendor, sheet.vendor_id, "vendor")
     projects = {ln.project_id for ln in sheet.lines if ln.project_id is not None}
     return vendor.name, sheet.number, projects, sheet.period_end
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """A settlement sheet as a refused claim names it; ``period_end`` is exclusive."""
+
+    id: int
+    number: str
+    status: str
+    period_start: date
+    period_end: date
+    #: what the sheet (with its corrections) pays for the project's work
+    amount: Decimal
+
+
+def sheets_paying(
+    session: Session, supplier: str, project_id: int, incurred_on: date
+) -> list[SheetRef]:
+    """The settlement sheets of the vendor named ``supplier`` (case and outer spaces aside)
+    that pay for work on the production project ``project_id`` accepted before a claim dated
+    ``incurred_on`` could be for: those whose period ends after that day (a sheet takes all the
+    vendor's unpaid work accepted before its period's end). Every sheet counts, a draft
+    included, unless its corrections took what it pays for the project to zero."""
+    name = supplier.strip().lower()
+    if not name:
+        return []
+    rows = session.execute(
+        select(SettlementSheet, SettlementLine.amount)
+        .join(SettlementLine, SettlementLine.sheet_id == SettlementSheet.id)
+        .join(Vendor, Vendor.id == SettlementSheet.vendor_id)
+        .where(func.lower(func.trim(Vendor.name)) == name,
+               SettlementLine.project_id == project_id,
+               SettlementSheet.period_end > incurred_on)
+        .order_by(SettlementSheet.id)).all()
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    roots: dict[int, SettlementSheet] = {}
+    for sheet, amount in rows:
+        root = sheet.corrects_sheet_id or sheet.id
+        paid[root] += amount
+        if sheet.corrects_sheet_id is None:
+            roots[root] = sheet
+    for root in set(paid) - set(roots):  # a correction whose sheet is outside the query
+        roots[root] = get_or_raise(session, SettlementSheet, root, "settlement sheet")
+    return [SheetRef(s.id, s.number, s.status, s.period_start, s.period_end, paid[s.id])
+            for s in sorted(roots.values(), key=lambda s: s.id) if paid[s.id] > 0]
+
+
+def require_no_sheets(
+    session: Session, supplier: str, project_id: int, incurred_on: date, source_ref: str
+) -> None:
+    """Refuse the data-service claim ``source_ref`` of ``supplier`` on production project
+    ``project_id`` dated ``incurred_on`` while a settlement sheet of that vendor pays its work
+    (:func:`sheets_paying`): the same work would be paid twice. The twin of
+    :func:`datamill.ledger.sheet_costs.require_no_vendor_claims`, which refuses the sheet
+    when the claim came first; the same claim-and-sheet pair is refused either way round."""
+    sheets = sheets_paying(session, supplier, project_id, incurred_on)
+    if not sheets:
+        return
+    first = sheets[0]
+    last_day = first.period_end - timedelta(days=1)
+    named = "; ".join(f"{s.number} ({s.status}, {s.period_start} to "
+                      f"{s.period_end - timedelta(days=1)}, {s.amount} for this project)"
+                      for s in sheets)
+    raise Conflict(
+        f"claim {source_ref}: {supplier.strip()!r} is already paid for work on this project "
+        f"by settlement sheet {named}. A vendor's work is paid either by claims or by "
+        "settlement sheets, never both: leave this work to the sheet, or, to pay it by claim "
+        f"instead, take it off the sheet (once confirmed, a correction sheet of {first.number} "
+        f"down to zero for this project: POST /api/v1/settlements/{first.id}/corrections); a "
+        f"claim for later work is dated after {last_day}, the sheet's last day",
+        reason_code=PAID_BY_SHEET, supplier=supplier.strip(), project_id=project_id,
+        source_ref=source_ref, sheet_id=first.id, sheet=first.number, sheet_status=first.status,
+        period_start=first.period_start.isoformat(), last_day=last_day.isoformat(),
+        sheets=[s.number for s in sheets])

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from datamill import paid_once
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
 from datamill.api.schemas import media_response
@@ -214,10 +215,13 @@ def approve_budget_endpoint(
 def post_cost_endpoint(
     project_id: Id, body: CostIn, session: SessionDep, user: LedgerProjectWriter
 ) -> CostOut:
-    return costs.post_cost(session, project_id, body.stage, body.category, body.amount,
-                           body.source_ref, incurred_on=body.incurred_on, supplier=body.supplier,
-                           over_budget_reason=body.over_budget_reason, actor_id=user.id,
-                           claim=True)
+    """Book a cost typed in by a person (a claim): checked against its budget line; a
+    data-service claim is refused (409 ``paid_by_sheet``) for work a settlement sheet of its
+    supplier already pays."""
+    return paid_once.post_claim(
+        session, project_id, body.stage, body.category, body.amount, body.source_ref,
+        incurred_on=body.incurred_on, supplier=body.supplier,
+        over_budget_reason=body.over_budget_reason, actor_id=user.id)
 
 
 @router.post("/ledger/costs/{cost_id}/approvals")

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from datamill import paid_once
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
-from datamill.ledger.sheet_costs import require_no_vendor_claims, require_sheet_cost_booked
 from datamill.production.media import item_path, media_type_of
 from datamill.production.schemas import PackageOut
 from datamill.workforce import (
@@ -31,7 +31,6 @@ from datamill.workforce import (
     qualification,
     retakes,
     settlement,
-    sheet_claims,
     throughput,
     vendors,
 )
@@ -496,9 +495,9 @@ def list_prices_endpoint(
 def create_sheet_endpoint(
     body: SheetCreate, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
-    sheet = settlement.create_settlement_sheet(session, user, body.vendor_id, body.period_start)
-    require_no_vendor_claims(session, *sheet_claims.sheet_supplier(session, sheet))
-    return sheet
+    """Draw up (or redraw the draft of) a vendor's sheet; refused (409 ``paid_by_claims``)
+    for work a live data-service claim naming the vendor already pays."""
+    return paid_once.draw_sheet(session, user, body.vendor_id, body.period_start)
 
 
 @router.get("/settlements")
@@ -563,11 +562,10 @@ def business_confirm_endpoint(
 def settle_endpoint(
     sheet_id: Id, body: Settle, session: SessionDep, user: CurrentUser
 ) -> SettlementSheetOut:
-    sheet = settlement.settle_sheet(
-        session, user, sheet_id, method=body.method, reference=body.reference
-    )  # paid only once the ledger booked its cost (else the transaction is rolled back)
-    require_sheet_cost_booked(session, sheet_id, sheet.number, actor_id=user.id)
-    return sheet
+    """Record the bank payment of a confirmed sheet; refused (409 ``sheet_cost_not_booked``)
+    while the ledger has not booked and posted its cost."""
+    return paid_once.pay_sheet(session, user, sheet_id, method=body.method,
+                               reference=body.reference)
 
 
 @router.post("/settlements/{sheet_id}/corrections", status_code=status.HTTP_201_CREATED)

@@ -16,13 +16,20 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from datamill import paid_once
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
-from datamill.ledger.sheet_costs import require_no_vendor_claims, require_sheet_cost_booked
-from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    SignedIn,
+    WebUser,
+    page_language,
+    render,
+    require_csrf,
+)
 from datamill.workforce import assignment, performance, settlement, vendors, views
 from datamill.workforce.policies import (
     is_business,
@@ -32,7 +39,6 @@ from datamill.workforce.policies import (
     require_business,
     require_payer,
 )
-from datamill.workforce.sheet_claims import sheet_supplier
 from datamill.workforce.sheet_print import line_description
 
 __all__ = ["router"]
@@ -53,15 +59,20 @@ _OK = {
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _refusable(session: Session, call: Callable[[], object]) -> str | None:
-    """Run a write in a savepoint; a refusal (not a 403) comes back as its message, undone."""
+def _refusable(
+    session: Session, call: Callable[[], object], lang: str = "en"
+) -> str | None:
+    """Run a write in a savepoint; a refusal (not a 403) comes back as its message, undone
+    (a paid-once refusal in the page's language ``lang``)."""
     try:
         with session.begin_nested():
             call()
     except Forbidden:
         raise
     except (Conflict, InvalidInput, NotFound) as exc:
-        return exc.message
+        worded = None if lang == "en" else paid_once.word_refusal(
+            exc.details.get("reason_code"), exc.details, lang)
+        return exc.message if worded is None else worded
     return None
 
 
@@ -295,10 +306,9 @@ def draw_sheet(
     require_csrf(request, me, csrf_token)
     require_business(me.user, "draw up settlement sheets")
     def draw() -> None:  # as POST /settlements: never for work a claim already pays
-        sheet = settlement.create_settlement_sheet(session, me.user, vendor_id, period_start)
-        require_no_vendor_claims(session, *sheet_supplier(session, sheet))
+        paid_once.draw_sheet(session, me.user, vendor_id, period_start)
 
-    refused = _refusable(session, draw)
+    refused = _refusable(session, draw, page_language(request))
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "drawn")
@@ -314,11 +324,9 @@ def settle(
     require_csrf(request, me, csrf_token)
     require_payer(session, me.user, "record the payment of settlement sheets")
     def pay() -> None:  # as POST /settlements/{id}/settle: paid once the ledger booked it
-        sheet = settlement.settle_sheet(session, me.user, sheet_id, method="bank_transfer",
-                                        reference=reference)
-        require_sheet_cost_booked(session, sheet_id, sheet.number, actor_id=me.user.id)
+        paid_once.pay_sheet(session, me.user, sheet_id, reference=reference)
 
-    refused = _refusable(session, pay)
+    refused = _refusable(session, pay, page_language(request))
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "settled")

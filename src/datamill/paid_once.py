@@ -1,0 +1,176 @@
+"""A vendor's work is paid once: by settlement sheet or by data-service claim, never both.
+
+Vendor work is paid either by a manual ledger **claim** (a ``data_service`` cost naming the
+vendor as its supplier) or by a workforce **settlement sheet**, and a sheet is paid only once
+the ledger booked its cost. Each check needs both the ledger and workforce, which never import
+each other, so they meet here, one layer above both (below the faces and the demo; see
+``.importlinter``). The CLI, the API, the web pages and the demo call these functions instead
+of the services they wrap:
+
+* :func:`draw_sheet`: workforce's ``create_settlement_sheet``, refused while a live claim of the
+  vendor on the sheet's projects is dated before the period's end
+  (:func:`~datamill.ledger.sheet_costs.require_no_vendor_claims`);
+* :func:`pay_sheet`: workforce's ``settle_sheet``, refused while the ledger has not booked and
+  posted the sheet's cost (:func:`~datamill.ledger.sheet_costs.require_sheet_cost_booked`);
+* :func:`post_claim` / :func:`submit_claim`: the ledger's ``post_cost`` (as a claim) and
+  ``submit_expense_claim``, refused while a settlement sheet of the supplier pays work on the
+  project accepted before the claim's day
+  (:func:`~datamill.workforce.sheet_claims.require_no_sheets`).
+
+The claim and the sheet refuse each other by one rule (the claim's day is before the sheet's
+period end), so whichever comes second is refused. Each function is all or nothing: a refused
+sheet is undone (a savepoint) whatever the caller does with its session. A claim's posting and
+a sheet's drawing lock the ledger projects involved, so two at once cannot both pass.
+
+The refusals carry a ``reason_code``; :data:`REFUSAL_WORDS` words them in English and Chinese
+(the API by ``Accept-Language``, the web pages by the page's language).
+
+Examples:
+    >>> word_refusal("paid_by_sheet", {"source_ref": "claim:L-1", "supplier": "Huayu",
+    ...     "sheet": "WF-0001-20240506", "sheet_status": "confirmed",
+    ...     "period_start": "2024-05-06", "last_day": "2024-05-12", "sheet_id": 1}, "zh-CN")[:30]
+    '报销 claim:L-1：Huayu 在该项目上的工作已由结算单 WF-0'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.ledger.costs import post_cost, submit_expense_claim
+from datamill.ledger.schemas import CostOut
+from datamill.ledger.sheet_costs import (
+    claim_project,
+    require_no_vendor_claims,
+    require_sheet_cost_booked,
+)
+from datamill.workforce.schemas import SettlementSheetOut
+from datamill.workforce.settlement import create_settlement_sheet, settle_sheet
+from datamill.workforce.sheet_claims import require_no_sheets, sheet_supplier
+
+__all__ = ["REFUSAL_WORDS", "draw_sheet", "pay_sheet", "post_claim", "require_claim_alone",
+           "submit_claim", "word_refusal"]
+
+#: the paid-once refusals by ``reason_code``, per language; ``{name}`` is the error's detail
+REFUSAL_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "paid_by_sheet": "Claim {source_ref}: {supplier} is already paid for this work on this "
+                         "project by settlement sheet {sheet} ({sheet_status}, {period_start} "
+                         "to {last_day}). A vendor's work is paid either by claims or by "
+                         "settlement sheets, never both: leave this work to the sheet, or, to "
+                         "pay it by claim instead, take it off the sheet (once confirmed, a "
+                         "correction sheet of {sheet} down to zero for this project: POST "
+                         "/api/v1/settlements/{sheet_id}/corrections); a claim for later work "
+                         "is dated after {last_day}, the sheet's last day.",
+        "paid_by_claims": "Sheet {sheet}: {supplier} is already paid for work on its projects "
+                          "by data-service claims naming it as supplier ({claims}). A vendor's "
+                          "work is paid either by claims or by settlement sheets, never both: "
+                          "reverse the claims (datamill ledger cost-reverse COST --reason ...) "
+                          "to pay by sheet, or keep paying this work by claims.",
+    },
+    "zh-CN": {
+        "paid_by_sheet": "报销 {source_ref}：{supplier} 在该项目上的工作已由结算单 {sheet}"
+                         "（{sheet_status}，{period_start} 至 {last_day}）支付。供应商的工作"
+                         "只能通过报销或结算单之一支付，不能两者兼用：请让结算单支付这部分"
+                         "工作；如要改为报销支付，须先将其从结算单中去除（结算单确认后，以"
+                         "更正单将 {sheet} 在该项目上的金额冲减为零：POST "
+                         "/api/v1/settlements/{sheet_id}/corrections）；之后的工作，报销日期"
+                         "应晚于结算单的最后一天 {last_day}。",
+        "paid_by_claims": "结算单 {sheet}：{supplier} 在其项目上的工作已由指名其为供应商的"
+                          "数据服务报销支付（{claims}）。供应商的工作只能通过报销或结算单之一"
+                          "支付，不能两者兼用：如按结算单支付，请先冲销这些报销（datamill "
+                          "ledger cost-reverse COST --reason ...）；否则继续以报销支付这部分"
+                          "工作。",
+    },
+}
+_STATUS_ZH = {"draft": "草稿", "vendor_confirmed": "供应商已确认", "confirmed": "已确认",
+              "settled": "已结算"}
+_LIST_SEP = {"en": ", ", "zh-CN": "、"}
+
+
+def word_refusal(code: object, details: Mapping[str, object], lang: str) -> str | None:
+    """The paid-once refusal ``code`` (an error's ``reason_code``) in ``lang`` (``en`` or
+    ``zh-CN``) with the error's ``details`` filled in; None for another code, another language
+    or details that do not fit (the caller keeps the error's English message)."""
+    template = REFUSAL_WORDS.get(lang, {}).get(code) if isinstance(code, str) else None
+    if template is None:
+        return None
+    values = {k: _LIST_SEP[lang].join(map(str, v)) if isinstance(v, list | tuple) else v
+              for k, v in details.items()}
+    if lang == "zh-CN" and isinstance(values.get("sheet_status"), str):
+        values["sheet_status"] = _STATUS_ZH.get(str(values["sheet_status"]),
+                                                values["sheet_status"])
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def draw_sheet(
+    session: Session, actor: User, vendor_id: int, period_start: date
+) -> SettlementSheetOut:
+    """Draw up (or redraw the draft of) a vendor's settlement sheet, refused for work a live
+    data-service claim naming the vendor already pays (the sheet is then not drawn)."""
+    with session.begin_nested():
+        sheet = create_settlement_sheet(session, actor, vendor_id, period_start)
+        require_no_vendor_claims(session, *sheet_supplier(session, sheet))
+    return sheet
+
+
+def pay_sheet(
+    session: Session, actor: User, sheet_id: int, *, reference: str,
+    method: str = "bank_transfer", paid_on: date | None = None,
+) -> SettlementSheetOut:
+    """Record the payment of a confirmed sheet, refused (and not recorded) while the ledger has
+    not booked and posted its cost (its events not synced yet are booked first)."""
+    with session.begin_nested():
+        sheet = settle_sheet(session, actor, sheet_id, method=method, reference=reference,
+                             paid_on=paid_on)
+        require_sheet_cost_booked(session, sheet_id, sheet.number, actor_id=actor.id)
+    return sheet
+
+
+def require_claim_alone(
+    session: Session, project_id: int, category: str, supplier: str | None, incurred_on: date,
+    source_ref: str,
+) -> None:
+    """Refuse a data-service claim on ledger project ``project_id`` by ``supplier`` dated
+    ``incurred_on`` while a settlement sheet of that vendor pays the project's work from
+    before that day. Other categories and claims naming no supplier pass."""
+    if category != "data_service" or not (supplier or "").strip():
+        return
+    production = claim_project(session, project_id, lock=True)  # as post_cost locks it
+    require_no_sheets(session, supplier or "", production, incurred_on, source_ref)
+
+
+def post_claim(  # noqa: PLR0913 - post_cost's fields, keyword-only
+    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str,
+    source_ref: str, *, incurred_on: date, supplier: str | None = None,
+    over_budget_reason: str | None = None, actor_id: int | None = None,
+) -> CostOut:
+    """A cost typed in by a person (``datamill ledger cost-post``, ``POST
+    /ledger/projects/{id}/costs``): the ledger's ``post_cost`` as a claim, a data-service one
+    refused for work a settlement sheet of its supplier pays (:func:`require_claim_alone`)."""
+    require_claim_alone(session, project_id, category, supplier, incurred_on, source_ref)
+    return post_cost(session, project_id, stage, category, amount, source_ref,
+                     incurred_on=incurred_on, supplier=supplier,
+                     over_budget_reason=over_budget_reason, actor_id=actor_id, claim=True)
+
+
+def submit_claim(  # noqa: PLR0913 - the claim's fields, keyword-only
+    session: Session, project_id: int, *, stage: str, supplier: str,
+    quantity: Decimal | str, unit_price: Decimal | str, claim_no: str, incurred_on: date,
+    over_budget_reason: str | None = None, actor_id: int | None = None,
+) -> CostOut:
+    """The ledger's ``submit_expense_claim`` (a data-service claim: supplier, quantity × unit
+    price), refused for work a settlement sheet of the supplier pays."""
+    require_claim_alone(session, project_id, "data_service", supplier, incurred_on,
+                        f"claim:{claim_no}")
+    return submit_expense_claim(session, project_id, stage=stage, supplier=supplier,
+                                quantity=quantity, unit_price=unit_price, claim_no=claim_no,
+                                incurred_on=incurred_on, over_budget_reason=over_budget_reason,
+                                actor_id=actor_id)

@@ -1,0 +1,189 @@
+"""A data-service claim for work a settlement sheet already pays is refused (the reverse of
+trial 11's HIGH 1b, :mod:`tests.known_issues.test_trial11_vendor_paid_one_way`).
+
+On the old code a sheet was refused for work a claim paid, but not the other way round:
+``datamill ledger cost-post ... data_service ... --supplier 'Prop Vendor'`` (and ``POST
+/ledger/projects/{id}/costs``) booked a claim for the week a drawn sheet of Prop Vendor already
+took, so the same work was paid twice."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.core.errors import Conflict
+from datamill.ledger.models import LedgerCost
+from datamill.ledger.projects import open_ledger_project
+from datamill.paid_once import REFUSAL_WORDS, draw_sheet, post_claim, submit_claim, word_refusal
+from datamill.production.models import Project
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.workforce.models import SettlementSheet
+from datamill.workforce.settlement import (
+    confirm_sheet_by_business,
+    confirm_sheet_by_vendor,
+    create_correction_sheet,
+    create_settlement_sheet,
+)
+from datamill.workforce.vendors import register_worker
+from tests._api import API, login
+from tests._cli import run_cli
+from tests.unit.ledger.helpers import approved_budget, line, make_approvers
+from tests.unit.ledger.test_events import custom_order
+from tests.unit.workforce.test_settlement_properties import WEEKS, _build
+
+SHEET = "WF-{:04d}-20240506"  # the sheet of WEEKS[0] (2024-05-06 to 2024-05-12)
+
+
+def _world(runtime: Runtime) -> tuple[int, int]:
+    """Prop Vendor's accepted work in the week of WEEKS[0] on a drawn (draft) sheet (and more
+    accepted in the next week, on no sheet yet), the project's accounts open with room for
+    claims; (ledger project, vendor)."""
+    with runtime.session() as s:
+        vendor_id, _, _ = _build(s, [("accepted", 0, 0, 3_600_000), ("accepted", 1, 0, 1_800_000),
+                                   ("accepted", 0, 1, 900_000)])
+        biz = create_user(s, "biz", "password1", "admin")
+        project = s.scalars(select(Project).where(Project.name == "p")).one()
+        ap = make_approvers(s)
+        lp = open_ledger_project(s, project.id, order_id=custom_order(s, "O-REV")).id
+        approved_budget(s, lp, [line("annotation", "data_service", "10", "30"),
+                                line("annotation", "other", "1", "30")], ap)
+        create_settlement_sheet(s, s.get(User, biz.id), vendor_id, WEEKS[0])  # type: ignore[arg-type]
+        return lp, vendor_id
+
+
+def _cost_post(runtime: Runtime, lp: int, supplier: str, day: str, ref: str = "claim:REV-1",
+               category: str = "data_service") -> tuple[int, dict[str, object]]:
+    r = run_cli(runtime.settings.home, "ledger", "cost-post", str(lp), "annotation", category,
+                "10.00", ref, day, "--supplier", supplier, "--as", "biz", "--json", ok=False,
+                DATAMILL_DATABASE_URL=str(runtime.settings.database_url))
+    return r.returncode, json.loads(r.stdout)
+
+
+def _claims(runtime: Runtime) -> list[str]:
+    with runtime.session() as s:
+        return list(s.scalars(select(LedgerCost.source_ref).order_by(LedgerCost.id)))
+
+
+@pytest.mark.parametrize("supplier", ["Prop Vendor", "  prop VENDOR "])
+def test_the_cli_refuses_a_claim_for_work_on_a_sheet(
+    runtime: Runtime, users: dict[str, User], supplier: str
+) -> None:
+    lp, vendor = _world(runtime)
+    code, out = _cost_post(runtime, lp, supplier, "2024-05-08")
+    assert code != 0, out
+    error = out["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == "conflict" and error["reason_code"] == "paid_by_sheet", out
+    assert error["sheet"] == SHEET.format(vendor) and error["last_day"] == "2024-05-12", out
+    message = error["message"]
+    assert SHEET.format(vendor) in message and "never both" in message, out
+    assert "corrections" in message and "2024-05-12" in message, out  # what to do
+    assert "§" not in message
+    assert _claims(runtime) == []
+
+
+def test_the_api_refuses_it_in_english_and_in_chinese(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    lp, vendor = _world(runtime)
+    body = {"stage": "annotation", "category": "data_service", "amount": "10.00",
+            "source_ref": "claim:REV-API", "incurred_on": "2024-05-06",
+            "supplier": "Prop Vendor"}
+    with TestClient(create_app(runtime)) as c:
+        auth = login(c, "biz")
+        r = c.post(f"{API}/ledger/projects/{lp}/costs", headers=auth, json=body)
+        assert r.status_code == 409, r.text
+        problem = r.json()
+        assert problem["code"] == "conflict" and problem["reason_code"] == "paid_by_sheet"
+        assert SHEET.format(vendor) in problem["detail"] and "never both" in problem["detail"]
+        assert "message_en" not in problem
+        r = c.post(f"{API}/ledger/projects/{lp}/costs", json=body,
+                   headers={**auth, "Accept-Language": "zh-CN,zh;q=0.9"})
+        assert r.status_code == 409, r.text
+        zh = r.json()
+        assert "结算单 " + SHEET.format(vendor) in zh["detail"], zh
+        assert "草稿" in zh["detail"] and "2024-05-12" in zh["detail"], zh  # status worded
+        assert zh["message_en"] == problem["detail"]
+    assert _claims(runtime) == []
+
+
+@pytest.mark.parametrize(("supplier", "day", "category"), [
+    ("Road Vision Fleet Co.", "2024-05-08", "data_service"),  # another supplier
+    ("Prop Vendor", "2024-05-13", "data_service"),  # after the sheet's last day: later work
+    ("Prop Vendor", "2024-05-08", "other"),  # not a data-service claim
+])
+def test_other_claims_are_booked(
+    runtime: Runtime, users: dict[str, User], supplier: str, day: str, category: str
+) -> None:
+    lp, _ = _world(runtime)
+    code, out = _cost_post(runtime, lp, supplier, day, category=category)
+    assert code == 0, out
+    assert _claims(runtime) == ["claim:REV-1"]
+
+
+def test_a_sheet_corrected_to_zero_for_the_project_no_longer_refuses(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    lp, _ = _world(runtime)
+    with runtime.session() as s:
+        boss = s.scalars(select(User).where(User.username == "boss")).one()
+        sheet = s.scalars(select(SettlementSheet)).one()
+        lead = create_user(s, "lead", "password1", "annotator")
+        register_worker(s, boss, s.get(User, lead.id), vendor_id=sheet.vendor_id,  # type: ignore[arg-type]
+                        is_manager=True, languages=["en-US"])
+        confirm_sheet_by_vendor(s, s.get(User, lead.id), sheet.id)  # type: ignore[arg-type]
+        confirm_sheet_by_business(s, boss, sheet.id)
+        with pytest.raises(Conflict, match="already paid for work on this project"):
+            post_claim(s, lp, "annotation", "data_service", "10.00", "claim:REV-C",
+                       incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
+        create_correction_sheet(s, boss, sheet.id, -sheet.amount, "paid by claim instead")
+        cost = post_claim(s, lp, "annotation", "data_service", "10.00", "claim:REV-C",
+                          incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
+        assert cost.status == "posted"
+
+
+def test_the_shared_functions_guard_callers_that_skip_the_faces(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """paid_once is what the faces and the demo call: a script calling it gets the same
+    refusals, and a refused sheet is undone even when the caller goes on and commits."""
+    lp, vendor = _world(runtime)
+    with runtime.session() as s:
+        with pytest.raises(Conflict) as refused:
+            submit_claim(s, lp, stage="annotation", supplier="Prop Vendor", quantity="1",
+                         unit_price="5", claim_no="REV-S", incurred_on=date(2024, 5, 9))
+        assert refused.value.details["reason_code"] == "paid_by_sheet"
+    with runtime.session() as s:  # the other way round: a claim first, then the sheet
+        boss = s.scalars(select(User).where(User.username == "boss")).one()
+        submit_claim(s, lp, stage="annotation", supplier="Prop Vendor", quantity="1",
+                     unit_price="5", claim_no="REV-LATER", incurred_on=date(2024, 5, 15))
+        with pytest.raises(Conflict) as refused:  # next week's sheet takes week 1's work
+            draw_sheet(s, boss, vendor, WEEKS[1])
+        assert refused.value.details["reason_code"] == "paid_by_claims"
+        # the caller goes on: the refused sheet was not left half-drawn in the session
+    with runtime.session() as s:
+        numbers = list(s.scalars(select(SettlementSheet.number)))
+        assert numbers == [SHEET.format(vendor)], numbers
+
+
+def test_every_refusal_is_worded_in_both_languages() -> None:
+    names = {lang: {code: {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                    for code, text in words.items()} for lang, words in REFUSAL_WORDS.items()}
+    assert names["en"] == names["zh-CN"]
+    for code, fields in names["en"].items():
+        details: dict[str, object] = {f: f"<{f}>" for f in fields}
+        for lang in REFUSAL_WORDS:
+            said = word_refusal(code, details, lang)
+            assert said is not None and not re.search(r"[{}]", said), (code, lang, said)
+            assert "§" not in said
+    assert word_refusal("paid_by_sheet", {}, "zh-CN") is None  # details that do not fit
+    assert word_refusal("no_such_code", {}, "en") is None
