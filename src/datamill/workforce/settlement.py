@@ -461,7 +461,14 @@ _CSV_FIELDS = (
 
 
 def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
-    """The sheet as CSV: one row per line, then the totals."""
+    """The sheet as CSV: a row of name, value pairs (``sheet``, ``vendor``, ``period``,
+    ``status``, then ``period_end_excluded``: the period's end day, which the sheet does not
+    include, and ``last_day``: the last day it does, as the list and the printed sheet say),
+    the lines' header, one row per line, then the totals.
+
+    The first row is the widest (12 cells), so a reader that takes the first row's width for
+    the file's (pandas' ``read_csv(header=None)``) reads every row.
+    """
     sheet = get_sheet(session, actor, sheet_id)
     buf = io.StringIO()
     w = safe_writer(buf, lineterminator="\n")
@@ -475,6 +482,10 @@ def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
             f"{sheet.period_start}..{sheet.period_end}",
             "status",
             sheet.status,
+            "period_end_excluded",
+            sheet.period_end,
+            "last_day",
+            sheet.period_end - timedelta(days=1),
         ]
     )
     w.writerow(_CSV_FIELDS)
