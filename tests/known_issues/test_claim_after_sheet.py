@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import string
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -173,6 +175,35 @@ def test_the_shared_functions_guard_callers_that_skip_the_faces(
     with runtime.session() as s:
         numbers = list(s.scalars(select(SettlementSheet.number)))
         assert numbers == [SHEET.format(vendor)], numbers
+
+
+def test_a_claim_posted_while_a_sheet_is_drawn_waits_and_is_refused(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Drawing a sheet locks the ledger projects it asks about, as a claim's posting does: a
+    claim posted meanwhile waits for the sheet and then sees it (on PostgreSQL it would
+    otherwise read past the uncommitted sheet, and both would pass)."""
+    lp, vendor = _world(runtime)
+    outcome: dict[str, object] = {}
+
+    def claim() -> None:
+        try:
+            with runtime.session() as s:
+                post_claim(s, lp, "annotation", "data_service", "10.00", "claim:RACE",
+                           incurred_on=date(2024, 5, 15), supplier="Prop Vendor")
+            outcome["claim"] = "posted"
+        except Conflict as err:
+            outcome["claim"] = err.details.get("reason_code")
+
+    racer = threading.Thread(target=claim)
+    with runtime.session() as s:
+        boss = s.scalars(select(User).where(User.username == "boss")).one()
+        draw_sheet(s, boss, vendor, WEEKS[1])  # week 1's work, up to 2024-05-19
+        racer.start()
+        time.sleep(1.5)  # the claim reaches the ledger project's lock and waits
+    racer.join(60)
+    assert outcome == {"claim": "paid_by_sheet"}
+    assert "claim:RACE" not in _claims(runtime)
 
 
 def test_every_refusal_is_worded_in_both_languages() -> None:
