@@ -38,6 +38,7 @@ from datamill.workforce.settlement import (
 from datamill.workforce.vendors import register_worker
 from tests._api import API, login
 from tests._cli import run_cli
+from tests.known_issues._web import csrf_of, web_login
 from tests.unit.ledger.helpers import approved_budget, line, make_approvers
 from tests.unit.ledger.test_events import custom_order
 from tests.unit.workforce.test_settlement_properties import WEEKS, _build
@@ -204,6 +205,33 @@ def test_a_claim_posted_while_a_sheet_is_drawn_waits_and_is_refused(
     racer.join(60)
     assert outcome == {"claim": "paid_by_sheet"}
     assert "claim:RACE" not in _claims(runtime)
+
+
+def test_the_web_and_the_api_word_a_refused_sheet_in_chinese(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The twin refusal (a sheet for work a claim pays) reads in the page's and the caller's
+    language too; nothing is drawn."""
+    lp, vendor = _world(runtime)
+    with runtime.session() as s:
+        submit_claim(s, lp, stage="annotation", supplier="Prop Vendor", quantity="1",
+                     unit_price="5", claim_no="REV-ZH", incurred_on=date(2024, 5, 15))
+    form = {"vendor_id": str(vendor), "period_start": WEEKS[1].isoformat()}
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "biz")
+        c.cookies.set("lang", "zh-CN")
+        r = c.post("/workforce/sheets/draw", data={**form, "csrf_token": csrf_of(c)},
+                   follow_redirects=False)
+        assert r.status_code == 409, r.text
+        assert "指名其为供应商的数据服务报销支付" in r.text and "claim:REV-ZH" in r.text
+        r = c.post(f"{API}/settlements", json={"vendor_id": vendor, "period_start":
+                                               WEEKS[1].isoformat()},
+                   headers={**login(c, "biz"), "Accept-Language": "zh-CN"})
+        assert r.status_code == 409, r.text
+        assert r.json()["reason_code"] == "paid_by_claims"
+        assert "结算单 WF-" in r.json()["detail"] and "never both" in r.json()["message_en"]
+    with runtime.session() as s:
+        assert len(s.scalars(select(SettlementSheet)).all()) == 1  # week 0's only
 
 
 def test_every_refusal_is_worded_in_both_languages() -> None:
