@@ -28,8 +28,9 @@ The refusals carry a ``reason_code``; :data:`REFUSAL_WORDS` words them in Englis
 Examples:
     >>> word_refusal("paid_by_sheet", {"source_ref": "claim:L-1", "supplier": "Huayu",
     ...     "sheet": "WF-0001-20240506", "sheet_status": "confirmed",
-    ...     "period_start": "2024-05-06", "last_day": "2024-05-12", "sheet_id": 1}, "zh-CN")[:30]
-    '报销 claim:L-1：Huayu 在该项目上的工作已由结算单 WF-0'
+    ...     "period_start": "2024-05-06", "last_day": "2024-05-12", "sheet_id": 1},
+    ...     "zh-CN").split("。")[0]
+    '报销 claim:L-1：Huayu 在该项目上的工作已由结算单 WF-0001-20240506（已确认，2024-05-06 至 2024-05-12）支付'
 """
 
 from __future__ import annotations
