@@ -14,11 +14,13 @@ import string
 import threading
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+import datamill
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.core.errors import Conflict
@@ -232,6 +234,19 @@ def test_the_web_and_the_api_word_a_refused_sheet_in_chinese(
         assert "结算单 WF-" in r.json()["detail"] and "never both" in r.json()["message_en"]
     with runtime.session() as s:
         assert len(s.scalars(select(SettlementSheet)).all()) == 1  # week 0's only
+
+
+def test_the_faces_and_the_demo_draw_pay_and_claim_only_through_paid_once() -> None:
+    """The guards live in datamill.paid_once: a face or the demo calling the wrapped services
+    itself would skip them (as the demo's money story once drew its sheet unchecked)."""
+    src = Path(datamill.__file__).resolve().parent
+    wrapped = re.compile(r"\b(create_settlement_sheet|settle_sheet|submit_expense_claim)\b"
+                         r"|claim=True")
+    found = [f"{path.relative_to(src)}:{n}" for face in ("cli", "api", "web", "demo")
+             for path in sorted((src / face).rglob("*.py"))
+             for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if wrapped.search(text)]
+    assert found == []
 
 
 def test_every_refusal_is_worded_in_both_languages() -> None:
