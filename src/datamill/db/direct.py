@@ -59,17 +59,21 @@ class _Plan:
     slots: tuple[_Slot, ...]
     metadata: SimpleResultMetaData | None  # the result's keys, None when no rows come back
     result_types: tuple[Any, ...]
-    row_processors: list[tuple[_Processor | None, ...]] = field(default_factory=list)
+    #: (column index, processor) of the columns that have one, worked out on the first run
+    row_processors: list[tuple[tuple[int, _Processor], ...]] = field(default_factory=list)
 
     def parameters(self, params: Mapping[str, Any] | None) -> Sequence[Any] | dict[str, Any]:
         """What ``construct_params`` and the execution context make of ``params``, from the
         slots worked out once."""
         given = params or {}
-        values = ((name, given[source] if source is not None else value, proc)
-                  for name, source, value, proc in self.slots)
+        out = []
+        for _name, source, value, proc in self.slots:
+            if source is not None:
+                value = given[source]
+            out.append(value if proc is None else proc(value))
         if self.positional:
-            return tuple(proc(v) if proc is not None else v for _name, v, proc in values)
-        return {name: (proc(v) if proc is not None else v) for name, v, proc in values}
+            return out
+        return {slot[0]: value for slot, value in zip(self.slots, out, strict=True)}
 
 
 class _Entry:
@@ -213,12 +217,17 @@ def _processed(plan: _Plan, dialect: Dialect, cursor: Any) -> list[Any]:
             raise exc.InvalidRequestError(
                 f"{len(description)} columns came back, {len(plan.result_types)} expected"
             )
+        found = (type_._cached_result_processor(dialect, desc[1])
+                 for type_, desc in zip(plan.result_types, description, strict=True))
         plan.row_processors.append(tuple(
-            type_._cached_result_processor(dialect, desc[1])
-            for type_, desc in zip(plan.result_types, description, strict=True)
-        ))
+            (index, proc) for index, proc in enumerate(found) if proc is not None))
     procs = plan.row_processors[0]
-    if not any(procs):
-        return list(fetched)
-    return [tuple(p(v) if p is not None else v for p, v in zip(procs, row, strict=True))
-            for row in fetched]
+    if not procs:
+        return fetched  # type: ignore[no-any-return]
+    rows = []
+    for row in fetched:
+        values = list(row)
+        for index, proc in procs:
+            values[index] = proc(values[index])
+        rows.append(tuple(values))
+    return rows

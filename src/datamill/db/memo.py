@@ -145,14 +145,16 @@ def run(
 
 def _connection(session: Session) -> Connection:
     """``session.connection()``, kept for the rest of the session's transaction (asking again
-    costs ~8 µs of the session's transaction bookkeeping, a dozen times a submit)."""
-    transaction = session.get_transaction()
+    costs ~8 µs of the session's transaction bookkeeping, a dozen times a submit). Kept per
+    (transaction, innermost savepoint): ``session.connection()`` is what emits a savepoint
+    ``begin_nested`` opened, so a new one is always asked for."""
+    now = (session.get_transaction(), session.get_nested_transaction())
     held = session.info.get(_CONNECTION)
-    if held is not None and transaction is not None and held[0] is transaction \
-            and transaction.is_active:  # (an inactive one: session.connection() says why)
-        return held[1]  # type: ignore[no-any-return]
+    if held is not None and now[0] is not None and held[0] == now and now[0].is_active:
+        return held[1]  # type: ignore[no-any-return]  # (inactive: session.connection() says why)
     connection = session.connection()
-    session.info[_CONNECTION] = (session.get_transaction(), connection)
+    session.info[_CONNECTION] = ((session.get_transaction(), session.get_nested_transaction()),
+                                 connection)
     return connection
 
 
