@@ -48,6 +48,7 @@ __all__ = [
     "ModalityPlugin",
     "Preannotator",
     "PromptAwareValidation",
+    "RegionUnits",
     "RequirementAwareScoring",
     "check_verdicts_of",
     "flag_item_in",
@@ -214,6 +215,21 @@ class Aggregatable(Protocol):
         applied, region answers merged across ``payloads`` (kept when more than half of the
         annotators drew a matching one, IoU >= 0.5, median geometry), free text from the
         first payload."""
+        ...
+
+
+@runtime_checkable
+class RegionUnits(Protocol):
+    """OPTIONAL, beside :class:`Aggregatable`: region answers (text spans) as questions.
+
+    ``region_units({author: payload})`` groups the regions of one item's answers across
+    annotators and returns ``(author, key, label)`` rows, one per annotator and group (a label
+    such as ``O`` for an annotator who drew none there). The engine adds them to the
+    categorical units, so agreement, the aggregate's confidence and split detection (a group
+    labelled three ways by three annotators) count them; ``merge_aggregate`` still merges the
+    regions themselves."""
+
+    def region_units(self, payloads: Mapping[int, JsonValue]) -> list[tuple[int, str, str]]:
         ...
 
 

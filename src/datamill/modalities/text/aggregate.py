@@ -6,6 +6,13 @@ label, where a span is named by its offsets ``start:end``. NER spans are not uni
 merged: a span is kept when more than half of the annotators drew one with the same label and
 character IoU >= 0.5, with the most common offsets of its group (ties: the earliest). Tokens
 and free-text attributes come from the first payload.
+
+Span units (:func:`span_units`, the optional ``region_units`` of the contract): the spans of
+one item's answers are grouped across annotators by character IoU >= 0.5 whatever their label;
+each group is one question ``span:<start>:<end>`` (its most common offsets), and every
+annotator answers it with the label of their span there, or ``O`` (:data:`NO_SPAN`) when they
+drew none. These are what agreement, confidence and split detection count (a span labelled
+LOC, PER and ORG by three annotators is a split); the merge above still decides the spans.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ from pydantic import ValidationError
 from datamill.core.errors import InvalidInput
 from datamill.modalities.text.schema import Relation, Span, TextAnnotation
 
-__all__ = ["MATCH_IOU", "aggregation_units", "merge_aggregate", "span_iou"]
+__all__ = ["MATCH_IOU", "NO_SPAN", "aggregation_units", "merge_aggregate", "span_iou",
+           "span_units"]
 
 MATCH_IOU: Final = 0.5
+NO_SPAN: Final = "O"  # an annotator who drew no span where others did (BIO's "outside")
 
 
 def _parse(payload: Any) -> TextAnnotation:
@@ -57,6 +66,37 @@ def aggregation_units(payload: Any) -> dict[str, str]:
         if head is not None and tail is not None:
             units[f"relation:{_key(head)}|{_key(tail)}"] = r.label
     return units
+
+
+def span_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+    """(author, ``span:<start>:<end>``, label or :data:`NO_SPAN`) for every span group of one
+    item's answers (see the module docstring); ``[]`` when nobody drew a span."""
+    anns = {author: _parse(p) for author, p in payloads.items()}
+    pool = sorted((s.start, s.end, s.label, str(a), a) for a, ann in anns.items()
+                  for s in ann.spans)
+    used: set[int] = set()
+    rows: list[tuple[int, str, str]] = []
+    keys: set[str] = set()
+    for n, (start, end, label, _order, who) in enumerate(pool):
+        if n in used:
+            continue
+        used.add(n)
+        seed = Span(start=start, end=end, label=label)
+        group: dict[int, tuple[int, int, str]] = {who: (start, end, label)}
+        for m, (s2, e2, l2, _o2, other) in enumerate(pool):
+            if m in used or other in group:
+                continue
+            if span_iou(seed, Span(start=s2, end=e2, label=l2)) >= MATCH_IOU:
+                group[other] = (s2, e2, l2)
+                used.add(m)
+        counts = Counter((s, e) for s, e, _ in group.values())
+        (s0, e0), _ = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        key = f"span:{s0}:{e0}"
+        while key in keys:  # the same offsets drawn twice by one annotator: a second question
+            key += "'"
+        keys.add(key)
+        rows += [(a, key, group[a][2] if a in group else NO_SPAN) for a in anns]
+    return rows
 
 
 def _merge_spans(anns: Sequence[TextAnnotation]) -> list[tuple[Span, int]]:

@@ -249,6 +249,10 @@ class TextPlugin:
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         return aggregate.merge_aggregate(payloads, decided)
 
+    def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+        """Spans as questions, grouped across annotators (see :func:`aggregate.span_units`)."""
+        return aggregate.span_units(payloads)
+
     # -- quality
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
         """Spans added, removed or relabelled, classes and sentiment (see :mod:`.compare`)."""
