@@ -27,7 +27,12 @@ def aggregate_cmd(
         help="majority_vote, dawid_skene, glad or bradley_terry (default: the spec's)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Re-aggregate every overlapped item of a project (idempotent)."""
+    """Re-aggregate every overlapped item of a project (idempotent).
+
+    Items past review (accepted or edited by a reviewer, batched, accepted, delivered) are
+    skipped with the reason; an item whose aggregate already holds the same answer is counted
+    unchanged, whatever the method.
+    """
     from datamill.compliance.roles import Action
     from datamill.compliance.users import get_user, require
     from datamill.production.projects import find_project
@@ -45,6 +50,9 @@ def aggregate_cmd(
                   f"(review adjudicates), {len(r['skipped'])} skipped")
         for skip in r["skipped"]:
             out.print(f"  - item {skip['item_id']}: {skip['reason']}")
+        if r.get("waiting_for_annotator"):
+            notice = r["waiting_for_annotator"]
+            out.print(f"notice [{notice['code']}]: {notice['message']}", soft_wrap=True)
 
     emit(report, as_json, render)
 
@@ -70,6 +78,8 @@ def agreement_cmd(
             f"Krippendorff's alpha {_fmt(r['krippendorff_alpha'])}, Cohen's kappa "
             f"{_fmt(r['cohen_kappa'])}, Fleiss' kappa {_fmt(r['fleiss_kappa'])}"
         )
+        if r.get("no_units_reason"):
+            out.print(f"  ({r['no_units_reason']})")
         for figure in r["unavailable"].values():
             out.print(f"  ({figure['reason']})")
         t = Table("annotator", "answers", "agreement with the aggregate", "split, not counted")

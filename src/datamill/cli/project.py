@@ -160,6 +160,9 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
         for row in v["check_failures"]:
             c.add_row(row["check"], str(row["items"]))
         out.print(c)
+        if v.get("waiting_for_annotator"):
+            notice = v["waiting_for_annotator"]
+            out.print(f"notice [{notice['code']}]: {notice['message']}", soft_wrap=True)
 
     emit(board, as_json, render)
 

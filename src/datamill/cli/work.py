@@ -41,6 +41,7 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
     Only checked items get tasks: when items still wait for 'datamill data check', it says so
     (with --json: on stderr, the list on stdout stays as it is).
     """
+    from datamill.production.dashboard import waiting_for_annotator
     from datamill.production.packaging import unchecked_items
     from datamill.production.projects import find_project
     from datamill.production.tasks import create_packages
@@ -50,12 +51,18 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
         made = create_packages(s, pid, stage, actor_id=actor.id)
         unchecked = unchecked_items(s, pid)
+        waiting = waiting_for_annotator(s, pid) if stage == "annotate" else None
     hint = (f"{counted(unchecked, 'item')} not checked yet (packaging takes checked items"
             f" only): run `datamill data check {project}` first, then package again"
             ) if unchecked else None
     emit(made, as_json, lambda m: out.print(f"created {counted(len(m), f'{stage} package')}"))
     if hint:
         (console if as_json else out).print(f"hint: {hint}", soft_wrap=True)
+    if waiting:  # --json: on stderr as JSON, the list on stdout stays as it is
+        if as_json:
+            console.print_json(data={"notice": waiting})
+        else:
+            out.print(f"notice [{waiting['code']}]: {waiting['message']}", soft_wrap=True)
 
 
 @app.command("packages")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import (
@@ -32,6 +32,7 @@ from datamill.production.schemas import DeliveryOut
 
 __all__ = [
     "STAGE_ORDER",
+    "WAITING_CODE",
     "batches_for_inspection",
     "check_failures",
     "dashboard",
@@ -45,6 +46,7 @@ __all__ = [
     "review_waiting",
     "sample_texts",
     "throughput",
+    "waiting_for_annotator",
     "worst_files",
 ]
 
@@ -198,8 +200,53 @@ def deliveries(session: Session, project_id: int) -> list[dict[str, Any]]:
     return out
 
 
+#: the coded notice of :func:`waiting_for_annotator` (the pages translate it by this code)
+WAITING_CODE = "waiting_for_new_annotator"
+
+
+def waiting_for_annotator(session: Session, project_id: int) -> dict[str, Any] | None:
+    """Items whose annotate task has room under its overlap (an extra annotator asked for by
+    aggregation, or a spec overlap above the team's size) but that every annotator of the
+    project has already answered or holds: nobody can claim them, so they wait until a project
+    manager adds an annotator. None when no item waits so; else the coded notice: ``code``,
+    ``items``, ``annotators`` (the project's active annotators) and an English ``message``.
+    Annotators are the active members whose role annotates as a member (annotator, vendor
+    worker); an administrator may annotate anywhere but is not counted as the team."""
+    from datamill.compliance.permissions import Scope, role_scope  # noqa: PLC0415 - cycle
+    from datamill.compliance.roles import Action  # noqa: PLC0415
+
+    members = session.execute(
+        select(User.id, User.role).join(ProjectMember, ProjectMember.user_id == User.id)
+        .where(ProjectMember.project_id == project_id, User.is_active.is_(True))
+    ).tuples().all()
+    team = [uid for uid, role in members if role_scope(role, Action.ANNOTATE) is Scope.MEMBER]
+    answered = (
+        select(func.count(TaskAssignment.id))
+        .where(TaskAssignment.task_id == Task.id, TaskAssignment.user_id.in_(team))
+        .scalar_subquery()
+    ) if team else None
+    query = select(func.count(Task.id)).where(
+        Task.project_id == project_id, Task.stage == "annotate", Task.kind == "work",
+        Task.status == "open", Task.active_claims < Task.overlap, Task.active_claims > 0,
+    )
+    if answered is not None:
+        query = query.where(answered >= len(team))
+    items = int(session.scalar(query) or 0)
+    if not items:
+        return None
+    who = (f"all {len(team)} annotator{'s' if len(team) != 1 else ''} of the project have "
+           "answered them") if team else "the project has no annotator"
+    return {
+        "code": WAITING_CODE, "items": items, "annotators": len(team),
+        "message": f"{items} item{'s' if items != 1 else ''} wait for an annotator who has not "
+                   f"answered {'them' if items != 1 else 'it'} yet ({who}): a project manager "
+                   "must add one (datamill project add-member PROJECT USERNAME --as PM)",
+    }
+
+
 def dashboard(session: Session, project_id: int) -> dict[str, Any]:
     return {
+        "waiting_for_annotator": waiting_for_annotator(session, project_id),
         "progress": progress_by_status(session, project_id),
         "throughput": throughput(session, project_id),
         "check_failures": check_failures(session, project_id),

@@ -18,8 +18,12 @@ method and a per-item confidence in ``aggregation_method`` / ``confidence``:
   :func:`unresolved_units`), and review must adjudicate it (an edit) before it can be accepted.
 * **Per project, in a batch** (:func:`aggregate_project`): the dataset-level methods (Dawid–Skene,
   GLAD, Bradley–Terry need every item) re-aggregate every overlapped item. Idempotent: an item
-  whose current aggregate already has the same method, payload and confidence gets no new
-  version. Items whose current version is a reviewer's edit are skipped with that reason.
+  whose current aggregate already holds the same answer gets no new version (``unchanged``,
+  whatever method wrote it), except a majority-vote aggregate of a split item, which a
+  dataset-level method decides. Items past review (a reviewer accepted or edited them, or they
+  are batched for inspection, accepted or delivered) are never re-aggregated: their answers
+  still inform a dataset-level fit, but they are listed as skipped with the reason, so the
+  version reviewed is the version delivered.
 
 Each annotator counts once per item: their latest submitted version (a rework resubmission
 replaces the earlier one). Modalities without the optional ``Aggregatable`` methods keep the
@@ -37,12 +41,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
-from datamill.modalities.base import Aggregatable, AnnotationDoc
+from datamill.modalities.base import Aggregatable, AnnotationDoc, RegionUnits
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import write_version
-from datamill.production.models import Annotation, Item, Project, Task
+from datamill.production.dashboard import waiting_for_annotator
+from datamill.production.models import Annotation, Item, Project, Review, Task
 from datamill.qc.aggregation import CATEGORICAL_METHODS, METHODS, bradley_terry, decide
 
 __all__ = [
@@ -52,12 +58,19 @@ __all__ = [
     "answer_units",
     "latest_answers",
     "project_plugin",
+    "split_answers",
     "split_units",
     "unresolved_items",
     "unresolved_units",
 ]
 
 _ROUND = 6  # confidences are compared at this precision for idempotence
+#: item statuses past review: a new aggregate would no longer be what was inspected/delivered
+_PAST_REVIEW = {
+    "batched": "it is in a batch for sampling inspection",
+    "accepted": "its batch was accepted by inspection",
+    "delivered": "it was delivered",
+}
 
 
 @dataclass
@@ -72,6 +85,8 @@ class AggregationReport:
     unresolved: list[int] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     confidence: dict[int, float | None] = field(default_factory=dict)
+    #: items no annotator of the project can take any more (``dashboard.waiting_for_annotator``)
+    waiting_for_annotator: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +94,7 @@ class AggregationReport:
             "unchanged": self.unchanged, "routed": self.routed, "unresolved": self.unresolved,
             "skipped": self.skipped,
             "confidence": {str(k): v for k, v in self.confidence.items()},
+            "waiting_for_annotator": self.waiting_for_annotator,
         }
 
 
@@ -112,12 +128,15 @@ def latest_answers(
 
 
 def answer_units(plugin: Any, answers: Mapping[int, Annotation]) -> list[tuple[int, str, str]]:
-    """(author, question key, label) for every categorical answer and every pair outcome."""
+    """(author, question key, label) for every categorical answer, every pair outcome and (a
+    modality with ``region_units``: text spans) every region grouped across annotators."""
     rows: list[tuple[int, str, str]] = []
     for author, ann in answers.items():
         rows += [(author, k, str(v)) for k, v in plugin.aggregation_units(ann.payload).items()]
         rows += [(author, f"pair:{left}|{right}", out)
                  for left, right, out in plugin.pairwise_units(ann.payload)]
+    if isinstance(plugin, RegionUnits):
+        rows += plugin.region_units({a: ann.payload for a, ann in answers.items()})
     return rows
 
 
@@ -167,6 +186,32 @@ def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
     return split_units(answer_units(plugin, answers)) if len(answers) > 1 else {}
 
 
+def split_answers(session: Session, item: Item) -> list[dict[str, Any]]:
+    """What each annotator answered to every split question of an unresolved item (for the
+    reviewer who adjudicates it): ``key``, ``start``/``end`` for a text span (else None) and
+    ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
+    not split."""
+    split = unresolved_units(session, item)
+    if not split:
+        return []
+    _project, plugin = project_plugin(session, item.project_id)
+    answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
+    names = dict(session.execute(
+        select(User.id, User.username).where(User.id.in_(list(answers)))
+    ).tuples().all())
+    by_key: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for author, key, label in answer_units(plugin, answers):
+        if key in split:
+            by_key[key].append({"username": names.get(author, str(author)), "label": label})
+    out: list[dict[str, Any]] = []
+    for key in sorted(split):
+        start = end = None
+        if key.startswith("span:"):
+            start, end = (int(v) for v in key[len("span:"):].rstrip("'").split(":"))
+        out.append({"key": key, "start": start, "end": end, "answers": by_key[key]})
+    return out
+
+
 def unresolved_items(session: Session, project_id: int) -> set[int]:
     """The project's items still split with no majority under a majority-vote aggregate: never
     batched (so never delivered) until a reviewer's edit or a dataset-level method decides them.
@@ -182,8 +227,11 @@ def unresolved_items(session: Session, project_id: int) -> set[int]:
 def _store(
     session: Session, item: Item, plugin: Any, project: Project, answers: Mapping[int, Annotation],
     decided: Mapping[str, str], confidence: float | None, method: str, task_id: int | None,
+    *, same_answer_is_unchanged: bool = False,
 ) -> Annotation | None:
-    """Write the aggregate version unless the current one already is exactly it."""
+    """Write the aggregate version unless the current one already is exactly it (with
+    ``same_answer_is_unchanged``: unless the current aggregate holds the same payload, whatever
+    method and confidence wrote it)."""
     ordered = [answers[a] for a in sorted(answers, key=lambda a: answers[a].version)]
     merged = plugin.merge_aggregate([a.payload for a in ordered], dict(decided))
     req = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
@@ -193,6 +241,9 @@ def _store(
         else None
     if (current is not None and current.kind == "aggregate" and current.aggregation_method == method
             and current.payload == doc.payload and current.confidence == conf):
+        return None
+    if (same_answer_is_unchanged and current is not None and current.kind == "aggregate"
+            and current.payload == doc.payload):
         return None
     ann = write_version(
         session, item, base_version=item.current_version, payload=doc, stage="annotate",
@@ -306,7 +357,7 @@ def aggregate_project(
                                    f"({len(by_author)} of {open_tasks[item_id]} answers in)"})
             continue
         item_units = answer_units(plugin, by_author)
-        split[item_id] = method == "majority_vote" and bool(split_units(item_units))
+        split[item_id] = bool(split_units(item_units))  # under majority vote
         rows += [(a, item_id, k, v) for a, k, v in item_units]
     labels, conf = _decide_all(method, rows) if rows else ({}, {})
     per_item: dict[int, dict[str, str]] = defaultdict(dict)
@@ -321,10 +372,13 @@ def aggregate_project(
         _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
                        min(per_conf[item_id]) if per_conf[item_id] else None,
                        min_confidence, spec_overlap, split=split.get(item_id, False))
+    session.flush()
+    report.waiting_for_annotator = waiting_for_annotator(session, project_id)
     record_audit(
         session, actor_id=actor_id, action="aggregate.project", object_type="project",
         object_id=project_id, project_id=project_id,
-        data={k: v for k, v in report.to_dict().items() if k != "confidence"},
+        data={k: v for k, v in report.to_dict().items()
+              if k not in ("confidence", "waiting_for_annotator")},
     )
     session.flush()
     return report
@@ -336,9 +390,17 @@ def _aggregate_one(
     min_confidence: float, spec_overlap: int, *, split: bool = False,
 ) -> None:
     """Store one item's aggregate; route it to one extra annotator when its confidence is low
-    or it is split with no majority (majority vote only), else list a split item unresolved."""
+    or it is split with no majority (majority vote only), else list a split item unresolved.
+    ``split``: the item's answers have no majority on some question (whatever the method)."""
+    majority_split = split
+    split = split and report.method == "majority_vote"
     item = session.get(Item, item_id)
     if item is None:
+        return
+    past = _past_review(session, item)
+    if past is not None:
+        report.skipped.append({"item_id": item_id, "reason": f"past review: {past}; not "
+                               "re-aggregated (the reviewed version stays current)"})
         return
     current = session.get(Annotation, item.current_annotation_id) if item.current_annotation_id \
         else None
@@ -350,8 +412,14 @@ def _aggregate_one(
         select(Task).where(Task.item_id == item_id, Task.stage == "annotate", Task.kind == "work")
     ).first()
     report.confidence[item_id] = confidence
+    # the same answer is no new version, unless a dataset-level method decides a majority
+    # vote's split (its label there was no decision)
+    redecides = (current is not None and current.kind == "aggregate"
+                 and current.aggregation_method == "majority_vote"
+                 and report.method != "majority_vote" and majority_split)
     stored = _store(session, item, plugin, project, by_author, decided, confidence,
-                    report.method, task.id if task else None)
+                    report.method, task.id if task else None,
+                    same_answer_is_unchanged=not redecides)
     if stored is None:
         report.unchanged += 1
     else:
@@ -363,6 +431,23 @@ def _aggregate_one(
         report.routed.append(item_id)
     elif split:
         report.unresolved.append(item_id)
+
+
+def _past_review(session: Session, item: Item) -> str | None:
+    """Why an item is past review (None when it is not): batched, accepted or delivered, or
+    reviewed by a person (the latest verdict an accept or an edit; a project without a review
+    stage marks its items ``reviewed`` with no verdict, and those stay open to aggregation)."""
+    if item.status in _PAST_REVIEW:
+        return _PAST_REVIEW[item.status]
+    if item.status != "reviewed":
+        return None
+    verdict = session.scalars(
+        select(Review.verdict).where(Review.item_id == item.id)
+        .order_by(Review.id.desc()).limit(1)
+    ).first()
+    if verdict in ("accept", "edit"):
+        return f"a reviewer {'accepted' if verdict == 'accept' else 'edited'} it"
+    return None
 
 
 def _reopen_for_extra(session: Session, item: Item, task: Task, spec_overlap: int) -> bool:

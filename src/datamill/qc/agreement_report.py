@@ -1,8 +1,10 @@
 """Agreement of a project's overlapping answers: per project, per batch and per annotator.
 
-Units are the modality's categorical answers (``aggregation_units``) and pair outcomes
-(``pairwise_units``) of every item with at least two annotators, each annotator's latest first
-pass counting once. Per annotator, agreement is the share of their answers equal to the item's
+Units are the modality's categorical answers (``aggregation_units``), pair outcomes
+(``pairwise_units``) and grouped regions (``region_units``: text spans, each labelled or ``O``
+per annotator) of every item with at least two annotators, each annotator's latest first
+pass counting once. ``overlapped_items`` counts those items; when they hold no unit at all,
+``no_units_reason`` says so (rather than "nobody overlapped"). Per annotator, agreement is the share of their answers equal to the item's
 decision: the units of the item's current ``aggregate`` version where there is one (so a
 Dawid–Skene run counts), else the majority of the item's answers. A question split with no
 majority (a 1-1 between two annotators) has no decision unless a dataset-level method made one:
@@ -33,9 +35,17 @@ _UnitRow = tuple[tuple[int, str], int, str]
 def _rows(session: Session, project_id: int, item_ids: list[int] | None
           ) -> tuple[list[_UnitRow], dict[tuple[int, str], str]]:
     """(unit, annotator, label) rows and the decided label of every unit."""
+    rows, decided, _overlapped = _rows_counted(session, project_id, item_ids)
+    return rows, decided
+
+
+def _rows_counted(session: Session, project_id: int, item_ids: list[int] | None
+                  ) -> tuple[list[_UnitRow], dict[tuple[int, str], str], int]:
+    """:func:`_rows` and the number of items answered by two or more annotators."""
     _project, plugin = project_plugin(session, project_id)
     if not isinstance(plugin, Aggregatable):
-        return [], {}
+        return [], {}, 0
+    overlapped = 0
     rows: list[_UnitRow] = []
     decided: dict[tuple[int, str], str] = {}
     answers = latest_answers(session, project_id, item_ids)
@@ -46,6 +56,7 @@ def _rows(session: Session, project_id: int, item_ids: list[int] | None
     for item_id, by_author in answers.items():
         if len(by_author) < 2:
             continue
+        overlapped += 1
         item_rows = [((item_id, k), a, v) for a, k, v in answer_units(plugin, by_author)]
         rows += item_rows
         agg = currents.get(item_id)
@@ -65,7 +76,7 @@ def _rows(session: Session, project_id: int, item_ids: list[int] | None
                 continue  # undecided
             top = max(counts.values())
             decided.setdefault((item_id, key), next(lb for lb, n in counts.items() if n == top))
-    return rows, decided
+    return rows, decided, overlapped
 
 
 def _per_annotator(session: Session, rows: list[_UnitRow], decided: dict[tuple[int, str], str]
@@ -106,9 +117,11 @@ def project_agreement(
             raise NotFound(f"project {project_id} has no batch {batch_id}", batch_id=batch_id)
         item_ids = list(session.scalars(select(BatchItem.item_id).where(
             BatchItem.batch_id == batch_id)))
-    rows, decided = _rows(session, project_id, item_ids)
+    rows, decided, overlapped = _rows_counted(session, project_id, item_ids)
     out: dict[str, Any] = {"project_id": project_id, "batch_id": batch_id,
                            "modality": project.modality, **summary(rows),
+                           "overlapped_items": overlapped,
+                           "no_units_reason": _no_units_reason(overlapped, rows),
                            "per_annotator": _per_annotator(session, rows, decided)}
     if batch_id is None:
         batches = []
@@ -119,6 +132,17 @@ def project_agreement(
             batches.append({"batch_id": b.id, "name": b.name, **summary(in_batch)})
         out["batches"] = batches
     return out
+
+
+def _no_units_reason(overlapped: int, rows: list[_UnitRow]) -> str | None:
+    """Why there is no figure, in one sentence (None when there are units)."""
+    if rows:
+        return None
+    if not overlapped:
+        return "no item has answers from two or more annotators yet"
+    return (f"{overlapped} item{'s' if overlapped != 1 else ''} have answers from two or more "
+            "annotators, but none of them holds an answer this project's agreement compares "
+            "(a class, label, span, pair or score)")
 
 
 def annotator_agreement(session: Session, user_id: int) -> float | None:

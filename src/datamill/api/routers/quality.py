@@ -118,6 +118,13 @@ class SkippedItem(BaseModel):
     reason: str
 
 
+class WaitingNotice(BaseModel):
+    code: str = Field(description="waiting_for_new_annotator")
+    items: int
+    annotators: int = Field(description="The project's active annotators")
+    message: str
+
+
 class AggregationReportOut(BaseModel):
     project_id: int
     method: str
@@ -129,6 +136,9 @@ class AggregationReportOut(BaseModel):
         "Items split with no majority after their extra annotator: review adjudicates them"))
     skipped: list[SkippedItem]
     confidence: dict[str, float | None] = Field(description="Per item id")
+    waiting_for_annotator: WaitingNotice | None = Field(None, description=(
+        "Items no annotator of the project can take any more (all have answered them): a "
+        "project manager must add one; null when none waits so"))
 
 
 class AgreementFigures(BaseModel):
@@ -165,6 +175,10 @@ class AgreementOut(AgreementFigures):
     project_id: int
     batch_id: int | None
     modality: str
+    overlapped_items: int = Field(0, description="Items answered by two or more annotators")
+    no_units_reason: str | None = Field(None, description=(
+        "Why units is 0 (nobody overlapped yet, or the overlapped answers hold nothing to "
+        "compare); null when there are units"))
     per_annotator: list[AnnotatorAgreement]
     batches: list[BatchAgreement] | None = None
 
@@ -176,7 +190,8 @@ def aggregate_endpoint(
     user: Manager,
     body: Annotated[AggregateRequest | None, Body()] = None,
 ) -> AggregationReportOut:
-    """Re-aggregate every overlapped item (idempotent: re-running writes no new versions)."""
+    """Re-aggregate every overlapped item (idempotent: re-running writes no new versions; items
+    past review are skipped with the reason; the same answer is unchanged whatever the method)."""
     from datamill.qc.aggregating import aggregate_project
 
     report = aggregate_project(
