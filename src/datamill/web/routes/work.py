@@ -25,7 +25,7 @@ from datamill.production.annotating import (
     submit_annotation,
 )
 from datamill.production.hooks import check_submission
-from datamill.production.models import Project
+from datamill.production.models import Item, Project
 from datamill.production.projects import get_project
 from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
@@ -279,6 +279,14 @@ def _document_review_context(
     }
 
 
+def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
+    """The annotators' answers to an unresolved item's split questions (``[]`` otherwise)."""
+    from datamill.qc.aggregating import split_answers  # noqa: PLC0415 - numpy: only here
+
+    item = session.get(Item, item_id)
+    return split_answers(session, item) if item is not None else []
+
+
 @router.get("/review/{task_id}", response_class=HTMLResponse)
 def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
     """The reviewer's page: the one the task's modality names (``review_template``)."""
@@ -288,6 +296,7 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
     ctx = _review_context(session, task)
     ctx.update(_document_review_context(session, task, plugin, req, ctx))
     ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
+    ctx["split"] = _split(session, task.item_id)
     ctx.update(preview_context(plugin, view.item_id, view.attributes))
     return render(request, getattr(plugin, "review_template", "review.html"), me, task=view, **ctx)
 
