@@ -363,3 +363,27 @@ def test_items_waiting_for_a_new_annotator_are_announced(
         add_member(s, pid, fourth, actor_id=None)
     report = _cli(runtime, monkeypatch, "quality", "aggregate", str(pid), "--as", "pm")
     assert report["waiting_for_annotator"] is None
+
+
+def test_span_units_group_spans_across_annotators_whatever_their_label() -> None:
+    from datamill.modalities.text.aggregate import span_units
+    from datamill.qc.aggregating import split_units
+
+    answers = {
+        1: _ner([(0, 2, "PER"), (3, 5, "LOC"), (10, 14, "ORG")]),
+        2: _ner([(0, 2, "PER"), (3, 5, "PER")]),
+        3: _ner([(0, 3, "PER"), (3, 5, "ORG"), (10, 14, "ORG"), (10, 14, "LOC")]),
+    }
+    rows = span_units(answers)
+    by_key: dict[str, dict[int, str]] = {}
+    for author, key, label in rows:
+        by_key.setdefault(key, {})[author] = label
+    assert by_key == {
+        "span:0:2": {1: "PER", 2: "PER", 3: "PER"},  # 0:3 overlaps 0:2 (IoU 2/3)
+        "span:3:5": {1: "LOC", 2: "PER", 3: "ORG"},  # the three-way split
+        "span:10:14": {1: "ORG", 2: "O", 3: "LOC"},
+        "span:10:14'": {1: "O", 2: "O", 3: "ORG"},  # annotator 3 drew it twice
+    }
+    assert set(split_units(rows)) == {"span:3:5", "span:10:14"}
+    reordered = span_units(dict(reversed(list(answers.items()))))
+    assert sorted(reordered) == sorted(rows)  # the annotators' order changes nothing

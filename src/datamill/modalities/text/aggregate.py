@@ -81,16 +81,21 @@ def span_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
         if n in used:
             continue
         used.add(n)
-        seed = Span(start=start, end=end, label=label)
         group: dict[int, tuple[int, int, str]] = {who: (start, end, label)}
-        for m, (s2, e2, l2, _o2, other) in enumerate(pool):
+        for m in range(n + 1, len(pool)):  # sorted by start: later ones only
+            s2, e2, l2, _o2, other = pool[m]
+            if s2 >= end:
+                break  # no overlap from here on
             if m in used or other in group:
                 continue
-            if span_iou(seed, Span(start=s2, end=e2, label=l2)) >= MATCH_IOU:
+            if (min(end, e2) - s2) / (max(end, e2) - start) >= MATCH_IOU:  # IoU, s2 >= start
                 group[other] = (s2, e2, l2)
                 used.add(m)
-        counts = Counter((s, e) for s, e, _ in group.values())
-        (s0, e0), _ = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(group) == 1:
+            s0, e0 = start, end
+        else:
+            counts = Counter((s, e) for s, e, _ in group.values())
+            (s0, e0), _ = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         key = f"span:{s0}:{e0}"
         while key in keys:  # the same offsets drawn twice by one annotator: a second question
             key += "'"
