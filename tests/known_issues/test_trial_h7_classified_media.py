@@ -1,7 +1,8 @@
 """Trial (second user, 2026-12-04): after a project was classified above their clearance, its
 annotator could still download the audio of an item they had worked on (the media route asked
 the item's own sensitivity and that they held a task, never the project's level), while its
-tasks answered 403. The item's media answer 403 too now."""
+tasks answered 403. The item's media are shut too now, and both answer as for ids never
+given out (404): the project is hidden from them."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def test_classifying_the_project_shuts_the_media_of_items_worked_on(
         assert client.get(media, headers=ann).status_code == 200  # the holder hears it
         with runtime.session() as s:
             set_classification(s, users["admin"], pid, "secret")
-        assert client.get(f"{API}/tasks/{task['id']}", headers=ann).status_code == 403
+        # shut as for ids never given out: the project is hidden from them now
+        assert client.get(f"{API}/tasks/{task['id']}", headers=ann).status_code == 404
         refused = client.get(media, headers=ann)
-        assert refused.status_code == 403, refused.text
+        assert refused.status_code == 404, refused.text

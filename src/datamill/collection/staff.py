@@ -27,6 +27,7 @@ from datamill.collection.models import (
     RerecordRequest,
 )
 from datamill.collection.quotas import collection_spec
+from datamill.compliance.access import hide_unseen
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
@@ -245,6 +246,7 @@ def _invite_dict(inv: CollectionInvite, subject_id: str) -> dict[str, Any]:
 
 def revoke_invite(session: Session, actor: User, invite_id: int) -> dict[str, Any]:
     inv = get_or_raise(session, CollectionInvite, invite_id, "invitation", invite_id=invite_id)
+    hide_unseen(session, actor, inv.project_id, "invitation", invite_id, invite_id=invite_id)
     _project(session, actor, inv.project_id, Action.MANAGE_PROJECT)
     inv.revoked_at = inv.revoked_at or utcnow()
     subject = session.get(CollectionSubject, inv.subject_row_id)
@@ -303,6 +305,7 @@ def request_rerecord(
     """Ask the subject who recorded ``item_id`` to record its prompt again (a recording problem
     found in review or inspection). Reviewers, inspectors and project managers may."""
     item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    hide_unseen(session, actor, item.project_id, "item", item_id, item_id=item_id)
     if not any(_may(session, actor, a, item.project_id)
                for a in (Action.MANAGE_PROJECT, Action.REVIEW, Action.INSPECT)):
         raise Forbidden(f"role {actor.role!r} may not ask for re-recordings in this project")

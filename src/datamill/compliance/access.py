@@ -8,14 +8,14 @@ from __future__ import annotations
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.classification import visible_project_ids
+from datamill.compliance.classification import is_cleared, visible_project_ids
 from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.permissions import Scope, role_scope
-from datamill.compliance.roles import Action, allowed
+from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import is_member, require
 from datamill.core.errors import Forbidden, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.production.models import (
     Batch,
     Delivery,
@@ -30,6 +30,7 @@ from datamill.production.schemas import ItemOut, ProjectOut
 __all__ = [
     "batch_project",
     "delivery_project",
+    "hide_unseen",
     "inspection_project",
     "item_row",
     "list_items",
@@ -41,6 +42,9 @@ __all__ = [
     "require_project_basics",
     "require_task_view",
     "require_worker",
+    "seen_item",
+    "seen_task",
+    "sees_project",
     "sees_project_basics_only",
     "stage_action",
 ]
@@ -48,29 +52,78 @@ __all__ = [
 _STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW, "listen": Action.ANNOTATE}
 
 
-def package_row(session: Session, package_id: int) -> WorkPackage:
+def sees_project(session: Session, user: User, project_id: int) -> bool:
+    """Whether ``user`` may know that the project and what is in it exist: admins; otherwise
+    someone cleared for its classification who is a member or whose role views every project
+    (auditors, the data-security office)."""
+    if user.role == Role.ADMIN:
+        return True
+    if not is_cleared(session, user, project_id):
+        return False
+    return role_scope(user.role, Action.VIEW_PROJECT) is Scope.ANY or is_member(
+        session, project_id, user.id)
+
+
+def hide_unseen(session: Session, user: User | None, project_id: int, what: str, ident: int,
+                **context: object) -> int:
+    """``project_id``, unless ``user`` may not see the project (:func:`sees_project`): then the
+    very NotFound a missing ``what`` with id ``ident`` raises, so that asking for an object of a
+    project one cannot see answers as for an id never given out (no probing for ids). ``user``
+    None checks nothing (service callers that authorise otherwise)."""
+    if user is not None and not sees_project(session, user, project_id):
+        raise not_found(what, ident, **context)
+    return project_id
+
+
+def package_row(session: Session, package_id: int, viewer: User | None = None) -> WorkPackage:
+    """The package (as missing when ``viewer`` may not see its project)."""
     pkg = get_or_raise(session, WorkPackage, package_id, "work package", package_id=package_id)
+    hide_unseen(session, viewer, pkg.project_id, "work package", package_id,
+                package_id=package_id)
     return pkg
 
 
-def batch_project(session: Session, batch_id: int) -> int:
+def batch_project(session: Session, batch_id: int, viewer: User | None = None) -> int:
+    """The batch's project (the batch as missing when ``viewer`` may not see it)."""
     batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
-    return batch.project_id
+    return hide_unseen(session, viewer, batch.project_id, "batch", batch_id, batch_id=batch_id)
 
 
-def inspection_project(session: Session, inspection_id: int) -> int:
+def inspection_project(session: Session, inspection_id: int,
+                       viewer: User | None = None) -> int:
+    """The inspection's project (the inspection as missing when ``viewer`` may not see it)."""
     insp = get_or_raise(session, Inspection, inspection_id, "inspection", inspection_id=inspection_id)
-    return batch_project(session, insp.batch_id)
+    return hide_unseen(session, viewer, batch_project(session, insp.batch_id), "inspection",
+                       inspection_id, inspection_id=inspection_id)
 
 
-def delivery_project(session: Session, delivery_id: int) -> int:
+def delivery_project(session: Session, delivery_id: int, viewer: User | None = None) -> int:
+    """The delivery's project (the delivery as missing when ``viewer`` may not see it)."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery", delivery_id=delivery_id)
-    return d.project_id
+    return hide_unseen(session, viewer, d.project_id, "delivery", delivery_id,
+                       delivery_id=delivery_id)
 
 
-def item_row(session: Session, project_id: int, item_id: int) -> Item:
+def seen_task(session: Session, user: User, task_id: int) -> Task:
+    """The task, or the NotFound of a missing one when ``user`` may not see its project."""
+    task = get_or_raise(session, Task, task_id, "task", task_id=task_id)
+    hide_unseen(session, user, task.project_id, "task", task_id, task_id=task_id)
+    return task
+
+
+def seen_item(session: Session, user: User, item_id: int) -> Item:
+    """The item, or the NotFound of a missing one when ``user`` may not see its project."""
+    item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    hide_unseen(session, user, item.project_id, "item", item_id, item_id=item_id)
+    return item
+
+
+def item_row(session: Session, project_id: int, item_id: int,
+             viewer: User | None = None) -> Item:
+    """The project's item; as missing when ``viewer`` may not see the project."""
     item = session.get(Item, item_id)
-    if item is None or item.project_id != project_id:
+    if item is None or item.project_id != project_id or (
+            viewer is not None and not sees_project(session, viewer, project_id)):
         raise NotFound(f"no item {item_id} in project {project_id}", item_id=item_id)
     return item
 
@@ -161,7 +214,9 @@ def _holds_task(session: Session, user_id: int, task_id: int) -> bool:
 
 def require_task_view(session: Session, user: User, task: Task) -> None:
     """Whoever holds the task (with the stage's role), or anyone who may view the project;
-    never someone below the item's sensitivity level."""
+    never someone below the item's sensitivity level. A task of a project ``user`` may not see
+    answers as a missing one (:func:`hide_unseen`)."""
+    hide_unseen(session, user, task.project_id, "task", task.id, task_id=task.id)
     require_item_cleared(session, user, task.item_id)
     if _holds_task(session, user.id, task.id):
         require(session, user, _STAGE_ACTION.get(task.stage, Action.VIEW_PROJECT), task.project_id)
@@ -174,7 +229,9 @@ def require_task_view(session: Session, user: User, task: Task) -> None:
 def require_item_view(session: Session, user: User, item: Item) -> None:
     """Project viewers, or a member holding a task on the item, or who held one until they
     submitted it (to play its audio); someone who skipped it handed it back and hears it no
-    more (as :func:`require_task_view`); never someone below the item's sensitivity level."""
+    more (as :func:`require_task_view`); never someone below the item's sensitivity level. An
+    item of a project ``user`` may not see answers as a missing one (:func:`hide_unseen`)."""
+    hide_unseen(session, user, item.project_id, "item", item.id, item_id=item.id)
     require_item_cleared(session, user, item.id)
     if allowed(user.role, Action.VIEW_PROJECT):
         require(session, user, Action.VIEW_PROJECT, item.project_id)

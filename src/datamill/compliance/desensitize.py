@@ -281,15 +281,16 @@ def desensitize_project(
     return {"project_id": project_id, "texts": texts, "images": images}
 
 
-def _item(session: Session, item_id: int) -> Any:
-    from datamill.production.models import Item
+def _item(session: Session, item_id: int, user: User) -> Any:
+    """The item; as missing when ``user`` may not see its project (no probing for ids)."""
+    from datamill.compliance.access import seen_item
 
-    return get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    return seen_item(session, user, item_id)
 
 
 def masked_view(session: Session, user: User, item_id: int) -> dict[str, Any]:
     """The masked derivatives of an item (anyone who may view the project)."""
-    item = _item(session, item_id)
+    item = _item(session, item_id, user)
     require(session, user, Action.VIEW_PROJECT, item.project_id)
     require_item_cleared(session, user, item.id)
     texts = session.scalars(select(MaskedText).where(MaskedText.item_id == item_id)
@@ -307,7 +308,7 @@ def read_original_text(session: Session, user: User, item_id: int, field: str) -
     confidential)); every read is audited."""
     if field not in FIELDS:
         raise InvalidInput(f"field must be one of {', '.join(FIELDS)}", field="field")
-    item = _item(session, item_id)
+    item = _item(session, item_id, user)
     require(session, user, Action.VIEW_PROJECT, item.project_id)
     need = max(LEVELS.index(item_level(session, item.id, item.project_id)),
                LEVELS.index(ORIGINALS_LEVEL))

@@ -9,9 +9,16 @@ from datamill.core.errors import NotFound
 if TYPE_CHECKING:  # importing the ORM costs ~0.3 s; the CLI imports this module at start
     from sqlalchemy.orm import Session
 
-__all__ = ["get_or_raise", "lock_or_raise"]
+__all__ = ["get_or_raise", "lock_or_raise", "not_found"]
 
 T = TypeVar("T")
+
+
+def not_found(what: str, ident: int, **context: Any) -> NotFound:
+    """The error :func:`get_or_raise` raises for a missing ``what`` with id ``ident``: also
+    raised, word for word, for an object that exists where the caller may not see it, so the
+    answer does not tell the two apart."""
+    return NotFound(f"no {what} with id {ident}", **context)
 
 
 def get_or_raise(session: Session, model: type[T], ident: int, what: str, **context: Any) -> T:
@@ -19,7 +26,7 @@ def get_or_raise(session: Session, model: type[T], ident: int, what: str, **cont
     ``context`` (e.g. ``task_id=...``) into the problem details."""
     row = session.get(model, ident)
     if row is None:
-        raise NotFound(f"no {what} with id {ident}", **context)
+        raise not_found(what, ident, **context)
     return row
 
 
@@ -33,5 +40,5 @@ def lock_or_raise(session: Session, model: type[T], ident: int, what: str, **con
     """
     row = session.get(model, ident, with_for_update=True, populate_existing=True)
     if row is None:
-        raise NotFound(f"no {what} with id {ident}", **context)
+        raise not_found(what, ident, **context)
     return row

@@ -83,7 +83,7 @@ def deliver_endpoint(
     body: Annotated[DeliveryCreate | None, Body()] = None,
 ) -> DeliveryOut:
     """Export an accepted batch with a sha256 manifest and a datasheet (synchronously)."""
-    require(session, user, Action.DELIVER, q.batch_project(session, batch_id))
+    require(session, user, Action.DELIVER, q.batch_project(session, batch_id, user))
     out_root = (runtime.settings.home / "deliveries").resolve()
     return deliver_batch(
         session,
@@ -99,7 +99,7 @@ def deliver_endpoint(
 @router.get("/deliveries/{delivery_id}")
 def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Acceptor) -> DeliveryOut:
     """One delivery with its datasheet (the project's manager, or its customer)."""
-    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
     return _shown(user, get_delivery(session, delivery_id))
 
 
@@ -109,7 +109,7 @@ def acceptance_endpoint(
 ) -> DeliveryOut:
     """Record the customer's acceptance by volume: items and volume in the modality's unit
     (the project's customer, or its manager on their behalf)."""
-    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
     return _shown(user, record_acceptance(
         session,
         delivery_id,
@@ -130,7 +130,7 @@ def rejection_endpoint(
 ) -> DeliveryOut:
     """Record the customer's rejection of the whole delivery: nothing is accepted or paid; the
     batch's items go back to their annotators with the reason, to be delivered again."""
-    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
     return _shown(user, reject_delivery(session, delivery_id, reason=body.reason,
                                         actor_id=user.id))
 
@@ -151,7 +151,7 @@ def delivery_file_endpoint(
 ) -> FileResponse:
     """Download one file of the package by its path in ``manifest.json`` (``manifest.json`` and
     ``datasheet.json`` themselves too); ``X-Content-SHA256`` carries its checksum."""
-    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
     path, digest = delivery_file(session, delivery_id, name, user)
     media = "application/json" if path.suffix == ".json" else "application/octet-stream"
     return FileResponse(path, media_type=media, filename=path.name,
@@ -173,7 +173,7 @@ def delivery_package_endpoint(
     tar: check it against ``manifest.json``)."""
     from datamill.production.delivery_download import open_delivery_package
 
-    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
     got = open_delivery_package(session, getattr(runtime.blobs, "master", None), delivery_id,
                                 user)
     return StreamingResponse(

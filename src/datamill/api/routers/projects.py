@@ -286,7 +286,7 @@ def item_audio_endpoint(
 ) -> FileResponse:
     """Stream the item's audio (project viewers, or whoever holds a task on the item); 422 for
     an item that is not audio (``.../media`` serves any item's file)."""
-    item = q.item_row(session, project_id, item_id)
+    item = q.item_row(session, project_id, item_id, user)
     q.require_item_view(session, user, item)
     media_type = media_type_of(item.filename)
     if not media_type.startswith("audio/"):  # before: a PNG or PCD went out as audio/wav
@@ -308,7 +308,7 @@ def item_media_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> FileResponse:
     """Stream the item's media file (project viewers, or whoever holds a task on the item)."""
-    item = q.item_row(session, project_id, item_id)
+    item = q.item_row(session, project_id, item_id, user)
     q.require_item_view(session, user, item)
     return _item_file(runtime, item, media_type_of(item.filename))
 
@@ -323,7 +323,7 @@ def item_content_endpoint(
     1, "id", "messages", "responses", "meta"}``; the same as ``content`` of ``datamill work
     next --json``. 404 for a modality whose content is its file (audio, images, point clouds:
     ``/media``)."""
-    item = q.item_row(session, project_id, item_id)
+    item = q.item_row(session, project_id, item_id, user)
     q.require_item_view(session, user, item)
     project = get_project(session, project_id)
     content = item_content(runtime.blobs, item, get_modality(project.modality))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from datamill.api.deps import Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id
+from datamill.compliance.access import seen_task
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
@@ -110,7 +111,7 @@ def answer_listen_endpoint(
     task_id: Id, body: ListenAnswer, session: SessionDep, user: Listener
 ) -> ListenAnswerOut:
     """Answer a listen task you hold: the item passes (on to annotation) or is rejected."""
-    task = get_task(session, task_id)
+    task = seen_task(session, user, task_id)
     require(session, user, Action.ANNOTATE, task.project_id)
     return answer_listen_task(session, user, task_id, reads_prompt=body.reads_prompt,
                               note=body.note, time_spent_ms=body.time_spent_ms)

@@ -65,13 +65,13 @@ def list_batches_endpoint(
 @router.post("/batches/{batch_id}/inspections", status_code=status.HTTP_201_CREATED)
 def start_inspection_endpoint(batch_id: Id, session: SessionDep, user: Inspector) -> InspectionOut:
     """Draw the batch's sample by its plan (returns the open inspection if there is one)."""
-    require(session, user, Action.INSPECT, q.batch_project(session, batch_id))
+    require(session, user, Action.INSPECT, q.batch_project(session, batch_id, user))
     return start_inspection(session, batch_id, user)
 
 
 @router.get("/inspections/{inspection_id}")
 def get_inspection_endpoint(inspection_id: Id, session: SessionDep, user: Viewer) -> InspectionOut:
-    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
+    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id, user))
     return get_inspection(session, inspection_id, user)
 
 
@@ -81,7 +81,7 @@ def inspection_scores_endpoint(
 ) -> dict[str, Any]:
     """The live scores over the samples corrected so far (what the inspection page shows):
     the modality's metrics, ``defective_items`` and ``scored``."""
-    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id))
+    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id, user))
     return inspection_scores(session, inspection_id)
 
 
@@ -90,7 +90,7 @@ def record_correction_endpoint(
     inspection_id: Id, item_id: Id, body: Correction, session: SessionDep, user: Inspector
 ) -> InspectionOut:
     """Record the inspector's transcript of one sampled item."""
-    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
+    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
     record_correction(session, inspection_id, item_id, body.corrected_text, user)
     return get_inspection(session, inspection_id, user)
 
@@ -100,7 +100,7 @@ def complete_inspection_endpoint(
     inspection_id: Id, session: SessionDep, user: Inspector
 ) -> InspectionOut:
     """Score the sample and accept or reject the batch (rejected items go back for rework)."""
-    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id))
+    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
     return complete_inspection(session, inspection_id, user)
 
 

@@ -155,7 +155,7 @@ def assign_package_endpoint(
     package_id: Id, body: PackageAssign, session: SessionDep, user: Manager
 ) -> PackageOut:
     """Hand a package to one member; only they (and the open pool) can claim from it."""
-    pkg = q.package_row(session, package_id)
+    pkg = q.package_row(session, package_id, user)
     require(session, user, Action.MANAGE_PROJECT, pkg.project_id)
     assignee = get_user(session, body.username)
     if assignee.role != "admin" and not is_member(session, pkg.project_id, assignee.id):
@@ -279,7 +279,7 @@ def put_draft_endpoint(
 ) -> DraftOut:
     """Save your draft of a task you hold (kept as sent; checked on submit, which discards it).
     An older ``revision`` never overwrites a newer one: the answer is the stored draft."""
-    task = get_task(session, task_id)
+    task = q.seen_task(session, user, task_id)
     require(session, user, Action.ANNOTATE, task.project_id)
     return _draft_out(drafts.save_draft(
         session, user, task_id, body.work, base_version=body.base_version,
@@ -289,7 +289,7 @@ def put_draft_endpoint(
 @router.delete("/tasks/{task_id}/draft", status_code=status.HTTP_204_NO_CONTENT)
 def delete_draft_endpoint(task_id: Id, session: SessionDep, user: Annotator) -> Response:
     """Throw your draft of a task away (no error when there is none)."""
-    require(session, user, Action.ANNOTATE, get_task(session, task_id).project_id)
+    require(session, user, Action.ANNOTATE, q.seen_task(session, user, task_id).project_id)
     drafts.discard_own_draft(session, user, task_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -317,6 +317,7 @@ def read_submission(
     token in the same block, one read transaction on SQLite)."""
     task, _item = get_task_and_item(session, task_id)  # one statement; the item is kept
     read_submit_ahead(session, user, task)  # one statement for the next questions
+    q.hide_unseen(session, user, task.project_id, "task", task_id, task_id=task_id)
     require(session, user, Action.ANNOTATE, task.project_id)
     return prepare_submission(session, user, task_id, body.payload, body.item_flag)
 
@@ -352,7 +353,7 @@ class SkipOut(BaseModel):
 @router.post("/tasks/{task_id}/skip")
 def skip_task_endpoint(task_id: Id, body: SkipIn, session: SessionDep, user: CurrentUser) -> SkipOut:
     """Hand a task you hold back to the pool with a reason; it is never offered to you again."""
-    task = get_task(session, task_id)
+    task = q.seen_task(session, user, task_id)
     require(session, user, q.stage_action(task.stage), task.project_id)
     return SkipOut.model_validate(task_notes.skip_task(session, user, task_id, body.reason))
 
@@ -362,18 +363,20 @@ def annotation_note_endpoint(
     annotation_id: Id, session: SessionDep, user: CurrentUser
 ) -> task_notes.NoteOut:
     """The comment and item flag an annotator stored with a submission (404 when none)."""
-    require(session, user, Action.VIEW_PROJECT, _annotation_project(session, annotation_id))
+    require(session, user, Action.VIEW_PROJECT, _annotation_project(session, annotation_id, user))
     note = task_notes.note_for(session, annotation_id)
     if note is None:
         raise NotFound(f"annotation {annotation_id} has no note")
     return note
 
 
-def _annotation_project(session: Session, annotation_id: int) -> int:
+def _annotation_project(session: Session, annotation_id: int, user: User) -> int:
+    """The annotation's project; the annotation as missing when ``user`` may not see it."""
     ann = get_or_raise(session, Annotation, annotation_id, "annotation",
                        annotation_id=annotation_id)
     item = get_or_raise(session, Item, ann.item_id, "item", annotation_id=annotation_id)
-    return item.project_id
+    return q.hide_unseen(session, user, item.project_id, "annotation", annotation_id,
+                         annotation_id=annotation_id)
 
 
 @router.get("/projects/{project_id}/speakers")
@@ -407,7 +410,7 @@ def review_endpoint(
     task_id: Id, body: ReviewSubmit, session: SessionDep, user: Reviewer
 ) -> ReviewOut:
     """Accept, edit (new version, then accept) or reject (back to the annotator, with a reason)."""
-    task = get_task(session, task_id)
+    task = q.seen_task(session, user, task_id)
     require(session, user, Action.REVIEW, task.project_id)
     result = review_task(
         session,

@@ -112,7 +112,7 @@ def delivery_file_download(
     delivery_id: int, name: str, session: SessionDep, me: WebUser
 ) -> FileResponse:
     """One file of the package by its manifest path, with ``X-Content-SHA256``."""
-    require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, me.user))
     path, digest = delivery_file(session, delivery_id, name, me.user)
     return FileResponse(path, media_type="application/octet-stream", filename=path.name,
                         headers={"X-Content-SHA256": digest})
@@ -125,7 +125,7 @@ def delivery_accept(
     note: Annotated[str, Form(max_length=5000)] = "", csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    project_id = q.delivery_project(session, delivery_id)
+    project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     record_acceptance(session, delivery_id, accepted_items=accepted_items,
                       accepted_volume=accepted_volume, note=note or None, actor_id=me.user.id)
@@ -141,7 +141,7 @@ def delivery_accept_refusing(
     """Accept everything but the items named (external ids, one per line or comma-separated):
     they go back to rework and are delivered again."""
     require_csrf(request, me, csrf_token)
-    project_id = q.delivery_project(session, delivery_id)
+    project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     names = [n for n in re.split(r"[\s,，、]+", refused) if n]
     record_acceptance(session, delivery_id, refused_items=names, note=note or None,
@@ -156,7 +156,7 @@ def delivery_reject(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    project_id = q.delivery_project(session, delivery_id)
+    project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     reject_delivery(session, delivery_id, reason=reason, actor_id=me.user.id)
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=rejected", status_code=303)
@@ -169,7 +169,7 @@ def delivery_package_download(
     """The whole package as a tar archive, decrypted when it was delivered encrypted."""
     from datamill.production.delivery_download import open_delivery_package
 
-    require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id))
+    require(session, me.user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, me.user))
     got = open_delivery_package(session, getattr(runtime.blobs, "master", None), delivery_id,
                                 me.user)
     return StreamingResponse(got.chunks, media_type="application/x-tar", headers={

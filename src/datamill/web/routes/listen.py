@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from datamill.compliance.access import seen_task
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.http_deps import SessionDep
@@ -19,7 +20,6 @@ from datamill.production.speech.prompt_check import (
     held_listen_task,
     require_listening,
 )
-from datamill.production.tasks import get_task
 from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
 
 __all__ = ["router"]
@@ -65,7 +65,7 @@ def listen_answer(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    task = get_task(session, task_id)
+    task = seen_task(session, me.user, task_id)
     require(session, me.user, Action.ANNOTATE, task.project_id)
     out = answer_listen_task(session, me.user, task_id, reads_prompt=answer == "reads",
                              note=note or None)

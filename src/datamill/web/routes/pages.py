@@ -22,7 +22,6 @@ from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.ledger.projects import ledger_project_id_for
 from datamill.production import dashboard as wq
 from datamill.production.media import media_type_of
-from datamill.production.models import WorkPackage
 from datamill.production.projects import get_project, list_projects
 from datamill.production.tasks import (
     assign_package,
@@ -277,7 +276,7 @@ def assign_package_form(
 ) -> Response:
     """The PM hands a package to one member (``assign_package``)."""
     require_csrf(request, me, csrf_token)
-    pkg = get_or_raise(session, WorkPackage, package_id, "work package")
+    pkg = access.package_row(session, package_id, me.user)
     project_id = pkg.project_id
     require(session, me.user, Action.MANAGE_PROJECT, project_id)
     try:

@@ -54,7 +54,7 @@ def open_inspection(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    require(session, me.user, Action.INSPECT, access.batch_project(session, batch_id))
+    require(session, me.user, Action.INSPECT, access.batch_project(session, batch_id, me.user))
     insp = start_inspection(session, batch_id, me.user)
     return RedirectResponse(f"/inspections/{insp.id}", status_code=303)
 
@@ -104,7 +104,7 @@ def inspection_page(
 ) -> Response:
     """The inspector's page: the one the project's modality names (``inspection_template``);
     ``?sample=ITEM`` asks it for one sampled item's correction editor."""
-    project_id = access.inspection_project(session, inspection_id)
+    project_id = access.inspection_project(session, inspection_id, me.user)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     insp = get_inspection(session, inspection_id, me.user)
     project = get_or_raise(session, Project, project_id, "project")
@@ -141,7 +141,7 @@ def save_document_correction(
     """The inspector's corrected annotation from a document workbench (checked by the
     modality: 422); answers the scores so far and the inspection page's URL."""
     require_csrf(request, me)
-    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id, me.user))
     text = json.dumps(body.annotation, ensure_ascii=False)
     if len(text) > _MAX_CORRECTION:
         raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
@@ -157,7 +157,7 @@ def save_correction(
 ) -> dict[str, Any]:
     """Record one corrected transcript; returns the scores over the samples corrected so far."""
     require_csrf(request, me)
-    project_id = access.inspection_project(session, inspection_id)
+    project_id = access.inspection_project(session, inspection_id, me.user)
     require(session, me.user, Action.INSPECT, project_id)
     record_correction(session, inspection_id, item_id, body.corrected_text, me.user)
     insp = get_inspection(session, inspection_id, me.user)
@@ -178,7 +178,7 @@ def complete(
     """Record the verdict, once the inspector confirmed it: the first press of "complete"
     shows the confirmation step (the page with ``?confirm=1``), which posts ``confirmed=1``."""
     require_csrf(request, me, csrf_token)
-    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id, me.user))
     if confirmed != "1":
         get_inspection(session, inspection_id)  # 404 before asking about a missing one
         return RedirectResponse(f"/inspections/{inspection_id}?confirm=1#confirm",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from datamill.compliance.access import seen_task
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput
@@ -29,7 +30,7 @@ from datamill.production.models import Item, Project
 from datamill.production.projects import get_project
 from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
-from datamill.production.tasks import claim_next_task, get_task, task_view
+from datamill.production.tasks import claim_next_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t, translator
 from datamill.web.routes._common import (
@@ -88,7 +89,7 @@ def _own_task(session: Any, me: WebUser, task_id: int, stage: str) -> Any:
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
 def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
     """The annotator's workbench: the page the task's modality names (``workbench_template``)."""
-    task = get_task(session, task_id)
+    task = seen_task(session, me.user, task_id)  # not even a redirect to another's project
     if task.stage == "review":
         return RedirectResponse(f"/review/{task_id}", status_code=303)
     _own_task(session, me, task_id, "annotate")
@@ -180,7 +181,7 @@ def skip(
     """Hand the task back to the pool with a reason (never offered to me again); answers the
     next task's URL."""
     require_csrf(request, me)
-    task = get_task(session, task_id)
+    task = seen_task(session, me.user, task_id)
     require(session, me.user, Action.ANNOTATE if task.stage == "annotate" else Action.REVIEW,
             task.project_id)
     task_notes.skip_task(session, me.user, task_id, body.reason)
