@@ -20,7 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from datamill.api.problem import problem_response
+from datamill.api.problem import localized_problem
 
 __all__ = ["BodySizeLimitMiddleware", "replaying"]
 
@@ -97,11 +97,12 @@ class BodySizeLimitMiddleware:
         if response is not None:
             await response(scope, receive, send)
             return
-        response = problem_response(
+        response = localized_problem(
             request,
             status=413,
             code="payload_too_large",
             detail=f"the request body is larger than the {limit:,} bytes this server accepts",
             extra={"max_bytes": limit},
+            max_bytes=limit,
         )
         await response(scope, receive, send)

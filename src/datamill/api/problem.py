@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
-from datamill.modalities.problem_words import problem_language, word_problems
+from datamill.modalities.problem_words import LANGUAGES, problem_language, word_problems
 from datamill.paid_once import word_refusal
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PROBLEM_MEDIA_TYPE",
     "document_problems",
     "install_problem_handlers",
+    "localized_problem",
     "problem_response",
     "problem_responses",
 ]
@@ -195,6 +196,35 @@ def _worded(
     return said, {**details, "problems": problems, "message_en": message}
 
 
+def _generic(
+    request: Request, code: str, detail: str, **values: object
+) -> tuple[str, dict[str, Any]]:
+    """A generic answer (the framework's, or an error outside the coded refusals) in the
+    ``Accept-Language`` language: in English ``detail`` as it is; in Chinese the catalogue's
+    sentence for ``code`` (``http.<code>``, naming ``values``) with ``message_en`` keeping the
+    English, as :func:`_worded` does. Status, code and the other members stay as they are."""
+    lang = problem_language(request.headers.get("accept-language"))
+    said = LANGUAGES.get(lang, {}).get(f"http.{code}") if lang != "en" else None
+    if said is None:
+        return detail, {}
+    for name, value in values.items():
+        said = said.replace("{" + name + "}", f"{value:,}" if isinstance(value, int) else
+                            str(value))
+    return said, {"message_en": detail}
+
+
+def localized_problem(
+    request: Request, *, status: int, code: str, detail: str,
+    extra: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+    error_id: str | None = None, **values: object,
+) -> JSONResponse:
+    """:func:`problem_response` with ``detail`` in the caller's language (see :func:`_generic`)."""
+    error_id = error_id or uuid.uuid4().hex
+    said, more = _generic(request, code, detail, error_id=error_id, **values)
+    return problem_response(request, status=status, code=code, detail=said, error_id=error_id,
+                            extra={**(extra or {}), **more}, headers=headers)
+
+
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(p) for p in loc)
 
@@ -214,7 +244,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     log.info(
         "problem %s invalid_input on %s %s: %s", error_id, request.method, request.url.path, detail
     )
-    return problem_response(
+    return localized_problem(
         request,
         status=422,
         code="invalid_input",
@@ -232,7 +262,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         error_id = uuid.uuid4().hex
         log.info("problem %s invalid_input on %s %s: undecodable body (%s)", error_id,
                  request.method, request.url.path, type(exc.__cause__).__name__)
-        return problem_response(
+        return localized_problem(
             request, status=422, code="invalid_input",
             detail="body: the request body is not JSON text in UTF-8", error_id=error_id,
             extra={"errors": [{"field": "body", "message": "not JSON text in UTF-8",
@@ -240,12 +270,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         )
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
-    return problem_response(
+    headers = getattr(exc, "headers", None)
+    return localized_problem(
         request,
         status=exc.status_code,
         code=code,
         detail=detail,
-        headers=getattr(exc, "headers", None),
+        headers=headers,
+        retry_after=(headers or {}).get("Retry-After", "?"),
     )
 
 
@@ -259,7 +291,7 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
         request.url.path,
         getattr(exc, "orig", exc),
     )
-    return problem_response(
+    return localized_problem(
         request,
         status=409,
         code="conflict",
@@ -286,13 +318,13 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
            or (isinstance(value, str) and value.isdigit() and int(value) > _STORED_ID_MAX)]
     log.info("problem out of range on %s %s: %s", request.method, request.url.path, exc)
     if big:
-        return problem_response(request, status=404, code="not_found",
-                                detail=f"no record with {', '.join(big)}: no such id was ever "
-                                "given out")
+        return localized_problem(request, status=404, code="not_found",
+                                 detail=f"no record with {', '.join(big)}: no such id was "
+                                 "ever given out")
     if isinstance(exc, OverflowError):  # not a stored number: a fault of ours
         return await _unexpected(request, exc)
-    return problem_response(request, status=422, code="invalid_input",
-                            detail="a number in the request is too large for the database")
+    return localized_problem(request, status=422, code="invalid_input",
+                             detail="a number in the request is too large for the database")
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -300,7 +332,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error(
         "internal error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc
     )
-    return problem_response(
+    return localized_problem(
         request,
         status=500,
         code="internal_error",

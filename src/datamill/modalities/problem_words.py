@@ -140,6 +140,24 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.object": "object {number} ({label}): {reason}",
     "prob.object_id": "object {object_id} ({label}): {reason}",
     "prob.list_sep": "; ",
+    # the API's generic answers (the framework's, and errors outside the coded refusals); in
+    # a language other than English ``detail`` is worded from these and ``message_en`` keeps
+    # the English (api.problem)
+    "http.bad_request": "the request is malformed",
+    "http.unauthorized": "sign in first: send a valid bearer token",
+    "http.forbidden": "your role or project membership does not allow this",
+    "http.not_found": "there is nothing at this address, or no such object",
+    "http.method_not_allowed": "this address does not take this request method",
+    "http.not_acceptable": "the answer cannot be given in the form asked for",
+    "http.conflict": "the request conflicts with existing data",
+    "http.payload_too_large": "the request body is larger than the {max_bytes} bytes this "
+                              "server accepts",
+    "http.unsupported_media_type": "this address does not take a body of this media type",
+    "http.invalid_input": "the request is invalid (see errors)",
+    "http.too_many_requests": "too many attempts: wait {retry_after} seconds and try again",
+    "http.internal_error": "an unexpected error occurred; quote error id {error_id} when "
+                           "reporting it",
+    "http.http_error": "the request could not be answered",
 }
 
 #: the languages the catalogue words problems in
