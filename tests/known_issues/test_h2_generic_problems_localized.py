@@ -112,3 +112,22 @@ def test_every_generic_sentence_has_its_chinese_twin() -> None:
     assert generic == {k for k in ZH_CN_PROBLEMS if k.startswith("http.")}
     assert {"http.not_found", "http.method_not_allowed", "http.payload_too_large",
             "http.unauthorized", "http.forbidden", "http.too_many_requests"} <= generic
+
+
+def test_refusals_before_any_input_401_403_404_in_chinese(client: TestClient) -> None:
+    """A missing token, a role that may not, an unknown id: the generic sentence of its kind,
+    the service's precise English in ``message_en``; 401 keeps ``WWW-Authenticate``."""
+    en, zh = _both(client, "GET", f"{API}/projects/1/items")
+    assert en["status"] == 401 and en["code"] == "unauthorized"
+    _same_but_worded(en, zh, "http.unauthorized")
+    r = client.get(f"{API}/projects/1/items", headers=ZH)
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+    ann = login(client, "ann1")
+    en, zh = _both(client, "POST", f"{API}/users", headers=ann,
+                   json={"username": "x1", "password": "password1", "role": "annotator"})
+    assert en["status"] == 403 and en["code"] == "forbidden"
+    _same_but_worded(en, zh, "http.forbidden")
+    en, zh = _both(client, "GET", f"{API}/tasks/987654321", headers=ann)
+    assert en["status"] == 404 and en["detail"] == "no task with id 987654321"
+    _same_but_worded(en, zh, "http.not_found")
+    assert zh["task_id"] == 987654321

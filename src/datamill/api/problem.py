@@ -97,6 +97,9 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
     "required": ["type", "title", "status", "detail", "code", "error_id"],
     "additionalProperties": True,
 }
+#: service errors worded generically in the caller's language (the refusals a client meets
+#: before any input is judged; a conflict or invalid input keeps its precise English sentence)
+_GENERIC_CODES = frozenset({"unauthorized", "forbidden", "not_found"})
 _WRITES = frozenset({"post", "put", "patch", "delete"})
 _WHEN = {
     401: "Missing, invalid or revoked credentials",
@@ -162,6 +165,10 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
     )
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     detail, extra = _worded(request, exc.message, exc.details)
+    if exc.code in _GENERIC_CODES and "message_en" not in extra:
+        # no coded wording: the generic sentence of its kind, the English kept in message_en
+        detail, more = _generic(request, exc.code, exc.message)
+        extra = {**extra, **more}
     return problem_response(
         request,
         status=exc.status,
