@@ -119,10 +119,13 @@ def world(request: pytest.FixtureRequest, runtime: Runtime,
             for name in PROBERS:
                 add_member(s, pid, users[name] if name != "vw" else vw, None)
             set_classification(s, users["admin"], pid, "secret")
-        item = Item(project_id=pid, external_id="u1", sha256="0" * 64, filename="u1.wav",
-                    size_bytes=1, status="ready", owner="customer")
-        s.add(item)
-        s.flush()
+        item = None
+        while item is None or item.id == pid:  # the probed id and the project's differ
+            item = Item(project_id=pid, external_id=f"u{item.id if item else 0}",
+                        sha256="0" * 64, filename="u1.wav", size_bytes=1, status="ready",
+                        owner="customer")
+            s.add(item)
+            s.flush()
         task = Task(project_id=pid, item_id=item.id, stage="annotate")
         review = Task(project_id=pid, item_id=item.id, stage="review")
         ann = Annotation(item_id=item.id, version=1, stage="annotate", kind="human",
