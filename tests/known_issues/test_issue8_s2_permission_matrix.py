@@ -84,6 +84,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/projects/{project_id}/batches"): {},
     ("post", "/batches/{batch_id}/inspections"): None,
     ("put", "/inspections/{inspection_id}/samples/{item_id}"): {"corrected_text": "x"},
+    ("post", "/inspections/{inspection_id}/samples/{item_id}/confirm"): None,
     ("post", "/inspections/{inspection_id}/complete"): None,
     ("post", "/batches/{batch_id}/deliveries"): {},
     ("post", "/deliveries/{delivery_id}/rejection"): {"reason": "wrong speaker labels"},

@@ -160,6 +160,20 @@ def correct_cmd(
          lambda v: out.print(f"recorded the inspector's correction of item {v['item_id']}"))
 
 
+@app.command("confirm")
+@handle_errors
+def confirm_cmd(inspection_id: int, item_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Confirm one sampled item as delivered ("no change"): the delivered version becomes the
+    inspector's, however large, without retyping it."""
+    from datamill.production.inspection import confirm_delivered
+
+    with get_runtime().session() as s:
+        me = _inspector(s, user, inspection_id=inspection_id)
+        confirm_delivered(s, inspection_id, item_id, me)
+    emit({"inspection_id": inspection_id, "item_id": item_id, "confirmed": True}, as_json,
+         lambda v: out.print(f"confirmed item {v['item_id']} as delivered (no change)"))
+
+
 def _read_correction(file: Path) -> str:
     try:
         return file.read_text(encoding="utf-8").strip()

@@ -38,6 +38,8 @@ from datamill.qc.sampling import accept_lot, draw_sample, single_sampling_plan
 
 __all__ = [
     "complete_inspection",
+    "confirm_delivered",
+    "correction_limit",
     "create_batch",
     "get_inspection",
     "inspection_scores",
@@ -49,6 +51,10 @@ __all__ = [
 
 #: how much of the inspector's version a returned task's reason shows
 _SHOWN_CHARS = 500
+
+#: the longest transcript a correction of a modality compared as text (speech) may be: the
+#: most a submitted transcript may carry (``api.params.MAX_TEXT_CHARS``)
+MAX_TRANSCRIPT_CHARS = 100_000
 
 def _setting(project: Project, *path: str) -> Any:
     """A threshold from the project's stored spec; a missing one is an error, never a default."""
@@ -212,13 +218,27 @@ def inspection_scores(session: Session, inspection_id: int) -> dict[str, Any]:
                        project.spec.get("text_normalization"))
 
 
-def record_correction(
-    session: Session, inspection_id: int, item_id: int, corrected_text: str,
-    inspector: User | None = None,
-) -> None:
-    """The inspector's own version of one sampled item (the reference it is scored against):
-    a transcript for speech, an annotation document (JSON) for images; the modality checks it.
-    With ``inspector``, Forbidden when the item is classified above their clearance."""
+def correction_limit(plugin: Any, delivered: str, max_request_bytes: int) -> int:
+    """The most characters the inspector's version of a sampled item may have: what the
+    annotator's own version may (an annotation document as large as a request may carry, for
+    modalities whose corrections are annotations; a transcript of ``MAX_TRANSCRIPT_CHARS``
+    otherwise), and never less than the delivered version, so that it can always be confirmed
+    as it stands.
+
+    Examples:
+        >>> correction_limit(object(), "x" * 200_000, 2_000_000)
+        200000
+    """
+    own = (max_request_bytes if getattr(plugin, "corrections_are_annotations", False)
+           else MAX_TRANSCRIPT_CHARS)
+    return max(own, len(delivered))
+
+
+def _open_sample(
+    session: Session, inspection_id: int, item_id: int, inspector: User | None
+) -> tuple[InspectionSample, Project]:
+    """The sampled item of an open inspection, with its project (NotFound, Conflict; with
+    ``inspector``, Forbidden when the item is classified above their clearance)."""
     if inspector is not None:
         from datamill.compliance.item_sensitivity import require_item_cleared
 
@@ -237,7 +257,30 @@ def record_correction(
     project = session.get(Project, batch.project_id) if batch else None
     if project is None:
         raise NotFound("inspection without batch or project")
+    return sample, project
+
+
+def record_correction(
+    session: Session, inspection_id: int, item_id: int, corrected_text: str,
+    inspector: User | None = None, *, max_request_bytes: int | None = None,
+) -> None:
+    """The inspector's own version of one sampled item (the reference it is scored against):
+    a transcript for speech, an annotation document (JSON) for images; the modality checks it.
+    With ``inspector``, Forbidden when the item is classified above their clearance. Its length
+    is bounded by :func:`correction_limit` (``max_request_bytes``: the request limit of the
+    face it came through; default the settings')."""
+    sample, project = _open_sample(session, inspection_id, item_id, inspector)
     plugin = get_modality(project.modality)
+    if max_request_bytes is None:
+        from datamill.config import get_settings  # noqa: PLC0415 - only when not given
+
+        max_request_bytes = get_settings().max_request_bytes
+    limit = correction_limit(plugin, sample.delivered_text or "", max_request_bytes)
+    if len(corrected_text) > limit:
+        raise InvalidInput(
+            f"the correction has {len(corrected_text):,} characters; at most {limit:,} are "
+            "accepted (as much as the annotation itself may have)", field="corrected_text",
+            limit=limit)
     corrected = plugin.normalize_correction(corrected_text)
     if getattr(plugin, "corrections_are_annotations", False):  # the reference obeys the spec
         item = get_or_raise(session, Item, item_id, "item")
@@ -247,10 +290,26 @@ def record_correction(
                                    prompt=item.prompt,
                                    text_normalization=project.spec.get("text_normalization"))
         except InvalidInput as err:  # the modality's coded problems travel on (see annotating)
-            coded = {"problems": err.details["problems"]} if "problems" in err.details else {}
+            coded = {k: err.details[k] for k in ("problems", "problems_more") if k in err.details}
             raise InvalidInput(f"the correction of item {item.external_id!r}: {err.message}",
                                item=item.external_id, **coded) from err
     sample.corrected_text = corrected
+    session.flush()
+
+
+def confirm_delivered(
+    session: Session, inspection_id: int, item_id: int, inspector: User | None = None
+) -> None:
+    """The inspector found nothing to change: the delivered version of the sampled item is
+    their version as it stands (scored as a perfect match), however large it is, without
+    sending it back. With ``inspector``, Forbidden when the item is above their clearance."""
+    sample, project = _open_sample(session, inspection_id, item_id, inspector)
+    sample.corrected_text = sample.delivered_text
+    record_audit(
+        session, actor_id=inspector.id if inspector is not None else None,
+        action="inspection.sample_confirmed", object_type="inspection", object_id=inspection_id,
+        project_id=project.id, data={"item_id": item_id},
+    )
     session.flush()
 
 

@@ -601,6 +601,8 @@ ZH_CN.update({
     "cmp.text_edit_hint": "修正实体、类别或情感后提交：你的版本将成为新版本，且该条目被通过。",
     "cmp.llm_edit_hint": "修正选择、排序、评分或对话轮次后提交：你的版本将成为新版本，且该条目被通过。",
     "cmp.correct_item": "修正此条目",
+    "in.confirm_delivered": "无需修改：按交付版本确认",
+    "in.confirm_delivered_tip": "交付版本本身无误：直接作为你的版本（按一致计分），不退回",
     "cmp.llm.type": "标注",
     "cmp.llm.choice": "更优回答",
     "cmp.llm.reason": "理由",

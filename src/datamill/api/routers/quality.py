@@ -7,15 +7,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Query, status
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import Require, SessionDep
+from datamill.api.deps import Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.params import MAX_ID, MAX_TEXT_CHARS, Id
+from datamill.api.params import MAX_ID, Id
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.production.inspection import (
     complete_inspection,
+    confirm_delivered,
     create_batch,
     get_inspection,
     inspection_scores,
@@ -41,7 +42,10 @@ class BatchCreate(BaseModel):
 
 
 class Correction(BaseModel):
-    corrected_text: str = Field(max_length=MAX_TEXT_CHARS, description="The inspector's own transcript (image projects: the corrected annotation document as JSON text)")
+    corrected_text: str = Field(description=(
+        "The inspector's own transcript (image, text, LLM ... projects: the corrected annotation "
+        "document as JSON text); as long as the annotation itself may be, and never refused for "
+        "being as long as the delivered version. Nothing to change: POST .../confirm instead"))
 
 
 @router.post("/projects/{project_id}/batches", status_code=status.HTTP_201_CREATED)
@@ -87,11 +91,24 @@ def inspection_scores_endpoint(
 
 @router.put("/inspections/{inspection_id}/samples/{item_id}")
 def record_correction_endpoint(
-    inspection_id: Id, item_id: Id, body: Correction, session: SessionDep, user: Inspector
+    inspection_id: Id, item_id: Id, body: Correction, session: SessionDep, user: Inspector,
+    runtime: RuntimeDep,
 ) -> InspectionOut:
     """Record the inspector's transcript of one sampled item."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
-    record_correction(session, inspection_id, item_id, body.corrected_text, user)
+    record_correction(session, inspection_id, item_id, body.corrected_text, user,
+                      max_request_bytes=runtime.settings.max_request_bytes)
+    return get_inspection(session, inspection_id, user)
+
+
+@router.post("/inspections/{inspection_id}/samples/{item_id}/confirm")
+def confirm_sample_endpoint(
+    inspection_id: Id, item_id: Id, session: SessionDep, user: Inspector
+) -> InspectionOut:
+    """The inspector confirms one sampled item as delivered (no change): the delivered version
+    becomes their version as it stands, whatever its size, without sending it back."""
+    require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
+    confirm_delivered(session, inspection_id, item_id, user)
     return get_inspection(session, inspection_id, user)
 
 

@@ -12,13 +12,14 @@ from pydantic import BaseModel, Field
 from datamill.compliance import access
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
-from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.errors import NotFound
 from datamill.db.lookup import get_or_raise
-from datamill.http_deps import SessionDep
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production import dashboard as wq
 from datamill.production.inspection import (
     complete_inspection,
+    confirm_delivered,
     get_inspection,
     inspection_scores,
     record_correction,
@@ -41,11 +42,9 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 api_router = APIRouter(prefix="/web/api", include_in_schema=False)
 
 
-_MAX_CORRECTION = 100_000
-
-
 class CorrectionIn(BaseModel):
-    corrected_text: str = Field(max_length=_MAX_CORRECTION)
+    #: bounded by the request limit and the service's ``correction_limit`` (the annotation's own)
+    corrected_text: str
 
 
 @router.post("/batches/{batch_id}/inspect")
@@ -136,30 +135,30 @@ class DocumentCorrectionIn(BaseModel):
 @api_router.post("/inspections/{inspection_id}/samples/{item_id}/annotation")
 def save_document_correction(
     request: Request, inspection_id: int, item_id: int, body: DocumentCorrectionIn,
-    session: SessionDep, me: WebUser,
+    session: SessionDep, me: WebUser, runtime: RuntimeDep,
 ) -> dict[str, Any]:
     """The inspector's corrected annotation from a document workbench (checked by the
     modality: 422); answers the scores so far and the inspection page's URL."""
     require_csrf(request, me)
     require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id, me.user))
     text = json.dumps(body.annotation, ensure_ascii=False)
-    if len(text) > _MAX_CORRECTION:
-        raise InvalidInput(f"the correction is longer than {_MAX_CORRECTION} characters")
     with problems_in_page_language(request):
-        record_correction(session, inspection_id, item_id, text, me.user)
+        record_correction(session, inspection_id, item_id, text, me.user,
+                          max_request_bytes=runtime.settings.max_request_bytes)
     return {"scores": inspection_scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 
 @api_router.put("/inspections/{inspection_id}/samples/{item_id}")
 def save_correction(
     request: Request, inspection_id: int, item_id: int, body: CorrectionIn,
-    session: SessionDep, me: WebUser,
+    session: SessionDep, me: WebUser, runtime: RuntimeDep,
 ) -> dict[str, Any]:
     """Record one corrected transcript; returns the scores over the samples corrected so far."""
     require_csrf(request, me)
     project_id = access.inspection_project(session, inspection_id, me.user)
     require(session, me.user, Action.INSPECT, project_id)
-    record_correction(session, inspection_id, item_id, body.corrected_text, me.user)
+    record_correction(session, inspection_id, item_id, body.corrected_text, me.user,
+                      max_request_bytes=runtime.settings.max_request_bytes)
     insp = get_inspection(session, inspection_id, me.user)
     delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
     project = get_or_raise(session, Project, project_id, "project")
@@ -167,6 +166,19 @@ def save_correction(
     return {"scores": inspection_scores(session, inspection_id),
             "diff": word_diff(delivered or "", body.corrected_text, language=project.language,
                               conventions=conventions)}
+
+
+@router.post("/inspections/{inspection_id}/samples/{item_id}/confirm")
+def confirm_sample(
+    request: Request, inspection_id: int, item_id: int, session: SessionDep, me: WebUser,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """"No change": the inspector confirms a sampled item as delivered, whatever its size (the
+    page's button beside "correct this item"); back to the inspection page."""
+    require_csrf(request, me, csrf_token)
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
+    confirm_delivered(session, inspection_id, item_id, me.user)
+    return RedirectResponse(f"/inspections/{inspection_id}#sample-{item_id}", status_code=303)
 
 
 @router.post("/inspections/{inspection_id}/complete")
