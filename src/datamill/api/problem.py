@@ -20,7 +20,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
-from datamill.modalities.problem_words import LANGUAGES, problem_language, word_problems
+from datamill.modalities.problem_words import LANGUAGES, MAX_PROBLEMS, problem_language
+from datamill.modalities.problem_words import word_refusal as word_coded
 from datamill.paid_once import word_refusal
 
 __all__ = [
@@ -193,14 +194,14 @@ def _worded(
     if "message_en" in details:
         return message, details
     lang = problem_language(request.headers.get("accept-language"))
-    worded = word_problems(details.get("problems"), lang)
+    worded = word_coded(details, lang)
     if worded is None:
         said = None if lang == "en" else word_refusal(details.get("reason_code"), details, lang)
         return (message, details) if said is None else (said, {**details, "message_en": message})
-    problems, said = worded
+    listed, said = worded
     if lang == "en":
-        return message, {**details, "problems": problems}
-    return said, {**details, "problems": problems, "message_en": message}
+        return message, listed
+    return said, {**listed, "message_en": message}
 
 
 def _generic(
@@ -246,7 +247,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         }
         for e in exc.errors()
     ]
+    more = max(0, len(errors) - MAX_PROBLEMS)  # a list of 5,000 bad values: 100 and a count
+    errors = errors[:MAX_PROBLEMS]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    if more:
+        detail += f"; and {more} more errors"
     error_id = uuid.uuid4().hex
     log.info(
         "problem %s invalid_input on %s %s: %s", error_id, request.method, request.url.path, detail
@@ -257,7 +262,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         code="invalid_input",
         detail=detail,
         error_id=error_id,
-        extra={"errors": errors},
+        extra={"errors": errors, **({"errors_more": more} if more else {})},
     )
 
 

@@ -48,7 +48,7 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
-from datamill.modalities.problem_words import word_problems
+from datamill.modalities.problem_words import word_refusal
 
 __all__ = [
     "EXIT_CODES",
@@ -376,8 +376,8 @@ def _exit_code(err: DatamillError) -> int:
 def _coded(details: Mapping[str, Any]) -> dict[str, Any]:
     """An error's details; a coded refusal's ``problems`` each gain their ``detail``, the
     catalogue's sentence for people (objects counted from 1), as the API words them."""
-    worded = word_problems(details.get("problems"), "en")
-    return {**details, "problems": worded[0]} if worded else dict(details)
+    worded = word_refusal(details, "en")
+    return worded[0] if worded else dict(details)
 
 
 def _fail(

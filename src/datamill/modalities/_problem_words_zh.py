@@ -111,4 +111,5 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "http.too_many_requests": "尝试次数过多：请等待 {retry_after} 秒后再试",
     "http.internal_error": "发生了意外错误；报告问题时请提供错误编号 {error_id}",
     "http.http_error": "无法答复该请求",
+    "prob.more": "另有 {more} 个问题",
 }

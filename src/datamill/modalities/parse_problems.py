@@ -35,6 +35,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.modalities.problem_words import coded_refusal
 
 __all__ = ["parse_refusal", "validation_problems"]
 
@@ -138,5 +139,4 @@ def parse_refusal(
 ) -> InvalidInput:
     """The refusal of a document that is ``not {what}`` (422 with coded ``problems``)."""
     problems = validation_problems(err, payload, by_id=by_id)
-    return InvalidInput(f"not {what}: " + "; ".join(p["message"] for p in problems),
-                        problems=problems)
+    return coded_refusal(problems, f"not {what}: ")

@@ -24,11 +24,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from datamill.core.errors import InvalidInput
 from datamill.core.languages import ranked_language_tags
 from datamill.modalities._problem_words_zh import ZH_CN_PROBLEMS
 
-__all__ = ["EN_PROBLEMS", "LANGUAGES", "ZH_CN_PROBLEMS", "problem_language", "word_problem",
-           "word_problems"]
+__all__ = ["EN_PROBLEMS", "LANGUAGES", "MAX_PROBLEMS", "ZH_CN_PROBLEMS", "coded_refusal",
+           "problem_language", "word_problem", "word_problems", "word_refusal"]
+
+#: the most problems one refusal lists; the rest are counted (``problems_more``): 5,000 spans
+#: repeated gave 9,998 problems, an answer of 3.2 MB
+MAX_PROBLEMS = 100
 
 _SPLITS = ("its {side} offset {offset} splits the character '{character}' (a letter with its "
            "accent, a flag, an emoji sequence, a Hangul syllable, an Indic conjunct or a CR LF "
@@ -158,6 +163,7 @@ EN_PROBLEMS: dict[str, str] = {
     "http.internal_error": "an unexpected error occurred; quote error id {error_id} when "
                            "reporting it",
     "http.http_error": "the request could not be answered",
+    "prob.more": "and {more} more problems",
 }
 
 #: the languages the catalogue words problems in
@@ -206,14 +212,61 @@ def word_problem(problem: Mapping[str, Any], lang: str) -> str:
     return reason
 
 
-def word_problems(problems: object, lang: str) -> tuple[list[dict[str, Any]], str] | None:
-    """The ``problems`` with each one's ``detail`` (its sentence in ``lang``) added, and those
-    sentences joined as one; None when ``problems`` is not a non-empty list of records."""
+def word_problems(
+    problems: object, lang: str, more: int = 0
+) -> tuple[list[dict[str, Any]], str] | None:
+    """The first ``MAX_PROBLEMS`` of ``problems`` with each one's ``detail`` (its sentence in
+    ``lang``) added, and those sentences joined as one, which ends by counting the problems
+    left out (``more`` of them were left out before); None when ``problems`` is not a
+    non-empty list of records."""
     if not isinstance(problems, list) or not problems:
         return None
     if not all(isinstance(p, Mapping) for p in problems):
         return None
-    worded = [{**p, "detail": word_problem(p, lang)} for p in problems]
-    sep = LANGUAGES.get(lang, EN_PROBLEMS)["prob.list_sep"]
+    more += max(0, len(problems) - MAX_PROBLEMS)
+    worded = [{**p, "detail": word_problem(p, lang)} for p in problems[:MAX_PROBLEMS]]
+    table = LANGUAGES.get(lang, EN_PROBLEMS)
     # two records that read the same (two fields, one sentence) are said once
-    return worded, sep.join(dict.fromkeys(p["detail"] for p in worded))
+    said = list(dict.fromkeys(p["detail"] for p in worded))
+    if more:
+        said.append(table["prob.more"].format(more=more))
+    return worded, table["prob.list_sep"].join(said)
+
+
+def word_refusal(
+    details: Mapping[str, Any], lang: str
+) -> tuple[dict[str, Any], str] | None:
+    """A coded refusal's ``details`` for a face: its ``problems`` worded in ``lang`` and cut to
+    ``MAX_PROBLEMS`` (``problems_more`` counts the rest), with the sentence that says them;
+    None when the details list no coded problems.
+
+    Examples:
+        >>> rec = {"code": "field_missing", "message": "x: required", "field": "x"}
+        >>> out, said = word_refusal({"problems": [rec] * 150}, "en")
+        >>> len(out["problems"]), out["problems_more"], said.endswith("and 50 more problems")
+        (100, 50, True)
+    """
+    problems = details.get("problems")
+    before = int(details.get("problems_more") or 0)
+    worded = word_problems(problems, lang, before)
+    if worded is None:
+        return None
+    listed, said = worded
+    more = before + len(problems) - len(listed) if isinstance(problems, list) else before
+    out = {**details, "problems": listed}
+    if more:
+        out["problems_more"] = more
+    return out, said
+
+
+def coded_refusal(problems: list[dict[str, Any]], prefix: str = "") -> InvalidInput:
+    """A modality's refusal (422) listing the first ``MAX_PROBLEMS`` of its coded ``problems``
+    (``problems_more`` counts the rest); the message joins their English lines after
+    ``prefix``."""
+    shown = problems[:MAX_PROBLEMS]
+    more = len(problems) - len(shown)
+    message = prefix + "; ".join(p["message"] for p in shown)
+    if more:
+        return InvalidInput(f"{message}; and {more} more problems", problems=shown,
+                            problems_more=more)
+    return InvalidInput(message, problems=shown)

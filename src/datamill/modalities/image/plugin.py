@@ -49,6 +49,7 @@ from datamill.modalities.image.schema import (
     annotation_problems,
 )
 from datamill.modalities.parse_problems import parse_refusal
+from datamill.modalities.problem_words import coded_refusal
 
 if TYPE_CHECKING:
     from datamill.modalities.image.metric import KeypointScore, RegionScore, TextLineScore
@@ -236,7 +237,7 @@ class ImagePlugin(ImageAggregationMixin):
         width, height = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
         problems = annotation_problems(annotation, _req(requirements).labels, width, height)
         if problems:  # each coded: a face words it in its reader's language (problem_words)
-            raise InvalidInput("; ".join(p["message"] for p in problems), problems=problems)
+            raise coded_refusal(problems)
         return AnnotationDoc(annotation.model_dump(mode="json"), _ocr_text(annotation))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

@@ -36,6 +36,7 @@ from datamill.modalities.llm.checks import (
 )
 from datamill.modalities.llm.records import ID_PATTERN, Turn
 from datamill.modalities.parse_problems import parse_refusal
+from datamill.modalities.problem_words import coded_refusal
 
 __all__ = [
     "Criterion",
@@ -326,5 +327,5 @@ def validate_llm_annotation(
         coded.append({"code": "comment_too_short", "field": "comment", "least": least,
                       "message": f"a comment of at least {least} {_LETTERS}"})
     if coded:
-        raise InvalidInput("; ".join(p["message"] for p in coded), problems=coded)
+        raise coded_refusal(coded)
     return doc

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import parse_refusal
+from datamill.modalities.problem_words import coded_refusal
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import (
     MAX_SIDE_M,
@@ -208,7 +209,7 @@ class PointCloudPlugin:
         problems = annotation_problems(ann, _req(requirements).labels,
                                        tuple(bounds) if bounds else None)
         if problems:  # each coded: a face words it in its reader's language (problem_words)
-            raise InvalidInput("; ".join(p["message"] for p in problems), problems=problems)
+            raise coded_refusal(problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

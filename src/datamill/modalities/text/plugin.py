@@ -36,6 +36,7 @@ from pydantic import BaseModel, ValidationError
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import parse_refusal
+from datamill.modalities.problem_words import coded_refusal
 from datamill.modalities.text import aggregate
 from datamill.modalities.text.item import TextExportItem
 from datamill.modalities.text.schema import (
@@ -226,7 +227,7 @@ class TextPlugin:
         text = attributes.get("text")
         problems = annotation_problems(ann, labels, text, int(attributes.get("chars") or 0))
         if problems:  # each with its code and values: a face words it in its reader's language
-            raise InvalidInput("; ".join(p["message"] for p in problems), problems=problems)
+            raise coded_refusal(problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann, text))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:

@@ -23,7 +23,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.modalities.problem_words import word_problems
+from datamill.modalities.problem_words import word_refusal
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.check_text import (
     check_sentence,
@@ -188,10 +188,10 @@ def problems_in_page_language(request: Request) -> Iterator[None]:
     try:
         yield
     except InvalidInput as err:
-        worded = word_problems(err.details.get("problems"), page_language(request))
+        worded = word_refusal(err.details, page_language(request))
         if worded is not None:
-            problems, said = worded
-            err.details = {**err.details, "problems": problems, "message_en": err.message}
+            listed, said = worded
+            err.details = {**listed, "message_en": err.message}
             err.message = said
             err.args = (said,)
         raise
