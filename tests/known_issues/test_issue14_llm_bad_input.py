@@ -55,7 +55,8 @@ def test_bad_lines_are_named_and_leave_nothing(
         report = import_source(s, runtime.blobs, pid, src)
     reasons = {r["source"]: r["reason"] for r in report.rejections}
     assert (report.imported, report.rejected) == (2, 4), reasons
-    assert reasons["records.jsonl:2"].startswith("line 2: malformed JSON: Unterminated string")
+    assert reasons["records.jsonl:2"].startswith(
+        "line 2: malformed JSON: the string is not closed on that line")
     assert "larger than 20000 bytes" in reasons["records.jsonl:4"]
     assert "byte-order mark is allowed only at the start" in reasons["records.jsonl:5"]
     assert reasons["records.jsonl:6"] == "duplicate record id 'k0' (first at records.jsonl:1)"

@@ -37,12 +37,34 @@ def dumps_function(*, ensure_ascii: bool = True) -> Callable[[Any], str]:
     return lambda value: "".join(encode(value, 0))
 
 
+def _where(err: json.JSONDecodeError) -> str:
+    return f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
+
+
+def _unclosed_string(err: json.JSONDecodeError) -> json.JSONDecodeError | None:
+    """Where the string that runs to the end of its line (or of the text) began: a line break
+    inside a string is a control character to the parser, but to a person the string is not
+    closed on that line."""
+    if err.msg.startswith("Unterminated string"):
+        return err
+    if not err.msg.startswith("Invalid control character") or \
+            err.doc[err.pos:err.pos + 1] not in ("\n", "\r"):
+        return None
+    try:
+        json.loads(err.doc[:err.pos])
+    except json.JSONDecodeError as inner:
+        return inner if inner.msg.startswith("Unterminated string") else None
+    return None
+
+
 def describe_json_error(err: json.JSONDecodeError) -> str:
     """What is wrong and where, in one phrase: ``Expecting value at column 7``,
     ``Extra data at line 3 column 1`` (the line only past the first).
 
-    The standard library's messages that end in "at" (``Unterminated string starting at``,
-    ``Invalid control character '\\x01' at``) take the place themselves, not "at at".
+    The standard library's messages that end in "at" (``Invalid control character '\\x01'
+    at``) take the place themselves, not "at at". A string that is not closed before its line
+    ends (the parser's "Unterminated string" or "Invalid control character" at the line break)
+    is said as such, where it starts.
 
     Examples:
         >>> import json
@@ -50,7 +72,20 @@ def describe_json_error(err: json.JSONDecodeError) -> str:
         ...     json.loads('{"a": "b')
         ... except json.JSONDecodeError as err:
         ...     describe_json_error(err)
-        'Unterminated string starting at column 7'
+        'the string is not closed on that line (a closing " is missing): it starts at column 7'
+        >>> try:
+        ...     json.loads('{"text": "broken 北京\\n')
+        ... except json.JSONDecodeError as err:
+        ...     describe_json_error(err)
+        'the string is not closed on that line (a closing " is missing): it starts at column 10'
+        >>> try:
+        ...     json.loads('{"a": }')
+        ... except json.JSONDecodeError as err:
+        ...     describe_json_error(err)
+        'Expecting value at column 7'
     """
-    where = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
-    return f"{err.msg.removesuffix(' at')} at {where}"
+    unclosed = _unclosed_string(err)
+    if unclosed is not None:
+        return ('the string is not closed on that line (a closing " is missing): it starts at '
+                + _where(unclosed))
+    return f"{err.msg.removesuffix(' at')} at {_where(err)}"

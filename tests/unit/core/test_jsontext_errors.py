@@ -13,7 +13,13 @@ from datamill.core.jsontext import describe_json_error
 from datamill.modalities.llm.records import split_records
 
 CASES = {
-    "unterminated string": ('{"id": "p1", "prompt": "hi', "Unterminated string starting at column 24"),
+    "unterminated string": ('{"id": "p1", "prompt": "hi',
+                            'the string is not closed on that line (a closing " is missing): it '
+                            "starts at column 24"),
+    # a line read with its break: the parser says "Invalid control character" at the break
+    "string open at the line's end": ('{"text": "broken 北京\n',
+                                      'the string is not closed on that line (a closing " is '
+                                      "missing): it starts at column 10"),
     "control character": ('{"a": "x\x01y"}', "Invalid control character at column 9"),
     "bad escape": ('{"a": "\\q"}', "Invalid \\escape at column 8"),
     "bad unicode escape": ('{"a": "\\u12"}', "Invalid \\uXXXX escape at column 9"),
@@ -49,5 +55,6 @@ def test_the_llm_import_names_the_line_once(tmp_path: Path) -> None:
                       encoding="utf-8")
     (tmp_path / "out").mkdir()
     refused = {w: r for w, name, r in split_records(source, tmp_path / "out") if name is None}
-    assert refused == {"records.jsonl:6": "line 6: malformed JSON: Unterminated string starting"
-                                          " at column 24"}
+    assert refused == {"records.jsonl:6": "line 6: malformed JSON: the string is not closed on"
+                                          ' that line (a closing " is missing): it starts at'
+                                          " column 24"}
