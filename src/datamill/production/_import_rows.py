@@ -30,6 +30,7 @@ from datamill.core.filenames import suffix
 from datamill.core.jsontext import describe_json_error
 
 __all__ = [
+    "NO_FILE",
     "ManifestRow",
     "Skipped",
     "SourceRow",
@@ -46,6 +47,8 @@ MAX_PROMPT_CHARS = 65_536
 MAX_PROMPT_BYTES = 4 * MAX_PROMPT_CHARS
 MAX_LINE_BYTES = 1024 * 1024
 MAX_AGE = 150
+#: a manifest row naming no file (the modality may say what such rows mean to it: ``no_file_hint``)
+NO_FILE = "row has no 'path' (or 'audio', 'image') column"
 _ALIASES = {
     "path": ("path", "audio", "audio_path", "image", "image_path", "file"),
     "id": ("id", "utterance_id"),
@@ -214,7 +217,7 @@ class ManifestRow(BaseModel):
                     picked[target] = data[name]
                     break
         if "path" not in picked:
-            raise _error("row has no 'path' (or 'audio', 'image') column")
+            raise _error(NO_FILE)
         return picked
 
     @model_validator(mode="after")

@@ -31,6 +31,7 @@ from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._import_rows import (
     MAX_PATH_CHARS,
+    NO_FILE,
     Skipped,
     SourceRow,
     confine,
@@ -530,9 +531,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     media_suffixes = frozenset(plugin.media_suffixes)
 
+    no_file_hint = getattr(plugin, "no_file_hint", None)
+
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
         if row.error:
-            reject(row.where, row.error)
+            reject(row.where, f"{row.error}; {no_file_hint}"
+                   if no_file_hint and row.error.endswith(NO_FILE) else row.error)
             return
         # only the modality's media: a manifest row naming page.xml or evil.js would be served
         # back from this site as a document and a script (an in-place file is not even probed)

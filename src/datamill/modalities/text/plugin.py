@@ -118,6 +118,11 @@ class TextPlugin:
     inspection_template: ClassVar[str] = "text/inspection.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("missing_spans", "wrong_label", "boundaries",
                                                  "wrong_class", "guidelines", "other")
+    #: what an import row naming no file means here: a corpus of texts given as rows
+    no_file_hint: ClassVar[str] = (
+        "a text project imports prepared text files: run `datamill text prepare FILE prepared/`"
+        " on the corpus (TXT/CSV/JSONL/Parquet, a 'text' column) and import"
+        " prepared/manifest.jsonl")
 
     # -- import
     def describe(
