@@ -7,11 +7,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import counted, emit, get_runtime, handle_errors, out
+from datamill.cli._common import acting_user, counted, emit, get_runtime, handle_errors, out
 
 app = typer.Typer(help="Aggregation of overlapping answers and agreement.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting (required).")]
+#: a read's ``--as``: optional, as on ``project`` reads; named, the person must be allowed to
+#: view the project (as the API's caller)
+ViewerOpt = Annotated[str | None, typer.Option(
+    "--as", help="Username of the person looking: checked like an API caller (they may view "
+    "the project). Unnamed: the operator's view.")]
 
 
 def _fmt(value: float | None) -> str:
@@ -62,14 +67,19 @@ def aggregate_cmd(
 def agreement_cmd(
     project: str,
     batch: Annotated[int | None, typer.Option(help="Only this batch's items.")] = None,
+    viewer: ViewerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Krippendorff's alpha, Cohen's/Fleiss' kappa and per-annotator agreement."""
+    from datamill.compliance.roles import Action
     from datamill.production.projects import find_project
     from datamill.qc.agreement_report import project_agreement
 
     with get_runtime().session() as s:
-        report = project_agreement(s, find_project(s, project).id, batch_id=batch)
+        pid = find_project(s, project).id
+        if viewer is not None:
+            acting_user(s, viewer, Action.VIEW_PROJECT, project_id=pid)
+        report = project_agreement(s, pid, batch_id=batch)
 
     def render(r: dict[str, Any]) -> None:
         out.print(

@@ -1,0 +1,33 @@
+"""Trial (quality lead, LOW 6): ``datamill quality agreement P --as pm`` failed with "No such
+option: --as" while ``quality aggregate`` requires it. The read takes ``--as`` too, checked as
+the API checks its caller (the person may view the project)."""
+
+from __future__ import annotations
+
+import json
+
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from tests._cli import run_cli
+from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+
+
+def test_agreement_takes_as(runtime: Runtime, users: dict[str, User]) -> None:
+    spec = {"name": "agree", "modality": "text", "language": "zh-CN",
+            "project_type": "custom_service", "stages": ["annotate"],
+            "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "requirements": TEXT_REQUIREMENTS}
+    with runtime.session() as s:
+        p = create_project(s, spec)
+        add_member(s, p.id, s.get(User, users["pm"].id), actor_id=None)
+    db = {"DATAMILL_DATABASE_URL": str(runtime.settings.database_url)}
+    home = runtime.settings.home
+    r = run_cli(home, "quality", "agreement", "agree", "--as", "pm", "--json", **db)
+    assert json.loads(r.stdout)["units"] == 0
+    r = run_cli(home, "quality", "agreement", "agree", "--json", **db)  # unnamed: as before
+    assert json.loads(r.stdout)["units"] == 0
+    r = run_cli(home, "quality", "agreement", "agree", "--as", "ann1", "--json", ok=False, **db)
+    assert r.returncode != 0 and json.loads(r.stdout)["error"]["code"] == "forbidden", r.stdout
