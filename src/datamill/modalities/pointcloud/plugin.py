@@ -38,7 +38,6 @@ from pydantic import BaseModel, ValidationError
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import parse_refusal
-from datamill.modalities.problem_words import coded_refusal
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import (
     MAX_SIDE_M,
@@ -48,6 +47,7 @@ from datamill.modalities.pointcloud.schema import (
     PointCloudRequirements,
     annotation_problems,
 )
+from datamill.modalities.problem_words import coded_refusal
 
 __all__ = ["PointCloudPlugin", "PointCloudStatistics"]
 
