@@ -22,12 +22,17 @@ def test_agreement_takes_as(runtime: Runtime, users: dict[str, User]) -> None:
             "requirements": TEXT_REQUIREMENTS}
     with runtime.session() as s:
         p = create_project(s, spec)
-        add_member(s, p.id, s.get(User, users["pm"].id), actor_id=None)
-    db = {"DATAMILL_DATABASE_URL": str(runtime.settings.database_url)}
+        pm = s.get(User, users["pm"].id)
+        assert pm is not None
+        add_member(s, p.id, pm, actor_id=None)
+    db = str(runtime.settings.database_url)
     home = runtime.settings.home
-    r = run_cli(home, "quality", "agreement", "agree", "--as", "pm", "--json", **db)
+    r = run_cli(home, "quality", "agreement", "agree", "--as", "pm", "--json",
+                DATAMILL_DATABASE_URL=db)
     assert json.loads(r.stdout)["units"] == 0
-    r = run_cli(home, "quality", "agreement", "agree", "--json", **db)  # unnamed: as before
+    r = run_cli(home, "quality", "agreement", "agree", "--json",  # unnamed: as before
+                DATAMILL_DATABASE_URL=db)
     assert json.loads(r.stdout)["units"] == 0
-    r = run_cli(home, "quality", "agreement", "agree", "--as", "ann1", "--json", ok=False, **db)
+    r = run_cli(home, "quality", "agreement", "agree", "--as", "ann1", "--json", ok=False,
+                DATAMILL_DATABASE_URL=db)
     assert r.returncode != 0 and json.loads(r.stdout)["error"]["code"] == "forbidden", r.stdout

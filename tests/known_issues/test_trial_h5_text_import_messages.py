@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from datamill.compliance.models import User
-from datamill.modalities.text.sources import TextSourceError, prepare_text_source
+from datamill.modalities.text.errors import TextSourceError
+from datamill.modalities.text.sources import prepare_text_source
 from datamill.production.importing import import_source
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
