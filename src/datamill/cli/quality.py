@@ -47,6 +47,7 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> Non
         # the modality's own metrics (speech: character/sentence accuracy; image: region...)
         scores = ", ".join(
             f"{name.replace('_', ' ')} {value:.4f}" if isinstance(value, float) else
+            f"{name.replace('_', ' ')} not measured" if value is None else
             f"{name.replace('_', ' ')} {value}"
             for name, value in sorted(v.scores.items())
             # ``defective_utterances`` is the older name of ``defective_items``: shown once

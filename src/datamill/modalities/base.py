@@ -54,6 +54,7 @@ __all__ = [
     "flag_item_in",
     "is_defective_in",
     "score_in",
+    "unmeasured_in",
     "validate_annotation_in",
 ]
 
@@ -418,6 +419,16 @@ def score_in(
     if options:
         return cast("Any", plugin).score(reference, hypothesis, **options)  # type: ignore[no-any-return]
     return plugin.score(reference, hypothesis)
+
+
+def unmeasured_in(
+    plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str]
+) -> frozenset[str]:
+    """The metrics ``plugin.score`` had nothing to measure in (``unmeasured_metrics``, where the
+    modality tells): an inspection shows them as not measured (null) and judges nothing by
+    them."""
+    tell = getattr(plugin, "unmeasured_metrics", None)
+    return frozenset(tell(reference, hypothesis)) if tell is not None else frozenset()
 
 
 def is_defective_in(

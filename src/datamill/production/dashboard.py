@@ -290,14 +290,16 @@ def live_scores(
     """Scores over the samples corrected so far (reference = inspector, hypothesis = delivered);
     ``language``, ``requirements`` and ``text_normalization`` are the project's (a plugin that
     scores by them is told)."""
-    from datamill.modalities.base import is_defective_in, score_in
+    from datamill.modalities.base import is_defective_in, score_in, unmeasured_in
 
     if not corrected:
         return {"scored": 0}
     refs = [r for r, _ in corrected]
     hyps = [h for _, h in corrected]
-    scores = {k: float(v) for k, v in
-              score_in(plugin, refs, hyps, language, requirements, text_normalization).items()}
+    unmeasured = unmeasured_in(plugin, refs, hyps)  # nothing to measure: null, not a 1
+    scores: dict[str, Any] = {
+        k: None if k in unmeasured else float(v) for k, v in
+        score_in(plugin, refs, hyps, language, requirements, text_normalization).items()}
     scores["defective_items"] = scores["defective_utterances"] = sum(
         1 for r, h in corrected
         if is_defective_in(plugin, r, h, language, requirements, text_normalization)

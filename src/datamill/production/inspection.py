@@ -20,7 +20,12 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
-from datamill.modalities.base import is_defective_in, score_in, validate_annotation_in
+from datamill.modalities.base import (
+    is_defective_in,
+    score_in,
+    unmeasured_in,
+    validate_annotation_in,
+)
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import return_to_annotators
 from datamill.production.hooks import batch_exclusions
@@ -336,7 +341,10 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     hyps = [s.delivered_text for s in samples]
     requirements = project.spec.get("requirements", {})
     conventions = project.spec.get("text_normalization")  # Chinese script, numerals
-    scores = dict(score_in(plugin, refs, hyps, project.language, requirements, conventions))
+    scores: dict[str, Any] = dict(score_in(plugin, refs, hyps, project.language, requirements,
+                                           conventions))
+    for metric in unmeasured_in(plugin, refs, hyps):  # nothing to measure: null, judged by none
+        scores[metric] = None
     # the sampled items the inspector found defective, with the inspector's version: on a
     # rejected batch their annotators see what was wrong, not only the batch's verdict
     found = {s.item_id: s.corrected_text or "" for s, r, h in zip(samples, refs, hyps, strict=True)
@@ -348,7 +356,7 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     reasons: list[str] = []
     for metric in plugin.acceptance_metrics:
         need = float(_setting(project, "acceptance", metric))
-        if scores[metric] < need:
+        if scores[metric] is not None and scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")
     if not accept_lot(plan, defects):
         reasons.append(

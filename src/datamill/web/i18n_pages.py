@@ -497,6 +497,7 @@ EN_PAGES.update({
     "cmp.llm_edit_hint": "Correct the choice, ranking, scores or turns, then submit: your version becomes a new version and the item is accepted.",
     "cmp.correct_item": "Correct this item",
     "in.confirm_delivered": "No change: confirm as delivered",
+    "in.not_measured": "not measured",
     "in.confirm_delivered_tip": "The delivered version is correct as it stands: it becomes your version (scored as a match), nothing is sent back",
     "cmp.llm.type": "annotation",
     "cmp.llm.choice": "preferred response",

@@ -602,6 +602,7 @@ ZH_CN.update({
     "cmp.llm_edit_hint": "修正选择、排序、评分或对话轮次后提交：你的版本将成为新版本，且该条目被通过。",
     "cmp.correct_item": "修正此条目",
     "in.confirm_delivered": "无需修改：按交付版本确认",
+    "in.not_measured": "未测量",
     "in.confirm_delivered_tip": "交付版本本身无误：直接作为你的版本（按一致计分），不退回",
     "cmp.llm.type": "标注",
     "cmp.llm.choice": "更优回答",

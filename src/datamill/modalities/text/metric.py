@@ -9,6 +9,10 @@
   in the hypothesis, over reference words (1 when there are none).
 * ``label_accuracy``: items whose classes (as a set) and sentiment equal the reference's, over
   items where either side has a class or a sentiment (1 when there are none).
+
+A metric with nothing to measure (no reference words; no item with a class or a sentiment:
+an NER-only project) scores 1 for the decisions made on it, and :func:`unmeasured_metrics`
+names it so that an inspection shows it as not measured rather than as a perfect score.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 
 from datamill.modalities.text.schema import TextAnnotation
 
-__all__ = ["TextScores", "score_annotations"]
+__all__ = ["TextScores", "score_annotations", "unmeasured_metrics"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +68,18 @@ def score_annotations(
         token_accuracy=tok_ok / tok_ref if tok_ref else 1.0,
         label_accuracy=lab_ok / lab_n if lab_n else 1.0,
     )
+
+
+def unmeasured_metrics(
+    reference: Sequence[TextAnnotation], hypothesis: Sequence[TextAnnotation]
+) -> frozenset[str]:
+    """The metrics of :func:`score_annotations` with nothing to measure in these pairs:
+    ``token_accuracy`` without reference words, ``label_accuracy`` without an item where
+    either side has a class or a sentiment."""
+    pairs = list(zip(reference, hypothesis, strict=True))
+    out = set()
+    if not any(ref.tokens for ref, _ in pairs):
+        out.add("token_accuracy")
+    if not any(r.classes or h.classes or r.sentiment or h.sentiment for r, h in pairs):
+        out.add("label_accuracy")
+    return frozenset(out)

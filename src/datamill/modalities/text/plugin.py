@@ -281,6 +281,15 @@ class TextPlugin:
         return score_annotations([_from_text(t) for t in reference],
                                  [_from_text(t) for t in hypothesis]).as_dict()
 
+    def unmeasured_metrics(self, reference: Sequence[str], hypothesis: Sequence[str]
+                           ) -> frozenset[str]:
+        """The metrics of :meth:`score` with nothing to measure here (an NER-only project has
+        no words or classes): an inspection shows them as not measured."""
+        from datamill.modalities.text.metric import unmeasured_metrics
+
+        return unmeasured_metrics([_from_text(t) for t in reference],
+                                  [_from_text(t) for t in hypothesis])
+
     def is_defective(self, reference: str, hypothesis: str) -> bool:
         """A text is a defect when any span, word, class, sentiment or relation differs."""
         ref, hyp = _from_text(reference), _from_text(hypothesis)
