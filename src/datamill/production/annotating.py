@@ -519,8 +519,12 @@ def _open_review(session: Session, item: Item) -> str:
     return "in_review" if opened.rowcount else "reviewed"  # type: ignore[attr-defined]
 
 
-def return_to_annotators(session: Session, item: Item, reason: str) -> None:
-    """Send an item's annotate task back to whoever did it, with the reason."""
+def return_to_annotators(
+    session: Session, item: Item, reason: str, *, code: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> None:
+    """Send an item's annotate task back to whoever did it, with the reason (``code`` and
+    ``params``: the same as a code and its values, which a page words in its language)."""
     task = session.scalars(
         select(Task).where(Task.item_id == item.id, Task.stage == "annotate", Task.kind == "work")
     ).first()
@@ -531,7 +535,8 @@ def return_to_annotators(session: Session, item: Item, reason: str) -> None:
     session.execute(  # the holds that answered: a skipper is never handed it back
         update(TaskAssignment)
         .where(TaskAssignment.task_id == task.id, TaskAssignment.status == "submitted")
-        .values(status="returned", return_reason=reason)
+        .values(status="returned", return_reason=reason, return_code=code,
+                return_params=params)
     )
     review = session.scalars(_REVIEW_TASK, {"p_item": item.id}).first()
     if review is not None:

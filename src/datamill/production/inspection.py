@@ -318,6 +318,27 @@ def confirm_delivered(
     session.flush()
 
 
+def _return_reason(
+    batch: str, inspection_id: int, reasons: list[str], coded: list[dict[str, Any]],
+    found: str | None, *, documents: bool,
+) -> tuple[str, dict[str, Any]]:
+    """Why a rejected batch's item goes back: the English sentence and the same as values
+    (``batch_rejected``). The inspector's version of an item they found defective is shown
+    when it is a transcript (``shown``, cut at ``_SHOWN_CHARS``); an annotation document is no
+    reading for a person (raw JSON), so the reason names the inspection that holds it."""
+    why = f"{batch} rejected: {'; '.join(reasons)}"
+    params: dict[str, Any] = {"batch": batch, "inspection_id": inspection_id, "reasons": coded,
+                              "defective": found is not None}
+    if found is not None and documents:
+        why += (f". The inspector found this item defective (their version is in inspection "
+                f"{inspection_id})")
+    elif found is not None:
+        shown = found if len(found) <= _SHOWN_CHARS else found[:_SHOWN_CHARS] + " …"
+        params["shown"] = shown
+        why += f". The inspector found this item defective; their version: {shown}"
+    return why, params
+
+
 def complete_inspection(session: Session, inspection_id: int, inspector: User) -> InspectionOut:
     """Score the sample and accept or reject the batch."""
     # locked: two completions at once give one verdict (one rework or one acceptance)
@@ -354,15 +375,20 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     scores["defective_utterances"] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
     reasons: list[str] = []
+    coded: list[dict[str, Any]] = []  # the same, each a code and its values (pages word them)
     for metric in plugin.acceptance_metrics:
         need = float(_setting(project, "acceptance", metric))
         if scores[metric] is not None and scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")
+            coded.append({"code": "metric_below", "metric": metric,
+                          "value": round(float(scores[metric]), 4), "need": need})
     if not accept_lot(plan, defects):
         reasons.append(
             f"{defects} defective items in a sample of {plan.sample_size} "
             f"(acceptance number {plan.accept})"
         )
+        coded.append({"code": "defects_over", "defects": defects, "sample": plan.sample_size,
+                      "accept": plan.accept})
     insp.scores = scores
     insp.reasons = reasons
     insp.verdict = "rejected" if reasons else "accepted"
@@ -373,14 +399,12 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     members = session.scalars(
         select(Item).where(exists().where(BatchItem.item_id == Item.id, BatchItem.batch_id == batch.id))
     ).all()
+    documents = getattr(plugin, "corrections_are_annotations", False)
     for item in members:
         if reasons:
-            why = f"{batch.name} rejected: {'; '.join(reasons)}"
-            if item.id in found:
-                shown = found[item.id]
-                shown = shown if len(shown) <= _SHOWN_CHARS else shown[:_SHOWN_CHARS] + " …"
-                why += f". The inspector found this item defective; their version: {shown}"
-            return_to_annotators(session, item, why)
+            why, params = _return_reason(batch.name, insp.id, reasons, coded,
+                                         found.get(item.id), documents=documents)
+            return_to_annotators(session, item, why, code="batch_rejected", params=params)
         else:
             item.status = "accepted"
     record_audit(

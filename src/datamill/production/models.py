@@ -221,6 +221,10 @@ class TaskAssignment(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     return_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: why it came back as a code and its values, which a page words in its reader's language
+    #: (``return_reason`` is the English sentence): ``batch_rejected`` (see production.inspection)
+    return_code: Mapped[str | None] = mapped_column(String(32), default=None)
+    return_params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -152,6 +152,10 @@ class TaskOut(BaseModel):
     current_version: int
     current: AnnotationOut | None
     return_reason: str | None = None
+    #: ``return_reason`` as a code and its values (``batch_rejected``: ``batch``, ``reasons``
+    #: (each a ``code`` with its values), ``defective``, ``inspection_id``, ``shown``)
+    return_code: str | None = None
+    return_params: dict[str, Any] | None = None
 
 
 class PackageOut(_Out):

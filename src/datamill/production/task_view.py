@@ -33,7 +33,9 @@ _ITEM_VIEW = select(  # built once, Core: what a work task's view shows of its i
     _ITEMS.c.id, _ITEMS.c.external_id, _ITEMS.c.attributes, _ITEMS.c.prompt,
     _ITEMS.c.current_version, _ITEMS.c.current_annotation_id,
 ).where(_ITEMS.c.id == bindparam("p_item"))
-_RETURN_REASON = select(_ASSIGNMENTS.c.return_reason).where(
+_RETURN_REASON = select(  # the sentence, and the same as a code and its values
+    _ASSIGNMENTS.c.return_reason, _ASSIGNMENTS.c.return_code, _ASSIGNMENTS.c.return_params,
+).where(
     _ASSIGNMENTS.c.task_id == bindparam("p_task"), _ASSIGNMENTS.c.user_id == bindparam("p_user"))
 
 
@@ -62,9 +64,11 @@ def task_view(
         item = _item_view(session, task.item_id)  # every claim shows one: no ORM object needed
     if item is None:
         raise NotFound(f"task {task.id} refers to a missing item")
-    reason = None
+    reason = code = params = None
     if user_id is not None:
-        reason = run(session, _RETURN_REASON, {"p_task": task.id, "p_user": user_id}).scalar()
+        row = run(session, _RETURN_REASON, {"p_task": task.id, "p_user": user_id}).first()
+        if row is not None:
+            reason, code, params = row
     if task.stage == "annotate" and task.overlap > 1 and reason is None:
         current, version = _parallel_start(session, item.id, user_id)
     else:
@@ -79,6 +83,8 @@ def task_view(
         duration_ms=(item.attributes or {}).get("duration_ms"), attributes=item.attributes or {},
         prompt=item.prompt, current_version=version,
         current=AnnotationOut.model_validate(current) if current else None, return_reason=reason,
+        return_code=code if reason is not None else None,
+        return_params=params if reason is not None else None,
     )
 
 

@@ -116,8 +116,11 @@ def return_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str
     trev = review_reason(tr)
     treason = inspection_reason(tr, lang)
 
-    def reason(text: object) -> str:
+    def reason(text: object, code: object = None, params: object = None) -> str:
         raw = "" if text is None else str(text)
+        if code == "batch_rejected" and isinstance(params, Mapping):
+            with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
+                return _batch_rejected(tr, params)
         if raw.startswith("review: "):
             return (_label(tr, "stage.review", "review") + tr("sp.colon")
                     + trev(raw.removeprefix("review: ")))
@@ -136,6 +139,31 @@ def return_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str
         return out
 
     return reason
+
+
+def _coded_inspection_reason(tr: Callable[[str], str], r: Mapping[str, Any]) -> str:
+    if r["code"] == "metric_below":
+        metric = str(r["metric"])
+        return tr("insp.metric_below").format(
+            metric=_label(tr, f"metric.{metric}", metric.replace("_", " ")),
+            value=float(r["value"]), need=float(r["need"]))
+    return tr("insp.defects_over").format(defects=r["defects"], sample=r["sample"],
+                                          accept=r["accept"])
+
+
+def _batch_rejected(tr: Callable[[str], str], params: Mapping[str, Any]) -> str:
+    """A ``batch_rejected`` return (``production.inspection``) from its values, in the page's
+    language: the batch, each reason, and whether the inspector found this item defective
+    (their transcript, or the inspection that holds their annotation)."""
+    out = tr("ret.batch_rejected").format(
+        batch=params["batch"],
+        reasons=tr("sp.list_sep").join(_coded_inspection_reason(tr, r)
+                                       for r in params["reasons"]))
+    if params.get("defective") and "shown" in params:
+        out += tr("ret.defective").format(shown=params["shown"])
+    elif params.get("defective"):
+        out += tr("ret.defective_see").format(inspection=params["inspection_id"])
+    return out
 
 
 def coded_sentence(tr: Callable[[str], str], lang: str) -> Callable[..., str]:

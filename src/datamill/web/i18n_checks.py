@@ -103,6 +103,7 @@ EN_CHECKS: dict[str, str] = {
     "check.fail.banned_content": "{value:.0f} match(es) of the project's banned words",
     "ret.batch_rejected": "{batch} rejected: {reasons}",
     "ret.defective": ". The inspector found this item defective; their version: {shown}",
+    "ret.defective_see": ". The inspector found this item defective (their version is in inspection {inspection})",
     "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
     "insp.metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
     "insp.defects_over": "{defects} defective items in a sample of {sample} (acceptance number {accept})",

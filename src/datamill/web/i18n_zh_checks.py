@@ -97,6 +97,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.fail.banned_content": "命中项目违禁词 {value:.0f} 处",
     "ret.batch_rejected": "{batch} 未通过质检：{reasons}",
     "ret.defective": "。质检员判定此条目不合格，其版本：{shown}",
+    "ret.defective_see": "。质检员判定此条目不合格（其版本见质检 #{inspection}）",
     "ret.delivery_rejected": "交付 {delivery}（{batch}）被客户拒收：{reason}",
     "insp.metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
     "insp.defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",

@@ -137,7 +137,8 @@ def _work_rows(session: Any, me: WebUser, stage: str) -> list[dict[str, Any]]:
             if row["stage"] != stage:
                 continue
             view = task_view(session, get_task(session, row["task_id"]), me.user.id)
-            tasks.append({**row, "external_id": view.external_id, "reason": view.return_reason})
+            tasks.append({**row, "external_id": view.external_id, "reason": view.return_reason,
+                          "reason_code": view.return_code, "reason_params": view.return_params})
         out.append({"project": p, "tasks": tasks,
                     "waiting": wq.review_waiting(session, p.id) if stage == "review" else None})
     return out
