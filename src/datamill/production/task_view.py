@@ -25,7 +25,7 @@ from datamill.production.models import (
 )
 from datamill.production.schemas import AnnotationOut, TaskOut
 
-__all__ = ["check_task_version", "list_tasks_for_user", "task_view"]
+__all__ = ["check_task_version", "list_tasks_for_user", "submitted_version", "task_view"]
 
 _ASSIGNMENTS = cast(Table, TaskAssignment.__table__)
 _ITEMS = cast(Table, Item.__table__)
@@ -224,3 +224,21 @@ def list_tasks_for_user(session: Session, user: User, project_id: int) -> list[d
         for t, status in rows
     ]
 
+
+
+def submitted_version(session: Session, user_id: int, task: Task) -> dict[str, Any] | None:
+    """What ``user_id`` submitted on ``task``, while their hold is a submitted one (the page they
+    open again shows it read-only): the version, its flat text, the payload and when; None when
+    they hold it otherwise or submitted nothing of their own there."""
+    held = session.scalar(select(TaskAssignment.status).where(
+        TaskAssignment.task_id == task.id, TaskAssignment.user_id == user_id))
+    if held != "submitted":
+        return None
+    row = session.scalars(
+        select(Annotation).where(Annotation.task_id == task.id, Annotation.author_id == user_id)
+        .order_by(Annotation.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {"version": row.version, "text": row.text, "payload": row.payload,
+            "created_at": row.created_at, "kind": row.kind}

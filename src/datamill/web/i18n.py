@@ -135,6 +135,8 @@ EN: dict[str, str] = {
     "rv.reason.geometry": "Boxes or outlines misplaced",
     "rv.reason.wrong_text": "Text transcribed wrong",
     "wb.returned": "Returned to you",
+    "wb.submitted_title": "Submitted",
+    "wb.submitted_note": "You submitted this task (version {version}, {at} UTC); it is read-only now. Were it returned to you, it opens for rework again.",
     "wb.play": "Play/pause",
     "wb.play_segment": "Play segment",
     "wb.loop": "Loop",

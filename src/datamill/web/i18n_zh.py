@@ -120,6 +120,8 @@ ZH_CN: dict[str, str] = {
     "rv.reason.geometry": "框或轮廓位置不准",
     "rv.reason.wrong_text": "文本转写错误",
     "wb.returned": "已退回返工",
+    "wb.submitted_title": "已提交",
+    "wb.submitted_note": "你已提交此任务（版本 {version}，{at} UTC），现为只读。若被退回返工，可再次编辑。",
     "wb.play": "播放/暂停",
     "wb.play_segment": "播放当前分段",
     "wb.loop": "循环播放",

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from datamill.compliance.access import seen_task
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
@@ -30,6 +30,7 @@ from datamill.production.models import Item, Project
 from datamill.production.projects import get_project
 from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
+from datamill.production.task_view import submitted_version
 from datamill.production.tasks import claim_next_task, task_view
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t, translator
@@ -92,7 +93,14 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     task = seen_task(session, me.user, task_id)  # not even a redirect to another's project
     if task.stage == "review":
         return RedirectResponse(f"/review/{task_id}", status_code=303)
-    _own_task(session, me, task_id, "annotate")
+    try:
+        _own_task(session, me, task_id, "annotate")
+    except Conflict:  # their own submitted task, opened again: what they submitted, read-only
+        mine = submitted_version(session, me.user.id, task)
+        if mine is None:
+            raise
+        return render(request, "task_submitted.html", me,
+                      task=task_view(session, task, me.user.id), mine=mine)
     view = task_view(session, task, me.user.id)
     _project, plugin, req = _spec_of(session, task.project_id)
     draft = drafts.draft_for(session, task.id, me.user.id)
