@@ -113,6 +113,7 @@ def test_a_rejected_inspection_returns_a_coded_reason_without_raw_json(
     assert mine["return_code"] == "batch_rejected"
     params = mine["return_params"]
     assert params["defective"] is True and params["inspection_id"] == insp_id
+    assert params["version"]["spans"][0]["label"] == "LOC"  # the inspector's, as data
     assert {r["code"] for r in params["reasons"]} >= {"metric_below"}
     _sign_in(client, "ann1")
     client.cookies.set("lang", "zh-CN")

@@ -56,6 +56,8 @@ __all__ = [
 
 #: how much of the inspector's version a returned task's reason shows
 _SHOWN_CHARS = 500
+#: the largest inspector's annotation a returned task carries as data (``return_params``)
+_VERSION_CHARS = 20_000
 
 #: the longest transcript a correction of a modality compared as text (speech) may be: the
 #: most a submitted transcript may carry (``api.params.MAX_TEXT_CHARS``)
@@ -325,13 +327,16 @@ def _return_reason(
     """Why a rejected batch's item goes back: the English sentence and the same as values
     (``batch_rejected``). The inspector's version of an item they found defective is shown
     when it is a transcript (``shown``, cut at ``_SHOWN_CHARS``); an annotation document is no
-    reading for a person (raw JSON), so the reason names the inspection that holds it."""
+    reading for a person (raw JSON), so the reason names the inspection that holds it, and
+    ``version`` carries the document as data (up to ``_VERSION_CHARS`` of it)."""
     why = f"{batch} rejected: {'; '.join(reasons)}"
     params: dict[str, Any] = {"batch": batch, "inspection_id": inspection_id, "reasons": coded,
                               "defective": found is not None}
     if found is not None and documents:
         why += (f". The inspector found this item defective (their version is in inspection "
                 f"{inspection_id})")
+        if len(found) <= _VERSION_CHARS:  # as data for tools (the API), never in the sentence
+            params["version"] = json.loads(found)
     elif found is not None:
         shown = found if len(found) <= _SHOWN_CHARS else found[:_SHOWN_CHARS] + " …"
         params["shown"] = shown

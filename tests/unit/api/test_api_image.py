@@ -121,7 +121,11 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
         task = _ok(client.post(f"{API}/projects/{pid}/tasks/next", params={"stage": "annotate"},
                                headers=ann1))
         assert "rejected:" in task["return_reason"]
-        assert ("their version: {" in task["return_reason"]) == (task["item_id"] in sampled)
+        found = task["item_id"] in sampled  # its annotation is data, never in the sentence
+        assert ("found this item defective" in task["return_reason"]) == found
+        assert "{" not in task["return_reason"]
+        version = task["return_params"].get("version")
+        assert (version is not None and version["type"] == "image_annotation") == found
         body = {"annotation": truth[task["external_id"]].model_dump(mode="json"),
                 "base_version": task["current_version"]}
         _ok(client.post(f"{API}/tasks/{task['id']}/annotations", json=body, headers=ann1), 201)
