@@ -19,7 +19,7 @@ import functools
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Insert, Table, insert, inspect
-from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
+from sqlalchemy.orm import Mapper, Session, configure_mappers, make_transient_to_detached
 
 from datamill.db.memo import run
 
@@ -30,6 +30,9 @@ T = TypeVar("T")
 
 @functools.cache
 def _mapper(model: type) -> Mapper[Any]:
+    """The model's mapper, configured: an instance made without the constructor (attach_row)
+    does not configure the mappers itself, and a fresh process may make one first."""
+    configure_mappers()
     return inspect(model)
 
 

@@ -5,6 +5,9 @@ and an ORM query."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,3 +90,26 @@ def test_token_lookup_hands_back_the_held_user_and_sees_unflushed_changes(
         user_for_token(session, token)
     with pytest.raises(Unauthorized):
         user_for_token(session, "dm_no_such_token")
+
+
+def test_attach_row_in_a_fresh_process_configures_the_mappers(tmp_path: Path) -> None:
+    """A served process's first request may attach a row before any model was ever built with
+    its constructor (which is what configures the mappers): the bearer token's user, made by
+    attach_row, crashed every first submit of a fresh ``datamill serve`` worker."""
+    script = tmp_path / "fresh.py"
+    script.write_text(
+        "from datetime import UTC, datetime\n"
+        "from sqlalchemy.orm import Session\n"
+        "import datamill.server  # noqa: F401 - every model, as a served process has them\n"
+        "from datamill.compliance.models import User\n"
+        "from datamill.db.rows import attach_row\n"
+        "values = {c.key: None for c in User.__table__.c}\n"  # (the mapper's own lists would
+        "values.update(id=7, username='x', created_at=datetime.now(UTC))\n"  # configure it)
+        "user = attach_row(Session(), User, values)\n"
+        "print(user.username, user.id)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["x", "7"]
