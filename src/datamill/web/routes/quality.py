@@ -176,7 +176,7 @@ def confirm_sample(
     """"No change": the inspector confirms a sampled item as delivered, whatever its size (the
     page's button beside "correct this item"); back to the inspection page."""
     require_csrf(request, me, csrf_token)
-    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id))
+    require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id, me.user))
     confirm_delivered(session, inspection_id, item_id, me.user)
     return RedirectResponse(f"/inspections/{inspection_id}#sample-{item_id}", status_code=303)
 
