@@ -28,7 +28,6 @@ statement: ``exec_driver_sql`` still builds the full execution context.
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -87,8 +86,11 @@ class _Entry:
 
 
 _NO_ROWS = SimpleResultMetaData(())
+#: by ``id(statement)``; no lock: each dict operation is atomic, and the one race (a finalizer
+#: dropping an entry just made for a new statement under a reused id) only costs a later re-plan.
+#: (A lock taken here could also be wanted again by a finalizer the garbage collector runs while
+#: it is held, on the same thread.)
 _ENTRIES: dict[int, _Entry] = {}
-_LOCK = threading.Lock()
 
 
 def _entry(statement: ClauseElement) -> _Entry | None:
@@ -97,24 +99,22 @@ def _entry(statement: ClauseElement) -> _Entry | None:
     entry = _ENTRIES.get(key)
     if entry is not None and entry.statement() is statement:
         return entry
-    with _LOCK:
-        _ENTRIES[key] = _Entry(statement)
-        weakref.finalize(statement, _forget, key)
+    _ENTRIES[key] = _Entry(statement)
+    weakref.finalize(statement, _forget, key)
     return None
 
 
 def _forget(key: int) -> None:
-    with _LOCK:
-        entry = _ENTRIES.get(key)
-        if entry is not None and entry.statement() is None:
-            del _ENTRIES[key]
+    entry = _ENTRIES.get(key)
+    if entry is not None and entry.statement() is None:
+        _ENTRIES.pop(key, None)
 
 
 def _plan(statement: ClauseElement, dialect: Dialect, names: tuple[str, ...]) -> _Plan | None:
     compiled = statement.compile(dialect=dialect, column_keys=list(names))
     if not isinstance(compiled, SQLCompiler) or (
-        compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params or compiled.schema_translate_map
-        or compiled.isplaintext or compiled._textual_ordered_columns
+        compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params
+        or compiled.schema_translate_map or compiled.isplaintext or compiled._textual_ordered_columns
         or compiled._ad_hoc_textual or compiled._loose_column_name_matching
     ):
         return None
