@@ -186,11 +186,16 @@ def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
     return split_units(answer_units(plugin, answers)) if len(answers) > 1 else {}
 
 
-def split_answers(session: Session, item: Item) -> list[dict[str, Any]]:
+def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
     """What each annotator answered to every split question of an unresolved item (for the
     reviewer who adjudicates it): ``key``, ``start``/``end`` for a text span (else None) and
     ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
-    not split."""
+    not split (or, given by id, missing)."""
+    if isinstance(item, int):
+        found = session.get(Item, item)
+        if found is None:
+            return []
+        item = found
     split = unresolved_units(session, item)
     if not split:
         return []

@@ -26,7 +26,7 @@ from datamill.production.annotating import (
     submit_annotation,
 )
 from datamill.production.hooks import check_submission
-from datamill.production.models import Item, Project
+from datamill.production.models import Project
 from datamill.production.projects import get_project
 from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
@@ -292,8 +292,7 @@ def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
     """The annotators' answers to an unresolved item's split questions (``[]`` otherwise)."""
     from datamill.qc.aggregating import split_answers  # noqa: PLC0415 - numpy: only here
 
-    item = session.get(Item, item_id)
-    return split_answers(session, item) if item is not None else []
+    return split_answers(session, item_id)
 
 
 @router.get("/review/{task_id}", response_class=HTMLResponse)
