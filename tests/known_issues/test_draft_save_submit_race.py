@@ -12,12 +12,7 @@ Processes of their own race saves against submits, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import shutil
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.config import Settings
 from datamill.production.annotating import submit_annotation
 from datamill.production.drafts import draft_for, save_draft
 from datamill.production.models import Annotation, Draft, Item, Task, TaskAssignment
@@ -36,10 +30,8 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
 from tests.known_issues._web import csrf_of, web_login
+from tests.unit.ledger.races import Act, race
 from tests.unit.production.helpers import packaged_project
-
-HOLD_S = 0.4  # each act keeps its transaction open this long: the others run meanwhile
-Act = Callable[..., None]
 
 
 def _seg(text: str) -> SegmentIn:
@@ -59,48 +51,10 @@ def _submit(s: Session, user_id: int, task_id: int, draft_revision: int, text: s
                       draft_revision=draft_revision)
 
 
-def _one(url: str, home: Path, index: int, act: Act, args: tuple[Any, ...], barrier: Any,
-         results: Any) -> None:
-    """One act in a process of its own, on the test runtime's database and home (its audit
-    key signs the records); reports (index, "ok" | "<status> <reason_code>" | "crash ...")."""
-    from datamill.core.errors import DatamillError
-
-    blobs = tempfile.mkdtemp(prefix="datamill-race-blobs-")
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs, home=home),
-                               migrate=False)
-    s = rt.sessions()
-    try:
-        barrier.wait()
-        act(s, *args)
-        time.sleep(HOLD_S)
-        s.commit()
-        results.put((index, "ok"))
-    except DatamillError as err:
-        s.rollback()
-        results.put((index, f"{err.status} {err.details.get('reason_code', '')}".strip()))
-    except Exception as err:  # noqa: BLE001 - reported to the test, which fails on it
-        s.rollback()
-        results.put((index, f"crash {type(err).__name__}: {err}"))
-    finally:
-        s.close()
-        rt.close()
-        shutil.rmtree(blobs, ignore_errors=True)
-
-
-def _race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
-    """``acts`` at once, one spawned process each; their outcomes in the order of ``acts``."""
-    url, home = rt.settings.database_url, rt.settings.home
-    assert url is not None
-    ctx = mp.get_context("spawn")
-    barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
-    procs = [ctx.Process(target=_one, args=(url, home, i, act, args, barrier, results))
-             for i, (act, args) in enumerate(acts)]
-    for p in procs:
-        p.start()
-    got = dict(results.get(timeout=120) for _ in procs)
-    for p in procs:
-        p.join(30)
-    return [got[i] for i in range(len(acts))]
+def _status_and_reason(err: Exception) -> str:
+    """A refused act as "<status> <reason_code>" (e.g. "409 task_submitted")."""
+    details = getattr(err, "details", {})
+    return f"{getattr(err, 'status', '')} {details.get('reason_code', '')}".strip()
 
 
 def _claim(rt: Runtime, user: User, pid: int) -> int:
@@ -126,7 +80,7 @@ def test_draft_saves_racing_submits_never_outlive_the_submit(
         acts += [(_submit, (uid, task_id, seen, f"{tag} submitted")),
                  (_save, (uid, task_id, seen + 1, f"{tag} saved {seen + 1}")),
                  (_save, (uid, task_id, seen + 2, f"{tag} saved {seen + 2}"))]
-    got = _race(runtime, acts)
+    got = race(runtime, acts, ordered=True, outcome=_status_and_reason)
     assert all(o == "ok" or o.startswith("409 ") for o in got), got  # no crash, no 500
     with runtime.session() as s:
         for n, (task_id, (uid, seen, tag)) in enumerate(plan.items()):

@@ -21,14 +21,19 @@ from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
 from tests._tools import require_tool
 
-__all__ = ["HOLD_S", "pg_runtime", "race"]
+__all__ = ["HOLD_S", "Act", "error_class", "pg_runtime", "race"]
 
 HOLD_S = 0.5
 Act = Callable[..., Any]
 
 
-def _one(url: str, home: Path, act: Act, args: tuple[Any, ...], barrier: Any,
-         results: Any) -> None:
+def error_class(err: Exception) -> str:
+    """The default outcome of an act refused with a ``DatamillError``: its class name."""
+    return type(err).__name__
+
+
+def _one(url: str, home: Path, index: int, act: Act, args: tuple[Any, ...], barrier: Any,
+         results: Any, outcome: Callable[[Exception], str]) -> None:
     from datamill.core.errors import DatamillError
 
     # the acts read and write rows only; a blob folder of its own (a relative "unused" made
@@ -44,33 +49,38 @@ def _one(url: str, home: Path, act: Act, args: tuple[Any, ...], barrier: Any,
         act(s, *args)
         time.sleep(HOLD_S)
         s.commit()
-        results.put("ok")
+        results.put((index, "ok"))
     except DatamillError as err:
         s.rollback()
-        results.put(type(err).__name__)
+        results.put((index, outcome(err)))
     except Exception as err:  # noqa: BLE001 - reported to the test, which fails on it
         s.rollback()
-        results.put(f"crash {type(err).__name__}: {err}")
+        results.put((index, f"crash {type(err).__name__}: {err}"))
     finally:
         s.close()
         rt.close()
         shutil.rmtree(blobs, ignore_errors=True)
 
 
-def race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]]) -> list[str]:
+def race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]], *, ordered: bool = False,
+         outcome: Callable[[Exception], str] = error_class) -> list[str]:
     """Run ``acts`` at once in processes of their own, on ``rt``'s database and home; their
-    outcomes, sorted."""
+    outcomes, sorted (``ordered``: in the order of ``acts``). ``outcome`` words a refusal
+    (a module-level function: it travels to the spawned processes)."""
     url, home = rt.settings.database_url, rt.settings.home
     assert url is not None
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
-    procs = [ctx.Process(target=_one, args=(url, home, act, args, barrier, results))
-             for act, args in acts]
+    procs = [ctx.Process(target=_one,
+                         args=(url, home, i, act, args, barrier, results, outcome))
+             for i, (act, args) in enumerate(acts)]
     for p in procs:
         p.start()
+    got = dict(results.get(timeout=120) for _ in procs)
     for p in procs:
-        p.join(120)
-    return sorted(results.get(timeout=5) for _ in procs)
+        p.join(30)
+    said = [got[i] for i in range(len(acts))]
+    return said if ordered else sorted(said)
 
 
 def pg_runtime(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
