@@ -23,7 +23,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from datamill.core.storable import check_text, text_problem
 from datamill.db.memo import remember, run
-from datamill.db.rows import attach_row
+from datamill.db.rows import attach_row, autoflush
 
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
@@ -221,8 +221,7 @@ def user_for_token(session: Session, token: str) -> User:
     """The user behind a live token; Unauthorized when unknown, revoked, expired or deactivated."""
     # one query for token and user (every API request pays it); nothing is cached across
     # requests, so revoking a token or deactivating a user takes effect on the next request
-    if session.autoflush and (session.new or session.dirty or session.deleted):
-        session.flush()  # as the ORM query this was would have (a Core read does not)
+    autoflush(session)  # as the ORM query this was would have (a Core read does not)
     found = run(session, _TOKEN_USER, {"digest": _token_digest(token)}).first()
     if found is None or found[0] is not None:  # unknown, or revoked
         raise Unauthorized("invalid or revoked API token")

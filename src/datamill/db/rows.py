@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapper, Session, configure_mappers, make_transient_to
 
 from datamill.db.memo import run
 
-__all__ = ["attach_row", "insert_row", "loaded"]
+__all__ = ["attach_row", "autoflush", "insert_row", "loaded"]
 
 T = TypeVar("T")
 
@@ -60,6 +60,14 @@ def loaded(session: Session, model: type[T], pk: Any) -> T | None:
     key = _mapper(cast(type, model)).identity_key_from_primary_key((pk,))
     found = session.identity_map.get(key)
     return cast("T | None", found)
+
+
+def autoflush(session: Session) -> None:
+    """Flush what ``session`` has pending, as an ORM query would before it reads (a Core read
+    through :func:`datamill.db.memo.run` does not autoflush); nothing when nothing is pending
+    or the session does not autoflush."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
 
 
 def attach_row(session: Session, model: type[T], values: dict[str, Any]) -> T:

@@ -40,7 +40,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.db.memo import WRITES, Lookup, prefetch, recall, remember, run
-from datamill.db.rows import attach_row, loaded
+from datamill.db.rows import attach_row, autoflush, loaded
 from datamill.production.claim_rules import (
     CHECK_OVERLAP,
     check_claim_guards,
@@ -463,8 +463,7 @@ def get_task_and_item(session: Session, task_id: int) -> tuple[Task, Item | None
     task = loaded(session, Task, task_id)
     if task is not None:
         return task, session.get(Item, task.item_id)
-    if session.autoflush and (session.new or session.dirty or session.deleted):
-        session.flush()  # as the ORM query this was would have (a Core read does not)
+    autoflush(session)  # as the ORM query this was would have (a Core read does not)
     row = run(session, _TASK_AND_ITEM, {"p_task": task_id}).first()
     if row is None:
         raise NotFound(f"no task with id {task_id}", task_id=task_id)
