@@ -218,8 +218,8 @@ def test_api_and_page(client: TestClient, runtime: Runtime) -> None:
     assert client.get(f"{API}/audit/verify").status_code == 401
     r = client.post(f"{API}/audit/checkpoint", headers=_bearer(client, "admin"))
     # 7 users created + the three API tokens issued above, each issue and each sign-in
-    # audited (auth.signed_in)
-    assert r.status_code == 200 and r.json()["record_count"] == 13
+    # audited (auth.signed_in), + the verification asked for (audit.verified)
+    assert r.status_code == 200 and r.json()["record_count"] == 14
 
     web_login(client, "admin")
     page = client.get("/audit")
@@ -264,14 +264,16 @@ def test_cli_verify_json_both_ways(tmp_path: Path) -> None:
         r = _cli(home, "audit", "checkpoint", "--as", reader, "--json")
         assert r.returncode == 6 and json.loads(r.stdout)["error"]["code"] == "forbidden"
     r = _cli(home, "audit", "checkpoint", "--as", "u3", "--json")
-    assert r.returncode == 0 and json.loads(r.stdout)["record_count"] == 3
+    # 3 users created + the verification asked for above (audit.verified)
+    assert r.returncode == 0 and json.loads(r.stdout)["record_count"] == 4
     r = _cli(home, "audit", "verify", "--as", "u1")
     assert r.returncode == 0 and "intact" in r.stdout
 
     import sqlite3
 
     with sqlite3.connect(home / "datamill.db") as db:
-        db.execute("DELETE FROM audit_records WHERE id = 3")
+        # the signed head (#4) and everything after it: the tail a checkpoint counted is gone
+        db.execute("DELETE FROM audit_records WHERE id >= 4")
     r = _cli(home, "audit", "verify", "--as", "u1", "--json")
     assert r.returncode == 7
     report = json.loads(r.stdout)

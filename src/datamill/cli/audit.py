@@ -54,14 +54,17 @@ def verify_cmd(
 ) -> None:
     """Check every record's hash and HMAC, the signed checkpoints and the journal of deleted
     records (exit 7 when broken): the audit trail's readers (admins, auditors, data-security
-    officers), as GET /audit/verify."""
+    officers), as GET /audit/verify. The check is recorded (audit.verified)."""
     from datamill.compliance.audit import verify_audit
-    from datamill.compliance.audit_log import require_audit_reader
+    from datamill.compliance.audit_log import record_verification, require_audit_reader
 
     rt = get_runtime()
     with rt.session() as s:
-        require_audit_reader(s, acting_user(s, as_user))
-        report = verify_audit(s, rt.settings).to_dict()
+        actor = acting_user(s, as_user)
+        require_audit_reader(s, actor)
+        found = verify_audit(s, rt.settings)
+        record_verification(s, actor, found)  # the trail says who checked it
+        report = found.to_dict()
     emit(report, as_json, _render_report)
     if not report["ok"]:
         raise typer.Exit(BROKEN_EXIT)

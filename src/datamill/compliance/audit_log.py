@@ -20,6 +20,12 @@ per-record flag.
 :func:`audit_csv` writes the records matching the same filters as a spreadsheet-safe CSV (the
 ``/audit.csv`` download), at most :data:`EXPORT_MAX_ROWS` of them; every export is itself
 recorded (``audit.exported``, with its filters and row count).
+
+A verification a person asks for (``datamill audit verify``, ``GET /api/v1/audit/verify``, the
+page's "verify now") is recorded too, by :func:`record_verification` (``audit.verified``: whether
+the trail held, how many records were walked, the kinds of problem found), so the trail says who
+checked it and when; :func:`last_verification` reads the newest such record for the page. The
+page's own resumed checks on every load are not recorded (they are not anyone's decision).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.audit import record_audit
+from datamill.compliance.audit import AuditReport, record_audit
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, check, role_scope
@@ -51,11 +57,14 @@ __all__ = [
     "AuditFilter",
     "AuditPage",
     "AuditRecordOut",
+    "Verification",
     "audit_csv",
     "audit_readers",
+    "last_verification",
     "list_audit_records",
     "mask_data",
     "parse_when",
+    "record_verification",
     "require_audit_reader",
 ]
 
@@ -280,3 +289,39 @@ def audit_csv(
                  object_id=None, data={"rows": rows, "filters": {
                      k: str(v) for k, v in asdict(wanted).items() if v not in (None, "")}})
     return buf.getvalue(), rows
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Who last asked for the whole trail to be verified, when, and whether it held."""
+
+    at: datetime
+    actor: str | None
+    ok: bool
+    records: int
+
+
+def record_verification(session: Session, actor: User, report: AuditReport) -> None:
+    """Write ``audit.verified`` for a verification ``actor`` asked for: whether the trail held,
+    the records walked and how many problems of each kind were found."""
+    kinds: dict[str, int] = {}
+    for problem in report.problems:
+        kinds[str(problem["problem"])] = kinds.get(str(problem["problem"]), 0) + 1
+    record_audit(session, actor_id=actor.id, action="audit.verified", object_type="audit",
+                 object_id=None, data={"ok": report.ok, "records": report.records,
+                                       "problems": kinds})
+
+
+def last_verification(session: Session) -> Verification | None:
+    """The newest ``audit.verified`` record (None: nobody has asked for one yet)."""
+    row = session.execute(
+        select(AuditRecord.at, User.username, AuditRecord.data)
+        .outerjoin(User, User.id == AuditRecord.actor_id)
+        .where(AuditRecord.action == "audit.verified")
+        .order_by(AuditRecord.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    data = row[2] if isinstance(row[2], dict) else {}
+    return Verification(at=row[0], actor=row[1], ok=bool(data.get("ok")),
+                        records=int(data.get("records") or 0))

@@ -52,6 +52,10 @@ EN_SECURITY: dict[str, str] = {
     # the audit page's verification and the security page's export-flag forms
     "audit.verified_at": "Whole trail last verified",
     "audit.resumed": "the records written since were checked on this load",
+    "audit.last_check": "Last verification asked for by a person",
+    "audit.last_check_ok": "the trail held",
+    "audit.last_check_broken": "the trail was broken",
+    "audit.nobody": "a deleted user",
     "audit.verify_now": "Verify the whole trail now",
     "audit.verify_done": "The whole audit trail was verified just now.",
     "sec.export_h": "Export flag",

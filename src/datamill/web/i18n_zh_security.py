@@ -52,6 +52,10 @@ ZH_CN_SECURITY: dict[str, str] = {
     # 审计页的校验与安全页的出境标记表单
     "audit.verified_at": "上次完整校验",
     "audit.resumed": "此后写入的记录已在本次加载时校验",
+    "audit.last_check": "上次人工发起的校验",
+    "audit.last_check_ok": "审计链完好",
+    "audit.last_check_broken": "审计链已损坏",
+    "audit.nobody": "已删除的用户",
     "audit.verify_now": "立即完整校验",
     "audit.verify_done": "刚刚已完整校验整个审计日志。",
     "sec.export_h": "出境标记",

@@ -22,6 +22,7 @@ from datamill.compliance.audit_log import (
     AuditPage,
     audit_csv,
     list_audit_records,
+    record_verification,
 )
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
@@ -89,8 +90,11 @@ def records_csv_endpoint(session: SessionDep, user: CurrentUser, filters: Filter
 def verify_endpoint(session: SessionDep, runtime: RuntimeDep, user: Auditor) -> dict[str, Any]:
     """Check the chain, each record's HMAC, the signed checkpoints and the journal of deleted
     records. ``ok`` is false, and ``problems`` lists what was found, when rows were edited,
-    re-hashed or deleted (``deleted``: which ids, written and deleted when)."""
-    return verify_audit(session, runtime.settings).to_dict()
+    re-hashed or deleted (``deleted``: which ids, written and deleted when). The check is
+    recorded in the trail (``audit.verified``: who, whether it held)."""
+    report = verify_audit(session, runtime.settings)
+    record_verification(session, user, report)
+    return report.to_dict()
 
 
 @router.post("/checkpoint")

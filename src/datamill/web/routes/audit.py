@@ -4,7 +4,8 @@ filterable table of the records, newest first)? Admins, auditors and data-securi
 The page does not walk the whole chain on every load (every filter change and page turn is
 one): :func:`~datamill.compliance.audit_state.audit_state` resumes from the last verification
 and walks only the records written since; the page says when the whole chain was last walked
-and its "verify now" button (``POST /audit/verify``) walks it again."""
+and its "verify now" button (``POST /audit/verify``) walks it again, recorded in the trail
+(``audit.verified``); the page names who last asked for that and whether the trail held."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from datamill.compliance.audit_log import (
     AuditFilter,
     AuditPage,
     audit_csv,
+    last_verification,
     list_audit_records,
+    record_verification,
     require_audit_reader,
 )
 from datamill.compliance.audit_state import audit_state
@@ -93,7 +96,8 @@ def audit_page(  # noqa: PLR0913 - one query parameter per filter
                   csv_link="/audit.csv" + (f"?{query}" if query else ""),
                   report=report.to_dict(), signed=bool(signed), page=page, filters=filters,
                   filter_error=error, pages=pages, verified_at=state.verified_at,
-                  walked=state.walked_in_full, just_verified=bool(verified))
+                  walked=state.walked_in_full, just_verified=bool(verified),
+                  last_check=last_verification(session))
 
 
 @router.get("/audit.csv")
@@ -120,7 +124,7 @@ def audit_verify(
     """Walk the whole chain now (the page otherwise resumes from the last verification)."""
     require_csrf(request, me, csrf_token)
     require_audit_reader(session, me.user)
-    audit_state(session, runtime.settings, full=True)
+    record_verification(session, me.user, audit_state(session, runtime.settings, full=True).report)
     return RedirectResponse("/audit?verified=1", status_code=303)
 
 
