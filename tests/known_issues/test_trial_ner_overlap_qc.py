@@ -352,6 +352,14 @@ def test_items_waiting_for_a_new_annotator_are_announced(
     board = _cli(runtime, monkeypatch, "project", "dashboard", str(pid))
     assert board["waiting_for_annotator"]["code"] == "waiting_for_new_annotator"
     with TestClient(create_app(runtime)) as client:
+        token = client.post("/api/v1/auth/token", json={
+            "username": "pm", "password": "password1"}).json()["access_token"]
+        api = client.post(f"/api/v1/projects/{pid}/packages",
+                          headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 201 and api.json() == [], api.text  # noqa: PLR2004
+        assert api.headers["Datamill-Notice"] == "waiting_for_new_annotator"
+        assert api.headers["Datamill-Waiting-Items"] == "1"
+        assert "a project manager must add one" in api.headers["Datamill-Hint"]
         web_login(client, "pm")
         page = client.get(f"/projects/{pid}").text
         assert 'data-testid="waiting-for-annotator"' in page

@@ -27,6 +27,7 @@ from datamill.production.annotating import (
     review_task,
     submit_annotation,
 )
+from datamill.production.dashboard import waiting_for_annotator
 from datamill.production.models import Annotation, Item
 from datamill.production.packaging import unchecked_items
 from datamill.production.projects import get_project, require_project
@@ -130,16 +131,29 @@ def create_packages_endpoint(
 
     Only checked items get tasks: while some wait for the checks, the answer carries
     ``Datamill-Unchecked-Items`` (their number) and ``Datamill-Hint`` (run the checks first).
+    Annotate tasks that every annotator of the project has already answered (an extra
+    annotator asked for, or an overlap above the team's size) wait for a new member: the answer
+    then carries ``Datamill-Waiting-Items`` (their number), ``Datamill-Notice``
+    (``waiting_for_new_annotator``) and the reason in ``Datamill-Hint``, as ``datamill work
+    package`` and the dashboard say it.
     """
     stage = body.stage if body else "annotate"
     made = create_packages(session, project_id, stage, actor_id=user.id)
+    hints = []
     unchecked = unchecked_items(session, project_id)
     if unchecked:
         response.headers["Datamill-Unchecked-Items"] = str(unchecked)
-        response.headers["Datamill-Hint"] = (
+        hints.append(
             f"{unchecked} item{'' if unchecked == 1 else 's'} not checked yet (packaging takes"
             f" checked items only): run the checks first (POST /api/v1/projects/{project_id}"
             "/checks), then package again")
+    waiting = waiting_for_annotator(session, project_id) if stage == "annotate" else None
+    if waiting:
+        response.headers["Datamill-Waiting-Items"] = str(waiting["items"])
+        response.headers["Datamill-Notice"] = str(waiting["code"])
+        hints.append(str(waiting["message"]))
+    if hints:
+        response.headers["Datamill-Hint"] = "; ".join(hints)
     return made
 
 
