@@ -56,6 +56,7 @@ __all__ = [
     "aggregate_on_close",
     "aggregate_project",
     "answer_units",
+    "first_answers",
     "latest_answers",
     "project_plugin",
     "split_answers",
@@ -113,6 +114,21 @@ def latest_answers(
     session: Session, project_id: int, item_ids: Sequence[int] | None = None
 ) -> dict[int, dict[int, Annotation]]:
     """item id -> author id -> that author's latest first-pass answer (kind ``annotation``)."""
+    return _answers(session, project_id, item_ids, first=False)
+
+
+def first_answers(
+    session: Session, project_id: int, item_ids: Sequence[int] | None = None
+) -> dict[int, dict[int, Annotation]]:
+    """item id -> author id -> the first answer that author submitted on the item (kind
+    ``annotation``): what they said before any rework; later versions never replace it, so
+    figures over these answers stay as they were when rework happens."""
+    return _answers(session, project_id, item_ids, first=True)
+
+
+def _answers(
+    session: Session, project_id: int, item_ids: Sequence[int] | None, *, first: bool
+) -> dict[int, dict[int, Annotation]]:
     query = (
         select(Annotation).join(Item, Item.id == Annotation.item_id)
         .where(Item.project_id == project_id, Annotation.kind == "annotation",
@@ -123,7 +139,11 @@ def latest_answers(
         query = query.where(Annotation.item_id.in_(item_ids))
     out: dict[int, dict[int, Annotation]] = defaultdict(dict)
     for ann in session.scalars(query):
-        out[ann.item_id][int(ann.author_id or 0)] = ann  # later versions replace earlier ones
+        by_author = out[ann.item_id]
+        if first:
+            by_author.setdefault(int(ann.author_id or 0), ann)  # versions ascend: the first stays
+        else:
+            by_author[int(ann.author_id or 0)] = ann  # later versions replace earlier ones
     return dict(out)
 
 
