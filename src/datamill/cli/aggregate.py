@@ -62,15 +62,61 @@ def aggregate_cmd(
     emit(report, as_json, render)
 
 
+RoundOpt = Annotated[str, typer.Option(
+    "--round", help="current: each annotator's latest answer (agreement now); first: their "
+    "first submitted answer of each item (agreement as first submitted, before any rework). "
+    "The table shows both side by side.")]
+
+
+def _scores_text(scores: dict[str, Any] | None, metric: str | None) -> str:
+    if not scores or metric is None:
+        return "n/a"
+    return _fmt(scores.get(metric))
+
+
+def _render_agreement(r: dict[str, Any]) -> None:
+    metric = r["scores"]["metric"]
+    out.print(f"round: {r['round']} ("
+              + ("each annotator's first submitted answer" if r["round"] == "first"
+                 else "each annotator's current answer") + ")")
+    for name in ("first", "current"):
+        f = r["rounds"][name]
+        line = (f"  {name:<7} {f['units']} units, {f['annotators']} annotators ({f['level']}): "
+                f"percent agreement {_fmt(f['percent_agreement'])}, "
+                f"Krippendorff's alpha {_fmt(f['krippendorff_alpha'])}, Cohen's kappa "
+                f"{_fmt(f['cohen_kappa'])}, Fleiss' kappa {_fmt(f['fleiss_kappa'])}")
+        if f["scores"]["pairs"]:
+            line += (f", {metric} between annotators "
+                     f"{_scores_text(f['scores']['values'], metric)} "
+                     f"({counted(f['scores']['pairs'], 'pair')})")
+        out.print(line, soft_wrap=True)
+    if r.get("no_units_reason") and not r["scores"]["pairs"]:
+        out.print(f"  ({r['no_units_reason']})")
+    for figure in r["unavailable"].values():
+        out.print(f"  ({figure['reason']})")
+    t = Table("annotator", "agreement first", "agreement now", f"{metric} first",
+              f"{metric} now", "answers first", "answers now", "reworked items")
+    for a in r["per_annotator_rounds"]:
+        first, now = a["first"] or {}, a["current"] or {}
+        t.add_row(a["username"], _fmt(first.get("agreement")), _fmt(now.get("agreement")),
+                  _scores_text(first.get("scores"), metric),
+                  _scores_text(now.get("scores"), metric),
+                  str(first.get("answers", 0)), str(now.get("answers", 0)),
+                  str(a["reworked_items"]))
+    out.print(t)
+
+
 @app.command("agreement")
 @handle_errors
 def agreement_cmd(
     project: str,
     batch: Annotated[int | None, typer.Option(help="Only this batch's items.")] = None,
+    round_: RoundOpt = "current",
     viewer: ViewerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Krippendorff's alpha, Cohen's/Fleiss' kappa and per-annotator agreement."""
+    """Krippendorff's alpha, Cohen's/Fleiss' kappa, pairwise scores and per-annotator
+    agreement, as first submitted and now (``--round`` picks the one ``--json`` leads with)."""
     from datamill.compliance.roles import Action
     from datamill.production.projects import find_project
     from datamill.qc.agreement_report import project_agreement
@@ -79,22 +125,6 @@ def agreement_cmd(
         pid = find_project(s, project).id
         if viewer is not None:
             acting_user(s, viewer, Action.VIEW_PROJECT, project_id=pid)
-        report = project_agreement(s, pid, batch_id=batch)
+        report = project_agreement(s, pid, batch_id=batch, round=round_)
 
-    def render(r: dict[str, Any]) -> None:
-        out.print(
-            f"{r['units']} units, {r['annotators']} annotators ({r['level']}): "
-            f"percent agreement {_fmt(r['percent_agreement'])}, "
-            f"Krippendorff's alpha {_fmt(r['krippendorff_alpha'])}, Cohen's kappa "
-            f"{_fmt(r['cohen_kappa'])}, Fleiss' kappa {_fmt(r['fleiss_kappa'])}"
-        )
-        if r.get("no_units_reason"):
-            out.print(f"  ({r['no_units_reason']})")
-        for figure in r["unavailable"].values():
-            out.print(f"  ({figure['reason']})")
-        t = Table("annotator", "answers", "agreement with the aggregate", "split, not counted")
-        for a in r["per_annotator"]:
-            t.add_row(a["username"], str(a["answers"]), _fmt(a["agreement"]), str(a["undecided"]))
-        out.print(t)
-
-    emit(report, as_json, render)
+    emit(report, as_json, _render_agreement)

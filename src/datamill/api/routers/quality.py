@@ -173,14 +173,42 @@ class AgreementFigures(BaseModel):
         "reason and install hint; the figure itself is null"))
 
 
-class AnnotatorAgreement(BaseModel):
-    user_id: int
-    username: str
+class PairScores(BaseModel):
+    pairs: int = Field(description="Pairs of annotators' answers of one item compared")
+    metric: str | None = Field(description="The modality's headline metric (its first "
+                               "acceptance metric), e.g. character_accuracy, span_f1")
+    values: dict[str, float | None] | None = Field(description=(
+        "The modality's inspection scorer over every ordered pair (each answer once as "
+        "reference, once as hypothesis); null when no item has two answers"))
+
+
+class AnnotatorRound(BaseModel):
     answers: int = Field(description="Answers to decided questions (the agreement's base)")
     undecided: int = Field(0, description="Answers to questions split with no majority: not "
                            "counted for or against anyone")
-    agreement: float | None = Field(description="Share of answers equal to the item's aggregate"
+    agreement: float | None = Field(description="Share of answers equal to the item's decision"
                                     "; null when none of theirs is decided")
+    scores: dict[str, float | None] | None = Field(None, description=(
+        "Their answers scored against the other annotators' answers of the same items"))
+
+
+class AnnotatorAgreement(AnnotatorRound):
+    user_id: int
+    username: str
+
+
+class AnnotatorRounds(BaseModel):
+    user_id: int
+    username: str
+    reworked_items: int = Field(description="Overlapped items they resubmitted (their current "
+                                "answer is not their first)")
+    first: AnnotatorRound | None = Field(description="Their first submitted answers")
+    current: AnnotatorRound | None = Field(description="Their current answers")
+
+
+class RoundFigures(AgreementFigures):
+    overlapped_items: int
+    scores: PairScores
 
 
 class BatchAgreement(AgreementFigures):
@@ -192,11 +220,18 @@ class AgreementOut(AgreementFigures):
     project_id: int
     batch_id: int | None
     modality: str
+    round: Literal["current", "first"] = Field("current", description=(
+        "Which answers these figures count: current (each annotator's latest) or first (each "
+        "annotator's first submitted answer of each item; rework never changes it)"))
     overlapped_items: int = Field(0, description="Items answered by two or more annotators")
     no_units_reason: str | None = Field(None, description=(
         "Why units is 0 (nobody overlapped yet, or the overlapped answers hold nothing to "
         "compare); null when there are units"))
+    scores: PairScores
     per_annotator: list[AnnotatorAgreement]
+    rounds: dict[str, RoundFigures] = Field(description="Both rounds' figures: first, current")
+    per_annotator_rounds: list[AnnotatorRounds] = Field(description=(
+        "Each annotator's figures in both rounds side by side"))
     batches: list[BatchAgreement] | None = None
 
 
@@ -223,8 +258,14 @@ def agreement_endpoint(
     session: SessionDep,
     _user: Viewer,
     batch_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    round: Annotated[Literal["current", "first"], Query(  # noqa: A002 - the query's name
+        description="current: each annotator's latest answer; first: their first submitted "
+        "answer of each item (before rework)")] = "current",
 ) -> AgreementOut:
-    """Krippendorff's alpha, Cohen's/Fleiss' kappa, per annotator and per batch."""
+    """Krippendorff's alpha, Cohen's/Fleiss' kappa, pairwise scores, per annotator and per
+    batch, for the round asked (both rounds side by side under ``rounds`` and
+    ``per_annotator_rounds``)."""
     from datamill.qc.agreement_report import project_agreement
 
-    return AgreementOut.model_validate(project_agreement(session, project_id, batch_id=batch_id))
+    return AgreementOut.model_validate(
+        project_agreement(session, project_id, batch_id=batch_id, round=round))
