@@ -256,13 +256,16 @@ def dashboard(session: Session, project_id: int) -> dict[str, Any]:
     }
 
 
-def agreement_panel(session: Session, project_id: int, overlap: int) -> dict[str, Any] | None:
-    """The project's agreement figures for its dashboard (None when the spec has no overlap)."""
+def agreement_panel(
+    session: Session, project_id: int, overlap: int, round_: str = "current"
+) -> dict[str, Any] | None:
+    """The project's agreement figures for its dashboard (None when the spec has no overlap):
+    ``round_`` (``current`` or ``first``) leads, both rounds are side by side."""
     if overlap < 2:
         return None
     from datamill.qc.agreement_report import project_agreement
 
-    return project_agreement(session, project_id)
+    return project_agreement(session, project_id, round=round_)
 
 
 def batches_for_inspection(session: Session, project_id: int) -> list[dict[str, Any]]:

@@ -239,6 +239,12 @@ EN: dict[str, str] = {
     "ag.alpha_unavailable": "Krippendorff's α needs the krippendorff package: pip install 'krippendorff>=0.8'.",
     "ag.none": "No item has answers from two annotators yet.",
     "ag.no_units": "{n} item(s) have answers from two or more annotators, but none of them holds an answer this project's agreement compares (a class, label, span, pair or score).",
+    "ag.round": "Answers counted",
+    "ag.round_current": "Now",
+    "ag.round_first": "As first submitted",
+    "ag.round_help": "(as first submitted: each annotator's first answer of each item, before any rework; it never changes)",
+    "ag.between": "{metric} between annotators",
+    "ag.reworked": "Items resubmitted",
     "db.waiting_for_new_annotator": "{n} item(s) wait for an annotator who has not answered them yet: all {k} annotator(s) of the project have. A project manager must add an annotator to the project.",
     "db.waiting_no_annotator": "{n} item(s) wait for an annotator: the project has none. A project manager must add an annotator to the project.",
     # --- workforce pages (web/routes/workforce.py, templates/workforce_*.html) ---

@@ -210,14 +210,15 @@ def _task_url(task_id: int, stage: str) -> str:
 
 def _dashboard(
     request: Request, session: Any, me: SignedIn, project_id: int, status_code: int = 200,
-    **panel: Any,
+    agreement_round: str = "current", **panel: Any,
 ) -> HTMLResponse:
     project = get_project(session, project_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     pm = None
     if allowed(me.user.role, Action.MANAGE_PROJECT):
         pm = wq.package_panel(session, project, access.list_members(session, project_id))
-    agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)))
+    agreement = wq.agreement_panel(session, project_id, int(project.spec.get("overlap", 1)),
+                                   agreement_round)
     data = wq.dashboard(session, project_id)
     for f in data["worst_files"]:  # an audio file plays on the page; any other opens
         f["media_type"] = media_type_of(f.get("filename"))
@@ -234,13 +235,15 @@ def _dashboard(
 def dashboard(
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     made: int | None = None, assigned: int | None = None,
+    agreement_round: Literal["current", "first"] = "current",
 ) -> Response:
     if access.sees_project_basics_only(me.user):  # its customer: basics and deliveries only
         project = get_project(session, project_id)
         access.require_project_basics(session, me.user, project_id)
         return render(request, "project_customer.html", me,
                       project=access.project_basics(me.user, project))
-    return _dashboard(request, session, me, project_id, made=made, assigned=assigned)
+    return _dashboard(request, session, me, project_id, made=made, assigned=assigned,
+                      agreement_round=agreement_round)
 
 
 def _panel_error(
