@@ -167,3 +167,9 @@ def test_speech_transcripts_first_round_stays_after_rework(
     assert rows["ann2"]["reworked_items"] == 1
     out = _cli(runtime, monkeypatch, "quality", "agreement", str(pid), "--round", "first")
     assert out["scores"]["values"]["character_accuracy"] == acc
+    from datamill.cli.main import app
+
+    table = CliRunner().invoke(app, ["quality", "agreement", str(pid), "--round", "first"])
+    assert table.exit_code == 0, table.output
+    assert "round: first" in table.output and "character_accuracy between annotators" in table.output
+    assert "0.895" in table.output and "1.000" in table.output  # ann2: first, now

@@ -95,7 +95,7 @@ def _render_agreement(r: dict[str, Any]) -> None:
     for figure in r["unavailable"].values():
         out.print(f"  ({figure['reason']})")
     t = Table("annotator", "agreement first", "agreement now", f"{metric} first",
-              f"{metric} now", "answers first", "answers now", "reworked items")
+              f"{metric} now", "answers first", "answers now", "items resubmitted")
     for a in r["per_annotator_rounds"]:
         first, now = a["first"] or {}, a["current"] or {}
         t.add_row(a["username"], _fmt(first.get("agreement")), _fmt(now.get("agreement")),
@@ -116,7 +116,7 @@ def agreement_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Krippendorff's alpha, Cohen's/Fleiss' kappa, pairwise scores and per-annotator
-    agreement, as first submitted and now (``--round`` picks the one ``--json`` leads with)."""
+    agreement, as first submitted and now (--round picks the one --json leads with)."""
     from datamill.compliance.roles import Action
     from datamill.production.projects import find_project
     from datamill.qc.agreement_report import project_agreement
