@@ -1,4 +1,5 @@
-// Shared helpers for the pages: CSRF-carrying fetch and time formatting.
+// Shared helpers for the pages: CSRF-carrying fetch, time formatting, and how a workbench
+// stops once its task was submitted elsewhere (lockSubmittedElsewhere).
 
 export function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -30,4 +31,61 @@ export function fmtMs(ms) {
 export function fmtDuration(ms) {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+// ---------- a task submitted elsewhere: every workbench stops the same way ----------
+// The server refuses a draft save (or a submit) of a task already submitted in another tab,
+// window or client with 409 and reason_code "task_submitted" (no draft row is written). True
+// for that answer ({status, data} as sendJSON returns it).
+export function submittedElsewhere(r) {
+  return Boolean(r && r.status === 409 && r.data && r.data.reason_code === 'task_submitted');
+}
+
+const CONTROLS = 'input, textarea, select, button';
+const TYPED = new Set(['text', 'search', 'number', 'email', 'url', 'tel', 'password']);
+
+function freeze(node) {
+  const tag = node.tagName;
+  // a text field is still read and copied, never changed; any other control is disabled
+  if (tag === 'TEXTAREA' || (tag === 'INPUT' && TYPED.has(node.type))) node.readOnly = true;
+  else if (tag === 'INPUT' || tag === 'SELECT' || tag === 'BUTTON') node.disabled = true;
+  if (node.getAttribute('contenteditable') !== null) node.contentEditable = 'false';
+}
+
+// The workbench ``root`` of a task submitted elsewhere goes read-only: a banner before it
+// (role alert, data-testid "wb-submitted-elsewhere") says ``message``, the page's catalogue
+// sentence (wb.save.submitted, in the page's language: the server's 409 detail is English);
+// every control in it, and every one a later render adds, is disabled (text fields are made
+// read-only instead); root gets data-readonly="submitted" and aria-readonly. The workbench
+// itself stops its autosave and guards its key and pointer handlers (readOnlyNow).
+// Idempotent.
+export function lockSubmittedElsewhere(root, message) {
+  let banner = root.previousElementSibling;
+  if (!banner || banner.dataset.testid !== 'wb-submitted-elsewhere') {
+    banner = document.createElement('p');
+    banner.className = 'wb-submitted-elsewhere error';
+    banner.setAttribute('role', 'alert');
+    banner.dataset.testid = 'wb-submitted-elsewhere';
+    root.before(banner);
+  }
+  banner.textContent = message;
+  if (root.dataset.readonly === 'submitted') return;
+  root.dataset.readonly = 'submitted';
+  root.setAttribute('aria-readonly', 'true');
+  root.querySelectorAll(CONTROLS).forEach(freeze);
+  root.querySelectorAll('[contenteditable]').forEach(freeze);
+  new MutationObserver((records) => {
+    for (const rec of records) {
+      for (const n of rec.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        freeze(n);
+        n.querySelectorAll(`${CONTROLS}, [contenteditable]`).forEach(freeze);
+      }
+    }
+  }).observe(root, { childList: true, subtree: true });
+}
+
+// True once lockSubmittedElsewhere made ``root`` read-only.
+export function readOnlyNow(root) {
+  return Boolean(root) && root.dataset.readonly === 'submitted';
 }

@@ -3,7 +3,7 @@
 // {base_version, annotation, time_spent_ms, draft_revision}. The server answers 409 when the item
 // moved on since base_version, or (stale_draft) when another tab or window saved a newer draft
 // than draft_revision, the newest this page loaded or saved: a stale tab never submits over it.
-import { csrfToken } from '../common.js';
+import { csrfToken, lockSubmittedElsewhere, submittedElsewhere } from '../common.js';
 import { setStatus } from './panel.js';
 
 async function post(url, body) {
@@ -32,6 +32,17 @@ function markStale(wb) {
   wb.enableSubmit();
 }
 
+// The task was submitted in another tab or window (409 task_submitted): this tab saves and
+// submits no more and goes read-only (common.js), saying so (its save status in the server's
+// words); what it holds stays in this browser, no longer pending.
+function markSubmitted(wb, message) {
+  wb.submittedElsewhere = true;
+  clearTimeout(wb.saveTimer);
+  writeLocal(wb);
+  setStatus(wb, message, null, 'save');
+  lockSubmittedElsewhere(wb.root, wb.t('wb.save.submitted'));  // submit too: disabled for good
+}
+
 function body(wb) {
   return { base_version: wb.baseVersion, revision: wb.revision, annotation: wb.annotation(),
     time_spent_ms: wb.clock.ms() };
@@ -45,11 +56,13 @@ export function writeLocal(wb) {
   try {
     // after a 409 stale_draft (another tab saved a newer draft) the copy is not restored on
     // reload: the page then starts from the server's draft
-    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb), pending: !wb.stale }));
+    localStorage.setItem(wb.storageKey, JSON.stringify({ ...body(wb),
+      pending: !wb.stale && !wb.submittedElsewhere }));
   } catch (_) { /* storage full or disabled: the server copy still goes */ }
 }
 
 export function scheduleSave(wb, bump) {
+  if (wb.submittedElsewhere) return;  // read-only: nothing changes, nothing goes out
   if (bump) wb.revision += 1;
   if (wb.stale) { writeLocal(wb); setStatus(wb, wb.t('image.save.stale'), null, 'save'); return; }
   // coalesced (typing a transcription saves per key); written at once when the page goes away
@@ -60,7 +73,7 @@ export function scheduleSave(wb, bump) {
 }
 
 export async function flush(wb) {
-  if (!wb.draftUrl || wb.saving || wb.submitted || wb.stale) return;
+  if (!wb.draftUrl || wb.saving || wb.submitted || wb.stale || wb.submittedElsewhere) return;
   const sent = body(wb);
   wb.saving = true;
   let r = null;
@@ -76,6 +89,7 @@ export async function flush(wb) {
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
     // a stale tab saves no more: its revisions would overwrite
     if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') markStale(wb);
+    else if (submittedElsewhere(r)) markSubmitted(wb, wb.t('image.save.refused', { error }));
     else setStatus(wb, wb.t('image.save.refused', { error }), null, 'save');
     return;
   }
@@ -98,7 +112,7 @@ export async function flush(wb) {
 
 export async function submit(wb) {
   // one submit at a time (a second click or Ctrl+Enter while one is on its way is dropped)
-  if (wb.submitting || wb.submitted) return;
+  if (wb.submitting || wb.submitted || wb.submittedElsewhere) return;
   if (wb.stale) { markStale(wb); return; }
   wb.submitting = true;
   const btn = wb.root.querySelector('[data-testid="image-wb-submit"]');
@@ -129,6 +143,9 @@ export async function submit(wb) {
       wb.submitting = false; markStale(wb); return;
     }
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+    if (submittedElsewhere(r)) {
+      wb.submitting = false; markSubmitted(wb, wb.t('image.save.refused', { error })); return;
+    }
     setStatus(wb, r.status === 409 ? wb.t('image.submit.conflict')
       : wb.t('image.submit.failed', { error }));
   } catch (err) {

@@ -137,6 +137,7 @@ export function onKey(wb, e, down) {
   const key = e.key;
   const ctrl = e.ctrlKey || e.metaKey;
   if (ctrl && key === 'Enter' && wb.submitUrl) { e.preventDefault(); wb.submit(); return; }
+  if (wb.submittedElsewhere) return;  // read-only (submitted in another tab): no key edits
   if (typing(e.target)) {
     if (e.key === 'Escape') e.target.blur();
     return;

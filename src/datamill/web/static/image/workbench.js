@@ -636,7 +636,8 @@ export class Workbench {
   }
 
   pointerDown(e) {
-    if (!this.W) return; // the image is not decoded yet
+    // the image is not decoded yet, or the task was submitted in another tab (read-only)
+    if (!this.W || this.submittedElsewhere) return;
     const [px, py] = this.local(e);
     const [x, y] = this.toImage(px, py);
     // the canvas takes the focus (a field being edited commits its change): its keys are the

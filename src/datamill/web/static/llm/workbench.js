@@ -6,7 +6,7 @@
 // opens the next task (refused 409 stale_draft when another tab saved a newer draft than
 // draft_revision, the newest this page loaded or saved: a stale tab never submits over it)
 // the server names.
-import { csrfToken } from '../common.js';
+import { csrfToken, lockSubmittedElsewhere, readOnlyNow, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 
 function el(tag, attrs = {}, ...children) {
@@ -99,6 +99,7 @@ class LlmWorkbench {
   }
 
   changed() {
+    if (readOnlyNow(this.root)) return;
     this.revision += 1;
     if (this.stale) { this.status(this.t('llm.stale'), true); return; }
     try {
@@ -121,6 +122,7 @@ class LlmWorkbench {
       annotation: this.annotation(), time_spent_ms: this.clock.ms() }); } catch (_) { /* offline */ }
     this.saving = false;
     if (this.submitted) return;
+    if (submittedElsewhere(r)) { this.markSubmitted(); return; }
     if (r.status === 409) { this.markStale(); return; }
     if (r.ok) {
       this.savedRevision = Math.max(this.savedRevision, rev);
@@ -142,12 +144,23 @@ class LlmWorkbench {
     if (btn) btn.disabled = true;
   }
 
+  // the task was submitted in another tab or window (409 task_submitted): this tab saves and
+  // submits no more and goes read-only, saying so; its local copy goes
+  markSubmitted() {
+    this.stale = true;
+    clearTimeout(this.timer);
+    try { localStorage.removeItem(this.storageKey); } catch (_) { /* disabled */ }
+    this.status(this.t('wb.save.submitted'), true);
+    lockSubmittedElsewhere(this.root, this.t('wb.save.submitted'));
+  }
+
   status(text, error = false) {
     const s = this.root.querySelector('[data-testid=llm-status]');
     if (s) { s.textContent = text; s.classList.toggle('error', error); }
   }
 
   async submit() {
+    if (readOnlyNow(this.root)) return;
     if (this.stale) { this.markStale(); return; }
     const btn = this.root.querySelector('[data-testid=llm-submit]');
     btn.disabled = true;
@@ -167,6 +180,7 @@ class LlmWorkbench {
         return;
       }
       if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') { this.markStale(); return; }
+      if (submittedElsewhere(r)) { this.markSubmitted(); return; }
       const error = (r.data && (r.data.detail || r.data.title)) || r.status;
       // the server words a refused annotation in the page's language; "未提交：…" on zh-CN pages
       this.status(r.status === 409 ? this.t('llm.conflict') : `${this.t('llm.failed')}${this.t('sp.colon')}${error}`, true);
@@ -229,7 +243,7 @@ class LlmWorkbench {
   }
 
   key(ev) {
-    if (this.req.task !== 'pairwise' || this.submitted) return;
+    if (this.req.task !== 'pairwise' || this.submitted || readOnlyNow(this.root)) return;
     const tag = (ev.target && ev.target.tagName) || '';
     if (tag === 'TEXTAREA' || tag === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) {
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); this.submit(); }

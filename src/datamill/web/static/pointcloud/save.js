@@ -6,7 +6,7 @@
 // this page loaded or saved: a stale tab never submits over it), 422 with its reasons (shown
 // in the page's language, objects named as the list names them) when the annotation breaks
 // the spec.
-import { sendJSON } from '../common.js';
+import { lockSubmittedElsewhere, sendJSON, submittedElsewhere } from '../common.js';
 
 // A refusal no retry mends: a client error other than a timeout or a rate limit.
 const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
@@ -22,6 +22,24 @@ function markStale(wb) {
   wb.showError(wb.t('save_stale'));
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
   if (btn) btn.disabled = true;
+}
+
+// The task was submitted in another tab or window (409 task_submitted): this tab saves and
+// submits no more and goes read-only (the workbench's own read-only mode, as a page of a
+// submitted task opens, plus common.js), saying so (its save status in the server's words);
+// what it holds stays in this browser, no longer pending.
+function markSubmitted(wb, message) {
+  wb.submittedElsewhere = true;
+  clearTimeout(wb.saveTimer);
+  writeLocal(wb, false);
+  wb.cancelDraft();
+  wb.drag = null;
+  wb.readonly = true;
+  wb.undoStack = [];  // nothing to undo or redo in a read-only page
+  wb.redoStack = [];
+  wb.saveStatus(message);
+  lockSubmittedElsewhere(wb.root, wb.t('submitted_elsewhere'));
+  wb.refresh();
 }
 
 function body(wb) {
@@ -64,6 +82,7 @@ export async function flush(wb) {
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
     // a stale tab saves no more: its revisions would overwrite
     if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') markStale(wb);
+    else if (submittedElsewhere(r)) markSubmitted(wb, wb.t('save_refused', { error }));
     else wb.saveStatus(wb.t('save_refused', { error }));
     return;
   }
@@ -109,6 +128,10 @@ export async function submit(wb) {
     }
     if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') {
       wb.submitting = false; markStale(wb); return;
+    }
+    if (submittedElsewhere(r)) {
+      markSubmitted(wb, wb.t('save_refused', { error: r.data.detail || r.status }));
+      return;
     }
     if (r.status === 409) wb.showError(wb.t('conflict'));
     // a refusal's detail is the server's, worded in the page's language (objects named by id)

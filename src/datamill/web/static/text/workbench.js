@@ -6,7 +6,7 @@
 // span is drawn, nested or overlapping ones as stacked underlines (shorter spans nearer the
 // text); hovering a span in the list highlights its characters. Drafts go to localStorage at
 // once and to the server debounced; Ctrl+Enter submits.
-import { csrfToken } from '../common.js';
+import { csrfToken, lockSubmittedElsewhere, readOnlyNow, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 
 const root = document.querySelector('[data-text-workbench]');
@@ -270,6 +270,7 @@ class TextWorkbench {
   }
 
   addSpan(label) {
+    if (readOnlyNow(this.el)) return;
     if (!this.selection) { this.status(this.strings.select_first || 'select text first'); return; }
     const { start, end } = this.selection;
     if (!this.schema.allow_nested) {
@@ -286,6 +287,7 @@ class TextWorkbench {
   key(ev) {
     if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLTextAreaElement) return;
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); this.submit(); return; }
+    if (readOnlyNow(this.el)) return;  // submitted elsewhere: no key edits
     const n = Number(ev.key);
     const labels = this.schema.entity_labels || [];
     if (n >= 1 && n <= 9 && n <= labels.length && this.tasks.has('ner')) {
@@ -306,6 +308,7 @@ class TextWorkbench {
   }
 
   changed() {
+    if (readOnlyNow(this.el)) return;
     this.revision += 1;
     this.render();
     try {
@@ -325,11 +328,13 @@ class TextWorkbench {
       annotation: this.annotation(), time_spent_ms: this.clock.ms() };
     let ok = false;
     let status = 0;
+    let r = null;
     if (this.saving) { clearTimeout(this.saveTimer); this.saveTimer = setTimeout(() => this.flush(), 300); return; }
     this.saving = true;
-    try { const r = await post(this.draftUrl, sent); ok = r.ok; status = r.status; } catch (_) { ok = false; }
+    try { r = await post(this.draftUrl, sent); ok = r.ok; status = r.status; } catch (_) { ok = false; }
     this.saving = false;
     if (this.submitted) return;
+    if (submittedElsewhere(r)) { this.markSubmitted(); return; }
     if (status === 409) { this.markStale(); return; }
     if (ok) {
       this.saved = Math.max(this.saved, sent.revision);
@@ -364,7 +369,18 @@ class TextWorkbench {
     if (btn) btn.disabled = true;
   }
 
+  // the task was submitted in another tab or window (409 task_submitted): this tab saves and
+  // submits no more and goes read-only, saying so; its local copy goes
+  markSubmitted() {
+    this.stale = true;
+    clearTimeout(this.saveTimer);
+    try { localStorage.removeItem(this.storageKey); } catch (_) { /* disabled */ }
+    this.status(this.strings.submitted);
+    lockSubmittedElsewhere(this.el, this.strings.submitted);
+  }
+
   async submit() {
+    if (readOnlyNow(this.el)) return;
     if (this.stale) { this.markStale(); return; }
     if (this.missingRequired()) return;
     const btn = this.el.querySelector('[data-testid=text-wb-submit]');
@@ -383,6 +399,7 @@ class TextWorkbench {
       return;
     }
     if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') { this.markStale(); return; }
+    if (submittedElsewhere(r)) { this.markSubmitted(); return; }
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
     // the server words a refused annotation in the page's language; "提交失败：…" on zh-CN pages
     this.status(r.status === 409 ? this.strings.conflict
