@@ -253,7 +253,9 @@ def test_speech_submit_behind_another_tabs_draft_is_refused_and_says_so(
 def test_speech_draft_of_a_task_submitted_in_another_tab(site: Site, context: Any) -> None:
     """The speech workbench's draft of a task submitted in another tab: refused 409
     task_submitted (no draft row is written), the page says the task was submitted (not the
-    bare "Not saved" it said), stops sending drafts and disables submit."""
+    bare "Not saved" it said), stops sending drafts, disables submit and goes read-only as the
+    other workbenches do (test_submitted_elsewhere.py: the shared banner, controls disabled,
+    text fields read-only, keys edit nothing)."""
     task_id, first, second, drafts, submits = _speech_tabs(site, context)
     second.get_by_test_id("speech-wb-submit").click()
     second.wait_for_url(lambda u: f"/tasks/{task_id}" not in u)
@@ -261,6 +263,16 @@ def test_speech_draft_of_a_task_submitted_in_another_tab(site: Site, context: An
     first.wait_for_selector("[data-testid=save-status][data-state=submitted]")
     assert first.get_by_test_id("save-status").inner_text().strip() == EN["wb.save.submitted"]
     assert first.get_by_test_id("speech-wb-submit").is_disabled()
+    banner = first.get_by_test_id("wb-submitted-elsewhere")
+    assert banner.inner_text().strip() == EN["wb.save.submitted"]
+    assert first.locator("#workbench").get_attribute("data-readonly") == "submitted"
+    assert not first.locator(".seg-text").first.is_editable()
+    assert first.locator("[data-action=split]").is_disabled()
+    segments = first.locator(".seg-text").count()
+    first.locator(".seg-text").first.focus()
+    first.keyboard.press("Alt+n")  # add a segment: not any more
+    assert first.locator(".seg-text").count() == segments
+    assert first.locator(".seg-text").first.input_value() == "typed after the other tab submitted"
     first.keyboard.type(" and more")
     first.keyboard.press("Control+Enter")
     first.wait_for_timeout(2500)  # a retried save or a submit would be out by now

@@ -2,7 +2,7 @@
 import WaveSurfer from './vendor/wavesurfer/wavesurfer.esm.js';
 import RegionsPlugin from './vendor/wavesurfer/regions.esm.js';
 import TimelinePlugin from './vendor/wavesurfer/timeline.esm.js';
-import { fmtDuration, fmtMs, readJSON, sendJSON } from './common.js';
+import { fmtDuration, fmtMs, lockSubmittedElsewhere, readJSON, readOnlyNow, sendJSON } from './common.js';
 import { checkTimes, fmtTime, parseTime } from './speech/times.js';
 import { History } from './speech/history.js';
 import { Gain, showSpectrogram } from './speech/audio.js';
@@ -10,6 +10,7 @@ import { Gain, showSpectrogram } from './speech/audio.js';
 const data = readJSON('task-data');
 const S = readJSON('strings');
 const KEY = `datamill:draft:${data.user_id}:${data.task_id}`;
+const ROOT = document.getElementById('workbench');  // read-only once submitted elsewhere
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 const NUDGE_MS = 100;
 const SPEAKERS = data.speakers || [];
@@ -99,7 +100,7 @@ function syncRegions() {
   state.segments.forEach((s, i) => {
     regions.addRegion({
       id: `seg-${i}`, start: s.start_ms / 1000, end: s.end_ms / 1000, color: regionColor(i),
-      content: regionLabel(i), drag: true, resize: true,
+      content: regionLabel(i), drag: !readOnlyNow(ROOT), resize: !readOnlyNow(ROOT),
     });
   });
 }
@@ -431,6 +432,7 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault(); toggleHelp(); return;
   }
   if (e.ctrlKey && e.key === 'Enter') { e.preventDefault(); submit(); return; }
+  if (readOnlyNow(ROOT)) return;  // submitted elsewhere: keys edit nothing
   if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.code === 'KeyZ' || e.code === 'KeyY')) {
     e.preventDefault();
     if (e.code === 'KeyY' || e.shiftKey) actions.redo(); else actions.undo();
@@ -522,11 +524,14 @@ function markStale() {
   formError.hidden = false;
 }
 
+// ... and goes read-only as every workbench does (common.js): the banner says so, the
+// controls are disabled, keys edit nothing and the segments are no longer dragged
 function markSubmitted() {
   const btn = document.querySelector('[data-action="submit"]');
   if (btn) { btn.disabled = true; btn.title = S.submitted; }
-  formError.textContent = S.submitted;
-  formError.hidden = false;
+  formError.hidden = true;
+  lockSubmittedElsewhere(ROOT, S.submitted);
+  regions.getRegions().forEach((r) => r.setOptions({ drag: false, resize: false }));
 }
 
 function setStatus(kind) { statusEl.dataset.state = kind; statusEl.textContent = S[kind]; }
@@ -687,6 +692,7 @@ if (pushLocal) { setStatus('saving'); pushDraft(); }
   regions.on('region-updated', (r) => {
     const i = Number(r.id.slice(4));
     const s = state.segments[i];
+    if (readOnlyNow(ROOT)) return;
     if (!s || (Math.round(r.start * 1000) === s.start_ms && Math.round(r.end * 1000) === s.end_ms)) return;
     history.record();
     s.start_ms = Math.max(0, Math.round(r.start * 1000));
