@@ -142,6 +142,9 @@ EXIT_HELP = (
 P = ParamSpec("P")
 R = TypeVar("R")
 _runtime: list[Any] = []
+#: (runtime, home) where ``DATAMILL_HOME`` named a folder that did not exist and this process
+#: started it: an empty home, nobody in it yet
+_started_home: list[tuple[Any, Path]] = []
 
 
 #: the person a write acts for; required, and checked like an API caller (see acting_user)
@@ -256,6 +259,15 @@ class NoHome(NotFound):
     code = "no_home"
 
 
+def _missing_named_home(settings: Any) -> Path | None:
+    """The SQLite home ``DATAMILL_HOME`` names when that folder does not exist yet (it will be
+    started, and the command says so); None otherwise."""
+    if "home" not in settings.model_fields_set or settings.database_url:
+        return None
+    home = Path(settings.home).resolve()
+    return None if home.exists() else home
+
+
 def _missing_default_home(settings: Any) -> Path | None:
     """The default home (``./.datamill``, resolved) when neither ``DATAMILL_HOME`` nor
     ``DATAMILL_DATABASE_URL`` is set and it does not exist yet; else None. A home or database
@@ -327,16 +339,23 @@ def get_runtime(*, start_home: bool = False) -> Any:
     if not _runtime:
         from datamill.config import get_settings
 
-        missing = _missing_default_home(get_settings())
+        settings = get_settings()
+        missing = _missing_default_home(settings)
         if missing is not None and not start_home:
             raise NoHome(
                 f"no datamill home at {missing} (the current folder's .datamill); cd to your "
                 "project's folder or set DATAMILL_HOME to its home, or start one here with "
                 "`datamill demo` or `datamill user create NAME --role admin`", home=str(missing))
+        named = _missing_named_home(settings)
         _runtime.append(open_runtime())
         if missing is not None:
             console.print(f"datamill: started a new, empty datamill home at {missing} (set "
                           "DATAMILL_HOME to use another)", highlight=False, soft_wrap=True)
+        elif named is not None:
+            _started_home.append((_runtime[0], named))
+            console.print(f"datamill: started a new, empty datamill home at {named} "
+                          "(DATAMILL_HOME names a folder that did not exist)", highlight=False,
+                          soft_wrap=True)
     return _runtime[0]
 
 
@@ -411,6 +430,19 @@ def _os_message(err: OSError) -> str:
     return f"cannot use {paths}: {reason}" if paths else reason
 
 
+def _in_new_home(err: DatamillError) -> DatamillError:
+    """``err`` itself, or, for a person not found in a home this process has just started
+    (``DATAMILL_HOME`` named a folder that did not exist: nobody is in it), :class:`NoHome`
+    saying so (a mistyped folder reads as "no user named 'admin'" otherwise)."""
+    username = err.details.get("username")
+    started = [home for rt, home in _started_home if _runtime and rt is _runtime[0]]
+    if err.code != "not_found" or not isinstance(username, str) or not started:
+        return err
+    return NoHome(f"no user named {username!r}: {started[0]} did not exist, so this command "
+                  "started a new, empty datamill home there; check DATAMILL_HOME (a mistyped "
+                  "folder?)", home=str(started[0]))
+
+
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Map outcomes to exit codes (see the module doc); ``DATAMILL_ENV=debug`` re-raises.
 
@@ -432,6 +464,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except DatamillError as err:
             if _debug():
                 raise
+            err = _in_new_home(err)
             raise _fail(err.code, err.message, as_json, _coded(err.details),
                         _exit_code(err)) from None
         except ValidationError as err:

@@ -83,9 +83,35 @@ def test_a_named_home_or_database_is_used_as_before(
     monkeypatch.setenv("DATAMILL_HOME", str(elsewhere / "new-home"))
     get_settings.cache_clear()
     r = CliRunner().invoke(app, ["project", "list", "--json"])
-    assert r.exit_code == 0 and json.loads(r.stdout) == [] and r.stderr == ""
+    assert r.exit_code == 0 and json.loads(r.stdout) == [], r.output
+    # started, and said so (a trial: a mistyped DATAMILL_HOME started an empty home silently)
+    home = (elsewhere / "new-home").resolve()
+    assert r.stderr.startswith(f"datamill: started a new, empty datamill home at {home} "
+                               "(DATAMILL_HOME names a folder that did not exist)")
     assert (elsewhere / "new-home" / "datamill.db").is_file()
     assert _common._missing_default_home(Settings()) is None  # named: DATAMILL_HOME
     monkeypatch.delenv("DATAMILL_HOME")
     assert _common._missing_default_home(Settings()) == elsewhere.resolve() / ".datamill"
     assert _common._missing_default_home(Settings(database_url="postgresql://u@db/x")) is None
+
+
+def test_acting_as_someone_in_a_home_just_started_names_the_cause(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trial 13: ``DATAMILL_HOME=/tmp/typo datamill project list --as admin --json`` answered
+    "no user named 'admin'" and nothing said the home was new; the error now says so."""
+    monkeypatch.setenv("DATAMILL_HOME", str(elsewhere / "typo"))
+    get_settings.cache_clear()
+    r = CliRunner().invoke(app, ["project", "list", "--as", "admin", "--json"])
+    assert r.exit_code == 3, r.output  # noqa: PLR2004 - not found
+    err = json.loads(r.stdout)["error"]
+    home = (elsewhere / "typo").resolve()
+    assert err["code"] == "no_home" and err["home"] == str(home), err
+    assert err["message"] == (f"no user named 'admin': {home} did not exist, so this command "
+                              "started a new, empty datamill home there; check DATAMILL_HOME "
+                              "(a mistyped folder?)")
+    r = CliRunner().invoke(app, ["project", "list", "--as", "nobody", "--json"])
+    assert "this command started a new" in r.stdout  # the same process, the same new home
+    monkeypatch.setattr(_common, "_runtime", [])  # a later process: the home exists now
+    r = CliRunner().invoke(app, ["project", "list", "--as", "admin", "--json"])
+    assert r.exit_code == 3 and json.loads(r.stdout)["error"]["code"] == "not_found", r.output  # noqa: PLR2004
