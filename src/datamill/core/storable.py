@@ -16,8 +16,8 @@ import re
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["MAX_COUNTER", "MAX_DEPTH", "check_counter", "check_document", "check_text",
-           "text_problem"]
+__all__ = ["MAX_COUNTER", "MAX_DEPTH", "check_counter", "check_document", "check_note",
+           "check_text", "text_problem"]
 
 MAX_COUNTER = 2**31 - 1
 """The largest value a plain integer column keeps on every backend (PostgreSQL ``integer``)."""
@@ -25,6 +25,10 @@ MAX_DEPTH = 64
 """How deeply a stored document's lists and objects may nest."""
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_MISLEADING = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+"""Control characters other than tab and line breaks, and the bidi embeddings, overrides and
+isolates that make text display in another order than it reads (U+202E shows "tcejer" for
+"reject"); the marks U+200E/U+200F that right-to-left writing needs are allowed."""
 
 
 def text_problem(text: str) -> str | None:
@@ -42,6 +46,18 @@ def check_text(text: str | None, field: str) -> None:
     problem = text_problem(text) if text else None
     if problem is not None:
         raise InvalidInput(f"{field} {problem}", field=field)
+
+
+def check_note(text: str | None, field: str) -> None:
+    """:func:`check_text`, and InvalidInput for a control or bidi override character in a note
+    one person writes for another to read (a reason, a comment): shown on the other's page it
+    could display in another order than it was written."""
+    check_text(text, field)
+    found = _MISLEADING.search(text) if text else None
+    if found is not None:
+        raise InvalidInput(f"{field} contains U+{ord(found.group()):04X}, a control or text-"
+                           "direction character that would make it display differently from "
+                           "how it reads; remove it", field=field)
 
 
 def check_counter(value: int | None, field: str, *, headroom: int = 0) -> None:

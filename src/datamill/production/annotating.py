@@ -31,7 +31,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.registry import Registry
-from datamill.core.storable import check_counter, check_document, check_text
+from datamill.core.storable import check_counter, check_document, check_note, check_text
 from datamill.db.memo import Lookup, prefetch, recall, run
 from datamill.db.rows import insert_row, loaded
 from datamill.modalities.base import (
@@ -425,7 +425,7 @@ def submit_annotation(
     clients that keep no drafts) skips the check."""
     check_counter(base_version, "base_version", headroom=1)
     check_counter(time_spent_ms, "time_spent_ms")
-    check_text(comment, "comment")
+    check_note(comment, "comment")
     if prepared is None or prepared.task.id != task_id:
         prepared = prepare_submission(session, user, task_id, payload, item_flag)
     task, hold, item, clean = prepared
@@ -574,7 +574,7 @@ def review_task(
     time_spent_ms: int | None = None,
 ) -> dict[str, object]:
     """Accept, edit (a new version, then accept) or reject (back to the annotator) an item."""
-    check_text(reason, "reason")
+    check_note(reason, "reason")
     check_counter(base_version, "base_version", headroom=1)
     check_counter(time_spent_ms, "time_spent_ms")
     task = get_task(session, task_id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.storable import check_note
 from datamill.db.lookup import lock_or_raise
 from datamill.production.delivery_keys import items_named
 from datamill.production.models import Batch, BatchItem, Delivery, DomainEvent, Item
@@ -55,6 +56,7 @@ def reject_delivery(
 
     if not (reason or "").strip():
         raise InvalidInput("a rejection names the customer's reason", field="reason")
+    check_note(reason, "reason")
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
     if d.status != "delivered":
         raise Conflict(f"delivery {delivery_id} was already {d.status}"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.storable import check_text
+from datamill.core.storable import check_note
 from datamill.production.drafts import discard_draft
 from datamill.production.models import Annotation, AnnotationNote, Task, TaskAssignment
 from datamill.production.tasks import ensure_holds, get_task
@@ -47,7 +47,7 @@ def record_note(
 ) -> NoteOut | None:
     """Store the submission's comment and item flag (nothing when both are empty)."""
     text = (comment or "").strip() or None
-    check_text(text, "comment")
+    check_note(text, "comment")
     if text is not None and len(text) > MAX_COMMENT_CHARS:
         raise InvalidInput(f"a comment has at most {MAX_COMMENT_CHARS} characters", field="comment")
     if text is None and item_flag is None:
@@ -82,7 +82,7 @@ def skip_task(session: Session, user: User, task_id: int, reason: str) -> dict[s
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("say why you skip the task", field="reason")
-    check_text(reason, "reason")
+    check_note(reason, "reason")
     if len(reason) > MAX_COMMENT_CHARS:
         raise InvalidInput(f"a reason has at most {MAX_COMMENT_CHARS} characters", field="reason")
     task = get_task(session, task_id)
