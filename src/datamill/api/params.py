@@ -17,7 +17,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from datamill.production.schemas import SegmentIn
 
@@ -46,16 +46,26 @@ MAX_SEGMENTS = 10_000
 
 _ID_DOC = "A positive 64-bit id"
 
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description=_ID_DOC)]
+def _digits(value: object) -> object:
+    """An id in a path or query string is written in digits: ``1.0``, ``+1`` or ``1_000`` are
+    not ids (pydantic's lax mode read ``/tasks/1.0`` as task 1: trial 13)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("an id is a whole number written in digits (1, 2, 3 ...)")
+    return value
+
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description=_ID_DOC), BeforeValidator(_digits)]
 """A path parameter naming a row by its id."""
 
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="A calendar year")]
 """A path parameter naming a calendar year."""
 
-IdRef = Annotated[int, Field(ge=1, le=MAX_ID, description=_ID_DOC)]
-"""An id inside a request body."""
+IdRef = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, description=_ID_DOC)]
+"""An id inside a request body: a JSON number (``true`` and ``"2"`` were read as ids 1 and 2:
+trial 13)."""
 
-IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC),
+                    BeforeValidator(_digits)]
 """An optional id in the query string."""
 
 Day = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY)]
