@@ -41,7 +41,7 @@ class Bench:
     final: str
     #: also in the output (whitespace collapsed: rich wraps long lines)
     expect: tuple[str, ...] = ()
-    #: "postgresql", "chromium", "espeak-ng", "tesseract", "fonts", "plate-fonts"
+    #: "postgresql", "chromium", "espeak-ng", "tesseract", "fonts", "plate-fonts", "locales"
     tools: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     timeout_s: int = 120
@@ -102,6 +102,8 @@ BENCHES = [
     # most of its time is the fixed face set (scikit-image's 200 LFW crops), whatever --n
     Bench("mask_recall.py", ("--n", "4", "--negatives", "2"), "SUMMARY masking plates",
           ("faces recall=",), tools=("plate-fonts",), modules=("cv2", "skimage"), slow=True),
+    Bench("language_check.py", ("--n", "20"), "SUMMARY language_check english refused",
+          ("it (should be refused)",), tools=("locales",)),
     Bench("near_copy_fingerprint.py", ("--prompts", "1", "--voices", "3", "--speeds", "1"),
           "SUMMARY near_copy gap", ("other noise seed",), tools=("espeak-ng",)),
     Bench("ocr_accuracy.py", ("--n", "2"), "SUMMARY ocr_accuracy", ("rapidocr", "tesseract"),
@@ -147,6 +149,10 @@ def _require(bench: Bench) -> None:
 
             if not fonts_available():
                 require_tool("DejaVu and WenQuanYi fonts (fonts-dejavu-core, fonts-wqy-zenhei)")
+        elif tool == "locales":
+            if not any(Path("/usr/share/locale").glob("de/LC_MESSAGES/*.mo")):
+                require_tool("Debian's message translations under /usr/share/locale (they come "
+                             "with coreutils, bash, apt ...; a dpkg path-exclude removes them)")
         elif tool == "plate-fonts":
             from datamill.testing.plates import plate_fonts_available
 
