@@ -82,6 +82,8 @@ def test_ner_first_round_keeps_who_disagreed_after_rework(
     before = {r: _report(runtime, pid, r) for r in ("first", "current")}
     # nobody reworked yet: both rounds are the same answers
     assert before["first"]["rounds"] == before["current"]["rounds"]
+    assert before["current"]["scores"]["items"] == 1
+    assert before["current"]["scores"]["sampled"] is False
     assert before["current"]["percent_agreement"] == pytest.approx(2 / 3)
     with runtime.session() as s:
         ranked_before = annotator_agreement(s, people[2].id, round="first")
@@ -173,3 +175,25 @@ def test_speech_transcripts_first_round_stays_after_rework(
     assert table.exit_code == 0, table.output
     assert "round: first" in table.output and "character_accuracy between annotators" in table.output
     assert "0.895" in table.output and "1.000" in table.output  # ann2: first, now
+
+
+def test_pair_scores_take_the_newest_items_only(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scoring every pair of every overlapped item cost ~0.3 ms a pair on each dashboard view
+    (16x the report before pair scores on 500 items); it takes the newest
+    ``PAIR_SCORE_ITEMS`` and says it sampled."""
+    from datamill.qc import agreement_report
+
+    pid, people = ner_project(runtime, users, tmp_path / "cap", texts={
+        "t1": "张伟在北京工作。", "t2": "李娜在上海工作。"})
+    for who in people:
+        for _ in range(2):
+            _submit(runtime, who, pid, PER_LOC)
+    full = _report(runtime, pid, "current")["scores"]
+    assert (full["items"], full["sampled"], full["pairs"]) == (2, False, 6)
+    monkeypatch.setattr(agreement_report, "PAIR_SCORE_ITEMS", 1)
+    capped = _report(runtime, pid, "current")
+    assert (capped["scores"]["items"], capped["scores"]["sampled"]) == (1, True)
+    assert capped["scores"]["pairs"] == 3  # noqa: PLR2004 - 3 annotators of one item
+    assert capped["overlapped_items"] == 2  # noqa: PLR2004 - agreement itself counts every item

@@ -24,14 +24,15 @@ pair with the modality's own inspection scorer (``score``: character accuracy an
 transcripts, span F1 of text spans, ...), each annotator's answer taken once as reference and
 once as hypothesis (``scores``: corpus figures over all ordered pairs; per annotator: their
 answers scored against the others'). A modality without categorical answers (speech
-transcripts) has its agreement there.
+transcripts) has its agreement there. At most :data:`PAIR_SCORE_ITEMS` items are scored (the
+newest); a round that counts the same answers as the other reuses its scores.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +55,10 @@ __all__ = ["ROUNDS", "AgreementRound", "annotator_agreement", "project_agreement
 #: ``current``: each annotator's latest answer; ``first``: their first submitted one
 AgreementRound = Literal["current", "first"]
 ROUNDS: tuple[str, ...] = get_args(AgreementRound)
+PAIR_SCORE_ITEMS: Final = 1_000
+"""The most overlapped items whose answers are scored pair by pair (the newest ones: scoring
+costs about a millisecond a pair, and the dashboard shows it on every view); ``scores`` says
+how many were (``items``) and whether that was a sample (``sampled``)."""
 #: item id -> author id -> the answer counted
 _Answers = dict[int, dict[int, Annotation]]
 
@@ -156,9 +161,10 @@ def _pair_scores(project: Project, plugin: Any, answers: _Answers
     refs: list[str] = []
     hyps: list[str] = []
     owners: list[int] = []
-    for by_author in answers.values():
-        if len(by_author) < 2:
-            continue
+    overlapped = sorted(item for item, by_author in answers.items() if len(by_author) >= 2)
+    scored = overlapped[-PAIR_SCORE_ITEMS:]  # the newest items: what the team does now
+    for item in scored:
+        by_author = answers[item]
         texts = {a: plugin.inspection_text(ann.payload, ann.text) for a, ann in by_author.items()}
         for author, text in texts.items():
             for other, reference in texts.items():
@@ -167,22 +173,34 @@ def _pair_scores(project: Project, plugin: Any, answers: _Answers
                     hyps.append(text)
                     owners.append(author)
     metric = next(iter(getattr(plugin, "acceptance_metrics", ())), None)
+    sampled = {"items": len(scored), "sampled": len(scored) < len(overlapped)}
     if not refs:
-        return {"pairs": 0, "metric": metric, "values": None}, {}
+        return {"pairs": 0, "metric": metric, "values": None, **sampled}, {}
     per: dict[int, dict[str, float | None]] = {}
     for author in sorted(set(owners)):
         mine = [i for i, o in enumerate(owners) if o == author]
         per[author] = _score(project, plugin, [refs[i] for i in mine], [hyps[i] for i in mine])
     return {"pairs": len(refs) // 2, "metric": metric,
-            "values": _score(project, plugin, refs, hyps)}, per
+            "values": _score(project, plugin, refs, hyps), **sampled}, per
 
 
 def _measure(session: Session, project: Project, plugin: Any, item_ids: list[int] | None,
-             round_: AgreementRound) -> _Measured:
+             round_: AgreementRound, other: _Measured | None = None) -> _Measured:
+    """One round; the pairwise scores of ``other`` (the other round) are taken over when both
+    rounds count the very same answers (nothing was reworked): scoring is most of the cost."""
     answers = _answers(session, project.id, item_ids, round_)
     rows, decided, overlapped = _rows_counted(session, project.id, answers, round_)
-    scores, per_scores = _pair_scores(project, plugin, answers)
+    if other is not None and _same_answers(answers, other.answers):
+        scores, per_scores = other.scores, other.per_scores
+    else:
+        scores, per_scores = _pair_scores(project, plugin, answers)
     return _Measured(answers, rows, decided, overlapped, scores, per_scores)
+
+
+def _same_answers(a: _Answers, b: _Answers) -> bool:
+    return a.keys() == b.keys() and all(
+        {author: ann.id for author, ann in a[item].items()}
+        == {author: ann.id for author, ann in b[item].items()} for item in a)
 
 
 def _per_annotator(session: Session, measured: _Measured) -> list[dict[str, Any]]:
@@ -248,7 +266,9 @@ def project_agreement(
             raise NotFound(f"project {project_id} has no batch {batch_id}", batch_id=batch_id)
         item_ids = list(session.scalars(select(BatchItem.item_id).where(
             BatchItem.batch_id == batch_id)))
-    by_round = {r: _measure(session, project, plugin, item_ids, check_round(r)) for r in ROUNDS}
+    current = _measure(session, project, plugin, item_ids, "current")
+    by_round = {"current": current,
+                "first": _measure(session, project, plugin, item_ids, "first", current)}
     people = {r: _per_annotator(session, m) for r, m in by_round.items()}
     chosen = by_round[round_]
     rows = chosen.rows

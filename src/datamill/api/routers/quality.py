@@ -180,6 +180,9 @@ class PairScores(BaseModel):
     values: dict[str, float | None] | None = Field(description=(
         "The modality's inspection scorer over every ordered pair (each answer once as "
         "reference, once as hypothesis); null when no item has two answers"))
+    items: int = Field(0, description="Overlapped items scored (at most the newest 1,000)")
+    sampled: bool = Field(False, description="True when only the newest overlapped items were "
+                          "scored (more have two answers)")
 
 
 class AnnotatorRound(BaseModel):
