@@ -127,6 +127,12 @@ class Settings(BaseSettings):
         description="Run claim and submit in a worker thread instead of on the event loop; "
         "for a database across a network with round trips of a millisecond or more",
     )
+    lang: str = Field(
+        default="en",
+        description="Language of the CLI's messages for people (en or zh-CN; a zh tag reads "
+        "zh-CN): a refusal with a reason code is worded in it; --json keeps the English "
+        "message and the reason_code",
+    )
 
     @field_validator("database_url")
     @classmethod

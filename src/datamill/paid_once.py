@@ -22,12 +22,16 @@ period end), so whichever comes second is refused. Each function is all or nothi
 sheet is undone (a savepoint) whatever the caller does with its session. A claim's posting and
 a sheet's drawing lock the ledger projects involved, so two at once cannot both pass.
 
-The refusals carry a ``reason_code``; :data:`REFUSAL_WORDS` words them in English and Chinese
-(the API by ``Accept-Language``, the web pages by the page's language).
+The refusals carry a ``reason_code``; this module registers :data:`REFUSAL_WORDS`, their
+English and Chinese, in the one registry of the coded refusals' words
+(:func:`~datamill.modalities.problem_words.register_reason_words`), from which every face words
+them (the API by ``Accept-Language``, the web pages in the page's language, the CLI in
+``DATAMILL_LANG``).
 
 Examples:
-    >>> word_refusal("paid_by_sheet", {"source_ref": "claim:L-1", "supplier": "Huayu",
-    ...     "sheet": "WF-0001-20240506", "sheet_status": "confirmed",
+    >>> from datamill.modalities.problem_words import word_reason
+    >>> word_reason({"reason_code": "paid_by_sheet", "source_ref": "claim:L-1",
+    ...     "supplier": "Huayu", "sheet": "WF-0001-20240506", "sheet_status": "confirmed",
     ...     "period_start": "2024-05-06", "last_day": "2024-05-12", "sheet_id": 1},
     ...     "zh-CN").split("。")[0]
     '报销 claim:L-1：Huayu 在该项目上的工作已由结算单 WF-0001-20240506（已确认，2024-05-06 至 2024-05-12）支付'
@@ -35,9 +39,9 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -45,70 +49,58 @@ from datamill.compliance.models import User
 from datamill.ledger.costs import post_cost, submit_expense_claim
 from datamill.ledger.schemas import CostOut
 from datamill.ledger.sheet_costs import (
+    PAID_BY_CLAIMS,
+    PAID_BY_CLAIMS_EN,
     claim_project,
     require_no_vendor_claims,
     require_sheet_cost_booked,
 )
+from datamill.modalities.problem_words import register_reason_words
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.settlement import create_settlement_sheet, settle_sheet
-from datamill.workforce.sheet_claims import require_no_sheets, sheet_supplier
+from datamill.workforce.sheet_claims import (
+    PAID_BY_SHEET,
+    PAID_BY_SHEET_EN,
+    require_no_sheets,
+    sheet_supplier,
+)
 
 __all__ = ["REFUSAL_WORDS", "draw_sheet", "pay_sheet", "post_claim", "require_claim_alone",
-           "submit_claim", "word_refusal"]
+           "submit_claim"]
 
-#: the paid-once refusals by ``reason_code``, per language; ``{name}`` is the error's detail
+#: the paid-once refusals by ``reason_code``, per language (``{name}``: the error's detail); the
+#: English is the refusals' own message, registered with the Chinese in the words of the coded
+#: refusals (:data:`datamill.modalities.problem_words.REASON_WORDS`) that every face words from
 REFUSAL_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "paid_by_sheet": "Claim {source_ref}: {supplier} is already paid for this work on this "
-                         "project by settlement sheet {sheet} ({sheet_status}, {period_start} "
-                         "to {last_day}). A vendor's work is paid either by claims or by "
-                         "settlement sheets, never both: leave this work to the sheet, or, to "
-                         "pay it by claim instead, take it off the sheet (once confirmed, a "
-                         "correction sheet of {sheet} down to zero for this project: POST "
-                         "/api/v1/settlements/{sheet_id}/corrections); a claim for later work "
-                         "is dated after {last_day}, the sheet's last day.",
-        "paid_by_claims": "Sheet {sheet}: {supplier} is already paid for work on its projects "
-                          "by data-service claims naming it as supplier ({claims}). A vendor's "
-                          "work is paid either by claims or by settlement sheets, never both: "
-                          "reverse the claims (datamill ledger cost-reverse COST --reason ...) "
-                          "to pay by sheet, or keep paying this work by claims.",
-    },
+    "en": {PAID_BY_SHEET: PAID_BY_SHEET_EN, PAID_BY_CLAIMS: PAID_BY_CLAIMS_EN},
     "zh-CN": {
-        "paid_by_sheet": "报销 {source_ref}：{supplier} 在该项目上的工作已由结算单 {sheet}"
-                         "（{sheet_status}，{period_start} 至 {last_day}）支付。供应商的工作"
-                         "只能通过报销或结算单之一支付，不能两者兼用：请让结算单支付这部分"
-                         "工作；如要改为报销支付，须先将其从结算单中去除（结算单确认后，以"
-                         "更正单将 {sheet} 在该项目上的金额冲减为零：POST "
-                         "/api/v1/settlements/{sheet_id}/corrections）；之后的工作，报销日期"
-                         "应晚于结算单的最后一天 {last_day}。",
-        "paid_by_claims": "结算单 {sheet}：{supplier} 在其项目上的工作已由指名其为供应商的"
-                          "数据服务报销支付（{claims}）。供应商的工作只能通过报销或结算单之一"
-                          "支付，不能两者兼用：如按结算单支付，请先冲销这些报销（datamill "
-                          "ledger cost-reverse COST --reason ...）；否则继续以报销支付这部分"
-                          "工作。",
+        PAID_BY_SHEET: "报销 {source_ref}：{supplier} 在该项目上的工作已由结算单 {sheet}"
+                       "（{sheet_status}，{period_start} 至 {last_day}）支付。供应商的工作"
+                       "只能通过报销或结算单之一支付，不能两者兼用：请让结算单支付这部分"
+                       "工作；如要改为报销支付，须先将其从结算单中去除（结算单确认后，以"
+                       "更正单将 {sheet} 在该项目上的金额冲减为零：POST "
+                       "/api/v1/settlements/{sheet_id}/corrections）；之后的工作，报销日期"
+                       "应晚于结算单的最后一天 {last_day}。",
+        PAID_BY_CLAIMS: "结算单 {sheet}：{supplier} 在其项目上的工作已由指名其为供应商的"
+                        "数据服务报销支付（{claims}）。供应商的工作只能通过报销或结算单之一"
+                        "支付，不能两者兼用：如按结算单支付，请先冲销这些报销（datamill "
+                        "ledger cost-reverse COST --reason ...）；否则继续以报销支付这部分"
+                        "工作。",
     },
 }
 _STATUS_ZH = {"draft": "草稿", "vendor_confirmed": "供应商已确认", "confirmed": "已确认",
               "settled": "已结算"}
-_LIST_SEP = {"en": ", ", "zh-CN": "、"}
 
 
-def word_refusal(code: object, details: Mapping[str, object], lang: str) -> str | None:
-    """The paid-once refusal ``code`` (an error's ``reason_code``) in ``lang`` (``en`` or
-    ``zh-CN``) with the error's ``details`` filled in; None for another code, another language
-    or details that do not fit (the caller keeps the error's English message)."""
-    template = REFUSAL_WORDS.get(lang, {}).get(code) if isinstance(code, str) else None
-    if template is None:
-        return None
-    values = {k: _LIST_SEP[lang].join(map(str, v)) if isinstance(v, list | tuple) else v
-              for k, v in details.items()}
-    if lang == "zh-CN" and isinstance(values.get("sheet_status"), str):
-        values["sheet_status"] = _STATUS_ZH.get(str(values["sheet_status"]),
-                                                values["sheet_status"])
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return None
+def _sheet_status(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A refused claim's details for wording in ``lang``: the sheet's status named in Chinese."""
+    status = values.get("sheet_status")
+    if lang == "zh-CN" and isinstance(status, str):
+        return {**values, "sheet_status": _STATUS_ZH.get(status, status)}
+    return values
+
+
+register_reason_words(REFUSAL_WORDS, _sheet_status)
 
 
 def draw_sheet(

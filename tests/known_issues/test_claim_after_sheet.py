@@ -26,7 +26,8 @@ from datamill.compliance.users import create_user
 from datamill.core.errors import Conflict
 from datamill.ledger.models import LedgerCost
 from datamill.ledger.projects import open_ledger_project
-from datamill.paid_once import REFUSAL_WORDS, draw_sheet, post_claim, submit_claim, word_refusal
+from datamill.modalities.problem_words import word_reason
+from datamill.paid_once import REFUSAL_WORDS, draw_sheet, post_claim, submit_claim
 from datamill.production.models import Project
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -256,8 +257,9 @@ def test_every_refusal_is_worded_in_both_languages() -> None:
     for code, fields in names["en"].items():
         details: dict[str, object] = {f: f"<{f}>" for f in fields}
         for lang in REFUSAL_WORDS:
-            said = word_refusal(code, details, lang)
+            said = word_reason({"reason_code": code, **details}, lang)
             assert said is not None and not re.search(r"[{}]", said), (code, lang, said)
             assert "§" not in said
-    assert word_refusal("paid_by_sheet", {}, "zh-CN") is None  # details that do not fit
-    assert word_refusal("no_such_code", {}, "en") is None
+    # details that do not fit
+    assert word_reason({"reason_code": "paid_by_sheet"}, "zh-CN") is None
+    assert word_reason({"reason_code": "no_such_code"}, "en") is None

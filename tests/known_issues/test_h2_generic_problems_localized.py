@@ -115,8 +115,8 @@ def test_every_generic_sentence_has_its_chinese_twin() -> None:
 
 
 def test_refusals_before_any_input_401_403_404_in_chinese(client: TestClient) -> None:
-    """A missing token, a role that may not, an unknown id: the generic sentence of its kind,
-    the service's precise English in ``message_en``; 401 keeps ``WWW-Authenticate``."""
+    """A missing token, an unknown id: the generic sentence of its kind, the service's
+    precise English in ``message_en`` (a role that may not: its coded refusal's sentence); 401 keeps ``WWW-Authenticate``."""
     en, zh = _both(client, "GET", f"{API}/projects/1/items")
     assert en["status"] == 401 and en["code"] == "unauthorized"
     _same_but_worded(en, zh, "http.unauthorized")
@@ -126,7 +126,9 @@ def test_refusals_before_any_input_401_403_404_in_chinese(client: TestClient) ->
     en, zh = _both(client, "POST", f"{API}/users", headers=ann,
                    json={"username": "x1", "password": "password1", "role": "annotator"})
     assert en["status"] == 403 and en["code"] == "forbidden"
-    _same_but_worded(en, zh, "http.forbidden")
+    # a coded refusal (reason_code role) reads as the one registry words it, not generically
+    assert en["reason_code"] == "role" and zh["message_en"] == en["detail"]
+    assert zh["detail"] == "你的角色不能管理用户。"
     en, zh = _both(client, "GET", f"{API}/tasks/987654321", headers=ann)
     assert en["status"] == 404 and en["detail"] == "no task with id 987654321"
     _same_but_worded(en, zh, "http.not_found")

@@ -20,9 +20,12 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
-from datamill.modalities.problem_words import LANGUAGES, MAX_PROBLEMS, problem_language
-from datamill.modalities.problem_words import word_refusal as word_coded
-from datamill.paid_once import word_refusal
+from datamill.modalities.problem_words import (
+    LANGUAGES,
+    MAX_PROBLEMS,
+    problem_language,
+    word_error,
+)
 
 __all__ = [
     "PROBLEM_BASE",
@@ -184,24 +187,13 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
 def _worded(
     request: Request, message: str, details: Mapping[str, Any]
 ) -> tuple[str, Mapping[str, Any]]:
-    """A coded refusal (``problems``: records with a ``code``) worded for the caller: each
-    problem gains its ``detail`` in the ``Accept-Language`` language (en or zh-CN, objects
-    counted from 1); in Chinese the problem's ``detail`` joins them too and ``message_en``
-    keeps the English line. A paid-once refusal (its ``reason_code``,
-    :data:`datamill.paid_once.REFUSAL_WORDS`) is worded in Chinese the same way. Other errors,
-    and refusals a page has worded already (in its own language: ``message_en`` set), pass
-    unchanged."""
-    if "message_en" in details:
-        return message, details
-    lang = problem_language(request.headers.get("accept-language"))
-    worded = word_coded(details, lang)
-    if worded is None:
-        said = None if lang == "en" else word_refusal(details.get("reason_code"), details, lang)
-        return (message, details) if said is None else (said, {**details, "message_en": message})
-    listed, said = worded
-    if lang == "en":
-        return message, listed
-    return said, {**listed, "message_en": message}
+    """A service error worded for the caller in the ``Accept-Language`` language (en or
+    zh-CN) by the one registry of the coded refusals
+    (:func:`datamill.modalities.problem_words.word_error`): a modality's ``problems`` each gain
+    their ``detail`` (objects counted from 1), an error with a ``reason_code`` reads in Chinese
+    with ``message_en`` keeping the English line. Other errors, and refusals a page has worded
+    already (in its own language: ``message_en`` set), pass unchanged."""
+    return word_error(message, details, problem_language(request.headers.get("accept-language")))
 
 
 def _generic(

@@ -48,7 +48,7 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
-from datamill.modalities.problem_words import word_refusal
+from datamill.modalities.problem_words import problem_language, word_error
 
 __all__ = [
     "EXIT_CODES",
@@ -392,11 +392,21 @@ def _exit_code(err: DatamillError) -> int:
     return 1
 
 
-def _coded(details: Mapping[str, Any]) -> dict[str, Any]:
-    """An error's details; a coded refusal's ``problems`` each gain their ``detail``, the
-    catalogue's sentence for people (objects counted from 1), as the API words them."""
-    worded = word_refusal(details, "en")
-    return worded[0] if worded else dict(details)
+def _worded(message: str, details: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """An error as a person reads it in ``DATAMILL_LANG`` (en or zh-CN), as the API and the
+    web pages word it (the one registry of the coded refusals): the sentence, and the details
+    to print (a modality's ``problems`` each with its ``detail``; in Chinese ``message_en``
+    keeps the English)."""
+    return word_error(message, details, _language())
+
+
+def _language() -> str:
+    from datamill.config import BadSetting, get_settings
+
+    try:
+        return problem_language(get_settings().lang)
+    except BadSetting:  # the error being reported may be a setting: report it in English
+        return "en"
 
 
 def _fail(
@@ -465,8 +475,13 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if _debug():
                 raise
             err = _in_new_home(err)
-            raise _fail(err.code, err.message, as_json, _coded(err.details),
-                        _exit_code(err)) from None
+            said, details = _worded(err.message, err.details)
+            if as_json:  # the English message and the reason_code; the sentence as ``detail``
+                english = str(details.pop("message_en", err.message))
+                if said != english:
+                    details["detail"] = said
+                raise _fail(err.code, english, as_json, details, _exit_code(err)) from None
+            raise _fail(err.code, said, as_json, details, _exit_code(err)) from None
         except ValidationError as err:
             if _debug():
                 raise

@@ -27,9 +27,10 @@ from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger.events import REDUCED, SETTLEMENT, book_one_event
 from datamill.ledger.models import LedgerCost, LedgerEventReceipt, LedgerProject
 from datamill.ledger.projects import ledger_project_row
+from datamill.modalities.problem_words import word_reason
 from datamill.production.models import DomainEvent
 
-__all__ = ["claim_project", "require_no_vendor_claims", "require_sheet_cost_booked",
+__all__ = ["PAID_BY_CLAIMS", "PAID_BY_CLAIMS_EN", "claim_project", "require_no_vendor_claims", "require_sheet_cost_booked",
            "sheet_cost_problems", "vendor_claims"]
 
 _DONE = ("booked", "skipped")
@@ -78,11 +79,11 @@ def require_sheet_cost_booked(
     """Refuse to pay sheet ``number`` while the ledger has not booked and posted its cost."""
     problems = sheet_cost_problems(session, sheet_id, actor_id=actor_id)
     if problems:
-        raise Conflict(
-            f"sheet {number} cannot be settled: its cost is not booked in the ledger, so paying "
-            "it would pay the vendor for work the budget never took (paid twice, e.g. through "
-            "a manual cost claim as well): " + "; ".join(problems),
-            reason_code="sheet_cost_not_booked", sheet_id=sheet_id)
+        details = {"reason_code": "sheet_cost_not_booked", "sheet_id": sheet_id,
+                   "sheet": number}
+        # the registry's English sentence, then what is not booked
+        said = word_reason(details, "en") or f"Sheet {number} cannot be settled."
+        raise Conflict(f"{said} Not booked: " + "; ".join(problems), **details)
 
 
 def claim_project(session: Session, ledger_project_id: int, *, lock: bool = False) -> int:
@@ -120,6 +121,17 @@ def vendor_claims(session: Session, supplier: str, project_ids: set[int],
     return [c for c in claims if f"reversal:{c.id}" not in gone]
 
 
+#: the refusal of a sheet for work claims already pay: its ``reason_code`` and its English (the
+#: Conflict's message; :mod:`datamill.paid_once` registers it, with its Chinese, in the words
+#: of the coded refusals, :data:`datamill.modalities.problem_words.REASON_WORDS`)
+PAID_BY_CLAIMS = "paid_by_claims"
+PAID_BY_CLAIMS_EN = ("Sheet {sheet}: {supplier} is already paid for work on its projects by "
+                     "data-service claims naming it as supplier ({claims}). A vendor's work is "
+                     "paid either by claims or by settlement sheets, never both: reverse the "
+                     "claims (datamill ledger cost-reverse COST --reason ...) to pay by sheet, "
+                     "or keep paying this work by claims.")
+
+
 def require_no_vendor_claims(session: Session, supplier: str, sheet_number: str,
                              project_ids: set[int], period_end: date) -> None:
     """Refuse a settlement sheet for work a manual data-service claim already pays.
@@ -131,13 +143,9 @@ def require_no_vendor_claims(session: Session, supplier: str, sheet_number: str,
     accepted up to then); the claim is reversed first, or the vendor is paid by claims."""
     claims = vendor_claims(session, supplier, project_ids, period_end)
     if claims:
-        named = "; ".join(f"cost {c.id} {c.source_ref} ({c.stage}, {c.amount} on "
-                          f"{c.incurred_on.isoformat()})" for c in claims)
+        named = [f"cost {c.id} {c.source_ref} ({c.stage}, {c.amount} on "
+                 f"{c.incurred_on.isoformat()})" for c in claims]
         raise Conflict(
-            f"sheet {sheet_number}: {supplier!r} is already paid for work on "
-            f"{'this project' if len(project_ids) == 1 else 'these projects'} through manual "
-            f"data-service claims naming it as supplier: {named}. A vendor's work is paid "
-            "either by claims or by settlement sheets, never both: reverse the claim "
-            "(datamill ledger cost-reverse COST --reason ...) to pay by sheet, or keep paying "
-            "this work by claims", reason_code="paid_by_claims", supplier=supplier,
-            sheet=sheet_number, claims=[f"cost {c.id} {c.source_ref}" for c in claims])
+            PAID_BY_CLAIMS_EN.format(sheet=sheet_number, supplier=supplier,
+                                     claims="; ".join(named)),
+            reason_code=PAID_BY_CLAIMS, supplier=supplier, sheet=sheet_number, claims=named)

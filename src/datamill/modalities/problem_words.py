@@ -9,6 +9,12 @@ Every face words those records from this catalogue (``prob.<code>``, English and
 reader's language: :func:`word_problems` adds each record's ``detail``, the sentence for people,
 numbers counted from 1; a code the catalogue lacks keeps the English ``message``.
 
+It is also the one registry of the other coded refusals: a service error whose details carry a
+``reason_code`` (``paid_by_sheet``, ``clearance`` ...) is worded from :data:`REASON_WORDS`
+(English and zh-CN, seeded by :mod:`datamill.modalities._reason_words`; a domain above the
+modalities adds its codes with :func:`register_reason_words`). The API, the web pages and the
+CLI all word a service error through :func:`word_error`.
+
 Examples:
     >>> rec = {"code": "attribute_required", "message": "objects[2].attributes.color: required",
     ...        "field": "objects[2].attributes.color", "object": 2, "number": 3,
@@ -21,15 +27,25 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from datamill.core.errors import InvalidInput
 from datamill.core.languages import ranked_language_tags
 from datamill.modalities._problem_words_zh import ZH_CN_PROBLEMS
+from datamill.modalities._reason_words import (
+    COLLECT_CODES,
+    EN_ACTIONS,
+    EN_REASONS,
+    LEDGER_CODES,
+    ZH_CN_ACTIONS,
+    ZH_CN_REASONS,
+)
 
-__all__ = ["EN_PROBLEMS", "LANGUAGES", "MAX_PROBLEMS", "ZH_CN_PROBLEMS", "coded_refusal",
-           "problem_language", "word_problem", "word_problems", "word_refusal"]
+__all__ = ["ACTION_WORDS", "COLLECT_CODES", "EN_PROBLEMS", "LANGUAGES", "LEDGER_CODES",
+           "MAX_PROBLEMS", "REASON_WORDS",
+           "ZH_CN_PROBLEMS", "coded_refusal", "problem_language", "register_reason_words",
+           "word_error", "word_problem", "word_problems", "word_reason", "word_refusal"]
 
 #: the most problems one refusal lists; the rest are counted (``problems_more``): 5,000 spans
 #: repeated gave 9,998 problems, an answer of 3.2 MB
@@ -169,6 +185,15 @@ EN_PROBLEMS: dict[str, str] = {
 #: the languages the catalogue words problems in
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN_PROBLEMS, "zh-CN": ZH_CN_PROBLEMS}
 
+#: the coded refusals' sentences (a service error's ``reason_code``) per language, then code;
+#: ``{name}`` is one of the error's details, ``{action}`` the refused action's phrase
+REASON_WORDS: dict[str, dict[str, str]] = {"en": dict(EN_REASONS), "zh-CN": dict(ZH_CN_REASONS)}
+#: the permission matrix's actions as a refusal names them (``{action}``), per language
+ACTION_WORDS: dict[str, dict[str, str]] = {"en": EN_ACTIONS, "zh-CN": ZH_CN_ACTIONS}
+#: per registered code, what adjusts an error's details before they are worded in a language
+_REASON_VALUES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {}
+_LIST_SEP = {"en": ", ", "zh-CN": "、"}
+
 
 def problem_language(accept_language: str | None) -> str:
     """The catalogue language for an ``Accept-Language`` header: the best-ranked tag that is
@@ -270,3 +295,91 @@ def coded_refusal(problems: list[dict[str, Any]], prefix: str = "") -> InvalidIn
         return InvalidInput(f"{message}; and {more} more problems", problems=shown,
                             problems_more=more)
     return InvalidInput(message, problems=shown)
+
+
+def register_reason_words(
+    words: Mapping[str, Mapping[str, str]],
+    values: Callable[[dict[str, Any], str], dict[str, Any]] | None = None,
+) -> None:
+    """Add coded refusals' sentences (``words``: per language, per ``reason_code``) to
+    :data:`REASON_WORDS`, each code in every language the registry has; ``values`` adjusts an
+    error's details before they are worded in a language (a status named in Chinese).
+    Registering the same words again is a no-op; other words for a known code raise
+    ValueError, as a code without a language does."""
+    codes = {code for table in words.values() for code in table}
+    for lang in REASON_WORDS:
+        missing = codes - set(words.get(lang, {}))
+        if missing:
+            raise ValueError(f"reason codes {sorted(missing)} have no {lang} words")
+    unknown = set(words) - set(REASON_WORDS)
+    if unknown:
+        raise ValueError(f"unknown languages {sorted(unknown)} (known: {sorted(REASON_WORDS)})")
+    for lang, table in words.items():
+        for code, text in table.items():
+            known = REASON_WORDS[lang].get(code)
+            if known is not None and known != text:
+                raise ValueError(f"reason code {code!r} is worded already in {lang}")
+    for lang, table in words.items():
+        REASON_WORDS[lang].update(table)
+    if values is not None:
+        _REASON_VALUES.update(dict.fromkeys(codes, values))
+
+
+def word_reason(details: Mapping[str, Any], lang: str) -> str | None:
+    """The sentence of the coded refusal whose details are ``details`` (its ``reason_code``
+    and values) in ``lang`` (lists joined in the language, ``{action}`` the refused action's
+    phrase); None for a code the registry lacks or details that do not fit.
+
+    Examples:
+        >>> word_reason({"reason_code": "role", "action": "deliver"}, "zh-CN")
+        '你的角色不能交付。'
+        >>> word_reason({"reason_code": "no_such_code"}, "en") is None
+        True
+    """
+    code = details.get("reason_code")
+    table = REASON_WORDS.get(lang)
+    template = table.get(code) if table is not None and isinstance(code, str) else None
+    if template is None:
+        return None
+    sep = _LIST_SEP.get(lang, ", ")
+    values = {k: sep.join(map(str, v)) if isinstance(v, list | tuple) else v
+              for k, v in details.items()}
+    actions = ACTION_WORDS.get(lang, EN_ACTIONS)
+    action = details.get("action")
+    values["action"] = actions.get(action, actions["this"]) if isinstance(action, str) \
+        else actions["this"]
+    adjust = _REASON_VALUES.get(str(code))
+    if adjust is not None:
+        values = adjust(values, lang)
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def word_error(
+    message: str, details: Mapping[str, Any], lang: str
+) -> tuple[str, dict[str, Any]]:
+    """A service error (its English ``message`` and its ``details``) as a face shows it to a
+    reader of ``lang``: the sentence and the details to show. A modality's refusal has its
+    ``problems`` worded (:func:`word_refusal`); an error with a ``reason_code`` the registry
+    words (:data:`REASON_WORDS`) reads in ``lang``. English keeps the service's own sentence
+    (it names the records concerned); another language gets the worded sentence, with
+    ``message_en`` keeping the English. Other errors, and details worded already
+    (``message_en`` set), pass unchanged.
+
+    Examples:
+        >>> word_error("role 'annotator' may not deliver",
+        ...            {"reason_code": "role", "action": "deliver"}, "zh-CN")[0]
+        '你的角色不能交付。'
+    """
+    if "message_en" in details:
+        return message, dict(details)
+    worded = word_refusal(details, lang)
+    if worded is not None:
+        listed, said = worded
+        return (message, listed) if lang == "en" else (said, {**listed, "message_en": message})
+    sentence = None if lang == "en" else word_reason(details, lang)
+    if sentence is None:
+        return message, dict(details)
+    return sentence, {**details, "message_en": message}

@@ -72,42 +72,6 @@ _ERROR_EXPLAINED = {
                 "page and try again.",
     "invalid_input": "What was sent cannot be accepted as given; correct it and try again.",
 }
-#: the common refusals (a Forbidden's reason_code); {action} is a perm.* phrase
-_REFUSALS = {
-    "role": "Your role may not {action}.",
-    "member": "You are not a member of this project; a project manager can add you.",
-    "clearance": "This project is classified above your clearance.",
-    "inactive": "Your account is deactivated.",
-    "vendor": "You may {action} only within your own vendor.",
-    "owner": "You may {action} only on your own records.",
-    "csrf": "The form has expired or did not come from this site; reload the page and try "
-            "again.",
-    "surveying": "This project holds surveying-and-mapping data: its work needs a valid "
-                 "surveying qualification, your own or your vendor's.",
-    "qualification": "You do not yet meet this project's requirements for this work (a "
-                     "qualified vendor, the skills, a passed qualification test).",
-    "qualification_test_missing": "This project requires a qualification test that it does "
-                                  "not have yet, so nobody can pass it; its project manager "
-                                  "defines one or lifts the requirement.",
-    "no_listening": "This project has no listening stage: its checks never send an item to a "
-                    "listener.",
-    "task_submitted": "This task was already submitted (in another tab, window or client); "
-                      "this draft was not saved.",
-}
-#: the permission matrix's actions as a refusal names them ("Your role may not ...")
-_ACTIONS = {
-    "this": "do this", "manage_users": "manage users", "create_project": "create projects",
-    "manage_project": "manage this project", "view_project": "view this project",
-    "annotate": "annotate", "review": "review", "inspect": "inspect", "deliver": "deliver",
-    "accept_delivery": "record customer acceptance", "ledger": "write the books",
-    "view_ledger": "read the books", "manage_workforce": "manage suppliers and settlement",
-    "manage_vendor": "manage a vendor's people and work", "view_workforce": "view the workforce",
-    "pay_vendors": "pay vendors' settlement sheets",
-    "manage_data_security": "manage data security", "sign_audit": "sign audit checkpoints",
-    "view_audit": "read the audit trail", "manage_catalog": "manage the catalog",
-    "sell_catalog": "sell catalog licences", "view_catalog": "view the catalog",
-}
-
 _MISC = {  # kind.code → English, for the codes the finance and workforce pages show
     "ptype.custom_service": "custom service", "ptype.product_development": "product development",
     "ptype.processing_only": "processing only",
@@ -180,8 +144,6 @@ EN_CODES: dict[str, str] = {
     "error.body_too_large": "What was sent is larger than the {limit} bytes this server "
                             "accepts.",
     **{f"error.explain.{k}": v for k, v in _ERROR_EXPLAINED.items()},
-    **{f"error.reason.{k}": v for k, v in _REFUSALS.items()},
-    **{f"perm.{k}": v for k, v in _ACTIONS.items()},
     "error.in_english": "Details:",
     # the earnings page (web/routes/workforce.py: /workforce/me)
     "wf.earn.not_worker": "You are not registered as a worker yet, so no earnings are recorded "

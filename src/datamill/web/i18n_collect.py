@@ -3,6 +3,8 @@ table, merged into ``i18n.EN`` (zh-CN in ``i18n_zh_collect``)."""
 
 from __future__ import annotations
 
+from datamill.modalities.problem_words import COLLECT_CODES, REASON_WORDS
+
 __all__ = ["EN_COLLECT", "EN_SUBJECTS", "JS_KEYS"]
 
 EN_COLLECT: dict[str, str] = {
@@ -47,23 +49,10 @@ EN_COLLECT: dict[str, str] = {
     "collect.prompt": "Prompt",
     "collect.attempt": "attempt",
     # errors the collection service names with a reason_code (the page shows these)
-    "collect.err.invalid_link": "This recording link is not valid: check that it was copied whole, or ask the project manager for a new one.",
-    "collect.err.revoked": "This recording link was withdrawn; ask the project manager for a new one.",
-    "collect.err.expired": "This recording link has expired; ask the project manager for a new one.",
-    "collect.err.no_consent_text": "The project has no consent text yet; please come back later.",
-    "collect.err.consent_changed": "The consent text has changed: reload the page and read it again.",
-    "collect.err.signature": "Type your full name (2 to 200 characters) to sign.",
-    "collect.err.consent_first": "Please sign the consent text first.",
-    "collect.err.demographics_first": "Please answer the questions about you first.",
-    "collect.err.demographics_locked": "Your answers about you were sent already and cannot be changed on this page; ask the project manager to change them.",
-    "collect.err.uploading": "This prompt is being uploaded already; wait a moment and reload the page.",
-    "collect.err.recorded_already": "This prompt is recorded already.",
-    "collect.err.bad_wav": "The browser sent a recording in the wrong format; reload the page and record again.",
-    "collect.err.refused": "The recording could not be accepted; please record it again.",
-    "collect.err.duplicate_recording": "This recording is an exact copy of one this project already has. Please read the prompt aloud and record it anew.",
-    "collect.err.upload_failed": "The recording could not be saved (a server error, not your recording); please record it again.",
-    "collect.err.cell_full": "The speaker group you belong to ({cell}) is full: no more recordings are needed from it. Thank you!",
-    "collect.err.no_cell": "This project is not recording speakers of your group. Thank you for your interest!",
+    # the refusals a speaker meets, and the staff's, worded once for every face
+    # (datamill.modalities.problem_words.REASON_WORDS)
+    **{f"collect.err.{c}": REASON_WORDS["en"][c] for c in COLLECT_CODES},
+    "subj.err.demographics_recorded": REASON_WORDS["en"]["demographics_recorded"],
     "error.code.collect_link": "This recording link cannot be used",
     # what a subject should do about a failed check (pages in other languages than English;
     # English pages show the check's own sentence with its figures)
@@ -114,7 +103,6 @@ EN_SUBJECTS: dict[str, str] = {
     "subj.cancel": "Cancel",
     "subj.done": "The answers of subject {subject} were reset: they answer again on their page.",
     "subj.failed": "Not reset",
-    "subj.err.demographics_recorded": "the subject has recorded already; their items carry the answers they gave, which therefore stay.",
 }
 
 

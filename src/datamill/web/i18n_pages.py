@@ -4,6 +4,8 @@ catalog), merged into ``i18n.EN`` (moved here to keep ``i18n.py`` under its size
 
 from __future__ import annotations
 
+from datamill.modalities.problem_words import LEDGER_CODES, REASON_WORDS
+
 __all__ = ["EN_PAGES"]
 
 EN_PAGES: dict[str, str] = {}
@@ -89,25 +91,10 @@ EN_PAGES.update({
     "fin.pending_now": "Waiting now, whatever year this page shows.",
     "fin.pending_elsewhere": "Events waiting to be booked: {count}. They belong to no year "
                              "and are listed on the current year's overview",
-    "fin.reason.no_ledger_project": "production project {project_id} has no ledger project "
-                                    "with a performance order: revenue waits until its "
-                                    "accounts are opened",
+    # the ledger's coded refusals, worded once for every face
+    # (datamill.modalities.problem_words.REASON_WORDS)
+    **{f"fin.reason.{c}": REASON_WORDS["en"][c] for c in LEDGER_CODES},
     # the other event problems with a code (ledger errors' reason_code, see ledger._event_runs)
-    "fin.reason.no_budget_type3": "project {project_id} has no approved budget: type-3 "
-                                  "recognition needs the estimated total cost",
-    "fin.reason.no_budget": "project {project_id} has no approved budget: budget first, "
-                            "spend later",
-    "fin.reason.no_accounts": "production project {project_id} has no ledger project: open "
-                              "its accounts (datamill ledger project-open) and sync again",
-    "fin.reason.over_budget": "{amount} on {stage}/{category} brings spend to {total}, over "
-                              "the budget line of {budget_line}: give over_budget_reason; it "
-                              "then awaits VP + finance-head approval",
-    "fin.reason.project_closed": "project {project_id} is closed (final accounts "
-                                 "{closed_on}); it accepts no more costs",
-    "fin.reason.order_not_open": "order {order} is already {status}; it accepts no more volume",
-    "fin.reason.over_total_volume": "accepting {volume} {unit} brings order {order} to "
-                                    "{total}, above its total volume {limit}; correct the "
-                                    "acceptance report or amend the order",
     "fin.event": "Event",
     "fin.attempts": "Tries",
 })

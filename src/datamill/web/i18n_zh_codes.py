@@ -56,32 +56,6 @@ _ERROR_EXPLAINED = {
     "conflict": "数据已被改动，或当前状态不允许此操作；请刷新页面后重试。",
     "invalid_input": "提交的内容无法按原样接受；请修改后重试。",
 }
-_REFUSALS = {
-    "role": "你的角色不能{action}。",
-    "member": "你不是该项目的成员；项目经理可以把你加入项目。",
-    "clearance": "该项目的密级高于你的密级许可。",
-    "inactive": "你的账户已停用。",
-    "vendor": "你只能在自己所属的供应商范围内{action}。",
-    "owner": "你只能对自己的记录{action}。",
-    "csrf": "表单已过期或并非来自本站；请刷新页面后重试。",
-    "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（你本人或你所属供应商的）。",
-    "qualification": "你尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
-    "qualification_test_missing": "该项目要求资格测试，但尚未设置，因此暂时无人能够通过；请由项目经理设置测试或取消该要求。",
-    "no_listening": "该项目没有试听环节：其自动检查从不把条目交给试听员。",
-    "task_submitted": "该任务已经提交（在另一个标签页、窗口或客户端中）；本次草稿未保存。",
-}
-_ACTIONS = {
-    "this": "执行此操作", "manage_users": "管理用户", "create_project": "创建项目",
-    "manage_project": "管理该项目", "view_project": "查看该项目", "annotate": "标注",
-    "review": "审核", "inspect": "质检", "deliver": "交付", "accept_delivery": "登记客户验收",
-    "ledger": "记账", "view_ledger": "查看账目", "manage_workforce": "管理供应商与结算",
-    "manage_vendor": "管理供应商的人员与作业", "view_workforce": "查看人力资源",
-    "pay_vendors": "支付供应商结算单",
-    "manage_data_security": "管理数据安全", "sign_audit": "签署审计检查点",
-    "view_audit": "查看审计记录", "manage_catalog": "管理产品目录", "sell_catalog": "销售目录许可",
-    "view_catalog": "查看产品目录",
-}
-
 _MISC = {
     "ptype.custom_service": "定制服务", "ptype.product_development": "产品研发",
     "ptype.processing_only": "仅加工",
@@ -150,8 +124,6 @@ ZH_CN_CODES: dict[str, str] = {
     "error.no_page": "此地址没有页面。",
     "error.body_too_large": "提交的内容超过了本服务器接受的 {limit} 字节上限。",
     **{f"error.explain.{k}": v for k, v in _ERROR_EXPLAINED.items()},
-    **{f"error.reason.{k}": v for k, v in _REFUSALS.items()},
-    **{f"perm.{k}": v for k, v in _ACTIONS.items()},
     "error.in_english": "详细信息（英文）：",
     "wf.earn.not_worker": "您尚未登记为作业人员，因此没有收入记录。请由项目经理或供应商为您登记。",
     "wf.earn.lines": "各结算期收入",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datamill.modalities.problem_words import COLLECT_CODES, REASON_WORDS
+
 __all__ = ["ZH_CN_COLLECT", "ZH_CN_SUBJECTS"]
 
 ZH_CN_COLLECT: dict[str, str] = {
@@ -46,23 +48,10 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.error": "出错了：",
     "collect.prompt": "提示语",
     "collect.attempt": "第几次",
-    "collect.err.invalid_link": "录音链接无效：请确认链接复制完整，或向项目经理索取新的链接。",
-    "collect.err.revoked": "该录音链接已被撤销，请向项目经理索取新的链接。",
-    "collect.err.expired": "该录音链接已过期，请向项目经理索取新的链接。",
-    "collect.err.no_consent_text": "项目尚未提供知情同意书，请稍后再来。",
-    "collect.err.consent_changed": "知情同意书已更新：请刷新页面后重新阅读。",
-    "collect.err.signature": "请输入您的全名（2 至 200 个字符）作为签名。",
-    "collect.err.consent_first": "请先签署知情同意书。",
-    "collect.err.demographics_first": "请先填写个人信息。",
-    "collect.err.demographics_locked": "您的个人信息已经提交，本页面无法修改；如需修改，请联系项目经理。",
-    "collect.err.uploading": "这条提示语正在上传，请稍候并刷新页面。",
-    "collect.err.recorded_already": "这条提示语已经录制过了。",
-    "collect.err.bad_wav": "浏览器发送的录音格式不正确，请刷新页面后重新录制。",
-    "collect.err.refused": "录音未被接收，请重新录制。",
-    "collect.err.duplicate_recording": "这段录音与本项目已有的某段录音完全相同。请朗读提示文本，重新录音。",
-    "collect.err.upload_failed": "录音未能保存（服务器错误，与您的录音无关），请重新录制。",
-    "collect.err.cell_full": "您所属的说话人组（{cell}）已满，不再需要更多录音。感谢您的参与！",
-    "collect.err.no_cell": "本项目不招募您所属类别的说话人。感谢您的关注！",
+    # the refusals a speaker meets, and the staff's, worded once for every face
+    # (datamill.modalities.problem_words.REASON_WORDS)
+    **{f"collect.err.{c}": REASON_WORDS["zh-CN"][c] for c in COLLECT_CODES},
+    "subj.err.demographics_recorded": REASON_WORDS["zh-CN"]["demographics_recorded"],
     "error.code.collect_link": "录音链接不可用",
     "collect.fix.decodable": "录音无法读取，请重新录制。",
     "collect.fix.format": "录音格式不符合项目要求，请刷新页面后重新录制。",
@@ -111,5 +100,4 @@ ZH_CN_SUBJECTS: dict[str, str] = {
     "subj.cancel": "取消",
     "subj.done": "被采集人 {subject} 的个人信息已重置，其将在自己的页面上重新填写。",
     "subj.failed": "未能重置",
-    "subj.err.demographics_recorded": "该被采集人已经录音，其条目记录了所填信息，因此保留不变。",
 }

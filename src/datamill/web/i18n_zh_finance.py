@@ -3,6 +3,8 @@ merged into ``i18n_zh.ZH_CN`` (their English is in ``i18n.EN``)."""
 
 from __future__ import annotations
 
+from datamill.modalities.problem_words import LEDGER_CODES, REASON_WORDS
+
 __all__ = ["ZH_CN_FINANCE"]
 
 ZH_CN_FINANCE: dict[str, str] = {
@@ -156,14 +158,9 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.no_pending": "所有事件均已入账。",
     "fin.pending_now": "以下为当前待处理事件，与本页所示年度无关。",
     "fin.pending_elsewhere": "有 {count} 个事件待入账；它们不属于任何年度，列在本年度的总览中",
-    "fin.reason.no_ledger_project": "生产项目 {project_id} 尚无带履约订单的财务项目：收入待该项目建账后确认",
-    "fin.reason.no_budget_type3": "财务项目 {project_id} 尚无已批准的预算：按批次验收（验收方式 3）确认收入需要预计总成本",
-    "fin.reason.no_budget": "财务项目 {project_id} 尚无已批准的预算：先有预算，后有支出",
-    "fin.reason.no_accounts": "生产项目 {project_id} 尚无财务项目：请先为其建账（datamill ledger project-open），再同步",
-    "fin.reason.over_budget": "{stage}/{category} 计入 {amount} 后支出达 {total}，超出预算行 {budget_line}：请填写超预算原因，之后待副总裁与财务负责人审批",
-    "fin.reason.project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",
-    "fin.reason.order_not_open": "订单 {order} 已结束（已验收或已关闭），不再接受验收量",
-    "fin.reason.over_total_volume": "本次验收量 {volume} 将使订单 {order} 累计达 {total}，超过其总量 {limit}：请更正验收报告或变更订单",
+    # the ledger's coded refusals, worded once for every face
+    # (datamill.modalities.problem_words.REASON_WORDS)
+    **{f"fin.reason.{c}": REASON_WORDS["zh-CN"][c] for c in LEDGER_CODES},
     "fin.event": "事件",
     "fin.attempts": "尝试次数",
     "fin.margin_by_line": "按业务线的毛利",

@@ -23,11 +23,20 @@ from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.schemas import SettlementSheetOut
 
-__all__ = ["PAID_BY_SHEET", "SheetRef", "require_no_sheets", "sheet_supplier",
+__all__ = ["PAID_BY_SHEET", "PAID_BY_SHEET_EN", "SheetRef", "require_no_sheets", "sheet_supplier",
            "sheets_paying"]
 
-#: the refusal's ``reason_code`` (worded by :data:`datamill.paid_once.REFUSAL_WORDS`)
+#: the refusal's ``reason_code`` and its English (the Conflict's message; :mod:`datamill.paid_once`
+#: registers it, with its Chinese, in the words of the coded refusals,
+#: :data:`datamill.modalities.problem_words.REASON_WORDS`)
 PAID_BY_SHEET = "paid_by_sheet"
+PAID_BY_SHEET_EN = (
+    "Claim {source_ref}: {supplier} is already paid for work on this project by settlement "
+    "sheet {sheet} ({sheet_status}, {period_start} to {last_day}). A vendor's work is paid "
+    "either by claims or by settlement sheets, never both: leave this work to the sheet, or, "
+    "to pay it by claim instead, take it off the sheet (once confirmed, a correction sheet of "
+    "{sheet} down to zero for this project: POST /api/v1/settlements/{sheet_id}/corrections); "
+    "a claim for later work is dated after {last_day}, the sheet's last day.")
 
 
 def sheet_supplier(
@@ -98,17 +107,13 @@ def require_no_sheets(
         return
     first = sheets[0]
     last_day = first.period_end - timedelta(days=1)
-    named = "; ".join(f"{s.number} ({s.status}, {s.period_start} to "
-                      f"{s.period_end - timedelta(days=1)}, {s.amount} for this project)"
-                      for s in sheets)
-    raise Conflict(
-        f"claim {source_ref}: {supplier.strip()!r} is already paid for work on this project "
-        f"by settlement sheet {named}. A vendor's work is paid either by claims or by "
-        "settlement sheets, never both: leave this work to the sheet, or, to pay it by claim "
-        f"instead, take it off the sheet (once confirmed, a correction sheet of {first.number} "
-        f"down to zero for this project: POST /api/v1/settlements/{first.id}/corrections); a "
-        f"claim for later work is dated after {last_day}, the sheet's last day",
-        reason_code=PAID_BY_SHEET, supplier=supplier.strip(), project_id=project_id,
-        source_ref=source_ref, sheet_id=first.id, sheet=first.number, sheet_status=first.status,
-        period_start=first.period_start.isoformat(), last_day=last_day.isoformat(),
-        sheets=[s.number for s in sheets])
+    details = {"supplier": supplier.strip(), "project_id": project_id, "source_ref": source_ref,
+               "sheet_id": first.id, "sheet": first.number, "sheet_status": first.status,
+               "period_start": first.period_start.isoformat(),
+               "last_day": last_day.isoformat(), "sheets": [s.number for s in sheets]}
+    message = PAID_BY_SHEET_EN.format(**details)
+    if len(sheets) > 1:
+        message += " It is paid by the sheets " + "; ".join(
+            f"{s.number} ({s.status}, {s.period_start} to {s.period_end - timedelta(days=1)}, "
+            f"{s.amount} for this project)" for s in sheets) + "."
+    raise Conflict(message, reason_code=PAID_BY_SHEET, **details)

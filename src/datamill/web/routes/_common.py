@@ -23,7 +23,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.modalities.problem_words import word_refusal
+from datamill.modalities.problem_words import word_error, word_refusal
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.check_text import (
     check_sentence,
@@ -256,18 +256,15 @@ def _known(key: str, lang: str) -> str | None:
 
 def _domain_message(error: DatamillError, lang: str) -> tuple[str, str | None]:
     """A service error's sentence for a page in ``lang``: (text, the English original when the
-    text is a translation). English pages show the service's own sentence. Other languages word
-    the refusals that carry a ``reason_code`` (``error.reason.<code>``, the action as
-    ``perm.<action>``) and otherwise show the English sentence, marked as English."""
+    text is a translation or the English stands in for one). English pages show the service's
+    own sentence. Other languages word the coded refusals from the one registry the API and
+    the CLI word them from too (:func:`~datamill.modalities.problem_words.word_error`: a
+    ``reason_code``, the refused action named in the language, or a modality's problems) and
+    otherwise show the English sentence, marked as English."""
     if lang == "en":
         return error.message, None
-    reason, action = error.details.get("reason_code"), error.details.get("action")
-    text = _known(f"error.reason.{reason}", lang) if isinstance(reason, str) else None
-    if text is None:
-        return error.message, error.message
-    doing = (_known(f"perm.{action}", lang) if isinstance(action, str) else None) or \
-        t("perm.this", lang)
-    return text.replace("{action}", doing), error.message
+    said, details = word_error(error.message, error.details, lang)
+    return said, str(details.get("message_en", error.message))
 
 
 def error_page(

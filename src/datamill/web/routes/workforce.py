@@ -22,6 +22,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
+from datamill.modalities.problem_words import word_error
 from datamill.web.routes._common import (
     HtmlRoute,
     SignedIn,
@@ -62,17 +63,15 @@ _OK = {
 def _refusable(
     session: Session, call: Callable[[], object], lang: str = "en"
 ) -> str | None:
-    """Run a write in a savepoint; a refusal (not a 403) comes back as its message, undone
-    (a paid-once refusal in the page's language ``lang``)."""
+    """Run a write in a savepoint; a refusal (not a 403) comes back as its sentence in the
+    page's language ``lang`` (the coded refusals' words, as every face words them), undone."""
     try:
         with session.begin_nested():
             call()
     except Forbidden:
         raise
     except (Conflict, InvalidInput, NotFound) as exc:
-        worded = None if lang == "en" else paid_once.word_refusal(
-            exc.details.get("reason_code"), exc.details, lang)
-        return exc.message if worded is None else worded
+        return word_error(exc.message, exc.details, lang)[0]
     return None
 
 

@@ -1,0 +1,186 @@
+"""The words of the coded refusals (a service error's ``reason_code``), English and zh-CN.
+
+Data only: :mod:`datamill.modalities.problem_words` keeps the registry these seed
+(:data:`~datamill.modalities.problem_words.REASON_WORDS`); a domain above the modalities adds
+its own codes there (:func:`~datamill.modalities.problem_words.register_reason_words`, as
+:mod:`datamill.paid_once` does). ``{name}`` is one of the error's details; ``{action}`` is the
+refused action's phrase (``EN_ACTIONS``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["COLLECT_CODES", "EN_ACTIONS", "EN_REASONS", "LEDGER_CODES", "ZH_CN_ACTIONS",
+           "ZH_CN_REASONS"]
+
+#: the codes a speaker's recording page words (``collect.err.<code>``, web)
+COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first",
+                 "demographics_first", "demographics_locked", "duplicate_recording", "expired",
+                 "invalid_link", "no_cell", "no_consent_text", "recorded_already", "refused",
+                 "revoked", "signature", "upload_failed", "uploading")
+#: the ledger's codes, which its pages word for a booking problem too (``fin.reason.<code>``)
+LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_accounts",
+                "over_budget", "project_closed", "order_not_open", "over_total_volume")
+
+EN_REASONS: dict[str, str] = {
+    # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
+    "clearance": "This project is classified above your clearance.",
+    "csrf": "The form has expired or did not come from this site; reload the page and try again.",
+    "inactive": "Your account is deactivated.",
+    "member": "You are not a member of this project; a project manager can add you.",
+    "no_listening": "This project has no listening stage: its checks never send an item to a listener.",
+    "owner": "You may {action} only on your own records.",
+    "qualification": "You do not yet meet this project's requirements for this work (a qualified vendor, the skills, a passed qualification test).",
+    "qualification_test_missing": "This project requires a qualification test that it does not have yet, so nobody can pass it; its project manager defines one or lifts the requirement.",
+    "role": "Your role may not {action}.",
+    "surveying": "This project holds surveying-and-mapping data: its work needs a valid surveying qualification, your own or your vendor's.",
+    "task_submitted": "This task was already submitted (in another tab, window or client); this draft was not saved.",
+    "vendor": "You may {action} only within your own vendor.",
+    # the speaker's recording pages (collection.subject); shown to the speaker
+    "bad_wav": "The browser sent a recording in the wrong format; reload the page and record again.",
+    "cell_full": "The speaker group you belong to ({cell}) is full: no more recordings are needed from it. Thank you!",
+    "consent_changed": "The consent text has changed: reload the page and read it again.",
+    "consent_first": "Please sign the consent text first.",
+    "demographics_first": "Please answer the questions about you first.",
+    "demographics_locked": "Your answers about you were sent already and cannot be changed on this page; ask the project manager to change them.",
+    "duplicate_recording": "This recording is an exact copy of one this project already has. Please read the prompt aloud and record it anew.",
+    "expired": "This recording link has expired; ask the project manager for a new one.",
+    "invalid_link": "This recording link is not valid: check that it was copied whole, or ask the project manager for a new one.",
+    "no_cell": "This project is not recording speakers of your group. Thank you for your interest!",
+    "no_consent_text": "The project has no consent text yet; please come back later.",
+    "recorded_already": "This prompt is recorded already.",
+    "refused": "The recording could not be accepted; please record it again.",
+    "revoked": "This recording link was withdrawn; ask the project manager for a new one.",
+    "signature": "Type your full name (2 to 200 characters) to sign.",
+    "upload_failed": "The recording could not be saved (a server error, not your recording); please record it again.",
+    "uploading": "This prompt is being uploaded already; wait a moment and reload the page.",
+    # the collection staff's refusals (collection.staff)
+    "demographics_recorded": "the subject has recorded already; their items carry the answers they gave, which therefore stay.",
+    # the ledger's refusals (ledger errors, and ledger events' booking problems)
+    "no_accounts": "production project {project_id} has no ledger project: open its accounts (datamill ledger project-open) and sync again",
+    "no_budget": "project {project_id} has no approved budget: budget first, spend later",
+    "no_budget_type3": "project {project_id} has no approved budget: type-3 recognition needs the estimated total cost",
+    "no_ledger_project": "production project {project_id} has no ledger project with a performance order: revenue waits until its accounts are opened",
+    "order_not_open": "order {order} is already {status}; it accepts no more volume",
+    "over_budget": "{amount} on {stage}/{category} brings spend to {total}, over the budget line of {budget_line}: give over_budget_reason; it then awaits VP + finance-head approval",
+    "over_total_volume": "accepting {volume} {unit} brings order {order} to {total}, above its total volume {limit}; correct the acceptance report or amend the order",
+    "project_closed": "project {project_id} is closed (final accounts {closed_on}); it accepts no more costs",
+    # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
+    "sheet_cost_not_booked": "Sheet {sheet} cannot be settled: its cost is not booked in the ledger, so paying it would pay the vendor for work the budget never took (paid twice, e.g. through a manual cost claim as well); book the workforce events and have any over-budget cost approved first.",
+    "period_not_ended": "period {period} has not ended yet: a month is run and closed after its last day; run it on {first_day} or later",
+    "before_closed_period": "period {period} lies before {closed_period}, which is closed: it counts as closed and takes no run of its own (a closed period is not reopened)",
+    # the workforce's refusals (workforce.qualification, workforce.retakes)
+    "not_a_worker": "You are not registered as a worker yet: the qualification test is for registered workers, whom a vendor manager or project manager registers.",
+    "qualification_attempts_used": "You have used {attempts_used} of {attempts_allowed} attempts at the qualification test of project {project_id}; no more are allowed unless the project's manager or your vendor's manager grants another.",
+    "qualification_cooldown": "You have used {attempts_used} of {attempts_allowed} attempts at the qualification test of project {project_id}; the next is allowed from {next_attempt_at}.",
+    # the production loop's refusals (production.drafts, production.annotating, collection.staff)
+    "stale_draft": "Task {task_id} was not submitted: a newer draft (revision {current_revision}) was saved meanwhile from another tab, window or client; reload the task to continue from the stored draft.",
+    "unresolved_split": "Item {item_id}: the annotators split with no majority; adjudicate it (edit the answer), then it is accepted.",
+    "no_collection_spec": "This project cannot invite subjects: its spec has no collection section (speaker quotas); add one to the spec first.",
+}
+
+EN_ACTIONS: dict[str, str] = {
+    "this": "do this",
+    "manage_users": "manage users",
+    "create_project": "create projects",
+    "manage_project": "manage this project",
+    "view_project": "view this project",
+    "annotate": "annotate",
+    "review": "review",
+    "inspect": "inspect",
+    "deliver": "deliver",
+    "accept_delivery": "record customer acceptance",
+    "ledger": "write the books",
+    "view_ledger": "read the books",
+    "manage_workforce": "manage suppliers and settlement",
+    "manage_vendor": "manage a vendor's people and work",
+    "view_workforce": "view the workforce",
+    "pay_vendors": "pay vendors' settlement sheets",
+    "manage_data_security": "manage data security",
+    "sign_audit": "sign audit checkpoints",
+    "view_audit": "read the audit trail",
+    "manage_catalog": "manage the catalog",
+    "sell_catalog": "sell catalog licences",
+    "view_catalog": "view the catalog",
+}
+
+ZH_CN_REASONS: dict[str, str] = {
+    # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
+    "clearance": "该项目的密级高于你的密级许可。",
+    "csrf": "表单已过期或并非来自本站；请刷新页面后重试。",
+    "inactive": "你的账户已停用。",
+    "member": "你不是该项目的成员；项目经理可以把你加入项目。",
+    "no_listening": "该项目没有试听环节：其自动检查从不把条目交给试听员。",
+    "owner": "你只能对自己的记录{action}。",
+    "qualification": "你尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
+    "qualification_test_missing": "该项目要求资格测试，但尚未设置，因此暂时无人能够通过；请由项目经理设置测试或取消该要求。",
+    "role": "你的角色不能{action}。",
+    "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（你本人或你所属供应商的）。",
+    "task_submitted": "该任务已经提交（在另一个标签页、窗口或客户端中）；本次草稿未保存。",
+    "vendor": "你只能在自己所属的供应商范围内{action}。",
+    # the speaker's recording pages (collection.subject); shown to the speaker
+    "bad_wav": "浏览器发送的录音格式不正确，请刷新页面后重新录制。",
+    "cell_full": "您所属的说话人组（{cell}）已满，不再需要更多录音。感谢您的参与！",
+    "consent_changed": "知情同意书已更新：请刷新页面后重新阅读。",
+    "consent_first": "请先签署知情同意书。",
+    "demographics_first": "请先填写个人信息。",
+    "demographics_locked": "您的个人信息已经提交，本页面无法修改；如需修改，请联系项目经理。",
+    "duplicate_recording": "这段录音与本项目已有的某段录音完全相同。请朗读提示文本，重新录音。",
+    "expired": "该录音链接已过期，请向项目经理索取新的链接。",
+    "invalid_link": "录音链接无效：请确认链接复制完整，或向项目经理索取新的链接。",
+    "no_cell": "本项目不招募您所属类别的说话人。感谢您的关注！",
+    "no_consent_text": "项目尚未提供知情同意书，请稍后再来。",
+    "recorded_already": "这条提示语已经录制过了。",
+    "refused": "录音未被接收，请重新录制。",
+    "revoked": "该录音链接已被撤销，请向项目经理索取新的链接。",
+    "signature": "请输入您的全名（2 至 200 个字符）作为签名。",
+    "upload_failed": "录音未能保存（服务器错误，与您的录音无关），请重新录制。",
+    "uploading": "这条提示语正在上传，请稍候并刷新页面。",
+    # the collection staff's refusals (collection.staff)
+    "demographics_recorded": "该被采集人已经录音，其条目记录了所填信息，因此保留不变。",
+    # the ledger's refusals (ledger errors, and ledger events' booking problems)
+    "no_accounts": "生产项目 {project_id} 尚无财务项目：请先为其建账（datamill ledger project-open），再同步",
+    "no_budget": "财务项目 {project_id} 尚无已批准的预算：先有预算，后有支出",
+    "no_budget_type3": "财务项目 {project_id} 尚无已批准的预算：按批次验收（验收方式 3）确认收入需要预计总成本",
+    "no_ledger_project": "生产项目 {project_id} 尚无带履约订单的财务项目：收入待该项目建账后确认",
+    "order_not_open": "订单 {order} 已结束（已验收或已关闭），不再接受验收量",
+    "over_budget": "{stage}/{category} 计入 {amount} 后支出达 {total}，超出预算行 {budget_line}：请填写超预算原因，之后待副总裁与财务负责人审批",
+    "over_total_volume": "本次验收量 {volume} 将使订单 {order} 累计达 {total}，超过其总量 {limit}：请更正验收报告或变更订单",
+    "project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",
+    # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
+    "sheet_cost_not_booked": "结算单 {sheet} 暂不能结算：其成本尚未在账上入账，此时付款会为预算从未承担的工作向供应商付款（例如同时经手工成本报销，造成重复支付）；请先入账人力资源事件，超预算的成本须先获批准。",
+    "period_not_ended": "期间 {period} 尚未结束：月度结账须在该月最后一天之后进行；请于 {first_day} 或之后运行",
+    "before_closed_period": "期间 {period} 早于已关账的期间 {closed_period}：视为已关闭，不单独运行（已关闭的期间不再重新打开）",
+    # the workforce's refusals (workforce.qualification, workforce.retakes)
+    "not_a_worker": "你尚未登记为作业人员：资格测试仅供已登记的作业人员参加，由供应商经理或项目经理为其登记。",
+    "qualification_attempts_used": "你已用掉项目 {project_id} 资格测试 {attempts_allowed} 次机会中的 {attempts_used} 次，不能再考；除非项目经理或你所属供应商的经理再给一次机会。",
+    "qualification_cooldown": "你已用掉项目 {project_id} 资格测试 {attempts_allowed} 次机会中的 {attempts_used} 次；下一次可从 {next_attempt_at} 起参加。",
+    # the production loop's refusals (production.drafts, production.annotating, collection.staff)
+    "stale_draft": "任务 {task_id} 未提交：其间另一个标签页、窗口或客户端保存了更新的草稿（第 {current_revision} 版）；请重新加载任务，从已保存的草稿继续。",
+    "unresolved_split": "条目 {item_id}：标注员意见分歧且无多数；请先裁定（编辑答案），之后即可验收。",
+    "no_collection_spec": "该项目不能邀请被采集人：其规格中没有 collection 部分（说话人配额）；请先在规格中添加。",
+}
+
+ZH_CN_ACTIONS: dict[str, str] = {
+    "this": "执行此操作",
+    "manage_users": "管理用户",
+    "create_project": "创建项目",
+    "manage_project": "管理该项目",
+    "view_project": "查看该项目",
+    "annotate": "标注",
+    "review": "审核",
+    "inspect": "质检",
+    "deliver": "交付",
+    "accept_delivery": "登记客户验收",
+    "ledger": "记账",
+    "view_ledger": "查看账目",
+    "manage_workforce": "管理供应商与结算",
+    "manage_vendor": "管理供应商的人员与作业",
+    "view_workforce": "查看人力资源",
+    "pay_vendors": "支付供应商结算单",
+    "manage_data_security": "管理数据安全",
+    "sign_audit": "签署审计检查点",
+    "view_audit": "查看审计记录",
+    "manage_catalog": "管理产品目录",
+    "sell_catalog": "销售目录许可",
+    "view_catalog": "查看产品目录",
+}
