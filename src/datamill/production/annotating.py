@@ -572,9 +572,16 @@ def review_task(
     payload: Sequence[SegmentIn] | object | None = None,
     base_version: int | None = None,
     time_spent_ms: int | None = None,
+    reason_code: str | None = None,
+    note: str | None = None,
 ) -> dict[str, object]:
-    """Accept, edit (a new version, then accept) or reject (back to the annotator) an item."""
+    """Accept, edit (a new version, then accept) or reject (back to the annotator) an item.
+
+    A rejection's ``reason`` goes back with the task (``review_rejected``); a page that
+    offers a list of reasons also gives the chosen one's ``reason_code`` and the reviewer's
+    ``note``, so the annotator's page words the reason in its own language."""
     check_note(reason, "reason")
+    check_note(note, "note")
     check_counter(base_version, "base_version", headroom=1)
     check_counter(time_spent_ms, "time_spent_ms")
     task = get_task(session, task_id)
@@ -610,7 +617,11 @@ def review_task(
                reason=reason, annotation_id=annotation_id)
     )
     if verdict == "reject":
-        return_to_annotators(session, item, f"review: {reason}")
+        params: dict[str, Any] = {"reason": reason}
+        if reason_code:
+            params.update(reason_code=reason_code, note=(note or "").strip())
+        return_to_annotators(session, item, f"review: {reason}", code="review_rejected",
+                             params=params)
     else:
         _count_and_close(session, task)
         if task.status != "done":  # a review task with overlap (none is made so): close it too

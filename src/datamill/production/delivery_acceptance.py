@@ -68,7 +68,9 @@ def reject_delivery(
     items = session.scalars(select(Item).join(BatchItem, BatchItem.item_id == Item.id)
                             .where(BatchItem.batch_id == batch.id).order_by(Item.id)).all()
     for item in items:
-        return_to_annotators(session, item, why)
+        return_to_annotators(session, item, why, code="customer_rejected",
+                             params={"delivery_id": d.id, "batch": batch.name,
+                                     "reason": reason.strip()})
     d.status = "rejected"
     d.acceptance_note = reason.strip()
     batch.status = "rejected"
@@ -167,8 +169,9 @@ def record_acceptance(
 
         why = (f"refused by the customer in the acceptance of delivery {d.id}"
                + (f": {note.strip()}" if note and note.strip() else ""))
+        said = {"delivery_id": d.id, "note": (note or "").strip()}
         for item in refused:
-            return_to_annotators(session, item, why)
+            return_to_annotators(session, item, why, code="customer_refused", params=said)
         d.refused_items = [i.id for i in refused]
     d.status = "accepted"
     d.accepted_volume_base = volume

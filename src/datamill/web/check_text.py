@@ -118,9 +118,9 @@ def return_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str
 
     def reason(text: object, code: object = None, params: object = None) -> str:
         raw = "" if text is None else str(text)
-        if code == "batch_rejected" and isinstance(params, Mapping):
+        if isinstance(params, Mapping) and code in _CODED_RETURNS:
             with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
-                return _batch_rejected(tr, params)
+                return _CODED_RETURNS[str(code)](tr, trev, params)
         if raw.startswith("review: "):
             return (_label(tr, "stage.review", "review") + tr("sp.colon")
                     + trev(raw.removeprefix("review: ")))
@@ -164,6 +164,45 @@ def _batch_rejected(tr: Callable[[str], str], params: Mapping[str, Any]) -> str:
     elif params.get("defective"):
         out += tr("ret.defective_see").format(inspection=params["inspection_id"])
     return out
+
+
+def _review_rejected(
+    tr: Callable[[str], str], trev: Callable[[object], str], params: Mapping[str, Any]
+) -> str:
+    """A ``review_rejected`` return: the reason chosen from the list in this page's language
+    (``rv.reason.<code>``) and the reviewer's note, else the reviewer's words."""
+    code = params.get("reason_code")
+    if code:
+        said = _label(tr, f"rv.reason.{code}", str(code))
+        if params.get("note"):
+            said += tr("sp.colon") + str(params["note"])
+    else:
+        said = trev(params["reason"])
+    return _label(tr, "stage.review", "review") + tr("sp.colon") + said
+
+
+def _customer_rejected(
+    tr: Callable[[str], str], _trev: Callable[[object], str], params: Mapping[str, Any]
+) -> str:
+    return tr("ret.delivery_rejected").format(delivery=params["delivery_id"],
+                                              batch=params["batch"], reason=params["reason"])
+
+
+def _customer_refused(
+    tr: Callable[[str], str], _trev: Callable[[object], str], params: Mapping[str, Any]
+) -> str:
+    said = tr("ret.customer_refused").format(delivery=params["delivery_id"])
+    return said + (tr("sp.colon") + str(params["note"]) if params.get("note") else "")
+
+
+#: the coded returns (``production``'s ``return_code`` with its ``return_params``) by code
+_CODED_RETURNS: dict[str, Callable[[Callable[[str], str], Callable[[object], str],
+                                    Mapping[str, Any]], str]] = {
+    "batch_rejected": lambda tr, _trev, params: _batch_rejected(tr, params),
+    "review_rejected": _review_rejected,
+    "customer_rejected": _customer_rejected,
+    "customer_refused": _customer_refused,
+}
 
 
 def coded_sentence(tr: Callable[[str], str], lang: str) -> Callable[..., str]:

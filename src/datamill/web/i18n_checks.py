@@ -105,6 +105,7 @@ EN_CHECKS: dict[str, str] = {
     "ret.defective": ". The inspector found this item defective; their version: {shown}",
     "ret.defective_see": ". The inspector found this item defective (their version is in inspection {inspection})",
     "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
+    "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
     "insp.metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
     "insp.defects_over": "{defects} defective items in a sample of {sample} (acceptance number {accept})",
 }

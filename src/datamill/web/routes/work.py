@@ -368,7 +368,8 @@ def review_submit(
             for s, text in zip(old, texts, strict=True)
         ]
     review_task(session, me.user, task_id, verdict, reason=reason, payload=segments,
-                base_version=base_version)
+                base_version=base_version, reason_code=reason_code if reason else None,
+                note=reason_text)
     nxt = claim_next_task(session, me.user, task.project_id, "review")
     target = f"/review/{nxt.id}" if nxt else f"/?empty={task.project_id}"
     return RedirectResponse(target, status_code=303)
