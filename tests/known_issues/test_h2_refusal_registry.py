@@ -173,17 +173,18 @@ def test_the_generic_error_page_shows_the_worded_refusal(
 def test_the_cli_words_a_coded_refusal_in_datamill_lang(
     runtime: Runtime, unbooked: int
 ) -> None:
-    def settle(*more: str, **env: str) -> tuple[int, str]:
+    def settle(*more: str, lang: str = "en") -> tuple[int, str]:
         r = run_cli(runtime.settings.home, "workforce", "sheet-settle", str(unbooked),
                     "BANK-H2", "--as", "admin", *more, ok=False,
-                    DATAMILL_DATABASE_URL=str(runtime.settings.database_url), **env)
+                    DATAMILL_DATABASE_URL=str(runtime.settings.database_url),
+                    DATAMILL_LANG=lang)
         return r.returncode, r.stdout + (r.stderr or "")
 
-    code, out = settle(DATAMILL_LANG="zh-CN")
+    code, out = settle(lang="zh-CN")
     assert code != 0 and NOT_BOOKED_ZH in out and NOT_BOOKED_EN not in out, out
     code, out = settle()
     assert code != 0 and NOT_BOOKED_EN in out, out
-    code, out = settle("--json", DATAMILL_LANG="zh-CN")
+    code, out = settle("--json", lang="zh-CN")
     error = json.loads(out)["error"]
     assert error["reason_code"] == "sheet_cost_not_booked", error
     assert error["message"].startswith(NOT_BOOKED_EN), error
