@@ -17,6 +17,10 @@ of the services they wrap:
   project accepted before the claim's day
   (:func:`~datamill.workforce.sheet_claims.require_no_sheets`).
 
+A voided sheet (:func:`~datamill.workforce.settlement_void.void_sheet`) pays nothing: it
+refuses no claim, and the work it covered may go on a new sheet or be paid by claim. A paid
+sheet is never voided (``reason_code`` ``sheet_paid``, worded here with the other refusals).
+
 The claim and the sheet refuse each other by one rule (the claim's day is before the sheet's
 period end), so whichever comes second is refused. Each function is all or nothing: a refused
 sheet is undone (a savepoint) whatever the caller does with its session. A claim's posting and
@@ -72,7 +76,16 @@ __all__ = ["REFUSAL_WORDS", "draw_sheet", "pay_sheet", "post_claim", "require_cl
 #: English is the refusals' own message, registered with the Chinese in the words of the coded
 #: refusals (:data:`datamill.modalities.problem_words.REASON_WORDS`) that every face words from
 REFUSAL_WORDS: dict[str, dict[str, str]] = {
-    "en": {PAID_BY_SHEET: PAID_BY_SHEET_EN, PAID_BY_CLAIMS: PAID_BY_CLAIMS_EN},
+    "en": {
+        PAID_BY_SHEET: PAID_BY_SHEET_EN, PAID_BY_CLAIMS: PAID_BY_CLAIMS_EN,
+        "sheet_paid": "Sheet {sheet} was paid on {paid_on} (bank transfer {reference}): a paid "
+                      "sheet cannot be voided. To take money back from the vendor, draw a "
+                      "correction sheet of {sheet} (POST /api/v1/settlements/{sheet_id}/"
+                      "corrections).",
+        "sheet_corrected": "Sheet {sheet} has live correction sheets ({corrections}): they "
+                           "correct its lines; void them first (a paid correction cannot be "
+                           "voided, and then neither can the sheet it corrects).",
+    },
     "zh-CN": {
         PAID_BY_SHEET: "报销 {source_ref}：{supplier} 在该项目上的工作已由结算单 {sheet}"
                        "（{sheet_status}，{period_start} 至 {last_day}）支付。供应商的工作"
@@ -86,10 +99,16 @@ REFUSAL_WORDS: dict[str, dict[str, str]] = {
                         "支付，不能两者兼用：如按结算单支付，请先冲销这些报销（datamill "
                         "ledger cost-reverse COST --reason ...）；否则继续以报销支付这部分"
                         "工作。",
+        "sheet_paid": "结算单 {sheet} 已于 {paid_on} 付款（银行转账 {reference}）：已付款的结算单"
+                      "不能作废。如需向供应商追回款项，请为 {sheet} 开具更正单（POST "
+                      "/api/v1/settlements/{sheet_id}/corrections）。",
+        "sheet_corrected": "结算单 {sheet} 仍有有效的更正单（{corrections}），它们更正该单的"
+                           "明细：请先作废这些更正单（已付款的更正单不能作废，其所更正的结算单"
+                           "也就不能作废）。",
     },
 }
 _STATUS_ZH = {"draft": "草稿", "vendor_confirmed": "供应商已确认", "confirmed": "已确认",
-              "settled": "已结算"}
+              "settled": "已结算", "voided": "已作废"}
 
 
 def _sheet_status(values: dict[str, Any], lang: str) -> dict[str, Any]:

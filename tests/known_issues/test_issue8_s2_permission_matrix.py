@@ -144,6 +144,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/settlements/{sheet_id}/confirmation"): None,
     ("post", "/settlements/{sheet_id}/settle"): {"reference": "x"},
     ("post", "/settlements/{sheet_id}/corrections"): {"amount": "1", "reason": "x"},
+    ("post", "/settlements/{sheet_id}/void"): {"reason": "x"},
     ("put", "/hour-points"): {
         "worker_id": "{worker}", "project_id": "{project}", "month": "2024-05", "points": "1",
     },

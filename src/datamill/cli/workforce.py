@@ -328,6 +328,26 @@ def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt 
     emit(value, as_json, lambda x: out.print(f"sheet {x['number']} settled"))
 
 
+@app.command("sheet-void")
+@handle_errors
+def sheet_void(
+    sheet_id: int, actor: AsUser,
+    reason: Annotated[str, typer.Option("--reason", help="Why the sheet is voided (required).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Void a sheet drawn or confirmed but not paid: it stays, marked voided with the reason,
+    and the work it covered is payable again (a new sheet or a claim). A paid sheet is refused:
+    correct it instead."""
+    from datamill.workforce.settlement import void_sheet
+
+    with get_runtime().session() as s:
+        sheet = void_sheet(s, _actor(s, actor), sheet_id, reason)
+        value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
+                 "void_reason": sheet.void_reason,
+                 "voided_at": sheet.voided_at.isoformat() if sheet.voided_at else None}
+    emit(value, as_json, lambda x: out.print(f"sheet {x['number']} voided: {x['void_reason']}"))
+
+
 @app.command("sheet-export")
 @handle_errors
 def sheet_export(

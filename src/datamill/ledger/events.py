@@ -6,7 +6,9 @@ Workforce records, in production's ``domain_events`` outbox (the ledger never im
   volume × unit price plus the vendor's management fee share, with ``supplier``, ``stage``,
   ``incurred_on`` (the period's last day) and ``source_ref`` ``settlement:<sheet>:<project>:<stage>``;
 * ``settlement.reduced``: the same, for a correction sheet that takes a project × stage's
-  settled cost down; ``amount`` is negative (the deduction plus its share of the fee);
+  settled cost down, or a confirmed sheet voided (``voided``: true, the whole cost taken back,
+  source reference ``settlement:<sheet>:void:<project>:<stage>``); ``amount`` is negative (the
+  deduction plus its share of the fee);
 * ``hour_points.booked``: one per booking of a person's points on a project for a month;
   ``cost`` is the cost of **all** their points there that month (a re-booking replaces it).
 
@@ -200,7 +202,8 @@ def _book_reduction(session: Session, ev: DomainEvent, project: LedgerProject) -
     out = post_cost_reduction(
         session, project.id, _budget_stage(session, project, stage), "data_service", -amount,
         ref, incurred_on=booked_on, supplier=str(p.get("supplier") or "") or None,
-        description=f"settlement correction {p.get('sheet_number', '')} · {stage}{note}")
+        description=f"settlement {'sheet voided' if p.get('voided') else 'correction'} "
+                    f"{p.get('sheet_number', '')} · {stage}{note}")
     return "booked", session.get(LedgerCost, out.id), ""
 
 

@@ -204,7 +204,8 @@ class SettlementSheet(Base):
     """An acceptance-settlement sheet (验收结算单) of one vendor for one period.
 
     ``draft`` → ``vendor_confirmed`` → ``confirmed`` (both sides; immutable from here) →
-    ``settled`` (paid). A correction is a new sheet (``kind="correction"``) that names the one it
+    ``settled`` (paid); a sheet not paid may be ``voided`` instead (with a reason; its work is
+    payable again, its period free for a new sheet: ``period_key`` is cleared). A correction is a new sheet (``kind="correction"``) that names the one it
     corrects. ``period_key`` (``weekly:2024-05-06``) is unique per vendor for regular sheets.
     """
 
@@ -239,6 +240,10 @@ class SettlementSheet(Base):
     settled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     settled_at: Mapped[datetime | None] = mapped_column(default=None)
     payment_ref: Mapped[str | None] = mapped_column(String(100), default=None)
+    #: a voided sheet (status ``voided``): why, who, when; its work is payable again
+    void_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    voided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SettlementLine(Base):

@@ -146,6 +146,10 @@ class SettlementSheetOut(_Out):
     vendor_confirmed_at: datetime | None
     confirmed_at: datetime | None
     settled_at: datetime | None
+    #: a voided sheet's reason, who voided it and when (None on a live sheet)
+    void_reason: str | None = None
+    voided_by: int | None = None
+    voided_at: datetime | None = None
     lines: list[SettlementLineOut] = []
 
 

@@ -30,7 +30,8 @@ volume (hours = duration_ms / 3,600,000), as printed on the sheet; the sheet amo
 its lines (so it may differ by a few fen from the whole volume × price rounded once); the fee is
 rounded half-up on the sheet amount.
 Periods are calendar days in China time (UTC+8, no daylight saving), end exclusive.
-Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer).
+Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer);
+a sheet not paid may be voided instead (:mod:`datamill.workforce.settlement_void`).
 
 This module draws sheets up and reads them; the confirmations and the payment are
 :mod:`datamill.workforce.settlement_lifecycle`, corrections
@@ -97,6 +98,7 @@ from datamill.workforce.settlement_lifecycle import (
     confirm_sheet_by_vendor,
     settle_sheet,
 )
+from datamill.workforce.settlement_void import void_sheet
 from datamill.workforce.sheet_quantities import RunningQuantities, exact_quantity
 
 __all__ = [
@@ -112,6 +114,7 @@ __all__ = [
     "settle_sheet",
     "sheet_csv",
     "sheet_html",
+    "void_sheet",
     "withholding_tax",
 ]
 
@@ -214,6 +217,7 @@ def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
     nxt = (first + timedelta(days=32)).replace(day=1)
     total = session.scalar(select(func.sum(SettlementSheet.gross)).where(
         SettlementSheet.vendor_id == sheet.vendor_id, SettlementSheet.id < sheet.id,
+        SettlementSheet.status != "voided",  # a voided sheet paid nothing
         SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt))
     return Decimal(0) if total is None else Decimal(total)
 
@@ -377,8 +381,13 @@ def create_settlement_sheet(
         session.execute(delete(SettlementUnit).where(SettlementUnit.sheet_id == sheet.id))
         session.execute(delete(SettlementLine).where(SettlementLine.sheet_id == sheet.id))
     else:
+        number = f"WF-{vendor.id:04d}-{period_start:%Y%m%d}"
+        voided = session.scalar(select(func.count()).select_from(SettlementSheet).where(
+            SettlementSheet.vendor_id == vendor.id, SettlementSheet.kind == "regular",
+            SettlementSheet.period_start == period_start, SettlementSheet.status == "voided"))
         sheet = SettlementSheet(
-            number=f"WF-{vendor.id:04d}-{period_start:%Y%m%d}",
+            # the period's sheet drawn again after one was voided: -R1, -R2, ...
+            number=f"{number}-R{voided}" if voided else number,
             vendor_id=vendor.id,
             kind="regular",
             cycle=vendor.settlement_cycle,
@@ -486,6 +495,8 @@ def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
             sheet.period_end,
             "last_day",
             sheet.period_end - timedelta(days=1),
+            # a voided sheet says so, and why (it pays nothing; its lines stay for the record)
+            *(["void_reason", sheet.void_reason] if sheet.status == "voided" else []),
         ]
     )
     w.writerow(_CSV_FIELDS)

@@ -38,7 +38,8 @@ def _correction_target(
         select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount)
         .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
         .where((SettlementSheet.id == original.id)
-               | (SettlementSheet.corrects_sheet_id == original.id))
+               | (SettlementSheet.corrects_sheet_id == original.id),
+               SettlementSheet.status != "voided")  # a voided correction corrects nothing
     ).all()
     totals: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
     for p, st, amount in rows:
@@ -82,6 +83,9 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     if original.kind == "correction":
         raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
                        "corrects instead")
+    if original.status == "voided":
+        raise Conflict(f"sheet {original.number} was voided ({original.void_reason}); it pays "
+                       "nothing, so there is nothing to correct")
     if original.status not in ("confirmed", "settled"):
         raise Conflict(
             f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"

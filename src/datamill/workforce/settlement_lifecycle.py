@@ -34,7 +34,8 @@ from datamill.workforce.policies import managed_vendor_id, require_business, req
 from datamill.workforce.purchase_orders import enforce_sheet_volume
 from datamill.workforce.schemas import SettlementSheetOut
 
-__all__ = ["SETTLED_COST", "confirm_sheet_by_business", "confirm_sheet_by_vendor", "settle_sheet"]
+__all__ = ["SETTLED_COST", "confirm_sheet_by_business", "confirm_sheet_by_vendor",
+           "record_cost_events", "settle_sheet"]
 
 #: the event that tells the ledger a confirmed sheet's cost (one per project × stage)
 SETTLED_COST = "settlement.confirmed"
@@ -66,9 +67,11 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
     return sheet_out(session, sheet)
 
 
-def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
+def record_cost_events(session: Session, sheet: SettlementSheet, *, reverse: bool = False) -> None:
     """Tell the ledger: one ``settlement.confirmed`` event per project × stage (fee pro rata);
-    ``settlement.reduced`` where a correction takes the project × stage's cost down."""
+    ``settlement.reduced`` where a correction takes the project × stage's cost down.
+    ``reverse`` (voiding a confirmed sheet, :mod:`datamill.workforce.settlement_void`): the
+    same events with the opposite amounts, so the ledger takes back exactly what it booked."""
     groups: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for ln in session.scalars(select(SettlementLine).where(
             SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
@@ -77,17 +80,20 @@ def _record_cost_events(session: Session, sheet: SettlementSheet) -> None:
     if fees:  # rounding remainder on the last line, so the events add up to amount + fee
         fees[max(fees)] += sheet.fee - sum(fees.values())
     vendor = session.get(Vendor, sheet.vendor_id)
+    sign, tag = (-1, ":void") if reverse else (1, "")
     for (project_id, stage), amount in sorted(groups.items()):
+        total, fee = sign * (amount + fees[(project_id, stage)]), sign * fees[(project_id, stage)]
         # a deduction (a negative correction) is recorded as ``settlement.reduced``: the ledger
         # books it as a credit on the project × stage's cost (never as a negative new cost)
-        kind = "settlement.reduced" if amount + fees[(project_id, stage)] < 0 else SETTLED_COST
+        kind = "settlement.reduced" if total < 0 else SETTLED_COST
         session.add(DomainEvent(type=kind, project_id=project_id, payload={
-            "source_ref": f"settlement:{sheet.number}:{project_id}:{stage}",
+            "source_ref": f"settlement:{sheet.number}{tag}:{project_id}:{stage}",
             "sheet_id": sheet.id, "sheet_number": sheet.number, "stage": stage,
-            "amount": str(amount + fees[(project_id, stage)]), "fee": str(fees[(project_id, stage)]),
+            "amount": str(total), "fee": str(fee),
             "currency": "CNY", "vendor_id": sheet.vendor_id,
             "supplier": vendor.name if vendor else str(sheet.vendor_id),
-            "incurred_on": (sheet.period_end - timedelta(days=1)).isoformat()}))
+            "incurred_on": (sheet.period_end - timedelta(days=1)).isoformat(),
+            **({"voided": True} if reverse else {})}))
 
 
 def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
@@ -105,7 +111,7 @@ def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> S
     sheet.status = "confirmed"
     sheet.confirmed_by = actor.id
     sheet.confirmed_at = utcnow()
-    _record_cost_events(session, sheet)
+    record_cost_events(session, sheet)
     record_audit(
         session,
         actor_id=actor.id,

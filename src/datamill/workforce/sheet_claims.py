@@ -69,7 +69,8 @@ def sheets_paying(
     that pay for work on the production project ``project_id`` accepted before a claim dated
     ``incurred_on`` could be for: those whose period ends after that day (a sheet takes all the
     vendor's unpaid work accepted before its period's end). Every sheet counts, a draft
-    included, unless its corrections took what it pays for the project to zero."""
+    included, unless its corrections took what it pays for the project to zero; a voided sheet
+    (and a voided correction) pays nothing and never counts."""
     name = supplier.strip().lower()
     if not name:
         return []
@@ -79,6 +80,7 @@ def sheets_paying(
         .join(Vendor, Vendor.id == SettlementSheet.vendor_id)
         .where(func.lower(func.trim(Vendor.name)) == name,
                SettlementLine.project_id == project_id,
+               SettlementSheet.status != "voided",  # a voided sheet pays nothing
                SettlementSheet.period_end > incurred_on)
         .order_by(SettlementSheet.id)).all()
     paid: dict[int, Decimal] = defaultdict(Decimal)

@@ -74,6 +74,9 @@ SHEET_EN: dict[str, str] = {
     "wf.status.vendor_confirmed": "confirmed by vendor",
     "wf.status.confirmed": "confirmed by both sides",
     "wf.status.settled": "paid",
+    "wf.status.voided": "voided",
+    "ss.voided": "VOID: this sheet pays nothing; its work is payable again",
+    "ss.void_reason": "Voided",
     "vcycle.weekly": "weekly",
     "vcycle.half_monthly": "half-monthly",
     "vcycle.monthly": "monthly",
@@ -142,6 +145,9 @@ SHEET_ZH_CN: dict[str, str] = {
     "wf.status.vendor_confirmed": "供应商已确认",
     "wf.status.confirmed": "双方已确认",
     "wf.status.settled": "已付款",
+    "wf.status.voided": "已作废",
+    "ss.voided": "已作废：本结算单不付款，其所含工作可重新结算",
+    "ss.void_reason": "作废",
     "vcycle.weekly": "按周",
     "vcycle.half_monthly": "按半月",
     "vcycle.monthly": "按月",
@@ -295,8 +301,12 @@ def render_sheet_html(
     facts = " · ".join(f"{e(t(key))}{e(colon)}{e(value)}" for key, value in (
         ("ss.vendor", vendor), ("ss.period", period), ("ss.cycle", code("vcycle", sheet.cycle)),
         ("ss.status", code("wf.status", sheet.status))))
+    voided = (f"{_when(sheet.voided_at, t)}, {sheet.void_reason}"
+              if sheet.status == "voided" else None)
     extra = "".join(f"<p>{e(t(key))}{e(colon)}{e(value)}</p>" for key, value in (
-        ("ss.corrects", corrects), ("ss.note", sheet.note)) if value)
+        ("ss.corrects", corrects), ("ss.note", sheet.note), ("ss.void_reason", voided)) if value)
+    if voided:
+        extra = f"<p><b>{e(t('ss.voided'))}</b></p>" + extra
     confirmed = (f"{e(t('ss.vendor_confirmed'))}{e(colon)}{e(_when(sheet.vendor_confirmed_at, t))}"
                  f" · {e(t('ss.business_confirmed'))}{e(colon)}{e(_when(sheet.confirmed_at, t))}")
     head = "".join(f"<th>{e(t('ss.col.' + h))}</th>" for h in heads)

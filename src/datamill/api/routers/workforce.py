@@ -180,6 +180,12 @@ class Settle(BaseModel):
     reference: str
 
 
+class Void(BaseModel):
+    """Why the sheet is voided (required, written)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class Correction(BaseModel):
     """A ± adjustment of a confirmed sheet; ``project_id`` / ``stage`` name which of the
     sheet's project × stage it corrects (needed only when the sheet covers several)."""
@@ -566,6 +572,16 @@ def settle_endpoint(
     while the ledger has not booked and posted its cost."""
     return paid_once.pay_sheet(session, user, sheet_id, method=body.method,
                                reference=body.reference)
+
+
+@router.post("/settlements/{sheet_id}/void")
+def void_endpoint(
+    sheet_id: Id, body: Void, session: SessionDep, user: CurrentUser
+) -> SettlementSheetOut:
+    """Void a sheet drawn or confirmed but not paid, with a reason: it stays (status
+    ``voided``) and its work is payable again; a paid sheet is refused (409 ``sheet_paid``),
+    so is one with live corrections (409 ``sheet_corrected``)."""
+    return settlement.void_sheet(session, user, sheet_id, body.reason)
 
 
 @router.post("/settlements/{sheet_id}/corrections", status_code=status.HTTP_201_CREATED)

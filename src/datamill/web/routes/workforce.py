@@ -54,6 +54,7 @@ _OK = {
     "evaluated": "wf.ok.evaluated",
     "drawn": "wf.ok.drawn",
     "settled": "wf.ok.settled",
+    "voided": "wf.ok.voided",
 }
 
 
@@ -329,6 +330,24 @@ def settle(
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "settled")
+
+
+@router.post("/sheets/{sheet_id}/void")
+def void(
+    request: Request, sheet_id: int, session: SessionDep, me: WebUser,
+    reason: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Void a sheet drawn or confirmed but not paid, with a reason (the business side):
+    ``POST /settlements/{id}/void``'s service call; a refusal (a paid sheet) in the page's
+    language."""
+    require_csrf(request, me, csrf_token)
+    require_business(me.user, "void settlement sheets")
+    refused = _refusable(session, lambda: settlement.void_sheet(session, me.user, sheet_id,
+                                                                reason),
+                         page_language(request))
+    if refused is not None:
+        return _sheets(request, session, me, error=refused, status_code=409)
+    return _redirect("/workforce/sheets", "voided")
 
 
 @router.post("/sheets/{sheet_id}/confirm")
