@@ -182,6 +182,7 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("post", "/ledger/periods/{period}/close"): {"rerun": False},
     ("post", "/ledger/periods/{period}/confirm"): None,
+    ("post", "/ledger/periods/{period}/reopen"): {"reason": "x"},
     # procurement
     ("post", "/procurement/approvers"): {"user_id": "{user}"},
     ("post", "/procurement/budgets"): {

@@ -332,6 +332,28 @@ def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> N
     emit(r, as_json, lambda r: out.print(f"period {r.period} {r.status}"))
 
 
+@app.command("period-reopen")
+@handle_errors
+def period_reopen_cmd(
+    period: str, user: AsUser,
+    reason: Annotated[str, typer.Option("--reason", help="Why the period is reopened "
+                                                         "(required).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen the latest closed period (a finance lead or an admin, with a reason): it takes
+    postings again, and is run (period-close --rerun) and confirmed by a second person anew.
+    Refused when a later period was run."""
+    from datamill.ledger.access import acting_ledger_user
+    from datamill.ledger.period_close import require_every_book
+    from datamill.ledger.period_reopen import reopen_period
+
+    with get_runtime().session() as s:
+        person = acting_ledger_user(s, user)
+        require_every_book(s, person)
+        r = reopen_period(s, person, period, reason)
+    emit(r, as_json, lambda r: out.print(f"period {r.period} {r.status}: {r.reopen_reason}"))
+
+
 @app.command("line-report")
 @handle_errors
 def line_report_cmd(date_from: str, date_to: str, user: AsUser, as_json: JsonOpt = False,

@@ -5,7 +5,9 @@ A month is **closed** once its period-end run was confirmed by a second person
 into it afterwards, **nor into any month before it** (the books are closed *through* the end of
 the latest closed month, :func:`closed_through`): a cost, invoice, receipt, acceptance or
 recognition dated on or before that day is refused up front, naming the closed month and the
-first open day to post on instead (there is no reopen: a correction goes into the open period).
+first open day to post on instead (a correction goes into the open period; only finance may
+reopen the latest closed month, :mod:`datamill.ledger.period_reopen`, and a ``reopened`` month
+takes postings again until it is closed anew).
 Months before the first close count as closed too once a later month is closed: a back-dated
 cost in a month never run flowed into the closed month's opening WIP (the closed report lacked
 it, and its re-run then said its figures changed). A ``prepared`` month (run, not yet confirmed)
@@ -95,8 +97,8 @@ def require_open_period(session: Session, on: date, what: str) -> None:
            f"books take nothing dated on or before its last day {through.isoformat()}")
     raise Conflict(
         f"{what} is dated {on.isoformat()}, in period {period}, {why}; nothing more is booked "
-        f"into it: post it in the open period, dated {open_day.isoformat()} or later (a closed "
-        "period is not reopened)",
+        f"into it: post it in the open period, dated {open_day.isoformat()} or later (only "
+        "finance reopens a closed period, with a reason: datamill ledger period-reopen)",
         period=period, closed_period=latest, first_open_day=open_day.isoformat())
 
 

@@ -363,3 +363,7 @@ class LedgerPeriodClose(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the latest reopening (status ``reopened`` until it is run again): who, when, why
+    reopened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reopened_at: Mapped[datetime | None] = mapped_column(default=None)
+    reopen_reason: Mapped[str | None] = mapped_column(Text, default=None)

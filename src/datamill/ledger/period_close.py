@@ -18,6 +18,11 @@ identical report. If the figures changed since (say, a back-dated cost) the re-r
 checks the same: a period whose figures changed since its run is refused until it is re-run, so
 what is closed is always the report the reviewer confirmed.
 
+A closed month is reopened only by finance, with a reason
+(:func:`datamill.ledger.period_reopen.reopen_period`, which says which rule and why): status
+``reopened`` until it is run again (the re-run makes it ``prepared``; a second person confirms),
+and no later month is run or confirmed meanwhile (:func:`require_no_earlier_reopened`).
+
 Two clerks at once: the run, the re-run and the confirmation of a period take its row under the
 period lock (PostgreSQL; SQLite has one writer), so of two confirmations one closes the period
 and the other is told it is closed, and of two first runs the second is told it was run.
@@ -38,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -72,11 +77,13 @@ from datamill.ledger.vendor_payments import held_payments
 from datamill.production.models import DomainEvent
 
 __all__ = ["PeriodCloseOut", "close_period", "confirm_period", "get_period", "pending_workforce_events",
-           "require_every_book", "summary_html", "summary_text"]
+           "period_row", "require_every_book", "require_no_earlier_reopened", "summary_html",
+           "summary_text"]
 
 
 class PeriodCloseOut(BaseModel):
     period: str
+    #: ``prepared`` (run), ``closed`` (confirmed) or ``reopened`` (to run and confirm again)
     status: str
     runs: int
     digest: str
@@ -89,12 +96,18 @@ class PeriodCloseOut(BaseModel):
     #: ledger project id -> the production project's name, for the rows of the report (kept
     #: out of the report and its digest: a renamed project changes no figure)
     project_names: dict[int, str] = {}
+    #: the latest reopening: who, when, why (None if never reopened)
+    reopened_by: int | None = None
+    reopened_at: datetime | None = None
+    reopen_reason: str | None = None
 
 
 def _out(row: LedgerPeriodClose, identical: bool | None = None) -> PeriodCloseOut:
     return PeriodCloseOut(period=row.period, status=row.status, runs=row.runs, digest=row.digest,
                           identical=identical, prepared_by=row.prepared_by,
-                          reviewed_by=row.reviewed_by, report=row.report)
+                          reviewed_by=row.reviewed_by, report=row.report,
+                          reopened_by=row.reopened_by, reopened_at=row.reopened_at,
+                          reopen_reason=row.reopen_reason)
 
 
 def require_every_book(session: Session, reader: User) -> HiddenBooks:
@@ -161,7 +174,7 @@ def _require_ended(period: str, end: date) -> None:
                        reason_code="period_not_ended")
 
 
-def _period_row(session: Session, period: str) -> LedgerPeriodClose | None:
+def period_row(session: Session, period: str) -> LedgerPeriodClose | None:
     """The period's row, read afresh under the period lock (held until the transaction ends):
     a second run or confirmation waits for the first to commit, then sees what it wrote."""
     append_lock(session, PERIOD_LOCK)  # exclusive: postings wait (ledger._periods)
@@ -169,11 +182,11 @@ def _period_row(session: Session, period: str) -> LedgerPeriodClose | None:
                            .with_for_update().execution_options(populate_existing=True)).first()
 
 
-def _figures_now(session: Session, period: str) -> str:
+def _figures_now(session: Session, period: str, since: datetime | None = None) -> str:
     """The figures digest the period's report would have now, nothing of its computing kept."""
     nested = session.begin_nested()
     try:
-        return _figures_digest(_report(session, period, None))
+        return _figures_digest(_report(session, period, None, since))
     finally:
         nested.rollback()
 
@@ -184,21 +197,39 @@ def _latest_closed(session: Session) -> str | None:
         LedgerPeriodClose.status == "closed"))
 
 
+def require_no_earlier_reopened(session: Session, period: str) -> None:
+    """Refuse to run or confirm ``period`` while an earlier month is reopened: its closing
+    figures (WIP, provisions, carried cost) are this month's opening ones, and they may still
+    move until that month is closed again (read under the period lock the caller holds)."""
+    earlier = session.scalar(select(func.max(LedgerPeriodClose.period)).where(
+        LedgerPeriodClose.status == "reopened", LedgerPeriodClose.period < period))
+    if earlier is not None:
+        raise Conflict(f"period {earlier} was reopened and is not closed again: its closing "
+                       f"figures open {period}, so {period} is run and confirmed after {earlier} "
+                       "is (datamill ledger period-close --rerun, then a second person confirms)",
+                       period=period, reopened_period=earlier,
+                       reason_code="earlier_period_reopened")
+
+
 def _impairments(session: Session, end: date, actor_id: int | None,
-                 frozen: bool = False) -> list[dict[str, Any]]:
+                 frozen: bool = False, since: datetime | None = None) -> list[dict[str, Any]]:
     """The impairment test of every open custom project at ``end``; ``frozen`` (the month is
     closed): only the tests stored by its runs, none made now. A project opened, or a budget
     approved, after the close was not in the closed report, and a test at the closed month's
-    end would book a provision into it."""
+    end would book a provision into it. ``since`` (the month was reopened then): the tests
+    stored before it are superseded; the first run after it tests afresh (the new test moves
+    the provision by the difference), and later runs read that test back."""
     out = []
     for p in session.scalars(select(LedgerProject).where(
             LedgerProject.project_type.in_(WIP_TYPES), LedgerProject.status != "closed",
             LedgerProject.order_id.is_not(None)).order_by(LedgerProject.id)):
         if approved_budget(session, p.id) is None:
             continue
-        row = session.scalars(select(LedgerImpairment).where(
+        q = select(LedgerImpairment).where(
             LedgerImpairment.project_id == p.id, LedgerImpairment.period_end == end)
-            .order_by(LedgerImpairment.id)).first()
+        if since is not None:
+            q = q.where(LedgerImpairment.created_at >= since)
+        row = session.scalars(q.order_by(LedgerImpairment.id)).first()
         if row is None and frozen:
             continue
         if row is None:  # stored figures, read back: the same on every run
@@ -211,7 +242,8 @@ def _impairments(session: Session, end: date, actor_id: int | None,
     return out
 
 
-def _report(session: Session, period: str, actor_id: int | None) -> dict[str, Any]:
+def _report(session: Session, period: str, actor_id: int | None,
+            since: datetime | None = None) -> dict[str, Any]:
     start, end = month_bounds(period)
     latest = _latest_closed(session)
     frozen = latest is not None and end <= month_end(latest)
@@ -223,7 +255,7 @@ def _report(session: Session, period: str, actor_id: int | None) -> dict[str, An
 
     return {
         "period": period, "from": start.isoformat(), "to": end.isoformat(),
-        "depreciation": dump(dep), "impairment": _impairments(session, end, actor_id, frozen),
+        "depreciation": dump(dep), "impairment": _impairments(session, end, actor_id, frozen, since),
         "wip": dump(wip_rollforward(session, start, end)),
         "margin": dump(margin_report(session, start, end)),
         "line_margin": dump(line_margin(session, start, end)),
@@ -280,7 +312,7 @@ def close_period(
     production projects above the caller's clearance out of ``pending_events``."""
     _, end = month_bounds(period)
     _require_ended(period, end)
-    row = _period_row(session, period)
+    row = period_row(session, period)
     if row is not None and not rerun:
         raise Conflict(f"period {period} was already run ({row.status}); to run it again (it "
                        "must give the identical result) add --rerun on the command line, or send "
@@ -290,14 +322,15 @@ def close_period(
         first = month_end(latest) + timedelta(days=1)
         raise Conflict(f"period {period} lies before {latest}, which is closed (confirmed): the "
                        f"books are closed through {month_end(latest).isoformat()}, so {period} "
-                       "counts as closed and takes no run of its own (a closed period is not "
-                       f"reopened); run the months from {period_of(first)} on",
+                       "counts as closed and takes no run of its own (only the latest closed "
+                       f"period is reopened); run the months from {period_of(first)} on",
                        period=period, closed_period=latest, reason_code="before_closed_period")
+    require_no_earlier_reopened(session, period)
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are not booked yet: every expense must be "
                        "in before the period closes (datamill ledger sync)", period=period)
-    report = _report(session, period, actor_id)
+    report = _report(session, period, actor_id, row.reopened_at if row is not None else None)
     digest = _digest(report)
     identical: bool | None = None
     if row is None:
@@ -312,6 +345,9 @@ def close_period(
                            period=period, digest=digest, closed_digest=row.digest)
         if not identical:
             row.report, row.digest = report, digest
+        if row.status == "reopened":  # a new run to review: by another person than its runner
+            row.status, row.prepared_by, row.reviewed_by = "prepared", actor_id, None
+            row.reviewed_at = None
         row.runs += 1
         row.updated_at = utcnow()
     session.flush()
@@ -337,17 +373,23 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int,
     (the faces first ask :func:`require_every_book`, as :func:`close_period`)."""
     _, end = month_bounds(period)  # a malformed period is an error, not "has not been run"
     _require_ended(period, end)
-    row = _period_row(session, period)
+    row = period_row(session, period)
     if row is None:
         raise NotFound(f"period {period} has not been run", period=period)
+    if row.status == "reopened":
+        raise Conflict(f"period {period} was reopened ({row.reopen_reason}): run it again "
+                       "(datamill ledger period-close --rerun; API: {\"rerun\": true}) and a "
+                       "second person confirms the new report", period=period,
+                       reason_code="period_reopened")
     if row.status != "prepared":
         raise Conflict(f"period {period} is already {row.status}", period=period)
+    require_no_earlier_reopened(session, period)
     if row.prepared_by is not None and row.prepared_by == reviewer_id:
         raise Forbidden(f"period {period} was run by this user: a second person reviews it")
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are still pending", period=period)
-    if _figures_now(session, period) != _figures_digest(row.report):
+    if _figures_now(session, period, row.reopened_at) != _figures_digest(row.report):
         raise Conflict(f"period {period}'s figures changed since its run (a posting dated in "
                        "it?): re-run it (datamill ledger period-close --rerun; API: "
                        '{"rerun": true}) and review the new report before confirming it',

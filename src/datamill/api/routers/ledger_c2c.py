@@ -28,6 +28,7 @@ from datamill.ledger import (
     line_reports,
     orders,
     period_close,
+    period_reopen,
     receivables,
     trace,
 )
@@ -104,6 +105,12 @@ class AssetIn(BaseModel):
 
 class PeriodRunIn(BaseModel):
     rerun: bool = False
+
+
+class PeriodReopenIn(BaseModel):
+    """Why the closed period is reopened (required, written)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class LineReportOut(BaseModel):
@@ -257,6 +264,17 @@ def confirm_period_endpoint(
     reviewer is cleared for every project with books, as who runs it."""
     hidden = period_close.require_every_book(session, user)
     return period_close.confirm_period(session, period, reviewer_id=user.id, hidden=hidden)
+
+
+@router.post("/ledger/periods/{period}/reopen")
+def reopen_period_endpoint(
+    period: Period, body: PeriodReopenIn, session: SessionDep, user: LedgerUser
+) -> period_close.PeriodCloseOut:
+    """Reopen the latest closed period, with a reason (a finance lead or an admin, cleared for
+    every project with books): it takes postings again and is run and confirmed anew. Refused
+    (409 ``later_period_run``) when a later period was run, as ``period_reopen`` explains."""
+    period_close.require_every_book(session, user)
+    return period_reopen.reopen_period(session, user, period, body.reason)
 
 
 @router.get("/ledger/periods/{period}")

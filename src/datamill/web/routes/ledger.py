@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
 from datamill.ledger.budgets import approve_budget
@@ -26,12 +26,15 @@ from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, readable_project_finance
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
+from datamill.ledger.period_close import require_every_book
+from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.web.i18n import t, translator
 from datamill.web.ledger_text import level_reason
 from datamill.web.routes._common import (
     HtmlRoute,
+    SignedIn,
     WebUser,
     code_label,
     page_language,
@@ -129,6 +132,50 @@ def project_page(
     return render(request, "ledger_project.html", me, data=data, chart=chart, year=_year(year),
                   approval_role=role, can_sign=can_sign(session, me.user.id, data.budget),
                   signed=signed, tlevel=level_reason(translator(page_language(request))))
+
+
+PeriodPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")]
+
+
+def _period_page(
+    request: Request, session: Session, me: SignedIn, period: str, *, ok: str | None = None,
+    error: str | None = None, status_code: int = 200,
+) -> Response:
+    """The period's state (run, closed, reopened: who, when, why) and, for a finance lead or an
+    admin, the reopen form: the API's ``GET /ledger/periods/{period}`` rule (every book)."""
+    _require_finance(session, me.user, write=False)
+    require_every_book(session, me.user)
+    state = period_state(session, me.user, period)
+    return render(request, "ledger_period.html", me, status_code=status_code, period=period,
+                  row=state.run, can_reopen=state.can_reopen,
+                  reopener=state.reopened_by_name or "", ok=ok, error=error)
+
+
+@router.get("/finance/periods/{period}", response_class=HTMLResponse)
+def period_page(
+    request: Request, period: PeriodPath, session: SessionDep, me: WebUser,
+    ok: str | None = None,
+) -> Response:
+    return _period_page(request, session, me, period,
+                        ok="fin.period.ok_reopened" if ok == "reopened" else None)
+
+
+@router.post("/finance/periods/{period}/reopen")
+def period_reopen(
+    request: Request, period: PeriodPath, session: SessionDep, me: WebUser,
+    reason: Annotated[str, Form(max_length=2000)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Reopen the closed period with a reason: ``POST /ledger/periods/{period}/reopen``'s
+    service call; a refusal shows on the period page."""
+    require_csrf(request, me, csrf_token)
+    _require_finance(session, me.user)
+    require_every_book(session, me.user)
+    try:
+        with session.begin_nested():
+            reopen_period(session, me.user, period, reason)
+    except (Conflict, InvalidInput, NotFound) as exc:
+        return _period_page(request, session, me, period, error=exc.message, status_code=409)
+    return RedirectResponse(f"/finance/periods/{period}?ok=reopened", status_code=303)
 
 
 @router.post("/finance/budgets/{budget_id}/decision")
