@@ -92,8 +92,9 @@ REFUSAL_WORDS: dict[str, dict[str, str]] = {
                        "只能通过报销或结算单之一支付，不能两者兼用：请让结算单支付这部分"
                        "工作；如要改为报销支付，须先将其从结算单中去除（结算单确认后，以"
                        "更正单将 {sheet} 在该项目上的金额冲减为零：POST "
-                       "/api/v1/settlements/{sheet_id}/corrections）；之后的工作，报销日期"
-                       "应晚于结算单的最后一天 {last_day}。",
+                       "/api/v1/settlements/{sheet_id}/corrections；结算单未付款时，也可将"
+                       "整张结算单作废：POST /api/v1/settlements/{sheet_id}/void）；之后的"
+                       "工作，报销日期应晚于结算单的最后一天 {last_day}。",
         PAID_BY_CLAIMS: "结算单 {sheet}：{supplier} 在其项目上的工作已由指名其为供应商的"
                         "数据服务报销支付（{claims}）。供应商的工作只能通过报销或结算单之一"
                         "支付，不能两者兼用：如按结算单支付，请先冲销这些报销（datamill "

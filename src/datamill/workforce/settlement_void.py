@@ -19,7 +19,8 @@ What voiding does, all in the caller's transaction:
   project × stage with the opposite amount (``settlement.reduced`` for a cost, source reference
   ``settlement:<sheet>:void:<project>:<stage>``), so the ledger credits exactly what it booked
   (in the first open period when the cost's period is closed). Like a confirmation, it is
-  refused for a project whose accounts closed.
+  refused for a project whose accounts closed. The ledger books events in order: a reversal
+  waits (pending, with its reason) as long as the cost it reverses does.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ PAID_BY_SHEET_EN = (
     "sheet {sheet} ({sheet_status}, {period_start} to {last_day}). A vendor's work is paid "
     "either by claims or by settlement sheets, never both: leave this work to the sheet, or, "
     "to pay it by claim instead, take it off the sheet (once confirmed, a correction sheet of "
-    "{sheet} down to zero for this project: POST /api/v1/settlements/{sheet_id}/corrections); "
+    "{sheet} down to zero for this project: POST /api/v1/settlements/{sheet_id}/corrections; "
+    "or, while it is not paid, void the whole sheet: POST /api/v1/settlements/{sheet_id}/void); "
     "a claim for later work is dated after {last_day}, the sheet's last day.")
 
 
