@@ -11,12 +11,16 @@ voided sheet), a confirmed sheet's cost is taken back in the ledger, and a paid 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.users import create_user
@@ -24,6 +28,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerCost
 from datamill.paid_once import REFUSAL_WORDS, draw_sheet, pay_sheet, post_claim
+from datamill.production.models import DomainEvent
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.workforce.models import SettlementSheet, SettlementUnit
@@ -39,6 +44,7 @@ from tests._api import API, login
 from tests._cli import run_cli
 from tests.known_issues._web import csrf_of, web_login
 from tests.known_issues.test_claim_after_sheet import SHEET, _world
+from tests.unit.ledger.races import pg_runtime, race
 from tests.unit.workforce.test_settlement_properties import WEEKS
 
 
@@ -175,6 +181,11 @@ def test_only_the_business_side_voids(runtime: Runtime, users: dict[str, User]) 
         assert r.status_code == 403, r.text
     with runtime.session() as s:
         assert s.get(SettlementSheet, sheet.id).status == "draft"  # type: ignore[union-attr]
+    done = run_cli(runtime.settings.home, "workforce", "sheet-void", str(sheet.id), "--reason",
+                   "drawn twice", "--as", "biz", "--json",
+                   DATAMILL_DATABASE_URL=str(runtime.settings.database_url))
+    said = json.loads(done.stdout)
+    assert said["status"] == "voided" and said["void_reason"] == "drawn twice", said
 
 
 def test_the_sheets_page_voids_with_a_reason_in_either_language(
@@ -204,3 +215,40 @@ def test_the_sheets_page_voids_with_a_reason_in_either_language(
 def test_the_void_refusals_are_worded_in_both_languages() -> None:
     for code in ("sheet_paid", "sheet_corrected"):
         assert code in REFUSAL_WORDS["en"] and code in REFUSAL_WORDS["zh-CN"]
+
+
+# --- a void racing the payment (PostgreSQL, two processes: tests.unit.ledger.races) ------------
+
+
+@pytest.fixture
+def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
+    yield from pg_runtime(tmp_path)
+
+
+def _void(s: Session, sheet_id: int) -> None:
+    void_sheet(s, _boss(s), sheet_id, "race")
+
+
+def _pay(s: Session, sheet_id: int) -> None:
+    pay_sheet(s, _boss(s), sheet_id, reference="BANK-RACE")
+
+
+def test_a_void_racing_the_payment_one_wins(pg: Any) -> None:
+    rt, _url = pg
+    _, vendor = _world(rt)
+    with rt.session() as s:
+        sheet_id = _sheet(s).id
+        _confirm(s, sheet_id, vendor)
+        sync_ledger(s)
+    got = race(rt, [(_void, (sheet_id,)), (_pay, (sheet_id,))], ordered=True)
+    assert sorted(got) == ["Conflict", "ok"], got
+    with rt.session() as s:
+        row = s.get(SettlementSheet, sheet_id)
+        assert row is not None
+        paid = s.scalar(select(func.count()).select_from(DomainEvent).where(
+            DomainEvent.type == "settlement.paid"))
+        units = s.scalar(select(func.count()).select_from(SettlementUnit).where(
+            SettlementUnit.sheet_id == sheet_id))
+    # voided: no payment, its work released; or paid: never voided, its work kept
+    assert (row.status, paid, units == 0) in (("voided", 0, True), ("settled", 1, False)), (
+        got, row.status, paid, units)
