@@ -184,6 +184,21 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+#: the web pages' language cookie: their own JSON endpoints (``/web/...``) answer in the page's
+#: language, which the person chose there, rather than the browser's ``Accept-Language``
+_PAGE_LANG_COOKIE = "lang"
+
+
+def _caller_language(request: Request) -> str:
+    """en or zh-CN: for the pages' own endpoints the ``lang`` cookie when set (trial 13: a
+    refused draft save answered English on a Chinese page), else ``Accept-Language``."""
+    if request.url.path.startswith("/web/"):
+        chosen = request.cookies.get(_PAGE_LANG_COOKIE)
+        if chosen:
+            return problem_language(chosen)
+    return problem_language(request.headers.get("accept-language"))
+
+
 def _worded(
     request: Request, message: str, details: Mapping[str, Any]
 ) -> tuple[str, Mapping[str, Any]]:
@@ -193,7 +208,7 @@ def _worded(
     their ``detail`` (objects counted from 1), an error with a ``reason_code`` reads in Chinese
     with ``message_en`` keeping the English line. Other errors, and refusals a page has worded
     already (in its own language: ``message_en`` set), pass unchanged."""
-    return word_error(message, details, problem_language(request.headers.get("accept-language")))
+    return word_error(message, details, _caller_language(request))
 
 
 def _generic(
@@ -203,7 +218,7 @@ def _generic(
     ``Accept-Language`` language: in English ``detail`` as it is; in Chinese the catalogue's
     sentence for ``code`` (``http.<code>``, naming ``values``) with ``message_en`` keeping the
     English, as :func:`_worded` does. Status, code and the other members stay as they are."""
-    lang = problem_language(request.headers.get("accept-language"))
+    lang = _caller_language(request)
     said = LANGUAGES.get(lang, {}).get(f"http.{code}") if lang != "en" else None
     if said is None:
         return detail, {}

@@ -34,6 +34,12 @@ EN_REASONS: dict[str, str] = {
     "role": "Your role may not {action}.",
     "surveying": "This project holds surveying-and-mapping data: its work needs a valid surveying qualification, your own or your vendor's.",
     "task_submitted": "This task was already submitted (in another tab, window or client); this draft was not saved.",
+    # the production loop's conflicts (annotating, task notes, inspection)
+    "already_submitted": "Task {task_id} is already submitted; open your next task.",
+    "task_not_open": "Task {task_id} is already {status}: it takes no more work.",
+    "stale_version": "Item {item} is at version {current_version}, your edit is based on version {base_version}: reload it and apply your changes again.",
+    "inspection_completed": "Inspection {inspection_id} is already completed; its results can no longer change.",
+    "nothing_to_batch": "No reviewed items are waiting for a batch.",
     "vendor": "You may {action} only within your own vendor.",
     # the speaker's recording pages (collection.subject); shown to the speaker
     "bad_wav": "The browser sent a recording in the wrong format; reload the page and record again.",
@@ -55,6 +61,11 @@ EN_REASONS: dict[str, str] = {
     "uploading": "This prompt is being uploaded already; wait a moment and reload the page.",
     # the collection staff's refusals (collection.staff)
     "demographics_recorded": "the subject has recorded already; their items carry the answers they gave, which therefore stay.",
+    # reopening an accounting period (ledger.period_reopen, period_close)
+    "period_not_closed": "Period {period} is {status}, not closed: only a closed period is reopened (a prepared one is run again before its confirmation).",
+    "later_period_run": "Period {period} cannot be reopened: the later period(s) {later} were run after it, and its closing figures open them; only the latest period run is reopened.",
+    "earlier_period_reopened": "Period {reopened_period} was reopened and is not closed again: its closing figures open {period}, so {period} is run and confirmed after it.",
+    "period_reopened": "Period {period} was reopened: run it again (period-close --rerun) and a second person confirms the new report.",
     # the ledger's refusals (ledger errors, and ledger events' booking problems)
     "no_accounts": "production project {project_id} has no ledger project: open its accounts (datamill ledger project-open) and sync again",
     "no_budget": "project {project_id} has no approved budget: budget first, spend later",
@@ -116,6 +127,11 @@ ZH_CN_REASONS: dict[str, str] = {
     "role": "你的角色不能{action}。",
     "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（你本人或你所属供应商的）。",
     "task_submitted": "该任务已经提交（在另一个标签页、窗口或客户端中）；本次草稿未保存。",
+    "already_submitted": "任务 {task_id} 已经提交；请打开下一个任务。",
+    "task_not_open": "任务 {task_id} 的状态为 {status}，不再接受工作。",
+    "stale_version": "条目 {item} 当前为第 {current_version} 版，你的修改基于第 {base_version} 版：请重新加载后再次修改。",
+    "inspection_completed": "质检 {inspection_id} 已经完成，其结果不能再更改。",
+    "nothing_to_batch": "没有等待组批的已审核条目。",
     "vendor": "你只能在自己所属的供应商范围内{action}。",
     # the speaker's recording pages (collection.subject); shown to the speaker
     "bad_wav": "浏览器发送的录音格式不正确，请刷新页面后重新录制。",
@@ -137,6 +153,11 @@ ZH_CN_REASONS: dict[str, str] = {
     "uploading": "这条提示语正在上传，请稍候并刷新页面。",
     # the collection staff's refusals (collection.staff)
     "demographics_recorded": "该被采集人已经录音，其条目记录了所填信息，因此保留不变。",
+    # reopening an accounting period (ledger.period_reopen, period_close)
+    "period_not_closed": "期间 {period} 的状态为 {status}，尚未结账：只有已结账的期间才能重新打开（已准备的期间在确认前重新运行即可）。",
+    "later_period_run": "期间 {period} 不能重新打开：其后的期间 {later} 已经运行，而本期的期末数据是它们的期初数据；只有最近运行的期间才能重新打开。",
+    "earlier_period_reopened": "期间 {reopened_period} 已重新打开且尚未再次结账：其期末数据是 {period} 的期初数据，须在它之后再运行并确认 {period}。",
+    "period_reopened": "期间 {period} 已重新打开：请重新运行（period-close --rerun），并由另一人确认新的报告。",
     # the ledger's refusals (ledger errors, and ledger events' booking problems)
     "no_accounts": "生产项目 {project_id} 尚无财务项目：请先为其建账（datamill ledger project-open），再同步",
     "no_budget": "财务项目 {project_id} 尚无已批准的预算：先有预算，后有支出",

@@ -261,7 +261,8 @@ def take_hold(session: Session, task: Task, hold: Hold) -> None:
     wins; the others get a Conflict (and their transaction writes nothing)."""
     won = run(session, _TAKE_HOLD, {"p_hold": hold.id, "p_at": utcnow()})
     if won.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
+        raise Conflict(f"task {task.id} is already submitted", task_id=task.id,
+                       reason_code="already_submitted")
 
 
 def _count_submission(session: Session, task: Task) -> tuple[int, int]:
@@ -325,7 +326,8 @@ def append_version(
         raise Conflict(
             f"item {item.external_id} is at version {current}, your edit is based on "
             f"version {base_version}; reload and apply your changes again",
-            item=item.external_id, current_version=current,
+            item=item.external_id, current_version=current, base_version=base_version,
+            reason_code="stale_version",
         )
     return insert_row(session, Annotation(
         item_id=item.id, version=max(base_version, top) + 1, parent_id=parent,
@@ -490,7 +492,8 @@ def _submit_check(
         raise Conflict(
             f"item {item.external_id} is at version {shown}, your edit is based on "
             f"version {base_version}; reload and apply your changes again",
-            item=item.external_id, current_version=shown,
+            item=item.external_id, current_version=shown, base_version=base_version,
+            reason_code="stale_version",
         )
     _current, _parent, top, pre = _lock_versions(session, item)
     ann = Annotation(  # made from the pre-label the worker was shown, like any first answer

@@ -65,11 +65,19 @@ def ensure_holds(session: Session, user_id: int, task: Task) -> Hold:
         raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id)
     hold = Hold(int(row[0]), str(row[1]))
     if hold.status not in ("claimed", "returned") or task.status != "open":
-        raise Conflict(
-            f"task {task.id} is already {hold.status if hold.status == 'submitted' else task.status}",
-            task_id=task.id,
-        )
+        raise _not_open(task, hold.status)
     return hold
+
+
+def _not_open(task: Task, hold_status: str) -> Exception:
+    """The Conflict for work on a task that takes none any more: handed in by this person
+    (``already_submitted``), or closed (``task_not_open``, its status named)."""
+    if hold_status == "submitted":
+        return Conflict(f"task {task.id} is already submitted", task_id=task.id,
+                        reason_code="already_submitted")
+    shown = hold_status if task.status == "open" else task.status
+    return Conflict(f"task {task.id} is already {shown}", task_id=task.id, status=shown,
+                    reason_code="task_not_open")
 
 
 def lock_hold(session: Session, user_id: int, task: Task) -> Hold:
@@ -89,8 +97,7 @@ def lock_hold(session: Session, user_id: int, task: Task) -> Hold:
                        " client); this draft was not saved", task_id=task.id,
                        reason_code="task_submitted")
     if hold.status not in ("claimed", "returned") or task.status != "open":
-        shown = hold.status if task.status == "open" else task.status
-        raise Conflict(f"task {task.id} is already {shown}", task_id=task.id)
+        raise _not_open(task, hold.status)
     return hold
 
 

@@ -99,7 +99,8 @@ def create_batch(
         query = query.where(Item.id.not_in(sorted(excluded)))
     items = session.scalars(query.order_by(Item.id).limit(limit)).all()
     if not items:
-        raise Conflict("no reviewed items are waiting for a batch", project_id=project_id)
+        raise Conflict("no reviewed items are waiting for a batch", project_id=project_id,
+                       reason_code="nothing_to_batch")
     count = len(session.scalars(select(Batch.id).where(Batch.project_id == project_id)).all())
     batch = Batch(project_id=project_id, name=f"batch-{count + 1:03d}")
     session.add(batch)
@@ -259,7 +260,8 @@ def _open_sample(
         raise NotFound(f"item {item_id} is not in the sample of inspection {inspection_id}")
     insp = session.get(Inspection, inspection_id)
     if insp is None or insp.status != "open":
-        raise Conflict(f"inspection {inspection_id} is already completed")
+        raise Conflict(f"inspection {inspection_id} is already completed",
+                       inspection_id=inspection_id, reason_code="inspection_completed")
     batch = session.get(Batch, insp.batch_id)
     project = session.get(Project, batch.project_id) if batch else None
     if project is None:
@@ -349,7 +351,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     # locked: two completions at once give one verdict (one rework or one acceptance)
     insp = lock_or_raise(session, Inspection, inspection_id, "inspection")
     if insp.status != "open":
-        raise Conflict(f"inspection {inspection_id} is already completed")
+        raise Conflict(f"inspection {inspection_id} is already completed",
+                       inspection_id=inspection_id, reason_code="inspection_completed")
     samples = session.scalars(
         select(InspectionSample).where(InspectionSample.inspection_id == inspection_id)
     ).all()

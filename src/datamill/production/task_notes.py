@@ -96,7 +96,8 @@ def skip_task(session: Session, user: User, task_id: int, reason: str) -> dict[s
         .execution_options(synchronize_session=False)
     )
     if getattr(won, "rowcount", 0) != 1:
-        raise Conflict(f"task {task.id} is already submitted", task_id=task.id)
+        raise Conflict(f"task {task.id} is already submitted", task_id=task.id,
+                       reason_code="already_submitted")
     session.execute(
         update(Task).where(Task.id == task.id, Task.active_claims > 0)
         .values(active_claims=Task.active_claims - 1)
