@@ -79,7 +79,10 @@ def _claims(runtime: Runtime) -> list[str]:
         return list(s.scalars(select(LedgerCost.source_ref).order_by(LedgerCost.id)))
 
 
-@pytest.mark.parametrize("supplier", ["Prop Vendor", "  prop VENDOR "])
+@pytest.mark.parametrize("supplier", [
+    "Prop Vendor", "  prop VENDOR ",
+    # trial 13: matched by exact name only, these passed (one company, typed another way)
+    "Prop  Vendor", "Prop Vendor Co., Ltd.", "PROP VENDOR LTD", "Ｐｒｏｐ Vendor Inc."])
 def test_the_cli_refuses_a_claim_for_work_on_a_sheet(
     runtime: Runtime, users: dict[str, User], supplier: str
 ) -> None:
@@ -235,6 +238,26 @@ def test_the_web_and_the_api_word_a_refused_sheet_in_chinese(
         assert "结算单 WF-" in r.json()["detail"] and "never both" in r.json()["message_en"]
     with runtime.session() as s:
         assert len(s.scalars(select(SettlementSheet)).all()) == 1  # week 0's only
+
+
+def test_a_sheet_sees_claims_naming_its_vendor_another_way(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The twin: a claim naming "Prop Vendor Co., Ltd." pays the vendor "Prop Vendor"'s work,
+    so a sheet for it is refused; a claim naming another company does not count."""
+    from datamill.ledger.models import LedgerProject
+    from datamill.ledger.sheet_costs import vendor_claims
+
+    lp, _vendor = _world(runtime)
+    with runtime.session() as s:
+        submit_claim(s, lp, stage="annotation", supplier="Prop Vendor Co., Ltd.", quantity="1",
+                     unit_price="5", claim_no="REV-CO", incurred_on=date(2024, 5, 15))
+        submit_claim(s, lp, stage="annotation", supplier="Prop Vendors", quantity="1",
+                     unit_price="5", claim_no="REV-OTHER", incurred_on=date(2024, 5, 15))
+    with runtime.session() as s:
+        pid = s.get(LedgerProject, lp).production_project_id  # type: ignore[union-attr]
+        found = vendor_claims(s, " prop vendor ", {pid}, date(2024, 6, 1))
+        assert [c.source_ref for c in found] == ["claim:REV-CO"]
 
 
 def test_the_faces_and_the_demo_draw_pay_and_claim_only_through_paid_once() -> None:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict, DatamillError
+from datamill.core.party_names import party_key
 from datamill.ledger._event_runs import lock_event_runs
 from datamill.ledger.events import REDUCED, SETTLEMENT, book_one_event
 from datamill.ledger.models import LedgerCost, LedgerEventReceipt, LedgerProject
@@ -95,9 +96,12 @@ def claim_project(session: Session, ledger_project_id: int, *, lock: bool = Fals
 
 def vendor_claims(session: Session, supplier: str, project_ids: set[int],
                   before: date) -> list[LedgerCost]:
-    """The live manual data-service claims that name ``supplier`` on the production projects
-    ``project_ids``, dated before ``before`` (a settlement sheet's period end)."""
-    if not project_ids or not supplier.strip():
+    """The live manual data-service claims that name ``supplier`` (by
+    :func:`~datamill.core.party_names.party_key`: case, spacing, punctuation and a trailing
+    "Co., Ltd." aside) on the production projects ``project_ids``, dated before ``before`` (a
+    settlement sheet's period end)."""
+    name = party_key(supplier)
+    if not project_ids or not name:
         return []
     # locked as a claim's posting locks its project (post_cost): a claim posted meanwhile is
     # seen here, or sees this sheet (datamill.workforce.sheet_claims.require_no_sheets)
@@ -112,13 +116,13 @@ def vendor_claims(session: Session, supplier: str, project_ids: set[int],
         .where(LedgerProject.production_project_id.in_(project_ids),
                LedgerCost.category == "data_service",
                LedgerCost.status.in_(("posted", "pending_approval")),
-               func.lower(func.trim(LedgerCost.supplier)) == supplier.strip().lower(),
                ~LedgerCost.source_ref.startswith("settlement:"),
                ~LedgerCost.source_ref.startswith("reversal:"), LedgerCost.amount > 0,
                LedgerCost.incurred_on < before)
         .order_by(LedgerCost.id)))
     gone = set(session.scalars(reversed_refs))  # a reversed claim pays nothing
-    return [c for c in claims if f"reversal:{c.id}" not in gone]
+    return [c for c in claims if f"reversal:{c.id}" not in gone
+            and party_key(c.supplier or "") == name]
 
 
 #: the refusal of a sheet for work claims already pay: its ``reason_code`` and its English (the

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict
+from datamill.core.party_names import party_key
 from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.schemas import SettlementSheetOut
@@ -71,15 +72,20 @@ def sheets_paying(
     ``incurred_on`` could be for: those whose period ends after that day (a sheet takes all the
     vendor's unpaid work accepted before its period's end). Every sheet counts, a draft
     included, unless its corrections took what it pays for the project to zero; a voided sheet
-    (and a voided correction) pays nothing and never counts."""
-    name = supplier.strip().lower()
+    (and a voided correction) pays nothing and never counts. The vendor is the one whose name
+    has the supplier's :func:`~datamill.core.party_names.party_key` (case, spacing,
+    punctuation and a trailing "Co., Ltd." aside)."""
+    name = party_key(supplier)
     if not name:
+        return []
+    vendor_ids = [vid for vid, vname in session.execute(select(Vendor.id, Vendor.name))
+                  if party_key(vname) == name]
+    if not vendor_ids:
         return []
     rows = session.execute(
         select(SettlementSheet, SettlementLine.amount)
         .join(SettlementLine, SettlementLine.sheet_id == SettlementSheet.id)
-        .join(Vendor, Vendor.id == SettlementSheet.vendor_id)
-        .where(func.lower(func.trim(Vendor.name)) == name,
+        .where(SettlementSheet.vendor_id.in_(vendor_ids),
                SettlementLine.project_id == project_id,
                SettlementSheet.status != "voided",  # a voided sheet pays nothing
                SettlementSheet.period_end > incurred_on)
