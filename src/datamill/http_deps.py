@@ -10,14 +10,29 @@ web signed-in people (``datamill.web.routes._common``); neither face imports the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from datamill.core.errors import Forbidden, NotFound
 from datamill.runtime import Runtime
 
-__all__ = ["RuntimeDep", "SessionDep", "get_runtime", "get_session"]
+if TYPE_CHECKING:
+    from datamill.compliance.models import User
+
+#: the largest id a path may name (a 64-bit integer), as ``datamill.api.params.MAX_ID``
+_MAX_ID = 2**63 - 1
+
+__all__ = [
+    "RuntimeDep",
+    "SessionDep",
+    "get_runtime",
+    "get_session",
+    "hide_unseen_projects",
+    "remember_caller",
+    "unseen_project_refusal",
+]
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -37,3 +52,53 @@ def get_session(runtime: RuntimeDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def remember_caller(request: Request, user: User) -> None:
+    """Keep the signed-in caller for :func:`hide_unseen_projects` (the faces' user
+    dependencies call it)."""
+    request.state.caller = user
+
+
+def hide_unseen_projects(request: Request, session: SessionDep) -> Iterator[None]:
+    """Dependency for routes naming a production project in their path (``{project_id}``): a
+    refusal (Forbidden) on a project the caller may not see — no member of it, or not cleared
+    for it (:func:`datamill.compliance.access.sees_project`) — answers as the project were
+    missing: the NotFound of an id never given out, word for word, so that project ids cannot
+    be probed. Whoever sees the project still hears why they are refused (403). Covers the
+    checks made in the handlers and the services they call, not only the route's permission
+    dependency. A face that answers errors inside the route (the web's pages) asks
+    :func:`unseen_project_refusal` instead, before the refusal reaches here."""
+    request.state.project_session = session
+    try:
+        yield
+    except Forbidden:
+        missing = unseen_project_refusal(request)
+        if missing is not None:
+            raise missing from None
+        raise
+    finally:
+        request.state.project_session = None
+
+
+def unseen_project_refusal(request: Request) -> NotFound | None:
+    """The NotFound of a missing project when the route's ``{project_id}`` names a project the
+    signed-in caller may not see (see :func:`hide_unseen_projects`, which must guard the route),
+    else None."""
+    raw = request.path_params.get("project_id")
+    user: User | None = getattr(request.state, "caller", None)
+    session: Session | None = getattr(request.state, "project_session", None)
+    if user is None or session is None or not isinstance(raw, str) or not raw.isdigit() \
+            or not 1 <= int(raw) <= _MAX_ID:
+        return None
+    from datamill.compliance.access import hide_unseen_project
+
+    try:
+        hide_unseen_project(session, user, int(raw))
+    except NotFound as missing:
+        return missing
+    return None
+
+
+HideUnseenProjects = Depends(hide_unseen_projects, scope="function")
+"""The dependency :func:`hide_unseen_projects` (a router's ``dependencies``)."""

@@ -120,9 +120,9 @@ def test_qualification_test_is_revisable_by_its_author_or_an_admin(
     url = f"{API}/projects/{pid}/qualification-test"
     pm, admin = _login(client, "pm"), _login(client, "admin")
     body = {"golden": {str(item): "hello world"}, "pass_threshold": "0.9"}
-    # the reported case: a non-member PM defines it ...
+    # the reported case: a non-member PM defines it ... (the project answers as a missing one)
     r = client.put(url, json=body, headers=pm)
-    assert r.status_code == 403 and "not a member" in r.json()["detail"], r.text
+    assert r.status_code == 404 and r.json()["detail"] == f"no project with id {pid}", r.text
     # ... members may; then the admin can revise what they defined (no 409)
     with runtime.session() as s:
         add_member(s, pid, users["pm"], None)

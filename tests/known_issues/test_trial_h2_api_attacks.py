@@ -167,13 +167,13 @@ def test_a_project_above_ones_clearance_keeps_its_golden_answers(
         admin = s.get(User, users["admin"].id)
         assert admin is not None
         set_classification(s, admin, pid, "secret")
-    pm = login(client, "pm")
-    assert client.get(f"{API}/projects/{pid}", headers=pm).status_code == 403
+    pm = login(client, "pm")  # not cleared: the project answers as a missing one
+    assert client.get(f"{API}/projects/{pid}", headers=pm).status_code == 404
     for path in ("golden-items", "qualification-test", "golden-rate", "golden-accuracy"):
         r = client.get(f"{API}/projects/{pid}/{path}", headers=pm)
-        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert r.status_code == 404, (path, r.status_code, r.text)
     r = client.put(f"{API}/projects/{pid}/golden-rate", json={"rate": "0.1"}, headers=pm)
-    assert r.status_code == 403, r.text
+    assert r.status_code == 404, r.text
     with runtime.session() as s:
         admin = s.get(User, users["admin"].id)
         assert admin is not None

@@ -1,7 +1,8 @@
 """A zh-CN user refused a page (403) read the service's English sentence under a Chinese
 heading. The error page now explains the kind of error in the page's language, words the common
 refusals (role, membership, clearance, an expired form) from the catalogue, and shows any
-other service sentence marked as English; English pages keep the service's own sentence."""
+other service sentence marked as English; English pages keep the service's own sentence. (A
+project one is no member of answers as a missing one, 404, worded likewise.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from datamill.compliance.users import create_user
+from datamill.compliance.users import add_member, create_user
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.known_issues._web import PASSWORD, csrf_of, web_login
@@ -23,10 +24,13 @@ def _text(html: str, testid: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def _client(runtime: Runtime, role: str = "project_manager") -> tuple[TestClient, int]:
+def _client(runtime: Runtime, role: str = "project_manager",
+            member: bool = False) -> tuple[TestClient, int]:
     with runtime.session() as s:
-        create_user(s, "pm", PASSWORD, role)
+        person = create_user(s, "pm", PASSWORD, role)
         pid = production_project(s, "secret-sauce")
+        if member:
+            add_member(s, pid, person, None)
     client = TestClient(create_app(runtime), raise_server_exceptions=False)
     web_login(client, "pm")
     return client, pid
@@ -34,14 +38,12 @@ def _client(runtime: Runtime, role: str = "project_manager") -> tuple[TestClient
 
 def test_a_zh_cn_refusal_is_worded_in_chinese(runtime: Runtime) -> None:
     client, pid = _client(runtime)
-    r = client.get(f"/projects/{pid}", headers=ZH)  # not a member
-    assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
-    assert "无权操作" in (_text(r.text, "error-heading") or "")
-    assert _text(r.text, "error-explain") == \
-        "你的角色、项目成员身份或密级许可不允许此操作。如确有需要，请联系项目经理或管理员。"
-    assert _text(r.text, "error-message") == "你不是该项目的成员；项目经理可以把你加入项目。"
+    r = client.get(f"/projects/{pid}", headers=ZH)  # not a member: as a missing project
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "找不到" in (_text(r.text, "error-heading") or "")
+    assert _text(r.text, "error-explain") == "该对象不存在、已被删除，或你无权查看。"
     # the service's sentence stays, marked as English, for whoever helps them
-    assert "详细信息（英文）： &#39;pm&#39; is not a member of project" in r.text
+    assert f"详细信息（英文）： no project with id {pid}" in r.text
     assert '<html lang="zh-CN"' in r.text
 
     token = csrf_of(client)  # the role may not: the action is named in Chinese
@@ -55,7 +57,7 @@ def test_a_zh_cn_refusal_is_worded_in_chinese(runtime: Runtime) -> None:
 
 
 def test_a_role_refusal_names_the_action_in_chinese(runtime: Runtime) -> None:
-    client, pid = _client(runtime, "annotator")
+    client, pid = _client(runtime, "annotator", member=True)  # sees it, may not view it
     r = client.get(f"/projects/{pid}", headers=ZH)
     assert r.status_code == 403
     assert _text(r.text, "error-message") == "你的角色不能查看该项目。"
@@ -72,10 +74,10 @@ def test_a_sentence_without_a_translation_is_marked_english(runtime: Runtime) ->
 
 
 def test_english_pages_keep_the_services_sentence(runtime: Runtime) -> None:
-    client, pid = _client(runtime)
+    client, pid = _client(runtime, "annotator", member=True)
     r = client.get(f"/projects/{pid}", headers={"Accept-Language": "en"})
     assert r.status_code == 403
     assert (_text(r.text, "error-message") or "").startswith(
-        "&#39;pm&#39; is not a member of project")
+        "role &#39;annotator&#39; may not view project")
     assert (_text(r.text, "error-explain") or "").startswith("Your role, your project")
     assert 'data-testid="error-original"' not in r.text

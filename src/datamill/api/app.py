@@ -29,6 +29,11 @@ def install_api(app: FastAPI) -> None:
     install_login_throttle(app)
     app.add_middleware(BodySizeLimitMiddleware,
                        larger=[(re.escape(API_PREFIX) + path, limit) for path, limit in LARGE_BODIES])
+    from datamill.api.routers import ledger, procurement
+    from datamill.http_deps import HideUnseenProjects
+
+    books = (ledger.router, procurement.router)  # their {project_id}: a ledger project's id
     for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX,
+                           dependencies=[] if router in books else [HideUnseenProjects])
     install_hot_path(app, API_PREFIX)  # claim and submit without thread hops

@@ -31,15 +31,18 @@ __all__ = [
     "batch_project",
     "delivery_project",
     "hide_unseen",
+    "hide_unseen_project",
     "inspection_project",
     "item_row",
     "list_items",
     "list_members",
     "member_project_ids",
+    "missing_item",
     "package_row",
     "project_basics",
     "require_item_view",
     "require_project_basics",
+    "require_seen",
     "require_task_view",
     "require_worker",
     "seen_item",
@@ -73,6 +76,25 @@ def hide_unseen(session: Session, user: User | None, project_id: int, what: str,
     if user is not None and not sees_project(session, user, project_id):
         raise not_found(what, ident, **context)
     return project_id
+
+
+def hide_unseen_project(session: Session, user: User, project_id: int) -> None:
+    """The NotFound of a missing project, word for word, when ``user`` may not see project
+    ``project_id`` (:func:`sees_project`); nothing otherwise."""
+    if not sees_project(session, user, project_id):
+        raise not_found("project", project_id, project_id=project_id)
+
+
+def require_seen(session: Session, user: User, action: Action, project_id: int) -> None:
+    """:func:`~datamill.compliance.users.require` on a route addressing the project by its id:
+    a refusal on a project ``user`` may not see (:func:`sees_project`) answers as a missing
+    project, word for word, so that project ids cannot be probed; someone who sees it and
+    may not do ``action`` still hears why (Forbidden, 403)."""
+    try:
+        require(session, user, action, project_id)
+    except Forbidden:
+        hide_unseen_project(session, user, project_id)
+        raise
 
 
 def package_row(session: Session, package_id: int, viewer: User | None = None) -> WorkPackage:
@@ -124,8 +146,13 @@ def item_row(session: Session, project_id: int, item_id: int,
     item = session.get(Item, item_id)
     if item is None or item.project_id != project_id or (
             viewer is not None and not sees_project(session, viewer, project_id)):
-        raise NotFound(f"no item {item_id} in project {project_id}", item_id=item_id)
+        raise missing_item(project_id, item_id)
     return item
+
+
+def missing_item(project_id: int, item_id: int) -> NotFound:
+    """What :func:`item_row` raises for an item the project does not have."""
+    return NotFound(f"no item {item_id} in project {project_id}", item_id=item_id)
 
 
 def list_items(
@@ -214,10 +241,11 @@ def _holds_task(session: Session, user_id: int, task_id: int) -> bool:
 
 def require_task_view(session: Session, user: User, task: Task) -> None:
     """Whoever holds the task (with the stage's role), or anyone who may view the project;
-    never someone below the item's sensitivity level. A task of a project ``user`` may not see
+    never someone below the item's sensitivity level (the task answers as a missing one). A task of a project ``user`` may not see
     answers as a missing one (:func:`hide_unseen`)."""
     hide_unseen(session, user, task.project_id, "task", task.id, task_id=task.id)
-    require_item_cleared(session, user, task.item_id)
+    require_item_cleared(session, user, task.item_id,
+                         lambda: not_found("task", task.id, task_id=task.id))
     if _holds_task(session, user.id, task.id):
         require(session, user, _STAGE_ACTION.get(task.stage, Action.VIEW_PROJECT), task.project_id)
         return
@@ -232,7 +260,7 @@ def require_item_view(session: Session, user: User, item: Item) -> None:
     more (as :func:`require_task_view`); never someone below the item's sensitivity level. An
     item of a project ``user`` may not see answers as a missing one (:func:`hide_unseen`)."""
     hide_unseen(session, user, item.project_id, "item", item.id, item_id=item.id)
-    require_item_cleared(session, user, item.id)
+    require_item_cleared(session, user, item.id)  # as a missing item
     if allowed(user.role, Action.VIEW_PROJECT):
         require(session, user, Action.VIEW_PROJECT, item.project_id)
         return

@@ -206,7 +206,8 @@ def next_task_endpoint(
     """The task you hold, or atomically claim the next open one (204 when none is left)."""
     read_claim_ahead(session, user, project_id, stage)  # one statement for what comes next
     require_project(session, project_id)  # 404 first
-    require(session, user, q.stage_action(stage), project_id)
+    # a project one may not see: 404 as a missing one (the hot lane skips the router's check)
+    q.require_seen(session, user, q.stage_action(stage), project_id)
     task = claim_next_task(session, user, project_id, stage)
     if task is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)

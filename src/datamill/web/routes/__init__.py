@@ -41,9 +41,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def mount_web(app: FastAPI) -> None:
     """Add the pages, their JSON endpoints and ``/static`` to ``app``; errors outside the API
     then answer HTML pages (call it after the API's problem handlers are installed)."""
+    from datamill.http_deps import HideUnseenProjects
     from datamill.web.errors import install_page_errors
 
     install_page_errors(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    for router in ROUTERS:  # a project one may not see answers as a missing one
+        app.include_router(router, dependencies=[HideUnseenProjects])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

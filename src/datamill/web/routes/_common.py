@@ -21,8 +21,13 @@ from sqlalchemy.orm import Session
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
-from datamill.core.errors import DatamillError, InvalidInput
-from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.core.errors import DatamillError, Forbidden, InvalidInput
+from datamill.http_deps import (
+    RuntimeDep,
+    SessionDep,
+    remember_caller,
+    unseen_project_refusal,
+)
 from datamill.modalities.problem_words import word_error, word_refusal
 from datamill.web.auth import NotSignedIn, WebSession, check_csrf, signed_in
 from datamill.web.check_text import (
@@ -115,6 +120,7 @@ def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> Si
     user, ws = signed_in(request, session, runtime.settings)
     manages = _managed_vendor(session, user)
     request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf, manages)
+    remember_caller(request, user)
     return SignedIn(user, ws, manages)
 
 
@@ -309,6 +315,8 @@ class HtmlRoute(APIRoute):
                 nxt = quote(target if request.method == "GET" else "/", safe="/")
                 return RedirectResponse(f"/login?next={nxt}", status_code=303)
             except DatamillError as exc:
+                if isinstance(exc, Forbidden):  # a project one may not see: as a missing one
+                    exc = unseen_project_refusal(request) or exc
                 log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
                 return error_page(request, exc.status, exc.message, exc.code, error=exc)
             except (OverflowError, DataError):  # an id beyond what the database holds

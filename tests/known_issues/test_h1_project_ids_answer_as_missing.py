@@ -1,0 +1,292 @@
+"""Probing for project ids: a project one may not see answers as a project never created.
+
+Every route that names a project in its path (``{project_id}``) answered a non-member 403 for a
+project that exists and 404 for one that does not, so anyone signed in could list which
+project ids exist (and, for a project classified above their clearance, that it does). The
+workforce package routes (hand a package to a vendor, take it back, assign it to a worker)
+did the same for packages of projects the caller may not see. Now a refusal on a project the
+caller may not see (no member of it, or not cleared for it: ``access.sees_project``) is the
+very 404 of a missing id; someone who sees the project and may not do the thing still hears
+403 (a member annotator asked to manage it).
+
+The tests count *leaking pairs*: (caller, route) whose answer for the foreign id differs from
+the answer for an id never given out, after the asked id is made neutral. Routes are taken
+from the app itself, so a new project route is probed without being listed here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, APIRouter
+from fastapi.testclient import TestClient
+
+from datamill.api.routers import ROUTERS as API_ROUTERS
+from datamill.compliance.classification import set_classification
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member, create_user
+from datamill.production.models import Item, WorkPackage
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.web.routes import ROUTERS as WEB_ROUTERS
+from datamill.workforce.assignment import hand_package_to_vendor
+from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+from tests._api import API, login
+from tests.known_issues._web import csrf_of, visible_text_nodes, web_login
+from tests.known_issues.test_issue8_s2_permission_matrix import BODIES
+
+SPEC = {
+    "name": "elsewhere",
+    "modality": "speech.asr",
+    "language": "en-US",
+    "project_type": "product_development",
+    "stages": ["annotate", "review"],
+    "package_size": 2,
+    "sampling": {"inspection_level": "II", "aql": 2.5},
+    "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
+    "requirements": {},
+}
+MISSING = 987_654_321  # never given out
+#: callers of every kind that is not shown every project (role, or a vendor's manager)
+PROBERS = {"ann1": None, "rev": None, "insp": None, "pm": None, "vw": "vendor_worker",
+           "cust": "customer", "fin": "finance", "proc": "procurement", "vm": "vendor_manager"}
+#: the workforce package routes (the package of a project the caller may not see)
+PACKAGE_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "/packages/{package}/vendor", {"vendor_id": "{vendor}"}),
+    ("DELETE", "/packages/{package}/vendor", None),
+    ("POST", "/packages/{package}/worker", {"worker_id": "{worker}"}),
+    ("POST", "/packages/{package}/assign", {"username": "ann1"}),
+]
+#: who sees a project they are no member of, by design, unless it is classified above them:
+#: a registered worker (here the vendor's manager) is a candidate for any project's
+#: qualification test; the business side reads any project's qualification attempts
+CANDIDATE = {("vm", m, p) for m, p in [
+    ("GET", "/projects/{project_id}/qualification-test"),
+    ("GET", "/projects/{project_id}/qualification-test/questions"),
+    ("GET", "/projects/{project_id}/qualification-test/questions/{item_id}/media"),
+    ("POST", "/projects/{project_id}/qualification-test/attempts"),
+    ("GET", "/projects/{project_id}/qualification-test/attempts"),
+]} | {(n, "GET", "/projects/{project_id}/qualification-test/attempts") for n in ("pm", "proc")}
+#: forms of the web pages' project routes (beside the CSRF token)
+WEB_FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/projects/{project_id}/next"): {"stage": "annotate"},
+    ("POST", "/projects/{project_id}/packages"): {"stage": "annotate"},
+    ("POST", "/projects/{project_id}/subjects/reset-demographics"): {"subject_id": "s-1"},
+    ("POST", "/workforce/projects/{project_id}/golden/rate"): {"rate": "0.1"},
+    ("POST", "/workforce/projects/{project_id}/golden/test"): {"answers": "{}",
+                                                              "threshold": "0.5"},
+    ("POST", "/workforce/projects/{project_id}/golden/grant"): {"worker_id": "1"},
+    ("POST", "/workforce/projects/{project_id}/golden/required"): {"required": "on"},
+}
+
+
+@pytest.fixture(params=["not a member", "member, not cleared"])
+def world(request: pytest.FixtureRequest, runtime: Runtime,
+          users: dict[str, User]) -> dict[str, int]:
+    """A project the probers may not see (no members of it, or members of a project
+    classified ``secret``, their clearance internal), with an item and a package; a vendor
+    ``acme`` managed by ``vm`` with a worker."""
+    with runtime.session() as s:
+        admin = users["admin"]
+        people = {name: users[name] if role is None else create_user(s, name, "password1", role)
+                  for name, role in PROBERS.items()}
+        vendor = create_vendor(s, admin, name="acme", kind="studio", fee_rate="0.1",
+                               agreement_no="FA-1")
+        set_vendor_qualified(s, admin, vendor.id, True, "assessed")
+        register_worker(s, admin, people["vm"], vendor_id=vendor.id, is_manager=True)
+        wkr = create_user(s, "wkr", "password1", "annotator")
+        worker = register_worker(s, admin, wkr, vendor_id=vendor.id, languages=["en-US"])
+        pid = create_project(s, SPEC, actor_id=admin.id).id
+        item = None
+        while item is None or item.id == pid:  # the probed id and the project's differ
+            item = Item(project_id=pid, external_id=f"u{item.id if item else 0}",
+                        sha256="0" * 64, filename="u1.wav", size_bytes=1, status="ready",
+                        owner="customer")
+            s.add(item)
+            s.flush()
+        package = WorkPackage(project_id=pid, stage="annotate", name="p1")
+        handed = WorkPackage(project_id=pid, stage="annotate", name="p2")
+        s.add_all([package, handed])
+        s.flush()
+        hand_package_to_vendor(s, admin, handed.id, vendor.id)
+        if request.param == "member, not cleared":
+            for person in people.values():
+                add_member(s, pid, person, None)
+            set_classification(s, admin, pid, "secret")
+        return {"project": pid, "item": item.id, "package": package.id, "handed": handed.id,
+                "vendor": vendor.id, "worker": worker.id, "user": wkr.id,
+                "classified": request.param != "not a member"}
+
+
+@pytest.fixture
+def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+def _fill(value: Any, w: dict[str, int]) -> Any:
+    if isinstance(value, dict):
+        return {_fill(k, w): _fill(v, w) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, w) for v in value]
+    if isinstance(value, str) and re.fullmatch(r"\{\w+\}", value) and value[1:-1] in w:
+        got = w[value[1:-1]]
+        return str(got) if value == "{item}" else got
+    return value
+
+
+def _normal(text: str, ident: int) -> str:
+    """The answer with the asked id, error ids and the request path made neutral."""
+    text = re.sub(r"\b[0-9a-f]{32}\b", "<error-id>", text)
+    return re.sub(rf"\b{ident}\b", "<id>", text)
+
+
+def _project_url(path: str, w: dict[str, Any], ident: int) -> str:
+    path = path.replace("{project_id}", str(ident)).replace("{item_id}", str(w["item"]))
+    return re.sub(r"\{\w+\}", "1", path)  # any other id: one the caller cannot see either
+
+
+def _api_answer(client: TestClient, headers: dict[str, str], method: str, url: str,
+                body: Any, ident: int) -> tuple[int, str]:
+    r = client.request(method, url, json=body, headers=headers)
+    try:
+        got = r.json()
+    except ValueError:
+        return r.status_code, _normal(r.text, ident)
+    if isinstance(got, dict):
+        got.pop("instance", None)
+    return r.status_code, _normal(json.dumps(got, sort_keys=True), ident)
+
+
+def _api_project_routes() -> list[tuple[str, str, Any]]:
+    """Every API route naming a production project in its path (a ledger project's id, under
+    ``/ledger/projects``, names the books and follows the ledger's reader rule)."""
+    out = []
+    for route in _routes(API_ROUTERS):
+        path = route.path
+        if "{project_id}" in path and not path.startswith("/ledger/"):
+            out += [(m, path, _body(m, path)) for m in sorted(route.methods or ())]
+    return out
+
+
+def _routes(routers: tuple[APIRouter, ...]) -> list[APIRoute]:
+    return [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+
+
+def _body(method: str, path: str) -> Any:
+    return BODIES.get((method.lower(), path))
+
+
+def api_leaks(client: TestClient, w: dict[str, Any]) -> list[tuple[str, str, str, Any, Any]]:
+    """Every (caller, method, route) whose foreign answer differs from the missing one."""
+    leaks = []
+    for name in PROBERS:
+        headers = login(client, name)
+        for method, path, body in _api_project_routes():
+            foreign_url = API + _project_url(path, w, w["project"])
+            missing_url = API + _project_url(path, w, MISSING)
+            filled = _fill(body, w)
+            foreign = _api_answer(client, headers, method, foreign_url, filled, w["project"])
+            missing = _api_answer(client, headers, method, missing_url, filled, MISSING)
+            if foreign != missing and (w["classified"] or (name, method, path) not in CANDIDATE):
+                leaks.append((name, method, path, foreign, missing))
+        packages = ["package", "handed"] if w["classified"] else ["package"]
+        for method, path, body in PACKAGE_ROUTES:
+            for key in packages:
+                url = API + path.replace("{package}", "{}")
+                filled = _fill(body, w)
+                foreign = _api_answer(client, headers, method, url.format(w[key]), filled,
+                                      w[key])
+                missing = _api_answer(client, headers, method, url.format(MISSING), filled,
+                                      MISSING)
+                if foreign != missing:
+                    leaks.append((name, method, path, foreign, missing))
+    return leaks
+
+
+def _summary(leaks: list[tuple[str, str, str, Any, Any]]) -> str:
+    """``N leaking pairs`` and each as ``caller METHOD path foreign-status/missing-status``."""
+    lines = [f"{n} {m} {p} {f[0]}/{x[0]}" for n, m, p, f, x in leaks]
+    return f"{len(leaks)} leaking pairs:\n" + "\n".join(lines) + f"\nfirst: {leaks[0]}"
+
+
+def test_api_answers_an_unseen_project_as_a_missing_one(
+    client: TestClient, world: dict[str, Any]
+) -> None:
+    routes = _api_project_routes()
+    assert len(routes) > 50, routes  # the app's project routes were found  # noqa: PLR2004
+    leaks = api_leaks(client, world)
+    assert not leaks, _summary(leaks)
+
+
+def _web_project_routes() -> list[tuple[str, str]]:
+    return [(m, route.path) for route in _routes(WEB_ROUTERS) if "{project_id}" in route.path
+            for m in sorted(route.methods or ()) if m in ("GET", "POST")]
+
+
+def _web_answer(client: TestClient, csrf: str, method: str, url: str,
+                form: dict[str, str] | None, ident: int) -> tuple[int, str]:
+    if method == "GET":
+        r = client.get(url, follow_redirects=False)
+    else:
+        r = client.post(url, data={**(form or {}), "csrf_token": csrf}, follow_redirects=False,
+                        headers={"X-CSRF-Token": csrf})
+    if r.headers.get("content-type", "").startswith("text/html"):
+        text = " | ".join(visible_text_nodes(r.text))
+    else:
+        text = r.text
+    return r.status_code, _normal(text + " -> " + r.headers.get("location", ""), ident)
+
+
+def web_leaks(client: TestClient, w: dict[str, Any]) -> list[tuple[str, str, str, Any, Any]]:
+    leaks = []
+    for name in PROBERS:
+        client.cookies.clear()
+        web_login(client, name)
+        csrf = csrf_of(client)
+        for method, path in _web_project_routes():
+            form = WEB_FORMS.get((method, path))
+            foreign = _web_answer(client, csrf, method, _project_url(path, w, w["project"]),
+                                  form, w["project"])
+            missing = _web_answer(client, csrf, method, _project_url(path, w, MISSING), form,
+                                  MISSING)
+            if foreign != missing:
+                leaks.append((name, method, path, foreign, missing))
+        for key in ["package", "handed"] if w["classified"] else ["package"]:
+            url = "/packages/{}/assign"
+            form = {"user_id": "1"}
+            foreign = _web_answer(client, csrf, "POST", url.format(w[key]), form, w[key])
+            missing = _web_answer(client, csrf, "POST", url.format(MISSING), form, MISSING)
+            if foreign != missing:
+                leaks.append((name, "POST", "/packages/{package_id}/assign", foreign, missing))
+    return leaks
+
+
+def test_web_answers_an_unseen_project_as_a_missing_one(
+    client: TestClient, world: dict[str, Any]
+) -> None:
+    assert len(_web_project_routes()) >= 15  # noqa: PLR2004
+    leaks = web_leaks(client, world)
+    assert not leaks, _summary(leaks)
+
+
+def test_a_member_still_hears_403(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Seeing the project, an annotator asked to manage it, or to read its dashboard, is
+    refused (403, saying why), not told it is missing; the web page likewise."""
+    with runtime.session() as s:
+        pid = create_project(s, SPEC, actor_id=users["admin"].id).id
+        add_member(s, pid, users["ann1"], None)
+    ann = login(client, "ann1")
+    r = client.patch(f"{API}/projects/{pid}/spec", json={"description": "x"}, headers=ann)
+    assert r.status_code == 403, r.text
+    r = client.get(f"{API}/projects/{pid}/dashboard", headers=ann)
+    assert r.status_code == 403, r.text
+    web_login(client, "ann1")
+    assert client.get(f"/projects/{pid}").status_code == 403
