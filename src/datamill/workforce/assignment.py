@@ -8,19 +8,22 @@ distributes only packages handed to their own vendor, and only to their own work
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.access import sees_project
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import add_member, require_active
-from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import Lookup, get_row
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.projects import project_spec_lookup
@@ -74,6 +77,38 @@ class Candidate:
 def _package(session: Session, package_id: int) -> WorkPackage:
     pkg = get_or_raise(session, WorkPackage, package_id, "work package", package_id=package_id)
     return pkg
+
+
+def _sees_package(session: Session, actor: User, pkg: WorkPackage) -> bool:
+    """Whether ``actor`` may know the package exists: whoever sees its project
+    (:func:`~datamill.compliance.access.sees_project`), and the manager of the vendor it is
+    handed to (the hand-off shows it to them), if cleared for the project."""
+    if sees_project(session, actor, pkg.project_id):
+        return True
+    mine = managed_vendor_id(session, actor)
+    return mine is not None and pkg.vendor_id == mine and pkg.project_id not in \
+        hidden_project_ids(session, actor)
+
+
+def _seen_package(session: Session, actor: User, package_id: int) -> WorkPackage:
+    """The package, or the NotFound of a missing one when ``actor`` may not see it
+    (:func:`_sees_package`): for the writes, which only those who see it may make."""
+    pkg = _package(session, package_id)
+    if not _sees_package(session, actor, pkg):
+        raise not_found("work package", package_id, package_id=package_id)
+    return pkg
+
+
+@contextmanager
+def _hidden_unless_seen(session: Session, actor: User, pkg: WorkPackage) -> Iterator[None]:
+    """A refusal on a package ``actor`` may not see (:func:`_sees_package`) answers as a
+    missing package, word for word (no probing for ids); one they see keeps its 403."""
+    try:
+        yield
+    except Forbidden:
+        if not _sees_package(session, actor, pkg):
+            raise not_found("work package", pkg.id, package_id=pkg.id) from None
+        raise
 
 
 def _language_ok(worker_langs: list[str], need: str) -> bool:
@@ -177,11 +212,13 @@ def rank_workers(session: Session, actor: User, package_id: int) -> list[Candida
         select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)
     ).first()
     q = select(Worker).where(Worker.is_manager.is_(False))
-    if handoff is not None:
-        require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}")
-        q = q.where(Worker.vendor_id == handoff.vendor_id)
-    else:
-        require_business(actor, "rank workers for a package not handed to a vendor", read=True)
+    with _hidden_unless_seen(session, actor, pkg):
+        if handoff is not None:
+            require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}")
+            q = q.where(Worker.vendor_id == handoff.vendor_id)
+        else:
+            require_business(actor, "rank workers for a package not handed to a vendor",
+                             read=True)
     out = []
     for w in session.scalars(q.order_by(Worker.id)):
         user = session.get(User, w.user_id)
@@ -265,7 +302,7 @@ def take_back_package(
     """Take a package back from the vendor it was handed to (whether or not the vendor still
     qualifies): its open tasks are released from the vendor's people and it is in-house work
     again, to assign, hand to another vendor or leave to the in-house pool. Audited."""
-    pkg = _package(session, package_id)
+    pkg = _seen_package(session, actor, package_id)
     require_project_business(session, actor, pkg.project_id, "take packages back from vendors")
     handoff = _handoff(session, pkg)
     if handoff is None:
@@ -280,7 +317,7 @@ def hand_package_to_vendor(
 
     A package already handed to a vendor that is off the qualified list (or, with ``move``,
     any other vendor) is taken back from it first (:func:`take_back_package`)."""
-    pkg = _package(session, package_id)
+    pkg = _seen_package(session, actor, package_id)
     require_project_business(session, actor, pkg.project_id, "hand its packages to vendors")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
@@ -340,7 +377,7 @@ def assign_package_to_worker(
     session: Session, actor: User, package_id: int, worker_id: int
 ) -> PackageOut:
     """Assign a package to a worker after the vendor wall, skill and qualification checks."""
-    pkg = _package(session, package_id)
+    pkg = _seen_package(session, actor, package_id)
     handoff = session.scalars(
         select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)
     ).first()

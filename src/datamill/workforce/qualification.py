@@ -41,11 +41,13 @@ from sqlalchemy import Table, bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from datamill.compliance.access import hide_unseen_project
 from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import remember
 from datamill.modalities.base import score_in
 from datamill.modalities.registry import get_modality
@@ -132,6 +134,16 @@ class AttemptResult:
 
 def _project(session: Session, project_id: int) -> Project:
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
+    return project
+
+
+def _visible_project(session: Session, viewer: User, project_id: int) -> Project:
+    """The project, as missing (word for word) when classified above ``viewer``'s clearance:
+    a registered worker is a candidate for any project's test, and the business reads any
+    project's attempts, but none of a project they are not cleared for (no probing)."""
+    project = _project(session, project_id)
+    if project_id in hidden_project_ids(session, viewer):
+        raise not_found("project", project_id, project_id=project_id)
     return project
 
 
@@ -436,7 +448,10 @@ def get_qualification_test(
 
     With ``viewer`` (a face's caller), only for those who may see its questions: a registered
     worker or the project's business side (a customer or an outsider is refused)."""
-    _project(session, project_id)
+    if viewer is None:
+        _project(session, project_id)
+    else:
+        _visible_project(session, viewer, project_id)
     if viewer is not None and find_worker_of_user(session, viewer.id) is None:
         require_project_manager(session, viewer, project_id, "see the qualification test")
     test = _test(session, project_id)
@@ -467,16 +482,19 @@ def question_item(session: Session, user: User, project_id: int, item_id: int) -
     asked = test is not None and session.scalar(select(exists().where(
         GoldenTask.test_id == test.id, GoldenTask.item_id == item_id,
         GoldenTask.retired.is_(False)))) is True
+    def no_question() -> NotFound:
+        return NotFound(f"item {item_id} is no question of project {project_id}'s "
+                        "qualification test", project_id=project_id, item_id=item_id)
+
     if not asked:
-        raise NotFound(f"item {item_id} is no question of project {project_id}'s "
-                       "qualification test", project_id=project_id, item_id=item_id)
-    require_item_cleared(session, user, item_id)
+        raise no_question()
+    require_item_cleared(session, user, item_id, no_question)
     return get_or_raise(session, Item, item_id, "item", item_id=item_id)
 
 
 def _require_candidate(session: Session, user: User, project_id: int) -> None:
     """A registered worker (who takes the test) or the project's business side."""
-    _project(session, project_id)
+    _visible_project(session, user, project_id)
     if find_worker_of_user(session, user.id) is None:
         try:
             require_project_manager(session, user, project_id, "see the qualification test")
@@ -533,7 +551,9 @@ def take_qualification_test(
     session: Session, user: User, project_id: int, answers: Mapping[int, str]
 ) -> AttemptOut:
     """Score a worker's answers to every golden task; the attempt is recorded pass or fail."""
-    project = _project(session, project_id)
+    project = _visible_project(session, user, project_id)
+    if find_worker_of_user(session, user.id) is None:  # no candidate: tell nothing of it
+        hide_unseen_project(session, user, project_id)
     test = _test(session, project_id)
     if test is None:
         raise NotFound(f"project {project_id} has no qualification test")
@@ -610,7 +630,7 @@ def list_attempts(
 ) -> list[AttemptResult]:
     """Qualification attempts on a project's test, oldest first: a worker sees their own, a
     vendor manager their vendor's workers', the business (and auditors) everyone's."""
-    _project(session, project_id)
+    _visible_project(session, actor, project_id)
     scope = _attempt_scope(session, actor, worker_id)
     test = _test(session, project_id)
     if test is None:
