@@ -54,9 +54,9 @@ def test_items_above_ones_clearance_are_never_claimed(
         assert got.status_code == 200, got.text
         assert client.put(f"/api/v1/security/items/{items[1]}/classification",
                           json={"level": "secret"}, headers=tok["ann1"]).status_code == 403
-        # ann1 (clearance internal) may not play the secret item's audio
+        # ann1 (clearance internal) may not play the secret item's audio: as a missing item
         audio = client.get(f"/api/v1/projects/{pid}/items/{items[0]}/audio", headers=tok["ann1"])
-        assert audio.status_code == 403, audio.text
+        assert audio.status_code == 404, audio.text
     with runtime.session() as s:
         create_packages(s, pid, "annotate")
     claimed: list[int] = []

@@ -6,12 +6,13 @@ office (``MANAGE_DATA_SECURITY``) classifies items. Items may be classified *abo
 — that is the point: a project's clearance gate (``classification.clearance_guard``) already
 keeps everyone below the project's level out of the whole project, so an item at or below the
 project's level could hide nothing from anyone. People whose clearance is below an item's
-level never claim it (the claim skips it: :func:`hidden_item_ids`), and reads of it are
-refused (:func:`require_item_cleared`).
+level never claim it (the claim skips it: :func:`hidden_item_ids`), and reads of it answer as
+for an item never given out (:func:`require_item_cleared`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exists, select
@@ -30,8 +31,8 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ItemClassification
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput
-from datamill.db.lookup import get_or_raise
+from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import Lookup, recall
 
 __all__ = [
@@ -171,15 +172,18 @@ def hidden_item_ids(session: Session, user: User, project_id: int) -> set[int]:
     return set(session.scalars(_HIDDEN, {"p_project": project_id, "p_levels": above}))
 
 
-def require_item_cleared(session: Session, user: User, item_id: int) -> None:
-    """Forbidden when ``item_id`` is classified above ``user``'s clearance."""
+def require_item_cleared(session: Session, user: User, item_id: int,
+                         missing: Callable[[], NotFound] | None = None) -> None:
+    """When ``item_id`` is classified above ``user``'s clearance, the NotFound the caller
+    raises for a missing object (``missing()``; by default that of a missing item,
+    :func:`~datamill.db.lookup.not_found`): an item one may not see answers as one never
+    given out, as a project one may not see does (no probing for what is classified)."""
     row = session.get(ItemClassification, item_id)
     if row is None:
         return
     own = user_clearance(session, user.id)
     if LEVELS.index(row.level) > LEVELS.index(own):
-        raise Forbidden(f"{user.username!r} (clearance {own!r}) is not cleared for item "
-                        f"{item_id}, classified {row.level!r}", item_id=item_id)
+        raise missing() if missing is not None else not_found("item", item_id, item_id=item_id)
 
 
 def classified_items(session: Session, project_ids: list[int] | None,

@@ -246,11 +246,13 @@ def _open_sample(
     session: Session, inspection_id: int, item_id: int, inspector: User | None
 ) -> tuple[InspectionSample, Project]:
     """The sampled item of an open inspection, with its project (NotFound, Conflict; with
-    ``inspector``, Forbidden when the item is classified above their clearance)."""
+    ``inspector``, the NotFound of an item not sampled when it is classified above their
+    clearance)."""
     if inspector is not None:
         from datamill.compliance.item_sensitivity import require_item_cleared
 
-        require_item_cleared(session, inspector, item_id)
+        require_item_cleared(session, inspector, item_id, lambda: NotFound(
+            f"item {item_id} is not in the sample of inspection {inspection_id}"))
     sample = session.scalars(
         select(InspectionSample).where(
             InspectionSample.inspection_id == inspection_id, InspectionSample.item_id == item_id

@@ -259,9 +259,10 @@ def list_items_endpoint(
 
 @router.get("/{project_id}/items/{item_id}")
 def get_item_endpoint(project_id: Id, item_id: Id, session: SessionDep, user: Viewer) -> ItemOut:
-    """One item (403 when it is classified above the caller's clearance)."""
+    """One item (404, as a missing one, when it is classified above the caller's
+    clearance)."""
     item = q.item_row(session, project_id, item_id)
-    require_item_cleared(session, user, item.id)
+    require_item_cleared(session, user, item.id, lambda: q.missing_item(project_id, item_id))
     return ItemOut.model_validate(item)
 
 
@@ -269,10 +270,10 @@ def get_item_endpoint(project_id: Id, item_id: Id, session: SessionDep, user: Vi
 def item_annotations_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, user: Viewer
 ) -> list[AnnotationOut]:
-    """Every version of the item's annotation, oldest first (403 when the item is classified
-    above the caller's clearance)."""
+    """Every version of the item's annotation, oldest first (404, as a missing item, when it
+    is classified above the caller's clearance)."""
     q.item_row(session, project_id, item_id)
-    require_item_cleared(session, user, item_id)
+    require_item_cleared(session, user, item_id, lambda: q.missing_item(project_id, item_id))
     return list_annotations(session, item_id)
 
 
