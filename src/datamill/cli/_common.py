@@ -174,10 +174,12 @@ def fresh_output(path: Path | None, force: bool, option: str) -> None:
 
 
 def acting_user(session: Any, username: str, action: Any = None, *,
-                project_id: int | None = None) -> Any:
+                project_id: int | None = None, project_ref: str | int | None = None) -> Any:
     """The user a CLI write acts for (``--as NAME``): they must exist and, given ``action``,
     be allowed it by :func:`datamill.compliance.permissions.authorize` (on ``project_id``:
-    membership and clearance), exactly as the API checks its caller."""
+    membership and clearance), exactly as the API checks its caller. ``project_ref``: what
+    the person typed to name that project (an id or a name); then a refusal on a project they
+    may not see answers as a project never created, as the API's 404 does (no probing)."""
     from datamill.compliance.permissions import authorize
     from datamill.compliance.users import get_user
     from datamill.core.errors import Forbidden
@@ -186,7 +188,16 @@ def acting_user(session: Any, username: str, action: Any = None, *,
     if not user.is_active:
         raise Forbidden(f"{username!r} is deactivated")
     if action is not None:
-        authorize(session, user, action, project_id=project_id)
+        try:
+            authorize(session, user, action, project_id=project_id)
+        except Forbidden:
+            if project_ref is not None and project_id is not None:
+                from datamill.compliance.access import sees_project
+                from datamill.production.projects import missing_project
+
+                if not sees_project(session, user, project_id):
+                    raise missing_project(project_ref) from None
+            raise
     return user
 
 

@@ -76,7 +76,7 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
 
     with get_runtime().session() as s:
         pid = _pid(s, project)
-        acting_user(s, as_user, Action.VIEW_PROJECT, project_id=pid)  # as the API checks
+        acting_user(s, as_user, Action.VIEW_PROJECT, project_id=pid, project_ref=project)  # as the API checks
         result = quota_progress(s, pid)
 
     def render(r: dict[str, Any]) -> None:

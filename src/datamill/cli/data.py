@@ -101,7 +101,7 @@ def import_cmd(
             if project is None or source is None:
                 raise InvalidInput("give a project and a source, or --resume <import id>")
             p = find_project(s, project)
-            actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+            actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
             if fmt is not None:
                 if in_place:
                     raise InvalidInput("a pre-labelled import copies its files; drop --in-place")
@@ -182,7 +182,7 @@ def check_cmd(
     rt = get_runtime()
     with rt.session() as s:
         p = find_project(s, project)
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         todo = project_stats(s, p.id)["by_status"].get("imported", 0)
         with progress_bar("checking", todo or None) as advance:
             summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers,
@@ -217,7 +217,7 @@ def preannotate_cmd(
     rt = get_runtime()
     with rt.session() as s:
         p = find_project(s, project)
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         todo = project_stats(s, p.id)["by_status"].get("passed", 0)
         with progress_bar("pre-annotating", todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers,
@@ -246,7 +246,7 @@ def items_cmd(
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
         rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0)
     from datamill.modalities.registry import get_modality
 

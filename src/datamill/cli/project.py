@@ -176,7 +176,7 @@ def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt =
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         add_member(s, p.id, get_user(s, username), actor_id=actor.id)
     emit({"project": p.name, "username": username}, as_json,
          lambda v: out.print(f"{v['username']} is a member of {v['project']}"))
@@ -206,7 +206,7 @@ def set_spec_cmd(
         patch = merge_patch(patch, _dotted(change))
     with get_runtime().session() as s:
         p = find_project(s, project)
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         updated = update_spec(s, p.id, patch, actor_id=actor.id)
     emit(updated, as_json, lambda v: out.print(styled(
         "updated the spec of project ", (v.name, "bold"), f" ({v.id})")))

@@ -73,7 +73,7 @@ def set_cmd(
         raise InvalidInput(f"{file}: not a speaker list: {err}", field="file") from err
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         rows = _dump(set_speakers(s, actor, pid, speakers))
     emit(rows, as_json, _render)
 
@@ -123,7 +123,7 @@ def add_cmd(
         raise InvalidInput(f"not a valid speaker: {_problems(err)}", field="code") from err
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         rows = _dump(add_speaker(s, actor, pid, speaker))
     emit(rows, as_json, _render)
 
@@ -142,6 +142,6 @@ def remove_cmd(
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         rows = _dump(remove_speaker(s, actor, pid, code))
     emit(rows, as_json, _render)

@@ -65,7 +65,7 @@ def calibrate_cmd(
     rt = get_runtime()
     with rt.session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         v = calibrate_prompt_check(s, rt.blobs, actor, pid, clips,
                                    max_false_reject=max_false_reject, min_catch=min_catch,
                                    reject_margin=reject_margin, folder=labels.parent)
@@ -103,7 +103,7 @@ def listen_next_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> Non
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.ANNOTATE, project_id=pid)
+        actor = acting_user(s, user, Action.ANNOTATE, project_id=pid, project_ref=project)
         v = claim_listen_task(s, actor, pid)
     if v is None:  # exit 10, like ``work next``
         raise NothingToDo("no clip is waiting for a listener", task=None)

@@ -78,7 +78,7 @@ def batch_cmd(project: str, user: AsUser, limit: int | None = None,
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         b = create_batch(s, pid, limit=limit, actor_id=actor.id)
     emit(b, as_json, lambda v: out.print(f"batch {v.id} ({v.name}) with {counted(v.items, 'item')}"))
 

@@ -48,7 +48,7 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         made = create_packages(s, pid, stage, actor_id=actor.id)
         unchecked = unchecked_items(s, pid)
         waiting = waiting_for_annotator(s, pid) if stage == "annotate" else None
@@ -75,7 +75,7 @@ def packages_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid, project_ref=project)
         rows = list_packages(s, pid)
         names = usernames(s)
 

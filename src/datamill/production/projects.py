@@ -28,6 +28,7 @@ __all__ = [
     "find_project",
     "get_project",
     "list_projects",
+    "missing_project",
     "project_lookup",
     "project_requirements",
     "project_spec",
@@ -130,8 +131,15 @@ def find_project(session: Session, ref: str | int) -> ProjectOut:
         return get_project(session, int(ref))
     row = session.scalars(select(Project).where(Project.name == ref)).first()
     if row is None:
-        raise NotFound(f"no project named {ref!r}", name=ref)
+        raise missing_project(ref)
     return ProjectOut.model_validate(row)
+
+
+def missing_project(ref: str | int) -> NotFound:
+    """What :func:`find_project` raises for ``ref`` (an id or a name) when no project has it."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return NotFound(f"no project with id {int(ref)}", project_id=int(ref))
+    return NotFound(f"no project named {ref!r}", name=ref)
 
 
 def list_projects(session: Session, ids: set[int] | None = None) -> list[ProjectOut]:

@@ -30,7 +30,7 @@ def test_a_pointcloud_project_from_the_command_line(tmp_path: Path) -> None:
     run(home, "user", "create", "nobody", "--role", "annotator", "--password", "password1",
         "--as", "root")
     proc = run(home, "data", "items", "cli-lidar", "--as", "nobody", "--json", ok=False)
-    assert proc.returncode == 6 and "error" in json.loads(proc.stdout)  # not a member
+    assert proc.returncode == 3 and "error" in json.loads(proc.stdout)  # not a member: as missing
     pre = json.loads(run(home, "data", "preannotate", "cli-lidar", "--as", "root",
                          "--workers", "1", "--json").stdout)
     assert pre["items"] == 6
