@@ -24,12 +24,16 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, APIRouter
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from datamill.api.routers import ROUTERS as API_ROUTERS
+from datamill.cli import _common
+from datamill.cli.main import app as cli_app
 from datamill.compliance.classification import set_classification
+from datamill.compliance.item_sensitivity import set_item_level
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
-from datamill.production.models import Item, WorkPackage
+from datamill.production.models import Item, Task, WorkPackage
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -290,3 +294,58 @@ def test_a_member_still_hears_403(
     assert r.status_code == 403, r.text
     web_login(client, "ann1")
     assert client.get(f"/projects/{pid}").status_code == 403
+
+
+def test_an_item_above_ones_clearance_answers_as_a_missing_one(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    """A member whose clearance is below an item's own classification got 403 naming the
+    level for the item, its annotations and its task; now the answer of an id never given out
+    (the task's, the item's), as for any object one may not see."""
+    with runtime.session() as s:
+        pid = create_project(s, SPEC, actor_id=users["admin"].id).id
+        add_member(s, pid, users["pm"], None)
+        item = None
+        while item is None or item.id == pid:  # the probed id and the project's differ
+            item = Item(project_id=pid, external_id=f"u{item.id if item else 0}",
+                        sha256="0" * 64, filename="u1.wav", size_bytes=1, status="ready",
+                        owner="customer")
+            s.add(item)
+            s.flush()
+        task = Task(project_id=pid, item_id=item.id, stage="annotate")
+        s.add(task)
+        s.flush()
+        set_item_level(s, users["admin"], item.id, "secret")
+        iid, tid = item.id, task.id
+    pm = login(client, "pm")
+    for path, ident in ((f"/projects/{pid}/items/{{}}", iid),
+                        (f"/projects/{pid}/items/{{}}/annotations", iid),
+                        ("/tasks/{}", tid), ("/tasks/{}/draft", tid)):
+        foreign = _api_answer(client, pm, "GET", API + path.format(ident), None, ident)
+        missing = _api_answer(client, pm, "GET", API + path.format(MISSING), None, MISSING)
+        assert foreign == missing, (path, foreign, missing)
+        assert foreign[0] == 404  # noqa: PLR2004
+
+
+def test_the_cli_answers_an_unseen_project_as_a_missing_one(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--as`` someone who may not see the project: exit 3 and the sentence of a project
+    never created (was exit 6, "not a member"), by id and by name; a member short of the
+    permission keeps exit 6."""
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    with runtime.session() as s:
+        pid = create_project(s, SPEC, actor_id=users["admin"].id).id
+    cli = CliRunner()
+
+    def answer(ref: str) -> tuple[int, str]:
+        r = cli.invoke(cli_app, ["data", "items", ref, "--as", "ann1", "--json"])
+        return r.exit_code, json.loads(r.stdout)["error"]["message"]
+
+    assert answer(str(pid)) == (3, f"no project with id {pid}")
+    assert answer(str(MISSING)) == (3, f"no project with id {MISSING}")
+    assert answer("elsewhere") == (3, "no project named 'elsewhere'")
+    assert answer("nowhere") == (3, "no project named 'nowhere'")
+    with runtime.session() as s:
+        add_member(s, pid, users["ann1"], None)
+    assert answer(str(pid))[0] == 6  # sees it, may not view it  # noqa: PLR2004
