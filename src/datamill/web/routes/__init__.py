@@ -45,6 +45,9 @@ def mount_web(app: FastAPI) -> None:
     from datamill.web.errors import install_page_errors
 
     install_page_errors(app)
-    for router in ROUTERS:  # a project one may not see answers as a missing one
-        app.include_router(router, dependencies=[HideUnseenProjects])
+    # a project one may not see answers as a missing one, except on its books' pages: they
+    # follow the books' reader rule, member or not, as the API's /ledger routes do
+    books = (ledger.router, budget_plan.router)
+    for router in ROUTERS:
+        app.include_router(router, dependencies=[] if router in books else [HideUnseenProjects])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
