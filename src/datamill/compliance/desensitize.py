@@ -310,6 +310,7 @@ def read_original_text(session: Session, user: User, item_id: int, field: str) -
         raise InvalidInput(f"field must be one of {', '.join(FIELDS)}", field="field")
     item = _item(session, item_id, user)
     require(session, user, Action.VIEW_PROJECT, item.project_id)
+    require_item_cleared(session, user, item.id)  # classified above them: as a missing item
     need = max(LEVELS.index(item_level(session, item.id, item.project_id)),
                LEVELS.index(ORIGINALS_LEVEL))
     have = user_clearance(session, user.id)
