@@ -146,7 +146,8 @@ def test_pm_defines_revises_sets_rate_and_reads_accuracy(world: World, ctx: Any)
     shot(page, "golden-qualification-pm-zh")
 
 
-def test_a_pm_outside_the_project_gets_403(world: World, ctx: Any) -> None:
+def test_a_pm_outside_the_project_gets_404(world: World, ctx: Any) -> None:
+    """A project one may not see answers as a missing one (no probing for project ids)."""
     page = sign_in(ctx, "pm2")
     resp = page.goto(f"/workforce/projects/{world.project}/golden")
-    assert resp is not None and resp.status == 403
+    assert resp is not None and resp.status == 404

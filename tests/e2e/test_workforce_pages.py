@@ -263,10 +263,16 @@ def test_another_vendors_manager_gets_403(world: World, ctx: Any) -> None:
     assert "mgr-b" in page.locator("[data-testid=error-message]").inner_text()
     shot(page, "workforce-403")
     # writes into vendor A are refused too, and change nothing
+    # vendor A's package, through their own vendor's form: it answers as a missing package
+    # (no probing for package ids of projects they may not see), and distributes nothing
+    own = f"/workforce/vendors/{ids['vendor_b']}/distribute"
+    foreign = ctx.request.post(own, form={"package_id": str(ids["pkg_a2"]),
+                                          "worker_id": str(ids["worker_b"]),
+                                          "csrf_token": csrf or ""})
+    assert foreign.status == 409, foreign.text()  # noqa: PLR2004 - the page's refusal
+    assert f"no work package with id {ids['pkg_a2']}" in foreign.text()
     for url, form in (
         (f"/workforce/vendors/{ids['vendor_a']}/distribute",
-         {"package_id": str(ids["pkg_a2"]), "worker_id": str(ids["worker_b"])}),
-        (f"/workforce/vendors/{ids['vendor_b']}/distribute",
          {"package_id": str(ids["pkg_a2"]), "worker_id": str(ids["worker_b"])}),
         (f"/workforce/sheets/{ids['sheet_a_paid']}/vendor-confirm", {}),
         (f"/workforce/sheets/{ids['sheet_a_paid']}/confirm", {}),
