@@ -25,13 +25,12 @@ from datamill.production.annotating import submit_annotation
 from datamill.production.drafts import draft_for, save_draft
 from datamill.production.models import Annotation, Draft, Item, Task, TaskAssignment
 from datamill.production.schemas import SegmentIn
-from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
 from tests.known_issues._web import csrf_of, web_login
 from tests.unit.ledger.races import Act, race
-from tests.unit.production.helpers import packaged_project
+from tests.unit.production.helpers import claimed_task, packaged_project
 
 
 def _seg(text: str) -> SegmentIn:
@@ -57,19 +56,12 @@ def _status_and_reason(err: Exception) -> str:
     return f"{getattr(err, 'status', '')} {details.get('reason_code', '')}".strip()
 
 
-def _claim(rt: Runtime, user: User, pid: int) -> int:
-    with rt.session() as s:
-        task = claim_next_task(s, s.merge(user), pid, "annotate")
-        assert task is not None
-        return task.id
-
-
 def test_draft_saves_racing_submits_never_outlive_the_submit(
     runtime: Runtime, users: dict[str, User]
 ) -> None:
     ann1, ann2 = users["ann1"], users["ann2"]
     pid = packaged_project(runtime, [ann1, ann2], 2)
-    fresh, drafted = _claim(runtime, ann1, pid), _claim(runtime, ann2, pid)
+    fresh, drafted = claimed_task(runtime, ann1, pid), claimed_task(runtime, ann2, pid)
     with runtime.session() as s:  # ann2 has a draft already (the saves below update it)
         save_draft(s, s.merge(ann2), drafted, [_seg("b one").model_dump()], base_version=0,
                    revision=1)
@@ -115,7 +107,7 @@ def test_a_draft_of_a_submitted_task_is_refused_with_its_code_and_not_stored(
     client: TestClient, runtime: Runtime, users: dict[str, User]
 ) -> None:
     pid = packaged_project(runtime, [users["ann1"]], 1)
-    task_id = _claim(runtime, users["ann1"], pid)
+    task_id = claimed_task(runtime, users["ann1"], pid)
     ann1 = login(client, "ann1")
     seg = _seg("done").model_dump()
     r = client.post(f"{API}/tasks/{task_id}/annotations", headers=ann1,

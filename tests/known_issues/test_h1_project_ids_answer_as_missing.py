@@ -41,21 +41,10 @@ from datamill.web.routes import ROUTERS as WEB_ROUTERS
 from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 from tests._api import API, login
-from tests.known_issues._web import csrf_of, visible_text_nodes, web_login
+from tests.known_issues._probe import MISSING, SPEC, api_answer, web_answer
+from tests.known_issues._web import csrf_of, web_login
 from tests.known_issues.test_issue8_s2_permission_matrix import BODIES
 
-SPEC = {
-    "name": "elsewhere",
-    "modality": "speech.asr",
-    "language": "en-US",
-    "project_type": "product_development",
-    "stages": ["annotate", "review"],
-    "package_size": 2,
-    "sampling": {"inspection_level": "II", "aql": 2.5},
-    "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-    "requirements": {},
-}
-MISSING = 987_654_321  # never given out
 #: callers of every kind that is not shown every project (role, or a vendor's manager)
 PROBERS = {"ann1": None, "rev": None, "insp": None, "pm": None, "vw": "vendor_worker",
            "cust": "customer", "fin": "finance", "proc": "procurement", "vm": "vendor_manager"}
@@ -144,27 +133,9 @@ def _fill(value: Any, w: dict[str, int]) -> Any:
     return value
 
 
-def _normal(text: str, ident: int) -> str:
-    """The answer with the asked id, error ids and the request path made neutral."""
-    text = re.sub(r"\b[0-9a-f]{32}\b", "<error-id>", text)
-    return re.sub(rf"\b{ident}\b", "<id>", text)
-
-
 def _project_url(path: str, w: dict[str, Any], ident: int) -> str:
     path = path.replace("{project_id}", str(ident)).replace("{item_id}", str(w["item"]))
     return re.sub(r"\{\w+\}", "1", path)  # any other id: one the caller cannot see either
-
-
-def _api_answer(client: TestClient, headers: dict[str, str], method: str, url: str,
-                body: Any, ident: int) -> tuple[int, str]:
-    r = client.request(method, url, json=body, headers=headers)
-    try:
-        got = r.json()
-    except ValueError:
-        return r.status_code, _normal(r.text, ident)
-    if isinstance(got, dict):
-        got.pop("instance", None)
-    return r.status_code, _normal(json.dumps(got, sort_keys=True), ident)
 
 
 def _api_project_routes() -> list[tuple[str, str, Any]]:
@@ -195,8 +166,8 @@ def api_leaks(client: TestClient, w: dict[str, Any]) -> list[tuple[str, str, str
             foreign_url = API + _project_url(path, w, w["project"])
             missing_url = API + _project_url(path, w, MISSING)
             filled = _fill(body, w)
-            foreign = _api_answer(client, headers, method, foreign_url, filled, w["project"])
-            missing = _api_answer(client, headers, method, missing_url, filled, MISSING)
+            foreign = api_answer(client, headers, method, foreign_url, filled, w["project"])
+            missing = api_answer(client, headers, method, missing_url, filled, MISSING)
             if foreign != missing and (w["classified"] or (name, method, path) not in CANDIDATE):
                 leaks.append((name, method, path, foreign, missing))
         packages = ["package", "handed"] if w["classified"] else ["package"]
@@ -204,9 +175,9 @@ def api_leaks(client: TestClient, w: dict[str, Any]) -> list[tuple[str, str, str
             for key in packages:
                 url = API + path.replace("{package}", "{}")
                 filled = _fill(body, w)
-                foreign = _api_answer(client, headers, method, url.format(w[key]), filled,
+                foreign = api_answer(client, headers, method, url.format(w[key]), filled,
                                       w[key])
-                missing = _api_answer(client, headers, method, url.format(MISSING), filled,
+                missing = api_answer(client, headers, method, url.format(MISSING), filled,
                                       MISSING)
                 if foreign != missing:
                     leaks.append((name, method, path, foreign, missing))
@@ -235,20 +206,6 @@ def _web_project_routes() -> list[tuple[str, str]]:
             for m in sorted(route.methods or ()) if m in ("GET", "POST")]
 
 
-def _web_answer(client: TestClient, csrf: str, method: str, url: str,
-                form: dict[str, str] | None, ident: int) -> tuple[int, str]:
-    if method == "GET":
-        r = client.get(url, follow_redirects=False)
-    else:
-        r = client.post(url, data={**(form or {}), "csrf_token": csrf}, follow_redirects=False,
-                        headers={"X-CSRF-Token": csrf})
-    if r.headers.get("content-type", "").startswith("text/html"):
-        text = " | ".join(visible_text_nodes(r.text))
-    else:
-        text = r.text
-    return r.status_code, _normal(text + " -> " + r.headers.get("location", ""), ident)
-
-
 def web_leaks(client: TestClient, w: dict[str, Any]) -> list[tuple[str, str, str, Any, Any]]:
     leaks = []
     for name in PROBERS:
@@ -257,17 +214,17 @@ def web_leaks(client: TestClient, w: dict[str, Any]) -> list[tuple[str, str, str
         csrf = csrf_of(client)
         for method, path in _web_project_routes():
             form = WEB_FORMS.get((method, path))
-            foreign = _web_answer(client, csrf, method, _project_url(path, w, w["project"]),
+            foreign = web_answer(client, csrf, method, _project_url(path, w, w["project"]),
                                   form, w["project"])
-            missing = _web_answer(client, csrf, method, _project_url(path, w, MISSING), form,
+            missing = web_answer(client, csrf, method, _project_url(path, w, MISSING), form,
                                   MISSING)
             if foreign != missing:
                 leaks.append((name, method, path, foreign, missing))
         for key in ["package", "handed"] if w["classified"] else ["package"]:
             url = "/packages/{}/assign"
             form = {"user_id": "1"}
-            foreign = _web_answer(client, csrf, "POST", url.format(w[key]), form, w[key])
-            missing = _web_answer(client, csrf, "POST", url.format(MISSING), form, MISSING)
+            foreign = web_answer(client, csrf, "POST", url.format(w[key]), form, w[key])
+            missing = web_answer(client, csrf, "POST", url.format(MISSING), form, MISSING)
             if foreign != missing:
                 leaks.append((name, "POST", "/packages/{package_id}/assign", foreign, missing))
     return leaks
@@ -323,8 +280,8 @@ def test_an_item_above_ones_clearance_answers_as_a_missing_one(
     for path, ident in ((f"/projects/{pid}/items/{{}}", iid),
                         (f"/projects/{pid}/items/{{}}/annotations", iid),
                         ("/tasks/{}", tid), ("/tasks/{}/draft", tid)):
-        foreign = _api_answer(client, pm, "GET", API + path.format(ident), None, ident)
-        missing = _api_answer(client, pm, "GET", API + path.format(MISSING), None, MISSING)
+        foreign = api_answer(client, pm, "GET", API + path.format(ident), None, ident)
+        missing = api_answer(client, pm, "GET", API + path.format(MISSING), None, MISSING)
         assert foreign == missing, (path, foreign, missing)
         assert foreign[0] == 404  # noqa: PLR2004
 

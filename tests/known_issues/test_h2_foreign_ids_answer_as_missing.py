@@ -11,7 +11,6 @@ the thing (an annotator of the project asked to review).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -35,20 +34,9 @@ from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.known_issues._web import csrf_of, visible_text_nodes, web_login
+from tests.known_issues._probe import MISSING, SPEC, api_answer, web_answer
+from tests.known_issues._web import csrf_of, web_login
 
-SPEC = {
-    "name": "elsewhere",
-    "modality": "speech.asr",
-    "language": "en-US",
-    "project_type": "product_development",
-    "stages": ["annotate", "review"],
-    "package_size": 2,
-    "sampling": {"inspection_level": "II", "aql": 2.5},
-    "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-    "requirements": {},
-}
-MISSING = 987_654_321  # never given out
 PROBERS = ("ann1", "rev", "insp", "pm", "vw")
 
 # (method, path, body): every API route that addresses one object of a project by its id
@@ -160,23 +148,10 @@ def _url(path: str, ids: dict[str, int], missing: bool) -> tuple[str, int]:
     return path.replace("{" + names[-1] + "}", str(ident)), ident
 
 
-def _normal(text: str, ident: int) -> str:
-    """The answer with the asked id, error ids and the request path made neutral."""
-    text = re.sub(r"\b[0-9a-f]{32}\b", "<error-id>", text)
-    return re.sub(rf"\b{ident}\b", "<id>", text)
-
-
 def _api_answer(client: TestClient, headers: dict[str, str], method: str, path: str,
                 body: Any, ids: dict[str, int], missing: bool) -> tuple[int, str]:
     url, ident = _url(path, ids, missing)
-    r = client.request(method, API + url, json=body, headers=headers)
-    try:
-        got = r.json()
-    except ValueError:
-        return r.status_code, _normal(r.text, ident)
-    if isinstance(got, dict):
-        got.pop("instance", None)
-    return r.status_code, _normal(json.dumps(got, sort_keys=True), ident)
+    return api_answer(client, headers, method, API + url, body, ident)
 
 
 def test_api_answers_a_foreign_id_as_a_missing_one(
@@ -196,16 +171,7 @@ def test_api_answers_a_foreign_id_as_a_missing_one(
 def _web_answer(client: TestClient, csrf: str, method: str, path: str,
                 form: dict[str, Any] | None, ids: dict[str, int], missing: bool) -> tuple[int, str]:
     url, ident = _url(path, ids, missing)
-    if method == "GET":
-        r = client.get(url, follow_redirects=False)
-    else:
-        r = client.post(url, data={**(form or {}), "csrf_token": csrf}, follow_redirects=False,
-                        headers={"X-CSRF-Token": csrf})
-    if r.headers.get("content-type", "").startswith("text/html"):
-        text = " | ".join(visible_text_nodes(r.text))
-    else:
-        text = r.text
-    return r.status_code, _normal(text + " -> " + r.headers.get("location", ""), ident)
+    return web_answer(client, csrf, method, url, form, ident)
 
 
 def test_web_answers_a_foreign_id_as_a_missing_one(

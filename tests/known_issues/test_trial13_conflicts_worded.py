@@ -15,12 +15,11 @@ from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
 from datamill.production.schemas import SegmentIn
-from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
 from tests.known_issues._web import csrf_of, web_login
-from tests.unit.production.helpers import packaged_project
+from tests.unit.production.helpers import claimed_task, packaged_project
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -31,18 +30,11 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
         yield c
 
 
-def _claim(rt: Runtime, user: User, pid: int) -> int:
-    with rt.session() as s:
-        task = claim_next_task(s, s.merge(user), pid, "annotate")
-        assert task is not None
-        return task.id
-
-
 def test_loop_conflicts_are_coded_and_worded(
     client: TestClient, runtime: Runtime, users: dict[str, User]
 ) -> None:
     pid = packaged_project(runtime, [users["ann1"], users["pm"]], 2)
-    task_id = _claim(runtime, users["ann1"], pid)
+    task_id = claimed_task(runtime, users["ann1"], pid)
     ann1 = login(client, "ann1")
     seg = SegmentIn(start_ms=0, end_ms=900, text="done").model_dump()
     stale = client.post(f"{API}/tasks/{task_id}/annotations", headers={**ann1, **ZH},
@@ -77,7 +69,7 @@ def test_the_pages_json_follows_the_page_language(
     client: TestClient, runtime: Runtime, users: dict[str, User]
 ) -> None:
     pid = packaged_project(runtime, [users["ann1"]], 1)
-    task_id = _claim(runtime, users["ann1"], pid)
+    task_id = claimed_task(runtime, users["ann1"], pid)
     seg = SegmentIn(start_ms=0, end_ms=900, text="done").model_dump()
     done = client.post(f"{API}/tasks/{task_id}/annotations", headers=login(client, "ann1"),
                        json={"segments": [seg], "base_version": 0})

@@ -16,7 +16,7 @@ from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
 from datamill.production.models import Item
 from datamill.production.projects import create_project
-from datamill.production.tasks import create_packages
+from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.testing.sentences import SENTENCES
 from datamill.testing.synth import synthesize
@@ -86,6 +86,14 @@ def packaged_project(rt: Runtime, members: Iterable[User], n: int, **spec_overri
     with rt.session() as s:
         create_packages(s, pid, "annotate")
     return pid
+
+
+def claimed_task(rt: Runtime, user: User, pid: int, stage: str = "annotate") -> int:
+    """The id of the task ``user`` claims next in project ``pid`` (one must be left)."""
+    with rt.session() as s:
+        task = claim_next_task(s, s.merge(user), pid, stage)
+        assert task is not None, f"{user.username} has nothing to claim in project {pid}"
+        return task.id
 
 
 @contextlib.contextmanager
