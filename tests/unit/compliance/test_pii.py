@@ -6,7 +6,7 @@ import itertools
 import random
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from datamill.compliance.pii import (
@@ -369,6 +369,8 @@ ANY_TEXT = st.one_of(pii_texts(), st.text(max_size=60),
 
 @settings(max_examples=300, deadline=None)
 @given(text=ANY_TEXT, style=st.sampled_from(["mask", "tag"]))
+# found by this test: the phone's shown last digits then read as the start of an address
+@example(text="幺八二 三四五六 七六四七长安街289号", style="mask")
 def test_masking_is_idempotent(text: str, style: str) -> None:
     once = mask_text(text, style=style)  # type: ignore[arg-type]
     assert mask_text(once, style=style) == once  # type: ignore[arg-type]
