@@ -30,6 +30,7 @@ __all__ = [
     "MIN_YEAR",
     "Day",
     "Id",
+    "IdKey",
     "IdQuery",
     "IdRef",
     "Transcript",
@@ -63,6 +64,10 @@ Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="A calendar yea
 IdRef = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, description=_ID_DOC)]
 """An id inside a request body: a JSON number (``true`` and ``"2"`` were read as ids 1 and 2:
 trial 13)."""
+
+IdKey = Annotated[int, Field(ge=1, le=MAX_ID, description=_ID_DOC)]
+"""An id as a JSON object's key (``{"12": "answer"}``): keys are strings in JSON, so read in
+lax mode (``IdRef`` is strict)."""
 
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC),
                     BeforeValidator(_digits)]

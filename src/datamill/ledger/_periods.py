@@ -60,7 +60,7 @@ def closed_periods(session: Session) -> set[str]:
     if session.get_bind().dialect.name == "postgresql" and not session.scalar(
             text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": PERIOD_LOCK}):
         raise Conflict("a month-end close is being run or confirmed right now; post again in a "
-                       "moment (nothing was booked)")
+                       "moment (nothing was booked)", reason_code="period_busy")
     return set(session.scalars(select(LedgerPeriodClose.period).where(
         LedgerPeriodClose.status == "closed")))
 

@@ -62,6 +62,7 @@ EN_REASONS: dict[str, str] = {
     # the collection staff's refusals (collection.staff)
     "demographics_recorded": "the subject has recorded already; their items carry the answers they gave, which therefore stay.",
     # reopening an accounting period (ledger.period_reopen, period_close)
+    "period_busy": "A month-end close is being run or confirmed right now; try again in a moment (nothing was booked).",
     "period_not_closed": "Period {period} is {status}, not closed: only a closed period is reopened (a prepared one is run again before its confirmation).",
     "later_period_run": "Period {period} cannot be reopened: the later period(s) {later} were run after it, and its closing figures open them; only the latest period run is reopened.",
     "earlier_period_reopened": "Period {reopened_period} was reopened and is not closed again: its closing figures open {period}, so {period} is run and confirmed after it.",
@@ -154,6 +155,7 @@ ZH_CN_REASONS: dict[str, str] = {
     # the collection staff's refusals (collection.staff)
     "demographics_recorded": "该被采集人已经录音，其条目记录了所填信息，因此保留不变。",
     # reopening an accounting period (ledger.period_reopen, period_close)
+    "period_busy": "月末结账正在运行或确认中；请稍后再试（未记入任何内容）。",
     "period_not_closed": "期间 {period} 的状态为 {status}，尚未结账：只有已结账的期间才能重新打开（已准备的期间在确认前重新运行即可）。",
     "later_period_run": "期间 {period} 不能重新打开：其后的期间 {later} 已经运行，而本期的期末数据是它们的期初数据；只有最近运行的期间才能重新打开。",
     "earlier_period_reopened": "期间 {reopened_period} 已重新打开且尚未再次结账：其期末数据是 {period} 的期初数据，须在它之后再运行并确认 {period}。",

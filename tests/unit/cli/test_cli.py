@@ -60,6 +60,7 @@ def test_the_real_process_speaks_as_the_in_process_runner(tmp_path: Path) -> Non
     # the other CLI tests run commands in the test process (tests/_cli.py): the process itself
     # gives the same exit codes, streams and JSON
     home = tmp_path / "home"
+    home.mkdir()  # a folder DATAMILL_HOME names that does not exist yet is started with a notice
     for runner in (run_process, run_cli):
         missing = runner(home, "project", "show", "nope", ok=False)
         assert missing.returncode == 3 and missing.stdout == ""

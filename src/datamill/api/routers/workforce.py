@@ -16,7 +16,17 @@ from pydantic import BaseModel, Field
 
 from datamill import paid_once
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
-from datamill.api.params import MAX_DAY, MAX_TEXT_CHARS, MIN_DAY, Day, Id, IdQuery, IdRef, Year
+from datamill.api.params import (
+    MAX_DAY,
+    MAX_TEXT_CHARS,
+    MIN_DAY,
+    Day,
+    Id,
+    IdKey,
+    IdQuery,
+    IdRef,
+    Year,
+)
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
 from datamill.production.media import item_path, media_type_of
@@ -85,7 +95,7 @@ class IdentityCheck(BaseModel):
 
 
 class TestDefine(BaseModel):
-    golden: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
+    golden: dict[IdKey, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
     pass_threshold: Money
     metric: str | None = None  # the modality's first acceptance metric
     max_attempts: int | None = Field(
@@ -111,7 +121,7 @@ class AttemptStanding(BaseModel):
 
 
 class Answers(BaseModel):
-    answers: dict[IdRef, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
+    answers: dict[IdKey, Annotated[str, Field(max_length=MAX_TEXT_CHARS)]]
 
 
 class GoldenAdd(BaseModel):
