@@ -388,8 +388,12 @@ def test_spans_are_sorted_disjoint_and_exact(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=ANY_TEXT)
 def test_masking_changes_only_pii(text: str) -> None:
+    """One pass changes only the spans found (``mask_text`` passes again only over what a pass
+    masked, where a masked span can reveal more: see the idempotence test)."""
+    from datamill.compliance.pii import _mask_once
+
     spans = find_pii(text)
-    masked = mask_text(text)
+    masked = _mask_once(text, None, "mask", keep_length=False)
     if not spans:
         assert masked == text
     else:  # every character outside the spans survives, in order
