@@ -16,13 +16,12 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import Forbidden, NotFound
+from datamill.core.storable import MAX_ID
 from datamill.runtime import Runtime
 
 if TYPE_CHECKING:
     from datamill.compliance.models import User
 
-#: the largest id a path may name (a 64-bit integer), as ``datamill.api.params.MAX_ID``
-_MAX_ID = 2**63 - 1
 
 __all__ = [
     "RuntimeDep",
@@ -89,7 +88,7 @@ def unseen_project_refusal(request: Request) -> NotFound | None:
     user: User | None = getattr(request.state, "caller", None)
     session: Session | None = getattr(request.state, "project_session", None)
     if user is None or session is None or not isinstance(raw, str) or not raw.isdigit() \
-            or not 1 <= int(raw) <= _MAX_ID:
+            or not 1 <= int(raw) <= MAX_ID:
         return None
     from datamill.compliance.access import hide_unseen_project
 

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
+from datamill.core.storable import MAX_ID as STORED_MAX_ID
 from datamill.production.schemas import SegmentIn
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "Year",
 ]
 
-MAX_ID = 2**63 - 1
+MAX_ID = STORED_MAX_ID
 MIN_YEAR, MAX_YEAR = 1900, 2999
 """Business calendar years: the ledger and settlement periods live well inside them."""
 MIN_DAY, MAX_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)

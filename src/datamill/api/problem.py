@@ -23,6 +23,7 @@ from datamill.core.errors import DatamillError
 from datamill.modalities.problem_words import (
     LANGUAGES,
     MAX_PROBLEMS,
+    PAGE_LANG_COOKIE,
     problem_language,
     word_error,
 )
@@ -184,16 +185,11 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-#: the web pages' language cookie: their own JSON endpoints (``/web/...``) answer in the page's
-#: language, which the person chose there, rather than the browser's ``Accept-Language``
-_PAGE_LANG_COOKIE = "lang"
-
-
 def _caller_language(request: Request) -> str:
     """en or zh-CN: for the pages' own endpoints the ``lang`` cookie when set (trial 13: a
     refused draft save answered English on a Chinese page), else ``Accept-Language``."""
     if request.url.path.startswith("/web/"):
-        chosen = request.cookies.get(_PAGE_LANG_COOKIE)
+        chosen = request.cookies.get(PAGE_LANG_COOKIE)
         if chosen:
             return problem_language(chosen)
     return problem_language(request.headers.get("accept-language"))

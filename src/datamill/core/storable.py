@@ -16,11 +16,13 @@ import re
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["MAX_COUNTER", "MAX_DEPTH", "check_counter", "check_document", "check_note",
+__all__ = ["MAX_COUNTER", "MAX_DEPTH", "MAX_ID", "check_counter", "check_document", "check_note",
            "check_text", "text_problem"]
 
 MAX_COUNTER = 2**31 - 1
 """The largest value a plain integer column keeps on every backend (PostgreSQL ``integer``)."""
+MAX_ID = 2**63 - 1
+"""The largest row id (64-bit signed integer columns): an id outside ``1..MAX_ID`` never exists."""
 MAX_DEPTH = 64
 """How deeply a stored document's lists and objects may nest."""
 

@@ -42,10 +42,25 @@ from datamill.modalities._reason_words import (
     ZH_CN_REASONS,
 )
 
-__all__ = ["ACTION_WORDS", "COLLECT_CODES", "EN_PROBLEMS", "LANGUAGES", "LEDGER_CODES",
-           "MAX_PROBLEMS", "REASON_WORDS",
-           "ZH_CN_PROBLEMS", "coded_refusal", "problem_language", "register_reason_words",
-           "word_error", "word_problem", "word_problems", "word_reason", "word_refusal"]
+__all__ = [
+    "ACTION_WORDS",
+    "COLLECT_CODES",
+    "EN_PROBLEMS",
+    "LANGUAGES",
+    "LEDGER_CODES",
+    "MAX_PROBLEMS",
+    "PAGE_LANG_COOKIE",
+    "REASON_WORDS",
+    "ZH_CN_PROBLEMS",
+    "coded_refusal",
+    "problem_language",
+    "register_reason_words",
+    "word_error",
+    "word_problem",
+    "word_problems",
+    "word_reason",
+    "word_refusal",
+]
 
 #: the most problems one refusal lists; the rest are counted (``problems_more``): 5,000 spans
 #: repeated gave 9,998 problems, an answer of 3.2 MB
@@ -193,6 +208,11 @@ ACTION_WORDS: dict[str, dict[str, str]] = {"en": EN_ACTIONS, "zh-CN": ZH_CN_ACTI
 #: per registered code, what adjusts an error's details before they are worded in a language
 _REASON_VALUES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {}
 _LIST_SEP = {"en": ", ", "zh-CN": "、"}
+
+
+PAGE_LANG_COOKIE = "lang"
+"""The cookie holding the language a person chose on the web pages (their own JSON endpoints
+answer in it too)."""
 
 
 def problem_language(accept_language: str | None) -> str:

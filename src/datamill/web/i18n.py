@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from datamill.core.languages import ranked_language_tags
-from datamill.modalities.problem_words import EN_PROBLEMS
+from datamill.modalities.problem_words import EN_PROBLEMS, PAGE_LANG_COOKIE
 from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
 from datamill.web.i18n_collect import EN_COLLECT, EN_SUBJECTS
@@ -376,7 +376,7 @@ EN: dict[str, str] = {
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文"}  # each in its own language
-LANG_COOKIE = "lang"
+LANG_COOKIE = PAGE_LANG_COOKIE
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
