@@ -15,7 +15,7 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.compliance.users import user_for_token
-from datamill.core.errors import Forbidden, InvalidInput, Unauthorized
+from datamill.core.errors import InvalidInput, Unauthorized
 from datamill.db.session import reads_first
 from datamill.http_deps import (
     RuntimeDep,
@@ -69,9 +69,9 @@ class Require:
     ``also``), via :func:`datamill.compliance.permissions.authorize`.
 
     On routes with a ``{project_id}`` path parameter it also checks that the project exists (404)
-    and that the caller is a member (403); a project the caller may not see (no member, or
-    classified above their clearance: :func:`datamill.compliance.access.sees_project`) answers
-    as a missing one (404, the same problem), so project ids cannot be probed. Where ``{project_id}`` names something else that
+    and that the caller is a member (403); the routers' :func:`~datamill.http_deps.hide_unseen_projects`
+    turns a refusal on a project the caller may not see into the missing project's 404, so
+    project ids cannot be probed. Where ``{project_id}`` names something else that
     belongs to a production project (a ledger project), ``project_of(session, id)`` resolves it
     (raising NotFound). Routes addressing a task, batch, inspection or delivery repeat the
     membership check in the handler once the project is known
@@ -109,13 +109,6 @@ class Require:
                 project_id = self.project_of(session, project_id)
             else:
                 get_project(session, project_id)  # NotFound → 404 before membership → 403
-        try:
-            for action in self.actions:
-                authorize(session, user, action, project_id=project_id)
-        except Forbidden:
-            if project_id is not None and self.project_of is None:
-                from datamill.compliance.access import hide_unseen_project
-
-                hide_unseen_project(session, user, project_id)
-            raise
+        for action in self.actions:  # a refusal on an unseen project: the router's
+            authorize(session, user, action, project_id=project_id)  # hide_unseen_projects
         return user
