@@ -42,5 +42,5 @@ def test_quotas_act_for_a_person(runtime: Runtime, monkeypatch: pytest.MonkeyPat
     with TestClient(create_app(runtime)) as c:
         api = c.get(f"{API}/collect/projects/{pid}/quotas", headers=login(c, "outsider"))
     assert api.status_code == 404, api.text  # no member: the project is missing to them
-    assert refused.exit_code != 0
-    assert json.loads(refused.stdout)["error"]["code"] == "forbidden"
+    assert refused.exit_code != 0  # the CLI answers as the API does: no such project to them
+    assert json.loads(refused.stdout)["error"]["code"] == "not_found"
