@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["BadSetting", "HomeRequired", "Settings", "get_settings"]
+__all__ = ["BadSetting", "HomeRequired", "Settings", "business_timezone", "get_settings"]
+
+#: the business's calendar when ``DATAMILL_BUSINESS_TIMEZONE`` is unset (UTC+08:00, the time zone
+#: settlement periods always used)
+DEFAULT_BUSINESS_TIMEZONE = "Asia/Shanghai"
 
 #: database backends datamill runs on (``DATAMILL_DATABASE_URL``'s scheme, before any ``+driver``)
 DATABASE_BACKENDS = ("sqlite", "postgresql")
@@ -127,6 +133,13 @@ class Settings(BaseSettings):
         description="Run claim and submit in a worker thread instead of on the event loop; "
         "for a database across a network with round trips of a millisecond or more",
     )
+    business_timezone: str = Field(
+        default=DEFAULT_BUSINESS_TIMEZONE,
+        description="IANA time zone of the business's calendar: the day revenue, costs, "
+        "contracts, licences and hour points fall on, where settlement and ledger periods "
+        "begin and end, and the clock pages show times in (e.g. Asia/Shanghai, Europe/Berlin, "
+        "UTC). Set it once, before the first period closes: days already booked keep theirs",
+    )
     lang: str = Field(
         default="en",
         description="Language of the CLI's messages for people (en or zh-CN; a zh tag reads "
@@ -148,6 +161,12 @@ class Settings(BaseSettings):
                 f"datamill runs on {' or '.join(DATABASE_BACKENDS)}, not {scheme or url[:20]!r}: "
                 "e.g. postgresql://user@host/db, or unset it for SQLite under DATAMILL_HOME")
         return url
+
+    @field_validator("business_timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        _zone(name)
+        return name
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -179,6 +198,27 @@ class Settings(BaseSettings):
         if self.storage_url:
             return self.storage_url
         return str((self.home / "blobs").resolve())
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:  # ValueError: a path-like name
+        raise ValueError(
+            f"{name!r} is not an IANA time zone name (e.g. Asia/Shanghai, Europe/Berlin, UTC)"
+        ) from err
+
+
+def business_timezone() -> ZoneInfo:
+    """``Settings.business_timezone`` without building every setting (a ledger report asks it
+    once per row); a name that is no time zone is a :class:`BadSetting`."""
+    name = os.environ.get("DATAMILL_BUSINESS_TIMEZONE", "").strip() or DEFAULT_BUSINESS_TIMEZONE
+    try:
+        return _zone(name)
+    except ValueError as err:
+        raise BadSetting(f"DATAMILL_BUSINESS_TIMEZONE: {err} (fix or unset the variable)",
+                         field="DATAMILL_BUSINESS_TIMEZONE") from None
 
 
 #: settings whose values are never repeated in an error message

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from datamill.core.clock import utcnow
+from datamill.business_clock import business_today
 from datamill.core.money import to_cents
 from datamill.demo.money_demo import COLLECTOR, EN_PRICE, run_money_demo
 from datamill.demo.script import run_loop, setup_people_and_project
@@ -93,7 +93,7 @@ def test_money_story_after_the_speech_demo(runtime: Runtime, tmp_path: Path) -> 
         # trial (h5): the invoice, its payment and the advance were dated the month's end (in
         # the future) and the demo said "paid in full" while the receivables as of today showed
         # the invoice unpaid: now dated today, and today's receivables agree
-        today = utcnow().date()
+        today = business_today()
         assert max(s.scalars(select(LedgerReceipt.received_on))) <= today
         assert max(s.scalars(select(LedgerInvoice.issued_on))) <= today
         [cust] = receivables(s, today)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
-from datamill.core.clock import utcnow
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
@@ -42,7 +42,7 @@ def test_costs_and_final_accounts_are_not_dated_after_today(
     runtime: Runtime, users: dict[str, User]
 ) -> None:
     lp = _project(runtime)
-    later = (utcnow().date() + timedelta(days=30)).isoformat()
+    later = (business_today() + timedelta(days=30)).isoformat()
     code, out = _cli(runtime, "ledger", "cost-post", str(lp), "annotation", "data_service",
                      "5", "T11-FUT", later, "--supplier", "Huayu")
     assert code == 2 and "after today" in out["error"]["message"], out
@@ -54,7 +54,7 @@ def test_costs_and_final_accounts_are_not_dated_after_today(
             "stage": "annotation", "category": "data_service", "amount": "5",
             "source_ref": "T11-FUT-API", "incurred_on": later, "supplier": "Huayu"})
         assert r.status_code == 422 and "after today" in r.text, r.text
-    today = utcnow().date().isoformat()
+    today = business_today().isoformat()
     code, out = _cli(runtime, "ledger", "cost-post", str(lp), "annotation", "data_service",
                      "5", "T11-TODAY", today, "--supplier", "Huayu")
     assert code == 0, out
@@ -66,7 +66,7 @@ def test_an_amount_in_exponent_notation_is_refused(
 ) -> None:
     lp = _project(runtime)
     code, out = _cli(runtime, "ledger", "cost-post", str(lp), "annotation", "data_service",
-                     amount, "T11-EXP", utcnow().date().isoformat(), "--supplier", "Huayu")
+                     amount, "T11-EXP", business_today().isoformat(), "--supplier", "Huayu")
     assert code == 2 and "exponent notation" in out["error"]["message"], out
 
 

@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from datamill.business_clock import business_today
 from datamill.catalog import licences
 from datamill.catalog.models import CatalogLicence
 from datamill.cli import _common
 from datamill.cli.main import app
-from datamill.core.clock import utcnow
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.recognition import list_recognitions
 from datamill.runtime import Runtime
@@ -43,7 +43,7 @@ def test_licence_dates_are_never_in_the_future(runtime: Runtime, tmp_path: Path,
     who = people(runtime)
     ds_id, _ = released(runtime, who, tmp_path)
     cust = customer(runtime)
-    today = utcnow().date()
+    today = business_today()
     later = today + timedelta(days=400)
     sales = login(client, "sales")
     body = {"dataset_id": ds_id, "customer_id": cust, "price": "300000", **TERMS}

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
-from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.demo.catalog_demo import run_catalog_demo
 from datamill.ledger.contracts import cancel_contract
@@ -120,14 +120,14 @@ def test_setup_after_the_close_leaves_the_closed_figures_alone(runtime: Runtime)
 # --- 2. cash and invoices are not dated ahead -------------------------------------------------
 
 def test_receipts_and_invoices_dated_after_today_are_refused(runtime: Runtime) -> None:
-    tomorrow = utcnow().date() + timedelta(days=1)
+    tomorrow = business_today() + timedelta(days=1)
     with runtime.session() as s:
         oid = _order(s, "future")
         with pytest.raises(InvalidInput, match="after today"):
             record_receipt(s, oid, "BANK-F", received_on=tomorrow, amount="10")
         with pytest.raises(InvalidInput, match="after today"):
             issue_invoice(s, oid, "INV-F", issued_on=tomorrow, amount="10")
-        today = utcnow().date()
+        today = business_today()
         assert record_receipt(s, oid, "BANK-T", received_on=today, amount="10").amount == D(10)
 
 
@@ -234,7 +234,7 @@ def test_catalog_demo_books_development_after_a_closed_month(
     """A month closed before the catalog part runs (the full demo now closes its months at
     the end, after the catalog): the development dated 90 days back would fall before a
     closed month, refused, so it books on the first open day."""
-    today = utcnow().date()
+    today = business_today()
     last = today.replace(day=1) - timedelta(days=1)
     with runtime.session() as s:
         ap = make_approvers(s)

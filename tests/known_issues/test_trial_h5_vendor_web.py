@@ -141,7 +141,7 @@ def test_printed_settlement_sheet_speaks_zh(runtime: Runtime, users: dict[str, U
         assert en not in text, (en, text)
     assert "vendor-wall" in text  # the project by name
     assert "名字-vendor_worker" in text  # the worker by name
-    assert re.search(r"供应商确认时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", text), text
+    assert re.search(r"供应商确认时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+08:00", text), text  # business time
     assert not re.search(r"\d{2}:\d{2}:\d{2}", text), text  # no seconds, no microseconds
 
     # the same sheet in English reads as English, with the same names

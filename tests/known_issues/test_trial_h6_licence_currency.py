@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from datamill.business_clock import business_today
 from datamill.catalog import datasets, licences, releases
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance import export
-from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.ledger.events import sync_ledger
@@ -118,7 +118,7 @@ def test_a_cny_band_is_checked_through_the_rate(runtime: Runtime, tmp_path: Path
                                                 tmp_path)
             link_id, expires, sig = licences.link_params(link.url)
             licences.download(s, runtime.settings, link_id, expires=expires, signature=sig)
-            licences.accept_licence(s, who["sales"], one.id, accepted_on=utcnow().date())
+            licences.accept_licence(s, who["sales"], one.id, accepted_on=business_today())
     with runtime.session() as s:
         events = s.scalars(select(DomainEvent).where(DomainEvent.type == "licence.accepted")
                            .order_by(DomainEvent.id)).all()

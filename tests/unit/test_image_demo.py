@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from datamill.core.clock import utcnow
+from datamill.business_clock import business_today
 from datamill.demo.image_demo import IMAGE_DEMO_PROJECT, run_image_demo
 from datamill.demo.image_money import IMAGE_PRICE, LABEL_IMAGE, PHOTO_IMAGE, run_image_money_demo
 from datamill.ledger.finance import project_finance
@@ -58,7 +58,7 @@ def test_image_demo_reaches_an_accepted_delivery(runtime: Runtime, tmp_path: Pat
 def _assert_accounts(runtime: Runtime, project_id: int) -> None:
     """The money part of the demo for the image project (:mod:`datamill.demo.image_money`)."""
     text = "\n".join(run_image_money_demo(runtime, project_id))
-    today = utcnow().date()
+    today = business_today()
     with runtime.session() as s:
         images = s.scalar(select(func.sum(Delivery.accepted_items)).where(
             Delivery.project_id == project_id))

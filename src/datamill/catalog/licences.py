@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day, business_today, day_start
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
@@ -105,7 +106,7 @@ def _check_number(number: str) -> date:
     if not days:
         raise InvalidInput(f"licence number {number!r} does not start with a real date",
                            field="number")
-    past = [d for d in days if d <= utcnow().date()]
+    past = [d for d in days if d <= business_today()]
     return past[0] if past else days[0]
 
 
@@ -180,7 +181,7 @@ def _rate(fx_rate: Any) -> Decimal:
 
 def _expired(row: CatalogLicence, today: date | None = None) -> bool:
     """The licence's last day (``expires_on``) has passed."""
-    return row.expires_on is not None and row.expires_on < (today or utcnow().date())
+    return row.expires_on is not None and row.expires_on < (today or business_today())
 
 
 def _require_active(row: CatalogLicence, what: str) -> None:
@@ -260,7 +261,7 @@ def _issue_lock(session: Session) -> None:
 def _same_terms(session: Session, customer_id: int, release_id: int, territory: str,
                 usage_scope: str, renews_id: int | None) -> CatalogLicence | None:
     """A live licence of the same customer, release, territory and usage (a duplicate)."""
-    today = utcnow().date()
+    today = business_today()
     for row in session.scalars(select(CatalogLicence).where(
             CatalogLicence.customer_id == customer_id, CatalogLicence.release_id == release_id,
             CatalogLicence.status != "revoked").order_by(CatalogLicence.id)):
@@ -301,7 +302,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                         ("acceptance_criteria", acceptance_criteria)):
         if not (text or "").strip():
             raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field)
-    today = utcnow().date()
+    today = business_today()
     issued = issued_on or from_number or today
     if issued > today:
         raise InvalidInput(f"a licence is issued today ({today}) or earlier, not on {issued}",
@@ -478,8 +479,8 @@ def issue_transfer_link(
     ds = dataset_row(session, lic.dataset_id)
     path, digest = _current_package(session, rel, ds, root, lic.id)
     expires_at = utcnow() + timedelta(hours=hours)
-    if lic.expires_on is not None:  # never outlives the licence (its last day, UTC)
-        end = datetime.combine(lic.expires_on + timedelta(days=1), datetime.min.time(), UTC)
+    if lic.expires_on is not None:  # never outlives the licence (its last business day)
+        end = day_start(lic.expires_on + timedelta(days=1))
         expires_at = min(expires_at, end)
     link = TransferLink(licence_id=lic.id, package_path=str(path), package_sha256=digest,
                         expires_at=expires_at,
@@ -551,7 +552,7 @@ def download(
         raise Forbidden(f"transfer link {link_id} has no downloads left", link_id=link_id)
     session.refresh(link)
     if lic.delivered_on is None:
-        lic.delivered_on, lic.status = now.date(), "delivered"
+        lic.delivered_on, lic.status = business_day(now), "delivered"
     record_audit(session, actor_id=actor_id, action="catalog.transfer.download",
                  object_type="catalog_transfer_link", object_id=link.id,
                  data={"licence": lic.number, "download": link.downloads,
@@ -585,7 +586,7 @@ def accept_licence(
     if lic.delivered_on is None:
         raise Conflict(f"licence {lic.number} is not delivered yet: acceptance follows the "
                        "download of its transfer link")
-    today = utcnow().date()
+    today = business_today()
     on = accepted_on or today
     if on < lic.delivered_on:
         raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import dataset_row
 from datamill.catalog.ipwall import Violation, customer_bytes, wall_violations
@@ -543,7 +544,7 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
 def recorded_day(on: date | None, what: str) -> date:
     """The day ``what`` (a revocation, a withdrawal) happened: ``on``, or today; never a day
     still to come (it is recorded on or after the fact)."""
-    today = utcnow().date()
+    today = business_today()
     day = on or today
     if day > today:
         raise InvalidInput(f"{what} is recorded on or after it happened: {day} is after "

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day, business_today
 from datamill.catalog.ipwall import CUSTOMER_TYPES
 from datamill.catalog.models import (
     CatalogReleaseFile,
@@ -128,7 +129,7 @@ def _accepted_on(session: Session, project: Project) -> tuple[date | None, int |
         select(Delivery.accepted_at).where(Delivery.project_id == project.id,
                                            Delivery.status == "accepted")
         .order_by(Delivery.accepted_at.desc()).limit(1))
-    return (last.date() if last else None), contract
+    return (business_day(last) if last else None), contract
 
 
 #: item states past production: accepted (delivered or not), refused at import, known answers
@@ -181,7 +182,7 @@ def run_retention(
     ``today`` (default: the real date) may be earlier than the real date; a later one only
     in a ``dry_run``, since a deletion cannot be undone."""
     authorize(session, approver, Action.MANAGE_DATA_SECURITY)
-    real = utcnow().date()
+    real = business_today()
     if today is not None and today > real and not dry_run:
         # a deletion cannot be undone: "as of" a later day would end retention periods early
         raise InvalidInput(f"a retention run deletes as of today ({real}) or an earlier day, "

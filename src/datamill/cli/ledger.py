@@ -20,8 +20,8 @@ from typing import Annotated, Any
 
 import typer
 
+from datamill.business_clock import business_today
 from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
-from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 
 app = typer.Typer(help="Contracts, orders, budgets, costs, revenue, WIP and finance export.",
@@ -99,7 +99,7 @@ def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custo
 
     with get_runtime().session() as s:
         c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
-                            signed_on=_day(signed_on) if signed_on else utcnow().date(),
+                            signed_on=_day(signed_on) if signed_on else business_today(),
                             amount=_dec(amount, "amount") if amount else None,
                             actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from datamill.business_clock import business_today
 from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
 from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _writer, app
-from datamill.core.clock import utcnow
 
 __all__: list[str] = []
 
@@ -55,7 +55,7 @@ def contract_sign(contract_id: int, user: AsUser, signed_on: str = "",
     from datamill.ledger.contracts import sign_contract
 
     with get_runtime().session() as s:
-        c = sign_contract(s, contract_id, _day(signed_on) if signed_on else utcnow().date(),
+        c = sign_contract(s, contract_id, _day(signed_on) if signed_on else business_today(),
                           actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.number} signed on {c.signed_on}"))
 
@@ -70,7 +70,7 @@ def contract_amend(contract_id: int, amount: str, user: AsUser,
 
     with get_runtime().session() as s:
         c = amend_contract(s, contract_id, _dec(amount, "amount"), reason=reason,
-                           on=_day(on) if on else utcnow().date(), actor_id=_actor(s, user))
+                           on=_day(on) if on else business_today(), actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.number} amount {c.amount}"))
 
 
@@ -99,7 +99,7 @@ def contract_cancel(contract_id: int, user: AsUser,
     from datamill.ledger.contracts import cancel_contract
 
     with get_runtime().session() as s:
-        c = cancel_contract(s, contract_id, on=_day(on) if on else utcnow().date(),
+        c = cancel_contract(s, contract_id, on=_day(on) if on else business_today(),
                             reason=reason, actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.number} cancelled"))
 
@@ -189,7 +189,7 @@ def receivables_cmd(user: AsUser, as_of: str = "", as_json: JsonOpt = False) -> 
 
     with get_runtime().session() as s:
         hidden = hidden_books(s, _reader(s, user))
-        rows = receivables(s, _day(as_of) if as_of else utcnow().date(), hidden)
+        rows = receivables(s, _day(as_of) if as_of else business_today(), hidden)
 
     def show(rows: Any) -> None:
         for c in rows:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from datamill.business_clock import business_today
 from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
 from datamill.cli.ledger import _writer
 from datamill.core.errors import InvalidInput
@@ -31,10 +32,9 @@ On = Annotated[str | None, typer.Option(help="Price date YYYY-MM-DD (default tod
 def _plan_args(deliverable: str, loss: str, ratio: str, on: str | None, collection_stage: str,
                labelling_stage: str, vendor: int | None, collection_price: str | None,
                labelling_price: str | None) -> dict[str, Any]:
-    from datamill.core.clock import utcnow
 
     try:
-        day = date.fromisoformat(on) if on else utcnow().date()
+        day = date.fromisoformat(on) if on else business_today()
     except ValueError as err:
         raise InvalidInput(f"--on {on!r} is not a date (YYYY-MM-DD)", field="on") from err
     return {"deliverable": deliverable, "loss_rate": loss, "output_ratio": ratio, "on": day,

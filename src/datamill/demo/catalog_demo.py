@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from datamill.core.clock import utcnow
+from datamill.business_clock import business_today
 from datamill.production.models import Annotation, Batch, BatchItem, Item, Project
 from datamill.runtime import Runtime
 
@@ -223,7 +223,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     with rt.session() as s:
         # built before it was licensed: 90 days ago, or the first open day when the money
         # story closed a later month (nothing is booked on or before a closed month's end)
-        developed_on = first_open_day(s, utcnow().date() - timedelta(days=90))
+        developed_on = first_open_day(s, business_today() - timedelta(days=90))
         for name, role in (("catalog-pm", "project_manager"), ("catalog-sales", "sales"),
                            ("catalog-dso", "data_security_officer")):
             try:
@@ -319,7 +319,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     with rt.session() as s:
         sales = get_user(s, "catalog-sales")
         first = datasets.search_datasets(s, sales, text="far-field")[0]
-        issued = max(utcnow().date() - timedelta(days=10), developed_on)
+        issued = max(business_today() - timedelta(days=10), developed_on)
         for i, (cust, ctype, country) in enumerate((
                 ("Big Tech Speech Lab", "big_tech", "CN"), ("Voice AI Startup", "ai_company", "CN"),
                 ("Overseas Research Institute", "research_institute", "SG"))):
@@ -336,7 +336,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
                                                 hours=72, max_downloads=3)
             link_id, expires, signature = licences.link_params(link.url)
             licences.download(s, rt.settings, link_id, expires=expires, signature=signature)
-            licences.accept_licence(s, sales, lic.id, accepted_on=utcnow().date())
+            licences.accept_licence(s, sales, lic.id, accepted_on=business_today())
             lines.append(f"licence {number}: {lic.customer_name} {lic.price} {lic.currency},"
                          " delivered by transfer link, accepted")
         sync_ledger(s, actor_id=sales.id)

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from datamill.core.clock import utcnow
+from datamill.business_clock import business_today
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
 from datamill.ledger.budgets import register_approver
@@ -110,7 +110,7 @@ def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
 
     lines: list[str] = []
     say = lines.append
-    today = utcnow().date()
+    today = business_today()
     with rt.session() as s:
         images = _accepted_images(s, project_id)
         if images <= 0:

@@ -38,9 +38,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user, get_user
-from datamill.core.clock import utcnow
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
@@ -148,7 +148,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
     """Record the §9 money story (see the module docstring); returns what it did, line by line."""
     lines: list[str] = []
     say = lines.append
-    today = utcnow().date()
+    today = business_today()
     half = f"{today.year}H{1 if today.month <= 6 else 2}"
     with rt.session() as s:
         admin = _person(s, "admin", "admin")
@@ -335,7 +335,7 @@ def close_ended_months(rt: Runtime) -> list[str]:
     from datamill.ledger.models import LedgerPeriodClose
 
     lines: list[str] = []
-    last_ended = utcnow().date().replace(day=1) - timedelta(days=1)
+    last_ended = business_today().replace(day=1) - timedelta(days=1)
     with rt.session() as s:
         firsts = [d for d in (ledger_begins(s), s.scalar(select(
             func.min(LedgerRecognition.recognised_on)))) if d is not None]
@@ -353,7 +353,7 @@ def close_ended_months(rt: Runtime) -> list[str]:
                 out = confirm_period(s, period, reviewer_id=frank)
                 lines.append(f"period {period} closed (run by fiona, confirmed by frank)")
             month = (month + timedelta(days=32)).replace(day=1)
-        lines.append(f"{utcnow().date():%Y-%m} is open: it is closed after its last day "
+        lines.append(f"{business_today():%Y-%m} is open: it is closed after its last day "
                      "(datamill ledger period-close YYYY-MM)")
         if out is not None:
             lines.extend(summary_text(out).rstrip("\n").splitlines())

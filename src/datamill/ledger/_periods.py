@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from datamill.core.clock import utcnow
+from datamill.business_clock import business_today
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.ledger.models import LedgerPeriodClose
 
@@ -105,7 +105,7 @@ def require_open_period(session: Session, on: date, what: str) -> None:
 def check_not_future(on: date, what: str, field: str) -> None:
     """Refuse cash (a receipt, a payment) or an invoice dated after today (UTC): it has not
     happened yet, and the books would count it before it does."""
-    today = utcnow().date()
+    today = business_today()
     if on > today:
         raise InvalidInput(f"{what} is dated {on.isoformat()}, after today ({today.isoformat()}): "
                            "record it on the day it happens, dated that day or earlier",
@@ -114,7 +114,7 @@ def check_not_future(on: date, what: str, field: str) -> None:
 
 def check_posting_date(session: Session, on: date, what: str, field: str) -> None:
     """A plausible date (1900..2999, at most a year ahead) in an open period."""
-    latest = utcnow().date() + timedelta(days=MAX_AHEAD_DAYS)
+    latest = business_today() + timedelta(days=MAX_AHEAD_DAYS)
     if not MIN_YEAR <= on.year <= MAX_YEAR or on > latest:
         raise InvalidInput(f"{what} is dated {on.isoformat()}: a posting date lies in "
                            f"{MIN_YEAR}..{MAX_YEAR} and at most a year ahead "

@@ -47,6 +47,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
@@ -172,7 +173,7 @@ def _book_settlement(
         raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
     # a sheet drawn before its period ends (e.g. on a Saturday for the week): the cost is
     # dated no later than the day it is booked, so final accounts may close today
-    booked_on, note = _open_day(session, min(on, utcnow().date()))
+    booked_on, note = _open_day(session, min(on, business_today()))
     out = post_cost(session, project.id, _budget_stage(session, project, stage), "data_service",
                     _money(p, "amount"), ref, incurred_on=booked_on,
                     currency=str(p.get("currency") or "CNY"),

@@ -51,6 +51,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day, business_today
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -156,15 +157,15 @@ def pending_workforce_events(session: Session, upto: date | None = None) -> list
     if upto is None:
         return sorted(ids + held)
     return sorted([i for i in ids if (ev := session.get(DomainEvent, i)) is not None
-                   and ev.created_at.date() <= upto] + held)
+                   and business_day(ev.created_at) <= upto] + held)
 
 
 
 
 def _require_ended(period: str, end: date) -> None:
-    """Refuse to run or close a month before its last day is over (UTC): its postings are not
-    all in yet, and once closed, the rest of the month would go to the next one."""
-    today = utcnow().date()
+    """Refuse to run or close a month before its last business day is over: its postings are
+    not all in yet, and once closed, the rest of the month would go to the next one."""
+    today = business_today()
     if end >= today:
         first = end + timedelta(days=1)
         raise Conflict(f"period {period} has not ended yet (its last day is {end.isoformat()}, "
@@ -364,7 +365,7 @@ def _pending_of_period(session: Session, period: str, hidden: HiddenBooks) -> li
     """Set-aside events (acceptances, licences, costs) recorded up to the period's end."""
     _, end = month_bounds(period)
     return [f"event {p.event_id} ({p.event_type}): {p.reason}"
-            for p in list_event_problems(session, hidden) if p.created_at.date() <= end]
+            for p in list_event_problems(session, hidden) if business_day(p.created_at) <= end]
 
 
 def confirm_period(session: Session, period: str, *, reviewer_id: int,

@@ -38,6 +38,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
@@ -390,15 +391,16 @@ def _take_acceptance(
     delivery_id = ev.payload.get("delivery_id")
     delivery = session.get(Delivery, delivery_id) if delivery_id else None
     stamp = delivery.accepted_at if delivery and delivery.accepted_at else ev.created_at
-    on = first_open_day(session, stamp.date())
+    accepted_on = business_day(stamp)  # the day settlement dates this work's cost by too
+    on = first_open_day(session, accepted_on)
     acc = _add_acceptance(session, order, _event_volume(session, order, ev.payload), on,
                           event_id=ev.id, delivery_id=delivery.id if delivery else None)
     rec = _apply_acceptance(session, order, project, acc)
     data = {"event_id": ev.id, "volume": str(acc.volume),
             "revenue": str(rec.revenue) if rec else "0", "cost": str(rec.cost) if rec else "0"}
-    if on != stamp.date():
-        data["accepted_on"] = stamp.date().isoformat()
-        data["note"] = (f"accepted in closed period {period_of(stamp.date())}; recorded on "
+    if on != accepted_on:
+        data["accepted_on"] = accepted_on.isoformat()
+        data["note"] = (f"accepted in closed period {period_of(accepted_on)}; recorded on "
                         f"{on.isoformat()}, the first open day")
     record_audit(session, actor_id=actor_id, action="ledger.acceptance.recorded",
                  object_type="ledger_order", object_id=order.id,

@@ -23,6 +23,7 @@ from pydantic import BaseModel, computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
@@ -146,7 +147,7 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: _Gaps) -> TraceOrde
         deliveries = [
             TraceDelivery(id=d.id, delivered_volume=d.delivered_volume, status=d.status,
                           volume_unit=str((d.datasheet.get("volume") or {}).get("unit", "hours")),
-                          accepted_at=d.accepted_at.date() if d.accepted_at else None)
+                          accepted_at=business_day(d.accepted_at) if d.accepted_at else None)
             for d in session.scalars(select(Delivery).where(
                 Delivery.project_id == lp.production_project_id).order_by(Delivery.id))]
     accs = session.scalars(select(LedgerAcceptance).where(LedgerAcceptance.order_id == order.id)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day
 from datamill.compliance.models import ProjectMember, User
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
@@ -101,7 +102,7 @@ def throughput(session: Session, project_id: int) -> dict[str, Any]:
     days: dict[str, list[int]] = {}
     workers: dict[str, list[int]] = {}
     for created_at, username, volume in rows:
-        for key, acc in ((created_at.date().isoformat(), days), (username, workers)):
+        for key, acc in ((business_day(created_at).isoformat(), days), (username, workers)):
             entry = acc.setdefault(key, [0, 0])
             entry[0] += 1
             entry[1] += int(volume or 0)

@@ -197,77 +197,81 @@ def _deliver(
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
-    staging.mkdir(mode=PACKAGE_DIR_MODE)  # other users of the machine cannot read the package
-    media_dir = staging / plugin.media_folder
-    media_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, str] = {}
-    media: dict[str, str] = {}
-    left_out: dict[str, dict[str, int]] = {}
-    statistics = plugin.statistics()
-    keys = delivery_keys(session, batch_id)  # names the formats can hold
-    count = int(session.scalar(
-        select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
-    ) or 0)
-    for i, fmt in enumerate(formats):
-        first = i == 0
-        items = stream_items(
-            session, blobs, batch_id, plugin, project.language, media_dir,
-            out_dir / plugin.media_folder, statistics if first else None,
-            media if first else None, progress if first else None, masking, keys,
-        )
-        # in shards on the engine when the format can merge them and the batch is big
-        manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
-                                 settings=session.info.get("datamill.settings"))
-        files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
-        if manifest.left_out:  # objects the format cannot hold (e.g. polygons in Pascal VOC)
-            left_out[fmt] = dict(sorted(manifest.left_out.items()))
-        if masking is not None:
-            masking.counting = False  # the next formats go over the same items
-        del items, manifest
-    files.update(media)
-    if keys.renamed:  # the customer traces each renamed item back to its id
-        write_id_map(session, batch_id, keys, staging / ID_MAP_FILE)
-        files[ID_MAP_FILE] = sha256_file(staging / ID_MAP_FILE)
-    insp = session.scalars(
-        select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
-        .order_by(Inspection.id.desc())
-    ).first()
-    stats = statistics.result()
-    volume = int(session.scalar(
-        select(func.coalesce(func.sum(Item.volume), 0))
-        .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id)
-    ) or 0)
-    datasheet = {
-        **stats,
-        "project": project.name, "batch": batch.name, "modality": project.modality,
-        "language": project.language, "items": count,
-        "volume": {"amount": volume, "base_unit": plugin.volume_base_unit,
-                   "unit": plugin.volume_unit, "per_unit": plugin.volume_per_unit,
-                   "in_units": round(volume / plugin.volume_per_unit, 4)},
-        "checks": _check_summary(session, batch_id),
-        "inspection": {"plan": insp.plan, "scores": insp.scores, "verdict": insp.verdict}
-        if insp else None,
-        "description": project.spec.get("description", ""),
-        "project_type": project.project_type,
-        "rights": _rights(project.data_owner),
-        "annotation": _annotation_process(session, project, batch_id),
-        "formats": formats, "created_at": utcnow().isoformat(),
-        "classification": level,
-        **({"desensitization": masking.summary()} if masking is not None else {}),
-        **({"left_out": left_out} if left_out else {}),
-        **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
-    }
-    (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
-    files["datasheet.json"] = sha256_file(staging / "datasheet.json")
-    (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
-    master = getattr(blobs, "master", None)  # set when encryption at rest is on
-    if encrypt if encrypt is not None else master is not None:
-        from datamill.compliance.export_crypto import encrypt_package
+    try:  # a format that fails leaves no half-written package folder behind
+        staging.mkdir(mode=PACKAGE_DIR_MODE)  # other users of the machine cannot read the package
+        media_dir = staging / plugin.media_folder
+        media_dir.mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+        media: dict[str, str] = {}
+        left_out: dict[str, dict[str, int]] = {}
+        statistics = plugin.statistics()
+        keys = delivery_keys(session, batch_id)  # names the formats can hold
+        count = int(session.scalar(
+            select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
+        ) or 0)
+        for i, fmt in enumerate(formats):
+            first = i == 0
+            items = stream_items(
+                session, blobs, batch_id, plugin, project.language, media_dir,
+                out_dir / plugin.media_folder, statistics if first else None,
+                media if first else None, progress if first else None, masking, keys,
+            )
+            # in shards on the engine when the format can merge them and the batch is big
+            manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
+                                     settings=session.info.get("datamill.settings"))
+            files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
+            if manifest.left_out:  # objects the format cannot hold (e.g. polygons in Pascal VOC)
+                left_out[fmt] = dict(sorted(manifest.left_out.items()))
+            if masking is not None:
+                masking.counting = False  # the next formats go over the same items
+            del items, manifest
+        files.update(media)
+        if keys.renamed:  # the customer traces each renamed item back to its id
+            write_id_map(session, batch_id, keys, staging / ID_MAP_FILE)
+            files[ID_MAP_FILE] = sha256_file(staging / ID_MAP_FILE)
+        insp = session.scalars(
+            select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")
+            .order_by(Inspection.id.desc())
+        ).first()
+        stats = statistics.result()
+        volume = int(session.scalar(
+            select(func.coalesce(func.sum(Item.volume), 0))
+            .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id)
+        ) or 0)
+        datasheet = {
+            **stats,
+            "project": project.name, "batch": batch.name, "modality": project.modality,
+            "language": project.language, "items": count,
+            "volume": {"amount": volume, "base_unit": plugin.volume_base_unit,
+                       "unit": plugin.volume_unit, "per_unit": plugin.volume_per_unit,
+                       "in_units": round(volume / plugin.volume_per_unit, 4)},
+            "checks": _check_summary(session, batch_id),
+            "inspection": {"plan": insp.plan, "scores": insp.scores, "verdict": insp.verdict}
+            if insp else None,
+            "description": project.spec.get("description", ""),
+            "project_type": project.project_type,
+            "rights": _rights(project.data_owner),
+            "annotation": _annotation_process(session, project, batch_id),
+            "formats": formats, "created_at": utcnow().isoformat(),
+            "classification": level,
+            **({"desensitization": masking.summary()} if masking is not None else {}),
+            **({"left_out": left_out} if left_out else {}),
+            **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
+        }
+        (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
+        files["datasheet.json"] = sha256_file(staging / "datasheet.json")
+        (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
+        master = getattr(blobs, "master", None)  # set when encryption at rest is on
+        if encrypt if encrypt is not None else master is not None:
+            from datamill.compliance.export_crypto import encrypt_package
 
-        info = encrypt_package(session, master, project.id, batch.name, staging)
-        datasheet["encryption"] = {k: info[k] for k in ("archive", "scope", "key_id", "sha256")}
-    shutil.rmtree(out_dir, ignore_errors=True)
-    staging.rename(out_dir)  # the package appears whole or not at all
+            info = encrypt_package(session, master, project.id, batch.name, staging)
+            datasheet["encryption"] = {k: info[k] for k in ("archive", "scope", "key_id", "sha256")}
+        shutil.rmtree(out_dir, ignore_errors=True)
+        staging.rename(out_dir)  # the package appears whole or not at all
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     delivery = Delivery(
         batch_id=batch.id, project_id=project.id, path=str(out_dir), formats=formats,
         manifest={"files": len(files)}, datasheet=datasheet,

@@ -5,10 +5,15 @@ TextGrid's or an image's file name no path separator. An item id is often the fi
 the import (``audio/000/utt0001``, ``spk 01/take 3``), so a delivery names each item by its
 *delivery key*:
 
-* an id that fits (no whitespace, control character, ``/`` or ``\``; not ``.`` or ``..``) is
-  its own key: a delivery of such ids is what it always was;
+* an id that fits (no whitespace, control character, ``/`` or ``\``, none of the characters
+  Windows refuses in a file name, ``" * : < > ? |``; not ``.`` or ``..``; at most
+  :data:`MAX_KEY_BYTES` bytes of UTF-8) is its own key: a delivery of such ids is what it
+  always was;
 * any other id has each such character replaced by ``_`` (``audio/000/utt0001`` →
-  ``audio_000_utt0001``, ``spk 01/take 3`` → ``spk_01_take_3``);
+  ``audio_000_utt0001``, ``spk 01/take 3`` → ``spk_01_take_3``, ``speaker:三`` → ``speaker_三``);
+* an id longer than that is cut (at a character) and always gets the hash suffix below: 83
+  Chinese characters are 249 bytes, and ``<id>.TextGrid`` was longer than the 255 bytes a file
+  name may hold, so the format could not be written;
 * where that key is another item's id, or two ids give the same key, each id so renamed gets
   ``-`` and the first 6 hex digits of its BLAKE2b hash (more where even that clashes): ``a/b``
   beside ``a_b`` is delivered as ``a_b-<6 hex>``, and ``a_b`` stays ``a_b``.
@@ -28,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import literal, or_, select
+from sqlalchemy import LargeBinary, cast, func, literal, or_, select
 
 from datamill.core.errors import Conflict
 from datamill.production.models import BatchItem, Item
@@ -40,13 +45,19 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
-__all__ = ["ID_MAP_FILE", "DeliveryKeys", "delivery_keys", "items_named", "plain_key",
+__all__ = ["ID_MAP_FILE", "MAX_KEY_BYTES", "DeliveryKeys", "delivery_keys", "items_named", "plain_key",
            "unsafe_id_clause", "write_id_map"]
 
 #: the package file that maps each renamed item's delivery key back to its external id
 ID_MAP_FILE = "id_map.tsv"
+#: the longest key, in bytes of UTF-8: a file name holds 255 bytes on the usual file systems,
+#: and formats add to the key (``.TextGrid``, ``-masked.wav``)
+MAX_KEY_BYTES: Final = 150
 #: code point ranges no key holds: control characters, whitespace (``str.isspace``), ``/``, ``\``
-_UNSAFE_RANGES: Final = ((0x00, 0x20), (0x2F, 0x2F), (0x5C, 0x5C), (0x7F, 0x7F), (0x85, 0x85),
+#: and what Windows refuses in a file name (``" * : < > ? |``: customers unpack packages there)
+_UNSAFE_RANGES: Final = ((0x00, 0x20), (0x22, 0x22), (0x2A, 0x2A), (0x2F, 0x2F), (0x3A, 0x3A),
+                         (0x3C, 0x3C), (0x3E, 0x3F), (0x5C, 0x5C), (0x7C, 0x7C),
+                         (0x7F, 0x7F), (0x85, 0x85),
                          (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
                          (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000))
 
@@ -72,16 +83,29 @@ _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 
 def plain_key(external_id: str) -> str:
-    """``external_id`` with each whitespace, control character, ``/`` and ``\\`` as ``_``.
+    """``external_id`` with each whitespace, control character, ``/``, ``\\`` and character
+    Windows refuses in a file name as ``_`` (not cut to :data:`MAX_KEY_BYTES`: see
+    :func:`_too_long`).
 
     Examples:
         >>> plain_key("audio/000/utt0001"), plain_key("spk 01/take 3"), plain_key("utt7")
         ('audio_000_utt0001', 'spk_01_take_3', 'utt7')
+        >>> plain_key("speaker:三?")
+        'speaker_三_'
     """
     key = _UNSAFE.sub("_", external_id)
     if key in ("", ".", ".."):
         return key.replace(".", "_") or "_"
     return key
+
+
+def _too_long(key: str) -> bool:
+    return len(key) * 4 > MAX_KEY_BYTES and len(key.encode("utf-8")) > MAX_KEY_BYTES
+
+
+def _cut(key: str, limit: int) -> str:
+    """``key``'s longest start of at most ``limit`` bytes of UTF-8 (whole characters)."""
+    return key.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
 
 
 def _digest(external_id: str) -> str:
@@ -122,7 +146,7 @@ def delivery_keys(session: Session, batch_id: int) -> DeliveryKeys:
     fits: set[str] = set()  # the ids that are their own keys
     for external_id in _batch_ids(session, batch_id):
         key = plain_key(external_id)
-        if key != external_id:
+        if key != external_id or _too_long(key):
             groups.setdefault(key, []).append(external_id)
         else:
             fits.add(external_id)
@@ -132,14 +156,16 @@ def delivery_keys(session: Session, batch_id: int) -> DeliveryKeys:
     # 0.5 s per 5,000 on PostgreSQL, a second pass 0.4 s per 100,000 ids)
     taken = fits.intersection(groups)
     del fits
-    pending = sorted(i for key, ids in groups.items() if len(ids) > 1 or key in taken for i in ids)
+    pending = sorted(i for key, ids in groups.items()
+                     if len(ids) > 1 or key in taken or _too_long(key) for i in ids)
     suffixed: dict[str, str] = {}
     used: set[str] = set()
     digits = _SUFFIX_DIGITS
     while pending:
         if digits > 64:  # noqa: PLR2004 - the whole digest: only equal ids could clash so
             raise Conflict(f"no distinct delivery keys for the items {pending[:5]}")
-        wanted = {i: f"{plain_key(i)}-{_digest(i)[:digits]}" for i in pending}
+        room = MAX_KEY_BYTES - 1 - digits  # a cut key keeps its hash suffix within the limit
+        wanted = {i: f"{_cut(plain_key(i), room)}-{_digest(i)[:digits]}" for i in pending}
         counts = Counter(wanted.values())
         existing = _in_batch(session, batch_id, counts)
         retry = []
@@ -161,8 +187,10 @@ def unsafe_id_clause(dialect: str) -> ColumnElement[bool] | None:
     if known is None:
         return None
     op, pattern = known
+    octets = (func.octet_length(Item.external_id) if dialect == "postgresql"
+              else func.length(cast(Item.external_id, LargeBinary)))  # SQLite: a blob's bytes
     return or_(Item.external_id.op(op, is_comparison=True)(literal(pattern)),
-               Item.external_id.in_(("", ".", "..")))
+               Item.external_id.in_(("", ".", "..")), octets > MAX_KEY_BYTES)
 
 
 def _any_unsafe(session: Session, batch_id: int) -> bool:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -56,7 +57,7 @@ def _bookable_month(month: str) -> None:
     (0000-12, 1899-12, 2999-12) was booked, and its cost event could never reach the ledger:
     it stayed pending and every later period close was refused for it."""
     year, mon = _parse_month(month)
-    today = utcnow().date()
+    today = business_today()
     if year < FIRST_YEAR or (year, mon) > (today.year, today.month):
         raise InvalidInput(f"hour points are booked for a month from {FIRST_YEAR}-01 up to "
                            f"this month ({today:%Y-%m}), not {month}", field="month")

@@ -16,7 +16,7 @@ score = 0.3 × speed + 0.3 × volume + 0.4 × quality; rating A ≥ 0.85, B ≥ 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Literal
@@ -24,6 +24,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import day_start
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -175,8 +176,8 @@ def _accepted(session: Session, year: int) -> dict[int, tuple[Decimal, dict[str,
         .where(
             SettlementSheet.kind == "regular",
             SettlementSheet.status.in_(_PAID),
-            SettlementSheet.period_start >= datetime(year, 1, 1, tzinfo=UTC).date(),
-            SettlementSheet.period_start < datetime(year + 1, 1, 1, tzinfo=UTC).date(),
+            SettlementSheet.period_start >= date(year, 1, 1),
+            SettlementSheet.period_start < date(year + 1, 1, 1),
         )
         .group_by(SettlementSheet.vendor_id, Project.modality)
     ).all()
@@ -191,7 +192,7 @@ def _accepted(session: Session, year: int) -> dict[int, tuple[Decimal, dict[str,
 
 
 def _response_hours(session: Session, vendor_id: int, year: int) -> list[Decimal]:
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    start, end = day_start(date(year, 1, 1)), day_start(date(year + 1, 1, 1))  # the business's year
     rows = session.execute(
         select(PackageHandoff.handed_at, func.min(TaskAssignment.claimed_at))
         .join(Task, Task.package_id == PackageHandoff.package_id)

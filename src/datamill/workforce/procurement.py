@@ -29,6 +29,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
@@ -327,7 +328,7 @@ def create_request(
 ) -> PurchaseRequestOut:
     """Raise a purchase request; flags a price >10% off the price system (reason required)."""
     require_business(actor, "raise purchase requests")
-    on = on or utcnow().date()
+    on = on or business_today()
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind")
     department = _text(department, "department", 64)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -167,7 +168,7 @@ def create_purchase_order(
 ) -> PurchaseOrderOut:
     """Order from a qualified vendor against an approved request (within its quantity)."""
     require_business(actor, "place purchase orders")
-    on = on or utcnow().date()
+    on = on or business_today()
     # orders placed at once: numbered one after the other (the count + 1), and each sees the
     # quantity the others ordered against the request (whose row is locked for its status)
     append_lock(session, _ORDER_LOCK)

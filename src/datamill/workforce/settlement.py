@@ -29,7 +29,7 @@ Rounding: each line's amount is rounded half-up to the fen (0.01 CNY) once, from
 volume (hours = duration_ms / 3,600,000), as printed on the sheet; the sheet amount is the sum of
 its lines (so it may differ by a few fen from the whole volume × price rounded once); the fee is
 rounded half-up on the sheet amount.
-Periods are calendar days in China time (UTC+8, no daylight saving), end exclusive.
+Periods are days of the business's calendar (:mod:`datamill.business_clock`), end exclusive.
 Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer);
 a sheet not paid may be voided instead (:mod:`datamill.workforce.settlement_void`).
 
@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -50,9 +50,9 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today, day_start
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.clock import utcnow
 from datamill.core.csv_cells import safe_writer
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
@@ -102,7 +102,6 @@ from datamill.workforce.settlement_void import void_sheet
 from datamill.workforce.sheet_quantities import RunningQuantities, exact_quantity
 
 __all__ = [
-    "BUSINESS_TZ",
     "SETTLED_COST",
     "confirm_sheet_by_business",
     "confirm_sheet_by_vendor",
@@ -118,7 +117,6 @@ __all__ = [
     "withholding_tax",
 ]
 
-BUSINESS_TZ = timezone(timedelta(hours=8))
 _MS_PER_HOUR = Decimal(3_600_000)
 _Q4 = Decimal("0.0001")
 #: how far ahead a sheet's period may begin (the next period's sheet may be drawn early); a
@@ -152,8 +150,6 @@ def period_bounds(cycle: str, start: date) -> date:
     raise InvalidInput(f"unknown settlement cycle {cycle!r}")
 
 
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
 
 _Unit = tuple[int, int, int, str, int, int, int]
 
@@ -196,7 +192,7 @@ def _accepted_units(
             Item.status == "accepted",
             TaskAssignment.status == "submitted",
             Worker.vendor_id == vendor_id,
-            accepted.c.at < _utc(end),  # no lower bound: earlier unpaid work is carried forward
+            accepted.c.at < day_start(end),  # no lower bound: earlier unpaid work is carried forward
             ~paid,
         )
         .order_by(Item.id, Task.stage, TaskAssignment.user_id)
@@ -352,7 +348,7 @@ def create_settlement_sheet(
     require_business(actor, "draw up settlement sheets")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     end = period_bounds(vendor.settlement_cycle, period_start)
-    today = utcnow().astimezone(BUSINESS_TZ).date()
+    today = business_today()
     if period_start > today + timedelta(days=_MAX_AHEAD_DAYS):  # its cost is dated at its end
         raise InvalidInput(f"period {period_start}–{end} begins more than {_MAX_AHEAD_DAYS} "
                            f"days from today ({today}): a sheet settles work already accepted, "

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -168,7 +169,7 @@ def settle_sheet(
         "sheet_id": sheet.id, "sheet_number": sheet.number, "vendor_id": sheet.vendor_id,
         "gross": str(sheet.gross), "tax_withheld": str(sheet.tax_withheld),
         "net_payable": str(sheet.net_payable), "reference": sheet.payment_ref,
-        "paid_on": (paid_on or sheet.settled_at.date()).isoformat()}))
+        "paid_on": (paid_on or business_day(sheet.settled_at)).isoformat()}))
     record_audit(
         session,
         actor_id=actor.id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from datamill.business_clock import business_today, day_start
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.models import CatalogLicence, TransferLink
-from datamill.core.clock import utcnow
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerContract, LedgerOrder
@@ -56,7 +56,7 @@ def test_expiry_revocation_renewal_and_duplicates(
     with runtime.session() as s:
         link_customer_user(s, who["sales"], who["cust"], mine)
     sales, cust = _auth(client, "sales"), _auth(client, "cust")
-    today = utcnow().date()
+    today = business_today()
 
     past = client.post(f"{API}/licences", headers=sales, json=_terms(
         ds_id, mine, issued_on=(today - timedelta(days=30)).isoformat(),
@@ -104,8 +104,11 @@ def test_expiry_revocation_renewal_and_duplicates(
 
     # revoked before acceptance: its link stops, its contract is cancelled, no revenue
     link2 = client.post(f"{API}/licences/{renewal['id']}/links", headers=sales, json={}).json()
-    # a link never outlives its licence (ends today: the link ends at midnight UTC, not in 72 h)
-    assert link2["expires_at"].startswith((today + timedelta(days=1)).isoformat() + "T00:00:00")
+    # a link never outlives its licence (ends today: the link ends at the business's midnight,
+    # not in 72 h)
+    ends = datetime.fromisoformat(link2["expires_at"].replace("Z", "+00:00"))
+    ends = ends if ends.tzinfo else ends.replace(tzinfo=UTC)  # SQLite's naive UTC
+    assert ends == day_start(today + timedelta(days=1)), link2["expires_at"]
     assert client.get(link2["url"]).status_code == 200
     assert client.post(f"{API}/licences/{renewal['id']}/revocation", headers=cust,
                        json={"reason": "x"}).status_code == 403

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from datamill.business_clock import business_today
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.models import TransferLink
@@ -171,5 +172,5 @@ def test_customer_sees_listed_entries_and_own_licences(runtime: Runtime, tmp_pat
     link = _link(runtime, who, own, tmp_path)
     _download(runtime, link)
     with runtime.session() as s:  # the customer accepts its own licence
-        out = licences.accept_licence(s, who["cust"], own, accepted_on=date.today())
+        out = licences.accept_licence(s, who["cust"], own, accepted_on=business_today())
         assert out.status == "accepted"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from datamill.business_clock import business_today
 from datamill.catalog.licences import dataset_report
 from datamill.compliance.users import get_user
-from datamill.core.clock import utcnow
 from datamill.demo.catalog_demo import run_catalog_demo
 from datamill.demo.money_demo import close_ended_months, run_money_demo
 from datamill.demo.script import run_loop, setup_people_and_project
@@ -50,7 +50,7 @@ def test_demo_closes_every_ended_month_and_margins_are_real(runtime: Runtime,
     run_catalog_demo(runtime, tmp_path)
     lines = close_ended_months(runtime)
 
-    today = utcnow().date()
+    today = business_today()
     last_ended = today.replace(day=1) - timedelta(days=1)
     with runtime.session() as s:
         first_cost = s.scalar(select(func.min(LedgerCost.incurred_on)))

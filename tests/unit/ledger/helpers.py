@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import day_start
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.orders import create_contract, create_customer, create_order
@@ -69,9 +70,10 @@ def line(stage: str, category: str, quantity: str, unit_price: str, unit: str = 
 
 def accept_delivery(
     s: Session, monkeypatch: pytest.MonkeyPatch, production_project_id: int, hours: str,
-    on: date,
+    on: date, stamp: datetime | None = None,
 ) -> int:
-    """A delivered batch that the customer accepts on ``on`` (via production's own service)."""
+    """A delivered batch that the customer accepts on ``on`` (via production's own service), at
+    noon of that business day, or at the moment ``stamp``."""
     batch = Batch(project_id=production_project_id, name=f"batch-{on.isoformat()}",
                   status="delivered")
     s.add(batch)
@@ -82,8 +84,8 @@ def accept_delivery(
                  delivered_items=100)
     s.add(d)
     s.flush()
-    stamp = datetime(on.year, on.month, on.day, 10, tzinfo=UTC)
-    monkeypatch.setattr("datamill.production.delivery_acceptance.utcnow", lambda: stamp)
+    at = stamp or day_start(on) + timedelta(hours=12)
+    monkeypatch.setattr("datamill.production.delivery_acceptance.utcnow", lambda: at)
     record_acceptance(s, d.id, accepted_duration_ms=ms, accepted_utterances=100)
     return d.id
 

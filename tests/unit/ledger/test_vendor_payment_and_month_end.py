@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict
@@ -101,7 +102,7 @@ def test_a_month_is_closed_only_after_its_last_day(
     from datamill.cli import _common
     from datamill.cli.ledger import app
 
-    today = utcnow().date()
+    today = business_today()
     this_month = period_of(today)
     with runtime.session() as s:
         ap = make_approvers(s)

@@ -20,7 +20,7 @@ from datamill.api.deps import SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
-from datamill.core.clock import utcnow
+from datamill.business_clock import business_today
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
@@ -228,7 +228,7 @@ def receivables_endpoint(
     ``as_of`` (today when not given, as the CLI); the orders of projects classified above the
     caller's clearance are left out of a customer's figures and counted in its
     ``hidden_orders``, as on every face."""
-    return receivables.receivables(session, as_of or utcnow().date(),
+    return receivables.receivables(session, as_of or business_today(),
                                    hidden_books(session, user))
 
 

@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -18,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day, local_time
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
@@ -73,6 +75,24 @@ templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
 #: every span of a text annotation, nested ones too, for the text pages (text/review.html)
 templates.env.globals["span_layout"] = span_layout
+
+
+def when(at: datetime | None, *, seconds: bool = False) -> str:
+    """A stored (UTC) moment on the business's clock, its offset named:
+    ``2026-12-01 03:00 UTC+08:00`` ('' for None). Pages show business time, as the days the
+    books hang on are business days (:mod:`datamill.business_clock`)."""
+    if at is None:
+        return ""
+    local = local_time(at)
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    label = "UTC" if not minutes else (
+        f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {label}"
+
+
+templates.env.globals["when"] = when
+templates.env.globals["business_day"] = business_day
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

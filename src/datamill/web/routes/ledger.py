@@ -15,8 +15,8 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
-from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
@@ -62,7 +62,7 @@ def _require_finance(session: Session, user: User, *, write: bool = True) -> str
 
 
 def _year(year: int | None) -> int:
-    return year or utcnow().date().year
+    return year or business_today().year
 
 
 def _labels(request: Request) -> dict[str, str]:

@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from datamill import paid_once
+from datamill.business_clock import business_today
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
-from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.modalities.problem_words import word_error
@@ -251,7 +251,7 @@ def vendors_page(
 ) -> Response:
     """The supplier list: qualified status and the yearly evaluation's numbers."""
     require_business(me.user, "see the supplier list", read=True)
-    year = year or utcnow().year
+    year = year or business_today().year
     return _render(
         request, session, me, "workforce_vendors.html", vendors=vendors.list_vendors(session, me.user),
         evaluations=views.evaluations_by_vendor(session, year), year=year, ok=_OK.get(ok or ""),

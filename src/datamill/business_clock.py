@@ -1,0 +1,41 @@
+"""The business's calendar: which day a moment belongs to for the books.
+
+Timestamps are stored in UTC (``*_at``); days that money and periods hang on (the day revenue is
+recognised, a cost is booked, a contract is signed, a licence expires, a settlement or ledger
+period begins) are days of the business's own time zone, ``DATAMILL_BUSINESS_TIMEZONE``
+(default Asia/Shanghai). One zone for all of them, so the revenue and the cost of the same
+accepted work never land in different months because one was dated in UTC and the other in
+Beijing time (a customer acceptance at 03:00 on 1 December Beijing time is a December sale).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from datamill.config import business_timezone
+from datamill.core.clock import utcnow
+
+__all__ = ["business_day", "business_timezone", "business_today", "day_start", "local_time"]
+
+
+def local_time(at: datetime) -> datetime:
+    """``at`` (aware, or naive UTC as SQLite hands it back) on the business's clock."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(business_timezone())
+
+
+def business_day(at: datetime) -> date:
+    """The business day ``at`` falls on."""
+    return local_time(at).date()
+
+
+def business_today() -> date:
+    """Today on the business's calendar."""
+    return business_day(utcnow())
+
+
+def day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
+    """The UTC moment the business day ``day`` begins (where a period's rows start)."""
+    return datetime.combine(day, time(0), tzinfo=zone or business_timezone()).astimezone(UTC)
