@@ -197,3 +197,44 @@ def test_pair_scores_take_the_newest_items_only(
     assert (capped["scores"]["items"], capped["scores"]["sampled"]) == (1, True)
     assert capped["scores"]["pairs"] == 3  # noqa: PLR2004 - 3 annotators of one item
     assert capped["overlapped_items"] == 2  # noqa: PLR2004 - agreement itself counts every item
+
+
+def test_worker_ranking_counts_first_round_agreement_after_rework(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """The workforce ranking averaged the current round's agreement in: after rework that is
+    the reviewer's correction, so the annotator who disagreed ranked level with (and, first
+    registered, above) the one who was right from the start. It counts the first round now."""
+    from sqlalchemy import select
+
+    from datamill.production.models import WorkPackage
+    from datamill.workforce.assignment import (
+        QUALITY_AGREEMENT_ROUND,
+        rank_workers,
+        worker_quality,
+    )
+    from datamill.workforce.vendors import register_worker
+
+    pid, people = ner_project(runtime, users, tmp_path / "rank", texts={"t1": "张伟在北京工作。"})
+    with runtime.session() as s:
+        admin = _u(s, users["admin"])
+        for who in (people[2], people[0]):  # the one who disagreed has the lower worker id
+            register_worker(s, admin, _u(s, who), languages=["zh-CN"], modalities=["text"])
+    for who, answer in zip(people, [PER_LOC, PER_LOC, LOC_LOC], strict=True):
+        _submit(runtime, who, pid, answer)
+    _send_back(runtime, users["rev"], pid)
+    for who in people:  # everyone resubmits; the one who disagreed corrects their answer
+        _submit(runtime, who, pid, PER_LOC)
+
+    with runtime.session() as s:
+        right, wrong = _u(s, people[0]), _u(s, people[2])
+        assert annotator_agreement(s, wrong.id) == 1.0  # the current round: corrected
+        assert annotator_agreement(s, wrong.id, round="first") == 0.5
+        assert worker_quality(s, wrong.id) < worker_quality(s, right.id)  # were equal
+        package = s.scalars(select(WorkPackage.id).where(
+            WorkPackage.project_id == pid, WorkPackage.stage == "annotate")).first()
+        assert package is not None
+        ranked = rank_workers(s, _u(s, users["pm"]), package)
+        assert [c.username for c in ranked] == [right.username, wrong.username]
+        assert ranked[0].quality > ranked[1].quality
+        assert {c.agreement_round for c in ranked} == {QUALITY_AGREEMENT_ROUND} == {"first"}

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -51,6 +52,7 @@ from datamill.workforce.vendors import (
 )
 
 __all__ = [
+    "QUALITY_AGREEMENT_ROUND",
     "Candidate",
     "assign_package_to_worker",
     "claim_lookups",
@@ -64,6 +66,12 @@ __all__ = [
 ]
 
 
+QUALITY_AGREEMENT_ROUND: Final = "first"
+"""The agreement round a worker's quality counts (``datamill.qc.agreement_report``): their first
+submitted answers. After rework the current round holds the reviewers' corrections as the
+annotator resubmitted them, so it would credit a worker with agreement they did not reach."""
+
+
 @dataclass(frozen=True)
 class Candidate:
     worker_id: int
@@ -72,6 +80,8 @@ class Candidate:
     problems: tuple[str, ...]
     load: int
     quality: Decimal
+    agreement_round: str = QUALITY_AGREEMENT_ROUND
+    """The agreement round ``quality`` averages in (see :data:`QUALITY_AGREEMENT_ROUND`)."""
 
 
 def _package(session: Session, package_id: int) -> WorkPackage:
@@ -175,8 +185,10 @@ def _load(session: Session, user_id: int) -> int:
 
 def _quality(session: Session, user_id: int) -> Decimal:
     """Share of the person's submitted production tasks never returned for rework (1 with no
-    history), averaged with their agreement with the aggregate on overlapped items where they
-    have any (``datamill.qc.agreement_report.annotator_agreement``)."""
+    history), averaged with their agreement on overlapped items where they have any
+    (``datamill.qc.agreement_report.annotator_agreement``), counted on their first submitted
+    answers (:data:`QUALITY_AGREEMENT_ROUND`): the worker's own work, not the corrections a
+    review sent them back to make."""
     from datamill.qc.agreement_report import annotator_agreement
 
     rows = (
@@ -193,7 +205,7 @@ def _quality(session: Session, user_id: int) -> Decimal:
     )
     clean = Decimal(1) if not rows else (
         Decimal(sum(1 for r in rows if r is None)) / Decimal(len(rows)))
-    agreement = annotator_agreement(session, user_id)
+    agreement = annotator_agreement(session, user_id, round=QUALITY_AGREEMENT_ROUND)
     if agreement is not None:
         clean = (clean + Decimal(str(round(agreement, 4)))) / 2
     return clean.quantize(Decimal("0.0001"))
