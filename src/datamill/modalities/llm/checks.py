@@ -16,7 +16,8 @@ Checks (each value stored per item): ``decodable`` (1 = a valid record), ``empty
 (count), ``turn_length`` (longest turn or response, characters), ``role_order`` (1-based index of
 the first turn out of order, 0 = fine), ``duplicate_turns`` (count of turns or responses that
 repeat an earlier one), ``responses`` (count), ``language`` (turns in an allowed language, as a
-fraction of those checked) and ``banned_content`` (matches).
+fraction of those checked, by the text modality's rule: :func:`language_problem`) and
+``banned_content`` (matches).
 """
 
 from __future__ import annotations
@@ -25,19 +26,21 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import CheckOutcome
+from datamill.modalities.language import judge_language
 from datamill.modalities.llm.records import MAX_RECORD_BYTES, LlmRecord, read_record
 
 __all__ = [
+    "LANGUAGE_CONFIDENCE",
     "LlmRecordRequirements",
     "TextUnit",
     "banned_hits",
-    "detect_language",
+    "language_problem",
     "letters",
     "role_order_problem",
     "run_record_checks",
@@ -45,6 +48,11 @@ __all__ = [
 ]
 
 _SPACE = re.compile(r"\s+")
+LANGUAGE_CONFIDENCE: Final = 0.0
+"""The confidence :func:`~datamill.modalities.language.judge_language` asks of a turn in an
+allowed language. The record spec has no threshold (a chat turn is short, and this check never
+refused a turn for being uncertain of an allowed language); a turn is refused only when another
+language leads."""
 
 
 class LlmRecordRequirements(BaseModel):
@@ -93,28 +101,26 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-@lru_cache(maxsize=8)
-def _detector(codes: tuple[str, ...]) -> Any:
-    """A lingua detector over the allowed languages plus common distractors (models in the wheel)."""
-    from lingua import Language, LanguageDetectorBuilder
-
-    wanted = set(codes) | {"en", "zh", "ja", "ko", "fr", "de", "es", "ru", "ar", "pt", "it"}
-    langs = [lang for lang in Language.all() if lang.iso_code_639_1.name.lower() in wanted]
-    return LanguageDetectorBuilder.from_languages(*langs).build()
-
-
 def letters(text: str) -> int:
     """How many letters ``text`` has (digits, spaces and punctuation say nothing of language)."""
     return sum(1 for c in text if c.isalpha())
 
 
-def detect_language(text: str, allowed: Sequence[str]) -> str | None:
-    """The ISO 639-1 code lingua detects for ``text`` with confidence of at least 0.5 (None
-    when it cannot tell)."""
-    values = _detector(tuple(sorted(allowed))).compute_language_confidence_values(text)
-    if not values or values[0].value < 0.5:  # noqa: PLR2004
+def language_problem(unit: TextUnit, req: LlmRecordRequirements) -> str | None:
+    """Why ``unit`` is not in one of the spec's languages, or None (also when the spec allows
+    any language or the text has fewer than ``min_language_chars`` letters).
+
+    The text modality's rule (:func:`datamill.modalities.language.judge_language`: near-miss
+    margin, second opinion over more languages) at :data:`LANGUAGE_CONFIDENCE`."""
+    if not req.languages or letters(unit.text) < req.min_language_chars:
         return None
-    return str(values[0].language.iso_code_639_1.name.lower())
+    code, _confidence, refusal = judge_language(unit.text, req.languages, LANGUAGE_CONFIDENCE)
+    if refusal is None:
+        return None
+    allowed = ", ".join(req.languages)
+    if code is None:
+        return f"{unit.label}: no language could be identified; allowed: {allowed}"
+    return f"{unit.label} is in {code}; allowed: {allowed}"
 
 
 @lru_cache(maxsize=8)
@@ -171,10 +177,9 @@ def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list
             problems.append(f"{u.label} repeats {seen[key]}")
         elif key:
             seen[key] = u.label
-        if req.languages and letters(u.text) >= req.min_language_chars:
-            lang = detect_language(u.text, req.languages)
-            if lang is not None and lang not in req.languages:
-                problems.append(f"{u.label} is in {lang}; allowed: {', '.join(req.languages)}")
+        wrong = language_problem(u, req)
+        if wrong is not None:
+            problems.append(wrong)
         hits = banned_hits(u.text, req.banned_words)
         if hits:
             problems.append(f"{u.label} contains banned content: {', '.join(sorted(set(hits)))}")
@@ -228,11 +233,7 @@ def run_record_checks(path: Path, req: LlmRecordRequirements) -> list[CheckOutco
     out.append(_outcome("responses", k, count))
     if req.languages:
         checked = [u for u in units if letters(u.text) >= req.min_language_chars]
-        wrong = []
-        for u in checked:
-            lang = detect_language(u.text, req.languages)
-            if lang is not None and lang not in req.languages:
-                wrong.append(f"{u.label} is in {lang}; allowed: {', '.join(req.languages)}")
+        wrong = [p for p in (language_problem(u, req) for u in checked) if p is not None]
         share = 1.0 if not checked else (len(checked) - len(wrong)) / len(checked)
         out.append(_outcome("language", share, wrong))
     hits = [(u.label, banned_hits(u.text, req.banned_words)) for u in units]

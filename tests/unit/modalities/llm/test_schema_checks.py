@@ -122,6 +122,46 @@ def test_record_checks_store_values_and_reasons(tmp_path: Path) -> None:
     assert (only.name, only.passed) == ("decodable", False) and "malformed JSON" in (only.reason or "")
 
 
+def _language(tmp_path: Path, raw: dict[str, Any], languages: list[str]) -> Any:
+    path = tmp_path / "lang.json"
+    path.write_bytes(canonical_record(parse_record(raw)))
+    req = LlmRequirements.model_validate(requirements("pairwise", languages=languages))
+    return next(o for o in PLUGIN.run_checks(path, req, None) if o.name == "language")
+
+
+def test_language_check_is_the_text_modality_rule(tmp_path: Path) -> None:
+    """The LLM modality had its own lingua wrapper (best guess at 0.5 over eleven languages), so
+    an English prompt with a German word read as German and the record was refused; it uses
+    the text modality's rule now (near-miss margin, second opinion). ``bench/language_check.py``
+    measures both paths on held-out translations."""
+    prompt, answer = ("Translate Gesundheit into English please.",
+                      "It means good health; people say it after a sneeze.")
+    german_answer = "Das bedeutet gute Gesundheit, man sagt es nach dem Niesen."
+    english = {"id": "en", "prompt": prompt,
+               "responses": [answer, "Absolute value in relaxation code. Assembler error."]}
+    ok = _language(tmp_path, english, ["en"])  # the old wrapper: prompt in de, r2 in fr
+    assert ok.passed and ok.value == 1.0 and ok.reason is None
+    german = {**english, "responses": [answer, german_answer]}
+    wrong = _language(tmp_path, german, ["en"])  # a clearly other language is still refused
+    assert not wrong.passed and wrong.value == pytest.approx(2 / 3)
+    assert wrong.reason == "response r2 is in de; allowed: en"
+    italian = {**english, "responses": [  # only the second opinion knows Italian
+        answer, "Significa buona salute; si dice dopo uno starnuto."]}
+    assert _language(tmp_path, italian, ["en"]).reason == "response r2 is in it; allowed: en"
+    chinese = {"id": "zh", "prompt": "请把下面这句话翻译成英文：祝你身体健康。",
+               "responses": ["这句话的意思是祝愿对方身体健康，常在打喷嚏之后说。",
+                             "Wishing you good health is what the sentence means."]}
+    assert _language(tmp_path, chinese, ["zh", "en"]).passed
+    refused = _language(tmp_path, chinese, ["en"])
+    assert not refused.passed
+    assert refused.reason == ("turn 1 (user) is in zh; allowed: en; "
+                              "response r1 is in zh; allowed: en")
+    # the submit path (SFT turns) applies the same rule
+    _valid("sft", _sft(("user", prompt), ("assistant", answer)), {})
+    with pytest.raises(InvalidInput, match="turn 2 \\(assistant\\) is in de; allowed: en, zh"):
+        _valid("sft", _sft(("user", prompt), ("assistant", german_answer)), {})
+
+
 def test_inspection_text_round_trips_and_refuses_garbage() -> None:
     payload = {"type": "llm_pairwise", "a": "a", "b": "b", "choice": "b", "reason": "b better"}
     text = PLUGIN.inspection_text(payload, "")

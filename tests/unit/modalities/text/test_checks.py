@@ -110,7 +110,7 @@ def test_language_near_misses_pass_and_unlisted_languages_are_named() -> None:
     (were refused); Italian and Polish, which the first detector does not know, passed as
     English (they are named by the second opinion now). ``bench/language_check.py`` measures
     both on held-out text."""
-    from datamill.modalities.text.checks import judge_language
+    from datamill.modalities.language import judge_language
 
     for text in ("Google and Microsoft compete in Seattle.",
                  "The Louvre in Paris shows the Mona Lisa.",
