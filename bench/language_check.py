@@ -7,12 +7,22 @@ Polish. None of it was written for datamill: a held-out set with more variety (n
 abbreviations) than the demo's corpus. Placeholders (``%s``, ``{0}``, options) are removed; only
 prose is kept (six or more words, ending with a full stop, mostly lower-case words).
 
-For a project in English (``languages: [en]``, ``min_language_confidence`` 0.3, as the demo)
-it prints, for the rule before this round (one detector over the spec's languages and
-``EXTRA_LANGUAGES``: refuse when its best guess is not wanted or under the threshold) and for
-:func:`datamill.modalities.text.checks.judge_language`, the share of English sentences refused
-and, per language, the share of translations refused. ``--seed`` draws another sample: the
-margins were chosen on seed 7; report another seed as held out.
+For a project in English it prints, for whole sentences and for their first three to five
+words (short turns, as chat prompts often are), the share of English sentences refused and, per language,
+the share of translations refused, by four rules:
+
+* text before: the text modality's rule before :func:`judge_language` (one detector over the
+  spec's languages and ``EXTRA_LANGUAGES``; refused when its best guess is not wanted or under
+  ``min_language_confidence`` 0.3, as the demo);
+* text now: :func:`datamill.modalities.language.judge_language` at 0.3 (the text check);
+* LLM before: the LLM modality's own wrapper before it used that rule (one detector over the
+  spec's languages and eleven common ones; refused when another language is its best guess
+  with confidence 0.5 or more);
+* LLM now: :func:`datamill.modalities.llm.checks.language_problem` on a response (the same
+  rule at ``LANGUAGE_CONFIDENCE``).
+
+``--seed`` draws another sample: the margins were chosen on seed 7; report another seed as
+held out.
 
     .venv/bin/python bench/language_check.py --n 300 --seed 8
 """
@@ -25,12 +35,20 @@ import random
 import re
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from datamill.modalities.text.checks import detect_language, judge_language
+from datamill.modalities.language import EXTRA_LANGUAGES, judge_language
+from datamill.modalities.llm.checks import (
+    LlmRecordRequirements,
+    TextUnit,
+    language_problem,
+    letters,
+)
 
 LOCALES = Path("/usr/share/locale")
 LANGS = ("de", "fr", "es", "it", "pt_BR", "ru", "ja", "zh_CN", "nl", "sv", "pl")
@@ -40,6 +58,10 @@ _PLACEHOLDER = re.compile(
 MIN_WORDS = 6
 WORDY = 0.85
 THRESHOLD = 0.3
+LLM_BEFORE_LANGUAGES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "ar", "pt", "it")
+LLM_REQ = LlmRecordRequirements(
+    max_record_bytes=200_000, min_turn_chars=1, max_turn_chars=8000, min_responses=0,
+    max_responses=4, languages=("en",), min_language_chars=12, banned_words=())
 
 
 def _clean(text: str) -> str:
@@ -73,14 +95,57 @@ def corpus(lang: str, n: int, seed: int) -> list[tuple[str, str]]:
     return drawn[:n]
 
 
+@lru_cache(maxsize=2)
+def _detector(codes: tuple[str, ...]) -> Any:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(*(
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes)).build()
+
+
+def _best(text: str, codes: tuple[str, ...]) -> tuple[str | None, float]:
+    values = _detector(codes).compute_language_confidence_values(text)
+    if not values or values[0].value <= 0:
+        return None, 0.0
+    return values[0].language.iso_code_639_1.name.lower(), float(values[0].value)
+
+
 def before(text: str) -> bool:
-    """The rule before this round: one detector; refused unless its best guess is en >= 0.3."""
-    code, confidence = detect_language(text, ["en"])
+    """The text rule before judge_language: refused unless the best guess is en >= 0.3."""
+    code, confidence = _best(text, tuple(sorted({"en", *EXTRA_LANGUAGES})))
     return code == "en" and confidence >= THRESHOLD
 
 
 def now(text: str) -> bool:
     return judge_language(text, ["en"], THRESHOLD)[2] is None
+
+
+def llm_before(text: str) -> bool:
+    """The LLM wrapper before: refused when another language is the best guess at >= 0.5
+    (texts with fewer than ``min_language_chars`` letters unchecked, as now)."""
+    if letters(text) < LLM_REQ.min_language_chars:
+        return True
+    code, confidence = _best(text, tuple(sorted(LLM_BEFORE_LANGUAGES)))
+    return code is None or confidence < 0.5 or code == "en"  # noqa: PLR2004
+
+
+def llm_now(text: str) -> bool:
+    unit = TextUnit(label="response a", role="assistant", text=text)
+    return language_problem(unit, LLM_REQ) is None
+
+
+def fragments(sentences: list[str]) -> list[str]:
+    """Each sentence's first three to five words, the first with ``min_language_chars``
+    letters: short turns, as chat prompts often are."""
+    out = []
+    for sentence in sentences:
+        words = sentence.split()
+        for k in (3, 4, 5):
+            head = " ".join(words[:k])
+            if letters(head) >= LLM_REQ.min_language_chars:
+                out.append(head)
+                break
+    return list(dict.fromkeys(out))
 
 
 def main() -> None:
@@ -93,13 +158,15 @@ def main() -> None:
                  "(they come with coreutils, apt, bash ...)")
     data = {lang: corpus(lang, args.n, args.seed) for lang in LANGS}
     english = list(dict.fromkeys(s for pairs in data.values() for s, _ in pairs))[: args.n * 3]
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=140)  # six columns: wrapped at 80, rows split
     table = Table(title=f"language check, project in en, threshold {THRESHOLD}, "
                         f"seed {args.seed}")
-    for col in ("texts", "n", "refused before", "refused now"):
+    rules = {"text before": before, "text now": now, "LLM before": llm_before,
+             "LLM now": llm_now}
+    for col in ("texts", "n", *(f"refused, {name}" for name in rules)):
         table.add_column(col, justify="right" if col != "texts" else "left")
     timings = {}
-    for name, rule in (("before", before), ("now", now)):
+    for name, rule in rules.items():
         for s in english[:50]:  # lingua loads a language's models on first use
             rule(s)
         started = time.perf_counter()
@@ -111,22 +178,26 @@ def main() -> None:
         refused = sum(not rule(t) for t in texts)  # type: ignore[operator]
         return f"{refused / max(1, len(texts)):.4f} ({refused})"
 
-    table.add_row("English (clean: should pass)", str(len(english)), share(before, english),
-                  share(now, english))
+    table.add_row("English (clean: should pass)", str(len(english)),
+                  *(share(rule, english) for rule in rules.values()))
+    short = fragments(english)
+    table.add_row("English, first 3-5 words (should pass)", str(len(short)),
+                  *(share(rule, short) for rule in rules.values()))
     for lang in LANGS:
         texts = [t for _, t in data[lang]]
-        table.add_row(f"{lang} (should be refused)", str(len(texts)), share(before, texts),
-                      share(now, texts))
+        table.add_row(f"{lang} (should be refused)", str(len(texts)),
+                      *(share(rule, texts) for rule in rules.values()))
     console.print(table)
-    english_now = sum(not now(t) for t in english) / max(1, len(english))
-    english_before = sum(not before(t) for t in english) / max(1, len(english))
-    caught = {lang: sum(not now(t) for _, t in data[lang]) / max(1, len(data[lang]))
-              for lang in LANGS}
-    console.print(f"time per English sentence (models loaded): before {timings['before']:.2f} ms, "
-                  f"now {timings['now']:.2f} ms ({timings['now'] / timings['before']:.2f}x)")
-    console.print(f"SUMMARY language_check english refused before={english_before:.4f} "
-                  f"now={english_now:.4f}; other languages refused now: min "
-                  f"{min(caught.values()):.3f} ({min(caught, key=caught.__getitem__)})")
+    console.print("time per English sentence (models loaded): " + ", ".join(
+        f"{name} {ms:.2f} ms" for name, ms in timings.items()))
+    for name, old, new in (("", before, now), (" (llm path)", llm_before, llm_now)):
+        english_now = sum(not new(t) for t in english) / max(1, len(english))
+        english_before = sum(not old(t) for t in english) / max(1, len(english))
+        caught = {lang: sum(not new(t) for _, t in data[lang]) / max(1, len(data[lang]))
+                  for lang in LANGS}
+        console.print(f"SUMMARY language_check english refused{name} before={english_before:.4f}"
+                      f" now={english_now:.4f}; other languages refused now: min "
+                      f"{min(caught.values()):.3f} ({min(caught, key=caught.__getitem__)})")
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ BENCHES = [
     Bench("mask_recall.py", ("--n", "4", "--negatives", "2"), "SUMMARY masking plates",
           ("faces recall=",), tools=("plate-fonts",), modules=("cv2", "skimage"), slow=True),
     Bench("language_check.py", ("--n", "20"), "SUMMARY language_check english refused",
-          ("it (should be refused)",), tools=("locales",)),
+          ("it (should be refused)", "english refused (llm path)"), tools=("locales",)),
     Bench("near_copy_fingerprint.py", ("--prompts", "1", "--voices", "3", "--speeds", "1"),
           "SUMMARY near_copy gap", ("other noise seed",), tools=("espeak-ng",)),
     Bench("ocr_accuracy.py", ("--n", "2"), "SUMMARY ocr_accuracy", ("rapidocr", "tesseract"),
