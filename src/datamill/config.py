@@ -165,6 +165,7 @@ class Settings(BaseSettings):
     @field_validator("business_timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
+        name = name.strip() or DEFAULT_BUSINESS_TIMEZONE  # set but empty: the default
         _zone(name)
         return name
 

@@ -110,7 +110,7 @@ def test_a_month_is_closed_only_after_its_last_day(
             with pytest.raises(Conflict, match=f"period {month} has not ended yet"):
                 close_period(s, month, actor_id=ap["finance_reviewer"])
     # prepared once the month is over (clock moved on), its confirmation is not early either
-    monkeypatch.setattr("datamill.ledger.period_close.utcnow",
+    monkeypatch.setattr("datamill.business_clock.utcnow",
                         lambda: utcnow() + timedelta(days=32))
     with runtime.session() as s:
         assert close_period(s, this_month, actor_id=ap["finance_reviewer"]).status == "prepared"
