@@ -255,7 +255,7 @@ READS = [
     "/ledger/journal.csv?from=2024-01-01&to=2024-12-31",
     "/security/projects/{project}", "/security/export-rules",
     "/vendors", "/vendors/{vendor}", "/vendors/{vendor}/workers", "/vendors/{vendor}/packages",
-    "/workers", "/workers/{worker}/dashboard", "/prices", "/settlements",
+    "/workers", "/workers/{worker}/dashboard", "/prices", "/settlements", "/settlement-periods",
 ]
 
 
@@ -440,7 +440,7 @@ def test_auditor_web_pages_read_and_refuse_writes(
     pid, vid, wid = world["project"], world["vendor"], world["worker"]
     for path in ("/", f"/projects/{pid}", "/audit", "/finance", f"/projects/{pid}/finance",
                  "/workforce", "/workforce/vendors", f"/workforce/vendors/{vid}",
-                 "/workforce/sheets", f"/workforce/workers/{wid}"):
+                 "/workforce/sheets", "/workforce/periods", f"/workforce/workers/{wid}"):
         r = client.get(path)
         assert r.status_code == 200, (path, r.status_code, r.text[:300])
     assert "/audit/checkpoint" not in client.get("/audit").text  # no button for a reader

@@ -97,3 +97,32 @@ def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = 
         out.print(t)
 
     emit(rows, as_json, render)
+
+
+@app.command("settlement-periods")
+@handle_errors
+def settlement_periods_cmd(
+    actor: AsUser,
+    vendor: Annotated[int | None, typer.Option("--vendor", help="Only this vendor's sheets.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The settlement periods (months), newest first: open, prepared, closed or reopened (by
+    whom, when), their sheets the person sees (a vendor manager: their own vendor's) and totals,
+    as ``GET /settlement-periods``."""
+    from datamill.settlement_periods import settlement_periods
+
+    with get_runtime().session() as s:
+        rows = settlement_periods(s, _actor(s, actor), vendor)
+
+    def render(rows: list[Any]) -> None:
+        t = Table("period", "status", "by", "sheets", "voided", "amount", "fee", "tax", "net",
+                  "paid")
+        for p in rows:  # by: who confirmed the close, or who reopened it
+            who = p.closed_by or (p.reopened_by if p.status == "reopened" else None) or "-"
+            x = p.totals
+            t.add_row(p.period, p.status, who, str(x.sheets - x.voided), str(x.voided),
+                      str(x.amount), str(x.fee), str(x.tax_withheld), str(x.net_payable),
+                      str(x.paid))
+        out.print(t)
+
+    emit(rows, as_json, render)

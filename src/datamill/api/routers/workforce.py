@@ -31,6 +31,7 @@ from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
 from datamill.production.media import item_path, media_type_of
 from datamill.production.schemas import PackageOut
+from datamill.settlement_periods import SettlementPeriodOut, settlement_periods
 from datamill.workforce import (
     assignment,
     golden,
@@ -521,6 +522,17 @@ def list_sheets_endpoint(
     session: SessionDep, user: CurrentUser, vendor_id: IdQuery = None
 ) -> list[SettlementSheetOut]:
     return settlement.list_sheets(session, user, vendor_id)
+
+
+@router.get("/settlement-periods")
+def list_settlement_periods_endpoint(
+    session: SessionDep, user: CurrentUser, vendor_id: IdQuery = None
+) -> list[SettlementPeriodOut]:
+    """The settlement periods (months), newest first: each one's status in the books (open,
+    prepared, closed, reopened: by whom, when, why), the sheets in it that ``GET /settlements``
+    shows the caller (a vendor manager: their own vendor's), their totals, and whether the caller
+    may void each sheet or reopen the period; refused as ``GET /settlements`` refuses."""
+    return settlement_periods(session, user, vendor_id)
 
 
 @router.get("/settlements/{sheet_id}")

@@ -23,6 +23,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.modalities.problem_words import word_error
+from datamill.settlement_periods import settlement_periods
 from datamill.web.routes._common import (
     HtmlRoute,
     SignedIn,
@@ -293,6 +294,18 @@ def _sheets(
         draw_vendors=vendors.list_vendors(session, me.user) if draws else [],
         ok=_OK.get(ok or ""), error=error,
     )
+
+
+@router.get("/periods", response_class=HTMLResponse)
+def periods_page(request: Request, session: SessionDep, me: WebUser) -> Response:
+    """The settlement periods (months), newest first: each one's close (open, prepared, closed,
+    reopened: by whom, when), the sheets in it the reader sees and their totals, with links to
+    each sheet and to the void and reopen actions the reader may take: ``GET
+    /settlement-periods``'s service call (its rule and its 403 are ``GET /settlements``')."""
+    periods = settlement_periods(session, me.user)
+    return _render(request, session, me, "workforce_periods.html", periods=periods,
+                   names=views.vendor_names(session),
+                   every_vendor=pays_vendors(session, me.user) or is_business(me.user))
 
 
 @router.post("/sheets/draw")
