@@ -115,14 +115,13 @@ def settlement_periods_cmd(
         rows = settlement_periods(s, _actor(s, actor), vendor)
 
     def render(rows: list[Any]) -> None:
-        t = Table("period", "status", "by", "sheets", "voided", "amount", "fee", "tax", "net",
-                  "paid")
+        # fits 80 columns; the fee, the tax and each sheet are in --json
+        t = Table("period", "status", "by", "sheets", "voided", "amount", "net", "paid")
         for p in rows:  # by: who confirmed the close, or who reopened it
             who = p.closed_by or (p.reopened_by if p.status == "reopened" else None) or "-"
             x = p.totals
             t.add_row(p.period, p.status, who, str(x.sheets - x.voided), str(x.voided),
-                      str(x.amount), str(x.fee), str(x.tax_withheld), str(x.net_payable),
-                      str(x.paid))
+                      str(x.amount), str(x.net_payable), str(x.paid))
         out.print(t)
 
     emit(rows, as_json, render)
