@@ -303,3 +303,29 @@ def test_worker_sees_earnings_chart(world: World, ctx: Any) -> None:
     assert resp is not None and resp.status == 403
     with world.rt.session() as s:
         assert s.scalars(select(Item)).first() is not None
+
+
+def test_settlement_periods_page_links_to_the_sheet_and_its_void(world: World, ctx: Any) -> None:
+    """The periods page (``/workforce/periods``, linked in the workforce navigation): a vendor's
+    manager sees only their own vendor's sheets of the month; the business side follows a sheet's
+    Void link to that sheet's row on the sheets page, where its Void form is."""
+    ids = world.ids
+    page = sign_in(ctx, "mgr-b")
+    page.goto(f"/workforce/vendors/{ids['vendor_b']}")
+    page.locator("[data-testid=wf-nav]").get_by_role("link", name="Settlement periods").click()
+    page.wait_for_url(re.compile(r"/workforce/periods$"))
+    may = page.locator("[data-testid=period-2024-05]")
+    assert may.locator("[data-testid=period-status]").inner_text() == "open"
+    assert may.locator("tbody tr").count() == 1
+    assert "Vendor A" not in page.content()
+    assert f'data-sheet="{ids["sheet_a_paid"]}"' not in page.content()
+    assert may.locator("[data-testid=period-totals]").inner_text().split()[1] == "99.00"
+    assert page.locator("[data-testid^=period-void-link]").count() == 0
+    pm = sign_in(ctx, "pm")
+    pm.goto("/workforce/periods")
+    assert pm.locator("[data-testid=period-2024-05] tbody tr").count() == 4  # noqa: PLR2004
+    shot(pm, "workforce-periods")
+    pm.locator(f"[data-testid=period-void-link-{ids['sheet_b']}]").click()
+    pm.wait_for_url(re.compile(rf"/workforce/sheets#sheet-{ids['sheet_b']}$"))
+    assert pm.locator(f"[data-testid=void-{ids['sheet_b']}]").is_visible()
+    assert not page.dialogs and not pm.dialogs
