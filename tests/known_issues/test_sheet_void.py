@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -65,12 +66,32 @@ def _sheet(s: object) -> SettlementSheet:
     return s.scalars(select(SettlementSheet).order_by(SettlementSheet.id)).first()  # type: ignore[attr-defined, no-any-return]
 
 
-def test_a_voided_draft_releases_its_work_to_a_claim(
-    runtime: Runtime, users: dict[str, User]
-) -> None:
-    lp, _ = _world(runtime)
+@dataclass(frozen=True)
+class Drawn:
+    """The world of :func:`tests.known_issues.test_claim_after_sheet._world`: Prop Vendor's
+    draft sheet of WEEKS[0], its vendor and the project's ledger project."""
+
+    ledger_project: int
+    vendor: int
+    sheet_id: int
+
+    def sheet(self, s: object) -> SettlementSheet:
+        """The sheet's row in session ``s``."""
+        return s.get(SettlementSheet, self.sheet_id)  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture
+def drawn(runtime: Runtime, users: dict[str, User]) -> Drawn:
+    """Every test but the race (which has its own PostgreSQL runtime) starts from here."""
+    lp, vendor = _world(runtime)
     with runtime.session() as s:
-        sheet = _sheet(s)
+        return Drawn(lp, vendor, _sheet(s).id)
+
+
+def test_a_voided_draft_releases_its_work_to_a_claim(runtime: Runtime, drawn: Drawn) -> None:
+    lp = drawn.ledger_project
+    with runtime.session() as s:
+        sheet = drawn.sheet(s)
         with pytest.raises(Conflict) as refused:
             post_claim(s, lp, "annotation", "data_service", "10.00", "claim:V-1",
                        incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
@@ -100,11 +121,11 @@ def test_a_voided_draft_releases_its_work_to_a_claim(
 
 
 def test_a_voided_confirmed_sheet_is_drawn_again_and_its_cost_taken_back(
-    runtime: Runtime, users: dict[str, User]
+    runtime: Runtime, drawn: Drawn
 ) -> None:
-    lp, vendor = _world(runtime)
+    lp, vendor = drawn.ledger_project, drawn.vendor
     with runtime.session() as s:
-        sheet = _sheet(s)
+        sheet = drawn.sheet(s)
         _confirm(s, sheet.id, vendor)
         sync_ledger(s)
         booked = s.scalar(select(func.sum(LedgerCost.amount)).where(
@@ -121,13 +142,10 @@ def test_a_voided_confirmed_sheet_is_drawn_again_and_its_cost_taken_back(
         assert again.amount == sheet.amount and again.status == "draft"
 
 
-def test_a_paid_sheet_is_not_voided_on_any_face(
-    runtime: Runtime, users: dict[str, User]
-) -> None:
-    _, vendor = _world(runtime)
+def test_a_paid_sheet_is_not_voided_on_any_face(runtime: Runtime, drawn: Drawn) -> None:
     with runtime.session() as s:
-        sheet = _sheet(s)
-        _confirm(s, sheet.id, vendor)
+        sheet = drawn.sheet(s)
+        _confirm(s, sheet.id, drawn.vendor)
         pay_sheet(s, _boss(s), sheet.id, reference="BANK-V")
         with pytest.raises(Conflict) as refused:
             void_sheet(s, _boss(s), sheet.id, "too late")
@@ -153,12 +171,11 @@ def test_a_paid_sheet_is_not_voided_on_any_face(
 
 
 def test_a_sheet_with_live_corrections_is_voided_after_them(
-    runtime: Runtime, users: dict[str, User]
+    runtime: Runtime, drawn: Drawn
 ) -> None:
-    _, vendor = _world(runtime)
     with runtime.session() as s:
-        sheet = _sheet(s)
-        _confirm(s, sheet.id, vendor)
+        sheet = drawn.sheet(s)
+        _confirm(s, sheet.id, drawn.vendor)
         corr = create_correction_sheet(s, _boss(s), sheet.id, "-1.00", "rounding")
         with pytest.raises(Conflict) as refused:
             void_sheet(s, _boss(s), sheet.id, "wrong")
@@ -169,19 +186,19 @@ def test_a_sheet_with_live_corrections_is_voided_after_them(
             create_correction_sheet(s, _boss(s), sheet.id, "-1.00", "after the void")
 
 
-def test_only_the_business_side_voids(runtime: Runtime, users: dict[str, User]) -> None:
-    _world(runtime)
+def test_only_the_business_side_voids(
+    runtime: Runtime, users: dict[str, User], drawn: Drawn
+) -> None:
     with runtime.session() as s:
-        sheet = _sheet(s)
         with pytest.raises(Forbidden):
-            void_sheet(s, users["ann1"], sheet.id, "mine")
+            void_sheet(s, users["ann1"], drawn.sheet_id, "mine")
     with TestClient(create_app(runtime)) as c:
-        r = c.post(f"{API}/settlements/{sheet.id}/void", headers=login(c, "ann1"),
+        r = c.post(f"{API}/settlements/{drawn.sheet_id}/void", headers=login(c, "ann1"),
                    json={"reason": "mine"})
         assert r.status_code == 403, r.text
     with runtime.session() as s:
-        assert s.get(SettlementSheet, sheet.id).status == "draft"  # type: ignore[union-attr]
-    done = run_cli(runtime.settings.home, "workforce", "sheet-void", str(sheet.id), "--reason",
+        assert drawn.sheet(s).status == "draft"
+    done = run_cli(runtime.settings.home, "workforce", "sheet-void", str(drawn.sheet_id), "--reason",
                    "drawn twice", "--as", "biz", "--json",
                    DATAMILL_DATABASE_URL=str(runtime.settings.database_url))
     said = json.loads(done.stdout)
@@ -189,11 +206,9 @@ def test_only_the_business_side_voids(runtime: Runtime, users: dict[str, User]) 
 
 
 def test_the_sheets_page_voids_with_a_reason_in_either_language(
-    runtime: Runtime, users: dict[str, User]
+    runtime: Runtime, drawn: Drawn
 ) -> None:
-    _world(runtime)
-    with runtime.session() as s:
-        sheet_id = _sheet(s).id
+    sheet_id = drawn.sheet_id
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         web_login(c, "biz")
         c.cookies.set("lang", "zh-CN")
