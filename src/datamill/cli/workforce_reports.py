@@ -108,7 +108,7 @@ def settlement_periods_cmd(
 ) -> None:
     """The settlement periods (months), newest first: open, prepared, closed or reopened (by
     whom, when), their sheets the person sees (a vendor manager: their own vendor's) and totals,
-    as ``GET /settlement-periods``."""
+    as GET /settlement-periods."""
     from datamill.settlement_periods import settlement_periods
 
     with get_runtime().session() as s:
