@@ -44,7 +44,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.core.errors import Forbidden
+from datamill.ledger.access import require_ledger_access
 from datamill.ledger.models import LedgerPeriodClose
+from datamill.ledger.period_close import require_every_book
 from datamill.ledger.period_reopen import can_reopen
 from datamill.workforce.policies import manages_workforce
 from datamill.workforce.schemas import SettlementSheetOut
@@ -153,6 +156,18 @@ def _totals(sheets: list[PeriodSheetOut]) -> PeriodTotalsOut:
         paid=sum((s.net_payable for s in live if s.status == "settled"), _ZERO))
 
 
+def _reads_books(session: Session, reader: User) -> bool:
+    """Whether ``reader`` may read the ledger's period page (its run: who prepared, closed or
+    reopened the month, and the reason finance wrote), as ``/finance/periods/{period}`` asks;
+    a vendor manager sees the month's status, not the books' notes."""
+    try:
+        require_ledger_access(session, reader, write=False)
+        require_every_book(session, reader)
+    except Forbidden:
+        return False
+    return True
+
+
 def settlement_periods(
     session: Session, reader: User, vendor_id: int | None = None
 ) -> list[SettlementPeriodOut]:
@@ -174,6 +189,7 @@ def settlement_periods(
     closed_through = max(closed) if closed else None
     latest_run = max(runs) if runs else None
     reopens = can_reopen(session, reader)
+    books = _reads_books(session, reader)  # who ran, closed or reopened a month, and why:
     out = []
     for period in sorted(set(by_period) | set(runs), reverse=True):
         run = runs.get(period)
@@ -183,13 +199,15 @@ def settlement_periods(
             period=period, status=status,
             books_closed=status == "closed" or (closed_through is not None
                                                 and period < closed_through),
-            prepared_by=people.get(run.prepared_by) if run and run.prepared_by else None,
-            closed_by=(people.get(run.reviewed_by) if run and run.reviewed_by
+            prepared_by=people.get(run.prepared_by) if books and run and run.prepared_by
+            else None,
+            closed_by=(people.get(run.reviewed_by) if books and run and run.reviewed_by
                        and status == "closed" else None),
-            closed_at=run.reviewed_at if run and status == "closed" else None,
-            reopened_by=people.get(run.reopened_by) if run and run.reopened_by else None,
-            reopened_at=run.reopened_at if run else None,
-            reopen_reason=run.reopen_reason if run else None,
+            closed_at=run.reviewed_at if books and run and status == "closed" else None,
+            reopened_by=people.get(run.reopened_by) if books and run and run.reopened_by
+            else None,
+            reopened_at=run.reopened_at if books and run else None,
+            reopen_reason=run.reopen_reason if books and run else None,
             can_reopen=reopens and status == "closed" and period == latest_run,
             sheets=rows, totals=_totals(rows)))
     return out

@@ -139,6 +139,10 @@ def test_a_vendor_manager_sees_only_their_own_vendors_sheets(
         assert mine["2024-05"].totals.amount == Decimal("180.00")
         assert not any(x.can_void for p in mine.values() for x in p.sheets)
         assert not any(p.can_reopen for p in mine.values())
+        # the month's status, not the books' notes (who closed it, finance's reasons)
+        assert mine["2024-05"].status == "closed" and mine["2024-05"].books_closed
+        assert all(p.closed_by is None and p.prepared_by is None and p.closed_at is None
+                   and p.reopen_reason is None for p in mine.values())
         theirs = settlement_periods(s, _user(s, "mgr-b"))
         assert [x.number for p in theirs for x in p.sheets] == ["WF-B-0506"]
         assert "2024-06" not in _by_period(theirs)  # no sheet of B, no run: not listed
@@ -202,7 +206,8 @@ def test_the_periods_page_in_either_language(runtime: Runtime, world: World) -> 
         page = c.get("/workforce/periods")
         assert page.status_code == 200, page.text
         assert 'href="/workforce/periods"' in page.text  # in the workforce navigation
-        assert 'data-testid="period-2024-05"' in page.text and "Closed 2024-06-03 09:30 UTC by lead" in page.text
+        assert 'data-testid="period-2024-05"' in page.text
+        assert "Closed 2024-06-03 17:30 UTC+08:00 by lead" in page.text  # business time
         assert f'data-testid="period-void-link-{sheets["a_confirmed"]}"' in page.text
         assert f'data-testid="period-void-link-{sheets["a_settled"]}"' not in page.text
         assert f'href="/workforce/sheets/{sheets["b_draft"]}/print"' in page.text
