@@ -127,10 +127,10 @@ def test_prompt_files_and_manifests_saved_by_chinese_windows(
     with runtime.session() as s:
         assert s.scalars(select(Item.prompt).where(Item.project_id == pid)).all() == [
             "他用流利的普通话朗读。"]
-    gbk = "save the file as UTF-8"
+    gbk = "iconv -f GB18030 -t UTF-8 utt001.txt > utt001-utf8.txt"  # trial 14: the command
     assert reasons["utt001.wav"].startswith("prompt file utt001.txt is not UTF-8") and gbk in (
-        reasons["utt001.wav"])
-    assert gbk not in reasons["utt002.wav"]
+        reasons["utt001.wav"]), reasons["utt001.wav"]
+    assert "GB18030" not in reasons["utt002.wav"] and "iconv" in reasons["utt002.wav"]
     manifest = tmp_path / "gbk.csv"
     manifest.write_bytes("id,path,prompt\nx,drop/utt000.wav,北京欢迎你\n".encode("gbk"))
     with runtime.session() as s:

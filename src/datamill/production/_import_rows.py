@@ -501,18 +501,6 @@ def _lines(path: Path, name: str = "") -> Iterator[tuple[int, str | None, str | 
                 yield lineno, None, f"{said}: {conversion_advice(raw, name or path.name)}"
 
 
-def _encoding_hint(raw: bytes) -> str:
-    """What to do about bytes that are not UTF-8 when they read as Chinese in GBK/GB18030 (a
-    file saved by Chinese Windows or Excel), else nothing."""
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return ""
-    if not any("\u4e00" <= c <= "\u9fff" for c in text):
-        return ""
-    return "; it reads as GBK/GB18030 (Chinese Windows): save the file as UTF-8"
-
-
 def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     dirs: dict[str, str] = {}
     for lineno, text, error in _lines(manifest, name):
@@ -595,7 +583,8 @@ def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
     try:  # a byte-order mark (Notepad, Excel) is not part of the prompt
         return raw.decode("utf-8-sig").strip() or None
     except UnicodeDecodeError as err:
-        raise ValueError(f"{what} is not UTF-8 (byte {err.start}){_encoding_hint(raw)}") from err
+        raise ValueError(f"{what} is not UTF-8 (byte {err.start}): "  # the manifests' advice
+                         f"{conversion_advice(raw, sidecar.name)}") from err
 
 
 #: a modality's reader of a file in a folder it splits into items itself (an LLM project's
