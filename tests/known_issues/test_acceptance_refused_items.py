@@ -106,6 +106,18 @@ def test_the_customer_names_refused_items_on_the_web(
     assert 'data-testid="dlv-accept-refusing"' in page and "验收其余条目" in page
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert csrf
+    # trial 14: an item not in the delivery showed an error page in English, and the typed
+    # list was lost; the page comes back with the refusal in Chinese and the list as typed
+    typed = f"{ext[0]}，不存在的条目"
+    again = web.post(f"/deliveries/{d['id']}/accept-refusing", follow_redirects=False,
+                     data={"refused": typed, "note": "第二批", "csrf_token": csrf.group(1)})
+    assert again.status_code == 422, again.text
+    assert 'data-testid="dlv-refused-form" data-form="refusing"' in again.text
+    assert "交付" in again.text and "中没有这 1 个拒收条目：不存在的条目" in again.text
+    assert f">{typed}</textarea>" in again.text
+    assert 'value="第二批"' in again.text
+    with runtime.session() as s:  # nothing recorded
+        assert not s.scalars(select(Item).where(Item.status == "rework")).all()
     done = web.post(f"/deliveries/{d['id']}/accept-refusing", follow_redirects=False,
                     data={"refused": f"{ext[0]}，{ext[1]}\n", "csrf_token": csrf.group(1)})
     assert done.status_code == 303, done.text

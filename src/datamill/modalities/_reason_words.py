@@ -40,6 +40,10 @@ EN_REASONS: dict[str, str] = {
     "stale_version": "Item {item} is at version {current_version}, your edit is based on version {base_version}: reload it and apply your changes again.",
     "inspection_completed": "Inspection {inspection_id} is already completed; its results can no longer change.",
     "nothing_to_batch": "No reviewed items are waiting for a batch.",
+    # a customer's acceptance of a delivery (production.delivery_acceptance)
+    "refused_not_delivered": "{count} refused item(s) are not in delivery {delivery_id}: {names} (name delivered items as the package's files do, or by their external id).",
+    "accepted_items_over": "{items} accepted items exceed the {delivered} delivered.",
+    "accepted_volume_over": "The accepted volume {volume} exceeds the {delivered} delivered ({unit}).",
     "vendor": "You may {action} only within your own vendor.",
     # the speaker's recording pages (collection.subject); shown to the speaker
     "bad_wav": "The browser sent a recording in the wrong format; reload the page and record again.",
@@ -133,6 +137,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "stale_version": "条目 {item} 当前为第 {current_version} 版，你的修改基于第 {base_version} 版：请重新加载后再次修改。",
     "inspection_completed": "质检 {inspection_id} 已经完成，其结果不能再更改。",
     "nothing_to_batch": "没有等待组批的已审核条目。",
+    "refused_not_delivered": "交付 {delivery_id} 中没有这 {count} 个拒收条目：{names}（请按交付包文件中的名称或外部编号填写）。",
+    "accepted_items_over": "验收条数 {items} 超过了交付的 {delivered} 条。",
+    "accepted_volume_over": "验收数量 {volume} 超过了交付的 {delivered}（单位：{unit}）。",
     "vendor": "你只能在自己所属的供应商范围内{action}。",
     # the speaker's recording pages (collection.subject); shown to the speaker
     "bad_wav": "浏览器发送的录音格式不正确，请刷新页面后重新录制。",

@@ -152,12 +152,14 @@ def record_acceptance(
                            "again)", field="accepted_items")
     if items > d.delivered_items:
         raise InvalidInput(
-            f"accepted items {items} exceed the {d.delivered_items} delivered"
-        )
+            f"accepted items {items} exceed the {d.delivered_items} delivered",
+            field="accepted_items", reason_code="accepted_items_over", items=items,
+            delivered=d.delivered_items)
     if volume > delivered:
         raise InvalidInput(
-            f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered"
-        )
+            f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered",
+            field="accepted_volume", reason_code="accepted_volume_over", volume=volume,
+            delivered=delivered, unit=unit)
     if delivered == d.delivered_items and volume != items:  # every item counts one unit
         raise InvalidInput(
             f"every item counts as 1 in {unit} here: the accepted volume ({volume}) must "
@@ -207,7 +209,9 @@ def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) 
         raise InvalidInput(
             f"{len(unknown)} refused item(s) are not in delivery {d.id}: "
             f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''} (name delivered items "
-            "as the package's files do, or by their external id)", field="refused_items")
+            "as the package's files do, or by their external id)", field="refused_items",
+            reason_code="refused_not_delivered", delivery_id=d.id, count=len(unknown),
+            names=f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
     if len(found) >= d.delivered_items:
         raise InvalidInput(f"every item of delivery {d.id} refused: record the customer's "
                            "rejection instead", field="refused_items")

@@ -52,6 +52,7 @@ __all__ = [
     "Viewer",
     "WebUser",
     "code_label",
+    "error_in_page_language",
     "error_page",
     "package_label",
     "page_csp",
@@ -291,6 +292,13 @@ def _domain_message(error: DatamillError, lang: str) -> tuple[str, str | None]:
         return error.message, None
     said, details = word_error(error.message, error.details, lang)
     return said, str(details.get("message_en", error.message))
+
+
+def error_in_page_language(request: Request, error: DatamillError) -> str:
+    """A service error's sentence for a form's inline refusal, in the page's language where
+    the one registry words it, else the service's English sentence (see
+    :func:`_domain_message`)."""
+    return _domain_message(error, page_language(request))[0]
 
 
 def error_page(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -24,7 +25,7 @@ from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
-from datamill.core.errors import Forbidden, NotFound
+from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.delivery import (
     delivery_file,
@@ -37,7 +38,13 @@ from datamill.production.delivery import (
 from datamill.production.projects import get_project
 from datamill.production.schemas import DeliveryOut
 from datamill.web.delivery_sheet import sheet_view
-from datamill.web.routes._common import HtmlRoute, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    WebUser,
+    error_in_page_language,
+    render,
+    require_csrf,
+)
 
 __all__ = ["router"]
 
@@ -49,6 +56,15 @@ _DONE = {"accepted": "dlv.ok.accepted", "rejected": "dlv.ok.rejected"}
 def deliveries_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser, done: str | None = None,
 ) -> Response:
+    return _page(request, session, me, project_id, done=_DONE.get(done or ""))
+
+
+def _page(
+    request: Request, session: SessionDep, me: WebUser, project_id: int, *,
+    done: str | None = None, refused: _Refused | None = None,
+) -> Response:
+    """The deliveries page; with ``refused``, a form the service refused, shown again with
+    the refusal beside it and what the person typed (trial 14: it was lost on an error page)."""
     project = get_project(session, project_id)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     rows = list_deliveries(session, project_id)
@@ -57,7 +73,25 @@ def deliveries_page(
                   delivered_base={d.id: _delivered_base(d) for d in rows},
                   withheld={d.id: _withheld(session, me.user, d.id) for d in rows},
                   sheets={d.id: sheet_view(d.datasheet) for d in rows},
-                  shown=_SHOWN, done=_DONE.get(done or ""))
+                  shown=_SHOWN, done=done, refused=refused,
+                  status_code=refused.status if refused else 200)
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A refused acceptance or rejection form: which, of which delivery, why, what was typed."""
+
+    delivery_id: int
+    form: str
+    message: str
+    status: int
+    typed: dict[str, str]
+
+
+def _refused(request: Request, delivery_id: int, form: str, err: DatamillError,
+             **typed: str) -> _Refused:
+    return _Refused(delivery_id=delivery_id, form=form, status=err.status, typed=typed,
+                    message=error_in_page_language(request, err))
 
 
 def _delivered_base(d: DeliveryOut) -> int:
@@ -127,8 +161,15 @@ def delivery_accept(
     require_csrf(request, me, csrf_token)
     project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
-    record_acceptance(session, delivery_id, accepted_items=accepted_items,
-                      accepted_volume=accepted_volume, note=note or None, actor_id=me.user.id)
+    try:
+        with session.begin_nested():
+            record_acceptance(session, delivery_id, accepted_items=accepted_items,
+                              accepted_volume=accepted_volume, note=note or None,
+                              actor_id=me.user.id)
+    except (Conflict, InvalidInput) as err:
+        return _page(request, session, me, project_id, refused=_refused(
+            request, delivery_id, "accept", err, accepted_items=str(accepted_items),
+            accepted_volume=str(accepted_volume), note=note))
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
 
 
@@ -144,8 +185,13 @@ def delivery_accept_refusing(
     project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     names = [n for n in re.split(r"[\s,，、]+", refused) if n]
-    record_acceptance(session, delivery_id, refused_items=names, note=note or None,
-                      actor_id=me.user.id)
+    try:
+        with session.begin_nested():
+            record_acceptance(session, delivery_id, refused_items=names, note=note or None,
+                              actor_id=me.user.id)
+    except (Conflict, InvalidInput) as err:
+        return _page(request, session, me, project_id, refused=_refused(
+            request, delivery_id, "refusing", err, refused=refused, note=note))
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
 
 
@@ -158,7 +204,12 @@ def delivery_reject(
     require_csrf(request, me, csrf_token)
     project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
-    reject_delivery(session, delivery_id, reason=reason, actor_id=me.user.id)
+    try:
+        with session.begin_nested():
+            reject_delivery(session, delivery_id, reason=reason, actor_id=me.user.id)
+    except (Conflict, InvalidInput) as err:
+        return _page(request, session, me, project_id, refused=_refused(
+            request, delivery_id, "reject", err, reason=reason))
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=rejected", status_code=303)
 
 
