@@ -63,8 +63,9 @@ def normalize_transcript(
     (Unicode category P*, CJK full-width punctuation included, and ``~``) replaced by spaces
     except apostrophes between two letters or digits (``don't``), whitespace collapsed to
     single spaces and stripped, and spaces next to CJK characters removed (``你 好`` is
-    ``你好``). Symbols (category S*: ``$``, ``+``, ``€`` ...) are kept; note that ``%``,
-    ``&``, ``#`` and ``@`` are punctuation in Unicode and are stripped.
+    ``你好``). Symbols (category S*: ``$``, ``+``, ``€`` ...) are kept, and so are ``%``, ``‰`` and a
+    minus sign before a digit (``-5``); ``&``, ``#`` and ``@`` are punctuation in Unicode and
+    are stripped.
 
     Args:
         text: The transcript.

@@ -12,7 +12,8 @@ scores, defects, pre-annotation accuracy; a prompt check may import :func:`norma
 3. Bracketed tags (``[noise]``, ``<unk>``, ``{breath}``) removed (or kept as tokens).
 4. Punctuation replaced by spaces: every Unicode P* character, which includes the CJK ones
    (``“”‘’：！，。、；？《》「」『』【】（）…・〜``), plus ``~``. An apostrophe between two
-   letters or digits of a spaced script stays (``don't``).
+   letters or digits of a spaced script stays (``don't``); so do ``%`` and ``‰`` (content:
+   ``50%`` is not ``50``) and a minus sign directly before a digit (``-5``, not ``3-5``).
 5. Whitespace collapsed; whitespace next to a CJK character (Han, kana, bopomofo) removed:
    Chinese and Japanese do not separate words with spaces, so ``你 好`` equals ``你好`` and
    ``用 iPhone 打`` equals ``用iPhone打``.
@@ -84,9 +85,13 @@ _TOKEN: Final = re.compile(rf"\[[^\[\]]*\]|<[^<>]*>|\{{[^{{}}]*\}}|[{_CJK_RANGES
 _WHITESPACE: Final = re.compile(r"\s+")
 # a number's own marks (see _convertible): a decimal point or thousands comma between digits, a
 # per cent sign after one; and spaces inside such a number
-_NUMBER_MARK: Final = re.compile(r"(?<=\d)[.,](?=\d)|(?<=\d)%")
+_NUMBER_MARK: Final = re.compile(r"(?<=\d)[.,](?=\d)|(?<=\d)%|(?<![0-9a-z])-(?=\d)")
 _SPACE_IN_NUMBER: Final = re.compile(r"(?<=\d) +(?=%)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=[.,]\d)")
-_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+_SPACE_BEFORE_PER_CENT: Final = re.compile("(?<=\\d) +(?=[%\u2030])")
+_APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'",
+                                     "\u2212": "-"})  # and the minus sign to the hyphen-minus
+_CONTENT_MARKS: Final = frozenset("%\u2030")
+"""Punctuation (category P) that is content: ``50%`` is not ``50``, ``5‰`` is not ``5``."""
 _EXTRA_PUNCTUATION: Final = frozenset("~")
 """Symbols (category S) that CJK text uses as punctuation (``～`` becomes ``~`` under NFKC)."""
 _DOTLESS_LANGUAGES: Final = frozenset({"tr", "az"})
@@ -131,6 +136,8 @@ def _clean_char(char: str) -> str:
     category = unicodedata.category(char)
     if category == "Cf":
         return ""
+    if char in _CONTENT_MARKS:
+        return char
     if category == "Cc" or category.startswith("P") or char in _EXTRA_PUNCTUATION:
         return " "
     return char
@@ -138,8 +145,9 @@ def _clean_char(char: str) -> str:
 
 def _strip_punctuation(text: str, keep: Container[int] = ()) -> str:
     """Punctuation and control characters to spaces, format characters dropped; an
-    apostrophe between two letters/digits of a spaced script is kept, and the characters at the
-    positions ``keep`` names."""
+    apostrophe between two letters/digits of a spaced script is kept, a minus sign before a digit
+    (``-5``; not a hyphen after a letter or digit: ``3-5``, ``covid-19``), and the characters at
+    the positions ``keep`` names."""
     out: list[str] = []
     last = len(text) - 1
     for i, char in enumerate(text):
@@ -150,6 +158,11 @@ def _strip_punctuation(text: str, keep: Container[int] = ()) -> str:
             and text[i + 1].isalnum()
             and not _CJK.match(text[i - 1])
             and not _CJK.match(text[i + 1])
+        ) or (
+            char == "-"
+            and i < last
+            and "0" <= text[i + 1] <= "9"
+            and not (i > 0 and text[i - 1].isascii() and text[i - 1].isalnum())
         ):
             out.append(char)
         else:
@@ -230,7 +243,7 @@ def _normalize_once(
         pieces.append(" " if drop_symbols else f" {_WHITESPACE.sub(' ', match.group())} ")
         position = match.end()
     pieces.append(_strip_punctuation(folded[position:]))
-    spaced = _WHITESPACE.sub(" ", "".join(pieces)).strip()
+    spaced = _SPACE_BEFORE_PER_CENT.sub("", _WHITESPACE.sub(" ", "".join(pieces)).strip())
     return _SPACE_NEAR_CJK.sub("", spaced)
 
 
