@@ -19,9 +19,18 @@ and ``50%`` are read as numbers); what the annotator wrote is never rewritten.
   then ``s2t``, so regional variants (``裡``/``裏``) meet on one form.
 * ``numerals``: ``cn2an``'s ``transform``: ``hanzi`` writes Arabic numbers as Chinese numerals;
   ``arabic`` writes Chinese numerals as digits. ``hanzi`` keeps the character counts of spoken
-  Chinese, so character accuracy is counted over what was said; ``arabic`` also turns idiomatic
-  ``一`` (``一下``) into ``1``, on both sides alike. A thousands separator between digits
-  (``1,000``) is dropped first.
+  Chinese, so character accuracy is counted over what was said. A thousands separator between
+  digits (``1,000``) is dropped first.
+* Only a number is converted, never a word that holds a numeral character (``统一``, ``一起``,
+  ``星期一``, ``三明治``, ``零下``, ``一下``, ``一样`` stay as written, so ``我们1起去`` is an
+  error against ``我们一起去`` in both modes). A numeral is a number when it is part of a run
+  of numerals (``一三八``, ``二十``, ``两千``; a run with a place ``十百千万亿``), beside a digit,
+  part of a decimal (``一点五``) or range (``三到五``), after ``第``, ``负`` or ``分之``, or
+  before a measure word or unit (``三个``, ``五度``, ``八号``; :data:`_MEASURE_WORDS`; ``一点``
+  is a number only as ``一点钟`` or ``一点五``). A lone digit (``1起``, ``3个``) is read by the
+  same rule when ``hanzi`` writes digits as numerals. Without a measure word a lone numeral
+  stays (``他有五`` differs from ``他有5``): text is not segmented, so ``统一天`` reads as
+  ``统 一天`` (one day).
 * A number read digit by digit (phone numbers, codes, years: ``一三八``, ``幺三八``,
   ``二〇二六``) is its digit string in both modes, zeros kept (``零一`` = ``01``, never ``1``):
   a run of three or more of ``〇零一二三四五六七八九幺`` with no place (十百千万亿) or decimal
@@ -45,7 +54,7 @@ and ``50%`` are read as numbers); what the annotator wrote is never rewritten.
   nobody says: ``一千二百三十四万五千六百七十八`` differs from ``12345678``).
 * ``两`` (``兩``) is the number 2 when it counts something: before a place (``两百``,
   ``一千两百``, ``两万``), before a decimal point (``两点五``) and before a measure word
-  (``两个``, ``两次``, ``两点``, ``两公斤``; :data:`_MEASURE_AFTER_LIANG`) unless a numeral comes
+  (``两个``, ``两次``, ``两点``, ``两公斤``; :data:`_MEASURE_WORDS`) unless a numeral comes
   just before it (``一两``, ``二两``: the weight unit; ``三两个``: "two or three"). There it
   compares as ``二`` in both modes, so ``两百`` = ``二百`` = ``200``, ``两千零五`` = ``2005`` and
   ``两个`` = ``二个`` = ``2个``: scoring compares the number said, not which of Mandarin's two
@@ -89,19 +98,42 @@ Numerals = Literal["hanzi", "arabic"]
 
 _THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DIGIT: Final = re.compile(r"\d")
-#: measure words (simplified and traditional) after which a lone 两 counts something: cn2an's own
-#: list and the commonest others (两次, 两点 two o'clock, 两年, 两岁, 两人, 两倍)
-_MEASURE_AFTER_LIANG: Final = (
-    "公斤|公里|千克|厘米|毫米|毫升|小时|小時|分钟|分鐘|"
+#: THE list of measure words and units (simplified and traditional; one place for both uses):
+#: after them a lone 两 is the number 2 (两次, 两点 two o'clock, 两年, 两岁), and a lone numeral
+#: (三个, 五度, 一号) is a number and not part of a word (一起, 统一, 星期一 stay as written).
+#: cn2an's own list for 两, the commonest other measure words, and units of time, date, age,
+#: money and temperature. After 一, 点 is "a little" (一点) unless 钟 or a numeral follows, and 样
+#: is "the same" (一样).
+_MEASURE_WORDS: Final = (
+    "公斤|公里|千克|厘米|毫米|毫升|小时|小時|分钟|分鐘|钟头|鐘頭|星期|礼拜|禮拜|"
     "[斤克吨噸米升元角分个個只隻条條张張块塊瓶杯份本辆輛台臺匹头頭位亩畝天半次遍回点點年岁歲"
-    "周週月倍件种種名口家间間层層双雙对對套句支把根片篇部首座栋棟门門节節样樣项項笔筆趟步声聲人]"
+    "周週月倍件种種名口家间間层層双雙对對套句支把根片篇部首座栋棟门門节節样樣项項笔筆趟步声聲人"
+    "号號日度秒楼樓级級章集页頁里成]"
 )
 #: 两 as the number 2 (see the module docstring)
 _LIANG_NUMERAL: Final = re.compile(
     r"[两兩](?=[百千万亿萬億]|[点點][〇零一二三四五六七八九])"
-    rf"|(?<![〇零一二三四五六七八九十百千两兩几幾半])[两兩](?={_MEASURE_AFTER_LIANG})"
+    rf"|(?<![〇零一二三四五六七八九十百千两兩几幾半])[两兩](?={_MEASURE_WORDS})"
 )
 _DIGIT_CHARS: Final = "〇零一二三四五六七八九幺"
+#: characters of a Chinese number said by place or digit by digit (a numeral beside one is a number)
+_RUN_CHARS: Final = _DIGIT_CHARS + "十百千万亿萬億拾佰仟"
+#: a numeral with no other numeral beside it (一 in 一起, 三个, 星期一, 第一)
+_LONE_NUMERAL: Final = re.compile(rf"(?<![{_RUN_CHARS}])[{_DIGIT_CHARS}](?![{_RUN_CHARS}])")
+#: a lone digit (1 in 1起, 3个)
+_LONE_DIGIT: Final = re.compile(r"(?<![0-9.,])[0-9](?![0-9.,%\u2030])")
+_COUNTED: Final = re.compile(_MEASURE_WORDS)
+#: what makes a lone numeral or digit a number, before it (第一, 负五, 分之一, 点五, 三到五, 5一)
+#: and after it (一5, 五%, 一点五, 一点钟, 三到五)
+_NUMBER_BEFORE: Final = re.compile(
+    rf"(?:[第负負-]|分之|[0-9{_DIGIT_CHARS}][点點. ~至到])$|[0-9{_RUN_CHARS}]$")
+_NUMBER_AFTER: Final = re.compile(
+    rf"[0-9%\u2030]|[点點](?:[0-9{_DIGIT_CHARS}]|钟|鐘)|[ ~至到][0-9{_DIGIT_CHARS}]")
+#: stand-ins for lone numerals that are not numbers while cn2an reads the text (private use)
+_HIDE_NUMERAL: Final = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_DIGIT_CHARS)})
+_SHOW_NUMERAL: Final = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_DIGIT_CHARS)})
+_HIDE_DIGIT: Final = str.maketrans({str(i): chr(0xE010 + i) for i in range(10)})
+_SHOW_DIGIT: Final = str.maketrans({chr(0xE010 + i): str(i) for i in range(10)})
 _TO_DIGITS: Final = str.maketrans(_DIGIT_CHARS, "001234567891")
 _TO_HANZI: Final = str.maketrans("0123456789", "零一二三四五六七八九")
 _NUMBER_BESIDE: Final = _DIGIT_CHARS + "两兩十百千万亿萬億拾佰仟点點负負"
@@ -235,6 +267,23 @@ def spoken_numbers(text: str) -> str:
     return _INTEGER.sub(lambda match: _by_place(match.group()) or match.group(), text)
 
 
+def _counts_something(text: str, start: int) -> bool:
+    """Whether the lone numeral or digit at ``start`` is a number (the module docstring's rule):
+    beside digits, after 第, 负 or 分之, part of a decimal, or before a measure word or unit."""
+    before, after = text[max(0, start - 2) : start], text[start + 1 :]
+    if _NUMBER_BEFORE.search(before) or _NUMBER_AFTER.match(after):
+        return True
+    if text[start] in "一1" and after[:1] in "点點样樣":
+        return False  # 一点 "a little", 一样 "the same"
+    return _COUNTED.match(after) is not None
+
+
+def _hide_words(text: str, lone: re.Pattern[str], hide: dict[int, str]) -> str:
+    """``text`` with each lone numeral (or digit) that is not a number hidden behind a stand-in."""
+    return lone.sub(lambda m: m.group() if _counts_something(m.string, m.start())
+                    else m.group().translate(hide), text)
+
+
 def _numerals(text: str, numerals: Numerals) -> str:
     text = _THOUSANDS.sub("", text)
     if "两" in text or "兩" in text:
@@ -243,8 +292,13 @@ def _numerals(text: str, numerals: Numerals) -> str:
     if numerals == "hanzi":
         if "千" in text:
             text = _YEAR_BY_PLACE.sub(_year_by_place, text)
-        return spoken_numbers(text).replace("\u3007", "零")  # 二〇二六 as cn2an writes it
-    return str(_cn2an().transform(text, "cn2an")) if _HAN.search(text) else text
+        text = _hide_words(text, _LONE_DIGIT, _HIDE_DIGIT)  # 1起 stays 1起, 3个 is 三个
+        # 二〇二六 as cn2an writes it
+        return spoken_numbers(text).replace("\u3007", "零").translate(_SHOW_DIGIT)
+    if not _HAN.search(text):
+        return text
+    text = _hide_words(text, _LONE_NUMERAL, _HIDE_NUMERAL)  # 一起 stays 一起, 三个 is 3个
+    return str(_cn2an().transform(text, "cn2an")).translate(_SHOW_NUMERAL)
 
 
 def apply_conventions(text: str, conventions: TextNormalization | None) -> str:

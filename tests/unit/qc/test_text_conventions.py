@@ -172,7 +172,7 @@ def _spaced_twins(draw: st.DrawFn) -> tuple[str, str]:
     # numbers never touch: two numbers side by side are one number however they are spaced
     plain, spaced = "", ""
     for part in parts:
-        if plain and plain[-1].isdigit() and part[0].isdigit():
+        if plain and (plain[-1].isdigit() or plain[-1] == "%") and part[0].isdigit():
             plain += "的"
             spaced += "的"
         gap = draw(st.sampled_from(["", " ", "，", " 、 ", "。"]))
@@ -225,6 +225,8 @@ def _hanzi_reading(n: int, *, liang: bool) -> str:
 def test_a_number_said_with_liang_equals_its_digits(
     n: int, unit: str, numerals: str, script: str | None
 ) -> None:
+    if n < 10 and not unit:  # a lone numeral with no measure word is not read as a number (一起)
+        unit = "个"
     conventions = TextNormalization.model_validate({"chinese_script": script, "numerals": numerals})
     forms = {normalize_text(f"他有{text}{unit}", language="zh-CN", conventions=conventions)
              for text in (_hanzi_reading(n, liang=True), _hanzi_reading(n, liang=False), str(n))}
@@ -337,3 +339,76 @@ def test_with_the_option_off_texts_are_compared_as_written(
     # numbers and scripts as written: nothing converts 两百 / 200 / 二〇二六 / 後 into another
     assert normalize_text("两百200二〇二六年13812345678後", language="zh-CN", conventions=conventions) \
         == "两百200二〇二六年13812345678後"
+
+
+# -- a numeral is converted only where it is a number (trial: Mandarin ASR scoring) --------------
+# (cn2an's transform turned every numeral character into a digit: 统一 → 统1, 一起 → 1起,
+# 星期一 → 星期1, 零下五度 → 0下5度; so an annotator who typed 我们1起去 for 我们一起去 scored 0
+# errors. With `hanzi`, 1起 became 一起 the same way.)
+
+_ARABIC = TextNormalization(chinese_script="simplified", numerals="arabic")
+_HANZI = TextNormalization(chinese_script="simplified", numerals="hanzi")
+#: words that hold a numeral character without being a number
+_WORDS_WITH_A_NUMERAL = ["统一", "一起", "星期一", "三明治", "零下", "一下", "一样", "唯一", "一点"]
+
+
+@pytest.mark.parametrize("conventions", [_ARABIC, _HANZI], ids=["arabic", "hanzi"])
+def test_a_word_that_holds_a_numeral_stays_as_written(conventions: TextNormalization) -> None:
+    for word in _WORDS_WITH_A_NUMERAL:
+        assert normalize_text(f"我们{word}去", language="zh-CN", conventions=conventions) \
+            == f"我们{word}去", word
+    assert normalize_text("零下五度", language="zh-CN", conventions=_ARABIC) == "零下5度"
+    score = score_transcripts(["我们一起去"], ["我们1起去"], language="zh-CN", conventions=conventions)
+    assert score.character_errors == 1
+
+
+@pytest.mark.parametrize(("said", "digits"), [
+    ("一百二十", "120"), ("两千零五", "2005"), ("第一", "第1"), ("三个", "3个"), ("一点五", "1.5"),
+    ("五十", "50"), ("二十", "20"), ("一三八", "138"), ("三点钟", "3点钟"), ("一点钟", "1点钟"),
+    ("五度", "5度"), ("负五度", "-5度"), ("三月五日", "3月5日"), ("十岁", "10岁"),
+    ("百分之五十", "50%"), ("三到五个", "3到5个"), ("八号", "8号"), ("１２３", "123"),
+])
+@pytest.mark.parametrize("conventions", [_ARABIC, _HANZI], ids=["arabic", "hanzi"])
+def test_a_numeral_that_is_a_number_equals_its_digits(
+    said: str, digits: str, conventions: TextNormalization
+) -> None:
+    assert normalize_text(f"他说{said}", language="zh-CN", conventions=conventions) == \
+        normalize_text(f"他说{digits}", language="zh-CN", conventions=conventions)
+
+
+@_fast
+@given(word=st.sampled_from(_WORDS_WITH_A_NUMERAL),
+       before=st.lists(st.sampled_from(_PLAIN), max_size=3).map("".join),
+       # no measure word right after the word: 统一天 may be 统 一天 (one day)
+       after=st.lists(st.sampled_from([c for c in _PLAIN if c not in "天人"]), max_size=3)
+       .map("".join),
+       conventions=st.sampled_from([_ARABIC, _HANZI, TextNormalization(numerals="arabic")]))
+def test_a_digit_typed_for_a_word_s_numeral_is_an_error(
+    word: str, before: str, after: str, conventions: TextNormalization
+) -> None:
+    reference = before + word + after
+    numeral = next(c for c in word if c in "〇零一二三四五六七八九")
+    hypothesis = reference.replace(numeral, str("零一二三四五六七八九".index(numeral)), 1)
+    score = score_transcripts([reference], [hypothesis], language="zh-CN", conventions=conventions)
+    assert score.character_errors >= 1, (reference, hypothesis)
+    assert normalize_text(reference, language="zh-CN", conventions=conventions) == reference
+
+
+@pytest.mark.parametrize("conventions", [None, _ARABIC, _HANZI], ids=["none", "arabic", "hanzi"])
+def test_per_cent_per_mille_and_a_minus_sign_are_content(
+    conventions: TextNormalization | None,
+) -> None:
+    def errors(reference: str, hypothesis: str) -> int:
+        return score_transcripts([reference], [hypothesis], language="zh-CN",
+                                 conventions=conventions).character_errors
+
+    assert errors("50%的人", "50的人") >= 1  # 1, or 3 with hanzi (百分之五十)
+    assert errors("5‰的人", "5的人") >= 1
+    assert errors("温度是-5度", "温度是5度") == 1
+    assert errors("温度是−5度", "温度是-5度") == 0  # U+2212, the minus sign
+    assert errors("50%的人", "50 ％ 的人") == 0
+    if conventions is not None:
+        assert errors("百分之五十的人", "五十的人") >= 1
+        assert errors("百分之五十的人", "50%的人") == 0
+        assert errors("温度是负五度", "温度是-5度") == 0
+        assert errors("温度是负五度", "温度是5度") >= 1
