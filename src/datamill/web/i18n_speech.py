@@ -27,6 +27,7 @@ EN_SPEECH: dict[str, str] = {
     "sp.problem.speaker_chars": "Segment {n}: speaker {speaker} holds a space, a control character or a slash, which no delivery format can name; write it as {spelling}.",
     "sp.problem.flag": "Segment {n}: unknown flag {flag}; allowed: {allowed}.",
     "sp.problem.noise": "Segment {n}: unknown noise symbols {symbols}; allowed: {allowed}.",
+    "sp.problem.unclosed": "Segment {n}: a bracket is not closed ({fragment}); type a noise symbol whole, like {example}.",
     "sp.problem.overlap": "Segments {n} and {m} overlap ({start} < {end} ms).",
     "sp.problem.speaker": "Segment {n}: speaker {speaker} is not on the project's list ({allowed}).",
     "sp.undo": "Undo",

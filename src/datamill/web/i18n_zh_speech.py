@@ -25,6 +25,7 @@ ZH_CN_SPEECH: dict[str, str] = {
     "sp.problem.speaker_chars": "第 {n} 段：说话人 {speaker} 含有空格、控制字符或斜杠，任何交付格式都无法用它命名说话人；请写成 {spelling}。",
     "sp.problem.flag": "第 {n} 段：未知的标记 {flag}；允许：{allowed}。",
     "sp.problem.noise": "第 {n} 段：未知的噪声符号 {symbols}；允许的符号：{allowed}。",
+    "sp.problem.unclosed": "第 {n} 段：括号没有闭合（{fragment}）；请完整输入噪声符号，如 {example}。",
     "sp.problem.overlap": "第 {n} 段与第 {m} 段重叠（{start} < {end} 毫秒）。",
     "sp.problem.speaker": "第 {n} 段：说话人 {speaker} 不在项目的说话人列表中（{allowed}）。",
     "sp.undo": "撤销",

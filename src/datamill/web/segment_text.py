@@ -25,6 +25,8 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("flag", re.compile(_WHERE + r" has unknown flag (?P<flag>.+?); allowed: (?P<allowed>.+)$")),
     ("noise", re.compile(_WHERE + r" uses unknown noise symbols (?P<symbols>.+?); "
                          r"allowed: (?P<allowed>.+)$")),
+    ("unclosed", re.compile(_WHERE + r" has an unclosed bracket: (?P<fragment>.+?); write a "
+                            r"noise symbol whole, like (?P<example>.+)$")),
     ("overlap", re.compile(r"^segments (?P<n>\d+) and (?P<m>\d+) overlap \((?P<start>\d+) < "
                            r"(?P<end>\d+) ms\)$")),
     ("speaker", re.compile(r"^segment (?P<n>\d+) has speaker (?P<speaker>.+?), not on the "

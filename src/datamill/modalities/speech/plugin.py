@@ -157,9 +157,14 @@ class SpeechAsrPlugin:
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
     ) -> AnnotationDoc:
         """``payload`` is a list of segment objects (``start_ms``, ``end_ms``, ``text``,
-        ``speaker``, ``noise``); texts are stripped."""
+        ``speaker``, ``noise``); texts are stripped, and a known noise symbol typed in
+        full-width brackets (``【noise】``, ``［noise］``: a Chinese IME's brackets) is stored as
+        the symbol (``[noise]``)."""
         if not isinstance(payload, list):
             raise InvalidInput("a speech annotation is a list of segments")
+        from datamill.modalities.speech.segments import ascii_tags
+
+        allowed = _req(requirements).noise_symbols
         segs: list[Segment] = []
         for i, s in enumerate(payload):
             d = s.model_dump() if isinstance(s, BaseModel) else s
@@ -168,10 +173,12 @@ class SpeechAsrPlugin:
             speaker = d.get("speaker")
             if speaker is not None and not isinstance(speaker, str):
                 raise InvalidInput(f"segments[{i}]: speaker is a speaker id (text) or null")
-            try:
+            try:  # a known tag typed in full-width brackets (【noise】) is stored as the tag
                 segs.append(Segment(int(d["start_ms"]), int(d["end_ms"]),
-                                    str(d.get("text") or "").strip(), speaker,
-                                    tuple(d.get("noise") or ()), flag=d.get("flag") or None))
+                                    ascii_tags(str(d.get("text") or "").strip(), allowed),
+                                    speaker, tuple(ascii_tags(str(n), allowed)
+                                                   for n in d.get("noise") or ()),
+                                    flag=d.get("flag") or None))
             except (KeyError, TypeError, ValueError) as err:
                 raise InvalidInput(f"segments[{i}]: needs whole start_ms and end_ms") from err
         problems = self.validate_segments(segs, int(attributes.get("duration_ms") or 0),

@@ -4,15 +4,66 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Collection, Sequence
 
 from datamill.modalities.speech.schema import SpeechAsrRequirements, deliverable_spelling
 from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
 
-__all__ = ["MAX_SPEAKER_CHARS", "validate_segments"]
+__all__ = ["MAX_SPEAKER_CHARS", "ascii_tags", "validate_segments"]
 
 MAX_SPEAKER_CHARS = 100  # as SpeechItemAttributes.speaker_id
-_BRACKETED = re.compile(r"\[[^\]\s]*\]")
+#: a bracketed tag as scoring reads it (datamill.qc.text_norm drops it): spaces inside included
+_BRACKETED = re.compile(r"\[[^\[\]]*\]")
+#: a tag typed through a Chinese IME: 【noise】 or ［noise］ (full-width brackets, mixed with
+#: ASCII ones); only a Latin name inside, so Chinese text in 【】 (punctuation) is not a tag
+_IME_TAG = re.compile(r"[\[【［]\s*([A-Za-zＡ-Ｚａ-ｚ][\w\s'-]*?)\s*[\]】］]")
+#: an opening bracket nothing closes, or a closing one nothing opened (left once the whole tags
+#: are taken out): ASCII anywhere, full-width only before a Latin letter (【noise)
+_UNCLOSED = re.compile(r"\[\S{0,20}|\S{0,20}\]|[【［][A-Za-zＡ-Ｚａ-ｚ]\S{0,20}")
+
+
+def _ascii_tag(match: re.Match[str], allowed: Collection[str]) -> str:
+    if match.group().startswith("[") and match.group().endswith("]"):
+        return match.group()  # typed in ASCII: as written ([Noise] is not [noise])
+    tag = "[" + unicodedata.normalize("NFKC", match.group(1)).strip() + "]"
+    for known in (tag, tag.casefold()):
+        if known in allowed:
+            return known
+    return match.group()
+
+
+def ascii_tags(text: str, allowed: Collection[str]) -> str:
+    """``text`` with each known tag typed in full-width brackets (``【noise】``, ``［noise］``,
+    what a Chinese IME types for ``[noise]``) written as the tag (``[noise]``); unknown ones as
+    they are (:func:`validate_segments` names them).
+
+    >>> ascii_tags("你好【noise】再见［Laughter］【备注】", ["[noise]", "[laughter]"])
+    '你好[noise]再见[laughter]【备注】'
+    """
+    if not any(c in text for c in "【】［］"):
+        return text
+    return _IME_TAG.sub(lambda m: _ascii_tag(m, allowed), text)
+
+
+def _tag_problems(where: str, seg: Segment, allowed: Collection[str], example: str) -> list[str]:
+    """The segment's unknown tags (each once, in the text or the noise list) and unclosed
+    brackets; full-width brackets around a known tag are the tag."""
+    text = ascii_tags(seg.text, allowed)
+    wide = [m.group() for m in _IME_TAG.finditer(text) if not m.group().startswith("[")
+            or not m.group().endswith("]")]
+    unknown = sorted({s for s in (*_BRACKETED.findall(text), *wide,
+                                  *(ascii_tags(n, allowed) for n in seg.noise))
+                      if s not in allowed})
+    problems = []
+    if unknown:
+        problems.append(f"{where} uses unknown noise symbols {', '.join(unknown)}; "
+                        f"allowed: {', '.join(sorted(allowed))}")
+    rest = _IME_TAG.sub(" ", _BRACKETED.sub(" ", text))
+    if (unclosed := _UNCLOSED.search(rest)) is not None:
+        problems.append(f"{where} has an unclosed bracket: {unclosed.group()}; write a noise "
+                        f"symbol whole, like {example}")
+    return problems
 
 
 def validate_segments(
@@ -24,6 +75,7 @@ def validate_segments(
         problems.append("transcript: required, but empty (the spec's requirements."
                         "transcript_required); type what is said, or a noise symbol")
     allowed = set(req.noise_symbols)
+    example = "[noise]" if "[noise]" in allowed else next(iter(req.noise_symbols), "[noise]")
     for i, seg in enumerate(segments, start=1):
         where = f"segment {i} ({seg.start_ms}-{seg.end_ms} ms)"
         if seg.start_ms < 0 or seg.end_ms > duration_ms:
@@ -37,16 +89,10 @@ def validate_segments(
             problems.append(f"{where} names speaker {seg.speaker!r}, which no delivery format "
                             f"can name (whitespace, a control character or a path separator); "
                             f"write it as {spelling!r}")
-        unknown = sorted({s for s in (*_BRACKETED.findall(seg.text), *seg.noise)
-                          if s not in allowed})  # each once, in the text or the noise list
         if seg.flag is not None and seg.flag not in SEGMENT_FLAGS:
             problems.append(f"{where} has unknown flag {seg.flag!r}; "
                             f"allowed: {', '.join(SEGMENT_FLAGS)}")
-        if unknown:
-            problems.append(
-                f"{where} uses unknown noise symbols {', '.join(unknown)}; "
-                f"allowed: {', '.join(sorted(allowed))}"
-            )
+        problems.extend(_tag_problems(where, seg, allowed, example))
     if not req.allow_overlapping_segments:
         ordered = sorted(enumerate(segments, start=1), key=lambda p: p[1].start_ms)
         for (ia, a), (ib, b) in itertools.pairwise(ordered):

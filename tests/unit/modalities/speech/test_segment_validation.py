@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datamill.modalities.base import JsonValue
 from datamill.modalities.speech.schema import SpeechAsrRequirements
 from datamill.modalities.speech.segments import validate_segments
 from datamill.modalities.speech.types import Segment
@@ -30,3 +31,59 @@ def test_a_speaker_is_a_short_id_not_a_megabyte_or_an_object() -> None:
         plugin.validate_annotation([{**seg, "speaker": "x" * 100_000}], {"duration_ms": 1000}, req)
     with pytest.raises(InvalidInput, match="speaker id"):
         plugin.validate_annotation([{**seg, "speaker": {"name": "x"}}], {"duration_ms": 1000}, req)
+
+
+# -- a Chinese IME types 【noise】 for [noise] (trial: it was stored as text and scored as 5 wrong
+# characters); an unclosed [noise was accepted and scored as the word "noise" --------------------
+
+def _first_segment(payload: object) -> dict[str, object]:
+    assert isinstance(payload, list) and isinstance(payload[0], dict)
+    return payload[0]
+
+
+def test_a_known_tag_in_full_width_brackets_is_stored_as_the_tag() -> None:
+    from datamill.modalities.registry import get_modality
+    from datamill.qc.metrics import score_transcripts
+
+    plugin = get_modality("speech.asr")
+    req = SpeechAsrRequirements()
+    texts = ["你好【noise】再见", "你好［noise］再见", "你好[noise】再见", "你好【 Noise 】再见",
+             "你好【ｎｏｉｓｅ】再见"]
+    for text in texts:
+        seg: dict[str, JsonValue] = {"start_ms": 0, "end_ms": 900, "text": text,
+                                     "noise": ["【laughter】"]}
+        doc = plugin.validate_annotation([seg], {"duration_ms": 1000}, req)
+        assert _first_segment(doc.payload)["text"] == "你好[noise]再见", text
+        assert _first_segment(doc.payload)["noise"] == ["[laughter]"]
+        assert validate_segments([Segment(0, 900, text)], 1000, req) == [], text
+        score = score_transcripts(["你好[noise]再见"], [doc.text], language="zh-CN")
+        assert score.character_errors == 0
+    # Chinese text in 【】 is punctuation, not a tag, and stays as written
+    doc = plugin.validate_annotation([{"start_ms": 0, "end_ms": 900, "text": "【备注】你好"}],
+                                     {"duration_ms": 1000}, req)
+    assert _first_segment(doc.payload)["text"] == "【备注】你好"
+
+
+def test_an_unclosed_or_unknown_bracketed_tag_is_refused() -> None:
+    import pytest
+
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.registry import get_modality
+
+    req = SpeechAsrRequirements()
+
+    def problems(text: str) -> list[str]:
+        return validate_segments([Segment(0, 900, text)], 1000, req)
+
+    for text, fragment in [("你好 [noise", "[noise"), ("你好[noise", "[noise"),
+                           ("noise] 你好", "noise]"), ("你好【noise", "【noise"),
+                           ("[noise] ok [laughter", "[laughter")]:
+        assert problems(text) == [
+            f"segment 1 (0-900 ms) has an unclosed bracket: {fragment}; write a noise symbol "
+            f"whole, like [noise]"], text
+    assert "unknown noise symbols 【noize】;" in problems("你好【noize】")[0]
+    assert "unknown noise symbols [side speech];" in problems("你好 [side speech]")[0]
+    assert problems("[noise] 你好 [laughter]") == []
+    with pytest.raises(InvalidInput, match="unclosed bracket"):
+        get_modality("speech.asr").validate_annotation(
+            [{"start_ms": 0, "end_ms": 900, "text": "你好 [noise"}], {"duration_ms": 1000}, req)

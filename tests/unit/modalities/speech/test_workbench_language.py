@@ -34,7 +34,7 @@ def test_segment_problems_in_the_page_language(
     client = TestClient(create_app(sqlite_runtime))
     web_login(client, "ann1")
     body = {"segments": [{"start_ms": 0, "end_ms": 900, "text": "[咳嗽] 你好", "speaker": None,
-                          "noise": []}, {"start_ms": 500, "end_ms": 800, "text": "好",
+                          "noise": []}, {"start_ms": 500, "end_ms": 800, "text": "好 [noise",
                                          "speaker": None, "noise": []}], "base_version": 0}
     answers = {}
     for lang in ("en", "zh-CN"):
@@ -48,9 +48,12 @@ def test_segment_problems_in_the_page_language(
         answers[lang] = [e["message"] for e in r.json()["errors"]]
     assert answers["en"] == [
         "segment 1 (0-900 ms) uses unknown noise symbols [咳嗽]; allowed: [cough], [laughter], "
-        "[noise], [unintelligible]", "segments 1 and 2 overlap (500 < 900 ms)"]
+        "[noise], [unintelligible]",
+        "segment 2 (500-800 ms) has an unclosed bracket: [noise; write a noise symbol whole, "
+        "like [noise]", "segments 1 and 2 overlap (500 < 900 ms)"]
     assert answers["zh-CN"] == [
         "第 1 段：未知的噪声符号 [咳嗽]；允许的符号：[cough], [laughter], [noise], [unintelligible]。",
+        "第 2 段：括号没有闭合（[noise）；请完整输入噪声符号，如 [noise]。",
         "第 1 段与第 2 段重叠（500 < 900 毫秒）。"]
     assert "提示文本：<span" in page.text  # no ASCII colon after a Chinese label
     bad = client.get("/collect/not-a-token")
