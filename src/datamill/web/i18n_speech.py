@@ -61,9 +61,11 @@ EN_SPEECH: dict[str, str] = {
     "in.conv.numerals.hanzi": "numbers in Chinese numerals (2026年 = 二〇二六年, 3.5 = 三点五; "
                               "两 counts as 二 where it is a number: 两百 = 200; a number read "
                               "digit by digit equals its digits: 一三八 = 138; only 4 digits "
-                              "before 年 are a year: 30年 = 三十年)",
+                              "before 年 are a year: 30年 = 三十年; a numeral inside a word "
+                              "stays: 一起 ≠ 1起, 星期一 ≠ 星期1; 50% ≠ 50, -5 ≠ 5)",
     "in.conv.numerals.arabic": "numbers in digits (二〇二六年 = 2026年, 三点五 = 3.5; "
                                "两 counts as 二 where it is a number: 两百 = 200; a number read "
                                "digit by digit equals its digits: 一三八 = 138; only 4 digits "
-                               "before 年 are a year: 三十年 = 30年)",
+                               "before 年 are a year: 三十年 = 30年; a numeral inside a word "
+                               "stays: 一起 ≠ 1起, 星期一 ≠ 星期1; 50% ≠ 50, -5 ≠ 5)",
 }

@@ -100,9 +100,11 @@ def test_the_inspection_verdict_follows_the_spec_conventions(
     assert "比对约定：\n 按简体字比对（後 = 后）；数字按汉字比对（2026年 = 二〇二六年" in page
     # and the comparison rules for 两, numbers read digit by digit and years, in both languages
     assert "作数字用的“两”按“二”算：两百 = 200；" in page
-    assert "一三八 = 138；“年”前只有四位数字才算年份：30年 = 三十年）" in page
+    assert "一三八 = 138；“年”前只有四位数字才算年份：30年 = 三十年；" in page
+    assert "词里的数字字不转换：一起 ≠ 1起，星期一 ≠ 星期1；50% ≠ 50，-5 ≠ 5）" in page
     assert "两 counts as 二 where it is a number: 两百 = 200" in english
-    assert "一三八 = 138; only 4 digits before 年 are a year: 30年 = 三十年)" in english
+    assert "一三八 = 138; only 4 digits before 年 are a year: 30年 = 三十年;" in english
+    assert "a numeral inside a word stays: 一起 ≠ 1起, 星期一 ≠ 星期1; 50% ≠ 50, -5 ≠ 5)" in english
     assert 'data-score="character_accuracy">1.0000<' in page
     assert "<del>" not in page and "<ins>" not in page
     page, _english, done = verdicts["zh-as-written"]
