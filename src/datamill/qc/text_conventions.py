@@ -130,6 +130,7 @@ _NUMBER_BEFORE: Final = re.compile(
 _NUMBER_AFTER: Final = re.compile(
     rf"[0-9%\u2030]|[点點](?:[0-9{_DIGIT_CHARS}]|钟|鐘)|[ ~至到][0-9{_DIGIT_CHARS}]")
 #: stand-ins for lone numerals that are not numbers while cn2an reads the text (private use)
+_STAND_IN: Final = re.compile("[\ue000-\ue019]")
 _HIDE_NUMERAL: Final = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_DIGIT_CHARS)})
 _SHOW_NUMERAL: Final = str.maketrans({chr(0xE000 + i): c for i, c in enumerate(_DIGIT_CHARS)})
 _HIDE_DIGIT: Final = str.maketrans({str(i): chr(0xE010 + i) for i in range(10)})
@@ -279,7 +280,10 @@ def _counts_something(text: str, start: int) -> bool:
 
 
 def _hide_words(text: str, lone: re.Pattern[str], hide: dict[int, str]) -> str:
-    """``text`` with each lone numeral (or digit) that is not a number hidden behind a stand-in."""
+    """``text`` with each lone numeral (or digit) that is not a number hidden behind a stand-in
+    (unchanged when it holds a stand-in character already: it would come back as a numeral)."""
+    if _STAND_IN.search(text):
+        return text
     return lone.sub(lambda m: m.group() if _counts_something(m.string, m.start())
                     else m.group().translate(hide), text)
 
