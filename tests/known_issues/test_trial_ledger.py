@@ -274,4 +274,6 @@ def test_order_amend_takes_the_set_aside_acceptance(
         run = sync_ledger(s)
         assert run.acceptances is not None and run.acceptances.acceptances == 1
         assert list_event_problems(s) == []
+        # trial 14: the run's own answer listed the acceptance it took as still a problem
+        assert run.problems == [] and run.costs.problems == []
         assert len(s.scalars(select(LedgerAcceptance)).all()) == 2

@@ -476,5 +476,7 @@ def sync_ledger(session: Session, *, actor_id: int | None = None,
             LedgerEventReceipt.event_type == ACCEPTED,
             LedgerEventReceipt.domain_event_id.in_(select(LedgerAcceptance.domain_event_id))))
         session.flush()
+    left = list_event_problems(session, hidden)  # after the acceptances: the costs' list,
+    costs = costs.model_copy(update={"problems": left})  # taken before them, named some too
     return SyncOut(costs=costs, acceptances=acceptances, acceptance_problem=problem,
-                   problems=list_event_problems(session, hidden))
+                   problems=left)
