@@ -158,7 +158,7 @@ def test_cli_take_back_move_deactivate_and_manager_flag(
         assert _actions(s, "worker.deactivated") == 1
     code, out = _cli(runtime, monkeypatch, "workforce", "worker-deactivate", "carol",
                      "--as", "boss")
-    assert code == 6  # not boss's vendor
+    assert code == 3 and out["error"]["code"] == "not_found"  # not boss's vendor: as missing
     code, out = _cli(runtime, monkeypatch, "workforce", "worker-deactivate", str(alice_w),
                      "--as", "admin", "--reactivate")
     assert code == 0 and out["active"] is True

@@ -13,12 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.models import User
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Project
 from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
+from datamill.workforce.policies import hide_foreign
 from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
 
 __all__ = [
@@ -51,11 +53,16 @@ def withholding_tax(gross: Decimal) -> Decimal:
     return to_cents(tax)
 
 
-def sheet_row(session: Session, sheet_id: int, *, lock: bool = False) -> SettlementSheet:
-    """The sheet, or NotFound; ``lock``: locked until the transaction ends, for a change of its
-    status (two confirmations or payments at once: one goes through, the other sees it done)."""
+def sheet_row(session: Session, sheet_id: int, *, lock: bool = False,
+              viewer: User | None = None) -> SettlementSheet:
+    """The sheet, or NotFound (also when ``viewer`` may not see its vendor's sheets:
+    :func:`~datamill.workforce.policies.hide_foreign`); ``lock``: locked until the transaction
+    ends, for a change of its status (two confirmations or payments at once: one goes through,
+    the other sees it done)."""
     fetch = lock_or_raise if lock else get_or_raise
     sheet = fetch(session, SettlementSheet, sheet_id, "settlement sheet", sheet_id=sheet_id)
+    hide_foreign(session, viewer, sheet.vendor_id, "settlement sheet", sheet_id,
+                 sheet_id=sheet_id)
     return sheet
 
 

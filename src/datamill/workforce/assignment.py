@@ -393,7 +393,7 @@ def assign_package_to_worker(
     handoff = session.scalars(
         select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)
     ).first()
-    worker = get_worker(session, worker_id)
+    worker = get_worker(session, worker_id, actor)
     if handoff is not None:
         require_vendor_scope(session, actor, handoff.vendor_id, f"package {package_id}", write=True)
         require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}", write=True)

@@ -399,7 +399,7 @@ def golden_accuracy(session: Session, actor: User, worker_id: int) -> GoldenAccu
 
     The worker sees their own; a vendor manager their vendor's workers; the business everyone.
     """
-    worker = get_worker(session, worker_id)
+    worker = get_worker(session, worker_id, actor)
     if actor.id != worker.user_id:
         require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
     rows = session.execute(

@@ -55,7 +55,7 @@ def set_worker_active(
     holds on open tasks are released (drafts too, submitted work stays) and the packages
     assigned to them go back to their pool (the vendor's, or in-house), so no work is stuck.
     """
-    worker = get_worker(session, worker_id)
+    worker = get_worker(session, worker_id, actor)
     _scope(session, actor, worker.vendor_id, worker.id)
     if worker.active == active:
         raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
@@ -78,7 +78,7 @@ def set_worker_manager(
 ) -> WorkerOut:
     """Name a vendor's worker its manager (the business only) or drop the flag (the business,
     or a manager of the same vendor: themself or a fellow manager)."""
-    worker = get_worker(session, worker_id)
+    worker = get_worker(session, worker_id, actor)
     if worker.vendor_id is None:
         raise InvalidInput("only a vendor's worker can be that vendor's manager",
                            field="is_manager")
@@ -110,7 +110,7 @@ def move_worker(
     unassigned, as on deactivation) and a manager flag is dropped: they manage nobody on the
     new side until the business names them again. Audited."""
     require_business(actor, "move workers between vendors")
-    worker = get_worker(session, worker_id)
+    worker = get_worker(session, worker_id, actor)
     if worker.vendor_id == vendor_id:
         where = "in-house" if vendor_id is None else f"with vendor {vendor_id}"
         raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id)

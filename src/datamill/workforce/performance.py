@@ -64,7 +64,7 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
     individual supplier. A company's or studio's worker gets their accepted volume instead (the
     business pays their vendor, not them); the vendor's amount for it is reported to those who
     may see the vendor's prices (:func:`sees_vendor_money`)."""
-    worker = get_worker(session, worker_id)
+    worker = get_worker(session, worker_id, actor)
     if actor.id != worker.user_id:
         require_vendor_scope(session, actor, worker.vendor_id, f"worker {worker_id}")
     user = session.get(User, worker.user_id)

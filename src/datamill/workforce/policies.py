@@ -6,7 +6,9 @@ procurement) runs the supplier list, prices, qualification and settlement; those
 every vendor (:attr:`Action.VIEW_WORKFORCE` in scope ``any``, auditors too) see it all. A vendor
 manager (a worker with ``is_manager``, or the ``vendor_manager`` role) sees and acts on **only**
 their own vendor's people, packages and sheets; any attempt to reach another vendor's data is
-refused with Forbidden and changes nothing.
+refused with Forbidden and changes nothing. An object addressed by its id (a vendor, a worker,
+a settlement sheet) that the caller may not see at all (:func:`sees_vendor`) answers as one
+never given out (:func:`hide_foreign`), so that ids cannot be probed for which vendor owns what.
 
 Finance pays the vendors (domain §5.1: bank transfer, never cash, income tax withheld; §6.4:
 payment only company → counterparty account): those with :attr:`Action.PAY_VENDORS` (finance
@@ -26,10 +28,12 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, check, role_scope
 from datamill.compliance.roles import Action, Role, role_with_article
 from datamill.core.errors import Forbidden
+from datamill.db.lookup import not_found
 from datamill.workforce.models import Worker
 
 __all__ = [
     "BUSINESS_ROLES",
+    "hide_foreign",
     "is_business",
     "managed_vendor_id",
     "manages_workforce",
@@ -38,6 +42,7 @@ __all__ = [
     "require_payer",
     "require_project_business",
     "require_vendor_scope",
+    "sees_vendor",
 ]
 
 #: roles that may write on the business side (derived from the matrix)
@@ -127,3 +132,25 @@ def require_vendor_scope(
         f"{user.username!r} manages vendor {mine} and may see or act on only that vendor's "
         f"data, not on {what}", reason_code="vendor", action=action.value,
     )
+
+
+def sees_vendor(session: Session, user: User, vendor_id: int | None) -> bool:
+    """Whether ``user`` may know that the objects of vendor ``vendor_id`` (None: of in-house
+    staff) exist: whoever views every vendor (the business side, auditors), finance, who pays
+    every vendor's sheets, and the vendor's own manager."""
+    if is_business(user) or pays_vendors(session, user):
+        return True
+    return vendor_id is not None and managed_vendor_id(session, user) == vendor_id
+
+
+def hide_foreign(session: Session, viewer: User | None, owner_vendor: int | None, what: str,
+                 ident: int, *, owner_id: int | None = None, **context: object) -> None:
+    """The very NotFound a missing ``what`` with id ``ident`` raises when ``viewer`` may not
+    see the objects of vendor ``owner_vendor`` (:func:`sees_vendor`) and is not ``owner_id`` (the
+    user the object is, a worker's own record), so that asking for another vendor's object
+    answers as for an id never given out; nothing otherwise (whoever sees it and may not do
+    the thing still hears why, 403). ``viewer`` None checks nothing."""
+    if viewer is None or (owner_id is not None and owner_id == viewer.id):
+        return
+    if not sees_vendor(session, viewer, owner_vendor):
+        raise not_found(what, ident, **context)

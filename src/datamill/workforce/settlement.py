@@ -427,7 +427,7 @@ def create_settlement_sheet(
 
 def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
     """One sheet: for those who see its vendor, and for finance, who pays it."""
-    sheet = sheet_row(session, sheet_id)
+    sheet = sheet_row(session, sheet_id, viewer=actor)
     if not pays_vendors(session, actor):
         require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
     return sheet_out(session, sheet)

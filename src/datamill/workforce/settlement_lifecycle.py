@@ -44,7 +44,7 @@ SETTLED_COST = "settlement.confirmed"
 
 def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> SettlementSheetOut:
     """The vendor's manager confirms the sheet first."""
-    sheet = sheet_row(session, sheet_id, lock=True)
+    sheet = sheet_row(session, sheet_id, lock=True, viewer=actor)
     if managed_vendor_id(session, actor) != sheet.vendor_id:
         raise Forbidden(
             f"only the manager of vendor {sheet.vendor_id} may confirm sheet {sheet.number} "

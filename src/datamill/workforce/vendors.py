@@ -21,6 +21,7 @@ from datamill.db.memo import Lookup, remember
 from datamill.workforce.identity_ref import masked_reference
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
+    hide_foreign,
     is_business,
     managed_vendor_id,
     require_business,
@@ -133,13 +134,15 @@ def create_vendor(
     return VendorOut.model_validate(vendor)
 
 
-def _vendor(session: Session, vendor_id: int) -> Vendor:
+def _vendor(session: Session, vendor_id: int, viewer: User | None = None) -> Vendor:
+    """The vendor (as missing when ``viewer`` may not see it: :func:`hide_foreign`)."""
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
+    hide_foreign(session, viewer, vendor.id, "vendor", vendor_id, vendor_id=vendor_id)
     return vendor
 
 
 def get_vendor(session: Session, actor: User, vendor_id: int) -> VendorOut:
-    vendor = _vendor(session, vendor_id)
+    vendor = _vendor(session, vendor_id, actor)
     require_vendor_scope(session, actor, vendor.id, f"vendor {vendor_id}")
     return VendorOut.model_validate(vendor)
 
@@ -316,8 +319,12 @@ def worker_out(session: Session, worker: Worker) -> WorkerOut:
     )
 
 
-def get_worker(session: Session, worker_id: int) -> Worker:
+def get_worker(session: Session, worker_id: int, viewer: User | None = None) -> Worker:
+    """The worker (as missing when ``viewer``, not the worker themself, may not see their
+    vendor's people: :func:`hide_foreign`)."""
     worker = get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
+    hide_foreign(session, viewer, worker.vendor_id, "worker", worker_id,
+                 owner_id=worker.user_id, worker_id=worker_id)
     return worker
 
 

@@ -113,25 +113,29 @@ def test_vendor_isolation_through_the_api(
     assert [
         p["id"] for p in client.get(f"{API}/vendors/{a['vendor']}/packages", headers=mgr_a).json()
     ] == [pkg_a]
-    # ... and every reach into vendor b is refused with a clear 403
+    # ... and every reach into vendor b is refused: vendor b's lists with a clear 403 (a
+    # missing vendor's the same), vendor b's own objects as ids never given out (404)
     for url in (
-        f"/vendors/{b['vendor']}",
         f"/vendors/{b['vendor']}/workers",
         f"/vendors/{b['vendor']}/packages",
-        f"/workers/{b['worker']}/dashboard",
         f"/settlements?vendor_id={b['vendor']}",
     ):
         r = client.get(f"{API}{url}", headers=mgr_a)
         assert r.status_code == 403, (url, r.text)
         assert r.json()["code"] == "forbidden" and "mgr-a" in r.json()["detail"]
+    for url, what, ident in ((f"/vendors/{b['vendor']}", "vendor", b["vendor"]),
+                             (f"/workers/{b['worker']}/dashboard", "worker", b["worker"])):
+        r = client.get(f"{API}{url}", headers=mgr_a)
+        assert r.status_code == 404, (url, r.text)
+        assert r.json()["detail"] == f"no {what} with id {ident}"
     r = client.post(
         f"{API}/packages/{pkg_b}/worker", json={"worker_id": b["worker"]}, headers=mgr_a
     )  # another vendor's package, of a project mgr-a may not see: as a missing package
     assert r.status_code == 404 and r.json()["detail"] == f"no work package with id {pkg_b}"
     r = client.post(
         f"{API}/packages/{pkg_a}/worker", json={"worker_id": b["worker"]}, headers=mgr_a
-    )
-    assert r.status_code == 403
+    )  # another vendor's worker: as a missing worker
+    assert r.status_code == 404 and r.json()["detail"] == f"no worker with id {b['worker']}"
     # the business-side actions are not theirs either
     assert (
         client.post(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.production.models import (
     Annotation,
     Item,
@@ -259,9 +259,10 @@ def test_accuracy_is_behind_the_vendor_wall(
         assert golden_accuracy(s, _user(s, "mgr-a"), world["w1"]).answered == 1
         assert golden_accuracy(s, users["pm"], world["w1"]).answered == 1
         assert golden_accuracy(s, _user(s, "w2"), world["w2"]).accuracy is None
-        with pytest.raises(Forbidden, match="mgr-b"):
+        # another vendor's worker answers as a missing one (L5: no probing by id)
+        with pytest.raises(NotFound, match=f"no worker with id {world['w1']}"):
             golden_accuracy(s, _user(s, "mgr-b"), world["w1"])
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             golden_accuracy(s, _user(s, "w2"), world["w1"])
 
 
