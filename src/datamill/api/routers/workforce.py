@@ -1,7 +1,8 @@
 """Workforce: vendors, workers, qualification, assignment, prices, settlement sheets, points.
 
 Authorisation lives in the workforce services (the vendor wall): a vendor manager reaching
-another vendor's data gets 403 and nothing changes.
+another vendor's data gets 403 and nothing changes; another vendor's vendor, worker or sheet
+addressed by its id answers as a missing one (404), so ids cannot be probed.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Workforce pages: the vendor manager's page, a worker's earnings, the business side's lists.
 
 Every read and write goes through the workforce services, which hold the vendor wall: a vendor
-manager reaching another vendor's vendor, workers, packages or sheets gets the 403 page. A
+manager reaching another vendor's vendor, workers, packages or sheets gets the 403 page, or,
+for another vendor's vendor, worker or sheet addressed by its id, the page of a missing one. A
 refused distribution (unqualified worker, wrong skills) is shown on the page as a message and
 writes nothing.
 """
@@ -111,7 +112,7 @@ def _vendor_page(
     request: Request, session: Session, me: SignedIn, vendor_id: int,
     *, error: str | None = None, ok: str | None = None, status_code: int = 200,
 ) -> Response:
-    vendor = vendors.get_vendor(session, me.user, vendor_id)  # the vendor wall: 403 here
+    vendor = vendors.get_vendor(session, me.user, vendor_id)  # the vendor wall: 404/403 here
     packages = assignment.list_vendor_packages(session, me.user, vendor_id)
     people = vendors.list_workers(session, me.user, vendor_id)
     sheets = settlement.list_sheets(session, me.user, vendor_id)
@@ -160,7 +161,7 @@ def vendor_confirm(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    sheet = settlement.get_sheet(session, me.user, sheet_id)  # 403 for another vendor's sheet
+    sheet = settlement.get_sheet(session, me.user, sheet_id)  # another vendor's: as missing
     refused = _refusable(session, lambda: settlement.confirm_sheet_by_vendor(session, me.user,
                                                                              sheet_id))
     if refused is not None:
@@ -173,7 +174,7 @@ def vendor_confirm(
 def sheet_print(request: Request, sheet_id: int, session: SessionDep, me: WebUser) -> Response:
     """The printable sheet the vendor signs (self-contained HTML with signature boxes), in the
     page's language: projects and workers by name, times to the minute."""
-    sheet = settlement.get_sheet(session, me.user, sheet_id)  # the vendor wall: 403 here
+    sheet = settlement.get_sheet(session, me.user, sheet_id)  # the vendor wall: 404/403 here
     hidden = hidden_project_ids(session, me.user)
     projects = views.project_names(
         session, {ln.project_id for ln in sheet.lines if ln.project_id is not None} - hidden)
