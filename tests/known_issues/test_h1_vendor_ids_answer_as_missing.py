@@ -310,7 +310,7 @@ def test_who_sees_the_object_still_hears_why(
 ) -> None:
     """The vendor's own manager reads its objects and is refused what they may not do (403);
     those who see every vendor (procurement's side, finance who pays the sheets) likewise;
-    a worker reads their own dashboard."""
+    a worker reads their own dashboard, and is refused (403) their vendor's other objects."""
     a, b = world["a"], world["b"]
     vma = login(client, "vma")
     for path in (f"/vendors/{a['vendor']}", f"/settlements/{a['sheet']}",
@@ -325,6 +325,11 @@ def test_who_sees_the_object_still_hears_why(
     assert client.get(f"{API}/settlements/{b['sheet']}", headers=fin).status_code == 200  # noqa: PLR2004
     r = client.get(f"{API}/workers/{b['worker']}/dashboard", headers=fin)
     assert r.status_code == 403, r.text  # noqa: PLR2004
+    vwa = login(client, "vwa")  # a worker of vendor a: its vendor and sheet exist for them
+    for path in (f"/vendors/{a['vendor']}", f"/settlements/{a['sheet']}",
+                 f"/workers/{a['worker']}/dashboard"):
+        r = client.get(API + path, headers=vwa)
+        assert r.status_code == 403, (path, r.text)  # noqa: PLR2004
     wb = login(client, "wb")
     r = client.get(f"{API}/workers/{b['worker']}/dashboard", headers=wb)
     assert r.status_code == 200, r.text  # noqa: PLR2004

@@ -137,10 +137,13 @@ def require_vendor_scope(
 def sees_vendor(session: Session, user: User, vendor_id: int | None) -> bool:
     """Whether ``user`` may know that the objects of vendor ``vendor_id`` (None: of in-house
     staff) exist: whoever views every vendor (the business side, auditors), finance, who pays
-    every vendor's sheets, and the vendor's own manager."""
+    every vendor's sheets, and the vendor's own people (its manager, and its workers, who are
+    refused with a reason, 403, what only the manager may read)."""
     if is_business(user) or pays_vendors(session, user):
         return True
-    return vendor_id is not None and managed_vendor_id(session, user) == vendor_id
+    return vendor_id is not None and session.scalar(select(Worker.id).where(
+        Worker.user_id == user.id, Worker.vendor_id == vendor_id,
+        Worker.active.is_(True)).limit(1)) is not None
 
 
 def hide_foreign(session: Session, viewer: User | None, owner_vendor: int | None, what: str,

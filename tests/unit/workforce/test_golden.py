@@ -262,7 +262,7 @@ def test_accuracy_is_behind_the_vendor_wall(
         # another vendor's worker answers as a missing one (L5: no probing by id)
         with pytest.raises(NotFound, match=f"no worker with id {world['w1']}"):
             golden_accuracy(s, _user(s, "mgr-b"), world["w1"])
-        with pytest.raises(NotFound):
+        with pytest.raises(Forbidden):  # a fellow worker: sees the vendor's people, no more
             golden_accuracy(s, _user(s, "w2"), world["w1"])
 
 
