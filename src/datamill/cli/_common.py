@@ -464,6 +464,71 @@ def _in_new_home(err: DatamillError) -> DatamillError:
                   "folder?)", home=str(started[0]))
 
 
+#: the parameters that name the person acting (``--as``), in the order looked at (``security
+#: surveying-grant`` has ``actor`` for ``--as`` and ``user`` for the person granted)
+_ACTOR_PARAMS = ("actor", "as_user", "viewer", "user")
+#: the parameters that name a production project (by id, or by id or name) or a work package
+_PROJECT_PARAMS = ("project", "production_project", "project_id")
+_PACKAGE_PARAMS = ("package_id",)
+#: modules whose ``project_id`` is a ledger project (the books, read by the ledger's reader
+#: rule whether or not one is a member, as the API's /ledger routes)
+_BOOKS_MODULES = ("datamill.cli.ledger", "datamill.cli.ledger_plan")
+
+
+def _unseen_project_refusal(fn: Callable[..., Any], kwargs: Mapping[str, Any],
+                            err: DatamillError) -> DatamillError:
+    """``err``, or, for a refusal (``forbidden``) of a command acting ``--as`` someone who may
+    not see the project it names (no member, or not cleared:
+    :func:`datamill.compliance.access.sees_project`), the NotFound of a project never
+    created, word for word; likewise for a work package of such a project. The CLI's
+    counterpart of the API's ``hide_unseen_projects``: it covers the refusals made in the
+    services, not only the commands' own lookups. Whoever sees the project still hears why
+    they are refused (exit 6)."""
+    from datamill.core.errors import Forbidden
+
+    if not isinstance(err, Forbidden):
+        return err
+    username = next((v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
+    books = fn.__module__ in _BOOKS_MODULES
+    projects = [v for k in _PROJECT_PARAMS if not (books and k == "project_id")
+                if isinstance(v := kwargs.get(k), str | int) and not isinstance(v, bool)]
+    packages = [v for k in _PACKAGE_PARAMS if isinstance(v := kwargs.get(k), int)]
+    if username is None or not (projects or packages):
+        return err
+    with get_runtime().session() as s:
+        return _hidden(s, username, projects, packages) or err
+
+
+def _hidden(s: Any, username: str, projects: list[str | int],
+            packages: list[int]) -> NotFound | None:
+    """The NotFound of the first project (or package) in ``projects`` (``packages``) that
+    ``username`` may not see or that does not exist; None if they see them all."""
+    from datamill.compliance.access import sees_project
+    from datamill.compliance.users import get_user
+    from datamill.db.lookup import not_found
+    from datamill.production.models import WorkPackage
+    from datamill.production.projects import find_project, missing_project
+
+    try:
+        user = get_user(s, username)
+        if not user.is_active:  # refused as deactivated: told so, whatever the project
+            return None
+        for ref in projects:
+            try:
+                pid = find_project(s, ref).id
+            except NotFound as missing:
+                return missing
+            if not sees_project(s, user, pid):
+                return missing_project(ref)
+        for package_id in packages:
+            pkg = s.get(WorkPackage, package_id)
+            if pkg is None or not sees_project(s, user, pkg.project_id):
+                return not_found("work package", package_id, package_id=package_id)
+    except (NotFound, OverflowError, DataError):  # no such user; an id beyond the database's
+        return None
+    return None
+
+
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Map outcomes to exit codes (see the module doc); ``DATAMILL_ENV=debug`` re-raises.
 
@@ -485,7 +550,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except DatamillError as err:
             if _debug():
                 raise
-            err = _in_new_home(err)
+            err = _in_new_home(_unseen_project_refusal(fn, kwargs, err))
             said, details = _worded(err.message, err.details)
             if as_json:  # the English message and the reason_code; the sentence as ``detail``
                 english = str(details.pop("message_en", err.message))

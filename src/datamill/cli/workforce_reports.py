@@ -25,6 +25,19 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD)."
 CsvOpt = Annotated[Path | None, typer.Option("--csv", help="Also write the report as CSV.")]
 
 
+def _report_project(s: Any, reader: Any, project: str | None) -> int | None:
+    """The project ``--project`` names, as the reports name projects to ``reader``: the
+    business reads every project's, but one classified above them is refused (Forbidden,
+    which the CLI answers as a project never created, as for any project one may not see)."""
+    if not project:
+        return None
+    from datamill.compliance.classification import require_visible
+
+    pid = _project_id(s, project)
+    require_visible(s, reader, pid)
+    return pid
+
+
 def _opt_day(value: str | None, field: str) -> date | None:
     return None if value is None else _day(value, field)
 
@@ -47,7 +60,7 @@ def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt 
     with get_runtime().session() as s:
         reader = _actor(s, actor)
         report_scope(s, reader)
-        rows = output_ratio_report(s, project_id=_project_id(s, project) if project else None,
+        rows = output_ratio_report(s, project_id=_report_project(s, reader, project),
                                    date_from=_opt_day(date_from, "from"),
                                    date_to=_opt_day(date_to, "to"), reader=reader)
     if csv_path is not None:
@@ -80,7 +93,7 @@ def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = 
     with get_runtime().session() as s:
         reader = _actor(s, actor)
         vendor = report_scope(s, reader, vendor_only=True)
-        rows = vendor_throughput(s, project_id=_project_id(s, project) if project else None,
+        rows = vendor_throughput(s, project_id=_report_project(s, reader, project),
                                  vendor_id=vendor, date_from=_opt_day(date_from, "from"),
                                  date_to=_opt_day(date_to, "to"), reader=reader)
     if csv_path is not None:

@@ -32,12 +32,13 @@ from sqlalchemy.orm import Session
 from datamill.business_clock import business_today
 from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.compliance.roles import Role
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.db.session import append_lock
 from datamill.workforce.models import Vendor
 from datamill.workforce.policies import require_business
@@ -64,6 +65,7 @@ __all__ = [
     "REQUEST_CHAIN",
     "WORKFORCE_APPROVAL_ROLES",
     "approval_role",
+    "charged_project",
     "combine_requests",
     "create_procurement_budget",
     "create_request",
@@ -320,6 +322,17 @@ def _number(session: Session, year: int) -> str:
     return f"PR-{year}-{n:05d}"
 
 
+def charged_project(session: Session, actor: User, project_id: int) -> None:
+    """Check the project a purchase is charged to: the business buys for any project, member
+    or not, but one classified above ``actor`` answers as a project never created (no list
+    may name it to them: :func:`~datamill.compliance.classification.hidden_project_ids`)."""
+    from datamill.production.models import Project
+
+    get_or_raise(session, Project, project_id, "project")
+    if project_id in hidden_project_ids(session, actor):
+        raise not_found("project", project_id)
+
+
 def create_request(
     session: Session, actor: User, *, department: str, kind: str, stage: str, modality: str,
     language_group: str, unit: str, quantity: object, unit_price: object | None = None,
@@ -338,9 +351,7 @@ def create_request(
     if vendor_id is not None:
         get_or_raise(session, Vendor, vendor_id, "vendor")
     if project_id is not None:
-        from datamill.production.models import Project
-
-        get_or_raise(session, Project, project_id, "project")
+        charged_project(session, actor, project_id)
     qty = _qty(quantity, "quantity")
     ref = effective_price(session, on, vendor_id, stage, modality, language_group)
     if ref is None:

@@ -33,7 +33,7 @@ from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.db.session import append_lock
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.policies import require_business
-from datamill.workforce.procurement import MAX_QUANTITY, approval_role
+from datamill.workforce.procurement import MAX_QUANTITY, approval_role, charged_project
 from datamill.workforce.procurement_models import (
     FrameworkAgreement,
     PurchaseOrder,
@@ -185,9 +185,7 @@ def create_purchase_order(
     if req.project_id is not None and req.project_id != project_id:
         raise InvalidInput(f"request {req.number} is for project {req.project_id}, "
                            f"not {project_id}", field="project_id")
-    from datamill.production.models import Project
-
-    get_or_raise(session, Project, project_id, "project")
+    charged_project(session, actor, project_id)
     qty = to_decimal(quantity, "quantity")
     if not qty.is_finite() or not 0 < qty <= MAX_QUANTITY or qty != qty.quantize(_Q4):
         raise InvalidInput(f"quantity {qty} must be positive with at most 4 decimals",
