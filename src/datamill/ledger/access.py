@@ -53,7 +53,8 @@ from datamill.ledger.projects import ledger_project_row
 from datamill.production.models import DomainEvent, Project
 
 __all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
-           "hidden_books", "project_names", "require_budget_writer", "require_cost_writer",
+           "hidden_books", "missing_books", "project_names", "require_books_page_reader",
+           "require_budget_writer", "require_cost_writer",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
@@ -83,6 +84,26 @@ def require_project_reader(session: Session, reader: User,
     project's classification (§8). Forbidden otherwise; returns the reader's approval role."""
     role = require_ledger_access(session, reader, write=False)
     require_visible(session, reader, production_project_id)
+    return role
+
+
+def missing_books(production_project_id: int) -> NotFound:
+    """What a page addressed by a production project's id answers when that project has no
+    books (or no such project exists)."""
+    return NotFound(f"project {production_project_id} has no ledger accounts yet",
+                    project_id=production_project_id)
+
+
+def require_books_page_reader(session: Session, reader: User,
+                              production_project_id: int) -> str | None:
+    """:func:`require_project_reader` for the web's books pages (``/projects/{id}/finance``,
+    its plan variance), which name the production project: a reader of the books not cleared
+    for the project hears what a project without books answers (:func:`missing_books`, 404),
+    so classified projects cannot be probed, as with every project one may not see; someone
+    who reads no books at all is refused (403) whether or not the project exists."""
+    role = require_ledger_access(session, reader, write=False)
+    if production_project_id in hidden_project_ids(session, reader):
+        raise missing_books(production_project_id)
     return role
 
 

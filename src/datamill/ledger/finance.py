@@ -14,10 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.core.errors import NotFound
 from datamill.core.money import to_decimal
 from datamill.ledger._balances import accepted_volume, carried_cost, incurred_cost, wip_balance
-from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, require_project_reader
+from datamill.ledger.access import (
+    NOTHING_HIDDEN,
+    HiddenBooks,
+    missing_books,
+    require_books_page_reader,
+)
 from datamill.ledger.budgets import approval_role_of, get_budget
 from datamill.ledger.costs import list_costs
 from datamill.ledger.events import list_event_problems
@@ -155,8 +159,7 @@ def project_finance(
     project = session.scalars(select(LedgerProject).where(
         LedgerProject.production_project_id == production_project_id)).first()
     if prod is None or project is None:
-        raise NotFound(f"project {production_project_id} has no ledger accounts yet",
-                       project_id=production_project_id)
+        raise missing_books(production_project_id)
     order = session.get(LedgerOrder, project.order_id) if project.order_id else None
     customer = None
     if order is not None:
@@ -192,12 +195,13 @@ def readable_project_finance(
     session: Session, reader: User, production_project_id: int, year: int, *,
     settings: LedgerSettings | None = None,
 ) -> tuple[ProjectFinanceOut, str | None]:
-    """:func:`project_finance` for ``reader`` with their approval role, refused (Forbidden,
-    before the project's existence is told) unless
-    :func:`~datamill.ledger.access.require_project_reader` lets them read the project's books:
-    the rule of ``GET /ledger/projects/{id}/budget-vs-actual`` and the CLI's
-    ``ledger budget-vs-actual``."""
-    role = require_project_reader(session, reader, production_project_id)
+    """:func:`project_finance` for ``reader`` with their approval role, by the rule of
+    ``GET /ledger/projects/{id}/budget-vs-actual`` and the CLI's ``ledger budget-vs-actual``
+    (a reader of the books cleared for the project, member or not):
+    :func:`~datamill.ledger.access.require_books_page_reader` refuses a non-reader (Forbidden,
+    before the project's existence is told) and answers a reader not cleared for the project
+    as a project without books (NotFound)."""
+    role = require_books_page_reader(session, reader, production_project_id)
     return project_finance(session, production_project_id, year, settings=settings), role
 
 

@@ -12,9 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from datamill.core.errors import NotFound
 from datamill.http_deps import SessionDep
-from datamill.ledger.access import require_project_reader
+from datamill.ledger.access import missing_books, require_books_page_reader
 from datamill.ledger.budget_plan import readable_plan_variance
 from datamill.ledger.projects import ledger_project_id_for
 from datamill.web.routes._common import HtmlRoute, WebUser, render
@@ -29,10 +28,10 @@ _BAR = 320  # px of the longest bar
 def plan_variance_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser
 ) -> Response:
-    require_project_reader(session, me.user, project_id)  # before the lookup: 403, not 404
+    require_books_page_reader(session, me.user, project_id)  # before the lookup
     lp = ledger_project_id_for(session, project_id)
     if lp is None:
-        raise NotFound(f"project {project_id} has no ledger accounts yet")
+        raise missing_books(project_id)
     v = readable_plan_variance(session, me.user, lp)
     top = max([Decimal(1)] + [max(s.planned_amount, s.actual_amount) for s in v.stages])
     bars: list[dict[str, Any]] = [
