@@ -115,7 +115,7 @@ def test_finance_views_hide_classified(runtime: Runtime, users: dict[str, User])
         web_login(c, "ap-vp")  # a project manager wearing the finance hat, default clearance
         overview = c.get("/finance?year=2018")
         assert overview.status_code == 200 and SECRET not in overview.text
-        assert c.get(f"/projects/{ids['secret']}/finance").status_code == 403
+        assert c.get(f"/projects/{ids['secret']}/finance").status_code == 404  # as missing
         trace = c.get(f"/finance/contracts/{ids['contract']}/trace")
         # the secret project's order is left out of the trace and counted
         assert trace.status_code == 200 and "O-G2" not in trace.text
@@ -147,7 +147,8 @@ def test_cli_project_list_and_show_hide_classified(
     text = cli.invoke(project_app, ["list", "--as", "pm"])
     assert text.exit_code == 0 and SECRET not in text.output
     shown = cli.invoke(project_app, ["show", SECRET, "--as", "pm", "--json"])
-    assert shown.exit_code != 0 and json.loads(shown.stdout)["error"]["code"] == "forbidden"
+    # above the PM's clearance: answered as a missing project (the unseen-project rule)
+    assert shown.exit_code == 3 and json.loads(shown.stdout)["error"]["code"] == "not_found"
     assert cli.invoke(project_app, ["show", SECRET, "--as", "admin", "--json"]).exit_code == 0
 
 

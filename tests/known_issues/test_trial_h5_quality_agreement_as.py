@@ -35,4 +35,5 @@ def test_agreement_takes_as(runtime: Runtime, users: dict[str, User]) -> None:
     assert json.loads(r.stdout)["units"] == 0
     r = run_cli(home, "quality", "agreement", "agree", "--as", "ann1", "--json", ok=False,
                 DATAMILL_DATABASE_URL=db)
-    assert r.returncode != 0 and json.loads(r.stdout)["error"]["code"] == "forbidden", r.stdout
+    # no member of the project: answered as a missing project (the unseen-project rule)
+    assert r.returncode == 3 and json.loads(r.stdout)["error"]["code"] == "not_found", r.stdout

@@ -141,7 +141,8 @@ def test_cli_take_back_move_deactivate_and_manager_flag(
 
     # a vendor manager takes nothing back; the business does, and can move a package
     code, out = _cli(runtime, monkeypatch, "workforce", "take-back", str(p2), "--as", "boss")
-    assert code == 6 and out["error"]["code"] == "forbidden"
+    # (no member of the package's project: answered as a missing package, as the API's 404)
+    assert code == 3 and out["error"]["code"] == "not_found"
     code, out = _cli(runtime, monkeypatch, "workforce", "hand", str(p2), str(v1), "--as", "admin")
     assert code != 0 and "take-back" in out["error"]["message"]
     code, out = _cli(runtime, monkeypatch, "workforce", "hand", str(p2), str(v1), "--as", "admin",

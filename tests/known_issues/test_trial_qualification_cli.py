@@ -83,8 +83,10 @@ def test_define_take_and_see_the_result_from_the_cli(
 ) -> None:
     golden = _file(tmp_path / "golden.json", {"q0": ANSWERS[0], "q1": ANSWERS[1]})
     refused = _json(cli, "workforce", "qualification", "set", "quals", "--golden", golden,
-                    "--threshold", "0.9", "--as", "mgr-a", code=6)
-    assert refused["error"]["code"] == "forbidden"  # vendors never own the rules
+                    "--threshold", "0.9", "--as", "mgr-a", code=3)
+    # vendors never own the rules; no member of the project, the manager hears it as missing
+    # (the unseen-project rule, as the API's 404)
+    assert refused["error"]["code"] == "not_found"
     none_yet = _json(cli, "workforce", "qualification", "questions", "quals", "--as", "w1", code=3)
     assert "no qualification test" in none_yet["error"]["message"]
     test = _json(cli, "workforce", "qualification", "set", "quals", "--golden", golden,
@@ -130,10 +132,12 @@ def test_define_take_and_see_the_result_from_the_cli(
     assert [(r["username"], r["passed"]) for r in results("mgr-a")] == [
         ("w1", True), ("w2", False)]  # the manager sees their own workers, pass or fail
     assert results("mgr-b") == []  # vendor b's people have made no attempt
-    denied = results("mgr-b", "--worker", str(world["w1"]), code=6)
-    assert denied["error"]["code"] == "forbidden"
+    # refused (another vendor's worker; no worker, no business) on a project neither is a
+    # member of: answered as a missing project, as the API's 404
+    denied = results("mgr-b", "--worker", str(world["w1"]), code=3)
+    assert denied["error"]["code"] == "not_found"
     assert [r["username"] for r in results("pm")] == ["w1", "w2"]
-    assert results("ann1", code=6)["error"]["code"] == "forbidden"  # no worker, no business
+    assert results("ann1", code=3)["error"]["code"] == "not_found"
     table = cli.invoke(app, ["workforce", "qualification", "results", "quals", "--as", "mgr-a"],
                        env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "w2" in table.stdout

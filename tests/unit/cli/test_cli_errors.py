@@ -188,6 +188,8 @@ def test_a_reviewer_claiming_without_stage_is_told_to_add_it(home: Path, tmp_pat
     run(home, "project", "create", str(spec_file), "--as", "root")
     run(home, "user", "create", "rita", "--role", "reviewer", "--password", "password1",
         "--as", "root")
+    # a member (one outside the project hears it as missing: the unseen-project rule)
+    run(home, "project", "add-member", "cli-stage-hint", "rita", "--as", "root")
     proc = run(home, "work", "next", "cli-stage-hint", "--as", "rita", "--json", ok=False)
     assert "add --stage review" in json_error(proc, 6, "forbidden")
 
