@@ -60,7 +60,6 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "quality aggregate": ["{p}"],
     "quality agreement": ["{p}"],
     "delivery list": ["{p}"],
-    "ledger project-open": ["{p}"],
     "workforce points": ["{staff}", "{p}", "2026-11", "8"],
     "workforce golden-rate": ["{p}"],
     "workforce accuracy": ["{p}"],
@@ -111,22 +110,22 @@ PACKAGE_COMMANDS: dict[str, list[str]] = {
     "workforce assign": ["{pkg}", "{worker}"],
     "workforce take-back": ["{pkg}"],
 }
-#: commands whose project parameter names a ledger project (the books: the ledger's reader
-#: rule, member or not, as the API's /ledger routes), not a production project
-LEDGER_PROJECT = {"ledger budget-create", "ledger cost-post", "ledger review-final",
-                  "ledger close", "ledger budget-vs-actual", "ledger asset-add",
+#: the books' commands (a ledger project, or ``project-open``'s production project): they
+#: follow the ledger's reader and writer rules, member or not, and refuse one not cleared for
+#: the project (403 / exit 6 on every face, as the API's /ledger routes)
+LEDGER_PROJECT = {"ledger project-open", "ledger budget-create", "ledger cost-post",
+                  "ledger review-final", "ledger close", "ledger budget-vs-actual", "ledger asset-add",
                   "ledger budget-plan show", "ledger budget-plan create",
                   "ledger budget-plan variance"}
 #: (caller, command) that answer for any project the caller is cleared for by design, member
 #: or not: the business side reads every project's qualification attempts and workforce
 #: reports, and raises purchase requests and orders charged to any project (procurement is
-#: no member of the projects it buys for); the ledger's writers open any project's books.
+#: no member of the projects it buys for).
 #: Each still answers as missing for a project classified above the caller (see
 #: test_above_clearance_the_business_commands_answer_as_missing)
 DESIGNED = {("pm", command) for command in (
     "workforce qualification results", "workforce output-ratio", "workforce throughput",
-    "workforce procurement request-add", "workforce procurement order-add",
-    "ledger project-open")}
+    "workforce procurement request-add", "workforce procurement order-add")}
 _PROJECT_PARAMS = {"project", "project_id", "production_project"}
 _PACKAGE_PARAMS = {"package_id"}
 #: the non-members who run every command

@@ -470,8 +470,8 @@ _ACTOR_PARAMS = ("actor", "as_user", "viewer", "user")
 #: the parameters that name a production project (by id, or by id or name) or a work package
 _PROJECT_PARAMS = ("project", "production_project", "project_id")
 _PACKAGE_PARAMS = ("package_id",)
-#: modules whose ``project_id`` is a ledger project (the books, read by the ledger's reader
-#: rule whether or not one is a member, as the API's /ledger routes)
+#: the books' commands: they follow the ledger's reader and writer rules (member or not;
+#: cleared for the project, else 403 on every face, as the API's /ledger routes), not this one
 _BOOKS_MODULES = ("datamill.cli.ledger", "datamill.cli.ledger_plan")
 
 
@@ -486,11 +486,10 @@ def _unseen_project_refusal(fn: Callable[..., Any], kwargs: Mapping[str, Any],
     they are refused (exit 6)."""
     from datamill.core.errors import Forbidden
 
-    if not isinstance(err, Forbidden):
+    if not isinstance(err, Forbidden) or fn.__module__ in _BOOKS_MODULES:
         return err
     username = next((v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
-    books = fn.__module__ in _BOOKS_MODULES
-    projects = [v for k in _PROJECT_PARAMS if not (books and k == "project_id")
+    projects = [v for k in _PROJECT_PARAMS
                 if isinstance(v := kwargs.get(k), str | int) and not isinstance(v, bool)]
     packages = [v for k in _PACKAGE_PARAMS if isinstance(v := kwargs.get(k), int)]
     if username is None or not (projects or packages):
