@@ -11,23 +11,20 @@ in ``id_map.tsv``); a delivery that fails removes its half-written folder."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from datamill.compliance.models import User
-from datamill.compliance.users import add_member
-from datamill.production.checking import run_checks
 from datamill.production.delivery import deliver_batch
 from datamill.production.delivery_keys import MAX_KEY_BYTES, plain_key, unsafe_id_clause
-from datamill.production.importing import import_source
 from datamill.production.inspection import create_batch
 from datamill.production.models import Batch, Delivery, Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
-from tests.unit.production.helpers import spec, speech_folder
+from tests.known_issues.test_trial_delivery_keys import _nested_project
+from tests.unit.production.helpers import spec
 from tests.unit.production.test_inspection_delivery import _annotate_and_review, _inspect
 
 LONG = "长" * 83  # 249 bytes: the file imports, ``LONG.TextGrid`` (258 bytes) cannot be written
@@ -35,23 +32,9 @@ _LAYOUT = (LONG, "speaker:三", "take?2*", "plain")
 
 
 def _project(rt: Runtime, users: dict[str, User], tmp: Path) -> int:
-    source = speech_folder(tmp, len(_LAYOUT))
-    folder = tmp / "zh"
-    folder.mkdir()
-    for i, name in enumerate(_LAYOUT):
-        shutil.copyfile(source / f"utt{i:03d}.wav", folder / f"{name}.wav")
-        shutil.copyfile(source / f"utt{i:03d}.txt", folder / f"{name}.txt")
-    with rt.session() as s:
-        p = create_project(s, spec())
-        for u in users.values():
-            add_member(s, p.id, u, actor_id=None)
-    with rt.session() as s:
-        import_source(s, rt.blobs, p.id, folder)
-    with rt.session() as s:
-        summary = run_checks(s, rt.blobs, p.id, workers=1)
-        assert summary.passed == len(_LAYOUT), summary.rejections
-    _annotate_and_review(rt, users, p.id)
-    return p.id
+    pid = _nested_project(rt, users, tmp, _LAYOUT)
+    _annotate_and_review(rt, users, pid)
+    return pid
 
 
 def _batch(rt: Runtime, users: dict[str, User], pid: int) -> int:

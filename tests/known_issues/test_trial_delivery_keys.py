@@ -44,10 +44,13 @@ def _external_ids(rt: Runtime, item_ids: list[int] | None) -> list[str]:
         return sorted(s.scalars(select(Item.external_id).where(Item.id.in_(item_ids or []))))
 
 
-def _nested_project(rt: Runtime, users: dict[str, User], tmp: Path) -> int:
-    source = speech_folder(tmp, len(_LAYOUT))
+def _nested_project(
+    rt: Runtime, users: dict[str, User], tmp: Path, layout: tuple[str, ...] = _LAYOUT,
+) -> int:
+    """A speech project of ``len(layout)`` checked utterances whose ids are ``layout``."""
+    source = speech_folder(tmp, len(layout))
     folder = tmp / "nested"
-    for i, name in enumerate(_LAYOUT):
+    for i, name in enumerate(layout):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / f"utt{i:03d}.wav", folder / f"{name}.wav")
         shutil.copyfile(source / f"utt{i:03d}.txt", folder / f"{name}.txt")
@@ -58,9 +61,9 @@ def _nested_project(rt: Runtime, users: dict[str, User], tmp: Path) -> int:
     with rt.session() as s:
         import_source(s, rt.blobs, p.id, folder)
     with rt.session() as s:
-        assert sorted(s.scalars(select(Item.external_id))) == sorted(_LAYOUT)
+        assert sorted(s.scalars(select(Item.external_id))) == sorted(layout)
         summary = run_checks(s, rt.blobs, p.id, workers=1)
-        assert summary.passed == len(_LAYOUT), summary.rejections
+        assert summary.passed == len(layout), summary.rejections
     return p.id
 
 
