@@ -472,7 +472,7 @@ _PROJECT_PARAMS = ("project", "production_project", "project_id")
 _PACKAGE_PARAMS = ("package_id",)
 #: the books' commands: they follow the ledger's reader and writer rules (member or not;
 #: cleared for the project, else 403 on every face, as the API's /ledger routes), not this one
-_BOOKS_MODULES = ("datamill.cli.ledger", "datamill.cli.ledger_plan")
+_BOOKS_MODULES = ("datamill.cli.ledger", "datamill.cli.ledger_c2c", "datamill.cli.ledger_plan")
 
 
 def _unseen_project_refusal(fn: Callable[..., Any], kwargs: Mapping[str, Any],
