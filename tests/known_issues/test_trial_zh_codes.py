@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from datamill.business_clock import business_today
 from datamill.config import Settings
-from datamill.core.clock import utcnow
 from datamill.production.models import DomainEvent
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -87,7 +87,7 @@ def test_dashboard_units_and_packages_in_chinese(app: object) -> None:
 
 @pytest.mark.slow
 def test_finance_overview_units_and_pending_sentence(app: object) -> None:
-    year = utcnow().year
+    year = business_today().year  # the business's year, as the pages and reports
     zh = _client(app, "admin")
     text = _page(zh, f"/finance?year={year}")
     assert "生产项目 5 尚无带履约订单的财务项目" in text

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
-from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.production.models import (
     Annotation,
@@ -318,7 +318,7 @@ def test_production_claims_mix_in_golden_probes_and_score_them(
         assert dash.annotated_hours == (Decimal(1500 * (len(items) - 2)) / 3_600_000).quantize(
             Decimal("0.0001"))
         assert dash.accepted_items == 0  # the golden items are accepted elsewhere, not by w1
-        year = utcnow().year
+        year = business_today().year  # the business's year, as the pages and reports
         ev = evaluate_vendor(s, users["admin"], world["vendor_a"], year)
         assert ev.metrics["tasks_measured"] == len(items) - 2
         # one production task sent back: the worker's quality for assignment is 3 of 4
