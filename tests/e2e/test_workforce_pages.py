@@ -239,7 +239,7 @@ def test_manager_distributes_and_confirms_then_business_confirms(
     assert not page.dialogs and not pm.dialogs
 
 
-def test_another_vendors_manager_gets_403(world: World, ctx: Any) -> None:
+def test_another_vendors_manager_meets_the_vendor_wall(world: World, ctx: Any) -> None:
     ids = world.ids
     page = sign_in(ctx, "mgr-b")
     page.goto("/workforce")
