@@ -11,12 +11,11 @@ Beijing time (a customer acceptance at 03:00 on 1 December Beijing time is a Dec
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from datamill.config import business_timezone
 from datamill.core.clock import utcnow
 
-__all__ = ["business_day", "business_timezone", "business_today", "day_start", "local_time"]
+__all__ = ["business_day", "business_today", "day_start", "local_time"]
 
 
 def local_time(at: datetime) -> datetime:
@@ -36,6 +35,6 @@ def business_today() -> date:
     return business_day(utcnow())
 
 
-def day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
+def day_start(day: date) -> datetime:
     """The UTC moment the business day ``day`` begins (where a period's rows start)."""
-    return datetime.combine(day, time(0), tzinfo=zone or business_timezone()).astimezone(UTC)
+    return datetime.combine(day, time(0), tzinfo=business_timezone()).astimezone(UTC)

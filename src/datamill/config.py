@@ -165,9 +165,7 @@ class Settings(BaseSettings):
     @field_validator("business_timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
-        name = name.strip() or DEFAULT_BUSINESS_TIMEZONE  # set but empty: the default
-        _zone(name)
-        return name
+        return _zone(name).key
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -202,7 +200,9 @@ class Settings(BaseSettings):
 
 
 @lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
+def _zone(raw: str) -> ZoneInfo:
+    """The zone ``raw`` names (set but empty: the default); ValueError for no zone."""
+    name = raw.strip() or DEFAULT_BUSINESS_TIMEZONE
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:  # ValueError: a path-like name
@@ -214,9 +214,8 @@ def _zone(name: str) -> ZoneInfo:
 def business_timezone() -> ZoneInfo:
     """``Settings.business_timezone`` without building every setting (a ledger report asks it
     once per row); a name that is no time zone is a :class:`BadSetting`."""
-    name = os.environ.get("DATAMILL_BUSINESS_TIMEZONE", "").strip() or DEFAULT_BUSINESS_TIMEZONE
     try:
-        return _zone(name)
+        return _zone(os.environ.get("DATAMILL_BUSINESS_TIMEZONE", ""))
     except ValueError as err:
         raise BadSetting(f"DATAMILL_BUSINESS_TIMEZONE: {err} (fix or unset the variable)",
                          field="DATAMILL_BUSINESS_TIMEZONE") from None

@@ -18,13 +18,11 @@ from sqlalchemy import select
 
 from datamill.compliance.models import User
 from datamill.production.delivery import deliver_batch
-from datamill.production.delivery_keys import MAX_KEY_BYTES, plain_key, unsafe_id_clause
+from datamill.production.delivery_keys import MAX_KEY_BYTES, plain_key
 from datamill.production.inspection import create_batch
 from datamill.production.models import Batch, Delivery, Item
-from datamill.production.projects import create_project
 from datamill.runtime import Runtime
-from tests.known_issues.test_trial_delivery_keys import _nested_project
-from tests.unit.production.helpers import spec
+from tests.known_issues.test_trial_delivery_keys import _nested_project, ids_needing_a_key
 from tests.unit.production.test_inspection_delivery import _annotate_and_review, _inspect
 
 LONG = "长" * 83  # 249 bytes: the file imports, ``LONG.TextGrid`` (258 bytes) cannot be written
@@ -47,15 +45,7 @@ def _batch(rt: Runtime, users: dict[str, User], pid: int) -> int:
 @pytest.mark.parametrize("external_id", [
     "speaker:三", 'a"b', "a<b>", "a|b", "a*b", "a?b", "长" * 50, "长" * 51, "a" * 151])
 def test_the_database_finds_windows_names_and_long_ids(runtime: Runtime, external_id: str) -> None:
-    with runtime.session() as s:
-        pid = create_project(s, spec()).id
-        s.add(Item(project_id=pid, external_id=external_id, sha256="0" * 64, filename="a.wav",
-                   size_bytes=1, status="passed", owner="customer", attributes={}, meta={},
-                   reject_reasons=[], current_version=0))
-    with runtime.session() as s:
-        clause = unsafe_id_clause(s.get_bind().dialect.name)
-        assert clause is not None
-        found = s.scalars(select(Item.external_id).where(Item.project_id == pid, clause)).all()
+    found = ids_needing_a_key(runtime, external_id)
     renamed = plain_key(external_id) != external_id or len(external_id.encode()) > MAX_KEY_BYTES
     assert found == ([external_id] if renamed else [])
     assert renamed == (external_id != "长" * 50)  # 150 bytes fit; 153 do not

@@ -81,6 +81,13 @@ def test_plain_keys() -> None:
 def test_the_database_finds_the_ids_that_need_a_key(runtime: Runtime, external_id: str) -> None:
     """The delivery asks the database whether any id needs renaming (no pass over the batch in
     Python for the usual batch); it must agree with :func:`plain_key` on every character."""
+    found = ids_needing_a_key(runtime, external_id)
+    assert found == ([external_id] if plain_key(external_id) != external_id else [])
+
+
+def ids_needing_a_key(runtime: Runtime, external_id: str) -> list[str]:
+    """``[external_id]`` if the database says an item of that id needs a delivery key, else
+    ``[]`` (:func:`unsafe_id_clause` over one item)."""
     with runtime.session() as s:
         pid = create_project(s, spec()).id
         s.add(Item(project_id=pid, external_id=external_id, sha256="0" * 64, filename="a.wav",
@@ -89,8 +96,7 @@ def test_the_database_finds_the_ids_that_need_a_key(runtime: Runtime, external_i
     with runtime.session() as s:
         clause = unsafe_id_clause(s.get_bind().dialect.name)
         assert clause is not None
-        found = s.scalars(select(Item.external_id).where(Item.project_id == pid, clause)).all()
-    assert found == ([external_id] if plain_key(external_id) != external_id else [])
+        return list(s.scalars(select(Item.external_id).where(Item.project_id == pid, clause)))
 
 
 def test_nested_and_spaced_ids_are_delivered_under_keys_in_every_format(
