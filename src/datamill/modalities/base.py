@@ -53,6 +53,7 @@ __all__ = [
     "check_verdicts_of",
     "flag_item_in",
     "is_defective_in",
+    "judged_metrics",
     "score_in",
     "unmeasured_in",
     "validate_annotation_in",
@@ -238,7 +239,9 @@ class ModalityPlugin(Protocol):
     """What the production loop asks of a modality.
 
     Inspection: ``score`` returns at least every metric in ``acceptance_metrics`` (the spec's
-    ``acceptance`` sets a required threshold for each); ``is_defective`` decides per item.
+    ``acceptance`` sets a required threshold for each) and in the optional
+    ``optional_acceptance_metrics`` (a spec may set a threshold for them; see
+    :func:`judged_metrics`); ``is_defective`` decides per item.
 
     Volume: ``volume(attributes)`` is an integer in ``volume_base_unit`` (speech: milliseconds
     of audio; image: images); ``volume_per_unit`` base units make one ``volume_unit`` (speech:
@@ -419,6 +422,18 @@ def score_in(
     if options:
         return cast("Any", plugin).score(reference, hypothesis, **options)  # type: ignore[no-any-return]
     return plugin.score(reference, hypothesis)
+
+
+def judged_metrics(plugin: ModalityPlugin, spec: Mapping[str, Any]) -> tuple[str, ...]:
+    """The metrics a project's batches are judged by: every ``acceptance_metrics`` of its
+    modality, and those of its ``optional_acceptance_metrics`` (where the modality has some:
+    the point-cloud modality's point metrics, for a project that segments points) that the
+    spec's ``acceptance`` sets."""
+    acceptance = spec.get("acceptance") if isinstance(spec, Mapping) else None
+    chosen = acceptance if isinstance(acceptance, Mapping) else {}
+    optional = tuple(getattr(plugin, "optional_acceptance_metrics", ()))
+    return (*plugin.acceptance_metrics,
+            *(m for m in optional if chosen.get(m) is not None))
 
 
 def unmeasured_in(

@@ -143,6 +143,9 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.keypoint_count": "the number of keypoints does not match the skeleton",
     "prob.duplicate_id": "another object has the same id",
     "prob.class_unknown": "the class “{name}” is not in the label schema",
+    "prob.point_labels_missing": "every point needs a class (0 leaves a point unlabelled)",
+    "prob.point_class_unknown": "the point class {id} is not in the label schema",
+    "prob.point_labels_count": "the point labels cover {given} points; the cloud has {points}",
     # a document that does not parse (modalities.parse_problems): {field} is the path inside
     # the object (or the document), {reason_en} pydantic's English line
     "prob.box_size_not_positive": "the box's {field} must be greater than 0",

@@ -22,6 +22,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import (
     is_defective_in,
+    judged_metrics,
     score_in,
     unmeasured_in,
     validate_annotation_in,
@@ -386,7 +387,7 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
     reasons: list[str] = []
     coded: list[dict[str, Any]] = []  # the same, each a code and its values (pages word them)
-    for metric in plugin.acceptance_metrics:
+    for metric in judged_metrics(plugin, project.spec):
         need = float(_setting(project, "acceptance", metric))
         if scores[metric] is not None and scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")

@@ -198,11 +198,13 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
 
     plugin = get_modality(spec.modality)
     metrics = plugin.acceptance_metrics
+    optional = tuple(getattr(plugin, "optional_acceptance_metrics", ()))
     given = spec.acceptance.thresholds()
     problems = [f"acceptance.{m}: required (a project setting with no default)"
                 for m in metrics if m not in given]
     problems += [f"acceptance.{m}: not a metric of modality {spec.modality} (it scores by"
-                 f" {', '.join(metrics)})" for m in given if m not in metrics]
+                 f" {', '.join((*metrics, *optional))})"
+                 for m in given if m not in metrics and m not in optional]
     if problems:
         raise InvalidInput(f"invalid dataset spec: {'; '.join(problems)}")
     try:

@@ -1,4 +1,4 @@
-"""Point-cloud exporters: OpenPCDet's custom dataset layout and a Parquet table.
+"""Point-cloud exporters: OpenPCDet's custom dataset layout, SemanticKITTI and a Parquet table.
 
 ``openpcdet`` (OpenPCDet's documented "custom dataset" layout)::
 
@@ -7,9 +7,24 @@
     ImageSets/train.txt      the frame ids, one a line
     classes.txt              the label names, in the spec's order
 
-The format holds no object ids, track ids, attributes or scene classes; what it cannot hold is
-counted in the manifest's ``left_out`` (``attributes``, ``track_ids``, ``scene_classes``), so a
-delivery's datasheet says so. The ``pointcloud_parquet`` table holds everything.
+The format holds no object ids, track ids, attributes, scene classes or point labels; what it
+cannot hold is counted in the manifest's ``left_out`` (``attributes``, ``track_ids``,
+``scene_classes``, ``point_labels``), so a delivery's datasheet says so. The
+``pointcloud_parquet`` table holds everything.
+
+``semantickitti`` (point segmentation, SemanticKITTI's layout)::
+
+    sequences/<sequence>/velodyne/<stem>.bin   float32 N x 4: x, y, z, intensity, every point
+    sequences/<sequence>/labels/<stem>.label   uint32 N: the point's class id (lower 16 bits;
+                                               the upper 16, the instance, are 0)
+    semantic-kitti.yaml                        labels (id: name), learning_map (id: 0..K),
+                                               learning_map_inv
+    frames.tsv                                 sequence, stem and frame id of each frame
+
+``<sequence>`` is the frame's sequence (``00`` without one), ``<stem>`` its frame number in six
+digits (``000042``) or, without one, its id. A frame without point labels gets a label file of
+zeros (unlabelled), counted in ``left_out`` as ``unsegmented_frames``; cuboids are counted as
+``cuboids`` (the layout holds none).
 
 ``pointcloud_parquet``: ``data.parquet``, one row per frame, for ``datasets.load_dataset
 ("parquet", ...)`` or any Arrow reader: ``frame_id``, ``cloud`` (the file in the package,
@@ -37,7 +52,9 @@ from datamill.modalities.pointcloud.cloud import read_cloud
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import PointCloudAnnotation
 
-__all__ = ["OpenPcdetExporter", "PointCloudParquetExporter", "cuboid_line"]
+__all__ = [
+    "OpenPcdetExporter", "PointCloudParquetExporter", "SemanticKittiExporter", "cuboid_line",
+]
 
 _BAD_ID = frozenset(" \t\r\n/\\\x00")
 
@@ -104,6 +121,7 @@ class OpenPcdetExporter:
                     left_out["attributes"] += bool(obj.attributes)
                     left_out["track_ids"] += obj.track_id is not None
                 left_out["scene_classes"] += len(item.annotation.classes)
+                left_out["point_labels"] += bool(item.annotation.point_labels)
                 label = labels_dir / f"{frame}.txt"
                 label.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
                 files[f"labels/{frame}.txt"] = sha256_file(label)
@@ -111,6 +129,68 @@ class OpenPcdetExporter:
         files["ImageSets/train.txt"] = sha256_file(sets / "train.txt")
         (out_dir / "classes.txt").write_text("".join(f"{c}\n" for c in classes), encoding="utf-8")
         files["classes.txt"] = sha256_file(out_dir / "classes.txt")
+        return ExportManifest(self.name, files, len(seen),
+                              {k: v for k, v in sorted(left_out.items()) if v})
+
+
+class SemanticKittiExporter:
+    """SemanticKITTI's layout: every point and its class (see the module's description)."""
+
+    name: ClassVar[str] = "semantickitti"
+
+    def __init__(self, point_classes: Iterable[tuple[int, str]] = ()) -> None:
+        self.point_classes = list(point_classes)
+
+    def export(self, items: Iterable[PointCloudExportItem], out_dir: Path) -> ExportManifest:
+        import yaml
+
+        from datamill.modalities.pointcloud.segmentation import decode_runs
+
+        files: dict[str, str] = {}
+        seen: set[str] = set()
+        placed: dict[tuple[str, str], str] = {}
+        left_out: Counter[str] = Counter()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with (out_dir / "frames.tsv").open("w", encoding="utf-8") as index:
+            index.write("sequence\tstem\tframe_id\n")
+            for item in items:
+                frame_id = _check_id(item.id, seen)
+                sequence = item.sequence or "00"
+                if not sequence or sequence in {".", ".."} or any(ch in _BAD_ID for ch in sequence):
+                    raise InvalidInput(f"frame {frame_id!r}: sequence {sequence!r} cannot be a "
+                                       "folder name (whitespace or a path separator)")
+                stem = f"{item.frame:06d}" if item.frame is not None else frame_id
+                if (sequence, stem) in placed:
+                    raise InvalidInput(f"frames {placed[(sequence, stem)]!r} and {frame_id!r} are "
+                                       f"both frame {stem} of sequence {sequence!r}")
+                placed[(sequence, stem)] = frame_id
+                cloud = np.ascontiguousarray(read_cloud(item.cloud_path).points, dtype="<f4")
+                labels = decode_runs(item.annotation.point_labels)
+                if not item.annotation.point_labels:
+                    labels = np.zeros(len(cloud), dtype=np.uint32)
+                    left_out["unsegmented_frames"] += 1
+                elif len(labels) != len(cloud):
+                    raise InvalidInput(f"frame {frame_id!r}: its point labels cover {len(labels)} "
+                                       f"points, its cloud has {len(cloud)}")
+                left_out["cuboids"] += len(item.annotation.objects)
+                base = f"sequences/{sequence}"
+                for rel, data in ((f"{base}/velodyne/{stem}.bin", cloud),
+                                  (f"{base}/labels/{stem}.label", labels.astype("<u4"))):
+                    path = out_dir / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    data.tofile(path)
+                    files[rel] = sha256_file(path)
+                index.write(f"{sequence}\t{stem}\t{frame_id}\n")
+        files["frames.tsv"] = sha256_file(out_dir / "frames.tsv")
+        classes = sorted(self.point_classes)
+        config = {
+            "labels": {0: "unlabeled", **{cid: name for cid, name in classes}},
+            "learning_map": {0: 0, **{cid: n for n, (cid, _) in enumerate(classes, 1)}},
+            "learning_map_inv": {0: 0, **{n: cid for n, (cid, _) in enumerate(classes, 1)}},
+        }
+        (out_dir / "semantic-kitti.yaml").write_text(
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        files["semantic-kitti.yaml"] = sha256_file(out_dir / "semantic-kitti.yaml")
         return ExportManifest(self.name, files, len(seen),
                               {k: v for k, v in sorted(left_out.items()) if v})
 

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
@@ -47,11 +48,12 @@ from datamill.modalities.pointcloud.schema import (
     PointCloudRequirements,
     annotation_problems,
 )
+from datamill.modalities.pointcloud.segmentation import POINT_METRICS
 from datamill.modalities.problem_words import coded_refusal
 
 __all__ = ["PointCloudPlugin", "PointCloudStatistics"]
 
-_EXPORTERS = ("openpcdet", "pointcloud_parquet")
+_EXPORTERS = ("openpcdet", "semantickitti", "pointcloud_parquet")
 _BAD_ID = frozenset(" \t\r\n/\\\x00")
 #: how far (relative) a cluster's size may be from a label's typical size to take its name
 SIZE_TOLERANCE = 0.6
@@ -141,6 +143,9 @@ class PointCloudPlugin:
     media_suffixes: ClassVar[tuple[str, ...]] = (".pcd", ".bin", ".ply", ".npy")
     media_folder: ClassVar[str] = "clouds"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy",)
+    #: a project that segments points may judge its batches by these as well (set in the
+    #: spec's ``acceptance``; a cuboid project need not name them)
+    optional_acceptance_metrics: ClassVar[tuple[str, ...]] = POINT_METRICS
     workbench_template: ClassVar[str] = "pointcloud/task.html"
     review_template: ClassVar[str] = "pointcloud/review.html"
     inspection_template: ClassVar[str] = "pointcloud/inspection.html"
@@ -206,8 +211,10 @@ class PointCloudPlugin:
     ) -> AnnotationDoc:
         ann = _with_ids(parse_annotation(payload))
         bounds = attributes.get("bounds")
+        points = attributes.get("points")
         problems = annotation_problems(ann, _req(requirements).labels,
-                                       tuple(bounds) if bounds else None)
+                                       tuple(bounds) if bounds else None,
+                                       int(points) if points is not None else None)
         if problems:  # each coded: a face words it in its reader's language (problem_words)
             raise coded_refusal(problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann))
@@ -250,6 +257,14 @@ class PointCloudPlugin:
             objects.append(Cuboid(label=name, x=p.x, y=p.y, z=p.z, length=p.length,
                                   width=p.width, height=p.height, yaw=p.yaw))
         ann = _with_ids(PointCloudAnnotation(objects=tuple(objects)))
+        schema = _req(requirements).labels
+        if schema.point_classes and prediction.source is not None:
+            from datamill.modalities.pointcloud.cloud import read_cloud
+            from datamill.modalities.pointcloud.segmentation import encode_runs, labels_from_cuboids
+
+            per_point = labels_from_cuboids(read_cloud(prediction.source).points, ann.objects,
+                                            schema)
+            ann = ann.model_copy(update={"point_labels": encode_runs(per_point)})
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann), prediction.model,
                              dict(dropped))
 
@@ -268,7 +283,7 @@ class PointCloudPlugin:
             geometry = ("x", "y", "z", "length", "width", "height", "yaw")
             if any(abs(getattr(a, f) - getattr(b, f)) > 1e-6 for f in geometry):
                 moved.append(key)
-        return {
+        out: dict[str, Any] = {
             "before": {"objects": [o.model_dump(mode="json") for o in old.values()]},
             "after": {"objects": [o.model_dump(mode="json") for o in new.values()]},
             "added": sorted((k for k in new.keys() - old.keys()), key=str),
@@ -276,6 +291,12 @@ class PointCloudPlugin:
             "relabelled": relabelled, "moved": moved,
             "objects": {"before": len(old), "after": len(new)},
         }
+        a_runs, b_runs = _as_annotation(before).point_labels, _as_annotation(after).point_labels
+        if a_runs or b_runs:
+            from datamill.modalities.pointcloud.segmentation import changed_points
+
+            out["points_relabelled"] = changed_points(a_runs, b_runs)
+        return out
 
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(parse_annotation(payload or {}))
@@ -294,11 +315,21 @@ class PointCloudPlugin:
         """Cuboid accuracy of the delivered frames against the inspector's, at the spec's
         3D IoU threshold (see :mod:`.metric`)."""
         from datamill.modalities.pointcloud.metric import score_cuboids
+        from datamill.modalities.pointcloud.segmentation import POINT_METRICS, score_points
 
-        score = score_cuboids([_from_text(t) for t in reference],
-                              [_from_text(t) for t in hypothesis],
-                              iou_threshold=_req(requirements).iou_threshold)
-        return score.as_dict()
+        refs, hyps = [_from_text(t) for t in reference], [_from_text(t) for t in hypothesis]
+        score = score_cuboids(refs, hyps, iou_threshold=_req(requirements).iou_threshold)
+        points = score_points([r.point_labels for r in refs], [h.point_labels for h in hyps])
+        return {**score.as_dict(),
+                **(points.as_dict() if points else dict.fromkeys(POINT_METRICS, 0.0))}
+
+    def unmeasured_metrics(self, reference: Sequence[str],
+                           hypothesis: Sequence[str]) -> frozenset[str]:
+        """The point metrics, when no frame is segmented on either side."""
+        from datamill.modalities.pointcloud.segmentation import POINT_METRICS
+
+        segmented = any(_from_text(t).point_labels for t in (*reference, *hypothesis))
+        return frozenset() if segmented else frozenset(POINT_METRICS)
 
     def is_defective(
         self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
@@ -306,15 +337,25 @@ class PointCloudPlugin:
         """A frame is a defect when a cuboid is missed, extra, mislabelled or placed below
         the IoU threshold, or its scene classes differ."""
         from datamill.modalities.pointcloud.metric import match_cuboids
+        from datamill.modalities.pointcloud.segmentation import score_points
 
         ref, hyp = _from_text(reference), _from_text(hypothesis)
-        pairs = match_cuboids(ref.objects, hyp.objects, _req(requirements).iou_threshold)
+        req = _req(requirements)
+        pairs = match_cuboids(ref.objects, hyp.objects, req.iou_threshold)
+        points = score_points([ref.point_labels], [hyp.point_labels])
         return (len(pairs) < max(len(ref.objects), len(hyp.objects))
-                or set(ref.classes) != set(hyp.classes))
+                or set(ref.classes) != set(hyp.classes)
+                or (points is not None and points.point_accuracy < req.min_point_agreement))
 
     # -- delivery
     def exporter_names(self) -> list[str]:
         return list(_EXPORTERS)
+
+    def default_exporter_names(self, requirements: Mapping[str, Any]) -> list[str]:
+        """Every format, but SemanticKITTI only for a project that segments points (its
+        layout holds no cuboids: a cuboid project would get label files of zeros)."""
+        segments = bool(_req(requirements).labels.point_classes)
+        return [n for n in _EXPORTERS if segments or n != "semantickitti"]
 
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
         from datamill.modalities.registry import exporters
@@ -325,6 +366,8 @@ class PointCloudPlugin:
         cls: Any = exporters.get(name)
         if name == "openpcdet":
             made: Exporter[Any] = cls([label.name for label in _req(requirements).labels.labels])
+        elif name == "semantickitti":
+            made = cls([(p.id, p.name) for p in _req(requirements).labels.point_classes])
         else:
             made = cls()
         return made
@@ -353,18 +396,26 @@ class PointCloudPlugin:
 
         return cached_preview(path, sha256, cache_dir)
 
-    assist_tools: ClassVar[tuple[str, ...]] = ("fit_cuboid",)
+    assist_tools: ClassVar[tuple[str, ...]] = ("fit_cuboid", "label_points")
+    assists_by_requirements: ClassVar[bool] = True
 
-    def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+    def assist(self, tool: str, path: Path, params: Mapping[str, Any],
+               requirements: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """``fit_cuboid``: a rough footprint drawn from above (``x``, ``y``, ``yaw``,
         ``length``, ``width``) becomes the tight cuboid of the points above the ground in it
-        (``{"cuboid": {...}, "points": n}``); InvalidInput when no point stands there."""
+        (``{"cuboid": {...}, "points": n}``); InvalidInput when no point stands there.
+        ``label_points``: the frame's point labels from the cuboids drawn (``objects``) and
+        the ground plane, per the spec's ``point_classes`` (``{"point_labels": runs,
+        "counts": {class name: points}}``; see :func:`.segmentation.labels_from_cuboids`)."""
         from datamill.modalities.pointcloud.cloud import read_cloud
-        from datamill.modalities.pointcloud.preannotators import fit_cuboid
 
         if tool not in self.assist_tools:
             raise InvalidInput(f"unknown assisted tool {tool!r}; use "
                                f"{', '.join(self.assist_tools)}", field="tool")
+        if tool == "label_points":
+            return _label_points(path, params, _req(requirements))
+        from datamill.modalities.pointcloud.preannotators import fit_cuboid
+
         try:
             rough = {k: float(params[k]) for k in ("x", "y", "yaw", "length", "width")}
         except (KeyError, TypeError, ValueError) as err:
@@ -384,6 +435,25 @@ class PointCloudPlugin:
         return {"cuboid": {k: round(v, 4) for k, v in cuboid.items()}, "points": fitted.points}
 
 
+def _label_points(path: Path, params: Mapping[str, Any],
+                  req: PointCloudRequirements) -> dict[str, Any]:
+    """The ``label_points`` assisted tool (see :meth:`PointCloudPlugin.assist`)."""
+    from datamill.modalities.pointcloud.cloud import read_cloud
+    from datamill.modalities.pointcloud.segmentation import encode_runs, labels_from_cuboids
+
+    schema = req.labels
+    if not schema.point_classes:
+        raise InvalidInput("this project's spec has no point classes to label points with "
+                           "(requirements.labels.point_classes)", field="tool")
+    ann = parse_annotation({"objects": params.get("objects") or []})
+    labels = labels_from_cuboids(read_cloud(path).points, ann.objects, schema)
+    names = {p.id: p.name for p in schema.point_classes}
+    ids, counts = np.unique(labels, return_counts=True)
+    return {"point_labels": [list(run) for run in encode_runs(labels)],
+            "counts": {names.get(int(i), "unlabeled"): int(n)
+                       for i, n in zip(ids, counts, strict=True)}}
+
+
 class PointCloudStatistics:
     """Frames, points, cuboids per label, tracks, scene classes, sensors."""
 
@@ -393,6 +463,8 @@ class PointCloudStatistics:
         self.classes: Counter[str] = Counter()
         self.sensors: Counter[str] = Counter()
         self.tracks: set[str] = set()
+        self.segmented = 0
+        self.point_classes: Counter[int] = Counter()
 
     def add(self, item: ItemRecord, payload: Any) -> None:
         ann = parse_annotation(payload or {})
@@ -402,6 +474,10 @@ class PointCloudStatistics:
         self.classes.update(ann.classes)
         self.sensors.update([str(item.attributes.get("sensor") or "unknown")])
         self.tracks.update(o.track_id for o in ann.objects if o.track_id)
+        if ann.point_labels:
+            self.segmented += 1
+            for class_id, count in ann.point_labels:
+                self.point_classes[class_id] += count
 
     def result(self) -> dict[str, Any]:
         return {
@@ -409,6 +485,9 @@ class PointCloudStatistics:
             "cuboids": sum(self.labels.values()), "labels": dict(self.labels),
             "tracks": len(self.tracks), "scene_classes": dict(self.classes),
             "sensors": dict(self.sensors),
+            **({"segmented_frames": self.segmented,
+                "points_per_class": {str(k): v for k, v in sorted(self.point_classes.items())}}
+               if self.segmented else {}),
             "units": {"coordinates": "metres, sensor frame (x forward, y left, z up)",
                       "yaw": "radians about z, counter-clockwise from x"},
         }

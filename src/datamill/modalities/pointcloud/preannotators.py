@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -28,7 +29,10 @@ import numpy as np
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.pointcloud.cloud import read_cloud
 
-__all__ = ["ClusterPreannotator", "Proposal", "Proposals", "fit_cuboid", "propose_cuboids"]
+__all__ = [
+    "ClusterPreannotator", "Proposal", "Proposals", "fit_cuboid",
+    "ground_plane", "propose_cuboids",
+]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class Proposals:
     model: str
     cuboids: tuple[Proposal, ...] = field(default_factory=tuple)
     ground_points: int = 0
+    #: the frame's file, for a project that segments points: the named cuboids and the ground
+    #: plane then label its points (:func:`~.segmentation.labels_from_cuboids`)
+    source: Path | None = None
 
 
 def _ground(xyz: np.ndarray, tolerance: float, rng: np.random.Generator,
@@ -75,6 +82,15 @@ def _ground(xyz: np.ndarray, tolerance: float, rng: np.random.Generator,
         if count > best_count:
             best_count, best = count, (height <= tolerance, float(a), float(b), float(c))
     return best
+
+
+def ground_plane(xyz: np.ndarray, tolerance: float = 0.15,
+                 seed: int = 0) -> tuple[float, float, float] | None:
+    """The frame's ground plane ``z = a*x + b*y + c`` (a, b, c) from its finite points, as the
+    cluster pre-annotator finds it (RANSAC, a fixed seed), or None."""
+    finite = xyz[np.isfinite(xyz[:, :3]).all(axis=1), :3]
+    found = _ground(finite, tolerance, np.random.default_rng(seed))
+    return None if found is None else found[1:]
 
 
 def _voxel(xyz: np.ndarray, size: float) -> np.ndarray:
@@ -197,4 +213,4 @@ class ClusterPreannotator:
     def predict(self, item: ItemRecord) -> Proposals:
         cloud = read_cloud(item.readable)
         found, ground = propose_cuboids(cloud.points)
-        return Proposals(self.model, tuple(found), ground)
+        return Proposals(self.model, tuple(found), ground, item.readable)

@@ -15,28 +15,33 @@ An annotation document::
      "classes": ["urban"]}
 
 ``classes`` are scene-level tags; ``track_id`` links one object across the frames of a
-sequence (continuous-frame annotation).
+sequence (continuous-frame annotation). ``point_labels`` (optional) segments the frame: one
+class per point, run-length over the file's points (``[[class_id, count], ...]``, see
+:mod:`.segmentation`), the ids being the spec's ``point_classes`` (0: unlabelled).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "MAX_OBJECTS",
+    "MAX_POINT_RUNS",
     "AttributeSpec",
     "CheckSettings",
     "Cuboid",
     "CuboidLabel",
+    "PointClass",
     "PointCloudAnnotation",
     "PointCloudItemAttributes",
     "PointCloudLabelSchema",
     "PointCloudRequirements",
     "annotation_problems",
     "normalize_yaw",
+    "point_label_problems",
     "validate_annotation",
 ]
 
@@ -47,6 +52,11 @@ MAX_SIDE_M = 100.0
 #: the inspection's pairing, which compares every cuboid with every other
 MAX_OBJECTS = 500
 MAX_CLASSES = 100
+#: runs of one frame's point labels (a 120,000-point sweep labelled by region needs a few
+#: hundred; one class per point, alternating, would need as many runs as points)
+MAX_POINT_RUNS = 2_000_000
+#: SemanticKITTI's label files keep the class in the lower 16 bits of each uint32
+MAX_POINT_CLASS_ID = 0xFFFF
 
 
 def _name_problem(kind: str, name: str) -> str | None:
@@ -154,13 +164,35 @@ class CuboidLabel(BaseModel):
         return value
 
 
+class PointClass(BaseModel):
+    """One class of point segmentation: its name, its number in the label files (1..65535;
+    0 is unlabelled; SemanticKITTI's own numbers, e.g. 40 road, keep its tools working) and
+    whether it is the ground (the class "label points from boxes" gives the ground plane)."""
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1, max_length=64)
+    id: int = Field(ge=1, le=MAX_POINT_CLASS_ID)
+    ground: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        problem = _name_problem("point class", value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
 class PointCloudLabelSchema(BaseModel):
-    """The project's object classes and scene tags (spec ``requirements.labels``)."""
+    """The project's object classes, scene tags and point classes (spec
+    ``requirements.labels``); with ``point_classes`` every frame is segmented point by point."""
 
     model_config = _FROZEN
 
     labels: tuple[CuboidLabel, ...] = Field(min_length=1)
     scene_classes: tuple[str, ...] = ()
+    point_classes: tuple[PointClass, ...] = ()
 
     @model_validator(mode="after")
     def _unique(self) -> PointCloudLabelSchema:
@@ -173,7 +205,17 @@ class PointCloudLabelSchema(BaseModel):
             problem = _name_problem("scene class", name)
             if problem or not name:
                 raise ValueError(problem or "an empty scene class name")
+        for what, values in (("names", [p.name for p in self.point_classes]),
+                             ("ids", [p.id for p in self.point_classes])):
+            if len(set(values)) != len(values):
+                raise ValueError(f"duplicate point class {what}")
+        if sum(p.ground for p in self.point_classes) > 1:
+            raise ValueError("more than one point class is the ground")
         return self
+
+    def ground_class(self) -> PointClass | None:
+        """The point class of the ground plane, or None."""
+        return next((p for p in self.point_classes if p.ground), None)
 
     def label(self, name: str) -> CuboidLabel | None:
         """The label called ``name``, or None."""
@@ -184,7 +226,8 @@ class PointCloudRequirements(BaseModel):
     """Spec ``requirements`` of a point-cloud project.
 
     ``iou_threshold`` is the 3D IoU at which an inspector's cuboid and the delivered one are
-    the same object (KITTI counts cars at 0.7, pedestrians at 0.5).
+    the same object (KITTI counts cars at 0.7, pedestrians at 0.5); ``min_point_agreement``
+    the share of a segmented frame's points that must carry the inspector's class.
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
@@ -192,6 +235,9 @@ class PointCloudRequirements(BaseModel):
     cloud: CheckSettings = CheckSettings()
     labels: PointCloudLabelSchema = PointCloudLabelSchema(labels=(CuboidLabel(name="object"),))
     iou_threshold: float = Field(default=0.5, gt=0, le=1)
+    #: a segmented frame is a defect when fewer of its points than this share the inspector's
+    #: class (the sampling plan counts defects; ``acceptance.point_miou`` judges the batch)
+    min_point_agreement: float = Field(default=0.95, gt=0, le=1)
 
 
 class Cuboid(BaseModel):
@@ -236,6 +282,9 @@ class PointCloudAnnotation(BaseModel):
     schema_version: Literal[1] = 1
     objects: tuple[Cuboid, ...] = Field(default=(), max_length=MAX_OBJECTS)
     classes: tuple[str, ...] = Field(default=(), max_length=MAX_CLASSES)
+    point_labels: tuple[tuple[Annotated[int, Field(ge=0, le=MAX_POINT_CLASS_ID)],
+                              Annotated[int, Field(ge=1)]], ...] = Field(
+        default=(), max_length=MAX_POINT_RUNS)
 
     @field_validator("classes")
     @classmethod
@@ -287,7 +336,7 @@ def _attribute_problems(where: str, index: int, obj: Cuboid,
 
 def annotation_problems(
     ann: PointCloudAnnotation, schema: PointCloudLabelSchema,
-    bounds: tuple[float, ...] | None,
+    bounds: tuple[float, ...] | None, points: int | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`validate_annotation`'s problems as coded records (see
     :mod:`datamill.modalities.problem_words`): ``code``, ``message`` (English, as
@@ -307,6 +356,31 @@ def annotation_problems(
             offered = ", ".join(schema.scene_classes) or "none"
             problems.append(_problem("", None, "class_unknown", f"unknown scene class {name!r} "
                                      f"(scene classes: {offered})", f"classes[{n}]", name=name))
+    return problems + point_label_problems(ann, schema, points)
+
+
+def point_label_problems(ann: PointCloudAnnotation, schema: PointCloudLabelSchema,
+                         points: int | None) -> list[dict[str, Any]]:
+    """The segmentation's problems: labels missing where the spec has point classes, a class
+    id the spec does not have, runs that do not cover the frame's ``points`` exactly."""
+    if not ann.point_labels:
+        if schema.point_classes:
+            return [_problem("", None, "point_labels_missing", "every point needs a class "
+                             "(point_labels is empty; 0 marks a point left unlabelled)",
+                             "point_labels")]
+        return []
+    known = {p.id for p in schema.point_classes} | {0}
+    problems = []
+    for class_id in sorted({c for c, _ in ann.point_labels} - known):
+        offered = ", ".join(f"{p.id} {p.name}" for p in schema.point_classes) or "none"
+        problems.append(_problem("", None, "point_class_unknown", f"point class id {class_id} "
+                                 f"is not in the label schema (point classes: {offered})",
+                                 "point_labels", id=class_id))
+    given = sum(n for _, n in ann.point_labels)
+    if points is not None and given != points:
+        problems.append(_problem("", None, "point_labels_count", f"point_labels cover {given} "
+                                 f"points; the cloud has {points}", "point_labels",
+                                 given=given, points=points))
     return problems
 
 

@@ -4,6 +4,7 @@ first), and the modality's assisted tools over an item (e.g. box → polygon).""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,7 +34,8 @@ router = APIRouter(prefix="/web/api", include_in_schema=False)
 class _Assisting(Protocol):
     """The optional ``assist`` hook of a modality that names ``assist_tools``."""
 
-    def assist(self, tool: str, path: Path, params: Mapping[str, Any]) -> dict[str, Any]: ...
+    def assist(self, tool: str, path: Path, params: Mapping[str, Any],
+               requirements: Mapping[str, Any] | None = None) -> dict[str, Any]: ...
 
 
 class _Previewing(Protocol):
@@ -160,5 +162,10 @@ async def item_assist(
         raise InvalidInput(f"the {project.modality} modality has no assisted tool {tool!r}",
                            field="tool")
     path = item_path(runtime.blobs, item)
-    # a modality that names assist_tools has assist() (ModalityPlugin's optional hooks)
-    return await run_in_threadpool(cast("_Assisting", plugin).assist, tool, path, params)
+    # a modality that names assist_tools has assist() (ModalityPlugin's optional hooks); one
+    # whose tools follow the spec (``assists_by_requirements``) is told its requirements
+    options: dict[str, Any] = {}
+    if getattr(plugin, "assists_by_requirements", False):
+        options["requirements"] = dict(project.spec.get("requirements", {}))
+    return await run_in_threadpool(
+        functools.partial(cast("_Assisting", plugin).assist, tool, path, params, **options))
