@@ -239,9 +239,10 @@ def pointcloud_spec(name: str) -> dict[str, Any]:
     }
 
 
-def pointcloud_project(site: Site) -> tuple[int, dict[str, list[Any]]]:
+def pointcloud_project(site: Site, *, segment: bool = False) -> tuple[int, dict[str, list[Any]]]:
     """Two rendered lidar frames (.bin, .pcd) of four cars each, checked and packaged; returns
-    the project's id and the true cuboids by frame."""
+    the project's id and the true cuboids by frame. ``segment``: the spec also names point
+    classes (road, the ground, 40; car 10), so every point gets a class."""
     from datamill.testing.pointclouds import render_scene, write_cloud
 
     folder = site.scratch("pointcloud")
@@ -250,7 +251,11 @@ def pointcloud_project(site: Site) -> tuple[int, dict[str, list[Any]]]:
         points, cuboids = render_scene(700 + i, objects=4, labels=("car",))
         write_cloud(points, folder / f"drive/frame{i:02d}{suffix}")
         truth[f"drive/frame{i:02d}"] = cuboids
-    pid = _with_everyone(site, pointcloud_spec(f"pc-{folder.name}"))
+    spec = pointcloud_spec(f"pc-{folder.name}")
+    if segment:
+        spec["requirements"]["labels"]["point_classes"] = [
+            {"name": "road", "id": 40, "ground": True}, {"name": "car", "id": 10}]
+    pid = _with_everyone(site, spec)
     with site.rt.session() as s:
         report = import_source(s, site.rt.blobs, pid, folder)
         assert report.imported == 2, report.rejections

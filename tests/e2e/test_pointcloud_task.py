@@ -452,3 +452,56 @@ def test_inspector_moves_a_cuboid_and_the_frame_counts_as_defective(
     assert page.get_by_test_id("verdict").inner_text() == "rejected"
     assert page.get_by_test_id("threshold-cuboid_accuracy").get_attribute("data-meets") == "0"
     assert not errors and not page.dialogs
+
+
+def test_a_segmenting_project_labels_the_points_from_the_boxes(site: Site, context: Any) -> None:
+    """Point segmentation in the workbench: the button labels every point from the boxes and
+    the ground (the server's label_points), the status counts them per class, and a submit
+    labels them again from the boxes as submitted: the stored document covers every point."""
+    pid, truth = _pointcloud_project(site, segment=True)
+    page = sign_in(context, "ann1")
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.focus(f"[data-testid=next-{pid}]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    task_id = int(page.url.rsplit("/", 1)[1])
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    frame = page.get_by_test_id("item-name").inner_text()
+    target = max(truth[frame], key=lambda c: c.length * c.width)
+    page.mouse.move(*_at(page, target.x, target.y))
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(f"() => {WB}.view.s > 14")
+    _draw_rough_box(page, target)
+    page.wait_for_function(f"() => {WB}.annotation().objects.length === 1")
+    page.get_by_test_id("pc-wb-label-points").click()
+    status = page.get_by_test_id("pc-wb-status")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=pc-wb-status]').textContent"
+        ".startsWith('Points labelled from the boxes')")
+    counts = dict(part.rsplit(" ", 1) for part in
+                  status.inner_text().split(": ", 1)[1].split(" · "))
+    assert int(counts["car"].replace(",", "")) > 50 and int(counts["road"].replace(",", "")) > 5000
+    labels = page.evaluate(f"() => {WB}.annotation().point_labels")
+    total = page.evaluate(f"() => {WB}.points.length / 4")
+    assert sum(n for _, n in labels) >= total  # every point (the preview shows the valid ones)
+    shot(page, "pointcloud-task-segmented")
+    page.get_by_test_id("pc-wb-canvas").focus()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{task_id}"))
+    following = page.url.rsplit("/", 1)[1]
+    with site.rt.session() as s:
+        task = s.get(Task, task_id)
+        assert task is not None
+        ann = s.scalars(select(Annotation).where(Annotation.item_id == task.item_id,
+                                                 Annotation.kind == "annotation")
+                        .order_by(Annotation.id.desc())).first()
+        assert ann is not None
+        runs = ann.payload["point_labels"]
+        assert {c for c, _ in runs} <= {0, 10, 40} and sum(n for _, n in runs) == sum(
+            n for _, n in labels)
+    assert not errors, errors
+    # the next frame's page in zh-CN: the button in Chinese
+    page.goto(f"/lang/zh-CN?next=/tasks/{following}")
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    assert page.get_by_test_id("pc-wb-label-points").inner_text() == ZH_CN["pc.label_points"]

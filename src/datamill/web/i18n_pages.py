@@ -567,6 +567,13 @@ EN_PAGES.update({
     "pc.fitting": "Fitting the cuboid to the points…",
     "pc.fitted": "Cuboid fitted to {n} points",
     "pc.fit_failed": "Not fitted ({error}); a box of default height was kept",
+    "pc.label_points": "Label points from boxes",
+    "pc.label_points_hint": "Every point in a box takes the point class named like its label, "
+                            "the ground plane the ground class, the rest stay unlabelled; "
+                            "done again when you submit",
+    "pc.labelling": "Labelling the points…",
+    "pc.labelled": "Points labelled from the boxes: {counts}",
+    "pc.label_failed": "Points not labelled ({error})",
     "pc.heading_hint": "Now drag in the direction the object faces, or click for heading 0; "
                        "Esc cancels.",
     "pc.review.legend": "Dashed: the earlier version; filled: the version under review",

@@ -1,5 +1,6 @@
 // Drafts (localStorage at once, the server debounced, retried with backoff while offline),
-// submit, and the fit_cuboid assisted tool. Draft body: {base_version, revision,
+// submit (in a segmenting project after labelling the points from the boxes), and the
+// assisted tools (fit_cuboid, label_points). Draft body: {base_version, revision,
 // time_spent_ms, annotation}; submit body: {base_version, time_spent_ms, annotation,
 // draft_revision}. The server answers 409 when the item moved on since base_version, or
 // (stale_draft) when another tab or window saved a newer draft than draft_revision (the newest
@@ -112,6 +113,12 @@ export async function submit(wb) {
   // a draft save on its way first: the revision named must be the server's answer to it
   while (wb.saving) await new Promise((done) => { setTimeout(done, 50); });
   if (wb.stale) { wb.submitting = false; markStale(wb); return; }
+  // a segmenting project's points follow the boxes as submitted
+  if (wb.pointClasses.length && wb.assistUrl && !(await wb.labelPoints())) {
+    wb.submitting = false;
+    if (btn) btn.disabled = false;
+    return;
+  }
   try {
     const r = await sendJSON('POST', wb.submitUrl, { base_version: wb.baseVersion,
       time_spent_ms: wb.timeSpent(), annotation: wb.annotation(), draft_revision: seen(wb) });
@@ -144,14 +151,20 @@ export async function submit(wb) {
   if (btn) btn.disabled = false;
 }
 
-// The server's tight cuboid inside a rough footprint {x, y, yaw, length, width}:
-// {cuboid, points} or {error} (its message, as it came).
-export async function fitCuboid(wb, rough) {
+// An assisted tool's answer: its JSON, or {error} (the server's message, as it came).
+export async function assist(wb, url, params) {
   try {
-    const r = await sendJSON('POST', wb.assistUrl, rough);
-    if (r.ok && r.data && r.data.cuboid) return r.data;
+    const r = await sendJSON('POST', url, params);
+    if (r.ok && r.data) return r.data;
     return { error: (r.data && (r.data.detail || r.data.title)) || String(r.status) };
   } catch (err) {
     return { error: String(err) };
   }
+}
+
+// The server's tight cuboid inside a rough footprint {x, y, yaw, length, width}:
+// {cuboid, points} or {error}.
+export async function fitCuboid(wb, rough) {
+  const r = await assist(wb, wb.assistUrl, rough);
+  return r.cuboid || r.error ? r : { error: 'no cuboid' };
 }

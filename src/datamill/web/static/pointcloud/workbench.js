@@ -6,7 +6,7 @@
 // submits. Mounts on every <div data-pointcloud-workbench> (pointcloud/_workbench.html).
 import { inside, normYaw, quantile, rad, resizeEdge } from './geometry.js';
 import { buildClasses, buildLabels, renderClasses, renderDetails, renderList } from './panel.js';
-import { fitCuboid, flush, scheduleSave, submit } from './save.js';
+import { assist, fitCuboid, flush, scheduleSave, submit } from './save.js';
 import { HANDLE_PX, PALETTE, colourPoints, draw, handles, rampCss } from './view.js';
 
 const clone = (v) => JSON.parse(JSON.stringify(v));
@@ -66,6 +66,10 @@ export class PointCloudWorkbench {
     this.given = new Map(this.objects.filter((o) => o.id).map((o) => [o.id, clone(o)]));
     this.assignIds();
     this.classes = new Set(ann.classes || []);
+    // point segmentation (a spec with point_classes): the frame's labels, run-length over its
+    // points; made on the server from the boxes and the ground (label_points), again at submit
+    this.pointClasses = this.schema.point_classes || [];
+    this.pointLabels = ann.point_labels || [];
     this.hidden = new Set();
     this.locked = new Set();
     this.sel = null;
@@ -201,7 +205,26 @@ export class PointCloudWorkbench {
     });
     const classes = known.filter((c) => this.classes.has(c))
       .concat([...this.classes].filter((c) => !known.includes(c)));
-    return { type: 'pointcloud_annotation', schema_version: 1, objects, classes };
+    const doc = { type: 'pointcloud_annotation', schema_version: 1, objects, classes };
+    if (this.pointClasses.length || this.pointLabels.length) doc.point_labels = this.pointLabels;
+    return doc;
+  }
+
+  // The frame's point labels from the boxes drawn and the ground plane (the server's
+  // label_points tool); true when they were made, else the reason is shown.
+  async labelPoints() {
+    if (!this.assistUrl || !this.pointClasses.length) return false;
+    this.status(this.t('labelling'));
+    const url = this.assistUrl.replace(/[^/]+$/, 'label_points');
+    const r = await assist(this, url, { objects: this.annotation().objects });
+    if (!r.point_labels) {
+      this.status(this.t('label_failed', { error: r.error }));
+      return false;
+    }
+    this.pointLabels = r.point_labels;
+    const counts = Object.entries(r.counts || {}).map(([k, v]) => `${k} ${v.toLocaleString()}`);
+    this.status(this.t('labelled', { counts: counts.join(' · ') }));
+    return true;
   }
 
   // ------------------------------------------------------------ history (whole snapshots)
@@ -680,6 +703,7 @@ export class PointCloudWorkbench {
     on('pc-wb-undo', () => this.undo());
     on('pc-wb-redo', () => this.redo());
     on('pc-wb-fit', () => this.fit());
+    on('pc-wb-label-points', async () => { if (await this.labelPoints()) scheduleSave(this); });
     on('pc-wb-submit', () => submit(this));
     on('pc-wb-tool-select', () => this.setTool('select'));
     on('pc-wb-tool-box', () => this.setTool('box'));
