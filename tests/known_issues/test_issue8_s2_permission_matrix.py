@@ -68,6 +68,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("delete", "/tasks/{task_id}/draft"): None,
     ("post", "/tasks/{task_id}/review"): {"verdict": "pass"},
     ("post", "/tasks/{task_id}/skip"): {"reason": "cannot hear it"},
+    ("post", "/items/{item_id}/assist/{tool}"): {"objects": []},
     ("post", "/tasks/{task_id}/listen"): {"reads_prompt": True},
     ("post", "/projects/{project_id}/listen/next"): None,
     ("post", "/projects/{project_id}/prompt-check/calibrations"): {

@@ -322,3 +322,54 @@ def review_cmd(
         result = review_task(s, get_user(s, user), task_id, v, reason=reason, payload=segs,
                              base_version=base_version)
     emit(result, as_json, lambda r: out.print(f"{r['verdict']}: item {r['item_id']} is now {r['item_status']}"))
+
+
+@app.command("assist")
+@handle_errors
+def assist_cmd(
+    item_id: int,
+    tool: Annotated[str, typer.Argument(help="The modality's tool: grabcut (image), fit_cuboid "
+                                             "or label_points (point cloud).")],
+    user: AsUser,
+    params: Annotated[str | None, typer.Option(
+        help="The tool's parameters as a JSON object, e.g. '{\"x\": 12, \"y\": -3, \"yaw\": 0, "
+             "\"length\": 5, \"width\": 2}' for fit_cuboid.")] = None,
+    params_file: Annotated[Path | None, typer.Option(
+        help="The parameters from a JSON file (label_points: an annotation document; its "
+             "objects are the boxes).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run an assisted tool of the item's modality (what the workbench's tool proposes;
+    nothing is stored): for people who annotate, review or inspect."""
+    from datamill.production.assisting import prepare_assist
+
+    if (params is None) == (params_file is None):
+        raise InvalidInput("give the tool's parameters with --params JSON or --params-file "
+                           "PATH (one of them)", field="params")
+    try:
+        text = params if params is not None else Path(str(params_file)).read_text(encoding="utf-8")
+        given = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidInput(f"the tool's parameters are not a readable JSON object: {err}",
+                           field="params") from err
+    if not isinstance(given, dict):
+        raise InvalidInput("the tool's parameters are a JSON object ({...})", field="params")
+    runtime = get_runtime()
+    with runtime.session() as s:
+        run = prepare_assist(s, runtime.blobs, acting_user(s, user), item_id, tool, given)
+    result = run()
+    emit(result, as_json, _say_assisted)
+
+
+def _say_assisted(answer: dict[str, Any]) -> None:
+    for key, value in answer.items():
+        out.print(f"{esc(str(key))}: {esc(_shown(value))}")
+
+
+def _shown(value: Any) -> str:
+    """An assisted tool's answer field for people: long lists counted, not printed."""
+    if isinstance(value, list) and len(value) > 8:  # noqa: PLR2004 - a line's worth
+        return f"{len(value)} entries"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)

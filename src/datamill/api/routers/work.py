@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.orm import Session
 
-from datamill.api.deps import CurrentUser, Require, SessionDep
+from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id, Transcript
 from datamill.compliance import access as q
@@ -27,6 +27,7 @@ from datamill.production.annotating import (
     review_task,
     submit_annotation,
 )
+from datamill.production.assisting import prepare_assist
 from datamill.production.dashboard import waiting_for_annotator
 from datamill.production.models import Annotation, Item
 from datamill.production.packaging import unchecked_items
@@ -371,6 +372,20 @@ def skip_task_endpoint(task_id: Id, body: SkipIn, session: SessionDep, user: Cur
     task = q.seen_task(session, user, task_id)
     require(session, user, q.stage_action(task.stage), task.project_id)
     return SkipOut.model_validate(task_notes.skip_task(session, user, task_id, body.reason))
+
+
+@router.post("/items/{item_id}/assist/{tool}")
+def assist_endpoint(
+    item_id: Id, tool: str, params: Annotated[dict[str, Any], Body()], session: SessionDep,
+    runtime: RuntimeDep, user: CurrentUser,
+) -> dict[str, Any]:
+    """An assisted tool of the item's modality, as the workbench uses it (the image
+    modality's ``grabcut``: a box becomes a polygon; the point-cloud modality's ``fit_cuboid``:
+    a rough footprint becomes the cuboid of its points, and ``label_points``: a segmenting
+    project's point labels from the boxes given as ``objects`` and the ground), for people
+    who annotate, review or inspect and may see the item. Nothing is stored: the answer is
+    what the tool proposes."""
+    return prepare_assist(session, runtime.blobs, user, item_id, tool, params)()
 
 
 @router.get("/annotations/{annotation_id}/note")

@@ -4,7 +4,6 @@ first), and the modality's assisted tools over an item (e.g. box → polygon).""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,11 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse
 
 from datamill.compliance import access
-from datamill.compliance.roles import Action, allowed
-from datamill.core.errors import Forbidden, InvalidInput
+from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
+from datamill.production.assisting import prepare_assist
 from datamill.production.media import AUDIO_TYPES, item_path, media_type_of
 from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
@@ -29,13 +28,6 @@ from datamill.web.spectrogram import spectrogram_for
 __all__ = ["preview_context", "router"]
 
 router = APIRouter(prefix="/web/api", include_in_schema=False)
-
-
-class _Assisting(Protocol):
-    """The optional ``assist`` hook of a modality that names ``assist_tools``."""
-
-    def assist(self, tool: str, path: Path, params: Mapping[str, Any],
-               requirements: Mapping[str, Any] | None = None) -> dict[str, Any]: ...
 
 
 class _Previewing(Protocol):
@@ -151,21 +143,8 @@ async def item_assist(
     me: WebUser, params: dict[str, Any] = Body(...),  # noqa: B008 - FastAPI's idiom
 ) -> dict[str, Any]:
     """An assisted tool of the item's modality (``assist_tools``; the image modality's
-    ``grabcut`` turns a box into a polygon), for people who annotate, review or inspect."""
+    ``grabcut`` turns a box into a polygon), for people who annotate, review or inspect
+    (:mod:`datamill.production.assisting`, as the API's)."""
     require_csrf(request, me)
-    item = _item(session, me, item_id)
-    if not any(allowed(me.user.role, a) for a in (Action.ANNOTATE, Action.REVIEW, Action.INSPECT)):
-        raise Forbidden("assisted tools are for annotators, reviewers and inspectors")
-    project = get_or_raise(session, Project, item.project_id, "project")
-    plugin = get_modality(project.modality)
-    if tool not in getattr(plugin, "assist_tools", ()):
-        raise InvalidInput(f"the {project.modality} modality has no assisted tool {tool!r}",
-                           field="tool")
-    path = item_path(runtime.blobs, item)
-    # a modality that names assist_tools has assist() (ModalityPlugin's optional hooks); one
-    # whose tools follow the spec (``assists_by_requirements``) is told its requirements
-    options: dict[str, Any] = {}
-    if getattr(plugin, "assists_by_requirements", False):
-        options["requirements"] = dict(project.spec.get("requirements", {}))
-    return await run_in_threadpool(
-        functools.partial(cast("_Assisting", plugin).assist, tool, path, params, **options))
+    run = prepare_assist(session, runtime.blobs, me.user, item_id, tool, params)
+    return await run_in_threadpool(run)
