@@ -59,17 +59,23 @@ def _draw_rough_box(page: Any, c: Cuboid) -> None:
     page.mouse.up()
 
 
-def test_annotator_fits_a_cuboid_from_a_rough_box_and_submits(site: Site, context: Any) -> None:
-    pid, truth = _pointcloud_project(site)
+def _first_task(context: Any, pid: int) -> tuple[Any, list[str], int, str]:
+    """ann1 signed in on the project's first task, its workbench ready: the page, the page
+    errors seen from then on, the task's id and the frame's name."""
     page = sign_in(context, "ann1")
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.focus(f"[data-testid=next-{pid}]")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/tasks/\d+$"))
-    first = int(page.url.rsplit("/", 1)[1])
+    task_id = int(page.url.rsplit("/", 1)[1])
     page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
-    frame = page.get_by_test_id("item-name").inner_text()
+    return page, errors, task_id, page.get_by_test_id("item-name").inner_text()
+
+
+def test_annotator_fits_a_cuboid_from_a_rough_box_and_submits(site: Site, context: Any) -> None:
+    pid, truth = _pointcloud_project(site)
+    page, errors, first, frame = _first_task(context, pid)
     assert page.evaluate(f"() => {WB}.points.length / 4") > 2000
     assert page.get_by_test_id("pc-wb-label").input_value() == "car"
 
@@ -459,15 +465,7 @@ def test_a_segmenting_project_labels_the_points_from_the_boxes(site: Site, conte
     the ground (the server's label_points), the status counts them per class, and a submit
     labels them again from the boxes as submitted: the stored document covers every point."""
     pid, truth = _pointcloud_project(site, segment=True)
-    page = sign_in(context, "ann1")
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.focus(f"[data-testid=next-{pid}]")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/tasks/\d+$"))
-    task_id = int(page.url.rsplit("/", 1)[1])
-    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
-    frame = page.get_by_test_id("item-name").inner_text()
+    page, errors, task_id, frame = _first_task(context, pid)
     target = max(truth[frame], key=lambda c: c.length * c.width)
     page.mouse.move(*_at(page, target.x, target.y))
     page.mouse.wheel(0, -400)

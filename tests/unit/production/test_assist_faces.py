@@ -29,9 +29,8 @@ from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.testing.pointclouds import render_scene, write_cloud
+from tests._api import API, login
 from tests.unit.production.test_pointcloud_segmentation_loop import segmentation_spec
-
-API = "/api/v1"
 
 
 @pytest.fixture
@@ -63,27 +62,21 @@ def client(runtime: Runtime, world: dict[str, Any]) -> Iterator[TestClient]:
         yield c
 
 
-def _login(client: TestClient, username: str) -> dict[str, str]:
-    r = client.post(f"{API}/auth/token", json={"username": username, "password": "password1"})
-    assert r.status_code == 201, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
 def test_the_api_runs_the_tool_for_those_who_annotate(
     client: TestClient, world: dict[str, Any]
 ) -> None:
     url = f"{API}/items/{world['item']}/assist/label_points"
     objects = {"objects": [c.model_dump(mode="json") for c in world["cuboids"]]}
     for who in ("ann1", "insp"):
-        r = client.post(url, json=objects, headers=_login(client, who))
+        r = client.post(url, json=objects, headers=login(client, who))
         assert r.status_code == 200, r.text
         labels = decode_runs(r.json()["point_labels"])
         assert len(labels) == world["points"] and r.json()["counts"]["car"] > 100
-    r = client.post(url, json=objects, headers=_login(client, "pm"))  # manages, annotates not
+    r = client.post(url, json=objects, headers=login(client, "pm"))  # manages, annotates not
     assert r.status_code == 403 and "annotators, reviewers and inspectors" in r.json()["detail"]
-    r = client.post(url, json=objects, headers=_login(client, "outsider"))  # not a member
+    r = client.post(url, json=objects, headers=login(client, "outsider"))  # not a member
     assert r.status_code == 404, r.text
-    ann = _login(client, "ann1")
+    ann = login(client, "ann1")
     r = client.post(f"{API}/items/{world['item']}/assist/grabcut", json={}, headers=ann)
     assert r.status_code == 422 and "no assisted tool 'grabcut'" in r.json()["detail"]
     assert "fit_cuboid, label_points" in r.json()["detail"]
