@@ -59,6 +59,35 @@ BODY_ROUTES: list[tuple[str, str, Any]] = [
     ("PUT", "/hour-points", {"worker_id": "{worker}", "project_id": "{project}",
                              "month": "2024-05", "points": "1"}),
     ("POST", "/packages/{package}/worker", {"worker_id": "{worker}"}),
+    # procurement, prices, qualification, hand-offs, moves, data security (h4)
+    ("GET", "/settlement-periods?vendor_id={vendor}", None),
+    ("POST", "/packages/{package}/vendor", {"vendor_id": "{vendor}"}),
+    ("PUT", "/workers/{own_worker}/vendor", {"vendor_id": "{vendor}", "reason": "x"}),
+    ("POST", "/projects/{project}/qualification-test/grants",
+     {"worker_id": "{worker}", "note": "x"}),
+    ("GET", "/projects/{project}/qualification-test/attempts?worker_id={worker}", None),
+    ("POST", "/prices", {"half_year": "2024H1", "stage": "annotate", "modality": "speech.asr",
+                         "language_group": "foreign", "unit": "hour", "unit_price": "1",
+                         "vendor_id": "{vendor}"}),
+    ("POST", "/procurement/requests", {
+        "department": "d", "kind": "labelling", "stage": "annotate", "modality": "speech.asr",
+        "language_group": "foreign", "unit": "hour", "quantity": "1", "vendor_id": "{vendor}"}),
+    ("POST", "/procurement/agreements", {
+        "vendor_id": "{vendor}", "number": "FA-9", "valid_from": "2024-01-01",
+        "valid_to": "2024-12-31", "prices": [{
+            "stage": "annotate", "modality": "speech.asr", "language_group": "foreign",
+            "unit": "hour", "unit_price": "1"}]}),
+    ("GET", "/procurement/agreements?vendor_id={vendor}", None),
+    ("POST", "/procurement/orders", {"request_id": 1, "vendor_id": "{vendor}",
+                                     "project_id": "{project}", "quantity": "1"}),
+    ("GET", "/procurement/orders?vendor_id={vendor}", None),
+    ("POST", "/security/surveying-qualifications", {"vendor_id": "{vendor}", "grade": "A"}),
+    ("POST", "/ledger/projects/{project}/budget-plan", {
+        "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
+        "vendor_id": "{vendor}"}),
+    ("POST", "/ledger/projects/{project}/budget-plan/budget", {
+        "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
+        "vendor_id": "{vendor}"}),
 ]
 #: forms of the web pages' routes (beside the CSRF token)
 WEB_FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -67,6 +96,11 @@ WEB_FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/workforce/sheets/{sheet_id}/settle"): {"reference": "x"},
     ("POST", "/workforce/sheets/{sheet_id}/void"): {"reason": "x"},
 }
+#: page forms naming a vendor or worker (the path names nothing foreign)
+WEB_BODY_FORMS: list[tuple[str, str, dict[str, str]]] = [
+    ("worker", "/workforce/projects/{project}/golden/grant", {"worker_id": "{id}"}),
+    ("vendor", "/workforce/sheets/draw", {"vendor_id": "{id}", "period_start": "2024-05-06"}),
+]
 #: CLI commands addressing one vendor object ({id}: the probed id; {dest}: a fresh file)
 CLI_COMMANDS: list[tuple[str, list[str]]] = [
     ("sheet", ["workforce", "sheet-confirm", "{id}"]),
@@ -83,6 +117,28 @@ CLI_COMMANDS: list[tuple[str, list[str]]] = [
     ("worker", ["workforce", "identity", "{id}", "ID-1"]),
     ("vendor", ["workforce", "vendor-qualify", "{id}", "note"]),
     ("vendor", ["workforce", "vendor-agreement", "{id}", "FA-2"]),
+    # ids named beside the object the command acts on (h4)
+    ("vendor", ["workforce", "hand", "{package}", "{id}"]),
+    ("worker", ["workforce", "assign", "{package}", "{id}"]),
+    ("vendor", ["workforce", "sheet-create", "{id}", "2024-05-06"]),
+    ("worker", ["workforce", "points", "{id}", "{project}", "2024-05", "1"]),
+    ("vendor", ["workforce", "settlement-periods", "--vendor", "{id}"]),
+    ("vendor", ["workforce", "worker-move", "{own_worker}", "--vendor", "{id}"]),
+    ("vendor", ["workforce", "worker-add", "ann2", "--vendor", "{id}"]),
+    ("vendor", ["workforce", "price-set", "2024H1", "annotate", "speech.asr", "foreign", "hour",
+                "1", "--vendor", "{id}"]),
+    ("worker", ["workforce", "qualification", "grant", "{project}", "{id}"]),
+    ("worker", ["workforce", "qualification", "results", "{project}", "--worker", "{id}"]),
+    ("vendor", ["workforce", "procurement", "request-add", "d", "labelling", "annotate",
+                "speech.asr", "foreign", "hour", "1", "--vendor", "{id}"]),
+    ("vendor", ["workforce", "procurement", "agreement-add", "{id}", "FA-9", "2024-01-01",
+                "2024-12-31", "{prices}"]),
+    ("vendor", ["workforce", "procurement", "agreements", "--vendor", "{id}"]),
+    ("vendor", ["workforce", "procurement", "order-add", "1", "{id}", "{project}", "1"]),
+    ("vendor", ["workforce", "procurement", "orders", "--vendor", "{id}"]),
+    ("vendor", ["security", "surveying-grant", "--vendor", "{id}", "--grade", "A"]),
+    ("vendor", ["ledger", "budget-plan", "show", "{project}", "--deliverable", "10", "--loss",
+                "0.1", "--ratio", "0.5", "--vendor", "{id}"]),
 ]
 
 
@@ -149,6 +205,11 @@ def _kind(path: str) -> str | None:
     return kinds[0] if len(kinds) == 1 and "{project_id}" not in path else None
 
 
+def _path(path: str, subs: dict[str, Any]) -> str:
+    """``path`` with its ``{key}`` placeholders filled from ``subs``."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(subs[m[1]]), path)
+
+
 def _url(path: str, ident: int) -> str:
     path = re.sub(r"\{(vendor_id|worker_id|sheet_id)\}", str(ident), path)
     return path.replace("{year}", "2024")
@@ -183,7 +244,7 @@ def api_leaks(client: TestClient, w: dict[str, Any]) -> list[Leak]:
         headers = login(client, name)
         foreign = _foreign(w, name)
         own = w[PROBERS[name] or "a"]
-        subs = {"project": w["project"], "package": own["package"]}
+        subs = {"project": w["project"], "package": own["package"], "own_worker": own["worker"]}
         for kind, method, path, body in api_routes():
             filled = _fill(body, {**subs, "vendor": w["a"]["vendor"], "worker": w["a"]["worker"]})
             for _, ident in (f for f in foreign if f[0] == kind):
@@ -198,8 +259,7 @@ def api_leaks(client: TestClient, w: dict[str, Any]) -> list[Leak]:
                     continue
                 answers = []
                 for probe in (ident, MISSING):
-                    url = API + _fill(path.replace(f"{{{kind}}}", str(probe)).replace(
-                        "{package}", str(subs["package"])), subs)
+                    url = API + _path(path, {**subs, kind: probe})
                     answers.append(api_answer(client, headers, method, url,
                                               _fill(body, {**subs, kind: probe}), probe))
                 if answers[0] != answers[1]:
@@ -241,6 +301,13 @@ def web_leaks(client: TestClient, w: dict[str, Any]) -> list[Leak]:
                 gone = web_answer(client, csrf, method, _url(path, MISSING), form, MISSING)
                 if got != gone:
                     leaks.append((name, method, path, got, gone))
+        for kind, path, fields in WEB_BODY_FORMS:
+            for _, ident in (f for f in foreign if f[0] == kind):
+                got, gone = (web_answer(client, csrf, "POST", _path(path, w), {
+                    k: _path(v, {"id": probe}) for k, v in fields.items()}, probe)
+                    for probe in (ident, MISSING))
+                if got != gone:
+                    leaks.append((name, "POST", f"{path} {kind}_id", got, gone))
         mine = PROBERS[name]
         if mine is not None:  # one's own vendor's page, another vendor's worker named
             own = w[mine]
@@ -270,11 +337,18 @@ def cli_leaks(w: dict[str, Any], tmp: Path) -> list[Leak]:
     leaks: list[Leak] = []
     n = 0
 
+    prices = tmp / "prices.json"
+    prices.write_text(json.dumps([{"stage": "annotate", "modality": "speech.asr",
+                                   "language_group": "foreign", "unit": "hour",
+                                   "unit_price": "1"}]))
+
     def answer(args: list[str], name: str, ident: int) -> tuple[int, str]:
         nonlocal n
         n += 1
-        argv = [a.replace("{id}", str(ident)).replace("{dest}", str(tmp / f"out{n}"))
-                for a in args]
+        own = w[PROBERS[name] or "a"]
+        subs = {"id": ident, "dest": tmp / f"out{n}", "project": w["project"],
+                "package": own["package"], "own_worker": own["worker"], "prices": prices}
+        argv = [_path(a, subs) for a in args]
         r = cli.invoke(cli_app, [*argv, "--as", name, "--json"])
         got = json.loads(r.stdout)
         error = got.get("error") if isinstance(got, dict) else None

@@ -71,7 +71,12 @@ from datamill.workforce.retakes import (
     validated_limits,
 )
 from datamill.workforce.schemas import AttemptOut, QualificationTestOut
-from datamill.workforce.vendors import find_worker_of_user, to_decimal, worker_for_user
+from datamill.workforce.vendors import (
+    find_worker_of_user,
+    get_worker,
+    to_decimal,
+    worker_for_user,
+)
 
 __all__ = [
     "GIVEAWAY_SCORE",
@@ -619,7 +624,7 @@ def _attempt_scope(
         return scope
     seen = session.scalar(select(Worker.id).where(Worker.id == worker_id, scope))
     if seen is None:
-        get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
+        get_worker(session, worker_id, actor)  # another vendor's: as never given out
         raise Forbidden(f"{actor.username!r} may not see the qualification results of worker "
                         f"{worker_id}")
     return Worker.id == worker_id

@@ -22,7 +22,6 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import (
     QualificationAttempt,
     QualificationGrant,
@@ -30,6 +29,7 @@ from datamill.workforce.models import (
     Worker,
 )
 from datamill.workforce.policies import managed_vendor_id, require_project_business
+from datamill.workforce.vendors import get_worker
 
 __all__ = [
     "DEFAULT_COOLDOWN_MINUTES",
@@ -158,7 +158,7 @@ def grant_attempt(
 ) -> Allowance:
     """Grant ``worker_id`` one more attempt at project ``project_id``'s test (also lifting a
     running cool-down); returns where the worker now stands."""
-    worker = get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
+    worker = get_worker(session, worker_id, actor)  # another vendor's: as never given out
     _require_granter(session, actor, project_id, worker)
     test = session.scalars(
         select(QualificationTest).where(QualificationTest.project_id == project_id)).first()
