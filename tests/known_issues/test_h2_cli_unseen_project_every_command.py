@@ -112,7 +112,8 @@ PACKAGE_COMMANDS: dict[str, list[str]] = {
 }
 #: the books' commands (a ledger project, or ``project-open``'s production project): they
 #: follow the ledger's reader and writer rules, member or not, and refuse one not cleared for
-#: the project (403 / exit 6 on every face, as the API's /ledger routes)
+#: the project (403 / exit 6 on every face, as the API's /ledger routes; ``project-open``
+#: answers as for a missing project: test_h4_opening_books_of_an_unseen_project)
 LEDGER_PROJECT = {"ledger project-open", "ledger budget-create", "ledger cost-post",
                   "ledger review-final", "ledger close", "ledger budget-vs-actual", "ledger asset-add",
                   "ledger budget-plan show", "ledger budget-plan create",

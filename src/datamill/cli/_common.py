@@ -471,7 +471,9 @@ _ACTOR_PARAMS = ("actor", "as_user", "viewer", "user")
 _PROJECT_PARAMS = ("project", "production_project", "project_id")
 _PACKAGE_PARAMS = ("package_id",)
 #: the books' commands: they follow the ledger's reader and writer rules (member or not;
-#: cleared for the project, else 403 on every face, as the API's /ledger routes), not this one
+#: cleared for the project, else 403 on every face, as the API's /ledger routes), not this one;
+#: ``ledger project-open`` answers a project above one's clearance as missing in the service
+#: (``access.project_to_open``), as the API
 _BOOKS_MODULES = ("datamill.cli.ledger", "datamill.cli.ledger_c2c", "datamill.cli.ledger_plan")
 
 

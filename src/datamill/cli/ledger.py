@@ -6,7 +6,8 @@ operator): checked by the same ``require_ledger_access`` as the API and the web 
 whoever may read the books, auditors too), and every write is audited under that person like
 an API call. A write to one project's books (cost, budget, close, asset, budget plan, opening the
 books, the final review, and the writes through a budget or an event: submit, approve, book)
-asks the API's ``require_project_writer`` (cleared for the project, member or not);
+asks the API's ``require_project_writer`` (cleared for the project, member or not; opening
+the books of a project above one's clearance answers as a missing project, exit 3, as the API);
 reports over several projects leave out the books above the reader's clearance (``hidden_books``).
 """
 
@@ -54,14 +55,13 @@ def _actor(s: Any, username: str) -> int:
 
 def _writer(s: Any, username: str, record_id: int, record: str = "ledger project") -> int:
     """The acting person's id, once they may write the books of the project behind ``record``
-    ``record_id`` (a ledger project, a budget, a cost, a cost event or a production project):
+    ``record_id`` (a ledger project, a budget, a cost or a cost event):
     a writer of the books cleared for the project, member or not (the API's rule)."""
     from datamill.ledger import access
 
     check = {"ledger project": access.require_ledger_project_writer,
              "budget": access.require_budget_writer, "cost": access.require_cost_writer,
-             "event": access.require_event_writer,
-             "project": access.require_project_writer}[record]
+             "event": access.require_event_writer}[record]
     return int(access.acting_writer(s, username, check, record_id).id)
 
 
@@ -134,14 +134,14 @@ def order_add(  # noqa: PLR0913
 def project_open(production_project: str, user: AsUser, order_id: int | None = None,
                  major: bool = False, as_json: JsonOpt = False) -> None:
     """Open the ledger accounts of a production project (by id or name) for its order."""
+    from datamill.ledger.access import acting_ledger_user, project_to_open
     from datamill.ledger.projects import open_ledger_project
-    from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
-        pid = find_project(s, production_project).id
-        # the API's writer rule on the production project: cleared for it, member or not
-        actor_id = _writer(s, user, pid, "project")
-        p = open_ledger_project(s, pid, order_id=order_id, is_major=major, actor_id=actor_id)
+        actor = acting_ledger_user(s, user)
+        # the API's rule: cleared for the project, member or not; above: as a missing one
+        pid = project_to_open(s, actor, production_project)
+        p = open_ledger_project(s, pid, order_id=order_id, is_major=major, actor_id=actor.id)
     emit(p, as_json, lambda p: out.print(f"ledger project {p.id} ({p.project_type})"))
 
 

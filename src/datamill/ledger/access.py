@@ -21,8 +21,9 @@ Writes addressed by a record of the books, not by the project (submitting or sig
 signing an over-budget cost, booking a pending cost event), resolve the record's project and
 apply the same rule: :func:`require_budget_writer`, :func:`require_cost_writer`,
 :func:`require_event_writer` (an approver, too, must be cleared for the project). Opening a
-production project's books is :func:`require_project_writer` on that project, and the final
-review :func:`require_ledger_project_writer`.
+production project's books is :func:`project_to_open` (the writer rule on that project, one
+above the writer's clearance answering as missing), and the final review
+:func:`require_ledger_project_writer`.
 
 Reports over several projects leave out those classified above the reader's clearance
 (:func:`hidden_books`), as the finance page's project list does; so do the lists of pending
@@ -51,9 +52,11 @@ from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import LedgerBudget, LedgerCost, LedgerProject
 from datamill.ledger.projects import ledger_project_row
 from datamill.production.models import DomainEvent, Project
+from datamill.production.projects import find_project, missing_project
 
 __all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
-           "hidden_books", "missing_books", "project_names", "require_books_page_reader",
+           "hidden_books", "missing_books", "project_names", "project_to_open",
+           "require_books_page_reader",
            "require_budget_writer", "require_cost_writer",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
@@ -116,6 +119,21 @@ def require_project_writer(session: Session, writer: User,
     role = require_ledger_access(session, writer, write=True)
     require_visible(session, writer, production_project_id)
     return role
+
+
+def project_to_open(session: Session, writer: User, ref: str | int) -> int:
+    """The id of production project ``ref`` (an id or a name) whose books ``writer`` opens, on
+    every face (API, CLI): :func:`require_project_writer`'s rule, except that a project
+    classified above the writer's clearance answers as one never created
+    (:func:`~datamill.production.projects.missing_project`, word for word: 404, exit 3), as the
+    books pages do (:func:`require_books_page_reader`), so that opening books cannot probe
+    which classified projects exist. Someone who writes no books is refused (403) first,
+    whether or not the project exists."""
+    require_ledger_access(session, writer, write=True)
+    project_id = find_project(session, ref).id
+    if project_id in hidden_project_ids(session, writer):
+        raise missing_project(ref)
+    return project_id
 
 
 def _cleared_for_books(session: Session, writer: User, ledger_project_id: int,

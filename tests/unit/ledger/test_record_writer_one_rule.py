@@ -2,6 +2,8 @@
 for the project's classification, member or not) on the writes the first round left out:
 opening a production project's books, the final review, and the writes addressed by a budget,
 a cost or an event id (budget submit and signing, over-budget cost signing, event booking).
+Opening the books of a project above one's clearance answers as a missing project
+(``test_h4_opening_books_of_an_unseen_project``).
 
 On the old code a finance user or an approver at the default clearance wrote all of these on a
 project classified ``secret`` (API 200/201, CLI exit 0, the web's budget signature 303); the
@@ -76,10 +78,11 @@ def test_opening_the_books_and_the_final_review(runtime: Runtime, users: dict[st
                           json={"production_project_id": pid}).status_code
 
         fresh, lp = ids["secret"]
-        # finance above its clearance: refused on both faces (the CLI opened it, exit 0)
-        assert open_api(fin, fresh) == 403
+        # finance above its clearance: refused on both faces (the CLI opened it, exit 0), as
+        # for a project never created (helper h4: it was 403 / exit 6 "not cleared")
+        assert open_api(fin, fresh) == 404
         code, err = _cli(runtime, "ledger", "project-open", str(fresh), "--as", "fin")
-        assert code == 6 and NOT_CLEARED in err, err
+        assert code == 3 and f"no project with id {fresh}" in err, err
         assert open_api(admin, fresh) == 201
         # the finance reviewer at the default clearance: refused the secret project's review
         r = c.post(f"{API}/ledger/projects/{lp}/final-review", headers=rev, json={})

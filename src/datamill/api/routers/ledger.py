@@ -2,8 +2,9 @@
 final accounts, reports and the journal export. Callers pass ``require_ledger_access`` (admins,
 project managers, ledger approvers); approvals are further checked by the service against the
 caller's ledger approval role. One project's books are written under
-``access.require_project_writer`` (cleared for the project, member or not), as in the CLI, and
-reports over several projects leave out the books above the caller's clearance
+``access.require_project_writer`` (cleared for the project, member or not), as in the CLI
+(opening a production project's books, ``access.project_to_open``: one above the caller's
+clearance answers as a missing project), and reports over several projects leave out the books above the caller's clearance
 (``access.hidden_books``)."""
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ from datamill.ledger import (
 )
 from datamill.ledger.access import (
     hidden_books,
+    project_to_open,
     require_budget_writer,
     require_cost_writer,
     require_event_writer,
     require_ledger_access,
     require_ledger_project_writer,
-    require_project_writer,
 )
 from datamill.ledger.final_accounts import FinalReviewOut
 from datamill.ledger.journal import export_journal_csv
@@ -180,8 +181,9 @@ def create_order_endpoint(
 
 @router.post("/ledger/projects", status_code=status.HTTP_201_CREATED)
 def open_project_endpoint(body: ProjectIn, session: SessionDep, user: LedgerUser) -> ProjectOut:
-    # the writer rule on the production project (cleared for it, member or not), as the CLI
-    require_project_writer(session, user, body.production_project_id)
+    # the writer rule on the production project (cleared for it, member or not; one above the
+    # caller's clearance answers as missing), as the CLI
+    project_to_open(session, user, body.production_project_id)
     return projects.open_ledger_project(session, body.production_project_id,
                                         order_id=body.order_id, is_major=body.is_major,
                                         actor_id=user.id)
