@@ -410,3 +410,8 @@ def test_who_sees_the_object_still_hears_why(
     pm = login(client, "pm")
     r = client.get(f"{API}/workers/{b['worker']}/dashboard", headers=pm)
     assert r.status_code == 200, r.text  # noqa: PLR2004
+    # qualification results named by worker: one's own vendor's (manager), anyone's (business)
+    attempts = f"{API}/projects/{world['project']}/qualification-test/attempts?worker_id="
+    for headers, worker in ((vma, a["worker"]), (pm, b["worker"])):
+        r = client.get(attempts + str(worker), headers=headers)
+        assert r.status_code == 200 and r.json() == [], r.text  # noqa: PLR2004
