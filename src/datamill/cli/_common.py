@@ -64,6 +64,7 @@ __all__ = [
     "NothingToDo",
     "Workers",
     "acting_user",
+    "cli_language",
     "console",
     "counted",
     "emit",
@@ -247,11 +248,14 @@ class NothingToDo(Exception):  # noqa: N818 - not an error: an outcome with its 
 
     ``payload`` is the JSON printed with ``--json`` (``reason`` is added), e.g.
     ``NothingToDo("no task left", task=None)`` prints ``{"task": null, "reason": "no task left"}``.
+    ``said`` is the sentence a person reads in ``DATAMILL_LANG`` (``message``, the English
+    ``reason`` of the JSON, where not given).
     """
 
-    def __init__(self, message: str, **payload: Any) -> None:
+    def __init__(self, message: str, *, said: str | None = None, **payload: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.said = said or message
         self.payload = payload
 
 
@@ -408,10 +412,12 @@ def _worded(message: str, details: Mapping[str, Any]) -> tuple[str, dict[str, An
     web pages word it (the one registry of the coded refusals): the sentence, and the details
     to print (a modality's ``problems`` each with its ``detail``; in Chinese ``message_en``
     keeps the English)."""
-    return word_error(message, details, _language())
+    return word_error(message, details, cli_language())
 
 
-def _language() -> str:
+def cli_language() -> str:
+    """The language the CLI speaks to people in: ``DATAMILL_LANG`` (en or zh-CN; English where
+    the setting itself is wrong)."""
     from datamill.config import BadSetting, get_settings
 
     try:
@@ -546,7 +552,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if as_json:
                 _write_json({**nothing.payload, "reason": nothing.message})
             else:
-                out.print(nothing.message, highlight=False)
+                out.print(nothing.said, highlight=False)
             raise typer.Exit(EXIT_NOTHING_TO_DO) from None
         except DatamillError as err:
             if _debug():

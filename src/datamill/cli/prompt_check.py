@@ -19,6 +19,7 @@ from datamill.cli._common import (
     out,
     styled,
 )
+from datamill.cli._words import code, say
 from datamill.compliance.roles import Action
 
 __all__ = ["register"]
@@ -90,10 +91,11 @@ def show_cmd(project: str, as_json: JsonOpt = False) -> None:
 
 
 def _render_task(v: Any) -> None:
-    out.print(f"listen task {v.task_id}: item {v.external_id} ({(v.duration_ms or 0) / 1000:.1f} s)")
-    out.print(f"prompt: {v.prompt or ''}")
+    out.print(say("listen.task", task=v.task_id, item=v.external_id,
+                  seconds=f"{(v.duration_ms or 0) / 1000:.1f}"))
+    out.print(say("listen.prompt", prompt=v.prompt or ""))
     if v.doubtful_words:
-        out.print(f"doubtful words: {', '.join(v.doubtful_words)}")
+        out.print(say("listen.doubtful", words=say("listen.word_sep").join(v.doubtful_words)))
 
 
 def listen_next_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
@@ -106,7 +108,8 @@ def listen_next_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> Non
         actor = acting_user(s, user, Action.ANNOTATE, project_id=pid, project_ref=project)
         v = claim_listen_task(s, actor, pid)
     if v is None:  # exit 10, like ``work next``
-        raise NothingToDo("no clip is waiting for a listener", task=None)
+        raise NothingToDo("no clip is waiting for a listener", said=say("listen.nothing_left"),
+                          task=None)
     emit(v, as_json, _render_task)
 
 
@@ -129,7 +132,8 @@ def listen_cmd(
 
     def render(a: Any) -> None:
         colour = "green" if a.reads_prompt else "red"
-        out.print(styled((a.item_status, colour), f": item {a.external_id}"))
+        out.print(styled((code("item_status", a.item_status), colour),
+                         say("listen.answered", item=a.external_id)))
         for r in a.reasons:
             out.print(f"  - {r}")
 

@@ -23,6 +23,7 @@ from datamill.cli._common import (
     owning_project,
     styled,
 )
+from datamill.cli._words import code, say
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
 
@@ -38,31 +39,33 @@ def _inspector(s: Any, username: str, *, batch_id: int | None = None,
 
 def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> None:
     p = v.plan
-    out.print(
-        f"inspection {v.id} of batch {v.batch_id}: lot {p['lot_size']}, level {p['level']}, AQL {p['aql']} "
-        f"→ code {p['code_letter']}, sample {p['sample_size']}, Ac {p['accept']} Re {p['reject']}"
-    )
+    out.print(say("qc.plan", inspection=v.id, batch=v.batch_id, lot=p["lot_size"],
+                  level=p["level"], aql=p["aql"], letter=p["code_letter"],
+                  sample=p["sample_size"], accept=p["accept"], reject=p["reject"]))
     if v.verdict:
         colour = "green" if v.verdict == "accepted" else "red"
         # the modality's own metrics (speech: character/sentence accuracy; image: region...)
-        scores = ", ".join(
-            f"{name.replace('_', ' ')} {value:.4f}" if isinstance(value, float) else
-            f"{name.replace('_', ' ')} not measured" if value is None else
-            f"{name.replace('_', ' ')} {value}"
+        scores = say("qc.score_sep").join(
+            say("qc.not_measured", name=code("metric", name)) if value is None else
+            say("qc.score", name=code("metric", name),
+                value=f"{value:.4f}" if isinstance(value, float) else value)
             for name, value in sorted(v.scores.items())
             # ``defective_utterances`` is the older name of ``defective_items``: shown once
             if not (name == "defective_utterances" and "defective_items" in v.scores)
         )
-        out.print(styled((v.verdict, colour), f": {scores} (sample of {p['sample_size']})"))
+        out.print(styled((code("verdict", v.verdict), colour),
+                         say("qc.verdict_tail", scores=scores, sample=p["sample_size"])))
         for r in v.reasons:
             out.print(f"  - {r}")
     if views is not None:  # the modality's own words: the text with its spans, the dialogue
         for smp in v.sample:
-            out.print(f"item {smp['item_id']} ({esc(smp['external_id'])}):")
-            for line in views.get(smp["item_id"]) or [f"delivered: {smp['delivered_text']}"]:
+            out.print(say("qc.sample_item", item=smp["item_id"], external=esc(smp["external_id"])))
+            for line in (views.get(smp["item_id"])
+                         or [say("qc.delivered_text", text=smp["delivered_text"])]):
                 out.print(f"  {esc(line)}", soft_wrap=True)  # copyable: no hard breaks
         return
-    t = Table("item", "external id", "delivered", "inspector")
+    t = Table(say("qc.col.item"), say("qc.col.external"), say("qc.col.delivered"),
+              say("qc.col.inspector"))
     for smp in v.sample:
         t.add_row(str(smp["item_id"]), smp["external_id"], smp["delivered_text"], smp["corrected_text"] or "")
     out.print(t)
@@ -119,15 +122,15 @@ def _sample_views(s: Any, v: Any) -> dict[int, list[str]] | None:
         try:
             path = item_path(get_runtime().blobs, s.get(Item, smp["item_id"]))
             item_lines = str(view(path, None)).splitlines()
-            lines = [*item_lines, "delivered:",
+            lines = [*item_lines, say("qc.delivered"),
                      *(f"  {x}" for x in _answer_lines(view, path, item_lines,
                                                        smp["delivered_text"]))]
             if smp["corrected_text"]:
-                lines += ["inspector:", *(f"  {x}" for x in _answer_lines(
+                lines += [say("qc.inspector"), *(f"  {x}" for x in _answer_lines(
                     view, path, item_lines, smp["corrected_text"]))]
         except (OSError, ValueError, InvalidInput):  # unreadable here: the raw answer suffices
             continue
-        views[smp["item_id"]] = [*lines, f"delivered as JSON: {smp['delivered_text']}"]
+        views[smp["item_id"]] = [*lines, say("qc.delivered_json", text=smp["delivered_text"])]
     return views
 
 
@@ -158,7 +161,7 @@ def correct_cmd(
         _inspector(s, user, inspection_id=inspection_id)
         record_correction(s, inspection_id, item_id, correction)
     emit({"inspection_id": inspection_id, "item_id": item_id}, as_json,
-         lambda v: out.print(f"recorded the inspector's correction of item {v['item_id']}"))
+         lambda v: out.print(say("qc.corrected", item=v["item_id"])))
 
 
 @app.command("confirm")
@@ -172,7 +175,7 @@ def confirm_cmd(inspection_id: int, item_id: int, user: AsUser, as_json: JsonOpt
         me = _inspector(s, user, inspection_id=inspection_id)
         confirm_delivered(s, inspection_id, item_id, me)
     emit({"inspection_id": inspection_id, "item_id": item_id, "confirmed": True}, as_json,
-         lambda v: out.print(f"confirmed item {v['item_id']} as delivered (no change)"))
+         lambda v: out.print(say("qc.confirmed", item=v["item_id"])))
 
 
 def _read_correction(file: Path) -> str:

@@ -24,6 +24,7 @@ from datamill.cli._common import (
     out,
     styled,
 )
+from datamill.cli._words import code, say
 from datamill.compliance.roles import Action
 from datamill.core.errors import Forbidden, InvalidInput
 
@@ -148,28 +149,34 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         readable = _readable_task(s, plugin, task) if task is not None and not as_json else None
         content = _task_content(s, plugin, task) if task is not None and as_json else None
     if task is None:  # exit 10: scripts looping over ``work next`` stop here
-        raise NothingToDo("no task left for you at this stage", task=None)
+        raise NothingToDo("no task left for you at this stage", said=say("work.nothing_left"),
+                          task=None)
 
     def render(t: Any) -> None:
-        about = ", ".join(f"{k} {v}" for k, v in plugin.summary(t.attributes).items()
-                          if v is not None)  # the modality's words: duration, size ...
-        out.print(f"task {t.id} ({t.stage}) item {t.external_id}"
-                  f"{f' ({about})' if about else ''}, version {t.current_version}")
+        about = say("work.about_sep").join(
+            f"{k} {v}" for k, v in plugin.summary(t.attributes).items()
+            if v is not None)  # the modality's words: duration, size ...
+        out.print(say("work.task", task=t.id, stage=code("stage", t.stage), item=t.external_id,
+                      about=say("work.about", about=about) if about else "",
+                      version=t.current_version))
         if t.return_reason:
-            out.print(styled(("returned:", "yellow"), f" {t.return_reason}"))
+            out.print(styled((say("work.returned"), "yellow"), t.return_reason))
         if t.prompt:
-            out.print(f"prompt: {t.prompt}")
-        model = f", {t.current.model}" if t.current and t.current.model else ""
+            out.print(say("work.prompt", prompt=t.prompt))
+        model = say("work.model", model=t.current.model) if t.current and t.current.model else ""
+        kind = code("kind", t.current.kind) if t.current else ""
         if readable is not None:  # the modality's own view: the text with its spans, the dialogue
             if t.current:
-                out.print(f"current ({t.current.kind}{model}):")
+                out.print(say("work.current", kind=kind, model=model))
             for line in readable.splitlines():
                 out.print(esc(_clip(line, 1000)))
         elif t.current:
             shown = t.current.text or json.dumps(t.current.payload, ensure_ascii=False)
-            out.print(f"current ({t.current.kind}{model}): {esc(_clip(shown, 400))}")
+            out.print(say("work.current_inline", kind=kind, model=model,
+                          shown=esc(_clip(shown, 400))))
         verb = "review TASK accept|edit|reject" if t.stage == "review" else "submit TASK"
-        out.print(styled(("next: ", "dim"), f"datamill work {verb.replace('TASK', str(t.id))} "
+        out.print(styled((say("work.next"), "dim"),
+                         f"datamill work {verb.replace('TASK', str(t.id))} "
                          f"--base-version {t.current_version} --as {user}"
                          + ("" if t.stage == "review" else " --annotation FILE.json")))
 
@@ -264,7 +271,8 @@ def submit_cmd(
             s, get_user(s, user), task_id, _segments(segments, text, view.duration_ms),
             base_version=base_version, comment=comment, item_flag=item_flag,
         )
-    emit(ann, as_json, lambda a: out.print(f"saved version {a.version} of item {a.item_id}"))
+    emit(ann, as_json, lambda a: out.print(say("work.submitted", version=a.version,
+                                               item=a.item_id)))
 
 
 @app.command("skip")
@@ -284,7 +292,8 @@ def skip_cmd(
         task = get_task(s, task_id)
         actor = acting_user(s, user, q.stage_action(task.stage), project_id=task.project_id)
         result = skip_task(s, actor, task_id, reason)
-    emit(result, as_json, lambda r: out.print(f"skipped task {r['task_id']}: {r['reason']}"))
+    emit(result, as_json, lambda r: out.print(say("work.skipped", task=r["task_id"],
+                                                  reason=r["reason"])))
 
 
 @app.command("review")
@@ -321,7 +330,9 @@ def review_cmd(
             base_version = view.current_version if base_version is None else base_version
         result = review_task(s, get_user(s, user), task_id, v, reason=reason, payload=segs,
                              base_version=base_version)
-    emit(result, as_json, lambda r: out.print(f"{r['verdict']}: item {r['item_id']} is now {r['item_status']}"))
+    emit(result, as_json, lambda r: out.print(say(
+        "work.reviewed", verdict=code("verdict", r["verdict"]), item=r["item_id"],
+        status=code("item_status", r["item_status"]))))
 
 
 @app.command("assist")

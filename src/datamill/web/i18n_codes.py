@@ -8,29 +8,12 @@ hidden). Add a code here and in ``i18n_zh_codes.py`` when a service starts using
 
 from __future__ import annotations
 
+from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, STATUS_WORDS, VERDICT_WORDS
 from datamill.workforce.sheet_print import SHEET_EN
 
 __all__ = ["EN_CODES"]
 
-_STATUSES = {
-    "accepted": "accepted", "active": "active", "approved": "approved",
-    "assigned": "assigned", "batched": "batched", "booked": "booked",
-    "budgeting": "budgeting", "cancelled": "cancelled", "claimed": "claimed",
-    "closed": "closed", "combined": "combined", "completed": "completed",
-    "confirmed": "confirmed", "delivered": "delivered", "done": "done", "draft": "draft",
-    "executing": "executing", "failed": "failed", "finished": "finished",
-    "imported": "imported", "in_review": "in review", "inspecting": "being inspected",
-    "interrupted": "interrupted", "open": "open", "passed": "passed checks",
-    "pending_approval": "pending approval", "posted": "posted",
-    "preannotated": "pre-annotated", "prepared": "prepared", "problem": "problem",
-    "project_closed": "project closed", "rejected": "rejected", "released": "released",
-    "golden": "golden (known answer)",
-    "retired": "retired", "returned": "returned", "reviewed": "reviewed",
-    "rework": "rework", "running": "running", "settled": "settled", "signed": "signed",
-    "submitted": "submitted", "unplanned": "unplanned",
-    "vendor_confirmed": "confirmed by vendor", "waiting": "waiting",
-    "in_development": "in development", "pending": "pending", "skipped": "skipped",
-}
+_STATUSES = STATUS_WORDS["en"]
 _ROLES = {
     "admin": "administrator", "project_manager": "project manager",
     "corpus_designer": "corpus designer", "collection_coordinator": "collection coordinator",
@@ -44,8 +27,7 @@ _ROLES = {
     "finance_reviewer": "finance reviewer", "finance_manager": "finance manager",
     "cfo": "CFO", "finance_head": "head of finance",
 }
-_VERDICTS = {"accept": "accepted", "accepted": "accepted", "reject": "rejected",
-             "rejected": "rejected", "edit": "edited"}
+_VERDICTS = VERDICT_WORDS["en"]
 _ERROR_CODES = {
     "not_found": "Not found", "forbidden": "Not allowed", "unauthorized": "Not signed in",
     "not_signed_in": "Not signed in", "conflict": "Conflict", "invalid_input": "Invalid input",
@@ -104,31 +86,12 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "astep.price": "price approval", "astep.signing": "signing approval",
 }
 # metric names (inspection scores and thresholds, qualification tests, the dashboard)
-_METRICS = {
-    "character_accuracy": "character accuracy", "sentence_accuracy": "sentence accuracy",
-    "word_accuracy": "word accuracy", "word_error_rate": "word error rate",
-    "region_accuracy": "region accuracy", "mean_iou": "mean IoU",
-    "keypoint_accuracy": "keypoint accuracy", "polyline_accuracy": "polyline accuracy",
-    "line_accuracy": "line accuracy", "span_precision": "span precision",
-    "span_recall": "span recall", "span_f1": "span F1", "token_accuracy": "token accuracy",
-    "label_accuracy": "label accuracy", "agreement": "agreement",
-    "pair_agreement": "pair agreement", "turn_acceptance": "turn acceptance",
-    "rubric_exact": "rubric scores equal", "rubric_within_one": "rubric scores within one",
-    "item_agreement": "items in agreement", "phone_accuracy": "phone accuracy",
-    "boundary_accuracy": "boundary accuracy", "prosody_accuracy": "prosody accuracy",
-    "boundary_deviation_mean_ms": "mean boundary deviation (ms)",
-    "boundary_deviation_p95_ms": "95th-percentile boundary deviation (ms)",
-    "matched_phones": "matched phones", "defective_items": "defective items",
-    "defective_utterances": "defective utterances",
-    "cuboid_accuracy": "cuboid accuracy", "center_error_m": "mean centre error (m)",
-    "yaw_error_deg": "mean heading error (°)",
-    "scored": "samples corrected",
-}
+_METRICS = METRIC_WORDS["en"]
 
 # an item's or a batch's status (tc('item_status', ...)): there "accepted" means the batch
 # passed the sampling inspection, not the customer's acceptance of a delivery
 # (``status.accepted``), which comes later
-_ITEM_STATUSES = {**_STATUSES, "accepted": "passed inspection"}
+_ITEM_STATUSES = ITEM_STATUS_WORDS["en"]
 
 EN_CODES: dict[str, str] = {
     **_MISC,

@@ -3,26 +3,12 @@ error pages and the earnings page, merged into ``i18n_zh.ZH_CN`` (English: ``i18
 
 from __future__ import annotations
 
+from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, STATUS_WORDS, VERDICT_WORDS
 from datamill.workforce.sheet_print import SHEET_ZH_CN
 
 __all__ = ["ZH_CN_CODES"]
 
-_STATUSES = {
-    "accepted": "已验收", "active": "进行中", "approved": "已批准", "assigned": "已分配",
-    "batched": "已组批", "booked": "已入账", "budgeting": "预算中", "cancelled": "已取消",
-    "claimed": "已领取", "closed": "已关闭", "combined": "已合并", "completed": "已完成",
-    "confirmed": "已确认", "delivered": "已交付", "done": "已完成", "draft": "草稿",
-    "executing": "执行中", "failed": "失败", "finished": "已结束", "imported": "已导入",
-    "in_review": "审核中", "inspecting": "质检中", "interrupted": "已中断", "open": "待处理",
-    "passed": "已通过检查", "pending_approval": "待审批", "posted": "已过账",
-    "preannotated": "已预标注", "prepared": "已准备", "problem": "有问题",
-    "project_closed": "项目已关闭", "rejected": "已驳回", "released": "已发布",
-    "golden": "金标题",
-    "retired": "已下架", "returned": "已退回", "reviewed": "已审核", "rework": "返工",
-    "running": "运行中", "settled": "已结算", "signed": "已签署", "submitted": "已提交",
-    "unplanned": "计划外", "vendor_confirmed": "供应商已确认", "waiting": "等待中",
-    "in_development": "开发中", "pending": "待处理", "skipped": "已跳过",
-}
+_STATUSES = STATUS_WORDS["zh-CN"]
 _ROLES = {
     "admin": "管理员", "project_manager": "项目经理", "corpus_designer": "语料设计",
     "collection_coordinator": "采集协调", "annotator": "标注员", "reviewer": "审核员",
@@ -32,8 +18,7 @@ _ROLES = {
     "dept_manager": "部门经理", "vp": "副总裁", "finance_reviewer": "财务审核",
     "finance_manager": "财务经理", "cfo": "首席财务官", "finance_head": "财务负责人",
 }
-_VERDICTS = {"accept": "接收", "accepted": "接收", "reject": "拒收", "rejected": "拒收",
-             "edit": "已修改"}
+_VERDICTS = VERDICT_WORDS["zh-CN"]
 _ERROR_CODES = {
     "not_found": "找不到", "forbidden": "无权操作", "unauthorized": "未登录",
     "not_signed_in": "未登录", "conflict": "冲突", "invalid_input": "输入无效",
@@ -86,30 +71,11 @@ _MISC = {
     "decision.approve": "已批准", "decision.reject": "已驳回",
     "astep.price": "价格审批", "astep.signing": "签约审批",
 }
-_METRICS = {
-    "character_accuracy": "字准确率", "sentence_accuracy": "句准确率",
-    "word_accuracy": "词准确率", "word_error_rate": "词错误率",
-    "region_accuracy": "区域准确率", "mean_iou": "平均 IoU",
-    "keypoint_accuracy": "关键点准确率", "polyline_accuracy": "折线准确率",
-    "line_accuracy": "文本行准确率", "span_precision": "片段精确率",
-    "span_recall": "片段召回率", "span_f1": "片段 F1", "token_accuracy": "词元准确率",
-    "label_accuracy": "标签准确率", "agreement": "一致率",
-    "pair_agreement": "成对偏好一致率", "turn_acceptance": "轮次接受率",
-    "rubric_exact": "评分完全一致率", "rubric_within_one": "评分相差不超过一分的比率",
-    "item_agreement": "条目一致率", "phone_accuracy": "音素准确率",
-    "boundary_accuracy": "边界准确率", "prosody_accuracy": "韵律准确率",
-    "boundary_deviation_mean_ms": "边界平均偏差（毫秒）",
-    "boundary_deviation_p95_ms": "边界偏差 95 分位（毫秒）",
-    "matched_phones": "匹配的音素数", "defective_items": "不合格条目数",
-    "defective_utterances": "不合格语句数",
-    "cuboid_accuracy": "立体框准确率", "center_error_m": "平均中心误差（米）",
-    "yaw_error_deg": "平均朝向误差（度）",
-    "scored": "已修正的样本",
-}
+_METRICS = METRIC_WORDS["zh-CN"]
 
 # an item's or a batch's status: 已验收 is the customer's acceptance (of a delivery); an item
 # or batch that passed the sampling inspection is not yet accepted by anyone
-_ITEM_STATUSES = {**_STATUSES, "accepted": "已通过质检"}
+_ITEM_STATUSES = ITEM_STATUS_WORDS["zh-CN"]
 
 ZH_CN_CODES: dict[str, str] = {
     **_MISC,

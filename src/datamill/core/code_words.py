@@ -1,0 +1,108 @@
+"""The words for the codes every face shows (statuses, verdicts, metric names), in English
+and zh-CN: data only, one table for the web pages (``web.i18n_codes``, ``web.i18n_zh_codes``)
+and the CLI (``cli._words``), so a status reads the same on a page and in a terminal."""
+
+from __future__ import annotations
+
+__all__ = ["ITEM_STATUS_WORDS", "METRIC_WORDS", "STATUS_WORDS", "VERDICT_WORDS"]
+
+#: a task's, package's, batch's, delivery's ... status (``status.<code>`` on the pages)
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "accepted": "accepted", "active": "active", "approved": "approved",
+        "assigned": "assigned", "batched": "batched", "booked": "booked",
+        "budgeting": "budgeting", "cancelled": "cancelled", "claimed": "claimed",
+        "closed": "closed", "combined": "combined", "completed": "completed",
+        "confirmed": "confirmed", "delivered": "delivered", "done": "done", "draft": "draft",
+        "executing": "executing", "failed": "failed", "finished": "finished",
+        "imported": "imported", "in_review": "in review", "inspecting": "being inspected",
+        "interrupted": "interrupted", "open": "open", "passed": "passed checks",
+        "pending_approval": "pending approval", "posted": "posted",
+        "preannotated": "pre-annotated", "prepared": "prepared", "problem": "problem",
+        "project_closed": "project closed", "rejected": "rejected", "released": "released",
+        "golden": "golden (known answer)",
+        "retired": "retired", "returned": "returned", "reviewed": "reviewed",
+        "rework": "rework", "running": "running", "settled": "settled", "signed": "signed",
+        "submitted": "submitted", "unplanned": "unplanned",
+        "vendor_confirmed": "confirmed by vendor", "waiting": "waiting",
+        "in_development": "in development", "pending": "pending", "skipped": "skipped",
+    },
+    "zh-CN": {
+        "accepted": "已验收", "active": "进行中", "approved": "已批准", "assigned": "已分配",
+        "batched": "已组批", "booked": "已入账", "budgeting": "预算中", "cancelled": "已取消",
+        "claimed": "已领取", "closed": "已关闭", "combined": "已合并", "completed": "已完成",
+        "confirmed": "已确认", "delivered": "已交付", "done": "已完成", "draft": "草稿",
+        "executing": "执行中", "failed": "失败", "finished": "已结束", "imported": "已导入",
+        "in_review": "审核中", "inspecting": "质检中", "interrupted": "已中断", "open": "待处理",
+        "passed": "已通过检查", "pending_approval": "待审批", "posted": "已过账",
+        "preannotated": "已预标注", "prepared": "已准备", "problem": "有问题",
+        "project_closed": "项目已关闭", "rejected": "已驳回", "released": "已发布",
+        "golden": "金标题",
+        "retired": "已下架", "returned": "已退回", "reviewed": "已审核", "rework": "返工",
+        "running": "运行中", "settled": "已结算", "signed": "已签署", "submitted": "已提交",
+        "unplanned": "计划外", "vendor_confirmed": "供应商已确认", "waiting": "等待中",
+        "in_development": "开发中", "pending": "待处理", "skipped": "已跳过",
+    },
+}
+
+#: a review's or an inspection's verdict (``verdict.<code>``)
+VERDICT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"accept": "accepted", "accepted": "accepted", "reject": "rejected",
+                 "rejected": "rejected", "edit": "edited"
+    },
+    "zh-CN": {"accept": "接收", "accepted": "接收", "reject": "拒收", "rejected": "拒收",
+                 "edit": "已修改"
+    },
+}
+
+#: metric names: inspection scores and thresholds, qualification tests, the dashboard
+METRIC_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "character_accuracy": "character accuracy", "sentence_accuracy": "sentence accuracy",
+        "word_accuracy": "word accuracy", "word_error_rate": "word error rate",
+        "region_accuracy": "region accuracy", "mean_iou": "mean IoU",
+        "keypoint_accuracy": "keypoint accuracy", "polyline_accuracy": "polyline accuracy",
+        "line_accuracy": "line accuracy", "span_precision": "span precision",
+        "span_recall": "span recall", "span_f1": "span F1", "token_accuracy": "token accuracy",
+        "label_accuracy": "label accuracy", "agreement": "agreement",
+        "pair_agreement": "pair agreement", "turn_acceptance": "turn acceptance",
+        "rubric_exact": "rubric scores equal", "rubric_within_one": "rubric scores within one",
+        "item_agreement": "items in agreement", "phone_accuracy": "phone accuracy",
+        "boundary_accuracy": "boundary accuracy", "prosody_accuracy": "prosody accuracy",
+        "boundary_deviation_mean_ms": "mean boundary deviation (ms)",
+        "boundary_deviation_p95_ms": "95th-percentile boundary deviation (ms)",
+        "matched_phones": "matched phones", "defective_items": "defective items",
+        "defective_utterances": "defective utterances",
+        "cuboid_accuracy": "cuboid accuracy", "center_error_m": "mean centre error (m)",
+        "yaw_error_deg": "mean heading error (°)",
+        "scored": "samples corrected",
+    },
+    "zh-CN": {
+        "character_accuracy": "字准确率", "sentence_accuracy": "句准确率",
+        "word_accuracy": "词准确率", "word_error_rate": "词错误率",
+        "region_accuracy": "区域准确率", "mean_iou": "平均 IoU",
+        "keypoint_accuracy": "关键点准确率", "polyline_accuracy": "折线准确率",
+        "line_accuracy": "文本行准确率", "span_precision": "片段精确率",
+        "span_recall": "片段召回率", "span_f1": "片段 F1", "token_accuracy": "词元准确率",
+        "label_accuracy": "标签准确率", "agreement": "一致率",
+        "pair_agreement": "成对偏好一致率", "turn_acceptance": "轮次接受率",
+        "rubric_exact": "评分完全一致率", "rubric_within_one": "评分相差不超过一分的比率",
+        "item_agreement": "条目一致率", "phone_accuracy": "音素准确率",
+        "boundary_accuracy": "边界准确率", "prosody_accuracy": "韵律准确率",
+        "boundary_deviation_mean_ms": "边界平均偏差（毫秒）",
+        "boundary_deviation_p95_ms": "边界偏差 95 分位（毫秒）",
+        "matched_phones": "匹配的音素数", "defective_items": "不合格条目数",
+        "defective_utterances": "不合格语句数",
+        "cuboid_accuracy": "立体框准确率", "center_error_m": "平均中心误差（米）",
+        "yaw_error_deg": "平均朝向误差（度）",
+        "scored": "已修正的样本",
+    },
+}
+
+#: an item's or a batch's status (``item_status.<code>``): there "accepted" means the batch
+#: passed the sampling inspection, not the customer's acceptance of a delivery
+#: (``status.accepted``), which comes later
+ITEM_STATUS_WORDS: dict[str, dict[str, str]] = {
+    "en": {**STATUS_WORDS["en"], "accepted": "passed inspection"},
+    "zh-CN": {**STATUS_WORDS["zh-CN"], "accepted": "已通过质检"},
+}
