@@ -155,6 +155,7 @@ EN: dict[str, str] = {
     "wb.prompt": "Prompt",
     "wb.save.saved": "Saved",
     "wb.save.saving": "Saving…",
+    "wb.save.last_saved": "last saved",
     "wb.save.local": "Offline: held in this browser until the server confirms",
     "wb.save.error": "Not saved",
     "wb.save.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",

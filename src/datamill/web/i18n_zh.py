@@ -140,6 +140,7 @@ ZH_CN: dict[str, str] = {
     "wb.prompt": "提示文本",
     "wb.save.saved": "已保存",
     "wb.save.saving": "正在保存…",
+    "wb.save.last_saved": "上次保存",
     "wb.save.local": "离线：已暂存在本浏览器，等待服务器确认",
     "wb.save.error": "未保存",
     "wb.save.stale": "草稿已在另一个标签页或窗口中保存，本页的修改未保存：请刷新页面，从最新草稿继续。",

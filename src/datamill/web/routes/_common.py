@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -23,6 +23,7 @@ from datamill.business_clock import business_day, local_time
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
+from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.http_deps import (
     RuntimeDep,
@@ -51,6 +52,7 @@ __all__ = [
     "SignedIn",
     "Viewer",
     "WebUser",
+    "business_timezone_name",
     "code_label",
     "error_in_page_language",
     "error_page",
@@ -61,6 +63,7 @@ __all__ = [
     "render",
     "require_csrf",
     "templates",
+    "utc_iso",
     "wants_html",
 ]
 
@@ -92,8 +95,22 @@ def when(at: datetime | None, *, seconds: bool = False) -> str:
     return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {label}"
 
 
+def utc_iso(at: datetime) -> str:
+    """``at`` (aware, or naive UTC as SQLite hands it back) as an ISO string with its UTC
+    offset, for the pages' JavaScript to show with ``when`` (``static/common.js``)."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def business_timezone_name() -> str:
+    """The IANA name of the business's time zone, handed to the pages' JavaScript
+    (``<html data-business-timezone>``) so that a moment it shows reads as :func:`when` writes
+    it (``static/common.js``: ``when``)."""
+    return business_timezone().key
+
+
 templates.env.globals["when"] = when
 templates.env.globals["business_day"] = business_day
+templates.env.globals["business_timezone_name"] = business_timezone_name
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

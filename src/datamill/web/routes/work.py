@@ -41,6 +41,7 @@ from datamill.web.routes._common import (
     problems_in_page_language,
     render,
     require_csrf,
+    utc_iso,
 )
 from datamill.web.routes.media import preview_context
 from datamill.web.segment_text import segment_problem
@@ -118,7 +119,8 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     }
     if draft is not None and draft.base_version == view.current_version:
         data["draft"] = {"segments": draft.payload, "revision": draft.revision,
-                         "time_spent_ms": draft.time_spent_ms}
+                         "time_spent_ms": draft.time_spent_ms,
+                         "saved_at": utc_iso(draft.updated_at)}
     # modality-neutral context for document workbenches: the payload to start from (the
     # server's draft when there is one), the spec's requirements and the page's endpoints
     payload = data["draft"]["segments"] if data["draft"] else start
@@ -141,7 +143,7 @@ def save_draft(
     row = drafts.save_draft(session, me.user, task_id, [s.model_dump() for s in body.segments],
                      base_version=body.base_version, revision=body.revision,
                      time_spent_ms=body.time_spent_ms)
-    return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
+    return {"revision": row.revision, "saved_at": utc_iso(row.updated_at)}
 
 
 def _segment_errors(problems: list[str], say: Callable[[str], str]) -> list[dict[str, Any]]:
@@ -223,7 +225,7 @@ def save_document_draft(
     require_csrf(request, me)
     row = drafts.save_draft(session, me.user, task_id, body.annotation, base_version=body.base_version,
                      revision=body.revision, time_spent_ms=body.time_spent_ms)
-    return {"revision": row.revision, "saved_at": row.updated_at.isoformat()}
+    return {"revision": row.revision, "saved_at": utc_iso(row.updated_at)}
 
 
 @api_router.post("/tasks/{task_id}/annotation")

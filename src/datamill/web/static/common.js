@@ -1,5 +1,6 @@
-// Shared helpers for the pages: CSRF-carrying fetch, time formatting, and how a workbench
-// stops once its task was submitted elsewhere (lockSubmittedElsewhere).
+// Shared helpers for the pages: CSRF-carrying fetch, time formatting (durations, and moments
+// on the business's clock: when), and how a workbench stops once its task was submitted
+// elsewhere (lockSubmittedElsewhere).
 
 export function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -31,6 +32,48 @@ export function fmtMs(ms) {
 export function fmtDuration(ms) {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+// ---------- moments on the business's clock, as the server renders them ----------
+// The page names the business's time zone (DATAMILL_BUSINESS_TIMEZONE) on <html
+// data-business-timezone>; a moment the API hands over as an ISO string (UTC: with Z or an
+// offset, or naive as SQLite keeps it, read as UTC) is shown in that zone in the pages' one
+// format, that of the server's when(): "2026-12-01 03:00 UTC+08:00" ("... UTC" at offset 0).
+// The audit page alone stays in UTC (server-rendered).
+export function businessZone() {
+  return document.documentElement.dataset.businessTimezone || 'UTC';
+}
+
+const pad2 = (n) => String(n).padStart(2, '0');
+
+export function when(iso, { seconds = false, zone = businessZone() } = {}) {
+  if (!iso) return '';
+  const text = String(iso);
+  const at = new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+  if (Number.isNaN(at.getTime())) return text;
+  let fmt;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+  } catch (_) { // a zone this browser does not know: UTC, named so
+    return when(iso, { seconds, zone: 'UTC' });
+  }
+  const p = Object.fromEntries(fmt.formatToParts(at).map((x) => [x.type, x.value]));
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour),
+    Number(p.minute), Number(p.second));
+  const minutes = Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+  const label = minutes === 0 ? 'UTC'
+    : `UTC${minutes > 0 ? '+' : '-'}${pad2(Math.floor(Math.abs(minutes) / 60))}:${pad2(Math.abs(minutes) % 60)}`;
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''} ${label}`;
+}
+
+// Fill a <time> element with the moment ``iso`` (its datetime attribute keeps the ISO string).
+export function showWhen(el, iso) {
+  if (!el || !iso) return;
+  el.dateTime = String(iso);
+  el.textContent = when(iso);
 }
 
 // ---------- a task submitted elsewhere: every workbench stops the same way ----------

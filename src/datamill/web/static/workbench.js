@@ -2,7 +2,7 @@
 import WaveSurfer from './vendor/wavesurfer/wavesurfer.esm.js';
 import RegionsPlugin from './vendor/wavesurfer/regions.esm.js';
 import TimelinePlugin from './vendor/wavesurfer/timeline.esm.js';
-import { fmtDuration, fmtMs, lockSubmittedElsewhere, readJSON, readOnlyNow, sendJSON } from './common.js';
+import { fmtDuration, fmtMs, lockSubmittedElsewhere, readJSON, readOnlyNow, sendJSON, showWhen } from './common.js';
 import { checkTimes, fmtTime, parseTime } from './speech/times.js';
 import { History } from './speech/history.js';
 import { Gain, showSpectrogram } from './speech/audio.js';
@@ -536,6 +536,14 @@ function markSubmitted() {
 
 function setStatus(kind) { statusEl.dataset.state = kind; statusEl.textContent = S[kind]; }
 
+// when the server last confirmed this task's draft, on the business's clock (common.js when)
+function showSavedAt(iso) {
+  if (!iso) return;
+  showWhen(document.getElementById('saved-at'), iso);
+  document.getElementById('saved-at-line').hidden = false;
+}
+if (server) showSavedAt(server.saved_at);
+
 function draftBody() {
   return {
     segments: state.segments, base_version: data.base_version,
@@ -568,6 +576,7 @@ async function pushDraft() {
     if (r.ok) {
       state.confirmed = Math.max(state.confirmed, body.revision);
       state.seen = Math.max(state.seen, body.revision);
+      if (r.data) showSavedAt(r.data.saved_at);
       if (state.confirmed >= state.revision) { writeLocal(false); setStatus('saved'); }
     } else if (r.status === 401 || r.status === 403 || r.status === 409) {
       // 409 stale_draft: another tab or window saved a newer draft; saving this one would
