@@ -9,6 +9,7 @@ import pytest
 
 from datamill.web.i18n import EN, negotiate, t, translator
 from datamill.web.i18n_zh import ZH_CN
+from tests._zh_text import half_width_in_chinese
 from tests.e2e.conftest import PASSWORD, Site, shot
 
 NOT_TRANSLATED = {"app.name",  # the product name stays as it is
@@ -58,6 +59,17 @@ def test_chinese_entries_are_real_chinese_text() -> None:
     assert ZH_CN["pm.title"] == "数据包" and "交付" in ZH_CN["db.deliveries"]
     assert "验收" in ZH_CN["db.deliveries"] and "预标注" in ZH_CN["rv.vs_pre"]
     assert "返工" in ZH_CN["rv.rework"] and "标注" in ZH_CN["home.my_tasks"]
+
+
+#: entries that write a notation, not a sentence: the time formats a speech segment takes
+#: (``分:秒.毫秒`` reads as ``1:02.500``)
+NOTATIONS = {"sp.time_hint", "sp.err.format"}
+
+
+def test_chinese_entries_use_full_width_punctuation() -> None:
+    """No half-width , : ; ! ? ( ) beside Chinese and no space between two Chinese words in any
+    zh-CN page string (``选择 (V)`` read as a half-width bracket; it is ``选择（V）``)."""
+    assert half_width_in_chinese(ZH_CN, NOTATIONS) == {}
 
 
 def test_language_negotiation() -> None:

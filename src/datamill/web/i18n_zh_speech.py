@@ -7,7 +7,7 @@ __all__ = ["ZH_CN_SPEECH"]
 
 ZH_CN_SPEECH: dict[str, str] = {
     "sp.speaker_none": "（无）",
-    "sp.speaker_keys": "说话人（Alt+Shift+数字 设置当前片段的说话人）",
+    "sp.speaker_keys": "说话人（Alt+Shift+数字键：设置当前片段的说话人）",
     "sp.start": "开始",
     "sp.end": "结束",
     "sp.time_hint": "秒（1.250）、分:秒.毫秒（1:02.500）或毫秒（1250ms）",

@@ -15,14 +15,9 @@ import pytest
 from datamill.cli._words import EN_CLI, ZH_CN_CLI
 from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, STATUS_WORDS, VERDICT_WORDS
 from datamill.modalities.problem_words import REASON_WORDS, ZH_CN_PROBLEMS
+from tests._zh_text import half_width_in_chinese
 from tests.unit.cli._text_project import imported_text_project
 from tests.unit.cli.test_cli import run
-
-#: a half-width , : ; ! ? ( ) beside a Chinese character (a space between them aside)
-_HAN = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”]"
-HALF_WIDTH = re.compile(rf"{_HAN}\s*[,:;!?()]|[,:;!?(]\s*{_HAN}")
-#: a space between two Chinese characters
-SPACED = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 
 EXPECTED = {
     "zh-CN": {
@@ -150,6 +145,4 @@ def test_chinese_entries_use_full_width_punctuation(catalogue: str) -> None:
                   **{f"verdict.{k}": v for k, v in VERDICT_WORDS["zh-CN"].items()},
                   **{f"metric.{k}": v for k, v in METRIC_WORDS["zh-CN"].items()}},
     }
-    wrong = {key: value for key, value in tables[catalogue].items()
-             if HALF_WIDTH.search(value) or SPACED.search(value)}
-    assert wrong == {}
+    assert half_width_in_chinese(tables[catalogue]) == {}
