@@ -431,9 +431,12 @@ def _fail(
 ) -> typer.Exit:
     if as_json:
         _write_json(error_payload(code, message, **details))
-    else:
-        console.print(styled(("error", "red"), f" ({code}): {message}"), highlight=False,
-                      soft_wrap=True)  # one line, however long
+    else:  # "error (code): ..." in DATAMILL_LANG; the code stays as it is, for a search
+        from datamill.cli._words import say
+
+        console.print(styled((say("cli.error"), "red"), say("cli.error_tail", code=code,
+                                                            message=message)),
+                      highlight=False, soft_wrap=True)  # one line, however long
     return typer.Exit(exit_code if exit_code is not None else EXIT_CODES.get(code, 1))
 
 

@@ -15,11 +15,20 @@ from __future__ import annotations
 from typing import Any
 
 from datamill.cli._common import cli_language
-from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, VERDICT_WORDS
+from datamill.core.code_words import (
+    INSPECTION_REASON_WORDS,
+    ITEM_STATUS_WORDS,
+    METRIC_WORDS,
+    VERDICT_WORDS,
+    parse_inspection_reason,
+)
 
-__all__ = ["CLI_WORDS", "EN_CLI", "ZH_CN_CLI", "code", "say"]
+__all__ = ["CLI_WORDS", "EN_CLI", "ZH_CN_CLI", "code", "inspection_reason", "say"]
 
 EN_CLI: dict[str, str] = {
+    # every command's one line on failure (its message worded by the refusal registry)
+    "cli.error": "error",
+    "cli.error_tail": " ({code}): {message}",
     # work next (an annotator's or a reviewer's next task)
     "work.task": "task {task} ({stage}) item {item}{about}, version {version}",
     "work.about": " ({about})",
@@ -64,6 +73,8 @@ EN_CLI: dict[str, str] = {
 }
 
 ZH_CN_CLI: dict[str, str] = {
+    "cli.error": "错误",
+    "cli.error_tail": "（{code}）：{message}",
     "work.task": "任务 {task}（{stage}）条目 {item}{about}，版本 {version}",
     "work.about": "（{about}）",
     "work.about_sep": "，",
@@ -126,3 +137,16 @@ def code(kind: str, value: str) -> str:
     if kind in _CODES:
         return _CODES[kind][lang].get(value, value)
     return CLI_WORDS[lang].get(f"{kind}.{value}", value)
+
+
+def inspection_reason(text: str) -> str:
+    """A completed inspection's stored reason (English, as ``production.inspection`` writes
+    it) in the CLI's language, as the pages word it; English and unknown shapes as stored."""
+    lang = cli_language()
+    parsed = parse_inspection_reason(text) if lang != "en" else None
+    if parsed is None:
+        return text
+    reason, values = parsed
+    if reason == "metric_below":
+        values = {**values, "metric": code("metric", values["metric"])}
+    return INSPECTION_REASON_WORDS[lang][reason].format(**values)

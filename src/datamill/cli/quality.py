@@ -23,7 +23,7 @@ from datamill.cli._common import (
     owning_project,
     styled,
 )
-from datamill.cli._words import code, say
+from datamill.cli._words import code, inspection_reason, say
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
 
@@ -41,7 +41,8 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> Non
     p = v.plan
     out.print(say("qc.plan", inspection=v.id, batch=v.batch_id, lot=p["lot_size"],
                   level=p["level"], aql=p["aql"], letter=p["code_letter"],
-                  sample=p["sample_size"], accept=p["accept"], reject=p["reject"]))
+                  sample=p["sample_size"], accept=p["accept"], reject=p["reject"]),
+              soft_wrap=True)
     if v.verdict:
         colour = "green" if v.verdict == "accepted" else "red"
         # the modality's own metrics (speech: character/sentence accuracy; image: region...)
@@ -54,9 +55,10 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> Non
             if not (name == "defective_utterances" and "defective_items" in v.scores)
         )
         out.print(styled((code("verdict", v.verdict), colour),
-                         say("qc.verdict_tail", scores=scores, sample=p["sample_size"])))
+                         say("qc.verdict_tail", scores=scores, sample=p["sample_size"])),
+                  soft_wrap=True)  # one line, however many scores
         for r in v.reasons:
-            out.print(f"  - {r}")
+            out.print(f"  - {inspection_reason(r)}")
     if views is not None:  # the modality's own words: the text with its spans, the dialogue
         for smp in v.sample:
             out.print(say("qc.sample_item", item=smp["item_id"], external=esc(smp["external_id"])))

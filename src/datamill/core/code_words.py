@@ -1,10 +1,22 @@
-"""The words for the codes every face shows (statuses, verdicts, metric names), in English
-and zh-CN: data only, one table for the web pages (``web.i18n_codes``, ``web.i18n_zh_codes``)
-and the CLI (``cli._words``), so a status reads the same on a page and in a terminal."""
+"""The words for the codes every face shows (statuses, verdicts, metric names, an inspection's
+reasons), in English and zh-CN: one table for the web pages (``web.i18n_codes``,
+``web.i18n_zh_codes``, ``web.i18n_checks``) and the CLI (``cli._words``), so a status reads
+the same on a page and in a terminal.
+
+Examples:
+    >>> parse_inspection_reason("span f1 0.8000 < 0.9000")
+    ('metric_below', {'metric': 'span_f1', 'value': 0.8, 'need': 0.9})
+    >>> parse_inspection_reason("a reason in no known shape") is None
+    True
+"""
 
 from __future__ import annotations
 
-__all__ = ["ITEM_STATUS_WORDS", "METRIC_WORDS", "STATUS_WORDS", "VERDICT_WORDS"]
+import re
+from typing import Any
+
+__all__ = ["INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "STATUS_WORDS",
+           "VERDICT_WORDS", "parse_inspection_reason"]
 
 #: a task's, package's, batch's, delivery's ... status (``status.<code>`` on the pages)
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -106,3 +118,36 @@ ITEM_STATUS_WORDS: dict[str, dict[str, str]] = {
     "en": {**STATUS_WORDS["en"], "accepted": "passed inspection"},
     "zh-CN": {**STATUS_WORDS["zh-CN"], "accepted": "已通过质检"},
 }
+
+#: an inspection's reasons for rejecting a batch (``insp.<code>`` on the pages), for the
+#: stored English sentences :func:`parse_inspection_reason` reads
+INSPECTION_REASON_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
+        "defects_over": "{defects} defective items in a sample of {sample} (acceptance number "
+                        "{accept})",
+    },
+    "zh-CN": {
+        "metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
+        "defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
+    },
+}
+
+#: the sentences ``production.inspection`` stores as a completed inspection's reasons
+_METRIC_BELOW = re.compile(
+    r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
+_DEFECTS_OVER = re.compile(
+    r"^(?P<defects>\d+) defective items in a sample of (?P<sample>\d+) "
+    r"\(acceptance number (?P<accept>\d+)\)$")
+
+
+def parse_inspection_reason(text: str) -> tuple[str, dict[str, Any]] | None:
+    """A stored inspection reason as its code and values (``metric`` as the metric's code),
+    or None for a sentence in no known shape (shown as it is)."""
+    if m := _METRIC_BELOW.match(text):
+        return "metric_below", {"metric": m["metric"].replace(" ", "_"),
+                                "value": float(m["value"]), "need": float(m["need"])}
+    if m := _DEFECTS_OVER.match(text):
+        return "defects_over", {"defects": int(m["defects"]), "sample": int(m["sample"]),
+                                "accept": int(m["accept"])}
+    return None

@@ -14,18 +14,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from datamill.core.code_words import parse_inspection_reason
 from datamill.web.i18n import CATALOGUES
 
 __all__ = [
     "check_sentence", "coded_sentence", "inspection_reason", "return_reason", "review_reason",
 ]
-
-#: ``production.inspection``: "<metric spaced> <score> < <need>" and the lot-defects sentence
-_METRIC_BELOW = re.compile(r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
-_DEFECTS = re.compile(
-    r"^(?P<defects>\d+) defective items in a sample of (?P<sample>\d+) "
-    r"\(acceptance number (?P<accept>\d+)\)$"
-)
 
 #: ``production.inspection``: why a rejected batch's items came back to their annotators
 _BATCH_REJECTED = re.compile(
@@ -77,15 +71,14 @@ def inspection_reason(tr: Callable[[str], str], lang: str) -> Callable[[object],
         raw = str(text)
         if lang == "en":
             return raw
-        if m := _METRIC_BELOW.match(raw):
-            metric = m["metric"].replace(" ", "_")
-            return tr("insp.metric_below").format(
-                metric=_label(tr, f"metric.{metric}", m["metric"]),
-                value=float(m["value"]), need=float(m["need"]))
-        if m := _DEFECTS.match(raw):
-            return tr("insp.defects_over").format(
-                defects=m["defects"], sample=m["sample"], accept=m["accept"])
-        return raw
+        parsed = parse_inspection_reason(raw)  # the shapes production.inspection stores
+        if parsed is None:
+            return raw
+        code, values = parsed
+        if code == "metric_below":
+            metric = values["metric"]
+            values = {**values, "metric": _label(tr, f"metric.{metric}", metric.replace("_", " "))}
+        return tr(f"insp.{code}").format(**values)
 
     return reason
 

@@ -6,6 +6,8 @@ fallback for a catalogue without its own entry."""
 
 from __future__ import annotations
 
+from datamill.core.code_words import INSPECTION_REASON_WORDS
+
 __all__ = ["EN_CHECKS"]
 
 EN_CHECKS: dict[str, str] = {
@@ -106,6 +108,5 @@ EN_CHECKS: dict[str, str] = {
     "ret.defective_see": ". The inspector found this item defective (their version is in inspection {inspection})",
     "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
     "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
-    "insp.metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
-    "insp.defects_over": "{defects} defective items in a sample of {sample} (acceptance number {accept})",
+    **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
 }

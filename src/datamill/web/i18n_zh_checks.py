@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datamill.core.code_words import INSPECTION_REASON_WORDS
+
 __all__ = ["ZH_CN_CHECKS"]
 
 ZH_CN_CHECKS: dict[str, str] = {
@@ -100,6 +102,5 @@ ZH_CN_CHECKS: dict[str, str] = {
     "ret.defective_see": "。质检员判定此条目不合格（其版本见质检 #{inspection}）",
     "ret.delivery_rejected": "交付 {delivery}（{batch}）被客户拒收：{reason}",
     "ret.customer_refused": "在交付 {delivery} 的验收中被客户拒收",
-    "insp.metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
-    "insp.defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
+    **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
 }

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from datamill.cli import _common, quality
 from datamill.cli._words import EN_CLI, ZH_CN_CLI
 from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, STATUS_WORDS, VERDICT_WORDS
 from datamill.modalities.problem_words import REASON_WORDS, ZH_CN_PROBLEMS
+from datamill.production.schemas import InspectionOut
 from tests._zh_text import half_width_in_chinese
 from tests.unit.cli._text_project import imported_text_project
 from tests.unit.cli.test_cli import run
@@ -146,3 +148,44 @@ def test_chinese_entries_use_full_width_punctuation(catalogue: str) -> None:
                   **{f"metric.{k}": v for k, v in METRIC_WORDS["zh-CN"].items()}},
     }
     assert half_width_in_chinese(tables[catalogue]) == {}
+
+
+def test_a_rejected_batch_says_why_in_chinese(tmp_path: Path) -> None:
+    """``qc complete`` of a rejected batch words its reasons as the pages do (the stored
+    English sentences in zh-CN); English keeps them as stored."""
+    home = imported_text_project(tmp_path, "lang-rej", {"a.txt": "张伟在北京工作。"})
+    run(home, "data", "check", "lang-rej", "--as", "root", "--json")
+    run(home, "work", "package", "lang-rej", "--stage", "annotate", "--as", "root")
+    task = json.loads(run(home, "work", "next", "lang-rej", "--as", "root", "--json").stdout)
+    answer = tmp_path / "a.json"
+    answer.write_text(json.dumps({"spans": [{"start": 0, "end": 2, "label": "PER"}]}),
+                      encoding="utf-8")
+    run(home, "work", "submit", str(task["id"]), "--base-version", "0", "--annotation",
+        str(answer), "--as", "root")
+    review = json.loads(run(home, "work", "next", "lang-rej", "--stage", "review", "--as", "root",
+                            "--json").stdout)
+    run(home, "work", "review", str(review["id"]), "accept", "--as", "root")
+    batch = json.loads(run(home, "qc", "batch", "lang-rej", "--as", "root", "--json").stdout)
+    insp = json.loads(run(home, "qc", "inspect", str(batch["id"]), "--as", "root",
+                          "--json").stdout)
+    (sample,) = insp["sample"]
+    fix = tmp_path / "fix.json"
+    fix.write_text(json.dumps({"type": "text_annotation", "schema_version": 1, "spans": [
+        {"start": 3, "end": 5, "label": "LOC"}]}), encoding="utf-8")
+    run(home, "qc", "correct", str(insp["id"]), str(sample["item_id"]), "--file", str(fix),
+        "--as", "root")
+    done = run(home, "qc", "complete", str(insp["id"]), "--as", "root",
+               DATAMILL_LANG="zh-CN").stdout
+    assert done.splitlines()[1].startswith("拒收：")
+    assert "  - 片段 F1 0.0000，低于要求的 0.9000" in done
+    assert "  - 抽样 1 条中有 1 条不合格（合格判定数 0）" in done
+    # English (no DATAMILL_LANG) keeps the stored sentences
+    view = InspectionOut(
+        id=1, batch_id=1, status="completed", verdict="rejected", plan=insp["plan"],
+        scores={"span_f1": 0.0}, sample=[],
+        reasons=["span f1 0.0000 < 0.9000",
+                 "1 defective items in a sample of 1 (acceptance number 0)"])
+    with _common.out.capture() as captured:
+        quality._render_inspection(view)
+    assert "  - span f1 0.0000 < 0.9000\n" in captured.get()
+    assert "  - 1 defective items in a sample of 1 (acceptance number 0)\n" in captured.get()
