@@ -18,6 +18,7 @@ from datamill.production.importing import import_source
 from datamill.production.models import Annotation, Draft, Task
 from datamill.production.projects import create_project
 from datamill.production.tasks import claim_next_task, create_packages
+from datamill.web.routes._common import when
 from tests.e2e.conftest import Site, shot, sign_in
 from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 
@@ -99,6 +100,20 @@ def test_annotator_marks_a_span_and_submits(site: Site, context: Any) -> None:
         page.wait_for_timeout(100)
     else:
         pytest.fail("the draft never reached the server")
+    # the save status names when the server confirmed the draft, on the business's clock
+    # (DATAMILL_BUSINESS_TIMEZONE, Asia/Shanghai here), as the server's when() writes it
+    status = page.get_by_test_id("text-wb-status")
+    page.wait_for_function(
+        "(el) => / · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\+08:00$/.test(el.textContent)",
+        arg=status.element_handle())
+    for _ in range(50):
+        with site.rt.session() as s:
+            draft = s.scalars(select(Draft).where(Draft.task_id == first)).one()
+        if status.inner_text().endswith(f" · {when(draft.updated_at)}"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        pytest.fail(f"{status.inner_text()!r} does not name {when(draft.updated_at)!r}")
     page.get_by_test_id("text-wb-submit").click()
     page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{first}"))
     page.wait_for_selector("[data-text-workbench][data-ready='1']")

@@ -76,6 +76,12 @@ export function showWhen(el, iso) {
   el.textContent = when(iso);
 }
 
+// A workbench's save status with the moment the server confirmed the draft (the draft API's
+// saved_at): "Saved · 2026-12-01 03:00 UTC+08:00"; the label alone without one.
+export function savedWhen(label, iso) {
+  return iso ? `${label} · ${when(iso)}` : label;
+}
+
 // ---------- a task submitted elsewhere: every workbench stops the same way ----------
 // The server refuses a draft save (or a submit) of a task already submitted in another tab,
 // window or client with 409 and reason_code "task_submitted" (no draft row is written). True

@@ -6,7 +6,7 @@
 // opens the next task (refused 409 stale_draft when another tab saved a newer draft than
 // draft_revision, the newest this page loaded or saved: a stale tab never submits over it)
 // the server names.
-import { csrfToken, lockSubmittedElsewhere, readOnlyNow, submittedElsewhere } from '../common.js';
+import { csrfToken, lockSubmittedElsewhere, readOnlyNow, savedWhen, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 
 function el(tag, attrs = {}, ...children) {
@@ -127,7 +127,7 @@ class LlmWorkbench {
     if (r.ok) {
       this.savedRevision = Math.max(this.savedRevision, rev);
       this.root.dataset.savedRevision = String(rev);
-      this.status(this.t('llm.saved'));
+      this.status(savedWhen(this.t('llm.saved'), r.data && r.data.saved_at));
     } else {
       this.status(this.t('llm.offline'));
       this.timer = setTimeout(() => this.flush(), 3000);

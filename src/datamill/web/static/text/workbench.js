@@ -6,7 +6,7 @@
 // span is drawn, nested or overlapping ones as stacked underlines (shorter spans nearer the
 // text); hovering a span in the list highlights its characters. Drafts go to localStorage at
 // once and to the server debounced; Ctrl+Enter submits.
-import { csrfToken, lockSubmittedElsewhere, readOnlyNow, submittedElsewhere } from '../common.js';
+import { csrfToken, lockSubmittedElsewhere, readOnlyNow, savedWhen, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 
 const root = document.querySelector('[data-text-workbench]');
@@ -338,7 +338,7 @@ class TextWorkbench {
     if (status === 409) { this.markStale(); return; }
     if (ok) {
       this.saved = Math.max(this.saved, sent.revision);
-      this.status(this.strings.saved || 'saved');
+      this.status(savedWhen(this.strings.saved || 'saved', r && r.data && r.data.saved_at));
     } else {
       this.status(this.strings.offline || 'offline');
       this.saveTimer = setTimeout(() => this.flush(), 3000);
