@@ -60,6 +60,10 @@ def test_annotator_draws_a_box_on_an_image_task_and_submits(site: Site, context:
         page.wait_for_timeout(100)
     else:
         pytest.fail("the draft never reached the server")
+    # the save status names when the server confirmed the draft, on the business's clock
+    page.wait_for_function(
+        "(el) => / · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\+08:00$/.test(el.textContent)",
+        arg=page.get_by_test_id("image-wb-save-status").element_handle())
 
     page.get_by_test_id("image-wb-submit").click()
     page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{first}"))

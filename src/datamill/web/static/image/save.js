@@ -3,7 +3,7 @@
 // {base_version, annotation, time_spent_ms, draft_revision}. The server answers 409 when the item
 // moved on since base_version, or (stale_draft) when another tab or window saved a newer draft
 // than draft_revision, the newest this page loaded or saved: a stale tab never submits over it.
-import { csrfToken, lockSubmittedElsewhere, submittedElsewhere } from '../common.js';
+import { csrfToken, lockSubmittedElsewhere, savedWhen, submittedElsewhere } from '../common.js';
 import { setStatus } from './panel.js';
 
 async function post(url, body) {
@@ -100,7 +100,7 @@ export async function flush(wb) {
       clearTimeout(wb.localTimer);
       wb.localTimer = 0;
       localStorage.setItem(wb.storageKey, JSON.stringify({ ...sent, pending: false }));
-      setStatus(wb, wb.t('image.save.saved'), null, 'save');
+      setStatus(wb, savedWhen(wb.t('image.save.saved'), r && r.data && r.data.saved_at), null, 'save');
     } else flush(wb);
   } else {
     wb.retries += 1;

@@ -7,7 +7,7 @@
 // this page loaded or saved: a stale tab never submits over it), 422 with its reasons (shown
 // in the page's language, objects named as the list names them) when the annotation breaks
 // the spec.
-import { lockSubmittedElsewhere, sendJSON, submittedElsewhere } from '../common.js';
+import { lockSubmittedElsewhere, savedWhen, sendJSON, submittedElsewhere } from '../common.js';
 
 // A refusal no retry mends: a client error other than a timeout or a rate limit.
 const refused = (status) => status >= 400 && status < 500 && status !== 408 && status !== 429;
@@ -92,7 +92,7 @@ export async function flush(wb) {
     wb.savedRevision = Math.max(seen(wb), sent.revision);
     if (sent.revision === wb.revision) {
       writeLocal(wb, false);
-      wb.saveStatus(wb.t('save_saved'));
+      wb.saveStatus(savedWhen(wb.t('save_saved'), r && r.data && r.data.saved_at));
     } else flush(wb);
   } else {
     wb.retries += 1;
