@@ -84,9 +84,10 @@ def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]
 
 
 def throughput(session: Session, project_id: int) -> dict[str, Any]:
-    """Submitted work per UTC day and per worker: items and their volume in the modality's
-    unit. An annotator's submission counts, and so does every review verdict (accept, edit or
-    reject: each is a reviewer's work on the item; an edit once, not also as its version)."""
+    """Submitted work per business day (``DATAMILL_BUSINESS_TIMEZONE``) and per worker: items
+    and their volume in the modality's unit. An annotator's submission counts, and so does every
+    review verdict (accept, edit or reject: each is a reviewer's work on the item; an edit once,
+    not also as its version)."""
     unit, per_unit = _per_unit(session, project_id)
     annotations = (
         select(Annotation.created_at, User.username, Item.volume)
