@@ -75,6 +75,12 @@ def import_cmd(
                                  "(image: coco, yolo, voc; speech: kaldi; auto: detect). Nothing is imported "
                                  "when any file or label is unusable.")
     ] = None,
+    vendor: Annotated[
+        int | None, typer.Option("--vendor", min=1, help="The vendor who delivered the source "
+                                 "(a collection vendor's recordings; qualified): its items "
+                                 "record it, and its settlement sheets pay their accepted "
+                                 "volume on the collect stage.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import media files (re-running skips what is already in; an interrupted import resumes).
@@ -102,9 +108,17 @@ def import_cmd(
                 raise InvalidInput("give a project and a source, or --resume <import id>")
             p = find_project(s, project)
             actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
-            if fmt is not None:
-                if in_place:
-                    raise InvalidInput("a pre-labelled import copies its files; drop --in-place")
+            if fmt is not None and in_place:
+                raise InvalidInput("a pre-labelled import copies its files; drop --in-place")
+            if vendor is not None:  # a vendor's delivery: the vendor is checked first
+                from datamill.workforce.supply import import_supplied
+
+                extra = {} if fmt is not None else {"in_place": in_place,
+                                                    "url_roots": tuple(url_root or ())}
+                with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
+                    report = import_supplied(s, rt.blobs, actor, p.id, source, vendor, fmt=fmt,
+                                             progress=advance, **extra)
+            elif fmt is not None:
                 from datamill.production.labelled_import import import_labelled
 
                 with progress_bar("importing", None) as advance:
@@ -119,6 +133,9 @@ def import_cmd(
     def render(r: Any) -> None:
         out.print(f"{counted(r.total, 'row')}: {r.imported} imported, {r.duplicates} already present, "
                   f"{r.rejected} rejected (import {r.import_run_id})")
+        if r.supplier_vendor_id is not None:
+            out.print(f"delivered by vendor {r.supplier_vendor_id}: its settlement sheets pay "
+                      "the accepted volume (collect stage)")
         if r.replaced:
             out.print(f"{r.replaced} of them replace the files of items the checks had "
                       "rejected (re-collected; checked again by `datamill data check`)")

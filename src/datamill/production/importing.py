@@ -298,13 +298,17 @@ def resume_import(
     if options.get("labelled"):  # a pre-labelled run reads its labels again
         from datamill.production.labelled_import import import_labelled  # noqa: PLC0415 - cycle
 
+        vendor_id = options.get("supplier_vendor_id")
         return import_labelled(session, blobs, run.project_id, Path(run.source),
                                fmt=str(options["labelled"]), root=root, resume=run_id,
-                               actor_id=actor_id, progress=progress)
+                               actor_id=actor_id, progress=progress,
+                               supplier_vendor_id=vendor_id if isinstance(vendor_id, int) else None)
+    vendor = options.get("supplier_vendor_id")  # a vendor's delivery stays the vendor's
     return import_source(
         session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
         actor_id=actor_id, progress=progress, in_place=bool(options.get("in_place")),
         url_roots=tuple(options.get("url_roots") or ()),
+        supplier_vendor_id=vendor if isinstance(vendor, int) else None,
     )
 
 
@@ -323,6 +327,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     rows: Iterable[SourceRow] | None = None,
     labelled_format: str | None = None,
     archive: Unpacked | None = None,
+    supplier_vendor_id: int | None = None,
 ) -> ImportReport:
     """Import a folder, a manifest or a ``.zip`` archive into a project; returns the report.
 
@@ -351,6 +356,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         labelled_format: That import's format, recorded on the run so a resume reads the
             labels again.
         archive: ``source`` (an archive) as this function unpacked it (internal).
+        supplier_vendor_id: The vendor who delivered the source (a collection vendor's
+            recordings): every item this run imports records it
+            (``items.supplier_vendor_id``), and the vendor's settlement sheets pay its accepted
+            volume on the ``collect`` stage. The caller checks the vendor
+            (:func:`datamill.workforce.supply.import_supplied`); production only stores it.
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     check_handler(session, actor_id, project_id, "collection")  # surveying, clearance
@@ -367,7 +377,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         limits = ArchiveLimits.of(session.info.get("datamill.settings"))
         with unpack_archive(source, root, limits) as unpacked:  # removed when the import ends
             return import_source(session, blobs, project_id, source, root=root, resume=resume,
-                                 actor_id=actor_id, progress=progress, archive=unpacked)
+                                 actor_id=actor_id, progress=progress, archive=unpacked,
+                                 supplier_vendor_id=supplier_vendor_id)
     # a folder's files the import does not take (an archive's: also the entries not unpacked)
     skipped: list[dict[str, str]] = list(archive.skipped) if archive is not None else []
 
@@ -382,6 +393,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     options: dict[str, Any] | None = (
         {"in_place": True, "url_roots": list(url_roots)} if in_place
         else {"labelled": labelled_format} if labelled_format else None)
+    if supplier_vendor_id is not None:  # kept so a resume records the same vendor
+        options = {**(options or {}), "supplier_vendor_id": supplier_vendor_id}
     run, resumed = _start_run(session, project_id, source, resume, options)
     existing: dict[str, tuple[str, int | None, str | None]] = {}
     #: sha256 -> (external id, file name) of the item that keeps those bytes (the first stored;
@@ -681,6 +694,10 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         run.finished_at = utcnow() if run.status == "failed" else None
         session.commit()
         raise
+    if supplier_vendor_id is not None:  # new and re-collected items alike (also in place)
+        session.execute(update(Item).where(Item.import_run_id == run.id)
+                        .values(supplier_vendor_id=supplier_vendor_id)
+                        .execution_options(synchronize_session=False))
     screen_import(session, project_id, run.id)  # e.g. speaker quotas of full cells
     run.status = "finished"
     run.finished_at = run.heartbeat_at = utcnow()
@@ -688,7 +705,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         session, actor_id=actor_id, action="items.imported", object_type="import_run",
         object_id=run.id, project_id=project_id,
         data={"imported": run.imported, "rejected": run.rejected, "duplicates": run.duplicates,
-              "replaced": replaced, "resumed": resumed},
+              "replaced": replaced, "resumed": resumed,
+              **({"supplier_vendor_id": supplier_vendor_id} if supplier_vendor_id else {})},
     )
     session.commit()
     return ImportReport(
@@ -701,4 +719,5 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         rejections=rejections,
         replaced=replaced,
         skipped=skipped,
+        supplier_vendor_id=supplier_vendor_id,
     )

@@ -164,9 +164,11 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
     resume: int | None = None,
     actor_id: int | None = None,
     progress: Progress | None = None,
+    supplier_vendor_id: int | None = None,
 ) -> ImportReport:
     """Import a pre-labelled source into a project (see the module docstring); the report is
-    the import's, with ``labelled`` the number of items that got their labels."""
+    the import's, with ``labelled`` the number of items that got their labels
+    (``supplier_vendor_id``: as :func:`~datamill.production.importing.import_source`)."""
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     names = labelled_formats(project.modality)
     if not names:
@@ -189,6 +191,7 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
     report = import_source(
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
         progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,
+        supplier_vendor_id=supplier_vendor_id,
     )
     labelled_items = _attach(session, project_id, report.import_run_id, labelled,
                              f"import:{importer.name}")

@@ -145,6 +145,10 @@ class Item(Base):
     #: into the blob store; ``sha256`` stays empty and ``attributes`` unprobed until the check
     #: stage reads the file (see :func:`datamill.production.media.item_path`).
     source_uri: Mapped[str | None] = mapped_column(Text, default=None)
+    #: the vendor who delivered the item (a collection vendor's recordings; no foreign key:
+    #: vendors are workforce's, as ``work_packages.vendor_id``); the vendor's settlement
+    #: sheets pay its accepted volume on the ``collect`` stage. None: not a vendor's delivery.
+    supplier_vendor_id: Mapped[int | None] = mapped_column(default=None, index=True)
 
 
 class CheckResult(Base):

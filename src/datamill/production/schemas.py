@@ -71,6 +71,9 @@ class ImportReport(BaseModel):
     #: a folder import: ``source`` and ``reason`` per file it did not take (not one the
     #: project imports, ``notes.txt``); not counted in ``total``
     skipped: list[dict[str, str]] = Field(default_factory=list)
+    #: the vendor who delivered the source (a collection vendor's recordings), recorded on
+    #: every item the run imported; None: not a vendor's delivery
+    supplier_vendor_id: int | None = None
 
 
 class ImportRunOut(_Out):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
@@ -266,17 +266,25 @@ class SettlementLine(Base):
 
 
 class SettlementUnit(Base):
-    """One accepted item-stage-person that a sheet pays for; unique, so nothing is paid twice."""
+    """One accepted item-stage-person that a sheet pays for; unique, so nothing is paid twice.
+
+    Collected volume (a collection vendor's accepted recordings, stage ``collect``) names no
+    person: ``user_id`` is None, and the partial unique index keeps the item × stage paid once.
+    """
 
     __tablename__ = "wf_settlement_units"
-    __table_args__ = (UniqueConstraint("item_id", "stage", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "stage", "user_id"),
+        Index("uq_wf_settlement_units_collected", "item_id", "stage", unique=True,
+              sqlite_where=text("user_id IS NULL"), postgresql_where=text("user_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_sheets.id"), index=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_lines.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     stage: Mapped[str] = mapped_column(String(32))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
 
 

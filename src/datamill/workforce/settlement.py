@@ -7,6 +7,14 @@ reworked never reach an accepted batch, so they never appear; a reworked item is
 its later batch is accepted. ``SettlementUnit`` is unique per item × stage × person, so nothing
 is paid twice, even under concurrent sheet creation.
 
+A collection vendor is paid for the recordings it delivered: items imported naming the vendor
+(``items.supplier_vendor_id``, :func:`datamill.workforce.supply.import_supplied`) are accepted
+volume on the ``collect`` stage (:data:`COLLECT`, priced by the price system's ``collect``
+price, e.g. per hour) once accepted as above: in an accepted batch, not refused by the
+customer. Items the checks set aside, or in a batch rejected and not yet accepted again, are
+not paid. Their unit names no person (``user_id`` None; the line no worker), and a partial
+unique index keeps each item's collection paid once.
+
 Accepted volume always ends up on a sheet: a sheet takes **everything accepted and on no sheet
 yet** up to its period's end, so work accepted before the period (e.g. after an earlier week's
 sheet was drawn and confirmed) is carried onto the next one. Drawing a sheet again for a period
@@ -45,6 +53,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -102,6 +111,7 @@ from datamill.workforce.settlement_void import void_sheet
 from datamill.workforce.sheet_quantities import RunningQuantities, exact_quantity
 
 __all__ = [
+    "COLLECT",
     "SETTLED_COST",
     "confirm_sheet_by_business",
     "confirm_sheet_by_vendor",
@@ -151,14 +161,47 @@ def period_bounds(cycle: str, start: date) -> date:
 
 
 
-_Unit = tuple[int, int, int, str, int, int, int]
+#: (item, project, volume, stage, user, worker, batch); user and worker are None for
+#: collected volume (stage :data:`COLLECT`), which the vendor, not a person, is paid for
+_Unit = tuple[int, int, int, str, int | None, int | None, int]
+#: the stage a collection vendor's accepted recordings are paid on (priced as ``collect``)
+COLLECT = "collect"
+
+
+def _collected_units(
+    session: Session, vendor_id: int, accepted: Any, end: date, redraw: int | None
+) -> list[_Unit]:
+    """The vendor's delivered items (``items.supplier_vendor_id``) accepted as task work is
+    (an accepted batch, inspected before ``end``), on no sheet at :data:`COLLECT`."""
+    paid = exists().where(
+        SettlementUnit.item_id == Item.id,
+        SettlementUnit.stage == COLLECT,
+        SettlementUnit.user_id.is_(None),
+        SettlementUnit.sheet_id != (redraw or 0),
+    )
+    q = (
+        select(Item.id, Item.project_id, Item.volume, BatchItem.batch_id)
+        .join(BatchItem, BatchItem.item_id == Item.id)
+        .join(Batch, Batch.id == BatchItem.batch_id)
+        .join(accepted, accepted.c.batch_id == Batch.id)
+        .where(
+            Batch.status.in_(("accepted", "delivered")),
+            Item.status == "accepted",
+            Item.supplier_vendor_id == vendor_id,
+            accepted.c.at < day_start(end),
+            ~paid,
+        )
+        .order_by(Item.id, BatchItem.batch_id)
+    )
+    return [(a, b, c or 0, COLLECT, None, None, d) for a, b, c, d in session.execute(q).all()]
 
 
 def _accepted_units(
     session: Session, vendor_id: int, end: date, redraw: int | None = None
 ) -> list[_Unit]:
-    """(item, project, duration_ms, stage, user, worker, batch) accepted before ``end`` and on
-    no sheet (the draft sheet ``redraw`` aside: its units are drawn again)."""
+    """(item, project, volume, stage, user, worker, batch) accepted before ``end`` and on
+    no sheet (the draft sheet ``redraw`` aside: its units are drawn again): the task work of
+    the vendor's people and the vendor's own delivered (collected) items."""
     accepted = (
         select(Inspection.batch_id, func.max(Inspection.completed_at).label("at"))
         .where(Inspection.status == "completed", Inspection.verdict == "accepted")
@@ -197,11 +240,23 @@ def _accepted_units(
         )
         .order_by(Item.id, Task.stage, TaskAssignment.user_id)
     )
-    rows = [(a, b, c or 0, d, e, f, g) for a, b, c, d, e, f, g in session.execute(q).all()]
+    rows: list[_Unit] = [(a, b, c or 0, d, e, f, g)
+                         for a, b, c, d, e, f, g in session.execute(q).all()]
+    rows += _collected_units(session, vendor_id, accepted, end, redraw)
     # an item the customer refused is paid from the batch that delivers it again, not this one
     refused = {batch: c.refused for batch, c in customer_shares(
         session, {r[6] for r in rows}).items() if c.refused}
-    return [r for r in rows if r[0] not in refused.get(r[6], frozenset())] if refused else rows
+    if refused:
+        rows = [r for r in rows if r[0] not in refused.get(r[6], frozenset())]
+    out: list[_Unit] = []
+    collected: set[int] = set()  # an item in two accepted batches is collected (paid) once
+    for r in rows:
+        if r[3] == COLLECT:
+            if r[0] in collected:
+                continue
+            collected.add(r[0])
+        out.append(r)
+    return out
 
 
 def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
@@ -221,7 +276,7 @@ def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
 def _check_identities(session: Session, vendor: Vendor, worker_ids: set[int]) -> None:
     if vendor.kind != "individual":
         return
-    workers = {wid: session.get(Worker, wid) for wid in worker_ids}
+    workers = {wid: session.get(Worker, wid) for wid in worker_ids}  # collected: no person
     unchecked = sorted(
         (session.get(User, w.user_id) or User(username=str(wid))).username
         for wid, w in workers.items()
@@ -284,14 +339,15 @@ def _fill_sheet(
     session: Session, sheet: SettlementSheet, vendor: Vendor, units: list[_Unit]
 ) -> Decimal:
     """Add one line per project × stage × worker (and its units) to ``sheet``; the total."""
-    groups: dict[tuple[int, str, int], list[_Unit]] = defaultdict(list)
+    groups: dict[tuple[int, str, int | None], list[_Unit]] = defaultdict(list)
     for u in units:
         groups[(u[1], u[3], u[5])].append(u)
-    _check_identities(session, vendor, {wid for _, _, wid in groups})
+    _check_identities(session, vendor, {wid for _, _, wid in groups if wid is not None})
     shares, notes = _paid_shares(session, units)
     whole = (Fraction(1), Fraction(1))
     total, running = Decimal("0.00"), RunningQuantities()
-    for (project_id, stage, worker_id), rows in sorted(groups.items()):
+    for (project_id, stage, worker_id), rows in sorted(
+            groups.items(), key=lambda g: (g[0][0], g[0][1], g[0][2] or 0)):
         project = get_or_raise(session, Project, project_id, "project")
         group = language_group(project.language)
         price = effective_price(

@@ -42,6 +42,7 @@ from datamill.production.schemas import (
     ProjectOut,
 )
 from datamill.runtime import Runtime
+from datamill.workforce.supply import import_supplied
 
 __all__ = ["router"]
 
@@ -68,6 +69,12 @@ class ImportRequest(BaseModel):
         None, max_length=40, description="Import a pre-labelled source with its labels (image: "
         "coco, yolo, voc; speech: kaldi; auto: detect): each new item starts from its labels. "
         "All or nothing: any unusable file or label refuses the import (422 naming each)",
+    )
+    vendor_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The vendor who delivered the source (a "
+        "collection vendor's recordings; qualified; the project's business side imports): "
+        "every item imported records it, and the vendor's settlement sheets pay their "
+        "accepted volume on the collect stage",
     )
 
 
@@ -191,7 +198,10 @@ def import_endpoint(
     root = runtime.settings.resolved_import_root()
     try:
         source = resolve_import_path(root, body.path)
-        if body.format is not None:
+        if body.vendor_id is not None:  # a vendor's delivery: the vendor is checked first
+            report = import_supplied(session, runtime.blobs, user, project_id, source,
+                                     body.vendor_id, fmt=body.format, root=root)
+        elif body.format is not None:
             report = import_labelled(session, runtime.blobs, project_id, source,
                                      fmt=body.format, root=root, actor_id=user.id)
         else:

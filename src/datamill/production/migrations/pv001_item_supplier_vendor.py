@@ -1,0 +1,30 @@
+"""items: ``supplier_vendor_id``, the vendor who delivered the item (a collection vendor's
+recordings), so the vendor's settlement sheets pay its accepted volume on the ``collect`` stage
+
+Revision ID: pv001
+Revises: pt001
+
+Nullable, no foreign key (vendors are workforce's, as ``work_packages.vendor_id``): items
+imported before it were no vendor's delivery.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "pv001"
+down_revision = "pt001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("items") as batch:
+        batch.add_column(sa.Column("supplier_vendor_id", sa.Integer(), nullable=True))
+        batch.create_index("ix_items_supplier_vendor_id", ["supplier_vendor_id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("items") as batch:
+        batch.drop_index("ix_items_supplier_vendor_id")
+        batch.drop_column("supplier_vendor_id")
