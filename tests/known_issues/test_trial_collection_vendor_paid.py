@@ -23,6 +23,9 @@ from sqlalchemy.orm import Session
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.core.errors import Conflict, DatamillError, Forbidden
+from datamill.ledger.models import LedgerCost
+from datamill.ledger.projects import open_ledger_project
+from datamill.ledger.sheet_costs import sheet_cost_problems
 from datamill.production.annotating import submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.inspection import (
@@ -46,9 +49,17 @@ from datamill.workforce.settlement import (
     get_sheet,
     list_sheets,
 )
-from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+from datamill.workforce.vendors import (
+    create_vendor,
+    register_worker,
+    set_vendor_qualified,
+    verify_identity,
+)
 from tests._api import login
 from tests._cli import run_cli
+from tests.known_issues import _vendor_world as vw
+from tests.unit.ledger.helpers import approved_budget, line, make_approvers
+from tests.unit.ledger.test_events import custom_order
 from tests.unit.production.helpers import spec, speech_folder
 
 WEEK = date(2024, 5, 6)  # a Monday
@@ -193,3 +204,46 @@ def test_the_api_import_names_a_qualified_vendor(
     with runtime.session() as s:
         assert set(s.scalars(select(Item.supplier_vendor_id).where(
             Item.project_id == w["pid"]))) == {w["other"]}
+
+
+def test_an_individual_supplier_is_paid_its_collection_after_the_identity_check(
+    runtime: Runtime,
+) -> None:
+    """Collected volume names no person: an individual supplier's own registered people must
+    pass the identity check before it is paid (as their task work must)."""
+    with runtime.session() as s:
+        admin = create_user(s, "boss", "password1", "admin")
+        inspector = create_user(s, "checker", "password1", "inspector")
+        pid = vw.project(s, n_items=2, package_size=2)
+        solo = create_vendor(s, admin, name="Wang Li", kind="individual", fee_rate="0",
+                             agreement_no="FA-9")
+        set_vendor_qualified(s, admin, solo.id, True, "assessed")
+        s.execute(update(Item).where(Item.project_id == pid).values(supplier_vendor_id=solo.id))
+        set_price(s, admin, half_year="2024H1", stage="collect", modality="speech.asr",
+                  language_group="foreign", unit="item", unit_price="5.00")
+        vw.price(s, admin)
+        annotator, _ = vw.worker(s, admin, pid, "in-house", None)
+        vw.packages(s, pid)
+        while vw.claim_and_submit(s, annotator, pid) is not None:
+            pass
+        vw.accept_everything(s, pid, inspector)
+        with pytest.raises(Conflict, match="has no registered person"), s.begin_nested():
+            create_settlement_sheet(s, admin, solo.id, vw.WEEK)
+        wang = vw.person(s, "wang-li")
+        w = register_worker(s, admin, wang, vendor_id=solo.id, is_manager=True)
+        with pytest.raises(Conflict, match="no identity check"), s.begin_nested():
+            create_settlement_sheet(s, admin, solo.id, vw.WEEK)
+        verify_identity(s, admin, w.id, "ID ****1234")
+        sheet = create_settlement_sheet(s, admin, solo.id, vw.WEEK)
+        assert sheet.amount == Decimal("10.00") and sheet.lines[0].stage == "collect"
+        # the confirmed sheet's cost is booked on the project's collection budget line
+        lp = open_ledger_project(s, pid, order_id=custom_order(s, "O-COLLECT")).id
+        approved_budget(s, lp, [line("collection", "data_service", "10", "30")],
+                        make_approvers(s))
+        confirm_sheet_by_vendor(s, wang, sheet.id)
+        confirm_sheet_by_business(s, admin, sheet.id)
+        assert sheet_cost_problems(s, sheet.id) == []
+        cost = s.scalars(select(LedgerCost).where(LedgerCost.project_id == lp)).one()
+        assert (cost.stage, cost.amount, cost.status) == ("collection", Decimal("10.00"),
+                                                          "posted")
+        assert cost.source_ref == f"settlement:{sheet.number}:{pid}:collect"

@@ -273,10 +273,24 @@ def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
     return Decimal(0) if total is None else Decimal(total)
 
 
-def _check_identities(session: Session, vendor: Vendor, worker_ids: set[int]) -> None:
+def _check_identities(
+    session: Session, vendor: Vendor, worker_ids: set[int], *, collected: bool = False
+) -> None:
+    """An individual supplier's people are paid only after their identity check; collected
+    volume names no person, so the individual's own registered workers are checked (and an
+    individual with none registered is not paid)."""
     if vendor.kind != "individual":
         return
-    workers = {wid: session.get(Worker, wid) for wid in worker_ids}  # collected: no person
+    if collected:
+        own = set(session.scalars(select(Worker.id).where(Worker.vendor_id == vendor.id,
+                                                          Worker.active.is_(True))))
+        if not own:
+            raise Conflict(
+                f"individual supplier {vendor.name!r} has no registered person: register the "
+                "individual as the vendor's worker and verify their identity before the "
+                "collected volume can be paid")
+        worker_ids = worker_ids | own
+    workers = {wid: session.get(Worker, wid) for wid in worker_ids}
     unchecked = sorted(
         (session.get(User, w.user_id) or User(username=str(wid))).username
         for wid, w in workers.items()
@@ -342,7 +356,8 @@ def _fill_sheet(
     groups: dict[tuple[int, str, int | None], list[_Unit]] = defaultdict(list)
     for u in units:
         groups[(u[1], u[3], u[5])].append(u)
-    _check_identities(session, vendor, {wid for _, _, wid in groups if wid is not None})
+    _check_identities(session, vendor, {wid for _, _, wid in groups if wid is not None},
+                      collected=any(stage == COLLECT for _, stage, _ in groups))
     shares, notes = _paid_shares(session, units)
     whole = (Fraction(1), Fraction(1))
     total, running = Decimal("0.00"), RunningQuantities()
