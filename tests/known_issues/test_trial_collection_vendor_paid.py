@@ -196,6 +196,10 @@ def test_the_api_import_names_a_qualified_vendor(
         url = f"/api/v1/projects/{w['pid']}/imports"
         r = c.post(url, json={"path": "delivery", "vendor_id": w["unqualified"]}, headers=auth)
         assert r.status_code == 409, r.text
+        assert r.json()["reason_code"] == "vendor_not_qualified", r.text
+        r = c.post(url, json={"path": "delivery", "vendor_id": w["unqualified"]},
+                   headers={**auth, "Accept-Language": "zh-CN"})
+        assert "不在合格供应商名录中" in r.json()["detail"], r.text
         r = c.post(url, json={"path": "delivery", "vendor_id": 999}, headers=auth)
         assert r.status_code == 404, r.text
         r = c.post(url, json={"path": "delivery", "vendor_id": w["other"]}, headers=auth)

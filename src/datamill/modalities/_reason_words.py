@@ -82,6 +82,7 @@ EN_REASONS: dict[str, str] = {
     "project_closed": "project {project_id} is closed (final accounts {closed_on}); it accepts no more costs",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
     "sheet_cost_not_booked": "Sheet {sheet} cannot be settled: its cost is not booked in the ledger, so paying it would pay the vendor for work the budget never took (paid twice, e.g. through a manual cost claim as well); book the workforce events and have any over-budget cost approved first.",
+    "vendor_not_qualified": "Vendor {vendor} is not on the qualified-supplier list: only a qualified vendor supplies data or takes work; qualify it first, then import its delivery.",
     "period_not_ended": "period {period} has not ended yet: a month is run and closed after its last day; run it on {first_day} or later",
     "before_closed_period": "period {period} lies before {closed_period}, which is closed: it counts as closed and takes no run of its own (a closed period is not reopened)",
     # the workforce's refusals (workforce.qualification, workforce.retakes)
@@ -178,6 +179,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
     "sheet_cost_not_booked": "结算单 {sheet} 暂不能结算：其成本尚未在账上入账，此时付款会为预算从未承担的工作向供应商付款（例如同时经手工成本报销，造成重复支付）；请先入账人力资源事件，超预算的成本须先获批准。",
+    "vendor_not_qualified": "供应商 {vendor} 不在合格供应商名录中：只有合格供应商才能交付数据或承接作业；请先将其列入名录，再导入其交付的数据。",
     "period_not_ended": "期间 {period} 尚未结束：月度结账须在该月最后一天之后进行；请于 {first_day} 或之后运行",
     "before_closed_period": "期间 {period} 早于已关账的期间 {closed_period}：视为已关闭，不单独运行（已关闭的期间不再重新打开）",
     # the workforce's refusals (workforce.qualification, workforce.retakes)

@@ -42,7 +42,7 @@ def require_supplier(session: Session, actor: User, project_id: int, vendor_id: 
         raise Conflict(
             f"vendor {vendor.name!r} is not on the qualified-supplier list; qualify it first "
             f"(datamill workforce vendor-qualify {vendor.id}), then import its delivery",
-            vendor_id=vendor.id, reason_code="vendor_not_qualified")
+            vendor_id=vendor.id, vendor=vendor.name, reason_code="vendor_not_qualified")
     return vendor
 
 
