@@ -50,11 +50,12 @@ __all__ = [
     "PromptAwareValidation",
     "RegionUnits",
     "RequirementAwareScoring",
+    "acceptance_metrics_for",
     "check_verdicts_of",
     "flag_item_in",
     "is_defective_in",
-    "judged_metrics",
     "score_in",
+    "selectable_metrics",
     "unmeasured_in",
     "validate_annotation_in",
 ]
@@ -239,9 +240,9 @@ class ModalityPlugin(Protocol):
     """What the production loop asks of a modality.
 
     Inspection: ``score`` returns at least every metric in ``acceptance_metrics`` (the spec's
-    ``acceptance`` sets a required threshold for each) and in the optional
-    ``optional_acceptance_metrics`` (a spec may set a threshold for them; see
-    :func:`judged_metrics`); ``is_defective`` decides per item.
+    ``acceptance`` sets a required threshold for each, or for one of its optional
+    ``metric_alternatives``; see :func:`acceptance_metrics_for`) and every alternative;
+    ``is_defective`` decides per item.
 
     Volume: ``volume(attributes)`` is an integer in ``volume_base_unit`` (speech: milliseconds
     of audio; image: images); ``volume_per_unit`` base units make one ``volume_unit`` (speech:
@@ -424,16 +425,41 @@ def score_in(
     return plugin.score(reference, hypothesis)
 
 
-def judged_metrics(plugin: ModalityPlugin, spec: Mapping[str, Any]) -> tuple[str, ...]:
-    """The metrics a project's batches are judged by: every ``acceptance_metrics`` of its
-    modality, and those of its ``optional_acceptance_metrics`` (where the modality has some:
-    the point-cloud modality's point metrics, for a project that segments points) that the
-    spec's ``acceptance`` sets."""
-    acceptance = spec.get("acceptance") if isinstance(spec, Mapping) else None
-    chosen = acceptance if isinstance(acceptance, Mapping) else {}
-    optional = tuple(getattr(plugin, "optional_acceptance_metrics", ()))
-    return (*plugin.acceptance_metrics,
-            *(m for m in optional if chosen.get(m) is not None))
+def selectable_metrics(plugin: ModalityPlugin) -> tuple[str, ...]:
+    """Every metric a project of the modality may set an acceptance threshold for: its
+    ``acceptance_metrics`` and their ``metric_alternatives`` (optional: a mapping from an
+    acceptance metric to the metrics a project may judge by instead, e.g. speech's
+    ``character_accuracy`` → ``mixed_accuracy`` for code-switched Mandarin)."""
+    alternatives: Mapping[str, tuple[str, ...]] = getattr(plugin, "metric_alternatives", {})
+    out = list(plugin.acceptance_metrics)
+    for metric in plugin.acceptance_metrics:
+        out += [m for m in alternatives.get(metric, ()) if m not in out]
+    return tuple(out)
+
+
+def acceptance_metrics_for(
+    plugin: ModalityPlugin, acceptance: Mapping[str, object] | None
+) -> tuple[str, ...]:
+    """The metrics a project's inspections judge by, given its spec's ``acceptance``: each of
+    the modality's ``acceptance_metrics``, or, where the spec sets a threshold for one of its
+    ``metric_alternatives``, the alternatives (and the metric itself too when the spec sets it
+    as well). A spec that names no alternative is judged exactly as before alternatives existed.
+
+    >>> class P:
+    ...     acceptance_metrics = ("character_accuracy", "sentence_accuracy")
+    ...     metric_alternatives = {"character_accuracy": ("mixed_accuracy",)}
+    >>> acceptance_metrics_for(P(), {"character_accuracy": 0.97, "sentence_accuracy": 0.9})
+    ('character_accuracy', 'sentence_accuracy')
+    >>> acceptance_metrics_for(P(), {"mixed_accuracy": 0.97, "sentence_accuracy": 0.9})
+    ('mixed_accuracy', 'sentence_accuracy')
+    """
+    given = {k for k, v in (acceptance or {}).items() if v is not None}
+    alternatives: Mapping[str, tuple[str, ...]] = getattr(plugin, "metric_alternatives", {})
+    out: list[str] = []
+    for metric in plugin.acceptance_metrics:
+        chosen = [m for m in (metric, *alternatives.get(metric, ())) if m in given]
+        out += chosen or [metric]
+    return tuple(out)
 
 
 def unmeasured_in(

@@ -21,8 +21,8 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import (
+    acceptance_metrics_for,
     is_defective_in,
-    judged_metrics,
     score_in,
     unmeasured_in,
     validate_annotation_in,
@@ -387,7 +387,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
     reasons: list[str] = []
     coded: list[dict[str, Any]] = []  # the same, each a code and its values (pages word them)
-    for metric in judged_metrics(plugin, project.spec):
+    # the modality's metrics, or the alternatives the spec chose (speech: mixed_accuracy)
+    for metric in acceptance_metrics_for(plugin, project.spec.get("acceptance")):
         need = float(_setting(project, "acceptance", metric))
         if scores[metric] is not None and scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")

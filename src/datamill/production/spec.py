@@ -194,17 +194,16 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
         spec = DatasetSpec.model_validate(data)
     except ValidationError as err:
         raise InvalidInput(f"invalid dataset spec: {_format_errors(err)}") from err
+    from datamill.modalities.base import acceptance_metrics_for, selectable_metrics
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(spec.modality)
-    metrics = plugin.acceptance_metrics
-    optional = tuple(getattr(plugin, "optional_acceptance_metrics", ()))
+    metrics = selectable_metrics(plugin)
     given = spec.acceptance.thresholds()
     problems = [f"acceptance.{m}: required (a project setting with no default)"
-                for m in metrics if m not in given]
+                for m in acceptance_metrics_for(plugin, given) if m not in given]
     problems += [f"acceptance.{m}: not a metric of modality {spec.modality} (it scores by"
-                 f" {', '.join((*metrics, *optional))})"
-                 for m in given if m not in metrics and m not in optional]
+                 f" {', '.join(metrics)})" for m in given if m not in metrics]
     if problems:
         raise InvalidInput(f"invalid dataset spec: {'; '.join(problems)}")
     try:

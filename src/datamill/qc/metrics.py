@@ -23,6 +23,11 @@ do not depend on the order of the (reference, hypothesis) pairs):
   character is a word of its own, so for Chinese and Japanese the default "WER" is the
   character error rate over the ideographs (and kana); with ``segmenter="jieba"`` it is the
   error rate over jieba's words.
+* **mixed_accuracy** = ``max(0, 1 - MER)``: the mixed error rate of code-switched Mandarin,
+  word-level (S + D + I) / reference tokens over :func:`datamill.qc.text_norm.mixed_tokens`
+  (every CJK character a token, every Latin or digit run one token: ``iPhone 15`` is two
+  tokens, not nine characters). It ignores the project's segmenter. On pure CJK text it equals
+  ``character_accuracy``; on text without CJK characters it is ``1 - WER`` (clamped).
 * **sentence_accuracy** = share of texts whose normalised hypothesis equals the normalised
   reference.
 * An **empty reference** (after normalisation) is scored explicitly: an empty hypothesis is
@@ -42,7 +47,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import InvalidInput
-from datamill.qc.text_norm import Segmenter, normalize_text, word_tokens
+from datamill.qc.text_norm import Segmenter, mixed_tokens, normalize_text, word_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -103,6 +108,9 @@ class TranscriptScore:
         character_errors: Character substitutions + deletions + insertions, summed.
         reference_characters: Characters of the normalised references, spaces included.
         word_error_rate: Corpus-level WER (may exceed 1 with many insertions).
+        mixed_error_rate: Corpus-level MER over :func:`~datamill.qc.text_norm.mixed_tokens`
+            (may exceed 1).
+        mixed_accuracy: ``max(0, 1 - MER)``.
     """
 
     character_accuracy: float
@@ -112,6 +120,8 @@ class TranscriptScore:
     character_errors: int
     reference_characters: int
     word_error_rate: float
+    mixed_error_rate: float
+    mixed_accuracy: float
 
     def to_dict(self) -> dict[str, Any]:
         """Return the score as a JSON-ready dict of its fields."""
@@ -167,6 +177,9 @@ def score_transcripts(
         (1, 11, 1)
         >>> round(s.character_accuracy, 4), s.sentence_accuracy, round(s.word_error_rate, 4)
         (0.9091, 0.5, 0.3333)
+        >>> s = score_transcripts(["用iPhone 15打电话"], ["用爱疯15打电话"])
+        >>> round(s.character_accuracy, 4), round(s.mixed_accuracy, 4)
+        (0.4615, 0.6667)
     """
     # Imported on use (~45 ms): keeps `import datamill.qc.metrics` cheap.
     import jiwer
@@ -178,14 +191,17 @@ def score_transcripts(
             for text in hypotheses]
     ref_words = [" ".join(word_tokens(t, segmenter=segmenter)) for t in refs]
     hyp_words = [" ".join(word_tokens(t, segmenter=segmenter)) for t in hyps]
+    ref_mixed = [" ".join(mixed_tokens(t)) for t in refs]
+    hyp_mixed = [" ".join(mixed_tokens(t)) for t in hyps]
 
     utterances_with_error = sum(ref != hyp for ref, hyp in zip(refs, hyps, strict=True))
-    char_errors = word_errors = ref_chars = ref_word_count = 0
+    char_errors = word_errors = ref_chars = ref_word_count = mixed_errors = ref_mixed_count = 0
     scored = [i for i, ref in enumerate(refs) if ref]
     for ref, hyp, hyp_w in zip(refs, hyps, hyp_words, strict=True):
         if not ref:  # jiwer needs a non-empty reference: every hypothesis unit is an insertion
             char_errors += len(hyp)
             word_errors += len(hyp_w.split())
+            mixed_errors += len(mixed_tokens(hyp))
     if scored:
         chars = jiwer.process_characters([refs[i] for i in scored], [hyps[i] for i in scored])
         words = jiwer.process_words([ref_words[i] for i in scored], [hyp_words[i] for i in scored])
@@ -193,8 +209,13 @@ def score_transcripts(
         ref_chars = chars.hits + chars.substitutions + chars.deletions
         word_errors += words.substitutions + words.deletions + words.insertions
         ref_word_count = words.hits + words.substitutions + words.deletions
+        mixed = jiwer.process_words([ref_mixed[i] for i in scored],
+                                    [hyp_mixed[i] for i in scored])
+        mixed_errors += mixed.substitutions + mixed.deletions + mixed.insertions
+        ref_mixed_count = mixed.hits + mixed.substitutions + mixed.deletions
 
     count = len(refs)
+    mer = mixed_errors / max(ref_mixed_count, 1)
     return TranscriptScore(
         character_accuracy=max(0.0, 1.0 - char_errors / max(ref_chars, 1)),
         sentence_accuracy=(count - utterances_with_error) / count,
@@ -203,4 +224,6 @@ def score_transcripts(
         character_errors=char_errors,
         reference_characters=ref_chars,
         word_error_rate=word_errors / max(ref_word_count, 1),
+        mixed_error_rate=mer,
+        mixed_accuracy=max(0.0, 1.0 - mer),
     )

@@ -27,6 +27,12 @@ every CJK character is a token of its own (a Chinese/Japanese "word error rate" 
 segmentation is the character error rate over the ideographs, with the Latin words of mixed
 text as words), or, when asked (``segmenter="jieba"``, for Chinese), jieba's words.
 
+Tokens for the mixed error rate (:func:`mixed_tokens`, the industry's MER for code-switched
+Mandarin): every CJK character is a token, every run of other characters (Latin letters,
+digits: ``iphone``, ``15``, ``5g``) between spaces and CJK characters is one token, whatever the
+project's segmenter. On pure CJK text the MER is the character error rate; on text without
+CJK characters it is the word error rate.
+
 Examples:
     >>> normalize_text("他说：“你好！”")
     '他说你好'
@@ -36,6 +42,8 @@ Examples:
     'ısparta'
     >>> word_tokens("我用iphone打电话")
     ['我', '用', 'iphone', '打', '电', '话']
+    >>> mixed_tokens(normalize_text("买了 iPhone 15！"))
+    ['买', '了', 'iphone', '15']
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ __all__ = [
     "casefold",
     "has_cjk",
     "is_cjk_language",
+    "mixed_tokens",
     "normalize_text",
     "word_tokens",
 ]
@@ -278,3 +287,19 @@ def word_tokens(normalized: str, *, segmenter: Segmenter | None = None) -> list[
             position = match.end()
         out.extend(t for t in jieba.lcut(chunk[position:]) if t.strip())
     return out
+
+
+def mixed_tokens(normalized: str) -> list[str]:
+    """Tokens of a normalised text for the mixed error rate (see the module docstring): CJK
+    characters one by one, any other run between spaces and CJK characters (a Latin word, a
+    number) whole. Independent of any segmenter, so a project's MER never depends on a
+    dictionary.
+
+    Args:
+        normalized: Output of :func:`normalize_text`.
+
+    Examples:
+        >>> mixed_tokens("爱疯15"), mixed_tokens("iphone 15")
+        (['爱', '疯', '15'], ['iphone', '15'])
+    """
+    return _TOKEN.findall(normalized)

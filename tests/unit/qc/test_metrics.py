@@ -67,6 +67,8 @@ def test_score_exact_values() -> None:
             "character_errors": 2,
             "reference_characters": 11 + 11 + 12,  # spaces between words count
             "word_error_rate": 2 / 7,
+            "mixed_error_rate": 2 / 7,  # no CJK characters: the MER is the WER
+            "mixed_accuracy": 1 - 2 / 7,
         }
     )
     assert isinstance(score, TranscriptScore)
@@ -96,6 +98,8 @@ def test_empty_reference_with_empty_hypothesis_is_correct() -> None:
         "character_errors": 0,
         "reference_characters": 0,
         "word_error_rate": 0.0,
+        "mixed_error_rate": 0.0,
+        "mixed_accuracy": 1.0,
     }
 
 

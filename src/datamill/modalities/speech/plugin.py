@@ -50,6 +50,10 @@ class SpeechAsrPlugin:
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
     media_folder: ClassVar[str] = "audio"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
+    #: a code-switched (e.g. Mandarin with English words) project may judge by the mixed error
+    #: rate instead of character accuracy (``acceptance: {mixed_accuracy: 0.97, ...}``)
+    metric_alternatives: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "character_accuracy": ("mixed_accuracy",)}
     workbench_template: ClassVar[str] = "workbench.html"
     scores_by_language: ClassVar[bool] = True
     #: the spec's ``text_normalization`` (Chinese script, numerals) applies to its transcripts
@@ -206,7 +210,8 @@ class SpeechAsrPlugin:
         language: str | None = None, segmenter: Segmenter | None = None,
         text_normalization: Mapping[str, Any] | None = None,
     ) -> Mapping[str, float]:
-        """Corpus character accuracy, sentence accuracy and WER (``datamill.qc.metrics``).
+        """Corpus character accuracy, sentence accuracy, WER and mixed accuracy (``1 - MER``:
+        CJK characters one by one, Latin/digit runs as words; ``datamill.qc.metrics``).
 
         Chinese and Japanese text is scored by characters (spaces and full-width punctuation
         never count); ``language`` adds locale-aware case folding (Turkish ``İ``/``I``);
@@ -222,6 +227,7 @@ class SpeechAsrPlugin:
             "character_accuracy": s.character_accuracy,
             "sentence_accuracy": s.sentence_accuracy,
             "word_error_rate": s.word_error_rate,
+            "mixed_accuracy": s.mixed_accuracy,
         }
 
     def is_defective(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
+from datamill.modalities.base import selectable_metrics
 from datamill.modalities.registry import get_modality
 from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
@@ -39,7 +40,7 @@ def _page(
     test = qualification.get_qualification_test(session, project_id)
     project = get_project(session, project_id)
     # the metrics a test may score by: the modality's acceptance metrics (and the test's own)
-    metrics = list(get_modality(project.modality).acceptance_metrics)
+    metrics = list(selectable_metrics(get_modality(project.modality)))
     if test is not None and test.metric not in metrics:
         metrics.append(test.metric)
     return render(
