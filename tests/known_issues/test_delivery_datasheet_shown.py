@@ -63,7 +63,7 @@ def test_delivery_show_prints_the_speakers(
     shown = CliRunner().invoke(app, ["delivery", "show", str(delivery_id), "--as", "pm"])
     assert shown.exit_code == 0, shown.stdout
     text = shown.stdout
-    assert "3 speakers; minutes per speaker: min 0.02, mean 0.03, max 0.05" in text, text
+    assert "speakers: 3 identified; minutes per speaker: min 0.02, mean 0.03, max 0.05" in text, text
     assert "gender (speakers): female 2, male 1" in text
     assert "age band (speakers): 30-39 1, 50-59 1, unknown 1" in text
     assert "accent (speakers): General American 1, Scottish 1, unknown 1" in text
@@ -92,7 +92,7 @@ def test_the_deliveries_page_renders_the_datasheet(
             pages[lang] = page.text
     en, zh = pages["en"], pages["zh-CN"]
     assert 'data-testid="dlv-datasheet"' in en and "datasheet.json" in en
-    assert "<th>Speakers</th><td>3</td>" in en
+    assert "<th>Speakers (identified)</th><td>3</td>" in en
     assert "<th>Minutes per speaker (min / mean / max)</th><td>0.02 / 0.03 / 0.05</td>" in en
     assert "<th>Utterances</th><td>4</td>" in en
     assert re.search(r'data-testid="dlv-split-gender"><th>Gender</th><td>female 2 · male 1</td>', en)
@@ -103,7 +103,7 @@ def test_the_deliveries_page_renders_the_datasheet(
     widths = [int(w) for w in re.findall(r'<rect x="170" y="\d+" width="(\d+)"', en)]
     assert len(widths) == 3 and widths[0] == max(widths) and widths[0] > widths[1]
     assert 'data-testid="dlv-speaker-chart"' in en
-    assert "<th>说话人数</th><td>3</td>" in zh and "<td>女 2 · 男 1</td>" in zh
+    assert "<th>说话人数（已标注）</th><td>3</td>" in zh and "<td>女 2 · 男 1</td>" in zh
     assert "每位说话人的音频时长（分钟）" in zh and "<td>voice3</td><td>女</td><td>未知</td>" in zh
     # a package the reader may not download now: the figures stay, the speakers by id do not
     with runtime.session() as s:
@@ -111,7 +111,7 @@ def test_the_deliveries_page_renders_the_datasheet(
     with TestClient(create_app(runtime)) as client:
         web_login(client, "admin")  # of the office, short of the level: the page still opens
         withheld = client.get(f"/projects/{pid}/deliveries").text
-    assert 'data-testid="dlv-withheld"' in withheld and "<th>Speakers</th><td>3</td>" in withheld
+    assert 'data-testid="dlv-withheld"' in withheld and "<th>Speakers (identified)</th><td>3</td>" in withheld
     assert "voice1" not in withheld and 'data-testid="dlv-speaker-chart"' not in withheld
 
 

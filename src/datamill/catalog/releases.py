@@ -224,12 +224,22 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
         "scenario": dataset.scenario, "items": len(files),
         "volume": {"amount": volume, "base_unit": base, "unit": unit,
                    "in_units": round(volume / per, 4) if per else volume},
-        "speakers": len(dist["speaker_id"]),
+        # identified speakers only; a file without one (or "unknown") is counted apart
+        "speakers": sum(1 for k in dist["speaker_id"] if _identified(k)),
+        "items_without_speaker": sum(1 for f in files
+                                     if not _identified(f["attributes"].get("speaker_id"))),
         "distributions": {k: dict(sorted(v.items())) for k, v in dist.items() if v},
         "checks": dict(sorted(checks.items())),
         "inspections": [r["inspection"] for r in rights if r.get("inspection")],
         "owners": dict(Counter(f["owner"] for f in files)),
     }
+
+
+def _identified(speaker_id: object) -> bool:
+    """A speaker id that names someone: not empty, not the placeholder ``unknown`` (as speech
+    datasheets count them; the catalog names no modality)."""
+    text = str(speaker_id or "").strip()
+    return bool(text) and text.casefold() != "unknown"
 
 
 def _write_json(path: Path, doc: Any) -> None:

@@ -1,5 +1,6 @@
 """A delivery's datasheet in ``datamill delivery show``'s text output: for a speech (ASR or
-TTS) delivery its speakers -- how many, minutes per speaker, the gender / age-band / accent
+TTS) delivery its speakers -- how many are identified (utterances without a speaker are counted
+apart: "speakers: 0 identified; 4 items without a speaker"), minutes per speaker, the gender / age-band / accent
 split and a table of the speakers. Other modalities' datasheets (and speech deliveries made
 before the breakdown was written) print nothing here; ``--json`` shows every datasheet whole."""
 
@@ -29,7 +30,9 @@ def print_speakers(datasheet: dict[str, Any]) -> None:
     per = (f"; minutes per speaker: min {amount(spread['min'], 2)}, mean "
            f"{amount(spread['mean'], 2)}, max {amount(spread['max'], 2)}"
            if {"min", "mean", "max"} <= spread.keys() else "")
-    out.print(f"  {counted(sheet.speakers, 'speaker')}{per}", highlight=False)
+    without = (f"; {counted(sheet.without_speaker, 'item')} without a speaker"
+               if sheet.without_speaker else "")
+    out.print(f"  speakers: {sheet.speakers} identified{without}{per}", highlight=False)
     for name, pairs in sheet.splits.items():
         if pairs:
             shares = ", ".join(f"{value} {n}" for value, n in pairs)

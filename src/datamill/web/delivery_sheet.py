@@ -48,7 +48,9 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
     _add(figures, "dlv.ds.utterances", datasheet.get("utterances"))
     speakers = speaker_sheet(datasheet)
     if speakers is not None:
-        figures.append(("dlv.ds.speakers", str(speakers.speakers)))
+        figures.append(("dlv.ds.speakers", str(speakers.speakers)))  # identified ones only
+        if speakers.without_speaker:
+            figures.append(("dlv.ds.without_speaker", str(speakers.without_speaker)))
         m = speakers.minutes
         if {"min", "mean", "max"} <= m.keys():
             figures.append(("dlv.ds.minutes_per_speaker",

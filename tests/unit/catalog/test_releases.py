@@ -70,3 +70,20 @@ def test_entry_fields_are_validated(runtime: Runtime) -> None:
         ok = datasets.create_dataset(s, who["pm"], name="z", title="z", modality="speech.asr",
                                      languages=["yue-HK", "zh-CN-x-sichuan"])
         assert ok.status == "in_development"
+
+
+def test_a_release_counts_only_identified_speakers(runtime: Runtime, tmp_path: Path) -> None:
+    """A file without a speaker id (or with the placeholder ``unknown``) is no speaker: the
+    datasheet counts it in ``items_without_speaker`` (a trial's sheet said 1 speaker)."""
+    from datamill.demo.catalog_demo import tone_wav
+
+    who = people(runtime)
+    files = [{"name": f"u{i}.wav", "data": tone_wav(300 + 40 * i, ms=400), "volume": 400,
+              "text": "你好", "attributes": {"duration_ms": 400, "sample_rate_hz": 16000,
+                                             "channels": 1, **({"speaker_id": sid} if sid else {})}}
+             for i, sid in enumerate(["", "unknown", "spk1", None])]
+    _, rel_id = released(runtime, who, tmp_path, name="zh-unlabelled", files=files)
+    with runtime.session() as s:
+        sheet = releases.datasheet(s, who["sales"], rel_id)
+        assert (sheet["speakers"], sheet["items_without_speaker"]) == (1, 3)
+        assert releases.get_release(s, who["sales"], rel_id).entry["speakers"] == 1
