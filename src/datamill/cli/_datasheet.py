@@ -2,7 +2,9 @@
 TTS) delivery its speakers -- how many are identified (utterances without a speaker are counted
 apart: "speakers: 0 identified; 4 items without a speaker"), minutes per speaker, the gender / age-band / accent
 split and a table of the speakers. Other modalities' datasheets (and speech deliveries made
-before the breakdown was written) print nothing here; ``--json`` shows every datasheet whole."""
+before the breakdown was written) print nothing here; ``--json`` shows every datasheet whole.
+Then the scoring conventions the datasheet states (its ``scoring.statement``), for deliveries
+made since the datasheet states them."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from rich.table import Table
 
 from datamill.cli._common import amount, counted, out
 
-__all__ = ["SHOWN_SPEAKERS", "print_speakers"]
+__all__ = ["SHOWN_SPEAKERS", "print_scoring", "print_speakers"]
 
 #: speakers listed in the table (all are in ``--json`` and the package's datasheet.json)
 SHOWN_SPEAKERS = 50
@@ -48,3 +50,14 @@ def print_speakers(datasheet: dict[str, Any]) -> None:
     if len(sheet.per_speaker) > SHOWN_SPEAKERS:
         out.print(f"  and {len(sheet.per_speaker) - SHOWN_SPEAKERS} more speakers "
                   "(--json, or the package's datasheet.json, lists them all)", highlight=False)
+
+
+def print_scoring(datasheet: dict[str, Any]) -> None:
+    """Print the datasheet's scoring conventions (``scoring.statement``), if it states them."""
+    scoring = datasheet.get("scoring")
+    statement = scoring.get("statement") if isinstance(scoring, dict) else None
+    if not isinstance(statement, list) or not statement:
+        return
+    out.print("  scoring conventions:", highlight=False)
+    for line in statement:
+        out.print(f"    {line}", highlight=False, markup=False)

@@ -158,7 +158,7 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         d = _as_shown(me, get_delivery(s, delivery_id))
 
     def show(v: DeliveryOut) -> None:
-        from datamill.cli._datasheet import print_speakers
+        from datamill.cli._datasheet import print_scoring, print_speakers
 
         out.print(
             f"delivery {v.id} (batch {v.batch_id}) {v.status}: "
@@ -167,6 +167,7 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
             + (f"\n  customer's note: {printable(v.acceptance_note)}" if v.acceptance_note else ""),
             highlight=False)
         print_speakers(v.datasheet)
+        print_scoring(v.datasheet)
 
     emit(d, as_json, show)
 

@@ -55,6 +55,7 @@ __all__ = [
     "flag_item_in",
     "is_defective_in",
     "score_in",
+    "scoring_normalization_in",
     "selectable_metrics",
     "unmeasured_in",
     "validate_annotation_in",
@@ -460,6 +461,18 @@ def acceptance_metrics_for(
         chosen = [m for m in (metric, *alternatives.get(metric, ())) if m in given]
         out += chosen or [metric]
     return tuple(out)
+
+
+def scoring_normalization_in(
+    plugin: ModalityPlugin, language: str | None,
+    text_normalization: Mapping[str, JsonValue] | None,
+) -> dict[str, str] | None:
+    """How the plugin normalises texts before scoring, as codes for the datasheet
+    (``scoring_normalization(language, text_normalization)``, optional: a plugin that compares
+    transcripts tells, see :func:`datamill.qc.text_norm.normalization_codes`); None when it does
+    not tell."""
+    tell = getattr(plugin, "scoring_normalization", None)
+    return dict(tell(language, text_normalization)) if tell is not None else None
 
 
 def unmeasured_in(

@@ -34,6 +34,11 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.modalities.base import (
+    ModalityPlugin,
+    acceptance_metrics_for,
+    scoring_normalization_in,
+)
 from datamill.modalities.registry import get_modality
 from datamill.production._delivery_stream import stream_items
 from datamill.production.delivery_acceptance import (
@@ -63,6 +68,7 @@ from datamill.production.models import (
     Project,
 )
 from datamill.production.schemas import DeliveryOut
+from datamill.qc.scoring_sheet import scoring_section
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = ["CustomerShare", "customer_shares", "deliver_batch", "delivery_file", "delivery_path",
@@ -248,6 +254,7 @@ def _deliver(
             "checks": _check_summary(session, batch_id),
             "inspection": {"plan": insp.plan, "scores": insp.scores, "verdict": insp.verdict}
             if insp else None,
+            "scoring": _scoring(plugin, project),
             "description": project.spec.get("description", ""),
             "project_type": project.project_type,
             "rights": _rights(project.data_owner),
@@ -286,6 +293,17 @@ def _deliver(
         data={"path": str(out_dir), "volume": volume, "items": count},
     )
     return DeliveryOut.model_validate(delivery)
+
+
+def _scoring(plugin: ModalityPlugin, project: Project) -> dict[str, Any]:
+    """The scoring conventions the datasheet states, from the project's configuration: the
+    metrics its inspections judge by with their thresholds, and the plugin's normalisation
+    under the spec's ``text_normalization`` (:mod:`datamill.qc.scoring_sheet`)."""
+    acceptance = project.spec.get("acceptance") or {}
+    metrics = [(m, float(acceptance[m])) for m in acceptance_metrics_for(plugin, acceptance)
+               if isinstance(acceptance.get(m), int | float)]
+    return scoring_section(metrics, scoring_normalization_in(
+        plugin, project.language, project.spec.get("text_normalization")))
 
 
 def _rights(data_owner: str) -> str:

@@ -66,6 +66,7 @@ __all__ = [
     "has_cjk",
     "is_cjk_language",
     "mixed_tokens",
+    "normalization_codes",
     "normalize_text",
     "word_tokens",
 ]
@@ -303,3 +304,28 @@ def mixed_tokens(normalized: str) -> list[str]:
         (['爱', '疯', '15'], ['iphone', '15'])
     """
     return _TOKEN.findall(normalized)
+
+
+def normalization_codes(
+    language: str | None, conventions: TextNormalization | None
+) -> dict[str, str]:
+    """What :func:`normalize_text` does before a comparison, as codes (for a datasheet to state
+    them): ``unicode`` (``nfkc``), ``case`` (``casefold``, or ``casefold_turkic`` for Turkish and
+    Azeri), ``punctuation`` and ``tags`` (``removed``), ``spacing`` (``cjk``: collapsed, and
+    ignored next to CJK characters), ``chinese_script`` and ``numerals`` (the ``conventions``'
+    form, or ``as_written``).
+
+    >>> codes = normalization_codes("tr-TR", None)
+    >>> codes["case"], codes["numerals"]
+    ('casefold_turkic', 'as_written')
+    """
+    active = conventions if conventions is not None and conventions.active else None
+    return {
+        "unicode": "nfkc",
+        "case": "casefold_turkic" if _primary(language) in _DOTLESS_LANGUAGES else "casefold",
+        "punctuation": "removed",
+        "tags": "removed",
+        "spacing": "cjk",
+        "chinese_script": (active.chinese_script if active else None) or "as_written",
+        "numerals": (active.numerals if active else None) or "as_written",
+    }

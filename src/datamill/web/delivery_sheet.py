@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datamill.modalities.speech.speakers import SpeakerSheet, speaker_sheet
+from datamill.qc.scoring_sheet import NORMALIZATION_FIELDS
 
 __all__ = ["CHART_BARS", "Bar", "SheetView", "sheet_view"]
 
@@ -30,11 +31,16 @@ class Bar:
 @dataclass(frozen=True)
 class SheetView:
     """``figures``: (catalogue key, value) pairs, values as shown (numbers formatted, text
-    as stored); ``speakers`` the speaker part or None; ``bars`` the chart's bars."""
+    as stored); ``speakers`` the speaker part or None; ``bars`` the chart's bars;
+    ``metrics`` the acceptance metrics the datasheet states (name, threshold as shown, what it
+    counts or ""), ``rules`` its normalisation (field, code), both worded by the catalogue
+    (``dlv.sc.*``)."""
 
     figures: list[tuple[str, str]]
     speakers: SpeakerSheet | None = None
     bars: list[Bar] = field(default_factory=list)
+    metrics: list[tuple[str, str, str]] = field(default_factory=list)
+    rules: list[tuple[str, str]] = field(default_factory=list)
 
 
 def sheet_view(datasheet: dict[str, Any]) -> SheetView:
@@ -58,7 +64,24 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
     inspection = datasheet.get("inspection")
     if isinstance(inspection, dict) and inspection.get("verdict"):
         figures.append(("dlv.ds.inspection", str(inspection["verdict"])))
-    return SheetView(figures, speakers, _bars(speakers) if speakers is not None else [])
+    metrics, rules = _scoring(datasheet.get("scoring"))
+    return SheetView(figures, speakers, _bars(speakers) if speakers is not None else [],
+                     metrics, rules)
+
+
+def _scoring(scoring: object) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """The datasheet's scoring conventions (none for deliveries made before it stated them; a
+    stored value of the wrong type reads as missing)."""
+    if not isinstance(scoring, dict):
+        return [], []
+    metrics = [(str(m.get("name")), _num(m["threshold"]), str(m.get("counts") or ""))
+               for m in scoring.get("metrics") or () if isinstance(m, dict)
+               and isinstance(m.get("threshold"), int | float)]
+    rules = scoring.get("normalization")
+    if not isinstance(rules, dict):
+        return metrics, []
+    # in the order they are applied (a PostgreSQL JSON column does not keep the stored order)
+    return metrics, [(k, str(rules[k])) for k in NORMALIZATION_FIELDS if k in rules]
 
 
 def _add(figures: list[tuple[str, str]], key: str, value: object) -> None:

@@ -230,6 +230,15 @@ class SpeechAsrPlugin:
             "mixed_accuracy": s.mixed_accuracy,
         }
 
+    def scoring_normalization(
+        self, language: str | None, text_normalization: Mapping[str, Any] | None
+    ) -> dict[str, str]:
+        """What ``score`` normalises before comparing (codes, for the delivery's datasheet)."""
+        from datamill.qc.text_conventions import conventions_of
+        from datamill.qc.text_norm import normalization_codes
+
+        return normalization_codes(language, conventions_of(text_normalization))
+
     def is_defective(
         self, reference: str, hypothesis: str, *, language: str | None = None,
         text_normalization: Mapping[str, Any] | None = None,

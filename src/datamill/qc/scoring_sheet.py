@@ -1,0 +1,90 @@
+"""The scoring conventions a delivery's datasheet states: which metrics judged the batches (with
+their thresholds and what they count) and how transcripts were normalised before scoring.
+
+A trial customer of a Mandarin ASR delivery could not tell from the datasheet how numerals,
+tags such as ``[noise]``, punctuation, case and full-width forms had been treated, nor which
+metric accepted the data. :func:`scoring_section` builds the datasheet's ``scoring`` part from
+the project's configuration (its acceptance thresholds, the modality's normalisation, the spec's
+``text_normalization``): codes for programs and pages (the web page words them in English and
+Chinese through its catalogue) and a ``statement`` in English for the reader of
+``datasheet.json``.
+
+Examples:
+    >>> from datamill.qc.text_conventions import TextNormalization
+    >>> from datamill.qc.text_norm import normalization_codes
+    >>> s = scoring_section([("mixed_accuracy", 0.97)],
+    ...                     normalization_codes("zh-CN", TextNormalization(numerals="hanzi")))
+    >>> s["metrics"], s["normalization"]["numerals"], s["normalization"]["chinese_script"]
+    ([{'name': 'mixed_accuracy', 'threshold': 0.97, 'counts': 'mixed_tokens'}], 'hanzi', 'as_written')
+    >>> s["statement"][0]
+    'Accepted by mixed_accuracy >= 0.97 (1 - MER: each CJK character is a token, each run of Latin letters or digits one word).'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+__all__ = ["METRIC_COUNTS", "NORMALIZATION_FIELDS", "scoring_section"]
+
+#: what each transcript metric counts (a code; metrics of other modalities have none)
+METRIC_COUNTS: Final[dict[str, str]] = {
+    "character_accuracy": "characters", "mixed_accuracy": "mixed_tokens",
+    "sentence_accuracy": "texts", "word_error_rate": "words",
+}
+_COUNTS_TEXT: Final[dict[str, str]] = {
+    "characters": "1 - CER over characters, the spaces between words included",
+    "mixed_tokens": "1 - MER: each CJK character is a token, each run of Latin letters or digits"
+                    " one word",
+    "texts": "the share of texts transcribed exactly, after normalisation",
+    "words": "word-level, each CJK character a word",
+}
+#: the normalisation steps, in the order they are applied and stated
+NORMALIZATION_FIELDS: Final = ("unicode", "case", "punctuation", "tags", "spacing",
+                               "chinese_script", "numerals")
+_RULE_TEXT: Final[dict[str, str]] = {
+    "unicode.nfkc": "Unicode NFKC: full-width letters, digits and punctuation count as their"
+                    " ASCII forms (ＡＢＣ１２ = ABC12).",
+    "case.casefold": "Case is ignored (case folding).",
+    "case.casefold_turkic": "Case is ignored (case folding with Turkish dotted and dotless i).",
+    "punctuation.removed": "Punctuation is ignored, CJK full-width punctuation included"
+                           " (，。！？“”); %, ‰ and a minus sign before a digit count.",
+    "tags.removed": "Bracketed tags such as [noise], <unk> and {breath} are removed before"
+                    " scoring.",
+    "spacing.cjk": "Runs of spaces count as one; spaces next to Chinese or Japanese characters"
+                   " are ignored.",
+    "chinese_script.as_written": "Traditional and simplified characters differ (後 is not 后).",
+    "chinese_script.simplified": "Traditional characters are converted to simplified ones"
+                                 " before scoring (後 = 后).",
+    "chinese_script.traditional": "Simplified characters are converted to traditional ones"
+                                  " before scoring (后 = 後).",
+    "numerals.as_written": "Digits and Chinese numerals differ (3 is not 三).",
+    "numerals.hanzi": "Digits are read as Chinese numerals before scoring"
+                      " (2026年 = 二零二六年, 3.5 = 三点五).",
+    "numerals.arabic": "Chinese numerals are written as digits before scoring (三点五 = 3.5).",
+}
+
+
+def scoring_section(metrics: Sequence[tuple[str, float]],
+                    normalization: Mapping[str, str] | None) -> dict[str, Any]:
+    """The datasheet's ``scoring`` part: ``metrics`` (name, threshold and, for transcript
+    metrics, what it ``counts``) in the order the inspection judges them, ``normalization``
+    (codes as :func:`datamill.qc.text_norm.normalization_codes` gives them; omitted for a
+    modality that compares no text) and an English ``statement``."""
+    out: dict[str, Any] = {"metrics": [
+        {"name": name, "threshold": threshold, "counts": METRIC_COUNTS.get(name)}
+        for name, threshold in metrics]}
+    statement = []
+    for m in out["metrics"]:
+        why = f" ({_COUNTS_TEXT[m['counts']]})" if m["counts"] in _COUNTS_TEXT else ""
+        statement.append(f"Accepted by {m['name']} >= {m['threshold']:g}{why}.")
+    if normalization is not None:
+        out["normalization"] = {k: normalization[k] for k in NORMALIZATION_FIELDS
+                                if k in normalization}
+        statement.append("Before scoring, references and transcripts are normalised alike:")
+        statement += [_RULE_TEXT.get(f"{k}.{v}", f"{k}: {v}.")
+                      for k, v in out["normalization"].items()]
+    out["statement"] = statement
+    return out
