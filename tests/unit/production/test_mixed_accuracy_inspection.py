@@ -96,3 +96,31 @@ def test_mixed_accuracy_is_a_speech_metric_only() -> None:
     bad = {**NER_SPEC, "acceptance": {**NER_SPEC["acceptance"], "mixed_accuracy": 0.9}}
     with pytest.raises(InvalidInput, match="mixed_accuracy: not a metric of modality text"):
         parse_spec(bad)
+
+
+def test_a_project_switches_to_mixed_accuracy_from_the_cli(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from datamill.cli import _common
+    from datamill.cli.main import app
+    from datamill.production.projects import create_project
+
+    with runtime.session() as s:
+        pid = create_project(s, spec(name="zh-switch", language="zh-CN")).id
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    run = CliRunner()
+    refused = run.invoke(app, ["project", "set-spec", str(pid), "--as", "admin", "--json",
+                               "acceptance.character_accuracy=null"])
+    assert refused.exit_code != 0
+    assert "character_accuracy: required" in json.dumps(json.loads(refused.stdout),
+                                                        ensure_ascii=False)
+    switched = run.invoke(app, ["project", "set-spec", str(pid), "--as", "admin", "--json",
+                                "acceptance.character_accuracy=null",
+                                "acceptance.mixed_accuracy=0.97"])
+    assert switched.exit_code == 0, switched.stdout
+    assert json.loads(switched.stdout)["spec"]["acceptance"] == {"mixed_accuracy": 0.97,
+                                                                 "sentence_accuracy": 0.9}
