@@ -113,7 +113,9 @@ def test_accepted_batch_is_delivered_and_accepted(
     for rel, digest in manifest["files"].items():
         assert hashlib.sha256((root / rel).read_bytes()).hexdigest() == digest, rel
     sheet = json.loads((root / "datasheet.json").read_text())
-    assert sheet["utterances"] == 4 and sheet["speakers"] >= 1
+    # the synthesised utterances carry no speaker_id: no speaker, four items without one
+    assert sheet["utterances"] == 4 and sheet["speakers"] == 0
+    assert sheet["items_without_speaker"] == 4
     assert sheet["inspection"]["verdict"] == "accepted"
     assert "snr" in sheet["checks"]
     assert sheet["annotation"]["acceptance_thresholds"] == {"character_accuracy": 0.97,
