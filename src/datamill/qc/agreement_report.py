@@ -39,7 +39,12 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput, NotFound
-from datamill.modalities.base import Aggregatable, score_in, unmeasured_in
+from datamill.modalities.base import (
+    Aggregatable,
+    acceptance_metrics_for,
+    score_in,
+    unmeasured_in,
+)
 from datamill.production.models import Annotation, Batch, BatchItem, Item, Project
 from datamill.qc.aggregating import (
     answer_units,
@@ -172,7 +177,11 @@ def _pair_scores(project: Project, plugin: Any, answers: _Answers
                     refs.append(reference)
                     hyps.append(text)
                     owners.append(author)
-    metric = next(iter(getattr(plugin, "acceptance_metrics", ())), None)
+    # the headline: the first metric the project is judged by (speech: mixed_accuracy where
+    # the spec chose it instead of character_accuracy)
+    judged = acceptance_metrics_for(plugin, project.spec.get("acceptance")) \
+        if hasattr(plugin, "acceptance_metrics") else ()
+    metric = next(iter(judged), None)
     sampled = {"items": len(scored), "sampled": len(scored) < len(overlapped)}
     if not refs:
         return {"pairs": 0, "metric": metric, "values": None, **sampled}, {}

@@ -124,3 +124,23 @@ def test_a_project_switches_to_mixed_accuracy_from_the_cli(
     assert switched.exit_code == 0, switched.stdout
     assert json.loads(switched.stdout)["spec"]["acceptance"] == {"mixed_accuracy": 0.97,
                                                                  "sentence_accuracy": 0.9}
+
+
+def test_the_agreement_report_headlines_the_metric_the_project_chose(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    from datamill.qc.agreement_report import project_agreement
+
+    pid = packaged_project(runtime, users.values(), 1, overlap=2, language="zh-CN",
+                           acceptance={"mixed_accuracy": 0.9, "sentence_accuracy": 0.9})
+    for who, text in (("ann1", SAID), ("ann2", WRITTEN)):
+        with runtime.session() as s:
+            task = claim_next_task(s, s.merge(users[who]), pid, "annotate")
+            assert task is not None
+            submit_annotation(s, s.merge(users[who]), task.id,
+                              [SegmentIn(start_ms=0, end_ms=1500, text=text)],
+                              base_version=task.current_version)
+    with runtime.session() as s:
+        scores = project_agreement(s, pid)["scores"]
+    assert scores["metric"] == "mixed_accuracy"
+    assert scores["values"]["mixed_accuracy"] > scores["values"]["character_accuracy"]
