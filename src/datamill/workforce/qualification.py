@@ -49,7 +49,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import remember
-from datamill.modalities.base import score_in
+from datamill.modalities.base import acceptance_metrics_for, score_in
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
 from datamill.production.projects import (  # GOLDEN_STATUS: one name, shared with production
@@ -248,10 +248,11 @@ def golden_answers_by_reference(
     return out
 
 
-def default_metric(modality: str) -> str:
-    """The metric a qualification test scores by when none is named: the modality's first
-    acceptance metric."""
-    return get_modality(modality).acceptance_metrics[0]
+def default_metric(modality: str, acceptance: Mapping[str, object] | None = None) -> str:
+    """The metric a qualification test scores by when none is named: the first metric the
+    project is judged by (its spec's ``acceptance``: speech's ``mixed_accuracy`` where chosen
+    instead of ``character_accuracy``), else the modality's first acceptance metric."""
+    return acceptance_metrics_for(get_modality(modality), acceptance)[0]
 
 
 def _validated(
@@ -397,12 +398,13 @@ def define_qualification_test(
 ) -> QualificationTestOut:
     """Define the test, or revise it (its owner or an admin): ``golden`` maps item ids of the
     project to their known answers. A revision replaces threshold, metric and golden set. The
-    metric defaults to the modality's first acceptance metric (speech: character accuracy).
+    metric defaults to the first metric the project is judged by (speech: character accuracy,
+    or mixed accuracy where the spec chose it).
     ``max_attempts`` (default 3) and ``cooldown_minutes`` (default 0) limit retakes; a revision
     that gives neither keeps the test's."""
     require_project_manager(session, actor, project_id, "define qualification tests")
     project = _project(session, project_id)
-    metric = metric or default_metric(project.modality)
+    metric = metric or default_metric(project.modality, project.spec.get("acceptance"))
     threshold = _validated(session, project, golden, pass_threshold, metric)
     test = _test(session, project_id)
     tries, cooldown = validated_limits(

@@ -144,3 +144,20 @@ def test_the_agreement_report_headlines_the_metric_the_project_chose(
         scores = project_agreement(s, pid)["scores"]
     assert scores["metric"] == "mixed_accuracy"
     assert scores["values"]["mixed_accuracy"] > scores["values"]["character_accuracy"]
+
+
+def test_a_qualification_test_scores_by_the_chosen_metric_by_default(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    from sqlalchemy import select
+
+    from datamill.production.models import Item
+    from datamill.workforce.qualification import define_qualification_test
+
+    pid = packaged_project(runtime, users.values(), 1, language="zh-CN",
+                           acceptance={"mixed_accuracy": 0.9, "sentence_accuracy": 0.9})
+    with runtime.session() as s:
+        item_id = s.scalars(select(Item.id).where(Item.project_id == pid)).one()
+        test = define_qualification_test(s, s.merge(users["admin"]), pid, {item_id: SAID},
+                                         pass_threshold="0.9")
+    assert test.metric == "mixed_accuracy"
