@@ -161,3 +161,25 @@ def test_a_qualification_test_scores_by_the_chosen_metric_by_default(
         test = define_qualification_test(s, s.merge(users["admin"]), pid, {item_id: SAID},
                                          pass_threshold="0.9")
     assert test.metric == "mixed_accuracy"
+
+
+def test_the_golden_page_offers_the_chosen_metric_first(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from datamill.server import create_app
+    from tests.known_issues._web import web_login
+
+    pid = packaged_project(runtime, users.values(), 1, language="zh-CN",
+                           acceptance={"mixed_accuracy": 0.9, "sentence_accuracy": 0.9})
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "pm")
+        page = client.get(f"/workforce/projects/{pid}/golden")
+    assert page.status_code == 200, page.text
+    select = re.search(r'data-testid="qualification-metric">(.*?)</select>', page.text, re.S)
+    assert select is not None
+    assert re.findall(r'<option value="(\w+)"', select.group(1)) == [
+        "mixed_accuracy", "sentence_accuracy", "character_accuracy"]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
-from datamill.modalities.base import selectable_metrics
+from datamill.modalities.base import acceptance_metrics_for, selectable_metrics
 from datamill.modalities.registry import get_modality
 from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
@@ -40,7 +40,10 @@ def _page(
     test = qualification.get_qualification_test(session, project_id)
     project = get_project(session, project_id)
     # the metrics a test may score by: the modality's acceptance metrics (and the test's own)
-    metrics = list(selectable_metrics(get_modality(project.modality)))
+    # (those the project is judged by first: a new test's select starts on them)
+    plugin = get_modality(project.modality)
+    metrics = list(dict.fromkeys([*acceptance_metrics_for(plugin, project.spec.get("acceptance")),
+                                  *selectable_metrics(plugin)]))
     if test is not None and test.metric not in metrics:
         metrics.append(test.metric)
     return render(
@@ -107,7 +110,7 @@ def _parse_answers(text: str) -> dict[str, str]:
 def set_test(
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     answers: Annotated[str, Form()], threshold: Annotated[str, Form()],
-    metric: Annotated[str, Form()] = "",  # empty: the modality's first acceptance metric
+    metric: Annotated[str, Form()] = "",  # empty: the project's first acceptance metric
     max_attempts: Annotated[str, Form()] = "",  # empty: the test's (3 for a new one)
     cooldown_minutes: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
