@@ -70,6 +70,7 @@ VERDICT_WORDS: dict[str, dict[str, str]] = {
 #: metric names: inspection scores and thresholds, qualification tests, the dashboard
 METRIC_WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "mixed_accuracy": "mixed accuracy", "mixed_error_rate": "mixed error rate",
         "character_accuracy": "character accuracy", "sentence_accuracy": "sentence accuracy",
         "word_accuracy": "word accuracy", "word_error_rate": "word error rate",
         "region_accuracy": "region accuracy", "mean_iou": "mean IoU",
@@ -86,11 +87,13 @@ METRIC_WORDS: dict[str, dict[str, str]] = {
         "matched_phones": "matched phones", "defective_items": "defective items",
         "defective_utterances": "defective utterances",
         "cuboid_accuracy": "cuboid accuracy", "center_error_m": "mean centre error (m)",
+        "point_accuracy": "point accuracy", "point_miou": "point mean IoU",
         "yaw_error_deg": "mean heading error (°)",
         "scored": "samples corrected",
     },
     "zh-CN": {
         "character_accuracy": "字准确率", "sentence_accuracy": "句准确率",
+        "mixed_accuracy": "混合准确率", "mixed_error_rate": "混合错误率",
         "word_accuracy": "词准确率", "word_error_rate": "词错误率",
         "region_accuracy": "区域准确率", "mean_iou": "平均 IoU",
         "keypoint_accuracy": "关键点准确率", "polyline_accuracy": "折线准确率",
@@ -106,6 +109,7 @@ METRIC_WORDS: dict[str, dict[str, str]] = {
         "matched_phones": "匹配的音素数", "defective_items": "不合格条目数",
         "defective_utterances": "不合格语句数",
         "cuboid_accuracy": "立体框准确率", "center_error_m": "平均中心误差（米）",
+        "point_accuracy": "点准确率", "point_miou": "点平均交并比",
         "yaw_error_deg": "平均朝向误差（度）",
         "scored": "已修正的样本",
     },

@@ -19,7 +19,9 @@ from datamill.assist.runner import preannotate_project
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.core.errors import InvalidInput
+from datamill.modalities.base import acceptance_metrics_for
 from datamill.modalities.pointcloud.segmentation import decode_runs, encode_runs
+from datamill.modalities.registry import get_modality
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.delivery import deliver_batch
@@ -53,15 +55,22 @@ def segmentation_spec(name: str = "lidar-seg") -> dict[str, Any]:
     }
 
 
-def test_the_spec_takes_the_point_metrics_only_as_optional_ones() -> None:
+def test_the_point_metrics_judge_as_well_as_or_instead_of_the_cuboids() -> None:
+    plugin = get_modality("pointcloud")
     parse_spec(segmentation_spec())
     cuboids_only = {**segmentation_spec(), "acceptance": {"cuboid_accuracy": 0.9}}
     parse_spec(cuboids_only)  # a cuboid project need not name them
+    assert acceptance_metrics_for(plugin, {"cuboid_accuracy": 0.9}) == ("cuboid_accuracy",)
+    points_only = {**segmentation_spec(), "acceptance": {"point_miou": 0.9}}
+    parse_spec(points_only)  # a segmentation-only project need not judge cuboids
+    assert acceptance_metrics_for(plugin, {"point_miou": 0.9}) == ("point_miou",)
+    assert acceptance_metrics_for(plugin, segmentation_spec()["acceptance"]) == (
+        "cuboid_accuracy", "point_miou")
     with pytest.raises(InvalidInput, match="not a metric of modality pointcloud"):
         parse_spec({**segmentation_spec(), "acceptance": {"cuboid_accuracy": 0.9,
                                                               "span_f1": 0.9}})
     with pytest.raises(InvalidInput, match=r"acceptance\.cuboid_accuracy: required"):
-        parse_spec({**segmentation_spec(), "acceptance": {"point_miou": 0.9}})
+        parse_spec({**segmentation_spec(), "acceptance": {}})
 
 
 def test_a_segmentation_project_runs_the_loop(

@@ -143,9 +143,10 @@ class PointCloudPlugin:
     media_suffixes: ClassVar[tuple[str, ...]] = (".pcd", ".bin", ".ply", ".npy")
     media_folder: ClassVar[str] = "clouds"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy",)
-    #: a project that segments points may judge its batches by these as well (set in the
-    #: spec's ``acceptance``; a cuboid project need not name them)
-    optional_acceptance_metrics: ClassVar[tuple[str, ...]] = POINT_METRICS
+    #: a project that segments points may judge its batches by these as well as, or instead
+    #: of, the cuboids (set in the spec's ``acceptance``; a cuboid project need not name them)
+    metric_alternatives: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "cuboid_accuracy": POINT_METRICS}
     workbench_template: ClassVar[str] = "pointcloud/task.html"
     review_template: ClassVar[str] = "pointcloud/review.html"
     inspection_template: ClassVar[str] = "pointcloud/inspection.html"
