@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from datamill.collection import subject
+from datamill.collection.models import CollectionSubject
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.modalities.registry import get_modality
@@ -64,12 +66,16 @@ def test_both_speech_modalities_refuse_it(modality: str, tmp_path: Path) -> None
 def test_a_subject_id_with_a_space_still_records(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
-    """A collection subject invited as ``Zhang San`` (a printable id, allowed) records as ever;
-    the take carries the speaker id ``Zhang_San``, as every delivery can name it."""
+    """A collection subject invited as ``Zhang San`` before invitations refused such ids
+    (``test_trial_h5_collection_withdrawal``) records as ever; the take carries the speaker id
+    ``Zhang_San``, as every delivery can name it."""
     if not espeak_available():
         require_tool("espeak-ng is not installed")
     pid = collection_project(runtime, users)
-    token = invite(runtime, users, pid, "Zhang San")
+    token = invite(runtime, users, pid, "zhang-san")
+    with runtime.session() as s:  # the id as an invitation of before took it
+        s.execute(update(CollectionSubject).where(CollectionSubject.project_id == pid)
+                  .values(subject_id="Zhang San"))
     with runtime.session() as s:
         subject.give_consent(s, token, "Zhang San", version=1)
         state = subject.set_demographics(s, token, gender="male", age=20)

@@ -226,7 +226,8 @@ def reset_demographics_cmd(
 @app.command("subjects")
 @handle_errors
 def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
-    """Subjects: demographics, consent version signed, recordings, open re-record requests."""
+    """Subjects: demographics, consent version signed (or withdrawn), recordings, open
+    re-record requests."""
     from datamill.collection.staff import list_subjects
 
     with get_runtime().session() as s:
@@ -235,6 +236,9 @@ def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False)
     def render(rs: list[dict[str, Any]]) -> None:
         for r in rs:
             consent = f"consent v{r['consent_version']}" if r["consent_id"] else "no consent"
+            if r["consent_withdrawn_at"]:
+                consent = (f"consent WITHDRAWN {r['consent_withdrawn_at']:%Y-%m-%d}"
+                           " (counts toward no quota cell)")
             out.print(f"{r['subject_id']}  {consent}  {r['recordings']} recordings,"
                       f" {r['open_rerecords']} to re-record", highlight=False)
 

@@ -28,6 +28,7 @@ __all__ = [
     "RerecordRequest",
     "recording_external_id",
     "recording_speaker_id",
+    "unsafe_subject_id",
 ]
 
 #: An upload whose recording row has had no item for this long was abandoned (its process
@@ -127,6 +128,25 @@ class Recording(Base):
     duration_ms: Mapped[int | None] = mapped_column(default=None)
     sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+_BAD_ID_CHARS = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+"""What no delivery format can name a speaker by: the speech import's rule
+(``datamill.modalities.speech.schema``), which the collection domain may not import."""
+
+
+def unsafe_subject_id(subject_id: str) -> str | None:
+    """None when ``subject_id`` can name a speaker in every delivery format; else a spelling
+    that can (invitations refuse such ids, as the speech import does: ``a b`` would be
+    delivered as ``a_b``, another subject's id).
+
+    >>> unsafe_subject_id("spk-01"), unsafe_subject_id("a b"), unsafe_subject_id("../../evil")
+    (None, 'a_b', '.._.._evil')
+    """
+    if subject_id in {".", ".."} or _BAD_ID_CHARS.search(subject_id):
+        spelling = _BAD_ID_CHARS.sub("_", subject_id).strip("_")
+        return spelling if spelling not in {"", ".", ".."} else "subject"
+    return None
 
 
 def recording_speaker_id(subject_id: str) -> str:

@@ -12,6 +12,9 @@ Counting, per cell:
 - **in progress**: items not yet checked, and enrolled subjects with no accepted item; for a
   subject's check (:func:`cell_blocker`), also uploads under way whose item is not written yet.
 
+A subject who has withdrawn consent (``datamill security consent-withdraw``) counts nowhere:
+neither their items nor their enrolment, so their place goes to a replacement.
+
 With ``count_in_progress`` (the default) a cell's fill is accepted + in progress. A cell is
 *full for a speaker* when any target it sets is reached — except that the speakers target does
 not shut out a speaker the cell already counts (they may go on recording until hours or items
@@ -28,6 +31,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.consent import item_subject, withdrawn_subjects
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
@@ -188,9 +192,10 @@ def tallies(
     # uploads first: one whose import commits between the two reads then counts twice (a
     # moment's false "full"), never not at all
     takes = _uploading(session, project.id) if uploading else []
+    gone = set(withdrawn_subjects(session, project.id))  # their place is free again
     for row in _rows(session, project.id, exclude_run):
         attrs = dict(row.attributes or {})
-        if row.status == "rejected":
+        if row.status == "rejected" or (gone and item_subject(row) in gone):
             continue
         prof = profile(spec, attrs)
         speaker = attrs.get("speaker_id")
@@ -199,11 +204,15 @@ def tallies(
                 tally.add(speaker, int(attrs.get("duration_ms") or 0),
                           accepted=row.status not in _NOT_ACCEPTED)
     for subject_id, demo in _enrolled(session, project.id):
+        if subject_id in gone:
+            continue
         prof = profile(spec, demo)
         for cell, tally in zip(spec.cells, out, strict=True):
             if matches(cell, prof) and subject_id not in tally.speakers:
                 tally.open_speakers.add(subject_id)
     for subject_id, demo, ms in takes:
+        if subject_id in gone:
+            continue
         prof = profile(spec, demo)
         for cell, tally in zip(spec.cells, out, strict=True):
             if matches(cell, prof):

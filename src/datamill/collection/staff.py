@@ -25,10 +25,12 @@ from datamill.collection.models import (
     ConsentText,
     Recording,
     RerecordRequest,
+    unsafe_subject_id,
 )
 from datamill.collection.quotas import collection_spec
 from datamill.compliance.access import hide_unseen
 from datamill.compliance.audit import record_audit
+from datamill.compliance.consent import withdrawn_subjects
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
@@ -182,7 +184,13 @@ def create_invite(
     subject_id = (subject_id or "").strip()
     if not subject_id or len(subject_id) > 100 or not subject_id.isprintable():
         raise InvalidInput("the subject id must be 1 to 100 printable characters",
-                           field="subject_id")
+                           field="subject_id", reason_code="bad_subject_id")
+    if (spelling := unsafe_subject_id(subject_id)) is not None:
+        raise InvalidInput(
+            f"subject id {subject_id!r} holds whitespace, a control character or a path"
+            " separator (or is '.' or '..'), which no delivery format can name a speaker by"
+            f" and the speech import refuses; use e.g. {spelling!r}", field="subject_id",
+            reason_code="bad_subject_id", suggestion=spelling)
     spec = collection_spec(project)
     if spec is None:
         raise InvalidInput(
@@ -272,14 +280,16 @@ def count_subjects(session: Session, project_id: int) -> int:
 
 
 def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
-    """Every subject: demographics, consent (version, signed), recordings and open requests
-    (takes the checks or a review rejected count at once, not only once the subject visits).
+    """Every subject: demographics, consent (version, signed; ``consent_withdrawn_at`` once
+    they withdrew it), recordings and open requests (takes the checks or a review rejected
+    count at once, not only once the subject visits).
 
     A listing writes nothing: the requests still to open are counted, not opened (the subject's
     page opens them; see :func:`datamill.collection.subject.sync_rerecords`)."""
     from datamill.collection.subject import due_rerecords  # subject imports this module
 
     _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    gone = withdrawn_subjects(session, project_id)
     due: dict[int, int] = {}
     for rec, _source, _reason in due_rerecords(session, project_id):
         due[rec.subject_row_id] = due.get(rec.subject_row_id, 0) + 1
@@ -295,7 +305,9 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
                     "consent_id": s.consent_id, "consent_version": text.version if text else None,
                     "signature": s.signature, "signed_at": s.signed_at,
                     "enrolled_at": s.enrolled_at, "recordings": recs,
-                    "open_rerecords": open_req + due.get(s.id, 0)})
+                    "open_rerecords": open_req + due.get(s.id, 0),
+                    # withdrew consent: counts toward no quota cell, records no more
+                    "consent_withdrawn_at": gone.get(s.subject_id)})
     return out
 
 

@@ -39,7 +39,7 @@ from datamill.collection.models import (
 from datamill.collection.quotas import cell_blocker, collection_spec, lock_quotas
 from datamill.collection.staff import latest_consent_text, open_request, token_digest
 from datamill.compliance.audit import record_audit
-from datamill.compliance.consent import record_subject_consent
+from datamill.compliance.consent import record_subject_consent, withdrawn_subjects
 from datamill.compliance.security_models import ConsentRecord
 from datamill.core.clock import utcnow
 from datamill.core.errors import (
@@ -316,6 +316,8 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         "consent": ({"id": consent.id, "version": signed.version if signed else None,
                      "signature": v.subject.signature, "signed_at": v.subject.signed_at}
                     if consent is not None else None),
+        # the subject withdrew consent: the link signs nothing again (contact the project)
+        "consent_withdrawn": v.subject.subject_id in withdrawn_subjects(session, v.project.id),
         "demographics": dict(v.subject.demographics or {}) or None,
         # answers once sent are fixed (the project manager may reset them)
         "demographics_locked": bool(v.subject.demographics),

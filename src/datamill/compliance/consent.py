@@ -21,7 +21,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.security_models import ConsentFlag, ConsentRecord
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
-from datamill.core.errors import InvalidInput, NotFound
+from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "subject_item_ids",
     "withdraw_consent",
     "withdrawn_item_ids",
+    "withdrawn_subjects",
 ]
 
 _SUBJECT_KEYS = ("subject_id", "speaker_id")
@@ -111,9 +112,20 @@ def record_subject_consent(
     via: str = "collection invitation",
 ) -> dict[str, Any]:
     """The subject gives consent themselves (no staff actor): the collection page, reached by
-    an invitation scoped to this subject and project, which the caller has verified."""
+    an invitation scoped to this subject and project, which the caller has verified.
+
+    A withdrawal sticks: once the subject has withdrawn consent in this scope, signing again
+    on their own is refused (Conflict ``consent_withdrawn``) and the record keeps when it was
+    given and withdrawn; only staff may record a renewed consent (:func:`record_consent`)."""
     subject_id, scope = _subject_and_scope(subject_id, scope)
     _project(session, project_id)
+    withdrawn_at = session.scalar(select(ConsentRecord.withdrawn_at).where(
+        ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
+        ConsentRecord.scope == scope))
+    if withdrawn_at is not None:
+        raise Conflict("you withdrew your consent to this project; it cannot be given again"
+                       " through this link: contact the project to take part again",
+                       subject_id=subject_id, reason_code="consent_withdrawn")
     return _give(session, project_id, subject_id, scope, None, actor_id=None, via=via)
 
 
@@ -182,14 +194,24 @@ def withdraw_consent(
     return result
 
 
+def withdrawn_subjects(session: Session, project_id: int) -> dict[str, datetime]:
+    """The subjects who have withdrawn every consent in the project, with when (the latest
+    withdrawal): their items are never batched, licensed or counted toward a quota again."""
+    rows = session.execute(select(ConsentRecord.subject_id, ConsentRecord.withdrawn_at).where(
+        ConsentRecord.project_id == project_id)).all()
+    active: set[str] = set()
+    when: dict[str, datetime] = {}
+    for subject_id, withdrawn_at in rows:
+        if withdrawn_at is None:
+            active.add(subject_id)
+        elif subject_id not in when or withdrawn_at > when[subject_id]:
+            when[subject_id] = withdrawn_at
+    return {s: at for s, at in when.items() if s not in active}
+
+
 def withdrawn_item_ids(session: Session, project_id: int) -> set[int]:
     """Items whose subject has withdrawn every consent in the project (never batch them)."""
-    rows = session.scalars(select(ConsentRecord).where(
-        ConsentRecord.project_id == project_id)).all()
-    by_subject: dict[str, bool] = {}
-    for r in rows:
-        by_subject[r.subject_id] = by_subject.get(r.subject_id, False) or r.withdrawn_at is None
-    gone = {s for s, active in by_subject.items() if not active}
+    gone = set(withdrawn_subjects(session, project_id))
     if not gone:
         return set()
     from datamill.production.models import Item

@@ -13,7 +13,7 @@ __all__ = ["COLLECT_CODES", "EN_ACTIONS", "EN_REASONS", "LEDGER_CODES", "ZH_CN_A
            "ZH_CN_REASONS"]
 
 #: the codes a speaker's recording page words (``collect.err.<code>``, web)
-COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first",
+COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "consent_withdrawn",
                  "demographics_first", "demographics_locked", "duplicate_recording", "expired",
                  "invalid_link", "no_cell", "no_consent_text", "recorded_already", "refused",
                  "revoked", "signature", "upload_failed", "uploading")
@@ -50,6 +50,8 @@ EN_REASONS: dict[str, str] = {
     "cell_full": "The speaker group you belong to ({cell}) is full: no more recordings are needed from it. Thank you!",
     "consent_changed": "The consent text has changed: reload the page and read it again.",
     "consent_first": "Please sign the consent text first.",
+    "consent_withdrawn": "You have withdrawn your consent to this project, so this link can no longer be used to sign it again. If you want to take part again, please contact the project.",
+    "bad_subject_id": "A subject id may not hold whitespace, control characters or path separators (nor be '.' or '..'): no delivery format can name a speaker by it. Use e.g. {suggestion}.",
     "demographics_first": "Please answer the questions about you first.",
     "demographics_locked": "Your answers about you were sent already and cannot be changed on this page; ask the project manager to change them.",
     "duplicate_recording": "This recording is an exact copy of one this project already has. Please read the prompt aloud and record it anew.",
@@ -147,6 +149,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "cell_full": "您所属的说话人组（{cell}）已满，不再需要更多录音。感谢您的参与！",
     "consent_changed": "知情同意书已更新：请刷新页面后重新阅读。",
     "consent_first": "请先签署知情同意书。",
+    "consent_withdrawn": "您已撤回对本项目的同意，此链接不能再用于重新签署。如希望重新参与，请联系项目方。",
+    "bad_subject_id": "受试者编号不能包含空白、控制字符或路径分隔符（也不能是“.”或“..”）：任何交付格式都无法以此命名说话人。请改用例如 {suggestion}。",
     "demographics_first": "请先填写个人信息。",
     "demographics_locked": "您的个人信息已经提交，本页面无法修改；如需修改，请联系项目经理。",
     "duplicate_recording": "这段录音与本项目已有的某段录音完全相同。请朗读提示文本，重新录音。",

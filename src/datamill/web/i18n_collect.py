@@ -95,6 +95,7 @@ EN_SUBJECTS: dict[str, str] = {
     "subj.not_answered": "not answered yet",
     "subj.signed": "signed",
     "subj.not_signed": "not signed",
+    "subj.withdrawn": "consent withdrawn on {date}: counts toward no quota cell",
     "subj.reset": "Reset answers…",
     "subj.recorded": "has recorded",
     "subj.confirm_h": "Reset the answers?",

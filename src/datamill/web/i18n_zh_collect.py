@@ -92,6 +92,7 @@ ZH_CN_SUBJECTS: dict[str, str] = {
     "subj.not_answered": "尚未填写",
     "subj.signed": "已签署",
     "subj.not_signed": "未签署",
+    "subj.withdrawn": "已于 {date} 撤回同意：不计入任何配额单元",
     "subj.reset": "重置个人信息…",
     "subj.recorded": "已录音",
     "subj.confirm_h": "确定重置个人信息吗？",
