@@ -9,7 +9,8 @@ projects, files of sub-licensable third-party datasets) behind the IP wall
     samples/                a few files to listen to / look at
     datasheet.json          generated from the items: distributions, checks, inspections
     entry.json              the catalog entry (modality, languages, volume, speakers, devices, …)
-    provenance.json         rights and origin of every source, consent basis
+    provenance.json         rights and origin of every source; per batch source the consent
+                            facts of its speakers (:mod:`datamill.catalog.consent_basis`)
     manifest.json           {"files": {path: sha256}} — its sha256 names the release
 
 Nothing in the package depends on when or by whom it was built, so the same content gives the
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
 from datamill.catalog.access import viewer
+from datamill.catalog.consent_basis import consent_facts
 from datamill.catalog.datasets import dataset_row
 from datamill.catalog.ipwall import Violation, customer_bytes, wall_violations
 from datamill.catalog.models import (
@@ -49,7 +51,7 @@ from datamill.catalog.models import (
 from datamill.catalog.schemas import ReleaseOut, VerifyOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import DEFAULT_LEVEL
-from datamill.compliance.consent import withdrawn_item_ids
+from datamill.compliance.consent import item_subject, withdrawn_item_ids
 from datamill.compliance.delivery_masking import DeliveryMasking, delivery_masking
 from datamill.compliance.item_sensitivity import items_above
 from datamill.compliance.models import User
@@ -149,9 +151,6 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                 "kind": "batch", "project": project.name, "project_type": project.project_type,
                 "batch": batch.name, "owner": "company", "rights": "developed in-house as a "
                 "product-development project: owned by the company, licensed per licence",
-                "consent_basis": (project.spec or {}).get("consent_basis",
-                                                          "subjects' consent for commercial "
-                                                          "licensing recorded at collection"),
                 "inspection": {"verdict": insp.verdict, "scores": insp.scores} if insp else None,
             }
             rights.append(right)
@@ -164,6 +163,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                                      DEFAULT_LEVEL)
             masking = delivery_masking(session, project.id, batch.id, project.name)
             plugin = _plugin(project.modality) if masking is not None else None
+            speakers: list[str | None] = []  # of the items that enter the release
             for item, payload in rows:
                 if item.id in withdrawn:  # the subject withdrew consent: never licensed again
                     right["left_out_consent_withdrawn"] = \
@@ -180,6 +180,12 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                 if masking is not None:
                     _mask_entry(blobs, masking, plugin, item, entry)
                 files.append(entry)
+                speakers.append(item_subject(item))
+            # what the consent records say, never more (vendor-imported speakers have none)
+            right["consent"], right["consent_basis"] = consent_facts(session, project.id,
+                                                                     speakers)
+            if (project.spec or {}).get("consent_basis"):
+                right["consent_basis_stated"] = str(project.spec["consent_basis"])
             if masking is not None:
                 right["desensitization"] = masking.summary()
         else:
