@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,17 @@ def test_a_withdrawn_subject_frees_their_quota_place(
     text = _cli(runtime, "collect", "subjects", str(pid), "--as", "pm")
     assert "w1  consent WITHDRAWN" in text and "w2  consent v1" in text, text
     web_login(client, "pm")
+    # the dashboard counts the withdrawn take as accepted nowhere: not in the quota panel
+    # (w2 is in progress there), not as production progress (it was "passed checks")
+    board = client.get(f"/projects/{pid}")
+    row = re.search(r'<td>young women</td>\s*<td>[^<]*</td>\s*<td>([^<]*)<', board.text)
+    assert row is not None and row.group(1).startswith("0 "), board.text
+    data = re.search(r'id="dashboard-data">(.*?)</script>', board.text)
+    assert data is not None
+    progress = {p["status"]: p for p in json.loads(data.group(1))["progress"]}
+    assert set(progress) == {"consent_withdrawn"}, progress
+    assert progress["consent_withdrawn"]["items"] == 1
+    assert not progress["consent_withdrawn"]["usable"]
     page = client.get(f"/projects/{pid}/subjects")
     assert page.status_code == 200 and 'data-testid="subj-withdrawn"' in page.text
     assert "consent withdrawn on" in page.text

@@ -14,6 +14,7 @@ from datamill.business_clock import business_day
 from datamill.compliance.models import ProjectMember, User
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
+from datamill.production.hooks import batch_exclusions
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -34,6 +35,7 @@ from datamill.production.schemas import DeliveryOut
 __all__ = [
     "STAGE_ORDER",
     "WAITING_CODE",
+    "WITHDRAWN_STATUS",
     "batches_for_inspection",
     "check_failures",
     "dashboard",
@@ -56,7 +58,9 @@ STAGE_ORDER = (
     "reviewed",
     "batched", "accepted", "delivered",
     GOLDEN_STATUS,  # set aside as known-answer checks: no production stage, shown on its own
+    "consent_withdrawn",  # their subject withdrew consent: never batched, not usable volume
 )
+WITHDRAWN_STATUS = "consent_withdrawn"
 
 
 def _per_unit(session: Session, project_id: int) -> tuple[str, int]:
@@ -70,17 +74,30 @@ def _per_unit(session: Session, project_id: int) -> tuple[str, int]:
 def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]]:
     """Items and their volume (in the modality's unit) per status, in the loop's order;
     ``usable`` is False for the statuses that are no usable production volume (rejected by the
-    checks, golden items set aside as known-answer checks: see ``project_stats``)."""
+    checks, golden items set aside as known-answer checks: see ``project_stats``). Items whose
+    subject withdrew consent (``batch_exclusions``) count under ``consent_withdrawn``, not
+    their status, and are not usable either."""
     unit, per_unit = _per_unit(session, project_id)
     rows = session.execute(
         select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
         .where(Item.project_id == project_id)
         .group_by(Item.status)
     ).all()
-    found = {s: (int(n), round(int(v or 0) / per_unit, 4)) for s, n, v in rows}
+    counts = {s: [int(n), int(v or 0)] for s, n, v in rows}
+    # items never to be batched again (their subject withdrew consent) are no production
+    # volume: shown apart, whatever status they had reached
+    excluded = sorted(batch_exclusions(session, project_id))
+    for start in range(0, len(excluded), 500):
+        for status, volume in session.execute(select(Item.status, Item.volume).where(
+                Item.id.in_(excluded[start:start + 500]))).all():
+            for key, n in ((status, -1), (WITHDRAWN_STATUS, 1)):
+                entry = counts.setdefault(key, [0, 0])
+                entry[0] += n
+                entry[1] += n * int(volume or 0)
+    found = {s: (n, round(v / per_unit, 4)) for s, (n, v) in counts.items() if n > 0}
     order = [s for s in STAGE_ORDER if s in found] + sorted(set(found) - set(STAGE_ORDER))
     return [{"status": s, "items": found[s][0], "volume": found[s][1], "unit": unit,
-             "usable": s not in NOT_USABLE_STATUSES} for s in order]
+             "usable": s not in (*NOT_USABLE_STATUSES, WITHDRAWN_STATUS)} for s in order]
 
 
 def throughput(session: Session, project_id: int) -> dict[str, Any]:
