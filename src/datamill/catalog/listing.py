@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from datamill.catalog.datasets import band_name, dataset_row
-from datamill.catalog.releases import require_intact
+from datamill.catalog.releases import require_intact, shown_datasheet
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
@@ -24,7 +24,7 @@ def listing(session: Session, user: User, release_id: int) -> dict[str, Any]:
     authorize(session, user, Action.SELL_CATALOG)
     rel = require_intact(session, release_id)
     ds = dataset_row(session, rel.dataset_id)
-    entry, sheet = rel.entry, rel.datasheet
+    entry, sheet = rel.entry, shown_datasheet(rel.datasheet)  # public: bands, no speaker ids
     return {
         "product_name": ds.title, "product_code": f"{ds.name}-v{rel.version}",
         "category": ds.modality, "scenario": ds.scenario, "description": ds.description,

@@ -60,6 +60,7 @@ from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.modalities.age_bands import age_band
 from datamill.modalities.base import ModalityPlugin
 from datamill.production.media import item_path
 from datamill.production.models import (
@@ -86,6 +87,7 @@ __all__ = [
     "require_intact",
     "sample_count",
     "sample_path",
+    "shown_datasheet",
     "verify_release",
     "withdraw_release",
     "withdrawn_in_release",
@@ -526,9 +528,41 @@ def get_release(session: Session, user: User, release_id: int) -> ReleaseOut:
 
 
 def datasheet(session: Session, user: User, release_id: int) -> dict[str, Any]:
+    """The release's datasheet as its public page shows it (:func:`shown_datasheet`).
+
+    Who reads it follows the rule of the release's public page, not of the licensed content:
+    whoever sees the release (staff; a customer, for a listed, released dataset, licensed or
+    not, a revoked licensee included) reads its datasheet, because buyers judge a dataset by it
+    before they license it. So it is never more than a public page may say: ages in bands, no
+    per-speaker keys. The per-file attributes are licensed content (``labels.jsonl`` in the
+    package, behind a licence's transfer link)."""
     rel = release_row(session, release_id)
     list_releases(session, user, rel.dataset_id)
-    return dict(rel.datasheet)
+    return shown_datasheet(rel.datasheet)
+
+
+def shown_datasheet(sheet: dict[str, Any]) -> dict[str, Any]:
+    """A stored datasheet as a page or an API answer shows it: the ``age`` distribution becomes
+    ``age_bands`` (items per ten-year band, the delivery datasheet's rule,
+    :func:`~datamill.modalities.age_bands.age_band`) and the ``speaker_id`` distribution (items
+    per speaker id) is left out (``speakers`` keeps their number): exact ages and per-speaker
+    counts together identify people.
+
+    >>> shown_datasheet({"speakers": 1, "distributions": {"speaker_id": {"spk-wang": 4},
+    ...                  "age": {"45": 3, "47": 1}, "gender": {"male": 4}}})["distributions"]
+    {'gender': {'male': 4}, 'age_bands': {'40-49': 4}}
+    """
+    out = dict(sheet)
+    dist = dict(out.get("distributions") or {})
+    dist.pop("speaker_id", None)
+    ages = dist.pop("age", None)
+    if isinstance(ages, dict):
+        bands: Counter[str] = Counter()
+        for age, n in ages.items():
+            bands[age_band(age)] += int(n)
+        dist["age_bands"] = dict(sorted(bands.items()))
+    out["distributions"] = dist
+    return out
 
 
 def sample_count(files: int) -> int:

@@ -32,11 +32,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from datamill.modalities.age_bands import UNKNOWN, age_band
+
 __all__ = ["SPEAKER_UNITS", "SPLITS", "SpeakerBreakdown", "SpeakerSheet", "age_band",
            "is_identified", "speaker_sheet"]
 
 MS_PER_MINUTE = 60_000
-UNKNOWN = "unknown"
 #: the datasheet's ``units`` for a speech batch's duration and speaker figures
 SPEAKER_UNITS: dict[str, str] = {
     "duration_ms": "milliseconds", "hours": "hours of audio", "gender": "speakers",
@@ -55,21 +56,6 @@ def is_identified(speaker_id: object) -> bool:
     """
     text = str(speaker_id or "").strip()
     return bool(text) and text.casefold() != UNKNOWN
-
-
-def age_band(age: object) -> str:
-    """The ten-year band of an age in years (``34`` → ``30-39``); a band given as text
-    (``18-30``) stays as it is; ``unknown`` when there is none.
-
-    >>> age_band(34), age_band("18-30"), age_band(None)
-    ('30-39', '18-30', 'unknown')
-    """
-    if age is None or age == "":
-        return UNKNOWN
-    if isinstance(age, int) and not isinstance(age, bool):
-        low = (age // 10) * 10
-        return f"{low}-{low + 9}"
-    return str(age)
 
 
 @dataclass
