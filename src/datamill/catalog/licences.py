@@ -188,10 +188,13 @@ def _require_active(row: CatalogLicence, what: str) -> None:
     """Forbidden for a revoked or expired licence (no link, no download)."""
     if row.revoked_on is not None or row.status == "revoked":
         raise Forbidden(f"licence {row.number} was revoked on {row.revoked_on}: {what}",
-                        licence_id=row.id, reason="licence_revoked")
+                        licence_id=row.id, reason="licence_revoked", reason_code="licence_revoked",
+                        number=row.number, revoked_on=str(row.revoked_on))
     if _expired(row):
         raise Forbidden(f"licence {row.number} expired after {row.expires_on}: {what}; renew it "
-                        "first", licence_id=row.id, reason="licence_expired")
+                        "first", licence_id=row.id, reason="licence_expired",
+                        reason_code="licence_expired", number=row.number,
+                        expires_on=str(row.expires_on))
 
 
 def _out(row: CatalogLicence, dataset_name: str, dataset_title: str,
@@ -526,16 +529,20 @@ def download(
     given = (signature or "").encode("utf-8", "surrogatepass")  # bytes: any text compares
     if expires != real or not hmac.compare_digest(
             _signature(settings, link.id, link.licence_id, real).encode(), given):
-        raise Forbidden("the transfer link's signature does not match")
+        raise Forbidden("the transfer link's signature does not match", link_id=link_id,
+                        reason_code="link_signature")
     now = utcnow()
     if link.revoked:
-        raise Forbidden(f"transfer link {link_id} was revoked")
+        raise Forbidden(f"transfer link {link_id} was revoked", link_id=link_id,
+                        reason_code="link_revoked")
     if _as_utc(link.expires_at) <= now:
         raise Forbidden(f"transfer link {link_id} expired at {link.expires_at:%Y-%m-%d %H:%M} "
-                        "UTC; ask for a new one", link_id=link_id)
+                        "UTC; ask for a new one", link_id=link_id, reason_code="link_expired")
     if link.downloads >= link.max_downloads:
         raise Forbidden(f"transfer link {link_id} was used {link.downloads} of "
-                        f"{link.max_downloads} times; ask for a new one", link_id=link_id)
+                        f"{link.max_downloads} times; ask for a new one", link_id=link_id,
+                        reason_code="link_used_up", downloads=link.downloads,
+                        max_downloads=link.max_downloads)
     lic = _licence_row(session, link.licence_id)
     _require_active(lic, "its links no longer download")
     require_intact(session, lic.release_id)

@@ -273,7 +273,8 @@ def check_delivery_allowed(session: Session, project_id: int) -> None:
         raise ExportNotAssessed(
             f"project {project_id} exports data abroad ({dest.destination if dest else '?'}): "
             f"{state}",
-            project_id=project_id, reason="export_not_assessed",
+            project_id=project_id, destination=dest.destination if dest else "?",
+            reason="export_not_assessed", reason_code="export_not_assessed",
         )
 
 
@@ -291,6 +292,7 @@ def check_transfer_allowed(session: Session, project_id: int, destination: str) 
             f"project {project_id}'s data would go abroad ({dest}): {state} (the data-security "
             f"office flags the project cross-border to {dest} and records the assessment)",
             project_id=project_id, destination=dest, reason="export_not_assessed",
+            reason_code="export_not_assessed",
         )
 
 

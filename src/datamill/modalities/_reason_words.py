@@ -9,7 +9,8 @@ refused action's phrase (``EN_ACTIONS``).
 
 from __future__ import annotations
 
-__all__ = ["COLLECT_CODES", "EN_ACTIONS", "EN_REASONS", "LEDGER_CODES", "ZH_CN_ACTIONS",
+__all__ = ["CATALOG_CODES", "COLLECT_CODES", "EN_ACTIONS", "EN_REASONS", "LEDGER_CODES",
+           "ZH_CN_ACTIONS",
            "ZH_CN_REASONS"]
 
 #: the codes a speaker's recording page words (``collect.err.<code>``, web)
@@ -20,6 +21,11 @@ COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "co
 #: the ledger's codes, which its pages word for a booking problem too (``fin.reason.<code>``)
 LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_accounts",
                 "over_budget", "project_closed", "order_not_open", "over_total_volume")
+
+#: the catalog's codes (licences, transfer links, moving a licence to a newer release)
+CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
+                 "link_expired", "link_used_up", "link_signature", "upgrade_other_dataset",
+                 "upgrade_not_newer", "upgrade_duplicate")
 
 EN_REASONS: dict[str, str] = {
     # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
@@ -95,6 +101,17 @@ EN_REASONS: dict[str, str] = {
     "stale_draft": "Task {task_id} was not submitted: a newer draft (revision {current_revision}) was saved meanwhile from another tab, window or client; reload the task to continue from the stored draft.",
     "unresolved_split": "Item {item_id}: the annotators split with no majority; adjudicate it (edit the answer), then it is accepted.",
     "no_collection_spec": "This project cannot invite subjects: its spec has no collection section (speaker quotas); add one to the spec first.",
+    # the catalog's refusals (catalog.licences, catalog.export_guard via compliance.export)
+    "export_not_assessed": "Project {project_id}'s data would go abroad ({destination}) without the approved export assessment that destination needs; the data-security office records the assessment first.",
+    "licence_revoked": "Licence {number} was revoked on {revoked_on}: it gets no transfer link, no download and no move to another release.",
+    "licence_expired": "Licence {number} expired after {expires_on}: it gets no transfer link, no download and no move to another release; renew it first.",
+    "link_revoked": "Transfer link {link_id} was revoked; ask the seller for a new one.",
+    "link_expired": "Transfer link {link_id} has expired; ask the seller for a new one.",
+    "link_used_up": "Transfer link {link_id} was used {downloads} of {max_downloads} times; ask the seller for a new one.",
+    "link_signature": "This transfer link is not valid: check that it was copied whole, or ask the seller for a new one.",
+    "upgrade_other_dataset": "Release {release_id} belongs to another dataset: licence {number} moves only to a release of its own dataset (sell a new licence for another dataset).",
+    "upgrade_not_newer": "Licence {number} is on v{current_version}; it moves only to a newer release, not to v{version}.",
+    "upgrade_duplicate": "The customer already holds licence {other} of v{version} on the same terms: revoke one of the two instead.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -194,6 +211,16 @@ ZH_CN_REASONS: dict[str, str] = {
     "stale_draft": "任务 {task_id} 未提交：其间另一个标签页、窗口或客户端保存了更新的草稿（第 {current_revision} 版）；请重新加载任务，从已保存的草稿继续。",
     "unresolved_split": "条目 {item_id}：标注员意见分歧且无多数；请先裁定（编辑答案），之后即可验收。",
     "no_collection_spec": "该项目不能邀请被采集人：其规格中没有 collection 部分（说话人配额）；请先在规格中添加。",
+    "export_not_assessed": "项目 {project_id} 的数据将出境（{destination}），但尚无该目的地所需的已批准出境评估；请先由数据安全部门记录评估。",
+    "licence_revoked": "授权 {number} 已于 {revoked_on} 撤销：不再签发传输链接、不能下载，也不能改用其他版本。",
+    "licence_expired": "授权 {number} 已于 {expires_on} 之后到期：不再签发传输链接、不能下载，也不能改用其他版本；请先续期。",
+    "link_revoked": "传输链接 {link_id} 已撤销；请向销售方索取新链接。",
+    "link_expired": "传输链接 {link_id} 已过期；请向销售方索取新链接。",
+    "link_used_up": "传输链接 {link_id} 已使用 {downloads}/{max_downloads} 次；请向销售方索取新链接。",
+    "link_signature": "该传输链接无效：请检查链接是否完整复制，或向销售方索取新链接。",
+    "upgrade_other_dataset": "版本 {release_id} 属于另一个数据集：授权 {number} 只能改用其本数据集的版本（其他数据集请另行签订授权）。",
+    "upgrade_not_newer": "授权 {number} 当前为 v{current_version}，只能改用更新的版本，不能改用 v{version}。",
+    "upgrade_duplicate": "该客户已持有相同条款下 v{version} 的授权 {other}：请撤销其中之一。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
