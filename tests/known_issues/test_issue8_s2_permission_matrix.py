@@ -227,6 +227,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/licences/{licence_id}/acceptance"): {},
     ("post", "/catalog/licences/{licence_id}/revocation"): {"reason": "breach"},
     ("post", "/catalog/licences/{licence_id}/renewal"): {"price": "1"},
+    ("post", "/catalog/licences/{licence_id}/upgrade"): {"release_id": 1, "reason": "corrected"},
     ("post", "/catalog/transfers/{link_id}/revocation"): None,
     ("post", "/catalog/releases/{release_id}/withdrawal"): {"reason": "defect"},
     ("post", "/catalog/customer-accounts"): {"username": "aud", "customer_id": 1},

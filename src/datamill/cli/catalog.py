@@ -345,6 +345,24 @@ def licence_renew_cmd(
     emit(lic, as_json, _issued)
 
 
+@app.command("licence-upgrade")
+@handle_errors
+def licence_upgrade_cmd(
+    licence_id: int, user: AsUser,
+    release: Annotated[int, typer.Option(help="The newer release of the same dataset.")],
+    reason: Annotated[str, typer.Option(help="Why (a corrected release ...).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Move a live licence to a newer release of its dataset at no charge (same price, end
+    date and ledger order; nothing booked), audited; its links issued so far stop."""
+    from datamill.catalog.licence_upgrade import upgrade_licence
+
+    with get_runtime().session() as s:
+        lic = upgrade_licence(s, _user(s, user), licence_id, release_id=release, reason=reason)
+    emit(lic, as_json, _line(f"licence {lic.number} now on release {lic.release_id}; issue a "
+                             "new link (links issued before were stopped)"))
+
+
 @app.command("links")
 @handle_errors
 def links_cmd(licence_id: int, user: AsUser, as_json: JsonOpt = False) -> None:

@@ -17,7 +17,7 @@ from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import Day, Id, IdQuery, IdRef
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import media_response
-from datamill.catalog import datasets, licences, releases, retention
+from datamill.catalog import datasets, licence_upgrade, licences, releases, retention
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.schemas import (
     DatasetOut,
@@ -124,6 +124,11 @@ class LicenceRenewal(BaseModel):
 class Revocation(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
     on: Day | None = None
+
+
+class LicenceUpgrade(BaseModel):
+    release_id: Annotated[int, Field(ge=1)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class LinkCreate(BaseModel):
@@ -311,6 +316,15 @@ def revoke_endpoint(licence_id: Id, body: Revocation, session: SessionDep,
                     user: CurrentUser) -> LicenceOut:
     """End a licence now: its links stop; an unaccepted one's ledger contract is cancelled."""
     return licences.revoke_licence(session, user, licence_id, reason=body.reason, on=body.on)
+
+
+@router.post("/licences/{licence_id}/upgrade")
+def upgrade_endpoint(licence_id: Id, body: LicenceUpgrade, session: SessionDep,
+                     user: CurrentUser) -> LicenceOut:
+    """Move a live licence to a newer release of its dataset at no charge (same price, end
+    date and ledger order), audited with the reason; its links issued so far stop."""
+    return licence_upgrade.upgrade_licence(session, user, licence_id,
+                                           release_id=body.release_id, reason=body.reason)
 
 
 @router.post("/licences/{licence_id}/renewal", status_code=status.HTTP_201_CREATED)

@@ -3,20 +3,26 @@ its datasheet and samples, licences. Customers see listed entries and their own 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.catalog import datasets, licences, releases
+from datamill.catalog import datasets, licence_upgrade, licences, releases
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import PRICE_BANDS
 from datamill.config import Settings
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden, InvalidInput
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.web.routes._common import HtmlRoute, WebUser, render
+from datamill.web.routes._common import (
+    HtmlRoute,
+    WebUser,
+    error_in_page_language,
+    render,
+    require_csrf,
+)
 
 __all__ = ["router"]
 
@@ -80,16 +86,45 @@ def _live_links(session: Session, settings: Settings, me: WebUser,
     return out
 
 
-@router.get("/catalog/{dataset_id}", response_class=HTMLResponse)
-def dataset_page(request: Request, dataset_id: int, session: SessionDep, me: WebUser) -> Response:
+def _dataset_page(request: Request, session: Session, me: WebUser, dataset_id: int,
+                  status_code: int = 200, **more: Any) -> Response:
     view = viewer(session, me.user)
     ds = datasets.get_dataset(session, me.user, dataset_id)
     rels = releases.list_releases(session, me.user, dataset_id)
     latest = rels[-1] if rels else None
     sheet = releases.datasheet(session, me.user, latest.id) if latest else None
-    return render(request, "catalog_dataset.html", me, ds=ds, view=view, releases=rels,
-                  latest=latest, sheet=sheet,
-                  licences=licences.list_licences(session, me.user, dataset_id))
+    return render(request, "catalog_dataset.html", me, status_code=status_code, ds=ds,
+                  view=view, releases=rels, latest=latest, sheet=sheet,
+                  licences=licences.list_licences(session, me.user, dataset_id),
+                  newer={r.id: r.version for r in rels if r.withdrawn_on is None},
+                  **more)
+
+
+@router.get("/catalog/{dataset_id}", response_class=HTMLResponse)
+def dataset_page(request: Request, dataset_id: int, session: SessionDep, me: WebUser,
+                 done: str = "") -> Response:
+    return _dataset_page(request, session, me, dataset_id, done=done)
+
+
+@router.post("/catalog/licences/{licence_id}/upgrade", response_class=HTMLResponse)
+def licence_upgrade_form(
+    request: Request, licence_id: int, session: SessionDep, me: WebUser,
+    release_id: Annotated[int, Form(ge=1)], reason: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Move a licence to a newer release of its dataset at no charge (the licence list of the
+    dataset page); a refusal shows on the page in its language."""
+    require_csrf(request, me, csrf_token)
+    lic = licences.get_licence(session, me.user, licence_id)
+    try:
+        with session.begin_nested():
+            licence_upgrade.upgrade_licence(session, me.user, licence_id, release_id=release_id,
+                                            reason=reason)
+    except (Conflict, InvalidInput, Forbidden) as err:
+        return _dataset_page(request, session, me, lic.dataset_id, status_code=err.status,
+                             refused=error_in_page_language(request, err),
+                             refused_licence=licence_id, typed_reason=reason)
+    return RedirectResponse(f"/catalog/{lic.dataset_id}?done=upgraded", status_code=303)
 
 
 @router.get("/catalog/releases/{release_id}/samples/{index}", response_model=None)
