@@ -10,10 +10,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.testing
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
+from datamill.compliance import users as user_service
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
@@ -21,6 +25,48 @@ from datamill.testing.fixtures import make_runtime, pg_url
 from tests._tools import remove_process_folders, require_tool
 
 BACKENDS = ["sqlite", "postgresql"]
+
+#: How datamill hashes passwords: argon2id with RFC 9106's parameters (64 MiB, 3 passes,
+#: 4 lanes), 0.2 s of CPU a hash or a check on the test VM. The ``users`` fixture alone made six
+#: per test (1,350 tests), the permission matrix eleven (630 tests): a third of the suite's
+#: time. Tests run the same argon2id with the cheapest parameters (an encoded hash carries its
+#: parameters, so a check follows whichever made it); :func:`production_password_hashing` gives
+#: a test production's, and test_password_hashing.py checks them.
+PRODUCTION_HASHER = user_service._hasher
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _use_hasher(hasher: PasswordHasher) -> None:
+    user_service._hasher = hasher
+    user_service._decoy_hash.cache_clear()  # the decoy is made by the hasher in use
+
+
+#: typer's CliRunner builds the click command tree from the Typer app on every ``invoke``:
+#: 0.24 s of CPU for ``datamill``'s (the CLI tests invoke it thousands of times). The tree is
+#: built once per app and process here, as a ``datamill`` process builds it once; invocations
+#: share no state through it (each parses into a context of its own).
+_BUILD_COMMAND = typer.testing._get_command
+_built: dict[int, tuple[typer.Typer, Any]] = {}
+
+
+def _command_once(app: typer.Typer) -> Any:
+    hit = _built.get(id(app))
+    if hit is None:  # the app is kept, so its id names no other while this lives
+        hit = _built[id(app)] = (app, _BUILD_COMMAND(app))
+    return hit[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _use_hasher(TEST_HASHER)
+    typer.testing._get_command = _command_once  # type: ignore[assignment]
+
+
+@pytest.fixture
+def production_password_hashing() -> Iterator[PasswordHasher]:
+    """Passwords hashed and checked as datamill does outside the tests, for this test."""
+    _use_hasher(PRODUCTION_HASHER)
+    yield PRODUCTION_HASHER
+    _use_hasher(TEST_HASHER)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

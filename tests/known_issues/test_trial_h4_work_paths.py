@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
@@ -177,7 +178,9 @@ def test_a_rejection_does_not_hand_a_skipped_task_back(runtime: Runtime) -> None
         assert holders == [b.id]
 
 
-def test_unknown_usernames_cost_a_hash_too(runtime: Runtime) -> None:
+def test_unknown_usernames_cost_a_hash_too(runtime: Runtime,
+                                           production_password_hashing: PasswordHasher) -> None:
+    # production's argon2 cost: with the tests' cheap hashing a missing hash would not show
     with runtime.session() as s:
         create_user(s, "known", "password1", "annotator")
         gone = create_user(s, "gone", "password1", "annotator")
