@@ -158,6 +158,9 @@ def grant_attempt(
 ) -> Allowance:
     """Grant ``worker_id`` one more attempt at project ``project_id``'s test (also lifting a
     running cool-down); returns where the worker now stands."""
+    if managed_vendor_id(session, actor) is None:  # the project first: one it may not see
+        require_project_business(session, actor, project_id,  # answers as missing, before
+                                 "grant qualification attempts")  # any worker id is looked up
     worker = get_worker(session, worker_id, actor)  # another vendor's: as never given out
     _require_granter(session, actor, project_id, worker)
     test = session.scalars(

@@ -19,12 +19,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("items") as batch:
-        batch.add_column(sa.Column("supplier_vendor_id", sa.Integer(), nullable=True))
-        batch.create_index("ix_items_supplier_vendor_id", ["supplier_vendor_id"])
+    # in place, not a batch copy: SQLite would drop and rebuild ``items``, which other tables'
+    # foreign keys name (the downgrade's DROP TABLE items failed on them)
+    op.add_column("items", sa.Column("supplier_vendor_id", sa.Integer(), nullable=True))
+    op.create_index("ix_items_supplier_vendor_id", "items", ["supplier_vendor_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("items") as batch:
-        batch.drop_index("ix_items_supplier_vendor_id")
-        batch.drop_column("supplier_vendor_id")
+    op.drop_index("ix_items_supplier_vendor_id", table_name="items")
+    op.drop_column("items", "supplier_vendor_id")
