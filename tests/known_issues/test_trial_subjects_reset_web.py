@@ -64,7 +64,7 @@ def test_a_manager_resets_a_subjects_answers_on_the_web(
     assert 'data-testid="subj-reset-form"' not in page.text  # nothing posts without confirming
     ask = pm.get(f"/projects/{pid}/subjects", params={"confirm": "spk-a"})
     assert 'data-testid="subj-confirm"' in ask.text and "spk-a" in ask.text
-    assert "gender: female" in ask.text  # what will be cleared
+    assert "Gender: female" in ask.text  # what will be cleared, in the page's words
     form = {"subject_id": "spk-a"}
     url = f"/projects/{pid}/subjects/reset-demographics"
     assert pm.post(url, data=form, follow_redirects=False).status_code == 403  # no CSRF token
@@ -112,6 +112,8 @@ def test_a_subject_who_recorded_keeps_their_answers(
     assert 'data-testid="subj-reset"' not in page.text  # no button: it has recorded
     assert "已录音" in visible_text_nodes(page.text)
     assert "被采集人" in page.text and "Collection subjects" not in page.text
+    # the answers in the page's words (trial 15: "accent：…；age：28；gender：female")
+    assert "籍贯或口音：midwest；年龄：30；性别：女" in page.text
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
     assert csrf
     got = pm.post(f"/projects/{pid}/subjects/reset-demographics",

@@ -89,7 +89,18 @@ _RECORDING_PROBLEM = re.compile(
     r"|(?:recording|录音)[^:：\n]{0,40}[:：]"
     r"|[^:：\n]{1,60}[:：]\s*(?:recording|录音)\s*[:：])",
     re.IGNORECASE)
+_RECORDING_LABEL = re.compile(
+    r"^\s*(?:(?:" + "|".join(map(re.escape, _RECORDING_LABELS)) + r")|recording|录音[^:：\n]{0,8})"
+    r"\s*[:：]\s*", re.IGNORECASE)
 _CELL_FULL = re.compile(r"^quota cell (?P<cell>.+) is full: ")  # quotas._blocked's sentence
+
+
+def _reviewer_words(reason: str) -> str:
+    """A re-record request's reason as the subject reads it: the reviewer's own words, without
+    the review form's "recording:" label (``recording: 背景噪音太大`` → ``背景噪音太大``); a reason
+    that is only the label stays as it is."""
+    rest = _RECORDING_LABEL.sub("", reason, count=1).strip()
+    return rest or reason
 
 
 class Visit:
@@ -273,20 +284,22 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
     for p in prompts:
         got = latest.get(p.id)
         req = open_req.get(p.id)
+        asked = None  # who asked for it again: the checks, or people (review, staff)
         if got is not None and got[0].item_id is None:  # written before its item: the
             state, reasons = "checking", []  # import is under way (a re-record's too)
         elif req is not None:
-            state, reasons = "rerecord", [req.reason]
+            state, reasons, asked = "rerecord", [_reviewer_words(req.reason)], "people"
         elif got is None:
             state, reasons = "todo", []
         elif got[1] == "imported":
             state, reasons = "checking", []
         elif got[1] == "rejected":
-            state, reasons = "rerecord", list(got[2] or [])
+            state, reasons, asked = "rerecord", list(got[2] or []), "checks"
         else:
             state, reasons = "done", []
         rows.append({"id": p.id, "position": p.position, "text": p.text, "state": state,
-                     "reasons": reasons, "attempts": got[0].attempt if got else 0,
+                     "reasons": reasons, "asked_by": asked,
+                     "attempts": got[0].attempt if got else 0,
                      "item_id": got[0].item_id if got else None})
     return rows
 

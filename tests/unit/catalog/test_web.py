@@ -63,6 +63,6 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         assert c.get(url).headers["content-type"] == "application/x-tar"
         one = c.get(f"/catalog/{ds_id}", headers={"Accept-Language": "zh-CN"})
         # the datasheet's distributions in Chinese, not their JSON keys
-        assert "性别" in one.text and "女: 2" in one.text
+        assert "性别" in one.text and "女：2" in one.text  # full-width colon (trial 15)
         assert "gender" not in one.text and "speaker_id" not in one.text
         assert c.get(f"/catalog/releases/{rel_id}/samples/0").status_code == 404

@@ -23,9 +23,17 @@ class per point, run-length over the file's points (``[[class_id, count], ...]``
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "MAX_OBJECTS",
@@ -66,6 +74,16 @@ def _name_problem(kind: str, name: str) -> str | None:
         return (f"{kind} {name!r} holds whitespace or a control character; write it without "
                 "(e.g. traffic_cone)")
     return None
+
+
+def _plain(kind: str) -> Callable[[str], str]:
+    """A name's validator: refused (ValueError) where :func:`_name_problem` finds a problem."""
+    def check(value: str) -> str:
+        problem = _name_problem(kind, value)
+        if problem:
+            raise ValueError(problem)
+        return value
+    return check
 
 
 def normalize_yaw(yaw: float) -> float:
@@ -144,17 +162,9 @@ class CuboidLabel(BaseModel):
 
     model_config = _FROZEN
 
-    name: str = Field(min_length=1, max_length=64)
+    name: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_plain("label"))]
     typical_size: tuple[float, float, float] | None = None
     attributes: tuple[AttributeSpec, ...] = ()
-
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        problem = _name_problem("label", value)
-        if problem:
-            raise ValueError(problem)
-        return value
 
     @field_validator("typical_size")
     @classmethod
@@ -171,17 +181,10 @@ class PointClass(BaseModel):
 
     model_config = _FROZEN
 
-    name: str = Field(min_length=1, max_length=64)
+    name: Annotated[str, Field(min_length=1, max_length=64),
+                    AfterValidator(_plain("point class"))]
     id: int = Field(ge=1, le=MAX_POINT_CLASS_ID)
     ground: bool = False
-
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        problem = _name_problem("point class", value)
-        if problem:
-            raise ValueError(problem)
-        return value
 
 
 class PointCloudLabelSchema(BaseModel):

@@ -65,7 +65,8 @@
     if (s.consent) {
       if (consentForm) consentForm.hidden = true;
       $("signed").hidden = false;
-      $("signed-by").textContent = s.consent.signature + " (" + S["collect.version"] + " " + s.consent.version + ")";
+      $("signed-by").textContent = S["collect.signed_by"].replace("{name}", s.consent.signature)
+        .replace("{version}", String(s.consent.version));
     }
     // answers once sent are fixed (a refusal included): the form is not offered again, and a
     // refused subject sees why collection is closed for them
@@ -81,7 +82,10 @@
       li.dataset.state = p.state;
       li.dataset.testid = "prompt-" + p.position;
       li.textContent = p.text + " — " + S["collect.state." + p.state];
-      if (p.state === "rerecord" && p.reasons.length) li.textContent += " (" + reasonsText(p.reasons) + ")";
+      if (p.state === "rerecord" && p.reasons.length) {
+        li.textContent = S["collect.with_reasons"].replace("{text}", li.textContent)
+          .replace("{reasons}", reasonsText(p.reasons));
+      }
       list.appendChild(li);
     }
     const open = s.prompts.filter((p) => p.state === "rerecord" || (p.state === "todo" && !s.closed));
@@ -91,7 +95,9 @@
       $("current").hidden = false;
       $("current-pos").textContent = current.position + " / " + s.total;
       $("current-text").textContent = current.text;
-      $("current-reasons").textContent = current.state === "rerecord" ? joined2(S["collect.failed"], reasonsText(current.reasons)) : "";
+      // the checks refused it, or a reviewer (or the project) asked for it again
+      const why = current.asked_by === "people" ? S["collect.asked_again"] : S["collect.failed"];
+      $("current-reasons").textContent = current.state === "rerecord" ? joined2(why, reasonsText(current.reasons)) : "";
     } else {
       $("current").hidden = true;
     }
