@@ -65,4 +65,8 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         # the datasheet's distributions in Chinese, not their JSON keys
         assert "性别" in one.text and "女：2" in one.text  # full-width colon (trial 15)
         assert "gender" not in one.text and "speaker_id" not in one.text
+        # units, check names and a licence's end in the page's words (trial 15)
+        assert " h · " not in one.text and "小时 · " in one.text
+        assert "截止日期 无截止日期" not in one.text
+        assert "检查 snr" not in one.text and "检查 clipping" not in one.text
         assert c.get(f"/catalog/releases/{rel_id}/samples/0").status_code == 404
