@@ -1,4 +1,5 @@
-"""The ``pointcloud`` modality plugin: lidar frames annotated with 3D cuboids.
+"""The ``pointcloud`` modality plugin: lidar frames annotated with 3D cuboids and, where the
+spec names point classes, segmented point by point.
 
 Built from :mod:`.cloud` (PCD, KITTI ``.bin``, PLY, ``.npy``), :mod:`.schema`, :mod:`.checks`,
 :mod:`.metric`, :mod:`.exporters`, :mod:`.importers` and :mod:`.preannotators`; the loop reaches
@@ -16,11 +17,17 @@ Spec ``requirements``::
              attributes: [{name: occluded, type: select, values: [none, partly, mostly]}]}
           - {name: pedestrian, typical_size: [0.6, 0.6, 1.7]}
         scene_classes: [urban, highway]
+        point_classes:                      # optional: every point gets a class
+          - {name: road, id: 40, ground: true}
+          - {name: car, id: 10}
       iou_threshold: 0.5
+      min_point_agreement: 0.95
 
 Acceptance metric: ``cuboid_accuracy`` (cuboids paired at 3D IoU >= ``iou_threshold`` with the
 same label, over the larger side); the inspection also reports ``mean_iou``,
-``center_error_m`` and ``yaw_error_deg`` (see :mod:`.metric`). Inspectors correct the
+``center_error_m`` and ``yaw_error_deg`` (see :mod:`.metric`), and for segmented frames
+``point_accuracy`` and ``point_miou``, by which a spec may judge as well as or instead of the
+cuboids (``metric_alternatives``; see :mod:`.segmentation`). Inspectors correct the
 annotation document (JSON), as for images.
 """
 
@@ -314,7 +321,8 @@ class PointCloudPlugin:
         requirements: Mapping[str, Any] | None = None,
     ) -> Mapping[str, float]:
         """Cuboid accuracy of the delivered frames against the inspector's, at the spec's
-        3D IoU threshold (see :mod:`.metric`)."""
+        3D IoU threshold (see :mod:`.metric`), and the point metrics of segmented frames (0
+        where none is segmented: :meth:`unmeasured_metrics` says so)."""
         from datamill.modalities.pointcloud.metric import score_cuboids
         from datamill.modalities.pointcloud.segmentation import POINT_METRICS, score_points
 
@@ -336,7 +344,8 @@ class PointCloudPlugin:
         self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
     ) -> bool:
         """A frame is a defect when a cuboid is missed, extra, mislabelled or placed below
-        the IoU threshold, or its scene classes differ."""
+        the IoU threshold, its scene classes differ, or fewer of its points than
+        ``min_point_agreement`` carry the inspector's class."""
         from datamill.modalities.pointcloud.metric import match_cuboids
         from datamill.modalities.pointcloud.segmentation import score_points
 
