@@ -199,7 +199,10 @@ def test_the_cli_prints_json_in_every_case(runtime: Runtime, world: World) -> No
     assert [c.strip() for c in may[1:6]] == ["2024-05", "closed", "lead", "3", "1"], table
 
 
-def test_the_periods_page_in_either_language(runtime: Runtime, world: World) -> None:
+def test_the_periods_page_in_either_language(
+    runtime: Runtime, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATAMILL_BUSINESS_TIMEZONE", "Asia/Shanghai")  # the times it reads
     sheets = world.sheets
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         web_login(c, "boss")
