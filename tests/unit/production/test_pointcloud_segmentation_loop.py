@@ -43,16 +43,14 @@ from tests.unit.modalities.pointcloud.test_segmentation import (
     requirements,
     true_labels,
 )
+from tests.unit.production.test_pointcloud_loop import pointcloud_spec
 
 
 def segmentation_spec(name: str = "lidar-seg") -> dict[str, Any]:
-    return {
-        "name": name, "modality": "pointcloud", "language": "en-US",
-        "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
-        "sampling": {"inspection_level": "II", "aql": 2.5},
-        "acceptance": {"cuboid_accuracy": 0.9, "point_miou": 0.9},
-        "requirements": {"cloud": {"min_points": 2000}, **requirements()},
-    }
+    """The lidar loop's spec, its labels with point classes, judged by point_miou as well."""
+    spec = pointcloud_spec(name)
+    return {**spec, "acceptance": {"cuboid_accuracy": 0.9, "point_miou": 0.9},
+            "requirements": {**spec["requirements"], **requirements()}}
 
 
 def test_the_point_metrics_judge_as_well_as_or_instead_of_the_cuboids() -> None:

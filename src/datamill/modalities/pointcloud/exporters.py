@@ -59,8 +59,14 @@ __all__ = [
 _BAD_ID = frozenset(" \t\r\n/\\\x00")
 
 
+def _unnameable(name: str) -> bool:
+    """Whether ``name`` cannot be one file or folder name (empty, ``.``/``..``, whitespace or
+    a path separator)."""
+    return not name or name in {".", ".."} or any(ch in _BAD_ID for ch in name)
+
+
 def _check_id(item_id: str, seen: set[str]) -> str:
-    if not item_id or item_id in {".", ".."} or any(ch in _BAD_ID for ch in item_id):
+    if _unnameable(item_id):
         raise InvalidInput(f"frame id {item_id!r} cannot be a file name (empty, whitespace or "
                            "a path separator)")
     if item_id in seen:
@@ -156,7 +162,7 @@ class SemanticKittiExporter:
             for item in items:
                 frame_id = _check_id(item.id, seen)
                 sequence = item.sequence or "00"
-                if not sequence or sequence in {".", ".."} or any(ch in _BAD_ID for ch in sequence):
+                if _unnameable(sequence):
                     raise InvalidInput(f"frame {frame_id!r}: sequence {sequence!r} cannot be a "
                                        "folder name (whitespace or a path separator)")
                 stem = f"{item.frame:06d}" if item.frame is not None else frame_id
