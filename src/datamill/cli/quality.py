@@ -21,6 +21,7 @@ from datamill.cli._common import (
     handle_errors,
     out,
     owning_project,
+    progress_bar,
     styled,
 )
 from datamill.cli._words import code, inspection_reason, say
@@ -197,6 +198,124 @@ def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> 
         v = complete_inspection(s, inspection_id,
                                 _inspector(s, user, inspection_id=inspection_id))
     emit(v, as_json, _render_inspection)
+
+
+@app.command("evaluate")
+@handle_errors
+def evaluate_cmd(
+    batch_id: int, user: AsUser,
+    sample: Annotated[int | None, typer.Option(help=(
+        "Items to evaluate, a seeded sample of the batch (default: the modality's, 40 "
+        "recordings or 2,000 texts)"))] = None,
+    seed: Annotated[int, typer.Option(help="Which sample: the same seed draws the same items")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Application-effect verification of a batch: the modality's model evaluated on a sample
+    (speech: the packaged recogniser's word error rate per speaker, gender, age band, accent)
+    or trained and cross-validated on it (text classification: macro-F1 against a baseline,
+    a learning curve), and the items it disagrees with most (a project manager or inspector)."""
+    from datamill.compliance.access import batch_project
+    from datamill.production.effect_evaluation import evaluate_batch, prepare_evaluation
+
+    rt = get_runtime()
+    with rt.session() as s:
+        actor = acting_user(s, user)
+        batch_project(s, batch_id, actor)  # a batch of a project they cannot see: missing
+        prepared = prepare_evaluation(s, batch_id, actor, sample=sample, seed=seed)
+        with progress_bar(say("qc.effect_progress"), len(prepared.chosen)) as advance:
+            v = evaluate_batch(s, rt.blobs, batch_id, actor, prepared=prepared,
+                               progress=advance)
+    emit(v, as_json, _render_effect)
+
+
+@app.command("evaluations")
+@handle_errors
+def evaluations_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """A batch's application-effect verifications, newest first (anyone who views the
+    project); ``qc evaluation ID`` shows one whole."""
+    from datamill.compliance.access import batch_project
+    from datamill.production.effect_evaluation import list_evaluations
+
+    with get_runtime().session() as s:
+        actor = acting_user(s, user)
+        pid = batch_project(s, batch_id, actor)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
+        rows = list_evaluations(s, batch_id)
+
+    def render(rs: list[Any]) -> None:
+        if not rs:
+            out.print(say("qc.effect_no_rows", batch=batch_id))
+        for r in rs:
+            m = r.result.get("measure") or {}
+            out.print(say("qc.effect_row", id=r.id, at=r.created_at.isoformat(timespec="seconds"),
+                          method=esc(r.method), name=code("metric", str(m.get("name"))),
+                          value=m.get("value"), scored=r.result.get("items_scored")),
+                      soft_wrap=True)
+
+    emit(rows, as_json, render)
+
+
+@app.command("evaluation")
+@handle_errors
+def evaluation_cmd(evaluation_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """One application-effect verification with its whole report."""
+    from datamill.compliance.access import hide_unseen
+    from datamill.production.effect_evaluation import evaluation_project, get_evaluation
+
+    with get_runtime().session() as s:
+        actor = acting_user(s, user)
+        pid = hide_unseen(s, actor, evaluation_project(s, evaluation_id), "effect evaluation",
+                          evaluation_id, evaluation_id=evaluation_id)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
+        v = get_evaluation(s, evaluation_id)
+    emit(v, as_json, _render_effect)
+
+
+def _render_effect(v: Any) -> None:
+    r = v.result
+    m = r.get("measure") or {}
+    metric = code("metric", str(m.get("name")))
+    out.print(say("qc.effect", id=v.id, batch=v.batch_id, method=esc(v.method)), soft_wrap=True)
+    out.print(say("qc.effect_measure", name=metric, value=m.get("value"),
+                  scored=r.get("items_scored"), sample=v.sample_size, items=v.batch_items,
+                  seed=v.seed), soft_wrap=True)
+    base = r.get("baseline")
+    if isinstance(base, dict):
+        out.print(say("qc.effect_baseline", name=esc(base.get("name")), metric=metric,
+                      value=base.get(m.get("name"))), soft_wrap=True)
+    curve = r.get("learning_curve")
+    if curve:
+        points = say("qc.score_sep").join(f"{round(p['train_share'] * 100)}% → {p['macro_f1']}"
+                                          for p in curve)
+        out.print(say("qc.effect_curve", metric=metric, points=points), soft_wrap=True)
+    for kind, groups in (r.get("groups") or {}).items():
+        if len(groups) < 2:  # noqa: PLR2004 - one group says nothing the headline does not
+            continue
+        t = Table(say("qc.col.group"), say("qc.col.items"), say("qc.col.value"),
+                  title=say("qc.effect_groups", kind=say(f"group.{kind}")
+                            if f"group.{kind}" in _GROUP_KEYS else kind))
+        for name, g in groups.items():
+            t.add_row(esc(name), str(g.get("items")), str(g.get("value")))
+        out.print(t)
+    second = r.get("second_look") or []
+    if not second:
+        out.print(say("qc.effect_none_second"))
+        return
+    t = Table(say("qc.col.external"), say("qc.col.value"), say("qc.col.detail"),
+              title=say("qc.effect_second_look"))
+    for row in second:
+        if "model_read" in row:
+            detail = say("qc.effect_read", reference=row.get("reference"), model=row["model_read"])
+        elif "model_says" in row:
+            detail = say("qc.effect_label", label=row.get("label"), model=row["model_says"])
+        else:
+            detail = str(row.get("why", ""))
+        t.add_row(esc(row.get("external_id")), str(row.get("value")), esc(detail))
+    out.print(t)
+
+
+_GROUP_KEYS = frozenset({"group.speaker", "group.gender", "group.age_band", "group.accent",
+                         "group.class"})
 
 
 def _register_prompt_check() -> None:

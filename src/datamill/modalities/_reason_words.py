@@ -112,6 +112,12 @@ EN_REASONS: dict[str, str] = {
     "upgrade_other_dataset": "Release {release_id} belongs to another dataset: licence {number} moves only to a release of its own dataset (sell a new licence for another dataset).",
     "upgrade_not_newer": "Licence {number} is on v{current_version}; it moves only to a newer release, not to v{version}.",
     "upgrade_duplicate": "The customer already holds licence {other} of v{version} on the same terms: revoke one of the two instead.",
+    # application-effect verification (production.effect_evaluation)
+    "effect_no_evaluation": "Modality {modality} has no application-effect evaluation yet.",
+    "effect_language": "The packaged recogniser reads English only; this project's language is {language}.",
+    "effect_task": "Application-effect verification trains a classifier: the spec needs the classification or sentiment task (it has {tasks}).",
+    "effect_too_few": "The sample is too small to evaluate: at least {needed} labelled items are needed (in at least 2 classes of 2 items or more); it has {found}.",
+    "effect_empty_batch": "Batch {batch} holds no items to evaluate.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -221,6 +227,11 @@ ZH_CN_REASONS: dict[str, str] = {
     "upgrade_other_dataset": "版本 {release_id} 属于另一个数据集：授权 {number} 只能改用其本数据集的版本（其他数据集请另行签订授权）。",
     "upgrade_not_newer": "授权 {number} 当前为 v{current_version}，只能改用更新的版本，不能改用 v{version}。",
     "upgrade_duplicate": "该客户已持有相同条款下 v{version} 的授权 {other}：请撤销其中之一。",
+    "effect_no_evaluation": "模态 {modality} 尚无数据应用效果验证。",
+    "effect_language": "内置识别模型只能识别英语；本项目的语言是 {language}。",
+    "effect_task": "数据应用效果验证需训练分类模型：规格须包含分类或情感任务（现有任务：{tasks}）。",
+    "effect_too_few": "样本太少，无法验证：至少需要 {needed} 条已标注数据（至少 2 个类别，每类至少 2 条）；现有 {found} 条。",
+    "effect_empty_batch": "批次 {batch} 没有可验证的数据。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -37,6 +37,7 @@ __all__ = [
     "CheckVerdicts",
     "ConventionAwareScoring",
     "DatasheetStatistics",
+    "EffectEvaluator",
     "ExportManifest",
     "Exporter",
     "Importer",
@@ -52,6 +53,7 @@ __all__ = [
     "RequirementAwareScoring",
     "acceptance_metrics_for",
     "check_verdicts_of",
+    "effect_evaluator_of",
     "flag_item_in",
     "is_defective_in",
     "score_in",
@@ -178,6 +180,45 @@ class DatasheetStatistics(Protocol):
     def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
 
     def result(self) -> dict[str, JsonValue]: ...
+
+
+class EffectEvaluator(Protocol):
+    """OPTIONAL: application-effect verification (domain §4.6, 数据应用效果验证) of a sample of
+    a batch: a model the modality ships is evaluated on the data, or trained and tested on it,
+    so the customer sees the data does what it was made for and the PM sees the items a model
+    disagrees with most. A plugin offers it with ``effect_evaluator(requirements, language)``
+    (raising :class:`~datamill.core.errors.InvalidInput` with a ``reason_code`` when this
+    spec's data has none, e.g. a language its model does not read).
+
+    The loop hands it the sampled items one at a time (``add``), then stores ``result()``,
+    a JSON object with at least ``measure`` (``{"name", "value", "better": "lower"|"higher"}``),
+    ``items_scored``, ``groups`` (group kind → group → ``{"items", "value"}``) and
+    ``second_look`` (at most 20 ``{"external_id", "value", "why"}``, worst first); a modality
+    may add more (a baseline, a learning curve)."""
+
+    #: what was run, e.g. ``pocketsphinx-5.0.4/en-us`` or ``tf-idf + logistic regression``
+    method: str
+    #: how many items a run samples unless the caller says (decoding speech costs more than
+    #: fitting a text classifier)
+    default_sample: int
+
+    def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
+
+    def result(self) -> dict[str, JsonValue]: ...
+
+
+def effect_evaluator_of(
+    plugin: ModalityPlugin, requirements: Mapping[str, JsonValue], language: str
+) -> EffectEvaluator:
+    """The plugin's :class:`EffectEvaluator` for this spec; ``InvalidInput``
+    (``reason_code`` ``effect_no_evaluation``) when the modality offers none."""
+    make = getattr(plugin, "effect_evaluator", None)
+    if make is None:
+        raise InvalidInput(
+            f"modality {plugin.name} has no application-effect evaluation yet",
+            reason_code="effect_no_evaluation", modality=plugin.name)
+    evaluator: EffectEvaluator = make(requirements, language)
+    return evaluator
 
 
 @runtime_checkable

@@ -55,6 +55,7 @@ from datamill.production.delivery_release import (
     require_release,
     require_release_audited,
 )
+from datamill.production.effect_evaluation import datasheet_effect
 from datamill.production.export_engine import export_format
 from datamill.production.hooks import check_delivery_guards, check_handler
 from datamill.production.models import (
@@ -240,6 +241,7 @@ def _deliver(
             .order_by(Inspection.id.desc())
         ).first()
         stats = statistics.result()
+        effect = datasheet_effect(session, batch_id)  # the latest application-effect check
         volume = int(session.scalar(
             select(func.coalesce(func.sum(Item.volume), 0))
             .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id)
@@ -263,6 +265,7 @@ def _deliver(
             "classification": level,
             **({"desensitization": masking.summary()} if masking is not None else {}),
             **({"left_out": left_out} if left_out else {}),
+            **({"effect_evaluation": effect} if effect is not None else {}),
             **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
         }
         (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))

@@ -35,6 +35,7 @@ __all__ = [
     "Delivery",
     "DomainEvent",
     "Draft",
+    "EffectEvaluation",
     "ImportRejection",
     "ImportRun",
     "Inspection",
@@ -350,6 +351,28 @@ class Delivery(Base):
     #: paid when accepted again (None: none named; a partial acceptance is then paid pro rata)
     refused_items: Mapped[list[Any] | None] = mapped_column(default=None)
     accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EffectEvaluation(Base):
+    """An application-effect verification of a batch (domain §4.6, 数据应用效果验证): the
+    modality's model evaluated on (or trained and tested on) a seeded sample of the batch's
+    items, as it stood then (``batch_status``). ``result`` is the modality's report
+    (:class:`datamill.modalities.base.EffectEvaluator`); the latest one goes into the batch's
+    delivery datasheet."""
+
+    __tablename__ = "effect_evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    method: Mapped[str] = mapped_column(String(200))
+    sample_size: Mapped[int] = mapped_column()
+    batch_items: Mapped[int] = mapped_column()
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)
+    batch_status: Mapped[str] = mapped_column(String(24))
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "BatchOut",
     "CheckSummary",
     "DeliveryOut",
+    "EffectEvaluationOut",
     "ImportReport",
     "ImportRunOut",
     "InspectionOut",
@@ -183,6 +184,26 @@ class BatchOut(BaseModel):
     name: str
     status: str
     items: int
+
+
+class EffectEvaluationOut(BaseModel):
+    """An application-effect verification of a batch (``production.effect_evaluation``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    batch_id: int
+    project_id: int
+    created_by: int | None
+    method: str = Field(description="The model that was run, e.g. pocketsphinx-5.0.4/en-us")
+    sample_size: int = Field(description="Items evaluated (a seeded sample of the batch)")
+    batch_items: int = Field(description="Items in the batch when it was evaluated")
+    seed: int
+    batch_status: str = Field(description="The batch's status when it was evaluated")
+    result: dict[str, Any] = Field(description=(
+        "The modality's report: measure {name, value, better}, items_scored, groups "
+        "(kind -> group -> {items, value}), second_look (worst items first) and more"))
+    created_at: datetime
 
 
 class InspectionOut(BaseModel):

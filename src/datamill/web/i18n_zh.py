@@ -16,6 +16,7 @@ from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT, ZH_CN_SUBJECTS
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
 from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
+from datamill.web.i18n_zh_effect import ZH_CN_EFFECT
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
 from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
@@ -716,6 +717,7 @@ ZH_CN.update(
     | ZH_CN_CHECKS | ZH_CN_DELIVERIES | ZH_CN_SUBJECTS
 )
 ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
+ZH_CN.update(ZH_CN_EFFECT)  # the batch's application-effect page
 ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 ZH_CN.update(ZH_CN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem

@@ -7,13 +7,20 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Query, status
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import Require, RuntimeDep, SessionDep
+from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import MAX_ID, Id
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
+from datamill.production.effect_evaluation import (
+    MAX_SAMPLE,
+    evaluate_batch,
+    evaluation_project,
+    get_evaluation,
+    list_evaluations,
+)
 from datamill.production.inspection import (
     complete_inspection,
     confirm_delivered,
@@ -24,7 +31,7 @@ from datamill.production.inspection import (
     record_correction,
     start_inspection,
 )
-from datamill.production.schemas import BatchOut, InspectionOut
+from datamill.production.schemas import BatchOut, EffectEvaluationOut, InspectionOut
 
 __all__ = ["router"]
 
@@ -119,6 +126,54 @@ def complete_inspection_endpoint(
     """Score the sample and accept or reject the batch (rejected items go back for rework)."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
     return complete_inspection(session, inspection_id, user)
+
+
+# ----------------------------------------------------------------- application effect
+
+
+class EffectEvaluationRequest(BaseModel):
+    sample: int | None = Field(None, ge=1, le=MAX_SAMPLE, description=(
+        "Items to evaluate, a seeded sample of the batch (default: the modality's, 40 "
+        "recordings or 2,000 texts)"))
+    seed: int = Field(0, ge=0, le=MAX_ID, description="Which sample: the same seed on the same "
+                      "batch draws the same items")
+
+
+@router.post("/batches/{batch_id}/effect-evaluations", status_code=status.HTTP_201_CREATED)
+def evaluate_batch_endpoint(
+    batch_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser,
+    body: Annotated[EffectEvaluationRequest | None, Body()] = None,
+) -> EffectEvaluationOut:
+    """Application-effect verification (synchronously): the modality's model evaluated on a
+    seeded sample of the batch (speech: the packaged recogniser's word error rate per speaker,
+    gender, age band and accent) or trained and cross-validated on it (text classification:
+    macro-F1 against the most-frequent-class baseline, a learning curve), with the items it
+    disagrees with most. The project's manager or an inspector runs it (422 with a
+    ``reason_code`` when this modality, language or task has none)."""
+    q.batch_project(session, batch_id, user)
+    body = body or EffectEvaluationRequest()
+    return evaluate_batch(session, runtime.blobs, batch_id, user, sample=body.sample,
+                          seed=body.seed)
+
+
+@router.get("/batches/{batch_id}/effect-evaluations")
+def list_effect_evaluations_endpoint(
+    batch_id: Id, session: SessionDep, user: Viewer, page: PageDep
+) -> Page[EffectEvaluationOut]:
+    """The batch's application-effect verifications, newest first."""
+    require(session, user, Action.VIEW_PROJECT, q.batch_project(session, batch_id, user))
+    return page.slice(list_evaluations(session, batch_id))
+
+
+@router.get("/effect-evaluations/{evaluation_id}")
+def get_effect_evaluation_endpoint(
+    evaluation_id: Id, session: SessionDep, user: Viewer
+) -> EffectEvaluationOut:
+    """One application-effect verification with its whole report."""
+    project_id = q.hide_unseen(session, user, evaluation_project(session, evaluation_id),
+                               "effect evaluation", evaluation_id, evaluation_id=evaluation_id)
+    require(session, user, Action.VIEW_PROJECT, project_id)
+    return get_evaluation(session, evaluation_id)
 
 
 # ----------------------------------------------------------------- aggregation and agreement

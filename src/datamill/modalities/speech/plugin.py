@@ -29,6 +29,7 @@ from datamill.modalities.speech.types import (
 )
 
 if TYPE_CHECKING:
+    from datamill.modalities.speech.effect import SpeechEffectEvaluator
     from datamill.qc.text_norm import Segmenter
 
 __all__ = ["SpeechAsrPlugin", "SpeechStatistics"]
@@ -277,6 +278,15 @@ class SpeechAsrPlugin:
 
     def statistics(self) -> SpeechStatistics:
         return SpeechStatistics()
+
+    def effect_evaluator(
+        self, requirements: Mapping[str, Any], language: str
+    ) -> SpeechEffectEvaluator:
+        """Application-effect verification: the packaged recogniser's word error rate on a
+        sample, per speaker, gender, age band and accent (:mod:`.effect`; English only)."""
+        from datamill.modalities.speech.effect import SpeechEffectEvaluator
+
+        return SpeechEffectEvaluator(language)
 
     def mask_media(
         self, path: Path, payload: Any, holds_pii: Callable[[str], bool],

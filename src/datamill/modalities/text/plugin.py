@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,6 +48,9 @@ from datamill.modalities.text.schema import (
     annotation_problems,
 )
 from datamill.modalities.text.textio import read_text, tokenize
+
+if TYPE_CHECKING:
+    from datamill.modalities.text.effect import TextEffectEvaluator
 
 __all__ = ["TextPlugin", "TextStatistics"]
 
@@ -325,6 +328,15 @@ class TextPlugin:
 
     def statistics(self) -> TextStatistics:
         return TextStatistics()
+
+    def effect_evaluator(
+        self, requirements: Mapping[str, Any], language: str
+    ) -> TextEffectEvaluator:
+        """Application-effect verification: a classifier trained and cross-validated on the
+        sample's classes or sentiments (:mod:`.effect`)."""
+        from datamill.modalities.text.effect import TextEffectEvaluator
+
+        return TextEffectEvaluator(requirements)
 
 
 class TextStatistics:

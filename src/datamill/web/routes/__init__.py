@@ -14,6 +14,7 @@ from datamill.web.routes import (
     collect,
     corpus,
     deliveries,
+    effect,
     golden,
     ledger,
     listen,
@@ -33,7 +34,7 @@ ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
-    listen.router, deliveries.router, subjects.router,
+    listen.router, deliveries.router, subjects.router, effect.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -1,0 +1,214 @@
+"""Application-effect verification of a batch (domain §4.6, 数据应用效果验证).
+
+Inspection says whether people labelled the data right; this says whether the data does what
+it was made for: the modality's own model is evaluated on a seeded sample of the batch (speech:
+a packaged recogniser reads the recordings, and its word error rate against the accepted
+transcripts is the measure) or trained and tested on it (text classification: cross-validated
+macro-F1 with a learning curve). The report names the items the model disagrees with most, so
+a project manager can have them looked at again, and its headline goes into the batch's
+delivery datasheet, so the customer sees it.
+
+The loop never names a modality: it asks the plugin for an
+:class:`~datamill.modalities.base.EffectEvaluator` (``effect_evaluator_of``), hands it the
+sampled items one at a time, and stores what ``result()`` returns. The project manager or an
+inspector of the project runs one; whoever views the project reads them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.compliance.item_sensitivity import batch_level, require_cleared_for
+from datamill.compliance.models import User
+from datamill.compliance.roles import Action
+from datamill.compliance.users import require
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.db.lookup import get_or_raise, not_found
+from datamill.modalities.base import EffectEvaluator, ItemRecord, effect_evaluator_of
+from datamill.modalities.registry import get_modality
+from datamill.production.media import item_path
+from datamill.production.models import Annotation, Batch, BatchItem, EffectEvaluation, Item
+from datamill.production.projects import get_project
+from datamill.production.schemas import EffectEvaluationOut
+from datamill.storage.blobstore import BlobStore
+
+__all__ = [
+    "MAX_SAMPLE",
+    "datasheet_effect",
+    "evaluate_batch",
+    "evaluation_project",
+    "evaluations_count",
+    "get_evaluation",
+    "list_evaluations",
+    "may_evaluate",
+    "prepare_evaluation",
+]
+
+#: the most items one evaluation samples (a speech sample this size decodes for about an hour
+#: on one core; the default is the modality's own, 40 recordings or 2,000 texts)
+MAX_SAMPLE = 5000
+
+
+def _require_runner(session: Session, user: User, project_id: int) -> None:
+    """The project's manager or one of its inspectors (either may run the verification)."""
+    try:
+        require(session, user, Action.MANAGE_PROJECT, project_id)
+    except Forbidden:
+        require(session, user, Action.INSPECT, project_id)
+
+
+def may_evaluate(session: Session, user: User, project_id: int) -> bool:
+    """Whether ``user`` may run a verification on the project (what a page offers)."""
+    try:
+        _require_runner(session, user, project_id)
+    except Forbidden:
+        return False
+    return True
+
+
+class PreparedEvaluation:
+    """An evaluation ready to run: its batch, project, evaluator and the sampled item ids
+    (what :func:`prepare_evaluation` checked, so a caller can show progress over them)."""
+
+    def __init__(self, batch: Batch, evaluator: EffectEvaluator, language: str,
+                 chosen: list[int], batch_items: int, seed: int) -> None:
+        self.batch = batch
+        self.evaluator = evaluator
+        self.language = language
+        self.chosen = chosen
+        self.batch_items = batch_items
+        self.seed = seed
+
+
+def prepare_evaluation(
+    session: Session, batch_id: int, actor: User, *, sample: int | None = None, seed: int = 0,
+) -> PreparedEvaluation:
+    """Check who asks and what, and draw the sample (nothing is evaluated or stored yet).
+
+    Raises:
+        NotFound: no such batch.
+        Forbidden: ``actor`` neither manages nor inspects the project, or is not cleared for
+            the batch's items.
+        InvalidInput: the modality (or this spec, e.g. its language) has no evaluation, or
+            ``sample`` is outside 1..:data:`MAX_SAMPLE`.
+        Conflict: the batch holds no items.
+    """
+    batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
+    project = get_project(session, batch.project_id)
+    _require_runner(session, actor, project.id)
+    require_cleared_for(session, actor, batch_level(session, project.id, batch_id),
+                        f"batch {batch.name}")
+    if sample is not None and not 1 <= sample <= MAX_SAMPLE:
+        raise InvalidInput(f"sample must be between 1 and {MAX_SAMPLE} items, not {sample}",
+                           field="sample", value=sample)
+    plugin = get_modality(project.modality)
+    requirements = dict(project.spec.get("requirements", {}))
+    evaluator = effect_evaluator_of(plugin, requirements, project.language)
+    ids = list(session.scalars(select(BatchItem.item_id).where(BatchItem.batch_id == batch_id)
+                               .order_by(BatchItem.item_id)))
+    if not ids:
+        raise Conflict(f"batch {batch.name} holds no items to evaluate",
+                       reason_code="effect_empty_batch", batch=batch.name)
+    wanted = sample or evaluator.default_sample
+    # a seeded draw over the ids in order: the same seed on the same batch draws the same items
+    chosen = sorted(random.Random(seed).sample(ids, min(wanted, len(ids))))  # noqa: S311
+    return PreparedEvaluation(batch, evaluator, project.language, chosen, len(ids), seed)
+
+
+def evaluate_batch(
+    session: Session, blobs: BlobStore, batch_id: int, actor: User, *,
+    sample: int | None = None, seed: int = 0, progress: Callable[[int], None] | None = None,
+    prepared: PreparedEvaluation | None = None,
+) -> EffectEvaluationOut:
+    """Run the modality's application-effect evaluation on a seeded sample of the batch
+    (``sample`` items, default the modality's; ``seed`` picks which), store its report and
+    audit it. ``progress(n)`` is called as items are evaluated. Raises as
+    :func:`prepare_evaluation`; a modality may refuse data it cannot learn from (too few
+    items of a class) with ``InvalidInput``, and then nothing is stored."""
+    run = prepared or prepare_evaluation(session, batch_id, actor, sample=sample, seed=seed)
+    batch, evaluator = run.batch, run.evaluator
+    rows = session.execute(
+        select(Item, Annotation.payload)
+        .join(BatchItem, BatchItem.item_id == Item.id)
+        .join(Annotation, Annotation.id == BatchItem.annotation_id)
+        .where(BatchItem.batch_id == batch.id, Item.id.in_(run.chosen))
+        .order_by(Item.id)
+    ).all()
+    for item, payload in rows:
+        path = item_path(blobs, item)
+        evaluator.add(ItemRecord(
+            external_id=item.external_id, sha256=item.sha256, filename=item.filename, path=path,
+            attributes=item.attributes or {}, language=run.language, prompt=item.prompt,
+        ), payload)
+        if progress is not None:
+            progress(1)
+    result = evaluator.result()
+    row = EffectEvaluation(
+        batch_id=batch.id, project_id=batch.project_id, created_by=actor.id,
+        method=evaluator.method[:200], sample_size=len(rows), batch_items=run.batch_items,
+        seed=run.seed, batch_status=batch.status, result=result,
+    )
+    session.add(row)
+    session.flush()
+    measure = result.get("measure") if isinstance(result.get("measure"), dict) else {}
+    record_audit(session, actor_id=actor.id, action="effect.evaluate",
+                 object_type="effect_evaluation", object_id=row.id, project_id=batch.project_id,
+                 data={"batch_id": batch.id, "method": row.method, "sample_size": len(rows),
+                       "seed": run.seed, "measure": measure})
+    return EffectEvaluationOut.model_validate(row)
+
+
+def list_evaluations(session: Session, batch_id: int) -> list[EffectEvaluationOut]:
+    """The batch's evaluations, newest first (the caller has checked who may see them)."""
+    get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
+    rows = session.scalars(select(EffectEvaluation).where(EffectEvaluation.batch_id == batch_id)
+                           .order_by(EffectEvaluation.id.desc()))
+    return [EffectEvaluationOut.model_validate(r) for r in rows]
+
+
+def get_evaluation(session: Session, evaluation_id: int) -> EffectEvaluationOut:
+    """One evaluation (the caller has checked who may see its project)."""
+    row = get_or_raise(session, EffectEvaluation, evaluation_id, "effect evaluation",
+                       evaluation_id=evaluation_id)
+    return EffectEvaluationOut.model_validate(row)
+
+
+def evaluation_project(session: Session, evaluation_id: int) -> int:
+    """The project an evaluation belongs to (``NotFound`` when there is none)."""
+    project_id = session.scalar(select(EffectEvaluation.project_id)
+                                .where(EffectEvaluation.id == evaluation_id))
+    if project_id is None:
+        raise not_found("effect evaluation", evaluation_id, evaluation_id=evaluation_id)
+    return int(project_id)
+
+
+def datasheet_effect(session: Session, batch_id: int) -> dict[str, Any] | None:
+    """What the delivery datasheet says of the batch's latest evaluation: the method, the
+    measure, how many items it scored out of how many, when (the groups and the items named
+    for a second look stay in the company's report); None when the batch has none."""
+    row = session.scalars(select(EffectEvaluation).where(EffectEvaluation.batch_id == batch_id)
+                          .order_by(EffectEvaluation.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    result = row.result or {}
+    sheet: dict[str, Any] = {
+        "method": row.method, "measure": result.get("measure"),
+        "items_scored": result.get("items_scored"), "sample_size": row.sample_size,
+        "batch_items": row.batch_items, "evaluated_at": row.created_at.isoformat(),
+    }
+    for key in ("baseline", "task"):
+        if key in result:
+            sheet[key] = result[key]
+    return sheet
+
+
+def evaluations_count(session: Session, batch_id: int) -> int:
+    """How many evaluations the batch has had."""
+    return int(session.scalar(select(func.count()).select_from(EffectEvaluation)
+                              .where(EffectEvaluation.batch_id == batch_id)) or 0)

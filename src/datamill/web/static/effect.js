@@ -1,0 +1,23 @@
+// Application-effect report charts (Chart.js UMD, loaded before this module as window.Chart):
+// items per error band, and the measure per group (speaker, gender, class ...).
+import { readJSON } from './common.js';
+
+const d = readJSON('effect-data');
+const Chart = window.Chart;
+
+function bars(id, labels, values, label, colour) {
+  const canvas = document.getElementById(id);
+  if (!canvas) return;
+  new Chart(canvas, {
+    type: 'bar',
+    data: { labels, datasets: [{ label, data: values, backgroundColor: colour }] },
+    options: { animation: false, scales: { y: { beginAtZero: true } } },
+  });
+  canvas.dataset.rendered = String(labels.length);
+}
+
+bars('chart-distribution', d.distribution.map((b) => b.band), d.distribution.map((b) => b.items), d.labels.items, '#2563eb');
+for (const [kind, groups] of Object.entries(d.groups)) {
+  const names = Object.keys(groups);
+  if (names.length > 1) bars(`chart-group-${kind}`, names, names.map((n) => groups[n].value), d.labels.measure, '#f59e0b');
+}
