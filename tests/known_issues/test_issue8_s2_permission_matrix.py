@@ -84,6 +84,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/collect/projects/{project_id}/subjects/reset-demographics"): {"subject_id": "s-1"},
     ("post", "/projects/{project_id}/batches"): {},
     ("post", "/batches/{batch_id}/inspections"): None,
+    ("post", "/batches/{batch_id}/effect-evaluations"): {"sample": 1},
     ("put", "/inspections/{inspection_id}/samples/{item_id}"): {"corrected_text": "x"},
     ("post", "/inspections/{inspection_id}/samples/{item_id}/confirm"): None,
     ("post", "/inspections/{inspection_id}/complete"): None,

@@ -106,8 +106,9 @@ class TextEffectEvaluator:
         if len(rows) < MIN_ITEMS or len(usable) < 2:
             raise InvalidInput(
                 f"training a classifier needs at least {MIN_ITEMS} labelled items in at least 2"
-                f" classes of 2 items or more; the sample has {len(rows)} in {len(usable)}",
-                reason_code="effect_too_few", needed=MIN_ITEMS, found=len(rows))
+                f" classes of 2 items or more; the sample has {len(self._rows)} labelled in"
+                f" {len(counts)} classes",
+                reason_code="effect_too_few", needed=MIN_ITEMS, found=len(self._rows))
         texts = [r[1] for r in rows]
         y = np.array([r[2] for r in rows])
         classes = sorted(usable)
