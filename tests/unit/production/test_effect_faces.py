@@ -55,7 +55,7 @@ def test_api_runs_lists_and_guards_evaluations(
     assert r.status_code == 201, r.text
     made = r.json()
     assert made["result"]["measure"]["name"] == "macro_f1" and made["sample_size"] == 45
-    assert FLIP <= {x["external_id"] for x in made["result"]["second_look"]}
+    assert {x["external_id"] for x in made["result"]["second_look"]} >= FLIP
     listed = client.get(url, headers=insp).json()
     assert [e["id"] for e in listed["items"]] == [made["id"]] and listed["total"] == 1
     one = client.get(f"{API}/effect-evaluations/{made['id']}", headers=insp)
