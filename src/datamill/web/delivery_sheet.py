@@ -41,6 +41,8 @@ class SheetView:
     bars: list[Bar] = field(default_factory=list)
     metrics: list[tuple[str, str, str]] = field(default_factory=list)
     rules: list[tuple[str, str]] = field(default_factory=list)
+    #: the application-effect verification the datasheet states: (metric, value, items, model)
+    effect: tuple[str, str, int, str] | None = None
 
 
 def sheet_view(datasheet: dict[str, Any]) -> SheetView:
@@ -66,7 +68,19 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
         figures.append(("dlv.ds.inspection", str(inspection["verdict"])))
     metrics, rules = _scoring(datasheet.get("scoring"))
     return SheetView(figures, speakers, _bars(speakers) if speakers is not None else [],
-                     metrics, rules)
+                     metrics, rules, _effect(datasheet.get("effect_evaluation")))
+
+
+def _effect(effect: object) -> tuple[str, str, int, str] | None:
+    """The datasheet's application-effect line (none for batches never evaluated)."""
+    if not isinstance(effect, dict) or not isinstance(effect.get("measure"), dict):
+        return None
+    measure = effect["measure"]
+    value = measure.get("value")
+    if not isinstance(value, int | float):
+        return None
+    return (str(measure.get("name")), _num(value), int(effect.get("items_scored") or 0),
+            str(effect.get("method") or ""))
 
 
 def _scoring(scoring: object) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:

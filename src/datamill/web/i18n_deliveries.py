@@ -87,6 +87,8 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.without_speaker": "Utterances without a speaker",
     "dlv.ds.minutes_per_speaker": "Minutes per speaker (min / mean / max)",
     "dlv.ds.inspection": "Sampling inspection",
+    "dlv.ds.effect": "Application effect",
+    "dlv.ds.effect_items": "{} items evaluated",
     "dlv.ds.split.gender": "Gender",
     "dlv.ds.split.age_bands": "Age band",
     "dlv.ds.split.accent": "Accent",

@@ -77,6 +77,8 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.without_speaker": "未标注说话人的语句数",
     "dlv.ds.minutes_per_speaker": "每位说话人时长（分钟，最少 / 平均 / 最多）",
     "dlv.ds.inspection": "抽样检验",
+    "dlv.ds.effect": "数据应用效果验证",
+    "dlv.ds.effect_items": "评测 {} 条",
     "dlv.ds.split.gender": "性别",
     "dlv.ds.split.age_bands": "年龄段",
     "dlv.ds.split.accent": "口音",

@@ -140,3 +140,15 @@ def test_cli_evaluates_prints_json_and_speaks_chinese(tmp_path: Path) -> None:
     assert listed.startswith(f"{made['id']}  ") and "macro f1" in listed
     assert json.loads(run_cli(home, "qc", "evaluations", str(batch_id), "--as", "insp",
                               "--json").stdout)[0]["id"] == made["id"]
+
+
+def test_the_deliveries_page_states_the_datasheets_effect_line() -> None:
+    from datamill.web.delivery_sheet import sheet_view
+
+    sheet = {"language": "en-US", "effect_evaluation": {
+        "method": "pocketsphinx-5.0.4/en-us", "items_scored": 40,
+        "measure": {"name": "word_error_rate", "value": 0.31234, "better": "lower"}}}
+    assert sheet_view(sheet).effect == ("word_error_rate", "0.3123", 40,
+                                        "pocketsphinx-5.0.4/en-us")
+    assert sheet_view({"language": "en-US"}).effect is None
+    assert sheet_view({"effect_evaluation": {"measure": {"value": "x"}}}).effect is None
