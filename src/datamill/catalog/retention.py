@@ -133,7 +133,7 @@ def _accepted_on(session: Session, project: Project) -> tuple[date | None, int |
 
 
 #: item states past production: accepted (delivered or not), refused at import, known answers
-_SETTLED = ("accepted", "delivered", "rejected", "golden")
+_SETTLED = ("accepted", "delivered", "rejected", "golden", "superseded")
 
 
 def _still_running(session: Session, project: Project) -> str | None:

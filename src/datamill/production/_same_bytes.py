@@ -5,8 +5,9 @@ place (hashed by the check stage), set aside by the checks with the outcome ``sa
 Which copy is kept is decided the same way everywhere: the item whose bytes the project knew
 first (already stored), else the first in import order (a folder's files sorted by name, a
 manifest's rows in order). The reason names the kept item's id and file name. An item the
-checks set aside (``rejected``) keeps no place: a copy of it is imported and checked afresh
-(a take whose check failed on the server's side may be sent again as it was).
+checks set aside (``rejected``) or a newer take superseded (``superseded``) keeps no place: a
+copy of it is imported and checked afresh (a take whose check failed on the server's side may
+be sent again as it was, and the take that replaces it supersedes it).
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ from sqlalchemy.orm import Session
 from datamill.modalities.base import CheckOutcome
 from datamill.production._import_rows import printable
 from datamill.production.models import Item
+from datamill.production.projects import SUPERSEDED_STATUS
 
-__all__ = ["SAME_BYTES", "CopyIndex", "same_bytes_reason"]
+__all__ = ["KEEPS_NO_PLACE", "SAME_BYTES", "CopyIndex", "same_bytes_reason"]
+
+#: the statuses of items whose bytes another item may have: set aside by the checks, or
+#: superseded by a newer take
+KEEPS_NO_PLACE = ("rejected", SUPERSEDED_STATUS)
 
 #: the code of the refusal (import report) and the name of the check outcome (check report)
 SAME_BYTES = "same_bytes"
@@ -43,13 +49,13 @@ class CopyIndex:
     """
 
     def __init__(self, session: Session, project_id: int, checking: Iterable[Item]) -> None:
-        run = sorted(checking, key=lambda i: (i.status == "rejected", i.id))
+        run = sorted(checking, key=lambda i: (i.status in KEEPS_NO_PLACE, i.id))
         ids = {i.id for i in run}
         self._kept: dict[str, tuple[int, str, str]] = {}
         for item_id, ext, name, sha in session.execute(
             select(Item.id, Item.external_id, Item.filename, Item.sha256)
             .where(Item.project_id == project_id, Item.sha256 != "",
-                   Item.status != "rejected").order_by(Item.id)
+                   Item.status.not_in(KEEPS_NO_PLACE)).order_by(Item.id)
         ):
             if item_id not in ids and sha not in self._kept:
                 self._kept[sha] = (item_id, ext, name)

@@ -23,12 +23,16 @@ from datamill.production._same_bytes import CopyIndex
 from datamill.production.hooks import check_requirements, park_for_verdict
 from datamill.production.media import item_path
 from datamill.production.models import CheckResult, Item, Project
+from datamill.production.projects import SUPERSEDED_STATUS
 from datamill.production.schemas import CheckSummary
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = ["check_job", "run_checks"]
 
 _CHUNK = 200
+#: items a cross-item check (near-duplicates) does not compare with: not passed, or superseded
+#: (a subject's earlier take of the prompt their new take replaces)
+_NOT_PASSED = ("imported", "rejected", SUPERSEDED_STATUS)
 
 
 def check_job(args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -78,7 +82,7 @@ def _collection_outcomes(
         return {}
     accepted = session.execute(
         select(Item.external_id, Item.sha256).where(
-            Item.project_id == project.id, Item.status.not_in(("imported", "rejected")),
+            Item.project_id == project.id, Item.status.not_in(_NOT_PASSED),
             Item.id.not_in(list(items)) if items else Item.id.is_not(None))
         .order_by(Item.id)
     ).all()
@@ -148,7 +152,7 @@ def _cross_checker(
     checker = make(requirements)
     rows = session.execute(
         select(Item.id, Item.external_id, Item.attributes)
-        .where(Item.project_id == project.id, Item.status.not_in(["imported", "rejected"]))
+        .where(Item.project_id == project.id, Item.status.not_in(_NOT_PASSED))
         .order_by(Item.id)
     )
     for item_id, external_id, attributes in rows:

@@ -29,7 +29,11 @@ from datamill.production.models import (
     TaskAssignment,
     WorkPackage,
 )
-from datamill.production.projects import GOLDEN_STATUS, NOT_USABLE_STATUSES
+from datamill.production.projects import (
+    GOLDEN_STATUS,
+    NOT_USABLE_STATUSES,
+    SUPERSEDED_STATUS,
+)
 from datamill.production.schemas import DeliveryOut
 
 __all__ = [
@@ -59,6 +63,7 @@ STAGE_ORDER = (
     "batched", "accepted", "delivered",
     GOLDEN_STATUS,  # set aside as known-answer checks: no production stage, shown on its own
     "consent_withdrawn",  # their subject withdrew consent: never batched, not usable volume
+    SUPERSEDED_STATUS,  # a newer take of the same prompt replaced it: kept, not usable volume
 )
 WITHDRAWN_STATUS = "consent_withdrawn"
 

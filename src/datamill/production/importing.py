@@ -38,7 +38,7 @@ from datamill.production._import_rows import (
     iter_source_rows,
     printable,
 )
-from datamill.production._same_bytes import SAME_BYTES, same_bytes_reason
+from datamill.production._same_bytes import KEEPS_NO_PLACE, SAME_BYTES, same_bytes_reason
 from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
 from datamill.production.hooks import check_handler, screen_import
 from datamill.production.import_runs import (
@@ -398,7 +398,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     run, resumed = _start_run(session, project_id, source, resume, options)
     existing: dict[str, tuple[str, int | None, str | None]] = {}
     #: sha256 -> (external id, file name) of the item that keeps those bytes (the first stored;
-    #: an item the checks set aside keeps none: a copy of it is imported and checked afresh)
+    #: an item the checks set aside, or a newer take superseded, keeps none: a copy of it is
+    #: imported and checked afresh)
     by_sha: dict[str, tuple[str, str]] = {}
     for ext, sha, by_run, uri, name, status in session.execute(
         select(Item.external_id, Item.sha256, Item.import_run_id, Item.source_uri, Item.filename,
@@ -406,7 +407,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         .where(Item.project_id == project_id).order_by(Item.id)
     ):
         existing[ext] = (sha, by_run, uri)
-        if sha and status != "rejected":
+        if sha and status not in KEEPS_NO_PLACE:
             by_sha.setdefault(sha, (ext, name))
     # re-collection: an item the checks set aside before any work on it takes a new file
     replaceable = set(session.scalars(
@@ -627,7 +628,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             for ext, sha, name in session.execute(
                 select(Item.external_id, Item.sha256, Item.filename)
                 .where(Item.project_id == project_id, Item.sha256.in_(digests[i:i + 500]),
-                       Item.status != "rejected")
+                       Item.status.not_in(KEEPS_NO_PLACE))
                 .order_by(Item.id)
             ):
                 taken.setdefault(sha, (ext, name))

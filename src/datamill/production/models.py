@@ -150,6 +150,12 @@ class Item(Base):
     #: vendors are workforce's, as ``work_packages.vendor_id``); the vendor's settlement
     #: sheets pay its accepted volume on the ``collect`` stage. None: not a vendor's delivery.
     supplier_vendor_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    #: the item that replaced this one (a re-recording of the same prompt by the same subject):
+    #: set with status ``superseded`` by :func:`datamill.production.superseding.supersede_item`.
+    #: The item, its bytes, its annotations and its history stay; it is no production volume,
+    #: never batched, claimed, inspected, delivered, paid or counted in a quota again. No
+    #: foreign key (added in place to ``items``, as ``supplier_vendor_id``).
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
 
 
 class CheckResult(Base):

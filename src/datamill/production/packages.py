@@ -20,6 +20,7 @@ from datamill.production.holds import drop_holds
 from datamill.production.hooks import verdict_stages
 from datamill.production.models import Item, Project, Task, TaskAssignment, WorkPackage
 from datamill.production.schemas import PackageOut
+from datamill.production.superseding import CANCELLED_TASK_STATUS
 
 __all__ = [
     "assign_package",
@@ -75,7 +76,8 @@ def create_packages(
     loose = session.scalars(
         select(Task.id).where(
             Task.project_id == project_id, Task.stage == stage, Task.package_id.is_(None),
-            Task.kind == "work", Task.status != "done",  # finished work needs no package
+            Task.kind == "work",  # finished (or cancelled) work needs no package
+            Task.status.not_in(("done", CANCELLED_TASK_STATUS)),
         ).order_by(Task.id)
     ).all()
     # numbered within the project and stage (annotate-0001, review-0001 ...): numbering by
@@ -113,16 +115,20 @@ def list_packages(session: Session, project_id: int) -> list[PackageOut]:
 
 def package_progress(session: Session, rows: Sequence[WorkPackage]) -> list[PackageOut]:
     """``rows`` with their task counts (``tasks``, ``done``) and status, as every list of
-    packages shows them (a vendor manager's list read the bare rows: 0 of 0, ``open``)."""
-    counts = {pid: (int(n), int(d or 0)) for pid, n, d in session.execute(
+    packages shows them (a vendor manager's list read the bare rows: 0 of 0, ``open``). A
+    cancelled task (its item superseded) is no work of the package: not counted, and a
+    package whose other tasks are all done reads ``done``."""
+    counts = {pid: (int(n), int(d or 0), int(c or 0)) for pid, n, d, c in session.execute(
         select(Task.package_id, func.count(),
-               func.sum(case((Task.status == "done", 1), else_=0)))
+               func.sum(case((Task.status == "done", 1), else_=0)),
+               func.sum(case((Task.status == CANCELLED_TASK_STATUS, 1), else_=0)))
         .where(Task.package_id.in_([p.id for p in rows]))
         .group_by(Task.package_id)).all()} if rows else {}
     out = []
     for p in rows:
-        n, d = counts.get(p.id, (0, 0))
-        status = "done" if n and d == n else p.status
+        total, d, cancelled = counts.get(p.id, (0, 0, 0))
+        n = total - cancelled
+        status = "done" if total and d == n else p.status
         out.append(PackageOut.model_validate(p).model_copy(
             update={"tasks": n, "done": d, "status": status}))
     return out

@@ -22,6 +22,7 @@ from datamill.production.spec import DatasetSpec, parse_spec
 __all__ = [
     "GOLDEN_STATUS",
     "NOT_USABLE_STATUSES",
+    "SUPERSEDED_STATUS",
     "accounts_closed_on",
     "close_project_accounts",
     "create_project",
@@ -43,8 +44,13 @@ __all__ = [
 #: the status of an item taken out of production to serve as a golden (known-answer) item
 #: (see :mod:`datamill.workforce.qualification`): never worked, batched, delivered or paid
 GOLDEN_STATUS = "golden"
-#: statuses whose volume is no usable production volume: rejected by the checks, golden
-NOT_USABLE_STATUSES = ("rejected", GOLDEN_STATUS)
+#: the status of an item another item replaced (a subject's re-recording of the same prompt;
+#: ``items.superseded_by`` names it, see :mod:`datamill.production.superseding`): kept with its
+#: history, never worked, batched, inspected, delivered, paid or counted in a quota again
+SUPERSEDED_STATUS = "superseded"
+#: statuses whose volume is no usable production volume: rejected by the checks, golden,
+#: superseded by a newer take
+NOT_USABLE_STATUSES = ("rejected", GOLDEN_STATUS, SUPERSEDED_STATUS)
 
 
 def create_project(session: Session, spec_data: Any, actor_id: int | None = None) -> ProjectOut:
@@ -161,8 +167,8 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
     """Item counts by status and the total volume (in the modality's base unit, e.g.
     milliseconds of audio; speech projects also get it as ``duration_ms``), and the usable
     volume (the production volume: without the items the checks rejected, nor the golden items
-    set aside as known-answer checks), for dashboards and the CLI. ``golden_items`` and
-    ``golden_volume`` say how many items are set aside as golden (their count is also in
+    set aside as known-answer checks, nor the takes a re-recording superseded), for dashboards
+    and the CLI. ``golden_items`` and ``golden_volume`` say how many items are set aside as golden (their count is also in
     ``by_status`` under ``golden``); an accepted item marked golden stays production volume."""
     project = _row(session, project_id)
     rows = session.execute(
@@ -177,7 +183,7 @@ def project_stats(session: Session, project_id: int) -> dict[str, Any]:
     plugin = get_modality(project.modality)
     stats: dict[str, Any] = {
         "items": sum(by_status.values()), "by_status": by_status, "volume": total,
-        "usable_volume": total - set_aside,  # without what the checks rejected, nor golden
+        "usable_volume": total - set_aside,  # without what the checks rejected, golden, superseded
         "golden_items": by_status.get(GOLDEN_STATUS, 0),
         "golden_volume": volumes.get(GOLDEN_STATUS, 0),
         "volume_base_unit": plugin.volume_base_unit, "volume_unit": plugin.volume_unit,

@@ -252,7 +252,7 @@ def _package_out(session: Session, pkg: WorkPackage, **update: object) -> Packag
     """The package with its task counts (``PackageOut.model_validate`` alone says 0 tasks)."""
     n, done = session.execute(
         select(func.count(), func.sum(case((Task.status == "done", 1), else_=0)))
-        .where(Task.package_id == pkg.id)).one()
+        .where(Task.package_id == pkg.id, Task.status != "cancelled")).one()  # superseded
     return PackageOut.model_validate(pkg).model_copy(
         update={"tasks": int(n), "done": int(done or 0), **update})
 

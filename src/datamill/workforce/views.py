@@ -60,7 +60,7 @@ def package_rows(session: Session, packages: list[Any],
     out = []
     for p in packages:
         c = counts[p.id]
-        total = sum(c.values())
+        total = sum(n for s, n in c.items() if s != "cancelled")  # cancelled: item superseded
         done = c.get("done", 0)
         out.append({
             "id": p.id, "name": p.name, "stage": p.stage, "status": p.status,
