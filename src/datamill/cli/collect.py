@@ -226,8 +226,8 @@ def reset_demographics_cmd(
 @app.command("subjects")
 @handle_errors
 def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
-    """Subjects: demographics, consent version signed (or withdrawn), recordings, open
-    re-record requests."""
+    """Subjects: demographics, consent version signed (or withdrawn), recordings (current
+    takes, and the earlier takes a re-recording retired), open re-record requests."""
     from datamill.collection.staff import list_subjects
 
     with get_runtime().session() as s:
@@ -239,8 +239,16 @@ def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False)
             if r["consent_withdrawn_at"]:
                 consent = (f"consent WITHDRAWN {r['consent_withdrawn_at']:%Y-%m-%d}"
                            " (counts toward no quota cell)")
-            out.print(f"{r['subject_id']}  {consent}  {r['recordings']} recordings,"
+            retired = (f" ({r['current_takes']} current, {r['retired_takes']} retired)"
+                       if r["retired_takes"] else "")
+            out.print(f"{r['subject_id']}  {consent}  {r['recordings']} recordings{retired},"
                       f" {r['open_rerecords']} to re-record", highlight=False)
+            for p in r["rerecorded"]:
+                earlier = ", ".join(f"take {t['attempt']} (item {t['item_id']})"
+                                    for t in p["retired"])
+                out.print(f"  prompt {p['position']}: take {p['current_attempt']} (item"
+                          f" {p['current_item_id']}) is current; retired: {earlier}",
+                          highlight=False)
 
     emit(rows, as_json, render)
 

@@ -8,7 +8,8 @@ Values compare case-insensitively. A speaker counts in every cell that matches.
 
 Counting, per cell:
 - **accepted**: items past the checks (any status but ``imported`` and ``rejected``): distinct
-  speakers, hours of audio (``duration_ms``), items;
+  speakers, hours of audio (``duration_ms``), items; a take a re-recording superseded
+  (``superseded``) counts nowhere, its replacement counts instead;
 - **in progress**: items not yet checked, and enrolled subjects with no accepted item; for a
   subject's check (:func:`cell_blocker`), also uploads under way whose item is not written yet.
 
@@ -38,6 +39,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
 from datamill.production.collection_spec import DIMENSIONS, CollectionSpec, QuotaCell
 from datamill.production.models import Item, Project
+from datamill.production.projects import SUPERSEDED_STATUS
 
 __all__ = [
     "Tally",
@@ -53,6 +55,9 @@ __all__ = [
 _MS_PER_HOUR = 3_600_000
 _QUOTA_LOCKS = 0x64_6D_71_75 << 32  # "dmqu": + the project id, one advisory lock per project
 _NOT_ACCEPTED = ("imported", "rejected")
+#: items that count in no cell: rejected by the checks, or a take a re-recording superseded
+#: (the subject's newer take of the prompt counts instead)
+_NOT_COUNTED = ("rejected", SUPERSEDED_STATUS)
 
 
 def lock_quotas(session: Session, project_id: int) -> None:
@@ -195,7 +200,7 @@ def tallies(
     gone = set(withdrawn_subjects(session, project.id))  # their place is free again
     for row in _rows(session, project.id, exclude_run):
         attrs = dict(row.attributes or {})
-        if row.status == "rejected" or (gone and item_subject(row) in gone):
+        if row.status in _NOT_COUNTED or (gone and item_subject(row) in gone):
             continue
         prof = profile(spec, attrs)
         speaker = attrs.get("speaker_id")

@@ -39,6 +39,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
+from datamill.production.projects import SUPERSEDED_STATUS
 
 __all__ = [
     "INVITE_PATH",
@@ -279,10 +280,40 @@ def count_subjects(session: Session, project_id: int) -> int:
         CollectionSubject.project_id == project_id)) or 0)
 
 
+def _takes(session: Session, subject_row_id: int) -> dict[str, Any]:
+    """A subject's takes: how many are current (the latest of each prompt) and retired (an
+    earlier take a re-recording superseded), and per re-recorded prompt which take is current
+    and which it replaced."""
+    rows = session.execute(
+        select(Recording.prompt_id, CollectionPrompt.position, Recording.attempt,
+               Recording.item_id, Item.status, Item.superseded_by)
+        .join(CollectionPrompt, CollectionPrompt.id == Recording.prompt_id)
+        .outerjoin(Item, Item.id == Recording.item_id)
+        .where(Recording.subject_row_id == subject_row_id)
+        .order_by(CollectionPrompt.position, Recording.attempt)).all()
+    by_prompt: dict[int, list[Any]] = {}
+    for r in rows:
+        by_prompt.setdefault(r.prompt_id, []).append(r)
+    rerecorded = []
+    for takes in by_prompt.values():
+        retired = [{"attempt": t.attempt, "item_id": t.item_id, "superseded_by": t.superseded_by}
+                   for t in takes if t.status == SUPERSEDED_STATUS]
+        if retired:
+            current = takes[-1]
+            rerecorded.append({"prompt_id": current.prompt_id, "position": current.position,
+                               "current_attempt": current.attempt,
+                               "current_item_id": current.item_id, "retired": retired})
+    return {"current_takes": len(by_prompt),
+            "retired_takes": sum(len(r["retired"]) for r in rerecorded),
+            "rerecorded": rerecorded}
+
+
 def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
     """Every subject: demographics, consent (version, signed; ``consent_withdrawn_at`` once
     they withdrew it), recordings and open requests (takes the checks or a review rejected
-    count at once, not only once the subject visits).
+    count at once, not only once the subject visits). ``recordings`` counts every take;
+    ``current_takes`` the latest of each prompt, ``retired_takes`` the earlier ones a
+    re-recording superseded, and ``rerecorded`` says per such prompt which take is current.
 
     A listing writes nothing: the requests still to open are counted, not opened (the subject's
     page opens them; see :func:`datamill.collection.subject.sync_rerecords`)."""
@@ -304,7 +335,7 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
         out.append({"subject_id": s.subject_id, "demographics": dict(s.demographics or {}),
                     "consent_id": s.consent_id, "consent_version": text.version if text else None,
                     "signature": s.signature, "signed_at": s.signed_at,
-                    "enrolled_at": s.enrolled_at, "recordings": recs,
+                    "enrolled_at": s.enrolled_at, "recordings": recs, **_takes(session, s.id),
                     "open_rerecords": open_req + due.get(s.id, 0),
                     # withdrew consent: counts toward no quota cell, records no more
                     "consent_withdrawn_at": gone.get(s.subject_id)})
@@ -327,6 +358,11 @@ def request_rerecord(
     rec = session.scalars(select(Recording).where(Recording.item_id == item_id)).first()
     if rec is None:
         raise NotFound(f"item {item_id} was not recorded on the collection page", item_id=item_id)
+    if item.status == SUPERSEDED_STATUS:  # its prompt's current take is another item
+        raise Conflict(f"item {item_id} is an earlier take, superseded by item"
+                       f" {item.superseded_by}; ask for that take to be recorded again",
+                       item_id=item_id, superseded_by=item.superseded_by,
+                       reason_code="take_superseded")
     row = open_request(session, rec, source, reason, requested_by=actor.id)
     record_audit(session, actor_id=actor.id, action="collection.rerecord_requested",
                  object_type="item", object_id=item_id, project_id=item.project_id,

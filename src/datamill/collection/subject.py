@@ -61,6 +61,8 @@ from datamill.production.models import (
     Review,
     Task,
 )
+from datamill.production.projects import SUPERSEDED_STATUS
+from datamill.production.superseding import supersede_item
 from datamill.storage.blobstore import BlobStore
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "collection_state",
     "due_rerecords",
     "give_consent",
+    "retire_earlier_takes",
     "set_demographics",
     "sync_rerecords",
     "upload_recording",
@@ -278,6 +281,10 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
         .outerjoin(Item, Item.id == Recording.item_id)
         .where(Recording.subject_row_id == v.subject.id).order_by(Recording.attempt)).all()
     latest = {r.prompt_id: (r, status, reasons) for r, status, reasons in recs}
+    retired: dict[int, int] = {}  # earlier takes a re-recording superseded, per prompt
+    for r, status, _reasons in recs:
+        if status == SUPERSEDED_STATUS:
+            retired[r.prompt_id] = retired.get(r.prompt_id, 0) + 1
     open_req = {r.prompt_id: r for r in session.scalars(select(RerecordRequest).where(
         RerecordRequest.subject_row_id == v.subject.id, RerecordRequest.resolved_at.is_(None)))}
     rows = []
@@ -300,13 +307,17 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
         rows.append({"id": p.id, "position": p.position, "text": p.text, "state": state,
                      "reasons": reasons, "asked_by": asked,
                      "attempts": got[0].attempt if got else 0,
-                     "item_id": got[0].item_id if got else None})
+                     "item_id": got[0].item_id if got else None,
+                     # the latest take is the current one; these earlier ones it replaced
+                     # stay on record, never delivered, paid or counted in a quota
+                     "retired_takes": retired.get(p.id, 0)})
     return rows
 
 
 def collection_state(session: Session, token: str) -> dict[str, Any]:
     """Everything the page shows: the consent text and whether it is signed, demographics,
-    each prompt's state (todo, checking, done, rerecord with reasons), and why collection is
+    each prompt's state (todo, checking, done, rerecord with reasons; its latest take is the
+    current one, ``retired_takes`` the earlier ones it superseded), and why collection is
     closed for the subject, if it is."""
     v = visit(session, token)
     sync_rerecords(session, v.project.id)
@@ -413,7 +424,29 @@ def _abandoned(session: Session, subject_row_id: int, prompt_id: int) -> None:
             Item.project_id == rec.project_id, Item.external_id == ext_id))
         if rec.item_id is None:
             session.delete(rec)
+        else:
+            retire_earlier_takes(session, rec)
     session.flush()
+
+
+def retire_earlier_takes(session: Session, rec: Recording) -> list[int]:
+    """Supersede the subject's earlier takes of the recording's prompt by its item (a
+    re-recording replaces them: see :mod:`datamill.production.superseding`); returns the item
+    ids it superseded now. Called where a take's item is linked, in that transaction."""
+    if rec.item_id is None:
+        return []
+    earlier = session.scalars(
+        select(Recording.item_id).join(Item, Item.id == Recording.item_id).where(
+            Recording.subject_row_id == rec.subject_row_id, Recording.prompt_id == rec.prompt_id,
+            Recording.attempt < rec.attempt, Item.status != SUPERSEDED_STATUS)
+        .order_by(Recording.attempt)).all()
+    done = []
+    for item_id in earlier:
+        if item_id is not None and supersede_item(
+                session, item_id, rec.item_id,
+                reason=f"re-recorded: attempt {rec.attempt} of the prompt")["changed"]:
+            done.append(item_id)
+    return done
 
 
 def _reserve(
@@ -490,6 +523,7 @@ def _import_take(session: Session, blobs: BlobStore, rec: Recording, meta: dict[
                     RerecordRequest.prompt_id == rec.prompt_id,
                     RerecordRequest.resolved_at.is_(None))):
                 req.resolved_at = utcnow()
+            retire_earlier_takes(session, rec)  # the new take replaces them, all or nothing
             session.commit()
         except BaseException as err:
             session.rollback()

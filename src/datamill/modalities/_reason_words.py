@@ -73,6 +73,7 @@ EN_REASONS: dict[str, str] = {
     "uploading": "This prompt is being uploaded already; wait a moment and reload the page.",
     # the collection staff's refusals (collection.staff)
     "demographics_recorded": "the subject has recorded already; their items carry the answers they gave, which therefore stay.",
+    "take_superseded": "item {item_id} is an earlier take, superseded by item {superseded_by} (a re-recording of the same prompt); ask for that take to be recorded again.",
     # reopening an accounting period (ledger.period_reopen, period_close)
     "period_busy": "A month-end close is being run or confirmed right now; try again in a moment (nothing was booked).",
     "period_not_closed": "Period {period} is {status}, not closed: only a closed period is reopened (a prepared one is run again before its confirmation).",
@@ -189,6 +190,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "uploading": "这条提示语正在上传，请稍候并刷新页面。",
     # the collection staff's refusals (collection.staff)
     "demographics_recorded": "该被采集人已经录音，其条目记录了所填信息，因此保留不变。",
+    "take_superseded": "条目 {item_id} 是较早的录音，已被条目 {superseded_by}（同一提示语的补录）替换；请对该条目提出补录请求。",
     # reopening an accounting period (ledger.period_reopen, period_close)
     "period_busy": "月末结账正在运行或确认中；请稍后再试（未记入任何内容）。",
     "period_not_closed": "期间 {period} 的状态为 {status}，尚未结账：只有已结账的期间才能重新打开（已准备的期间在确认前重新运行即可）。",

@@ -44,6 +44,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.state.checking": "checking",
     "collect.state.done": "done",
     "collect.state.rerecord": "record again",
+    "collect.take_current": "take {attempt} is the one kept; {retired} earlier take(s) replaced",
     "collect.all_done": "All prompts are recorded. Thank you!",
     "collect.closed": "Collection is closed for you:",
     "collect.no_mic": "The microphone could not be opened:",
@@ -107,6 +108,9 @@ EN_SUBJECTS: dict[str, str] = {
     "subj.cancel": "Cancel",
     "subj.done": "The answers of subject {subject} were reset: they answer again on their page.",
     "subj.failed": "Not reset",
+    "subj.retired_takes": "{current} current, {retired} replaced by a re-recording",
+    "subj.take_current": "prompt {position}: take {attempt} is current; replaced: {retired}",
+    "subj.take": "take {attempt}",
 }
 
 

@@ -44,6 +44,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.state.checking": "检查中",
     "collect.state.done": "已完成",
     "collect.state.rerecord": "需补录",
+    "collect.take_current": "保留第 {attempt} 次录音；之前的 {retired} 次录音已被替换",
     "collect.all_done": "所有提示语均已录制，谢谢！",
     "collect.closed": "您的采集已关闭：",
     "collect.no_mic": "无法打开麦克风：",
@@ -104,4 +105,7 @@ ZH_CN_SUBJECTS: dict[str, str] = {
     "subj.cancel": "取消",
     "subj.done": "被采集人 {subject} 的个人信息已重置，其将在自己的页面上重新填写。",
     "subj.failed": "未能重置",
+    "subj.retired_takes": "当前 {current} 条，{retired} 条已被补录替换",
+    "subj.take_current": "第 {position} 条提示语：当前为第 {attempt} 次录音；已替换：{retired}",
+    "subj.take": "第 {attempt} 次录音",
 }

@@ -85,6 +85,11 @@
       if (p.state === "rerecord" && p.reasons.length) {
         li.textContent = S["collect.with_reasons"].replace("{text}", li.textContent)
           .replace("{reasons}", reasonsText(p.reasons));
+      } else if (p.retired_takes > 0) {  // re-recorded: the latest take is kept, the rest retired
+        li.dataset.retired = p.retired_takes;
+        li.textContent = S["collect.with_reasons"].replace("{text}", li.textContent)
+          .replace("{reasons}", S["collect.take_current"].replace("{attempt}", p.attempts)
+            .replace("{retired}", p.retired_takes));
       }
       list.appendChild(li);
     }
