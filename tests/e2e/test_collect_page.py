@@ -6,6 +6,7 @@ stored item is a 16-bit WAV at 16 kHz with real audio in it."""
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -142,3 +143,36 @@ def test_refused_answers_are_fixed_on_the_page(context: Any, site: Site) -> None
     page.wait_for_selector("#closed", state="visible")
     assert page.locator("#demo-step").is_hidden()
     assert EN["collect.err.no_cell"] in page.locator("#closed").inner_text()
+
+
+def test_a_rerecorded_prompt_shows_the_take_kept(
+    context: Any, site: Site, tmp_path: Path
+) -> None:
+    """Trial M2: the subject's page says which take of a re-recorded prompt is kept (the
+    latest) and that the earlier one was replaced, in English and in Chinese."""
+    from datamill.collection import subject
+    from datamill.web.i18n import t
+
+    _pid, token = _project(site, "e2e-collect-retake")
+    with site.rt.session() as s:
+        subject.give_consent(s, token, "Retake Person", version=1)
+        prompt_id = subject.set_demographics(s, token, gender="female", age=40)["prompts"][0]["id"]
+        first = subject.upload_recording(s, site.rt.blobs, token, prompt_id, synthesize(
+            SENTENCES[0], tmp_path / "take1.wav", sample_rate_hz=16000, seed=1).read_bytes())
+        staff.request_rerecord(s, s.merge(site.users["pm"]), first["item_id"], "a door slams",
+                               source="manual")
+        subject.collection_state(s, token)
+        second = subject.upload_recording(s, site.rt.blobs, token, prompt_id, synthesize(
+            SENTENCES[0], tmp_path / "take2.wav", sample_rate_hz=16000, seed=2).read_bytes())
+        assert second["attempt"] == 2
+    page = context.new_page()
+    for lang in ("en", "zh-CN"):
+        page.set_extra_http_headers({"Accept-Language": lang})
+        page.goto(f"/collect/{token}")
+        row = page.get_by_test_id("prompt-1")
+        row.wait_for()
+        kept = t("collect.take_current", lang).replace("{attempt}", "2").replace("{retired}", "1")
+        assert kept in row.inner_text(), row.inner_text()
+        assert row.get_attribute("data-retired") == "1"
+    assert "保留第 2 次录音" in row.inner_text()
+    shot(page, "collect-retake-kept")

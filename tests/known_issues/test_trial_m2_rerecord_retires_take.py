@@ -15,6 +15,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -59,6 +60,7 @@ from datamill.testing.synth import espeak_available
 from datamill.workforce.pricing import set_price
 from datamill.workforce.settlement import create_settlement_sheet
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+from tests._cli import run_cli
 from tests._migrations import drop_schema, migration_url
 from tests._tools import require_tool
 from tests.known_issues._web import web_login
@@ -293,6 +295,16 @@ def test_a_third_take_retires_the_second(
         with pytest.raises(Conflict, match="once"):  # the current take is not recorded again
             subject.upload_recording(s, rt.blobs, token, prompts[0],
                                      speech(tmp_path, PROMPTS[0], "four.wav"))
+    home, url = rt.settings.home, str(rt.settings.database_url)
+    shown = run_cli(home, "collect", "subjects", str(pid), "--as", "pm",
+                    DATAMILL_DATABASE_URL=url).stdout
+    assert "3 recordings (1 current, 2 retired)" in shown
+    assert (f"prompt 1: take 3 (item {three['item_id']}) is current; retired: take 1 (item"
+            f" {one['item_id']}), take 2 (item {two['item_id']})") in shown
+    (listed,) = json.loads(run_cli(home, "collect", "subjects", str(pid), "--as", "pm", "--json",
+                                   DATAMILL_DATABASE_URL=url).stdout)
+    assert listed["rerecorded"][0]["retired"][1] == {
+        "attempt": 2, "item_id": two["item_id"], "superseded_by": three["item_id"]}
     pm = TestClient(create_app(rt))
     web_login(pm, "pm")
     page = pm.get(f"/projects/{pid}/subjects")

@@ -248,7 +248,7 @@ def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False)
                                     for t in p["retired"])
                 out.print(f"  prompt {p['position']}: take {p['current_attempt']} (item"
                           f" {p['current_item_id']}) is current; retired: {earlier}",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)  # one line, however long
 
     emit(rows, as_json, render)
 
