@@ -60,6 +60,7 @@ from datamill.testing.synth import espeak_available
 from datamill.workforce.pricing import set_price
 from datamill.workforce.settlement import create_settlement_sheet
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
+from tests._api import API, login
 from tests._cli import run_cli
 from tests._migrations import drop_schema, migration_url
 from tests._tools import require_tool
@@ -306,6 +307,9 @@ def test_a_third_take_retires_the_second(
     assert listed["rerecorded"][0]["retired"][1] == {
         "attempt": 2, "item_id": two["item_id"], "superseded_by": three["item_id"]}
     pm = TestClient(create_app(rt))
+    got = pm.get(f"{API}/projects/{pid}/items/{one['item_id']}", headers=login(pm, "pm"))
+    assert got.status_code == 200, got.text
+    assert (got.json()["status"], got.json()["superseded_by"]) == ("superseded", two["item_id"])
     web_login(pm, "pm")
     page = pm.get(f"/projects/{pid}/subjects")
     assert page.status_code == 200, page.text

@@ -51,6 +51,8 @@ class ItemOut(_Out):
     prompt: str | None
     reject_reasons: list[Any]
     current_version: int
+    #: status ``superseded``: the item (a newer take of the same prompt) that replaced this one
+    superseded_by: int | None = None
 
 
 class ImportReport(BaseModel):
