@@ -2,7 +2,7 @@
 trained and tested on, a seeded sample of a batch's items) and their reports
 
 Revision ID: pe001
-Revises: pv001
+Revises: pw001
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pe001"
-down_revision = "pv001"
+down_revision = "pw001"
 branch_labels = None
 depends_on = None
 
