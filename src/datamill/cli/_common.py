@@ -32,6 +32,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from datetime import time as clock_time
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -72,6 +74,8 @@ __all__ = [
     "fresh_output",
     "get_runtime",
     "handle_errors",
+    "json_text",
+    "json_time",
     "open_runtime",
     "owning_project",
     "printable",
@@ -378,16 +382,42 @@ def _json_requested(kwargs: dict[str, Any]) -> bool:
     return bool(kwargs.get("as_json"))
 
 
+def json_time(value: datetime | date | clock_time) -> str:
+    """A timestamp (a day, a time of day) as the REST API writes it: ISO 8601 as pydantic
+    serialises it, ``2026-12-05T16:11:28Z`` for a UTC timestamp (never ``str()``'s
+    ``2026-12-05 16:11:28+00:00``), ``2026-12-05`` for a day."""
+    from pydantic_core import to_jsonable_python
+
+    text: str = to_jsonable_python(value)
+    return text
+
+
+def _json_default(value: Any) -> Any:
+    """What JSON cannot hold as such: timestamps as the API writes them, the rest (a
+    ``Decimal``, a path) as its string, as before."""
+    if isinstance(value, datetime | date | clock_time):
+        return json_time(value)
+    return str(value)
+
+
+def json_text(value: Any, *, indent: int | None = 2, sort_keys: bool = False,
+              ascii_only: bool = False) -> str:
+    """``value`` (pydantic models and dataclasses included) as the JSON text every ``--json``
+    output prints: the one place that decides how a timestamp reads (:func:`json_time`, as
+    the API), Chinese as itself unless ``ascii_only``."""
+    return json.dumps(_plain(value), indent=indent, sort_keys=sort_keys,
+                      default=_json_default, ensure_ascii=ascii_only)
+
+
 def _write_json(value: Any) -> None:
     """``value`` as JSON on stdout, Chinese and every other script as themselves (not
     ``\\u5317``); escaped only where stdout cannot encode them (a lone surrogate from an
     undecodable file name, a non-UTF-8 terminal)."""
-    plain = _plain(value)
-    text = json.dumps(plain, indent=2, default=str, ensure_ascii=False)
+    text = json_text(value)
     try:
         text.encode(sys.stdout.encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
-        text = json.dumps(plain, indent=2, default=str)
+        text = json_text(value, ascii_only=True)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 

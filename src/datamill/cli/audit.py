@@ -3,7 +3,6 @@ CSV), verify the hash-chained, HMAC-anchored chain, write checkpoints."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +19,7 @@ from datamill.cli._common import (
     fresh_output,
     get_runtime,
     handle_errors,
+    json_text,
     out,
     styled,
 )
@@ -101,7 +101,7 @@ def _render_records(page: dict[str, Any]) -> None:
         obj = r["object_type"] + (f" #{r['object_id']}" if r["object_id"] is not None else "")
         table.add_row(str(r["id"]), str(r["at"])[:19], r["actor"] or "(system)", r["action"],
                       obj, "" if r["project_id"] is None else str(r["project_id"]),
-                      json.dumps(r["data"], ensure_ascii=False, sort_keys=True, default=str))
+                      json_text(r["data"], indent=None, sort_keys=True))
     out.print(table)
     shown = len(page["items"])
     first = page["offset"] + 1 if shown else 0

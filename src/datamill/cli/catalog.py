@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import emit, get_runtime, handle_errors, json_text, out
 from datamill.core.errors import InvalidInput
 
 __all__ = ["app", "retention_app"]
@@ -237,14 +237,11 @@ def verify_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
 @handle_errors
 def datasheet_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """The datasheet generated from a release's items."""
-    import json
-
     from datamill.catalog.releases import datasheet
 
     with get_runtime().session() as s:
         sheet = datasheet(s, _user(s, user), release_id)
-    emit(sheet, as_json, lambda v: out.print(json.dumps(v, indent=2, ensure_ascii=False),
-                                             highlight=False))
+    emit(sheet, as_json, lambda v: out.print(json_text(v), highlight=False))
 
 
 @app.command("licence-add")

@@ -26,6 +26,7 @@ from datamill.cli._common import (
     emit,
     get_runtime,
     handle_errors,
+    json_time,
     out,
 )
 from datamill.compliance.roles import Action, Role
@@ -116,7 +117,7 @@ def create_cmd(
 def _user_row(user: Any) -> dict[str, Any]:
     return {"id": user.id, "username": user.username, "display_name": user.display_name,
             "role": user.role, "is_active": user.is_active,
-            "created_at": user.created_at.isoformat()}
+            "created_at": json_time(user.created_at)}
 
 
 @app.command("list")

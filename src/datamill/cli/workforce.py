@@ -13,7 +13,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._common import (
+    Force,
+    emit,
+    fresh_output,
+    get_runtime,
+    handle_errors,
+    json_time,
+    out,
+)
 
 app = typer.Typer(
     help="Vendors, workers, qualification, prices, settlement and hour points.",
@@ -344,7 +352,7 @@ def sheet_void(
         sheet = void_sheet(s, _actor(s, actor), sheet_id, reason)
         value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
                  "void_reason": sheet.void_reason,
-                 "voided_at": sheet.voided_at.isoformat() if sheet.voided_at else None}
+                 "voided_at": json_time(sheet.voided_at) if sheet.voided_at else None}
     emit(value, as_json, lambda x: out.print(f"sheet {x['number']} voided: {x['void_reason']}"))
 
 
