@@ -1,5 +1,6 @@
-"""The CLI's words for people: what ``work`` and ``qc`` print to an annotator, a reviewer, an
-inspector or a listener, in ``DATAMILL_LANG`` (en or zh-CN), as its refusals already are
+"""The CLI's words for people: what ``work``, ``qc``, ``collect`` and ``catalog`` print to an
+annotator, a reviewer, an inspector, a listener, a collection manager or a catalog manager, in
+``DATAMILL_LANG`` (en or zh-CN), as its refusals already are
 (:func:`datamill.cli._common.handle_errors` words those from the refusal registry).
 
 One catalogue per language, looked up by key (:func:`say`); a code a command shows (a status,
@@ -19,6 +20,7 @@ from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
     METRIC_WORDS,
+    STATUS_WORDS,
     VERDICT_WORDS,
     parse_inspection_reason,
 )
@@ -88,6 +90,86 @@ EN_CLI: dict[str, str] = {
     "listen.word_sep": ", ",
     "listen.nothing_left": "no clip is waiting for a listener",
     "listen.answered": ": item {item}",
+    # collect (a collection project's manager)
+    "collect.col.cell": "cell", "collect.col.target": "target",
+    "collect.col.accepted": "accepted", "collect.col.in_progress": "in progress",
+    "collect.col.fill": "fill", "collect.col.state": "state",
+    "collect.full": "full", "collect.open": "open",
+    "collect.sep": ", ",
+    "collect.no_quotas": "this project's spec has no collection section (no quotas)",
+    "collect.prompts_added": "{added} prompts added, {skipped} already listed; {total} in all",
+    "collect.consent_saved": "consent text version {version} saved",
+    "collect.invited": "invitation {id} for {subject}, until {until} UTC: {path}",
+    "collect.invite_revoked": "invitation {id} revoked",
+    "collect.invite_row": "{id}  {subject}  {state}  until {until}",
+    "collect.reset": "demographics of {subject} cleared (were {previous}); they answer again "
+                     "on their page",
+    "collect.none": "none",
+    "collect.consent": "consent v{version}",
+    "collect.no_consent": "no consent",
+    "collect.withdrawn": "consent WITHDRAWN {date} (counts toward no quota cell)",
+    "collect.subject_row": "{subject}  {consent}  {recordings} recordings{retired}, {rerecords} to "
+                           "re-record",
+    "collect.retired_takes": " ({current} current, {retired} retired)",
+    "collect.take": "take {attempt} (item {item})",
+    "collect.take_sep": ", ",
+    "collect.rerecorded": "  prompt {position}: take {attempt} (item {item}) is current; retired: {earlier}",
+    "collect.rerecord": "re-record request {id} for item {item}",
+    "unit.speakers": "speakers", "unit.hours": "hours", "unit.utterances": "utterances",
+    "invite_state.active": "active", "invite_state.revoked": "revoked",
+    "invite_state.expired": "expired",
+    # catalog (datasets, releases, licences, transfer links, retention)
+    "catalog.hours": " {hours} h",
+    "catalog.price": " {price} {currency} [{low}..{high}]",
+    "catalog.created": "dataset {id} {name} ({status})",
+    "catalog.updated": "dataset {id} updated",
+    "catalog.third_party": "third-party dataset {id} {name}: {files} files",
+    "catalog.source_added": "source {id} ({kind}) added to dataset {dataset}",
+    "catalog.released": "release {id}: v{version} {sha} ({files} files) → {path}",
+    "catalog.release_withdrawn": "release {id} (v{version}) withdrawn on {on}",
+    "catalog.release_row": "{id} v{version} {sha} {files} files{gone}",
+    "catalog.release_gone": " · withdrawn {on}: {reason}",
+    "catalog.intact": "release {id}: intact ({files} files)",
+    "catalog.tampered": "release {id}: TAMPERED ({files} files)",
+    "catalog.issued": "licence {id} {number}: {dataset} to {customer}, {price} {currency}, "
+                      "issued {issued}{ends}{renews}",
+    "catalog.issued_ends": ", ends {on}",
+    "catalog.issued_renews": ", renews licence {id}",
+    "catalog.licence_row": "{id} {number} {dataset} (dataset {dataset_id}) · {customer} "
+                           "(customer {customer_id}) · {price} {currency} · {territory} · "
+                           "{state}",
+    "catalog.state_revoked": "revoked {on}",
+    "catalog.state_ends": " · ends {on}",
+    "catalog.state_expired": " · EXPIRED",
+    "catalog.licence_revoked": "licence {number} revoked on {on}",
+    "catalog.upgraded": "licence {number} now on release {release}; issue a new link (links "
+                        "issued before were stopped)",
+    "catalog.link_row": "{id} {url} · expires {until} UTC · {state}",
+    "catalog.link_state_revoked": "revoked",
+    "catalog.link_downloads": "{done}/{max} downloads",
+    "catalog.no_links": "no transfer links",
+    "catalog.link_revoked": "transfer link {id} revoked",
+    "catalog.link": "{url}  (expires {until} UTC, {max} downloads)",
+    "catalog.downloaded": "{path} (sha256 {sha}, download {n} of {max})",
+    "catalog.accepted": "licence {number} accepted on {on}",
+    "catalog.customer_link": "{user} acts for customer {customer}",
+    "catalog.report_row": "{name}: {licences} licences ({accepted} accepted{revoked}{priced}), "
+                          "revenue {revenue} {currency}, development cost {cost} {currency}, "
+                          "margin {margin} {currency}",
+    "catalog.report_revoked": ", {n} revoked",
+    "catalog.report_priced": "; priced {priced}",
+    "catalog.pipeline_row": "{year}: {new} new, {dev} in development",
+    "catalog.listing": "listing written to {path}",
+    "catalog.would_delete": "would delete {kind} {what} sha256 {sha}",
+    "catalog.deleted": "deleted {kind} {what} sha256 {sha}",
+    "catalog.nothing_to_delete": "nothing to delete",
+    "catalog.hold": "hold {id} on project {project}",
+    "catalog.hold_released": "hold {id} released",
+    "catalog.retention": "contract {contract}: backups kept {months} months",
+    "catalog.certificate": "{id} {on} project {project} {kind} {what} {sha} approved by {by}: "
+                           "{reason}",
+    "licence_status.issued": "issued", "licence_status.delivered": "delivered",
+    "licence_status.accepted": "accepted", "licence_status.revoked": "revoked",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -147,12 +229,86 @@ ZH_CN_CLI: dict[str, str] = {
     "listen.word_sep": "、",
     "listen.nothing_left": "没有等待听音的音频。",
     "listen.answered": "：条目 {item}",
+    "collect.col.cell": "配额单元", "collect.col.target": "目标",
+    "collect.col.accepted": "已验收", "collect.col.in_progress": "进行中",
+    "collect.col.fill": "完成度", "collect.col.state": "状态",
+    "collect.full": "已满", "collect.open": "未满",
+    "collect.sep": "，",
+    "collect.no_quotas": "此项目的规格没有 collection 部分（没有配额）。",
+    "collect.prompts_added": "已添加 {added} 条提示文本，{skipped} 条已在列表中；共 {total} 条。",
+    "collect.consent_saved": "已保存知情同意书第 {version} 版。",
+    "collect.invited": "已为被采集人 {subject} 创建邀请 {id}，有效期至 {until} UTC：{path}",
+    "collect.invite_revoked": "已撤销邀请 {id}。",
+    "collect.invite_row": "{id}  {subject}  {state}  有效期至 {until}",
+    "collect.reset": "已清除被采集人 {subject} 的个人信息（原为 {previous}）；被采集人将在其页面上重新填写。",
+    "collect.none": "无",
+    "collect.consent": "知情同意第 {version} 版",
+    "collect.no_consent": "未签知情同意",
+    "collect.withdrawn": "已于 {date} 撤回同意（不计入任何配额单元）",
+    "collect.subject_row": "{subject}  {consent}  录音 {recordings} 条{retired}，待重录 {rerecords} 条",
+    "collect.retired_takes": "（当前 {current} 条，已替换 {retired} 条）",
+    "collect.take": "第 {attempt} 次录音（条目 {item}）",
+    "collect.take_sep": "、",
+    "collect.rerecorded": "  提示 {position}：当前为第 {attempt} 次录音（条目 {item}）；已替换：{earlier}",
+    "collect.rerecord": "已为条目 {item} 创建重录请求 {id}。",
+    "unit.speakers": "人", "unit.hours": "小时", "unit.utterances": "条语音",
+    "invite_state.active": "有效", "invite_state.revoked": "已撤销",
+    "invite_state.expired": "已过期",
+    "catalog.hours": " {hours} 小时",
+    "catalog.price": " 价格 {price} {currency}（区间 {low}–{high}）",
+    "catalog.created": "已创建数据集 {id} {name}（{status}）",
+    "catalog.updated": "已更新数据集 {id}。",
+    "catalog.third_party": "第三方数据集 {id} {name}：{files} 个文件",
+    "catalog.source_added": "已为数据集 {dataset} 添加来源 {id}（{kind}）。",
+    "catalog.released": "版本 {id}：v{version} {sha}（{files} 个文件）→ {path}",
+    "catalog.release_withdrawn": "版本 {id}（v{version}）已于 {on} 撤回。",
+    "catalog.release_row": "{id} v{version} {sha} {files} 个文件{gone}",
+    "catalog.release_gone": " · 已于 {on} 撤回：{reason}",
+    "catalog.intact": "版本 {id}：完好（{files} 个文件）",
+    "catalog.tampered": "版本 {id}：已被篡改（{files} 个文件）",
+    "catalog.issued": "授权 {id} {number}：{dataset} 授予 {customer}，{price} {currency}，"
+                      "签发于 {issued}{ends}{renews}",
+    "catalog.issued_ends": "，截止 {on}",
+    "catalog.issued_renews": "，续期自授权 {id}",
+    "catalog.licence_row": "{id} {number} {dataset}（数据集 {dataset_id}）· {customer}"
+                           "（客户 {customer_id}）· {price} {currency} · {territory} · {state}",
+    "catalog.state_revoked": "已于 {on} 撤销",
+    "catalog.state_ends": " · 截止 {on}",
+    "catalog.state_expired": " · 已到期",
+    "catalog.licence_revoked": "授权 {number} 已于 {on} 撤销。",
+    "catalog.upgraded": "授权 {number} 已改用版本 {release}；请签发新链接（此前签发的链接已停止）。",
+    "catalog.link_row": "{id} {url} · 有效期至 {until} UTC · {state}",
+    "catalog.link_state_revoked": "已撤销",
+    "catalog.link_downloads": "已下载 {done}/{max} 次",
+    "catalog.no_links": "没有传输链接。",
+    "catalog.link_revoked": "已撤销传输链接 {id}。",
+    "catalog.link": "{url}（有效期至 {until} UTC，可下载 {max} 次）",
+    "catalog.downloaded": "{path}（sha256 {sha}，第 {n} 次下载，共 {max} 次）",
+    "catalog.accepted": "授权 {number} 已于 {on} 验收。",
+    "catalog.customer_link": "{user} 现代表客户 {customer}。",
+    "catalog.report_row": "{name}：授权 {licences} 个（已验收 {accepted} 个{revoked}{priced}），"
+                          "收入 {revenue} {currency}，开发成本 {cost} {currency}，"
+                          "毛利 {margin} {currency}",
+    "catalog.report_revoked": "，已撤销 {n} 个",
+    "catalog.report_priced": "；定价 {priced}",
+    "catalog.pipeline_row": "{year} 年：新增 {new} 个，开发中 {dev} 个",
+    "catalog.listing": "已写入上架清单：{path}",
+    "catalog.would_delete": "将删除 {kind} {what} sha256 {sha}",
+    "catalog.deleted": "已删除 {kind} {what} sha256 {sha}",
+    "catalog.nothing_to_delete": "没有需要删除的内容。",
+    "catalog.hold": "已对项目 {project} 设置保全 {id}。",
+    "catalog.hold_released": "已解除保全 {id}。",
+    "catalog.retention": "合同 {contract}：备份保留 {months} 个月。",
+    "catalog.certificate": "{id} {on} 项目 {project} {kind} {what} {sha}，批准人 {by}：{reason}",
+    "licence_status.issued": "已签发", "licence_status.delivered": "已交付",
+    "licence_status.accepted": "已验收", "licence_status.revoked": "已撤销",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}
 
 _CODES: dict[str, dict[str, dict[str, str]]] = {
-    "item_status": ITEM_STATUS_WORDS, "metric": METRIC_WORDS, "verdict": VERDICT_WORDS,
+    "item_status": ITEM_STATUS_WORDS, "metric": METRIC_WORDS, "status": STATUS_WORDS,
+    "verdict": VERDICT_WORDS,
 }
 
 
@@ -162,10 +318,11 @@ def say(key: str, **values: Any) -> str:
 
 
 def code(kind: str, value: str) -> str:
-    """A code a command shows (``kind`` ``item_status``, ``metric``, ``verdict``, ``stage``,
-    ``kind``) in the CLI's language. English shows the code as the CLI always has (``accept``,
-    ``in_review``; a metric with spaces for underscores), which scripts may look for; another
-    language words it, and a code its table lacks is shown as it is, never hidden."""
+    """A code a command shows (``kind`` ``item_status``, ``metric``, ``status``, ``verdict``,
+    ``stage``, ``kind``, ``unit``, ``invite_state``, ``licence_status``) in the CLI's
+    language. English shows the code as the CLI always has (``accept``, ``in_review``; a
+    metric with spaces for underscores), which scripts may look for; another language words
+    it, and a code its table lacks is shown as it is, never hidden."""
     lang = cli_language()
     if lang == "en":
         return value.replace("_", " ") if kind == "metric" else value

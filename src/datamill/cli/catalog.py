@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from datamill.cli._common import emit, get_runtime, handle_errors, json_text, out
+from datamill.cli._words import code, say
 from datamill.core.errors import InvalidInput
 
 __all__ = ["app", "retention_app"]
@@ -52,11 +53,14 @@ def _line(text: str) -> Any:
 
 def _datasets(rows: list[Any]) -> None:
     for d in rows:
-        price = f" {d.price} {d.currency} [{d.price_low}..{d.price_high}]" if d.price else ""
+        price = (say("catalog.price", price=d.price, currency=d.currency, low=d.price_low,
+                     high=d.price_high) if d.price else "")
         # small sets (a demo's minutes) keep four decimals: "0.00 h" would read as empty
-        hours = f" {d.hours:.{2 if d.hours >= 1 else 4}f} h" if d.hours else ""
+        hours = (say("catalog.hours", hours=f"{d.hours:.{2 if d.hours >= 1 else 4}f}")
+                 if d.hours else "")
         out.print(f"{d.id:>4} {d.name} · {d.modality} · {','.join(d.languages)} · "
-                  f"{d.scenario or '-'} · {d.status}{hours}{price}", highlight=False)
+                  f"{d.scenario or '-'} · {code('status', d.status)}{hours}{price}",
+                  highlight=False)
 
 
 @app.command("create")
@@ -84,7 +88,8 @@ def create_cmd(
                            price=price, price_low=price_low, price_high=price_high,
                            currency=currency, copyright_no=copyright_no, devices=device, planned_hours=planned_hours,
                            budget=budget, market_survey=survey, listed=not unlisted)
-    emit(d, as_json, lambda d: out.print(f"dataset {d.id} {d.name} ({d.status})", highlight=False))
+    emit(d, as_json, lambda d: out.print(say("catalog.created", id=d.id, name=d.name,
+                                             status=code("status", d.status)), highlight=False))
 
 
 @app.command("update")
@@ -102,7 +107,7 @@ def update_cmd(
         d = update_dataset(s, _user(s, user), dataset_id, price=price, price_low=price_low,
                            price_high=price_high, title=title, scenario=scenario, listed=listed,
                            market_survey=survey)
-    emit(d, as_json, _line(f"dataset {dataset_id} updated"))
+    emit(d, as_json, _line(say("catalog.updated", id=dataset_id)))
 
 
 @app.command("list")
@@ -151,7 +156,7 @@ def third_party_cmd(
                                  contract_ref=contract_ref, folder=folder,
                                  sublicensable=sublicensable, permanent=permanent,
                                  consent_basis=consent, cost=cost)
-    emit(t, as_json, _line(f"third-party dataset {t.id} {t.name}: {t.files} files"))
+    emit(t, as_json, _line(say("catalog.third_party", id=t.id, name=t.name, files=t.files)))
 
 
 @app.command("source-add")
@@ -165,7 +170,8 @@ def source_add_cmd(
 
     with get_runtime().session() as s:
         src = add_source(s, _user(s, user), dataset_id, batch_id=batch, third_party_id=third_party)
-    emit(src, as_json, _line(f"source {src.id} ({src.kind}) added to dataset {dataset_id}"))
+    emit(src, as_json, _line(say("catalog.source_added", id=src.id, kind=src.kind,
+                                 dataset=dataset_id)))
 
 
 @app.command("release")
@@ -177,8 +183,8 @@ def release_cmd(dataset_id: int, user: AsUser, root: Root = None, as_json: JsonO
     rt = get_runtime()
     with rt.session() as s:
         r = build_release(s, rt.blobs, _user(s, user), dataset_id, _root(rt, root))
-    emit(r, as_json, _line(f"release {r.id}: v{r.version} {r.manifest_sha256} ({r.items} files)"
-                           f" → {r.path}"))
+    emit(r, as_json, _line(say("catalog.released", id=r.id, version=r.version,
+                               sha=r.manifest_sha256, files=r.items, path=r.path)))
 
 
 @app.command("release-withdraw")
@@ -193,7 +199,8 @@ def release_withdraw_cmd(
 
     with get_runtime().session() as s:
         r = withdraw_release(s, _user(s, user), release_id, reason=reason)
-    emit(r, as_json, _line(f"release {r.id} (v{r.version}) withdrawn on {r.withdrawn_on}"))
+    emit(r, as_json, _line(say("catalog.release_withdrawn", id=r.id, version=r.version,
+                               on=r.withdrawn_on)))
 
 
 @app.command("releases")
@@ -207,8 +214,10 @@ def releases_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
 
     def show(rows: Any) -> None:
         for r in rows:
-            gone = f" · withdrawn {r.withdrawn_on}: {r.withdraw_reason}" if r.withdrawn_on else ""
-            out.print(f"{r.id:>4} v{r.version} {r.manifest_sha256[:16]} {r.items} files{gone}",
+            gone = (say("catalog.release_gone", on=r.withdrawn_on, reason=r.withdraw_reason)
+                    if r.withdrawn_on else "")
+            out.print(say("catalog.release_row", id=f"{r.id:>4}", version=r.version,
+                          sha=r.manifest_sha256[:16], files=r.items, gone=gone),
                       highlight=False)
 
     emit(rows, as_json, show)
@@ -225,7 +234,7 @@ def verify_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         get_release(s, _user(s, user), release_id)
         report = verify_release(s, release_id)
     emit(report, as_json, lambda r: out.print(
-        f"release {r.release_id}: {'intact' if r.intact else 'TAMPERED'} ({r.files} files)"
+        say("catalog.intact" if r.intact else "catalog.tampered", id=r.release_id, files=r.files)
         + "".join(f"\n  {p}" for p in r.problems), highlight=False))
     if not report.intact:
         if as_json:
@@ -280,25 +289,27 @@ def licence_add_cmd(
 
 
 def _issued(lic: Any) -> None:
-    ends = f", ends {lic.expires_on}" if lic.expires_on else ""
-    renews = f", renews licence {lic.renews_id}" if lic.renews_id else ""
-    out.print(f"licence {lic.id} {lic.number}: {lic.dataset_name} to {lic.customer_name}, "
-              f"{lic.price} {lic.currency}, issued {lic.issued_on}{ends}{renews}",
-              highlight=False)
+    ends = say("catalog.issued_ends", on=lic.expires_on) if lic.expires_on else ""
+    renews = say("catalog.issued_renews", id=lic.renews_id) if lic.renews_id else ""
+    out.print(say("catalog.issued", id=lic.id, number=lic.number, dataset=lic.dataset_name,
+                  customer=lic.customer_name, price=lic.price, currency=lic.currency,
+                  issued=lic.issued_on, ends=ends, renews=renews), highlight=False)
 
 
 def _state(x: Any) -> str:
     if x.status == "revoked":
-        return f"revoked {x.revoked_on}"
-    ends = f" · ends {x.expires_on}" if x.expires_on else ""
-    return f"{x.status}{ends}{' · EXPIRED' if x.expired else ''}"
+        return say("catalog.state_revoked", on=x.revoked_on)
+    ends = say("catalog.state_ends", on=x.expires_on) if x.expires_on else ""
+    expired = say("catalog.state_expired") if x.expired else ""
+    return f"{code('licence_status', x.status)}{ends}{expired}"
 
 
 def _licences(rows: Any) -> None:
     for x in rows:
-        out.print(f"{x.id:>4} {x.number} {x.dataset_name} (dataset {x.dataset_id}) · "
-                  f"{x.customer_name} (customer {x.customer_id}) · {x.price} {x.currency} · "
-                  f"{x.territory} · {_state(x)}", highlight=False)
+        out.print(say("catalog.licence_row", id=f"{x.id:>4}", number=x.number,
+                      dataset=x.dataset_name, dataset_id=x.dataset_id, customer=x.customer_name,
+                      customer_id=x.customer_id, price=x.price, currency=x.currency,
+                      territory=x.territory, state=_state(x)), highlight=False)
 
 
 @app.command("licence-revoke")
@@ -313,7 +324,8 @@ def licence_revoke_cmd(
 
     with get_runtime().session() as s:
         lic = revoke_licence(s, _user(s, user), licence_id, reason=reason, on=_day(on))
-    emit(lic, as_json, _line(f"licence {lic.number} revoked on {lic.revoked_on}"))
+    emit(lic, as_json, _line(say("catalog.licence_revoked", number=lic.number,
+                                 on=lic.revoked_on)))
 
 
 @app.command("licence-renew")
@@ -356,8 +368,8 @@ def licence_upgrade_cmd(
 
     with get_runtime().session() as s:
         lic = upgrade_licence(s, _user(s, user), licence_id, release_id=release, reason=reason)
-    emit(lic, as_json, _line(f"licence {lic.number} now on release {lic.release_id}; issue a "
-                             "new link (links issued before were stopped)"))
+    emit(lic, as_json, _line(say("catalog.upgraded", number=lic.number,
+                                 release=lic.release_id)))
 
 
 @app.command("links")
@@ -372,11 +384,12 @@ def links_cmd(licence_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for x in rows:
-            state = "revoked" if x.revoked else f"{x.downloads}/{x.max_downloads} downloads"
-            out.print(f"{x.id:>4} {x.url} · expires {x.expires_at:%Y-%m-%d %H:%M} UTC · {state}",
-                      highlight=False)
+            state = (say("catalog.link_state_revoked") if x.revoked else
+                     say("catalog.link_downloads", done=x.downloads, max=x.max_downloads))
+            out.print(say("catalog.link_row", id=f"{x.id:>4}", url=x.url,
+                          until=f"{x.expires_at:%Y-%m-%d %H:%M}", state=state), highlight=False)
         if not rows:
-            out.print("no transfer links", highlight=False)
+            out.print(say("catalog.no_links"), highlight=False)
 
     emit(rows, as_json, show)
 
@@ -390,7 +403,7 @@ def link_revoke_cmd(link_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
     rt = get_runtime()
     with rt.session() as s:
         link = revoke_link(s, rt.settings, _user(s, user), link_id)
-    emit(link, as_json, _line(f"transfer link {link.id} revoked"))
+    emit(link, as_json, _line(say("catalog.link_revoked", id=link.id)))
 
 
 @app.command("licences")
@@ -428,8 +441,8 @@ def link_cmd(
     with rt.session() as s:
         link = issue_transfer_link(s, rt.settings, _user(s, user), licence_id, _root(rt, root),
                                    hours=hours, max_downloads=max_downloads)
-    emit(link, as_json, _line(f"{link.url}  (expires {link.expires_at:%Y-%m-%d %H:%M} UTC, "
-                              f"{link.max_downloads} downloads)"))
+    emit(link, as_json, _line(say("catalog.link", url=link.url, max=link.max_downloads,
+                                  until=f"{link.expires_at:%Y-%m-%d %H:%M}")))
 
 
 @app.command("download")
@@ -442,8 +455,8 @@ def download_cmd(url: str, as_json: JsonOpt = False) -> None:
     link_id, expires, signature = link_params(url)
     with rt.session() as s:
         got = download(s, rt.settings, link_id, expires=expires, signature=signature)
-    emit(got, as_json, _line(f"{got.path} (sha256 {got.sha256}, download {got.downloads} of "
-                             f"{got.max_downloads})"))
+    emit(got, as_json, _line(say("catalog.downloaded", path=got.path, sha=got.sha256,
+                                 n=got.downloads, max=got.max_downloads)))
 
 
 @app.command("accept")
@@ -455,7 +468,7 @@ def accept_cmd(licence_id: int, user: AsUser, on: str | None = None, note: str =
 
     with get_runtime().session() as s:
         lic = accept_licence(s, _user(s, user), licence_id, accepted_on=_day(on), note=note)
-    emit(lic, as_json, _line(f"licence {lic.number} accepted on {lic.accepted_on}"))
+    emit(lic, as_json, _line(say("catalog.accepted", number=lic.number, on=lic.accepted_on)))
 
 
 @app.command("customer-link")
@@ -467,7 +480,8 @@ def customer_link_cmd(username: str, customer_id: int, user: AsUser,
 
     with get_runtime().session() as s:
         res = link_customer_user(s, _user(s, user), _user(s, username), customer_id)
-    emit(res, as_json, _line(f"{username} acts for customer {customer_id}"))
+    emit(res, as_json, _line(say("catalog.customer_link", user=username,
+                                 customer=customer_id)))
 
 
 @app.command("report")
@@ -481,12 +495,13 @@ def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for r in rows:
-            priced = ", ".join(f"{v} {k}" for k, v in r.licensed.items())
-            gone = f", {r.revoked} revoked" if r.revoked else ""
-            out.print(f"{r.name}: {r.licences} licences ({r.accepted} accepted{gone}"
-                      f"{'; priced ' + priced if priced else ''}), revenue {r.revenue} "
-                      f"{r.currency}, development cost {r.development_cost} {r.currency}, "
-                      f"margin {r.margin} {r.currency}", highlight=False)
+            priced = say("collect.sep").join(f"{v} {k}" for k, v in r.licensed.items())
+            out.print(say("catalog.report_row", name=r.name, licences=r.licences,
+                          accepted=r.accepted,
+                          revoked=say("catalog.report_revoked", n=r.revoked) if r.revoked else "",
+                          priced=say("catalog.report_priced", priced=priced) if priced else "",
+                          revenue=r.revenue, currency=r.currency, cost=r.development_cost,
+                          margin=r.margin), highlight=False)
 
     emit(rows, as_json, show)
 
@@ -502,8 +517,8 @@ def pipeline_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(p: Any) -> None:
         for y in p.years:
-            out.print(f"{y['year']}: {y['new']} new, {y['in_development']} in development",
-                      highlight=False)
+            out.print(say("catalog.pipeline_row", year=y["year"], new=y["new"],
+                          dev=y["in_development"]), highlight=False)
 
     emit(p, as_json, show)
 
@@ -516,7 +531,7 @@ def listing_cmd(release_id: int, user: AsUser, path: Path, as_json: JsonOpt = Fa
 
     with get_runtime().session() as s:
         res = write_listing(s, _user(s, user), release_id, path)
-    emit(res, as_json, _line(f"listing written to {path}"))
+    emit(res, as_json, _line(say("catalog.listing", path=path)))
 
 
 @retention_app.command("run")
@@ -538,10 +553,10 @@ def retention_run_cmd(
 
     def show(r: Any) -> None:
         for d in r.deleted:
-            out.print(f"{'would delete' if r.dry_run else 'deleted'} {d.kind} {d.what} "
-                      f"sha256 {d.sha256}", highlight=False)
+            out.print(say("catalog.would_delete" if r.dry_run else "catalog.deleted",
+                          kind=d.kind, what=d.what, sha=d.sha256), highlight=False)
         if not r.deleted:
-            out.print("nothing to delete")
+            out.print(say("catalog.nothing_to_delete"), highlight=False)
 
     emit(res, as_json, show)
 
@@ -555,7 +570,7 @@ def hold_cmd(project_id: int, user: AsUser, reason: Annotated[str, typer.Option(
 
     with get_runtime().session() as s:
         h = set_hold(s, _user(s, user), project_id, reason, item_id=item)
-    emit(h, as_json, _line(f"hold {h.id} on project {h.project_id}"))
+    emit(h, as_json, _line(say("catalog.hold", id=h.id, project=h.project_id)))
 
 
 @retention_app.command("release-hold")
@@ -566,7 +581,7 @@ def release_hold_cmd(hold_id: int, user: AsUser, as_json: JsonOpt = False) -> No
 
     with get_runtime().session() as s:
         h = release_hold(s, _user(s, user), hold_id)
-    emit(h, as_json, _line(f"hold {h.id} released"))
+    emit(h, as_json, _line(say("catalog.hold_released", id=h.id)))
 
 
 @retention_app.command("period")
@@ -577,7 +592,7 @@ def period_cmd(contract_id: int, months: int, user: AsUser, as_json: JsonOpt = F
 
     with get_runtime().session() as s:
         res = set_retention_months(s, _user(s, user), contract_id, months)
-    emit(res, as_json, _line(f"contract {contract_id}: backups kept {months} months"))
+    emit(res, as_json, _line(say("catalog.retention", contract=contract_id, months=months)))
 
 
 @retention_app.command("certificates")
@@ -591,7 +606,8 @@ def certificates_cmd(user: AsUser, project: int | None = None, as_json: JsonOpt 
 
     def show(rows: Any) -> None:
         for d in rows:
-            out.print(f"{d.id} {d.deleted_at:%Y-%m-%d} project {d.project_id} {d.kind} {d.what} "
-                      f"{d.sha256} approved by {d.approved_by}: {d.reason}", highlight=False)
+            out.print(say("catalog.certificate", id=d.id, on=f"{d.deleted_at:%Y-%m-%d}",
+                          project=d.project_id, kind=d.kind, what=d.what, sha=d.sha256,
+                          by=d.approved_by, reason=d.reason), highlight=False)
 
     emit(rows, as_json, show)

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out, styled
+from datamill.cli._words import code, say
 
 __all__ = ["ENCODING_HELP", "app", "read_text_file"]
 
@@ -81,15 +82,21 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
 
     def render(r: dict[str, Any]) -> None:
         if not r["configured"]:
-            out.print("this project's spec has no collection section (no quotas)")
+            out.print(say("collect.no_quotas"), highlight=False)
             return
-        table = Table("cell", "target", "accepted", "in progress", "fill", "state")
+        table = Table(*(say(f"collect.col.{c}") for c in
+                        ("cell", "target", "accepted", "in_progress", "fill", "state")))
+        sep = say("collect.sep")
         for c in r["cells"]:
-            target = ", ".join(f"{v:g} {k}" for k, v in c["targets"].items() if v)
-            acc = ", ".join(f"{c['accepted'][k]:g} {k}" for k, v in c["targets"].items() if v)
-            prog = ", ".join(f"{c['in_progress'][k]:g} {k}" for k, v in c["targets"].items() if v)
-            state = styled(("full", "red")) if c["full"] else styled(("open", "green"))
-            table.add_row(c["label"], target, acc, prog, f"{c['fill']:.0%}", state)
+            units = [k for k, v in c["targets"].items() if v]
+
+            def amounts(values: dict[str, float], units: list[str] = units) -> str:
+                return sep.join(f"{values[k]:g} {code('unit', k)}" for k in units)
+
+            state = (styled((say("collect.full"), "red")) if c["full"]
+                     else styled((say("collect.open"), "green")))
+            table.add_row(c["label"], amounts(c["targets"]), amounts(c["accepted"]),
+                          amounts(c["in_progress"]), f"{c['fill']:.0%}", state)
         out.print(table)
 
     emit(result, as_json, render)
@@ -110,8 +117,8 @@ def prompts_add(
     lines = read_text_file(file, encoding).splitlines()
     with get_runtime().session() as s:
         result = add_prompts(s, acting_user(s, as_user), _pid(s, project), lines)
-    emit(result, as_json, _line(f"{result['added']} prompts added, {result['skipped']} already"
-                                f" listed; {result['total']} in all"))
+    emit(result, as_json, _line(say("collect.prompts_added", added=result["added"],
+                                    skipped=result["skipped"], total=result["total"])))
 
 
 @prompts_app.command("list")
@@ -145,7 +152,7 @@ def consent_text(
     text = read_text_file(file, encoding)
     with get_runtime().session() as s:
         result = set_consent_text(s, acting_user(s, as_user), _pid(s, project), text)
-    emit(result, as_json, _line(f"consent text version {result['version']} saved"))
+    emit(result, as_json, _line(say("collect.consent_saved", version=result["version"])))
 
 
 @app.command("invite")
@@ -162,8 +169,9 @@ def invite_cmd(
 
     with get_runtime().session() as s:
         result = create_invite(s, acting_user(s, as_user), _pid(s, project), subject, days=days)
-    emit(result, as_json, _line(f"invitation {result['id']} for {result['subject_id']}, until"
-                                f" {result['expires_at']:%Y-%m-%d %H:%M} UTC: {result['path']}"))
+    emit(result, as_json, _line(say("collect.invited", id=result["id"],
+                                    subject=result["subject_id"], path=result["path"],
+                                    until=f"{result['expires_at']:%Y-%m-%d %H:%M}")))
 
 
 @app.command("revoke")
@@ -185,7 +193,7 @@ def revoke_cmd(
                            " subject)", field="invite_id")
     with get_runtime().session() as s:
         result = revoke_invite(s, acting_user(s, as_user), int(invite_id))
-    emit(result, as_json, _line(f"invitation {invite_id} revoked"))
+    emit(result, as_json, _line(say("collect.invite_revoked", id=invite_id)))
 
 
 @app.command("invites")
@@ -199,8 +207,9 @@ def invites_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) 
 
     def render(rs: list[dict[str, Any]]) -> None:
         for r in rs:
-            out.print(f"{r['id']:>4}  {r['subject_id']}  {r['state']}  until"
-                      f" {r['expires_at']:%Y-%m-%d}", highlight=False)
+            out.print(say("collect.invite_row", id=f"{r['id']:>4}", subject=r["subject_id"],
+                          state=code("invite_state", r["state"]),
+                          until=f"{r['expires_at']:%Y-%m-%d}"), highlight=False)
 
     emit(rows, as_json, render)
 
@@ -218,9 +227,8 @@ def reset_demographics_cmd(
 
     with get_runtime().session() as s:
         result = reset_demographics(s, acting_user(s, as_user), _pid(s, project), subject)
-    emit(result, as_json, _line(f"demographics of {result['subject_id']} cleared (were"
-                                f" {result['previous'] or 'none'}); they answer again on their"
-                                " page"))
+    emit(result, as_json, _line(say("collect.reset", subject=result["subject_id"],
+                                    previous=result["previous"] or say("collect.none"))))
 
 
 @app.command("subjects")
@@ -235,19 +243,22 @@ def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False)
 
     def render(rs: list[dict[str, Any]]) -> None:
         for r in rs:
-            consent = f"consent v{r['consent_version']}" if r["consent_id"] else "no consent"
+            consent = (say("collect.consent", version=r["consent_version"])
+                       if r["consent_id"] else say("collect.no_consent"))
             if r["consent_withdrawn_at"]:
-                consent = (f"consent WITHDRAWN {r['consent_withdrawn_at']:%Y-%m-%d}"
-                           " (counts toward no quota cell)")
-            retired = (f" ({r['current_takes']} current, {r['retired_takes']} retired)"
-                       if r["retired_takes"] else "")
-            out.print(f"{r['subject_id']}  {consent}  {r['recordings']} recordings{retired},"
-                      f" {r['open_rerecords']} to re-record", highlight=False)
+                consent = say("collect.withdrawn", date=f"{r['consent_withdrawn_at']:%Y-%m-%d}")
+            retired = (say("collect.retired_takes", current=r["current_takes"],
+                           retired=r["retired_takes"]) if r["retired_takes"] else "")
+            out.print(say("collect.subject_row", subject=r["subject_id"], consent=consent,
+                          recordings=r["recordings"], rerecords=r["open_rerecords"],
+                          retired=retired), highlight=False)
             for p in r["rerecorded"]:
-                earlier = ", ".join(f"take {t['attempt']} (item {t['item_id']})"
-                                    for t in p["retired"])
-                out.print(f"  prompt {p['position']}: take {p['current_attempt']} (item"
-                          f" {p['current_item_id']}) is current; retired: {earlier}",
+                earlier = say("collect.take_sep").join(
+                    say("collect.take", attempt=t["attempt"], item=t["item_id"])
+                    for t in p["retired"])
+                out.print(say("collect.rerecorded", position=p["position"],
+                              attempt=p["current_attempt"], item=p["current_item_id"],
+                              earlier=earlier),
                           highlight=False, soft_wrap=True)  # one line, however long
 
     emit(rows, as_json, render)
@@ -267,4 +278,4 @@ def rerecord_cmd(
 
     with get_runtime().session() as s:
         result = request_rerecord(s, acting_user(s, as_user), item_id, reason, source=source)
-    emit(result, as_json, _line(f"re-record request {result['id']} for item {item_id}"))
+    emit(result, as_json, _line(say("collect.rerecord", id=result["id"], item=item_id)))
