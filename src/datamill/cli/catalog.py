@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
-from datamill.cli._common import emit, get_runtime, handle_errors, json_text, out
+from datamill.cli._common import (
+    Force,
+    emit,
+    fresh_output,
+    get_runtime,
+    handle_errors,
+    json_text,
+    out,
+)
 from datamill.cli._words import code, say
 from datamill.core.errors import InvalidInput
 
@@ -445,16 +453,68 @@ def link_cmd(
                                   until=f"{link.expires_at:%Y-%m-%d %H:%M}")))
 
 
+def _download_target(out_path: Path | None, force: bool) -> Path | None:
+    """Where ``--out`` puts the package: the file it names, or inside the folder it names
+    (under the package's own name, known once the link is read; see :func:`_into`). Refused
+    before the download counts: a folder that does not exist, a file already there without
+    ``--force``."""
+    if out_path is None:
+        return None
+    target = out_path.expanduser()
+    if target.is_dir():
+        return target.resolve()
+    parent = target.parent
+    if not parent.is_dir():
+        raise InvalidInput(f"--out {out_path}: the folder {parent} does not exist; create it "
+                           "first or name another", field="--out", path=str(out_path))
+    fresh_output(target, force, "--out")
+    return target.resolve()
+
+
+def _into(target: Path, package: Path, force: bool) -> Path:
+    """The file ``--out`` names (``target`` a folder: the package's name inside it)."""
+    if not target.is_dir():
+        return target
+    inside = target / package.name
+    fresh_output(inside, force, "--out")
+    return inside
+
+
 @app.command("download")
 @handle_errors
-def download_cmd(url: str, as_json: JsonOpt = False) -> None:
-    """Fetch through a transfer link (as the customer would): prints the package's path."""
+def download_cmd(
+    url: str,
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", help="Write the package to this file (or into this folder under its own "
+                      "name); the folder must exist. Default: print where the package is.")
+    ] = None,
+    force: Force = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch through a transfer link (as the customer would): prints the package's path, or
+    copies it to --out and prints that path."""
+    import shutil
+
     from datamill.catalog.licences import download, link_params
 
+    target = _download_target(out_path, force)  # refused before a download is counted
     rt = get_runtime()
     link_id, expires, signature = link_params(url)
-    with rt.session() as s:
-        got = download(s, rt.settings, link_id, expires=expires, signature=signature)
+    part: Path | None = None
+    try:
+        with rt.session() as s:
+            got = download(s, rt.settings, link_id, expires=expires, signature=signature)
+            if target is not None:  # copied before the download is committed: a failed copy
+                target = _into(target, Path(got.path), force)  # counts no download
+                part = target.with_name(target.name + ".part")
+                shutil.copyfile(got.path, part)
+    except BaseException:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise
+    if target is not None and part is not None:
+        part.replace(target)
+        got = got.model_copy(update={"path": str(target)})
     emit(got, as_json, _line(say("catalog.downloaded", path=got.path, sha=got.sha256,
                                  n=got.downloads, max=got.max_downloads)))
 
