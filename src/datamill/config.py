@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -140,6 +141,13 @@ class Settings(BaseSettings):
         "begin and end, and the clock pages show times in (e.g. Asia/Shanghai, Europe/Berlin, "
         "UTC). Set it once, before the first period closes: days already booked keep theirs",
     )
+    catalog_vat_rate: Decimal = Field(
+        default=Decimal("0.16"),
+        description="Output VAT rate booked on a catalog licence's ledger order, as a fraction "
+        "(0.16 for 16 %; custom work's orders carry their own rate, 6 % by default). A licence "
+        "keeps the rate it was issued with; a change applies to licences issued (or renewed) "
+        "after it",
+    )
     lang: str = Field(
         default="en",
         description="Language of the CLI's messages for people (en or zh-CN; a zh tag reads "
@@ -161,6 +169,16 @@ class Settings(BaseSettings):
                 f"datamill runs on {' or '.join(DATABASE_BACKENDS)}, not {scheme or url[:20]!r}: "
                 "e.g. postgresql://user@host/db, or unset it for SQLite under DATAMILL_HOME")
         return url
+
+    @field_validator("catalog_vat_rate")
+    @classmethod
+    def _vat_fraction(cls, rate: Decimal) -> Decimal:
+        if not rate.is_finite() or not Decimal(0) <= rate < 1:
+            raise ValueError(f"{rate} is not a VAT rate: a fraction from 0 up to (not "
+                             "including) 1, e.g. 0.13 for 13 %")
+        if rate != rate.quantize(Decimal("0.0001")):
+            raise ValueError(f"{rate} has more than four decimal places")
+        return rate
 
     @field_validator("business_timezone")
     @classmethod

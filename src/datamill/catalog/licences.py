@@ -58,7 +58,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
-from datamill.config import Settings
+from datamill.config import Settings, get_settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents, to_decimal
@@ -290,6 +290,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     (``…/AAA``, ``…/AAB``, …) is given. ``currency`` defaults to the dataset's price currency;
     a licence in another currency than CNY needs ``fx_rate`` (CNY per unit on the issue date),
     as its ledger order does. ``expires_on`` is the licence's last day (none: no end date).
+    The ledger order books output VAT at ``DATAMILL_CATALOG_VAT_RATE`` (16 % unless set).
 
     A second live licence of the same customer, release, territory and usage scope is refused
     as a duplicate (renew or revoke the first; ``renews_id`` names the licence a renewal
@@ -357,7 +358,8 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                          business_line=_LINE.get(ds.modality.split(".")[0], "language"),
                          offering="product_licence", amount=amount, currency=cur,
                          total_volume=Decimal(1), volume_unit="licences", acceptance_type=1,
-                         fx_rate=None if cur == "CNY" else fx_rate, vat_rate="0.16",
+                         fx_rate=None if cur == "CNY" else fx_rate,
+                         vat_rate=get_settings().catalog_vat_rate,  # DATAMILL_CATALOG_VAT_RATE
                          actor_id=user.id)
     row = CatalogLicence(number=number, dataset_id=ds.id, release_id=rel.id,
                          customer_id=customer_id, order_id=order.id, price=amount,

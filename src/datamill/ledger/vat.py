@@ -25,8 +25,8 @@ uninvoiced rest giving way to the invoice's own). Amounts taxed once stay taxed:
 downward true-up of recognised revenue does not undo VAT already due (that takes a red-letter
 invoice).
 
-The rate is the order's ``vat_rate`` (custom work 6 %; catalog licences 16 %, set when the
-catalog opens the licence order). Recognitions without revenue (cost true-ups, write-offs) are
+The rate is the order's ``vat_rate`` (custom work 6 %; catalog licences
+``DATAMILL_CATALOG_VAT_RATE``, 16 % unless set, taken when the catalog opens the licence order). Recognitions without revenue (cost true-ups, write-offs) are
 not tax points. The journal books each point as Dr ``receivable`` / Cr ``vat_output`` in the
 entry of the recognition, invoice or receipt that triggered it.
 """

@@ -1,0 +1,68 @@
+"""A catalog licence's ledger order booked output VAT at a fixed 16 % (a literal in
+``catalog.licences``), though the rate for licensed software has changed before (17 %, then
+16 %; domain §6.7) and will again. It is the setting ``DATAMILL_CATALOG_VAT_RATE`` (default
+0.16, today's value); an order keeps the rate it was opened with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from datamill.catalog.licences import create_licence
+from datamill.catalog.schemas import LicenceOut
+from datamill.config import BadSetting, get_settings
+from datamill.ledger.models import LedgerOrder
+from datamill.ledger.receivables import issue_invoice
+from datamill.runtime import Runtime
+from tests.unit.catalog.helpers import customer, people, released
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    monkeypatch.delenv("DATAMILL_CATALOG_VAT_RATE", raising=False)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def test_the_licence_order_books_the_configured_rate(
+        runtime: Runtime, tmp_path: Path, settings_env: pytest.MonkeyPatch) -> None:
+    who = people(runtime)
+    ds, _rel = released(runtime, who, tmp_path)
+    cust = customer(runtime)
+
+    def issue(territory: str) -> LicenceOut:
+        with runtime.session() as s:
+            return create_licence(s, who["sales"], dataset_id=ds, customer_id=cust,
+                                  price="300000", term="3 years", usage_scope="training",
+                                  acceptance_criteria="ok", issued_on=date(2026, 3, 2),
+                                  territory=territory)
+
+    before = issue("PRC")
+    settings_env.setenv("DATAMILL_CATALOG_VAT_RATE", "0.13")
+    get_settings.cache_clear()
+    after = issue("worldwide")
+    assert after.order_id is not None
+    with runtime.session() as s:
+        rates = {lic.number: s.get(LedgerOrder, lic.order_id).vat_rate  # type: ignore[union-attr]
+                 for lic in (before, after)}
+        assert rates == {before.number: Decimal("0.16"), after.number: Decimal("0.13")}
+        invoice = issue_invoice(s, after.order_id, "INV-13", issued_on=date(2026, 3, 3),
+                                amount="300000")
+        assert invoice.vat == Decimal("39000.00")
+
+
+@pytest.mark.parametrize("value", ["16", "1", "-0.01", "0.12345", "NaN", "sixteen"])
+def test_a_rate_that_is_no_fraction_is_refused_naming_the_variable(
+        settings_env: pytest.MonkeyPatch, value: str) -> None:
+    settings_env.setenv("DATAMILL_CATALOG_VAT_RATE", value)
+    with pytest.raises(BadSetting) as err:
+        get_settings()
+    assert err.value.message.startswith(f"DATAMILL_CATALOG_VAT_RATE={value!r}: ")
+    settings_env.setenv("DATAMILL_CATALOG_VAT_RATE", "0.09")
+    get_settings.cache_clear()
+    assert get_settings().catalog_vat_rate == Decimal("0.09")
