@@ -253,7 +253,7 @@ def subjects_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False)
                           recordings=r["recordings"], rerecords=r["open_rerecords"],
                           retired=retired), highlight=False)
             for p in r["rerecorded"]:
-                earlier = say("collect.take_sep").join(
+                earlier = say("collect.sep").join(
                     say("collect.take", attempt=t["attempt"], item=t["item_id"])
                     for t in p["retired"])
                 out.print(say("collect.rerecorded", position=p["position"],
