@@ -18,6 +18,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user, get_user
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.delivery import deliver_batch, record_acceptance
+from datamill.production.effect_evaluation import evaluate_batch
 from datamill.production.inspection import (
     complete_inspection,
     create_batch,
@@ -43,6 +44,7 @@ DEMO_USERS = [
 ]
 DEMO_PASSWORD = "datamill-demo"  # noqa: S105 - documented demo credential
 DEMO_SPEC = Path(__file__).with_name("demo_spec.yaml")
+DEMO_EFFECT_SAMPLE = 8  # recordings the demo's application-effect check decodes (~1 s each)
 
 
 @dataclass
@@ -162,6 +164,12 @@ def run_loop(rt: Runtime, project_id: int, out_dir: Path) -> DemoResult:
         )
     if done.verdict != "accepted":
         return result
+    with rt.session() as s:  # application effect: the recogniser on a few of the batch's items
+        effect = evaluate_batch(s, rt.blobs, batch.id, get_user(s, "pm"), sample=DEMO_EFFECT_SAMPLE)
+        measure, named = effect.result["measure"], len(effect.result["second_look"])
+        result.steps.append(
+            f"application effect (evaluation {effect.id}): {measure['name'].replace('_', ' ')} "
+            f"{measure['value']} on {effect.sample_size} items, {named} to look at again")
     with rt.session() as s:
         delivery = deliver_batch(s, rt.blobs, batch.id, out_dir)
         record_acceptance(
