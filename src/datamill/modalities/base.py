@@ -199,7 +199,7 @@ class EffectEvaluator(Protocol):
     #: what was run, e.g. ``pocketsphinx-5.0.4/en-us`` or ``tf-idf + logistic regression``
     method: str
     #: how many items a run samples unless the caller says (decoding speech costs more than
-    #: fitting a text classifier)
+    #: fitting a text classifier); a modality may also bound it with ``max_sample``
     default_sample: int
 
     def add(self, item: ItemRecord, payload: JsonValue) -> None: ...

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -50,8 +51,9 @@ __all__ = [
     "prepare_evaluation",
 ]
 
-#: the most items one evaluation samples (a speech sample this size decodes for about an hour
-#: on one core; the default is the modality's own, 40 recordings or 2,000 texts)
+#: the most items one evaluation samples (a modality may allow fewer: ``max_sample``, speech
+#: 400 recordings, about 9 minutes at 1.3 s of CPU each; the default is the modality's own,
+#: 40 recordings or 2,000 texts)
 MAX_SAMPLE = 5000
 
 
@@ -72,18 +74,17 @@ def may_evaluate(session: Session, user: User, project_id: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
 class PreparedEvaluation:
-    """An evaluation ready to run: its batch, project, evaluator and the sampled item ids
-    (what :func:`prepare_evaluation` checked, so a caller can show progress over them)."""
+    """An evaluation ready to run: its batch, evaluator and the sampled item ids (what
+    :func:`prepare_evaluation` checked, so a caller can show progress over them)."""
 
-    def __init__(self, batch: Batch, evaluator: EffectEvaluator, language: str,
-                 chosen: list[int], batch_items: int, seed: int) -> None:
-        self.batch = batch
-        self.evaluator = evaluator
-        self.language = language
-        self.chosen = chosen
-        self.batch_items = batch_items
-        self.seed = seed
+    batch: Batch
+    evaluator: EffectEvaluator
+    language: str
+    chosen: list[int]
+    batch_items: int
+    seed: int
 
 
 def prepare_evaluation(
@@ -110,6 +111,10 @@ def prepare_evaluation(
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     evaluator = effect_evaluator_of(plugin, requirements, project.language)
+    most = min(MAX_SAMPLE, int(getattr(evaluator, "max_sample", MAX_SAMPLE)))
+    if sample is not None and sample > most:  # a run is synchronous: bounded by its cost
+        raise InvalidInput(f"sample must be between 1 and {most} items for {project.modality},"
+                           f" not {sample}", field="sample", value=sample)
     ids = list(session.scalars(select(BatchItem.item_id).where(BatchItem.batch_id == batch_id)
                                .order_by(BatchItem.item_id)))
     if not ids:

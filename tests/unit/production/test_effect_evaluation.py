@@ -281,3 +281,15 @@ def test_an_empty_batch_is_a_conflict(runtime: Runtime, users: dict[str, User]) 
             prepare_evaluation(s, batch.id, users["pm"])
         assert empty.value.details["reason_code"] == "effect_empty_batch"
         s.rollback()
+
+
+def test_a_speech_sample_is_bounded_by_what_a_synchronous_run_can_decode(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 4)
+    _annotate_speech(runtime, users, pid, wrong=set())
+    with runtime.session() as s:
+        batch_id = create_batch(s, pid).id
+        with pytest.raises(InvalidInput, match=r"between 1 and 400 items for speech\.asr"):
+            prepare_evaluation(s, batch_id, users["pm"], sample=401)
+        assert len(prepare_evaluation(s, batch_id, users["pm"], sample=400).chosen) == 4
