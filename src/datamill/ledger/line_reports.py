@@ -101,19 +101,23 @@ class UnitCostOut(BaseModel):
 def unit_cost(session: Session, date_from: date, date_to: date, *, business_line: str,
               volume_unit: str, hidden: HiddenBooks = NOTHING_HIDDEN) -> UnitCostOut:
     """Orders of ``business_line`` measured in ``volume_unit``: cost carried / volume accepted
-    in the range (and revenue / volume)."""
+    in the range (and revenue / volume), the volume of the orders that recognised revenue in
+    the range only: an order accepted in part and not yet recognised (acceptance type 1 before
+    its final acceptance) would add hours that earned nothing (trial 17)."""
     ids = select(LedgerOrder.id).where(LedgerOrder.business_line == business_line,
                                        LedgerOrder.volume_unit == volume_unit)
     if hidden:
         ids = ids.where(LedgerOrder.id.not_in(hidden.orders))
+    recognised = (LedgerRecognition.order_id.in_(ids), LedgerRecognition.basis != "write_off",
+                  LedgerRecognition.recognised_on >= date_from,
+                  LedgerRecognition.recognised_on <= date_to, *visible_recognitions(hidden))
+    earning = select(LedgerRecognition.order_id).where(*recognised)
     volume = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
-        LedgerAcceptance.order_id.in_(ids), LedgerAcceptance.accepted_on >= date_from,
+        LedgerAcceptance.order_id.in_(earning), LedgerAcceptance.accepted_on >= date_from,
         LedgerAcceptance.accepted_on <= date_to)) or 0)
     rev, cost = session.execute(
-        select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost)).where(
-            LedgerRecognition.order_id.in_(ids), LedgerRecognition.basis != "write_off",
-            LedgerRecognition.recognised_on >= date_from,
-            LedgerRecognition.recognised_on <= date_to, *visible_recognitions(hidden))).one()
+        select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
+        .where(*recognised)).one()
     rev, cost = Decimal(rev or 0), Decimal(cost or 0)
     return UnitCostOut(business_line=business_line, volume_unit=volume_unit, volume=volume,
                        revenue=rev, cost=cost,
