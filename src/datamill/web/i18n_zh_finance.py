@@ -134,7 +134,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.reason.major": "重大项目：需第 5 级（首席财务官）审批",
     "fin.reason.budget": "预算 {amount} ≥ {limit}",
     "fin.reason.order": "订单金额 {amount} ≥ {limit}",
-    "fin.reason.margin": "预算毛利率 {margin}，超出 {low}–{high}",
+    "fin.reason.margin": "预算毛利率 {margin}，不在 {low}–{high} 范围内",
     "fin.next_role": "下一位签批人",
     "fin.category": "类别",
     "fin.quantity": "数量",
