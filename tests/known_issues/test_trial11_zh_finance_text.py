@@ -46,7 +46,7 @@ def test_budget_level_reason_is_worded_by_the_catalogue(
 ) -> None:
     pid = _abnormal_margin_budget(runtime)
     for lang, wants, gone in (
-        ("zh-CN", ("预算毛利率 -4.70%，超出 20%–70%", "600 名被采集人", "504 工时点"),
+        ("zh-CN", ("预算毛利率 -4.70%，不在 20%–70% 范围内", "600 名被采集人", "504 工时点"),
          ("budgeted margin", "subjects", "points")),
         ("en", ("budgeted margin -4.70%, outside 20%–70%", "600 subjects", "504 points"),
          ("[0.20, 0.70]",)),
