@@ -232,7 +232,7 @@ def evaluate_cmd(
 @handle_errors
 def evaluations_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """A batch's application-effect verifications, newest first (anyone who views the
-    project); ``qc evaluation ID`` shows one whole."""
+    project); qc evaluation ID shows one whole."""
     from datamill.compliance.access import batch_project
     from datamill.production.effect_evaluation import list_evaluations
 

@@ -36,6 +36,7 @@ from datamill.modalities.base import ItemRecord
 from datamill.modalities.speech.consistency import PocketsphinxAligner, check_consistency
 from datamill.modalities.speech.preannotators import (
     SUPPORTED_LANGUAGES,
+    PocketsphinxPreannotator,
     normalise_language,
     pocketsphinx_model_name,
 )
@@ -87,6 +88,7 @@ class SpeechEffectEvaluator:
                 supported=list(SUPPORTED_LANGUAGES)) from None
         self.language = language
         self.method = pocketsphinx_model_name()
+        self._asr = PocketsphinxPreannotator()
         self._aligner = PocketsphinxAligner()
         self._rows: list[_Row] = []
         self._skipped: dict[str, int] = defaultdict(int)
@@ -101,12 +103,14 @@ class SpeechEffectEvaluator:
         if not spoken:
             self._skipped["no_transcript"] += 1
             return
-        # one forced alignment of the transcript (does the audio say it?) and one free decoding
-        # (what the model hears), on one decoder
-        check = check_consistency(item.readable, spoken, aligner=self._aligner, decode=True)
+        # what the model hears: the pre-annotator's decoder (PocketSphinx's default search,
+        # the one a customer would run); then one forced alignment of the transcript (does the
+        # audio say it?) on the read-speech check's decoder (all senones, its thresholds)
+        hypothesis = self._asr.transcribe(item.readable, self.language).text
+        check = check_consistency(item.readable, spoken, aligner=self._aligner)
         a = item.attributes
         self._rows.append(_Row(
-            external_id=item.external_id, reference=reference, hypothesis=check.hypothesis,
+            external_id=item.external_id, reference=reference, hypothesis=hypothesis,
             verdict="unchecked" if not check.aligned_words and (check.reason or "").startswith(
                 "too few prompt words") else check.verdict,
             llr=check.min_word_llr,
