@@ -63,7 +63,7 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.polygon_self_intersecting": "多边形自相交",
     "prob.transcription_required": "转写内容为空",
     "prob.mask_size": "掩码尺寸与图像不符",
-    "prob.mask_invalid": "掩码数据无效",
+    "prob.mask_invalid": "掩码游程无效：每段至少为 1（仅第一段可为 0）且小于 2^32，各段之和须恰好等于图像像素数",
     "prob.skeleton_mismatch": "骨架与该标签不符",
     "prob.skeleton_unknown": "未知骨架",
     "prob.keypoint_count": "关键点数量与骨架不符",

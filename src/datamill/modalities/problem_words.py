@@ -137,7 +137,8 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.polygon_self_intersecting": "the polygon crosses itself",
     "prob.transcription_required": "the transcription is empty",
     "prob.mask_size": "the mask's size is not the image's",
-    "prob.mask_invalid": "the mask's data is invalid",
+    "prob.mask_invalid": ("the mask's runs are invalid: each at least 1 (only the first may be"
+                          " 0) and below 2^32, together covering the image exactly"),
     "prob.skeleton_mismatch": "the skeleton is not this label's",
     "prob.skeleton_unknown": "the skeleton is unknown",
     "prob.keypoint_count": "the number of keypoints does not match the skeleton",

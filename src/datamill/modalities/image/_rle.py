@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["rle_area", "rle_bbox", "rle_counts", "rle_string"]
+__all__ = ["MAX_RUN", "rle_area", "rle_bbox", "rle_counts", "rle_problem", "rle_string"]
+
+MAX_RUN = 2**32 - 1
+"""The longest run a COCO reader holds: pycocotools keeps runs as ``uint32``."""
 
 
 def rle_counts(counts: str | Sequence[int]) -> list[int]:
@@ -61,6 +64,41 @@ def rle_string(counts: Sequence[int]) -> str:
                 c |= 0x20
             chars.append(chr(c + 48))
     return "".join(chars)
+
+
+def rle_problem(counts: str | Sequence[int], height: int, width: int) -> str | None:
+    """Why ``counts`` is no mask of a ``height`` x ``width`` image (English), or ``None``.
+
+    The one rule every path that takes a mask applies (submission, labelled import,
+    pre-annotation, review and inspection corrections): the runs (a compressed string decoded
+    first) are whole numbers from 0 to :data:`MAX_RUN`, only the first (the background run
+    before a mask that starts at pixel 0) may be 0, and they cover the image exactly. A run
+    list that merely sums to ``height * width`` (``[76810, -10]``, ``[2**32 + 100, ...]``)
+    draws nothing, counts a negative area and breaks pycocotools.
+
+    Examples:
+        >>> rle_problem([3, 2, 1], 2, 3) is None, rle_problem([0, 6], 2, 3) is None
+        (True, True)
+        >>> rle_problem([8, -2], 2, 3)
+        'run 1 is -2; runs are at least 1 (only the first may be 0)'
+        >>> rle_problem([2, 0, 4], 2, 3)
+        'run 1 is 0; runs are at least 1 (only the first may be 0)'
+        >>> rle_problem([5], 2, 3)
+        'runs cover 5 pixels, the image has 6'
+    """
+    try:
+        runs = rle_counts(counts)
+    except ValueError as err:
+        return str(err)
+    for i, run in enumerate(runs):
+        if run < (0 if i == 0 else 1):
+            return f"run {i} is {run}; runs are at least 1 (only the first may be 0)"
+        if run > MAX_RUN:
+            return f"run {i} is {run}; a run is at most {MAX_RUN} (2**32 - 1)"
+    covered = sum(runs)
+    if covered != width * height:
+        return f"runs cover {covered} pixels, the image has {width * height}"
+    return None
 
 
 def rle_area(counts: Sequence[int]) -> int:

@@ -45,6 +45,7 @@ from datamill.modalities.image.schema import (
     ImageItemAttributes,
     ImageLabelSchema,
     Keypoints,
+    Mask,
     TextLine,
     annotation_problems,
 )
@@ -254,9 +255,12 @@ class ImagePlugin(ImageAggregationMixin):
         self, prediction: object, requirements: Mapping[str, Any] | BaseModel
     ) -> AnnotationDoc:
         """A prediction in the spec's terms: classes renamed by ``preannotation_labels``;
-        objects of an unmapped class or of a kind the label does not allow, and image classes
-        the schema lacks, are left out and counted in ``dropped`` (never stored as unknown
-        classes)."""
+        objects of an unmapped class or of a kind the label does not allow, masks whose runs are
+        no mask of their size (the rule a submission is held to, ``rle_problem``), and image
+        classes the schema lacks, are left out and counted in ``dropped`` (never stored as
+        unknown classes or unreadable masks)."""
+        from datamill.modalities.image._rle import rle_problem
+
         doc = self.from_prediction(prediction)  # refuses anything but an ImageAnnotation
         if not isinstance(prediction, ImageAnnotation):
             return doc
@@ -267,7 +271,8 @@ class ImagePlugin(ImageAggregationMixin):
         dropped: Counter[str] = Counter()
         for obj in prediction.objects:
             target = mapping.get(obj.label) if mapping is not None else obj.label
-            if target is None or obj.kind not in kinds.get(target, ()):
+            if target is None or obj.kind not in kinds.get(target, ()) or (
+                    isinstance(obj, Mask) and rle_problem(obj.rle.counts, *obj.rle.size)):
                 dropped[obj.label] += 1
                 continue
             kept.append(obj if target == obj.label else obj.model_copy(update={"label": target}))

@@ -393,16 +393,10 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
         if tuple(obj.rle.size) != (height, width):
             return [_Problem("rle.size", "mask_size", f"{list(obj.rle.size)} does not match the "
                              f"image [{height}, {width}]")]
-        from datamill.modalities.image._rle import rle_counts
+        from datamill.modalities.image._rle import rle_problem
 
-        try:
-            covered = sum(rle_counts(obj.rle.counts))
-        except ValueError as err:
-            return [_Problem("rle.counts", "mask_invalid", str(err))]
-        if covered != width * height:
-            return [_Problem("rle.counts", "mask_invalid",
-                             f"runs cover {covered} pixels, the image has {width * height}")]
-        return []
+        problem = rle_problem(obj.rle.counts, height, width)
+        return [_Problem("rle.counts", "mask_invalid", problem)] if problem else []
     problems = _outside("points", _points_outside(obj.points, width, height))
     if isinstance(obj, Polygon | TextLine):
         problems.extend(_polygon_problems(obj.points))
