@@ -51,6 +51,7 @@ __all__ = [
     "inspection_scores",
     "list_batches",
     "record_correction",
+    "sample_defects",
     "start_inspection",
 ]
 
@@ -225,6 +226,21 @@ def inspection_scores(session: Session, inspection_id: int) -> dict[str, Any]:
     return live_scores(done, get_modality(project.modality), project.language,
                        project.spec.get("requirements", {}),
                        project.spec.get("text_normalization"))
+
+
+def sample_defects(session: Session, inspection_id: int) -> dict[int, bool]:
+    """Per corrected sample (item id), whether the modality counts it defective: the very
+    judgement (``is_defective``) that the scores' ``defective_items`` and the verdict count, so
+    a page marks each sample as the server counts it instead of judging it again."""
+    insp = get_inspection(session, inspection_id)
+    batch = get_or_raise(session, Batch, insp.batch_id, "batch")
+    project = get_or_raise(session, Project, batch.project_id, "project")
+    plugin = get_modality(project.modality)
+    requirements = project.spec.get("requirements", {})
+    conventions = project.spec.get("text_normalization")
+    return {s["item_id"]: is_defective_in(plugin, s["corrected_text"], s["delivered_text"],
+                                          project.language, requirements, conventions)
+            for s in insp.sample if s["corrected_text"] is not None}
 
 
 def correction_limit(plugin: Any, delivered: str, max_request_bytes: int) -> int:

@@ -604,5 +604,8 @@ EN_PAGES.update({
     "pc.in.corrected": "Corrected",
     "pc.in.defective": "Defective",
     "pc.in.not_defective": "Not defective",
+    "pc.points.relabelled": "Points relabelled",
+    "pc.points.count": "{n} points",
+    "pc.points.unlabelled": "unlabelled",
 })
 # --- end point-cloud workbench ---

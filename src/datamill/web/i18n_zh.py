@@ -710,6 +710,9 @@ ZH_CN.update({
     "pc.in.corrected": "已修正",
     "pc.in.defective": "不合格",
     "pc.in.not_defective": "合格",
+    "pc.points.relabelled": "点类别变更",
+    "pc.points.count": "{n} 个点",
+    "pc.points.unlabelled": "未标注",
 })
 # --- end point-cloud workbench ---
 ZH_CN.update(

@@ -279,7 +279,9 @@ class PointCloudPlugin:
     # -- quality
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
         """Cuboids added, removed, relabelled or moved (by object id) between two versions
-        (payloads, or the canonical texts an inspection compares), with both documents."""
+        (payloads, or the canonical texts an inspection compares), with both documents; where
+        either segments points, ``points_relabelled`` (how many points changed class) and
+        ``point_moves`` (how many went from which class id to which, most first)."""
         old = {o.id: o for o in _with_ids(_as_annotation(before)).objects}
         new = {o.id: o for o in _with_ids(_as_annotation(after)).objects}
         moved = []
@@ -301,9 +303,10 @@ class PointCloudPlugin:
         }
         a_runs, b_runs = _as_annotation(before).point_labels, _as_annotation(after).point_labels
         if a_runs or b_runs:
-            from datamill.modalities.pointcloud.segmentation import changed_points
+            from datamill.modalities.pointcloud.segmentation import changed_points, point_moves
 
             out["points_relabelled"] = changed_points(a_runs, b_runs)
+            out["point_moves"] = point_moves(a_runs, b_runs)  # per (from, to) class id
         return out
 
     def inspection_text(self, payload: Any, text: str) -> str:

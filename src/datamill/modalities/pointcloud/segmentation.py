@@ -34,6 +34,7 @@ __all__ = [
     "decode_runs",
     "encode_runs",
     "labels_from_cuboids",
+    "point_moves",
     "score_points",
 ]
 
@@ -116,6 +117,30 @@ def changed_points(before: Sequence[Sequence[int]], after: Sequence[Sequence[int
     a, b = decode_runs(before), decode_runs(after)
     n = min(len(a), len(b))
     return int((a[:n] != b[:n]).sum()) + abs(len(a) - len(b))
+
+
+def point_moves(
+    before: Sequence[Sequence[int]], after: Sequence[Sequence[int]]
+) -> list[dict[str, int]]:
+    """The points whose class changed, per ``(from, to)`` class id pair (a frame's runs), most
+    points first: what a reviewer or inspector reads of a relabelling that left every cuboid
+    as it was. A point only one side covers counts as class 0 on the other.
+
+    Examples:
+        >>> point_moves([(10, 3), (40, 2)], [(40, 4), (48, 1)])
+        [{'from': 10, 'to': 40, 'points': 3}, {'from': 40, 'to': 48, 'points': 1}]
+    """
+    a, b = decode_runs(before).astype(np.int64), decode_runs(after).astype(np.int64)
+    n = max(len(a), len(b))
+    a, b = np.pad(a, (0, n - len(a))), np.pad(b, (0, n - len(b)))
+    changed = a != b
+    if not changed.any():
+        return []
+    pairs, counts = np.unique(np.stack([a[changed], b[changed]], axis=1), axis=0,
+                              return_counts=True)
+    moves = [{"from": int(f), "to": int(t), "points": int(c)}
+             for (f, t), c in zip(pairs, counts, strict=True)]
+    return sorted(moves, key=lambda m: (-m["points"], m["from"], m["to"]))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from datamill.production.inspection import (
     get_inspection,
     inspection_scores,
     record_correction,
+    sample_defects,
     start_inspection,
 )
 from datamill.production.models import Project
@@ -120,6 +121,7 @@ def inspection_page(
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=inspection_scores(session, inspection_id),
         comparisons=_comparisons(plugin, insp.sample), focus=focus,
+        sample_defects=sample_defects(session, inspection_id),
         requirements=req.model_dump(mode="json"),
         diffs=_text_diffs(plugin, insp.sample, project),
         conventions=_convention_keys(_conventions(plugin, project)),

@@ -1,10 +1,8 @@
-// The point-cloud inspection page's per-frame marks (templates/pointcloud/inspection.html):
-// a corrected frame is defective when a cuboid of the inspector's version finds no delivered
-// cuboid of the same label at the spec's 3D IoU threshold, one is left over on either side,
-// or the scene classes differ (what PointCloudPlugin.is_defective counts on the server, whose
-// total the scores card shows). The versions come as the inspection's canonical texts.
-import { allPaired } from './geometry.js';
-
+// The point-cloud inspection page's per-frame scene-classes row (templates/pointcloud/inspection.html).
+// Whether a corrected frame is defective is the server's judgement (PointCloudPlugin.is_defective:
+// cuboids, scene classes and point agreement), rendered with the page
+// (production.inspection.sample_defects), so the mark always agrees with the scores' total; this
+// only spells out a scene-class change. The versions come as the inspection's canonical texts.
 function parse(text) {
   try {
     const value = JSON.parse(text);
@@ -20,20 +18,12 @@ function same(a, b) {
   return x.size === y.size && [...x].every((v) => y.has(v));
 }
 
-function mark(li, threshold, strings) {
+function mark(li, strings) {
   const data = parse(li.querySelector('script[data-sample-json]').textContent) || {};
   const delivered = parse(data.delivered || '{}') || {};
   const corrected = data.corrected === null || data.corrected === undefined ? null : parse(data.corrected);
   if (!corrected) return;
   const classes = [delivered.classes || [], corrected.classes || []];
-  const defective = !allPaired(corrected.objects || [], delivered.objects || [], threshold)
-    || !same(...classes);
-  const badge = li.querySelector('[data-part="defect"]');
-  badge.textContent = defective ? `✗ ${strings.defective}` : `✓ ${strings.not_defective}`;
-  badge.dataset.defective = defective ? '1' : '0';
-  badge.classList.add(defective ? 'pc-in-below' : 'pc-in-meets');
-  badge.hidden = false;
-  li.dataset.defective = defective ? '1' : '0';
   const row = li.querySelector('[data-part="classes"]');
   if (row && !same(...classes)) {
     const shown = (list) => (list.length ? list.join(', ') : strings.none);
@@ -48,9 +38,8 @@ function mark(li, threshold, strings) {
 }
 
 for (const list of document.querySelectorAll('[data-pc-inspection]')) {
-  const threshold = Number(list.dataset.iouThreshold || 0.5);
   let strings = {};
   try { strings = JSON.parse(list.dataset.strings || '{}'); } catch (_) { strings = {}; }
-  for (const li of list.querySelectorAll('li.sample[data-corrected="1"]')) mark(li, threshold, strings);
+  for (const li of list.querySelectorAll('li.sample[data-corrected="1"]')) mark(li, strings);
   list.dataset.marked = '1';
 }
