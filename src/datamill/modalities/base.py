@@ -374,7 +374,11 @@ class ModalityPlugin(Protocol):
     def is_defective(self, reference: str, hypothesis: str) -> bool: ...
 
     # -- delivery (a modality may add ``default_exporter_names(requirements) -> list[str]``:
-    # the formats a delivery without named formats writes; by default every one)
+    # the formats a delivery without named formats writes; by default every one; and
+    # ``delivery_slot(external_id, attributes, requirements) -> str | None``: the one place an
+    # item's files take in a delivery, which the import keeps unique in the project and
+    # refuses with InvalidInput's reason when the item can take none; see
+    # production._delivery_slots)
     def exporter_names(self) -> list[str]: ...
 
     # The exporter takes what ``export_item`` makes: one type per modality, which the loop never

@@ -29,6 +29,7 @@ from datamill.db.session import append_lock
 from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
+from datamill.production._delivery_slots import DeliverySlots
 from datamill.production._import_rows import (
     MAX_PATH_CHARS,
     NO_FILE,
@@ -415,6 +416,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             Item.project_id == project_id, Item.status == "rejected", Item.current_version == 0,
             ~exists().where(Task.item_id == Item.id))))
     replaced = 0
+    slots = DeliverySlots(session, project_id, plugin, requirements)
     seen: dict[str, str] = {}
     rejections: list[dict[str, str]] = []
     new_rows: list[dict[str, Any]] = []
@@ -501,9 +503,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     def store(row: SourceRow, path: Path, digest: str) -> tuple[dict[str, Any], int] | None:
         """The file described by the modality and put in the blob store: its attributes and
-        size, or None when it was rejected (the reason recorded)."""
+        size, or None when it was rejected (the reason recorded): unreadable, or taking no
+        place, or another item's, in a delivery (``_delivery_slots``)."""
         attributes = row.attributes if row.attributes is not None else _describe(
             path, plugin, row.meta, requirements)
+        if not isinstance(attributes, str):
+            attributes = slots.claim(row.external_id or row.where, attributes) or attributes
         if isinstance(attributes, str):
             reject(row.where, attributes)
             return None

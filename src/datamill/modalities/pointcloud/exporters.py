@@ -39,7 +39,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -53,7 +53,8 @@ from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import PointCloudAnnotation
 
 __all__ = [
-    "OpenPcdetExporter", "PointCloudParquetExporter", "SemanticKittiExporter", "cuboid_line",
+    "KittiSlot", "OpenPcdetExporter", "PointCloudParquetExporter", "SemanticKittiExporter",
+    "cuboid_line", "kitti_slot",
 ]
 
 _BAD_ID = frozenset(" \t\r\n/\\\x00")
@@ -63,6 +64,36 @@ def _unnameable(name: str) -> bool:
     """Whether ``name`` cannot be one file or folder name (empty, ``.``/``..``, whitespace or
     a path separator)."""
     return not name or name in {".", ".."} or any(ch in _BAD_ID for ch in name)
+
+
+class KittiSlot(NamedTuple):
+    """Where a frame lies in a SemanticKITTI delivery: ``sequences/<sequence>/velodyne/<stem>.bin``
+    (and ``labels/<stem>.label``)."""
+
+    sequence: str
+    stem: str
+
+    def __str__(self) -> str:
+        return f"frame {self.stem} of sequence {self.sequence!r}"
+
+
+def kitti_slot(frame_id: str, sequence: str | None, frame: int | None) -> KittiSlot:
+    """The place frame ``frame_id`` takes in a SemanticKITTI delivery: its sequence (``00``
+    when it has none) and its number as six digits (its id when it has none). The one rule the
+    exporter writes by and the import refuses by (no two frames may share a place).
+
+    Raises:
+        InvalidInput: The sequence cannot be a folder name.
+
+    Examples:
+        >>> str(kitti_slot("a", "00", 1)), kitti_slot("b", None, None)
+        ("frame 000001 of sequence '00'", KittiSlot(sequence='00', stem='b'))
+    """
+    sequence = sequence or "00"
+    if _unnameable(sequence):
+        raise InvalidInput(f"frame {frame_id!r}: sequence {sequence!r} cannot be a folder name "
+                           "(whitespace or a path separator)")
+    return KittiSlot(sequence, f"{frame:06d}" if frame is not None else frame_id)
 
 
 def _check_id(item_id: str, seen: set[str]) -> str:
@@ -154,22 +185,18 @@ class SemanticKittiExporter:
 
         files: dict[str, str] = {}
         seen: set[str] = set()
-        placed: dict[tuple[str, str], str] = {}
+        placed: dict[KittiSlot, str] = {}
         left_out: Counter[str] = Counter()
         out_dir.mkdir(parents=True, exist_ok=True)
         with (out_dir / "frames.tsv").open("w", encoding="utf-8") as index:
             index.write("sequence\tstem\tframe_id\n")
             for item in items:
                 frame_id = _check_id(item.id, seen)
-                sequence = item.sequence or "00"
-                if _unnameable(sequence):
-                    raise InvalidInput(f"frame {frame_id!r}: sequence {sequence!r} cannot be a "
-                                       "folder name (whitespace or a path separator)")
-                stem = f"{item.frame:06d}" if item.frame is not None else frame_id
-                if (sequence, stem) in placed:
-                    raise InvalidInput(f"frames {placed[(sequence, stem)]!r} and {frame_id!r} are "
-                                       f"both frame {stem} of sequence {sequence!r}")
-                placed[(sequence, stem)] = frame_id
+                slot = kitti_slot(frame_id, item.sequence, item.frame)
+                sequence, stem = slot
+                if slot in placed:
+                    raise InvalidInput(f"frames {placed[slot]!r} and {frame_id!r} are both {slot}")
+                placed[slot] = frame_id
                 cloud = np.ascontiguousarray(read_cloud(item.cloud_path).points, dtype="<f4")
                 labels = decode_runs(item.annotation.point_labels)
                 if not item.annotation.point_labels:

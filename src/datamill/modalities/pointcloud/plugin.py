@@ -66,6 +66,12 @@ _BAD_ID = frozenset(" \t\r\n/\\\x00")
 SIZE_TOLERANCE = 0.6
 
 
+def _export_id(external_id: str) -> str:
+    """The frame's id in a delivery: its item id with each character no file name may hold
+    (whitespace, path separators, control characters) as ``_``."""
+    return "".join("_" if ch in _BAD_ID or ord(ch) < 32 else ch for ch in external_id)
+
+
 def _req(requirements: BaseModel | Mapping[str, Any] | None) -> PointCloudRequirements:
     if isinstance(requirements, PointCloudRequirements):
         return requirements
@@ -386,14 +392,28 @@ class PointCloudPlugin:
         return made
 
     def export_item(self, item: ItemRecord, payload: Any) -> PointCloudExportItem:
-        clean = "".join("_" if ch in _BAD_ID or ord(ch) < 32 else ch for ch in item.external_id)
         attributes = item.attributes
         return PointCloudExportItem(
-            id=clean, cloud_path=item.readable, cloud_name=f"{self.media_folder}/{item.path.name}",
+            id=_export_id(item.external_id), cloud_path=item.readable, cloud_name=f"{self.media_folder}/{item.path.name}",
             sha256=item.sha256, points=int(attributes.get("points") or 0),
             sequence=attributes.get("sequence"), frame=attributes.get("frame"),
             annotation=parse_annotation(payload or {}),
         )
+
+    def delivery_slot(self, external_id: str, attributes: Mapping[str, Any],
+                      requirements: Mapping[str, Any]) -> str | None:
+        """The frame's place in a SemanticKITTI delivery (``kitti_slot``: the exporter's own
+        rule), when the project delivers SemanticKITTI (it segments points) or the manifest
+        numbered the frame in a sequence; None otherwise. The import refuses a frame whose
+        sequence cannot be a folder name (InvalidInput) or whose place another frame of the
+        project holds, instead of the delivery failing on it after the work is done."""
+        sequence, frame = attributes.get("sequence"), attributes.get("frame")
+        if (sequence is None and frame is None
+                and "semantickitti" not in self.default_exporter_names(requirements)):
+            return None
+        from datamill.modalities.pointcloud.exporters import kitti_slot
+
+        return str(kitti_slot(_export_id(external_id), sequence, frame))
 
     def statistics(self) -> PointCloudStatistics:
         return PointCloudStatistics()
