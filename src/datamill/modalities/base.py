@@ -59,6 +59,7 @@ __all__ = [
     "score_in",
     "scoring_normalization_in",
     "selectable_metrics",
+    "unmeasurable_metrics_in",
     "unmeasured_in",
     "validate_annotation_in",
 ]
@@ -501,11 +502,28 @@ def acceptance_metrics_for(
     """
     given = {k for k, v in (acceptance or {}).items() if v is not None}
     alternatives: Mapping[str, tuple[str, ...]] = getattr(plugin, "metric_alternatives", {})
+    # a metric some projects cannot measure (image's character_accuracy without text lines):
+    # the spec sets it wherever it can be measured (parse_spec), so one it leaves out is not
+    # judged
+    conditional: tuple[str, ...] = getattr(plugin, "conditional_metrics", ())
     out: list[str] = []
     for metric in plugin.acceptance_metrics:
         chosen = [m for m in (metric, *alternatives.get(metric, ())) if m in given]
-        out += chosen or [metric]
+        out += chosen or ([] if metric in conditional else [metric])
     return tuple(out)
+
+
+def unmeasurable_metrics_in(plugin: ModalityPlugin, requirements: BaseModel) -> dict[str, str]:
+    """The selectable metrics a project under ``requirements`` has nothing to measure by, each
+    with the requirement it lacks (``unmeasurable_metrics_for(requirements)``, optional: a
+    point-cloud project without point classes labels no point, so its point metrics measure
+    nothing). The spec may not set a threshold for one of them (an inspection would show it
+    unmeasured and judge by the others alone), and need not set one for an acceptance metric
+    the modality lists in ``conditional_metrics`` (an image project without text lines and
+    ``character_accuracy``); a spec that sets one of those all the same, as every spec had to
+    before, keeps it."""
+    tell = getattr(plugin, "unmeasurable_metrics_for", None)
+    return dict(tell(requirements)) if tell is not None else {}
 
 
 def scoring_normalization_in(

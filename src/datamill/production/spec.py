@@ -194,23 +194,40 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
         spec = DatasetSpec.model_validate(data)
     except ValidationError as err:
         raise InvalidInput(f"invalid dataset spec: {_format_errors(err)}") from err
-    from datamill.modalities.base import acceptance_metrics_for, selectable_metrics
+    from datamill.modalities.base import (
+        acceptance_metrics_for,
+        selectable_metrics,
+        unmeasurable_metrics_in,
+    )
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(spec.modality)
     metrics = selectable_metrics(plugin)
     given = spec.acceptance.thresholds()
+    try:
+        requirements: BaseModel | None = plugin.requirements_model.model_validate(
+            spec.requirements)
+    except ValidationError as err:
+        requirements, invalid = None, err
+    # what this spec's requirements leave nothing to measure by (point metrics without point
+    # classes): not required, and refused as a threshold but for an acceptance metric older
+    # specs had to set
+    unmeasurable = unmeasurable_metrics_in(plugin, requirements) if requirements else {}
+    alternatives = getattr(plugin, "metric_alternatives", {})
+    needed = [*acceptance_metrics_for(plugin, given), *(  # what it leaves out is not judged
+        m for m in getattr(plugin, "conditional_metrics", ())
+        if not any(a in given for a in (m, *alternatives.get(m, ()))))]
     problems = [f"acceptance.{m}: required (a project setting with no default)"
-                for m in acceptance_metrics_for(plugin, given) if m not in given]
+                for m in needed if m not in given and m not in unmeasurable]
     problems += [f"acceptance.{m}: not a metric of modality {spec.modality} (it scores by"
                  f" {', '.join(metrics)})" for m in given if m not in metrics]
+    problems += [f"acceptance.{m}: this project cannot measure it: {unmeasurable[m]}"
+                 for m in given if m in unmeasurable and m not in plugin.acceptance_metrics]
     if problems:
         raise InvalidInput(f"invalid dataset spec: {'; '.join(problems)}")
-    try:
-        requirements = plugin.requirements_model.model_validate(spec.requirements)
-    except ValidationError as err:
-        msg = _format_errors(err, ("requirements",))
-        raise InvalidInput(f"invalid dataset spec: {msg}") from err
+    if requirements is None:
+        msg = _format_errors(invalid, ("requirements",))
+        raise InvalidInput(f"invalid dataset spec: {msg}") from invalid
     return spec, requirements
 
 

@@ -188,6 +188,16 @@ class ImagePlugin(ImageAggregationMixin):
                                                  ".tiff", ".bmp")
     media_folder: ClassVar[str] = "images"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
+    #: set only where the labels transcribe text (``unmeasurable_metrics_for``)
+    conditional_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy",)
+
+    def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
+        """``character_accuracy``, for a project none of whose labels is a text line (boxes,
+        masks, keypoints only: there is no text to measure)."""
+        if any("text_line" in label.kinds for label in _req(requirements).labels.labels):
+            return {}
+        return {"character_accuracy": "requirements.labels has no label of kind text_line, so "
+                                      "there is no text to measure"}
     workbench_template: ClassVar[str] = "image/task.html"
     review_template: ClassVar[str] = "image/review.html"
     inspection_template: ClassVar[str] = "image/inspection.html"

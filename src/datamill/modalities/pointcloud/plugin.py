@@ -161,6 +161,15 @@ class PointCloudPlugin:
     metric_alternatives: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "cuboid_accuracy": POINT_METRICS}
     workbench_template: ClassVar[str] = "pointcloud/task.html"
+
+    def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
+        """The point metrics, for a project that names no point class (no point is labelled:
+        a threshold on them would be shown unmeasured and judge nothing)."""
+        if _req(requirements).labels.point_classes:
+            return {}
+        return dict.fromkeys(POINT_METRICS, "requirements.labels.point_classes names no point "
+                             "class, so no point is labelled (add the point classes, or judge "
+                             "by cuboid_accuracy)")
     review_template: ClassVar[str] = "pointcloud/review.html"
     inspection_template: ClassVar[str] = "pointcloud/inspection.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_label", "box_fit",
