@@ -24,7 +24,8 @@ __all__ = [
 #: ``production.inspection``: why a rejected batch's items came back to their annotators
 _BATCH_REJECTED = re.compile(
     r"^(?P<batch>.+?) rejected: (?P<reasons>.*?)"
-    r"(?:\. The inspector found this item defective; their version: (?P<shown>.*))?$",
+    r"(?:\. The inspector found this item defective(?:; their version: (?P<shown>.*)"
+    r"| \(their version is in inspection (?P<inspection>\d+)\)))?$",
     re.DOTALL,
 )
 #: ``production.delivery.reject_delivery``: the customer's rejection of a whole delivery (the
@@ -129,6 +130,8 @@ def return_reason(tr: Callable[[str], str], lang: str) -> Callable[[object], str
             batch=m["batch"], reasons=tr("sp.list_sep").join(treason(r) for r in m["reasons"].split("; ")))
         if m["shown"] is not None:
             out += tr("ret.defective").format(shown=m["shown"])
+        elif m["inspection"] is not None:
+            out += tr("ret.defective_see").format(inspection=m["inspection"])
         return out
 
     return reason
