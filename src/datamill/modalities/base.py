@@ -55,6 +55,7 @@ __all__ = [
     "check_verdicts_of",
     "effect_evaluator_of",
     "flag_item_in",
+    "defect_score_names",
     "is_defective_in",
     "score_in",
     "scoring_normalization_in",
@@ -559,6 +560,13 @@ def is_defective_in(
     if options:
         return bool(cast("Any", plugin).is_defective(reference, hypothesis, **options))
     return plugin.is_defective(reference, hypothesis)
+
+
+def defect_score_names(plugin: ModalityPlugin) -> tuple[str, ...]:
+    """The score names an inspection stores its defective-item count under: ``defective_items``,
+    and the older names a modality's clients still read (``defect_score_aliases``; speech:
+    ``defective_utterances``). Other modalities carry no speech word in their scores."""
+    return ("defective_items", *getattr(plugin, "defect_score_aliases", ()))
 
 
 class PromptAwareValidation(Protocol):

@@ -317,7 +317,12 @@ def live_scores(
     """Scores over the samples corrected so far (reference = inspector, hypothesis = delivered);
     ``language``, ``requirements`` and ``text_normalization`` are the project's (a plugin that
     scores by them is told)."""
-    from datamill.modalities.base import is_defective_in, score_in, unmeasured_in
+    from datamill.modalities.base import (
+        defect_score_names,
+        is_defective_in,
+        score_in,
+        unmeasured_in,
+    )
 
     if not corrected:
         return {"scored": 0}
@@ -327,10 +332,10 @@ def live_scores(
     scores: dict[str, Any] = {
         k: None if k in unmeasured else float(v) for k, v in
         score_in(plugin, refs, hyps, language, requirements, text_normalization).items()}
-    scores["defective_items"] = scores["defective_utterances"] = sum(
-        1 for r, h in corrected
-        if is_defective_in(plugin, r, h, language, requirements, text_normalization)
-    )
+    defects = sum(1 for r, h in corrected
+                  if is_defective_in(plugin, r, h, language, requirements, text_normalization))
+    for name in defect_score_names(plugin):  # speech: also under its older name
+        scores[name] = defects
     scores["scored"] = len(corrected)
     return scores
 

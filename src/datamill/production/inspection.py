@@ -4,7 +4,7 @@ The inspector's corrections of the sampled items (a transcript, an annotation do
 modality's inspection text) are scored against the delivered ones with the modality's metric; a
 batch below the spec's thresholds, or with more defective items than the plan's acceptance
 number, is rejected and all its items go back for rework. ``defective_items`` counts them
-(``defective_utterances`` is its older name, kept for readers of stored scores).
+(speech scores also carry ``defective_utterances``, its older name, for their readers).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import (
     acceptance_metrics_for,
+    defect_score_names,
     is_defective_in,
     score_in,
     unmeasured_in,
@@ -398,8 +399,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     found = {s.item_id: s.corrected_text or "" for s, r, h in zip(samples, refs, hyps, strict=True)
              if is_defective_in(plugin, r, h, project.language, requirements, conventions)}
     defects = len(found)
-    scores["defective_items"] = defects
-    scores["defective_utterances"] = defects
+    for name in defect_score_names(plugin):  # speech: also under its older name
+        scores[name] = defects
     plan = single_sampling_plan(insp.plan["lot_size"], insp.plan["level"], insp.plan["aql"])
     reasons: list[str] = []
     coded: list[dict[str, Any]] = []  # the same, each a code and its values (pages word them)

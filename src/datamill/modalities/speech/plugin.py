@@ -50,6 +50,9 @@ class SpeechAsrPlugin:
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
     media_folder: ClassVar[str] = "audio"
+    #: ``defective_utterances``: the older name of an inspection's ``defective_items``, which
+    #: speech clients (and the speech inspection page) read
+    defect_score_aliases: ClassVar[tuple[str, ...]] = ("defective_utterances",)
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy", "sentence_accuracy")
     #: a code-switched (e.g. Mandarin with English words) project may judge by the mixed error
     #: rate instead of character accuracy (``acceptance: {mixed_accuracy: 0.97, ...}``)

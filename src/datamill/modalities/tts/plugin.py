@@ -62,6 +62,9 @@ class TtsPlugin:
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac")
     media_folder: ClassVar[str] = "audio"
+    #: ``defective_utterances``: the older name of an inspection's ``defective_items``, which
+    #: speech clients (and the speech inspection page) read
+    defect_score_aliases: ClassVar[tuple[str, ...]] = ("defective_utterances",)
     acceptance_metrics: ClassVar[tuple[str, ...]] = (
         "phone_accuracy", "boundary_accuracy", "prosody_accuracy")
     workbench_template: ClassVar[str] = "tts/task.html"
