@@ -56,7 +56,26 @@ _CODES = {
     "union_tag_not_found": "kind_missing",
     "literal_error": "value_not_allowed",
     "enum": "value_not_allowed",
+    # the common wrong values, each its own sentence (not pydantic's English line)
+    "finite_number": "number_not_finite",
+    "int_from_float": "number_not_whole",
+    "int_parsing": "not_an_integer",
+    "int_type": "not_an_integer",
+    "float_parsing": "not_a_number",
+    "float_type": "not_a_number",
+    "string_type": "not_text",
+    "bool_parsing": "not_a_boolean",
+    "bool_type": "not_a_boolean",
+    "list_type": "not_a_list",
+    "tuple_type": "not_a_list",
+    "dict_type": "not_an_object",
+    "model_type": "not_an_object",
+    "model_attributes_type": "not_an_object",
 }
+#: the segments pydantic puts in an error's path that name a type, not a field (a union
+#: member ``tuple[int, ...]``, ``function-after[...]``, ``constrained-str``, ``int``)
+_TYPE_SEGMENTS = frozenset({"int", "float", "str", "bool", "bytes", "none", "dict", "list",
+                            "tuple", "set", "decimal", "is-instance", "json", "any"})
 _LIMITS = {"gt": "limit", "ge": "limit", "lt": "limit", "le": "limit",
            "min_length": "least", "max_length": "most", "actual_length": "count",
            "expected_tags": "allowed", "tag": "given", "expected": "allowed"}
@@ -74,13 +93,20 @@ def _code(kind: str, error_type: str, field: str) -> str:
     return base
 
 
+def _field_path(loc: Sequence[Any]) -> list[str]:
+    """``loc`` without pydantic's type segments: ``rle.counts.tuple[int, ...].0`` is the field
+    ``rle.counts.0``."""
+    return [str(p) for p in loc
+            if not ("[" in str(p) or str(p) in _TYPE_SEGMENTS or str(p).startswith("constrained-"))]
+
+
 def _plain(value: Any) -> Any:
     """0.0 → 0 (a limit reads as people write it)."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, Any]:
-    loc = [str(p) for p in error.get("loc", ())]
+    loc = _field_path(error.get("loc", ()))
     if loc and isinstance(payload, Mapping) and loc[0] == payload.get("type"):
         loc = loc[1:]  # a document union's tag (the LLM documents' type)
     rec: dict[str, Any] = {}
@@ -106,6 +132,8 @@ def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, An
     field_name = loc[-1] if loc else ""
     rec["code"] = _code(kind, str(error.get("type", "")), field_name)
     for key, value in (error.get("ctx") or {}).items():
+        if key == "expected" and isinstance(value, str):  # "'a', 'b' or 'c'": no English word
+            value = value.replace(" or ", ", ")
         if key in _LIMITS and isinstance(value, int | float | str):
             rec[_LIMITS[key]] = _plain(value)
     given = error.get("input")
