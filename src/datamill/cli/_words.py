@@ -13,9 +13,10 @@ checks both catalogues have the same keys and values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from datamill.cli._common import cli_language
+from datamill.cli._common import cli_language, counted
 from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
@@ -25,7 +26,8 @@ from datamill.core.code_words import (
     parse_inspection_reason,
 )
 
-__all__ = ["CLI_WORDS", "EN_CLI", "ZH_CN_CLI", "code", "inspection_reason", "say"]
+__all__ = ["CLI_WORDS", "EN_CLI", "ZH_CN_CLI", "code", "count_items", "inspection_reason",
+           "return_reason", "say", "summary_line"]
 
 EN_CLI: dict[str, str] = {
     # every command's one line on failure (its message worded by the refusal registry)
@@ -169,6 +171,32 @@ EN_CLI: dict[str, str] = {
                            "{reason}",
     "licence_status.issued": "issued", "licence_status.delivered": "delivered",
     "licence_status.accepted": "accepted", "licence_status.revoked": "revoked",
+    # a task's item summary (the modality's ``summary`` keys) and why it came back
+    **{f"summary.{k}": k for k in (
+        "points", "format", "sensor", "scene", "sequence", "frame", "width", "height", "turns",
+        "responses", "characters", "duration_ms", "sample_rate_hz", "speaker_id", "gender",
+        "chars", "preview", "session_id", "speech_level_dbfs")},
+    "ret.review": "review: {reason}",
+    "ret.note_sep": ": ",
+    "ret.batch_rejected": "{batch} rejected: {reasons}",
+    "ret.reason_sep": "; ",
+    "ret.defective": ". The inspector found this item defective; their version: {shown}",
+    "ret.defective_see": ". The inspector found this item defective (their version is in "
+                         "inspection {inspection})",
+    "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
+    "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
+    # counts and volume units (qc batch, delivery)
+    "count.items": "{n} items",
+    "unit.images": "images", "unit.characters": "characters",
+    "unit.dialogues": "dialogues", "unit.frames": "frames", "unit.kchars": "kchars",
+    "qc.batch": "batch {id} ({name}) with {items}",
+    # delivery create / accept / reject
+    "delivery.created": "delivery {id}: {items}, {volume} {unit} → {path}",
+    "delivery.accepted": "delivery {id} accepted: {items}, {volume} {unit}{refused}",
+    "delivery.refused": "\n  refused, back to rework: {names}{more}",
+    "delivery.refused_more": " and {more} more",
+    "delivery.name_sep": ", ",
+    "delivery.rejected": "delivery {id} rejected: {items} back to rework",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -183,7 +211,7 @@ ZH_CN_CLI: dict[str, str] = {
     "work.current_inline": "当前答案（{kind}{model}）：{shown}",
     "work.model": "，{model}",
     "work.next": "下一步：",
-    "work.nothing_left": "此环节已没有可分给你的任务。",
+    "work.nothing_left": "此环节已没有可分给您的任务。",
     "work.submitted": "已保存条目 {item} 的第 {version} 版。",
     "work.skipped": "已跳过任务 {task}：{reason}",
     "work.reviewed": "{verdict}：条目 {item} 现为“{status}”。",
@@ -300,6 +328,32 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.certificate": "{id} {on} 项目 {project} {kind} {what} {sha}，批准人 {by}：{reason}",
     "licence_status.issued": "已签发", "licence_status.delivered": "已交付",
     "licence_status.accepted": "已验收", "licence_status.revoked": "已撤销",
+    "summary.points": "点数", "summary.format": "格式", "summary.sensor": "传感器",
+    "summary.scene": "场景", "summary.sequence": "序列", "summary.frame": "帧",
+    "summary.width": "宽", "summary.height": "高", "summary.turns": "轮次",
+    "summary.responses": "回复数", "summary.characters": "字符数",
+    "summary.duration_ms": "时长（毫秒）", "summary.sample_rate_hz": "采样率（Hz）",
+    "summary.speaker_id": "说话人", "summary.gender": "性别", "summary.chars": "字符数",
+    "summary.preview": "预览", "summary.session_id": "录音场次",
+    "summary.speech_level_dbfs": "语音电平（dBFS）",
+    "ret.review": "审核：{reason}",
+    "ret.note_sep": "：",
+    "ret.batch_rejected": "{batch} 未通过质检：{reasons}",
+    "ret.reason_sep": "；",
+    "ret.defective": "。质检员判定此条目不合格，其版本：{shown}",
+    "ret.defective_see": "。质检员判定此条目不合格（其版本见质检 #{inspection}）",
+    "ret.delivery_rejected": "交付 {delivery}（{batch}）被客户拒收：{reason}",
+    "ret.customer_refused": "在交付 {delivery} 的验收中被客户拒收",
+    "count.items": "{n} 条",
+    "unit.images": "张", "unit.characters": "字符",
+    "unit.dialogues": "段对话", "unit.frames": "帧", "unit.kchars": "千字符",
+    "qc.batch": "批次 {id}（{name}），共 {items}",
+    "delivery.created": "交付 {id}：{items}，{volume} {unit} → {path}",
+    "delivery.accepted": "交付 {id} 已验收：{items}，{volume} {unit}{refused}",
+    "delivery.refused": "\n  拒收并退回返工：{names}{more}",
+    "delivery.refused_more": "，另有 {more} 条",
+    "delivery.name_sep": "、",
+    "delivery.rejected": "交付 {id} 已拒收：{items}退回返工",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}
@@ -340,3 +394,68 @@ def inspection_reason(text: str) -> str:
     if reason == "metric_below":
         values = {**values, "metric": code("metric", values["metric"])}
     return INSPECTION_REASON_WORDS[lang][reason].format(**values)
+
+
+def count_items(n: int) -> str:
+    """``5 items`` (English, as the CLI always printed it), ``5 条`` (zh-CN)."""
+    return counted(n, "item") if cli_language() == "en" else say("count.items", n=n)
+
+
+def summary_line(summary: Mapping[str, Any]) -> str:
+    """A task's item summary (the modality's ``summary``: ``points 4107, format bin``) with
+    its keys in the CLI's language; the values as they are."""
+    return say("work.about_sep").join(
+        f"{code('summary', str(k))} {v}" for k, v in summary.items() if v is not None)
+
+
+def _coded_inspection_reason(r: Mapping[str, Any]) -> str:
+    lang = cli_language()
+    if r["code"] == "metric_below":
+        return INSPECTION_REASON_WORDS[lang]["metric_below"].format(
+            metric=code("metric", str(r["metric"])), value=float(r["value"]),
+            need=float(r["need"]))
+    return INSPECTION_REASON_WORDS[lang]["defects_over"].format(
+        defects=r["defects"], sample=r["sample"], accept=r["accept"])
+
+
+def _coded_return(text: str, kind: str, params: Mapping[str, Any]) -> str:
+    if kind == "review_rejected":
+        if params.get("reason_code"):  # the reason's label (in the reviewer's language), a note
+            head = str(params.get("reason") or "").partition(": ")[0].strip()
+            note = str(params.get("note") or "").strip()
+            said = head + (say("ret.note_sep") + note if note else "")
+        else:
+            said = str(params.get("reason") or "")
+        return say("ret.review", reason=said)
+    if kind == "batch_rejected":
+        out = say("ret.batch_rejected", batch=params["batch"], reasons=say("ret.reason_sep").join(
+            _coded_inspection_reason(r) for r in params["reasons"]))
+        if params.get("defective") and "shown" in params:
+            out += say("ret.defective", shown=params["shown"])
+        elif params.get("defective"):
+            out += say("ret.defective_see", inspection=params["inspection_id"])
+        return out
+    if kind == "customer_rejected":
+        return say("ret.delivery_rejected", delivery=params["delivery_id"],
+                   batch=params["batch"], reason=params["reason"])
+    if kind == "customer_refused":
+        said = say("ret.customer_refused", delivery=params["delivery_id"])
+        return said + (say("ret.note_sep") + str(params["note"]) if params.get("note") else "")
+    return text
+
+
+def return_reason(text: str, kind: object = None, params: object = None) -> str:
+    """Why a task came back to its annotator (``return_reason`` with its ``return_code`` and
+    ``return_params``) in the CLI's language, as the pages word it; English, and a return
+    without values, as stored (a stored ``review: <reason>`` gets the stage's word)."""
+    if cli_language() == "en":
+        return text
+    if isinstance(kind, str) and isinstance(params, Mapping):
+        try:
+            return _coded_return(text, kind, params)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return text
+    if text.startswith("review: "):
+        head, _sep, note = text.removeprefix("review: ").partition(": ")
+        return say("ret.review", reason=head + (say("ret.note_sep") + note if note else ""))
+    return text

@@ -23,6 +23,7 @@ from datamill.cli._common import (
     printable,
     progress_bar,
 )
+from datamill.cli._words import code, count_items, say
 from datamill.compliance.roles import Action
 from datamill.production.schemas import DeliveryOut
 
@@ -51,9 +52,9 @@ def create_cmd(
         actor = acting_user(s, user, Action.DELIVER, project_id=owning_project(s, batch_id=batch_id))
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
                           actor_id=actor.id, encrypt=encrypt)
-    emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id}: {counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
-        f"{v.volume_unit} → {v.path}"))
+    emit(d, as_json, lambda v: out.print(say(
+        "delivery.created", id=v.id, items=count_items(v.delivered_items),
+        volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)))
 
 
 @app.command("accept")
@@ -90,9 +91,10 @@ def accept_cmd(
         d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
                               note=note, actor_id=actor.id, accept_all=accept_all,
                               refused_items=refuse)
-    emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id} accepted: {counted(v.accepted_items, 'item')}, {amount(v.accepted_volume)} "
-        f"{v.volume_unit}{_refused(v)}", highlight=False))
+    emit(d, as_json, lambda v: out.print(say(
+        "delivery.accepted", id=v.id, items=count_items(v.accepted_items or 0),
+        volume=amount(v.accepted_volume), unit=code("unit", v.volume_unit),
+        refused=_refused(v)), highlight=False))
 
 
 @app.command("reject")
@@ -113,7 +115,7 @@ def reject_cmd(
                             project_id=owning_project(s, delivery_id=delivery_id))
         d = reject_delivery(s, delivery_id, reason=reason, actor_id=actor.id)
     emit(d, as_json, lambda v: out.print(
-        f"delivery {v.id} rejected: {counted(v.delivered_items, 'item')} back to rework",
+        say("delivery.rejected", id=v.id, items=count_items(v.delivered_items)),
         highlight=False))
 
 
@@ -188,9 +190,10 @@ def _refused(d: DeliveryOut) -> str:
     """The refused items by the external ids the customer named them with (20 at most)."""
     if not d.refused_items:
         return ""
-    names = ", ".join(printable(n) for n in d.refused_items[:20])
-    more = f" and {len(d.refused_items) - 20} more" if len(d.refused_items) > 20 else ""  # noqa: PLR2004
-    return f"\n  refused, back to rework: {names}{more}"
+    names = say("delivery.name_sep").join(printable(n) for n in d.refused_items[:20])
+    more = (say("delivery.refused_more", more=len(d.refused_items) - 20)
+            if len(d.refused_items) > 20 else "")  # noqa: PLR2004
+    return say("delivery.refused", names=names, more=more)
 
 
 @app.command("download")

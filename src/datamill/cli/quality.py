@@ -14,7 +14,6 @@ from rich.table import Table
 from datamill.cli._common import (
     AsUser,
     acting_user,
-    counted,
     emit,
     esc,
     get_runtime,
@@ -24,7 +23,7 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
-from datamill.cli._words import code, inspection_reason, say
+from datamill.cli._words import code, count_items, inspection_reason, say
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
 
@@ -86,7 +85,8 @@ def batch_cmd(project: str, user: AsUser, limit: int | None = None,
         pid = find_project(s, project).id
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=pid, project_ref=project)
         b = create_batch(s, pid, limit=limit, actor_id=actor.id)
-    emit(b, as_json, lambda v: out.print(f"batch {v.id} ({v.name}) with {counted(v.items, 'item')}"))
+    emit(b, as_json, lambda v: out.print(say("qc.batch", id=v.id, name=esc(v.name),
+                                             items=count_items(v.items))))
 
 
 @app.command("inspect")

@@ -24,7 +24,7 @@ from datamill.cli._common import (
     out,
     styled,
 )
-from datamill.cli._words import code, say
+from datamill.cli._words import code, return_reason, say, summary_line
 from datamill.compliance.roles import Action
 from datamill.core.errors import Forbidden, InvalidInput
 
@@ -153,14 +153,13 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                           task=None)
 
     def render(t: Any) -> None:
-        about = say("work.about_sep").join(
-            f"{k} {v}" for k, v in plugin.summary(t.attributes).items()
-            if v is not None)  # the modality's words: duration, size ...
+        about = summary_line(plugin.summary(t.attributes))  # the modality's: duration, size ...
         out.print(say("work.task", task=t.id, stage=code("stage", t.stage), item=t.external_id,
                       about=say("work.about", about=about) if about else "",
                       version=t.current_version))
         if t.return_reason:
-            out.print(styled((say("work.returned"), "yellow"), t.return_reason))
+            out.print(styled((say("work.returned"), "yellow"),
+                             return_reason(t.return_reason, t.return_code, t.return_params)))
         if t.prompt:
             out.print(say("work.prompt", prompt=t.prompt))
         model = say("work.model", model=t.current.model) if t.current and t.current.model else ""
@@ -356,15 +355,16 @@ def assist_cmd(
 
     if (params is None) == (params_file is None):
         raise InvalidInput("give the tool's parameters with --params JSON or --params-file "
-                           "PATH (one of them)", field="params")
+                           "PATH (one of them)", field="params", reason_code="params_one_of")
     try:
         text = params if params is not None else Path(str(params_file)).read_text(encoding="utf-8")
         given = json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InvalidInput(f"the tool's parameters are not a readable JSON object: {err}",
-                           field="params") from err
+                           field="params", reason_code="params_not_json", error=str(err)) from err
     if not isinstance(given, dict):
-        raise InvalidInput("the tool's parameters are a JSON object ({...})", field="params")
+        raise InvalidInput("the tool's parameters are a JSON object ({...})", field="params",
+                           reason_code="params_not_object")
     runtime = get_runtime()
     with runtime.session() as s:
         run = prepare_assist(s, runtime.blobs, acting_user(s, user), item_id, tool, given)

@@ -250,7 +250,8 @@ def require_task_view(session: Session, user: User, task: Task) -> None:
         require(session, user, _STAGE_ACTION.get(task.stage, Action.VIEW_PROJECT), task.project_id)
         return
     if not allowed(user.role, Action.VIEW_PROJECT):
-        raise Forbidden(f"you do not hold task {task.id}", task_id=task.id)
+        raise Forbidden(f"you do not hold task {task.id}", task_id=task.id,
+                        reason_code="task_not_held")
     require(session, user, Action.VIEW_PROJECT, task.project_id)
 
 
@@ -275,7 +276,8 @@ def require_item_view(session: Session, user: User, item: Item) -> None:
         )
     )
     if not holds or not is_member(session, item.project_id, user.id):
-        raise Forbidden(f"you hold no task on item {item.id}", item_id=item.id)
+        raise Forbidden(f"you hold no task on item {item.id}", item_id=item.id,
+                        reason_code="no_task_on_item")
     # and may still work on the project: its classification above their clearance (set after
     # they worked on it) shuts its items as it shuts its tasks (a trial user downloaded them)
     require_worker(session, user, item.project_id)

@@ -62,7 +62,8 @@ def ensure_holds(session: Session, user_id: int, task: Task) -> Hold:
     elif row is not None:
         row = (row, recall(session, ("hold", task.id, user_id, "status")))
     if row is None:
-        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id)
+        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id,
+                        reason_code="task_not_held")
     hold = Hold(int(row[0]), str(row[1]))
     if hold.status not in ("claimed", "returned") or task.status != "open":
         raise _not_open(task, hold.status)
@@ -90,7 +91,8 @@ def lock_hold(session: Session, user_id: int, task: Task) -> Hold:
     took no lock)."""
     row = run(session, _HOLD_LOCKED, {"p_task": task.id, "p_user": user_id}).first()
     if row is None:
-        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id)
+        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id,
+                        reason_code="task_not_held")
     hold = Hold(int(row[0]), str(row[1]))
     if hold.status == "submitted":
         raise Conflict(f"task {task.id} is already submitted (in another tab, window or"
