@@ -17,6 +17,9 @@ NOT_TRANSLATED = {"app.name",  # the product name stays as it is
                   "sp.list_sep",  # and the full-width semicolon between listed reasons
                   "sp.comma",  # and the full-width comma between listed values
                   "sp.paren", "sp.lparen", "sp.rparen",  # and full-width parentheses
+                  "sp.lparen_after",  # a full-width parenthesis after a word, no space
+                  "sp.lquote", "sp.rquote",  # the quotes around a compared label or text
+                  "image.objects_count",  # the object count in full-width parentheses
                   "collect.with_reasons",  # a prompt and its reasons in full-width brackets
                   "prob.list_sep"}  # the full-width semicolon between listed problems
 

@@ -128,7 +128,7 @@ def test_refusals_before_any_input_401_403_404_in_chinese(client: TestClient) ->
     assert en["status"] == 403 and en["code"] == "forbidden"
     # a coded refusal (reason_code role) reads as the one registry words it, not generically
     assert en["reason_code"] == "role" and zh["message_en"] == en["detail"]
-    assert zh["detail"] == "你的角色不能管理用户。"
+    assert zh["detail"] == "您的角色不能管理用户。"
     en, zh = _both(client, "GET", f"{API}/tasks/987654321", headers=ann)
     assert en["status"] == 404 and en["detail"] == "no task with id 987654321"
     _same_but_worded(en, zh, "http.not_found")

@@ -199,7 +199,7 @@ def test_the_cli_words_a_permission_refusal_in_chinese(runtime: Runtime,
                 "--password", "password1", "--as", "ann1", ok=False,
                 DATAMILL_DATABASE_URL=str(runtime.settings.database_url), DATAMILL_LANG="zh")
     assert r.returncode != 0
-    assert "你的角色不能管理用户。" in r.stdout + (r.stderr or ""), r.stdout
+    assert "您的角色不能管理用户。" in r.stdout + (r.stderr or ""), r.stdout
 
 
 # --- the returns: a review's and the customer's rejection carry a code -----------------------

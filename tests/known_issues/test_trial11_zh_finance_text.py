@@ -71,8 +71,8 @@ def test_workforce_refusals_carry_a_code_the_page_words(
     client = TestClient(create_app(runtime), raise_server_exceptions=False)
     client.cookies.set("lang", "zh-CN")
     web_login(client, "ann1")
-    for path, want in (("/workforce/vendors", "你的角色不能查看人力资源。"),
-                       ("/workforce/sheets", "你只能在自己所属的供应商范围内查看人力资源。")):
+    for path, want in (("/workforce/vendors", "您的角色不能查看人力资源。"),
+                       ("/workforce/sheets", "您只能在自己所属的供应商范围内查看人力资源。")):
         page = client.get(path)
         assert page.status_code == 403
         message = re.search(r'data-testid="error-message"[^>]*>([^<]*)<', page.text)

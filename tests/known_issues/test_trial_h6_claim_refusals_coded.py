@@ -61,8 +61,8 @@ def test_a_zh_cn_claim_refusal_is_worded_in_chinese(
 ) -> None:
     pids = _projects(runtime, users)
     expected = {
-        "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（你本人或你所属供应商的）。",
-        "qualification": "你尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
+        "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（您本人或您所属供应商的）。",
+        "qualification": "您尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
     }
     for code, who in (("surveying", "ann1"), ("qualification", "ann2")):
         with TestClient(create_app(runtime), raise_server_exceptions=False) as c:

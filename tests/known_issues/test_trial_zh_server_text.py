@@ -181,7 +181,7 @@ def test_llm_inspection_page_in_chinese(
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [("zh-CN", ["b 优于 a——更准确", "a 与 b 持平——同样好",
-                "accuracy 4，safe 通过——评语：ok", "«持平»", "«不通过»"]),
+                "accuracy 4，safe 通过——评语：ok", "“持平”", "“不通过”"]),
      ("en", ["preferred b over a — 更准确", "tie: a = b — 同样好", "accuracy 4, safe pass — ok",
              "«tie»", "«True»"])],
 )

@@ -41,7 +41,7 @@ def test_a_zh_cn_refusal_is_worded_in_chinese(runtime: Runtime) -> None:
     r = client.get(f"/projects/{pid}", headers=ZH)  # not a member: as a missing project
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert "找不到" in (_text(r.text, "error-heading") or "")
-    assert _text(r.text, "error-explain") == "该对象不存在、已被删除，或你无权查看。"
+    assert _text(r.text, "error-explain") == "该对象不存在、已被删除，或您无权查看。"
     # the service's sentence stays, marked as English, for whoever helps them
     assert f"详细信息（英文）： no project with id {pid}" in r.text
     assert '<html lang="zh-CN"' in r.text
@@ -49,7 +49,7 @@ def test_a_zh_cn_refusal_is_worded_in_chinese(runtime: Runtime) -> None:
     token = csrf_of(client)  # the role may not: the action is named in Chinese
     r = client.post("/audit/checkpoint", data={"csrf_token": token}, headers=ZH)
     assert r.status_code == 403
-    assert _text(r.text, "error-message") == "你的角色不能签署审计检查点。"
+    assert _text(r.text, "error-message") == "您的角色不能签署审计检查点。"
 
     r = client.post("/audit/checkpoint", data={"csrf_token": "stale"}, headers=ZH)
     assert r.status_code == 403
@@ -60,14 +60,14 @@ def test_a_role_refusal_names_the_action_in_chinese(runtime: Runtime) -> None:
     client, pid = _client(runtime, "annotator", member=True)  # sees it, may not view it
     r = client.get(f"/projects/{pid}", headers=ZH)
     assert r.status_code == 403
-    assert _text(r.text, "error-message") == "你的角色不能查看该项目。"
+    assert _text(r.text, "error-message") == "您的角色不能查看该项目。"
 
 
 def test_a_sentence_without_a_translation_is_marked_english(runtime: Runtime) -> None:
     client, _pid = _client(runtime)
     r = client.get("/audit", headers=ZH)  # the audit trail's own refusal has no reason code
     assert r.status_code == 403
-    assert _text(r.text, "error-explain").startswith("你的角色")  # type: ignore[union-attr]
+    assert _text(r.text, "error-explain").startswith("您的角色")  # type: ignore[union-attr]
     message = re.search(r'<p class="error" data-testid="error-message" lang="en">([^<]*)<',
                         r.text)
     assert message is not None and message.group(1).startswith("详细信息（英文）： role")

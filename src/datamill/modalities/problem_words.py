@@ -364,7 +364,7 @@ def word_reason(details: Mapping[str, Any], lang: str) -> str | None:
 
     Examples:
         >>> word_reason({"reason_code": "role", "action": "deliver"}, "zh-CN")
-        '你的角色不能交付。'
+        '您的角色不能交付。'
         >>> word_reason({"reason_code": "no_such_code"}, "en") is None
         True
     """
@@ -403,7 +403,7 @@ def word_error(
     Examples:
         >>> word_error("role 'annotator' may not deliver",
         ...            {"reason_code": "role", "action": "deliver"}, "zh-CN")[0]
-        '你的角色不能交付。'
+        '您的角色不能交付。'
     """
     if "message_en" in details:
         return message, dict(details)

@@ -95,6 +95,13 @@ _ITEM_STATUSES = ITEM_STATUS_WORDS["en"]
 
 EN_CODES: dict[str, str] = {
     **_MISC,
+    # a project's modality: English pages show its code, as the spec names it
+    "modality.speech.asr": "speech.asr",
+    "modality.speech.tts": "speech.tts",
+    "modality.image": "image",
+    "modality.text": "text",
+    "modality.llm": "llm",
+    "modality.pointcloud": "pointcloud",
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"item_status.{k}": v for k, v in _ITEM_STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},
@@ -143,6 +150,11 @@ EN_CODES: dict[str, str] = {
     "in.confirm_q": "Record this verdict for the batch? It cannot be changed afterwards.",
     "in.diff": "Correction vs delivered text",
     # a label in parentheses after a name (the header's role, "(manager)")
+    #: an opening bracket after a word: " (" in English, "（" (no space) in Chinese
+    "sp.lparen_after": " (",
+    #: the quotes around a label or a quoted text in a comparison: «» in English, “” in Chinese
+    "sp.lquote": "«",
+    "sp.rquote": "»",
     "sp.lparen": "(",
     "sp.rparen": ")",
     # a vendor manager's navigation (base.html)

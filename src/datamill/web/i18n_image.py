@@ -37,6 +37,7 @@ EN_IMAGE: dict[str, str] = {
     "image.submit": "Submit",
     "image.help": "Shortcuts (?)",
     "image.objects": "Objects",
+    "image.objects_count": " ({n})",
     "image.classes": "Image classes",
     "image.details": "Selected object",
     "image.no_selection": "Nothing selected.",

@@ -562,6 +562,9 @@ EN_PAGES.update({
     "pc.unlock": "Unlock",
     "pc.delete": "Delete",
     "pc.none": "(none)",
+    "pc.field_x": "x (m)",
+    "pc.field_y": "y (m)",
+    "pc.field_z": "z (m)",
     "pc.field_length": "Length (m)",
     "pc.field_width": "Width (m)",
     "pc.field_height": "Height (m)",
@@ -580,6 +583,7 @@ EN_PAGES.update({
                             "done again when you submit",
     "pc.labelling": "Labelling the points…",
     "pc.labelled": "Points labelled from the boxes: {counts}",
+    "pc.unlabeled": "unlabelled",
     "pc.label_failed": "Points not labelled ({error})",
     "pc.heading_hint": "Now drag in the direction the object faces, or click for heading 0; "
                        "Esc cancels.",

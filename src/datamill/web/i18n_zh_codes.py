@@ -36,8 +36,8 @@ _ERROR_STATUSES = {
 }
 
 _ERROR_EXPLAINED = {
-    "forbidden": "你的角色、项目成员身份或密级许可不允许此操作。如确有需要，请联系项目经理或管理员。",
-    "not_found": "该对象不存在、已被删除，或你无权查看。",
+    "forbidden": "您的角色、项目成员身份或密级许可不允许此操作。如确有需要，请联系项目经理或管理员。",
+    "not_found": "该对象不存在、已被删除，或您无权查看。",
     "conflict": "数据已被改动，或当前状态不允许此操作；请刷新页面后重试。",
     "invalid_input": "提交的内容无法按原样接受；请修改后重试。",
 }
@@ -79,6 +79,12 @@ _ITEM_STATUSES = ITEM_STATUS_WORDS["zh-CN"]
 
 ZH_CN_CODES: dict[str, str] = {
     **_MISC,
+    "modality.speech.asr": "语音识别",
+    "modality.speech.tts": "语音合成",
+    "modality.image": "图像",
+    "modality.text": "文本",
+    "modality.llm": "大模型对话",
+    "modality.pointcloud": "点云",
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"item_status.{k}": v for k, v in _ITEM_STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},
@@ -121,6 +127,9 @@ ZH_CN_CODES: dict[str, str] = {
     "in.confirm": "确认结论",
     "in.confirm_q": "确定为该批次记录此结论吗？记录后无法更改。",
     "in.diff": "修改稿与交付文本对比",
+    "sp.lparen_after": "（",
+    "sp.lquote": "“",
+    "sp.rquote": "”",
     "sp.lparen": "（",
     "sp.rparen": "）",
     "nav.my_vendor": "我的供应商",

@@ -37,6 +37,7 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.submit": "提交",
     "image.help": "快捷键（?）",
     "image.objects": "对象",
+    "image.objects_count": "（{n}）",
     "image.classes": "图像类别",
     "image.details": "选中的对象",
     "image.no_selection": "未选中对象。",

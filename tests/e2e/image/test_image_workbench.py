@@ -376,7 +376,7 @@ def test_500_objects_render_and_list(ctx: Any, harness: Harness) -> None:
     objs = [{"kind": "box", "label": "car", "attributes": {}, "x": (i % 25) * 30 + 5,
              "y": (i // 25) * 28 + 5, "w": 20, "h": 20} for i in range(500)]
     page = open_wb(ctx, harness, "many", annotation={"objects": objs, "classes": []})
-    assert page.get_by_test_id("image-wb-count").inner_text() == "(500)"
+    assert page.get_by_test_id("image-wb-count").inner_text().strip() == "(500)"
     page.wait_for_selector("[data-testid=image-wb-object-499]", state="attached")  # in chunks
     assert page.locator("[data-testid=image-wb-objects] > li").count() == 500
     assert page.evaluate("() => window.__imageWorkbenchReady") > 0

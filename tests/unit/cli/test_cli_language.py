@@ -30,7 +30,7 @@ EXPECTED = {
         "review_task": "任务 {task}（审核）条目 {ext}",
         "current": "当前答案（标注）：",
         "reviewed": "接收：条目 {item} 现为“已审核”。",
-        "nothing": "此环节已没有可分给你的任务。",
+        "nothing": "此环节已没有可分给您的任务。",
         "plan": "批次 {batch} 的质检 {insp}：批量 1，检验水平 II，AQL 2.5→样本量字码 A，"
                 "样本量 1，Ac 0，Re 1",
         "sample": "条目 {item}（{ext}）：",

@@ -59,7 +59,7 @@ export function buildLayout(wb) {
       <section class="iwb-classes-box"><h3>${esc(t('image.classes'))}</h3>
         <div data-testid="image-wb-classes"></div></section>
       <section><h3>${esc(t('image.details'))}</h3><div data-testid="image-wb-details"></div></section>
-      <section><h3>${esc(t('image.objects'))} <span data-testid="image-wb-count"></span></h3>
+      <section><h3>${esc(t('image.objects'))}<span data-testid="image-wb-count"></span></h3>
         <ol class="iwb-list" data-testid="image-wb-objects"></ol></section>
     </aside>
   </div>
@@ -155,7 +155,9 @@ export function renderList(wb) {
   };
   // after the first frame: chunks racing the image decode would only delay it
   if (objs.length > LIST_FIRST) wb.whenReady(() => setTimeout(more, 0));
-  wb.root.querySelector('[data-testid="image-wb-count"]').textContent = `(${wb.objects.length})`;
+  // " (2)" in English, "（2）" in Chinese: the brackets and their spacing are the language's
+  wb.root.querySelector('[data-testid="image-wb-count"]').textContent =
+    wb.t('image.objects_count', { n: wb.objects.length });
 }
 
 export function renderClasses(wb) {

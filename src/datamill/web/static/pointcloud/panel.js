@@ -3,7 +3,7 @@
 // delete) and the scene classes. Every string comes from the page's catalogue (data-strings).
 import { deg, rad } from './geometry.js';
 
-const GEOMETRY = [['x', 'x'], ['y', 'y'], ['z', 'z'], ['length', 'field_length'],
+const GEOMETRY = [['x', 'field_x'], ['y', 'field_y'], ['z', 'field_z'], ['length', 'field_length'],
   ['width', 'field_width'], ['height', 'field_height'], ['yaw', 'field_yaw']];
 
 function el(tag, props = {}, ...children) {
@@ -84,7 +84,7 @@ export function renderDetails(wb) {
       if (!Number.isFinite(v)) { input.value = shown(name, o[name]); return; }
       wb.setField(o.id, name, name === 'yaw' ? rad(v) : v);
     });
-    const caption = key2.length === 1 ? `${key2} (m)` : wb.t(key2);
+    const caption = wb.t(key2);
     grid.append(el('label', {}, el('span', {}, caption), input));
   }
   box.append(grid);

@@ -222,7 +222,9 @@ export class PointCloudWorkbench {
       return false;
     }
     this.pointLabels = r.point_labels;
-    const counts = Object.entries(r.counts || {}).map(([k, v]) => `${k} ${v.toLocaleString()}`);
+    // the class names as the spec names them; the points of no class in the page's words
+    const counts = Object.entries(r.counts || {}).map(
+      ([k, v]) => `${k === 'unlabeled' ? this.t('unlabeled') : k} ${v.toLocaleString()}`);
     this.status(this.t('labelled', { counts: counts.join(' · ') }));
     return true;
   }
