@@ -197,6 +197,15 @@ EN_CLI: dict[str, str] = {
     "delivery.refused_more": " and {more} more",
     "delivery.name_sep": ", ",
     "delivery.rejected": "delivery {id} rejected: {items} back to rework",
+    "delivery.row": "{id:>4} batch {batch} · {status} · {items}, {volume} {unit}{took}{where}",
+    "delivery.row_took": " · accepted {items}, {volume} {unit}",
+    "delivery.none": "no deliveries",
+    "delivery.shown": "delivery {id} (batch {batch}) {status}: {items}, {volume} {unit}{where}"
+                      "{refused}",
+    "delivery.note": "\n  customer's note: {note}",
+    "delivery.downloaded": "delivery {id}: {files} file(s) written to {out} and checked against "
+                           "manifest.json{decrypted}",
+    "delivery.decrypted": " (decrypted)",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -354,6 +363,14 @@ ZH_CN_CLI: dict[str, str] = {
     "delivery.refused_more": "，另有 {more} 条",
     "delivery.name_sep": "、",
     "delivery.rejected": "交付 {id} 已拒收：{items}退回返工",
+    "delivery.row": "{id:>4} 批次 {batch} · {status} · {items}，{volume} {unit}{took}{where}",
+    "delivery.row_took": " · 已验收 {items}，{volume} {unit}",
+    "delivery.none": "尚无交付。",
+    "delivery.shown": "交付 {id}（批次 {batch}）{status}：{items}，{volume} {unit}{where}{refused}",
+    "delivery.note": "\n  客户备注：{note}",
+    "delivery.downloaded": "交付 {id}：已写入 {files} 个文件到 {out}，并已按 manifest.json 校验"
+                           "{decrypted}",
+    "delivery.decrypted": "（已解密）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -14,7 +14,6 @@ from datamill.cli._common import (
     AsUser,
     acting_user,
     amount,
-    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -136,14 +135,16 @@ def list_cmd(
 
     def show(rows: list[DeliveryOut]) -> None:
         for v in rows:
-            took = (f" · accepted {counted(v.accepted_items or 0, 'item')}, "
-                    f"{amount(v.accepted_volume or 0)} {v.volume_unit}"
+            unit = code("unit", v.volume_unit)
+            took = (say("delivery.row_took", items=count_items(v.accepted_items or 0),
+                        volume=amount(v.accepted_volume or 0), unit=unit)
                     if v.status == "accepted" else "")
-            out.print(f"{v.id:>4} batch {v.batch_id} · {v.status} · "
-                      f"{counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
-                      f"{v.volume_unit}{took}{_where(v)}", highlight=False)
+            out.print(say("delivery.row", id=v.id, batch=v.batch_id,
+                          status=code("status", v.status), items=count_items(v.delivered_items),
+                          volume=amount(v.delivered_volume), unit=unit, took=took,
+                          where=_where(v)), highlight=False)
         if not rows:
-            out.print("no deliveries", highlight=False)
+            out.print(say("delivery.none"), highlight=False)
 
     emit(rows, as_json, show)
 
@@ -163,10 +164,11 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         from datamill.cli._datasheet import print_scoring, print_speakers
 
         out.print(
-            f"delivery {v.id} (batch {v.batch_id}) {v.status}: "
-            f"{counted(v.delivered_items, 'item')}, {amount(v.delivered_volume)} "
-            f"{v.volume_unit}{_where(v)}{_refused(v)}"
-            + (f"\n  customer's note: {printable(v.acceptance_note)}" if v.acceptance_note else ""),
+            say("delivery.shown", id=v.id, batch=v.batch_id, status=code("status", v.status),
+                items=count_items(v.delivered_items), volume=amount(v.delivered_volume),
+                unit=code("unit", v.volume_unit), where=_where(v), refused=_refused(v))
+            + (say("delivery.note", note=printable(v.acceptance_note))
+               if v.acceptance_note else ""),
             highlight=False)
         print_speakers(v.datasheet)
         print_scoring(v.datasheet)
@@ -215,9 +217,9 @@ def download_cmd(
                             project_id=owning_project(s, delivery_id=delivery_id))
         got = download_package(s, getattr(rt.blobs, "master", None), delivery_id, actor,
                                out_dir)
-    emit(got, as_json, lambda v: out.print(
-        f"delivery {delivery_id}: {v['files']} file(s) written to {v['out']} and checked "
-        f"against manifest.json{' (decrypted)' if v['encrypted'] else ''}", highlight=False))
+    emit(got, as_json, lambda v: out.print(say(
+        "delivery.downloaded", id=delivery_id, files=v["files"], out=v["out"],
+        decrypted=say("delivery.decrypted") if v["encrypted"] else ""), highlight=False))
 
 
 def _project_id(session: Any, ref: str) -> int:

@@ -101,6 +101,12 @@ def test_the_loop_speaks_chinese_from_work_next_to_delivery(tmp_path: Path) -> N
     assert re.fullmatch(r"交付 \d+ 已验收：1 条，[\d.]+ 千字符", took.strip()), took
     for line in (shown.splitlines()[0], batch, made.split("→")[0], took, back.splitlines()[1]):
         assert not _ENGLISH.search(re.sub(r"batch-\d+", "", line)), line  # a name is data
+    shown = zh_cli("delivery", "show", delivery)
+    assert re.match(rf"交付 {delivery}（批次 {batch_id}）已验收：1 条", shown), shown
+    listed = zh_cli("delivery", "list", "zh-loop")
+    assert re.search(rf"{delivery} 批次 {batch_id} · 已验收 · 1 条，", listed), listed
+    for line in (shown.split("→")[0], listed.split("→")[0]):
+        assert not _ENGLISH.search(line), line
     english = run(home, "delivery", "show", delivery, "--as", "root").stdout  # unchanged
     assert f"delivery {delivery} (batch {batch_id}) accepted: 1 item" in english, english
 
