@@ -109,6 +109,7 @@ CLI_COMMANDS: list[tuple[str, list[str]]] = [
     ("sheet", ["workforce", "sheet-void", "{id}", "--reason", "x"]),
     ("sheet", ["workforce", "sheet-export", "{id}", "{dest}.csv"]),
     ("sheet", ["workforce", "sheet-export", "{id}", "{dest}.html"]),
+    ("worker", ["workforce", "worker-set", "{id}", "--language", "zh-CN"]),
     ("worker", ["workforce", "worker-deactivate", "{id}"]),
     ("worker", ["workforce", "worker-deactivate", "{id}", "--reactivate"]),
     ("worker", ["workforce", "worker-manager", "{id}", "--drop"]),

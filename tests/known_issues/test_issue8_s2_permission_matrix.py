@@ -134,6 +134,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/packages/{package_id}/vendor"): {"vendor_id": "{vendor}"},
     ("post", "/packages/{package_id}/worker"): {"worker_id": "{worker}"},
     ("delete", "/packages/{package_id}/vendor"): None,
+    ("patch", "/workers/{worker_id}"): {"languages": ["zh-CN"]},
     ("put", "/workers/{worker_id}/active"): {"active": False, "reason": "left"},
     ("put", "/workers/{worker_id}/manager"): {"is_manager": True},
     ("put", "/workers/{worker_id}/vendor"): {"vendor_id": None},

@@ -1,5 +1,5 @@
 """``datamill workforce`` commands on a worker's standing and on packages handed to vendors:
-``take-back``, ``worker-deactivate``, ``worker-manager`` and ``worker-move``.
+``take-back``, ``worker-set``, ``worker-deactivate``, ``worker-manager`` and ``worker-move``.
 
 Registered on :data:`datamill.cli.workforce.app`; every command acts for ``--as USERNAME`` and
 is checked like the API (the business side, or a vendor manager on their own vendor's people);
@@ -35,6 +35,34 @@ def take_back_cmd(
         p = take_back_package(s, _actor(s, actor), package_id, reason)
     emit(p, as_json, lambda p: out.print(
         f"package {p.name} taken back; {len(p.released_tasks)} held task(s) released",
+        highlight=False))
+
+
+@app.command("worker-set")
+@handle_errors
+def worker_set_cmd(
+    worker: WorkerArg, actor: AsUser,
+    language: Annotated[list[str] | None, typer.Option(
+        "--language", help="BCP-47, repeatable: replaces the worker's languages")] = None,
+    modality: Annotated[list[str] | None, typer.Option(
+        "--modality", help="Repeatable: replaces the worker's modalities")] = None,
+    domain: Annotated[list[str] | None, typer.Option(
+        "--domain", help="Repeatable: replaces the worker's expert domains")] = None,
+    device: Annotated[list[str] | None, typer.Option(
+        "--device", help="Repeatable: replaces the worker's devices")] = None,
+    grade: Annotated[str | None, typer.Option(help="In-house grade (hour points).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a registered worker's languages, modalities, domains, devices or grade (what is
+    not given stays): e.g. a worker registered without --language gets one here."""
+    from datamill.workforce.people import set_worker_profile
+
+    with get_runtime().session() as s:
+        w = set_worker_profile(s, _actor(s, actor), _worker_id(s, worker), languages=language,
+                               modalities=modality, domains=domain, devices=device, grade=grade)
+    emit(w, as_json, lambda w: out.print(
+        f"worker {w.id} ({w.username}): languages {', '.join(w.languages) or '-'}; "
+        f"modalities {', '.join(w.modalities) or '-'}; grade {w.grade or '-'}",
         highlight=False))
 
 

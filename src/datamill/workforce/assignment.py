@@ -139,7 +139,9 @@ def eligibility_problems(session: Session, worker: Worker, project: Project) -> 
     if not _language_ok(worker.languages, project.language):
         problems.append(
             f"works in {worker.languages or 'no listed languages'}; "
-            f"the project needs {project.language}"
+            f"the project needs {project.language} (add it: datamill workforce worker-set "
+            f"{worker.id} --language {project.language} ..., or PATCH /api/v1/workers/"
+            f"{worker.id} with \"languages\")"
         )
     if (
         worker.modalities

@@ -13,16 +13,16 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import WorkPackage
 from datamill.production.tasks import release_holds
-from datamill.workforce.models import Vendor, Worker
+from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import is_business, require_business, require_vendor_scope
 from datamill.workforce.schemas import WorkerOut
-from datamill.workforce.vendors import get_worker, worker_out
+from datamill.workforce.vendors import clean_languages, clean_list, get_worker, worker_out
 
-__all__ = ["move_worker", "set_worker_active", "set_worker_manager"]
+__all__ = ["move_worker", "set_worker_active", "set_worker_manager", "set_worker_profile"]
 
 
 def _scope(session: Session, actor: User, vendor_id: int | None, worker_id: int) -> None:
@@ -124,5 +124,54 @@ def move_worker(
         worker.grade_id = None  # grades are for in-house staff; vendor workers are paid by volume
     record_audit(session, actor_id=actor.id, action="worker.moved", object_type="worker",
                  object_id=worker.id, data=data)
+    session.flush()
+    return worker_out(session, worker)
+
+
+_SKILLS = ("languages", "modalities", "domains", "devices")
+
+
+def set_worker_profile(
+    session: Session, actor: User, worker_id: int, *,
+    languages: list[str] | None = None, modalities: list[str] | None = None,
+    domains: list[str] | None = None, devices: list[str] | None = None,
+    grade: str | None = None,
+) -> WorkerOut:
+    """Change a registered worker's languages, modalities, domains, devices (each given list
+    replaces the old one; ``None`` keeps it) and, in-house, their grade: the business, or a
+    vendor manager for their own vendor's people (never a grade: vendor workers have none).
+
+    A worker registered without ``--language`` works in no language and gets no work; this is
+    how the business (or the vendor) puts that right. Audited with the before and after."""
+    worker = get_worker(session, worker_id, actor)
+    _scope(session, actor, worker.vendor_id, worker.id)
+    given = {"languages": None if languages is None else clean_languages(languages),
+             "modalities": None if modalities is None else clean_list(modalities),
+             "domains": None if domains is None else clean_list(domains),
+             "devices": None if devices is None else clean_list(devices)}
+    before: dict[str, object] = {}
+    after: dict[str, object] = {}
+    for field in _SKILLS:
+        new = given[field]
+        if new is not None and new != list(getattr(worker, field) or []):
+            before[field], after[field] = list(getattr(worker, field) or []), new
+            setattr(worker, field, new)
+    if grade is not None:
+        if worker.vendor_id is not None:
+            raise InvalidInput("grades are for in-house staff; vendor workers are paid by volume",
+                               field="grade")
+        row = session.scalars(select(Grade).where(Grade.name == grade)).first()
+        if row is None:
+            raise NotFound(f"no grade named {grade!r}; create it first", field="grade")
+        if row.id != worker.grade_id:
+            old = session.get(Grade, worker.grade_id) if worker.grade_id else None
+            before["grade"], after["grade"] = (old.name if old else None), row.name
+            worker.grade_id = row.id
+    if not after:
+        raise Conflict(f"worker {worker.id} already has that profile: nothing to change",
+                       worker_id=worker.id)
+    record_audit(session, actor_id=actor.id, action="worker.profile_changed",
+                 object_type="worker", object_id=worker.id,
+                 data={"before": before, "after": after})
     session.flush()
     return worker_out(session, worker)

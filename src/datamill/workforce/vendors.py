@@ -33,6 +33,8 @@ __all__ = [
     "CYCLES",
     "FEE_RANGE",
     "VENDOR_KINDS",
+    "clean_languages",
+    "clean_list",
     "create_grade",
     "create_vendor",
     "find_worker_of_user",
@@ -230,8 +232,20 @@ def create_grade(session: Session, actor: User, name: str, point_rate: object) -
     return grade
 
 
-def _clean_list(values: list[str] | None) -> list[str]:
+def clean_list(values: list[str] | None) -> list[str]:
+    """The values stripped, without blanks and duplicates, sorted."""
     return sorted({v.strip() for v in values or [] if v.strip()})
+
+
+def clean_languages(values: list[str] | None) -> list[str]:
+    """:func:`clean_list` of BCP-47 language tags; InvalidInput names any that is not one."""
+    langs = clean_list(values)
+    bad = [lang for lang in langs if not _BCP47.match(lang)]
+    if bad:
+        raise InvalidInput(
+            f"not BCP-47 language tags: {bad} (e.g. en-US, zh-CN, yue-HK)", field="languages"
+        )
+    return langs
 
 
 def register_worker(
@@ -249,12 +263,7 @@ def register_worker(
 ) -> WorkerOut:
     """Record a person as in-house (``vendor_id`` None, with a grade) or as a vendor's worker."""
     require_business(actor, "register workers")
-    langs = _clean_list(languages)
-    bad = [lang for lang in langs if not _BCP47.match(lang)]
-    if bad:
-        raise InvalidInput(
-            f"not BCP-47 language tags: {bad} (e.g. en-US, zh-CN, yue-HK)", field="languages"
-        )
+    langs = clean_languages(languages)
     grade_id = None
     if vendor_id is not None:
         _vendor(session, vendor_id)
@@ -276,9 +285,9 @@ def register_worker(
         is_manager=is_manager,
         grade_id=grade_id,
         languages=langs,
-        modalities=_clean_list(modalities),
-        domains=_clean_list(domains),
-        devices=_clean_list(devices),
+        modalities=clean_list(modalities),
+        domains=clean_list(domains),
+        devices=clean_list(devices),
     )
     duplicate = f"{user.username!r} is already registered as a worker"
     if session.scalar(select(Worker.id).where(Worker.user_id == user.id)) is not None:

@@ -92,6 +92,17 @@ class WorkerCreate(BaseModel):
     devices: list[str] = []
 
 
+class WorkerProfile(BaseModel):
+    """What to change on a registered worker: each list given replaces the old one (an empty
+    list clears it), one left out stays; ``grade`` only for in-house staff."""
+
+    languages: list[Annotated[str, Field(max_length=35)]] | None = None
+    modalities: list[Annotated[str, Field(max_length=64)]] | None = None
+    domains: list[Annotated[str, Field(max_length=64)]] | None = None
+    devices: list[Annotated[str, Field(max_length=64)]] | None = None
+    grade: str | None = Field(None, min_length=1, max_length=64)
+
+
 class IdentityCheck(BaseModel):
     document_ref: str
 
@@ -291,6 +302,15 @@ def identity_endpoint(
     worker_id: Id, body: IdentityCheck, session: SessionDep, user: CurrentUser
 ) -> WorkerOut:
     return vendors.verify_identity(session, user, worker_id, body.document_ref)
+
+
+@router.patch("/workers/{worker_id}")
+def worker_profile_endpoint(
+    worker_id: Id, body: WorkerProfile, session: SessionDep, user: CurrentUser
+) -> WorkerOut:
+    """Change a worker's languages, modalities, domains, devices or (in-house) grade: the
+    business, or their own vendor's manager (no grade). Audited."""
+    return people.set_worker_profile(session, user, worker_id, **body.model_dump())
 
 
 @router.put("/workers/{worker_id}/active")
