@@ -149,7 +149,8 @@ def test_a_collection_vendor_is_paid_its_accepted_hours_once(
         expected = (hours * 300).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         sheet = create_settlement_sheet(s, admin, studio, WEEK)
         assert sheet.amount == expected and expected > 0, sheet
-        assert sheet.gross == expected + (expected * Decimal("0.1")).quantize(
+        assert sheet.gross == expected  # the price is all-in: the fee is part of it
+        assert sheet.fee == (expected * Decimal("0.1")).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP)
         (line,) = sheet.lines
         assert (line.stage, line.items, line.worker_id, line.unit) == ("collect", 3, None, "hour")

@@ -302,8 +302,8 @@ def sheet_create(
         sheet,
         as_json,
         lambda x: out.print(
-            f"sheet {x.number}: amount {x.amount} + fee {x.fee} "
-            f"= {x.gross}; net payable {x.net_payable}"
+            f"sheet {x.number}: amount {x.amount} (management fee {x.fee} included) "
+            f"= gross {x.gross}; net payable {x.net_payable}"
         ),
     )
 

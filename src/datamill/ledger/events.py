@@ -3,12 +3,13 @@
 Workforce records, in production's ``domain_events`` outbox (the ledger never imports it):
 
 * ``settlement.confirmed``: one per confirmed sheet × project × stage; ``amount`` is accepted
-  volume × unit price plus the vendor's management fee share, with ``supplier``, ``stage``,
+  volume × unit price (the price system's all-in price; ``fee`` is the management fee's part of
+  it, a sheet drawn before that rule booked it on top), with ``supplier``, ``stage``,
   ``incurred_on`` (the period's last day) and ``source_ref`` ``settlement:<sheet>:<project>:<stage>``;
 * ``settlement.reduced``: the same, for a correction sheet that takes a project × stage's
   settled cost down, or a confirmed sheet voided (``voided``: true, the whole cost taken back,
   source reference ``settlement:<sheet>:void:<project>:<stage>``); ``amount`` is negative (the
-  deduction plus its share of the fee);
+  deduction);
 * ``hour_points.booked``: one per booking of a person's points on a project for a month;
   ``cost`` is the cost of **all** their points there that month (a re-booking replaces it).
 

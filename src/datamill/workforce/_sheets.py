@@ -96,12 +96,21 @@ def _line_out(session: Session, line: SettlementLine) -> SettlementLineOut:
         "duration_ms": line.duration_ms if plugin.volume_base_unit == "milliseconds" else None})
 
 def sheet_totals(
-    sheet: SettlementSheet, vendor: Vendor, amount: Decimal, tax_base: Decimal = Decimal(0)
+    sheet: SettlementSheet, vendor: Vendor, amount: Decimal, tax_base: Decimal = Decimal(0),
+    *, fee_on_top: bool = False,
 ) -> None:
+    """The sheet's totals from its ``amount`` (accepted volume × unit price).
+
+    The price system holds the **all-in** price (domain §5.3: vendor price = worker cost +
+    management fee), so the amount is what is owed: ``gross`` = ``amount``, and ``fee`` is
+    the management fee's part **of** it (amount × the vendor's fee rate, half-up to the fen),
+    shown, never added on top. A budget planned at the same price (§6.3) and the sheet agree
+    to the cent. Sheets drawn before this rule keep their ``gross`` = amount + fee, and a
+    correction of one (``fee_on_top``) follows it, so it corrects what that sheet paid."""
     sheet.amount = amount
     sheet.fee_rate = vendor.fee_rate
     sheet.fee = to_cents(amount * vendor.fee_rate)
-    sheet.gross = sheet.amount + sheet.fee
+    sheet.gross = sheet.amount + (sheet.fee if fee_on_top else 0)
     if vendor.kind == "individual":
         sheet.tax_withheld = withholding_tax(tax_base + sheet.gross) - withholding_tax(tax_base)
     else:

@@ -1,4 +1,11 @@
-"""Acceptance-settlement sheets (验收结算单): accepted volume × unit price + management fee.
+"""Acceptance-settlement sheets (验收结算单): accepted volume × unit price = amount owed.
+
+**The management fee is inside the price, not on top.** The price system holds the all-in
+vendor price (domain §5.3: worker cost + a management fee of 6–11.5 % of the purchase amount),
+so a sheet pays accepted volume × that price; its ``fee`` (amount × the vendor's fee rate) is
+shown as the part of the amount that is the vendor's fee, and ``gross`` = ``amount``. A budget
+planned from the same price (:mod:`datamill.ledger.budget_plan`) and the settlement of the
+same volume agree to the cent. (Sheets drawn before this rule keep gross = amount + fee.)
 
 What is paid: for each item of an **accepted** batch (inspection verdict ``accepted``) whose
 inspection completed before the period's end, each of the vendor's workers whose task at a stage
@@ -35,8 +42,8 @@ on 4,240.00 is 3,392.00 × 20 % = 678.40, against 4 × 52.00 = 208.00 taxed shee
 
 Rounding: each line's amount is rounded half-up to the fen (0.01 CNY) once, from the exact
 volume (hours = duration_ms / 3,600,000), as printed on the sheet; the sheet amount is the sum of
-its lines (so it may differ by a few fen from the whole volume × price rounded once); the fee is
-rounded half-up on the sheet amount.
+its lines (so it may differ by a few fen from the whole volume × price rounded once); the fee (a
+part of the amount) is rounded half-up on the sheet amount.
 Periods are days of the business's calendar (:mod:`datamill.business_clock`), end exclusive.
 Lifecycle: draft → vendor_confirmed → confirmed (immutable) → settled (paid by bank transfer);
 a sheet not paid may be voided instead (:mod:`datamill.workforce.settlement_void`).

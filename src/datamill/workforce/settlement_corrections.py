@@ -142,7 +142,10 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
             description=f"correction of {original.number}: {reason.strip()}",
         )
     )
-    sheet_totals(sheet, vendor, delta, tax_base=original.gross)
+    # a correction of a sheet drawn with the fee on top (before it was part of the price)
+    # pays as that sheet did
+    sheet_totals(sheet, vendor, delta, tax_base=original.gross,
+                 fee_on_top=original.gross != original.amount)
     session.flush()
     record_audit(
         session,

@@ -69,7 +69,8 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
 
 
 def record_cost_events(session: Session, sheet: SettlementSheet, *, reverse: bool = False) -> None:
-    """Tell the ledger: one ``settlement.confirmed`` event per project × stage (fee pro rata);
+    """Tell the ledger: one ``settlement.confirmed`` event per project × stage (its amount,
+    the management fee's part of it pro rata in ``fee``);
     ``settlement.reduced`` where a correction takes the project × stage's cost down.
     ``reverse`` (voiding a confirmed sheet, :mod:`datamill.workforce.settlement_void`): the
     same events with the opposite amounts, so the ledger takes back exactly what it booked."""
@@ -78,12 +79,17 @@ def record_cost_events(session: Session, sheet: SettlementSheet, *, reverse: boo
             SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
         groups[(int(ln.project_id or 0), ln.stage or "")] += ln.amount
     fees = {k: to_cents(v * sheet.fee_rate) for k, v in groups.items()}
-    if fees:  # rounding remainder on the last line, so the events add up to amount + fee
+    if fees:  # rounding remainder on the last line, so the fee shares add up to the sheet's
         fees[max(fees)] += sheet.fee - sum(fees.values())
+    # the fee is part of the all-in amount (:func:`~datamill.workforce._sheets.sheet_totals`);
+    # a sheet drawn before that rule paid it on top (gross = amount + fee), and voiding it
+    # takes back exactly what it booked
+    on_top = sheet.gross != sheet.amount
     vendor = session.get(Vendor, sheet.vendor_id)
     sign, tag = (-1, ":void") if reverse else (1, "")
     for (project_id, stage), amount in sorted(groups.items()):
-        total, fee = sign * (amount + fees[(project_id, stage)]), sign * fees[(project_id, stage)]
+        fee = fees[(project_id, stage)]
+        total, fee = sign * (amount + (fee if on_top else 0)), sign * fee
         # a deduction (a negative correction) is recorded as ``settlement.reduced``: the ledger
         # books it as a credit on the project × stage's cost (never as a negative new cost)
         kind = "settlement.reduced" if total < 0 else SETTLED_COST

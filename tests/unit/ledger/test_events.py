@@ -45,7 +45,11 @@ def confirmed_sheet(
     s: Session, admin: User, vendor_id: int, number: str, lines: list[tuple[int, str, str]],
 ) -> int:
     """A vendor-confirmed sheet with (project, stage, amount) lines, confirmed by the business
-    through workforce's own service (which records the ``settlement.confirmed`` events)."""
+    through workforce's own service (which records the ``settlement.confirmed`` events).
+
+    Drawn as sheets were before the fee became part of the price (PM/finance trial, 2026-12): gross = amount +
+    fee, which the ledger books (and a correction of it pays) as it did then; a sheet drawn
+    now has gross = amount (tests/known_issues/test_trial_fee_inside_price.py)."""
     vendor_fee = D("0.08")
     sheet = SettlementSheet(number=number, vendor_id=vendor_id, cycle="weekly",
                             period_start=PERIOD, period_end=date(2018, 3, 12),

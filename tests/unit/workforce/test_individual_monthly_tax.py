@@ -2,7 +2,8 @@
 
 Labour remuneration from one continuing job is one payment per month for the withholding
 (同一项目连续性收入，以一个月内取得的收入为一次). Each weekly sheet was taxed on its own, with
-the 800 deduction every week: two weeks of 10 h × 100.00 + 6 % fee (gross 1,060.00 each)
+the 800 deduction every week: two weeks of 10 h × 106.00 (gross 1,060.00 each, the 6 % fee
+included)
 withheld 52.00 + 52.00 = 104.00, where the month's 2,120.00 owes (2,120 − 800) × 20 % =
 264.00. Now the second sheet withholds 264.00 − 52.00 = 212.00; a sheet of the next month
 starts afresh (52.00).
@@ -77,7 +78,7 @@ def test_weekly_sheets_of_an_individual_withhold_the_months_tax(runtime: Runtime
         verify_identity(s, admin, worker.id, "ID ****1234")
         for half in ("2024H1", "2024H2"):
             set_price(s, admin, half_year=half, stage="annotate", modality="speech.asr",
-                      language_group="chinese", unit="hour", unit_price="100")
+                      language_group="chinese", unit="hour", unit_price="106")
         project = Project(name="p", modality="speech.asr", language="zh-CN",
                           project_type="custom_service", data_owner="customer", spec={})
         s.add(project)
@@ -90,7 +91,7 @@ def test_weekly_sheets_of_an_individual_withhold_the_months_tax(runtime: Runtime
         for monday in weeks:
             sheet = create_settlement_sheet(s, admin, vendor.id, monday)
             assert (sheet.amount, sheet.fee, sheet.gross) == (
-                Decimal("1000.00"), Decimal("60.00"), Decimal("1060.00"))
+                Decimal("1060.00"), Decimal("63.60"), Decimal("1060.00"))  # fee included
             assert sheet.net_payable == sheet.gross - sheet.tax_withheld
             taxes.append(sheet.tax_withheld)
         assert taxes == [Decimal("52.00"), Decimal("212.00"), Decimal("52.00")]

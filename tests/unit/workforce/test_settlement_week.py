@@ -194,15 +194,15 @@ def test_scripted_week_settles_to_the_cent(
     assert by_worker[w["acme2"].id].amount == Decimal("12.78")
     assert by_worker[w["acme2"].id].quantity == Decimal("0.5929")
     assert sheet.amount == Decimal("39.73")
-    assert sheet.fee == Decimal("3.18")  # 39.73 × 8% = 3.1784
-    assert sheet.gross == Decimal("42.91") and sheet.net_payable == Decimal("42.91")
+    assert sheet.fee == Decimal("3.18")  # 39.73 × 8% = 3.1784, the part of 39.73 that is fee
+    assert sheet.gross == Decimal("39.73") and sheet.net_payable == Decimal("39.73")
     assert sheet.tax_withheld == Decimal("0.00")
 
     with rt.session() as s:
         csv_text = sheet_csv(s, mgr, sheet.id)
         page = sheet_html(s, mgr, sheet.id)
-    assert "total,gross,42.91" in csv_text and "26.95" in csv_text
-    assert "WF-" in page and "42.91" in page and "<script" not in page
+    assert "total,gross,39.73" in csv_text and "26.95" in csv_text
+    assert "WF-" in page and "39.73" in page and "<script" not in page
 
     # drawing a draft's period again redraws it (nothing new: the same sheet); settling before
     # both confirmations is refused
