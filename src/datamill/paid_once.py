@@ -50,7 +50,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.ledger.costs import post_cost, submit_expense_claim
+from datamill.ledger.costs import check_claim, post_cost, submit_expense_claim
 from datamill.ledger.schemas import CostOut
 from datamill.ledger.sheet_costs import (
     PAID_BY_CLAIMS,
@@ -63,8 +63,13 @@ from datamill.modalities.problem_words import register_reason_words
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.settlement import create_settlement_sheet, settle_sheet
 from datamill.workforce.sheet_claims import (
+    NOT_A_VENDOR,
+    NOT_A_VENDOR_EN,
+    NOT_QUALIFIED,
+    NOT_QUALIFIED_EN,
     PAID_BY_SHEET,
     PAID_BY_SHEET_EN,
+    claim_vendor,
     require_no_sheets,
     sheet_supplier,
 )
@@ -78,6 +83,7 @@ __all__ = ["REFUSAL_WORDS", "draw_sheet", "pay_sheet", "post_claim", "require_cl
 REFUSAL_WORDS: dict[str, dict[str, str]] = {
     "en": {
         PAID_BY_SHEET: PAID_BY_SHEET_EN, PAID_BY_CLAIMS: PAID_BY_CLAIMS_EN,
+        NOT_A_VENDOR: NOT_A_VENDOR_EN, NOT_QUALIFIED: NOT_QUALIFIED_EN,
         "sheet_paid": "Sheet {sheet} was paid on {paid_on} (bank transfer {reference}): a paid "
                       "sheet cannot be voided. To take money back from the vendor, draw a "
                       "correction sheet of {sheet} (POST /api/v1/settlements/{sheet_id}/"
@@ -87,6 +93,13 @@ REFUSAL_WORDS: dict[str, dict[str, str]] = {
                            "voided, and then neither can the sheet it corrects).",
     },
     "zh-CN": {
+        NOT_A_VENDOR: "报销 {source_ref}：供应商 {supplier} 不是已登记的供应商。数据服务报销须"
+                      "填写合格供应商名录中的供应商，名称与登记一致（datamill workforce "
+                      "vendors）；请先登记（datamill workforce vendor-add，再 vendor-qualify）。"
+                      "合格供应商：{qualified}。",
+        NOT_QUALIFIED: "报销 {source_ref}：供应商 {supplier} 不在合格供应商名录中：数据服务只能"
+                       "向合格供应商采购；请先将其评为合格（datamill workforce vendor-qualify "
+                       "{vendor_id} 说明），或填写合格的供应商。",
         PAID_BY_SHEET: "报销 {source_ref}：{supplier} 在该项目上的工作已由结算单 {sheet}"
                        "（{sheet_status}，{period_start} 至 {last_day}）支付。供应商的工作"
                        "只能通过报销或结算单之一支付，不能两者兼用：请让结算单支付这部分"
@@ -150,28 +163,40 @@ def pay_sheet(
 def require_claim_alone(
     session: Session, project_id: int, category: str, supplier: str | None, incurred_on: date,
     source_ref: str,
-) -> None:
-    """Refuse a data-service claim on ledger project ``project_id`` by ``supplier`` dated
-    ``incurred_on`` while a settlement sheet of that vendor pays the project's work from
-    before that day. Other categories and claims naming no supplier pass."""
+) -> str | None:
+    """The supplier of a data-service claim on ledger project ``project_id`` dated
+    ``incurred_on`` as its vendor is registered: refused when it is no registered vendor or
+    one off the qualified-supplier list (:func:`~datamill.workforce.sheet_claims.claim_vendor`),
+    and while a settlement sheet of that vendor pays the project's work from before that day.
+    Other categories and claims naming no supplier pass (``supplier`` back as given; the ledger
+    refuses a data-service claim without one)."""
     if category != "data_service" or not (supplier or "").strip():
-        return
+        return supplier
+    name = claim_vendor(session, supplier or "", source_ref)
     production = claim_project(session, project_id, lock=True)  # as post_cost locks it
-    require_no_sheets(session, supplier or "", production, incurred_on, source_ref)
+    require_no_sheets(session, name, production, incurred_on, source_ref)
+    return name
 
 
 def post_claim(  # noqa: PLR0913 - post_cost's fields, keyword-only
-    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str,
+    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str | None,
     source_ref: str, *, incurred_on: date, supplier: str | None = None,
+    quantity: Decimal | str | None = None, unit_price: Decimal | str | None = None,
     over_budget_reason: str | None = None, actor_id: int | None = None,
 ) -> CostOut:
     """A cost typed in by a person (``datamill ledger cost-post``, ``POST
-    /ledger/projects/{id}/costs``): the ledger's ``post_cost`` as a claim, a data-service one
-    refused for work a settlement sheet of its supplier pays (:func:`require_claim_alone`)."""
-    require_claim_alone(session, project_id, category, supplier, incurred_on, source_ref)
+    /ledger/projects/{id}/costs``): the ledger's ``post_cost`` as a claim. A data-service one
+    names a qualified vendor and gives quantity and unit price (the amount, when given, must be
+    their product to the fen), and is refused for work a settlement sheet of its supplier pays
+    (:func:`require_claim_alone`)."""
+    check_claim(category, amount, incurred_on=incurred_on, source_ref=source_ref,
+                supplier=supplier, quantity=quantity, unit_price=unit_price)
+    supplier = require_claim_alone(session, project_id, category, supplier, incurred_on,
+                                   source_ref)
     return post_cost(session, project_id, stage, category, amount, source_ref,
-                     incurred_on=incurred_on, supplier=supplier,
-                     over_budget_reason=over_budget_reason, actor_id=actor_id, claim=True)
+                     incurred_on=incurred_on, supplier=supplier, quantity=quantity,
+                     unit_price=unit_price, over_budget_reason=over_budget_reason,
+                     actor_id=actor_id, claim=True)
 
 
 def submit_claim(  # noqa: PLR0913 - the claim's fields, keyword-only
@@ -180,10 +205,11 @@ def submit_claim(  # noqa: PLR0913 - the claim's fields, keyword-only
     over_budget_reason: str | None = None, actor_id: int | None = None,
 ) -> CostOut:
     """The ledger's ``submit_expense_claim`` (a data-service claim: supplier, quantity × unit
-    price), refused for work a settlement sheet of the supplier pays."""
-    require_claim_alone(session, project_id, "data_service", supplier, incurred_on,
-                        f"claim:{claim_no}")
-    return submit_expense_claim(session, project_id, stage=stage, supplier=supplier,
+    price), its supplier a qualified vendor, refused for work a settlement sheet of the
+    supplier pays (:func:`require_claim_alone`)."""
+    name = require_claim_alone(session, project_id, "data_service", supplier, incurred_on,
+                               f"claim:{claim_no}")
+    return submit_expense_claim(session, project_id, stage=stage, supplier=name or supplier,
                                 quantity=quantity, unit_price=unit_price, claim_no=claim_no,
                                 incurred_on=incurred_on, over_budget_reason=over_budget_reason,
                                 actor_id=actor_id)

@@ -24,6 +24,7 @@ import datamill
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.core.errors import Conflict
+from datamill.ledger.costs import submit_expense_claim
 from datamill.ledger.models import LedgerCost
 from datamill.ledger.projects import open_ledger_project
 from datamill.modalities.problem_words import word_reason
@@ -38,7 +39,7 @@ from datamill.workforce.settlement import (
     create_correction_sheet,
     create_settlement_sheet,
 )
-from datamill.workforce.vendors import register_worker
+from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 from tests._api import API, login
 from tests._cli import run_cli
 from tests.known_issues._web import csrf_of, web_login
@@ -69,7 +70,8 @@ def _world(runtime: Runtime) -> tuple[int, int]:
 def _cost_post(runtime: Runtime, lp: int, supplier: str, day: str, ref: str = "claim:REV-1",
                category: str = "data_service") -> tuple[int, dict[str, object]]:
     r = run_cli(runtime.settings.home, "ledger", "cost-post", str(lp), "annotation", category,
-                "10.00", ref, day, "--supplier", supplier, "--as", "biz", "--json", ok=False,
+                "10.00", ref, day, "--supplier", supplier, "--quantity", "1", "--unit-price",
+                "10", "--as", "biz", "--json", ok=False,
                 DATAMILL_DATABASE_URL=str(runtime.settings.database_url))
     return r.returncode, json.loads(r.stdout)
 
@@ -106,7 +108,7 @@ def test_the_api_refuses_it_in_english_and_in_chinese(
     lp, vendor = _world(runtime)
     body = {"stage": "annotation", "category": "data_service", "amount": "10.00",
             "source_ref": "claim:REV-API", "incurred_on": "2024-05-06",
-            "supplier": "Prop Vendor"}
+            "supplier": "Prop Vendor", "quantity": "1", "unit_price": "10"}
     with TestClient(create_app(runtime)) as c:
         auth = login(c, "biz")
         r = c.post(f"{API}/ledger/projects/{lp}/costs", headers=auth, json=body)
@@ -134,6 +136,11 @@ def test_other_claims_are_booked(
     runtime: Runtime, users: dict[str, User], supplier: str, day: str, category: str
 ) -> None:
     lp, _ = _world(runtime)
+    with runtime.session() as s:  # a data-service claim names a qualified vendor (PM/finance trial, 2026-12)
+        boss = s.scalars(select(User).where(User.username == "boss")).one()
+        other = create_vendor(s, boss, name="Road Vision Fleet Co.", kind="company",
+                              agreement_no="FA-RV", fee_rate="0.08")
+        set_vendor_qualified(s, boss, other.id, True, "assessed")
     code, out = _cost_post(runtime, lp, supplier, day, category=category)
     assert code == 0, out
     assert _claims(runtime) == ["claim:REV-1"]
@@ -153,10 +160,12 @@ def test_a_sheet_corrected_to_zero_for_the_project_no_longer_refuses(
         confirm_sheet_by_business(s, boss, sheet.id)
         with pytest.raises(Conflict, match="already paid for work on this project"):
             post_claim(s, lp, "annotation", "data_service", "10.00", "claim:REV-C",
-                       incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
+                       incurred_on=date(2024, 5, 8), supplier="Prop Vendor", quantity="1",
+                       unit_price="10")
         create_correction_sheet(s, boss, sheet.id, -sheet.amount, "paid by claim instead")
         cost = post_claim(s, lp, "annotation", "data_service", "10.00", "claim:REV-C",
-                          incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
+                          incurred_on=date(2024, 5, 8), supplier="Prop Vendor", quantity="1",
+                          unit_price="10")
         assert cost.status == "posted"
 
 
@@ -197,7 +206,8 @@ def test_a_claim_posted_while_a_sheet_is_drawn_waits_and_is_refused(
         try:
             with runtime.session() as s:
                 post_claim(s, lp, "annotation", "data_service", "10.00", "claim:RACE",
-                           incurred_on=date(2024, 5, 15), supplier="Prop Vendor")
+                           incurred_on=date(2024, 5, 15), supplier="Prop Vendor",
+                           quantity="1", unit_price="10")
             outcome["claim"] = "posted"
         except Conflict as err:
             outcome["claim"] = err.details.get("reason_code")
@@ -252,8 +262,12 @@ def test_a_sheet_sees_claims_naming_its_vendor_another_way(
     with runtime.session() as s:
         submit_claim(s, lp, stage="annotation", supplier="Prop Vendor Co., Ltd.", quantity="1",
                      unit_price="5", claim_no="REV-CO", incurred_on=date(2024, 5, 15))
-        submit_claim(s, lp, stage="annotation", supplier="Prop Vendors", quantity="1",
-                     unit_price="5", claim_no="REV-OTHER", incurred_on=date(2024, 5, 15))
+        # another company (a claim booked before claims had to name a qualified vendor)
+        submit_expense_claim(s, lp, stage="annotation", supplier="Prop Vendors", quantity="1",
+                             unit_price="5", claim_no="REV-OTHER",
+                             incurred_on=date(2024, 5, 15))
+        assert s.scalars(select(LedgerCost.supplier).where(
+            LedgerCost.source_ref == "claim:REV-CO")).one() == "Prop Vendor"  # as registered
     with runtime.session() as s:
         pid = s.get(LedgerProject, lp).production_project_id  # type: ignore[union-attr]
         found = vendor_claims(s, " prop vendor ", {pid}, date(2024, 6, 1))

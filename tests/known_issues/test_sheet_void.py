@@ -94,7 +94,8 @@ def test_a_voided_draft_releases_its_work_to_a_claim(runtime: Runtime, drawn: Dr
         sheet = drawn.sheet(s)
         with pytest.raises(Conflict) as refused:
             post_claim(s, lp, "annotation", "data_service", "10.00", "claim:V-1",
-                       incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
+                       incurred_on=date(2024, 5, 8), supplier="Prop Vendor", quantity="1",
+                       unit_price="10")
         assert refused.value.details["reason_code"] == "paid_by_sheet"
         with pytest.raises(InvalidInput, match="reason"):
             void_sheet(s, _boss(s), sheet.id, "   ")
@@ -103,7 +104,8 @@ def test_a_voided_draft_releases_its_work_to_a_claim(runtime: Runtime, drawn: Dr
         assert out.voided_by == _boss(s).id and out.voided_at is not None
         assert out.lines and out.amount > 0  # the voided sheet stays, lines and all
         cost = post_claim(s, lp, "annotation", "data_service", "10.00", "claim:V-1",
-                          incurred_on=date(2024, 5, 8), supplier="Prop Vendor")
+                          incurred_on=date(2024, 5, 8), supplier="Prop Vendor", quantity="1",
+                          unit_price="10")
         assert cost.status == "posted"
         with pytest.raises(Conflict, match="already voided"):
             void_sheet(s, _boss(s), sheet.id, "again")

@@ -18,6 +18,7 @@ from datamill.business_clock import business_today
 from datamill.compliance.models import User
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.vendors import create_vendor, set_vendor_qualified
 from tests._api import API, login
 from tests._cli import run_cli
 from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
@@ -55,8 +56,15 @@ def test_costs_and_final_accounts_are_not_dated_after_today(
             "source_ref": "T11-FUT-API", "incurred_on": later, "supplier": "Huayu"})
         assert r.status_code == 422 and "after today" in r.text, r.text
     today = business_today().isoformat()
+    with runtime.session() as s:  # a data-service claim names a qualified vendor (PM/finance trial, 2026-12)
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        vendor = create_vendor(s, admin, name="Huayu", kind="company", agreement_no="FA-H",
+                               fee_rate="0.08")
+        set_vendor_qualified(s, admin, vendor.id, True, "assessed")
     code, out = _cli(runtime, "ledger", "cost-post", str(lp), "annotation", "data_service",
-                     "5", "T11-TODAY", today, "--supplier", "Huayu")
+                     "5", "T11-TODAY", today, "--supplier", "Huayu", "--quantity", "1",
+                     "--unit-price", "5")
     assert code == 0, out
 
 

@@ -206,14 +206,20 @@ def budget_approve(budget_id: int, user: AsUser, reject: bool = False, reason: s
 @handle_errors
 def cost_post(project_id: int, stage: str, category: str, amount: str, source_ref: str,
               incurred_on: str, user: AsUser, supplier: str | None = None,
+              quantity: str | None = None, unit_price: str | None = None,
               over_budget_reason: str | None = None, as_json: JsonOpt = False) -> None:
-    """Book a cost to a project stage (checked against its budget line); a data-service claim
-    is refused for work a settlement sheet of its supplier already pays."""
+    """Book a cost to a project stage (checked against its budget line). A data-service claim
+    names a qualified vendor (--supplier, as registered) and gives --quantity and --unit-price
+    (AMOUNT must be their product to the fen); it is refused for work a settlement sheet of its
+    supplier already pays."""
     from datamill.paid_once import post_claim
 
     with get_runtime().session() as s:
         c = post_claim(s, project_id, stage, category, _dec(amount, "amount"), source_ref,
                        incurred_on=_day(incurred_on), supplier=supplier,
+                       quantity=None if quantity is None else _dec(quantity, "quantity"),
+                       unit_price=None if unit_price is None else _dec(unit_price,
+                                                                         "unit_price"),
                        over_budget_reason=over_budget_reason,
                        actor_id=_writer(s, user, project_id))
     emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))

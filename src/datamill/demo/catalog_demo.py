@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
+from datamill.compliance.models import User
+from datamill.demo._suppliers import qualified_supplier
 from datamill.production.models import Annotation, Batch, BatchItem, Item, Project
 from datamill.runtime import Runtime
 
@@ -194,6 +196,9 @@ def book_development(s: Session, production_project_id: int, dataset: str,
     booked = Decimal(0)
     for i, (stage, category, qty, unit, price, supplier) in enumerate(lines, 1):
         if supplier is not None:
+            actor = s.get(User, actor_id)
+            if actor is not None:  # a claim names a qualified vendor
+                qualified_supplier(s, actor, supplier)
             cost = submit_claim(s, lp, stage=stage, supplier=supplier, quantity=qty,
                                 unit_price=price, claim_no=f"DEV-{dataset}-{i}",
                                 incurred_on=on, actor_id=actor_id)

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from datamill.business_clock import business_today
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
+from datamill.demo._suppliers import qualified_supplier
 from datamill.ledger.budgets import register_approver
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerApprover, LedgerRecognition
@@ -139,7 +140,8 @@ def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
         if sheet is None:  # the vendor's workers did not label these images: a claim pays it
             claims.append(("annotation", VENDOR, LABEL_IMAGE, "LABEL"))
         for stage, supplier, price, claim in claims:
-            cost = submit_claim(s, lp, stage=stage, supplier=supplier, quantity=images,
+            cost = submit_claim(s, lp, stage=stage,
+                                supplier=qualified_supplier(s, pm, supplier), quantity=images,
                                 unit_price=price, claim_no=f"{claim}-{today:%y%m%d}-IMG",
                                 incurred_on=today, actor_id=pm.id)
             say(f"{stage} claim {supplier}: {images} images × {price} = {cost.amount}")

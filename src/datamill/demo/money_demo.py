@@ -43,6 +43,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import create_user, get_user
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
+from datamill.demo._suppliers import qualified_supplier
 from datamill.ledger.budgets import approve_budget, create_budget, register_approver, submit_budget
 from datamill.ledger.contracts import approve_contract, draft_contract, sign_contract
 from datamill.ledger.events import sync_ledger
@@ -262,7 +263,8 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
             _line("annotation", "data_service", budget_hours, str(LABEL_EN))], ap)
         # the recordings: native English speakers recorded by a collection supplier, the
         # larger part of a custom speech project's cost (without it the margin read ~99 %)
-        rec = submit_claim(s, en_lp, stage="collection", supplier=COLLECTOR,
+        rec = submit_claim(s, en_lp, stage="collection",
+                           supplier=qualified_supplier(s, pm, COLLECTOR),
                            quantity=en_hours, unit_price=COLLECT_EN,
                            claim_no=f"REC-{today:%y%m%d}-EN", incurred_on=today, actor_id=pm.id)
         say(f"collection claim {COLLECTOR}: {en_hours} h recorded × {COLLECT_EN} = {rec.amount}")
@@ -283,7 +285,7 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         match = check_sheet_volume(s, admin, sheet.id)
         priced = all(v.price_ok for v in match)
         say(f"settlement sheet {sheet.number}: accepted {sum(ln.quantity for ln in sheet.lines)}"
-            f" h × {LABEL_EN} = {sheet.amount} + fee {sheet.fee} = {sheet.gross}, confirmed "
+            f" h × {LABEL_EN} = {sheet.amount} (management fee {sheet.fee} included), confirmed "
             "by the vendor and the business, volume matched against the purchase order"
             + ("" if priced else "; price flagged: " + "; ".join(
                 v.message.split("; PRICE ", 1)[-1] for v in match if not v.price_ok)))

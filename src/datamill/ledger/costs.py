@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import parse_money, to_cents, to_decimal
+from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
 from datamill.db.lookup import lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budget, wip_balance
 from datamill.ledger._periods import check_not_future, check_posting_date, first_open_day
@@ -48,6 +48,7 @@ from datamill.ledger.settings import COST_CATEGORIES, OVER_BUDGET_LEVEL_ROLES
 
 __all__ = [
     "approve_over_budget_cost",
+    "check_claim",
     "depreciation_amount",
     "list_costs",
     "post_cost",
@@ -87,8 +88,64 @@ def _check_incurred_on(
                            field="incurred_on")
 
 
+def _require_supplier(supplier: str | None) -> None:
+    if not (supplier or "").strip():
+        raise InvalidInput("a data-service cost names its supplier, besides the project, "
+                           "stage, quantity, unit price and amount", field="supplier")
+
+
+_Q4_MAX = Decimal("1000000000")  # quantities and unit prices stay far below this
+
+
+def _claimed_amount(
+    amount: Decimal | str | None, quantity: Decimal | str | None,
+    unit_price: Decimal | str | None,
+) -> tuple[Decimal, Decimal, Decimal]:
+    """A data-service claim's (amount, quantity, unit price): quantity and unit price are
+    required (§6.4); the amount is quantity × unit price half-up to the fen, and one given must
+    be exactly that."""
+    given = None
+    if amount is not None and (not isinstance(amount, str) or amount.strip()):
+        given = parse_money(amount, "amount")  # a negative or malformed amount: said first
+    missing = [f for f, v in (("quantity", quantity), ("unit_price", unit_price))
+               if v is None or (isinstance(v, str) and not v.strip())]
+    if missing:
+        raise InvalidInput(
+            f"a data-service claim gives the quantity and the unit price (the amount is their "
+            f"product); missing: {', '.join(missing)}", field=missing[0])
+    qty, price = parse_decimal(quantity, "quantity"), parse_decimal(unit_price, "unit_price")
+    for field, value in (("quantity", qty), ("unit_price", price)):
+        if value <= 0 or value > _Q4_MAX or value != to_decimal(value, 4):
+            raise InvalidInput(f"{field} {value} must be positive, at most {_Q4_MAX:,} and "
+                               "have at most 4 decimal places", field=field)
+    computed = to_cents(qty * price)
+    if given is not None and given != computed:
+        raise InvalidInput(
+            f"amount {given} is not quantity × unit price ({qty} × {price} = {computed}); "
+            "leave the amount out or give that", field="amount", computed=str(computed))
+    return parse_money(computed, "amount"), qty, price
+
+
+def check_claim(  # noqa: PLR0913 - the claim's fields, keyword-only
+    category: str, amount: Decimal | str | None, *, incurred_on: date, source_ref: str,
+    supplier: str | None = None, quantity: Decimal | str | None = None,
+    unit_price: Decimal | str | None = None,
+) -> None:
+    """The checks of a claim's own fields that need no database (as :func:`post_cost` makes
+    them for a claim): the amount (a data-service claim's quantity × unit price) and a day not
+    after today. :func:`datamill.paid_once.post_claim` makes them before it looks the supplier
+    up, so a malformed claim is told what is wrong with it first."""
+    if category == "data_service":
+        _require_supplier(supplier)
+    check_not_future(incurred_on, f"cost {source_ref}", "incurred_on")
+    if category == "data_service":
+        _claimed_amount(amount, quantity, unit_price)
+    elif amount is not None:
+        parse_money(amount, "amount")
+
+
 def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
-    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str,
+    session: Session, project_id: int, stage: str, category: str, amount: Decimal | str | None,
     source_ref: str, *, incurred_on: date, currency: str = "CNY", supplier: str | None = None,
     quantity: Decimal | str | None = None, unit_price: Decimal | str | None = None,
     description: str = "", over_budget_reason: str | None = None, actor_id: int | None = None,
@@ -97,8 +154,11 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     """Book a cost to one project and stage (refused on a closed or unbudgeted project).
 
     ``claim``: a cost typed in by a person (the CLI's ``cost-post``, the API); a data-service
-    claim then names its supplier (§6.4). Settlement events carry theirs; older callers and
-    generated postings are not held to it.
+    claim then names its supplier and gives quantity and unit price, the amount being their
+    product to the fen (left out: computed; given: checked) (§6.4), so plan variance reads its
+    actual quantity. Settlement events carry theirs; older callers and generated postings are
+    not held to it. (That the supplier is a qualified vendor is checked a layer up, where the
+    ledger meets workforce: :func:`datamill.paid_once.post_claim`.)
 
     Returns the cost with ``status`` ``posted``, or ``pending_approval`` when it exceeds the
     budget line (then ``over_budget_reason`` is required; see :func:`approve_over_budget_cost`).
@@ -120,12 +180,15 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     if category not in COST_CATEGORIES:
         raise InvalidInput(f"unknown cost category {category!r}; available: "
                            f"{', '.join(COST_CATEGORIES)}", field="category")
-    amt = parse_money(amount, "amount")
     check_text(source_ref, "source_ref")
     check_text(supplier, "supplier")
-    if claim and category == "data_service" and not (supplier or "").strip():
-        raise InvalidInput("a data-service cost names its supplier, besides the project, stage, "
-                           "quantity, unit price and amount", field="supplier")
+    if claim and category == "data_service":
+        _require_supplier(supplier)
+        amt, quantity, unit_price = _claimed_amount(amount, quantity, unit_price)
+    elif amount is None:
+        raise InvalidInput("the cost's amount is missing", field="amount")
+    else:
+        amt = parse_money(amount, "amount")
     if claim:  # a claim is for work done: dated today or earlier, as invoices and receipts
         check_not_future(incurred_on, f"cost {source_ref}", "incurred_on")
     _check_incurred_on(session, project, incurred_on, source_ref)

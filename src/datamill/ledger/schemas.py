@@ -137,6 +137,10 @@ class CostOut(_Out):
     amount: Decimal
     source_ref: str
     supplier: str | None
+    #: a data-service claim's quantity and unit price (amount = their product, to the fen);
+    #: None on other costs and on claims booked before they were asked for
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
     incurred_on: date
     status: str
     over_budget: bool

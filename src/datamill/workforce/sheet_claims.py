@@ -4,8 +4,9 @@ need both are :mod:`datamill.paid_once`'s).
 
 * drawing a sheet: :func:`sheet_supplier` names what
   :func:`datamill.ledger.sheet_costs.require_no_vendor_claims` asks about the sheet;
-* posting a data-service claim: :func:`require_no_sheets` refuses a claim for work a sheet of
-  the supplier already takes.
+* posting a data-service claim: :func:`claim_vendor` names the registered, qualified vendor
+  the claim's supplier is (refusing any other, domain §5.2 / §6.4), and :func:`require_no_sheets`
+  refuses a claim for work a sheet of the supplier already takes.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datamill.core.errors import Conflict
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.party_names import party_key
 from datamill.db.lookup import get_or_raise
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.schemas import SettlementSheetOut
 
-__all__ = ["PAID_BY_SHEET", "PAID_BY_SHEET_EN", "SheetRef", "require_no_sheets", "sheet_supplier",
+__all__ = ["NOT_A_VENDOR", "NOT_A_VENDOR_EN", "NOT_QUALIFIED", "NOT_QUALIFIED_EN", "PAID_BY_SHEET",
+           "PAID_BY_SHEET_EN", "SheetRef", "claim_vendor", "require_no_sheets", "sheet_supplier",
            "sheets_paying"]
 
 #: the refusal's ``reason_code`` and its English (the Conflict's message; :mod:`datamill.paid_once`
@@ -39,6 +41,42 @@ PAID_BY_SHEET_EN = (
     "{sheet} down to zero for this project: POST /api/v1/settlements/{sheet_id}/corrections; "
     "or, while it is not paid, void the whole sheet: POST /api/v1/settlements/{sheet_id}/void); "
     "a claim for later work is dated after {last_day}, the sheet's last day.")
+
+#: a data-service claim's supplier that is no registered vendor, or one off the qualified list
+NOT_A_VENDOR = "supplier_not_vendor"
+NOT_A_VENDOR_EN = (
+    "Claim {source_ref}: the supplier {supplier} is not a registered vendor. A data-service "
+    "claim names a vendor on the qualified-supplier list, as registered (datamill workforce "
+    "vendors); register it first (datamill workforce vendor-add, then vendor-qualify). "
+    "Qualified vendors: {qualified}.")
+NOT_QUALIFIED = "supplier_not_qualified"
+NOT_QUALIFIED_EN = (
+    "Claim {source_ref}: vendor {supplier} is not on the qualified-supplier list: data services "
+    "are bought only from qualified vendors; qualify it first (datamill workforce "
+    "vendor-qualify {vendor_id} NOTE) or name a qualified one.")
+
+
+def claim_vendor(session: Session, supplier: str, source_ref: str) -> str:
+    """The registered name of the vendor a data-service claim names as ``supplier`` (matched
+    by :func:`~datamill.core.party_names.party_key`: case, spacing, punctuation and a trailing
+    "Co., Ltd." aside). Refused with ``reason_code`` :data:`NOT_A_VENDOR` (422) when no vendor
+    has that name, :data:`NOT_QUALIFIED` (409) when the vendor is off the qualified list."""
+    key = party_key(supplier)
+    vendors = sorted((v for v in session.scalars(select(Vendor)) if party_key(v.name) == key),
+                     key=lambda v: (not v.qualified, v.id)) if key else []
+    if not vendors:
+        qualified = sorted(session.scalars(select(Vendor.name).where(Vendor.qualified)))
+        missing = {"supplier": supplier.strip(), "source_ref": source_ref,
+                   "qualified": ", ".join(qualified[:10]) or "-"}
+        raise InvalidInput(NOT_A_VENDOR_EN.format(**missing), field="supplier",
+                           reason_code=NOT_A_VENDOR, **missing)
+    vendor = vendors[0]
+    if not vendor.qualified:
+        details: dict[str, object] = {"supplier": vendor.name, "source_ref": source_ref,
+                                      "vendor_id": vendor.id}
+        raise Conflict(NOT_QUALIFIED_EN.format(**details), field="supplier",
+                       reason_code=NOT_QUALIFIED, **details)
+    return vendor.name
 
 
 def sheet_supplier(

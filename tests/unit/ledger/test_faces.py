@@ -14,6 +14,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.vendors import create_vendor, set_vendor_qualified
 from tests.unit.ledger.helpers import make_approvers, production_project
 
 API = "/api/v1"
@@ -37,6 +38,9 @@ def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
         pid = production_project(s, "api-ledger")
         add_member(s, pid, users["pm"], None)  # the PM's own project (not asked by the ledger)
         make_approvers(s)
+        vendor = create_vendor(s, users["admin"], name="Vendor A", kind="company",
+                               agreement_no="FA-A", fee_rate="0.08")
+        set_vendor_qualified(s, users["admin"], vendor.id, True, "assessed")
     with _app(runtime) as c:
         pm = _token(c, "pm")
         assert c.post(f"{API}/ledger/customers", headers=_token(c, "ann1"),
@@ -74,7 +78,7 @@ def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
         assert r.json()["status"] == "approved"
         cost = c.post(f"{API}/ledger/projects/{p['id']}/costs", headers=pm, json={
             "stage": "collection", "category": "data_service", "amount": "12345.67",
-            "supplier": "Vendor A",
+            "quantity": "1234.567", "unit_price": "10", "supplier": "Vendor A",
             "source_ref": "claim-1", "incurred_on": "2018-02-01"})
         assert cost.status_code == 201 and cost.json()["amount"] == "12345.67"
         wip = c.get(f"{API}/ledger/reports/wip", headers=pm,
@@ -97,6 +101,9 @@ def test_cli_flow(
     monkeypatch.setattr(_common, "_runtime", [runtime])
     with runtime.session() as s:
         production_project(s, "cli-ledger")
+        vendor = create_vendor(s, users["admin"], name="V", kind="company", agreement_no="FA-V",
+                               fee_rate="0.08")
+        set_vendor_qualified(s, users["admin"], vendor.id, True, "assessed")
     cli = CliRunner()
 
     def ok(*args: str) -> str:
@@ -119,7 +126,8 @@ def test_cli_flow(
     assert "2505.00" in ok("budget-create", "1", str(lines), "--as", "pm")
     assert "$" not in ok("quote", "1", "0.4", "--as", "pm")
     r = cli.invoke(app, ["cost-post", "1", "collection", "data_service", "10", "x",
-                         date(2018, 1, 2).isoformat(), "--supplier", "V", "--as", "pm"])
+                         date(2018, 1, 2).isoformat(), "--supplier", "V", "--quantity", "1",
+                         "--unit-price", "10", "--as", "pm"])
     assert r.exit_code == 4 and "budget first" in r.output
     out = tmp_path / "j.csv"
     ok("journal", "2018-01-01", "2018-12-31", str(out), "--as", "pm")

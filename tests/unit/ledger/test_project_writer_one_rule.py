@@ -19,6 +19,7 @@ from datamill.compliance.users import add_member, create_user
 from datamill.ledger.budgets import register_approver
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.vendors import create_vendor, set_vendor_qualified
 from tests._api import API, login
 from tests._cli import run_cli
 from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
@@ -39,6 +40,11 @@ def _world(runtime: Runtime, users: dict[str, User]) -> dict[str, int]:
         appr = create_user(s, "appr", "password1", "inspector")
         register_approver(s, appr.id, "finance_reviewer")
         approvers = make_approvers(s)
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        vendor = create_vendor(s, admin, name="V", kind="company", agreement_no="FA-V",
+                               fee_rate="0.08")
+        set_vendor_qualified(s, admin, vendor.id, True, "assessed")  # claims name a vendor
         ids = {}
         for name in ("open", "secret"):
             pid, lp = ledger_project(s, f"pw-{name}", None, "product_development")
@@ -75,10 +81,11 @@ def _faces(runtime: Runtime, c: TestClient, tmp: Path, who: str, lp: int
     return {
         "cost": (c.post(f"{base}/costs", headers=h, json={
                     "stage": "annotate", "category": "data_service", "amount": "1.00",
-                    "supplier": "V", "source_ref": f"api-{tag}", "incurred_on": "2018-01-05"}
-                    ).status_code,
+                    "quantity": "1", "unit_price": "1", "supplier": "V",
+                    "source_ref": f"api-{tag}", "incurred_on": "2018-01-05"}).status_code,
                  _cli(runtime, "ledger", "cost-post", str(lp), "annotate", "data_service",
-                      "1.00", f"cli-{tag}", "2018-01-05", "--supplier", "V", "--as", who)),
+                      "1.00", f"cli-{tag}", "2018-01-05", "--supplier", "V", "--quantity", "1",
+                      "--unit-price", "1", "--as", who)),
         "asset": (c.post(f"{API}/ledger/assets", headers=h, json={
                      "code": f"A-api-{tag}", "name": "mic", "annual_depreciation": "3650",
                      "project_id": lp, "in_use_from": "2018-01-01"}).status_code,

@@ -130,12 +130,18 @@ class ApprovalIn(BaseModel):
 
 
 class CostIn(BaseModel):
+    """A cost typed in by a person. A ``data_service`` claim names a qualified vendor as
+    ``supplier`` and gives ``quantity`` and ``unit_price``: ``amount`` is their product to the
+    fen (left out: computed; given: checked)."""
+
     stage: str
     category: str
-    amount: Decimal
+    amount: Decimal | None = None
     source_ref: str = Field(min_length=1, max_length=200)
     incurred_on: Day
     supplier: str | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
     over_budget_reason: str | None = None
 
 
@@ -218,12 +224,14 @@ def post_cost_endpoint(
     project_id: Id, body: CostIn, session: SessionDep, user: LedgerProjectWriter
 ) -> CostOut:
     """Book a cost typed in by a person (a claim): checked against its budget line; a
-    data-service claim is refused (409 ``paid_by_sheet``) for work a settlement sheet of its
-    supplier already pays."""
+    data-service claim names a registered, qualified vendor (422 ``supplier_not_vendor``, 409
+    ``supplier_not_qualified``) and quantity × unit price, and is refused (409
+    ``paid_by_sheet``) for work a settlement sheet of its supplier already pays."""
     return paid_once.post_claim(
         session, project_id, body.stage, body.category, body.amount, body.source_ref,
-        incurred_on=body.incurred_on, supplier=body.supplier,
-        over_budget_reason=body.over_budget_reason, actor_id=user.id)
+        incurred_on=body.incurred_on, supplier=body.supplier, quantity=body.quantity,
+        unit_price=body.unit_price, over_budget_reason=body.over_budget_reason,
+        actor_id=user.id)
 
 
 @router.post("/ledger/costs/{cost_id}/approvals")
