@@ -49,6 +49,8 @@ EN_CLI: dict[str, str] = {
     "work.reviewed": "{verdict}: item {item} is now {status}",
     # the stages and the kinds of annotation a task shows
     "stage.annotate": "annotate", "stage.review": "review", "stage.listen": "listen",
+    "stage.collect": "collect", "stage.collection": "collection",
+    "stage.annotation": "annotation",
     "kind.annotation": "annotation", "kind.check": "check", "kind.review_edit": "review_edit",
     "kind.preannotation": "preannotation", "kind.aggregate": "aggregate",
     # qc inspect / complete / correct / confirm (an inspector)
@@ -225,6 +227,7 @@ ZH_CN_CLI: dict[str, str] = {
     "work.skipped": "已跳过任务 {task}：{reason}",
     "work.reviewed": "{verdict}：条目 {item} 现为“{status}”。",
     "stage.annotate": "标注", "stage.review": "审核", "stage.listen": "听音",
+    "stage.collect": "采集", "stage.collection": "采集", "stage.annotation": "标注",
     "kind.annotation": "标注", "kind.check": "检查", "kind.review_edit": "审核修改",
     "kind.preannotation": "预标注", "kind.aggregate": "聚合",
     "qc.plan": "批次 {batch} 的质检 {inspection}：批量 {lot}，检验水平 {level}，AQL {aql}"

@@ -100,7 +100,9 @@ def overview_page(
     flows = vendor_throughput(session, date_from=start, date_to=end, reader=me.user)
     chart["ratio"] = [{"label": f"{r.project} · {tc('stage', r.stage)}", "value": str(r.ratio or 0)}
                       for r in ratios]
-    chart["throughput"] = [{"label": f"{r.vendor} · {r.project} · {tc('stage', r.stage)}",
+    in_house = t("gq.in_house", page_language(request))  # the vendor column's "in-house" code
+    chart["throughput"] = [{"label": f"{in_house if r.vendor == 'in-house' else r.vendor} · "
+                                     f"{r.project} · {tc('stage', r.stage)}",
                             "value": str(r.per_work_hour or 0),
                             "accepted": str(r.accepted_volume)} for r in flows]
     lang = page_language(request)
