@@ -185,7 +185,8 @@ def test_a_negative_sheet_is_a_recovery_never_settled_as_a_payment(world: World)
     corr = create_correction_sheet(s, admin, sheet_id, "-0.44", "all of it was wrong")
     assert corr.net_payable < 0
     world.confirm(corr.id)
-    with pytest.raises(Conflict, match=r"negative net payable.*recovery of 0\.48 from the vendor"):
+    # the fee is part of the amount (PM/finance trial, 2026-12): 0.44 back, not 0.44 + 8 %
+    with pytest.raises(Conflict, match=r"negative net payable.*recovery of 0\.44 from the vendor"):
         settle_sheet(s, admin, corr.id, reference="BANK-NEG")
     assert not s.scalars(select(DomainEvent).where(DomainEvent.type == "settlement.paid")).all()
 
@@ -200,12 +201,13 @@ def test_a_correction_reaches_the_project_costs(world: World) -> None:
         DomainEvent.type == "settlement.confirmed", DomainEvent.project_id == world.project)
         .order_by(DomainEvent.id)).all()
     assert events[-1].payload["sheet_number"] == corr.number
-    assert events[-1].payload["amount"] == "1.08"  # 1.00 + 8% fee
+    assert events[-1].payload["amount"] == "1.00"  # the 8 % fee (0.08) is part of it
+    assert events[-1].payload["fee"] == "0.08"
     # a deduction is recorded for the ledger as a reduction, never as a negative cost
     minus = create_correction_sheet(s, admin, sheet_id, "-0.10", "over-counted")
     world.confirm(minus.id)
     reduced = s.scalars(select(DomainEvent).where(DomainEvent.type == "settlement.reduced")).one()
-    assert (reduced.project_id, reduced.payload["amount"]) == (world.project, "-0.11")
+    assert (reduced.project_id, reduced.payload["amount"]) == (world.project, "-0.10")
 
 
 def test_a_correction_of_a_sheet_over_several_projects_names_one(world: World) -> None:
