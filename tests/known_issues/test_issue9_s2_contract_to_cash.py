@@ -94,10 +94,14 @@ def test_contract_approval_order_and_amount_cap(runtime: Runtime) -> None:
         assert [a.step for a in detail.approvals] == ["price", "signing"]
         with pytest.raises(InvalidInput, match="needs its reason"):
             amend_contract(s, k.id, D(120000), reason=" ", on=date(2018, 2, 1))
-        with pytest.raises(InvalidInput, match="below"):
+        with pytest.raises(Conflict, match="below what is booked"):
             amend_contract(s, k.id, D(90000), reason="scope cut", on=date(2018, 2, 1))
         amend_contract(s, k.id, D(120000), reason="extra 20 h dialect", on=date(2018, 2, 1),
                        actor_id=ap["vp"])
+        # the raise waits for its price and signing approvals (trial: a PM alone raised it)
+        assert contract_detail(s, k.id).remainder == D(0)
+        approve_contract(s, k.id, ap["finance_manager"], "price")
+        approve_contract(s, k.id, ap["cfo"], "signing")
         detail = contract_detail(s, k.id)
         assert detail.remainder == D(20000)
         assert detail.changes[0].reason == "extra 20 h dialect"

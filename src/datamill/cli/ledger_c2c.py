@@ -21,6 +21,14 @@ from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _w
 __all__: list[str] = []
 
 
+def _contract_line(c: Any) -> str:
+    """``contract K1 signed amount 90000.00`` (+ the amendment awaiting its approvals)."""
+    line = f"contract {c.number} {c.status} amount {c.amount}"
+    if c.pending_amount is not None:
+        line += f"; amendment to {c.pending_amount} awaits its price and signing approvals"
+    return line
+
+
 @app.command("contract-draft")
 @handle_errors
 def contract_draft(number: str, customer_id: int, amount: str, user: AsUser,
@@ -44,7 +52,7 @@ def contract_approve(contract_id: int, step: str, user: AsUser, reject: bool = F
     with get_runtime().session() as s:
         c = approve_contract(s, contract_id, _actor(s, user), step,
                              decision="reject" if reject else "approve", reason=reason)
-    emit(c, as_json, lambda c: out.print(f"contract {c.number} {c.status}"))
+    emit(c, as_json, lambda c: out.print(_contract_line(c)))
 
 
 @app.command("contract-sign")
@@ -65,13 +73,15 @@ def contract_sign(contract_id: int, user: AsUser, signed_on: str = "",
 def contract_amend(contract_id: int, amount: str, user: AsUser,
                    reason: Annotated[str, typer.Option(help="Why the amount changes.")],
                    on: str = "", as_json: JsonOpt = False) -> None:
-    """Change a signed contract's amount, with the reason."""
+    """Ask to change a signed contract's amount, with the reason: the new amount waits for the
+    contract's price and signing approvals (contract-approve ID price / signing) before it
+    takes effect."""
     from datamill.ledger.contracts import amend_contract
 
     with get_runtime().session() as s:
         c = amend_contract(s, contract_id, _dec(amount, "amount"), reason=reason,
                            on=_day(on) if on else business_today(), actor_id=_actor(s, user))
-    emit(c, as_json, lambda c: out.print(f"contract {c.number} amount {c.amount}"))
+    emit(c, as_json, lambda c: out.print(_contract_line(c)))
 
 
 @app.command("order-amend")
@@ -134,6 +144,10 @@ def contract_show(
         if d.hidden_orders:
             out.print(f"  ({counted(d.hidden_orders, 'order')} of projects above your "
                       "clearance not shown)")
+        for r in d.amendment_requests:
+            signed = ", ".join(f"{a.step} {a.decision}d by {a.approver}" for a in r.approvals)
+            out.print(f"  amendment {r.old_amount} → {r.new_amount} ({r.status}"
+                      + (f"; {signed}" if signed else "") + f"): {r.reason}")
 
     emit(d, as_json, show)
 

@@ -3,10 +3,18 @@
 Level roles: 1 dept_manager → 2 vp → 3 finance_reviewer (standard); + 4 finance_manager when the
 budget or order is large or the budgeted margin abnormal; + 5 cfo for major projects
 (thresholds in :class:`LedgerSettings`). Levels are signed strictly in order, each by its role.
+
+**Segregation of duties** (every ledger approval chain: budgets, over-budget costs, contracts
+and their amendments; :func:`refuse_conflicted_approver`): the person who created, submitted,
+posted, drafted or requested the subject never signs any step of its chain (Forbidden, reason
+``own_approval``), and one person signs at most one step of one chain (Forbidden, reason
+``second_step``, naming the step already signed). Admins are not exempt: an approval is signed
+under a ledger approval role, and the rule reads only who acted, never the account's role.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
-from datamill.compliance.models import User
+from datamill.compliance.models import AuditRecord, User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
@@ -40,11 +48,13 @@ __all__ = [
     "annotation_hours",
     "approval_role_of",
     "approve_budget",
+    "budget_originators",
     "budgeted_margin",
     "collection_quantity",
     "create_budget",
     "get_budget",
     "record_approval",
+    "refuse_conflicted_approver",
     "register_approver",
     "submit_budget",
 ]
@@ -216,11 +226,63 @@ def submit_budget(
     return get_budget(session, b.id)
 
 
-def record_approval(
+def _username(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.username if user else f"user {user_id}"
+
+
+def refuse_conflicted_approver(
+    session: Session, subject_type: str, subject_id: int, approver_id: int,
+    originators: Mapping[int | None, str], *, label: str | None = None,
+) -> None:
+    """Segregation of duties, before any step of a chain is recorded (nothing is written).
+
+    ``originators``: user id → what they did to the subject (``created``, ``submitted``,
+    ``posted``, ``drafted``, ``requested``); such a person never signs (Forbidden, reason
+    ``own_approval``). A person who already signed a step of this chain (``subject_type``,
+    ``subject_id``) does not sign another (Forbidden, reason ``second_step``). ``label`` names
+    the subject in the message (default: ``subject_type subject_id``)."""
+    what = label or f"{subject_type} {subject_id}"
+    did = originators.get(approver_id)
+    if did is not None:
+        who = _username(session, approver_id)
+        raise Forbidden(f"{who} {did} {what}: whoever creates, submits, posts or requests it "
+                        "never signs its approvals (segregation of duties): a second person "
+                        "signs", reason_code="own_approval", subject=what, user=who, did=did)
+    earlier = session.scalars(select(LedgerApproval).where(
+        LedgerApproval.subject_type == subject_type, LedgerApproval.subject_id == subject_id,
+        LedgerApproval.approver_id == approver_id).order_by(LedgerApproval.level)).first()
+    if earlier is not None:
+        who = _username(session, approver_id)
+        raise Forbidden(f"{who} already signed level {earlier.level} ({earlier.approval_role}) "
+                        f"of {what}: one person signs one step of an approval chain; another "
+                        "approver signs this one", reason_code="second_step", subject=what,
+                        user=who, earlier_level=earlier.level,
+                        earlier_role=earlier.approval_role)
+
+
+def budget_originators(session: Session, budget: LedgerBudget) -> dict[int | None, str]:
+    """Who created the budget version and who submitted it (from its audit records)."""
+    out: dict[int | None, str] = {}
+    for actor in session.scalars(select(AuditRecord.actor_id).where(
+            AuditRecord.object_type == "ledger_budget", AuditRecord.object_id == budget.id,
+            AuditRecord.action == "ledger.budget.submitted", AuditRecord.actor_id.is_not(None))):
+        out[actor] = "submitted"
+    if budget.created_by is not None:
+        out[budget.created_by] = "created"
+    out.pop(None, None)
+    return out
+
+
+def record_approval(  # noqa: PLR0913 - the chain's subject, its levels and the decision
     session: Session, subject_type: str, subject_id: int, level_roles: dict[int, str],
     required: int, approver_id: int, decision: str, reason: str,
+    originators: Mapping[int | None, str] | None = None,
 ) -> tuple[int, bool]:
-    """Check and record the next level's decision; returns (level, chain complete)."""
+    """Check and record the next level's decision; returns (level, chain complete).
+
+    ``originators`` (user id → what they did): see :func:`refuse_conflicted_approver`, which
+    is always asked (one person, one step) once the approver holds the level's role."""
     if decision not in ("approve", "reject"):
         raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
                            field="decision")
@@ -234,6 +296,8 @@ def record_approval(
             f"{subject_type} {subject_id} awaits level {level} of {required} ({needed}); "
             f"{who} is {role or 'not a ledger approver'}: approvals go in order, each by its role",
             level=level, needed_role=needed)
+    refuse_conflicted_approver(session, subject_type, subject_id, approver_id,
+                               originators or {})
     if decision == "reject" and not reason:
         raise InvalidInput("a rejection needs a reason", field="reason")
     session.add(LedgerApproval(subject_type=subject_type, subject_id=subject_id, level=level,
@@ -252,7 +316,8 @@ def approve_budget(
     if b.status != "submitted":
         raise Conflict(f"budget {budget_id} is {b.status}; only a submitted budget is approved")
     level, complete = record_approval(session, "budget", b.id, BUDGET_LEVEL_ROLES,
-                                      b.required_levels, approver_id, decision, reason)
+                                      b.required_levels, approver_id, decision, reason,
+                                      budget_originators(session, b))
     if decision == "reject":
         b.status, b.decided_at = "rejected", utcnow()
     elif complete:

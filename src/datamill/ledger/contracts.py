@@ -3,20 +3,38 @@
 * A drafted contract goes **draft → price_approved → signing_approved → signed**: a
   price-reasonableness approval (a finance approver), then a signing approval (the VP in
   charge, the CFO or the president), then the signature. Neither approver may be the person who
-  drafted it; a rejection is final (draft again). Orders are split off signed contracts only.
+  drafted it, and they are two people (one person signs one step: reason ``second_step``); a
+  rejection is final (draft again). Orders are split off signed contracts only.
 * The sum of a contract's orders may not exceed its amount (both excluding VAT, in the contract
   currency); :func:`contract_detail` shows the remainder. It leaves out, for a reader, the orders
   whose project is classified above their clearance (counted in ``hidden_orders``).
-* An amendment changes the amount, with its reason (never below the orders already split off).
-* A cancellation writes the WIP of every unfinished order's project off in full (Dr contract
-  write-off loss / Cr WIP), releases any impairment provision, cancels the orders and closes the
-  projects' accounts. Revenue already recognised stays.
+* An amendment changes the amount, with its reason, and **goes back through the contract's
+  chain before it takes effect**: :func:`amend_contract` records the request (pending; the
+  contract keeps its approved amount, and orders are split only under that), then the price
+  step and the signing step are signed (:func:`approve_contract` on the signed contract signs
+  its pending amendment), by two people other than the requester; the signing approval applies
+  the new amount (checked again then). A raise and a cut alike: both change the price the
+  price-reasonableness approval confirmed. One amendment is pending at a time (reason
+  ``amendment_pending``); a rejected one is kept, with its reason, and never applies.
+* An amount is never below what is already booked on the contract (reason
+  ``contract_below_booked``): the orders split off, the revenue recognised, the invoices issued
+  (excl. VAT) and the cash received (less the orders' VAT), each in the contract currency at
+  the orders' rates.
+* A cancellation is refused once the contract has revenue recognised, an acceptance, an
+  invoice or a receipt on any of its orders (reason ``contract_booked``): that work was
+  delivered and billed, and a cancellation would leave revenue and a receivable on a contract
+  shown as cancelled; settle it instead (or amend what is left). A contract whose orders carry
+  only cost (the failed trial of domain §6.6) is cancelled: the WIP of every unfinished
+  order's project is written off in full (Dr contract write-off loss / Cr WIP), any impairment
+  provision released, the orders cancelled and the projects' accounts closed. A pending
+  amendment is refused first (decide it).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -26,20 +44,23 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.iso import check_minor_units
-from datamill.core.money import parse_money
+from datamill.core.money import parse_money, to_cents
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
 from datamill.ledger._periods import require_open_period
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
-from datamill.ledger.budgets import approval_role_of
+from datamill.ledger.budgets import approval_role_of, refuse_conflicted_approver
 from datamill.ledger.models import (
+    LedgerAcceptance,
     LedgerApproval,
     LedgerContract,
     LedgerContractChange,
     LedgerCost,
     LedgerCustomer,
+    LedgerInvoice,
     LedgerOrder,
     LedgerProject,
+    LedgerReceipt,
     LedgerRecognition,
 )
 from datamill.ledger.orders import create_contract
@@ -50,9 +71,11 @@ from datamill.production.projects import close_project_accounts
 __all__ = [
     "PRICE_ROLES",
     "SIGNING_ROLES",
+    "BookedOut",
     "ContractDetailOut",
     "amend_contract",
     "approve_contract",
+    "booked_on_contract",
     "cancel_contract",
     "contract_detail",
     "contract_row",
@@ -67,6 +90,10 @@ PRICE_ROLES = ("finance_reviewer", "finance_manager", "finance_head", "cfo")
 SIGNING_ROLES = ("vp", "cfo", "president")
 _STEPS = {"price": (1, "draft", "price_approved", PRICE_ROLES),
           "signing": (2, "price_approved", "signing_approved", SIGNING_ROLES)}
+#: an amendment's change row: requested (pending), then applied (``amendment``) or rejected
+PENDING, APPLIED, REJECTED = "amend_pending", "amendment", "amend_rejected"
+#: the approvals of an amendment request (subject id: its change row)
+CHANGE_SUBJECT = "contract_change"
 
 
 class ContractApprovalOut(BaseModel):
@@ -84,6 +111,23 @@ class ContractChangeOut(BaseModel):
     new_amount: Decimal | None
     reason: str
     actor: str | None
+    #: ``effective`` (applied), ``pending`` (awaits its approvals) or ``rejected``
+    status: str = "effective"
+    #: the amendment's own price and signing approvals (requests only)
+    approvals: list[ContractApprovalOut] = []
+
+
+class BookedOut(BaseModel):
+    """What is booked on a contract's orders, in the contract currency (excl. VAT): the floor
+    of its amount. ``floor`` is the largest; ``floor_kind`` names it."""
+
+    ordered: Decimal
+    recognised: Decimal
+    invoiced: Decimal
+    received: Decimal
+    accepted_orders: int
+    floor: Decimal
+    floor_kind: str
 
 
 class ContractDetailOut(BaseModel):
@@ -99,6 +143,11 @@ class ContractDetailOut(BaseModel):
     remainder: Decimal | None
     approvals: list[ContractApprovalOut]
     changes: list[ContractChangeOut]
+    #: amendment requests: the pending one (awaiting its price and signing approvals) and the
+    #: rejected ones; ``changes`` lists only what took effect
+    amendment_requests: list[ContractChangeOut] = []
+    #: the amount a pending amendment asks for (None: none pending)
+    pending_amount: Decimal | None = None
     #: orders left out of ``orders``: their project is classified above the reader's clearance
     hidden_orders: int = 0
 
@@ -132,31 +181,51 @@ def draft_contract(
     return ContractOut.model_validate(row)
 
 
-def approve_contract(
-    session: Session, contract_id: int, approver_id: int, step: str, *,
-    decision: str = "approve", reason: str = "",
-) -> ContractOut:
-    """Sign one approval step (``price`` then ``signing``) as ``approver_id``."""
+def _pending_change(session: Session, contract_id: int) -> LedgerContractChange | None:
+    return session.scalars(select(LedgerContractChange).where(
+        LedgerContractChange.contract_id == contract_id, LedgerContractChange.kind == PENDING)
+        .order_by(LedgerContractChange.id)).first()
+
+
+def _check_decision(step: str, decision: str, reason: str) -> None:
     if step not in _STEPS:
         raise InvalidInput(f"unknown approval step {step!r}; available: price, signing",
                            field="step")
     if decision not in ("approve", "reject"):
         raise InvalidInput("decision must be approve or reject", field="decision")
-    level, before, after, roles = _STEPS[step]
-    row = contract_row(session, contract_id, lock=True)
-    if row.status != before:
-        raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
-                       f"{before} contract (draft → price → signing → signed)",
-                       contract_id=contract_id)
+    if decision == "reject" and not reason:
+        raise InvalidInput("a rejection needs its reason", field="reason")
+
+
+def _require_role(session: Session, approver_id: int, step: str) -> str:
+    roles = _STEPS[step][3]
     role = approval_role_of(session, approver_id)
     if role not in roles:
         raise Forbidden(f"the {step} approval is signed by {', '.join(roles)}; this user's "
-                        f"ledger approval role is {role or 'none'}")
-    if row.drafted_by is not None and row.drafted_by == approver_id:
-        raise Forbidden(f"contract {row.number} was drafted by this user: a second person "
-                        "approves it")
-    if decision == "reject" and not reason:
-        raise InvalidInput("a rejection needs its reason", field="reason")
+                        f"ledger approval role is {role or 'none'}", reason_code="approval_role",
+                        step=step, roles=list(roles), role=role or "none")
+    return role
+
+
+def approve_contract(
+    session: Session, contract_id: int, approver_id: int, step: str, *,
+    decision: str = "approve", reason: str = "",
+) -> ContractOut:
+    """Sign one approval step (``price`` then ``signing``) as ``approver_id``: of the drafted
+    contract, or, on a signed contract, of its pending amendment (see the module docstring)."""
+    _check_decision(step, decision, reason)
+    level, before, after, _ = _STEPS[step]
+    row = contract_row(session, contract_id, lock=True)
+    if row.status == "signed" and (change := _pending_change(session, row.id)) is not None:
+        return _approve_amendment(session, row, change, approver_id, step, decision, reason)
+    if row.status != before:
+        raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
+                       f"{before} contract (draft → price → signing → signed), or a signed "
+                       "one with an amendment pending", contract_id=contract_id)
+    label = f"contract {row.number}"
+    refuse_conflicted_approver(session, "contract", row.id, approver_id,
+                               {row.drafted_by: "drafted"}, label=label)
+    role = _require_role(session, approver_id, step)
     session.add(LedgerApproval(subject_type="contract", subject_id=row.id, level=level,
                                approval_role=role, approver_id=approver_id, decision=decision,
                                reason=reason))
@@ -165,7 +234,53 @@ def approve_contract(
     record_audit(session, actor_id=approver_id, action=f"ledger.contract.{step}_{decision}d",
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "role": role, "reason": reason})
-    return ContractOut.model_validate(row)
+    return _contract_out(session, row)
+
+
+def _approve_amendment(  # noqa: PLR0913 - the contract, its request and the decision
+    session: Session, row: LedgerContract, change: LedgerContractChange, approver_id: int,
+    step: str, decision: str, reason: str,
+) -> ContractOut:
+    level = _STEPS[step][0]
+    signed = int(session.scalar(select(func.count()).select_from(LedgerApproval).where(
+        LedgerApproval.subject_type == CHANGE_SUBJECT,
+        LedgerApproval.subject_id == change.id)) or 0)
+    if signed + 1 != level:
+        raise Conflict(f"the amendment of contract {row.number} to {change.new_amount} awaits "
+                       f"its {'price' if signed == 0 else 'signing'} approval, not the {step} "
+                       "one (price → signing)", contract_id=row.id,
+                       reason_code="amendment_step", number=row.number,
+                       amount=str(change.new_amount), step=step,
+                       next_step="price" if signed == 0 else "signing")
+    label = f"the amendment of contract {row.number}"
+    refuse_conflicted_approver(session, CHANGE_SUBJECT, change.id, approver_id,
+                               {change.actor_id: "requested"}, label=label)
+    role = _require_role(session, approver_id, step)
+    if decision == "approve" and step == "signing":
+        assert change.new_amount is not None
+        _refuse_below_booked(session, row, change.new_amount)
+    session.add(LedgerApproval(subject_type=CHANGE_SUBJECT, subject_id=change.id, level=level,
+                               approval_role=role, approver_id=approver_id, decision=decision,
+                               reason=reason))
+    action = f"ledger.contract.amendment_{step}_{decision}d"
+    if decision == "reject":
+        change.kind = REJECTED
+    elif step == "signing":
+        change.kind, change.old_amount, row.amount = APPLIED, row.amount, change.new_amount
+        action = "ledger.contract.amended"
+    session.flush()
+    record_audit(session, actor_id=approver_id, action=action,
+                 object_type="ledger_contract", object_id=row.id,
+                 data={"number": row.number, "role": role, "reason": reason, "step": step,
+                       "change_id": change.id, "old_amount": str(change.old_amount),
+                       "new_amount": str(change.new_amount), "request": change.reason})
+    return _contract_out(session, row)
+
+
+def _contract_out(session: Session, row: LedgerContract) -> ContractOut:
+    pending = _pending_change(session, row.id)
+    out = ContractOut.model_validate(row)
+    return out.model_copy(update={"pending_amount": pending.new_amount if pending else None})
 
 
 def sign_contract(
@@ -181,14 +296,57 @@ def sign_contract(
     record_audit(session, actor_id=actor_id, action="ledger.contract.signed",
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "signed_on": signed_on.isoformat()})
-    return ContractOut.model_validate(row)
+    return _contract_out(session, row)
+
+
+def booked_on_contract(session: Session, contract_id: int) -> BookedOut:
+    """What the contract's orders already hold (see :class:`BookedOut`)."""
+    orders = session.scalars(select(LedgerOrder).where(
+        LedgerOrder.contract_id == contract_id)).all()
+    ids = [o.id for o in orders]
+
+    def per_order(column: Any, order_col: Any) -> dict[int, Decimal]:
+        rows = session.execute(select(order_col, func.sum(column)).where(
+            order_col.in_(ids)).group_by(order_col)).tuples().all()
+        return {int(k): Decimal(v or 0) for k, v in rows if k is not None}
+
+    revenue = per_order(LedgerRecognition.revenue, LedgerRecognition.order_id)
+    invoices = per_order(LedgerInvoice.amount, LedgerInvoice.order_id)
+    receipts = per_order(LedgerReceipt.amount, LedgerReceipt.order_id)
+    accepted = int(session.scalar(select(func.count(func.distinct(LedgerAcceptance.order_id)))
+                                  .where(LedgerAcceptance.order_id.in_(ids))) or 0)
+    recognised = invoiced = received = Decimal(0)
+    for o in orders:
+        fx = Decimal(o.fx_rate) or Decimal(1)
+        recognised += revenue.get(o.id, Decimal(0)) / fx
+        invoiced += invoices.get(o.id, Decimal(0)) / fx
+        received += receipts.get(o.id, Decimal(0)) / (1 + Decimal(o.vat_rate)) / fx
+    amounts = {"ordered": orders_total(session, contract_id), "recognised": to_cents(recognised),
+               "invoiced": to_cents(invoiced), "received": to_cents(received)}
+    kind = max(amounts, key=lambda k: amounts[k])
+    return BookedOut(**amounts, accepted_orders=accepted, floor=amounts[kind], floor_kind=kind)
+
+
+def _refuse_below_booked(session: Session, row: LedgerContract, amount: Decimal) -> None:
+    booked = booked_on_contract(session, row.id)
+    if amount <= 0 or amount < booked.floor:
+        raise Conflict(f"contract {row.number} cannot be amended to {amount} {row.currency}: "
+                       f"{booked.floor} is already {booked.floor_kind} on it (ordered "
+                       f"{booked.ordered}, recognised {booked.recognised}, invoiced "
+                       f"{booked.invoiced}, received {booked.received} excl. VAT); a contract "
+                       "is never below what is booked on it", contract_id=row.id,
+                       reason_code="contract_below_booked", number=row.number,
+                       amount=str(amount), currency=row.currency, floor=str(booked.floor),
+                       floor_kind=booked.floor_kind, orders_total=str(booked.ordered))
 
 
 def amend_contract(
     session: Session, contract_id: int, amount: Decimal | str, *, reason: str, on: date,
     actor_id: int | None = None,
 ) -> ContractOut:
-    """Change a signed contract's amount, with its reason (audited)."""
+    """Ask to change a signed contract's amount, with its reason (audited): the request is
+    pending (``pending_amount``) until its price and signing approvals (see the module
+    docstring); the contract keeps its approved amount meanwhile."""
     if not reason.strip():
         raise InvalidInput("an amendment needs its reason", field="reason")
     row = contract_row(session, contract_id, lock=True)
@@ -198,21 +356,27 @@ def amend_contract(
     new = parse_money(amount, "amount")
     if (why := check_minor_units(new, row.currency)) is not None:
         raise InvalidInput(why, field="amount")
-    split = orders_total(session, contract_id)
-    if new <= 0 or new < split:
-        raise InvalidInput(f"the amended amount {new} is below the {split} {row.currency} "
-                           "already split into orders", field="amount", orders_total=str(split))
+    if (pending := _pending_change(session, row.id)) is not None:
+        raise Conflict(f"contract {row.number} already has an amendment to "
+                       f"{pending.new_amount} awaiting its approvals: decide it first",
+                       contract_id=contract_id, reason_code="amendment_pending",
+                       number=row.number, amount=str(pending.new_amount))
+    if row.amount is not None and new == row.amount:
+        raise InvalidInput(f"contract {row.number} is already {new} {row.currency}",
+                           field="amount")
+    _refuse_below_booked(session, row, new)
     old = row.amount
-    session.add(LedgerContractChange(contract_id=row.id, kind="amendment", changed_on=on,
-                                     old_amount=old, new_amount=new, reason=reason,
-                                     actor_id=actor_id))
-    row.amount = new
+    change = LedgerContractChange(contract_id=row.id, kind=PENDING, changed_on=on,
+                                  old_amount=old, new_amount=new, reason=reason,
+                                  actor_id=actor_id)
+    session.add(change)
     session.flush()
-    record_audit(session, actor_id=actor_id, action="ledger.contract.amended",
+    record_audit(session, actor_id=actor_id, action="ledger.contract.amendment_requested",
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "old_amount": None if old is None else str(old),
-                       "new_amount": str(new), "reason": reason, "on": on.isoformat()})
-    return ContractOut.model_validate(row)
+                       "new_amount": str(new), "reason": reason, "on": on.isoformat(),
+                       "change_id": change.id})
+    return _contract_out(session, row)
 
 
 def _write_off(
@@ -245,6 +409,21 @@ def cancel_contract(
     require_open_period(session, on, f"the cancellation of contract {row.number}")
     if row.status in ("cancelled", "rejected"):
         raise Conflict(f"contract {row.number} is already {row.status}", contract_id=contract_id)
+    if (pending := _pending_change(session, row.id)) is not None:
+        raise Conflict(f"contract {row.number} has an amendment to {pending.new_amount} "
+                       "awaiting its approvals: decide it first", contract_id=contract_id,
+                       reason_code="amendment_pending", number=row.number,
+                       amount=str(pending.new_amount))
+    booked = booked_on_contract(session, row.id)
+    if booked.recognised or booked.invoiced or booked.received or booked.accepted_orders:
+        raise Conflict(f"contract {row.number} cannot be cancelled: its orders hold revenue "
+                       f"{booked.recognised}, invoices {booked.invoiced}, receipts "
+                       f"{booked.received} (excl. VAT) and {booked.accepted_orders} accepted "
+                       "order(s); delivered and billed work is settled, not cancelled",
+                       contract_id=contract_id, reason_code="contract_booked",
+                       number=row.number, recognised=str(booked.recognised),
+                       invoiced=str(booked.invoiced), received=str(booked.received),
+                       accepted_orders=booked.accepted_orders)
     live = session.scalars(select(LedgerOrder).where(
         LedgerOrder.contract_id == row.id, LedgerOrder.status.not_in(("closed", "cancelled")))
         .order_by(LedgerOrder.id)).all()
@@ -267,7 +446,7 @@ def cancel_contract(
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "reason": reason, "on": on.isoformat(),
                        "written_off": written})
-    return ContractOut.model_validate(row)
+    return _contract_out(session, row)
 
 
 def contract_detail(session: Session, contract_id: int,
@@ -284,26 +463,38 @@ def contract_detail(session: Session, contract_id: int,
     orders = [o for o in every if not hidden.hides(None, o.id)]
     split = orders_total(session, row.id)
     names = dict(session.execute(select(User.id, User.username)).tuples().all())
-    approvals = [
-        ContractApprovalOut(step="price" if a.level == 1 else "signing",
-                            approval_role=a.approval_role, approver=names.get(a.approver_id, "?"),
-                            decision=a.decision, reason=a.reason)
-        for a in session.scalars(select(LedgerApproval).where(
-            LedgerApproval.subject_type == "contract", LedgerApproval.subject_id == row.id)
-            .order_by(LedgerApproval.level))]
-    changes = [
-        ContractChangeOut(kind=c.kind, changed_on=c.changed_on, old_amount=c.old_amount,
-                          new_amount=c.new_amount, reason=c.reason,
-                          actor=names.get(c.actor_id) if c.actor_id else None)
-        for c in session.scalars(select(LedgerContractChange).where(
-            LedgerContractChange.contract_id == row.id).order_by(LedgerContractChange.id))]
+
+    def approvals_of(subject_type: str, subject_id: int) -> list[ContractApprovalOut]:
+        return [ContractApprovalOut(step="price" if a.level == 1 else "signing",
+                                    approval_role=a.approval_role,
+                                    approver=names.get(a.approver_id, "?"),
+                                    decision=a.decision, reason=a.reason)
+                for a in session.scalars(select(LedgerApproval).where(
+                    LedgerApproval.subject_type == subject_type,
+                    LedgerApproval.subject_id == subject_id).order_by(LedgerApproval.level))]
+
+    changes: list[ContractChangeOut] = []
+    requests: list[ContractChangeOut] = []
+    for c in session.scalars(select(LedgerContractChange).where(
+            LedgerContractChange.contract_id == row.id).order_by(LedgerContractChange.id)):
+        requested = c.kind in (PENDING, REJECTED)
+        out = ContractChangeOut(
+            kind=APPLIED if requested else c.kind, changed_on=c.changed_on,
+            old_amount=c.old_amount, new_amount=c.new_amount, reason=c.reason,
+            actor=names.get(c.actor_id) if c.actor_id else None,
+            status={PENDING: "pending", REJECTED: "rejected"}.get(c.kind, "effective"),
+            approvals=approvals_of(CHANGE_SUBJECT, c.id) if c.kind != "cancellation" else [])
+        (requests if requested else changes).append(out)
+    approvals = approvals_of("contract", row.id)
     return ContractDetailOut(
-        contract=ContractOut.model_validate(row), customer=customer.name if customer else "?",
+        contract=_contract_out(session, row), customer=customer.name if customer else "?",
         orders=[OrderOut.model_validate(o) for o in orders],
         orders_total=split if len(orders) == len(every) else sum(
             (Decimal(o.amount) for o in orders), Decimal(0)),
         remainder=None if row.amount is None or len(orders) < len(every) else row.amount - split,
-        approvals=approvals, changes=changes, hidden_orders=len(every) - len(orders))
+        approvals=approvals, changes=changes, amendment_requests=requests,
+        pending_amount=next((c.new_amount for c in requests if c.status == "pending"), None),
+        hidden_orders=len(every) - len(orders))
 
 
 def list_contracts(session: Session) -> list[ContractOut]:

@@ -357,14 +357,19 @@ def approve_over_budget_cost(
     session: Session, cost_id: int, approver_id: int, *, decision: str = "approve",
     reason: str = "",
 ) -> CostOut:
-    """VP in charge, then finance head. Approved → posted; rejected → never booked."""
+    """VP in charge, then finance head. Approved → posted; rejected → never booked.
+
+    Neither is the person who posted the cost, and they are two people (segregation of
+    duties, :func:`~datamill.ledger.budgets.refuse_conflicted_approver`)."""
     row = lock_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)  # one decision
     if row.status != "pending_approval":
         raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval")
     if ledger_project_row(session, row.project_id).status == "closed":
         raise Conflict(f"project {row.project_id} is closed; it accepts no more costs")
+    # the claimant never signs it; the VP and the finance head are two people
     level, complete = record_approval(session, "cost", row.id, OVER_BUDGET_LEVEL_ROLES,
-                                      len(OVER_BUDGET_LEVEL_ROLES), approver_id, decision, reason)
+                                      len(OVER_BUDGET_LEVEL_ROLES), approver_id, decision, reason,
+                                      {row.posted_by: "posted"})
     if decision == "reject":
         row.status = "rejected"
     elif complete:

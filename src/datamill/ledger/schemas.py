@@ -57,6 +57,9 @@ class ContractOut(_Out):
     signed_on: date | None
     status: str
     amount: Decimal | None = None
+    #: the amount an amendment awaiting its approvals asks for (the services fill it in);
+    #: ``amount`` is the approved one, which orders are split under
+    pending_amount: Decimal | None = None
 
 
 class OrderOut(_Out):

@@ -20,7 +20,9 @@ COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "co
                  "revoked", "signature", "upload_failed", "uploading")
 #: the ledger's codes, which its pages word for a booking problem too (``fin.reason.<code>``)
 LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_accounts",
-                "over_budget", "project_closed", "order_not_open", "over_total_volume")
+                "over_budget", "project_closed", "order_not_open", "over_total_volume",
+                "own_approval", "second_step", "approval_role", "amendment_pending",
+                "amendment_step", "contract_below_booked", "contract_booked")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -95,6 +97,14 @@ EN_REASONS: dict[str, str] = {
     "over_budget": "{amount} on {stage}/{category} brings spend to {total}, over the budget line of {budget_line}: give over_budget_reason; it then awaits VP + finance-head approval",
     "over_total_volume": "accepting {volume} {unit} brings order {order} to {total}, above its total volume {limit}; correct the acceptance report or amend the order",
     "project_closed": "project {project_id} is closed (final accounts {closed_on}); it accepts no more costs",
+    # the ledger's approval chains (segregation of duties) and contract changes (ledger.contracts)
+    "own_approval": "{user} {did} {subject}: whoever creates, submits, posts or requests it never signs its approvals (segregation of duties); a second person signs.",
+    "second_step": "{user} already signed level {earlier_level} ({earlier_role}) of {subject}: one person signs one step of an approval chain; another approver signs this one.",
+    "approval_role": "The {step} approval is signed by {roles}; your ledger approval role is {role}.",
+    "amendment_pending": "Contract {number} already has an amendment to {amount} awaiting its approvals: decide it first.",
+    "amendment_step": "The amendment of contract {number} to {amount} awaits its {next_step} approval, not the {step} one (price, then signing).",
+    "contract_below_booked": "Contract {number} cannot be set to {amount} {currency}: {floor} is already {floor_kind} on it; a contract is never below what is ordered, recognised, invoiced or received on it.",
+    "contract_booked": "Contract {number} cannot be cancelled: its orders hold revenue {recognised}, invoices {invoiced}, receipts {received} (excl. VAT) and {accepted_orders} accepted order(s); delivered and billed work is settled, not cancelled.",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
     "sheet_cost_not_booked": "Sheet {sheet} cannot be settled: its cost is not booked in the ledger, so paying it would pay the vendor for work the budget never took (paid twice, e.g. through a manual cost claim as well); book the workforce events and have any over-budget cost approved first.",
     "vendor_not_qualified": "Vendor {vendor} is not on the qualified-supplier list: only a qualified vendor supplies data or takes work; qualify it first, then import its delivery.",
@@ -217,6 +227,13 @@ ZH_CN_REASONS: dict[str, str] = {
     "over_budget": "{stage}/{category} 计入 {amount} 后支出达 {total}，超出预算行 {budget_line}：请填写超预算原因，之后待副总裁与财务负责人审批",
     "over_total_volume": "本次验收量 {volume} 将使订单 {order} 累计达 {total}，超过其总量 {limit}：请更正验收报告或变更订单",
     "project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",
+    "own_approval": "{user} 是 {subject} 的经办人（创建、提交、录入或申请）：经办人不能签署它的任何审批步骤（不相容职务分离），请由另一位审批人签批。",
+    "second_step": "{user} 已签署 {subject} 的第 {earlier_level} 级审批（{earlier_role}）：同一审批链中一人只能签署一步，本步请由另一位审批人签批。",
+    "approval_role": "{step} 审批由 {roles} 签署；你的财务审批角色为 {role}。",
+    "amendment_pending": "合同 {number} 已有一项变更（金额 {amount}）正在等待审批：请先审批或驳回该变更。",
+    "amendment_step": "合同 {number} 变更为 {amount} 的申请正在等待 {next_step} 审批，而不是 {step} 审批（先价格审批，后签约审批）。",
+    "contract_below_booked": "合同 {number} 的金额不能改为 {amount} {currency}：合同上已有 {floor}（{floor_kind}）；合同金额不能低于已下单、已确认收入、已开票或已收款的金额。",
+    "contract_booked": "合同 {number} 不能取消：其订单已确认收入 {recognised}、已开票 {invoiced}、已收款 {received}（不含税），已验收订单 {accepted_orders} 个；已交付并开票的业务应结算，而不是取消。",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
     "sheet_cost_not_booked": "结算单 {sheet} 暂不能结算：其成本尚未在账上入账，此时付款会为预算从未承担的工作向供应商付款（例如同时经手工成本报销，造成重复支付）；请先入账人力资源事件，超预算的成本须先获批准。",
     "vendor_not_qualified": "供应商 {vendor} 不在合格供应商名录中：只有合格供应商才能交付数据或承接作业；请先将其列入名录，再导入其交付的数据。",

@@ -157,6 +157,8 @@ def sign_contract_endpoint(
 def amend_contract_endpoint(
     contract_id: Id, body: AmendIn, session: SessionDep, user: LedgerUser
 ) -> ContractOut:
+    """Ask for a new amount: ``pending_amount`` until two other people sign its price and
+    signing approvals (``POST .../approvals``); ``amount`` stays the approved one."""
     return contracts.amend_contract(session, contract_id, body.amount, reason=body.reason,
                                     on=body.on, actor_id=user.id)
 
