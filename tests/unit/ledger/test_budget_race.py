@@ -33,8 +33,8 @@ def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
 
 def _post(s: Session, project_id: int, ref: str, reason: str | None) -> None:
     post_cost(s, project_id, "collection", "data_service", Decimal("40000.00"), ref,
-              incurred_on=date(2018, 3, 5), supplier="Huayu", over_budget_reason=reason,
-              claim=True)
+              incurred_on=date(2018, 3, 5), supplier="Huayu", quantity="100",
+              unit_price="400.00", over_budget_reason=reason, claim=True)
 
 
 def test_two_postings_at_once_never_pass_the_budget_line_unapproved(
