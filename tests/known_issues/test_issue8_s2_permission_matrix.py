@@ -175,6 +175,7 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("post", "/ledger/contracts/{contract_id}/cancel"): {"on": "2024-01-03", "reason": "x"},
     ("post", "/ledger/orders/{order_id}/amendments"): {"total_volume": "2", "reason": "x"},
+    ("post", "/ledger/orders/{order_id}/final-acceptance"): {"accepted_on": "2024-01-02"},
     ("post", "/ledger/orders/{order_id}/invoices"): {"number": "I-1", "issued_on": "2024-01-03"},
     ("post", "/ledger/orders/{order_id}/receipts"): {
         "reference": "R-1", "received_on": "2024-01-03", "amount": "10",

@@ -277,6 +277,33 @@ def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = 
     emit(p, as_json, lambda p: out.print(f"project {p.id} closed on {p.closed_on}"))
 
 
+@app.command("final-accept")
+@handle_errors
+def final_accept_cmd(
+    order_id: int, user: AsUser,
+    on: Annotated[str | None, typer.Option(help="Acceptance date YYYY-MM-DD (default today).")]
+    = None,
+    volume: Annotated[str | None, typer.Option(
+        help="Volume the report accepts (default: what the deliveries accepted, or the whole "
+             "order when none was)."
+    )] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The customer's final acceptance report of a type 1/2 order (once): revenue = accepted
+    volume / order volume × the order amount, recognised once final accounts are complete."""
+    from datamill.ledger.recognition import record_final_acceptance
+
+    with get_runtime().session() as s:
+        r = record_final_acceptance(
+            s, order_id, _day(on) if on else business_today(),
+            volume=_dec(volume, "volume") if volume is not None else None,
+            actor_id=_actor(s, user))
+    emit({"order_id": order_id, "recognition": r}, as_json, lambda v: out.print(
+        f"order {order_id} finally accepted; " + (
+            f"recognised {r.revenue} revenue, {r.cost} cost on {r.recognised_on}" if r
+            else "revenue follows at final accounts")))
+
+
 @app.command("quote")
 @handle_errors
 def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",

@@ -11,7 +11,8 @@ Workforce records, in production's ``domain_events`` outbox (the ledger never im
   source reference ``settlement:<sheet>:void:<project>:<stage>``); ``amount`` is negative (the
   deduction);
 * ``hour_points.booked``: one per booking of a person's points on a project for a month;
-  ``cost`` is the cost of **all** their points there that month (a re-booking replaces it).
+  ``cost`` is the cost of **all** their points there that month (a re-booking replaces it);
+  ``booked_on`` the business day of the booking;
 
 :func:`process_cost_events` books them through :func:`~datamill.ledger.costs.post_cost`:
 
@@ -24,7 +25,10 @@ Workforce records, in production's ``domain_events`` outbox (the ledger never im
   event's ``source_ref``; refused (left pending with the reason) while it would take the
   project's posted cost of that kind on that line below zero;
 * hour points → ``labour`` on the budget's labour line (``staff`` when there is none or several),
-  dated the month's last day; a re-booking books only the difference (an increase as a cost,
+  dated the month's last day, or the day they were booked when that is earlier (points of the
+  current month are the month's work so far, §5.4: dated the month end, they were a cost "after"
+  any close of the project that month, and a close on the month end was a future date, so a
+  project with current-month points could not be closed before the month was over); a re-booking books only the difference (an increase as a cost,
   a cut as a reduction on the line the points were booked to), and an older event for the
   same person × project × month is superseded by the newer one;
 * what cannot be booked (no ledger project, closed project, no approved budget, over the budget
@@ -48,7 +52,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from datamill.business_clock import business_today
+from datamill.business_clock import business_day, business_today
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
@@ -232,6 +236,18 @@ def _month_end(month: str) -> date:
         raise InvalidInput(f"event month {month!r} is not YYYY-MM", field="month") from err
 
 
+def _points_day(ev: DomainEvent, month: str) -> date:
+    """The day a booking of ``month``'s points is dated: the month's last day, or the business
+    day the points were booked on (the event's ``booked_on``; its moment for events from
+    before that field) when that is earlier: the current month's work so far."""
+    raw = (ev.payload or {}).get("booked_on")
+    try:
+        booked = date.fromisoformat(str(raw)) if raw else business_day(ev.created_at)
+    except ValueError as err:
+        raise InvalidInput(f"event booked_on {raw!r} is not a date", field="booked_on") from err
+    return min(_month_end(month), booked)
+
+
 def _book_hour_points(
     session: Session, ev: DomainEvent, project: LedgerProject, reason: str | None,
     actor_id: int | None,
@@ -253,7 +269,7 @@ def _book_hour_points(
     if delta == 0:
         return "skipped", None, "this cost is already booked"
     person = p.get("person", p.get("worker_id"))
-    booked_on, note = _open_day(session, _month_end(month))
+    booked_on, note = _open_day(session, _points_day(ev, month))
     if delta < 0:  # points cut: take the difference off the line they were booked to
         first = session.scalars(select(LedgerCost).where(
             LedgerCost.source_ref.startswith(f"{key}#", autoescape=True),

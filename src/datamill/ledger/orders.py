@@ -224,7 +224,10 @@ def amend_order_volume(
     """Change an open order's total volume (the customer accepted more than ordered, say), with
     the reason (audited). Never below the volume already accepted; acceptances set aside for
     exceeding the old total are taken on the next ``ledger sync``. Recognitions already made
-    stay; a type-3 order's next recognition trues up to the new completion."""
+    stay; a type-3 order's next recognition trues up to the new completion. Amended down to
+    the volume already accepted, the order is complete: it is recognised at once as its last
+    acceptance would have been (:func:`~datamill.ledger.recognition.recognise_reached_total`:
+    the final acceptance of a type 1/2 order, the type-3 true-up to 100 %)."""
     if not reason.strip():
         raise InvalidInput("an order amendment needs its reason", field="reason")
     row = order_row(session, order_id, lock=True)
@@ -245,6 +248,11 @@ def amend_order_volume(
                  object_type="ledger_order", object_id=row.id,
                  data={"number": row.number, "old_total_volume": str(old),
                        "new_total_volume": str(vol), "reason": reason.strip()})
+    if vol == accepted:
+        # imported here: recognition imports this module (order_row)
+        from datamill.ledger.recognition import recognise_reached_total
+
+        recognise_reached_total(session, row, actor_id=actor_id)
     return OrderOut.model_validate(row)
 
 

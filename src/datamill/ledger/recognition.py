@@ -2,11 +2,22 @@
 
 Driven by production's ``delivery.accepted`` domain events (accepted duration / utterances):
 
-* types 1 and 2 recognise 100 % of the order on the acceptance report **and** completed final
-  accounts (§6.5): final acceptance (the accepted volume reaches the order's total, or
-  :func:`record_final_acceptance`) and final accounts (:func:`close_project`) may come in either
-  order; whichever comes second recognises the revenue and carries the whole WIP, dated the later
-  of the two dates (once only: the order then moves on to ``closed``);
+* types 1 and 2 recognise the order on the acceptance report **and** completed final
+  accounts (§6.5): final acceptance and final accounts (:func:`close_project`) may come in
+  either order; whichever comes second recognises the revenue and carries the whole WIP, dated
+  the later of the two dates (once only: the order then moves on to ``closed``). The final
+  acceptance is the customer's acceptance of the whole order, **once**: the accepted volume
+  reaching the order's total (deliveries before it add up: type 1 is one final acceptance, a
+  delivery in parts is fine before it), an amendment of the order down to the volume already
+  accepted (:func:`~datamill.ledger.orders.amend_order_volume`), or the acceptance report
+  itself (:func:`record_final_acceptance`, ``ledger final-accept``), which states the volume the
+  customer accepted. Revenue = completion × the order amount, completion = accepted volume /
+  order volume (§6.5): 100 % when all is accepted, the accepted share at the contract price when
+  the customer finally accepts less (199.99 h of 200 h); amend the order first when the customer
+  pays the whole price for less. After the final acceptance the order takes no more acceptance
+  (``order_finally_accepted``: a delivery after it is set aside, more work is a new order). Final accounts are refused (``order_partly_accepted``) while a type 1/2
+  order has accepted volume but no final acceptance: closing then locked the project with its
+  WIP and no revenue, the order open for ever;
 * type 3 recognises, per accepted batch, completion × estimated total revenue − revenue already
   recognised (completion = accepted volume / total volume) and carries estimated total cost
   (the approved budget) × completion − cost already carried, **never more than the WIP holds**
@@ -42,7 +53,7 @@ from datamill.business_clock import business_day
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
-from datamill.core.money import to_cents, to_decimal
+from datamill.core.money import parse_decimal, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import (
     WIP_TYPES,
@@ -87,6 +98,7 @@ __all__ = [
     "list_recognitions",
     "process_acceptance_events",
     "recognise_licence",
+    "recognise_reached_total",
     "record_final_acceptance",
     "type3_step",
 ]
@@ -189,10 +201,11 @@ def _recognise_final(
     if done is not None:
         return None
     on = max(order.final_accepted_on, project.closed_on)
+    share = min(accepted_volume(session, order.id) / order.total_volume, Decimal(1))
     rec = LedgerRecognition(
         order_id=order.id, project_id=project.id, recognised_on=on, basis="final_acceptance",
-        revenue=order.amount_cny - recognised_revenue(session, order.id),
-        cost=wip_balance(session, project, upto=on), completion=Decimal(1),
+        revenue=to_cents(order.amount_cny * share) - recognised_revenue(session, order.id),
+        cost=wip_balance(session, project, upto=on), completion=to_decimal(share, 6),
         acceptance_id=acceptance_id,
     )
     session.add(rec)
@@ -214,12 +227,14 @@ def _final_acceptance(
 
 
 def _apply_acceptance(
-    session: Session, order: LedgerOrder, project: LedgerProject, acc: LedgerAcceptance,
+    session: Session, order: LedgerOrder, project: LedgerProject, on: date,
+    acceptance_id: int | None,
 ) -> LedgerRecognition | None:
+    """What the order's accepted volume, as it now stands on ``on``, recognises."""
     cum = accepted_volume(session, order.id)
     if order.acceptance_type in (1, 2):
         if cum == order.total_volume:
-            return _final_acceptance(session, order, project, acc.accepted_on, acc.id)
+            return _final_acceptance(session, order, project, on, acceptance_id)
         return None
     budget = approved_budget(session, project.id)
     if budget is None:
@@ -227,17 +242,17 @@ def _apply_acceptance(
                        "the estimated total cost", project_id=project.id,
                        reason_code="no_budget_type3")
     carried = carried_cost(session, project.id)
-    incurred = incurred_cost(session, project.id, upto=acc.accepted_on)
+    incurred = incurred_cost(session, project.id, upto=on)
     args = {"total_revenue": order.amount_cny, "estimated_total_cost": budget.total,
             "total_volume": order.total_volume, "accepted_volume": cum,
             "revenue_so_far": recognised_revenue(session, order.id), "cost_so_far": carried}
     step = type3_step(**args, incurred=incurred)
     rec = LedgerRecognition(order_id=order.id, project_id=project.id,
-                            recognised_on=acc.accepted_on, basis="batch_acceptance",
+                            recognised_on=on, basis="batch_acceptance",
                             revenue=step.revenue, cost=step.cost, completion=step.completion,
-                            acceptance_id=acc.id)
+                            acceptance_id=acceptance_id)
     if cum == order.total_volume:
-        order.status, order.final_accepted_on = "accepted", acc.accepted_on
+        order.status, order.final_accepted_on = "accepted", on
     session.add(rec)
     session.flush()
     estimated = type3_step(**args).cost
@@ -323,6 +338,13 @@ def _add_acceptance(
     session: Session, order: LedgerOrder, volume: Decimal, on: date, *,
     event_id: int | None = None, delivery_id: int | None = None,
 ) -> LedgerAcceptance:
+    if order.acceptance_type in (1, 2) and order.final_accepted_on is not None:
+        raise Conflict(
+            f"order {order.number} (acceptance type {order.acceptance_type}) was finally "
+            f"accepted on {order.final_accepted_on}: it is accepted once, so it takes no later "
+            "delivery; more work is a new order", order_id=order.id, order=order.number,
+            acceptance_type=order.acceptance_type, on=str(order.final_accepted_on),
+            reason_code="order_finally_accepted")
     if order.status != "open":
         raise Conflict(f"order {order.number} is already {order.status}; it accepts no more "
                        "volume", order_id=order.id, order=order.number, status=order.status,
@@ -395,7 +417,7 @@ def _take_acceptance(
     on = first_open_day(session, accepted_on)
     acc = _add_acceptance(session, order, _event_volume(session, order, ev.payload), on,
                           event_id=ev.id, delivery_id=delivery.id if delivery else None)
-    rec = _apply_acceptance(session, order, project, acc)
+    rec = _apply_acceptance(session, order, project, acc.accepted_on, acc.id)
     data = {"event_id": ev.id, "volume": str(acc.volume),
             "revenue": str(rec.revenue) if rec else "0", "cost": str(rec.cost) if rec else "0"}
     if on != accepted_on:
@@ -433,33 +455,94 @@ def _clear_problem(session: Session, ev: DomainEvent) -> None:
 
 
 def record_final_acceptance(
-    session: Session, order_id: int, accepted_on: date, *, actor_id: int | None = None
+    session: Session, order_id: int, accepted_on: date, *, volume: Decimal | str | None = None,
+    actor_id: int | None = None,
 ) -> RecognitionOut | None:
-    """The customer's final acceptance report of a type 1/2 order.
+    """The customer's final acceptance report of a type 1/2 order (once).
 
-    100 % is recognised once final accounts are complete too: the recognition is returned when
-    they already are, else None (it follows at :func:`close_project`)."""
-    order = order_row(session, order_id)
+    ``volume``: what the report accepts, in the order's unit, from the volume the deliveries
+    accepted so far up to the order's total; by default the volume accepted so far, or the
+    whole order when no delivery was accepted (a report outside datamill's deliveries). What it
+    adds to the deliveries' volume is recorded as one acceptance dated ``accepted_on``.
+    Revenue is then completion × the order amount (see the module docstring).
+
+    Recognised once final accounts are complete too: the recognition is returned when they
+    already are, else None (it follows at :func:`close_project`)."""
+    order = order_row(session, order_id, lock=True)  # its accepted volume is checked and added
     if order.acceptance_type == 3:
         raise InvalidInput(f"order {order.number} is type 3: it is recognised batch by batch "
                            "from accepted volume", field="acceptance_type")
     if order.offering != "custom":
         raise InvalidInput(f"order {order.number} is a licence: use recognise_licence")
     if order.status != "open":
-        raise Conflict(f"order {order.number} is already {order.status}")
+        raise Conflict(f"order {order.number} is already {order.status}; it accepts no more "
+                       "volume", order_id=order.id, order=order.number, status=order.status,
+                       reason_code="order_not_open")
+    check_not_future(accepted_on, f"the final acceptance of order {order.number}", "accepted_on")
     require_open_period(session, accepted_on, f"the final acceptance of order {order.number}")
     project = session.scalars(select(LedgerProject).where(
         LedgerProject.order_id == order_id)).first()
     if project is None:
         raise Conflict(f"order {order.number} has no project: costs and WIP live on a project")
+    cum = accepted_volume(session, order.id)
+    vol = _report_volume(order, cum, volume)
+    if vol > cum:
+        _add_acceptance(session, order, vol - cum, accepted_on)
     rec = _final_acceptance(session, order, project, accepted_on, None, actor_id)
     record_audit(session, actor_id=actor_id, action="ledger.order.final_acceptance",
                  object_type="ledger_order", object_id=order.id,
                  project_id=project.production_project_id,
-                 data={"accepted_on": accepted_on.isoformat(),
+                 data={"accepted_on": accepted_on.isoformat(), "volume": str(vol),
+                       "total_volume": str(order.total_volume),
                        "revenue": str(rec.revenue) if rec else "0",
                        "cost": str(rec.cost) if rec else "0"})
     return RecognitionOut.model_validate(rec) if rec else None
+
+
+def _report_volume(order: LedgerOrder, accepted: Decimal, volume: Decimal | str | None) -> Decimal:
+    """The volume a final acceptance report accepts (see :func:`record_final_acceptance`)."""
+    if volume is None:
+        return accepted or order.total_volume
+    vol = to_decimal(parse_decimal(volume, "volume"), 4)
+    if not (accepted <= vol <= order.total_volume and vol > 0):
+        raise InvalidInput(
+            f"the final acceptance of order {order.number} accepts from the {accepted} "
+            f"{order.volume_unit} the deliveries accepted up to its total "
+            f"{order.total_volume}, more than 0, not {volume}", field="volume",
+            reason_code="final_volume_out_of_range", order=order.number,
+            accepted=str(accepted), total=str(order.total_volume), unit=order.volume_unit,
+            volume=str(volume))
+    return vol
+
+
+def recognise_reached_total(
+    session: Session, order: LedgerOrder, *, actor_id: int | None = None,
+) -> LedgerRecognition | None:
+    """An open custom order whose accepted volume now equals its total (it was amended down to
+    what the customer accepted) is complete: recognise as its last acceptance would have,
+    dated that acceptance's day (or the first open day after it). Types 1/2: that is the
+    final acceptance (revenue once final accounts are complete too); type 3: the true-up to
+    100 %. None when nothing is due."""
+    cum = accepted_volume(session, order.id)
+    if order.status != "open" or order.offering != "custom" or not cum \
+            or cum != order.total_volume:
+        return None
+    project = session.scalars(select(LedgerProject).where(
+        LedgerProject.order_id == order.id)).first()
+    last = session.scalars(select(LedgerAcceptance).where(
+        LedgerAcceptance.order_id == order.id).order_by(
+        LedgerAcceptance.accepted_on.desc(), LedgerAcceptance.id.desc())).first()
+    if project is None or last is None:
+        return None
+    on = first_open_day(session, last.accepted_on)
+    rec = _apply_acceptance(session, order, project, on, last.id)
+    record_audit(session, actor_id=actor_id, action="ledger.order.total_reached",
+                 object_type="ledger_order", object_id=order.id,
+                 project_id=project.production_project_id,
+                 data={"accepted_on": on.isoformat(), "volume": str(cum),
+                       "revenue": str(rec.revenue) if rec else "0",
+                       "cost": str(rec.cost) if rec else "0"})
+    return rec
 
 
 def recognise_licence(
@@ -497,9 +580,11 @@ def close_project(
     review_final_accounts`, by a person other than ``actor_id``); refused while the
     project's domain events are pending or costs await over-budget approval.
 
-    * type 1/2 orders: if the final acceptance report is in, recognise 100 % now (dated the
-      later of acceptance and ``closed_on``), carrying the whole WIP; otherwise the project is
-      locked and the recognition follows the acceptance;
+    * type 1/2 orders: if the final acceptance is in, recognise now (completion × the order
+      amount, dated the later of acceptance and ``closed_on``), carrying the whole WIP; if
+      nothing is accepted yet, the project is locked and the recognition follows the final
+      acceptance; refused (``order_partly_accepted``) while some volume is accepted but not
+      finally (its revenue and WIP would be stranded);
     * type 3 orders: all volume must be accepted; what is left in WIP is carried (the true-up);
     * a carried WIP releases any impairment provision;
     * assets in use are depreciated for their days of the closing month up to ``closed_on``.
@@ -510,6 +595,9 @@ def close_project(
     check_not_future(closed_on, f"the final accounts of project {project_id}", "closed_on")
     require_open_period(session, closed_on, f"the final accounts of project {project_id}")
     review = require_final_review(session, project, actor_id)  # reviewed, nothing pending
+    order = session.get(LedgerOrder, project.order_id) if project.order_id else None
+    if project.project_type in WIP_TYPES and order is not None:
+        _refuse_partly_accepted(session, order, project)
     depreciate_to_close(session, project_id, closed_on, actor_id=actor_id)  # the last month
     later = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id == project_id, LedgerCost.status == "posted",
@@ -517,7 +605,6 @@ def close_project(
     if later:
         raise InvalidInput(f"costs {later} are dated after {closed_on}; close on or after "
                            "the last cost's date", field="closed_on")
-    order = session.get(LedgerOrder, project.order_id) if project.order_id else None
     wip = project.project_type in WIP_TYPES
     if wip and order is None:
         raise Conflict(f"project {project_id} has no performance order")
@@ -547,6 +634,24 @@ def close_project(
                  project_id=project.production_project_id,
                  data={"closed_on": closed_on.isoformat(), "reviewed_by": review.reviewer_id})
     return ProjectOut.model_validate(project)
+
+
+def _refuse_partly_accepted(
+    session: Session, order: LedgerOrder, project: LedgerProject
+) -> None:
+    """Final accounts of a type 1/2 order with accepted volume but no final acceptance would
+    lock the project with its WIP and no revenue, the order open for ever: refused, coded."""
+    if order.acceptance_type not in (1, 2) or order.status != "open":
+        return
+    cum = accepted_volume(session, order.id)
+    if cum:
+        raise Conflict(
+            f"order {order.number} of project {project.id} has {cum} of {order.total_volume} "
+            f"{order.volume_unit} accepted but no final acceptance: record the customer's final "
+            "acceptance (ledger final-accept) or amend the order to the accepted volume before "
+            "final accounts", project_id=project.id, order_id=order.id, order=order.number,
+            accepted=str(cum), total=str(order.total_volume), unit=order.volume_unit,
+            reason_code="order_partly_accepted")
 
 
 def list_recognitions(session: Session, order_id: int | None = None) -> list[RecognitionOut]:

@@ -22,7 +22,8 @@ COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "co
 LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_accounts",
                 "over_budget", "project_closed", "order_not_open", "over_total_volume",
                 "own_approval", "second_step", "approval_role", "amendment_pending",
-                "amendment_step", "contract_below_booked", "contract_booked")
+                "amendment_step", "contract_below_booked", "contract_booked",
+                "order_partly_accepted", "order_finally_accepted", "final_volume_out_of_range")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -94,6 +95,9 @@ EN_REASONS: dict[str, str] = {
     "no_budget_type3": "project {project_id} has no approved budget: type-3 recognition needs the estimated total cost",
     "no_ledger_project": "production project {project_id} has no ledger project with a performance order: revenue waits until its accounts are opened",
     "order_not_open": "order {order} is already {status}; it accepts no more volume",
+    "order_finally_accepted": "order {order} (acceptance type {acceptance_type}) was finally accepted on {on}: it is accepted once, so it takes no later delivery; more work is a new order",
+    "order_partly_accepted": "order {order} has {accepted} of {total} {unit} accepted but no final acceptance: record the customer's final acceptance (ledger final-accept) or amend the order to the accepted volume before final accounts",
+    "final_volume_out_of_range": "the final acceptance of order {order} accepts from the {accepted} {unit} the deliveries accepted up to its total {total}, more than 0, not {volume}",
     "over_budget": "{amount} on {stage}/{category} brings spend to {total}, over the budget line of {budget_line}: give over_budget_reason; it then awaits VP + finance-head approval",
     "over_total_volume": "accepting {volume} {unit} brings order {order} to {total}, above its total volume {limit}; correct the acceptance report or amend the order",
     "project_closed": "project {project_id} is closed (final accounts {closed_on}); it accepts no more costs",
@@ -224,6 +228,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "no_budget_type3": "财务项目 {project_id} 尚无已批准的预算：按批次验收（验收方式 3）确认收入需要预计总成本",
     "no_ledger_project": "生产项目 {project_id} 尚无带履约订单的财务项目：收入待该项目建账后确认",
     "order_not_open": "订单 {order} 已结束（已验收或已关闭），不再接受验收量",
+    "order_finally_accepted": "订单 {order}（验收方式 {acceptance_type}）已于 {on} 终验：只验收一次，不再接受之后的交付；新增工作请另立订单",
+    "order_partly_accepted": "订单 {order} 已验收 {accepted} / {total} {unit}，但尚无终验：请先录入客户的终验（ledger final-accept）或将订单变更为已验收量，再做决算",
+    "final_volume_out_of_range": "订单 {order} 的终验量须大于 0，且介于交付已验收的 {accepted} {unit} 与订单总量 {total} 之间，而不是 {volume}",
     "over_budget": "{stage}/{category} 计入 {amount} 后支出达 {total}，超出预算行 {budget_line}：请填写超预算原因，之后待副总裁与财务负责人审批",
     "over_total_volume": "本次验收量 {volume} 将使订单 {order} 累计达 {total}，超过其总量 {limit}：请更正验收报告或变更订单",
     "project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",

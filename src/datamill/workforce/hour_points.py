@@ -172,7 +172,8 @@ def book_points(
     session.add(DomainEvent(type="hour_points.booked", project_id=project_id, payload={
         "source_ref": f"hour_points:{project_id}:{worker_id}:{month}", "worker_id": worker_id,
         "person": person.username if person else str(worker_id), "month": month,
-        "points": str(pts), "cost": str(cost), "currency": "CNY"}))
+        "points": str(pts), "cost": str(cost), "currency": "CNY",
+        "booked_on": business_today().isoformat()}))
     record_audit(
         session,
         actor_id=actor.id,

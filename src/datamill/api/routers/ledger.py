@@ -58,6 +58,7 @@ from datamill.ledger.schemas import (
     MonthRow,
     OrderOut,
     ProjectOut,
+    RecognitionOut,
     SyncOut,
     WipRow,
 )
@@ -151,6 +152,16 @@ class EventBookIn(BaseModel):
 
 class CloseIn(BaseModel):
     closed_on: Day
+
+
+class FinalAcceptanceIn(BaseModel):
+    accepted_on: Day
+    volume: Decimal | None = Field(default=None, gt=0)
+
+
+class FinalAcceptanceOut(BaseModel):
+    order_id: int
+    recognition: RecognitionOut | None
 
 
 @router.post("/ledger/customers", status_code=status.HTTP_201_CREATED)
@@ -297,6 +308,17 @@ def final_review_endpoint(
     """The finance reviewer's check before final accounts (nothing pending; who reviewed)."""
     return final_accounts.review_final_accounts(session, project_id, reviewer_id=user.id,
                                                 note=body.note)
+
+
+@router.post("/ledger/orders/{order_id}/final-acceptance", status_code=status.HTTP_201_CREATED)
+def final_acceptance_endpoint(
+    order_id: Id, body: FinalAcceptanceIn, session: SessionDep, user: LedgerUser
+) -> FinalAcceptanceOut:
+    """The customer's final acceptance report of a type 1/2 order (once); the recognition when
+    final accounts are already complete, else null (it follows at the close)."""
+    rec = recognition.record_final_acceptance(session, order_id, body.accepted_on,
+                                              volume=body.volume, actor_id=user.id)
+    return FinalAcceptanceOut(order_id=order_id, recognition=rec)
 
 
 @router.post("/ledger/projects/{project_id}/close")
