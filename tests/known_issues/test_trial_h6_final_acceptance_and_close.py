@@ -3,9 +3,11 @@
 1. a type-1/2 order with accepted volume short of its total (0.0102 h of 10 h; 199.99 h of
    200 h) was never recognised: final accounts closed the project anyway (WIP locked, revenue
    0, the order open for ever) and amending the order down to the accepted volume recognised
-   nothing. Now the close is refused (``order_partly_accepted``) until the customer's final
-   acceptance is recorded (revenue = accepted share × the order amount) or the order is amended
-   to the accepted volume (which recognises at once: 100 %);
+   nothing. Now the customer's final acceptance report (``ledger final-accept``) recognises the
+   accepted share × the order amount, and an amendment to the accepted volume recognises at
+   once (100 %); the final-accounts review and the close of a type-1 order accepted in part
+   are refused (``order_partly_accepted``) until one of them is done (a type-2 order may close
+   before its last batch, the recognition follows);
 2. type 1 is one **final** acceptance: partial deliveries add up before it; after it the order
    takes no more acceptance (set aside, ``order_finally_accepted``);
 3. hour points of the current month were dated the month's last day, so a project with them
@@ -36,7 +38,6 @@ from datamill.ledger.orders import (
     create_order,
 )
 from datamill.ledger.recognition import (
-    close_project,
     list_recognitions,
     process_acceptance_events,
     record_final_acceptance,
@@ -93,17 +94,29 @@ def test_partly_accepted_type1_is_not_closed_until_finally_accepted(
         ap, oid, pp, lp = _scene(s, "T1P", 1)
         accept_delivery(s, monkeypatch, pp, "0.0102", date(2018, 3, 10))
         assert process_acceptance_events(s).recognitions == []
-        review_final_accounts(s, lp, reviewer_id=ap["finance_reviewer"])
-        with pytest.raises(Conflict) as err:
-            close_project(s, lp, date(2018, 3, 31))
+        with pytest.raises(Conflict) as err:  # the reviewer hears it first
+            review_final_accounts(s, lp, reviewer_id=ap["finance_reviewer"])
         assert err.value.details["reason_code"] == "order_partly_accepted"
         assert err.value.details["accepted"] == "0.0102"
         assert _status(s, LedgerProject, lp) != "closed"
         # the customer's final acceptance report: the accepted share at the contract price
         assert record_final_acceptance(s, oid, date(2018, 3, 20)) is None  # accounts open
-        close_project(s, lp, date(2018, 3, 31))
+        close_reviewed(s, lp, date(2018, 3, 31), ap)
         assert _recs(s, oid) == [("final_acceptance", D("102.00"), D("21.50"), date(2018, 3, 31))]
         assert _status(s, LedgerOrder, oid) == "closed"
+
+
+def test_type2_closes_before_its_last_batch_and_the_report_recognises_after(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with runtime.session() as s:
+        ap, oid, pp, lp = _scene(s, "T2L", 2)
+        accept_delivery(s, monkeypatch, pp, "9.9999", date(2018, 3, 10))
+        process_acceptance_events(s)
+        close_reviewed(s, lp, date(2018, 3, 31), ap)  # batches, one acceptance after the last
+        assert _recs(s, oid) == []
+        record_final_acceptance(s, oid, date(2018, 4, 2))  # the last batch never comes
+        assert _recs(s, oid) == [("final_acceptance", D("99999.00"), D("21.50"), date(2018, 4, 2))]
 
 
 def test_final_acceptance_states_its_volume(
@@ -202,19 +215,19 @@ def test_the_cli_and_the_api_word_the_refusal_and_take_the_final_acceptance(
     runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with runtime.session() as s:
-        ap, oid, pp, lp = _scene(s, "T1C", 1)
+        _ap, oid, pp, lp = _scene(s, "T1C", 1)
         accept_delivery(s, monkeypatch, pp, "0.0102", date(2018, 3, 10))
         process_acceptance_events(s)
-        review_final_accounts(s, lp, reviewer_id=ap["finance_reviewer"])
 
-    def cli(*args: str, lang: str = "en") -> tuple[int, str]:
-        r = run_cli(runtime.settings.home, "ledger", *args, "--as", "admin", ok=False,
+    def cli(*args: str, lang: str = "en", who: str = "admin") -> tuple[int, str]:
+        r = run_cli(runtime.settings.home, "ledger", *args, "--as", who, ok=False,
                     DATAMILL_DATABASE_URL=str(runtime.settings.database_url), DATAMILL_LANG=lang)
         return r.returncode, r.stdout + (r.stderr or "")
 
-    code, out = cli("close", str(lp), "2018-03-31", lang="zh-CN")
+    fin = "ap-finance_reviewer"
+    code, out = cli("review-final", str(lp), lang="zh-CN", who=fin)
     assert code != 0 and "已验收 0.0102 / 10.0000 hours，但尚无终验" in out, out
-    code, out = cli("close", str(lp), "2018-03-31", "--json")
+    code, out = cli("review-final", str(lp), "--json", who=fin)
     assert code != 0 and json.loads(out)["error"]["reason_code"] == "order_partly_accepted"
     with TestClient(create_app(runtime)) as c:
         r = c.post(f"{API}/ledger/orders/{oid}/final-acceptance", headers=login(c, "admin"),
@@ -222,6 +235,8 @@ def test_the_cli_and_the_api_word_the_refusal_and_take_the_final_acceptance(
         assert r.status_code == 422, r.text
     code, out = cli("final-accept", str(oid), "--on", "2018-03-20", "--json")
     assert code == 0 and json.loads(out) == {"order_id": oid, "recognition": None}, out
+    code, out = cli("review-final", str(lp), who=fin)
+    assert code == 0, out
     code, out = cli("close", str(lp), "2018-03-31")
     assert code == 0, out
     with runtime.session() as s:

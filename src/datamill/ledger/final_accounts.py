@@ -5,8 +5,15 @@
 
 * workforce cost events of the project (settlement sheets and their corrections, hour points)
   are not booked,
-* customer acceptances of the project (``delivery.accepted``) are not yet processed, or
-* costs still await over-budget approval,
+* customer acceptances of the project (``delivery.accepted``) are not yet processed,
+* costs still await over-budget approval, or
+* its type-1 order has accepted volume but no final acceptance (``order_partly_accepted``):
+  type 1 is one delivery, so what the customer accepted of it at final accounts is settled
+  first, by the customer's final acceptance (``ledger final-accept``, the accepted share) or an
+  amendment of the order to the accepted volume (the whole amount); closed, the project was
+  locked with its WIP and no revenue, the order open for ever. A type-2 order (batches, one
+  acceptance after the last) may still close before its last batch is accepted (§6.5 allows
+  either order); its revenue follows the final acceptance,
 
 and records who reviewed (a ledger approval row ``final_accounts``, level 1, plus an audit
 record). :func:`~datamill.ledger.recognition.close_project` then requires that review, by a
@@ -23,12 +30,14 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, Forbidden
+from datamill.ledger._balances import WIP_TYPES, accepted_volume
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerApproval,
     LedgerCost,
     LedgerEventReceipt,
+    LedgerOrder,
     LedgerProject,
 )
 from datamill.ledger.projects import ledger_project_row
@@ -82,6 +91,25 @@ def _refuse_open_items(session: Session, project: LedgerProject) -> None:
         raise Conflict(f"costs {list(waiting)} of project {project.id} still await over-budget "
                        "approval: every expense must be in before final accounts",
                        project_id=project.id)
+    _refuse_partly_accepted(session, project)
+
+
+def _refuse_partly_accepted(session: Session, project: LedgerProject) -> None:
+    """A type-1 order with accepted volume but no final acceptance: settled before final
+    accounts (refused, coded; see the module docstring)."""
+    order = session.get(LedgerOrder, project.order_id) if project.order_id else None
+    if (project.project_type not in WIP_TYPES or order is None
+            or order.acceptance_type != 1 or order.status != "open"):
+        return
+    cum = accepted_volume(session, order.id)
+    if cum:
+        raise Conflict(
+            f"order {order.number} of project {project.id} has {cum} of {order.total_volume} "
+            f"{order.volume_unit} accepted but no final acceptance: record the customer's final "
+            "acceptance (ledger final-accept) or amend the order to the accepted volume before "
+            "final accounts", project_id=project.id, order_id=order.id, order=order.number,
+            accepted=str(cum), total=str(order.total_volume), unit=order.volume_unit,
+            reason_code="order_partly_accepted")
 
 
 def final_review(session: Session, project_id: int) -> FinalReviewOut | None:

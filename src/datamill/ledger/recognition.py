@@ -15,9 +15,11 @@ Driven by production's ``delivery.accepted`` domain events (accepted duration / 
   order volume (§6.5): 100 % when all is accepted, the accepted share at the contract price when
   the customer finally accepts less (199.99 h of 200 h); amend the order first when the customer
   pays the whole price for less. After the final acceptance the order takes no more acceptance
-  (``order_finally_accepted``: a delivery after it is set aside, more work is a new order). Final accounts are refused (``order_partly_accepted``) while a type 1/2
-  order has accepted volume but no final acceptance: closing then locked the project with its
-  WIP and no revenue, the order open for ever;
+  (``order_finally_accepted``: a delivery after it is set aside, more work is a new order).
+  Final accounts are refused (``order_partly_accepted``) while a type-1 order has accepted
+  volume but no final acceptance (closing then locked the project with its WIP and no
+  revenue, the order open for ever); a type-2 order may close before its last batch's
+  acceptance, and the remaining batches, the report or the amendment recognise after it;
 * type 3 recognises, per accepted batch, completion × estimated total revenue − revenue already
   recognised (completion = accepted volume / total volume) and carries estimated total cost
   (the approved budget) × completion − cost already carried, **never more than the WIP holds**
@@ -582,9 +584,9 @@ def close_project(
 
     * type 1/2 orders: if the final acceptance is in, recognise now (completion × the order
       amount, dated the later of acceptance and ``closed_on``), carrying the whole WIP; if
-      nothing is accepted yet, the project is locked and the recognition follows the final
-      acceptance; refused (``order_partly_accepted``) while some volume is accepted but not
-      finally (its revenue and WIP would be stranded);
+      not, the project is locked and the recognition follows the final acceptance (the last
+      batch, the report, an amendment to the accepted volume); refused
+      (``order_partly_accepted``) while a type-1 order is accepted in part but not finally;
     * type 3 orders: all volume must be accepted; what is left in WIP is carried (the true-up);
     * a carried WIP releases any impairment provision;
     * assets in use are depreciated for their days of the closing month up to ``closed_on``.
@@ -594,10 +596,9 @@ def close_project(
         raise Conflict(f"project {project_id} was closed on {project.closed_on}")
     check_not_future(closed_on, f"the final accounts of project {project_id}", "closed_on")
     require_open_period(session, closed_on, f"the final accounts of project {project_id}")
-    review = require_final_review(session, project, actor_id)  # reviewed, nothing pending
+    # reviewed, nothing pending, no type-1 order accepted in part only
+    review = require_final_review(session, project, actor_id)
     order = session.get(LedgerOrder, project.order_id) if project.order_id else None
-    if project.project_type in WIP_TYPES and order is not None:
-        _refuse_partly_accepted(session, order, project)
     depreciate_to_close(session, project_id, closed_on, actor_id=actor_id)  # the last month
     later = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id == project_id, LedgerCost.status == "posted",
@@ -634,24 +635,6 @@ def close_project(
                  project_id=project.production_project_id,
                  data={"closed_on": closed_on.isoformat(), "reviewed_by": review.reviewer_id})
     return ProjectOut.model_validate(project)
-
-
-def _refuse_partly_accepted(
-    session: Session, order: LedgerOrder, project: LedgerProject
-) -> None:
-    """Final accounts of a type 1/2 order with accepted volume but no final acceptance would
-    lock the project with its WIP and no revenue, the order open for ever: refused, coded."""
-    if order.acceptance_type not in (1, 2) or order.status != "open":
-        return
-    cum = accepted_volume(session, order.id)
-    if cum:
-        raise Conflict(
-            f"order {order.number} of project {project.id} has {cum} of {order.total_volume} "
-            f"{order.volume_unit} accepted but no final acceptance: record the customer's final "
-            "acceptance (ledger final-accept) or amend the order to the accepted volume before "
-            "final accounts", project_id=project.id, order_id=order.id, order=order.number,
-            accepted=str(cum), total=str(order.total_volume), unit=order.volume_unit,
-            reason_code="order_partly_accepted")
 
 
 def list_recognitions(session: Session, order_id: int | None = None) -> list[RecognitionOut]:
