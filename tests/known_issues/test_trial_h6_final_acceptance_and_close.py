@@ -9,7 +9,8 @@
    are refused (``order_partly_accepted``) until one of them is done (a type-2 order may close
    before its last batch, the recognition follows);
 2. type 1 is one **final** acceptance: partial deliveries add up before it; after it the order
-   takes no more acceptance (set aside, ``order_finally_accepted``);
+   takes no more acceptance (skipped with its reason, ``order_finally_accepted``, so it does
+   not bar final accounts as a pending event would);
 3. hour points of the current month were dated the month's last day, so a project with them
    could not be closed before the month was over: they are dated the day they are booked.
 """
@@ -172,15 +173,18 @@ def test_type1_is_one_final_acceptance(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with runtime.session() as s:
-        _ap, oid, pp, _lp = _scene(s, "T1O", 1)
+        ap, oid, pp, lp = _scene(s, "T1O", 1)
         accept_delivery(s, monkeypatch, pp, "3", date(2018, 3, 10))  # parts before the final
         accept_delivery(s, monkeypatch, pp, "7", date(2018, 3, 12))  # acceptance add up
         assert process_acceptance_events(s).acceptances == 2
         assert _status(s, LedgerOrder, oid) == "accepted"
         accept_delivery(s, monkeypatch, pp, "0.0023", date(2018, 3, 14))
-        assert process_acceptance_events(s).acceptances == 0  # set aside, with its code
-        codes = list(s.scalars(select(LedgerEventReceipt.reason_code)))
-        assert codes == ["order_finally_accepted"]
+        assert process_acceptance_events(s).acceptances == 0  # skipped, with its code
+        receipts = [(r.status, r.reason_code) for r in s.scalars(select(LedgerEventReceipt))]
+        assert receipts == [("skipped", "order_finally_accepted")]
+        assert process_acceptance_events(s).acceptances == 0  # not retried
+        close_reviewed(s, lp, date(2018, 3, 31), ap)  # and it does not bar final accounts
+        assert [r for _b, r, _c, _d in _recs(s, oid)] == [D(100000)]
 
 
 def test_current_month_points_are_dated_when_booked(

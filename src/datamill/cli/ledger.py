@@ -268,8 +268,9 @@ def review_final_cmd(project_id: int, user: AsUser, note: str = "",
 @app.command("close")
 @handle_errors
 def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = False) -> None:
-    """Final accounts: lock the project; recognise a type 1/2 order once it is also accepted,
-    carry a type-3 project's remaining WIP."""
+    """Final accounts: lock the project; recognise a type 1/2 order once it is also finally
+    accepted (refused for a type-1 order accepted in part only: ledger final-accept or
+    order-amend first), carry a type-3 project's remaining WIP."""
     from datamill.ledger.recognition import close_project
 
     with get_runtime().session() as s:

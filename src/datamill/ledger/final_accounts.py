@@ -72,9 +72,11 @@ def pending_project_events(session: Session, project: LedgerProject) -> list[int
         DomainEvent.id.not_in(done))
     accepted = select(LedgerAcceptance.domain_event_id).where(
         LedgerAcceptance.domain_event_id.is_not(None))
+    skipped = select(LedgerEventReceipt.domain_event_id).where(
+        LedgerEventReceipt.status == "skipped")  # after a type 1/2 final acceptance
     acceptances = select(DomainEvent.id).where(
         DomainEvent.project_id == pp, DomainEvent.type == "delivery.accepted",
-        DomainEvent.id.not_in(accepted))
+        DomainEvent.id.not_in(accepted), DomainEvent.id.not_in(skipped))
     ids = set(session.scalars(costs)) | set(session.scalars(acceptances))
     return sorted(ids)
 

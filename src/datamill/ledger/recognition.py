@@ -382,9 +382,11 @@ def process_acceptance_events(session: Session, *, actor_id: int | None = None,
     lock_event_runs(session)
     done = select(LedgerAcceptance.domain_event_id).where(
         LedgerAcceptance.domain_event_id.is_not(None))
+    skipped = select(LedgerEventReceipt.domain_event_id).where(
+        LedgerEventReceipt.status == "skipped")
     events = session.scalars(select(DomainEvent).where(
-        DomainEvent.type == "delivery.accepted", DomainEvent.id.not_in(done))
-        .order_by(DomainEvent.id)).all()
+        DomainEvent.type == "delivery.accepted", DomainEvent.id.not_in(done),
+        DomainEvent.id.not_in(skipped)).order_by(DomainEvent.id)).all()
     made: list[RecognitionOut] = []
     count = 0
     for ev in events:
@@ -434,16 +436,20 @@ def _take_acceptance(
 
 def _set_aside(session: Session, ev: DomainEvent, err: DatamillError) -> None:
     """Keep an acceptance the ledger cannot take pending, with why (a ``problem`` receipt: the
-    error's sentence, and its code and values where it has one)."""
+    error's sentence, and its code and values where it has one). A delivery accepted after the
+    final acceptance of a type 1/2 order (``order_finally_accepted``) is ``skipped`` instead,
+    with the same reason: it can never be taken, and pending it barred the project's final
+    accounts for ever."""
     code, params = problem_code(err)
+    status = "skipped" if code == "order_finally_accepted" else "problem"
     row = session.scalars(select(LedgerEventReceipt).where(
         LedgerEventReceipt.domain_event_id == ev.id)).first()
     if row is None:
         session.add(LedgerEventReceipt(domain_event_id=ev.id, event_type=ev.type,
-                                       status="problem", reason=err.message,
+                                       status=status, reason=err.message,
                                        reason_code=code, reason_params=params))
     else:
-        row.status, row.reason = "problem", err.message
+        row.status, row.reason = status, err.message
         row.reason_code, row.reason_params = code, params
         row.attempts += 1
         row.updated_at = utcnow()
