@@ -22,6 +22,7 @@ from datamill.production.models import Annotation, Draft
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._api import web_sign_in
 from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, make_image_project
 
 
@@ -29,16 +30,6 @@ from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, make_image_p
 def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
         yield c
-
-
-def _sign_in(client: TestClient, username: str) -> str:
-    page = client.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    r = client.post("/login", data={"username": username, "password": "password1",
-                                    "csrf_token": token, "next": "/"}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    home = client.get("/")
-    return re.search(r'name="csrf-token" content="([^"]+)"', home.text).group(1)  # type: ignore[union-attr]
 
 
 def _attr(page: str, name: str) -> str:
@@ -62,7 +53,7 @@ def test_image_task_through_the_web_workbench(
     client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Any
 ) -> None:
     pid = make_image_project(runtime, users, tmp_path / "scenes")
-    csrf = _sign_in(client, "ann1")
+    csrf = web_sign_in(client, "ann1")
     with runtime.session() as s:
         task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
         task_id, item_id = task.id, task.item_id
@@ -121,7 +112,7 @@ def test_large_image_task_page_offers_a_cached_preview(
     folder.mkdir()
     render_object_scene(7, width=2400, height=1350, objects=3).save(folder / "big.png")
     pid = make_image_project(runtime, users, folder, n=0)
-    _sign_in(client, "ann1")
+    web_sign_in(client, "ann1")
     with runtime.session() as s:
         task = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
         task_id, item_id = task.id, task.item_id
@@ -149,7 +140,7 @@ def test_copy_from_previous_offers_the_annotator_s_last_image(
 ) -> None:
     # the workbench's "Copy from previous" button never showed: no page handed it a source
     pid = make_image_project(runtime, users, tmp_path / "scenes", 3)
-    csrf = _sign_in(client, "ann1")
+    csrf = web_sign_in(client, "ann1")
     with runtime.session() as s:
         first = claim_next_task(s, s.get(User, users["ann1"].id), pid, "annotate")
         first_id = first.id
@@ -164,7 +155,7 @@ def test_copy_from_previous_offers_the_annotator_s_last_image(
     assert second.status_code == 200, second.text
     previous = json.loads(_attr(second.text, "data-previous-annotation"))
     assert previous["objects"][0]["x"] == 10 and previous["objects"][0]["label"] == "car"
-    _sign_in(client, "ann2")  # someone else's work is not theirs to copy
+    web_sign_in(client, "ann2")  # someone else's work is not theirs to copy
     with runtime.session() as s:
         other = claim_next_task(s, s.get(User, users["ann2"].id), pid, "annotate")
     assert other is not None

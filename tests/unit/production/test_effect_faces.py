@@ -18,7 +18,7 @@ from datamill.compliance.users import create_user
 from datamill.config import Settings
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests._api import API, login
+from tests._api import API, login, web_sign_in
 from tests._cli import run_cli
 from tests._zh_text import half_width_in_chinese
 from tests.unit.production.test_effect_evaluation import _text_batch
@@ -30,16 +30,6 @@ FLIP = {"t004", "t017"}
 def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
         yield c
-
-
-def _sign_in(client: TestClient, username: str) -> str:
-    page = client.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-    r = client.post("/login", data={"username": username, "password": "password1",
-                                    "csrf_token": token, "next": "/"}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    home = client.get("/")
-    return re.search(r'name="csrf-token" content="([^"]+)"', home.text).group(1)  # type: ignore[union-attr]
 
 
 def test_api_runs_lists_and_guards_evaluations(
@@ -77,7 +67,7 @@ def test_web_page_in_chinese_runs_shows_and_refuses(
 ) -> None:
     batch_id, _ = _text_batch(runtime, users, tmp_path, flip=FLIP, tasks=["classification"])
     client.cookies.set("lang", "zh-CN")
-    csrf = _sign_in(client, "pm")
+    csrf = web_sign_in(client, "pm")
     page = client.get(f"/batches/{batch_id}/effect")
     assert page.status_code == 200 and "数据应用效果验证" in page.text and "暂无。" in page.text
     assert 'data-testid="effect-run"' in page.text
@@ -107,7 +97,7 @@ def test_web_page_in_chinese_runs_shows_and_refuses(
     # an annotator is not offered the form, and cannot post it
     client.cookies.clear()
     client.cookies.set("lang", "zh-CN")
-    csrf = _sign_in(client, "ann1")
+    csrf = web_sign_in(client, "ann1")
     assert client.post(f"/batches/{batch_id}/effect",
                        data={"sample": "", "seed": "0", "csrf_token": csrf}).status_code == 403
 
