@@ -37,10 +37,10 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.web.routes._common import HtmlRoute
 from tests._api import API, login
+from tests._api import web_sign_in as _sign_in
 from tests._cli import run_cli
 from tests.known_issues._web import csrf_of, web_login
 from tests.known_issues.test_trial11_sheet_paid_once import _world
-from tests.unit.api.test_web_image_workbench import _sign_in
 from tests.unit.api.test_web_text_llm_review import (
     _annotate_all,
     _review_task,

@@ -36,7 +36,7 @@ from datamill.server import create_app
 from datamill.testing.pointclouds import render_scene, write_cloud
 from datamill.web.check_text import return_reason
 from datamill.web.i18n import translator
-from tests.unit.api.test_web_image_workbench import _sign_in
+from tests._api import web_sign_in as _sign_in
 from tests.unit.production.test_pointcloud_loop import _annotate, pointcloud_spec
 
 

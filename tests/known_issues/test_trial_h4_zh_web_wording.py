@@ -29,8 +29,8 @@ from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.web.i18n import CATALOGUES, t
+from tests._api import web_sign_in as _sign_in
 from tests._zh_text import half_width_in_chinese
-from tests.unit.api.test_web_image_workbench import _sign_in
 from tests.unit.production.test_pointcloud_loop import pointcloud_spec
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "datamill" / "web"

@@ -27,7 +27,7 @@ from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.api.test_web_image_workbench import _sign_in
+from tests._api import web_sign_in as _sign_in
 from tests.unit.api.test_web_text_llm_review import (
     _accept_all,
     _annotate_all,

@@ -18,7 +18,7 @@ from datamill.compliance.models import User
 from datamill.modalities.text.sources import prepare_text_source
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
-from tests.unit.api.test_web_image_workbench import _sign_in
+from tests._api import web_sign_in as _sign_in
 from tests.unit.api.test_web_text_llm_review import (
     _annotate_all,
     _llm_project,

@@ -236,7 +236,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",
     "own_approval": "{user} 是 {subject} 的经办人（创建、提交、录入或申请）：经办人不能签署它的任何审批步骤（不相容职务分离），请由另一位审批人签批。",
     "second_step": "{user} 已签署 {subject} 的第 {earlier_level} 级审批（{earlier_role}）：同一审批链中一人只能签署一步，本步请由另一位审批人签批。",
-    "approval_role": "{step} 审批由 {roles} 签署；你的财务审批角色为 {role}。",
+    "approval_role": "{step} 审批由 {roles} 签署；您的财务审批角色为 {role}。",
     "amendment_pending": "合同 {number} 已有一项变更（金额 {amount}）正在等待审批：请先审批或驳回该变更。",
     "amendment_step": "合同 {number} 变更为 {amount} 的申请正在等待 {next_step} 审批，而不是 {step} 审批（先价格审批，后签约审批）。",
     "contract_below_booked": "合同 {number} 的金额不能改为 {amount} {currency}：合同上已有 {floor}（{floor_kind}）；合同金额不能低于已下单、已确认收入、已开票或已收款的金额。",

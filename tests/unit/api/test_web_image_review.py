@@ -23,7 +23,7 @@ from datamill.production.models import Annotation, Item
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.unit.api.test_web_image_workbench import _sign_in
+from tests._api import web_sign_in as _sign_in
 from tests.unit.production.image_helpers import make_image_project
 
 CAR = {"kind": "box", "label": "car", "x": 10, "y": 12, "w": 30, "h": 20}

@@ -29,7 +29,7 @@ from datamill.production.projects import create_project
 from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.unit.api.test_web_image_workbench import _sign_in
+from tests._api import web_sign_in as _sign_in
 from tests.unit.modalities.llm._cases import PAIR_RECORDS, spec
 from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 

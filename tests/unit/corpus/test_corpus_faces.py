@@ -127,7 +127,7 @@ def test_api_errors_are_problems(client: TestClient) -> None:
 
 
 def test_web_page_upload_weights_and_errors(client: TestClient) -> None:
-    from tests.unit.api.test_web_image_workbench import _sign_in
+    from tests._api import web_sign_in as _sign_in
 
     csrf = _sign_in(client, "pm")
     page = client.get("/corpus")
@@ -154,7 +154,7 @@ def test_web_page_upload_weights_and_errors(client: TestClient) -> None:
 def test_web_page_words_reasons_in_chinese(client: TestClient) -> None:
     """zh-CN: the reasons' details were English ('2 characters < 4', 'line 1'), Latin letters
     were '生僻字符', and reasons were joined by a half-width '; '."""
-    from tests.unit.api.test_web_image_workbench import _sign_in
+    from tests._api import web_sign_in as _sign_in
 
     csrf = _sign_in(client, "pm")
     client.cookies.set("lang", "zh-CN")

@@ -21,7 +21,7 @@ from datamill.production.checking import run_checks
 from datamill.production.models import Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.unit.api.test_web_image_workbench import _sign_in
+from tests._api import web_sign_in as _sign_in
 from tests.unit.production.test_prompt_check import ALL_LISTEN, _espeak, _project
 
 __all__ = ["_espeak"]  # the fixture that skips without espeak-ng applies here too
