@@ -23,7 +23,7 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
-from datamill.cli._words import code, count_items, inspection_reason, say
+from datamill.cli._words import EN_CLI, code, count_items, inspection_reason, say
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
 
@@ -293,7 +293,7 @@ def _render_effect(v: Any) -> None:
             continue
         t = Table(say("qc.col.group"), say("qc.col.items"), say("qc.col.value"),
                   title=say("qc.effect_groups", kind=say(f"group.{kind}")
-                            if f"group.{kind}" in _GROUP_KEYS else kind))
+                            if f"group.{kind}" in EN_CLI else kind))
         for name, g in groups.items():
             t.add_row(esc(name), str(g.get("items")), str(g.get("value")))
         out.print(t)
@@ -313,9 +313,6 @@ def _render_effect(v: Any) -> None:
         t.add_row(esc(row.get("external_id")), str(row.get("value")), esc(detail))
     out.print(t)
 
-
-_GROUP_KEYS = frozenset({"group.speaker", "group.gender", "group.age_band", "group.accent",
-                         "group.class"})
 
 
 def _register_prompt_check() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
@@ -44,7 +44,6 @@ __all__ = [
     "datasheet_effect",
     "evaluate_batch",
     "evaluation_project",
-    "evaluations_count",
     "get_evaluation",
     "list_evaluations",
     "may_evaluate",
@@ -211,9 +210,3 @@ def datasheet_effect(session: Session, batch_id: int) -> dict[str, Any] | None:
         if key in result:
             sheet[key] = result[key]
     return sheet
-
-
-def evaluations_count(session: Session, batch_id: int) -> int:
-    """How many evaluations the batch has had."""
-    return int(session.scalar(select(func.count()).select_from(EffectEvaluation)
-                              .where(EffectEvaluation.batch_id == batch_id)) or 0)

@@ -40,6 +40,7 @@ from datamill.modalities.speech.preannotators import (
     normalise_language,
     pocketsphinx_model_name,
 )
+from datamill.qc.metrics import normalize_transcript, score_transcripts
 
 __all__ = ["SECOND_LOOK_LIMIT", "SpeechEffectEvaluator", "wer_histogram"]
 
@@ -94,8 +95,6 @@ class SpeechEffectEvaluator:
         self._skipped: dict[str, int] = defaultdict(int)
 
     def add(self, item: ItemRecord, payload: Any) -> None:
-        from datamill.qc.metrics import normalize_transcript
-
         segments = [s for s in payload or () if isinstance(s, Mapping)]
         reference = " ".join(str(s.get("text") or "") for s in segments
                              if not s.get("flag")).strip()
@@ -120,8 +119,6 @@ class SpeechEffectEvaluator:
                     "accent": str(a.get("accent") or "unknown")}))
 
     def result(self) -> dict[str, Any]:
-        from datamill.qc.metrics import score_transcripts
-
         lang = self.language
         rows = self._rows
         if not rows:

@@ -29,6 +29,8 @@ from typing import Any, ClassVar
 
 from datamill.core.errors import InvalidInput, MissingDependency
 from datamill.modalities.base import ItemRecord
+from datamill.modalities.text.plugin import parse_annotation
+from datamill.modalities.text.textio import read_text
 
 __all__ = ["MIN_ITEMS", "TextEffectEvaluator", "target_of"]
 
@@ -77,9 +79,6 @@ class TextEffectEvaluator:
         self._unlabelled = 0
 
     def add(self, item: ItemRecord, payload: Any) -> None:
-        from datamill.modalities.text.plugin import parse_annotation
-        from datamill.modalities.text.textio import read_text
-
         ann = parse_annotation(payload or {})
         label = (ann.classes[0] if len(ann.classes) == 1 else None) if self.target == "class" \
             else ann.sentiment
