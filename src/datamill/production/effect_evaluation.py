@@ -30,6 +30,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.storable import MAX_ID
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.modalities.base import EffectEvaluator, ItemRecord, effect_evaluator_of
 from datamill.modalities.registry import get_modality
@@ -104,6 +105,9 @@ def prepare_evaluation(
     _require_runner(session, actor, project.id)
     require_cleared_for(session, actor, batch_level(session, project.id, batch_id),
                         f"batch {batch.name}")
+    if not 0 <= seed <= MAX_ID:  # stored: a seed beyond BIGINT would fail the insert at the end
+        raise InvalidInput(f"seed must be between 0 and {MAX_ID}, not {seed}", field="seed",
+                           value=seed)
     if sample is not None and not 1 <= sample <= MAX_SAMPLE:
         raise InvalidInput(f"sample must be between 1 and {MAX_SAMPLE} items, not {sample}",
                            field="sample", value=sample)

@@ -293,3 +293,20 @@ def test_a_speech_sample_is_bounded_by_what_a_synchronous_run_can_decode(
         with pytest.raises(InvalidInput, match=r"between 1 and 400 items for speech\.asr"):
             prepare_evaluation(s, batch_id, users["pm"], sample=401)
         assert len(prepare_evaluation(s, batch_id, users["pm"], sample=400).chosen) == 4
+
+
+def test_a_seed_beyond_what_is_stored_is_refused_before_any_work(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    with runtime.session() as s:
+        p = create_project(s, _text_spec(["classification"]))
+        add_member(s, p.id, users["pm"], actor_id=None)
+        from datamill.production.models import Batch
+
+        batch = Batch(project_id=p.id, name="b", status="open")
+        s.add(batch)
+        s.flush()
+        for seed in (-1, 2**63):
+            with pytest.raises(InvalidInput, match="seed must be between 0 and"):
+                prepare_evaluation(s, batch.id, users["pm"], seed=seed)
+        s.rollback()
