@@ -281,13 +281,21 @@ def _render_effect(v: Any) -> None:
                   seed=v.seed), soft_wrap=True)
     base = r.get("baseline")
     if isinstance(base, dict):
-        out.print(say("qc.effect_baseline", name=esc(base.get("name")), metric=metric,
+        key = f"qc.baseline.{base.get('name')}"
+        name = say(key) if key in EN_CLI else esc(base.get("name"))
+        out.print(say("qc.effect_baseline", name=name, metric=metric,
                       value=base.get(m.get("name"))), soft_wrap=True)
     curve = r.get("learning_curve")
-    if curve:
-        points = say("qc.score_sep").join(f"{round(p['train_share'] * 100)}% → {p['macro_f1']}"
-                                          for p in curve)
+    if curve:  # reports stored before the curve's points said "value" said "macro_f1"
+        points = say("qc.score_sep").join(
+            f"{round(p['train_share'] * 100)}% → {p.get('value', p.get('macro_f1'))}"
+            for p in curve)
         out.print(say("qc.effect_curve", metric=metric, points=points), soft_wrap=True)
+    position = r.get("position")
+    if isinstance(position, dict):
+        out.print(say("qc.effect_position", pairs=position.get("pairwise_choices"),
+                      share=round(100 * float(position.get("first_shown_chosen") or 0), 1)),
+                  soft_wrap=True)
     for kind, groups in (r.get("groups") or {}).items():
         if len(groups) < 2:  # noqa: PLR2004 - one group says nothing the headline does not
             continue

@@ -92,6 +92,7 @@ METRIC_WORDS: dict[str, dict[str, str]] = {
         "point_accuracy": "point accuracy", "point_miou": "point mean IoU",
         "yaw_error_deg": "mean heading error (°)",
         "scored": "samples corrected", "macro_f1": "macro-F1", "accuracy": "accuracy",
+        "preference_accuracy": "preference accuracy",
     },
     "zh-CN": {
         "character_accuracy": "字准确率", "sentence_accuracy": "句准确率",
@@ -110,7 +111,7 @@ METRIC_WORDS: dict[str, dict[str, str]] = {
         "boundary_deviation_p95_ms": "边界偏差 95 分位（毫秒）",
         "matched_phones": "匹配的音素数", "defective_items": "不合格条目数",
         "defective_utterances": "不合格语句数",
-        "macro_f1": "宏平均 F1", "accuracy": "准确率",
+        "macro_f1": "宏平均 F1", "accuracy": "准确率", "preference_accuracy": "偏好预测准确率",
         "cuboid_accuracy": "立体框准确率", "center_error_m": "平均中心误差（米）",
         "point_accuracy": "点准确率", "point_miou": "点平均交并比",
         "yaw_error_deg": "平均朝向误差（度）",

@@ -40,7 +40,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -64,6 +64,9 @@ from datamill.modalities.llm.schema import (
     parse_annotation,
     validate_llm_annotation,
 )
+
+if TYPE_CHECKING:
+    from datamill.modalities.llm.effect import LlmPreferenceEvaluator
 
 __all__ = ["LlmPlugin", "LlmStatistics"]
 
@@ -262,6 +265,15 @@ class LlmPlugin:
 
     def statistics(self) -> LlmStatistics:
         return LlmStatistics()
+
+    def effect_evaluator(
+        self, requirements: Mapping[str, Any], language: str
+    ) -> LlmPreferenceEvaluator:
+        """Application-effect verification: a reward model trained and cross-validated on the
+        sample's preference pairs (:mod:`.effect`; pairwise and ranking projects)."""
+        from datamill.modalities.llm.effect import LlmPreferenceEvaluator
+
+        return LlmPreferenceEvaluator(requirements)
 
 
 class LlmStatistics:

@@ -159,7 +159,7 @@ class TextEffectEvaluator:
                         if v},
             "groups": {"class": {c: {"items": counts[c], "value": round(float(f), 4)}
                                  for c, f in zip(classes, per_class, strict=True)}},
-            "learning_curve": [{"train_share": f, "macro_f1": round(float(np.mean(v)), 4)}
+            "learning_curve": [{"train_share": f, "value": round(float(np.mean(v)), 4)}
                                for f, v in curve.items() if v],
             "second_look": [
                 {"external_id": rows[i][0], "value": round(float(confidence[i]), 4),
