@@ -13,12 +13,20 @@ with words of the others), ``--texts`` per corpus, with 5 % and 10 % of the labe
 another class. ``TextEffectEvaluator`` cross-validates its classifier; macro-F1 against the
 most-frequent-class baseline, and how many of the named items were flipped.
 
+LLM preferences: generated prompts with a helpful and an unhelpful response
+(``datamill.testing.preference_corpus``; the unhelpful one padded to be the longer half the
+time), the train phrasings and the held-out ones, ``--pairs`` records each, with 5 % and 10 % of
+the pairwise choices flipped. ``LlmPreferenceEvaluator`` cross-validates its reward model;
+preference accuracy against the longer-response baseline, and how many named choices were
+flipped.
+
 No database: the evaluators are what costs (the loop reads the sample and stores the report).
 Prints a table per part and ``SUMMARY effect ...``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -29,8 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import base_parser, console, table, workdir  # noqa: E402
 
 from datamill.modalities.base import ItemRecord  # noqa: E402
+from datamill.modalities.llm.effect import LlmPreferenceEvaluator  # noqa: E402
 from datamill.modalities.speech.effect import SpeechEffectEvaluator  # noqa: E402
 from datamill.modalities.text.effect import TextEffectEvaluator  # noqa: E402
+from datamill.testing.preference_corpus import generate_preferences  # noqa: E402
 from datamill.testing.sentences import SENTENCES  # noqa: E402
 from datamill.testing.synth import synthesize  # noqa: E402
 
@@ -152,10 +162,44 @@ def text_part(n: int) -> tuple[list[list[object]], dict[str, float]]:
             precision = hits / len(named) if named else 0.0
             rows.append([lang, n, f"{round(flip * 100)}%", r["measure"]["value"],
                          r["baseline"]["macro_f1"],
-                         " → ".join(str(p["macro_f1"]) for p in r["learning_curve"]),
+                         " → ".join(str(p["value"]) for p in r["learning_curve"]),
                          f"{hits}/{len(named)}", f"{len(flipped)}", round(cpu, 2)])
             summary[f"{lang}_{round(flip * 100)}_precision"] = precision
             summary[f"{lang}_{round(flip * 100)}_f1"] = r["measure"]["value"]
+    return rows, summary
+
+
+def llm_part(root: Path, n: int) -> tuple[list[list[object]], dict[str, float]]:
+    rows: list[list[object]] = []
+    summary: dict[str, float] = {}
+    folder = root / "llm"
+    folder.mkdir(parents=True, exist_ok=True)
+    for phrasings in ("train", "heldout"):
+        for flip in (0.05, 0.10):
+            corpus = generate_preferences(n, seed=round(flip * 100), phrasings=phrasings)
+            rng = random.Random(f"{phrasings}/{flip}")  # noqa: S311 - which choices are flipped
+            flipped = set(rng.sample([p.record["id"] for p in corpus], round(n * flip)))
+            ev = LlmPreferenceEvaluator({"task": "pairwise"})
+            for p in corpus:
+                path = folder / f"{p.record['id']}.json"
+                path.write_text(json.dumps(p.record, ensure_ascii=False), encoding="utf-8")
+                choice = p.better if p.record["id"] not in flipped else "ab".replace(p.better, "")
+                ev.add(ItemRecord(external_id=p.record["id"], sha256="-", filename=path.name,
+                                  path=path, attributes={}, language="en"),
+                       {"type": "llm_pairwise", "a": "a", "b": "b", "choice": choice,
+                        "reason": "generated"})
+            started = time.process_time()
+            r = ev.result()
+            cpu = time.process_time() - started
+            named = [x["external_id"] for x in r["second_look"]]
+            hits = sum(1 for x in named if x in flipped)
+            rows.append([phrasings, n, f"{round(flip * 100)}%", r["measure"]["value"],
+                         r["baseline"]["preference_accuracy"],
+                         " → ".join(str(p["value"]) for p in r["learning_curve"]),
+                         f"{hits}/{len(named)}", len(flipped),
+                         f"{sum(1 for x in flipped if x in named)}/{len(flipped)}", round(cpu, 2)])
+            summary[f"{phrasings}_{round(flip * 100)}_precision"] = hits / len(named) if named \
+                else 0.0
     return rows, summary
 
 
@@ -165,6 +209,7 @@ def main() -> None:
     parser.add_argument("--voices", type=int, default=6, choices=range(1, 7),
                         help="voices per batch (of six)")
     parser.add_argument("--texts", type=int, default=600, help="texts per corpus")
+    parser.add_argument("--pairs", type=int, default=400, help="preference records per corpus")
     args = parser.parse_args()
     with workdir(args, "effect") as root:
         speech_rows, speech = speech_part(root, args.per_voice, args.voices)
@@ -175,13 +220,20 @@ def main() -> None:
         table("text: tf-idf + logistic regression, 5-fold (second look: flipped among named)",
               ["lang", "texts", "flipped", "macro-F1", "baseline", "learning curve 25/50/100 %",
                "named flipped", "flipped in all", "CPU s"], text_rows)
+        llm_rows, llm = llm_part(root, args.pairs)
+        table("LLM preferences: tf-idf Bradley-Terry reward model, 5-fold by record",
+              ["phrasings", "records", "flipped", "pref. accuracy", "longer wins",
+               "learning curve 25/50/100 %", "named flipped", "flipped in all",
+               "flipped named", "CPU s"], llm_rows)
     console.print(
         "SUMMARY effect speech held-out: swapped named {:.0%}, clean named {:.0%}, WER {}; "
         "calibration: swapped named {:.0%}, clean named {:.0%}; text: zh 10% precision {:.0%}, "
-        "en 10% precision {:.0%}".format(
+        "en 10% precision {:.0%}; llm: train 10% precision {:.0%}, held-out 10% precision {:.0%}"
+        .format(
             speech["held_swapped_recall"], speech["held_clean_flagged"], speech["held_wer"],
             speech["cal_swapped_recall"], speech["cal_clean_flagged"],
-            text["zh_10_precision"], text["en_10_precision"]))
+            text["zh_10_precision"], text["en_10_precision"], llm["train_10_precision"],
+            llm["heldout_10_precision"]))
 
 
 if __name__ == "__main__":
