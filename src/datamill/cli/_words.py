@@ -91,6 +91,7 @@ EN_CLI: dict[str, str] = {
     "qc.effect_no_rows": "batch {batch} has no effect evaluation yet",
     "group.speaker": "speaker", "group.gender": "gender", "group.age_band": "age band",
     "group.accent": "accent", "group.class": "class", "group.response_model": "response model",
+    "group.label": "label",
     # qc listen-next / listen (a listener)
     "listen.task": "listen task {task}: item {item} ({seconds} s)",
     "listen.prompt": "prompt: {prompt}",
@@ -269,6 +270,7 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.effect_no_rows": "批次 {batch} 尚无数据应用效果验证。",
     "group.speaker": "说话人", "group.gender": "性别", "group.age_band": "年龄段",
     "group.accent": "口音", "group.class": "类别", "group.response_model": "回答模型",
+    "group.label": "标签",
     "listen.task": "听音任务 {task}：条目 {item}（{seconds} 秒）",
     "listen.prompt": "提示文本：{prompt}",
     "listen.doubtful": "存疑词：{words}",

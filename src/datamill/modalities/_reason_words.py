@@ -139,6 +139,7 @@ EN_REASONS: dict[str, str] = {
     "effect_task": "Application-effect verification trains a classifier: the spec needs the classification or sentiment task (it has {tasks}).",
     "effect_too_few": "The sample is too small to evaluate: at least {needed} labelled items are needed (in at least 2 classes of 2 items or more); it has {found}.",
     "effect_empty_batch": "Batch {batch} holds no items to evaluate.",
+    "effect_image_task": "Application-effect verification of images trains a classifier on labelled objects: the spec needs a label of kind box, rotated_box, polygon, polyline or mask.",
     "effect_llm_task": "Application-effect verification of LLM data trains a reward model on preferences: the spec's task must be pairwise or ranking (it is {task}).",
     "effect_too_few_pairs": "The sample is too small to train a reward model: at least {needed} decided preference pairs from at least 5 records are needed; it has {found} from {records}.",
 }
@@ -271,6 +272,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "effect_task": "数据应用效果验证需训练分类模型：规格须包含分类或情感任务（现有任务：{tasks}）。",
     "effect_too_few": "样本太少，无法验证：至少需要 {needed} 条已标注数据（至少 2 个类别，每类至少 2 条）；现有 {found} 条。",
     "effect_empty_batch": "批次 {batch} 没有可验证的数据。",
+    "effect_image_task": "图像数据的应用效果验证需用已标注的目标训练分类模型：规格须包含类型为 box、rotated_box、polygon、polyline 或 mask 的标签。",
     "effect_llm_task": "LLM 数据的应用效果验证需用偏好数据训练奖励模型：规格的任务须为两两比较（pairwise）或排序（ranking），现为 {task}。",
     "effect_too_few_pairs": "样本太少，无法训练奖励模型：至少需要来自 5 条记录的 {needed} 对已判定的偏好；现有来自 {records} 条记录的 {found} 对。",
 }

@@ -53,6 +53,7 @@ from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.problem_words import coded_refusal
 
 if TYPE_CHECKING:
+    from datamill.modalities.image.effect import ImageEffectEvaluator
     from datamill.modalities.image.metric import KeypointScore, RegionScore, TextLineScore
 
 __all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
@@ -414,6 +415,15 @@ class ImagePlugin(ImageAggregationMixin):
 
     def statistics(self) -> ImageStatistics:
         return ImageStatistics()
+
+    def effect_evaluator(
+        self, requirements: Mapping[str, Any], language: str
+    ) -> ImageEffectEvaluator:
+        """Application-effect verification: a classifier trained and cross-validated on the
+        sample's labelled objects (:mod:`.effect`)."""
+        from datamill.modalities.image.effect import ImageEffectEvaluator
+
+        return ImageEffectEvaluator(requirements)
 
 
 class ImageStatistics:

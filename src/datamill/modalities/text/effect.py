@@ -23,22 +23,20 @@ each, with ``effect_too_few``. Nothing downloads; the same seed gives the same r
 from __future__ import annotations
 
 import importlib.util
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from datamill.core.errors import InvalidInput, MissingDependency
 from datamill.modalities.base import ItemRecord
+from datamill.modalities.effect_classifier import MIN_EXAMPLES, cross_validate
 from datamill.modalities.text.plugin import parse_annotation
 from datamill.modalities.text.textio import read_text
 
 __all__ = ["MIN_ITEMS", "TextEffectEvaluator", "target_of"]
 
-MIN_ITEMS = 10
+MIN_ITEMS = MIN_EXAMPLES
 """Labelled items a training run needs at least."""
 
-_SECOND_LOOK_LIMIT = 20
-_FRACTIONS = (0.25, 0.5, 1.0)
 _TEXT_SHOWN = 200
 _INSTALL = "pip install 'datamill[text]'"
 
@@ -91,93 +89,28 @@ class TextEffectEvaluator:
         self._rows.append((item.external_id, text, label))
 
     def result(self) -> dict[str, Any]:
-        import numpy as np
-        from sklearn.dummy import DummyClassifier
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.metrics import f1_score
-        from sklearn.model_selection import StratifiedKFold
         from sklearn.pipeline import make_pipeline
-
-        counts = Counter(label for _, _, label in self._rows)
-        usable = {c for c, n in counts.items() if n >= 2}
-        rows = [r for r in self._rows if r[2] in usable]
-        if len(rows) < MIN_ITEMS or len(usable) < 2:
-            raise InvalidInput(
-                f"training a classifier needs at least {MIN_ITEMS} labelled items in at least 2"
-                f" classes of 2 items or more; the sample has {len(self._rows)} labelled in"
-                f" {len(counts)} classes",
-                reason_code="effect_too_few", needed=MIN_ITEMS, found=len(self._rows))
-        texts = [r[1] for r in rows]
-        y = np.array([r[2] for r in rows])
-        classes = sorted(usable)
-        folds = min(5, min(counts[c] for c in usable))
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.seed)
-        rng = np.random.default_rng(self.seed)
 
         def model() -> Any:
             return make_pipeline(
                 TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
                 LogisticRegression(max_iter=1000, class_weight="balanced"))
 
-        predicted = np.empty(len(rows), dtype=object)
-        confidence = np.zeros(len(rows))
-        curve: dict[float, list[float]] = {f: [] for f in _FRACTIONS}
-        baseline = np.empty(len(rows), dtype=object)
-        for train, test in splitter.split(texts, y):
-            for fraction in _FRACTIONS:
-                part = _stratified_part(train, y, fraction, rng)
-                if len(set(y[part])) < 2:
-                    continue
-                fitted = model().fit([texts[i] for i in part], y[part])
-                guess = fitted.predict([texts[i] for i in test])
-                curve[fraction].append(float(f1_score(y[test], guess, average="macro",
-                                                      labels=classes, zero_division=0)))
-                if fraction == 1.0:
-                    proba = fitted.predict_proba([texts[i] for i in test])
-                    best = proba.argmax(axis=1)
-                    predicted[test] = fitted.classes_[best]
-                    confidence[test] = proba[np.arange(len(test)), best]
-            dummy = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(train), 1)),
-                                                                   y[train])
-            baseline[test] = dummy.predict(np.zeros((len(test), 1)))
-        macro = float(f1_score(y, predicted, average="macro", labels=classes, zero_division=0))
-        per_class = f1_score(y, predicted, average=None, labels=classes, zero_division=0)
-        wrong = [i for i in range(len(rows)) if predicted[i] != y[i]]
-        wrong.sort(key=lambda i: (-confidence[i], rows[i][0]))
+        cv = cross_validate([r[1] for r in self._rows], [r[2] for r in self._rows], model,
+                            seed=self.seed)
+        rows = [self._rows[i] for i in cv.kept]
         return {
             "task": f"classification of {self.target}",
-            "measure": {"name": "macro_f1", "value": round(macro, 4), "better": "higher"},
-            "accuracy": round(float(np.mean(predicted == y)), 4),
-            "baseline": {"name": "most_frequent_class", "macro_f1": round(float(f1_score(
-                y, baseline, average="macro", labels=classes, zero_division=0)), 4),
-                "accuracy": round(float(np.mean(baseline == y)), 4)},
-            "folds": folds,
+            **cv.report,
             "items_scored": len(rows),
             "skipped": {k: v for k, v in (("unlabelled", self._unlabelled),
                                            ("class_under_2_items", len(self._rows) - len(rows)))
                         if v},
-            "groups": {"class": {c: {"items": counts[c], "value": round(float(f), 4)}
-                                 for c, f in zip(classes, per_class, strict=True)}},
-            "learning_curve": [{"train_share": f, "value": round(float(np.mean(v)), 4)}
-                               for f, v in curve.items() if v],
             "second_look": [
-                {"external_id": rows[i][0], "value": round(float(confidence[i]), 4),
-                 "why": "model_contradicts", "label": rows[i][2], "model_says": predicted[i],
+                {"external_id": rows[i][0], "value": round(cv.confidence[i], 4),
+                 "why": "model_contradicts", "label": rows[i][2], "model_says": cv.predicted[i],
                  "text": rows[i][1][:_TEXT_SHOWN]}
-                for i in wrong[:_SECOND_LOOK_LIMIT]],
+                for i in cv.contradicted()],
         }
-
-
-def _stratified_part(train: Any, y: Any, fraction: float, rng: Any) -> Any:
-    """``fraction`` of the training indices, class by class (at least one of each)."""
-    import numpy as np
-
-    if fraction >= 1.0:
-        return train
-    picked = []
-    for label in sorted(set(y[train])):
-        members = train[y[train] == label]
-        take = max(1, round(len(members) * fraction))
-        picked.append(rng.choice(members, size=take, replace=False))
-    return np.sort(np.concatenate(picked))

@@ -1,0 +1,110 @@
+"""Application-effect verification of image object labels: a classifier trained on the
+labelled objects' crops names the objects whose label it contradicts (domain §4.6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member
+from datamill.core.errors import InvalidInput
+from datamill.modalities.image.plugin import ImagePlugin
+from datamill.modalities.image.schema import ImageAnnotation
+from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.checking import run_checks
+from datamill.production.effect_evaluation import evaluate_batch
+from datamill.production.importing import import_source
+from datamill.production.inspection import create_batch
+from datamill.production.projects import create_project
+from datamill.production.tasks import claim_next_task, create_packages
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.testing.images import render_object_scene
+from tests._api import web_sign_in
+from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, image_spec
+
+FLIPPED = {("scene03", 0), ("scene08", 1)}
+OTHER = {"car": "person", "person": "car"}
+
+
+def _batch(rt: Runtime, users: dict[str, User], folder: Path, scenes: int) -> int:
+    """A reviewed batch of rendered scenes (3 objects each: rectangles are cars, ellipses are
+    people); the objects in FLIPPED submitted with the other label."""
+    folder.mkdir(parents=True)
+    truth: dict[str, ImageAnnotation] = {}
+    for i in range(scenes):
+        scene = render_object_scene(100 + i, objects=3)
+        scene.save(folder / f"scene{i:02d}.png")
+        truth[f"scene{i:02d}"] = scene.annotation
+    with rt.session() as s:
+        pid = create_project(s, image_spec(name=f"objects-{folder.name}", package_size=50)).id
+        for u in users.values():
+            add_member(s, pid, u, actor_id=None)
+    with rt.session() as s:
+        import_source(s, rt.blobs, pid, folder)
+    with rt.session() as s:
+        assert run_checks(s, rt.blobs, pid, workers=1).passed == scenes
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    while True:
+        with rt.session() as s:
+            t = claim_next_task(s, users["ann1"], pid, "annotate")
+            if t is None:
+                break
+            objects = [o.model_copy(update={"label": OTHER[o.label]})
+                       if (t.external_id, k) in FLIPPED else o
+                       for k, o in enumerate(truth[t.external_id].objects)]
+            doc = ImageAnnotation(objects=tuple(objects)).model_dump(mode="json")
+            submit_annotation(s, users["ann1"], t.id, doc, base_version=t.current_version)
+    while True:
+        with rt.session() as s:
+            r = claim_next_task(s, users["rev"], pid, "review")
+            if r is None:
+                break
+            review_task(s, users["rev"], r.id, "accept")
+    with rt.session() as s:
+        return create_batch(s, pid).id
+
+
+def test_crop_classifier_learns_the_labels_and_names_the_flipped_objects(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    batch_id = _batch(runtime, users, tmp_path / "scenes", scenes=14)
+    with runtime.session() as s:
+        done = evaluate_batch(s, runtime.blobs, batch_id, users["pm"])
+    r = done.result
+    assert r["measure"]["name"] == "macro_f1" and r["items_scored"] == 14
+    assert r["objects_scored"] == 42 and set(r["groups"]["label"]) == {"car", "person"}
+    assert r["measure"]["value"] > r["baseline"]["macro_f1"] + 0.3, r
+    named = [(x["external_id"], x["object"]) for x in r["second_look"]]
+    assert set(named[:2]) == FLIPPED, r["second_look"]  # the two most confident are the flips
+    first = r["second_look"][0]
+    assert first["model_says"] == OTHER[first["label"]] and len(first["box"]) == 4
+    with runtime.session() as s:  # the same seed, the same report
+        assert evaluate_batch(s, runtime.blobs, batch_id, users["pm"]).result == r
+
+
+def test_specs_without_object_labels_are_refused_with_a_code() -> None:
+    ocr_only = {**IMAGE_REQUIREMENTS, "labels": {"labels": [{"name": "text",
+                                                             "kinds": ["text_line"]}]}}
+    with pytest.raises(InvalidInput) as err:
+        ImagePlugin().effect_evaluator(ocr_only, "en-US")
+    assert err.value.details["reason_code"] == "effect_image_task"
+
+
+@pytest.mark.parametrize("runtime", ["sqlite"], indirect=True)
+def test_the_page_names_labels_and_objects(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    batch_id = _batch(runtime, users, tmp_path / "scenes", scenes=10)
+    with runtime.session() as s:
+        done = evaluate_batch(s, runtime.blobs, batch_id, users["pm"])
+    with TestClient(create_app(runtime)) as client:
+        web_sign_in(client, "pm")
+        client.cookies.set("lang", "zh-CN")
+        page = client.get(f"/batches/{batch_id}/effect?evaluation={done.id}").text
+    assert "宏平均 F1" in page and "按标签" in page and "scene03" in page
+    assert "#0 (" in page  # the object and its box, for the reviewer to find it
