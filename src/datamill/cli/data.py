@@ -55,7 +55,7 @@ def import_cmd(
     source: Annotated[
         Path | None, typer.Argument(help="Folder of the modality's media files, a .csv/.jsonl "
                                     "manifest, a .zip archive (imported like a folder), or a "
-                                    "pre-labelled source (with --format).")
+                                    "pre-labelled source (with --format; a folder or a .zip).")
     ] = None,
     resume: Annotated[
         int | None, typer.Option("--resume", help="Resume the interrupted import with this id.")
@@ -253,6 +253,10 @@ def items_cmd(
     project: str,
     user: AsUser,
     status: Annotated[str | None, typer.Option(help="Only items in this status.")] = None,
+    import_run: Annotated[
+        int | None, typer.Option("--import-run", min=1, help="Only the items this import "
+                                 "imported (its id: `datamill data imports`).")
+    ] = None,
     limit: int = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -264,7 +268,8 @@ def items_cmd(
     with get_runtime().session() as s:
         p = find_project(s, project)
         acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
-        rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0)
+        rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0,
+                                  import_run_id=import_run)
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)

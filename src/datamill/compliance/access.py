@@ -157,13 +157,16 @@ def missing_item(project_id: int, item_id: int) -> NotFound:
 
 def list_items(
     session: Session, project_id: int, *, status: str | None, limit: int, offset: int,
-    hidden: set[int] | None = None,
+    hidden: set[int] | None = None, import_run_id: int | None = None,
 ) -> tuple[list[ItemOut], int]:
-    """A page of the project's items and their total, leaving out the ``hidden`` ones (items
-    classified above the reader's clearance)."""
+    """A page of the project's items and their total (of one import run's, with
+    ``import_run_id``), leaving out the ``hidden`` ones (items classified above the reader's
+    clearance)."""
     where = [Item.project_id == project_id]
     if status is not None:
         where.append(Item.status == status)
+    if import_run_id is not None:
+        where.append(Item.import_run_id == import_run_id)
     if hidden:
         where.append(Item.id.not_in(hidden))
     total = session.scalar(select(func.count()).select_from(Item).where(*where)) or 0

@@ -56,8 +56,11 @@ from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = [
     "SAME_BYTES",
+    "hide_import_root",
     "import_source",
     "iter_source_rows",
+    "relative_to_root",
+    "report_relative_to_root",
     "resolve_import_path",
     "resume_import",
 ]
@@ -109,6 +112,18 @@ def relative_to_root(text: str, root: Path) -> str:
     for base in dict.fromkeys((os.fspath(root), os.path.realpath(root))):
         out = out.replace(f"{base}{os.sep}", "").replace(base, "the import folder")
     return out
+
+
+def report_relative_to_root(report: ImportReport, root: Path) -> ImportReport:
+    """``report`` naming its source, rejected rows and skipped files as the client named them
+    (relative to the import folder ``root``), never the server's folders."""
+    return report.model_copy(update={
+        "source": relative_to_root(report.source, root),
+        "rejections": [{k: relative_to_root(v, root) for k, v in r.items()}
+                       for r in report.rejections],
+        "skipped": [{k: relative_to_root(v, root) for k, v in r.items()}
+                    for r in report.skipped],
+    })
 
 
 def hide_import_root(err: DatamillError, root: Path) -> None:

@@ -29,7 +29,7 @@ from datamill.storage.blobstore import BlobStore
 from datamill.workforce.models import Vendor
 from datamill.workforce.policies import require_project_business
 
-__all__ = ["import_supplied", "require_supplier"]
+__all__ = ["import_for", "import_supplied", "require_supplier"]
 
 
 def require_supplier(session: Session, actor: User, project_id: int, vendor_id: int) -> Vendor:
@@ -66,3 +66,28 @@ def import_supplied(
                                supplier_vendor_id=vendor_id, **options)
     return import_source(session, blobs, project_id, source, actor_id=actor.id,
                          supplier_vendor_id=vendor_id, **options)
+
+
+def import_for(
+    session: Session,
+    blobs: BlobStore,
+    actor: User,
+    project_id: int,
+    source: Path,
+    *,
+    vendor_id: int | None = None,
+    fmt: str | None = None,
+    root: Path | None = None,
+) -> ImportReport:
+    """The import the HTTP faces run (the API's ``POST /projects/{id}/imports`` and the web's
+    import page): a vendor's delivery when ``vendor_id`` names one (the vendor is checked
+    first), else a pre-labelled source when ``fmt`` names its format, else raw data. ``root``
+    is the folder ``source`` must lie in. The caller checked that ``actor`` may manage the
+    project."""
+    if vendor_id is not None:
+        return import_supplied(session, blobs, actor, project_id, source, vendor_id, fmt=fmt,
+                               root=root)
+    if fmt is not None:
+        return import_labelled(session, blobs, project_id, source, fmt=fmt, root=root,
+                               actor_id=actor.id)
+    return import_source(session, blobs, project_id, source, root=root, actor_id=actor.id)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.params import Id
+from datamill.api.params import MAX_ID, Id
 from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
 from datamill.compliance import access as q
@@ -26,11 +26,9 @@ from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
 from datamill.production.importing import (
     hide_import_root,
-    import_source,
-    relative_to_root,
+    report_relative_to_root,
     resolve_import_path,
 )
-from datamill.production.labelled_import import import_labelled
 from datamill.production.media import AUDIO_TYPES, item_content, item_path, media_type_of
 from datamill.production.models import Item
 from datamill.production.projects import create_project, get_project, list_projects, project_stats
@@ -42,7 +40,7 @@ from datamill.production.schemas import (
     ProjectOut,
 )
 from datamill.runtime import Runtime
-from datamill.workforce.supply import import_supplied
+from datamill.workforce.supply import import_for
 
 __all__ = ["router"]
 
@@ -62,8 +60,9 @@ class ImportRequest(BaseModel):
     path: str = Field(
         min_length=1,
         max_length=1024,
-        description="Folder of the modality's media files, a .csv/.jsonl manifest or a "
-        "pre-labelled source, relative to the server's import root (DATAMILL_IMPORT_ROOT)",
+        description="Folder of the modality's media files, a .csv/.jsonl manifest, a .zip "
+        "archive or a pre-labelled source (a folder or a .zip of one), relative to the "
+        "server's import root (DATAMILL_IMPORT_ROOT)",
     )
     format: str | None = Field(
         None, max_length=40, description="Import a pre-labelled source with its labels (image: "
@@ -198,26 +197,13 @@ def import_endpoint(
     root = runtime.settings.resolved_import_root()
     try:
         source = resolve_import_path(root, body.path)
-        if body.vendor_id is not None:  # a vendor's delivery: the vendor is checked first
-            report = import_supplied(session, runtime.blobs, user, project_id, source,
-                                     body.vendor_id, fmt=body.format, root=root)
-        elif body.format is not None:
-            report = import_labelled(session, runtime.blobs, project_id, source,
-                                     fmt=body.format, root=root, actor_id=user.id)
-        else:
-            report = import_source(session, runtime.blobs, project_id, source, root=root,
-                                   actor_id=user.id)
+        report = import_for(session, runtime.blobs, user, project_id, source,
+                            vendor_id=body.vendor_id, fmt=body.format, root=root)
     except DatamillError as err:  # paths relative to the import root, as the client gave them
         hide_import_root(err, root)
         raise
     # the answer names the source as the client did, never the server's folders
-    return report.model_copy(update={
-        "source": relative_to_root(report.source, root),
-        "rejections": [{k: relative_to_root(v, root) for k, v in r.items()}
-                       for r in report.rejections],
-        "skipped": [{k: relative_to_root(v, root) for k, v in r.items()}
-                    for r in report.skipped],
-    })
+    return report_relative_to_root(report, root)
 
 
 @router.post("/{project_id}/checks")
@@ -257,12 +243,14 @@ def list_items_endpoint(
     user: Viewer,
     page: PageDep,
     status_: Annotated[str | None, Query(alias="status", max_length=24)] = None,
+    import_run: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
+        "Only the items this import run imported (an import's ``import_run_id``)"))] = None,
 ) -> Page[ItemOut]:
-    """Items, oldest first, optionally only those with one ``status`` (never one classified
-    above the caller's clearance)."""
+    """Items, oldest first, optionally only those with one ``status`` or of one import run
+    (never one classified above the caller's clearance)."""
     rows, total = q.list_items(
         session, project_id, status=status_, limit=page.limit, offset=page.offset,
-        hidden=hidden_item_ids(session, user, project_id),
+        hidden=hidden_item_ids(session, user, project_id), import_run_id=import_run,
     )
     return Page[ItemOut](items=rows, total=total, limit=page.limit, offset=page.offset)
 
