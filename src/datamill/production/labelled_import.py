@@ -4,7 +4,9 @@ The project's modality names the formats it reads (``importer_names``, importers
 ``datamill.importers`` entry-point group); ``fmt="auto"`` picks the one whose ``detect`` is
 most confident. Everything is read and checked before anything is written: every media file
 must lie inside the source's folder (symbolic links out of it, absolute or ``..`` names are
-refused, as for a manifest's rows), and every annotation must pass the modality's validation against the project's spec
+refused, as for a manifest's rows); a ``.zip`` source is unpacked safely first and read like a
+folder (:mod:`datamill.production.archive_import`: its refused entries are the report's
+``skipped``), and every annotation must pass the modality's validation against the project's spec
 (labels, kinds, bounds). One bad file or annotation refuses the whole import with a message
 naming each problem (the first 20), and nothing is stored.
 
@@ -32,6 +34,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality, importers
 from datamill.production._import_rows import SourceRow, confine, id_problem, printable
+from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
 from datamill.production.importing import Progress, import_source, relative_to_root
 from datamill.production.models import Annotation, Item, Project
 from datamill.production.schemas import ImportReport
@@ -182,6 +185,51 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
                    str(source))
     if isinstance(real, str):
         raise InvalidInput(real, path=str(source))
+    if is_archive(real) and real.is_file():  # unpacked safely, then read like a folder
+        limits = ArchiveLimits.of(session.info.get("datamill.settings"))
+        with unpack_archive(real, root, limits) as unpacked:  # removed when the import ends
+            try:
+                return _import_from(
+                    session, blobs, project, source, _top(unpacked.folder), names, fmt,
+                    root=root, resume=resume, actor_id=actor_id, progress=progress,
+                    supplier_vendor_id=supplier_vendor_id, archive=unpacked)
+            except DatamillError as err:  # the archive named, never its temporary folder
+                _name_archive(err, unpacked.folder, printable(real.name, 200))
+                raise
+    return _import_from(session, blobs, project, source, real, names, fmt, root=root,
+                        resume=resume, actor_id=actor_id, progress=progress,
+                        supplier_vendor_id=supplier_vendor_id)
+
+
+def _top(folder: Path) -> Path:
+    """Where an unpacked archive's source starts: the one folder it holds when it holds
+    nothing else (a folder zipped whole), else its top."""
+    entries = list(folder.iterdir())
+    if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+        return entries[0]
+    return folder
+
+
+def _name_archive(err: DatamillError, folder: Path, name: str) -> None:
+    """``err`` naming the archive ``name`` where it named the folder it was unpacked into."""
+    def said(text: str) -> str:
+        return text.replace(f"{folder}{os.sep}", f"{name}:").replace(str(folder), name).replace(
+            folder.name, name)
+
+    err.message = said(err.message)
+    err.args = (err.message,)
+    err.details = {k: said(v) if isinstance(v, str) else v for k, v in err.details.items()}
+
+
+def _import_from(  # noqa: PLR0913 - import_labelled's options, passed on
+    session: Session, blobs: BlobStore, project: Project, source: Path, real: Path,
+    names: tuple[str, ...], fmt: str, *, root: Path | None, resume: int | None,
+    actor_id: int | None, progress: Progress | None, supplier_vendor_id: int | None,
+    archive: Unpacked | None = None,
+) -> ImportReport:
+    """Import the pre-labelled source read at ``real`` (``source`` itself, or the folder its
+    archive was unpacked into: ``archive``) as ``source``'s run."""
+    project_id = project.id
     importer = _pick(names, fmt, real)
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
@@ -191,7 +239,7 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
     report = import_source(
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
         progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,
-        supplier_vendor_id=supplier_vendor_id,
+        supplier_vendor_id=supplier_vendor_id, archive=archive,
     )
     labelled_items = _attach(session, project_id, report.import_run_id, labelled,
                              f"import:{importer.name}")
