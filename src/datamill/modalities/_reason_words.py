@@ -111,6 +111,9 @@ EN_REASONS: dict[str, str] = {
     "contract_booked": "Contract {number} cannot be cancelled: its orders hold revenue {recognised}, invoices {invoiced}, receipts {received} (excl. VAT) and {accepted_orders} accepted order(s); delivered and billed work is settled, not cancelled.",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
     "sheet_cost_not_booked": "Sheet {sheet} cannot be settled: its cost is not booked in the ledger, so paying it would pay the vendor for work the budget never took (paid twice, e.g. through a manual cost claim as well); book the workforce events and have any over-budget cost approved first.",
+    # what an import cannot read at all (production.archive_import, production._import_rows)
+    "archive_unreadable": "{archive} is not a readable zip archive (damaged or cut short); nothing was imported.",
+    "not_a_source": "{source_name} is neither a .zip archive nor a .csv/.jsonl manifest (nor a folder); nothing was imported.",
     "vendor_not_qualified": "Vendor {vendor} is not on the qualified-supplier list: only a qualified vendor supplies data or takes work; qualify it first, then import its delivery.",
     "period_not_ended": "period {period} has not ended yet: a month is run and closed after its last day; run it on {first_day} or later",
     "before_closed_period": "period {period} lies before {closed_period}, which is closed: it counts as closed and takes no run of its own (a closed period is not reopened)",
@@ -246,6 +249,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "contract_booked": "合同 {number} 不能取消：其订单已确认收入 {recognised}、已开票 {invoiced}、已收款 {received}（不含税），已验收订单 {accepted_orders} 个；已交付并开票的业务应结算，而不是取消。",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
     "sheet_cost_not_booked": "结算单 {sheet} 暂不能结算：其成本尚未在账上入账，此时付款会为预算从未承担的工作向供应商付款（例如同时经手工成本报销，造成重复支付）；请先入账人力资源事件，超预算的成本须先获批准。",
+    "archive_unreadable": "{archive} 不是可读取的 zip 压缩包（文件已损坏或不完整），未导入任何内容。",
+    "not_a_source": "{source_name} 既不是 .zip 压缩包，也不是 .csv/.jsonl 清单（也不是文件夹），未导入任何内容。",
     "vendor_not_qualified": "供应商 {vendor} 不在合格供应商名录中：只有合格供应商才能交付数据或承接作业；请先将其列入名录，再导入其交付的数据。",
     "period_not_ended": "期间 {period} 尚未结束：月度结账须在该月最后一天之后进行；请于 {first_day} 或之后运行",
     "before_closed_period": "期间 {period} 早于已关账的期间 {closed_period}：视为已关闭，不单独运行（已关闭的期间不再重新打开）",

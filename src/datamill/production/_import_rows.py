@@ -700,4 +700,5 @@ def iter_source_rows(  # noqa: PLR0913 - the folder options
         reader = _jsonl_rows if source.suffix.lower() == ".jsonl" else _csv_rows
         return reader(folder, real, printable(source.name, 200))
     raise InvalidInput(f"{source} is neither a folder nor a .csv/.jsonl manifest (nor a .zip"
-                       " archive)", path=str(source))
+                       " archive)", path=str(source), source_name=printable(source.name, 200),
+                       reason_code="not_a_source")

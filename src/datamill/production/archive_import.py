@@ -181,7 +181,8 @@ def unpack_archive(
                 ValueError) as err:
             raise InvalidInput(
                 f"{name} is not a readable zip archive ({printable(str(err), 200)}); nothing was"
-                " imported", path=str(source)) from err
+                " imported", path=str(source), archive=name,
+                reason_code="archive_unreadable") from err
         except OSError as err:
             raise InvalidInput(
                 f"{name} cannot be unpacked ({printable(err.strerror or str(err), 200)}); nothing"
