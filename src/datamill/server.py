@@ -110,7 +110,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The HTTP API and the web UI over ``runtime`` (or over one built from the settings)."""
     from datamill import __version__
     from datamill.api.app import API_PREFIX, install_api
-    from datamill.web.routes import mount_web
+    from datamill.web.routes import LARGE_BODIES, mount_web
 
     if runtime is not None:
         check_settings(runtime.settings)
@@ -150,7 +150,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.settle_heap = False
     _install_probes(app)
-    install_api(app)
+    install_api(app, larger_bodies=LARGE_BODIES)
     mount_web(app)
     return app
 

@@ -2,8 +2,9 @@
 
 A declared ``Content-Length`` above the limit is refused before anything is read; a chunked body
 is read only up to the limit. Bodies within the limit are replayed to the app unchanged. A few
-routes take larger bodies by design (a subject's recording upload): ``larger`` names them, each
-a path pattern (matched whole) with its own limit.
+routes take larger bodies by design (a subject's recording upload, the web's data import):
+``larger`` names them, each a path pattern (matched whole) with its own limit, a number of bytes
+or the name of the setting that holds it (``"max_upload_bytes"``).
 
 The refusal is problem+json, unless the app keeps a page for it: a face that answers its own
 errors with pages (the web's sign-in form, the corpus upload) sets
@@ -42,17 +43,18 @@ def replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _limit(scope: Scope) -> int:
+def _limit(scope: Scope, setting: str = "max_request_bytes") -> int:
+    """The byte limit the app's settings hold under ``setting``."""
     runtime: Any = getattr(scope["app"].state, "runtime", None)
     if runtime is None:
         from datamill.config import get_settings
 
-        return get_settings().max_request_bytes
-    return int(runtime.settings.max_request_bytes)
+        return int(getattr(get_settings(), setting))
+    return int(getattr(runtime.settings, setting))
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, larger: Sequence[tuple[str, int]] = ()) -> None:
+    def __init__(self, app: ASGIApp, larger: Sequence[tuple[str, int | str]] = ()) -> None:
         self.app = app
         self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
 
@@ -61,7 +63,7 @@ class BodySizeLimitMiddleware:
         path = scope["path"]
         for pattern, limit in self.larger:
             if pattern.fullmatch(path):
-                return limit
+                return limit if isinstance(limit, int) else _limit(scope, limit)
         return _limit(scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
