@@ -6,6 +6,7 @@ the handlers the API installed, which this module wraps."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -13,10 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.web.routes._common import error_page, page_language, wants_html
+from datamill.web.routes.imports import LARGE_BODIES as IMPORT_BODIES
 
 __all__ = ["install_page_errors"]
 
 log = logging.getLogger("datamill.web")
+#: the data-import form's path, whose 413 page says what an import takes
+_IMPORT_FORM = re.compile("|".join(pattern for pattern, _ in IMPORT_BODIES))
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 
 
@@ -51,7 +55,9 @@ def _body_limit_page(request: Request, limit: int) -> Response | None:
 
     if not wants_html(request):
         return None
-    message = t("error.body_too_large", page_language(request)).replace("{limit}", f"{limit:,}")
+    key = "imp.too_large_sent" if _IMPORT_FORM.fullmatch(request.url.path) else (
+        "error.body_too_large")
+    message = t(key, page_language(request)).replace("{limit}", f"{limit:,}")
     return error_page(request, 413, message)
 
 

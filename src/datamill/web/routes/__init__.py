@@ -16,6 +16,7 @@ from datamill.web.routes import (
     deliveries,
     effect,
     golden,
+    imports,
     ledger,
     listen,
     media,
@@ -28,14 +29,17 @@ from datamill.web.routes import (
     workforce,
 )
 
-__all__ = ["ROUTERS", "mount_web"]
+__all__ = ["LARGE_BODIES", "ROUTERS", "mount_web"]
 
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
-    listen.router, deliveries.router, subjects.router, effect.router,
+    listen.router, deliveries.router, subjects.router, effect.router, imports.router,
 )
+#: the pages whose request bodies may pass the server's request limit (see
+#: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload
+LARGE_BODIES = imports.LARGE_BODIES
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
