@@ -9,10 +9,12 @@ EN_IMPORT: dict[str, str] = {
     "imp.title": "Import data",
     "imp.intro": "Upload a .zip archive of the project's media files (imported like a folder: "
                  "a prompt .txt beside each recording where the modality reads prompts), a "
-                 ".csv/.jsonl manifest, or a pre-labelled source with its format. Files already "
-                 "in the project are not imported twice; every refused file is listed with its "
-                 "reason, and the archive's entries that are not unpacked (absolute paths, "
-                 "\"..\", links) with why.",
+                 ".jsonl of records where the modality takes them (LLM conversations), or a "
+                 "pre-labelled source zipped whole with its format. A .csv/.jsonl manifest names "
+                 "files on the server: import it with the API or the CLI. Files already in the "
+                 "project are not imported twice; every refused file is listed with its reason, "
+                 "and the archive's entries that are not unpacked (absolute paths, \"..\", "
+                 "links) with why.",
     "imp.file": "File",
     "imp.max": "up to {size}",
     "imp.vendor": "Collection vendor",
