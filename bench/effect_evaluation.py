@@ -26,6 +26,11 @@ Image object labels: rendered scenes (``render_object_scene``: rectangles are ``
 ``ImageEffectEvaluator`` cross-validates its crop classifier; macro-F1 against the baseline,
 and how many named objects were flipped.
 
+Point-cloud cuboid labels: rendered frames (``render_scene``: cars, pedestrians, cyclists on a
+ground plane, 4 objects each), ``--frames`` per batch, all surfaces seen (the unit tests' frames)
+and, held out, only the sides facing the sensor, with 5 % and 10 % of the labels moved to the
+next class. ``CuboidEffectEvaluator`` cross-validates its classifier.
+
 No database: the evaluators are what costs (the loop reads the sample and stores the report).
 Prints a table per part and ``SUMMARY effect ...``.
 """
@@ -46,9 +51,12 @@ from datamill.modalities.base import ItemRecord  # noqa: E402
 from datamill.modalities.image.effect import ImageEffectEvaluator  # noqa: E402
 from datamill.modalities.image.schema import ImageAnnotation  # noqa: E402
 from datamill.modalities.llm.effect import LlmPreferenceEvaluator  # noqa: E402
+from datamill.modalities.pointcloud.effect import CuboidEffectEvaluator  # noqa: E402
+from datamill.modalities.pointcloud.schema import PointCloudAnnotation  # noqa: E402
 from datamill.modalities.speech.effect import SpeechEffectEvaluator  # noqa: E402
 from datamill.modalities.text.effect import TextEffectEvaluator  # noqa: E402
 from datamill.testing.images import render_object_scene  # noqa: E402
+from datamill.testing.pointclouds import render_scene, write_cloud  # noqa: E402
 from datamill.testing.preference_corpus import generate_preferences  # noqa: E402
 from datamill.testing.sentences import SENTENCES  # noqa: E402
 from datamill.testing.synth import synthesize  # noqa: E402
@@ -251,6 +259,41 @@ def image_part(root: Path, scenes: int) -> tuple[list[list[object]], dict[str, f
     return rows, summary
 
 
+def pointcloud_part(root: Path, frames: int) -> tuple[list[list[object]], dict[str, float]]:
+    rows: list[list[object]] = []
+    summary: dict[str, float] = {}
+    following = {"car": "pedestrian", "pedestrian": "cyclist", "cyclist": "car"}
+    for name, occluded in (("all sides", False), ("sensor side (held out)", True)):
+        rendered = []
+        for i in range(frames):
+            points, cuboids = render_scene(9000 + i, objects=4, self_occlusion=occluded)
+            rendered.append((write_cloud(points, root / f"pc-{occluded}" / f"f{i:04d}.bin"),
+                             cuboids))
+        every = [(i, k) for i, (_, cs) in enumerate(rendered) for k in range(len(cs))]
+        for flip in (0.05, 0.10):
+            rng = random.Random(f"{name}/{flip}")  # noqa: S311 - which labels are flipped
+            flipped = set(rng.sample(every, round(len(every) * flip)))
+            ev = CuboidEffectEvaluator({})
+            started = time.process_time()
+            for i, (path, cuboids) in enumerate(rendered):
+                objects = tuple(c.model_copy(update={"label": following[c.label]})
+                                if (i, k) in flipped else c for k, c in enumerate(cuboids))
+                ev.add(ItemRecord(external_id=f"f{i:04d}", sha256="-", filename=path.name,
+                                  path=path, attributes={}, language="en"),
+                       PointCloudAnnotation(objects=objects).model_dump(mode="json"))
+            r = ev.result()
+            cpu = time.process_time() - started
+            named = {(int(x["external_id"][1:]), x["object"]) for x in r["second_look"]}
+            hits = len(named & flipped)
+            rows.append([name, frames, len(every), f"{round(flip * 100)}% ({len(flipped)})",
+                         r["measure"]["value"], r["baseline"]["macro_f1"],
+                         " → ".join(str(p["value"]) for p in r["learning_curve"]),
+                         f"{hits}/{len(named)}", f"{hits}/{len(flipped)}", round(cpu, 2)])
+            summary[f"{occluded}_{round(flip * 100)}_precision"] = hits / len(named) if named \
+                else 0.0
+    return rows, summary
+
+
 def main() -> None:
     parser = base_parser(__doc__ or "")
     parser.add_argument("--per-voice", type=int, default=4, help="clean items per voice")
@@ -259,6 +302,7 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=600, help="texts per corpus")
     parser.add_argument("--pairs", type=int, default=400, help="preference records per corpus")
     parser.add_argument("--scenes", type=int, default=200, help="rendered images per batch")
+    parser.add_argument("--frames", type=int, default=100, help="rendered lidar frames per batch")
     args = parser.parse_args()
     with workdir(args, "effect") as root:
         speech_rows, speech = speech_part(root, args.per_voice, args.voices)
@@ -279,16 +323,22 @@ def main() -> None:
               ["images", "scenes", "objects", "flipped", "macro-F1", "baseline",
                "learning curve 25/50/100 %", "flipped among named", "flipped named", "CPU s"],
               image_rows)
+        pc_rows, pc = pointcloud_part(root, args.frames)
+        table("point-cloud cuboid labels: cuboid classifier (size, points, intensity, range)",
+              ["surfaces", "frames", "cuboids", "flipped", "macro-F1", "baseline",
+               "learning curve 25/50/100 %", "flipped among named", "flipped named", "CPU s"],
+              pc_rows)
     console.print(
         "SUMMARY effect speech held-out: swapped named {:.0%}, clean named {:.0%}, WER {}; "
         "calibration: swapped named {:.0%}, clean named {:.0%}; text: zh 10% precision {:.0%}, "
         "en 10% precision {:.0%}; llm: train 10% precision {:.0%}, held-out 10% precision {:.0%}; "
-        "image: 640 10% precision {:.0%}, held-out 1280 10% precision {:.0%}".format(
+        "image: 640 10% precision {:.0%}, held-out 1280 10% precision {:.0%}; "
+        "pointcloud: 10% precision {:.0%}, held-out {:.0%}".format(
             speech["held_swapped_recall"], speech["held_clean_flagged"], speech["held_wer"],
             speech["cal_swapped_recall"], speech["cal_clean_flagged"],
             text["zh_10_precision"], text["en_10_precision"], llm["train_10_precision"],
             llm["heldout_10_precision"], image["640_10_precision"],
-            image["1280_10_precision"]))
+            image["1280_10_precision"], pc["False_10_precision"], pc["True_10_precision"]))
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -57,6 +57,9 @@ from datamill.modalities.pointcloud.schema import (
 )
 from datamill.modalities.pointcloud.segmentation import POINT_METRICS
 from datamill.modalities.problem_words import coded_refusal
+
+if TYPE_CHECKING:
+    from datamill.modalities.pointcloud.effect import CuboidEffectEvaluator
 
 __all__ = ["PointCloudPlugin", "PointCloudStatistics"]
 
@@ -426,6 +429,15 @@ class PointCloudPlugin:
 
     def statistics(self) -> PointCloudStatistics:
         return PointCloudStatistics()
+
+    def effect_evaluator(
+        self, requirements: Mapping[str, Any], language: str
+    ) -> CuboidEffectEvaluator:
+        """Application-effect verification: a classifier trained and cross-validated on the
+        sample's labelled cuboids (:mod:`.effect`)."""
+        from datamill.modalities.pointcloud.effect import CuboidEffectEvaluator
+
+        return CuboidEffectEvaluator(requirements)
 
     # -- web: what the workbench draws, and its assisted tool
     def preview_size(self, attributes: Mapping[str, Any]) -> tuple[int, int] | None:
