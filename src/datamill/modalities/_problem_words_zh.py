@@ -72,6 +72,10 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.point_labels_missing": "每个点都需要类别（0 表示未标注）",
     "prob.point_class_unknown": "点类别 {id} 不在标签体系中",
     "prob.point_labels_count": "点标签覆盖 {given} 个点，点云共有 {points} 个点",
+    "prob.point_class_not_integer": "第 {run} 段点标签：点类别编号必须是整数（如 10），不能是 {given}"
+                                    "（不接受 true/false 或带引号的数字）",
+    "prob.point_count_not_integer": "第 {run} 段点标签：点数必须是整数（如 250），不能是 {given}"
+                                    "（不接受 true/false 或带引号的数字）",
     "prob.box_size_not_positive": "矩形框的 {field} 必须大于 0",
     "prob.size_not_positive": "{field} 必须大于 0",
     "prob.polygon_too_few_points": "多边形至少需要 {least} 个点，当前只有 {count} 个",

@@ -147,6 +147,12 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.point_labels_missing": "every point needs a class (0 leaves a point unlabelled)",
     "prob.point_class_unknown": "the point class {id} is not in the label schema",
     "prob.point_labels_count": "the point labels cover {given} points; the cloud has {points}",
+    "prob.point_class_not_integer": "point label run {run}: the point class id must be a whole "
+                                    "number such as 10, not {given} (true/false and numbers in "
+                                    "quotes are refused)",
+    "prob.point_count_not_integer": "point label run {run}: the number of points must be a whole "
+                                    "number such as 250, not {given} (true/false and numbers in "
+                                    "quotes are refused)",
     # a document that does not parse (modalities.parse_problems): {field} is the path inside
     # the object (or the document), {reason_en} pydantic's English line
     "prob.box_size_not_positive": "the box's {field} must be greater than 0",

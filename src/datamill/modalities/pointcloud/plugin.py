@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -45,7 +46,7 @@ from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
-from datamill.modalities.parse_problems import parse_refusal
+from datamill.modalities.parse_problems import validation_problems
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import (
     MAX_SIDE_M,
@@ -100,7 +101,31 @@ def parse_annotation(payload: Any) -> PointCloudAnnotation:
     try:
         return PointCloudAnnotation.model_validate(payload)
     except ValidationError as err:
-        raise parse_refusal(err, "a point-cloud annotation", payload, by_id=True) from err
+        problems = [_run_problem(p, payload) for p in validation_problems(err, payload, by_id=True)]
+        raise coded_refusal(problems, "not a point-cloud annotation: ") from err
+
+
+_RUN_FIELD = re.compile(r"point_labels\.(\d+)\.([01])")
+
+
+def _run_problem(problem: dict[str, Any], payload: Any) -> dict[str, Any]:
+    """A point label run's class id or count that is no JSON integer (``true``, ``"10"``,
+    ``2.5``) as its own coded problem, naming the run (from 1) and the value given; other
+    problems unchanged."""
+    found = _RUN_FIELD.fullmatch(str(problem.get("field", "")))
+    if found is None or problem.get("code") != "not_an_integer":
+        return problem
+    run, part = int(found[1]), int(found[2])
+    try:
+        given = json.dumps(payload["point_labels"][run][part], ensure_ascii=False)
+    except (KeyError, IndexError, TypeError, ValueError):
+        given = "?"
+    code, what, example = (("point_class_not_integer", "class id", "10") if part == 0
+                           else ("point_count_not_integer", "count", "250"))
+    return {"code": code, "field": f"point_labels[{run}][{part}]", "run": run + 1,
+            "given": given, "message": f"point_labels[{run}]: the {what} must be a whole "
+            f"number such as {example}, not {given} (true/false and numbers in quotes are "
+            "refused)"}
 
 
 def _canonical(ann: PointCloudAnnotation) -> str:

@@ -17,13 +17,15 @@ An annotation document::
 ``classes`` are scene-level tags; ``track_id`` links one object across the frames of a
 sequence (continuous-frame annotation). ``point_labels`` (optional) segments the frame: one
 class per point, run-length over the file's points (``[[class_id, count], ...]``, see
-:mod:`.segmentation`), the ids being the spec's ``point_classes`` (0: unlabelled).
+:mod:`.segmentation`), the ids being the spec's ``point_classes`` (0: unlabelled). Both
+numbers are JSON integers (``true`` or ``"10"`` is refused), each count at least 1; the runs
+are kept canonical (adjacent runs of one class merged, :func:`canonical_runs`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -48,6 +50,7 @@ __all__ = [
     "PointCloudLabelSchema",
     "PointCloudRequirements",
     "annotation_problems",
+    "canonical_runs",
     "normalize_yaw",
     "point_label_problems",
     "validate_annotation",
@@ -276,6 +279,28 @@ class Cuboid(BaseModel):
         return value
 
 
+def canonical_runs(runs: Iterable[Sequence[int]]) -> tuple[tuple[int, int], ...]:
+    """``runs`` (``[class_id, count]`` pairs) in their one canonical form: adjacent runs of
+    one class merged, runs of no point dropped; the per-point labels they spell are the same,
+    so two equal labellings compare and export equal.
+
+    Examples:
+        >>> canonical_runs([(40, 2), (40, 3), (10, 0), (10, 1), (40, 1)])
+        ((40, 5), (10, 1), (40, 1))
+        >>> canonical_runs([(0, 0)])
+        ()
+    """
+    out: list[tuple[int, int]] = []
+    for class_id, count in runs:
+        if count <= 0:
+            continue
+        if out and out[-1][0] == class_id:
+            out[-1] = (class_id, out[-1][1] + count)
+        else:
+            out.append((class_id, count))
+    return tuple(out)
+
+
 class PointCloudAnnotation(BaseModel):
     """The cuboids of one frame and its scene-level tags."""
 
@@ -285,9 +310,15 @@ class PointCloudAnnotation(BaseModel):
     schema_version: Literal[1] = 1
     objects: tuple[Cuboid, ...] = Field(default=(), max_length=MAX_OBJECTS)
     classes: tuple[str, ...] = Field(default=(), max_length=MAX_CLASSES)
-    point_labels: tuple[tuple[Annotated[int, Field(ge=0, le=MAX_POINT_CLASS_ID)],
-                              Annotated[int, Field(ge=1)]], ...] = Field(
+    #: strict whole numbers: ``true`` or ``"10"`` is refused, never read as 1 or 10
+    point_labels: tuple[tuple[Annotated[int, Field(strict=True, ge=0, le=MAX_POINT_CLASS_ID)],
+                              Annotated[int, Field(strict=True, ge=1)]], ...] = Field(
         default=(), max_length=MAX_POINT_RUNS)
+
+    @field_validator("point_labels")
+    @classmethod
+    def _canonical_runs(cls, value: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+        return canonical_runs(value)
 
     @field_validator("classes")
     @classmethod
