@@ -5,6 +5,7 @@ Writes act for ``--as USERNAME`` and are checked and audited like the API's."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,7 +38,8 @@ def _inspector(s: Any, username: str, *, batch_id: int | None = None,
     return acting_user(s, username, Action.INSPECT, project_id=project)
 
 
-def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> None:
+def _render_inspection(v: Any, views: dict[int, list[str]] | None = None,
+                       summaries: dict[int, tuple[str, str]] | None = None) -> None:
     p = v.plan
     out.print(say("qc.plan", inspection=v.id, batch=v.batch_id, lot=p["lot_size"],
                   level=p["level"], aql=p["aql"], letter=p["code_letter"],
@@ -69,8 +71,12 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None) -> Non
     t = Table(say("qc.col.item"), say("qc.col.external"), say("qc.col.delivered"),
               say("qc.col.inspector"))
     for smp in v.sample:
-        t.add_row(str(smp["item_id"]), smp["external_id"], smp["delivered_text"], smp["corrected_text"] or "")
+        delivered, corrected = (summaries or {}).get(
+            smp["item_id"], (smp["delivered_text"], smp["corrected_text"] or ""))
+        t.add_row(str(smp["item_id"]), smp["external_id"], delivered, corrected)
     out.print(t)
+    if summaries is not None:
+        out.print(say("qc.summary.whole", batch=v.batch_id), soft_wrap=True)
 
 
 @app.command("batch")
@@ -98,7 +104,51 @@ def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     with get_runtime().session() as s:
         v = start_inspection(s, batch_id, _inspector(s, user, batch_id=batch_id))
         views = None if as_json else _sample_views(s, v)
-    emit(v, as_json, lambda x: _render_inspection(x, views))
+        summaries = None if as_json or views is not None else _sample_summaries(s, v)
+    emit(v, as_json, lambda x: _render_inspection(x, views, summaries))
+
+
+def _sample_summaries(s: Any, v: Any) -> dict[int, tuple[str, str]] | None:
+    """Per sampled item, its delivered and corrected answers in a line each (a point-cloud
+    frame: cuboids per label, points per class) where the modality summarises an answer
+    (``answer_summary``) instead of the whole document a terminal cannot read; None where it
+    does not. ``--json`` keeps the documents whole."""
+    from datamill.modalities.registry import get_modality
+    from datamill.production.models import Batch, Project
+
+    project = s.get(Project, s.get(Batch, v.batch_id).project_id)
+    summary = getattr(get_modality(project.modality), "answer_summary", None)
+    if summary is None:
+        return None
+    requirements = project.spec.get("requirements", {})
+
+    def line(text: str | None) -> str:
+        if text is None:
+            return ""
+        try:
+            return esc(_summary_line(summary(text, requirements)))
+        except (ValueError, InvalidInput):  # not a document here: shown as it is
+            return text
+
+    return {smp["item_id"]: (line(smp["delivered_text"]), line(smp["corrected_text"]))
+            for smp in v.sample}
+
+
+def _summary_line(summary: Mapping[str, Any]) -> str:
+    """An answer's summary (``answer_summary``) in the CLI's language, in one line."""
+    sep = say("qc.summary.list_sep")
+    parts = []
+    cuboids = summary.get("cuboids")
+    if cuboids is not None:
+        parts.append(say("qc.summary.cuboids", count=sum(cuboids.values()),
+                         labels=sep.join(f"{k} {n}" for k, n in cuboids.items()) or "-"))
+    if summary.get("scene_classes"):
+        parts.append(say("qc.summary.scene", classes=sep.join(summary["scene_classes"])))
+    if summary.get("points"):
+        counts = [f"{p['name'] or (say('qc.summary.unlabelled') if p['id'] == 0 else p['id'])}"
+                  f" {p['points']:,}" for p in summary["points"]]
+        parts.append(say("qc.summary.points", counts=sep.join(counts)))
+    return say("qc.summary.sep").join(parts)
 
 
 def _answer_lines(view: Any, path: Path, item_lines: list[str], answer: str) -> list[str]:

@@ -355,6 +355,25 @@ class PointCloudPlugin:
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(parse_annotation(payload or {}))
 
+    def answer_summary(self, text: str,
+                       requirements: Mapping[str, Any] | BaseModel | None = None) -> dict[str, Any]:
+        """What a terminal shows of one frame's answer (canonical text) instead of its whole
+        document: ``cuboids`` per label, the ``scene_classes``, and where the frame is
+        segmented ``points`` per class (``{"id", "name", "points"}``, most points first;
+        ``name`` is None for 0, unlabelled, and for an id the spec does not name)."""
+        ann = _from_text(text)
+        out: dict[str, Any] = {"cuboids": dict(sorted(Counter(o.label for o in ann.objects)
+                                                      .items())),
+                               "scene_classes": list(ann.classes)}
+        if ann.point_labels:
+            names = {p.id: p.name for p in _req(requirements).labels.point_classes}
+            per_class: Counter[int] = Counter()
+            for class_id, count in ann.point_labels:
+                per_class[class_id] += count
+            out["points"] = [{"id": c, "name": names.get(c), "points": n}
+                             for c, n in sorted(per_class.items(), key=lambda x: (-x[1], x[0]))]
+        return out
+
     #: an inspector's correction is an annotation document, held to the spec like a submission
     corrections_are_annotations: ClassVar[bool] = True
     scores_by_requirements: ClassVar[bool] = True
