@@ -36,6 +36,8 @@ EN_CLI: dict[str, str] = {
     # work next (an annotator's or a reviewer's next task)
     "work.task": "task {task} ({stage}) item {item}{about}, version {version}",
     "work.about": " ({about})",
+    "work.assist_unmatched": "no point class is named like the box labels {labels}: the points "
+                             "of those {boxes} boxes stay unlabelled",
     "work.about_sep": ", ",
     "work.returned": "returned: ",
     "work.prompt": "prompt: {prompt}",
@@ -229,6 +231,7 @@ ZH_CN_CLI: dict[str, str] = {
     "cli.error_tail": "（{code}）：{message}",
     "work.task": "任务 {task}（{stage}）条目 {item}{about}，版本 {version}",
     "work.about": "（{about}）",
+    "work.assist_unmatched": "没有与框标签 {labels} 同名的点类别：这 {boxes} 个框内的点保持未标注",
     "work.about_sep": "，",
     "work.returned": "已退回：",
     "work.prompt": "提示文本：{prompt}",

@@ -374,7 +374,12 @@ def assist_cmd(
 
 def _say_assisted(answer: dict[str, Any]) -> None:
     for key, value in answer.items():
-        out.print(f"{esc(str(key))}: {esc(_shown(value))}")
+        if key not in ("unmatched_labels", "unmatched_boxes"):
+            out.print(f"{esc(str(key))}: {esc(_shown(value))}")
+    if answer.get("unmatched_labels"):  # label_points: boxes that labelled none of their points
+        out.print(esc(say("work.assist_unmatched", boxes=answer.get("unmatched_boxes"),
+                          labels=say("qc.summary.list_sep").join(answer["unmatched_labels"]))),
+                  soft_wrap=True)
 
 
 def _shown(value: Any) -> str:

@@ -145,6 +145,8 @@ EN_REASONS: dict[str, str] = {
     "effect_image_task": "Application-effect verification of images trains a classifier on labelled objects: the spec needs a label of kind box, rotated_box, polygon, polyline or mask.",
     "effect_llm_task": "Application-effect verification of LLM data trains a reward model on preferences: the spec's task must be pairwise or ranking (it is {task}).",
     "effect_too_few_pairs": "The sample is too small to train a reward model: at least {needed} decided preference pairs from at least 5 records are needed; it has {found} from {records}.",
+    # the point-cloud workbench's "label points from boxes" (modalities.pointcloud.plugin)
+    "box_labels_without_point_class": "No point class is named like the box labels {labels}, so no box's points can be labelled (point classes: {point_classes}); give the boxes a label that has a point class of its name, or add point classes of those names to the spec.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -280,6 +282,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "effect_image_task": "图像数据的应用效果验证需用已标注的目标训练分类模型：规格须包含类型为 box、rotated_box、polygon、polyline 或 mask 的标签。",
     "effect_llm_task": "LLM 数据的应用效果验证需用偏好数据训练奖励模型：规格的任务须为两两比较（pairwise）或排序（ranking），现为 {task}。",
     "effect_too_few_pairs": "样本太少，无法训练奖励模型：至少需要来自 5 条记录的 {needed} 对已判定的偏好；现有来自 {records} 条记录的 {found} 对。",
+    "box_labels_without_point_class": "没有与框标签 {labels} 同名的点类别，无法按框标注任何点（点类别：{point_classes}）；请给框选用有同名点类别的标签，或在规格中添加这些名称的点类别。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -585,6 +585,11 @@ EN_PAGES.update({
     "pc.labelled": "Points labelled from the boxes: {counts}",
     "pc.unlabeled": "unlabelled",
     "pc.label_failed": "Points not labelled ({error})",
+    "pc.label_unmatched": "No point class is named like the box labels {labels}: the points "
+                          "of those {boxes} boxes stay unlabelled",
+    "pc.label_unmatched_submit": "No point class is named like the box labels {labels}: the "
+                                 "points of those {boxes} boxes would stay unlabelled. Relabel "
+                                 "the boxes, or submit again to submit so",
     "pc.heading_hint": "Now drag in the direction the object faces, or click for heading 0; "
                        "Esc cancels.",
     "pc.review.legend": "Dashed: the earlier version; filled: the version under review",

@@ -695,6 +695,9 @@ ZH_CN.update({
     "pc.labelled": "已按框标注点：{counts}",
     "pc.unlabeled": "未标注",
     "pc.label_failed": "点未标注（{error}）",
+    "pc.label_unmatched": "没有与框标签 {labels} 同名的点类别：这 {boxes} 个框内的点保持未标注",
+    "pc.label_unmatched_submit": "没有与框标签 {labels} 同名的点类别：这 {boxes} 个框内的点将保持未标注。"
+                                 "请修改框的标签，或再次提交以按此提交",
     "pc.heading_hint": "现在朝对象的朝向拖动，或单击使朝向为 0；Esc 取消。",
     "pc.review.legend": "虚线：较早的版本；填充：待审核的版本",
     "pc.review.moved": "位置或尺寸改变",

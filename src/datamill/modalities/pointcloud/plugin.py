@@ -504,7 +504,12 @@ class PointCloudPlugin:
         (``{"cuboid": {...}, "points": n}``); InvalidInput when no point stands there.
         ``label_points``: the frame's point labels from the cuboids drawn (``objects``) and
         the ground plane, per the spec's ``point_classes`` (``{"point_labels": runs,
-        "counts": {class name: points}}``; see :func:`.segmentation.labels_from_cuboids`)."""
+        "counts": {class name: points}, "unmatched_labels": [...], "unmatched_boxes": n}``;
+        see :func:`.segmentation.labels_from_cuboids`): a box whose label no point class is
+        named after labels none of its points, and ``unmatched_labels`` names those labels.
+        When every box drawn is such a box, nothing would be labelled from them: refused
+        (``box_labels_without_point_class``, naming the labels) unless ``allow_unmatched``
+        is true (the workbench's submit, which then shows the labels)."""
         from datamill.modalities.pointcloud.cloud import read_cloud
 
         if tool not in self.assist_tools:
@@ -544,12 +549,24 @@ def _label_points(path: Path, params: Mapping[str, Any],
         raise InvalidInput("this project's spec has no point classes to label points with "
                            "(requirements.labels.point_classes)", field="tool")
     ann = parse_annotation({"objects": params.get("objects") or []})
+    classes = [p.name for p in schema.point_classes]
+    unmatched = sorted({o.label for o in ann.objects} - set(classes))
+    if ann.objects and len(unmatched) == len({o.label for o in ann.objects}) \
+            and params.get("allow_unmatched") is not True:
+        raise InvalidInput(
+            f"no point class is named like the box labels {', '.join(unmatched)}, so no "
+            f"box's points can be labelled (point classes: {', '.join(classes)}); give the "
+            "boxes a label that has a point class of its name, or add point classes of those "
+            "names to the spec", field="objects", reason_code="box_labels_without_point_class",
+            labels=unmatched, point_classes=classes)
     labels = labels_from_cuboids(read_cloud(path).points, ann.objects, schema)
     names = {p.id: p.name for p in schema.point_classes}
     ids, counts = np.unique(labels, return_counts=True)
     return {"point_labels": [list(run) for run in encode_runs(labels)],
             "counts": {names.get(int(i), "unlabeled"): int(n)
-                       for i, n in zip(ids, counts, strict=True)}}
+                       for i, n in zip(ids, counts, strict=True)},
+            "unmatched_labels": unmatched,
+            "unmatched_boxes": sum(o.label in unmatched for o in ann.objects)}
 
 
 class PointCloudStatistics:

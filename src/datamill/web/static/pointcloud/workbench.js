@@ -211,12 +211,19 @@ export class PointCloudWorkbench {
   }
 
   // The frame's point labels from the boxes drawn and the ground plane (the server's
-  // label_points tool); true when they were made, else the reason is shown.
-  async labelPoints() {
+  // label_points tool); true when they were made, else the reason is shown (the server's
+  // words: e.g. no box's label names a point class). Boxes whose label names no point class
+  // label none of their points: the notice names those labels. At submit (``submitting``)
+  // such boxes do not stop the labelling; the first submit that meets them stops to say so,
+  // the next one with the same labels goes on.
+  async labelPoints(submitting = false) {
     if (!this.assistUrl || !this.pointClasses.length) return false;
     this.status(this.t('labelling'));
+    this.notice('');
     const url = this.assistUrl.replace(/[^/]+$/, 'label_points');
-    const r = await assist(this, url, { objects: this.annotation().objects });
+    const params = { objects: this.annotation().objects };
+    if (submitting) params.allow_unmatched = true;
+    const r = await assist(this, url, params);
     if (!r.point_labels) {
       this.status(this.t('label_failed', { error: r.error }));
       return false;
@@ -226,7 +233,21 @@ export class PointCloudWorkbench {
     const counts = Object.entries(r.counts || {}).map(
       ([k, v]) => `${k === 'unlabeled' ? this.t('unlabeled') : k} ${v.toLocaleString()}`);
     this.status(this.t('labelled', { counts: counts.join(' · ') }));
-    return true;
+    const unmatched = (r.unmatched_labels || []).join(', ');
+    if (!unmatched) return true;
+    this.notice(this.t('label_unmatched', { labels: unmatched, boxes: r.unmatched_boxes }));
+    if (!submitting || this.unmatchedSeen === unmatched) return true;
+    this.unmatchedSeen = unmatched;  // said once: the next submit goes on
+    this.notice(this.t('label_unmatched_submit', { labels: unmatched, boxes: r.unmatched_boxes }));
+    return false;
+  }
+
+  // What labelling the points left to say (empty: hidden).
+  notice(text) {
+    const n = this.root.querySelector('[data-testid="pc-wb-notice"]');
+    if (!n) return;
+    n.hidden = !text;
+    n.textContent = text || '';
   }
 
   // ------------------------------------------------------------ history (whole snapshots)
