@@ -85,3 +85,39 @@ def test_qc_inspect_summarises_a_frame_and_json_keeps_it_whole(
     delivered = json.loads(sample["delivered_text"])
     assert delivered["point_labels"] == [[GROUND, rest], [CAR, 100]]
     assert len(delivered["objects"]) == batch["cuboids"]
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", "3 objects (cat 1, dog 2); by kind: box 2, mask 1; scene: indoor"),
+    ("zh-CN", "3 个对象（cat 1、dog 2）；按类型：矩形框 2、掩码 1；场景：indoor"),
+])
+def test_an_image_answer_reads_as_its_objects_not_its_mask_runs(
+    monkeypatch: pytest.MonkeyPatch, lang: str, line: str
+) -> None:
+    """The image trial's masks: a sampled image's answer is its objects per label and kind,
+    not the mask's runs (the same table, the same hook)."""
+    from datamill.cli import quality
+    from datamill.modalities.registry import get_modality
+    from datamill.production.schemas import InspectionOut
+
+    monkeypatch.setenv("DATAMILL_LANG", lang)
+    get_settings.cache_clear()
+    runs = list(range(1, 2001))
+    answer = json.dumps({"objects": [
+        {"kind": "box", "label": "dog", "x": 1, "y": 1, "w": 5, "h": 5},
+        {"kind": "box", "label": "dog", "x": 9, "y": 1, "w": 5, "h": 5},
+        {"kind": "mask", "label": "cat", "rle": {"size": [2000, 1001], "counts": runs}}],
+        "classes": ["indoor"]})
+    summary = get_modality("image").answer_summary(answer)  # type: ignore[attr-defined]
+    assert quality._summary_line(summary) == line
+    view = InspectionOut(
+        id=1, batch_id=4, status="open", verdict=None,
+        plan={"lot_size": 1, "level": "II", "aql": 4.0, "code_letter": "A", "sample_size": 1,
+              "accept": 0, "reject": 1},
+        scores={}, reasons=[], sample=[{"item_id": 7, "external_id": "a.png",
+                                        "delivered_text": answer, "corrected_text": None}])
+    with _common.out.capture() as captured:
+        quality._render_inspection(view, None, {7: (line, "")})
+    text = re.sub(r"[\s│]+", " ", captured.get())
+    assert line in text and "1999" not in text and "datamill qc inspect 4 --json" in text
+    get_settings.cache_clear()

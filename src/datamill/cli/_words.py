@@ -71,6 +71,8 @@ EN_CLI: dict[str, str] = {
     "qc.delivered_json": "delivered as JSON: {text}",
     # one line per sampled answer where the modality summarises it (a point-cloud frame)
     "qc.summary.cuboids": "{count} cuboids ({labels})",
+    "qc.summary.objects": "{count} objects ({labels})",
+    "qc.summary.kinds": "by kind: {kinds}",
     "qc.summary.scene": "scene: {classes}",
     "qc.summary.points": "points per class: {counts}",
     "qc.summary.unlabelled": "unlabelled",
@@ -261,6 +263,8 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.inspector": "质检员修正：",
     "qc.delivered_json": "交付内容（JSON）：{text}",
     "qc.summary.cuboids": "{count} 个立方体（{labels}）",
+    "qc.summary.objects": "{count} 个对象（{labels}）",
+    "qc.summary.kinds": "按类型：{kinds}",
     "qc.summary.scene": "场景：{classes}",
     "qc.summary.points": "各类点数：{counts}",
     "qc.summary.unlabelled": "未标注",

@@ -15,6 +15,7 @@ from rich.table import Table
 from datamill.cli._common import (
     AsUser,
     acting_user,
+    cli_language,
     emit,
     esc,
     get_runtime,
@@ -27,6 +28,7 @@ from datamill.cli._common import (
 from datamill.cli._words import EN_CLI, code, count_items, inspection_reason, say
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
+from datamill.modalities.problem_words import LANGUAGES
 
 app = typer.Typer(help="Batches and sampling inspection.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -138,10 +140,15 @@ def _summary_line(summary: Mapping[str, Any]) -> str:
     """An answer's summary (``answer_summary``) in the CLI's language, in one line."""
     sep = say("qc.summary.list_sep")
     parts = []
-    cuboids = summary.get("cuboids")
-    if cuboids is not None:
-        parts.append(say("qc.summary.cuboids", count=sum(cuboids.values()),
-                         labels=sep.join(f"{k} {n}" for k, n in cuboids.items()) or "-"))
+    for key in ("cuboids", "objects"):  # a point-cloud frame's cuboids, an image's objects
+        counts = summary.get(key)
+        if counts is not None:
+            parts.append(say(f"qc.summary.{key}", count=sum(counts.values()),
+                             labels=sep.join(f"{k} {n}" for k, n in counts.items()) or "-"))
+    if summary.get("kinds"):  # an image's objects by kind, named as its refusals name them
+        words = LANGUAGES.get(cli_language(), LANGUAGES["en"])
+        parts.append(say("qc.summary.kinds", kinds=sep.join(
+            f"{words.get(f'prob.kind.{k}', k)} {n}" for k, n in summary["kinds"].items())))
     if summary.get("scene_classes"):
         parts.append(say("qc.summary.scene", classes=sep.join(summary["scene_classes"])))
     if summary.get("points"):

@@ -299,6 +299,16 @@ class ImagePlugin(ImageAggregationMixin):
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(_parse(payload or {}))
 
+    def answer_summary(self, text: str,
+                       requirements: Mapping[str, Any] | BaseModel | None = None) -> dict[str, Any]:
+        """What a terminal shows of one image's answer (canonical text) instead of its whole
+        document (a mask's runs, a polygon's points): ``objects`` per label, per ``kinds``,
+        and the image-level ``scene_classes``."""
+        ann = _from_text(text)
+        return {"objects": dict(sorted(Counter(o.label for o in ann.objects).items())),
+                "kinds": dict(sorted(Counter(o.kind for o in ann.objects).items())),
+                "scene_classes": list(ann.classes)}
+
     #: an inspector's correction is an annotation document, held to the spec like a submission
     corrections_are_annotations: ClassVar[bool] = True
 
