@@ -104,8 +104,8 @@ def test_the_cli_says_which_box_labels_label_no_point(
     r = cli.invoke(app, ["work", "assist", item, "label_points", "--params-file", str(some),
                          "--as", "ann1"])
     assert r.exit_code == 0, r.stdout + r.stderr
-    said = {"en": "no point class is named like the box labels cyclist: the points of those 1 "
-                  "boxes stay unlabelled",
+    said = {"en": "no point class is named like the box labels cyclist: the points in those "
+                  "boxes (1) stay unlabelled",
             "zh-CN": "没有与框标签 cyclist 同名的点类别：这 1 个框内的点保持未标注"}[lang]
     assert said in " ".join(r.stdout.split()), r.stdout
     r = cli.invoke(app, ["work", "assist", item, "label_points", "--params-file", str(some),

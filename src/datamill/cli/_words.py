@@ -37,7 +37,7 @@ EN_CLI: dict[str, str] = {
     "work.task": "task {task} ({stage}) item {item}{about}, version {version}",
     "work.about": " ({about})",
     "work.assist_unmatched": "no point class is named like the box labels {labels}: the points "
-                             "of those {boxes} boxes stay unlabelled",
+                             "in those boxes ({boxes}) stay unlabelled",
     "work.about_sep": ", ",
     "work.returned": "returned: ",
     "work.prompt": "prompt: {prompt}",

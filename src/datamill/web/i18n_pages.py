@@ -586,9 +586,9 @@ EN_PAGES.update({
     "pc.unlabeled": "unlabelled",
     "pc.label_failed": "Points not labelled ({error})",
     "pc.label_unmatched": "No point class is named like the box labels {labels}: the points "
-                          "of those {boxes} boxes stay unlabelled",
+                          "in those boxes ({boxes}) stay unlabelled",
     "pc.label_unmatched_submit": "No point class is named like the box labels {labels}: the "
-                                 "points of those {boxes} boxes would stay unlabelled. Relabel "
+                                 "points in those boxes ({boxes}) would stay unlabelled. Relabel "
                                  "the boxes, or submit again to submit so",
     "pc.heading_hint": "Now drag in the direction the object faces, or click for heading 0; "
                        "Esc cancels.",
