@@ -140,6 +140,9 @@ def test_cancellation_writes_wip_off_and_the_journal_balances(runtime: Runtime) 
             cancel_contract(s, k, on=date(2018, 3, 15), reason="")
         cancel_contract(s, k, on=date(2018, 3, 15), reason="speaker could not re-record",
                         actor_id=ap["vp"])
+        # a signed contract's cancellation goes through its price and signing approvals
+        approve_contract(s, k, ap["finance_manager"], "price")
+        assert approve_contract(s, k, ap["cfo"], "signing").status == "cancelled"
         w = s.scalars(select(LedgerRecognition).where(LedgerRecognition.basis == "write_off")).one()
         assert (w.cost, w.revenue) == (D(30000), D(0))
         lines = journal_lines(s, date(2018, 1, 1), date(2018, 12, 31))

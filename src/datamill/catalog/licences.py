@@ -620,7 +620,7 @@ def revoke_licence(
     """End a licence at once (breach, non-payment, a withdrawn release …): every transfer link
     of it stops; a licence not yet accepted has its ledger contract cancelled, so no revenue is
     ever recognised on it (an accepted one keeps the revenue recognised on its acceptance)."""
-    from datamill.ledger.contracts import cancel_contract
+    from datamill.ledger.contracts import cancel_licence_contract
     from datamill.ledger.models import LedgerOrder
 
     authorize(session, user, Action.SELL_CATALOG)
@@ -643,9 +643,9 @@ def revoke_licence(
     if was != "accepted" and lic.order_id is not None:
         order = session.get(LedgerOrder, lic.order_id)
         if order is not None:
-            contract = cancel_contract(session, order.contract_id, on=day,
-                                       reason=f"licence {lic.number} revoked: {reason.strip()}",
-                                       actor_id=user.id).number
+            contract = cancel_licence_contract(
+                session, order.contract_id, on=day, actor_id=user.id,
+                reason=f"licence {lic.number} revoked: {reason.strip()}").number
     lic.status, lic.revoked_on, lic.revoke_reason = "revoked", day, reason.strip()
     session.flush()
     record_audit(session, actor_id=user.id, action="catalog.licence.revoked",

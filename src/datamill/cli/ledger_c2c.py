@@ -22,10 +22,14 @@ __all__: list[str] = []
 
 
 def _contract_line(c: Any) -> str:
-    """``contract K1 signed amount 90000.00`` (+ the amendment awaiting its approvals)."""
+    """``contract K1 signed amount 90000.00`` (+ the amendment or the cancellation awaiting
+    its approvals)."""
     line = f"contract {c.number} {c.status} amount {c.amount}"
     if c.pending_amount is not None:
         line += f"; amendment to {c.pending_amount} awaits its price and signing approvals"
+    if c.pending_cancellation is not None:
+        line += (f"; cancellation on {c.pending_cancellation} awaits its price and signing "
+                 "approvals")
     return line
 
 
@@ -105,13 +109,16 @@ def order_amend(order_id: int, total_volume: str, user: AsUser,
 def contract_cancel(contract_id: int, user: AsUser,
                     reason: Annotated[str, typer.Option(help="Why it is cancelled.")],
                     on: str = "", as_json: JsonOpt = False) -> None:
-    """Cancel a contract: its unfinished projects' WIP is written off in full."""
+    """Cancel a contract: a signed one is asked for, and cancelled once two other people sign
+    its price and signing approvals (contract-approve ID price / signing); its unfinished
+    projects' WIP is then written off in full. One never signed is cancelled at once."""
     from datamill.ledger.contracts import cancel_contract
 
     with get_runtime().session() as s:
         c = cancel_contract(s, contract_id, on=_day(on) if on else business_today(),
                             reason=reason, actor_id=_actor(s, user))
-    emit(c, as_json, lambda c: out.print(f"contract {c.number} cancelled"))
+    emit(c, as_json, lambda c: out.print(
+        f"contract {c.number} cancelled" if c.status == "cancelled" else _contract_line(c)))
 
 
 @app.command("contract-show")
@@ -147,6 +154,10 @@ def contract_show(
         for r in d.amendment_requests:
             signed = ", ".join(f"{a.step} {a.decision}d by {a.approver}" for a in r.approvals)
             out.print(f"  amendment {r.old_amount} → {r.new_amount} ({r.status}"
+                      + (f"; {signed}" if signed else "") + f"): {r.reason}")
+        for r in d.cancellation_requests:
+            signed = ", ".join(f"{a.step} {a.decision}d by {a.approver}" for a in r.approvals)
+            out.print(f"  cancellation on {r.changed_on} ({r.status}"
                       + (f"; {signed}" if signed else "") + f"): {r.reason}")
 
     emit(d, as_json, show)

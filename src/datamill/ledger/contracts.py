@@ -20,14 +20,22 @@
   ``contract_below_booked``): the orders split off, the revenue recognised, the invoices issued
   (excl. VAT) and the cash received (less the orders' VAT), each in the contract currency at
   the orders' rates.
+* The cancellation of a signed contract **goes through the same chain as an amendment**:
+  :func:`cancel_contract` records the request (pending, ``pending_cancellation``: the
+  contract stays signed and its orders open), then the price step and the signing step are
+  signed (:func:`approve_contract` on the signed contract), by two people other than the
+  requester (``own_approval``, ``second_step``); the signing approval cancels it, everything
+  checked again then. One request (amendment or cancellation) is pending at a time (reasons
+  ``amendment_pending``, ``cancellation_pending``); a rejected one is kept and never applies.
+  A contract never signed (no order is split off it) is cancelled at once; a licence's
+  contract is cancelled with the licence's revocation (:func:`cancel_licence_contract`).
 * A cancellation is refused once the contract has revenue recognised, an acceptance, an
   invoice or a receipt on any of its orders (reason ``contract_booked``): that work was
   delivered and billed, and a cancellation would leave revenue and a receivable on a contract
   shown as cancelled; settle it instead (or amend what is left). A contract whose orders carry
   only cost (the failed trial of domain §6.6) is cancelled: the WIP of every unfinished
   order's project is written off in full (Dr contract write-off loss / Cr WIP), any impairment
-  provision released, the orders cancelled and the projects' accounts closed. A pending
-  amendment is refused first (decide it).
+  provision released, the orders cancelled and the projects' accounts closed.
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ __all__ = [
     "approve_contract",
     "booked_on_contract",
     "cancel_contract",
+    "cancel_licence_contract",
     "contract_detail",
     "contract_row",
     "draft_contract",
@@ -92,6 +101,11 @@ _STEPS = {"price": (1, "draft", "price_approved", PRICE_ROLES),
           "signing": (2, "price_approved", "signing_approved", SIGNING_ROLES)}
 #: an amendment's change row: requested (pending), then applied (``amendment``) or rejected
 PENDING, APPLIED, REJECTED = "amend_pending", "amendment", "amend_rejected"
+#: a cancellation's change row: requested (pending), then applied (``cancellation``) or rejected
+CANCEL_PENDING, CANCELLED, CANCEL_REJECTED = "cancel_pending", "cancellation", "cancel_rejected"
+#: a request's status as the reads show it, by its row's kind
+_REQUEST_STATUS = {PENDING: "pending", REJECTED: "rejected", CANCEL_PENDING: "pending",
+                   CANCEL_REJECTED: "rejected"}
 #: the approvals of an amendment request (subject id: its change row)
 CHANGE_SUBJECT = "contract_change"
 
@@ -148,6 +162,11 @@ class ContractDetailOut(BaseModel):
     amendment_requests: list[ContractChangeOut] = []
     #: the amount a pending amendment asks for (None: none pending)
     pending_amount: Decimal | None = None
+    #: cancellation requests: the pending one (awaiting its price and signing approvals) and
+    #: the rejected ones; an applied cancellation is in ``changes``
+    cancellation_requests: list[ContractChangeOut] = []
+    #: the date a pending cancellation request cancels the contract on (None: none pending)
+    pending_cancellation: date | None = None
     #: orders left out of ``orders``: their project is classified above the reader's clearance
     hidden_orders: int = 0
 
@@ -182,9 +201,26 @@ def draft_contract(
 
 
 def _pending_change(session: Session, contract_id: int) -> LedgerContractChange | None:
+    """The contract's request awaiting its approvals: an amendment or a cancellation."""
     return session.scalars(select(LedgerContractChange).where(
-        LedgerContractChange.contract_id == contract_id, LedgerContractChange.kind == PENDING)
+        LedgerContractChange.contract_id == contract_id,
+        LedgerContractChange.kind.in_((PENDING, CANCEL_PENDING)))
         .order_by(LedgerContractChange.id)).first()
+
+
+def _refuse_pending(row: LedgerContract, pending: LedgerContractChange | None) -> None:
+    """One request at a time: decide the pending amendment or cancellation first."""
+    if pending is None:
+        return
+    if pending.kind == CANCEL_PENDING:
+        raise Conflict(f"contract {row.number} has a cancellation (on {pending.changed_on}) "
+                       "awaiting its approvals: decide it first", contract_id=row.id,
+                       reason_code="cancellation_pending", number=row.number,
+                       on=pending.changed_on.isoformat())
+    raise Conflict(f"contract {row.number} already has an amendment to {pending.new_amount} "
+                   "awaiting its approvals: decide it first", contract_id=row.id,
+                   reason_code="amendment_pending", number=row.number,
+                   amount=str(pending.new_amount))
 
 
 def _check_decision(step: str, decision: str, reason: str) -> None:
@@ -217,11 +253,12 @@ def approve_contract(
     level, before, after, _ = _STEPS[step]
     row = contract_row(session, contract_id, lock=True)
     if row.status == "signed" and (change := _pending_change(session, row.id)) is not None:
-        return _approve_amendment(session, row, change, approver_id, step, decision, reason)
+        return _approve_request(session, row, change, approver_id, step, decision, reason)
     if row.status != before:
         raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
                        f"{before} contract (draft → price → signing → signed), or a signed "
-                       "one with an amendment pending", contract_id=contract_id)
+                       "one with an amendment or a cancellation pending",
+                       contract_id=contract_id)
     label = f"contract {row.number}"
     refuse_conflicted_approver(session, "contract", row.id, approver_id,
                                {row.drafted_by: "drafted"}, label=label)
@@ -237,35 +274,56 @@ def approve_contract(
     return _contract_out(session, row)
 
 
-def _approve_amendment(  # noqa: PLR0913 - the contract, its request and the decision
+def _request_step(row: LedgerContract, change: LedgerContractChange, signed: int,
+                  step: str) -> None:
+    """The request's chain goes price → signing: refuse the step out of turn."""
+    level, next_step = _STEPS[step][0], "price" if signed == 0 else "signing"
+    if signed + 1 == level:
+        return
+    if change.kind == CANCEL_PENDING:
+        raise Conflict(f"the cancellation of contract {row.number} awaits its {next_step} "
+                       f"approval, not the {step} one (price → signing)", contract_id=row.id,
+                       reason_code="cancellation_step", number=row.number, step=step,
+                       next_step=next_step)
+    raise Conflict(f"the amendment of contract {row.number} to {change.new_amount} awaits "
+                   f"its {next_step} approval, not the {step} one (price → signing)",
+                   contract_id=row.id, reason_code="amendment_step", number=row.number,
+                   amount=str(change.new_amount), step=step, next_step=next_step)
+
+
+def _approve_request(  # noqa: PLR0913 - the contract, its request and the decision
     session: Session, row: LedgerContract, change: LedgerContractChange, approver_id: int,
     step: str, decision: str, reason: str,
 ) -> ContractOut:
+    """Sign one step of the pending amendment or cancellation request ``change``."""
     level = _STEPS[step][0]
+    cancelling = change.kind == CANCEL_PENDING
     signed = int(session.scalar(select(func.count()).select_from(LedgerApproval).where(
         LedgerApproval.subject_type == CHANGE_SUBJECT,
         LedgerApproval.subject_id == change.id)) or 0)
-    if signed + 1 != level:
-        raise Conflict(f"the amendment of contract {row.number} to {change.new_amount} awaits "
-                       f"its {'price' if signed == 0 else 'signing'} approval, not the {step} "
-                       "one (price → signing)", contract_id=row.id,
-                       reason_code="amendment_step", number=row.number,
-                       amount=str(change.new_amount), step=step,
-                       next_step="price" if signed == 0 else "signing")
-    label = f"the amendment of contract {row.number}"
+    _request_step(row, change, signed, step)
+    label = f"the {'cancellation' if cancelling else 'amendment'} of contract {row.number}"
     refuse_conflicted_approver(session, CHANGE_SUBJECT, change.id, approver_id,
                                {change.actor_id: "requested"}, label=label)
     role = _require_role(session, approver_id, step)
-    if decision == "approve" and step == "signing":
+    applies = decision == "approve" and step == "signing"
+    if applies and cancelling:  # everything the request was checked for, checked again now
+        _refuse_cancellation(session, row, change.changed_on)
+    elif applies:
         assert change.new_amount is not None
         _refuse_below_booked(session, row, change.new_amount)
     session.add(LedgerApproval(subject_type=CHANGE_SUBJECT, subject_id=change.id, level=level,
                                approval_role=role, approver_id=approver_id, decision=decision,
                                reason=reason))
-    action = f"ledger.contract.amendment_{step}_{decision}d"
+    kind = "cancellation" if cancelling else "amendment"
+    action = f"ledger.contract.{kind}_{step}_{decision}d"
     if decision == "reject":
-        change.kind = REJECTED
-    elif step == "signing":
+        change.kind = CANCEL_REJECTED if cancelling else REJECTED
+    elif applies and cancelling:
+        session.flush()
+        _cancel_now(session, row, change, actor_id=approver_id)
+        return _contract_out(session, row)
+    elif applies:
         change.kind, change.old_amount, row.amount = APPLIED, row.amount, change.new_amount
         action = "ledger.contract.amended"
     session.flush()
@@ -273,14 +331,19 @@ def _approve_amendment(  # noqa: PLR0913 - the contract, its request and the dec
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "role": role, "reason": reason, "step": step,
                        "change_id": change.id, "old_amount": str(change.old_amount),
-                       "new_amount": str(change.new_amount), "request": change.reason})
+                       "new_amount": str(change.new_amount), "request": change.reason,
+                       **({"on": change.changed_on.isoformat()} if cancelling else {})})
     return _contract_out(session, row)
 
 
 def _contract_out(session: Session, row: LedgerContract) -> ContractOut:
     pending = _pending_change(session, row.id)
     out = ContractOut.model_validate(row)
-    return out.model_copy(update={"pending_amount": pending.new_amount if pending else None})
+    if pending is None:
+        return out
+    if pending.kind == CANCEL_PENDING:
+        return out.model_copy(update={"pending_cancellation": pending.changed_on})
+    return out.model_copy(update={"pending_amount": pending.new_amount})
 
 
 def sign_contract(
@@ -356,11 +419,7 @@ def amend_contract(
     new = parse_money(amount, "amount")
     if (why := check_minor_units(new, row.currency)) is not None:
         raise InvalidInput(why, field="amount")
-    if (pending := _pending_change(session, row.id)) is not None:
-        raise Conflict(f"contract {row.number} already has an amendment to "
-                       f"{pending.new_amount} awaiting its approvals: decide it first",
-                       contract_id=contract_id, reason_code="amendment_pending",
-                       number=row.number, amount=str(pending.new_amount))
+    _refuse_pending(row, _pending_change(session, row.id))
     if row.amount is not None and new == row.amount:
         raise InvalidInput(f"contract {row.number} is already {new} {row.currency}",
                            field="amount")
@@ -398,54 +457,113 @@ def _write_off(
     return wip
 
 
-def cancel_contract(
-    session: Session, contract_id: int, *, on: date, reason: str, actor_id: int | None = None
-) -> ContractOut:
-    """Cancel a contract and write its unfinished projects' WIP off in full."""
-    if not reason.strip():
-        raise InvalidInput("a cancellation needs its reason", field="reason")
-    row = contract_row(session, contract_id, lock=True)
+def _refuse_cancellation(session: Session, row: LedgerContract, on: date) -> None:
+    """What a cancellation dated ``on`` is checked for, when it is asked and when it applies:
+    an open period, nothing booked (``contract_booked``), no cost pending or dated later."""
     # the write-off and the projects' close are dated ``on``: never into a closed month
     require_open_period(session, on, f"the cancellation of contract {row.number}")
-    if row.status in ("cancelled", "rejected"):
-        raise Conflict(f"contract {row.number} is already {row.status}", contract_id=contract_id)
-    if (pending := _pending_change(session, row.id)) is not None:
-        raise Conflict(f"contract {row.number} has an amendment to {pending.new_amount} "
-                       "awaiting its approvals: decide it first", contract_id=contract_id,
-                       reason_code="amendment_pending", number=row.number,
-                       amount=str(pending.new_amount))
     booked = booked_on_contract(session, row.id)
     if booked.recognised or booked.invoiced or booked.received or booked.accepted_orders:
         raise Conflict(f"contract {row.number} cannot be cancelled: its orders hold revenue "
                        f"{booked.recognised}, invoices {booked.invoiced}, receipts "
                        f"{booked.received} (excl. VAT) and {booked.accepted_orders} accepted "
                        "order(s); delivered and billed work is settled, not cancelled",
-                       contract_id=contract_id, reason_code="contract_booked",
+                       contract_id=row.id, reason_code="contract_booked",
                        number=row.number, recognised=str(booked.recognised),
                        invoiced=str(booked.invoiced), received=str(booked.received),
                        accepted_orders=booked.accepted_orders)
-    live = session.scalars(select(LedgerOrder).where(
-        LedgerOrder.contract_id == row.id, LedgerOrder.status.not_in(("closed", "cancelled")))
-        .order_by(LedgerOrder.id)).all()
     project_ids = session.scalars(select(LedgerProject.id).where(
-        LedgerProject.order_id.in_([o.id for o in live]),
+        LedgerProject.order_id.in_([o.id for o in _live_orders(session, row)]),
         LedgerProject.status != "closed")).all()
     blocking = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id.in_(project_ids),
         (LedgerCost.status == "pending_approval") | (LedgerCost.incurred_on > on))).all()
     if blocking:
         raise Conflict(f"costs {list(blocking)} await approval or are dated after {on}: decide "
-                       "or correct them before the cancellation", contract_id=contract_id)
-    written = {o.number: str(_write_off(session, o, on, actor_id)) for o in live}
-    session.add(LedgerContractChange(contract_id=row.id, kind="cancellation", changed_on=on,
-                                     old_amount=row.amount, new_amount=None, reason=reason,
-                                     actor_id=actor_id))
+                       "or correct them before the cancellation", contract_id=row.id)
+
+
+def _live_orders(session: Session, row: LedgerContract) -> list[LedgerOrder]:
+    return list(session.scalars(select(LedgerOrder).where(
+        LedgerOrder.contract_id == row.id, LedgerOrder.status.not_in(("closed", "cancelled")))
+        .order_by(LedgerOrder.id)))
+
+
+def _refuse_ended(row: LedgerContract) -> None:
+    if row.status in ("cancelled", "rejected"):
+        raise Conflict(f"contract {row.number} is already {row.status}", contract_id=row.id)
+
+
+def _cancel_now(
+    session: Session, row: LedgerContract, change: LedgerContractChange, *,
+    actor_id: int | None,
+) -> None:
+    """Apply the cancellation ``change`` (checked by :func:`_refuse_cancellation`): write off
+    the unfinished orders' WIP, cancel the orders and the contract, audited."""
+    on = change.changed_on
+    written = {o.number: str(_write_off(session, o, on, actor_id))
+               for o in _live_orders(session, row)}
+    change.kind, change.old_amount, change.new_amount = CANCELLED, row.amount, None
     row.status = "cancelled"
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.contract.cancelled",
                  object_type="ledger_contract", object_id=row.id,
-                 data={"number": row.number, "reason": reason, "on": on.isoformat(),
+                 data={"number": row.number, "reason": change.reason, "on": on.isoformat(),
+                       "requested_by": change.actor_id, "change_id": change.id,
                        "written_off": written})
+
+
+def cancel_contract(
+    session: Session, contract_id: int, *, on: date, reason: str, actor_id: int | None = None
+) -> ContractOut:
+    """Cancel a contract on ``on`` with its reason (see the module docstring): a signed one is
+    asked for (``pending_cancellation``) and cancelled by its signing approval, its unfinished
+    projects' WIP written off in full; one never signed is cancelled at once."""
+    if not reason.strip():
+        raise InvalidInput("a cancellation needs its reason", field="reason")
+    row = contract_row(session, contract_id, lock=True)
+    _refuse_ended(row)
+    _refuse_pending(row, _pending_change(session, row.id))
+    _refuse_cancellation(session, row, on)
+    signed = row.status == "signed"
+    change = LedgerContractChange(contract_id=row.id, kind=CANCEL_PENDING, changed_on=on,
+                                  old_amount=row.amount, new_amount=None, reason=reason,
+                                  actor_id=actor_id)
+    session.add(change)
+    session.flush()
+    if not signed:  # a draft, or approved and never signed: no order is split off it
+        _cancel_now(session, row, change, actor_id=actor_id)
+        return _contract_out(session, row)
+    record_audit(session, actor_id=actor_id, action="ledger.contract.cancellation_requested",
+                 object_type="ledger_contract", object_id=row.id,
+                 data={"number": row.number, "reason": reason, "on": on.isoformat(),
+                       "change_id": change.id})
+    return _contract_out(session, row)
+
+
+def cancel_licence_contract(
+    session: Session, contract_id: int, *, on: date, reason: str, actor_id: int | None = None
+) -> ContractOut:
+    """Cancel the contract of a licence revoked before its acceptance, at once: the catalog's
+    revocation (a sales right, audited) is the decision, and the contract (``kind`` licence)
+    was issued with the licence, not through the contract chain. Any other contract is
+    refused (:func:`cancel_contract` asks for its cancellation). A cancellation request
+    pending on it is the one applied."""
+    row = contract_row(session, contract_id, lock=True)
+    if row.kind != "licence":
+        raise Conflict(f"contract {row.number} is a {row.kind} contract: its cancellation goes "
+                       "through its price and signing approvals", contract_id=row.id)
+    _refuse_ended(row)
+    pending = _pending_change(session, row.id)
+    if pending is not None and pending.kind != CANCEL_PENDING:
+        _refuse_pending(row, pending)
+    _refuse_cancellation(session, row, on)
+    if pending is None:
+        pending = LedgerContractChange(contract_id=row.id, kind=CANCEL_PENDING, actor_id=actor_id)
+        session.add(pending)
+    pending.changed_on, pending.reason = on, reason
+    session.flush()
+    _cancel_now(session, row, pending, actor_id=actor_id)
     return _contract_out(session, row)
 
 
@@ -475,16 +593,19 @@ def contract_detail(session: Session, contract_id: int,
 
     changes: list[ContractChangeOut] = []
     requests: list[ContractChangeOut] = []
+    cancels: list[ContractChangeOut] = []
     for c in session.scalars(select(LedgerContractChange).where(
             LedgerContractChange.contract_id == row.id).order_by(LedgerContractChange.id)):
-        requested = c.kind in (PENDING, REJECTED)
+        cancelling = c.kind in (CANCEL_PENDING, CANCEL_REJECTED)
         out = ContractChangeOut(
-            kind=APPLIED if requested else c.kind, changed_on=c.changed_on,
+            kind=CANCELLED if cancelling else APPLIED if c.kind in (PENDING, REJECTED)
+            else c.kind, changed_on=c.changed_on,
             old_amount=c.old_amount, new_amount=c.new_amount, reason=c.reason,
             actor=names.get(c.actor_id) if c.actor_id else None,
-            status={PENDING: "pending", REJECTED: "rejected"}.get(c.kind, "effective"),
-            approvals=approvals_of(CHANGE_SUBJECT, c.id) if c.kind != "cancellation" else [])
-        (requests if requested else changes).append(out)
+            status=_REQUEST_STATUS.get(c.kind, "effective"),
+            approvals=approvals_of(CHANGE_SUBJECT, c.id))
+        (cancels if cancelling else requests if c.kind in _REQUEST_STATUS
+         else changes).append(out)
     approvals = approvals_of("contract", row.id)
     return ContractDetailOut(
         contract=_contract_out(session, row), customer=customer.name if customer else "?",
@@ -494,6 +615,8 @@ def contract_detail(session: Session, contract_id: int,
         remainder=None if row.amount is None or len(orders) < len(every) else row.amount - split,
         approvals=approvals, changes=changes, amendment_requests=requests,
         pending_amount=next((c.new_amount for c in requests if c.status == "pending"), None),
+        cancellation_requests=cancels,
+        pending_cancellation=next((c.changed_on for c in cancels if c.status == "pending"), None),
         hidden_orders=len(every) - len(orders))
 
 

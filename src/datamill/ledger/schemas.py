@@ -60,6 +60,9 @@ class ContractOut(_Out):
     #: the amount an amendment awaiting its approvals asks for (the services fill it in);
     #: ``amount`` is the approved one, which orders are split under
     pending_amount: Decimal | None = None
+    #: the date a cancellation awaiting its price and signing approvals cancels the contract
+    #: on (the services fill it in; None: none pending); ``status`` stays ``signed`` meanwhile
+    pending_cancellation: date | None = None
 
 
 class OrderOut(_Out):

@@ -22,7 +22,8 @@ COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "co
 LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_accounts",
                 "over_budget", "project_closed", "order_not_open", "over_total_volume",
                 "own_approval", "second_step", "approval_role", "amendment_pending",
-                "amendment_step", "contract_below_booked", "contract_booked",
+                "amendment_step", "cancellation_pending", "cancellation_step",
+                "contract_below_booked", "contract_booked",
                 "order_partly_accepted", "order_finally_accepted", "final_volume_out_of_range")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
@@ -107,6 +108,8 @@ EN_REASONS: dict[str, str] = {
     "approval_role": "The {step} approval is signed by {roles}; your ledger approval role is {role}.",
     "amendment_pending": "Contract {number} already has an amendment to {amount} awaiting its approvals: decide it first.",
     "amendment_step": "The amendment of contract {number} to {amount} awaits its {next_step} approval, not the {step} one (price, then signing).",
+    "cancellation_pending": "Contract {number} has a cancellation (on {on}) awaiting its approvals: decide it first.",
+    "cancellation_step": "The cancellation of contract {number} awaits its {next_step} approval, not the {step} one (price, then signing).",
     "contract_below_booked": "Contract {number} cannot be set to {amount} {currency}: {floor} is already {floor_kind} on it; a contract is never below what is ordered, recognised, invoiced or received on it.",
     "contract_booked": "Contract {number} cannot be cancelled: its orders hold revenue {recognised}, invoices {invoiced}, receipts {received} (excl. VAT) and {accepted_orders} accepted order(s); delivered and billed work is settled, not cancelled.",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)
@@ -247,6 +250,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "approval_role": "{step} 审批由 {roles} 签署；您的财务审批角色为 {role}。",
     "amendment_pending": "合同 {number} 已有一项变更（金额 {amount}）正在等待审批：请先审批或驳回该变更。",
     "amendment_step": "合同 {number} 变更为 {amount} 的申请正在等待 {next_step} 审批，而不是 {step} 审批（先价格审批，后签约审批）。",
+    "cancellation_pending": "合同 {number} 已有一项取消申请（取消日期 {on}）正在等待审批：请先审批或驳回该申请。",
+    "cancellation_step": "合同 {number} 的取消申请正在等待 {next_step} 审批，而不是 {step} 审批（先价格审批，后签约审批）。",
     "contract_below_booked": "合同 {number} 的金额不能改为 {amount} {currency}：合同上已有 {floor}（{floor_kind}）；合同金额不能低于已下单、已确认收入、已开票或已收款的金额。",
     "contract_booked": "合同 {number} 不能取消：其订单已确认收入 {recognised}、已开票 {invoiced}、已收款 {received}（不含税），已验收订单 {accepted_orders} 个；已交付并开票的业务应结算，而不是取消。",
     # the paid-once checks' ledger half (ledger.sheet_costs; paid_once registers the rest)

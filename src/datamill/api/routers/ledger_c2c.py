@@ -167,7 +167,10 @@ def amend_contract_endpoint(
 def cancel_contract_endpoint(
     contract_id: Id, body: CancelIn, session: SessionDep, user: LedgerUser
 ) -> ContractOut:
-    """Cancel: the unfinished projects' WIP is written off in full."""
+    """Cancel: a signed contract's cancellation is asked for (``pending_cancellation``; the
+    contract stays signed) until two other people sign its price and signing approvals
+    (``POST .../approvals``), which cancels it and writes its unfinished projects' WIP off in
+    full; a contract never signed is cancelled at once."""
     return contracts.cancel_contract(session, contract_id, on=body.on, reason=body.reason,
                                      actor_id=user.id)
 
