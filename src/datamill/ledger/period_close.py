@@ -20,7 +20,8 @@ what is closed is always the report the reviewer confirmed.
 
 A closed month is reopened only by finance, with a reason
 (:func:`datamill.ledger.period_reopen.reopen_period`, which says which rule and why): status
-``reopened`` until it is run again (the re-run makes it ``prepared``; a second person confirms),
+``reopened`` until it is run again (the re-run makes it ``prepared``; a second person confirms,
+neither the re-runner nor the reopener: reason ``own_approval``),
 and no later month is run or confirmed meanwhile (:func:`require_no_earlier_reopened`).
 
 Two clerks at once: the run, the re-run and the confirmation of a period take its row under the
@@ -368,6 +369,22 @@ def _pending_of_period(session: Session, period: str, hidden: HiddenBooks) -> li
             for p in list_event_problems(session, hidden) if business_day(p.created_at) <= end]
 
 
+def _refuse_own_review(session: Session, row: LedgerPeriodClose, reviewer_id: int) -> None:
+    """Segregation of duties (reason ``own_approval``, as the approval chains): whoever ran the
+    period, or reopened it for the run now under review, does not confirm it."""
+    did = ("ran" if row.prepared_by is not None and row.prepared_by == reviewer_id else
+           "reopened" if row.reopened_by is not None and row.reopened_by == reviewer_id else None)
+    if did is None:
+        return
+    user = session.get(User, reviewer_id)
+    who = (user.display_name or user.username) if user is not None else f"user {reviewer_id}"
+    what = f"period {row.period}"
+    raise Forbidden(f"{who} {did} {what}: whoever runs or reopens a period never confirms its "
+                    "close (segregation of duties): a second person reviews it",
+                    reason_code="own_approval", subject=what, user=who, did=did,
+                    period=row.period)
+
+
 def confirm_period(session: Session, period: str, *, reviewer_id: int,
                    hidden: HiddenBooks = NOTHING_HIDDEN) -> PeriodCloseOut:
     """The reviewer's step: a second person confirms the prepared period; it is then closed
@@ -385,8 +402,7 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int,
     if row.status != "prepared":
         raise Conflict(f"period {period} is already {row.status}", period=period)
     require_no_earlier_reopened(session, period)
-    if row.prepared_by is not None and row.prepared_by == reviewer_id:
-        raise Forbidden(f"period {period} was run by this user: a second person reviews it")
+    _refuse_own_review(session, row, reviewer_id)
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are still pending", period=period)

@@ -13,7 +13,8 @@ of reopenings; a correction of an older month goes into the open period, as befo
 postings dated in it again (:func:`~datamill.ledger._periods.closed_periods` counts only
 ``closed`` months) and is run again before it counts as closed
 (:func:`~datamill.ledger.period_close.close_period` with ``rerun``: its status goes back to
-``prepared``, the re-runner becomes its preparer, and a second person confirms it;
+``prepared``, the re-runner becomes its preparer, and a second person confirms it, neither
+the re-runner nor the reopener: reason ``own_approval``;
 :func:`~datamill.ledger.period_close.confirm_period` refuses a ``reopened`` month, reason
 ``period_reopened``). The run's postings are not deleted; the re-run recomputes each one:
 

@@ -91,7 +91,7 @@ def test_finance_reopens_a_closed_period_and_closes_it_again(runtime: Runtime) -
         assert provision_balance(s, lp, date(2018, 3, 31)) == Decimal(tested[lp]["provision"])
         with pytest.raises(Forbidden):  # the re-runner does not confirm their own run
             confirm_period(s, PERIOD, reviewer_id=ap["finance_manager"])
-        assert confirm_period(s, PERIOD, reviewer_id=ap["finance_head"]).status == "closed"
+        assert confirm_period(s, PERIOD, reviewer_id=ap["cfo"]).status == "closed"
         assert close_period(s, PERIOD, rerun=True).identical is True  # the same report again
         with pytest.raises(Conflict, match="closed"):
             _late_cost(s, lp, "late-2")
