@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
-from datamill.ledger.budgets import approve_budget
+from datamill.ledger.budgets import approve_budget, get_budget
 from datamill.ledger.contracts import list_contracts
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, readable_project_finance
@@ -29,6 +29,7 @@ from datamill.ledger.line_reports import line_margin, line_report_csv, speech_co
 from datamill.ledger.period_close import require_every_book
 from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.recognition import record_final_acceptance
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.web.i18n import t, translator
 from datamill.web.ledger_text import level_reason
@@ -37,6 +38,7 @@ from datamill.web.routes._common import (
     SignedIn,
     WebUser,
     code_label,
+    error_in_page_language,
     page_language,
     render,
     require_csrf,
@@ -114,10 +116,20 @@ def overview_page(
                   contracts=list_contracts(session), current_year=_year(None))
 
 
-@router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
-def project_page(
-    request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
-    signed: str | None = None,
+def _can_write_books(session: Session, user: User) -> bool:
+    """Whether ``user`` writes the books (the forms that write show to them only)."""
+    try:
+        require_ledger_access(session, user, write=True)
+    except Forbidden:
+        return False
+    return True
+
+
+def _project_page(  # noqa: PLR0913 - the page, its notices and a refused form's values
+    request: Request, session: Session, me: SignedIn, project_id: int, year: int | None, *,
+    signed: str | None = None, accepted: str | None = None, status_code: int = 200,
+    sign_error: str | None = None, final_error: str | None = None,
+    form: dict[str, str] | None = None,
 ) -> Response:
     # the API's and the CLI's rule (require_project_reader): a reader of the books cleared for
     # the project, member or not
@@ -131,9 +143,61 @@ def project_page(
                    "actual": str(ln.actual)} for ln in bva.lines],
         "wip": [{"month": w.month, "closing": str(w.closing)} for w in data.wip],
     }
-    return render(request, "ledger_project.html", me, data=data, chart=chart, year=_year(year),
-                  approval_role=role, can_sign=can_sign(session, me.user.id, data.budget),
-                  signed=signed, tlevel=level_reason(translator(page_language(request))))
+    o = data.order
+    can_final = (o is not None and o.acceptance_type in (1, 2) and o.offering == "custom"
+                 and o.status == "open" and _can_write_books(session, me.user))
+    return render(request, "ledger_project.html", me, status_code=status_code, data=data,
+                  chart=chart, year=_year(year), approval_role=role,
+                  can_sign=can_sign(session, me.user.id, data.budget), signed=signed,
+                  tlevel=level_reason(translator(page_language(request))),
+                  can_final=can_final, accepted=accepted, sign_error=sign_error,
+                  final_error=final_error, form=form or {},
+                  today=business_today().isoformat())
+
+
+@router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
+def project_page(
+    request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
+    signed: str | None = None, accepted: str | None = None,
+) -> Response:
+    return _project_page(request, session, me, project_id, year, signed=signed,
+                         accepted=accepted if accepted in ("recognised", "pending") else None)
+
+
+@router.post("/projects/{project_id}/finance/final-acceptance")
+def final_acceptance(  # noqa: PLR0913 - the form's fields
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    accepted_on: Annotated[str, Form(max_length=10)] = "",
+    volume: Annotated[str, Form(max_length=40)] = "",
+    year: Annotated[int | None, Form(ge=1990, le=2200)] = None,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The customer's final acceptance report of the project's type 1/2 order:
+    ``POST /api/v1/ledger/orders/{id}/final-acceptance``'s service call, by a writer of the
+    books cleared for the project; a refusal shows on the page, the form as typed."""
+    require_csrf(request, me, csrf_token)
+    require_ledger_access(session, me.user, write=True)
+    data, _role = readable_project_finance(session, me.user, project_id, _year(year))
+    form = {"accepted_on": accepted_on.strip(), "volume": volume.strip()}
+    try:
+        if data.order is None:
+            raise InvalidInput(f"project {data.name} has no performance order",
+                               field="order")
+        try:
+            day = date.fromisoformat(form["accepted_on"])
+        except ValueError as err:
+            raise InvalidInput(f"the acceptance date {form['accepted_on']!r} is not a date "
+                               "(YYYY-MM-DD)", field="accepted_on") from err
+        with session.begin_nested():
+            rec = record_final_acceptance(session, data.order.id, day,
+                                          volume=form["volume"] or None, actor_id=me.user.id)
+    except (Conflict, InvalidInput, NotFound) as exc:
+        return _project_page(request, session, me, project_id, year,
+                             status_code=409 if isinstance(exc, Conflict) else 422,
+                             final_error=error_in_page_language(request, exc), form=form)
+    done = "recognised" if rec is not None else "pending"
+    return RedirectResponse(f"/projects/{project_id}/finance?year={_year(year)}&accepted={done}",
+                            status_code=303)
 
 
 PeriodPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")]
@@ -192,8 +256,17 @@ def budget_decision(
     require_csrf(request, me, csrf_token)
     # the API's and the CLI's rule: the approver is cleared for the budget's project
     require_budget_writer(session, me.user, budget_id)
-    budget = approve_budget(session, budget_id, me.user.id, decision=decision,
-                            reason=reason.strip())
+    try:
+        with session.begin_nested():
+            budget = approve_budget(session, budget_id, me.user.id, decision=decision,
+                                    reason=reason.strip())
+    except (Conflict, InvalidInput) as exc:  # e.g. a rejection without its reason: the form
+        # shows again, with what was typed and the refusal (an own approval stays a 403)
+        project = ledger_project_row(session, get_budget(session, budget_id).project_id)
+        return _project_page(request, session, me, project.production_project_id, year,
+                             status_code=409 if isinstance(exc, Conflict) else 422,
+                             sign_error=error_in_page_language(request, exc),
+                             form={"reason": reason})
     project = ledger_project_row(session, budget.project_id)
     return RedirectResponse(
         f"/projects/{project.production_project_id}/finance?year={_year(year)}&signed={decision}",
