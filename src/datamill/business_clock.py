@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from datamill.config import business_timezone
 from datamill.core.clock import utcnow
 
-__all__ = ["business_day", "business_today", "day_start", "local_time"]
+__all__ = ["business_day", "business_time", "business_today", "day_start", "local_time"]
 
 
 def local_time(at: datetime) -> datetime:
@@ -23,6 +23,18 @@ def local_time(at: datetime) -> datetime:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(business_timezone())
+
+
+def business_time(at: datetime, *, seconds: bool = False) -> str:
+    """``at`` on the business's clock with its offset named, for people to read:
+    ``2026-12-01 03:00 UTC+08:00`` (``UTC`` alone at offset zero). Every printed time (pages,
+    printed sheets) reads the same, on the clock the books' days hang on."""
+    local = local_time(at)
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    label = "UTC" if not minutes else (
+        f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {label}"
 
 
 def business_day(at: datetime) -> date:

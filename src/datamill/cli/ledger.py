@@ -262,7 +262,7 @@ def review_final_cmd(project_id: int, user: AsUser, note: str = "",
         r = review_final_accounts(s, project_id, reviewer_id=_writer(s, user, project_id),
                                   note=note)
     emit(r, as_json, lambda r: out.print(f"final accounts of project {r.project_id} reviewed "
-                                          f"by user {r.reviewer_id} ({r.reviewer_role})"))
+                                          f"by {r.reviewer} as {r.reviewer_role}"))
 
 
 @app.command("close")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.approvers import approval_role_of
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
@@ -227,8 +228,7 @@ def submit_budget(
 
 
 def _username(session: Session, user_id: int) -> str:
-    user = session.get(User, user_id)
-    return user.username if user else f"user {user_id}"
+    return person_name(session, user_id)
 
 
 def refuse_conflicted_approver(
@@ -290,8 +290,7 @@ def record_approval(  # noqa: PLR0913 - the chain's subject, its levels and the 
     needed = level_roles[level]
     role = approval_role_of(session, approver_id)
     if role != needed:
-        user = session.get(User, approver_id)
-        who = user.username if user else f"user {approver_id}"
+        who = person_name(session, approver_id)
         raise Forbidden(
             f"{subject_type} {subject_id} awaits level {level} of {required} ({needed}); "
             f"{who} is {role or 'not a ledger approver'}: approvals go in order, each by its role",

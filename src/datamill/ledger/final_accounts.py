@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.people import person_name
 from datamill.core.errors import Conflict, Forbidden
 from datamill.ledger._balances import WIP_TYPES, accepted_volume
 from datamill.ledger.budgets import approval_role_of
@@ -57,6 +58,8 @@ REVIEWER_ROLES = ("finance_reviewer", "finance_manager", "finance_head", "cfo")
 class FinalReviewOut(BaseModel):
     project_id: int
     reviewer_id: int
+    #: the reviewer by name (display name and username)
+    reviewer: str = ""
     reviewer_role: str
     note: str
     reviewed_at: datetime
@@ -121,6 +124,7 @@ def final_review(session: Session, project_id: int) -> FinalReviewOut | None:
     if row is None:
         return None
     return FinalReviewOut(project_id=project_id, reviewer_id=row.approver_id,
+                          reviewer=person_name(session, row.approver_id),
                           reviewer_role=row.approval_role, note=row.reason,
                           reviewed_at=row.created_at)
 
@@ -135,7 +139,7 @@ def review_final_accounts(
     role = approval_role_of(session, reviewer_id)
     if role not in REVIEWER_ROLES:
         raise Forbidden(f"final accounts are reviewed by finance ({', '.join(REVIEWER_ROLES)}); "
-                        f"user {reviewer_id} holds {role or 'no ledger approval role'}")
+                        f"{person_name(session, reviewer_id)} holds {role or 'no ledger approval role'}")
     if final_review(session, project_id) is not None:
         raise Conflict(f"the final accounts of project {project_id} were already reviewed")
     _refuse_open_items(session, project)

@@ -55,6 +55,7 @@ from sqlalchemy.orm import Session
 from datamill.business_clock import business_day, business_today
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
+from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.db.session import append_lock
@@ -376,8 +377,7 @@ def _refuse_own_review(session: Session, row: LedgerPeriodClose, reviewer_id: in
            "reopened" if row.reopened_by is not None and row.reopened_by == reviewer_id else None)
     if did is None:
         return
-    user = session.get(User, reviewer_id)
-    who = (user.display_name or user.username) if user is not None else f"user {reviewer_id}"
+    who = person_name(session, reviewer_id)
     what = f"period {row.period}"
     raise Forbidden(f"{who} {did} {what}: whoever runs or reopens a period never confirms its "
                     "close (segregation of duties): a second person reviews it",

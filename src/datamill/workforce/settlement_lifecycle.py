@@ -149,7 +149,8 @@ def settle_sheet(
     require_payer(session, actor, "record the payment of settlement sheets")
     sheet = sheet_row(session, sheet_id, lock=True)
     if sheet.status == "settled":
-        raise Conflict(f"sheet {sheet.number} was already settled on {sheet.settled_at:%Y-%m-%d}")
+        raise Conflict(f"sheet {sheet.number} was already settled on "
+                       f"{business_day(sheet.settled_at) if sheet.settled_at else '?'}")
     if sheet.status != "confirmed":
         raise Conflict(
             f"sheet {sheet.number} is {sheet.status}; only a sheet confirmed by the vendor "

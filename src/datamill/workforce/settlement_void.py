@@ -28,6 +28,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
@@ -53,7 +54,7 @@ SHEET_CORRECTED = "sheet_corrected"
 
 
 def _refuse_paid(sheet: SettlementSheet) -> Conflict:
-    paid_on = f"{sheet.settled_at:%Y-%m-%d}" if sheet.settled_at else ""
+    paid_on = f"{business_day(sheet.settled_at)}" if sheet.settled_at else ""
     return Conflict(
         f"sheet {sheet.number} was paid on {paid_on} (bank transfer {sheet.payment_ref}): a "
         "paid sheet cannot be voided. To take money back from the vendor, draw a correction "
@@ -73,7 +74,8 @@ def void_sheet(session: Session, actor: User, sheet_id: int, reason: str) -> Set
     if sheet.status == "settled":
         raise _refuse_paid(sheet)
     if sheet.status == "voided":
-        raise Conflict(f"sheet {sheet.number} was already voided on {sheet.voided_at:%Y-%m-%d}",
+        raise Conflict(f"sheet {sheet.number} was already voided on "
+                       f"{business_day(sheet.voided_at) if sheet.voided_at else '?'}",
                        sheet=sheet.number, sheet_id=sheet.id)
     if sheet.status not in VOIDABLE:
         raise Conflict(f"sheet {sheet.number} is {sheet.status}; it cannot be voided")

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_time
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
@@ -250,7 +251,7 @@ def line_description(text: str | None, stage: str | None, t: Callable[[str], str
 
 
 def _when(at: datetime | None, t: Callable[[str], str]) -> str:
-    return f"{at:%Y-%m-%d %H:%M} UTC" if at else t("ss.not_yet")
+    return business_time(at) if at else t("ss.not_yet")
 
 
 def render_sheet_html(

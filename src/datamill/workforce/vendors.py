@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
+from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import MAX_AMOUNT
@@ -367,7 +368,8 @@ def find_worker_of_user(session: Session, user_id: int) -> Worker | None:
 def worker_for_user(session: Session, user_id: int) -> Worker:
     worker = find_worker_of_user(session, user_id)
     if worker is None:
-        raise NotFound(f"user {user_id} is not registered as a worker; register them first")
+        raise NotFound(f"{person_name(session, user_id)} is not registered as a worker; "
+                       "register them first", user_id=user_id)
     return worker
 
 

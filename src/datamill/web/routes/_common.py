@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
-from datamill.business_clock import business_day, local_time
+from datamill.business_clock import business_day, business_time
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
@@ -85,14 +85,7 @@ def when(at: datetime | None, *, seconds: bool = False) -> str:
     """A stored (UTC) moment on the business's clock, its offset named:
     ``2026-12-01 03:00 UTC+08:00`` ('' for None). Pages show business time, as the days the
     books hang on are business days (:mod:`datamill.business_clock`)."""
-    if at is None:
-        return ""
-    local = local_time(at)
-    offset = local.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    label = "UTC" if not minutes else (
-        f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
-    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {label}"
+    return "" if at is None else business_time(at, seconds=seconds)
 
 
 def utc_iso(at: datetime) -> str:
