@@ -152,7 +152,10 @@ def test_approver_signs_a_budget_level_on_the_page(fin_site: Site, ctx: Any) -> 
     vp = sign_in(ctx, "ap-vp")
     vp.goto(f"/projects/{pb}/finance?year={YEAR}")
     vp.click("[data-testid=reject]")  # a rejection needs a reason: refused, nothing changes
-    assert "needs a reason" in vp.locator("[data-testid=error-message]").inner_text()
+    # the page shows again with the refusal beside the form (no error page: the form stays)
+    assert "needs a reason" in vp.locator("[data-testid=sign-error]").inner_text()
+    assert vp.locator("[data-testid=sign-form]").count() == 1
+    assert vp.locator("[data-testid=levels]").inner_text() == "1 / 4"
     vp.goto(f"/projects/{pb}/finance?year={YEAR}")
     assert vp.locator("[data-testid=levels]").inner_text() == "1 / 4"
 
@@ -184,3 +187,23 @@ def test_finance_downloads_a_balanced_journal(fin_site: Site, ctx: Any) -> None:
     # two cost postings, the revenue, and its 6 % output VAT booked at its tax point
     assert debit == credit == Decimal("2836.54") * 2 + Decimal("100000.00") + Decimal("6000.00")
     assert {r["account"] for r in lines} >= {"5001", "2202", "2211", "1122", "6001.01", "6401"}
+
+
+def test_pm_records_the_final_acceptance_on_the_page(fin_site: Site, ctx: Any) -> None:
+    pb = fin_site.ids["pb"]  # type: ignore[attr-defined]  # O-B: type 1, 5 hours, open
+    page = sign_in(ctx, "pm")
+    page.goto(f"/projects/{pb}/finance?year={YEAR}")
+    form = page.locator("[data-testid=final-form]")
+    assert "Customer's final acceptance" in form.inner_text()
+    page.fill("[data-testid=final-accepted-on-input]", f"{YEAR}-05-02")
+    page.fill("[data-testid=final-volume]", "9")  # more than the order's 5 h: refused
+    page.click("[data-testid=final-submit]")
+    assert "not 9" in page.locator("[data-testid=final-error]").inner_text()
+    assert page.locator("[data-testid=final-volume]").input_value() == "9"  # as typed
+    assert page.locator("[data-testid=final-accepted-on-input]").input_value() == f"{YEAR}-05-02"
+    page.fill("[data-testid=final-volume]", "3")
+    page.click("[data-testid=final-submit]")
+    page.wait_for_selector("[data-testid=final-accepted]")
+    assert page.locator("[data-testid=final-accepted-on]").inner_text() == f"{YEAR}-05-02"
+    assert page.locator("[data-testid=final-form]").count() == 0  # once per order
+    shot(page, "ledger-final-acceptance")
