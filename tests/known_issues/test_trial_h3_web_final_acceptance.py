@@ -17,6 +17,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from datamill.compliance.classification import set_classification
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import create_budget, submit_budget
@@ -97,6 +98,23 @@ def test_the_page_records_the_final_acceptance(runtime: Runtime, users: dict[str
                    data={"accepted_on": "2018-03-01", "csrf_token": csrf_of(c)},
                    follow_redirects=False)
         assert r.status_code == 403, r.text
+
+
+def test_a_project_above_the_writers_clearance_answers_as_missing(
+    runtime: Runtime, users: dict[str, User],
+) -> None:
+    pid, oid = _books(runtime)
+    with runtime.session() as s:
+        admin = s.get(User, users["admin"].id)
+        assert admin is not None
+        set_classification(s, admin, pid, "secret")
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "pm")  # a writer of the books, default clearance
+        r = c.post(f"/projects/{pid}/finance/final-acceptance",
+                   data={"accepted_on": "2018-03-01", "csrf_token": csrf_of(c)},
+                   follow_redirects=False)
+        assert r.status_code == 404, r.text  # as the page answers: no books to probe
+        assert _final(runtime, oid) is None
 
 
 def test_a_type3_order_has_no_final_acceptance_form(
