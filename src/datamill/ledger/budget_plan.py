@@ -220,7 +220,9 @@ def create_budget_from_plan(
     p = plan_budget(session, project_id, **plan)
     lines: list[dict[str, Any]] = [
         {"stage": ln.stage, "category": ln.category, "quantity": ln.quantity, "unit": ln.unit,
-         "unit_price": ln.unit_price, "description": ln.description} for ln in p.lines]
+         "unit_price": ln.unit_price, "description": ln.description,
+         # the labelling line (the second) keeps the plan's ratio: the budgeted ratio
+         "output_ratio": p.output_ratio if i == 1 else None} for i, ln in enumerate(p.lines)]
     return create_budget(session, project_id, [*lines, *(extra_lines or [])],
                          actor_id=actor_id)
 

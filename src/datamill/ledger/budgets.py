@@ -180,7 +180,8 @@ def create_budget(
         total += amount
         session.add(LedgerBudgetLine(budget_id=budget.id, stage=ln.stage, category=ln.category,
                                      description=ln.description, quantity=qty, unit=ln.unit,
-                                     unit_price=price, amount=amount))
+                                     unit_price=price, amount=amount,
+                                     output_ratio=ln.output_ratio))
     budget.total = total
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.budget.created",

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.compliance.models import LedgerApprover  # the table moved (issue 10 §2)
@@ -38,6 +38,7 @@ __all__ = [
     "LedgerOrder",
     "LedgerPeriodClose",
     "LedgerProject",
+    "LedgerRatioTest",
     "LedgerReceipt",
     "LedgerRecognition",
 ]
@@ -169,6 +170,43 @@ class LedgerBudgetLine(Base):
     unit: Mapped[str] = mapped_column(String(16))
     unit_price: Mapped[Decimal] = mapped_column(Scaled(4))
     amount: Mapped[Decimal] = mapped_column(Money())
+    #: the annotation-output ratio (标产比) the line's hours come from: work hours per unit of
+    #: the collection line (a plan's ratio, or a self-test's / agreed one, ``ratio_test_id``)
+    output_ratio: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    ratio_test_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_ratio_tests.id"), default=None)
+
+
+class LedgerRatioTest(Base):
+    """A project's annotation-output ratio (标产比) before it starts: a **self-test** (试标,
+    ``source='self_test'``: running → measured) of a named sample of items annotated by named
+    in-house workers, measured from the time their submissions recorded; or a ratio **agreed**
+    with the customer (``source='agreed'``, status ``agreed``, with a note).
+
+    ``ratio`` = ``work_ms`` / 3,600,000 / ``volume``: work hours per ``unit`` of data."""
+
+    __tablename__ = "ledger_ratio_tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    item_ids: Mapped[list[Any]] = mapped_column(default=list)
+    worker_ids: Mapped[list[Any]] = mapped_column(default=list)
+    participant_ids: Mapped[list[Any]] = mapped_column(default=list)
+    items_measured: Mapped[int] = mapped_column(default=0)
+    #: submissions of the sample that recorded no working time (left out of the measure)
+    untimed: Mapped[int] = mapped_column(default=0)
+    volume: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    work_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    unit: Mapped[str] = mapped_column(String(16))
+    ratio: Mapped[Decimal | None] = mapped_column(Scaled(4), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    measured_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    measured_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class LedgerApproval(Base):

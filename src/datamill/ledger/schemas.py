@@ -104,6 +104,8 @@ class BudgetLineIn(BaseModel):
     unit: str = Field("hours", max_length=16)
     unit_price: Decimal = Field(ge=0, le=MAX_AMOUNT, decimal_places=4)
     description: str = ""
+    #: the annotation-output ratio (标产比) an annotation line's hours come from, if any
+    output_ratio: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT, decimal_places=4)
 
 
 class BudgetIn(BaseModel):
@@ -119,6 +121,8 @@ class BudgetLineOut(_Out):
     unit_price: Decimal
     amount: Decimal
     description: str
+    output_ratio: Decimal | None = None
+    ratio_test_id: int | None = None
 
 
 class BudgetOut(BaseModel):

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.classification import hidden_project_ids
@@ -34,7 +34,8 @@ from datamill.compliance.roles import Action, role_with_article
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.modalities.registry import get_modality
-from datamill.production.models import Annotation, Item, Project, Task, TaskAssignment
+from datamill.production.models import Item, Project, Task, TaskAssignment
+from datamill.production.work_time import time_spent_by_task_author
 from datamill.workforce.models import Vendor, Worker
 from datamill.workforce.policies import is_business, managed_vendor_id
 
@@ -116,10 +117,7 @@ def _rows(
     """(project, stage, user, vendor id, item status, item volume, time spent ms) per
     submitted work assignment; with a ``reader``, none of a project classified above their
     clearance (no list may name it to them, an explicit ``project_id`` included)."""
-    spent = (select(Annotation.task_id, Annotation.author_id,
-                    func.sum(Annotation.time_spent_ms).label("ms"))
-             .where(Annotation.task_id.is_not(None))
-             .group_by(Annotation.task_id, Annotation.author_id).subquery())
+    spent = time_spent_by_task_author()  # the self-test's measure too (production.work_time)
     q = (select(Task.project_id, Task.stage, TaskAssignment.user_id, Worker.vendor_id,
                 Item.status, Item.volume, spent.c.ms)
          .join(Task, Task.id == TaskAssignment.task_id)
