@@ -136,7 +136,7 @@ def _open_project(session: Session, actor: User, project_id: int) -> LedgerProje
     lp = ledger_project_row(session, project_id)
     if lp.status == "closed":
         raise Conflict(f"project {project_id} is closed; its budget is frozen",
-                       reason_code="project_closed", project_id=project_id)
+                       project_id=project_id)
     return lp
 
 
@@ -144,25 +144,24 @@ def _stage(project: Project, stage: str) -> str:
     stages = list(project.spec.get("stages") or ("annotate", "review"))
     if stage not in stages:
         raise InvalidInput(f"project {project.name!r} has no stage {stage!r}; its stages: "
-                           f"{', '.join(stages)}", field="stage", reason_code="unknown_stage")
+                           f"{', '.join(stages)}", field="stage")
     return stage
 
 
 def _sample(session: Session, project: Project, item_ids: list[int]) -> list[int]:
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     if not ids:
-        raise InvalidInput("name at least one item for the self-test sample", field="item_ids",
-                           reason_code="empty_sample")
+        raise InvalidInput("name at least one item for the self-test sample", field="item_ids")
     if len(ids) > MAX_SAMPLE:
         raise InvalidInput(f"a self-test samples at most {MAX_SAMPLE} items, not {len(ids)}",
-                           field="item_ids", reason_code="sample_too_large")
+                           field="item_ids")
     found = set(session.scalars(select(Item.id).where(Item.id.in_(ids),
                                                       Item.project_id == project.id)))
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput(f"items {', '.join(map(str, missing[:10]))} are not items of "
                            f"project {project.name!r}", field="item_ids",
-                           reason_code="foreign_items", item_ids=missing[:10])
+                           item_ids=missing[:10])
     return ids
 
 
@@ -170,12 +169,12 @@ def _workers(session: Session, worker_ids: list[int]) -> list[int]:
     ids = list(dict.fromkeys(int(i) for i in worker_ids))
     if not ids:
         raise InvalidInput("name at least one in-house worker for the self-test",
-                           field="worker_ids", reason_code="no_workers")
+                           field="worker_ids")
     for uid in ids:
         user = get_or_raise(session, User, uid, "user", user_id=uid)
         if not user.is_active:
             raise InvalidInput(f"{user.username!r} is deactivated", field="worker_ids",
-                               reason_code="inactive_worker", user=user.username)
+                               user=user.username)
         if user.vendor_id is not None or claimer_vendor(session, user) is not None:
             raise InvalidInput(f"{user.username!r} works for a vendor: the self-test is done "
                                "by in-house workers", field="worker_ids",
@@ -218,7 +217,8 @@ def measure_self_test(session: Session, actor: User, test_id: int) -> RatioTestO
     lp = _open_project(session, actor, row.project_id)
     if row.status != "running":
         raise Conflict(f"ratio test {test_id} is {row.status}; only a running self-test is "
-                       "measured", reason_code="not_running", ratio_test_id=test_id)
+                       "measured", reason_code="not_running", ratio_test_id=test_id,
+                       status=row.status)
     project = _production(session, lp)
     unit, per = _unit(project)
     work = submitted_work_time(session, project.id, row.stage, item_ids=row.item_ids,
@@ -236,7 +236,8 @@ def measure_self_test(session: Session, actor: User, test_id: int) -> RatioTestO
     ratio = (Decimal(ms) / _MS_PER_HOUR / (Decimal(base) / per)).quantize(_Q)
     if volume <= 0 or ratio <= 0:
         raise Conflict(f"the sample's {volume} {unit} is too small to measure a ratio",
-                       reason_code="no_timed_work", ratio_test_id=test_id)
+                       reason_code="no_timed_work", ratio_test_id=test_id,
+                       submitted=len(work))
     row.status, row.unit, row.volume, row.work_ms, row.ratio = "measured", unit, volume, ms, ratio
     row.items_measured = len({w.item_id for w in timed})
     row.participant_ids = sorted({w.user_id for w in timed})
@@ -275,8 +276,7 @@ def record_agreed_ratio(
     project = _production(session, lp)
     value = _positive(ratio, "ratio")
     if not note.strip():
-        raise InvalidInput("say where the ratio was agreed (a note)", field="note",
-                           reason_code="note_required")
+        raise InvalidInput("say where the ratio was agreed (a note)", field="note")
     unit = (unit or _unit(project)[0]).strip()
     if not unit or len(unit) > 16:
         raise InvalidInput("the unit is 1 to 16 characters", field="unit")
@@ -314,23 +314,24 @@ def _draft(session: Session, project_id: int, budget_id: int | None) -> LedgerBu
     budget = lock_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
     if budget.project_id != project_id:
         raise InvalidInput(f"budget {budget_id} is not a budget of project {project_id}",
-                           field="budget_id", reason_code="foreign_budget")
+                           field="budget_id")
     if budget.status != "draft":
         raise Conflict(
             f"budget v{budget.version} of project {project_id} is {budget.status}: only a draft "
             "takes a new ratio; start a new budget version, which goes through approval again",
-            reason_code="budget_not_draft", budget_id=budget.id, status=budget.status)
+            reason_code="budget_not_draft", budget_id=budget.id, version=budget.version,
+            project_id=project_id, status=budget.status)
     return budget
 
 
-def _line(session: Session, budget: LedgerBudget, stage: str, what: str) -> LedgerBudgetLine:
+def _line(session: Session, budget: LedgerBudget, stage: str) -> LedgerBudgetLine:
     line = session.scalars(select(LedgerBudgetLine).where(
         LedgerBudgetLine.budget_id == budget.id, LedgerBudgetLine.stage == stage,
         LedgerBudgetLine.category == "data_service")).first()
     if line is None:
         raise InvalidInput(f"budget v{budget.version} has no data-service line for stage "
-                           f"{stage!r} ({what})", field="stage", reason_code=f"no_{what}_line",
-                           stage=stage)
+                           f"{stage}", field="stage", reason_code="no_budget_line",
+                           version=budget.version, stage=stage)
     return line
 
 
@@ -346,8 +347,8 @@ def apply_ratio(
         raise Conflict(f"ratio test {test_id} is {test.status}: measure it first",
                        reason_code="ratio_not_measured", ratio_test_id=test_id)
     budget = _draft(session, test.project_id, budget_id)
-    collect = _line(session, budget, collection_stage, "collection")
-    annotate = _line(session, budget, test.stage, "annotation")
+    collect = _line(session, budget, collection_stage)
+    annotate = _line(session, budget, test.stage)
     if collect.unit != test.unit:
         raise InvalidInput(
             f"the ratio is work hours per {test.unit}, the collection line counts "

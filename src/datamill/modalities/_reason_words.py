@@ -24,7 +24,9 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "own_approval", "second_step", "approval_role", "amendment_pending",
                 "amendment_step", "cancellation_pending", "cancellation_step",
                 "contract_below_booked", "contract_booked",
-                "order_partly_accepted", "order_finally_accepted", "final_volume_out_of_range")
+                "order_partly_accepted", "order_finally_accepted", "final_volume_out_of_range",
+                "not_in_house", "not_running", "no_timed_work", "no_draft_budget",
+                "budget_not_draft", "ratio_not_measured", "unit_mismatch", "no_budget_line")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -32,6 +34,15 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "upgrade_not_newer", "upgrade_duplicate")
 
 EN_REASONS: dict[str, str] = {
+    # the annotation-output ratio's self-test and its application (ledger.ratio_tests)
+    "not_in_house": "{user} works for a vendor: a self-test is annotated by in-house workers",
+    "not_running": "ratio test {ratio_test_id} is {status}: only a running self-test is measured",
+    "no_timed_work": "no submission of self-test {ratio_test_id}'s sample by its workers recorded working time yet ({submitted} submitted): measure it once they have annotated the sample",
+    "no_draft_budget": "project {project_id} has no budget: create a draft budget first, then apply the ratio",
+    "budget_not_draft": "budget v{version} of project {project_id} is {status}: an approved or submitted budget is never changed; start a new budget version, apply the ratio there and have it approved again",
+    "ratio_not_measured": "ratio test {ratio_test_id} has no ratio yet: measure it first",
+    "unit_mismatch": "the ratio is work hours per {ratio_unit}, the collection line counts {line_unit}: record an agreed ratio per {line_unit}",
+    "no_budget_line": "budget v{version} has no data-service line for stage {stage}",
     # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
     "clearance": "This project is classified above your clearance.",
     "csrf": "The form has expired or did not come from this site; reload the page and try again.",
@@ -178,6 +189,14 @@ EN_ACTIONS: dict[str, str] = {
 }
 
 ZH_CN_REASONS: dict[str, str] = {
+    "not_in_house": "{user} 为供应商工作：试标由内部人员完成。",
+    "not_running": "标产比测试 {ratio_test_id} 已不在进行中：只能测算进行中的试标。",
+    "no_timed_work": "试标 {ratio_test_id} 的样本尚无指定人员提交的、记录了工时的标注（已提交 {submitted} 条）：请在他们标注完样本后再测算。",
+    "no_draft_budget": "项目 {project_id} 尚无预算：请先创建预算草稿，再应用标产比。",
+    "budget_not_draft": "项目 {project_id} 的预算 v{version} 已不是草稿：已提交或已审批的预算不会被修改；请新建预算版本，在新版本上应用标产比并重新审批。",
+    "ratio_not_measured": "标产比测试 {ratio_test_id} 尚无标产比：请先测算。",
+    "unit_mismatch": "该标产比按每 {ratio_unit} 的工时计算，而采集预算行以 {line_unit} 计量：请按 {line_unit} 录入客户约定的标产比。",
+    "no_budget_line": "预算 v{version} 没有环节 {stage} 的数据服务预算行。",
     # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
     "clearance": "该项目的密级高于您的密级许可。",
     "csrf": "表单已过期或并非来自本站；请刷新页面后重试。",

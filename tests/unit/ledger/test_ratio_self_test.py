@@ -82,7 +82,7 @@ def test_self_test_measures_the_sample_and_sets_the_draft_budget(
         assert caught.value.details["reason_code"] == "not_in_house"
         with pytest.raises(InvalidInput) as caught:
             start_self_test(s, pm, scene["lp"], item_ids=[], worker_ids=[ann1.id])
-        assert caught.value.details["reason_code"] == "empty_sample"
+        assert caught.value.details["field"] == "item_ids"
         # nothing submitted yet: nothing to measure, the test stays running
         _submit(s, ann1, x, 45 * MIN)
         z = claim_next_task(s, ann1, scene["pid"], "annotate")  # outside the sample
