@@ -41,9 +41,13 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import MAX_AMOUNT, to_cents, to_decimal
-from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.ledger._balances import approved_budget
-from datamill.ledger.access import require_ledger_project_writer, require_project_reader
+from datamill.ledger.access import (
+    require_ledger_access,
+    require_ledger_project_writer,
+    require_project_reader,
+)
 from datamill.ledger.budgets import get_budget
 from datamill.ledger.models import (
     LedgerBudget,
@@ -205,15 +209,24 @@ def start_self_test(
     return _out(session, row)
 
 
-def _row(session: Session, test_id: int, *, lock: bool = False) -> LedgerRatioTest:
+def _row(session: Session, test_id: int, project_id: int | None, *,
+         lock: bool = False) -> LedgerRatioTest:
+    """The ratio test (NotFound also when ``project_id`` is given and it is another's)."""
     fetch = lock_or_raise if lock else get_or_raise
-    return fetch(session, LedgerRatioTest, test_id, "ratio test", ratio_test_id=test_id)
+    row = fetch(session, LedgerRatioTest, test_id, "ratio test", ratio_test_id=test_id)
+    if project_id is not None and row.project_id != project_id:
+        raise not_found("ratio test", test_id, ratio_test_id=test_id)
+    return row
 
 
-def measure_self_test(session: Session, actor: User, test_id: int) -> RatioTestOut:
+def measure_self_test(
+    session: Session, actor: User, test_id: int, *, project_id: int | None = None,
+) -> RatioTestOut:
     """Finish a running self-test: the ratio from the time its workers' submissions of the
-    sample recorded (Conflict ``no_timed_work`` while none did; it stays running)."""
-    row = _row(session, test_id, lock=True)
+    sample recorded (Conflict ``no_timed_work`` while none did; it stays running).
+    ``project_id``: the ledger project it must belong to (a page addressed by project)."""
+    require_ledger_access(session, actor, write=True)  # before the test's existence is told
+    row = _row(session, test_id, project_id, lock=True)
     lp = _open_project(session, actor, row.project_id)
     if row.status != "running":
         raise Conflict(f"ratio test {test_id} is {row.status}; only a running self-test is "
@@ -317,8 +330,9 @@ def _draft(session: Session, project_id: int, budget_id: int | None) -> LedgerBu
                            field="budget_id")
     if budget.status != "draft":
         raise Conflict(
-            f"budget v{budget.version} of project {project_id} is {budget.status}: only a draft "
-            "takes a new ratio; start a new budget version, which goes through approval again",
+            f"budget v{budget.version} of project {project_id} is {budget.status}: an approved "
+            "or submitted budget is never changed; start a new budget version, apply the ratio "
+            "there and have it approved again",
             reason_code="budget_not_draft", budget_id=budget.id, version=budget.version,
             project_id=project_id, status=budget.status)
     return budget
@@ -337,11 +351,13 @@ def _line(session: Session, budget: LedgerBudget, stage: str) -> LedgerBudgetLin
 
 def apply_ratio(
     session: Session, actor: User, test_id: int, *, budget_id: int | None = None,
-    collection_stage: str = "collect",
+    collection_stage: str = "collect", project_id: int | None = None,
 ) -> BudgetOut:
     """Set the draft budget's annotation line from a measured or agreed ratio: hours =
-    collection quantity × ratio, at the line's unit price; the budget total follows."""
-    test = _row(session, test_id)
+    collection quantity × ratio, at the line's unit price; the budget total follows.
+    ``project_id``: the ledger project the ratio test must belong to."""
+    require_ledger_access(session, actor, write=True)  # before the test's existence is told
+    test = _row(session, test_id, project_id)
     _open_project(session, actor, test.project_id)
     if test.ratio is None or test.status not in ("measured", "agreed"):
         raise Conflict(f"ratio test {test_id} is {test.status}: measure it first",
