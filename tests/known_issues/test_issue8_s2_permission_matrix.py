@@ -217,6 +217,11 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/ledger/projects/{project_id}/budget-plan/budget"): {
         "deliverable": "10", "loss_rate": "0.1", "output_ratio": "0.5", "on": "2024-01-02",
     },
+    # the annotation-output ratio's pre-start self-test (试标) and agreed ratio
+    ("post", "/ledger/projects/{project_id}/ratio-tests"): {"item_ids": [1], "worker_ids": [1]},
+    ("post", "/ledger/projects/{project_id}/agreed-ratio"): {"ratio": "1.5", "note": "x"},
+    ("post", "/ledger/ratio-tests/{test_id}/measure"): None,
+    ("post", "/ledger/ratio-tests/{test_id}/apply"): {},
     # catalog (issue 11)
     ("post", "/catalog/datasets"): {"name": "by-auditor", "title": "t", "modality": "speech.asr",
                                     "languages": ["zh-CN"]},
@@ -244,7 +249,7 @@ PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
                 "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
                 "licence_id", "hold_id", "invite_id", "prompt_id", "link_id",
-                "release_id")
+                "release_id", "test_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts"),
           ("post", "/projects/{project_id}/qualification-test/grants")}

@@ -18,6 +18,7 @@ from datamill.cli import (
     delivery,
     ledger,
     ledger_plan,
+    ledger_ratio,
     procurement,
     project,
     quality,
@@ -66,6 +67,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(security.app, name="security")
 app.add_typer(text.app, name="text")
 ledger.app.add_typer(ledger_plan.app, name="budget-plan")
+ledger.app.add_typer(ledger_ratio.app, name="ratio-test")
 workforce.app.add_typer(procurement.app, name="procurement")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(catalog.retention_app, name="retention")

@@ -48,29 +48,29 @@ def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt 
                      date_to: ToOpt = None, csv_path: CsvOpt = None,
                      force: Force = False, as_json: JsonOpt = False) -> None:
     """Annotation-output ratio (标产比) achieved: hours of work per unit of data, per project
-    and stage."""
+    and stage, beside the ratio the approved budget used (self-test, agreement or plan)."""
     fresh_output(csv_path, force, "--csv")
-    from datamill.workforce.throughput import (
-        OutputRatioRow,
-        output_ratio_report,
-        report_csv,
-        report_scope,
-    )
+    from datamill.output_ratios import BudgetedRatioRow, output_ratio_beside_budget
+    from datamill.workforce.throughput import report_csv, report_scope
 
     with get_runtime().session() as s:
         reader = _actor(s, actor)
         report_scope(s, reader)
-        rows = output_ratio_report(s, project_id=_report_project(s, reader, project),
-                                   date_from=_opt_day(date_from, "from"),
-                                   date_to=_opt_day(date_to, "to"), reader=reader)
+        rows = output_ratio_beside_budget(s, project_id=_report_project(s, reader, project),
+                                          date_from=_opt_day(date_from, "from"),
+                                          date_to=_opt_day(date_to, "to"), reader=reader)
     if csv_path is not None:
-        csv_path.write_text(report_csv(rows, OutputRatioRow), encoding="utf-8")
+        csv_path.write_text(report_csv(rows, BudgetedRatioRow), encoding="utf-8")
 
     def render(rows: list[Any]) -> None:
-        t = Table("project", "stage", "people", "items", "volume", "work hours", "ratio")
+        t = Table("project", "stage", "people", "items", "volume", "work hours", "ratio",
+                  "budgeted")
         for r in rows:
+            budgeted = ("-" if r.budgeted_ratio is None
+                        else f"{r.budgeted_ratio} h/{r.unit} ({r.budgeted_source})")
             t.add_row(r.project, r.stage, str(r.people), str(r.items), f"{r.volume} {r.unit}",
-                      str(r.work_hours), "-" if r.ratio is None else f"{r.ratio} h/{r.unit}")
+                      str(r.work_hours), "-" if r.ratio is None else f"{r.ratio} h/{r.unit}",
+                      budgeted)
         out.print(t)
 
     emit(rows, as_json, render)

@@ -421,6 +421,47 @@ EN_PAGES.update({
     "fin.accepted_volume": "Accepted volume",
 })
 # --- end workforce reports ---
+# --- the annotation-output ratio before the start (web/routes/ratio_tests.py, ledger_project.html) ---
+EN_PAGES.update({
+    "fin.ratio.title": "Annotation-output ratio before the start (self-test)",
+    "fin.ratio.help": "A self-test: named in-house workers annotate a named sample of the "
+                      "project's items in the workbench, and the ratio is measured from the "
+                      "working time their submissions recorded. Or record the ratio agreed with "
+                      "the customer. Apply it to the draft budget's annotation line; a "
+                      "submitted or approved budget is never changed.",
+    "fin.ratio.col_source": "Source",
+    "fin.ratio.col_sample": "Sample items",
+    "fin.ratio.col_workers": "Workers",
+    "fin.ratio.col_note": "Note",
+    "fin.ratio.took_part": "Took part",
+    "fin.ratio.value": "{ratio} h / {unit}",
+    "fin.ratio.src_self_test": "Self-test",
+    "fin.ratio.src_agreed": "Customer agreement",
+    "fin.ratio.src_plan": "Plan",
+    "fin.ratio.st_running": "Running",
+    "fin.ratio.st_measured": "Measured",
+    "fin.ratio.st_agreed": "Agreed",
+    "fin.ratio.untimed": "{n} submission(s) without recorded time left out",
+    "fin.ratio.measure": "Measure",
+    "fin.ratio.apply": "Apply to the draft budget",
+    "fin.ratio.none": "No self-test or agreed ratio yet.",
+    "fin.ratio.no_draft": "The latest budget is not a draft: to apply a ratio, start a new "
+                          "budget version (it is approved again).",
+    "fin.ratio.start": "Start a self-test",
+    "fin.ratio.items": "Item ids of the sample",
+    "fin.ratio.workers": "In-house workers (usernames)",
+    "fin.ratio.agree": "Record a customer-agreed ratio",
+    "fin.ratio.note": "Where it was agreed",
+    "fin.ratio.ok_started": "The self-test is open: the named workers annotate the sample in "
+                            "the workbench; then measure it.",
+    "fin.ratio.ok_measured": "The ratio is measured.",
+    "fin.ratio.ok_agreed": "The agreed ratio is recorded.",
+    "fin.ratio.ok_applied": "The ratio is applied to the draft budget: its annotation hours "
+                            "and total changed.",
+    "fin.budgeted_ratio": "Budgeted",
+    "fin.ratio_deviation": "Deviation",
+})
+# --- end annotation-output ratio before the start ---
 # --- catalog pages (web/routes/catalog.py, templates/catalog*.html) ---
 EN_PAGES.update({
     "nav.catalog": "Catalog",

@@ -31,6 +31,7 @@ from datamill.ledger import (
     final_accounts,
     orders,
     projects,
+    ratio_tests,
     recognition,
     reports,
 )
@@ -337,6 +338,69 @@ def budget_vs_actual_endpoint(
     the project, member or not: 403 for anyone else, as on the project's finance page and in
     ``datamill ledger budget-vs-actual``."""
     return reports.readable_budget_vs_actual(session, user, project_id)
+
+
+class SelfTestIn(BaseModel):
+    item_ids: list[IdRef] = Field(min_length=1, max_length=ratio_tests.MAX_SAMPLE)
+    worker_ids: list[IdRef] = Field(min_length=1, max_length=100)
+    stage: str = Field("annotate", min_length=1, max_length=32)
+
+
+class AgreedRatioIn(BaseModel):
+    ratio: Decimal = Field(gt=0, le=MAX_AMOUNT, decimal_places=4)
+    note: str = Field(min_length=1, max_length=2000)
+    stage: str = Field("annotate", min_length=1, max_length=32)
+    unit: str | None = Field(None, min_length=1, max_length=16)
+
+
+class ApplyRatioIn(BaseModel):
+    budget_id: IdRef | None = None
+    collection_stage: str = Field("collect", min_length=1, max_length=32)
+
+
+@router.post("/ledger/projects/{project_id}/ratio-tests", status_code=status.HTTP_201_CREATED)
+def start_self_test_endpoint(
+    project_id: Id, body: SelfTestIn, session: SessionDep, user: CurrentUser
+) -> ratio_tests.RatioTestOut:
+    """Open a pre-start self-test (试标): the sample's items, annotated at ``stage`` by the named
+    in-house workers through the ordinary claims (writers of the books, as every face)."""
+    return ratio_tests.start_self_test(session, user, project_id, item_ids=body.item_ids,
+                                       worker_ids=body.worker_ids, stage=body.stage)
+
+
+@router.post("/ledger/projects/{project_id}/agreed-ratio", status_code=status.HTTP_201_CREATED)
+def agreed_ratio_endpoint(
+    project_id: Id, body: AgreedRatioIn, session: SessionDep, user: CurrentUser
+) -> ratio_tests.RatioTestOut:
+    """Record an annotation-output ratio agreed with the customer, with a note."""
+    return ratio_tests.record_agreed_ratio(session, user, project_id, ratio=body.ratio,
+                                           note=body.note, stage=body.stage, unit=body.unit)
+
+
+@router.get("/ledger/projects/{project_id}/ratio-tests")
+def list_ratio_tests_endpoint(
+    project_id: Id, session: SessionDep, user: CurrentUser
+) -> list[ratio_tests.RatioTestOut]:
+    return ratio_tests.list_ratio_tests(session, user, project_id)
+
+
+@router.post("/ledger/ratio-tests/{test_id}/measure")
+def measure_self_test_endpoint(
+    test_id: Id, session: SessionDep, user: CurrentUser
+) -> ratio_tests.RatioTestOut:
+    """Measure a running self-test from the time its workers' submissions recorded (409
+    ``no_timed_work`` while none did)."""
+    return ratio_tests.measure_self_test(session, user, test_id)
+
+
+@router.post("/ledger/ratio-tests/{test_id}/apply")
+def apply_ratio_endpoint(
+    test_id: Id, body: ApplyRatioIn, session: SessionDep, user: CurrentUser
+) -> BudgetOut:
+    """Set the draft budget's annotation line from the ratio (409 ``budget_not_draft`` for a
+    submitted or approved budget, which is never changed)."""
+    return ratio_tests.apply_ratio(session, user, test_id, budget_id=body.budget_id,
+                                   collection_stage=body.collection_stage)
 
 
 DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]

@@ -30,6 +30,7 @@ from datamill.api.params import (
 )
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
+from datamill.output_ratios import BudgetedRatioRow, output_ratio_beside_budget
 from datamill.production.media import item_path, media_type_of
 from datamill.production.schemas import PackageOut
 from datamill.settlement_periods import SettlementPeriodOut, settlement_periods
@@ -652,11 +653,12 @@ ToDay = Annotated[date | None, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
 def output_ratio_endpoint(
     session: SessionDep, user: CurrentUser, project_id: IdQuery = None,
     date_from: FromDay = None, date_to: ToDay = None,
-) -> list[throughput.OutputRatioRow]:
-    """Annotation-output ratio achieved (hours of work per unit of data), per project and stage."""
+) -> list[BudgetedRatioRow]:
+    """Annotation-output ratio achieved (hours of work per unit of data), per project and
+    stage, beside the ratio its approved budget used (self-test, agreement or plan)."""
     throughput.report_scope(session, user)
-    return throughput.output_ratio_report(session, project_id=project_id, date_from=date_from,
-                                          date_to=date_to, reader=user)
+    return output_ratio_beside_budget(session, project_id=project_id, date_from=date_from,
+                                      date_to=date_to, reader=user)
 
 
 @router.get("/reports/vendor-throughput")

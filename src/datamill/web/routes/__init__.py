@@ -23,6 +23,7 @@ from datamill.web.routes import (
     pages,
     procurement,
     quality,
+    ratio_tests,
     security,
     subjects,
     work,
@@ -34,8 +35,9 @@ __all__ = ["LARGE_BODIES", "ROUTERS", "mount_web"]
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
-    procurement.router, budget_plan.router, catalog.router, corpus.router, collect.router,
-    listen.router, deliveries.router, subjects.router, effect.router, imports.router,
+    procurement.router, budget_plan.router, ratio_tests.router, catalog.router, corpus.router,
+    collect.router, listen.router, deliveries.router, subjects.router, effect.router,
+    imports.router,
 )
 #: the pages whose request bodies may pass the server's request limit (see
 #: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload
@@ -52,7 +54,7 @@ def mount_web(app: FastAPI) -> None:
     install_page_errors(app)
     # a project one may not see answers as a missing one, except on its books' pages: they
     # follow the books' reader rule, member or not, as the API's /ledger routes do
-    books = (ledger.router, budget_plan.router)
+    books = (ledger.router, budget_plan.router, ratio_tests.router)
     for router in ROUTERS:
         app.include_router(router, dependencies=[] if router in books else [HideUnseenProjects])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

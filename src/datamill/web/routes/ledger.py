@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
 from datamill.compliance.models import User
+from datamill.compliance.permissions import check
+from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
@@ -29,8 +31,10 @@ from datamill.ledger.line_reports import line_margin, line_report_csv, speech_co
 from datamill.ledger.period_close import require_every_book
 from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.ratio_tests import list_ratio_tests
 from datamill.ledger.recognition import record_final_acceptance
 from datamill.ledger.trace import contract_trace, trace_csv
+from datamill.output_ratios import BudgetedRatioRow, output_ratio_beside_budget
 from datamill.web.i18n import t, translator
 from datamill.web.ledger_text import level_reason
 from datamill.web.routes._common import (
@@ -44,18 +48,18 @@ from datamill.web.routes._common import (
     require_csrf,
 )
 from datamill.workforce.throughput import (
-    OutputRatioRow,
     VendorThroughputRow,
-    output_ratio_report,
     report_csv,
     report_scope,
     vendor_throughput,
 )
 
-__all__ = ["router"]
+__all__ = ["RATIO_DONE", "render_project_page", "router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 Year = Annotated[int | None, Query(ge=1990, le=2200)]
+#: what the ratio section's forms did (``?ratio_ok=``), each worded ``fin.ratio.ok_<what>``
+RATIO_DONE = ("started", "measured", "agreed", "applied")
 
 
 def _require_finance(session: Session, user: User, *, write: bool = True) -> str | None:
@@ -98,7 +102,7 @@ def overview_page(
         "monthly": [{"month": m.month, "revenue": str(m.revenue), "cost": str(m.cost),
                      "margin": str(m.margin)} for m in data.monthly],
     }
-    ratios = output_ratio_report(session, date_from=start, date_to=end, reader=me.user)
+    ratios = output_ratio_beside_budget(session, date_from=start, date_to=end, reader=me.user)
     flows = vendor_throughput(session, date_from=start, date_to=end, reader=me.user)
     chart["ratio"] = [{"label": f"{r.project} · {tc('stage', r.stage)}", "value": str(r.ratio or 0)}
                       for r in ratios]
@@ -125,12 +129,16 @@ def _can_write_books(session: Session, user: User) -> bool:
     return True
 
 
-def _project_page(  # noqa: PLR0913 - the page, its notices and a refused form's values
+def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused form's values
     request: Request, session: Session, me: SignedIn, project_id: int, year: int | None, *,
     signed: str | None = None, accepted: str | None = None, status_code: int = 200,
     sign_error: str | None = None, final_error: str | None = None,
-    form: dict[str, str] | None = None,
+    form: dict[str, str] | None = None, ratio_ok: str | None = None,
+    ratio_error: str | None = None,
 ) -> Response:
+    """The project's accounts page with its notices: a refused form's error and values, and its
+    annotation-output ratio section (self-tests, agreed ratios, the apply button) with
+    ``ratio_ok`` (what was done) or ``ratio_error`` (a refusal in the page's language)."""
     # the API's and the CLI's rule (require_project_reader): a reader of the books cleared for
     # the project, member or not
     data, role = readable_project_finance(session, me.user, project_id, _year(year))
@@ -152,16 +160,22 @@ def _project_page(  # noqa: PLR0913 - the page, its notices and a refused form's
                   tlevel=level_reason(translator(page_language(request))),
                   can_final=can_final, accepted=accepted, sign_error=sign_error,
                   final_error=final_error, form=form or {},
-                  today=business_today().isoformat())
+                  today=business_today().isoformat(),
+                  ratio_tests=list_ratio_tests(session, me.user, data.ledger_project_id),
+                  can_write=check(session, me.user, Action.LEDGER) is None,
+                  ratio_ok=ratio_ok if ratio_ok in RATIO_DONE else None,
+                  ratio_error=ratio_error)
 
 
 @router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
 def project_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
     signed: str | None = None, accepted: str | None = None,
+    ratio_ok: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
-    return _project_page(request, session, me, project_id, year, signed=signed,
-                         accepted=accepted if accepted in ("recognised", "pending") else None)
+    return render_project_page(request, session, me, project_id, year, signed=signed,
+                               accepted=accepted if accepted in ("recognised", "pending")
+                               else None, ratio_ok=ratio_ok)
 
 
 @router.post("/projects/{project_id}/finance/final-acceptance")
@@ -192,9 +206,9 @@ def final_acceptance(  # noqa: PLR0913 - the form's fields
             rec = record_final_acceptance(session, data.order.id, day,
                                           volume=form["volume"] or None, actor_id=me.user.id)
     except (Conflict, InvalidInput, NotFound) as exc:
-        return _project_page(request, session, me, project_id, year,
-                             status_code=409 if isinstance(exc, Conflict) else 422,
-                             final_error=error_in_page_language(request, exc), form=form)
+        return render_project_page(request, session, me, project_id, year,
+                                   status_code=409 if isinstance(exc, Conflict) else 422,
+                                   final_error=error_in_page_language(request, exc), form=form)
     done = "recognised" if rec is not None else "pending"
     return RedirectResponse(f"/projects/{project_id}/finance?year={_year(year)}&accepted={done}",
                             status_code=303)
@@ -263,10 +277,10 @@ def budget_decision(
     except (Conflict, InvalidInput) as exc:  # e.g. a rejection without its reason: the form
         # shows again, with what was typed and the refusal (an own approval stays a 403)
         project = ledger_project_row(session, get_budget(session, budget_id).project_id)
-        return _project_page(request, session, me, project.production_project_id, year,
-                             status_code=409 if isinstance(exc, Conflict) else 422,
-                             sign_error=error_in_page_language(request, exc),
-                             form={"reason": reason})
+        return render_project_page(request, session, me, project.production_project_id, year,
+                                   status_code=409 if isinstance(exc, Conflict) else 422,
+                                   sign_error=error_in_page_language(request, exc),
+                                   form={"reason": reason})
     project = ledger_project_row(session, budget.project_id)
     return RedirectResponse(
         f"/projects/{project.production_project_id}/finance?year={_year(year)}&signed={decision}",
@@ -329,8 +343,9 @@ def output_ratio_csv(
     """The annotation-output ratio achieved per project and stage as a CSV download (readers:
     report_scope's, as GET /reports/output-ratio and 'datamill workforce output-ratio')."""
     report_scope(session, me.user)
-    rows = output_ratio_report(session, date_from=date_from, date_to=date_to, reader=me.user)
-    return _csv(report_csv(rows, OutputRatioRow),
+    rows = output_ratio_beside_budget(session, date_from=date_from, date_to=date_to,
+                                      reader=me.user)
+    return _csv(report_csv(rows, BudgetedRatioRow),
                 f"output-ratio-{date_from.isoformat()}-{date_to.isoformat()}.csv")
 
 
