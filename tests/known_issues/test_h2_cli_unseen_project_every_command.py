@@ -117,7 +117,8 @@ PACKAGE_COMMANDS: dict[str, list[str]] = {
 LEDGER_PROJECT = {"ledger project-open", "ledger budget-create", "ledger cost-post",
                   "ledger review-final", "ledger close", "ledger budget-vs-actual", "ledger asset-add",
                   "ledger budget-plan show", "ledger budget-plan create",
-                  "ledger budget-plan variance"}
+                  "ledger budget-plan variance", "ledger ratio-test start",
+                  "ledger ratio-test agree", "ledger ratio-test list"}
 #: (caller, command) that answer for any project the caller is cleared for by design, member
 #: or not: the business side reads every project's qualification attempts and workforce
 #: reports, and raises purchase requests and orders charged to any project (procurement is
