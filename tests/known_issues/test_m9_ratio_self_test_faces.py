@@ -158,6 +158,7 @@ def test_the_finance_page_shows_the_result_and_applies_it(
         r = c.get(page)
         assert "开工前标产比（试标）" in r.text and 'data-testid="ratio-apply"' not in r.text
         assert "最新预算不是草稿" in r.text
+        assert "每小时 2 工时" in r.text and "315 小时" in r.text  # the unit in Chinese
         r = c.post(f"{page}/ratio-tests/{test_id}/apply", data={"csrf_token": token})
         assert r.status_code == 409 and "已提交或已审批的预算不会被修改" in r.text
         # the finance report: achieved (the self-test's own submissions) beside budgeted

@@ -460,6 +460,12 @@ EN_PAGES.update({
                             "and total changed.",
     "fin.budgeted_ratio": "Budgeted",
     "fin.ratio_deviation": "Deviation",
+    # the modalities' volume units (a budget line's, a ratio's), worded in Chinese
+    "unit.hours": "hours",
+    "unit.images": "images",
+    "unit.dialogues": "dialogues",
+    "unit.frames": "frames",
+    "unit.kchars": "kchars",
 })
 # --- end annotation-output ratio before the start ---
 # --- catalog pages (web/routes/catalog.py, templates/catalog*.html) ---

@@ -266,5 +266,10 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.ratio.ok_applied": "标产比已应用到预算草稿，标注工时和预算总额已相应更新。",
     "fin.budgeted_ratio": "预算标产比",
     "fin.ratio_deviation": "偏差",
+    "unit.hours": "小时",
+    "unit.images": "张图像",
+    "unit.dialogues": "段对话",
+    "unit.frames": "帧",
+    "unit.kchars": "千字符",
     "fin.gap.invoiced_no_revenue": "订单 {order} 已开票（{invoiced}）但尚无收入：验收前开票不等于收入",
 }
