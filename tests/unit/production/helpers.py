@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -109,3 +109,41 @@ def statements(rt: Runtime) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(rt.engine, "before_cursor_execute", count)
+
+
+def reviewed_batch(
+    rt: Runtime, users: dict[str, User], spec_: dict[str, Any], source: Path,
+    answer: Callable[[str], Any],
+) -> int:
+    """A project of ``spec_`` with everyone in it, ``source`` imported and checked (every item
+    must pass), each item annotated by ann1 with ``answer(external id)`` and accepted by rev;
+    the id of the batch made of it."""
+    from datamill.production.annotating import review_task, submit_annotation
+    from datamill.production.inspection import create_batch
+
+    with rt.session() as s:
+        pid = create_project(s, spec_).id
+        for u in users.values():
+            add_member(s, pid, u, actor_id=None)
+    with rt.session() as s:
+        imported = import_source(s, rt.blobs, pid, source).imported
+    with rt.session() as s:
+        summary = run_checks(s, rt.blobs, pid, workers=1)
+        assert summary.passed == imported, summary.rejections
+        create_packages(s, pid, "annotate")
+        create_packages(s, pid, "review")
+    while True:
+        with rt.session() as s:
+            t = claim_next_task(s, users["ann1"], pid, "annotate")
+            if t is None:
+                break
+            submit_annotation(s, users["ann1"], t.id, answer(t.external_id),
+                              base_version=t.current_version)
+    while True:
+        with rt.session() as s:
+            r = claim_next_task(s, users["rev"], pid, "review")
+            if r is None:
+                break
+            review_task(s, users["rev"], r.id, "accept")
+    with rt.session() as s:
+        return create_batch(s, pid).id

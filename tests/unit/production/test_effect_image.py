@@ -4,26 +4,21 @@ labelled objects' crops names the objects whose label it contradicts (domain §4
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
-from datamill.compliance.users import add_member
 from datamill.core.errors import InvalidInput
 from datamill.modalities.image.plugin import ImagePlugin
 from datamill.modalities.image.schema import ImageAnnotation
-from datamill.production.annotating import review_task, submit_annotation
-from datamill.production.checking import run_checks
 from datamill.production.effect_evaluation import evaluate_batch
-from datamill.production.importing import import_source
-from datamill.production.inspection import create_batch
-from datamill.production.projects import create_project
-from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.testing.images import render_object_scene
 from tests._api import web_sign_in
+from tests.unit.production.helpers import reviewed_batch
 from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, image_spec
 
 FLIPPED = {("scene03", 0), ("scene08", 1)}
@@ -39,34 +34,15 @@ def _batch(rt: Runtime, users: dict[str, User], folder: Path, scenes: int) -> in
         scene = render_object_scene(100 + i, objects=3)
         scene.save(folder / f"scene{i:02d}.png")
         truth[f"scene{i:02d}"] = scene.annotation
-    with rt.session() as s:
-        pid = create_project(s, image_spec(name=f"objects-{folder.name}", package_size=50)).id
-        for u in users.values():
-            add_member(s, pid, u, actor_id=None)
-    with rt.session() as s:
-        import_source(s, rt.blobs, pid, folder)
-    with rt.session() as s:
-        assert run_checks(s, rt.blobs, pid, workers=1).passed == scenes
-        create_packages(s, pid, "annotate")
-        create_packages(s, pid, "review")
-    while True:
-        with rt.session() as s:
-            t = claim_next_task(s, users["ann1"], pid, "annotate")
-            if t is None:
-                break
-            objects = [o.model_copy(update={"label": OTHER[o.label]})
-                       if (t.external_id, k) in FLIPPED else o
-                       for k, o in enumerate(truth[t.external_id].objects)]
-            doc = ImageAnnotation(objects=tuple(objects)).model_dump(mode="json")
-            submit_annotation(s, users["ann1"], t.id, doc, base_version=t.current_version)
-    while True:
-        with rt.session() as s:
-            r = claim_next_task(s, users["rev"], pid, "review")
-            if r is None:
-                break
-            review_task(s, users["rev"], r.id, "accept")
-    with rt.session() as s:
-        return create_batch(s, pid).id
+
+    def labelled(external_id: str) -> dict[str, Any]:
+        objects = [o.model_copy(update={"label": OTHER[o.label]})
+                   if (external_id, k) in FLIPPED else o
+                   for k, o in enumerate(truth[external_id].objects)]
+        return ImageAnnotation(objects=tuple(objects)).model_dump(mode="json")
+
+    return reviewed_batch(rt, users, image_spec(name=f"objects-{folder.name}", package_size=50),
+                          folder, labelled)
 
 
 def test_crop_classifier_learns_the_labels_and_names_the_flipped_objects(

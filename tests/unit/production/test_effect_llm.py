@@ -10,23 +10,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
-from datamill.compliance.users import add_member, create_user
+from datamill.compliance.users import create_user
 from datamill.config import Settings
 from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.plugin import LlmPlugin
-from datamill.production.annotating import review_task, submit_annotation
-from datamill.production.checking import run_checks
 from datamill.production.effect_evaluation import evaluate_batch
-from datamill.production.importing import import_source
-from datamill.production.inspection import create_batch
-from datamill.production.projects import create_project
-from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.testing.preference_corpus import generate_preferences
 from tests._api import web_sign_in
 from tests._cli import run_cli
 from tests.unit.modalities.llm._cases import requirements, spec, write_jsonl
+from tests.unit.production.helpers import reviewed_batch
 
 
 def _batch(rt: Runtime, users: dict[str, User], tmp: Path, *, n: int, flip: set[str]) -> int:
@@ -34,36 +29,16 @@ def _batch(rt: Runtime, users: dict[str, User], tmp: Path, *, n: int, flip: set[
     round (a careless annotator)."""
     corpus = {p.record["id"]: p for p in generate_preferences(n, seed=5)}
     source = write_jsonl(tmp / "records.jsonl", [p.record for p in corpus.values()])
-    with rt.session() as s:
-        pid = create_project(s, spec("pairwise", name="prefs", package_size=50)).id
-        for u in users.values():
-            add_member(s, pid, u, actor_id=None)
-    with rt.session() as s:
-        import_source(s, rt.blobs, pid, source)
-    with rt.session() as s:
-        summary = run_checks(s, rt.blobs, pid, workers=1)
-        assert summary.passed == n, summary.rejections
-        create_packages(s, pid, "annotate")
-        create_packages(s, pid, "review")
-    while True:
-        with rt.session() as s:
-            t = claim_next_task(s, users["ann1"], pid, "annotate")
-            if t is None:
-                break
-            better = corpus[t.external_id].better
-            if t.external_id in flip:
-                better = "b" if better == "a" else "a"
-            doc: dict[str, Any] = {"type": "llm_pairwise", "a": "a", "b": "b", "choice": better,
-                                   "reason": "the chosen answer helps the user"}
-            submit_annotation(s, users["ann1"], t.id, doc, base_version=t.current_version)
-    while True:
-        with rt.session() as s:
-            r = claim_next_task(s, users["rev"], pid, "review")
-            if r is None:
-                break
-            review_task(s, users["rev"], r.id, "accept")
-    with rt.session() as s:
-        return create_batch(s, pid).id
+
+    def choice(external_id: str) -> dict[str, Any]:
+        better = corpus[external_id].better
+        if external_id in flip:
+            better = "b" if better == "a" else "a"
+        return {"type": "llm_pairwise", "a": "a", "b": "b", "choice": better,
+                "reason": "the chosen answer helps the user"}
+
+    return reviewed_batch(rt, users, spec("pairwise", name="prefs", package_size=50), source,
+                          choice)
 
 
 def test_reward_model_learns_the_preferences_and_names_the_flipped_choices(
