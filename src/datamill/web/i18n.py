@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from datamill.core.languages import ranked_language_tags
 from datamill.modalities.problem_words import EN_PROBLEMS, PAGE_LANG_COOKIE
+from datamill.web.i18n_catalog import EN_CATALOG
 from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
 from datamill.web.i18n_collect import EN_COLLECT, EN_SUBJECTS
@@ -438,4 +439,5 @@ EN.update(EN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN | EN_CHECKS  # areas
           | EN_DELIVERIES | EN_SUBJECTS | EN_EFFECT | EN_IMPORT)
 EN.update(EN_IMAGE)  # the image workbench's own strings
+EN.update(EN_CATALOG)  # the catalog pages' forms
 EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem

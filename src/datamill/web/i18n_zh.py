@@ -11,6 +11,7 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 from __future__ import annotations
 
 from datamill.modalities.problem_words import ZH_CN_PROBLEMS
+from datamill.web.i18n_zh_catalog import ZH_CN_CATALOG
 from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
 from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT, ZH_CN_SUBJECTS
@@ -731,5 +732,6 @@ ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
 ZH_CN.update(ZH_CN_EFFECT)  # the batch's application-effect page
 ZH_CN.update(ZH_CN_IMPORT)  # the project's data-import page
 ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings
+ZH_CN.update(ZH_CN_CATALOG)  # the catalog pages' forms
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 ZH_CN.update(ZH_CN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem
