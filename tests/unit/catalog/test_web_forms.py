@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from datamill.catalog import datasets, licences
+from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.models import CatalogDataset, CatalogLicence, CatalogRelease, CatalogSource
 from datamill.compliance.models import AuditRecord, User
@@ -273,3 +273,26 @@ def test_a_form_without_its_csrf_token_is_refused(runtime: Runtime, client: Test
     assert r.status_code == 403, r.text
     with runtime.session() as s:
         assert s.scalars(select(CatalogDataset)).all() == []
+
+
+def test_the_upgrade_form_is_for_sales_only(runtime: Runtime, client: TestClient,
+                                            tmp_path: Path) -> None:
+    """Moving a licence to a newer release is a sales action (``sell_catalog``): a catalog
+    manager saw the form, and its POST answered 403."""
+    who = people(runtime)
+    ds_id, v1 = released(runtime, who, tmp_path)
+    cust = customer(runtime)
+    with runtime.session() as s:
+        _, batch = seed_product_batch(s, runtime, "prod-zh-asr-2", speech_files("more"),
+                                      workdir=tmp_path)
+        datasets.add_source(s, who["pm"], ds_id, batch_id=batch)
+        releases.build_release(s, runtime.blobs, who["pm"], ds_id, tmp_path / "releases")
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                      release_id=v1, price="300000", territory="PRC",
+                                      term="2 years", usage_scope="training",
+                                      acceptance_criteria="ok")
+    form = f'action="/catalog/licences/{lic.id}/upgrade"'
+    web_login(client, "pm")
+    assert form not in client.get(f"/catalog/{ds_id}").text
+    web_login(client, "sales")
+    assert form in client.get(f"/catalog/{ds_id}").text

@@ -145,7 +145,7 @@ def dataset_page(request: Request, dataset_id: int, session: SessionDep, runtime
 
 @router.post("/catalog/licences/{licence_id}/upgrade", response_class=HTMLResponse)
 def licence_upgrade_form(
-    request: Request, licence_id: int, session: SessionDep, me: WebUser,
+    request: Request, licence_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
     release_id: Annotated[int, Form(ge=1)], reason: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -159,6 +159,7 @@ def licence_upgrade_form(
                                             reason=reason)
     except (Conflict, InvalidInput, Forbidden) as err:
         return _dataset_page(request, session, me, lic.dataset_id, status_code=err.status,
+                             settings=runtime.settings,
                              refused=error_in_page_language(request, err),
                              refused_licence=licence_id, typed_reason=reason)
     return RedirectResponse(f"/catalog/{lic.dataset_id}?done=upgraded", status_code=303)
