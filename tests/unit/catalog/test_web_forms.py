@@ -80,7 +80,7 @@ def test_a_catalog_manager_registers_an_entry(runtime: Runtime, client: TestClie
     assert again.status_code == 409, again.text
     assert 'data-testid="catalog-form-error"' in again.text and "已拒绝" in again.text
     assert 'value="第二个标题"' in again.text and 'value="th-TH, en-US"' in again.text
-    assert ">three customers asked</textarea>" in again.text
+    assert ">three customers asked</textarea>" in again.text and "登记目录数据集条目" in again.text
     with runtime.session() as s:
         assert len(s.scalars(select(CatalogDataset)).all()) == 1
 
