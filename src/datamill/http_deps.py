@@ -10,9 +10,10 @@ web signed-in people (``datamill.web.routes._common``); neither face imports the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import Forbidden, NotFound
@@ -21,15 +22,19 @@ from datamill.runtime import Runtime
 
 if TYPE_CHECKING:
     from datamill.compliance.models import User
+    from datamill.config import Settings
 
 
 __all__ = [
+    "SESSION_COOKIE",
     "RuntimeDep",
     "SessionDep",
+    "cookie_session_token",
     "get_runtime",
     "get_session",
     "hide_unseen_projects",
     "remember_caller",
+    "session_cookie_serializer",
     "unseen_project_refusal",
 ]
 
@@ -101,3 +106,31 @@ def unseen_project_refusal(request: Request) -> NotFound | None:
 
 HideUnseenProjects = Depends(hide_unseen_projects, scope="function")
 """The dependency :func:`hide_unseen_projects` (a router's ``dependencies``)."""
+
+
+#: the web sign-in cookie (``datamill.web.auth``): an opaque session token, signed
+SESSION_COOKIE = "datamill_session"
+
+
+def session_cookie_serializer(settings: Settings) -> URLSafeTimedSerializer:
+    """What signs and reads the web sign-in cookie (secret: ``compliance.keys``)."""
+    from datamill.compliance.keys import session_secret
+
+    return URLSafeTimedSerializer(session_secret(settings), salt="datamill.web.session")
+
+
+def cookie_session_token(request: Request, settings: Settings) -> str | None:
+    """The session token in the request's sign-in cookie (None: no cookie, a bad signature,
+    an expired or malformed one). Both faces read it: the pages to sign people in, the API
+    where a browser's request carries it (a transfer-link download)."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    try:
+        data: Any = session_cookie_serializer(settings).loads(
+            raw, max_age=settings.session_hours * 3600)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("sid"), str) or not data["sid"]:
+        return None
+    return str(data["sid"])

@@ -227,6 +227,7 @@ BODIES: dict[tuple[str, str], Any] = {
                                     "languages": ["zh-CN"]},
     ("patch", "/catalog/datasets/{dataset_id}"): {"price": "1"},
     ("post", "/catalog/datasets/{dataset_id}/sources"): {"batch_id": 1},
+    ("delete", "/catalog/datasets/{dataset_id}/sources/{source_id}"): None,
     ("post", "/catalog/datasets/{dataset_id}/releases"): None,
     ("post", "/catalog/licences"): {
         "dataset_id": 1, "customer_id": 1, "number": "240105/ABC", "price": "1",
@@ -249,7 +250,7 @@ PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
                 "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
                 "licence_id", "hold_id", "invite_id", "prompt_id", "link_id",
-                "release_id", "test_id")
+                 "release_id", "test_id", "source_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts"),
           ("post", "/projects/{project_id}/qualification-test/grants")}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from datamill.business_clock import business_today
 from datamill.catalog import datasets, releases
 from datamill.compliance.consent import record_consent, withdraw_consent
 from datamill.compliance.models import User
@@ -22,6 +23,9 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
 from tests.unit.catalog.helpers import customer, people, speech_files
+
+#: today's licence-number prefix: a licence is never dated before its release (made now)
+DAY = f"{business_today():%y%m%d}"
 
 TERMS = {"territory": "PRC", "term": "perpetual", "usage_scope": "internal training",
          "acceptance_criteria": "manifest ok", "price": "300000"}
@@ -52,7 +56,7 @@ def test_a_withdrawn_subject_leaves_the_catalog(runtime: Runtime, tmp_path: Path
     assert v1.items == 4
     sales = login(client, "sales")
     lic = client.post(f"{API}/catalog/licences", headers=sales,
-                      json={"dataset_id": ds.id, "customer_id": cust, "number": "240105/ABC",
+                      json={"dataset_id": ds.id, "customer_id": cust, "number": f"{DAY}/ABC",
                             **TERMS})
     assert lic.status_code == 201, lic.text
     link = client.post(f"{API}/catalog/licences/{lic.json()['id']}/links", headers=sales,
@@ -66,7 +70,7 @@ def test_a_withdrawn_subject_leaves_the_catalog(runtime: Runtime, tmp_path: Path
     r = client.post(f"{API}/catalog/licences/{lic.json()['id']}/links", headers=sales, json={})
     assert r.status_code == 409 and "withdrew consent" in r.json()["detail"]
     r = client.post(f"{API}/catalog/licences", headers=sales,
-                    json={"dataset_id": ds.id, "customer_id": cust, "number": "240105/ABD",
+                    json={"dataset_id": ds.id, "customer_id": cust, "number": f"{DAY}/ABD",
                           "release_id": v1.id, **TERMS})
     assert r.status_code == 409 and "withdrew consent" in r.json()["detail"]
 
@@ -81,7 +85,7 @@ def test_a_withdrawn_subject_leaves_the_catalog(runtime: Runtime, tmp_path: Path
     provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     assert provenance["sources"][0]["left_out_consent_withdrawn"] == 2
     again = client.post(f"{API}/catalog/licences", headers=sales,
-                        json={"dataset_id": ds.id, "customer_id": cust, "number": "240105/ABE",
+                        json={"dataset_id": ds.id, "customer_id": cust, "number": f"{DAY}/ABE",
                               **TERMS})
     assert again.status_code == 201 and again.json()["release_id"] == v2["id"]
     fresh = client.post(f"{API}/catalog/licences/{again.json()['id']}/links", headers=sales,

@@ -1,6 +1,6 @@
 """Found by a trial catalog manager: a licence number did not have to match its issue date —
-``991231/ABE`` was accepted with the issue date 1999-01-01, though a licence number (domain §7,
-``YYMMDD/ABC``) starts with its issue date. Such a number is refused now, saying what it
+``991231/ABE`` was accepted with the issue date 1999-01-01, though a licence number (domain
+§7, ``YYMMDD/ABC``) starts with its issue date (YY is 20YY now: the tests use 2019). Such a number is refused now, saying what it
 should start with; without an issue date the number's day is the issue date, and without a
 number the issue day's first free one is given."""
 
@@ -50,15 +50,15 @@ def test_the_number_starts_with_the_issue_date(runtime: Runtime, tmp_path: Path)
     ds_id, _ = released(runtime, who, tmp_path)
     cust = customer(runtime)
     with runtime.session() as s:
-        with pytest.raises(InvalidInput, match="should start with 990101/") as wrong:
+        with pytest.raises(InvalidInput, match="should start with 190101/") as wrong:
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                    number="991231/ABE", issued_on=date(1999, 1, 1),
+                                    number="191231/ABE", issued_on=date(2019, 1, 1),
                                     price="300000", **_region(1))
         assert wrong.value.details["field"] == "number"
         ok = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                     number="990101/ABE", issued_on=date(1999, 1, 1),
+                                     number="190101/ABE", issued_on=date(2019, 1, 1),
                                      price="300000", **_region(2))
-        assert ok.issued_on == date(1999, 1, 1)
+        assert ok.issued_on == date(2019, 1, 1)
         # no issue date: the number's day (the ledger contract is signed on it)
         by_number = licences.create_licence(s, who["sales"], dataset_id=ds_id,
                                             customer_id=cust, number="240105/ABC",
@@ -89,9 +89,9 @@ def test_the_cli_and_the_api_refuse_a_number_off_its_date(
     sales = login(client, "sales")
     body = {"dataset_id": ds_id, "customer_id": cust, "price": "300000", **TERMS}
     r = client.post(f"{API}/catalog/licences", headers=sales,
-                    json={**body, "number": "991231/ABE", "issued_on": "1999-01-01"})
+                    json={**body, "number": "191231/ABE", "issued_on": "2019-01-01"})
     assert r.status_code == 422 and r.json()["field"] == "number", r.text
-    assert "should start with 990101/" in r.json()["detail"]
+    assert "should start with 190101/" in r.json()["detail"]
     made = client.post(f"{API}/catalog/licences", headers=sales, json=body)
     assert made.status_code == 201, made.text
     assert made.json()["number"] == f"{business_today():%y%m%d}/AAA"

@@ -16,6 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.catalog.access import Viewer, viewer
+from datamill.catalog.ipwall import (
+    Violation,
+    customer_bytes,
+    refuse_violations,
+    wall_violations,
+)
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -31,12 +37,13 @@ from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
-from datamill.production.models import Batch, Project
+from datamill.production.models import Batch, BatchItem, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
 
 __all__ = [
     "PRICE_BANDS",
     "add_source",
+    "band_setters",
     "create_dataset",
     "dataset_out",
     "dataset_row",
@@ -44,6 +51,7 @@ __all__ = [
     "list_sources",
     "pipeline_counts",
     "register_third_party",
+    "remove_source",
     "search_datasets",
     "update_dataset",
 ]
@@ -168,15 +176,19 @@ def create_dataset(
 
 
 def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any) -> DatasetOut:
-    """Change an entry's metadata (a price change is audited); releases stay as released."""
+    """Change an entry's metadata (audited, before and after); releases stay as released.
+    The catalog's product owner does (``manage_catalog``: the project manager), the standard
+    price and band included; sales quote in that band (see :func:`band_setters`)."""
     row = dataset_row(session, dataset_id)
     fields = {k: v for k, v in changes.items() if v is not None}
     unknown = sorted(set(fields) - set(_UPDATABLE))
     if unknown:
         raise InvalidInput(f"cannot change {unknown}; changeable: {', '.join(_UPDATABLE)}")
     money = {"price", "price_low", "price_high", "planned_hours", "budget"}
-    authorize(session, user, Action.SELL_CATALOG if money & set(fields) - {"planned_hours", "budget"}
-              else Action.MANAGE_CATALOG)
+    # the standard price and its band are the product owner's (domain §6.8: set from the
+    # development spend, demand and expected repeat sales), never the seller's: a salesperson
+    # who set the band would quote inside a band of their own making
+    authorize(session, user, Action.MANAGE_CATALOG)
     before = {k: str(getattr(row, k)) for k in fields}
     for key, value in fields.items():
         if key in money:
@@ -190,6 +202,31 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
                  object_type="catalog_dataset", object_id=row.id,
                  data={"before": before, "after": {k: str(getattr(row, k)) for k in fields}})
     return dataset_out(session, row)
+
+
+_BAND_FIELDS = ("price", "price_low", "price_high")
+
+
+def band_setters(session: Session, row: CatalogDataset) -> dict[int | None, str]:
+    """Who set the standard price and band in force (user id → ``"set"``): per field, the
+    last to change it (``catalog.dataset.updated`` in the audit trail), else the dataset's
+    creator; a field without a value counts no one."""
+    from datamill.compliance.models import AuditRecord
+
+    last: dict[str, int | None] = {}
+    for actor, data in session.execute(select(AuditRecord.actor_id, AuditRecord.data).where(
+            AuditRecord.object_type == "catalog_dataset", AuditRecord.object_id == row.id,
+            AuditRecord.action == "catalog.dataset.updated").order_by(AuditRecord.id)):
+        after = (data or {}).get("after") or {}
+        for field in _BAND_FIELDS:
+            if field in after:
+                last[field] = actor
+    out: dict[int | None, str] = {}
+    for field in _BAND_FIELDS:
+        who = last.get(field, row.created_by)
+        if getattr(row, field) is not None and who is not None:
+            out[who] = "set"
+    return out
 
 
 def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
@@ -276,7 +313,9 @@ def add_source(
     third_party_id: int | None = None,
 ) -> SourceOut:
     """Add an accepted batch of a product-development project, or a third-party dataset with
-    sub-licensing rights, to what the dataset is built from."""
+    sub-licensing rights, to what the dataset is built from. The IP wall checks it now (the
+    release build checks again): a source holding customer data, or data derived from it, is
+    refused at once, naming the items (reason ``ip_wall``)."""
     authorize(session, user, Action.MANAGE_CATALOG)
     ds = dataset_row(session, dataset_id)
     if (batch_id is None) == (third_party_id is None):
@@ -309,12 +348,56 @@ def add_source(
         if (x.batch_id, x.third_party_id) == (batch_id, third_party_id)), None)
     if dup is not None:
         raise Conflict("this source is already part of the dataset", source_id=dup)
+    refuse_violations(_source_violations(session, batch_id, third_party_id), dataset_id=ds.id)
     session.add(src)
     session.flush()
     record_audit(session, actor_id=user.id, action="catalog.source.added",
                  object_type="catalog_dataset", object_id=ds.id,
                  data={"kind": src.kind, "batch_id": batch_id, "third_party_id": third_party_id})
     return SourceOut.model_validate(src)
+
+
+def _source_violations(session: Session, batch_id: int | None,
+                       third_party_id: int | None) -> list[Violation]:
+    """What the IP wall refuses in a batch's items or a bought dataset's files."""
+    if batch_id is not None:
+        return wall_violations(session, session.scalars(
+            select(BatchItem.item_id).where(BatchItem.batch_id == batch_id)))
+    tp = session.get(ThirdPartyDataset, third_party_id)
+    files = {f.sha256: f"{tp.name if tp else third_party_id}/{f.filename}"
+             for f in session.scalars(select(ThirdPartyFile).where(
+                 ThirdPartyFile.third_party_id == third_party_id))}
+    return [Violation(0, files[sha], "content", f"third-party file: {why}")
+            for sha, why in customer_bytes(session, set(files)).items()]
+
+
+def remove_source(session: Session, user: User, dataset_id: int, source_id: int) -> SourceOut:
+    """Take a source out of a dataset that no release was built from it yet (an unreleased
+    draft, or one added since the latest release): e.g. the one the IP wall refused at the
+    release build. A source in a release stays (a release never changes); audited."""
+    authorize(session, user, Action.MANAGE_CATALOG)
+    ds = dataset_row(session, dataset_id)
+    src = session.get(CatalogSource, source_id)
+    if src is None or src.dataset_id != ds.id:
+        raise NotFound(f"catalog dataset {ds.name!r} has no source {source_id}",
+                       dataset_id=ds.id, source_id=source_id)
+    added = _utc(src.added_at)
+    built = [r for r in session.scalars(select(CatalogRelease).where(
+        CatalogRelease.dataset_id == ds.id).order_by(CatalogRelease.version))
+        if _utc(r.created_at) >= added]
+    if built:
+        raise Conflict(f"source {source_id} of {ds.name!r} is in release v{built[0].version}: a "
+                       "released source stays (withdraw the release instead)",
+                       reason_code="source_released", source_id=source_id,
+                       dataset=ds.name, version=built[0].version)
+    out = SourceOut.model_validate(src)
+    session.delete(src)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.source.removed",
+                 object_type="catalog_dataset", object_id=ds.id,
+                 data={"source_id": source_id, "kind": out.kind, "batch_id": out.batch_id,
+                       "third_party_id": out.third_party_id})
+    return out
 
 
 def list_sources(session: Session, user: User, dataset_id: int) -> list[SourceOut]:

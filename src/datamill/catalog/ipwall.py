@@ -29,10 +29,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from datamill.compliance.security_models import MaskedBlob
+from datamill.core.errors import Conflict
 from datamill.production.models import Annotation, Item, Project
 
 __all__ = ["CUSTOMER_TYPES", "ORIGIN_KEYS", "Violation", "customer_bytes", "item_owner",
-           "wall_violations"]
+           "refuse_violations", "wall_violations"]
 
 #: project types whose data is the customer's
 CUSTOMER_TYPES = ("custom_service", "processing_only")
@@ -206,3 +207,21 @@ def wall_violations(session: Session, item_ids: Iterable[int]) -> list[Violation
         if item.id in notes:
             add("annotation", notes[item.id])
     return out
+
+
+def refuse_violations(violations: list[Violation], **details: Any) -> None:
+    """Refuse (Conflict, reason ``ip_wall``) when there are violations, naming the first ten
+    items with each reason in English and, for the worded sentence, the items (``items``) and
+    how many files (``count``); nothing when ``violations`` is empty."""
+    if not violations:
+        return
+    files = {(v.item_id, v.external_id) for v in violations}
+    listed = "; ".join(f"item {v.item_id} ({v.external_id}): {v.reason}"
+                       for v in violations[:10])
+    shown = list(dict.fromkeys(f"{v.external_id}" + (f" (#{v.item_id})" if v.item_id else "")
+                               for v in violations))
+    raise Conflict(f"IP wall: {len(files)} file(s) are customer data or derived from it and "
+                   f"never enter a catalog dataset: {listed}",
+                   violations=[v.as_dict() for v in violations[:200]], reason_code="ip_wall",
+                   count=len(files), items=", ".join(shown[:10])
+                   + (f" … (+{len(shown) - 10})" if len(shown) > 10 else ""), **details)

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import re
 import tarfile
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -37,9 +38,10 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_today, day_start
 from datamill.catalog.access import viewer
-from datamill.catalog.datasets import _money, dataset_row
+from datamill.catalog.datasets import _money, band_setters, dataset_row
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
 from datamill.catalog.models import (
+    CatalogCustomerAccount,
     CatalogDataset,
     CatalogLicence,
     CatalogRelease,
@@ -53,7 +55,13 @@ from datamill.catalog.releases import (
     release_row,
     require_intact,
 )
-from datamill.catalog.schemas import DatasetReportOut, DownloadOut, LicenceOut, TransferLinkOut
+from datamill.catalog.schemas import (
+    DatasetReportOut,
+    DownloadOut,
+    LicenceOut,
+    LicenceView,
+    TransferLinkOut,
+)
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
@@ -91,23 +99,46 @@ _LINE = {"speech": "speech", "tts": "speech", "image": "vision", "video": "visio
 
 
 def _check_number(number: str) -> date:
-    """The date a ``YYMMDD/ABC`` number starts with (the latest such day up to today)."""
+    """The date a ``YYMMDD/ABC`` number starts with: ``YY`` is 20YY (datamill issues no
+    licence of the last century; ``270101`` is 2027-01-01, never 1927, and ``991231``
+    2099-12-31)."""
     m = _NUMBER.match(number or "")
     if m is None:
         raise InvalidInput(f"licence number {number!r} must be YYMMDD/ABC (date, three capital "
-                           "letters)", field="number")
-    yy, mm, dd = int(m[1]), int(m[2]), int(m[3])
-    days = []
-    for century in (2000, 1900):
-        try:
-            days.append(date(century + yy, mm, dd))
-        except ValueError:
-            continue
-    if not days:
+                           "letters)", field="number", reason_code="licence_number_form",
+                           number=number)
+    try:
+        return date(2000 + int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as err:
         raise InvalidInput(f"licence number {number!r} does not start with a real date",
-                           field="number")
-    past = [d for d in days if d <= business_today()]
-    return past[0] if past else days[0]
+                           field="number", reason_code="licence_number_date",
+                           number=number) from err
+
+
+def _check_issue_day(session: Session, issued: date, number: str, rel: CatalogRelease,
+                     field: str) -> None:
+    """A licence (issued on a day that has come: checked first) is not issued before the
+    release it licenses was made, and is issued in an open accounting period: its ledger contract is signed on that day, and the books
+    take nothing dated into a closed month (the ledger's own rule,
+    :func:`datamill.ledger._periods.require_open_period`)."""
+    from datamill.ledger._periods import require_open_period
+
+    made = business_day(rel.created_at)
+    if issued < made:
+        raise InvalidInput(f"licence {number} would be issued on {issued}, before release "
+                           f"v{rel.version} it licenses was made ({made}): a licence is issued "
+                           "on or after its release's day", field=field,
+                           reason_code="licence_before_release", number=number,
+                           issued_on=issued.isoformat(), version=rel.version,
+                           released_on=made.isoformat())
+    try:
+        require_open_period(session, issued, f"licence {number}")
+    except Conflict as err:
+        if "closed_period" not in err.details:  # the month-end run holds the lock: as it is
+            raise
+        raise Conflict(err.message, **{**err.details, "reason_code": "licence_date_closed",
+                                       "number": number, "issued_on": issued.isoformat(),
+                                       "field": field}) from err
 
 
 def _number_matches(number: str, issued: date) -> None:
@@ -144,29 +175,73 @@ def _currency(ds: CatalogDataset, currency: str | None) -> str:
     return cur
 
 
-def _check_band(ds: CatalogDataset, amount: Decimal, currency: str, fx_rate: Any,
-                band_reason: str | None) -> None:
-    """Quotes stay in the dataset's price band (in the dataset's currency) unless a reason is
-    recorded. A price in another currency is compared through ``fx_rate`` (CNY per unit) when
-    the band is in CNY; otherwise it cannot be compared and needs the reason."""
-    lo, hi = ds.price_low, ds.price_high
-    if (lo is None and hi is None) or (band_reason or "").strip():
+#: the fewest letters or digits an out-of-band reason has (spaces and punctuation do not
+#: count): "." or "ok" is no reason; "老客户续约批量折扣" (9) or "tender, 3 lots" (10) is
+MIN_BAND_REASON = 8
+
+
+def _meaningful(text: str) -> int:
+    """The letters and digits in ``text`` (Unicode ``L*`` and ``N*``)."""
+    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def _refuse_own_band(session: Session, user: User, ds: CatalogDataset) -> None:
+    """Segregation of duties (the ledger's own rule,
+    :func:`datamill.ledger.budgets.refuse_conflicted_approver`): whoever set the standard
+    price or band of ``ds`` does not quote a licence of it; a second person sells."""
+    from datamill.ledger.budgets import refuse_conflicted_approver
+
+    if ds.price_low is None and ds.price_high is None:
         return
+    label = f"the price band of {ds.name}"
+    try:
+        refuse_conflicted_approver(session, "catalog_band", ds.id, user.id,
+                                   band_setters(session, ds), label=label)
+    except Forbidden as err:
+        raise Forbidden(
+            f"{user.username} set {label} ({ds.price_low}..{ds.price_high} {ds.currency}): "
+            "whoever sets a band does not quote licences in it (segregation of duties); "
+            "another salesperson issues this licence", reason_code="band_own_quote",
+            user=user.username, dataset=ds.name, dataset_id=ds.id) from err
+
+
+def _check_band(ds: CatalogDataset, amount: Decimal, currency: str, fx_rate: Any,
+                band_reason: str | None) -> bool:
+    """Quotes stay in the dataset's price band (in the dataset's currency) unless a reason is
+    recorded: a real one, of :data:`MIN_BAND_REASON` letters or digits at least. A price in
+    another currency is compared through ``fx_rate`` (CNY per unit) when the band is in CNY;
+    otherwise it cannot be compared and needs the reason. True when the quote lies outside
+    the band (or could not be compared)."""
+    lo, hi = ds.price_low, ds.price_high
+    if lo is None and hi is None:
+        return False
+    reason = (band_reason or "").strip()
     band_cur = (ds.currency or "CNY").upper()
     compared = amount
     if currency != band_cur:
         if band_cur != "CNY" or fx_rate is None:
-            raise InvalidInput(
-                f"the price band of {ds.name!r} ({lo}..{hi}) is in {band_cur}; a {currency} "
-                f"price cannot be checked against it: record a band_reason"
-                + (" (or give fx_rate)" if band_cur == "CNY" else ""), field="band_reason")
+            _require_band_reason(reason, f"the price band of {ds.name!r} ({lo}..{hi}) is in "
+                                 f"{band_cur}; a {currency} price cannot be checked against "
+                                 "it" + (" (or give fx_rate)" if band_cur == "CNY" else ""))
+            return True
         compared = to_cents(amount * _rate(fx_rate))
     if (lo is not None and compared < lo) or (hi is not None and compared > hi):
         shown = f"{amount} {currency}" + (f" (= {compared} {band_cur})" if compared != amount
                                           else "")
-        raise InvalidInput(f"price {shown} lies outside the dataset's band {lo}..{hi} "
-                           f"{band_cur}: quotes stay in the band unless a reason is recorded",
-                           field="band_reason")
+        _require_band_reason(reason, f"price {shown} lies outside the dataset's band "
+                             f"{lo}..{hi} {band_cur}")
+        return True
+    return False
+
+
+def _require_band_reason(reason: str, why: str) -> None:
+    if _meaningful(reason) >= MIN_BAND_REASON:
+        return
+    said = f"the band_reason {reason!r} is no reason" if reason else "no band_reason was given"
+    raise InvalidInput(f"{why}: quotes stay in the band unless a reason is recorded, of "
+                       f"{MIN_BAND_REASON} letters or digits at least ({said})",
+                       field="band_reason", reason_code="band_reason_required",
+                       least=MIN_BAND_REASON)
 
 
 def _rate(fx_rate: Any) -> Decimal:
@@ -308,9 +383,12 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
             raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field)
     today = business_today()
     issued = issued_on or from_number or today
+    day_field = "issued_on" if issued_on is not None else "number"
     if issued > today:
-        raise InvalidInput(f"a licence is issued today ({today}) or earlier, not on {issued}",
-                           field="issued_on")
+        raise InvalidInput(f"licence {number or ''} would be issued on {issued}, after today "
+                           f"({today}): a licence is issued today or earlier", field=day_field,
+                           reason_code="licence_date_future", number=number or "",
+                           issued_on=issued.isoformat(), today=today.isoformat())
     _check_expiry(expires_on, issued, today)
     if number is None:
         number = _next_number(session, issued)
@@ -333,6 +411,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     if rel.dataset_id != ds.id:
         raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
     require_intact(session, rel.id)
+    _check_issue_day(session, issued, number, rel, day_field)
     cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _money(price, "price")
     if amount is None or amount <= 0:
@@ -341,7 +420,8 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     if cur != "CNY" and fx_rate is None:
         raise InvalidInput(f"a {cur} licence needs fx_rate (CNY per {cur} on the issue date): "
                            "the ledger books its revenue in CNY", field="fx_rate")
-    _check_band(ds, amount, cur, fx_rate, band_reason)
+    _refuse_own_band(session, user, ds)
+    out_of_band = _check_band(ds, amount, cur, fx_rate, band_reason)
     abroad = require_export_allowed(session, ds.id, customer_id, territory.strip())
     same = _same_terms(session, customer_id, rel.id, territory.strip(), usage_scope.strip(),
                        renews_id)
@@ -376,12 +456,22 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                        "customer_id": customer_id, "customer": cust.name, "price": str(amount),
                        "currency": cur, "order_id": order.id,
                        "expires_on": expires_on.isoformat() if expires_on else None,
-                       "renews_id": renews_id, "export_destinations": abroad})
+                       "renews_id": renews_id, "export_destinations": abroad,
+                       "band": [str(ds.price_low), str(ds.price_high)],
+                       "out_of_band": out_of_band, "band_reason": row.band_reason})
     return _out(row, ds.name, ds.title, cust.name)
 
 
-def list_licences(session: Session, user: User, dataset_id: int | None = None) -> list[LicenceOut]:
-    """Every licence (staff), or the caller's customer's own (customer role)."""
+def _customer_view(rows: list[LicenceOut]) -> list[LicenceView]:
+    """The licences as their customer sees them (no ledger order, no band reason)."""
+    return [LicenceView.model_validate(r.model_dump(exclude={"order_id", "band_reason"}))
+            for r in rows]
+
+
+def list_licences(session: Session, user: User,
+                  dataset_id: int | None = None) -> list[LicenceView]:
+    """Every licence (staff, :class:`LicenceOut`), or the caller's customer's own (customer
+    role), in the customer's view (:class:`LicenceView`: no internal sales fields)."""
     view = viewer(session, user)
     q = select(CatalogLicence).order_by(CatalogLicence.id)
     if dataset_id is not None:
@@ -390,15 +480,19 @@ def list_licences(session: Session, user: User, dataset_id: int | None = None) -
         if view.customer_id is None:
             return []
         q = q.where(CatalogLicence.customer_id == view.customer_id)
-    return _named(session, list(session.scalars(q)))
+        return _customer_view(_named(session, list(session.scalars(q))))
+    return list(_named(session, list(session.scalars(q))))
 
 
-def get_licence(session: Session, user: User, licence_id: int) -> LicenceOut:
+def get_licence(session: Session, user: User, licence_id: int) -> LicenceView:
+    """One licence: staff see it whole, its customer in their view (see
+    :func:`list_licences`); another customer's is not found."""
     view = viewer(session, user)
     row = _licence_row(session, licence_id)
     if not view.everything and row.customer_id != view.customer_id:
         raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
-    return _named(session, [row])[0]
+    out = _named(session, [row])
+    return out[0] if view.everything else _customer_view(out)[0]
 
 
 def _key(settings: Settings) -> bytes:
@@ -521,11 +615,32 @@ def link_params(url: str) -> tuple[int, int, str]:
         raise InvalidInput("not a transfer link") from err
 
 
-def download(
+def _refuse_other_caller(session: Session, caller: User, lic: CatalogLicence,
+                         link_id: int) -> None:
+    """A signed-in caller downloads a link only as the licensee's user or as a seller: the
+    link is the credential, but a request made as another customer (their token or session)
+    is not that customer's download (Forbidden, reason ``link_other_customer``)."""
+    if check(session, caller, Action.SELL_CATALOG) is None:
+        return
+    mine = session.scalar(select(CatalogCustomerAccount.customer_id).where(
+        CatalogCustomerAccount.user_id == caller.id))
+    if mine != lic.customer_id:
+        raise Forbidden(f"{caller.username!r} is signed in and does not act for the customer "
+                        f"of transfer link {link_id}: it is downloaded by its licensee (sign "
+                        "out, or open the link as the licensee)", link_id=link_id,
+                        reason_code="link_other_customer", user=caller.username)
+
+
+def download(  # noqa: PLR0913 - the link's parameters and who asks
     session: Session, settings: Settings, link_id: int, *, expires: int, signature: str,
-    actor_id: int | None = None,
+    actor_id: int | None = None, caller: User | None = None, client: str = "",
 ) -> DownloadOut:
-    """One download through a transfer link: signed, unexpired, within its count; audited."""
+    """One download through a transfer link: signed, unexpired, within its count; audited with
+    the caller (``caller``, a signed-in user, or ``actor_id``) and the client address. The link
+    is the credential; a signed-in caller who is neither the licensee's user nor a seller is
+    refused (see :func:`_refuse_other_caller`)."""
+    if caller is not None:
+        actor_id = caller.id
     link = get_or_raise(session, TransferLink, link_id, "transfer link", link_id=link_id)
     real = int(_as_utc(link.expires_at).timestamp())
     given = (signature or "").encode("utf-8", "surrogatepass")  # bytes: any text compares
@@ -546,6 +661,8 @@ def download(
                         reason_code="link_used_up", downloads=link.downloads,
                         max_downloads=link.max_downloads)
     lic = _licence_row(session, link.licence_id)
+    if caller is not None:
+        _refuse_other_caller(session, caller, lic, link_id)
     _require_active(lic, "its links no longer download")
     require_intact(session, lic.release_id)
     abroad = require_licence_export(session, lic)  # an assessment withdrawn since the link
@@ -566,7 +683,8 @@ def download(
                  object_type="catalog_transfer_link", object_id=link.id,
                  data={"licence": lic.number, "download": link.downloads,
                        "of": link.max_downloads, "package_sha256": link.package_sha256,
-                       "export_destinations": abroad})
+                       "export_destinations": abroad, "client": client,
+                       "signed_in": caller is not None})
     session.flush()
     return DownloadOut(link_id=link.id, licence_id=lic.id, path=str(path),
                        sha256=link.package_sha256, downloads=link.downloads,
@@ -576,11 +694,13 @@ def download(
 def accept_licence(
     session: Session, user: User, licence_id: int, *, accepted_on: date | None = None,
     note: str = "",
-) -> LicenceOut:
-    """The buyer's acceptance report: revenue reaches the ledger through ``licence.accepted``."""
+) -> LicenceView:
+    """The buyer's acceptance report: revenue reaches the ledger through ``licence.accepted``.
+    The customer who accepts gets their view of the licence (:func:`list_licences`)."""
     # locked: two acceptances at once record one ``licence.accepted``, the other sees it done
     lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
-    if check(session, user, Action.SELL_CATALOG) is not None:
+    seller = check(session, user, Action.SELL_CATALOG) is None
+    if not seller:
         view = viewer(session, user)  # a customer accepts their own licence
         if not view.everything and view.customer_id != lic.customer_id:
             # another customer's licence does not exist for them (as on GET): no number told
@@ -611,7 +731,8 @@ def accept_licence(
     record_audit(session, actor_id=user.id, action="catalog.licence.accepted",
                  object_type="catalog_licence", object_id=lic.id, data=payload)
     session.flush()
-    return _named(session, [lic])[0]
+    out = _named(session, [lic])
+    return out[0] if seller else _customer_view(out)[0]
 
 
 def revoke_licence(

@@ -39,7 +39,12 @@ from datamill.business_clock import business_today
 from datamill.catalog.access import viewer
 from datamill.catalog.consent_basis import consent_facts
 from datamill.catalog.datasets import dataset_row
-from datamill.catalog.ipwall import Violation, customer_bytes, wall_violations
+from datamill.catalog.ipwall import (
+    Violation,
+    customer_bytes,
+    refuse_violations,
+    wall_violations,
+)
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -302,12 +307,7 @@ def build_release(
     bought = {f["sha256"]: f for f in files if f["tp_id"]}
     violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")
                    for sha, why in customer_bytes(session, set(bought)).items()]
-    if violations:
-        listed = "; ".join(f"item {v.item_id} ({v.external_id}): {v.reason}"
-                           for v in violations[:10])
-        raise Conflict(f"IP wall: {len({(v.item_id, v.external_id) for v in violations})} file(s) are customer "
-                       f"data or derived from it and never enter a catalog dataset: {listed}",
-                       violations=[v.as_dict() for v in violations[:200]])
+    refuse_violations(violations, dataset_id=ds.id)
     if not files:
         raise Conflict(f"catalog dataset {ds.name!r} has no files to release")
     version = int(session.scalar(select(func.max(CatalogRelease.version)).where(

@@ -15,6 +15,7 @@ __all__ = [
     "DownloadOut",
     "HoldOut",
     "LicenceOut",
+    "LicenceView",
     "PipelineOut",
     "ReleaseOut",
     "RetentionRunOut",
@@ -100,7 +101,10 @@ class VerifyOut(BaseModel):
     problems: list[str]
 
 
-class LicenceOut(_Out):
+class LicenceView(_Out):
+    """A licence as its customer sees it: the terms, dates and state, without the seller's
+    internal fields (the ledger order, the out-of-band reason); staff get :class:`LicenceOut`."""
+
     id: int
     number: str
     dataset_id: int
@@ -110,14 +114,12 @@ class LicenceOut(_Out):
     release_id: int
     customer_id: int
     customer_name: str = ""
-    order_id: int | None = None
     price: Decimal
     currency: str
     territory: str
     term: str
     usage_scope: str
     acceptance_criteria: str
-    band_reason: str | None = None
     status: str
     issued_on: date
     delivered_on: date | None = None
@@ -132,6 +134,14 @@ class LicenceOut(_Out):
     expired: bool = False
     #: neither revoked nor expired: links may be issued and used
     active: bool = True
+
+
+class LicenceOut(LicenceView):
+    """A licence as staff see it: with its ledger order and the reason recorded for a price
+    outside the dataset's band."""
+
+    order_id: int | None = None
+    band_reason: str | None = None
 
 
 class TransferLinkOut(BaseModel):

@@ -182,6 +182,20 @@ def source_add_cmd(
                                  dataset=dataset_id)))
 
 
+@app.command("source-remove")
+@handle_errors
+def source_remove_cmd(
+    dataset_id: int, source_id: int, user: AsUser, as_json: JsonOpt = False,
+) -> None:
+    """Take a source out of a dataset no release was built from it yet (audited)."""
+    from datamill.catalog.datasets import remove_source
+
+    with get_runtime().session() as s:
+        src = remove_source(s, _user(s, user), dataset_id, source_id)
+    emit(src, as_json, _line(say("catalog.source_removed", id=src.id, kind=src.kind,
+                                 dataset=dataset_id)))
+
+
 @app.command("release")
 @handle_errors
 def release_cmd(dataset_id: int, user: AsUser, root: Root = None, as_json: JsonOpt = False) -> None:

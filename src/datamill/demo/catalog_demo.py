@@ -324,7 +324,9 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
     with rt.session() as s:
         sales = get_user(s, "catalog-sales")
         first = datasets.search_datasets(s, sales, text="far-field")[0]
-        issued = max(business_today() - timedelta(days=10), developed_on)
+        # issued today: a licence is never dated before the release it licenses was made
+        # (the releases above are built now)
+        issued = business_today()
         for i, (cust, ctype, country) in enumerate((
                 ("Big Tech Speech Lab", "big_tech", "CN"), ("Voice AI Startup", "ai_company", "CN"),
                 ("Overseas Research Institute", "research_institute", "SG"))):

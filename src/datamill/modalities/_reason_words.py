@@ -31,7 +31,10 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
                  "link_expired", "link_used_up", "link_signature", "upgrade_other_dataset",
-                 "upgrade_not_newer", "upgrade_duplicate")
+                 "upgrade_not_newer", "upgrade_duplicate", "licence_number_form",
+                 "licence_number_date", "licence_date_future", "licence_before_release",
+                 "licence_date_closed", "band_own_quote", "band_reason_required", "link_other_customer", "ip_wall",
+                 "source_released")
 
 EN_REASONS: dict[str, str] = {
     # the annotation-output ratio's self-test and its application (ledger.ratio_tests)
@@ -150,6 +153,16 @@ EN_REASONS: dict[str, str] = {
     "upgrade_other_dataset": "Release {release_id} belongs to another dataset: licence {number} moves only to a release of its own dataset (sell a new licence for another dataset).",
     "upgrade_not_newer": "Licence {number} is on v{current_version}; it moves only to a newer release, not to v{version}.",
     "upgrade_duplicate": "The customer already holds licence {other} of v{version} on the same terms: revoke one of the two instead.",
+    "licence_number_form": "Licence number {number} is not of the form YYMMDD/ABC (the issue date, then three capital letters).",
+    "licence_number_date": "Licence number {number} does not start with a real date (YYMMDD, the year read as 20YY).",
+    "licence_date_future": "Licence {number} would be issued on {issued_on}, after today ({today}): a licence is issued today or earlier.",
+    "licence_before_release": "Licence {number} would be issued on {issued_on}, before release v{version} it licenses was made ({released_on}): a licence is issued on or after its release's day.",
+    "licence_date_closed": "Licence {number} would be issued on {issued_on}, in period {period}, which is closed (the books are closed through {closed_period}): issue it dated {first_open_day} or later.",
+    "band_own_quote": "{user} set the standard price or price band of {dataset}: whoever sets a band does not quote licences in it (segregation of duties); another salesperson issues this licence.",
+    "band_reason_required": "The price lies outside the dataset's price band (or cannot be compared with it): give a real reason for it, of {least} letters or digits at least (spaces and punctuation do not count).",
+    "link_other_customer": "You are signed in as {user}, who does not act for the customer this transfer link was issued to: the licensee downloads it (sign out, or open the link as the licensee).",
+    "ip_wall": "IP wall: {count} file(s) are customer data or derived from it and never enter a catalog dataset: {items}.",
+    "source_released": "Source {source_id} of {dataset} is in release v{version}: a released source stays (withdraw the release instead).",
     # application-effect verification (production.effect_evaluation)
     "effect_no_evaluation": "Modality {modality} has no application-effect evaluation yet.",
     "effect_language": "The packaged recogniser reads English only; this project's language is {language}.",
@@ -298,6 +311,16 @@ ZH_CN_REASONS: dict[str, str] = {
     "upgrade_other_dataset": "版本 {release_id} 属于另一个数据集：授权 {number} 只能改用其本数据集的版本（其他数据集请另行签订授权）。",
     "upgrade_not_newer": "授权 {number} 当前为 v{current_version}，只能改用更新的版本，不能改用 v{version}。",
     "upgrade_duplicate": "该客户已持有相同条款下 v{version} 的授权 {other}：请撤销其中之一。",
+    "licence_number_form": "授权编号 {number} 不符合 YYMMDD/ABC 格式（签发日期加三个大写字母）。",
+    "licence_number_date": "授权编号 {number} 的开头不是有效日期（YYMMDD，年份按 20YY 解读）。",
+    "licence_date_future": "授权 {number} 的签发日期 {issued_on} 晚于今天（{today}）：授权只能在今天或更早签发。",
+    "licence_before_release": "授权 {number} 的签发日期 {issued_on} 早于其所授权的版本 v{version} 的发布日期（{released_on}）：授权须在版本发布当日或之后签发。",
+    "licence_date_closed": "授权 {number} 的签发日期 {issued_on} 属于已结账期间 {period}（账簿已结账至 {closed_period}）：请将签发日期定为 {first_open_day} 或之后。",
+    "band_own_quote": "{user} 设定了数据集 {dataset} 的标准价格或价格区间：设定区间的人不能在该区间内报价签发授权（不相容职务分离）；请由另一位销售人员签发此授权。",
+    "band_reason_required": "报价超出该数据集的价格区间（或无法与之比较）：请填写真实的理由，至少 {least} 个字母、数字或汉字（空格和标点不计）。",
+    "link_other_customer": "您当前以 {user} 的身份登录，该账户不代表此传输链接所签发给的客户：应由被授权客户下载（请退出登录，或以被授权客户的身份打开链接）。",
+    "ip_wall": "知识产权隔离：{count} 个文件属于客户数据或由客户数据派生，永远不能进入目录数据集：{items}。",
+    "source_released": "数据集 {dataset} 的来源 {source_id} 已包含在版本 v{version} 中：已发布的来源不能移除（如需停用，请撤回该版本）。",
     "effect_no_evaluation": "模态 {modality} 尚无数据应用效果验证。",
     "effect_language": "内置识别模型只能识别英语；本项目的语言是 {language}。",
     "effect_task": "数据应用效果验证需训练分类模型：规格须包含分类或情感任务（现有任务：{tasks}）。",

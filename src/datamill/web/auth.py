@@ -16,18 +16,17 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from fastapi import Request, Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from datamill.compliance.keys import session_secret
 from datamill.compliance.models import User
 from datamill.compliance.sessions import NotSignedIn, open_session, sign_out
 from datamill.compliance.sessions import signed_in as signed_in_grant
 from datamill.config import Settings
 from datamill.core.errors import Forbidden
+from datamill.http_deps import SESSION_COOKIE, cookie_session_token, session_cookie_serializer
 
 __all__ = [
     "LOGIN_CSRF_COOKIE",
@@ -42,7 +41,6 @@ __all__ = [
     "start_session",
 ]
 
-SESSION_COOKIE = "datamill_session"
 LOGIN_CSRF_COOKIE = "datamill_login_csrf"
 
 
@@ -56,7 +54,7 @@ class WebSession:
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(session_secret(settings), salt="datamill.web.session")
+    return session_cookie_serializer(settings)
 
 
 def secure_cookies(request: Request, settings: Settings) -> bool:
@@ -82,16 +80,7 @@ def clear_session(response: Response) -> None:
 
 
 def _cookie_token(request: Request, settings: Settings) -> str | None:
-    raw = request.cookies.get(SESSION_COOKIE)
-    if not raw:
-        return None
-    try:
-        data: Any = _serializer(settings).loads(raw, max_age=settings.session_hours * 3600)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("sid"), str) or not data["sid"]:
-        return None
-    return str(data["sid"])
+    return cookie_session_token(request, settings)
 
 
 def end_web_session(session: Session, ws: WebSession, user: User, client: str) -> None:

@@ -9,11 +9,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from datamill.business_clock import business_today
 from datamill.compliance.users import create_user
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.unit.catalog.helpers import customer, people, speech_files
+
+#: today's licence-number prefix: a licence is never dated before its release (made now)
+DAY = f"{business_today():%y%m%d}"
 
 API = "/api/v1/catalog"
 
@@ -57,7 +61,7 @@ def test_catalog_over_http(client: TestClient, runtime: Runtime, tmp_path: Path)
     assert client.get(f"{API}/releases/{rid}/samples/0", headers=sales).status_code == 404
     assert client.get(f"{API}/releases/{rid}/datasheet", headers=sales).json()["items"] == 3
     lic = client.post(f"{API}/licences", headers=sales, json={
-        "dataset_id": dsid, "customer_id": cust, "number": "240105/ABC", "price": "250000",
+        "dataset_id": dsid, "customer_id": cust, "number": f"{DAY}/ABC", "price": "250000",
         "territory": "PRC", "term": "perpetual", "usage_scope": "training",
         "acceptance_criteria": "manifest checks"})
     assert lic.status_code == 201, lic.text
@@ -85,7 +89,7 @@ def test_catalog_over_http(client: TestClient, runtime: Runtime, tmp_path: Path)
     who2 = _auth(client, "cust2")
     assert client.get(f"{API}/licences/{lid}", headers=who2).status_code == 404
     refused = client.post(f"{API}/licences/{lid}/acceptance", headers=who2, json={})
-    assert refused.status_code == 404 and "240105/ABC" not in refused.text, refused.text
+    assert refused.status_code == 404 and f"{DAY}/ABC" not in refused.text, refused.text
     assert refused.json()["detail"] == f"no licence with id {lid}"
     acc = client.post(f"{API}/licences/{lid}/acceptance", headers=who, json={})
     assert acc.status_code == 200 and acc.json()["status"] == "accepted"

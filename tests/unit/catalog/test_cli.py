@@ -9,11 +9,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from datamill.business_clock import business_today
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.runtime import Runtime
 from tests.unit.catalog.helpers import customer, people, speech_files
+
+#: today's licence-number prefix: a licence is never dated before its release (made now)
+DAY = f"{business_today():%y%m%d}"
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def test_catalog_cli_flow(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> N
               "speech.asr", "--language", "zh-CN", "--scenario", "driving", "--price", "300000",
               "--price-low", "200000", "--price-high", "400000", "--as", "pm")
     assert ds["status"] == "in_development"
-    refused = _run(cli, "catalog", "licence-add", ds["id"], cust, "240105/ABC", "--price",
+    refused = _run(cli, "catalog", "licence-add", ds["id"], cust, f"{DAY}/ABC", "--price",
                    "300000", "--territory", "PRC", "--term", "3 years", "--usage", "training",
                    "--criteria", "ok", "--as", "sales", code=4)
     assert "only a released dataset" in refused["error"]["message"]
@@ -47,10 +51,10 @@ def test_catalog_cli_flow(cli: CliRunner, runtime: Runtime, tmp_path: Path) -> N
     found = _run(cli, "catalog", "list", "--language", "zh", "--scenario", "driving", "--as",
                  "sales")
     assert [d["name"] for d in found] == ["cli-asr"] and found[0]["price_band"] == "mid"
-    lic = _run(cli, "catalog", "licence-add", ds["id"], cust, "240105/ABC", "--price", "300000",
+    lic = _run(cli, "catalog", "licence-add", ds["id"], cust, f"{DAY}/ABC", "--price", "300000",
                "--territory", "PRC", "--term", "3 years", "--usage", "training", "--criteria",
                "ok", "--as", "sales")
-    dup = _run(cli, "catalog", "licence-add", ds["id"], cust, "240105/ABC", "--price", "300000",
+    dup = _run(cli, "catalog", "licence-add", ds["id"], cust, f"{DAY}/ABC", "--price", "300000",
                "--territory", "PRC", "--term", "3 years", "--usage", "training", "--criteria",
                "ok", "--as", "sales", code=4)
     assert "already used" in dup["error"]["message"]

@@ -118,7 +118,14 @@ def test_customer_data_never_enters_a_release(
             s.add(BatchItem(batch_id=bid, item_id=cid, annotation_id=s.scalar(
                 select(Annotation.id).where(Annotation.item_id == cid))))
             bad.add(cid)
-        datasets.add_source(s, pm, ds.id, batch_id=bid)
+        if bad:  # the wall refuses the source when it is added, naming the items …
+            with pytest.raises(Conflict, match="IP wall") as added:
+                datasets.add_source(s, pm, ds.id, batch_id=bid)
+            assert {v["item_id"] for v in added.value.details["violations"]} == bad
+            # … and the release build checks again (a source added behind the service's back)
+            s.add(CatalogSource(dataset_id=ds.id, kind="batch", batch_id=bid))
+        else:
+            datasets.add_source(s, pm, ds.id, batch_id=bid)
         if "processing_only" in paths:  # a custom batch added behind the service's back
             s.add(CatalogSource(dataset_id=ds.id, kind="batch", batch_id=cust["batch"]))
             bad |= {i for i, _, _ in cust["items"]}
@@ -152,7 +159,9 @@ def test_a_build_with_a_customer_owned_item_names_it(world: dict[str, Any]) -> N
         files = speech_files("own", 2)
         files[1]["owner"] = "customer"
         _, bid = seed_product_batch(s, rt, "prod-owned", files, workdir=root)
-        datasets.add_source(s, pm, ds.id, batch_id=bid)
+        with pytest.raises(Conflict, match=r"own1\.wav.*owned by 'customer'"):
+            datasets.add_source(s, pm, ds.id, batch_id=bid)  # refused when added
+        s.add(CatalogSource(dataset_id=ds.id, kind="batch", batch_id=bid))  # behind its back
     with rt.session() as s, pytest.raises(Conflict, match=r"own1\.wav.*owned by 'customer'"):
         releases.build_release(s, rt.blobs, pm, ds.id, root / "rel")
 
@@ -178,6 +187,8 @@ def test_a_customer_file_registered_as_bought_data_is_refused(world: dict[str, A
                                      languages=["zh-CN"])
         with pytest.raises(Conflict, match="no recorded sub-licensing rights"):
             datasets.add_source(s, pm, ds.id, third_party_id=no_rights.id)
-        datasets.add_source(s, pm, ds.id, third_party_id=tp.id)
+        with pytest.raises(Conflict, match=r"bought/a\.wav.*third-party file"):
+            datasets.add_source(s, pm, ds.id, third_party_id=tp.id)  # refused when added
+        s.add(CatalogSource(dataset_id=ds.id, kind="third_party", third_party_id=tp.id))
     with rt.session() as s, pytest.raises(Conflict, match=r"bought/a\.wav.*third-party file"):
         releases.build_release(s, rt.blobs, pm, ds.id, root / "rel")

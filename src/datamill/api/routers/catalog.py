@@ -2,18 +2,19 @@
 samples, verification), licences, transfer links and downloads, the per-dataset report, and
 retention (holds, runs, certificates). The services decide who may do what (403 otherwise); a
 customer sees listed entries and its own licences. The download is authorised by its signed
-link, not by a token.
+link, not by a token; a request made as another customer is refused.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import FileResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
+from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep, get_current_user
 from datamill.api.params import Day, Id, IdQuery, IdRef
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import media_response
@@ -26,6 +27,7 @@ from datamill.catalog.schemas import (
     DownloadOut,
     HoldOut,
     LicenceOut,
+    LicenceView,
     PipelineOut,
     ReleaseOut,
     RetentionRunOut,
@@ -33,7 +35,9 @@ from datamill.catalog.schemas import (
     TransferLinkOut,
     VerifyOut,
 )
+from datamill.compliance.models import User
 from datamill.compliance.users import get_user
+from datamill.http_deps import cookie_session_token
 
 __all__ = ["router"]
 
@@ -213,9 +217,17 @@ def sources_endpoint(dataset_id: Id, session: SessionDep, user: CurrentUser) -> 
 @router.post("/datasets/{dataset_id}/sources", status_code=status.HTTP_201_CREATED)
 def add_source_endpoint(dataset_id: Id, body: SourceAdd, session: SessionDep,
                         user: CurrentUser) -> SourceOut:
-    """Add an accepted product-development batch or a sub-licensable third-party dataset."""
+    """Add an accepted product-development batch or a sub-licensable third-party dataset (409
+    ``ip_wall`` naming the items when it holds customer data)."""
     return datasets.add_source(session, user, dataset_id, batch_id=body.batch_id,
                                third_party_id=body.third_party_id)
+
+
+@router.delete("/datasets/{dataset_id}/sources/{source_id}")
+def remove_source_endpoint(dataset_id: Id, source_id: Id, session: SessionDep,
+                           user: CurrentUser) -> SourceOut:
+    """Take a source out of a dataset no release was built from it yet (409 once released)."""
+    return datasets.remove_source(session, user, dataset_id, source_id)
 
 
 @router.post("/datasets/{dataset_id}/releases", status_code=status.HTTP_201_CREATED)
@@ -285,8 +297,9 @@ def sample_endpoint(
 
 @router.get("/licences")
 def licences_endpoint(session: SessionDep, user: CurrentUser,
-                      dataset_id: IdQuery = None) -> list[LicenceOut]:
-    """Licences (a customer sees its own)."""
+                      dataset_id: IdQuery = None) -> list[LicenceOut | LicenceView]:
+    """Licences: staff see every licence whole (``LicenceOut``); a customer sees its own, in
+    the customer's view (``LicenceView``: without the ledger order and the band reason)."""
     return licences.list_licences(session, user, dataset_id)
 
 
@@ -298,7 +311,9 @@ def create_licence_endpoint(body: LicenceCreate, session: SessionDep,
 
 
 @router.get("/licences/{licence_id}")
-def get_licence_endpoint(licence_id: Id, session: SessionDep, user: CurrentUser) -> LicenceOut:
+def get_licence_endpoint(licence_id: Id, session: SessionDep,
+                         user: CurrentUser) -> LicenceOut | LicenceView:
+    """One licence (a customer sees its own, in the customer's view)."""
     return licences.get_licence(session, user, licence_id)
 
 
@@ -351,23 +366,44 @@ def revoke_link_endpoint(link_id: Id, session: SessionDep, runtime: RuntimeDep,
 
 @router.post("/licences/{licence_id}/acceptance")
 def accept_endpoint(licence_id: Id, body: Acceptance, session: SessionDep,
-                    user: CurrentUser) -> LicenceOut:
+                    user: CurrentUser) -> LicenceOut | LicenceView:
     """The buyer's acceptance; the ledger recognises the revenue at its next sync."""
     return licences.accept_licence(session, user, licence_id, accepted_on=body.accepted_on,
                                    note=body.note)
 
 
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _download_caller(request: Request, session: Any, runtime: Any,
+                     credentials: HTTPAuthorizationCredentials | None) -> User | None:
+    """Who a download request is made as: the bearer token's user (a bad token: 401), else
+    the user of a live web session in its cookie, else nobody."""
+    from datamill.compliance.sessions import lookup_session
+
+    if credentials is not None and credentials.credentials:
+        return get_current_user(session, credentials)
+    token = cookie_session_token(request, runtime.settings)
+    grant = lookup_session(session, token) if token else None
+    return grant.user if grant is not None else None
+
+
 @router.get("/transfers/{link_id}/download", response_class=FileResponse,
             responses={**media_response("The packaged release (tar)", "application/x-tar",
                                         binary=True), **problem_responses(403, 409)})
-def download_endpoint(
-    link_id: Id, session: SessionDep, runtime: RuntimeDep,
+def download_endpoint(  # noqa: PLR0913 - the link's parameters and who asks
+    link_id: Id, session: SessionDep, runtime: RuntimeDep, request: Request,
     expires: Annotated[int, Query(ge=0, le=2**40)],
     signature: Annotated[str, Query(min_length=1, max_length=128)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> FileResponse:
-    """Download through a transfer link (signed, unexpired, within its count; audited)."""
-    got: DownloadOut = licences.download(session, runtime.settings, link_id, expires=expires,
-                                         signature=signature)
+    """Download through a transfer link (signed, unexpired, within its count; audited with the
+    caller and the client address). The link is the credential: no sign-in is needed, but a
+    request made as another customer (their bearer token or web session) is refused."""
+    caller = _download_caller(request, session, runtime, credentials)
+    got: DownloadOut = licences.download(
+        session, runtime.settings, link_id, expires=expires, signature=signature,
+        caller=caller, client=request.client.host if request.client is not None else "")
     return FileResponse(got.path, media_type="application/x-tar",
                         filename=got.path.rsplit("/", 1)[-1],
                         headers={"X-Content-SHA256": got.sha256})
