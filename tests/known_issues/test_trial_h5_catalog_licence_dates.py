@@ -62,6 +62,11 @@ def test_a_future_number_is_read_as_20yy_and_refused(runtime: Runtime, tmp_path:
         assert err.value.details["reason_code"] == "licence_date_future"
         assert err.value.details["field"] == "number"
         assert int(err.value.details["issued_on"][:4]) >= 2026  # never 19xx
+    with runtime.session() as s, pytest.raises(InvalidInput) as later:  # no number given
+        licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                issued_on=tomorrow, price="300000", **TERMS)
+    assert later.value.details["field"] == "issued_on"
+    assert later.value.details["number"] == f"{tomorrow:%y%m%d}/…"
     with runtime.session() as s:
         assert s.scalars(select(LedgerContract).where(
             LedgerContract.number.startswith("LIC-"))).all() == []

@@ -385,9 +385,10 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     issued = issued_on or from_number or today
     day_field = "issued_on" if issued_on is not None else "number"
     if issued > today:
-        raise InvalidInput(f"licence {number or ''} would be issued on {issued}, after today "
+        named = number or f"{issued:%y%m%d}/…"
+        raise InvalidInput(f"licence {named} would be issued on {issued}, after today "
                            f"({today}): a licence is issued today or earlier", field=day_field,
-                           reason_code="licence_date_future", number=number or "",
+                           reason_code="licence_date_future", number=named,
                            issued_on=issued.isoformat(), today=today.isoformat())
     _check_expiry(expires_on, issued, today)
     if number is None:
