@@ -365,8 +365,8 @@ def revoke_form(
             lic = licences.revoke_licence(session, me.user, licence_id, reason=reason,
                                           on=_day(on, "on"))
     except _REFUSED as err:
-        lic = licences.get_licence(session, me.user, licence_id)
-        return _dataset_page(request, session, me, lic.dataset_id, status_code=err.status,
+        shown = licences.get_licence(session, me.user, licence_id)
+        return _dataset_page(request, session, me, shown.dataset_id, status_code=err.status,
                              settings=runtime.settings, form=f"revoke-{licence_id}",
                              typed={"reason": reason, "on": on},
                              form_error=error_in_page_language(request, err))
