@@ -9,7 +9,8 @@ EN_EFFECT: dict[str, str] = {
     "eff.link": "application effect",
     "eff.intro": "Does the data do what it was made for? A model is evaluated on a sample of the "
                  "batch (speech: a packaged recogniser reads the recordings) or trained and "
-                 "tested on it (text classification). The items the model disagrees with most "
+                 "tested on it (text classes, LLM preferences, image object labels, point-cloud "
+                 "cuboid labels). The items the model disagrees with most "
                  "are listed for a second look; the latest result goes into the delivery's "
                  "datasheet.",
     "eff.run": "Run a verification",
