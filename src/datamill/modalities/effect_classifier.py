@@ -82,6 +82,11 @@ def cross_validate(
     folds = min(5, min(counts[c] for c in usable))
     if groups is not None:
         folds = min(folds, len({groups[i] for i in kept}))
+        if folds < 2:  # noqa: PLR2004 - every example in one image or frame: nothing to hold out
+            raise InvalidInput(
+                "training a classifier needs labelled examples from at least 2 images or frames"
+                " (a fold is held out whole); the sample has one",
+                reason_code=too_few_code, needed=MIN_EXAMPLES, found=len(labels))
         splitter: Any = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
         splits = splitter.split(np.zeros(len(kept)), y, groups=[groups[i] for i in kept])
     else:

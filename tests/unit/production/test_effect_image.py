@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
+from datamill.modalities.base import ItemRecord
 from datamill.modalities.image.plugin import ImagePlugin
 from datamill.modalities.image.schema import ImageAnnotation
 from datamill.production.effect_evaluation import evaluate_batch
@@ -61,6 +62,17 @@ def test_crop_classifier_learns_the_labels_and_names_the_flipped_objects(
     assert first["model_says"] == OTHER[first["label"]] and len(first["box"]) == 4
     with runtime.session() as s:  # the same seed, the same report
         assert evaluate_batch(s, runtime.blobs, batch_id, users["pm"]).result == r
+
+
+def test_one_image_cannot_be_cross_validated(tmp_path: Path) -> None:
+    scene = render_object_scene(7, objects=12)  # enough objects, but all in one image
+    path = scene.save(tmp_path / "one.png")
+    ev = ImagePlugin().effect_evaluator(IMAGE_REQUIREMENTS, "en-US")
+    ev.add(ItemRecord(external_id="one", sha256="-", filename="one.png", path=path,
+                      attributes={}, language="en-US"), scene.annotation.model_dump(mode="json"))
+    with pytest.raises(InvalidInput, match="at least 2 images or frames") as err:
+        ev.result()
+    assert err.value.details["reason_code"] == "effect_too_few"
 
 
 def test_specs_without_object_labels_are_refused_with_a_code() -> None:
