@@ -90,6 +90,7 @@ EN_CLI: dict[str, str] = {
     "qc.effect_baseline": "baseline ({name}): {metric} {value}",
     "qc.effect_curve": "learning curve (share of training data → {metric}): {points}",
     "qc.effect_groups": "by {kind}",
+    "qc.effect_unreadable": "left out, their file could not be read: {items}",
     "qc.baseline.most_frequent_class": "always the most frequent class",
     "qc.baseline.longer_response_wins": "the longer response always wins",
     "qc.effect_position": "the response shown first was chosen in {share}% of {pairs} pairwise "
@@ -281,6 +282,7 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.effect_baseline": "基线（{name}）：{metric} {value}",
     "qc.effect_curve": "学习曲线（训练数据占比 → {metric}）：{points}",
     "qc.effect_groups": "按{kind}",
+    "qc.effect_unreadable": "以下条目的文件无法读取，未计入：{items}",
     "qc.baseline.most_frequent_class": "总是判为最常见的类别",
     "qc.baseline.longer_response_wins": "总是判较长的回答更好",
     "qc.effect_position": "在 {pairs} 次两两比较中，先展示的回答被选中的比例为 {share}%（顺序随机时约为 50%）",

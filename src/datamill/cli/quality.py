@@ -348,6 +348,10 @@ def _render_effect(v: Any) -> None:
             f"{round(p['train_share'] * 100)}% → {p.get('value', p.get('macro_f1'))}"
             for p in curve)
         out.print(say("qc.effect_curve", metric=metric, points=points), soft_wrap=True)
+    unreadable = r.get("unreadable") or []
+    if unreadable:
+        out.print(say("qc.effect_unreadable", items=say("qc.score_sep").join(
+            esc(u.get("external_id")) for u in unreadable)), soft_wrap=True)
     position = r.get("position")
     if isinstance(position, dict):
         out.print(say("qc.effect_position", pairs=position.get("pairwise_choices"),

@@ -55,6 +55,7 @@ __all__ = [
 #: 400 recordings, about 9 minutes at 1.3 s of CPU each; the default is the modality's own,
 #: 40 recordings or 2,000 texts)
 MAX_SAMPLE = 5000
+_UNREADABLE_SHOWN = 20  # items the report names whose file could not be read
 
 
 def _require_runner(session: Session, user: User, project_id: int) -> None:
@@ -148,15 +149,22 @@ def evaluate_batch(
         .where(BatchItem.batch_id == batch.id, Item.id.in_(run.chosen))
         .order_by(Item.id)
     ).all()
+    unreadable: list[dict[str, str]] = []
     for item, payload in rows:
-        path = item_path(blobs, item)
-        evaluator.add(ItemRecord(
-            external_id=item.external_id, sha256=item.sha256, filename=item.filename, path=path,
-            attributes=item.attributes or {}, language=run.language, prompt=item.prompt,
-        ), payload)
+        try:
+            evaluator.add(ItemRecord(
+                external_id=item.external_id, sha256=item.sha256, filename=item.filename,
+                path=item_path(blobs, item), attributes=item.attributes or {},
+                language=run.language, prompt=item.prompt,
+            ), payload)
+        except (InvalidInput, OSError) as err:  # a lost blob, a file that no longer decodes
+            unreadable.append({"external_id": item.external_id, "error": str(err)[:300]})
         if progress is not None:
             progress(1)
     result = evaluator.result()
+    if unreadable:  # left out and said, never silently: the report covers the rest
+        result["skipped"] = {**(result.get("skipped") or {}), "unreadable": len(unreadable)}
+        result["unreadable"] = unreadable[:_UNREADABLE_SHOWN]
     row = EffectEvaluation(
         batch_id=batch.id, project_id=batch.project_id, created_by=actor.id,
         method=evaluator.method[:200], sample_size=len(rows), batch_items=run.batch_items,

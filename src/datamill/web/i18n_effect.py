@@ -45,6 +45,8 @@ EN_EFFECT: dict[str, str] = {
     "eff.group.label": "label",
     "eff.skip.other_objects": "keypoints or text lines",
     "eff.skip.label_under_2_objects": "label with fewer than 2 objects",
+    "eff.skip.unreadable": "file unreadable (lost or no longer decodes)",
+    "eff.unreadable": "Left out, their file could not be read (restore it, or take the item out of the batch)",
     "eff.skip.tie": "tie",
     "eff.class_f1": "F1",
     "eff.second_look": "For a second look (worst first)",

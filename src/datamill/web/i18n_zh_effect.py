@@ -42,6 +42,8 @@ ZH_CN_EFFECT: dict[str, str] = {
     "eff.group.label": "标签",
     "eff.skip.other_objects": "关键点或文本行",
     "eff.skip.label_under_2_objects": "少于 2 个目标的标签",
+    "eff.skip.unreadable": "文件无法读取（丢失或无法解码）",
+    "eff.unreadable": "以下条目的文件无法读取，未计入（请恢复文件，或将该条目移出批次）",
     "eff.skip.tie": "平局",
     "eff.class_f1": "F1 值",
     "eff.second_look": "建议复查（最差的在前）",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
@@ -15,6 +16,7 @@ from datamill.config import Settings
 from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.plugin import LlmPlugin
 from datamill.production.effect_evaluation import evaluate_batch
+from datamill.production.models import Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.testing.preference_corpus import generate_preferences
@@ -110,3 +112,21 @@ def test_the_page_and_the_cli_word_the_reward_model_report(tmp_path: Path) -> No
     zh_out = run_cli(home, "qc", "evaluation", str(done.id), "--as", "pm",
                      DATAMILL_LANG="zh-CN").stdout
     assert "偏好预测准确率" in zh_out and "总是判较长的回答更好" in zh_out
+
+
+def test_an_item_whose_file_is_lost_is_left_out_and_named(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    batch_id = _batch(runtime, users, tmp_path, n=24, flip=set())
+    with runtime.session() as s:
+        lost = s.scalars(select(Item).where(Item.external_id == "pref0007")).one()
+        runtime.blobs.local_path(lost.sha256).unlink()  # the store lost one record's file
+        done = evaluate_batch(s, runtime.blobs, batch_id, users["pm"])
+    r = done.result
+    assert r["items_scored"] == 23 and r["skipped"]["unreadable"] == 1
+    assert [u["external_id"] for u in r["unreadable"]] == ["pref0007"]
+    assert r["unreadable"][0]["error"]  # what went wrong, for the page's tooltip
+    with TestClient(create_app(runtime)) as client:
+        web_sign_in(client, "pm")
+        page = client.get(f"/batches/{batch_id}/effect?evaluation={done.id}").text
+    assert "their file could not be read" in page and "pref0007" in page
