@@ -76,15 +76,22 @@ def _reader(s: Any, username: str) -> Any:
 @app.command("customer-add")
 @handle_errors
 def customer_add(name: str, customer_type: str, country: str, user: AsUser,
-                 credit_grade: str = "3", as_json: JsonOpt = False) -> None:
+                 credit_grade: Annotated[str | None, typer.Option(
+                     help="special, 1, 2, 3 or 4 (finance only; default 3)")] = None,
+                 as_json: JsonOpt = False) -> None:
     """Register a customer. CUSTOMER_TYPE is one of big_tech, ai_company, research_institute,
     other; COUNTRY the ISO 3166 alpha-2 code of its registered location (CN, US ...); the
-    credit grade one of special, 1, 2, 3, 4."""
+    credit grade one of special, 1, 2, 3, 4. Sales may register customers; the credit grade
+    is finance's (left out, the default 3 applies)."""
+    from datamill.compliance.users import get_user
+    from datamill.ledger.access import require_customer_registrar
     from datamill.ledger.orders import create_customer
 
     with get_runtime().session() as s:
+        acting = get_user(s, user)
+        require_customer_registrar(s, acting, credit_grade)
         c = create_customer(s, name, customer_type=customer_type, country=country,
-                            credit_grade=credit_grade, actor_id=_actor(s, user))
+                            credit_grade=credit_grade, actor_id=acting.id)
     emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name}"))
 
 

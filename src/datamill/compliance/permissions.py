@@ -69,6 +69,7 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     R.PROJECT_MANAGER: {
         A.CREATE_PROJECT: S.ANY, A.MANAGE_PROJECT: S.MEMBER, A.VIEW_PROJECT: S.MEMBER,
         A.DELIVER: S.MEMBER, A.ACCEPT_DELIVERY: S.MEMBER, A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY,
+        A.REGISTER_CUSTOMER: S.ANY,
         A.MANAGE_WORKFORCE: S.MEMBER, A.VIEW_WORKFORCE: S.ANY, A.PAY_VENDORS: S.MEMBER,
         A.MANAGE_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY,
     },
@@ -85,8 +86,8 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
                     A.PAY_VENDORS: S.MEMBER},
     # finance pays the vendors (domain §5.1, §6.4: bank transfer company → counterparty, tax
     # withheld): it sees the settlement sheets and records their payment
-    R.FINANCE: {A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY, A.VIEW_CATALOG: S.ANY,
-                A.PAY_VENDORS: S.ANY},
+    R.FINANCE: {A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY, A.REGISTER_CUSTOMER: S.ANY,
+                A.VIEW_CATALOG: S.ANY, A.PAY_VENDORS: S.ANY},
     R.DATA_SECURITY_OFFICER: {
         A.MANAGE_DATA_SECURITY: S.ANY, A.SIGN_AUDIT: S.ANY, A.VIEW_AUDIT: S.ANY,
         A.VIEW_PROJECT: S.ANY, A.VIEW_CATALOG: S.ANY,
@@ -98,7 +99,9 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     # people who did the work) are the company's; what is theirs is what was delivered, their
     # acceptance, and the project's basics (access.require_project_basics)
     R.CUSTOMER: {A.VIEW_CATALOG: S.OWN, A.ACCEPT_DELIVERY: S.MEMBER},
-    R.SALES: {A.SELL_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY, A.VIEW_LEDGER: S.ANY},
+    # sales register the customers they sell to (domain §2, §6); the credit grade is finance's
+    R.SALES: {A.SELL_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY, A.VIEW_LEDGER: S.ANY,
+              A.REGISTER_CUSTOMER: S.ANY},
 }
 
 

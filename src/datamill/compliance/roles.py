@@ -39,6 +39,9 @@ class Action(StrEnum):
     ACCEPT_DELIVERY = "accept_delivery"  # read deliveries, report the customer's acceptance
     LEDGER = "ledger"  # write the books: orders, budgets, costs, recognition
     VIEW_LEDGER = "view_ledger"  # read the books and their reports
+    # register a customer (sales' job, domain §2/§6): name, type, country; the credit grade
+    # (credit limit and term, §6.7) stays finance's, i.e. needs ``ledger``
+    REGISTER_CUSTOMER = "register_customer"
     MANAGE_WORKFORCE = "manage_workforce"  # procurement: suppliers, prices, settlement
     MANAGE_VENDOR = "manage_vendor"  # a vendor's own people, packages and sheets
     PAY_VENDORS = "pay_vendors"  # see settlement sheets, record their bank payment (finance)

@@ -7,6 +7,9 @@ It is the permission matrix (:mod:`datamill.compliance.permissions`): writing th
 Budget levels and over-budget costs are further checked by the services against the caller's
 approval role.
 
+Registering a customer is :func:`require_customer_registrar` (:attr:`Action.REGISTER_CUSTOMER`:
+sales too, who do not write the books); the customer's credit grade stays finance's.
+
 Reading one project's books (its budget against actual, its plan variance, its finance page) is
 :func:`require_project_reader`, on every face: a reader of the books cleared for the project's
 classification, not a project member (finance, the ledger approvers and accounting read every
@@ -57,7 +60,7 @@ from datamill.production.projects import find_project, missing_project
 __all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
            "hidden_books", "missing_books", "project_names", "project_to_open",
            "require_books_page_reader",
-           "require_budget_writer", "require_cost_writer",
+           "require_budget_writer", "require_cost_writer", "require_customer_registrar",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
@@ -77,6 +80,28 @@ def require_ledger_access(session: Session, user: User, *, write: bool = True) -
             )
         raise Forbidden(refusal.message)
     return approval_role_of(session, user.id)
+
+
+def require_customer_registrar(session: Session, user: User,
+                               credit_grade: str | None = None) -> None:
+    """The one rule for registering a customer on every face (API, CLI): the matrix's
+    ``register_customer`` (sales, finance and the ledger approvers, project managers, admins;
+    domain §2: sales register the customers they sell to). A credit grade (the credit limit and
+    term, §6.7) is finance's: naming one needs ``ledger`` too, so a salesperson registers the
+    customer at the default grade and finance grades it."""
+    refusal = check(session, user, Action.REGISTER_CUSTOMER)
+    if refusal is not None:
+        if refusal.reason == "role":
+            raise Forbidden(
+                f"{user.username!r} has role {user.role} and no ledger approval role: "
+                "registering customers is for sales, finance and ledger approvers, project "
+                "managers and admins")
+        raise Forbidden(refusal.message)
+    if credit_grade is not None and check(session, user, Action.LEDGER) is not None:
+        raise Forbidden(
+            f"{user.username!r} may register the customer but not set its credit grade "
+            f"({credit_grade}): credit limits and terms are finance's; leave the grade out "
+            "(the default applies) and ask finance to grade the customer")
 
 
 def require_project_reader(session: Session, reader: User,

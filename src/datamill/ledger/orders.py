@@ -28,6 +28,7 @@ from datamill.ledger.settings import (
 )
 
 __all__ = [
+    "DEFAULT_CREDIT_GRADE",
     "amend_order_volume",
     "check_currency",
     "check_text",
@@ -43,6 +44,8 @@ __all__ = [
 
 
 MAX_VOLUME = 10**12
+#: the grade of a customer registered without one (domain §6.7: 0–2m, ≤45 days)
+DEFAULT_CREDIT_GRADE = "3"
 MAX_FX_RATE = 1000
 
 
@@ -97,10 +100,15 @@ def check_vat_rate(value: Decimal | str) -> Decimal:
 
 
 def create_customer(
-    session: Session, name: str, *, customer_type: str, country: str, credit_grade: str = "3",
-    actor_id: int | None = None,
+    session: Session, name: str, *, customer_type: str, country: str,
+    credit_grade: str | None = None, actor_id: int | None = None,
 ) -> CustomerOut:
-    """Register a customer; ``country`` (ISO alpha-2, registered location) decides domestic/overseas."""
+    """Register a customer; ``country`` (ISO alpha-2, registered location) decides domestic/overseas.
+
+    ``credit_grade`` None is :data:`DEFAULT_CREDIT_GRADE` (who may name a grade is
+    :func:`datamill.ledger.access.require_customer_registrar`'s rule: finance's).
+    """
+    credit_grade = DEFAULT_CREDIT_GRADE if credit_grade is None else credit_grade
     _one_of(customer_type, CUSTOMER_TYPES, "customer_type")
     _one_of(credit_grade, CREDIT_GRADES, "credit_grade")
     check_text(name, "name")
