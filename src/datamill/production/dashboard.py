@@ -76,6 +76,13 @@ def _per_unit(session: Session, project_id: int) -> tuple[str, int]:
     return plugin.volume_unit, plugin.volume_per_unit
 
 
+def _in_delivered_batch() -> Any:
+    """Whether the item (of the enclosing query) is in a batch that was delivered."""
+    return (select(BatchItem.id).join(Batch, Batch.id == BatchItem.batch_id)
+            .where(BatchItem.item_id == Item.id, Batch.status == "delivered")
+            .exists())
+
+
 def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]]:
     """Items and their volume (in the modality's unit) per status, in the loop's order;
     ``usable`` is False for the statuses that are no usable production volume (rejected by the
@@ -83,17 +90,22 @@ def progress_by_status(session: Session, project_id: int) -> list[dict[str, Any]
     subject withdrew consent (``batch_exclusions``) count under ``consent_withdrawn``, not
     their status, and are not usable either."""
     unit, per_unit = _per_unit(session, project_id)
+    # an item keeps status ``accepted`` (passed inspection) when its batch is delivered (the
+    # vendors' settlement reads that status): shown as delivered, which it is
+    shown = case((Item.status.in_(("accepted", "batched")) & _in_delivered_batch(), "delivered"),
+                 else_=Item.status)
+    per_item = select(shown.label("status"), Item.volume).where(
+        Item.project_id == project_id).subquery()
     rows = session.execute(
-        select(Item.status, func.count(), func.coalesce(func.sum(Item.volume), 0))
-        .where(Item.project_id == project_id)
-        .group_by(Item.status)
+        select(per_item.c.status, func.count(), func.coalesce(func.sum(per_item.c.volume), 0))
+        .group_by(per_item.c.status)
     ).all()
     counts = {s: [int(n), int(v or 0)] for s, n, v in rows}
     # items never to be batched again (their subject withdrew consent) are no production
     # volume: shown apart, whatever status they had reached
     excluded = sorted(batch_exclusions(session, project_id))
     for start in range(0, len(excluded), 500):
-        for status, volume in session.execute(select(Item.status, Item.volume).where(
+        for status, volume in session.execute(select(shown, Item.volume).where(
                 Item.id.in_(excluded[start:start + 500]))).all():
             for key, n in ((status, -1), (WITHDRAWN_STATUS, 1)):
                 entry = counts.setdefault(key, [0, 0])
