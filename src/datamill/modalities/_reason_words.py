@@ -354,7 +354,7 @@ ZH_CN_ACTIONS: dict[str, str] = {
     "manage_data_security": "管理数据安全",
     "sign_audit": "签署审计检查点",
     "view_audit": "查看审计记录",
-    "manage_catalog": "管理产品目录",
-    "sell_catalog": "销售目录许可",
-    "view_catalog": "查看产品目录",
+    "manage_catalog": "管理标准化数据集产品",
+    "sell_catalog": "销售标准化数据集产品授权",
+    "view_catalog": "查看标准化数据集产品",
 }

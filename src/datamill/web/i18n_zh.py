@@ -532,7 +532,7 @@ ZH_CN.update({
 # --- end workforce reports ---
 # --- catalog pages ---
 ZH_CN.update({
-    "nav.catalog": "数据集产品",
+    "nav.catalog": "标准化数据集产品",
     "cat.title": "标准化数据集产品",
     "cat.modality": "模态",
     "cat.language": "语种",

@@ -59,7 +59,7 @@ _MISC = {
     "ckind.custom": "定制", "ckind.licence": "授权许可",
     "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
     "bline.application_service": "应用服务",
-    "offering.custom": "定制", "offering.product_licence": "产品授权",
+    "offering.custom": "定制", "offering.product_licence": "标准化数据集产品授权",
     "ckind.technical_service": "技术服务",
     "event.delivery.accepted": "交付已验收",
     "event.delivery.rejected": "交付被客户拒收",

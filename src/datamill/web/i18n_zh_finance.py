@@ -207,7 +207,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.margin_by_line": "按业务线的毛利",
     "fin.line": "业务线",
     "fin.line_custom": "定制",
-    "fin.line_catalog": "成品数据",
+    "fin.line_catalog": "标准化数据集产品",
     "fin.line_services": "服务",
     "fin.speech_cost_per_hour": "每验收小时的语音成本",
     "fin.price_per_hour": "每小时价格",
