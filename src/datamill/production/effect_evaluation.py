@@ -32,7 +32,7 @@ from datamill.compliance.users import require
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.storable import MAX_ID
 from datamill.db.lookup import get_or_raise, not_found
-from datamill.modalities.base import EffectEvaluator, ItemRecord, effect_evaluator_of
+from datamill.modalities.base import EffectEvaluator, ItemRecord, JsonValue, effect_evaluator_of
 from datamill.modalities.registry import get_modality
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, Batch, BatchItem, EffectEvaluation, Item
@@ -149,7 +149,7 @@ def evaluate_batch(
         .where(BatchItem.batch_id == batch.id, Item.id.in_(run.chosen))
         .order_by(Item.id)
     ).all()
-    unreadable: list[dict[str, str]] = []
+    unreadable: list[JsonValue] = []
     for item, payload in rows:
         try:
             evaluator.add(ItemRecord(
@@ -163,7 +163,9 @@ def evaluate_batch(
             progress(1)
     result = evaluator.result()
     if unreadable:  # left out and said, never silently: the report covers the rest
-        result["skipped"] = {**(result.get("skipped") or {}), "unreadable": len(unreadable)}
+        skipped = result.get("skipped")
+        result["skipped"] = {**(skipped if isinstance(skipped, dict) else {}),
+                             "unreadable": len(unreadable)}
         result["unreadable"] = unreadable[:_UNREADABLE_SHOWN]
     row = EffectEvaluation(
         batch_id=batch.id, project_id=batch.project_id, created_by=actor.id,
