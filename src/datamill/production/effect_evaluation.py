@@ -17,6 +17,7 @@ inspector of the project runs one; whoever views the project reads them.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -142,13 +143,21 @@ def evaluate_batch(
     items of a class) with ``InvalidInput``, and then nothing is stored."""
     run = prepared or prepare_evaluation(session, batch_id, actor, sample=sample, seed=seed)
     batch, evaluator = run.batch, run.evaluator
+    batch_pk, project_id, batch_status = batch.id, batch.project_id, batch.status
+    actor_id = actor.id
     rows = session.execute(
         select(Item, Annotation.payload)
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
-        .where(BatchItem.batch_id == batch.id, Item.id.in_(run.chosen))
+        .where(BatchItem.batch_id == batch_pk, Item.id.in_(run.chosen))
         .order_by(Item.id)
     ).all()
+    for item, _payload in rows:
+        session.expunge(item)  # kept as read: the commit below must not expire it
+    # The model runs outside any transaction: on SQLite every transaction holds the one writer
+    # lock, and a run of minutes (speech decodes ~1-4 s a recording) held it that long, so
+    # every submit and claim on the server waited for it (trial 19: a write took 18.8 s).
+    session.commit()
     unreadable: list[JsonValue] = []
     for item, payload in rows:
         try:
@@ -158,7 +167,7 @@ def evaluate_batch(
                 language=run.language, prompt=item.prompt,
             ), payload)
         except (InvalidInput, OSError) as err:  # a lost blob, a file that no longer decodes
-            unreadable.append({"external_id": item.external_id, "error": str(err)[:300]})
+            unreadable.append({"external_id": item.external_id, "error": _without_paths(err)})
         if progress is not None:
             progress(1)
     result = evaluator.result()
@@ -168,18 +177,24 @@ def evaluate_batch(
                              "unreadable": len(unreadable)}
         result["unreadable"] = unreadable[:_UNREADABLE_SHOWN]
     row = EffectEvaluation(
-        batch_id=batch.id, project_id=batch.project_id, created_by=actor.id,
+        batch_id=batch_pk, project_id=project_id, created_by=actor_id,
         method=evaluator.method[:200], sample_size=len(rows), batch_items=run.batch_items,
-        seed=run.seed, batch_status=batch.status, result=result,
+        seed=run.seed, batch_status=batch_status, result=result,
     )
     session.add(row)
     session.flush()
     measure = result.get("measure") if isinstance(result.get("measure"), dict) else {}
-    record_audit(session, actor_id=actor.id, action="effect.evaluate",
-                 object_type="effect_evaluation", object_id=row.id, project_id=batch.project_id,
-                 data={"batch_id": batch.id, "method": row.method, "sample_size": len(rows),
+    record_audit(session, actor_id=actor_id, action="effect.evaluate",
+                 object_type="effect_evaluation", object_id=row.id, project_id=project_id,
+                 data={"batch_id": batch_pk, "method": row.method, "sample_size": len(rows),
                        "seed": run.seed, "measure": measure})
     return EffectEvaluationOut.model_validate(row)
+
+
+def _without_paths(err: Exception) -> str:
+    """The error as a person reads it, without the server's file paths (the blob store's
+    layout is not the reader's business; the item is named beside it)."""
+    return re.sub(r"(?:/[^\s'\"/]+){2,}", "…", str(err))[:300]
 
 
 def list_evaluations(session: Session, batch_id: int) -> list[EffectEvaluationOut]:
