@@ -42,7 +42,7 @@ class SheetView:
     metrics: list[tuple[str, str, str]] = field(default_factory=list)
     rules: list[tuple[str, str]] = field(default_factory=list)
     #: the application-effect verification the datasheet states: (metric, value, items, model)
-    effect: tuple[str, str, int, str] | None = None
+    effect: tuple[str, str, int, str, dict[str, str]] | None = None
 
 
 def sheet_view(datasheet: dict[str, Any]) -> SheetView:
@@ -71,16 +71,27 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
                      metrics, rules, _effect(datasheet.get("effect_evaluation")))
 
 
-def _effect(effect: object) -> tuple[str, str, int, str] | None:
-    """The datasheet's application-effect line (none for batches never evaluated)."""
+def _effect(effect: object) -> tuple[str, str, int, str, dict[str, str]] | None:
+    """The datasheet's application-effect line (none for batches never evaluated): the
+    measure's name and value, items scored, the model, and what else the sheet states (out of
+    how many items, the seed, how many runs and their range, items named for a second look;
+    sheets written before they were stated have none of it)."""
     if not isinstance(effect, dict) or not isinstance(effect.get("measure"), dict):
         return None
     measure = effect["measure"]
     value = measure.get("value")
     if not isinstance(value, int | float):
         return None
+    more: dict[str, str] = {}
+    for key in ("batch_items", "seed", "runs", "named_for_second_look"):
+        if isinstance(effect.get(key), int):
+            more[key] = str(effect[key])
+    spread = effect.get("measure_range")
+    if isinstance(spread, list) and len(spread) == 2 and all(  # noqa: PLR2004 - a low and a high
+            isinstance(v, int | float) for v in spread):
+        more["range"] = f"{_num(spread[0])}–{_num(spread[1])}"
     return (str(measure.get("name")), _num(value), int(effect.get("items_scored") or 0),
-            str(effect.get("method") or ""))
+            str(effect.get("method") or ""), more)
 
 
 def _scoring(scoring: object) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:

@@ -139,6 +139,11 @@ def test_the_deliveries_page_states_the_datasheets_effect_line() -> None:
         "method": "pocketsphinx-5.0.4/en-us", "items_scored": 40,
         "measure": {"name": "word_error_rate", "value": 0.31234, "better": "lower"}}}
     assert sheet_view(sheet).effect == ("word_error_rate", "0.3123", 40,
-                                        "pocketsphinx-5.0.4/en-us")
+                                        "pocketsphinx-5.0.4/en-us", {})
+    sheet["effect_evaluation"].update(batch_items=120, seed=7, runs=3, named_for_second_look=2,
+                                      measure_range=[0.29, 0.4])
+    assert sheet_view(sheet).effect[4] == {  # type: ignore[index]
+        "batch_items": "120", "seed": "7", "runs": "3", "named_for_second_look": "2",
+        "range": "0.29–0.4"}
     assert sheet_view({"language": "en-US"}).effect is None
     assert sheet_view({"effect_evaluation": {"measure": {"value": "x"}}}).effect is None

@@ -17,7 +17,7 @@ from datamill.compliance.users import create_user
 from datamill.config import Settings
 from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.plugin import LlmPlugin
-from datamill.production.effect_evaluation import evaluate_batch
+from datamill.production.effect_evaluation import datasheet_effect, evaluate_batch
 from datamill.production.models import Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -161,3 +161,25 @@ def test_the_model_runs_without_holding_the_database(
     with runtime.session() as s:
         evaluate_batch(s, runtime.blobs, batch_id, users["pm"], progress=someone_writes)
     assert waited and waited[0] < 5, waited
+
+
+def test_the_datasheet_states_the_largest_run_and_the_spread_of_all(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """A small lucky sample run last cannot stand for the batch on the datasheet (trial 19:
+    the latest of eight 10-item runs said 1.0 where the 40-item run said 0.925)."""
+    batch_id = _batch(runtime, users, tmp_path, n=24, flip={"pref0002", "pref0011"})
+    with runtime.session() as s:
+        whole = evaluate_batch(s, runtime.blobs, batch_id, users["pm"])
+    small = []
+    for seed in (1, 2, 3):
+        with runtime.session() as s:
+            small.append(evaluate_batch(s, runtime.blobs, batch_id, users["pm"], sample=12,
+                                        seed=seed))
+    with runtime.session() as s:
+        sheet = datasheet_effect(s, batch_id)
+    assert sheet is not None and sheet["sample_size"] == 24 and sheet["batch_items"] == 24
+    assert sheet["measure"] == whole.result["measure"] and sheet["runs"] == 4
+    assert sheet["named_for_second_look"] == len(whole.result["second_look"]) >= 2
+    values = [whole.result["measure"]["value"], *(e.result["measure"]["value"] for e in small)]
+    assert sheet["measure_range"] == [min(values), max(values)]
