@@ -257,6 +257,8 @@ def items_cmd(
         int | None, typer.Option("--import-run", min=1, help="Only the items this import "
                                  "imported (its id: `datamill data imports`).")
     ] = None,
+    search: Annotated[str | None, typer.Option(
+        help="Only items whose external id contains this text (case-insensitive).")] = None,
     limit: int = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -269,7 +271,7 @@ def items_cmd(
         p = find_project(s, project)
         acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
         rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0,
-                                  import_run_id=import_run)
+                                  import_run_id=import_run, search=search or None)
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)

@@ -158,15 +158,20 @@ def missing_item(project_id: int, item_id: int) -> NotFound:
 def list_items(
     session: Session, project_id: int, *, status: str | None, limit: int, offset: int,
     hidden: set[int] | None = None, import_run_id: int | None = None,
+    search: str | None = None,
 ) -> tuple[list[ItemOut], int]:
     """A page of the project's items and their total (of one import run's, with
-    ``import_run_id``), leaving out the ``hidden`` ones (items classified above the reader's
-    clearance)."""
+    ``import_run_id``; of those whose external id contains ``search``, case-insensitive, with
+    ``search``), leaving out the ``hidden`` ones (items classified above the reader's
+    clearance). Only the page's rows are read (``LIMIT``/``OFFSET``), never the whole project."""
     where = [Item.project_id == project_id]
     if status is not None:
         where.append(Item.status == status)
     if import_run_id is not None:
         where.append(Item.import_run_id == import_run_id)
+    if search:
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(Item.external_id.ilike(f"%{escaped}%", escape="\\"))
     if hidden:
         where.append(Item.id.not_in(hidden))
     total = session.scalar(select(func.count()).select_from(Item).where(*where)) or 0

@@ -53,6 +53,11 @@ class ItemOut(_Out):
     current_version: int
     #: status ``superseded``: the item (a newer take of the same prompt) that replaced this one
     superseded_by: int | None = None
+    #: the import run that brought the item in (None: made otherwise, e.g. a re-recording)
+    import_run_id: int | None = None
+    #: the collection vendor who delivered it (None: not a vendor's delivery)
+    supplier_vendor_id: int | None = None
+    created_at: datetime | None = None
 
 
 class ImportReport(BaseModel):

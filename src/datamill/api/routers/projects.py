@@ -245,12 +245,16 @@ def list_items_endpoint(
     status_: Annotated[str | None, Query(alias="status", max_length=24)] = None,
     import_run: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
         "Only the items this import run imported (an import's ``import_run_id``)"))] = None,
+    search: Annotated[str | None, Query(min_length=1, max_length=200, description=(
+        "Only the items whose external id contains this text (case-insensitive)"))] = None,
 ) -> Page[ItemOut]:
-    """Items, oldest first, optionally only those with one ``status`` or of one import run
-    (never one classified above the caller's clearance)."""
+    """Items, oldest first, optionally only those with one ``status``, of one import run or
+    whose external id contains ``search`` (never one classified above the caller's
+    clearance)."""
     rows, total = q.list_items(
         session, project_id, status=status_, limit=page.limit, offset=page.offset,
         hidden=hidden_item_ids(session, user, project_id), import_run_id=import_run,
+        search=search,
     )
     return Page[ItemOut](items=rows, total=total, limit=page.limit, offset=page.offset)
 
