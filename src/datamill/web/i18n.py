@@ -23,6 +23,7 @@ from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_effect import EN_EFFECT
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_import import EN_IMPORT
+from datamill.web.i18n_items import EN_ITEMS
 from datamill.web.i18n_listen import EN_LISTEN
 from datamill.web.i18n_pages import EN_PAGES
 from datamill.web.i18n_security import EN_SECURITY
@@ -437,7 +438,7 @@ def negotiate(accept_language: str | None, cookie: str | None = None) -> str:
 EN.update(EN_PAGES)  # finance, golden, security, procurement, text, llm, catalog pages
 EN.update(EN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN | EN_CHECKS  # areas
-          | EN_DELIVERIES | EN_SUBJECTS | EN_EFFECT | EN_IMPORT)
+          | EN_DELIVERIES | EN_SUBJECTS | EN_EFFECT | EN_IMPORT | EN_ITEMS)
 EN.update(EN_IMAGE)  # the image workbench's own strings
 EN.update(EN_CATALOG)  # the catalog pages' forms
 EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem

@@ -21,6 +21,7 @@ from datamill.web.i18n_zh_effect import ZH_CN_EFFECT
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
 from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_import import ZH_CN_IMPORT
+from datamill.web.i18n_zh_items import ZH_CN_ITEMS
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
@@ -731,6 +732,7 @@ ZH_CN.update(
 ZH_CN.update(ZH_CN_FINANCE)  # the workforce and finance pages
 ZH_CN.update(ZH_CN_EFFECT)  # the batch's application-effect page
 ZH_CN.update(ZH_CN_IMPORT)  # the project's data-import page
+ZH_CN.update(ZH_CN_ITEMS)  # the project's items page
 ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings
 ZH_CN.update(ZH_CN_CATALOG)  # the catalog pages' forms
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page

@@ -104,6 +104,13 @@ def test_a_pm_imports_an_archive_on_the_web(
         assert f'href="/web/api/items/{item.id}/media"' in page
         assert web.get(f"/web/api/items/{item.id}/media").status_code == 200
     assert "datamill-upload-" not in page and str(tmp_path) not in page  # no server folder
+    # "all items of this import": the items page, filtered by the report's import run
+    run = re.search(r'data-import-run="(\d+)"', page)
+    assert run, page
+    link = f'href="/projects/{pid}/items?import_run={run.group(1)}" data-testid="import-all-items"'
+    assert link in page, page
+    listed = web.get(f"/projects/{pid}/items?import_run={run.group(1)}").text
+    assert 'data-total="2"' in listed and "utt000" in listed and "utt001" in listed
 
     # the same upload again: everything is already in, nothing new
     again = web.post(f"/projects/{pid}/import", data=data, files=files)

@@ -17,6 +17,7 @@ from datamill.web.routes import (
     effect,
     golden,
     imports,
+    items,
     ledger,
     listen,
     media,
@@ -37,7 +38,7 @@ ROUTERS = (
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, ratio_tests.router, catalog.router, corpus.router,
     collect.router, listen.router, deliveries.router, subjects.router, effect.router,
-    imports.router,
+    imports.router, items.router,
 )
 #: the pages whose request bodies may pass the server's request limit (see
 #: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload

@@ -1,0 +1,24 @@
+"""English strings of the project's items page (``project_items.html``)."""
+
+from __future__ import annotations
+
+__all__ = ["EN_ITEMS"]
+
+EN_ITEMS: dict[str, str] = {
+    "items.link": "Items",
+    "items.title": "Items",
+    "items.any_status": "any status",
+    "items.import_run": "Import",
+    "items.search": "External id contains",
+    "items.apply": "Show",
+    "items.clear": "All items",
+    "items.of_run": "The items of import {run}.",
+    "items.showing": "Items {first} to {last} of {total}.",
+    "items.none": "No items match.",
+    "items.vendor": "Collection vendor",
+    "items.vendor_no": "vendor {id}",
+    "items.created": "Created (UTC)",
+    "items.prev": "← Previous page",
+    "items.next": "Next page →",
+    "imp.all_items": "All items of this import",
+}

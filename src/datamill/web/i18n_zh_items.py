@@ -1,0 +1,24 @@
+"""zh-CN strings of the project's items page (twins of ``i18n_items``)."""
+
+from __future__ import annotations
+
+__all__ = ["ZH_CN_ITEMS"]
+
+ZH_CN_ITEMS: dict[str, str] = {
+    "items.link": "条目列表",
+    "items.title": "条目列表",
+    "items.any_status": "全部状态",
+    "items.import_run": "导入批次",
+    "items.search": "外部编号包含",
+    "items.apply": "查看",
+    "items.clear": "全部条目",
+    "items.of_run": "导入批次 {run} 的条目。",
+    "items.showing": "第 {first} 至 {last} 条，共 {total} 条。",
+    "items.none": "没有符合条件的条目。",
+    "items.vendor": "采集供应商",
+    "items.vendor_no": "供应商 {id}",
+    "items.created": "创建时间（UTC）",
+    "items.prev": "← 上一页",
+    "items.next": "下一页 →",
+    "imp.all_items": "查看本次导入的全部条目",
+}
