@@ -163,7 +163,7 @@ def test_the_zh_page(runtime: Runtime, users: dict[str, User]) -> None:
     assert "duration: 90000 ms" not in re.sub(r'title="[^"]*"', "", page)  # English only in titles
     assert "<td>已驳回</td>" in page and '<option value="rejected" selected>已驳回</option>' in page
     assert "（小时）" in page  # the volume's unit
-    assert 'href="/projects/%d/items" data-testid="items-link">条目列表' % pid in web.get(
+    assert f'href="/projects/{pid}/items" data-testid="items-link">条目列表' in web.get(
         f"/projects/{pid}").text
     empty = web.get(f"/projects/{pid}/items", params={"search": "nothing"}).text
     assert "没有符合条件的条目。" in empty
