@@ -26,9 +26,8 @@ import hashlib
 import hmac
 import re
 import tarfile
-import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -38,8 +37,17 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_today, day_start
 from datamill.catalog.access import viewer
-from datamill.catalog.datasets import _money, band_setters, dataset_row
+from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
+from datamill.catalog.licence_terms import (
+    check_band,
+    check_issue_day,
+    check_number,
+    licence_currency,
+    next_number,
+    number_matches,
+    refuse_own_band,
+)
 from datamill.catalog.models import (
     CatalogCustomerAccount,
     CatalogDataset,
@@ -92,166 +100,8 @@ __all__ = [
 ]
 
 LICENCE_ACCEPTED = "licence.accepted"
-_NUMBER = re.compile(r"^(\d{2})(\d{2})(\d{2})/([A-Z]{3})$")
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LINE = {"speech": "speech", "tts": "speech", "image": "vision", "video": "vision",
          "pointcloud": "vision"}
-
-
-def _check_number(number: str) -> date:
-    """The date a ``YYMMDD/ABC`` number starts with: ``YY`` is 20YY (datamill issues no
-    licence of the last century; ``270101`` is 2027-01-01, never 1927, and ``991231``
-    2099-12-31)."""
-    m = _NUMBER.match(number or "")
-    if m is None:
-        raise InvalidInput(f"licence number {number!r} must be YYMMDD/ABC (date, three capital "
-                           "letters)", field="number", reason_code="licence_number_form",
-                           number=number)
-    try:
-        return date(2000 + int(m[1]), int(m[2]), int(m[3]))
-    except ValueError as err:
-        raise InvalidInput(f"licence number {number!r} does not start with a real date",
-                           field="number", reason_code="licence_number_date",
-                           number=number) from err
-
-
-def _check_issue_day(session: Session, issued: date, number: str, rel: CatalogRelease,
-                     field: str) -> None:
-    """A licence (issued on a day that has come: checked first) is not issued before the
-    release it licenses was made, and is issued in an open accounting period: its ledger contract is signed on that day, and the books
-    take nothing dated into a closed month (the ledger's own rule,
-    :func:`datamill.ledger._periods.require_open_period`)."""
-    from datamill.ledger._periods import require_open_period
-
-    made = business_day(rel.created_at)
-    if issued < made:
-        raise InvalidInput(f"licence {number} would be issued on {issued}, before release "
-                           f"v{rel.version} it licenses was made ({made}): a licence is issued "
-                           "on or after its release's day", field=field,
-                           reason_code="licence_before_release", number=number,
-                           issued_on=issued.isoformat(), version=rel.version,
-                           released_on=made.isoformat())
-    try:
-        require_open_period(session, issued, f"licence {number}")
-    except Conflict as err:
-        if "closed_period" not in err.details:  # the month-end run holds the lock: as it is
-            raise
-        raise Conflict(err.message, **{**err.details, "reason_code": "licence_date_closed",
-                                       "number": number, "issued_on": issued.isoformat(),
-                                       "field": field}) from err
-
-
-def _number_matches(number: str, issued: date) -> None:
-    """A licence number starts with its issue date as ``YYMMDD`` (domain §7)."""
-    want = f"{issued:%y%m%d}"
-    if number[:6] != want:
-        raise InvalidInput(
-            f"licence number {number} does not match the issue date {issued.isoformat()}: a "
-            f"licence number starts with its issue date as YYMMDD, so it should start with "
-            f"{want}/ (or give the issue date {number[:6]} stands for)", field="number",
-            expected_prefix=f"{want}/")
-
-
-def _next_number(session: Session, issued: date) -> str:
-    """The first free ``YYMMDD/ABC`` of the issue day (AAA, AAB, …)."""
-    prefix = f"{issued:%y%m%d}/"
-    used = set(session.scalars(select(CatalogLicence.number).where(
-        CatalogLicence.number.startswith(prefix, autoescape=True))))
-    for a in _LETTERS:
-        for b in _LETTERS:
-            for c in _LETTERS:
-                if prefix + a + b + c not in used:
-                    return prefix + a + b + c
-    raise Conflict(f"every licence number of {issued.isoformat()} is used", number=prefix)
-
-
-def _currency(ds: CatalogDataset, currency: str | None) -> str:
-    """The licence's currency: the one given, else the dataset's price currency; one the
-    ledger books in (the same check as a contract's)."""
-    from datamill.ledger.orders import check_currency
-
-    cur = (currency or ds.currency or "CNY").strip().upper()
-    check_currency(cur)
-    return cur
-
-
-#: the fewest letters or digits an out-of-band reason has (spaces and punctuation do not
-#: count): "." or "ok" is no reason; "老客户续约批量折扣" (9) or "tender, 3 lots" (10) is
-MIN_BAND_REASON = 8
-
-
-def _meaningful(text: str) -> int:
-    """The letters and digits in ``text`` (Unicode ``L*`` and ``N*``)."""
-    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
-
-
-def _refuse_own_band(session: Session, user: User, ds: CatalogDataset) -> None:
-    """Segregation of duties (the ledger's own rule,
-    :func:`datamill.ledger.budgets.refuse_conflicted_approver`): whoever set the standard
-    price or band of ``ds`` does not quote a licence of it; a second person sells."""
-    from datamill.ledger.budgets import refuse_conflicted_approver
-
-    if ds.price_low is None and ds.price_high is None:
-        return
-    label = f"the price band of {ds.name}"
-    try:
-        refuse_conflicted_approver(session, "catalog_band", ds.id, user.id,
-                                   band_setters(session, ds), label=label)
-    except Forbidden as err:
-        raise Forbidden(
-            f"{user.username} set {label} ({ds.price_low}..{ds.price_high} {ds.currency}): "
-            "whoever sets a band does not quote licences in it (segregation of duties); "
-            "another salesperson issues this licence", reason_code="band_own_quote",
-            user=user.username, dataset=ds.name, dataset_id=ds.id) from err
-
-
-def _check_band(ds: CatalogDataset, amount: Decimal, currency: str, fx_rate: Any,
-                band_reason: str | None) -> bool:
-    """Quotes stay in the dataset's price band (in the dataset's currency) unless a reason is
-    recorded: a real one, of :data:`MIN_BAND_REASON` letters or digits at least. A price in
-    another currency is compared through ``fx_rate`` (CNY per unit) when the band is in CNY;
-    otherwise it cannot be compared and needs the reason. True when the quote lies outside
-    the band (or could not be compared)."""
-    lo, hi = ds.price_low, ds.price_high
-    if lo is None and hi is None:
-        return False
-    reason = (band_reason or "").strip()
-    band_cur = (ds.currency or "CNY").upper()
-    compared = amount
-    if currency != band_cur:
-        if band_cur != "CNY" or fx_rate is None:
-            _require_band_reason(reason, f"the price band of {ds.name!r} ({lo}..{hi}) is in "
-                                 f"{band_cur}; a {currency} price cannot be checked against "
-                                 "it" + (" (or give fx_rate)" if band_cur == "CNY" else ""))
-            return True
-        compared = to_cents(amount * _rate(fx_rate))
-    if (lo is not None and compared < lo) or (hi is not None and compared > hi):
-        shown = f"{amount} {currency}" + (f" (= {compared} {band_cur})" if compared != amount
-                                          else "")
-        _require_band_reason(reason, f"price {shown} lies outside the dataset's band "
-                             f"{lo}..{hi} {band_cur}")
-        return True
-    return False
-
-
-def _require_band_reason(reason: str, why: str) -> None:
-    if _meaningful(reason) >= MIN_BAND_REASON:
-        return
-    said = f"the band_reason {reason!r} is no reason" if reason else "no band_reason was given"
-    raise InvalidInput(f"{why}: quotes stay in the band unless a reason is recorded, of "
-                       f"{MIN_BAND_REASON} letters or digits at least ({said})",
-                       field="band_reason", reason_code="band_reason_required",
-                       least=MIN_BAND_REASON)
-
-
-def _rate(fx_rate: Any) -> Decimal:
-    try:
-        rate = Decimal(str(fx_rate))
-    except InvalidOperation as err:
-        raise InvalidInput(f"fx_rate {fx_rate!r} is not a decimal", field="fx_rate") from err
-    if not rate.is_finite() or rate <= 0:
-        raise InvalidInput(f"fx_rate {fx_rate} must be positive (CNY per unit)", field="fx_rate")
-    return rate
 
 
 def _expired(row: CatalogLicence, today: date | None = None) -> bool:
@@ -376,7 +226,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     authorize(session, user, Action.SELL_CATALOG)
     _issue_lock(session)  # before the duplicate check and the numbering read (see there)
     number = (number or "").strip() or None
-    from_number = _check_number(number) if number is not None else None
+    from_number = check_number(number) if number is not None else None
     for field, text in (("territory", territory), ("term", term), ("usage_scope", usage_scope),
                         ("acceptance_criteria", acceptance_criteria)):
         if not (text or "").strip():
@@ -392,9 +242,9 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                            issued_on=issued.isoformat(), today=today.isoformat())
     _check_expiry(expires_on, issued, today)
     if number is None:
-        number = _next_number(session, issued)
+        number = next_number(session, issued)
     else:
-        _number_matches(number, issued)
+        number_matches(number, issued)
     if session.scalar(select(CatalogLicence.id).where(CatalogLicence.number == number)):
         raise Conflict(f"licence number {number} is already used", number=number)
     ds = dataset_row(session, dataset_id)
@@ -412,17 +262,17 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     if rel.dataset_id != ds.id:
         raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
     require_intact(session, rel.id)
-    _check_issue_day(session, issued, number, rel, day_field)
+    check_issue_day(session, issued, number, rel, day_field)
     cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _money(price, "price")
     if amount is None or amount <= 0:
         raise InvalidInput("a licence has a positive price", field="price")
-    cur = _currency(ds, currency)
+    cur = licence_currency(ds, currency)
     if cur != "CNY" and fx_rate is None:
         raise InvalidInput(f"a {cur} licence needs fx_rate (CNY per {cur} on the issue date): "
                            "the ledger books its revenue in CNY", field="fx_rate")
-    _refuse_own_band(session, user, ds)
-    out_of_band = _check_band(ds, amount, cur, fx_rate, band_reason)
+    refuse_own_band(session, user, ds)
+    out_of_band = check_band(ds, amount, cur, fx_rate, band_reason)
     abroad = require_export_allowed(session, ds.id, customer_id, territory.strip())
     same = _same_terms(session, customer_id, rel.id, territory.strip(), usage_scope.strip(),
                        renews_id)
