@@ -104,7 +104,7 @@ EN_CLI: dict[str, str] = {
     "qc.effect_row": "{id}  {at}  {method}  {name} {value}  ({scored} items)",
     "qc.effect_no_rows": "batch {batch} has no effect evaluation yet",
     "group.speaker": "speaker", "group.gender": "gender", "group.age_band": "age band",
-    "group.accent": "accent", "group.class": "class", "group.response_model": "response model",
+    "group.accent": "accent", "group.class": "class", "group.chosen_model": "model of the chosen response",
     "group.label": "label",
     # qc listen-next / listen (a listener)
     "listen.task": "listen task {task}: item {item} ({seconds} s)",
@@ -295,7 +295,7 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.effect_row": "{id}  {at}  {method}  {name} {value}（{scored} 条）",
     "qc.effect_no_rows": "批次 {batch} 尚无数据应用效果验证。",
     "group.speaker": "说话人", "group.gender": "性别", "group.age_band": "年龄段",
-    "group.accent": "口音", "group.class": "类别", "group.response_model": "回答模型",
+    "group.accent": "口音", "group.class": "类别", "group.chosen_model": "被选回答的模型",
     "group.label": "标签",
     "listen.task": "听音任务 {task}：条目 {item}（{seconds} 秒）",
     "listen.prompt": "提示文本：{prompt}",

@@ -203,6 +203,9 @@ class EffectEvaluator(Protocol):
     #: how many items a run samples unless the caller says (decoding speech costs more than
     #: fitting a text classifier); a modality may also bound it with ``max_sample``
     default_sample: int
+    #: the run's seed (0..2**32-1), set by the loop before the first ``add``: an evaluator that
+    #: splits or shuffles (cross-validation folds) draws with it; one that does not ignores it
+    seed: int
 
     def add(self, item: ItemRecord, payload: JsonValue) -> None: ...
 

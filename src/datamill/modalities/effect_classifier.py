@@ -96,16 +96,16 @@ def cross_validate(
     predicted = np.empty(len(kept), dtype=object)
     confidence = np.zeros(len(kept))
     baseline = np.empty(len(kept), dtype=object)
-    curve: dict[float, list[float]] = {f: [] for f in _FRACTIONS}
+    # the curve is pooled as the headline is: each fraction's held-out predictions over every
+    # fold, one macro-F1 (a mean of per-fold scores read 0.83 beside a pooled 0.93, trial 19)
+    curve = {f: np.empty(len(kept), dtype=object) for f in _FRACTIONS}
     for train, test in splits:
         for fraction in _FRACTIONS:
             part = _stratified_part(train, y, fraction, rng)
             if len(set(y[part])) < 2:  # noqa: PLR2004
                 continue
             fitted = make_model().fit(_take(x, part), y[part])
-            guess = fitted.predict(_take(x, test))
-            curve[fraction].append(float(f1_score(y[test], guess, average="macro",
-                                                  labels=classes, zero_division=0)))
+            curve[fraction][test] = fitted.predict(_take(x, test))
             if fraction == 1.0:
                 proba = fitted.predict_proba(_take(x, test))
                 best = proba.argmax(axis=1)
@@ -124,8 +124,11 @@ def cross_validate(
         "folds": folds,
         "groups": {group_kind: {c: {"items": counts[c], "value": round(float(f), 4)}
                                 for c, f in zip(classes, per_class, strict=True)}},
-        "learning_curve": [{"train_share": f, "value": round(float(np.mean(v)), 4)}
-                           for f, v in curve.items() if v],
+        "learning_curve": [
+            {"train_share": f, "value": round(float(f1_score(
+                y[done], v[done].astype(str), average="macro", labels=classes,
+                zero_division=0)), 4)}
+            for f, v in curve.items() if (done := np.array([p is not None for p in v])).any()],
     }
     return Crossvalidated(kept=kept, labels=[str(v) for v in y],
                           predicted=[str(v) for v in predicted],

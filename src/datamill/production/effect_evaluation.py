@@ -109,24 +109,30 @@ def prepare_evaluation(
                         f"batch {batch.name}")
     if not 0 <= seed <= MAX_ID:  # stored: a seed beyond BIGINT would fail the insert at the end
         raise InvalidInput(f"seed must be between 0 and {MAX_ID}, not {seed}", field="seed",
-                           value=seed)
+                           value=seed, reason_code="effect_seed_range", most=MAX_ID)
     if sample is not None and not 1 <= sample <= MAX_SAMPLE:
         raise InvalidInput(f"sample must be between 1 and {MAX_SAMPLE} items, not {sample}",
-                           field="sample", value=sample)
+                           field="sample", value=sample, reason_code="effect_sample_range",
+                           most=MAX_SAMPLE)
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     evaluator = effect_evaluator_of(plugin, requirements, project.language)
     most = min(MAX_SAMPLE, int(getattr(evaluator, "max_sample", MAX_SAMPLE)))
     if sample is not None and sample > most:  # a run is synchronous: bounded by its cost
         raise InvalidInput(f"sample must be between 1 and {most} items for {project.modality},"
-                           f" not {sample}", field="sample", value=sample)
+                           f" not {sample}", field="sample", value=sample,
+                           reason_code="effect_sample_range", most=most)
     ids = list(session.scalars(select(BatchItem.item_id).where(BatchItem.batch_id == batch_id)
                                .order_by(BatchItem.item_id)))
     if not ids:
         raise Conflict(f"batch {batch.name} holds no items to evaluate",
                        reason_code="effect_empty_batch", batch=batch.name)
     wanted = sample or evaluator.default_sample
-    # a seeded draw over the ids in order: the same seed on the same batch draws the same items
+    # a seeded draw over the ids in order: the same seed on the same batch draws the same items;
+    # an evaluator that splits or shuffles (cross-validation folds) takes the seed too, so
+    # another seed is another look even when the sample is the whole batch (trial 19: every
+    # seed gave the same report); scikit-learn's seeds are 32-bit
+    evaluator.seed = seed % 2**32
     chosen = sorted(random.Random(seed).sample(ids, min(wanted, len(ids))))  # noqa: S311
     return PreparedEvaluation(batch, evaluator, project.language, chosen, len(ids), seed)
 

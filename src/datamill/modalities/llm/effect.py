@@ -12,8 +12,10 @@ every pair is scored by the model that did not see its record. The report gives:
 * the measure: preference accuracy, the share of held-out pairs whose labelled winner the model
   scores higher; beside it the baseline that always prefers the **longer** response (reward
   models are known to learn length; a model no better than that learnt only length);
-* accuracy per response model (``groups.response_model``, when the records name one): a
-  generator whose pairs the model cannot call is labelled inconsistently or is not separable;
+* accuracy by the model that wrote the chosen response (``groups.chosen_model``, when the
+  records name one): a generator whose wins the reward model cannot confirm is preferred
+  inconsistently (every pair holds one answer of each generator, so grouping by either side
+  would say the same number twice, trial 19);
 * a learning curve (25/50/100 % of each fold's training records);
 * ``position``: how often the response shown first (``a``) was chosen in pairwise documents; far
   from one half on shuffled pairs means annotators lean on position;
@@ -59,7 +61,7 @@ class _Pair:
     loser: str
     winner_text: str
     loser_text: str
-    models: tuple[str, ...]  # the generators of the two responses, where the record names them
+    winner_model: str | None  # the generator of the chosen response, where the record names it
 
 
 def _prompt(record: LlmRecord) -> str:
@@ -104,7 +106,7 @@ class LlmPreferenceEvaluator:
             winner, loser = (left, right) if outcome == "left" else (right, left)
             w, lo = record.response(winner), record.response(loser)
             self._pairs.append(_Pair(item.external_id, prompt, winner, loser, w.content,
-                                     lo.content, tuple(m for m in (w.model, lo.model) if m)))
+                                     lo.content, w.model))
 
     def result(self) -> dict[str, Any]:
         import numpy as np
@@ -139,7 +141,7 @@ class LlmPreferenceEvaluator:
             return vec, LogisticRegression(fit_intercept=False, max_iter=1000).fit(x, y)
 
         p_winner = np.zeros(len(pairs))  # the held-out model's probability the winner wins
-        curve: dict[float, list[float]] = {f: [] for f in _FRACTIONS}
+        curve = {f: np.zeros(len(pairs)) for f in _FRACTIONS}  # pooled, as the headline
         for train, test in splitter.split(np.zeros(len(pairs)), groups=groups):
             train_records = np.unique(groups[train])
             for fraction in _FRACTIONS:
@@ -148,15 +150,15 @@ class LlmPreferenceEvaluator:
                 part = train[np.isin(groups[train], keep)]
                 vec, model = fit(part)
                 proba = model.predict_proba(_differences(vec, [pairs[i] for i in test]))[:, 1]
-                curve[fraction].append(float(np.mean(proba > 0.5)))  # noqa: PLR2004
+                curve[fraction][test] = proba
                 if fraction == 1.0:
                     p_winner[test] = proba
         agree = p_winner > 0.5  # noqa: PLR2004
         longer = np.array([len(p.winner_text) > len(p.loser_text) for p in pairs])
         by_model: dict[str, list[bool]] = {}
         for p, ok in zip(pairs, agree, strict=True):
-            for name in set(p.models):
-                by_model.setdefault(name, []).append(bool(ok))
+            if p.winner_model:
+                by_model.setdefault(p.winner_model, []).append(bool(ok))
         wrong = sorted((i for i in range(len(pairs)) if not agree[i]),
                        key=lambda i: (p_winner[i], pairs[i].external_id, pairs[i].winner))
         skipped = {"tie": self._ties} if self._ties else {}
@@ -169,11 +171,11 @@ class LlmPreferenceEvaluator:
             "folds": folds,
             "items_scored": len(records),
             "pairs_scored": len(pairs),
-            "groups": {"response_model": {
+            "groups": {"chosen_model": {
                 name: {"items": len(oks), "value": round(float(np.mean(oks)), 4)}
                 for name, oks in sorted(by_model.items())}} if by_model else {},
-            "learning_curve": [{"train_share": f, "value": round(float(np.mean(v)), 4)}
-                               for f, v in curve.items() if v],
+            "learning_curve": [{"train_share": f, "value": round(float(np.mean(v > 0.5)), 4)}  # noqa: PLR2004
+                               for f, v in curve.items()],
             "second_look": [
                 {"external_id": pairs[i].external_id, "value": round(float(1 - p_winner[i]), 4),
                  "why": "model_contradicts", "label": f"{pairs[i].winner}>{pairs[i].loser}",

@@ -19,5 +19,7 @@ function bars(id, labels, values, label, colour) {
 bars('chart-distribution', d.distribution.map((b) => b.band), d.distribution.map((b) => b.items), d.labels.items, '#2563eb');
 for (const [kind, groups] of Object.entries(d.groups)) {
   const names = Object.keys(groups);
-  if (names.length > 1) bars(`chart-group-${kind}`, names, names.map((n) => groups[n].value), d.labels.measure, '#f59e0b');
+  // a group of classes or labels shows each one's own F1, not the headline's macro-F1
+  const legend = kind === 'class' || kind === 'label' ? d.labels.f1 : d.labels.measure;
+  if (names.length > 1) bars(`chart-group-${kind}`, names, names.map((n) => groups[n].value), legend, '#f59e0b');
 }
