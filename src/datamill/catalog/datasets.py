@@ -87,17 +87,20 @@ def _languages(values: list[str]) -> list[str]:
     bad = [v for v in values if not isinstance(v, str) or not _BCP47.match(v)]
     if bad or not values:
         raise InvalidInput(f"languages must be BCP-47 tags (e.g. zh-CN, yue-HK); bad: {bad}",
-                           field="languages")
+                           field="languages", reason_code="dataset_languages",
+                           bad=", ".join(map(str, bad)) or "-")
     return list(dict.fromkeys(values))
 
 
 def _check_band(row: CatalogDataset) -> None:
     lo, hi, price = row.price_low, row.price_high, row.price
     if lo is not None and hi is not None and lo > hi:
-        raise InvalidInput(f"price band {lo}..{hi} is empty", field="price_low")
+        raise InvalidInput(f"price band {lo}..{hi} is empty", field="price_low",
+                           reason_code="band_empty", low=str(lo), high=str(hi))
     if price is not None and ((lo is not None and price < lo) or (hi is not None and price > hi)):
         raise InvalidInput(f"standard price {price} lies outside its band {lo}..{hi}",
-                           field="price")
+                           field="price", reason_code="price_outside_band", price=str(price),
+                           low=str(lo), high=str(hi))
 
 
 def band_name(price: Decimal | None) -> str | None:
@@ -144,11 +147,14 @@ def create_dataset(
     """A new catalog dataset, in development (with its planned hours, budget, market survey)."""
     authorize(session, user, Action.MANAGE_CATALOG)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", name or ""):
-        raise InvalidInput("name: letters, digits, '.', '_' or '-' (1-120)", field="name")
+        raise InvalidInput("name: letters, digits, '.', '_' or '-' (1-120)", field="name",
+                           reason_code="dataset_name_form")
     if not title.strip():
-        raise InvalidInput("a dataset needs a title", field="title")
+        raise InvalidInput("a dataset needs a title", field="title",
+                           reason_code="dataset_title_missing")
     if not re.fullmatch(r"[a-z0-9._-]{1,32}", modality or ""):
-        raise InvalidInput(f"modality {modality!r} is not a modality name", field="modality")
+        raise InvalidInput(f"modality {modality!r} is not a modality name", field="modality",
+                           reason_code="dataset_modality_name", modality=str(modality))
     from datamill.ledger.orders import check_currency
 
     check_currency(currency)  # the ledger's list: licences in it are booked there
@@ -162,13 +168,15 @@ def create_dataset(
         listed=listed, created_by=user.id)
     _check_band(row)
     if session.scalar(select(CatalogDataset.id).where(CatalogDataset.name == name)) is not None:
-        raise Conflict(f"catalog dataset {name!r} already exists", name=name)
+        raise Conflict(f"catalog dataset {name!r} already exists", name=name,
+                       reason_code="dataset_exists")
     session.add(row)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as err:
-        raise Conflict(f"catalog dataset {name!r} already exists", name=name) from err
+        raise Conflict(f"catalog dataset {name!r} already exists", name=name,
+                       reason_code="dataset_exists") from err
     record_audit(session, actor_id=user.id, action="catalog.dataset.created",
                  object_type="catalog_dataset", object_id=row.id,
                  data={"name": name, "modality": modality})
@@ -347,7 +355,8 @@ def add_source(
         CatalogSource.dataset_id == ds.id))
         if (x.batch_id, x.third_party_id) == (batch_id, third_party_id)), None)
     if dup is not None:
-        raise Conflict("this source is already part of the dataset", source_id=dup)
+        raise Conflict("this source is already part of the dataset", source_id=dup,
+                       reason_code="source_duplicate")
     refuse_violations(_source_violations(session, batch_id, third_party_id), dataset_id=ds.id)
     session.add(src)
     session.flush()

@@ -421,9 +421,11 @@ def issue_transfer_link(
     lic = _licence_row(session, licence_id)
     _require_active(lic, "no transfer link is issued")
     if not 1 <= hours <= 24 * 90:
-        raise InvalidInput("a link lives 1 hour to 90 days", field="hours")
+        raise InvalidInput("a link lives 1 hour to 90 days", field="hours",
+                           reason_code="link_hours")
     if not 1 <= max_downloads <= 100:
-        raise InvalidInput("a link allows 1 to 100 downloads", field="max_downloads")
+        raise InvalidInput("a link allows 1 to 100 downloads", field="max_downloads",
+                           reason_code="link_downloads")
     rel = require_intact(session, lic.release_id)
     abroad = require_licence_export(session, lic)
     ds = dataset_row(session, lic.dataset_id)
@@ -559,20 +561,27 @@ def accept_licence(
         if view.everything or view.customer_id != lic.customer_id:
             raise Forbidden(f"{user.username!r} may not accept licence {lic.number}")
     if lic.status == "accepted":
-        raise Conflict(f"licence {lic.number} was already accepted on {lic.accepted_on}")
+        raise Conflict(f"licence {lic.number} was already accepted on {lic.accepted_on}",
+                       reason_code="accepted_already", number=lic.number,
+                       accepted_on=str(lic.accepted_on))
     if lic.status == "revoked":
         raise Conflict(f"licence {lic.number} was revoked on {lic.revoked_on}: it is not "
-                       "accepted", licence_id=lic.id)
+                       "accepted", licence_id=lic.id, reason_code="acceptance_revoked",
+                       number=lic.number, revoked_on=str(lic.revoked_on))
     if lic.delivered_on is None:
         raise Conflict(f"licence {lic.number} is not delivered yet: acceptance follows the "
-                       "download of its transfer link")
+                       "download of its transfer link", reason_code="acceptance_not_delivered",
+                       number=lic.number)
     today = business_today()
     on = accepted_on or today
     if on < lic.delivered_on:
-        raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")
+        raise InvalidInput("a licence is accepted after its delivery", field="accepted_on",
+                           reason_code="acceptance_before_delivery", number=lic.number,
+                           delivered_on=str(lic.delivered_on), on=str(on))
     if on > today:  # the revenue is recognised on this day: never in a period to come
         raise InvalidInput(f"an acceptance is recorded on or after it happened: {on} is after "
-                           f"today ({today})", field="accepted_on")
+                           f"today ({today})", field="accepted_on",
+                           reason_code="acceptance_future", on=str(on), today=str(today))
     lic.status, lic.accepted_on = "accepted", on
     payload = {"licence_id": lic.id, "number": lic.number, "order_id": lic.order_id,
                "dataset_id": lic.dataset_id, "price": str(lic.price), "currency": lic.currency,
@@ -597,15 +606,18 @@ def revoke_licence(
 
     authorize(session, user, Action.SELL_CATALOG)
     if not (reason or "").strip():
-        raise InvalidInput("a revocation names its reason", field="reason")
+        raise InvalidInput("a revocation names its reason", field="reason",
+                           reason_code="revocation_reason")
     lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     if lic.status == "revoked":
         raise Conflict(f"licence {lic.number} was already revoked on {lic.revoked_on}",
-                       licence_id=lic.id)
+                       licence_id=lic.id, reason_code="revoked_already", number=lic.number,
+                       revoked_on=str(lic.revoked_on))
     day = recorded_day(on, "a revocation")
     if day < lic.issued_on:
         raise InvalidInput(f"licence {lic.number} was issued on {lic.issued_on}: it cannot be "
-                           f"revoked on {day}", field="on")
+                           f"revoked on {day}", field="on", reason_code="revoked_before_issue",
+                           number=lic.number, issued_on=str(lic.issued_on), on=str(day))
     was = lic.status
     links = session.execute(
         update(TransferLink).where(TransferLink.licence_id == lic.id,

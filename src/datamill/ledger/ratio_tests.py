@@ -140,7 +140,7 @@ def _open_project(session: Session, actor: User, project_id: int) -> LedgerProje
     lp = ledger_project_row(session, project_id)
     if lp.status == "closed":
         raise Conflict(f"project {project_id} is closed; its budget is frozen",
-                       project_id=project_id)
+                       project_id=project_id, reason_code="ratio_project_closed")
     return lp
 
 
@@ -165,7 +165,8 @@ def _sample(session: Session, project: Project, item_ids: list[int]) -> list[int
     if missing:
         raise InvalidInput(f"items {', '.join(map(str, missing[:10]))} are not items of "
                            f"project {project.name!r}", field="item_ids",
-                           item_ids=missing[:10])
+                           item_ids=missing[:10], reason_code="sample_foreign_items",
+                           project=project.name)
     return ids
 
 
@@ -289,7 +290,8 @@ def record_agreed_ratio(
     project = _production(session, lp)
     value = _positive(ratio, "ratio")
     if not note.strip():
-        raise InvalidInput("say where the ratio was agreed (a note)", field="note")
+        raise InvalidInput("say where the ratio was agreed (a note)", field="note",
+                           reason_code="agreed_ratio_note")
     unit = (unit or _unit(project)[0]).strip()
     if not unit or len(unit) > 16:
         raise InvalidInput("the unit is 1 to 16 characters", field="unit")

@@ -9,9 +9,8 @@ refused action's phrase (``EN_ACTIONS``).
 
 from __future__ import annotations
 
-__all__ = ["CATALOG_CODES", "COLLECT_CODES", "EN_ACTIONS", "EN_REASONS", "LEDGER_CODES",
-           "ZH_CN_ACTIONS",
-           "ZH_CN_REASONS"]
+__all__ = ["ARCHIVE_ENTRY_CODES", "CATALOG_CODES", "COLLECT_CODES", "EN_ACTIONS", "EN_REASONS",
+           "LEDGER_CODES", "ZH_CN_ACTIONS", "ZH_CN_REASONS"]
 
 #: the codes a speaker's recording page words (``collect.err.<code>``, web)
 COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "consent_withdrawn",
@@ -26,7 +25,8 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "contract_below_booked", "contract_booked",
                 "order_partly_accepted", "order_finally_accepted", "final_volume_out_of_range",
                 "not_in_house", "not_running", "no_timed_work", "no_draft_budget",
-                "budget_not_draft", "ratio_not_measured", "unit_mismatch", "no_budget_line")
+                "budget_not_draft", "ratio_not_measured", "unit_mismatch", "no_budget_line",
+                "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -34,7 +34,18 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "upgrade_not_newer", "upgrade_duplicate", "licence_number_form",
                  "licence_number_date", "licence_date_future", "licence_before_release",
                  "licence_date_closed", "band_own_quote", "band_reason_required", "link_other_customer", "ip_wall",
-                 "source_released")
+                 "source_released", "dataset_exists", "dataset_name_form", "dataset_title_missing",
+                 "dataset_modality_name", "dataset_languages", "band_empty", "price_outside_band",
+                 "source_duplicate", "link_hours", "link_downloads", "revocation_reason",
+                 "revoked_already", "revoked_before_issue", "accepted_already",
+                 "acceptance_revoked", "acceptance_not_delivered", "acceptance_before_delivery",
+                 "acceptance_future")
+
+#: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
+#: refused whole (production.archive_import)
+ARCHIVE_ENTRY_CODES = ("entry_name", "entry_link", "entry_special", "entry_absolute",
+                       "entry_dotdot", "entry_part_long", "entry_encrypted", "entry_twice",
+                       "entry_outside", "entry_clash")
 
 EN_REASONS: dict[str, str] = {
     # the annotation-output ratio's self-test and its application (ledger.ratio_tests)
@@ -176,6 +187,42 @@ EN_REASONS: dict[str, str] = {
     "effect_too_few_pairs": "The sample is too small to train a reward model: at least {needed} decided preference pairs from at least 5 records are needed; it has {found} from {records}.",
     # the point-cloud workbench's "label points from boxes" (modalities.pointcloud.plugin)
     "box_labels_without_point_class": "No point class is named like the box labels {labels}, so no box's points can be labelled (point classes: {point_classes}); give the boxes a label that has a point class of its name, or add point classes of those names to the spec.",
+    # the annotation-output ratio's sample, agreed ratio and closed books (ledger.ratio_tests)
+    "sample_foreign_items": "Items {item_ids} are not items of project {project}: a self-test samples the project's own items.",
+    "agreed_ratio_note": "Say where the ratio was agreed (a note: the contract, the meeting, the e-mail).",
+    "ratio_project_closed": "Project {project_id} is closed: its budget is frozen, so no ratio is measured or applied.",
+    # the catalog forms' refusals (catalog.datasets, catalog.licences)
+    "dataset_exists": "A catalog dataset named {name} already exists: choose another name.",
+    "dataset_name_form": "A dataset name is 1 to 120 letters, digits, '.', '_' or '-' (starting with a letter or digit).",
+    "dataset_title_missing": "A dataset needs a title.",
+    "dataset_modality_name": "{modality} is not a modality name.",
+    "dataset_languages": "Languages are BCP-47 tags (e.g. zh-CN, yue-HK), at least one; not: {bad}.",
+    "band_empty": "The price band {low}..{high} is empty: its low end lies above its high end.",
+    "price_outside_band": "The standard price {price} lies outside its price band {low}..{high}.",
+    "source_duplicate": "This source is already part of the dataset.",
+    "link_hours": "A transfer link lives 1 hour to 90 days (2160 hours).",
+    "link_downloads": "A transfer link allows 1 to 100 downloads.",
+    "revocation_reason": "A revocation names its reason.",
+    "revoked_already": "Licence {number} was already revoked on {revoked_on}.",
+    "revoked_before_issue": "Licence {number} was issued on {issued_on}: it cannot be revoked on {on}, before its issue.",
+    "accepted_already": "Licence {number} was already accepted on {accepted_on}.",
+    "acceptance_revoked": "Licence {number} was revoked on {revoked_on}: it is not accepted.",
+    "acceptance_not_delivered": "Licence {number} is not delivered yet: the acceptance follows the download of its transfer link.",
+    "acceptance_before_delivery": "Licence {number} was delivered on {delivered_on}: it is accepted on or after its delivery, not on {on}.",
+    "acceptance_future": "An acceptance is recorded on or after the day it happened: {on} is after today ({today}).",
+    # the archive import (production.archive_import): refused whole, or an entry not unpacked
+    "archive_too_many_entries": "{archive} holds {entries} entries, more than the {limit} an archive import takes (DATAMILL_MAX_ARCHIVE_ENTRIES); nothing was imported: split it, or unpack it and import the folder.",
+    "archive_too_large": "{archive} unpacks to {size} bytes, more than the {limit} an archive import takes (DATAMILL_MAX_ARCHIVE_BYTES); nothing was imported: split it, or unpack it and import the folder.",
+    "entry_name": "The entry name is empty, too long or holds a NUL character: it is not unpacked.",
+    "entry_link": "A symbolic link in the archive is not unpacked.",
+    "entry_special": "A device file, pipe or socket in the archive is not unpacked.",
+    "entry_absolute": "An absolute path in the archive is not unpacked.",
+    "entry_dotdot": "A path with a '..' component in the archive is not unpacked.",
+    "entry_part_long": "A part of the path is longer than 255 bytes: it is not unpacked.",
+    "entry_encrypted": "The entry is encrypted: it is not unpacked.",
+    "entry_twice": "The archive holds this name twice; only the first is unpacked.",
+    "entry_outside": "The entry would land outside the import folder: it is not unpacked.",
+    "entry_clash": "Another entry of the archive already has this path: it is not unpacked.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -335,6 +382,39 @@ ZH_CN_REASONS: dict[str, str] = {
     "effect_llm_task": "LLM 数据的应用效果验证需用偏好数据训练奖励模型：规格的任务须为两两比较（pairwise）或排序（ranking），现为 {task}。",
     "effect_too_few_pairs": "样本太少，无法训练奖励模型：至少需要来自 5 条记录的 {needed} 对已判定的偏好；现有来自 {records} 条记录的 {found} 对。",
     "box_labels_without_point_class": "没有与框标签 {labels} 同名的点类别，无法按框标注任何点（点类别：{point_classes}）；请给框选用有同名点类别的标签，或在规格中添加这些名称的点类别。",
+    "sample_foreign_items": "条目 {item_ids} 不属于项目 {project}：试标样本只能取自本项目的条目。",
+    "agreed_ratio_note": "请注明标产比的约定出处（备注：合同、会议或邮件）。",
+    "ratio_project_closed": "项目 {project_id} 已关闭：其预算已冻结，不能再测算或应用标产比。",
+    "dataset_exists": "名为 {name} 的目录数据集已存在：请换一个名称。",
+    "dataset_name_form": "数据集名称须为 1 至 120 个字母、数字、“.”、“_”或“-”（以字母或数字开头）。",
+    "dataset_title_missing": "请填写数据集标题。",
+    "dataset_modality_name": "{modality} 不是模态名称。",
+    "dataset_languages": "语言须为 BCP-47 标签（例如 zh-CN、yue-HK），至少一个；以下无效：{bad}。",
+    "band_empty": "价格区间 {low}..{high} 为空：下限高于上限。",
+    "price_outside_band": "标准价格 {price} 超出其价格区间 {low}..{high}。",
+    "source_duplicate": "该来源已在数据集中。",
+    "link_hours": "传输链接的有效期为 1 小时至 90 天（2160 小时）。",
+    "link_downloads": "传输链接允许下载 1 至 100 次。",
+    "revocation_reason": "撤销授权须填写理由。",
+    "revoked_already": "授权 {number} 已于 {revoked_on} 撤销。",
+    "revoked_before_issue": "授权 {number} 于 {issued_on} 签发：不能在签发之前的 {on} 撤销。",
+    "accepted_already": "授权 {number} 已于 {accepted_on} 验收。",
+    "acceptance_revoked": "授权 {number} 已于 {revoked_on} 撤销：不能验收。",
+    "acceptance_not_delivered": "授权 {number} 尚未交付：须先通过传输链接下载，之后才能验收。",
+    "acceptance_before_delivery": "授权 {number} 于 {delivered_on} 交付：验收日期须在交付当日或之后，不能是 {on}。",
+    "acceptance_future": "验收须在其发生当日或之后登记：{on} 晚于今天（{today}）。",
+    "archive_too_many_entries": "{archive} 含 {entries} 个条目，超过压缩包导入的上限 {limit}（DATAMILL_MAX_ARCHIVE_ENTRIES），未导入任何内容：请拆分压缩包，或解压后导入文件夹。",
+    "archive_too_large": "{archive} 解压后为 {size} 字节，超过压缩包导入的上限 {limit}（DATAMILL_MAX_ARCHIVE_BYTES），未导入任何内容：请拆分压缩包，或解压后导入文件夹。",
+    "entry_name": "条目名称为空、过长或含 NUL 字符：未解压。",
+    "entry_link": "压缩包中的符号链接不会被解压。",
+    "entry_special": "压缩包中的设备文件、管道或套接字不会被解压。",
+    "entry_absolute": "压缩包中的绝对路径不会被解压。",
+    "entry_dotdot": "压缩包中含“..”的路径不会被解压。",
+    "entry_part_long": "路径中有一段超过 255 字节：未解压。",
+    "entry_encrypted": "该条目已加密：未解压。",
+    "entry_twice": "压缩包中此名称出现了两次；只解压第一个。",
+    "entry_outside": "该条目会落到导入文件夹之外：未解压。",
+    "entry_clash": "压缩包中另一个条目已占用此路径：未解压。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -63,26 +63,28 @@ def is_archive(source: Path) -> bool:
     return source.suffix.lower() in ARCHIVE_SUFFIXES
 
 
-def _refusal(info: zipfile.ZipInfo) -> str | None:
-    """Why the entry ``info`` is not unpacked, or None."""
+def _refusal(info: zipfile.ZipInfo) -> tuple[str, str] | None:
+    """Why the entry ``info`` is not unpacked (its ``reason_code`` and the English sentence),
+    or None."""
     name = info.filename
     mode = info.external_attr >> 16
     if "\x00" in name or len(name) > MAX_PATH_CHARS:
-        return f"the entry name must be 1 to {MAX_PATH_CHARS} characters without NUL"
+        return ("entry_name", f"the entry name must be 1 to {MAX_PATH_CHARS} characters without "
+                "NUL")
     if stat.S_ISLNK(mode):
-        return "a symbolic link in the archive is not unpacked"
+        return "entry_link", "a symbolic link in the archive is not unpacked"
     if mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
-        return "a device file, pipe or socket in the archive is not unpacked"
+        return "entry_special", "a device file, pipe or socket in the archive is not unpacked"
     posix = name.replace("\\", "/")
     if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":"):
-        return "an absolute path in the archive is not unpacked"
+        return "entry_absolute", "an absolute path in the archive is not unpacked"
     parts = PurePosixPath(posix).parts
     if ".." in parts:
-        return "a path with a '..' component in the archive is not unpacked"
+        return "entry_dotdot", "a path with a '..' component in the archive is not unpacked"
     if any(len(p.encode("utf-8", "surrogateescape")) > _NAME_BYTES for p in parts):
-        return f"a part of the path is longer than {_NAME_BYTES} bytes"
+        return "entry_part_long", f"a part of the path is longer than {_NAME_BYTES} bytes"
     if info.flag_bits & 0x1:
-        return "the entry is encrypted"
+        return "entry_encrypted", "the entry is encrypted"
     return None
 
 
@@ -94,23 +96,27 @@ def _plan(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits,
         raise InvalidInput(
             f"{name} holds {len(entries)} entries, more than the {limits.max_entries} an archive"
             " import takes (DATAMILL_MAX_ARCHIVE_ENTRIES); nothing was imported: split it, or"
-            " unpack it and import the folder", path=name)
+            " unpack it and import the folder", path=name,
+            reason_code="archive_too_many_entries", archive=name, entries=len(entries),
+            limit=limits.max_entries)
     total = sum(i.file_size for i in entries)
     if total > limits.max_bytes:
         raise InvalidInput(
             f"{name} unpacks to {total} bytes, more than the {limits.max_bytes} an archive import"
             " takes (DATAMILL_MAX_ARCHIVE_BYTES); nothing was imported: split it, or unpack it"
-            " and import the folder", path=name)
+            " and import the folder", path=name, reason_code="archive_too_large",
+            archive=name, size=total, limit=limits.max_bytes)
     keep: list[zipfile.ZipInfo] = []
     seen: set[str] = set()
     for info in entries:
         shown = printable(info.filename, 300)
-        reason = _refusal(info)
+        refused = _refusal(info)
         key = "/".join(PurePosixPath(info.filename.replace("\\", "/")).parts)
-        if reason is None and key in seen and not info.is_dir():
-            reason = "the archive holds this name twice; only the first is unpacked"
-        if reason is not None:
-            skipped.append({"source": shown, "reason": reason})
+        if refused is None and key in seen and not info.is_dir():
+            refused = ("entry_twice",
+                       "the archive holds this name twice; only the first is unpacked")
+        if refused is not None:
+            skipped.append({"source": shown, "reason": refused[1], "code": refused[0]})
             continue
         seen.add(key)
         keep.append(info)
@@ -124,7 +130,8 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
     target = folder.joinpath(*rel.parts) if rel.parts else folder
     real = confine(folder, target, "entry")  # defence in depth: never outside the folder
     if isinstance(real, str):
-        skipped.append({"source": printable(info.filename, 300), "reason": real})
+        skipped.append({"source": printable(info.filename, 300), "reason": real,
+                        "code": "entry_outside"})
         return
     try:  # a file where the archive has a folder, or the reverse
         (real if info.is_dir() else real.parent).mkdir(parents=True, exist_ok=True)
@@ -133,7 +140,8 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
         clash = True
     if clash:
         skipped.append({"source": printable(info.filename, 300),
-                        "reason": "another entry of the archive already has this path"})
+                        "reason": "another entry of the archive already has this path",
+                        "code": "entry_clash"})
         return
     if info.is_dir():
         return

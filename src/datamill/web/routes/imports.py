@@ -32,6 +32,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import DatamillError
 from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.modalities.problem_words import word_reason
 from datamill.production.importing import hide_import_root, report_relative_to_root
 from datamill.production.labelled_import import labelled_formats
 from datamill.production.projects import get_project
@@ -92,7 +93,7 @@ def _page(
                   vendors=_vendors(session, me.user), formats=labelled_formats(project.modality),
                   typed=typed or {}, error=error, report=report, items=items, items_total=total,
                   max_bytes=max_bytes, max_size=_size(max_bytes),
-                  reasons=_reasons(request, report))
+                  reasons=_reasons(request, report), skips=_skips(request, report))
 
 
 def _size(n: int) -> str:
@@ -102,6 +103,22 @@ def _size(n: int) -> str:
             value = n / scale
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
     return f"{n} B"
+
+
+def _skips(request: Request, report: ImportReport | None) -> list[tuple[str, str | None]]:
+    """Each skipped file's reason in the page's language, with the stored English where it was
+    worded: an archive entry not unpacked (its ``code``: ``entry_link``, ``entry_dotdot`` ...)
+    through the refusal registry, any other as the import wrote it."""
+    if report is None:
+        return []
+    lang = page_language(request)
+    out: list[tuple[str, str | None]] = []
+    for skip in report.skipped:
+        stored = skip.get("reason", "")
+        said = word_reason({**skip, "reason_code": skip.get("code")}, lang) \
+            if skip.get("code") and lang != "en" else None
+        out.append((said, stored) if said else (stored, None))
+    return out
 
 
 def _reasons(request: Request, report: ImportReport | None) -> list[tuple[str, str | None]]:
