@@ -187,7 +187,8 @@ def test_cli_imports_a_zip_of_another_modality(tmp_path: Path, scratch: Path) ->
                                 "--json").stdout)
     assert report["imported"] == 2
     assert report["skipped"] == [{"source": "../evil.txt", "reason": "a path with a '..' "
-                                  "component in the archive is not unpacked"}]
+                                  "component in the archive is not unpacked",
+                                  "code": "entry_dotdot"}]
     shown = run_cli(home, "data", "import", "zip-text", str(archive), "--as", "root").stdout
     assert "2 already present" in shown and "../evil.txt" in shown
     assert "Not imported: 1 file of the archive" in shown
@@ -236,7 +237,8 @@ def test_api_imports_a_zip_under_the_import_root(client: TestClient, runtime: Ru
     body = r.json()
     assert (body["imported"], body["source"]) == (1, "batch.zip")
     assert body["skipped"] == [{"source": "../../evil.wav", "reason": "a path with a '..' "
-                                "component in the archive is not unpacked"}]
+                                "component in the archive is not unpacked",
+                                "code": "entry_dotdot"}]
     r = client.post(f"{API}/projects/{pid}/imports", json={"path": "corrupt.zip"}, headers=pm)
     assert r.status_code == 422, r.text
     assert "corrupt.zip is not a readable zip archive" in r.text
