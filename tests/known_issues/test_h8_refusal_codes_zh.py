@@ -34,8 +34,8 @@ from tests._cli import run_cli
 from tests.known_issues._web import csrf_of, web_login
 from tests.known_issues.test_m9_ratio_self_test_faces import world  # noqa: F401 - a fixture
 from tests.unit.api.test_web_import import _project as _import_project
-from tests.unit.catalog.helpers import people
-from tests.unit.catalog.test_web_forms import ENTRY, ZH, _csrf, _delivered, _post
+from tests.unit.catalog.helpers import customer, people, released
+from tests.unit.catalog.test_web_forms import ENTRY, TERMS, ZH, _csrf, _delivered, _post
 from tests.unit.ledger.helpers import make_approvers
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -59,7 +59,12 @@ NEW_CODES = (
     "band_empty", "price_outside_band", "source_duplicate", "link_hours", "link_downloads",
     "revocation_reason", "revoked_already", "revoked_before_issue", "accepted_already",
     "acceptance_revoked", "acceptance_not_delivered", "acceptance_before_delivery",
-    "acceptance_future", "archive_too_many_entries", "archive_too_large", *ARCHIVE_ENTRY_CODES)
+    "acceptance_future", "licence_territory_missing", "licence_term_missing",
+    "licence_usage_scope_missing", "licence_acceptance_criteria_missing", "licence_number_used",
+    "dataset_not_released", "releases_all_withdrawn", "release_other_dataset",
+    "licence_price_positive", "licence_fx_rate", "licence_ends_before_issue",
+    "licence_end_passed", "licence_same_terms", "batch_custom_data", "batch_not_accepted",
+    "batch_modality", "archive_too_many_entries", "archive_too_large", *ARCHIVE_ENTRY_CODES)
 
 
 def test_every_new_code_is_worded_in_both_languages() -> None:
@@ -168,6 +173,28 @@ def test_the_revocation_and_link_forms_refuse_in_chinese(
         "reason": "未付款", "on": "2000-01-01", "csrf_token": _csrf(client, page)})
     assert r.status_code == 422, r.text
     assert "不能在签发之前的 2000-01-01 撤销" in _form_error(r.text)
+
+
+@pytest.mark.parametrize(("change", "zh"), [
+    ({"territory": " "}, "请填写授权的地域范围。"),
+    ({"price": "0"}, "授权价格须为正数。"),
+    ({"expires_on": "2001-01-01"}, "授权的截止日期须在签发日（"),
+    ({"currency": "USD"}, "以 USD 计价的授权须填写汇率 fx_rate"),
+])
+def test_the_licence_forms_refusals_are_chinese(
+    runtime: Runtime, client: TestClient, tmp_path: Path, change: dict[str, str],
+    zh: str | None,
+) -> None:
+    who = people(runtime)
+    ds_id, _ = released(runtime, who, tmp_path)
+    cust = customer(runtime)
+    page = f"/catalog/{ds_id}"
+    web_login(client, "sales")
+    r = client.post(f"{page}/licences", headers=ZH, data={
+        "customer_id": str(cust), **TERMS, **change, "csrf_token": _csrf(client, page)})
+    assert r.status_code == 422, r.text
+    said = _form_error(r.text)
+    assert zh in said, said
 
 
 # --- the annotation-output ratio's self-test ----------------------------------------------

@@ -335,13 +335,18 @@ def add_source(
         if project.project_type != "product_development":
             raise Conflict(f"batch {batch.name} belongs to {project.project_type} project "
                            f"{project.name!r}: custom-delivered data belongs to the customer and "
-                           "never enters a catalog dataset", batch_id=batch_id)
+                           "never enters a catalog dataset", batch_id=batch_id,
+                           reason_code="batch_custom_data", batch=batch.name,
+                           project=project.name)
         if batch.status not in ("accepted", "delivered"):
             raise Conflict(f"batch {batch.name} is {batch.status}: only batches accepted at "
-                           "inspection enter the catalog", batch_id=batch_id)
+                           "inspection enter the catalog", batch_id=batch_id,
+                           reason_code="batch_not_accepted", batch=batch.name)
         if project.modality.split(".")[0] != ds.modality.split(".")[0]:
             raise InvalidInput(f"batch {batch.name} is {project.modality}, the dataset "
-                               f"{ds.modality}", field="batch_id")
+                               f"{ds.modality}", field="batch_id",
+                               reason_code="batch_modality", batch=batch.name,
+                               modality=project.modality, dataset_modality=ds.modality)
         src = CatalogSource(dataset_id=ds.id, kind="batch", batch_id=batch_id, added_by=user.id)
     else:
         assert third_party_id is not None  # exactly one of the two is given (checked above)

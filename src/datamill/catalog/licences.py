@@ -157,10 +157,14 @@ def _check_expiry(expires_on: date | None, issued: date, today: date) -> None:
         return
     if expires_on < issued:
         raise InvalidInput(f"a licence ends on or after its issue day ({issued}), not on "
-                           f"{expires_on}", field="expires_on")
+                           f"{expires_on}", field="expires_on",
+                           reason_code="licence_ends_before_issue", issued_on=str(issued),
+                           expires_on=str(expires_on))
     if expires_on < today:
         raise InvalidInput(f"the end date {expires_on} has passed (today is {today}): the "
-                           "licence would be expired at once", field="expires_on")
+                           "licence would be expired at once", field="expires_on",
+                           reason_code="licence_end_passed", expires_on=str(expires_on),
+                           today=str(today))
 
 
 #: PostgreSQL advisory lock serialising licence issue (see :func:`_issue_lock`)
@@ -230,7 +234,8 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     for field, text in (("territory", territory), ("term", term), ("usage_scope", usage_scope),
                         ("acceptance_criteria", acceptance_criteria)):
         if not (text or "").strip():
-            raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field)
+            raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field,
+                               reason_code=f"licence_{field}_missing")
     today = business_today()
     issued = issued_on or from_number or today
     day_field = "issued_on" if issued_on is not None else "number"
@@ -246,31 +251,36 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     else:
         number_matches(number, issued)
     if session.scalar(select(CatalogLicence.id).where(CatalogLicence.number == number)):
-        raise Conflict(f"licence number {number} is already used", number=number)
+        raise Conflict(f"licence number {number} is already used", number=number,
+                       reason_code="licence_number_used")
     ds = dataset_row(session, dataset_id)
     any_release = session.scalar(select(CatalogRelease.id).where(
         CatalogRelease.dataset_id == ds.id).limit(1))
     if ds.status != "released" or any_release is None:
         raise Conflict(f"catalog dataset {ds.name!r} is {ds.status.replace('_', ' ')}: only a "
-                       "released dataset is licensed", dataset_id=ds.id)
+                       "released dataset is licensed", dataset_id=ds.id,
+                       reason_code="dataset_not_released", name=ds.name)
     latest = latest_licensable(session, ds.id)
     if release_id is None and latest is None:
         raise Conflict(f"every release of {ds.name!r} was withdrawn: build a new release first",
-                       dataset_id=ds.id)
+                       dataset_id=ds.id, reason_code="releases_all_withdrawn", name=ds.name)
     rel = release_row(session, release_id) if release_id is not None else latest
     assert rel is not None
     if rel.dataset_id != ds.id:
-        raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id")
+        raise InvalidInput(f"release {rel.id} is not a release of {ds.name!r}", field="release_id",
+                           reason_code="release_other_dataset", release_id=rel.id, name=ds.name)
     require_intact(session, rel.id)
     check_issue_day(session, issued, number, rel, day_field)
     cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _money(price, "price")
     if amount is None or amount <= 0:
-        raise InvalidInput("a licence has a positive price", field="price")
+        raise InvalidInput("a licence has a positive price", field="price",
+                           reason_code="licence_price_positive")
     cur = licence_currency(ds, currency)
     if cur != "CNY" and fx_rate is None:
         raise InvalidInput(f"a {cur} licence needs fx_rate (CNY per {cur} on the issue date): "
-                           "the ledger books its revenue in CNY", field="fx_rate")
+                           "the ledger books its revenue in CNY", field="fx_rate",
+                           reason_code="licence_fx_rate", currency=cur)
     refuse_own_band(session, user, ds)
     out_of_band = check_band(ds, amount, cur, fx_rate, band_reason)
     abroad = require_export_allowed(session, ds.id, customer_id, territory.strip())
@@ -280,7 +290,8 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
         raise Conflict(f"{cust.name} already holds licence {same.number} of release "
                        f"v{rel.version} for {same.territory!r} and the same usage scope: renew "
                        "or revoke it instead of licensing it twice", licence_id=same.id,
-                       number=same.number)
+                       number=same.number, reason_code="licence_same_terms",
+                       customer=cust.name, version=rel.version, territory=same.territory)
     ref = f"LIC-{number}"
     contract = create_contract(session, ref, customer_id=customer_id, kind="licence",
                                currency=cur, signed_on=issued, amount=amount,
