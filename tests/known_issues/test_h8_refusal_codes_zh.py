@@ -226,6 +226,23 @@ def test_the_ratio_forms_refusals_are_chinese(runtime: Runtime, users: dict[str,
         assert "its budget is frozen" not in r.text
 
 
+def test_the_cli_words_the_ratio_refusals_in_chinese(runtime: Runtime,
+                                                    world: dict[str, Any]) -> None:  # noqa: F811
+    def ratio(*args: str, lang: str = "zh-CN") -> str:
+        r = run_cli(runtime.settings.home, "ledger", "ratio-test", *args, "--as", "pm", ok=False,
+                    DATAMILL_DATABASE_URL=str(runtime.settings.database_url), DATAMILL_LANG=lang)
+        assert r.returncode != 0, r.stdout
+        return r.stdout + (r.stderr or "")
+
+    out = ratio("start", str(world["lp"]), "--items", f"{world['items'][0]},999999",
+                "--workers", "ann1")
+    assert "条目 999999 不属于项目" in out and "are not items of" not in out, out
+    out = ratio("agree", str(world["lp"]), "--ratio", "1.8", "--note", " ")
+    assert "请注明标产比的约定出处" in out, out
+    assert "say where the ratio was agreed" in ratio("agree", str(world["lp"]), "--ratio", "1.8",
+                                                     "--note", " ", lang="en")
+
+
 # --- the web import page: the archive's entries not unpacked --------------------------------
 
 
