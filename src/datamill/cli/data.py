@@ -255,7 +255,7 @@ def items_cmd(
     status: Annotated[str | None, typer.Option(help="Only items in this status.")] = None,
     import_run: Annotated[
         int | None, typer.Option("--import-run", min=1, help="Only the items this import "
-                                 "imported (its id: `datamill data imports`).")
+                                 "imported (its id: see datamill data imports).")
     ] = None,
     search: Annotated[str | None, typer.Option(
         help="Only items whose external id contains this text (case-insensitive).")] = None,

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance import access
@@ -26,7 +25,7 @@ from datamill.compliance.users import require
 from datamill.core.code_words import ITEM_STATUS_WORDS
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
-from datamill.production.models import CheckResult, Task, TaskAssignment
+from datamill.production.item_listing import failed_checks, held_tasks
 from datamill.production.projects import get_project
 from datamill.web.routes._common import HtmlRoute, WebUser, render
 from datamill.workforce.policies import is_business
@@ -41,7 +40,6 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 #: the hold states in which the task's page opens for its holder (a submitted annotation
 #: task opens read-only)
-_OPEN_HOLDS = ("claimed", "returned")
 
 
 def _volume(volume: int | None, per_unit: int) -> str:
@@ -60,39 +58,12 @@ def _vendor_names(session: Session, user: User, ids: set[int]) -> dict[int, str]
     return {v.id: v.name for v in list_vendors(session, user) if v.id in ids}
 
 
-def _failed_checks(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The failed automatic checks of the page's rejected items (name, value, reason)."""
-    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    if ids:
-        for c in session.scalars(select(CheckResult).where(
-                CheckResult.item_id.in_(ids), CheckResult.passed.is_(False))
-                .order_by(CheckResult.item_id, CheckResult.id)):
-            out[c.item_id].append({"name": c.name, "value": c.value, "reason": c.reason,
-                                   "extra": c.extra or {}})
-    return out
-
-
 def _task_links(session: Session, user: User, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per item of the page, the task the reader holds on it whose page opens for them: an
-    open annotation or review task they claimed (or had returned), or an annotation they
-    submitted (shown read-only); the latest one where there are several."""
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Task.id, Task.item_id, Task.stage, Task.status, TaskAssignment.status)
-        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
-        .where(Task.item_id.in_(ids), TaskAssignment.user_id == user.id,
-               Task.stage.in_(("annotate", "review")))
-        .order_by(Task.id)
-    ).all()
-    out: dict[int, dict[str, Any]] = {}
-    for task_id, item_id, stage, status, hold in rows:
-        live = hold in _OPEN_HOLDS and status == "open"
-        if not live and not (stage == "annotate" and hold == "submitted"):
-            continue
-        url = f"/review/{task_id}" if stage == "review" else f"/tasks/{task_id}"
-        out[item_id] = {"id": task_id, "stage": stage, "url": url}
-    return out
+    """Per item of the page, the link to the task the reader holds on it (see
+    :func:`datamill.production.item_listing.held_tasks`)."""
+    return {item_id: {"id": task_id, "stage": stage,
+                      "url": f"/review/{task_id}" if stage == "review" else f"/tasks/{task_id}"}
+            for item_id, (task_id, stage) in held_tasks(session, user.id, ids).items()}
 
 
 @router.get("/projects/{project_id}/items", response_class=HTMLResponse)
@@ -124,5 +95,5 @@ def items_page(  # noqa: PLR0913 - one parameter a filter
         offset=offset, size=size, filters=filters, statuses=list(ITEM_STATUS_WORDS["en"]),
         unit=plugin.volume_unit, volumes={r.id: _volume(r.volume, plugin.volume_per_unit)
                                           for r in rows},
-        vendors=vendors, checks=_failed_checks(session, rejected),
+        vendors=vendors, checks=failed_checks(session, rejected),
         tasks=_task_links(session, me.user, ids))
