@@ -146,7 +146,9 @@ def evaluate_batch(
     (``sample`` items, default the modality's; ``seed`` picks which), store its report and
     audit it. ``progress(n)`` is called as items are evaluated. Raises as
     :func:`prepare_evaluation`; a modality may refuse data it cannot learn from (too few
-    items of a class) with ``InvalidInput``, and then nothing is stored."""
+    items of a class) with ``InvalidInput``, and then nothing is stored. The session's
+    transaction is committed once the sample is read (with whatever the caller wrote before),
+    so the model runs holding no database lock; the report is written in a new transaction."""
     run = prepared or prepare_evaluation(session, batch_id, actor, sample=sample, seed=seed)
     batch, evaluator = run.batch, run.evaluator
     batch_pk, project_id, batch_status = batch.id, batch.project_id, batch.status
