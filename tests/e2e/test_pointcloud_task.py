@@ -486,10 +486,7 @@ def test_a_segmenting_project_labels_the_points_from_the_boxes(site: Site, conte
     shot(page, "pointcloud-task-segmented")
     page.get_by_test_id("pc-wb-canvas").focus()
     page.keyboard.press("Control+Enter")
-    # the submit relabels the frame's points from the boxes on the server first (two requests
-    # carrying every point's class): on a loaded 2-core runner that passed 10 s once
-    page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{task_id}"),
-                      timeout=30_000)
+    page.wait_for_url(lambda u: re.search(r"/tasks/\d+$", u) and not u.endswith(f"/{task_id}"))
     following = page.url.rsplit("/", 1)[1]
     with site.rt.session() as s:
         task = s.get(Task, task_id)

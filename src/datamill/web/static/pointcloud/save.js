@@ -114,7 +114,7 @@ export async function submit(wb) {
   while (wb.saving) await new Promise((done) => { setTimeout(done, 50); });
   if (wb.stale) { wb.submitting = false; markStale(wb); return; }
   // a segmenting project's points follow the boxes as submitted
-  if (wb.pointClasses.length && wb.assistUrl && !(await wb.labelPoints(true))) {
+  if (wb.pointClasses.length && wb.assistUrl && !(await wb.labelPoints())) {
     wb.submitting = false;
     if (btn) btn.disabled = false;
     return;
