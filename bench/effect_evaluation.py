@@ -42,6 +42,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -220,6 +221,22 @@ def llm_part(root: Path, n: int) -> tuple[list[list[object]], dict[str, float]]:
     return rows, summary
 
 
+def _object_row(name: str, items: int, every: list[tuple[int, int]], flip: float,  # noqa: PLR0913
+                flipped: set[tuple[int, int]], r: dict[str, Any], started: float
+                ) -> tuple[list[object], float]:
+    """A table row of an object-label run (image objects, cuboids) and the share of the named
+    objects that were flipped."""
+    cpu = time.process_time() - started
+    named = {(int(x["external_id"][1:]), x["object"]) for x in r["second_look"]}
+    hits = len(named & flipped)
+    share = f"{round(flip * 100)}% ({len(flipped)})"
+    row: list[object] = [name, items, len(every), share, r["measure"]["value"],
+                         r["baseline"]["macro_f1"],
+                         " → ".join(str(p["value"]) for p in r["learning_curve"]),
+                         f"{hits}/{len(named)}", f"{hits}/{len(flipped)}", round(cpu, 2)]
+    return row, hits / len(named) if named else 0.0
+
+
 def image_part(root: Path, scenes: int) -> tuple[list[list[object]], dict[str, float]]:
     rows: list[list[object]] = []
     summary: dict[str, float] = {}
@@ -247,15 +264,9 @@ def image_part(root: Path, scenes: int) -> tuple[list[list[object]], dict[str, f
                 ev.add(ItemRecord(external_id=f"s{i:04d}", sha256="-", filename=path.name,
                                   path=path, attributes={}, language="en"),
                        ImageAnnotation(objects=objects).model_dump(mode="json"))
-            r = ev.result()
-            cpu = time.process_time() - started
-            named = {(int(x["external_id"][1:]), x["object"]) for x in r["second_look"]}
-            hits = len(named & flipped)
-            rows.append([name, scenes, len(every), f"{round(flip * 100)}% ({len(flipped)})",
-                         r["measure"]["value"], r["baseline"]["macro_f1"],
-                         " → ".join(str(p["value"]) for p in r["learning_curve"]),
-                         f"{hits}/{len(named)}", f"{hits}/{len(flipped)}", round(cpu, 2)])
-            summary[f"{width}_{round(flip * 100)}_precision"] = hits / len(named) if named else 0.0
+            row, precision = _object_row(name, scenes, every, flip, flipped, ev.result(), started)
+            rows.append(row)
+            summary[f"{width}_{round(flip * 100)}_precision"] = precision
     return rows, summary
 
 
@@ -281,16 +292,9 @@ def pointcloud_part(root: Path, frames: int) -> tuple[list[list[object]], dict[s
                 ev.add(ItemRecord(external_id=f"f{i:04d}", sha256="-", filename=path.name,
                                   path=path, attributes={}, language="en"),
                        PointCloudAnnotation(objects=objects).model_dump(mode="json"))
-            r = ev.result()
-            cpu = time.process_time() - started
-            named = {(int(x["external_id"][1:]), x["object"]) for x in r["second_look"]}
-            hits = len(named & flipped)
-            rows.append([name, frames, len(every), f"{round(flip * 100)}% ({len(flipped)})",
-                         r["measure"]["value"], r["baseline"]["macro_f1"],
-                         " → ".join(str(p["value"]) for p in r["learning_curve"]),
-                         f"{hits}/{len(named)}", f"{hits}/{len(flipped)}", round(cpu, 2)])
-            summary[f"{occluded}_{round(flip * 100)}_precision"] = hits / len(named) if named \
-                else 0.0
+            row, precision = _object_row(name, frames, every, flip, flipped, ev.result(), started)
+            rows.append(row)
+            summary[f"{occluded}_{round(flip * 100)}_precision"] = precision
     return rows, summary
 
 
