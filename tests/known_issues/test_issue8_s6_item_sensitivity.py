@@ -13,6 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from datamill.cli import _common
+from datamill.cli.data import app as data_app
 from datamill.cli.security import app
 from datamill.compliance.classification import set_clearance
 from datamill.compliance.item_sensitivity import item_level, set_item_level
@@ -70,6 +71,15 @@ def test_items_above_ones_clearance_are_never_claimed(
                                                                  text="x")],
                               base_version=t.current_version)
     assert claimed == [items[2]]  # the confidential and the secret item were skipped
+    # the CLI's item list leaves them out for the pm (cleared internal) as the API's does (it
+    # listed all three)
+    listed = CliRunner().invoke(data_app, ["items", str(pid), "--as", "pm", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [row["id"] for row in json.loads(listed.stdout)] == [items[2]]
+    with runtime.session() as s:
+        set_clearance(s, s.get(User, users["admin"].id), users["pm"].id, "secret")
+    listed = CliRunner().invoke(data_app, ["items", str(pid), "--as", "pm", "--json"])
+    assert [row["id"] for row in json.loads(listed.stdout)] == items
     with runtime.session() as s:
         set_clearance(s, s.get(User, users["admin"].id), users["ann2"].id, "secret")
     with runtime.session() as s:

@@ -263,14 +263,16 @@ def items_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """List items with their status and, for rejected ones, the reasons (for whoever may view
-    the project, like the API's caller)."""
+    the project, like the API's caller; never an item classified above their clearance)."""
     from datamill.compliance.access import list_items
+    from datamill.compliance.item_sensitivity import hidden_item_ids
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
         p = find_project(s, project)
-        acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
+        me = acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
         rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0,
+                                  hidden=hidden_item_ids(s, me, p.id),
                                   import_run_id=import_run, search=search or None)
     from datamill.modalities.registry import get_modality
 
