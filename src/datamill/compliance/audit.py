@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, event, func, select, text
+from sqlalchemy import BigInteger, Table, Text, bindparam, column, event, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit_guard import check_deletions
@@ -240,7 +240,12 @@ _HEAD = (  # built once, Core: the chain's head and the last checkpoint
 )
 
 
-_LOCKED_HEAD = text("SELECT * FROM datamill_audit_head(:k)")  # migration sb001 (PostgreSQL)
+_HEAD_FUNCTION = func.datamill_audit_head(bindparam("k", type_=BigInteger)).table_valued(
+    column("head_hash", Text), column("head_hmac", Text), column("last_checkpoint", BigInteger))
+#: migration sb001's function (PostgreSQL), Core rather than text so that it runs on the hot
+#: path's prepared lane (db/direct.py) like the submit's other statements
+_LOCKED_HEAD = select(_HEAD_FUNCTION.c.head_hash, _HEAD_FUNCTION.c.head_hmac,
+                      _HEAD_FUNCTION.c.last_checkpoint)
 
 
 def _locked_head(session: Session) -> Any:

@@ -22,6 +22,9 @@ reads-only guard, the tests' statement counters), and a driver error is raised a
 wrapped exception (``IntegrityError``, ``OperationalError`` ...), so callers catch what they
 caught before.
 
+On PostgreSQL (psycopg) a planned statement goes one step further down, to libpq itself, as a
+server-side prepared statement (:mod:`datamill.db.direct_pg`).
+
 Written by hand because SQLAlchemy offers no lighter public execution path for a compiled
 statement: ``exec_driver_sql`` still builds the full execution context.
 """
@@ -38,6 +41,8 @@ from sqlalchemy.engine import Connection, Dialect, Result
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+
+from datamill.db.direct_pg import pg_statement, run_prepared
 
 __all__ = ["execute"]
 
@@ -58,6 +63,9 @@ class _Plan:
     slots: tuple[_Slot, ...]
     metadata: SimpleResultMetaData | None  # the result's keys, None when no rows come back
     result_types: tuple[Any, ...]
+    #: on psycopg: the ``$n`` text and the parameter names in ``$n`` order, run through libpq by
+    #: :mod:`datamill.db.direct_pg` (None: through the cursor)
+    pg: tuple[bytes, tuple[str, ...]] | None = None
     #: (column index, processor) of the columns that have one, worked out on the first run
     row_processors: list[tuple[tuple[int, _Processor], ...]] = field(default_factory=list)
 
@@ -155,9 +163,12 @@ def _plan(statement: ClauseElement, dialect: Dialect, names: tuple[str, ...]) ->
             names_seen, extra=[tuple(col[2]) for col in result],
             _ambiguous_keys=frozenset(n for n in names_seen if names_seen.count(n) > 1),
         )
+    pg = None
+    if dialect.driver == "psycopg" and not compiled.positional:
+        pg = pg_statement(sql)
     return _Plan(
         sql=sql, positional=bool(compiled.positional), slots=tuple(slots), metadata=metadata,
-        result_types=tuple(col[3] for col in result),
+        result_types=tuple(col[3] for col in result), pg=pg,
     )
 
 
@@ -184,6 +195,8 @@ def execute(
     dbapi_connection = connection.connection.dbapi_connection
     if dbapi_connection is None:
         return None
+    if plan.pg is not None and getattr(dbapi_connection, "_pipeline", True) is None:
+        return _through_libpq(connection, plan, dbapi_connection, parameters)
     cursor = dbapi_connection.cursor()
     dispatch = connection.dispatch
     sql = plan.sql
@@ -192,7 +205,9 @@ def execute(
             listener(connection, cursor, sql, parameters, None, False)
         try:
             cursor.execute(sql, parameters)
-            rows = _processed(plan, dialect, cursor) if plan.metadata is not None else []
+            rows = (_processed(plan, dialect, list(cursor.fetchall()),
+                               tuple(d[1] for d in cursor.description or ()))
+                    if plan.metadata is not None else [])
         except dialect.loaded_dbapi.Error as err:
             raise exc.DBAPIError.instance(
                 sql, parameters, err, dialect.loaded_dbapi.Error, dialect=dialect
@@ -207,23 +222,53 @@ def execute(
     return answer
 
 
-def _processed(plan: _Plan, dialect: Dialect, cursor: Any) -> list[Any]:
-    """The cursor's rows through the result columns' processors (worked out on the first run,
-    from the driver's column types)."""
-    fetched = cursor.fetchall()
+def _through_libpq(connection: Connection, plan: _Plan, dbapi_connection: Any,
+                   parameters: Sequence[Any] | dict[str, Any]) -> Result[Any]:
+    """:func:`execute` on psycopg, the statement run by :func:`direct_pg.run_prepared`; the
+    listeners hear it with a cursor of the connection, as before."""
+    assert plan.pg is not None
+    dialect = connection.dialect
+    dispatch = connection.dispatch
+    sql = plan.sql
+    heard = dispatch.before_cursor_execute or dispatch.after_cursor_execute
+    cursor = dbapi_connection.cursor() if heard else None
+    try:
+        for listener in dispatch.before_cursor_execute:
+            listener(connection, cursor, sql, parameters, None, False)
+        try:
+            got = run_prepared(dbapi_connection, plan.pg[0], plan.pg[1], parameters)
+            rows = (_processed(plan, dialect, got.rows, got.oids)
+                    if plan.metadata is not None else [])
+        except dialect.loaded_dbapi.Error as err:
+            raise exc.DBAPIError.instance(
+                sql, parameters, err, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from err
+        for listener in dispatch.after_cursor_execute:
+            listener(connection, cursor, sql, parameters, None, False)
+    finally:
+        if cursor is not None:
+            cursor.close()
+    answer: IteratorResult[Any] = IteratorResult(plan.metadata or _NO_ROWS, iter(rows))
+    answer.rowcount = got.rowcount  # type: ignore[attr-defined]
+    return answer
+
+
+def _processed(plan: _Plan, dialect: Dialect, fetched: list[Any],
+               oids: tuple[Any, ...]) -> list[Any]:
+    """The fetched rows through the result columns' processors (worked out on the first run,
+    from the driver's column types, ``oids``)."""
     if not plan.row_processors:
-        description = cursor.description or ()
-        if len(description) != len(plan.result_types):
+        if len(oids) != len(plan.result_types):
             raise exc.InvalidRequestError(
-                f"{len(description)} columns came back, {len(plan.result_types)} expected"
+                f"{len(oids)} columns came back, {len(plan.result_types)} expected"
             )
-        found = (type_._cached_result_processor(dialect, desc[1])
-                 for type_, desc in zip(plan.result_types, description, strict=True))
+        found = (type_._cached_result_processor(dialect, oid)
+                 for type_, oid in zip(plan.result_types, oids, strict=True))
         plan.row_processors.append(tuple(
             (index, proc) for index, proc in enumerate(found) if proc is not None))
     procs = plan.row_processors[0]
     if not procs:
-        return fetched  # type: ignore[no-any-return]
+        return fetched
     rows = []
     for row in fetched:
         values = list(row)

@@ -252,6 +252,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_recycle", 1800)
+    # psycopg's own automatic preparation is off: its rollback (any, a savepoint's too) sends
+    # DEALLOCATE ALL once it has prepared something, which would also drop the statements the
+    # hot path prepares itself (db/direct_pg.py)
+    kwargs["connect_args"] = {"prepare_threshold": None, **kwargs.get("connect_args", {})}
     engine = create_engine(url, **kwargs)
     install_loop_gate(engine)
     return engine

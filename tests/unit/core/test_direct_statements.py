@@ -5,15 +5,18 @@ result processors; ``rowcount``; wrapped driver errors; the engine's cursor list
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import bindparam, event, exc, func, insert, select, update
+from sqlalchemy import bindparam, event, exc, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from datamill.db import direct
+from datamill.db.direct_pg import pg_statement
 from datamill.db.memo import run
 from datamill.production.models import Item, Task
 from datamill.production.projects import create_project
+from tests.unit.ledger.races import pg_runtime
 from tests.unit.production.helpers import spec
 
 _ITEMS = Item.__table__
@@ -119,3 +122,53 @@ def test_a_statement_built_per_call_is_never_planned(session: Session) -> None:
         built = select(_TASKS.c.id).where(_TASKS.c.id == bindparam("p_task"))
         assert direct.execute(connection, built, {"p_task": 1}) is None
         del built
+
+
+def test_pyformat_text_becomes_numbered_parameters() -> None:
+    assert pg_statement("SELECT a FROM t WHERE a = %(p)s AND b = %(q)s OR a > %(p)s") == (
+        b"SELECT a FROM t WHERE a = $1 AND b = $2 OR a > $1", ("p", "q"))
+    assert pg_statement("SELECT 'x' LIKE 'a%%' AND c = %(p_c)s::INTEGER") == (
+        b"SELECT 'x' LIKE 'a%' AND c = $1::INTEGER", ("p_c",))
+    assert pg_statement("SELECT 'x' LIKE 'a%'") is None  # (psycopg would refuse it too)
+
+
+def _statements_prepared(session: Session) -> set[str]:
+    return set(session.scalars(text("SELECT name FROM pg_prepared_statements")))
+
+
+def test_prepared_statements_outlive_rollbacks_and_come_back_after_a_deallocate(
+    tmp_path: Path,
+) -> None:
+    """On PostgreSQL the lane prepares each statement once per connection. psycopg's own
+    preparation would send DEALLOCATE ALL on a rollback (a savepoint's too) and drop them, so it
+    is off (the first version failed the first claim after any rollback with 'prepared
+    statement does not exist'); one dropped from elsewhere fails one transaction, and the next
+    prepares it again."""
+    for runtime, _url in pg_runtime(tmp_path):
+        with runtime.session() as s:
+            project_id = create_project(s, spec(name="prep")).id
+        read = select(_ITEMS.c.id).where(_ITEMS.c.project_id == bindparam("p_project"))
+
+        def count(s: Session) -> int:
+            return len(run(s, read, {"p_project": project_id}).all())
+
+        values = _item_values(project_id, "r0")
+        with runtime.session() as s:
+            run(s, _ADD_ITEM, values)
+            run(s, _ADD_ITEM, {**values, "external_id": "r1"})  # planned: prepared from here on
+            assert count(s) == 2 and count(s) == 2
+            assert any(name.startswith("_dm_") for name in _statements_prepared(s))
+            with pytest.raises(exc.IntegrityError), s.begin_nested():
+                run(s, _ADD_ITEM, values)  # a savepoint rolled back
+            assert count(s) == 2
+            s.commit()
+        with runtime.session() as s:
+            run(s, _ADD_ITEM, {**values, "external_id": "r2"})
+            s.rollback()  # a whole transaction rolled back
+            assert count(s) == 2
+            s.execute(text("DEALLOCATE ALL"))  # (the pool hands this connection out again)
+            s.commit()
+        with runtime.session() as s, pytest.raises(exc.ProgrammingError):
+            count(s)  # dropped behind the lane's back: this transaction fails
+        with runtime.session() as s:
+            assert count(s) == 2  # prepared again under a new name
