@@ -244,13 +244,14 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/retention/holds/{hold_id}/release"): None,
     ("put", "/catalog/retention/contracts/{contract_id}"): {"months": 6},
     ("post", "/catalog/retention/runs"): {"dry_run": False},
+    ("post", "/ledger/customers/{customer_id}/credit-grade"): {"grade": "1", "reason": "x"},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
                 "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
                 "licence_id", "hold_id", "invite_id", "prompt_id", "link_id",
-                 "release_id", "test_id", "source_id")
+                 "release_id", "test_id", "source_id", "customer_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts"),
           ("post", "/projects/{project_id}/qualification-test/grants")}

@@ -163,6 +163,91 @@ def contract_show(
     emit(d, as_json, show)
 
 
+@app.command("contracts")
+@handle_errors
+def contracts_cmd(user: AsUser, status: Annotated[str | None, typer.Option(
+        help="Only contracts in this status: draft, price_approved, signing_approved, signed, "
+             "rejected or cancelled.")] = None, as_json: JsonOpt = False) -> None:
+    """Every contract, newest first: customer, status, amount and signed date (the web's
+    contracts page, GET /ledger/contracts)."""
+    from datamill.ledger.contract_views import contract_rows
+
+    with get_runtime().session() as s:
+        _reader(s, user)
+        rows = contract_rows(s, status=status)
+
+    def show(rows: Any) -> None:
+        for k in rows:
+            out.print(f"{k.id} {k.number} {k.customer} (grade {k.credit_grade}) {k.status} "
+                      f"{k.amount if k.amount is not None else '-'} {k.currency} signed "
+                      f"{k.signed_on or '-'}")
+        if not rows:
+            out.print("no contracts")
+
+    emit(rows, as_json, show)
+
+
+@app.command("contract-history")
+@handle_errors
+def contract_history_cmd(contract_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Who did what to a contract, when (business time), from the audit trail: drafted, each
+    approval or rejection (of its amendment and cancellation requests too), signed, cancelled."""
+    from datamill.business_clock import business_time
+    from datamill.ledger.contract_views import contract_history
+    from datamill.ledger.contracts import contract_row
+
+    with get_runtime().session() as s:
+        _reader(s, user)
+        contract_row(s, contract_id)
+        rows = contract_history(s, contract_id)
+
+    def show(rows: Any) -> None:
+        for e in rows:
+            out.print(f"{business_time(e.at)} {e.actor or '-'} {e.action}"
+                      + (f": {e.reason}" if e.reason else ""))
+        if not rows:
+            out.print("no history")
+
+    emit(rows, as_json, show)
+
+
+@app.command("customers")
+@handle_errors
+def customers_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
+    """Every customer with its type, country and credit grade (GET /ledger/customers)."""
+    from datamill.ledger.orders import list_customers
+
+    with get_runtime().session() as s:
+        _reader(s, user)
+        rows = list_customers(s)
+
+    def show(rows: Any) -> None:
+        for c in rows:
+            out.print(f"{c.id} {c.name} {c.customer_type} {c.country} grade {c.credit_grade}")
+        if not rows:
+            out.print("no customers")
+
+    emit(rows, as_json, show)
+
+
+@app.command("customer-grade")
+@handle_errors
+def customer_grade(customer_id: int, grade: str, user: AsUser,
+                   reason: Annotated[str, typer.Option(help="Why the grade changes.")],
+                   as_json: JsonOpt = False) -> None:
+    """Change a customer's credit grade (special, 1, 2, 3 or 4: its credit limit and term),
+    with the reason, audited. Finance's: sales are refused."""
+    from datamill.compliance.users import get_user
+    from datamill.ledger.access import require_credit_grader
+    from datamill.ledger.customers import change_credit_grade
+
+    with get_runtime().session() as s:
+        acting = get_user(s, user)
+        require_credit_grader(s, acting)
+        c = change_credit_grade(s, customer_id, grade, reason=reason, actor_id=acting.id)
+    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name} grade {c.credit_grade}"))
+
+
 @app.command("invoice")
 @handle_errors
 def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,

@@ -8,7 +8,8 @@ Budget levels and over-budget costs are further checked by the services against 
 approval role.
 
 Registering a customer is :func:`require_customer_registrar` (:attr:`Action.REGISTER_CUSTOMER`:
-sales too, who do not write the books); the customer's credit grade stays finance's.
+sales too, who do not write the books); the customer's credit grade stays finance's, and
+changing it later is :func:`require_credit_grader` (``ledger``; sales refused).
 
 Reading one project's books (its budget against actual, its plan variance, its finance page) is
 :func:`require_project_reader`, on every face: a reader of the books cleared for the project's
@@ -60,7 +61,8 @@ from datamill.production.projects import find_project, missing_project
 __all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
            "hidden_books", "missing_books", "project_names", "project_to_open",
            "require_books_page_reader",
-           "require_budget_writer", "require_cost_writer", "require_customer_registrar",
+           "require_budget_writer", "require_cost_writer", "require_credit_grader",
+           "require_customer_registrar",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
@@ -102,6 +104,23 @@ def require_customer_registrar(session: Session, user: User,
             f"{user.username!r} may register the customer but not set its credit grade "
             f"({credit_grade}): credit limits and terms are finance's; leave the grade out "
             "(the default applies) and ask finance to grade the customer")
+
+
+def require_credit_grader(session: Session, user: User) -> None:
+    """The one rule for changing a customer's credit grade on every face (API, CLI, web): the
+    grade (credit limit and term, §6.7) is finance's, so it needs ``ledger`` (finance and the
+    ledger approvers, project managers, admins), the rule that lets a registrar name a grade
+    (:func:`require_customer_registrar`). Sales register customers but never grade them
+    (``credit_grade_finance``)."""
+    refusal = check(session, user, Action.LEDGER)
+    if refusal is None:
+        return
+    if refusal.reason == "role":
+        raise Forbidden(
+            f"{user.username!r} has role {user.role}: a customer's credit grade (its credit "
+            "limit and term) is finance's; ask finance to change it",
+            reason_code="credit_grade_finance", user=user.username, role=user.role)
+    raise Forbidden(refusal.message)
 
 
 def require_project_reader(session: Session, reader: User,

@@ -26,7 +26,8 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "order_partly_accepted", "order_finally_accepted", "final_volume_out_of_range",
                 "not_in_house", "not_running", "no_timed_work", "no_draft_budget",
                 "budget_not_draft", "ratio_not_measured", "unit_mismatch", "no_budget_line",
-                "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed")
+                "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed",
+                "credit_grade_finance", "credit_grade_same")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -244,6 +245,9 @@ EN_REASONS: dict[str, str] = {
     "entry_twice": "The archive holds this name twice; only the first is unpacked.",
     "entry_outside": "The entry would land outside the import folder: it is not unpacked.",
     "entry_clash": "Another entry of the archive already has this path: it is not unpacked.",
+    # a customer's credit grade (ledger.customers)
+    "credit_grade_finance": "{user} may not change a customer's credit grade: the grade (its credit limit and term) is finance's; ask finance to change it.",
+    "credit_grade_same": "Customer {customer} already has credit grade {grade}.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -452,6 +456,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "entry_twice": "压缩包中此名称出现了两次；只解压第一个。",
     "entry_outside": "该条目会落到导入文件夹之外：未解压。",
     "entry_clash": "压缩包中另一个条目已占用此路径：未解压。",
+    # 客户信用等级（ledger.customers）
+    "credit_grade_finance": "{user} 无权修改客户的信用等级：信用等级（信用额度与账期）由财务决定，请联系财务修改。",
+    "credit_grade_same": "客户 {customer} 的信用等级已是 {grade}。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

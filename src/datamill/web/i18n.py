@@ -18,6 +18,7 @@ from datamill.web.i18n_catalog import EN_CATALOG
 from datamill.web.i18n_checks import EN_CHECKS
 from datamill.web.i18n_codes import EN_CODES
 from datamill.web.i18n_collect import EN_COLLECT, EN_SUBJECTS
+from datamill.web.i18n_contracts import EN_CONTRACTS
 from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_effect import EN_EFFECT
@@ -442,3 +443,4 @@ EN.update(EN_SECURITY | EN_TTS | EN_CORPUS | EN_COLLECT | EN_SPEECH | EN_LISTEN 
 EN.update(EN_IMAGE)  # the image workbench's own strings
 EN.update(EN_CATALOG)  # the catalog pages' forms
 EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem
+EN.update(EN_CONTRACTS)  # the contract pages and the customer's credit grade

@@ -15,6 +15,7 @@ from datamill.web.i18n_zh_catalog import ZH_CN_CATALOG
 from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
 from datamill.web.i18n_zh_codes import ZH_CN_CODES
 from datamill.web.i18n_zh_collect import ZH_CN_COLLECT, ZH_CN_SUBJECTS
+from datamill.web.i18n_zh_contracts import ZH_CN_CONTRACTS
 from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
 from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
 from datamill.web.i18n_zh_effect import ZH_CN_EFFECT
@@ -737,3 +738,4 @@ ZH_CN.update(ZH_CN_IMAGE)  # the image workbench's own strings
 ZH_CN.update(ZH_CN_CATALOG)  # the catalog pages' forms
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 ZH_CN.update(ZH_CN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem
+ZH_CN.update(ZH_CN_CONTRACTS)  # the contract pages and the customer's credit grade

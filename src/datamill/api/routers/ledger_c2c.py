@@ -16,7 +16,7 @@ from fastapi import Path, Query, Response, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import SessionDep
+from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
@@ -24,7 +24,9 @@ from datamill.business_clock import business_today
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
+    contract_views,
     contracts,
+    customers,
     line_reports,
     orders,
     period_close,
@@ -32,8 +34,12 @@ from datamill.ledger import (
     receivables,
     trace,
 )
-from datamill.ledger.access import hidden_books, require_ledger_project_writer
-from datamill.ledger.schemas import ContractOut, OrderOut
+from datamill.ledger.access import (
+    hidden_books,
+    require_credit_grader,
+    require_ledger_project_writer,
+)
+from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
 
 __all__: list[str] = []
 
@@ -126,6 +132,43 @@ def draft_contract_endpoint(
     return contracts.draft_contract(session, body.number, customer_id=body.customer_id,
                                     amount=body.amount, kind=body.kind, currency=body.currency,
                                     actor_id=user.id)
+
+
+class CreditGradeIn(BaseModel):
+    grade: str = Field(description="special, 1, 2, 3 or 4", max_length=16)
+    reason: str = Field(min_length=1, max_length=customers.MAX_REASON)
+
+
+@router.get("/ledger/contracts")
+def contracts_endpoint(
+    session: SessionDep, user: LedgerUser,
+    status: Annotated[str | None, Query(max_length=32, description="draft, price_approved, "
+                                        "signing_approved, signed, rejected or cancelled")] = None,
+) -> list[contract_views.ContractRow]:
+    """Every contract (of ``status`` if given), newest first, with its customer's name and
+    credit grade (the web's contracts page, ``datamill ledger contracts``)."""
+    return contract_views.contract_rows(session, status=status)
+
+
+@router.get("/ledger/contracts/{contract_id}/history")
+def contract_history_endpoint(
+    contract_id: Id, session: SessionDep, user: LedgerUser
+) -> list[contract_views.ContractEventOut]:
+    """Who did what to the contract, when (UTC), from the audit trail: drafted, each approval
+    or rejection (of its amendment and cancellation requests too), signed, cancelled."""
+    contracts.contract_row(session, contract_id)  # a missing contract is a 404, not []
+    return contract_views.contract_history(session, contract_id)
+
+
+@router.post("/ledger/customers/{customer_id}/credit-grade")
+def credit_grade_endpoint(
+    customer_id: Id, body: CreditGradeIn, session: SessionDep, user: CurrentUser
+) -> CustomerOut:
+    """Change the customer's credit grade (its credit limit and term), with the reason,
+    audited: finance's (``ledger``); sales are refused (``credit_grade_finance``)."""
+    require_credit_grader(session, user)
+    return customers.change_credit_grade(session, customer_id, body.grade, reason=body.reason,
+                                         actor_id=user.id)
 
 
 @router.get("/ledger/contracts/{contract_id}")

@@ -19,6 +19,7 @@ from datamill.web.routes import (
     imports,
     items,
     ledger,
+    ledger_contracts,
     listen,
     media,
     pages,
@@ -38,7 +39,7 @@ ROUTERS = (
     workforce.router, golden.router, ledger.router, audit.router, security.router,
     procurement.router, budget_plan.router, ratio_tests.router, catalog.router, corpus.router,
     collect.router, listen.router, deliveries.router, subjects.router, effect.router,
-    imports.router, items.router,
+    imports.router, items.router, ledger_contracts.router,
 )
 #: the pages whose request bodies may pass the server's request limit (see
 #: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload
@@ -55,7 +56,7 @@ def mount_web(app: FastAPI) -> None:
     install_page_errors(app)
     # a project one may not see answers as a missing one, except on its books' pages: they
     # follow the books' reader rule, member or not, as the API's /ledger routes do
-    books = (ledger.router, budget_plan.router, ratio_tests.router)
+    books = (ledger.router, budget_plan.router, ratio_tests.router, ledger_contracts.router)
     for router in ROUTERS:
         app.include_router(router, dependencies=[] if router in books else [HideUnseenProjects])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

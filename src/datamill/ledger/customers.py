@@ -1,0 +1,56 @@
+"""A customer's credit grade (domain §6.7): finance changes it, with its reason, audited.
+
+The grade sets the customer's credit limit and term (special: 10m, ≤90 working days; 1: 5–10m;
+… 4). Sales register customers at the default grade (:func:`datamill.ledger.orders.create_customer`);
+grading them is finance's: :func:`datamill.ledger.access.require_credit_grader` on every face
+(API, CLI, web), then :func:`change_credit_grade` here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import InvalidInput
+from datamill.db.lookup import lock_or_raise
+from datamill.ledger.models import LedgerCustomer
+from datamill.ledger.schemas import CustomerOut
+from datamill.ledger.settings import CREDIT_GRADES
+
+__all__ = ["change_credit_grade"]
+
+#: the longest reason a grade change keeps (the API's and the web form's limit too)
+MAX_REASON = 2000
+
+
+def change_credit_grade(
+    session: Session, customer_id: int, grade: str, *, reason: str, actor_id: int | None,
+) -> CustomerOut:
+    """Set customer ``customer_id``'s credit grade to ``grade`` (one of
+    :data:`~datamill.ledger.settings.CREDIT_GRADES`) with its reason, audited
+    (``ledger.customer.credit_grade_changed``: the old and the new grade, the reason). Refused:
+    an unknown grade, an empty reason, the grade the customer already has
+    (``credit_grade_same``); who may is the caller's check
+    (:func:`~datamill.ledger.access.require_credit_grader`)."""
+    grade = grade.strip()
+    if grade not in CREDIT_GRADES:
+        raise InvalidInput(f"unknown credit_grade {grade!r}; available: "
+                           f"{', '.join(CREDIT_GRADES)}", field="credit_grade")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("a credit grade change needs its reason", field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
+    row = lock_or_raise(session, LedgerCustomer, customer_id, "customer",
+                        customer_id=customer_id)
+    if row.credit_grade == grade:
+        raise InvalidInput(f"customer {row.name} already has credit grade {grade}",
+                           field="credit_grade", reason_code="credit_grade_same",
+                           customer=row.name, grade=grade)
+    old, row.credit_grade = row.credit_grade, grade
+    session.flush()
+    record_audit(session, actor_id=actor_id, action="ledger.customer.credit_grade_changed",
+                 object_type="ledger_customer", object_id=row.id,
+                 data={"name": row.name, "old_grade": old, "new_grade": grade,
+                       "reason": reason})
+    return CustomerOut.model_validate(row)

@@ -1,0 +1,110 @@
+"""English strings of the contract pages (``/finance/contracts``, one contract) and the
+customer's credit grade, merged into ``i18n.EN``; their zh-CN twins are in
+``i18n_zh_contracts.py``."""
+
+from __future__ import annotations
+
+__all__ = ["EN_CONTRACTS"]
+
+#: what an audited step on a contract was (``tc('fin.k.act', <last part of the action>)``)
+_ACTS = {
+    "created": "drafted",
+    "price_approved": "price approval signed", "price_rejected": "price approval rejected",
+    "signing_approved": "signing approval signed",
+    "signing_rejected": "signing approval rejected",
+    "signed": "signed",
+    "amendment_requested": "amendment requested",
+    "amendment_price_approved": "amendment: price approval signed",
+    "amendment_price_rejected": "amendment: price approval rejected",
+    "amendment_signing_rejected": "amendment: signing approval rejected",
+    "amended": "amendment signed and applied",
+    "cancellation_requested": "cancellation requested",
+    "cancellation_price_approved": "cancellation: price approval signed",
+    "cancellation_price_rejected": "cancellation: price approval rejected",
+    "cancellation_signing_rejected": "cancellation: signing approval rejected",
+    "cancelled": "cancelled",
+}
+_STATUSES = {
+    "draft": "draft", "price_approved": "price approved", "signing_approved": "signing approved",
+    "signed": "signed", "rejected": "rejected", "cancelled": "cancelled",
+}
+
+EN_CONTRACTS: dict[str, str] = {
+    "nav.contracts": "Contracts",
+    "fin.k.title": "Contracts",
+    "fin.k.all": "all",
+    "fin.k.filter": "Show",
+    "fin.k.none": "No contracts.",
+    "fin.k.number": "Contract number",
+    "fin.k.kind": "Kind",
+    "fin.k.currency": "Currency",
+    "fin.k.signed_on": "Signed on",
+    "fin.k.amount_excl": "Amount (excl. VAT)",
+    "fin.k.grade": "Credit grade",
+    "fin.k.country": "Country",
+    "fin.k.customers": "Customers and credit grades",
+    "fin.k.draft_title": "Draft a contract",
+    "fin.k.draft_hint": "A draft needs a price-reasonableness approval (finance) and a signing "
+                        "approval (VP, CFO or president), by two people other than you, before it "
+                        "is signed.",
+    "fin.k.draft_submit": "Draft",
+    "fin.k.pending_amount": "amendment to {amount} awaits its approvals",
+    "fin.k.pending_cancel": "cancellation on {on} awaits its approvals",
+    "fin.k.back": "All contracts",
+    "fin.k.orders": "Orders and projects",
+    "fin.k.orders_total": "In orders",
+    "fin.k.hidden": "{n} order(s) of projects above your clearance are not shown.",
+    "fin.k.next": "Next step",
+    "fin.k.nothing_awaited": "Nothing awaits a decision.",
+    "fin.k.signed_by": "signed by",
+    "fin.k.step_sign": "the signature (any writer of the books records it)",
+    "fin.k.subject_contract": "of the contract",
+    "fin.k.subject_amendment": "of the amendment",
+    "fin.k.subject_cancellation": "of the cancellation",
+    "fin.k.approvals": "Approvals done",
+    "fin.k.step": "Step",
+    "fin.k.decision": "Decision",
+    "fin.k.approver": "Approver",
+    "fin.k.role": "Role",
+    "fin.k.reason": "Reason",
+    "fin.k.requests": "Amendment and cancellation requests",
+    "fin.k.req_amend": "amendment {old} → {new}",
+    "fin.k.req_cancel": "cancellation on {on}",
+    "fin.k.changes": "Changes in effect",
+    "fin.k.change_amendment": "amendment",
+    "fin.k.change_cancellation": "cancellation",
+    "fin.k.history": "Who did what",
+    "fin.k.when": "When",
+    "fin.k.who": "Who",
+    "fin.k.what": "What",
+    "fin.k.approve": "Approve",
+    "fin.k.reject": "Reject",
+    "fin.k.reject_hint": "A rejection needs its reason; it is final (draft again).",
+    "fin.k.sign_title": "Record the signature",
+    "fin.k.sign_submit": "Record as signed",
+    "fin.k.amend_title": "Ask for a new amount",
+    "fin.k.amend_hint": "The new amount takes effect after its price and signing approvals by "
+                        "two people other than you.",
+    "fin.k.amend_submit": "Ask for the amendment",
+    "fin.k.cancel_title": "Cancel the contract",
+    "fin.k.cancel_hint": "A signed contract's cancellation waits for its price and signing "
+                         "approvals by two people other than you; then the unfinished projects' "
+                         "work in progress is written off. A contract never signed is cancelled "
+                         "at once.",
+    "fin.k.cancel_submit": "Cancel the contract",
+    "fin.k.on": "Dated",
+    "fin.k.grade_title": "Change the credit grade",
+    "fin.k.grade_hint": "The credit grade sets the customer's credit limit and term; finance "
+                        "changes it, with the reason (audited).",
+    "fin.k.grade_submit": "Change the grade",
+    "fin.k.ok_drafted": "The contract is drafted: it now awaits its price approval.",
+    "fin.k.ok_approved": "Your approval is recorded.",
+    "fin.k.ok_rejected": "Your rejection is recorded.",
+    "fin.k.ok_signed": "The signature is recorded.",
+    "fin.k.ok_amended": "The amendment is requested: it awaits its approvals.",
+    "fin.k.ok_cancelled": "The cancellation is recorded.",
+    "fin.k.ok_graded": "The customer's credit grade is changed.",
+    **{f"fin.k.act.{k}": v for k, v in _ACTS.items()},
+    **{f"kstatus.{k}": v for k, v in _STATUSES.items()},
+    "grade.special": "special",
+}
