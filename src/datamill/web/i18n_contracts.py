@@ -58,9 +58,9 @@ EN_CONTRACTS: dict[str, str] = {
     "fin.k.nothing_awaited": "Nothing awaits a decision.",
     "fin.k.signed_by": "signed by",
     "fin.k.step_sign": "the signature (any writer of the books records it)",
-    "fin.k.subject_contract": "of the contract",
-    "fin.k.subject_amendment": "of the amendment",
-    "fin.k.subject_cancellation": "of the cancellation",
+    "fin.k.subject_contract": " of the contract",
+    "fin.k.subject_amendment": " of the amendment",
+    "fin.k.subject_cancellation": " of the cancellation",
     "fin.k.approvals": "Approvals done",
     "fin.k.step": "Step",
     "fin.k.decision": "Decision",
@@ -107,4 +107,6 @@ EN_CONTRACTS: dict[str, str] = {
     **{f"fin.k.act.{k}": v for k, v in _ACTS.items()},
     **{f"kstatus.{k}": v for k, v in _STATUSES.items()},
     "grade.special": "special",
+    # the signing approval's top role (the other ledger approval roles are worded in i18n_codes)
+    "role.president": "president",
 }

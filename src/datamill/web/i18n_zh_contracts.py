@@ -99,4 +99,5 @@ ZH_CN_CONTRACTS: dict[str, str] = {
     **{f"fin.k.act.{k}": v for k, v in _ACTS.items()},
     **{f"kstatus.{k}": v for k, v in _STATUSES.items()},
     "grade.special": "特级",
+    "role.president": "总裁",
 }

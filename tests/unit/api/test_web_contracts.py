@@ -274,3 +274,22 @@ def test_finance_changes_a_credit_grade_on_every_face_and_sales_never(
     assert [(a["old_grade"], a["new_grade"], a["reason"]) for a in _grade_audits(runtime)] == [
         ("3", "1", "five years paid on time"), ("1", "special", "framework agreement"),
         ("special", "2", "late payments")]
+
+
+def test_the_contract_page_leaves_out_a_classified_project(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """An order whose project is classified above the reader's clearance is left out of the
+    contract page and counted, as on the trace and the API; admins see it with its project."""
+    from tests.known_issues.test_issue8_g2_classified_lists import SECRET, _world
+
+    ids = _world(runtime, users)
+    with TestClient(create_app(runtime)) as c:
+        vp, _ = _web(c.app, "ap-vp")
+        page = vp.get(f"/finance/contracts/{ids['contract']}")
+        assert page.status_code == 200 and SECRET not in page.text and "O-G2" not in page.text
+        assert 'data-testid="hidden-orders"' in page.text
+        admin, _ = _web(c.app, "admin")
+        seen = admin.get(f"/finance/contracts/{ids['contract']}").text
+        assert "O-G2" in seen and f'href="/projects/{ids["secret"]}/finance"' in seen
+        assert SECRET in seen
