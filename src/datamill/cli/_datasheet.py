@@ -4,17 +4,21 @@ apart: "speakers: 0 identified; 4 items without a speaker"), minutes per speaker
 split and a table of the speakers. Other modalities' datasheets (and speech deliveries made
 before the breakdown was written) print nothing here; ``--json`` shows every datasheet whole.
 Then the scoring conventions the datasheet states (its ``scoring.statement``), for deliveries
-made since the datasheet states them."""
+made since the datasheet states them, and its application-effect line (the run on the largest
+sample: its measure, seed and verdict against the spec's threshold), in the CLI's language.
+:func:`verdict_words` words a run's verdict for ``qc evaluate`` / ``qc evaluation`` too."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
 
-from datamill.cli._common import amount, counted, out
+from datamill.cli._common import amount, counted, esc, out
+from datamill.cli._words import code, say
 
-__all__ = ["SHOWN_SPEAKERS", "print_scoring", "print_speakers"]
+__all__ = ["SHOWN_SPEAKERS", "print_effect", "print_scoring", "print_speakers", "verdict_words"]
 
 #: speakers listed in the table (all are in ``--json`` and the package's datasheet.json)
 SHOWN_SPEAKERS = 50
@@ -61,3 +65,54 @@ def print_scoring(datasheet: dict[str, Any]) -> None:
     out.print("  scoring conventions:", highlight=False)
     for line in statement:
         out.print(f"    {line}", highlight=False, markup=False)
+
+
+def _num(value: object) -> str:
+    """``0.85``, ``1``, ``0.8912``: as a person reads a measure (four places at most)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def verdict_words(verdict: Mapping[str, Any] | None) -> str:
+    """A run's verdict against the spec's effect threshold it was judged by (``verdict``,
+    ``production.effect_verdict``), e.g. ``verdict: fail (threshold: word error rate at most
+    0.25; it is 0.31)``; a run judged by no threshold says so."""
+    status = (verdict or {}).get("status")
+    if status not in ("pass", "fail") or verdict is None:
+        return say("qc.effect_no_threshold")
+    metric = code("metric", str(verdict.get("measure")))
+    rule = say("qc.effect_rule_lower" if verdict.get("better") == "lower"
+               else "qc.effect_rule_higher", metric=metric,
+               threshold=_num(verdict.get("threshold")))
+    if isinstance(verdict.get("min_sample"), int):
+        rule += say("qc.effect_rule_sample", least=verdict["min_sample"])
+    if status == "pass":
+        return say("qc.effect_pass", rule=rule)
+    why = say("qc.score_sep").join(
+        say(f"qc.effect_why_{reason}", value=_num(verdict.get("value")),
+            scored=verdict.get("items_scored"))
+        for reason in verdict.get("failed") or () if reason in ("measure", "sample", "no_measure"))
+    return say("qc.effect_fail", rule=rule, why=why)
+
+
+def print_effect(datasheet: Mapping[str, Any]) -> None:
+    """Print the datasheet's application-effect line (the run on the largest sample), if it
+    has one: measure, items, seed, runs and their range, model and verdict (sheets written
+    before verdicts were stated say none)."""
+    effect = datasheet.get("effect_evaluation")
+    measure = effect.get("measure") if isinstance(effect, Mapping) else None
+    if not isinstance(effect, Mapping) or not isinstance(measure, Mapping):
+        return
+    spread = effect.get("measure_range")
+    runs = (say("delivery.effect_runs", runs=effect.get("runs"),
+                range=f"{_num(spread[0])}–{_num(spread[1])}")
+            if isinstance(spread, list) and len(spread) == 2 else "")  # noqa: PLR2004 - low, high
+    verdict = effect.get("verdict")
+    out.print(say("delivery.effect", metric=code("metric", str(measure.get("name"))),
+                  value=_num(measure.get("value")), scored=effect.get("items_scored"),
+                  items=effect.get("batch_items", "?"), seed=effect.get("seed", "?"), runs=runs,
+                  method=esc(effect.get("method") or ""))
+              + (say("delivery.effect_verdict", verdict=verdict_words(verdict))
+                 if isinstance(verdict, Mapping) else ""),
+              highlight=False, soft_wrap=True)

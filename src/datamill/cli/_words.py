@@ -228,6 +228,21 @@ EN_CLI: dict[str, str] = {
     "delivery.downloaded": "delivery {id}: {files} file(s) written to {out} and checked against "
                            "manifest.json{decrypted}",
     "delivery.decrypted": " (decrypted)",
+    "qc.effect_pass": "verdict: pass ({rule})",
+    "qc.effect_fail": "verdict: fail ({rule}; {why})",
+    "qc.effect_no_threshold": "verdict: no threshold set when it ran",
+    "qc.effect_rule_higher": "threshold: {metric} at least {threshold}",
+    "qc.effect_rule_lower": "threshold: {metric} at most {threshold}",
+    "qc.effect_rule_sample": ", on at least {least} items",
+    "qc.effect_why_measure": "it is {value}",
+    "qc.effect_why_sample": "{scored} items scored",
+    "qc.effect_why_no_measure": "the run has no measure",
+    "qc.effect_status.pass": "pass", "qc.effect_status.fail": "fail",
+    "qc.effect_status.no_threshold": "no threshold",
+    "delivery.effect": "  application effect: {metric} {value} over {scored} items of the "
+                       "batch's {items} (seed {seed}){runs}, {method}",
+    "delivery.effect_verdict": "; {verdict}",
+    "delivery.effect_runs": "; the largest of {runs} runs (their range {range})",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -410,6 +425,21 @@ ZH_CN_CLI: dict[str, str] = {
     "delivery.downloaded": "交付 {id}：已写入 {files} 个文件到 {out}，并已按 manifest.json 校验"
                            "{decrypted}",
     "delivery.decrypted": "（已解密）",
+    "qc.effect_pass": "结论：通过（{rule}）",
+    "qc.effect_fail": "结论：未通过（{rule}；{why}）",
+    "qc.effect_no_threshold": "结论：验证时未设验收标准",
+    "qc.effect_rule_higher": "验收标准：{metric} 不低于 {threshold}",
+    "qc.effect_rule_lower": "验收标准：{metric} 不高于 {threshold}",
+    "qc.effect_rule_sample": "，至少评测 {least} 条",
+    "qc.effect_why_measure": "实测为 {value}",
+    "qc.effect_why_sample": "仅评测 {scored} 条",
+    "qc.effect_why_no_measure": "本次验证没有指标值",
+    "qc.effect_status.pass": "通过", "qc.effect_status.fail": "未通过",
+    "qc.effect_status.no_threshold": "未设标准",
+    "delivery.effect": "  数据应用效果验证：{metric} {value}，评测 {scored} 条（批次共 {items} 条，"
+                       "随机种子 {seed}）{runs}，{method}",
+    "delivery.effect_verdict": "；{verdict}",
+    "delivery.effect_runs": "；取 {runs} 次验证中样本最大的一次（各次结果范围 {range}）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -152,7 +152,9 @@ def list_cmd(
 @app.command("show")
 @handle_errors
 def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
-    """One delivery with its datasheet."""
+    """One delivery with its datasheet: the speakers, scoring conventions and the
+    application-effect line (the run on the largest sample, its measure, seed and verdict);
+    --json gives the whole datasheet (its effect_evaluation key)."""
     from datamill.production.delivery import get_delivery
 
     with get_runtime().session() as s:
@@ -161,7 +163,7 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         d = _as_shown(me, get_delivery(s, delivery_id))
 
     def show(v: DeliveryOut) -> None:
-        from datamill.cli._datasheet import print_scoring, print_speakers
+        from datamill.cli._datasheet import print_effect, print_scoring, print_speakers
 
         out.print(
             say("delivery.shown", id=v.id, batch=v.batch_id, status=code("status", v.status),
@@ -172,6 +174,7 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
             highlight=False)
         print_speakers(v.datasheet)
         print_scoring(v.datasheet)
+        print_effect(v.datasheet)
 
     emit(d, as_json, show)
 

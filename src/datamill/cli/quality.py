@@ -306,8 +306,8 @@ def evaluations_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> No
             m = r.result.get("measure") or {}
             out.print(say("qc.effect_row", id=r.id, at=r.created_at.isoformat(timespec="seconds"),
                           method=esc(r.method), name=code("metric", str(m.get("name"))),
-                          value=m.get("value"), scored=r.result.get("items_scored")),
-                      soft_wrap=True)
+                          value=m.get("value"), scored=r.result.get("items_scored"))
+                      + "  " + say(f"qc.effect_status.{r.verdict.status}"), soft_wrap=True)
 
     emit(rows, as_json, render)
 
@@ -329,6 +329,8 @@ def evaluation_cmd(evaluation_id: int, user: AsUser, as_json: JsonOpt = False) -
 
 
 def _render_effect(v: Any) -> None:
+    from datamill.cli._datasheet import verdict_words
+
     r = v.result
     m = r.get("measure") or {}
     metric = code("metric", str(m.get("name")))
@@ -336,6 +338,7 @@ def _render_effect(v: Any) -> None:
     out.print(say("qc.effect_measure", name=metric, value=m.get("value"),
                   scored=r.get("items_scored"), sample=v.sample_size, items=v.batch_items,
                   seed=v.seed), soft_wrap=True)
+    out.print(verdict_words(v.verdict.model_dump()), soft_wrap=True, highlight=False)
     base = r.get("baseline")
     if isinstance(base, dict):
         key = f"qc.baseline.{base.get('name')}"

@@ -248,6 +248,12 @@ EN_REASONS: dict[str, str] = {
     # a customer's credit grade (ledger.customers)
     "credit_grade_finance": "{user} may not change a customer's credit grade: the grade (its credit limit and term) is finance's; ask finance to change it.",
     "credit_grade_same": "Customer {customer} already has credit grade {grade}.",
+    # the spec's effect section: what the customer accepts of an application-effect run
+    "effect_spec_form": "The spec's effect section must be a mapping with threshold (and optionally min_sample); {value} was given.",
+    "effect_spec_key": "The spec's effect section has no key {key}: it takes threshold and min_sample.",
+    "effect_threshold_missing": "The spec's effect section needs threshold: the value of the run's measure the customer accepts (macro-F1 or preference accuracy at least this, word error rate at most this).",
+    "effect_threshold_range": "effect.threshold must be a number from 0 to 1; {value} was given.",
+    "effect_min_sample_range": "effect.min_sample must be a whole number from 1 to {most}; {value} was given.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -459,6 +465,11 @@ ZH_CN_REASONS: dict[str, str] = {
     # 客户信用等级（ledger.customers）
     "credit_grade_finance": "{user} 无权修改客户的信用等级：信用等级（信用额度与账期）由财务决定，请联系财务修改。",
     "credit_grade_same": "客户 {customer} 的信用等级已是 {grade}。",
+    "effect_spec_form": "规格的 effect 部分须为包含 threshold（可选 min_sample）的映射；您填写的是 {value}。",
+    "effect_spec_key": "规格的 effect 部分没有 {key} 这一项：只可填写 threshold 和 min_sample。",
+    "effect_threshold_missing": "规格的 effect 部分须填写 threshold：客户接受的验证指标值（宏平均 F1 或偏好准确率不低于此值，词错误率不高于此值）。",
+    "effect_threshold_range": "effect.threshold 须为 0 到 1 之间的数；您填写的是 {value}。",
+    "effect_min_sample_range": "effect.min_sample 须为 1 到 {most} 之间的整数；您填写的是 {value}。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

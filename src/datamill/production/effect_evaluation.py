@@ -6,7 +6,9 @@ a packaged recogniser reads the recordings, and its word error rate against the 
 transcripts is the measure) or trained and tested on it (text classification: cross-validated
 macro-F1 with a learning curve). The report names the items the model disagrees with most, so
 a project manager can have them looked at again, and its headline goes into the batch's
-delivery datasheet, so the customer sees it.
+delivery datasheet, so the customer sees it. Where the project's spec states what the customer
+accepts (``effect``: a threshold on the headline measure, optionally a minimum sample), each
+run is stored with its verdict against it (:mod:`datamill.production.effect_verdict`).
 
 The loop never names a modality: it asks the plugin for an
 :class:`~datamill.modalities.base.EffectEvaluator` (``effect_evaluator_of``), hands it the
@@ -35,10 +37,12 @@ from datamill.core.storable import MAX_ID
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.modalities.base import EffectEvaluator, ItemRecord, JsonValue, effect_evaluator_of
 from datamill.modalities.registry import get_modality
+from datamill.production.effect_verdict import judge_effect, verdict_of
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, Batch, BatchItem, EffectEvaluation, Item
 from datamill.production.projects import get_project
 from datamill.production.schemas import EffectEvaluationOut
+from datamill.production.spec import EFFECT_MAX_SAMPLE
 from datamill.storage.blobstore import BlobStore
 
 __all__ = [
@@ -50,12 +54,13 @@ __all__ = [
     "list_evaluations",
     "may_evaluate",
     "prepare_evaluation",
+    "second_look_items",
 ]
 
 #: the most items one evaluation samples (a modality may allow fewer: ``max_sample``, speech
 #: 400 recordings, about 9 minutes at 1.3 s of CPU each; the default is the modality's own,
 #: 40 recordings or 2,000 texts)
-MAX_SAMPLE = 5000
+MAX_SAMPLE = EFFECT_MAX_SAMPLE
 _UNREADABLE_SHOWN = 20  # items the report names whose file could not be read
 
 
@@ -87,6 +92,8 @@ class PreparedEvaluation:
     chosen: list[int]
     batch_items: int
     seed: int
+    #: the spec's ``effect`` section when the run was prepared (what its verdict is judged by)
+    effect: dict[str, Any] | None = None
 
 
 def prepare_evaluation(
@@ -134,7 +141,9 @@ def prepare_evaluation(
     # seed gave the same report); scikit-learn's seeds are 32-bit
     evaluator.seed = seed % 2**32
     chosen = sorted(random.Random(seed).sample(ids, min(wanted, len(ids))))  # noqa: S311
-    return PreparedEvaluation(batch, evaluator, project.language, chosen, len(ids), seed)
+    stated = project.spec.get("effect")
+    return PreparedEvaluation(batch, evaluator, project.language, chosen, len(ids), seed,
+                              dict(stated) if isinstance(stated, dict) else None)
 
 
 def evaluate_batch(
@@ -184,10 +193,11 @@ def evaluate_batch(
         result["skipped"] = {**(skipped if isinstance(skipped, dict) else {}),
                              "unreadable": len(unreadable)}
         result["unreadable"] = unreadable[:_UNREADABLE_SHOWN]
+    verdict = judge_effect(run.effect, result)  # the threshold it was judged by kept with it
     row = EffectEvaluation(
         batch_id=batch_pk, project_id=project_id, created_by=actor_id,
         method=evaluator.method[:200], sample_size=len(rows), batch_items=run.batch_items,
-        seed=run.seed, batch_status=batch_status, result=result,
+        seed=run.seed, batch_status=batch_status, result=result, verdict=verdict,
     )
     session.add(row)
     session.flush()
@@ -195,7 +205,7 @@ def evaluate_batch(
     record_audit(session, actor_id=actor_id, action="effect.evaluate",
                  object_type="effect_evaluation", object_id=row.id, project_id=project_id,
                  data={"batch_id": batch_pk, "method": row.method, "sample_size": len(rows),
-                       "seed": run.seed, "measure": measure})
+                       "seed": run.seed, "measure": measure, "verdict": verdict})
     return EffectEvaluationOut.model_validate(row)
 
 
@@ -232,7 +242,8 @@ def evaluation_project(session: Session, evaluation_id: int) -> int:
 def datasheet_effect(session: Session, batch_id: int) -> dict[str, Any] | None:
     """What the delivery datasheet says of the batch's evaluations: the run on the largest
     sample (the latest of those), its method, measure, seed, how many items it scored out of
-    how many and how many it named for a second look, and how many runs there were with the
+    how many and how many it named for a second look, its verdict against the spec's threshold
+    as judged when it ran, and how many runs there were with the
     range of their measures, so a small lucky sample cannot stand for the batch (trial 19: the
     latest of eight 10-item runs said 1.0 where the 40-item run said 0.925); the groups and the
     named items stay in the company's report. None when the batch has none."""
@@ -251,6 +262,7 @@ def datasheet_effect(session: Session, batch_id: int) -> dict[str, Any] | None:
         "batch_items": row.batch_items, "seed": row.seed,
         "evaluated_at": row.created_at.isoformat(),
         "named_for_second_look": len(result.get("second_look") or ()), "runs": len(runs),
+        "verdict": verdict_of(row.verdict),  # as judged when it ran, by the threshold then
     }
     values = [m["value"] for r in runs
               if isinstance(m := (r.result or {}).get("measure"), dict)
@@ -261,3 +273,15 @@ def datasheet_effect(session: Session, batch_id: int) -> dict[str, Any] | None:
         if key in result:
             sheet[key] = result[key]
     return sheet
+
+
+def second_look_items(session: Session, batch_id: int, external_ids: list[str]) -> dict[str, int]:
+    """The batch's items named by ``external_ids`` (a report's second look): external id → item
+    id, for the pages to link each row to the item (an external id no longer in the batch is
+    left out)."""
+    if not external_ids:
+        return {}
+    rows = session.execute(
+        select(Item.external_id, Item.id).join(BatchItem, BatchItem.item_id == Item.id)
+        .where(BatchItem.batch_id == batch_id, Item.external_id.in_(external_ids[:MAX_SAMPLE])))
+    return {str(external_id): int(item_id) for external_id, item_id in rows}

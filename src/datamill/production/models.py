@@ -364,8 +364,10 @@ class EffectEvaluation(Base):
     """An application-effect verification of a batch (domain §4.6, 数据应用效果验证): the
     modality's model evaluated on (or trained and tested on) a seeded sample of the batch's
     items, as it stood then (``batch_status``). ``result`` is the modality's report
-    (:class:`datamill.modalities.base.EffectEvaluator`); the latest one goes into the batch's
-    delivery datasheet."""
+    (:class:`datamill.modalities.base.EffectEvaluator`); the run on the largest sample goes
+    into the batch's delivery datasheet. ``verdict`` is the run judged against the spec's
+    ``effect`` threshold as it stood when it ran, the threshold stored with it
+    (``production.effect_verdict``; None for runs before verdicts were kept: no threshold)."""
 
     __tablename__ = "effect_evaluations"
 
@@ -380,6 +382,7 @@ class EffectEvaluation(Base):
     batch_status: Mapped[str] = mapped_column(String(24))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
 
 class DomainEvent(Base):

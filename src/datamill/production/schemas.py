@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
@@ -13,6 +13,7 @@ __all__ = [
     "CheckSummary",
     "DeliveryOut",
     "EffectEvaluationOut",
+    "EffectVerdict",
     "ImportReport",
     "ImportRunOut",
     "InspectionOut",
@@ -193,6 +194,25 @@ class BatchOut(BaseModel):
     items: int
 
 
+class EffectVerdict(BaseModel):
+    """An application-effect run judged against the spec's ``effect`` section as it stood when
+    the run was made (``production.effect_verdict``): what it was judged by is kept with it."""
+
+    status: Literal["pass", "fail", "no_threshold"] = Field(description=(
+        "pass or fail against the spec's effect threshold; no_threshold when the spec set "
+        "none when the run was made"))
+    failed: list[Literal["measure", "sample", "no_measure"]] = Field(default=[], description=(
+        "What did not hold: measure (on the wrong side of the threshold), sample (fewer items "
+        "scored than min_sample), no_measure (the run has no numeric measure)"))
+    measure: str | None = None
+    better: Literal["higher", "lower"] | None = Field(None, description=(
+        "higher: the measure passes at or above the threshold; lower: at or below it"))
+    value: float | None = None
+    threshold: float | None = None
+    min_sample: int | None = None
+    items_scored: int | None = None
+
+
 class EffectEvaluationOut(BaseModel):
     """An application-effect verification of a batch (``production.effect_evaluation``)."""
 
@@ -211,6 +231,14 @@ class EffectEvaluationOut(BaseModel):
         "The modality's report: measure {name, value, better}, items_scored, groups "
         "(kind -> group -> {items, value}), second_look (worst items first) and more"))
     created_at: datetime
+    verdict: EffectVerdict = Field(description=(
+        "The run judged against the spec's effect threshold when it was made"))
+
+    @field_validator("verdict", mode="before")
+    @classmethod
+    def _no_threshold(cls, value: Any) -> Any:
+        """Runs stored before verdicts were kept were judged by no threshold."""
+        return value or {"status": "no_threshold"}
 
 
 class InspectionOut(BaseModel):

@@ -6,6 +6,7 @@ and is validated by the modality plugin's ``requirements_model``.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -20,9 +21,11 @@ from datamill.qc.sampling import AQL_VALUES
 from datamill.qc.text_conventions import TextNormalization
 
 __all__ = [
+    "EFFECT_MAX_SAMPLE",
     "AcceptanceCriteria",
     "AggregationSpec",
     "DatasetSpec",
+    "EffectSpec",
     "SamplingSpec",
     "load_spec",
     "parse_spec",
@@ -32,6 +35,9 @@ __all__ = [
 SPEC_SCHEMA_VERSION = 1
 ProjectType = Literal["custom_service", "product_development", "processing_only"]
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: the most items an application-effect run samples (``production.effect_evaluation``'s
+#: ``MAX_SAMPLE`` is this), so the most a spec's ``effect.min_sample`` may ask for
+EFFECT_MAX_SAMPLE = 5000
 
 
 class SamplingSpec(BaseModel):
@@ -100,6 +106,24 @@ class AggregationSpec(BaseModel):
     min_confidence: float = Field(0.0, ge=0, le=1)
 
 
+class EffectSpec(BaseModel):
+    """What the customer accepts of an application-effect verification (domain §4.6,
+    数据应用效果验证; ``production.effect_evaluation``): the run's headline measure against
+    ``threshold``, a number from 0 to 1 -- at least it where higher is better (macro-F1 of text
+    classes, image and point-cloud labels; LLM preference accuracy), at most it where lower is
+    (speech's corpus word error rate) -- and, when ``min_sample`` is set, at least that many
+    items scored. Each run stores its verdict with the threshold it was judged by, so a later
+    change of the spec never re-judges an old run. No section: runs say "no threshold set".
+
+    Strict: ``true``, ``"0.9"`` or ``100.0`` are refused, not read as numbers; an unknown key
+    is refused (each with a coded reason: ``effect_*`` in ``modalities/_reason_words.py``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    threshold: float = Field(ge=0, le=1)
+    min_sample: int | None = Field(None, ge=1, le=EFFECT_MAX_SAMPLE)
+
+
 class DatasetSpec(BaseModel):
     """A project's dataset spec (schema version 1).
 
@@ -138,6 +162,8 @@ class DatasetSpec(BaseModel):
     collection: CollectionSpec | None = None
     #: Chinese script and numeral conventions for comparing text (qc.text_conventions)
     text_normalization: TextNormalization | None = None
+    #: what the customer accepts of an application-effect verification (EffectSpec)
+    effect: EffectSpec | None = None
 
     @field_validator("language")
     @classmethod
@@ -181,6 +207,50 @@ def _format_errors(err: ValidationError, prefix: tuple[str | int, ...] = ()) -> 
     return "; ".join(lines)
 
 
+def _shown(value: Any) -> str:
+    """A refused value as the spec wrote it (JSON, 80 characters at most)."""
+    try:
+        said = json.dumps(value, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError):
+        said = repr(value)
+    return said if len(said) <= 80 else said[:79] + "…"  # noqa: PLR2004 - one line
+
+
+def _check_effect(section: Any) -> None:
+    """Refuse a bad ``effect`` section with a coded reason (the first problem found): not a
+    mapping, an unknown key, no threshold, a threshold or a minimum sample out of range or of
+    the wrong type."""
+    try:
+        EffectSpec.model_validate(section)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc, given = first["loc"], first.get("input")
+        key = str(loc[0]) if loc else ""
+        if not loc:
+            code, words = "effect_spec_form", (
+                f"effect must be a mapping with threshold (and optionally min_sample), not "
+                f"{_shown(section)}")
+        elif first["type"] == "extra_forbidden":
+            code, words = "effect_spec_key", (
+                f"effect has no key {key!r}: it takes threshold and min_sample")
+        elif key == "threshold" and first["type"] == "missing":
+            code, words = "effect_threshold_missing", (
+                "effect.threshold: required (the value of the run's measure the customer "
+                "accepts: at least it for macro-F1 or preference accuracy, at most it for "
+                "word error rate)")
+        elif key == "threshold":
+            code, words = "effect_threshold_range", (
+                f"effect.threshold must be a number from 0 to 1, not {_shown(given)}")
+        else:
+            code, words = "effect_min_sample_range", (
+                f"effect.min_sample must be a whole number from 1 to {EFFECT_MAX_SAMPLE}, not "
+                f"{_shown(given)}")
+        raise InvalidInput(f"invalid dataset spec: {words}", reason_code=code,
+                           field=".".join(["effect", *map(str, loc)]), key=key,
+                           value=_shown(given if loc else section),
+                           most=EFFECT_MAX_SAMPLE) from err
+
+
 def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
     """Validate a spec mapping; returns the spec and its typed modality requirements.
 
@@ -190,6 +260,8 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
     """
     if not isinstance(data, dict):
         raise InvalidInput("a dataset spec must be a mapping of keys to values")
+    if data.get("effect") is not None:
+        _check_effect(data["effect"])
     try:
         spec = DatasetSpec.model_validate(data)
     except ValidationError as err:

@@ -41,7 +41,9 @@ class SheetView:
     bars: list[Bar] = field(default_factory=list)
     metrics: list[tuple[str, str, str]] = field(default_factory=list)
     rules: list[tuple[str, str]] = field(default_factory=list)
-    #: the application-effect verification the datasheet states: (metric, value, items, model)
+    #: the application-effect verification the datasheet states: (metric, value, items, model,
+    #: more: batch_items, seed, runs, range, named_for_second_look, verdict, better, threshold,
+    #: min_sample as shown)
     effect: tuple[str, str, int, str, dict[str, str]] | None = None
 
 
@@ -75,7 +77,8 @@ def _effect(effect: object) -> tuple[str, str, int, str, dict[str, str]] | None:
     """The datasheet's application-effect line (none for batches never evaluated): the
     measure's name and value, items scored, the model, and what else the sheet states (out of
     how many items, the seed, how many runs and their range, items named for a second look;
-    sheets written before they were stated have none of it)."""
+    sheets written before they were stated have none of it), and its verdict against the spec's
+    threshold as judged when it ran."""
     if not isinstance(effect, dict) or not isinstance(effect.get("measure"), dict):
         return None
     measure = effect["measure"]
@@ -90,8 +93,25 @@ def _effect(effect: object) -> tuple[str, str, int, str, dict[str, str]] | None:
     if isinstance(spread, list) and len(spread) == 2 and all(  # noqa: PLR2004 - a low and a high
             isinstance(v, int | float) for v in spread):
         more["range"] = f"{_num(spread[0])}–{_num(spread[1])}"
+    more.update(_verdict(effect.get("verdict")))
     return (str(measure.get("name")), _num(value), int(effect.get("items_scored") or 0),
             str(effect.get("method") or ""), more)
+
+
+def _verdict(verdict: object) -> dict[str, str]:
+    """The run's verdict as the sheet states it (``verdict``: pass, fail or no_threshold) with
+    the threshold it was judged by (``better``: higher or lower, ``threshold``, ``min_sample``);
+    nothing for sheets written before verdicts were stated."""
+    if not isinstance(verdict, dict) or verdict.get("status") not in (
+            "pass", "fail", "no_threshold"):
+        return {}
+    said = {"verdict": str(verdict["status"])}
+    threshold = verdict.get("threshold")
+    if isinstance(threshold, int | float) and verdict.get("better") in ("higher", "lower"):
+        said.update(better=str(verdict["better"]), threshold=_num(threshold))
+        if isinstance(verdict.get("min_sample"), int):
+            said["min_sample"] = str(verdict["min_sample"])
+    return said
 
 
 def _scoring(scoring: object) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:

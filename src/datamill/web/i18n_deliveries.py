@@ -104,4 +104,10 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.value.female": "female",
     "dlv.ds.value.male": "male",
     "dlv.ds.value.unknown": "unknown",
+    "dlv.ds.effect_verdict_pass": "pass",
+    "dlv.ds.effect_verdict_fail": "fail",
+    "dlv.ds.effect_verdict_no_threshold": "no threshold set",
+    "dlv.ds.effect_rule_higher": "threshold: at least {}",
+    "dlv.ds.effect_rule_lower": "threshold: at most {}",
+    "dlv.ds.effect_rule_sample": ", on at least {} items",
 }

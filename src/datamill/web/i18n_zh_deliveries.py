@@ -94,4 +94,10 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.value.female": "女",
     "dlv.ds.value.male": "男",
     "dlv.ds.value.unknown": "未知",
+    "dlv.ds.effect_verdict_pass": "通过",
+    "dlv.ds.effect_verdict_fail": "未通过",
+    "dlv.ds.effect_verdict_no_threshold": "未设验收标准",
+    "dlv.ds.effect_rule_higher": "验收标准：不低于 {}",
+    "dlv.ds.effect_rule_lower": "验收标准：不高于 {}",
+    "dlv.ds.effect_rule_sample": "，至少评测 {} 条",
 }

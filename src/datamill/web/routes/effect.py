@@ -1,6 +1,8 @@
 """The batch's application-effect page: its verifications (a model evaluated on, or trained and
-tested on, a sample of the batch), the chosen one's report with charts, and the form that runs
-a new one (the project's manager or an inspector). Services decide, this only translates: the
+tested on, a sample of the batch) with their verdicts against the spec's threshold, the chosen
+one's report with charts, each item named for a second look linked to the project's items page
+filtered to it (status, failed checks, the task the reader holds) and to its file, and the form
+that runs a new one (the project's manager or an inspector). Services decide, this only translates: the
 API's ``/batches/{id}/effect-evaluations`` and ``datamill qc evaluate`` do the same."""
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datamill.production.effect_evaluation import (
     evaluate_batch,
     list_evaluations,
     may_evaluate,
+    second_look_items,
 )
 from datamill.production.models import Batch
 from datamill.production.projects import get_project
@@ -57,10 +60,13 @@ def _page(
     batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
     rows = list_evaluations(session, batch_id)
     shown = next((r for r in rows if r.id == chosen), rows[0] if rows else None)
+    named = [str(x.get("external_id")) for x in (shown.result.get("second_look") or ())
+             if isinstance(x, dict)] if shown else []
     return render(request, "effect.html", me, status_code=status_code,
                   project=get_project(session, project_id), batch=batch, evaluations=rows,
                   shown=shown, can_run=may_evaluate(session, me.user, project_id),
-                  max_sample=MAX_SAMPLE, refused=refused, typed=typed or {})
+                  max_sample=MAX_SAMPLE, refused=refused, typed=typed or {},
+                  second_items=second_look_items(session, batch_id, named))
 
 
 @router.post("/batches/{batch_id}/effect")
