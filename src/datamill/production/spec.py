@@ -228,11 +228,11 @@ def _check_effect(section: Any) -> None:
         key = str(loc[0]) if loc else ""
         if not loc:
             code, words = "effect_spec_form", (
-                f"effect must be a mapping with threshold (and optionally min_sample), not "
+                f"effect: must be a mapping with threshold (and optionally min_sample), not "
                 f"{_shown(section)}")
         elif first["type"] == "extra_forbidden":
             code, words = "effect_spec_key", (
-                f"effect has no key {key!r}: it takes threshold and min_sample")
+                f"effect.{key}: not a key of effect (it takes threshold and min_sample)")
         elif key == "threshold" and first["type"] == "missing":
             code, words = "effect_threshold_missing", (
                 "effect.threshold: required (the value of the run's measure the customer "
@@ -240,10 +240,10 @@ def _check_effect(section: Any) -> None:
                 "word error rate)")
         elif key == "threshold":
             code, words = "effect_threshold_range", (
-                f"effect.threshold must be a number from 0 to 1, not {_shown(given)}")
+                f"effect.threshold: must be a number from 0 to 1, not {_shown(given)}")
         else:
             code, words = "effect_min_sample_range", (
-                f"effect.min_sample must be a whole number from 1 to {EFFECT_MAX_SAMPLE}, not "
+                f"effect.min_sample: must be a whole number from 1 to {EFFECT_MAX_SAMPLE}, not "
                 f"{_shown(given)}")
         raise InvalidInput(f"invalid dataset spec: {words}", reason_code=code,
                            field=".".join(["effect", *map(str, loc)]), key=key,
