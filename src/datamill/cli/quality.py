@@ -270,7 +270,9 @@ def evaluate_cmd(
     """Application-effect verification of a batch: the modality's model evaluated on a sample
     (speech: the packaged recogniser's word error rate per speaker, gender, age band, accent)
     or trained and cross-validated on it (text classification: macro-F1 against a baseline,
-    a learning curve), and the items it disagrees with most (a project manager or inspector)."""
+    a learning curve), and the items it disagrees with most (a project manager or inspector).
+    Where the spec has an effect section (threshold, min_sample) the run is judged pass or fail
+    against it, and keeps that verdict."""
     from datamill.compliance.access import batch_project
     from datamill.production.effect_evaluation import evaluate_batch, prepare_evaluation
 

@@ -149,7 +149,9 @@ def evaluate_batch_endpoint(
     gender, age band and accent) or trained and cross-validated on it (text classification:
     macro-F1 against the most-frequent-class baseline, a learning curve), with the items it
     disagrees with most. The project's manager or an inspector runs it (422 with a
-    ``reason_code`` when this modality, language or task has none)."""
+    ``reason_code`` when this modality, language or task has none). ``verdict``: pass or fail
+    against the spec's ``effect`` threshold as it stood then (kept with the run), or
+    ``no_threshold``."""
     q.batch_project(session, batch_id, user)
     body = body or EffectEvaluationRequest()
     return evaluate_batch(session, runtime.blobs, batch_id, user, sample=body.sample,
