@@ -243,10 +243,10 @@ def datasheet_effect(session: Session, batch_id: int) -> dict[str, Any] | None:
     """What the delivery datasheet says of the batch's evaluations: the run on the largest
     sample (the latest of those), its method, measure, seed, how many items it scored out of
     how many and how many it named for a second look, its verdict against the spec's threshold
-    as judged when it ran, and how many runs there were with the
-    range of their measures, so a small lucky sample cannot stand for the batch (trial 19: the
-    latest of eight 10-item runs said 1.0 where the 40-item run said 0.925); the groups and the
-    named items stay in the company's report. None when the batch has none."""
+    as judged when it ran, and how many runs there were with the range of their measures, so a
+    small lucky sample cannot stand for the batch (trial 19: the latest of eight 10-item runs
+    said 1.0 where the 40-item run said 0.925); the groups and the named items stay in the
+    company's report. None when the batch has none."""
     runs = list(session.scalars(select(EffectEvaluation)
                                 .where(EffectEvaluation.batch_id == batch_id)
                                 .order_by(EffectEvaluation.id)))
