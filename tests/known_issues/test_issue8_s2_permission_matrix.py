@@ -21,6 +21,7 @@ from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, Role
 from datamill.compliance.users import add_member, create_user
+from datamill.ledger.orders import create_customer
 from datamill.ledger.projects import open_ledger_project
 from datamill.production.models import Item
 from datamill.production.projects import create_project
@@ -293,8 +294,10 @@ def world(runtime: Runtime) -> dict[str, int]:
         wkr = create_user(s, "wkr", "password1", "annotator")
         worker = register_worker(s, admin, wkr, vendor_id=vendor.id, languages=["en-US"])
         create_user(s, "aud", "password1", "auditor")
+        customer = create_customer(s, "matrix-buyer", customer_type="other", country="CN")
         return {"project": project.id, "item": item.id, "ledger": ledger.id,
-                "vendor": vendor.id, "worker": worker.id, "user": wkr.id}
+                "vendor": vendor.id, "worker": worker.id, "user": wkr.id,
+                "customer": customer.id}
 
 
 @pytest.fixture
@@ -407,6 +410,13 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
         ("post", "/ledger/customers",
          {"name": f"c-{tag}", "customer_type": "other", "country": "CN"},
          Action.REGISTER_CUSTOMER),
+        # sales draft contracts too (domain §6); the approvals and the rest of the books are not
+        ("post", "/ledger/contracts/drafts",
+         {"number": f"K-{tag}", "customer_id": world["customer"], "amount": "1000"},
+         Action.DRAFT_CONTRACT),
+        ("post", "/ledger/contracts",
+         {"number": f"KS-{tag}", "customer_id": world["customer"], "signed_on": "2024-01-02"},
+         Action.LEDGER),
         ("get", "/audit/verify", None, Action.VIEW_AUDIT),
         ("post", "/audit/checkpoint", None, Action.SIGN_AUDIT),
         ("put", "/security/export-rules/DE", {"requirement": "security_assessment"},

@@ -10,13 +10,20 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from datamill.business_clock import business_today
 from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
 from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _writer, app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
+    from datamill.compliance.models import User
 
 __all__: list[str] = []
 
@@ -33,16 +40,29 @@ def _contract_line(c: Any) -> str:
     return line
 
 
+def _drafter(s: Any, username: str,
+             rule: Callable[[Session, User], None] | None = None) -> int:
+    """The acting person's id, once they may draft contracts (sales too, as in the API), or
+    pass ``rule`` (the canceller's rule on one contract)."""
+    from datamill.compliance.users import get_user
+    from datamill.ledger.access import require_contract_drafter
+
+    acting = get_user(s, username)
+    (rule or require_contract_drafter)(s, acting)
+    return int(acting.id)
+
+
 @app.command("contract-draft")
 @handle_errors
 def contract_draft(number: str, customer_id: int, amount: str, user: AsUser,
                    kind: str = "custom", currency: str = "CNY", as_json: JsonOpt = False) -> None:
-    """Draft a contract (amount excl. VAT); it then needs price and signing approvals."""
+    """Draft a contract (amount excl. VAT); it then needs price and signing approvals by two
+    other people. Sales may draft."""
     from datamill.ledger.contracts import draft_contract
 
     with get_runtime().session() as s:
         c = draft_contract(s, number, customer_id=customer_id, amount=_dec(amount, "amount"),
-                           kind=kind, currency=currency, actor_id=_actor(s, user))
+                           kind=kind, currency=currency, actor_id=_drafter(s, user))
     emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} drafted"))
 
 
@@ -84,7 +104,7 @@ def contract_amend(contract_id: int, amount: str, user: AsUser,
 
     with get_runtime().session() as s:
         c = amend_contract(s, contract_id, _dec(amount, "amount"), reason=reason,
-                           on=_day(on) if on else business_today(), actor_id=_actor(s, user))
+                           on=_day(on) if on else business_today(), actor_id=_drafter(s, user))
     emit(c, as_json, lambda c: out.print(_contract_line(c)))
 
 
@@ -112,11 +132,13 @@ def contract_cancel(contract_id: int, user: AsUser,
     """Cancel a contract: a signed one is asked for, and cancelled once two other people sign
     its price and signing approvals (contract-approve ID price / signing); its unfinished
     projects' WIP is then written off in full. One never signed is cancelled at once."""
+    from datamill.ledger.access import require_contract_canceller
     from datamill.ledger.contracts import cancel_contract
 
     with get_runtime().session() as s:
+        acting = _drafter(s, user, lambda s, u: require_contract_canceller(s, u, contract_id))
         c = cancel_contract(s, contract_id, on=_day(on) if on else business_today(),
-                            reason=reason, actor_id=_actor(s, user))
+                            reason=reason, actor_id=acting)
     emit(c, as_json, lambda c: out.print(
         f"contract {c.number} cancelled" if c.status == "cancelled" else _contract_line(c)))
 

@@ -69,7 +69,7 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     R.PROJECT_MANAGER: {
         A.CREATE_PROJECT: S.ANY, A.MANAGE_PROJECT: S.MEMBER, A.VIEW_PROJECT: S.MEMBER,
         A.DELIVER: S.MEMBER, A.ACCEPT_DELIVERY: S.MEMBER, A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY,
-        A.REGISTER_CUSTOMER: S.ANY,
+        A.REGISTER_CUSTOMER: S.ANY, A.DRAFT_CONTRACT: S.ANY,
         A.MANAGE_WORKFORCE: S.MEMBER, A.VIEW_WORKFORCE: S.ANY, A.PAY_VENDORS: S.MEMBER,
         A.MANAGE_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY,
     },
@@ -87,7 +87,7 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     # finance pays the vendors (domain §5.1, §6.4: bank transfer company → counterparty, tax
     # withheld): it sees the settlement sheets and records their payment
     R.FINANCE: {A.LEDGER: S.ANY, A.VIEW_LEDGER: S.ANY, A.REGISTER_CUSTOMER: S.ANY,
-                A.VIEW_CATALOG: S.ANY, A.PAY_VENDORS: S.ANY},
+                A.DRAFT_CONTRACT: S.ANY, A.VIEW_CATALOG: S.ANY, A.PAY_VENDORS: S.ANY},
     R.DATA_SECURITY_OFFICER: {
         A.MANAGE_DATA_SECURITY: S.ANY, A.SIGN_AUDIT: S.ANY, A.VIEW_AUDIT: S.ANY,
         A.VIEW_PROJECT: S.ANY, A.VIEW_CATALOG: S.ANY,
@@ -99,9 +99,11 @@ MATRIX: Final[dict[Role, dict[Action, Scope]]] = {
     # people who did the work) are the company's; what is theirs is what was delivered, their
     # acceptance, and the project's basics (access.require_project_basics)
     R.CUSTOMER: {A.VIEW_CATALOG: S.OWN, A.ACCEPT_DELIVERY: S.MEMBER},
-    # sales register the customers they sell to (domain §2, §6); the credit grade is finance's
+    # sales register the customers they sell to and draft their contracts (domain §2, §6:
+    # quotes, contracts, licences); the credit grade, the contract's approvals and signature
+    # and every other write of the books are finance's and the approvers'
     R.SALES: {A.SELL_CATALOG: S.ANY, A.VIEW_CATALOG: S.ANY, A.VIEW_LEDGER: S.ANY,
-              A.REGISTER_CUSTOMER: S.ANY},
+              A.REGISTER_CUSTOMER: S.ANY, A.DRAFT_CONTRACT: S.ANY},
 }
 
 

@@ -42,6 +42,10 @@ class Action(StrEnum):
     # register a customer (sales' job, domain §2/§6): name, type, country; the credit grade
     # (credit limit and term, §6.7) stays finance's, i.e. needs ``ledger``
     REGISTER_CUSTOMER = "register_customer"
+    # draft a contract and ask for its amendment or cancellation (sales' job, domain §2/§6:
+    # quotes, contracts, licences); its price and signing approvals, the signature and every
+    # other write of the books stay with the approvers and ``ledger``
+    DRAFT_CONTRACT = "draft_contract"
     MANAGE_WORKFORCE = "manage_workforce"  # procurement: suppliers, prices, settlement
     MANAGE_VENDOR = "manage_vendor"  # a vendor's own people, packages and sheets
     PAY_VENDORS = "pay_vendors"  # see settlement sheets, record their bank payment (finance)

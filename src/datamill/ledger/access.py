@@ -11,6 +11,14 @@ Registering a customer is :func:`require_customer_registrar` (:attr:`Action.REGI
 sales too, who do not write the books); the customer's credit grade stays finance's, and
 changing it later is :func:`require_credit_grader` (``ledger``; sales refused).
 
+Drafting a contract, and asking for a signed contract's amendment or cancellation (requests
+that take effect only once two other people sign their price and signing approvals), is
+:func:`require_contract_drafter` (:attr:`Action.DRAFT_CONTRACT`: sales too, domain §2/§6). A
+contract never signed is cancelled at once, without approvals: :func:`require_contract_canceller`
+lets only its drafter or a writer of the books do that. The approvals stay the approvers'
+(never the drafter's or requester's: segregation of duties, ``own_approval``), the signature
+and every other write of the books ``ledger``'s.
+
 Reading one project's books (its budget against actual, its plan variance, its finance page) is
 :func:`require_project_reader`, on every face: a reader of the books cleared for the project's
 classification, not a project member (finance, the ledger approvers and accounting read every
@@ -53,7 +61,7 @@ from datamill.compliance.users import get_user
 from datamill.core.errors import Forbidden, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.budgets import approval_role_of
-from datamill.ledger.models import LedgerBudget, LedgerCost, LedgerProject
+from datamill.ledger.models import LedgerBudget, LedgerContract, LedgerCost, LedgerProject
 from datamill.ledger.projects import ledger_project_row
 from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import find_project, missing_project
@@ -61,8 +69,8 @@ from datamill.production.projects import find_project, missing_project
 __all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", "acting_writer",
            "hidden_books", "missing_books", "project_names", "project_to_open",
            "require_books_page_reader",
-           "require_budget_writer", "require_cost_writer", "require_credit_grader",
-           "require_customer_registrar",
+           "require_budget_writer", "require_contract_canceller", "require_contract_drafter",
+           "require_cost_writer", "require_credit_grader", "require_customer_registrar",
            "require_event_writer", "require_ledger_access", "require_ledger_project_writer",
            "require_project_reader", "require_project_writer"]
 
@@ -121,6 +129,44 @@ def require_credit_grader(session: Session, user: User) -> None:
             "limit and term) is finance's; ask finance to change it",
             reason_code="credit_grade_finance", user=user.username, role=user.role)
     raise Forbidden(refusal.message)
+
+
+def require_contract_drafter(session: Session, user: User) -> None:
+    """The one rule for drafting a contract and for asking for a signed contract's amendment or
+    cancellation, on every face (API, CLI, web): the matrix's ``draft_contract`` (sales, finance
+    and the ledger approvers, project managers, admins; domain §2/§6: sales handle quotes,
+    contracts and licences). What they draft or ask for takes effect only once two other
+    people sign its price and signing approvals (``own_approval``: never the drafter or the
+    requester); a salesperson signs no approval and writes nothing else in the books
+    (``contract_drafter`` for those the matrix keeps out)."""
+    refusal = check(session, user, Action.DRAFT_CONTRACT)
+    if refusal is None:
+        return
+    if refusal.reason == "role":
+        raise Forbidden(
+            f"{user.username!r} has role {user.role} and no ledger approval role: drafting "
+            "contracts and asking for their amendment or cancellation is for sales, finance and "
+            "ledger approvers, project managers and admins",
+            reason_code="contract_drafter", user=user.username, role=user.role)
+    raise Forbidden(refusal.message)
+
+
+def require_contract_canceller(session: Session, user: User, contract_id: int) -> None:
+    """The one rule for cancelling contract ``contract_id`` on every face: a signed contract's
+    cancellation is a request (:func:`require_contract_drafter`: it waits for two other
+    people's approvals); one never signed is cancelled at once, without approvals, so only a
+    writer of the books (``ledger``) or its own drafter cancels it (``contract_cancel_writer``
+    otherwise: a salesperson withdraws their own draft, not a colleague's). Someone the matrix
+    keeps out is refused before the contract's existence is told."""
+    require_contract_drafter(session, user)
+    row = get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
+    if row.status == "signed" or row.drafted_by == user.id \
+            or check(session, user, Action.LEDGER) is None:
+        return
+    raise Forbidden(
+        f"{user.username!r} may not cancel contract {row.number}: it was never signed, so its "
+        "cancellation applies at once, without approvals; only its drafter or finance cancels "
+        "it", reason_code="contract_cancel_writer", user=user.username, number=row.number)
 
 
 def require_project_reader(session: Session, reader: User,

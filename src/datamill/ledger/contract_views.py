@@ -168,12 +168,18 @@ def contract_page(session: Session, reader: User, contract_id: int,
     roles = {"price": PRICE_ROLES, "signing": SIGNING_ROLES}.get(step or "", ())
     status = detail.contract.status
     pending = detail.pending_amount is not None or detail.pending_cancellation is not None
+    # sales draft and ask for changes (draft_contract); one never signed is cancelled at once,
+    # so only by its drafter or a writer of the books (ledger.access.require_contract_canceller)
+    asks = check(session, reader, Action.DRAFT_CONTRACT) is None
+    drafter = session.scalar(select(LedgerContract.drafted_by).where(
+        LedgerContract.id == contract_id))
+    cancels = writes or (asks and (status == "signed" or drafter == reader.id))
     return ContractPage(
         detail=detail, customer=customer, orders=_orders(session, detail),
         history=contract_history(session, contract_id), next_step=step, subject=subject,
         step_roles=list(roles), approval_role=role,
         can_approve=writes and role is not None and role in roles,
         can_sign=writes and step == "sign",
-        can_cancel=writes and status not in _ENDED and not pending,
-        can_amend=writes and status == "signed" and not pending,
+        can_cancel=cancels and status not in _ENDED and not pending,
+        can_amend=asks and status == "signed" and not pending,
         can_grade=writes)

@@ -27,7 +27,8 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "not_in_house", "not_running", "no_timed_work", "no_draft_budget",
                 "budget_not_draft", "ratio_not_measured", "unit_mismatch", "no_budget_line",
                 "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed",
-                "credit_grade_finance", "credit_grade_same")
+                "credit_grade_finance", "credit_grade_same", "contract_drafter",
+                "contract_cancel_writer")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -254,6 +255,9 @@ EN_REASONS: dict[str, str] = {
     "effect_threshold_missing": "The spec's effect section needs threshold: the value of the run's measure the customer accepts (macro-F1 or preference accuracy at least this, word error rate at most this).",
     "effect_threshold_range": "effect.threshold must be a number from 0 to 1; {value} was given.",
     "effect_min_sample_range": "effect.min_sample must be a whole number from 1 to {most}; {value} was given.",
+    # who drafts a contract and asks for its amendment or cancellation (sales too, domain §6)
+    "contract_drafter": "{user} ({role}) may not draft contracts or ask for their amendment or cancellation: that is for sales, finance and the ledger approvers, project managers and admins.",
+    "contract_cancel_writer": "{user} may not cancel contract {number}: it was never signed, so its cancellation applies at once, without approvals; only its drafter or finance cancels it.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -280,6 +284,7 @@ EN_ACTIONS: dict[str, str] = {
     "manage_catalog": "manage the catalog",
     "sell_catalog": "sell catalog licences",
     "view_catalog": "view the catalog",
+    "draft_contract": "draft contracts",
 }
 
 ZH_CN_REASONS: dict[str, str] = {
@@ -470,6 +475,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "effect_threshold_missing": "规格的 effect 部分须填写 threshold：客户接受的验证指标值（宏平均 F1 或偏好准确率不低于此值，词错误率不高于此值）。",
     "effect_threshold_range": "effect.threshold 须为 0 到 1 之间的数；您填写的是 {value}。",
     "effect_min_sample_range": "effect.min_sample 须为 1 到 {most} 之间的整数；您填写的是 {value}。",
+    "contract_drafter": "{user}（{role}）无权起草合同或申请变更、取消合同：此操作由销售、财务与财务审批人、项目经理和管理员办理。",
+    "contract_cancel_writer": "{user} 无权取消合同 {number}：该合同尚未签署，取消即时生效、无需审批，只能由其起草人或财务取消。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
@@ -496,4 +503,5 @@ ZH_CN_ACTIONS: dict[str, str] = {
     "manage_catalog": "管理标准化数据集产品",
     "sell_catalog": "销售标准化数据集产品授权",
     "view_catalog": "查看标准化数据集产品",
+    "draft_contract": "起草合同",
 }

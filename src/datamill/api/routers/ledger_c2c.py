@@ -36,6 +36,8 @@ from datamill.ledger import (
 )
 from datamill.ledger.access import (
     hidden_books,
+    require_contract_canceller,
+    require_contract_drafter,
     require_credit_grader,
     require_ledger_project_writer,
 )
@@ -126,9 +128,11 @@ class LineReportOut(BaseModel):
 
 @router.post("/ledger/contracts/drafts", status_code=status.HTTP_201_CREATED)
 def draft_contract_endpoint(
-    body: ContractDraftIn, session: SessionDep, user: LedgerUser
+    body: ContractDraftIn, session: SessionDep, user: CurrentUser
 ) -> ContractOut:
-    """Draft a contract; it needs a price-reasonableness and a signing approval, then signing."""
+    """Draft a contract; it needs a price-reasonableness and a signing approval, then signing.
+    Sales may draft (``draft_contract``); the approvals are two other people's."""
+    require_contract_drafter(session, user)
     return contracts.draft_contract(session, body.number, customer_id=body.customer_id,
                                     amount=body.amount, kind=body.kind, currency=body.currency,
                                     actor_id=user.id)
@@ -198,22 +202,26 @@ def sign_contract_endpoint(
 
 @router.post("/ledger/contracts/{contract_id}/amendments")
 def amend_contract_endpoint(
-    contract_id: Id, body: AmendIn, session: SessionDep, user: LedgerUser
+    contract_id: Id, body: AmendIn, session: SessionDep, user: CurrentUser
 ) -> ContractOut:
     """Ask for a new amount: ``pending_amount`` until two other people sign its price and
-    signing approvals (``POST .../approvals``); ``amount`` stays the approved one."""
+    signing approvals (``POST .../approvals``); ``amount`` stays the approved one. Sales may
+    ask (``draft_contract``)."""
+    require_contract_drafter(session, user)
     return contracts.amend_contract(session, contract_id, body.amount, reason=body.reason,
                                     on=body.on, actor_id=user.id)
 
 
 @router.post("/ledger/contracts/{contract_id}/cancel")
 def cancel_contract_endpoint(
-    contract_id: Id, body: CancelIn, session: SessionDep, user: LedgerUser
+    contract_id: Id, body: CancelIn, session: SessionDep, user: CurrentUser
 ) -> ContractOut:
     """Cancel: a signed contract's cancellation is asked for (``pending_cancellation``; the
     contract stays signed) until two other people sign its price and signing approvals
     (``POST .../approvals``), which cancels it and writes its unfinished projects' WIP off in
-    full; a contract never signed is cancelled at once."""
+    full; a contract never signed is cancelled at once (by its drafter or finance only,
+    ``contract_cancel_writer``). Sales may ask (``draft_contract``)."""
+    require_contract_canceller(session, user, contract_id)
     return contracts.cancel_contract(session, contract_id, on=body.on, reason=body.reason,
                                      actor_id=user.id)
 

@@ -5,9 +5,12 @@ the draft, or of a pending amendment or cancellation), the signature, an amendme
 cancellation, and the customer's credit grade.
 
 Readers are the ledger's (``view_ledger``: admins, project managers, finance and the ledger
-approvers, sales, auditors); every form writes the books (``ledger``), as the API's
+approvers, sales, auditors). The draft, the amendment and the cancellation request need
+``draft_contract`` (sales too; a contract never signed is cancelled at once, so only by its
+drafter or finance), every other form writes the books (``ledger``), as the API's
 ``/ledger/contracts`` routes and ``datamill ledger contract-*``, and the services check the
-rest (the approval role of each step, segregation of duties). The credit grade is finance's
+rest (the approval role of each step, segregation of duties: never the drafter's or the
+requester's approval). The credit grade is finance's
 (:func:`~datamill.ledger.access.require_credit_grader`: sales are refused). A refused form
 shows again on its page, with what was typed and the refusal in the page's language; a
 refusal of the person (the matrix, an approval role, an own approval) is a 403.
@@ -27,7 +30,12 @@ from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
-from datamill.ledger.access import require_credit_grader, require_ledger_access
+from datamill.ledger.access import (
+    require_contract_canceller,
+    require_contract_drafter,
+    require_credit_grader,
+    require_ledger_access,
+)
 from datamill.ledger.contract_views import CONTRACT_STATUSES, contract_page, contract_rows
 from datamill.ledger.contracts import (
     amend_contract,
@@ -82,7 +90,8 @@ def _list_page(  # noqa: PLR0913 - the page, its filter and a refused form's val
     return render(request, "ledger_contracts.html", me, status_code=status_code,
                   rows=contract_rows(session, status=status), status=status or "",
                   statuses=CONTRACT_STATUSES, customers=list_customers(session),
-                  can_write=writes, can_grade=writes, kinds=CONTRACT_KINDS,
+                  can_draft=check(session, me.user, Action.DRAFT_CONTRACT) is None,
+                  can_grade=writes, kinds=CONTRACT_KINDS,
                   currencies=CURRENCIES, grades=CREDIT_GRADES, form=form or {},
                   ok=ok if ok in CONTRACT_DONE else None, error=error)
 
@@ -129,7 +138,7 @@ def draft(  # noqa: PLR0913 - the form's fields
 ) -> Response:
     """Draft a contract: ``POST /api/v1/ledger/contracts/drafts``'s service call."""
     require_csrf(request, me, csrf_token)
-    require_ledger_access(session, me.user, write=True)
+    require_contract_drafter(session, me.user)
     form = {"number": number.strip(), "customer_id": str(customer_id), "amount": amount.strip(),
             "kind": kind, "currency": currency}
     try:
@@ -194,7 +203,7 @@ def amend(  # noqa: PLR0913 - the form's fields
 ) -> Response:
     """Ask for a new amount: ``POST /api/v1/ledger/contracts/{id}/amendments``'s call."""
     require_csrf(request, me, csrf_token)
-    require_ledger_access(session, me.user, write=True)
+    require_contract_drafter(session, me.user)
     form = {"amount": amount.strip(), "amend_reason": reason, "amend_on": on}
     try:
         with session.begin_nested():
@@ -214,7 +223,7 @@ def cancel(  # noqa: PLR0913 - the form's fields
 ) -> Response:
     """Cancel (a signed contract: ask for it): ``POST /api/v1/ledger/contracts/{id}/cancel``."""
     require_csrf(request, me, csrf_token)
-    require_ledger_access(session, me.user, write=True)
+    require_contract_canceller(session, me.user, contract_id)
     try:
         with session.begin_nested():
             cancel_contract(session, contract_id, on=_day(on, "on"), reason=reason,
