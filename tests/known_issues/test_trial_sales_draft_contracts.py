@@ -197,6 +197,9 @@ def test_api_sales_drafts_asks_and_never_approves(
     r = api.post(f"{API}/ledger/contracts/{r.json()['id']}/cancel", headers=sam,
                  json={"on": "2026-03-20", "reason": "lost the deal"})
     assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    r = api.post(f"{API}/ledger/contracts/{r.json()['id']}/cancel", headers=sam,
+                 json={"on": "2026-03-20", "reason": "again"})
+    assert r.status_code == 409, r.text  # already cancelled: said so, not refused
     # sales still write nothing else in the books
     r = api.post(f"{API}/ledger/projects/1/costs", headers=sam, json={
         "stage": "annotate", "category": "data_service", "amount": "100",

@@ -160,7 +160,8 @@ def require_contract_canceller(session: Session, user: User, contract_id: int) -
     keeps out is refused before the contract's existence is told."""
     require_contract_drafter(session, user)
     row = get_or_raise(session, LedgerContract, contract_id, "contract", contract_id=contract_id)
-    if row.status == "signed" or row.drafted_by == user.id \
+    # signed: a request; ended: the service says so (409), whoever asks
+    if row.status in ("signed", "cancelled", "rejected") or row.drafted_by == user.id \
             or check(session, user, Action.LEDGER) is None:
         return
     raise Forbidden(
