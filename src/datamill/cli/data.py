@@ -259,6 +259,8 @@ def items_cmd(
     ] = None,
     search: Annotated[str | None, typer.Option(
         help="Only items whose external id contains this text (case-insensitive).")] = None,
+    item: Annotated[int | None, typer.Option(
+        "--item", min=1, help="Only this item (its id), exactly.")] = None,
     limit: int = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -273,7 +275,8 @@ def items_cmd(
         me = acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
         rows, _total = list_items(s, p.id, status=status or None, limit=limit, offset=0,
                                   hidden=hidden_item_ids(s, me, p.id),
-                                  import_run_id=import_run, search=search or None)
+                                  import_run_id=import_run, search=search or None,
+                                  item_id=item)
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)

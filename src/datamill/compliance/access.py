@@ -158,13 +158,16 @@ def missing_item(project_id: int, item_id: int) -> NotFound:
 def list_items(
     session: Session, project_id: int, *, status: str | None, limit: int, offset: int,
     hidden: set[int] | None = None, import_run_id: int | None = None,
-    search: str | None = None,
+    search: str | None = None, item_id: int | None = None,
 ) -> tuple[list[ItemOut], int]:
     """A page of the project's items and their total (of one import run's, with
     ``import_run_id``; of those whose external id contains ``search``, case-insensitive, with
-    ``search``), leaving out the ``hidden`` ones (items classified above the reader's
-    clearance). Only the page's rows are read (``LIMIT``/``OFFSET``), never the whole project."""
+    ``search``; only the item ``item_id``, exactly, with ``item_id``), leaving out the
+    ``hidden`` ones (items classified above the reader's clearance). Only the page's rows are
+    read (``LIMIT``/``OFFSET``), never the whole project."""
     where = [Item.project_id == project_id]
+    if item_id is not None:
+        where.append(Item.id == item_id)
     if status is not None:
         where.append(Item.status == status)
     if import_run_id is not None:

@@ -21,4 +21,5 @@ EN_ITEMS: dict[str, str] = {
     "items.prev": "← Previous page",
     "items.next": "Next page →",
     "imp.all_items": "All items of this import",
+    "items.of_item": "Only item {item}.",
 }

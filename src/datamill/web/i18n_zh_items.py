@@ -21,4 +21,5 @@ ZH_CN_ITEMS: dict[str, str] = {
     "items.prev": "← 上一页",
     "items.next": "下一页 →",
     "imp.all_items": "查看本次导入的全部条目",
+    "items.of_item": "仅显示条目 {item}。",
 }

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
+from datamill.compliance.item_sensitivity import set_item_level
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.production.models import CheckResult, ImportRun, Item
@@ -203,3 +204,54 @@ def test_a_large_project_is_read_a_page_at_a_time(
     assert reads and all("LIMIT" in q.upper() for q in reads), reads
     print(f"\nitems page, 20,000 items, last page: {took * 1000:.0f} ms")  # noqa: T201
     assert took < 5  # noqa: PLR2004 - generous: the VM is shared
+
+
+def test_one_item_exactly_on_every_face(runtime: Runtime, users: dict[str, User]) -> None:
+    """``?item=<id>`` (the effect page's second-look links) shows that item and no other whose
+    external id merely contains its text (``t1`` is not ``t10``), never one classified above
+    the reader's clearance; the API's ``item_id`` and ``datamill data items --item`` alike."""
+    pid = _project(runtime, users, 120)["pid"]
+    with runtime.session() as s:
+        other = create_project(s, spec(name="other-items")).id
+        s.add(Item(project_id=other, external_id="utt00011", sha256="0" * 64, filename="a.wav",
+                   size_bytes=1, status="passed", owner="customer", attributes={}, meta={},
+                   reject_reasons=[], current_version=0))
+        s.flush()
+        ids = {e: i for e, i in s.execute(select(Item.external_id, Item.id).where(
+            Item.external_id.in_(("utt00011", "utt00012")), Item.project_id == pid))}
+        foreign = s.scalars(select(Item.id).where(Item.project_id == other)).one()
+        set_item_level(s, s.get(User, users["admin"].id), ids["utt00012"], "secret")
+    one, secret = ids["utt00011"], ids["utt00012"]
+    web = TestClient(create_app(runtime))
+    web_sign_in(web, "pm")
+    found = web.get(f"/projects/{pid}/items", params={"search": "utt0001"}).text
+    assert 'data-total="9"' in found  # search still contains: utt00010..19 but the secret one
+    page = web.get(f"/projects/{pid}/items", params={"item": one}).text
+    assert _rows(page) == [(one, "passed")] and 'data-total="1"' in page
+    assert f"Only item {one}." in page and 'data-testid="items-clear"' in page
+    assert f'<input type="hidden" name="item" value="{one}">' in page  # kept by the form
+    with_search = web.get(f"/projects/{pid}/items", params={"item": one, "search": "utt0002"})
+    assert 'data-total="0"' in with_search.text  # filters combine
+    for nothing in (secret, foreign, "abc", "0", "9" * 19):  # hidden, another's, no id
+        got = web.get(f"/projects/{pid}/items", params={"item": nothing})
+        assert got.status_code == 200 and 'data-total="0"' in got.text, nothing
+        assert "utt00012" not in got.text
+    zh = TestClient(create_app(runtime), headers={"Accept-Language": "zh-CN"})
+    web_sign_in(zh, "pm")
+    assert f"仅显示条目 {one}。" in zh.get(f"/projects/{pid}/items", params={"item": one}).text
+    with TestClient(create_app(runtime)) as api:
+        pm = login(api, "pm")
+        got = api.get(f"{API}/projects/{pid}/items", headers=pm, params={"item_id": one}).json()
+        assert [i["id"] for i in got["items"]] == [one] and got["total"] == 1
+        hidden = api.get(f"{API}/projects/{pid}/items", headers=pm,
+                         params={"item_id": secret}).json()
+        assert hidden["items"] == [] and hidden["total"] == 0
+        assert api.get(f"{API}/projects/{pid}/items", headers=pm,
+                       params={"item_id": 0}).status_code == 422
+    home, url = runtime.settings.home, str(runtime.settings.database_url)
+    out = run_cli(home, "data", "items", str(pid), "--item", str(one), "--as", "pm", "--json",
+                  DATAMILL_DATABASE_URL=url)
+    assert [i["external_id"] for i in json.loads(out.stdout)] == ["utt00011"]
+    out = run_cli(home, "data", "items", str(pid), "--item", str(secret), "--as", "pm",
+                  "--json", DATAMILL_DATABASE_URL=url)
+    assert json.loads(out.stdout) == []

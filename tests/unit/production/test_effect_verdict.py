@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
@@ -34,7 +35,7 @@ from datamill.production.effect_evaluation import (
 )
 from datamill.production.effect_verdict import judge_effect
 from datamill.production.inspection import complete_inspection, confirm_delivered, start_inspection
-from datamill.production.models import Batch, Project
+from datamill.production.models import Batch, Item, Project
 from datamill.production.spec import parse_spec
 from datamill.production.spec_edit import update_spec
 from datamill.runtime import Runtime
@@ -247,13 +248,16 @@ def test_api_web_page_and_deliveries_page_state_the_verdict(
     assert re.findall(r'data-testid="effect-row-verdict">([^<]+)<', page) == ["通过", "未设验收标准"]
     old = client.get(f"/batches/{batch_id}/effect?evaluation={before['id']}").text
     assert 'data-verdict="no_threshold"' in old and "规格未设应用效果验收标准" in old
-    links = dict(re.findall(r'href="(/projects/\d+/items\?search=[^"]+)" '
+    links = dict(re.findall(r'href="(/projects/\d+/items\?item=\d+)" '
                             r'data-testid="effect-second-item">([^<]+)<', page))
     assert set(links.values()) >= FLIP, links
+    with runtime.session() as s:  # each row leads to its item exactly, by id
+        ids = {e: i for e, i in s.execute(
+            select(Item.external_id, Item.id).where(Item.project_id == pid))}
     for href, external_id in links.items():
-        assert href == f"/projects/{pid}/items?search={external_id}"
-    items = client.get(f"/projects/{pid}/items?search=t004").text  # where a row leads
-    assert re.findall(r'data-testid="item-media">([^<]+)<', items) == ["t004"]
+        assert href == f"/projects/{pid}/items?item={ids[external_id]}"
+        items = client.get(href).text  # where a row leads: that item, no other
+        assert re.findall(r'data-testid="item-media">([^<]+)<', items) == [external_id]
     media = re.findall(r'href="(/web/api/items/\d+/media)"[^>]*data-testid="effect-second-media"',
                        page)
     assert len(media) == len(links)

@@ -247,14 +247,16 @@ def list_items_endpoint(
         "Only the items this import run imported (an import's ``import_run_id``)"))] = None,
     search: Annotated[str | None, Query(min_length=1, max_length=200, description=(
         "Only the items whose external id contains this text (case-insensitive)"))] = None,
+    item_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
+        "Only this item (its id), exactly; none where it is not the project's"))] = None,
 ) -> Page[ItemOut]:
-    """Items, oldest first, optionally only those with one ``status``, of one import run or
-    whose external id contains ``search`` (never one classified above the caller's
-    clearance)."""
+    """Items, oldest first, optionally only those with one ``status``, of one import run,
+    whose external id contains ``search`` or only the item ``item_id`` (never one classified
+    above the caller's clearance)."""
     rows, total = q.list_items(
         session, project_id, status=status_, limit=page.limit, offset=page.offset,
         hidden=hidden_item_ids(session, user, project_id), import_run_id=import_run,
-        search=search,
+        search=search, item_id=item_id,
     )
     return Page[ItemOut](items=rows, total=total, limit=page.limit, offset=page.offset)
 

@@ -1,6 +1,7 @@
 """The project's items page (``/projects/{id}/items``): whoever may read the project's items by
 the API (``view_project`` on the project, ``GET /api/v1/projects/{id}/items``) reads them a page
-at a time, filtered by status, import run and text in the external id, with the same service
+at a time, filtered by status, import run, text in the external id or one item exactly
+(``?item=<id>``, where the effect page's second-look rows lead), with the same service
 call the API and ``datamill data items`` make (:func:`datamill.compliance.access.list_items`),
 so the three faces list the same items. Only the page's rows are read (``LIMIT``/``OFFSET``
 with a capped page size), never the whole project.
@@ -66,12 +67,22 @@ def _task_links(session: Session, user: User, ids: list[int]) -> dict[int, dict[
             for item_id, (task_id, stage) in held_tasks(session, user.id, ids).items()}
 
 
+def _item_id(item: str) -> int | None:
+    """The item ``?item=`` asks for exactly: none when empty; one that cannot be an item's id
+    (not a number, too long) matches no item (``0``), never every item."""
+    text = item.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) <= 18 else 0  # noqa: PLR2004 - fits BIGINT
+
+
 @router.get("/projects/{project_id}/items", response_class=HTMLResponse)
 def items_page(  # noqa: PLR0913 - one parameter a filter
     request: Request, project_id: int, session: SessionDep, me: WebUser,
     status: Annotated[str, Query(max_length=24)] = "",
     import_run: Annotated[str, Query(max_length=12)] = "",
     search: Annotated[str, Query(max_length=200)] = "",
+    item: Annotated[str, Query(max_length=20)] = "",
     offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
 ) -> Response:
@@ -79,17 +90,18 @@ def items_page(  # noqa: PLR0913 - one parameter a filter
     project = get_project(session, project_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     run = int(import_run) if import_run.strip().isdigit() and len(import_run) <= 10 else None  # noqa: PLR2004 - an id fits 10 digits
+    one = _item_id(item)
     rows, total = access.list_items(
         session, project_id, status=status.strip() or None, limit=size, offset=offset,
         hidden=hidden_item_ids(session, me.user, project_id), import_run_id=run,
-        search=search.strip() or None)
+        search=search.strip() or None, item_id=one)
     plugin = get_modality(project.modality)
     ids = [r.id for r in rows]
     rejected = [r.id for r in rows if r.status == "rejected"]
     vendors = _vendor_names(session, me.user,
                             {r.supplier_vendor_id for r in rows if r.supplier_vendor_id})
     filters = {"status": status.strip(), "import_run": str(run) if run else "",
-               "search": search.strip(), "size": size}
+               "search": search.strip(), "item": item.strip(), "size": size}
     return render(
         request, "project_items.html", me, project=project, items=rows, total=total,
         offset=offset, size=size, filters=filters, statuses=list(ITEM_STATUS_WORDS["en"]),
