@@ -258,6 +258,7 @@ EN_REASONS: dict[str, str] = {
     # who drafts a contract and asks for its amendment or cancellation (sales too, domain §6)
     "contract_drafter": "{user} ({role}) may not draft contracts or ask for their amendment or cancellation: that is for sales, finance and the ledger approvers, project managers and admins.",
     "contract_cancel_writer": "{user} may not cancel contract {number}: it was never signed, so its cancellation applies at once, without approvals; only its drafter or finance cancels it.",
+    "effect_min_sample_cap": "effect.min_sample may be at most {most} for modality {modality}: one run samples at most {most} items, so no run could score the {value} asked for.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -477,6 +478,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "effect_min_sample_range": "effect.min_sample 须为 1 到 {most} 之间的整数；您填写的是 {value}。",
     "contract_drafter": "{user}（{role}）无权起草合同或申请变更、取消合同：此操作由销售、财务与财务审批人、项目经理和管理员办理。",
     "contract_cancel_writer": "{user} 无权取消合同 {number}：该合同尚未签署，取消即时生效、无需审批，只能由其起草人或财务取消。",
+    "effect_min_sample_cap": "{modality} 模态下 effect.min_sample 最多为 {most}：每次验证最多抽样 {most} 条，任何一次验证都评测不到您要求的 {value} 条。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

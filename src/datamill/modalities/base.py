@@ -190,7 +190,9 @@ class EffectEvaluator(Protocol):
     so the customer sees the data does what it was made for and the PM sees the items a model
     disagrees with most. A plugin offers it with ``effect_evaluator(requirements, language)``
     (raising :class:`~datamill.core.errors.InvalidInput` with a ``reason_code`` when this
-    spec's data has none, e.g. a language its model does not read).
+    spec's data has none, e.g. a language its model does not read). A run bounded by its cost
+    sets ``max_sample``; the plugin states the same cap as ``effect_max_sample``, so a spec's
+    ``effect.min_sample`` above it is refused before any run (``effect_min_sample_cap``).
 
     The loop hands it the sampled items one at a time (``add``), then stores ``result()``,
     a JSON object with at least ``measure`` (``{"name", "value", "better": "lower"|"higher"}``),

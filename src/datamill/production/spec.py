@@ -251,6 +251,22 @@ def _check_effect(section: Any) -> None:
                            most=EFFECT_MAX_SAMPLE) from err
 
 
+def _check_effect_cap(spec: DatasetSpec, plugin: Any) -> None:
+    """Refuse an ``effect.min_sample`` above what one run of the modality samples (its
+    evaluator's cap, the plugin's ``effect_max_sample``: speech decodes at most 400 clips a
+    run): no run could score that many, so every verdict would fail (``effect_min_sample_cap``,
+    naming the cap)."""
+    least = spec.effect.min_sample if spec.effect is not None else None
+    cap = getattr(plugin, "effect_max_sample", None)
+    if least is None or not isinstance(cap, int) or least <= cap:
+        return
+    raise InvalidInput(
+        f"invalid dataset spec: effect.min_sample: a {spec.modality} run samples at most {cap}"
+        f" items, so no run could score {least}; ask for {cap} or fewer",
+        reason_code="effect_min_sample_cap", field="effect.min_sample", key="min_sample",
+        value=least, most=cap, modality=spec.modality)
+
+
 def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
     """Validate a spec mapping; returns the spec and its typed modality requirements.
 
@@ -274,6 +290,7 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(spec.modality)
+    _check_effect_cap(spec, plugin)
     metrics = selectable_metrics(plugin)
     given = spec.acceptance.thresholds()
     try:

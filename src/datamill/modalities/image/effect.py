@@ -34,6 +34,7 @@ from datamill.core.errors import InvalidInput, MissingDependency
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.effect_classifier import cross_validate
 from datamill.modalities.image._rle import rle_bbox, rle_counts
+from datamill.modalities.image.plugin import ImagePlugin
 from datamill.modalities.image.schema import (
     Box,
     ImageAnnotation,
@@ -99,7 +100,8 @@ class ImageEffectEvaluator:
     """Collects the labelled objects' features, then cross-validates a classifier on them."""
 
     default_sample: ClassVar[int] = 300
-    max_sample: ClassVar[int] = 3000
+    #: the plugin's cap (a run is synchronous, bounded by its cost)
+    max_sample: ClassVar[int] = ImagePlugin.effect_max_sample
     method: ClassVar[str] = ("object-crop classifier: OpenCV HOG + HSV histogram + geometry, "
                              "scikit-learn logistic regression, stratified group k-fold")
 

@@ -176,6 +176,11 @@ def _as_annotation(value: Any) -> ImageAnnotation:
 class ImagePlugin(ImageAggregationMixin):
     """Images with objects (boxes, polygons, keypoints, masks) and OCR text lines."""
 
+    #: the most items one application-effect run samples (a run is synchronous, bounded by
+    #: its cost: features of each labelled object's crop): its evaluator's ``max_sample``, and the
+    #: most a spec's ``effect.min_sample`` may ask for (more is refused:
+    #: ``effect_min_sample_cap``)
+    effect_max_sample: ClassVar[int] = 3000
     name: ClassVar[str] = "image"
     requirements_model: ClassVar[type[BaseModel]] = ImageAnnotationRequirements
     item_model: ClassVar[type[BaseModel]] = ImageItemAttributes

@@ -33,6 +33,7 @@ from datamill.core.errors import MissingDependency
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.effect_classifier import cross_validate
 from datamill.modalities.pointcloud.cloud import read_cloud
+from datamill.modalities.pointcloud.plugin import PointCloudPlugin
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
 from datamill.modalities.pointcloud.segmentation import _inside as inside
 
@@ -67,7 +68,8 @@ class CuboidEffectEvaluator:
     """Collects the labelled cuboids' features, then cross-validates a classifier on them."""
 
     default_sample: ClassVar[int] = 200
-    max_sample: ClassVar[int] = 2000
+    #: the plugin's cap (a run is synchronous, bounded by its cost)
+    max_sample: ClassVar[int] = PointCloudPlugin.effect_max_sample
     method: ClassVar[str] = ("cuboid classifier: size, points inside, intensity, range; "
                              "scikit-learn logistic regression, stratified group k-fold")
 

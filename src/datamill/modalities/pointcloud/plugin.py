@@ -174,6 +174,11 @@ def _with_ids(ann: PointCloudAnnotation) -> PointCloudAnnotation:
 class PointCloudPlugin:
     """Lidar frames with 3D cuboids (see the module's description)."""
 
+    #: the most items one application-effect run samples (a run is synchronous, bounded by
+    #: its cost: each frame's cloud is read): its evaluator's ``max_sample``, and the
+    #: most a spec's ``effect.min_sample`` may ask for (more is refused:
+    #: ``effect_min_sample_cap``)
+    effect_max_sample: ClassVar[int] = 2000
     name: ClassVar[str] = "pointcloud"
     requirements_model: ClassVar[type[BaseModel]] = PointCloudRequirements
     item_model: ClassVar[type[BaseModel]] = PointCloudItemAttributes

@@ -34,6 +34,7 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.age_bands import age_band
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.speech.consistency import PocketsphinxAligner, check_consistency
+from datamill.modalities.speech.plugin import SpeechAsrPlugin
 from datamill.modalities.speech.preannotators import (
     SUPPORTED_LANGUAGES,
     PocketsphinxPreannotator,
@@ -75,8 +76,8 @@ class SpeechEffectEvaluator:
     the transcript to the recording to ask whether the audio says it."""
 
     default_sample: ClassVar[int] = 40
-    #: a run is synchronous (API, page): at ~1.3 s of CPU a clip, 400 is about 9 minutes
-    max_sample: ClassVar[int] = 400
+    #: the plugin's cap (a run is synchronous, bounded by its cost)
+    max_sample: ClassVar[int] = SpeechAsrPlugin.effect_max_sample
 
     seed: int = 0  # decoding draws nothing at random
 

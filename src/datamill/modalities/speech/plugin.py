@@ -41,6 +41,11 @@ _SEGMENT_KEYS = ("start_ms", "end_ms", "text", "speaker", "noise")
 class SpeechAsrPlugin:
     """Speech recognition data: transcripts with timestamps, noise symbols, speakers."""
 
+    #: the most items one application-effect run samples (a run is synchronous, bounded by
+    #: its cost: at ~1.3 s of CPU a clip, 400 is about 9 minutes): its evaluator's
+    #: ``max_sample``, and the most a spec's ``effect.min_sample`` may ask for (more is
+    #: refused: ``effect_min_sample_cap``)
+    effect_max_sample: ClassVar[int] = 400
     name: ClassVar[str] = "speech.asr"
     requirements_model: ClassVar[type[BaseModel]] = SpeechAsrRequirements
     item_model: ClassVar[type[BaseModel]] = SpeechItemAttributes
