@@ -22,7 +22,8 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
 
 __all__ = ["MIN_BAND_REASON", "check_band", "check_issue_day", "check_number", "fx_rate_of",
-           "licence_currency", "next_number", "number_matches", "refuse_own_band"]
+           "licence_currency", "next_number", "number_matches", "outside_band",
+           "refuse_own_band", "require_band_reason"]
 
 _NUMBER = re.compile(r"^(\d{2})(\d{2})(\d{2})/([A-Z]{3})$")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -135,36 +136,45 @@ def refuse_own_band(session: Session, user: User, ds: CatalogDataset) -> None:
             user=user.username, dataset=ds.name, dataset_id=ds.id) from err
 
 
-def check_band(ds: CatalogDataset, amount: Decimal, currency: str, fx_rate: Any,
-                band_reason: str | None) -> bool:
-    """Quotes stay in the dataset's price band (in the dataset's currency) unless a reason is
-    recorded: a real one, of :data:`MIN_BAND_REASON` letters or digits at least. A price in
-    another currency is compared through ``fx_rate`` (CNY per unit) when the band is in CNY;
-    otherwise it cannot be compared and needs the reason. True when the quote lies outside
-    the band (or could not be compared)."""
+def outside_band(ds: CatalogDataset, amount: Decimal, currency: str,
+                 fx_rate: Any) -> str | None:
+    """Why ``amount`` in ``currency`` is not a quote inside the dataset's price band (in the
+    dataset's currency), or None when it is (or the dataset has no band). A price in another
+    currency is compared through ``fx_rate`` (CNY per unit) when the band is in CNY; otherwise
+    it cannot be compared, which counts as outside."""
     lo, hi = ds.price_low, ds.price_high
     if lo is None and hi is None:
-        return False
-    reason = (band_reason or "").strip()
+        return None
     band_cur = (ds.currency or "CNY").upper()
     compared = amount
     if currency != band_cur:
         if band_cur != "CNY" or fx_rate is None:
-            _require_band_reason(reason, f"the price band of {ds.name!r} ({lo}..{hi}) is in "
-                                 f"{band_cur}; a {currency} price cannot be checked against "
-                                 "it" + (" (or give fx_rate)" if band_cur == "CNY" else ""))
-            return True
+            return (f"the price band of {ds.name!r} ({lo}..{hi}) is in {band_cur}; a {currency} "
+                    "price cannot be checked against it"
+                    + (" (or give fx_rate)" if band_cur == "CNY" else ""))
         compared = to_cents(amount * fx_rate_of(fx_rate))
     if (lo is not None and compared < lo) or (hi is not None and compared > hi):
         shown = f"{amount} {currency}" + (f" (= {compared} {band_cur})" if compared != amount
                                           else "")
-        _require_band_reason(reason, f"price {shown} lies outside the dataset's band "
-                             f"{lo}..{hi} {band_cur}")
-        return True
-    return False
+        return f"price {shown} lies outside the dataset's band {lo}..{hi} {band_cur}"
+    return None
 
 
-def _require_band_reason(reason: str, why: str) -> None:
+def check_band(ds: CatalogDataset, amount: Decimal, currency: str, fx_rate: Any,
+                band_reason: str | None) -> bool:
+    """Quotes stay in the dataset's price band unless a reason is recorded: a real one, of
+    :data:`MIN_BAND_REASON` letters or digits at least (see :func:`outside_band`). True when
+    the quote lies outside the band (or could not be compared)."""
+    why = outside_band(ds, amount, currency, fx_rate)
+    if why is None:
+        return False
+    require_band_reason((band_reason or "").strip(), why)
+    return True
+
+
+def require_band_reason(reason: str, why: str) -> None:
+    """InvalidInput (``band_reason_required``) unless ``reason`` has :data:`MIN_BAND_REASON`
+    letters or digits; ``why`` says what the reason is for."""
     if _meaningful(reason) >= MIN_BAND_REASON:
         return
     said = f"the band_reason {reason!r} is no reason" if reason else "no band_reason was given"

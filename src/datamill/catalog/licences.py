@@ -37,10 +37,10 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_today, day_start
 from datamill.catalog.access import viewer
+from datamill.catalog.band_quotes import band_approval, use_band_quote
 from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
 from datamill.catalog.licence_terms import (
-    check_band,
     check_issue_day,
     check_number,
     licence_currency,
@@ -210,7 +210,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     price: Any, territory: str, term: str, usage_scope: str, acceptance_criteria: str,
     release_id: int | None = None, issued_on: date | None = None, currency: str | None = None,
     fx_rate: Any = None, band_reason: str | None = None, expires_on: date | None = None,
-    renews_id: int | None = None,
+    renews_id: int | None = None, band_quote_id: int | None = None,
 ) -> LicenceOut:
     """License a released dataset to a customer (one dataset, many customers).
 
@@ -223,7 +223,9 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
 
     A second live licence of the same customer, release, territory and usage scope is refused
     as a duplicate (renew or revoke the first; ``renews_id`` names the licence a renewal
-    follows)."""
+    follows). A price outside the dataset's band needs an approved out-of-band quote of the
+    same customer, price and currency (``band_quote_id`` names it; otherwise it is found):
+    :mod:`datamill.catalog.band_quotes`."""
     from datamill.ledger.models import LedgerCustomer
     from datamill.ledger.orders import create_contract, create_order
 
@@ -282,7 +284,9 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                            "the ledger books its revenue in CNY", field="fx_rate",
                            reason_code="licence_fx_rate", currency=cur)
     refuse_own_band(session, user, ds)
-    out_of_band = check_band(ds, amount, cur, fx_rate, band_reason)
+    quote, band_reason = band_approval(session, ds, customer_id=customer_id, amount=amount,
+                                       currency=cur, fx_rate=fx_rate, band_reason=band_reason,
+                                       band_quote_id=band_quote_id)
     abroad = require_export_allowed(session, ds.id, customer_id, territory.strip())
     same = _same_terms(session, customer_id, rel.id, territory.strip(), usage_scope.strip(),
                        renews_id)
@@ -308,10 +312,12 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                          currency=cur, territory=territory.strip(), term=term.strip(),
                          usage_scope=usage_scope.strip(),
                          acceptance_criteria=acceptance_criteria.strip(),
-                         band_reason=(band_reason or "").strip() or None, issued_on=issued,
+                         band_reason=band_reason, issued_on=issued,
                          expires_on=expires_on, renews_id=renews_id, created_by=user.id)
     session.add(row)
     session.flush()
+    if quote is not None:
+        use_band_quote(session, quote, row.id)
     record_audit(session, actor_id=user.id, action="catalog.licence.issued",
                  object_type="catalog_licence", object_id=row.id,
                  data={"number": number, "dataset": ds.name, "release": rel.manifest_sha256,
@@ -320,7 +326,9 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                        "expires_on": expires_on.isoformat() if expires_on else None,
                        "renews_id": renews_id, "export_destinations": abroad,
                        "band": [str(ds.price_low), str(ds.price_high)],
-                       "out_of_band": out_of_band, "band_reason": row.band_reason})
+                       "out_of_band": quote is not None, "band_reason": row.band_reason,
+                       "band_quote_id": quote.id if quote else None,
+                       "band_approved_by": quote.decided_by if quote else None})
     return _out(row, ds.name, ds.title, cust.name)
 
 
@@ -656,7 +664,7 @@ def renew_licence(
     issued_on: date | None = None, number: str | None = None, release_id: int | None = None,
     term: str | None = None, territory: str | None = None, usage_scope: str | None = None,
     acceptance_criteria: str | None = None, currency: str | None = None, fx_rate: Any = None,
-    band_reason: str | None = None,
+    band_reason: str | None = None, band_quote_id: int | None = None,
 ) -> LicenceOut:
     """The next licence of the same customer and dataset on the same terms unless changed,
     naming the one it renews: priced and booked again (its own ledger contract and order), on
@@ -675,7 +683,8 @@ def renew_licence(
         usage_scope=usage_scope or old.usage_scope,
         acceptance_criteria=acceptance_criteria or old.acceptance_criteria,
         release_id=release_id, issued_on=issued_on, currency=currency or old.currency,
-        fx_rate=fx_rate, band_reason=band_reason, expires_on=expires_on, renews_id=old.id)
+        fx_rate=fx_rate, band_reason=band_reason, expires_on=expires_on, renews_id=old.id,
+        band_quote_id=band_quote_id)
 
 
 def list_links(session: Session, settings: Settings, user: User,

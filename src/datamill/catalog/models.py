@@ -14,10 +14,11 @@ from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
-from datamill.core.money import Money
+from datamill.core.money import Money, Scaled
 from datamill.db.base import Base
 
 __all__ = [
+    "CatalogBandQuote",
     "CatalogCustomerAccount",
     "CatalogDataset",
     "CatalogLicence",
@@ -184,6 +185,38 @@ class CatalogLicence(Base):
     revoke_reason: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogBandQuote(Base):
+    """A licence price quoted outside its dataset's band (价格区间), awaiting a second person's
+    approval: pending → approved → used (a licence was issued on it), or pending → rejected.
+
+    ``band_low``..``band_high`` (in ``band_currency``) is the band the quote was made against;
+    ``reason`` is the salesperson's, ``decision_reason`` the approver's. The decision itself is
+    one step of the ledger's approval chain (``ledger_approvals``, subject ``band_quote``)."""
+
+    __tablename__ = "catalog_band_quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("catalog_datasets.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("ledger_customers.id"), index=True)
+    price: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    #: CNY per unit of ``currency`` when it is not CNY (as the licence would give it)
+    fx_rate: Mapped[Decimal | None] = mapped_column(Scaled(6), default=None)
+    band_low: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    band_high: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    band_currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    quoted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    quoted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    decision_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: the licence issued on the approved quote (one licence per quote)
+    licence_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_licences.id"),
+                                                   unique=True, default=None)
 
 
 class TransferLink(Base):

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "BandQuoteOut",
     "DatasetOut",
     "DatasetReportOut",
     "DeletionOut",
@@ -214,3 +215,31 @@ class RetentionRunOut(BaseModel):
     deleted: list[DeletionOut]
     kept: list[dict[str, Any]]
     dry_run: bool
+
+
+class BandQuoteOut(BaseModel):
+    """A licence price quoted outside its dataset's band, and its second person's decision:
+    ``pending`` → ``approved`` → ``used`` (``licence_id`` issued on it), or ``rejected``."""
+
+    id: int
+    dataset_id: int
+    dataset_name: str
+    customer_id: int
+    customer_name: str
+    price: Decimal
+    currency: str
+    fx_rate: Decimal | None = None
+    #: the band the quote was made against, in ``band_currency``
+    band_low: Decimal | None = None
+    band_high: Decimal | None = None
+    band_currency: str
+    reason: str
+    status: str
+    quoted_by: int
+    quoted_by_name: str
+    quoted_at: datetime
+    decided_by: int | None = None
+    decided_by_name: str | None = None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
+    licence_id: int | None = None

@@ -46,7 +46,12 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "licence_number_used", "dataset_not_released", "releases_all_withdrawn",
                  "release_other_dataset", "licence_price_positive", "licence_fx_rate",
                  "licence_ends_before_issue", "licence_end_passed", "licence_same_terms",
-                 "batch_custom_data", "batch_not_accepted", "batch_modality")
+                 "batch_custom_data", "batch_not_accepted", "batch_modality",
+                 # out-of-band quotes and their second person's approval (catalog.band_quotes)
+                 "band_quote_in_band", "band_approver_role", "band_quote_own", "band_decision",
+                 "band_decision_reason", "band_quote_decided", "band_quote_mismatch",
+                 "band_approval_required", "band_approval_pending", "band_quote_rejected",
+                 "band_quote_used")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -259,6 +264,18 @@ EN_REASONS: dict[str, str] = {
     "contract_drafter": "{user} ({role}) may not draft contracts or ask for their amendment or cancellation: that is for sales, finance and the ledger approvers, project managers and admins.",
     "contract_cancel_writer": "{user} may not cancel contract {number}: it was never signed, so its cancellation applies at once, without approvals; only its drafter or finance cancels it.",
     "effect_min_sample_cap": "effect.min_sample may be at most {most} for modality {modality}: one run samples at most {most} items, so no run could score the {value} asked for.",
+    # out-of-band quotes and their second person's approval (catalog.band_quotes)
+    "band_quote_in_band": "{price} {currency} lies inside the price band of {dataset} ({low}..{high} {band_currency}): a price in the band needs no approval; issue the licence.",
+    "band_approver_role": "{user} may not decide an out-of-band quote: whoever manages the catalog or keeps the books (a catalog manager, finance, a ledger approver) approves or rejects it.",
+    "band_quote_own": "{user} made out-of-band quote {quote_id} of {dataset}: whoever quotes a price outside the band does not approve it (segregation of duties); a second person decides.",
+    "band_decision": "The decision is approve or reject.",
+    "band_decision_reason": "An approval or a rejection of an out-of-band quote names its reason.",
+    "band_quote_decided": "Out-of-band quote {quote_id} is {status} already: only a pending quote is decided.",
+    "band_quote_mismatch": "Out-of-band quote {quote_id} is for {price} {currency} of another dataset, customer or price than this licence.",
+    "band_approval_required": "The price {price} {currency} lies outside the price band of {dataset}: a licence outside the band is issued only on a quote a second person approved; ask for the approval first.",
+    "band_approval_pending": "Out-of-band quote {quote_id} ({price} {currency}, made by {user}) awaits its approval by a second person: the licence is issued once it is approved.",
+    "band_quote_rejected": "Out-of-band quote {quote_id} ({price} {currency}) was rejected by {user}: {reason}",
+    "band_quote_used": "Out-of-band quote {quote_id} was used already (licence {licence_id}): a quote licenses once; ask for a new one.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -479,6 +496,17 @@ ZH_CN_REASONS: dict[str, str] = {
     "contract_drafter": "{user}（{role}）无权起草合同或申请变更、取消合同：此操作由销售、财务与财务审批人、项目经理和管理员办理。",
     "contract_cancel_writer": "{user} 无权取消合同 {number}：该合同尚未签署，取消即时生效、无需审批，只能由其起草人或财务取消。",
     "effect_min_sample_cap": "{modality} 模态下 effect.min_sample 最多为 {most}：每次验证最多抽样 {most} 条，任何一次验证都评测不到您要求的 {value} 条。",
+    "band_quote_in_band": "{price} {currency} 在数据集 {dataset} 的价格区间（{low}..{high} {band_currency}）之内：区间内的报价无需审批，请直接签发授权。",
+    "band_approver_role": "{user} 不能审批区间外报价：应由管理标准化数据集产品或负责记账的人员（目录管理人员、财务、账簿审批人）批准或驳回。",
+    "band_quote_own": "{user} 提交了数据集 {dataset} 的区间外报价 {quote_id}：提交区间外报价的人不能自行审批（不相容职务分离）；请由另一人审批。",
+    "band_decision": "审批结果须为批准或驳回。",
+    "band_decision_reason": "批准或驳回区间外报价时须填写理由。",
+    "band_quote_decided": "区间外报价 {quote_id} 已审批过（{status}）：只有待审批的报价才能审批。",
+    "band_quote_mismatch": "区间外报价 {quote_id} 的金额为 {price} {currency}，其数据集、客户或价格与此授权不符。",
+    "band_approval_required": "价格 {price} {currency} 超出数据集 {dataset} 的价格区间：区间外的授权须先由另一人批准其报价才能签发；请先申请审批。",
+    "band_approval_pending": "区间外报价 {quote_id}（{price} {currency}，由 {user} 提交）正等待另一人审批：批准后方可签发授权。",
+    "band_quote_rejected": "区间外报价 {quote_id}（{price} {currency}）已被 {user} 驳回：{reason}。",
+    "band_quote_used": "区间外报价 {quote_id} 已用于授权 {licence_id}：一份报价只能签发一个授权；请重新申请。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

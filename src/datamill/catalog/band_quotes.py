@@ -1,0 +1,322 @@
+"""Out-of-band quotes (domain §6.8: catalog quotes stay in the price band): a licence priced
+outside its dataset's band is issued only on a quote a second person approved.
+
+* :func:`request_band_quote`: a salesperson (``sell_catalog``) records the price for one
+  customer and dataset with its reason (:data:`~datamill.catalog.licence_terms.MIN_BAND_REASON`
+  letters or digits at least). A price inside the band needs no approval (refused,
+  ``band_quote_in_band``: issue the licence); whoever set the band does not quote in it
+  (``band_own_quote``, as for a licence);
+* :func:`decide_band_quote`: whoever manages the catalog or keeps the books (``manage_catalog``
+  or ``ledger``: the catalog's product owner, finance, a ledger approver, an administrator),
+  and is not the person who made the quote (``band_quote_own``), approves or rejects it with
+  a reason. The decision is one step of the ledger's approval mechanism: a row of
+  ``ledger_approvals`` (subject ``band_quote``) checked by its segregation rule
+  (:func:`datamill.ledger.budgets.refuse_conflicted_approver`), and audited
+  (``catalog.band_quote.approved`` / ``.rejected``);
+* :func:`band_approval`: what :func:`datamill.catalog.licences.create_licence` asks of an
+  out-of-band price: the approved, unused quote of the same dataset, customer, price and
+  currency (or the one named), else a coded refusal: ``band_approval_required`` (none asked
+  for), ``band_approval_pending``, ``band_quote_rejected``, ``band_quote_used``,
+  ``band_quote_mismatch``. A quote licenses once (:func:`use_band_quote`). A price inside the
+  band needs nothing, as before;
+* :func:`list_band_quotes` and :func:`get_band_quote`: for staff (a customer sees none).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.catalog.access import viewer
+from datamill.catalog.datasets import _money, dataset_row
+from datamill.catalog.licence_terms import (
+    fx_rate_of,
+    licence_currency,
+    outside_band,
+    refuse_own_band,
+    require_band_reason,
+)
+from datamill.catalog.models import CatalogBandQuote, CatalogDataset
+from datamill.catalog.schemas import BandQuoteOut
+from datamill.compliance.approvers import approval_role_of
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.people import person_name
+from datamill.compliance.permissions import authorize, check
+from datamill.compliance.roles import Action
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.money import to_decimal
+from datamill.db.lookup import get_or_raise, lock_or_raise
+
+__all__ = [
+    "BAND_QUOTE",
+    "QUOTE_STATUSES",
+    "band_approval",
+    "decide_band_quote",
+    "get_band_quote",
+    "list_band_quotes",
+    "may_decide_band_quotes",
+    "request_band_quote",
+    "use_band_quote",
+]
+
+#: the subject type of a quote's decision in ``ledger_approvals``
+BAND_QUOTE = "band_quote"
+PENDING, APPROVED, REJECTED, USED = "pending", "approved", "rejected", "used"
+QUOTE_STATUSES = (PENDING, APPROVED, REJECTED, USED)
+#: who may decide a quote: either action (see the module docstring)
+_DECIDERS = (Action.MANAGE_CATALOG, Action.LEDGER)
+
+
+def _out(session: Session, q: CatalogBandQuote) -> BandQuoteOut:
+    from datamill.ledger.models import LedgerCustomer
+
+    ds = session.get(CatalogDataset, q.dataset_id)
+    cust = session.get(LedgerCustomer, q.customer_id)
+    return BandQuoteOut(
+        id=q.id, dataset_id=q.dataset_id, dataset_name=ds.name if ds else "",
+        customer_id=q.customer_id, customer_name=cust.name if cust else "", price=q.price,
+        currency=q.currency, fx_rate=q.fx_rate, band_low=q.band_low, band_high=q.band_high,
+        band_currency=q.band_currency, reason=q.reason, status=q.status,
+        quoted_by=q.quoted_by, quoted_by_name=person_name(session, q.quoted_by),
+        quoted_at=q.quoted_at, decided_by=q.decided_by,
+        decided_by_name=person_name(session, q.decided_by) if q.decided_by else None,
+        decided_at=q.decided_at, decision_reason=q.decision_reason, licence_id=q.licence_id)
+
+
+def _price(price: Any) -> Decimal:
+    amount = _money(price, "price")
+    if amount is None or amount <= 0:
+        raise InvalidInput("a licence has a positive price", field="price",
+                           reason_code="licence_price_positive")
+    return amount
+
+
+def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
+    session: Session, user: User, *, dataset_id: int, customer_id: int, price: Any,
+    reason: str, currency: str | None = None, fx_rate: Any = None,
+) -> BandQuoteOut:
+    """Record a licence price outside the dataset's band, for a second person to decide."""
+    from datamill.ledger.models import LedgerCustomer
+
+    authorize(session, user, Action.SELL_CATALOG)
+    ds = dataset_row(session, dataset_id)
+    cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
+    amount = _price(price)
+    cur = licence_currency(ds, currency)
+    rate = to_decimal(fx_rate_of(fx_rate), 6) if fx_rate not in (None, "") else None
+    why = outside_band(ds, amount, cur, rate)
+    band_cur = (ds.currency or "CNY").upper()
+    if why is None:
+        raise InvalidInput(
+            f"{amount} {cur} lies inside the price band of {ds.name} ({ds.price_low or '–'}.."
+            f"{ds.price_high or '–'} {band_cur}): a price in the band needs no approval; issue "
+            "the licence", field="price", reason_code="band_quote_in_band",
+            price=str(amount), currency=cur, dataset=ds.name, low=str(ds.price_low or "–"),
+            high=str(ds.price_high or "–"), band_currency=band_cur)
+    refuse_own_band(session, user, ds)
+    text = (reason or "").strip()
+    require_band_reason(text, why)
+    q = CatalogBandQuote(dataset_id=ds.id, customer_id=cust.id, price=amount, currency=cur,
+                         fx_rate=rate, band_low=ds.price_low, band_high=ds.price_high,
+                         band_currency=band_cur, reason=text, status=PENDING,
+                         quoted_by=user.id)
+    session.add(q)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.band_quote.requested",
+                 object_type="catalog_band_quote", object_id=q.id,
+                 data={"dataset": ds.name, "customer_id": cust.id, "customer": cust.name,
+                       "price": str(amount), "currency": cur,
+                       "fx_rate": str(rate) if rate is not None else None,
+                       "band": [str(ds.price_low), str(ds.price_high), band_cur],
+                       "outside": why, "reason": text})
+    return _out(session, q)
+
+
+def may_decide_band_quotes(session: Session, user: User) -> bool:
+    """Whether the user holds an action that decides out-of-band quotes (``manage_catalog``
+    or ``ledger``, hats included); the quote's own maker is still refused."""
+    return any(check(session, user, a) is None for a in _DECIDERS)
+
+
+def _require_decider(session: Session, user: User) -> None:
+    refusals = [check(session, user, a) for a in _DECIDERS]
+    if any(r is None for r in refusals):
+        return
+    first = refusals[0]
+    if first is not None and first.reason == "inactive":
+        raise Forbidden(first.message, reason_code="inactive")
+    raise Forbidden(f"{user.username} may not decide an out-of-band quote: whoever manages the "
+                    "catalog or keeps the books (a catalog manager, finance, a ledger approver) "
+                    "approves or rejects it", reason_code="band_approver_role",
+                    user=user.username)
+
+
+def _refuse_own(session: Session, user: User, q: CatalogBandQuote, ds: CatalogDataset) -> None:
+    """The ledger's segregation rule: whoever made the quote never decides it."""
+    from datamill.ledger.budgets import refuse_conflicted_approver
+
+    label = f"out-of-band quote {q.id} ({q.price} {q.currency} for {ds.name})"
+    try:
+        refuse_conflicted_approver(session, BAND_QUOTE, q.id, user.id, {q.quoted_by: "quoted"},
+                                   label=label)
+    except Forbidden as err:
+        if err.details.get("reason_code") != "own_approval":
+            raise
+        raise Forbidden(
+            f"{user.username} made {label}: whoever quotes a price outside the band does not "
+            "approve it (segregation of duties); a second person decides",
+            reason_code="band_quote_own", user=user.username, quote_id=q.id,
+            dataset=ds.name) from err
+
+
+def decide_band_quote(
+    session: Session, user: User, quote_id: int, *, decision: str, reason: str,
+) -> BandQuoteOut:
+    """Approve or reject a pending out-of-band quote, with a reason (see the module
+    docstring); a rejected quote is kept and never licenses."""
+    from datamill.ledger.models import LedgerApproval
+
+    _require_decider(session, user)
+    if decision not in ("approve", "reject"):
+        raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
+                           field="decision", reason_code="band_decision")
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput("an approval or a rejection of an out-of-band quote names its "
+                           "reason", field="reason", reason_code="band_decision_reason")
+    # locked: two deciders at once, or a decision beside a licence issued on the quote
+    q = lock_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
+                      quote_id=quote_id)
+    ds = dataset_row(session, q.dataset_id)
+    if q.status != PENDING:
+        raise Conflict(f"out-of-band quote {q.id} is {q.status} already: only a pending quote "
+                       "is decided", quote_id=q.id, reason_code="band_quote_decided",
+                       status=q.status)
+    _refuse_own(session, user, q, ds)
+    role = approval_role_of(session, user.id) or user.role
+    session.add(LedgerApproval(subject_type=BAND_QUOTE, subject_id=q.id, level=1,
+                               approval_role=role, approver_id=user.id, decision=decision,
+                               reason=text))
+    q.status = APPROVED if decision == "approve" else REJECTED
+    q.decided_by, q.decided_at, q.decision_reason = user.id, utcnow(), text
+    session.flush()
+    record_audit(session, actor_id=user.id, action=f"catalog.band_quote.{q.status}",
+                 object_type="catalog_band_quote", object_id=q.id,
+                 data={"dataset": ds.name, "customer_id": q.customer_id,
+                       "price": str(q.price), "currency": q.currency,
+                       "band": [str(q.band_low), str(q.band_high), q.band_currency],
+                       "quoted_by": q.quoted_by, "quote_reason": q.reason, "role": role,
+                       "reason": text})
+    return _out(session, q)
+
+
+def _require_staff(session: Session, user: User) -> None:
+    if not viewer(session, user).everything:
+        raise Forbidden(f"{user.username!r} may not see out-of-band quotes",
+                        reason_code="role", action=Action.SELL_CATALOG.value)
+
+
+def list_band_quotes(session: Session, user: User, *, dataset_id: int | None = None,
+                     status: str | None = None) -> list[BandQuoteOut]:
+    """Out-of-band quotes, newest first (of one dataset, in one status)."""
+    _require_staff(session, user)
+    q = select(CatalogBandQuote).order_by(CatalogBandQuote.id.desc())
+    if dataset_id is not None:
+        q = q.where(CatalogBandQuote.dataset_id == dataset_id)
+    if status:
+        if status not in QUOTE_STATUSES:
+            raise InvalidInput(f"unknown quote status {status!r}; available: "
+                               f"{', '.join(QUOTE_STATUSES)}", field="status")
+        q = q.where(CatalogBandQuote.status == status)
+    return [_out(session, row) for row in session.scalars(q)]
+
+
+def get_band_quote(session: Session, user: User, quote_id: int) -> BandQuoteOut:
+    _require_staff(session, user)
+    row = get_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
+                       quote_id=quote_id)
+    return _out(session, row)
+
+
+def _named_quote(session: Session, band_quote_id: int, ds: CatalogDataset, customer_id: int,
+                 amount: Decimal, currency: str) -> CatalogBandQuote:
+    q = lock_or_raise(session, CatalogBandQuote, band_quote_id, "out-of-band quote",
+                      quote_id=band_quote_id)
+    if (q.dataset_id, q.customer_id, q.price, q.currency) != (ds.id, customer_id, amount,
+                                                               currency):
+        raise InvalidInput(
+            f"out-of-band quote {q.id} is for {q.price} {q.currency} (dataset {q.dataset_id}, "
+            f"customer {q.customer_id}), not for this licence's {amount} {currency} (dataset "
+            f"{ds.id}, customer {customer_id})", field="band_quote_id",
+            reason_code="band_quote_mismatch", quote_id=q.id, price=str(q.price),
+            currency=q.currency)
+    return q
+
+
+def _matching_quote(session: Session, ds: CatalogDataset, customer_id: int, amount: Decimal,
+                    currency: str) -> CatalogBandQuote | None:
+    """The approved unused quote of these terms (locked), else the newest unused one."""
+    rows = list(session.scalars(select(CatalogBandQuote).where(
+        CatalogBandQuote.dataset_id == ds.id, CatalogBandQuote.customer_id == customer_id,
+        CatalogBandQuote.price == amount, CatalogBandQuote.currency == currency,
+        CatalogBandQuote.licence_id.is_(None)).order_by(CatalogBandQuote.id.desc())))
+    approved = next((r for r in rows if r.status == APPROVED), None)
+    if approved is not None:
+        return lock_or_raise(session, CatalogBandQuote, approved.id, "out-of-band quote")
+    return rows[0] if rows else None
+
+
+def band_approval(  # noqa: PLR0913 - the licence's price terms
+    session: Session, ds: CatalogDataset, *, customer_id: int, amount: Decimal, currency: str,
+    fx_rate: Any, band_reason: str | None, band_quote_id: int | None = None,
+) -> tuple[CatalogBandQuote | None, str | None]:
+    """For a licence of ``ds`` at ``amount`` ``currency``: ``(None, band_reason)`` when the
+    price lies inside the band; else the approved quote it is issued on and the reason recorded
+    (the one given, else the quote's), or a coded refusal (see the module docstring)."""
+    given = (band_reason or "").strip() or None
+    why = outside_band(ds, amount, currency, fx_rate)
+    if why is None:
+        return None, given
+    q = (_named_quote(session, band_quote_id, ds, customer_id, amount, currency)
+         if band_quote_id is not None
+         else _matching_quote(session, ds, customer_id, amount, currency))
+    if q is None:
+        raise Forbidden(
+            f"{why}: a licence outside the band is issued only on a quote a second person "
+            "approved; ask for the approval first (catalog band-quote, POST "
+            "/api/v1/catalog/band-quotes or the dataset page)",
+            reason_code="band_approval_required", dataset=ds.name, price=str(amount),
+            currency=currency)
+    _require_usable(session, q)
+    reason = given or q.reason
+    require_band_reason(reason, why)
+    return q, reason
+
+
+def _require_usable(session: Session, q: CatalogBandQuote) -> None:
+    if q.status == PENDING:
+        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) awaits its approval "
+                       "by a second person: the licence is issued once it is approved",
+                       quote_id=q.id, reason_code="band_approval_pending", price=str(q.price),
+                       currency=q.currency, user=person_name(session, q.quoted_by))
+    if q.status == REJECTED:
+        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) was rejected by "
+                       f"{person_name(session, q.decided_by)}: {q.decision_reason}",
+                       quote_id=q.id, reason_code="band_quote_rejected", price=str(q.price),
+                       currency=q.currency, user=person_name(session, q.decided_by),
+                       reason=q.decision_reason or "")
+    if q.status != APPROVED or q.licence_id is not None:
+        raise Conflict(f"out-of-band quote {q.id} was used already (licence {q.licence_id}): "
+                       "a quote licenses once; ask for a new one", quote_id=q.id,
+                       reason_code="band_quote_used", licence_id=q.licence_id)
+
+
+def use_band_quote(session: Session, q: CatalogBandQuote, licence_id: int) -> None:
+    """The approved quote ``q`` licensed ``licence_id``: it licenses nothing else."""
+    q.status, q.licence_id = USED, licence_id
+    session.flush()
