@@ -246,13 +246,17 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/catalog/retention/contracts/{contract_id}"): {"months": 6},
     ("post", "/catalog/retention/runs"): {"dry_run": False},
     ("post", "/ledger/customers/{customer_id}/credit-grade"): {"grade": "1", "reason": "x"},
+    ("post", "/catalog/band-quotes"): {"dataset_id": 1, "customer_id": 1, "price": "1",
+                                       "reason": "tender won at 3 lots"},
+    ("post", "/catalog/band-quotes/{quote_id}/approvals"): {"decision": "approve",
+                                                            "reason": "ok"},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
                 "contract_id", "budget_id", "cost_id", "event_id", "sheet_id", "token_id",
                 "qualification_id", "order_id", "agreement_id", "request_id", "dataset_id",
                 "licence_id", "hold_id", "invite_id", "prompt_id", "link_id",
-                 "release_id", "test_id", "source_id", "customer_id")
+                 "release_id", "test_id", "source_id", "customer_id", "quote_id")
 #: writes on something the world does not have (no qualification test is defined)
 ABSENT = {("post", "/projects/{project_id}/qualification-test/attempts"),
           ("post", "/projects/{project_id}/qualification-test/grants")}

@@ -4,7 +4,9 @@ the band they had just set, while the catalog's product manager got 403 ("您的
 许可") on the same PATCH; an out-of-band licence passed with the reason ".". Now the product
 owner (``manage_catalog``) sets price and band, whoever set the band in force does not quote
 in it (the ledger's segregation rule), and an out-of-band quote needs a reason of
-``MIN_BAND_REASON`` letters or digits, recorded on the licence and in its audit record."""
+``MIN_BAND_REASON`` letters or digits, recorded on the licence and in its audit record. A later
+trial found one salesperson could still sell far below the band alone: the out-of-band quote
+now needs a second person's approval too (tests/unit/catalog/test_band_quotes.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from datamill.catalog import datasets, licences
+from datamill.catalog import band_quotes, datasets, licences
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import AuditRecord
@@ -27,7 +29,7 @@ from datamill.core.errors import Forbidden, InvalidInput
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.catalog.helpers import customer, people, released
+from tests.unit.catalog.helpers import approved_quote, customer, people, released
 
 TERMS: dict[str, Any] = {"territory": "PRC", "term": "perpetual",
                          "usage_scope": "internal training", "acceptance_criteria": "manifest ok"}
@@ -89,12 +91,16 @@ def test_an_out_of_band_quote_needs_a_real_reason(runtime: Runtime, tmp_path: Pa
     who = people(runtime)
     ds_id, _ = released(runtime, who, tmp_path)
     cust = customer(runtime)
-    for n, reason in enumerate((None, ".", "ok!!", "   。。。  ", "cheap")):
+    for reason in ("", ".", "ok!!", "   。。。  ", "cheap"):
         with runtime.session() as s, pytest.raises(InvalidInput) as err:
-            licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
-                                    price="100000", band_reason=reason,
-                                    **{**TERMS, "territory": f"r{n}"})
+            band_quotes.request_band_quote(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                           price="100000", reason=reason)
         assert err.value.details["reason_code"] == "band_reason_required"
+    approved_quote(runtime, who, ds_id, cust, "100000", reason="ok, approved quote")
+    with runtime.session() as s, pytest.raises(InvalidInput) as err:  # the given one: real too
+        licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                price="100000", band_reason="cheap", **TERMS)
+    assert err.value.details["reason_code"] == "band_reason_required"
     with runtime.session() as s:
         lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                       price="100000", band_reason="tender won at 3 lots",
@@ -128,6 +134,7 @@ def test_a_customer_sees_no_internal_sales_fields(runtime: Runtime, tmp_path: Pa
     who = people(runtime)
     ds_id, _ = released(runtime, who, tmp_path)
     cust = customer(runtime)
+    approved_quote(runtime, who, ds_id, cust, "100000")
     with runtime.session() as s:
         lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                       price="100000", band_reason="tender won at 3 lots",

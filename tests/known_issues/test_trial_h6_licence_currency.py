@@ -23,7 +23,7 @@ from datamill.catalog import datasets, licences, releases
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance import export
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.models import LedgerOrder
@@ -31,7 +31,7 @@ from datamill.production.models import DomainEvent
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.catalog.helpers import customer, people, speech_files
+from tests.unit.catalog.helpers import approved_quote, customer, people, speech_files
 
 TERMS: dict[str, Any] = {"territory": "worldwide", "term": "perpetual",
                          "usage_scope": "internal training", "acceptance_criteria": "manifest ok"}
@@ -73,14 +73,16 @@ def test_a_usd_dataset_is_licensed_in_usd(runtime: Runtime, tmp_path: Path) -> N
         order = s.get(LedgerOrder, lic.order_id)
         assert order is not None and order.currency == "USD"
         assert order.amount == Decimal("50000.00") and order.amount_cny == Decimal("355000.00")
-        # the band is in USD: 70,000 USD lies outside it
-        with pytest.raises(InvalidInput, match="outside the dataset's band"):
+        # the band is in USD: 70,000 USD lies outside it (a second person's approval needed)
+        with pytest.raises(Conflict, match="outside the dataset's band"):
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                     price="70000", fx_rate="7.1", **TERMS)
-        # another currency than the band's cannot be compared: it needs a reason
-        with pytest.raises(InvalidInput, match="band_reason"):
+        # another currency than the band's cannot be compared: it needs an approved quote
+        with pytest.raises(Conflict, match="cannot be checked against it"):
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                     price="46000", currency="EUR", fx_rate="7.7", **TERMS)
+    approved_quote(runtime, who, ds_id, cust, "46000", currency="EUR", fx_rate="7.7")
+    with runtime.session() as s:
         eur = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                       price="46000", currency="eur", fx_rate="7.7",
                                       band_reason="EU customer pays in EUR",
@@ -104,7 +106,7 @@ def test_a_cny_band_is_checked_through_the_rate(runtime: Runtime, tmp_path: Path
     ds_id, _ = released(runtime, who, tmp_path)  # 300,000 CNY, band 200,000..400,000
     cust = customer(runtime)
     with runtime.session() as s:
-        with pytest.raises(InvalidInput, match=r"70000\.00 USD \(= 497000\.00 CNY\)"):
+        with pytest.raises(Conflict, match=r"70000\.00 USD \(= 497000\.00 CNY\)"):
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                     price="70000", currency="USD", fx_rate="7.1", **TERMS)
         lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
@@ -142,6 +144,7 @@ def test_currency_on_the_cli_and_the_api(runtime: Runtime, tmp_path: Path, clien
                       json={**body, "currency": "XYZ", "fx_rate": "1"})
     assert bad.status_code == 422 and bad.json()["field"] == "currency", bad.text
     monkeypatch.setattr(_common, "_runtime", [runtime])
+    approved_quote(runtime, who, ds_id, cust, "45000", currency="EUR", fx_rate="7.7")
     cli = CliRunner().invoke(app, [
         "catalog", "licence-add", str(ds_id), str(cust), "--price", "45000", "--currency", "EUR",
         "--fx-rate", "7.7", "--band-reason", "paid in EUR", "--territory", "EU", "--term", "1y",

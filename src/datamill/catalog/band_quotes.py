@@ -286,7 +286,7 @@ def band_approval(  # noqa: PLR0913 - the licence's price terms
          if band_quote_id is not None
          else _matching_quote(session, ds, customer_id, amount, currency))
     if q is None:
-        raise Forbidden(
+        raise Conflict(
             f"{why}: a licence outside the band is issued only on a quote a second person "
             "approved; ask for the approval first (catalog band-quote, POST "
             "/api/v1/catalog/band-quotes or the dataset page)",

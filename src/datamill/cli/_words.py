@@ -243,6 +243,16 @@ EN_CLI: dict[str, str] = {
                        "batch's {items} (seed {seed}){runs}, {method}",
     "delivery.effect_verdict": "; {verdict}",
     "delivery.effect_runs": "; the largest of {runs} runs (their range {range})",
+    # out-of-band quotes (catalog band-quote…)
+    "catalog.quote_row": "{id} {dataset} · {customer} · {price} {currency} (band {low}..{high} "
+                         "{band_currency}) · {status} · quoted by {by}: {reason}{decided}{used}",
+    "catalog.quote_decided": " · decided by {by}: {reason}",
+    "catalog.quote_licence": " · licence {licence}",
+    "catalog.no_quotes": "no out-of-band quotes",
+    "catalog.quote_status_pending": "awaiting approval",
+    "catalog.quote_status_approved": "approved",
+    "catalog.quote_status_rejected": "rejected",
+    "catalog.quote_status_used": "used",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -440,6 +450,15 @@ ZH_CN_CLI: dict[str, str] = {
                        "随机种子 {seed}）{runs}，{method}",
     "delivery.effect_verdict": "；{verdict}",
     "delivery.effect_runs": "；取 {runs} 次验证中样本最大的一次（各次结果范围 {range}）",
+    "catalog.quote_row": "{id} {dataset} · {customer} · {price} {currency}（区间 {low}..{high} "
+                         "{band_currency}）· {status} · 报价人 {by}：{reason}{decided}{used}",
+    "catalog.quote_decided": " · 审批人 {by}：{reason}",
+    "catalog.quote_licence": " · 授权 {licence}",
+    "catalog.no_quotes": "没有区间外报价。",
+    "catalog.quote_status_pending": "待审批",
+    "catalog.quote_status_approved": "已批准",
+    "catalog.quote_status_rejected": "已驳回",
+    "catalog.quote_status_used": "已用于授权",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

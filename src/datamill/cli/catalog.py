@@ -296,9 +296,14 @@ def licence_add_cmd(
         help="YYYY-MM-DD (default: the number's date, else today).")] = None,
     expires_on: Annotated[str | None, typer.Option(
         help="The licence's last day, YYYY-MM-DD (default: no end date).")] = None,
-    band_reason: str | None = None, as_json: JsonOpt = False,
+    band_reason: str | None = None,
+    quote: Annotated[int | None, typer.Option(
+        help="The approved out-of-band quote a price outside the band is issued on (default: "
+             "the approved quote of the same customer, price and currency).")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """License a released dataset to a customer (number YYMMDD/ABC, from the issue date)."""
+    """License a released dataset to a customer (number YYMMDD/ABC, from the issue date); a
+    price outside the band needs an approved out-of-band quote (catalog band-quote)."""
     from datamill.catalog.licences import create_licence
 
     with get_runtime().session() as s:
@@ -306,7 +311,8 @@ def licence_add_cmd(
                              number=number, price=price, territory=territory, term=term,
                              usage_scope=usage, acceptance_criteria=criteria, release_id=release,
                              issued_on=_day(issued_on), currency=currency, fx_rate=fx_rate,
-                             band_reason=band_reason, expires_on=_day(expires_on))
+                             band_reason=band_reason, expires_on=_day(expires_on),
+                             band_quote_id=quote)
     emit(lic, as_json, _issued)
 
 
@@ -362,6 +368,8 @@ def licence_renew_cmd(
                        ] = None,
     term: str | None = None, territory: str | None = None, usage: str | None = None,
     issued_on: str | None = None, fx_rate: str | None = None, band_reason: str | None = None,
+    quote: Annotated[int | None, typer.Option(
+        help="The approved out-of-band quote a price outside the band is issued on.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Renew a licence: a new licence (priced and booked again) on the same terms unless
@@ -372,7 +380,8 @@ def licence_renew_cmd(
         lic = renew_licence(s, _user(s, user), licence_id, price=price,
                             expires_on=_day(expires_on), number=number, release_id=release,
                             term=term, territory=territory, usage_scope=usage,
-                            issued_on=_day(issued_on), fx_rate=fx_rate, band_reason=band_reason)
+                            issued_on=_day(issued_on), fx_rate=fx_rate, band_reason=band_reason,
+                            band_quote_id=quote)
     emit(lic, as_json, _issued)
 
 
@@ -685,3 +694,7 @@ def certificates_cmd(user: AsUser, project: int | None = None, as_json: JsonOpt 
                           by=d.approved_by, reason=d.reason), highlight=False)
 
     emit(rows, as_json, show)
+
+
+# the out-of-band quote commands register themselves on this app
+from datamill.cli import catalog_quotes as _quotes  # noqa: E402, F401

@@ -59,3 +59,16 @@ def released(rt: Runtime, who: dict[str, User], root: Path, name: str = "zh-asr"
 def customer(rt: Runtime, name: str = "Acme AI") -> int:
     with rt.session() as s:
         return create_customer(s, name, customer_type="ai_company", country="CN").id
+
+
+def approved_quote(rt: Runtime, who: dict[str, User], ds_id: int, cust: int, price: str,
+                   reason: str = "tender won at 3 lots", **kw: Any) -> int:
+    """An out-of-band quote made by sales and approved by the pm (a second person): what a
+    licence priced outside the band is issued on."""
+    from datamill.catalog.band_quotes import decide_band_quote, request_band_quote
+
+    with rt.session() as s:
+        q = request_band_quote(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                               price=price, reason=reason, **kw)
+        decide_band_quote(s, who["pm"], q.id, decision="approve", reason="approved")
+        return q.id

@@ -69,7 +69,7 @@ def test_an_in_band_licence_needs_no_approval(runtime: Runtime, tmp_path: Path) 
 def test_one_salesperson_alone_cannot_sell_below_the_band(runtime: Runtime,
                                                           tmp_path: Path) -> None:
     who, ds_id, cust = _world(runtime, tmp_path)
-    with pytest.raises(Forbidden) as err:  # a real reason is no longer enough
+    with pytest.raises(Conflict) as err:  # a real reason is no longer enough
         _issue(runtime, who["sales"], ds_id, cust, band_reason=WHY)
     assert _code(err) == "band_approval_required"
     assert "second person" in err.value.message
@@ -138,7 +138,7 @@ def test_approve_then_issue(runtime: Runtime, tmp_path: Path) -> None:
             band_quotes.decide_band_quote(s, who["admin"], q, decision="reject", reason="late")
         assert _code(err) == "band_quote_decided"
     # a quote licenses once
-    with pytest.raises(Forbidden) as err:
+    with pytest.raises(Conflict) as err:
         _issue(runtime, who["sales"], ds_id, cust, territory="HK")
     assert _code(err) == "band_approval_required"
     with pytest.raises(Conflict) as err:

@@ -95,7 +95,7 @@ def test_duplicate_licence_number_is_refused(runtime: Runtime, tmp_path: Path) -
     with runtime.session() as s, pytest.raises(InvalidInput, match="YYMMDD/ABC"):
         licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                 number="2401/AB", price="300000", **TERMS)
-    with runtime.session() as s, pytest.raises(InvalidInput, match="outside the dataset's band"):
+    with runtime.session() as s, pytest.raises(Conflict, match="outside the dataset's band"):
         licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
                                 number="240105/ABD", price="10", **TERMS)
 

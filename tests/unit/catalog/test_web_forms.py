@@ -24,7 +24,7 @@ from datamill.production.models import BatchItem, Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.known_issues._web import web_login
-from tests.unit.catalog.helpers import customer, people, released, speech_files
+from tests.unit.catalog.helpers import approved_quote, customer, people, released, speech_files
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -162,17 +162,18 @@ def test_sales_license_link_and_revoke_from_the_page(runtime: Runtime, client: T
     zh = client.get(page, headers=ZH)
     assert 'data-testid="catalog-licence-form"' in zh.text
     assert "签发授权" in zh.text and "验收标准" in zh.text and "价格超出区间的原因" in zh.text
-    # out of band without a reason: refused on the page, every field kept
+    # out of band without an approved quote: refused on the page, every field kept
     out = client.post(f"{page}/licences", headers=ZH, data={
         "customer_id": str(cust), **TERMS, "price": "900000",
         "csrf_token": _csrf(client, page)})
-    assert out.status_code == 422, out.text
+    assert out.status_code == 409, out.text
     assert 'data-testid="catalog-form-error"' in out.text
     assert 'value="900000"' in out.text and 'value="中国大陆"' in out.text
     assert ">manifest checksums match</textarea>" in out.text
     assert f'<option value="{cust}" selected>' in out.text
     assert _licence(runtime) is None
-    # with the reason it is issued, booked, on the chosen release
+    # once a second person approved the quote, it is issued, booked, on the chosen release
+    approved_quote(runtime, who, ds_id, cust, "900000")
     r = _post(client, f"{page}/licences", {"customer_id": str(cust), **TERMS, "price": "900000",
                                            "release_id": str(rel_id),
                                            "band_reason": "exclusive first year"}, page)

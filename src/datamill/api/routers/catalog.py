@@ -18,9 +18,10 @@ from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep, get_current_u
 from datamill.api.params import Day, Id, IdQuery, IdRef
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import media_response
-from datamill.catalog import datasets, licence_upgrade, licences, releases, retention
+from datamill.catalog import band_quotes, datasets, licence_upgrade, licences, releases, retention
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.schemas import (
+    BandQuoteOut,
     DatasetOut,
     DatasetReportOut,
     DeletionOut,
@@ -108,6 +109,9 @@ class LicenceCreate(BaseModel):
     issued_on: Day | None = None  # default: the number's date, else today
     band_reason: Text | None = None
     expires_on: Day | None = Field(None, description="The licence's last day (none: no end)")
+    band_quote_id: IdRef | None = Field(None, description=(
+        "The approved out-of-band quote a price outside the band is issued on (default: the "
+        "approved, unused quote of the same dataset, customer, price and currency)"))
 
 
 class LicenceRenewal(BaseModel):
@@ -123,6 +127,24 @@ class LicenceRenewal(BaseModel):
     fx_rate: Annotated[str, Field(min_length=1, max_length=20,
                                   pattern=r"^\d{1,6}(\.\d{1,6})?$")] | None = None
     band_reason: Text | None = None
+    band_quote_id: IdRef | None = None
+
+
+class BandQuoteCreate(BaseModel):
+    dataset_id: IdRef
+    customer_id: IdRef
+    price: Num
+    currency: Annotated[str, Field(min_length=3, max_length=3, description=(
+        "ISO 4217 code of the price; default: the dataset's price currency"))] | None = None
+    fx_rate: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\d{1,6}(\.\d{1,6})?$",
+                                  description="CNY per unit of a foreign currency")] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=5000, description=(
+        "Why the price lies outside the band (8 letters or digits at least)"))]
+
+
+class BandQuoteDecision(BaseModel):
+    decision: Literal["approve", "reject"]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class Revocation(BaseModel):
@@ -308,6 +330,40 @@ def create_licence_endpoint(body: LicenceCreate, session: SessionDep,
                             user: CurrentUser) -> LicenceOut:
     """License a released dataset to a customer (number YYMMDD/ABC, unique)."""
     return licences.create_licence(session, user, **body.model_dump())
+
+
+@router.get("/band-quotes")
+def band_quotes_endpoint(
+    session: SessionDep, user: CurrentUser, dataset_id: IdQuery = None,
+    status_: Annotated[Literal["pending", "approved", "rejected", "used"] | None,
+                       Query(alias="status")] = None,
+) -> list[BandQuoteOut]:
+    """Out-of-band quotes, newest first (staff only)."""
+    return band_quotes.list_band_quotes(session, user, dataset_id=dataset_id, status=status_)
+
+
+@router.post("/band-quotes", status_code=status.HTTP_201_CREATED)
+def band_quote_endpoint(body: BandQuoteCreate, session: SessionDep,
+                        user: CurrentUser) -> BandQuoteOut:
+    """Quote a licence price outside the dataset's band, with its reason: a licence is issued
+    at that price once a second person approved the quote (422 ``band_quote_in_band`` for a
+    price inside the band, which needs no approval)."""
+    return band_quotes.request_band_quote(session, user, **body.model_dump())
+
+
+@router.get("/band-quotes/{quote_id}")
+def get_band_quote_endpoint(quote_id: Id, session: SessionDep,
+                            user: CurrentUser) -> BandQuoteOut:
+    return band_quotes.get_band_quote(session, user, quote_id)
+
+
+@router.post("/band-quotes/{quote_id}/approvals")
+def decide_band_quote_endpoint(quote_id: Id, body: BandQuoteDecision, session: SessionDep,
+                               user: CurrentUser) -> BandQuoteOut:
+    """Approve or reject a pending out-of-band quote with a reason: a catalog manager or
+    finance (``manage_catalog`` or ``ledger``), never its maker (403 ``band_quote_own``)."""
+    return band_quotes.decide_band_quote(session, user, quote_id, decision=body.decision,
+                                         reason=body.reason)
 
 
 @router.get("/licences/{licence_id}")

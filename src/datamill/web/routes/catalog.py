@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.catalog import datasets, licence_upgrade, licences, releases
+from datamill.catalog import band_quotes, datasets, licence_upgrade, licences, releases
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import PRICE_BANDS
 from datamill.compliance.permissions import check
@@ -85,8 +85,12 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
         price_band=(filters["price_band"] or None) if view.sees_prices else None)
     pipeline = datasets.pipeline_counts(session, me.user) if view.everything else None
     lics = licences.list_licences(session, me.user)
+    may_decide = view.everything and band_quotes.may_decide_band_quotes(session, me.user)
+    pending = (band_quotes.list_band_quotes(session, me.user, status="pending")
+               if may_decide else [])
     more.setdefault("typed", {})
     return render(request, "catalog.html", me, status_code=status_code, rows=rows, view=view,
+                  pending_quotes=pending,
                   bands=list(PRICE_BANDS), filters=filters,
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
                   licences=lics, links=_live_links(session, runtime.settings, me, lics),
@@ -125,8 +129,12 @@ def _dataset_page(request: Request, session: Session, me: WebUser, dataset_id: i
     can_manage = _may(session, me, Action.MANAGE_CATALOG)
     can_sell = _may(session, me, Action.SELL_CATALOG)
     lics = licences.list_licences(session, me.user, dataset_id)
+    quotes = (band_quotes.list_band_quotes(session, me.user, dataset_id=dataset_id)
+              if view.everything else [])
     more.setdefault("typed", {})
     return render(request, "catalog_dataset.html", me, status_code=status_code, ds=ds,
+                  quotes=quotes, may_decide=bool(quotes)
+                  and band_quotes.may_decide_band_quotes(session, me.user),
                   view=view, releases=rels, latest=latest, sheet=sheet, licences=lics,
                   newer={r.id: r.version for r in rels if r.withdrawn_on is None},
                   can_manage=can_manage, can_sell=can_sell,
@@ -392,3 +400,62 @@ def accept_form(
                              typed={"accepted_on": accepted_on, "note": note},
                              form_error=error_in_page_language(request, err))
     return RedirectResponse("/catalog?done=accepted", status_code=303)
+
+
+@router.post("/catalog/{dataset_id}/band-quotes", response_class=HTMLResponse)
+def band_quote_form(  # noqa: PLR0913 - the quote's fields, as the API takes them
+    request: Request, dataset_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+    customer_id: Annotated[str, Form(max_length=20)] = "",
+    price: Annotated[str, Form(max_length=20)] = "",
+    currency: Annotated[str, Form(max_length=3)] = "",
+    fx_rate: Annotated[str, Form(max_length=20)] = "", band_reason: Field1 = "",
+    release_id: Annotated[str, Form(max_length=20)] = "",
+    territory: Annotated[str, Form(max_length=200)] = "",
+    term: Annotated[str, Form(max_length=200)] = "", usage_scope: Field1 = "",
+    acceptance_criteria: Field1 = "", expires_on: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Ask a second person to approve a price outside the band (``POST
+    /api/v1/catalog/band-quotes``): the licence form's second button, its reason the band
+    reason; a refusal shows on the page with the licence form as typed."""
+    require_csrf(request, me, csrf_token)
+    typed = {"customer_id": customer_id, "release_id": release_id, "price": price,
+             "currency": currency, "fx_rate": fx_rate, "territory": territory, "term": term,
+             "usage_scope": usage_scope, "acceptance_criteria": acceptance_criteria,
+             "expires_on": expires_on, "band_reason": band_reason}
+    try:
+        with session.begin_nested():
+            band_quotes.request_band_quote(
+                session, me.user, dataset_id=dataset_id,
+                customer_id=_int(customer_id, "customer_id"), price=price.strip(),
+                currency=currency.strip().upper() or None, fx_rate=fx_rate.strip() or None,
+                reason=band_reason)
+    except (*_REFUSED, NotFound) as err:
+        return _dataset_page(request, session, me, dataset_id, status_code=err.status,
+                             settings=runtime.settings, form="licence", typed=typed,
+                             form_error=error_in_page_language(request, err))
+    return RedirectResponse(f"/catalog/{dataset_id}?done=quoted", status_code=303)
+
+
+@router.post("/catalog/band-quotes/{quote_id}/decision", response_class=HTMLResponse)
+def band_quote_decision_form(
+    request: Request, quote_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+    decision: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Approve or reject an out-of-band quote with a reason (``POST
+    /api/v1/catalog/band-quotes/{id}/approvals``); a refusal (the quote's own maker, a decided
+    quote, no reason) shows beside the quote on the dataset page."""
+    require_csrf(request, me, csrf_token)
+    quote = band_quotes.get_band_quote(session, me.user, quote_id)
+    try:
+        with session.begin_nested():
+            out = band_quotes.decide_band_quote(session, me.user, quote_id, decision=decision,
+                                                reason=reason)
+    except (*_REFUSED, Forbidden) as err:
+        return _dataset_page(request, session, me, quote.dataset_id, status_code=err.status,
+                             settings=runtime.settings, form=f"quote-{quote_id}",
+                             typed={"reason": reason},
+                             form_error=error_in_page_language(request, err))
+    return RedirectResponse(f"/catalog/{quote.dataset_id}?done=quote_{out.status}",
+                            status_code=303)
