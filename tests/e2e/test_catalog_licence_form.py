@@ -1,6 +1,7 @@
 """Sales issue a catalog licence from the dataset page in a browser: a price outside the band
-is refused on the page with every field kept, then issued with the band reason, and a transfer
-link is issued from the licence's row (the trial found the catalog pages read-only)."""
+is refused on the page with every field kept; sales ask approval of it with the band reason, the
+catalog manager approves it on the same page, then the licence is issued, and a transfer link is
+issued from the licence's row (the trial found the catalog pages read-only)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ def world(tmp_path: Path) -> Iterator[tuple[Runtime, str, int, int]]:
     rt.close()
 
 
+def _fill(page: Any, cust: int) -> None:
+    form = page.get_by_test_id("catalog-licence-form")
+    form.locator("select[name=customer_id]").select_option(str(cust))
+    form.locator("input[name=price]").fill("900000")
+    form.locator("input[name=territory]").fill("中国大陆")
+    form.locator("input[name=term]").fill("2 years")
+    form.locator("textarea[name=usage_scope]").fill("model training")
+    form.locator("textarea[name=acceptance_criteria]").fill("manifest checksums match")
+
+
 def test_sales_issue_a_licence_in_the_browser(browser: Any, world: tuple[Any, ...]) -> None:
     rt, url, ds_id, cust = world
     ctx = browser.new_context(base_url=url, viewport={"width": 1400, "height": 900})
@@ -39,17 +50,11 @@ def test_sales_issue_a_licence_in_the_browser(browser: Any, world: tuple[Any, ..
     try:
         page = sign_in(ctx, "sales")
         page.goto(f"/catalog/{ds_id}")
-        form = page.get_by_test_id("catalog-licence-form")
-        form.locator("select[name=customer_id]").select_option(str(cust))
-        form.locator("input[name=price]").fill("900000")
-        form.locator("input[name=territory]").fill("中国大陆")
-        form.locator("input[name=term]").fill("2 years")
-        form.locator("textarea[name=usage_scope]").fill("model training")
-        form.locator("textarea[name=acceptance_criteria]").fill("manifest checksums match")
-        form.get_by_role("button").click()
+        _fill(page, cust)
+        page.get_by_test_id("catalog-issue").click()
         page.wait_for_load_state()
         alert = page.get_by_test_id("catalog-form-error")
-        assert "outside the dataset's band" in alert.inner_text()
+        assert "second person" in alert.inner_text()
         form = page.get_by_test_id("catalog-licence-form")
         assert form.locator("input[name=price]").input_value() == "900000"
         assert form.locator("input[name=territory]").input_value() == "中国大陆"
@@ -58,7 +63,24 @@ def test_sales_issue_a_licence_in_the_browser(browser: Any, world: tuple[Any, ..
             "manifest checksums match")
         shot(page, "catalog-licence-refused")
         form.locator("textarea[name=band_reason]").fill("exclusive first year")
-        form.get_by_role("button").click()
+        page.get_by_test_id("catalog-quote-ask").click()
+        page.wait_for_url(f"**/catalog/{ds_id}?done=quoted")
+        # the catalog manager approves the price on the same page
+        pm_ctx = browser.new_context(base_url=url, viewport={"width": 1400, "height": 900})
+        pm_ctx.set_default_timeout(10_000)
+        try:
+            pm = sign_in(pm_ctx, "pm")
+            pm.goto(f"/catalog/{ds_id}")
+            decide = pm.locator("[data-testid^=catalog-quote-decide-]")
+            decide.locator("input[name=reason]").fill("strategic first sale")
+            decide.get_by_test_id("catalog-quote-approve").click()
+            pm.wait_for_url(f"**/catalog/{ds_id}?done=quote_approved")
+            shot(pm, "catalog-quote-approved")
+        finally:
+            pm_ctx.close()
+        page.goto(f"/catalog/{ds_id}")
+        _fill(page, cust)
+        page.get_by_test_id("catalog-issue").click()
         page.wait_for_url(f"**/catalog/{ds_id}?done=licensed")
         assert page.get_by_test_id("catalog-done").is_visible()
         with rt.session() as s:

@@ -196,3 +196,46 @@ def test_a_quote_needs_a_real_reason_and_another_seller(runtime: Runtime,
         assert band_quotes.may_decide_band_quotes(s, who["pm"])
         assert not band_quotes.may_decide_band_quotes(s, who["sales"])
         assert not band_quotes.may_decide_band_quotes(s, who["dso"])
+
+
+def test_one_quote_one_decision_and_one_licence_at_once(runtime: Runtime,
+                                                        tmp_path: Path) -> None:
+    """Deciders at once record one decision (the others: ``band_quote_decided``); licences
+    issued at once on one approved quote make one (the others find it used)."""
+    from sqlalchemy.orm import Session
+
+    from datamill.catalog.models import CatalogLicence
+    from tests.known_issues.test_trial_h1_licence_race import RACERS, _race
+
+    who, ds_id, cust = _world(runtime, tmp_path)
+    with runtime.session() as s:
+        fin = create_user(s, "fin", "password1", "finance")
+    deciders = [who["pm"], who["admin"], fin]
+    q = _quote(runtime, who["sales"], ds_id, cust)
+
+    def decide(s: Session, i: int) -> None:
+        band_quotes.decide_band_quote(s, deciders[i % 3], q, decision=("approve", "reject")[i % 2],
+                                      reason=f"decider {i}")
+
+    got = _race(runtime, decide)
+    assert got.count("ok") == 1, got
+    assert all("is approved already" in g or "is rejected already" in g
+               for g in got if g != "ok"), got
+    with runtime.session() as s:
+        assert len(s.scalars(select(LedgerApproval)).all()) == 1
+        rejected = s.get(CatalogBandQuote, q).status == "rejected"  # type: ignore[union-attr]
+    if rejected:  # a new quote, approved, for the licences' race
+        q = _quote(runtime, who["sales"], ds_id, cust)
+        with runtime.session() as s:
+            band_quotes.decide_band_quote(s, who["pm"], q, decision="approve", reason="ok")
+
+    def issue(s: Session, i: int) -> None:
+        licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                price="100000", **{**TERMS, "territory": f"region {i}"})
+
+    got = _race(runtime, issue)
+    assert got.count("ok") == 1, got
+    with runtime.session() as s:
+        assert len(s.scalars(select(CatalogLicence)).all()) == 1
+        assert s.get(CatalogBandQuote, q).status == "used"  # type: ignore[union-attr]
+    assert len(got) == RACERS

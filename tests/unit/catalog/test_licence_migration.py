@@ -37,3 +37,27 @@ def test_k0002_up_and_down_with_licences_and_links(sqlite_runtime: Runtime,
         again = licences.get_licence(s, who["sales"], lic.id)
         assert again.number == lic.number and again.active and again.expires_on is None
         assert len(licences.list_links(s, rt.settings, who["sales"], lic.id)) == 1
+
+
+def test_k0004_up_and_down_with_a_used_quote(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    """k0004 adds the out-of-band quotes' table beside existing licences and takes it away;
+    licences issued on a quote stay as they are."""
+    from tests.unit.catalog.helpers import approved_quote
+
+    rt = sqlite_runtime
+    who = people(rt)
+    ds_id, _ = released(rt, who, tmp_path)
+    cust = customer(rt)
+    approved_quote(rt, who, ds_id, cust, "100000")
+    with rt.session() as s:
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                      price="100000", territory="PRC", term="perpetual",
+                                      usage_scope="training", acceptance_criteria="ok")
+    cfg = alembic_config(str(rt.engine.url))
+    command.downgrade(cfg, "k0003")
+    assert "catalog_band_quotes" not in inspect(rt.engine).get_table_names()
+    command.upgrade(cfg, "heads")
+    assert "catalog_band_quotes" in inspect(rt.engine).get_table_names()
+    with rt.session() as s:
+        again = licences.get_licence(s, who["sales"], lic.id)
+        assert again.price == lic.price and again.band_reason == "tender won at 3 lots"
