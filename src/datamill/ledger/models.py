@@ -210,7 +210,8 @@ class LedgerRatioTest(Base):
 
 
 class LedgerApproval(Base):
-    """One level's decision on a budget (``subject_type='budget'``) or an over-budget cost."""
+    """One level's decision on a budget (``subject_type='budget'``) or an over-budget cost;
+    the catalog records an out-of-band quote's decision here too (``band_quote``)."""
 
     __tablename__ = "ledger_approvals"
     __table_args__ = (UniqueConstraint("subject_type", "subject_id", "level"),)

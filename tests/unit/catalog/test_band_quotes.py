@@ -239,3 +239,18 @@ def test_one_quote_one_decision_and_one_licence_at_once(runtime: Runtime,
         assert len(s.scalars(select(CatalogLicence)).all()) == 1
         assert s.get(CatalogBandQuote, q).status == "used"  # type: ignore[union-attr]
     assert len(got) == RACERS
+
+
+def test_every_refusal_is_worded_in_english_and_chinese() -> None:
+    import re
+
+    from datamill.modalities._reason_words import CATALOG_CODES
+    from datamill.modalities.problem_words import REASON_WORDS
+
+    codes = [c for c in CATALOG_CODES if c.startswith(("band_quote", "band_approv", "band_dec"))]
+    assert len(codes) == 11, codes
+    for code in codes:
+        en, zh = REASON_WORDS["en"][code], REASON_WORDS["zh-CN"][code]
+        assert en and re.search(r"[\u4e00-\u9fff]", zh), code
+        assert not re.search(r"[\u4e00-\u9fff][,:;()?!]|[,:;()?!][\u4e00-\u9fff]", zh), zh
+        assert zh.endswith("。"), zh
