@@ -42,7 +42,7 @@ from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-from datamill.db.direct_pg import pg_statement, run_prepared
+from datamill.db.direct_pg import DriverAnswer, pg_statement, run_prepared
 
 __all__ = ["execute"]
 
@@ -195,48 +195,18 @@ def execute(
     dbapi_connection = connection.connection.dbapi_connection
     if dbapi_connection is None:
         return None
-    if plan.pg is not None and getattr(dbapi_connection, "_pipeline", True) is None:
-        return _through_libpq(connection, plan, dbapi_connection, parameters)
-    cursor = dbapi_connection.cursor()
+    libpq = plan.pg is not None and getattr(dbapi_connection, "_pipeline", True) is None
     dispatch = connection.dispatch
-    sql = plan.sql
-    try:
-        for listener in dispatch.before_cursor_execute:
-            listener(connection, cursor, sql, parameters, None, False)
-        try:
-            cursor.execute(sql, parameters)
-            rows = (_processed(plan, dialect, list(cursor.fetchall()),
-                               tuple(d[1] for d in cursor.description or ()))
-                    if plan.metadata is not None else [])
-        except dialect.loaded_dbapi.Error as err:
-            raise exc.DBAPIError.instance(
-                sql, parameters, err, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from err
-        for listener in dispatch.after_cursor_execute:
-            listener(connection, cursor, sql, parameters, None, False)
-        rowcount = cursor.rowcount
-    finally:
-        cursor.close()
-    answer: IteratorResult[Any] = IteratorResult(plan.metadata or _NO_ROWS, iter(rows))
-    answer.rowcount = rowcount  # type: ignore[attr-defined]
-    return answer
-
-
-def _through_libpq(connection: Connection, plan: _Plan, dbapi_connection: Any,
-                   parameters: Sequence[Any] | dict[str, Any]) -> Result[Any]:
-    """:func:`execute` on psycopg, the statement run by :func:`direct_pg.run_prepared`; the
-    listeners hear it with a cursor of the connection, as before."""
-    assert plan.pg is not None
-    dialect = connection.dialect
-    dispatch = connection.dispatch
-    sql = plan.sql
     heard = dispatch.before_cursor_execute or dispatch.after_cursor_execute
-    cursor = dbapi_connection.cursor() if heard else None
+    # the listeners hear a cursor of the connection (on libpq only when there are listeners)
+    cursor = dbapi_connection.cursor() if heard or not libpq else None
+    sql = plan.sql
     try:
         for listener in dispatch.before_cursor_execute:
             listener(connection, cursor, sql, parameters, None, False)
         try:
-            got = run_prepared(dbapi_connection, plan.pg[0], plan.pg[1], parameters)
+            got = (_on_libpq(plan, dbapi_connection, parameters) if libpq
+                   else _on_cursor(plan, cursor, parameters))
             rows = (_processed(plan, dialect, got.rows, got.oids)
                     if plan.metadata is not None else [])
         except dialect.loaded_dbapi.Error as err:
@@ -251,6 +221,22 @@ def _through_libpq(connection: Connection, plan: _Plan, dbapi_connection: Any,
     answer: IteratorResult[Any] = IteratorResult(plan.metadata or _NO_ROWS, iter(rows))
     answer.rowcount = got.rowcount  # type: ignore[attr-defined]
     return answer
+
+
+def _on_cursor(plan: _Plan, cursor: Any, parameters: Sequence[Any] | dict[str, Any]) -> DriverAnswer:
+    """The statement run on the driver's cursor: its rows, column types and row count."""
+    cursor.execute(plan.sql, parameters)
+    if plan.metadata is None:
+        return DriverAnswer([], (), cursor.rowcount)
+    return DriverAnswer(list(cursor.fetchall()), tuple(d[1] for d in cursor.description or ()),
+                    cursor.rowcount)
+
+
+def _on_libpq(plan: _Plan, dbapi_connection: Any,
+              parameters: Sequence[Any] | dict[str, Any]) -> DriverAnswer:
+    """The statement run by :func:`direct_pg.run_prepared` (psycopg)."""
+    assert plan.pg is not None
+    return run_prepared(dbapi_connection, plan.pg[0], plan.pg[1], parameters)
 
 
 def _processed(plan: _Plan, dialect: Dialect, fetched: list[Any],

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PgAnswer", "pg_statement", "run_prepared"]
+__all__ = ["DriverAnswer", "pg_statement", "run_prepared"]
 
 _PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%|%")
 
@@ -76,7 +76,7 @@ _ATTRIBUTE = "_datamill_prepared"
 
 
 @dataclass
-class PgAnswer:
+class DriverAnswer:
     """What a cursor would have given: rows (tuples), the columns' type oids, the row count."""
 
     rows: list[tuple[Any, ...]]
@@ -100,7 +100,7 @@ def _state(connection: Any) -> _Prepared:
 
 
 def run_prepared(connection: Any, sql: bytes, names: tuple[str, ...],
-                 parameters: Mapping[str, Any] | Sequence[Any]) -> PgAnswer:
+                 parameters: Mapping[str, Any] | Sequence[Any]) -> DriverAnswer:
     """Run the ``$n`` statement ``sql`` with ``parameters`` (by ``names``) on the psycopg
     ``connection``, prepared on its first run with these parameter types."""
     from psycopg import errors, pq  # (psycopg is the "pg" extra: imported when used)
@@ -131,8 +131,8 @@ def run_prepared(connection: Any, sql: bytes, names: tuple[str, ...],
             tx.set_pgresult(res)
             rows = tx.load_rows(0, res.ntuples, tuple)
             oids = tuple(res.ftype(i) for i in range(res.nfields))
-            return PgAnswer(rows, oids, res.ntuples)
+            return DriverAnswer(rows, oids, res.ntuples)
         if res.status == pq.ExecStatus.COMMAND_OK:
             count = res.command_tuples
-            return PgAnswer([], (), count if count is not None else -1)
+            return DriverAnswer([], (), count if count is not None else -1)
         raise errors.error_from_result(res, encoding=connection.info.encoding)
