@@ -63,6 +63,7 @@ class _Prepared:
     """One physical connection's prepared statements and its transformer."""
 
     transformer: Any
+    text: Any  # psycopg's PyFormat.TEXT: every parameter is sent as text
     names: dict[tuple[bytes, tuple[int, ...]], bytes] = field(default_factory=dict)
 
 
@@ -84,17 +85,12 @@ class DriverAnswer:
     rowcount: int
 
 
-_TEXT: Any = None  # psycopg's PyFormat.TEXT, once a connection is seen
-
-
 def _state(connection: Any) -> _Prepared:
-    global _TEXT
     state = getattr(connection, _ATTRIBUTE, None)
     if state is None:
         from psycopg.adapt import PyFormat, Transformer
 
-        _TEXT = PyFormat.TEXT
-        state = _Prepared(Transformer(connection))
+        state = _Prepared(Transformer(connection), PyFormat.TEXT)
         setattr(connection, _ATTRIBUTE, state)
     return state
 
@@ -110,7 +106,7 @@ def run_prepared(connection: Any, sql: bytes, names: tuple[str, ...],
     state = _state(connection)
     tx = state.transformer
     with connection.lock:
-        dumped = tx.dump_sequence(values, [_TEXT] * len(values))
+        dumped = tx.dump_sequence(values, [state.text] * len(values))
         types = tuple(tx.types)
         pgconn = connection.pgconn
         if pgconn.transaction_status == pq.TransactionStatus.IDLE:

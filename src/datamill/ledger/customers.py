@@ -14,6 +14,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import lock_or_raise
 from datamill.ledger.models import LedgerCustomer
+from datamill.ledger.orders import require_one_of
 from datamill.ledger.schemas import CustomerOut
 from datamill.ledger.settings import CREDIT_GRADES
 
@@ -33,9 +34,7 @@ def change_credit_grade(
     (``credit_grade_same``); who may is the caller's check
     (:func:`~datamill.ledger.access.require_credit_grader`)."""
     grade = grade.strip()
-    if grade not in CREDIT_GRADES:
-        raise InvalidInput(f"unknown credit_grade {grade!r}; available: "
-                           f"{', '.join(CREDIT_GRADES)}", field="credit_grade")
+    require_one_of(grade, CREDIT_GRADES, "credit_grade")
     reason = reason.strip()
     if not reason:
         raise InvalidInput("a credit grade change needs its reason", field="reason")

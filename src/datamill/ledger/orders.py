@@ -40,6 +40,7 @@ __all__ = [
     "list_customers",
     "list_orders",
     "order_row",
+    "require_one_of",
 ]
 
 
@@ -49,7 +50,8 @@ DEFAULT_CREDIT_GRADE = "3"
 MAX_FX_RATE = 1000
 
 
-def _one_of(value: str, allowed: tuple[str, ...], field: str) -> None:
+def require_one_of(value: str, allowed: tuple[str, ...], field: str) -> None:
+    """InvalidInput naming ``field`` and the allowed values unless ``value`` is one of them."""
     if value not in allowed:
         raise InvalidInput(
             f"unknown {field} {value!r}; available: {', '.join(allowed)}", field=field
@@ -109,8 +111,8 @@ def create_customer(
     :func:`datamill.ledger.access.require_customer_registrar`'s rule: finance's).
     """
     credit_grade = DEFAULT_CREDIT_GRADE if credit_grade is None else credit_grade
-    _one_of(customer_type, CUSTOMER_TYPES, "customer_type")
-    _one_of(credit_grade, CREDIT_GRADES, "credit_grade")
+    require_one_of(customer_type, CUSTOMER_TYPES, "customer_type")
+    require_one_of(credit_grade, CREDIT_GRADES, "credit_grade")
     check_text(name, "name")
     if country.upper() not in COUNTRIES:
         raise InvalidInput(f"country {country!r} is not an ISO 3166 alpha-2 code (CN, US, DE, "
@@ -137,7 +139,7 @@ def create_contract(
     is :func:`datamill.ledger.contracts.draft_contract`). ``amount`` (excl. VAT) caps its
     orders; without it the orders are not capped."""
     get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
-    _one_of(kind, CONTRACT_KINDS, "kind")
+    require_one_of(kind, CONTRACT_KINDS, "kind")
     check_currency(currency)
     check_text(number, "number")
     amt = None if amount is None else _money_in(amount, currency)
@@ -168,9 +170,9 @@ def create_order(
     if contract.status != "signed":
         raise Conflict(f"contract {contract.number} is {contract.status}: orders are split off "
                        "signed contracts only", contract_id=contract_id)
-    _one_of(business_line, BUSINESS_LINES, "business_line")
-    _one_of(offering, OFFERINGS, "offering")
-    _one_of(volume_unit, VOLUME_UNITS, "volume_unit")
+    require_one_of(business_line, BUSINESS_LINES, "business_line")
+    require_one_of(offering, OFFERINGS, "offering")
+    require_one_of(volume_unit, VOLUME_UNITS, "volume_unit")
     if acceptance_type not in (1, 2, 3):
         raise InvalidInput(f"acceptance type must be 1, 2 or 3, not {acceptance_type}",
                            field="acceptance_type")

@@ -299,6 +299,16 @@ def release_form(
     return RedirectResponse(f"/catalog/{dataset_id}?done=released", status_code=303)
 
 
+def _licence_form_again(request: Request, session: Session, runtime: Runtime, me: WebUser,
+                        dataset_id: int, typed: dict[str, str],
+                        err: Conflict | InvalidInput | NotFound) -> Response:
+    """The dataset page again with the licence form as typed and ``err`` beside it (a licence
+    or an out-of-band quote refused)."""
+    return _dataset_page(request, session, me, dataset_id, status_code=err.status,
+                         settings=runtime.settings, form="licence", typed=typed,
+                         form_error=error_in_page_language(request, err))
+
+
 @router.post("/catalog/{dataset_id}/licences", response_class=HTMLResponse)
 def create_licence_form(  # noqa: PLR0913 - the licence's fields, as the API takes them
     request: Request, dataset_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
@@ -330,9 +340,7 @@ def create_licence_form(  # noqa: PLR0913 - the licence's fields, as the API tak
                 expires_on=_day(expires_on, "expires_on"),
                 band_reason=band_reason.strip() or None)
     except (*_REFUSED, NotFound) as err:
-        return _dataset_page(request, session, me, dataset_id, status_code=err.status,
-                             settings=runtime.settings, form="licence", typed=typed,
-                             form_error=error_in_page_language(request, err))
+        return _licence_form_again(request, session, runtime, me, dataset_id, typed, err)
     return RedirectResponse(f"/catalog/{dataset_id}?done=licensed", status_code=303)
 
 
@@ -431,9 +439,7 @@ def band_quote_form(  # noqa: PLR0913 - the quote's fields, as the API takes the
                 currency=currency.strip().upper() or None, fx_rate=fx_rate.strip() or None,
                 reason=band_reason)
     except (*_REFUSED, NotFound) as err:
-        return _dataset_page(request, session, me, dataset_id, status_code=err.status,
-                             settings=runtime.settings, form="licence", typed=typed,
-                             form_error=error_in_page_language(request, err))
+        return _licence_form_again(request, session, runtime, me, dataset_id, typed, err)
     return RedirectResponse(f"/catalog/{dataset_id}?done=quoted", status_code=303)
 
 
