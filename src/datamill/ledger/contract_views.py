@@ -116,10 +116,12 @@ def contract_rows(session: Session, *, status: str | None = None) -> list[Contra
 def contract_history(session: Session, contract_id: int) -> list[ContractEventOut]:
     """The contract's audited steps, oldest first: drafted, approved or rejected (each step of
     its requests too), signed, amendment and cancellation requested and applied."""
-    names = dict(session.execute(select(User.id, User.username)).tuples().all())
-    rows = session.scalars(select(AuditRecord).where(
+    rows = list(session.scalars(select(AuditRecord).where(
         AuditRecord.object_type == "ledger_contract", AuditRecord.object_id == contract_id)
-        .order_by(AuditRecord.id))
+        .order_by(AuditRecord.id)))
+    actors = {r.actor_id for r in rows if r.actor_id is not None}  # theirs only, not every user
+    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(actors)))
+                 .tuples().all()) if actors else {}
     return [ContractEventOut(action=r.action, at=r.at,
                              actor=names.get(r.actor_id) if r.actor_id is not None else None,
                              reason=str((r.data or {}).get("reason") or ""))
