@@ -39,8 +39,6 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 #: rows a page shows by default, and at most (``?size=``)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-#: the hold states in which the task's page opens for its holder (a submitted annotation
-#: task opens read-only)
 
 
 def _volume(volume: int | None, per_unit: int) -> str:
