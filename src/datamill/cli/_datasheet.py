@@ -71,7 +71,7 @@ def _num(value: object) -> str:
     """``0.85``, ``1``, ``0.8912``: as a person reads a measure (four places at most)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    return amount(value)
 
 
 def verdict_words(verdict: Mapping[str, Any] | None) -> str:
