@@ -75,20 +75,28 @@ __all__ = ["CLASSIFIED", "NOTHING_HIDDEN", "HiddenBooks", "acting_ledger_user", 
            "require_project_reader", "require_project_writer"]
 
 
+def _require(session: Session, user: User, action: Action, role_words: str, /,
+             **coded: str) -> None:
+    """Refuse ``user`` what the matrix does not let them do (``action``): ``role_words`` with
+    the ``coded`` details when their role lacks it, the matrix's own words otherwise
+    (membership, clearance)."""
+    refusal = check(session, user, action)
+    if refusal is None:
+        return
+    if refusal.reason == "role":
+        raise Forbidden(role_words, **coded)
+    raise Forbidden(refusal.message)
+
+
 def require_ledger_access(session: Session, user: User, *, write: bool = True) -> str | None:
     """Refuse anyone the matrix keeps out of the books; return their approval role.
 
     ``write=False`` asks only to read (auditors may read, never write).
     """
-    refusal = check(session, user, Action.LEDGER if write else Action.VIEW_LEDGER)
-    if refusal is not None:
-        if refusal.reason == "role":
-            raise Forbidden(
-                f"{user.username!r} has role {user.role} and no ledger approval role: the "
-                "ledger is for admins, project managers, finance and ledger approvers"
-                + ("" if write else " (auditors may read it)")
-            )
-        raise Forbidden(refusal.message)
+    _require(session, user, Action.LEDGER if write else Action.VIEW_LEDGER,
+             f"{user.username!r} has role {user.role} and no ledger approval role: the "
+             "ledger is for admins, project managers, finance and ledger approvers"
+             + ("" if write else " (auditors may read it)"))
     return approval_role_of(session, user.id)
 
 
@@ -99,14 +107,10 @@ def require_customer_registrar(session: Session, user: User,
     domain §2: sales register the customers they sell to). A credit grade (the credit limit and
     term, §6.7) is finance's: naming one needs ``ledger`` too, so a salesperson registers the
     customer at the default grade and finance grades it."""
-    refusal = check(session, user, Action.REGISTER_CUSTOMER)
-    if refusal is not None:
-        if refusal.reason == "role":
-            raise Forbidden(
-                f"{user.username!r} has role {user.role} and no ledger approval role: "
-                "registering customers is for sales, finance and ledger approvers, project "
-                "managers and admins")
-        raise Forbidden(refusal.message)
+    _require(session, user, Action.REGISTER_CUSTOMER,
+             f"{user.username!r} has role {user.role} and no ledger approval role: "
+             "registering customers is for sales, finance and ledger approvers, project "
+             "managers and admins")
     if credit_grade is not None and check(session, user, Action.LEDGER) is not None:
         raise Forbidden(
             f"{user.username!r} may register the customer but not set its credit grade "
@@ -120,15 +124,10 @@ def require_credit_grader(session: Session, user: User) -> None:
     ledger approvers, project managers, admins), the rule that lets a registrar name a grade
     (:func:`require_customer_registrar`). Sales register customers but never grade them
     (``credit_grade_finance``)."""
-    refusal = check(session, user, Action.LEDGER)
-    if refusal is None:
-        return
-    if refusal.reason == "role":
-        raise Forbidden(
-            f"{user.username!r} has role {user.role}: a customer's credit grade (its credit "
-            "limit and term) is finance's; ask finance to change it",
-            reason_code="credit_grade_finance", user=user.username, role=user.role)
-    raise Forbidden(refusal.message)
+    _require(session, user, Action.LEDGER,
+             f"{user.username!r} has role {user.role}: a customer's credit grade (its credit "
+             "limit and term) is finance's; ask finance to change it",
+             reason_code="credit_grade_finance", user=user.username, role=user.role)
 
 
 def require_contract_drafter(session: Session, user: User) -> None:
@@ -139,16 +138,11 @@ def require_contract_drafter(session: Session, user: User) -> None:
     people sign its price and signing approvals (``own_approval``: never the drafter or the
     requester); a salesperson signs no approval and writes nothing else in the books
     (``contract_drafter`` for those the matrix keeps out)."""
-    refusal = check(session, user, Action.DRAFT_CONTRACT)
-    if refusal is None:
-        return
-    if refusal.reason == "role":
-        raise Forbidden(
-            f"{user.username!r} has role {user.role} and no ledger approval role: drafting "
-            "contracts and asking for their amendment or cancellation is for sales, finance and "
-            "ledger approvers, project managers and admins",
-            reason_code="contract_drafter", user=user.username, role=user.role)
-    raise Forbidden(refusal.message)
+    _require(session, user, Action.DRAFT_CONTRACT,
+             f"{user.username!r} has role {user.role} and no ledger approval role: drafting "
+             "contracts and asking for their amendment or cancellation is for sales, finance and "
+             "ledger approvers, project managers and admins",
+             reason_code="contract_drafter", user=user.username, role=user.role)
 
 
 def require_contract_canceller(session: Session, user: User, contract_id: int) -> None:
