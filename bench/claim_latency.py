@@ -309,11 +309,29 @@ def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any
             res["single_p50"], res["single_p99"] = one["p50"], one["p99"]
             res["single_rate"] = one["throughput"]
             res["single_server_cpu_ms"] = one["server_cpu_ms"]
+        # fewer closed-loop clients on the same server and data: how many annotators who never
+        # pause the goal's p99 holds for (latency ≈ clients ÷ throughput in a closed loop)
+        res["sweep"] = {n: load(base, pid, tokens[:n], args.sweep_claims, n) for n in args.sweep}
     if res["errors"]:
         console.print(f"[red]{label}: {len(res['errors'])} errors, first: {res['errors'][0]}[/red]")
     if not res["distinct"]:
         console.print(f"[red]{label}: a task was handed out twice[/red]")
     return res
+
+
+def sweep_table(args: Any, results: dict[str, dict[str, Any]]) -> None:
+    """The sweep's p50 / p99 and claims/s per client count, and per backend the most clients
+    that never pause for whom the claim p99 stays within the goal."""
+    names = list(results)
+    rows = [[str(n), *[f"{r['sweep'][n]['p50']:.1f} / {r['sweep'][n]['p99']:.1f} ms, "
+                       f"{r['sweep'][n]['throughput']:.0f}/s" for r in results.values()]]
+            for n in args.sweep]
+    table(f"closed loops of fewer clients ({args.sweep_claims} timed claims each): claim p50 / p99, "
+          "claims/s", ["clients", *names], rows)
+    for name, r in results.items():
+        within = [n for n in args.sweep if r["sweep"][n]["p99"] <= TARGET_P99_MS]
+        console.print(f"SWEEP {name}: p99 ≤ {TARGET_P99_MS:.0f} ms up to "
+                      f"{max(within) if within else 0} clients that never pause")
 
 
 #: Label Studio 1.23.2's one-annotator claim (GET next) + submit cycle, measured by
@@ -333,6 +351,10 @@ def main() -> int:
                         help="then this many claims by one client alone (0: skip)")
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause after each submit (0: saturate the server)")
+    parser.add_argument("--sweep", type=lambda v: [int(x) for x in v.split(",") if x], default=[],
+                        help="then closed loops of these client counts, e.g. 1,2,4,8,16 (each at "
+                             "most --clients), --sweep-claims timed claims each")
+    parser.add_argument("--sweep-claims", type=int, default=300, help="timed claims per sweep step")
     add_pg_url(parser, "PostgreSQL server URL (a scratch database is created on it)")
     parser.add_argument("--start-pg", action="store_true", help="start a throw-away local cluster")
     parser.add_argument("--serve", nargs=3, help=__import__("argparse").SUPPRESS)
@@ -340,8 +362,11 @@ def main() -> int:
     if args.serve:
         serve_child(args.serve[0], args.serve[1], int(args.serve[2]))
         return 0
-    if args.claims + args.warmup + args.single + 10 > args.tasks:
-        parser.error("--tasks must be at least --claims + --warmup")
+    if any(not 1 <= n <= args.clients for n in args.sweep):
+        parser.error("--sweep counts must be between 1 and --clients")
+    swept = sum(args.sweep_claims + n for n in args.sweep)
+    if args.claims + args.warmup + args.single + swept + 10 > args.tasks:
+        parser.error("--tasks must be at least --claims + --warmup + --single + the sweep's claims")
     results: dict[str, dict[str, Any]] = {}
     with workdir(args, "claims") as root, contextlib.ExitStack() as stack:
         results["SQLite"] = run_backend("sqlite", f"sqlite:///{root / 'claims.db'}", root, args)
@@ -374,6 +399,8 @@ def main() -> int:
     table(f"POST tasks/next latency, {args.clients} clients, {args.workers} server process(es), "
           f"{args.tasks:,} tasks in packages "
           f"(warm-up {args.warmup} claims not timed)", ["", *names], rows)
+    if args.sweep:
+        sweep_table(args, results)
     if "PostgreSQL" not in results:
         console.print("PostgreSQL: not measured (no --pg-url, DATAMILL_BENCH_PG_URL or --start-pg)")
     peer = (f"Label Studio 1.23.2, one annotator: {LABEL_STUDIO_CYCLES_S} claim+submit cycles/s "

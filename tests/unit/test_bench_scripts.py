@@ -73,8 +73,9 @@ BENCHES = [
           "SUMMARY claim_ab:", ("SQLite p99",), timeout_s=180, slow=True),
     # one server process (--workers 2, `datamill serve --workers 2`, costs ~15 s more CPU)
     Bench("claim_latency.py",
-          ("--tasks", "60", "--claims", "16", "--warmup", "2", "--clients", "4", "--single", "4"),
-          "SUMMARY claim_latency", ("PostgreSQL p50",), tools=("postgresql",), slow=True),
+          ("--tasks", "60", "--claims", "16", "--warmup", "2", "--clients", "4", "--single", "4",
+           "--sweep", "1,2", "--sweep-claims", "4"),
+          "SUMMARY claim_latency", ("PostgreSQL p50", "SWEEP PostgreSQL: p99"), tools=("postgresql",), slow=True),
     Bench("coco_export.py", ("--boxes", "200"), "SUMMARY coco_export"),
     Bench("corpus_selection.py",
           ("--sizes", "500", "--n", "20", "--naive-n", "10", "--naive-sizes", "500"),
