@@ -225,11 +225,15 @@ class TaskAssignment(Base):
     """A person's hold on a task: claimed → submitted; returned when a reviewer rejects."""
 
     __tablename__ = "task_assignments"
-    __table_args__ = (UniqueConstraint("task_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "user_id"),
+        # a claim's "held now" lookup: the person's open holds, not their whole history
+        Index("ix_task_assignments_user_status", "user_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     return_reason: Mapped[str | None] = mapped_column(Text, default=None)
     #: why it came back as a code and its values, which a page words in its reader's language

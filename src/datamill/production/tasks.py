@@ -161,7 +161,9 @@ _HELD = (
     .join(_ASSIGNMENTS, _ASSIGNMENTS.c.task_id == _TASKS.c.id)
     .where(
         _ASSIGNMENTS.c.user_id == bindparam("p_user"),
-        _ASSIGNMENTS.c.status.in_(("claimed", "returned")),
+        # the statuses written into the SQL, not bound: so the planner knows how few rows they
+        # pick and walks ix_task_assignments_user_status to the open holds, not the history
+        _ASSIGNMENTS.c.status.in_((literal_column("'claimed'"), literal_column("'returned'"))),
         _TASKS.c.project_id == bindparam("p_project"),
         _TASKS.c.stage == bindparam("p_stage"),
         _TASKS.c.status == "open",
