@@ -19,7 +19,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.sql import ClauseElement
 
 from datamill.compliance.users import add_member, create_token, create_user
@@ -38,7 +38,7 @@ PAST = 1500  # finished assignments of the claimer (enough for the planners to s
 
 
 def _claimer_with_history(rt: Runtime) -> tuple[int, int]:
-    """A project of ``PAST + 5`` annotate tasks; its annotator submitted ``PAST`` of them."""
+    """A project of ``PAST + 5`` annotate tasks; its annotator submitted ``PAST`` of them (done)."""
     with rt.session() as s:
         pid = create_project(s, {
             "name": "history", "modality": "speech.asr", "language": "en-US",
@@ -65,6 +65,7 @@ def _claimer_with_history(rt: Runtime) -> tuple[int, int]:
     with rt.engine.begin() as conn:
         done = conn.execute(select(Task.id).where(Task.project_id == pid, Task.stage == "annotate")
                             .order_by(Task.id).limit(PAST)).scalars().all()
+        conn.execute(update(Task).where(Task.id.in_(done)).values(status="done", submissions=1))
         conn.execute(insert(TaskAssignment), [
             {"task_id": tid, "user_id": uid, "status": "submitted", "claimed_at": now,
              "submitted_at": now} for tid in done
