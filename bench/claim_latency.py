@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 import soundfile as sf
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import (  # noqa: E402
@@ -73,9 +73,10 @@ from _util import (  # noqa: E402
     workdir,
 )
 
+from datamill.compliance.models import ProjectMember  # noqa: E402
 from datamill.compliance.users import add_member, create_token, create_user  # noqa: E402
 from datamill.config import Settings  # noqa: E402
-from datamill.production.models import Item  # noqa: E402
+from datamill.production.models import Item, Task, TaskAssignment, WorkPackage  # noqa: E402
 from datamill.production.projects import create_project  # noqa: E402
 from datamill.production.tasks import create_packages  # noqa: E402
 from datamill.runtime import Runtime  # noqa: E402
@@ -88,8 +89,11 @@ PREFIX = "/api/v1"
 # ----------------------------------------------------------------------------- preparation
 
 
-def prepare(rt: Runtime, root: Path, n_tasks: int, n_users: int) -> tuple[int, list[str]]:
-    """Project, annotators with tokens, items in 'passed' state, annotate packages in the pool."""
+def prepare(rt: Runtime, root: Path, n_tasks: int, n_users: int,
+            history: int = 0) -> tuple[int, list[str]]:
+    """Project, annotators with tokens, items in 'passed' state, annotate packages in the pool;
+    ``history`` more tasks before them already done (each package taken and finished by one of
+    the annotators, in turn), as a project months into its work has."""
     with rt.session() as s:
         pid = create_project(s, asr_spec("bench-claims")).id
         tokens = []
@@ -110,16 +114,41 @@ def prepare(rt: Runtime, root: Path, n_tasks: int, n_users: int) -> tuple[int, l
                                         "speaker_id": f"spk{i % 50:02d}"},
          "prompt": "the quick brown fox", "meta": {},
          "reject_reasons": [], "current_version": 0, "created_at": now}
-        for i in range(n_tasks)
+        for i in range(history + n_tasks)
     ]
     with rt.engine.begin() as conn:
         conn.execute(insert(Item), rows)
     with rt.session() as s:
         create_packages(s, pid, "annotate")
+    if history:
+        finish_history(rt, pid, history)
     with rt.engine.connect() as conn:  # what autovacuum would have done to bulk-loaded tables
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
     return pid, tokens
+
+
+def finish_history(rt: Runtime, pid: int, history: int) -> None:
+    """The project's first ``history`` annotate tasks done: their packages taken by the
+    annotators in turn and finished, one submitted assignment per task (rows written directly;
+    the claim and submit under test read them, they do not replay them)."""
+    tasks, packages, holds = Task.__table__, WorkPackage.__table__, TaskAssignment.__table__
+    now = datetime.now(UTC)
+    with rt.engine.begin() as conn:
+        users = conn.execute(select(ProjectMember.user_id).where(ProjectMember.project_id == pid)
+                             .order_by(ProjectMember.user_id)).scalars().all()
+        done = conn.execute(select(tasks.c.id, tasks.c.package_id)
+                            .where(tasks.c.project_id == pid, tasks.c.stage == "annotate")
+                            .order_by(tasks.c.id).limit(history)).all()
+        owner = {pkg: users[n % len(users)] for n, pkg in enumerate(dict.fromkeys(p for _, p in done))}
+        for pkg, user in owner.items():
+            conn.execute(update(packages).where(packages.c.id == pkg)
+                         .values(assignee_id=user, status="done"))
+        conn.execute(update(tasks).where(tasks.c.id.in_([t for t, _ in done]))
+                     .values(status="done", submissions=1))
+        conn.execute(insert(holds), [
+            {"task_id": t, "user_id": owner[pkg], "status": "submitted", "claimed_at": now,
+             "submitted_at": now} for t, pkg in done])
 
 
 # ----------------------------------------------------------------------------- load
@@ -299,9 +328,10 @@ def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any
     blobs = str(root / f"blobs-{label}")
     rt = migrated_runtime(Settings(database_url=db_url, storage_url=blobs, home=root))
     with Timer() as prep:
-        pid, tokens = prepare(rt, root, args.tasks, args.clients)
+        pid, tokens = prepare(rt, root, args.tasks, args.clients, args.history)
     rt.close()
-    console.print(f"{label}: prepared {args.tasks:,} tasks and {len(tokens)} annotators in {prep.seconds:.1f} s")
+    console.print(f"{label}: prepared {args.tasks:,} tasks ({args.history:,} more done before them) "
+                  f"and {len(tokens)} annotators in {prep.seconds:.1f} s")
     with http_server(__file__, db_url, blobs, root / f"server-{label}.log", args.workers) as base:
         res = load(base, pid, tokens, args.claims, args.warmup, args.think_ms)
         if args.single:  # one client alone on the same server and data: the ≤ 5 ms goal
@@ -343,6 +373,9 @@ def main() -> int:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=3000, help="annotate tasks in the pool")
     parser.add_argument("--clients", type=int, default=32, help="concurrent annotators")
+    parser.add_argument("--history", type=int, default=0,
+                        help="tasks already done before the open ones (packages finished by the "
+                             "annotators in turn): a claim's cost must not grow with it")
     parser.add_argument("--claims", type=int, default=1500, help="timed claims per backend")
     parser.add_argument("--warmup", type=int, default=32, help="untimed first claims per backend")
     parser.add_argument("--workers", type=int, default=1,
@@ -415,7 +448,7 @@ def main() -> int:
         f"p99 < {TARGET_P99_MS:.0f} ms), {r['throughput']:.0f} claims/s"
         for n, r in results.items()
     )
-    console.print(f"SUMMARY claim_latency clients={args.clients} workers={args.workers} "
+    console.print(f"SUMMARY claim_latency clients={args.clients} workers={args.workers} history={args.history} "
                   f"claims={args.claims} load={os.getloadavg()[0]:.2f}: {verdicts}")
     bad = any(r["errors"] or not r["distinct"] for r in results.values())
     return 1 if bad else 0
