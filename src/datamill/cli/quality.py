@@ -299,7 +299,7 @@ def evaluations_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> No
         actor = acting_user(s, user)
         pid = batch_project(s, batch_id, actor)
         acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
-        rows = list_evaluations(s, batch_id)
+        rows = list_evaluations(s, batch_id, actor)
 
     def render(rs: list[Any]) -> None:
         if not rs:
@@ -326,7 +326,7 @@ def evaluation_cmd(evaluation_id: int, user: AsUser, as_json: JsonOpt = False) -
         pid = hide_unseen(s, actor, evaluation_project(s, evaluation_id), "effect evaluation",
                           evaluation_id, evaluation_id=evaluation_id)
         acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
-        v = get_evaluation(s, evaluation_id)
+        v = get_evaluation(s, evaluation_id, actor)
     emit(v, as_json, _render_effect)
 
 

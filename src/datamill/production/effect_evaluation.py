@@ -215,18 +215,38 @@ def _without_paths(err: Exception) -> str:
     return re.sub(r"(?:/[^\s'\"/]+){2,}", "…", str(err))[:300]
 
 
-def list_evaluations(session: Session, batch_id: int) -> list[EffectEvaluationOut]:
-    """The batch's evaluations, newest first (the caller has checked who may see them)."""
-    get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
+def _require_cleared_reader(session: Session, reader: User, project_id: int, batch_id: int) -> None:
+    """A report names the batch's items (its second look) and, for text, quotes them: whoever
+    reads one must be cleared for the batch, as for running it or taking its delivery."""
+    name = session.scalar(select(Batch.name).where(Batch.id == batch_id))
+    require_cleared_for(session, reader, batch_level(session, project_id, batch_id),
+                        f"batch {name}")
+
+
+def list_evaluations(session: Session, batch_id: int, reader: User) -> list[EffectEvaluationOut]:
+    """The batch's evaluations, newest first. The caller has checked that ``reader`` views the
+    project; this checks the reader's clearance for the batch.
+
+    Raises:
+        NotFound: no such batch.
+        Forbidden: ``reader`` is not cleared for the batch's items."""
+    batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
+    _require_cleared_reader(session, reader, batch.project_id, batch_id)
     rows = session.scalars(select(EffectEvaluation).where(EffectEvaluation.batch_id == batch_id)
                            .order_by(EffectEvaluation.id.desc()))
     return [EffectEvaluationOut.model_validate(r) for r in rows]
 
 
-def get_evaluation(session: Session, evaluation_id: int) -> EffectEvaluationOut:
-    """One evaluation (the caller has checked who may see its project)."""
+def get_evaluation(session: Session, evaluation_id: int, reader: User) -> EffectEvaluationOut:
+    """One evaluation. The caller has checked that ``reader`` views its project; this checks
+    the reader's clearance for its batch.
+
+    Raises:
+        NotFound: no such evaluation.
+        Forbidden: ``reader`` is not cleared for the batch's items."""
     row = get_or_raise(session, EffectEvaluation, evaluation_id, "effect evaluation",
                        evaluation_id=evaluation_id)
+    _require_cleared_reader(session, reader, row.project_id, row.batch_id)
     return EffectEvaluationOut.model_validate(row)
 
 

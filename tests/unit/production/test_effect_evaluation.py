@@ -127,7 +127,7 @@ def test_seeded_sample_who_may_run_it_and_refusals(
         done = evaluate_batch(s, runtime.blobs, batch_id, users["insp"], sample=1, seed=3)
     assert done.sample_size == 1 and done.created_by == users["insp"].id
     with runtime.session() as s:
-        assert [e.id for e in list_evaluations(s, batch_id)] == [done.id]
+        assert [e.id for e in list_evaluations(s, batch_id, users["pm"])] == [done.id]
 
 
 def test_a_language_the_recogniser_does_not_read_is_refused_with_a_code(
@@ -252,7 +252,7 @@ def test_text_without_a_class_task_or_with_too_few_items_is_refused(
         assert few.value.details["reason_code"] == "effect_too_few"
         s.rollback()
     with runtime.session() as s:
-        assert list_evaluations(s, batch_id) == []  # nothing half-stored
+        assert list_evaluations(s, batch_id, users["pm"]) == []  # nothing half-stored
         from datamill.production.models import Batch, Project
 
         batch = s.get(Batch, batch_id)

@@ -185,7 +185,7 @@ def test_each_run_keeps_the_verdict_of_the_threshold_it_ran_under(
         update_spec(s, pid, {"effect": {"threshold": 1.0, "min_sample": 46}})
     with runtime.session() as s:
         failed = evaluate_batch(s, runtime.blobs, batch_id, users["insp"])
-        assert get_evaluation(s, passed.id).verdict == passed.verdict
+        assert get_evaluation(s, passed.id, users["insp"]).verdict == passed.verdict
     assert (failed.verdict.status, failed.verdict.failed) == ("fail", ["measure", "sample"])
     assert (failed.verdict.threshold, failed.verdict.min_sample) == (1.0, 46)
     with runtime.session() as s:  # the spec's section removed: runs say no threshold was set

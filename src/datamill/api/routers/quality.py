@@ -164,7 +164,7 @@ def list_effect_evaluations_endpoint(
 ) -> Page[EffectEvaluationOut]:
     """The batch's application-effect verifications, newest first."""
     require(session, user, Action.VIEW_PROJECT, q.batch_project(session, batch_id, user))
-    return page.slice(list_evaluations(session, batch_id))
+    return page.slice(list_evaluations(session, batch_id, user))
 
 
 @router.get("/effect-evaluations/{evaluation_id}")
@@ -175,7 +175,7 @@ def get_effect_evaluation_endpoint(
     project_id = q.hide_unseen(session, user, evaluation_project(session, evaluation_id),
                                "effect evaluation", evaluation_id, evaluation_id=evaluation_id)
     require(session, user, Action.VIEW_PROJECT, project_id)
-    return get_evaluation(session, evaluation_id)
+    return get_evaluation(session, evaluation_id, user)
 
 
 # ----------------------------------------------------------------- aggregation and agreement

@@ -58,7 +58,7 @@ def _page(
     project_id = access.batch_project(session, batch_id, me.user)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
     batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
-    rows = list_evaluations(session, batch_id)
+    rows = list_evaluations(session, batch_id, me.user)
     shown = next((r for r in rows if r.id == chosen), rows[0] if rows else None)
     named = [str(x.get("external_id")) for x in (shown.result.get("second_look") or ())
              if isinstance(x, dict)] if shown else []
