@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from datamill.compliance.models import User
 from datamill.core.errors import NotFound
@@ -25,7 +26,8 @@ from datamill.production.models import (
 )
 from datamill.production.schemas import AnnotationOut, TaskOut
 
-__all__ = ["check_task_version", "list_tasks_for_user", "submitted_version", "task_view"]
+__all__ = ["check_task_version", "count_tasks_for_user", "home_tasks_for_user", "list_tasks_for_user",
+           "submitted_version", "task_view"]
 
 _ASSIGNMENTS = cast(Table, TaskAssignment.__table__)
 _ITEMS = cast(Table, Item.__table__)
@@ -207,23 +209,62 @@ def _cover_package(session: Session, task: Task, user_id: int) -> int | None:
     return int(last) if last is not None else None
 
 
-def list_tasks_for_user(session: Session, user: User, project_id: int) -> list[dict[str, Any]]:
-    """Tasks the user holds (an annotator sees only these)."""
-    rows = session.execute(
-        select(Task, TaskAssignment.status)
-        .join(TaskAssignment, TaskAssignment.task_id == Task.id)
-        .where(TaskAssignment.user_id == user.id, Task.project_id == project_id)
-        .order_by(Task.id)
-    ).all()
+def _mine(user: User, project_id: int, stage: str | None) -> tuple[ColumnElement[bool], ...]:
+    where: tuple[ColumnElement[bool], ...] = (
+        TaskAssignment.user_id == user.id, Task.project_id == project_id)
+    return (*where, Task.stage == stage) if stage is not None else where
+
+
+def _rows(session: Session, project_id: int, found: Any) -> list[dict[str, Any]]:
     # a check task the user answered reads as their own work task would (see _check_view)
     return [
         {"task_id": t.id, "item_id": t.item_id, "stage": t.stage,
          "task_status": _submitted_status(session, project_id)
          if t.kind == "check" and status == "submitted" else t.status,
          "assignment": status}
-        for t, status in rows
+        for t, status in found
     ]
 
+
+def list_tasks_for_user(
+    session: Session, user: User, project_id: int, *, limit: int | None = None, offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Tasks the user holds or held in the project (an annotator sees only these), in task id
+    order; ``limit`` and ``offset`` page them in the database (a person's history grows by
+    hundreds a day: a page never reads all of it)."""
+    query = (select(Task, TaskAssignment.status)
+             .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+             .where(*_mine(user, project_id, None)).order_by(Task.id))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return _rows(session, project_id, session.execute(query).all())
+
+
+def count_tasks_for_user(session: Session, user: User, project_id: int,
+                         stage: str | None = None) -> int:
+    """How many tasks the user holds or held in the project (at ``stage``, when given)."""
+    return int(session.scalar(
+        select(func.count()).select_from(TaskAssignment)
+        .join(Task, Task.id == TaskAssignment.task_id)
+        .where(*_mine(user, project_id, stage))) or 0)
+
+
+def home_tasks_for_user(
+    session: Session, user: User, project_id: int, stage: str, *, recent: int = 20,
+) -> tuple[list[dict[str, Any]], int]:
+    """What a worker's home page lists of a project at ``stage``: every task they hold now
+    (claimed or returned), then their ``recent`` latest others, newest first; and how many
+    earlier ones it leaves out. (It listed their whole history, each row read with several
+    statements: thousands of rows for a worker some months in.)"""
+    holding = TaskAssignment.status.in_(("claimed", "returned"))
+    base = (select(Task, TaskAssignment.status)
+            .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+            .where(*_mine(user, project_id, stage)))
+    held = session.execute(base.where(holding).order_by(Task.id)).all()
+    others = session.execute(base.where(~holding).order_by(TaskAssignment.id.desc())
+                             .limit(recent)).all()
+    total = count_tasks_for_user(session, user, project_id, stage)
+    return _rows(session, project_id, [*held, *others]), total - len(held) - len(others)
 
 
 def submitted_version(session: Session, user_id: int, task: Task) -> dict[str, Any] | None:

@@ -65,7 +65,13 @@ from datamill.production.packages import (
     package_progress,
 )
 from datamill.production.schemas import TaskOut
-from datamill.production.task_view import check_task_version, list_tasks_for_user, task_view
+from datamill.production.task_view import (
+    check_task_version,
+    count_tasks_for_user,
+    home_tasks_for_user,
+    list_tasks_for_user,
+    task_view,
+)
 
 # the claim's own functions, and (re-exported, where callers have always imported them) the
 # holds, packages, claim rules and task view it was split from
@@ -76,11 +82,13 @@ __all__ = [
     "check_task_version",
     "claim_next_task",
     "claimer_vendor",
+    "count_tasks_for_user",
     "create_packages",
     "ensure_holds",
     "get_task",
     "get_task_and_item",
     "hold_lookups",
+    "home_tasks_for_user",
     "list_packages",
     "list_tasks_for_user",
     "mixed_item",

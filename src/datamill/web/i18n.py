@@ -75,6 +75,7 @@ EN: dict[str, str] = {
     "home.nothing_left": "Nothing is left for you in that project right now.",
     "home.open": "Open",
     "home.waiting_reviews": "waiting for review",
+    "home.earlier_tasks": "{n} earlier task(s) you finished are not listed here.",
     "home.held": "held by you",
     "home.returned": "Returned to you",
     "col.task": "Task",

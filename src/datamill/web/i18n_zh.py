@@ -60,6 +60,7 @@ ZH_CN: dict[str, str] = {
     "home.nothing_left": "该项目中暂时没有您可领取的任务。",
     "home.open": "打开",
     "home.waiting_reviews": "条待审核",
+    "home.earlier_tasks": "您之前完成的另外 {n} 个任务未在此列出。",
     "home.held": "由您领取",
     "home.returned": "已退回给您（返工）",
     "col.task": "任务",

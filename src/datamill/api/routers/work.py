@@ -37,6 +37,7 @@ from datamill.production.speech import speakers as speaker_list
 from datamill.production.tasks import (
     assign_package,
     claim_next_task,
+    count_tasks_for_user,
     create_packages,
     get_task,
     get_task_and_item,
@@ -222,8 +223,10 @@ def my_tasks_endpoint(
     """Tasks you hold or held in this project."""
     get_project(session, project_id)
     q.require_worker(session, user, project_id)
-    rows = [MyTaskOut.model_validate(r) for r in list_tasks_for_user(session, user, project_id)]
-    return page.slice(rows)
+    rows = list_tasks_for_user(session, user, project_id, limit=page.limit, offset=page.offset)
+    return Page[MyTaskOut](items=[MyTaskOut.model_validate(r) for r in rows],
+                           total=count_tasks_for_user(session, user, project_id),
+                           limit=page.limit, offset=page.offset)
 
 
 @router.get("/tasks/{task_id}")

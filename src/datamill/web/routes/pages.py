@@ -28,7 +28,7 @@ from datamill.production.tasks import (
     claim_next_task,
     create_packages,
     get_task,
-    list_tasks_for_user,
+    home_tasks_for_user,
     task_view,
 )
 from datamill.web.auth import (
@@ -133,13 +133,12 @@ def _work_rows(session: Any, me: WebUser, stage: str) -> list[dict[str, Any]]:
     out = []
     for p in _projects(session, me.user):
         tasks = []
-        for row in list_tasks_for_user(session, me.user, p.id):
-            if row["stage"] != stage:
-                continue
+        rows, earlier = home_tasks_for_user(session, me.user, p.id, stage)
+        for row in rows:
             view = task_view(session, get_task(session, row["task_id"]), me.user.id)
             tasks.append({**row, "external_id": view.external_id, "reason": view.return_reason,
                           "reason_code": view.return_code, "reason_params": view.return_params})
-        out.append({"project": p, "tasks": tasks,
+        out.append({"project": p, "tasks": tasks, "earlier": earlier,
                     "waiting": wq.review_waiting(session, p.id) if stage == "review" else None})
     return out
 
