@@ -44,7 +44,8 @@ class ConsentText(Base):
     __table_args__ = (UniqueConstraint("project_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by the unique (project_id, version)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     version: Mapped[int] = mapped_column()
     text: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
@@ -58,7 +59,8 @@ class CollectionSubject(Base):
     __table_args__ = (UniqueConstraint("project_id", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by the unique (project_id, subject_id)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     subject_id: Mapped[str] = mapped_column(String(100))
     demographics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"), default=None)
@@ -94,7 +96,8 @@ class CollectionPrompt(Base):
     __table_args__ = (UniqueConstraint("project_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by the unique (project_id, position)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     position: Mapped[int] = mapped_column()
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -119,8 +122,10 @@ class Recording(Base):
                       Index("ix_collection_recordings_project_sha256", "project_id", "sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"), index=True)
+    # indexed by ix_collection_recordings_project_sha256
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    # indexed by the unique (subject_row_id, prompt_id, attempt)
+    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"))
     prompt_id: Mapped[int] = mapped_column(ForeignKey("collection_prompts.id"))
     attempt: Mapped[int] = mapped_column(default=1)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), default=None, index=True)
@@ -176,7 +181,8 @@ class RerecordRequest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"), index=True)
+    # indexed by the unique (subject_row_id, prompt_id, item_id)
+    subject_row_id: Mapped[int] = mapped_column(ForeignKey("collection_subjects.id"))
     prompt_id: Mapped[int] = mapped_column(ForeignKey("collection_prompts.id"))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), default=None)
     source: Mapped[str] = mapped_column(String(16))

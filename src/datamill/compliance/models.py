@@ -133,7 +133,8 @@ class ProjectMember(Base):
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by the unique (project_id, user_id)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -147,7 +147,8 @@ class ConsentRecord(Base):
     __table_args__ = (UniqueConstraint("project_id", "subject_id", "scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by the unique (project_id, subject_id, scope)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     subject_id: Mapped[str] = mapped_column(String(100))
     scope: Mapped[str] = mapped_column(String(64), default="collection")
     given_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -172,7 +173,8 @@ class MaskedText(Base):
     __table_args__ = (UniqueConstraint("item_id", "field"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    # indexed by the unique (item_id, field)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     field: Mapped[str] = mapped_column(String(32))
     masked: Mapped[str] = mapped_column(Text)
     kinds: Mapped[list[Any]] = mapped_column(default=list)
@@ -184,7 +186,8 @@ class MaskedBlob(Base):
     __table_args__ = (UniqueConstraint("item_id", "sha256_original"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    # indexed by the unique (item_id, sha256_original)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     sha256_original: Mapped[str] = mapped_column(String(64))
     sha256_masked: Mapped[str] = mapped_column(String(64))
     regions: Mapped[list[Any]] = mapped_column(default=list)

@@ -144,7 +144,8 @@ class LedgerBudget(Base):
     __table_args__ = (UniqueConstraint("project_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"), index=True)
+    # indexed by the unique (project_id, version)
+    project_id: Mapped[int] = mapped_column(ForeignKey("ledger_projects.id"))
     version: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="draft")
     total: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
@@ -162,7 +163,8 @@ class LedgerBudgetLine(Base):
     __table_args__ = (UniqueConstraint("budget_id", "stage", "category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    budget_id: Mapped[int] = mapped_column(ForeignKey("ledger_budgets.id"), index=True)
+    # indexed by the unique (budget_id, stage, category)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("ledger_budgets.id"))
     stage: Mapped[str] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -165,7 +165,8 @@ class CheckResult(Base):
     __table_args__ = (UniqueConstraint("item_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    # indexed by the unique (item_id, name)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     name: Mapped[str] = mapped_column(String(40))
     passed: Mapped[bool] = mapped_column()
     value: Mapped[float | None] = mapped_column(default=None)
@@ -209,7 +210,8 @@ class Task(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by ix_tasks_claim (project_id, stage, status, id)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     stage: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16), default="work", server_default="work")
@@ -232,7 +234,8 @@ class TaskAssignment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    # indexed by the unique (task_id, user_id) and by ix_task_assignments_user_status
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     return_reason: Mapped[str | None] = mapped_column(Text, default=None)
@@ -251,7 +254,8 @@ class Annotation(Base):
     __table_args__ = (UniqueConstraint("item_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    # indexed by the unique (item_id, version)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     version: Mapped[int] = mapped_column()
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id"), default=None)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), default=None)
@@ -304,7 +308,8 @@ class BatchItem(Base):
     __table_args__ = (UniqueConstraint("batch_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    # indexed by the unique (batch_id, item_id)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id"))
 
@@ -331,7 +336,8 @@ class InspectionSample(Base):
     __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    # indexed by the unique (inspection_id, item_id)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     delivered_text: Mapped[str] = mapped_column(Text, default="")
     corrected_text: Mapped[str | None] = mapped_column(Text, default=None)
@@ -409,7 +415,8 @@ class Draft(Base):
     __table_args__ = (UniqueConstraint("task_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    # indexed by the unique (task_id, user_id)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     base_version: Mapped[int] = mapped_column()
     payload: Mapped[Any] = mapped_column(JSON)

@@ -127,7 +127,8 @@ class GoldenTask(Base):
     __table_args__ = (UniqueConstraint("test_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"), index=True)
+    # indexed by the unique (test_id, item_id)
+    test_id: Mapped[int] = mapped_column(ForeignKey("wf_qualification_tests.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     reference_text: Mapped[str] = mapped_column(Text)
     retired: Mapped[bool] = mapped_column(default=False)  # dropped by a revision (probes keep it)
@@ -214,7 +215,8 @@ class SettlementSheet(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
-    vendor_id: Mapped[int] = mapped_column(ForeignKey("wf_vendors.id"), index=True)
+    # indexed by the unique (vendor_id, period_key)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("wf_vendors.id"))
     kind: Mapped[str] = mapped_column(String(16), default="regular")
     corrects_sheet_id: Mapped[int | None] = mapped_column(
         ForeignKey("wf_settlement_sheets.id"), default=None
@@ -305,7 +307,8 @@ class HourPoints(Base):
     __table_args__ = (UniqueConstraint("worker_id", "project_id", "month"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"), index=True)
+    # indexed by the unique (worker_id, project_id, month)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("wf_workers.id"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     month: Mapped[str] = mapped_column(String(7))
     points: Mapped[Decimal] = mapped_column(Scaled(2))

@@ -23,7 +23,8 @@ class ProjectSpeaker(Base):
     __tablename__ = "project_speakers"
     __table_args__ = (UniqueConstraint("project_id", "code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # indexed by the unique (project_id, code)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     colour: Mapped[str] = mapped_column(String(7))
