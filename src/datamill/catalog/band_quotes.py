@@ -19,17 +19,34 @@ outside its dataset's band is issued only on a quote a second person approved.
   for), ``band_approval_pending``, ``band_quote_rejected``, ``band_quote_used``,
   ``band_quote_mismatch``. A quote licenses once (:func:`use_band_quote`). A price inside the
   band needs nothing, as before;
+* a quote is valid for ``valid_days`` (:data:`QUOTE_VALID_DAYS` unless given, 1 to
+  :data:`MAX_QUOTE_VALID_DAYS`) from the day it is made: after ``expires_on`` it is neither
+  decided nor licenses (``band_quote_expired``) and listings show it ``expired``;
+* :func:`void_band_quotes`: a change of the dataset's price band voids its pending and
+  approved, unused quotes in the same transaction (``catalog.band_quote.voided``); such a
+  quote, or one whose recorded band differs from the band in force, is refused
+  ``band_quote_band_changed``: a new quote against the band in force is needed;
+* :func:`withdraw_band_quote`: the quote's maker (still a salesperson) or a catalog manager
+  withdraws a pending or approved, unused quote with a reason (``catalog.band_quote.withdrawn``);
+  a withdrawn quote is neither decided nor licenses (``band_quote_withdrawn``);
 * :func:`list_band_quotes` and :func:`get_band_quote`: for staff (a customer sees none).
+
+Every step that reads a quote to change it (deciding, withdrawing, licensing on it, voiding
+it) locks its row first (:func:`~datamill.db.lookup.lock_or_raise`, ``FOR UPDATE`` on
+PostgreSQL, one writer at a time on SQLite) and checks its state afresh, so steps at once on
+one quote leave one of them done and refuse the others by the state it left.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_today
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.licence_terms import (
@@ -54,7 +71,9 @@ from datamill.db.lookup import get_or_raise, lock_or_raise
 
 __all__ = [
     "BAND_QUOTE",
+    "MAX_QUOTE_VALID_DAYS",
     "QUOTE_STATUSES",
+    "QUOTE_VALID_DAYS",
     "band_approval",
     "decide_band_quote",
     "get_band_quote",
@@ -62,17 +81,43 @@ __all__ = [
     "may_decide_band_quotes",
     "request_band_quote",
     "use_band_quote",
+    "void_band_quotes",
+    "withdraw_band_quote",
 ]
 
 #: the subject type of a quote's decision in ``ledger_approvals``
 BAND_QUOTE = "band_quote"
 PENDING, APPROVED, REJECTED, USED = "pending", "approved", "rejected", "used"
-QUOTE_STATUSES = (PENDING, APPROVED, REJECTED, USED)
+WITHDRAWN, VOID, EXPIRED = "withdrawn", "void", "expired"
+#: what a quote shows (``expired``: pending or approved past ``expires_on``, never stored)
+QUOTE_STATUSES = (PENDING, APPROVED, REJECTED, USED, WITHDRAWN, VOID, EXPIRED)
+#: the stored states a quote still moves on from (decided, withdrawn, voided, used)
+_OPEN = (PENDING, APPROVED)
+#: a quote's validity in days, unless the salesperson gives another (at most the maximum)
+QUOTE_VALID_DAYS = 30
+MAX_QUOTE_VALID_DAYS = 90
 #: who may decide a quote: either action (see the module docstring)
 _DECIDERS = (Action.MANAGE_CATALOG, Action.LEDGER)
 
 
-def _out(session: Session, q: CatalogBandQuote) -> BandQuoteOut:
+def _band_moved(q: CatalogBandQuote, ds: CatalogDataset) -> bool:
+    """Whether the band in force differs from the one ``q`` was made against."""
+    return (q.band_low, q.band_high, q.band_currency) != (
+        ds.price_low, ds.price_high, (ds.currency or "CNY").upper())
+
+
+def _shown_status(q: CatalogBandQuote, ds: CatalogDataset | None, today: date) -> str:
+    """The status a quote shows: a pending or approved quote made against another band than
+    the one in force is ``void``, one past its last day ``expired``."""
+    if q.status in _OPEN:
+        if ds is not None and _band_moved(q, ds):
+            return VOID
+        if q.expires_on < today:
+            return EXPIRED
+    return q.status
+
+
+def _out(session: Session, q: CatalogBandQuote, today: date | None = None) -> BandQuoteOut:
     from datamill.ledger.models import LedgerCustomer
 
     ds = session.get(CatalogDataset, q.dataset_id)
@@ -81,11 +126,26 @@ def _out(session: Session, q: CatalogBandQuote) -> BandQuoteOut:
         id=q.id, dataset_id=q.dataset_id, dataset_name=ds.name if ds else "",
         customer_id=q.customer_id, customer_name=cust.name if cust else "", price=q.price,
         currency=q.currency, fx_rate=q.fx_rate, band_low=q.band_low, band_high=q.band_high,
-        band_currency=q.band_currency, reason=q.reason, status=q.status,
+        band_currency=q.band_currency, reason=q.reason,
+        status=_shown_status(q, ds, today or business_today()),
         quoted_by=q.quoted_by, quoted_by_name=person_name(session, q.quoted_by),
-        quoted_at=q.quoted_at, decided_by=q.decided_by,
+        quoted_at=q.quoted_at, expires_on=q.expires_on, decided_by=q.decided_by,
         decided_by_name=person_name(session, q.decided_by) if q.decided_by else None,
-        decided_at=q.decided_at, decision_reason=q.decision_reason, licence_id=q.licence_id)
+        decided_at=q.decided_at, decision_reason=q.decision_reason, licence_id=q.licence_id,
+        withdrawn_by=q.withdrawn_by,
+        withdrawn_by_name=person_name(session, q.withdrawn_by) if q.withdrawn_by else None,
+        withdrawn_at=q.withdrawn_at, withdraw_reason=q.withdraw_reason, voided_at=q.voided_at)
+
+
+def _valid_days(valid_days: int | None) -> int:
+    days = QUOTE_VALID_DAYS if valid_days is None else valid_days
+    if isinstance(days, bool) or not isinstance(days, int) or not (
+            1 <= days <= MAX_QUOTE_VALID_DAYS):
+        raise InvalidInput(f"an out-of-band quote is valid for 1 to {MAX_QUOTE_VALID_DAYS} "
+                           f"days, not {valid_days!r}", field="valid_days",
+                           reason_code="band_quote_validity", most=MAX_QUOTE_VALID_DAYS,
+                           days=str(valid_days))
+    return days
 
 
 def _price(price: Any) -> Decimal:
@@ -99,14 +159,17 @@ def _price(price: Any) -> Decimal:
 def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
     session: Session, user: User, *, dataset_id: int, customer_id: int, price: Any,
     reason: str, currency: str | None = None, fx_rate: Any = None,
+    valid_days: int | None = None,
 ) -> BandQuoteOut:
-    """Record a licence price outside the dataset's band, for a second person to decide."""
+    """Record a licence price outside the dataset's band, for a second person to decide;
+    it is valid for ``valid_days`` from today (:data:`QUOTE_VALID_DAYS` unless given)."""
     from datamill.ledger.models import LedgerCustomer
 
     authorize(session, user, Action.SELL_CATALOG)
     ds = dataset_row(session, dataset_id)
     cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _price(price)
+    days = _valid_days(valid_days)
     cur = licence_currency(ds, currency)
     rate = to_decimal(fx_rate_of(fx_rate), 6) if fx_rate not in (None, "") else None
     why = outside_band(ds, amount, cur, rate)
@@ -124,7 +187,8 @@ def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
     q = CatalogBandQuote(dataset_id=ds.id, customer_id=cust.id, price=amount, currency=cur,
                          fx_rate=rate, band_low=ds.price_low, band_high=ds.price_high,
                          band_currency=band_cur, reason=text, status=PENDING,
-                         quoted_by=user.id)
+                         quoted_by=user.id,
+                         expires_on=business_today() + timedelta(days=days))
     session.add(q)
     session.flush()
     record_audit(session, actor_id=user.id, action="catalog.band_quote.requested",
@@ -133,7 +197,8 @@ def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
                        "price": str(amount), "currency": cur,
                        "fx_rate": str(rate) if rate is not None else None,
                        "band": [str(ds.price_low), str(ds.price_high), band_cur],
-                       "outside": why, "reason": text})
+                       "outside": why, "reason": text,
+                       "expires_on": q.expires_on.isoformat()})
     return _out(session, q)
 
 
@@ -193,10 +258,12 @@ def decide_band_quote(
     q = lock_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
                       quote_id=quote_id)
     ds = dataset_row(session, q.dataset_id)
+    _refuse_closed(session, q, ds)
     if q.status != PENDING:
         raise Conflict(f"out-of-band quote {q.id} is {q.status} already: only a pending quote "
                        "is decided", quote_id=q.id, reason_code="band_quote_decided",
                        status=q.status)
+    _refuse_expired(q, business_today())
     _refuse_own(session, user, q, ds)
     role = approval_role_of(session, user.id) or user.role
     session.add(LedgerApproval(subject_type=BAND_QUOTE, subject_id=q.id, level=1,
@@ -223,7 +290,8 @@ def _require_staff(session: Session, user: User) -> None:
 
 def list_band_quotes(session: Session, user: User, *, dataset_id: int | None = None,
                      status: str | None = None) -> list[BandQuoteOut]:
-    """Out-of-band quotes, newest first (of one dataset, in one status)."""
+    """Out-of-band quotes, newest first (of one dataset, in one status as shown: ``expired``
+    and ``void`` include the pending and approved quotes that show so)."""
     _require_staff(session, user)
     q = select(CatalogBandQuote).order_by(CatalogBandQuote.id.desc())
     if dataset_id is not None:
@@ -232,8 +300,12 @@ def list_band_quotes(session: Session, user: User, *, dataset_id: int | None = N
         if status not in QUOTE_STATUSES:
             raise InvalidInput(f"unknown quote status {status!r}; available: "
                                f"{', '.join(QUOTE_STATUSES)}", field="status")
-        q = q.where(CatalogBandQuote.status == status)
-    return [_out(session, row) for row in session.scalars(q)]
+        # the stored states that may show as ``status`` (the rest is told apart below)
+        stored = {EXPIRED: _OPEN, VOID: (*_OPEN, VOID)}.get(status, (status,))
+        q = q.where(CatalogBandQuote.status.in_(stored))
+    today = business_today()
+    rows = [_out(session, row, today) for row in session.scalars(q)]
+    return [r for r in rows if not status or r.status == status]
 
 
 def get_band_quote(session: Session, user: User, quote_id: int) -> BandQuoteOut:
@@ -241,6 +313,85 @@ def get_band_quote(session: Session, user: User, quote_id: int) -> BandQuoteOut:
     row = get_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
                        quote_id=quote_id)
     return _out(session, row)
+
+
+def _require_withdrawer(session: Session, user: User, q: CatalogBandQuote) -> None:
+    """The quote's maker, still selling, or a catalog manager withdraws it."""
+    manage = check(session, user, Action.MANAGE_CATALOG)
+    if manage is None:
+        return
+    sell = check(session, user, Action.SELL_CATALOG)
+    if q.quoted_by == user.id and sell is None:
+        return
+    if manage.reason == "inactive":
+        raise Forbidden(manage.message, reason_code="inactive")
+    maker = person_name(session, q.quoted_by)
+    raise Forbidden(f"{user.username} may not withdraw out-of-band quote {q.id}: its maker "
+                    f"({maker}) or a catalog manager withdraws it", reason_code=
+                    "band_quote_withdrawer", user=user.username, quote_id=q.id, maker=maker)
+
+
+def withdraw_band_quote(session: Session, user: User, quote_id: int, *,
+                        reason: str) -> BandQuoteOut:
+    """Withdraw a pending or approved, unused out-of-band quote with a reason (its maker or a
+    catalog manager; audited): it is decided no more and licenses nothing. An expired quote
+    may be withdrawn too (it is tidied away); a rejected, used, withdrawn or void one not."""
+    _require_staff(session, user)
+    # locked: a withdrawal beside a decision or a licence issued on the quote (module docstring)
+    q = lock_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
+                      quote_id=quote_id)
+    _require_withdrawer(session, user, q)
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput("a withdrawal of an out-of-band quote names its reason",
+                           field="reason", reason_code="band_withdrawal_reason")
+    ds = dataset_row(session, q.dataset_id)
+    _refuse_closed(session, q, ds)
+    if q.status not in _OPEN or q.licence_id is not None:
+        raise Conflict(f"out-of-band quote {q.id} is {q.status}: only a pending or approved, "
+                       "unused quote is withdrawn", quote_id=q.id,
+                       reason_code="band_quote_final", status=q.status)
+    before = q.status
+    q.status, q.withdrawn_by, q.withdrawn_at, q.withdraw_reason = (WITHDRAWN, user.id, utcnow(),
+                                                                   text)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.band_quote.withdrawn",
+                 object_type="catalog_band_quote", object_id=q.id,
+                 data={"dataset": ds.name, "customer_id": q.customer_id,
+                       "price": str(q.price), "currency": q.currency, "was": before,
+                       "quoted_by": q.quoted_by, "expires_on": q.expires_on.isoformat(),
+                       "reason": text})
+    return _out(session, q)
+
+
+def void_band_quotes(session: Session, user: User, ds: CatalogDataset,
+                     before: tuple[Decimal | None, Decimal | None]) -> list[int]:
+    """The band of ``ds`` changed from ``before`` (low, high) to the one it holds now: its
+    pending and approved, unused quotes are void (audited), and their ids returned.
+
+    Called by :func:`datamill.catalog.datasets.update_dataset` in the band change's own
+    transaction, so the change and the voiding commit together. Race-safe because the rows
+    are locked as read (``FOR UPDATE``): a licence being issued on a quote holds its row, so
+    the voiding waits and, the quote then used, passes it by (PostgreSQL reads the row afresh
+    after the wait); a licence that comes after locks the quote and finds it void. A quote
+    whose recorded band differs from the band in force is refused at licence time too
+    (:func:`_refuse_closed`), whatever changed the band."""
+    rows = list(session.scalars(select(CatalogBandQuote).where(
+        CatalogBandQuote.dataset_id == ds.id, CatalogBandQuote.status.in_(_OPEN),
+        CatalogBandQuote.licence_id.is_(None)).order_by(CatalogBandQuote.id).with_for_update()))
+    now = utcnow()
+    band_cur = (ds.currency or "CNY").upper()
+    for q in rows:
+        was = q.status
+        q.status, q.voided_at = VOID, now
+        record_audit(session, actor_id=user.id, action="catalog.band_quote.voided",
+                     object_type="catalog_band_quote", object_id=q.id,
+                     data={"dataset": ds.name, "customer_id": q.customer_id,
+                           "price": str(q.price), "currency": q.currency, "was": was,
+                           "band_before": [str(before[0]), str(before[1]), band_cur],
+                           "band_after": [str(ds.price_low), str(ds.price_high), band_cur]})
+    session.flush()
+    return [q.id for q in rows]
 
 
 def _named_quote(session: Session, band_quote_id: int, ds: CatalogDataset, customer_id: int,
@@ -260,15 +411,20 @@ def _named_quote(session: Session, band_quote_id: int, ds: CatalogDataset, custo
 
 def _matching_quote(session: Session, ds: CatalogDataset, customer_id: int, amount: Decimal,
                     currency: str) -> CatalogBandQuote | None:
-    """The approved unused quote of these terms (locked), else the newest unused one."""
+    """The approved, unused quote of these terms that still licenses (locked), else the
+    newest unused one still open, else the newest unused one (to say why none licenses)."""
     rows = list(session.scalars(select(CatalogBandQuote).where(
         CatalogBandQuote.dataset_id == ds.id, CatalogBandQuote.customer_id == customer_id,
         CatalogBandQuote.price == amount, CatalogBandQuote.currency == currency,
         CatalogBandQuote.licence_id.is_(None)).order_by(CatalogBandQuote.id.desc())))
-    approved = next((r for r in rows if r.status == APPROVED), None)
-    if approved is not None:
-        return lock_or_raise(session, CatalogBandQuote, approved.id, "out-of-band quote")
-    return rows[0] if rows else None
+    today = business_today()
+    shown = [(r, _shown_status(r, ds, today)) for r in rows]
+    pick = (next((r for r, st in shown if st == APPROVED), None)
+            or next((r for r, st in shown if st in _OPEN), None)
+            or (rows[0] if rows else None))
+    if pick is not None and pick.status in _OPEN:  # read afresh under its lock
+        return lock_or_raise(session, CatalogBandQuote, pick.id, "out-of-band quote")
+    return pick
 
 
 def band_approval(  # noqa: PLR0913 - the licence's price terms
@@ -292,28 +448,61 @@ def band_approval(  # noqa: PLR0913 - the licence's price terms
             "/api/v1/catalog/band-quotes or the dataset page)",
             reason_code="band_approval_required", dataset=ds.name, price=str(amount),
             currency=currency)
-    _require_usable(session, q)
+    _require_usable(session, q, ds)
     reason = given or q.reason
     require_band_reason(reason, why)
     return q, reason
 
 
-def _require_usable(session: Session, q: CatalogBandQuote) -> None:
-    if q.status == PENDING:
-        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) awaits its approval "
-                       "by a second person: the licence is issued once it is approved",
-                       quote_id=q.id, reason_code="band_approval_pending", price=str(q.price),
-                       currency=q.currency, user=person_name(session, q.quoted_by))
+def _band_text(low: Decimal | None, high: Decimal | None, currency: str) -> str:
+    return f"{low if low is not None else '–'}..{high if high is not None else '–'} {currency}"
+
+
+def _refuse_closed(session: Session, q: CatalogBandQuote, ds: CatalogDataset) -> None:
+    """A withdrawn quote, or one made against another band than the one in force (voided when
+    the band changed, or found so now), neither is decided, withdrawn nor licenses."""
+    if q.status == WITHDRAWN:
+        who = person_name(session, q.withdrawn_by) if q.withdrawn_by else ""
+        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) was withdrawn by "
+                       f"{who}: {q.withdraw_reason}; ask for a new quote", quote_id=q.id,
+                       reason_code="band_quote_withdrawn", price=str(q.price),
+                       currency=q.currency, user=who, reason=q.withdraw_reason or "")
+    if q.status == VOID or (q.status in _OPEN and _band_moved(q, ds)):
+        was = _band_text(q.band_low, q.band_high, q.band_currency)
+        now = _band_text(ds.price_low, ds.price_high, (ds.currency or "CNY").upper())
+        raise Conflict(f"the price band of {ds.name} changed after out-of-band quote {q.id} "
+                       f"was made (quoted against {was}, now {now}): the quote no longer "
+                       "licenses; ask for a new quote against the band in force",
+                       quote_id=q.id, reason_code="band_quote_band_changed", dataset=ds.name,
+                       band_before=was, band_now=now)
+
+
+def _refuse_expired(q: CatalogBandQuote, today: date) -> None:
+    if q.status in _OPEN and q.expires_on < today:
+        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) expired: it was "
+                       f"valid until {q.expires_on}; ask for a new quote", quote_id=q.id,
+                       reason_code="band_quote_expired", price=str(q.price),
+                       currency=q.currency, expires_on=q.expires_on.isoformat())
+
+
+def _require_usable(session: Session, q: CatalogBandQuote, ds: CatalogDataset) -> None:
+    _refuse_closed(session, q, ds)
     if q.status == REJECTED:
         raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) was rejected by "
                        f"{person_name(session, q.decided_by)}: {q.decision_reason}",
                        quote_id=q.id, reason_code="band_quote_rejected", price=str(q.price),
                        currency=q.currency, user=person_name(session, q.decided_by),
                        reason=q.decision_reason or "")
-    if q.status != APPROVED or q.licence_id is not None:
+    if q.status not in _OPEN or q.licence_id is not None:
         raise Conflict(f"out-of-band quote {q.id} was used already (licence {q.licence_id}): "
                        "a quote licenses once; ask for a new one", quote_id=q.id,
                        reason_code="band_quote_used", licence_id=q.licence_id)
+    _refuse_expired(q, business_today())
+    if q.status == PENDING:
+        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) awaits its approval "
+                       "by a second person: the licence is issued once it is approved",
+                       quote_id=q.id, reason_code="band_approval_pending", price=str(q.price),
+                       currency=q.currency, user=person_name(session, q.quoted_by))
 
 
 def use_band_quote(session: Session, q: CatalogBandQuote, licence_id: int) -> None:

@@ -186,7 +186,9 @@ def create_dataset(
 def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any) -> DatasetOut:
     """Change an entry's metadata (audited, before and after); releases stay as released.
     The catalog's product owner does (``manage_catalog``: the project manager), the standard
-    price and band included; sales quote in that band (see :func:`band_setters`)."""
+    price and band included; sales quote in that band (see :func:`band_setters`). A change of
+    the band voids the dataset's pending and approved, unused out-of-band quotes
+    (:func:`datamill.catalog.band_quotes.void_band_quotes`)."""
     row = dataset_row(session, dataset_id)
     fields = {k: v for k, v in changes.items() if v is not None}
     unknown = sorted(set(fields) - set(_UPDATABLE))
@@ -198,6 +200,7 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
     # who set the band would quote inside a band of their own making
     authorize(session, user, Action.MANAGE_CATALOG)
     before = {k: str(getattr(row, k)) for k in fields}
+    band_before = (row.price_low, row.price_high)
     for key, value in fields.items():
         if key in money:
             value = _money(value, key)
@@ -206,9 +209,16 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
         setattr(row, key, value)
     _check_band(row)
     session.flush()
+    voided: list[int] = []
+    if (row.price_low, row.price_high) != band_before:
+        # the quotes made against the old band license no more (band_quotes.void_band_quotes)
+        from datamill.catalog.band_quotes import void_band_quotes
+
+        voided = void_band_quotes(session, user, row, band_before)
     record_audit(session, actor_id=user.id, action="catalog.dataset.updated",
                  object_type="catalog_dataset", object_id=row.id,
-                 data={"before": before, "after": {k: str(getattr(row, k)) for k in fields}})
+                 data={"before": before, "after": {k: str(getattr(row, k)) for k in fields},
+                       **({"voided_band_quotes": voided} if voided else {})})
     return dataset_out(session, row)
 
 

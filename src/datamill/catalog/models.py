@@ -189,7 +189,10 @@ class CatalogLicence(Base):
 
 class CatalogBandQuote(Base):
     """A licence price quoted outside its dataset's band (价格区间), awaiting a second person's
-    approval: pending → approved → used (a licence was issued on it), or pending → rejected.
+    approval: pending → approved → used (a licence was issued on it), or pending → rejected;
+    a pending or approved, unused quote may be ``withdrawn`` (by its maker or a catalog
+    manager) or ``void`` (the dataset's band changed), and licenses nothing after
+    ``expires_on`` (shown as expired).
 
     ``band_low``..``band_high`` (in ``band_currency``) is the band the quote was made against;
     ``reason`` is the salesperson's, ``decision_reason`` the approver's. The decision itself is
@@ -217,6 +220,14 @@ class CatalogBandQuote(Base):
     #: the licence issued on the approved quote (one licence per quote)
     licence_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_licences.id"),
                                                    unique=True, default=None)
+    #: the last day the quote is decided or licenses (its validity, set when quoted)
+    expires_on: Mapped[date] = mapped_column(Date)
+    #: a withdrawal by the quote's maker or a catalog manager (status ``withdrawn``)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: when a change of the dataset's price band voided the quote (status ``void``)
+    voided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class TransferLink(Base):

@@ -219,7 +219,9 @@ class RetentionRunOut(BaseModel):
 
 class BandQuoteOut(BaseModel):
     """A licence price quoted outside its dataset's band, and its second person's decision:
-    ``pending`` → ``approved`` → ``used`` (``licence_id`` issued on it), or ``rejected``."""
+    ``pending`` → ``approved`` → ``used`` (``licence_id`` issued on it), or ``rejected``;
+    ``withdrawn`` by its maker or a catalog manager, ``void`` once the dataset's band changed,
+    ``expired`` (shown, not stored) when pending or approved past ``expires_on``."""
 
     id: int
     dataset_id: int
@@ -243,3 +245,11 @@ class BandQuoteOut(BaseModel):
     decided_at: datetime | None = None
     decision_reason: str | None = None
     licence_id: int | None = None
+    #: the last day the quote is decided or licenses
+    expires_on: date
+    withdrawn_by: int | None = None
+    withdrawn_by_name: str | None = None
+    withdrawn_at: datetime | None = None
+    withdraw_reason: str | None = None
+    #: when a change of the dataset's band voided the quote
+    voided_at: datetime | None = None

@@ -245,7 +245,8 @@ EN_CLI: dict[str, str] = {
     "delivery.effect_runs": "; the largest of {runs} runs (their range {range})",
     # out-of-band quotes (catalog band-quote…)
     "catalog.quote_row": "{id} {dataset} · {customer} · {price} {currency} (band {low}..{high} "
-                         "{band_currency}) · {status} · quoted by {by}: {reason}{decided}{used}",
+                         "{band_currency}) · {status} · quoted by {by}: {reason}{decided}{used}"
+                         "{withdrawn} · valid until {expires_on}",
     "catalog.quote_decided": " · decided by {by}: {reason}",
     "catalog.quote_licence": " · licence {licence}",
     "catalog.no_quotes": "no out-of-band quotes",
@@ -253,6 +254,10 @@ EN_CLI: dict[str, str] = {
     "catalog.quote_status_approved": "approved",
     "catalog.quote_status_rejected": "rejected",
     "catalog.quote_status_used": "used",
+    "catalog.quote_status_withdrawn": "withdrawn",
+    "catalog.quote_status_void": "void (the band changed)",
+    "catalog.quote_status_expired": "expired",
+    "catalog.quote_withdrawn": " · withdrawn by {by}: {reason}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -451,7 +456,8 @@ ZH_CN_CLI: dict[str, str] = {
     "delivery.effect_verdict": "；{verdict}",
     "delivery.effect_runs": "；取 {runs} 次验证中样本最大的一次（各次结果范围 {range}）",
     "catalog.quote_row": "{id} {dataset} · {customer} · {price} {currency}（区间 {low}..{high} "
-                         "{band_currency}）· {status} · 报价人 {by}：{reason}{decided}{used}",
+                         "{band_currency}）· {status} · 报价人 {by}：{reason}{decided}{used}"
+                         "{withdrawn} · 有效期至 {expires_on}",
     "catalog.quote_decided": " · 审批人 {by}：{reason}",
     "catalog.quote_licence": " · 授权 {licence}",
     "catalog.no_quotes": "没有区间外报价。",
@@ -459,6 +465,10 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.quote_status_approved": "已批准",
     "catalog.quote_status_rejected": "已驳回",
     "catalog.quote_status_used": "已用于授权",
+    "catalog.quote_status_withdrawn": "已撤回",
+    "catalog.quote_status_void": "已作废（价格区间已变更）",
+    "catalog.quote_status_expired": "已过期",
+    "catalog.quote_withdrawn": " · 撤回人 {by}：{reason}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

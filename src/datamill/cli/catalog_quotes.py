@@ -26,11 +26,13 @@ def _quote_line(q: Any) -> str:
     decided = (say("catalog.quote_decided", by=q.decided_by_name, reason=q.decision_reason)
                if q.decided_by is not None else "")
     used = say("catalog.quote_licence", licence=q.licence_id) if q.licence_id else ""
+    withdrawn = (say("catalog.quote_withdrawn", by=q.withdrawn_by_name, reason=q.withdraw_reason)
+                 if q.withdrawn_by is not None else "")
     return say("catalog.quote_row", id=f"{q.id:>4}", dataset=q.dataset_name,
                customer=q.customer_name, price=q.price, currency=q.currency,
                low=q.band_low or "–", high=q.band_high or "–", band_currency=q.band_currency,
                status=_status(q.status), by=q.quoted_by_name, reason=q.reason,
-               decided=decided, used=used)
+               decided=decided, used=used, withdrawn=withdrawn, expires_on=q.expires_on)
 
 
 def _print_quote(q: Any) -> None:
@@ -55,15 +57,19 @@ def band_quote_cmd(
         help="ISO 4217 code the price is in (default: the dataset's price currency).")] = None,
     fx_rate: Annotated[str | None, typer.Option(
         help="CNY per unit of a foreign currency.")] = None,
+    valid_days: Annotated[int | None, typer.Option(
+        help="Days the quote stays valid from today (default 30, at most 90).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Quote a licence price outside the dataset's band: the licence is issued at that price
-    once a second person approved it (catalog band-quote-approve)."""
+    once a second person approved it (catalog band-quote-approve), while the quote is valid
+    and the band unchanged."""
     from datamill.catalog.band_quotes import request_band_quote
 
     with get_runtime().session() as s:
         q = request_band_quote(s, _user(s, user), dataset_id=dataset_id, customer_id=customer_id,
-                               price=price, reason=reason, currency=currency, fx_rate=fx_rate)
+                               price=price, reason=reason, currency=currency, fx_rate=fx_rate,
+                               valid_days=valid_days)
     emit(q, as_json, _print_quote)
 
 
@@ -72,7 +78,7 @@ def band_quote_cmd(
 def band_quotes_cmd(
     user: AsUser, dataset: int | None = None,
     status: Annotated[str | None, typer.Option(
-        help="pending, approved, rejected or used.")] = None,
+        help="pending, approved, rejected, used, withdrawn, void or expired.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Out-of-band quotes, newest first (staff only)."""
@@ -111,3 +117,19 @@ def band_quote_reject_cmd(
 ) -> None:
     """Reject a pending out-of-band quote: no licence is issued on it."""
     _decide(quote_id, user, "reject", reason, as_json)
+
+
+@app.command("band-quote-withdraw")
+@handle_errors
+def band_quote_withdraw_cmd(
+    quote_id: int, user: AsUser,
+    reason: Annotated[str, typer.Option(help="Why the quote is withdrawn.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Withdraw a pending or approved, unused out-of-band quote (its maker or a catalog
+    manager): it is decided no more and licenses nothing."""
+    from datamill.catalog.band_quotes import withdraw_band_quote
+
+    with get_runtime().session() as s:
+        q = withdraw_band_quote(s, _user(s, user), quote_id, reason=reason)
+    emit(q, as_json, _print_quote)

@@ -51,7 +51,11 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "band_quote_in_band", "band_approver_role", "band_quote_own", "band_decision",
                  "band_decision_reason", "band_quote_decided", "band_quote_mismatch",
                  "band_approval_required", "band_approval_pending", "band_quote_rejected",
-                 "band_quote_used")
+                 "band_quote_used",
+                 # a quote's expiry, voiding by a band change and withdrawal
+                 "band_quote_validity", "band_quote_expired", "band_quote_band_changed",
+                 "band_quote_withdrawn", "band_quote_withdrawer", "band_withdrawal_reason",
+                 "band_quote_final")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -276,6 +280,14 @@ EN_REASONS: dict[str, str] = {
     "band_approval_pending": "Out-of-band quote {quote_id} ({price} {currency}, made by {user}) awaits its approval by a second person: the licence is issued once it is approved.",
     "band_quote_rejected": "Out-of-band quote {quote_id} ({price} {currency}) was rejected by {user}: {reason}",
     "band_quote_used": "Out-of-band quote {quote_id} was used already (licence {licence_id}): a quote licenses once; ask for a new one.",
+    # a quote's expiry, voiding by a band change and withdrawal (catalog.band_quotes)
+    "band_quote_validity": "An out-of-band quote is valid for 1 to {most} days, not {days}.",
+    "band_quote_expired": "Out-of-band quote {quote_id} ({price} {currency}) expired: it was valid until {expires_on}; ask for a new quote.",
+    "band_quote_band_changed": "The price band of {dataset} changed after out-of-band quote {quote_id} was made (quoted against {band_before}, now {band_now}): the quote no longer licenses; ask for a new quote against the band in force.",
+    "band_quote_withdrawn": "Out-of-band quote {quote_id} ({price} {currency}) was withdrawn by {user}: {reason}; ask for a new quote.",
+    "band_quote_withdrawer": "{user} may not withdraw out-of-band quote {quote_id}: its maker ({maker}) or a catalog manager withdraws it.",
+    "band_withdrawal_reason": "A withdrawal of an out-of-band quote names its reason.",
+    "band_quote_final": "Out-of-band quote {quote_id} is {status}: only a pending or approved, unused quote is withdrawn.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -507,6 +519,13 @@ ZH_CN_REASONS: dict[str, str] = {
     "band_approval_pending": "区间外报价 {quote_id}（{price} {currency}，由 {user} 提交）正等待另一人审批：批准后方可签发授权。",
     "band_quote_rejected": "区间外报价 {quote_id}（{price} {currency}）已被 {user} 驳回：{reason}。",
     "band_quote_used": "区间外报价 {quote_id} 已用于授权 {licence_id}：一份报价只能签发一个授权；请重新申请。",
+    "band_quote_validity": "区间外报价的有效期须为 1 至 {most} 天，您填写的是 {days}。",
+    "band_quote_expired": "区间外报价 {quote_id}（{price} {currency}）已过期：有效期至 {expires_on}；请您重新申请报价。",
+    "band_quote_band_changed": "区间外报价 {quote_id} 提交后，数据集 {dataset} 的价格区间已变更（报价时为 {band_before}，现为 {band_now}）：该报价不能再用于签发授权；请您按现行区间重新申请报价。",
+    "band_quote_withdrawn": "区间外报价 {quote_id}（{price} {currency}）已被 {user} 撤回：{reason}；请您重新申请报价。",
+    "band_quote_withdrawer": "{user} 不能撤回区间外报价 {quote_id}：只有报价人（{maker}）或目录管理人员可以撤回。",
+    "band_withdrawal_reason": "撤回区间外报价时须填写理由。",
+    "band_quote_final": "区间外报价 {quote_id} 的状态为 {status}：只有待审批或已批准且未使用的报价才能撤回。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -75,4 +75,15 @@ EN_CATALOG: dict[str, str] = {
     "catf.done.quoted": "The price was sent for approval: the licence is issued once a second person approved it.",
     "catf.done.quote_approved": "The price outside the band was approved: the licence can be issued at it.",
     "catf.done.quote_rejected": "The price outside the band was rejected: no licence is issued at it.",
+    # a quote's validity, voiding by a band change and withdrawal
+    "catq.valid_days": "Quote valid for (days)",
+    "catq.valid_days_help": "How long an approval of this price may be used for a licence: 30 days unless you give 1 to 90.",
+    "catq.valid_until": "valid until",
+    "catq.status.withdrawn": "withdrawn",
+    "catq.status.void": "void: the price band changed",
+    "catq.status.expired": "expired",
+    "catq.withdrawn_by": "withdrawn by",
+    "catq.withdraw": "Withdraw",
+    "catq.withdraw_reason": "Reason for withdrawing",
+    "catf.done.quote_withdrawn": "The quote was withdrawn: it is neither decided nor used for a licence.",
 }

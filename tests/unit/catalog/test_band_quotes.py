@@ -247,8 +247,9 @@ def test_every_refusal_is_worded_in_english_and_chinese() -> None:
     from datamill.modalities._reason_words import CATALOG_CODES
     from datamill.modalities.problem_words import REASON_WORDS
 
-    codes = [c for c in CATALOG_CODES if c.startswith(("band_quote", "band_approv", "band_dec"))]
-    assert len(codes) == 11, codes
+    codes = [c for c in CATALOG_CODES
+             if c.startswith(("band_quote", "band_approv", "band_dec", "band_withdrawal"))]
+    assert len(codes) == 18, codes
     for code in codes:
         en, zh = REASON_WORDS["en"][code], REASON_WORDS["zh-CN"][code]
         assert en and re.search(r"[\u4e00-\u9fff]", zh), code

@@ -140,10 +140,17 @@ class BandQuoteCreate(BaseModel):
                                   description="CNY per unit of a foreign currency")] | None = None
     reason: Annotated[str, Field(min_length=1, max_length=5000, description=(
         "Why the price lies outside the band (8 letters or digits at least)"))]
+    valid_days: int | None = Field(None, description=(
+        "Days the quote stays valid from today (default 30, 1 to 90; 422 "
+        "band_quote_validity otherwise)"))
 
 
 class BandQuoteDecision(BaseModel):
     decision: Literal["approve", "reject"]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class BandQuoteWithdrawal(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -335,10 +342,11 @@ def create_licence_endpoint(body: LicenceCreate, session: SessionDep,
 @router.get("/band-quotes")
 def band_quotes_endpoint(
     session: SessionDep, user: CurrentUser, dataset_id: IdQuery = None,
-    status_: Annotated[Literal["pending", "approved", "rejected", "used"] | None,
-                       Query(alias="status")] = None,
+    status_: Annotated[Literal["pending", "approved", "rejected", "used", "withdrawn", "void",
+                               "expired"] | None, Query(alias="status")] = None,
 ) -> list[BandQuoteOut]:
-    """Out-of-band quotes, newest first (staff only)."""
+    """Out-of-band quotes, newest first (staff only); a pending or approved quote past its
+    ``expires_on`` shows as ``expired``, one made against a band since changed as ``void``."""
     return band_quotes.list_band_quotes(session, user, dataset_id=dataset_id, status=status_)
 
 
@@ -364,6 +372,15 @@ def decide_band_quote_endpoint(quote_id: Id, body: BandQuoteDecision, session: S
     finance (``manage_catalog`` or ``ledger``), never its maker (403 ``band_quote_own``)."""
     return band_quotes.decide_band_quote(session, user, quote_id, decision=body.decision,
                                          reason=body.reason)
+
+
+@router.post("/band-quotes/{quote_id}/withdrawal")
+def withdraw_band_quote_endpoint(quote_id: Id, body: BandQuoteWithdrawal, session: SessionDep,
+                                 user: CurrentUser) -> BandQuoteOut:
+    """Withdraw a pending or approved, unused out-of-band quote with a reason: its maker or a
+    catalog manager (403 ``band_quote_withdrawer``); a withdrawn quote is decided no more and
+    licenses nothing (409 ``band_quote_withdrawn``)."""
+    return band_quotes.withdraw_band_quote(session, user, quote_id, reason=body.reason)
 
 
 @router.get("/licences/{licence_id}")

@@ -320,14 +320,16 @@ def create_licence_form(  # noqa: PLR0913 - the licence's fields, as the API tak
     territory: Annotated[str, Form(max_length=200)] = "",
     term: Annotated[str, Form(max_length=200)] = "", usage_scope: Field1 = "",
     acceptance_criteria: Field1 = "", expires_on: Annotated[str, Form(max_length=10)] = "",
-    band_reason: Field1 = "", csrf_token: Annotated[str, Form()] = "",
+    band_reason: Field1 = "", valid_days: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """License the dataset to a customer (``POST /api/v1/catalog/licences``)."""
+    """License the dataset to a customer (``POST /api/v1/catalog/licences``); ``valid_days``
+    belongs to the form's second button (an out-of-band quote) and is kept as typed."""
     require_csrf(request, me, csrf_token)
     typed = {"customer_id": customer_id, "release_id": release_id, "price": price,
              "currency": currency, "fx_rate": fx_rate, "territory": territory, "term": term,
              "usage_scope": usage_scope, "acceptance_criteria": acceptance_criteria,
-             "expires_on": expires_on, "band_reason": band_reason}
+             "expires_on": expires_on, "band_reason": band_reason, "valid_days": valid_days}
     try:
         with session.begin_nested():
             licences.create_licence(
@@ -421,23 +423,26 @@ def band_quote_form(  # noqa: PLR0913 - the quote's fields, as the API takes the
     territory: Annotated[str, Form(max_length=200)] = "",
     term: Annotated[str, Form(max_length=200)] = "", usage_scope: Field1 = "",
     acceptance_criteria: Field1 = "", expires_on: Annotated[str, Form(max_length=10)] = "",
+    valid_days: Annotated[str, Form(max_length=10)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Ask a second person to approve a price outside the band (``POST
     /api/v1/catalog/band-quotes``): the licence form's second button, its reason the band
-    reason; a refusal shows on the page with the licence form as typed."""
+    reason, ``valid_days`` the quote's validity (empty: the default); a refusal shows on the
+    page with the licence form as typed."""
     require_csrf(request, me, csrf_token)
     typed = {"customer_id": customer_id, "release_id": release_id, "price": price,
              "currency": currency, "fx_rate": fx_rate, "territory": territory, "term": term,
              "usage_scope": usage_scope, "acceptance_criteria": acceptance_criteria,
-             "expires_on": expires_on, "band_reason": band_reason}
+             "expires_on": expires_on, "band_reason": band_reason, "valid_days": valid_days}
     try:
         with session.begin_nested():
             band_quotes.request_band_quote(
                 session, me.user, dataset_id=dataset_id,
                 customer_id=_int(customer_id, "customer_id"), price=price.strip(),
                 currency=currency.strip().upper() or None, fx_rate=fx_rate.strip() or None,
-                reason=band_reason)
+                reason=band_reason,
+                valid_days=_int(valid_days, "valid_days") if valid_days.strip() else None)
     except (*_REFUSED, NotFound) as err:
         return _licence_form_again(request, session, runtime, me, dataset_id, typed, err)
     return RedirectResponse(f"/catalog/{dataset_id}?done=quoted", status_code=303)
@@ -464,4 +469,26 @@ def band_quote_decision_form(
                              typed={"reason": reason},
                              form_error=error_in_page_language(request, err))
     return RedirectResponse(f"/catalog/{quote.dataset_id}?done=quote_{out.status}",
+                            status_code=303)
+
+
+@router.post("/catalog/band-quotes/{quote_id}/withdrawal", response_class=HTMLResponse)
+def band_quote_withdrawal_form(
+    request: Request, quote_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+    reason: Annotated[str, Form(max_length=2000)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Withdraw an out-of-band quote with a reason (``POST
+    /api/v1/catalog/band-quotes/{id}/withdrawal``): its maker or a catalog manager; a refusal
+    shows beside the quote on the dataset page."""
+    require_csrf(request, me, csrf_token)
+    quote = band_quotes.get_band_quote(session, me.user, quote_id)
+    try:
+        with session.begin_nested():
+            band_quotes.withdraw_band_quote(session, me.user, quote_id, reason=reason)
+    except (*_REFUSED, Forbidden) as err:
+        return _dataset_page(request, session, me, quote.dataset_id, status_code=err.status,
+                             settings=runtime.settings, form=f"withdraw-{quote_id}",
+                             typed={"reason": reason},
+                             form_error=error_in_page_language(request, err))
+    return RedirectResponse(f"/catalog/{quote.dataset_id}?done=quote_withdrawn",
                             status_code=303)
