@@ -250,6 +250,7 @@ BODIES: dict[tuple[str, str], Any] = {
                                        "reason": "tender won at 3 lots"},
     ("post", "/catalog/band-quotes/{quote_id}/approvals"): {"decision": "approve",
                                                             "reason": "ok"},
+    ("post", "/catalog/band-quotes/{quote_id}/withdrawal"): {"reason": "ok"},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",
