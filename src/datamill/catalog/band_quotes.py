@@ -412,7 +412,8 @@ def _named_quote(session: Session, band_quote_id: int, ds: CatalogDataset, custo
 def _matching_quote(session: Session, ds: CatalogDataset, customer_id: int, amount: Decimal,
                     currency: str) -> CatalogBandQuote | None:
     """The approved, unused quote of these terms that still licenses (locked), else the
-    newest unused one still open, else the newest unused one (to say why none licenses)."""
+    newest one awaiting its decision, else the newest pending or approved one (expired or
+    made against another band), else the newest unused one: to say why none licenses."""
     rows = list(session.scalars(select(CatalogBandQuote).where(
         CatalogBandQuote.dataset_id == ds.id, CatalogBandQuote.customer_id == customer_id,
         CatalogBandQuote.price == amount, CatalogBandQuote.currency == currency,
@@ -421,6 +422,7 @@ def _matching_quote(session: Session, ds: CatalogDataset, customer_id: int, amou
     shown = [(r, _shown_status(r, ds, today)) for r in rows]
     pick = (next((r for r, st in shown if st == APPROVED), None)
             or next((r for r, st in shown if st in _OPEN), None)
+            or next((r for r in rows if r.status in _OPEN), None)
             or (rows[0] if rows else None))
     if pick is not None and pick.status in _OPEN:  # read afresh under its lock
         return lock_or_raise(session, CatalogBandQuote, pick.id, "out-of-band quote")

@@ -120,6 +120,13 @@ def test_an_expired_quote_is_neither_decided_nor_licenses(runtime: Runtime,
         assert band_quotes.list_band_quotes(s, who["pm"], status="approved") == []
         assert band_quotes.list_band_quotes(s, who["pm"], status="pending") == []
         assert s.get(CatalogBandQuote, qid).status == "approved"  # type: ignore[union-attr]
+    # a newer quote of the same terms, withdrawn: the refusal still explains the expired one
+    newer = _quote(runtime, who["sales"], ds_id, cust).id
+    with runtime.session() as s:
+        band_quotes.withdraw_band_quote(s, who["sales"], newer, reason="typed twice")
+    with pytest.raises(Conflict) as err:
+        _issue(runtime, who["sales"], ds_id, cust)
+    assert _code(err) == "band_quote_expired" and err.value.details["quote_id"] == qid
     # a fresh quote of the same terms, approved, licenses (the expired one is passed by)
     fresh = approved_quote(runtime, who, ds_id, cust, "100000")
     lic = _issue(runtime, who["sales"], ds_id, cust)
