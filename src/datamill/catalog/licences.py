@@ -5,8 +5,9 @@
   currency (default: the dataset's price currency). The number starts with the issue date
   (``YYMMDD``): a number that disagrees with it is refused, a licence without an issue date is
   issued on its number's day, one without a number gets the issue day's first free one;
-* :func:`issue_transfer_link` packages the release (a tar with the manifest's checksums and a
-  ``SHA256SUMS``) behind an expiring, HMAC-signed, download-counted link;
+* :func:`issue_transfer_link` packages the release with the licence's terms inside
+  (``LICENCE.md``, ``licence.json``, a ``SHA256SUMS``: :mod:`datamill.catalog.licence_package`)
+  behind an expiring, HMAC-signed, download-counted link;
 * :func:`download` checks signature, expiry and count atomically, re-verifies the release and
   the package, and audits every download; the first one delivers the licence;
 * :func:`accept_licence` records the buyer's acceptance and emits ``licence.accepted``, which
@@ -25,8 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import tarfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from datamill.catalog.access import viewer
 from datamill.catalog.band_quotes import band_approval, use_band_quote
 from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
+from datamill.catalog.licence_package import as_utc, current_package
 from datamill.catalog.licence_terms import (
     check_issue_day,
     check_number,
@@ -377,60 +378,6 @@ def _signature(settings: Settings, link_id: int, licence_id: int, expires: int) 
     return hmac.new(_key(settings), msg, hashlib.sha256).hexdigest()
 
 
-def _package_path(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int) -> Path:
-    return (Path(root) / "transfers" / f"licence-{licence_id}"
-            / f"{ds.name}-v{rel.version}-{rel.manifest_sha256[:12]}.tar")
-
-
-def _package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int) -> Path:
-    """The release as one tar (its files, manifest and a ``SHA256SUMS``), byte for byte the
-    same every time it is built (fixed times, owners and modes): a second link of a licence
-    must not change the package an earlier link was issued for."""
-    import io
-    import json
-
-    target = _package_path(rel, ds, root, licence_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    src = Path(rel.path)
-    files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
-    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(files.items())).encode()
-    when = int(_as_utc(rel.created_at).timestamp())
-
-    def fixed(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        info.mtime, info.uid, info.gid, info.uname, info.gname = when, 0, 0, "", ""
-        info.mode = 0o644
-        return info
-
-    top = target.stem
-    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-        for name in [*sorted(files), "manifest.json"]:
-            tar.add(src / name, arcname=f"{top}/{name}", recursive=False, filter=fixed)
-        info = fixed(tarfile.TarInfo(f"{top}/SHA256SUMS"))
-        info.size = len(sums)
-        tar.addfile(info, io.BytesIO(sums))
-    partial.replace(target)
-    return target
-
-
-def _current_package(session: Session, rel: CatalogRelease, ds: CatalogDataset, root: Path,
-                     licence_id: int) -> tuple[Path, str]:
-    """The licence's package and its sha256: the one its latest link was issued for when it is
-    still whole (a release never changes), else built again."""
-    target = _package_path(rel, ds, root, licence_id)
-    known = session.scalars(select(TransferLink.package_sha256).where(
-        TransferLink.licence_id == licence_id, TransferLink.package_path == str(target))
-        .order_by(TransferLink.id.desc())).first()
-    if known is not None and target.is_file() and sha256_file(target) == known:
-        return target, known
-    path = _package(rel, ds, root, licence_id)
-    return path, sha256_file(path)
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def issue_transfer_link(
     session: Session, settings: Settings, user: User, licence_id: int, root: Path, *,
     hours: int = 72, max_downloads: int = 3,
@@ -448,7 +395,7 @@ def issue_transfer_link(
     rel = require_intact(session, lic.release_id)
     abroad = require_licence_export(session, lic)
     ds = dataset_row(session, lic.dataset_id)
-    path, digest = _current_package(session, rel, ds, root, lic.id)
+    path, digest = current_package(session, lic, rel, ds, root)
     expires_at = utcnow() + timedelta(hours=hours)
     if lic.expires_on is not None:  # never outlives the licence (its last business day)
         end = day_start(lic.expires_on + timedelta(days=1))
@@ -467,7 +414,7 @@ def issue_transfer_link(
 
 
 def _link_out(settings: Settings, link: TransferLink) -> TransferLinkOut:
-    expires = int(_as_utc(link.expires_at).timestamp())
+    expires = int(as_utc(link.expires_at).timestamp())
     sig = _signature(settings, link.id, link.licence_id, expires)
     return TransferLinkOut(
         id=link.id, licence_id=link.licence_id,
@@ -514,7 +461,7 @@ def download(  # noqa: PLR0913 - the link's parameters and who asks
     if caller is not None:
         actor_id = caller.id
     link = get_or_raise(session, TransferLink, link_id, "transfer link", link_id=link_id)
-    real = int(_as_utc(link.expires_at).timestamp())
+    real = int(as_utc(link.expires_at).timestamp())
     given = (signature or "").encode("utf-8", "surrogatepass")  # bytes: any text compares
     if expires != real or not hmac.compare_digest(
             _signature(settings, link.id, link.licence_id, real).encode(), given):
@@ -524,7 +471,7 @@ def download(  # noqa: PLR0913 - the link's parameters and who asks
     if link.revoked:
         raise Forbidden(f"transfer link {link_id} was revoked", link_id=link_id,
                         reason_code="link_revoked")
-    if _as_utc(link.expires_at) <= now:
+    if as_utc(link.expires_at) <= now:
         raise Forbidden(f"transfer link {link_id} expired at {link.expires_at:%Y-%m-%d %H:%M} "
                         "UTC; ask for a new one", link_id=link_id, reason_code="link_expired")
     if link.downloads >= link.max_downloads:

@@ -1,0 +1,237 @@
+"""The package a licensee receives: the licensed release with its licence's terms inside.
+
+A catalog dataset is licensed, never sold (domain §7), so the data never travels without its
+terms. :func:`build_package` writes one tar per licence and release::
+
+    <dataset>-v<version>-<manifest12>/
+        <the release's files>   as listed in manifest.json
+        manifest.json           {"files": {path: sha256}}: its canonical JSON names the release
+        LICENCE.md              the licence's terms, for people (English)
+        licence.json            the same terms, for machines (:data:`TERMS_FORMAT`)
+        SHA256SUMS              every file above with its sha256 (``sha256sum -c SHA256SUMS``)
+
+The terms state the licence number, the licensee, the dataset and release, the scope granted
+(territory, term, usage scope, acceptance criteria, last day), the issue day, the price and
+currency (a licence names its dataset, price and acceptance criteria), and tie themselves to the
+files: ``content.manifest_sha256`` is the release's name, the sha256 of ``manifest.json``'s
+``files`` as canonical JSON (sorted keys, no spaces), which lists every data file's sha256.
+
+The package is built byte for byte the same every time (fixed times, owners and modes, the
+terms from the licence row as issued): a second link of a licence finds the package its first
+link was issued for. Its path names the terms' own digest, so a package built before the terms
+travelled with the data, or under other terms, is never handed out again in their place.
+Nothing here checks whether the licence may be delivered: :mod:`datamill.catalog.licences`
+refuses a revoked or expired licence before it asks for a package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.business_clock import business_day
+from datamill.catalog.models import CatalogDataset, CatalogLicence, CatalogRelease, TransferLink
+from datamill.core.money import to_cents
+from datamill.storage.blobstore import sha256_file
+
+__all__ = [
+    "LICENCE_JSON",
+    "LICENCE_MD",
+    "SUMS",
+    "TERMS_FORMAT",
+    "as_utc",
+    "build_package",
+    "current_package",
+    "licence_json",
+    "licence_markdown",
+    "licence_terms",
+    "package_path",
+    "terms_of",
+]
+
+LICENCE_MD = "LICENCE.md"
+LICENCE_JSON = "licence.json"
+SUMS = "SHA256SUMS"
+#: the version of licence.json's layout (a reader checks it before it reads the rest)
+TERMS_FORMAT = "datamill.catalog.licence/1"
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` as aware UTC (SQLite hands naive UTC back)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def licence_terms(lic: CatalogLicence, rel: CatalogRelease, ds: CatalogDataset, *,
+                  licensee: str, licensee_country: str, renews: str | None = None) -> dict[str, Any]:
+    """The licence's terms as licence.json states them: only what the licence records (no
+    seats, derivatives or resale: the licence model has none; its usage scope says what use is
+    granted). The dataset is described as released (the release's catalog entry)."""
+    entry = rel.entry or {}
+    return {
+        "format": TERMS_FORMAT,
+        "licence": {"number": lic.number, "issued_on": lic.issued_on.isoformat(),
+                    "renews": renews},
+        "licensee": {"name": licensee, "country": licensee_country},
+        "dataset": {"name": entry.get("name") or ds.name,
+                    "title": entry.get("title") or ds.title,
+                    "modality": entry.get("modality") or ds.modality,
+                    "languages": list(entry.get("languages") or ds.languages or []),
+                    "copyright_no": entry.get("copyright_no", ds.copyright_no)},
+        "release": {"version": rel.version,
+                    "released_on": business_day(as_utc(rel.created_at)).isoformat()},
+        "scope": {"territory": lic.territory, "term": lic.term, "usage_scope": lic.usage_scope,
+                  "acceptance_criteria": lic.acceptance_criteria,
+                  "expires_on": lic.expires_on.isoformat() if lic.expires_on else None},
+        "price": {"amount": str(to_cents(lic.price)), "currency": lic.currency},
+        "content": {"manifest": "manifest.json", "manifest_sha256": rel.manifest_sha256,
+                    "digest": "sha256 of manifest.json's files as canonical JSON: "
+                              '{"files": {...}} with sorted keys and no spaces',
+                    "files": SUMS},
+    }
+
+
+def terms_of(session: Session, lic: CatalogLicence, rel: CatalogRelease,
+             ds: CatalogDataset) -> dict[str, Any]:
+    """:func:`licence_terms` of an issued licence: its customer and the licence it renews."""
+    from datamill.ledger.models import LedgerCustomer
+
+    cust = session.get(LedgerCustomer, lic.customer_id)
+    renews = session.scalar(select(CatalogLicence.number).where(
+        CatalogLicence.id == lic.renews_id)) if lic.renews_id is not None else None
+    return licence_terms(lic, rel, ds, licensee=cust.name if cust else "",
+                         licensee_country=cust.country if cust else "", renews=renews)
+
+
+def licence_json(terms: dict[str, Any]) -> bytes:
+    """licence.json: the terms, UTF-8, keys sorted, two-space indent, one final newline."""
+    return (json.dumps(terms, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _cell(text: Any) -> str:
+    """A value in one Markdown table cell (no line break or column bar of its own)."""
+    return " ".join(str(text).split()).replace("|", "\\|") or "—"
+
+
+def _quoted(text: str) -> str:
+    """Free text the licence records, verbatim as a Markdown block quote."""
+    return "\n".join(f"> {line}".rstrip() for line in (text.strip() or "—").splitlines())
+
+
+def _amount(amount: str) -> str:
+    whole, _, cents = amount.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}.{cents or '00'}"
+
+
+def licence_markdown(terms: dict[str, Any]) -> bytes:
+    """LICENCE.md: the same terms as licence.json, for people (English)."""
+    lic, who, ds = terms["licence"], terms["licensee"], terms["dataset"]
+    rel, scope, price = terms["release"], terms["scope"], terms["price"]
+    content = terms["content"]
+    ends = (f"{scope['expires_on']} (its last day)" if scope["expires_on"]
+            else "no end date")
+    rows = [("Licence number", lic["number"]), ("Issued on", lic["issued_on"]),
+            ("Licensee", f"{who['name']} ({who['country']})"),
+            ("Dataset", f"{ds['name']}: {ds['title']}"),
+            ("Modality", ds["modality"]), ("Languages", ", ".join(ds["languages"]) or "—"),
+            ("Copyright registration", ds["copyright_no"] or "—"),
+            ("Release", f"v{rel['version']}, released {rel['released_on']}"),
+            ("Territory", scope["territory"]), ("Term", scope["term"]), ("Ends", ends),
+            ("Price", f"{_amount(price['amount'])} {price['currency']}")]
+    if lic["renews"]:
+        rows.insert(2, ("Renews licence", lic["renews"]))
+    table = "\n".join(f"| {k} | {_cell(v)} |" for k, v in rows)
+    text = f"""# Licence {lic['number']}
+
+This package holds release v{rel['version']} of the dataset {ds['name']}, licensed (not sold)
+to {who['name']} under licence {lic['number']} on the terms below. The data travels with these
+terms; {LICENCE_JSON} states the same terms for machines.
+
+| Term | Granted |
+|---|---|
+{table}
+
+## Use granted
+
+{_quoted(scope['usage_scope'])}
+
+## Acceptance criteria
+
+{_quoted(scope['acceptance_criteria'])}
+
+## The files these terms cover
+
+Every file listed in {content['manifest']}. The release's content digest is
+
+    {content['manifest_sha256']}
+
+the sha256 of {content['manifest']}'s files as canonical JSON (sorted keys, no spaces), and
+{content['manifest']} lists the sha256 of every data file. {content['files']} lists every file
+of this package with its sha256, these terms included: check them with
+`sha256sum -c {content['files']}`.
+"""
+    return text.encode()
+
+
+def package_path(root: Path, rel: CatalogRelease, ds: CatalogDataset, licence_id: int,
+                 terms_sha256: str) -> Path:
+    """Where the licence's package of ``rel`` under the terms of digest ``terms_sha256`` lies:
+    one folder per licence and terms, the tar named after the release."""
+    return (Path(root) / "transfers" / f"licence-{licence_id}" / terms_sha256[:16]
+            / f"{ds.name}-v{rel.version}-{rel.manifest_sha256[:12]}.tar")
+
+
+def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int,
+                  terms: dict[str, Any]) -> Path:
+    """The release as one tar with the licence's terms (see the module's text), byte for byte
+    the same every time it is built (fixed times, owners and modes)."""
+    terms_json, terms_md = licence_json(terms), licence_markdown(terms)
+    target = package_path(root, rel, ds, licence_id, hashlib.sha256(terms_json).hexdigest())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    src = Path(rel.path)
+    files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
+    listed = {**files, LICENCE_MD: hashlib.sha256(terms_md).hexdigest(),
+              LICENCE_JSON: hashlib.sha256(terms_json).hexdigest()}
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(listed.items())).encode()
+    when = int(as_utc(rel.created_at).timestamp())
+
+    def fixed(info: tarfile.TarInfo) -> tarfile.TarInfo:
+        info.mtime, info.uid, info.gid, info.uname, info.gname = when, 0, 0, "", ""
+        info.mode = 0o644
+        return info
+
+    top = target.stem
+    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name in [*sorted(files), "manifest.json"]:
+            tar.add(src / name, arcname=f"{top}/{name}", recursive=False, filter=fixed)
+        for name, data in ((LICENCE_MD, terms_md), (LICENCE_JSON, terms_json), (SUMS, sums)):
+            info = fixed(tarfile.TarInfo(f"{top}/{name}"))
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    partial.replace(target)
+    return target
+
+
+def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
+                    ds: CatalogDataset, root: Path) -> tuple[Path, str]:
+    """The licence's package of ``rel`` and its sha256: the one its latest link was issued for
+    when it is still whole and carries the licence's terms as they stand (a release never
+    changes), else built again."""
+    terms = terms_of(session, lic, rel, ds)
+    target = package_path(root, rel, ds, lic.id, hashlib.sha256(licence_json(terms)).hexdigest())
+    known = session.scalars(select(TransferLink.package_sha256).where(
+        TransferLink.licence_id == lic.id, TransferLink.package_path == str(target))
+        .order_by(TransferLink.id.desc())).first()
+    if known is not None and target.is_file() and sha256_file(target) == known:
+        return target, known
+    path = build_package(rel, ds, root, lic.id, terms)
+    return path, sha256_file(path)
