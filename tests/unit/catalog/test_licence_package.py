@@ -236,3 +236,38 @@ def test_a_revoked_or_expired_licence_gets_no_package(runtime: Runtime, tmp_path
             licences.issue_transfer_link(s, runtime.settings, who["sales"], lic, root)
         assert err.value.details["reason_code"] == code
     assert not list(root.rglob("*.tar")) and not list(root.rglob("*.partial"))
+
+
+def test_a_licence_moved_to_a_new_release_packages_its_terms(
+    runtime: Runtime, tmp_path: Path,
+) -> None:
+    """After an upgrade (a corrected release, no charge) the next link's terms name the new
+    release and its digest; the licence's number, price and scope stay."""
+    from datamill.catalog import datasets, releases
+    from datamill.catalog.licence_upgrade import upgrade_licence
+    from datamill.demo.catalog_demo import seed_product_batch
+    from tests.unit.catalog.helpers import speech_files
+
+    who = people(runtime)
+    ds_id, v1 = released(runtime, who, tmp_path)
+    cust = customer(runtime)
+    with runtime.session() as s:
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                      price="300000", territory="PRC", term="perpetual",
+                                      usage_scope="training", acceptance_criteria="ok").id
+    _, old_path = _link_and_package(runtime, who, lic, tmp_path / "out")
+    with runtime.session() as s:
+        _, batch = seed_product_batch(s, runtime, "prod-more", speech_files("more"),
+                                      workdir=tmp_path)
+        datasets.add_source(s, who["pm"], ds_id, batch_id=batch)
+        v2 = releases.build_release(s, runtime.blobs, who["pm"], ds_id, tmp_path / "releases")
+        upgrade_licence(s, who["sales"], lic, release_id=v2.id, reason="corrected speakers")
+    _, new_path = _link_and_package(runtime, who, lic, tmp_path / "out")
+    old = json.loads(_members(Path(old_path).read_bytes())[LICENCE_JSON])
+    new = json.loads(_members(Path(new_path).read_bytes())[LICENCE_JSON])
+    assert (old["release"]["version"], new["release"]["version"]) == (1, 2)
+    assert new["content"]["manifest_sha256"] == v2.manifest_sha256 != \
+        old["content"]["manifest_sha256"]
+    assert {k: v for k, v in new.items() if k not in ("release", "content")} == \
+        {k: v for k, v in old.items() if k not in ("release", "content")}
+    assert v1 != v2.id
