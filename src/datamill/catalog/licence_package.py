@@ -19,7 +19,9 @@ files: ``content.manifest_sha256`` is the release's name, the sha256 of ``manife
 The package is built byte for byte the same every time (fixed times, owners and modes, the
 terms from the licence row as issued): a second link of a licence finds the package its first
 link was issued for. Its path names the terms' own digest, so a package built before the terms
-travelled with the data, or under other terms, is never handed out again in their place.
+travelled with the data, or under other terms, is never handed out again in their place; a
+link issued for a package without terms no longer downloads (:func:`carries_terms`, reason
+``link_without_terms``: the seller issues a new link).
 Nothing here checks whether the licence may be delivered: :mod:`datamill.catalog.licences`
 refuses a revoked or expired licence before it asks for a package.
 """
@@ -49,6 +51,7 @@ __all__ = [
     "TERMS_FORMAT",
     "as_utc",
     "build_package",
+    "carries_terms",
     "current_package",
     "licence_json",
     "licence_markdown",
@@ -221,6 +224,18 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
     return target
 
 
+def carries_terms(path: Path) -> bool:
+    """Whether the package at ``path`` holds its licence's terms (a ``licence.json`` in its top
+    folder): a package built before the terms travelled with the data does not. Reads the tar's
+    headers only."""
+    try:
+        with tarfile.open(path) as tar:
+            return any(m.isfile() and m.name.count("/") == 1
+                       and m.name.endswith(f"/{LICENCE_JSON}") for m in tar)
+    except (OSError, tarfile.TarError):
+        return False
+
+
 def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
                     ds: CatalogDataset, root: Path) -> tuple[Path, str]:
     """The licence's package of ``rel`` and its sha256: the one its latest link was issued for
@@ -231,7 +246,8 @@ def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
     known = session.scalars(select(TransferLink.package_sha256).where(
         TransferLink.licence_id == lic.id, TransferLink.package_path == str(target))
         .order_by(TransferLink.id.desc())).first()
-    if known is not None and target.is_file() and sha256_file(target) == known:
+    if (known is not None and target.is_file() and sha256_file(target) == known
+            and carries_terms(target)):
         return target, known
     path = build_package(rel, ds, root, lic.id, terms)
     return path, sha256_file(path)

@@ -40,7 +40,7 @@ from datamill.catalog.access import viewer
 from datamill.catalog.band_quotes import band_approval, use_band_quote
 from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
-from datamill.catalog.licence_package import as_utc, current_package
+from datamill.catalog.licence_package import as_utc, carries_terms, current_package
 from datamill.catalog.licence_terms import (
     check_issue_day,
     check_number,
@@ -489,6 +489,11 @@ def download(  # noqa: PLR0913 - the link's parameters and who asks
     if not path.is_file() or sha256_file(path) != link.package_sha256:
         raise Conflict(f"the package of transfer link {link_id} changed or is missing",
                        link_id=link_id)
+    if not carries_terms(path):  # packaged before the terms travelled with the data
+        raise Conflict(f"the package of transfer link {link_id} was built without the terms of "
+                       f"licence {lic.number}: the data travels only with them; ask the seller "
+                       "for a new link", link_id=link_id, reason_code="link_without_terms",
+                       number=lic.number)
     done = session.execute(
         update(TransferLink).where(TransferLink.id == link.id,
                                    TransferLink.downloads < TransferLink.max_downloads)

@@ -55,7 +55,7 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  # a quote's expiry, voiding by a band change and withdrawal
                  "band_quote_validity", "band_quote_expired", "band_quote_band_changed",
                  "band_quote_withdrawn", "band_quote_withdrawer", "band_withdrawal_reason",
-                 "band_quote_final")
+                 "band_quote_final", "link_without_terms")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -288,6 +288,7 @@ EN_REASONS: dict[str, str] = {
     "band_quote_withdrawer": "{user} may not withdraw out-of-band quote {quote_id}: its maker ({maker}) or a catalog manager withdraws it.",
     "band_withdrawal_reason": "A withdrawal of an out-of-band quote names its reason.",
     "band_quote_final": "Out-of-band quote {quote_id} is {status}: only a pending or approved, unused quote is withdrawn.",
+    "link_without_terms": "The package of transfer link {link_id} was built without the terms of licence {number}: the data travels only with its terms; ask the seller for a new link.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -526,6 +527,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "band_quote_withdrawer": "{user} 不能撤回区间外报价 {quote_id}：只有报价人（{maker}）或目录管理人员可以撤回。",
     "band_withdrawal_reason": "撤回区间外报价时须填写理由。",
     "band_quote_final": "区间外报价 {quote_id} 的状态为 {status}：只有待审批或已批准且未使用的报价才能撤回。",
+    "link_without_terms": "传输链接 {link_id} 的数据包不含授权 {number} 的条款：数据只随其授权条款一同交付；请向销售方索取新链接。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

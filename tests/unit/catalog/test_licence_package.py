@@ -271,3 +271,41 @@ def test_a_licence_moved_to_a_new_release_packages_its_terms(
     assert {k: v for k, v in new.items() if k not in ("release", "content")} == \
         {k: v for k, v in old.items() if k not in ("release", "content")}
     assert v1 != v2.id
+
+
+def test_a_link_to_a_package_without_terms_no_longer_downloads(
+    client: TestClient, runtime: Runtime, tmp_path: Path,
+) -> None:
+    """A link issued before packages carried their terms (its tar in the old place, without
+    LICENCE.md and licence.json) is refused before it counts (``link_without_terms``, en and
+    zh-CN); a new link delivers the data with its terms."""
+    from datamill.storage.blobstore import sha256_file
+
+    who = people(runtime)
+    ds_id, _ = released(runtime, who, tmp_path)
+    cust = customer(runtime)
+    with runtime.session() as s:
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                      price="300000", territory="PRC", term="perpetual",
+                                      usage_scope="training", acceptance_criteria="ok")
+    link, path = _link_and_package(runtime, who, lic.id, tmp_path / "out")
+    bare = Path(path).parent.parent / Path(path).name  # where the package lay before
+    with tarfile.open(path) as src, tarfile.open(bare, "w") as dst:
+        for m in src.getmembers():
+            if not m.name.endswith((f"/{LICENCE_MD}", f"/{LICENCE_JSON}")):
+                dst.addfile(m, src.extractfile(m) if m.isfile() else None)
+    with runtime.session() as s:
+        s.execute(update(TransferLink).where(TransferLink.id == link.id).values(
+            package_path=str(bare), package_sha256=sha256_file(bare)))
+    for lang, said in (("en", "without the terms"), ("zh-CN", "不含授权")):
+        got = client.get(link.url, headers={"Accept-Language": lang})
+        assert got.status_code == 409, got.text
+        assert got.json()["reason_code"] == "link_without_terms"
+        assert said in got.json()["detail"] and lic.number in got.json()["detail"]
+    with runtime.session() as s:
+        assert s.get(TransferLink, link.id).downloads == 0  # type: ignore[union-attr]
+    fresh, fresh_path = _link_and_package(runtime, who, lic.id, tmp_path / "out")
+    assert (fresh_path, fresh.package_sha256) == (path, link.package_sha256)  # built again
+    got = client.get(fresh.url)
+    assert got.status_code == 200, got.text
+    assert LICENCE_JSON in _members(got.content)
