@@ -32,6 +32,7 @@ import hashlib
 import io
 import json
 import tarfile
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -199,7 +200,9 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
     terms_json, terms_md = licence_json(terms), licence_markdown(terms)
     target = package_path(root, rel, ds, licence_id, hashlib.sha256(terms_json).hexdigest())
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # a partial file of its own: two links issued at once each write a whole package (the
+    # same bytes) and the second rename wins, instead of both writing into one file
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}.partial")
     src = Path(rel.path)
     files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
     listed = {**files, "manifest.json": sha256_file(src / "manifest.json"),
@@ -219,13 +222,16 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
         tar.addfile(info, io.BytesIO(data))
 
     top = target.stem
-    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-        put(tar, LICENCE_MD, terms_md)  # first: whoever unpacks or streams it meets the terms
-        put(tar, LICENCE_JSON, terms_json)
-        for name in [*sorted(files), "manifest.json"]:
-            tar.add(src / name, arcname=f"{top}/{name}", recursive=False, filter=fixed)
-        put(tar, SUMS, sums)
-    partial.replace(target)
+    try:
+        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+            put(tar, LICENCE_MD, terms_md)  # first: whoever unpacks or streams it meets them
+            put(tar, LICENCE_JSON, terms_json)
+            for name in [*sorted(files), "manifest.json"]:
+                tar.add(src / name, arcname=f"{top}/{name}", recursive=False, filter=fixed)
+            put(tar, SUMS, sums)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     return target
 
 

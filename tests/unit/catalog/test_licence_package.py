@@ -310,3 +310,29 @@ def test_a_link_to_a_package_without_terms_no_longer_downloads(
     got = client.get(fresh.url)
     assert got.status_code == 200, got.text
     assert LICENCE_JSON in _members(got.content)
+
+
+def test_packages_built_at_once_are_whole_and_the_same(runtime: Runtime, tmp_path: Path) -> None:
+    """Two links of one licence issued at once each build the package: each in its own partial
+    file, so the package left is whole (the same bytes) and no partial file stays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from datamill.catalog.licence_package import build_package
+    from datamill.storage.blobstore import sha256_file
+
+    who = people(runtime)
+    _, rel_id = released(runtime, who, tmp_path)
+    with runtime.session() as s:
+        row = s.get(CatalogRelease, rel_id)
+        assert row is not None
+        rel = CatalogRelease(version=row.version, manifest_sha256=row.manifest_sha256,
+                             path=row.path, created_at=row.created_at, entry=dict(row.entry))
+    ds = CatalogDataset(name="zh-asr", title="t", modality="speech.asr", languages=["zh-CN"])
+    terms = _fixed("plain")
+    root = tmp_path / "out"
+    with ThreadPoolExecutor(4) as pool:
+        paths = list(pool.map(lambda _: build_package(rel, ds, root, 7, terms), range(8)))
+    assert len(set(paths)) == 1 and not list(root.rglob("*.partial"))
+    once = build_package(rel, ds, tmp_path / "again", 7, terms)
+    assert sha256_file(paths[0]) == sha256_file(once)
+    assert len(_members(paths[0].read_bytes())) == len(_members(once.read_bytes()))
