@@ -84,10 +84,20 @@ def number_matches(number: str, issued: date) -> None:
 
 
 def next_number(session: Session, issued: date) -> str:
-    """The first free ``YYMMDD/ABC`` of the issue day (AAA, AAB, …)."""
+    """The first free ``YYMMDD/ABC`` of the issue day (AAA, AAB, …): used by no licence, and
+    by no contract as its licence contract's number (``LIC-YYMMDD/ABC``), whatever made that
+    contract (one the ledger took before its ``LIC-`` numbers were refused blocked every
+    numbered licence of the day, cancelled or not)."""
+    from datamill.ledger.models import LedgerContract
+    from datamill.ledger.orders import LICENCE_CONTRACT_PREFIX
+
     prefix = f"{issued:%y%m%d}/"
     used = set(session.scalars(select(CatalogLicence.number).where(
         CatalogLicence.number.startswith(prefix, autoescape=True))))
+    taken = LICENCE_CONTRACT_PREFIX + prefix
+    used.update(n[len(LICENCE_CONTRACT_PREFIX):] for n in session.scalars(
+        select(LedgerContract.number).where(
+            LedgerContract.number.startswith(taken, autoescape=True))))
     for a in _LETTERS:
         for b in _LETTERS:
             for c in _LETTERS:

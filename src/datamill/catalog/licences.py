@@ -228,7 +228,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     same customer, price and currency (``band_quote_id`` names it; otherwise it is found):
     :mod:`datamill.catalog.band_quotes`."""
     from datamill.ledger.models import LedgerCustomer
-    from datamill.ledger.orders import create_contract, create_order
+    from datamill.ledger.orders import create_licence_contract, create_order
 
     authorize(session, user, Action.SELL_CATALOG)
     _issue_lock(session)  # before the duplicate check and the numbering read (see there)
@@ -297,11 +297,9 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                        "or revoke it instead of licensing it twice", licence_id=same.id,
                        number=same.number, reason_code="licence_same_terms",
                        customer=cust.name, version=rel.version, territory=same.territory)
-    ref = f"LIC-{number}"
-    contract = create_contract(session, ref, customer_id=customer_id, kind="licence",
-                               currency=cur, signed_on=issued, amount=amount,
-                               actor_id=user.id)
-    order = create_order(session, contract.id, ref,
+    contract = create_licence_contract(session, number, customer_id=customer_id, currency=cur,
+                                       signed_on=issued, amount=amount, actor_id=user.id)
+    order = create_order(session, contract.id, contract.number,
                          business_line=_LINE.get(ds.modality.split(".")[0], "language"),
                          offering="product_licence", amount=amount, currency=cur,
                          total_volume=Decimal(1), volume_unit="licences", acceptance_type=1,
@@ -573,7 +571,7 @@ def revoke_licence(
     of it stops; a licence not yet accepted has its ledger contract cancelled, so no revenue is
     ever recognised on it (an accepted one keeps the revenue recognised on its acceptance)."""
     from datamill.ledger.contracts import cancel_licence_contract
-    from datamill.ledger.models import LedgerOrder
+    from datamill.ledger.models import LedgerContract, LedgerOrder
 
     authorize(session, user, Action.SELL_CATALOG)
     if not (reason or "").strip():
@@ -594,10 +592,15 @@ def revoke_licence(
         update(TransferLink).where(TransferLink.licence_id == lic.id,
                                    TransferLink.revoked.is_(False))
         .values(revoked=True).execution_options(synchronize_session=False))
-    contract = None
+    contract = ended = None
     if was != "accepted" and lic.order_id is not None:
         order = session.get(LedgerOrder, lic.order_id)
-        if order is not None:
+        held = None if order is None else session.get(LedgerContract, order.contract_id)
+        if held is not None and held.status == "cancelled":
+            # cancelled through the ledger before that was refused: the licence ends all the
+            # same (it was left live, its links working, and its revocation refused)
+            ended = held.number
+        elif order is not None:
             contract = cancel_licence_contract(
                 session, order.contract_id, on=day, actor_id=user.id,
                 reason=f"licence {lic.number} revoked: {reason.strip()}").number
@@ -607,7 +610,8 @@ def revoke_licence(
                  object_type="catalog_licence", object_id=lic.id,
                  data={"number": lic.number, "reason": reason.strip(), "on": day.isoformat(),
                        "was": was, "links_revoked": int(getattr(links, "rowcount", 0) or 0),
-                       "contract_cancelled": contract})
+                       "contract_cancelled": contract,
+                       **({"contract_cancelled_before": ended} if ended else {})})
     return _named(session, [lic])[0]
 
 

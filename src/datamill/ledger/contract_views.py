@@ -176,12 +176,15 @@ def contract_page(session: Session, reader: User, contract_id: int,
     drafter = session.scalar(select(LedgerContract.drafted_by).where(
         LedgerContract.id == contract_id))
     cancels = writes or (asks and (status == "signed" or drafter == reader.id))
+    # a licence's contract is cancelled by revoking the licence, changed by renewing it
+    # (ledger.contracts: licence_contract_catalog): no ledger form for either
+    ledger_owned = detail.contract.kind != "licence"
     return ContractPage(
         detail=detail, customer=customer, orders=_orders(session, detail),
         history=contract_history(session, contract_id), next_step=step, subject=subject,
         step_roles=list(roles), approval_role=role,
         can_approve=writes and role is not None and role in roles,
         can_sign=writes and step == "sign",
-        can_cancel=cancels and status not in _ENDED and not pending,
-        can_amend=asks and status == "signed" and not pending,
+        can_cancel=ledger_owned and cancels and status not in _ENDED and not pending,
+        can_amend=ledger_owned and asks and status == "signed" and not pending,
         can_grade=writes)

@@ -27,8 +27,14 @@
   requester (``own_approval``, ``second_step``); the signing approval cancels it, everything
   checked again then. One request (amendment or cancellation) is pending at a time (reasons
   ``amendment_pending``, ``cancellation_pending``); a rejected one is kept and never applies.
-  A contract never signed (no order is split off it) is cancelled at once; a licence's
-  contract is cancelled with the licence's revocation (:func:`cancel_licence_contract`).
+  A contract never signed (no order is split off it) is cancelled at once.
+* A licence's contract (kind ``licence``, issued with the catalog licence) follows the
+  licence: it is cancelled only by the licence's revocation (:func:`cancel_licence_contract`,
+  ``datamill catalog licence-revoke``) and changed only by a renewal (a new licence and
+  contract), never through this chain (reason ``licence_contract_catalog``): a contract
+  cancelled here left its licence live, its links and downloads working, and the licence no
+  longer revocable. The ledger makes no such contract either
+  (:func:`~datamill.ledger.orders.refuse_licence_contract_terms`).
 * A cancellation is refused once the contract has revenue recognised, an acceptance, an
   invoice or a receipt on any of its orders (reason ``contract_booked``): that work was
   delivered and billed, and a cancellation would leave revenue and a receivable on a contract
@@ -223,6 +229,18 @@ def _refuse_pending(row: LedgerContract, pending: LedgerContractChange | None) -
                    amount=str(pending.new_amount))
 
 
+def _refuse_licence_contract(row: LedgerContract, what: str) -> None:
+    """A licence's contract follows its licence (see the module docstring): ``what`` (its
+    cancellation, amendment or approval) is refused here (``licence_contract_catalog``)."""
+    if row.kind != "licence":
+        return
+    raise Conflict(f"contract {row.number} is a catalog licence's contract: {what} goes "
+                   "through the licence, not the ledger; revoke the licence (datamill catalog "
+                   "licence-revoke) to cancel it, renew it (datamill catalog licence-renew) "
+                   "for new terms", contract_id=row.id, reason_code="licence_contract_catalog",
+                   number=row.number)
+
+
 def _check_decision(step: str, decision: str, reason: str) -> None:
     if step not in _STEPS:
         raise InvalidInput(f"unknown approval step {step!r}; available: price, signing",
@@ -254,6 +272,8 @@ def approve_contract(
     row = contract_row(session, contract_id, lock=True)
     if row.status == "signed" and (change := _pending_change(session, row.id)) is not None:
         return _approve_request(session, row, change, approver_id, step, decision, reason)
+    if decision == "approve":  # a licence's contract is never approved into being here
+        _refuse_licence_contract(row, "its approval")
     if row.status != before:
         raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
                        f"{before} contract (draft → price → signing → signed), or a signed "
@@ -298,6 +318,9 @@ def _approve_request(  # noqa: PLR0913 - the contract, its request and the decis
     """Sign one step of the pending amendment or cancellation request ``change``."""
     level = _STEPS[step][0]
     cancelling = change.kind == CANCEL_PENDING
+    if decision == "approve":  # a request made before licence contracts were refused here:
+        # rejected, never applied (the licence's revocation applies a cancellation's)
+        _refuse_licence_contract(row, f"its {'cancellation' if cancelling else 'amendment'}")
     signed = int(session.scalar(select(func.count()).select_from(LedgerApproval).where(
         LedgerApproval.subject_type == CHANGE_SUBJECT,
         LedgerApproval.subject_id == change.id)) or 0)
@@ -413,6 +436,7 @@ def amend_contract(
     if not reason.strip():
         raise InvalidInput("an amendment needs its reason", field="reason")
     row = contract_row(session, contract_id, lock=True)
+    _refuse_licence_contract(row, "its amendment")
     if row.status != "signed":
         raise Conflict(f"contract {row.number} is {row.status}: only a signed contract is "
                        "amended", contract_id=contract_id)
@@ -522,6 +546,7 @@ def cancel_contract(
     if not reason.strip():
         raise InvalidInput("a cancellation needs its reason", field="reason")
     row = contract_row(session, contract_id, lock=True)
+    _refuse_licence_contract(row, "its cancellation")
     _refuse_ended(row)
     _refuse_pending(row, _pending_change(session, row.id))
     _refuse_cancellation(session, row, on)
@@ -548,7 +573,8 @@ def cancel_licence_contract(
     revocation (a sales right, audited) is the decision, and the contract (``kind`` licence)
     was issued with the licence, not through the contract chain. Any other contract is
     refused (:func:`cancel_contract` asks for its cancellation). A cancellation request
-    pending on it is the one applied."""
+    pending on it (asked in the ledger before that was refused) is the one applied; a pending
+    amendment is rejected with it (a licence's terms change by renewal)."""
     row = contract_row(session, contract_id, lock=True)
     if row.kind != "licence":
         raise Conflict(f"contract {row.number} is a {row.kind} contract: its cancellation goes "
@@ -556,7 +582,7 @@ def cancel_licence_contract(
     _refuse_ended(row)
     pending = _pending_change(session, row.id)
     if pending is not None and pending.kind != CANCEL_PENDING:
-        _refuse_pending(row, pending)
+        pending.kind, pending = REJECTED, None
     _refuse_cancellation(session, row, on)
     if pending is None:
         pending = LedgerContractChange(contract_id=row.id, kind=CANCEL_PENDING, actor_id=actor_id)

@@ -29,17 +29,20 @@ from datamill.ledger.settings import (
 
 __all__ = [
     "DEFAULT_CREDIT_GRADE",
+    "LICENCE_CONTRACT_PREFIX",
     "amend_order_volume",
     "check_currency",
     "check_text",
     "check_vat_rate",
     "create_contract",
     "create_customer",
+    "create_licence_contract",
     "create_order",
     "get_order",
     "list_customers",
     "list_orders",
     "order_row",
+    "refuse_licence_contract_terms",
     "require_one_of",
 ]
 
@@ -131,13 +134,60 @@ def list_customers(session: Session) -> list[CustomerOut]:
     return [CustomerOut.model_validate(r) for r in rows]
 
 
+#: the number of a catalog licence's contract: ``LIC-`` and the licence's ``YYMMDD/ABC``
+LICENCE_CONTRACT_PREFIX = "LIC-"
+
+
+def refuse_licence_contract_terms(number: str, kind: str) -> None:
+    """A contract made in the ledger (drafted, or recorded as signed outside datamill) is not a
+    licence's: kind ``licence`` (``contract_kind_licence``) and the numbers ``LIC-…``
+    (``contract_number_reserved``, any case) are the catalog's, which issues them with each
+    licence (:func:`create_licence_contract`). A ledger contract that took ``LIC-260106/AAF``
+    blocked that day's licence numbering, and one of kind licence looked like a licence's
+    contract though no licence stood behind it."""
+    if kind == "licence":
+        raise InvalidInput("a contract of kind licence is issued with its catalog licence "
+                           "(datamill catalog licence-add), not made in the ledger",
+                           field="kind", reason_code="contract_kind_licence")
+    if (number or "").strip().casefold().startswith(LICENCE_CONTRACT_PREFIX.casefold()):
+        raise InvalidInput(f"contract number {number} is reserved: numbers starting "
+                           f"{LICENCE_CONTRACT_PREFIX} are catalog licences' contracts, issued "
+                           "with each licence (datamill catalog licence-add)", field="number",
+                           reason_code="contract_number_reserved", number=number,
+                           prefix=LICENCE_CONTRACT_PREFIX)
+
+
 def create_contract(
     session: Session, number: str, *, customer_id: int, kind: str, currency: str = "CNY",
     signed_on: date | None, amount: Decimal | str | None = None, actor_id: int | None = None,
 ) -> ContractOut:
     """Record a signed contract whose approvals happened outside datamill (the controlled path
     is :func:`datamill.ledger.contracts.draft_contract`). ``amount`` (excl. VAT) caps its
-    orders; without it the orders are not capped."""
+    orders; without it the orders are not capped. A licence's contract is the catalog's
+    (:func:`refuse_licence_contract_terms`)."""
+    refuse_licence_contract_terms(number, kind)
+    return _insert_contract(session, number, customer_id=customer_id, kind=kind,
+                            currency=currency, signed_on=signed_on, amount=amount,
+                            actor_id=actor_id)
+
+
+def create_licence_contract(
+    session: Session, licence_number: str, *, customer_id: int, currency: str,
+    signed_on: date, amount: Decimal, actor_id: int | None = None,
+) -> ContractOut:
+    """The contract of catalog licence ``licence_number`` (kind ``licence``, numbered
+    ``LIC-`` + the licence's number), signed on its issue day: only the catalog issues it, and
+    only the licence's revocation cancels it
+    (:func:`datamill.ledger.contracts.cancel_licence_contract`)."""
+    return _insert_contract(session, LICENCE_CONTRACT_PREFIX + licence_number,
+                            customer_id=customer_id, kind="licence", currency=currency,
+                            signed_on=signed_on, amount=amount, actor_id=actor_id)
+
+
+def _insert_contract(
+    session: Session, number: str, *, customer_id: int, kind: str, currency: str,
+    signed_on: date | None, amount: Decimal | str | None, actor_id: int | None,
+) -> ContractOut:
     get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     require_one_of(kind, CONTRACT_KINDS, "kind")
     check_currency(currency)

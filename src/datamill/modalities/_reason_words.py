@@ -28,7 +28,8 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "budget_not_draft", "ratio_not_measured", "unit_mismatch", "no_budget_line",
                 "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed",
                 "credit_grade_finance", "credit_grade_same", "contract_drafter",
-                "contract_cancel_writer")
+                "contract_cancel_writer", "licence_contract_catalog", "contract_kind_licence",
+                "contract_number_reserved")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -289,6 +290,10 @@ EN_REASONS: dict[str, str] = {
     "band_withdrawal_reason": "A withdrawal of an out-of-band quote names its reason.",
     "band_quote_final": "Out-of-band quote {quote_id} is {status}: only a pending or approved, unused quote is withdrawn.",
     "link_without_terms": "The package of transfer link {link_id} was built without the terms of licence {number}: the data travels only with its terms; ask the seller for a new link.",
+    # a licence's contract follows its licence (ledger.contracts, ledger.orders)
+    "licence_contract_catalog": "Contract {number} is a catalog licence's contract: it is not cancelled, amended or approved in the ledger; revoke the licence (datamill catalog licence-revoke) to cancel it, renew it (datamill catalog licence-renew) for new terms.",
+    "contract_kind_licence": "A contract of kind licence is issued with its catalog licence (datamill catalog licence-add), not made in the ledger.",
+    "contract_number_reserved": "Contract number {number} is reserved: numbers starting {prefix} are catalog licences' contracts, issued with each licence (datamill catalog licence-add); choose another number.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -528,6 +533,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "band_withdrawal_reason": "撤回区间外报价时须填写理由。",
     "band_quote_final": "区间外报价 {quote_id} 的状态为 {status}：只有待审批或已批准且未使用的报价才能撤回。",
     "link_without_terms": "传输链接 {link_id} 的数据包不含授权 {number} 的条款：数据只随其授权条款一同交付；请向销售方索取新链接。",
+    "licence_contract_catalog": "合同 {number} 是目录授权的合同：不能在账簿中取消、变更或审批；如需取消，请您撤销该授权（datamill catalog licence-revoke）；如需新条款，请您续期该授权（datamill catalog licence-renew）。",
+    "contract_kind_licence": "授权类合同随目录授权一同签发（datamill catalog licence-add），不能在账簿中创建。",
+    "contract_number_reserved": "合同编号 {number} 为保留编号：以 {prefix} 开头的编号专用于目录授权的合同，随每个授权签发（datamill catalog licence-add）；请您换一个编号。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
