@@ -17,7 +17,9 @@ that take effect only once two other people sign their price and signing approva
 contract never signed is cancelled at once, without approvals: :func:`require_contract_canceller`
 lets only its drafter or a writer of the books do that. The approvals stay the approvers'
 (never the drafter's or requester's: segregation of duties, ``own_approval``), the signature
-and every other write of the books ``ledger``'s.
+and every other write of the books ``ledger``'s. A catalog licence's contract (kind licence) is
+nobody's to cancel or amend here: the services refuse it on every face
+(``licence_contract_catalog``; the licence's revocation cancels it).
 
 Reading one project's books (its budget against actual, its plan variance, its finance page) is
 :func:`require_project_reader`, on every face: a reader of the books cleared for the project's
