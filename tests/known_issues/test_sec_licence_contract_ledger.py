@@ -223,6 +223,8 @@ def test_the_ledger_takes_no_licence_number_nor_kind(
         "signed_on": business_today().isoformat()})
     assert r.status_code == 422 and r.json()["reason_code"] == "contract_number_reserved", r.text
     csrf = web_sign_in(client, "sales2")
+    form = client.get("/finance/contracts").text
+    assert '<option value="custom"' in form and '<option value="licence"' not in form
     r = client.post("/finance/contracts/drafts", follow_redirects=False, data={
         "csrf_token": csrf, "number": f"LIC-{day}/AAA", "customer_id": shop["cust"],
         "amount": "5", "kind": "custom", "currency": "CNY"})

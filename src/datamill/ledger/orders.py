@@ -29,6 +29,7 @@ from datamill.ledger.settings import (
 
 __all__ = [
     "DEFAULT_CREDIT_GRADE",
+    "LEDGER_CONTRACT_KINDS",
     "LICENCE_CONTRACT_PREFIX",
     "amend_order_volume",
     "check_currency",
@@ -136,6 +137,9 @@ def list_customers(session: Session) -> list[CustomerOut]:
 
 #: the number of a catalog licence's contract: ``LIC-`` and the licence's ``YYMMDD/ABC``
 LICENCE_CONTRACT_PREFIX = "LIC-"
+#: the kinds of contract the ledger makes (drafts, contracts signed outside datamill): a
+#: licence's is the catalog's (:func:`refuse_licence_contract_terms`)
+LEDGER_CONTRACT_KINDS = tuple(k for k in CONTRACT_KINDS if k != "licence")
 
 
 def refuse_licence_contract_terms(number: str, kind: str) -> None:

@@ -45,8 +45,8 @@ from datamill.ledger.contracts import (
     sign_contract,
 )
 from datamill.ledger.customers import MAX_REASON, change_credit_grade
-from datamill.ledger.orders import list_customers
-from datamill.ledger.settings import CONTRACT_KINDS, CREDIT_GRADES, CURRENCIES
+from datamill.ledger.orders import LEDGER_CONTRACT_KINDS, list_customers
+from datamill.ledger.settings import CREDIT_GRADES, CURRENCIES
 from datamill.web.routes._common import (
     HtmlRoute,
     SignedIn,
@@ -91,7 +91,7 @@ def _list_page(  # noqa: PLR0913 - the page, its filter and a refused form's val
                   rows=contract_rows(session, status=status), status=status or "",
                   statuses=CONTRACT_STATUSES, customers=list_customers(session),
                   can_draft=check(session, me.user, Action.DRAFT_CONTRACT) is None,
-                  can_grade=writes, kinds=CONTRACT_KINDS,
+                  can_grade=writes, kinds=LEDGER_CONTRACT_KINDS,
                   currencies=CURRENCIES, grades=CREDIT_GRADES, form=form or {},
                   ok=ok if ok in CONTRACT_DONE else None, error=error)
 
