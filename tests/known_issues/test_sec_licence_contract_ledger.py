@@ -10,7 +10,8 @@ contract could take a licence's number.
    renewing it: the ledger's cancellation and amendment of it are refused on every face (CLI,
    API, web forms: ``licence_contract_catalog``), and a request asked before that is never
    approved into effect. A licence whose contract an old route cancelled is revoked all the
-   same.
+   same, and is not accepted before (``licence_contract_cancelled``: its revenue would never
+   book).
 2. (medium) ``ledger contract-draft "LIC-261206/AAF" 3 5 --as sales2`` was accepted, and every
    automatically numbered licence of that day then failed 409 ("contract 'LIC-261206/AAF'
    already exists"), even after the draft was cancelled. Now the ledger makes no contract
@@ -149,14 +150,19 @@ def test_an_old_ledger_cancellation_no_longer_blocks_the_revocation(
         row = s.get(LedgerContract, k)
         assert row is not None
         row.status = "cancelled"
+    # its acceptance would book revenue on a cancelled contract (a stuck ledger event): refused
+    sales = login(client, "sales")
+    r = client.post(f"{API}/catalog/licences/{lic}/acceptance", headers=sales, json={})
+    assert r.status_code == 409, r.text
+    assert r.json()["reason_code"] == "licence_contract_cancelled", r.text
+    assert "licence-revoke" in r.json()["detail"]
     # the revocation ends the licence all the same (it answered 409 before)
-    r = client.post(f"{API}/catalog/licences/{lic}/revocation", headers=login(client, "sales"),
+    r = client.post(f"{API}/catalog/licences/{lic}/revocation", headers=sales,
                     json={"reason": "contract was cancelled in the ledger"})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "revoked" and not r.json()["active"]
     assert _state(runtime, lic, k) == ("revoked", "cancelled")
-    r = client.post(f"{API}/catalog/licences/{lic}/links", headers=login(client, "sales"),
-                    json={})
+    r = client.post(f"{API}/catalog/licences/{lic}/links", headers=sales, json={})
     assert r.status_code == 403 and r.json()["reason_code"] == "licence_revoked", r.text
     with runtime.session() as s:
         rec = s.scalars(select(AuditRecord).where(

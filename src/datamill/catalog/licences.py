@@ -519,6 +519,8 @@ def accept_licence(
 ) -> LicenceView:
     """The buyer's acceptance report: revenue reaches the ledger through ``licence.accepted``.
     The customer who accepts gets their view of the licence (:func:`list_licences`)."""
+    from datamill.ledger.orders import cancelled_contract_of
+
     # locked: two acceptances at once record one ``licence.accepted``, the other sees it done
     lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     seller = check(session, user, Action.SELL_CATALOG) is None
@@ -537,6 +539,11 @@ def accept_licence(
         raise Conflict(f"licence {lic.number} was revoked on {lic.revoked_on}: it is not "
                        "accepted", licence_id=lic.id, reason_code="acceptance_revoked",
                        number=lic.number, revoked_on=str(lic.revoked_on))
+    if cancelled_contract_of(session, lic.order_id) is not None:  # no revenue would book
+        raise Conflict(f"licence {lic.number}'s contract was cancelled in the ledger: it is "
+                       "not accepted; revoke it (datamill catalog licence-revoke)",
+                       licence_id=lic.id, reason_code="licence_contract_cancelled",
+                       number=lic.number)
     if lic.delivered_on is None:
         raise Conflict(f"licence {lic.number} is not delivered yet: acceptance follows the "
                        "download of its transfer link", reason_code="acceptance_not_delivered",
@@ -571,7 +578,8 @@ def revoke_licence(
     of it stops; a licence not yet accepted has its ledger contract cancelled, so no revenue is
     ever recognised on it (an accepted one keeps the revenue recognised on its acceptance)."""
     from datamill.ledger.contracts import cancel_licence_contract
-    from datamill.ledger.models import LedgerContract, LedgerOrder
+    from datamill.ledger.models import LedgerOrder
+    from datamill.ledger.orders import cancelled_contract_of
 
     authorize(session, user, Action.SELL_CATALOG)
     if not (reason or "").strip():
@@ -592,15 +600,13 @@ def revoke_licence(
         update(TransferLink).where(TransferLink.licence_id == lic.id,
                                    TransferLink.revoked.is_(False))
         .values(revoked=True).execution_options(synchronize_session=False))
-    contract = ended = None
-    if was != "accepted" and lic.order_id is not None:
+    contract = None
+    # cancelled through the ledger before that was refused: the licence ends all the same (it
+    # was left live, its links working, and its revocation refused)
+    ended = cancelled_contract_of(session, lic.order_id)
+    if was != "accepted" and lic.order_id is not None and ended is None:
         order = session.get(LedgerOrder, lic.order_id)
-        held = None if order is None else session.get(LedgerContract, order.contract_id)
-        if held is not None and held.status == "cancelled":
-            # cancelled through the ledger before that was refused: the licence ends all the
-            # same (it was left live, its links working, and its revocation refused)
-            ended = held.number
-        elif order is not None:
+        if order is not None:
             contract = cancel_licence_contract(
                 session, order.contract_id, on=day, actor_id=user.id,
                 reason=f"licence {lic.number} revoked: {reason.strip()}").number

@@ -32,6 +32,7 @@ __all__ = [
     "LEDGER_CONTRACT_KINDS",
     "LICENCE_CONTRACT_PREFIX",
     "amend_order_volume",
+    "cancelled_contract_of",
     "check_currency",
     "check_text",
     "check_vat_rate",
@@ -159,6 +160,16 @@ def refuse_licence_contract_terms(number: str, kind: str) -> None:
                            "with each licence (datamill catalog licence-add)", field="number",
                            reason_code="contract_number_reserved", number=number,
                            prefix=LICENCE_CONTRACT_PREFIX)
+
+
+def cancelled_contract_of(session: Session, order_id: int | None) -> str | None:
+    """The number of order ``order_id``'s contract if it is cancelled, else None (a catalog
+    licence's order: its contract cancelled through the ledger before that was refused)."""
+    if order_id is None:
+        return None
+    return session.scalar(select(LedgerContract.number).join(
+        LedgerOrder, LedgerOrder.contract_id == LedgerContract.id).where(
+        LedgerOrder.id == order_id, LedgerContract.status == "cancelled"))
 
 
 def create_contract(

@@ -29,7 +29,7 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed",
                 "credit_grade_finance", "credit_grade_same", "contract_drafter",
                 "contract_cancel_writer", "licence_contract_catalog", "contract_kind_licence",
-                "contract_number_reserved")
+                "contract_number_reserved", "licence_contract_cancelled")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -294,6 +294,7 @@ EN_REASONS: dict[str, str] = {
     "licence_contract_catalog": "Contract {number} is a catalog licence's contract: it is not cancelled, amended or approved in the ledger; revoke the licence (datamill catalog licence-revoke) to cancel it, renew it (datamill catalog licence-renew) for new terms.",
     "contract_kind_licence": "A contract of kind licence is issued with its catalog licence (datamill catalog licence-add), not made in the ledger.",
     "contract_number_reserved": "Contract number {number} is reserved: numbers starting {prefix} are catalog licences' contracts, issued with each licence (datamill catalog licence-add); choose another number.",
+    "licence_contract_cancelled": "Licence {number}'s contract was cancelled in the ledger: it is not accepted; revoke it (datamill catalog licence-revoke).",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -536,6 +537,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "licence_contract_catalog": "合同 {number} 是目录授权的合同：不能在账簿中取消、变更或审批；如需取消，请您撤销该授权（datamill catalog licence-revoke）；如需新条款，请您续期该授权（datamill catalog licence-renew）。",
     "contract_kind_licence": "授权类合同随目录授权一同签发（datamill catalog licence-add），不能在账簿中创建。",
     "contract_number_reserved": "合同编号 {number} 为保留编号：以 {prefix} 开头的编号专用于目录授权的合同，随每个授权签发（datamill catalog licence-add）；请您换一个编号。",
+    "licence_contract_cancelled": "授权 {number} 的合同已在账簿中取消：该授权不能验收；请您撤销该授权（datamill catalog licence-revoke）。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
