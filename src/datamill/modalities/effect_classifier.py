@@ -14,6 +14,7 @@ reports read alike (and a seed gives the same report).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,13 +22,36 @@ from typing import Any
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["MIN_EXAMPLES", "Crossvalidated", "cross_validate"]
+__all__ = ["MIN_EXAMPLES", "UNREADABLE_SHOWN", "Crossvalidated", "cross_validate",
+           "refuse_one_class", "without_paths"]
 
 MIN_EXAMPLES = 10
 """Labelled examples a training run needs at least."""
 
+UNREADABLE_SHOWN = 20
+"""Items a report names whose file could not be read (as the evaluation driver names them)."""
+
 _FRACTIONS = (0.25, 0.5, 1.0)
 SECOND_LOOK_LIMIT = 20
+
+
+def without_paths(err: Exception) -> str:
+    """The error as a person reads it, without the server's file paths (as the evaluation
+    driver writes an unreadable item's error)."""
+    return re.sub(r"(?:/[^\s'\"/]+){2,}", "…", str(err))[:300]
+
+
+def refuse_one_class(labels: Sequence[str]) -> None:
+    """``InvalidInput`` (``effect_one_class``) when every label is the same one: a classifier
+    learns nothing from one class, however many examples it has. Called before anything is
+    decoded when the labels are known from the stored annotations alone."""
+    classes = set(labels)
+    if len(classes) == 1:
+        (only,) = classes
+        raise InvalidInput(
+            f"training a classifier needs labelled examples of at least 2 classes; all"
+            f" {len(labels)} labelled examples of the sample are of class {only!r}",
+            reason_code="effect_one_class", label=only, found=len(labels), needed=2)
 
 
 @dataclass(frozen=True)
@@ -60,13 +84,15 @@ def cross_validate(
     too_few_code: str = "effect_too_few",
 ) -> Crossvalidated:
     """Train and score ``make_model()`` in stratified k-fold (k = 5, fewer when the smallest
-    usable label has fewer examples); ``InvalidInput`` (``too_few_code``) below
-    :data:`MIN_EXAMPLES` usable examples or 2 usable labels."""
+    usable label has fewer examples); ``InvalidInput`` (``effect_one_class``) when every example
+    has the same label, (``too_few_code``) below :data:`MIN_EXAMPLES` usable examples or 2
+    usable labels."""
     import numpy as np
     from sklearn.dummy import DummyClassifier
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+    refuse_one_class(labels)
     counts = Counter(labels)
     usable = {c for c, n in counts.items() if n >= 2}  # noqa: PLR2004
     kept = [i for i, label in enumerate(labels) if label in usable]

@@ -14,6 +14,7 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.image.plugin import ImagePlugin
 from datamill.modalities.image.schema import ImageAnnotation
+from datamill.modalities.problem_words import word_reason
 from datamill.production.effect_evaluation import evaluate_batch
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -96,3 +97,47 @@ def test_the_page_names_labels_and_objects(
         page = client.get(f"/batches/{batch_id}/effect?evaluation={done.id}").text
     assert "宏平均 F1" in page and "按标签" in page and "scene03" in page
     assert "#0 (" in page  # the object and its box, for the reviewer to find it
+
+
+def _record(external_id: str, path: Path) -> ItemRecord:
+    return ItemRecord(external_id=external_id, sha256="-", filename=path.name, path=path,
+                      attributes={}, language="en-US")
+
+
+def _relabelled(seed: int, label: str | None = None) -> dict[str, Any]:
+    objects = render_object_scene(seed, objects=3).annotation.objects
+    if label is not None:
+        objects = tuple(o.model_copy(update={"label": label}) for o in objects)
+    return ImageAnnotation(objects=tuple(objects)).model_dump(mode="json")
+
+
+def test_one_class_is_refused_by_name_from_the_labels_before_any_image_is_read(
+    tmp_path: Path,
+) -> None:
+    """Trial: 18 boxes all "car" read "needs at least 10 … the sample has 18" (needed 10,
+    found 18), after decoding every image. The images here do not exist: nothing reads them."""
+    ev = ImagePlugin().effect_evaluator(IMAGE_REQUIREMENTS, "en-US")
+    for i in range(6):
+        ev.add(_record(f"gone{i}", tmp_path / f"gone{i}.png"), _relabelled(200 + i, "car"))
+    with pytest.raises(InvalidInput, match="class 'car'") as err:
+        ev.result()
+    details = err.value.details
+    assert details["reason_code"] == "effect_one_class"
+    assert (details["label"], details["found"], details["needed"]) == ("car", 18, 2)
+    zh = word_reason(details, "zh-CN") or ""
+    assert "类别 car" in zh and "18" in zh and "至少需要 2 个类别" in zh
+
+
+def test_an_image_held_unread_is_named_unreadable_by_itself(tmp_path: Path) -> None:
+    """An image held while the sample had one class, read once a second class appears: its
+    error is its own (named in ``unreadable``), not the item whose labels released it."""
+    ev = ImagePlugin().effect_evaluator(IMAGE_REQUIREMENTS, "en-US")
+    ev.add(_record("lost", tmp_path / "lost.png"), _relabelled(300, "car"))
+    for i in range(8):
+        scene = render_object_scene(310 + i, objects=3)
+        path = scene.save(tmp_path / f"s{i}.png")
+        ev.add(_record(f"s{i}", path), scene.annotation.model_dump(mode="json"))
+    r = ev.result()
+    assert r["skipped"]["unreadable"] == 1 and r["items_scored"] == 8
+    assert [u["external_id"] for u in r["unreadable"]] == ["lost"]
+    assert str(tmp_path) not in r["unreadable"][0]["error"]  # the server's paths are not shown

@@ -6,7 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
+from datamill.modalities.base import ItemRecord
+from datamill.modalities.pointcloud.effect import CuboidEffectEvaluator
 from datamill.modalities.pointcloud.schema import PointCloudAnnotation
 from datamill.production.effect_evaluation import evaluate_batch
 from datamill.runtime import Runtime
@@ -44,3 +49,24 @@ def test_cuboid_classifier_learns_the_labels_and_names_the_flipped_cuboids(
     named = [(x["external_id"], x["object"]) for x in r["second_look"]]
     assert set(named[:3]) == FLIPPED, r["second_look"]  # the most confident three are the flips
     assert all(len(x["size_m"]) == 3 for x in r["second_look"])
+
+
+def test_one_class_of_cuboids_is_refused_by_name_before_any_cloud_is_read(
+    tmp_path: Path,
+) -> None:
+    """Every cuboid "car": refused with its own code from the stored labels; the frames do not
+    exist, so reading one would fail first (the old check read them all, then said too few)."""
+    ev = CuboidEffectEvaluator({})
+    found = 0
+    for i in range(5):
+        _, cuboids = render_scene(7100 + i, objects=3)
+        found += len(cuboids)
+        payload = PointCloudAnnotation(objects=tuple(
+            c.model_copy(update={"label": "car"}) for c in cuboids)).model_dump(mode="json")
+        ev.add(ItemRecord(external_id=f"f{i}", sha256="-", filename=f"f{i}.bin",
+                          path=tmp_path / f"f{i}.bin", attributes={}, language="en-US"), payload)
+    with pytest.raises(InvalidInput) as err:
+        ev.result()
+    details = err.value.details
+    assert details["reason_code"] == "effect_one_class"
+    assert (details["label"], details["found"]) == ("car", found)

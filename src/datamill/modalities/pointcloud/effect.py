@@ -18,7 +18,8 @@ F1 per label, a learning curve, and the cuboids whose label the model contradict
 confidently (``second_look``: the frame, the cuboid's index and id, its size). It checks
 labels, not how tight a cuboid is.
 
-Fewer than 10 cuboids in 2 labels are refused with ``effect_too_few``. Nothing downloads; the
+Cuboids all of one label are refused with ``effect_one_class`` (read from the stored labels,
+before any point cloud is read); fewer than 10 cuboids in 2 labels, with ``effect_too_few``. Nothing downloads; the
 same seed gives the same report.
 """
 
@@ -29,9 +30,14 @@ import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from datamill.core.errors import MissingDependency
+from datamill.core.errors import InvalidInput, MissingDependency
 from datamill.modalities.base import ItemRecord
-from datamill.modalities.effect_classifier import cross_validate
+from datamill.modalities.effect_classifier import (
+    UNREADABLE_SHOWN,
+    cross_validate,
+    refuse_one_class,
+    without_paths,
+)
 from datamill.modalities.pointcloud.cloud import read_cloud
 from datamill.modalities.pointcloud.plugin import PointCloudPlugin
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
@@ -83,13 +89,32 @@ class CuboidEffectEvaluator:
         self._labels: list[str] = []
         self._where: list[tuple[str, int, int, str | None, list[float]]] = []
         self._frames = 0
+        # frames held unread while every cuboid seen is of one class: a sample of one class is
+        # refused from its stored labels alone, before any point cloud is read
+        self._held: list[tuple[ItemRecord, list[Cuboid]]] = []
+        self._classes: set[str] = set()
+        self._unreadable: list[dict[str, str]] = []
 
     def add(self, item: ItemRecord, payload: Any) -> None:
         ann = PointCloudAnnotation.model_validate(payload or {})
         if not ann.objects:
             return
+        self._classes.update(c.label for c in ann.objects)
+        if len(self._classes) < 2:  # noqa: PLR2004
+            self._held.append((item, list(ann.objects)))
+            return
+        for held, cuboids in self._held:  # a held frame's error is its own, not this item's
+            try:
+                self._read(held, cuboids)
+            except (InvalidInput, OSError) as err:
+                self._unreadable.append({"external_id": held.external_id,
+                                         "error": without_paths(err)})
+        self._held = []
+        self._read(item, list(ann.objects))
+
+    def _read(self, item: ItemRecord, cuboids: list[Cuboid]) -> None:
         points = read_cloud(item.readable).points
-        for k, c in enumerate(ann.objects):
+        for k, c in enumerate(cuboids):
             self._features.append(cuboid_features(points, c))
             self._labels.append(c.label)
             self._where.append((item.external_id, self._frames, k, c.id,
@@ -99,17 +124,20 @@ class CuboidEffectEvaluator:
     def result(self) -> dict[str, Any]:
         import numpy as np
 
+        refuse_one_class([c.label for _, cuboids in self._held for c in cuboids])
         cv = cross_validate(np.array(self._features, dtype=float).reshape(-1, 13), self._labels,
                             _model, seed=self.seed, groups=[w[1] for w in self._where],
                             group_kind="label")
         where = [self._where[i] for i in cv.kept]
-        short = len(self._labels) - len(cv.kept)
+        skipped = {k: v for k, v in (("label_under_2_objects", len(self._labels) - len(cv.kept)),
+                                     ("unreadable", len(self._unreadable))) if v}
         return {
             "task": "cuboid labels (cuboid classifier)",
             **cv.report,
             "items_scored": len({w[1] for w in where}),
             "objects_scored": len(where),
-            **({"skipped": {"label_under_2_objects": short}} if short else {}),
+            **({"skipped": skipped} if skipped else {}),
+            **({"unreadable": self._unreadable[:UNREADABLE_SHOWN]} if self._unreadable else {}),
             "second_look": [
                 {"external_id": where[i][0], "value": round(cv.confidence[i], 4),
                  "why": "model_contradicts", "label": cv.labels[i],
