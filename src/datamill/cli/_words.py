@@ -258,6 +258,7 @@ EN_CLI: dict[str, str] = {
     "catalog.quote_status_void": "void (the band changed)",
     "catalog.quote_status_expired": "expired",
     "catalog.quote_withdrawn": " · withdrawn by {by}: {reason}",
+    "delivery.nothing_to_relocate": "nothing to relocate: no file in {path} holds an absolute path (image, point-cloud and text packages name their media files relatively); it can be used where it lies",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -469,6 +470,7 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.quote_status_void": "已作废（价格区间已变更）",
     "catalog.quote_status_expired": "已过期",
     "catalog.quote_withdrawn": " · 撤回人 {by}：{reason}",
+    "delivery.nothing_to_relocate": "无需迁移：{path} 中的文件均未使用绝对路径（图像、点云和文本交付包以相对路径引用媒体文件），原样即可使用。",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

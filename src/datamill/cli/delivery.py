@@ -242,7 +242,8 @@ def relocate_cmd(
 ) -> None:
     """Rewrite the absolute paths inside a package copied elsewhere (Kaldi wav.scp, JSONL and
     Parquet audio paths) to where it lies now, and update its manifest's sha256 sums. Needs no
-    database: run it wherever the package is."""
+    database: run it wherever the package is. A package whose files hold no absolute path
+    (image, point-cloud and text packages) has nothing to relocate and is left as it is."""
     from datamill.core.errors import InvalidInput
     from datamill.production.delivery_relocate import relocate_package
 
@@ -251,5 +252,6 @@ def relocate_cmd(
                            path=str(package))
     report = relocate_package(package, old_root=old_root)
     emit(report, as_json, lambda r: out.print(
+        say("delivery.nothing_to_relocate", path=r.new_root) if r.nothing_to_relocate else
         f"{r.replaced} paths in {len(r.files)} files now start with {r.new_root} "
-        f"(were {r.old_root})"))
+        f"(were {r.old_root})", highlight=False))

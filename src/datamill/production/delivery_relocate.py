@@ -25,9 +25,10 @@ place. Before the first file is touched the manifest records the move in progres
 (``relocating: {from, to}``), so a run that was interrupted is finished by running it again:
 paths under either root are rewritten to where the package lies now, an occurrence already
 rewritten is never rewritten twice (even when the new folder lies inside the old one) and the
-sha256 of every rewritable file is taken again. A package whose text files name none of its
-media files by absolute path needs the old root given (``old_root``); the media files themselves
-are never touched.
+sha256 of every rewritable file is taken again. A package whose files hold absolute paths but
+name none of its media files by one needs the old root given (``old_root``); one whose files
+hold no absolute path at all (image, point-cloud and text packages name media relatively) has
+nothing to relocate and is left as it is. The media files themselves are never touched.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ class RelocateReport:
     new_root: str
     files: list[str]
     replaced: int
+    #: no file of the package holds an absolute path (image, point-cloud, text packages name
+    #: their media relatively): nothing needed rewriting, nothing was written
+    nothing_to_relocate: bool = False
 
 
 def _replace_atomically(path: Path, data: bytes) -> None:
@@ -251,13 +255,47 @@ def _find_root(package: Path, files: dict[str, str]) -> str | None:
     return None
 
 
+_ABSOLUTE = re.compile(r"""(?:^|[\s=,;'"(\[])/[^\s/"',;]+/""", re.MULTILINE)
+
+
+def _names_absolute_path(package: Path, files: dict[str, str]) -> bool:
+    """Whether any text file or Parquet string column of the package holds an absolute path
+    (a token ``/a/…`` where a path starts): a package without one has nothing to relocate."""
+    for rel in sorted(files):
+        path = _inside(package, rel)
+        if rel in _NO_TOUCH or path is None or not _rewritable(rel):
+            continue
+        if path.suffix.lower() == ".parquet":
+            if _parquet_names_absolute_path(path):
+                return True
+        elif _ABSOLUTE.search(path.read_text(encoding="utf-8", errors="replace")
+                              .replace("\\/", "/")):  # JSON may escape a slash
+            return True
+    return False
+
+
+def _parquet_names_absolute_path(path: Path) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return any(
+        (pa.types.is_string(field.type) or pa.types.is_large_string(field.type))
+        and pc.any(pc.starts_with(column, "/")).as_py()
+        for field, column in zip(table.schema, table.columns, strict=True))
+
+
 def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateReport:
     """Rewrite the package at ``package`` for where it lies now (see the module's description).
 
+    A package none of whose files holds an absolute path (``old_root`` not given) is left as
+    it is: the report says ``nothing_to_relocate``.
+
     Raises:
         InvalidInput: ``package`` is no folder or holds no readable ``manifest.json``; the
-            manifest lists a path outside the package; it records no root and ``old_root`` is
-            not given and no text file names a media file by absolute path; the package's
+            manifest lists a path outside the package; ``old_root`` is not given and files
+            hold absolute paths but none names a media file of the package; the package's
             folder holds a control character or a double quote.
     """
     try:
@@ -268,11 +306,18 @@ def relocate_package(package: Path, *, old_root: str | None = None) -> RelocateR
     moving = manifest.get("relocating")
     old = (old_root or (moving or {}).get("from") or _find_root(package, files) or ""
            ).rstrip("/")
+    if not old and not files:
+        raise InvalidInput(f"{manifest_path} lists no files: not a delivery package")
+    if not old and not _names_absolute_path(package, files):
+        # image, point-cloud and text packages name their media relatively (trial: a copied
+        # image package was refused with a hint about kaldi/wav.scp)
+        return RelocateReport("", str(package), [], 0, nothing_to_relocate=True)
     if not old:
         raise InvalidInput(
             f"no file of {package} names one of its media files by absolute path, which would "
             "tell the folder the package was written to; give it (--from OLD_FOLDER, the start "
-            "of the absolute paths in kaldi/wav.scp)")
+            "of the absolute media paths in its files, such as kaldi/wav.scp in a speech "
+            "package)")
     new = str(package)
     olds = [r for r in dict.fromkeys((old, (moving or {}).get("to", "").rstrip("/"))) if r
             and r != new]

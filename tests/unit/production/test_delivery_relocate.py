@@ -237,3 +237,37 @@ def test_the_old_folder_is_read_off_the_paths_of_the_packages_media(
     assert old not in (pkg / rel).read_text(encoding="utf-8")
     assert f"{pkg.resolve()}/audio/u1.wav" in (pkg / rel).read_text(encoding="utf-8")
     _sha_ok(pkg)
+
+
+def test_a_package_naming_its_media_relatively_has_nothing_to_relocate(tmp_path: Path) -> None:
+    """Trial: a copied image package was refused (exit 2) with a hint about kaldi/wav.scp;
+    image, point-cloud and text packages name their media relatively: nothing to do, exit 0."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pkg = _package(tmp_path / "image pkg", {
+        "coco/annotations.json": json.dumps({"images": [{"id": 1, "file_name": "images/a.png"}],
+                                             "info": {"url": "https://example.org/a/b"}}),
+        "yolo/labels/a.txt": "0 0.5 0.5 0.2 0.2\n", "images/a.png": "png"})
+    pq.write_table(pa.table({"image": ["images/a.png"], "label": ["car/red"]}),
+                   pkg / "hf.parquet")
+    manifest = json.loads((pkg / "manifest.json").read_text())
+    manifest["files"]["hf.parquet"] = hashlib.sha256((pkg / "hf.parquet").read_bytes()).hexdigest()
+    (pkg / "manifest.json").write_text(json.dumps(manifest))
+    before = {p: p.read_bytes() for p in pkg.rglob("*") if p.is_file()}
+
+    result = CliRunner().invoke(app, ["delivery", "relocate", str(pkg), "--json"])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["nothing_to_relocate"] is True and report["files"] == []
+    assert report["replaced"] == 0
+    assert {p: p.read_bytes() for p in pkg.rglob("*") if p.is_file()} == before  # untouched
+    text = CliRunner().invoke(app, ["delivery", "relocate", str(pkg)])
+    assert text.exit_code == 0 and "nothing to relocate" in text.stdout
+    assert "wav.scp" not in text.stdout
+    # an absolute path in a Parquet column that names no media file still needs --from
+    pq.write_table(pa.table({"image": ["/old/pkg/images/zz.png"]}), pkg / "hf.parquet")
+    manifest["files"]["hf.parquet"] = hashlib.sha256((pkg / "hf.parquet").read_bytes()).hexdigest()
+    (pkg / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InvalidInput, match="--from OLD_FOLDER"):
+        relocate_package(pkg)
