@@ -296,6 +296,7 @@ EN_REASONS: dict[str, str] = {
     "contract_number_reserved": "Contract number {number} is reserved: numbers starting {prefix} are catalog licences' contracts, issued with each licence (datamill catalog licence-add); choose another number.",
     "licence_contract_cancelled": "Licence {number}'s contract was cancelled in the ledger: it is not accepted; revoke it (datamill catalog licence-revoke).",
     "effect_one_class": "All {found} labelled examples in the sample are of one class, {label}: training a classifier needs at least 2 classes (of 2 examples or more, 10 in all); evaluate a batch that holds other classes too, or label them first.",
+    "import_empty": "{source} holds no rows and no files: nothing was imported (a manifest needs a header and a row per file; a folder, the project's media files).",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -540,6 +541,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "contract_number_reserved": "合同编号 {number} 为保留编号：以 {prefix} 开头的编号专用于目录授权的合同，随每个授权签发（datamill catalog licence-add）；请您换一个编号。",
     "licence_contract_cancelled": "授权 {number} 的合同已在账簿中取消：该授权不能验收；请您撤销该授权（datamill catalog licence-revoke）。",
     "effect_one_class": "所抽样本中全部 {found} 个已标注数据都属于类别 {label}：训练分类模型至少需要 2 个类别（每类至少 2 条，共至少 10 条）；请抽取含有其他类别的批次，或先标注其他类别。",
+    "import_empty": "{source} 中没有任何数据行或文件：未导入任何内容（清单须有表头并每个文件一行；文件夹须含本项目模态的媒体文件）。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

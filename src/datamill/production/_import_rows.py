@@ -38,6 +38,7 @@ __all__ = [
     "confine",
     "id_problem",
     "iter_source_rows",
+    "no_file_message",
     "printable",
 ]
 
@@ -49,6 +50,19 @@ MAX_LINE_BYTES = 1024 * 1024
 MAX_AGE = 150
 #: a manifest row naming no file (the modality may say what such rows mean to it: ``no_file_hint``)
 NO_FILE = "row has no 'path' (or 'audio', 'image') column"
+#: the file columns a modality's manifests name, besides ``path`` and ``file`` (every alias is
+#: read whatever the modality; a refusal names the ones the project's rows would use)
+_FILE_COLUMNS = {"speech": ("audio", "audio_path"), "image": ("image", "image_path")}
+
+
+def no_file_message(modality: str) -> str:
+    """:data:`NO_FILE` in the words of ``modality``: the columns its rows name a file by
+    (trial: a text project's import spoke of 'audio' and 'image' columns)."""
+    family = modality.split(".", 1)[0]  # speech.asr, speech.tts: speech
+    others = ", ".join(repr(c) for c in (*_FILE_COLUMNS.get(family, ()), "file"))
+    return f"row has no 'path' (or {others}) column"
+
+
 _ALIASES = {
     "path": ("path", "audio", "audio_path", "image", "image_path", "file"),
     "id": ("id", "utterance_id"),

@@ -10,6 +10,7 @@ import folder is ever read (see :mod:`datamill.production._import_rows`).
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import tempfile
@@ -37,6 +38,7 @@ from datamill.production._import_rows import (
     SourceRow,
     confine,
     iter_source_rows,
+    no_file_message,
     printable,
 )
 from datamill.production._same_bytes import KEEPS_NO_PLACE, SAME_BYTES, same_bytes_reason
@@ -406,6 +408,14 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         rows = _split_rows(plugin, folder, limit, requirements, skip) or iter_source_rows(
             folder, limit, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
             skipped=skip)
+    if resume is None:  # a source of no rows at all is said plainly, and no run is recorded
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None and not skipped:
+            raise InvalidInput(
+                f"{source.name} holds no rows and no files to import: nothing was imported",
+                reason_code="import_empty", source=source.name)
+        rows = rows if first is None else itertools.chain((first,), rows)
     options: dict[str, Any] | None = (
         {"in_place": True, "url_roots": list(url_roots)} if in_place
         else {"labelled": labelled_format} if labelled_format else None)
@@ -569,8 +579,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     def handle(row: SourceRow) -> None:  # noqa: C901 - one outcome per branch
         if row.error:
-            reject(row.where, f"{row.error}; {no_file_hint}"
-                   if no_file_hint and row.error.endswith(NO_FILE) else row.error)
+            error = row.error
+            if error.endswith(NO_FILE):  # the columns this modality's rows name a file by
+                error = error[:-len(NO_FILE)] + no_file_message(project.modality)
+                error = f"{error}; {no_file_hint}" if no_file_hint else error
+            reject(row.where, error)
             return
         # only the modality's media: a manifest row naming page.xml or evil.js would be served
         # back from this site as a document and a script (an in-place file is not even probed)
