@@ -441,11 +441,22 @@ def link_revoke_cmd(link_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
 @handle_errors
 def licences_cmd(user: AsUser, dataset: int | None = None, as_json: JsonOpt = False) -> None:
     """Licences (a customer sees its own): dataset and customer by name, price and currency."""
+    from datamill.catalog.access import viewer
     from datamill.catalog.licences import list_licences
 
     with get_runtime().session() as s:
-        rows = list_licences(s, _user(s, user), dataset)
-    emit(rows, as_json, _licences)
+        caller = _user(s, user)
+        rows = list_licences(s, caller, dataset)
+        view = viewer(s, caller)
+        name = caller.username
+    unlinked = not view.everything and view.customer_id is None
+
+    def show(rows: Any) -> None:
+        _licences(rows)
+        if unlinked:  # trial: a customer account saw [] and no reason (--json stays a list)
+            out.print(say("catalog.customer_unlinked", user=name), highlight=False)
+
+    emit(rows, as_json, show)
 
 
 @app.command("licence")
