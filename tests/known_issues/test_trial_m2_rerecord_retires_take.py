@@ -319,7 +319,7 @@ def test_a_third_take_retires_the_second(
     page = pm.get(f"/projects/{pid}/subjects")
     assert "当前 1 条，2 条已被补录替换" in page.text
     assert "第 1 条提示语：当前为第 3 次录音；已替换：第 1 次录音；第 2 次录音" in page.text
-    assert "已被新录音替换（不可用）" in pm.get(f"/projects/{pid}").text  # the dashboard
+    assert "已被更新的条目替换（不可用）" in pm.get(f"/projects/{pid}").text  # the dashboard
 
 
 _SCHEMA = "mig_pw001"

@@ -7,9 +7,8 @@ __all__ = ["EN_IMPORT"]
 EN_IMPORT: dict[str, str] = {
     "imp.link": "Import data",
     "imp.title": "Import data",
-    "imp.intro": "Upload a .zip archive of the project's media files (imported like a folder: "
-                 "a prompt .txt beside each recording where the modality reads prompts), a "
-                 ".jsonl of records where the modality takes them (LLM conversations), or a "
+    "imp.intro": "Upload a .zip archive of the project's media files (imported like a "
+                 "folder), a .jsonl of records where the modality takes them (LLM conversations), or a "
                  "pre-labelled source zipped whole with its format. A .csv/.jsonl manifest names "
                  "files on the server: import it with the API or the CLI. Files already in the "
                  "project are not imported twice; every refused file is listed with its reason, "
@@ -55,4 +54,6 @@ EN_IMPORT: dict[str, str] = {
     "imp.items_more": "The first {shown} of {total}.",
     "imp.no_items": "No new items.",
     "imp.to_project": "Back to the project (items by status, checks)",
+    "imp.intro_prompts": "In a recording project a .txt of the same name beside a recording "
+                         "is its prompt.",
 }

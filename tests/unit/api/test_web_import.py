@@ -286,3 +286,27 @@ def test_a_labelled_archive_imports_with_its_labels(
     error = re.search(r'data-testid="import-error">([^<]+)<', r.text)
     assert error and "kaldi: notkaldi.zip: no wav.scp" in error.group(1), r.text
     assert "datamill-" not in r.text and '<option value="kaldi" selected>' in r.text
+
+
+def test_the_page_speaks_of_recordings_only_where_the_project_has_them(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Trial: an image project's import page said "a prompt .txt beside each recording"
+    (zh: 每条录音旁放一个同名 .txt), and a superseded item read "superseded by a newer take"
+    (zh: 已被新录音替换) whatever the modality."""
+    from datamill.core.code_words import STATUS_WORDS
+    from tests.unit.production.image_helpers import image_spec
+
+    speech, _, _ = _project(runtime, users)
+    with runtime.session() as s:
+        image = create_project(s, image_spec(name="web-import-image")).id
+        add_member(s, image, users["pm"], actor_id=None)
+    web = TestClient(create_app(runtime))
+    web_sign_in(web, "pm")
+    for lang, recording in (("en", "recording"), ("zh-CN", "录音")):
+        web.cookies.set("lang", lang)
+        shown = web.get(f"/projects/{image}/import").text
+        assert recording not in shown, shown
+        assert recording in web.get(f"/projects/{speech}/import").text
+    assert "take" not in STATUS_WORDS["en"]["superseded"]
+    assert "录音" not in STATUS_WORDS["zh-CN"]["superseded"]

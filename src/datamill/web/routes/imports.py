@@ -93,6 +93,8 @@ def _page(
                   vendors=_vendors(session, me.user), formats=labelled_formats(project.modality),
                   typed=typed or {}, error=error, report=report, items=items, items_total=total,
                   max_bytes=max_bytes, max_size=_size(max_bytes),
+                  # a .txt beside a recording is its prompt; beside an image it is no prompt
+                  reads_prompts=project.modality.startswith("speech."),
                   reasons=_reasons(request, report), skips=_skips(request, report))
 
 
