@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from datamill.core.errors import Forbidden, NotFound
-from datamill.core.storable import MAX_ID
+from datamill.core.storable import MAX_ID, digits
 from datamill.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def unseen_project_refusal(request: Request) -> NotFound | None:
     raw = request.path_params.get("project_id")
     user: User | None = getattr(request.state, "caller", None)
     session: Session | None = getattr(request.state, "project_session", None)
-    if user is None or session is None or not isinstance(raw, str) or not raw.isdigit() \
+    if user is None or session is None or not isinstance(raw, str) or not digits(raw) \
             or not 1 <= int(raw) <= MAX_ID:
         return None
     from datamill.compliance.access import hide_unseen_project

@@ -10,6 +10,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from datamill.api.params import MAX_ID
+from datamill.core.storable import MAX_PAGE_ROWS
 
 __all__ = ["Page", "PageDep", "PageParams"]
 
@@ -41,7 +42,7 @@ class PageParams:
 
 
 def _page_params(
-    limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS, description="Page size")] = 100,
     # bounded like an id: a database's OFFSET is a 64-bit integer (beyond it: 422, not a 500)
     offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")] = 0,
 ) -> PageParams:

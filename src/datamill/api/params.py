@@ -20,6 +20,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from datamill.core.storable import MAX_ID as STORED_MAX_ID
+from datamill.core.storable import digits, note_problem
 from datamill.production.schemas import SegmentIn
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_DAY",
     "MIN_YEAR",
+    "NOTE",
     "Day",
     "Id",
     "IdKey",
@@ -51,9 +53,23 @@ _ID_DOC = "A positive 64-bit id"
 def _digits(value: object) -> object:
     """An id in a path or query string is written in digits: ``1.0``, ``+1`` or ``1_000`` are
     not ids (pydantic's lax mode read ``/tasks/1.0`` as task 1: trial 13)."""
-    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+    if isinstance(value, str) and not digits(value):
         raise ValueError("an id is a whole number written in digits (1, 2, 3 ...)")
     return value
+
+
+def _note(value: str) -> str:
+    problem = note_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+NOTE = AfterValidator(_note)
+"""Put in a free-text field one person writes for another (a reason, a comment):
+``Annotated[str, Field(max_length=2000), NOTE]`` refuses a NUL or other control character and
+a bidi override as invalid input naming the field, alike on SQLite (which stored a NUL) and
+PostgreSQL (whose driver refused it mid-request); see :func:`datamill.core.storable.check_note`."""
 
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description=_ID_DOC), BeforeValidator(_digits)]

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
+from datamill.core.storable import MAX_STORED_ID, digits
 from datamill.modalities.problem_words import (
     LANGUAGES,
     MAX_PROBLEMS,
@@ -316,21 +317,30 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-#: the largest id a PostgreSQL ``integer`` primary key holds (the tables' ids are 32-bit there)
-_STORED_ID_MAX = 2**31 - 1
 _NUMERIC_OUT_OF_RANGE = "22003"  # SQLSTATE
 
 
 async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     """A number the database cannot hold: an id in the path beyond what its column stores
     (PostgreSQL's ids are 32-bit, SQLite's 64-bit, the API's documented range is 1..2^63-1)
-    names no record, so 404 as for any unknown id; any other such number is invalid input."""
+    names no record, so 404 as for any unknown id; any other such number is invalid input.
+
+    Only the server's "numeric value out of range" is a number: psycopg raises DataError with
+    no SQLSTATE of its own for text PostgreSQL cannot take (a NUL character), which was
+    answered "a number ... too large" (the services refuse such text first, naming the field;
+    one that slips through is still invalid input, named as text)."""
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    if isinstance(exc, DataError) and sqlstate not in (None, _NUMERIC_OUT_OF_RANGE):
+    if isinstance(exc, DataError) and sqlstate != _NUMERIC_OUT_OF_RANGE:
+        if sqlstate is None and "NUL" in str(getattr(exc, "orig", exc)):
+            log.info("problem NUL text on %s %s: %s", request.method, request.url.path, exc)
+            return localized_problem(
+                request, status=422, code="invalid_input",
+                detail="a text in the request contains a NUL character (U+0000): control "
+                "characters are not allowed")
         return await _unexpected(request, exc)
     big = [f"{name} {value}" for name, value in request.path_params.items()
-           if (isinstance(value, int) and value > _STORED_ID_MAX)
-           or (isinstance(value, str) and value.isdigit() and int(value) > _STORED_ID_MAX)]
+           if (isinstance(value, int) and value > MAX_STORED_ID)
+           or (isinstance(value, str) and digits(value) and int(value) > MAX_STORED_ID)]
     log.info("problem out of range on %s %s: %s", request.method, request.url.path, exc)
     if big:
         return localized_problem(request, status=404, code="not_found",

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from datamill.compliance.security_models import MaskedBlob
 from datamill.core.errors import Conflict
+from datamill.core.storable import digits
 from datamill.production.models import Annotation, Item, Project
 
 __all__ = ["CUSTOMER_TYPES", "ORIGIN_KEYS", "Violation", "customer_bytes", "item_owner",
@@ -111,7 +112,7 @@ def _origins(meta: dict[str, Any] | None) -> tuple[list[int], list[str]]:
         for v in raw if isinstance(raw, list) else [raw]:
             if isinstance(v, bool) or v is None:
                 continue
-            if isinstance(v, int) or (isinstance(v, str) and v.isdigit() and len(v) < 19):
+            if isinstance(v, int) or (isinstance(v, str) and digits(v) and len(v) < 19):
                 ids.append(int(v))
             elif isinstance(v, str) and v:
                 shas.append(v.lower())

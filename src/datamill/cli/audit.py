@@ -24,6 +24,7 @@ from datamill.cli._common import (
     styled,
 )
 from datamill.core.errors import DatamillError
+from datamill.core.storable import digits
 
 __all__ = ["BROKEN_EXIT", "app", "warn_if_broken"]
 
@@ -127,7 +128,7 @@ def _project_id(s: Any, project: str | None) -> int | None:
         return None
     from datamill.production.projects import find_project
 
-    return int(project) if project.isdigit() else int(find_project(s, project).id)
+    return int(project) if digits(project) else int(find_project(s, project).id)
 
 
 @app.command("list")

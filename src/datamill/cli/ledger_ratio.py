@@ -19,6 +19,7 @@ from rich.table import Table
 
 from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import digits
 
 app = typer.Typer(help="Pre-start self-test (试标) of the annotation-output ratio, or a "
                        "customer-agreed ratio, applied to the draft budget.",
@@ -35,7 +36,7 @@ def _words(text: str) -> list[str]:
 
 def _ids(text: str) -> list[int]:
     words = _words(text)
-    bad = [w for w in words if not w.isdigit() or len(w) > 18]
+    bad = [w for w in words if not digits(w) or len(w) > 18]
     if bad:
         raise InvalidInput(f"--items takes item ids (numbers): {', '.join(bad[:5])}",
                            field="items")

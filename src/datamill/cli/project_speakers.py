@@ -15,6 +15,7 @@ from rich.table import Table
 from datamill.cli._common import AsUser, acting_user, emit, get_runtime, handle_errors, out
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import digits
 
 __all__ = ["app"]
 
@@ -91,8 +92,8 @@ def _problems(err: Any) -> str:
     out = []
     for e in err.errors():
         loc = [str(x) for x in e.get("loc", ())]
-        where = f"speaker {int(loc[0]) + 1}: " if loc and loc[0].isdigit() else ""
-        field = next((x for x in loc if not x.isdigit()), "")
+        where = f"speaker {int(loc[0]) + 1}: " if loc and digits(loc[0]) else ""
+        field = next((x for x in loc if not digits(x)), "")
         rule = _FIELD_RULES.get(field, str(e.get("msg", "invalid")))
         shown = f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], dict) \
             else ""

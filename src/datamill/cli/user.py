@@ -30,6 +30,7 @@ from datamill.cli._common import (
     out,
 )
 from datamill.compliance.roles import Action, Role
+from datamill.core.storable import digits
 
 ROLE_HELP = ", ".join(r.value for r in Role) + " (see 'datamill user roles')"
 
@@ -188,7 +189,7 @@ def _revoke(username: str, which: str, actor_name: str) -> list[int]:
             return live
         if which.startswith("dm_"):
             return [revoke_token(s, user, token=which, actor_id=actor.id)]
-        if not which.isdigit():
+        if not digits(which):
             raise InvalidInput(f"--revoke takes a token id, a token (dm_...) or 'all', not "
                                f"{which!r}", field="revoke")
         return [revoke_token(s, user, token_id=int(which), actor_id=actor.id)]

@@ -5,7 +5,7 @@ the view rules for tasks and items. Shared by the API and the web face (neither 
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.classification import is_cleared, visible_project_ids
@@ -15,6 +15,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.compliance.users import is_member, require
 from datamill.core.errors import Forbidden, NotFound
+from datamill.core.storable import check_limit, stored_id
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.production.models import (
     Batch,
@@ -164,14 +165,17 @@ def list_items(
     ``import_run_id``; of those whose external id contains ``search``, case-insensitive, with
     ``search``; only the item ``item_id``, exactly, with ``item_id``), leaving out the
     ``hidden`` ones (items classified above the reader's clearance). Only the page's rows are
-    read (``LIMIT``/``OFFSET``), never the whole project."""
+    read (``LIMIT``/``OFFSET``, ``limit`` 1 to :data:`~datamill.core.storable.MAX_PAGE_ROWS`),
+    never the whole project."""
+    check_limit(limit)
     where = [Item.project_id == project_id]
+    # an id beyond what the columns hold names no row on any backend (PostgreSQL refuses it)
     if item_id is not None:
-        where.append(Item.id == item_id)
+        where.append(Item.id == item_id if stored_id(item_id) else false())
     if status is not None:
         where.append(Item.status == status)
     if import_run_id is not None:
-        where.append(Item.import_run_id == import_run_id)
+        where.append(Item.import_run_id == import_run_id if stored_id(import_run_id) else false())
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(Item.external_id.ilike(f"%{escaped}%", escape="\\"))

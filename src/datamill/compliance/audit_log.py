@@ -48,6 +48,7 @@ from datamill.compliance.pii import mask_text
 from datamill.compliance.roles import Action, Role
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
+from datamill.core.storable import MAX_STORED_ID
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -75,7 +76,6 @@ EXPORT_MAX_ROWS: Final = 100_000
 CSV_FIELDS: Final = ("id", "at", "actor", "action", "object_type", "object_id", "project_id",
                      "data")
 _MAX_ID = 2**63 - 1
-_MAX_STORED_ID = 2**31 - 1  # the trail's id columns are INTEGER (32-bit on PostgreSQL)
 _DATE_CHARS = 10  # 2024-05-01
 
 
@@ -216,8 +216,8 @@ def _conditions(session: Session, f: AuditFilter, reader: User) -> list[ColumnEl
                                 (AuditRecord.project_id, f.project_id, "project_id")):
         if (given := _id(value, name)) is not None:
             # the columns are 32-bit: a larger id names no record (PostgreSQL would refuse it)
-            where.append(column == given if given <= _MAX_STORED_ID else false())
-    if (before := _id(f.before, "before")) is not None and before <= _MAX_STORED_ID:
+            where.append(column == given if given <= MAX_STORED_ID else false())
+    if (before := _id(f.before, "before")) is not None and before <= MAX_STORED_ID:
         where.append(AuditRecord.id < before)  # a larger one is no bound at all
     since = parse_when(f.since, field="since")
     until = parse_when(f.until, field="until", end_of_day=True)

@@ -16,21 +16,40 @@ import re
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["MAX_COUNTER", "MAX_DEPTH", "MAX_ID", "check_counter", "check_document", "check_note",
-           "check_text", "text_problem"]
+__all__ = ["MAX_COUNTER", "MAX_DEPTH", "MAX_ID", "MAX_PAGE_ROWS", "MAX_STORED_ID", "check_counter",
+           "check_document", "check_limit", "check_note", "check_text", "digits", "note_problem",
+           "stored_id", "text_problem"]
 
 MAX_COUNTER = 2**31 - 1
 """The largest value a plain integer column keeps on every backend (PostgreSQL ``integer``)."""
 MAX_ID = 2**63 - 1
 """The largest row id (64-bit signed integer columns): an id outside ``1..MAX_ID`` never exists."""
+MAX_STORED_ID = 2**31 - 1
+"""The largest id every backend's id columns hold (``integer`` on PostgreSQL, 64-bit on SQLite):
+a larger id names no row, so a lookup or filter by it finds nothing instead of asking the
+database (PostgreSQL refuses the number: a 422 or "out of range" where SQLite found nothing)."""
+MAX_PAGE_ROWS = 1000
+"""The most rows one page of a list holds: the API's page maximum, and a CLI's ``--limit``."""
 MAX_DEPTH = 64
 """How deeply a stored document's lists and objects may nest."""
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_MISLEADING = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_MISLEADING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 """Control characters other than tab and line breaks, and the bidi embeddings, overrides and
 isolates that make text display in another order than it reads (U+202E shows "tcejer" for
 "reject"); the marks U+200E/U+200F that right-to-left writing needs are allowed."""
+
+
+def digits(text: str) -> bool:
+    """Whether ``text`` is a whole number in the ASCII digits 0-9: ``str.isdigit`` also takes
+    superscripts and circled digits (``"²"``, ``"①"``) that ``int`` refuses, which turned a
+    typed id into a 500."""
+    return text.isascii() and text.isdigit()
+
+
+def stored_id(value: int | None) -> bool:
+    """Whether ``value`` is an id a row can have on every backend (``1..MAX_STORED_ID``)."""
+    return value is not None and 1 <= value <= MAX_STORED_ID
 
 
 def text_problem(text: str) -> str | None:
@@ -50,16 +69,32 @@ def check_text(text: str | None, field: str) -> None:
         raise InvalidInput(f"{field} {problem}", field=field)
 
 
-def check_note(text: str | None, field: str) -> None:
-    """:func:`check_text`, and InvalidInput for a control or bidi override character in a note
-    one person writes for another to read (a reason, a comment): shown on the other's page it
-    could display in another order than it was written."""
-    check_text(text, field)
-    found = _MISLEADING.search(text) if text else None
+def note_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a note one person writes for another (see :func:`check_note`),
+    or None: the words follow the field's name."""
+    found = _MISLEADING.search(text)
+    if found is not None and found.group() < "\x80":
+        return (f"contains U+{ord(found.group()):04X}, a control character: control characters "
+                "(other than tab and line breaks) are not allowed; remove it")
     if found is not None:
-        raise InvalidInput(f"{field} contains U+{ord(found.group()):04X}, a control or text-"
-                           "direction character that would make it display differently from "
-                           "how it reads; remove it", field=field)
+        return (f"contains U+{ord(found.group()):04X}, a control or text-direction character "
+                "that would make it display differently from how it reads; remove it")
+    return text_problem(text)
+
+
+def check_note(text: str | None, field: str) -> None:
+    """InvalidInput for a NUL or other control character (tab and line breaks pass), a bidi
+    override or a lone surrogate in a note one person writes for another to read (a reason, a
+    comment): shown on the other's page it could display in another order than it was written,
+    and PostgreSQL refuses a NUL where SQLite stores it."""
+    problem = note_problem(text) if text else None
+    if problem is None:
+        return
+    found = _MISLEADING.search(text or "")
+    if found is not None and found.group() < "\x80":
+        raise InvalidInput(f"{field} {problem}", field=field, reason_code="text_control",
+                           char=f"U+{ord(found.group()):04X}")
+    raise InvalidInput(f"{field} {problem}", field=field)
 
 
 def check_counter(value: int | None, field: str, *, headroom: int = 0) -> None:
@@ -68,6 +103,14 @@ def check_counter(value: int | None, field: str, *, headroom: int = 0) -> None:
     if value is not None and not 0 <= value <= MAX_COUNTER - headroom:
         raise InvalidInput(f"{field} must be 0 to {MAX_COUNTER - headroom}, not {value}",
                            field=field)
+
+
+def check_limit(limit: int | None, field: str = "limit", high: int = MAX_PAGE_ROWS) -> None:
+    """InvalidInput unless ``1 <= limit <= high`` (None passes): a limit of 0 or below read
+    every row on SQLite (``LIMIT -1``) and failed on PostgreSQL with a misleading error."""
+    if limit is not None and not 1 <= limit <= high:
+        raise InvalidInput(f"{field} must be a whole number from 1 to {high}, not {limit}",
+                           field=field, reason_code="limit_range", value=limit, high=high)
 
 
 def _walk_problem(value: object) -> str | None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day
 from datamill.core.csv_cells import SafeDictWriter
+from datamill.core.storable import digits, stored_id
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
 from datamill.ledger.models import (
@@ -286,6 +287,6 @@ def trace_csv(session: Session, contract_id: int,
 def contract_id(session: Session, ref: str) -> int | None:
     """A contract's id from its number, or from a numeric id given as text (None if neither)."""
     cid = session.scalar(select(LedgerContract.id).where(LedgerContract.number == ref))
-    if cid is None and ref.isdigit():
-        return int(ref)
+    if cid is None and digits(ref):
+        return int(ref) if stored_id(int(ref)) else None
     return int(cid) if cid is not None else None

@@ -297,6 +297,8 @@ EN_REASONS: dict[str, str] = {
     "licence_contract_cancelled": "Licence {number}'s contract was cancelled in the ledger: it is not accepted; revoke it (datamill catalog licence-revoke).",
     "effect_one_class": "All {found} labelled examples in the sample are of one class, {label}: training a classifier needs at least 2 classes (of 2 examples or more, 10 in all); evaluate a batch that holds other classes too, or label them first.",
     "import_empty": "{source} holds no rows and no files: nothing was imported (a manifest needs a header and a row per file; a folder, the project's media files).",
+    "text_control": "The {field} contains {char}, a control character: control characters (other than tab and line breaks) are not allowed; remove it.",
+    "limit_range": "The {field} is {value}: it must be a whole number from 1 to {high}.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -542,6 +544,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "licence_contract_cancelled": "授权 {number} 的合同已在账簿中取消：该授权不能验收；请您撤销该授权（datamill catalog licence-revoke）。",
     "effect_one_class": "所抽样本中全部 {found} 个已标注数据都属于类别 {label}：训练分类模型至少需要 2 个类别（每类至少 2 条，共至少 10 条）；请抽取含有其他类别的批次，或先标注其他类别。",
     "import_empty": "{source} 中没有任何数据行或文件：未导入任何内容（清单须有表头并每个文件一行；文件夹须含本项目模态的媒体文件）。",
+    "text_control": "{field} 含有控制字符 {char}：除制表符和换行外不允许使用控制字符，请删除后重试。",
+    "limit_range": "{field} 为 {value}：须为 1 到 {high} 之间的整数。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

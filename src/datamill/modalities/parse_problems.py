@@ -35,6 +35,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import digits
 from datamill.modalities.problem_words import coded_refusal
 
 __all__ = ["parse_refusal", "validation_problems"]
@@ -111,7 +112,7 @@ def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, An
         loc = loc[1:]  # a document union's tag (the LLM documents' type)
     rec: dict[str, Any] = {}
     kind = ""
-    if len(loc) >= 2 and loc[0] == "objects" and loc[1].isdigit():  # noqa: PLR2004
+    if len(loc) >= 2 and loc[0] == "objects" and digits(loc[1]):  # noqa: PLR2004
         index = int(loc[1])
         raw = _object(payload, index)
         kind = str(raw.get("kind") or "")

@@ -28,6 +28,7 @@ from datamill.core.encodings import conversion_advice, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 from datamill.core.jsontext import describe_json_error
+from datamill.core.storable import digits
 
 __all__ = [
     "NO_FILE",
@@ -164,7 +165,7 @@ def _age(value: Any) -> int | None:
         whole = value
     elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
         whole = int(value)
-    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:  # noqa: PLR2004
+    elif isinstance(value, str) and digits(value.strip()) and len(value.strip()) <= 4:  # noqa: PLR2004
         whole = int(value.strip())
     if whole is None or not 0 <= whole <= MAX_AGE:
         raise _error(f"{_shown(value)} is not a whole number from 0 to {MAX_AGE}")

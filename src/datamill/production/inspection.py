@@ -19,6 +19,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import MAX_COUNTER, check_limit
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.base import (
     acceptance_metrics_for,
@@ -90,6 +91,7 @@ def create_batch(
 ) -> BatchOut:
     """Group reviewed items (not yet in a live batch) into a new batch; an item whose annotators
     split with no majority waits until it is adjudicated (see ``qc.aggregating``)."""
+    check_limit(limit, high=MAX_COUNTER)  # -1 read every item on SQLite, failed on PostgreSQL
     project = get_or_raise(session, Project, project_id, "project")
     limit = limit or int(project.spec.get("batch_size", 200))
     query = select(Item).where(Item.project_id == project_id, Item.status == "reviewed")

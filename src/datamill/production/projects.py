@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, NotFound
+from datamill.core.storable import digits
 from datamill.db.memo import Lookup, get_row, recall
 from datamill.db.rows import loaded
 from datamill.modalities.registry import get_modality
@@ -133,7 +134,7 @@ def read_spec(session: Session, project_id: int) -> dict[str, Any] | None:
 
 def find_project(session: Session, ref: str | int) -> ProjectOut:
     """A project by id or by name (what people type at the prompt)."""
-    if isinstance(ref, int) or str(ref).isdigit():
+    if isinstance(ref, int) or digits(str(ref)):
         return get_project(session, int(ref))
     row = session.scalars(select(Project).where(Project.name == ref)).first()
     if row is None:
@@ -143,7 +144,7 @@ def find_project(session: Session, ref: str | int) -> ProjectOut:
 
 def missing_project(ref: str | int) -> NotFound:
     """What :func:`find_project` raises for ``ref`` (an id or a name) when no project has it."""
-    if isinstance(ref, int) or str(ref).isdigit():
+    if isinstance(ref, int) or digits(str(ref)):
         return NotFound(f"no project with id {int(ref)}", project_id=int(ref))
     return NotFound(f"no project named {ref!r}", name=ref)
 

@@ -47,6 +47,7 @@ from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import digits
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import remember
 from datamill.modalities.base import acceptance_metrics_for, score_in
@@ -241,7 +242,7 @@ def golden_answers_by_reference(
         key = str(ref)
         if key in by_external:
             out[by_external[key]] = text
-        elif key.isdigit():
+        elif digits(key):
             out[int(key)] = text
         else:
             raise InvalidInput(f"no item {key!r} in project {project_id}", field="golden")

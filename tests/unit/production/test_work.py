@@ -321,8 +321,9 @@ def test_review_accept_edit_reject_returns_to_annotator(
         with pytest.raises(InvalidInput, match="reason"):
             review_task(s, users["rev"], r3.id, "reject")
     for trick in ("\u202etcejer", "misheard\x1b[2J", "a \u2066isolated\u2069 word"):
-        # trial 13: a bidi override in a reason displayed reversed on the annotator's page
-        with runtime.session() as s, pytest.raises(InvalidInput, match="text-direction"):
+        # trial 13: a bidi override in a reason displayed reversed on the annotator's page (an
+        # escape is refused as a control character, in words of its own)
+        with runtime.session() as s, pytest.raises(InvalidInput, match="control"):
             review_task(s, users["rev"], r3.id, "reject", reason=trick)
     with runtime.session() as s:
         assert s.get(Item, r3.item_id).status != "rework"  # type: ignore[union-attr]

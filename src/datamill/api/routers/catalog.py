@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep, get_current_user
-from datamill.api.params import Day, Id, IdQuery, IdRef
+from datamill.api.params import NOTE, Day, Id, IdQuery, IdRef
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import media_response
 from datamill.catalog import band_quotes, datasets, licence_upgrade, licences, releases, retention
@@ -139,7 +139,7 @@ class BandQuoteCreate(BaseModel):
     fx_rate: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\d{1,6}(\.\d{1,6})?$",
                                   description="CNY per unit of a foreign currency")] | None = None
     reason: Annotated[str, Field(min_length=1, max_length=5000, description=(
-        "Why the price lies outside the band (8 letters or digits at least)"))]
+        "Why the price lies outside the band (8 letters or digits at least)")), NOTE]
     valid_days: int | None = Field(None, description=(
         "Days the quote stays valid from today (default 30, 1 to 90; 422 "
         "band_quote_validity otherwise)"))
@@ -147,21 +147,21 @@ class BandQuoteCreate(BaseModel):
 
 class BandQuoteDecision(BaseModel):
     decision: Literal["approve", "reject"]
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
 
 
 class BandQuoteWithdrawal(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
 
 
 class Revocation(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
     on: Day | None = None
 
 
 class LicenceUpgrade(BaseModel):
     release_id: Annotated[int, Field(ge=1)]
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
 
 
 class LinkCreate(BaseModel):
@@ -181,7 +181,7 @@ class CustomerLink(BaseModel):
 
 class HoldCreate(BaseModel):
     project_id: IdRef
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
     item_id: IdRef | None = None
 
 
@@ -277,7 +277,7 @@ def get_release_endpoint(release_id: Id, session: SessionDep, user: CurrentUser)
 
 
 class Withdrawal(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
     on: Day | None = None
 
 

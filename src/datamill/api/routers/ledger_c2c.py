@@ -17,7 +17,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
-from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef
+from datamill.api.params import MAX_DAY, MIN_DAY, NOTE, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
 from datamill.business_clock import business_today
@@ -51,7 +51,7 @@ Number = Annotated[str, Field(min_length=1, max_length=64)]
 #: the amount's currency: the order's (the default) or CNY; the books keep CNY
 Currency = Annotated[str | None, Field(min_length=3, max_length=3,
                                        description="ISO 4217: the order's currency or CNY")]
-Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+Reason = Annotated[str, Field(min_length=1, max_length=4000), NOTE]
 Period = Annotated[str, Path(pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$",
                              description="A month, YYYY-MM")]
 
@@ -67,7 +67,7 @@ class ContractDraftIn(BaseModel):
 class ContractApprovalIn(BaseModel):
     step: str = Field(description="price or signing", max_length=16)
     decision: str = Field(default="approve", max_length=16)
-    reason: str = Field(default="", max_length=4000)
+    reason: Annotated[str, Field(max_length=4000), NOTE] = ""
 
 
 class SignIn(BaseModel):
@@ -118,7 +118,7 @@ class PeriodRunIn(BaseModel):
 class PeriodReopenIn(BaseModel):
     """Why the closed period is reopened (required, written)."""
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
 
 
 class LineReportOut(BaseModel):
@@ -140,7 +140,7 @@ def draft_contract_endpoint(
 
 class CreditGradeIn(BaseModel):
     grade: str = Field(description="special, 1, 2, 3 or 4", max_length=16)
-    reason: str = Field(min_length=1, max_length=customers.MAX_REASON)
+    reason: Annotated[str, Field(min_length=1, max_length=customers.MAX_REASON), NOTE]
 
 
 @router.get("/ledger/contracts")

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import digits
 from datamill.modalities.llm.schema import (
     PairwiseAnnotation,
     RankingAnnotation,
@@ -130,7 +131,7 @@ def _merge_rubric(docs: list[RubricAnnotation], decided: Mapping[str, str]) -> d
         name = key.removeprefix("rubric:")
         if label in ("pass", "fail"):
             checks[name] = label == "pass"
-        elif label.lstrip("-").isdigit():
+        elif digits(label.removeprefix("-")):
             scores[name] = int(label)
         else:
             raise InvalidInput(f"decided {key} = {label!r} is neither a score nor pass/fail")

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from datamill.core.storable import digits
 from datamill.modalities.llm.aggregate import aggregation_units, pairwise_units
 from datamill.modalities.llm.schema import (
     PairwiseAnnotation,
@@ -69,7 +70,7 @@ def _rubric(ref: RubricAnnotation, hyp: RubricAnnotation) -> ItemAgreement:
         if a == b:
             agree += 1
             within += 1
-        elif a is not None and b is not None and a.isdigit() and b.isdigit() \
+        elif a is not None and b is not None and digits(a) and digits(b) \
                 and abs(int(a) - int(b)) <= 1:
             within += 1
         else:

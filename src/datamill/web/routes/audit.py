@@ -31,6 +31,7 @@ from datamill.compliance.audit_state import audit_state
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import digits
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
 
@@ -44,7 +45,7 @@ def _id(value: str, field: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not digits(value):
         raise InvalidInput(f"{field} must be a number, not {value!r}", field=field)
     return int(value)
 

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
+from datamill.core.storable import digits
 from datamill.corpus.analysis import KINDS, Filters
 from datamill.corpus.design import DesignOptions, design_corpus, read_pool
 from datamill.corpus.report import coverage_svg
@@ -75,7 +76,7 @@ def _opt_int(raw: str, field: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 6:
+    if not digits(raw) or len(raw) > 6:
         raise InvalidInput(f"{field} must be a whole number", field=field)
     return int(raw)
 

@@ -31,6 +31,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import DatamillError
+from datamill.core.storable import digits
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.problem_words import word_reason
 from datamill.production.importing import hide_import_root, report_relative_to_root
@@ -181,7 +182,7 @@ def _vendor_id(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 10:  # noqa: PLR2004 - an id fits 10 digits
+    if not digits(raw) or len(raw) > 10:  # noqa: PLR2004 - an id fits 10 digits
         raise _Refused("imp.bad_vendor")
     return int(raw)
 

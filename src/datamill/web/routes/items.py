@@ -24,6 +24,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.code_words import ITEM_STATUS_WORDS
+from datamill.core.storable import digits
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.item_listing import failed_checks, held_tasks
@@ -65,13 +66,13 @@ def _task_links(session: Session, user: User, ids: list[int]) -> dict[int, dict[
             for item_id, (task_id, stage) in held_tasks(session, user.id, ids).items()}
 
 
-def _item_id(item: str) -> int | None:
-    """The item ``?item=`` asks for exactly: none when empty; one that cannot be an item's id
-    (not a number, too long) matches no item (``0``), never every item."""
+def _id_filter(item: str) -> int | None:
+    """The item (or import run) ``?item=`` asks for exactly: none when empty; one that cannot be
+    an id (not in the digits 0-9, too long) matches no item (``0``), never every item."""
     text = item.strip()
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) <= 18 else 0  # noqa: PLR2004 - fits BIGINT
+    return int(text) if digits(text) and len(text) <= 18 else 0  # noqa: PLR2004 - fits BIGINT
 
 
 @router.get("/projects/{project_id}/items", response_class=HTMLResponse)
@@ -87,8 +88,8 @@ def items_page(  # noqa: PLR0913 - one parameter a filter
     """A page of the project's items, oldest first, with the filters the API takes."""
     project = get_project(session, project_id)
     require(session, me.user, Action.VIEW_PROJECT, project_id)
-    run = int(import_run) if import_run.strip().isdigit() and len(import_run) <= 10 else None  # noqa: PLR2004 - an id fits 10 digits
-    one = _item_id(item)
+    run = _id_filter(import_run)
+    one = _id_filter(item)
     rows, total = access.list_items(
         session, project_id, status=status.strip() or None, limit=size, offset=offset,
         hidden=hidden_item_ids(session, me.user, project_id), import_run_id=run,
@@ -98,7 +99,7 @@ def items_page(  # noqa: PLR0913 - one parameter a filter
     rejected = [r.id for r in rows if r.status == "rejected"]
     vendors = _vendor_names(session, me.user,
                             {r.supplier_vendor_id for r in rows if r.supplier_vendor_id})
-    filters = {"status": status.strip(), "import_run": str(run) if run else "",
+    filters = {"status": status.strip(), "import_run": import_run.strip(),
                "search": search.strip(), "item": item.strip(), "size": size}
     return render(
         request, "project_items.html", me, project=project, items=rows, total=total,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.users import get_user
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
+from datamill.core.storable import digits
 from datamill.http_deps import SessionDep
 from datamill.ledger import ratio_tests
 from datamill.ledger.access import missing_books, require_books_page_reader
@@ -47,7 +48,7 @@ def _words(text: str) -> list[str]:
 
 def _item_ids(text: str) -> list[int]:
     words = _words(text)
-    bad = [w for w in words if not w.isdigit() or len(w) > 18]
+    bad = [w for w in words if not digits(w) or len(w) > 18]
     if bad:
         raise InvalidInput(f"item ids are numbers: {', '.join(bad[:5])}", field="item_ids")
     return [int(w) for w in words]
