@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
-from datamill.core.storable import MAX_STORED_ID, digits
+from datamill.core.storable import MAX_STORED_ID, digits, driver_refusal
 from datamill.modalities.problem_words import (
     LANGUAGES,
     MAX_PROBLEMS,
@@ -317,9 +317,6 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-_NUMERIC_OUT_OF_RANGE = "22003"  # SQLSTATE
-
-
 async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     """A number the database cannot hold: an id in the path beyond what its column stores
     (PostgreSQL's ids are 32-bit, SQLite's 64-bit, the API's documented range is 1..2^63-1)
@@ -329,14 +326,14 @@ async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     no SQLSTATE of its own for text PostgreSQL cannot take (a NUL character), which was
     answered "a number ... too large" (the services refuse such text first, naming the field;
     one that slips through is still invalid input, named as text)."""
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    if isinstance(exc, DataError) and sqlstate != _NUMERIC_OUT_OF_RANGE:
-        if sqlstate is None and "NUL" in str(getattr(exc, "orig", exc)):
-            log.info("problem NUL text on %s %s: %s", request.method, request.url.path, exc)
-            return localized_problem(
-                request, status=422, code="invalid_input",
-                detail="a text in the request contains a NUL character (U+0000): control "
-                "characters are not allowed")
+    refused = driver_refusal(exc)
+    if refused == "nul":
+        log.info("problem NUL text on %s %s: %s", request.method, request.url.path, exc)
+        return localized_problem(
+            request, status=422, code="invalid_input",
+            detail="a text in the request contains a NUL character (U+0000): control "
+            "characters are not allowed")
+    if isinstance(exc, DataError) and refused is None:
         return await _unexpected(request, exc)
     big = [f"{name} {value}" for name, value in request.path_params.items()
            if (isinstance(value, int) and value > MAX_STORED_ID)

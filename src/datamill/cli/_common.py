@@ -50,6 +50,7 @@ from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
+from datamill.core.storable import driver_refusal
 from datamill.modalities.problem_words import problem_language, word_error
 
 __all__ = [
@@ -602,11 +603,14 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if _debug():
                 raise
             raise _fail("invalid_input", _validation_message(err), as_json, {}) from None
-        except (OverflowError, DataError):  # an id or number beyond what the database holds
+        except (OverflowError, DataError) as exc:  # a number beyond what the database holds
             if _debug():
                 raise
             # (the driver's own words, "Python int too large to convert to SQLite INTEGER",
-            # say nothing a person can act on)
+            # say nothing a person can act on; a NUL in text is no number)
+            if driver_refusal(exc) == "nul":
+                raise _fail("invalid_input", "a text contains a NUL character (U+0000): control "
+                            "characters are not allowed", as_json, {}) from None
             raise _fail("invalid_input", "a number is out of range: ids and counts are whole "
                         "numbers from 1 to 9223372036854775807 (2^63-1)", as_json, {}) from None
         except OSError as err:  # a path the person gave: missing, a folder, unreadable, a loop

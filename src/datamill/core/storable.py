@@ -17,7 +17,8 @@ import re
 from datamill.core.errors import InvalidInput
 
 __all__ = ["MAX_COUNTER", "MAX_DEPTH", "MAX_ID", "MAX_PAGE_ROWS", "MAX_STORED_ID", "check_counter",
-           "check_document", "check_limit", "check_note", "check_text", "digits", "note_problem",
+           "check_document", "check_limit", "check_note", "check_text", "digits", "driver_refusal",
+           "note_problem",
            "stored_id", "text_problem"]
 
 MAX_COUNTER = 2**31 - 1
@@ -103,6 +104,27 @@ def check_counter(value: int | None, field: str, *, headroom: int = 0) -> None:
     if value is not None and not 0 <= value <= MAX_COUNTER - headroom:
         raise InvalidInput(f"{field} must be 0 to {MAX_COUNTER - headroom}, not {value}",
                            field=field)
+
+
+NUMERIC_OUT_OF_RANGE = "22003"
+"""PostgreSQL's SQLSTATE for a number its column cannot hold."""
+
+
+def driver_refusal(exc: BaseException) -> str | None:
+    """What a database driver refused in a request's data: ``"number"`` for a number too
+    large for its column (``OverflowError``, SQLSTATE 22003), ``"nul"`` for a NUL character
+    PostgreSQL's driver refuses in text before sending it (a ``DataError`` with no SQLSTATE),
+    None for anything else (a fault of ours). The faces' handlers word the first two; a NUL
+    was answered as "a number too large for the database"."""
+    if isinstance(exc, OverflowError):
+        return "number"
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == NUMERIC_OUT_OF_RANGE:
+        return "number"
+    if sqlstate is None and "contain NUL" in str(orig if orig is not None else exc):
+        return "nul"
+    return None
 
 
 def check_limit(limit: int | None, field: str = "limit", high: int = MAX_PAGE_ROWS) -> None:

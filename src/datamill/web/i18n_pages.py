@@ -125,6 +125,7 @@ EN_PAGES.update({
 EN_PAGES.update({
     "fin.margin_by_line": "Margin by line",
     "error.out_of_range": "Nothing has that number: ids run from 1 to 9223372036854775807.",
+    "error.text_nul": "A text you sent contains a NUL character (U+0000): control characters are not allowed; remove it and send again.",
     "fin.line": "Line",
     "fin.line_custom": "Custom",
     "fin.line_catalog": "Catalog",

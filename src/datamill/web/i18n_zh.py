@@ -448,6 +448,7 @@ ZH_CN.update({
     "pv.status.over": "超出计划",
     "pv.status.unplanned": "不在计划内",
     "error.out_of_range": "没有该编号的对象：编号范围为 1 至 9223372036854775807。",
+    "error.text_nul": "您提交的文字含有 NUL 字符（U+0000）：不允许使用控制字符，请删除后重新提交。",
 })
 # --- end plan variance page ---
 

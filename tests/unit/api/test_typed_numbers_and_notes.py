@@ -12,15 +12,19 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.exc import DataError
 
 from datamill.api.problem import install_problem_handlers
+from datamill.catalog.models import CatalogBandQuote
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.core.errors import InvalidInput
@@ -31,6 +35,8 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login, web_sign_in
 from tests._cli import run_cli
+from tests.known_issues._web import web_login
+from tests.unit.catalog.helpers import customer, people, released
 from tests.unit.production.helpers import spec
 
 ODD = ["²", "①", "٣"]  # a superscript, a circled digit, an Arabic-Indic three
@@ -191,3 +197,23 @@ def test_a_driver_data_error_without_sqlstate_is_not_a_number() -> None:
     assert r.status_code == 422 and "too large" not in r.text, r.text  # noqa: PLR2004
     assert "control characters are not allowed" in r.json()["detail"], r.text
     assert client.get("/other").status_code == 500  # noqa: PLR2004 - a fault of ours, not a number
+
+
+def test_the_band_quote_form_refuses_a_nul_in_its_reason(runtime: Runtime, tmp_path: Path) -> None:
+    """The page's forms refuse what the API's body does, naming the field, on both databases
+    (SQLite stored the NUL; PostgreSQL's driver refused it: a 404 "out of range" page)."""
+    ds_id, _ = released(runtime, people(runtime), tmp_path)
+    cust = customer(runtime)
+    web = TestClient(create_app(runtime), raise_server_exceptions=False)
+    web_login(web, "sales")
+    page = f"/catalog/{ds_id}"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get(page).text)
+    assert token is not None
+    form = {"customer_id": str(cust), "price": "90000", "territory": "PRC",
+            "term": "perpetual", "usage_scope": "internal training",
+            "acceptance_criteria": "manifest ok", "band_reason": "tender won\x00 at 3 lots",
+            "csrf_token": token.group(1)}
+    r = web.post(f"{page}/band-quotes", data=form, follow_redirects=False)
+    assert r.status_code == 422 and "control character" in r.text, r.text[-2000:]  # noqa: PLR2004
+    with runtime.session() as s:
+        assert s.scalars(select(CatalogBandQuote)).first() is None

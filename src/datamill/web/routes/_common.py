@@ -25,6 +25,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
+from datamill.core.storable import driver_refusal
 from datamill.http_deps import (
     RuntimeDep,
     SessionDep,
@@ -357,7 +358,10 @@ class HtmlRoute(APIRoute):
                     exc = unseen_project_refusal(request) or exc
                 log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
                 return error_page(request, exc.status, exc.message, exc.code, error=exc)
-            except (OverflowError, DataError):  # an id beyond what the database holds
+            except (OverflowError, DataError) as exc:  # an id beyond what the database holds
+                if driver_refusal(exc) == "nul":  # not a number: text PostgreSQL cannot take
+                    return error_page(request, 422, t("error.text_nul", page_language(request)),
+                                      "invalid_input")
                 return error_page(request, 404, t("error.out_of_range", page_language(request)),
                                   "not_found")
 

@@ -25,6 +25,7 @@ from datamill.compliance.roles import Action
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.ledger.orders import list_customers
 from datamill.runtime import Runtime
@@ -437,6 +438,7 @@ def band_quote_form(  # noqa: PLR0913 - the quote's fields, as the API takes the
              "expires_on": expires_on, "band_reason": band_reason, "valid_days": valid_days}
     try:
         with session.begin_nested():
+            check_note(band_reason, "band_reason")  # as the API's body (the service stores it)
             band_quotes.request_band_quote(
                 session, me.user, dataset_id=dataset_id,
                 customer_id=_int(customer_id, "customer_id"), price=price.strip(),
@@ -461,6 +463,7 @@ def band_quote_decision_form(
     quote = band_quotes.get_band_quote(session, me.user, quote_id)
     try:
         with session.begin_nested():
+            check_note(reason, "reason")
             out = band_quotes.decide_band_quote(session, me.user, quote_id, decision=decision,
                                                 reason=reason)
     except (*_REFUSED, Forbidden) as err:

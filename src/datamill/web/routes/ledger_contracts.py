@@ -29,6 +29,7 @@ from datamill.business_clock import business_today
 from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import (
     require_contract_canceller,
@@ -166,6 +167,7 @@ def approve(  # noqa: PLR0913 - the form's fields
     require_ledger_access(session, me.user, write=True)
     try:
         with session.begin_nested():
+            check_note(reason, "reason")  # as the API's body: the service stores what it gets
             approve_contract(session, contract_id, me.user.id, step, decision=decision,
                              reason=reason.strip())
     except (Conflict, InvalidInput) as exc:
@@ -207,6 +209,7 @@ def amend(  # noqa: PLR0913 - the form's fields
     form = {"amount": amount.strip(), "amend_reason": reason, "amend_on": on}
     try:
         with session.begin_nested():
+            check_note(reason, "reason")
             amend_contract(session, contract_id, form["amount"], reason=reason,
                            on=_day(on, "on"), actor_id=me.user.id)
     except (Conflict, InvalidInput) as exc:
@@ -226,6 +229,7 @@ def cancel(  # noqa: PLR0913 - the form's fields
     require_contract_canceller(session, me.user, contract_id)
     try:
         with session.begin_nested():
+            check_note(reason, "reason")
             cancel_contract(session, contract_id, on=_day(on, "on"), reason=reason,
                             actor_id=me.user.id)
     except (Conflict, InvalidInput) as exc:
@@ -251,6 +255,7 @@ def credit_grade(  # noqa: PLR0913 - the form's fields
     form = {"grade": grade, "grade_reason": reason}
     try:
         with session.begin_nested():
+            check_note(reason, "reason")
             change_credit_grade(session, customer_id, grade, reason=reason, actor_id=me.user.id)
     except (InvalidInput, NotFound) as exc:
         error = error_in_page_language(request, exc)
