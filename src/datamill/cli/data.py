@@ -261,7 +261,7 @@ def items_cmd(
         help="Only items whose external id contains this text (case-insensitive).")] = None,
     item: Annotated[int | None, typer.Option(
         "--item", min=1, help="Only this item (its id), exactly.")] = None,
-    limit: int = 50,
+    limit: Annotated[int, typer.Option(help="Most items to list: 1 to 1000.")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """List items with their status and, for rejected ones, the reasons (for whoever may view

@@ -83,7 +83,10 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None,
 
 @app.command("batch")
 @handle_errors
-def batch_cmd(project: str, user: AsUser, limit: int | None = None,
+def batch_cmd(project: str, user: AsUser,
+              limit: Annotated[int | None, typer.Option(
+                  help="Most items in the batch (1 or more; default: the spec's batch_size).")
+              ] = None,
               as_json: JsonOpt = False) -> None:
     """Group reviewed items into a batch for inspection."""
     from datamill.production.inspection import create_batch
