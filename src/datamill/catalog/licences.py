@@ -79,7 +79,7 @@ from datamill.config import Settings, get_settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents, to_decimal
-from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
 from datamill.db.session import append_lock
 from datamill.production.models import Batch, DomainEvent
 from datamill.storage.blobstore import sha256_file
@@ -344,7 +344,7 @@ def list_licences(session: Session, user: User,
     view = viewer(session, user)
     q = select(CatalogLicence).order_by(CatalogLicence.id)
     if dataset_id is not None:
-        q = q.where(CatalogLicence.dataset_id == dataset_id)
+        q = q.where(id_is(CatalogLicence.dataset_id, dataset_id))
     if not view.everything:
         if view.customer_id is None:
             return []

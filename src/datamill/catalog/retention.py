@@ -44,7 +44,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, id_is
 from datamill.production.models import Delivery, Item, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
 
@@ -274,5 +274,5 @@ def list_deletions(session: Session, user: User, project_id: int | None = None) 
     authorize(session, user, Action.MANAGE_DATA_SECURITY)
     q = select(RetentionDeletion).order_by(RetentionDeletion.id)
     if project_id is not None:
-        q = q.where(RetentionDeletion.project_id == project_id)
+        q = q.where(id_is(RetentionDeletion.project_id, project_id))
     return [DeletionOut.model_validate(r) for r in session.scalars(q)]

@@ -16,10 +16,9 @@ import re
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["MAX_COUNTER", "MAX_DEPTH", "MAX_ID", "MAX_PAGE_ROWS", "MAX_STORED_ID", "check_counter",
-           "check_document", "check_limit", "check_note", "check_text", "digits", "driver_refusal",
-           "note_problem",
-           "stored_id", "text_problem"]
+__all__ = ["MAX_COUNTER", "MAX_DEPTH", "MAX_ID", "MAX_PAGE_ROWS", "MAX_STORED_ID", "beyond_column",
+           "check_counter", "check_document", "check_limit", "check_note", "check_text", "digits",
+           "driver_refusal", "note_problem", "stored_id", "text_problem"]
 
 MAX_COUNTER = 2**31 - 1
 """The largest value a plain integer column keeps on every backend (PostgreSQL ``integer``)."""
@@ -51,6 +50,13 @@ def digits(text: str) -> bool:
 def stored_id(value: int | None) -> bool:
     """Whether ``value`` is an id a row can have on every backend (``1..MAX_STORED_ID``)."""
     return value is not None and 1 <= value <= MAX_STORED_ID
+
+
+def beyond_column(value: int) -> bool:
+    """Whether ``value`` is an id the faces take (``1..MAX_ID``) that no id column holds
+    (above :data:`MAX_STORED_ID`): a lookup by it finds no row. A larger number stays the
+    driver's to refuse, which every face words as out of range (ids run to ``MAX_ID``)."""
+    return MAX_STORED_ID < value <= MAX_ID
 
 
 def text_problem(text: str) -> str | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from datamill.core.errors import NotFound
+from datamill.core.storable import beyond_column, stored_id
 
 if TYPE_CHECKING:  # importing the ORM costs ~0.3 s; the CLI imports this module at start
     from sqlalchemy.orm import Session
+    from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["get_or_raise", "lock_or_raise", "not_found"]
+__all__ = ["get_or_raise", "id_is", "lock_or_raise", "not_found"]
 
 T = TypeVar("T")
 
@@ -24,7 +26,7 @@ def not_found(what: str, ident: int, **context: Any) -> NotFound:
 def get_or_raise(session: Session, model: type[T], ident: int, what: str, **context: Any) -> T:
     """``session.get(model, ident)``, or ``NotFound("no <what> with id <ident>")`` carrying
     ``context`` (e.g. ``task_id=...``) into the problem details."""
-    row = session.get(model, ident)
+    row = None if beyond_column(ident) else session.get(model, ident)  # PostgreSQL: 32 bits
     if row is None:
         raise not_found(what, ident, **context)
     return row
@@ -38,7 +40,17 @@ def lock_or_raise(session: Session, model: type[T], ident: int, what: str, **con
     then sees what it wrote (READ COMMITTED would let both pass the check). SQLite transactions
     already begin with ``BEGIN IMMEDIATE`` (one writer at a time), so there it is a plain read.
     """
-    row = session.get(model, ident, with_for_update=True, populate_existing=True)
+    row = None if beyond_column(ident) else session.get(
+        model, ident, with_for_update=True, populate_existing=True)
     if row is None:
         raise not_found(what, ident, **context)
     return row
+
+
+def id_is(column: Any, value: int) -> ColumnElement[bool]:
+    """``column == value`` for a filter by id, or a condition no row meets when ``value`` is
+    beyond what an id column holds (:data:`~datamill.core.storable.MAX_STORED_ID`): SQLite
+    found no row, PostgreSQL refused the number (422 "too large for the database")."""
+    from sqlalchemy import false  # noqa: PLC0415 - the ORM only when a query is built
+
+    return column == value if stored_id(value) else false()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from datamill.core.storable import stored_id
+from datamill.core.storable import beyond_column
 from datamill.db import direct
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def get_row(session: Session, model: type[T], pk: Any) -> T | None:
     """``session.get(model, pk)`` that also remembers a missing row (and keeps a found one); an
     integer key beyond what an id column holds (:data:`~datamill.core.storable.MAX_STORED_ID`)
     names no row on any backend (PostgreSQL would refuse the number)."""
-    if isinstance(pk, int) and not stored_id(pk):
+    if isinstance(pk, int) and beyond_column(pk):
         return None
     return remember(session, ("get", model, pk), lambda: session.get(model, pk))
 

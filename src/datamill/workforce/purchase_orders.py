@@ -29,7 +29,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
 from datamill.db.session import append_lock
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.policies import require_business
@@ -126,7 +126,7 @@ def list_agreements(session: Session, actor: User, vendor_id: int | None = None
     require_business(actor, "read framework agreements")
     q = select(FrameworkAgreement).order_by(FrameworkAgreement.id)
     if vendor_id is not None:
-        q = q.where(FrameworkAgreement.vendor_id == vendor_id)
+        q = q.where(id_is(FrameworkAgreement.vendor_id, vendor_id))
     return [AgreementOut.model_validate(a) for a in session.scalars(q)]
 
 
@@ -227,9 +227,9 @@ def list_purchase_orders(
     require_business(actor, "read purchase orders")
     q = select(PurchaseOrder).order_by(PurchaseOrder.id)
     if vendor_id is not None:
-        q = q.where(PurchaseOrder.vendor_id == vendor_id)
+        q = q.where(id_is(PurchaseOrder.vendor_id, vendor_id))
     if project_id is not None:
-        q = q.where(PurchaseOrder.project_id == project_id)
+        q = q.where(id_is(PurchaseOrder.project_id, project_id))
     return [_po_out(session, p) for p in session.scalars(q)]
 
 

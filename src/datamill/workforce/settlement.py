@@ -72,7 +72,7 @@ from datamill.compliance.models import User
 from datamill.core.csv_cells import safe_writer
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, id_is
 from datamill.modalities.registry import get_modality
 from datamill.production.delivery_acceptance import customer_shares
 from datamill.production.models import (
@@ -524,7 +524,7 @@ def list_sheets(
             )
     q = select(SettlementSheet).order_by(SettlementSheet.id)
     if vendor_id is not None:
-        q = q.where(SettlementSheet.vendor_id == vendor_id)
+        q = q.where(id_is(SettlementSheet.vendor_id, vendor_id))
     return [sheet_out(session, s) for s in session.scalars(q)]
 
 

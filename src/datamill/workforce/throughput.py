@@ -33,6 +33,7 @@ from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action, role_with_article
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
+from datamill.db.lookup import id_is
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project, Task, TaskAssignment
 from datamill.production.work_time import time_spent_by_task_author
@@ -132,9 +133,9 @@ def _rows(
     if hi is not None:
         q = q.where(TaskAssignment.submitted_at < hi)
     if project_id is not None:
-        q = q.where(Task.project_id == project_id)
+        q = q.where(id_is(Task.project_id, project_id))
     if vendor_id is not None:
-        q = q.where(Worker.vendor_id == vendor_id)
+        q = q.where(id_is(Worker.vendor_id, vendor_id))
     if reader is not None:
         hidden = hidden_project_ids(session, reader)
         if hidden:
