@@ -45,7 +45,7 @@ def _project(site: Site) -> int:
             "name": f"text-{folder.name}", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": req})
         for u in site.users.values():
             add_member(s, p.id, u, actor_id=None)

@@ -34,7 +34,7 @@ def _text_project(site: Site) -> int:
     spec = {"name": f"text-{folder.name}", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}
     with site.rt.session() as s:
         p = create_project(s, spec)

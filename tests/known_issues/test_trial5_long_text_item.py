@@ -23,7 +23,7 @@ def _project(runtime: Runtime) -> int:
     spec = {"name": "long-text", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate"], "package_size": 10,
             "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}
     with runtime.session() as s:
         return create_project(s, spec).id

@@ -4,7 +4,8 @@ showed the point metrics "未测" and only the defect count decided. Such a thre
 refused at project create and set-spec, saying which requirement the metric needs
 (``unmeasurable_metrics_for``). LOW: an image project doing only segmentation had to set
 ``acceptance.character_accuracy`` though it has no text lines; the same mechanism makes it
-optional there (``conditional_metrics``), and required wherever a label is a text line."""
+optional there (``conditional_metrics``), and required wherever a label is a text line. A new
+spec setting it there is refused too now (new-user trial); a stored one keeps loading."""
 
 from __future__ import annotations
 
@@ -61,10 +62,16 @@ def test_an_image_project_without_text_lines_needs_no_character_accuracy() -> No
     spec, _ = parse_spec(_masks_only({"region_accuracy": 0.9}))
     assert acceptance_metrics_for(get_modality("image"), spec.acceptance.thresholds()) == (
         "region_accuracy",)
-    # set all the same (every spec had to, before): kept and judged, as it was
-    spec, _ = parse_spec(_masks_only({"region_accuracy": 0.9, "character_accuracy": 0.9}))
-    assert acceptance_metrics_for(get_modality("image"), spec.acceptance.thresholds()) == (
-        "region_accuracy", "character_accuracy")
+    # set all the same: refused for a new spec (new-user trial: it was then stated as the
+    # acceptance basis of a project that never measured it) ...
+    with pytest.raises(InvalidInput, match=r"acceptance\.character_accuracy: this project cannot"
+                                           r" measure it") as refused:
+        parse_spec(_masks_only({"region_accuracy": 0.9, "character_accuracy": 0.9}))
+    assert refused.value.details["reason_code"] == "metric_not_measurable"
+    # ... but a stored spec that holds it (every spec had to, before) still loads
+    spec, _ = parse_spec(_masks_only({"region_accuracy": 0.9, "character_accuracy": 0.9}),
+                         kept={"character_accuracy": 0.9})
+    assert spec.acceptance.thresholds()["character_accuracy"] == 0.9
     # a project that transcribes text lines still must set it
     with pytest.raises(InvalidInput, match=r"acceptance\.character_accuracy: required"):
         parse_spec(image_spec(acceptance={"region_accuracy": 0.9}))

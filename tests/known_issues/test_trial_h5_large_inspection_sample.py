@@ -53,7 +53,7 @@ def _large_ner_inspection(runtime: Runtime, users: dict[str, User],
     spec = {"name": "big-ner", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": requirements}
     pid = _project(runtime, users, spec, prepared.manifest)
     spans = [{"start": 2 * n, "end": 2 * n + 2, "label": "LOC"} for n in range(REPEATS)]

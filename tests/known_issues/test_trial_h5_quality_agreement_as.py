@@ -18,7 +18,7 @@ def test_agreement_takes_as(runtime: Runtime, users: dict[str, User]) -> None:
     spec = {"name": "agree", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate"],
             "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}
     with runtime.session() as s:
         p = create_project(s, spec)

@@ -41,7 +41,7 @@ def test_a_text_project_import_of_text_rows_points_to_text_prepare(
     spec = {"name": "rows", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate"],
             "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}
     with runtime.session() as s:
         pid = create_project(s, spec).id

@@ -45,7 +45,7 @@ def _nested_project(runtime: Runtime, users: dict[str, User], folder: Path) -> i
         "name": "text-nested", "modality": "text", "language": "zh-CN",
         "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
         "sampling": {"inspection_level": "II", "aql": 2.5},
-        "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+        "acceptance": {"span_f1": 0.9},
         "requirements": req}, prepared.manifest)
 
 

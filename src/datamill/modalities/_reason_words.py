@@ -299,6 +299,7 @@ EN_REASONS: dict[str, str] = {
     "import_empty": "{source} holds no rows and no files: nothing was imported (a manifest needs a header and a row per file; a folder, the project's media files).",
     "text_control": "The {field} contains {char}, a control character: control characters (other than tab and line breaks) are not allowed; remove it.",
     "limit_range": "The {field} is {value}: it must be a whole number from 1 to {high}.",
+    "metric_not_measurable": "This project cannot measure {metric}: its requirements give it nothing to measure (no text lines, task or point classes for it). Remove the threshold: an inspection would show it as not measured and judge by the other metrics alone.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -546,6 +547,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "import_empty": "{source} 中没有任何数据行或文件：未导入任何内容（清单须有表头并每个文件一行；文件夹须含本项目模态的媒体文件）。",
     "text_control": "{field} 含有控制字符 {char}：除制表符和换行外不允许使用控制字符，请删除后重试。",
     "limit_range": "{field} 为 {value}：须为 1 到 {high} 之间的整数。",
+    "metric_not_measurable": "本项目无法测量 {metric}：其标注要求中没有可供测量的内容（没有相应的文本行、任务或点云类别）。请您删除该阈值：质检只会将其显示为未测量，并仅按其他指标判定。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

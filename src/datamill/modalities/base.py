@@ -519,15 +519,20 @@ def acceptance_metrics_for(
     return tuple(out)
 
 
-def unmeasurable_metrics_in(plugin: ModalityPlugin, requirements: BaseModel) -> dict[str, str]:
+def unmeasurable_metrics_in(
+    plugin: ModalityPlugin, requirements: BaseModel | Mapping[str, Any]
+) -> dict[str, str]:
     """The selectable metrics a project under ``requirements`` has nothing to measure by, each
     with the requirement it lacks (``unmeasurable_metrics_for(requirements)``, optional: a
     point-cloud project without point classes labels no point, so its point metrics measure
     nothing). The spec may not set a threshold for one of them (an inspection would show it
     unmeasured and judge by the others alone), and need not set one for an acceptance metric
     the modality lists in ``conditional_metrics`` (an image project without text lines and
-    ``character_accuracy``); a spec that sets one of those all the same, as every spec had to
-    before, keeps it."""
+    ``character_accuracy``; a text project's metrics its tasks do not measure). A project
+    stored with one of those all the same (every spec had to set them, before) keeps loading;
+    its inspections show it not measured and its datasheets state it as no acceptance basis.
+    ``requirements`` may be the spec's mapping: the plugin reads its labels alone (and raises
+    when they are invalid)."""
     tell = getattr(plugin, "unmeasurable_metrics_for", None)
     return dict(tell(requirements)) if tell is not None else {}
 
@@ -545,13 +550,22 @@ def scoring_normalization_in(
 
 
 def unmeasured_in(
-    plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str]
+    plugin: ModalityPlugin, reference: Sequence[str], hypothesis: Sequence[str],
+    requirements: BaseModel | Mapping[str, Any] | None = None,
 ) -> frozenset[str]:
     """The metrics ``plugin.score`` had nothing to measure in (``unmeasured_metrics``, where the
-    modality tells): an inspection shows them as not measured (null) and judges nothing by
-    them."""
+    modality tells), and, given the project's ``requirements``, those its requirements leave
+    nothing to measure by (:func:`unmeasurable_metrics_in`: a box-only image project's
+    ``character_accuracy``, which would score 1 on no text): an inspection shows them as not
+    measured (null) and judges nothing by them."""
     tell = getattr(plugin, "unmeasured_metrics", None)
-    return frozenset(tell(reference, hypothesis)) if tell is not None else frozenset()
+    out = set(tell(reference, hypothesis)) if tell is not None else set()
+    if requirements:
+        try:
+            out |= set(unmeasurable_metrics_in(plugin, requirements))
+        except (ValueError, InvalidInput):  # a stored spec's requirements no longer valid
+            pass
+    return frozenset(out)
 
 
 def is_defective_in(

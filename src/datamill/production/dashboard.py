@@ -340,7 +340,7 @@ def live_scores(
         return {"scored": 0}
     refs = [r for r, _ in corrected]
     hyps = [h for _, h in corrected]
-    unmeasured = unmeasured_in(plugin, refs, hyps)  # nothing to measure: null, not a 1
+    unmeasured = unmeasured_in(plugin, refs, hyps, requirements)  # nothing to measure: null
     scores: dict[str, Any] = {
         k: None if k in unmeasured else float(v) for k, v in
         score_in(plugin, refs, hyps, language, requirements, text_normalization).items()}

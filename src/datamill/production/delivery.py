@@ -38,6 +38,7 @@ from datamill.modalities.base import (
     ModalityPlugin,
     acceptance_metrics_for,
     scoring_normalization_in,
+    unmeasurable_metrics_in,
 )
 from datamill.modalities.registry import get_modality
 from datamill.production._delivery_stream import stream_items
@@ -305,8 +306,16 @@ def _scoring(plugin: ModalityPlugin, project: Project) -> dict[str, Any]:
     acceptance = project.spec.get("acceptance") or {}
     metrics = [(m, float(acceptance[m])) for m in acceptance_metrics_for(plugin, acceptance)
                if isinstance(acceptance.get(m), int | float)]
-    return scoring_section(metrics, scoring_normalization_in(
-        plugin, project.language, project.spec.get("text_normalization")))
+    # a threshold stored on a metric the project cannot measure (a box-only image project's
+    # character_accuracy): stated as not measured, never as what accepted the data
+    try:
+        unmeasured = unmeasurable_metrics_in(plugin, project.spec.get("requirements") or {})
+    except ValueError:  # requirements no longer valid: state the thresholds as set
+        unmeasured = {}
+    return scoring_section([(m, t) for m, t in metrics if m not in unmeasured],
+                           scoring_normalization_in(plugin, project.language,
+                                                    project.spec.get("text_normalization")),
+                           not_measured=[(m, t) for m, t in metrics if m in unmeasured])
 
 
 def _rights(data_owner: str) -> str:

@@ -394,7 +394,7 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     conventions = project.spec.get("text_normalization")  # Chinese script, numerals
     scores: dict[str, Any] = dict(score_in(plugin, refs, hyps, project.language, requirements,
                                            conventions))
-    for metric in unmeasured_in(plugin, refs, hyps):  # nothing to measure: null, judged by none
+    for metric in unmeasured_in(plugin, refs, hyps, requirements):  # null, judged by none
         scores[metric] = None
     # the sampled items the inspector found defective, with the inspector's version: on a
     # rejected batch their annotators see what was wrong, not only the batch's verdict

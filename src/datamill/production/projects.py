@@ -157,7 +157,9 @@ def list_projects(session: Session, ids: set[int] | None = None) -> list[Project
 
 
 def project_spec(session: Session, project_id: int) -> tuple[DatasetSpec, BaseModel]:
-    return parse_spec(_row(session, project_id).spec)
+    stored = _row(session, project_id).spec
+    # a threshold it was stored with is kept, measurable or not (older specs had to set them)
+    return parse_spec(stored, kept=(stored or {}).get("acceptance"))
 
 
 def project_requirements(session: Session, project_id: int) -> BaseModel:

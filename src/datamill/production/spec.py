@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -267,12 +268,20 @@ def _check_effect_cap(spec: DatasetSpec, plugin: Any) -> None:
         value=least, most=cap, modality=spec.modality)
 
 
-def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
+def parse_spec(
+    data: Any, *, kept: Mapping[str, Any] | None = None
+) -> tuple[DatasetSpec, BaseModel]:
     """Validate a spec mapping; returns the spec and its typed modality requirements.
+
+    ``kept``: the acceptance thresholds a stored spec already held (a project loaded or
+    changed): one of them on a metric the project cannot measure is kept as it was (every spec
+    once had to set image's ``character_accuracy`` and all three text metrics) rather than
+    refused; a new spec, or a changed threshold, is refused (``metric_not_measurable``).
 
     Raises:
         InvalidInput: naming every offending key as a dotted path, e.g.
-            ``requirements.audio.sample_rate_hz: Input should be greater than or equal to 8000``.
+            ``requirements.audio.sample_rate_hz: Input should be greater than or equal to 8000``,
+            all of them in one answer (the acceptance's and the requirements' alike).
     """
     if not isinstance(data, dict):
         raise InvalidInput("a dataset spec must be a mapping of keys to values")
@@ -282,42 +291,66 @@ def parse_spec(data: Any) -> tuple[DatasetSpec, BaseModel]:
         spec = DatasetSpec.model_validate(data)
     except ValidationError as err:
         raise InvalidInput(f"invalid dataset spec: {_format_errors(err)}") from err
-    from datamill.modalities.base import (
-        acceptance_metrics_for,
-        selectable_metrics,
-        unmeasurable_metrics_in,
-    )
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(spec.modality)
     _check_effect_cap(spec, plugin)
-    metrics = selectable_metrics(plugin)
-    given = spec.acceptance.thresholds()
+    invalid: ValidationError | None = None
     try:
         requirements: BaseModel | None = plugin.requirements_model.model_validate(
             spec.requirements)
     except ValidationError as err:
         requirements, invalid = None, err
-    # what this spec's requirements leave nothing to measure by (point metrics without point
-    # classes): not required, and refused as a threshold but for an acceptance metric older
-    # specs had to set
-    unmeasurable = unmeasurable_metrics_in(plugin, requirements) if requirements else {}
+    problems, unmeasured = _acceptance_problems(spec, plugin, requirements, kept)
+    if invalid is not None:
+        problems.append(_format_errors(invalid, ("requirements",)))
+    if problems or requirements is None:
+        message = f"invalid dataset spec: {'; '.join(problems)}"
+        if unmeasured and len(problems) == len(unmeasured):  # only those: coded, for the faces
+            raise InvalidInput(message, reason_code="metric_not_measurable",
+                               field=f"acceptance.{unmeasured[0]}", metric=", ".join(unmeasured))
+        raise InvalidInput(message) from invalid
+    return spec, requirements
+
+
+def _acceptance_problems(
+    spec: DatasetSpec, plugin: Any, requirements: BaseModel | None,
+    kept: Mapping[str, Any] | None,
+) -> tuple[list[str], list[str]]:
+    """The spec's acceptance problems (thresholds missing, of another modality, on a metric the
+    project cannot measure) and the unmeasurable metrics it sets anew."""
+    from datamill.modalities.base import (
+        acceptance_metrics_for,
+        selectable_metrics,
+        unmeasurable_metrics_in,
+    )
+
+    metrics = selectable_metrics(plugin)
+    given = spec.acceptance.thresholds()
+    # what this spec's requirements leave nothing to measure by (image: character_accuracy
+    # without text lines; point metrics without point classes): not required, and refused as a
+    # threshold. Requirements that do not validate are read for their labels alone; labels that
+    # do not validate either tell nothing, so no conditional metric is demanded
+    unknown = False
+    try:
+        unmeasurable = unmeasurable_metrics_in(
+            plugin, requirements if requirements is not None else spec.requirements)
+    except (ValidationError, InvalidInput, AttributeError, TypeError, KeyError):
+        unmeasurable, unknown = {}, True
     alternatives = getattr(plugin, "metric_alternatives", {})
+    conditional = getattr(plugin, "conditional_metrics", ())
     needed = [*acceptance_metrics_for(plugin, given), *(  # what it leaves out is not judged
-        m for m in getattr(plugin, "conditional_metrics", ())
-        if not any(a in given for a in (m, *alternatives.get(m, ()))))]
+        m for m in conditional if not any(a in given for a in (m, *alternatives.get(m, ()))))]
     problems = [f"acceptance.{m}: required (a project setting with no default)"
-                for m in needed if m not in given and m not in unmeasurable]
+                for m in needed if m not in given and m not in unmeasurable
+                and not (unknown and m in conditional)]
     problems += [f"acceptance.{m}: not a metric of modality {spec.modality} (it scores by"
                  f" {', '.join(metrics)})" for m in given if m not in metrics]
-    problems += [f"acceptance.{m}: this project cannot measure it: {unmeasurable[m]}"
-                 for m in given if m in unmeasurable and m not in plugin.acceptance_metrics]
-    if problems:
-        raise InvalidInput(f"invalid dataset spec: {'; '.join(problems)}")
-    if requirements is None:
-        msg = _format_errors(invalid, ("requirements",))
-        raise InvalidInput(f"invalid dataset spec: {msg}") from invalid
-    return spec, requirements
+    before = kept or {}
+    unmeasured = [m for m in given if m in unmeasurable and before.get(m) != given[m]]
+    problems += [f"acceptance.{m}: this project cannot measure it: {unmeasurable[m]}; remove"
+                 " the threshold" for m in unmeasured]
+    return problems, unmeasured
 
 
 def read_spec_file(path: Path) -> Any:

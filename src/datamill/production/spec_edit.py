@@ -70,7 +70,9 @@ def update_spec(
             raise Conflict(
                 f"{', '.join(split)} of project {project.name!r} cannot change: its work is "
                 f"already split into {tasks} task(s) by them", field=split[0], tasks=tasks)
-    spec, _ = parse_spec(after)  # the whole spec, as a new project's; nothing written if bad
+    # the whole spec, as a new project's (nothing written if bad), but for the thresholds it
+    # was stored with on metrics the project cannot measure: kept while unchanged
+    spec, _ = parse_spec(after, kept=before.get("acceptance"))
     new = spec.model_dump(mode="json")
     changed = sorted(k for k in set(new) | set(before) if new.get(k) != before.get(k))
     if not changed:

@@ -152,8 +152,8 @@ def _score(project: Project, plugin: Any, refs: list[str], hyps: list[str]
     """The modality's inspection scorer over (reference, hypothesis) texts, the project's
     language, requirements and text conventions told; a metric with nothing to measure is
     null (as an inspection shows it)."""
-    unmeasured = unmeasured_in(plugin, refs, hyps)
     spec = project.spec
+    unmeasured = unmeasured_in(plugin, refs, hyps, spec.get("requirements"))
     return {k: None if k in unmeasured else float(v) for k, v in score_in(
         plugin, refs, hyps, project.language, spec.get("requirements", {}),
         spec.get("text_normalization")).items()}

@@ -68,11 +68,20 @@ _RULE_TEXT: Final[dict[str, str]] = {
 
 
 def scoring_section(metrics: Sequence[tuple[str, float]],
-                    normalization: Mapping[str, str] | None) -> dict[str, Any]:
+                    normalization: Mapping[str, str] | None,
+                    not_measured: Sequence[tuple[str, float]] = ()) -> dict[str, Any]:
     """The datasheet's ``scoring`` part: ``metrics`` (name, threshold and, for transcript
     metrics, what it ``counts``) in the order the inspection judges them, ``normalization``
     (codes as :func:`datamill.qc.text_norm.normalization_codes` gives them; omitted for a
-    modality that compares no text) and an English ``statement``."""
+    modality that compares no text) and an English ``statement``. ``not_measured``: thresholds
+    the spec sets on metrics the project cannot measure (a box-only image project's
+    ``character_accuracy``), listed apart and stated as not measured, never as what accepted
+    the data.
+
+    >>> scoring_section([("region_accuracy", 0.9)], None, [("character_accuracy", 0.9)])[
+    ...     "statement"]
+    ['Accepted by region_accuracy >= 0.9.', 'Not measured: character_accuracy (this project has nothing to measure it by; its threshold 0.9 is no acceptance basis).']
+    """
     out: dict[str, Any] = {"metrics": [
         {"name": name, "threshold": threshold, "counts": METRIC_COUNTS.get(name)}
         for name, threshold in metrics]}
@@ -80,6 +89,12 @@ def scoring_section(metrics: Sequence[tuple[str, float]],
     for m in out["metrics"]:
         why = f" ({_COUNTS_TEXT[m['counts']]})" if m["counts"] in _COUNTS_TEXT else ""
         statement.append(f"Accepted by {m['name']} >= {m['threshold']:g}{why}.")
+    if not_measured:
+        out["not_measured"] = [{"name": name, "threshold": threshold}
+                               for name, threshold in not_measured]
+        statement += [f"Not measured: {name} (this project has nothing to measure it by; its"
+                      f" threshold {threshold:g} is no acceptance basis)."
+                      for name, threshold in not_measured]
     if normalization is not None:
         out["normalization"] = {k: normalization[k] for k in NORMALIZATION_FIELDS
                                 if k in normalization}

@@ -45,6 +45,9 @@ class SheetView:
     #: more: batch_items, seed, runs, range, named_for_second_look, verdict, better, threshold,
     #: min_sample as shown)
     effect: tuple[str, str, int, str, dict[str, str]] | None = None
+    #: the metrics the datasheet states as not measured (thresholds set on a metric the project
+    #: cannot measure: no acceptance basis), by name
+    not_measured: list[str] = field(default_factory=list)
 
 
 def sheet_view(datasheet: dict[str, Any]) -> SheetView:
@@ -69,8 +72,11 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
     if isinstance(inspection, dict) and inspection.get("verdict"):
         figures.append(("dlv.ds.inspection", str(inspection["verdict"])))
     metrics, rules = _scoring(datasheet.get("scoring"))
+    scoring = datasheet.get("scoring")
+    unmeasured = [str(m.get("name")) for m in (scoring.get("not_measured") or ())
+                  if isinstance(m, dict)] if isinstance(scoring, dict) else []
     return SheetView(figures, speakers, _bars(speakers) if speakers is not None else [],
-                     metrics, rules, _effect(datasheet.get("effect_evaluation")))
+                     metrics, rules, _effect(datasheet.get("effect_evaluation")), unmeasured)
 
 
 def _effect(effect: object) -> tuple[str, str, int, str, dict[str, str]] | None:

@@ -110,4 +110,8 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.effect_rule_higher": "threshold: at least {}",
     "dlv.ds.effect_rule_lower": "threshold: at most {}",
     "dlv.ds.effect_rule_sample": ", on at least {} items",
+    # a threshold the spec sets on a metric the project cannot measure (datasheet
+    # scoring.not_measured): never stated as what accepted the data
+    "dlv.sc.not_measured": "Not measured",
+    "dlv.sc.not_measured_why": "this project has nothing to measure it by, so its threshold is no acceptance basis",
 }

@@ -100,4 +100,6 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.effect_rule_higher": "验收标准：不低于 {}",
     "dlv.ds.effect_rule_lower": "验收标准：不高于 {}",
     "dlv.ds.effect_rule_sample": "，至少评测 {} 条",
+    "dlv.sc.not_measured": "未测量",
+    "dlv.sc.not_measured_why": "本项目没有可供测量该指标的内容，其阈值不作为验收依据",
 }

@@ -15,7 +15,7 @@ def text_spec(name: str) -> dict[str, Any]:
     return {"name": name, "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}
 
 

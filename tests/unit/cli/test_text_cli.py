@@ -22,7 +22,7 @@ def test_prepare_and_import_a_csv_corpus(tmp_path: Path) -> None:
     spec = {"name": "cli-text", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     run(home, "user", "create", "root", "--role", "admin", "--password", "password1")

@@ -184,7 +184,7 @@ def _text_spec(tasks: list[str]) -> dict[str, Any]:
     return {"name": "news-" + "-".join(tasks), "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate", "review"],
             "package_size": 50, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"label_accuracy": 0.9, **({"span_f1": 0.9} if "ner" in tasks else {})},
             "requirements": {"text": {"min_chars": 2, "max_chars": 400, "languages": ["zh"],
                                       "min_language_confidence": 0.1, "max_control_chars": 0,
                                       "near_duplicate_jaccard": 0.95},

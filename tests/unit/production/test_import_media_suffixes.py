@@ -48,7 +48,7 @@ def test_a_text_manifest_takes_only_text_files(runtime: Runtime, tmp_path: Path)
             "name": "text-suffixes", "modality": "text", "language": "en",
             "project_type": "custom_service", "stages": ["annotate"], "package_size": 5,
             "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": TEXT_REQUIREMENTS}).id
         report = import_source(s, runtime.blobs, pid, _evil(folder, "fine.txt"))
     assert (report.imported, report.rejected) == (1, 3)

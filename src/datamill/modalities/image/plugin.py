@@ -199,8 +199,11 @@ class ImagePlugin(ImageAggregationMixin):
 
     def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
         """``character_accuracy``, for a project none of whose labels is a text line (boxes,
-        masks, keypoints only: there is no text to measure)."""
-        if any("text_line" in label.kinds for label in _req(requirements).labels.labels):
+        masks, keypoints only: there is no text to measure). Given a mapping, reads its
+        ``labels`` alone, so a spec whose other requirements are incomplete still tells."""
+        labels = (_req(requirements).labels if isinstance(requirements, BaseModel)  # the labels
+                  else ImageLabelSchema.model_validate(requirements.get("labels")))  # alone
+        if any("text_line" in label.kinds for label in labels.labels):
             return {}
         return {"character_accuracy": "requirements.labels has no label of kind text_line, so "
                                       "there is no text to measure"}

@@ -53,6 +53,7 @@ from datamill.modalities.pointcloud.schema import (
     Cuboid,
     PointCloudAnnotation,
     PointCloudItemAttributes,
+    PointCloudLabelSchema,
     PointCloudRequirements,
     annotation_problems,
 )
@@ -198,7 +199,10 @@ class PointCloudPlugin:
     def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
         """The point metrics, for a project that names no point class (no point is labelled:
         a threshold on them would be shown unmeasured and judge nothing)."""
-        if _req(requirements).labels.point_classes:
+        labels = (_req(requirements).labels if isinstance(requirements, BaseModel)
+                  else PointCloudLabelSchema.model_validate(requirements["labels"])
+                  if requirements.get("labels") is not None else PointCloudRequirements().labels)
+        if labels.point_classes:
             return {}
         return dict.fromkeys(POINT_METRICS, "requirements.labels.point_classes names no point "
                              "class, so no point is labelled (add the point classes, or judge "

@@ -18,7 +18,8 @@ Spec ``requirements``::
       gazetteer: {LOC: [北京, Paris]}       # optional, for the pre-annotators
 
 Acceptance metrics: ``span_f1``, ``token_accuracy`` and ``label_accuracy`` (see
-:mod:`.metric`; a metric a project's tasks do not use scores 1). Inspection compares canonical
+:mod:`.metric`), each set only where the project's tasks measure it (``ner``; ``segmentation``;
+classification or ``sentiment``): a threshold on one they do not measure is refused. Inspection compares canonical
 annotation JSON, like images: inspectors submit the corrected annotation document.
 """
 
@@ -44,6 +45,7 @@ from datamill.modalities.text.schema import (
     TEXT_IN_ATTRIBUTES_MAX,
     TextAnnotation,
     TextItemAttributes,
+    TextLabelSchema,
     TextRequirements,
     annotation_problems,
 )
@@ -116,6 +118,9 @@ class TextPlugin:
     media_folder: ClassVar[str] = "texts"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("span_f1", "token_accuracy",
                                                      "label_accuracy")
+    #: each set only where the project's tasks give it something to measure
+    #: (``unmeasurable_metrics_for``): an NER-only project sets ``span_f1`` alone
+    conditional_metrics: ClassVar[tuple[str, ...]] = acceptance_metrics
     workbench_template: ClassVar[str] = "text/task.html"
     review_template: ClassVar[str] = "text/review.html"
     inspection_template: ClassVar[str] = "text/inspection.html"
@@ -283,6 +288,20 @@ class TextPlugin:
 
         return score_annotations([_from_text(t) for t in reference],
                                  [_from_text(t) for t in hypothesis]).as_dict()
+
+    def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
+        """The metrics no annotation of the project's tasks (``requirements.labels.tasks``) can
+        give anything to measure: ``span_f1`` without ``ner``, ``token_accuracy`` without
+        ``segmentation``, ``label_accuracy`` without a classification or ``sentiment`` task.
+        Given a mapping, reads its ``labels`` alone (the other requirements may be incomplete)."""
+        labels = (_req(requirements).labels if isinstance(requirements, BaseModel)
+                  else TextLabelSchema.model_validate(requirements.get("labels")))
+        tasks = set(labels.tasks)
+        need = {"span_f1": ({"ner"}, "ner"), "token_accuracy": ({"segmentation"}, "segmentation"),
+                "label_accuracy": ({"classification", "multi_label", "sentiment"},
+                                   "classification, multi_label or sentiment")}
+        return {metric: f"requirements.labels.tasks has no {task} task, so there is nothing"
+                        " to measure" for metric, (kinds, task) in need.items() if not tasks & kinds}
 
     def unmeasured_metrics(self, reference: Sequence[str], hypothesis: Sequence[str]
                            ) -> frozenset[str]:

@@ -27,7 +27,7 @@ def test_checks_run_at_the_highest_thresholds(runtime: Runtime, tmp_path: Path,
     spec = {"name": f"near-{threshold}", "modality": "text", "language": "zh-CN",
             "project_type": "custom_service", "stages": ["annotate"], "package_size": 10,
             "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9, "token_accuracy": 0.9, "label_accuracy": 0.9},
+            "acceptance": {"span_f1": 0.9},
             "requirements": {**TEXT_REQUIREMENTS, "text": text}}
     with runtime.session() as s:
         pid = create_project(s, spec).id
