@@ -34,7 +34,8 @@ def _project(site: Site) -> tuple[int, Any]:
     labels = {"labels": [{"name": "car", "kinds": ["box", "polygon"]},
                          {"name": "person", "kinds": ["box", "polygon"]}]}
     spec = image_spec(name=f"image-review-{folder.name}",
-                      requirements={**IMAGE_REQUIREMENTS, "labels": labels})
+                      requirements={**IMAGE_REQUIREMENTS, "labels": labels},
+                      acceptance={"region_accuracy": 0.95})  # no text lines
     with site.rt.session() as s:
         p = create_project(s, spec)
         for u in site.users.values():

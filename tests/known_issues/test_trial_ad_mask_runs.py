@@ -84,7 +84,8 @@ def client(runtime: Runtime, users: dict[str, User]) -> Iterator[TestClient]:
 
 
 def _project(client: TestClient, pm: dict[str, str], name: str) -> int:
-    r = client.post(f"{API}/projects", json=image_spec(name=name, requirements=MASK_REQUIREMENTS),
+    r = client.post(f"{API}/projects", json=image_spec(name=name, requirements=MASK_REQUIREMENTS,
+                                                  acceptance={"region_accuracy": 0.95}),
                     headers=pm)
     assert r.status_code == 201, r.text
     pid = int(r.json()["id"])
