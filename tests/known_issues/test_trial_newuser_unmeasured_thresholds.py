@@ -43,7 +43,7 @@ from datamill.production.spec import parse_spec
 from datamill.production.spec_edit import update_spec
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests._api import web_sign_in
+from tests._api import API, login, web_sign_in
 from tests.unit.api.test_web_text_llm_review import (
     _accept_all,
     _annotate_all,
@@ -217,6 +217,8 @@ def test_a_stored_box_only_project_states_character_accuracy_not_measured(
     assert "Accepted by character_accuracy" not in statement
     assert "Not measured: character_accuracy" in statement
     client = TestClient(create_app(runtime))
+    api = client.get(f"{API}/deliveries/{d.id}", headers=login(client, "pm")).json()
+    assert api["datasheet"]["scoring"]["not_measured"] == scoring["not_measured"]
     web_sign_in(client, "pm")
     page = client.get(f"/projects/{pid}/deliveries").text
     assert 'data-testid="dlv-scoring-not-measured"' in page and "Not measured" in page
@@ -247,3 +249,17 @@ def test_a_stored_ner_project_states_token_and_label_accuracy_not_measured(
                    for line in statement)
     assert [m["name"] for m in sheet["scoring"]["not_measured"]] == [
         "token_accuracy", "label_accuracy"]
+
+
+def test_delivery_show_says_not_measured(capsys: pytest.CaptureFixture[str]) -> None:
+    """``datamill delivery show`` prints the datasheet's statement: the unmeasured threshold
+    reads "Not measured", never "Accepted by"."""
+    from datamill.cli._datasheet import print_scoring
+    from datamill.qc.scoring_sheet import scoring_section
+
+    print_scoring({"scoring": scoring_section([("region_accuracy", 0.9)], None,
+                                              [("character_accuracy", 0.9)])})
+    shown = capsys.readouterr().out
+    assert "Accepted by region_accuracy >= 0.9." in shown
+    assert "Not measured: character_accuracy" in shown
+    assert "Accepted by character_accuracy" not in shown
