@@ -19,6 +19,12 @@ outside its dataset's band is issued only on a quote a second person approved.
   for), ``band_approval_pending``, ``band_quote_rejected``, ``band_quote_used``,
   ``band_quote_mismatch``. A quote licenses once (:func:`use_band_quote`). A price inside the
   band needs nothing, as before;
+* a quote in another currency than CNY fixes its exchange rate (``fx_rate`` is required when
+  it is made, ``band_quote_needs_fx_rate``): its approver decides its CNY value, and the
+  licence issued on it gives the same rate (the same CNY value to the cent), else it is
+  refused ``band_quote_fx_rate`` (the quote's rate is never taken silently: the seller
+  states the rate the books take). A quote approved without a rate (made before the rule)
+  licenses no such price (``band_quote_no_fx_rate``);
 * a quote is valid for ``valid_days`` (:data:`QUOTE_VALID_DAYS` unless given, 1 to
   :data:`MAX_QUOTE_VALID_DAYS`) from the day it is made: after ``expires_on`` it is neither
   decided nor licenses (``band_quote_expired``) and listings show it ``expired``;
@@ -66,7 +72,7 @@ from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
-from datamill.core.money import to_decimal
+from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, lock_or_raise
 
 __all__ = [
@@ -172,6 +178,12 @@ def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
     days = _valid_days(valid_days)
     cur = licence_currency(ds, currency)
     rate = to_decimal(fx_rate_of(fx_rate), 6) if fx_rate not in (None, "") else None
+    if cur != "CNY" and rate is None:
+        # the quote fixes the rate its licence is booked at: its approver sees the CNY value
+        raise InvalidInput(f"a {cur} out-of-band quote needs fx_rate (CNY per {cur}): the "
+                           "approver decides its value in CNY, and its licence is booked at "
+                           "that rate", field="fx_rate", reason_code="band_quote_needs_fx_rate",
+                           currency=cur)
     why = outside_band(ds, amount, cur, rate)
     band_cur = (ds.currency or "CNY").upper()
     if why is None:
@@ -276,6 +288,7 @@ def decide_band_quote(
                  object_type="catalog_band_quote", object_id=q.id,
                  data={"dataset": ds.name, "customer_id": q.customer_id,
                        "price": str(q.price), "currency": q.currency,
+                       "fx_rate": str(q.fx_rate) if q.fx_rate is not None else None,
                        "band": [str(q.band_low), str(q.band_high), q.band_currency],
                        "quoted_by": q.quoted_by, "quote_reason": q.reason, "role": role,
                        "reason": text})
@@ -410,17 +423,19 @@ def _named_quote(session: Session, band_quote_id: int, ds: CatalogDataset, custo
 
 
 def _matching_quote(session: Session, ds: CatalogDataset, customer_id: int, amount: Decimal,
-                    currency: str) -> CatalogBandQuote | None:
-    """The approved, unused quote of these terms that still licenses (locked), else the
-    newest one awaiting its decision, else the newest pending or approved one (expired or
-    made against another band), else the newest unused one: to say why none licenses."""
+                    currency: str, fx_rate: Any) -> CatalogBandQuote | None:
+    """The approved, unused quote of these terms that still licenses (locked; one at the
+    licence's exchange rate first), else the newest one awaiting its decision, else the newest
+    pending or approved one (expired or made against another band), else the newest unused
+    one: to say why none licenses."""
     rows = list(session.scalars(select(CatalogBandQuote).where(
         CatalogBandQuote.dataset_id == ds.id, CatalogBandQuote.customer_id == customer_id,
         CatalogBandQuote.price == amount, CatalogBandQuote.currency == currency,
         CatalogBandQuote.licence_id.is_(None)).order_by(CatalogBandQuote.id.desc())))
     today = business_today()
     shown = [(r, _shown_status(r, ds, today)) for r in rows]
-    pick = (next((r for r, st in shown if st == APPROVED), None)
+    pick = (next((r for r, st in shown if st == APPROVED and _same_value(r, fx_rate)), None)
+            or next((r for r, st in shown if st == APPROVED), None)
             or next((r for r, st in shown if st in _OPEN), None)
             or next((r for r in rows if r.status in _OPEN), None)
             or (rows[0] if rows else None))
@@ -442,7 +457,7 @@ def band_approval(  # noqa: PLR0913 - the licence's price terms
         return None, given
     q = (_named_quote(session, band_quote_id, ds, customer_id, amount, currency)
          if band_quote_id is not None
-         else _matching_quote(session, ds, customer_id, amount, currency))
+         else _matching_quote(session, ds, customer_id, amount, currency, fx_rate))
     if q is None:
         raise Conflict(
             f"{why}: a licence outside the band is issued only on a quote a second person "
@@ -451,9 +466,52 @@ def band_approval(  # noqa: PLR0913 - the licence's price terms
             reason_code="band_approval_required", dataset=ds.name, price=str(amount),
             currency=currency)
     _require_usable(session, q, ds)
+    _require_quote_rate(q, fx_rate)
     reason = given or q.reason
     require_band_reason(reason, why)
     return q, reason
+
+
+def _cny_value(q: CatalogBandQuote, fx_rate: Any) -> Decimal | None:
+    """The quote's price in CNY at ``fx_rate`` (to the cent; None without a rate)."""
+    if fx_rate is None or fx_rate == "":
+        return None
+    return to_cents(q.price * fx_rate_of(fx_rate))
+
+
+def _same_value(q: CatalogBandQuote, fx_rate: Any) -> bool:
+    """Whether a licence at ``fx_rate`` books the CNY value ``q`` was approved at."""
+    if q.currency == "CNY":
+        return True
+    want = _cny_value(q, q.fx_rate)
+    return want is not None and _cny_value(q, fx_rate) == want
+
+
+def _require_quote_rate(q: CatalogBandQuote, fx_rate: Any) -> None:
+    """A licence on a quote in another currency than CNY is booked at the quote's exchange
+    rate: its CNY value (price times rate, to the cent) is the one the second person approved.
+    A different rate is refused (``band_quote_fx_rate``: give the quote's rate, or ask for a
+    new quote), never taken silently; a quote approved without a rate licenses no such price
+    (``band_quote_no_fx_rate``: its CNY value was never approved)."""
+    if q.currency == "CNY":
+        return
+    if q.fx_rate is None:
+        raise Conflict(f"out-of-band quote {q.id} ({q.price} {q.currency}) was approved without "
+                       f"an exchange rate: its value in CNY was never approved, so it licenses "
+                       f"no {q.currency} price; ask for a new quote with fx_rate",
+                       quote_id=q.id, reason_code="band_quote_no_fx_rate", price=str(q.price),
+                       currency=q.currency)
+    if _same_value(q, fx_rate):
+        return
+    got = _cny_value(q, fx_rate)
+    raise InvalidInput(
+        f"out-of-band quote {q.id} was approved at {q.fx_rate} CNY per {q.currency} "
+        f"({q.price} {q.currency} = {_cny_value(q, q.fx_rate)} CNY), not at {fx_rate} "
+        f"({got} CNY): a licence on a quote is booked at the quote's rate; give fx_rate "
+        f"{q.fx_rate} or ask for a new quote", field="fx_rate", reason_code="band_quote_fx_rate",
+        quote_id=q.id, currency=q.currency, quote_fx_rate=str(q.fx_rate),
+        quote_cny=str(_cny_value(q, q.fx_rate)), fx_rate=str(fx_rate),
+        cny=str(got) if got is not None else "–")
 
 
 def _band_text(low: Decimal | None, high: Decimal | None, currency: str) -> str:

@@ -56,7 +56,10 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  # a quote's expiry, voiding by a band change and withdrawal
                  "band_quote_validity", "band_quote_expired", "band_quote_band_changed",
                  "band_quote_withdrawn", "band_quote_withdrawer", "band_withdrawal_reason",
-                 "band_quote_final", "link_without_terms")
+                 "band_quote_final", "link_without_terms",
+                 # a quote's exchange rate binds its licence; a released dataset keeps a band
+                 "band_quote_needs_fx_rate", "band_quote_fx_rate", "band_quote_no_fx_rate",
+                 "band_required_released")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -300,6 +303,11 @@ EN_REASONS: dict[str, str] = {
     "text_control": "The {field} contains {char}, a control character: control characters (other than tab and line breaks) are not allowed; remove it.",
     "limit_range": "The {field} is {value}: it must be a whole number from 1 to {high}.",
     "metric_not_measurable": "This project cannot measure {metric}: its requirements give it nothing to measure (no text lines, task or point classes for it). Remove the threshold: an inspection would show it as not measured and judge by the other metrics alone.",
+    # a quote's exchange rate binds its licence; a released dataset keeps a band
+    "band_quote_needs_fx_rate": "A {currency} out-of-band quote needs fx_rate (CNY per {currency}): the approver decides its value in CNY, and its licence is booked at that rate.",
+    "band_quote_fx_rate": "Out-of-band quote {quote_id} was approved at {quote_fx_rate} CNY per {currency} ({quote_cny} CNY), not at {fx_rate} ({cny} CNY): a licence on a quote is booked at the quote's rate; give fx_rate {quote_fx_rate} or ask for a new quote.",
+    "band_quote_no_fx_rate": "Out-of-band quote {quote_id} ({price} {currency}) was approved without an exchange rate: its value in CNY was never approved, so it licenses no {currency} price; ask for a new quote with fx_rate.",
+    "band_required_released": "{dataset} has a released version: it keeps a price band (every licence is quoted against it); change the band instead of clearing it.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -548,6 +556,11 @@ ZH_CN_REASONS: dict[str, str] = {
     "text_control": "{field} 含有控制字符 {char}：除制表符和换行外不允许使用控制字符，请删除后重试。",
     "limit_range": "{field} 为 {value}：须为 1 到 {high} 之间的整数。",
     "metric_not_measurable": "本项目无法测量 {metric}：其标注要求中没有可供测量的内容（没有相应的文本行、任务或点云类别）。请您删除该阈值：质检只会将其显示为未测量，并仅按其他指标判定。",
+    # a quote's exchange rate binds its licence; a released dataset keeps a band
+    "band_quote_needs_fx_rate": "以 {currency} 计价的区间外报价须填写汇率 fx_rate（每 {currency} 折合人民币）：审批人按人民币金额审批，其授权也按该汇率记账。",
+    "band_quote_fx_rate": "区间外报价 {quote_id} 按汇率 {quote_fx_rate}（每 {currency} 折合人民币，合 {quote_cny} 元）获批，而不是 {fx_rate}（合 {cny} 元）：依报价签发的授权按报价的汇率记账；请填写汇率 {quote_fx_rate}，或重新申请报价。",
+    "band_quote_no_fx_rate": "区间外报价 {quote_id}（{price} {currency}）获批时未填写汇率：其人民币金额从未经审批，因此不能用于签发以 {currency} 计价的授权；请重新申请带汇率 fx_rate 的报价。",
+    "band_required_released": "数据集 {dataset} 已有发布版本：须保留价格区间（每份授权都依此区间报价）；请修改区间，而不要清除它。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -249,7 +249,7 @@ def test_every_refusal_is_worded_in_english_and_chinese() -> None:
 
     codes = [c for c in CATALOG_CODES
              if c.startswith(("band_quote", "band_approv", "band_dec", "band_withdrawal"))]
-    assert len(codes) == 18, codes
+    assert len(codes) == 21, codes
     for code in codes:
         en, zh = REASON_WORDS["en"][code], REASON_WORDS["zh-CN"][code]
         assert en and re.search(r"[\u4e00-\u9fff]", zh), code
