@@ -208,6 +208,7 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
             value = _languages(value)
         setattr(row, key, value)
     _check_band(row)
+    _keep_released_band(session, row, band_before)
     session.flush()
     voided: list[int] = []
     if (row.price_low, row.price_high) != band_before:
@@ -225,10 +226,26 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
 _BAND_FIELDS = ("price", "price_low", "price_high")
 
 
+def _keep_released_band(session: Session, row: CatalogDataset,
+                        before: tuple[Decimal | None, Decimal | None]) -> None:
+    """A dataset with a released version keeps a price band: clearing both its ends is refused
+    (``band_required_released``); its licences are quoted against it (without one, every price
+    would need an approved quote, :func:`datamill.catalog.licence_terms.outside_band`)."""
+    if before == (None, None) or (row.price_low, row.price_high) != (None, None):
+        return
+    if session.scalar(select(CatalogRelease.id).where(
+            CatalogRelease.dataset_id == row.id).limit(1)) is None:
+        return
+    raise Conflict(f"{row.name} has a released version: it keeps a price band (every licence is "
+                   "quoted against it); change the band instead of clearing it",
+                   field="price_low", reason_code="band_required_released", dataset=row.name,
+                   dataset_id=row.id)
+
+
 def band_setters(session: Session, row: CatalogDataset) -> dict[int | None, str]:
     """Who set the standard price and band in force (user id → ``"set"``): per field, the
-    last to change it (``catalog.dataset.updated`` in the audit trail), else the dataset's
-    creator; a field without a value counts no one."""
+    last to change it (``catalog.dataset.updated`` in the audit trail), cleared included (so
+    whoever cleared a band counts), else the dataset's creator when the field has a value."""
     from datamill.compliance.models import AuditRecord
 
     last: dict[str, int | None] = {}
@@ -241,8 +258,9 @@ def band_setters(session: Session, row: CatalogDataset) -> dict[int | None, str]
                 last[field] = actor
     out: dict[int | None, str] = {}
     for field in _BAND_FIELDS:
-        who = last.get(field, row.created_by)
-        if getattr(row, field) is not None and who is not None:
+        who = last[field] if field in last else (
+            row.created_by if getattr(row, field) is not None else None)
+        if who is not None:
             out[who] = "set"
     return out
 

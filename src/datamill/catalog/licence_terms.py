@@ -129,11 +129,11 @@ def _meaningful(text: str) -> int:
 def refuse_own_band(session: Session, user: User, ds: CatalogDataset) -> None:
     """Segregation of duties (the ledger's own rule,
     :func:`datamill.ledger.budgets.refuse_conflicted_approver`): whoever set the standard
-    price or band of ``ds`` does not quote a licence of it; a second person sells."""
+    price or band of ``ds`` does not quote a licence of it; a second person sells. Whoever
+    last changed or cleared one of them counts too, so clearing a band leaves its clearer out
+    of its sales (:func:`~datamill.catalog.datasets.band_setters`)."""
     from datamill.ledger.budgets import refuse_conflicted_approver
 
-    if ds.price_low is None and ds.price_high is None:
-        return
     label = f"the price band of {ds.name}"
     try:
         refuse_conflicted_approver(session, "catalog_band", ds.id, user.id,
@@ -149,12 +149,14 @@ def refuse_own_band(session: Session, user: User, ds: CatalogDataset) -> None:
 def outside_band(ds: CatalogDataset, amount: Decimal, currency: str,
                  fx_rate: Any) -> str | None:
     """Why ``amount`` in ``currency`` is not a quote inside the dataset's price band (in the
-    dataset's currency), or None when it is (or the dataset has no band). A price in another
+    dataset's currency), or None when it is. A dataset without a band (neither end set) has no
+    price inside it: every price is out of band and needs an approved quote. A price in another
     currency is compared through ``fx_rate`` (CNY per unit) when the band is in CNY; otherwise
     it cannot be compared, which counts as outside."""
     lo, hi = ds.price_low, ds.price_high
     if lo is None and hi is None:
-        return None
+        return (f"{ds.name!r} has no price band: every price ({amount} {currency}) lies outside "
+                "it")
     band_cur = (ds.currency or "CNY").upper()
     compared = amount
     if currency != band_cur:

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from datamill.catalog import band_quotes, licences
-from datamill.catalog.models import CatalogBandQuote
+from datamill.catalog import band_quotes, datasets, licences
+from datamill.catalog.models import CatalogBandQuote, CatalogDataset, CatalogLicence
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.ledger.models import LedgerOrder
 from datamill.runtime import Runtime
 from tests.unit.catalog.helpers import customer, people, released
@@ -121,3 +121,51 @@ def test_the_cli_refuses_another_rate_in_json(runtime: Runtime, tmp_path: Path,
     got = _cli(*add, "--fx-rate", "7.2")
     assert got.exit_code == 0, got.output
     assert json.loads(got.stdout)["price"] in ("60000.00", 60000, "60000")
+
+
+def test_a_released_dataset_keeps_its_band(runtime: Runtime, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    who, ds_id, cust = _world(runtime, tmp_path)
+    with pytest.raises(Conflict) as err, runtime.session() as s:  # rolled back
+        datasets.update_dataset(s, who["admin"], ds_id, price_low="", price_high="")
+    assert _code(err) == "band_required_released"
+    monkeypatch.setattr(_common, "_runtime", [runtime])
+    got = _cli("catalog", "update", str(ds_id), "--price-low", "", "--price-high", "", "--as",
+               "admin", "--json")
+    assert got.exit_code != 0
+    assert json.loads(got.stdout)["error"]["reason_code"] == "band_required_released"
+    with runtime.session() as s:
+        ds = s.get(CatalogDataset, ds_id)
+        assert ds is not None and (ds.price_low, ds.price_high) == (200000, 400000)
+    with pytest.raises(Conflict) as err:  # still out of band: 0.01 needs an approved quote
+        _issue(runtime, who["admin"], ds_id, cust, "0.01", band_reason=WHY)
+    assert _code(err) == "band_approval_required"
+
+
+def test_whoever_cleared_an_end_of_the_band_does_not_sell_in_it(runtime: Runtime,
+                                                                tmp_path: Path) -> None:
+    who, ds_id, cust = _world(runtime, tmp_path)
+    with runtime.session() as s:  # the low end cleared: 0.01 now lies inside ..400,000
+        datasets.update_dataset(s, who["admin"], ds_id, price_low="")
+    with pytest.raises(Forbidden) as err:
+        _issue(runtime, who["admin"], ds_id, cust, "0.01")
+    assert _code(err) == "band_own_quote"
+    with runtime.session() as s:
+        assert s.scalar(select(CatalogLicence.id)) is None
+
+
+def test_a_dataset_without_a_band_licenses_only_on_an_approved_quote(runtime: Runtime,
+                                                                     tmp_path: Path) -> None:
+    who, ds_id, cust = _world(runtime, tmp_path)
+    with runtime.session() as s:  # released before bands were kept (or written around them)
+        ds = s.get(CatalogDataset, ds_id)
+        assert ds is not None
+        ds.price_low = ds.price_high = None
+    for user in ("sales", "admin"):
+        with pytest.raises(Conflict) as err:
+            _issue(runtime, who[user], ds_id, cust, "0.01", band_reason=WHY)
+        assert _code(err) == "band_approval_required"
+    qid = _approved(runtime, who, ds_id, cust, price="0.01")
+    lic = _issue(runtime, who["sales"], ds_id, cust, "0.01")
+    with runtime.session() as s:
+        assert s.get(CatalogBandQuote, qid).licence_id == lic.id  # type: ignore[union-attr]
