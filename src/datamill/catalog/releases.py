@@ -8,9 +8,11 @@ projects, files of sub-licensable third-party datasets) behind the IP wall
     labels.jsonl            per file: its source, owner, attributes and current labels
     samples/                a few files to listen to / look at
     datasheet.json          generated from the items: distributions, checks, inspections
-    entry.json              the catalog entry (modality, languages, volume, speakers, devices, …)
+    entry.json              the catalog entry (modality, languages, volume in the modality's
+                            unit, devices, …; speakers only where the modality has them,
+                            :mod:`datamill.catalog.modality_facts`)
     provenance.json         rights and origin of every source; per batch source the consent
-                            facts of its speakers (:mod:`datamill.catalog.consent_basis`)
+                            facts of its data subjects (:mod:`datamill.catalog.consent_basis`)
     manifest.json           {"files": {path: sha256}} — its sha256 names the release
 
 Nothing in the package depends on when or by whom it was built, so the same content gives the
@@ -45,6 +47,7 @@ from datamill.catalog.ipwall import (
     refuse_violations,
     wall_violations,
 )
+from datamill.catalog.modality_facts import ModalityFacts, modality_facts
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -53,7 +56,7 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     ThirdPartyFile,
 )
-from datamill.catalog.schemas import ReleaseOut, VerifyOut
+from datamill.catalog.schemas import DatasetOut, ReleaseOut, VerifyOut, VolumeOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import DEFAULT_LEVEL
 from datamill.compliance.consent import item_subject, withdrawn_item_ids
@@ -94,6 +97,7 @@ __all__ = [
     "sample_path",
     "shown_datasheet",
     "verify_release",
+    "with_volume",
     "withdraw_release",
     "withdrawn_in_release",
 ]
@@ -105,7 +109,6 @@ SAMPLES = 3
 #: ``min(SAMPLES, n // SAMPLE_EVERY)`` samples (:func:`sample_count`), so samples are never
 #: more than a tenth of a release, and a release of fewer than 10 files shows none
 SAMPLE_EVERY = 10
-MS_PER_HOUR = 3_600_000
 
 
 def manifest_digest(files: dict[str, str]) -> str:
@@ -113,18 +116,6 @@ def manifest_digest(files: dict[str, str]) -> str:
     doc = json.dumps({"files": dict(sorted(files.items()))}, sort_keys=True,
                      separators=(",", ":"))
     return hashlib.sha256(doc.encode()).hexdigest()
-
-
-def _plugin_units(modality: str) -> tuple[str, str, int]:
-    try:
-        from datamill.modalities.registry import get_modality
-
-        p = get_modality(modality)
-        return p.volume_unit, p.volume_base_unit, int(p.volume_per_unit)
-    except Exception:  # a modality the loop has no plugin for (e.g. a bought TTS set)
-        if modality.startswith(("speech", "tts")):
-            return "hours", "milliseconds", MS_PER_HOUR
-        return "items", "items", 1
 
 
 def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
@@ -189,8 +180,9 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                 files.append(entry)
                 speakers.append(item_subject(item))
             # what the consent records say, never more (vendor-imported speakers have none)
-            right["consent"], right["consent_basis"] = consent_facts(session, project.id,
-                                                                     speakers)
+            right["consent"], right["consent_basis"], right["consent_basis_zh"] = \
+                consent_facts(session, project.id, speakers,
+                              speakers=modality_facts(dataset.modality).speakers)
             if (project.spec or {}).get("consent_basis"):
                 right["consent_basis_stated"] = str(project.spec["consent_basis"])
             if masking is not None:
@@ -215,7 +207,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
 
 def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, Any]],
                rights: list[dict[str, Any]]) -> dict[str, Any]:
-    unit, base, per = _plugin_units(dataset.modality)
+    facts = modality_facts(dataset.modality)
     volume = sum(int(f["volume"] or 0) for f in files)
     dist: dict[str, Counter[str]] = {k: Counter() for k in DISTRIBUTION_KEYS}
     for f in files:
@@ -232,20 +224,40 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
                 .group_by(CheckResult.name, CheckResult.passed)):
             c = checks.setdefault(name, {"passed": 0, "failed": 0})
             c["passed" if passed else "failed"] += int(n)
-    return {
+    sheet: dict[str, Any] = {
         "dataset": dataset.name, "modality": dataset.modality, "languages": dataset.languages,
-        "scenario": dataset.scenario, "items": len(files),
-        "volume": {"amount": volume, "base_unit": base, "unit": unit,
-                   "in_units": round(volume / per, 4) if per else volume},
-        # identified speakers only; a file without one (or "unknown") is counted apart
-        "speakers": sum(1 for k in dist["speaker_id"] if _identified(k)),
-        "items_without_speaker": sum(1 for f in files
-                                     if not _identified(f["attributes"].get("speaker_id"))),
+        "scenario": dataset.scenario, "items": len(files), "volume": _volume(facts, volume),
         "distributions": {k: dict(sorted(v.items())) for k, v in dist.items() if v},
         "checks": dict(sorted(checks.items())),
         "inspections": [r["inspection"] for r in rights if r.get("inspection")],
         "owners": dict(Counter(f["owner"] for f in files)),
     }
+    if facts.speakers:  # only a modality whose items have speakers counts them
+        # identified speakers only; a file without one (or "unknown") is counted apart
+        sheet["speakers"] = sum(1 for k in dist["speaker_id"] if _identified(k))
+        sheet["items_without_speaker"] = sum(
+            1 for f in files if not _identified(f["attributes"].get("speaker_id")))
+    return sheet
+
+
+def _volume(facts: ModalityFacts, amount: int) -> dict[str, Any]:
+    """A release's volume in the modality's own unit: ``value`` and ``unit`` (what a reader
+    needs, for every modality), with the ``amount`` in ``base_unit`` and ``in_units`` (the
+    value's older name) beside them."""
+    value = facts.in_units(amount)
+    return {"value": value, "unit": facts.unit, "amount": amount,
+            "base_unit": facts.base_unit, "in_units": value}
+
+
+def _label_row(name: str, f: dict[str, Any], facts: ModalityFacts) -> dict[str, Any]:
+    """One ``labels.jsonl`` row: the file, its source, owner, attributes and the modality's own
+    annotation (``labels``); ``text`` (the item's prompt or transcript) where it has one, and
+    always for a modality with speakers (the key speech readers expect)."""
+    row = {"file": name, "sha256": f["sha256"], "source": f["source"], "owner": f["owner"],
+           "attributes": f["attributes"], "labels": f["labels"]}
+    if f["text"] or facts.speakers:
+        row["text"] = f["text"]
+    return row
 
 
 def _identified(speaker_id: object) -> bool:
@@ -303,6 +315,7 @@ def build_release(
     if ds.status == "retired":
         raise Conflict(f"catalog dataset {ds.name!r} is retired")
     files, rights = _collect(session, blobs, ds)
+    facts = modality_facts(ds.modality)
     violations = wall_violations(session, [f["item_id"] for f in files if f["item_id"]])
     bought = {f["sha256"]: f for f in files if f["tp_id"]}
     violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")
@@ -336,21 +349,21 @@ def build_release(
                 shutil.copyfile(staging / name, staging / sample)
                 manifest[sample] = f["sha256"]
                 samples.append(sample)
-        labels.append(json.dumps({"file": name, "sha256": f["sha256"], "source": f["source"],
-                                  "owner": f["owner"], "attributes": f["attributes"],
-                                  "text": f["text"], "labels": f["labels"]},
-                                 sort_keys=True, ensure_ascii=False, default=str))
+        labels.append(json.dumps(_label_row(name, f, facts), sort_keys=True,
+                                 ensure_ascii=False, default=str))
     (staging / "labels.jsonl").write_text("\n".join(labels) + "\n", encoding="utf-8")
     sheet = _datasheet(session, ds, files, rights)
     devices = sorted(set(ds.devices or []) | set(sheet["distributions"].get("device", {})))
-    entry = {
+    entry: dict[str, Any] = {
         "name": ds.name, "title": ds.title, "modality": ds.modality,
         "languages": ds.languages, "scenario": ds.scenario, "description": ds.description,
-        "items": sheet["items"], "volume": sheet["volume"],
-        "hours": sheet["volume"]["in_units"] if sheet["volume"]["unit"] == "hours" else None,
-        "speakers": sheet["speakers"] or None, "devices": devices,
+        "items": sheet["items"], "volume": sheet["volume"], "devices": devices,
         "copyright_no": ds.copyright_no, "samples": samples,
     }
+    if facts.unit == "hours":  # the key speech consumers read; others read volume
+        entry["hours"] = sheet["volume"]["value"]
+    if facts.speakers:
+        entry["speakers"] = sheet["speakers"] or None
     _write_json(staging / "datasheet.json", sheet)
     _write_json(staging / "entry.json", entry)
     _write_json(staging / "provenance.json", {"sources": rights})
@@ -600,3 +613,16 @@ def recorded_day(on: date | None, what: str) -> date:
         raise InvalidInput(f"{what} is recorded on or after it happened: {day} is after "
                            f"today ({today})", field="on")
     return day
+
+
+def with_volume(session: Session, out: DatasetOut) -> DatasetOut:
+    """A catalog entry with its latest release's volume in the modality's own unit
+    (``volume``: value and unit; an entry with no release has none)."""
+    rel = session.get(CatalogRelease, out.latest_release) if out.latest_release else None
+    vol = (rel.entry or {}).get("volume") if rel is not None else None
+    if not isinstance(vol, dict) or not vol.get("unit"):
+        return out
+    value = vol.get("value", vol.get("in_units"))  # releases built before ``value`` had it there
+    if value is None:
+        return out
+    return out.model_copy(update={"volume": VolumeOut(value=float(value), unit=str(vol["unit"]))})

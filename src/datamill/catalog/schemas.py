@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 __all__ = [
     "BandQuoteOut",
@@ -24,11 +24,19 @@ __all__ = [
     "ThirdPartyOut",
     "TransferLinkOut",
     "VerifyOut",
+    "VolumeOut",
 ]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+class VolumeOut(BaseModel):
+    """A volume in a modality's own unit (hours of speech, images, frames, dialogues, …)."""
+
+    value: float
+    unit: str
 
 
 class DatasetOut(_Out):
@@ -55,9 +63,29 @@ class DatasetOut(_Out):
     created_at: datetime
     released_at: datetime | None = None
     latest_release: int | None = None
+    #: in hours: shown only for a modality counted in hours (speech); ``volume`` for all
     hours: float | None = None
     items: int | None = None
+    #: shown only for a modality whose items have speakers
     speakers: int | None = None
+    #: the latest release's volume in the modality's own unit (None before a release)
+    volume: VolumeOut | None = None
+
+    @model_serializer(mode="wrap")
+    # no return annotation: the schema (OpenAPI) stays the model's, these keys optional
+    def _modality_keys(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        """Hour and speaker keys only where the modality is counted in hours / has speakers
+        (its plugin says which: :mod:`datamill.catalog.modality_facts`)."""
+        from datamill.catalog.modality_facts import modality_facts
+
+        data: dict[str, Any] = handler(self)
+        facts = modality_facts(self.modality)
+        if facts.unit != "hours":
+            data.pop("hours", None)
+            data.pop("planned_hours", None)
+        if not facts.speakers:
+            data.pop("speakers", None)
+        return data
 
 
 class SourceOut(_Out):

@@ -260,6 +260,7 @@ EN_CLI: dict[str, str] = {
     "catalog.quote_withdrawn": " · withdrawn by {by}: {reason}",
     "delivery.nothing_to_relocate": "nothing to relocate: no file in {path} holds an absolute path (image, point-cloud and text packages name their media files relatively); it can be used where it lies",
     "catalog.customer_unlinked": "{user} is linked to no customer, so no licences are shown: an admin (or a salesperson) links the account with datamill catalog customer-link {user} CUSTOMER_ID --as admin",
+    "catalog.volume": " · {value} {unit}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -473,6 +474,7 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.quote_withdrawn": " · 撤回人 {by}：{reason}",
     "delivery.nothing_to_relocate": "无需迁移：{path} 中的文件均未使用绝对路径（图像、点云和文本交付包以相对路径引用媒体文件），原样即可使用。",
     "catalog.customer_unlinked": "账户 {user} 尚未关联任何客户，因此看不到授权：请管理员（或销售人员）运行 datamill catalog customer-link {user} 客户编号 --as admin 进行关联。",
+    "catalog.volume": " · 数据量 {value} {unit}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

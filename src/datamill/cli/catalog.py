@@ -63,11 +63,13 @@ def _datasets(rows: list[Any]) -> None:
     for d in rows:
         price = (say("catalog.price", price=d.price, currency=d.currency, low=d.price_low,
                      high=d.price_high) if d.price else "")
-        # small sets (a demo's minutes) keep four decimals: "0.00 h" would read as empty
-        hours = (say("catalog.hours", hours=f"{d.hours:.{2 if d.hours >= 1 else 4}f}")
-                 if d.hours else "")
+        # every modality in its own unit (hours, images, frames, …); small sets (a demo's
+        # minutes) keep four decimals: "0.00 hours" would read as empty
+        v = d.volume
+        volume = (say("catalog.volume", value=f"{v.value:.{2 if v.value >= 1 else 4}f}"
+                      .rstrip("0").rstrip("."), unit=code("unit", v.unit)) if v else "")
         out.print(f"{d.id:>4} {d.name} · {d.modality} · {','.join(d.languages)} · "
-                  f"{d.scenario or '-'} · {code('status', d.status)}{hours}{price}",
+                  f"{d.scenario or '-'} · {code('status', d.status)}{volume}{price}",
                   highlight=False)
 
 
@@ -128,11 +130,12 @@ def list_cmd(
 ) -> None:
     """Search and browse the catalog (a customer sees listed entries only, without prices)."""
     from datamill.catalog.datasets import search_datasets
+    from datamill.catalog.releases import with_volume
 
     with get_runtime().session() as s:
-        rows = search_datasets(s, _user(s, user), modality=modality, language=language,
-                               scenario=scenario, min_hours=min_hours, price_band=price_band,
-                               status=status, text=text)
+        rows = [with_volume(s, r) for r in search_datasets(
+            s, _user(s, user), modality=modality, language=language, scenario=scenario,
+            min_hours=min_hours, price_band=price_band, status=status, text=text)]
     emit(rows, as_json, _datasets)
 
 
@@ -141,9 +144,10 @@ def list_cmd(
 def show_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     """One catalog entry."""
     from datamill.catalog.datasets import get_dataset
+    from datamill.catalog.releases import with_volume
 
     with get_runtime().session() as s:
-        d = get_dataset(s, _user(s, user), dataset_id)
+        d = with_volume(s, get_dataset(s, _user(s, user), dataset_id))
     emit(d, as_json, lambda d: _datasets([d]))
 
 

@@ -263,7 +263,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
          "band": ("100000", "200000"), "copyright": "2022SR0345678", "devices": ["IR camera"],
          "planned": None, "budget": "400000",
          "files": [{"name": f"cabin{i:03d}.png", "data": tiny_png((40 * i % 256, 80 + i, 120)),
-                    "volume": 1, "text": "", "labels": {"boxes": []},
+                    "volume": 1, "labels": {"objects": []},  # the image plugin's own form
                     "attributes": {"width": 8, "height": 8, "device": "IR camera",
                                    "scene": ["day", "night"][i % 2]}}
                    for i in range(DEMO_FILES)]},

@@ -296,6 +296,8 @@ class ModalityPlugin(Protocol):
     Volume: ``volume(attributes)`` is an integer in ``volume_base_unit`` (speech: milliseconds
     of audio; image: images); ``volume_per_unit`` base units make one ``volume_unit`` (speech:
     3,600,000 per hour; image: 1 per image), the unit prices and deliveries are counted in.
+    A modality whose items have speakers says so with the optional ``has_speakers = True``
+    (speech, TTS): only then do catalog entries and datasheets count speakers.
 
     Web: ``workbench_template`` names the annotator's workbench page (a template of
     ``datamill/web/templates``); the web UI mounts it for the modality's tasks. Optional:

@@ -215,9 +215,9 @@ def search_endpoint(
     text: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[DatasetOut]:
     """Search and browse (a customer sees listed, released entries, without prices)."""
-    return datasets.search_datasets(session, user, modality=modality, language=language,
-                                    scenario=scenario, min_hours=min_hours,
-                                    price_band=price_band, status=status_, text=text)
+    return [releases.with_volume(session, d) for d in datasets.search_datasets(
+        session, user, modality=modality, language=language, scenario=scenario,
+        min_hours=min_hours, price_band=price_band, status=status_, text=text)]
 
 
 @router.post("/datasets", status_code=status.HTTP_201_CREATED)
@@ -228,14 +228,15 @@ def create_endpoint(body: DatasetCreate, session: SessionDep, user: CurrentUser)
 
 @router.get("/datasets/{dataset_id}")
 def get_endpoint(dataset_id: Id, session: SessionDep, user: CurrentUser) -> DatasetOut:
-    return datasets.get_dataset(session, user, dataset_id)
+    return releases.with_volume(session, datasets.get_dataset(session, user, dataset_id))
 
 
 @router.patch("/datasets/{dataset_id}")
 def update_endpoint(dataset_id: Id, body: DatasetUpdate, session: SessionDep,
                     user: CurrentUser) -> DatasetOut:
     """Change an entry's metadata or price (audited)."""
-    return datasets.update_dataset(session, user, dataset_id, **body.model_dump())
+    return releases.with_volume(
+        session, datasets.update_dataset(session, user, dataset_id, **body.model_dump()))
 
 
 @router.get("/datasets/{dataset_id}/sources")

@@ -53,6 +53,8 @@ class SpeechAsrPlugin:
     volume_unit: ClassVar[str] = "hours"
     volume_base_unit: ClassVar[str] = "milliseconds"
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
+    #: its items have speakers: catalog entries and datasheets count them
+    has_speakers: ClassVar[bool] = True
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
     media_folder: ClassVar[str] = "audio"
     #: ``defective_utterances``: the older name of an inspection's ``defective_items``, which

@@ -79,11 +79,11 @@ def _may(session: Session, me: WebUser, action: Action) -> bool:
 def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebUser,
                   filters: dict[str, str], status_code: int = 200, **more: Any) -> Response:
     view = viewer(session, me.user)
-    rows = datasets.search_datasets(
+    rows = [releases.with_volume(session, d) for d in datasets.search_datasets(
         session, me.user, modality=filters["modality"] or None,
         language=filters["language"] or None, scenario=filters["scenario"] or None,
         min_hours=_float(filters["min_hours"]),
-        price_band=(filters["price_band"] or None) if view.sees_prices else None)
+        price_band=(filters["price_band"] or None) if view.sees_prices else None)]
     pipeline = datasets.pipeline_counts(session, me.user) if view.everything else None
     lics = licences.list_licences(session, me.user)
     may_decide = view.everything and band_quotes.may_decide_band_quotes(session, me.user)
@@ -123,7 +123,7 @@ def _dataset_page(request: Request, session: Session, me: WebUser, dataset_id: i
                   status_code: int = 200, settings: Settings | None = None,
                   **more: Any) -> Response:
     view = viewer(session, me.user)
-    ds = datasets.get_dataset(session, me.user, dataset_id)
+    ds = releases.with_volume(session, datasets.get_dataset(session, me.user, dataset_id))
     rels = releases.list_releases(session, me.user, dataset_id)
     latest = rels[-1] if rels else None
     sheet = releases.datasheet(session, me.user, latest.id) if latest else None

@@ -1,0 +1,48 @@
+"""What the catalog says about a modality, asked of its plugin (the catalog names none).
+
+A catalog entry states its volume in the modality's own unit (``volume_unit``, with
+``volume_per_unit`` base units to one: speech hours, images, frames, dialogues, …) and counts
+speakers only where the modality's items have speakers (a plugin that records them says so
+with the optional ``has_speakers = True``). A modality this installation has no plugin for
+is counted in items and has no speakers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from datamill.core.errors import NotFound
+
+__all__ = ["ModalityFacts", "modality_facts"]
+
+
+@dataclass(frozen=True)
+class ModalityFacts:
+    unit: str
+    base_unit: str
+    per_unit: int
+    speakers: bool
+
+    def in_units(self, amount: int) -> float | int:
+        """``amount`` base units in the modality's unit (four decimals)."""
+        return round(amount / self.per_unit, 4) if self.per_unit else amount
+
+
+def modality_facts(modality: str) -> ModalityFacts:
+    """The volume unit and speaker trait of ``modality``, from its plugin.
+
+    >>> modality_facts("image")
+    ModalityFacts(unit='images', base_unit='images', per_unit=1, speakers=False)
+    >>> modality_facts("speech.asr").speakers
+    True
+    >>> modality_facts("no-such-modality")
+    ModalityFacts(unit='items', base_unit='items', per_unit=1, speakers=False)
+    """
+    from datamill.modalities.registry import get_modality
+
+    try:
+        p = get_modality(modality)
+    except NotFound:  # no plugin for it in this installation
+        return ModalityFacts("items", "items", 1, False)
+    return ModalityFacts(p.volume_unit, p.volume_base_unit, int(p.volume_per_unit),
+                         bool(getattr(p, "has_speakers", False)))
