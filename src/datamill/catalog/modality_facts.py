@@ -4,7 +4,7 @@ A catalog entry states its volume in the modality's own unit (``volume_unit``, w
 ``volume_per_unit`` base units to one: speech hours, images, frames, dialogues, …) and counts
 speakers only where the modality's items have speakers (a plugin that records them says so
 with the optional ``has_speakers = True``). A modality this installation has no plugin for
-is counted in items and has no speakers.
+(a bought set's own name, say) is counted in files (``items``) and has no speakers.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ class ModalityFacts:
     base_unit: str
     per_unit: int
     speakers: bool
+    #: counted in files, whatever a file's recorded volume (no plugin counts it)
+    per_file: bool = False
 
     def in_units(self, amount: int) -> float | int:
         """``amount`` base units in the modality's unit (four decimals)."""
@@ -32,17 +34,17 @@ def modality_facts(modality: str) -> ModalityFacts:
     """The volume unit and speaker trait of ``modality``, from its plugin.
 
     >>> modality_facts("image")
-    ModalityFacts(unit='images', base_unit='images', per_unit=1, speakers=False)
+    ModalityFacts(unit='images', base_unit='images', per_unit=1, speakers=False, per_file=False)
     >>> modality_facts("speech.asr").speakers
     True
     >>> modality_facts("no-such-modality")
-    ModalityFacts(unit='items', base_unit='items', per_unit=1, speakers=False)
+    ModalityFacts(unit='items', base_unit='items', per_unit=1, speakers=False, per_file=True)
     """
     from datamill.modalities.registry import get_modality
 
     try:
         p = get_modality(modality)
     except NotFound:  # no plugin for it in this installation
-        return ModalityFacts("items", "items", 1, False)
+        return ModalityFacts("items", "items", 1, False, per_file=True)
     return ModalityFacts(p.volume_unit, p.volume_base_unit, int(p.volume_per_unit),
                          bool(getattr(p, "has_speakers", False)))

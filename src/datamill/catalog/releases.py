@@ -208,7 +208,8 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
 def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, Any]],
                rights: list[dict[str, Any]]) -> dict[str, Any]:
     facts = modality_facts(dataset.modality)
-    volume = sum(int(f["volume"] or 0) for f in files)
+    volume = (len(files) if facts.per_file
+              else sum(int(f["volume"] or 0) for f in files))
     dist: dict[str, Counter[str]] = {k: Counter() for k in DISTRIBUTION_KEYS}
     for f in files:
         for k in DISTRIBUTION_KEYS:

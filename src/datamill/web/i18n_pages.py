@@ -467,6 +467,7 @@ EN_PAGES.update({
     "unit.dialogues": "dialogues",
     "unit.frames": "frames",
     "unit.kchars": "kchars",
+    "unit.items": "items",
 })
 # --- end annotation-output ratio before the start ---
 # --- catalog pages (web/routes/catalog.py, templates/catalog*.html) ---

@@ -271,5 +271,6 @@ ZH_CN_FINANCE: dict[str, str] = {
     "unit.dialogues": "段对话",
     "unit.frames": "帧",
     "unit.kchars": "千字符",
+    "unit.items": "个条目",
     "fin.gap.invoiced_no_revenue": "订单 {order} 已开票（{invoiced}）但尚无收入：验收前开票不等于收入",
 }

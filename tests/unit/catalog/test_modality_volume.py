@@ -51,6 +51,25 @@ def test_modality_facts_come_from_the_plugin() -> None:
     assert modality_facts("speech.asr").unit == "hours"
 
 
+def test_a_modality_without_a_plugin_is_counted_in_files(runtime: Runtime, tmp_path: Path) -> None:
+    """A bought set under a modality name no plugin has: its files, not a volume of 0."""
+    who = people(runtime)
+    folder = tmp_path / "bought"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"d{i}.json").write_text(json.dumps({"turns": i}), encoding="utf-8")
+    with runtime.session() as s:
+        tp = datasets.register_third_party(
+            s, runtime.blobs, who["pm"], name="bought", supplier="P", contract_ref="TP-1",
+            folder=folder, sublicensable=True, permanent=True, consent_basis="warranted")
+        ds = datasets.create_dataset(s, who["pm"], name="dlg", title="Dialogues",
+                                     modality="text.dialogue", languages=["zh-CN"])
+        datasets.add_source(s, who["pm"], ds.id, third_party_id=tp.id)
+        rel = releases.build_release(s, runtime.blobs, who["pm"], ds.id, tmp_path / "rel")
+        assert rel.entry["volume"]["value"] == 4 and rel.entry["volume"]["unit"] == "items"
+        assert not set(_SPEECH_KEYS) & set(rel.entry)
+
+
 def test_an_image_package_says_nothing_of_speakers_or_hours(
         runtime: Runtime, tmp_path: Path) -> None:
     who = people(runtime)
