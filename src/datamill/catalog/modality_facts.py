@@ -26,8 +26,13 @@ class ModalityFacts:
     per_file: bool = False
 
     def in_units(self, amount: int) -> float | int:
-        """``amount`` base units in the modality's unit (four decimals)."""
-        return round(amount / self.per_unit, 4) if self.per_unit else amount
+        """``amount`` base units in the modality's unit: four decimals, or the whole count
+        where one base unit is one unit (30 images, not 30.0).
+
+        >>> modality_facts("image").in_units(30), modality_facts("speech.asr").in_units(1200)
+        (30, 0.0003)
+        """
+        return round(amount / self.per_unit, 4) if self.per_unit > 1 else amount
 
 
 def modality_facts(modality: str) -> ModalityFacts:

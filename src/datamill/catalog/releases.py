@@ -626,4 +626,5 @@ def with_volume(session: Session, out: DatasetOut) -> DatasetOut:
     value = vol.get("value", vol.get("in_units"))  # releases built before ``value`` had it there
     if value is None:
         return out
-    return out.model_copy(update={"volume": VolumeOut(value=float(value), unit=str(vol["unit"]))})
+    number = value if isinstance(value, int | float) else float(value)
+    return out.model_copy(update={"volume": VolumeOut(value=number, unit=str(vol["unit"]))})

@@ -35,7 +35,7 @@ class _Out(BaseModel):
 class VolumeOut(BaseModel):
     """A volume in a modality's own unit (hours of speech, images, frames, dialogues, …)."""
 
-    value: float
+    value: int | float
     unit: str
 
 
