@@ -18,7 +18,12 @@ from typer.testing import CliRunner
 from datamill.compliance.models import User
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, account_balance, journal_lines
-from datamill.ledger.orders import create_contract, create_customer, create_order
+from datamill.ledger.orders import (
+    create_contract,
+    create_customer,
+    create_licence_contract,
+    create_order,
+)
 from datamill.ledger.receivables import issue_invoice, record_receipt
 from datamill.ledger.recognition import process_acceptance_events
 from datamill.ledger.schemas import JournalLine
@@ -54,6 +59,10 @@ def _vat_lines(lines: list[JournalLine]) -> list[tuple[str, date, Decimal]]:
 
 def _customer_contract(s: Session, tag: str, kind: str) -> int:
     cust = create_customer(s, f"C-{tag}", customer_type="big_tech", country="CN")
+    if kind == "licence":  # a catalog licence's contract is the catalog's (LIC- + its number)
+        return create_licence_contract(s, f"180102/{tag[-2:].upper()}A", customer_id=cust.id,
+                                       currency="CNY", signed_on=date(2018, 1, 2),
+                                       amount=Decimal("1000000")).id
     return create_contract(s, f"K-{tag}", customer_id=cust.id, kind=kind,
                            signed_on=date(2018, 1, 2)).id
 

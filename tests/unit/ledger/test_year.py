@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 
 from datamill.ledger.costs import post_cost, post_depreciation, submit_expense_claim
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, export_journal_csv, journal_lines
-from datamill.ledger.orders import create_contract, create_customer, create_order
+from datamill.ledger.orders import (
+    create_contract,
+    create_customer,
+    create_licence_contract,
+    create_order,
+)
 from datamill.ledger.recognition import process_acceptance_events, recognise_licence
 from datamill.ledger.reports import (
     budget_vs_actual,
@@ -38,9 +43,13 @@ Y0, Y1 = date(2018, 1, 1), date(2018, 12, 31)
 
 
 def _order(s: Session, customer: int, number: str, currency: str = "CNY", **kw: object) -> int:
-    c = create_contract(s, f"K-{number}", customer_id=customer, kind="custom"
-                        if kw.get("offering", "custom") == "custom" else "licence",
-                        currency=currency, signed_on=date(2017, 12, 1))
+    if kw.get("offering", "custom") == "custom":
+        c = create_contract(s, f"K-{number}", customer_id=customer, kind="custom",
+                            currency=currency, signed_on=date(2017, 12, 1))
+    else:  # a catalog licence's contract is the catalog's (LIC- + the licence's number)
+        c = create_licence_contract(s, f"171201/AA{chr(64 + int(number[-1]))}",
+                                    customer_id=customer, currency=currency,
+                                    signed_on=date(2017, 12, 1), amount=kw["amount"])  # type: ignore[arg-type]
     return create_order(s, c.id, number, currency=currency, **kw).id  # type: ignore[arg-type]
 
 
