@@ -330,6 +330,25 @@ def resume_import(
     )
 
 
+def _peek(rows: Iterable[SourceRow]) -> tuple[Iterator[SourceRow], bool]:
+    """``rows`` again, and whether there were none. A source that fails as it is read (a
+    manifest in the wrong encoding) fails on the first row as before, inside the run, which is
+    then recorded failed (so it is not offered for resume), not before the run starts."""
+    it = iter(rows)
+    try:
+        first = next(it)
+    except StopIteration:
+        return iter(()), True
+    except DatamillError as err:
+        return _raising(err), False
+    return itertools.chain((first,), it), False
+
+
+def _raising(err: DatamillError) -> Iterator[SourceRow]:
+    raise err
+    yield  # a generator: raises when the run first asks it for a row
+
+
 def import_source(  # noqa: PLR0913 - keyword-only options
     session: Session,
     blobs: BlobStore,
@@ -409,13 +428,11 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             folder, limit, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
             skipped=skip)
     if resume is None:  # a source of no rows at all is said plainly, and no run is recorded
-        rows = iter(rows)
-        first = next(rows, None)
-        if first is None and not skipped:
+        rows, empty = _peek(rows)
+        if empty and not skipped:
             raise InvalidInput(
                 f"{source.name} holds no rows and no files to import: nothing was imported",
                 reason_code="import_empty", source=source.name)
-        rows = rows if first is None else itertools.chain((first,), rows)
     options: dict[str, Any] | None = (
         {"in_place": True, "url_roots": list(url_roots)} if in_place
         else {"labelled": labelled_format} if labelled_format else None)
