@@ -22,17 +22,16 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.sql import ClauseElement
 
-from datamill.compliance.users import add_member, create_token, create_user
+from datamill.compliance.users import create_token, create_user
 from datamill.db.direct_pg import pg_statement
-from datamill.production.models import Item, Task, TaskAssignment
-from datamill.production.projects import create_project
+from datamill.production.models import Task, TaskAssignment
 from datamill.production.tasks import (
     _HELD,
     _claim_queries,
     _one_statement_claim,
-    create_packages,
 )
 from datamill.runtime import Runtime
+from tests.unit.production.helpers import packaged_project
 
 PAST = 1500  # finished assignments of the claimer (enough for the planners to see it matters)
 
@@ -40,28 +39,11 @@ PAST = 1500  # finished assignments of the claimer (enough for the planners to s
 def _claimer_with_history(rt: Runtime) -> tuple[int, int]:
     """A project of ``PAST + 5`` annotate tasks; its annotator submitted ``PAST`` of them (done)."""
     with rt.session() as s:
-        pid = create_project(s, {
-            "name": "history", "modality": "speech.asr", "language": "en-US",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 50, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-            "requirements": {"read_speech": False},
-        }).id
         user = create_user(s, "ann-history", "password1", "annotator")
-        add_member(s, pid, user, actor_id=None)
         create_token(s, user, "history")
         uid = user.id
+    pid = packaged_project(rt, [user], PAST + 5, name="history", package_size=50)
     now = datetime.now(UTC)
-    with rt.engine.begin() as conn:
-        conn.execute(insert(Item), [
-            {"project_id": pid, "external_id": f"utt{i:05d}", "sha256": "0" * 64,
-             "filename": "one.wav", "size_bytes": 1, "status": "passed", "owner": "customer",
-             "attributes": {"duration_ms": 1500}, "prompt": "the quick brown fox", "meta": {},
-             "reject_reasons": [], "current_version": 0, "created_at": now}
-            for i in range(PAST + 5)
-        ])
-    with rt.session() as s:
-        create_packages(s, pid, "annotate")
     with rt.engine.begin() as conn:
         done = conn.execute(select(Task.id).where(Task.project_id == pid, Task.stage == "annotate")
                             .order_by(Task.id).limit(PAST)).scalars().all()

@@ -13,14 +13,12 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select, update
 
-from datamill.compliance.users import add_member, create_user
-from datamill.production.models import Item, Task, TaskAssignment
-from datamill.production.projects import create_project
-from datamill.production.tasks import create_packages
+from datamill.compliance.users import create_user
+from datamill.production.models import Task, TaskAssignment
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import login, web_sign_in
-from tests.unit.production.helpers import statements
+from tests.unit.production.helpers import packaged_project, statements
 
 API = "/api/v1"
 
@@ -29,27 +27,10 @@ def _worker_with_history(rt: Runtime, done: int) -> tuple[int, int]:
     """A project of ``done + 3`` annotate tasks: its annotator finished ``done`` of them and
     holds the next one."""
     with rt.session() as s:
-        pid = create_project(s, {
-            "name": f"history-{done}", "modality": "speech.asr", "language": "en-US",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 50, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-            "requirements": {"read_speech": False},
-        }).id
         worker = create_user(s, f"ann-{done}", "password1", "annotator")
-        add_member(s, pid, worker, actor_id=None)
         uid = worker.id
+    pid = packaged_project(rt, [worker], done + 3, name=f"history-{done}", package_size=50)
     now = datetime.now(UTC)
-    with rt.engine.begin() as conn:
-        conn.execute(insert(Item), [
-            {"project_id": pid, "external_id": f"utt{i:05d}", "sha256": "0" * 64,
-             "filename": "one.wav", "size_bytes": 1, "status": "passed", "owner": "customer",
-             "attributes": {"duration_ms": 1500}, "prompt": "the quick brown fox", "meta": {},
-             "reject_reasons": [], "current_version": 0, "created_at": now}
-            for i in range(done + 3)
-        ])
-    with rt.session() as s:
-        create_packages(s, pid, "annotate")
     with rt.engine.begin() as conn:
         ids = conn.execute(select(Task.id).where(Task.project_id == pid, Task.stage == "annotate")
                            .order_by(Task.id)).scalars().all()
