@@ -73,7 +73,7 @@ from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
-from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
 
 __all__ = [
     "BAND_QUOTE",
@@ -308,7 +308,7 @@ def list_band_quotes(session: Session, user: User, *, dataset_id: int | None = N
     _require_staff(session, user)
     q = select(CatalogBandQuote).order_by(CatalogBandQuote.id.desc())
     if dataset_id is not None:
-        q = q.where(CatalogBandQuote.dataset_id == dataset_id)
+        q = q.where(id_is(CatalogBandQuote.dataset_id, dataset_id))  # beyond an id: none
     if status:
         if status not in QUOTE_STATUSES:
             raise InvalidInput(f"unknown quote status {status!r}; available: "

@@ -223,7 +223,7 @@ LIST_FILTERS = ["/settlements?vendor_id=", "/settlement-periods?vendor_id=",
                 "/reports/output-ratio?project_id=", "/reports/vendor-throughput?project_id=",
                 "/procurement/agreements?vendor_id=", "/procurement/orders?vendor_id=",
                 "/procurement/orders?project_id=", "/catalog/licences?dataset_id=",
-                "/catalog/retention/certificates?project_id="]
+                "/catalog/retention/certificates?project_id=", "/catalog/band-quotes?dataset_id="]
 
 
 def test_list_filters_by_an_id_beyond_the_column_list_nothing(
