@@ -21,10 +21,10 @@ from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.storable import check_note
 from datamill.db.lookup import lock_or_raise
 from datamill.production.delivery_keys import items_named
-from datamill.production.models import Batch, BatchItem, Delivery, DomainEvent, Item
+from datamill.production.models import Batch, BatchItem, Delivery, DomainEvent, Item, Project
 from datamill.production.schemas import DeliveryOut
 
-__all__ = ["CustomerShare", "customer_shares", "record_acceptance", "reject_delivery",
+__all__ = ["CustomerShare", "as_measured", "customer_shares", "record_acceptance", "reject_delivery",
            "shown_deliveries"]
 
 
@@ -36,14 +36,68 @@ def shown_deliveries(session: Session, rows: list[Delivery]) -> list[DeliveryOut
     for start in range(0, len(ids), 5000):  # bound the statement's parameters
         external.update(session.execute(select(Item.id, Item.external_id).where(
             Item.id.in_(ids[start:start + 5000]))).tuples().all())
+    unmeasured = _unmeasured_by_project(session, {d.project_id for d in rows})
     shown = []
     for d in rows:
         out = DeliveryOut.model_validate(d)
+        sheet = as_measured(d.datasheet or {}, unmeasured.get(d.project_id, frozenset()))
+        if sheet is not d.datasheet:
+            out = out.model_copy(update={"datasheet": sheet})
         if d.refused_items:  # an item since removed (retention) has no name left to give
             out = out.model_copy(update={"refused_items": sorted(
                 external[int(i)] for i in d.refused_items if int(i) in external)})
         shown.append(out)
     return shown
+
+
+def _unmeasured_by_project(session: Session, project_ids: set[int]) -> dict[int, frozenset[str]]:
+    """Per project: the metrics it has nothing to measure by (its current requirements)."""
+    from datamill.modalities.base import unmeasurable_metrics_in
+    from datamill.modalities.registry import get_modality
+
+    out: dict[int, frozenset[str]] = {}
+    for project in session.scalars(select(Project).where(Project.id.in_(sorted(project_ids)))):
+        try:
+            out[project.id] = frozenset(unmeasurable_metrics_in(
+                get_modality(project.modality), (project.spec or {}).get("requirements") or {}))
+        except (ValueError, LookupError):  # requirements no longer valid, plugin gone: as stored
+            out[project.id] = frozenset()
+    return out
+
+
+def as_measured(datasheet: dict[str, Any], unmeasured: frozenset[str]) -> dict[str, Any]:
+    """The datasheet as shown: a threshold its ``scoring`` states as accepting the data on a
+    metric the project cannot measure (a delivery made before such thresholds were refused,
+    whose stored sheet says "Accepted by character_accuracy ..." of a box-only image project)
+    is stated as not measured, as a new delivery's sheet states it; the sheet itself when
+    nothing needs restating (the package's ``datasheet.json`` stays as checksummed).
+
+    >>> from datamill.qc.scoring_sheet import scoring_section
+    >>> old = {"scoring": scoring_section([("region_accuracy", 0.9), ("character_accuracy", 0.9)],
+    ...                                   None)}
+    >>> shown = as_measured(old, frozenset({"character_accuracy"}))["scoring"]
+    >>> shown["not_measured"], shown["statement"][0]
+    ([{'name': 'character_accuracy', 'threshold': 0.9}], 'Accepted by region_accuracy >= 0.9.')
+    """
+    from datamill.qc.scoring_sheet import scoring_section
+
+    scoring = datasheet.get("scoring")
+    if not unmeasured or not isinstance(scoring, dict):
+        return datasheet
+    stated = [m for m in scoring.get("metrics") or () if isinstance(m, dict)]
+    if not all(isinstance(m.get("threshold"), int | float) for m in stated):
+        return datasheet
+    metrics = [(str(m.get("name")), float(m["threshold"])) for m in stated]
+    if not any(name in unmeasured for name, _ in metrics):
+        return datasheet
+    before = [(str(m.get("name")), float(m.get("threshold") or 0))
+              for m in scoring.get("not_measured") or () if isinstance(m, dict)]
+    normalization = scoring.get("normalization")
+    restated = scoring_section(
+        [(n, t) for n, t in metrics if n not in unmeasured],
+        normalization if isinstance(normalization, dict) else None,
+        not_measured=before + [(n, t) for n, t in metrics if n in unmeasured])
+    return {**datasheet, "scoring": {**scoring, **restated}}
 
 
 def reject_delivery(
