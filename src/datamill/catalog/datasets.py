@@ -22,6 +22,7 @@ from datamill.catalog.ipwall import (
     refuse_violations,
     wall_violations,
 )
+from datamill.catalog.modality_facts import modality_facts
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -29,7 +30,7 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     ThirdPartyFile,
 )
-from datamill.catalog.schemas import DatasetOut, PipelineOut, SourceOut, ThirdPartyOut
+from datamill.catalog.schemas import DatasetOut, PipelineOut, SourceOut, ThirdPartyOut, VolumeOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
@@ -47,9 +48,11 @@ __all__ = [
     "create_dataset",
     "dataset_out",
     "dataset_row",
+    "entry_volume",
     "get_dataset",
     "list_sources",
     "pipeline_counts",
+    "planned_of",
     "register_third_party",
     "remove_source",
     "search_datasets",
@@ -130,11 +133,53 @@ def dataset_out(session: Session, row: CatalogDataset, view: Viewer | None = Non
         copyright_no=row.copyright_no, devices=list(row.devices or []), listed=row.listed,
         created_at=row.created_at, released_at=row.released_at,
         latest_release=rel.id if rel else None, hours=entry.get("hours"),
-        items=entry.get("items"), speakers=entry.get("speakers"))
+        items=entry.get("items"), speakers=entry.get("speakers"),
+        planned_volume=_planned_volume(row), volume=entry_volume(entry))
     if view is not None and not view.sees_prices:
         out = out.model_copy(update={"price": None, "price_low": None, "price_high": None,
                                      "price_band": None, "budget": None, "market_survey": ""})
     return out
+
+
+def _planned_volume(row: CatalogDataset) -> VolumeOut | None:
+    """The planned volume in the modality's own unit (stored in ``planned_hours``, the column's
+    name from when every dataset was speech)."""
+    if row.planned_hours is None:
+        return None
+    value = row.planned_hours
+    return VolumeOut(value=int(value) if value == int(value) else float(value),
+                     unit=modality_facts(row.modality).unit)
+
+
+def entry_volume(entry: dict[str, Any]) -> VolumeOut | None:
+    """A release entry's volume in the modality's own unit (None without one)."""
+    vol = entry.get("volume")
+    if not isinstance(vol, dict) or not vol.get("unit"):
+        return None
+    value = vol.get("value", vol.get("in_units"))  # releases built before ``value`` had it there
+    if value is None:
+        return None
+    number = value if isinstance(value, int | float) else float(value)
+    return VolumeOut(value=number, unit=str(vol["unit"]))
+
+
+def planned_of(modality: str, planned_hours: Any, planned_volume: Any) -> Any:
+    """The planned volume to store, in the modality's own unit: ``planned_volume``, or the
+    older ``planned_hours`` of a modality counted in hours (speech); hours of another modality
+    (images, frames, …) are refused (``planned_hours_not_hours``), and both given must agree."""
+    unit = modality_facts(modality).unit
+    if planned_hours in (None, ""):
+        return planned_volume
+    if unit != "hours":
+        raise InvalidInput(
+            f"a {modality} dataset is counted in {unit}, not hours: give planned_volume (in "
+            f"{unit}) instead of planned_hours", field="planned_hours",
+            reason_code="planned_hours_not_hours", modality=modality, unit=unit)
+    if planned_volume not in (None, "") and _money(planned_volume, "planned_volume") != _money(
+            planned_hours, "planned_hours"):
+        raise InvalidInput(f"planned_hours {planned_hours} and planned_volume {planned_volume} "
+                           "disagree: give one", field="planned_volume")
+    return planned_hours
 
 
 def create_dataset(
@@ -142,9 +187,13 @@ def create_dataset(
     scenario: str = "", description: str = "", planned_hours: Any = None, budget: Any = None,
     market_survey: str = "", price: Any = None, price_low: Any = None, price_high: Any = None,
     currency: str = "CNY", copyright_no: str | None = None, devices: list[str] | None = None,
-    listed: bool = True,
+    listed: bool = True, planned_volume: Any = None,
 ) -> DatasetOut:
-    """A new catalog dataset, in development (with its planned hours, budget, market survey)."""
+    """A new catalog dataset, in development (with its planned volume, budget, market survey).
+
+    ``planned_volume`` is in the modality's own unit (hours of speech, images, frames,
+    dialogues, …); ``planned_hours`` is its older name, for a modality counted in hours.
+    """
     authorize(session, user, Action.MANAGE_CATALOG)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", name or ""):
         raise InvalidInput("name: letters, digits, '.', '_' or '-' (1-120)", field="name",
@@ -158,6 +207,7 @@ def create_dataset(
     from datamill.ledger.orders import check_currency
 
     check_currency(currency)  # the ledger's list: licences in it are booked there
+    planned_hours = planned_of(modality, planned_hours, planned_volume)
     row = CatalogDataset(
         name=name, title=title.strip(), modality=modality, languages=_languages(languages),
         scenario=scenario, description=description,
@@ -191,6 +241,9 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
     (:func:`datamill.catalog.band_quotes.void_band_quotes`)."""
     row = dataset_row(session, dataset_id)
     fields = {k: v for k, v in changes.items() if v is not None}
+    if "planned_volume" in fields or "planned_hours" in fields:  # stored as planned_hours
+        fields["planned_hours"] = planned_of(row.modality, fields.get("planned_hours"),
+                                             fields.pop("planned_volume", None))
     unknown = sorted(set(fields) - set(_UPDATABLE))
     if unknown:
         raise InvalidInput(f"cannot change {unknown}; changeable: {', '.join(_UPDATABLE)}")
@@ -276,10 +329,19 @@ def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
 def search_datasets(
     session: Session, user: User, *, modality: str | None = None, language: str | None = None,
     scenario: str | None = None, min_hours: float | None = None, price_band: str | None = None,
-    status: str | None = None, text: str | None = None,
+    status: str | None = None, text: str | None = None, min_volume: float | None = None,
 ) -> list[DatasetOut]:
-    """Browse the catalog; a customer sees listed, released entries only (and no prices)."""
+    """Browse the catalog; a customer sees listed, released entries only (and no prices).
+
+    ``min_volume``: at least this volume in the unit of the ``modality`` filtered by (hours of
+    speech, images, frames, …), which it needs; ``min_hours`` (the older filter) keeps only
+    datasets counted in hours.
+    """
     view = viewer(session, user)
+    if min_volume is not None and not modality:
+        raise InvalidInput("a minimum volume is in the unit of the modality filtered by: give "
+                           "the modality too", field="min_volume",
+                           reason_code="min_volume_needs_modality")
     if price_band is not None and price_band not in PRICE_BANDS:
         raise InvalidInput(f"price band {price_band!r}; available: {', '.join(PRICE_BANDS)}",
                            field="price_band")
@@ -304,6 +366,8 @@ def search_datasets(
             continue
         item = dataset_out(session, row, view)
         if min_hours is not None and (item.hours or 0) < min_hours:
+            continue
+        if min_volume is not None and (item.volume.value if item.volume else 0) < min_volume:
             continue
         if price_band is not None and band_name(row.price) != price_band:
             continue

@@ -56,7 +56,7 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     ThirdPartyFile,
 )
-from datamill.catalog.schemas import DatasetOut, ReleaseOut, VerifyOut, VolumeOut
+from datamill.catalog.schemas import DatasetOut, ReleaseOut, VerifyOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import DEFAULT_LEVEL
 from datamill.compliance.consent import item_subject, withdrawn_item_ids
@@ -619,12 +619,8 @@ def recorded_day(on: date | None, what: str) -> date:
 def with_volume(session: Session, out: DatasetOut) -> DatasetOut:
     """A catalog entry with its latest release's volume in the modality's own unit
     (``volume``: value and unit; an entry with no release has none)."""
+    from datamill.catalog.datasets import entry_volume
+
     rel = session.get(CatalogRelease, out.latest_release) if out.latest_release else None
-    vol = (rel.entry or {}).get("volume") if rel is not None else None
-    if not isinstance(vol, dict) or not vol.get("unit"):
-        return out
-    value = vol.get("value", vol.get("in_units"))  # releases built before ``value`` had it there
-    if value is None:
-        return out
-    number = value if isinstance(value, int | float) else float(value)
-    return out.model_copy(update={"volume": VolumeOut(value=number, unit=str(vol["unit"]))})
+    volume = entry_volume(rel.entry or {}) if rel is not None else None
+    return out if volume is None else out.model_copy(update={"volume": volume})

@@ -48,6 +48,7 @@ class DatasetOut(_Out):
     scenario: str
     description: str
     status: str
+    #: in hours: shown only for a modality counted in hours (speech); ``planned_volume`` for all
     planned_hours: Decimal | None = None
     budget: Decimal | None = None
     market_survey: str = ""
@@ -70,6 +71,8 @@ class DatasetOut(_Out):
     speakers: int | None = None
     #: the latest release's volume in the modality's own unit (None before a release)
     volume: VolumeOut | None = None
+    #: the planned volume in the modality's own unit (hours of speech, images, …)
+    planned_volume: VolumeOut | None = None
 
     @model_serializer(mode="wrap")
     # no return annotation: the schema (OpenAPI) stays the model's, these keys optional

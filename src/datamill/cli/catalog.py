@@ -85,9 +85,14 @@ def create_cmd(
     currency: Annotated[str, typer.Option(help="ISO 4217 code of the price and band.")] = "CNY",
     copyright_no: Annotated[str | None, typer.Option("--copyright")] = None,
     device: Annotated[list[str] | None, typer.Option(help="Recording device (repeat).")] = None,
-    planned_hours: str | None = None, budget: str | None = None,
+    planned_hours: Annotated[str | None, typer.Option(
+        help="Planned hours (speech; older name of --planned-volume).")] = None,
+    budget: str | None = None,
     survey: Annotated[str, typer.Option(help="Market-survey note.")] = "",
     unlisted: bool = False, as_json: JsonOpt = False,
+    planned_volume: Annotated[str | None, typer.Option(
+        help="Planned volume in the modality's unit (hours, images, frames, dialogues).")
+    ] = None,
 ) -> None:
     """Register a catalog dataset (in development) with its entry fields."""
     from datamill.catalog.datasets import create_dataset
@@ -97,7 +102,8 @@ def create_cmd(
                            languages=language, scenario=scenario, description=description,
                            price=price, price_low=price_low, price_high=price_high,
                            currency=currency, copyright_no=copyright_no, devices=device, planned_hours=planned_hours,
-                           budget=budget, market_survey=survey, listed=not unlisted)
+                           budget=budget, market_survey=survey, listed=not unlisted,
+                           planned_volume=planned_volume)
     emit(d, as_json, lambda d: out.print(say("catalog.created", id=d.id, name=d.name,
                                              status=code("status", d.status)), highlight=False))
 
@@ -124,9 +130,14 @@ def update_cmd(
 @handle_errors
 def list_cmd(
     user: AsUser, modality: str | None = None, language: str | None = None,
-    scenario: str | None = None, min_hours: float | None = None,
+    scenario: str | None = None,
+    min_hours: Annotated[float | None, typer.Option(
+        help="At least these hours (datasets counted in hours).")] = None,
     price_band: Annotated[str | None, typer.Option(help="low, mid or high.")] = None,
     status: str | None = None, text: str | None = None, as_json: JsonOpt = False,
+    min_volume: Annotated[float | None, typer.Option(
+        help="At least this volume in the unit of --modality (hours, images, frames, ...).")
+    ] = None,
 ) -> None:
     """Search and browse the catalog (a customer sees listed entries only, without prices)."""
     from datamill.catalog.datasets import search_datasets
@@ -135,7 +146,8 @@ def list_cmd(
     with get_runtime().session() as s:
         rows = [with_volume(s, r) for r in search_datasets(
             s, _user(s, user), modality=modality, language=language, scenario=scenario,
-            min_hours=min_hours, price_band=price_band, status=status, text=text)]
+            min_hours=min_hours, price_band=price_band, status=status, text=text,
+            min_volume=min_volume)]
     emit(rows, as_json, _datasets)
 
 

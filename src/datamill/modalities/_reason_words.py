@@ -59,7 +59,9 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "band_quote_final", "link_without_terms",
                  # a quote's exchange rate binds its licence; a released dataset keeps a band
                  "band_quote_needs_fx_rate", "band_quote_fx_rate", "band_quote_no_fx_rate",
-                 "band_required_released")
+                 "band_required_released",
+                 # the catalog's volumes in the modality's own unit (h4)
+                 "planned_hours_not_hours", "min_volume_needs_modality")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -308,6 +310,9 @@ EN_REASONS: dict[str, str] = {
     "band_quote_fx_rate": "Out-of-band quote {quote_id} was approved at {quote_fx_rate} CNY per {currency} ({quote_cny} CNY), not at {fx_rate} ({cny} CNY): a licence on a quote is booked at the quote's rate; give fx_rate {quote_fx_rate} or ask for a new quote.",
     "band_quote_no_fx_rate": "Out-of-band quote {quote_id} ({price} {currency}) was approved without an exchange rate: its value in CNY was never approved, so it licenses no {currency} price; ask for a new quote with fx_rate.",
     "band_required_released": "{dataset} has a released version: it keeps a price band (every licence is quoted against it); change the band instead of clearing it.",
+    # the catalog's volumes in the modality's own unit (h4)
+    "planned_hours_not_hours": "A {modality} dataset is counted in {unit}, not hours: give its planned volume in {unit} (planned_volume, --planned-volume) instead of planned_hours.",
+    "min_volume_needs_modality": "A minimum volume is in the unit of the modality filtered by (hours, images, frames, …): give the modality too.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -561,6 +566,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "band_quote_fx_rate": "区间外报价 {quote_id} 按汇率 {quote_fx_rate}（每 {currency} 折合人民币，合 {quote_cny} 元）获批，而不是 {fx_rate}（合 {cny} 元）：依报价签发的授权按报价的汇率记账；请填写汇率 {quote_fx_rate}，或重新申请报价。",
     "band_quote_no_fx_rate": "区间外报价 {quote_id}（{price} {currency}）获批时未填写汇率：其人民币金额从未经审批，因此不能用于签发以 {currency} 计价的授权；请重新申请带汇率 fx_rate 的报价。",
     "band_required_released": "数据集 {dataset} 已有发布版本：须保留价格区间（每份授权都依此区间报价）；请修改区间，而不要清除它。",
+    # the catalog's volumes in the modality's own unit (h4)
+    "planned_hours_not_hours": "{modality} 数据集以{unit}计量，而不是小时：请您以{unit}填写计划数据量（planned_volume、--planned-volume），不要使用 planned_hours。",
+    "min_volume_needs_modality": "最小数据量以所筛选模态的计量单位计（小时、图像、帧等）：请您同时指定模态。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

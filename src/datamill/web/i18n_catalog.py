@@ -86,4 +86,6 @@ EN_CATALOG: dict[str, str] = {
     "catq.withdraw": "Withdraw",
     "catq.withdraw_reason": "Reason for withdrawing",
     "catf.done.quote_withdrawn": "The quote was withdrawn: it is neither decided nor used for a licence.",
+    "cat.min_volume": "Volume ≥ (in the modality's unit)",
+    "catf.planned_volume": "Planned volume (in the modality's unit: hours, images, …)",
 }

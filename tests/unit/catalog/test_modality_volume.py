@@ -34,7 +34,7 @@ def _image_release(rt: Runtime, who: dict[str, User], root: Path) -> tuple[int, 
     with rt.session() as s:
         ds = datasets.create_dataset(s, who["pm"], name="cabin", title="Cabin images",
                                      modality="image", languages=["und"], price="1000",
-                                     price_low="500", price_high="2000", planned_hours="5")
+                                     price_low="500", price_high="2000", planned_volume="5")
         _, batch = seed_product_batch(s, rt, "prod-cabin", files, modality="image",
                                       language="und", workdir=root)
         datasets.add_source(s, who["pm"], ds.id, batch_id=batch)

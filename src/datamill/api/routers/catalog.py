@@ -57,6 +57,7 @@ class DatasetCreate(BaseModel):
     languages: list[Lang] = Field(min_length=1, max_length=50)
     scenario: Annotated[str, Field(max_length=64)] = ""
     description: Text = ""
+    #: the older name of ``planned_volume``, for a modality counted in hours (speech)
     planned_hours: Num | None = None
     budget: Num | None = None
     market_survey: Text = ""
@@ -68,6 +69,8 @@ class DatasetCreate(BaseModel):
     devices: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list,
                                                                   max_length=50)
     listed: bool = True
+    #: the planned volume in the modality's own unit (hours of speech, images, frames, …)
+    planned_volume: Num | None = None
 
 
 class DatasetUpdate(BaseModel):
@@ -82,6 +85,8 @@ class DatasetUpdate(BaseModel):
     price_high: Num | None = None
     copyright_no: Annotated[str, Field(max_length=64)] | None = None
     listed: bool | None = None
+    #: in the modality's own unit; ``planned_hours`` is its older name for speech
+    planned_volume: Num | None = None
 
 
 class SourceAdd(BaseModel):
@@ -213,11 +218,17 @@ def search_endpoint(
     status_: Annotated[Literal["in_development", "released", "retired"] | None,
                        Query(alias="status")] = None,
     text: Annotated[str | None, Query(max_length=200)] = None,
+    min_volume: Annotated[float | None, Query(ge=0, le=1e12, description=(
+        "at least this volume, in the unit of the modality filtered by (hours, images, …)"))
+    ] = None,
 ) -> list[DatasetOut]:
-    """Search and browse (a customer sees listed, released entries, without prices)."""
+    """Search and browse (a customer sees listed, released entries, without prices).
+    ``min_hours`` keeps datasets counted in hours; ``min_volume`` is in the unit of the
+    ``modality`` it needs."""
     return [releases.with_volume(session, d) for d in datasets.search_datasets(
         session, user, modality=modality, language=language, scenario=scenario,
-        min_hours=min_hours, price_band=price_band, status=status_, text=text)]
+        min_hours=min_hours, price_band=price_band, status=status_, text=text,
+        min_volume=min_volume)]
 
 
 @router.post("/datasets", status_code=status.HTTP_201_CREATED)

@@ -64,9 +64,10 @@ def catalog_page(
     request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser, modality: str = "",
     language: str = "",
     scenario: str = "", min_hours: str = "", price_band: str = "", done: str = "",
+    min_volume: str = "",
 ) -> Response:
     filters = {"modality": modality, "language": language, "scenario": scenario,
-               "min_hours": min_hours, "price_band": price_band}
+               "min_hours": min_hours, "price_band": price_band, "min_volume": min_volume}
     return _catalog_page(request, session, runtime, me, filters, done=done)
 
 
@@ -82,7 +83,7 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
     rows = [releases.with_volume(session, d) for d in datasets.search_datasets(
         session, me.user, modality=filters["modality"] or None,
         language=filters["language"] or None, scenario=filters["scenario"] or None,
-        min_hours=_float(filters["min_hours"]),
+        min_hours=_float(filters["min_hours"]), min_volume=_float(filters.get("min_volume")),
         price_band=(filters["price_band"] or None) if view.sees_prices else None)]
     pipeline = datasets.pipeline_counts(session, me.user) if view.everything else None
     lics = licences.list_licences(session, me.user)
@@ -217,7 +218,8 @@ def _words(value: str) -> list[str]:
 
 
 def _no_filters() -> dict[str, str]:
-    return dict.fromkeys(("modality", "language", "scenario", "min_hours", "price_band"), "")
+    return dict.fromkeys(("modality", "language", "scenario", "min_hours", "price_band",
+                          "min_volume"), "")
 
 
 @router.post("/catalog/datasets", response_class=HTMLResponse)
@@ -236,11 +238,14 @@ def create_dataset_form(  # noqa: PLR0913 - the entry's fields, as the API takes
     copyright_no: Annotated[str, Form(max_length=64)] = "",
     devices: Annotated[str, Form(max_length=5000)] = "", listed: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
+    planned_volume: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Register a catalog entry in development (``POST /api/v1/catalog/datasets``)."""
+    """Register a catalog entry in development (``POST /api/v1/catalog/datasets``); the
+    planned volume in the modality's own unit (``planned_hours``: its older name, speech)."""
     require_csrf(request, me, csrf_token)
     typed = {"name": name, "title": title, "modality": modality, "languages": languages,
-             "scenario": scenario, "description": description, "planned_hours": planned_hours,
+             "scenario": scenario, "description": description,
+             "planned_volume": planned_volume or planned_hours,
              "budget": budget, "market_survey": market_survey, "price": price,
              "price_low": price_low, "price_high": price_high, "currency": currency,
              "copyright_no": copyright_no, "devices": devices, "listed": listed}
@@ -250,6 +255,7 @@ def create_dataset_form(  # noqa: PLR0913 - the entry's fields, as the API takes
                 session, me.user, name=name.strip(), title=title, modality=modality.strip(),
                 languages=_words(languages), scenario=scenario.strip(), description=description,
                 planned_hours=planned_hours.strip() or None, budget=budget.strip() or None,
+                planned_volume=planned_volume.strip() or None,
                 market_survey=market_survey, price=price.strip() or None,
                 price_low=price_low.strip() or None, price_high=price_high.strip() or None,
                 currency=currency.strip().upper() or "CNY",
