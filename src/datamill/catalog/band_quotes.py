@@ -73,11 +73,14 @@ from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
 
 __all__ = [
     "BAND_QUOTE",
+    "MAX_QUOTE_REASON",
     "MAX_QUOTE_VALID_DAYS",
+    "MAX_REASON",
     "QUOTE_STATUSES",
     "QUOTE_VALID_DAYS",
     "band_approval",
@@ -102,6 +105,9 @@ _OPEN = (PENDING, APPROVED)
 #: a quote's validity in days, unless the salesperson gives another (at most the maximum)
 QUOTE_VALID_DAYS = 30
 MAX_QUOTE_VALID_DAYS = 90
+#: the longest reason a quote (and a licence's band reason) takes, and a decision's or a
+#: withdrawal's, in characters: the API's limits, checked here for the CLI and the library too
+MAX_QUOTE_REASON, MAX_REASON = 5000, 2000
 #: who may decide a quote: either action (see the module docstring)
 _DECIDERS = (Action.MANAGE_CATALOG, Action.LEDGER)
 
@@ -194,6 +200,7 @@ def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
             price=str(amount), currency=cur, dataset=ds.name, low=str(ds.price_low or "–"),
             high=str(ds.price_high or "–"), band_currency=band_cur)
     refuse_own_band(session, user, ds)
+    check_note(reason, "reason", most=MAX_QUOTE_REASON)
     text = (reason or "").strip()
     require_band_reason(text, why)
     q = CatalogBandQuote(dataset_id=ds.id, customer_id=cust.id, price=amount, currency=cur,
@@ -262,6 +269,7 @@ def decide_band_quote(
     if decision not in ("approve", "reject"):
         raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
                            field="decision", reason_code="band_decision")
+    check_note(reason, "reason", most=MAX_REASON)
     text = (reason or "").strip()
     if not text:
         raise InvalidInput("an approval or a rejection of an out-of-band quote names its "
@@ -354,6 +362,7 @@ def withdraw_band_quote(session: Session, user: User, quote_id: int, *,
     q = lock_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
                       quote_id=quote_id)
     _require_withdrawer(session, user, q)
+    check_note(reason, "reason", most=MAX_REASON)
     text = (reason or "").strip()
     if not text:
         raise InvalidInput("a withdrawal of an out-of-band quote names its reason",
@@ -451,6 +460,7 @@ def band_approval(  # noqa: PLR0913 - the licence's price terms
     """For a licence of ``ds`` at ``amount`` ``currency``: ``(None, band_reason)`` when the
     price lies inside the band; else the approved quote it is issued on and the reason recorded
     (the one given, else the quote's), or a coded refusal (see the module docstring)."""
+    check_note(band_reason, "band_reason", most=MAX_QUOTE_REASON)
     given = (band_reason or "").strip() or None
     why = outside_band(ds, amount, currency, fx_rate)
     if why is None:

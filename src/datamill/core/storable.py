@@ -89,11 +89,17 @@ def note_problem(text: str) -> str | None:
     return text_problem(text)
 
 
-def check_note(text: str | None, field: str) -> None:
+def check_note(text: str | None, field: str, *, most: int | None = None) -> None:
     """InvalidInput for a NUL or other control character (tab and line breaks pass), a bidi
     override or a lone surrogate in a note one person writes for another to read (a reason, a
     comment): shown on the other's page it could display in another order than it was written,
-    and PostgreSQL refuses a NUL where SQLite stores it."""
+    and PostgreSQL refuses a NUL where SQLite stores it. ``most``: the longest note the field
+    takes, in characters (``note_too_long`` beyond it), as the API's body limits it, so the
+    library and the CLI refuse what the API does."""
+    if most is not None and text is not None and len(text) > most:
+        raise InvalidInput(f"{field} is {len(text)} characters long: it takes at most {most}",
+                           field=field, reason_code="note_too_long", length=len(text),
+                           most=most)
     problem = note_problem(text) if text else None
     if problem is None:
         return

@@ -59,6 +59,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.iso import check_minor_units
 from datamill.core.money import parse_money, to_cents
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, wip_balance
 from datamill.ledger._periods import require_open_period
@@ -83,6 +84,7 @@ from datamill.ledger.schemas import ContractOut, OrderOut
 from datamill.production.projects import close_project_accounts
 
 __all__ = [
+    "MAX_REASON",
     "PRICE_ROLES",
     "SIGNING_ROLES",
     "BookedOut",
@@ -103,6 +105,9 @@ __all__ = [
 #: who may confirm the price is reasonable, and who may approve the signing.
 PRICE_ROLES = ("finance_reviewer", "finance_manager", "finance_head", "cfo")
 SIGNING_ROLES = ("vp", "cfo", "president")
+#: the longest reason an approval, an amendment or a cancellation takes, in characters (the
+#: API's limit, checked here for the CLI and the library too)
+MAX_REASON = 4000
 _STEPS = {"price": (1, "draft", "price_approved", PRICE_ROLES),
           "signing": (2, "price_approved", "signing_approved", SIGNING_ROLES)}
 #: an amendment's change row: requested (pending), then applied (``amendment``) or rejected
@@ -242,6 +247,7 @@ def _refuse_licence_contract(row: LedgerContract, what: str) -> None:
 
 
 def _check_decision(step: str, decision: str, reason: str) -> None:
+    check_note(reason, "reason", most=MAX_REASON)
     if step not in _STEPS:
         raise InvalidInput(f"unknown approval step {step!r}; available: price, signing",
                            field="step")
@@ -433,6 +439,7 @@ def amend_contract(
     """Ask to change a signed contract's amount, with its reason (audited): the request is
     pending (``pending_amount``) until its price and signing approvals (see the module
     docstring); the contract keeps its approved amount meanwhile."""
+    check_note(reason, "reason", most=MAX_REASON)
     if not reason.strip():
         raise InvalidInput("an amendment needs its reason", field="reason")
     row = contract_row(session, contract_id, lock=True)
@@ -543,6 +550,7 @@ def cancel_contract(
     """Cancel a contract on ``on`` with its reason (see the module docstring): a signed one is
     asked for (``pending_cancellation``) and cancelled by its signing approval, its unfinished
     projects' WIP written off in full; one never signed is cancelled at once."""
+    check_note(reason, "reason", most=MAX_REASON)
     if not reason.strip():
         raise InvalidInput("a cancellation needs its reason", field="reason")
     row = contract_row(session, contract_id, lock=True)

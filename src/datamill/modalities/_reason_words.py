@@ -313,6 +313,7 @@ EN_REASONS: dict[str, str] = {
     # the catalog's volumes in the modality's own unit (h4)
     "planned_hours_not_hours": "A {modality} dataset is counted in {unit}, not hours: give its planned volume in {unit} (planned_volume, --planned-volume) instead of planned_hours.",
     "min_volume_needs_modality": "A minimum volume is in the unit of the modality filtered by (hours, images, frames, …): give the modality too.",
+    "note_too_long": "The {field} is {length} characters long: it takes at most {most}; shorten it.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -569,6 +570,7 @@ ZH_CN_REASONS: dict[str, str] = {
     # the catalog's volumes in the modality's own unit (h4)
     "planned_hours_not_hours": "{modality} 数据集以{unit}计量，而不是小时：请您以{unit}填写计划数据量（planned_volume、--planned-volume），不要使用 planned_hours。",
     "min_volume_needs_modality": "最小数据量以所筛选模态的计量单位计（小时、图像、帧等）：请您同时指定模态。",
+    "note_too_long": "{field} 长 {length} 个字符：最多 {most} 个字符，请您删减后重试。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
