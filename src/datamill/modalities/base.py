@@ -57,6 +57,7 @@ __all__ = [
     "effect_evaluator_of",
     "flag_item_in",
     "is_defective_in",
+    "manifest_file_columns_of",
     "score_in",
     "scoring_normalization_in",
     "selectable_metrics",
@@ -311,6 +312,11 @@ class ModalityPlugin(Protocol):
     sources a project of the modality imports with their labels (image: COCO, YOLO, VOC); the
     labels become each new item's first version (a pre-annotation). ``prompt_sidecars``
     (optional, default True): a folder import takes a ``.txt`` beside a media file as its prompt.
+    ``manifest_file_columns`` (optional, default none): the columns, besides ``path`` and
+    ``file``, a manifest row of the modality names its file by (speech: ``audio``,
+    ``audio_path``; image: ``image``, ``image_path``); an import reads every installed
+    modality's, and a row naming no file is told the project's modality's
+    (:func:`manifest_file_columns_of`).
     ``prompt_problem(prompt) -> str | None`` (optional): why a collection prompt cannot be
     recorded as written (TTS: a word with no pronunciation); adding it to a collection fails.
 
@@ -519,6 +525,12 @@ def acceptance_metrics_for(
         chosen = [m for m in (metric, *alternatives.get(metric, ())) if m in given]
         out += chosen or ([] if metric in conditional else [metric])
     return tuple(out)
+
+
+def manifest_file_columns_of(plugin: ModalityPlugin) -> tuple[str, ...]:
+    """The manifest columns besides ``path`` and ``file`` that name a file of the modality
+    (``manifest_file_columns``, optional: none)."""
+    return tuple(str(c) for c in getattr(plugin, "manifest_file_columns", ()))
 
 
 def unmeasurable_metrics_in(

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from datamill.core.errors import NotFound
 from datamill.core.registry import Registry
-from datamill.modalities.base import Exporter, Importer, ModalityPlugin, Preannotator
+from datamill.modalities.base import (
+    Exporter,
+    Importer,
+    ModalityPlugin,
+    Preannotator,
+    manifest_file_columns_of,
+)
 
 __all__ = [
     "exporters",
     "get_modality",
     "importers",
+    "manifest_file_columns",
     "modalities",
     "modality_names",
     "preannotators",
@@ -33,3 +41,16 @@ def get_modality(name: str) -> ModalityPlugin:
     if name not in _instances:
         _instances[name] = modalities.get(name)()
     return _instances[name]
+
+
+def manifest_file_columns(modality: str | None = None) -> tuple[str, ...]:
+    """The manifest columns besides ``path`` and ``file`` that name a file: ``modality``'s
+    (none for a modality without a plugin here), or, without one, every installed modality's,
+    sorted (see ``ModalityPlugin.manifest_file_columns``)."""
+    if modality is not None:
+        try:
+            return manifest_file_columns_of(get_modality(modality))
+        except NotFound:
+            return ()
+    return tuple(sorted({c for name in modality_names()
+                         for c in manifest_file_columns_of(get_modality(name))}))

@@ -51,25 +51,27 @@ MAX_LINE_BYTES = 1024 * 1024
 MAX_AGE = 150
 #: a manifest row naming no file (the modality may say what such rows mean to it: ``no_file_hint``)
 NO_FILE = "row has no 'path' (or 'audio', 'image') column"
-#: the file columns a modality's manifests name, besides ``path`` and ``file`` (every alias is
-#: read whatever the modality; a refusal names the ones the project's rows would use)
-_FILE_COLUMNS = {"speech": ("audio", "audio_path"), "image": ("image", "image_path")}
 
 
 def no_file_message(modality: str) -> str:
-    """:data:`NO_FILE` in the words of ``modality``: the columns its rows name a file by
-    (trial: a text project's import spoke of 'audio' and 'image' columns)."""
-    family = modality.split(".", 1)[0]  # speech.asr, speech.tts: speech
-    others = ", ".join(repr(c) for c in (*_FILE_COLUMNS.get(family, ()), "file"))
+    """:data:`NO_FILE` in the words of ``modality``: the columns its rows name a file by, as
+    its plugin declares them (trial: a text project's import spoke of 'audio' and 'image'
+    columns)."""
+    from datamill.modalities.registry import manifest_file_columns
+
+    others = ", ".join(repr(c) for c in (*manifest_file_columns(modality), "file"))
     return f"row has no 'path' (or {others}) column"
 
 
-_ALIASES = {
-    "path": ("path", "audio", "audio_path", "image", "image_path", "file"),
-    "id": ("id", "utterance_id"),
-    "accent": ("accent", "region"),
-    "prompt": ("prompt", "text"),
-}
+@functools.cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """The row keys each field may come from, in the order they are read: the file's ``path``,
+    then every installed modality's manifest file columns (read whatever the project's
+    modality; asked of the plugins on first use, nothing at import), then ``file``."""
+    from datamill.modalities.registry import manifest_file_columns
+
+    return {"path": ("path", *manifest_file_columns(), "file"), "id": ("id", "utterance_id"),
+            "accent": ("accent", "region"), "prompt": ("prompt", "text")}
 _META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",
               "session_id", "sensor", "sequence", "frame")
 #: the length limit of each text field of a row (the database's column lengths)
@@ -222,11 +224,13 @@ class ManifestRow(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _aliases(cls, data: Any) -> Any:
-        """``audio``/``audio_path``, ``utterance_id``, ``region`` and ``text`` are aliases."""
+        """The installed modalities' manifest file columns, ``utterance_id``, ``region`` and
+        ``text`` are aliases."""
         if not isinstance(data, dict):
             raise _error("must be an object")
-        picked = {k: v for k, v in data.items() if isinstance(k, str) and k not in _ALIASES}
-        for target, names in _ALIASES.items():
+        aliases = _aliases()
+        picked = {k: v for k, v in data.items() if isinstance(k, str) and k not in aliases}
+        for target, names in aliases.items():
             for name in names:
                 if data.get(name) not in (None, ""):
                     picked[target] = data[name]
@@ -327,7 +331,7 @@ def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     present = set(keys)
     plan = []
     for target in ("path", *_META_KEYS, "id", "prompt", "sensitivity"):
-        names = tuple(n for n in _ALIASES.get(target, (target,)) if n in present)
+        names = tuple(n for n in _aliases().get(target, (target,)) if n in present)
         if names:
             plan.append((target, names))
     return tuple(plan)
@@ -570,10 +574,10 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
             continue
         if header is None:
             header = [c.strip().lower() for c in cells]
-            if not set(_ALIASES["path"]) & set(header):
+            if not set(_aliases()["path"]) & set(header):
                 found = printable(", ".join(header), 200)
                 raise InvalidInput(f"manifest {name} needs a 'path' column (or one of "
-                                   f"{', '.join(_ALIASES['path'][1:])}); found {found}", path=name)
+                                   f"{', '.join(_aliases()['path'][1:])}); found {found}", path=name)
             continue
         if len(cells) != len(header):
             yield SourceRow(where=where, error=f"row has {len(cells)} cells, the header has {len(header)}")

@@ -186,6 +186,8 @@ class ImagePlugin(ImageAggregationMixin):
     item_model: ClassVar[type[BaseModel]] = ImageItemAttributes
     default_preannotator: ClassVar[str] = "rapidocr"
     volume_unit: ClassVar[str] = "images"
+    #: the manifest columns besides path and file that name an item's file
+    manifest_file_columns: ClassVar[tuple[str, ...]] = ("image", "image_path")
     importer_names: ClassVar[tuple[str, ...]] = ("coco", "yolo", "voc")  # pre-labelled sources
     prompt_sidecars: ClassVar[bool] = False  # a .txt beside an image is no prompt (YOLO labels)
     volume_base_unit: ClassVar[str] = "images"

@@ -58,6 +58,8 @@ class TtsPlugin:
     item_model: ClassVar[type[BaseModel]] = TtsItemAttributes
     default_preannotator: ClassVar[str] = "tts-align"
     volume_unit: ClassVar[str] = "hours"
+    #: the manifest columns besides path and file that name an item's file
+    manifest_file_columns: ClassVar[tuple[str, ...]] = ("audio", "audio_path")
     volume_base_unit: ClassVar[str] = "milliseconds"
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
     #: its items have speakers: catalog entries and datasheets count them
