@@ -56,6 +56,7 @@ from datamill.modalities.pointcloud.schema import (
     PointCloudLabelSchema,
     PointCloudRequirements,
     annotation_problems,
+    partial_problems,
 )
 from datamill.modalities.pointcloud.segmentation import POINT_METRICS
 from datamill.modalities.problem_words import coded_refusal
@@ -102,8 +103,15 @@ def parse_annotation(payload: Any) -> PointCloudAnnotation:
     try:
         return PointCloudAnnotation.model_validate(payload)
     except ValidationError as err:
-        problems = [_run_problem(p, payload) for p in validation_problems(err, payload, by_id=True)]
-        raise coded_refusal(problems, "not a point-cloud annotation: ") from err
+        raise coded_refusal(_parse_problems(err, payload), _NOT_ONE) from err
+
+
+_NOT_ONE = "not a point-cloud annotation: "
+
+
+def _parse_problems(err: ValidationError, payload: Any) -> list[dict[str, Any]]:
+    """Every problem of a payload that is no annotation, coded."""
+    return [_run_problem(p, payload) for p in validation_problems(err, payload, by_id=True)]
 
 
 _RUN_FIELD = re.compile(r"point_labels\.(\d+)\.([01])")
@@ -269,12 +277,19 @@ class PointCloudPlugin:
     def validate_annotation(
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
     ) -> AnnotationDoc:
-        ann = _with_ids(parse_annotation(payload))
-        bounds = attributes.get("bounds")
-        points = attributes.get("points")
-        problems = annotation_problems(ann, _req(requirements).labels,
-                                       tuple(bounds) if bounds else None,
-                                       int(points) if points is not None else None)
+        bounds = tuple(attributes["bounds"]) if attributes.get("bounds") else None
+        points = int(attributes["points"]) if attributes.get("points") is not None else None
+        labels = _req(requirements).labels
+        if isinstance(payload, PointCloudAnnotation):
+            ann = payload
+        else:
+            try:
+                ann = PointCloudAnnotation.model_validate(payload)
+            except ValidationError as err:  # with the problems of the parts that parse: all
+                raise coded_refusal(_parse_problems(err, payload) + partial_problems(  # at once
+                    payload, labels, bounds, points), _NOT_ONE) from err
+        ann = _with_ids(ann)
+        problems = annotation_problems(ann, labels, bounds, points)
         if problems:  # each coded: a face words it in its reader's language (problem_words)
             raise coded_refusal(problems)
         return AnnotationDoc(ann.model_dump(mode="json"), _flat(ann))

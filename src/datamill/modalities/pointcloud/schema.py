@@ -34,6 +34,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "annotation_problems",
     "canonical_runs",
     "normalize_yaw",
+    "partial_problems",
     "point_label_problems",
     "validate_annotation",
 ]
@@ -456,6 +458,38 @@ def _object_problems(index: int, obj: Cuboid, schema: PointCloudLabelSchema,
                     value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"))
                 break
     return problems
+
+
+def partial_problems(
+    payload: Any, schema: PointCloudLabelSchema, bounds: tuple[float, ...] | None,
+    points: int | None = None,
+) -> list[dict[str, Any]]:
+    """For a payload that is no annotation as a whole: the problems of its parts that parse
+    (each object on its own, the scene classes and point labels without the objects) against
+    the label schema and the cloud, as :func:`annotation_problems` codes them, so one answer
+    names every problem, not those of one stage at a time (an unknown label only once a
+    negative size was fixed). The parts that do not parse are the parse's to name."""
+    if not isinstance(payload, dict):
+        return []
+    raw = payload.get("objects")
+    problems: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw[:MAX_OBJECTS] if isinstance(raw, list | tuple) else ()):
+        try:
+            obj = Cuboid.model_validate(item)
+        except ValidationError:
+            continue
+        who: dict[str, Any] = {"object": index, "number": index + 1, "label": obj.label}
+        if obj.id is not None:
+            who["object_id"] = obj.id
+        problems += [{**p, **who}
+                     for p in _object_problems(index, obj, schema, bounds, seen)]
+    try:
+        rest = PointCloudAnnotation.model_validate(
+            {k: v for k, v in payload.items() if k != "objects"})
+    except ValidationError:
+        return problems
+    return problems + annotation_problems(rest, schema, bounds, points)
 
 
 def validate_annotation(
