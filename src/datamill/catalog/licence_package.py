@@ -6,6 +6,7 @@ terms. :func:`build_package` writes one tar per licence and release::
     <dataset>-v<version>-<manifest12>/
         LICENCE.md              the licence's terms, for people (English): the first member
         licence.json            the same terms, for machines (:data:`TERMS_FORMAT`)
+        LICENCE.zh-CN.md        the same terms in Chinese (for people reading zh-CN)
         <the release's files>   as listed in manifest.json
         manifest.json           {"files": {path: sha256}}: its canonical JSON names the release
         SHA256SUMS              every file but itself with its sha256 (``sha256sum -c``)
@@ -18,10 +19,13 @@ files: ``content.manifest_sha256`` is the release's name, the sha256 of ``manife
 
 The package is built byte for byte the same every time (fixed times, owners and modes, the
 terms from the licence row as issued): a second link of a licence finds the package its first
-link was issued for. Its path names the terms' own digest, so a package built before the terms
+link was issued for. Its path names the terms files' own digest, so a package built before the terms
 travelled with the data, or under other terms, is never handed out again in their place; a
 link issued for a package without terms no longer downloads (:func:`carries_terms`, reason
 ``link_without_terms``: the seller issues a new link).
+The licensee has no language preference on record (a customer row keeps none): every package
+carries the terms in English and in Chinese (:func:`terms_files`, which takes one language when
+a preference is known, English staying ``LICENCE.md``).
 Nothing here checks whether the licence may be delivered: :mod:`datamill.catalog.licences`
 refuses a revoked or expired licence before it asks for a package.
 """
@@ -48,6 +52,7 @@ from datamill.storage.blobstore import sha256_file
 __all__ = [
     "LICENCE_JSON",
     "LICENCE_MD",
+    "LICENCE_MD_ZH",
     "SUMS",
     "TERMS_FORMAT",
     "as_utc",
@@ -56,12 +61,15 @@ __all__ = [
     "current_package",
     "licence_json",
     "licence_markdown",
+    "licence_markdown_zh",
     "licence_terms",
     "package_path",
+    "terms_files",
     "terms_of",
 ]
 
 LICENCE_MD = "LICENCE.md"
+LICENCE_MD_ZH = "LICENCE.zh-CN.md"
 LICENCE_JSON = "licence.json"
 SUMS = "SHA256SUMS"
 #: the version of licence.json's layout (a reader checks it before it reads the rest)
@@ -185,6 +193,101 @@ of this package with its sha256, these terms included: check them with
     return text.encode()
 
 
+def licence_markdown_zh(terms: dict[str, Any]) -> bytes:
+    """LICENCE.zh-CN.md: the same terms as LICENCE.md, in Chinese (the free text the licence
+    records, such as its usage scope, verbatim as written)."""
+    lic, who, ds = terms["licence"], terms["licensee"], terms["dataset"]
+    rel, scope, price = terms["release"], terms["scope"], terms["price"]
+    content = terms["content"]
+    ends = f"{scope['expires_on']}（含当日）" if scope["expires_on"] else "无终止日期"
+    rows = [("授权编号", lic["number"]), ("签发日期", lic["issued_on"]),
+            ("被授权方", f"{who['name']}（{who['country']}）"),
+            ("数据集", f"{ds['name']}：{ds['title']}"),
+            ("模态", ds["modality"]), ("语言", "、".join(ds["languages"]) or "—"),
+            ("著作权登记号", ds["copyright_no"] or "—"),
+            ("版本", f"v{rel['version']}，发布于 {rel['released_on']}"),
+            ("授权地域", scope["territory"]), ("授权期限", scope["term"]), ("终止日期", ends),
+            ("价格", f"{_amount(price['amount'])} {price['currency']}")]
+    if lic["renews"]:
+        rows.insert(2, ("续期的授权", lic["renews"]))
+    table = "\n".join(f"| {k} | {_cell(v)} |" for k, v in rows)
+    # one line a paragraph: a Markdown reader turns a line break into a space, which Chinese
+    # text does not have
+    intro = (f"本数据包包含数据集 {ds['name']} 的 v{rel['version']} 版本，依据授权许可 "
+             f"{lic['number']} 按下列条款授权（而非出售）给 {who['name']} 使用。数据始终附带"
+             f"这些条款；{LICENCE_JSON} 以机器可读的形式载明相同条款，{LICENCE_MD} 为英文版本。")
+    digest = (f"即 {content['manifest']} 中 files 部分按规范 JSON（键排序、无空格）计算的 "
+              f"sha256；{content['manifest']} 列出了每个数据文件的 sha256。{content['files']} "
+              "列出本数据包中每个文件（包括这些条款）的 sha256，可用 "
+              f"`sha256sum -c {content['files']}` 校验。")
+    text = f"""# 授权许可 {lic['number']}
+
+{intro}
+
+| 条款 | 授予内容 |
+|---|---|
+{table}
+
+## 授权使用范围
+
+{_quoted(scope['usage_scope'])}
+
+## 验收标准
+
+{_quoted(scope['acceptance_criteria'])}
+
+## 本条款涵盖的文件
+
+{content['manifest']} 中列出的每个文件。本版本的内容摘要为
+
+    {content['manifest_sha256']}
+
+{digest}
+"""
+    return text.encode()
+
+
+def terms_files(terms: dict[str, Any], language: str | None = None) -> dict[str, bytes]:
+    """The terms files of a package, by name, in the order the tar holds them: LICENCE.md
+    (English) and licence.json first (:func:`carries_terms`), then LICENCE.zh-CN.md. A
+    licensee whose language is known (``en``, ``zh-CN``; none is recorded yet) gets the terms
+    in that language alone; otherwise both.
+
+    >>> list(terms_files(_example()))
+    ['LICENCE.md', 'licence.json', 'LICENCE.zh-CN.md']
+    >>> list(terms_files(_example(), "en"))
+    ['LICENCE.md', 'licence.json']
+    """
+    files = {LICENCE_MD: licence_markdown(terms), LICENCE_JSON: licence_json(terms)}
+    if language is None or language.lower().startswith("zh"):
+        files[LICENCE_MD_ZH] = licence_markdown_zh(terms)
+    return files
+
+
+def _example() -> dict[str, Any]:
+    """Terms for the doctests."""
+    return {"licence": {"number": "240105/ABC", "issued_on": "2024-01-05", "renews": None},
+            "licensee": {"name": "Acme", "country": "US"},
+            "dataset": {"name": "d", "title": "D", "modality": "image", "languages": [],
+                        "copyright_no": None},
+            "release": {"version": 1, "released_on": "2024-01-02"},
+            "scope": {"territory": "PRC", "term": "perpetual", "usage_scope": "training",
+                      "acceptance_criteria": "ok", "expires_on": None},
+            "price": {"amount": "1.00", "currency": "CNY"},
+            "content": {"manifest": "manifest.json", "manifest_sha256": "ab" * 32,
+                        "files": SUMS}}
+
+
+def _terms_digest(files: dict[str, bytes]) -> str:
+    """The digest a package's path names: of its terms files, names and bytes (other terms,
+    other wording or other languages: another package)."""
+    digest = hashlib.sha256()
+    for name, data in files.items():
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def package_path(root: Path, rel: CatalogRelease, ds: CatalogDataset, licence_id: int,
                  terms_sha256: str) -> Path:
     """Where the licence's package of ``rel`` under the terms of digest ``terms_sha256`` lies:
@@ -197,8 +300,8 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
                   terms: dict[str, Any]) -> Path:
     """The release as one tar with the licence's terms (see the module's text), byte for byte
     the same every time it is built (fixed times, owners and modes)."""
-    terms_json, terms_md = licence_json(terms), licence_markdown(terms)
-    target = package_path(root, rel, ds, licence_id, hashlib.sha256(terms_json).hexdigest())
+    documents = terms_files(terms)
+    target = package_path(root, rel, ds, licence_id, _terms_digest(documents))
     target.parent.mkdir(parents=True, exist_ok=True)
     # a partial file of its own: two links issued at once each write a whole package (the
     # same bytes) and the second rename wins, instead of both writing into one file
@@ -206,8 +309,7 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
     src = Path(rel.path)
     files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
     listed = {**files, "manifest.json": sha256_file(src / "manifest.json"),
-              LICENCE_MD: hashlib.sha256(terms_md).hexdigest(),
-              LICENCE_JSON: hashlib.sha256(terms_json).hexdigest()}
+              **{name: hashlib.sha256(data).hexdigest() for name, data in documents.items()}}
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(listed.items())).encode()
     when = int(as_utc(rel.created_at).timestamp())
 
@@ -224,8 +326,8 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
     top = target.stem
     try:
         with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-            put(tar, LICENCE_MD, terms_md)  # first: whoever unpacks or streams it meets them
-            put(tar, LICENCE_JSON, terms_json)
+            for name, data in documents.items():  # first: whoever unpacks or streams the
+                put(tar, name, data)  # package meets them (LICENCE.md, then licence.json)
             for name in [*sorted(files), "manifest.json"]:
                 tar.add(src / name, arcname=f"{top}/{name}", recursive=False, filter=fixed)
             put(tar, SUMS, sums)
@@ -260,7 +362,7 @@ def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
     when it is still whole and carries the licence's terms as they stand (a release never
     changes), else built again."""
     terms = terms_of(session, lic, rel, ds)
-    target = package_path(root, rel, ds, lic.id, hashlib.sha256(licence_json(terms)).hexdigest())
+    target = package_path(root, rel, ds, lic.id, _terms_digest(terms_files(terms)))
     known = session.scalars(select(TransferLink.package_sha256).where(
         TransferLink.licence_id == lic.id, TransferLink.package_path == str(target))
         .order_by(TransferLink.id.desc())).first()

@@ -30,10 +30,12 @@ from datamill.catalog.access import link_customer_user
 from datamill.catalog.licence_package import (
     LICENCE_JSON,
     LICENCE_MD,
+    LICENCE_MD_ZH,
     SUMS,
     TERMS_FORMAT,
     licence_json,
     licence_markdown,
+    licence_markdown_zh,
     licence_terms,
 )
 from datamill.catalog.models import (
@@ -93,6 +95,7 @@ def test_licence_files_match_their_golden_files(case: str) -> None:
     terms = _fixed(case)
     _compare_golden(f"{case}/{LICENCE_JSON}", licence_json(terms))
     _compare_golden(f"{case}/{LICENCE_MD}", licence_markdown(terms))
+    _compare_golden(f"{case}/{LICENCE_MD_ZH}", licence_markdown_zh(terms))
 
 
 def test_free_text_cannot_break_the_markdown_table() -> None:
@@ -170,15 +173,21 @@ def test_the_delivered_package_carries_the_licences_terms(
             rel.manifest_sha256
     assert all(hashlib.sha256(files[n]).hexdigest() == sha for n, sha in manifest.items())
     sums = dict(reversed(line.split("  ", 1)) for line in files[SUMS].decode().splitlines())
-    assert set(sums) == set(manifest) | {"manifest.json", LICENCE_MD, LICENCE_JSON}
+    assert set(sums) == set(manifest) | {"manifest.json", LICENCE_MD, LICENCE_JSON,
+                                         LICENCE_MD_ZH}
     assert all(hashlib.sha256(files[n]).hexdigest() == sha for n, sha in sums.items())
     assert set(files) == set(sums) | {SUMS}
-    assert list(files)[:2] == [LICENCE_MD, LICENCE_JSON] and list(files)[-1] == SUMS
+    assert list(files)[:3] == [LICENCE_MD, LICENCE_JSON, LICENCE_MD_ZH]
+    assert list(files)[-1] == SUMS
     md = files[LICENCE_MD].decode()
     assert md == licence_markdown(terms).decode()  # the same terms, for people
+    zh = files[LICENCE_MD_ZH].decode()  # and for people reading Chinese (no preference known)
+    assert zh == licence_markdown_zh(terms).decode()
     for shown in (row.number, holder.name, ds.name, "internal ASR training", ends.isoformat(),
                   "300,000.00 CNY", rel.manifest_sha256):
         assert shown in md, shown
+        assert shown in zh, shown
+    assert "授权许可" in zh and "验收标准" in zh
 
 
 def _link_and_package(runtime: Runtime, who: dict[str, Any], lic: int,
