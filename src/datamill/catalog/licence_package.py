@@ -250,8 +250,8 @@ def licence_markdown_zh(terms: dict[str, Any]) -> bytes:
 def terms_files(terms: dict[str, Any], language: str | None = None) -> dict[str, bytes]:
     """The terms files of a package, by name, in the order the tar holds them: LICENCE.md
     (English) and licence.json first (:func:`carries_terms`), then LICENCE.zh-CN.md. A
-    licensee whose language is known (``en``, ``zh-CN``; none is recorded yet) gets the terms
-    in that language alone; otherwise both.
+    licensee known to read English (``language`` ``en``; no preference is recorded yet) gets
+    the English alone; any other, or none known, both (LICENCE.md opens every package).
 
     >>> list(terms_files(_example()))
     ['LICENCE.md', 'licence.json', 'LICENCE.zh-CN.md']
