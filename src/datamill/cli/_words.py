@@ -261,6 +261,10 @@ EN_CLI: dict[str, str] = {
     "delivery.nothing_to_relocate": "nothing to relocate: no file in {path} holds an absolute path (image, point-cloud and text packages name their media files relatively); it can be used where it lies",
     "catalog.customer_unlinked": "{user} is linked to no customer, so no licences are shown: an admin (or a salesperson) links the account with datamill catalog customer-link {user} CUSTOMER_ID --as admin",
     "catalog.volume": " · {value} {unit}",
+    "qc.summary.document": "JSON, {chars} characters: {head}…",
+    "qc.summary.whole_done": "the whole documents (shortened here): --json prints them; so do "
+                             "GET /api/v1/inspections/{inspection} and the web page "
+                             "/inspections/{inspection}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -475,6 +479,10 @@ ZH_CN_CLI: dict[str, str] = {
     "delivery.nothing_to_relocate": "无需迁移：{path} 中的文件均未使用绝对路径（图像、点云和文本交付包以相对路径引用媒体文件），原样即可使用。",
     "catalog.customer_unlinked": "账户 {user} 尚未关联任何客户，因此看不到授权：请管理员（或销售人员）运行 datamill catalog customer-link {user} 客户编号 --as admin 进行关联。",
     "catalog.volume": " · 数据量 {value} {unit}",
+    "qc.summary.document": "JSON，{chars} 个字符：{head}…",
+    "qc.summary.whole_done": "完整文档（此处已缩略）：加 --json 可输出；也可通过 "
+                             "GET /api/v1/inspections/{inspection} 或网页 /inspections/{inspection} "
+                             "查看",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

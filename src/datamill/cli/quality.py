@@ -72,13 +72,41 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None,
         return
     t = Table(say("qc.col.item"), say("qc.col.external"), say("qc.col.delivered"),
               say("qc.col.inspector"))
+    shortened = summaries is not None
     for smp in v.sample:
-        delivered, corrected = (summaries or {}).get(
-            smp["item_id"], (smp["delivered_text"], smp["corrected_text"] or ""))
-        t.add_row(str(smp["item_id"]), smp["external_id"], delivered, corrected)
+        pair = (summaries or {}).get(smp["item_id"])
+        if pair is None:  # a JSON document shortened to a line; a transcript shown whole
+            short = [_short_answer(smp["delivered_text"]), _short_answer(smp["corrected_text"])]
+            shortened = shortened or any(x is not None for x in short)
+            pair = (short[0] or smp["delivered_text"], short[1] or smp["corrected_text"] or "")
+        t.add_row(str(smp["item_id"]), smp["external_id"], *pair)
     out.print(t)
-    if summaries is not None:
-        out.print(say("qc.summary.whole", batch=v.batch_id), soft_wrap=True)
+    if shortened:  # where the whole documents are: this command's --json
+        key = "qc.summary.whole" if v.status == "open" else "qc.summary.whole_done"
+        out.print(say(key, batch=v.batch_id, inspection=v.id), soft_wrap=True)
+
+
+#: a JSON answer longer than this is shortened in a table cell (the first characters shown)
+_SHORT_ANSWER_CHARS = 60
+
+
+def _short_answer(text: str | None) -> str | None:
+    """A long JSON answer (an LLM judgement, a span or object document) in one line a table
+    cell holds: its lists counted (``spans 2``), its length and its first characters; None
+    where ``text`` is short or not a JSON document (a transcript: shown whole)."""
+    if text is None or len(text) <= _SHORT_ANSWER_CHARS or not text.lstrip().startswith("{"):
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict):
+        return None
+    sep = say("qc.summary.list_sep")
+    counts = sep.join(f"{k} {len(x)}" for k, x in doc.items() if isinstance(x, list))
+    head = say("qc.summary.document", chars=f"{len(text):,}",
+               head=text[:_SHORT_ANSWER_CHARS].rstrip())
+    return say("qc.summary.sep").join([counts, head] if counts else [head])
 
 
 @app.command("batch")
@@ -257,7 +285,10 @@ def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> 
     with get_runtime().session() as s:
         v = complete_inspection(s, inspection_id,
                                 _inspector(s, user, inspection_id=inspection_id))
-    emit(v, as_json, _render_inspection)
+        # the table shows each answer in a line (the modality's summary, else shortened);
+        # --json keeps the documents whole
+        summaries = None if as_json else _sample_summaries(s, v)
+    emit(v, as_json, lambda x: _render_inspection(x, None, summaries))
 
 
 @app.command("evaluate")
