@@ -405,8 +405,9 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
     tag = role.value
     cells: list[tuple[str, str, Any, Action | tuple[Action, ...]]] = [
         # (method, path, body, action or any of several); a project's basics are read by who
-        # views it and by its customer (who takes its deliveries)
-        ("get", f"/projects/{pid}", None, (Action.VIEW_PROJECT, Action.ACCEPT_DELIVERY)),
+        # views it, by its customer (who takes its deliveries) and by who works on it
+        ("get", f"/projects/{pid}", None, (Action.VIEW_PROJECT, Action.ACCEPT_DELIVERY,
+                                            Action.ANNOTATE, Action.REVIEW)),
         ("post", f"/projects/{pid}/members", {"username": "aud"}, Action.MANAGE_PROJECT),
         ("get", "/vendors", None, Action.VIEW_WORKFORCE),
         ("post", "/vendors", {"name": f"v-{tag}", "kind": "studio", "fee_rate": "0.1"},

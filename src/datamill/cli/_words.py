@@ -265,6 +265,11 @@ EN_CLI: dict[str, str] = {
     "qc.summary.whole_done": "the whole documents (shortened here): --json prints them; so do "
                              "GET /api/v1/inspections/{inspection} and the web page "
                              "/inspections/{inspection}",
+    "project.basics_customer": "its deliveries: datamill delivery list {project} --as {user}",
+    "project.basics_worker": "your tasks: datamill work next {project} --as {user}{stage} (its "
+                             "items, progress and people are for its project managers)",
+    "project.none_member": "no projects: {user} is a member of none; a project manager adds "
+                           "them with datamill project add-member PROJECT {user} --as MANAGER",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -483,6 +488,11 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.summary.whole_done": "完整文档（此处已缩略）：加 --json 可输出；也可通过 "
                              "GET /api/v1/inspections/{inspection} 或网页 /inspections/{inspection} "
                              "查看",
+    "project.basics_customer": "交付记录：datamill delivery list {project} --as {user}",
+    "project.basics_worker": "您的任务：datamill work next {project} --as {user}{stage}"
+                             "（条目、进度和人员仅向项目经理显示）",
+    "project.none_member": "没有项目：{user} 尚未加入任何项目；项目经理可这样将其加入："
+                           "datamill project add-member 项目 {user} --as 项目经理",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -21,7 +21,7 @@ from datamill.cli._common import (
     out,
     styled,
 )
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 
 app = typer.Typer(help="Projects: create from a dataset spec, list, show, dashboard, add-member, "
                   "set-spec, speakers.",
@@ -86,6 +86,11 @@ def list_(as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
                         for p in list_projects(s, member_project_ids(s, viewer))]
 
     def render(rows: list[Any]) -> None:
+        if not rows and as_user:  # a member of none: who can change that, and how
+            from datamill.cli._words import say
+
+            out.print(say("project.none_member", user=as_user), soft_wrap=True)
+            return
         t = Table("id", "name", "modality", "language", "type", "status")
         for p in rows:
             t.add_row(str(p.id), p.name, p.modality, p.language, p.project_type, p.status)
@@ -105,12 +110,17 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
     with get_runtime().session() as s:
         p = find_project(s, project)
         viewer = _viewer(s, as_user)
-        if viewer is not None and access.sees_project_basics_only(viewer):
+        if viewer is not None and (access.sees_project_basics_only(viewer)
+                                   or access.works_without_viewing(viewer)):
+            # its customer, or a member who works on it: the basics (as the API's GET
+            # /projects/{id}) and where their part is; never the item counts and the people
             access.require_project_basics(s, viewer, p.id)
             basics = access.project_basics(viewer, p)
-            emit({"project": basics.model_dump(mode="json")}, as_json, lambda _v: out.print(
-                styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} "
-                       f"{p.project_type} {p.status}; deliveries: datamill delivery list")))
+            customer = access.sees_project_basics_only(viewer)
+            stage = "" if customer or allowed(viewer.role, Action.ANNOTATE) else "review"
+            emit({"project": basics.model_dump(mode="json")}, as_json,
+                 lambda _v: _render_basics(basics, viewer.username, customer=customer,
+                                           stage=stage))
             return
         _require_view(s, viewer, p.id)
         stats = {"project": p.model_dump(mode="json"), **project_stats(s, p.id)}
@@ -128,6 +138,20 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         out.print(f"{counted(v['items'], 'item')}, {amount(v['volume'] / per, 3)} {unit}{usable}")
 
     emit(stats, as_json, render)
+
+
+def _render_basics(p: Any, username: str, *, customer: bool, stage: str) -> None:
+    """A project as its customer or one of its annotators (reviewers) sees it: what it is,
+    and the command for their part (the deliveries; the next task)."""
+    from datamill.cli._words import say
+
+    out.print(styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} "
+                     f"{p.project_type} {p.status}"), soft_wrap=True)
+    if p.spec.get("description"):
+        out.print(p.spec["description"], soft_wrap=True)
+    key = "project.basics_customer" if customer else "project.basics_worker"
+    out.print(say(key, project=p.name, user=username,
+                  stage=f" --stage {stage}" if stage else ""), soft_wrap=True)  # copyable
 
 
 @app.command("dashboard")

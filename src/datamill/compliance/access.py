@@ -51,6 +51,7 @@ __all__ = [
     "sees_project",
     "sees_project_basics_only",
     "stage_action",
+    "works_without_viewing",
 ]
 
 _STAGE_ACTION = {"annotate": Action.ANNOTATE, "review": Action.REVIEW, "listen": Action.ANNOTATE}
@@ -209,13 +210,25 @@ def sees_project_basics_only(user: User) -> bool:
         user.role, Action.ACCEPT_DELIVERY)
 
 
+def works_without_viewing(user: User) -> bool:
+    """Whether ``user`` works on projects (annotates or reviews as a member) without viewing
+    them (their items, the people, the dashboards): an annotator, a reviewer, a vendor's
+    worker. They may read the basics of a project they are a member of."""
+    return not allowed(user.role, Action.VIEW_PROJECT) and any(
+        allowed(user.role, a) for a in (Action.ANNOTATE, Action.REVIEW))
+
+
 def require_project_basics(session: Session, user: User, project_id: int) -> None:
-    """Whoever may view the project, or a member who takes its deliveries (its customer), may
-    read its basics (:func:`project_basics`)."""
+    """Whoever may view the project, a member who takes its deliveries (its customer), or a
+    member who works on it (an annotator, a reviewer: :func:`works_without_viewing`) may read
+    its basics (:func:`project_basics`)."""
     if sees_project_basics_only(user):
-        require(session, user, Action.ACCEPT_DELIVERY, project_id)
-        return
-    require(session, user, Action.VIEW_PROJECT, project_id)
+        action = Action.ACCEPT_DELIVERY
+    elif works_without_viewing(user):
+        action = Action.ANNOTATE if allowed(user.role, Action.ANNOTATE) else Action.REVIEW
+    else:
+        action = Action.VIEW_PROJECT
+    require(session, user, action, project_id)
 
 
 def project_basics(user: User, project: ProjectOut) -> ProjectOut:
