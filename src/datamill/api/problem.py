@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
 from datamill.core.storable import MAX_STORED_ID, digits, driver_refusal
+from datamill.modalities.parse_problems import request_error
 from datamill.modalities.problem_words import (
     LANGUAGES,
     MAX_PROBLEMS,
@@ -237,37 +238,34 @@ def localized_problem(
                             extra={**(extra or {}), **more}, headers=headers)
 
 
-def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    return ".".join(str(p) for p in loc)
-
-
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     exc = cast("RequestValidationError", exc)
-    errors = [
-        {
-            "field": _field_path(e.get("loc", ())),
-            "message": str(e.get("msg", "")),
-            "type": str(e.get("type", "")),
-        }
-        for e in exc.errors()
-    ]
-    more = max(0, len(errors) - MAX_PROBLEMS)  # a list of 5,000 bad values: 100 and a count
-    errors = errors[:MAX_PROBLEMS]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    raw = exc.errors()
+    more = max(0, len(raw) - MAX_PROBLEMS)  # a list of 5,000 bad values: 100 and a count
+    lang = _caller_language(request)
+    # each in the caller's language (en, zh-CN; pydantic's English kept in message_en), and a
+    # body typed with full-width quotes says so
+    errors = [request_error(e, exc.body, lang) for e in raw[:MAX_PROBLEMS]]
+    detail = "; ".join(f"{e['field']}: {e.get('message_en', e['message'])}"
+                       for e in errors) or "invalid request"
     if more:
         detail += f"; and {more} more errors"
     error_id = uuid.uuid4().hex
     log.info(
         "problem %s invalid_input on %s %s: %s", error_id, request.method, request.url.path, detail
     )
-    return localized_problem(
-        request,
-        status=422,
-        code="invalid_input",
-        detail=detail,
-        error_id=error_id,
-        extra={"errors": errors, **({"errors_more": more} if more else {})},
-    )
+    extra = {"errors": errors, **({"errors_more": more} if more else {})}
+    if lang == "en" or not errors:
+        return localized_problem(request, status=422, code="invalid_input", detail=detail,
+                                 error_id=error_id, extra=extra)
+    table = LANGUAGES[lang]
+    said = list(dict.fromkeys(e["message"] for e in errors))  # each names its field
+    if more:
+        said.append(table["prob.more"].format(more=more))
+    return problem_response(
+        request, status=422, code="invalid_input", error_id=error_id,
+        detail=table["http.invalid_input_said"].format(problems=table["prob.list_sep"].join(said)),
+        extra={**extra, "message_en": detail})
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -27,6 +27,7 @@ from datamill.cli._common import (
 from datamill.cli._words import code, return_reason, say, summary_line
 from datamill.compliance.roles import Action
 from datamill.core.errors import Forbidden, InvalidInput
+from datamill.core.jsontext import json_refusal
 
 app = typer.Typer(help="Work packages, assignment, annotation and review.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -226,7 +227,10 @@ def _segments(segments_file: Path | None, text: str | None, duration_ms: int | N
     if segments_file is not None:
         try:
             data = json.loads(segments_file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        except json.JSONDecodeError as err:  # typed with full-width quotes: said so
+            raise json_refusal(f"cannot read the annotation from {segments_file}: {err}",
+                               err) from err
+        except (OSError, UnicodeDecodeError) as err:
             raise InvalidInput(f"cannot read the annotation from {segments_file}: {err}") from err
         if isinstance(data, dict):
             return data
@@ -359,7 +363,12 @@ def assist_cmd(
     try:
         text = params if params is not None else Path(str(params_file)).read_text(encoding="utf-8")
         given = json.loads(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+    except json.JSONDecodeError as err:
+        refusal = json_refusal(f"the tool's parameters are not a readable JSON object: {err}",
+                               err, field="params", reason_code="params_not_json",
+                               error=str(err))
+        raise refusal from err
+    except (OSError, UnicodeDecodeError) as err:
         raise InvalidInput(f"the tool's parameters are not a readable JSON object: {err}",
                            field="params", reason_code="params_not_json", error=str(err)) from err
     if not isinstance(given, dict):

@@ -17,7 +17,10 @@ from json.encoder import (  # type: ignore[attr-defined]
 )
 from typing import Any
 
-__all__ = ["describe_json_error", "dumps_function"]
+from datamill.core.errors import InvalidInput
+
+__all__ = ["FULL_WIDTH_JSON", "describe_json_error", "dumps_function", "full_width_mark",
+           "json_refusal"]
 
 
 def dumps_function(*, ensure_ascii: bool = True) -> Callable[[Any], str]:
@@ -89,3 +92,70 @@ def describe_json_error(err: json.JSONDecodeError) -> str:
         return ('the string is not closed on that line (a closing " is missing): it starts at '
                 + _where(unclosed))
     return f"{err.msg.removesuffix(' at')} at {_where(err)}"
+
+
+#: full-width punctuation a Chinese input method types where JSON needs the half-width mark
+FULL_WIDTH_JSON = {"\u201c": '"', "\u201d": '"', "\uff02": '"', "\uff5b": "{", "\uff5d": "}",
+                   "\uff1a": ":", "\uff0c": ",", "\uff3b": "[", "\uff3d": "]",
+                   "\u3000": " "}
+_QUOTES = ("\u201c", "\u201d", "\uff02")
+
+
+def _line_column(doc: str, pos: int) -> tuple[int, int]:
+    line = doc.count("\n", 0, pos) + 1
+    return line, pos - (doc.rfind("\n", 0, pos) + 1) + 1
+
+
+def full_width_mark(err: json.JSONDecodeError) -> dict[str, Any] | None:
+    """The full-width punctuation mark (“ ” ＂ ｛ ｝ ： ， ［ ］, the ideographic space) that made
+    a parse fail, as ``{"char", "line", "column"}`` (counted from 1); None where the failure
+    is another. The mark is where the parser stopped (``{“a”: 1}``, ``{"a"：1}``), or, for a
+    string not closed, the first full-width quote after its opening ``"`` on its line
+    (``{"a": "x”}``); full-width marks inside a closed string are text and are not named.
+
+    Examples:
+        >>> import json
+        >>> try:
+        ...     json.loads('{\u201clabel\u201d: 1}')
+        ... except json.JSONDecodeError as err:
+        ...     full_width_mark(err)
+        {'char': '\u201c', 'line': 1, 'column': 2}
+        >>> try:
+        ...     json.loads('{"a": }')
+        ... except json.JSONDecodeError as err:
+        ...     full_width_mark(err) is None
+        True
+    """
+    doc, pos = err.doc, err.pos
+    while pos < len(doc) and doc[pos] in " \t\r\n":
+        pos += 1
+    if pos < len(doc) and doc[pos] in FULL_WIDTH_JSON:
+        line, column = _line_column(doc, pos)
+        return {"char": doc[pos], "line": line, "column": column}
+    unclosed = _unclosed_string(err)
+    if unclosed is None:
+        return None
+    end = doc.find("\n", unclosed.pos)
+    for at in range(unclosed.pos + 1, len(doc) if end < 0 else end):
+        if doc[at] in _QUOTES:
+            line, column = _line_column(doc, at)
+            return {"char": doc[at], "line": line, "column": column}
+    return None
+
+
+def json_refusal(message: str, err: json.JSONDecodeError, **details: Any) -> InvalidInput:
+    """The refusal of JSON a person typed: ``message`` with ``details``; where full-width
+    punctuation made the parse fail (:func:`full_width_mark`), the message says so and the
+    refusal is coded ``json_full_width`` (with ``char``, ``line`` and ``column``) so that a
+    face words it in its reader's language."""
+    mark = full_width_mark(err)
+    if mark is None:
+        return InvalidInput(message, **details)
+    where = (f"column {mark['column']}" if mark["line"] == 1
+             else f"line {mark['line']} column {mark['column']}")
+    return InvalidInput(
+        f"{message} ({mark['char']} at {where} is full-width punctuation, as a Chinese input "
+        "method types it: JSON takes only half-width marks (straight quotes \", colons :, "
+        "commas , and ASCII braces and brackets); switch the input method to half-width "
+        "punctuation and type it again)",
+        **{**details, "reason_code": "json_full_width", **mark})

@@ -127,4 +127,6 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "http.internal_error": "发生了意外错误；报告问题时请提供错误编号 {error_id}",
     "http.http_error": "无法答复该请求",
     "prob.more": "另有 {more} 个问题",
+    "prob.json_invalid": "请求体不是有效的 JSON（{reason}）",
+    "http.invalid_input_said": "请求无效：{problems}",
 }

@@ -314,6 +314,7 @@ EN_REASONS: dict[str, str] = {
     "planned_hours_not_hours": "A {modality} dataset is counted in {unit}, not hours: give its planned volume in {unit} (planned_volume, --planned-volume) instead of planned_hours.",
     "min_volume_needs_modality": "A minimum volume is in the unit of the modality filtered by (hours, images, frames, …): give the modality too.",
     "note_too_long": "The {field} is {length} characters long: it takes at most {most}; shorten it.",
+    "json_full_width": "{char} at line {line} column {column} is full-width punctuation, as a Chinese input method types it: JSON takes only half-width marks (straight quotes \", colons :, commas , and ASCII braces and brackets); switch the input method to half-width punctuation and type it again.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -571,6 +572,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "planned_hours_not_hours": "{modality} 数据集以{unit}计量，而不是小时：请您以{unit}填写计划数据量（planned_volume、--planned-volume），不要使用 planned_hours。",
     "min_volume_needs_modality": "最小数据量以所筛选模态的计量单位计（小时、图像、帧等）：请您同时指定模态。",
     "note_too_long": "{field} 长 {length} 个字符：最多 {most} 个字符，请您删减后重试。",
+    "json_full_width": "第 {line} 行第 {column} 列的「{char}」是全角（中文）标点：JSON 只接受半角标点：引号（\"）、冒号（:）、逗号（,）以及半角的花括号和方括号，请将输入法切换为英文标点后重新输入。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -29,16 +29,24 @@ Examples:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import full_width_mark
 from datamill.core.storable import digits
-from datamill.modalities.problem_words import coded_refusal
+from datamill.modalities.problem_words import (
+    EN_PROBLEMS,
+    LANGUAGES,
+    coded_refusal,
+    word_problem,
+    word_reason,
+)
 
-__all__ = ["parse_refusal", "validation_problems"]
+__all__ = ["parse_refusal", "request_error", "validation_problems"]
 
 #: pydantic error types → our stable codes (the rest: ``wrong_type`` for ``*_type`` and
 #: ``*_parsing``, else ``invalid_value``)
@@ -169,3 +177,45 @@ def parse_refusal(
     """The refusal of a document that is ``not {what}`` (422 with coded ``problems``)."""
     problems = validation_problems(err, payload, by_id=by_id)
     return coded_refusal(problems, f"not {what}: ")
+
+
+def _json_invalid(error: Mapping[str, Any], body: Any, lang: str) -> tuple[str, str]:
+    """A body that is not JSON, said in English and in ``lang``: the parser's reason and, where
+    full-width punctuation caused it (``{“a”: 1}``), that mark named (en and zh-CN)."""
+    loc = list(error.get("loc", ()))
+    pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    reason = str((error.get("ctx") or {}).get("error") or error.get("msg", ""))
+    english = f"{error.get('msg', 'JSON decode error')}: {reason}"
+    mark = None
+    if isinstance(body, str) and pos is not None:
+        mark = full_width_mark(json.JSONDecodeError(reason, body, pos))
+    if mark is not None:
+        full_width = {"reason_code": "json_full_width", **mark}
+        english += "; " + str(word_reason(full_width, "en"))
+        return english, str(word_reason(full_width, lang))
+    table = LANGUAGES.get(lang, EN_PROBLEMS)
+    return english, table["prob.json_invalid"].format(reason=reason)
+
+
+def request_error(error: Mapping[str, Any], body: Any, lang: str) -> dict[str, Any]:
+    """One of a request's validation errors (pydantic's, as FastAPI reports them) for the API's
+    422 ``errors``: its ``field`` path, its ``type`` and its ``message`` in ``lang``; in a
+    language other than English ``message_en`` keeps pydantic's line. A body that is not JSON
+    because of full-width punctuation says so in either language."""
+    field = ".".join(str(p) for p in error.get("loc", ()))
+    kind = str(error.get("type", ""))
+    english = str(error.get("msg", ""))
+    if kind == "json_invalid":
+        english, said = _json_invalid(error, body, lang)
+    elif lang == "en":
+        said = english
+    else:  # the coded problem a modality's parse refusal would give, worded in ``lang``
+        loc = tuple(error.get("loc", ()))
+        record = _record({**error, "loc": loc[1:] if loc[:1] == ("body",) else loc}, None,
+                         False)  # a body's field as the document names it (no "body.")
+        said = word_problem(record, lang)
+    entry: dict[str, Any] = {"field": field, "message": said if lang != "en" else english,
+                             "type": kind}
+    if lang != "en":
+        entry["message_en"] = english
+    return entry

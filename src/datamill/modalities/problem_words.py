@@ -213,6 +213,9 @@ EN_PROBLEMS: dict[str, str] = {
                            "reporting it",
     "http.http_error": "the request could not be answered",
     "prob.more": "and {more} more problems",
+    # the API's 422 for a request body that is not JSON (modalities.parse_problems)
+    "prob.json_invalid": "the body is not JSON: {reason}",
+    "http.invalid_input_said": "the request is invalid: {problems}",
 }
 
 #: the languages the catalogue words problems in

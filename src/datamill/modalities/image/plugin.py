@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import json_refusal
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.image.aggregation import ImageAggregationMixin
 from datamill.modalities.image.checks import ImageRequirements
@@ -164,7 +165,8 @@ def _from_text(text: str) -> ImageAnnotation:
     try:
         data = json.loads(text) if text else {}
     except json.JSONDecodeError as err:
-        raise InvalidInput(f"an image correction is an annotation document (JSON): {err}") from err
+        raise json_refusal(f"an image correction is an annotation document (JSON): {err}",
+                           err) from err
     return _parse(data)
 
 

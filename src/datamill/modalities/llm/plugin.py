@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import json_refusal
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.llm import aggregate
 from datamill.modalities.llm.exporters import LlmExportItem
@@ -97,7 +98,8 @@ def _from_text(text: str) -> Any:
     try:
         data = json.loads(text) if text else None
     except json.JSONDecodeError as err:
-        raise InvalidInput(f"an LLM correction is an annotation document (JSON): {err}") from err
+        raise json_refusal(f"an LLM correction is an annotation document (JSON): {err}",
+                           err) from err
     return parse_annotation(data)
 
 

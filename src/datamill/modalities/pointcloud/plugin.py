@@ -45,6 +45,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import json_refusal
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import validation_problems
 from datamill.modalities.pointcloud.item import PointCloudExportItem
@@ -146,8 +147,8 @@ def _from_text(text: str) -> PointCloudAnnotation:
     try:
         data = json.loads(text) if text else {}
     except json.JSONDecodeError as err:
-        raise InvalidInput(
-            f"a point-cloud correction is an annotation document (JSON): {err}") from err
+        raise json_refusal(
+            f"a point-cloud correction is an annotation document (JSON): {err}", err) from err
     return parse_annotation(data)
 
 

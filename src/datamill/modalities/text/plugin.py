@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import json_refusal
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.problem_words import coded_refusal
@@ -91,7 +92,8 @@ def _from_text(text: str) -> TextAnnotation:
     try:
         data = json.loads(text) if text else {}
     except json.JSONDecodeError as err:
-        raise InvalidInput(f"a text correction is an annotation document (JSON): {err}") from err
+        raise json_refusal(f"a text correction is an annotation document (JSON): {err}",
+                           err) from err
     return parse_annotation(data)
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import DatamillError, InvalidInput
+from datamill.core.jsontext import json_refusal
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.speech.speakers import SPEAKER_UNITS, SpeakerBreakdown
 from datamill.modalities.tts.schema import (
@@ -46,7 +47,7 @@ def _from_text(text: str) -> TtsAnnotation:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise InvalidInput(f"a TTS correction is the annotation as JSON: {err.msg}") from err
+        raise json_refusal(f"a TTS correction is the annotation as JSON: {err.msg}", err) from err
     return parse_annotation(data)
 
 
