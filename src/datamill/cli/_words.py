@@ -172,7 +172,8 @@ EN_CLI: dict[str, str] = {
     "catalog.link_downloads": "{done}/{max} downloads",
     "catalog.no_links": "no transfer links",
     "catalog.link_revoked": "transfer link {id} revoked",
-    "catalog.link": "{url}  (expires {until} UTC, {max} downloads)",
+    "catalog.link": "expires {until} UTC, {max} downloads; the link is the line above, "
+                    "whole",
     "catalog.downloaded": "{path} (sha256 {sha}, download {n} of {max})",
     "catalog.accepted": "licence {number} accepted on {on}",
     "catalog.customer_link": "{user} acts for customer {customer}",
@@ -398,7 +399,7 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.link_downloads": "已下载 {done}/{max} 次",
     "catalog.no_links": "没有传输链接。",
     "catalog.link_revoked": "已撤销传输链接 {id}。",
-    "catalog.link": "{url}（有效期至 {until} UTC，可下载 {max} 次）",
+    "catalog.link": "有效期至 {until} UTC，可下载 {max} 次；链接为上一行的完整内容",
     "catalog.downloaded": "{path}（sha256 {sha}，第 {n} 次下载，共 {max} 次）",
     "catalog.accepted": "授权 {number} 已于 {on} 验收。",
     "catalog.customer_link": "{user} 现代表客户 {customer}。",

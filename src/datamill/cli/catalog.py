@@ -499,8 +499,16 @@ def link_cmd(
     with rt.session() as s:
         link = issue_transfer_link(s, rt.settings, _user(s, user), licence_id, _root(rt, root),
                                    hours=hours, max_downloads=max_downloads)
-    emit(link, as_json, _line(say("catalog.link", url=link.url, max=link.max_downloads,
-                                  until=f"{link.expires_at:%Y-%m-%d %H:%M}")))
+    emit(link, as_json, lambda v: _print_link(v.url, say(
+        "catalog.link", max=v.max_downloads, until=f"{v.expires_at:%Y-%m-%d %H:%M}")))
+
+
+def _print_link(url: str, terms: str) -> None:
+    """A transfer link on a line of its own, never broken: a terminal narrower than the link
+    wraps it on screen only, so that it is copied (or selected with a double click) whole;
+    its terms on the next line."""
+    out.print(url, soft_wrap=True, highlight=False, overflow="ignore", crop=False)
+    out.print(terms, soft_wrap=True, highlight=False)
 
 
 def _download_target(out_path: Path | None, force: bool) -> Path | None:
