@@ -40,6 +40,11 @@ def test_pairwise_choice_by_keyboard_and_submit(site: Site, context: Any) -> Non
     page.keyboard.press("2")
     assert page.evaluate(f"() => {WB}.state.choice") == "b"
     assert "chosen" in (page.get_by_test_id("llm-resp-b").get_attribute("class") or "")
+    # the choice is named as its response's heading is (a trial read "Your choice: a" under
+    # headings "Response 1" / "Response 2")
+    heading = page.get_by_test_id("llm-resp-b").locator("h3").inner_text()
+    assert heading.startswith("Response 2 (")
+    assert page.get_by_test_id("llm-choice").inner_text() == f"Your choice: {heading}"
     page.keyboard.press("=")
     assert page.evaluate(f"() => {WB}.state.choice") == "tie"
     page.keyboard.press("1")

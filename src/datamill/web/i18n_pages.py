@@ -372,6 +372,8 @@ EN_PAGES.update({
     "llm.guide.banned": "The project bans some words; a turn containing them is refused.",
     "llm.prompt": "Prompt",
     "llm.response": "Response",
+    # a pairwise response as the workbench names it everywhere: heading, choice (its key, its id)
+    "llm.response_n": "Response {n} ({id})",
     "llm.choose_hint": "Keys: 1, 2, = (tie)",
     "llm.better": "better",
     "llm.tie": "tie",

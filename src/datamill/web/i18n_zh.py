@@ -486,6 +486,7 @@ ZH_CN.update({
     "llm.guide.banned": "本项目有禁用词；含禁用词的轮次会被拒绝。",
     "llm.prompt": "提示",
     "llm.response": "回答",
+    "llm.response_n": "回答 {n}（{id}）",
     "llm.choose_hint": "按键：1、2、=（持平）",
     "llm.better": "更好",
     "llm.tie": "持平",

@@ -227,9 +227,11 @@ class LlmWorkbench {
     const resp = (id) => (this.record.responses || []).find((x) => x.id === id) || { content: '' };
     const wrap = el('section', { class: 'card' });
     const grid = el('div', { class: `llm-compare${st.choice === 'tie' ? ' tie' : ''}`, 'data-testid': 'llm-compare' });
-    [['a', '1'], ['b', '2']].forEach(([side, key]) => {
+    // one name per response wherever it is shown (heading, choice): its key and its id
+    const named = (side) => this.t('llm.response_n').replace('{n}', side === 'a' ? '1' : '2').replace('{id}', st[side]);
+    ['a', 'b'].forEach((side) => {
       grid.append(el('div', { class: `resp${st.choice === side ? ' chosen' : ''}`, 'data-testid': `llm-resp-${side}` },
-        el('h3', { text: `${this.t('llm.response')} ${key}` }), resp(st[side]).content));
+        el('h3', { text: named(side) }), resp(st[side]).content));
     });
     const choose = (c) => { this.state.choice = c; this.changed(); this.render(); };
     const btn = (c, label) => el('button', { type: 'button', 'aria-pressed': String(st.choice === c),
@@ -237,7 +239,7 @@ class LlmWorkbench {
     wrap.append(grid, el('div', { class: 'llm-choices' },
       el('span', { class: 'muted', text: this.t('llm.choose_hint') }),
       btn('a', `1 · ${this.t('llm.better')}`), btn('tie', `= · ${this.t('llm.tie')}`), btn('b', `2 · ${this.t('llm.better')}`),
-      el('span', { 'data-testid': 'llm-choice', text: st.choice ? `${this.t('llm.choice_is')}${this.t('sp.colon')}${st.choice}` : '' })),
+      el('span', { 'data-testid': 'llm-choice', text: st.choice ? `${this.t('llm.choice_is')}${this.t('sp.colon')}${st.choice === 'tie' ? this.t('llm.tie') : named(st.choice)}` : '' })),
     this.reasonField('reason'));
     return wrap;
   }
