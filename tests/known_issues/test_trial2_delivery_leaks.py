@@ -291,8 +291,8 @@ def test_a_desensitized_image_project_delivers_masked_images_or_nothing(
                                   .where(BatchItem.batch_id == batch.id)))
         originals = set(s.scalars(select(Item.sha256).where(Item.id.in_(delivered))))
     manifest = json.loads((Path(d.path) / "manifest.json").read_text())
-    images = {name.split("/")[1].split(".")[0] for name in manifest["files"]
-              if name.startswith("images/")}
+    images = {digest for name, digest in manifest["files"].items()  # the COCO folder's copies
+              if name.startswith("coco/images/")}
     assert images == {masked[i] for i in delivered} and not images & originals
     coco = json.loads((Path(d.path) / "coco" / "annotations.json").read_text())
     assert len(coco["images"]) == len(delivered)

@@ -233,6 +233,9 @@ def _deliver(
             if masking is not None:
                 masking.counting = False  # the next formats go over the same items
             del items, manifest
+        if getattr(plugin, "formats_hold_media", False):  # no second copy of each file
+            shutil.rmtree(media_dir)
+            media.clear()
         files.update(media)
         if keys.renamed:  # the customer traces each renamed item back to its id
             write_id_map(session, batch_id, keys, staging / ID_MAP_FILE)

@@ -143,7 +143,10 @@ def test_image_project_runs_the_whole_loop(
     root = Path(d.path)
     manifest = json.loads((root / "manifest.json").read_text())
     assert {"coco/annotations.json", "datasheet.json"} <= set(manifest["files"])
-    assert sum(1 for f in manifest["files"] if f.startswith("images/")) == 6
+    # each format holds its images (no shared images/ folder besides: trial finding)
+    assert sum(1 for f in manifest["files"] if f.startswith("coco/images/")) == 6
+    assert not any(f.startswith("images/") for f in manifest["files"])
+    assert not (root / "images").exists()
     for rel, digest in manifest["files"].items():
         assert hashlib.sha256((root / rel).read_bytes()).hexdigest() == digest, rel
     sheet = json.loads((root / "datasheet.json").read_text())

@@ -197,6 +197,10 @@ class ImagePlugin(ImageAggregationMixin):
     media_suffixes: ClassVar[tuple[str, ...]] = (".jpg", ".jpeg", ".png", ".webp", ".tif",
                                                  ".tiff", ".bmp")
     media_folder: ClassVar[str] = "images"
+    #: every delivery format holds its own copy of the images (COCO's, YOLO's and VOC's
+    #: images/ folders, the Parquet cells): the package keeps no shared media folder besides,
+    #: which stored each image twice in a COCO-only package
+    formats_hold_media: ClassVar[bool] = True
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
     #: set only where the labels transcribe text (``unmeasurable_metrics_for``)
     conditional_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy",)
