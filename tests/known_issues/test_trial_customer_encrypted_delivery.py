@@ -112,6 +112,9 @@ def test_the_customer_gets_an_encrypted_delivery_decrypted(
         assert json.loads(files["datasheet.json"])["items"] == 4
         refused = client.get(f"{API}/deliveries/{d['id']}/package", headers=login(client, "ann1"))
         assert refused.status_code == 403
+        web_login(client, "cust")  # the page says it comes decrypted: it was encrypted
+        page = client.get(f"/projects/{d['project_id']}/deliveries")
+        assert page.status_code == 200 and "Download the package (decrypted)" in page.text
     with rt.session() as s:
         who = [(a.actor_id, a.data.get("decrypted")) for a in s.scalars(
             select(AuditRecord).where(AuditRecord.action == "delivery.package_downloaded"))]
@@ -132,6 +135,8 @@ def test_a_plain_package_downloads_the_same_and_the_web_links_it(
         assert json.loads(_checked(r.content)["datasheet.json"])["items"] == 4
         web_login(client, "cust")
         page = client.get(f"/projects/{project}/deliveries")
-        assert page.status_code == 200 and "下载交付包（已解密）" in page.text
+        # a package delivered unencrypted is not called decrypted (trial finding)
+        assert page.status_code == 200 and ">下载交付包</a>" in page.text
+        assert "已解密" not in page.text and "解密" not in page.text
         tar = client.get(f"/deliveries/{delivery}/package")
         assert tar.status_code == 200 and "manifest.json" in _checked(tar.content)

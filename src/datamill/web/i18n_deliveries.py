@@ -114,4 +114,8 @@ EN_DELIVERIES: dict[str, str] = {
     # scoring.not_measured): never stated as what accepted the data
     "dlv.sc.not_measured": "Not measured",
     "dlv.sc.not_measured_why": "this project has nothing to measure it by, so its threshold is no acceptance basis",
+    # the package link of a delivery that was not encrypted: nothing to decrypt
+    "dlv.package_plain": "Download the package",
+    "dlv.package_plain_help": "the whole package as one tar archive; manifest.json inside lists "
+                              "every file's sha256",
 }

@@ -102,4 +102,6 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.effect_rule_sample": "，至少评测 {} 条",
     "dlv.sc.not_measured": "未测量",
     "dlv.sc.not_measured_why": "本项目没有可供测量该指标的内容，其阈值不作为验收依据",
+    "dlv.package_plain": "下载交付包",
+    "dlv.package_plain_help": "整个交付包打成一个 tar 归档；包内 manifest.json 列出每个文件的 sha256",
 }
