@@ -102,6 +102,10 @@ EN_CODES: dict[str, str] = {
     "modality.text": "text",
     "modality.llm": "llm",
     "modality.pointcloud": "pointcloud",
+    # BCP 47's special language codes (tc('language', ...)); any other tag shows as it is
+    "language.und": "undetermined (und)",
+    "language.mul": "several languages (mul)",
+    "language.zxx": "no linguistic content (zxx)",
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"item_status.{k}": v for k, v in _ITEM_STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},
