@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from datamill.cli import _common, quality
 from datamill.modalities.llm.records import LlmRecord, Response, Turn, canonical_record
 from datamill.production.schemas import InspectionOut
@@ -55,13 +57,14 @@ def test_an_llm_sample_reads_as_its_dialogue_and_choice(tmp_path: Path) -> None:
     assert f"  delivered as JSON: {answer}\n" in text and "external id" not in text
 
 
-def test_a_completed_inspection_table_shortens_json_answers() -> None:
+def test_a_completed_inspection_table_shortens_json_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """``qc complete`` of a batch whose answers are JSON documents (an LLM judgement, text
     spans) shows each in a line: its lists counted, its length and first characters, and where
     the whole documents are; a transcript stays whole, and --json keeps every document."""
     spans = [{"start": i, "end": i + 1, "label": "PER"} for i in range(0, 40, 2)]
     answer = json.dumps({"type": "text_spans", "schema_version": 1, "spans": spans})
-    transcript = "今天天气很好" * 20  # a long transcript: not a document, shown whole
+    transcript = "今天天气很好" * 12  # a long transcript: not a document, shown whole
     view = InspectionOut(
         id=3, batch_id=2, status="completed", verdict="accepted",
         plan={"lot_size": 2, "level": "II", "aql": 4.0, "code_letter": "A", "sample_size": 2,
@@ -71,13 +74,16 @@ def test_a_completed_inspection_table_shortens_json_answers() -> None:
                  "corrected_text": answer},
                 {"item_id": 8, "external_id": "t2", "delivered_text": transcript,
                  "corrected_text": transcript}])
+    monkeypatch.setattr(_common.out, "width", 400)  # a wide terminal: a row is a line
     with _common.out.capture() as captured:
         quality._render_inspection(view)
     text = captured.get()
-    assert answer not in text.replace("\n", "")  # not the whole document
-    assert f"spans 20; JSON, {len(answer):,} characters: " in text
-    assert transcript in text.replace("\n", "").replace(" ", "").replace("│", "")
-    assert "the whole documents (shortened here): --json prints them" in text
+    assert answer not in text  # not the whole document
+    short = quality._short_answer(answer) or ""
+    assert short.startswith(f"spans 20; JSON, {len(answer):,} characters: {answer[:40]}")
+    assert short in text and len(short) < 120
+    assert transcript in text
+    assert "the whole documents (shortened here): --json prints them" in " ".join(text.split())
     assert "/api/v1/inspections/3" in text
     assert quality._short_answer('{"label": "cat"}') is None  # short: whole
     assert quality._short_answer(None) is None
