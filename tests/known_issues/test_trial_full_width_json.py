@@ -104,3 +104,20 @@ def test_the_api_names_the_full_width_quote_in_a_body(client: TestClient) -> Non
     assert zh["errors"][0]["message_en"] == en["errors"][0]["message"]
     plain = client.post(f"{API}/projects", content=b'{"name": }', headers=headers).json()
     assert "full-width" not in plain["detail"] and "Expecting value" in plain["detail"]
+
+
+def test_a_json_spec_typed_with_full_width_quotes_is_named(tmp_path: Path) -> None:
+    """YAML read ``{“name”: “x”}`` as a mapping whose key is “name” (then refused it as a
+    spec without a name); a JSON spec now names the full-width mark."""
+    from datamill.production.spec import read_spec_file
+
+    spec = tmp_path / "spec.json"
+    spec.write_text('{\n  “name”: “x”\n}', encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_spec_file(spec)
+    assert caught.value.details["reason_code"] == "json_full_width"
+    assert caught.value.details["line"] == 2 and caught.value.details["column"] == 3
+    (tmp_path / "ok.json").write_text('{"name": "他说“好”"}', encoding="utf-8")
+    assert read_spec_file(tmp_path / "ok.json") == {"name": "他说“好”"}
+    (tmp_path / "ok.yaml").write_text("name: x  # YAML\n", encoding="utf-8")
+    assert read_spec_file(tmp_path / "ok.yaml") == {"name": "x"}

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from datamill.core.errors import InvalidInput
+from datamill.core.jsontext import full_width_mark, json_refusal
 from datamill.production.collection_spec import CollectionSpec
 from datamill.qc.sampling import AQL_VALUES
 from datamill.qc.text_conventions import TextNormalization
@@ -359,6 +360,12 @@ def read_spec_file(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InvalidInput(f"cannot read spec {path}: {err}") from err
+    if text.lstrip()[:1] in ("{", "[", "\uff5b", "\uff3b"):  # a JSON spec, typed by a person
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:  # YAML would read “name” as a key: said instead
+            if full_width_mark(err) is not None:
+                raise json_refusal(f"spec {path} is not valid JSON: {err}", err) from err
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as err:
