@@ -104,8 +104,11 @@ def _short_answer(text: str | None) -> str | None:
         return None
     sep = say("qc.summary.list_sep")
     counts = sep.join(f"{k} {len(x)}" for k, x in doc.items() if isinstance(x, list))
+    # the first characters that say something: without the record's type and schema version
+    said = json.dumps({k: x for k, x in doc.items() if k not in ("type", "schema_version")},
+                      ensure_ascii=False)
     head = say("qc.summary.document", chars=f"{len(text):,}",
-               head=text[:_SHORT_ANSWER_CHARS].rstrip())
+               head=said[:_SHORT_ANSWER_CHARS].rstrip())
     return say("qc.summary.sep").join([counts, head] if counts else [head])
 
 

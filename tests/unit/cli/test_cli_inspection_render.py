@@ -80,7 +80,8 @@ def test_a_completed_inspection_table_shortens_json_answers(
     text = captured.get()
     assert answer not in text  # not the whole document
     short = quality._short_answer(answer) or ""
-    assert short.startswith(f"spans 20; JSON, {len(answer):,} characters: {answer[:40]}")
+    assert short.startswith(f"spans 20; JSON, {len(answer):,} characters: "
+                            '{"spans": [{"start": 0, "end": 1, "label": "PER"}')
     assert short in text and len(short) < 120
     assert transcript in text
     assert "the whole documents (shortened here): --json prints them" in " ".join(text.split())
